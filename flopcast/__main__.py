@@ -1,0 +1,5 @@
+import sys
+
+from flopcast.cli import main
+
+sys.exit(main())

@@ -1,0 +1,135 @@
+"""The `flopcast` command line: argument parsing and dispatch, nothing else.
+
+Each subcommand's work lives with its subsystem and is imported only when that
+subcommand runs, so `flopcast analyze` never pays for the language server or the
+runtime counter.
+
+Exit codes everywhere: 0 success, 1 a finding / mismatch / overrun, 2 usage or
+internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Optional, Sequence
+
+
+def _add_point_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("analysis point (default: whestbench's current round)")
+    g.add_argument("--round", dest="round_tag", metavar="TAG", help="a whestbench round tag, e.g. v2-phase2")
+    g.add_argument("--width", type=int, help="MLP width (overrides the round's)")
+    g.add_argument("--depth", type=int, help="MLP depth (overrides the round's)")
+    g.add_argument("--budget", type=_int_expression, help="FLOP budget, e.g. 2199023255552 or 2**41")
+    p.add_argument(
+        "--no-scorer-cast",
+        dest="scorer_cast",
+        action="store_false",
+        help="leave out the float32 cast whestbench bills after predict() returns a non-float32 array",
+    )
+
+
+def _int_expression(text: str) -> int:
+    """Accept 2**41, 1e12 and 2_199_023_255_552 as budgets."""
+    cleaned = text.replace("_", "")
+    try:
+        if "**" in cleaned:
+            base, exp = cleaned.split("**", 1)
+            return int(base) ** int(exp)
+        if "e" in cleaned.lower():
+            return int(float(cleaned))
+        return int(cleaned)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r} (try 2199023255552 or 2**41)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="flopcast",
+        description="Predict the FLOPs flopscope will charge a whestbench estimator, before running it.",
+    )
+    parser.add_argument("--version", action="store_true", help="print flopcast, flopscope and whestbench versions")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("analyze", help="predict an estimator's FLOPs statically (never runs it)")
+    p.add_argument("path", help="estimator.py or a submission folder")
+    _add_point_options(p)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--class", dest="class_name", help="estimator class (default: as whestbench chooses)")
+    p.add_argument("--top", type=int, default=10, help="how many of the costliest lines to show")
+    p.add_argument("--no-formula", dest="formula", action="store_false", help="skip the closed-form fit")
+
+    p = sub.add_parser("verify", help="run the estimator under flopscope and diff against the prediction")
+    p.add_argument("path")
+    _add_point_options(p)
+    p.add_argument("--points", help="comma-separated WxD points, e.g. 32x2,64x4")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--class", dest="class_name")
+    p.add_argument("--timeout", type=float, default=120.0, help="wall-time limit of the child, seconds")
+    p.add_argument("--memory", type=int, default=8192, help="address-space limit of the child, MiB")
+
+    p = sub.add_parser("check", help="pre-submission lint: budget, forbidden code, costly patterns")
+    p.add_argument("paths", nargs="*", default=["."])
+    _add_point_options(p)
+    p.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when errors are found")
+    p.add_argument("--select", help="comma-separated rule codes or prefixes to enable")
+    p.add_argument("--ignore", help="comma-separated rule codes or prefixes to disable")
+    p.add_argument("--config", help="pyproject.toml to read [tool.flopcast] from")
+
+    p = sub.add_parser("fit", help="largest width / depth / named integer that stays within the budget")
+    p.add_argument("path")
+    _add_point_options(p)
+    p.add_argument("--for", dest="target", required=True, metavar="width|depth|NAME")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("lsp", help="language server over stdio (inlay hints, hover, diagnostics)")
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    ns = parser.parse_args(argv)
+    if ns.version:
+        from flopcast import __version__
+        from flopcast.installed import flopscope_version, whestbench_version
+
+        print(f"flopcast {__version__} (flopscope {flopscope_version()}, whestbench {whestbench_version()})")
+        return 0
+    if ns.command is None:
+        parser.print_help()
+        return 2
+    try:
+        if ns.command == "analyze":
+            from flopcast.analyzer.command import run
+        elif ns.command == "verify":
+            from flopcast.runtime.command import run
+        elif ns.command == "check":
+            from flopcast.check.command import run
+        elif ns.command == "fit":
+            from flopcast.analyzer.fit import run
+        else:
+            from flopcast.lsp.server import run
+        return run(ns)
+    except KeyboardInterrupt:
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the last line of defence prints, never tracebacks
+        from flopcast.installed import SetupError
+
+        if isinstance(exc, (SetupError, FileNotFoundError)):
+            print(f"flopcast: error: {exc}", file=sys.stderr)
+            return 2
+        import traceback
+
+        traceback.print_exc()
+        print(
+            f"flopcast: internal error ({type(exc).__name__}: {exc}). "
+            "This is a flopcast bug; please report it with the file that triggered it.",
+            file=sys.stderr,
+        )
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,249 @@
+"""Facts read from the installed flopscope and whestbench, without paying for their import.
+
+* Versions come from package metadata.
+* Weights and dtype rates come from flopscope's own ``data/default_weights.json``
+  (honouring ``FLOPSCOPE_WEIGHTS_FILE`` / ``FLOPSCOPE_DISABLE_WEIGHTS`` exactly as
+  flopscope does at import).
+* Rounds come from whestbench's ``budget.py``, read as source (whestbench's import
+  costs ~1.5 s; the round table is plain literals).
+* The op inventory (registry categories, remote-unsupported ops) needs flopscope
+  imported; it is derived once per installed version and cached on disk.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import os
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Optional
+
+from flopcast.model import Point
+
+
+class SetupError(Exception):
+    """The environment cannot support an analysis (missing package, bad round tag)."""
+
+
+def _package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise SetupError(
+            f"{name} is not installed in this Python ({sys.executable}); "
+            f"install it with `pip install {name}`"
+        )
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+@lru_cache(maxsize=None)
+def version_of(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def flopscope_version() -> str:
+    return version_of("flopscope")
+
+
+def whestbench_version() -> str:
+    return version_of("whestbench")
+
+
+def cache_dir() -> Path:
+    """Per-user cache folder (never inside a submission folder, which would ship it)."""
+    base = os.environ.get("FLOPCAST_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
+    root = Path(base) if base else Path.home() / ".cache"
+    if not os.environ.get("FLOPCAST_CACHE_DIR"):
+        root = root / "flopcast"
+    return root
+
+
+@dataclass(frozen=True)
+class Weights:
+    """flopscope's billing tables: per-op weight and per-dtype rate."""
+
+    weights: dict[str, float]
+    dtype_rates: dict[str, float]
+    source: str
+
+    def weight(self, op: str) -> float:
+        """Weight of an op, with flopscope's fallbacks for aliases, RNG methods and ufunc methods."""
+        if op in self.weights:
+            return self.weights[op]
+        for prefix in ("random.Generator.", "random.RandomState."):
+            if op.startswith(prefix):
+                return self.weights.get("random." + op[len(prefix):], 1.0)
+        for suffix in (".reduce", ".accumulate", ".outer", ".at", ".reduceat"):
+            if op.endswith(suffix):
+                return self.weight(op[: -len(suffix)])
+        return self.weights.get(_ALIASES.get(op, op), 1.0)
+
+    def rate(self, dtype: Optional[str]) -> float:
+        if dtype is None:
+            return 1.0
+        return self.dtype_rates.get(dtype, 1.0)
+
+
+# numpy-2 spellings flopscope prices as their canonical op.
+_ALIASES = {
+    "acos": "arccos", "acosh": "arccosh", "asin": "arcsin", "asinh": "arcsinh",
+    "atan": "arctan", "atanh": "arctanh", "atan2": "arctan2", "pow": "power",
+    "divmod": "floor_divide", "absolute": "abs", "bitwise_invert": "invert",
+    "concat": "concatenate", "permute_dims": "transpose",
+}
+
+
+def _truthy(value: Optional[str]) -> bool:
+    return value is not None and value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@lru_cache(maxsize=1)
+def weights() -> Weights:
+    """The weights flopscope would load in this environment."""
+    if _truthy(os.environ.get("FLOPSCOPE_DISABLE_WEIGHTS")):
+        return Weights({}, {}, "FLOPSCOPE_DISABLE_WEIGHTS=1 (every weight and rate is 1)")
+    custom = os.environ.get("FLOPSCOPE_WEIGHTS_FILE")
+    path = Path(custom) if custom else _package_dir("flopscope") / "data" / "default_weights.json"
+    try:
+        data = json.loads(path.read_text())
+    except OSError as exc:
+        raise SetupError(f"cannot read flopscope weights from {path}: {exc}") from exc
+    rates = data.get("dtype_rates") or {}
+    return Weights(
+        {k: float(v) for k, v in data["weights"].items()},
+        {k: float(v) for k, v in rates.items()},
+        str(path),
+    )
+
+
+@dataclass(frozen=True)
+class Round:
+    tag: str
+    width: int
+    depth: int
+    flop_budget: int
+
+
+@lru_cache(maxsize=1)
+def rounds() -> tuple[dict[str, Round], str]:
+    """Every round whestbench knows and the tag of the current one, read from its source."""
+    source_path = _package_dir("whestbench") / "budget.py"
+    tree = ast.parse(source_path.read_text(), str(source_path))
+    by_name: dict[str, Round] = {}
+    current_name = None
+    for node in tree.body:
+        target, value = _assignment(node)
+        if target is None:
+            continue
+        if isinstance(value, ast.Call) and getattr(value.func, "id", None) == "RoundConfig":
+            fields = {kw.arg: kw.value for kw in value.keywords}
+            try:
+                by_name[target] = Round(
+                    tag=ast.literal_eval(fields["tag"]),
+                    width=ast.literal_eval(fields["width"]),
+                    depth=ast.literal_eval(fields["depth"]),
+                    flop_budget=_int_expr(fields["flop_budget"]),
+                )
+            except (KeyError, ValueError) as exc:
+                raise SetupError(f"cannot read round {target} from {source_path}: {exc}") from exc
+        elif target == "CURRENT_ROUND" and isinstance(value, ast.Name):
+            current_name = value.id
+    if current_name not in by_name:
+        raise SetupError(f"cannot find CURRENT_ROUND in {source_path}")
+    table = {r.tag: r for r in by_name.values()}
+    return table, by_name[current_name].tag
+
+
+def _assignment(node: ast.stmt):
+    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+        return node.targets[0].id, node.value
+    if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+        return node.target.id, node.value
+    return None, None
+
+
+def _int_expr(node: ast.expr) -> int:
+    """Evaluate an integer literal expression such as ``2**41`` or ``68_000_000_000``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return int(node.value)
+    if isinstance(node, ast.BinOp):
+        left, right = _int_expr(node.left), _int_expr(node.right)
+        ops = {ast.Pow: pow, ast.Mult: int.__mul__, ast.Add: int.__add__, ast.Sub: int.__sub__}
+        for kind, fn in ops.items():
+            if isinstance(node.op, kind):
+                return fn(left, right)
+    raise ValueError(f"unsupported budget expression {ast.dump(node)}")
+
+
+def resolve_point(
+    round_tag: Optional[str] = None,
+    width: Optional[int] = None,
+    depth: Optional[int] = None,
+    budget: Optional[int] = None,
+) -> Point:
+    """The analysis point: a round's settings, with any explicit value overriding it."""
+    table, current = rounds()
+    tag = round_tag or current
+    if tag not in table:
+        known = ", ".join(sorted(table))
+        raise SetupError(f"unknown round {tag!r}; whestbench {whestbench_version()} knows: {known}")
+    base = table[tag]
+    overridden = any(v is not None for v in (width, depth, budget))
+    return Point(
+        width=width if width is not None else base.width,
+        depth=depth if depth is not None else base.depth,
+        budget=budget if budget is not None else base.flop_budget,
+        tag=None if overridden else tag,
+    )
+
+
+@dataclass(frozen=True)
+class OpInventory:
+    """flopscope's op registry, reduced to what flopcast needs."""
+
+    flopscope_version: str
+    categories: dict[str, str]  # op name -> registry category
+    remote_unsupported: frozenset[str]
+    server_only: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def op_inventory() -> OpInventory:
+    """Registry facts, cached per flopscope version (deriving them imports flopscope)."""
+    version = flopscope_version()
+    path = cache_dir() / f"inventory-flopscope-{version}.json"
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        data = _derive_inventory()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(data))
+            tmp.replace(path)
+        except OSError:
+            pass  # a read-only home only costs the next run the derivation again
+    return OpInventory(
+        flopscope_version=version,
+        categories=data["categories"],
+        remote_unsupported=frozenset(data["remote_unsupported"]),
+        server_only=frozenset(data["server_only"]),
+    )
+
+
+def _derive_inventory() -> dict:
+    import flopscope
+    from flopscope import _registry, _server_only
+
+    return {
+        "categories": {name: entry["category"] for name, entry in _registry.REGISTRY.items()},
+        "remote_unsupported": sorted(flopscope.remote_unsupported_ops()),
+        "server_only": sorted(getattr(_server_only, "SERVER_ONLY", ())),
+    }

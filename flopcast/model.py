@@ -1,0 +1,160 @@
+"""The data every flopcast front end shares: spans, charges, findings and reports.
+
+The static analyzer and the runtime counter both produce a list of :class:`Charge`
+records of the same shape, so ``verify`` is a join of two logs on ``(span, op)``.
+Nothing here imports flopscope, numpy or the user's code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Optional
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A source range, in the coordinates CPython uses for ``code.co_positions()``.
+
+    Lines are 1-based; columns are 0-based UTF-8 byte offsets, exactly as ``ast``
+    reports them, so a static span and the interpreter's instruction position of
+    the same expression compare equal.
+    """
+
+    path: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col + 1}"
+
+    def short(self) -> str:
+        return f"{self.line}:{self.col + 1}-{self.end_line}:{self.end_col + 1}"
+
+
+#: Where the charges whestbench's scorer makes after ``predict`` returns are filed.
+#: Both the static side and the runtime counter use this span for them.
+SCORER_SPAN = Span("<whestbench.scoring.materialise_predictions>", 0, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Point:
+    """The round parameters an analysis is made at."""
+
+    width: int
+    depth: int
+    budget: int
+    tag: Optional[str] = None
+
+    def label(self) -> str:
+        name = f"{self.tag} " if self.tag else ""
+        return f"{name}{self.width}x{self.depth}, budget {self.budget:,}"
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A closed range of FLOP totals; ``lo == hi`` when the cost is exact."""
+
+    lo: int
+    hi: int
+
+    @property
+    def exact(self) -> bool:
+        return self.lo == self.hi
+
+    def __add__(self, other: "Interval") -> "Interval":
+        return Interval(self.lo + other.lo, self.hi + other.hi)
+
+    def join(self, other: "Interval") -> "Interval":
+        return Interval(min(self.lo, other.lo), max(self.hi, other.hi))
+
+    def contains(self, value: int) -> bool:
+        return self.lo <= value <= self.hi
+
+    def __str__(self) -> str:
+        return f"{self.lo:,}" if self.exact else f"[{self.lo:,}, {self.hi:,}]"
+
+
+ZERO = Interval(0, 0)
+
+
+@dataclass(frozen=True)
+class Charge:
+    """One priced flopscope call: what, where, how much, billed at which dtype.
+
+    ``certain`` is False for a charge made only on some paths (an arm of a
+    branch whose condition depends on array values).
+    """
+
+    span: Span
+    op: str
+    flops: int
+    dtype: Optional[str]
+    function: str
+    certain: bool = True
+    # Free text the report can show next to the charge, e.g. "x**2: power is 16x".
+    detail: str = ""
+    # For a static charge: where the billed dtype came from when it was widened
+    # (the creation site of a float64 operand), so the float64-leak rule can name it.
+    dtype_origin: Optional[Span] = None
+
+
+@dataclass(frozen=True)
+class Unpriced:
+    """Something the analyzer met and could not price; the total is then a lower bound."""
+
+    span: Span
+    what: str
+    reason: str
+    function: str = ""
+
+
+@dataclass(frozen=True)
+class Uncertainty:
+    """A place where the cost depends on values: a branch, loop or op whose size is data-driven."""
+
+    span: Span
+    kind: str  # "branch", "loop", "shape", "exception"
+    reason: str
+
+
+@dataclass(frozen=True)
+class Note:
+    span: Optional[Span]
+    message: str
+
+
+@dataclass(frozen=True)
+class FunctionInfo:
+    """A user function or method the analyzer knows about (for roll-ups, code lenses)."""
+
+    qualname: str
+    span: Span  # the def statement's name line
+
+
+@dataclass
+class Report:
+    """Everything one static analysis concluded about one estimator at one point."""
+
+    path: str
+    point: Point
+    total: Interval
+    charges: list[Charge] = field(default_factory=list)
+    unpriced: list[Unpriced] = field(default_factory=list)
+    uncertain: list[Uncertainty] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    functions: list[FunctionInfo] = field(default_factory=list)
+    estimator_class: Optional[str] = None
+    formula: Optional[str] = None
+    flopscope_version: str = ""
+    whestbench_version: str = ""
+    include_scorer_cast: bool = True
+    # Filled when the prediction is reported by its parts:
+    # the returned value's (shape, dtype) if the analyzer could tell.
+    returned: Optional[tuple[tuple[int, ...], str]] = None
+
+    @property
+    def lower_bound(self) -> bool:
+        """True when some op was not priced, so the real count may be higher."""
+        return bool(self.unpriced)
