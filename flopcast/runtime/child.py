@@ -1,0 +1,73 @@
+"""Child-process entry: ``python -m flopcast.runtime.child REQUEST.json RESULT.json``.
+
+Runs one estimator at one point under the attributing meter and writes a
+:class:`~flopcast.runtime.protocol.RunResult` as JSON. The parent owns the
+wall-time limit; the child applies the memory limit to itself, after its own
+imports and before the participant's code is loaded (as whestbench's
+subprocess worker does), so the limit measures the estimator, not flopcast.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+import signal
+import sys
+from pathlib import Path
+
+#: The parent sends this before killing a child that ran out of time, so the
+#: child prints where it was stuck (faulthandler writes from the signal handler,
+#: which works even while the child is inside BLAS).
+DUMP_SIGNAL = getattr(signal, "SIGUSR1", None)
+
+
+def _limit_memory(mib: int) -> None:
+    try:
+        import resource
+    except ImportError:  # not on this platform: the limit is advisory, say so
+        print("flopcast: RLIMIT_AS is not available here; --memory is not enforced", file=sys.stderr)
+        return
+    limit = int(mib) * 1024 * 1024
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ValueError, OSError) as exc:
+        print(f"flopcast: could not limit memory to {mib} MiB: {exc}", file=sys.stderr)
+
+
+def main(argv: list[str]) -> int:
+    request_path, result_path = argv
+    # A segfault in numpy or the participant's code still leaves a Python stack on stderr.
+    faulthandler.enable()
+    if DUMP_SIGNAL is not None:
+        faulthandler.register(DUMP_SIGNAL, all_threads=False)
+
+    from flopcast.runtime.protocol import request_from_json, result_to_json
+
+    request = request_from_json(Path(request_path).read_text())
+
+    # Import the machinery before limiting memory: its own footprint is not the estimator's.
+    import flopscope.numpy  # noqa: F401
+    import whestbench.generation  # noqa: F401
+    import whestbench.loader  # noqa: F401
+    import whestbench.scoring  # noqa: F401
+
+    from flopcast.runtime.counter import run_in_process
+
+    if request.memory_mib:
+        _limit_memory(request.memory_mib)
+
+    result = run_in_process(request)
+
+    tmp = Path(result_path + ".tmp")
+    tmp.write_text(result_to_json(result))
+    tmp.replace(result_path)  # atomic: the parent sees the whole result or none
+    return 0
+
+
+if __name__ == "__main__":
+    code = main(sys.argv[1:])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Skip interpreter shutdown: a thread or atexit hook the estimator left behind
+    # must not keep the child alive (and turn a finished run into a timeout).
+    os._exit(code)
