@@ -72,7 +72,8 @@ def run_isolated(request: RunRequest, *, timeout: float) -> RunResult:
     if returncode < 0:
         name = _signal_name(-returncode)
         hint = {
-            "SIGKILL": "killed from outside or by the kernel's out-of-memory killer, or the code called os.kill(..., 9)",
+            "SIGKILL": "killed from outside or by the kernel's out-of-memory killer, or the code called "
+            "os.kill(..., 9); SIGKILL leaves no Python stack to show where",
             "SIGSEGV": "a segmentation fault in native code",
             "SIGABRT": "native code aborted",
             "SIGBUS": "a bus error in native code",

@@ -1,0 +1,198 @@
+"""Join the static prediction and the runtime count on (span, op), and give each point a verdict.
+
+Both sides list :class:`~flopcast.model.Charge` records keyed by the source span
+of the expression that made the call and flopscope's op name, so the join is
+exact. A static expression may be a range (charges made only on some paths are
+``certain=False``): the runtime count matches when it falls inside.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from flopcast.model import SCORER_SPAN, Charge, Interval, Point, Report, Span, Uncertainty, Unpriced
+from flopcast.runtime.protocol import (
+    BUDGET_EXHAUSTED,
+    CRASH,
+    EXCEPTION,
+    LOAD_ERROR,
+    SCORER_ERROR,
+    SETUP_ERROR,
+    TIMEOUT,
+    RunResult,
+)
+
+# Verdicts. The first two are matches; everything else makes `verify` exit non-zero.
+EXACT = "exact"  # every expression and the total agree to the FLOP
+INSIDE = "inside"  # every expression and the total fall inside the predicted ranges
+MISMATCH = "MISMATCH"
+ANALYZER_ERROR = "ANALYZER ERROR"  # the static side failed: a flopcast bug (exit 2)
+RUN_VERDICTS = {
+    BUDGET_EXHAUSTED: "OVER BUDGET",
+    EXCEPTION: "EXCEPTION",
+    LOAD_ERROR: "LOAD ERROR",
+    SETUP_ERROR: "SETUP ERROR",
+    SCORER_ERROR: "REJECTED OUTPUT",
+    TIMEOUT: "TIMEOUT",
+    CRASH: "CRASH",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a comparison table: an expression (span + op), a source line, or an op name."""
+
+    static: Interval
+    dynamic: int
+    span: Optional[Span] = None  # expression rows: the expression; line rows: the line (cols 0)
+    op: Optional[str] = None  # expression rows and op rows
+    note: str = ""  # why it may differ (an op the analyzer could not price, a value-dependent branch)
+
+    @property
+    def matches(self) -> bool:
+        return self.static.contains(self.dynamic)
+
+    @property
+    def diff(self) -> int:
+        """How far the runtime count is outside the predicted range (0 inside it)."""
+        if self.dynamic > self.static.hi:
+            return self.dynamic - self.static.hi
+        if self.dynamic < self.static.lo:
+            return self.dynamic - self.static.lo
+        return 0
+
+
+@dataclass
+class PointResult:
+    """The outcome of verifying one point."""
+
+    point: Point
+    verdict: str
+    run: RunResult
+    report: Optional[Report] = None
+    static_error: Optional[str] = None
+    expressions: list[Row] = field(default_factory=list)
+    lines: list[Row] = field(default_factory=list)
+    ops: list[Row] = field(default_factory=list)
+    # The scorer cast was left out of both sides (--no-scorer-cast).
+    scorer_excluded: bool = False
+
+    @property
+    def matched(self) -> bool:
+        return self.verdict in (EXACT, INSIDE)
+
+    @property
+    def static_total(self) -> Optional[Interval]:
+        return self.report.total if self.report is not None else None
+
+    @property
+    def dynamic_total(self) -> Optional[int]:
+        return sum(r.dynamic for r in self.ops) if self.run.ok else None
+
+    def static_at_stop(self) -> Optional[Interval]:
+        """For a budget overrun: what the analyzer predicted for the op that would have exceeded."""
+        error = self.run.error
+        if self.report is None or error is None or error.span is None:
+            return None
+        found = [c for c in self.report.charges if c.span == error.span and c.op == error.op]
+        return _interval(found) if found else None
+
+
+def compare(
+    point: Point,
+    report: Optional[Report],
+    run: RunResult,
+    *,
+    static_error: Optional[str] = None,
+    include_scorer: bool = True,
+) -> PointResult:
+    """Join one static report with one runtime result and decide the verdict."""
+    result = PointResult(point, MISMATCH, run, report, static_error, scorer_excluded=not include_scorer)
+    if not run.ok:
+        result.verdict = RUN_VERDICTS.get(run.status, run.status.upper())
+        return result
+    dynamic = [c for c in run.charges if include_scorer or c.span != SCORER_SPAN]
+    if report is None:
+        result.verdict = ANALYZER_ERROR
+        result.ops = _rows_by(lambda c: c.op, [], dynamic, lambda key: dict(op=key))
+        return result
+
+    static = list(report.charges)
+    result.expressions = _annotate(
+        _rows_by(lambda c: (c.span, c.op), static, dynamic, lambda key: dict(span=key[0], op=key[1])),
+        report.unpriced,
+        report.uncertain,
+    )
+    result.lines = _rows_by(
+        lambda c: (c.span.path, c.span.line), static, dynamic, lambda key: dict(span=Span(key[0], key[1], 0, key[1], 0))
+    )
+    result.ops = _rows_by(lambda c: c.op, static, dynamic, lambda key: dict(op=key))
+    result.ops.sort(key=lambda r: (r.matches, -r.dynamic, r.op or ""))
+
+    total = sum(c.flops for c in dynamic)
+    if all(r.matches for r in result.expressions) and report.total.contains(total):
+        exact = report.total.exact and all(r.static.exact for r in result.expressions)
+        result.verdict = EXACT if exact else INSIDE
+    else:
+        result.verdict = MISMATCH
+    return result
+
+
+def _interval(charges: Iterable[Charge]) -> Interval:
+    """Certain charges always happen; uncertain ones may or may not."""
+    lo = hi = 0
+    for c in charges:
+        hi += c.flops
+        if c.certain:
+            lo += c.flops
+    return Interval(lo, hi)
+
+
+def _rows_by(key, static: list[Charge], dynamic: list[Charge], fields) -> list[Row]:
+    """Group both logs by ``key``; rows that differ come first, then in key order."""
+    by_static: dict = defaultdict(list)
+    by_dynamic: dict = defaultdict(int)
+    for c in static:
+        by_static[key(c)].append(c)
+    for c in dynamic:
+        by_dynamic[key(c)] += c.flops
+    keys = sorted(set(by_static) | set(by_dynamic), key=_sort_key)
+    rows = [Row(static=_interval(by_static.get(k, ())), dynamic=by_dynamic.get(k, 0), **fields(k)) for k in keys]
+    return [r for r in rows if not r.matches] + [r for r in rows if r.matches]
+
+
+def _sort_key(key):
+    # Keys mix Span, str and int; compare them as a tuple of strings and numbers.
+    if isinstance(key, tuple):
+        return tuple(_sort_key(k) for k in key)
+    if isinstance(key, Span):
+        return (key.path, key.line, key.col, key.end_line, key.end_col)
+    return (key,)
+
+
+def _contains(outer: Span, inner: Span) -> bool:
+    return (
+        outer.path == inner.path
+        and (outer.line, outer.col) <= (inner.line, inner.col)
+        and (outer.end_line, outer.end_col) >= (inner.end_line, inner.end_col)
+    )
+
+
+def _annotate(rows: list[Row], unpriced: list[Unpriced], uncertain: list[Uncertainty]) -> list[Row]:
+    """Say why a differing expression may differ, when the analyzer told us."""
+    out = []
+    for row in rows:
+        if row.matches or row.span is None:
+            out.append(row)
+            continue
+        notes = []
+        for u in unpriced:
+            if _contains(u.span, row.span) or (u.span.path == row.span.path and u.span.line == row.span.line):
+                notes.append(f"not priced by the analyzer: {u.what} ({u.reason})")
+        for u in uncertain:
+            if _contains(u.span, row.span):
+                notes.append(f"value-dependent {u.kind}: {u.reason}")
+        out.append(Row(row.static, row.dynamic, row.span, row.op, "; ".join(dict.fromkeys(notes))))
+    return out
