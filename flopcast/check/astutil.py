@@ -1,0 +1,150 @@
+"""Small syntactic helpers the source rules share: import aliases, dotted names,
+the estimator class and the functions a method reaches.
+
+All of it is name-based: flopcast never imports the user's code, so ``fnp`` is
+flopscope.numpy only because an import statement in the same module says so.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Iterator, Optional, Union
+
+FunctionNode = Union[ast.FunctionDef, ast.AsyncFunctionDef]
+
+
+@dataclass
+class ImportTable:
+    """Local name -> the fully qualified module or object it was imported as."""
+
+    names: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, tree: ast.Module) -> "ImportTable":
+        table = cls()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        table.names[alias.asname] = alias.name
+                    else:
+                        # `import a.b` binds `a`
+                        head = alias.name.split(".")[0]
+                        table.names[head] = head
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                for alias in node.names:
+                    if alias.name != "*":
+                        table.names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        return table
+
+    def qualname(self, node: ast.AST) -> Optional[str]:
+        """`fnp.linalg.inv` -> 'flopscope.numpy.linalg.inv' when `fnp` was imported."""
+        parts = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        head = self.names.get(node.id)
+        if head is None:
+            return None
+        return ".".join([head, *reversed(parts)])
+
+
+def dotted(node: ast.AST) -> Optional[str]:
+    """The source spelling of a Name/Attribute chain, e.g. 'self.rng.normal'."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
+
+
+def is_flopscope(qualname: Optional[str]) -> bool:
+    return qualname is not None and (qualname == "flopscope" or qualname.startswith("flopscope."))
+
+
+def fnp_op(qualname: Optional[str]) -> Optional[str]:
+    """'flopscope.numpy.linalg.inv' -> 'linalg.inv'; None for anything else."""
+    prefix = "flopscope.numpy."
+    if qualname and qualname.startswith(prefix):
+        return qualname[len(prefix):]
+    return None
+
+
+def estimator_class(tree: ast.Module, preferred: Optional[str] = None) -> Optional[ast.ClassDef]:
+    """The class whestbench would load: the named one, else `Estimator`, else a
+    BaseEstimator subclass, else the first class with a `predict` method."""
+    classes = [n for n in tree.body if isinstance(n, ast.ClassDef)]
+    if preferred:
+        for c in classes:
+            if c.name == preferred:
+                return c
+    for c in classes:
+        if c.name == "Estimator":
+            return c
+    for c in classes:
+        if any((dotted(b) or "").split(".")[-1] == "BaseEstimator" for b in c.bases):
+            return c
+    for c in classes:
+        if method(c, "predict") is not None:
+            return c
+    return None
+
+
+def method(cls: ast.ClassDef, name: str) -> Optional[FunctionNode]:
+    for node in cls.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            return node
+    return None
+
+
+def module_functions(tree: ast.Module) -> dict[str, FunctionNode]:
+    return {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
+def reachable_functions(tree: ast.Module, cls: ast.ClassDef, start: str) -> list[FunctionNode]:
+    """`start` and the same-module functions and methods it calls, transitively.
+
+    Calls are followed by name only: `self.m(...)` to a method of the class and
+    `f(...)` to a module-level function; anything else is out of reach.
+    """
+    first = method(cls, start)
+    if first is None:
+        return []
+    funcs = module_functions(tree)
+    seen: dict[int, FunctionNode] = {}
+    todo = [first]
+    while todo:
+        fn = todo.pop()
+        if id(fn) in seen:
+            continue
+        seen[id(fn)] = fn
+        for node in ast.walk(fn):
+            if not isinstance(node, ast.Call):
+                continue
+            target = node.func
+            if isinstance(target, ast.Name) and target.id in funcs:
+                todo.append(funcs[target.id])
+            elif (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+                  and target.value.id in ("self", "cls")):
+                m = method(cls, target.attr)
+                if m is not None:
+                    todo.append(m)
+    return list(seen.values())
+
+
+def walk_body(fn: FunctionNode) -> Iterator[ast.AST]:
+    """Every node of a function body, without descending into nested defs/classes
+    (those are analysed when they are called)."""
+    stack: list[ast.AST] = list(reversed(fn.body))
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in reversed(list(ast.iter_child_nodes(node))):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                continue
+            stack.append(child)

@@ -1,0 +1,104 @@
+"""`flopcast check PATHS...`: configuration, the checks, output and the exit code.
+
+Exit codes: 0 nothing at error level (warnings allowed); 1 an error-level finding
+remains (unless --exit-zero); 2 a usage error, or an analysis that failed so the
+budget could not be checked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from flopcast.check import engine
+from flopcast.check.config import Config, find_config, load_config
+from flopcast.check.output import RENDERERS, Results
+from flopcast.check.rules import BY_CODE
+from flopcast.check.selection import Selection, parse_codes
+from flopcast.check.source import CheckUsageError, load_submission
+from flopcast.model import Point
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One target's effective settings: the command line over its config over defaults."""
+
+    selection: Selection
+    point: Point
+    config: Config
+
+
+def settings_for(path: str, ns: argparse.Namespace) -> Settings:
+    from flopcast.installed import resolve_point
+
+    explicit = getattr(ns, "config", None)
+    if explicit:
+        config_path = Path(explicit)
+        if not config_path.is_file():
+            raise CheckUsageError(f"--config {explicit}: no such file")
+        config = load_config(config_path)
+    else:
+        found = find_config(Path(path))
+        config = load_config(found) if found else Config()
+    select = parse_codes(getattr(ns, "select", None), BY_CODE, "--select")
+    ignore = parse_codes(getattr(ns, "ignore", None), BY_CODE, "--ignore")
+    selection = Selection(
+        select=select if select is not None else (config.select if config.select is not None else ("FC",)),
+        ignore=ignore if ignore is not None else (config.ignore or ()),
+    )
+    point = resolve_point(
+        _first(getattr(ns, "round_tag", None), config.round),
+        _first(getattr(ns, "width", None), config.width),
+        _first(getattr(ns, "depth", None), config.depth),
+        _first(getattr(ns, "budget", None), config.budget),
+    )
+    return Settings(selection, point, config)
+
+
+def _first(*values):
+    return next((v for v in values if v is not None), None)
+
+
+def check_paths(ns: argparse.Namespace) -> list[engine.TargetResult]:
+    results = []
+    seen = set()
+    for path in ns.paths or ["."]:
+        submission = load_submission(path)
+        if submission.entry.path in seen:
+            continue
+        seen.add(submission.entry.path)
+        settings = settings_for(path, ns)
+        results.append(engine.check_target(
+            submission, settings.point, settings.selection,
+            per_file_ignores=settings.config.per_file_ignores,
+            config_root=settings.config.root,
+            scorer_cast=getattr(ns, "scorer_cast", True),
+        ))
+    return results
+
+
+def run(ns: argparse.Namespace) -> int:
+    try:
+        targets = check_paths(ns)
+    except CheckUsageError as exc:
+        print(f"flopcast: error: {exc}", file=sys.stderr)
+        return 2
+    results = Results(targets)
+    sys.stdout.write(RENDERERS[getattr(ns, "format", "text")](results))
+    sys.stdout.flush()
+    failed = [t for t in targets if t.analysis_error]
+    for t in failed:
+        print(
+            f"flopcast: error: the FLOP analysis of {t.submission.given} failed ({t.analysis_error}); "
+            "the budget and cost rules (FC001-FC003, FC101, FC204) were not checked. "
+            "Run `flopcast analyze` on it for details, or deselect them with --ignore FC0,FC1,FC204.",
+            file=sys.stderr,
+        )
+    if failed:
+        return 2
+    if results.errors and not getattr(ns, "exit_zero", False):
+        return 1
+    return 0

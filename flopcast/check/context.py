@@ -1,0 +1,83 @@
+"""What every rule gets: the submission's parsed files, the point and (maybe) the report."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Optional
+
+from flopcast.check.astutil import FunctionNode, ImportTable, estimator_class, method
+from flopcast.check.source import SourceFile, Submission
+from flopcast.model import Point, Report, Span
+
+
+@dataclass
+class CheckContext:
+    submission: Submission
+    point: Point
+    #: The analyzer's report with spans renamed to the files' display paths;
+    #: None when no enabled rule needed it.
+    report: Optional[Report] = None
+    class_name: Optional[str] = None
+    _imports: dict[int, ImportTable] = field(default_factory=dict)
+
+    @property
+    def entry(self) -> SourceFile:
+        return self.submission.entry
+
+    def imports(self, file: SourceFile) -> ImportTable:
+        key = id(file)
+        if key not in self._imports:
+            self._imports[key] = ImportTable.of(file.tree)
+        return self._imports[key]
+
+    @cached_property
+    def estimator(self) -> Optional[ast.ClassDef]:
+        preferred = self.class_name or (self.report.estimator_class if self.report else None)
+        return estimator_class(self.entry.tree, preferred)
+
+    def method(self, name: str) -> Optional[FunctionNode]:
+        cls = self.estimator
+        return method(cls, name) if cls is not None else None
+
+    def predict_span(self) -> Span:
+        """Where whole-estimator findings go: the `def predict` line (else line 1)."""
+        fn = self.method("predict")
+        if fn is None:
+            return self.entry.line_span(1)
+        return Span(self.entry.display, fn.lineno, fn.col_offset, fn.lineno, fn.col_offset)
+
+    def file(self, display: str) -> Optional[SourceFile]:
+        for f in self.submission.files:
+            if f.display == display:
+                return f
+        return None
+
+    def node_at(self, span: Span, kind: type = ast.AST) -> Optional[ast.AST]:
+        """The outermost node of type `kind` whose span is exactly `span` (else the
+        outermost one starting at its first character)."""
+        f = self.file(span.path)
+        if f is None:
+            return None
+        starting_there = None
+        for node in ast.walk(f.tree):
+            if not isinstance(node, kind) or not hasattr(node, "lineno"):
+                continue
+            if (node.lineno, node.col_offset) != (span.line, span.col):
+                continue
+            if (node.end_lineno, node.end_col_offset) == (span.end_line, span.end_col):
+                return node
+            if starting_there is None:
+                starting_there = node
+        return starting_there
+
+    def where(self, span: Span) -> str:
+        """'line 12' in the entry file, 'helpers.py:12' elsewhere: for messages."""
+        from flopcast.model import SCORER_SPAN
+
+        if span.path == SCORER_SPAN.path:
+            return "the scorer's float32 cast"
+        if span.path == self.entry.display:
+            return f"line {span.line}"
+        return f"{span.path}:{span.line}"

@@ -1,0 +1,123 @@
+"""Check one submission: run the enabled rules, then drop what is suppressed."""
+
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from flopcast.check import noqa
+from flopcast.check.context import CheckContext
+from flopcast.check.findings import Finding
+from flopcast.check.rules import ALL_RULES
+from flopcast.check.selection import Selection
+from flopcast.check.source import Submission
+from flopcast.model import Point, Report, Span
+
+AnalyzeFn = Callable[..., Report]
+
+
+def _real_analyze(path, point, **kwargs) -> Report:
+    from flopcast.analyzer import analyze
+
+    return analyze(path, point, **kwargs)
+
+
+#: The analyzer entry point; tests replace it with a stand-in that returns a
+#: hand-made Report.
+analyze: AnalyzeFn = _real_analyze
+
+
+@dataclass
+class TargetResult:
+    submission: Submission
+    point: Point
+    findings: list[Finding] = field(default_factory=list)
+    report: Optional[Report] = None
+    #: Set when the analysis was needed but failed: the report rules did not run.
+    analysis_error: Optional[str] = None
+    suppressed: int = 0
+
+
+def check_target(
+    submission: Submission,
+    point: Point,
+    selection: Selection = Selection(),
+    *,
+    per_file_ignores: Optional[dict[str, tuple[str, ...]]] = None,
+    config_root: Optional[Path] = None,
+    scorer_cast: bool = True,
+    class_name: Optional[str] = None,
+) -> TargetResult:
+    rules = [rule() for rule in ALL_RULES if selection.enabled(rule.code)]
+    result = TargetResult(submission, point)
+    if any(rule.wants_report for rule in rules):
+        try:
+            raw = analyze(str(submission.analysis_path), point,
+                          include_scorer_cast=scorer_cast, formula=False,
+                          **({"class_name": class_name} if class_name else {}))
+            result.report = localize(raw, submission)
+        except Exception as exc:  # noqa: BLE001 - reported, and the source rules still run
+            result.analysis_error = f"{type(exc).__name__}: {exc}"
+    ctx = CheckContext(submission, point, result.report, class_name)
+    found: list[Finding] = []
+    for rule in rules:
+        # Report rules stay quiet without a report; FC102 falls back to the pattern alone.
+        found.extend(rule.check(ctx))
+    kept = [f for f in found if not _suppressed(f, submission, per_file_ignores or {}, config_root)]
+    result.suppressed = len(found) - len(kept)
+    result.findings = sorted(kept, key=Finding.sort_key)
+    return result
+
+
+def _suppressed(finding: Finding, submission: Submission,
+                per_file_ignores: dict[str, tuple[str, ...]], root: Optional[Path]) -> bool:
+    file = next((f for f in submission.files if f.display == finding.path), None)
+    if file is None:
+        return False
+    if 1 <= finding.line <= len(file.lines) and noqa.suppressed(file.lines[finding.line - 1], finding.code):
+        return True
+    if per_file_ignores:
+        rel = os.path.relpath(file.path, root) if root else file.display
+        rel = Path(rel).as_posix()
+        for pattern, codes in per_file_ignores.items():
+            if (fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(file.path.name, pattern)) and \
+                    any(finding.code.startswith(c) for c in codes):
+                return True
+    return False
+
+
+def localize(report: Report, submission: Submission) -> Report:
+    """The report with every span naming its file the way findings do."""
+    known = submission.by_resolved()
+    base = submission.analysis_path if submission.folder_mode else submission.analysis_path.parent
+    cache: dict[str, str] = {}
+
+    def name(path: str) -> str:
+        if path not in cache:
+            shown = path
+            p = Path(path)
+            for candidate in ((p,) if p.is_absolute() else (Path.cwd() / p, base / p)):
+                try:
+                    resolved = candidate.resolve()
+                except OSError:
+                    continue
+                if resolved in known:
+                    shown = known[resolved].display
+                    break
+            cache[path] = shown
+        return cache[path]
+
+    def span(s: Optional[Span]) -> Optional[Span]:
+        return None if s is None else dataclasses.replace(s, path=name(s.path))
+
+    return dataclasses.replace(
+        report,
+        charges=[dataclasses.replace(c, span=span(c.span), dtype_origin=span(c.dtype_origin))
+                 for c in report.charges],
+        unpriced=[dataclasses.replace(u, span=span(u.span)) for u in report.unpriced],
+        uncertain=[dataclasses.replace(u, span=span(u.span)) for u in report.uncertain],
+    )

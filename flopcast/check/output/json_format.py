@@ -1,0 +1,52 @@
+"""JSON: a stable, versioned surface (bump SCHEMA_VERSION on any incompatible change)."""
+
+from __future__ import annotations
+
+import json
+
+from flopcast.check.output.common import Results
+
+SCHEMA_VERSION = "1.0"
+
+
+def document(results: Results) -> dict:
+    from flopcast import __version__
+    from flopcast.installed import flopscope_version, whestbench_version
+
+    targets = []
+    for t in results.targets:
+        report = t.report
+        targets.append({
+            "path": t.submission.given,
+            "entry": t.submission.entry.display,
+            "point": {"width": t.point.width, "depth": t.point.depth,
+                      "budget": t.point.budget, "round": t.point.tag},
+            "prediction": None if report is None else {
+                "lo": report.total.lo, "hi": report.total.hi,
+                "exact": report.total.exact, "lower_bound": report.lower_bound,
+            },
+            "analysis_error": t.analysis_error,
+        })
+    findings = [{
+        "code": x.finding.code,
+        "level": x.finding.level.value,
+        "message": x.finding.message,
+        "path": x.finding.path,
+        "line": x.line,
+        "column": x.col,
+        "end_line": x.end_line,
+        "end_column": x.end_col,
+    } for x in results.located()]
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "flopcast_version": __version__,
+        "flopscope_version": flopscope_version(),
+        "whestbench_version": whestbench_version(),
+        "targets": targets,
+        "findings": findings,
+        "summary": {"errors": results.errors, "warnings": results.warnings},
+    }
+
+
+def render(results: Results) -> str:
+    return json.dumps(document(results), indent=2) + "\n"

@@ -1,0 +1,34 @@
+"""ruff's concise style, `path:line:col: CODE message`, then one summary line per target."""
+
+from __future__ import annotations
+
+from flopcast.check import fmt
+from flopcast.check.output.common import Results
+
+
+def render(results: Results) -> str:
+    lines = [f"{x.finding.path}:{x.line}:{x.col}: {x.finding.code} {x.finding.message}"
+             for x in results.located()]
+    if lines:
+        lines.append("")
+    for target in results.targets:
+        report = target.report
+        if report is not None:
+            total = report.total
+            budget = target.point.budget
+            bound = " at least" if report.lower_bound else ""
+            lines.append(
+                f"{target.submission.entry.display}: predicted{bound} {total} FLOPs = "
+                f"{fmt.share(total.hi, budget)} of the {fmt.flops(budget)} budget "
+                f"at {fmt.where_point(target.point)}"
+            )
+    errors, warnings = results.errors, results.warnings
+    if errors or warnings:
+        lines.append(f"Found {_plural(errors, 'error')} and {_plural(warnings, 'warning')}.")
+    else:
+        lines.append("All checks passed!")
+    return "\n".join(lines) + "\n"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")

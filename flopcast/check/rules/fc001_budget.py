@@ -1,0 +1,58 @@
+"""FC001: the prediction, or the upper end of its range, exceeds the budget."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterator
+
+from flopcast.check import fmt
+from flopcast.check.context import CheckContext
+from flopcast.check.findings import Finding, Level
+from flopcast.check.rules.base import Rule
+
+TOP_LINES = 3
+
+
+class BudgetOverrun(Rule):
+    code = "FC001"
+    name = "budget-overrun"
+    level = Level.ERROR
+    summary = "predicted FLOPs (or the upper end of their range) exceed the round's budget"
+    wants_report = True
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        report = ctx.report
+        if report is None:
+            return
+        budget = ctx.point.budget
+        total = report.total
+        if total.hi <= budget:
+            return
+        if total.lo > budget or total.exact:
+            head = (f"predicted {fmt.flops(total.hi)} FLOPs exceed the budget "
+                    f"{fmt.flops(budget)} by {fmt.share(total.hi - budget, budget)}")
+        else:
+            head = (f"the upper end of the predicted range {total} FLOPs exceeds the budget "
+                    f"{fmt.flops(budget)} (the cost depends on values, see FC003)")
+        if report.lower_bound:
+            head += "; some ops are not priced, so the real count is higher still (see FC002)"
+        yield self.finding(ctx.predict_span(),
+                           f"{head} at {fmt.where_point(ctx.point)}{self._dominant(ctx)}")
+
+    @staticmethod
+    def _dominant(ctx: CheckContext) -> str:
+        """', mostly line 23 (62.1%), line 25 (30.0%), ...': where to cut first."""
+        report = ctx.report
+        assert report is not None
+        by_line: dict[tuple[str, int], int] = defaultdict(int)
+        spans = {}
+        for charge in report.charges:
+            key = (charge.span.path, charge.span.line)
+            by_line[key] += charge.flops
+            spans.setdefault(key, charge.span)
+        whole = sum(by_line.values())
+        if not whole:
+            return ""
+        top = sorted(by_line.items(), key=lambda kv: -kv[1])[:TOP_LINES]
+        parts = [f"{ctx.where(spans[key])} ({fmt.share(n, whole)})" for key, n in top]
+        return "; most FLOPs come from " + ", ".join(parts)

@@ -1,0 +1,104 @@
+"""FC101: charges billed at the float64 rate because of one float64 origin.
+
+flopscope bills float64 at twice the float32 rate, and one float64 operand
+promotes everything computed from it. The analyzer records, on each widened
+charge, where the float64 came from (``Charge.dtype_origin``); this rule groups
+the charges by that origin and names the FLOPs a float32 cast there would save.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from typing import Iterator, Optional
+
+from flopcast.check import fmt
+from flopcast.check.astutil import dotted, fnp_op
+from flopcast.check.context import CheckContext
+from flopcast.check.findings import Finding, Level
+from flopcast.check.rules.base import Rule
+from flopcast.model import Charge, Span
+
+#: Creation functions whose dtype defaults to float64 when none is given.
+DEFAULT_FLOAT64_CREATION = frozenset({
+    "zeros", "ones", "empty", "full", "eye", "identity", "arange", "linspace",
+    "logspace", "geomspace", "tri",
+})
+
+#: Generator methods that draw float64 unless told otherwise.
+RANDOM_DRAWS = frozenset({
+    "standard_normal", "normal", "random", "uniform", "standard_exponential",
+    "standard_gamma", "exponential", "gamma", "beta", "laplace", "logistic", "lognormal",
+    "rand", "randn", "random_sample", "multivariate_normal", "standard_t", "chisquare",
+})
+#: ... of which these accept `dtype=` (numpy's Generator API).
+RANDOM_WITH_DTYPE = frozenset({"standard_normal", "random", "standard_exponential", "standard_gamma"})
+
+
+def origin_kind(ctx: CheckContext, span: Span) -> tuple[str, str]:
+    """(what the origin is, how to fix it), read from the code at the origin span."""
+    call = ctx.node_at(span, ast.Call)
+    file = ctx.file(span.path)
+    if not isinstance(call, ast.Call) or file is None:
+        return "a float64 value", "cast it once with `.astype(fnp.float32)`"
+    text = ast.get_source_segment(file.text, call.func) or "the call"
+    qual = ctx.imports(file).qualname(call.func)
+    op = fnp_op(qual)
+    has_dtype = any(kw.arg == "dtype" for kw in call.keywords)
+    if op in DEFAULT_FLOAT64_CREATION and not has_dtype:
+        return (f"`{text}(...)` without `dtype=` creates float64",
+                "pass `dtype=fnp.float32`")
+    if op in ("float64", "double") or (op or "").startswith("float64"):
+        return f"`{text}(...)` is a float64 numpy scalar", "use `fnp.float32(...)` or a Python float"
+    if qual and qual.startswith("flopscope.stats."):
+        return (f"`{text}(...)` returns float64 whatever its input's dtype",
+                "cast its result with `.astype(fnp.float32)`")
+    last = (dotted(call.func) or "").split(".")[-1]
+    if last in RANDOM_DRAWS and not has_dtype:
+        fix = ("pass `dtype=fnp.float32`" if last in RANDOM_WITH_DTYPE
+               else "cast the draw once with `.astype(fnp.float32)`")
+        return f"the random draw `{text}(...)` defaults to float64", fix
+    return f"`{text}(...)` produces float64", "cast it once with `.astype(fnp.float32)`"
+
+
+class Float64Leak(Rule):
+    code = "FC101"
+    name = "float64-leak"
+    level = Level.WARNING
+    summary = "charges billed at the float64 rate because of a float64 creation, scalar or flops.stats call"
+    wants_report = True
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        if ctx.report is None:
+            return
+        by_origin: dict[Span, list[Charge]] = defaultdict(list)
+        for charge in ctx.report.charges:
+            if charge.dtype == "float64" and charge.dtype_origin is not None:
+                by_origin[charge.dtype_origin].append(charge)
+        saving_factor = _saving_factor()
+        for origin, charges in sorted(by_origin.items()):
+            billed = sum(c.flops for c in charges)
+            saved = int(billed * saving_factor)
+            what, fix = origin_kind(ctx, origin)
+            lines = sorted({ctx.where(c.span) for c in charges}, key=_line_order)
+            shown = ", ".join(lines[:4]) + (f" and {len(lines) - 4} more" if len(lines) > 4 else "")
+            yield self.finding(
+                origin,
+                f"float64 leak: {what}; {fmt.flops(billed)} FLOPs downstream are billed at the "
+                f"float64 rate ({shown}); {fix} to save {fmt.flops(saved)} FLOPs "
+                f"at {fmt.where_point(ctx.point)}",
+            )
+
+
+def _saving_factor() -> float:
+    """1 - rate(float32)/rate(float64): 1/2 with flopscope's shipped rates."""
+    from flopcast.installed import weights
+
+    w = weights()
+    r64 = w.rate("float64")
+    return 1.0 - w.rate("float32") / r64 if r64 else 0.0
+
+
+def _line_order(where: str) -> tuple[int, str]:
+    digits = where.rsplit(" ", 1)[-1].rsplit(":", 1)[-1]
+    return (0 if where.startswith("line") else 1, digits.zfill(8))

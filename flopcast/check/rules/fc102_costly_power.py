@@ -1,0 +1,112 @@
+"""FC102: a 16x-weight `power` where a 1x op gives the same values.
+
+flopscope prices `power` (and so `**`) at 16x per element whatever the
+exponent, while numpy computes `x**2`, `x**0.5` and `x**-1` with the square,
+sqrt and reciprocal fast paths, which the 1x ops `x * x`, `fnp.sqrt(x)` and
+`1 / x` reproduce.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Iterator, Optional
+
+from flopcast.check import fmt
+from flopcast.check.context import CheckContext
+from flopcast.check.findings import Finding, Level
+from flopcast.check.rules.base import Rule
+from flopcast.check.source import SourceFile
+from flopcast.model import Span
+
+POWER_OPS = ("power", "pow")
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    exponent: float
+    op: str  # the 1x op flopscope bills the rewrite as
+    template: str  # with {x} for the base
+
+
+REWRITES = (
+    Rewrite(2, "multiply", "{x} * {x}"),
+    Rewrite(0.5, "sqrt", "fnp.sqrt({x})"),
+    Rewrite(-1, "divide", "1 / {x}"),
+)
+
+
+def _constant(node: ast.AST) -> Optional[float]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        return float(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = _constant(node.operand)
+        return -inner if inner is not None else None
+    return None
+
+
+def power_sites(ctx: CheckContext, file: SourceFile) -> Iterator[tuple[ast.AST, ast.AST, Rewrite]]:
+    """(whole expression, base, rewrite) for each `b ** k` / `fnp.power(b, k)` with a 1x twin."""
+    table = ctx.imports(file)
+    for node in ast.walk(file.tree):
+        base = exponent = None
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            base, exponent = node.left, node.right
+        elif (isinstance(node, ast.Call) and len(node.args) == 2 and not node.keywords
+              and table.qualname(node.func) in ("flopscope.numpy.power", "flopscope.numpy.pow")):
+            base, exponent = node.args
+        if base is None:
+            continue
+        value = _constant(exponent)
+        for rewrite in REWRITES:
+            if value == rewrite.exponent:
+                yield node, base, rewrite
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return (inner.path == outer.path
+            and (inner.line, inner.col) >= (outer.line, outer.col)
+            and (inner.end_line, inner.end_col) <= (outer.end_line, outer.end_col))
+
+
+class CostlyPower(Rule):
+    code = "FC102"
+    name = "costly-power"
+    level = Level.WARNING
+    summary = "`x**2`, `x**0.5`, `x**-1` are billed as power (16x); `x*x`, `fnp.sqrt(x)`, `1/x` cost 1x"
+    wants_report = True
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        from flopcast.installed import weights
+
+        w = weights()
+        for file in ctx.submission.files:
+            for node, base, rewrite in power_sites(ctx, file):
+                span = file.span(node)
+                x = ast.get_source_segment(file.text, base) or "x"
+                if len(x) > 24 or "\n" in x:
+                    x = "x"
+                if not isinstance(base, (ast.Name, ast.Attribute, ast.Subscript, ast.Call, ast.Constant)):
+                    x = f"({x})"
+                expr = ast.get_source_segment(file.text, node) or "power"
+                if len(expr) > 40 or "\n" in expr:
+                    expr = f"{x} ** {rewrite.exponent:g}"
+                better = rewrite.template.format(x=x)
+                factor = 1.0 - w.weight(rewrite.op) / (w.weight("power") or 1.0)
+                if factor <= 0:
+                    continue  # the installed weights make them equal: nothing to gain
+                if ctx.report is None:
+                    saving = f"it saves {fmt.share(factor, 1)} of this op's FLOPs"
+                else:
+                    charged = [c for c in ctx.report.charges
+                               if c.op in POWER_OPS and _within(c.span, span)]
+                    if not charged:
+                        # Not a flopscope op (a Python number) or never reached: free.
+                        continue
+                    saved = int(sum(c.flops for c in charged) * factor)
+                    saving = f"it saves {fmt.flops(saved)} FLOPs at {fmt.where_point(ctx.point)}"
+                yield self.finding(
+                    span,
+                    f"`{expr}` is billed as power ({w.weight('power'):g}x per element); "
+                    f"`{better}` gives the same values at {w.weight(rewrite.op):g}x: {saving}",
+                )

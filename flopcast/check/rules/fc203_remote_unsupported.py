@@ -1,0 +1,73 @@
+"""FC203: flopscope API that works locally but not on the grader's flopscope client.
+
+The grader runs a numpy-free flopscope client that ships every op to a server.
+Ops that call back into Python per element (``flopscope.remote_unsupported_ops()``)
+and the server-side names (``flopscope._server_only.SERVER_ONLY``: ``namespace``,
+``FlopscopeArray``, the ``*_cost`` helpers ...) are missing there. Both lists are
+read from the installed flopscope, never hard-coded.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterator, Optional
+
+from flopcast.check.astutil import ImportTable, fnp_op
+from flopcast.check.context import CheckContext
+from flopcast.check.findings import Finding, Level
+from flopcast.check.rules.base import Rule
+
+
+def server_only_name(qual: str, server_only: frozenset[str]) -> bool:
+    """`flopscope.namespace`, `flopscope.accounting.det_cost` ... against SERVER_ONLY."""
+    if not qual.startswith("flopscope.") or qual.startswith("flopscope.numpy"):
+        return False
+    rest = qual[len("flopscope."):]
+    parts = rest.split(".")
+    last = parts[-1]
+    if len(parts) == 1 and rest in server_only:
+        return True
+    if f"flops.{last}" in server_only and (len(parts) == 1 or parts[:-1] == ["accounting"]):
+        return True
+    return False
+
+
+class RemoteUnsupported(Rule):
+    code = "FC203"
+    name = "remote-unsupported"
+    level = Level.ERROR
+    summary = "a flopscope op or name the grader's flopscope client does not support"
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        from flopcast.installed import op_inventory
+
+        inventory = op_inventory()
+        for file in ctx.submission.files:
+            table = ctx.imports(file)
+            for node in ast.walk(file.tree):
+                for qual in self._names(table, node):
+                    message = self._judge(qual, inventory.remote_unsupported, inventory.server_only)
+                    if message:
+                        yield self.finding(file.span(node), message)
+
+    @staticmethod
+    def _names(table: ImportTable, node: ast.AST) -> list[str]:
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load):
+            qual = table.qualname(node)
+            return [qual] if qual else []
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            return [f"{node.module}.{a.name}" for a in node.names]
+        return []
+
+    @staticmethod
+    def _judge(qual: str, remote_unsupported: frozenset[str], server_only: frozenset[str]) -> Optional[str]:
+        op = fnp_op(qual)
+        if op is not None and op in remote_unsupported:
+            return (f"`fnp.{op}` calls back into Python and is not supported by the grader's "
+                    "flopscope client (it passes locally, then fails in grading); express it with "
+                    "vectorised fnp ops")
+        if server_only_name(qual, server_only):
+            shown = qual.replace("flopscope.", "flops.", 1)
+            return (f"`{shown}` is server-side only: the grader's flopscope client does not have "
+                    "it (AttributeError in grading); remove it from the submission")
+        return None

@@ -1,0 +1,138 @@
+"""Finding and parsing the files of a submission (never importing them).
+
+A folder is checked the way whestbench packages it in folder mode: its entry point
+is ``estimator.py`` and every other ``.py`` file under it ships too, so those are
+read for the import and mechanism rules. A single file is whestbench's file mode.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from flopcast.model import Span
+
+#: Folders whestbench never packages (``packaging.py`` built-in ignores), plus the
+#: usual virtualenv names: their .py files are not part of the submission.
+IGNORED_DIRS = frozenset({
+    ".git", ".venv", "venv", "env", "__pycache__", ".mypy_cache", ".pytest_cache",
+    ".ruff_cache", ".ipynb_checkpoints", "node_modules", ".tox",
+})
+
+
+class CheckUsageError(Exception):
+    """The command cannot run as asked (bad path, bad config): exit code 2."""
+
+
+@dataclass
+class SourceFile:
+    """One parsed .py file of the submission."""
+
+    path: Path  # resolved
+    display: str  # how findings name it
+    text: str
+    tree: ast.Module
+    lines: list[str] = field(default_factory=list)
+
+    def span(self, node: ast.AST) -> Span:
+        end_line = getattr(node, "end_lineno", None) or node.lineno
+        end_col = getattr(node, "end_col_offset", None)
+        return Span(self.display, node.lineno, node.col_offset, end_line,
+                    end_col if end_col is not None else node.col_offset)
+
+    def line_span(self, line: int) -> Span:
+        return Span(self.display, line, 0, line, 0)
+
+
+@dataclass
+class Submission:
+    """What one checked path stands for."""
+
+    given: str  # the path as the user typed it
+    entry: SourceFile
+    others: list[SourceFile]
+    #: Top-level module names importable from the submission folder (siblings).
+    local_modules: frozenset[str]
+    #: The path handed to the analyzer: the folder in folder mode, else the file.
+    analysis_path: Path
+    folder_mode: bool
+
+    @property
+    def files(self) -> list[SourceFile]:
+        return [self.entry, *self.others]
+
+    def by_resolved(self) -> dict[Path, SourceFile]:
+        return {f.path: f for f in self.files}
+
+
+def display_path(path: Path) -> str:
+    """Relative to the working directory when below it, as ruff prints paths."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def parse_file(path: Path, text: Optional[str] = None) -> SourceFile:
+    path = path.resolve()
+    if text is None:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise CheckUsageError(f"cannot read {display_path(path)}: {exc.strerror}") from exc
+        text = raw.decode("utf-8", errors="replace")
+    shown = display_path(path)
+    try:
+        tree = ast.parse(text, filename=shown)
+    except SyntaxError as exc:
+        raise CheckUsageError(
+            f"{shown}:{exc.lineno or 1}:{exc.offset or 1}: syntax error: {exc.msg}; "
+            "fix it, then run flopcast check again"
+        ) from exc
+    return SourceFile(path, shown, text, tree, text.splitlines())
+
+
+def _python_files(folder: Path) -> list[Path]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d not in IGNORED_DIRS)
+        found.extend(Path(dirpath) / name for name in sorted(filenames) if name.endswith(".py"))
+    return found
+
+
+def local_module_names(folder: Path) -> frozenset[str]:
+    """Names `import X` can reach in the submission folder (which is on sys.path)."""
+    names = set()
+    for child in folder.iterdir():
+        if child.suffix == ".py":
+            names.add(child.stem)
+        elif child.is_dir() and child.name not in IGNORED_DIRS and (child / "__init__.py").exists():
+            names.add(child.name)
+        elif child.is_dir() and child.name not in IGNORED_DIRS and any(child.glob("*.py")):
+            names.add(child.name)  # a namespace package
+    return frozenset(names)
+
+
+def load_submission(given: str) -> Submission:
+    path = Path(given)
+    if not path.exists():
+        raise CheckUsageError(f"{given}: no such file or folder")
+    if path.is_dir():
+        entry_path = path / "estimator.py"
+        if not entry_path.is_file():
+            raise CheckUsageError(
+                f"{given}: no estimator.py in this folder; pass the submission folder "
+                "that holds estimator.py, or the estimator file itself"
+            )
+        entry = parse_file(entry_path)
+        others = [parse_file(p) for p in _python_files(path) if p.resolve() != entry.path]
+        return Submission(given, entry, others, local_module_names(path.resolve()),
+                          path.resolve(), folder_mode=True)
+    if path.suffix != ".py":
+        raise CheckUsageError(f"{given}: not a .py file or a submission folder")
+    entry = parse_file(path)
+    return Submission(given, entry, [], local_module_names(entry.path.parent),
+                      entry.path, folder_mode=False)
