@@ -1,0 +1,272 @@
+"""`flopcast fit PATH --for width|depth|NAME`: the largest value that stays in budget.
+
+The search treats the analyzed total as a function of one integer: exponential
+steps from the current value until the budget is crossed, then bisection. For a
+NAME the analyzer reads a copy of the source whose integer literal was rewritten
+by its ast span (the code is never executed). The answer is confirmed by the two
+analyses at the value (fits) and at value + 1 (does not).
+
+The total is assumed to grow with the value; the search never revisits values it
+stepped over, so a cost that dips and rises again can hide a larger fitting value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import dataclasses
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from flopcast.check import fmt
+from flopcast.check.source import CheckUsageError, display_path
+from flopcast.model import Interval, Point, Report
+
+#: Beyond this the value is called unbounded: the cost does not grow with it.
+CAP = 2**62
+
+
+@dataclass(frozen=True)
+class ConstantSite:
+    """An `NAME = <int literal>` assignment: where the literal's bytes are."""
+
+    name: str
+    value: int
+    line: int
+    col: int
+    start: int  # byte offsets of the literal in the UTF-8 source
+    end: int
+    scope: str  # "module" or the class name
+
+
+def find_constant(source: str, name: str, path: str = "estimator.py") -> ConstantSite:
+    tree = ast.parse(source)
+    starts = [0]
+    for line in source.encode("utf-8").splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    sites, others = [], []
+    scopes: list[tuple[str, list[ast.stmt]]] = [("module", tree.body)]
+    scopes += [(n.name, n.body) for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+    for scope, body in scopes:
+        for node in body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                target, value = node.target, node.value
+            else:
+                continue
+            if not (isinstance(target, ast.Name) and target.id == name):
+                continue
+            if isinstance(value, ast.Constant) and type(value.value) is int:
+                sites.append(ConstantSite(
+                    name, value.value, value.lineno, value.col_offset,
+                    starts[value.lineno - 1] + value.col_offset,
+                    starts[value.end_lineno - 1] + value.end_col_offset, scope))
+            else:
+                others.append(node)
+    if len(sites) == 1 and not others:
+        return sites[0]
+    if not sites and not others:
+        raise CheckUsageError(
+            f"{path}: no module- or class-level `{name} = <integer>` assignment; "
+            f"`--for` takes width, depth, or the name of such a constant"
+        )
+    lines = ", ".join(str(n.lineno) for n in [*sites, *others])
+    if others and not sites:
+        raise CheckUsageError(
+            f"{path}:{others[0].lineno}: `{name}` is not assigned an integer literal; write it as "
+            f"one (e.g. `{name} = 4096`) so fit can rewrite it"
+        )
+    raise CheckUsageError(
+        f"{path}: `{name}` is assigned more than once (lines {lines}); fit needs exactly one "
+        "integer literal assignment"
+    )
+
+
+def rewrite(source: str, site: ConstantSite, value: int) -> str:
+    raw = source.encode("utf-8")
+    return (raw[: site.start] + str(value).encode() + raw[site.end:]).decode("utf-8")
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    value: int
+    total: Interval
+    lower_bound: bool
+
+    def fits(self, budget: int) -> bool:
+        return self.total.hi <= budget
+
+
+@dataclass
+class Search:
+    evaluate: Callable[[int], Evaluation]
+    budget: int
+    seen: dict[int, Evaluation] = field(default_factory=dict)
+
+    def at(self, value: int) -> Evaluation:
+        if value not in self.seen:
+            self.seen[value] = self.evaluate(value)
+        return self.seen[value]
+
+    def fits(self, value: int) -> bool:
+        return self.at(value).fits(self.budget)
+
+    def largest(self, start: int, low: int, cap: int = CAP) -> tuple[Optional[int], bool]:
+        """(largest fitting value or None, unbounded?)."""
+        start = max(start, low)
+        if self.fits(start):
+            lo, v = start, max(start * 2, start + 1)
+            while True:
+                if v > cap:
+                    return lo, True
+                if not self.fits(v):
+                    hi = v
+                    break
+                lo, v = v, v * 2
+        else:
+            hi = v = start
+            while True:
+                if v <= low:
+                    return None, False
+                v = max(low, v // 2)
+                if self.fits(v):
+                    lo = v
+                    break
+                hi = v
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if self.fits(mid):
+                lo = mid
+            else:
+                hi = mid
+        return lo, False
+
+
+@dataclass
+class FitResult:
+    target: str
+    kind: str  # "width", "depth" or "constant"
+    point: Point
+    current: int
+    value: Optional[int]
+    unbounded: bool
+    analyses: int
+    at_value: Optional[Evaluation] = None
+    at_next: Optional[Evaluation] = None
+    at_low: Optional[Evaluation] = None
+    site: Optional[str] = None
+
+
+def _analyze(path, point, **kwargs) -> Report:
+    from flopcast.check import engine
+
+    return engine.analyze(path, point, **kwargs)
+
+
+def fit(path: str, target: str, point: Point, *, scorer_cast: bool = True) -> FitResult:
+    given = Path(path)
+    if not given.exists():
+        raise CheckUsageError(f"{path}: no such file or folder")
+    entry = given / "estimator.py" if given.is_dir() else given
+    if not entry.is_file():
+        raise CheckUsageError(f"{path}: no estimator.py in this folder")
+    options = {"include_scorer_cast": scorer_cast, "formula": False}
+
+    def measured(report: Report, value: int) -> Evaluation:
+        return Evaluation(value, report.total, report.lower_bound)
+
+    if target in ("width", "depth"):
+        kind, low, current, site = target, 1, getattr(point, target), None
+
+        def evaluate(value: int) -> Evaluation:
+            at = dataclasses.replace(point, tag=None, **{target: value})
+            return measured(_analyze(str(given), at, **options), value)
+    else:
+        if not target.isidentifier():
+            raise CheckUsageError(f"--for {target!r}: expected width, depth or a Python name")
+        source = entry.read_text(encoding="utf-8")
+        found = find_constant(source, target, display_path(entry))
+        kind, low, current = "constant", 0, found.value
+        site = f"{display_path(entry)}:{found.line}:{found.col + 1}"
+
+        def evaluate(value: int) -> Evaluation:
+            return measured(_analyze(str(entry), point, source=rewrite(source, found, value), **options), value)
+
+    search = Search(evaluate, point.budget)
+    value, unbounded = search.largest(current, low)
+    result = FitResult(target, kind, point, current, value, unbounded, 0, site=site)
+    if value is not None:
+        result.at_value = search.at(value)
+        if not unbounded:
+            result.at_next = search.at(value + 1)
+    else:
+        result.at_low = search.at(low)
+    result.analyses = len(search.seen)
+    return result
+
+
+def render_text(r: FitResult) -> str:
+    budget = r.point.budget
+    where = f"at {fmt.where_point(r.point)}, budget {fmt.flops(budget)} FLOPs"
+    label = {"width": "width", "depth": "depth"}.get(r.kind, r.target)
+
+    def line(e: Evaluation) -> str:
+        bound = " (lower bound: some ops are not priced)" if e.lower_bound else ""
+        verdict = "fits" if e.fits(budget) else "over budget"
+        return (f"  {label} = {e.value:,}: predicted {e.total} FLOPs = "
+                f"{fmt.share(e.total.hi, budget)} of the budget, {verdict}{bound}")
+
+    out = []
+    origin = f" (now {r.current:,}" + (f", {r.site})" if r.site else ")")
+    if r.value is None:
+        assert r.at_low is not None
+        out.append(f"no {label} fits {where}{origin}")
+        out.append(line(r.at_low))
+    elif r.unbounded:
+        out.append(f"every {label} up to {CAP:,} fits {where}{origin}: the cost does not grow with it")
+    else:
+        out.append(f"largest {label} that fits {where}: {r.value:,}{origin}")
+        out += [line(r.at_value), line(r.at_next)]
+    out.append(f"  ({r.analyses} analyses)")
+    return "\n".join(out) + "\n"
+
+
+def render_json(r: FitResult) -> str:
+    def ev(e: Optional[Evaluation]):
+        return None if e is None else {"value": e.value, "lo": e.total.lo, "hi": e.total.hi,
+                                       "lower_bound": e.lower_bound}
+
+    return json.dumps({
+        "schema_version": "1.0",
+        "target": r.target,
+        "kind": r.kind,
+        "point": {"width": r.point.width, "depth": r.point.depth,
+                  "budget": r.point.budget, "round": r.point.tag},
+        "current": r.current,
+        "site": r.site,
+        "value": r.value,
+        "unbounded": r.unbounded,
+        "at_value": ev(r.at_value),
+        "at_next": ev(r.at_next),
+        "at_low": ev(r.at_low),
+        "analyses": r.analyses,
+    }, indent=2) + "\n"
+
+
+def run(ns: argparse.Namespace) -> int:
+    """0: a fitting value was found; 1: no value fits; 2: usage or analysis error."""
+    from flopcast.installed import resolve_point
+
+    try:
+        point = resolve_point(ns.round_tag, ns.width, ns.depth, ns.budget)
+        result = fit(ns.path, ns.target, point, scorer_cast=getattr(ns, "scorer_cast", True))
+    except CheckUsageError as exc:
+        print(f"flopcast: error: {exc}", file=sys.stderr)
+        return 2
+    render = render_json if getattr(ns, "format", "text") == "json" else render_text
+    sys.stdout.write(render(result))
+    return 0 if result.value is not None else 1
