@@ -1,0 +1,59 @@
+"""Shared helpers for the runtime tests: where the fixtures and samples are, and how to run one."""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from pathlib import Path
+
+import pytest
+
+from flopcast.model import Span
+from flopcast.runtime.counter import run_in_process
+from flopcast.runtime.protocol import RunRequest, RunResult
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLES = sorted((ROOT / "samples").glob("*.py"))
+
+#: Small enough to be fast, large enough that nothing sensible runs out.
+BUDGET = 10**12
+
+
+def fixture(name: str) -> Path:
+    """The estimator.py of a test-only submission folder under tests/runtime/fixtures/."""
+    return (FIXTURES / name / "estimator.py").resolve()
+
+
+def run_here(path: Path, width: int = 32, depth: int = 2, budget: int = BUDGET, **kw) -> RunResult:
+    """Run under the attributing meter in this process (no child: fast, for counter tests)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # flopscope's symmetry-loss warnings
+        return run_in_process(RunRequest(str(path), width, depth, budget), **kw)
+
+
+def ast_spans(path: Path, line: int, kind: type) -> list[Span]:
+    """The spans ast gives every node of ``kind`` that starts on ``line``."""
+    tree = ast.parse(path.read_text())
+    return [
+        Span(str(path), n.lineno, n.col_offset, n.end_lineno, n.end_col_offset)
+        for n in ast.walk(tree)
+        if isinstance(n, kind) and n.lineno == line
+    ]
+
+
+def line_of(path: Path, text: str) -> int:
+    """1-based number of the first line of ``path`` containing ``text``."""
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        if text in line:
+            return number
+    raise AssertionError(f"{text!r} not found in {path}")
+
+
+def analyzer_or_xfail():
+    """The real analyzer, or an xfail naming what is missing (never a fake)."""
+    try:
+        from flopcast.analyzer import analyze
+    except ImportError as exc:
+        pytest.xfail(f"the static analyzer is not importable yet: {exc}")
+    return analyze
