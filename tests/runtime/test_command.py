@@ -1,0 +1,113 @@
+"""`flopcast verify` end to end: output, verdicts and exit codes."""
+
+from __future__ import annotations
+
+import ast
+import json
+
+import pytest
+
+from flopcast.cli import main
+
+from .helpers import ast_spans, analyzer_or_xfail, fixture, line_of
+
+SMALL = ["--width", "32", "--depth", "2", "--budget", "10**9"]
+
+
+def verify(capsys, *args):
+    code = main(["verify", *map(str, args)])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_a_missing_estimator_is_a_usage_error(capsys, tmp_path):
+    code, _, err = verify(capsys, tmp_path, *SMALL)
+    assert code == 2
+    assert "no estimator at" in err and "estimator.py" in err
+
+
+def test_unreadable_points_are_a_usage_error(capsys):
+    code, _, err = verify(capsys, fixture("multi_op_line"), "--points", "32by2")
+    assert code == 2
+    assert "WIDTHxDEPTH" in err
+
+
+def test_a_non_positive_timeout_is_a_usage_error(capsys):
+    code, _, err = verify(capsys, fixture("multi_op_line"), *SMALL, "--timeout", "0")
+    assert code == 2
+    assert "--timeout" in err
+
+
+def test_an_exception_in_predict_exits_1_and_names_the_raising_line(capsys):
+    path = fixture("raises")
+    code, out, _ = verify(capsys, path.parent, *SMALL)
+    assert code == 1
+    assert "EXCEPTION" in out
+    assert "ValueError: layer scale went negative" in out
+    assert f"estimator.py:{line_of(path, 'raise ValueError')}:" in out
+
+
+def test_a_timeout_exits_1_and_says_which_limit_was_hit(capsys):
+    code, out, _ = verify(capsys, fixture("loops"), *SMALL, "--timeout", "2")
+    assert code == 1
+    assert "TIMEOUT" in out and "did not finish within 2 s" in out and "--timeout" in out
+
+
+def test_a_killed_child_exits_1_and_says_it_was_killed(capsys):
+    code, out, _ = verify(capsys, fixture("killed"), *SMALL)
+    assert code == 1
+    assert "CRASH" in out and "SIGKILL" in out
+
+
+def test_an_over_budget_run_exits_1_and_names_the_op_and_where_it_stopped(capsys):
+    path = fixture("over_budget")
+    code, out, _ = verify(capsys, path, "--width", "32", "--depth", "2", "--budget", "1000000")
+    assert code == 1
+    assert "OVER BUDGET" in out
+    assert "matmul would cost" in out
+    span = ast_spans(path, line_of(path, "x @ w"), ast.BinOp)[0]
+    assert f"estimator.py:{span.line}:{span.col + 1}" in out
+
+
+def test_json_output_carries_the_verdict_and_the_error_for_machines(capsys):
+    code, out, _ = verify(capsys, fixture("raises"), *SMALL, "--format", "json")
+    data = json.loads(out)
+    assert code == 1
+    assert data["ok"] is False
+    (point,) = data["points"]
+    assert point["point"]["width"] == 32 and point["verdict"] == "EXCEPTION"
+    assert point["error"]["type"] == "ValueError"
+    assert point["error"]["span"]["line"] == line_of(fixture("raises"), "raise ValueError")
+
+
+def _rfft_span(path):
+    """The ast span of the `fnp.fft.rfft(...)` call (not the enclosing `fnp.abs(...)`)."""
+    tree = ast.parse(path.read_text())
+    (node,) = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "rfft"]
+    return node
+
+
+def test_an_op_the_analyzer_does_not_model_is_reported_at_its_line_and_column(capsys):
+    analyzer_or_xfail()
+    path = fixture("unmodelled")
+    code, out, _ = verify(capsys, path, *SMALL, "--format", "json")
+    (point,) = json.loads(out)["points"]
+    rfft = _rfft_span(path)
+    differing = [r for r in point["expressions"] if not r["matches"]]
+    assert (code, point["verdict"]) == (1, "MISMATCH"), point.get("static_error")
+    assert differing, "the unmodelled op should be a differing expression"
+    assert (differing[0]["op"], differing[0]["span"]) == (
+        "fft.rfft",
+        {"path": str(path), "line": rfft.lineno, "col": rfft.col_offset, "end_line": rfft.end_lineno, "end_col": rfft.end_col_offset},
+    )
+    assert differing[0]["dynamic"] > 0
+
+
+def test_the_text_table_names_the_unmodelled_op_at_line_and_column(capsys):
+    analyzer_or_xfail()
+    path = fixture("unmodelled")
+    code, out, _ = verify(capsys, path, *SMALL)
+    rfft = _rfft_span(path)
+    where = f"estimator.py:{rfft.lineno}:{rfft.col_offset + 1}"
+    assert code == 1 and "MISMATCH" in out
+    assert any(where in line and "fft.rfft" in line for line in out.splitlines()), out
