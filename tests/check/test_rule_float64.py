@@ -1,0 +1,74 @@
+"""FC101: float64 leaks, grouped by where the float64 came from."""
+
+from __future__ import annotations
+
+from .helpers import Span, charge, codes, report
+
+SOURCE = """\
+import flopscope as flops
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        mu = fnp.zeros(mlp.width)
+        rng = fnp.random.default_rng(0)
+        x = rng.normal(size=(4, mlp.width))
+        for w in mlp.weights:
+            mu = w.T @ mu
+            cdf = flops.stats.norm.cdf(mu)
+            mu = mu * cdf
+        return fnp.stack([mu] * mlp.depth)
+"""
+
+
+def origin(path: str, line: int, col: int, end_col: int) -> Span:
+    return Span(path, line, col, line, end_col)
+
+
+def test_fc101_names_a_default_float64_creation_and_the_saving(check):
+    def made(p):
+        zeros = origin(p, 8, 13, 34)
+        return report(p, [charge(p, 12, 8_000, dtype="float64", origin=zeros),
+                          charge(p, 14, 2_000, dtype="float64", origin=zeros),
+                          charge(p, 15, 500)])
+    found = check(SOURCE, select="FC101", report=made)
+    assert codes(found) == ["FC101"]
+    f = found[0]
+    assert (f.line, f.span.col) == (8, 13)
+    assert "`fnp.zeros(...)` without `dtype=` creates float64" in f.message
+    assert "10,000 FLOPs" in f.message and "save 5,000 FLOPs" in f.message
+    assert "line 12, line 14" in f.message
+    assert "dtype=fnp.float32" in f.message
+
+
+def test_fc101_gives_one_finding_per_origin(check):
+    def made(p):
+        zeros = origin(p, 8, 13, 34)
+        stats = origin(p, 13, 18, 42)
+        return report(p, [charge(p, 12, 100, dtype="float64", origin=zeros),
+                          charge(p, 14, 300, dtype="float64", origin=stats),
+                          charge(p, 14, 40, dtype="float64", origin=stats, col=20)])
+    found = check(SOURCE, select="FC101", report=made)
+    assert [f.line for f in found] == [8, 13]
+    assert "returns float64 whatever its input's dtype" in found[1].message
+    assert "save 170 FLOPs" in found[1].message
+
+
+def test_fc101_describes_a_random_draw_without_dtype(check):
+    def made(p):
+        draw = origin(p, 10, 12, 43)
+        return report(p, [charge(p, 12, 64, dtype="float64", origin=draw)])
+    found = check(SOURCE, select="FC101", report=made)
+    assert "random draw `rng.normal(...)` defaults to float64" in found[0].message
+
+
+def test_fc101_is_quiet_when_nothing_is_billed_at_float64(check):
+    assert check(SOURCE, select="FC101", report=lambda p: report(p, [charge(p, 12, 8_000)])) == []
+
+
+def test_fc101_ignores_float64_charges_without_a_known_origin(check):
+    found = check(SOURCE, select="FC101",
+                  report=lambda p: report(p, [charge(p, 12, 8_000, dtype="float64")]))
+    assert found == []

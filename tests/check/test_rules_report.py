@@ -1,0 +1,113 @@
+"""FC001-FC003 and FC204: rules that read the analyzer's report."""
+
+from __future__ import annotations
+
+from .helpers import Interval, Uncertainty, Unpriced, charge, codes, report, span
+
+SIMPLE = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        x = fnp.ones((mlp.depth, mlp.width), dtype=fnp.float32)
+        y = x @ x.T
+        z = y * 2.0
+        return x
+"""
+
+
+# FC001 budget overrun ------------------------------------------------------------
+
+def test_fc001_fires_when_the_prediction_exceeds_the_budget(check):
+    found = check(SIMPLE, select="FC001",
+                  report=lambda p: report(p, [charge(p, 8, 1_500_000), charge(p, 9, 100_000)]))
+    assert codes(found) == ["FC001"]
+    assert found[0].level.value == "error"
+    assert "1,600,000" in found[0].message and "1,000,000" in found[0].message
+
+
+def test_fc001_names_the_dominant_lines_with_their_share(check):
+    found = check(SIMPLE, select="FC001", report=lambda p: report(
+        p, [charge(p, 8, 900_000), charge(p, 9, 300_000), charge(p, 7, 100_000), charge(p, 10, 1)]))
+    message = found[0].message
+    assert "line 8 (69.2%), line 9 (23.1%), line 7 (7.7%)" in message
+    assert "line 10" not in message  # only the top three
+
+
+def test_fc001_is_placed_on_the_predict_definition(check):
+    found = check(SIMPLE, select="FC001", report=lambda p: report(p, [charge(p, 8, 2_000_000)]))
+    assert found[0].line == 6
+
+
+def test_fc001_fires_when_only_the_upper_end_of_the_range_exceeds_the_budget(check):
+    found = check(SIMPLE, select="FC001", report=lambda p: report(
+        p, [charge(p, 8, 500_000)], total=Interval(500_000, 1_200_000)))
+    assert codes(found) == ["FC001"]
+    assert "upper end" in found[0].message
+
+
+def test_fc001_is_quiet_within_the_budget(check):
+    found = check(SIMPLE, select="FC001", report=lambda p: report(p, [charge(p, 8, 1_000_000)]))
+    assert found == []
+
+
+# FC002 unpriced ------------------------------------------------------------------
+
+def test_fc002_reports_each_unpriced_op_as_a_lower_bound_warning(check):
+    found = check(SIMPLE, select="FC002", report=lambda p: report(
+        p, [charge(p, 8, 10)], unpriced=[Unpriced(span(p, 9), "fnp.frobnicate", "unknown op")]))
+    assert codes(found) == ["FC002"]
+    assert found[0].level.value == "warning"
+    assert found[0].line == 9
+    assert "lower bound" in found[0].message and "fnp.frobnicate" in found[0].message
+
+
+def test_fc002_is_quiet_when_everything_is_priced(check):
+    assert check(SIMPLE, select="FC002", report=lambda p: report(p, [charge(p, 8, 10)])) == []
+
+
+# FC003 value-dependent cost ------------------------------------------------------
+
+def test_fc003_reports_each_value_dependent_place(check):
+    found = check(SIMPLE, select="FC003", report=lambda p: report(
+        p, [charge(p, 8, 10)], total=Interval(10, 20),
+        uncertain=[Uncertainty(span(p, 9), "branch", "condition reads array values")]))
+    assert codes(found) == ["FC003"]
+    assert found[0].line == 9
+    assert "[10, 20]" in found[0].message
+
+
+def test_fc003_reports_an_inexact_total_even_without_a_located_cause(check):
+    found = check(SIMPLE, select="FC003",
+                  report=lambda p: report(p, [charge(p, 8, 10)], total=Interval(10, 20)))
+    assert codes(found) == ["FC003"]
+    assert found[0].line == 6
+
+
+def test_fc003_is_quiet_for_an_exact_prediction(check):
+    assert check(SIMPLE, select="FC003", report=lambda p: report(p, [charge(p, 8, 10)])) == []
+
+
+# FC204 return shape --------------------------------------------------------------
+
+def test_fc204_fires_on_a_returned_shape_other_than_depth_by_width(check):
+    found = check(SIMPLE, select="FC204",
+                  report=lambda p: report(p, [charge(p, 8, 10)], returned=((3, 64), "float32")))
+    assert codes(found) == ["FC204"]
+    assert found[0].level.value == "error"
+    assert found[0].line == 10  # the return statement
+    assert "(3, 64)" in found[0].message and "(4, 64)" in found[0].message
+
+
+def test_fc204_recognises_a_transposed_result(check):
+    found = check(SIMPLE, select="FC204",
+                  report=lambda p: report(p, [charge(p, 8, 10)], returned=((64, 4), "float32")))
+    assert "transposed" in found[0].message
+
+
+def test_fc204_is_quiet_for_the_right_shape_or_an_unknown_one(check):
+    assert check(SIMPLE, select="FC204",
+                 report=lambda p: report(p, [charge(p, 8, 10)], returned=((4, 64), "float32"))) == []
+    assert check(SIMPLE, select="FC204", report=lambda p: report(p, [charge(p, 8, 10)])) == []
