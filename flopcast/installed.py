@@ -247,3 +247,37 @@ def _derive_inventory() -> dict:
         "remote_unsupported": sorted(flopscope.remote_unsupported_ops()),
         "server_only": sorted(getattr(_server_only, "SERVER_ONLY", ())),
     }
+
+
+@lru_cache(maxsize=1)
+def stats_costs() -> dict[str, int]:
+    """Per-element cost of every ``flops.stats`` method, read from flopscope's source.
+
+    Each distribution method charges ``self._deduct_and_call("pdf", 27, ...)``; the
+    literal is the per-element count. Module-level ``norm = NormDistribution()``
+    names the distribution.
+    """
+    costs: dict[str, int] = {}
+    for path in sorted((_package_dir("flopscope") / "stats").glob("_*.py")):
+        tree = ast.parse(path.read_text(), str(path))
+        per_class: dict[str, dict[str, int]] = {}
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef):
+                methods: dict[str, int] = {}
+                for call in ast.walk(node):
+                    if (
+                        isinstance(call, ast.Call)
+                        and isinstance(call.func, ast.Attribute)
+                        and call.func.attr == "_deduct_and_call"
+                        and len(call.args) >= 2
+                        and isinstance(call.args[0], ast.Constant)
+                        and isinstance(call.args[1], ast.Constant)
+                    ):
+                        methods[call.args[0].value] = int(call.args[1].value)
+                per_class[node.name] = methods
+        for node in tree.body:
+            target, value = _assignment(node)
+            if target and isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+                for method, cost in per_class.get(value.func.id, {}).items():
+                    costs[f"{target}.{method}"] = cost
+    return costs

@@ -1,4 +1,9 @@
-"""Output formats: text (ruff's concise style), json, sarif 2.1.0 and github annotations."""
+"""Output formats: text (ruff's concise style), json, sarif 2.1.0 and github annotations.
+
+sarif-schema-2.1.0.json is the official OASIS SARIF 2.1.0 schema (2.1.0-rtm.5, JSON Schema
+draft-04), as shipped in the MIT-licensed npm package @microsoft/jest-sarif 1.0.0-beta.0
+(lib/schemas/sarif-2.1.0-rtm.5.json); no PyPI package ships it.
+"""
 
 from __future__ import annotations
 

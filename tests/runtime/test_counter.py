@@ -57,3 +57,18 @@ def test_the_billed_dtype_is_flopscopes_resolved_dtype():
     result = run_here(sample)
     matmul_dtypes = {c.dtype for c in result.charges if c.op == "matmul"}
     assert matmul_dtypes == {"float64"}  # float32 weights against float64 zeros/ones
+
+
+def test_two_candidate_classes_without_class_name_is_a_load_error_naming_them():
+    result = run_here(fixture("two_classes"))
+    assert result.status == "load_error"
+    assert "Zeros" in result.error.message and "Ones" in result.error.message
+
+
+def test_class_name_selects_the_estimator_class_as_whestbench_does():
+    from flopcast.runtime.counter import run_in_process
+    from flopcast.runtime.protocol import RunRequest
+
+    result = run_in_process(RunRequest(str(fixture("two_classes")), 32, 2, 10**9, class_name="Ones"))
+    assert result.ok
+    assert [c.op for c in result.charges] == ["ones", "asarray"]

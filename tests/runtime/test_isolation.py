@@ -93,3 +93,11 @@ def test_a_result_of_the_wrong_shape_is_reported_as_whestbench_rejecting_it(tmp_
     result = _run(tmp_path / "estimator.py")
     assert result.status == SCORER_ERROR
     assert "shape" in result.error.message.lower()
+
+
+def test_a_segfault_is_reported_as_a_crash_at_the_line_faulthandler_saw():
+    path = fixture("segfault")
+    result = _run(path)
+    assert result.status == CRASH
+    assert result.error.type == "SIGSEGV"
+    assert (result.error.span.path, result.error.span.line) == (str(path), line_of(path, "string_at(0)"))

@@ -1,0 +1,115 @@
+"""``analyze()``: the static pipeline from a path to a :class:`flopcast.model.Report`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Optional, Union
+
+from flopcast import installed
+from flopcast.analyzer import pricing
+from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult
+from flopcast.analyzer.paths import explore
+from flopcast.analyzer.program import Program, estimator_class, function_table, load_program
+from flopcast.analyzer.values import Array
+from flopcast.model import Charge, Interval, Note, Point, Report, Uncertainty, Unpriced
+
+
+def analyze(
+    path: Union[str, Path],
+    point: Point,
+    *,
+    source: Optional[str] = None,
+    class_name: Optional[str] = None,
+    include_scorer_cast: bool = True,
+    formula: bool = False,
+) -> Report:
+    """Predict what flopscope will charge ``predict(mlp, budget)`` at ``point``, statically."""
+    program = load_program(Path(path), source)
+    cls = estimator_class(program, class_name)
+    report = analyze_program(program, cls, point, include_scorer_cast)
+    if formula:
+        from flopcast.analyzer.formula import fit_formula
+
+        report.formula = fit_formula(program, cls, point, include_scorer_cast, report)
+    pricing.flush_caches()
+    return report
+
+
+def run_point(program: Program, cls: str, point: Point, include_scorer_cast: bool) -> tuple[list[RunResult], bool]:
+    def run(decisions: Decisions) -> RunResult:
+        return Interpreter(program, point.width, point.depth, point.budget, decisions, include_scorer_cast).run(cls)
+
+    return explore(run)
+
+
+def analyze_program(program: Program, cls: str, point: Point, include_scorer_cast: bool) -> Report:
+    results, capped = run_point(program, cls, point, include_scorer_cast)
+    totals = [r.total for r in results]
+    widest = max(results, key=lambda r: r.total)
+    charges = _mark_path_dependent(widest, results)
+    report = Report(
+        path=program.main.path,
+        point=point,
+        total=Interval(min(totals), max(totals)),
+        charges=charges,
+        estimator_class=cls,
+        flopscope_version=installed.flopscope_version(),
+        whestbench_version=installed.whestbench_version(),
+        include_scorer_cast=include_scorer_cast,
+    )
+    seen_unpriced: set = set()
+    seen_uncertain: set = set()
+    seen_notes: set = set()
+    for r in results:
+        for u in r.unpriced:
+            if (u.span, u.what) not in seen_unpriced:
+                seen_unpriced.add((u.span, u.what))
+                report.unpriced.append(u)
+        for site in r.sites:
+            key = (site.span, site.kind)
+            if key not in seen_uncertain:
+                seen_uncertain.add(key)
+                report.uncertain.append(Uncertainty(site.span, site.kind, site.reason))
+        for u in r.uncertain:
+            if (u.span, u.kind) not in seen_uncertain:
+                seen_uncertain.add((u.span, u.kind))
+                report.uncertain.append(u)
+        for n in r.notes:
+            if (n.span, n.message) not in seen_notes:
+                seen_notes.add((n.span, n.message))
+                report.notes.append(n)
+        if r.failed:
+            msg = f"on some paths predict() raises: {r.failed}"
+            if (None, msg) not in seen_notes:
+                seen_notes.add((None, msg))
+                report.notes.append(Note(None, msg))
+    if capped:
+        report.notes.append(Note(None, f"explored only the first {len(results)} value-dependent paths; "
+                                       "the interval may be too narrow"))
+        report.unpriced.append(Unpriced(report.charges[0].span if report.charges else program.main_span,
+                                        "paths", "too many value-dependent paths to explore them all"))
+    if isinstance(widest.returned, Array):
+        report.returned = (widest.returned.shape, widest.returned.dtype)
+    for module in program.modules.values():
+        report.functions.extend(function_table(module))
+    return report
+
+
+def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Charge]:
+    if len(results) == 1:
+        return list(widest.charges)
+    per_path = []
+    for r in results:
+        sums: dict = defaultdict(int)
+        for c in r.charges:
+            sums[(c.span, c.op)] += c.flops
+        per_path.append(sums)
+    keys = set().union(*per_path)
+    varying = {k for k in keys if len({p.get(k, 0) for p in per_path}) > 1}
+    out = []
+    for c in widest.charges:
+        if (c.span, c.op) in varying:
+            c = Charge(c.span, c.op, c.flops, c.dtype, c.function, False, c.detail, c.dtype_origin)
+        out.append(c)
+    return out

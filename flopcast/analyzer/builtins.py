@@ -1,0 +1,343 @@
+"""Python builtins, ``math`` and container methods, evaluated on abstract values.
+
+Only pure functions of known values are evaluated; anything touching array data
+yields :class:`Unknown`. Python's ``sum`` over arrays is priced as flopscope sees it
+(``0 + a0 + a1 ...``: one add per element, the first included).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Optional
+
+from flopcast.analyzer import ops
+from flopcast.analyzer.values import (
+    Array,
+    Builtin,
+    ClassVal,
+    DictVal,
+    DTypeRef,
+    FunctionVal,
+    InstanceVal,
+    Known,
+    LibRef,
+    ListVal,
+    NumpyScalar,
+    SuperVal,
+    TupleVal,
+    Unknown,
+    Value,
+)
+from flopcast.model import Span
+
+
+def _all_known(values) -> bool:
+    return all(isinstance(v, Known) for v in values)
+
+
+def _unknown_from(values, kind: str, span: Span, default_reason: str) -> Unknown:
+    for v in values:
+        if isinstance(v, Unknown):
+            return Unknown(kind, v.origin, v.reason)
+    return Unknown(kind, span, default_reason)
+
+
+def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span, node) -> Value:
+    from flopcast.analyzer.interpreter import UserRaise, make_tuple
+
+    if name == "range":
+        if _all_known(args) and all(isinstance(a.value, int) for a in args):
+            return Known(range(*(a.value for a in args)))
+        return _unknown_from(args, "range", span, "range bounds depend on values")
+    if name == "len":
+        x = args[0]
+        if isinstance(x, Array):
+            if x.ndim == 0:
+                raise UserRaise(span, "TypeError: len() of unsized object")
+            return Known(x.shape[0])
+        if isinstance(x, (ListVal, TupleVal, DictVal)):
+            return Known(len(x.items))
+        if isinstance(x, Known):
+            try:
+                return Known(len(x.value))
+            except TypeError:
+                pass
+        return Unknown("int", span, "len() of an unknown value")
+    if name in ("min", "max"):
+        items = args if len(args) > 1 else (interp.iterate(args[0], node) or [])
+        if not items:
+            return Unknown("", span, f"{name}() of an unknown sequence")
+        if _all_known(items):
+            key = kwargs.get("key")
+            if key is None:
+                return Known((min if name == "min" else max)(i.value for i in items))
+        if any(isinstance(i, Array) for i in items):
+            return interp.unpriced(node, f"builtin {name}() over arrays", "compares array values in Python")
+        return _unknown_from(items, "float", span, f"{name}() of values that depend on data")
+    if name in ("int", "float", "bool", "str", "round", "abs"):
+        x = args[0] if args else Known(0)
+        if name == "abs" and isinstance(x, Array):
+            return interp.price_op("abs", [x], node)
+        if isinstance(x, Known):
+            try:
+                fn = {"int": int, "float": float, "bool": bool, "str": str, "round": round, "abs": abs}[name]
+                extra = [a.value for a in args[1:] if isinstance(a, Known)]
+                return Known(fn(x.value, *extra))
+            except (TypeError, ValueError, OverflowError) as exc:
+                raise UserRaise(span, f"{type(exc).__name__}: {exc}")
+        if isinstance(x, (Array, NumpyScalar)):
+            kind = {"int": "int", "float": "float", "bool": "bool", "round": "int", "abs": "float"}.get(name, "")
+            if isinstance(x, Array) and x.size != 1:
+                raise UserRaise(span, "TypeError: only size-1 arrays can be converted to Python scalars")
+            return Unknown(kind, span, f"`{name}(...)` of an array value")
+        if isinstance(x, Unknown):
+            return Unknown({"int": "int", "float": "float", "bool": "bool", "round": "int"}.get(name, x.kind), x.origin, x.reason)
+        return Unknown("", span, f"{name}() of an unknown value")
+    if name == "sum":
+        items = interp.iterate(args[0], node)
+        start = args[1] if len(args) > 1 else kwargs.get("start", Known(0))
+        if items is None:
+            return interp.unpriced(node, "sum()", "sums a sequence whose length is not known")
+        total = start
+        for item in items:
+            total = interp.binop(_ADD, total, item, node)
+        return total
+    if name == "enumerate":
+        items = interp.iterate(args[0], node)
+        start = args[1].value if len(args) > 1 and isinstance(args[1], Known) else 0
+        if items is None:
+            return Unknown("", span, "enumerate of unknown")
+        return ListVal([make_tuple([Known(i + start), v]) for i, v in enumerate(items)])
+    if name == "zip":
+        seqs = [interp.iterate(a, node) for a in args]
+        if any(s is None for s in seqs):
+            return Unknown("", span, "zip of unknown")
+        return ListVal([make_tuple(list(t)) for t in zip(*seqs)])
+    if name in ("list", "tuple", "set", "frozenset", "sorted", "reversed"):
+        if not args:
+            return ListVal([]) if name != "tuple" else Known(())
+        items = interp.iterate(args[0], node)
+        if items is None:
+            return Unknown("", span, f"{name}() of unknown")
+        if name == "sorted":
+            if _all_known(items):
+                return ListVal([Known(v) for v in sorted(i.value for i in items)])
+            return ListVal(items)
+        if name == "reversed":
+            return ListVal(list(reversed(items)))
+        return make_tuple(items) if name == "tuple" else ListVal(list(items))
+    if name == "dict":
+        out = dict(args[0].items) if args and isinstance(args[0], DictVal) else {}
+        out.update(kwargs)
+        return DictVal(out)
+    if name in ("any", "all"):
+        items = interp.iterate(args[0], node)
+        if items is not None and _all_known(items):
+            return Known((any if name == "any" else all)(i.value for i in items))
+        return Unknown("bool", span, f"{name}() of values that depend on data")
+    if name == "isinstance":
+        return Known(_isinstance(args[0], args[1]))
+    if name in ("hasattr", "getattr"):
+        obj, attr = args[0], args[1]
+        if not (isinstance(attr, Known) and isinstance(attr.value, str)):
+            return Unknown("", span, f"{name} with a computed name")
+        value = interp.get_attr(obj, attr.value, span, quiet=True)
+        missing = isinstance(value, Unknown) and value.reason.startswith("no attribute")
+        if name == "hasattr":
+            return Known(not missing)
+        if missing and len(args) > 2:
+            return args[2]
+        return value
+    if name == "setattr":
+        obj, attr, value = args
+        if isinstance(obj, InstanceVal) and isinstance(attr, Known):
+            obj.attrs[attr.value] = value
+        return Known(None)
+    if name == "print" or name in ("repr", "format", "id", "hash"):
+        return Known(None) if name == "print" else Unknown("", span, name)
+    if name == "super":
+        frame = interp.frame
+        cls = args[0] if args else frame.vars.get("__class__") or frame.cls
+        receiver = args[1] if len(args) > 1 else (frame.vars.get(frame.function.node.args.args[0].arg)
+                                                 if frame.function and frame.function.node.args.args else None)
+        if isinstance(cls, ClassVal):
+            return SuperVal(cls, receiver)
+        return Unknown("", span, "super() outside a method")
+    if name == "divmod" and _all_known(args):
+        return Known(divmod(args[0].value, args[1].value))
+    if name == "pow" and _all_known(args):
+        return Known(pow(*(a.value for a in args)))
+    if name in ("staticmethod", "classmethod", "property"):
+        fn = args[0]
+        if isinstance(fn, FunctionVal):
+            fn.kind = name
+        return fn
+    if name in ("map", "filter"):
+        fn, items = args[0], interp.iterate(args[1], node)
+        if items is None:
+            return Unknown("", span, f"{name} over unknown")
+        out = []
+        for item in items:
+            r = interp.call(fn, [item], {}, span, node)
+            if name == "map":
+                out.append(r)
+            elif interp.known_truth(r):
+                out.append(item)
+        return ListVal(out)
+    if name == "callable":
+        return Known(isinstance(args[0], (FunctionVal, ClassVal, Builtin, LibRef)))
+    if name in ("object_init", "noop"):
+        return Known(None)
+    if name.endswith("Error") or name in ("Exception", "StopIteration", "NotImplemented"):
+        return Known(None)
+    if name == "type":
+        x = args[0]
+        if isinstance(x, InstanceVal):
+            return x.cls
+        return Unknown("", span, "type()")
+    if name in ("iter",):
+        return args[0]
+    return Unknown("", span, f"builtin {name}")
+
+
+class _AddOp:
+    pass
+
+
+import ast as _ast  # noqa: E402
+
+_ADD = _ast.Add()
+
+
+def _isinstance(obj: Value, cls: Value) -> bool:
+    targets = cls.items if isinstance(cls, TupleVal) else ((cls,) if not isinstance(cls, Known) else ())
+    for t in targets:
+        if isinstance(t, ClassVal) and isinstance(obj, InstanceVal) and t in obj.cls.mro():
+            return True
+        if isinstance(t, Builtin):
+            py = {"int": int, "float": float, "bool": bool, "str": str, "list": list, "tuple": tuple, "dict": dict}.get(t.name)
+            if py is not None:
+                if isinstance(obj, Known) and isinstance(obj.value, py):
+                    return True
+                if py is list and isinstance(obj, ListVal) or py is tuple and isinstance(obj, TupleVal) or py is dict and isinstance(obj, DictVal):
+                    return True
+        if isinstance(t, LibRef) and t.path.endswith(("ndarray", "FlopscopeArray")) and isinstance(obj, Array):
+            return True
+    return False
+
+
+# ------------------------------------------------------------------- math & stdlib
+
+_MATH = {
+    "sqrt": math.sqrt, "log": math.log, "log2": math.log2, "log10": math.log10, "exp": math.exp,
+    "ceil": math.ceil, "floor": math.floor, "isqrt": math.isqrt, "pow": math.pow, "fabs": math.fabs,
+    "comb": math.comb, "factorial": math.factorial, "prod": math.prod, "gcd": math.gcd, "isfinite": math.isfinite,
+    "isnan": math.isnan, "trunc": math.trunc, "log1p": math.log1p, "erf": math.erf, "tanh": math.tanh,
+    "cos": math.cos, "sin": math.sin, "atan": math.atan, "hypot": math.hypot, "copysign": math.copysign,
+}
+_MATH_CONST = {"pi": math.pi, "e": math.e, "inf": math.inf, "nan": math.nan, "tau": math.tau}
+
+
+def stdlib_attr(module: str, name: str) -> Value:
+    if module == "math":
+        if name in _MATH_CONST:
+            return Known(_MATH_CONST[name])
+        if name in _MATH:
+            return LibRef(f"py:math.{name}")
+    return LibRef(f"py:{module}.{name}")
+
+
+def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
+    from flopcast.analyzer.interpreter import UserRaise
+
+    module, _, name = path.rpartition(".")
+    if module == "math" and name in _MATH:
+        if _all_known(args):
+            try:
+                return Known(_MATH[name](*(a.value for a in args)))
+            except (ValueError, OverflowError) as exc:
+                raise UserRaise(span, f"{type(exc).__name__}: {exc}")
+        if any(isinstance(a, Array) for a in args):
+            return interp.unpriced(node, f"math.{name} of an array", "math functions need Python scalars")
+        return _unknown_from(args, "float", span, f"math.{name} of a value that depends on data")
+    if module in ("functools",) and name == "reduce":
+        fn, seq = args[0], interp.iterate(args[1], node)
+        if seq is None:
+            return Unknown("", span, "reduce over unknown")
+        acc = args[2] if len(args) > 2 else seq[0]
+        for item in (seq if len(args) > 2 else seq[1:]):
+            acc = interp.call(fn, [acc, item], {}, span, node)
+        return acc
+    if module in ("pathlib",) and name == "Path":
+        if _all_known(args):
+            import os
+
+            return Known(os.path.join(*(str(a.value) for a in args)))
+        return Unknown("", span, "path")
+    if module in ("os.path", "os") and name in ("join",) and _all_known(args):
+        import os
+
+        return Known(os.path.join(*(str(a.value) for a in args)))
+    if module == "os.path" and name == "dirname" and _all_known(args):
+        import os
+
+        return Known(os.path.dirname(str(args[0].value)))
+    if any(isinstance(a, Array) for a in list(args) + list(kwargs.values())):
+        return interp.unpriced(node, f"{path}()", "a library call that receives arrays; its charges are unknown")
+    return Unknown("", span, f"result of {path}()")
+
+
+def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Span, node) -> Value:
+    if isinstance(recv, ListVal):
+        if name == "append":
+            recv.items.append(args[0])
+            return Known(None)
+        if name == "extend":
+            items = interp.iterate(args[0], node)
+            if items is not None:
+                recv.items.extend(items)
+            return Known(None)
+        if name == "pop":
+            if recv.items:
+                idx = args[0].value if args and isinstance(args[0], Known) else -1
+                return recv.items.pop(idx)
+            return Unknown("", span, "pop from empty list")
+        if name == "insert" and isinstance(args[0], Known):
+            recv.items.insert(args[0].value, args[1])
+            return Known(None)
+        if name == "copy":
+            return ListVal(list(recv.items))
+        if name == "reverse":
+            recv.items.reverse()
+            return Known(None)
+        if name == "clear":
+            recv.items.clear()
+            return Known(None)
+        if name in ("index", "count"):
+            return Unknown("int", span, f"list.{name}")
+    if isinstance(recv, DictVal):
+        if name == "get":
+            key = args[0]
+            if isinstance(key, Known) and key.value in recv.items:
+                return recv.items[key.value]
+            return args[1] if len(args) > 1 else Known(None)
+        if name == "items":
+            from flopcast.analyzer.interpreter import make_tuple
+
+            return ListVal([make_tuple([Known(k), v]) for k, v in recv.items.items()])
+        if name == "keys":
+            return ListVal([Known(k) for k in recv.items])
+        if name == "values":
+            return ListVal(list(recv.items.values()))
+        if name == "setdefault":
+            key = args[0]
+            if isinstance(key, Known):
+                return recv.items.setdefault(key.value, args[1] if len(args) > 1 else Known(None))
+        if name == "update" and args and isinstance(args[0], DictVal):
+            recv.items.update(args[0].items)
+            return Known(None)
+        if name == "pop" and isinstance(args[0], Known):
+            return recv.items.pop(args[0].value, args[1] if len(args) > 1 else Known(None))
+        if name == "copy":
+            return DictVal(dict(recv.items))
+    return Unknown("", span, f".{name}() on a container")

@@ -1,0 +1,1412 @@
+"""Abstract interpretation of an estimator's source, one program path at a time.
+
+The interpreter walks ``ast`` nodes with abstract values (see values.py). Loops
+with known trip counts are run iteration by iteration, so loop-carried state whose
+dtype or symmetry changes after the first iterations is priced exactly. Wherever a
+decision depends on array values (a branch, a loop exit, an exception, a
+data-dependent size) it asks :class:`Decisions` which way this path goes; the
+path explorer (paths.py) runs every combination and joins them into an interval.
+
+Nothing here executes user code: only literals are evaluated, and only by this
+module's own rules.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+from flopcast.analyzer import ops, pricing
+from flopcast.analyzer.ops import OpError
+from flopcast.analyzer.program import Module, Program
+from flopcast.analyzer.values import (
+    Array,
+    BoundLib,
+    BoundMethod,
+    Builtin,
+    ClassVal,
+    DictVal,
+    DTypeRef,
+    FunctionVal,
+    Generator,
+    InstanceVal,
+    Known,
+    LibRef,
+    ListVal,
+    MLPVal,
+    ModuleVal,
+    NpzFile,
+    NumpyScalar,
+    SuperVal,
+    TupleVal,
+    Unknown,
+    Value,
+)
+from flopcast.model import SCORER_SPAN, Charge, Note, Span, Uncertainty, Unpriced
+
+MAX_STEPS = 3_000_000
+MAX_LOOP_ITERATIONS = 100_000
+MAX_CALL_DEPTH = 120
+_DTYPE_NAMES = {
+    "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16",
+    "uint32", "uint64", "bool_", "complex64", "complex128", "double", "single", "half", "intp",
+}
+_CONSTANTS = {"pi": math.pi, "e": math.e, "inf": math.inf, "nan": math.nan, "newaxis": None, "euler_gamma": 0.5772156649015329}
+
+
+class PathEnd(Exception):
+    """This path cannot continue (step limit, unbounded loop); the run reports why."""
+
+
+class _Return(Exception):
+    def __init__(self, value: Value):
+        self.value = value
+
+
+class _Break(Exception):
+    pass
+
+
+class _Continue(Exception):
+    pass
+
+
+class UserRaise(Exception):
+    """An exception the analysed program raises on this path."""
+
+    def __init__(self, span: Span, what: str):
+        super().__init__(what)
+        self.span = span
+        self.what = what
+
+
+@dataclass
+class Site:
+    key: tuple
+    options: tuple
+    span: Span
+    kind: str
+    reason: str
+
+
+class Decisions:
+    """The choices one path makes at value-dependent sites (default: the first option)."""
+
+    def __init__(self, fixed: Optional[dict] = None):
+        self.fixed = dict(fixed or {})
+        self.seen: list[Site] = []
+        self._seen_keys: set = set()
+
+    def choose(self, site: Site):
+        if site.key not in self._seen_keys:
+            self._seen_keys.add(site.key)
+            self.seen.append(site)
+        return self.fixed.get(site.key, site.options[0])
+
+
+@dataclass
+class Frame:
+    vars: dict
+    module: Module
+    qualname: str
+    function: Optional[FunctionVal] = None
+    cls: Optional[ClassVal] = None  # the class whose method this is (for super())
+    receiver: Optional[Value] = None
+    globals_: Optional[set] = None
+
+
+@dataclass
+class RunResult:
+    charges: list[Charge] = field(default_factory=list)
+    unpriced: list[Unpriced] = field(default_factory=list)
+    uncertain: list[Uncertainty] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    returned: Optional[Value] = None
+    sites: list[Site] = field(default_factory=list)
+    failed: Optional[str] = None  # the path ended in an exception from the estimator
+
+    @property
+    def total(self) -> int:
+        return sum(c.flops for c in self.charges)
+
+
+class Interpreter:
+    def __init__(self, program: Program, width: int, depth: int, budget: int, decisions: Decisions,
+                 include_scorer_cast: bool = True):
+        self.program = program
+        self.width, self.depth, self.budget = width, depth, budget
+        self.decisions = decisions
+        self.include_scorer_cast = include_scorer_cast
+        self.result = RunResult()
+        self.metered = False
+        self.steps = 0
+        self.call_depth = 0
+        self.frame: Optional[Frame] = None
+        self.module_envs: dict[str, dict] = {}
+        self._unpriced_keys: set = set()
+        self.span: Optional[Span] = None
+
+    # ------------------------------------------------------------ entry
+
+    def run(self, class_name: str) -> RunResult:
+        try:
+            env = self.module_env(self.program.main)
+            cls = env.get(class_name)
+            if not isinstance(cls, ClassVal):
+                raise PathEnd(f"estimator class {class_name} is not a plain class definition")
+            instance = self.instantiate(cls, [], {}, self.program.main_span)
+            mlp = self.make_mlp()
+            setup = self.get_attr(instance, "setup", self.program.main_span, quiet=True)
+            if isinstance(setup, BoundMethod):
+                context = InstanceVal(ClassVal("SetupContext", "SetupContext", [], {}), {
+                    "width": Known(self.width), "depth": Known(self.depth),
+                    "flop_budget": Known(self.budget), "api_version": Known("1.0"),
+                    "submission_dir": Known(str(self.program.root)), "seed": Unknown("int", None, "seed"),
+                })
+                self.call(setup, [context], {}, self.program.main_span)
+            predict = self.get_attr(instance, "predict", self.program.main_span)
+            self.metered = True
+            try:
+                value = self.call(predict, [mlp, Known(self.budget)], {}, self.program.main_span)
+            except UserRaise as exc:
+                self.result.failed = f"{exc.span}: {exc.what}"
+                value = None
+            self.result.returned = value
+            if value is not None and self.include_scorer_cast:
+                self.scorer_cast(value)
+        except PathEnd as end:
+            self.result.notes.append(Note(self.span, str(end)))
+            self.result.unpriced.append(Unpriced(self.span or self.program.main_span, "analysis stopped", str(end)))
+        self.result.sites = list(self.decisions.seen)
+        return self.result
+
+    def make_mlp(self) -> MLPVal:
+        weights = ListVal([Array((self.width, self.width), "float32") for _ in range(self.depth)])
+        return MLPVal(self.width, self.depth, weights, Unknown("int", None, "mlp.seed"))
+
+    def scorer_cast(self, value: Value) -> None:
+        """whestbench's materialise_predictions: fnp.asarray(pred, dtype=float32) inside the meter."""
+        if isinstance(value, Array):
+            if value.dtype != "float32":
+                billed = "float64" if pricing.rate(value.dtype) >= 2 else value.dtype
+                billed = value.dtype if pricing.rate(value.dtype) > pricing.rate("float32") else "float32"
+                self.emit(SCORER_SPAN, "asarray", pricing.charge("asarray", value.size, billed), billed,
+                          "<whestbench scorer>", value.dtype_origin,
+                          "whestbench casts the returned prediction to float32 inside the meter")
+            else:
+                self.emit(SCORER_SPAN, "asarray", 0, "float32", "<whestbench scorer>", None, "")
+
+    # ------------------------------------------------------------ charges and reports
+
+    def emit(self, span, op, flops, dtype, function, origin=None, detail=""):
+        if not self.metered:
+            return
+        self.result.charges.append(Charge(span, op, int(flops), dtype, function, True, detail, origin))
+
+    def charge(self, op: str, base: int, dtype: Optional[str], origin: Optional[Span] = None,
+               weighted_base: bool = False) -> None:
+        if weighted_base:
+            flops = int(base * pricing.rate(dtype))
+        else:
+            flops = pricing.charge(op, base, dtype)
+        self.emit(self.span, op, flops, dtype, self.frame.qualname if self.frame else "<module>", origin)
+
+    def unpriced(self, node: Optional[ast.AST], what: str, reason: str) -> Value:
+        span = self.node_span(node) if node is not None else self.span
+        key = (span, what)
+        if key not in self._unpriced_keys:
+            self._unpriced_keys.add(key)
+            self.result.unpriced.append(Unpriced(span, what, reason, self.frame.qualname if self.frame else ""))
+        return Unknown("", span, reason)
+
+    def note(self, span: Optional[Span], message: str) -> None:
+        if all(n.message != message or n.span != span for n in self.result.notes):
+            self.result.notes.append(Note(span, message))
+
+    def node_span(self, node: ast.AST) -> Span:
+        path = self.frame.module.path if self.frame else self.program.main.path
+        return Span(path, node.lineno, node.col_offset, node.end_lineno or node.lineno, node.end_col_offset or 0)
+
+    def choose_size(self, lo: int, hi: int, reason: str) -> int:
+        site = Site(("size", self.span, reason), (hi, lo), self.span, "shape", reason)
+        return self.decisions.choose(site)
+
+    def mutate(self, old: Array, new: Array) -> None:
+        """An in-place op changed ``old`` (fill_diagonal): rebind every name holding it."""
+        if new is old:
+            return
+        frame = self.frame
+        while frame is not None:
+            for k, v in list(frame.vars.items()):
+                if v is old:
+                    frame.vars[k] = new
+            break
+        new.ident = old.ident
+
+    def read_array_file(self, path_value: Value) -> Value:
+        from flopcast.analyzer.arrayfiles import read_arrays
+
+        if not (isinstance(path_value, Known) and isinstance(path_value.value, str)):
+            raise OpError("the file name passed to fnp.load is not known statically")
+        return read_arrays(self.program.root, path_value.value)
+
+    # ------------------------------------------------------------ modules
+
+    def module_env(self, module: Module) -> dict:
+        env = self.module_envs.get(module.path)
+        if env is not None:
+            return env
+        env = {"__name__": Known(module.name)}
+        self.module_envs[module.path] = env
+        saved_frame, saved_meter = self.frame, self.metered
+        self.frame = Frame(env, module, "<module>")
+        self.metered = False  # module bodies run at import time, outside the meter
+        try:
+            self.exec_block(module.tree.body)
+        except (_Return, _Break, _Continue):
+            pass
+        except UserRaise as exc:
+            self.note(exc.span, f"module {module.name} raises at import: {exc.what}")
+        finally:
+            self.frame, self.metered = saved_frame, saved_meter
+        return env
+
+    # ------------------------------------------------------------ statements
+
+    def tick(self) -> None:
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise PathEnd(f"analysis stopped after {MAX_STEPS:,} steps (a loop too long to unroll?)")
+
+    def exec_block(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            self.exec_stmt(stmt)
+
+    def exec_stmt(self, node: ast.stmt) -> None:
+        self.tick()
+        method = getattr(self, "stmt_" + type(node).__name__, None)
+        if method is None:
+            self.unpriced(node, type(node).__name__, "statement kind not modelled")
+            return
+        method(node)
+
+    def stmt_Expr(self, node: ast.Expr) -> None:
+        self.eval(node.value)
+
+    def stmt_Pass(self, node) -> None:
+        pass
+
+    def stmt_Assert(self, node) -> None:
+        pass
+
+    def stmt_Global(self, node: ast.Global) -> None:
+        if self.frame.globals_ is None:
+            self.frame.globals_ = set()
+        self.frame.globals_.update(node.names)
+
+    stmt_Nonlocal = stmt_Global
+
+    def stmt_Delete(self, node: ast.Delete) -> None:
+        for t in node.targets:
+            if isinstance(t, ast.Name):
+                self.frame.vars.pop(t.id, None)
+
+    def stmt_Assign(self, node: ast.Assign) -> None:
+        value = self.eval(node.value)
+        for target in node.targets:
+            self.assign(target, value)
+
+    def stmt_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self.assign(node.target, self.eval(node.value))
+
+    def stmt_AugAssign(self, node: ast.AugAssign) -> None:
+        current = self.eval(self._load_version(node.target))
+        if isinstance(current, Array):
+            self.unpriced(node, "in-place operator on an array",
+                          "flopscope arrays are immutable: `x op= y` raises TypeError at run time; write `x = x op y`")
+            raise UserRaise(self.node_span(node), "TypeError: flopscope arrays are immutable")
+        value = self.binop(node.op, current, self.eval(node.value), node)
+        self.assign(node.target, value)
+
+    def _load_version(self, target: ast.expr) -> ast.expr:
+        clone = ast.copy_location(type(target)(**{f: getattr(target, f) for f in target._fields}), target)
+        clone.ctx = ast.Load()
+        ast.fix_missing_locations(clone)
+        return clone
+
+    def stmt_Return(self, node: ast.Return) -> None:
+        raise _Return(self.eval(node.value) if node.value is not None else Known(None))
+
+    def stmt_Break(self, node) -> None:
+        raise _Break()
+
+    def stmt_Continue(self, node) -> None:
+        raise _Continue()
+
+    def stmt_Raise(self, node: ast.Raise) -> None:
+        what = ast.unparse(node.exc) if node.exc is not None else "re-raise"
+        raise UserRaise(self.node_span(node), what)
+
+    def stmt_FunctionDef(self, node: ast.FunctionDef) -> None:
+        fn = self.make_function(node)
+        for deco in reversed(node.decorator_list):
+            d = self.eval(deco)
+            if isinstance(d, Builtin) and d.name in ("staticmethod", "classmethod", "property"):
+                fn.kind = d.name
+            elif isinstance(d, LibRef) and d.path in ("functools.lru_cache", "functools.cache", "functools.wraps"):
+                pass
+            elif isinstance(d, Known) or isinstance(d, LibRef):
+                pass
+            else:
+                fn = self.call(d, [fn], {}, self.node_span(deco))
+        self.frame.vars[node.name] = fn
+
+    stmt_AsyncFunctionDef = stmt_FunctionDef
+
+    def make_function(self, node, name: Optional[str] = None) -> FunctionVal:
+        a = node.args
+        defaults = [self.eval(d) for d in a.defaults]
+        kw_defaults = {arg.arg: self.eval(d) for arg, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None}
+        qual = name or getattr(node, "name", "<lambda>")
+        if self.frame.qualname != "<module>":
+            if self.frame.function is None and self.frame.cls is not None:
+                qual = f"{self.frame.qualname}.{qual}"
+            else:
+                qual = f"{self.frame.qualname}.<locals>.{qual}"
+        closure = self.frame.vars if self.frame.qualname != "<module>" and self.frame.function is not None else None
+        return FunctionVal(node, self.frame.module, qual, defaults, kw_defaults, closure, None)
+
+    def stmt_ClassDef(self, node: ast.ClassDef) -> None:
+        bases = [self.eval(b) for b in node.bases]
+        qual = node.name if self.frame.qualname == "<module>" else f"{self.frame.qualname}.<locals>.{node.name}"
+        cls = ClassVal(node.name, qual, [b for b in bases], {}, node, self.frame.module)
+        saved = self.frame
+        body_frame = Frame(cls.attrs, self.frame.module, qual, None, cls)
+        body_frame.vars = cls.attrs
+        self.frame = body_frame
+        try:
+            # Class bodies see module globals for names they do not define.
+            self._class_body_fallback = saved
+            self.exec_block(node.body)
+        finally:
+            self.frame = saved
+        for v in cls.attrs.values():
+            if isinstance(v, FunctionVal) and v.owner is None:
+                v.owner = cls
+        saved.vars[node.name] = cls
+
+    def stmt_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            value = self.import_module(alias.name, node)
+            if alias.asname:
+                self.frame.vars[alias.asname] = value
+            else:
+                top = alias.name.split(".")[0]
+                self.frame.vars[top] = self.import_module(top, node)
+
+    def stmt_ImportFrom(self, node: ast.ImportFrom) -> None:
+        base = ("." * node.level) + (node.module or "")
+        for alias in node.names:
+            if alias.name == "*":
+                mod = self.import_module(base, node)
+                if isinstance(mod, ModuleVal):
+                    env = self.module_env(mod.module)
+                    self.frame.vars.update({k: v for k, v in env.items() if not k.startswith("_")})
+                continue
+            mod = self.import_module(base, node)
+            value = self.get_attr(mod, alias.name, self.node_span(node), quiet=True)
+            if isinstance(value, Unknown) and (node.level or isinstance(mod, ModuleVal)):
+                sub = self.import_module(f"{base}.{alias.name}" if base.strip(".") else alias.name, node)
+                value = sub
+            self.frame.vars[alias.asname or alias.name] = value
+
+    def import_module(self, name: str, node: ast.AST) -> Value:
+        stripped = name.lstrip(".")
+        if stripped in ("flopscope", "whest") or stripped.startswith(("flopscope.", "whest.")):
+            if stripped.split(".")[0] == "whest":
+                self.note(self.node_span(node), "`whest` is the old name of flopscope; analysed as flopscope")
+                stripped = "flopscope" + stripped[len("whest"):]
+            return LibRef(stripped)
+        if stripped == "numpy" or stripped.startswith("numpy."):
+            return LibRef("rawnumpy" + stripped[len("numpy"):])
+        if stripped == "whestbench" or stripped.startswith("whestbench."):
+            return LibRef(stripped)
+        module = self.program.find_module(stripped, self.frame.module)
+        if module is not None:
+            return ModuleVal(module)
+        return LibRef("py:" + stripped)
+
+    def stmt_If(self, node: ast.If) -> None:
+        if self.truth(node.test, node):
+            self.exec_block(node.body)
+        else:
+            self.exec_block(node.orelse)
+
+    def stmt_With(self, node: ast.With) -> None:
+        for item in node.items:
+            value = self.eval(item.context_expr)
+            if item.optional_vars is not None:
+                self.assign(item.optional_vars, value)
+        self.exec_block(node.body)
+
+    stmt_AsyncWith = stmt_With
+
+    def stmt_Try(self, node: ast.Try) -> None:
+        span = self.node_span(node)
+        if node.handlers:
+            site = Site(("raise", span), (False, True), span, "exception",
+                        "whether the try body raises depends on values")
+            raises = self.decisions.choose(site)
+        else:
+            raises = False
+        try:
+            try:
+                self.exec_block(node.body)
+            except UserRaise as exc:
+                if not node.handlers:
+                    raise
+                raises = True
+                self.note(exc.span, f"raises {exc.what}; handled by the except clause")
+            if raises:
+                handler = node.handlers[0]
+                if handler.name:
+                    self.frame.vars[handler.name] = Unknown("", span, "exception object")
+                self.exec_block(handler.body)
+            else:
+                self.exec_block(node.orelse)
+        finally:
+            self.exec_block(node.finalbody)
+
+    stmt_TryStar = stmt_Try
+
+    def stmt_For(self, node: ast.For) -> None:
+        iterable = self.eval(node.iter)
+        directive = self.frame.module.directives.get(node.lineno)
+        items = self.iterate(iterable, node.iter)
+        if items is None:
+            if directive and directive.kind == "iterations":
+                n = self.directive_int(directive, node)
+                items = [Unknown("", self.node_span(node.iter), "loop item")] * n
+            else:
+                self.record_uncertain(node, "loop", "the trip count depends on values; "
+                                                    "add `# flopcast: iterations=N` to make it exact")
+                self.unpriced(node, "loop", "the trip count depends on values; its body is not counted")
+                return
+        broke = False
+        for item in items:
+            self.tick()
+            self.assign(node.target, item)
+            try:
+                self.exec_block(node.body)
+            except _Break:
+                broke = True
+                break
+            except _Continue:
+                continue
+        if not broke:
+            self.exec_block(node.orelse)
+
+    def directive_int(self, directive, node) -> int:
+        try:
+            return int(directive.text)
+        except ValueError:
+            self.note(self.node_span(node), f"ignored `# flopcast: iterations={directive.text}` (not an integer)")
+            return 0
+
+    def stmt_While(self, node: ast.While) -> None:
+        directive = self.frame.module.directives.get(node.lineno)
+        limit = self.directive_int(directive, node) if directive and directive.kind == "iterations" else None
+        count = 0
+        broke = False
+        while True:
+            self.tick()
+            if limit is not None:
+                if count >= limit:
+                    break
+                self.eval(node.test)
+            elif not self.truth(node.test, node, loop=True):
+                break
+            count += 1
+            if count > MAX_LOOP_ITERATIONS:
+                self.record_uncertain(node, "unbounded", "the loop did not end within "
+                                      f"{MAX_LOOP_ITERATIONS:,} iterations; add `# flopcast: iterations=N`")
+                raise PathEnd(f"{self.node_span(node)}: unbounded while loop")
+            try:
+                self.exec_block(node.body)
+            except _Break:
+                broke = True
+                break
+            except _Continue:
+                continue
+        if not broke:
+            self.exec_block(node.orelse)
+
+    def record_uncertain(self, node: ast.AST, kind: str, reason: str) -> None:
+        span = self.node_span(node)
+        if all(u.span != span or u.kind != kind for u in self.result.uncertain):
+            self.result.uncertain.append(Uncertainty(span, kind, reason))
+
+    # ------------------------------------------------------------ truth and decisions
+
+    def truth(self, test: ast.expr, stmt: ast.stmt, loop: bool = False) -> bool:
+        value = self.eval(test)
+        known = self.known_truth(value)
+        if known is not None:
+            return known
+        directive = self.frame.module.directives.get(stmt.lineno)
+        if directive and directive.kind == "assume":
+            try:
+                assumed = self.eval(ast.parse(directive.text, mode="eval").body)
+            except SyntaxError:
+                assumed = None
+            verdict = self.known_truth(assumed) if assumed is not None else None
+            if verdict is not None:
+                return verdict
+            self.note(self.node_span(stmt), f"`# flopcast: assume {directive.text}` is not a known condition here")
+        span = self.node_span(test)
+        reason = value.reason if isinstance(value, Unknown) else "condition depends on array values"
+        kind = "loop" if loop else "branch"
+        site = Site((kind, span), (True, False), span, kind,
+                    f"`{ast.unparse(test)}` depends on values ({reason})")
+        return self.decisions.choose(site)
+
+    def known_truth(self, value: Value) -> Optional[bool]:
+        if isinstance(value, Known):
+            try:
+                return bool(value.value)
+            except Exception:  # noqa: BLE001 - exotic values are simply not known
+                return None
+        if isinstance(value, (ListVal, TupleVal, DictVal)):
+            return bool(value.items)
+        if isinstance(value, (FunctionVal, ClassVal, InstanceVal, LibRef, MLPVal, Generator, BoundMethod)):
+            return True
+        if isinstance(value, Array) and value.size != 1:
+            return None
+        return None
+
+    # ------------------------------------------------------------ assignment
+
+    def assign(self, target: ast.expr, value: Value) -> None:
+        if isinstance(target, ast.Name):
+            if self.frame.globals_ and target.id in self.frame.globals_:
+                self.module_envs[self.frame.module.path][target.id] = value
+            else:
+                self.frame.vars[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            items = self.unpack(value, len(target.elts), target)
+            starred = [i for i, e in enumerate(target.elts) if isinstance(e, ast.Starred)]
+            if starred:
+                i = starred[0]
+                n_after = len(target.elts) - i - 1
+                seq = self.iterate(value, target) or []
+                for e, v in zip(target.elts[:i], seq[:i]):
+                    self.assign(e, v)
+                self.assign(target.elts[i].value, ListVal(list(seq[i: len(seq) - n_after])))
+                for e, v in zip(target.elts[i + 1:], seq[len(seq) - n_after:]):
+                    self.assign(e, v)
+                return
+            for e, v in zip(target.elts, items):
+                self.assign(e, v)
+        elif isinstance(target, ast.Attribute):
+            obj = self.eval(target.value)
+            if isinstance(obj, InstanceVal):
+                obj.attrs[target.attr] = value
+            elif isinstance(obj, ClassVal):
+                obj.attrs[target.attr] = value
+            elif isinstance(obj, LibRef) and obj.path.startswith("flopscope"):
+                self.unpriced(target, "assignment to a flopscope attribute",
+                              "monkeypatching flopscope is forbidden and is not analysed")
+        elif isinstance(target, ast.Subscript):
+            obj = self.eval(target.value)
+            if isinstance(obj, Array):
+                self.unpriced(target, "item assignment on an array",
+                              "flopscope arrays are immutable: `x[i] = v` raises TypeError at run time")
+                raise UserRaise(self.node_span(target), "TypeError: flopscope arrays are immutable")
+            key = self.eval(target.slice)
+            if isinstance(obj, ListVal) and isinstance(key, Known) and isinstance(key.value, int):
+                if -len(obj.items) <= key.value < len(obj.items):
+                    obj.items[key.value] = value
+            elif isinstance(obj, DictVal) and isinstance(key, Known):
+                obj.items[key.value] = value
+        elif isinstance(target, ast.Starred):
+            self.assign(target.value, value)
+
+    def unpack(self, value: Value, n: int, node) -> list[Value]:
+        seq = self.iterate(value, node)
+        if seq is None:
+            return [Unknown("", self.node_span(node), "unpacked from an unknown value")] * n
+        return seq
+
+    def iterate(self, value: Value, node: ast.AST) -> Optional[list[Value]]:
+        if isinstance(value, Known):
+            v = value.value
+            if isinstance(v, range):
+                if len(v) > MAX_LOOP_ITERATIONS:
+                    raise PathEnd(f"{self.node_span(node)}: range of {len(v):,} items is too long to unroll")
+                return [Known(i) for i in v]
+            if isinstance(v, (tuple, list, str, frozenset, set)):
+                return [Known(x) for x in v]
+            if isinstance(v, dict):
+                return [Known(k) for k in v]
+            return None
+        if isinstance(value, (ListVal, TupleVal)):
+            return list(value.items)
+        if isinstance(value, DictVal):
+            return [Known(k) for k in value.items]
+        if isinstance(value, Array):
+            if value.ndim == 0:
+                return None
+            if value.ndim == 1:
+                return [NumpyScalar(value.dtype, value.dtype_origin) for _ in range(value.shape[0])]
+            return [Array(value.shape[1:], value.dtype, dtype_origin=value.dtype_origin) for _ in range(value.shape[0])]
+        if isinstance(value, NpzFile):
+            return [Known(k) for k in value.arrays]
+        return None
+
+    # ------------------------------------------------------------ expressions
+
+    def eval(self, node: ast.expr) -> Value:
+        method = getattr(self, "expr_" + type(node).__name__, None)
+        if method is None:
+            return self.unpriced(node, type(node).__name__, "expression kind not modelled")
+        return method(node)
+
+    def expr_Constant(self, node: ast.Constant) -> Value:
+        return Known(node.value)
+
+    def expr_JoinedStr(self, node: ast.JoinedStr) -> Value:
+        parts = []
+        for v in node.values:
+            if isinstance(v, ast.Constant):
+                parts.append(str(v.value))
+            else:
+                inner = self.eval(v.value)
+                if not isinstance(inner, Known):
+                    return Unknown("", None, "formatted string")
+                parts.append(format(inner.value, self.eval(v.format_spec).value if v.format_spec else ""))
+        return Known("".join(parts))
+
+    def expr_Name(self, node: ast.Name) -> Value:
+        name = node.id
+        frame = self.frame
+        if name in frame.vars:
+            return frame.vars[name]
+        fn = frame.function
+        while fn is not None and fn.closure is not None:
+            if name in fn.closure:
+                return fn.closure[name]
+            break
+        if fn is not None and fn.closure is not None:
+            # closures chain through the enclosing function's own closure
+            outer = fn.closure
+            if name in outer:
+                return outer[name]
+        env = self.module_envs.get(frame.module.path, {})
+        if name in env:
+            return env[name]
+        if name in _BUILTINS:
+            return Builtin(name)
+        return self.unpriced(node, f"name {name!r}", "not defined on this path")
+
+    def expr_Tuple(self, node: ast.Tuple) -> Value:
+        items = []
+        for e in node.elts:
+            if isinstance(e, ast.Starred):
+                items.extend(self.iterate(self.eval(e.value), e) or [])
+            else:
+                items.append(self.eval(e))
+        return make_tuple(items)
+
+    def expr_List(self, node: ast.List) -> Value:
+        items = []
+        for e in node.elts:
+            if isinstance(e, ast.Starred):
+                items.extend(self.iterate(self.eval(e.value), e) or [])
+            else:
+                items.append(self.eval(e))
+        return ListVal(items)
+
+    def expr_Set(self, node: ast.Set) -> Value:
+        return self.expr_List(node)
+
+    def expr_Dict(self, node: ast.Dict) -> Value:
+        out = {}
+        for k, v in zip(node.keys, node.values):
+            if k is None:
+                inner = self.eval(v)
+                if isinstance(inner, DictVal):
+                    out.update(inner.items)
+                continue
+            key = self.eval(k)
+            out[key.value if isinstance(key, Known) else id(key)] = self.eval(v)
+        return DictVal(out)
+
+    def expr_Starred(self, node: ast.Starred) -> Value:
+        return self.eval(node.value)
+
+    def expr_NamedExpr(self, node: ast.NamedExpr) -> Value:
+        value = self.eval(node.value)
+        self.assign(node.target, value)
+        return value
+
+    def expr_Lambda(self, node: ast.Lambda) -> Value:
+        return self.make_function(node, "<lambda>")
+
+    def expr_IfExp(self, node: ast.IfExp) -> Value:
+        if self.truth(node.test, node):
+            return self.eval(node.body)
+        return self.eval(node.orelse)
+
+    def expr_BoolOp(self, node: ast.BoolOp) -> Value:
+        is_and = isinstance(node.op, ast.And)
+        last: Value = Known(is_and)
+        for v in node.values:
+            last = self.eval(v)
+            t = self.known_truth(last)
+            if t is None:
+                if isinstance(last, Array):
+                    return last
+                # an unknown operand: the result is unknown unless a later known operand decides it
+                rest = [self.eval(x) for x in node.values[node.values.index(v) + 1:]]
+                for r in rest:
+                    rt = self.known_truth(r)
+                    if rt is not None and rt != is_and:
+                        return r
+                return Unknown("bool", self.node_span(node), "combines a value-dependent condition")
+            if is_and and not t:
+                return last
+            if not is_and and t:
+                return last
+        return last
+
+    def expr_Compare(self, node: ast.Compare) -> Value:
+        left = self.eval(node.left)
+        result: Value = Known(True)
+        for op, comp in zip(node.ops, node.comparators):
+            right = self.eval(comp)
+            step = self.compare(op, left, right, node)
+            if isinstance(step, Array):
+                return step
+            t = self.known_truth(step)
+            if t is False:
+                return Known(False)
+            if t is None:
+                result = step
+            left = right
+        return result
+
+    def compare(self, op: ast.cmpop, left: Value, right: Value, node) -> Value:
+        name = type(op).__name__
+        if isinstance(left, Array) or isinstance(right, Array):
+            if name in ops.COMPARE_OPERATORS:
+                return self.price_op(ops.COMPARE_OPERATORS[name], [left, right], node)
+        if isinstance(op, (ast.Is, ast.IsNot)):
+            same = left is right or (isinstance(left, Known) and isinstance(right, Known) and left.value is right.value)
+            if isinstance(left, Known) and isinstance(right, Known):
+                return Known(same if isinstance(op, ast.Is) else not same)
+            if isinstance(right, Known) and right.value is None:
+                is_none = isinstance(left, Known) and left.value is None
+                return Known(is_none if isinstance(op, ast.Is) else not is_none)
+            return Known(same if isinstance(op, ast.Is) else not same)
+        if isinstance(op, (ast.In, ast.NotIn)):
+            if isinstance(left, Known) and isinstance(right, (Known, ListVal, TupleVal, DictVal)):
+                if isinstance(right, DictVal):
+                    found = left.value in right.items
+                elif isinstance(right, Known):
+                    found = left.value in right.value
+                else:
+                    vals = [x.value for x in right.items if isinstance(x, Known)]
+                    if len(vals) != len(right.items):
+                        return Unknown("bool", None, "membership in a list of unknowns")
+                    found = left.value in vals
+                return Known(found if isinstance(op, ast.In) else not found)
+            return Unknown("bool", None, "membership test on unknown values")
+        if isinstance(left, Known) and isinstance(right, Known):
+            try:
+                return Known(_CMP[name](left.value, right.value))
+            except TypeError:
+                return Unknown("bool", None, "comparison")
+        reason = next((v.reason for v in (left, right) if isinstance(v, Unknown)), "a value computed from arrays")
+        origin = next((v.origin for v in (left, right) if isinstance(v, Unknown)), None)
+        return Unknown("bool", origin, reason)
+
+    def expr_UnaryOp(self, node: ast.UnaryOp) -> Value:
+        v = self.eval(node.operand)
+        if isinstance(node.op, ast.Not):
+            t = self.known_truth(v)
+            if isinstance(v, Array):
+                return self.price_op("logical_not", [v], node)
+            return Known(not t) if t is not None else Unknown("bool", None, "negated unknown")
+        if isinstance(v, Array):
+            return self.price_op(ops.UNARY_OPERATORS[type(node.op).__name__], [v], node)
+        if isinstance(v, Known):
+            try:
+                return Known({"USub": operator.neg, "UAdd": operator.pos, "Invert": operator.invert}[
+                    type(node.op).__name__](v.value))
+            except TypeError:
+                return Unknown("", None, "unary op")
+        if isinstance(v, NumpyScalar):
+            return v
+        return v
+
+    def expr_BinOp(self, node: ast.BinOp) -> Value:
+        return self.binop(node.op, self.eval(node.left), self.eval(node.right), node)
+
+    def binop(self, op: ast.operator, left: Value, right: Value, node) -> Value:
+        name = type(op).__name__
+        if isinstance(left, Array) or isinstance(right, Array):
+            opname = ops.BINARY_OPERATORS[name]
+            if opname == "matmul":
+                return self.price_call("matmul", [left, right], {}, node)
+            return self.price_op(opname, [left, right], node)
+        if isinstance(left, Known) and isinstance(right, Known):
+            return self.known_binop(name, left.value, right.value, node)
+        if isinstance(left, (ListVal, TupleVal)) and isinstance(right, (ListVal, TupleVal)) and name == "Add":
+            items = list(left.items) + list(right.items)
+            return ListVal(items) if isinstance(left, ListVal) else make_tuple(items)
+        if isinstance(left, (ListVal, TupleVal)) and isinstance(right, Known) and name == "Mult":
+            items = list(left.items) * int(right.value)
+            return ListVal(items) if isinstance(left, ListVal) else make_tuple(items)
+        free = ops.free_scalar_arithmetic([left, right]) if all(
+            isinstance(v, (Known, Unknown, NumpyScalar)) for v in (left, right)) else None
+        if free is not None:
+            return free
+        reason = next((v.reason for v in (left, right) if isinstance(v, Unknown)), "arithmetic on unknown values")
+        origin = next((v.origin for v in (left, right) if isinstance(v, Unknown)), None)
+        kind = "float" if any(isinstance(v, Unknown) and v.kind == "float" or isinstance(v, Known) and isinstance(v.value, float) for v in (left, right)) or name == "Div" else "int"
+        return Unknown(kind, origin, reason)
+
+    def known_binop(self, name: str, a: Any, b: Any, node) -> Value:
+        if name == "Pow" and isinstance(b, (int, float)) and isinstance(a, (int, float)) and abs(b) > 4096 and abs(a) > 1:
+            return self.unpriced(node, "huge power", "the exponent is too large to evaluate")
+        if name == "Mult" and isinstance(a, (str, tuple, list)) and isinstance(b, int) and b > 100_000:
+            return self.unpriced(node, "huge repetition", "too large to evaluate")
+        if name == "LShift" and isinstance(b, int) and b > 4096:
+            return self.unpriced(node, "huge shift", "too large to evaluate")
+        if name == "Div" and isinstance(a, str) and isinstance(b, str):
+            import os
+
+            return Known(os.path.join(a, b))  # pathlib's `Path(dir) / "file"`, kept as a string
+        try:
+            return Known(_BINOPS[name](a, b))
+        except ZeroDivisionError:
+            raise UserRaise(self.node_span(node), "ZeroDivisionError")
+        except Exception as exc:  # noqa: BLE001 - a TypeError here is the program's error
+            return self.unpriced(node, "arithmetic", f"{type(exc).__name__}: {exc}")
+
+    def price_op(self, opname: str, values: list[Value], node) -> Value:
+        saved = self.span
+        self.span = self.node_span(node)
+        try:
+            return ops.pointwise(self, opname, values)
+        except OpError as exc:
+            return self.unpriced(node, opname, str(exc))
+        finally:
+            self.span = saved
+
+    def expr_Subscript(self, node: ast.Subscript) -> Value:
+        obj = self.eval(node.value)
+        key = self.eval(node.slice)
+        return self.subscript(obj, key, node)
+
+    def expr_Slice(self, node: ast.Slice) -> Value:
+        parts = [self.eval(p) if p is not None else Known(None) for p in (node.lower, node.upper, node.step)]
+        if all(isinstance(p, Known) for p in parts):
+            return Known(slice(*(p.value for p in parts)))
+        return Unknown("slice", None, "slice bounds depend on values")
+
+    def subscript(self, obj: Value, key: Value, node) -> Value:
+        if isinstance(obj, Array):
+            from flopcast.analyzer.indexing import index_array
+
+            saved = self.span
+            self.span = self.node_span(node)
+            try:
+                return index_array(self, obj, key)
+            except OpError as exc:
+                return self.unpriced(node, "indexing", str(exc))
+            finally:
+                self.span = saved
+        if isinstance(obj, (ListVal, TupleVal)):
+            if isinstance(key, Known) and isinstance(key.value, int):
+                try:
+                    return obj.items[key.value]
+                except IndexError:
+                    raise UserRaise(self.node_span(node), "IndexError: list index out of range")
+            if isinstance(key, Known) and isinstance(key.value, slice):
+                items = obj.items[key.value]
+                return ListVal(list(items)) if isinstance(obj, ListVal) else make_tuple(list(items))
+            return self.unpriced(node, "list indexing", "the index depends on values")
+        if isinstance(obj, DictVal):
+            if isinstance(key, Known) and key.value in obj.items:
+                return obj.items[key.value]
+            return self.unpriced(node, "dict lookup", "the key is not known")
+        if isinstance(obj, NpzFile):
+            if isinstance(key, Known) and key.value in obj.arrays:
+                return obj.arrays[key.value]
+            return self.unpriced(node, "array file lookup", f"no array named {getattr(key, 'value', '?')!r} in the file")
+        if isinstance(obj, Known):
+            if isinstance(key, Known):
+                try:
+                    return Known(obj.value[key.value])
+                except Exception as exc:  # noqa: BLE001
+                    raise UserRaise(self.node_span(node), f"{type(exc).__name__}: {exc}")
+            return Unknown("", None, "indexed by an unknown")
+        if isinstance(obj, NumpyScalar):
+            return obj
+        return self.unpriced(node, "subscript", f"cannot index {type(obj).__name__}")
+
+    def expr_Attribute(self, node: ast.Attribute) -> Value:
+        obj = self.eval(node.value)
+        return self.get_attr(obj, node.attr, self.node_span(node), node=node)
+
+    def get_attr(self, obj: Value, name: str, span: Span, quiet: bool = False, node=None) -> Value:
+        if isinstance(obj, Array):
+            if name == "T":
+                return ops.transpose_attr(obj)
+            if name == "shape":
+                return Known(obj.shape)
+            if name == "ndim":
+                return Known(obj.ndim)
+            if name == "size":
+                return Known(obj.size)
+            if name == "dtype":
+                return DTypeRef(obj.dtype)
+            if name in ("real",):
+                return obj
+            if name == "symmetry":
+                return Known(obj.sym)
+            return BoundLib("numpy." + name, obj)
+        if isinstance(obj, MLPVal):
+            if name == "width":
+                return Known(obj.width)
+            if name == "depth":
+                return Known(obj.depth)
+            if name == "weights":
+                return obj.weights
+            if name == "seed":
+                return obj.seed
+            if name == "name":
+                return Known("")
+        if isinstance(obj, ModuleVal):
+            env = self.module_env(obj.module)
+            if name in env:
+                return env[name]
+            sub = self.program.find_module(f"{obj.module.name}.{name}", obj.module)
+            if sub is not None:
+                return ModuleVal(sub)
+        if isinstance(obj, LibRef):
+            return lib_attr(obj, name)
+        if isinstance(obj, InstanceVal):
+            if name in obj.attrs:
+                return obj.attrs[name]
+            if name == "__class__":
+                return obj.cls
+            owner, attr = obj.cls.lookup(name)
+            if attr is not None:
+                return self.bind(attr, obj, owner, span)
+        if isinstance(obj, ClassVal):
+            owner, attr = obj.lookup(name)
+            if attr is not None:
+                if isinstance(attr, FunctionVal) and attr.kind == "classmethod":
+                    return BoundMethod(attr, obj)
+                return attr
+            if name == "__name__":
+                return Known(obj.name)
+        if isinstance(obj, SuperVal):
+            mro = obj.cls.mro() if isinstance(obj.receiver, InstanceVal) is False else obj.receiver.cls.mro()
+            after = mro[mro.index(obj.cls) + 1:] if obj.cls in mro else mro[1:]
+            for c in after:
+                if name in c.attrs:
+                    return self.bind(c.attrs[name], obj.receiver, c, span)
+            if name == "__init__":
+                return Builtin("object_init")
+            if name == "setup":
+                return Builtin("noop")
+        if isinstance(obj, Generator):
+            return BoundLib("random.Generator." + name, obj)
+        if isinstance(obj, DTypeRef):
+            if name == "name":
+                return Known(obj.name)
+            if name == "itemsize":
+                import numpy as np
+
+                return Known(np.dtype(obj.name).itemsize)
+            if name == "type":
+                return obj
+        if isinstance(obj, NpzFile):
+            if name == "files":
+                return ListVal([Known(k) for k in obj.arrays])
+        if isinstance(obj, Known):
+            method = _known_method(obj.value, name)
+            if method is not None:
+                return method
+        if isinstance(obj, (ListVal, DictVal)):
+            return BoundLib("py." + name, obj)
+        if isinstance(obj, NumpyScalar):
+            if name in ("item",):
+                return BoundLib("scalar.item", obj)
+            if name == "dtype":
+                return DTypeRef(obj.dtype)
+            return BoundLib("scalar." + name, obj)
+        if quiet:
+            return Unknown("", span, f"no attribute {name}")
+        if isinstance(obj, Unknown):
+            return Unknown(obj.kind if name in ("real",) else "", obj.origin, obj.reason)
+        where = node if node is not None else None
+        return self.unpriced(where, f"attribute {name!r}", f"not known on {type(obj).__name__}")
+
+    def bind(self, attr: Value, receiver: Value, owner: ClassVal, span: Span) -> Value:
+        if isinstance(attr, FunctionVal):
+            if attr.kind == "staticmethod":
+                return attr
+            if attr.kind == "classmethod":
+                return BoundMethod(attr, receiver.cls if isinstance(receiver, InstanceVal) else receiver)
+            if attr.kind == "property":
+                return self.call(BoundMethod(attr, receiver), [], {}, span)
+            return BoundMethod(attr, receiver)
+        return attr
+
+    # ------------------------------------------------------------ comprehensions
+
+    def comprehension(self, node, make) -> Value:
+        saved = self.frame
+        inner = Frame(dict(saved.vars), saved.module, saved.qualname, saved.function, saved.cls, saved.receiver)
+        self.frame = inner
+        out: list = []
+        try:
+            self._generators(node.generators, 0, make, out)
+        finally:
+            self.frame = saved
+        return out
+
+    def _generators(self, gens, index, make, out) -> None:
+        if index == len(gens):
+            out.append(make())
+            return
+        gen = gens[index]
+        items = self.iterate(self.eval(gen.iter), gen.iter)
+        if items is None:
+            self.unpriced(gen.iter, "comprehension", "iterates over a value whose length depends on data")
+            return
+        for item in items:
+            self.tick()
+            self.assign(gen.target, item)
+            if all(self.truth(cond, cond) for cond in gen.ifs):
+                self._generators(gens, index + 1, make, out)
+
+    def expr_ListComp(self, node: ast.ListComp) -> Value:
+        return ListVal(self.comprehension(node, lambda: self.eval(node.elt)))
+
+    def expr_GeneratorExp(self, node: ast.GeneratorExp) -> Value:
+        return ListVal(self.comprehension(node, lambda: self.eval(node.elt)))
+
+    def expr_SetComp(self, node: ast.SetComp) -> Value:
+        return ListVal(self.comprehension(node, lambda: self.eval(node.elt)))
+
+    def expr_DictComp(self, node: ast.DictComp) -> Value:
+        pairs = self.comprehension(node, lambda: (self.eval(node.key), self.eval(node.value)))
+        return DictVal({(k.value if isinstance(k, Known) else id(k)): v for k, v in pairs})
+
+    # ------------------------------------------------------------ calls
+
+    def expr_Call(self, node: ast.Call) -> Value:
+        func = self.eval(node.func)
+        args: list[Value] = []
+        for a in node.args:
+            if isinstance(a, ast.Starred):
+                seq = self.iterate(self.eval(a.value), a)
+                if seq is None:
+                    return self.unpriced(node, "call with *args", "the unpacked sequence is not known")
+                args.extend(seq)
+            else:
+                args.append(self.eval(a))
+        kwargs: dict[str, Value] = {}
+        for kw in node.keywords:
+            if kw.arg is None:
+                d = self.eval(kw.value)
+                if isinstance(d, DictVal):
+                    kwargs.update({str(k): v for k, v in d.items.items()})
+                else:
+                    return self.unpriced(node, "call with **kwargs", "the unpacked mapping is not known")
+            else:
+                kwargs[kw.arg] = self.eval(kw.value)
+        return self.call(func, args, kwargs, self.node_span(node), node)
+
+    def call(self, func: Value, args: list[Value], kwargs: dict, span: Span, node=None) -> Value:
+        if isinstance(func, FunctionVal):
+            return self.call_user(func, args, kwargs, span)
+        if isinstance(func, BoundMethod):
+            return self.call_user(func.function, [func.receiver] + args, kwargs, span)
+        if isinstance(func, ClassVal):
+            return self.instantiate(func, args, kwargs, span)
+        if isinstance(func, LibRef):
+            return self.call_lib(func.path, args, kwargs, span, node)
+        if isinstance(func, BoundLib):
+            return self.call_bound(func, args, kwargs, span, node)
+        if isinstance(func, DTypeRef):
+            if args and isinstance(args[0], Array):
+                return self.price_call("astype", [args[0], func], {}, node, span)
+            return NumpyScalar(func.name, span if func.name == "float64" else None)
+        if isinstance(func, Builtin):
+            from flopcast.analyzer.builtins import call_builtin
+
+            return call_builtin(self, func.name, args, kwargs, span, node)
+        if isinstance(func, Known) and callable(func.value) and getattr(func.value, "__self__", None) is not None:
+            try:
+                return Known(func.value(*[a.value for a in args], **{k: v.value for k, v in kwargs.items()}))
+            except Exception as exc:  # noqa: BLE001
+                raise UserRaise(span, f"{type(exc).__name__}: {exc}")
+        if any(isinstance(a, Array) for a in args):
+            return self.unpriced(node, "call of an unknown function", "it receives arrays; its charges are unknown")
+        return Unknown("", span, "result of an unknown call")
+
+    def price_call(self, name: str, args, kwargs, node, span: Optional[Span] = None) -> Value:
+        saved = self.span
+        self.span = span or self.node_span(node)
+        try:
+            return ops.dispatch(self, name, args, kwargs)
+        except OpError as exc:
+            return self.unpriced(node, f"fnp.{name}" if node is not None else name, str(exc)) if node is not None \
+                else self._unpriced_at(self.span, f"fnp.{name}", str(exc))
+        except (IndexError, KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
+            reason = f"could not model this call ({type(exc).__name__}: {exc})"
+            return self.unpriced(node, f"fnp.{name}", reason) if node is not None else self._unpriced_at(self.span, name, reason)
+        finally:
+            self.span = saved
+
+    def _unpriced_at(self, span: Span, what: str, reason: str) -> Value:
+        key = (span, what)
+        if key not in self._unpriced_keys:
+            self._unpriced_keys.add(key)
+            self.result.unpriced.append(Unpriced(span, what, reason, self.frame.qualname if self.frame else ""))
+        return Unknown("", span, reason)
+
+    def call_lib(self, path: str, args, kwargs, span: Span, node) -> Value:
+        if path.startswith("flopscope.numpy."):
+            return self.price_call(path[len("flopscope.numpy."):], args, kwargs, node, span)
+        if path.startswith("flopscope.stats."):
+            return self.price_call(path[len("flopscope."):], args, kwargs, node, span)
+        if path.startswith("flopscope."):
+            rest = path[len("flopscope."):]
+            if rest in ("einsum",):
+                return self.price_call(rest, args, kwargs, node, span)
+            if rest in ("as_symmetric",):
+                return self.price_call("flopscope." + rest, args, kwargs, node, span)
+            if rest == "current_budget" or rest == "budget_live":
+                return self.budget_snapshot()
+            if rest in ("configure", "einsum_clear_caches", "clear_cache"):
+                return Known(None)
+            return self._unpriced_at(span, f"flops.{rest}", "this flopscope API is not modelled")
+        if path.startswith("rawnumpy"):
+            return self.call_raw_numpy(path[len("rawnumpy."):], args, kwargs, span, node)
+        if path.startswith("py:"):
+            from flopcast.analyzer.builtins import call_stdlib
+
+            return call_stdlib(self, path[3:], args, kwargs, span, node)
+        if path.startswith("whestbench"):
+            return Unknown("", span, f"{path} result")
+        return Unknown("", span, f"result of {path}")
+
+    def call_raw_numpy(self, name: str, args, kwargs, span, node) -> Value:
+        if any(isinstance(a, Array) for a in list(args) + list(kwargs.values())):
+            self.note(span, f"np.{name} on a flopscope array is routed to fnp.{name} (and numpy is not available on the grader)")
+            return self.price_call(name, args, kwargs, node, span)
+        if all(isinstance(a, (Known, NumpyScalar, Unknown)) for a in args):
+            return NumpyScalar("float64", span)
+        return Unknown("", span, f"plain numpy np.{name} (uncounted)")
+
+    def budget_snapshot(self) -> Value:
+        used = sum(c.flops for c in self.result.charges)
+        snap = ClassVal("BudgetSnapshot", "BudgetSnapshot", [], {})
+        return InstanceVal(snap, {
+            "flop_budget": Known(self.budget), "flops_used": Known(used),
+            "flops_remaining": Known(self.budget - used),
+        })
+
+    def call_bound(self, func: BoundLib, args, kwargs, span, node) -> Value:
+        path, recv = func.path, func.receiver
+        if path.startswith("random.Generator."):
+            method = path[len("random.Generator."):]
+            saved = self.span
+            self.span = span
+            try:
+                if method in ("spawn",):
+                    return ListVal([Generator() for _ in range(max(ops.known_int(args[0], "n"), 0))])
+                return ops.random_draw(self, method, args, kwargs)
+            except OpError as exc:
+                return self._unpriced_at(span, f"rng.{method}", str(exc))
+            finally:
+                self.span = saved
+        if path.startswith("numpy."):
+            method = path[len("numpy."):]
+            if method in ("item", "tolist", "__float__"):
+                return Unknown("float", span, f"`.{method}()` reads array values")
+            if method == "flatten":
+                x = recv
+                saved = self.span
+                self.span = span
+                try:
+                    self.charge("copy", x.size, x.dtype, x.dtype_origin)
+                finally:
+                    self.span = saved
+                return x.with_(shape=(x.size,), sym=None)
+            if method == "reshape" and len(args) > 1:
+                args = [make_tuple(args)]
+            if method == "transpose" and args:
+                args = [make_tuple(args) if len(args) > 1 else args[0]]
+            if method in ("sum", "mean", "max", "min", "std", "var", "prod", "argmax", "argmin", "cumsum",
+                          "cumprod", "any", "all", "ptp", "reshape", "ravel", "astype", "copy", "transpose",
+                          "dot", "clip", "squeeze", "diagonal", "trace", "round", "conj", "nonzero", "sort",
+                          "argsort", "take"):
+                return self.price_call(method, [recv] + list(args), kwargs, node, span)
+            return self._unpriced_at(span, f"array method .{method}()", "not modelled")
+        if path.startswith("py."):
+            from flopcast.analyzer.builtins import call_container_method
+
+            return call_container_method(self, path[3:], recv, args, kwargs, span, node)
+        if path == "scalar.item":
+            return Unknown("float", span, "numpy scalar value")
+        return Unknown("", span, f"{path} result")
+
+    def instantiate(self, cls: ClassVal, args, kwargs, span) -> Value:
+        instance = InstanceVal(cls)
+        owner, init = cls.lookup("__init__")
+        if isinstance(init, FunctionVal):
+            self.call_user(init, [instance] + list(args), kwargs, span)
+        return instance
+
+    def call_user(self, fn: FunctionVal, args: list, kwargs: dict, span: Span) -> Value:
+        self.call_depth += 1
+        if self.call_depth > MAX_CALL_DEPTH:
+            self.call_depth -= 1
+            self.record_uncertain_span(span, "recursion", "recursion deeper than "
+                                       f"{MAX_CALL_DEPTH} calls; its cost is not counted")
+            raise PathEnd(f"{span}: recursion deeper than {MAX_CALL_DEPTH} calls")
+        try:
+            env = self.bind_arguments(fn, args, kwargs, span)
+            frame = Frame(env, fn.module, fn.qualname, fn, fn.owner,
+                          args[0] if args and fn.owner is not None else None)
+            saved = self.frame
+            self.frame = frame
+            try:
+                if isinstance(fn.node, ast.Lambda):
+                    return self.eval(fn.node.body)
+                self.exec_block(fn.node.body)
+                return Known(None)
+            except _Return as r:
+                return r.value
+            finally:
+                self.frame = saved
+        finally:
+            self.call_depth -= 1
+
+    def record_uncertain_span(self, span: Span, kind: str, reason: str) -> None:
+        if all(u.span != span or u.kind != kind for u in self.result.uncertain):
+            self.result.uncertain.append(Uncertainty(span, kind, reason))
+
+    def bind_arguments(self, fn: FunctionVal, args: list, kwargs: dict, span: Span) -> dict:
+        a = fn.node.args
+        positional = [p.arg for p in a.posonlyargs + a.args]
+        env: dict = {}
+        for name, value in zip(positional, args):
+            env[name] = value
+        extra = args[len(positional):]
+        if a.vararg:
+            env[a.vararg.arg] = make_tuple(list(extra))
+        elif extra:
+            raise UserRaise(span, f"TypeError: {fn.qualname}() takes {len(positional)} positional arguments")
+        remaining = dict(kwargs)
+        for name in positional + [k.arg for k in a.kwonlyargs]:
+            if name in remaining and name not in env:
+                env[name] = remaining.pop(name)
+        if a.kwarg:
+            env[a.kwarg.arg] = DictVal(dict(remaining))
+        n_defaults = len(fn.defaults)
+        for i, name in enumerate(positional):
+            if name not in env:
+                j = i - (len(positional) - n_defaults)
+                if j >= 0:
+                    env[name] = fn.defaults[j]
+                else:
+                    raise UserRaise(span, f"TypeError: {fn.qualname}() missing argument {name!r}")
+        for k in a.kwonlyargs:
+            if k.arg not in env:
+                if k.arg in fn.kw_defaults:
+                    env[k.arg] = fn.kw_defaults[k.arg]
+                else:
+                    raise UserRaise(span, f"TypeError: {fn.qualname}() missing keyword argument {k.arg!r}")
+        if fn.owner is not None and "__class__" not in env:
+            env["__class__"] = fn.owner
+        return env
+
+
+def make_tuple(items: list) -> Value:
+    if all(isinstance(i, Known) for i in items):
+        return Known(tuple(i.value for i in items))
+    return TupleVal(tuple(items))
+
+
+def lib_attr(ref: LibRef, name: str) -> Value:
+    path = ref.path
+    if path in ("flopscope", "flopscope.numpy", "rawnumpy") and name in _DTYPE_NAMES | {"bool"}:
+        import numpy as np
+
+        return DTypeRef(np.dtype(name.rstrip("_") if name == "bool_" else name).name)
+    if path in ("flopscope.numpy", "rawnumpy") and name in _CONSTANTS:
+        return Known(_CONSTANTS[name])
+    if path == "flopscope" and name == "numpy":
+        return LibRef("flopscope.numpy")
+    if path == "py:math" or path.startswith("py:"):
+        from flopcast.analyzer.builtins import stdlib_attr
+
+        return stdlib_attr(path[3:], name)
+    if path == "flopscope" and name in ("einsum", "as_symmetric", "stats", "current_budget", "budget_live",
+                                        "configure", "accounting", "SymmetricTensor", "FlopscopeArray"):
+        return LibRef(f"flopscope.{name}")
+    if path == "whestbench" or path.startswith("whestbench."):
+        return LibRef(f"{path}.{name}")
+    if path == "rawnumpy" and name in ("random", "linalg"):
+        return LibRef(f"rawnumpy.{name}")
+    return LibRef(f"{path}.{name}")
+
+
+_BINOPS = {
+    "Add": operator.add, "Sub": operator.sub, "Mult": operator.mul, "Div": operator.truediv,
+    "FloorDiv": operator.floordiv, "Mod": operator.mod, "Pow": operator.pow, "LShift": operator.lshift,
+    "RShift": operator.rshift, "BitAnd": operator.and_, "BitOr": operator.or_, "BitXor": operator.xor,
+    "MatMult": operator.matmul,
+}
+_CMP = {
+    "Gt": operator.gt, "GtE": operator.ge, "Lt": operator.lt, "LtE": operator.le, "Eq": operator.eq,
+    "NotEq": operator.ne,
+}
+_BUILTINS = {
+    "range", "len", "min", "max", "abs", "int", "float", "bool", "str", "round", "sum", "enumerate", "zip",
+    "list", "tuple", "dict", "set", "sorted", "reversed", "isinstance", "hasattr", "getattr", "setattr", "print",
+    "super", "any", "all", "divmod", "pow", "staticmethod", "classmethod", "property", "map", "filter", "iter",
+    "next", "type", "object", "Exception", "ValueError", "RuntimeError", "TypeError", "KeyError", "IndexError",
+    "ArithmeticError", "ZeroDivisionError", "FloatingPointError", "OverflowError", "NotImplementedError",
+    "AssertionError", "StopIteration", "callable", "frozenset", "id", "hash", "repr", "format", "NotImplemented",
+    "LookupError", "AttributeError",
+}
+
+_SAFE_METHODS = {
+    str: {"join", "format", "upper", "lower", "strip", "split", "replace", "startswith", "endswith"},
+    int: {"bit_length"},
+    float: {"is_integer"},
+    tuple: {"index", "count"},
+    dict: {"get", "keys", "values", "items"},
+}
+
+
+def _known_method(value: Any, name: str) -> Optional[Value]:
+    for typ, names in _SAFE_METHODS.items():
+        if isinstance(value, typ) and name in names:
+            return Known(getattr(value, name))
+    return None

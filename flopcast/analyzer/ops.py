@@ -1,0 +1,1061 @@
+"""Abstract semantics and prices of flopscope operations.
+
+Each handler takes the call's abstract arguments and returns the abstract result,
+charging through ``ctx.charge(op, base, dtype)``. ``op`` is the name flopscope
+records in ``OpRecord.op_name``; the base counts follow flopscope 0.12's formulas
+(see docs/cost-model.md), and every one is pinned by an oracle test that runs the
+real flopscope. Which names are unary/binary ufuncs or reductions is read from
+flopscope's registry, not listed here.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Callable, Optional
+
+from flopcast import installed
+from flopcast.analyzer import dtypes, pricing
+from flopcast.analyzer.dtypes import Operand
+from flopcast.analyzer.values import (
+    Array,
+    DictVal,
+    DTypeRef,
+    Generator,
+    Known,
+    ListVal,
+    NpzFile,
+    NumpyScalar,
+    TupleVal,
+    Unknown,
+    Value,
+)
+
+
+class OpError(Exception):
+    """The call cannot be modelled; the interpreter reports it as unpriced with this reason."""
+
+
+HANDLERS: dict[str, Callable] = {}
+
+
+def handler(*names: str):
+    def register(fn):
+        for n in names:
+            HANDLERS[n] = fn
+        return fn
+
+    return register
+
+
+# ----------------------------------------------------------------- operands
+
+
+def is_scalar_like(v: Value) -> bool:
+    return isinstance(v, (Known, Unknown, NumpyScalar)) and not (
+        isinstance(v, Known) and isinstance(v.value, (tuple, list))
+    )
+
+
+def operand(v: Value) -> Operand:
+    if isinstance(v, (Array, NumpyScalar)):
+        return Operand(dtype=v.dtype)
+    if isinstance(v, Known):
+        x = v.value
+        if isinstance(x, bool):
+            return Operand(dtype="bool")
+        if isinstance(x, int):
+            return Operand(weak="int")
+        if isinstance(x, float):
+            return Operand(weak="float")
+        if isinstance(x, complex):
+            return Operand(weak="complex")
+        if x is None:
+            raise OpError("None used as an array operand")
+        return Operand(dtype=dtypes.array_literal_dtype(x))
+    if isinstance(v, Unknown):
+        if v.kind == "bool":
+            return Operand(dtype="bool")
+        return Operand(weak="int" if v.kind == "int" else "float")
+    raise OpError(f"cannot use {type(v).__name__} as an array operand")
+
+
+def shape_of(v: Value) -> tuple[int, ...]:
+    if isinstance(v, Array):
+        return v.shape
+    if isinstance(v, Known) and isinstance(v.value, (tuple, list)):
+        import numpy as np
+
+        return tuple(np.shape(v.value))
+    return ()
+
+
+def origin_of(values, billed: Optional[str]):
+    for v in values:
+        if isinstance(v, (Array, NumpyScalar)) and v.dtype == billed and v.dtype_origin is not None:
+            return v.dtype_origin
+    return None
+
+
+def to_array(ctx, v: Value) -> Array:
+    """An array view of an operand (lists become arrays; scalars 0-d) without charging."""
+    if isinstance(v, Array):
+        return v
+    if isinstance(v, ListVal):
+        items = [to_array(ctx, x) for x in v.items]
+        if not items:
+            return Array((0,), "float64")
+        dt = dtypes.result_type(*(operand(x) for x in v.items)) if all(
+            not isinstance(x, Array) for x in v.items
+        ) else items[0].dtype
+        return Array((len(items),) + items[0].shape, dt)
+    if isinstance(v, TupleVal):
+        return to_array(ctx, ListVal(list(v.items)))
+    op = operand(v)
+    if isinstance(v, Known) and isinstance(v.value, (tuple, list)):
+        return Array(shape_of(v), op.dtype)
+    return Array((), op.dtype or dtypes.result_type(op))
+
+
+def broadcast(*shapes: tuple[int, ...]) -> tuple[int, ...]:
+    ndim = max((len(s) for s in shapes), default=0)
+    out = []
+    for i in range(ndim):
+        dims = {s[len(s) - ndim + i] for s in shapes if len(s) - ndim + i >= 0}
+        dims.discard(1)
+        if len(dims) > 1:
+            raise OpError(f"shapes {shapes} do not broadcast")
+        out.append(dims.pop() if dims else 1)
+    return tuple(out)
+
+
+def known_int(v: Value, what: str) -> int:
+    if isinstance(v, Known) and isinstance(v.value, int):
+        return v.value
+    if isinstance(v, NumpyScalar) or isinstance(v, Unknown):
+        raise OpError(f"{what} depends on array values")
+    raise OpError(f"{what} is not a known integer")
+
+
+def known_shape(v: Value, what: str = "shape") -> tuple[int, ...]:
+    if isinstance(v, Known):
+        if isinstance(v.value, int) and not isinstance(v.value, bool):
+            return (v.value,)
+        if isinstance(v.value, tuple) and all(isinstance(x, int) for x in v.value):
+            return v.value
+    if isinstance(v, (TupleVal, ListVal)):
+        return tuple(known_int(x, what) for x in v.items)
+    raise OpError(f"{what} is not known statically")
+
+
+def dtype_arg(v: Optional[Value]) -> Optional[str]:
+    if v is None or (isinstance(v, Known) and v.value is None):
+        return None
+    if isinstance(v, DTypeRef):
+        return v.name
+    if isinstance(v, Known) and isinstance(v.value, str):
+        return dtypes.normalize(v.value)
+    if isinstance(v, Known) and v.value in (float, int, bool, complex):
+        return dtypes.normalize(v.value)
+    raise OpError("dtype= is not known statically")
+
+
+def arg(args, kwargs, index: int, name: str, default=None):
+    if name in kwargs:
+        return kwargs[name]
+    if index is not None and index < len(args):
+        return args[index]
+    return default
+
+
+def categories() -> dict[str, str]:
+    return installed.op_inventory().categories
+
+
+# ----------------------------------------------------------------- pointwise
+
+# Python operators and the op names flopscope records for them.
+BINARY_OPERATORS = {
+    "Add": "add", "Sub": "subtract", "Mult": "multiply", "Div": "true_divide",
+    "FloorDiv": "floor_divide", "Mod": "remainder", "Pow": "power", "MatMult": "matmul",
+    "BitAnd": "bitwise_and", "BitOr": "bitwise_or", "BitXor": "bitwise_xor",
+    "LShift": "left_shift", "RShift": "right_shift",
+}
+COMPARE_OPERATORS = {
+    "Gt": "greater", "GtE": "greater_equal", "Lt": "less", "LtE": "less_equal",
+    "Eq": "equal", "NotEq": "not_equal",
+}
+UNARY_OPERATORS = {"USub": "negative", "UAdd": "positive", "Invert": "invert"}
+# numpy loop names for flopscope op names that differ.
+_NUMPY_UFUNC = {"abs": "absolute", "true_divide": "divide", "round": "rint", "around": "rint", "fix": "trunc"}
+
+
+def _sym_of_pointwise(values, out_shape) -> pricing.Symmetry:
+    """flopscope keeps a symmetry tag when every full-size operand carries the same one."""
+    syms = []
+    for v in values:
+        if isinstance(v, Array) and v.shape != ():
+            if v.shape != out_shape or not v.sym:
+                return None
+            syms.append(v.sym)
+    if syms and all(s == syms[0] for s in syms):
+        return syms[0]
+    return None
+
+
+def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = None) -> Value:
+    ops_ = [operand(v) for v in values]
+    shapes = [shape_of(v) for v in values]
+    out_shape = broadcast(*shapes)
+    np_name = _NUMPY_UFUNC.get(op, op)
+    try:
+        loop_in, loop_out = dtypes.ufunc_loop(np_name, *ops_) if dtype_kw is None else (dtype_kw, dtype_kw)
+    except AttributeError:
+        loop_in = loop_out = dtypes.result_type(*ops_)
+    billed = dtypes.heavier(loop_in, dtypes.result_type(*ops_), pricing.rate) if len(ops_) > 1 else loop_in
+    if dtype_kw is not None:
+        billed = dtype_kw
+    sym = _sym_of_pointwise(values, out_shape)
+    base = max(pricing.unique_count(out_shape, sym), 1)
+    origin = origin_of(values, billed)
+    ctx.charge(op, base, billed, origin)
+    return Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None)
+
+
+def free_scalar_arithmetic(values: list[Value]) -> Optional[Value]:
+    """numpy scalars combined with scalars: computed by numpy, never charged."""
+    if any(isinstance(v, Array) for v in values):
+        return None
+    if any(isinstance(v, NumpyScalar) for v in values):
+        ops_ = [operand(v) for v in values]
+        dt = dtypes.result_type(*ops_)
+        return NumpyScalar(dt, origin_of(values, dt))
+    return None
+
+
+@handler("clip")
+def _clip(ctx, args, kwargs):
+    x = arg(args, kwargs, 0, "a")
+    lo = arg(args, kwargs, 1, "a_min", kwargs.get("min"))
+    hi = arg(args, kwargs, 2, "a_max", kwargs.get("max"))
+    bounds = [b for b in (lo, hi) if b is not None and not (isinstance(b, Known) and b.value is None)]
+    values = [x] + bounds
+    ops_ = [operand(v) for v in values]
+    out_shape = broadcast(*(shape_of(v) for v in values))
+    billed = dtypes.result_type(*ops_)
+    sym = _sym_of_pointwise(values, out_shape)
+    base = max(len(bounds), 1) * max(pricing.unique_count(out_shape, sym), 1)
+    origin = origin_of(values, billed)
+    ctx.charge("clip", base, billed, origin)
+    return Array(out_shape, billed, sym, dtype_origin=origin)
+
+
+@handler("where")
+def _where(ctx, args, kwargs):
+    if len(args) == 1 and not kwargs:
+        return _nonzero_like(ctx, "nonzero", args[0], tuple_result=True)
+    cond, a, b = args[0], args[1], args[2]
+    out_shape = broadcast(shape_of(cond), shape_of(a), shape_of(b))
+    billed = dtypes.result_type(operand(a), operand(b))
+    n = 1
+    for s in out_shape:
+        n *= s
+    origin = origin_of([a, b], billed)
+    ctx.charge("where", max(n, 1), billed, origin)  # weight 4 comes from the table
+    return Array(out_shape, billed, dtype_origin=origin)
+
+
+# ----------------------------------------------------------------- reductions
+
+_SUM_LIKE = {"sum", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "all", "any",
+             "cumsum", "cumprod", "nanmax", "nanmin", "nanargmax", "nanargmin"}
+
+
+def _axes(axis: Optional[Value], ndim: int) -> tuple[int, ...]:
+    if axis is None or (isinstance(axis, Known) and axis.value is None):
+        return tuple(range(ndim))
+    if isinstance(axis, Known) and isinstance(axis.value, int):
+        return (axis.value % ndim,)
+    if isinstance(axis, Known) and isinstance(axis.value, tuple):
+        return tuple(a % ndim for a in axis.value)
+    raise OpError("axis= is not known statically")
+
+
+def reduction(ctx, op: str, args, kwargs) -> Value:
+    x = to_array(ctx, arg(args, kwargs, 0, "a"))
+    axes = _axes(arg(args, kwargs, 1, "axis"), x.ndim)
+    keepdims = arg(args, kwargs, None, "keepdims", Known(False))
+    keep = isinstance(keepdims, Known) and bool(keepdims.value)
+    out_shape = tuple(
+        (1 if keep else None) if i in axes else s for i, s in enumerate(x.shape)
+    )
+    out_shape = tuple(s for s in out_shape if s is not None)
+    n = x.size
+    n_out = 1
+    for i, s in enumerate(x.shape):
+        if i not in axes:
+            n_out *= s
+    whole = len(axes) == x.ndim
+    explicit = dtype_arg(kwargs.get("dtype"))
+    billed = explicit or dtypes.reduction_accumulator(op, x.dtype)
+    if whole and x.sym and op in ("sum", "max", "min", "amax", "amin", "prod", "all", "any"):
+        base = max(x.unique_elements() - 1, 1)
+    elif op in _SUM_LIKE:
+        base = max(n - n_out, 1)
+    elif op in ("mean", "average", "median", "count_nonzero"):
+        base = max(n, 1)
+    elif op == "var":
+        base = 4 * n
+    elif op == "std":
+        base = 4 * n + n_out
+    elif op == "ptp":
+        base = 2 * (n - n_out)
+    elif op == "nansum" or op == "nanprod":
+        base = max(n - n_out, 1) + n
+    elif op == "nanmean":
+        base = 2 * n
+    else:
+        raise OpError(f"reduction {op} is not modelled yet")
+    if op.startswith("cum"):
+        out_shape = x.shape if not whole or x.ndim == 1 else (n,)
+    origin = origin_of([x], billed)
+    ctx.charge(op, base, billed, origin)
+    if op in ("argmax", "argmin", "nanargmax", "nanargmin", "count_nonzero"):
+        out_dtype = "int64"
+    elif op in ("all", "any"):
+        out_dtype = "bool"
+    else:
+        out_dtype = billed
+    return Array(out_shape, out_dtype, dtype_origin=origin if out_dtype == billed else None)
+
+
+# ----------------------------------------------------------------- contractions
+
+
+def contract(ctx, op: str, subscripts: str, operands_: list[Value], *, out_dtype=None) -> Value:
+    arrays = [to_array(ctx, v) for v in operands_]
+    base, sym = pricing.contraction(
+        subscripts,
+        tuple(a.shape for a in arrays),
+        tuple(a.ident for a in arrays),
+        tuple(a.sym for a in arrays),
+    )
+    billed = dtypes.result_type(*(Operand(dtype=a.dtype) for a in arrays))
+    origin = origin_of(arrays, billed)
+    ctx.charge(op, base, billed, origin)
+    return Array(_einsum_out_shape(subscripts, arrays), billed, sym, dtype_origin=origin)
+
+
+def _einsum_out_shape(subscripts: str, arrays: list[Array]) -> tuple[int, ...]:
+    inputs, _, output = subscripts.replace(" ", "").partition("->")
+    parts = inputs.split(",")
+    extents: dict[str, int] = {}
+    ell: tuple[int, ...] = ()
+    for part, a in zip(parts, arrays):
+        if "..." in part:
+            before, after = part.split("...")
+            n_ell = a.ndim - len(before) - len(after)
+            ell_shape = a.shape[len(before): len(before) + n_ell]
+            ell = broadcast(ell, ell_shape)
+            labels = list(before) + [None] * n_ell + list(after)
+        else:
+            labels = list(part)
+        for label, extent in zip(labels, a.shape):
+            if label is not None:
+                extents[label] = extent if extents.get(label, 1) == 1 else extents[label]
+    if "->" not in subscripts:
+        counts: dict[str, int] = {}
+        for part in parts:
+            for c in part.replace("...", ""):
+                counts[c] = counts.get(c, 0) + 1
+        output = ("..." if ell else "") + "".join(sorted(c for c, k in counts.items() if k == 1))
+    shape: list[int] = []
+    for piece in output.split("..."):
+        pass
+    if "..." in output:
+        before, after = output.split("...")
+        return tuple(extents[c] for c in before) + ell + tuple(extents[c] for c in after)
+    return tuple(extents[c] for c in output)
+
+
+def _matmul_subscripts(a: Array, b: Array) -> str:
+    if a.ndim == 1 and b.ndim == 1:
+        return "i,i->"
+    if a.ndim == 2 and b.ndim == 1:
+        return "ij,j->i"
+    if a.ndim == 1 and b.ndim == 2:
+        return "i,ij->j"
+    if a.ndim == 2 and b.ndim == 2:
+        return "ij,jk->ik"
+    if b.ndim == 1:
+        return "...ij,j->...i"
+    if a.ndim == 1:
+        return "i,...ij->...j"
+    return "...ij,...jk->...ik"
+
+
+@handler("matmul", "linalg.matmul")
+def _matmul(ctx, args, kwargs, op="matmul"):
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    return contract(ctx, op, _matmul_subscripts(a, b), [args[0] if isinstance(args[0], Array) else a,
+                                                      args[1] if isinstance(args[1], Array) else b])
+
+
+@handler("dot")
+def _dot(ctx, args, kwargs):
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    if a.ndim == 0 or b.ndim == 0:
+        return pointwise(ctx, "multiply", [args[0], args[1]])
+    if a.ndim <= 2 and b.ndim <= 2:
+        return contract(ctx, "dot", _matmul_subscripts(a, b), [a, b])
+    raise OpError("dot of arrays with more than 2 dimensions is not modelled")
+
+
+@handler("inner")
+def _inner(ctx, args, kwargs):
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    letters_a = "abcdefgh"[: a.ndim - 1] + "z"
+    letters_b = "ijklmnop"[: b.ndim - 1] + "z"
+    out = letters_a[:-1] + letters_b[:-1]
+    return contract(ctx, "inner", f"{letters_a},{letters_b}->{out}", [a, b])
+
+
+@handler("vdot")
+def _vdot(ctx, args, kwargs):
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    if a.ndim != 1 or b.ndim != 1:
+        raise OpError("vdot of non-vectors is not modelled")
+    return contract(ctx, "vdot", "i,i->", [a, b])
+
+
+@handler("outer", "linalg.outer")
+def _outer(ctx, args, kwargs):
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    if a.ndim != 1 or b.ndim != 1:
+        raise OpError("outer of non-vectors is not modelled (flopscope ravels them)")
+    return contract(ctx, "outer", "i,j->ij", [a, b])
+
+
+@handler("einsum")
+def _einsum(ctx, args, kwargs):
+    sub = args[0]
+    if not (isinstance(sub, Known) and isinstance(sub.value, str)):
+        raise OpError("einsum subscripts are not a known string")
+    if "out" in kwargs:
+        raise OpError("einsum(..., out=) is not modelled")
+    return contract(ctx, "einsum", sub.value.replace(" ", ""), list(args[1:]))
+
+
+@handler("tensordot", "linalg.tensordot")
+def _tensordot(ctx, args, kwargs):
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    axes = arg(args, kwargs, 2, "axes", Known(2))
+    letters = "abcdefghijklmnopqrstuvwxy"
+    la = list(letters[: a.ndim])
+    lb = list(letters[a.ndim: a.ndim + b.ndim])
+    if isinstance(axes, Known) and isinstance(axes.value, int):
+        ax_a = list(range(a.ndim - axes.value, a.ndim))
+        ax_b = list(range(axes.value))
+    elif isinstance(axes, (Known, TupleVal, ListVal)):
+        raw = axes.value if isinstance(axes, Known) else tuple(
+            x.value if isinstance(x, Known) else tuple(y.value for y in x.items) for x in axes.items
+        )
+        ax_a = [raw[0]] if isinstance(raw[0], int) else list(raw[0])
+        ax_b = [raw[1]] if isinstance(raw[1], int) else list(raw[1])
+    else:
+        raise OpError("tensordot axes are not known")
+    for i, j in zip(ax_a, ax_b):
+        lb[j % b.ndim] = la[i % a.ndim]
+    out = [c for i, c in enumerate(la) if i not in [x % a.ndim for x in ax_a]] + [
+        c for j, c in enumerate(lb) if j not in [x % b.ndim for x in ax_b]
+    ]
+    return contract(ctx, "tensordot", f"{''.join(la)},{''.join(lb)}->{''.join(out)}", [a, b])
+
+
+# ----------------------------------------------------------------- creation
+
+
+def _fill(ctx, op: str, shape, dtype: str, origin_default: bool, cost_per: int = 1, constant: bool = True):
+    sym = pricing.inferred_constant_symmetry(shape) if constant else None
+    n = 1
+    for s in shape:
+        n *= s
+    origin = ctx.span if (origin_default and dtype == "float64") else None
+    ctx.charge(op, cost_per * n, dtype if cost_per else None, origin)
+    return Array(shape, dtype, sym, dtype_origin=origin)
+
+
+@handler("zeros", "empty")
+def _zeros(ctx, args, kwargs, op=None):
+    shape = known_shape(arg(args, kwargs, 0, "shape"))
+    dt = dtype_arg(arg(args, kwargs, 1, "dtype"))
+    return _fill(ctx, op or "zeros", shape, dt or "float64", dt is None, cost_per=0, constant=op != "empty")
+
+
+@handler("ones")
+def _ones(ctx, args, kwargs):
+    shape = known_shape(arg(args, kwargs, 0, "shape"))
+    dt = dtype_arg(arg(args, kwargs, 1, "dtype"))
+    return _fill(ctx, "ones", shape, dt or "float64", dt is None)
+
+
+@handler("full")
+def _full(ctx, args, kwargs):
+    shape = known_shape(arg(args, kwargs, 0, "shape"))
+    fill = arg(args, kwargs, 1, "fill_value")
+    dt = dtype_arg(arg(args, kwargs, 2, "dtype"))
+    if dt is None:
+        if isinstance(fill, (Array, NumpyScalar)):
+            dt = fill.dtype
+        else:
+            dt = dtypes.result_type(operand(fill)) if not isinstance(fill, Known) or not isinstance(
+                fill.value, (int, float, bool)) else dtypes.array_literal_dtype(fill.value)
+    if isinstance(fill, Array) and fill.shape != ():
+        raise OpError("full() with an array fill value is not modelled")
+    return _fill(ctx, "full", shape, dt, dt == "float64" and not isinstance(fill, (Array, NumpyScalar)))
+
+
+@handler("zeros_like", "empty_like", "ones_like", "full_like")
+def _like(ctx, args, kwargs, op=None):
+    proto = to_array(ctx, args[0])
+    dt = dtype_arg(kwargs.get("dtype")) or proto.dtype
+    shape = known_shape(kwargs["shape"]) if "shape" in kwargs else proto.shape
+    cost = 0 if op in ("zeros_like", "empty_like") else 1
+    return _fill(ctx, op, shape, dt, False, cost_per=cost, constant=op != "empty_like")
+
+
+@handler("eye", "identity")
+def _eye(ctx, args, kwargs, op=None):
+    n = known_int(arg(args, kwargs, 0, "N" if op == "eye" else "n"), "eye size")
+    if op == "identity":
+        m, k = n, 0
+        dt = dtype_arg(arg(args, kwargs, 1, "dtype"))
+    else:
+        mv = arg(args, kwargs, 1, "M")
+        m = n if mv is None or (isinstance(mv, Known) and mv.value is None) else known_int(mv, "eye M")
+        k = known_int(arg(args, kwargs, 2, "k", Known(0)), "eye k")
+        dt = dtype_arg(arg(args, kwargs, 3, "dtype"))
+    dt_ = dt or "float64"
+    ones = max(0, min(n, m - k) if k >= 0 else min(n + k, m))
+    origin = ctx.span if dt is None else None
+    ctx.charge(op, ones, dt_, origin)
+    sym = ((0, 1),) if (n == m and k == 0) else None
+    return Array((n, m), dt_, sym, dtype_origin=origin)
+
+
+@handler("arange")
+def _arange(ctx, args, kwargs):
+    bounds = [a for a in args if not isinstance(a, DTypeRef)]
+    vals = []
+    for b in bounds:
+        if not (isinstance(b, Known) and isinstance(b.value, (int, float))):
+            raise OpError("arange bounds are not known statically")
+        vals.append(b.value)
+    n = len(range(*vals)) if all(isinstance(v, int) for v in vals) else max(
+        0, math.ceil((vals[1] - vals[0]) / (vals[2] if len(vals) > 2 else 1)) if len(vals) > 1 else math.ceil(vals[0]))
+    dt = dtype_arg(kwargs.get("dtype")) or dtypes.result_type(*(operand(b) for b in bounds))
+    if dt == "int64" and all(isinstance(v, int) for v in vals):
+        dt = dtypes.array_literal_dtype(0)
+    elif dt in ("float64",) or any(isinstance(v, float) for v in vals):
+        dt = dtype_arg(kwargs.get("dtype")) or "float64"
+    origin = ctx.span if dt == "float64" and "dtype" not in kwargs else None
+    ctx.charge("arange", 2 * n, dt, origin)
+    return Array((n,), dt, dtype_origin=origin)
+
+
+@handler("linspace")
+def _linspace(ctx, args, kwargs):
+    num = known_int(arg(args, kwargs, 2, "num", Known(50)), "linspace num")
+    dt = dtype_arg(kwargs.get("dtype")) or "float64"
+    origin = ctx.span if "dtype" not in kwargs else None
+    ctx.charge("linspace", 2 * num, dt, origin)
+    return Array((num,), dt, dtype_origin=origin)
+
+
+@handler("array")
+def _array(ctx, args, kwargs):
+    src = arg(args, kwargs, 0, "object")
+    dt = dtype_arg(arg(args, kwargs, 1, "dtype"))
+    x = to_array(ctx, src)
+    out_dt = dt or x.dtype
+    origin = x.dtype_origin if out_dt == x.dtype else (ctx.span if out_dt == "float64" else None)
+    if not isinstance(src, Array) and dt is None and out_dt == "float64":
+        origin = ctx.span
+    ctx.charge("array", x.size, out_dt, origin)
+    return Array(x.shape, out_dt, dtype_origin=origin)
+
+
+@handler("asarray")
+def _asarray(ctx, args, kwargs):
+    src = arg(args, kwargs, 0, "a")
+    dt = dtype_arg(arg(args, kwargs, 1, "dtype"))
+    if isinstance(src, Array):
+        if dt is None or dt == src.dtype:
+            ctx.charge("asarray", 0, src.dtype)
+            return src.with_(sym=None) if src.sym else src
+        billed = dtypes.heavier(src.dtype, dt, pricing.rate)
+        ctx.charge("asarray", src.size, billed, origin_of([src], billed))
+        return Array(src.shape, dt, dtype_origin=ctx.span if dt == "float64" else None)
+    x = to_array(ctx, src)
+    out_dt = dt or x.dtype
+    ctx.charge("asarray", x.size, out_dt, ctx.span if out_dt == "float64" else None)
+    return Array(x.shape, out_dt, dtype_origin=ctx.span if out_dt == "float64" else None)
+
+
+@handler("astype")
+def _astype(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    dt = dtype_arg(arg(args, kwargs, 1, "dtype"))
+    copy = kwargs.get("copy", Known(True))
+    if isinstance(copy, Known) and copy.value is False and dt == x.dtype:
+        ctx.charge("astype", 0, dt)
+        return x
+    billed = dtypes.heavier(x.dtype, dt, pricing.rate)
+    ctx.charge("astype", x.size, billed, origin_of([x], billed))
+    return Array(x.shape, dt, dtype_origin=ctx.span if dt == "float64" else None)
+
+
+@handler("copy")
+def _copy(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    ctx.charge("copy", x.size, x.dtype, x.dtype_origin)
+    return x.with_()
+
+
+# ----------------------------------------------------------------- shape ops
+
+
+@handler("reshape", "ravel")
+def _reshape(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    if op == "ravel":
+        shape = (x.size,)
+    else:
+        raw = args[1:] if len(args) > 2 else [arg(args, kwargs, 1, "shape", kwargs.get("newshape"))]
+        if len(raw) == 1:
+            shape = known_shape(raw[0])
+        else:
+            shape = tuple(known_int(r, "reshape size") for r in raw)
+        if -1 in shape:
+            rest = 1
+            for s in shape:
+                if s != -1:
+                    rest *= s
+            shape = tuple(x.size // rest if s == -1 else s for s in shape)
+    ctx.charge(op, x.size, x.dtype, x.dtype_origin)
+    return x.with_(shape=shape, sym=x.sym if shape == x.shape else None)
+
+
+@handler("transpose", "permute_dims", "matrix_transpose")
+def _transpose(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    axes = arg(args, kwargs, 1, "axes")
+    if axes is None or (isinstance(axes, Known) and axes.value is None):
+        perm = tuple(reversed(range(x.ndim)))
+    else:
+        perm = known_shape(axes, "axes")
+    ctx.charge(op, 0, x.dtype)
+    return x.with_(shape=tuple(x.shape[p] for p in perm), sym=_permute_sym(x.sym, perm))
+
+
+def _permute_sym(sym, perm):
+    if not sym:
+        return None
+    inverse = {old: new for new, old in enumerate(perm)}
+    return tuple(sorted(tuple(sorted(inverse[a] for a in g)) for g in sym))
+
+
+def transpose_attr(x: Array) -> Array:
+    perm = tuple(reversed(range(x.ndim)))
+    return x.with_(shape=tuple(x.shape[p] for p in perm), sym=_permute_sym(x.sym, perm))
+
+
+@handler("expand_dims")
+def _expand_dims(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    axis = known_int(arg(args, kwargs, 1, "axis"), "axis")
+    axis = axis % (x.ndim + 1)
+    shape = x.shape[:axis] + (1,) + x.shape[axis:]
+    ctx.charge("expand_dims", 0, x.dtype)
+    sym = tuple(tuple(a + (a >= axis) for a in g) for g in x.sym) if x.sym else None
+    return x.with_(shape=shape, sym=sym)
+
+
+@handler("squeeze")
+def _squeeze(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    ctx.charge("squeeze", 0, x.dtype)
+    return x.with_(shape=tuple(s for s in x.shape if s != 1), sym=None)
+
+
+def _sequence(v: Value) -> list[Value]:
+    if isinstance(v, (ListVal, TupleVal)):
+        return list(v.items)
+    if isinstance(v, Array) and v.ndim >= 1:
+        return [Array(v.shape[1:], v.dtype) for _ in range(v.shape[0])]
+    raise OpError("the sequence of arrays is not known statically")
+
+
+@handler("stack", "concatenate", "vstack", "hstack", "concat", "column_stack", "row_stack")
+def _stack(ctx, args, kwargs, op=None):
+    items = [to_array(ctx, v) for v in _sequence(arg(args, kwargs, 0, "arrays"))]
+    if not items:
+        raise OpError(f"{op} of an empty sequence")
+    axis_v = arg(args, kwargs, 1, "axis", Known(0))
+    axis = axis_v.value if isinstance(axis_v, Known) else None
+    dt = dtype_arg(kwargs.get("dtype")) or dtypes.result_type(*(Operand(dtype=a.dtype) for a in items))
+    name = "concatenate" if op == "concat" else op
+    first = items[0]
+    if op == "stack":
+        ax = axis % (first.ndim + 1)
+        shape = first.shape[:ax] + (len(items),) + first.shape[ax:]
+        sym = None
+        if ax == 0 and first.sym and all(a.sym == first.sym and a.shape == first.shape for a in items):
+            sym = tuple(tuple(x + 1 for x in g) for g in first.sym)
+    elif op in ("concatenate", "concat"):
+        if axis is None:
+            shape = (sum(a.size for a in items),)
+        else:
+            ax = axis % first.ndim
+            shape = first.shape[:ax] + (sum(a.shape[ax] for a in items),) + first.shape[ax + 1:]
+        sym = None
+    elif op in ("vstack", "row_stack"):
+        rows = [a if a.ndim >= 2 else a.with_(shape=(1,) + a.shape) for a in items]
+        shape = (sum(a.shape[0] for a in rows),) + rows[0].shape[1:]
+        sym = None
+    elif op == "hstack":
+        if first.ndim == 1:
+            shape = (sum(a.shape[0] for a in items),)
+        else:
+            shape = (first.shape[0], sum(a.shape[1] for a in items)) + first.shape[2:]
+        sym = None
+    else:
+        cols = [a if a.ndim == 2 else a.with_(shape=(a.shape[0], 1)) for a in items]
+        shape = (cols[0].shape[0], sum(a.shape[1] for a in cols))
+        sym = None
+    n = 1
+    for s in shape:
+        n *= s
+    origin = origin_of(items, dt)
+    ctx.charge(name, n, dt, origin)
+    return Array(shape, dt, sym, dtype_origin=origin)
+
+
+@handler("diag")
+def _diag(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    k = known_int(arg(args, kwargs, 1, "k", Known(0)), "diag k")
+    if x.ndim == 1:
+        n = x.shape[0] + abs(k)
+        ctx.charge("diag", x.shape[0], x.dtype, x.dtype_origin)
+        return Array((n, n), x.dtype, ((0, 1),) if k == 0 else None, dtype_origin=x.dtype_origin)
+    ctx.charge("diag", 0, x.dtype)
+    m, n = x.shape
+    length = max(0, min(m, n - k) if k >= 0 else min(m + k, n))
+    return Array((length,), x.dtype, dtype_origin=x.dtype_origin)
+
+
+@handler("diagonal")
+def _diagonal(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    ctx.charge("diagonal", 0, x.dtype)
+    return Array((min(x.shape[0], x.shape[1]),) + x.shape[2:], x.dtype, dtype_origin=x.dtype_origin)
+
+
+@handler("fill_diagonal")
+def _fill_diagonal(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    ctx.charge("fill_diagonal", min(x.shape), x.dtype, x.dtype_origin)
+    ctx.mutate(x, x.with_(sym=None) if x.sym else x)
+    return Known(None)
+
+
+@handler("trace")
+def _trace(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    n = min(x.shape[0], x.shape[1])
+    ctx.charge("trace", max(n - 1, 1), x.dtype, x.dtype_origin)
+    return Array((), x.dtype)
+
+
+# ----------------------------------------------------------------- value-dependent sizes
+
+
+def _nonzero_like(ctx, op: str, x: Value, tuple_result: bool):
+    a = to_array(ctx, x)
+    ctx.charge(op, max(a.size, 1), a.dtype, None)
+    count = ctx.choose_size(0, a.size, f"{op}: the number of nonzero elements depends on values")
+    idx = Array((count,), "int64")
+    if tuple_result:
+        return TupleVal(tuple(idx.with_() for _ in range(max(a.ndim, 1))))
+    return idx
+
+
+@handler("nonzero", "flatnonzero", "argwhere")
+def _nonzero(ctx, args, kwargs, op=None):
+    a = to_array(ctx, args[0])
+    if op == "argwhere":
+        ctx.charge(op, max(a.size, 1), a.dtype, None)
+        count = ctx.choose_size(0, a.size, "argwhere: the number of nonzero elements depends on values")
+        return Array((count, a.ndim), "int64")
+    return _nonzero_like(ctx, op, a, tuple_result=op == "nonzero")
+
+
+@handler("sort", "argsort")
+def _sort(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    axis = arg(args, kwargs, 1, "axis", Known(-1))
+    if isinstance(axis, Known) and axis.value is None:
+        n, slices, shape = x.size, 1, (x.size,)
+    else:
+        ax = known_int(axis, "axis") % x.ndim
+        n = x.shape[ax]
+        slices = x.size // max(n, 1)
+        shape = x.shape
+    per = n * math.ceil(math.log2(n)) if n > 1 else 0
+    ctx.charge(op, max(slices * per, 1), x.dtype, x.dtype_origin)
+    return Array(shape, x.dtype if op == "sort" else "int64")
+
+
+@handler("partition", "argpartition")
+def _partition(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    ctx.charge(op, max(x.size, 1), x.dtype, x.dtype_origin)
+    return Array(x.shape, x.dtype if op == "partition" else "int64")
+
+
+@handler("take")
+def _take(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    idx = to_array(ctx, args[1])
+    axis = arg(args, kwargs, 2, "axis")
+    if axis is None or (isinstance(axis, Known) and axis.value is None):
+        shape = idx.shape
+    else:
+        ax = known_int(axis, "axis") % x.ndim
+        shape = x.shape[:ax] + idx.shape + x.shape[ax + 1:]
+    n = 1
+    for s in shape:
+        n *= s
+    ctx.charge("take", 4 * max(n, 1), x.dtype, x.dtype_origin)
+    return Array(shape, x.dtype, dtype_origin=x.dtype_origin)
+
+
+# ----------------------------------------------------------------- random
+
+
+@handler("random.default_rng")
+def _default_rng(ctx, args, kwargs):
+    return Generator()
+
+
+_DRAW_BASE = {"uniform": 3}
+_DRAW_DEFAULT_DTYPE = {"integers": "int64"}
+
+
+def random_draw(ctx, method: str, args, kwargs) -> Value:
+    op = f"random.Generator.{method}"
+    size_positions = {
+        "standard_normal": 0, "random": 0, "standard_exponential": 0, "normal": 2, "uniform": 2,
+        "exponential": 1, "integers": 2, "poisson": 1, "gamma": 2, "beta": 2, "laplace": 2,
+        "logistic": 2, "lognormal": 2, "binomial": 2,
+    }
+    if method not in size_positions:
+        raise OpError(f"Generator.{method} is not modelled yet")
+    size = arg(args, kwargs, size_positions[method], "size")
+    if size is None or (isinstance(size, Known) and size.value is None):
+        params = [a for i, a in enumerate(args) if i < size_positions[method]]
+        shape = broadcast(*(shape_of(p) for p in params)) if params else ()
+    else:
+        shape = known_shape(size, "size")
+    explicit = dtype_arg(kwargs.get("dtype"))
+    dt = explicit or _DRAW_DEFAULT_DTYPE.get(method, "float64")
+    n = 1
+    for s in shape:
+        n *= s
+    origin = ctx.span if (explicit is None and dt == "float64") else None
+    ctx.charge(op, _DRAW_BASE.get(method, 1) * max(n, 1), dt, origin)
+    if shape == ():
+        return NumpyScalar(dt, origin)
+    return Array(shape, dt, dtype_origin=origin)
+
+
+# ----------------------------------------------------------------- stats
+
+
+def stats_call(ctx, name: str, args, kwargs) -> Value:
+    per = installed.stats_costs().get(name)
+    if per is None:
+        raise OpError(f"flops.stats.{name} is not in the installed flopscope")
+    values = [a for a in args] + [v for k, v in kwargs.items() if k not in ("out",)]
+    shape = broadcast(*(shape_of(v) for v in values))
+    n = 1
+    for s in shape:
+        n *= s
+    ctx.charge(f"stats.{name}", per * max(n, 1), "float64", ctx.span)
+    return Array(shape, "float64", dtype_origin=ctx.span)
+
+
+# ----------------------------------------------------------------- linalg
+
+
+def _linalg_dtype(a: Array) -> str:
+    import numpy as np
+
+    return "float64" if np.dtype(a.dtype).kind in "biu" else a.dtype
+
+
+def _batch(a: Array) -> int:
+    n = 1
+    for s in a.shape[:-2]:
+        n *= s
+    return n
+
+
+@handler("linalg.cholesky", "linalg.eigh", "linalg.eigvalsh", "linalg.inv", "linalg.det",
+         "linalg.slogdet", "linalg.eig", "linalg.eigvals")
+def _linalg_square(ctx, args, kwargs, op=None):
+    a = to_array(ctx, args[0])
+    n = a.shape[-1]
+    fn = op.split(".")[1]
+    if fn == "inv":
+        base = pricing.accounting("inv_cost", n, symmetric=bool(a.sym))
+    elif fn in ("det", "slogdet"):
+        base = pricing.accounting(f"{fn}_cost", n)
+    else:
+        base = pricing.accounting(f"{fn}_cost", n)
+    dt = _linalg_dtype(a)
+    ctx.charge(op, base * _batch(a), dt, a.dtype_origin, weighted_base=True)
+    batch = a.shape[:-2]
+    if fn == "cholesky":
+        return Array(a.shape, dt)
+    if fn == "inv":
+        return Array(a.shape, dt, a.sym)
+    if fn == "eigh":
+        return TupleVal((Array(batch + (n,), dt), Array(a.shape, dt)))
+    if fn == "eig":
+        return TupleVal((Array(batch + (n,), "complex128"), Array(a.shape, "complex128")))
+    if fn in ("eigvalsh",):
+        return Array(batch + (n,), dt)
+    if fn == "eigvals":
+        return Array(batch + (n,), "complex128")
+    if fn == "det":
+        return Array(batch, dt)
+    return TupleVal((Array(batch, dt), Array(batch, dt)))
+
+
+@handler("linalg.solve")
+def _solve(ctx, args, kwargs):
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    n = a.shape[-1]
+    nrhs = 1 if b.ndim == 1 else b.shape[-1]
+    base = pricing.accounting("solve_cost", n, nrhs)
+    dt = dtypes.result_type(Operand(dtype=_linalg_dtype(a)), Operand(dtype=_linalg_dtype(b)))
+    ctx.charge("linalg.solve", base * _batch(a), dt, origin_of([a, b], dt), weighted_base=True)
+    return Array(b.shape, dt)
+
+
+@handler("linalg.qr")
+def _qr(ctx, args, kwargs):
+    a = to_array(ctx, args[0])
+    m, n = a.shape[-2], a.shape[-1]
+    k = min(m, n)
+    base = pricing.accounting("qr_cost", m, n)
+    dt = _linalg_dtype(a)
+    ctx.charge("linalg.qr", base * _batch(a), dt, a.dtype_origin, weighted_base=True)
+    return TupleVal((Array(a.shape[:-2] + (m, k), dt), Array(a.shape[:-2] + (k, n), dt)))
+
+
+@handler("linalg.svd")
+def _svd(ctx, args, kwargs):
+    a = to_array(ctx, args[0])
+    m, n = a.shape[-2], a.shape[-1]
+    k = min(m, n)
+    full = arg(args, kwargs, 1, "full_matrices", Known(True))
+    uv = arg(args, kwargs, 2, "compute_uv", Known(True))
+    full_b = bool(full.value) if isinstance(full, Known) else True
+    uv_b = bool(uv.value) if isinstance(uv, Known) else True
+    base = pricing.accounting("svd_cost", m, n, with_vectors=uv_b, full_matrices=full_b)
+    dt = _linalg_dtype(a)
+    ctx.charge("linalg.svd", base * _batch(a), dt, a.dtype_origin, weighted_base=True)
+    batch = a.shape[:-2]
+    s = Array(batch + (k,), dt)
+    if not uv_b:
+        return s
+    if full_b:
+        return TupleVal((Array(batch + (m, m), dt), s, Array(batch + (n, n), dt)))
+    return TupleVal((Array(batch + (m, k), dt), s, Array(batch + (k, n), dt)))
+
+
+@handler("linalg.norm")
+def _norm(ctx, args, kwargs):
+    a = to_array(ctx, args[0])
+    ord_ = arg(args, kwargs, 1, "ord")
+    axis = arg(args, kwargs, 2, "axis")
+    if ord_ is not None and not (isinstance(ord_, Known) and ord_.value in (None, "fro", 1, -1, math.inf, -math.inf)):
+        raise OpError("linalg.norm with this ord is not modelled")
+    if axis is None or (isinstance(axis, Known) and axis.value is None):
+        shape: tuple[int, ...] = ()
+    else:
+        axes = _axes(axis, a.ndim)
+        shape = tuple(s for i, s in enumerate(a.shape) if i not in axes)
+    dt = _linalg_dtype(a)
+    ctx.charge("linalg.norm", 2 * a.size, dt, a.dtype_origin)
+    return Array(shape, dt)
+
+
+# ----------------------------------------------------------------- flopscope extras
+
+
+@handler("flopscope.as_symmetric")
+def _as_symmetric(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    sym_v = kwargs.get("symmetry", args[1] if len(args) > 1 else None)
+    axes = known_shape(sym_v, "symmetry") if sym_v is not None else tuple(range(x.ndim))
+    generators = max(len(axes) - 1, 1)
+    ctx.charge("as_symmetric", generators * (7 * x.size - 1), x.dtype, x.dtype_origin)
+    return x.with_(sym=(tuple(sorted(axes)),))
+
+
+@handler("load")
+def _load(ctx, args, kwargs):
+    path = arg(args, kwargs, 0, "file")
+    arrays = ctx.read_array_file(path)
+    ctx.charge("load", 0, None)
+    return arrays
+
+
+def dispatch(ctx, name: str, args: list[Value], kwargs: dict[str, Value]) -> Value:
+    """Price and model ``fnp.<name>(*args, **kwargs)``."""
+    fn = HANDLERS.get(name)
+    if fn is not None:
+        if fn.__code__.co_varnames[: fn.__code__.co_argcount][-1] == "op":
+            return fn(ctx, args, kwargs, op=name)
+        return fn(ctx, args, kwargs)
+    if name.startswith("stats."):
+        return stats_call(ctx, name[len("stats."):], args, kwargs)
+    category = categories().get(name)
+    if category == "counted_unary":
+        dt = dtype_arg(kwargs.get("dtype"))
+        return pointwise(ctx, name, [args[0]], dtype_kw=dt)
+    if category == "counted_binary" and name not in ("matvec", "vecmat", "vecdot"):
+        dt = dtype_arg(kwargs.get("dtype"))
+        if "out" in kwargs:
+            raise OpError(f"{name}(..., out=) is not modelled")
+        return pointwise(ctx, name, [args[0], args[1]], dtype_kw=dt)
+    if category == "counted_reduction":
+        return reduction(ctx, name, args, kwargs)
+    if category == "free":
+        raise OpError(f"fnp.{name} is free in flopscope but its result is not modelled yet")
+    if category == "blacklisted":
+        raise OpError(f"fnp.{name} is blacklisted by flopscope and raises AttributeError")
+    if category is None:
+        raise OpError(f"fnp.{name} does not exist in flopscope {installed.flopscope_version()}")
+    raise OpError(f"fnp.{name} is not modelled by flopcast yet")
+
+
+# Array methods and the fnp function each one routes to.
+ARRAY_METHODS = {
+    "sum", "mean", "max", "min", "std", "var", "prod", "argmax", "argmin", "cumsum", "cumprod",
+    "any", "all", "ptp", "reshape", "ravel", "astype", "copy", "transpose", "dot", "clip",
+    "squeeze", "diagonal", "trace", "round", "flatten", "conj", "nonzero", "sort", "argsort",
+}

@@ -1,0 +1,209 @@
+"""The one place that talks to flopscope's cost model.
+
+``flops = int(base x dtype_rate x weight)`` with the weights and rates read from the
+installed flopscope (see :mod:`flopcast.installed`). Contractions (einsum and the
+bilinear wrappers) are priced by flopscope's own path-finding and symmetry-aware
+accumulation code, called on zero-stride stand-ins of the right shapes, symmetry and
+identity pattern; the answers are cached on disk per flopscope version, so the
+common run never imports flopscope at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from functools import lru_cache
+from math import comb, factorial
+from typing import Optional
+
+from flopcast import installed
+from flopcast.analyzer.values import Symmetry
+
+COMPLEX_KINDS = ("complex64", "complex128", "complex192", "complex256")
+
+
+def charge(op: str, base: int, dtype: Optional[str]) -> int:
+    """The FLOPs flopscope bills for ``op`` with analytical count ``base`` at ``dtype``."""
+    w = installed.weights()
+    return int(base * w.rate(dtype) * w.weight(op))
+
+
+def rate(dtype: Optional[str]) -> float:
+    return installed.weights().rate(dtype)
+
+
+# ---------------------------------------------------------------- contractions
+
+
+class _ContractionCache:
+    """(subscripts, shapes, identity pattern, symmetries) -> (base cost, output symmetry)."""
+
+    def __init__(self) -> None:
+        self._memory: dict[str, tuple[int, Symmetry]] = {}
+        self._loaded = False
+        self._dirty = False
+
+    @property
+    def path(self):
+        return installed.cache_dir() / f"contractions-flopscope-{installed.flopscope_version()}.json"
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        if os.environ.get("FLOPSCOPE_WEIGHTS_FILE") or os.environ.get("FLOPSCOPE_DISABLE_WEIGHTS"):
+            return  # costs here are weight-free, but keep custom setups hermetic
+        try:
+            data = json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            return
+        for key, (cost, sym) in data.items():
+            self._memory[key] = (cost, _sym_from_json(sym))
+
+    def get(self, key: str):
+        self._load()
+        return self._memory.get(key)
+
+    def put(self, key: str, value: tuple[int, Symmetry]) -> None:
+        self._memory[key] = value
+        self._dirty = True
+
+    def flush(self) -> None:
+        if not self._dirty:
+            return
+        self._dirty = False
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            data = {k: [c, _sym_to_json(s)] for k, (c, s) in self._memory.items()}
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data))
+            tmp.replace(self.path)
+        except OSError:
+            pass  # an unwritable cache only costs the next run a recomputation
+
+
+def _sym_to_json(sym: Symmetry):
+    return None if sym is None else [list(g) for g in sym]
+
+
+def _sym_from_json(data) -> Symmetry:
+    return None if data is None else tuple(tuple(g) for g in data)
+
+
+CONTRACTIONS = _ContractionCache()
+
+
+def contraction(
+    subscripts: str,
+    shapes: tuple[tuple[int, ...], ...],
+    idents: tuple[int, ...],
+    syms: tuple[Symmetry, ...],
+) -> tuple[int, Symmetry]:
+    """flopscope's base cost and output symmetry for an einsum-style contraction.
+
+    ``idents`` says which operands are the same Python object (flopscope's aliasing
+    discount keys on ``id()``); only the pattern matters, so it is normalised.
+    """
+    first_seen: dict[int, int] = {}
+    pattern = tuple(first_seen.setdefault(i, len(first_seen)) for i in idents)
+    key = json.dumps([subscripts, [list(s) for s in shapes], list(pattern), [_sym_to_json(s) for s in syms]])
+    hit = CONTRACTIONS.get(key)
+    if hit is not None:
+        return hit
+    value = _contraction_from_flopscope(subscripts, shapes, pattern, syms)
+    CONTRACTIONS.put(key, value)
+    return value
+
+
+def _contraction_from_flopscope(subscripts, shapes, pattern, syms) -> tuple[int, Symmetry]:
+    import warnings
+
+    import numpy as np
+
+    warnings.filterwarnings("ignore")
+    from flopscope import SymmetryGroup
+    from flopscope._einsum import _resolve_cost_and_output_symmetry
+    from flopscope._symmetry_utils import wrap_with_trusted_symmetry
+
+    proxies: dict[int, object] = {}
+    operands = []
+    for shape, slot, sym in zip(shapes, pattern, syms):
+        if slot not in proxies:
+            proxy = np.broadcast_to(np.empty(()), shape)
+            if sym:
+                groups = [SymmetryGroup.symmetric(axes=tuple(g)) for g in sym]
+                group = groups[0]
+                for extra in groups[1:]:
+                    group = group.direct_product(extra) if hasattr(group, "direct_product") else group
+                proxy = wrap_with_trusted_symmetry(proxy, group)
+            proxies[slot] = proxy
+        operands.append(proxies[slot])
+    info = _resolve_cost_and_output_symmetry(subscripts, *operands)
+    return int(info.accumulation.total), symmetry_from_group(info.output_symmetry)
+
+
+def symmetry_from_group(group) -> Symmetry:
+    """Convert a flopscope SymmetryGroup into flopcast's axis groups (full S_k on each orbit)."""
+    if group is None:
+        return None
+    axes = tuple(group.axes)
+    orbits = []
+    for orbit in group.orbits():
+        members = tuple(sorted(axes[i] for i in orbit)) if max(orbit, default=-1) < len(axes) else tuple(sorted(orbit))
+        if len(members) > 1:
+            orbits.append(members)
+    expected = 1
+    for o in orbits:
+        expected *= factorial(len(o))
+    if group.order() != expected:
+        raise NotImplementedError(f"symmetry group {group!r} is not a product of full symmetric groups")
+    return tuple(sorted(orbits)) or None
+
+
+def accounting(function: str, *args, **kwargs) -> int:
+    """``flopscope.accounting.<function>(...)``: base x weight, no dtype rate (cached on disk)."""
+    key = json.dumps(["accounting", function, list(args), sorted(kwargs.items())])
+    hit = CONTRACTIONS.get(key)
+    if hit is not None:
+        return hit[0]
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    from flopscope import accounting as acct
+
+    value = int(getattr(acct, function)(*args, **kwargs))
+    CONTRACTIONS.put(key, (value, None))
+    return value
+
+
+def flush_caches() -> None:
+    CONTRACTIONS.flush()
+
+
+# ---------------------------------------------------------------- small helpers
+
+
+def unique_count(shape: tuple[int, ...], sym: Symmetry) -> int:
+    if not sym:
+        n = 1
+        for s in shape:
+            n *= s
+        return n
+    grouped = {a for g in sym for a in g}
+    n = 1
+    for axis, extent in enumerate(shape):
+        if axis not in grouped:
+            n *= extent
+    for group in sym:
+        n *= comb(shape[group[0]] + len(group) - 1, len(group))
+    return n
+
+
+@lru_cache(maxsize=None)
+def inferred_constant_symmetry(shape: tuple[int, ...]) -> Symmetry:
+    """flopscope tags constant fills whose axes share an extent as symmetric in those axes."""
+    groups: dict[int, list[int]] = {}
+    for axis, extent in enumerate(shape):
+        groups.setdefault(extent, []).append(axis)
+    sym = tuple(tuple(g) for g in groups.values() if len(g) > 1)
+    return tuple(sorted(sym)) or None

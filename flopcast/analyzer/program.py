@@ -1,0 +1,171 @@
+"""The submission as a program: its modules, its estimator class and its call graph.
+
+A submission is ``estimator.py`` plus the sibling modules it imports from its folder
+(whestbench's folder mode). The estimator class is chosen as whestbench's loader
+chooses it: a class named ``Estimator`` wins, otherwise the only ``BaseEstimator``
+subclass defined in the module.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from flopcast.analyzer.source import Directive, SourceFile, read_source
+from flopcast.model import FunctionInfo, Span
+
+
+@dataclass
+class Module:
+    name: str
+    path: str
+    tree: ast.Module
+    directives: dict[int, Directive]
+    text: str
+
+
+class ProgramError(Exception):
+    """The submission has no usable estimator; the message says what to do."""
+
+
+@dataclass
+class Program:
+    root: Path
+    main: Module
+    modules: dict[str, Module] = field(default_factory=dict)
+    overrides: dict[str, str] = field(default_factory=dict)  # absolute path -> unsaved text
+
+    @property
+    def main_span(self) -> Span:
+        return Span(self.main.path, 1, 0, 1, 0)
+
+    def find_module(self, dotted: str, importer: Optional[Module]) -> Optional[Module]:
+        """A module of the submission folder for ``import dotted`` (never outside the folder)."""
+        if not dotted:
+            return None
+        if dotted in self.modules:
+            return self.modules[dotted]
+        rel = Path(*dotted.split("."))
+        for candidate in (self.root / rel.with_suffix(".py"), self.root / rel / "__init__.py"):
+            try:
+                resolved = candidate.resolve()
+                resolved.relative_to(self.root)
+            except (OSError, ValueError):
+                continue
+            if resolved.is_file() or str(resolved) in self.overrides:
+                source = read_source(resolved, self.overrides.get(str(resolved)))
+                module = Module(dotted, source.path, source.tree, source.directives, source.text)
+                self.modules[dotted] = module
+                return module
+        return None
+
+
+def load_program(path: Path, source: Optional[str] = None) -> Program:
+    """Read ``path`` (a file, or a folder holding estimator.py) into a Program."""
+    path = Path(path)
+    if path.is_dir():
+        entry = path / "estimator.py"
+        if not entry.exists():
+            raise ProgramError(f"{path}: no estimator.py in this folder; pass the estimator file itself")
+    else:
+        entry = path
+    if not entry.exists() and source is None:
+        raise FileNotFoundError(f"{entry}: no such file")
+    root = entry.resolve().parent
+    text = read_source(entry, source)
+    main = Module(entry.stem, text.path, text.tree, text.directives, text.text)
+    program = Program(root=root, main=main, overrides={text.path: text.text} if source is not None else {})
+    program.modules[entry.stem] = main
+    return program
+
+
+def _base_names(node: ast.ClassDef) -> list[str]:
+    names = []
+    for b in node.bases:
+        if isinstance(b, ast.Name):
+            names.append(b.id)
+        elif isinstance(b, ast.Attribute):
+            names.append(b.attr)
+    return names
+
+
+def estimator_class(program: Program, class_name: Optional[str] = None) -> str:
+    """The class whestbench would instantiate, decided from the source alone."""
+    classes = {n.name: n for n in program.main.tree.body if isinstance(n, ast.ClassDef)}
+    imported_bases = _imported_estimator_bases(program)
+
+    def is_estimator(name: str, seen=()) -> bool:
+        if name in ("BaseEstimator",) or name in imported_bases:
+            return True
+        node = classes.get(name)
+        if node is None or name in seen:
+            return False
+        return any(is_estimator(b, seen + (name,)) for b in _base_names(node))
+
+    candidates = [n for n in classes if any(is_estimator(b) for b in _base_names(classes[n]))]
+    if class_name is not None:
+        if class_name not in classes:
+            raise ProgramError(f"{program.main.path}: no class {class_name!r} defined in this file")
+        return class_name
+    if "Estimator" in candidates or ("Estimator" in classes and not candidates):
+        return "Estimator"
+    if len(candidates) == 1:
+        return candidates[0]
+    if not candidates:
+        raise ProgramError(
+            f"{program.main.path}: no BaseEstimator subclass is defined in this file; "
+            "define `class Estimator(BaseEstimator)` with a predict(mlp, budget) method"
+        )
+    raise ProgramError(
+        f"{program.main.path}: ambiguous estimator classes {', '.join(candidates)}; "
+        "name one `Estimator` or pass --class"
+    )
+
+
+def _imported_estimator_bases(program: Program) -> set[str]:
+    """Names imported from sibling modules that are themselves estimator classes."""
+    names: set[str] = set()
+    for node in program.main.tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module and not node.module.startswith(("whestbench", "flopscope")):
+            module = program.find_module(node.module, program.main)
+            if module is None:
+                continue
+            sub_classes = {n.name: n for n in module.tree.body if isinstance(n, ast.ClassDef)}
+            for alias in node.names:
+                cls = sub_classes.get(alias.name)
+                if cls is not None and _base_names(cls):
+                    names.add(alias.asname or alias.name)
+    return names
+
+
+def function_table(module: Module) -> list[FunctionInfo]:
+    """Every def in a module with its qualname and the span of its ``def`` line."""
+    out: list[FunctionInfo] = []
+
+    def visit(body, prefix: str, in_function: bool) -> None:
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                qual = f"{prefix}{node.name}"
+                line = node.lineno
+                col = node.col_offset
+                out.append(FunctionInfo(qual, Span(module.path, line, col, node.end_lineno or line, node.end_col_offset or 0)))
+                visit(node.body, f"{qual}.<locals>.", True)
+            elif isinstance(node, ast.ClassDef):
+                visit(node.body, f"{prefix}{node.name}.", in_function)
+
+    visit(module.tree.body, "", False)
+    return out
+
+
+def call_graph(program: Program, calls: set[tuple[str, str]]):
+    """The call graph among user functions observed by the interpreter (a networkx DiGraph)."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    for module in program.modules.values():
+        for info in function_table(module):
+            graph.add_node(info.qualname, span=info.span)
+    graph.add_edges_from(calls)
+    return graph

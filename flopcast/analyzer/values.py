@@ -1,0 +1,235 @@
+"""Abstract values the interpreter computes with.
+
+A value is what the analyzer knows about a Python object at one program point:
+
+* :class:`Known` — a Python value computed only from width, depth, budget and literals.
+* :class:`Unknown` — a Python scalar that came from array data (``float(x.max())``).
+* :class:`Array` — a flopscope array: shape, dtype, symmetry tag and identity.
+* :class:`NumpyScalar` — a strong numpy scalar (``fnp.float32(0.0)``, ``v[0]``).
+* containers, user functions/classes/instances, and references into flopscope.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+from dataclasses import dataclass, field
+from math import comb
+from typing import Any, Optional
+
+from flopcast.model import Span
+
+_idents = itertools.count(1)
+
+
+def fresh_ident() -> int:
+    """A new allocation identity: flopscope tells operands apart by ``id()``."""
+    return next(_idents)
+
+
+class Value:
+    """Base of every abstract value."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True, eq=False)
+class Known(Value):
+    value: Any
+
+    def __repr__(self) -> str:
+        return f"Known({self.value!r})"
+
+
+@dataclass(frozen=True, eq=False)
+class Unknown(Value):
+    """A scalar whose value depends on array data. ``kind`` is 'float', 'int', 'bool' or ''."""
+
+    kind: str
+    origin: Optional[Span]
+    reason: str
+
+
+#: Symmetry is a tuple of axis groups; each group is fully symmetric (S_k on those axes).
+Symmetry = Optional[tuple[tuple[int, ...], ...]]
+
+
+@dataclass(eq=False)
+class Array(Value):
+    shape: tuple[int, ...]
+    dtype: str
+    sym: Symmetry = None
+    ident: int = field(default_factory=fresh_ident)
+    # Where a widened dtype came from (a float64 creation, a stats call, a numpy scalar).
+    dtype_origin: Optional[Span] = None
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        n = 1
+        for s in self.shape:
+            n *= s
+        return n
+
+    def unique_elements(self) -> int:
+        """Elements flopscope counts for a symmetric array: orbits under its group."""
+        if not self.sym:
+            return self.size
+        grouped = {a for g in self.sym for a in g}
+        n = 1
+        for axis, extent in enumerate(self.shape):
+            if axis not in grouped:
+                n *= extent
+        for group in self.sym:
+            extent = self.shape[group[0]]
+            n *= comb(extent + len(group) - 1, len(group))
+        return n
+
+    def with_(self, **changes) -> "Array":
+        data = dict(shape=self.shape, dtype=self.dtype, sym=self.sym, dtype_origin=self.dtype_origin)
+        data.update(changes)
+        return Array(**data)
+
+    def __repr__(self) -> str:
+        sym = f" sym={self.sym}" if self.sym else ""
+        return f"Array({self.shape}, {self.dtype}{sym}, #{self.ident})"
+
+
+@dataclass(eq=False)
+class NumpyScalar(Value):
+    """A numpy scalar: strong in promotion, free in arithmetic, its value unknown."""
+
+    dtype: str
+    dtype_origin: Optional[Span] = None
+
+
+@dataclass(eq=False)
+class ListVal(Value):
+    items: list
+
+
+@dataclass(eq=False)
+class TupleVal(Value):
+    items: tuple
+
+
+@dataclass(eq=False)
+class DictVal(Value):
+    items: dict  # Python key -> Value
+
+
+@dataclass(eq=False)
+class MLPVal(Value):
+    width: int
+    depth: int
+    weights: ListVal
+    seed: Value
+
+
+@dataclass(eq=False)
+class FunctionVal(Value):
+    node: ast.AST  # FunctionDef / AsyncFunctionDef / Lambda
+    module: Any  # analyzer.program.Module
+    qualname: str
+    defaults: list
+    kw_defaults: dict
+    closure: Optional[dict] = None  # enclosing frame's variables, for nested defs and lambdas
+    owner: Any = None  # ClassVal the def appears in (for super())
+    kind: str = "function"  # "function", "staticmethod", "classmethod", "property"
+
+
+@dataclass(eq=False)
+class BoundMethod(Value):
+    function: FunctionVal
+    receiver: Value
+
+
+@dataclass(eq=False)
+class ClassVal(Value):
+    name: str
+    qualname: str
+    bases: list  # of ClassVal or LibRef
+    attrs: dict
+    node: Optional[ast.ClassDef] = None
+    module: Any = None
+
+    def mro(self) -> list:
+        order = [self]
+        for base in self.bases:
+            if isinstance(base, ClassVal):
+                for c in base.mro():
+                    if c not in order:
+                        order.append(c)
+        return order
+
+    def lookup(self, name: str):
+        for c in self.mro():
+            if name in c.attrs:
+                return c, c.attrs[name]
+        return None, None
+
+
+@dataclass(eq=False)
+class InstanceVal(Value):
+    cls: ClassVal
+    attrs: dict = field(default_factory=dict)
+
+
+@dataclass(eq=False)
+class SuperVal(Value):
+    cls: ClassVal
+    receiver: Value
+
+
+@dataclass(frozen=True, eq=False)
+class LibRef(Value):
+    """A name inside flopscope (``fnp.exp`` is LibRef('numpy.exp')) or a stdlib module."""
+
+    path: str
+
+
+@dataclass(frozen=True, eq=False)
+class DTypeRef(Value):
+    """A dtype object such as ``fnp.float32``: usable as ``dtype=`` and callable."""
+
+    name: str
+
+
+@dataclass(frozen=True, eq=False)
+class BoundLib(Value):
+    """A flopscope method bound to an array or generator: ``x.sum``, ``rng.standard_normal``."""
+
+    path: str
+    receiver: Value
+
+
+@dataclass(eq=False)
+class Generator(Value):
+    ident: int = field(default_factory=fresh_ident)
+
+
+@dataclass(eq=False)
+class ModuleVal(Value):
+    module: Any  # analyzer.program.Module
+
+
+@dataclass(frozen=True, eq=False)
+class Builtin(Value):
+    name: str
+
+
+@dataclass(eq=False)
+class NpzFile(Value):
+    """An .npz/.npy opened with ``fnp.load``: arrays from the file's headers."""
+
+    arrays: dict  # key -> Array
+
+
+OPAQUE = Unknown("", None, "opaque")
+
+
+def is_number(v: Value) -> bool:
+    return isinstance(v, Known) and isinstance(v.value, (int, float)) and not isinstance(v.value, bool)
