@@ -72,3 +72,37 @@ def test_fc101_ignores_float64_charges_without_a_known_origin(check):
     found = check(SOURCE, select="FC101",
                   report=lambda p: report(p, [charge(p, 12, 8_000, dtype="float64")]))
     assert found == []
+
+
+CAST = """\
+import flopscope as flops
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        mu = fnp.zeros(mlp.width, dtype=fnp.float32)
+        cdf = flops.stats.norm.cdf(mu).astype(fnp.float32)
+        pdf = flops.stats.norm.pdf(mu)
+        out = mu * pdf
+        return fnp.stack([out] * mlp.depth)
+"""
+
+
+def test_fc101_is_quiet_when_the_float64_result_is_cast_where_it_is_made(check):
+    def made(p):
+        cdf = origin(p, 9, 14, 38)
+        return report(p, [charge(p, 9, 900, dtype="float64", origin=cdf, col=14, end_col=38),
+                          charge(p, 9, 64, op="astype", dtype="float64", origin=cdf, col=14, end_col=58)])
+    assert check(CAST, select="FC101", report=made) == []
+
+
+def test_fc101_does_not_count_a_stats_call_own_charge_as_saveable(check):
+    def made(p):
+        pdf = origin(p, 10, 14, 38)
+        return report(p, [charge(p, 10, 900, dtype="float64", origin=pdf, col=14, end_col=38),
+                          charge(p, 11, 64, op="multiply", dtype="float64", origin=pdf)])
+    found = check(CAST, select="FC101", report=made)
+    assert codes(found) == ["FC101"]
+    assert "64 FLOPs downstream" in found[0].message and "save 32 FLOPs" in found[0].message

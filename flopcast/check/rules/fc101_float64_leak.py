@@ -35,6 +35,45 @@ RANDOM_DRAWS = frozenset({
 RANDOM_WITH_DTYPE = frozenset({"standard_normal", "random", "standard_exponential", "standard_gamma"})
 
 
+def _is_float32(ctx: CheckContext, file, node: Optional[ast.AST]) -> bool:
+    if node is None:
+        return False
+    if isinstance(node, ast.Constant):
+        return node.value == "float32"
+    return (ctx.imports(file).qualname(node) or dotted(node) or "").endswith("float32")
+
+
+def cast_in_place(ctx: CheckContext, span: Span) -> bool:
+    """True when the origin's result is cast to float32 right where it is made:
+    `flops.stats.norm.cdf(a).astype(fnp.float32)` or `fnp.asarray(..., dtype=fnp.float32)`."""
+    call = ctx.node_at(span, ast.Call)
+    file = ctx.file(span.path)
+    if call is None or file is None:
+        return False
+    parents = {id(child): node for node in ast.walk(file.tree) for child in ast.iter_child_nodes(node)}
+    up = parents.get(id(call))
+    if isinstance(up, ast.Attribute) and up.attr == "astype":
+        cast = parents.get(id(up))
+        if isinstance(cast, ast.Call) and cast.func is up:
+            target = cast.args[0] if cast.args else next(
+                (kw.value for kw in cast.keywords if kw.arg == "dtype"), None)
+            return _is_float32(ctx, file, target)
+    if isinstance(up, ast.Call) and call in up.args:
+        if fnp_op(ctx.imports(file).qualname(up.func)) in ("asarray", "array", "float32"):
+            dtype = next((kw.value for kw in up.keywords if kw.arg == "dtype"), None)
+            return fnp_op(ctx.imports(file).qualname(up.func)) == "float32" or _is_float32(ctx, file, dtype)
+    return False
+
+
+def inherently_float64(ctx: CheckContext, span: Span) -> bool:
+    """flops.stats computes in float64 whatever it is given: its own charge stays."""
+    call = ctx.node_at(span, ast.Call)
+    file = ctx.file(span.path)
+    if not isinstance(call, ast.Call) or file is None:
+        return False
+    return (ctx.imports(file).qualname(call.func) or "").startswith("flopscope.stats.")
+
+
 def origin_kind(ctx: CheckContext, span: Span) -> tuple[str, str]:
     """(what the origin is, how to fix it), read from the code at the origin span."""
     call = ctx.node_at(span, ast.Call)
@@ -77,7 +116,14 @@ class Float64Leak(Rule):
                 by_origin[charge.dtype_origin].append(charge)
         saving_factor = _saving_factor()
         for origin, charges in sorted(by_origin.items()):
+            if cast_in_place(ctx, origin):
+                continue  # already fixed: what remains is the cast itself
+            if inherently_float64(ctx, origin):
+                # A cast cannot make the op itself cheaper, only what follows it.
+                charges = [c for c in charges if c.span != origin]
             billed = sum(c.flops for c in charges)
+            if not billed:
+                continue
             saved = int(billed * saving_factor)
             what, fix = origin_kind(ctx, origin)
             lines = sorted({ctx.where(c.span) for c in charges}, key=_line_order)
