@@ -1,0 +1,66 @@
+"""The oracle every static claim is checked against: the real flopscope, run for real.
+
+``measure`` imports the estimator, builds the MLP with whestbench's generator, runs
+``setup()`` off the meter and ``predict`` inside a ``BudgetContext``, then makes the
+scorer's float32 cast inside the meter, exactly as ``whest run`` does.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import warnings
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from flopcast.model import Point
+
+
+@dataclass
+class Measured:
+    total: int
+    per_op: dict
+    log: list
+
+
+def measure(path, point: Point, *, seed: int = 0, scorer_cast: bool = True, class_name: str = "Estimator") -> Measured:
+    warnings.filterwarnings("ignore")
+    import flopscope as flops
+    import flopscope.numpy as fnp
+    from whestbench.generation import sample_mlp
+    from whestbench.scoring import materialise_predictions
+
+    path = Path(path)
+    if path.is_dir():
+        path = path / "estimator.py"
+    folder = str(path.resolve().parent)
+    sys.path.insert(0, folder)
+    try:
+        name = f"_oracle_{abs(hash(str(path.resolve())))}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        estimator = getattr(module, class_name)()
+        mlp = sample_mlp(point.width, point.depth, fnp.random.default_rng(seed), seed=seed)
+        if hasattr(estimator, "setup"):
+            from whestbench import SetupContext
+
+            try:
+                ctx = SetupContext(width=point.width, depth=point.depth, flop_budget=point.budget,
+                                   api_version="1.0", submission_dir=folder, seed=seed)
+            except TypeError:
+                ctx = SetupContext(width=point.width, depth=point.depth, flop_budget=point.budget)
+            estimator.setup(ctx)
+        with flops.BudgetContext(flop_budget=point.budget, quiet=True) as budget:
+            prediction = estimator.predict(mlp, point.budget)
+            if scorer_cast:
+                materialise_predictions(prediction, depth=point.depth, width=point.width)
+    finally:
+        sys.path.remove(folder)
+        for key in [k for k, m in sys.modules.items() if getattr(m, "__file__", None) and str(getattr(m, "__file__", "")).startswith(folder)]:
+            del sys.modules[key]
+    per_op: Counter = Counter()
+    for record in budget.op_log:
+        per_op[record.op_name] += record.flop_cost
+    return Measured(budget.flops_used, dict(per_op), list(budget.op_log))

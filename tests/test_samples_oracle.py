@@ -1,0 +1,39 @@
+"""Every sample's static prediction equals flopscope's runtime count, to the FLOP.
+
+For each sample and point: the total, the per-op-name totals, and the closed-form
+formula evaluated at the point all equal what the real flopscope charges.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SAMPLES
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+POINTS = [(8, 1), (32, 2), (64, 4), (128, 4)]
+SAMPLE_FILES = sorted(p for p in SAMPLES.glob("*.py"))
+BUDGET = 2**41
+
+
+def _sample_id(p):
+    return p.stem
+
+
+@pytest.mark.parametrize("sample", SAMPLE_FILES, ids=_sample_id)
+@pytest.mark.parametrize("width,depth", POINTS, ids=[f"{w}x{d}" for w, d in POINTS])
+def test_static_total_and_per_op_totals_equal_runtime(sample, width, depth):
+    point = Point(width, depth, BUDGET)
+    report = analyze(sample, point)
+    measured = measure(sample, point)
+    assert report.total.exact, f"{sample.name} at {width}x{depth}: expected an exact total, got {report.total}"
+    assert not report.unpriced, f"{sample.name} at {width}x{depth}: unpriced {report.unpriced}"
+    assert report.total.lo == measured.total, (
+        f"{sample.name} at {width}x{depth}: runtime {measured.total:,}, static {report.total.lo:,}"
+    )
+    static_ops: dict = {}
+    for c in report.charges:
+        static_ops[c.op] = static_ops.get(c.op, 0) + c.flops
+    assert static_ops == measured.per_op, f"{sample.name} at {width}x{depth}: per-op totals differ"
