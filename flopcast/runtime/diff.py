@@ -189,7 +189,8 @@ def _annotate(rows: list[Row], unpriced: list[Unpriced], uncertain: list[Uncerta
             continue
         notes = []
         for u in unpriced:
-            if _contains(u.span, row.span) or (u.span.path == row.span.path and u.span.line == row.span.line):
+            # The unpriced call itself, or an expression around it (which consumes its result).
+            if _contains(u.span, row.span) or _contains(row.span, u.span):
                 notes.append(f"not priced by the analyzer: {u.what} ({u.reason})")
         for u in uncertain:
             if _contains(u.span, row.span):
