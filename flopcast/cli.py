@@ -114,6 +114,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return run(ns)
     except KeyboardInterrupt:
         return 2
+    except BrokenPipeError:
+        # `flopcast analyze ... | head`: the reader left; that is not an error.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence prints, never tracebacks
         from flopcast.installed import SetupError
 

@@ -1,0 +1,28 @@
+"""`flopcast analyze`: predict, then print text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from flopcast.analyzer.program import ProgramError
+from flopcast.analyzer.source import SourceError
+
+
+def run(ns: argparse.Namespace) -> int:
+    from flopcast.analyzer import analyze
+    from flopcast.analyzer.render import render_json, render_text
+    from flopcast.installed import resolve_point
+
+    point = resolve_point(ns.round_tag, ns.width, ns.depth, ns.budget)
+    try:
+        report = analyze(ns.path, point, class_name=ns.class_name,
+                         include_scorer_cast=ns.scorer_cast, formula=ns.formula)
+    except (ProgramError, SourceError) as exc:
+        print(f"flopcast: error: {exc}", file=sys.stderr)
+        return 2
+    if ns.format == "json":
+        print(render_json(report))
+    else:
+        sys.stdout.write(render_text(report, top=ns.top))
+    return 0

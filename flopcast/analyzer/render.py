@@ -1,0 +1,159 @@
+"""Text and JSON renderings of an analysis report (``flopcast analyze``)."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from flopcast import __version__
+from flopcast.analyzer import rollup
+from flopcast.model import SCORER_SPAN, Report
+
+JSON_SCHEMA_VERSION = "1.0"
+
+
+def _rel(path: str) -> str:
+    if path.startswith("<"):
+        return path
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def _status(report: Report) -> str:
+    if report.unpriced:
+        return "lower bound (some ops are not priced)"
+    if not report.total.exact:
+        return "interval (the cost depends on values)"
+    return "exact"
+
+
+def to_json(report: Report) -> dict[str, Any]:
+    budget = report.point.budget
+    cache: dict = {}
+    lines = []
+    for lc in rollup.by_line(report):
+        lines.append({
+            "path": _rel(lc.path),
+            "line": lc.line,
+            "flops": lc.flops,
+            "share_of_budget": rollup.share(lc.flops, budget),
+            "calls": lc.calls,
+            "certain": lc.certain,
+            "ops": [{"op": o.op, "flops": o.flops, "calls": o.calls, "dtypes": sorted(o.dtypes)}
+                    for o in sorted(lc.ops.values(), key=lambda o: -o.flops)],
+            "source": "" if lc.path == SCORER_SPAN.path else rollup.source_line(lc.path, lc.line, cache),
+        })
+    return {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "flopcast_version": __version__,
+        "flopscope_version": report.flopscope_version,
+        "whestbench_version": report.whestbench_version,
+        "path": _rel(report.path),
+        "estimator_class": report.estimator_class,
+        "point": {"width": report.point.width, "depth": report.point.depth,
+                  "budget": budget, "round": report.point.tag},
+        # The upper end when the cost is an interval: the number to hold against the budget.
+        "total_flops": report.total.hi,
+        "total": {"lo": report.total.lo, "hi": report.total.hi, "exact": report.total.exact,
+                  "lower_bound": report.lower_bound},
+        "budget": budget,
+        "share_of_budget": rollup.share(report.total.hi, budget),
+        "over_budget": report.total.hi > budget,
+        "includes_scorer_cast": report.include_scorer_cast,
+        "formula": report.formula,
+        "lines": lines,
+        "functions": [{"qualname": f.qualname, "flops": f.flops, "calls": f.calls}
+                      for f in rollup.by_function(report)],
+        "ops": [{"op": o.op, "flops": o.flops, "calls": o.calls, "dtypes": sorted(o.dtypes)}
+                for o in rollup.by_op(report)],
+        "charges": [{"path": _rel(c.span.path), "line": c.span.line, "col": c.span.col,
+                     "end_line": c.span.end_line, "end_col": c.span.end_col, "op": c.op,
+                     "flops": c.flops, "dtype": c.dtype, "function": c.function, "certain": c.certain}
+                    for c in report.charges],
+        "unpriced": [{"path": _rel(u.span.path), "line": u.span.line, "col": u.span.col + 1,
+                      "what": u.what, "reason": u.reason} for u in report.unpriced],
+        "value_dependent": [{"path": _rel(u.span.path), "line": u.span.line, "col": u.span.col + 1,
+                             "kind": u.kind, "reason": u.reason} for u in report.uncertain],
+        "notes": [{"path": _rel(n.span.path) if n.span else None, "line": n.span.line if n.span else None,
+                   "message": n.message} for n in report.notes],
+        "returned": {"shape": list(report.returned[0]), "dtype": report.returned[1]} if report.returned else None,
+    }
+
+
+def render_json(report: Report) -> str:
+    return json.dumps(to_json(report), indent=2, ensure_ascii=False)
+
+
+def _fmt(n: int) -> str:
+    return f"{n:,}"
+
+
+def render_text(report: Report, top: int = 10) -> str:
+    budget = report.point.budget
+    out: list[str] = []
+    out.append(f"flopcast {__version__}: {_rel(report.path)} ({report.estimator_class}) at {report.point.label()}")
+    out.append(f"priced with flopscope {report.flopscope_version}, whestbench {report.whestbench_version}")
+    out.append("")
+    total = report.total
+    pct = rollup.share(total.hi, budget)
+    verdict = "OVER BUDGET" if total.hi > budget else "within budget"
+    out.append(f"Predicted FLOPs: {total}  ({pct:.3g}% of budget, {verdict}) — {_status(report)}")
+    if report.formula:
+        out.append(f"Formula:         {report.formula}")
+    if report.include_scorer_cast and any(c.span == rollup_scorer() for c in report.charges):
+        cast = sum(c.flops for c in report.charges if c.span == rollup_scorer())
+        if cast:
+            out.append(f"                 includes {_fmt(cast)} for whestbench's float32 cast of the returned float64 "
+                       "array (--no-scorer-cast to leave it out)")
+    out.append("")
+    lines = rollup.by_line(report)
+    if lines:
+        out.append(f"Costliest lines (of {len(lines)}; share of the total, ops [billed dtype]):")
+        cache: dict = {}
+        width = max(len(_fmt(lc.flops)) for lc in lines[:top])
+        for lc in lines[:top]:
+            ops = ", ".join(
+                f"{o.op}{'×' + str(o.calls) if o.calls > 1 else ''} [{'/'.join(sorted(o.dtypes)) or '-'}]"
+                for o in sorted(lc.ops.values(), key=lambda o: -o.flops)
+            )
+            where = "scorer" if lc.path == SCORER_SPAN.path else f"{_rel(lc.path)}:{lc.line}"
+            mark = "" if lc.certain else " (some paths)"
+            part = 100.0 * lc.flops / total.hi if total.hi else 0.0
+            out.append(f"  {where:<28} {_fmt(lc.flops):>{width}}  {part:5.1f}%  {ops}{mark}")
+            text = "" if lc.path == SCORER_SPAN.path else rollup.source_line(lc.path, lc.line, cache)
+            if text:
+                out.append(f"  {'':<28} {'':>{width}}          {text[:90]}")
+        out.append("")
+    funcs = rollup.by_function(report)
+    if funcs:
+        out.append("Per function (charges made in its own body):")
+        for f in funcs:
+            if not f.flops and f.qualname.startswith("<"):
+                continue
+            out.append(f"  {f.qualname:<40} {_fmt(f.flops):>20}  {f.calls:>6} calls")
+        out.append("")
+    if report.unpriced:
+        out.append("Not priced (the total is a lower bound):")
+        for u in report.unpriced:
+            out.append(f"  {_rel(u.span.path)}:{u.span.line}:{u.span.col + 1}: {u.what}: {u.reason}")
+        out.append("")
+    if report.uncertain:
+        out.append("Depends on values:")
+        for u in report.uncertain:
+            out.append(f"  {_rel(u.span.path)}:{u.span.line}:{u.span.col + 1}: {u.kind}: {u.reason}")
+        out.append("")
+    if report.notes:
+        out.append("Notes:")
+        for n in report.notes:
+            where = f"{_rel(n.span.path)}:{n.span.line}: " if n.span else ""
+            out.append(f"  {where}{n.message}")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def rollup_scorer():
+    return SCORER_SPAN

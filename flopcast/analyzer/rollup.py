@@ -1,0 +1,99 @@
+"""Roll-ups of a report's charges: per line, per function, per op.
+
+Shared by the CLI, the lint and the editor server so every front end adds the
+same numbers the same way.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Optional
+
+from flopcast.model import Charge, Report
+
+
+@dataclass
+class OpCost:
+    op: str
+    flops: int = 0
+    calls: int = 0
+    dtypes: set = field(default_factory=set)
+
+
+@dataclass
+class LineCost:
+    path: str
+    line: int
+    flops: int = 0
+    calls: int = 0
+    certain: bool = True
+    ops: dict[str, OpCost] = field(default_factory=dict)
+
+
+@dataclass
+class FunctionCost:
+    qualname: str
+    flops: int = 0
+    calls: int = 0
+
+
+def _add(target: OpCost, c: Charge) -> None:
+    target.flops += c.flops
+    target.calls += 1
+    if c.dtype:
+        target.dtypes.add(c.dtype)
+
+
+def by_line(report: Report) -> list[LineCost]:
+    lines: dict[tuple[str, int], LineCost] = {}
+    for c in report.charges:
+        key = (c.span.path, c.span.line)
+        lc = lines.get(key)
+        if lc is None:
+            lc = lines[key] = LineCost(c.span.path, c.span.line)
+        lc.flops += c.flops
+        lc.calls += 1
+        lc.certain = lc.certain and c.certain
+        _add(lc.ops.setdefault(c.op, OpCost(c.op)), c)
+    return sorted(lines.values(), key=lambda lc: (-lc.flops, lc.path, lc.line))
+
+
+def by_function(report: Report) -> list[FunctionCost]:
+    out: dict[str, FunctionCost] = {}
+    for c in report.charges:
+        fc = out.setdefault(c.function, FunctionCost(c.function))
+        fc.flops += c.flops
+        fc.calls += 1
+    return sorted(out.values(), key=lambda f: -f.flops)
+
+
+def by_op(report: Report) -> list[OpCost]:
+    out: dict[str, OpCost] = {}
+    for c in report.charges:
+        _add(out.setdefault(c.op, OpCost(c.op)), c)
+    return sorted(out.values(), key=lambda o: -o.flops)
+
+
+def share(flops: int, budget: int) -> float:
+    return 100.0 * flops / budget if budget else 0.0
+
+
+def source_line(path: str, line: int, cache: Optional[dict] = None) -> str:
+    """The text of a source line (for display), read once per file."""
+    cache = cache if cache is not None else {}
+    if path not in cache:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                cache[path] = handle.read().splitlines()
+        except OSError:
+            cache[path] = []
+    lines = cache[path]
+    return lines[line - 1].strip() if 0 < line <= len(lines) else ""
+
+
+def per_line_totals(charges) -> dict:
+    out: dict = defaultdict(int)
+    for c in charges:
+        out[(c.span.path, c.span.line)] += c.flops
+    return out
