@@ -37,3 +37,14 @@ def test_static_total_and_per_op_totals_equal_runtime(sample, width, depth):
     for c in report.charges:
         static_ops[c.op] = static_ops.get(c.op, 0) + c.flops
     assert static_ops == measured.per_op, f"{sample.name} at {width}x{depth}: per-op totals differ"
+
+
+@pytest.mark.parametrize("sample", SAMPLE_FILES, ids=_sample_id)
+def test_formula_evaluated_at_the_point_equals_the_static_total(sample):
+    from flopcast.analyzer.formula import evaluate
+
+    point = Point(64, 4, BUDGET)
+    report = analyze(sample, point, formula=True)
+    assert report.formula and not report.formula.startswith("("), f"{sample.name}: no formula ({report.formula})"
+    value = evaluate(report.formula, 64, 4)
+    assert value == report.total.lo, f"{sample.name}: formula {report.formula} gives {value}, static {report.total.lo}"

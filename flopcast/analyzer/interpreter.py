@@ -266,11 +266,16 @@ class Interpreter:
         self.frame = Frame(env, module, "<module>")
         self.metered = False  # module bodies run at import time, outside the meter
         try:
-            self.exec_block(module.tree.body)
-        except (_Return, _Break, _Continue):
-            pass
-        except UserRaise as exc:
-            self.note(exc.span, f"module {module.name} raises at import: {exc.what}")
+            # Statement by statement: a top-level raise would stop a real import, but the
+            # definitions after it are still worth analysing (and the raise is reported).
+            for stmt in module.tree.body:
+                try:
+                    self.exec_stmt(stmt)
+                except UserRaise as exc:
+                    self.note(exc.span, f"module {module.name} raises at import ({exc.what}); "
+                                        "whestbench could not load it; the rest is analysed anyway")
+                except (_Return, _Break, _Continue):
+                    pass
         finally:
             self.frame, self.metered = saved_frame, saved_meter
         return env
@@ -870,7 +875,9 @@ class Interpreter:
             items = list(left.items) + list(right.items)
             return ListVal(items) if isinstance(left, ListVal) else make_tuple(items)
         if isinstance(left, (ListVal, TupleVal)) and isinstance(right, Known) and name == "Mult":
-            items = list(left.items) * int(right.value)
+            if not isinstance(right.value, int) or len(left.items) * right.value > 100_000:
+                return self.unpriced(node, "huge repetition", "too large to evaluate")
+            items = list(left.items) * right.value
             return ListVal(items) if isinstance(left, ListVal) else make_tuple(items)
         free = ops.free_scalar_arithmetic([left, right]) if all(
             isinstance(v, (Known, Unknown, NumpyScalar)) for v in (left, right)) else None

@@ -1,0 +1,64 @@
+"""`flopcast analyze` as a user runs it: a separate process, text and JSON output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import SAMPLES
+from oracle import measure
+
+from flopcast.model import Point
+
+SAMPLE_FILES = sorted(SAMPLES.glob("*.py"))
+
+
+def flopcast(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "flopcast", *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+@pytest.mark.parametrize("sample", SAMPLE_FILES, ids=lambda p: p.stem)
+def test_json_total_flops_equals_the_runtime_count_at_64x4(sample):
+    proc = flopcast("analyze", str(sample), "--width", "64", "--depth", "4", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["total_flops"] == measure(sample, Point(64, 4, 2**41)).total
+
+
+def test_json_carries_the_documented_fields():
+    proc = flopcast("analyze", str(SAMPLES / "mean_propagation.py"), "--width", "32", "--depth", "2", "--format", "json")
+    data = json.loads(proc.stdout)
+    for key in ("total_flops", "budget", "formula", "lines", "functions", "unpriced", "flopscope_version"):
+        assert key in data, key
+    assert data["lines"][0]["ops"][0]["dtypes"], "each line names the billed dtype of its ops"
+
+
+def test_default_point_is_whestbench_current_round():
+    proc = flopcast("analyze", str(SAMPLES / "mean_propagation_f32.py"), "--format", "json")
+    data = json.loads(proc.stdout)
+    assert (data["point"]["width"], data["point"]["depth"], data["budget"]) == (1024, 16, 2**41)
+    assert data["point"]["round"] == "v2-phase2"
+
+
+def test_text_report_names_total_share_formula_and_costliest_line():
+    proc = flopcast("analyze", str(SAMPLES / "covariance_propagation.py"), "--width", "64", "--depth", "4")
+    assert proc.returncode == 0, proc.stderr
+    assert "Predicted FLOPs:" in proc.stdout and "% of budget" in proc.stdout
+    assert "Formula:" in proc.stdout
+    assert "cov_pre = w.T @ cov @ w" in proc.stdout
+
+
+def test_missing_file_is_a_usage_error_with_a_message(tmp_path):
+    proc = flopcast("analyze", str(tmp_path / "nope.py"))
+    assert proc.returncode == 2
+    assert "nope.py" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_syntax_error_is_reported_at_file_line(tmp_path):
+    bad = tmp_path / "estimator.py"
+    bad.write_text("class Estimator(BaseEstimator):\n    def predict(self, mlp, budget)\n        return 1\n")
+    proc = flopcast("analyze", str(bad))
+    assert proc.returncode == 2
+    assert f"{bad}:2" in proc.stderr and "syntax error" in proc.stderr
