@@ -108,7 +108,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         elif ns.command == "check":
             from flopcast.check.command import run
         elif ns.command == "fit":
-            from flopcast.analyzer.fit import run
+            from flopcast.check.fit import run
         else:
             from flopcast.lsp.server import run
         return run(ns)
