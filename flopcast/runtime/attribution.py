@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import sysconfig
 from pathlib import Path
-from types import CodeType, FrameType, TracebackType
+from types import CodeType, TracebackType
 from typing import Optional
 
 from flopcast.model import Span
@@ -43,8 +43,8 @@ class Locator:
         )
         # co_filename -> absolute resolved path when it is user code, else None.
         # Keyed by the filename string, whose hash Python caches, so the lookup per
-        # frame is one dict probe.
-        self._files: dict[str, Optional[str]] = {}
+        # frame is one dict probe. Public because the meter's hot path reads it directly.
+        self.files: dict[str, Optional[str]] = {}
         # id(code) -> (code, positions); the code object is kept alive so its id
         # cannot be reused by another code object while this cache exists.
         self._positions: dict[int, tuple[CodeType, list]] = {}
@@ -52,11 +52,11 @@ class Locator:
     def user_path(self, filename: str) -> Optional[str]:
         """The resolved path of ``filename`` if it is the user's code, else None."""
         try:
-            return self._files[filename]
+            return self.files[filename]
         except KeyError:
             pass
         path = self._classify(filename)
-        self._files[filename] = path
+        self.files[filename] = path
         return path
 
     def _classify(self, filename: str) -> Optional[str]:
@@ -98,19 +98,6 @@ class Locator:
         line = code.co_firstlineno
         return Span(path, line, 0, line, 0)
 
-    def innermost_user_frame(self, frame: Optional[FrameType]) -> Optional[FrameType]:
-        """Walk outwards from ``frame`` to the first frame in the user's code."""
-        files = self._files
-        while frame is not None:
-            filename = frame.f_code.co_filename
-            path = files.get(filename, _UNSEEN)
-            if path is _UNSEEN:
-                path = self.user_path(filename)
-            if path is not None:
-                return frame
-            frame = frame.f_back
-        return None
-
     def innermost_user_tb(self, tb: Optional[TracebackType]) -> Optional[TracebackType]:
         """The traceback entry of the innermost user frame an exception passed through."""
         found = None
@@ -125,5 +112,3 @@ class Locator:
         path = self.user_path(code.co_filename) or code.co_filename
         return self.span(code, tb.tb_lasti, path)
 
-
-_UNSEEN = object()

@@ -61,7 +61,7 @@ class AttributingBudget(flops.BudgetContext):
         if self.scorer_phase:
             self._raw.append((None, 0, None, record.op_name, record.flop_cost, record.resolved_dtype))
             return index
-        files = self.locator._files
+        files = self.locator.files
         frame = sys._getframe(1)
         while frame is not None:
             code = frame.f_code
