@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+	for b in bench/*.py; do case $$b in */run_estimator.py) ;; *) echo "== $$b"; $(BIN)/python $$b || exit 1;; esac; done
 
 clean:
 	rm -rf $(VENV) build *.egg-info
