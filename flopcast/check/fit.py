@@ -27,6 +27,9 @@ from flopcast.model import Interval, Point, Report
 
 #: Beyond this the value is called unbounded: the cost does not grow with it.
 CAP = 2**62
+#: Doublings with an unchanged total after which the cost is taken not to grow
+#: (a clamp such as `min(self.max_samples, n)` makes it flat).
+FLAT_DOUBLINGS = 3
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def find_constant(source: str, name: str, path: str = "estimator.py") -> Constan
             f"{path}: no module- or class-level `{name} = <integer>` assignment; "
             f"`--for` takes width, depth, or the name of such a constant"
         )
-    lines = ", ".join(str(n.lineno) for n in [*sites, *others])
+    lines = ", ".join(str(n.line if isinstance(n, ConstantSite) else n.lineno) for n in [*sites, *others])
     if others and not sites:
         raise CheckUsageError(
             f"{path}:{others[0].lineno}: `{name}` is not assigned an integer literal; write it as "
@@ -119,13 +122,16 @@ class Search:
         """(largest fitting value or None, unbounded?)."""
         start = max(start, low)
         if self.fits(start):
-            lo, v = start, max(start * 2, start + 1)
+            lo, v, flat = start, max(start * 2, start + 1), 0
             while True:
                 if v > cap:
                     return lo, True
                 if not self.fits(v):
                     hi = v
                     break
+                flat = flat + 1 if self.at(v).total == self.at(lo).total else 0
+                if flat >= FLAT_DOUBLINGS:
+                    return v, True
                 lo, v = v, v * 2
         else:
             hi = v = start
@@ -211,7 +217,9 @@ def fit(path: str, target: str, point: Point, *, scorer_cast: bool = True) -> Fi
 
 def render_text(r: FitResult) -> str:
     budget = r.point.budget
-    where = f"at {fmt.where_point(r.point)}, budget {fmt.flops(budget)} FLOPs"
+    fixed = {"width": f"depth {r.point.depth}", "depth": f"width {r.point.width}"}.get(
+        r.kind, fmt.where_point(r.point))
+    where = f"at {fixed}, budget {fmt.flops(budget)} FLOPs"
     label = {"width": "width", "depth": "depth"}.get(r.kind, r.target)
 
     def line(e: Evaluation) -> str:
@@ -227,7 +235,10 @@ def render_text(r: FitResult) -> str:
         out.append(f"no {label} fits {where}{origin}")
         out.append(line(r.at_low))
     elif r.unbounded:
-        out.append(f"every {label} up to {CAP:,} fits {where}{origin}: the cost does not grow with it")
+        assert r.at_value is not None
+        out.append(f"every {label} fits {where}{origin}: the predicted cost stops growing with it "
+                   f"(unchanged from {label} = {r.at_value.value // 2**FLAT_DOUBLINGS:,} to {r.at_value.value:,})")
+        out.append(line(r.at_value))
     else:
         out.append(f"largest {label} that fits {where}: {r.value:,}{origin}")
         out += [line(r.at_value), line(r.at_next)]

@@ -13,6 +13,8 @@ def share(part: float, whole: float) -> str:
     if whole <= 0:
         return "n/a"
     pct = 100.0 * part / whole
+    if 99.9 <= pct < 100.1 and part != whole:
+        return f"{pct:.4f}%"  # near the budget the difference is the point
     return f"{pct:.1f}%" if pct >= 0.1 else f"{pct:.2g}%"
 
 
