@@ -226,7 +226,7 @@ def render_text(r: FitResult) -> str:
         bound = " (lower bound: some ops are not priced)" if e.lower_bound else ""
         verdict = "fits" if e.fits(budget) else "over budget"
         return (f"  {label} = {e.value:,}: predicted {e.total} FLOPs = "
-                f"{fmt.share(e.total.hi, budget)} of the budget, {verdict}{bound}")
+                f"{fmt.budget_share(e.total.hi, budget)} of the budget, {verdict}{bound}")
 
     out = []
     origin = f" (now {r.current:,}" + (f", {r.site})" if r.site else ")")

@@ -13,8 +13,6 @@ def share(part: float, whole: float) -> str:
     if whole <= 0:
         return "n/a"
     pct = 100.0 * part / whole
-    if 99.9 <= pct < 100.1 and part != whole:
-        return f"{pct:.4f}%"  # near the budget the difference is the point
     return f"{pct:.1f}%" if pct >= 0.1 else f"{pct:.2g}%"
 
 
@@ -25,3 +23,10 @@ def where_point(point: Point) -> str:
 
 def interval(total: Interval) -> str:
     return str(total)
+
+
+def budget_share(used: float, budget: float) -> str:
+    """Like `share`, with the digits that tell 'just under' from 'just over' the budget."""
+    if budget > 0 and used != budget and 99.9 <= 100.0 * used / budget < 100.1:
+        return f"{100.0 * used / budget:.4f}%"
+    return share(used, budget)
