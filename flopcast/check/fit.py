@@ -224,9 +224,11 @@ def render_text(r: FitResult) -> str:
 
     def line(e: Evaluation) -> str:
         bound = " (lower bound: some ops are not priced)" if e.lower_bound else ""
-        verdict = "fits" if e.fits(budget) else "over budget"
+        gap = budget - e.total.hi
+        verdict = (f"fits, {fmt.flops(gap)} to spare" if gap >= 0
+                   else f"over budget by {fmt.flops(-gap)}")
         return (f"  {label} = {e.value:,}: predicted {e.total} FLOPs = "
-                f"{fmt.budget_share(e.total.hi, budget)} of the budget, {verdict}{bound}")
+                f"{fmt.share(e.total.hi, budget)} of the budget, {verdict}{bound}")
 
     out = []
     origin = f" (now {r.current:,}" + (f", {r.site})" if r.site else ")")

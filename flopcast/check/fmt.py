@@ -24,9 +24,3 @@ def where_point(point: Point) -> str:
 def interval(total: Interval) -> str:
     return str(total)
 
-
-def budget_share(used: float, budget: float) -> str:
-    """Like `share`, with the digits that tell 'just under' from 'just over' the budget."""
-    if budget > 0 and used != budget and 99.9 <= 100.0 * used / budget < 100.1:
-        return f"{100.0 * used / budget:.4f}%"
-    return share(used, budget)

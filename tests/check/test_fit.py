@@ -65,7 +65,7 @@ def test_fit_finds_the_largest_named_constant_within_the_budget(tmp_path, capsys
     assert code == 0
     assert "largest N_SAMPLES that fits" in out.out and ": 1,000 (now 4,096" in out.out
     assert "N_SAMPLES = 1,000: predicted 1,000,000 FLOPs" in out.out
-    assert "N_SAMPLES = 1,001: predicted 1,001,000 FLOPs" in out.out and "over budget" in out.out
+    assert "N_SAMPLES = 1,001: predicted 1,001,000 FLOPs" in out.out and "over budget by 1,000" in out.out
 
 
 def test_fit_confirms_the_answer_at_the_value_and_the_next_one(tmp_path, capsys, analyzer):
