@@ -14,7 +14,7 @@ from flopcast.runtime.protocol import RunRequest, RunResult
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SAMPLES = sorted((ROOT / "samples").glob("*.py"))
+SAMPLES = sorted((ROOT / "samples").rglob("*.py"))
 
 #: Small enough to be fast, large enough that nothing sensible runs out.
 BUDGET = 10**12
@@ -57,3 +57,8 @@ def analyzer_or_xfail():
     except ImportError as exc:
         pytest.xfail(f"the static analyzer is not importable yet: {exc}")
     return analyze
+
+
+def sample_id(path: Path) -> str:
+    """A sample's name for test ids and messages: its path under samples/."""
+    return path.relative_to(ROOT / "samples").with_suffix("").as_posix()

@@ -7,10 +7,10 @@ import pytest
 from flopcast.model import SCORER_SPAN
 from flopcast.runtime.counter import UNATTRIBUTED_SPAN
 
-from .helpers import FIXTURES, SAMPLES, fixture, line_of, run_here
+from .helpers import FIXTURES, SAMPLES, fixture, line_of, run_here, sample_id
 
 
-@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+@pytest.mark.parametrize("sample", SAMPLES, ids=sample_id)
 def test_attributed_total_equals_a_plain_budget_context_run(sample):
     plain = run_here(sample, 32, 2, attribute=False)
     attributed = run_here(sample, 32, 2)
