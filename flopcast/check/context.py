@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Optional
 
 from flopcast.check.astutil import FunctionNode, ImportTable, estimator_class, method
@@ -80,4 +82,6 @@ class CheckContext:
             return "the scorer's float32 cast"
         if span.path == self.entry.display:
             return f"line {span.line}"
-        return f"{span.path}:{span.line}"
+        # Sibling modules by their path inside the submission folder.
+        shown = os.path.relpath(span.path, os.path.dirname(self.entry.display) or ".")
+        return f"{Path(shown).as_posix()}:{span.line}"

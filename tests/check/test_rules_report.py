@@ -111,3 +111,11 @@ def test_fc204_is_quiet_for_the_right_shape_or_an_unknown_one(check):
     assert check(SIMPLE, select="FC204",
                  report=lambda p: report(p, [charge(p, 8, 10)], returned=((4, 64), "float32"))) == []
     assert check(SIMPLE, select="FC204", report=lambda p: report(p, [charge(p, 8, 10)])) == []
+
+
+def test_fc001_names_lines_of_sibling_modules_by_their_file(check):
+    def made(p):
+        helper = str(__import__("pathlib").Path(p).parent / "helpers.py")
+        return report(p, [charge(helper, 3, 2_000_000), charge(p, 8, 10)])
+    found = check(SIMPLE, select="FC001", report=made, others={"helpers.py": "import math\n\n\n"})
+    assert "helpers.py:3 (100.0%)" in found[0].message
