@@ -11,7 +11,6 @@ import argparse
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 from flopcast.check import engine
 from flopcast.check.config import Config, find_config, load_config

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flopcast.model import Interval, Point
+from flopcast.model import Point
 
 
 def flops(n: float) -> str:
@@ -19,8 +19,4 @@ def share(part: float, whole: float) -> str:
 def where_point(point: Point) -> str:
     name = f"{point.tag}, " if point.tag else ""
     return f"{name}{point.width}x{point.depth}"
-
-
-def interval(total: Interval) -> str:
-    return str(total)
 
