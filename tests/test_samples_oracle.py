@@ -7,19 +7,22 @@ formula evaluated at the point all equal what the real flopscope charges.
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLES
-from oracle import measure
+from oracle import SAMPLES, measure
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
 
 POINTS = [(8, 1), (32, 2), (64, 4), (128, 4)]
-SAMPLE_FILES = sorted(p for p in SAMPLES.glob("*.py"))
+# Single-file samples, and folder submissions (estimator.py beside its helpers and data).
+# samples/intervals/ holds value-dependent samples with interval totals: tests/test_whole_programs.py.
+SAMPLE_FILES = sorted(SAMPLES.glob("*.py")) + sorted(SAMPLES.glob("*/estimator.py"))
 BUDGET = 2**41
+# Exact samples whose cost has no single polynomial form in w, d.
+NOT_POLYNOMIAL = {"strassen"}
 
 
 def _sample_id(p):
-    return p.stem
+    return p.parent.name if p.name == "estimator.py" else p.stem
 
 
 @pytest.mark.parametrize("sample", SAMPLE_FILES, ids=_sample_id)
@@ -43,6 +46,8 @@ def test_static_total_and_per_op_totals_equal_runtime(sample, width, depth):
 def test_formula_evaluated_at_the_point_equals_the_static_total(sample):
     from flopcast.analyzer.formula import evaluate
 
+    if sample.stem in NOT_POLYNOMIAL:
+        pytest.skip("the cost is piecewise in the width (recursion cut off at a leaf size)")
     point = Point(64, 4, BUDGET)
     report = analyze(sample, point, formula=True)
     assert report.formula and not report.formula.startswith("("), f"{sample.name}: no formula ({report.formula})"

@@ -1216,9 +1216,26 @@ class Interpreter:
             from flopcast.analyzer.builtins import call_stdlib
 
             return call_stdlib(self, path[3:], args, kwargs, span, node)
+        if path in _WHESTBENCH_PURE:
+            return self.call_whestbench_pure(path, args, kwargs, span)
         if path.startswith("whestbench"):
             return Unknown("", span, f"{path} result")
         return Unknown("", span, f"result of {path}")
+
+    def call_whestbench_pure(self, path: str, args, kwargs, span: Span) -> Value:
+        """whestbench's cost-model helpers are pure integer functions of the round's
+        geometry; calling the installed library with known ints keeps a budget-derived
+        sample count exact (this runs whestbench's code, never the estimator's)."""
+        if not all(isinstance(a, Known) for a in list(args) + list(kwargs.values())):
+            return Unknown("int", span, f"{path.rsplit('.', 1)[1]}() of values that depend on data")
+        import importlib
+
+        module, _, name = path.rpartition(".")
+        fn = getattr(importlib.import_module(module), name)
+        try:
+            return Known(fn(*[a.value for a in args], **{k: v.value for k, v in kwargs.items()}))
+        except (TypeError, ValueError) as exc:
+            raise UserRaise(span, f"{type(exc).__name__}: {exc}")
 
     def call_raw_numpy(self, name: str, args, kwargs, span, node) -> Value:
         if any(isinstance(a, Array) for a in list(args) + list(kwargs.values())):
@@ -1381,6 +1398,13 @@ def lib_attr(ref: LibRef, name: str) -> Value:
     if path == "rawnumpy" and name in ("random", "linalg"):
         return LibRef(f"rawnumpy.{name}")
     return LibRef(f"{path}.{name}")
+
+
+#: whestbench functions that are pure arithmetic on known ints (see call_whestbench_pure).
+_WHESTBENCH_PURE = {
+    "whestbench.budget.mc_flops_per_sample",
+    "whestbench.budget.effective_compute",
+}
 
 
 _BINOPS = {

@@ -14,7 +14,10 @@ from flopcast.runtime.protocol import RunRequest, RunResult
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SAMPLES = sorted((ROOT / "samples").rglob("*.py"))
+# Every estimator under samples/: single files, and folder submissions' estimator.py
+# (their sibling modules such as helpers.py are not estimators).
+SAMPLES = sorted(p for p in (ROOT / "samples").rglob("*.py")
+                 if p.name == "estimator.py" or not (p.parent / "estimator.py").exists())
 
 #: Small enough to be fast, large enough that nothing sensible runs out.
 BUDGET = 10**12
