@@ -1,0 +1,125 @@
+"""A report folded into what the editor shows: cost per line, per expression, per function.
+
+The analyzer logs one :class:`Charge` per *execution* (a loop body running 16 times
+leaves 16 charges at the same span), so the number of charges at a span is the
+number of times that expression runs, and a line's cost is the sum of its charges.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from flopcast.model import Charge, FunctionInfo, Report, Span
+
+
+@dataclass(frozen=True)
+class SpanCost:
+    """Every execution of one op at one span, summed."""
+
+    span: Span
+    op: str
+    dtype: Optional[str]
+    function: str
+    executions: int
+    total: int
+    #: flops of the first and the most expensive execution (they differ when a
+    #: loop-carried value changes shape or symmetry between iterations)
+    first: int
+    largest: int
+    certain: bool
+    detail: str
+    dtype_origin: Optional[Span]
+
+
+@dataclass(frozen=True)
+class LineCost:
+    line: int  # 1-based
+    total: int
+    executions: int  # the most any op on the line runs
+    certain: bool
+    ops: tuple[SpanCost, ...]
+
+
+@dataclass(frozen=True)
+class FunctionCost:
+    info: FunctionInfo
+    own: int  # charges made by the function's own lines
+    total: int  # own plus callees where known (predict: the whole report total)
+    includes_callees: bool
+
+
+@dataclass
+class FileCosts:
+    path: str
+    lines: dict[int, LineCost]
+    spans: list[SpanCost]
+    functions: list[FunctionCost]
+
+    def innermost_at(self, line: int, byte_col: int) -> list[SpanCost]:
+        """The ops whose span holds (line, col), innermost first."""
+        hits = [s for s in self.spans if _contains(s.span, line, byte_col)]
+        return sorted(hits, key=lambda s: _extent(s.span))
+
+
+def _contains(span: Span, line: int, col: int) -> bool:
+    return (span.line, span.col) <= (line, col) <= (span.end_line, span.end_col)
+
+
+def _extent(span: Span) -> tuple[int, int]:
+    return (span.end_line - span.line, (span.end_col - span.col) if span.end_line == span.line else span.end_col)
+
+
+def same_file(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
+
+
+def fold(report: Report, path: str) -> FileCosts:
+    """The report's charges that fall in ``path``, by span, by line and by function."""
+    by_span: dict[tuple[Span, str], list[Charge]] = defaultdict(list)
+    in_file: dict[str, bool] = {}
+    own_by_function: dict[str, int] = defaultdict(int)
+    for charge in report.charges:
+        own_by_function[charge.function] += charge.flops
+        p = charge.span.path
+        if p not in in_file:
+            in_file[p] = same_file(p, path)
+        if in_file[p]:
+            by_span[(charge.span, charge.op)].append(charge)
+    spans = []
+    for (span, op), group in by_span.items():
+        flops = [c.flops for c in group]
+        first = group[0]
+        origin = next((c.dtype_origin for c in group if c.dtype_origin is not None), None)
+        spans.append(SpanCost(
+            span=span, op=op, dtype=first.dtype, function=first.function,
+            executions=len(group), total=sum(flops), first=flops[0], largest=max(flops),
+            certain=all(c.certain for c in group), detail=first.detail, dtype_origin=origin,
+        ))
+    spans.sort(key=lambda s: (s.span.line, s.span.col, s.span.end_line, s.span.end_col, s.op))
+    per_line: dict[int, list[SpanCost]] = defaultdict(list)
+    for s in spans:
+        per_line[s.span.line].append(s)
+    lines = {
+        line: LineCost(line, sum(s.total for s in ops), max(s.executions for s in ops),
+                       all(s.certain for s in ops), tuple(ops))
+        for line, ops in per_line.items()
+    }
+    functions = []
+    for info in report.functions:
+        if not same_file(info.span.path, path):
+            continue
+        own = own_by_function.get(info.qualname, 0)
+        if info.qualname.split(".")[-1] == "predict" and info.qualname.split(".")[0] == report.estimator_class:
+            # Everything predict() triggers, callees and the scorer's cast included.
+            functions.append(FunctionCost(info, own, report.total.hi, True))
+        else:
+            functions.append(FunctionCost(info, own, own, False))
+    return FileCosts(path, lines, spans, functions)

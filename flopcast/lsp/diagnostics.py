@@ -1,0 +1,184 @@
+"""Diagnostics: `flopcast check`'s findings for the open buffer, plus analysis failures.
+
+The findings come from flopcast.check's rules run on the *buffer* (parsed from the
+editor's text) with the report the server already has for that text, so a keystroke
+costs one analysis, not two. ``flopcast.check.engine.check_target`` always analyses
+the file on disk itself, so :func:`check_findings` mirrors its few lines (rules ->
+context -> noqa / per-file-ignores) with the report handed in. If flopcast.check
+cannot be imported, :func:`report_findings` derives the report-based checks (budget,
+unpriced ops, float64 leaks) from the report alone; ``FINDINGS`` picks one.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from lsprotocol import types
+
+from flopcast.lsp.positions import Lines
+from flopcast.lsp.state import Analysis, Failure
+from flopcast.model import SCORER_SPAN, Point, Report, Span
+
+log = logging.getLogger(__name__)
+
+SOURCE = "flopcast"
+
+
+@dataclass(frozen=True)
+class Found:
+    """One finding, in analyzer coordinates, for this document (1-based line, byte cols)."""
+
+    code: str
+    error: bool
+    message: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+
+FindingsFn = Callable[[str, str, Point, Report, Any, bool], list[Found]]
+
+
+def check_findings(path: str, text: str, point: Point, report: Report, config: Any,
+                   scorer_cast: bool = True) -> list[Found]:
+    """`flopcast check`'s findings for one buffer (file mode), with a report made already."""
+    from flopcast.check import engine
+    from flopcast.check.context import CheckContext
+    from flopcast.check.findings import Level
+    from flopcast.check.rules import ALL_RULES
+    from flopcast.check.selection import Selection
+    from flopcast.check.source import Submission, local_module_names, parse_file
+
+    entry = parse_file(Path(path), text)
+    submission = Submission(path, entry, [], local_module_names(entry.path.parent),
+                            entry.path, folder_mode=False)
+    selection = Selection()
+    per_file: dict = {}
+    root = None
+    if config is not None:
+        selection = Selection(select=config.select if config.select is not None else ("FC",),
+                              ignore=config.ignore or ())
+        per_file = config.per_file_ignores
+        root = config.root
+    rules = [rule() for rule in ALL_RULES if selection.enabled(rule.code)]
+    ctx = CheckContext(submission, point, engine.localize(report, submission), None)
+    found = []
+    for rule in rules:
+        try:
+            findings = list(rule.check(ctx))
+        except Exception:  # noqa: BLE001 - one broken rule must not hide the others
+            log.exception("flopcast: rule %s failed on %s", rule.code, path)
+            continue
+        for f in findings:
+            if engine._suppressed(f, submission, per_file, root):
+                continue
+            span = f.span
+            if span.path == SCORER_SPAN.path or span.line <= 0:
+                span = ctx.predict_span()
+            if span.path != entry.display:
+                continue  # a finding in a sibling module belongs to that file
+            found.append(Found(f.code, f.level == Level.ERROR, f.message,
+                               span.line, span.col, span.end_line, span.end_col))
+    return found
+
+
+def report_findings(path: str, text: str, point: Point, report: Report, config: Any,
+                    scorer_cast: bool = True) -> list[Found]:
+    """The report-based checks alone (a stand-in for when flopcast.check is unavailable)."""
+    from flopcast.lsp.costs import same_file
+
+    out = []
+    first = Span(path, 1, 0, 1, 0)
+    predict = next((f.span for f in report.functions if f.qualname.endswith(".predict")
+                    and same_file(f.span.path, path)), first)
+    if report.total.hi > point.budget:
+        out.append(Found("FC001", True, f"predicted {report.total} FLOPs exceed the budget {point.budget:,}",
+                         predict.line, predict.col, predict.line, predict.col))
+    for u in report.unpriced:
+        if same_file(u.span.path, path):
+            out.append(Found("FC002", False, f"not priced: {u.what} ({u.reason}); the total is a lower bound",
+                             u.span.line, u.span.col, u.span.end_line, u.span.end_col))
+    seen = set()
+    for c in report.charges:
+        o = c.dtype_origin
+        if c.dtype == "float64" and o is not None and o != c.span and same_file(o.path, path) and o not in seen:
+            seen.add(o)
+            out.append(Found("FC101", False, f"float64 created here makes `{c.op}` on line {c.span.line} "
+                             "bill at the float64 rate (2x)", o.line, o.col, o.end_line, o.end_col))
+    return out
+
+
+def _pick() -> FindingsFn:
+    try:
+        import flopcast.check.engine  # noqa: F401
+        import flopcast.check.rules  # noqa: F401
+    except Exception:  # noqa: BLE001
+        log.warning("flopcast: flopcast.check unavailable; diagnostics come from the report alone")
+        return report_findings
+    return check_findings
+
+
+#: The findings source the server uses.
+FINDINGS: FindingsFn = _pick()
+
+
+def to_diagnostic(found: Found, lines: Lines) -> types.Diagnostic:
+    start = lines.from_byte_col(found.line, found.col)
+    if (found.end_line, found.end_col) <= (found.line, found.col):
+        end = lines.end_of_line(found.line)  # a line finding: underline the line
+        text = lines.text(found.line - 1)
+        start = types.Position(line=start.line, character=len(text) - len(text.lstrip()))
+    else:
+        end = lines.from_byte_col(found.end_line, found.end_col)
+    return types.Diagnostic(
+        range=types.Range(start=start, end=end),
+        message=found.message,
+        severity=types.DiagnosticSeverity.Error if found.error else types.DiagnosticSeverity.Warning,
+        code=found.code,
+        source=SOURCE,
+    )
+
+
+def failure_diagnostic(failure: Failure, lines: Lines, path: str) -> types.Diagnostic:
+    from flopcast.lsp.costs import same_file
+
+    here = failure.path is None or same_file(failure.path, path)
+    if failure.syntax and here and failure.line:
+        line0 = failure.line - 1
+        col0 = max((failure.col or 1) - 1, 0)  # SyntaxError offsets are 1-based characters
+        start = types.Position(line=line0, character=col0)
+        if failure.end_line and failure.end_col and (failure.end_line, failure.end_col) > (failure.line, failure.col or 1):
+            end = types.Position(line=failure.end_line - 1, character=max(failure.end_col - 1, col0 + 1))
+        else:
+            end = types.Position(line=line0, character=col0 + 1)
+        message = f"{failure.message} (flopcast keeps showing the last analysis that parsed)"
+        return types.Diagnostic(range=types.Range(start=start, end=end), message=message,
+                                severity=types.DiagnosticSeverity.Error, code="syntax", source=SOURCE)
+    where = "" if here else f" (in {failure.path}" + (f", line {failure.line})" if failure.line else ")")
+    return types.Diagnostic(
+        range=types.Range(start=types.Position(line=0, character=0), end=lines.end_of_line(1)),
+        message=f"flopcast could not analyse this file: {failure.message}{where}",
+        severity=types.DiagnosticSeverity.Error if failure.syntax else types.DiagnosticSeverity.Warning,
+        code="analysis", source=SOURCE,
+    )
+
+
+def diagnostics_for(path: str, text: str, outcome: Optional[Analysis | Failure], point: Point,
+                    config: Any, scorer_cast: bool = True,
+                    encoding: str = types.PositionEncodingKind.Utf16) -> list[types.Diagnostic]:
+    """Everything to publish for ``text`` (an empty list clears the editor's markers)."""
+    if outcome is None:
+        return []
+    lines = Lines.of(text, encoding)
+    if isinstance(outcome, Failure):
+        return [failure_diagnostic(outcome, lines, path)]
+    try:
+        found = FINDINGS(path, text, point, outcome.report, config, scorer_cast)
+    except Exception:  # noqa: BLE001 - the check layer failing must not take hints down
+        log.exception("flopcast: checks failed on %s; falling back to the report's own findings", path)
+        found = report_findings(path, text, point, outcome.report, config, scorer_cast)
+    return [to_diagnostic(f, lines) for f in found]

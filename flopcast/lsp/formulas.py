@@ -1,0 +1,202 @@
+"""Closed forms in w (width) and d (depth) for every line, expression and function.
+
+The whole-estimator formula (``analyze(..., formula=True)``) costs a dozen analyses,
+too slow for a keystroke, and says nothing about a single line. So, in the
+background after the editor goes quiet, the buffer is analysed on a small grid of
+(w, d) and each line's / expression's / function's cost is interpolated by one
+polynomial in w and d (degree ≤ 3 in w, ≤ 2 in d). A fit is kept only if it also
+reproduces a fresh grid point and the real round's cost exactly; otherwise that key
+simply has no formula. The design matrix is the same for every key, so it is
+inverted once and each key costs one matrix-vector product.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING, Optional
+
+from flopcast.lsp.costs import fold
+from flopcast.lsp.hover import function_key, line_key, span_key
+from flopcast.lsp.state import LRU, Analysis, Document
+from flopcast.model import Point, Report
+
+if TYPE_CHECKING:
+    from flopcast.lsp.server import FlopcastServer
+
+log = logging.getLogger(__name__)
+
+WIDTHS = (16, 24, 32, 48)
+DEPTHS = (2, 3, 4)
+FRESH = (40, 5)
+MONOMIALS = tuple((i, j) for i in range(len(WIDTHS)) for j in range(len(DEPTHS)))
+#: Seconds of quiet before the fits start (they are a dozen analyses).
+QUIET = 1.0
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def keyed_totals(report: Report, path: str) -> dict[str, int]:
+    """Every cost the editor shows a formula for, by key."""
+    costs = fold(report, path)
+    out: dict[str, int] = defaultdict(int)
+    for s in costs.spans:
+        out[span_key(s)] += s.total
+    for line, lc in costs.lines.items():
+        out[line_key(line)] = lc.total
+    for fn in costs.functions:
+        if fn.includes_callees:
+            if report.total.exact and not report.unpriced:
+                out[function_key(fn.info.qualname)] = report.total.lo
+        else:
+            out[function_key(fn.info.qualname)] = fn.own
+    return dict(out)
+
+
+def _invert(matrix: list[list[Fraction]]) -> Optional[list[list[Fraction]]]:
+    n = len(matrix)
+    m = [row[:] + [Fraction(int(i == r)) for i in range(n)] for r, row in enumerate(matrix)]
+    for col in range(n):
+        pivot = next((r for r in range(col, n) if m[r][col] != 0), None)
+        if pivot is None:
+            return None
+        m[col], m[pivot] = m[pivot], m[col]
+        p = m[col][col]
+        m[col] = [x / p for x in m[col]]
+        for r in range(n):
+            if r != col and m[r][col] != 0:
+                f = m[r][col]
+                m[r] = [a - f * b for a, b in zip(m[r], m[col])]
+    return [row[n:] for row in m]
+
+
+def _value(coeffs: list[Fraction], w: int, d: int) -> Fraction:
+    return sum((c * w ** i * d ** j for c, (i, j) in zip(coeffs, MONOMIALS) if c), Fraction(0))
+
+
+def render(coeffs: list[Fraction]) -> str:
+    terms = {m: c for m, c in zip(MONOMIALS, coeffs) if c != 0}
+    try:  # the analyzer's renderer, so lens and `flopcast analyze` print alike
+        from flopcast.analyzer.formula import render_polynomial
+
+        return render_polynomial(terms)
+    except Exception:  # noqa: BLE001 - not there yet: a plain rendering
+        pass
+    if not terms:
+        return "0"
+    parts = []
+    for (i, j), c in sorted(terms.items(), key=lambda t: (-(t[0][0] + t[0][1]), -t[0][0])):
+        var = "·".join(v for v in ((f"d{str(j).translate(_SUPERSCRIPT)}" if j > 1 else "d") if j else "",
+                                   (f"w{str(i).translate(_SUPERSCRIPT)}" if i > 1 else "w") if i else "") if v)
+        num = "" if (abs(c) == 1 and var) else (str(abs(c)) if abs(c).denominator == 1 else f"({abs(c)})")
+        parts.append(("−" if c < 0 else "+", "·".join(x for x in (num, var) if x)))
+    text = ("−" if parts[0][0] == "−" else "") + parts[0][1]
+    return text + "".join(f" {sign} {term}" for sign, term in parts[1:])
+
+
+def grid_totals(path: str, text: str, point: Point, scorer_cast: bool, w: int, d: int) -> dict[str, int]:
+    """One grid point's keyed costs (one analysis; the background job runs them one by one)."""
+    from flopcast.analyzer import analyze
+
+    report = analyze(path, Point(w, d, point.budget), source=text,
+                     include_scorer_cast=scorer_cast, formula=False)
+    return keyed_totals(report, path)
+
+
+GRID = tuple((w, d) for w in WIDTHS for d in DEPTHS)
+
+
+def solve(samples: list[dict[str, int]], fresh: dict[str, int], point: Point,
+          actual: dict[str, int]) -> dict[str, str]:
+    """key -> formula for every key whose cost is a polynomial in w, d (checked)."""
+    inverse = _inverse()
+    if inverse is None:
+        return {}
+    out = {}
+    for key, real in actual.items():
+        ys = [Fraction(s.get(key, 0)) for s in samples]
+        coeffs = [sum((a * y for a, y in zip(row, ys) if y), Fraction(0)) for row in inverse]
+        if _value(coeffs, *FRESH) != fresh.get(key, 0):
+            continue
+        if _value(coeffs, point.width, point.depth) != real:
+            continue
+        out[key] = render(coeffs)
+    return out
+
+
+_INVERSE: list = []
+
+
+def _inverse() -> Optional[list[list[Fraction]]]:
+    if not _INVERSE:
+        _INVERSE.append(_invert([[Fraction(w) ** i * Fraction(d) ** j for i, j in MONOMIALS] for w, d in GRID]))
+    return _INVERSE[0]
+
+
+def fit(path: str, text: str, point: Point, scorer_cast: bool, actual: dict[str, int]) -> dict[str, str]:
+    """All the fits in one go (for tests and the bench; the server runs them in steps)."""
+    samples = [grid_totals(path, text, point, scorer_cast, w, d) for w, d in GRID]
+    fresh = grid_totals(path, text, point, scorer_cast, *FRESH)
+    return solve(samples, fresh, point, actual)
+
+
+@dataclass
+class _Job:
+    task: asyncio.Task
+    digest: str
+
+
+class FormulaCache:
+    """Background fits per (document, text, point), bounded."""
+
+    def __init__(self, maxsize: int = 16) -> None:
+        self.done: LRU[tuple, dict[str, str]] = LRU(maxsize)
+        self.jobs: dict[str, _Job] = {}
+
+    @staticmethod
+    def key(doc: Document, analysis: Analysis) -> tuple:
+        return (doc.path, analysis.digest, doc.point)
+
+    def get(self, doc: Document, analysis: Analysis) -> dict[str, str]:
+        return self.done.get(self.key(doc, analysis)) or {}
+
+    def schedule(self, ls: "FlopcastServer", doc: Document, analysis: Analysis) -> None:
+        if self.done.get(self.key(doc, analysis)) is not None:
+            return
+        job = self.jobs.get(doc.uri)
+        if job is not None:
+            if job.digest == analysis.digest and not job.task.done():
+                return
+            job.task.cancel()  # superseded by a newer text
+        task = asyncio.ensure_future(self._run(ls, doc, analysis))
+        self.jobs[doc.uri] = _Job(task, analysis.digest)
+
+    async def _run(self, ls: "FlopcastServer", doc: Document, analysis: Analysis) -> None:
+        await asyncio.sleep(QUIET)
+        key = self.key(doc, analysis)
+        actual = keyed_totals(analysis.report, doc.path)
+        loop = asyncio.get_running_loop()
+        try:
+            # One analysis per executor job, so an edit's analysis queued meanwhile waits
+            # for at most one grid point, never for the whole fit.
+            samples = []
+            for w, d in (*GRID, FRESH):
+                samples.append(await loop.run_in_executor(
+                    ls.worker, grid_totals, doc.path, analysis.text, doc.point, ls.settings.scorer_cast, w, d))
+            found = solve(samples[:-1], samples[-1], doc.point, actual)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - no formula is fine; a crash is not
+            log.info("flopcast: no formulas for %s", doc.path, exc_info=True)
+            found = {}
+        self.done.put(key, found)
+        if found and doc.good is analysis:
+            ls.refresh_views()
+
+    def cancel_all(self) -> None:
+        for job in self.jobs.values():
+            job.task.cancel()
+        self.jobs.clear()

@@ -1,0 +1,53 @@
+"""Code lenses above ``predict`` and each helper: cost at the round vs the budget, and the formula.
+
+``predict`` shows the report's whole total (every callee and the scorer's float32
+cast included). A helper shows the charges made by its own lines, rolled up by
+``Charge.function``; the report does not say which call chain a charge came from,
+so a helper's callees are not added to it (the lens says "own lines").
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from lsprotocol import types
+
+from flopcast.lsp import fmt
+from flopcast.lsp.costs import FunctionCost
+from flopcast.lsp.hover import function_key
+from flopcast.lsp.positions import Lines
+from flopcast.lsp.state import Analysis
+from flopcast.model import Point
+
+
+def lens_title(fn: FunctionCost, analysis: Analysis, point: Point, formula: Optional[str]) -> str:
+    report = analysis.report
+    share = fmt.share(fn.total, point.budget).strip(fmt.FIGURE_SPACE)
+    if fn.includes_callees:
+        total = fmt.interval(report.total.lo, report.total.hi)
+        verdict = "over budget" if report.total.hi > point.budget else "within budget"
+        bound = " (lower bound: unpriced ops)" if report.lower_bound else ""
+        title = f"flopcast: {total} FLOPs{bound} · {share} of {fmt.grouped(point.budget)} · {verdict}"
+    else:
+        title = f"flopcast: {fmt.grouped(fn.total)} FLOPs (own lines) · {share} of budget"
+    title += f" at {point.width}×{point.depth}"
+    if formula:
+        title += f" · {formula}"
+    return title
+
+
+def code_lenses(analysis: Analysis, lines: Lines, point: Point, formulas: dict[str, str],
+                report_formula: Optional[str] = None) -> list[types.CodeLens]:
+    lenses = []
+    for fn in analysis.costs.functions:
+        if not fn.includes_callees and fn.own == 0:
+            continue  # a helper that charges nothing gets no lens
+        formula = formulas.get(function_key(fn.info.qualname))
+        if fn.includes_callees and not formula:
+            formula = report_formula or analysis.report.formula
+        start = lines.from_byte_col(fn.info.span.line, fn.info.span.col)
+        lenses.append(types.CodeLens(
+            range=types.Range(start=start, end=start),
+            command=types.Command(title=lens_title(fn, analysis, point, formula), command=""),
+        ))
+    return lenses

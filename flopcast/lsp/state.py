@@ -1,0 +1,172 @@
+"""Per-document state and the analysis cache.
+
+Every feature asks the same question — "the report for this text at this point" —
+so the answer is cached by content: (path, point, scorer cast, sha1 of the text,
+stamp of the sibling files on disk) -> outcome. Repeated requests (hints, hover and
+lenses for one keystroke; undo back to an earlier text) cost a dict lookup. The cache
+is a bounded LRU, so memory stays flat however long the session runs.
+
+A document keeps its *last good* analysis: while the buffer does not parse (mid-edit),
+hints and lenses keep showing the last good numbers and the error goes to diagnostics.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, Hashable, Optional, TypeVar, Union
+
+from flopcast.lsp.costs import FileCosts, fold
+from flopcast.model import Point, Report
+
+log = logging.getLogger(__name__)
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class LRU(Generic[K, V]):
+    """A small bounded mapping: the least recently used entry goes first."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._data: OrderedDict[K, V] = OrderedDict()
+
+    def get(self, key: K) -> Optional[V]:
+        value = self._data.get(key)
+        if value is not None:
+            self._data.move_to_end(key)
+        return value
+
+    def put(self, key: K, value: V) -> None:
+        self._data[key] = value
+        self._data.move_to_end(key)
+        while len(self._data) > self.maxsize:
+            self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        self._data.clear()
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A successful analysis of one exact text."""
+
+    digest: str
+    text: str  # the text the spans refer to
+    report: Report
+    costs: FileCosts
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An analysis that could not be made; ``line``/``col`` are 1-based when known."""
+
+    digest: str
+    message: str
+    syntax: bool
+    path: Optional[str] = None  # the file the error is in (a sibling module, maybe)
+    line: Optional[int] = None
+    col: Optional[int] = None
+    end_line: Optional[int] = None
+    end_col: Optional[int] = None
+
+
+Outcome = Union[Analysis, Failure]
+
+
+def digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+
+
+def disk_stamp(folder: Path, limit: int = 256) -> tuple:
+    """mtimes of the .py files next to the document (sibling modules are read from disk).
+
+    A changed sibling then misses the cache. Folders with more entries than ``limit``
+    are not stamped (a file opened in a big folder); saving still clears the cache.
+    """
+    stamp = []
+    try:
+        with os.scandir(folder) as it:
+            for i, entry in enumerate(it):
+                if i >= limit:
+                    return ()
+                if entry.name.endswith(".py"):
+                    try:
+                        st = entry.stat()
+                    except OSError:
+                        continue
+                    stamp.append((entry.name, st.st_mtime_ns, st.st_size))
+    except OSError:
+        return ()
+    return tuple(sorted(stamp))
+
+
+@dataclass
+class Document:
+    uri: str
+    path: str
+    text: str
+    version: Optional[int]
+    point: Point
+    #: The last analysis that succeeded (kept while the buffer does not parse).
+    good: Optional[Analysis] = None
+    #: The outcome for the current text, once known.
+    current: Optional[Outcome] = None
+    #: Formula fits for the current good analysis: key -> formula text
+    formulas: dict[str, str] = field(default_factory=dict)
+    formulas_for: Optional[str] = None  # digest the formulas belong to
+
+
+class Analyzer:
+    """Runs the analyzer on a document's text, through the content cache."""
+
+    def __init__(self, maxsize: int = 64) -> None:
+        self.cache: LRU[tuple, Outcome] = LRU(maxsize)
+        self.runs = 0  # analyses actually made (for tests and the bench)
+
+    def analyze(self, path: str, text: str, point: Point, scorer_cast: bool = True) -> Outcome:
+        key = (path, point, scorer_cast, digest(text), disk_stamp(Path(path).parent))
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        outcome = self._run(path, text, point, scorer_cast, key[3])
+        self.cache.put(key, outcome)
+        return outcome
+
+    def _run(self, path: str, text: str, point: Point, scorer_cast: bool, sha: str) -> Outcome:
+        from flopcast.analyzer import analyze
+
+        self.runs += 1
+        started = time.perf_counter()
+        try:
+            report = analyze(path, point, source=text, include_scorer_cast=scorer_cast, formula=False)
+        except Exception as exc:  # noqa: BLE001 - any failure becomes a diagnostic, never a crash
+            return failure_of(exc, sha, path)
+        seconds = time.perf_counter() - started
+        return Analysis(sha, text, report, fold(report, path), seconds)
+
+    def clear(self) -> None:
+        self.cache.clear()
+
+
+def failure_of(exc: BaseException, sha: str, path: str) -> Failure:
+    syntax = exc if isinstance(exc, SyntaxError) else exc.__cause__
+    if isinstance(syntax, SyntaxError):
+        end_line = getattr(syntax, "end_lineno", None)
+        end_col = getattr(syntax, "end_offset", None)
+        return Failure(sha, f"syntax error: {syntax.msg}", True, syntax.filename or path,
+                       syntax.lineno, syntax.offset, end_line, end_col)
+    expected = type(exc).__name__ in {"ProgramError", "SourceError", "SetupError", "FileNotFoundError"}
+    if not expected:
+        log.exception("flopcast: analysis of %s failed", path)
+    return Failure(sha, f"{type(exc).__name__}: {exc}" if not expected else str(exc), False, path)
