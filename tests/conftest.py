@@ -1,6 +1,5 @@
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+# tests/oracle.py (the runtime oracle) is imported by test modules in every folder.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-SAMPLES = ROOT / "samples"

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from flopcast.model import Point
 
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
 
 @dataclass
 class Measured:

@@ -7,8 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import SAMPLES
-from oracle import measure
+from oracle import SAMPLES, measure
 
 from flopcast.model import Point
 

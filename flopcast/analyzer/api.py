@@ -112,4 +112,15 @@ def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Ch
         if (c.span, c.op) in varying:
             c = Charge(c.span, c.op, c.flops, c.dtype, c.function, False, c.detail, c.dtype_origin)
         out.append(c)
+    # Expressions only other paths reach (the cheaper arm of a branch) are listed too, as
+    # uncertain, so per-line views and `verify` see them; report.total stays authoritative.
+    claimed = {(c.span, c.op) for c in widest.charges}
+    for r in results:
+        if r is widest:
+            continue
+        mine = {(c.span, c.op) for c in r.charges} - claimed
+        for c in r.charges:
+            if (c.span, c.op) in mine:
+                out.append(Charge(c.span, c.op, c.flops, c.dtype, c.function, False, c.detail, c.dtype_origin))
+        claimed |= mine
     return out

@@ -73,6 +73,9 @@ def operand(v: Value) -> Operand:
             raise OpError("None used as an array operand")
         return Operand(dtype=dtypes.array_literal_dtype(x))
     if isinstance(v, Unknown):
+        if v.kind == "":
+            # The result of something unpriced: pricing it as a scalar would hide cost.
+            raise OpError(f"an operand is unknown ({v.reason})")
         if v.kind == "bool":
             return Operand(dtype="bool")
         return Operand(weak="int" if v.kind == "int" else "float")
@@ -176,7 +179,7 @@ def categories() -> dict[str, str]:
 # Python operators and the op names flopscope records for them.
 BINARY_OPERATORS = {
     "Add": "add", "Sub": "subtract", "Mult": "multiply", "Div": "true_divide",
-    "FloorDiv": "floor_divide", "Mod": "remainder", "Pow": "power", "MatMult": "matmul",
+    "FloorDiv": "floor_divide", "Mod": "mod", "Pow": "power", "MatMult": "matmul",
     "BitAnd": "bitwise_and", "BitOr": "bitwise_or", "BitXor": "bitwise_xor",
     "LShift": "left_shift", "RShift": "right_shift",
 }
@@ -266,66 +269,108 @@ def _where(ctx, args, kwargs):
 
 # ----------------------------------------------------------------- reductions
 
+# Reductions priced as flopscope's tier-1 count ``max(reduce(shape, axes, sym), 1)``.
 _SUM_LIKE = {"sum", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "all", "any",
-             "cumsum", "cumprod", "nanmax", "nanmin", "nanargmax", "nanargmin"}
+             "cumsum", "cumprod", "cumulative_sum", "cumulative_prod", "nanmax", "nanmin",
+             "nanargmax", "nanargmin", "nansum", "nanprod", "nancumsum", "nancumprod"}
+_CUMULATIVE = {"cumsum", "cumprod", "cumulative_sum", "cumulative_prod", "nancumsum", "nancumprod"}
+_INDEX_RESULT = {"argmax", "argmin", "nanargmax", "nanargmin"}
+# nan-prefixed reductions add one isnan pass over a float input, except these two.
+_NAN_PASS_EXEMPT = {"nanmax", "nanmin"}
 
 
 def _axes(axis: Optional[Value], ndim: int) -> tuple[int, ...]:
-    if axis is None or (isinstance(axis, Known) and axis.value is None):
+    if axis is None or (isinstance(axis, Known) and axis.value is None) or ndim == 0:
         return tuple(range(ndim))
     if isinstance(axis, Known) and isinstance(axis.value, int):
         return (axis.value % ndim,)
     if isinstance(axis, Known) and isinstance(axis.value, tuple):
-        return tuple(a % ndim for a in axis.value)
+        return tuple(sorted({a % ndim for a in axis.value}))
+    if isinstance(axis, (TupleVal, ListVal)):
+        return tuple(sorted({known_int(a, "axis") % ndim for a in axis.items}))
     raise OpError("axis= is not known statically")
 
 
 def reduction(ctx, op: str, args, kwargs) -> Value:
-    x = to_array(ctx, arg(args, kwargs, 0, "a"))
-    axes = _axes(arg(args, kwargs, 1, "axis"), x.ndim)
+    """A counted reduction, priced by flopscope's orbit-mapping reduction model."""
+    src = arg(args, kwargs, 0, "a")
+    x = to_array(ctx, src)
+    if "out" in kwargs:
+        raise OpError(f"{op}(..., out=) is not modelled")
+    if op in ("percentile", "quantile", "nanpercentile", "nanquantile", "nanmedian"):
+        raise OpError(f"{op} is not modelled yet")
+    if op == "average" and arg(args, kwargs, 2, "weights") is not None:
+        raise OpError("average(..., weights=) is not modelled")
+    axis_v = arg(args, kwargs, 1, "axis")
+    axes = _axes(axis_v, x.ndim)
+    whole_none = axis_v is None or (isinstance(axis_v, Known) and axis_v.value is None)
     keepdims = arg(args, kwargs, None, "keepdims", Known(False))
     keep = isinstance(keepdims, Known) and bool(keepdims.value)
     out_shape = tuple(
         (1 if keep else None) if i in axes else s for i, s in enumerate(x.shape)
     )
     out_shape = tuple(s for s in out_shape if s is not None)
-    n = x.size
-    n_out = 1
-    for i, s in enumerate(x.shape):
-        if i not in axes:
-            n_out *= s
-    whole = len(axes) == x.ndim
-    explicit = dtype_arg(kwargs.get("dtype"))
-    billed = explicit or dtypes.reduction_accumulator(op, x.dtype)
-    if whole and x.sym and op in ("sum", "max", "min", "amax", "amin", "prod", "all", "any"):
-        base = max(x.unique_elements() - 1, 1)
-    elif op in _SUM_LIKE:
-        base = max(n - n_out, 1)
-    elif op in ("mean", "average", "median", "count_nonzero"):
-        base = max(n, 1)
-    elif op == "var":
-        base = 4 * n
-    elif op == "std":
-        base = 4 * n + n_out
+    sym = x.sym
+    unique = max(x.unique_elements(), 1)
+    is_float = x.dtype.startswith(("float", "complex"))
+    tag_keep = True if op in _CUMULATIVE else keep
+    if op in _SUM_LIKE:
+        total, m, out_sym = pricing.reduction(x.shape, axes, sym, keepdims=tag_keep)
+        base = max(total, 1)
+        if op.startswith("nan") and op not in _NAN_PASS_EXEMPT and is_float:
+            base += unique
+    elif op in ("mean", "nanmean"):
+        base, m, out_sym = pricing.reduction(x.shape, axes, sym, 1, "m", keepdims=keep)
+        if op == "nanmean" and is_float:
+            base += unique
+    elif op == "average":
+        total, m, out_sym = pricing.reduction(x.shape, axes, sym, keepdims=keep)
+        base = max(total, 1) + m
+    elif op in ("var", "std", "nanvar", "nanstd"):
+        if "mean" in kwargs:
+            raise OpError(f"{op}(..., mean=) is not modelled")
+        total, m, out_sym = pricing.reduction(x.shape, axes, sym, 2, "2m", keepdims=keep)
+        base = 2 * unique + total + (m if op.endswith("std") else 0)
     elif op == "ptp":
-        base = 2 * (n - n_out)
-    elif op == "nansum" or op == "nanprod":
-        base = max(n - n_out, 1) + n
-    elif op == "nanmean":
-        base = 2 * n
+        total, m, out_sym = pricing.reduction(x.shape, axes, sym, keepdims=keep)
+        base = 2 * max(total, 1) + m
+    elif op == "median":
+        _, m, out_sym = pricing.reduction(x.shape, axes, sym, keepdims=keep)
+        dim = 1
+        for i in axes:
+            dim *= x.shape[i]
+        base = m * (dim if x.shape else 1)
+    elif op == "count_nonzero":
+        _, m, out_sym = pricing.reduction(x.shape, axes, sym, keepdims=keep)
+        base = unique
     else:
         raise OpError(f"reduction {op} is not modelled yet")
-    if op.startswith("cum"):
-        out_shape = x.shape if not whole or x.ndim == 1 else (n,)
+    explicit = dtype_arg(kwargs.get("dtype"))
+    if op == "count_nonzero":
+        billed = x.dtype
+    elif op in ("mean", "average", "var", "std", "nanmean", "nanvar", "nanstd", "median"):
+        billed = explicit or dtypes.reduction_accumulator("mean", x.dtype)
+    else:
+        billed = explicit or dtypes.reduction_accumulator(op, x.dtype)
+    if op in _CUMULATIVE:
+        out_shape = x.shape if not whole_none or x.ndim <= 1 else (x.size,)
+        if whole_none and x.ndim > 1:
+            out_sym = None
     origin = origin_of([x], billed)
     ctx.charge(op, base, billed, origin)
-    if op in ("argmax", "argmin", "nanargmax", "nanargmin", "count_nonzero"):
+    if op == "count_nonzero" and whole_none and not keep:
+        return Unknown("int", ctx.span, "count_nonzero returns a Python int read from array values")
+    if op in _INDEX_RESULT:
         out_dtype = "int64"
     elif op in ("all", "any"):
         out_dtype = "bool"
+    elif op == "count_nonzero":
+        out_dtype = "int64"
     else:
         out_dtype = billed
-    return Array(out_shape, out_dtype, dtype_origin=origin if out_dtype == billed else None)
+    if out_sym is not None and len(out_shape) != x.ndim - (0 if keep or op in _CUMULATIVE else len(axes)):
+        out_sym = None
+    return Array(out_shape, out_dtype, out_sym, dtype_origin=origin if out_dtype == billed else None)
 
 
 # ----------------------------------------------------------------- contractions
@@ -404,7 +449,9 @@ def _matmul(ctx, args, kwargs, op="matmul"):
 def _dot(ctx, args, kwargs):
     a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
     if a.ndim == 0 or b.ndim == 0:
-        return pointwise(ctx, "multiply", [args[0], args[1]])
+        letters = "abcdefgh"
+        la, lb = letters[: a.ndim], letters[a.ndim: a.ndim + b.ndim]
+        return contract(ctx, "dot", f"{la},{lb}->{la}{lb}", [a, b])
     if a.ndim <= 2 and b.ndim <= 2:
         return contract(ctx, "dot", _matmul_subscripts(a, b), [a, b])
     raise OpError("dot of arrays with more than 2 dimensions is not modelled")
@@ -772,9 +819,116 @@ def _fill_diagonal(ctx, args, kwargs):
 @handler("trace")
 def _trace(ctx, args, kwargs):
     x = to_array(ctx, args[0])
-    n = min(x.shape[0], x.shape[1])
-    ctx.charge("trace", max(n - 1, 1), x.dtype, x.dtype_origin)
-    return Array((), x.dtype)
+    offset = known_int(arg(args, kwargs, 1, "offset", Known(0)), "trace offset")
+    if x.ndim < 2:
+        raise OpError("trace of an array with fewer than 2 dimensions")
+    n1, n2 = x.shape[0], x.shape[1]
+    if n1 > 0 and n2 > 0:
+        k = min(n1, n2)
+        if offset > 0:
+            k = min(k, n2 - offset)
+        elif offset < 0:
+            k = min(k, n1 + offset)
+        base = max(k, 1) * (x.size // (n1 * n2))
+    else:
+        base = 0
+    dt = dtype_arg(kwargs.get("dtype")) or dtypes.reduction_accumulator("sum", x.dtype)
+    ctx.charge("trace", base, dt, origin_of([x], dt))
+    return Array(x.shape[2:], dt, dtype_origin=origin_of([x], dt))
+
+
+@handler("tril", "triu")
+def _tril(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    k = known_int(arg(args, kwargs, 1, "k", Known(0)), f"{op} k")
+    shape = x.shape if x.ndim >= 2 else (x.shape[-1], x.shape[-1])
+    rows, cols = shape[-2], shape[-1]
+    lead = (x.size // (rows * cols) if x.ndim >= 2 else 1) if rows and cols else 0
+    kept = 0
+    for i in range(rows):
+        if op == "triu":
+            kept += cols - min(max(i + k, 0), cols)
+        else:
+            kept += min(max(i + k + 1, 0), cols)
+    ctx.charge(op, max(lead * kept, 1), x.dtype, x.dtype_origin)
+    return Array(shape, x.dtype, dtype_origin=x.dtype_origin)
+
+
+@handler("isnan", "isinf", "isfinite")
+def _predicate(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    if "out" in kwargs:
+        raise OpError(f"{op}(..., out=) is not modelled")
+    if x.sym:
+        raise OpError(f"{op} of a symmetric tensor returns a plain numpy array (later ops on it are uncounted)")
+    ctx.charge(op, x.size, x.dtype, None)
+    return Array(x.shape, "bool")
+
+
+# ----------------------------------------------------------------- free views and copies
+
+
+@handler("swapaxes", "moveaxis", "flip", "fliplr", "flipud")
+def _free_view(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    if op == "swapaxes":
+        a1 = known_int(arg(args, kwargs, 1, "axis1"), "axis1") % x.ndim
+        a2 = known_int(arg(args, kwargs, 2, "axis2"), "axis2") % x.ndim
+        perm = list(range(x.ndim))
+        perm[a1], perm[a2] = perm[a2], perm[a1]
+    elif op == "moveaxis":
+        src = known_int(arg(args, kwargs, 1, "source"), "source") % x.ndim
+        dst = known_int(arg(args, kwargs, 2, "destination"), "destination") % x.ndim
+        perm = [i for i in range(x.ndim) if i != src]
+        perm.insert(dst, src)
+    else:
+        if x.sym:
+            raise OpError(f"{op} of a symmetric tensor is not modelled")
+        ctx.charge(op, 0, None)
+        return x.with_()
+    perm = tuple(perm)
+    ctx.charge(op, 0, None)
+    return x.with_(shape=tuple(x.shape[p] for p in perm), sym=_permute_sym(x.sym, perm))
+
+
+@handler("broadcast_to")
+def _broadcast_to(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    shape = known_shape(arg(args, kwargs, 1, "shape"))
+    if x.sym:
+        raise OpError("broadcast_to of a symmetric tensor is not modelled")
+    broadcast(x.shape, shape)
+    n = 1
+    for d in shape:
+        n *= d
+    ctx.charge("broadcast_to", max(n, 1), x.dtype)
+    return Array(shape, x.dtype, dtype_origin=x.dtype_origin)
+
+
+@handler("tile", "repeat")
+def _tile(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    if x.sym:
+        raise OpError(f"{op} of a symmetric tensor is not modelled")
+    if op == "tile":
+        reps = known_shape(arg(args, kwargs, 1, "reps"), "reps")
+        nd = max(len(reps), x.ndim)
+        xs = (1,) * (nd - x.ndim) + x.shape
+        rs = (1,) * (nd - len(reps)) + tuple(reps)
+        shape = tuple(a * b for a, b in zip(xs, rs))
+    else:
+        reps = known_int(arg(args, kwargs, 1, "repeats"), "repeats")
+        axis = arg(args, kwargs, 2, "axis")
+        if axis is None or (isinstance(axis, Known) and axis.value is None):
+            shape = (x.size * reps,)
+        else:
+            ax = known_int(axis, "axis") % x.ndim
+            shape = x.shape[:ax] + (x.shape[ax] * reps,) + x.shape[ax + 1:]
+    n = 1
+    for d in shape:
+        n *= d
+    ctx.charge(op, max(n, 1), x.dtype, x.dtype_origin)
+    return Array(shape, x.dtype, dtype_origin=x.dtype_origin)
 
 
 # ----------------------------------------------------------------- value-dependent sizes
@@ -836,7 +990,7 @@ def _take(ctx, args, kwargs):
     n = 1
     for s in shape:
         n *= s
-    ctx.charge("take", 4 * max(n, 1), x.dtype, x.dtype_origin)
+    ctx.charge("take", n, x.dtype, x.dtype_origin)
     return Array(shape, x.dtype, dtype_origin=x.dtype_origin)
 
 
@@ -859,6 +1013,8 @@ def random_draw(ctx, method: str, args, kwargs) -> Value:
         "exponential": 1, "integers": 2, "poisson": 1, "gamma": 2, "beta": 2, "laplace": 2,
         "logistic": 2, "lognormal": 2, "binomial": 2,
     }
+    if method in ("choice", "permutation"):
+        return _choice_permutation(ctx, method, args, kwargs)
     if method not in size_positions:
         raise OpError(f"Generator.{method} is not modelled yet")
     size = arg(args, kwargs, size_positions[method], "size")
@@ -877,6 +1033,36 @@ def random_draw(ctx, method: str, args, kwargs) -> Value:
     if shape == ():
         return NumpyScalar(dt, origin)
     return Array(shape, dt, dtype_origin=origin)
+
+
+def _choice_permutation(ctx, method: str, args, kwargs) -> Value:
+    """``choice`` (replace=True, no ``p``) and ``permutation``: dtype-neutral, weight 4."""
+    op = f"random.Generator.{method}"
+    a = arg(args, kwargs, 0, "a" if method == "choice" else "x")
+    if isinstance(a, Known) and isinstance(a.value, int) and not isinstance(a.value, bool):
+        pool, pool_dtype, rest = a.value, "int64", ()
+    else:
+        arr = to_array(ctx, a)
+        if arr.ndim == 0:
+            raise OpError(f"Generator.{method} of a 0-d array is not modelled")
+        pool, pool_dtype, rest = arr.shape[0], arr.dtype, arr.shape[1:]
+    if method == "permutation":
+        ctx.charge(op, max(pool, 1), None)
+        return Array((pool,) + rest, pool_dtype)
+    for name, index in (("replace", 2), ("p", 3), ("axis", 4)):
+        value = arg(args, kwargs, index, name)
+        if value is not None and not (name == "replace" and isinstance(value, Known) and value.value is True):
+            if not (isinstance(value, Known) and value.value is None):
+                raise OpError(f"Generator.choice with {name}= is not modelled")
+    size = arg(args, kwargs, 1, "size")
+    shape = () if size is None or (isinstance(size, Known) and size.value is None) else known_shape(size, "size")
+    n = 1
+    for d in shape:
+        n *= d
+    ctx.charge(op, max(n, 1), None)
+    if shape == () and not rest:
+        return NumpyScalar(pool_dtype)
+    return Array(shape + rest, pool_dtype)
 
 
 # ----------------------------------------------------------------- stats
@@ -1053,9 +1239,83 @@ def dispatch(ctx, name: str, args: list[Value], kwargs: dict[str, Value]) -> Val
     raise OpError(f"fnp.{name} is not modelled by flopcast yet")
 
 
-# Array methods and the fnp function each one routes to.
-ARRAY_METHODS = {
-    "sum", "mean", "max", "min", "std", "var", "prod", "argmax", "argmin", "cumsum", "cumprod",
-    "any", "all", "ptp", "reshape", "ravel", "astype", "copy", "transpose", "dot", "clip",
-    "squeeze", "diagonal", "trace", "round", "flatten", "conj", "nonzero", "sort", "argsort",
+
+
+# ----------------------------------------------------------------- array methods
+
+#: ``x.<method>(...)`` -> the op it is priced as. FlopscopeArray overrides these
+#: methods to call the fnp function of the same name (same record, same price);
+#: the ``ndarray.*`` entries are numpy's own methods, which flopscope does not
+#: intercept: a free view with no record (SymmetricTensor.squeeze excepted).
+ARRAY_METHOD_OPS = {
+    **{m: m for m in (
+        "sum", "mean", "max", "min", "std", "var", "prod", "argmax", "argmin", "cumsum", "cumprod",
+        "any", "all", "ptp", "reshape", "ravel", "astype", "copy", "dot", "clip", "trace", "round",
+        "nonzero", "argsort", "take", "repeat", "argpartition")},
+    "conj": "conjugate",
+    "conjugate": "conjugate",
+    "squeeze": "ndarray.squeeze",
+    "diagonal": "ndarray.diagonal",
+    "transpose": "ndarray.transpose",
+    "swapaxes": "ndarray.swapaxes",
+    "sort": "ndarray.sort",
+    "partition": "ndarray.sort",
+    "fill": "ndarray.sort",
+    "put": "ndarray.sort",
 }
+
+
+@handler("ndarray.sort")
+def _inplace_method(ctx, args, kwargs):
+    raise OpError("in-place array methods (.sort, .partition, .fill, .put) raise: flopscope arrays are immutable")
+
+
+@handler("ndarray.squeeze")
+def _squeeze_method(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    if arg(args, kwargs, 1, "axis") is not None:
+        raise OpError(".squeeze(axis=) is not modelled")
+    dropped = [i for i, s in enumerate(x.shape) if s == 1]
+    sym = None
+    if x.sym:
+        ctx.charge("squeeze", 0, None)  # SymmetricTensor.squeeze routes to fnp.squeeze
+        remap = {old: new for new, old in enumerate(i for i in range(x.ndim) if i not in dropped)}
+        groups = [tuple(remap[a] for a in g if a in remap) for g in x.sym]
+        sym = tuple(g for g in groups if len(g) > 1) or None
+    return x.with_(shape=tuple(s for s in x.shape if s != 1), sym=sym)
+
+
+@handler("ndarray.diagonal")
+def _diagonal_method(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    if len(args) > 1 or kwargs or x.ndim != 2:
+        raise OpError(".diagonal() with arguments or on a non-matrix is not modelled")
+    return Array((min(x.shape),), x.dtype, dtype_origin=x.dtype_origin)
+
+
+@handler("ndarray.transpose", "ndarray.swapaxes")
+def _transpose_method(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    if op == "ndarray.swapaxes":
+        a1 = known_int(args[1], "axis1") % x.ndim
+        a2 = known_int(args[2], "axis2") % x.ndim
+        perm = list(range(x.ndim))
+        perm[a1], perm[a2] = perm[a2], perm[a1]
+        perm = tuple(perm)
+    else:
+        axes = args[1] if len(args) > 1 else None
+        if axes is None or (isinstance(axes, Known) and axes.value is None):
+            perm = tuple(reversed(range(x.ndim)))
+        else:
+            perm = known_shape(axes, "axes")
+    return x.with_(shape=tuple(x.shape[p] for p in perm), sym=_permute_sym(x.sym, perm))
+
+
+@handler("dtype_call")
+def _dtype_call(ctx, args, kwargs):
+    """``fnp.float64(x)`` on an array: numpy's scalar-type constructor casts without a record."""
+    x = to_array(ctx, args[0])
+    dt = dtype_arg(args[1])
+    if x.sym:
+        raise OpError(f"{dt}(...) of a symmetric tensor returns a tensor with broken symmetry metadata")
+    return Array(x.shape, dt, dtype_origin=ctx.span if dt == "float64" else None)

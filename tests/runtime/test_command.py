@@ -126,12 +126,6 @@ def test_several_points_that_all_match_exit_0_with_a_json_verdict_each(capsys):
     assert all(p["static_total"] == {"lo": p["dynamic_total"], "hi": p["dynamic_total"]} for p in data["points"])
 
 
-@pytest.mark.xfail(
-    reason="analyzer side: Report.charges holds only the widest path's charges (analyzer/api.py "
-    "_mark_path_dependent), so `x * x` in the arm that actually runs has no static charge and "
-    "the per-expression join reports it; needs charges of every path, the non-widest ones certain=False",
-    strict=False,
-)
 def test_a_run_down_the_cheaper_arm_of_a_value_dependent_branch_is_inside(capsys):
     analyzer_or_xfail()
     code, out, _ = verify(capsys, fixture("branch"), *SMALL, "--format", "json")
