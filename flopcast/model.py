@@ -7,6 +7,7 @@ Nothing here imports flopscope, numpy or the user's code.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -31,6 +32,17 @@ class Span:
 
     def short(self) -> str:
         return f"{self.line}:{self.col + 1}-{self.end_line}:{self.end_col + 1}"
+
+
+def display_path(path: str) -> str:
+    """Relative to the working folder when the file is under it: shorter and clickable."""
+    if path.startswith("<"):
+        return path
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
 
 
 #: Where the charges whestbench's scorer makes after ``predict`` returns are filed.

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from flopcast.analyzer.source import Directive, SourceFile, read_source
+from flopcast.analyzer.source import Directive, read_source
 from flopcast.model import FunctionInfo, Span
 
 

@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 
 from flopcast import __version__
 from flopcast.analyzer import rollup
-from flopcast.model import SCORER_SPAN, Report
+from flopcast.model import SCORER_SPAN, Report, display_path
 
 JSON_SCHEMA_VERSION = "1.0"
-
-
-def _rel(path: str) -> str:
-    if path.startswith("<"):
-        return path
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
 
 
 def _status(report: Report) -> str:
@@ -37,7 +26,7 @@ def to_json(report: Report) -> dict[str, Any]:
     lines = []
     for lc in rollup.by_line(report):
         lines.append({
-            "path": _rel(lc.path),
+            "path": display_path(lc.path),
             "line": lc.line,
             "flops": lc.flops,
             "share_of_budget": rollup.share(lc.flops, budget),
@@ -52,7 +41,7 @@ def to_json(report: Report) -> dict[str, Any]:
         "flopcast_version": __version__,
         "flopscope_version": report.flopscope_version,
         "whestbench_version": report.whestbench_version,
-        "path": _rel(report.path),
+        "path": display_path(report.path),
         "estimator_class": report.estimator_class,
         "point": {"width": report.point.width, "depth": report.point.depth,
                   "budget": budget, "round": report.point.tag},
@@ -70,15 +59,15 @@ def to_json(report: Report) -> dict[str, Any]:
                       for f in rollup.by_function(report)],
         "ops": [{"op": o.op, "flops": o.flops, "calls": o.calls, "dtypes": sorted(o.dtypes)}
                 for o in rollup.by_op(report)],
-        "charges": [{"path": _rel(c.span.path), "line": c.span.line, "col": c.span.col,
+        "charges": [{"path": display_path(c.span.path), "line": c.span.line, "col": c.span.col,
                      "end_line": c.span.end_line, "end_col": c.span.end_col, "op": c.op,
                      "flops": c.flops, "dtype": c.dtype, "function": c.function, "certain": c.certain}
                     for c in report.charges],
-        "unpriced": [{"path": _rel(u.span.path), "line": u.span.line, "col": u.span.col + 1,
+        "unpriced": [{"path": display_path(u.span.path), "line": u.span.line, "col": u.span.col + 1,
                       "what": u.what, "reason": u.reason} for u in report.unpriced],
-        "value_dependent": [{"path": _rel(u.span.path), "line": u.span.line, "col": u.span.col + 1,
+        "value_dependent": [{"path": display_path(u.span.path), "line": u.span.line, "col": u.span.col + 1,
                              "kind": u.kind, "reason": u.reason} for u in report.uncertain],
-        "notes": [{"path": _rel(n.span.path) if n.span else None, "line": n.span.line if n.span else None,
+        "notes": [{"path": display_path(n.span.path) if n.span else None, "line": n.span.line if n.span else None,
                    "message": n.message} for n in report.notes],
         "returned": {"shape": list(report.returned[0]), "dtype": report.returned[1]} if report.returned else None,
     }
@@ -95,7 +84,7 @@ def _fmt(n: int) -> str:
 def render_text(report: Report, top: int = 10) -> str:
     budget = report.point.budget
     out: list[str] = []
-    out.append(f"flopcast {__version__}: {_rel(report.path)} ({report.estimator_class}) at {report.point.label()}")
+    out.append(f"flopcast {__version__}: {display_path(report.path)} ({report.estimator_class}) at {report.point.label()}")
     out.append(f"priced with flopscope {report.flopscope_version}, whestbench {report.whestbench_version}")
     out.append("")
     total = report.total
@@ -120,7 +109,7 @@ def render_text(report: Report, top: int = 10) -> str:
                 f"{o.op}{'×' + str(o.calls) if o.calls > 1 else ''} [{'/'.join(sorted(o.dtypes)) or '-'}]"
                 for o in sorted(lc.ops.values(), key=lambda o: -o.flops)
             )
-            where = "scorer" if lc.path == SCORER_SPAN.path else f"{_rel(lc.path)}:{lc.line}"
+            where = "scorer" if lc.path == SCORER_SPAN.path else f"{display_path(lc.path)}:{lc.line}"
             mark = "" if lc.certain else " (some paths)"
             part = 100.0 * lc.flops / total.hi if total.hi else 0.0
             out.append(f"  {where:<28} {_fmt(lc.flops):>{width}}  {part:5.1f}%  {ops}{mark}")
@@ -139,17 +128,17 @@ def render_text(report: Report, top: int = 10) -> str:
     if report.unpriced:
         out.append("Not priced (the total is a lower bound):")
         for u in report.unpriced:
-            out.append(f"  {_rel(u.span.path)}:{u.span.line}:{u.span.col + 1}: {u.what}: {u.reason}")
+            out.append(f"  {display_path(u.span.path)}:{u.span.line}:{u.span.col + 1}: {u.what}: {u.reason}")
         out.append("")
     if report.uncertain:
         out.append("Depends on values:")
         for u in report.uncertain:
-            out.append(f"  {_rel(u.span.path)}:{u.span.line}:{u.span.col + 1}: {u.kind}: {u.reason}")
+            out.append(f"  {display_path(u.span.path)}:{u.span.line}:{u.span.col + 1}: {u.kind}: {u.reason}")
         out.append("")
     if report.notes:
         out.append("Notes:")
         for n in report.notes:
-            where = f"{_rel(n.span.path)}:{n.span.line}: " if n.span else ""
+            where = f"{display_path(n.span.path)}:{n.span.line}: " if n.span else ""
             out.append(f"  {where}{n.message}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"

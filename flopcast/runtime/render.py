@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Optional
 
 from flopcast.installed import flopscope_version, whestbench_version
-from flopcast.model import SCORER_SPAN, Interval, Span
+from flopcast.model import SCORER_SPAN, Interval, Span, display_path
 from flopcast.runtime.diff import ANALYZER_ERROR, PointResult, Row
 from flopcast.runtime.protocol import BUDGET_EXHAUSTED, TIMEOUT, RunError
 
@@ -23,7 +22,7 @@ _MAX_ROWS = 40
 
 
 def render_text(path: Path, results: list[PointResult], *, seed: int) -> str:
-    out = [f"flopcast verify {_display_path(str(path))}  (seed {seed}; flopscope {flopscope_version()}, whestbench {whestbench_version()})", ""]
+    out = [f"flopcast verify {display_path(str(path))}  (seed {seed}; flopscope {flopscope_version()}, whestbench {whestbench_version()})", ""]
     for result in results:
         out += _point_text(result)
         out.append("")
@@ -159,21 +158,10 @@ def _columns(rows: list[list[str]], *, right_from: int) -> list[str]:
 def _span_text(span: Span, *, with_col) -> str:
     if span == SCORER_SPAN:
         return "<whestbench float32 cast>"
-    path = _display_path(span.path)
+    path = display_path(span.path)
     if span.line <= 0:
         return path
     return f"{path}:{span.line}:{span.col + 1}" if with_col else f"{path}:{span.line}"
-
-
-def _display_path(path: str) -> str:
-    """Relative to the working folder when the file is under it: shorter and clickable."""
-    if path.startswith("<"):
-        return path
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
 
 
 def _signed(n: int) -> str:
