@@ -1158,7 +1158,7 @@ class Interpreter:
             return self.call_bound(func, args, kwargs, span, node)
         if isinstance(func, DTypeRef):
             if args and isinstance(args[0], Array):
-                return self.price_call("astype", [args[0], func], {}, node, span)
+                return self.price_call("dtype_call", [args[0], func], {}, node, span)
             return NumpyScalar(func.name, span if func.name == "float64" else None)
         if isinstance(func, Builtin):
             from flopcast.analyzer.builtins import call_builtin
@@ -1202,7 +1202,8 @@ class Interpreter:
         if path.startswith("flopscope."):
             rest = path[len("flopscope."):]
             if rest in ("einsum",):
-                return self.price_call(rest, args, kwargs, node, span)
+                return self._unpriced_at(span, f"flops.{rest}", "flopscope has no top-level einsum (AttributeError); "
+                                         "use fnp.einsum")
             if rest in ("as_symmetric",):
                 return self.price_call("flopscope." + rest, args, kwargs, node, span)
             if rest == "current_budget" or rest == "budget_live":
@@ -1284,11 +1285,8 @@ class Interpreter:
                 args = [make_tuple(args)]
             if method == "transpose" and args:
                 args = [make_tuple(args) if len(args) > 1 else args[0]]
-            if method in ("sum", "mean", "max", "min", "std", "var", "prod", "argmax", "argmin", "cumsum",
-                          "cumprod", "any", "all", "ptp", "reshape", "ravel", "astype", "copy", "transpose",
-                          "dot", "clip", "squeeze", "diagonal", "trace", "round", "conj", "nonzero", "sort",
-                          "argsort", "take"):
-                return self.price_call(method, [recv] + list(args), kwargs, node, span)
+            if method in ops.ARRAY_METHOD_OPS:
+                return self.price_call(ops.ARRAY_METHOD_OPS[method], [recv] + list(args), kwargs, node, span)
             return self._unpriced_at(span, f"array method .{method}()", "not modelled")
         if path.startswith("py."):
             from flopcast.analyzer.builtins import call_container_method

@@ -207,3 +207,67 @@ def inferred_constant_symmetry(shape: tuple[int, ...]) -> Symmetry:
         groups.setdefault(extent, []).append(axis)
     sym = tuple(tuple(g) for g in groups.values() if len(g) > 1)
     return tuple(sorted(sym)) or None
+
+
+# ---------------------------------------------------------------- reductions
+
+
+def _group_of(sym: Symmetry):
+    """A flopscope SymmetryGroup for flopcast's axis groups (direct product of S_k)."""
+    from flopscope import SymmetryGroup
+
+    groups = [SymmetryGroup.symmetric(axes=tuple(g)) for g in sym]
+    group = groups[0]
+    for extra in groups[1:]:
+        group = group.direct_product(extra)
+    return group
+
+
+def reduction(
+    shape: tuple[int, ...],
+    axes: tuple[int, ...],
+    sym: Symmetry,
+    op_factor: int = 1,
+    extra_ops: int = 0,
+    keepdims: bool = False,
+) -> tuple[int, int, Symmetry]:
+    """flopscope's tier-1 reduction count, output-orbit count and output symmetry.
+
+    ``extra_ops`` may be the string ``"m"`` (one extra op per output orbit, as mean
+    and average charge) or ``"2m"`` (var/std). Dense inputs use the closed form
+    ``op_factor * (N - n_out) + extra`` (checked against flopscope in tests/ops);
+    symmetric ones ask flopscope's own orbit-mapping code (cached on disk).
+    """
+    axes = tuple(sorted(set(axes)))
+    if not sym:
+        n = 1
+        for s in shape:
+            n *= s
+        m = 1
+        for i, s in enumerate(shape):
+            if i not in axes:
+                m *= s
+        extra = {"m": m, "2m": 2 * m}.get(extra_ops, extra_ops)
+        total = extra if n == 0 else op_factor * (n - m) + extra
+        return total, m, None
+    key = json.dumps(["reduction", list(shape), list(axes), _sym_to_json(sym), op_factor, extra_ops, keepdims])
+    hit, hit_m = CONTRACTIONS.get(key), CONTRACTIONS.get(key + "#orbits")
+    if hit is not None and hit_m is not None:
+        return hit[0], hit_m[0], hit[1]
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    from flopscope._accumulation._reduction import _num_output_orbits, compute_reduction_accumulation_cost
+    from flopscope._symmetry_utils import reduce_group
+
+    group = _group_of(sym)
+    m = _num_output_orbits(tuple(shape), axes, group)
+    extra = {"m": m, "2m": 2 * m}.get(extra_ops, extra_ops)
+    total = compute_reduction_accumulation_cost(
+        input_shape=tuple(shape), axes_summed=axes, symmetry=group, op_factor=op_factor, extra_ops=extra
+    ).total
+    out_group = reduce_group(group, ndim=len(shape), axis=axes if axes else None, keepdims=keepdims)
+    out_sym = symmetry_from_group(out_group)
+    CONTRACTIONS.put(key, (int(total), out_sym))
+    CONTRACTIONS.put(key + "#orbits", (int(m), None))
+    return int(total), m, out_sym

@@ -1,0 +1,77 @@
+"""Shared machinery of the op-family oracle tests.
+
+Each case is a few lines of estimator code. :func:`write` wraps them in a
+``predict`` whose return is free (``fnp.zeros((depth, width), float32)`` charges 0),
+and :func:`compare` runs both flopcast's static analysis and the real flopscope on
+the file, returning their per-op totals.
+
+Names the snippet can use: ``W`` (width), ``D`` (depth), ``w`` (the first weight
+matrix, float32 (W, W)), ``v`` (its first row, float32 (W,)), ``u`` (its second row),
+``math``, ``fnp``, ``flops``.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections import defaultdict
+from pathlib import Path
+
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+BUDGET = 2**41
+#: Two small points; (8, 2) makes (W, W) and (D, D) fills square, (6, 6, 3) etc. coincide.
+POINTS = [(8, 2), (6, 3)]
+
+TEMPLATE = '''\
+import math
+
+import flopscope as flops
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator, MLP
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp: MLP, budget: int):
+        W, D = mlp.width, mlp.depth
+        w = mlp.weights[0]
+        v = w[0]
+        u = w[1]
+{body}
+        return fnp.zeros((D, W), dtype=fnp.float32)
+'''
+
+BODY_LINE = TEMPLATE.split("\n").index("{body}") + 1  # the snippet's first line in the generated file
+
+
+def write(tmp_path: Path, body: str, name: str = "estimator.py") -> Path:
+    path = tmp_path / name
+    path.write_text(TEMPLATE.format(body=textwrap.indent(textwrap.dedent(body).strip("\n"), " " * 8)))
+    return path
+
+
+def static_per_op(report) -> dict:
+    out: dict = defaultdict(int)
+    for c in report.charges:
+        out[c.op] += c.flops
+    return dict(out)
+
+
+def compare(path: Path, width: int, depth: int):
+    point = Point(width, depth, BUDGET)
+    report = analyze(path, point)
+    measured = measure(path, point)
+    return report, static_per_op(report), measured
+
+
+def assert_exact(path: Path, width: int, depth: int) -> None:
+    report, static, measured = compare(path, width, depth)
+    where = f"{path.read_text()}\nat {width}x{depth}"
+    assert not report.unpriced, f"unpriced: {report.unpriced}\n{where}"
+    assert report.total.exact, f"inexact total {report.total}\n{where}"
+    assert static == measured.per_op, (
+        f"per-op totals differ\nstatic   {sorted(static.items())}\nmeasured {sorted(measured.per_op.items())}\n{where}"
+    )
+    assert report.total.lo == measured.total

@@ -1,0 +1,67 @@
+"""Ops outside the model are reported unpriced at their file:line, never priced 0.
+
+For each snippet the analysis must list an :class:`Unpriced` on the snippet's own
+line whose reason says why, and mark the total a lower bound. The real flopscope is
+run too: either it refuses the call (the op does not exist, is blacklisted, or
+raises), or it charges at least the static lower bound.
+"""
+
+from __future__ import annotations
+
+import pytest
+from harness import BODY_LINE, BUDGET, write
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+RAISES = "raises"
+LOWER = "lower bound"
+
+# id: (body, what the reason must mention, what the real flopscope does)
+CASES = {
+    "erf_does_not_exist": ("r = fnp.erf(v)", "does not exist", RAISES),
+    "vectorize_does_not_exist": ("f = fnp.vectorize(abs)", "does not exist", RAISES),
+    "blacklisted_frompyfunc": ("f = fnp.frompyfunc(abs, 1, 1)", "blacklisted", RAISES),
+    "blacklisted_loadtxt": ("r = fnp.loadtxt('x.txt')", "blacklisted", RAISES),
+    "flops_einsum_missing": ("r = flops.einsum('i,i->', v, u)", "no top-level einsum", RAISES),
+    "stats_logpdf_missing": ("r = flops.stats.norm.logpdf(v)", "not in the installed flopscope", RAISES),
+    "inplace_sort_raises": ("c = fnp.array(v); c.sort()", "immutable", RAISES),
+    "fft_not_modelled": ("r = fnp.fft.fft(v)", "not modelled", LOWER),
+    "percentile_not_modelled": ("r = fnp.percentile(v, 50)", "not modelled", LOWER),
+    "apply_along_axis_callback": ("r = fnp.apply_along_axis(lambda r: r.sum(), 1, w)", "not modelled", LOWER),
+    "choice_without_replacement": ("rng = fnp.random.default_rng(0); r = rng.choice(W, 3, replace=False)",
+                                   "replace", LOWER),
+    "norm_ord_2": ("r = fnp.linalg.norm(w, 2)", "ord", LOWER),
+    "isnan_of_symmetric": ("C = fnp.einsum('ij,kj->ik', w, w); r = fnp.isnan(C)", "plain numpy", LOWER),
+    "einsum_out": ("o = fnp.zeros((W, W), dtype=fnp.float32); fnp.einsum('ij,jk->ik', w, w, out=o)", "out=", LOWER),
+}
+
+
+@pytest.mark.parametrize("body,reason,oracle", list(CASES.values()), ids=list(CASES))
+def test_unmodelled_op_is_reported_unpriced(tmp_path, body, reason, oracle):
+    path = write(tmp_path, body)
+    point = Point(8, 2, BUDGET)
+    report = analyze(path, point)
+    assert report.lower_bound, f"{body!r} was priced silently: {report.charges}"
+    found = [u for u in report.unpriced if u.span.line == BODY_LINE and u.span.path == str(path)]
+    assert found, f"no unpriced entry on line {BODY_LINE}: {report.unpriced}"
+    assert any(reason in u.reason for u in found), [u.reason for u in found]
+    if oracle == RAISES:
+        with pytest.raises(Exception):
+            measure(path, point)
+    else:
+        measured = measure(path, point)
+        assert measured.total >= report.total.lo
+        assert measured.total > report.total.lo or not report.charges
+
+
+def test_value_dependent_mask_is_an_interval_containing_the_runtime(tmp_path):
+    """``v[v > 0]`` selects a data-dependent count: the total is an interval, flagged uncertain."""
+    path = write(tmp_path, "r = v[v > 0]\ns = fnp.exp(r)")
+    point = Point(8, 2, BUDGET)
+    report = analyze(path, point)
+    measured = measure(path, point)
+    assert not report.total.exact
+    assert report.uncertain
+    assert report.total.contains(measured.total)
