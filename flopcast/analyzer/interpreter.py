@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -59,7 +60,18 @@ _CONSTANTS = {"pi": math.pi, "e": math.e, "inf": math.inf, "nan": math.nan, "new
 
 
 class PathEnd(Exception):
-    """This path cannot continue (step limit, unbounded loop); the run reports why."""
+    """This path cannot continue (step limit, unbounded loop); the run reports why.
+
+    ``span`` is the construct responsible (the loop or the call), so the report can
+    name the line; ``unbounded`` says the path provably never ends (the consistent
+    choices keep the loop or recursion going with nothing changing), as opposed to
+    an analysis limit being hit.
+    """
+
+    def __init__(self, message: str, span: Optional[Span] = None, unbounded: bool = False):
+        super().__init__(message)
+        self.span = span
+        self.unbounded = unbounded
 
 
 class _Return(Exception):
@@ -109,6 +121,18 @@ class Decisions:
 
 
 @dataclass
+class LoopContext:
+    """An active loop, for `# flopcast: iterations=N` and for spotting loops that never end."""
+
+    node: ast.stmt
+    frame: "Frame"
+    limit: Optional[int]  # N from the directive, or None
+    exit_ifs: dict  # id(ast.If) -> True when its body exits the loop, False when its orelse does
+    index: int = 0  # the iteration being run, from 0
+    known_exit_test: bool = False  # an exit test came out known (not by a site) this iteration
+
+
+@dataclass
 class Frame:
     vars: dict
     module: Module
@@ -128,6 +152,9 @@ class RunResult:
     returned: Optional[Value] = None
     sites: list[Site] = field(default_factory=list)
     failed: Optional[str] = None  # the path ended in an exception from the estimator
+    # The loop or recursive call that never ends on this path (its total is then only
+    # what was charged before it; the real run goes on until the budget is exhausted).
+    unbounded: Optional[Span] = None
 
     @property
     def total(self) -> int:
@@ -149,6 +176,14 @@ class Interpreter:
         self.module_envs: dict[str, dict] = {}
         self._unpriced_keys: set = set()
         self.span: Optional[Span] = None
+        self.used = 0  # FLOPs charged so far on this path: what flops.current_budget() reports
+        self.loops: list[LoopContext] = []
+        self.active_calls: list[tuple] = []  # (function node id, argument signature) of the call stack
+        self._mentions_budget: Optional[bool] = None
+        self.try_depth = 0  # try statements with handlers around the code being run (any frame)
+        # The statement whose condition is being evaluated and the site kind it would use, so
+        # `a and b` with a value-dependent `a` can decide its operands consistently.
+        self._condition: Optional[tuple] = None
 
     # ------------------------------------------------------------ entry
 
@@ -179,8 +214,13 @@ class Interpreter:
             if value is not None and self.include_scorer_cast:
                 self.scorer_cast(value)
         except PathEnd as end:
-            self.result.notes.append(Note(self.span, str(end)))
-            self.result.unpriced.append(Unpriced(self.span or self.program.main_span, "analysis stopped", str(end)))
+            where = end.span or self.span or self.program.main_span
+            if end.unbounded:
+                self.result.unbounded = where
+                self.result.unpriced.append(Unpriced(where, "unbounded", str(end)))
+            else:
+                self.result.notes.append(Note(where, str(end)))
+                self.result.unpriced.append(Unpriced(where, "analysis stopped", str(end)))
         self.result.sites = list(self.decisions.seen)
         return self.result
 
@@ -205,6 +245,7 @@ class Interpreter:
     def emit(self, span, op, flops, dtype, function, origin=None, detail=""):
         if not self.metered:
             return
+        self.used += int(flops)
         self.result.charges.append(Charge(span, op, int(flops), dtype, function, True, detail, origin))
 
     def charge(self, op: str, base: int, dtype: Optional[str], origin: Optional[Span] = None,
@@ -462,94 +503,220 @@ class Interpreter:
     stmt_AsyncWith = stmt_With
 
     def stmt_Try(self, node: ast.Try) -> None:
-        span = self.node_span(node)
+        """A try statement: the body runs; an exception raised in it (a known error, a `raise`,
+        or a value-dependent raise point such as a Cholesky that may fail) goes to the first
+        handler whose class matches, as Python would; the charges made before it stay."""
+        caught: Optional[UserRaise] = None
         if node.handlers:
-            site = Site(("raise", span), (False, True), span, "exception",
-                        "whether the try body raises depends on values")
-            raises = self.decisions.choose(site)
-        else:
-            raises = False
+            self.try_depth += 1
         try:
             try:
                 self.exec_block(node.body)
             except UserRaise as exc:
                 if not node.handlers:
                     raise
-                raises = True
-                self.note(exc.span, f"raises {exc.what}; handled by the except clause")
-            if raises:
-                handler = node.handlers[0]
+                caught = exc
+            finally:
+                if node.handlers:
+                    self.try_depth -= 1
+            if caught is not None:
+                handler = self.matching_handler(node.handlers, caught)
+                if handler is None:
+                    raise caught
+                self.note(caught.span, f"raises {caught.what}; handled by the except clause "
+                                       f"at line {handler.lineno}")
                 if handler.name:
-                    self.frame.vars[handler.name] = Unknown("", span, "exception object")
+                    self.frame.vars[handler.name] = Unknown("", caught.span, "exception object")
                 self.exec_block(handler.body)
             else:
                 self.exec_block(node.orelse)
         finally:
             self.exec_block(node.finalbody)
 
+    def matching_handler(self, handlers: list, exc: UserRaise) -> Optional[ast.ExceptHandler]:
+        raised = _exception_name(exc.what)
+        family = _EXCEPTION_BASES.get(raised, ()) + (raised, "Exception", "BaseException")
+        for handler in handlers:
+            if handler.type is None:
+                return handler
+            types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+            for t in types:
+                name = t.attr if isinstance(t, ast.Attribute) else t.id if isinstance(t, ast.Name) else None
+                if name in family or raised == "" and name is not None:
+                    return handler
+        return None
+
     stmt_TryStar = stmt_Try
+
+    def directive_at(self, stmt: ast.stmt, header_end: ast.AST, kind: str):
+        """The `# flopcast: <kind>` directive on a statement's header lines (a header may
+        span several lines; the comment can sit on any of them)."""
+        last = getattr(header_end, "end_lineno", None) or stmt.lineno
+        body = getattr(stmt, "body", None)
+        if isinstance(body, list) and body:
+            last = max(last, body[0].lineno - 1)  # the `):` line of a header split over lines
+        for line in range(stmt.lineno, last + 1):
+            directive = self.frame.module.directives.get(line)
+            if directive is not None and directive.kind == kind:
+                return directive
+        return None
+
+    def loop_limit(self, node) -> Optional[int]:
+        header = node.test if isinstance(node, ast.While) else node.iter
+        directive = self.directive_at(node, header, "iterations")
+        return self.directive_int(directive, node) if directive is not None else None
+
+    def enter_loop(self, node, limit: Optional[int]) -> LoopContext:
+        ctx = LoopContext(node, self.frame, limit, _exit_ifs(node))
+        self.loops.append(ctx)
+        return ctx
 
     def stmt_For(self, node: ast.For) -> None:
         iterable = self.eval(node.iter)
-        directive = self.frame.module.directives.get(node.lineno)
+        limit = self.loop_limit(node)
         items = self.iterate(iterable, node.iter)
+        truncated = False
         if items is None:
-            if directive and directive.kind == "iterations":
-                n = self.directive_int(directive, node)
-                items = [Unknown("", self.node_span(node.iter), "loop item")] * n
+            if limit is not None:
+                items = [Unknown("", self.node_span(node.iter), "loop item")] * limit
             else:
                 self.record_uncertain(node, "loop", "the trip count depends on values; "
                                                     "add `# flopcast: iterations=N` to make it exact")
                 self.unpriced(node, "loop", "the trip count depends on values; its body is not counted")
                 return
+        elif limit is not None and limit < len(items):
+            # The directive says the body runs N times: the loop leaves early (a break).
+            items, truncated = items[:limit], True
+        ctx = self.enter_loop(node, limit)
         broke = False
-        for item in items:
-            self.tick()
-            self.assign(node.target, item)
-            try:
-                self.exec_block(node.body)
-            except _Break:
-                broke = True
-                break
-            except _Continue:
-                continue
-        if not broke:
+        try:
+            for index, item in enumerate(items):
+                self.tick()
+                ctx.index = index
+                self.assign(node.target, item)
+                try:
+                    self.exec_block(node.body)
+                except _Break:
+                    broke = True
+                    break
+                except _Continue:
+                    continue
+        finally:
+            self.loops.pop()
+        if not broke and not truncated:
             self.exec_block(node.orelse)
 
     def directive_int(self, directive, node) -> int:
         try:
-            return int(directive.text)
+            n = int(directive.text)
+            if n < 0:
+                raise ValueError
+            return n
         except ValueError:
-            self.note(self.node_span(node), f"ignored `# flopcast: iterations={directive.text}` (not an integer)")
+            self.note(self.node_span(node), f"ignored `# flopcast: iterations={directive.text}` (not a count)")
             return 0
 
     def stmt_While(self, node: ast.While) -> None:
-        directive = self.frame.module.directives.get(node.lineno)
-        limit = self.directive_int(directive, node) if directive and directive.kind == "iterations" else None
-        count = 0
+        limit = self.loop_limit(node)
+        ctx = self.enter_loop(node, limit)
+        span = self.node_span(node)
         broke = False
-        while True:
-            self.tick()
-            if limit is not None:
-                if count >= limit:
+        previous = None
+        try:
+            while True:
+                self.tick()
+                ctx.known_exit_test = False
+                if limit is not None:
+                    if ctx.index >= limit:
+                        break
+                    # A known-false test still ends the loop; a value-dependent one is the directive's to
+                    # decide (and within `a and b`, the value-dependent operands count as true).
+                    saved, self._condition = self._condition, (node, "loop", True)
+                    try:
+                        test = self.eval(node.test)
+                    finally:
+                        self._condition = saved
+                    if self.known_truth(test) is False:
+                        break
+                elif not self.truth(node.test, node, loop=True):
                     break
-                self.eval(node.test)
-            elif not self.truth(node.test, node, loop=True):
-                break
-            count += 1
-            if count > MAX_LOOP_ITERATIONS:
-                self.record_uncertain(node, "unbounded", "the loop did not end within "
-                                      f"{MAX_LOOP_ITERATIONS:,} iterations; add `# flopcast: iterations=N`")
-                raise PathEnd(f"{self.node_span(node)}: unbounded while loop")
-            try:
-                self.exec_block(node.body)
-            except _Break:
-                broke = True
-                break
-            except _Continue:
-                continue
+                if ctx.index >= MAX_LOOP_ITERATIONS:
+                    self.record_uncertain(node, "unbounded", "the loop did not end within "
+                                          f"{MAX_LOOP_ITERATIONS:,} iterations; add `# flopcast: iterations=N`")
+                    raise PathEnd(f"{span}: the while loop did not end within {MAX_LOOP_ITERATIONS:,} "
+                                  "iterations; analysis stopped", span)
+                try:
+                    self.exec_block(node.body)
+                except _Break:
+                    broke = True
+                    break
+                except _Continue:
+                    pass
+                ctx.index += 1
+                if limit is None:
+                    state = self.loop_state(ctx)
+                    if state is not None and state == previous:
+                        self.record_uncertain(node, "unbounded", "on some value-dependent paths this loop never "
+                                              "ends: at run time it would run until the budget is exhausted; "
+                                              "add `# flopcast: iterations=N` or an iteration cap")
+                        raise PathEnd(f"{span}: on this path the while loop never ends (nothing its exit "
+                                      "depends on changes); at run time it runs until the budget is exhausted",
+                                      span, unbounded=True)
+                    previous = state
+        finally:
+            self.loops.pop()
         if not broke:
             self.exec_block(node.orelse)
+
+    def loop_state(self, ctx: LoopContext) -> Optional[tuple]:
+        """What the loop's exit depends on, at the loop head; None when an exit test came out
+        known this iteration (then it may depend on state the signature does not see).
+
+        Two equal states in a row mean the next iteration repeats the last one exactly (the
+        path's choices are fixed per site), so the loop never ends on this path.
+        """
+        if ctx.known_exit_test:
+            return None
+        names, calls = _loop_relevance(ctx.node, ctx.exit_ifs)
+        state = [(name, signature(self.peek_name(name))) for name in sorted(names)]
+        if self.may_read_budget(ctx.node, calls):
+            state.append(("<flops used>", self.used))
+        return tuple(state)
+
+    def peek_name(self, name: str) -> Value:
+        """A name's value without any side effect (no unpriced entry when it is missing)."""
+        frame = self.frame
+        if name in frame.vars:
+            return frame.vars[name]
+        fn = frame.function
+        if fn is not None and fn.closure is not None and name in fn.closure:
+            return fn.closure[name]
+        return self.module_envs.get(frame.module.path, {}).get(name, Known(_MISSING))
+
+    def may_read_budget(self, loop: ast.AST, calls: list) -> bool:
+        """Whether the loop's exit may depend on the FLOPs charged so far (a budget query)."""
+        if _mentions_budget(loop):
+            return True
+        if not self.program_mentions_budget():
+            return False
+        for call in calls:
+            root = call.func
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            value = self.peek_name(root.id) if isinstance(root, ast.Name) else None
+            if isinstance(value, (Array, NumpyScalar, Known)):
+                continue
+            if isinstance(value, Builtin) and value.name in _PURE_BUILTINS:
+                continue
+            if isinstance(value, LibRef) and value.path.startswith(("flopscope.numpy", "rawnumpy", "py:math")):
+                continue
+            return True
+        return False
+
+    def program_mentions_budget(self) -> bool:
+        if self._mentions_budget is None:
+            self._mentions_budget = any(_BUDGET_WORDS.search(m.text) for m in self.program.modules.values())
+        return self._mentions_budget
 
     def record_uncertain(self, node: ast.AST, kind: str, reason: str) -> None:
         span = self.node_span(node)
@@ -559,26 +726,71 @@ class Interpreter:
     # ------------------------------------------------------------ truth and decisions
 
     def truth(self, test: ast.expr, stmt: ast.stmt, loop: bool = False) -> bool:
-        value = self.eval(test)
+        directive = self.directive_at(stmt, test, "assume") if isinstance(stmt, ast.stmt) else None
+        # What a directive says the condition is (evaluated first, so `a and b` can use it too).
+        preset, problem = self.assumed_truth(directive, stmt) if directive is not None else (None, None)
+        if preset is None:
+            preset = self.forced_exit(stmt)
+        saved, self._condition = self._condition, (stmt, "loop" if loop else "branch", preset)
+        try:
+            value = self.eval(test)
+        finally:
+            self._condition = saved
         known = self.known_truth(value)
         if known is not None:
+            if not isinstance(test, ast.Constant):
+                for ctx in self.loops:
+                    if ctx.frame is self.frame and (stmt is ctx.node or id(stmt) in ctx.exit_ifs):
+                        ctx.known_exit_test = True
             return known
-        directive = self.frame.module.directives.get(stmt.lineno)
-        if directive and directive.kind == "assume":
-            try:
-                assumed = self.eval(ast.parse(directive.text, mode="eval").body)
-            except SyntaxError:
-                assumed = None
-            verdict = self.known_truth(assumed) if assumed is not None else None
-            if verdict is not None:
-                return verdict
-            self.note(self.node_span(stmt), f"`# flopcast: assume {directive.text}` is not a known condition here")
+        if preset is not None:
+            return preset
+        if problem:
+            self.note(self.node_span(stmt), problem)
         span = self.node_span(test)
         reason = value.reason if isinstance(value, Unknown) else "condition depends on array values"
         kind = "loop" if loop else "branch"
         site = Site((kind, span), (True, False), span, kind,
                     f"`{ast.unparse(test)}` depends on values ({reason})")
         return self.decisions.choose(site)
+
+    def assumed_truth(self, directive, stmt: ast.stmt) -> tuple[Optional[bool], Optional[str]]:
+        """`# flopcast: assume <expr>`: <expr> is evaluated where the condition is, and must
+        come out a known truth value; it then replaces the condition. Returns the verdict, or
+        None and why the directive cannot be used."""
+        try:
+            expr = ast.parse(directive.text.strip(), mode="eval").body
+        except SyntaxError as exc:
+            return None, f"ignored `# flopcast: assume {directive.text}`: not a Python expression ({exc.msg})"
+        ast.increment_lineno(expr, directive.line - 1)
+        saved_unpriced, saved_keys = list(self.result.unpriced), set(self._unpriced_keys)
+        saved_metered = self.metered
+        self.metered = False  # the assumption is the author's statement, not program code: never charged
+        try:
+            verdict = self.known_truth(self.eval(expr))
+        except UserRaise:
+            verdict = None
+        finally:
+            self.metered = saved_metered
+            self.result.unpriced[:], self._unpriced_keys = saved_unpriced, saved_keys
+        if verdict is None:
+            return None, (f"ignored `# flopcast: assume {directive.text}`: it does not evaluate to a known "
+                          "truth value here (write `assume True` or `assume False`, or a condition on known values)")
+        return verdict, None
+
+    def forced_exit(self, stmt) -> Optional[bool]:
+        """Inside a loop with `# flopcast: iterations=N`, an `if` whose arm leaves the loop is
+        decided by the directive: stay for the first N-1 iterations, leave on the N-th."""
+        for ctx in reversed(self.loops):
+            if ctx.frame is not self.frame:
+                break
+            if id(stmt) in ctx.exit_ifs:
+                if ctx.limit is None:
+                    return None
+                body_exits = ctx.exit_ifs[id(stmt)]
+                leave = ctx.index >= ctx.limit - 1
+                return body_exits if leave else not body_exits
+        return None
 
     def known_truth(self, value: Value) -> Optional[bool]:
         if isinstance(value, Known):
@@ -768,26 +980,40 @@ class Interpreter:
         return self.eval(node.orelse)
 
     def expr_BoolOp(self, node: ast.BoolOp) -> Value:
+        """`a and b` / `a or b` with Python's short-circuit: when an operand's truth depends on
+        values, the path decides it (a site at the operand), so the operands after it are
+        evaluated, and charged, only on the paths where Python evaluates them."""
         is_and = isinstance(node.op, ast.And)
-        last: Value = Known(is_and)
-        for v in node.values:
-            last = self.eval(v)
-            t = self.known_truth(last)
-            if t is None:
-                if isinstance(last, Array):
+        condition, self._condition = self._condition, None  # operands' own sub-expressions are not it
+        try:
+            last: Value = Known(is_and)
+            for v in node.values:
+                last = self.eval(v)
+                t = self.known_truth(last)
+                if t is None:
+                    if isinstance(last, Array):
+                        return last
+                    if condition is not None and condition[2] is not None:
+                        # A directive decides the whole condition; the first value-dependent operand
+                        # takes its verdict (`assume False` on `a and b`: `a` is false, `b` never runs).
+                        t = condition[2]
+                    else:
+                        t = self.decide_operand(v, last, condition[1] if condition else "branch")
+                    if isinstance(last, Unknown) and last.kind == "bool":
+                        last = Known(t)
+                if is_and and not t:
                     return last
-                # an unknown operand: the result is unknown unless a later known operand decides it
-                rest = [self.eval(x) for x in node.values[node.values.index(v) + 1:]]
-                for r in rest:
-                    rt = self.known_truth(r)
-                    if rt is not None and rt != is_and:
-                        return r
-                return Unknown("bool", self.node_span(node), "combines a value-dependent condition")
-            if is_and and not t:
-                return last
-            if not is_and and t:
-                return last
-        return last
+                if not is_and and t:
+                    return last
+            return last
+        finally:
+            self._condition = condition
+
+    def decide_operand(self, operand: ast.expr, value: Value, kind: str) -> bool:
+        span = self.node_span(operand)
+        reason = value.reason if isinstance(value, Unknown) else "depends on array values"
+        site = Site((kind, span), (True, False), span, kind, f"`{ast.unparse(operand)}` depends on values ({reason})")
+        return self.decisions.choose(site)
 
     def expr_Compare(self, node: ast.Compare) -> Value:
         left = self.eval(node.left)
@@ -1017,6 +1243,8 @@ class Interpreter:
             owner, attr = obj.cls.lookup(name)
             if attr is not None:
                 return self.bind(attr, obj, owner, span)
+            if name in _MODULE_METHODS and _is_flops_module(obj.cls):
+                return BoundLib(f"flopscope.Module.{name}", obj)
         if isinstance(obj, ClassVal):
             owner, attr = obj.lookup(name)
             if attr is not None:
@@ -1177,11 +1405,21 @@ class Interpreter:
         saved = self.span
         self.span = span or self.node_span(node)
         try:
-            return ops.dispatch(self, name, args, kwargs)
+            result = ops.dispatch(self, name, args, kwargs)
+            if name in _RAISES_ON_VALUES and self.try_depth:
+                site = Site(("raise", self.span), (False, True), self.span, "exception",
+                            f"whether fnp.{name} raises LinAlgError depends on the values "
+                            f"({_RAISES_ON_VALUES[name]}); the except clause runs if it does")
+                if self.decisions.choose(site):
+                    raise UserRaise(self.span, f"LinAlgError: {_RAISES_ON_VALUES[name]}")
+            return result
         except OpError as exc:
             return self.unpriced(node, f"fnp.{name}" if node is not None else name, str(exc)) if node is not None \
                 else self._unpriced_at(self.span, f"fnp.{name}", str(exc))
         except (IndexError, KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
+            if self.try_depth:
+                # Inside a try, a shape error is the program's own exception, which a handler catches.
+                raise UserRaise(self.span, f"{type(exc).__name__}: {exc}")
             reason = f"could not model this call ({type(exc).__name__}: {exc})"
             return self.unpriced(node, f"fnp.{name}", reason) if node is not None else self._unpriced_at(self.span, name, reason)
         finally:
@@ -1247,7 +1485,7 @@ class Interpreter:
         return Unknown("", span, f"plain numpy np.{name} (uncounted)")
 
     def budget_snapshot(self) -> Value:
-        used = sum(c.flops for c in self.result.charges)
+        used = self.used
         snap = ClassVal("BudgetSnapshot", "BudgetSnapshot", [], {})
         return InstanceVal(snap, {
             "flop_budget": Known(self.budget), "flops_used": Known(used),
@@ -1288,6 +1526,8 @@ class Interpreter:
             if method in ops.ARRAY_METHOD_OPS:
                 return self.price_call(ops.ARRAY_METHOD_OPS[method], [recv] + list(args), kwargs, node, span)
             return self._unpriced_at(span, f"array method .{method}()", "not modelled")
+        if path.startswith("flopscope.Module."):
+            return self.call_module_method(path[len("flopscope.Module."):], recv, args, kwargs, span, node)
         if path.startswith("py."):
             from flopcast.analyzer.builtins import call_container_method
 
@@ -1295,6 +1535,36 @@ class Interpreter:
         if path == "scalar.item":
             return Unknown("float", span, "numpy scalar value")
         return Unknown("", span, f"{path} result")
+
+    def call_module_method(self, name: str, obj: InstanceVal, args, kwargs, span, node) -> Value:
+        """flops.Module's state-dict methods (flopscope/_module.py): ``load`` swaps each public
+        array attribute for the file's array of the same key, so shapes and dtypes come from
+        the file's headers."""
+        if name == "config":
+            return DictVal({})
+        if name == "state_dict":
+            return DictVal(_module_state(obj, ""))
+        if name in ("load", "load_state_dict"):
+            if name == "load":
+                state = self.price_call("load", list(args[:1]), {}, node, span)
+            else:
+                state = args[0] if args else kwargs.get("sd")
+            if isinstance(state, NpzFile):
+                arrays = dict(state.arrays)
+            elif isinstance(state, DictVal):
+                arrays = dict(state.items)
+            else:
+                return self._unpriced_at(span, f"Module.{name}", "the state it loads is not known")
+            strict = kwargs.get("strict", Known(True))
+            if name == "load" or self.known_truth(strict):
+                own = set(_module_state(obj, ""))
+                given = set(arrays) - {"__meta__"}
+                if own != given:
+                    raise UserRaise(span, f"ValueError: state_dict mismatch. missing={sorted(own - given)} "
+                                          f"unexpected={sorted(given - own)}")
+            _module_rebuild(obj, "", arrays)
+            return obj if name == "load" else Known(None)
+        return self._unpriced_at(span, f"Module.{name}", "this flops.Module method is not modelled")
 
     def instantiate(self, cls: ClassVal, args, kwargs, span) -> Value:
         instance = InstanceVal(cls)
@@ -1304,12 +1574,46 @@ class Interpreter:
         return instance
 
     def call_user(self, fn: FunctionVal, args: list, kwargs: dict, span: Span) -> Value:
+        key = self.call_key(fn, args, kwargs)
+        if key in self.active_calls:
+            self.record_uncertain_span(span, "recursion", f"on some value-dependent paths {fn.qualname} calls "
+                                       "itself again with the same arguments, forever")
+            raise PathEnd(f"{span}: on this path the recursion never ends ({fn.qualname} is called again with "
+                          "the same arguments); at run time it ends in RecursionError or an exhausted budget",
+                          span, unbounded=True)
+        self.active_calls.append(key)
+        condition, self._condition = self._condition, None
+        try:
+            return self._call_user(fn, args, kwargs, span)
+        finally:
+            self.active_calls.pop()
+            self._condition = condition
+
+    def call_key(self, fn: FunctionVal, args: list, kwargs: dict) -> tuple:
+        """A call's identity for spotting endless recursion: the function, what the arguments
+        are, the known module globals and closure it can read, and (if the program asks the
+        budget anything) the FLOPs charged so far."""
+        env = self.module_envs.get(fn.module.path, {})
+        state = [
+            id(fn.node),
+            tuple(signature(a) for a in args),
+            tuple(sorted((k, signature(v)) for k, v in kwargs.items())),
+            tuple(sorted((k, signature(v)) for k, v in env.items() if isinstance(v, (Known, ListVal, DictVal)))),
+        ]
+        if fn.closure is not None:
+            state.append(tuple(sorted((k, signature(v)) for k, v in fn.closure.items()
+                                      if isinstance(v, (Known, ListVal, DictVal, Array)))))
+        if self.program_mentions_budget():
+            state.append(self.used)
+        return tuple(state)
+
+    def _call_user(self, fn: FunctionVal, args: list, kwargs: dict, span: Span) -> Value:
         self.call_depth += 1
         if self.call_depth > MAX_CALL_DEPTH:
             self.call_depth -= 1
             self.record_uncertain_span(span, "recursion", "recursion deeper than "
                                        f"{MAX_CALL_DEPTH} calls; its cost is not counted")
-            raise PathEnd(f"{span}: recursion deeper than {MAX_CALL_DEPTH} calls")
+            raise PathEnd(f"{span}: recursion deeper than {MAX_CALL_DEPTH} calls", span)
         try:
             env = self.bind_arguments(fn, args, kwargs, span)
             frame = Frame(env, fn.module, fn.qualname, fn, fn.owner,
@@ -1403,6 +1707,237 @@ _WHESTBENCH_PURE = {
     "whestbench.budget.mc_flops_per_sample",
     "whestbench.budget.effective_compute",
 }
+
+
+_MISSING = object()
+#: Ops whose success depends on the values (numpy raises LinAlgError, after flopscope charged them).
+_RAISES_ON_VALUES = {
+    "linalg.cholesky": "the matrix is not positive definite",
+    "linalg.inv": "the matrix is singular",
+    "linalg.solve": "the matrix is singular",
+}
+#: Built-in exception classes' bases, for matching `except` clauses by name.
+_EXCEPTION_BASES = {
+    "LinAlgError": ("ValueError",), "ZeroDivisionError": ("ArithmeticError",),
+    "OverflowError": ("ArithmeticError",), "FloatingPointError": ("ArithmeticError",),
+    "IndexError": ("LookupError",), "KeyError": ("LookupError",),
+    "BudgetExhaustedError": ("FlopscopeError",), "NotImplementedError": ("RuntimeError",),
+}
+
+
+def _exception_name(what: str) -> str:
+    """'ValueError: ...' / 'ValueError(\'x\')' / 'fnp.linalg.LinAlgError' -> the class name."""
+    m = re.match(r"\s*([A-Za-z_][\w.]*)", what)
+    return m.group(1).rsplit(".", 1)[-1] if m else ""
+_MODULE_METHODS = {"load", "load_state_dict", "state_dict", "save", "config", "from_file"}
+
+
+def _is_flops_module(cls: ClassVal) -> bool:
+    """Whether a user class derives from flopscope.Module (directly or through user bases)."""
+    for c in cls.mro():
+        for base in c.bases:
+            if isinstance(base, LibRef) and base.path in ("flopscope.Module", "flopscope._module.Module"):
+                return True
+    return False
+
+
+def _module_collect(key: str, value: Value) -> dict:
+    if isinstance(value, Array):
+        return {key: value}
+    if isinstance(value, InstanceVal) and _is_flops_module(value.cls):
+        return _module_state(value, f"{key}.")
+    if isinstance(value, (ListVal, TupleVal)):
+        out: dict = {}
+        for i, item in enumerate(value.items):
+            out.update(_module_collect(f"{key}.{i}", item))
+        return out
+    if isinstance(value, DictVal):
+        out = {}
+        for k, item in value.items.items():
+            out.update(_module_collect(f"{key}.{k}", item))
+        return out
+    return {}
+
+
+def _module_state(obj: InstanceVal, prefix: str) -> dict:
+    """flops.Module.state_dict: the public array attributes, nested modules and containers flattened."""
+    out: dict = {}
+    for name, value in obj.attrs.items():
+        if not name.startswith("_"):
+            out.update(_module_collect(f"{prefix}{name}", value))
+    return out
+
+
+def _module_rebuild(obj: InstanceVal, prefix: str, arrays: dict) -> None:
+    def rebuild(key: str, value: Value) -> Value:
+        if isinstance(value, Array):
+            return arrays.get(key, value)
+        if isinstance(value, InstanceVal) and _is_flops_module(value.cls):
+            _module_rebuild(value, f"{key}.", arrays)
+            return value
+        if isinstance(value, ListVal):
+            return ListVal([rebuild(f"{key}.{i}", v) for i, v in enumerate(value.items)])
+        if isinstance(value, TupleVal):
+            return make_tuple([rebuild(f"{key}.{i}", v) for i, v in enumerate(value.items)])
+        if isinstance(value, DictVal):
+            return DictVal({k: rebuild(f"{key}.{k}", v) for k, v in value.items.items()})
+        return value
+
+    for name, value in list(obj.attrs.items()):
+        if not name.startswith("_"):
+            obj.attrs[name] = rebuild(f"{prefix}{name}", value)
+_BUDGET_WORDS = re.compile(r"current_budget|flops_remaining|flops_used|budget_summary")
+_PURE_BUILTINS = {
+    "float", "int", "abs", "len", "min", "max", "bool", "round", "sum", "range", "enumerate", "zip",
+    "isinstance", "list", "tuple", "sorted", "reversed", "any", "all", "divmod", "pow", "str",
+}
+
+
+def signature(value: Value, depth: int = 0):
+    """A hashable summary of an abstract value, equal for values the analysis cannot tell apart.
+
+    Arrays compare by shape, dtype and symmetry (not identity); unknown scalars all look
+    alike; containers and instances compare by content, a few levels deep.
+    """
+    if isinstance(value, Known):
+        v = value.value
+        try:
+            hash(v)
+            return ("K", type(v).__name__, v)
+        except TypeError:
+            return ("K", repr(v))
+    if isinstance(value, Unknown):
+        return ("U", value.kind)
+    if isinstance(value, Array):
+        return ("A", value.shape, value.dtype, value.sym)
+    if isinstance(value, NumpyScalar):
+        return ("S", value.dtype)
+    if depth > 3:
+        return ("deep", type(value).__name__)
+    if isinstance(value, (ListVal, TupleVal)):
+        return ("L", tuple(signature(v, depth + 1) for v in value.items))
+    if isinstance(value, DictVal):
+        return ("D", tuple(sorted(((repr(k), signature(v, depth + 1)) for k, v in value.items.items()))))
+    if isinstance(value, InstanceVal):
+        return ("I", id(value), tuple(sorted((k, signature(v, depth + 1)) for k, v in value.attrs.items())))
+    if isinstance(value, MLPVal):
+        return ("M", value.width, value.depth)
+    return ("O", type(value).__name__, id(value))
+
+
+_LOOP_STMTS = (ast.For, ast.AsyncFor, ast.While, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def _arm_exits(stmts: list) -> bool:
+    """Whether running these statements can leave the enclosing loop (break, return, raise)."""
+    for st in stmts:
+        if isinstance(st, (ast.Break, ast.Return, ast.Raise)):
+            return True
+        if isinstance(st, ast.If) and (_arm_exits(st.body) or _arm_exits(st.orelse)):
+            return True
+        if isinstance(st, (ast.With, ast.AsyncWith)) and _arm_exits(st.body):
+            return True
+        if isinstance(st, ast.Try) and any(_arm_exits(b) for b in
+                                           [st.body, st.orelse, st.finalbody] + [h.body for h in st.handlers]):
+            return True
+    return False
+
+
+_EXIT_IFS: dict = {}
+
+
+def _exit_ifs(loop: ast.AST) -> dict:
+    """id(if) -> True when its body leaves the loop, False when its else does (not both)."""
+    cached = _EXIT_IFS.get(id(loop))
+    if cached is not None and cached[0] is loop:
+        return cached[1]
+    out: dict = {}
+
+    def visit(stmts) -> None:
+        for st in stmts:
+            if isinstance(st, ast.If):
+                body, orelse = _arm_exits(st.body), _arm_exits(st.orelse)
+                if body != orelse:
+                    out[id(st)] = body
+                visit(st.body)
+                visit(st.orelse)
+            elif isinstance(st, (ast.With, ast.AsyncWith)):
+                visit(st.body)
+            elif isinstance(st, ast.Try):
+                for block in [st.body, st.orelse, st.finalbody] + [h.body for h in st.handlers]:
+                    visit(block)
+
+    visit(loop.body)
+    if len(_EXIT_IFS) > 50_000:  # long editor sessions parse many trees
+        _EXIT_IFS.clear()
+    _EXIT_IFS[id(loop)] = (loop, out)
+    return out
+
+
+_RELEVANCE: dict = {}
+
+
+def _loop_relevance(loop: ast.AST, exit_ifs: dict) -> tuple[frozenset, list]:
+    """The names a loop's exit can depend on, through the assignments in its body, and the
+    calls made in computing them (a call may read state no name shows, e.g. the budget)."""
+    cached = _RELEVANCE.get(id(loop))
+    if cached is not None and cached[0] is loop:
+        return cached[1], cached[2]
+    tests = [loop.test] if isinstance(loop, ast.While) else []
+    tests += [n.test for n in ast.walk(ast.Module(body=loop.body, type_ignores=[]))
+              if isinstance(n, ast.If) and id(n) in exit_ifs]
+    deps: dict[str, list] = {}
+
+    def targets(t) -> list[str]:
+        return [n.id for n in ast.walk(t) if isinstance(n, ast.Name)]
+
+    for n in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
+        pairs = []
+        if isinstance(n, ast.Assign):
+            pairs = [(t, n.value) for t in n.targets]
+        elif isinstance(n, (ast.AugAssign, ast.AnnAssign)) and n.value is not None:
+            pairs = [(n.target, n.value), (n.target, n.target)] if isinstance(n, ast.AugAssign) else [(n.target, n.value)]
+        elif isinstance(n, (ast.For, ast.AsyncFor)):
+            pairs = [(n.target, n.iter)]
+        elif isinstance(n, ast.NamedExpr):
+            pairs = [(n.target, n.value)]
+        elif isinstance(n, (ast.With, ast.AsyncWith)):
+            pairs = [(i.optional_vars, i.context_expr) for i in n.items if i.optional_vars is not None]
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):
+            # `state.append(x)`, `self.update(x)`: the receiver's root name takes in the arguments
+            root = n.func.value
+            while isinstance(root, (ast.Attribute, ast.Subscript)):
+                root = root.value
+            if isinstance(root, ast.Name):
+                pairs = [(root, a) for a in list(n.args) + [k.value for k in n.keywords]]
+        for target, value in pairs:
+            for name in targets(target):
+                deps.setdefault(name, []).append(value)
+    names: set[str] = set()
+    calls: list = []
+    pending = list(tests)
+    seen_exprs: set = set()
+    while pending:
+        expr = pending.pop()
+        if id(expr) in seen_exprs:
+            continue
+        seen_exprs.add(id(expr))
+        for sub in ast.walk(expr):
+            if isinstance(sub, ast.Call):
+                calls.append(sub)
+            if isinstance(sub, ast.Name) and sub.id not in names:
+                names.add(sub.id)
+                pending.extend(deps.get(sub.id, []))
+    result = frozenset(names)
+    if len(_RELEVANCE) > 50_000:
+        _RELEVANCE.clear()
+    _RELEVANCE[id(loop)] = (loop, result, calls)
+    return result, calls
+
+
+def _mentions_budget(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Attribute) and _BUDGET_WORDS.fullmatch(n.attr)
+               or isinstance(n, ast.Name) and _BUDGET_WORDS.fullmatch(n.id) for n in ast.walk(node))
 
 
 _BINOPS = {
