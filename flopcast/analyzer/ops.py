@@ -1073,6 +1073,9 @@ def stats_call(ctx, name: str, args, kwargs) -> Value:
     if per is None:
         raise OpError(f"flops.stats.{name} is not in the installed flopscope")
     values = [a for a in args] + [v for k, v in kwargs.items() if k not in ("out",)]
+    if any(isinstance(v, Array) and v.ndim > 0 for v in values[1:]):
+        raise OpError(f"flops.stats.{name} with array-valued parameters: flopscope also charges the "
+                      "kernel's own arithmetic on them (subtract, divide, ...), which is not modelled")
     shape = broadcast(*(shape_of(v) for v in values))
     n = 1
     for s in shape:
@@ -1319,3 +1322,246 @@ def _dtype_call(ctx, args, kwargs):
     if x.sym:
         raise OpError(f"{dt}(...) of a symmetric tensor returns a tensor with broken symmetry metadata")
     return Array(x.shape, dt, dtype_origin=ctx.span if dt == "float64" else None)
+
+
+# ----------------------------------------------------------------- more linalg (flopscope.accounting prices)
+
+
+def _matrix(ctx, v: Value, what: str) -> Array:
+    a = to_array(ctx, v)
+    if a.ndim != 2:
+        raise OpError(f"{what} of a non-matrix (batched or vector input) is not modelled")
+    return a
+
+
+@handler("linalg.pinv", "linalg.svdvals", "linalg.cond", "linalg.matrix_rank")
+def _svd_family(ctx, args, kwargs, op=None):
+    a = _matrix(ctx, args[0], op)
+    if len(args) > 1 or kwargs:
+        raise OpError(f"{op} with extra arguments is not modelled")
+    m, n = a.shape
+    fn = op.split(".")[1]
+    base = pricing.accounting(f"{fn}_cost", m, n)
+    dt = _linalg_dtype(a)
+    ctx.charge(op, base, dt, a.dtype_origin, weighted_base=True)
+    if fn == "pinv":
+        return Array((n, m), dt)
+    if fn == "svdvals":
+        return Array((min(m, n),), dt)
+    if fn == "matrix_rank":
+        return Array((), "int64")
+    return Array((), dt)
+
+
+@handler("linalg.lstsq")
+def _lstsq(ctx, args, kwargs):
+    a = _matrix(ctx, args[0], "lstsq")
+    b = to_array(ctx, args[1])
+    m, n = a.shape
+    cols = 1 if b.ndim == 1 else b.shape[1]
+    base = pricing.accounting("lstsq_cost", m, n, b_cols=cols, b_ndim=b.ndim)
+    dt = dtypes.result_type(Operand(dtype=_linalg_dtype(a)), Operand(dtype=_linalg_dtype(b)))
+    ctx.charge("linalg.lstsq", base, dt, origin_of([a, b], dt), weighted_base=True)
+    x = Array((n,) if b.ndim == 1 else (n, cols), dt)
+    residuals = Array((ctx.choose_size(0, cols, "lstsq: residuals are empty unless the matrix has full rank")
+                       if m > n else 0,), dt)
+    rank = Unknown("int", ctx.span, "the rank lstsq reports depends on values")
+    return TupleVal((x, residuals, rank, Array((min(m, n),), dt)))
+
+
+@handler("linalg.matrix_power")
+def _matrix_power(ctx, args, kwargs):
+    a = _matrix(ctx, args[0], "matrix_power")
+    p = known_int(arg(args, kwargs, 1, "n"), "matrix_power exponent")
+    if p < 0:
+        raise OpError("matrix_power with a negative exponent (an inverse) is not modelled")
+    base = pricing.accounting("matrix_power_cost", a.shape[0], p)
+    ctx.charge("linalg.matrix_power", base, a.dtype, a.dtype_origin, weighted_base=True)
+    return Array(a.shape, a.dtype, dtype_origin=a.dtype_origin)
+
+
+@handler("linalg.multi_dot")
+def _multi_dot(ctx, args, kwargs):
+    arrays = [to_array(ctx, x) for x in _sequence(args[0])]
+    if len(arrays) < 2:
+        raise OpError("multi_dot of fewer than two arrays")
+    base = pricing.accounting("multi_dot_cost", [list(x.shape) for x in arrays])
+    dt = dtypes.result_type(*(Operand(dtype=x.dtype) for x in arrays))
+    ctx.charge("linalg.multi_dot", base, dt, origin_of(arrays, dt), weighted_base=True)
+    shape = arrays[0].shape[:-1] + arrays[-1].shape[1:]
+    return Array(shape, dt, dtype_origin=origin_of(arrays, dt))
+
+
+@handler("linalg.vector_norm", "linalg.matrix_norm")
+def _vector_matrix_norm(ctx, args, kwargs, op=None):
+    a = to_array(ctx, args[0])
+    if len(args) > 1 or any(k != "ord" for k in kwargs):
+        raise OpError(f"{op} with axis/keepdims is not modelled")
+    ord_v = kwargs.get("ord")
+    ord_ = None if ord_v is None else ord_v.value if isinstance(ord_v, Known) else OpError
+    if ord_ is OpError:
+        raise OpError(f"{op} ord= is not known statically")
+    fn = op.split(".")[1]
+    if fn == "matrix_norm" and a.ndim != 2:
+        raise OpError("batched matrix_norm is not modelled")
+    base = pricing.accounting(f"{fn}_cost", list(a.shape), ord=ord_)
+    dt = _linalg_dtype(a)
+    ctx.charge(op, base, dt, a.dtype_origin, weighted_base=True)
+    return Array((), dt)
+
+
+@handler("linalg.trace")
+def _linalg_trace(ctx, args, kwargs):
+    a = _matrix(ctx, args[0], "linalg.trace")
+    if len(args) > 1 or kwargs:
+        raise OpError("linalg.trace with offset/dtype is not modelled")
+    base = pricing.accounting("trace_cost", min(a.shape))
+    ctx.charge("linalg.trace", base, a.dtype, a.dtype_origin, weighted_base=True)
+    return Array((), a.dtype)
+
+
+# ----------------------------------------------------------------- more creation and shape ops
+
+
+@handler("tri")
+def _tri(ctx, args, kwargs):
+    n = known_int(arg(args, kwargs, 0, "N"), "tri N")
+    mv = arg(args, kwargs, 1, "M")
+    m = n if mv is None or (isinstance(mv, Known) and mv.value is None) else known_int(mv, "tri M")
+    dt = dtype_arg(arg(args, kwargs, 3, "dtype")) or "float64"
+    ctx.charge("tri", max(n * m, 1), dt, ctx.span if dt == "float64" else None)
+    return Array((n, m), dt, dtype_origin=ctx.span if dt == "float64" else None)
+
+
+@handler("diagflat")
+def _diagflat(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    if len(args) > 1 or kwargs:
+        raise OpError("diagflat with k= is not modelled")
+    ctx.charge("diagflat", x.size, x.dtype, x.dtype_origin)
+    return Array((x.size, x.size), x.dtype, ((0, 1),), dtype_origin=x.dtype_origin)
+
+
+@handler("logspace", "geomspace")
+def _logspace(ctx, args, kwargs, op=None):
+    num = known_int(arg(args, kwargs, 2, "num", Known(50)), f"{op} num")
+    extra = set(kwargs) - {"num", "dtype"}
+    if extra or len(args) > 3:
+        raise OpError(f"{op} with {sorted(extra) or 'extra arguments'} is not modelled")
+    dt = dtype_arg(kwargs.get("dtype")) or "float64"
+    origin = ctx.span if "dtype" not in kwargs else None
+    ctx.charge(op, max(num, 1), dt, origin)
+    return Array((num,), dt, dtype_origin=origin)
+
+
+@handler("meshgrid")
+def _meshgrid(ctx, args, kwargs):
+    if kwargs:
+        raise OpError("meshgrid with keyword arguments is not modelled")
+    xs = [to_array(ctx, a) for a in args]
+    if any(x.ndim != 1 for x in xs) or len(xs) < 2:
+        raise OpError("meshgrid of other than two or more vectors is not modelled")
+    lengths = [x.size for x in xs]
+    shape = (lengths[1], lengths[0]) + tuple(lengths[2:])
+    n = 1
+    for d in shape:
+        n *= d
+    dt = dtypes.result_type(*(Operand(dtype=x.dtype) for x in xs))
+    ctx.charge("meshgrid", max(n * len(xs), 1), dt, origin_of(xs, dt))
+    return ListVal([Array(shape, x.dtype, dtype_origin=x.dtype_origin) for x in xs])
+
+
+@handler("atleast_1d", "atleast_2d", "atleast_3d")
+def _atleast(ctx, args, kwargs, op=None):
+    if len(args) != 1:
+        raise OpError(f"{op} of several arrays is not modelled")
+    x = to_array(ctx, args[0])
+    want = int(op[-2])
+    shape = x.shape
+    if len(shape) < want:
+        if want == 1:
+            shape = (1,)
+        elif want == 2:
+            shape = (1,) * (2 - len(shape)) + shape
+        else:
+            shape = {0: (1, 1, 1), 1: (1,) + shape + (1,), 2: shape + (1,)}[len(shape)]
+    ctx.charge(op, 0, None)
+    return x.with_(shape=shape, sym=x.sym if shape == x.shape else None)
+
+
+@handler("pad", "roll")
+def _pad_roll(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    if x.sym:
+        raise OpError(f"{op} of a symmetric tensor is not modelled")
+    if op == "roll":
+        if set(kwargs) - {"axis"} or len(args) > 3:
+            raise OpError("roll with extra arguments is not modelled")
+        shape = x.shape
+    else:
+        if kwargs or len(args) != 2:
+            raise OpError("pad with a mode or constant values is not modelled")
+        width = arg(args, kwargs, 1, "pad_width")
+        if not (isinstance(width, Known) and isinstance(width.value, int)):
+            raise OpError("pad widths other than one int are not modelled")
+        shape = tuple(s + 2 * width.value for s in x.shape)
+    n = 1
+    for d in shape:
+        n *= d
+    ctx.charge(op, max(n, 1), x.dtype, x.dtype_origin)
+    return Array(shape, x.dtype, dtype_origin=x.dtype_origin)
+
+
+def _ceil_log2(n: int) -> int:
+    return max(n - 1, 0).bit_length()
+
+
+@handler("unique")
+def _unique(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    if len(args) > 1 or kwargs:
+        raise OpError("unique with return_* or axis= is not modelled")
+    n = x.size
+    ctx.charge("unique", max(n * _ceil_log2(n), 1), x.dtype, x.dtype_origin)
+    count = ctx.choose_size(min(n, 1), n, "unique: the number of distinct values depends on values")
+    return Array((count,), x.dtype, dtype_origin=x.dtype_origin)
+
+
+@handler("searchsorted")
+def _searchsorted(ctx, args, kwargs):
+    a = to_array(ctx, args[0])
+    v = to_array(ctx, args[1])
+    if a.ndim != 1 or set(kwargs) - {"side"}:
+        raise OpError("searchsorted with sorter= or a non-vector haystack is not modelled")
+    m = max(v.size, 1)
+    ctx.charge("searchsorted", max(m * _ceil_log2(a.size), 1), a.dtype, a.dtype_origin)
+    return Array(v.shape, "int64") if v.ndim else NumpyScalar("int64")
+
+
+@handler("cov", "corrcoef")
+def _cov(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    if len(args) > 1 or kwargs or x.ndim != 2:
+        raise OpError(f"{op} with y=, keyword arguments or a non-matrix input is not modelled")
+    f, s = x.shape
+    base = 2 * f * f * s + 2 * f * s
+    if op == "corrcoef":
+        base += 2 * f * f + f
+    dt = dtypes.result_type(Operand(dtype=x.dtype), Operand(dtype="float64"))
+    ctx.charge(op, base, dt, ctx.span if dt == "float64" else None)
+    return Array((f, f), dt, dtype_origin=ctx.span if dt == "float64" else None)
+
+
+@handler("isclose")
+def _isclose(ctx, args, kwargs):
+    if set(kwargs) - {"rtol", "atol", "equal_nan"}:
+        raise OpError("isclose with extra arguments is not modelled")
+    values = [args[0], args[1]] + [kwargs[k] for k in ("rtol", "atol") if k in kwargs]
+    out_shape = broadcast(*(shape_of(v) for v in values))
+    sym = _sym_of_pointwise(values, out_shape)
+    billed = dtypes.result_type(*(operand(v) for v in values))
+    origin = origin_of(values, billed)
+    ctx.charge("isclose", 6 * max(pricing.unique_count(out_shape, sym), 1), billed, origin)
+    if out_shape == () and not any(isinstance(v, Array) for v in values[:2]):
+        return Unknown("bool", ctx.span, "isclose of scalars is a Python bool read from values")
+    return Array(out_shape, "bool", sym)

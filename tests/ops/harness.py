@@ -22,8 +22,9 @@ from flopcast.analyzer import analyze
 from flopcast.model import Point
 
 BUDGET = 2**41
-#: Two small points; (8, 2) makes (W, W) and (D, D) fills square, (6, 6, 3) etc. coincide.
-POINTS = [(8, 2), (6, 3)]
+#: Small points: (W, W) and (D, D) fills are square at all; at (6, 3) a (D, W, 3) buffer has two
+#: equal extents; at (4, 4) width equals depth, so every (D, W) fill is square.
+POINTS = [(8, 2), (6, 3), (4, 4)]
 
 TEMPLATE = '''\
 import math

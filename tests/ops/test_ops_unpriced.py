@@ -34,6 +34,10 @@ CASES = {
                                    "replace", LOWER),
     "norm_ord_2": ("r = fnp.linalg.norm(w, 2)", "ord", LOWER),
     "isnan_of_symmetric": ("C = fnp.einsum('ij,kj->ik', w, w); r = fnp.isnan(C)", "plain numpy", LOWER),
+    "allclose_not_modelled": ("r = fnp.allclose(v, u)", "not modelled", LOWER),
+    "split_not_modelled": ("a, b = fnp.split(v, 2)", "free in flopscope", LOWER),
+    "stats_array_loc": ("r = flops.stats.norm.cdf(v[:, None], loc=u[None, :])", "array-valued parameters", LOWER),
+    "float64_of_symmetric": ("C = fnp.einsum('ij,kj->ik', w, w); r = fnp.float64(C)", "broken symmetry", LOWER),
     "einsum_out": ("o = fnp.zeros((W, W), dtype=fnp.float32); fnp.einsum('ij,jk->ik', w, w, out=o)", "out=", LOWER),
 }
 
@@ -52,8 +56,7 @@ def test_unmodelled_op_is_reported_unpriced(tmp_path, body, reason, oracle):
             measure(path, point)
     else:
         measured = measure(path, point)
-        assert measured.total >= report.total.lo
-        assert measured.total > report.total.lo or not report.charges
+        assert measured.total >= report.total.lo  # the static total is a true lower bound
 
 
 def test_value_dependent_mask_is_an_interval_containing_the_runtime(tmp_path):
