@@ -1,0 +1,214 @@
+"""Whole programs: branches, value-dependent intervals, while loops, directives, classes,
+recursion, exceptions and folder submissions — each checked against flopscope's runtime count.
+
+Exact samples (samples/*.py, samples/*/estimator.py) are also covered point by point in
+test_samples_oracle.py; this file covers what only shows at other budgets, the interval
+samples (samples/intervals/), and small programs in tests/fixtures/whole_programs/.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from oracle import SAMPLES, measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures" / "whole_programs"
+BIG = 2**41
+
+
+def line_of(path: Path, text: str) -> int:
+    """The 1-based number of the first code line of ``path`` that starts with ``text``."""
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if line.strip().startswith(text))
+
+
+def exact_and_equal(path, point: Point) -> int:
+    report = analyze(path, point)
+    runtime = measure(path, point).total
+    assert report.total.exact, f"{path} at {point.label()}: expected exact, got {report.total}"
+    assert not report.unpriced, report.unpriced
+    assert report.total.lo == runtime, f"{path} at {point.label()}: static {report.total}, runtime {runtime:,}"
+    return runtime
+
+
+# ------------------------------------------------------------------ branches on known values
+
+@pytest.mark.parametrize("width,depth", [(8, 1), (64, 4), (128, 4)])
+def test_budget_branch_follows_the_arm_the_budget_selects(width, depth):
+    sample = SAMPLES / "budget_branching.py"
+    threshold = 8 * width**3 * depth
+    big = analyze(sample, Point(width, depth, BIG))
+    small = analyze(sample, Point(width, depth, threshold - 1))
+    # Covariance arm (outer products) with the big budget, mean arm without them below the threshold.
+    assert any(c.op == "outer" for c in big.charges)
+    assert not any(c.op == "outer" for c in small.charges)
+    exact_and_equal(sample, Point(width, depth, BIG))
+    exact_and_equal(sample, Point(width, depth, threshold - 1))
+
+
+@pytest.mark.parametrize("width,depth,budget", [(8, 1, 100_000), (32, 2, 3_000_000), (64, 4, 20_000_000),
+                                                (128, 4, 100_000_000)])
+def test_sample_count_sized_from_flops_remaining_is_exact(width, depth, budget):
+    # flops.current_budget().flops_remaining is read after a warm-up pass; the doubling loop uses it.
+    exact_and_equal(SAMPLES / "budget_doubling.py", Point(width, depth, budget))
+
+
+# ------------------------------------------------------------------ value-dependent branches
+
+@pytest.mark.parametrize("width,depth", [(8, 1), (64, 4)])
+def test_value_dependent_rescale_is_an_interval_whose_ends_are_real_runs(width, depth, tmp_path):
+    sample = SAMPLES / "intervals" / "covariance_rescale.py"
+    point = Point(width, depth, BIG)
+    report = analyze(sample, point)
+    assert not report.total.exact
+    never = measure(sample, point).total  # whestbench's MLPs never reach the threshold
+    always = tmp_path / "always_rescale.py"
+    always.write_text(sample.read_text().replace("RESCALE_AT = 1e100", "RESCALE_AT = -1.0"))
+    assert report.total.lo == never
+    assert report.total.hi == measure(always, point).total
+    branch = line_of(sample, "if float(fnp.max(fnp.abs(cov))) > RESCALE_AT")
+    assert [(u.kind, u.span.line) for u in report.uncertain] == [("branch", branch)]
+
+
+def test_assume_comment_makes_the_rescale_exact_at_the_never_end():
+    point = Point(64, 4, BIG)
+    interval = analyze(SAMPLES / "intervals" / "covariance_rescale.py", point).total
+    assumed = exact_and_equal(SAMPLES / "covariance_rescale_assumed.py", point)
+    assert assumed == interval.lo
+
+
+def test_assume_takes_a_known_expression_and_may_sit_on_the_closing_line_of_a_split_header():
+    report = analyze(FIXTURES / "assume_known.py", Point(32, 2, BIG))
+    assert report.uncertain == []
+    exact_and_equal(FIXTURES / "assume_known.py", Point(32, 2, BIG))
+
+
+def test_an_assumption_that_is_not_a_known_truth_value_is_ignored_with_a_note():
+    path = FIXTURES / "assume_unknown.py"
+    point = Point(32, 2, BIG)
+    report = analyze(path, point)
+    assert not report.total.exact and report.total.contains(measure(path, point).total)
+    assert any("ignored `# flopcast: assume" in n.message for n in report.notes)
+
+
+# ------------------------------------------------------------------ loops
+
+@pytest.mark.parametrize("width,depth", [(8, 1), (32, 2), (128, 4)])
+def test_convergence_loop_is_an_interval_from_zero_to_the_cap_naming_the_while_line(width, depth):
+    sample = SAMPLES / "intervals" / "convergence_loop.py"
+    point = Point(width, depth, BIG)
+    report = analyze(sample, point)
+    pinned = analyze(SAMPLES / "convergence_loop_pinned.py", point)
+    runtime = measure(sample, point).total
+    assert report.total.lo < runtime < report.total.hi
+    assert pinned.total.exact and pinned.total.lo == runtime  # the runtime really does 10 iterations
+    assert {u.span.line for u in report.uncertain} == {line_of(sample, "while err > TOL")}
+
+
+def test_iterations_directive_on_a_for_loop_decides_its_break():
+    exact_and_equal(FIXTURES / "convergence_for_break.py", Point(32, 2, BIG))
+    exact_and_equal(FIXTURES / "convergence_for_break.py", Point(128, 4, BIG))
+
+
+@pytest.mark.parametrize("name,construct", [
+    ("while_true_unbounded.py", "while True:"),
+    ("while_value_unbounded.py", "while float(fnp.max(x)) > 0:"),
+])
+def test_a_loop_only_the_data_ends_is_reported_unbounded_quickly(name, construct):
+    path = FIXTURES / name
+    started = time.monotonic()
+    report = analyze(path, Point(32, 2, BIG))
+    assert time.monotonic() - started < 5, "the analysis must not unroll an endless loop"
+    line = line_of(path, construct)
+    assert ("unbounded", line) in {(u.kind, u.span.line) for u in report.uncertain}
+    # The upper end is not known: the report says its count is only a lower bound there.
+    assert report.lower_bound and any(u.what == "unbounded" and u.span.line == line for u in report.unpriced)
+
+
+def test_recursion_only_the_data_stops_is_reported_at_the_recursive_call():
+    path = FIXTURES / "recursion_unbounded.py"
+    report = analyze(path, Point(32, 2, BIG))
+    line = line_of(path, "return shrink(x * 0.5, tol)")
+    assert ("recursion", line) in {(u.kind, u.span.line) for u in report.uncertain}
+    assert report.lower_bound
+
+
+# ------------------------------------------------------------------ program structure
+
+def test_try_except_fallbacks_interval_holds_the_run_and_a_known_raise_takes_its_handler():
+    path = FIXTURES / "try_fallback.py"
+    point = Point(32, 2, BIG)
+    report = analyze(path, point)
+    runtime = measure(path, point).total
+    assert report.total.lo == runtime  # cholesky of w.T @ w succeeds at run time
+    assert [u.kind for u in report.uncertain] == ["exception"]
+    assert report.uncertain[0].span.line == line_of(path, "factor = fnp.linalg.cholesky")
+    assert not report.unpriced  # the shape error inside the second try is the handler's business
+
+
+def test_recursive_strassen_is_exact_at_every_recursion_depth():
+    for width in (16, 32, 64, 128):  # no split, 1 level, 2 levels, capped at MAX_DEPTH
+        exact_and_equal(SAMPLES / "strassen.py", Point(width, 2, BIG))
+
+
+def test_old_whest_spelling_is_analysed_as_flopscope_with_a_note():
+    sample = SAMPLES / "mean_propagation.py"
+    old = sample.read_text().replace("import flopscope as flops", "import whest as flops").replace(
+        "import flopscope.numpy as fnp", "import whest.numpy as fnp")
+    point = Point(32, 2, BIG)
+    report = analyze(sample, point, source=old)
+    assert report.total == analyze(sample, point).total
+    assert any("`whest` is the old name of flopscope" in n.message for n in report.notes)
+    assert not report.unpriced
+
+
+# ------------------------------------------------------------------ folder submissions
+
+def _copy_folder(name: str, tmp_path: Path) -> Path:
+    target = tmp_path / name
+    shutil.copytree(SAMPLES / name, target)
+    return target
+
+
+def _make_weights():
+    sys.path.insert(0, str(ROOT / "tests" / "fixtures"))
+    try:
+        import make_folder_weights
+    finally:
+        sys.path.pop(0)
+    return make_folder_weights
+
+
+def test_folder_submission_dtype_of_a_shipped_npy_comes_from_its_header(tmp_path):
+    import numpy as np
+
+    point = Point(64, 4, BIG)
+    shipped = exact_and_equal(SAMPLES / "folder_submission", point)  # bias.npy is float64
+    folder = _copy_folder("folder_submission", tmp_path)
+    _make_weights().write(folder, bias_dtype=np.float32)
+    assert exact_and_equal(folder, point) < shipped  # no float64 promotion, no scorer cast to bill
+
+
+def test_flops_module_state_loaded_from_npz_takes_the_files_dtypes(tmp_path):
+    import numpy as np
+
+    point = Point(64, 4, BIG)
+    shipped = exact_and_equal(SAMPLES / "module_submission", point)  # calib.npz's scale is float64
+    folder = _copy_folder("module_submission", tmp_path)
+    _make_weights().write_calibration(folder, scale_dtype=np.float32)
+    assert exact_and_equal(folder, point) < shipped
+
+
+def test_a_missing_data_file_is_reported_not_guessed(tmp_path):
+    folder = _copy_folder("folder_submission", tmp_path)
+    (folder / "weights.npz").unlink()
+    report = analyze(folder, Point(32, 2, BIG))
+    assert any("weights.npz" in u.reason for u in report.unpriced)
