@@ -83,23 +83,32 @@ def same_file(a: str, b: str) -> bool:
 
 def fold(report: Report, path: str) -> FileCosts:
     """The report's charges that fall in ``path``, by span, by line and by function."""
-    by_span: dict[tuple[Span, str], list[Charge]] = defaultdict(list)
+    # Keyed by plain tuples: hashing a frozen dataclass runs Python code per charge,
+    # and this runs after every edit (hundreds of charges).
+    by_span: dict[tuple, list[Charge]] = {}
     in_file: dict[str, bool] = {}
     own_by_function: dict[str, int] = defaultdict(int)
     for charge in report.charges:
         own_by_function[charge.function] += charge.flops
-        p = charge.span.path
-        if p not in in_file:
-            in_file[p] = same_file(p, path)
-        if in_file[p]:
-            by_span[(charge.span, charge.op)].append(charge)
+        span = charge.span
+        p = span.path
+        inside = in_file.get(p)
+        if inside is None:
+            inside = in_file[p] = same_file(p, path)
+        if inside:
+            key = (span.line, span.col, span.end_line, span.end_col, charge.op)
+            group = by_span.get(key)
+            if group is None:
+                by_span[key] = [charge]
+            else:
+                group.append(charge)
     spans = []
-    for (span, op), group in by_span.items():
-        flops = [c.flops for c in group]
+    for group in by_span.values():
         first = group[0]
+        flops = [c.flops for c in group]
         origin = next((c.dtype_origin for c in group if c.dtype_origin is not None), None)
         spans.append(SpanCost(
-            span=span, op=op, dtype=first.dtype, function=first.function,
+            span=first.span, op=first.op, dtype=first.dtype, function=first.function,
             executions=len(group), total=sum(flops), first=flops[0], largest=max(flops),
             certain=all(c.certain for c in group), detail=first.detail, dtype_origin=origin,
         ))

@@ -100,9 +100,13 @@ def render(coeffs: list[Fraction]) -> str:
 def grid_totals(path: str, text: str, point: Point, scorer_cast: bool, w: int, d: int) -> dict[str, int]:
     """One grid point's keyed costs (one analysis; the background job runs them one by one)."""
     from flopcast.analyzer import analyze
+    from flopcast.lsp.state import release_analyzer_memos
 
-    report = analyze(path, Point(w, d, point.budget), source=text,
-                     include_scorer_cast=scorer_cast, formula=False)
+    try:
+        report = analyze(path, Point(w, d, point.budget), source=text,
+                         include_scorer_cast=scorer_cast, formula=False)
+    finally:
+        release_analyzer_memos()
     return keyed_totals(report, path)
 
 
