@@ -45,7 +45,12 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
 
 def analyze_program(program: Program, cls: str, point: Point, include_scorer_cast: bool) -> Report:
     results, capped = run_point(program, cls, point, include_scorer_cast)
-    totals = [r.total for r in results]
+    # A path that never ends has only a partial count: it cannot be the cheapest path,
+    # and the report is a lower bound (its Unpriced "unbounded" entry says so).
+    bounded = [r for r in results if r.unbounded is None]
+    totals = [r.total for r in (bounded or results)]
+    if len(bounded) < len(results):
+        totals.append(max(r.total for r in results))
     widest = max(results, key=lambda r: r.total)
     charges = _mark_path_dependent(widest, results)
     report = Report(

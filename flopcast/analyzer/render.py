@@ -13,6 +13,8 @@ JSON_SCHEMA_VERSION = "1.0"
 
 
 def _status(report: Report) -> str:
+    if any(u.what == "unbounded" for u in report.unpriced):
+        return "lower bound (a loop or recursion may never end; its cost is unbounded)"
     if report.unpriced:
         return "lower bound (some ops are not priced)"
     if not report.total.exact:
@@ -48,7 +50,8 @@ def to_json(report: Report) -> dict[str, Any]:
         # The upper end when the cost is an interval: the number to hold against the budget.
         "total_flops": report.total.hi,
         "total": {"lo": report.total.lo, "hi": report.total.hi, "exact": report.total.exact,
-                  "lower_bound": report.lower_bound},
+                  "lower_bound": report.lower_bound,
+                  "unbounded": any(u.what == "unbounded" for u in report.unpriced)},
         "budget": budget,
         "share_of_budget": rollup.share(report.total.hi, budget),
         "over_budget": report.total.hi > budget,
