@@ -8,15 +8,12 @@ yields :class:`Unknown`. Python's ``sum`` over arrays is priced as flopscope see
 from __future__ import annotations
 
 import math
-from typing import Optional
 
-from flopcast.analyzer import ops
 from flopcast.analyzer.values import (
     Array,
     Builtin,
     ClassVal,
     DictVal,
-    DTypeRef,
     FunctionVal,
     InstanceVal,
     Known,

@@ -18,7 +18,6 @@ import math
 import operator
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Optional
 
 from flopcast.analyzer import ops, pricing

@@ -18,12 +18,10 @@ from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.values import (
     Array,
-    DictVal,
     DTypeRef,
     Generator,
     Known,
     ListVal,
-    NpzFile,
     NumpyScalar,
     TupleVal,
     Unknown,
@@ -413,9 +411,6 @@ def _einsum_out_shape(subscripts: str, arrays: list[Array]) -> tuple[int, ...]:
             for c in part.replace("...", ""):
                 counts[c] = counts.get(c, 0) + 1
         output = ("..." if ell else "") + "".join(sorted(c for c, k in counts.items() if k == 1))
-    shape: list[int] = []
-    for piece in output.split("..."):
-        pass
     if "..." in output:
         before, after = output.split("...")
         return tuple(extents[c] for c in before) + ell + tuple(extents[c] for c in after)
