@@ -929,23 +929,20 @@ class Interpreter:
             return Builtin(name)
         return self.unpriced(node, f"name {name!r}", "not defined on this path")
 
-    def expr_Tuple(self, node: ast.Tuple) -> Value:
-        items = []
-        for e in node.elts:
+    def _elements(self, elts: list[ast.expr]) -> list[Value]:
+        items: list[Value] = []
+        for e in elts:
             if isinstance(e, ast.Starred):
                 items.extend(self.iterate(self.eval(e.value), e) or [])
             else:
                 items.append(self.eval(e))
-        return make_tuple(items)
+        return items
+
+    def expr_Tuple(self, node: ast.Tuple) -> Value:
+        return make_tuple(self._elements(node.elts))
 
     def expr_List(self, node: ast.List) -> Value:
-        items = []
-        for e in node.elts:
-            if isinstance(e, ast.Starred):
-                items.extend(self.iterate(self.eval(e.value), e) or [])
-            else:
-                items.append(self.eval(e))
-        return ListVal(items)
+        return ListVal(self._elements(node.elts))
 
     def expr_Set(self, node: ast.Set) -> Value:
         return self.expr_List(node)

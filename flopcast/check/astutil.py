@@ -40,16 +40,14 @@ class ImportTable:
 
     def qualname(self, node: ast.AST) -> Optional[str]:
         """`fnp.linalg.inv` -> 'flopscope.numpy.linalg.inv' when `fnp` was imported."""
-        parts = []
-        while isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if not isinstance(node, ast.Name):
+        spelled = dotted(node)
+        if spelled is None:
             return None
-        head = self.names.get(node.id)
+        first, _, rest = spelled.partition(".")
+        head = self.names.get(first)
         if head is None:
             return None
-        return ".".join([head, *reversed(parts)])
+        return f"{head}.{rest}" if rest else head
 
 
 def dotted(node: ast.AST) -> Optional[str]:
