@@ -10,6 +10,7 @@ have no such form; then the answer says so instead of guessing.
 
 from __future__ import annotations
 
+import time
 from fractions import Fraction
 from typing import Optional
 
@@ -18,14 +19,37 @@ from flopcast.model import Point, Report
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def _total(program, cls: str, point: Point, scorer: bool) -> Optional[int]:
+#: Fitting analyses the program a few dozen times; past this it gives up and says so.
+FIT_SECONDS = 1.5
+
+
+class _TooSlow(Exception):
+    pass
+
+
+_memo: dict = {}
+_deadline = [0.0]
+
+
+def _single(program, cls: str, point: Point, scorer: bool):
+    """The one run at ``point``, or None when paths, unpriced ops or a path cap get in the way."""
     from flopcast.analyzer.api import run_point
 
+    key = (id(program), cls, point.width, point.depth, point.budget, scorer)
+    if key in _memo:
+        return _memo[key]
+    if time.perf_counter() > _deadline[0]:
+        raise _TooSlow()
     results, capped = run_point(program, cls, point, scorer)
     totals = {r.total for r in results}
-    if capped or len(totals) != 1 or any(r.unpriced for r in results):
-        return None
-    return totals.pop()
+    run = None if capped or len(totals) != 1 or any(r.unpriced for r in results) else results[0]
+    _memo[key] = run
+    return run
+
+
+def _total(program, cls: str, point: Point, scorer: bool) -> Optional[int]:
+    run = _single(program, cls, point, scorer)
+    return None if run is None else run.total
 
 
 def _grid(center: int, count: int, minimum: int) -> list[int]:
@@ -62,30 +86,58 @@ def _solve(rows: list[list[Fraction]], rhs: list[Fraction]) -> Optional[list[Fra
 
 
 def fit_formula(program, cls: str, point: Point, scorer: bool, report: Report) -> Optional[str]:
-    """The total as a polynomial in w and d, or a sentence saying why there is none."""
+    """The total as a polynomial in w and d (piecewise in b where a branch compares the
+    budget with a threshold), or a sentence saying why there is none."""
     if not report.total.exact or report.unpriced:
         return None
-    budget_probe = _total(program, cls, Point(point.width, point.depth, point.budget * 2), scorer)
-    depends_on_budget = budget_probe != report.total.lo
-    for deg_w, deg_d in ((3, 1), (3, 2), (4, 2)):
-        formula = _try_fit(program, cls, point, scorer, deg_w, deg_d)
-        if formula is not None:
-            suffix = f" (at b = {point.budget:,}; the cost also depends on b)" if depends_on_budget else ""
-            return formula + suffix
+    _memo.clear()
+    _deadline[0] = time.perf_counter() + FIT_SECONDS
+    try:
+        return _fit_formula(program, cls, point, scorer)
+    except _TooSlow:
+        return f"(no formula: fitting it needs more than {FIT_SECONDS} s of re-analysis)"
+    finally:
+        _memo.clear()
+
+
+def _fit_formula(program, cls: str, point: Point, scorer: bool) -> Optional[str]:
+    here = _single(program, cls, point, scorer)
+    doubled = _single(program, cls, Point(point.width, point.depth, point.budget * 2), scorer)
+    if here is None or doubled is None:
+        return None
+    threshold = _budget_threshold(here, doubled, point.budget)
+    if threshold is not None:
+        piecewise = _piecewise(program, cls, point, scorer, threshold)
+        if piecewise is not None:
+            return piecewise
+    depends_on_budget = doubled.total != here.total
+    formula = _fit(lambda w, d: _total(program, cls, Point(w, d, point.budget), scorer), point)
+    if formula is not None:
+        suffix = f" (at b = {point.budget:,}; the cost also depends on b)" if depends_on_budget else ""
+        return formula + suffix
     reason = "no polynomial closed form in w, d"
     if depends_on_budget:
         reason += "; the cost depends on the budget b"
     return f"({reason})"
 
 
-def _try_fit(program, cls: str, point: Point, scorer: bool, deg_w: int, deg_d: int) -> Optional[str]:
+def _fit(value, point: Point) -> Optional[str]:
+    for deg_w, deg_d in ((3, 1), (3, 2), (4, 2)):
+        coeffs = _try_fit(value, point, deg_w, deg_d)
+        if coeffs is not None:
+            return render_polynomial(coeffs)
+    return None
+
+
+def _try_fit(value, point: Point, deg_w: int, deg_d: int) -> Optional[dict]:
+    """Exact rational coefficients of a polynomial through a grid, confirmed at fresh points."""
     ws = _grid(point.width, deg_w + 1, 2)
     ds = _grid(point.depth, deg_d + 1, 1)
     monomials = [(i, j) for i in range(deg_w + 1) for j in range(deg_d + 1)]
     rows, rhs = [], []
     for w in ws:
         for d in ds:
-            total = _total(program, cls, Point(w, d, point.budget), scorer)
+            total = value(w, d)
             if total is None:
                 return None
             rows.append([Fraction(w) ** i * Fraction(d) ** j for i, j in monomials])
@@ -93,13 +145,78 @@ def _try_fit(program, cls: str, point: Point, scorer: bool, deg_w: int, deg_d: i
     coeffs = _solve(rows, rhs)
     if coeffs is None:
         return None
-    fresh = [(max(w for w in ws) + 5, max(ds) + 2), (min(ws) + 3 if min(ws) + 3 not in ws else min(ws) + 7, max(ds) + 1)]
+    fresh = [(max(ws) + 5, max(ds) + 2), (min(ws) + 3 if min(ws) + 3 not in ws else min(ws) + 7, max(ds) + 1)]
     for w, d in fresh:
-        total = _total(program, cls, Point(w, d, point.budget), scorer)
+        total = value(w, d)
         predicted = sum(c * Fraction(w) ** i * Fraction(d) ** j for c, (i, j) in zip(coeffs, monomials))
         if total is None or predicted != total:
             return None
-    return render_polynomial({m: c for m, c in zip(monomials, coeffs) if c != 0})
+    return {m: c for m, c in zip(monomials, coeffs) if c != 0}
+
+
+# ------------------------------------------------------------------ budget thresholds
+
+_FLIP = {"GtE": "LtE", "Gt": "Lt", "LtE": "GtE", "Lt": "Gt"}
+_SYMBOL = {"GtE": "≥", "Gt": ">", "LtE": "≤", "Lt": "<"}
+
+
+def _budget_threshold(here, doubled, budget: int):
+    """A comparison ``k·b OP x`` in predict, x independent of b: (span, OP as ``b OP t``, k)."""
+    for span, (op, left, right) in here.compares.items():
+        if op not in _FLIP or span not in doubled.compares:
+            continue
+        _, left2, right2 = doubled.compares[span]
+        for side, other, side2, other2, b_op in ((left, right, left2, right2, op),
+                                                 (right, left, right2, left2, _FLIP[op])):
+            if side and side2 == 2 * side and other2 == other:
+                k = Fraction(side) / budget
+                if k > 0:
+                    return span, b_op, k, side is left
+    return None
+
+
+def _boundary(op: str, t: Fraction) -> tuple[int, int]:
+    """(an integer b making ``b OP t`` true, the nearest one making it false)."""
+    floor = t.numerator // t.denominator
+    ceil = -((-t.numerator) // t.denominator)
+    if op == "GtE":
+        return ceil, ceil - 1
+    if op == "Gt":
+        return floor + 1, floor
+    if op == "LtE":
+        return floor, floor + 1
+    return ceil - 1, ceil
+
+
+def _piecewise(program, cls: str, point: Point, scorer: bool, threshold) -> Optional[str]:
+    span, op, k, budget_on_left = threshold
+    thresholds: dict = {}
+
+    def t_at(w: int, d: int) -> Optional[Fraction]:
+        if (w, d) not in thresholds:
+            run = _single(program, cls, Point(w, d, point.budget), scorer)
+            if run is None or span not in run.compares:
+                thresholds[(w, d)] = None
+            else:
+                _, left, right = run.compares[span]
+                thresholds[(w, d)] = Fraction(right if budget_on_left else left) / k
+        return thresholds[(w, d)]
+
+    def piece(truth: bool):
+        def value(w: int, d: int) -> Optional[int]:
+            t = t_at(w, d)
+            if t is None:
+                return None
+            b = _boundary(op, t)[0 if truth else 1]
+            return _total(program, cls, Point(w, d, b), scorer) if b >= 1 else None
+        return value
+
+    t_formula = _fit(t_at, point)
+    on = _fit(piece(True), point)
+    off = _fit(piece(False), point)
+    if t_formula is None or on is None or off is None:
+        return None
+    return f"b {_SYMBOL[op]} {t_formula} → {on}; otherwise {off}"
 
 
 def render_polynomial(terms: dict[tuple[int, int], Fraction]) -> str:
@@ -126,10 +243,19 @@ def render_polynomial(terms: dict[tuple[int, int], Fraction]) -> str:
     return text
 
 
-def evaluate(formula: str, width: int, depth: int) -> Optional[Fraction]:
-    """Evaluate a formula produced by :func:`render_polynomial` (for tests and `fit`)."""
+def evaluate(formula: str, width: int, depth: int, budget: Optional[int] = None) -> Optional[Fraction]:
+    """Evaluate a formula this module produced (for tests and ``fit``); None if it has none."""
     if formula.startswith("("):
         return None
+    if formula.startswith("b ") and " → " in formula:
+        condition, _, rest = formula.partition(" → ")
+        on, _, off = rest.partition("; otherwise ")
+        symbol, threshold = condition[2], condition[4:]
+        t = evaluate(threshold, width, depth)
+        if budget is None or t is None:
+            return None
+        holds = {"≥": budget >= t, ">": budget > t, "≤": budget <= t, "<": budget < t}[symbol]
+        return evaluate(on if holds else off, width, depth)
     body = formula.split(" (at b")[0]
     normal = body.replace("−", "-").translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789"))
     total = Fraction(0)

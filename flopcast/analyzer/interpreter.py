@@ -40,17 +40,21 @@ from flopcast.analyzer.values import (
     MLPVal,
     ModuleVal,
     NpzFile,
+    OPAQUE,
     NumpyScalar,
     SuperVal,
     TupleVal,
     Unknown,
     Value,
+    is_number,
 )
 from flopcast.model import SCORER_SPAN, Charge, Note, Span, Uncertainty, Unpriced
 
 MAX_STEPS = 3_000_000
 MAX_LOOP_ITERATIONS = 100_000
 MAX_CALL_DEPTH = 120
+#: Base classes that make a class a named tuple (fields from annotations, unpacks like a tuple).
+_NAMEDTUPLE_BASES = {"py:typing.NamedTuple"}
 _DTYPE_NAMES = {
     "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16",
     "uint32", "uint64", "bool_", "complex64", "complex128", "double", "single", "half", "intp",
@@ -154,6 +158,9 @@ class RunResult:
     # The loop or recursive call that never ends on this path (its total is then only
     # what was charged before it; the real run goes on until the budget is exhausted).
     unbounded: Optional[Span] = None
+    # First evaluation of each single comparison of two known numbers in predict:
+    # span -> (operator name, left, right). The formula uses them to find budget thresholds.
+    compares: dict = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -443,7 +450,60 @@ class Interpreter:
         for v in cls.attrs.values():
             if isinstance(v, FunctionVal) and v.owner is None:
                 v.owner = cls
+        named_tuple = any(isinstance(b, LibRef) and b.path in _NAMEDTUPLE_BASES for b in bases)
+        if named_tuple or self.is_dataclass_decorated(node):
+            cls.fields = self.dataclass_fields(cls, node)
+            cls.tuple_like = named_tuple
+        else:
+            for deco in node.decorator_list:
+                d = self.eval(deco)
+                if isinstance(d, (FunctionVal, BoundMethod)):
+                    cls = self.call(d, [cls], {}, self.node_span(deco))
         saved.vars[node.name] = cls
+
+    def is_dataclass_decorated(self, node: ast.ClassDef) -> bool:
+        for deco in node.decorator_list:
+            target = deco.func if isinstance(deco, ast.Call) else deco
+            d = self.eval(target)
+            if isinstance(d, LibRef) and d.path == "py:dataclasses.dataclass":
+                if isinstance(deco, ast.Call):
+                    init = next((k.value for k in deco.keywords if k.arg == "init"), None)
+                    if init is not None and isinstance(init, ast.Constant) and init.value is False:
+                        return False
+                return True
+        return False
+
+    def dataclass_fields(self, cls: ClassVal, node: ast.ClassDef) -> list:
+        """The generated ``__init__``'s parameters: inherited dataclass fields, then this class's
+        annotated names in order (ClassVar excluded), with their defaults or default factories."""
+        fields: list = []
+        for base in reversed(cls.mro()[1:]):
+            for f in base.fields or []:
+                fields = [g for g in fields if g[0] != f[0]] + [f]
+        for stmt in node.body:
+            if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
+                continue
+            if "ClassVar" in ast.unparse(stmt.annotation):
+                continue
+            name = stmt.target.id
+            default = factory = None
+            if stmt.value is not None:
+                value = stmt.value
+                callee = self.eval(value.func) if isinstance(value, ast.Call) else None
+                if isinstance(callee, LibRef) and callee.path == "py:dataclasses.field":
+                    for kw in value.keywords:
+                        if kw.arg == "default":
+                            default = self.eval(kw.value)
+                        elif kw.arg == "default_factory":
+                            factory = self.eval(kw.value)
+                    if default is None:
+                        cls.attrs.pop(name, None)
+                    else:
+                        cls.attrs[name] = default
+                else:
+                    default = cls.attrs.get(name)
+            fields = [g for g in fields if g[0] != name] + [(name, default, factory)]
+        return fields
 
     def stmt_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -882,6 +942,8 @@ class Interpreter:
             return [Array(value.shape[1:], value.dtype, dtype_origin=value.dtype_origin) for _ in range(value.shape[0])]
         if isinstance(value, NpzFile):
             return [Known(k) for k in value.arrays]
+        if isinstance(value, InstanceVal) and value.cls.tuple_like:
+            return [value.attrs.get(f[0], OPAQUE) for f in value.cls.fields]
         return None
 
     # ------------------------------------------------------------ expressions
@@ -1013,6 +1075,11 @@ class Interpreter:
 
     def expr_Compare(self, node: ast.Compare) -> Value:
         left = self.eval(node.left)
+        if len(node.ops) == 1 and self.metered:
+            right = self.eval(node.comparators[0])
+            if is_number(left) and is_number(right):
+                self.result.compares.setdefault(self.node_span(node), (type(node.ops[0]).__name__, left.value, right.value))
+            return self.compare(node.ops[0], left, right, node)
         result: Value = Known(True)
         for op, comp in zip(node.ops, node.comparators):
             right = self.eval(comp)
@@ -1188,6 +1255,8 @@ class Interpreter:
             return Unknown("", None, "indexed by an unknown")
         if isinstance(obj, NumpyScalar):
             return obj
+        if isinstance(obj, InstanceVal) and obj.cls.tuple_like:
+            return self.subscript(TupleVal(tuple(self.iterate(obj, node))), key, node)
         return self.unpriced(node, "subscript", f"cannot index {type(obj).__name__}")
 
     def expr_Attribute(self, node: ast.Attribute) -> Value:
@@ -1564,10 +1633,38 @@ class Interpreter:
 
     def instantiate(self, cls: ClassVal, args, kwargs, span) -> Value:
         instance = InstanceVal(cls)
+        generated = next((c for c in cls.mro() if "__init__" in c.attrs or c.fields is not None), None)
+        if generated is not None and "__init__" not in generated.attrs:
+            self.init_fields(instance, generated.fields, args, kwargs, span)
+            _, post = cls.lookup("__post_init__")
+            if isinstance(post, FunctionVal):
+                self.call_user(post, [instance], {}, span)
+            return instance
         owner, init = cls.lookup("__init__")
         if isinstance(init, FunctionVal):
             self.call_user(init, [instance] + list(args), kwargs, span)
         return instance
+
+    def init_fields(self, instance: InstanceVal, fields: list, args, kwargs, span: Span) -> None:
+        """The ``__init__`` @dataclass and NamedTuple generate: one parameter per field."""
+        name = instance.cls.name
+        if len(args) > len(fields):
+            raise UserRaise(span, f"TypeError: {name}() takes {len(fields)} positional arguments")
+        remaining = dict(kwargs)
+        for i, (field_name, default, factory) in enumerate(fields):
+            if i < len(args):
+                value = args[i]
+            elif field_name in remaining:
+                value = remaining.pop(field_name)
+            elif default is not None:
+                value = default
+            elif factory is not None:
+                value = self.call(factory, [], {}, span)
+            else:
+                raise UserRaise(span, f"TypeError: {name}() missing argument {field_name!r}")
+            instance.attrs[field_name] = value
+        if remaining:
+            raise UserRaise(span, f"TypeError: {name}() got an unexpected keyword argument {next(iter(remaining))!r}")
 
     def call_user(self, fn: FunctionVal, args: list, kwargs: dict, span: Span) -> Value:
         key = self.call_key(fn, args, kwargs)

@@ -1,0 +1,37 @@
+"""The closed-form formula: fitted to the analysis, confirmed, and honest when there is none."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from oracle import SAMPLES, measure
+
+from flopcast.analyzer import analyze
+from flopcast.analyzer.formula import evaluate, render_polynomial
+from flopcast.model import Point
+
+
+def test_a_budget_branch_gives_a_piecewise_formula_in_b():
+    report = analyze(SAMPLES / "budget_branching.py", Point(64, 4, 2**41), formula=True)
+    assert report.formula.startswith("b ≥ ") and "; otherwise " in report.formula, report.formula
+
+
+def test_each_piece_of_the_piecewise_formula_equals_the_runtime_count():
+    report = analyze(SAMPLES / "budget_branching.py", Point(64, 4, 2**41), formula=True)
+    threshold = evaluate(report.formula.split(" → ")[0][4:], 32, 2)
+    # Above the threshold with room to run the expensive arm; just below it, the cheap arm.
+    for budget in (2**41, int(threshold) - 1):
+        point = Point(32, 2, budget)
+        assert evaluate(report.formula, 32, 2, budget) == measure(SAMPLES / "budget_branching.py", point).total
+
+
+def test_a_cost_with_no_polynomial_form_says_so_instead_of_guessing():
+    report = analyze(SAMPLES / "strassen.py", Point(64, 4, 2**41), formula=True)
+    assert report.formula.startswith("(no "), report.formula
+
+
+def test_rendered_polynomials_evaluate_back_to_their_coefficients():
+    terms = {(3, 1): Fraction(8), (2, 1): Fraction(5, 2), (1, 0): Fraction(-3), (0, 0): Fraction(7)}
+    text = render_polynomial(terms)
+    assert text == "8·d·w³ + (5/2)·d·w² − 3·w + 7"
+    assert evaluate(text, 10, 3) == 8 * 1000 * 3 + Fraction(5, 2) * 100 * 3 - 30 + 7
