@@ -162,6 +162,10 @@ class Report:
     flopscope_version: str = ""
     whestbench_version: str = ""
     include_scorer_cast: bool = True
+    # FLOPs charged while each user function ran, its callees included (widest path).
+    inclusive: dict[str, int] = field(default_factory=dict)
+    # The call graph among user functions observed from predict: (caller, callee) -> calls.
+    calls: dict[tuple[str, str], int] = field(default_factory=dict)
     # Filled when the prediction is reported by its parts:
     # the returned value's (shape, dtype) if the analyzer could tell.
     returned: Optional[tuple[tuple[int, ...], str]] = None

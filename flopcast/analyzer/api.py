@@ -10,7 +10,7 @@ from flopcast import installed
 from flopcast.analyzer import pricing
 from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult
 from flopcast.analyzer.paths import explore
-from flopcast.analyzer.program import Program, estimator_class, function_table, load_program
+from flopcast.analyzer.program import ROOT_CALLER, Program, call_graph, estimator_class, function_table, load_program
 from flopcast.analyzer.values import Array
 from flopcast.model import Charge, Interval, Note, Point, Report, Uncertainty, Unpriced
 
@@ -94,6 +94,9 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
                                        "the interval may be too narrow"))
         report.unpriced.append(Unpriced(report.charges[0].span if report.charges else program.main_span,
                                         "paths", "too many value-dependent paths to explore them all"))
+    report.inclusive = dict(widest.inclusive)
+    report.calls = dict(widest.calls)
+    _note_call_structure(program, report)
     if isinstance(widest.returned, Array):
         report.returned = (widest.returned.shape, widest.returned.dtype)
     for module in program.modules.values():
@@ -129,3 +132,20 @@ def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Ch
                 out.append(Charge(c.span, c.op, c.flops, c.dtype, c.function, False, c.detail, c.dtype_origin))
         claimed |= mine
     return out
+
+
+def _note_call_structure(program: Program, report: Report) -> None:
+    """Recursion and helpers predict never reaches, from the observed call graph."""
+    import networkx as nx
+
+    graph = call_graph(program, report.calls)
+    for cycle in nx.simple_cycles(graph):
+        names = " → ".join(cycle + [cycle[0]])
+        report.notes.append(Note(None, f"recursive: {names} (unrolled with the known arguments)"))
+    reached = nx.descendants(graph, ROOT_CALLER)
+    for name in sorted(n for n in graph.nodes if n != ROOT_CALLER and n not in reached):
+        if "<locals>" in name or name.startswith("_"):
+            continue
+        span = graph.nodes[name].get("span")
+        if span is not None and span.path == program.main.path and name.split(".")[-1] not in ("setup", "__init__"):
+            report.notes.append(Note(span, f"{name} is never called from predict at this point; its cost is not counted"))

@@ -55,6 +55,12 @@ MAX_LOOP_ITERATIONS = 100_000
 MAX_CALL_DEPTH = 120
 #: Base classes that make a class a named tuple (fields from annotations, unpacks like a tuple).
 _NAMEDTUPLE_BASES = {"py:typing.NamedTuple"}
+#: Decorators (or decorator factories) that leave a function's cost as it is.
+_TRANSPARENT_DECORATORS = {
+    "py:functools.lru_cache", "py:functools.cache", "py:functools.wraps", "py:functools.cached_property",
+    "py:typing.overload", "py:typing.final", "py:abc.abstractmethod",
+}
+_CACHING_DECORATORS = {"py:functools.lru_cache", "py:functools.cache"}
 _DTYPE_NAMES = {
     "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8", "uint16",
     "uint32", "uint64", "bool_", "complex64", "complex128", "double", "single", "half", "intp",
@@ -161,6 +167,10 @@ class RunResult:
     # First evaluation of each single comparison of two known numbers in predict:
     # span -> (operator name, left, right). The formula uses them to find budget thresholds.
     compares: dict = field(default_factory=dict)
+    # FLOPs charged while each user function was executing, callees included.
+    inclusive: dict = field(default_factory=dict)
+    # (caller qualname, callee qualname) -> number of calls made on this path.
+    calls: dict = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -178,6 +188,7 @@ class Interpreter:
         self.metered = False
         self.steps = 0
         self.call_depth = 0
+        self.call_stack: list[str] = []  # qualnames of the user functions being executed
         self.frame: Optional[Frame] = None
         self.module_envs: dict[str, dict] = {}
         self._unpriced_keys: set = set()
@@ -190,6 +201,7 @@ class Interpreter:
         # The statement whose condition is being evaluated and the site kind it would use, so
         # `a and b` with a value-dependent `a` can decide its operands consistently.
         self._condition: Optional[tuple] = None
+        self._cache_results: dict = {}  # @lru_cache results by (function, arguments)
 
     # ------------------------------------------------------------ entry
 
@@ -253,6 +265,8 @@ class Interpreter:
             return
         self.used += int(flops)
         self.result.charges.append(Charge(span, op, int(flops), dtype, function, True, detail, origin))
+        for qualname in set(self.call_stack):
+            self.result.inclusive[qualname] = self.result.inclusive.get(qualname, 0) + int(flops)
 
     def charge(self, op: str, base: int, dtype: Optional[str], origin: Optional[Span] = None,
                weighted_base: bool = False) -> None:
@@ -407,11 +421,17 @@ class Interpreter:
     def stmt_FunctionDef(self, node: ast.FunctionDef) -> None:
         fn = self.make_function(node)
         for deco in reversed(node.decorator_list):
+            if isinstance(deco, ast.Call):
+                factory = self.eval(deco.func)
+                if isinstance(factory, LibRef) and factory.path in _TRANSPARENT_DECORATORS:
+                    # @lru_cache(maxsize=...), @wraps(f): the function itself, as far as cost goes
+                    fn.cached = fn.cached or factory.path in _CACHING_DECORATORS
+                    continue
             d = self.eval(deco)
             if isinstance(d, Builtin) and d.name in ("staticmethod", "classmethod", "property"):
                 fn.kind = d.name
-            elif isinstance(d, LibRef) and d.path in ("functools.lru_cache", "functools.cache", "functools.wraps"):
-                pass
+            elif isinstance(d, LibRef) and d.path in _TRANSPARENT_DECORATORS:
+                fn.cached = fn.cached or d.path in _CACHING_DECORATORS
             elif isinstance(d, Known) or isinstance(d, LibRef):
                 pass
             else:
@@ -1667,6 +1687,38 @@ class Interpreter:
             raise UserRaise(span, f"TypeError: {name}() got an unexpected keyword argument {next(iter(remaining))!r}")
 
     def call_user(self, fn: FunctionVal, args: list, kwargs: dict, span: Span) -> Value:
+        if fn.cached:
+            return self.call_cached(fn, args, kwargs, span)
+        return self._call_checked(fn, args, kwargs, span)
+
+    def call_cached(self, fn: FunctionVal, args: list, kwargs: dict, span: Span) -> Value:
+        """An @lru_cache function: the first call with given arguments runs (and charges);
+        a repeat returns the same object and charges nothing, as at run time."""
+        parts = []
+        for v in list(args) + [kwargs[k] for k in sorted(kwargs)]:
+            if isinstance(v, (Array, ListVal, DictVal)):
+                raise UserRaise(span, f"TypeError: unhashable argument to the cached {fn.qualname}")
+            if isinstance(v, Known):
+                try:
+                    hash(v.value)
+                except TypeError:
+                    raise UserRaise(span, f"TypeError: unhashable argument to the cached {fn.qualname}")
+                parts.append(("K", type(v.value).__name__, v.value))
+            elif isinstance(v, (Unknown, NumpyScalar)):
+                # A data-dependent argument: cannot tell a hit from a miss; run it (an upper bound).
+                self.note(span, f"{fn.qualname} is cached but called with a value that depends on data; "
+                                "counted as a fresh call")
+                return self._call_checked(fn, args, kwargs, span)
+            else:
+                parts.append(("id", id(v)))
+        key = (id(fn.node), id(fn), tuple(parts), tuple(sorted(kwargs)))
+        if key in self._cache_results:
+            return self._cache_results[key]
+        value = self._call_checked(fn, args, kwargs, span)
+        self._cache_results[key] = value
+        return value
+
+    def _call_checked(self, fn: FunctionVal, args: list, kwargs: dict, span: Span) -> Value:
         key = self.call_key(fn, args, kwargs)
         if key in self.active_calls:
             self.record_uncertain_span(span, "recursion", f"on some value-dependent paths {fn.qualname} calls "
@@ -1676,9 +1728,14 @@ class Interpreter:
                           span, unbounded=True)
         self.active_calls.append(key)
         condition, self._condition = self._condition, None
+        if self.metered:
+            caller = self.call_stack[-1] if self.call_stack else "<whestbench>"
+            self.result.calls[(caller, fn.qualname)] = self.result.calls.get((caller, fn.qualname), 0) + 1
+        self.call_stack.append(fn.qualname)
         try:
             return self._call_user(fn, args, kwargs, span)
         finally:
+            self.call_stack.pop()
             self.active_calls.pop()
             self._condition = condition
 

@@ -159,13 +159,23 @@ def function_table(module: Module) -> list[FunctionInfo]:
     return out
 
 
-def call_graph(program: Program, calls: set[tuple[str, str]]):
-    """The call graph among user functions observed by the interpreter (a networkx DiGraph)."""
+def call_graph(program: Program, calls) -> "networkx.DiGraph":  # noqa: F821
+    """The call graph among user functions, rooted at whestbench's call of predict.
+
+    Nodes are every def of the submission (so unreached ones show up); edges are the
+    calls the interpreter made, weighted by how many times.
+    """
     import networkx as nx
 
     graph = nx.DiGraph()
+    graph.add_node(ROOT_CALLER)
     for module in program.modules.values():
         for info in function_table(module):
             graph.add_node(info.qualname, span=info.span)
-    graph.add_edges_from(calls)
+    for (caller, callee), count in calls.items():
+        graph.add_edge(caller, callee, calls=count)
     return graph
+
+
+#: The caller of predict (and of setup) in the call graph.
+ROOT_CALLER = "<whestbench>"

@@ -58,8 +58,9 @@ def to_json(report: Report) -> dict[str, Any]:
         "includes_scorer_cast": report.include_scorer_cast,
         "formula": report.formula,
         "lines": lines,
-        "functions": [{"qualname": f.qualname, "flops": f.flops, "calls": f.calls}
-                      for f in rollup.by_function(report)],
+        "functions": [{"qualname": f.qualname, "flops": f.flops, "inclusive_flops": f.inclusive,
+                       "calls": f.calls} for f in rollup.by_function(report)],
+        "call_graph": [{"caller": a, "callee": b, "calls": n} for (a, b), n in sorted(report.calls.items())],
         "ops": [{"op": o.op, "flops": o.flops, "calls": o.calls, "dtypes": sorted(o.dtypes)}
                 for o in rollup.by_op(report)],
         "charges": [{"path": display_path(c.span.path), "line": c.span.line, "col": c.span.col,
@@ -122,11 +123,11 @@ def render_text(report: Report, top: int = 10) -> str:
         out.append("")
     funcs = rollup.by_function(report)
     if funcs:
-        out.append("Per function (charges made in its own body):")
+        out.append(f"Per function: {'with callees':>57} {'own body':>20}")
         for f in funcs:
             if not f.flops and f.qualname.startswith("<"):
                 continue
-            out.append(f"  {f.qualname:<40} {_fmt(f.flops):>20}  {f.calls:>6} calls")
+            out.append(f"  {f.qualname:<48} {_fmt(f.inclusive):>20} {_fmt(f.flops):>20}  ({f.calls} charges)")
         out.append("")
     if report.unpriced:
         out.append("Not priced (the total is a lower bound):")

@@ -34,8 +34,9 @@ class LineCost:
 @dataclass
 class FunctionCost:
     qualname: str
-    flops: int = 0
-    calls: int = 0
+    flops: int = 0  # charged in its own body
+    calls: int = 0  # charges made in its own body
+    inclusive: int = 0  # charged while it ran, callees included
 
 
 def _add(target: OpCost, c: Charge) -> None:
@@ -65,7 +66,9 @@ def by_function(report: Report) -> list[FunctionCost]:
         fc = out.setdefault(c.function, FunctionCost(c.function))
         fc.flops += c.flops
         fc.calls += 1
-    return sorted(out.values(), key=lambda f: -f.flops)
+    for name, total in report.inclusive.items():
+        out.setdefault(name, FunctionCost(name)).inclusive = total
+    return sorted(out.values(), key=lambda f: (-f.inclusive, -f.flops))
 
 
 def by_op(report: Report) -> list[OpCost]:
