@@ -139,6 +139,7 @@ class FunctionVal(Value):
     closure: Optional[dict] = None  # enclosing frame's variables, for nested defs and lambdas
     owner: Any = None  # ClassVal the def appears in (for super())
     kind: str = "function"  # "function", "staticmethod", "classmethod", "property"
+    cached: bool = False  # @functools.lru_cache / @cache: a repeated call returns the first result, uncharged
 
 
 @dataclass(eq=False)
@@ -155,6 +156,10 @@ class ClassVal(Value):
     attrs: dict
     node: Optional[ast.ClassDef] = None
     module: Any = None
+    # A @dataclass or typing.NamedTuple: its fields in order, as (name, default Value or None,
+    # default_factory Value or None); NamedTuple instances also unpack and index like tuples.
+    fields: Optional[list] = None
+    tuple_like: bool = False
 
     def mro(self) -> list:
         order = [self]
