@@ -61,13 +61,24 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 pass
         return Unknown("int", span, "len() of an unknown value")
     if name in ("min", "max"):
-        items = args if len(args) > 1 else (interp.iterate(args[0], node) or [])
-        if not items:
+        items = args if len(args) > 1 else interp.iterate(args[0], node)
+        if items is None:
             return Unknown("", span, f"{name}() of an unknown sequence")
+        if not items:
+            if "default" in kwargs:
+                return kwargs["default"]
+            raise UserRaise(span, f"ValueError: {name}() arg is an empty sequence")
+        key = kwargs.get("key")
+        if key is not None and not (isinstance(key, Known) and key.value is None):
+            keys = [interp.call(key, [i], {}, span, node) for i in items]
+            if _all_known(keys):
+                pick = (min if name == "min" else max)(range(len(items)), key=lambda j: keys[j].value)
+                return items[pick]
+            if any(isinstance(i, Array) for i in items):
+                return interp.unpriced(node, f"builtin {name}() over arrays", "compares array values in Python")
+            return _unknown_from(keys, "", span, f"{name}() by a key that depends on data")
         if _all_known(items):
-            key = kwargs.get("key")
-            if key is None:
-                return Known((min if name == "min" else max)(i.value for i in items))
+            return Known((min if name == "min" else max)(i.value for i in items))
         if any(isinstance(i, Array) for i in items):
             return interp.unpriced(node, f"builtin {name}() over arrays", "compares array values in Python")
         return _unknown_from(items, "float", span, f"{name}() of values that depend on data")
@@ -101,7 +112,10 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         return total
     if name == "enumerate":
         items = interp.iterate(args[0], node)
-        start = args[1].value if len(args) > 1 and isinstance(args[1], Known) else 0
+        start_v = args[1] if len(args) > 1 else kwargs.get("start", Known(0))
+        if not isinstance(start_v, Known):
+            return interp.unpriced(node, "enumerate()", "the start index depends on values")
+        start = start_v.value
         if items is None:
             return Unknown("", span, "enumerate of unknown")
         return ListVal([make_tuple([Known(i + start), v]) for i, v in enumerate(items)])
@@ -117,14 +131,43 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if items is None:
             return Unknown("", span, f"{name}() of unknown")
         if name == "sorted":
-            if _all_known(items):
-                return ListVal([Known(v) for v in sorted(i.value for i in items)])
-            return ListVal(items)
+            key = kwargs.get("key")
+            reverse = kwargs.get("reverse", Known(False))
+            if not isinstance(reverse, Known):
+                return interp.unpriced(node, "sorted()", "reverse= depends on values")
+            if key is not None and not (isinstance(key, Known) and key.value is None):
+                keys = [interp.call(key, [i], {}, span, node) for i in items]
+            else:
+                keys = items
+            if _all_known(keys):
+                order = sorted(range(len(items)), key=lambda j: keys[j].value, reverse=bool(reverse.value))
+                return ListVal([items[j] for j in order])
+            from flopcast.analyzer.interpreter import signature
+
+            if len({repr(signature(i)) for i in items}) <= 1:
+                # The order depends on values, but every item looks alike to the cost model.
+                return ListVal(list(items))
+            return interp.unpriced(node, "sorted()", "the order depends on values and the items differ in cost")
         if name == "reversed":
             return ListVal(list(reversed(items)))
         return make_tuple(items) if name == "tuple" else ListVal(list(items))
     if name == "dict":
-        out = dict(args[0].items) if args and isinstance(args[0], DictVal) else {}
+        out: dict = {}
+        if args:
+            src = args[0]
+            if isinstance(src, DictVal):
+                out = dict(src.items)
+            elif isinstance(src, Known) and isinstance(src.value, dict):
+                out = {k: Known(v) for k, v in src.value.items()}
+            else:
+                pairs = interp.iterate(src, node)
+                if pairs is None:
+                    return Unknown("", span, "dict() of an unknown value")
+                for pair in pairs:
+                    kv = interp.iterate(pair, node)
+                    if kv is None or len(kv) != 2 or not isinstance(kv[0], Known):
+                        return Unknown("", span, "dict() of pairs with unknown keys")
+                    out[kv[0].value] = kv[1]
         out.update(kwargs)
         return DictVal(out)
     if name in ("any", "all"):
