@@ -202,6 +202,7 @@ class Interpreter:
         # `a and b` with a value-dependent `a` can decide its operands consistently.
         self._condition: Optional[tuple] = None
         self._cache_results: dict = {}  # @lru_cache results by (function, arguments)
+        self._reentered: set = set()  # function nodes called while already executing (recursion)
 
     # ------------------------------------------------------------ entry
 
@@ -290,7 +291,13 @@ class Interpreter:
 
     def node_span(self, node: ast.AST) -> Span:
         path = self.frame.module.path if self.frame else self.program.main.path
-        return Span(path, node.lineno, node.col_offset, node.end_lineno or node.lineno, node.end_col_offset or 0)
+        # Spans are asked for the same nodes over and over in unrolled loops: keep one per node.
+        cached = getattr(node, "_flopcast_span", None)
+        if cached is not None and cached.path == path:
+            return cached
+        span = Span(path, node.lineno, node.col_offset, node.end_lineno or node.lineno, node.end_col_offset or 0)
+        node._flopcast_span = span
+        return span
 
     def choose_size(self, lo: int, hi: int, reason: str) -> int:
         site = Site(("size", self.span, reason), (hi, lo), self.span, "shape", reason)
@@ -353,12 +360,14 @@ class Interpreter:
             self.exec_stmt(stmt)
 
     def exec_stmt(self, node: ast.stmt) -> None:
-        self.tick()
-        method = getattr(self, "stmt_" + type(node).__name__, None)
+        self.steps += 1
+        if self.steps > MAX_STEPS:
+            raise PathEnd(f"analysis stopped after {MAX_STEPS:,} steps (a loop too long to unroll?)")
+        method = _STMT_DISPATCH.get(type(node))
         if method is None:
             self.unpriced(node, type(node).__name__, "statement kind not modelled")
             return
-        method(node)
+        method(self, node)
 
     def stmt_Expr(self, node: ast.Expr) -> None:
         self.eval(node.value)
@@ -969,10 +978,10 @@ class Interpreter:
     # ------------------------------------------------------------ expressions
 
     def eval(self, node: ast.expr) -> Value:
-        method = getattr(self, "expr_" + type(node).__name__, None)
+        method = _EXPR_DISPATCH.get(type(node))
         if method is None:
             return self.unpriced(node, type(node).__name__, "expression kind not modelled")
-        return method(node)
+        return method(self, node)
 
     def expr_Constant(self, node: ast.Constant) -> Value:
         return Known(node.value)
@@ -1465,6 +1474,11 @@ class Interpreter:
             return self.call_user(func.function, [func.receiver] + args, kwargs, span)
         if isinstance(func, ClassVal):
             return self.instantiate(func, args, kwargs, span)
+        if isinstance(func, InstanceVal):
+            owner, method = func.cls.lookup("__call__")
+            if isinstance(method, FunctionVal):
+                return self.call_user(method, [func] + list(args), kwargs, span)
+            raise UserRaise(span, f"TypeError: '{func.cls.name}' object is not callable")
         if isinstance(func, LibRef):
             return self.call_lib(func.path, args, kwargs, span, node)
         if isinstance(func, BoundLib):
@@ -1719,8 +1733,17 @@ class Interpreter:
         return value
 
     def _call_checked(self, fn: FunctionVal, args: list, kwargs: dict, span: Span) -> Value:
-        key = self.call_key(fn, args, kwargs)
-        if key in self.active_calls:
+        # Endless recursion is a call state that repeats on the stack. Only a function already
+        # being executed can repeat one, so the (costly) state key is computed only for calls of
+        # a function that has been re-entered on this path; the first repeat is then seen one
+        # level later, which changes nothing but the depth at which the path ends.
+        node_id = id(fn.node)
+        if node_id in self._reentered or any(k[0] == node_id for k in self.active_calls):
+            self._reentered.add(node_id)
+            key = self.call_key(fn, args, kwargs)
+        else:
+            key = (node_id,)
+        if len(key) > 1 and key in self.active_calls:
             self.record_uncertain_span(span, "recursion", f"on some value-dependent paths {fn.qualname} calls "
                                        "itself again with the same arguments, forever")
             raise PathEnd(f"{span}: on this path the recursion never ends ({fn.qualname} is called again with "
@@ -2124,3 +2147,10 @@ def _known_method(value: Any, name: str) -> Optional[Value]:
         if isinstance(value, typ) and name in names:
             return Known(getattr(value, name))
     return None
+
+
+#: ``type(node)`` -> the Interpreter method that runs it (faster than a getattr per node).
+_STMT_DISPATCH = {getattr(ast, name[len("stmt_"):]): fn for name, fn in vars(Interpreter).items()
+                  if name.startswith("stmt_") and hasattr(ast, name[len("stmt_"):])}
+_EXPR_DISPATCH = {getattr(ast, name[len("expr_"):]): fn for name, fn in vars(Interpreter).items()
+                  if name.startswith("expr_") and hasattr(ast, name[len("expr_"):])}

@@ -203,7 +203,34 @@ def _sym_of_pointwise(values, out_shape) -> pricing.Symmetry:
     return None
 
 
+#: pointwise results by what decides them (op, dtype=, each operand's dtype/weak kind, shape
+#: and symmetry): unrolled loops ask the same questions again and again.
+_POINTWISE_MEMO: dict = {}
+
+
+def _pointwise_key(op: str, values: list[Value], dtype_kw: Optional[str]):
+    parts = [op, dtype_kw]
+    for v in values:
+        t = type(v)
+        if t is Array:
+            parts.append((v.dtype, v.shape, v.sym))
+        elif t is Known and type(v.value) in (int, float, bool):
+            parts.append(type(v.value))
+        elif t is NumpyScalar:
+            parts.append(("S", v.dtype))
+        else:
+            return None
+    return tuple(parts)
+
+
 def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = None) -> Value:
+    key = _pointwise_key(op, values, dtype_kw)
+    hit = _POINTWISE_MEMO.get(key) if key is not None else None
+    if hit is not None:
+        out_shape, loop_out, billed, sym, base = hit
+        origin = origin_of(values, billed)
+        ctx.charge(op, base, billed, origin)
+        return Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None)
     ops_ = [operand(v) for v in values]
     shapes = [shape_of(v) for v in values]
     out_shape = broadcast(*shapes)
@@ -217,6 +244,8 @@ def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = No
         billed = dtype_kw
     sym = _sym_of_pointwise(values, out_shape)
     base = max(pricing.unique_count(out_shape, sym), 1)
+    if key is not None:
+        _POINTWISE_MEMO[key] = (out_shape, loop_out, billed, sym, base)
     origin = origin_of(values, billed)
     ctx.charge(op, base, billed, origin)
     return Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None)
@@ -374,18 +403,27 @@ def reduction(ctx, op: str, args, kwargs) -> Value:
 # ----------------------------------------------------------------- contractions
 
 
+#: (subscripts, shapes, identity pattern, symmetries, dtypes) -> (base, output symmetry,
+#: billed dtype, output shape), in front of pricing.contraction's persistent cache.
+_CONTRACT_MEMO: dict = {}
+
+
 def contract(ctx, op: str, subscripts: str, operands_: list[Value], *, out_dtype=None) -> Value:
     arrays = [to_array(ctx, v) for v in operands_]
-    base, sym = pricing.contraction(
-        subscripts,
-        tuple(a.shape for a in arrays),
-        tuple(a.ident for a in arrays),
-        tuple(a.sym for a in arrays),
-    )
-    billed = dtypes.result_type(*(Operand(dtype=a.dtype) for a in arrays))
+    shapes = tuple(a.shape for a in arrays)
+    first_seen: dict = {}
+    pattern = tuple(first_seen.setdefault(a.ident, len(first_seen)) for a in arrays)
+    syms = tuple(a.sym for a in arrays)
+    key = (subscripts, shapes, pattern, syms, tuple(a.dtype for a in arrays))
+    hit = _CONTRACT_MEMO.get(key)
+    if hit is None:
+        base, sym = pricing.contraction(subscripts, shapes, tuple(a.ident for a in arrays), syms)
+        billed = dtypes.result_type(*(Operand(dtype=a.dtype) for a in arrays))
+        hit = _CONTRACT_MEMO[key] = (base, sym, billed, _einsum_out_shape(subscripts, arrays))
+    base, sym, billed, out_shape = hit
     origin = origin_of(arrays, billed)
     ctx.charge(op, base, billed, origin)
-    return Array(_einsum_out_shape(subscripts, arrays), billed, sym, dtype_origin=origin)
+    return Array(out_shape, billed, sym, dtype_origin=origin)
 
 
 def _einsum_out_shape(subscripts: str, arrays: list[Array]) -> tuple[int, ...]:
