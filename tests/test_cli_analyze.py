@@ -44,7 +44,7 @@ def test_default_point_is_whestbench_current_round():
 def test_text_report_names_total_share_formula_and_costliest_line():
     proc = flopcast("analyze", str(SAMPLES / "covariance_propagation.py"), "--width", "64", "--depth", "4")
     assert proc.returncode == 0, proc.stderr
-    assert "Predicted FLOPs:" in proc.stdout and "% of budget" in proc.stdout
+    assert "Predicted FLOPs:" in proc.stdout and "budget, within budget" in proc.stdout
     assert "Formula:" in proc.stdout
     assert "cov_pre = w.T @ cov @ w" in proc.stdout
 

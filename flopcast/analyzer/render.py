@@ -85,6 +85,15 @@ def _fmt(n: int) -> str:
     return f"{n:,}"
 
 
+def _approx(n: int) -> str:
+    """3 significant digits, exponent without padding: 1.37e11."""
+    text = f"{n:.3g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text
+
+
 def render_text(report: Report, top: int = 10) -> str:
     budget = report.point.budget
     out: list[str] = []
@@ -94,7 +103,8 @@ def render_text(report: Report, top: int = 10) -> str:
     total = report.total
     pct = rollup.share(total.hi, budget)
     verdict = "OVER BUDGET" if total.hi > budget else "within budget"
-    out.append(f"Predicted FLOPs: {total}  ({pct:.3g}% of budget, {verdict}) — {_status(report)}")
+    out.append(f"Predicted FLOPs: {total}  (≈{_approx(total.hi)}; {pct:.3g}% of the {_approx(budget)} budget, {verdict})")
+    out.append(f"                 {_status(report)}")
     if report.formula:
         out.append(f"Formula:         {report.formula}")
     if report.include_scorer_cast and any(c.span == rollup_scorer() for c in report.charges):
@@ -108,18 +118,18 @@ def render_text(report: Report, top: int = 10) -> str:
         out.append(f"Costliest lines (of {len(lines)}; share of the total, ops [billed dtype]):")
         cache: dict = {}
         width = max(len(_fmt(lc.flops)) for lc in lines[:top])
+        where_width = max(len(_where(lc)) for lc in lines[:top])
         for lc in lines[:top]:
             ops = ", ".join(
                 f"{o.op}{'×' + str(o.calls) if o.calls > 1 else ''} [{'/'.join(sorted(o.dtypes)) or '-'}]"
                 for o in sorted(lc.ops.values(), key=lambda o: -o.flops)
             )
-            where = "scorer" if lc.path == SCORER_SPAN.path else f"{display_path(lc.path)}:{lc.line}"
             mark = "" if lc.certain else " (some paths)"
             part = 100.0 * lc.flops / total.hi if total.hi else 0.0
-            out.append(f"  {where:<28} {_fmt(lc.flops):>{width}}  {part:5.1f}%  {ops}{mark}")
+            out.append(f"  {_where(lc):<{where_width}} {_fmt(lc.flops):>{width}}  {part:5.1f}%  {ops}{mark}")
             text = "" if lc.path == SCORER_SPAN.path else rollup.source_line(lc.path, lc.line, cache)
             if text:
-                out.append(f"  {'':<28} {'':>{width}}          {text[:90]}")
+                out.append(f"  {'':<{where_width}} {'':>{width}}          {text[:90]}")
         out.append("")
     funcs = rollup.by_function(report)
     if funcs:
@@ -146,6 +156,10 @@ def render_text(report: Report, top: int = 10) -> str:
             out.append(f"  {where}{n.message}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _where(lc: rollup.LineCost) -> str:
+    return "whestbench scorer" if lc.path == SCORER_SPAN.path else f"{display_path(lc.path)}:{lc.line}"
 
 
 def rollup_scorer():
