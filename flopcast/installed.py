@@ -85,6 +85,13 @@ class Weights:
                 return self.weight(op[: -len(suffix)])
         return self.weights.get(_ALIASES.get(op, op), 1.0)
 
+    def digest(self) -> str:
+        """A short fingerprint of the tables, to key caches of prices derived from them."""
+        import hashlib
+
+        payload = json.dumps([sorted(self.weights.items()), sorted(self.dtype_rates.items())])
+        return hashlib.sha1(payload.encode()).hexdigest()[:12]
+
     def rate(self, dtype: Optional[str]) -> float:
         if dtype is None:
             return 1.0

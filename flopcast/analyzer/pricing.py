@@ -45,14 +45,15 @@ class _ContractionCache:
 
     @property
     def path(self):
-        return installed.cache_dir() / f"contractions-flopscope-{installed.flopscope_version()}.json"
+        # Keyed by the weights too: accounting prices include them, and a custom
+        # FLOPSCOPE_WEIGHTS_FILE must neither read nor overwrite the default table's cache.
+        tag = installed.weights().digest()
+        return installed.cache_dir() / f"contractions-flopscope-{installed.flopscope_version()}-{tag}.json"
 
     def _load(self) -> None:
         if self._loaded:
             return
         self._loaded = True
-        if os.environ.get("FLOPSCOPE_WEIGHTS_FILE") or os.environ.get("FLOPSCOPE_DISABLE_WEIGHTS"):
-            return  # costs here are weight-free, but keep custom setups hermetic
         try:
             data = json.loads(self.path.read_text())
         except (OSError, ValueError):

@@ -1,0 +1,67 @@
+"""flopcast follows flopscope's weight overrides, as flopscope reads them at import."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+ESTIMATOR = '''
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        spd = w.T @ w + fnp.eye(mlp.width, dtype=fnp.float32)
+        chol = fnp.linalg.cholesky(spd)
+        row = fnp.exp(fnp.diagonal(chol))
+        return fnp.stack([row] * mlp.depth)
+'''
+
+SCRIPT = """
+import json, sys
+sys.path.insert(0, {tests!r})
+from oracle import measure
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+point = Point(16, 2, 2**41)
+print(json.dumps([analyze({path!r}, point).total.lo, measure({path!r}, point).total]))
+"""
+
+
+def _static_and_runtime(estimator, env_overrides: dict, cache_dir) -> list[int]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLOPSCOPE_")}
+    env.update(FLOPCAST_CACHE_DIR=str(cache_dir), **env_overrides)
+    tests = os.path.dirname(os.path.abspath(__file__))
+    code = SCRIPT.format(tests=tests, path=str(estimator))
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _estimator(tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(ESTIMATOR)
+    return path
+
+
+def test_disabled_weights_are_followed(tmp_path):
+    static, runtime = _static_and_runtime(_estimator(tmp_path), {"FLOPSCOPE_DISABLE_WEIGHTS": "1"}, tmp_path)
+    assert static == runtime
+
+
+def test_a_custom_weights_file_is_followed_and_does_not_poison_the_default_cache(tmp_path):
+    from flopcast.installed import weights as installed_weights
+
+    estimator = _estimator(tmp_path)
+    weights = tmp_path / "w.json"
+    rates = dict(installed_weights().dtype_rates, float32=3.0)  # flopscope refuses dtypes left out
+    weights.write_text(json.dumps({"weights": {"matmul": 3.0, "linalg.cholesky": 7.0, "exp": 2.0},
+                                   "dtype_rates": rates}))
+    custom = _static_and_runtime(estimator, {"FLOPSCOPE_WEIGHTS_FILE": str(weights)}, tmp_path)
+    assert custom[0] == custom[1]
+    default = _static_and_runtime(estimator, {}, tmp_path)  # same cache folder, default weights
+    assert default[0] == default[1]
+    assert default != custom
