@@ -300,10 +300,25 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         if any(isinstance(a, Array) for a in args):
             return interp.unpriced(node, f"math.{name} of an array", "math functions need Python scalars")
         return _unknown_from(args, "float", span, f"math.{name} of a value that depends on data")
+    if path == "itertools.chain.from_iterable":
+        return _itertools(interp, "chain.from_iterable", args, kwargs, span, node)
+    if module == "itertools" and name in _ITERTOOLS:
+        return _itertools(interp, name, args, kwargs, span, node)
+    if module == "collections" and name == "defaultdict":
+        factory = args[0] if args else None
+        if factory is not None and isinstance(factory, Known) and factory.value is None:
+            factory = None
+        return DictVal({}, factory)
+    if module == "collections" and name in ("OrderedDict",):
+        return call_builtin(interp, "dict", args, kwargs, span, node)
+    if module == "collections" and name == "namedtuple":
+        return _namedtuple(interp, args, kwargs, span)
     if module in ("functools",) and name == "reduce":
         fn, seq = args[0], interp.iterate(args[1], node)
         if seq is None:
             return Unknown("", span, "reduce over unknown")
+        if not seq and len(args) < 3:
+            raise UserRaise(span, "TypeError: reduce() of empty iterable with no initial value")
         acc = args[2] if len(args) > 2 else seq[0]
         for item in (seq if len(args) > 2 else seq[1:]):
             acc = interp.call(fn, [acc, item], {}, span, node)
@@ -381,3 +396,107 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
         if name == "copy":
             return DictVal(dict(recv.items))
     return Unknown("", span, f".{name}() on a container")
+
+
+# ------------------------------------------------------------------- itertools & collections
+
+_ITERTOOLS = {"product", "permutations", "combinations", "combinations_with_replacement", "zip_longest",
+              "chain", "chain.from_iterable", "islice", "pairwise", "repeat", "accumulate", "starmap"}
+_MAX_ITEMS = 100_000
+
+
+def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
+    """itertools on known sequences: run the real itertools on the abstract items."""
+    import itertools
+
+    from flopcast.analyzer.interpreter import make_tuple
+
+    def seq(v):
+        items = interp.iterate(v, node)
+        if items is None:
+            raise _NotKnown()
+        return items
+
+    def known(v, what):
+        if not isinstance(v, Known):
+            raise _NotKnown()
+        return v.value
+
+    try:
+        if name == "repeat":
+            times = known(args[1] if len(args) > 1 else kwargs.get("times", Known(None)), "times")
+            if times is None:
+                return Unknown("", span, "itertools.repeat without times is endless")
+            out = [args[0]] * min(int(times), _MAX_ITEMS + 1)
+        elif name in ("chain",):
+            out = [x for a in args for x in seq(a)]
+        elif name == "chain.from_iterable":
+            out = [x for a in seq(args[0]) for x in seq(a)]
+        elif name == "zip_longest":
+            fill = kwargs.get("fillvalue", Known(None))
+            out = [tuple(fill if x is _FILL else x for x in t)
+                   for t in itertools.zip_longest(*(seq(a) for a in args), fillvalue=_FILL)]
+        elif name == "islice":
+            bounds = [known(a, "bound") for a in args[1:]]
+            out = list(itertools.islice(seq(args[0]), *bounds))
+        elif name == "pairwise":
+            out = list(itertools.pairwise(seq(args[0])))
+        elif name == "product":
+            repeat = known(kwargs.get("repeat", Known(1)), "repeat")
+            out = list(itertools.islice(itertools.product(*(seq(a) for a in args), repeat=repeat), _MAX_ITEMS + 1))
+        elif name in ("permutations", "combinations", "combinations_with_replacement"):
+            r = args[1] if len(args) > 1 else kwargs.get("r", Known(None))
+            fn = getattr(itertools, name)
+            out = list(itertools.islice(fn(seq(args[0]), known(r, "r")) if name == "permutations"
+                                        else fn(seq(args[0]), known(r, "r")), _MAX_ITEMS + 1))
+        elif name == "accumulate":
+            items = seq(args[0])
+            fn = args[1] if len(args) > 1 else kwargs.get("func")
+            initial = kwargs.get("initial")
+            out = [] if initial is None else [initial]
+            acc = initial
+            for item in items:
+                if acc is None:
+                    acc = item
+                elif fn is None:
+                    acc = interp.binop(_ADD, acc, item, node)
+                else:
+                    acc = interp.call(fn, [acc, item], {}, span, node)
+                out.append(acc)
+        else:  # starmap
+            out = [interp.call(args[0], list(seq(t)), {}, span, node) for t in seq(args[1])]
+    except _NotKnown:
+        if any(isinstance(a, Array) for a in args):
+            return interp.unpriced(node, f"itertools.{name}", "its arguments are not known")
+        return Unknown("", span, f"itertools.{name} of values that are not known")
+    if len(out) > _MAX_ITEMS:
+        return interp.unpriced(node, f"itertools.{name}", "too many items to unroll")
+    return ListVal([make_tuple(list(x)) if isinstance(x, tuple) else x for x in out])
+
+
+class _NotKnown(Exception):
+    pass
+
+
+_FILL = object()
+
+
+def _namedtuple(interp, args, kwargs, span: Span) -> Value:
+    name = args[0] if args else kwargs.get("typename")
+    names = args[1] if len(args) > 1 else kwargs.get("field_names")
+    if not isinstance(name, Known):
+        return Unknown("", span, "namedtuple with a computed name")
+    if isinstance(names, Known) and isinstance(names.value, str):
+        fields = names.value.replace(",", " ").split()
+    else:
+        items = interp.iterate(names, None) if names is not None else None
+        if items is None or not all(isinstance(i, Known) for i in items):
+            return Unknown("", span, "namedtuple with computed field names")
+        fields = [i.value for i in items]
+    defaults = kwargs.get("defaults")
+    default_items = (interp.iterate(defaults, None) or []) if defaults is not None else []
+    padded = [None] * (len(fields) - len(default_items)) + list(default_items)
+    cls = ClassVal(str(name.value), str(name.value), [], {}, None, interp.frame.module if interp.frame else None)
+    cls.fields = [(f, d, None) for f, d in zip(fields, padded)]
+    cls.tuple_like = True
+    return cls

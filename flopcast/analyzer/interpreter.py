@@ -375,8 +375,14 @@ class Interpreter:
     def stmt_Pass(self, node) -> None:
         pass
 
-    def stmt_Assert(self, node) -> None:
-        pass
+    def stmt_Assert(self, node: ast.Assert) -> None:
+        # The test runs (and charges) at run time; python -O is not how estimators are run.
+        value = self.eval(node.test)
+        if self.known_truth(value) is False:
+            if node.msg is not None:
+                self.eval(node.msg)
+            raise UserRaise(self.node_span(node), "AssertionError")
+        # A value-dependent assertion is taken to hold: the estimator states it does.
 
     def stmt_Global(self, node: ast.Global) -> None:
         if self.frame.globals_ is None:
@@ -1270,6 +1276,11 @@ class Interpreter:
         if isinstance(obj, DictVal):
             if isinstance(key, Known) and key.value in obj.items:
                 return obj.items[key.value]
+            if isinstance(key, Known) and obj.factory is not None:
+                value = obj.items[key.value] = self.call(obj.factory, [], {}, self.node_span(node), node)
+                return value
+            if isinstance(key, Known):
+                raise UserRaise(self.node_span(node), f"KeyError: {key.value!r}")
             return self.unpriced(node, "dict lookup", "the key is not known")
         if isinstance(obj, NpzFile):
             if isinstance(key, Known) and key.value in obj.arrays:

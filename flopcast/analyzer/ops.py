@@ -251,6 +251,14 @@ def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = No
     return Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None)
 
 
+def as_numpy_scalar(x: Array) -> Value:
+    """A 0-d result that flopscope hands back as a numpy scalar (vdot, trace, det, the norms):
+    later arithmetic on it alone is numpy's, free and unrecorded."""
+    if isinstance(x, Array) and x.shape == ():
+        return NumpyScalar(x.dtype, x.dtype_origin)
+    return x
+
+
 def free_scalar_arithmetic(values: list[Value]) -> Optional[Value]:
     """numpy scalars combined with scalars: computed by numpy, never charged."""
     if any(isinstance(v, Array) for v in values):
@@ -504,7 +512,7 @@ def _vdot(ctx, args, kwargs):
     a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
     if a.ndim != 1 or b.ndim != 1:
         raise OpError("vdot of non-vectors is not modelled")
-    return contract(ctx, "vdot", "i,i->", [a, b])
+    return as_numpy_scalar(contract(ctx, "vdot", "i,i->", [a, b]))
 
 
 @handler("outer", "linalg.outer")
@@ -867,7 +875,7 @@ def _trace(ctx, args, kwargs):
         base = 0
     dt = dtype_arg(kwargs.get("dtype")) or dtypes.reduction_accumulator("sum", x.dtype)
     ctx.charge("trace", base, dt, origin_of([x], dt))
-    return Array(x.shape[2:], dt, dtype_origin=origin_of([x], dt))
+    return as_numpy_scalar(Array(x.shape[2:], dt, dtype_origin=origin_of([x], dt)))
 
 
 @handler("tril", "triu")
@@ -1027,6 +1035,31 @@ def _take(ctx, args, kwargs):
     return Array(shape, x.dtype, dtype_origin=x.dtype_origin)
 
 
+@handler("take_along_axis")
+def _take_along_axis(ctx, args, kwargs):
+    x = to_array(ctx, arg(args, kwargs, 0, "arr"))
+    idx = to_array(ctx, arg(args, kwargs, 1, "indices"))
+    axis = arg(args, kwargs, 2, "axis")
+    if axis is None:
+        raise OpError("take_along_axis needs an axis")
+    if isinstance(axis, Known) and axis.value is None:
+        if idx.ndim != 1:
+            raise OpError("take_along_axis(axis=None) needs 1-d indices")
+        shape = idx.shape
+    else:
+        if idx.ndim != x.ndim:
+            raise OpError("take_along_axis: indices and array must have the same number of dimensions")
+        ax = known_int(axis, "axis") % x.ndim
+        other = broadcast(tuple(1 if i == ax else s for i, s in enumerate(x.shape)),
+                          tuple(1 if i == ax else s for i, s in enumerate(idx.shape)))
+        shape = tuple(idx.shape[ax] if i == ax else s for i, s in enumerate(other))
+    n = 1
+    for s_ in shape:
+        n *= s_
+    ctx.charge("take_along_axis", max(n, 1), x.dtype, x.dtype_origin)
+    return Array(shape, x.dtype, dtype_origin=x.dtype_origin)
+
+
 # ----------------------------------------------------------------- random
 
 
@@ -1161,8 +1194,8 @@ def _linalg_square(ctx, args, kwargs, op=None):
     if fn == "eigvals":
         return Array(batch + (n,), "complex128")
     if fn == "det":
-        return Array(batch, dt)
-    return TupleVal((Array(batch, dt), Array(batch, dt)))
+        return as_numpy_scalar(Array(batch, dt))
+    return TupleVal((as_numpy_scalar(Array(batch, dt)), as_numpy_scalar(Array(batch, dt))))
 
 
 @handler("linalg.solve")
@@ -1213,16 +1246,23 @@ def _norm(ctx, args, kwargs):
     a = to_array(ctx, args[0])
     ord_ = arg(args, kwargs, 1, "ord")
     axis = arg(args, kwargs, 2, "axis")
+    keepdims = arg(args, kwargs, 3, "keepdims", Known(False))
     if ord_ is not None and not (isinstance(ord_, Known) and ord_.value in (None, "fro", 1, -1, math.inf, -math.inf)):
         raise OpError("linalg.norm with this ord is not modelled")
+    if not isinstance(keepdims, Known):
+        raise OpError("linalg.norm keepdims= is not known statically")
     if axis is None or (isinstance(axis, Known) and axis.value is None):
-        shape: tuple[int, ...] = ()
+        axes = tuple(range(a.ndim))
     else:
         axes = _axes(axis, a.ndim)
+    if keepdims.value:
+        shape = tuple(1 if i in axes else s for i, s in enumerate(a.shape))
+    else:
         shape = tuple(s for i, s in enumerate(a.shape) if i not in axes)
     dt = _linalg_dtype(a)
     ctx.charge("linalg.norm", 2 * a.size, dt, a.dtype_origin)
-    return Array(shape, dt)
+    # A full reduction comes back as a numpy scalar (free arithmetic afterwards).
+    return as_numpy_scalar(Array(shape, dt))
 
 
 # ----------------------------------------------------------------- flopscope extras
@@ -1382,8 +1422,8 @@ def _svd_family(ctx, args, kwargs, op=None):
     if fn == "svdvals":
         return Array((min(m, n),), dt)
     if fn == "matrix_rank":
-        return Array((), "int64")
-    return Array((), dt)
+        return NumpyScalar("int64")
+    return NumpyScalar(dt, a.dtype_origin if dt == a.dtype else None)
 
 
 @handler("linalg.lstsq")
@@ -1440,7 +1480,7 @@ def _vector_matrix_norm(ctx, args, kwargs, op=None):
     base = pricing.accounting(f"{fn}_cost", list(a.shape), ord=ord_)
     dt = _linalg_dtype(a)
     ctx.charge(op, base, dt, a.dtype_origin, weighted_base=True)
-    return Array((), dt)
+    return NumpyScalar(dt, a.dtype_origin if dt == a.dtype else None)
 
 
 @handler("linalg.trace")
@@ -1450,7 +1490,7 @@ def _linalg_trace(ctx, args, kwargs):
         raise OpError("linalg.trace with offset/dtype is not modelled")
     base = pricing.accounting("trace_cost", min(a.shape))
     ctx.charge("linalg.trace", base, a.dtype, a.dtype_origin, weighted_base=True)
-    return Array((), a.dtype)
+    return NumpyScalar(a.dtype, a.dtype_origin)
 
 
 # ----------------------------------------------------------------- more creation and shape ops

@@ -119,6 +119,7 @@ class TupleVal(Value):
 @dataclass(eq=False)
 class DictVal(Value):
     items: dict  # Python key -> Value
+    factory: Any = None  # collections.defaultdict's default_factory (a callable Value), else None
 
 
 @dataclass(eq=False)

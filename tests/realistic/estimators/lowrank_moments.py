@@ -30,8 +30,8 @@ MIN_RANK = 2
 MAX_RANK = 48
 #: fraction of the budget the cost model is allowed to plan for
 SAFETY = 0.6
-#: eigh on a w x w matrix costs about this many w^3 (LAPACK dsyevd, roughly)
-EIGH_FACTOR = 9
+#: eigh on a w x w matrix costs about this many w^3 (what flopscope bills, measured)
+EIGH_FACTOR = 20
 
 
 def _clamp(v, lo, hi):
