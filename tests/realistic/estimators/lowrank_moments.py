@@ -16,7 +16,9 @@ Moments of a rectified Gaussian (z ~ N(m, s^2)):
     d E[relu(z)] / d m = Phi(a)    (the "gain" used for the cross-covariances)
 """
 
+import itertools
 import math
+from collections import defaultdict
 
 import flopscope as flops
 import flopscope.numpy as fnp
@@ -199,7 +201,13 @@ def refine(rows, weights, state, sweeps):
     if sweeps <= 0:
         return rows
     out = list(rows)
+    log = defaultdict(list)
     for _ in range(sweeps):
+        # damp sudden jumps between consecutive layer means (scale is a numpy scalar: free)
+        for i, (prev, cur) in enumerate(itertools.pairwise(list(out)), start=1):
+            jump = fnp.linalg.norm(cur - prev) + 1e-6
+            out[i] = (cur / (1.0 + 0.001 * jump)).astype(fnp.float32)
+            log["jump"].append(jump)
         nxt = None
         for i, (w, mu) in reversed(list(enumerate(zip(weights, out)))):
             if nxt is None:

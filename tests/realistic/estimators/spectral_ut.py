@@ -201,6 +201,8 @@ class Estimator(BaseEstimator):
             if depth_index % 2 == 0 and depth_index <= 2 * self.N_CHOL_CHECKS:
                 conditioning = self._whiten_check(cov)
             mu = (mu_new / (1.0 + 1e-3 * conditioning)).astype(fnp.float32)
+            assert cov.shape == (width, width), cov.shape
+            assert bool(fnp.all(fnp.isfinite(mu))), "non-finite mean"
             rows.append(mu)
         first, *rest = rows
         return fnp.stack([first] + [r for r in rest], axis=0)
