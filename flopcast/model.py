@@ -30,9 +30,6 @@ class Span:
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col + 1}"
 
-    def short(self) -> str:
-        return f"{self.line}:{self.col + 1}-{self.end_line}:{self.end_col + 1}"
-
 
 def display_path(path: str) -> str:
     """Relative to the working folder when the file is under it: shorter and clickable."""
@@ -86,9 +83,6 @@ class Interval:
 
     def __str__(self) -> str:
         return f"{self.lo:,}" if self.exact else f"[{self.lo:,}, {self.hi:,}]"
-
-
-ZERO = Interval(0, 0)
 
 
 @dataclass(frozen=True)

@@ -240,10 +240,6 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
     return Unknown("", span, f"builtin {name}")
 
 
-class _AddOp:
-    pass
-
-
 import ast as _ast  # noqa: E402
 
 _ADD = _ast.Add()

@@ -477,8 +477,6 @@ class Interpreter:
         body_frame.vars = cls.attrs
         self.frame = body_frame
         try:
-            # Class bodies see module globals for names they do not define.
-            self._class_body_fallback = saved
             self.exec_block(node.body)
         finally:
             self.frame = saved
@@ -576,7 +574,7 @@ class Interpreter:
             return LibRef("rawnumpy" + stripped[len("numpy"):])
         if stripped == "whestbench" or stripped.startswith("whestbench."):
             return LibRef(stripped)
-        module = self.program.find_module(stripped, self.frame.module)
+        module = self.program.find_module(stripped)
         if module is not None:
             return ModuleVal(module)
         return LibRef("py:" + stripped)
@@ -1335,7 +1333,7 @@ class Interpreter:
             env = self.module_env(obj.module)
             if name in env:
                 return env[name]
-            sub = self.program.find_module(f"{obj.module.name}.{name}", obj.module)
+            sub = self.program.find_module(f"{obj.module.name}.{name}")
             if sub is not None:
                 return ModuleVal(sub)
         if isinstance(obj, LibRef):

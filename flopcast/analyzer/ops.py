@@ -48,12 +48,6 @@ def handler(*names: str):
 # ----------------------------------------------------------------- operands
 
 
-def is_scalar_like(v: Value) -> bool:
-    return isinstance(v, (Known, Unknown, NumpyScalar)) and not (
-        isinstance(v, Known) and isinstance(v.value, (tuple, list))
-    )
-
-
 def operand(v: Value) -> Operand:
     if isinstance(v, (Array, NumpyScalar)):
         return Operand(dtype=v.dtype)

@@ -19,7 +19,6 @@ from typing import Optional
 from flopcast import installed
 from flopcast.analyzer.values import Symmetry
 
-COMPLEX_KINDS = ("complex64", "complex128", "complex192", "complex256")
 
 
 def charge(op: str, base: int, dtype: Optional[str]) -> int:

@@ -41,7 +41,7 @@ class Program:
     def main_span(self) -> Span:
         return Span(self.main.path, 1, 0, 1, 0)
 
-    def find_module(self, dotted: str, importer: Optional[Module]) -> Optional[Module]:
+    def find_module(self, dotted: str) -> Optional[Module]:
         """A module of the submission folder for ``import dotted`` (never outside the folder)."""
         if not dotted:
             return None
@@ -129,7 +129,7 @@ def _imported_estimator_bases(program: Program) -> set[str]:
     names: set[str] = set()
     for node in program.main.tree.body:
         if isinstance(node, ast.ImportFrom) and node.module and not node.module.startswith(("whestbench", "flopscope")):
-            module = program.find_module(node.module, program.main)
+            module = program.find_module(node.module)
             if module is None:
                 continue
             sub_classes = {n.name: n for n in module.tree.body if isinstance(n, ast.ClassDef)}

@@ -107,8 +107,8 @@ def render_text(report: Report, top: int = 10) -> str:
     out.append(f"                 {_status(report)}")
     if report.formula:
         out.append(f"Formula:         {report.formula}")
-    if report.include_scorer_cast and any(c.span == rollup_scorer() for c in report.charges):
-        cast = sum(c.flops for c in report.charges if c.span == rollup_scorer())
+    if report.include_scorer_cast and any(c.span == SCORER_SPAN for c in report.charges):
+        cast = sum(c.flops for c in report.charges if c.span == SCORER_SPAN)
         if cast:
             out.append(f"                 includes {_fmt(cast)} for whestbench's float32 cast of the returned float64 "
                        "array (--no-scorer-cast to leave it out)")
@@ -160,7 +160,3 @@ def render_text(report: Report, top: int = 10) -> str:
 
 def _where(lc: rollup.LineCost) -> str:
     return "whestbench scorer" if lc.path == SCORER_SPAN.path else f"{display_path(lc.path)}:{lc.line}"
-
-
-def rollup_scorer():
-    return SCORER_SPAN

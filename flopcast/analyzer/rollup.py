@@ -6,7 +6,6 @@ same numbers the same way.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -93,10 +92,3 @@ def source_line(path: str, line: int, cache: Optional[dict] = None) -> str:
             cache[path] = []
     lines = cache[path]
     return lines[line - 1].strip() if 0 < line <= len(lines) else ""
-
-
-def per_line_totals(charges) -> dict:
-    out: dict = defaultdict(int)
-    for c in charges:
-        out[(c.span.path, c.span.line)] += c.flops
-    return out
