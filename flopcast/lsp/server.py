@@ -26,6 +26,7 @@ from typing import Any, Optional
 from lsprotocol import types
 from pygls import uris
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 
 from flopcast import __version__
 from flopcast.lsp import diagnostics, hints, hover, lenses
@@ -37,10 +38,34 @@ from flopcast.lsp.state import Analysis, Analyzer, Document, Failure, LRU
 log = logging.getLogger("flopcast.lsp")
 
 
+class FlopcastProtocol(LanguageServerProtocol):
+    """pygls 2.1 files each *notification* handled by a built-in generator handler
+    (didOpen, didChange, ...) under a fresh uuid in ``_request_futures`` and only ever
+    pops entries when it sends a *response*, so every keystroke leaked a Future
+    (~2 KiB; +2 MiB per 1,000 edits). Drop the ones a notification left behind.
+    """
+
+    def _handle_notification(self, method_name: str, params: Any) -> None:
+        futures = self._request_futures
+        before = len(futures)
+        super()._handle_notification(method_name, params)
+        if len(futures) <= before:
+            return
+        for msg_id in list(futures)[before:]:  # dicts keep insertion order: the new ones
+            future = futures.get(msg_id)
+            if future is None:
+                continue
+            if future.done():
+                futures.pop(msg_id, None)
+            else:
+                future.add_done_callback(lambda _f, key=msg_id: futures.pop(key, None))
+
+
 class FlopcastServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("flopcast", __version__,
-                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+                         text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+                         protocol_cls=FlopcastProtocol)
         self.settings = Settings()
         self.analyzer = Analyzer()
         self.formulas = FormulaCache()
