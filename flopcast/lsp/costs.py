@@ -32,6 +32,9 @@ class SpanCost:
     certain: bool
     detail: str
     dtype_origin: Optional[Span]
+    #: (billed dtype, executions) when executions were billed at different dtypes
+    #: (a loop-carried value widened to float64 after the first iteration)
+    dtypes: tuple[tuple[Optional[str], int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,10 +110,14 @@ def fold(report: Report, path: str) -> FileCosts:
         first = group[0]
         flops = [c.flops for c in group]
         origin = next((c.dtype_origin for c in group if c.dtype_origin is not None), None)
+        billed: dict[Optional[str], int] = {}
+        for c in group:
+            billed[c.dtype] = billed.get(c.dtype, 0) + 1
         spans.append(SpanCost(
             span=first.span, op=first.op, dtype=first.dtype, function=first.function,
             executions=len(group), total=sum(flops), first=flops[0], largest=max(flops),
             certain=all(c.certain for c in group), detail=first.detail, dtype_origin=origin,
+            dtypes=tuple(billed.items()) if len(billed) > 1 else (),
         ))
     spans.sort(key=lambda s: (s.span.line, s.span.col, s.span.end_line, s.span.end_col, s.op))
     per_line: dict[int, list[SpanCost]] = defaultdict(list)

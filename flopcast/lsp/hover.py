@@ -46,9 +46,16 @@ def _weight_line(op: str, dtype: Optional[str]) -> str:
 
 def describe(s: SpanCost, lines: Lines, budget: int, formula: Optional[str]) -> list[str]:
     out = [f"**`{s.op}`** `{_snippet(lines, s.span)}`"]
-    billed = f"billed as **{s.dtype}**" if s.dtype else "no dtype billed"
-    weight = _weight_line(s.op, s.dtype)
-    out.append(f"{billed}" + (f" · {weight}" if weight else ""))
+    if s.dtypes:  # executions billed at different dtypes
+        out.append("billed as " + ", ".join(f"**{d or 'no dtype'}** ×{n}" for d, n in s.dtypes))
+        for d, _ in s.dtypes:
+            weight = _weight_line(s.op, d)
+            if weight:
+                out.append(f"{d or 'no dtype'}: {weight}")
+    else:
+        billed = f"billed as **{s.dtype}**" if s.dtype else "no dtype billed"
+        weight = _weight_line(s.op, s.dtype)
+        out.append(f"{billed}" + (f" · {weight}" if weight else ""))
     if s.executions > 1:
         each = (f"{fmt.grouped(s.first)}" if s.first == s.largest
                 else f"{fmt.grouped(s.first)} first, up to {fmt.grouped(s.largest)}")
@@ -59,7 +66,8 @@ def describe(s: SpanCost, lines: Lines, budget: int, formula: Optional[str]) -> 
                    f"({fmt.share(s.total, budget).strip(fmt.FIGURE_SPACE)} of budget)")
     if not s.certain:
         out.append("charged on some paths only (a value-dependent branch): an upper bound")
-    if s.dtype_origin is not None and s.dtype == "float64" and s.dtype_origin != s.span:
+    widened = s.dtype == "float64" or any(d == "float64" for d, _ in s.dtypes)
+    if s.dtype_origin is not None and widened and s.dtype_origin != s.span:
         out.append(f"float64 because of line {s.dtype_origin.line}: "
                    f"`{_snippet(lines, s.dtype_origin)}`")
     if s.detail:

@@ -222,3 +222,12 @@ async def test_big_estimator_hints(client: LanguageClient, tmp_path):
     assert len(hints) > 150
     lenses = await doc.lenses()
     assert len(lenses) == 13  # twelve helpers and predict
+
+
+async def test_hover_tells_mixed_billed_dtypes_apart(client: LanguageClient, tmp_path):
+    doc = Doc.copy_of(client, SAMPLES / "mean_propagation.py", tmp_path)
+    doc.replace("mu = fnp.zeros(mlp.width)", "mu = fnp.zeros(mlp.width, dtype=fnp.float32)")
+    text = await doc.hover("mu_pre = w.T @ mu", 13)
+    # The first layer's mean is float32; from the second on it comes from norm.cdf (float64).
+    assert "billed as **float32** ×1, **float64** ×15" in text
+    assert "float64 because of line 25" in text
