@@ -231,3 +231,11 @@ async def test_hover_tells_mixed_billed_dtypes_apart(client: LanguageClient, tmp
     # The first layer's mean is float32; from the second on it comes from norm.cdf (float64).
     assert "billed as **float32** ×1, **float64** ×15" in text
     assert "float64 because of line 25" in text
+
+
+async def test_hover_on_a_def_name_shows_the_function_total(client: LanguageClient, tmp_path):
+    doc = Doc.copy_of(client, SAMPLES / "mean_propagation_f32.py", tmp_path)
+    text = await doc.hover("def predict", 5)
+    assert "**Estimator.predict**" in text and "callees included" in text
+    text = await doc.hover("def relu_moments", 5)
+    assert "**relu_moments**" in text and "own lines" in text
