@@ -162,7 +162,8 @@ def failure_diagnostic(failure: Failure, lines: Lines, path: str) -> types.Diagn
     return types.Diagnostic(
         range=types.Range(start=types.Position(line=0, character=0), end=lines.end_of_line(1)),
         message=f"flopcast could not analyse this file: {failure.message}{where}",
-        severity=types.DiagnosticSeverity.Error if failure.syntax else types.DiagnosticSeverity.Warning,
+        # Not an error in the user's code (a helper module has no estimator class, say).
+        severity=types.DiagnosticSeverity.Error if failure.syntax else types.DiagnosticSeverity.Information,
         code="analysis", source=SOURCE,
     )
 
