@@ -70,19 +70,29 @@ def _grid(center: int, count: int, minimum: int) -> list[int]:
     return out
 
 
-def _solve(rows: list[list[Fraction]], rhs: list[Fraction]) -> Optional[list[Fraction]]:
-    n = len(rows)
-    m = [row[:] + [r] for row, r in zip(rows, rhs)]
+def invert_exact(matrix: list[list[Fraction]]) -> Optional[list[list[Fraction]]]:
+    """The exact inverse of a square rational matrix (Gauss-Jordan), or None if singular."""
+    n = len(matrix)
+    m = [row[:] + [Fraction(int(i == r)) for i in range(n)] for r, row in enumerate(matrix)]
     for col in range(n):
         pivot = next((r for r in range(col, n) if m[r][col] != 0), None)
         if pivot is None:
             return None
         m[col], m[pivot] = m[pivot], m[col]
+        p = m[col][col]
+        m[col] = [x / p for x in m[col]]
         for r in range(n):
             if r != col and m[r][col] != 0:
-                f = m[r][col] / m[col][col]
+                f = m[r][col]
                 m[r] = [a - f * b for a, b in zip(m[r], m[col])]
-    return [m[i][n] / m[i][i] for i in range(n)]
+    return [row[n:] for row in m]
+
+
+def _solve(rows: list[list[Fraction]], rhs: list[Fraction]) -> Optional[list[Fraction]]:
+    inverse = invert_exact(rows)
+    if inverse is None:
+        return None
+    return [sum((a * b for a, b in zip(row, rhs)), Fraction(0)) for row in inverse]
 
 
 def fit_formula(program, cls: str, point: Point, scorer: bool, report: Report) -> Optional[str]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import weakref
 import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -2025,14 +2026,16 @@ def _arm_exits(stmts: list) -> bool:
     return False
 
 
-_EXIT_IFS: dict = {}
+# Memos keyed weakly by the loop node: they live exactly as long as the parsed tree, so an
+# editor session that parses a new tree per keystroke does not accumulate them.
+_EXIT_IFS: "weakref.WeakKeyDictionary[ast.AST, dict]" = weakref.WeakKeyDictionary()
 
 
 def _exit_ifs(loop: ast.AST) -> dict:
     """id(if) -> True when its body leaves the loop, False when its else does (not both)."""
-    cached = _EXIT_IFS.get(id(loop))
-    if cached is not None and cached[0] is loop:
-        return cached[1]
+    cached = _EXIT_IFS.get(loop)
+    if cached is not None:
+        return cached
     out: dict = {}
 
     def visit(stmts) -> None:
@@ -2050,21 +2053,19 @@ def _exit_ifs(loop: ast.AST) -> dict:
                     visit(block)
 
     visit(loop.body)
-    if len(_EXIT_IFS) > 50_000:  # long editor sessions parse many trees
-        _EXIT_IFS.clear()
-    _EXIT_IFS[id(loop)] = (loop, out)
+    _EXIT_IFS[loop] = out
     return out
 
 
-_RELEVANCE: dict = {}
+_RELEVANCE: "weakref.WeakKeyDictionary[ast.AST, tuple]" = weakref.WeakKeyDictionary()
 
 
 def _loop_relevance(loop: ast.AST, exit_ifs: dict) -> tuple[frozenset, list]:
     """The names a loop's exit can depend on, through the assignments in its body, and the
     calls made in computing them (a call may read state no name shows, e.g. the budget)."""
-    cached = _RELEVANCE.get(id(loop))
-    if cached is not None and cached[0] is loop:
-        return cached[1], cached[2]
+    cached = _RELEVANCE.get(loop)
+    if cached is not None:
+        return cached
     tests = [loop.test] if isinstance(loop, ast.While) else []
     tests += [n.test for n in ast.walk(ast.Module(body=loop.body, type_ignores=[]))
               if isinstance(n, ast.If) and id(n) in exit_ifs]
@@ -2111,9 +2112,7 @@ def _loop_relevance(loop: ast.AST, exit_ifs: dict) -> tuple[frozenset, list]:
                 names.add(sub.id)
                 pending.extend(deps.get(sub.id, []))
     result = frozenset(names)
-    if len(_RELEVANCE) > 50_000:
-        _RELEVANCE.clear()
-    _RELEVANCE[id(loop)] = (loop, result, calls)
+    _RELEVANCE[loop] = (result, calls)
     return result, calls
 
 

@@ -51,10 +51,15 @@ def check_target(
     config_root: Optional[Path] = None,
     scorer_cast: bool = True,
     class_name: Optional[str] = None,
+    report: Optional[Report] = None,
 ) -> TargetResult:
+    """Run the enabled rules on one submission; ``report`` reuses an analysis already made
+    (the editor analyses the unsaved buffer once for hints and diagnostics alike)."""
     rules = [rule() for rule in ALL_RULES if selection.enabled(rule.code)]
     result = TargetResult(submission, point)
-    if any(rule.wants_report for rule in rules):
+    if report is not None:
+        result.report = localize(report, submission)
+    elif any(rule.wants_report for rule in rules):
         try:
             raw = analyze(str(submission.analysis_path), point,
                           include_scorer_cast=scorer_cast, formula=False,

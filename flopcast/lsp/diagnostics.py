@@ -49,7 +49,6 @@ def check_findings(path: str, text: str, point: Point, report: Report, config: A
     from flopcast.check import engine
     from flopcast.check.context import CheckContext
     from flopcast.check.findings import Level
-    from flopcast.check.rules import ALL_RULES
     from flopcast.check.selection import Selection
     from flopcast.check.source import Submission, local_module_names, parse_file
 
@@ -57,32 +56,23 @@ def check_findings(path: str, text: str, point: Point, report: Report, config: A
     submission = Submission(path, entry, [], local_module_names(entry.path.parent),
                             entry.path, folder_mode=False)
     selection = Selection()
-    per_file: dict = {}
-    root = None
     if config is not None:
         selection = Selection(select=config.select if config.select is not None else ("FC",),
                               ignore=config.ignore or ())
-        per_file = config.per_file_ignores
-        root = config.root
-    rules = [rule() for rule in ALL_RULES if selection.enabled(rule.code)]
-    ctx = CheckContext(submission, point, engine.localize(report, submission), None)
+    result = engine.check_target(submission, point, selection,
+                                 per_file_ignores=config.per_file_ignores if config is not None else None,
+                                 config_root=config.root if config is not None else None,
+                                 scorer_cast=scorer_cast, report=report)
+    ctx = CheckContext(submission, point, result.report, None)
     found = []
-    for rule in rules:
-        try:
-            findings = list(rule.check(ctx))
-        except Exception:  # noqa: BLE001 - one broken rule must not hide the others
-            log.exception("flopcast: rule %s failed on %s", rule.code, path)
-            continue
-        for f in findings:
-            if engine._suppressed(f, submission, per_file, root):
-                continue
-            span = f.span
-            if span.path == SCORER_SPAN.path or span.line <= 0:
-                span = ctx.predict_span()
-            if span.path != entry.display:
-                continue  # a finding in a sibling module belongs to that file
-            found.append(Found(f.code, f.level == Level.ERROR, f.message,
-                               span.line, span.col, span.end_line, span.end_col))
+    for f in result.findings:
+        span = f.span
+        if span.path == SCORER_SPAN.path or span.line <= 0:
+            span = ctx.predict_span()
+        if span.path != entry.display:
+            continue  # a finding in a sibling module belongs to that file
+        found.append(Found(f.code, f.level == Level.ERROR, f.message,
+                           span.line, span.col, span.end_line, span.end_col))
     return found
 
 

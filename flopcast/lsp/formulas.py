@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Optional
 
+from flopcast.analyzer.formula import invert_exact, render_polynomial
 from flopcast.lsp.costs import fold
 from flopcast.lsp.hover import function_key, line_key, span_key
 from flopcast.lsp.state import LRU, Analysis, Document
@@ -35,9 +36,6 @@ FRESH = (40, 5)
 MONOMIALS = tuple((i, j) for i in range(len(WIDTHS)) for j in range(len(DEPTHS)))
 #: Seconds of quiet before the fits start (they are a dozen analyses).
 QUIET = 1.0
-
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-
 
 def keyed_totals(report: Report, path: str) -> dict[str, int]:
     """Every cost the editor shows a formula for, by key."""
@@ -56,57 +54,19 @@ def keyed_totals(report: Report, path: str) -> dict[str, int]:
     return dict(out)
 
 
-def _invert(matrix: list[list[Fraction]]) -> Optional[list[list[Fraction]]]:
-    n = len(matrix)
-    m = [row[:] + [Fraction(int(i == r)) for i in range(n)] for r, row in enumerate(matrix)]
-    for col in range(n):
-        pivot = next((r for r in range(col, n) if m[r][col] != 0), None)
-        if pivot is None:
-            return None
-        m[col], m[pivot] = m[pivot], m[col]
-        p = m[col][col]
-        m[col] = [x / p for x in m[col]]
-        for r in range(n):
-            if r != col and m[r][col] != 0:
-                f = m[r][col]
-                m[r] = [a - f * b for a, b in zip(m[r], m[col])]
-    return [row[n:] for row in m]
-
-
 def _value(coeffs: list[Fraction], w: int, d: int) -> Fraction:
     return sum((c * w ** i * d ** j for c, (i, j) in zip(coeffs, MONOMIALS) if c), Fraction(0))
 
 
 def render(coeffs: list[Fraction]) -> str:
-    terms = {m: c for m, c in zip(MONOMIALS, coeffs) if c != 0}
-    try:  # the analyzer's renderer, so lens and `flopcast analyze` print alike
-        from flopcast.analyzer.formula import render_polynomial
-
-        return render_polynomial(terms)
-    except Exception:  # noqa: BLE001 - not there yet: a plain rendering
-        pass
-    if not terms:
-        return "0"
-    parts = []
-    for (i, j), c in sorted(terms.items(), key=lambda t: (-(t[0][0] + t[0][1]), -t[0][0])):
-        var = "·".join(v for v in ((f"d{str(j).translate(_SUPERSCRIPT)}" if j > 1 else "d") if j else "",
-                                   (f"w{str(i).translate(_SUPERSCRIPT)}" if i > 1 else "w") if i else "") if v)
-        num = "" if (abs(c) == 1 and var) else (str(abs(c)) if abs(c).denominator == 1 else f"({abs(c)})")
-        parts.append(("−" if c < 0 else "+", "·".join(x for x in (num, var) if x)))
-    text = ("−" if parts[0][0] == "−" else "") + parts[0][1]
-    return text + "".join(f" {sign} {term}" for sign, term in parts[1:])
+    return render_polynomial({m: c for m, c in zip(MONOMIALS, coeffs) if c != 0})
 
 
 def grid_totals(path: str, text: str, point: Point, scorer_cast: bool, w: int, d: int) -> dict[str, int]:
     """One grid point's keyed costs (one analysis; the background job runs them one by one)."""
     from flopcast.analyzer import analyze
-    from flopcast.lsp.state import release_analyzer_memos
 
-    try:
-        report = analyze(path, Point(w, d, point.budget), source=text,
-                         include_scorer_cast=scorer_cast, formula=False)
-    finally:
-        release_analyzer_memos()
+    report = analyze(path, Point(w, d, point.budget), source=text, include_scorer_cast=scorer_cast, formula=False)
     return keyed_totals(report, path)
 
 
@@ -136,7 +96,7 @@ _INVERSE: list = []
 
 def _inverse() -> Optional[list[list[Fraction]]]:
     if not _INVERSE:
-        _INVERSE.append(_invert([[Fraction(w) ** i * Fraction(d) ** j for i, j in MONOMIALS] for w, d in GRID]))
+        _INVERSE.append(invert_exact([[Fraction(w) ** i * Fraction(d) ** j for i, j in MONOMIALS] for w, d in GRID]))
     return _INVERSE[0]
 
 

@@ -33,7 +33,7 @@ from flopcast.lsp import diagnostics, hints, hover, lenses
 from flopcast.lsp.formulas import FormulaCache
 from flopcast.lsp.positions import Lines
 from flopcast.lsp.settings import ProjectPoint, Settings, project_point, resolve
-from flopcast.lsp.state import Analysis, Analyzer, Document, Failure, LRU
+from flopcast.lsp.state import Analysis, Analyzer, Document, LRU
 
 log = logging.getLogger("flopcast.lsp")
 

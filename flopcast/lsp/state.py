@@ -152,33 +152,11 @@ class Analyzer:
             report = analyze(path, point, source=text, include_scorer_cast=scorer_cast, formula=False)
         except Exception as exc:  # noqa: BLE001 - any failure becomes a diagnostic, never a crash
             return failure_of(exc, sha, path)
-        finally:
-            release_analyzer_memos()
         seconds = time.perf_counter() - started
         return Analysis(sha, text, report, fold(report, path), seconds)
 
     def clear(self) -> None:
         self.cache.clear()
-
-
-#: Module-level memos in the analyzer keyed by id(ast node) that hold the node itself
-#: (so it stays alive) and are cleared only past 50,000 entries. Every edit parses a
-#: new tree, so in an editor session they grow by one loop subtree per analysis
-#: (~70 KiB for a 300-line estimator) and never hit across edits. Emptying them after
-#: each analysis loses nothing. TODO: drop once the analyzer ties them to the tree
-#: (e.g. a weakref.WeakKeyDictionary, ast nodes support weak references).
-_ANALYZER_MEMOS = ("_EXIT_IFS", "_RELEVANCE")
-
-
-def release_analyzer_memos() -> None:
-    try:
-        from flopcast.analyzer import interpreter
-    except Exception:  # noqa: BLE001
-        return
-    for name in _ANALYZER_MEMOS:
-        memo = getattr(interpreter, name, None)
-        if isinstance(memo, dict):
-            memo.clear()
 
 
 def failure_of(exc: BaseException, sha: str, path: str) -> Failure:
