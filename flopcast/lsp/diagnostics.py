@@ -14,13 +14,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 from lsprotocol import types
 
 from flopcast.lsp.positions import Lines
 from flopcast.lsp.state import Analysis, Failure
-from flopcast.model import SCORER_SPAN, Point, Report, Span
+from flopcast.model import SCORER_SPAN, Point, Report
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +38,6 @@ class Found:
     col: int
     end_line: int
     end_col: int
-
-
-FindingsFn = Callable[[str, str, Point, Report, Any, bool], list[Found]]
 
 
 def check_findings(path: str, text: str, point: Point, report: Report, config: Any,
@@ -74,46 +71,6 @@ def check_findings(path: str, text: str, point: Point, report: Report, config: A
         found.append(Found(f.code, f.level == Level.ERROR, f.message,
                            span.line, span.col, span.end_line, span.end_col))
     return found
-
-
-def report_findings(path: str, text: str, point: Point, report: Report, config: Any,
-                    scorer_cast: bool = True) -> list[Found]:
-    """The report-based checks alone (a stand-in for when flopcast.check is unavailable)."""
-    from flopcast.lsp.costs import same_file
-
-    out = []
-    first = Span(path, 1, 0, 1, 0)
-    predict = next((f.span for f in report.functions if f.qualname.endswith(".predict")
-                    and same_file(f.span.path, path)), first)
-    if report.total.hi > point.budget:
-        out.append(Found("FC001", True, f"predicted {report.total} FLOPs exceed the budget {point.budget:,}",
-                         predict.line, predict.col, predict.line, predict.col))
-    for u in report.unpriced:
-        if same_file(u.span.path, path):
-            out.append(Found("FC002", False, f"not priced: {u.what} ({u.reason}); the total is a lower bound",
-                             u.span.line, u.span.col, u.span.end_line, u.span.end_col))
-    seen = set()
-    for c in report.charges:
-        o = c.dtype_origin
-        if c.dtype == "float64" and o is not None and o != c.span and same_file(o.path, path) and o not in seen:
-            seen.add(o)
-            out.append(Found("FC101", False, f"float64 created here makes `{c.op}` on line {c.span.line} "
-                             "bill at the float64 rate (2x)", o.line, o.col, o.end_line, o.end_col))
-    return out
-
-
-def _pick() -> FindingsFn:
-    try:
-        import flopcast.check.engine  # noqa: F401
-        import flopcast.check.rules  # noqa: F401
-    except Exception:  # noqa: BLE001
-        log.warning("flopcast: flopcast.check unavailable; diagnostics come from the report alone")
-        return report_findings
-    return check_findings
-
-
-#: The findings source the server uses.
-FINDINGS: FindingsFn = _pick()
 
 
 def to_diagnostic(found: Found, lines: Lines) -> types.Diagnostic:
@@ -168,8 +125,8 @@ def diagnostics_for(path: str, text: str, outcome: Optional[Analysis | Failure],
     if isinstance(outcome, Failure):
         return [failure_diagnostic(outcome, lines, path)]
     try:
-        found = FINDINGS(path, text, point, outcome.report, config, scorer_cast)
+        found = check_findings(path, text, point, outcome.report, config, scorer_cast)
     except Exception:  # noqa: BLE001 - the check layer failing must not take hints down
-        log.exception("flopcast: checks failed on %s; falling back to the report's own findings", path)
-        found = report_findings(path, text, point, outcome.report, config, scorer_cast)
+        log.exception("flopcast: checks failed on %s; no diagnostics this time", path)
+        return []
     return [to_diagnostic(f, lines) for f in found]
