@@ -160,6 +160,9 @@ class Report:
     inclusive: dict[str, int] = field(default_factory=dict)
     # The call graph among user functions observed from predict: (caller, callee) -> calls.
     calls: dict[tuple[str, str], int] = field(default_factory=dict)
+    # With analyze(record_values=True): assignment target span -> the values it held
+    # (e.g. "array float64 1024×1024, symmetric in axes (0, 1)", then "array float64 1024×1024").
+    values: dict[Span, tuple[str, ...]] = field(default_factory=dict)
     # Filled when the prediction is reported by its parts:
     # the returned value's (shape, dtype) if the analyzer could tell.
     returned: Optional[tuple[tuple[int, ...], str]] = None

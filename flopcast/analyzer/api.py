@@ -23,11 +23,12 @@ def analyze(
     class_name: Optional[str] = None,
     include_scorer_cast: bool = True,
     formula: bool = False,
+    record_values: bool = False,
 ) -> Report:
     """Predict what flopscope will charge ``predict(mlp, budget)`` at ``point``, statically."""
     program = load_program(Path(path), source)
     cls = estimator_class(program, class_name)
-    report = analyze_program(program, cls, point, include_scorer_cast)
+    report = analyze_program(program, cls, point, include_scorer_cast, record_values)
     if formula:
         from flopcast.analyzer.formula import fit_formula
 
@@ -36,15 +37,18 @@ def analyze(
     return report
 
 
-def run_point(program: Program, cls: str, point: Point, include_scorer_cast: bool) -> tuple[list[RunResult], bool]:
+def run_point(program: Program, cls: str, point: Point, include_scorer_cast: bool,
+              record_values: bool = False) -> tuple[list[RunResult], bool]:
     def run(decisions: Decisions) -> RunResult:
-        return Interpreter(program, point.width, point.depth, point.budget, decisions, include_scorer_cast).run(cls)
+        return Interpreter(program, point.width, point.depth, point.budget, decisions, include_scorer_cast,
+                           record_values).run(cls)
 
     return explore(run)
 
 
-def analyze_program(program: Program, cls: str, point: Point, include_scorer_cast: bool) -> Report:
-    results, capped = run_point(program, cls, point, include_scorer_cast)
+def analyze_program(program: Program, cls: str, point: Point, include_scorer_cast: bool,
+                    record_values: bool = False) -> Report:
+    results, capped = run_point(program, cls, point, include_scorer_cast, record_values)
     # A path that never ends has only a partial count: it cannot be the cheapest path,
     # and the report is a lower bound (its Unpriced "unbounded" entry says so).
     bounded = [r for r in results if r.unbounded is None]
@@ -94,6 +98,10 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
                                        "the interval may be too narrow"))
         report.unpriced.append(Unpriced(report.charges[0].span if report.charges else program.main_span,
                                         "paths", "too many value-dependent paths to explore them all"))
+    for r in results:
+        for span, texts in r.values.items():
+            merged = report.values.get(span, ())
+            report.values[span] = merged + tuple(t for t in texts if t not in merged)
     report.inclusive = dict(widest.inclusive)
     report.calls = dict(widest.calls)
     _note_call_structure(program, report)

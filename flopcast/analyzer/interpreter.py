@@ -47,6 +47,7 @@ from flopcast.analyzer.values import (
     TupleVal,
     Unknown,
     Value,
+    describe_value,
     is_number,
 )
 from flopcast.model import SCORER_SPAN, Charge, Note, Span, Uncertainty, Unpriced
@@ -54,6 +55,7 @@ from flopcast.model import SCORER_SPAN, Charge, Note, Span, Uncertainty, Unprice
 MAX_STEPS = 3_000_000
 MAX_LOOP_ITERATIONS = 100_000
 MAX_CALL_DEPTH = 120
+MAX_VALUES_PER_NAME = 4
 #: Base classes that make a class a named tuple (fields from annotations, unpacks like a tuple).
 _NAMEDTUPLE_BASES = {"py:typing.NamedTuple"}
 #: Decorators (or decorator factories) that leave a function's cost as it is.
@@ -172,6 +174,8 @@ class RunResult:
     inclusive: dict = field(default_factory=dict)
     # (caller qualname, callee qualname) -> number of calls made on this path.
     calls: dict = field(default_factory=dict)
+    # Assignment target span -> descriptions of the values assigned there (record_values only).
+    values: dict = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -180,8 +184,9 @@ class RunResult:
 
 class Interpreter:
     def __init__(self, program: Program, width: int, depth: int, budget: int, decisions: Decisions,
-                 include_scorer_cast: bool = True):
+                 include_scorer_cast: bool = True, record_values: bool = False):
         self.program = program
+        self.record_values = record_values
         self.width, self.depth, self.budget = width, depth, budget
         self.decisions = decisions
         self.include_scorer_cast = include_scorer_cast
@@ -903,6 +908,8 @@ class Interpreter:
 
     def assign(self, target: ast.expr, value: Value) -> None:
         if isinstance(target, ast.Name):
+            if self.record_values:
+                self.remember_value(target, value)
             if self.frame.globals_ and target.id in self.frame.globals_:
                 self.module_envs[self.frame.module.path][target.id] = value
             else:
@@ -945,6 +952,14 @@ class Interpreter:
                 obj.items[key.value] = value
         elif isinstance(target, ast.Starred):
             self.assign(target.value, value)
+
+    def remember_value(self, target: ast.Name, value: Value) -> None:
+        """Keep what a name was assigned (the editor's hover shows it), a few distinct kinds."""
+        held = self.result.values.setdefault(self.node_span(target), [])
+        if len(held) < MAX_VALUES_PER_NAME:
+            text = describe_value(value)
+            if text not in held:
+                held.append(text)
 
     def unpack(self, value: Value, n: int, node) -> list[Value]:
         seq = self.iterate(value, node)

@@ -239,3 +239,34 @@ OPAQUE = Unknown("", None, "opaque")
 
 def is_number(v: Value) -> bool:
     return isinstance(v, Known) and isinstance(v.value, (int, float)) and not isinstance(v.value, bool)
+
+
+def describe_value(v: Value) -> str:
+    """One line a person can read: what the analyzer knows about a value."""
+    if isinstance(v, Array):
+        shape = "×".join(str(s) for s in v.shape) if v.shape else "0-d"
+        sym = ""
+        if v.sym:
+            sym = ", symmetric in axes " + " and ".join("(" + ", ".join(map(str, g)) + ")" for g in v.sym)
+        return f"array {v.dtype} {shape}{sym}"
+    if isinstance(v, Known):
+        text = repr(v.value)
+        return f"known {text if len(text) <= 60 else text[:59] + '…'}"
+    if isinstance(v, Unknown):
+        return f"unknown {v.kind or 'value'} ({v.reason})"
+    if isinstance(v, NumpyScalar):
+        return f"numpy {v.dtype} scalar"
+    if isinstance(v, (ListVal, TupleVal)):
+        kind = "list" if isinstance(v, ListVal) else "tuple"
+        inner = {describe_value(x) for x in list(v.items)[:8]}
+        return f"{kind} of {len(v.items)}" + (f": {inner.pop()}" if len(inner) == 1 else "")
+    if isinstance(v, MLPVal):
+        return f"MLP width {v.width}, depth {v.depth}"
+    if isinstance(v, InstanceVal):
+        return f"{v.cls.name} instance"
+    if isinstance(v, (FunctionVal, BoundMethod)):
+        fn = v if isinstance(v, FunctionVal) else v.function
+        return f"function {fn.qualname}"
+    if isinstance(v, Generator):
+        return "random Generator"
+    return type(v).__name__

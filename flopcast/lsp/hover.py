@@ -1,10 +1,9 @@
 """Hover: what an expression costs and why — op, billed dtype, weight, cost at the round.
 
 The analyzer's report gives, per priced expression, the op, the billed dtype (and
-where a float64 came from), the FLOPs per execution and how often it runs. The
-abstract value of an arbitrary name (shape, dtype, symmetry) is not in the report;
-:func:`hover` shows it when the report carries it (see ``values_of``) and otherwise
-falls back to the costs of the innermost priced expression under the cursor.
+where a float64 came from), the FLOPs per execution and how often it runs; and, per
+assignment, the abstract values a name held (shape, dtype, symmetry), which the hover
+shows for the name under the cursor.
 """
 
 from __future__ import annotations
@@ -83,6 +82,9 @@ def hover(analysis: Analysis, lines: Lines, position: types.Position, budget: in
     costs = analysis.costs
     hits = costs.innermost_at(line1, col)
     sections: list[str] = []
+    value = value_section(analysis, lines, line1, col)
+    if value:
+        sections.append(value)
     if hits:
         inner = hits[0]
         sections.append("  \n".join(describe(inner, lines, budget, formulas.get(span_key(inner)))))
@@ -106,6 +108,44 @@ def hover(analysis: Analysis, lines: Lines, position: types.Position, budget: in
     sections.append(f"*flopcast at {point_label}*")
     return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown,
                                                     value="\n\n---\n\n".join(sections)))
+
+
+def _identifier_at(lines: Lines, line1: int, col: int) -> Optional[tuple[int, int, str]]:
+    """(start, end, name) of the identifier covering byte column ``col`` of a line."""
+    raw = lines.text(line1 - 1).encode("utf-8")
+    if col > len(raw):
+        return None
+    start = col
+    while start > 0 and (chr(raw[start - 1]).isalnum() or raw[start - 1] == ord("_")):
+        start -= 1
+    end = col
+    while end < len(raw) and (chr(raw[end]).isalnum() or raw[end] == ord("_")):
+        end += 1
+    if start == end:
+        return None
+    return start, end, raw[start:end].decode("utf-8", "replace")
+
+
+def value_section(analysis: Analysis, lines: Lines, line1: int, col: int) -> Optional[str]:
+    """The abstract value(s) of the name under the cursor: at its assignment, or the
+    nearest assignment of that name above it."""
+    found = _identifier_at(lines, line1, col)
+    if found is None:
+        return None
+    start, end, name = found
+    best = None
+    for span, texts in analysis.report.values.items():
+        if span.line != span.end_line or span.end_col - span.col != end - start:
+            continue
+        if lines.text(span.line - 1).encode("utf-8")[span.col:span.end_col].decode("utf-8", "replace") != name:
+            continue
+        if (span.line, span.col) <= (line1, start) and (best is None or (span.line, span.col) > (best[0].line, best[0].col)):
+            best = (span, texts)
+    if best is None:
+        return None
+    span, texts = best
+    where = "" if span.line == line1 else f" (assigned on line {span.line})"
+    return f"`{name}`{where}: " + "; then ".join(texts)
 
 
 def function_summary(fn: FunctionCost, budget: int, formula: Optional[str]) -> str:

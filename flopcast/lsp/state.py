@@ -149,7 +149,8 @@ class Analyzer:
         self.runs += 1
         started = time.perf_counter()
         try:
-            report = analyze(path, point, source=text, include_scorer_cast=scorer_cast, formula=False)
+            report = analyze(path, point, source=text, include_scorer_cast=scorer_cast, formula=False,
+                             record_values=True)
         except Exception as exc:  # noqa: BLE001 - any failure becomes a diagnostic, never a crash
             return failure_of(exc, sha, path)
         seconds = time.perf_counter() - started

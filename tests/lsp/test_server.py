@@ -62,7 +62,17 @@ async def test_hover_shows_op_dtype_weight_and_cost(client: LanguageClient, tmp_
     assert "float64 because of line 16" in text
     text = await doc.hover("fnp.sqrt(var_pre)", 1)
     assert "`sqrt`" in text
-    assert await doc.hover("rows = []") == ""
+    assert "`rows`: list of 0" in await doc.hover("rows = []")
+
+
+async def test_hover_on_a_name_shows_the_abstract_values_it_held(client: LanguageClient, tmp_path):
+    doc = Doc.copy_of(client, SAMPLES / "covariance_propagation.py", tmp_path)
+    text = await doc.hover("cov = fnp.eye(width)", 1)
+    assert "`cov`: array float64 1024×1024, symmetric in axes (0, 1)" in text
+    text = await doc.hover("cov = fnp.multiply(fnp.outer(gain, gain), cov_pre)", 1)
+    assert "array float64 1024×1024" in text and "symmetric" not in text.split("---")[0]
+    text = await doc.hover("cov_pre = w.T @ cov @ w", 17)  # a use of `cov`: its nearest assignment above
+    assert "`cov` (assigned on line" in text
 
 
 async def test_hover_shows_the_formula_once_fitted(client: LanguageClient, tmp_path):
