@@ -51,7 +51,8 @@ class FunctionCost:
     info: FunctionInfo
     own: int  # charges made by the function's own lines
     total: int  # own plus callees where known (predict: the whole report total)
-    includes_callees: bool
+    includes_callees: bool  # predict: the whole prediction
+    with_callees: bool = False  # a helper whose total counts what it calls
 
 
 @dataclass
@@ -136,6 +137,9 @@ def fold(report: Report, path: str) -> FileCosts:
         if info.qualname.split(".")[-1] == "predict" and info.qualname.split(".")[0] == report.estimator_class:
             # Everything predict() triggers, callees and the scorer's cast included.
             functions.append(FunctionCost(info, own, report.total.hi, True))
+        elif info.qualname in report.inclusive:
+            # Charged while it ran, on the widest path, its callees included.
+            functions.append(FunctionCost(info, own, report.inclusive[info.qualname], False, True))
         else:
             functions.append(FunctionCost(info, own, own, False))
     return FileCosts(path, lines, spans, functions)

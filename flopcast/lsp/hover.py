@@ -149,7 +149,7 @@ def value_section(analysis: Analysis, lines: Lines, line1: int, col: int) -> Opt
 
 
 def function_summary(fn: FunctionCost, budget: int, formula: Optional[str]) -> str:
-    what = "total (callees included)" if fn.includes_callees else "own lines"
+    what = "total (callees included)" if fn.includes_callees or fn.with_callees else "own lines"
     text = (f"**{fn.info.qualname}**: {fmt.grouped(fn.total)} FLOPs, {what} "
             f"({fmt.share(fn.total, budget).strip(fmt.FIGURE_SPACE)} of budget)")
     if formula:

@@ -1,9 +1,8 @@
 """Code lenses above ``predict`` and each helper: cost at the round vs the budget, and the formula.
 
 ``predict`` shows the report's whole total (every callee and the scorer's float32
-cast included). A helper shows the charges made by its own lines, rolled up by
-``Charge.function``; the report does not say which call chain a charge came from,
-so a helper's callees are not added to it (the lens says "own lines").
+cast included). A helper shows what was charged while it ran, its callees included
+(``Report.inclusive``), or its own lines when the analyzer never ran it.
 """
 
 from __future__ import annotations
@@ -29,7 +28,8 @@ def lens_title(fn: FunctionCost, analysis: Analysis, point: Point, formula: Opti
         bound = " (lower bound: unpriced ops)" if report.lower_bound else ""
         title = f"flopcast: {total} FLOPs{bound} · {share} of {fmt.grouped(point.budget)} · {verdict}"
     else:
-        title = f"flopcast: {fmt.grouped(fn.total)} FLOPs (own lines) · {share} of budget"
+        scope = "with callees" if fn.with_callees else "own lines"
+        title = f"flopcast: {fmt.grouped(fn.total)} FLOPs ({scope}) · {share} of budget"
     title += f" at {point.width}×{point.depth}"
     if formula:
         title += f" · {formula}"
