@@ -692,13 +692,9 @@ class Interpreter:
                 self.tick()
                 ctx.index = index
                 self.assign(node.target, item)
-                try:
-                    self.exec_block(node.body)
-                except _Break:
+                if self.run_loop_body(node.body):
                     broke = True
                     break
-                except _Continue:
-                    continue
         finally:
             self.loops.pop()
         if not broke and not truncated:
@@ -713,6 +709,16 @@ class Interpreter:
         except ValueError:
             self.note(self.node_span(node), f"ignored `# flopcast: iterations={directive.text}` (not a count)")
             return 0
+
+    def run_loop_body(self, body: list[ast.stmt]) -> bool:
+        """Run one iteration's body; True when it breaks out of the loop."""
+        try:
+            self.exec_block(body)
+        except _Break:
+            return True
+        except _Continue:
+            pass
+        return False
 
     def stmt_While(self, node: ast.While) -> None:
         limit = self.loop_limit(node)
@@ -743,13 +749,9 @@ class Interpreter:
                                           f"{MAX_LOOP_ITERATIONS:,} iterations; add `# flopcast: iterations=N`")
                     raise PathEnd(f"{span}: the while loop did not end within {MAX_LOOP_ITERATIONS:,} "
                                   "iterations; analysis stopped", span)
-                try:
-                    self.exec_block(node.body)
-                except _Break:
+                if self.run_loop_body(node.body):
                     broke = True
                     break
-                except _Continue:
-                    pass
                 ctx.index += 1
                 if limit is None:
                     state = self.loop_state(ctx)
