@@ -1,7 +1,8 @@
 """Indexing and slicing of abstract arrays, as flopscope prices it.
 
 Basic indexing (ints, slices, None, Ellipsis) is a free view with no record; a
-symmetry tag survives only full slices and added axes. Advanced indexing with an
+symmetry tag survives integer indices (minus the indexed axis) and added axes, and is
+lost when any other tagged axis is sliced partially. Advanced indexing with an
 integer array is ``getitem`` at 4 x numel(out); a boolean mask selects a number of
 elements that depends on values (a size decision for the path explorer).
 """
@@ -30,40 +31,55 @@ def index_array(ctx, x: Array, key: Value) -> Value:
         raise OpError(f"too many indices for an array of {x.ndim} dimensions")
     shape: list[int] = []
     axis = 0
-    full_only = True
-    added_axes: list[int] = []
+    # per original axis: where it lands in the result (None: removed by an integer) and
+    # whether it is taken whole
+    lands: dict[int, int | None] = {}
+    whole: dict[int, bool] = {}
     for p in parts:
         if isinstance(p, Known) and p.value is Ellipsis:
             keep = x.ndim - n_real
-            shape.extend(x.shape[axis: axis + keep])
+            for a in range(axis, axis + keep):
+                lands[a], whole[a] = len(shape), True
+                shape.append(x.shape[a])
             axis += keep
             continue
         if isinstance(p, Known) and p.value is None:
-            added_axes.append(len(shape))
             shape.append(1)
             continue
         if isinstance(p, Known) and isinstance(p.value, slice):
             length = len(range(*p.value.indices(x.shape[axis])))
-            if length != x.shape[axis]:
-                full_only = False
+            start, stop, step = p.value.indices(x.shape[axis])
+            lands[axis], whole[axis] = len(shape), (start, stop, step) == (0, x.shape[axis], 1)
             shape.append(length)
             axis += 1
             continue
         if isinstance(p, Known) and isinstance(p.value, int) or isinstance(p, (NumpyScalar, Unknown)):
             if isinstance(p, Unknown) and p.kind not in ("int", ""):
                 raise OpError("index depends on values and is not an integer")
-            full_only = False
+            lands[axis], whole[axis] = None, False
             axis += 1
             continue
         raise OpError(f"index {type(p).__name__} is not modelled")
-    shape.extend(x.shape[axis:])
+    for a in range(axis, x.ndim):
+        lands[a], whole[a] = len(shape), True
+        shape.append(x.shape[a])
     out_shape = tuple(shape)
     if out_shape == () and x.ndim > 0:
         return NumpyScalar(x.dtype, x.dtype_origin)
-    sym = None
-    if x.sym and full_only:
-        sym = tuple(tuple(a + sum(1 for b in added_axes if b <= a) for a in g) for g in x.sym)
-    return Array(out_shape, x.dtype, sym, dtype_origin=x.dtype_origin)
+    return Array(out_shape, x.dtype, _sliced_sym(x.sym, lands, whole), dtype_origin=x.dtype_origin)
+
+
+def _sliced_sym(sym, lands: dict, whole: dict):
+    """flopscope's ``propagate_symmetry_slice`` for a tag (one group, the product of its
+    blocks): an integer index removes its axis from its block (the pointwise stabilizer);
+    if any other tagged axis is not taken whole the whole tag is lost."""
+    if not sym:
+        return None
+    kept = [a for g in sym for a in g if lands[a] is not None]
+    if len(kept) < 2 or not all(whole[a] for a in kept):
+        return None
+    groups = [tuple(lands[a] for a in g if lands[a] is not None) for g in sym]
+    return tuple(sorted(g for g in groups if len(g) >= 2)) or None
 
 
 def _index_operand(ctx, p: Value) -> Array | None:

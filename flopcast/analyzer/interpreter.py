@@ -1149,7 +1149,10 @@ class Interpreter:
         name = type(op).__name__
         if isinstance(left, Array) or isinstance(right, Array):
             if name in ops.COMPARE_OPERATORS:
-                return self.price_op(ops.COMPARE_OPERATORS[name], [left, right], node)
+                opname = ops.COMPARE_OPERATORS[name]
+                if ops.comparison_is_reflected(left, right):
+                    return self.price_op(ops.REFLECTED_COMPARE[opname], [right, left], node)
+                return self.price_op(opname, [left, right], node)
         if isinstance(op, (ast.Is, ast.IsNot)):
             same = left is right or (isinstance(left, Known) and isinstance(right, Known) and left.value is right.value)
             if isinstance(left, Known) and isinstance(right, Known):
@@ -1208,6 +1211,9 @@ class Interpreter:
             opname = ops.BINARY_OPERATORS[name]
             if opname == "matmul":
                 return self.price_call("matmul", [left, right], {}, node)
+            if isinstance(left, NumpyScalar) and isinstance(right, Array):
+                # the numpy scalar's own operator calls the ufunc, recorded by its __name__
+                opname = ops.NUMPY_SCALAR_LEFT.get(opname, opname)
             return self.price_op(opname, [left, right], node)
         if isinstance(left, Known) and isinstance(right, Known):
             return self.known_binop(name, left.value, right.value, node)
@@ -1641,11 +1647,18 @@ class Interpreter:
                 saved = self.span
                 self.span = span
                 try:
-                    self.charge("copy", x.size, x.dtype, x.dtype_origin)
+                    self.charge("copy", max(x.size, 1), x.dtype, x.dtype_origin)
                 finally:
                     self.span = saved
                 return x.with_(shape=(x.size,), sym=None)
             if method == "reshape" and len(args) > 1:
+                if isinstance(recv, Array) and recv.sym:
+                    # SymmetricTensor.reshape(*shape) passes the sizes on positionally to
+                    # fnp.reshape(a, newshape, order): the second size lands in `order`.
+                    self._unpriced_at(span, "SymmetricTensor.reshape(n, m)",
+                                      "flopscope's SymmetricTensor.reshape raises TypeError for sizes given "
+                                      "as separate arguments; pass a tuple: .reshape((n, m))")
+                    raise UserRaise(span, "TypeError: order must be str, not int")
                 args = [make_tuple(args)]
             if method == "transpose" and args:
                 args = [make_tuple(args) if len(args) > 1 else args[0]]

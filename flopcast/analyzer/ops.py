@@ -180,21 +180,74 @@ COMPARE_OPERATORS = {
     "Eq": "equal", "NotEq": "not_equal",
 }
 UNARY_OPERATORS = {"USub": "negative", "UAdd": "positive", "Invert": "invert"}
+#: `2.0 > x` runs `x.__lt__(2.0)`, and so does `a > S` for a plain array `a` and a
+#: SymmetricTensor `S` (Python tries the right operand's reflected comparison first when
+#: its type is a subclass of the left's): flopscope records the reflected op's name.
+REFLECTED_COMPARE = {"greater": "less", "less": "greater", "greater_equal": "less_equal",
+                     "less_equal": "greater_equal", "equal": "equal", "not_equal": "not_equal"}
+#: `fnp.float32(2.0) / x`: the numpy scalar's operator calls the ufunc itself, and
+#: flopscope's __array_ufunc__ records the ufunc's __name__.
+NUMPY_SCALAR_LEFT = {"true_divide": "divide", "mod": "remainder"}
+
+
+def comparison_is_reflected(left: Value, right: Value) -> bool:
+    if not isinstance(right, Array):
+        return False
+    if not isinstance(left, Array):
+        return True
+    return not left.sym and bool(right.sym)
 # numpy loop names for flopscope op names that differ.
 _NUMPY_UFUNC = {"abs": "absolute", "true_divide": "divide", "round": "rint", "around": "rint", "fix": "trunc"}
 
 
+def meet_sym(a: pricing.Symmetry, b: pricing.Symmetry) -> pricing.Symmetry:
+    """The intersection of two products of symmetric groups: S on the meet of their blocks."""
+    if not a or not b:
+        return None
+    out = [tuple(sorted(set(g) & set(h))) for g in a for h in b]
+    return tuple(sorted(g for g in out if len(g) >= 2)) or None
+
+
+def broadcast_sym(sym: pricing.Symmetry, in_shape: tuple, out_shape: tuple) -> pricing.Symmetry:
+    """flopscope's ``broadcast_group``: a tag carried onto a broadcast output. Axes of extent
+    1 that broadcast leave their block; prepended axes sharing an extent form a new block."""
+    offset = len(out_shape) - len(in_shape)
+    created: dict[int, list[int]] = {}
+    for axis in range(offset):
+        created.setdefault(out_shape[axis], []).append(axis)
+    groups = [tuple(b) for b in created.values() if len(b) >= 2]
+    tagged = [a for g in sym or () for a in g]
+    stretched = [a for a in tagged if in_shape[a] == 1 and out_shape[a + offset] > 1]
+    if stretched and len(tagged) - len(stretched) >= 2:
+        # flopscope restricts the group to the axes that stay and its restrict() fails
+        raise OpError("broadcasting a symmetric array whose tagged axes of extent 1 are partly stretched: "
+                      "flopscope raises KeyError here")
+    for g in sym or ():
+        kept = tuple(a + offset for a in g if a not in stretched)
+        if len(kept) >= 2:
+            groups.append(kept)
+    return tuple(sorted(groups)) or None
+
+
 def _sym_of_pointwise(values, out_shape) -> pricing.Symmetry:
-    """flopscope keeps a symmetry tag when every full-size operand carries the same one."""
-    syms = []
+    """flopscope's ``_pointwise_symmetry``: 0-d operands are ignored; any other operand
+    without a tag makes the result dense; the tags, each broadcast onto the output
+    shape, are intersected."""
+    aligned = []
     for v in values:
-        if isinstance(v, Array) and v.shape != ():
-            if v.shape != out_shape or not v.sym:
-                return None
-            syms.append(v.sym)
-    if syms and all(s == syms[0] for s in syms):
-        return syms[0]
-    return None
+        if (v.shape if isinstance(v, Array) else shape_of(v)) == ():
+            continue
+        if not (isinstance(v, Array) and v.sym):
+            return None
+        g = broadcast_sym(v.sym, v.shape, out_shape)
+        if g:
+            aligned.append(g)
+    if not aligned:
+        return None
+    out = aligned[0]
+    for g in aligned[1:]:
+        out = meet_sym(out, g)
+    return out
 
 
 #: pointwise results by what decides them (op, dtype=, each operand's dtype/weak kind, shape
@@ -257,6 +310,9 @@ def free_scalar_arithmetic(values: list[Value]) -> Optional[Value]:
     """numpy scalars combined with scalars: computed by numpy, never charged."""
     if any(isinstance(v, Array) for v in values):
         return None
+    for v in values:
+        if isinstance(v, Unknown) and v.kind == "":
+            return v  # the result of something unpriced stays unknown
     if any(isinstance(v, NumpyScalar) for v in values):
         ops_ = [operand(v) for v in values]
         dt = dtypes.result_type(*ops_)
@@ -304,6 +360,8 @@ _SUM_LIKE = {"sum", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "a
              "nanargmax", "nanargmin", "nansum", "nanprod", "nancumsum", "nancumprod"}
 _CUMULATIVE = {"cumsum", "cumprod", "cumulative_sum", "cumulative_prod", "nancumsum", "nancumprod"}
 _INDEX_RESULT = {"argmax", "argmin", "nanargmax", "nanargmin"}
+#: reductions numpy refuses over an empty axis
+_NO_IDENTITY = {"max", "min", "amax", "amin", "argmax", "argmin", "nanargmax", "nanargmin", "ptp"}
 # nan-prefixed reductions add one isnan pass over a float input, except these two.
 _NAN_PASS_EXEMPT = {"nanmax", "nanmin"}
 
@@ -332,6 +390,8 @@ def reduction(ctx, op: str, args, kwargs) -> Value:
         raise OpError("average(..., weights=) is not modelled")
     axis_v = arg(args, kwargs, 1, "axis")
     axes = _axes(axis_v, x.ndim)
+    if op in _NO_IDENTITY and any(x.shape[i] == 0 for i in axes) or op in _NO_IDENTITY and x.size == 0 and not axes:
+        raise OpError(f"{op} of an empty array raises ValueError in numpy (no identity)")
     whole_none = axis_v is None or (isinstance(axis_v, Known) and axis_v.value is None)
     keepdims = arg(args, kwargs, None, "keepdims", Known(False))
     keep = isinstance(keepdims, Known) and bool(keepdims.value)
@@ -602,6 +662,9 @@ def _like(ctx, args, kwargs, op=None):
     dt = dtype_arg(kwargs.get("dtype")) or proto.dtype
     shape = known_shape(kwargs["shape"]) if "shape" in kwargs else proto.shape
     cost = 0 if op in ("zeros_like", "empty_like") else 1
+    if op == "full_like" and 0 in shape:
+        ctx.charge(op, 1, dt)  # flopscope floors full_like (not ones_like) at 1
+        return Array(shape, dt)
     return _fill(ctx, op, shape, dt, False, cost_per=cost, constant=op != "empty_like")
 
 
@@ -662,7 +725,7 @@ def _array(ctx, args, kwargs):
     origin = x.dtype_origin if out_dt == x.dtype else (ctx.span if out_dt == "float64" else None)
     if not isinstance(src, Array) and dt is None and out_dt == "float64":
         origin = ctx.span
-    ctx.charge("array", x.size, out_dt, origin)
+    ctx.charge("array", max(x.size, 1), out_dt, origin)
     return Array(x.shape, out_dt, dtype_origin=origin)
 
 
@@ -699,7 +762,7 @@ def _astype(ctx, args, kwargs):
 @handler("copy")
 def _copy(ctx, args, kwargs):
     x = to_array(ctx, args[0])
-    ctx.charge("copy", x.size, x.dtype, x.dtype_origin)
+    ctx.charge("copy", max(x.size, 1), x.dtype, x.dtype_origin)
     return x.with_()
 
 
@@ -723,7 +786,7 @@ def _reshape(ctx, args, kwargs, op=None):
                 if s != -1:
                     rest *= s
             shape = tuple(x.size // rest if s == -1 else s for s in shape)
-    ctx.charge(op, x.size, x.dtype, x.dtype_origin)
+    ctx.charge(op, max(x.size, 1), x.dtype, x.dtype_origin)
     return x.with_(shape=shape, sym=x.sym if shape == x.shape else None)
 
 
@@ -788,28 +851,35 @@ def _stack(ctx, args, kwargs, op=None):
     name = "concatenate" if op == "concat" else op
     first = items[0]
     if op == "stack":
+        # flopscope's transport_stack: every input's tag, its axes from the new one on
+        # shifted by one, intersected (stacking along axis=-1 keeps a (0, 1) tag).
         ax = axis % (first.ndim + 1)
         shape = first.shape[:ax] + (len(items),) + first.shape[ax:]
         sym = None
-        if ax == 0 and first.sym and all(a.sym == first.sym and a.shape == first.shape for a in items):
-            sym = tuple(tuple(x + 1 for x in g) for g in first.sym)
+        if all(a.sym for a in items):
+            shifted = [tuple(tuple(x if x < ax else x + 1 for x in g) for g in a.sym) for a in items]
+            sym = shifted[0]
+            for g in shifted[1:]:
+                sym = meet_sym(sym, g)
     elif op in ("concatenate", "concat"):
         if axis is None:
             shape = (sum(a.size for a in items),)
+            sym = None
         else:
             ax = axis % first.ndim
             shape = first.shape[:ax] + (sum(a.shape[ax] for a in items),) + first.shape[ax + 1:]
-        sym = None
+            sym = _concat_sym(items, axis, len(shape))
     elif op in ("vstack", "row_stack"):
         rows = [a if a.ndim >= 2 else a.with_(shape=(1,) + a.shape) for a in items]
         shape = (sum(a.shape[0] for a in rows),) + rows[0].shape[1:]
-        sym = None
+        sym = _concat_sym(items, 0, len(shape)) if all(a.ndim >= 2 for a in items) else None
     elif op == "hstack":
         if first.ndim == 1:
             shape = (sum(a.shape[0] for a in items),)
+            sym = None
         else:
             shape = (first.shape[0], sum(a.shape[1] for a in items)) + first.shape[2:]
-        sym = None
+            sym = _concat_sym(items, 1, len(shape)) if all(a.ndim >= 2 for a in items) else None
     else:
         cols = [a if a.ndim == 2 else a.with_(shape=(a.shape[0], 1)) for a in items]
         shape = (cols[0].shape[0], sum(a.shape[1] for a in cols))
@@ -818,8 +888,34 @@ def _stack(ctx, args, kwargs, op=None):
     for s in shape:
         n *= s
     origin = origin_of(items, dt)
-    ctx.charge(name, n, dt, origin)
+    ctx.charge(name, max(n, 1), dt, origin)
     return Array(shape, dt, sym, dtype_origin=origin)
+
+
+def _concat_sym(items: list[Array], axis: int, out_ndim: int) -> pricing.Symmetry:
+    """flopscope's transport_concatenate: each input's tag without the joined axis, intersected."""
+    if not all(a.sym for a in items):
+        return None
+    restricted = []
+    for a in items:
+        tagged = sorted({x for g in a.sym for x in g})
+        # flopscope reduces the axis modulo max(ndim, len(tagged) + 1): a negative axis of a
+        # fully tagged input misses the joined axis, and the result is a SymmetricTensor that
+        # is not symmetric (the next op on it raises SymmetryError).
+        fs_axis = axis % max(out_ndim, len(tagged) + 1)
+        if fs_axis != axis % out_ndim and len(items) > 1:
+            raise OpError(f"concatenate(axis={axis}) of symmetric arrays: flopscope keeps a symmetry tag "
+                          "across the joined axis, so the result has broken symmetry metadata (a later op "
+                          "on it raises SymmetryError); write the axis as a non-negative number")
+        keep = [x for x in tagged if x != fs_axis]
+        if len(keep) < 2:
+            return None
+        groups = tuple(tuple(x for x in g if x != fs_axis) for g in a.sym)
+        restricted.append(tuple(g for g in groups if len(g) >= 2) or None)
+    sym = restricted[0]
+    for g in restricted[1:]:
+        sym = meet_sym(sym, g)
+    return sym
 
 
 @handler("diag")

@@ -53,6 +53,11 @@ POINTWISE = {
     "arctan2_hypot": "a = fnp.arctan2(w, w); b = fnp.hypot(v, v)",
     "python_sum_of_rows": "r = sum([w[0], w[1], w[2]])",
     "chain_mixed": "r = fnp.exp(-0.5 * v * v) / math.sqrt(2 * math.pi)",
+    # found by tests/fuzz: a scalar on the left runs the array's reflected method
+    "compare_scalar_left_reflected": "r = 2.0 > w",
+    "compare_weak_float_left_reflected": "r = float(fnp.max(w)) <= w",
+    "numpy_scalar_left_divide": "r = fnp.float32(2.0) / w",
+    "numpy_scalar_left_remainder": "r = fnp.float64(2.0) % w",
 }
 
 REDUCTIONS = {
@@ -178,6 +183,17 @@ SYMMETRY = {
     "as_symmetric": "S = w + w.T; r = fnp.exp(flops.as_symmetric(S, symmetry=(0, 1)))",
     "gram_minus_T": "C = fnp.einsum('ij,kj->ik', w, w); r = C - C.T",
     "gram_times_gram": "C = fnp.einsum('ij,kj->ik', w, w); r = C * C",
+    # found by tests/fuzz
+    "plain_vs_symmetric_compare_reflected": "r = v > fnp.ones((W, W), dtype=fnp.float32)",
+    "broadcast_keeps_tag": "r = fnp.eye(W) + fnp.stack([fnp.eye(W), fnp.eye(W)])",
+    "stack_last_axis_keeps_tag": "r = fnp.stack([fnp.eye(W), fnp.eye(W)], axis=-1) * 2.0",
+    "stack_middle_axis_keeps_tag": "r = fnp.stack([fnp.eye(W), fnp.eye(W)], axis=1) * 2.0",
+    "concat_untagged_axis_keeps_tag": "t = fnp.stack([fnp.eye(W), fnp.eye(W)]); r = fnp.concatenate([t, t]) * 2.0",
+    "vstack_keeps_tag": "t = fnp.stack([fnp.eye(W), fnp.eye(W)]); r = fnp.vstack([t, t]) * 2.0",
+    "int_index_keeps_tag": "O = fnp.ones((3, 3, 3), dtype=fnp.float32); S = O[0]; r = S @ S",
+    "slice_untagged_axis_keeps_tag": "O = fnp.ones((3, W, W), dtype=fnp.float32); r = O[:2] * 2.0",
+    "index_partial_slice_of_tagged_drops": "O = fnp.ones((3, W, W), dtype=fnp.float32); r = O[1, :2] * 2.0",
+    "partial_slice_drops_all_blocks": "O = fnp.ones((W, W, 3, 3), dtype=fnp.float32); r = O[:2] * 2.0",
 }
 
 CREATION = {
@@ -264,6 +280,11 @@ SHAPE = {
     "flip": "r = fnp.flip(v)",
     "tril_triu": "a = fnp.tril(w); b = fnp.triu(w)",
     "sort_argsort": "a = fnp.sort(v); b = fnp.argsort(w, axis=0)",
+    # found by tests/fuzz: copies of an empty array are floored at 1
+    "reshape_empty_floored": "r = w[1:1].reshape(-1)",
+    "copy_flatten_empty_floored": "a = w[1:1].copy(); b = w[1:1].flatten()",
+    "stack_concat_empty_floored": "a = fnp.stack([w[1:1], w[1:1]]); b = fnp.concatenate([w[1:1], w[1:1]])",
+    "full_like_empty_floored": "a = fnp.full_like(w[1:1], 2.0); b = fnp.ones_like(w[1:1])",
 }
 
 RANDOM = {
