@@ -234,15 +234,17 @@ def _sym_of_pointwise(values, out_shape) -> pricing.Symmetry:
     without a tag makes the result dense; the tags, each broadcast onto the output
     shape, are intersected."""
     aligned = []
+    dense = False
     for v in values:
         if (v.shape if isinstance(v, Array) else shape_of(v)) == ():
             continue
         if not (isinstance(v, Array) and v.sym):
-            return None
-        g = broadcast_sym(v.sym, v.shape, out_shape)
+            dense = True
+            continue
+        g = broadcast_sym(v.sym, v.shape, out_shape)  # every tag is broadcast, even beside a dense operand
         if g:
             aligned.append(g)
-    if not aligned:
+    if not aligned or dense:
         return None
     out = aligned[0]
     for g in aligned[1:]:
@@ -753,7 +755,7 @@ def _astype(ctx, args, kwargs):
     copy = kwargs.get("copy", Known(True))
     if isinstance(copy, Known) and copy.value is False and dt == x.dtype:
         ctx.charge("astype", 0, dt)
-        return x
+        return x.with_(sym=None)  # a new, plain FlopscopeArray: no tag, and not the same object
     billed = dtypes.heavier(x.dtype, dt, pricing.rate)
     ctx.charge("astype", x.size, billed, origin_of([x], billed))
     return Array(x.shape, dt, dtype_origin=ctx.span if dt == "float64" else None)

@@ -147,6 +147,8 @@ SYMMETRY = {
     "gram_asarray_drops": "C = fnp.einsum('ij,kj->ik', w, w); r = fnp.exp(fnp.asarray(C))",
     "gram_array_drops": "C = fnp.einsum('ij,kj->ik', w, w); r = fnp.exp(fnp.array(C))",
     "gram_astype_drops": "C = fnp.einsum('ij,kj->ik', w, w); r = fnp.exp(C.astype(fnp.float64))",
+    "eye_astype_no_copy_drops": "E = fnp.eye(W, dtype=fnp.float32); r = E.astype(fnp.float32, copy=False).var()",
+    "astype_no_copy_is_new_object": "g = v.astype(fnp.float32, copy=False); r = fnp.outer(v, g)",
     "gram_reshape_same_keeps": "C = fnp.einsum('ij,kj->ik', w, w); r = fnp.exp(C.reshape((W, W)))",
     "gram_reshape_flat_drops": "C = fnp.einsum('ij,kj->ik', w, w); r = fnp.exp(C.reshape(-1))",
     "gram_stack_keeps": "C = fnp.einsum('ij,kj->ik', w, w); r = fnp.exp(fnp.stack([C, C]))",

@@ -43,7 +43,7 @@ CASES = {
     "concatenate_negative_axis_symmetric": ("r = fnp.concatenate([fnp.eye(W), fnp.eye(W)], axis=-1)",
                                             "broken symmetry metadata", LOWER),
     "max_of_empty": ("r = fnp.max(v[1:1])", "of an empty array raises ValueError", RAISES),
-    "broadcast_symmetric_size1_keyerror": ("r = fnp.ones((1, 1, 1)) * v", "flopscope raises KeyError", RAISES),
+    "broadcast_symmetric_size1_keyerror": ("r = v * fnp.ones((1, 1, 1))", "flopscope raises KeyError", RAISES),
     "unknown_result_in_scalar_arithmetic": ("x = fnp.erf(v); r = fnp.max(x) / fnp.float32(2.0)", "does not exist",
                                             RAISES),
     "einsum_out": ("o = fnp.zeros((W, W), dtype=fnp.float32); fnp.einsum('ij,jk->ik', w, w, out=o)", "out=", LOWER),
