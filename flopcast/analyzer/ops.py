@@ -898,17 +898,19 @@ def _concat_sym(items: list[Array], axis: int, out_ndim: int) -> pricing.Symmetr
     """flopscope's transport_concatenate: each input's tag without the joined axis, intersected."""
     if not all(a.sym for a in items):
         return None
+    if axis < 0 and len(items) > 1:
+        # flopscope reduces the axis modulo max(ndim, len(group.axes) + 1), and a group's
+        # recorded axes can span every axis (after an intersection) even when it only swaps
+        # two: then a negative axis misses the joined one and the result is a SymmetricTensor
+        # that is not symmetric (the next op on it raises). Which happens depends on that
+        # provenance, which flopcast does not track.
+        raise OpError(f"concatenate(axis={axis}) of symmetric arrays: flopscope may keep a symmetry tag "
+                      "across the joined axis, leaving broken symmetry metadata (a later op on the result "
+                      "raises); write the axis as a non-negative number")
     restricted = []
     for a in items:
         tagged = sorted({x for g in a.sym for x in g})
-        # flopscope reduces the axis modulo max(ndim, len(tagged) + 1): a negative axis of a
-        # fully tagged input misses the joined axis, and the result is a SymmetricTensor that
-        # is not symmetric (the next op on it raises SymmetryError).
-        fs_axis = axis % max(out_ndim, len(tagged) + 1)
-        if fs_axis != axis % out_ndim and len(items) > 1:
-            raise OpError(f"concatenate(axis={axis}) of symmetric arrays: flopscope keeps a symmetry tag "
-                          "across the joined axis, so the result has broken symmetry metadata (a later op "
-                          "on it raises SymmetryError); write the axis as a non-negative number")
+        fs_axis = axis % out_ndim
         keep = [x for x in tagged if x != fs_axis]
         if len(keep) < 2:
             return None

@@ -42,6 +42,9 @@ CASES = {
                                   "SymmetricTensor.reshape raises TypeError", RAISES),
     "concatenate_negative_axis_symmetric": ("r = fnp.concatenate([fnp.eye(W), fnp.eye(W)], axis=-1)",
                                             "broken symmetry metadata", LOWER),
+    "concatenate_negative_axis_intersected_tag": ("C = fnp.zeros((3, 3, 3)) <= fnp.ones((3, 3)); "
+                                                  "r = fnp.concatenate([C, C], axis=-1)",
+                                                  "broken symmetry metadata", LOWER),
     "max_of_empty": ("r = fnp.max(v[1:1])", "of an empty array raises ValueError", RAISES),
     "broadcast_symmetric_size1_keyerror": ("r = v * fnp.ones((1, 1, 1))", "flopscope raises KeyError", RAISES),
     "unknown_result_in_scalar_arithmetic": ("x = fnp.erf(v); r = fnp.max(x) / fnp.float32(2.0)", "does not exist",
