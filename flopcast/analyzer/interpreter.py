@@ -1179,6 +1179,9 @@ class Interpreter:
                 return Known(_CMP[name](left.value, right.value))
             except TypeError:
                 return Unknown("bool", None, "comparison")
+        for v in (left, right):
+            if isinstance(v, Unknown) and v.kind == "":
+                return v  # the result of something unpriced stays unknown
         reason = next((v.reason for v in (left, right) if isinstance(v, Unknown)), "a value computed from arrays")
         origin = next((v.origin for v in (left, right) if isinstance(v, Unknown)), None)
         return Unknown("bool", origin, reason)

@@ -852,6 +852,8 @@ def _stack(ctx, args, kwargs, op=None):
     dt = dtype_arg(kwargs.get("dtype")) or dtypes.result_type(*(Operand(dtype=a.dtype) for a in items))
     name = "concatenate" if op == "concat" else op
     first = items[0]
+    if op in ("concatenate", "concat") and first.ndim == 0:
+        raise OpError("zero-dimensional arrays cannot be concatenated (numpy raises ValueError)")
     if op == "stack":
         # flopscope's transport_stack: every input's tag, its axes from the new one on
         # shifted by one, intersected (stacking along axis=-1 keeps a (0, 1) tag).
