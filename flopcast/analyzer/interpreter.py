@@ -1322,6 +1322,8 @@ class Interpreter:
             return obj
         if isinstance(obj, InstanceVal) and obj.cls.tuple_like:
             return self.subscript(TupleVal(tuple(self.iterate(obj, node))), key, node)
+        if isinstance(obj, Unknown):
+            return self.unpriced(node, "subscript", ops.unknown_operand_reason(obj))
         return self.unpriced(node, "subscript", f"cannot index {type(obj).__name__}")
 
     def expr_Attribute(self, node: ast.Attribute) -> Value:
@@ -1532,6 +1534,13 @@ class Interpreter:
                 return Known(func.value(*[a.value for a in args], **{k: v.value for k, v in kwargs.items()}))
             except Exception as exc:  # noqa: BLE001
                 raise UserRaise(span, f"{type(exc).__name__}: {exc}")
+        if isinstance(func, Unknown):
+            # A method of a value the analyzer could not compute (`x.astype(...)` on the result
+            # of an unpriced op): the call is unpriced for the same root cause.
+            reason = ops.unknown_operand_reason(func)
+            if node is not None and self.metered:
+                return self.unpriced(node, "call on an unknown value", reason)
+            return Unknown("", func.origin, reason)
         if any(isinstance(a, Array) for a in args):
             return self.unpriced(node, "call of an unknown function", "it receives arrays; its charges are unknown")
         return Unknown("", span, "result of an unknown call")

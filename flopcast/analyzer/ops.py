@@ -67,11 +67,22 @@ def operand(v: Value) -> Operand:
     if isinstance(v, Unknown):
         if v.kind == "":
             # The result of something unpriced: pricing it as a scalar would hide cost.
-            raise OpError(f"an operand is unknown ({v.reason})")
+            raise OpError(unknown_operand_reason(v))
         if v.kind == "bool":
             return Operand(dtype="bool")
         return Operand(weak="int" if v.kind == "int" else "float")
     raise OpError(f"cannot use {type(v).__name__} as an array operand")
+
+
+_UNKNOWN_PREFIX = "uses a value flopcast could not compute"
+
+
+def unknown_operand_reason(v: Unknown) -> str:
+    """Why an op on an unknown value is unpriced, naming the root cause once (not nested)."""
+    if v.reason.startswith(_UNKNOWN_PREFIX):
+        return v.reason
+    where = f" at line {v.origin.line}" if v.origin is not None else ""
+    return f"{_UNKNOWN_PREFIX}{where}: {v.reason}"
 
 
 def shape_of(v: Value) -> tuple[int, ...]:

@@ -188,10 +188,15 @@ def _annotate(rows: list[Row], unpriced: list[Unpriced], uncertain: list[Uncerta
             out.append(row)
             continue
         notes = []
+        by_reason: dict[str, list[str]] = {}
         for u in unpriced:
             # The unpriced call itself, or an expression around it (which consumes its result).
             if _contains(u.span, row.span) or _contains(row.span, u.span):
-                notes.append(f"not priced by the analyzer: {u.what} ({u.reason})")
+                by_reason.setdefault(u.reason, [])
+                if u.what not in by_reason[u.reason]:
+                    by_reason[u.reason].append(u.what)
+        for reason, whats in by_reason.items():
+            notes.append(f"not priced by the analyzer: {', '.join(whats)} ({reason})")
         for u in uncertain:
             if _contains(u.span, row.span):
                 notes.append(f"value-dependent {u.kind}: {u.reason}")
