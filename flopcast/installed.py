@@ -74,16 +74,28 @@ class Weights:
     source: str
 
     def weight(self, op: str) -> float:
-        """Weight of an op, with flopscope's fallbacks for aliases, RNG methods and ufunc methods."""
+        """Weight of an op, with flopscope's own fallbacks (``_weights.get_weight``) for RNG
+        methods, ufunc methods and numpy-2 aliases, using the tables read from its source."""
         if op in self.weights:
             return self.weights[op]
+        fallbacks = weight_fallbacks()
         for prefix in ("random.Generator.", "random.RandomState."):
             if op.startswith(prefix):
-                return self.weights.get("random." + op[len(prefix):], 1.0)
-        for suffix in (".reduce", ".accumulate", ".outer", ".at", ".reduceat"):
+                short = op[len(prefix):]
+                legacy = "random." + fallbacks.random_renames.get(short, short)
+                if legacy in self.weights:
+                    return self.weights[legacy]
+                break
+        for suffix in fallbacks.ufunc_method_suffixes:
             if op.endswith(suffix):
-                return self.weight(op[: -len(suffix)])
-        return self.weights.get(_ALIASES.get(op, op), 1.0)
+                base = op[: -len(suffix)]
+                if base in self.weights or base in fallbacks.ufunc_aliases:
+                    return self.weight(base)
+                break
+        canonical = fallbacks.ufunc_aliases.get(op)
+        if canonical is not None and canonical in self.weights:
+            return self.weights[canonical]
+        return 1.0
 
     def digest(self) -> str:
         """A short fingerprint of the tables, to key caches of prices derived from them."""
@@ -98,13 +110,29 @@ class Weights:
         return self.dtype_rates.get(dtype, 1.0)
 
 
-# numpy-2 spellings flopscope prices as their canonical op.
-_ALIASES = {
-    "acos": "arccos", "acosh": "arccosh", "asin": "arcsin", "asinh": "arcsinh",
-    "atan": "arctan", "atanh": "arctanh", "atan2": "arctan2", "pow": "power",
-    "divmod": "floor_divide", "absolute": "abs", "bitwise_invert": "invert",
-    "concat": "concatenate", "permute_dims": "transpose",
-}
+@dataclass(frozen=True)
+class WeightFallbacks:
+    random_renames: dict[str, str]
+    ufunc_aliases: dict[str, str]
+    ufunc_method_suffixes: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def weight_fallbacks() -> WeightFallbacks:
+    """flopscope's weight fallback tables, read as literals from ``flopscope/_weights.py``."""
+    path = _package_dir("flopscope") / "_weights.py"
+    wanted = {"_RANDOM_METHOD_RENAMES", "_UFUNC_ALIAS_RENAMES", "_UFUNC_METHOD_SUFFIXES"}
+    found: dict[str, object] = {}
+    for node in ast.parse(path.read_text(), str(path)).body:
+        target, value = _assignment(node)
+        if target in wanted:
+            found[target] = ast.literal_eval(value)
+    missing = wanted - set(found)
+    if missing:
+        raise SetupError(f"cannot read {', '.join(sorted(missing))} from {path}; "
+                         "this flopscope is newer than flopcast knows — pin flopscope<0.13")
+    return WeightFallbacks(found["_RANDOM_METHOD_RENAMES"], found["_UFUNC_ALIAS_RENAMES"],
+                           tuple(found["_UFUNC_METHOD_SUFFIXES"]))
 
 
 def _truthy(value: Optional[str]) -> bool:

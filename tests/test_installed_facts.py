@@ -1,0 +1,62 @@
+"""What flopcast reads from the installed flopscope and whestbench without importing them
+equals what those packages say when imported — so a new release cannot drift unnoticed."""
+
+from __future__ import annotations
+
+import warnings
+
+from flopcast import installed
+
+
+def test_rounds_read_from_source_equal_whestbench_rounds():
+    from whestbench import budget
+
+    table, current = installed.rounds()
+    assert current == budget.CURRENT_ROUND.tag
+    assert {tag: (r.width, r.depth, r.flop_budget) for tag, r in table.items()} == {
+        tag: (r.width, r.depth, r.flop_budget) for tag, r in budget.ROUNDS.items()
+    }
+
+
+def test_default_point_is_the_current_round():
+    from whestbench import budget
+
+    point = installed.resolve_point()
+    assert (point.width, point.depth, point.budget, point.tag) == (
+        budget.CURRENT_ROUND.width, budget.CURRENT_ROUND.depth, budget.CURRENT_ROUND.flop_budget,
+        budget.CURRENT_ROUND.tag,
+    )
+
+
+def test_weights_and_rates_equal_the_ones_flopscope_loaded():
+    warnings.filterwarnings("ignore")
+    from flopscope import _weights
+
+    ours = installed.weights()
+    for op, weight in ours.weights.items():
+        assert _weights.get_weight(op) == weight, op
+    for dtype, rate in ours.dtype_rates.items():
+        assert _weights.get_dtype_rate(dtype) == rate, dtype
+
+
+def test_every_registry_op_and_method_form_weighs_what_flopscope_says():
+    from flopscope import _registry, _weights
+
+    names = set(_registry.REGISTRY)
+    names |= {f"{n}{suffix}" for n in list(names) for suffix in (".reduce", ".outer", ".accumulate")}
+    names |= {"random.Generator.integers", "random.Generator.random", "acos", "pow", "divmod"}
+    for op in sorted(names):
+        assert installed.weights().weight(op) == _weights.get_weight(op), op
+
+
+def test_remote_unsupported_ops_equal_flopscope_s_own_list():
+    import flopscope
+
+    assert installed.op_inventory().remote_unsupported == frozenset(flopscope.remote_unsupported_ops())
+
+
+def test_an_unknown_round_tag_is_a_setup_error_that_lists_the_known_ones():
+    import pytest
+
+    with pytest.raises(installed.SetupError, match="v2-phase2"):
+        installed.resolve_point("v9-nonexistent")
