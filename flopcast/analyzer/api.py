@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
-from typing import Optional, Union
+from typing import Mapping, Optional, Union
 
 from flopcast import installed
 from flopcast.analyzer import pricing
@@ -24,9 +24,14 @@ def analyze(
     include_scorer_cast: bool = True,
     formula: bool = False,
     record_values: bool = False,
+    sources: Optional[Mapping[str, str]] = None,
 ) -> Report:
-    """Predict what flopscope will charge ``predict(mlp, budget)`` at ``point``, statically."""
-    program = load_program(Path(path), source)
+    """Predict what flopscope will charge ``predict(mlp, budget)`` at ``point``, statically.
+
+    ``source`` replaces the text of ``path``; ``sources`` replaces the text of other files
+    of the submission (unsaved editor buffers of sibling modules), by path.
+    """
+    program = load_program(Path(path), source, sources)
     cls = estimator_class(program, class_name)
     report = analyze_program(program, cls, point, include_scorer_cast, record_values)
     if formula:

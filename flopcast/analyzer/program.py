@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Mapping, Optional
 
 from flopcast.analyzer.source import Directive, read_source
 from flopcast.model import FunctionInfo, Span
@@ -62,8 +62,10 @@ class Program:
         return None
 
 
-def load_program(path: Path, source: Optional[str] = None) -> Program:
-    """Read ``path`` (a file, or a folder holding estimator.py) into a Program."""
+def load_program(path: Path, source: Optional[str] = None,
+                 sources: Optional[Mapping[str, str]] = None) -> Program:
+    """Read ``path`` (a file, or a folder holding estimator.py) into a Program; ``source`` and
+    ``sources`` stand in for the text on disk of the entry file and of other files."""
     path = Path(path)
     if path.is_dir():
         entry = path / "estimator.py"
@@ -76,7 +78,10 @@ def load_program(path: Path, source: Optional[str] = None) -> Program:
     root = entry.resolve().parent
     text = read_source(entry, source)
     main = Module(entry.stem, text.path, text.tree, text.directives, text.text)
-    program = Program(root=root, main=main, overrides={text.path: text.text} if source is not None else {})
+    overrides = {str(Path(p).resolve()): t for p, t in (sources or {}).items()}
+    if source is not None:
+        overrides[text.path] = text.text
+    program = Program(root=root, main=main, overrides=overrides)
     program.modules[entry.stem] = main
     return program
 

@@ -121,16 +121,22 @@ class FlopcastServer(LanguageServer):
 
     # ---- analysis ----------------------------------------------------------
 
-    def _analyze_sync(self, doc: Document, text: str):
-        outcome = self.analyzer.analyze(doc.path, text, doc.point, self.settings.scorer_cast)
-        return outcome
+    def siblings_of(self, doc: Document) -> dict[str, str]:
+        """Unsaved buffers of the other open modules in the document's folder."""
+        folder = Path(doc.path).parent
+        return {other.path: self.workspace.get_text_document(other.uri).source
+                for other in self.docs.values()
+                if other is not doc and Path(other.path).parent == folder}
+
+    def _analyze_sync(self, doc: Document, text: str, siblings: dict[str, str]):
+        return self.analyzer.analyze(doc.path, text, doc.point, self.settings.scorer_cast, siblings)
 
     async def ensure(self, doc: Document) -> Optional[Analysis]:
         """Analyse the current text (cached); return the analysis to show (the last good one)."""
         text = doc.text
         loop = asyncio.get_running_loop()
         try:
-            outcome = await loop.run_in_executor(self.worker, self._analyze_sync, doc, text)
+            outcome = await loop.run_in_executor(self.worker, self._analyze_sync, doc, text, self.siblings_of(doc))
         except Exception:  # noqa: BLE001 - never lose the server to an analysis
             log.exception("flopcast: analysis crashed on %s", doc.path)
             return doc.good
@@ -247,6 +253,12 @@ def build() -> FlopcastServer:
         doc = ls.document(params.text_document.uri)
         if doc is not None:
             ls.schedule_diagnostics(doc)
+            # An edit to a helper module changes what the estimator beside it costs.
+            for other in list(ls.docs.values()):
+                if other is not doc and Path(other.path).parent == Path(doc.path).parent:
+                    refreshed = ls.document(other.uri)
+                    if refreshed is not None:
+                        ls.schedule_diagnostics(refreshed)
 
     @ls.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: FlopcastServer, params: types.DidSaveTextDocumentParams) -> None:

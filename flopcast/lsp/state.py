@@ -134,23 +134,28 @@ class Analyzer:
         self.cache: LRU[tuple, Outcome] = LRU(maxsize)
         self.runs = 0  # analyses actually made (for tests and the bench)
 
-    def analyze(self, path: str, text: str, point: Point, scorer_cast: bool = True) -> Outcome:
-        key = (path, point, scorer_cast, digest(text), disk_stamp(Path(path).parent))
+    def analyze(self, path: str, text: str, point: Point, scorer_cast: bool = True,
+                siblings: Optional[dict[str, str]] = None) -> Outcome:
+        """``siblings``: unsaved buffers of other modules in the folder (path -> text)."""
+        siblings = siblings or {}
+        key = (path, point, scorer_cast, digest(text), disk_stamp(Path(path).parent),
+               tuple(sorted((p, digest(t)) for p, t in siblings.items())))
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        outcome = self._run(path, text, point, scorer_cast, key[3])
+        outcome = self._run(path, text, point, scorer_cast, key[3], siblings)
         self.cache.put(key, outcome)
         return outcome
 
-    def _run(self, path: str, text: str, point: Point, scorer_cast: bool, sha: str) -> Outcome:
+    def _run(self, path: str, text: str, point: Point, scorer_cast: bool, sha: str,
+             siblings: dict[str, str]) -> Outcome:
         from flopcast.analyzer import analyze
 
         self.runs += 1
         started = time.perf_counter()
         try:
             report = analyze(path, point, source=text, include_scorer_cast=scorer_cast, formula=False,
-                             record_values=True)
+                             record_values=True, sources=siblings)
         except Exception as exc:  # noqa: BLE001 - any failure becomes a diagnostic, never a crash
             return failure_of(exc, sha, path)
         seconds = time.perf_counter() - started

@@ -226,6 +226,22 @@ async def test_sibling_modules_come_from_disk(client: LanguageClient, tmp_path):
     assert "square" not in before
 
 
+async def test_an_unsaved_sibling_buffer_changes_the_estimator_cost(client: LanguageClient, tmp_path):
+    (tmp_path / "helpers.py").write_text("import flopscope.numpy as fnp\n\n\ndef square(x):\n    return x * x\n")
+    text = (SAMPLES / "mean_propagation_f32.py").read_text()
+    path = tmp_path / "estimator.py"
+    path.write_text(text.replace("import flopscope.numpy as fnp", "import flopscope.numpy as fnp\nfrom helpers import square", 1)
+                    .replace("rows.append(mu)", "rows.append(square(mu))", 1))
+    doc = Doc(client, path)
+    helper = Doc(client, tmp_path / "helpers.py")
+    before = (await doc.lenses())[doc.line_of("def predict")]
+    # Edit the helper without saving it: x * x becomes fnp.exp(x) (16x weight).
+    helper.replace("return x * x", "return fnp.exp(x)")
+    after = (await doc.lenses())[doc.line_of("def predict")]
+    assert before != after
+    assert (tmp_path / "helpers.py").read_text().endswith("return x * x\n"), "nothing was saved"
+
+
 async def test_big_estimator_hints(client: LanguageClient, tmp_path):
     doc = Doc.copy_of(client, FIXTURES / "big_estimator.py", tmp_path)
     hints = await doc.hints()
