@@ -154,8 +154,14 @@ class Analyzer:
         self.runs += 1
         started = time.perf_counter()
         try:
-            report = analyze(path, point, source=text, include_scorer_cast=scorer_cast, formula=False,
-                             record_values=True, sources=siblings)
+            entry = _entry_for_helper(path, text)
+            if entry is not None:
+                # A helper module: its costs are what the folder's estimator makes it charge.
+                report = analyze(entry, point, include_scorer_cast=scorer_cast, formula=False,
+                                 record_values=True, sources={**siblings, path: text})
+            else:
+                report = analyze(path, point, source=text, include_scorer_cast=scorer_cast, formula=False,
+                                 record_values=True, sources=siblings)
         except Exception as exc:  # noqa: BLE001 - any failure becomes a diagnostic, never a crash
             return failure_of(exc, sha, path)
         seconds = time.perf_counter() - started
@@ -163,6 +169,14 @@ class Analyzer:
 
     def clear(self) -> None:
         self.cache.clear()
+
+
+def _entry_for_helper(path: str, text: str) -> Optional[str]:
+    """The folder's estimator.py when ``path`` is another module of it without an estimator class."""
+    entry = Path(path).parent / "estimator.py"
+    if Path(path).name == "estimator.py" or not entry.is_file() or "BaseEstimator" in text:
+        return None
+    return str(entry)
 
 
 def failure_of(exc: BaseException, sha: str, path: str) -> Failure:

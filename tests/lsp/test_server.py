@@ -242,6 +242,17 @@ async def test_an_unsaved_sibling_buffer_changes_the_estimator_cost(client: Lang
     assert (tmp_path / "helpers.py").read_text().endswith("return x * x\n"), "nothing was saved"
 
 
+async def test_a_helper_module_shows_the_costs_the_estimator_makes_it_charge(client: LanguageClient, tmp_path):
+    (tmp_path / "helpers.py").write_text("import flopscope.numpy as fnp\n\n\ndef square(x):\n    return x * x\n")
+    text = (SAMPLES / "mean_propagation_f32.py").read_text()
+    (tmp_path / "estimator.py").write_text(
+        text.replace("import flopscope.numpy as fnp", "import flopscope.numpy as fnp\nfrom helpers import square", 1)
+        .replace("rows.append(mu)", "rows.append(square(mu))", 1))
+    helper = Doc(client, tmp_path / "helpers.py")
+    hints = await helper.hints()
+    assert "×16 iters" in hints[helper.line_of("return x * x")]
+
+
 async def test_big_estimator_hints(client: LanguageClient, tmp_path):
     doc = Doc.copy_of(client, FIXTURES / "big_estimator.py", tmp_path)
     hints = await doc.hints()
