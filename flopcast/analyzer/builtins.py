@@ -150,6 +150,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return interp.unpriced(node, "sorted()", "the order depends on values and the items differ in cost")
         if name == "reversed":
             return ListVal(list(reversed(items)))
+        if name in ("set", "frozenset"):
+            return set_of(interp, items, node)
         return make_tuple(items) if name == "tuple" else ListVal(list(items))
     if name == "dict":
         out: dict = {}
@@ -338,22 +340,69 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     return Unknown("", span, f"result of {path}()")
 
 
+def set_of(interp, items: list, node) -> Value:
+    """A set of abstract items, as a list in the iteration order Python's set gives them:
+    known items are deduplicated by value (by the real set), others by identity."""
+    plain = [_py(v) for v in items]
+    if all(p is not _NOT_PLAIN for p in plain):
+        try:
+            return ListVal([Known(v) for v in set(plain)])
+        except TypeError:
+            from flopcast.analyzer.interpreter import UserRaise
+
+            raise UserRaise(interp.node_span(node) if node is not None else interp.span, "TypeError: unhashable type")
+    if any(p is not _NOT_PLAIN for p in plain):
+        return interp.unpriced(node, "set", "a set mixing known values and values the analyzer cannot compare")
+    out: list = []
+    for v in items:
+        if all(v is not o for o in out):
+            out.append(v)
+    return ListVal(out)
+
+
+def _py(value: Value):
+    """The plain Python value of a known value or a container of them, else _NOT_PLAIN."""
+    if isinstance(value, Known):
+        return value.value
+    if isinstance(value, (ListVal, TupleVal)):
+        items = [_py(v) for v in value.items]
+        if any(i is _NOT_PLAIN for i in items):
+            return _NOT_PLAIN
+        return items if isinstance(value, ListVal) else tuple(items)
+    return _NOT_PLAIN
+
+
+_NOT_PLAIN = object()
+
+
+def _plain_items(recv) -> list | None:
+    items = [_py(v) for v in recv.items]
+    return None if any(i is _NOT_PLAIN for i in items) else items
+
+
 def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Span, node) -> Value:
+    from flopcast.analyzer.interpreter import UserRaise
+
     if isinstance(recv, ListVal):
         if name == "append":
             recv.items.append(args[0])
             return Known(None)
         if name == "extend":
             items = interp.iterate(args[0], node)
-            if items is not None:
-                recv.items.extend(items)
+            if items is None:
+                return interp.unpriced(node, "list.extend()", "extends a list by a sequence whose length is not known")
+            recv.items.extend(items)
             return Known(None)
         if name == "pop":
-            if recv.items:
-                idx = args[0].value if args and isinstance(args[0], Known) else -1
-                return recv.items.pop(idx)
-            return Unknown("", span, "pop from empty list")
-        if name == "insert" and isinstance(args[0], Known):
+            if args and not (isinstance(args[0], Known) and isinstance(args[0].value, int)):
+                return interp.unpriced(node, "list.pop()", "the index depends on values")
+            idx = args[0].value if args else -1
+            if not recv.items:
+                raise UserRaise(span, "IndexError: pop from empty list")
+            if not -len(recv.items) <= idx < len(recv.items):
+                raise UserRaise(span, "IndexError: pop index out of range")
+            return recv.items.pop(idx)
+        if name == "insert" and isinstance(args[0], Known) and isinstance(args[0].value, int):
             recv.items.insert(args[0].value, args[1])
             return Known(None)
         if name == "copy":
@@ -364,13 +413,31 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
         if name == "clear":
             recv.items.clear()
             return Known(None)
-        if name in ("index", "count"):
-            return Unknown("int", span, f"list.{name}")
+        if name in ("index", "count", "remove") and args and _py(args[0]) is not _NOT_PLAIN:
+            plain = _plain_items(recv)
+            if plain is not None:
+                x = _py(args[0])
+                if name == "count":
+                    return Known(plain.count(x))
+                if x not in plain:
+                    raise UserRaise(span, f"ValueError: list.{name}(x): x not in list")
+                if name == "index":
+                    return Known(plain.index(x, *[a.value for a in args[1:] if isinstance(a, Known)]))
+                del recv.items[plain.index(x)]
+                return Known(None)
+        if name == "sort":
+            ordered = call_builtin(interp, "sorted", [recv], kwargs, span, node)
+            if isinstance(ordered, ListVal):
+                recv.items[:] = ordered.items
+                return Known(None)
+            return ordered
     if isinstance(recv, DictVal):
         if name == "get":
             key = args[0]
             if isinstance(key, Known) and key.value in recv.items:
                 return recv.items[key.value]
+            if not isinstance(key, Known):
+                return interp.unpriced(node, "dict.get()", "the key is not known")
             return args[1] if len(args) > 1 else Known(None)
         if name == "items":
             from flopcast.analyzer.interpreter import make_tuple
@@ -386,11 +453,26 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
                 return recv.items.setdefault(key.value, args[1] if len(args) > 1 else Known(None))
         if name == "update" and args and isinstance(args[0], DictVal):
             recv.items.update(args[0].items)
+            recv.items.update(kwargs)
+            return Known(None)
+        if name == "update" and not args:
+            recv.items.update(kwargs)
             return Known(None)
         if name == "pop" and isinstance(args[0], Known):
-            return recv.items.pop(args[0].value, args[1] if len(args) > 1 else Known(None))
+            if args[0].value not in recv.items:
+                if len(args) > 1:
+                    return args[1]
+                raise UserRaise(span, f"KeyError: {args[0].value!r}")
+            return recv.items.pop(args[0].value)
         if name == "copy":
-            return DictVal(dict(recv.items))
+            return DictVal(dict(recv.items), recv.factory)
+        if name == "clear":
+            recv.items.clear()
+            return Known(None)
+    if isinstance(recv, (ListVal, DictVal)):
+        kind = "list" if isinstance(recv, ListVal) else "dict"
+        # A method the analyzer does not model may change the container: never guess.
+        return interp.unpriced(node, f"{kind}.{name}()", f"{kind}.{name}() with these arguments is not modelled")
     return Unknown("", span, f".{name}() on a container")
 
 

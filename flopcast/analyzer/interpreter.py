@@ -18,6 +18,7 @@ import math
 import operator
 import weakref
 import re
+from collections import ChainMap
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -102,10 +103,11 @@ class _Continue(Exception):
 class UserRaise(Exception):
     """An exception the analysed program raises on this path."""
 
-    def __init__(self, span: Span, what: str):
+    def __init__(self, span: Span, what: str, family: tuple = ()):
         super().__init__(what)
         self.span = span
         self.what = what
+        self.family = family  # names of the raised class and its bases, when it is a user class
 
 
 @dataclass
@@ -153,6 +155,7 @@ class Frame:
     cls: Optional[ClassVal] = None  # the class whose method this is (for super())
     receiver: Optional[Value] = None
     globals_: Optional[set] = None
+    nonlocals_: Optional[set] = None
 
 
 @dataclass
@@ -395,12 +398,38 @@ class Interpreter:
             self.frame.globals_ = set()
         self.frame.globals_.update(node.names)
 
-    stmt_Nonlocal = stmt_Global
+    def stmt_Nonlocal(self, node: ast.Nonlocal) -> None:
+        if self.frame.nonlocals_ is None:
+            self.frame.nonlocals_ = set()
+        self.frame.nonlocals_.update(node.names)
 
     def stmt_Delete(self, node: ast.Delete) -> None:
         for t in node.targets:
             if isinstance(t, ast.Name):
                 self.frame.vars.pop(t.id, None)
+            elif isinstance(t, (ast.Tuple, ast.List)):
+                self.stmt_Delete(ast.Delete(targets=list(t.elts)))
+            elif isinstance(t, ast.Subscript):
+                obj, key = self.eval(t.value), self.eval(t.slice)
+                if isinstance(obj, ListVal) and isinstance(key, Known) and isinstance(key.value, (int, slice)):
+                    try:
+                        del obj.items[key.value]
+                    except IndexError:
+                        raise UserRaise(self.node_span(t), "IndexError: list assignment index out of range")
+                elif isinstance(obj, DictVal) and isinstance(key, Known):
+                    if key.value not in obj.items:
+                        raise UserRaise(self.node_span(t), f"KeyError: {key.value!r}")
+                    del obj.items[key.value]
+                elif isinstance(obj, Array):
+                    raise UserRaise(self.node_span(t), "TypeError: flopscope arrays are immutable")
+                else:
+                    self.unpriced(t, "del", f"deleting an item of {type(obj).__name__} is not modelled")
+            elif isinstance(t, ast.Attribute):
+                obj = self.eval(t.value)
+                if isinstance(obj, (InstanceVal, ClassVal)) and t.attr in obj.attrs:
+                    del obj.attrs[t.attr]
+                else:
+                    self.unpriced(t, "del", "deleting this attribute is not modelled")
 
     def stmt_Assign(self, node: ast.Assign) -> None:
         value = self.eval(node.value)
@@ -417,7 +446,23 @@ class Interpreter:
             self.unpriced(node, "in-place operator on an array",
                           "flopscope arrays are immutable: `x op= y` raises TypeError at run time; write `x = x op y`")
             raise UserRaise(self.node_span(node), "TypeError: flopscope arrays are immutable")
-        value = self.binop(node.op, current, self.eval(node.value), node)
+        operand = self.eval(node.value)
+        if isinstance(current, ListVal) and isinstance(node.op, (ast.Add, ast.Mult)):
+            # `xs += ys` extends the list in place (every alias sees it), `xs *= n` repeats it
+            if isinstance(node.op, ast.Add):
+                items = self.iterate(operand, node)
+                if items is None:
+                    self.unpriced(node, "list +=", "extends a list by a sequence whose length is not known")
+                    return
+                current.items.extend(items)
+            else:
+                repeated = self.binop(node.op, current, operand, node)
+                if not isinstance(repeated, ListVal):
+                    return
+                current.items[:] = repeated.items
+            self.assign(node.target, current)
+            return
+        value = self.binop(node.op, current, operand, node)
         self.assign(node.target, value)
 
     def _load_version(self, target: ast.expr) -> ast.expr:
@@ -437,7 +482,14 @@ class Interpreter:
 
     def stmt_Raise(self, node: ast.Raise) -> None:
         what = ast.unparse(node.exc) if node.exc is not None else "re-raise"
-        raise UserRaise(self.node_span(node), what)
+        family: tuple = ()
+        if node.exc is not None:
+            raised = self.eval(node.exc.func if isinstance(node.exc, ast.Call) else node.exc)
+            if isinstance(raised, InstanceVal):
+                raised = raised.cls
+            if isinstance(raised, ClassVal):
+                family = _user_exception_family(raised)
+        raise UserRaise(self.node_span(node), what, family)
 
     def stmt_FunctionDef(self, node: ast.FunctionDef) -> None:
         fn = self.make_function(node)
@@ -472,6 +524,10 @@ class Interpreter:
             else:
                 qual = f"{self.frame.qualname}.<locals>.{qual}"
         closure = self.frame.vars if self.frame.qualname != "<module>" and self.frame.function is not None else None
+        outer = self.frame.function.closure if closure is not None else None
+        if outer is not None:
+            # a def inside a nested function reads the enclosing functions' variables too
+            closure = ChainMap(closure, *getattr(outer, "maps", [outer]))
         return FunctionVal(node, self.frame.module, qual, defaults, kw_defaults, closure, None)
 
     def stmt_ClassDef(self, node: ast.ClassDef) -> None:
@@ -625,7 +681,11 @@ class Interpreter:
                                        f"at line {handler.lineno}")
                 if handler.name:
                     self.frame.vars[handler.name] = Unknown("", caught.span, "exception object")
-                self.exec_block(handler.body)
+                try:
+                    self.exec_block(handler.body)
+                finally:
+                    if handler.name:
+                        self.frame.vars.pop(handler.name, None)  # Python deletes it after the handler
             else:
                 self.exec_block(node.orelse)
         finally:
@@ -633,7 +693,7 @@ class Interpreter:
 
     def matching_handler(self, handlers: list, exc: UserRaise) -> Optional[ast.ExceptHandler]:
         raised = _exception_name(exc.what)
-        family = _EXCEPTION_BASES.get(raised, ()) + (raised, "Exception", "BaseException")
+        family = exc.family or (_EXCEPTION_BASES.get(raised, ()) + (raised, "Exception", "BaseException"))
         for handler in handlers:
             if handler.type is None:
                 return handler
@@ -778,6 +838,10 @@ class Interpreter:
         if ctx.known_exit_test:
             return None
         names, calls = _loop_relevance(ctx.node, ctx.exit_ifs)
+        if self.try_depth:
+            # An exception can end the loop too (`lst[i]` raising IndexError into a handler
+            # around it): whatever the body assigns may decide when.
+            names = names | _assigned_names(ctx.node)
         state = [(name, signature(self.peek_name(name))) for name in sorted(names)]
         if self.may_read_budget(ctx.node, calls):
             state.append(("<flops used>", self.used))
@@ -914,11 +978,24 @@ class Interpreter:
                 self.remember_value(target, value)
             if self.frame.globals_ and target.id in self.frame.globals_:
                 self.module_envs[self.frame.module.path][target.id] = value
+            elif self.frame.nonlocals_ and target.id in self.frame.nonlocals_ and self.frame.function is not None \
+                    and self.frame.function.closure is not None:
+                closure = self.frame.function.closure
+                for scope in getattr(closure, "maps", [closure]):
+                    if target.id in scope:
+                        scope[target.id] = value
+                        break
+                else:
+                    closure[target.id] = value
             else:
                 self.frame.vars[target.id] = value
         elif isinstance(target, (ast.Tuple, ast.List)):
             items = self.unpack(value, len(target.elts), target)
             starred = [i for i, e in enumerate(target.elts) if isinstance(e, ast.Starred)]
+            if self.iterate(value, target) is not None:
+                n = len(target.elts)
+                if (len(items) != n and not starred) or (starred and len(items) < n - 1):
+                    raise UserRaise(self.node_span(target), f"ValueError: cannot unpack {len(items)} values into {n}")
             if starred:
                 i = starred[0]
                 n_after = len(target.elts) - i - 1
@@ -948,10 +1025,22 @@ class Interpreter:
                 raise UserRaise(self.node_span(target), "TypeError: flopscope arrays are immutable")
             key = self.eval(target.slice)
             if isinstance(obj, ListVal) and isinstance(key, Known) and isinstance(key.value, int):
-                if -len(obj.items) <= key.value < len(obj.items):
-                    obj.items[key.value] = value
+                if not -len(obj.items) <= key.value < len(obj.items):
+                    raise UserRaise(self.node_span(target), "IndexError: list assignment index out of range")
+                obj.items[key.value] = value
+            elif isinstance(obj, ListVal) and isinstance(key, Known) and isinstance(key.value, slice):
+                items = self.iterate(value, target)
+                if items is None:
+                    self.unpriced(target, "slice assignment", "the assigned sequence is not known")
+                    return
+                try:
+                    obj.items[key.value] = items
+                except ValueError as exc:
+                    raise UserRaise(self.node_span(target), f"ValueError: {exc}")
             elif isinstance(obj, DictVal) and isinstance(key, Known):
                 obj.items[key.value] = value
+            elif isinstance(obj, (ListVal, DictVal)):
+                self.unpriced(target, "item assignment", "the index or key is not known")
         elif isinstance(target, ast.Starred):
             self.assign(target.value, value)
 
@@ -1058,7 +1147,9 @@ class Interpreter:
         return ListVal(self._elements(node.elts))
 
     def expr_Set(self, node: ast.Set) -> Value:
-        return self.expr_List(node)
+        from flopcast.analyzer.builtins import set_of
+
+        return set_of(self, self._elements(node.elts), node)
 
     def expr_Dict(self, node: ast.Dict) -> Value:
         out = {}
@@ -1079,6 +1170,12 @@ class Interpreter:
         value = self.eval(node.value)
         self.assign(node.target, value)
         return value
+
+    def expr_Yield(self, node) -> Value:
+        return self.unpriced(node, "yield", "generator functions (`yield`) are not modelled: "
+                                            "return a list instead")
+
+    expr_YieldFrom = expr_Yield
 
     def expr_Lambda(self, node: ast.Lambda) -> Value:
         return self.make_function(node, "<lambda>")
@@ -1162,23 +1259,37 @@ class Interpreter:
                 return Known(is_none if isinstance(op, ast.Is) else not is_none)
             return Known(same if isinstance(op, ast.Is) else not same)
         if isinstance(op, (ast.In, ast.NotIn)):
+            if isinstance(left, (ListVal, TupleVal)):
+                from flopcast.analyzer.builtins import _NOT_PLAIN, _py
+
+                plain = _py(left)
+                if plain is not _NOT_PLAIN:
+                    left = Known(plain)
             if isinstance(left, Known) and isinstance(right, (Known, ListVal, TupleVal, DictVal)):
                 if isinstance(right, DictVal):
                     found = left.value in right.items
                 elif isinstance(right, Known):
                     found = left.value in right.value
                 else:
-                    vals = [x.value for x in right.items if isinstance(x, Known)]
-                    if len(vals) != len(right.items):
+                    from flopcast.analyzer.builtins import _NOT_PLAIN, _py
+
+                    vals = [_py(x) for x in right.items]
+                    if any(v is _NOT_PLAIN for v in vals):
                         return Unknown("bool", None, "membership in a list of unknowns")
                     found = left.value in vals
                 return Known(found if isinstance(op, ast.In) else not found)
             return Unknown("bool", None, "membership test on unknown values")
+        if isinstance(left, (ListVal, TupleVal)) or isinstance(right, (ListVal, TupleVal)):
+            from flopcast.analyzer.builtins import _NOT_PLAIN, _py
+
+            a, b = _py(left), _py(right)
+            if a is not _NOT_PLAIN and b is not _NOT_PLAIN:
+                left, right = Known(a), Known(b)
         if isinstance(left, Known) and isinstance(right, Known):
             try:
                 return Known(_CMP[name](left.value, right.value))
-            except TypeError:
-                return Unknown("bool", None, "comparison")
+            except TypeError as exc:
+                raise UserRaise(self.node_span(node), f"TypeError: {exc}")
         for v in (left, right):
             if isinstance(v, Unknown) and v.kind == "":
                 return v  # the result of something unpriced stays unknown
@@ -1474,7 +1585,9 @@ class Interpreter:
         return ListVal(self.comprehension(node, lambda: self.eval(node.elt)))
 
     def expr_SetComp(self, node: ast.SetComp) -> Value:
-        return ListVal(self.comprehension(node, lambda: self.eval(node.elt)))
+        from flopcast.analyzer.builtins import set_of
+
+        return set_of(self, self.comprehension(node, lambda: self.eval(node.elt)), node)
 
     def expr_DictComp(self, node: ast.DictComp) -> Value:
         pairs = self.comprehension(node, lambda: (self.eval(node.key), self.eval(node.value)))
@@ -1874,8 +1987,13 @@ class Interpreter:
             raise UserRaise(span, f"TypeError: {fn.qualname}() takes {len(positional)} positional arguments")
         remaining = dict(kwargs)
         for name in positional + [k.arg for k in a.kwonlyargs]:
-            if name in remaining and name not in env:
+            if name in remaining:
+                if name in env:
+                    raise UserRaise(span, f"TypeError: {fn.qualname}() got multiple values for argument {name!r}")
                 env[name] = remaining.pop(name)
+        if remaining and not a.kwarg:
+            raise UserRaise(span, f"TypeError: {fn.qualname}() got an unexpected keyword argument "
+                                  f"{next(iter(remaining))!r}")
         if a.kwarg:
             env[a.kwarg.arg] = DictVal(dict(remaining))
         n_defaults = len(fn.defaults)
@@ -1948,6 +2066,18 @@ _EXCEPTION_BASES = {
     "IndexError": ("LookupError",), "KeyError": ("LookupError",),
     "BudgetExhaustedError": ("FlopscopeError",), "NotImplementedError": ("RuntimeError",),
 }
+
+
+def _user_exception_family(cls: ClassVal) -> tuple:
+    """The class names an `except` clause can name to catch an instance of a user exception class."""
+    names = []
+    for c in cls.mro():
+        names.append(c.name)
+        for base in c.bases:
+            if isinstance(base, (Builtin, LibRef)):
+                name = base.name if isinstance(base, Builtin) else base.path.rsplit(".", 1)[-1]
+                names += [name, *_EXCEPTION_BASES.get(name, ())]
+    return tuple(names) + ("Exception", "BaseException")
 
 
 def _exception_name(what: str) -> str:
@@ -2156,6 +2286,29 @@ def _loop_relevance(loop: ast.AST, exit_ifs: dict) -> tuple[frozenset, list]:
     result = frozenset(names)
     _RELEVANCE[loop] = (result, calls)
     return result, calls
+
+
+_ASSIGNED: "weakref.WeakKeyDictionary[ast.AST, frozenset]" = weakref.WeakKeyDictionary()
+
+
+def _assigned_names(loop: ast.AST) -> frozenset:
+    """Every name a loop body binds or mutates through a method call (`xs.pop()`)."""
+    cached = _ASSIGNED.get(loop)
+    if cached is not None:
+        return cached
+    names = set()
+    for n in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+            names.add(n.id)
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):
+            root = n.func.value
+            while isinstance(root, (ast.Attribute, ast.Subscript)):
+                root = root.value
+            if isinstance(root, ast.Name):
+                names.add(root.id)
+    result = frozenset(names)
+    _ASSIGNED[loop] = result
+    return result
 
 
 def _mentions_budget(node: ast.AST) -> bool:

@@ -1,0 +1,192 @@
+"""Python semantics the interpreter models, one behaviour per test, each against flopscope.
+
+Every program runs `h = fnp.tanh(h @ w)` a number of times that the Python construct under
+test decides, so a wrong model of the construct shows as a wrong FLOP count. Found by
+tests/fuzz/test_control_flow.py and by probing around what it found.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+HEADER = "import flopscope.numpy as fnp\nfrom whestbench import BaseEstimator, MLP\n\n"
+STEP = "h = fnp.tanh(h @ mlp.weights[0])"
+
+
+def _program(module: str, body: str) -> str:
+    return (HEADER + textwrap.dedent(module) + "\n\nclass Estimator(BaseEstimator):\n"
+            "    def predict(self, mlp: MLP, budget: int):\n"
+            "        h = fnp.ones(mlp.width, dtype=fnp.float32)\n"
+            + textwrap.indent(textwrap.dedent(body).replace("STEP", STEP), "        ")
+            + "\n        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32)\n")
+
+
+CASES = {
+    "list_pop_out_of_range_raises_index_error": ("", """
+        lst = [1, 2]
+        try:
+            lst.pop(5)
+        except IndexError:
+            STEP
+        """),
+    "pop_from_empty_list_raises_index_error": ("", """
+        lst = []
+        try:
+            lst.pop()
+        except IndexError:
+            STEP
+        """),
+    "dict_pop_of_a_missing_key_raises_key_error": ("", """
+        d = {'a': 1}
+        try:
+            d.pop('b')
+        except KeyError:
+            STEP
+        """),
+    "del_list_item_shrinks_the_list": ("", """
+        lst = [1, 2, 3]
+        del lst[0]
+        for _ in range(len(lst)):
+            STEP
+        """),
+    "del_dict_item_removes_the_key": ("", """
+        d = {'a': 1, 'b': 2}
+        del d['a']
+        for _ in d:
+            STEP
+        """),
+    "list_item_assignment_out_of_range_raises": ("", """
+        lst = [1, 2, 3]
+        try:
+            lst[5] = 1
+        except IndexError:
+            STEP
+        """),
+    "list_slice_assignment_replaces_the_slice": ("", """
+        lst = [1, 2, 3]
+        lst[1:] = [7, 8, 9, 10]
+        for _ in range(len(lst)):
+            STEP
+        """),
+    "nonlocal_writes_the_enclosing_variable": ("", """
+        count = 0
+        def bump():
+            nonlocal count
+            count += 1
+        bump()
+        bump()
+        for _ in range(count):
+            STEP
+        """),
+    "closure_reads_two_levels_up": ("", """
+        k = 3
+        def outer():
+            def inner():
+                return k
+            return inner()
+        for _ in range(outer()):
+            STEP
+        """),
+    "user_exception_subclass_is_caught_by_its_base": ("class MyError(ValueError):\n    pass\n", """
+        try:
+            raise MyError('x')
+        except ValueError:
+            STEP
+        """),
+    "while_true_ended_by_a_caught_index_error": ("", """
+        lst = [1, 2, 3]
+        i = 0
+        try:
+            while True:
+                v = lst[i]
+                STEP
+                i += 1
+        except IndexError:
+            pass
+        """),
+    "augmented_add_extends_the_list_in_place": ("", """
+        a = [1]
+        b = a
+        a += [2, 3]
+        for _ in range(len(b)):
+            STEP
+        """),
+    "list_remove_removes_the_first_match": ("", """
+        lst = [1, 2, 3, 2]
+        lst.remove(2)
+        for _ in range(len(lst)):
+            STEP
+        """),
+    "list_sort_sorts_in_place": ("", """
+        lst = [3, 1, 2]
+        lst.sort()
+        for _ in range(lst[0]):
+            STEP
+        """),
+    "list_index_and_count_of_known_items": ("", """
+        lst = [3, 1, 2, 2]
+        for _ in range(lst.index(2) + lst.count(2)):
+            STEP
+        """),
+    "set_literal_drops_duplicates": ("", """
+        s = {1, 1, 2}
+        for _ in s:
+            STEP
+        """),
+    "set_comprehension_drops_duplicates": ("", """
+        s = {i % 2 for i in range(5)}
+        for _ in range(len(s)):
+            STEP
+        """),
+    "unpacking_the_wrong_count_raises_value_error": ("", """
+        try:
+            a, b = [1, 2, 3]
+        except ValueError:
+            STEP
+        """),
+    "keyword_for_a_bound_positional_raises_type_error": ("def f(a, b=1):\n    return a + b\n", """
+        try:
+            f(1, a=2)
+        except TypeError:
+            STEP
+        """),
+    "unexpected_keyword_raises_type_error": ("def f(a, b=1):\n    return a + b\n", """
+        try:
+            f(1, c=2)
+        except TypeError:
+            STEP
+        """),
+    "known_lists_compare_by_value": ("", """
+        if [1, 2] == [1, 2] and [1, 2] < [1, 3] and [1] in [[1], [2]]:
+            STEP
+        """),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_python_semantics_match_flopscope(name, tmp_path):
+    module, body = CASES[name]
+    path = tmp_path / "estimator.py"
+    path.write_text(_program(module, body))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    runtime = measure(path, point).total
+    assert not report.unpriced, report.unpriced
+    assert report.total.exact and report.total.lo == runtime, (report.total, runtime)
+
+
+def test_a_generator_function_is_reported_unpriced_with_the_reason(tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("def gen(n):\n    for i in range(n):\n        yield i\n", """
+        for _ in gen(3):
+            STEP
+        """))
+    report = analyze(path, Point(6, 2, 2**41))
+    assert any("generator functions (`yield`) are not modelled" in u.reason for u in report.unpriced)
