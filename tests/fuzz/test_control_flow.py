@@ -560,7 +560,8 @@ class CFGen:
             lines += self.block(hs.child(ints=["n"]), "    ", 2, n=self.draw(st.integers(1, 2)))
             lines.append(f"    return {name}(fnp.tanh(h @ w), w, n - {self.choice(['1', '2'])})")
         elif kind == "kw":
-            lines.append(f"def {name}(h, w, k={self.choice(['1', '2', 'SHIFT'])}, *, times=2):")
+            default = self.choice(["1", "2"] + [c for c in self.constants if c == "SHIFT"])
+            lines.append(f"def {name}(h, w, k={default}, *, times=2):")
             lines.append("    for _ in range(max(0, min(times, 3))):")
             lines += self.block(hs.child(ints=["k", "times"], in_loop=True), "        ", 2,
                                 n=self.draw(st.integers(1, 2)))
@@ -681,7 +682,7 @@ def check_program(width: int, depth: int, budget: int, source: str, folder: Path
     assert report.total.lo == measured.total, f"total {report.total.lo} != {measured.total}{where}"
 
 
-_EXAMPLES = int(os.environ.get("FLOPCAST_FUZZ_EXAMPLES", "150"))
+_EXAMPLES = int(os.environ.get("FLOPCAST_FUZZ_EXAMPLES", "400"))
 _SEED = os.environ.get("FLOPCAST_FUZZ_SEED")
 
 
