@@ -66,3 +66,21 @@ def measure(path, point: Point, *, seed: int = 0, scorer_cast: bool = True, clas
     for record in budget.op_log:
         per_op[record.op_name] += record.flop_cost
     return Measured(budget.flops_used, dict(per_op), list(budget.op_log))
+
+
+def static_per_op(report) -> dict:
+    """A static report's FLOPs by op name, to hold against ``Measured.per_op``."""
+    out: dict = {}
+    for c in report.charges:
+        out[c.op] = out.get(c.op, 0) + c.flops
+    return out
+
+
+def assert_exact_match(report, measured: Measured, where: str = "") -> None:
+    """The static report is exact and equals the runtime count in total and per op."""
+    assert report.total.exact, f"inexact total {report.total} (runtime {measured.total:,}){where}"
+    static = static_per_op(report)
+    assert static == measured.per_op, (
+        f"per-op totals differ\nstatic   {sorted(static.items())}\nmeasured {sorted(measured.per_op.items())}{where}"
+    )
+    assert report.total.lo == measured.total, f"total {report.total.lo:,} != runtime {measured.total:,}{where}"

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
 
-from .helpers import charge, codes, report
+from .helpers import charge, report
 
 SOURCE = """\
 import flopscope.numpy as fnp

@@ -27,13 +27,12 @@ from __future__ import annotations
 import math
 import os
 import tempfile
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
-from oracle import measure
+from oracle import assert_exact_match, measure
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -479,13 +478,6 @@ def programs(draw):
     return width, depth, TEMPLATE.format(body=body, ret=ret)
 
 
-def static_per_op(report) -> dict:
-    out: dict = defaultdict(int)
-    for c in report.charges:
-        out[c.op] += c.flops
-    return dict(out)
-
-
 def check_program(width: int, depth: int, source: str, folder: Path) -> None:
     path = Path(tempfile.mkdtemp(dir=folder)) / "estimator.py"
     path.write_text(source)
@@ -505,12 +497,7 @@ def check_program(width: int, depth: int, source: str, folder: Path) -> None:
         assert documented, f"unpriced: {report.unpriced}{where}"
         assert measured.total >= report.total.lo, f"static lower bound above flopscope{where}"
         return
-    assert report.total.exact, f"inexact total {report.total}{where}"
-    static = static_per_op(report)
-    assert static == measured.per_op, (
-        f"per-op totals differ\nstatic   {sorted(static.items())}\nmeasured {sorted(measured.per_op.items())}{where}"
-    )
-    assert report.total.lo == measured.total, f"total {report.total.lo} != {measured.total}{where}"
+    assert_exact_match(report, measured, where)
 
 
 _EXAMPLES = int(os.environ.get("FLOPCAST_FUZZ_EXAMPLES", "1000"))

@@ -13,10 +13,9 @@ matrix, float32 (W, W)), ``v`` (its first row, float32 (W,)), ``u`` (its second 
 from __future__ import annotations
 
 import textwrap
-from collections import defaultdict
 from pathlib import Path
 
-from oracle import measure
+from oracle import measure, static_per_op
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -51,13 +50,6 @@ def write(tmp_path: Path, body: str, name: str = "estimator.py") -> Path:
     path = tmp_path / name
     path.write_text(TEMPLATE.format(body=textwrap.indent(textwrap.dedent(body).strip("\n"), " " * 8)))
     return path
-
-
-def static_per_op(report) -> dict:
-    out: dict = defaultdict(int)
-    for c in report.charges:
-        out[c.op] += c.flops
-    return dict(out)
 
 
 def compare(path: Path, width: int, depth: int):

@@ -6,7 +6,6 @@ import ast
 import warnings
 from pathlib import Path
 
-import pytest
 
 from flopcast.model import Span
 from flopcast.runtime.counter import run_in_process

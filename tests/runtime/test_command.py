@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import json
 
-import pytest
 
 from flopcast.cli import main
 

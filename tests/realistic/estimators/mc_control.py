@@ -17,7 +17,6 @@ Competition submission, team sampling-is-all-you-need.
 import math
 from dataclasses import dataclass
 
-import flopscope as flops
 import flopscope.numpy as fnp
 from whestbench import BaseEstimator, MLP
 
