@@ -126,6 +126,16 @@ class Uncertainty:
 
 
 @dataclass(frozen=True)
+class Raise:
+    """An exception the estimator raises (on every path, or only on some)."""
+
+    span: Span
+    what: str
+    every_path: bool
+    in_setup: bool = False
+
+
+@dataclass(frozen=True)
 class Note:
     span: Optional[Span]
     message: str
@@ -150,6 +160,7 @@ class Report:
     unpriced: list[Unpriced] = field(default_factory=list)
     uncertain: list[Uncertainty] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    raises: list[Raise] = field(default_factory=list)
     functions: list[FunctionInfo] = field(default_factory=list)
     estimator_class: Optional[str] = None
     formula: Optional[str] = None

@@ -12,7 +12,7 @@ from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult
 from flopcast.analyzer.paths import explore
 from flopcast.analyzer.program import ROOT_CALLER, Program, call_graph, estimator_class, function_table, load_program
 from flopcast.analyzer.values import Array
-from flopcast.model import Charge, Interval, Note, Point, Report, Uncertainty, Unpriced
+from flopcast.model import Charge, Interval, Note, Point, Raise, Report, Uncertainty, Unpriced
 
 
 def analyze(
@@ -93,11 +93,10 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
             if (n.span, n.message) not in seen_notes:
                 seen_notes.add((n.span, n.message))
                 report.notes.append(n)
-        if r.failed:
-            msg = f"on some paths predict() raises: {r.failed}"
-            if (None, msg) not in seen_notes:
-                seen_notes.add((None, msg))
-                report.notes.append(Note(None, msg))
+    raised = [r.raised for r in results if r.raised is not None]
+    for span, what, in_setup in dict.fromkeys(raised):
+        every = sum(1 for x in raised if x[0] == span) == len(results)
+        report.raises.append(Raise(span, what, every, in_setup))
     if capped:
         report.notes.append(Note(None, f"explored only the first {len(results)} value-dependent paths; "
                                        "the interval may be too narrow"))

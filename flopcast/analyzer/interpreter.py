@@ -167,6 +167,7 @@ class RunResult:
     returned: Optional[Value] = None
     sites: list[Site] = field(default_factory=list)
     failed: Optional[str] = None  # the path ended in an exception from the estimator
+    raised: Optional[tuple] = None  # (span, what, in_setup) of that exception
     # The loop or recursive call that never ends on this path (its total is then only
     # what was charged before it; the real run goes on until the budget is exhausted).
     unbounded: Optional[Span] = None
@@ -230,13 +231,20 @@ class Interpreter:
                     "flop_budget": Known(self.budget), "api_version": Known("1.0"),
                     "submission_dir": Known(str(self.program.root)), "seed": Unknown("int", None, "seed"),
                 })
-                self.call(setup, [context], {}, self.program.main_span)
+                try:
+                    self.call(setup, [context], {}, self.program.main_span)
+                except UserRaise as exc:
+                    self.result.failed = f"{exc.span}: setup() raises {exc.what}"
+                    self.result.raised = (exc.span, exc.what, True)
+                    self.result.sites = list(self.decisions.seen)
+                    return self.result
             predict = self.get_attr(instance, "predict", self.program.main_span)
             self.metered = True
             try:
                 value = self.call(predict, [mlp, Known(self.budget)], {}, self.program.main_span)
             except UserRaise as exc:
                 self.result.failed = f"{exc.span}: {exc.what}"
+                self.result.raised = (exc.span, exc.what, False)
                 value = None
             self.result.returned = value
             if value is not None and self.include_scorer_cast:
@@ -443,9 +451,9 @@ class Interpreter:
     def stmt_AugAssign(self, node: ast.AugAssign) -> None:
         current = self.eval(self._load_version(node.target))
         if isinstance(current, Array):
-            self.unpriced(node, "in-place operator on an array",
-                          "flopscope arrays are immutable: `x op= y` raises TypeError at run time; write `x = x op y`")
-            raise UserRaise(self.node_span(node), "TypeError: flopscope arrays are immutable")
+            # The run stops here, as flopscope's does: reported as a raise, not as unpriced.
+            raise UserRaise(self.node_span(node), "TypeError: flopscope arrays are immutable "
+                                                  "(`x op= y` on an array; write `x = x op y`)")
         operand = self.eval(node.value)
         if isinstance(current, ListVal) and isinstance(node.op, (ast.Add, ast.Mult)):
             # `xs += ys` extends the list in place (every alias sees it), `xs *= n` repeats it
@@ -1020,9 +1028,9 @@ class Interpreter:
         elif isinstance(target, ast.Subscript):
             obj = self.eval(target.value)
             if isinstance(obj, Array):
-                self.unpriced(target, "item assignment on an array",
-                              "flopscope arrays are immutable: `x[i] = v` raises TypeError at run time")
-                raise UserRaise(self.node_span(target), "TypeError: flopscope arrays are immutable")
+                raise UserRaise(self.node_span(target), "TypeError: flopscope arrays are immutable "
+                                                        "(`x[i] = v` on an array; build rows in a list and "
+                                                        "fnp.stack them)")
             key = self.eval(target.slice)
             if isinstance(obj, ListVal) and isinstance(key, Known) and isinstance(key.value, int):
                 if not -len(obj.items) <= key.value < len(obj.items):

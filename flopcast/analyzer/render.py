@@ -71,6 +71,8 @@ def to_json(report: Report) -> dict[str, Any]:
                       "what": u.what, "reason": u.reason} for u in report.unpriced],
         "value_dependent": [{"path": display_path(u.span.path), "line": u.span.line, "col": u.span.col + 1,
                              "kind": u.kind, "reason": u.reason} for u in report.uncertain],
+        "raises": [{"path": display_path(r.span.path), "line": r.span.line, "col": r.span.col + 1,
+                    "what": r.what, "every_path": r.every_path, "in_setup": r.in_setup} for r in report.raises],
         "notes": [{"path": display_path(n.span.path) if n.span else None, "line": n.span.line if n.span else None,
                    "message": n.message} for n in report.notes],
         "returned": {"shape": list(report.returned[0]), "dtype": report.returned[1]} if report.returned else None,
@@ -148,6 +150,13 @@ def render_text(report: Report, top: int = 10) -> str:
         out.append("Depends on values:")
         for u in report.uncertain:
             out.append(f"  {display_path(u.span.path)}:{u.span.line}:{u.span.col + 1}: {u.kind}: {u.reason}")
+        out.append("")
+    if report.raises:
+        out.append("Raises (whestbench would record an error and zero the prediction):")
+        for r in report.raises:
+            where = "setup()" if r.in_setup else "predict()"
+            when = "always" if r.every_path else "on some value-dependent paths"
+            out.append(f"  {display_path(r.span.path)}:{r.span.line}:{r.span.col + 1}: {where} raises {r.what} ({when})")
         out.append("")
     if report.notes:
         out.append("Notes:")

@@ -125,4 +125,5 @@ def localize(report: Report, submission: Submission) -> Report:
                  for c in report.charges],
         unpriced=[dataclasses.replace(u, span=span(u.span)) for u in report.unpriced],
         uncertain=[dataclasses.replace(u, span=span(u.span)) for u in report.uncertain],
+        raises=[dataclasses.replace(r, span=span(r.span)) for r in report.raises],
     )

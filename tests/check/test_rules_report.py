@@ -119,3 +119,22 @@ def test_fc001_names_lines_of_sibling_modules_by_their_file(check):
         return report(p, [charge(helper, 3, 2_000_000), charge(p, 8, 10)])
     found = check(SIMPLE, select="FC001", report=made, others={"helpers.py": "import math\n\n\n"})
     assert "helpers.py:3 (100.0%)" in found[0].message
+
+
+# FC205 raises ------------------------------------------------------------------------
+
+def test_fc205_fires_on_a_raise_the_analyzer_found(check):
+    from flopcast.model import Raise
+
+    def with_raise(p):
+        r = report(p, [charge(p, 8, 10)])
+        r.raises.append(Raise(span(p, 9), "IndexError: list index out of range", every_path=False))
+        return r
+
+    found = check(SIMPLE, select="FC205", report=with_raise)
+    assert codes(found) == ["FC205"] and found[0].level.value == "error"
+    assert "on some value-dependent paths" in found[0].message and found[0].span.line == 9
+
+
+def test_fc205_is_quiet_when_nothing_raises(check):
+    assert check(SIMPLE, select="FC205", report=lambda p: report(p, [charge(p, 8, 10)])) == []

@@ -12,13 +12,14 @@ from flopcast.check.rules.fc201_forbidden_import import ForbiddenImport
 from flopcast.check.rules.fc202_forbidden_mechanism import ForbiddenMechanism
 from flopcast.check.rules.fc203_remote_unsupported import RemoteUnsupported
 from flopcast.check.rules.fc204_return_shape import ReturnShape
+from flopcast.check.rules.fc205_raises import Raises
 from flopcast.check.rules.fc301_residual_loop import ResidualLoop
 from flopcast.check.rules.fc302_setup_work import SetupWork
 
 ALL_RULES: tuple[type[Rule], ...] = (
     BudgetOverrun, UnpricedOp, ValueDependentCost,
     Float64Leak, CostlyPower,
-    ForbiddenImport, ForbiddenMechanism, RemoteUnsupported, ReturnShape,
+    ForbiddenImport, ForbiddenMechanism, RemoteUnsupported, ReturnShape, Raises,
     ResidualLoop, SetupWork,
 )
 

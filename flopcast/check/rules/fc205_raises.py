@@ -1,0 +1,29 @@
+"""FC205: the analyzer found an exception predict() (or setup()) raises."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from flopcast.check.context import CheckContext
+from flopcast.check.findings import Finding, Level
+from flopcast.check.rules.base import Rule
+
+
+class Raises(Rule):
+    code = "FC205"
+    name = "raises"
+    level = Level.ERROR
+    summary = "predict() or setup() raises an exception (on every path, or on some value-dependent ones)"
+    wants_report = True
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        report = ctx.report
+        if report is None:
+            return
+        for raised in report.raises:
+            where = "setup()" if raised.in_setup else "predict()"
+            when = "" if raised.every_path else " on some value-dependent paths"
+            consequence = ("the whole submission fails" if raised.in_setup
+                           else "whestbench records an error and the prediction scores as failed")
+            yield self.finding(raised.span, f"{where} raises {raised.what}{when} at "
+                                            f"{ctx.point.width}x{ctx.point.depth}; {consequence}")
