@@ -61,3 +61,16 @@ def test_syntax_error_is_reported_at_file_line(tmp_path):
     proc = flopcast("analyze", str(bad))
     assert proc.returncode == 2
     assert f"{bad}:2" in proc.stderr and "syntax error" in proc.stderr
+
+
+def test_an_imported_estimator_class_is_analysed_when_named_with_class(tmp_path):
+    (tmp_path / "models.py").write_text(
+        "import flopscope.numpy as fnp\nfrom whestbench import BaseEstimator\n\n\n"
+        "class Shared(BaseEstimator):\n    def predict(self, mlp, budget):\n"
+        "        return fnp.stack([fnp.sum(w, axis=0) for w in mlp.weights])\n")
+    (tmp_path / "estimator.py").write_text("from models import Shared\n")
+    proc = flopcast("analyze", str(tmp_path), "--class", "Shared", "--width", "8", "--depth", "2", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["total_flops"] == measure(tmp_path, Point(8, 2, 2**41), class_name="Shared").total
+    # Without --class whestbench finds no class defined in the file, and neither does flopcast.
+    assert flopcast("analyze", str(tmp_path)).returncode == 2

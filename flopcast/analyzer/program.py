@@ -111,8 +111,11 @@ def estimator_class(program: Program, class_name: Optional[str] = None) -> str:
 
     candidates = [n for n in classes if any(is_estimator(b) for b in _base_names(classes[n]))]
     if class_name is not None:
-        if class_name not in classes:
-            raise ProgramError(f"{program.main.path}: no class {class_name!r} defined in this file")
+        # Like whestbench's loader, an explicit name may also be a class the file imports.
+        imported = {alias.asname or alias.name for node in program.main.tree.body
+                    if isinstance(node, ast.ImportFrom) for alias in node.names}
+        if class_name not in classes and class_name not in imported:
+            raise ProgramError(f"{program.main.path}: no class {class_name!r} is defined or imported in this file")
         return class_name
     if "Estimator" in candidates or ("Estimator" in classes and not candidates):
         return "Estimator"
