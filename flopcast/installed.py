@@ -247,6 +247,9 @@ class OpInventory:
     categories: dict[str, str]  # op name -> registry category
     remote_unsupported: frozenset[str]
     server_only: frozenset[str]
+    #: op name -> the registry's ``complex_factor`` (a float, ``"illegal"`` or ``"exact"``);
+    #: charged ops without a key are free/unclassified (flopscope then uses 2.0)
+    complex_factors: dict[str, object]
 
 
 @lru_cache(maxsize=1)
@@ -256,6 +259,8 @@ def op_inventory() -> OpInventory:
     path = cache_dir() / f"inventory-flopscope-{version}.json"
     try:
         data = json.loads(path.read_text())
+        if "complex_factors" not in data:  # written by an older flopcast
+            raise ValueError("stale inventory cache")
     except (OSError, ValueError):
         data = _derive_inventory()
         try:
@@ -270,6 +275,7 @@ def op_inventory() -> OpInventory:
         categories=data["categories"],
         remote_unsupported=frozenset(data["remote_unsupported"]),
         server_only=frozenset(data["server_only"]),
+        complex_factors=data["complex_factors"],
     )
 
 
@@ -281,6 +287,8 @@ def _derive_inventory() -> dict:
         "categories": {name: entry["category"] for name, entry in _registry.REGISTRY.items()},
         "remote_unsupported": sorted(flopscope.remote_unsupported_ops()),
         "server_only": sorted(getattr(_server_only, "SERVER_ONLY", ())),
+        "complex_factors": {name: entry["complex_factor"] for name, entry in _registry.REGISTRY.items()
+                            if "complex_factor" in entry},
     }
 
 

@@ -77,3 +77,26 @@ def reduction_accumulator(op: str, dtype: str) -> str:
 def array_literal_dtype(sample) -> str:
     """dtype numpy gives ``np.asarray(sample)`` for a nested list of Python scalars."""
     return np.asarray(sample).dtype.name
+
+
+@lru_cache(maxsize=None)
+def fft_result(fn: str, dtype: str) -> str:
+    """dtype numpy's ``np.fft.<fn>`` returns for a ``dtype`` input (asked of numpy on a tiny array)."""
+    return getattr(np.fft, fn)(np.ones((4, 4), dtype=dtype)).dtype.name
+
+
+@lru_cache(maxsize=None)
+def quantile_result(fn: str, a_dtype: str, q: Operand) -> str:
+    """dtype ``np.<fn>(a, q)`` returns (percentile/quantile and their nan forms)."""
+    sample = 0 if q.weak == "int" else 0.0 if q.weak == "float" else np.zeros((), dtype=q.dtype)
+    return np.asarray(getattr(np, fn)(np.ones(3, dtype=a_dtype), sample)).dtype.name
+
+
+def real_part(dtype: str) -> str:
+    """dtype of ``x.real`` / ``x.imag`` (complex64 -> float32; real dtypes unchanged)."""
+    return np.empty(0, dtype=dtype).real.dtype.name
+
+
+def integer_to_float64_min(dtype: str) -> str:
+    """flopscope floors integer and bool computation at float64 (allclose, isclose)."""
+    return "float64" if np.dtype(dtype).kind in "biu" else dtype

@@ -288,10 +288,13 @@ class Interpreter:
 
     def charge(self, op: str, base: int, dtype: Optional[str], origin: Optional[Span] = None,
                weighted_base: bool = False) -> None:
-        if weighted_base:
-            flops = int(base * pricing.rate(dtype))
-        else:
-            flops = pricing.charge(op, base, dtype)
+        try:
+            if weighted_base:
+                flops = int(base * pricing.rate(dtype) * pricing.complex_factor(op, dtype))
+            else:
+                flops = pricing.charge(op, base, dtype)
+        except pricing.ComplexDtypeError as exc:
+            raise OpError(str(exc)) from exc
         self.emit(self.span, op, flops, dtype, self.frame.qualname if self.frame else "<module>", origin)
 
     def unpriced(self, node: Optional[ast.AST], what: str, reason: str) -> Value:
@@ -1461,8 +1464,14 @@ class Interpreter:
                 return Known(obj.size)
             if name == "dtype":
                 return DTypeRef(obj.dtype)
-            if name in ("real",):
-                return obj
+            if name in ("real", "imag"):
+                # numpy's own attribute, no record: the real dtype of a complex array
+                real = ops.dtypes.real_part(obj.dtype)
+                if name == "real" and real == obj.dtype:
+                    return obj
+                if obj.sym:
+                    return self.unpriced(node, f"attribute {name!r}", f".{name} of a symmetric array is not modelled")
+                return Array(obj.shape, real, dtype_origin=obj.dtype_origin if real == obj.dtype else None)
             if name == "symmetry":
                 return Known(obj.sym)
             return BoundLib("numpy." + name, obj)

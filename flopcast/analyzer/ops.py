@@ -311,6 +311,49 @@ def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = No
     return Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None)
 
 
+def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optional[str]) -> Value:
+    """A ufunc writing into ``out=``: the buffer's dtype joins the billed-dtype resolution
+    (flopscope's ``store_billing_dtypes``: ``result_type(loop dtypes..., out.dtype)``) and the
+    buffer itself is returned. Only plain (untagged) buffers of exactly the output shape, and
+    results without symmetry, are modelled."""
+    import numpy as np
+
+    if isinstance(out, TupleVal) and len(out.items) == 1:
+        out = out.items[0]
+    if not isinstance(out, Array):
+        raise OpError(f"{op}(..., out=) with a non-array buffer is not modelled")
+    if out.sym:
+        raise OpError(f"{op}(..., out=) into a symmetric-tagged buffer is not modelled")
+    if any(isinstance(v, Array) and v.ident == out.ident for v in values):
+        raise OpError(f"{op}(..., out=) aliasing an input is not modelled")
+    ops_ = [operand(v) for v in values]
+    out_shape = broadcast(*(shape_of(v) for v in values))
+    if out_shape != out.shape:
+        raise OpError(f"{op}(..., out=) with a buffer of another shape than the result is not modelled")
+    if _sym_of_pointwise(values, out_shape):
+        raise OpError(f"{op}(..., out=) of symmetric operands is not modelled")
+    np_name = _NUMPY_UFUNC.get(op, op)
+    if dtype_kw is not None:
+        loop_in = loop_out = dtype_kw
+    else:
+        try:
+            loop_in, loop_out = dtypes.ufunc_loop(np_name, *ops_)
+        except AttributeError:
+            raise OpError(f"{op}(..., out=) is not a numpy ufunc call flopcast can resolve")
+    if not np.can_cast(loop_out, out.dtype, "same_kind"):
+        raise OpError(f"{op}(..., out=) cannot cast {loop_out} into a {out.dtype} buffer: numpy raises")
+    if len(ops_) > 1:
+        natural = dtypes.heavier(loop_in, dtypes.result_type(*ops_), pricing.rate)
+    else:
+        natural = loop_in
+    billed = dtypes.result_type(Operand(dtype=natural), Operand(dtype=out.dtype))
+    if dtype_kw is not None:
+        billed = dtypes.result_type(Operand(dtype=dtype_kw), Operand(dtype=out.dtype))
+    base = max(pricing.unique_count(out_shape, None), 1)
+    ctx.charge(op, base, billed, origin_of(list(values) + [out], billed))
+    return out
+
+
 def as_numpy_scalar(x: Array) -> Value:
     """A 0-d result that flopscope hands back as a numpy scalar (vdot, trace, det, the norms):
     later arithmetic on it alone is numpy's, free and unrecorded."""
@@ -1222,17 +1265,33 @@ def _choice_permutation(ctx, method: str, args, kwargs) -> Value:
     if method == "permutation":
         ctx.charge(op, max(pool, 1), None)
         return Array((pool,) + rest, pool_dtype)
-    for name, index in (("replace", 2), ("p", 3), ("axis", 4)):
-        value = arg(args, kwargs, index, name)
-        if value is not None and not (name == "replace" and isinstance(value, Known) and value.value is True):
-            if not (isinstance(value, Known) and value.value is None):
-                raise OpError(f"Generator.choice with {name}= is not modelled")
+    for name, index in (("axis", 4), ("shuffle", 5)):
+        if not _none(arg(args, kwargs, index, name)):
+            raise OpError(f"Generator.choice with {name}= is not modelled")
+    replace_v = arg(args, kwargs, 2, "replace", Known(True))
+    if not (isinstance(replace_v, Known) and isinstance(replace_v.value, bool)):
+        raise OpError("Generator.choice: replace= is not a known bool")
+    replace = replace_v.value
+    p_v = arg(args, kwargs, 3, "p")
+    with_p = not _none(p_v)
+    if with_p:
+        p_arr = to_array(ctx, p_v)
+        if p_arr.shape != (pool,):
+            raise OpError("Generator.choice: p does not match the pool (numpy raises)")
     size = arg(args, kwargs, 1, "size")
-    shape = () if size is None or (isinstance(size, Known) and size.value is None) else known_shape(size, "size")
+    shape = () if _none(size) else known_shape(size, "size")
     n = 1
     for d in shape:
         n *= d
-    ctx.charge(op, max(n, 1), None)
+    if not replace and n > pool:
+        raise OpError("Generator.choice(replace=False) of more items than the pool raises ValueError")
+    if pool == 0 and n > 0:
+        raise OpError("Generator.choice from an empty pool raises ValueError")
+    if replace and not with_p:
+        base = max(n, 1)
+    else:
+        base = pricing.choice_base(pool, shape, replace, with_p)
+    ctx.charge(op, base, None)
     if shape == () and not rest:
         return NumpyScalar(pool_dtype)
     return Array(shape + rest, pool_dtype)
@@ -1403,14 +1462,15 @@ def dispatch(ctx, name: str, args: list[Value], kwargs: dict[str, Value]) -> Val
     if name.startswith("stats."):
         return stats_call(ctx, name[len("stats."):], args, kwargs)
     category = categories().get(name)
-    if category == "counted_unary":
+    if category in ("counted_unary", "counted_binary") and name not in ("matvec", "vecmat", "vecdot"):
+        nin = 1 if category == "counted_unary" else 2
         dt = dtype_arg(kwargs.get("dtype"))
-        return pointwise(ctx, name, [args[0]], dtype_kw=dt)
-    if category == "counted_binary" and name not in ("matvec", "vecmat", "vecdot"):
-        dt = dtype_arg(kwargs.get("dtype"))
-        if "out" in kwargs:
-            raise OpError(f"{name}(..., out=) is not modelled")
-        return pointwise(ctx, name, [args[0], args[1]], dtype_kw=dt)
+        out = kwargs.get("out", args[nin] if len(args) > nin else None)
+        if set(kwargs) - {"dtype", "out"} or len(args) > nin + 1:
+            raise OpError(f"{name} with where=, casting=, order= or extra arguments is not modelled")
+        if not _none(out):
+            return pointwise_out(ctx, name, list(args[:nin]), out, dt)
+        return pointwise(ctx, name, list(args[:nin]), dtype_kw=dt)
     if category == "counted_reduction":
         return reduction(ctx, name, args, kwargs)
     if category == "free":
@@ -1745,3 +1805,272 @@ def _isclose(ctx, args, kwargs):
     if out_shape == () and not any(isinstance(v, Array) for v in values[:2]):
         return Unknown("bool", ctx.span, "isclose of scalars is a Python bool read from values")
     return Array(out_shape, "bool", sym)
+
+
+# ----------------------------------------------------------------- fft
+
+#: 1-D transforms: cost kind, and how the transformed axis's output length follows from n.
+_FFT_1D = {
+    "fft": ("fft", lambda n: n), "ifft": ("fft", lambda n: n),
+    "rfft": ("rfft", lambda n: n // 2 + 1), "irfft": ("rfft", lambda n: n),
+    "hfft": ("hfft", lambda n: n), "ihfft": ("hfft", lambda n: n // 2 + 1),
+}
+#: N-D transforms: staged cascade kind (c2c, r2c, c2r), default axes.
+_FFT_ND = {
+    "fft2": ("c2c", (-2, -1)), "ifft2": ("c2c", (-2, -1)), "rfft2": ("r2c", (-2, -1)),
+    "irfft2": ("c2r", (-2, -1)), "fftn": ("c2c", None), "ifftn": ("c2c", None),
+    "rfftn": ("r2c", None), "irfftn": ("c2r", None),
+}
+
+
+def _none(v: Optional[Value]) -> bool:
+    return v is None or (isinstance(v, Known) and v.value is None)
+
+
+def _optional_ints(v: Value, what: str) -> tuple:
+    """A sequence of ints or Nones (fft ``s=``), known statically."""
+    if isinstance(v, Known) and isinstance(v.value, (tuple, list)):
+        items = [Known(x) for x in v.value]
+    elif isinstance(v, (TupleVal, ListVal)):
+        items = list(v.items)
+    else:
+        raise OpError(f"{what} is not known statically")
+    return tuple(None if _none(x) else known_int(x, what) for x in items)
+
+
+def _fft_input(ctx, op: str, v: Value, kwargs) -> Array:
+    if "out" in kwargs and not _none(kwargs["out"]):
+        raise OpError(f"fnp.{op}(..., out=) is not modelled")
+    x = to_array(ctx, v)
+    if x.ndim == 0:
+        raise OpError(f"fnp.{op} of a 0-d array raises in numpy")
+    return x
+
+
+@handler(*(f"fft.{name}" for name in _FFT_1D))
+def _fft_1d(ctx, args, kwargs, op=None):
+    name = op[len("fft."):]
+    kind, out_len = _FFT_1D[name]
+    x = _fft_input(ctx, op, args[0], kwargs)
+    axis = known_int(arg(args, kwargs, 2, "axis", Known(-1)), "axis")
+    if not -x.ndim <= axis < x.ndim:
+        raise OpError(f"{op}: axis {axis} is out of range (numpy raises)")
+    axis %= x.ndim
+    n_v = arg(args, kwargs, 1, "n")
+    m = x.shape[axis]
+    if _none(n_v):
+        n = 2 * (m - 1) if name in ("irfft", "hfft") else m
+    else:
+        n = known_int(n_v, "n")
+    if n < 1:
+        raise OpError(f"{op} with a transform length below 1 raises in numpy")
+    base = pricing.fft_base(kind, x.shape, (n,), (axis,))
+    billed = pricing.fft_billing_dtype(x.dtype)
+    ctx.charge(op, base, billed)
+    shape = tuple(out_len(n) if i == axis else s for i, s in enumerate(x.shape))
+    return Array(shape, dtypes.fft_result(name, x.dtype))
+
+
+@handler(*(f"fft.{name}" for name in _FFT_ND))
+def _fft_nd(ctx, args, kwargs, op=None):
+    name = op[len("fft."):]
+    kind, default_axes = _FFT_ND[name]
+    x = _fft_input(ctx, op, args[0], kwargs)
+    s_v = arg(args, kwargs, 1, "s")
+    axes_v = arg(args, kwargs, 2, "axes", Known(default_axes))
+    s = None if _none(s_v) else _optional_ints(s_v, "s")
+    if _none(axes_v):
+        eff = tuple(range(x.ndim)) if s is None else tuple(range(x.ndim - len(s), x.ndim))
+    else:
+        eff = known_shape(axes_v, "axes")
+    if any(not -x.ndim <= a < x.ndim for a in eff) or not eff:
+        raise OpError(f"{op}: axes {eff} are out of range or empty (numpy raises)")
+    if s is not None and len(s) != len(eff):
+        raise OpError(f"{op}: s and axes differ in length (numpy raises)")
+    axes_nn = tuple(a % x.ndim for a in eff)
+    if len(set(axes_nn)) != len(axes_nn):
+        raise OpError(f"{op} with a repeated axis is not modelled")
+    last = len(eff) - 1
+    if s is None:
+        lengths = tuple(2 * (x.shape[a] - 1) if kind == "c2r" and i == last else x.shape[a]
+                        for i, a in enumerate(axes_nn))
+    elif kind == "c2r":
+        lengths = tuple(sv if sv is not None and sv >= 0 else
+                        (2 * (x.shape[a] - 1) if sv is None and i == last else x.shape[a])
+                        for i, (sv, a) in enumerate(zip(s, axes_nn)))
+    else:
+        lengths = tuple(x.shape[a] if sv is None or sv < 0 else sv for sv, a in zip(s, axes_nn))
+    if any(n < 1 for n in lengths):
+        raise OpError(f"{op} with a transform length below 1 raises in numpy")
+    base = pricing.fft_base(kind, x.shape, lengths, axes_nn)
+    ctx.charge(op, base, pricing.fft_billing_dtype(x.dtype))
+    shape = list(x.shape)
+    for i, (a, n) in enumerate(zip(axes_nn, lengths)):
+        shape[a] = n // 2 + 1 if kind == "r2c" and i == last else n
+    return Array(tuple(shape), dtypes.fft_result(name, x.dtype))
+
+
+@handler("fft.fftfreq", "fft.rfftfreq")
+def _fftfreq(ctx, args, kwargs, op=None):
+    n = known_int(arg(args, kwargs, 0, "n"), "n")
+    if n < 1:
+        raise OpError(f"{op} with n < 1 divides by zero in numpy")
+    length = n if op == "fft.fftfreq" else n // 2 + 1
+    ctx.charge(op, max(length, 1), "float64", ctx.span)
+    return Array((length,), "float64", dtype_origin=ctx.span)
+
+
+@handler("fft.fftshift", "fft.ifftshift")
+def _fftshift(ctx, args, kwargs, op=None):
+    x = to_array(ctx, arg(args, kwargs, 0, "x"))
+    if x.ndim == 0:
+        raise OpError(f"{op} of a 0-d array raises in numpy")
+    ctx.charge(op, max(x.size, 1), x.dtype, x.dtype_origin)
+    return Array(x.shape, x.dtype, dtype_origin=x.dtype_origin)
+
+
+@handler("real", "imag")
+def _real_imag(ctx, args, kwargs, op=None):
+    x = to_array(ctx, arg(args, kwargs, 0, "val"))
+    if x.sym:
+        raise OpError(f"fnp.{op} of a symmetric array is not modelled")
+    ctx.charge(op, 0, None)
+    dt = dtypes.real_part(x.dtype)
+    return Array(x.shape, dt, dtype_origin=x.dtype_origin if dt == x.dtype else None)
+
+
+# ----------------------------------------------------------------- percentile / quantile
+
+_QUANTILE_RANGE = {"percentile": 100, "nanpercentile": 100, "quantile": 1, "nanquantile": 1}
+
+
+def _q_operand(q: Value) -> tuple[tuple[int, ...], Operand, Optional[list]]:
+    """(q's shape, its billing operand, its known values or None) — numpy coerces q with asarray."""
+    if isinstance(q, Known) and isinstance(q.value, (int, float)) and not isinstance(q.value, bool):
+        return (), operand(q), [q.value]
+    if isinstance(q, Known) and isinstance(q.value, (tuple, list)):
+        import numpy as np
+
+        arr = np.asarray(q.value)
+        if arr.dtype.kind not in "iuf":
+            raise OpError("q is not numeric")
+        return arr.shape, Operand(dtype=arr.dtype.name), list(arr.ravel())
+    if isinstance(q, (ListVal, TupleVal)) and all(isinstance(x, Known) for x in q.items):
+        return _q_operand(Known([x.value for x in q.items]))
+    if isinstance(q, (Array, NumpyScalar)):
+        return (q.shape if isinstance(q, Array) else ()), Operand(dtype=q.dtype), None
+    raise OpError("q is not known statically")
+
+
+@handler("percentile", "quantile", "nanpercentile", "nanquantile")
+def _quantile(ctx, args, kwargs, op=None):
+    x = to_array(ctx, arg(args, kwargs, 0, "a"))
+    q_shape, q_op, q_values = _q_operand(arg(args, kwargs, 1, "q"))
+    if set(kwargs) - {"axis", "keepdims", "method", "q", "a"} or len(args) > 3:
+        raise OpError(f"{op} with out=, weights= or overwrite_input= is not modelled")
+    hi = _QUANTILE_RANGE[op]
+    if q_values is not None and q_values and not (min(q_values) >= 0 and max(q_values) <= hi):
+        raise OpError(f"{op}: q outside [0, {hi}] raises ValueError")
+    if q_values is None and isinstance(arg(args, kwargs, 1, "q"), Array) and x.size == 0:
+        raise OpError(f"{op} of an empty array is not modelled")
+    axis_v = arg(args, kwargs, 2, "axis")
+    axes = _axes(axis_v, x.ndim)
+    keepdims = arg(args, kwargs, None, "keepdims", Known(False))
+    keep = isinstance(keepdims, Known) and bool(keepdims.value)
+    if not isinstance(keepdims, Known):
+        raise OpError("keepdims= is not known statically")
+    axis_dim = 1
+    for i in axes:
+        axis_dim *= x.shape[i]
+    if x.size == 0:
+        raise OpError(f"{op} of an empty array is not modelled")
+    k = 1
+    for d in q_shape:
+        k *= d
+    _, m, out_sym = pricing.reduction(x.shape, axes, x.sym, keepdims=keep)
+    base = m * pricing.quantile_per_output(axis_dim, max(k, 1))
+    if op.startswith("nan"):
+        base += max(x.unique_elements(), 1)  # flopscope's extra isnan pass
+    a_dtype = x.dtype if op.endswith("quantile") else dtypes.reduction_accumulator("mean", x.dtype)
+    billed = dtypes.result_type(Operand(dtype=a_dtype), q_op)
+    origin = origin_of([x], billed)
+    ctx.charge(op, base, billed, origin)
+    red_shape = tuple(1 if i in axes else s for i, s in enumerate(x.shape)) if keep else tuple(
+        s for i, s in enumerate(x.shape) if i not in axes)
+    if out_sym is not None and len(red_shape) != x.ndim - (0 if keep else len(axes)):
+        out_sym = None
+    if out_sym and q_shape:
+        out_sym = tuple(tuple(a + len(q_shape) for a in g) for g in out_sym)
+    out_dtype = dtypes.quantile_result(op, x.dtype, q_op)
+    shape = tuple(q_shape) + red_shape
+    if shape == ():
+        return Array((), out_dtype, dtype_origin=origin if out_dtype == billed else None)
+    return Array(shape, out_dtype, out_sym, dtype_origin=origin if out_dtype == billed else None)
+
+
+@handler("nanmedian")
+def _nanmedian(ctx, args, kwargs):
+    x = to_array(ctx, arg(args, kwargs, 0, "a"))
+    if set(kwargs) - {"axis", "keepdims"} or len(args) > 2:
+        raise OpError("nanmedian with out= or overwrite_input= is not modelled")
+    axes = _axes(arg(args, kwargs, 1, "axis"), x.ndim)
+    keepdims = arg(args, kwargs, None, "keepdims", Known(False))
+    if not isinstance(keepdims, Known):
+        raise OpError("keepdims= is not known statically")
+    keep = bool(keepdims.value)
+    if x.size == 0:
+        raise OpError("nanmedian of an empty array is not modelled")
+    dim = 1
+    for i in axes:
+        dim *= x.shape[i]
+    _, m, out_sym = pricing.reduction(x.shape, axes, x.sym, keepdims=keep)
+    base = m * (dim if x.shape else 1) + max(x.unique_elements(), 1)
+    billed = dtypes.reduction_accumulator("mean", x.dtype)
+    origin = origin_of([x], billed)
+    ctx.charge("nanmedian", base, billed, origin)
+    shape = tuple(1 if i in axes else s for i, s in enumerate(x.shape)) if keep else tuple(
+        s for i, s in enumerate(x.shape) if i not in axes)
+    if out_sym is not None and len(shape) != x.ndim - (0 if keep else len(axes)):
+        out_sym = None
+    return Array(shape, billed, out_sym, dtype_origin=origin)
+
+
+# ----------------------------------------------------------------- allclose / array_equal
+
+
+@handler("allclose")
+def _allclose(ctx, args, kwargs):
+    if len(args) > 2:
+        raise OpError("flopscope's allclose takes tolerances as keywords only: positional ones raise TypeError")
+    if set(kwargs) - {"rtol", "atol", "equal_nan"}:
+        raise OpError("allclose with extra arguments is not modelled")
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    tols = [kwargs[k] for k in ("rtol", "atol") if k in kwargs]
+    shape = broadcast(a.shape, b.shape, *(shape_of(t) for t in tols))
+    n = 1
+    for s in shape:
+        n *= s
+    resolved = dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=b.dtype), *(operand(t) for t in tols))
+    billed = dtypes.integer_to_float64_min(resolved)
+    ctx.charge("allclose", max(7 * n - 1, 1), billed, origin_of([a, b] + tols, billed))
+    return Unknown("bool", ctx.span, "allclose returns a Python bool read from array values")
+
+
+@handler("array_equal", "array_equiv")
+def _array_equal(ctx, args, kwargs, op=None):
+    if (set(kwargs) - {"equal_nan"} if op == "array_equal" else kwargs) or len(args) > 2:
+        raise OpError(f"{op} with extra arguments is not modelled")
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    n = max(a.size, b.size, 1)
+    if op == "array_equiv":
+        try:
+            shape = broadcast(a.shape, b.shape)
+            n = 1
+            for s in shape:
+                n *= s
+            n = max(n, 1)
+        except OpError:
+            pass
+    billed = dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=b.dtype))
+    ctx.charge(op, n, billed, origin_of([a, b], billed))
+    return Unknown("bool", ctx.span, f"{op} returns a Python bool read from array values")

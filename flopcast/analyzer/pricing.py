@@ -21,10 +21,38 @@ from flopcast.analyzer.values import Symmetry
 
 
 
+class ComplexDtypeError(Exception):
+    """flopscope refuses (or prices per call) this op on a complex billed dtype."""
+
+
+def complex_factor(op: str, dtype: Optional[str]) -> float:
+    """flopscope's ``complex_factor_for``: 1 for real dtypes; for complex ones the op's registry
+    ``complex_factor`` (read through the cached op inventory), falling back for ufunc methods
+    (``multiply.reduce``) to the base ufunc's, and to 2.0 for ops without a classification."""
+    if dtype is None or not dtype.startswith("complex"):
+        return 1.0
+    factors = installed.op_inventory().complex_factors
+    factor = factors.get(op)
+    if factor is None and op not in factors:
+        for suffix in installed.weight_fallbacks().ufunc_method_suffixes:
+            if op.endswith(suffix):
+                factor = factors.get(op[: -len(suffix)])
+                break
+    if factor is None:
+        return 2.0
+    if factor == "illegal":
+        raise ComplexDtypeError(f"{op} is not defined for complex dtypes: flopscope raises UnsupportedDtypeError")
+    if factor == "exact":
+        raise ComplexDtypeError(f"{op} on complex operands is priced per call by flopscope's contraction "
+                                "decomposition, which flopcast does not model")
+    return float(factor)
+
+
 def charge(op: str, base: int, dtype: Optional[str]) -> int:
-    """The FLOPs flopscope bills for ``op`` with analytical count ``base`` at ``dtype``."""
+    """The FLOPs flopscope bills for ``op`` with analytical count ``base`` at ``dtype``:
+    ``int(base x rate x complex_factor x weight)``, one truncation as flopscope does."""
     w = installed.weights()
-    return int(base * w.rate(dtype) * w.weight(op))
+    return int(base * w.rate(dtype) * complex_factor(op, dtype) * w.weight(op))
 
 
 def rate(dtype: Optional[str]) -> float:
@@ -271,3 +299,83 @@ def reduction(
     CONTRACTIONS.put(key, (int(total), out_sym))
     CONTRACTIONS.put(key + "#orbits", (int(m), None))
     return int(total), m, out_sym
+
+
+# ---------------------------------------------------------------- flopscope's own helpers, cached
+
+
+def _cached(key: list, compute) -> int:
+    hit = CONTRACTIONS.get(json.dumps(key))
+    if hit is not None:
+        return hit[0]
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    value = compute()
+    CONTRACTIONS.put(json.dumps(key), (value, None))
+    return value
+
+
+def fft_base(kind: str, input_shape: tuple[int, ...], lengths: tuple[int, ...], axes: tuple[int, ...]) -> int:
+    """flopscope's analytical FFT count (before rate and weight), from its own cost functions.
+
+    ``kind`` is ``"fft"``/``"rfft"``/``"hfft"`` for the 1-D transforms (batch x per-transform
+    cost, as the wrappers compute it) or ``"c2c"``/``"r2c"``/``"c2r"`` for the N-D ones
+    (``staged_fftn_cost``, which replays numpy's cascade of 1-D stages).
+    """
+
+    def compute() -> int:
+        from flopscope.numpy.fft import _transforms as t
+
+        if kind in ("c2c", "r2c", "c2r"):
+            return int(t.staged_fftn_cost(tuple(input_shape), tuple(lengths), tuple(axes), kind=kind))
+        import numpy as np
+
+        a = np.broadcast_to(np.empty(()), input_shape)
+        per = {"fft": t.fft_cost, "rfft": t.rfft_cost, "hfft": t.hfft_cost}[kind]
+        return int(t._batch_count_1d(a, axes[0]) * per(lengths[0]))
+
+    return _cached(["fft", kind, list(input_shape), list(lengths), list(axes)], compute)
+
+
+_FFT_DTYPES = ["complex64", "complex128", "complex256"]
+
+
+@lru_cache(maxsize=None)
+def fft_billing_dtype(dtype: str) -> str:
+    """The complex working precision flopscope bills an FFT of a ``dtype`` input at
+    (its ``fft_billing_dtype``; cached as an index into the complex dtypes)."""
+
+    def compute() -> int:
+        import numpy as np
+
+        from flopscope._dtype_billing import fft_billing_dtype as billed
+
+        return _FFT_DTYPES.index(np.dtype(billed(np.dtype(dtype))).name)
+
+    return _FFT_DTYPES[_cached(["fft_billing_dtype", dtype], compute)]
+
+
+def quantile_per_output(axis_dim: int, q_count: int) -> int:
+    """flopscope's per-output cost of an unweighted percentile/quantile (``_quantile_dense_cost``)."""
+
+    def compute() -> int:
+        from flopscope._pointwise import _quantile_dense_cost
+
+        return int(_quantile_dense_cost(axis_dim, q_count, weighted=False))
+
+    return _cached(["quantile_dense_cost", axis_dim, q_count], compute)
+
+
+def choice_base(pool: int, out_shape: tuple[int, ...], replace: bool, with_p: bool) -> int:
+    """flopscope's ``_choice_cost`` for ``Generator.choice`` drawing ``out_shape`` from a pool of ``pool``."""
+
+    def compute() -> int:
+        import numpy as np
+
+        from flopscope.numpy.random._cost_formulas import _choice_cost
+
+        p = np.full(max(pool, 1), 1.0 / max(pool, 1)) if with_p else None
+        return int(_choice_cost((pool, out_shape, replace, p), {}, np.empty(out_shape)))
+
+    return _cached(["choice_cost", pool, list(out_shape), replace, with_p], compute)

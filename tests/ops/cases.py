@@ -435,3 +435,95 @@ MORE = {
     "cholesky_then_solve": "S = fnp.einsum('ij,kj->ik', w, w) + W * fnp.eye(W); L = fnp.linalg.cholesky(S); r = fnp.linalg.solve(L, v)",
 }
 FAMILIES["more"] = MORE
+
+# fft transforms (complex results bill complex64/complex128), and ops on complex arrays
+FFT = {
+    "fft_f32": "r = fnp.fft.fft(v)",
+    "fft_f64": "r = fnp.fft.fft(v * fnp.float64(1.0))",
+    "ifft_n": "r = fnp.fft.ifft(v, n=2 * W + 1)",
+    "fft_axis0": "r = fnp.fft.fft(w, axis=0)",
+    "fft_int_is_c128": "r = fnp.fft.fft(fnp.arange(W))",
+    "fft_n1": "r = fnp.fft.fft(v, n=1)",
+    "rfft_f32": "r = fnp.fft.rfft(w)",
+    "rfft_f64_n": "r = fnp.fft.rfft(fnp.ones((D, W)) * v, n=2 * W - 2)",
+    "irfft_roundtrip": "r = fnp.fft.irfft(fnp.fft.rfft(v))",
+    "irfft_n_axis0": "r = fnp.fft.irfft(fnp.fft.rfft(w, axis=0), n=W, axis=0)",
+    "hfft_ihfft": "a = fnp.fft.hfft(v); b = fnp.fft.ihfft(w * fnp.float64(1.0))",
+    "hfft_n": "r = fnp.fft.hfft(fnp.fft.rfft(v), n=W + 3)",
+    "fft2": "r = fnp.fft.fft2(w)",
+    "ifft2_s": "r = fnp.fft.ifft2(w, s=(W + 1, 3))",
+    "rfft2_f64": "r = fnp.fft.rfft2(fnp.ones((D, W)) * v)",
+    "irfft2": "r = fnp.fft.irfft2(fnp.fft.rfft2(w))",
+    "fftn_axes": "t = fnp.stack([w, w, w]); r = fnp.fft.fftn(t, axes=(0, 2))",
+    "ifftn_all": "r = fnp.fft.ifftn(fnp.stack([w, w]))",
+    "rfftn_s": "r = fnp.fft.rfftn(w, s=(W, 2 * W))",
+    "rfftn_3d_axes": "t = fnp.stack([w, w, w]); r = fnp.fft.rfftn(t, axes=(2, 0))",
+    "irfftn_s_minus1": "r = fnp.fft.irfftn(fnp.fft.rfftn(w), s=(-1, W))",
+    "fftfreq": "a = fnp.fft.fftfreq(W); b = fnp.fft.rfftfreq(W + 1, 0.5)",
+    "fftshift": "a = fnp.fft.fftshift(w); b = fnp.fft.ifftshift(fnp.fft.fft(v), axes=0)",
+    "abs_of_fft": "r = fnp.abs(fnp.fft.rfft(v))",
+    "abs_of_fft_f64": "r = fnp.abs(fnp.fft.fft(v * fnp.float64(1.0)))",
+    "multiply_complex": "z = fnp.fft.fft(w); r = z * z; s = z * 2.0; t = z * v",
+    "add_divide_complex": "z = fnp.fft.fft(v); r = z + z; s = z / 3.0",
+    "real_imag_attr": "z = fnp.fft.fft(v); r = z.real * z.imag",
+    "real_imag_functions": "z = fnp.fft.rfft(w); r = fnp.real(z) + fnp.imag(z)",
+    "real_of_real": "r = fnp.real(v) + v.real",
+    "conj_power_spectrum": "z = fnp.fft.rfft(v); r = fnp.real(z * fnp.conj(z))",
+    "sum_mean_complex": "z = fnp.fft.fft(w); a = fnp.sum(z, axis=0); b = fnp.mean(z)",
+    "exp_sqrt_complex_truncates": "z = fnp.fft.fft(v); a = fnp.exp(z); b = fnp.sqrt(z)",
+}
+FAMILIES["fft"] = FFT
+
+# percentile / quantile (flopscope's tier-2 selection cost), nanmedian
+QUANTILE = {
+    "percentile_scalar": "r = fnp.percentile(v, 50)",
+    "percentile_list_axis": "r = fnp.percentile(w, [10, 90], axis=1)",
+    "quantile_axis0": "r = fnp.quantile(w, 0.3, axis=0)",
+    "quantile_f64_list": "r = fnp.quantile(w * fnp.float64(1.0), [0.1, 0.5, 0.9], axis=-1)",
+    "nanpercentile": "r = fnp.nanpercentile(w, 25.0, axis=0)",
+    "nanquantile_list_whole": "r = fnp.nanquantile(w, [0.1, 0.5])",
+    "nanmedian": "r = fnp.nanmedian(w, axis=0)",
+    "percentile_keepdims_shape": "r = fnp.percentile(w, [25, 75], axis=0, keepdims=True) + w",
+    "percentile_int": "r = fnp.percentile(fnp.arange(W), 50)",
+    "quantile_symmetric": "C = fnp.einsum('ij,kj->ik', w, w); r = fnp.quantile(C, 0.5, axis=0)",
+    "quantile_q_array": "q = fnp.linspace(0.0, 1.0, 3); r = fnp.quantile(v, q)",
+    "quantile_many_q": "r = fnp.quantile(v, [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8])",
+    "quantile_axis_tuple": "t = fnp.stack([w, w]); r = fnp.quantile(t, 0.5, axis=(0, 2))",
+    "quantile_result_used": "r = fnp.quantile(w, 0.5, axis=1) * v",
+}
+FAMILIES["quantile"] = QUANTILE
+
+# comparisons returning one Python bool
+COMPARE = {
+    "allclose": "r = fnp.allclose(v, u)",
+    "allclose_f64_broadcast": "r = fnp.allclose(w, v * fnp.float64(1.0))",
+    "allclose_tolerances": "r = fnp.allclose(w, v, rtol=1e-3, atol=0.0)",
+    "allclose_int_is_f64": "r = fnp.allclose(fnp.arange(W), fnp.arange(W))",
+    "allclose_python_scalar": "r = fnp.allclose(v, 0.0)",
+    "array_equal": "a = fnp.array_equal(w, w); b = fnp.array_equal(w, v)",
+    "array_equal_f64": "r = fnp.array_equal(v, fnp.ones(W))",
+    "array_equiv": "a = fnp.array_equiv(w, v); b = fnp.array_equiv(v, u[:2])",
+}
+FAMILIES["compare"] = COMPARE
+
+# Generator.choice without replacement and with p=
+CHOICE = {
+    "choice_no_replace": "rng = fnp.random.default_rng(0); r = rng.choice(W, 2, replace=False)",
+    "choice_p": "rng = fnp.random.default_rng(0); r = rng.choice(W, 3, p=fnp.ones(W) / W)",
+    "choice_p_no_replace": "rng = fnp.random.default_rng(0); r = rng.choice(W, (2,), replace=False, p=fnp.ones(W) / W)",
+    "choice_array_no_replace": "rng = fnp.random.default_rng(0); r = rng.choice(w, 2, replace=False)",
+    "choice_p_positional": "rng = fnp.random.default_rng(0); r = rng.choice(v, (D, 2), True, fnp.ones(W) / W)",
+    "choice_scalar_no_replace": "rng = fnp.random.default_rng(0); r = rng.choice(W, replace=False)",
+}
+FAMILIES["choice"] = CHOICE
+
+# out= on pointwise ufuncs: the buffer's dtype joins the billed dtype
+OUT = {
+    "exp_out_f64": "o = fnp.empty((W, W)); r = fnp.exp(w, out=o)",
+    "add_out_f64": "o = fnp.empty((W, W)); fnp.add(w, w, out=o); r = o + 1.0",
+    "multiply_out_f32": "o = fnp.empty((W, W), dtype=fnp.float32); r = fnp.multiply(w, 2.0, out=o)",
+    "subtract_out_positional": "o = fnp.empty(W); r = fnp.subtract(v, u, o)",
+    "sqrt_out_f32_of_f64": "o = fnp.empty(W, dtype=fnp.float32); r = fnp.sqrt(fnp.ones(W), out=o)",
+    "maximum_out_broadcast": "o = fnp.empty((W, W)); r = fnp.maximum(w, v, out=o)",
+}
+FAMILIES["out"] = OUT

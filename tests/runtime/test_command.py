@@ -79,10 +79,10 @@ def test_json_output_carries_the_verdict_and_the_error_for_machines(capsys):
     assert point["error"]["span"]["line"] == line_of(fixture("raises"), "raise ValueError")
 
 
-def _rfft_span(path):
-    """The ast span of the `fnp.fft.rfft(...)` call (not the enclosing `fnp.abs(...)`)."""
+def _unmodelled_span(path):
+    """The ast span of the `fnp.gradient(...)` call (not the enclosing `fnp.abs(...)`)."""
     tree = ast.parse(path.read_text())
-    (node,) = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "rfft"]
+    (node,) = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "gradient"]
     return node
 
 
@@ -91,12 +91,12 @@ def test_an_op_the_analyzer_does_not_model_is_reported_at_its_line_and_column(ca
     path = fixture("unmodelled")
     code, out, _ = verify(capsys, path, *SMALL, "--format", "json")
     (point,) = json.loads(out)["points"]
-    rfft = _rfft_span(path)
+    call = _unmodelled_span(path)
     differing = [r for r in point["expressions"] if not r["matches"]]
     assert (code, point["verdict"]) == (1, "MISMATCH"), point.get("static_error")
-    (row,) = [r for r in differing if r["op"] == "fft.rfft"]
+    (row,) = [r for r in differing if r["op"] == "gradient"]
     assert row["span"] == {
-        "path": str(path), "line": rfft.lineno, "col": rfft.col_offset, "end_line": rfft.end_lineno, "end_col": rfft.end_col_offset,
+        "path": str(path), "line": call.lineno, "col": call.col_offset, "end_line": call.end_lineno, "end_col": call.end_col_offset,
     }
     assert row["dynamic"] > 0 and row["static"] == {"lo": 0, "hi": 0}
     assert "not priced by the analyzer" in row["note"]
@@ -106,10 +106,10 @@ def test_the_text_table_names_the_unmodelled_op_at_line_and_column(capsys):
     analyzer_or_xfail()
     path = fixture("unmodelled")
     code, out, _ = verify(capsys, path, *SMALL)
-    rfft = _rfft_span(path)
-    where = f"estimator.py:{rfft.lineno}:{rfft.col_offset + 1}"
+    call = _unmodelled_span(path)
+    where = f"estimator.py:{call.lineno}:{call.col_offset + 1}"
     assert code == 1 and "MISMATCH" in out
-    assert any(where in line and "fft.rfft" in line for line in out.splitlines()), out
+    assert any(where in line and "gradient" in line for line in out.splitlines()), out
 
 
 def test_several_points_that_all_match_exit_0_with_a_json_verdict_each(capsys):
