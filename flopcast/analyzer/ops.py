@@ -314,8 +314,8 @@ def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = No
 def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optional[str]) -> Value:
     """A ufunc writing into ``out=``: the buffer's dtype joins the billed-dtype resolution
     (flopscope's ``store_billing_dtypes``: ``result_type(loop dtypes..., out.dtype)``) and the
-    buffer itself is returned. Only plain (untagged) buffers of exactly the output shape, and
-    results without symmetry, are modelled."""
+    buffer itself is returned, untagged (operand symmetry still discounts the count). Only plain
+    (untagged) buffers of exactly the output shape are modelled."""
     import numpy as np
 
     if isinstance(out, TupleVal) and len(out.items) == 1:
@@ -330,8 +330,7 @@ def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optio
     out_shape = broadcast(*(shape_of(v) for v in values))
     if out_shape != out.shape:
         raise OpError(f"{op}(..., out=) with a buffer of another shape than the result is not modelled")
-    if _sym_of_pointwise(values, out_shape):
-        raise OpError(f"{op}(..., out=) of symmetric operands is not modelled")
+    sym = _sym_of_pointwise(values, out_shape)  # prices the call; the plain buffer comes back untagged
     np_name = _NUMPY_UFUNC.get(op, op)
     if dtype_kw is not None:
         loop_in = loop_out = dtype_kw
@@ -349,7 +348,7 @@ def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optio
     billed = dtypes.result_type(Operand(dtype=natural), Operand(dtype=out.dtype))
     if dtype_kw is not None:
         billed = dtypes.result_type(Operand(dtype=dtype_kw), Operand(dtype=out.dtype))
-    base = max(pricing.unique_count(out_shape, None), 1)
+    base = max(pricing.unique_count(out_shape, sym), 1)
     ctx.charge(op, base, billed, origin_of(list(values) + [out], billed))
     return out
 
@@ -1287,10 +1286,7 @@ def _choice_permutation(ctx, method: str, args, kwargs) -> Value:
         raise OpError("Generator.choice(replace=False) of more items than the pool raises ValueError")
     if pool == 0 and n > 0:
         raise OpError("Generator.choice from an empty pool raises ValueError")
-    if replace and not with_p:
-        base = max(n, 1)
-    else:
-        base = pricing.choice_base(pool, shape, replace, with_p)
+    base = pricing.choice_base(pool, shape + rest, replace, with_p)  # draws of whole rows count every element
     ctx.charge(op, base, None)
     if shape == () and not rest:
         return NumpyScalar(pool_dtype)

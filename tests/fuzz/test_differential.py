@@ -5,7 +5,10 @@ that constant fills share extents and flopscope tags them symmetric), then a pro
 5–15 statements over a pool of variables. Sources are ``mlp.weights[k]``, constant fills
 with and without ``dtype=``, ``eye``/``arange``/``linspace`` and ``rng.standard_normal``;
 then random pointwise, unary, reduction, contraction, shape, cast, ``where`` and ``clip``
-statements. The generator tracks concrete shapes (and a dtype kind) so every program is
+statements, fft-family transforms (their complex results brought back to real in the same
+statement: abs, ``.real``/``.imag``, power spectra, inverse transforms, complex sqrt/exp/
+divide/sum), percentile/quantile/median and their nan forms, ``allclose``/``array_equal``,
+``rng.choice`` with and without replacement and ``p=``, and ufuncs writing into ``out=``. The generator tracks concrete shapes (and a dtype kind) so every program is
 well-typed at its point, and a bound on every variable's magnitude so values stay finite:
 flopscope checks a contraction's symmetric result numerically and drops the tag when the
 result holds inf or nan, which no static analysis can see (docs/cost-model.md §5).
@@ -448,12 +451,122 @@ class Gen:
             return self.emit(f"fnp.clip({a.name}, -1.0, 1.0)", a.shape, "f", 1.0)
         return self.emit(f"fnp.clip({a.name}, 0, None)", a.shape, a.kind, a.bound)
 
+    def spectral(self):
+        """An fft-family transform, with the complex result brought back to real in the same
+        statement (abs, .real/.imag, a power spectrum, an inverse transform) so the pool stays real."""
+        a = self.pick(lambda v: v.kind != "b" and v.ndim >= 1 and 0 not in v.shape)
+        if a is None:
+            return None
+        ax = self.draw(st.sampled_from(list(range(a.ndim)) + [-1]))
+        m = a.shape[ax]
+        form = self.draw(st.sampled_from(["abs_rfft", "abs_fft", "power", "roundtrip", "real_imag", "nd", "shift",
+                                          "freq", "hfft", "complex_math"]))
+        grow = a.bound * a.numel
+        shape_ax = lambda n: tuple(n if i == ax % a.ndim else s for i, s in enumerate(a.shape))  # noqa: E731
+        if form == "abs_rfft":
+            n = self.draw(st.sampled_from([None, m, 2 * m - 1, 3]))
+            arg = "" if n is None else f", n={n}"
+            n = m if n is None else n
+            return self.emit(f"fnp.abs(fnp.fft.rfft({a.name}{arg}, axis={ax}))", shape_ax(n // 2 + 1), "f",
+                             a.bound * max(n, m))
+        if form == "abs_fft":
+            fn = self.draw(st.sampled_from(["fft", "ifft"]))
+            return self.emit(f"fnp.abs(fnp.fft.{fn}({a.name}, axis={ax}))", a.shape, "f", grow)
+        if form == "power":
+            return self.emit(f"fnp.real(fnp.fft.fft({a.name}, axis={ax}) * fnp.conj(fnp.fft.fft({a.name}, axis={ax})))",
+                             a.shape, "f", grow ** 2)
+        if form == "roundtrip":
+            if m < 2:
+                return None
+            return self.emit(f"fnp.fft.irfft(fnp.fft.rfft({a.name}, axis={ax}), n={m}, axis={ax})", a.shape, "f",
+                             grow)
+        if form == "real_imag":
+            part = self.draw(st.sampled_from(["real", "imag"]))
+            return self.emit(f"(fnp.fft.fft({a.name}, axis={ax}) * 0.5).{part}", a.shape, "f", grow)
+        if form == "hfft":
+            if m < 2:
+                return None
+            return self.emit(f"fnp.fft.hfft({a.name}, axis={ax})", shape_ax(2 * (m - 1)), "f", grow * 2)
+        if form == "nd":
+            fn = self.draw(st.sampled_from(["fft2", "ifft2", "fftn", "rfftn", "rfft2"]))
+            if a.ndim < 2 and fn.endswith("2"):
+                return None
+            axes = (-2, -1) if fn.endswith("2") else tuple(range(a.ndim))
+            last = axes[-1] % a.ndim
+            shape = tuple(s // 2 + 1 if fn.startswith("r") and i == last else s for i, s in enumerate(a.shape))
+            return self.emit(f"fnp.abs(fnp.fft.{fn}({a.name}))", shape, "f", grow)
+        if form == "shift":
+            fn = self.draw(st.sampled_from(["fftshift", "ifftshift"]))
+            return self.emit(f"fnp.fft.{fn}({a.name})", a.shape, a.kind, a.bound)
+        if form == "freq":
+            fn, n = self.draw(st.sampled_from([("fftfreq", "W"), ("rfftfreq", "D"), ("fftfreq", "D")]))
+            size = {"W": self.W, "D": self.D}[n]
+            return self.emit(f"fnp.fft.{fn}({n})", (size if fn == "fftfreq" else size // 2 + 1,), "f", 1.0)
+        # complex arithmetic on a spectrum: exp/sqrt/divide bill their complex factors
+        op = self.draw(st.sampled_from(["fnp.sqrt(z)", "z / 3.0", "z + z", "fnp.exp(z * 1e-3)", "fnp.sum(z, axis=0)"]))
+        shape = a.shape[1:] if "sum" in op else a.shape
+        code = op.replace("z", f"(fnp.fft.fft({a.name}, axis={ax}) * 1e-3)")
+        return self.emit(f"fnp.abs({code})", shape, "f", grow * 3 + 3)
+
+    def selection(self):
+        """percentile / quantile / median-type reductions, allclose/array_equal, choice, out=."""
+        a = self.pick(lambda v: v.kind != "b" and v.ndim >= 1 and 0 not in v.shape)
+        if a is None:
+            return None
+        form = self.draw(st.sampled_from(["quantile", "quantile", "compare", "choice", "out"]))
+        if form == "quantile":
+            fn = self.draw(st.sampled_from(["percentile", "quantile", "nanpercentile", "nanquantile", "median",
+                                            "nanmedian"]))
+            qs = self.draw(st.sampled_from([("0.5", "50", ()), ("[0.25, 0.75]", "[25, 75]", (2,)),
+                                            ("[0.1, 0.5, 0.9]", "[10, 50, 90.0]", (3,)), ("0", "0", ())]))
+            q, q_shape = (qs[1] if "percentile" in fn else qs[0]), qs[2]
+            axis = self.draw(st.sampled_from([None] + list(range(a.ndim)) + [-1]))
+            keep = self.draw(st.booleans())
+            kwargs = ([f"axis={axis}"] if axis is not None else []) + (["keepdims=True"] if keep else [])
+            if axis is None:
+                red = (1,) * a.ndim if keep else ()
+            else:
+                ax = axis % a.ndim
+                red = tuple(1 if i == ax else s for i, s in enumerate(a.shape)) if keep else tuple(
+                    s for i, s in enumerate(a.shape) if i != ax)
+            if fn.endswith("median"):
+                return self.emit(f"fnp.{fn}({', '.join([a.name] + kwargs)})", red, "f", a.bound)
+            return self.emit(f"fnp.{fn}({', '.join([a.name, q] + kwargs)})", q_shape + red, "f", a.bound)
+        if form == "compare":
+            b = self.pick(lambda v: _broadcast(a.shape, v.shape) is not None and v.kind != "b")
+            fn = self.draw(st.sampled_from(["allclose", "array_equal", "array_equiv"]))
+            tol = ", atol=1e-3" if fn == "allclose" and self.draw(st.booleans()) else ""
+            flag = f"f{self.count}"
+            self.count += 1
+            self.lines.append(f"{flag} = fnp.{fn}({a.name}, {b.name}{tol})")
+            return None
+        if form == "choice":
+            pool = self.draw(st.sampled_from([("W", self.W), ("D", self.D), (a.name, a.shape[0])]))
+            k = self.draw(st.integers(1, max(1, pool[1])))
+            replace = self.draw(st.sampled_from(["", ", replace=False", ", replace=True"]))
+            p = f", p=fnp.ones({pool[1]}) / {pool[1]}" if self.draw(st.booleans()) else ""
+            rest = a.shape[1:] if pool[0] == a.name else ()
+            kind = a.kind if pool[0] == a.name else "i"
+            bound = a.bound if pool[0] == a.name else float(pool[1])
+            return self.emit(f"rng.choice({pool[0]}, {k}{replace}{p})", (k,) + rest, kind, bound)
+        # out=: the buffer's dtype joins the billed dtype
+        dt = self.draw(st.sampled_from(["", ", dtype=fnp.float32"]))
+        buf = f"o{self.count}"
+        self.count += 1
+        shape_code = "(" + ", ".join(str(s) for s in a.shape) + ("," if a.ndim == 1 else "") + ")"
+        self.lines.append(f"{buf} = fnp.empty({shape_code}{dt})")
+        op = self.draw(st.sampled_from(["fnp.tanh({a}, out={o})", "fnp.add({a}, 1.0, out={o})",
+                                        "fnp.multiply({a}, {a}, out={o})", "fnp.negative({a}, out={o})"]))
+        bound = a.bound ** 2 if "multiply" in op else a.bound + 1
+        return self.emit(op.format(a=a.name, o=buf), a.shape, "f", bound)
+
     def statement(self):
         kind = self.draw(st.sampled_from(
             ["source", "binary", "binary", "binary", "unary", "unary", "reduce", "reduce", "contraction",
-             "contraction", "shape", "shape", "select"]))
+             "contraction", "shape", "shape", "select", "spectral", "selection"]))
         return getattr(self, {"source": "source", "binary": "binary", "unary": "unary", "reduce": "reduce",
-                              "contraction": "contraction", "shape": "shape_op", "select": "select"}[kind])()
+                              "contraction": "contraction", "shape": "shape_op", "select": "select",
+                              "spectral": "spectral", "selection": "selection"}[kind])()
 
 
 @st.composite

@@ -513,6 +513,8 @@ CHOICE = {
     "choice_p_no_replace": "rng = fnp.random.default_rng(0); r = rng.choice(W, (2,), replace=False, p=fnp.ones(W) / W)",
     "choice_array_no_replace": "rng = fnp.random.default_rng(0); r = rng.choice(w, 2, replace=False)",
     "choice_p_positional": "rng = fnp.random.default_rng(0); r = rng.choice(v, (D, 2), True, fnp.ones(W) / W)",
+    "choice_rows_count_elements": "rng = fnp.random.default_rng(0); r = rng.choice(w, 2)",
+    "choice_rows_with_p": "rng = fnp.random.default_rng(0); r = rng.choice(w, 3, p=fnp.ones(W) / W)",
     "choice_scalar_no_replace": "rng = fnp.random.default_rng(0); r = rng.choice(W, replace=False)",
 }
 FAMILIES["choice"] = CHOICE
@@ -525,5 +527,6 @@ OUT = {
     "subtract_out_positional": "o = fnp.empty(W); r = fnp.subtract(v, u, o)",
     "sqrt_out_f32_of_f64": "o = fnp.empty(W, dtype=fnp.float32); r = fnp.sqrt(fnp.ones(W), out=o)",
     "maximum_out_broadcast": "o = fnp.empty((W, W)); r = fnp.maximum(w, v, out=o)",
+    "out_of_symmetric_operands_is_plain": "o = fnp.empty((W, W)); r = fnp.tanh(fnp.eye(W), out=o); s = r + r",
 }
 FAMILIES["out"] = OUT
