@@ -1,5 +1,6 @@
-"""Small syntactic helpers the source rules share: import aliases, dotted names,
-the estimator class and the functions a method reaches.
+"""Small syntactic helpers the source rules share: import aliases, dotted names
+and the estimator class (the functions a method reaches, across files, are in
+flopcast.check.reach).
 
 All of it is name-based: flopcast never imports the user's code, so ``fnp`` is
 flopscope.numpy only because an import statement in the same module says so.
@@ -98,41 +99,6 @@ def method(cls: ast.ClassDef, name: str) -> Optional[FunctionNode]:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
             return node
     return None
-
-
-def module_functions(tree: ast.Module) -> dict[str, FunctionNode]:
-    return {n.name: n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
-
-
-def reachable_functions(tree: ast.Module, cls: ast.ClassDef, start: str) -> list[FunctionNode]:
-    """`start` and the same-module functions and methods it calls, transitively.
-
-    Calls are followed by name only: `self.m(...)` to a method of the class and
-    `f(...)` to a module-level function; anything else is out of reach.
-    """
-    first = method(cls, start)
-    if first is None:
-        return []
-    funcs = module_functions(tree)
-    seen: dict[int, FunctionNode] = {}
-    todo = [first]
-    while todo:
-        fn = todo.pop()
-        if id(fn) in seen:
-            continue
-        seen[id(fn)] = fn
-        for node in ast.walk(fn):
-            if not isinstance(node, ast.Call):
-                continue
-            target = node.func
-            if isinstance(target, ast.Name) and target.id in funcs:
-                todo.append(funcs[target.id])
-            elif (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
-                  and target.value.id in ("self", "cls")):
-                m = method(cls, target.attr)
-                if m is not None:
-                    todo.append(m)
-    return list(seen.values())
 
 
 def walk_body(fn: FunctionNode) -> Iterator[ast.AST]:

@@ -64,6 +64,13 @@ def test_a_folder_checks_the_imports_of_its_helper_modules(capsys):
     assert findings(doc) == [("helpers.py", "FC201", 1)]
 
 
+def test_residual_loops_and_heavy_setup_in_a_sibling_module_are_reported_there(capsys):
+    code, doc = check_json(capsys, "sibling_work")
+    assert code == 0  # warnings
+    assert findings(doc) == [("helpers.py", "FC302", 8), ("helpers.py", "FC301", 14)]
+    assert all(f["path"].endswith("sibling_work/helpers.py") for f in doc["findings"])
+
+
 def test_the_budget_option_moves_the_verdict(capsys):
     code, _ = check_json(capsys, "clean", "--budget", "1000")
     assert code == 1

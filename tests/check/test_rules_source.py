@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from .helpers import codes
@@ -213,3 +215,128 @@ for k in range(100):
 def test_fc302_is_quiet_for_light_setup_and_for_predict(check):
     source = estimator("a = fnp.ones((4, 4))\nreturn a @ a", setup="self.n = 4\nself.z = fnp.zeros(4)")
     assert check(source, select="FC302") == []
+
+
+# FC301/FC302 across the files of a folder submission ------------------------------
+
+SCALAR_HELPERS = """\
+import flopscope.numpy as fnp
+
+
+def scalar_loop(x, n):
+    out = []
+    for i in range(n):
+        out.append(float(x[i]))
+    return out
+
+
+class Puller:
+    def __init__(self, scale):
+        self.scale = scale
+
+    def pull(self, x, n):
+        return self._each(x, n)
+
+    def _each(self, x, count):
+        return [x[i].item() for i in range(count)]
+"""
+
+
+def _only(found, file_name, line):
+    """One finding, at `line` of the sibling module (its own display path)."""
+    assert [(Path(f.path).name, f.line) for f in found] == [(file_name, line)]
+
+
+@pytest.mark.parametrize("top, call", [
+    ("from helpers import scalar_loop", "scalar_loop(h, w)"),
+    ("from helpers import scalar_loop as loop", "loop(h, n=w)"),
+    ("import helpers as hp", "hp.scalar_loop(h, w)"),
+    ("import helpers", "helpers.scalar_loop(h, w)"),
+])
+def test_fc301_follows_width_into_a_sibling_module_and_reports_there(check, top, call):
+    source = estimator(f"""
+w = mlp.width
+h = fnp.ones(w, dtype=fnp.float32)
+return {call}
+""", top=top)
+    found = check(source, select="FC301", others={"helpers.py": SCALAR_HELPERS})
+    _only(found, "helpers.py", 6)
+    assert found[0].code == "FC301" and found[0].span.col == 4
+
+
+@pytest.mark.parametrize("body", [
+    "local = Puller(2.0)\nreturn local.pull(h, mlp.width)",
+    "return self.puller.pull(h, mlp.width)",
+    "return Puller(2.0).pull(h, mlp.width)",
+])
+def test_fc301_follows_methods_of_a_sibling_class_instantiated_in_the_estimator(check, body):
+    source = estimator("h = fnp.ones(mlp.width, dtype=fnp.float32)\n" + body,
+                       setup="self.puller = Puller(1.0)", top="from helpers import Puller")
+    found = check(source, select="FC301", others={"helpers.py": SCALAR_HELPERS})
+    _only(found, "helpers.py", 19)  # the comprehension in Puller._each
+
+
+def test_fc301_follows_packages_re_exports_and_relative_imports(check):
+    source = estimator("return run(fnp.ones(4), mlp.width)", top="from pkg import run")
+    found = check(source, select="FC301", others={
+        "pkg/__init__.py": "from .api import run\n",
+        "pkg/api.py": "from . import core\n\n\ndef run(x, n):\n    return core.loop(x, n)\n",
+        "pkg/core.py": "def loop(x, n):\n    while n > 0:\n        n -= int(x[0])\n",
+    })
+    _only(found, "core.py", 2)
+
+
+def test_fc301_is_quiet_when_the_sibling_loop_is_not_width_sized_or_not_reached(check):
+    source = estimator("""
+h = fnp.ones(mlp.width, dtype=fnp.float32)
+a = scalar_loop(h, mlp.depth)
+b = Puller(1.0).pull(h, 8)
+return h
+""", top="from helpers import scalar_loop, Puller")
+    others = {"helpers.py": SCALAR_HELPERS + "\n\ndef unused(mlp):\n"
+                                             "    return [float(i) for i in range(mlp.width)]\n"}
+    assert check(source, select="FC301", others=others) == []
+
+
+def test_fc301_noqa_in_the_sibling_module_silences_it(check):
+    helpers = SCALAR_HELPERS.replace("for i in range(n):", "for i in range(n):  # noqa: FC301")
+    source = estimator("return scalar_loop(fnp.ones(4), mlp.width)", top="from helpers import scalar_loop")
+    assert check(source, select="FC301", others={"helpers.py": helpers}) == []
+
+
+SETUP_HELPERS = """\
+import flopscope.numpy as np_
+
+
+def build(n):
+    a = np_.ones((n, n), dtype=np_.float32)
+    return np_.linalg.qr(a)
+
+
+def light(n):
+    return np_.zeros(n)
+
+
+class Tables:
+    def __init__(self, n):
+        self.rows = [np_.ones(n) @ np_.ones(n) for _ in range(3)]
+        for k in range(n):
+            self.rows.append(np_.ones(k))
+"""
+
+
+def test_fc302_follows_setup_into_sibling_functions_and_classes(check):
+    source = estimator("return None", setup="""
+self.q = tools.build(512)
+self.t = Tables(64)
+""", top="import helpers as tools\nfrom helpers import Tables")
+    found = check(source, select="FC302", others={"helpers.py": SETUP_HELPERS})
+    assert [(Path(f.path).name, f.line) for f in found] == [
+        ("helpers.py", 6), ("helpers.py", 15), ("helpers.py", 16)]
+    assert "`fnp.linalg.qr` in setup()" in found[0].message
+
+
+def test_fc302_is_quiet_for_light_sibling_work_and_helpers_only_predict_calls(check):
+    source = estimator("return build(mlp.width)", setup="self.z = light(4)",
+                       top="from helpers import build, light")
+    assert check(source, select="FC302", others={"helpers.py": SETUP_HELPERS}) == []

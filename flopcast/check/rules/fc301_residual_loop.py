@@ -6,7 +6,8 @@ flopscope server. A loop whose trip count grows with the width multiplies both.
 
 Detection is syntactic and dataflow-light: a name is width-sized when it was
 assigned from an expression that reads `.width` (or another width-sized name),
-or when it is a parameter a width-sized argument was passed to.
+or when it is a parameter a width-sized argument was passed to (callees in
+sibling modules of a folder submission included, see flopcast.check.reach).
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import ast
 from typing import Iterator, Optional
 
 from flopcast.check import fmt
-from flopcast.check.astutil import FunctionNode, reachable_functions, walk_body
+from flopcast.check.astutil import FunctionNode, walk_body
 from flopcast.check.context import CheckContext
 from flopcast.check.findings import Finding, Level
+from flopcast.check.reach import Reached, reachable
 from flopcast.check.rules.base import Rule
 
 SCALAR_BUILTINS = frozenset({"float", "int", "complex", "bool"})
@@ -48,15 +50,18 @@ def _bind(target: ast.AST, value: Optional[ast.AST], tainted: set[str]) -> None:
         tainted.add(target.id)
 
 
-def width_names(functions: list[FunctionNode]) -> dict[int, set[str]]:
-    """Per function (by id), the names that hold width-sized integers."""
-    tainted: dict[int, set[str]] = {id(fn): set() for fn in functions}
-    by_name = {fn.name: fn for fn in functions}
-    for _ in range(4):  # a few rounds reach the fixpoint for realistic call chains
+def width_names(functions: list[Reached]) -> dict[int, set[str]]:
+    """Per function (by id of its node), the names that hold width-sized integers.
+
+    A parameter is width-sized when some resolved call passes it a width-sized
+    argument, whichever file the callee lives in.
+    """
+    tainted: dict[int, set[str]] = {id(r.fn): set() for r in functions}
+    for _ in range(max(4, len(functions) + 1)):  # until nothing new is tainted
         before = sum(len(s) for s in tainted.values())
-        for fn in functions:
-            names = tainted[id(fn)]
-            for node in walk_body(fn):
+        for r in functions:
+            names = tainted[id(r.fn)]
+            for node in walk_body(r.fn):
                 if isinstance(node, ast.Assign):
                     for target in node.targets:
                         _bind(target, node.value, names)
@@ -64,29 +69,22 @@ def width_names(functions: list[FunctionNode]) -> dict[int, set[str]]:
                     _bind(node.target, node.value, names)
                 elif isinstance(node, ast.NamedExpr):
                     _bind(node.target, node.value, names)
-                elif isinstance(node, ast.Call):
-                    _taint_parameters(node, names, by_name, tainted)
+            for call, callee, implicit in r.calls:
+                _taint_parameters(call, names, callee.fn, implicit, tainted[id(callee.fn)])
         if sum(len(s) for s in tainted.values()) == before:
             break
     return tainted
 
 
-def _taint_parameters(call: ast.Call, names: set[str], by_name: dict[str, FunctionNode],
-                      tainted: dict[int, set[str]]) -> None:
-    func = call.func
-    callee_name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
-    callee = by_name.get(callee_name or "")
-    if callee is None:
-        return
-    params = [a.arg for a in callee.args.posonlyargs + callee.args.args]
-    if isinstance(func, ast.Attribute) and params and params[0] in ("self", "cls"):
-        params = params[1:]
+def _taint_parameters(call: ast.Call, names: set[str], callee: FunctionNode, implicit: int,
+                      into: set[str]) -> None:
+    params = [a.arg for a in callee.args.posonlyargs + callee.args.args][implicit:]
     for param, arg in zip(params, call.args):
         if _mentions_width(arg, names):
-            tainted[id(callee)].add(param)
+            into.add(param)
     for kw in call.keywords:
         if kw.arg and _mentions_width(kw.value, names):
-            tainted[id(callee)].add(kw.arg)
+            into.add(kw.arg)
 
 
 def scalar_work(body: list[ast.AST]) -> Optional[str]:
@@ -119,11 +117,11 @@ class ResidualLoop(Rule):
         cls = ctx.estimator
         if cls is None:
             return
-        functions = reachable_functions(ctx.entry.tree, cls, "predict")
+        functions = reachable(ctx.submission, cls, "predict")
         tainted = width_names(functions)
-        for fn in functions:
-            names = tainted[id(fn)]
-            for node in walk_body(fn):
+        for r in functions:
+            names = tainted[id(r.fn)]
+            for node in walk_body(r.fn):
                 loop_kind = body = None
                 if isinstance(node, (ast.For, ast.AsyncFor)) and _range_over_width(node.iter, names):
                     loop_kind, body = "`for` loop over a width-sized range", node.body
@@ -139,7 +137,7 @@ class ResidualLoop(Rule):
                 if pull is None:
                     continue
                 yield self.finding(
-                    ctx.entry.span(node),
+                    r.span(node),
                     f"{loop_kind} (the width is {ctx.point.width:,} at {fmt.where_point(ctx.point)}) "
                     f"does scalar work ({pull}) every iteration: residual Python "
                     "time is a hard gate per MLP and each scalar pull is a round trip on the "

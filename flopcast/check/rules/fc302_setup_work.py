@@ -1,4 +1,4 @@
-"""FC302: heavy flopscope work in setup().
+"""FC302: heavy flopscope work in setup() and what it calls, in any file of the submission.
 
 setup() has a wall-time cap (5 s in Phase 2), runs once per worker (5-15 times per
 submission), and overrunning it fails the whole submission. Contractions, linear
@@ -10,9 +10,10 @@ from __future__ import annotations
 import ast
 from typing import Iterator, Optional
 
-from flopcast.check.astutil import ImportTable, fnp_op, is_flopscope, reachable_functions, walk_body
+from flopcast.check.astutil import ImportTable, fnp_op, is_flopscope, walk_body
 from flopcast.check.context import CheckContext
 from flopcast.check.findings import Finding, Level
+from flopcast.check.reach import reachable
 from flopcast.check.rules.base import Rule
 
 CONTRACTIONS = frozenset({"einsum", "matmul", "dot", "tensordot", "inner", "outer", "kron",
@@ -50,19 +51,19 @@ class SetupWork(Rule):
         cls = ctx.estimator
         if cls is None:
             return
-        table = ctx.imports(ctx.entry)
-        for fn in reachable_functions(ctx.entry.tree, cls, "setup"):
+        for r in reachable(ctx.submission, cls, "setup"):
+            table = ctx.imports(r.file)  # `fnp` is whatever that file imported
             in_loops: set[int] = set()
-            for node in walk_body(fn):
+            for node in walk_body(r.fn):
                 if isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and id(node) not in in_loops:
                     inner = [n for stmt in node.body for n in ast.walk(stmt)]
                     in_loops.update(id(n) for n in inner)
                     if any(flopscope_call(table, n) for n in inner):
-                        yield self.finding(ctx.entry.span(node),
+                        yield self.finding(r.span(node),
                                            f"loop in setup() makes flopscope calls every iteration: {ADVICE}")
                     continue
                 if id(node) in in_loops:
                     continue
                 what = heavy_call(table, node)
                 if what:
-                    yield self.finding(ctx.entry.span(node), f"{what} in setup(): {ADVICE}")
+                    yield self.finding(r.span(node), f"{what} in setup(): {ADVICE}")
