@@ -1,5 +1,10 @@
 """`flopcast fit PATH --for width|depth|NAME`: the largest value that stays in budget.
 
+For width and depth the answer is first read off the closed-form formula of the
+analysis (the largest value whose formula total fits) and confirmed by analysing the
+program at that value (fits) and the next (does not). When there is no formula, or
+the confirmation fails (a clamp the formula does not see), the analysis is searched:
+
 The search treats the analyzed total as a function of one integer: exponential
 steps from the current value until the budget is crossed, then bisection. For a
 NAME the analyzer reads a copy of the source whose integer literal was rewritten
@@ -165,6 +170,7 @@ class FitResult:
     at_next: Optional[Evaluation] = None
     at_low: Optional[Evaluation] = None
     site: Optional[str] = None
+    formula: Optional[str] = None  # set when the answer came from the formula (and was confirmed)
 
 
 def _analyze(path, point, **kwargs) -> Report:
@@ -203,8 +209,17 @@ def fit(path: str, target: str, point: Point, *, scorer_cast: bool = True) -> Fi
             return measured(_analyze(str(entry), point, source=rewrite(source, found, value), **options), value)
 
     search = Search(evaluate, point.budget)
-    value, unbounded = search.largest(current, low)
-    result = FitResult(target, kind, point, current, value, unbounded, 0, site=site)
+    formula = None
+    if kind in ("width", "depth"):
+        here = _analyze(str(given), point, include_scorer_cast=scorer_cast, formula=True)
+        search.seen[current] = measured(here, current)
+        guess = formula_answer(here.formula, kind, point)
+        if guess is not None and search.fits(guess) and not search.fits(guess + 1):
+            formula = here.formula
+            value, unbounded = guess, False
+    if formula is None:
+        value, unbounded = search.largest(current, low)
+    result = FitResult(target, kind, point, current, value, unbounded, 0, site=site, formula=formula)
     if value is not None:
         result.at_value = search.at(value)
         if not unbounded:
@@ -213,6 +228,33 @@ def fit(path: str, target: str, point: Point, *, scorer_cast: bool = True) -> Fi
         result.at_low = search.at(low)
     result.analyses = len(search.seen)
     return result
+
+
+def formula_answer(formula: Optional[str], kind: str, point: Point) -> Optional[int]:
+    """The largest width (or depth) whose formula total fits the budget, other values fixed."""
+    if not formula or formula.startswith("("):
+        return None
+    from flopcast.analyzer.formula import evaluate
+
+    def fits(v: int) -> Optional[bool]:
+        w, d = (v, point.depth) if kind == "width" else (point.width, v)
+        total = evaluate(formula, w, d, point.budget)
+        return None if total is None else total <= point.budget
+
+    if not fits(1):
+        return None
+    lo, hi = 1, 2
+    while fits(hi):
+        lo, hi = hi, hi * 2
+        if hi > CAP:
+            return None
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if fits(mid):
+            lo = mid
+        else:
+            hi = mid
+    return lo
 
 
 def render_text(r: FitResult) -> str:
@@ -243,6 +285,8 @@ def render_text(r: FitResult) -> str:
         out.append(line(r.at_value))
     else:
         out.append(f"largest {label} that fits {where}: {r.value:,}{origin}")
+        if r.formula:
+            out.append(f"  from the formula {r.formula}, confirmed by analysis:")
         out += [line(r.at_value), line(r.at_next)]
     out.append(f"  ({r.analyses} analyses)")
     return "\n".join(out) + "\n"
@@ -263,6 +307,7 @@ def render_json(r: FitResult) -> str:
         "site": r.site,
         "value": r.value,
         "unbounded": r.unbounded,
+        "formula": r.formula,
         "at_value": ev(r.at_value),
         "at_next": ev(r.at_next),
         "at_low": ev(r.at_low),

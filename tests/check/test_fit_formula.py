@@ -1,0 +1,31 @@
+"""`flopcast fit` reads the answer off the formula, then confirms it by analysis."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flopcast.cli import main
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def fit_json(capsys, sample: str, target: str) -> dict:
+    assert main(["fit", str(SAMPLES / sample), "--for", target, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_the_width_comes_from_the_formula_and_is_confirmed_at_it_and_the_next(capsys):
+    doc = fit_json(capsys, "covariance_propagation.py", "width")
+    assert doc["formula"] and doc["analyses"] == 3  # the point itself, the answer and the next width
+    budget = doc["point"]["budget"]
+    assert doc["at_value"]["hi"] <= budget < doc["at_next"]["hi"]
+
+
+def test_without_a_valid_formula_the_analysis_is_searched(capsys):
+    # The Monte-Carlo sample count is clamped by the budget: the formula at the round
+    # does not hold at large depths, so the confirmation fails and the search takes over.
+    doc = fit_json(capsys, "monte_carlo.py", "depth")
+    assert doc["formula"] is None
+    budget = doc["point"]["budget"]
+    assert doc["at_value"]["hi"] <= budget < doc["at_next"]["hi"]
