@@ -15,6 +15,7 @@ from typing import Mapping, Optional
 
 from flopcast.analyzer.source import Directive, read_source
 from flopcast.model import FunctionInfo, Span
+from flopcast.syntax import last_names
 
 
 @dataclass
@@ -87,13 +88,7 @@ def load_program(path: Path, source: Optional[str] = None,
 
 
 def _base_names(node: ast.ClassDef) -> list[str]:
-    names = []
-    for b in node.bases:
-        if isinstance(b, ast.Name):
-            names.append(b.id)
-        elif isinstance(b, ast.Attribute):
-            names.append(b.attr)
-    return names
+    return last_names(node.bases)
 
 
 def estimator_class(program: Program, class_name: Optional[str] = None) -> str:

@@ -27,6 +27,7 @@ from typing import Optional, Union
 from flopcast.check.astutil import FunctionNode
 from flopcast.check.source import SourceFile, Submission
 from flopcast.model import Span
+from flopcast.syntax import last_names
 
 _MAX_DEPTH = 12  # re-export chains and base-class lookups longer than this are out of reach
 
@@ -76,13 +77,7 @@ class Reached:
 
 
 def _decorators(fn: FunctionNode) -> set[str]:
-    names = set()
-    for d in fn.decorator_list:
-        if isinstance(d, ast.Name):
-            names.add(d.id)
-        elif isinstance(d, ast.Attribute):
-            names.add(d.attr)
-    return names
+    return set(last_names(fn.decorator_list))
 
 
 def _first_param(fn: FunctionNode) -> Optional[str]:

@@ -1,0 +1,19 @@
+"""Small questions about `ast` nodes that the analyzer and the lint both ask."""
+
+from __future__ import annotations
+
+import ast
+from typing import Iterable, Optional
+
+
+def last_name(node: ast.AST) -> Optional[str]:
+    """`Base` for `Base` and for `module.Base`; None for anything else."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def last_names(nodes: Iterable[ast.AST]) -> list[str]:
+    return [name for name in map(last_name, nodes) if name is not None]
