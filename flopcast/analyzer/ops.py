@@ -849,11 +849,14 @@ def _reshape(ctx, args, kwargs, op=None):
 def _transpose(ctx, args, kwargs, op=None):
     x = to_array(ctx, args[0])
     axes = arg(args, kwargs, 1, "axes")
-    if axes is None or (isinstance(axes, Known) and axes.value is None):
+    if op == "matrix_transpose":
+        perm = tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2)
+    elif axes is None or (isinstance(axes, Known) and axes.value is None):
         perm = tuple(reversed(range(x.ndim)))
     else:
         perm = known_shape(axes, "axes")
-    ctx.charge(op, 0, x.dtype)
+    if op == "transpose":  # permute_dims and matrix_transpose leave no record in flopscope
+        ctx.charge(op, 0, x.dtype)
     return x.with_(shape=tuple(x.shape[p] for p in perm), sym=_permute_sym(x.sym, perm))
 
 
@@ -903,7 +906,7 @@ def _stack(ctx, args, kwargs, op=None):
     axis_v = arg(args, kwargs, 1, "axis", Known(0))
     axis = axis_v.value if isinstance(axis_v, Known) else None
     dt = dtype_arg(kwargs.get("dtype")) or dtypes.result_type(*(Operand(dtype=a.dtype) for a in items))
-    name = "concatenate" if op == "concat" else op
+    name = {"row_stack": "vstack"}.get(op, op)  # flopscope records row_stack as vstack
     first = items[0]
     if op in ("concatenate", "concat") and first.ndim == 0:
         raise OpError("zero-dimensional arrays cannot be concatenated (numpy raises ValueError)")

@@ -339,6 +339,7 @@ LINALG = {
     "norm_fro": "r = fnp.linalg.norm(w, 'fro')",
     "eig": "vals, vecs = fnp.linalg.eig(w)",
     "linalg_int_input_f64": "r = fnp.linalg.det(fnp.eye(W, dtype=fnp.int32))",
+    "eigvals": "r = fnp.linalg.eigvals(w)",
 }
 
 FAMILIES = {
@@ -530,3 +531,17 @@ OUT = {
     "out_of_symmetric_operands_is_plain": "o = fnp.empty((W, W)); r = fnp.tanh(fnp.eye(W), out=o); s = r + r",
 }
 FAMILIES["out"] = OUT
+
+# handlers that had no case of their own
+ALIASES_AND_VIEWS = {
+    "concat_alias": "r = fnp.concat([w, w], axis=0)",
+    "row_stack": "r = fnp.row_stack([v, u])",
+    "permute_dims": "r = fnp.permute_dims(w, (1, 0)) + w",
+    "matrix_transpose": "t = fnp.stack([w[:3], w[:3]]); r = fnp.matrix_transpose(t) @ fnp.ones(3, dtype=fnp.float32)",
+    "atleast_1d_3d": "a = fnp.atleast_1d(v) + v; b = fnp.atleast_3d(w) * 2.0",
+    "fliplr_flipud": "a = fnp.fliplr(w) + w; b = fnp.flipud(w) - w",
+    "isinf": "r = fnp.isinf(w)",
+    "take_along_axis": "i = fnp.argsort(w, axis=1); r = fnp.take_along_axis(w, i, axis=1)",
+}
+FAMILIES["aliases_and_views"] = ALIASES_AND_VIEWS
+

@@ -75,10 +75,20 @@ def test_unmodelled_op_is_reported_unpriced(tmp_path, body, reason, oracle):
         assert measured.total >= report.total.lo  # the static total is a true lower bound
 
 
-def test_value_dependent_mask_is_an_interval_containing_the_runtime(tmp_path):
-    """``v[v > 0]`` selects a data-dependent count: the total is an interval, flagged uncertain."""
-    path = write(tmp_path, "r = v[v > 0]\ns = fnp.exp(r)")
-    point = Point(8, 2, BUDGET)
+VALUE_DEPENDENT_SIZES = {
+    "boolean_mask": "r = v[v > 0]\ns = fnp.exp(r)",
+    "nonzero": "(i,) = fnp.nonzero(v > 0)\ns = fnp.exp(i * 1.0)",
+    "flatnonzero": "i = fnp.flatnonzero(w > 0)\ns = fnp.exp(i * 1.0)",
+    "argwhere": "i = fnp.argwhere(w > 0)\ns = fnp.sum(i * 2)",
+}
+
+
+@pytest.mark.parametrize("body", list(VALUE_DEPENDENT_SIZES.values()), ids=list(VALUE_DEPENDENT_SIZES))
+@pytest.mark.parametrize("width,depth", [(8, 2), (6, 3)])
+def test_value_dependent_size_is_an_interval_containing_the_runtime(tmp_path, body, width, depth):
+    """A data-dependent count (mask, nonzero): the total is an interval, flagged uncertain."""
+    path = write(tmp_path, body)
+    point = Point(width, depth, BUDGET)
     report = analyze(path, point)
     measured = measure(path, point)
     assert not report.total.exact
