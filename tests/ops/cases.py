@@ -306,6 +306,11 @@ RANDOM = {
     "permutation": "rng = fnp.random.default_rng(0); r = rng.permutation(W)",
     "draw_then_use_f64": "rng = fnp.random.default_rng(0); x = rng.standard_normal(W); r = v * x",
     "mlp_seed_rng": "rng = fnp.random.default_rng(mlp.seed); r = rng.standard_normal(W)",
+    "standard_exponential": "rng = fnp.random.default_rng(0); r = rng.standard_exponential((D, W))",
+    "poisson": "rng = fnp.random.default_rng(0); r = rng.poisson(3.0, size=W)",
+    "gamma_beta": "rng = fnp.random.default_rng(0); a = rng.gamma(2.0, 1.0, size=W); b = rng.beta(2.0, 3.0, size=W)",
+    "laplace_logistic": "rng = fnp.random.default_rng(0); a = rng.laplace(0.0, 1.0, W); b = rng.logistic(0.0, 1.0, W)",
+    "lognormal_binomial": "rng = fnp.random.default_rng(0); a = rng.lognormal(0.0, 1.0, W); b = rng.binomial(5, 0.5, W)",
 }
 
 STATS = {
