@@ -10,6 +10,7 @@ flopscope's registry, not listed here.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Callable, Optional
 
@@ -37,9 +38,12 @@ HANDLERS: dict[str, Callable] = {}
 
 
 def handler(*names: str):
+    """Register ``fn(ctx, args, kwargs[, op])`` for these op names; a handler that takes
+    ``op`` serves several names and is told, once here, which one it was called as."""
     def register(fn):
+        takes_op = "op" in fn.__code__.co_varnames[: fn.__code__.co_argcount]
         for n in names:
-            HANDLERS[n] = fn
+            HANDLERS[n] = functools.partial(fn, op=n) if takes_op else fn
         return fn
 
     return register
@@ -1455,8 +1459,6 @@ def dispatch(ctx, name: str, args: list[Value], kwargs: dict[str, Value]) -> Val
     """Price and model ``fnp.<name>(*args, **kwargs)``."""
     fn = HANDLERS.get(name)
     if fn is not None:
-        if fn.__code__.co_varnames[: fn.__code__.co_argcount][-1] == "op":
-            return fn(ctx, args, kwargs, op=name)
         return fn(ctx, args, kwargs)
     if name.startswith("stats."):
         return stats_call(ctx, name[len("stats."):], args, kwargs)
