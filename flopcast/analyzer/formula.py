@@ -27,29 +27,30 @@ class _TooSlow(Exception):
     pass
 
 
-_memo: dict = {}
-_deadline = [0.0]
+class _Runs:
+    """Analyses of one program at other points, each made once, within one time budget."""
 
+    def __init__(self, program, cls: str, scorer: bool) -> None:
+        self.program, self.cls, self.scorer = program, cls, scorer
+        self.memo: dict = {}
+        self.deadline = time.perf_counter() + FIT_SECONDS
 
-def _single(program, cls: str, point: Point, scorer: bool):
-    """The one run at ``point``, or None when paths, unpriced ops or a path cap get in the way."""
-    from flopcast.analyzer.api import run_point
+    def single(self, w: int, d: int, b: int):
+        """The one run at (w, d, b), or None when paths, unpriced ops or a path cap get in the way."""
+        from flopcast.analyzer.api import run_point
 
-    key = (id(program), cls, point.width, point.depth, point.budget, scorer)
-    if key in _memo:
-        return _memo[key]
-    if time.perf_counter() > _deadline[0]:
-        raise _TooSlow()
-    results, capped = run_point(program, cls, point, scorer)
-    totals = {r.total for r in results}
-    run = None if capped or len(totals) != 1 or any(r.unpriced for r in results) else results[0]
-    _memo[key] = run
-    return run
+        if (w, d, b) not in self.memo:
+            if time.perf_counter() > self.deadline:
+                raise _TooSlow()
+            results, capped = run_point(self.program, self.cls, Point(w, d, b), self.scorer)
+            totals = {r.total for r in results}
+            exact = not capped and len(totals) == 1 and not any(r.unpriced for r in results)
+            self.memo[(w, d, b)] = results[0] if exact else None
+        return self.memo[(w, d, b)]
 
-
-def _total(program, cls: str, point: Point, scorer: bool) -> Optional[int]:
-    run = _single(program, cls, point, scorer)
-    return None if run is None else run.total
+    def total(self, w: int, d: int, b: int) -> Optional[int]:
+        run = self.single(w, d, b)
+        return None if run is None else run.total
 
 
 def _grid(center: int, count: int, minimum: int) -> list[int]:
@@ -100,28 +101,24 @@ def fit_formula(program, cls: str, point: Point, scorer: bool, report: Report) -
     budget with a threshold), or a sentence saying why there is none."""
     if not report.total.exact or report.unpriced:
         return None
-    _memo.clear()
-    _deadline[0] = time.perf_counter() + FIT_SECONDS
     try:
-        return _fit_formula(program, cls, point, scorer)
+        return _fit_formula(_Runs(program, cls, scorer), point)
     except _TooSlow:
         return f"(no formula: fitting it needs more than {FIT_SECONDS} s of re-analysis)"
-    finally:
-        _memo.clear()
 
 
-def _fit_formula(program, cls: str, point: Point, scorer: bool) -> Optional[str]:
-    here = _single(program, cls, point, scorer)
-    doubled = _single(program, cls, Point(point.width, point.depth, point.budget * 2), scorer)
+def _fit_formula(runs: _Runs, point: Point) -> Optional[str]:
+    here = runs.single(point.width, point.depth, point.budget)
+    doubled = runs.single(point.width, point.depth, point.budget * 2)
     if here is None or doubled is None:
         return None
     threshold = _budget_threshold(here, doubled, point.budget)
     if threshold is not None:
-        piecewise = _piecewise(program, cls, point, scorer, threshold)
+        piecewise = _piecewise(runs, point, threshold)
         if piecewise is not None:
             return piecewise
     depends_on_budget = doubled.total != here.total
-    formula = _fit(lambda w, d: _total(program, cls, Point(w, d, point.budget), scorer), point)
+    formula = _fit(lambda w, d: runs.total(w, d, point.budget), point)
     if formula is not None:
         suffix = f" (at b = {point.budget:,}; the cost also depends on b)" if depends_on_budget else ""
         return formula + suffix
@@ -198,13 +195,13 @@ def _boundary(op: str, t: Fraction) -> tuple[int, int]:
     return ceil - 1, ceil
 
 
-def _piecewise(program, cls: str, point: Point, scorer: bool, threshold) -> Optional[str]:
+def _piecewise(runs: _Runs, point: Point, threshold) -> Optional[str]:
     span, op, k, budget_on_left = threshold
     thresholds: dict = {}
 
     def t_at(w: int, d: int) -> Optional[Fraction]:
         if (w, d) not in thresholds:
-            run = _single(program, cls, Point(w, d, point.budget), scorer)
+            run = runs.single(w, d, point.budget)
             if run is None or span not in run.compares:
                 thresholds[(w, d)] = None
             else:
@@ -218,7 +215,7 @@ def _piecewise(program, cls: str, point: Point, scorer: bool, threshold) -> Opti
             if t is None:
                 return None
             b = _boundary(op, t)[0 if truth else 1]
-            return _total(program, cls, Point(w, d, b), scorer) if b >= 1 else None
+            return runs.total(w, d, b) if b >= 1 else None
         return value
 
     t_formula = _fit(t_at, point)
