@@ -124,7 +124,6 @@ class Document:
     current: Optional[Outcome] = None
     #: Formula fits for the current good analysis: key -> formula text
     formulas: dict[str, str] = field(default_factory=dict)
-    formulas_for: Optional[str] = None  # digest the formulas belong to
 
 
 class Analyzer:

@@ -52,8 +52,8 @@ def line_of(path: Path, text: str) -> int:
     raise AssertionError(f"{text!r} not found in {path}")
 
 
-def analyzer_or_xfail():
-    """The real static analyzer (the name is kept for the tests that call it)."""
+def real_analyzer():
+    """The real static analyzer."""
     from flopcast.analyzer import analyze
 
     return analyze

@@ -8,7 +8,7 @@ import json
 
 from flopcast.cli import main
 
-from .helpers import ROOT, ast_spans, analyzer_or_xfail, fixture, line_of
+from .helpers import ROOT, ast_spans, real_analyzer, fixture, line_of
 
 SMALL = ["--width", "32", "--depth", "2", "--budget", "10**9"]
 
@@ -87,7 +87,7 @@ def _unmodelled_span(path):
 
 
 def test_an_op_the_analyzer_does_not_model_is_reported_at_its_line_and_column(capsys):
-    analyzer_or_xfail()
+    real_analyzer()
     path = fixture("unmodelled")
     code, out, _ = verify(capsys, path, *SMALL, "--format", "json")
     (point,) = json.loads(out)["points"]
@@ -103,7 +103,7 @@ def test_an_op_the_analyzer_does_not_model_is_reported_at_its_line_and_column(ca
 
 
 def test_the_text_table_names_the_unmodelled_op_at_line_and_column(capsys):
-    analyzer_or_xfail()
+    real_analyzer()
     path = fixture("unmodelled")
     code, out, _ = verify(capsys, path, *SMALL)
     call = _unmodelled_span(path)
@@ -113,7 +113,7 @@ def test_the_text_table_names_the_unmodelled_op_at_line_and_column(capsys):
 
 
 def test_several_points_that_all_match_exit_0_with_a_json_verdict_each(capsys):
-    analyzer_or_xfail()
+    real_analyzer()
     sample = ROOT / "samples" / "mean_propagation_f32.py"
     code, out, _ = verify(capsys, sample, "--points", "32x2,48x3", "--budget", "10**9", "--format", "json")
     data = json.loads(out)
@@ -126,7 +126,7 @@ def test_several_points_that_all_match_exit_0_with_a_json_verdict_each(capsys):
 
 
 def test_a_run_down_the_cheaper_arm_of_a_value_dependent_branch_is_inside(capsys):
-    analyzer_or_xfail()
+    real_analyzer()
     code, out, _ = verify(capsys, fixture("branch"), *SMALL, "--format", "json")
     (point,) = json.loads(out)["points"]
     assert (code, point["verdict"]) == (0, "inside"), [r for r in point["expressions"] if not r["matches"]]

@@ -11,7 +11,7 @@ from flopcast.model import Point
 from flopcast.runtime.diff import EXACT, INSIDE
 from flopcast.runtime.verify import verify_point
 
-from .helpers import SAMPLES, analyzer_or_xfail, sample_id
+from .helpers import SAMPLES, real_analyzer, sample_id
 
 POINTS = [(32, 2), (64, 4), (128, 4)]
 BUDGET = 2**41
@@ -20,7 +20,7 @@ BUDGET = 2**41
 @pytest.mark.parametrize("width,depth", POINTS, ids=[f"{w}x{d}" for w, d in POINTS])
 @pytest.mark.parametrize("sample", SAMPLES, ids=sample_id)
 def test_sample_verifies_clean(sample, width, depth):
-    analyzer_or_xfail()
+    real_analyzer()
     result = verify_point(sample.resolve(), Point(width, depth, BUDGET), timeout=120)
     differing = [r for r in result.expressions if not r.matches][:5]
     detail = "; ".join(f"{r.span.short()} {r.op}: expected {r.static}, got {r.dynamic:,}" for r in differing)
