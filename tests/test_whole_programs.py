@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from oracle import SAMPLES, measure
+from oracle import SAMPLES, assert_exact_match, measure
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -25,6 +25,16 @@ FIXTURES = ROOT / "tests" / "fixtures" / "whole_programs"
 BIG = 2**41
 
 
+def with_directive(sample: Path, line_start: str, directive: str, folder: Path) -> Path:
+    """A copy of ``sample`` whose line starting with ``line_start`` ends in ``# flopcast: directive``."""
+    lines = sample.read_text().splitlines()
+    index = next(i for i, line in enumerate(lines) if line.strip().startswith(line_start))
+    lines[index] += f"  # flopcast: {directive}"
+    copy = folder / sample.name
+    copy.write_text("\n".join(lines) + "\n")
+    return copy
+
+
 def line_of(path: Path, text: str) -> int:
     """The 1-based number of the first code line of ``path`` that starts with ``text``."""
     return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if line.strip().startswith(text))
@@ -32,11 +42,10 @@ def line_of(path: Path, text: str) -> int:
 
 def exact_and_equal(path, point: Point) -> int:
     report = analyze(path, point)
-    runtime = measure(path, point).total
-    assert report.total.exact, f"{path} at {point.label()}: expected exact, got {report.total}"
+    measured = measure(path, point)
     assert not report.unpriced, report.unpriced
-    assert report.total.lo == runtime, f"{path} at {point.label()}: static {report.total}, runtime {runtime:,}"
-    return runtime
+    assert_exact_match(report, measured, f" — {path} at {point.label()}")
+    return measured.total
 
 
 # ------------------------------------------------------------------ branches on known values
@@ -78,11 +87,13 @@ def test_value_dependent_rescale_is_an_interval_whose_ends_are_real_runs(width, 
     assert [(u.kind, u.span.line) for u in report.uncertain] == [("branch", branch)]
 
 
-def test_assume_comment_makes_the_rescale_exact_at_the_never_end():
-    point = Point(64, 4, BIG)
-    interval = analyze(SAMPLES / "intervals" / "covariance_rescale.py", point).total
-    assumed = exact_and_equal(SAMPLES / "covariance_rescale_assumed.py", point)
-    assert assumed == interval.lo
+@pytest.mark.parametrize("width,depth", [(32, 2), (64, 4)])
+def test_assume_comment_makes_the_rescale_exact_at_the_never_end(width, depth, tmp_path):
+    point = Point(width, depth, BIG)
+    sample = SAMPLES / "intervals" / "covariance_rescale.py"
+    interval = analyze(sample, point).total
+    assumed = with_directive(sample, "if float(fnp.max(fnp.abs(cov))) > RESCALE_AT", "assume False", tmp_path)
+    assert exact_and_equal(assumed, point) == interval.lo
 
 
 def test_assume_takes_a_known_expression_and_may_sit_on_the_closing_line_of_a_split_header():
@@ -102,11 +113,11 @@ def test_an_assumption_that_is_not_a_known_truth_value_is_ignored_with_a_note():
 # ------------------------------------------------------------------ loops
 
 @pytest.mark.parametrize("width,depth", [(8, 1), (32, 2), (128, 4)])
-def test_convergence_loop_is_an_interval_from_zero_to_the_cap_naming_the_while_line(width, depth):
+def test_convergence_loop_is_an_interval_from_zero_to_the_cap_naming_the_while_line(width, depth, tmp_path):
     sample = SAMPLES / "intervals" / "convergence_loop.py"
     point = Point(width, depth, BIG)
     report = analyze(sample, point)
-    pinned = analyze(SAMPLES / "convergence_loop_pinned.py", point)
+    pinned = analyze(with_directive(sample, "while err > TOL", "iterations=10", tmp_path), point)
     runtime = measure(sample, point).total
     assert report.total.lo < runtime < report.total.hi
     assert pinned.total.exact and pinned.total.lo == runtime  # the runtime really does 10 iterations

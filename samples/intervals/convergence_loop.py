@@ -4,9 +4,8 @@ Exercises: `while err > TOL * scale and it < MAX_ITER:` — a loop whose exit re
 array values (`float(fnp.max(...))`) but has a known iteration cap, so the static
 total is an interval [one iteration, MAX_ITER iterations] and Report.uncertain names
 the `while` line. Each step halves the distance to the target, so the runtime always
-stops after exactly 10 iterations (2**-10 < 1e-3 < 2**-9); the same estimator with
-`# flopcast: iterations=10` on the loop is samples/convergence_loop_pinned.py, whose
-total is exact.
+stops after exactly 10 iterations (2**-10 < 1e-3 < 2**-9); with
+`# flopcast: iterations=10` at the end of the `while` line the total is exact.
 """
 
 import flopscope as flops

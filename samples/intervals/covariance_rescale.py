@@ -3,9 +3,8 @@
 Exercises: `if float(fnp.max(fnp.abs(cov))) > RESCALE_AT:` inside the layer loop —
 whether the rescale runs depends on the weights, so the static total is an interval
 [never rescale, always rescale] and Report.uncertain names the `if` line. The runtime
-count (no rescale happens for whestbench's MLPs) lies inside the interval. The same
-estimator with `# flopcast: assume False` on the branch is
-samples/covariance_rescale_assumed.py, whose total is exact.
+count (no rescale happens for whestbench's MLPs) lies inside the interval. With
+`# flopcast: assume False` at the end of the `if` line the total is exact.
 """
 
 import flopscope as flops
