@@ -108,11 +108,11 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
             report.values[span] = merged + tuple(t for t in texts if t not in merged)
     report.inclusive = dict(widest.inclusive)
     report.calls = dict(widest.calls)
+    for module in program.modules.values():
+        report.functions.extend(function_table(module))
     _note_call_structure(program, report)
     if isinstance(widest.returned, Array):
         report.returned = (widest.returned.shape, widest.returned.dtype)
-    for module in program.modules.values():
-        report.functions.extend(function_table(module))
     return report
 
 
@@ -150,7 +150,7 @@ def _note_call_structure(program: Program, report: Report) -> None:
     """Recursion and helpers predict never reaches, from the observed call graph."""
     import networkx as nx
 
-    graph = call_graph(program, report.calls)
+    graph = call_graph(report.functions, report.calls)
     for cycle in nx.simple_cycles(graph):
         names = " → ".join(cycle + [cycle[0]])
         report.notes.append(Note(None, f"recursive: {names} (unrolled with the known arguments)"))

@@ -162,7 +162,7 @@ def function_table(module: Module) -> list[FunctionInfo]:
     return out
 
 
-def call_graph(program: Program, calls) -> "networkx.DiGraph":  # noqa: F821
+def call_graph(functions: list[FunctionInfo], calls) -> "networkx.DiGraph":  # noqa: F821
     """The call graph among user functions, rooted at whestbench's call of predict.
 
     Nodes are every def of the submission (so unreached ones show up); edges are the
@@ -172,9 +172,8 @@ def call_graph(program: Program, calls) -> "networkx.DiGraph":  # noqa: F821
 
     graph = nx.DiGraph()
     graph.add_node(ROOT_CALLER)
-    for module in program.modules.values():
-        for info in function_table(module):
-            graph.add_node(info.qualname, span=info.span)
+    for info in functions:
+        graph.add_node(info.qualname, span=info.span)
     for (caller, callee), count in calls.items():
         graph.add_edge(caller, callee, calls=count)
     return graph

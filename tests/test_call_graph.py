@@ -1,0 +1,39 @@
+"""The call graph rooted at predict: costs with callees, recursion and unreached helpers."""
+
+from __future__ import annotations
+
+from oracle import SAMPLES
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+POINT = Point(32, 2, 2**41)
+
+
+def test_predict_with_callees_is_the_whole_prediction_less_the_scorer_cast():
+    report = analyze(SAMPLES / "mean_propagation_f32.py", POINT)
+    scorer = sum(c.flops for c in report.charges if c.function.startswith("<"))
+    assert report.inclusive["Estimator.predict"] == report.total.lo - scorer
+
+
+def test_a_helper_with_callees_counts_exactly_the_charges_made_while_it_ran():
+    report = analyze(SAMPLES / "mean_propagation_f32.py", POINT)
+    own = sum(c.flops for c in report.charges if c.function == "relu_moments")
+    assert report.inclusive["relu_moments"] == own > 0
+    assert report.calls[("Estimator.predict", "relu_moments")] == POINT.depth
+
+
+def test_recursion_is_named_in_the_notes():
+    report = analyze(SAMPLES / "strassen.py", POINT)
+    assert any(n.message.startswith("recursive: strassen → strassen") for n in report.notes)
+
+
+def test_a_helper_predict_never_calls_is_noted_as_not_counted(tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(
+        "import flopscope.numpy as fnp\nfrom whestbench import BaseEstimator\n\n\n"
+        "def unused(x):\n    return fnp.exp(x)\n\n\n"
+        "class Estimator(BaseEstimator):\n    def predict(self, mlp, budget):\n"
+        "        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32)\n")
+    report = analyze(path, POINT)
+    assert any("unused is never called from predict" in n.message for n in report.notes)
