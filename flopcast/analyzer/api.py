@@ -9,7 +9,7 @@ from typing import Mapping, Optional, Union
 from flopcast import installed
 from flopcast.analyzer import pricing
 from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult
-from flopcast.analyzer.paths import explore
+from flopcast.analyzer.paths import Exploration, explore
 from flopcast.analyzer.program import ROOT_CALLER, Program, call_graph, estimator_class, function_table, load_program
 from flopcast.analyzer.values import Array
 from flopcast.model import Charge, Interval, Note, Point, Raise, Report, Uncertainty, Unpriced
@@ -43,7 +43,7 @@ def analyze(
 
 
 def run_point(program: Program, cls: str, point: Point, include_scorer_cast: bool,
-              record_values: bool = False) -> tuple[list[RunResult], bool]:
+              record_values: bool = False) -> Exploration:
     def run(decisions: Decisions) -> RunResult:
         return Interpreter(program, point.width, point.depth, point.budget, decisions, include_scorer_cast,
                            record_values).run(cls)
@@ -53,13 +53,18 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
 
 def analyze_program(program: Program, cls: str, point: Point, include_scorer_cast: bool,
                     record_values: bool = False) -> Report:
-    results, capped = run_point(program, cls, point, include_scorer_cast, record_values)
+    explored = run_point(program, cls, point, include_scorer_cast, record_values)
+    results = explored.results
     # A path that never ends has only a partial count: it cannot be the cheapest path,
     # and the report is a lower bound (its Unpriced "unbounded" entry says so).
     bounded = [r for r in results if r.unbounded is None]
     totals = [r.total for r in (bounded or results)]
     if len(bounded) < len(results):
         totals.append(max(r.total for r in results))
+    if explored.capped:
+        # Paths not run cost at least the floor of their branch (paths.py): the low end stays
+        # a lower bound; the high end is open (the "paths" unpriced entry below).
+        totals.append(explored.floor)
     widest = max(results, key=lambda r: r.total)
     charges = _mark_path_dependent(widest, results)
     report = Report(
@@ -97,9 +102,10 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
     for span, what, in_setup in dict.fromkeys(raised):
         every = sum(1 for x in raised if x[0] == span) == len(results)
         report.raises.append(Raise(span, what, every, in_setup))
-    if capped:
-        report.notes.append(Note(None, f"explored only the first {len(results)} value-dependent paths; "
-                                       "the interval may be too narrow"))
+    if explored.capped:
+        report.notes.append(Note(None, f"explored only {len(results)} value-dependent paths (fewest flipped "
+                                       "sites first); the unexplored ones cost at least "
+                                       f"{explored.floor:,}, and the upper end is open"))
         report.unpriced.append(Unpriced(report.charges[0].span if report.charges else program.main_span,
                                         "paths", "too many value-dependent paths to explore them all"))
     for r in results:

@@ -42,9 +42,10 @@ class _Runs:
         if (w, d, b) not in self.memo:
             if time.perf_counter() > self.deadline:
                 raise _TooSlow()
-            results, capped = run_point(self.program, self.cls, Point(w, d, b), self.scorer)
+            explored = run_point(self.program, self.cls, Point(w, d, b), self.scorer)
+            results = explored.results
             totals = {r.total for r in results}
-            exact = not capped and len(totals) == 1 and not any(r.unpriced for r in results)
+            exact = not explored.capped and len(totals) == 1 and not any(r.unpriced for r in results)
             self.memo[(w, d, b)] = results[0] if exact else None
         return self.memo[(w, d, b)]
 

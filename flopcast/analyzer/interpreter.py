@@ -120,18 +120,24 @@ class Site:
 
 
 class Decisions:
-    """The choices one path makes at value-dependent sites (default: the first option)."""
+    """The choices one path makes at value-dependent sites (default: the first option).
+
+    ``spent`` is the path's FLOP count when it first met each site (what the caller of
+    ``choose`` says): every path that agrees with this one up to a site costs at least that.
+    """
 
     def __init__(self, fixed: Optional[dict] = None):
         self.fixed = dict(fixed or {})
         self.seen: list[Site] = []
-        self._seen_keys: set = set()
+        self.chosen: dict = {}
+        self.spent: dict = {}
 
-    def choose(self, site: Site):
-        if site.key not in self._seen_keys:
-            self._seen_keys.add(site.key)
+    def choose(self, site: Site, spent: int = 0):
+        if site.key not in self.chosen:
             self.seen.append(site)
-        return self.fixed.get(site.key, site.options[0])
+            self.chosen[site.key] = self.fixed.get(site.key, site.options[0])
+            self.spent[site.key] = spent
+        return self.chosen[site.key]
 
 
 @dataclass
@@ -321,7 +327,7 @@ class Interpreter:
 
     def choose_size(self, lo: int, hi: int, reason: str) -> int:
         site = Site(("size", self.span, reason), (hi, lo), self.span, "shape", reason)
-        return self.decisions.choose(site)
+        return self.decisions.choose(site, self.used)
 
     def mutate(self, old: Array, new: Array) -> None:
         """An in-place op changed ``old`` (fill_diagonal): rebind every name holding it."""
@@ -927,7 +933,7 @@ class Interpreter:
         kind = "loop" if loop else "branch"
         site = Site((kind, span), (True, False), span, kind,
                     f"`{ast.unparse(test)}` depends on values ({reason})")
-        return self.decisions.choose(site)
+        return self.decisions.choose(site, self.used)
 
     def assumed_truth(self, directive, stmt: ast.stmt) -> tuple[Optional[bool], Optional[str]]:
         """`# flopcast: assume <expr>`: <expr> is evaluated where the condition is, and must
@@ -1230,7 +1236,7 @@ class Interpreter:
         span = self.node_span(operand)
         reason = value.reason if isinstance(value, Unknown) else "depends on array values"
         site = Site((kind, span), (True, False), span, kind, f"`{ast.unparse(operand)}` depends on values ({reason})")
-        return self.decisions.choose(site)
+        return self.decisions.choose(site, self.used)
 
     def expr_Compare(self, node: ast.Compare) -> Value:
         left = self.eval(node.left)
@@ -1684,7 +1690,7 @@ class Interpreter:
                 site = Site(("raise", self.span), (False, True), self.span, "exception",
                             f"whether fnp.{name} raises LinAlgError depends on the values "
                             f"({_RAISES_ON_VALUES[name]}); the except clause runs if it does")
-                if self.decisions.choose(site):
+                if self.decisions.choose(site, self.used):
                     raise UserRaise(self.span, f"LinAlgError: {_RAISES_ON_VALUES[name]}")
             return result
         except OpError as exc:

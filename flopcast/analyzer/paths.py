@@ -4,40 +4,75 @@ Each run of the interpreter follows one path: every value-dependent site (branch
 loop exit, exception, data-dependent size) takes the option its assignment says,
 or the first option. A site keeps its choice for the whole path (a consistent
 policy: "always rescale" / "never rescale"), which keeps the number of paths at
-2^(number of sites) instead of growing with loop trip counts. Every combination is
-run, up to MAX_PATHS; the report joins them into [min, max].
+2^(number of sites) instead of growing with loop trip counts.
+
+The paths form a tree: a run with choices ``fixed`` meets sites in some order, and
+every path that differs from it first differs at one of the sites it met. That
+subtree is a pending *branch* (the choices up to that site, plus the other option),
+and every path in it repeats the run exactly up to the site, so it costs at least
+what the run had charged when it met the site (charges are never negative): the
+branch's *floor*. Branches are run fewest flips first (every site is flipped once
+before any two are), cheapest floor first among equals. When MAX_PATHS runs do not
+exhaust the tree, the lowest floor of the branches left is a sound lower bound for
+every path not run, so the interval's low end stays a lower bound; its high end is
+then open.
 """
 
 from __future__ import annotations
 
-from typing import Callable
+import heapq
+from dataclasses import dataclass
+from typing import Callable, Optional
 
 from flopcast.analyzer.interpreter import Decisions, RunResult
 
 MAX_PATHS = 64
 
 
-def explore(run: Callable[[Decisions], RunResult]) -> tuple[list[RunResult], bool]:
-    """All paths' results, and whether the path cap cut the exploration short."""
+@dataclass
+class Exploration:
+    results: list[RunResult]
+    # The lowest cost any path left unexplored can have (None: every path was run).
+    floor: Optional[int] = None
+
+    @property
+    def capped(self) -> bool:
+        return self.floor is not None
+
+
+@dataclass(order=True)
+class _Branch:
+    flips: int
+    floor: int
+    order: int
+    fixed: dict
+
+
+def explore(run: Callable[[Decisions], RunResult], max_paths: int = MAX_PATHS) -> Exploration:
+    """Run the paths, fewest flipped sites first, at most ``max_paths`` of them."""
     results: list[RunResult] = []
-    pending: list[dict] = [{}]
+    pending: list[_Branch] = [_Branch(0, 0, 0, {})]
     seen: set = {frozenset()}
+    order = 0
     while pending:
-        if len(results) >= MAX_PATHS:
-            return results, True
-        fixed = pending.pop()
-        result = run(Decisions(fixed))
+        if len(results) >= max_paths:
+            return Exploration(results, min(b.floor for b in pending))
+        branch = heapq.heappop(pending)
+        decisions = Decisions(branch.fixed)
+        result = run(decisions)
         results.append(result)
-        prefix = dict(fixed)
+        prefix = dict(branch.fixed)
         for site in result.sites:
-            if site.key in fixed:
+            taken = decisions.chosen[site.key]
+            if site.key in branch.fixed:
                 continue
-            for option in site.options[1:]:
+            for option in (o for o in site.options if o != taken):
                 child = dict(prefix)
                 child[site.key] = option
                 key = frozenset(child.items())
                 if key not in seen:
                     seen.add(key)
-                    pending.append(child)
-            prefix[site.key] = site.options[0]
-    return results, False
+                    order += 1
+                    heapq.heappush(pending, _Branch(branch.flips + 1, decisions.spent.get(site.key, 0), order, child))
+            prefix[site.key] = taken
+    return Exploration(results)

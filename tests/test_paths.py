@@ -1,0 +1,176 @@
+"""Path exploration (flopcast/analyzer/paths.py): which paths run first under the cap, and
+why the low end of the interval stays a lower bound when the cap cuts exploration short.
+
+The unit tests drive ``explore`` with small decision programs written as Python functions
+(a stand-in for the interpreter: they meet sites, make choices through ``Decisions`` and
+charge FLOPs); the end-to-end tests run the real analyzer and the real flopscope on a
+program with more value-dependent paths than the cap, with the real run forced down
+different paths.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+
+import pytest
+
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.analyzer.interpreter import Decisions, RunResult, Site
+from flopcast.analyzer.paths import MAX_PATHS, explore
+from flopcast.model import Charge, Point, Span
+
+SPAN = Span("toy.py", 1, 0, 1, 1)
+
+
+class Toy:
+    """A decision program: ``step(choices_so_far)`` gives (FLOPs to charge, next site or None)."""
+
+    def __init__(self, step):
+        self.step = step
+
+    def __call__(self, decisions: Decisions) -> RunResult:
+        result = RunResult()
+        spent, path = 0, []
+        while True:
+            flops, site = self.step(tuple(path))
+            if flops:
+                result.charges.append(Charge(SPAN, "toy", flops, "float32", "predict"))
+                spent += flops
+            if site is None:
+                break
+            path.append((site.key, decisions.choose(site, spent)))
+        result.sites = list(decisions.seen)
+        return result
+
+
+def binary_site(name: str) -> Site:
+    return Site(("branch", name), (True, False), SPAN, "branch", name)
+
+
+def independent_sites(costs: list[tuple[int, int]], prefix: int = 0) -> Toy:
+    """Sites met one after another; site i costs costs[i][0] if taken, costs[i][1] if not."""
+    def step(path):
+        if not path:
+            return prefix, binary_site("s0")
+        i = len(path) - 1
+        flops = costs[i][0] if path[-1][1] else costs[i][1]
+        return flops, binary_site(f"s{i + 1}") if i + 1 < len(costs) else None
+    return Toy(step)
+
+
+def every_total(toy: Toy) -> list[int]:
+    return [r.total for r in explore(toy, max_paths=10**6).results]
+
+
+def test_every_path_is_run_when_they_fit_under_the_cap():
+    toy = independent_sites([(5, 1), (7, 2), (11, 3)])
+    explored = explore(toy)
+    assert not explored.capped
+    assert sorted(r.total for r in explored.results) == sorted(
+        sum(c[0] if pick else c[1] for c, pick in zip([(5, 1), (7, 2), (11, 3)], picks))
+        for picks in itertools.product([True, False], repeat=3))
+
+
+def test_every_site_is_flipped_once_before_any_two_are():
+    toy = independent_sites([(2 ** i, 0) for i in range(10)])
+    explored = explore(toy, max_paths=11)
+    assert explored.capped
+    # The default path takes every branch; the next ten runs each skip exactly one.
+    totals = sorted(r.total for r in explored.results)
+    assert totals == sorted([1023] + [1023 - 2 ** i for i in range(10)])
+
+
+def test_the_first_site_met_is_flipped_too():
+    # Depth-first exploration never flipped the first site under the cap; an expensive
+    # first site taken by default made the low end 2-3x the real cheapest count.
+    toy = independent_sites([(1000, 10)] + [(1, 0)] * 8)
+    explored = explore(toy, max_paths=MAX_PATHS)
+    assert explored.capped
+    assert any(r.total < 1000 for r in explored.results)
+
+
+def test_capped_floor_is_below_every_path_not_run():
+    toy = independent_sites([(1000, 10)] + [(3, 1)] * 8, prefix=50)
+    explored = explore(toy, max_paths=20)
+    run = sorted(r.total for r in explored.results)
+    lo = min(run + [explored.floor])
+    assert lo <= min(every_total(toy))
+    assert explored.floor >= 50  # the charges before the first site are common to every path
+
+
+def random_tree(seed: int, sites: int) -> Toy:
+    """A decision tree where the choices so far decide the next site and every charge."""
+    def step(path):
+        rng = random.Random(repr((seed, path)))
+        flops = rng.choice([0, 1, 10, 100, 1000])
+        if len(path) >= sites or (path and rng.random() < 0.15):
+            return flops, None
+        name = f"s{rng.randrange(sites + 3)}"
+        kind = rng.random()
+        if kind < 0.2:
+            return flops, Site(("size", name), (rng.randrange(50, 100), rng.randrange(0, 50)), SPAN, "shape", name)
+        return flops, Site(("branch", name), (True, False), SPAN, "branch", name)
+    return Toy(step)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_capped_interval_contains_every_path(seed):
+    toy = random_tree(seed, sites=9)
+    truth = every_total(toy)
+    for cap in (1, 3, 8, 20):
+        explored = explore(toy, max_paths=cap)
+        totals = [r.total for r in explored.results]
+        if explored.capped:
+            totals.append(explored.floor)
+        assert min(totals) <= min(truth), (seed, cap)
+        if not explored.capped:
+            assert max(totals) == max(truth)
+
+
+# ------------------------------------------------------------------ end to end, real flopscope
+
+PROGRAM = '''\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        x = fnp.ones((256, mlp.width), dtype=fnp.float32)
+        first = x @ mlp.weights[0]
+        keep = fnp.nonzero(fnp.max(first, axis=0) > {keep_above})[0]   # data-dependent size
+        big = first[:, keep] @ mlp.weights[1][keep]                     # cost grows with len(keep)
+        t = float(fnp.sum(fnp.abs(big))) + {shift}
+        acc = fnp.zeros(mlp.width, dtype=fnp.float32)
+        if t > 1.0: acc = acc + 1.0                                      # seven cheap branches
+        if t > 2.0: acc = acc * 2.0
+        if t > 3.0: acc = fnp.exp(acc)
+        if t > 4.0: acc = acc + 1.0
+        if t > 5.0: acc = fnp.sqrt(acc)
+        if t > 6.0: acc = acc + 1.0
+        if t > 7.0: acc = acc - 1.0
+        return fnp.stack([acc, fnp.mean(first, axis=0)])
+'''
+
+# (keep threshold, shift): the real run keeps no column and takes no branch; keeps every
+# column and takes every branch; keeps no column and takes every branch.
+VARIANTS = {"cheapest": ("1e9", "0.0"), "dearest": ("-1e9", "0.0"), "mixed": ("1e9", "100.0")}
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("width,depth", [(16, 2), (32, 2)])
+def test_capped_interval_contains_the_real_count(tmp_path: Path, variant, width, depth):
+    keep_above, shift = VARIANTS[variant]
+    path = tmp_path / "estimator.py"
+    path.write_text(PROGRAM.format(keep_above=keep_above, shift=shift))
+    point = Point(width, depth, 2**41)
+    report = analyze(path, point)
+    real = measure(path, point).total
+    assert any(u.what == "paths" for u in report.unpriced)  # 2^8 paths: over the cap
+    assert report.total.lo <= real  # the low end is a lower bound
+    if variant == "dearest":
+        assert real == report.total.hi  # the default path (every site taken) was run
