@@ -2360,7 +2360,8 @@ _BUILTINS = {
 }
 
 _SAFE_METHODS = {
-    str: {"join", "format", "upper", "lower", "strip", "split", "replace", "startswith", "endswith"},
+    str: {"join", "format", "upper", "lower", "strip", "split", "replace", "startswith", "endswith", "encode"},
+    bytes: {"decode", "hex"},
     int: {"bit_length"},
     float: {"is_integer"},
     tuple: {"index", "count"},

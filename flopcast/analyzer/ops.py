@@ -379,6 +379,18 @@ def free_scalar_arithmetic(values: list[Value]) -> Optional[Value]:
     return None
 
 
+@handler("nan_to_num")
+def _nan_to_num(ctx, args, kwargs):
+    """``nan_to_num(x, copy=, nan=, posinf=, neginf=)``: flopscope's non-ufunc unary wrapper
+    passes the replacement values through to numpy; they change values, not the price
+    (``pointwise_cost(x.shape, symmetry)`` at x's dtype)."""
+    x = arg(args, kwargs, 0, "x")
+    extra = set(kwargs) - {"x", "copy", "nan", "posinf", "neginf"}
+    if extra or len(args) > 5:
+        raise OpError(f"nan_to_num with {', '.join(sorted(extra)) or 'extra arguments'} is not modelled")
+    return pointwise(ctx, "nan_to_num", [x])
+
+
 @handler("clip")
 def _clip(ctx, args, kwargs):
     x = arg(args, kwargs, 0, "a")
@@ -805,6 +817,27 @@ def _asarray(ctx, args, kwargs):
     return Array(x.shape, out_dt, dtype_origin=ctx.span if out_dt == "float64" else None)
 
 
+@handler("frombuffer")
+def _frombuffer(ctx, args, kwargs):
+    """``frombuffer(bytes, dtype=float, count=-1, offset=0)`` of a known bytes value (a known
+    string's ``.encode()``): a 1-d array of the buffer's items, billed ``numel`` at its dtype."""
+    import numpy as np
+
+    buf = arg(args, kwargs, 0, "buffer")
+    if not (isinstance(buf, Known) and isinstance(buf.value, (bytes, bytearray))):
+        raise OpError("frombuffer of a buffer whose length is not known statically")
+    dt = dtype_arg(arg(args, kwargs, 1, "dtype")) or "float64"
+    count = known_int(arg(args, kwargs, 2, "count", Known(-1)), "frombuffer count")
+    offset = known_int(arg(args, kwargs, 3, "offset", Known(0)), "frombuffer offset")
+    itemsize = np.dtype(dt).itemsize
+    available = len(buf.value) - offset
+    if offset < 0 or available < 0 or count < 0 and available % itemsize or count > available // itemsize:
+        raise ValueError("frombuffer: the buffer size does not fit the dtype, count and offset")
+    n = available // itemsize if count < 0 else count
+    ctx.charge("frombuffer", n, dt)
+    return Array((n,), dt)
+
+
 @handler("astype")
 def _astype(ctx, args, kwargs):
     x = to_array(ctx, args[0])
@@ -1214,6 +1247,35 @@ def _take_along_axis(ctx, args, kwargs):
         n *= s_
     ctx.charge("take_along_axis", max(n, 1), x.dtype, x.dtype_origin)
     return Array(shape, x.dtype, dtype_origin=x.dtype_origin)
+
+
+@handler("put_along_axis")
+def _put_along_axis(ctx, args, kwargs):
+    """In place; flopscope bills the elements scattered at ``arr``'s dtype:
+    ``numel(arr) / arr.shape[axis] x indices.shape[axis]`` (``indices.size`` for axis=None,
+    0 for an empty ``arr``, no floor). The written array loses its symmetry tag."""
+    x = arg(args, kwargs, 0, "arr")
+    if not isinstance(x, Array):
+        raise OpError("put_along_axis into something other than a flopscope array is not modelled")
+    idx = to_array(ctx, arg(args, kwargs, 1, "indices"))
+    if arg(args, kwargs, 2, "values") is None:
+        raise OpError("put_along_axis needs values")
+    axis = arg(args, kwargs, 3, "axis")
+    if axis is None:
+        raise OpError("put_along_axis needs an axis")
+    if isinstance(axis, Known) and axis.value is None:
+        if idx.ndim != 1:
+            raise OpError("put_along_axis(axis=None) needs 1-d indices")
+        cost = idx.size
+    else:
+        if idx.ndim != x.ndim:
+            raise OpError("put_along_axis: indices and array must have the same number of dimensions")
+        ax = known_int(axis, "axis") % x.ndim
+        cost = 0 if x.size == 0 else (x.size // x.shape[ax]) * idx.shape[ax]
+    ctx.charge("put_along_axis", cost, x.dtype, x.dtype_origin)
+    if x.sym:
+        ctx.mutate(x, x.with_(sym=None))
+    return Known(None)
 
 
 # ----------------------------------------------------------------- random

@@ -550,3 +550,19 @@ ALIASES_AND_VIEWS = {
 }
 FAMILIES["aliases_and_views"] = ALIASES_AND_VIEWS
 
+
+# constructs from participants' files (issue 9): replacement kwargs, scatters, bytes buffers
+CONSTRUCTS = {
+    "nan_to_num_replacement_kwargs": "r = fnp.nan_to_num(w, nan=0.0, posinf=1.0, neginf=-1.0)",
+    "nan_to_num_kwargs_keep_symmetry": "C = fnp.einsum('ij,kj->ik', w, w); r = fnp.nan_to_num(C, nan=0.0) + C",
+    "put_along_axis_drops_the_tag": "x = fnp.zeros((W, W)); i = fnp.argsort(w, axis=0); "
+                                    "fnp.put_along_axis(x, i, w, axis=0); r = x @ x",
+    "put_along_axis_fewer_indices": "x = fnp.zeros((D, W), dtype=fnp.float32); "
+                                    "i = fnp.argsort(w[:D], axis=1)[:, :2]; fnp.put_along_axis(x, i, 1.0, axis=1)",
+    "put_along_axis_axis_none": "x = fnp.zeros(W, dtype=fnp.float32); fnp.put_along_axis(x, fnp.argsort(v), v, axis=None)",
+    "frombuffer_of_encoded_string": "b = f'w={W}|d={D}'.encode('ascii'); "
+                                    "r = fnp.frombuffer(b, dtype=fnp.uint8).astype(fnp.int64)",
+    "frombuffer_default_float64": "r = fnp.frombuffer(b'\\x00' * 8 * W) + 1.0",
+    "frombuffer_count_offset": "r = fnp.frombuffer(b'abcdefgh' * W, dtype=fnp.int16, count=W, offset=2) * 2",
+}
+FAMILIES["constructs"] = CONSTRUCTS
