@@ -42,6 +42,9 @@ def measure(path, point: Point, *, seed: int = 0, scorer_cast: bool = True, clas
         name = f"_oracle_{abs(hash(str(path.resolve())))}"
         spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
+        # registered under its name while it runs, as whestbench's loader does (dataclasses
+        # with string annotations look their module up in sys.modules)
+        sys.modules[name] = module
         spec.loader.exec_module(module)
         estimator = getattr(module, class_name)()
         mlp = sample_mlp(point.width, point.depth, fnp.random.default_rng(seed), seed=seed)
@@ -60,6 +63,7 @@ def measure(path, point: Point, *, seed: int = 0, scorer_cast: bool = True, clas
                 materialise_predictions(prediction, depth=point.depth, width=point.width)
     finally:
         sys.path.remove(folder)
+        sys.modules.pop(name, None)
         for key in [k for k, m in sys.modules.items() if getattr(m, "__file__", None) and str(getattr(m, "__file__", "")).startswith(folder)]:
             del sys.modules[key]
     per_op: Counter = Counter()

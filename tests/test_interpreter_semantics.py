@@ -163,6 +163,16 @@ CASES = {
         except TypeError:
             STEP
         """),
+    "not_of_an_array_is_its_truth_value_and_charges_nothing": ("", """
+        if not fnp.all(fnp.isfinite(h)):  # flopcast: assume False
+            raise FloatingPointError("not finite")
+        STEP
+        """),
+    "logging_calls_charge_nothing": ("import logging\nlog = logging.getLogger('estimator')\n", """
+        STEP
+        log.warning("h is %s, sum %.3f", h, fnp.sum(h))
+        logging.debug("done")
+        """),
     "known_lists_compare_by_value": ("", """
         if [1, 2] == [1, 2] and [1, 2] < [1, 3] and [1] in [[1], [2]]:
             STEP

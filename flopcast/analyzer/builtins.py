@@ -285,6 +285,11 @@ def stdlib_attr(module: str, name: str) -> Value:
     return LibRef(f"py:{module}.{name}")
 
 
+#: logging functions and Logger methods that return None and charge nothing
+_LOGGING_CALLS = frozenset({"debug", "info", "warning", "warn", "error", "critical", "exception", "log",
+                            "basicConfig", "setLevel", "addHandler", "removeHandler", "disable"})
+
+
 def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     from flopcast.analyzer.interpreter import UserRaise
 
@@ -298,6 +303,10 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         if any(isinstance(a, Array) for a in args):
             return interp.unpriced(node, f"math.{name} of an array", "math functions need Python scalars")
         return _unknown_from(args, "float", span, f"math.{name} of a value that depends on data")
+    if path == "logging.getLogger":
+        return LibRef("py:logging.Logger")
+    if module in ("logging", "logging.Logger") and name in _LOGGING_CALLS:
+        return Known(None)  # formatting a record (arrays included) makes no flopscope op
     if path == "itertools.chain.from_iterable":
         return _itertools(interp, "chain.from_iterable", args, kwargs, span, node)
     if module == "itertools" and name in _ITERTOOLS:

@@ -1319,7 +1319,8 @@ class Interpreter:
         if isinstance(node.op, ast.Not):
             t = self.known_truth(v)
             if isinstance(v, Array):
-                return self.price_op("logical_not", [v], node)
+                # Python's `not` asks the array's __bool__: no flopscope op, a bool from the data
+                return Unknown("bool", self.node_span(node), "`not` of an array value")
             return Known(not t) if t is not None else Unknown("bool", None, "negated unknown")
         if isinstance(v, Array):
             return self.price_op(ops.UNARY_OPERATORS[type(node.op).__name__], [v], node)
