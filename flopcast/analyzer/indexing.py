@@ -152,7 +152,8 @@ def _advanced(ctx, x: Array, parts: list) -> Value:
                 if tuple(val.shape) != tuple(x.shape[axis: axis + n]):
                     raise OpError("boolean mask shape does not match the array")
                 mask_elems += val.size
-                count = ctx.choose_size(0, val.size, "boolean mask: the number of selected elements depends on values")
+                count = ctx.choose_size(0, val.size, "boolean mask: the number of selected elements depends on values",
+                                        nonzero_of=val)
                 adv_shapes.append((count,))
             else:
                 adv_shapes.append(tuple(val.shape))

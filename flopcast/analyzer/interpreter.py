@@ -219,6 +219,7 @@ class Interpreter:
         self._condition: Optional[tuple] = None
         self._cache_results: dict = {}  # @lru_cache results by (function, arguments)
         self._reentered: set = set()  # function nodes called while already executing (recursion)
+        self._nonzero_counts: dict = {}  # array identity -> its nonzero count chosen on this path
 
     # ------------------------------------------------------------ entry
 
@@ -325,9 +326,19 @@ class Interpreter:
         node._flopcast_span = span
         return span
 
-    def choose_size(self, lo: int, hi: int, reason: str) -> int:
+    def choose_size(self, lo: int, hi: int, reason: str, nonzero_of: Optional[Array] = None) -> int:
+        """A size that depends on values. With ``nonzero_of``, the size is the number of
+        nonzero elements of that array: one mask used at several sites (``idx[keep]``,
+        ``w[:, keep]``, ``fnp.nonzero(keep)``) selects the same count on a path."""
+        if nonzero_of is not None:
+            shared = self._nonzero_counts.get(nonzero_of.ident)
+            if shared is not None:
+                return shared
         site = Site(("size", self.span, reason), (hi, lo), self.span, "shape", reason)
-        return self.decisions.choose(site, self.used)
+        count = self.decisions.choose(site, self.used)
+        if nonzero_of is not None:
+            self._nonzero_counts[nonzero_of.ident] = count
+        return count
 
     def mutate(self, old: Array, new: Array) -> None:
         """An in-place op changed ``old`` (fill_diagonal): rebind every name holding it."""

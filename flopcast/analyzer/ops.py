@@ -1167,7 +1167,7 @@ def _tile(ctx, args, kwargs, op=None):
 def _nonzero_like(ctx, op: str, x: Value, tuple_result: bool):
     a = to_array(ctx, x)
     ctx.charge(op, max(a.size, 1), a.dtype, None)
-    count = ctx.choose_size(0, a.size, f"{op}: the number of nonzero elements depends on values")
+    count = ctx.choose_size(0, a.size, f"{op}: the number of nonzero elements depends on values", nonzero_of=a)
     idx = Array((count,), "int64")
     if tuple_result:
         return TupleVal(tuple(idx.with_() for _ in range(max(a.ndim, 1))))
@@ -1179,7 +1179,8 @@ def _nonzero(ctx, args, kwargs, op=None):
     a = to_array(ctx, args[0])
     if op == "argwhere":
         ctx.charge(op, max(a.size, 1), a.dtype, None)
-        count = ctx.choose_size(0, a.size, "argwhere: the number of nonzero elements depends on values")
+        count = ctx.choose_size(0, a.size, "argwhere: the number of nonzero elements depends on values",
+                                nonzero_of=a)
         return Array((count, a.ndim), "int64")
     return _nonzero_like(ctx, op, a, tuple_result=op == "nonzero")
 
