@@ -41,6 +41,19 @@ def _package_dir(name: str) -> Path:
 
 
 @lru_cache(maxsize=None)
+def whestbench_budget_module():
+    """whestbench's ``budget.py`` loaded on its own: its cost-model helpers are pure integer
+    arithmetic (it imports only dataclasses and typing), while importing the whestbench
+    package takes seconds (datasets, pandas, huggingface_hub)."""
+    path = _package_dir("whestbench") / "budget.py"
+    spec = importlib.util.spec_from_file_location("flopcast._whestbench_budget", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses looks its module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@lru_cache(maxsize=None)
 def version_of(dist: str) -> str:
     try:
         return metadata.version(dist)

@@ -154,6 +154,8 @@ def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Ch
 
 def _note_call_structure(program: Program, report: Report) -> None:
     """Recursion and helpers predict never reaches, from the observed call graph."""
+    if not _graph_has_news(program, report):
+        return  # importing networkx costs more than the rest of a small analysis
     import networkx as nx
 
     graph = call_graph(report.functions, report.calls)
@@ -162,8 +164,44 @@ def _note_call_structure(program: Program, report: Report) -> None:
         report.notes.append(Note(None, f"recursive: {names} (unrolled with the known arguments)"))
     reached = nx.descendants(graph, ROOT_CALLER)
     for name in sorted(n for n in graph.nodes if n != ROOT_CALLER and n not in reached):
-        if "<locals>" in name or name.startswith("_"):
-            continue
         span = graph.nodes[name].get("span")
-        if span is not None and span.path == program.main.path and name.split(".")[-1] not in ("setup", "__init__"):
+        if _worth_a_note(program, name, span):
             report.notes.append(Note(span, f"{name} is never called from predict at this point; its cost is not counted"))
+
+
+def _graph_has_news(program: Program, report: Report) -> bool:
+    """Whether the call graph has a cycle or an unreached public function of the main file."""
+    edges: dict = defaultdict(set)
+    for caller, callee in report.calls:
+        edges[caller].add(callee)
+    reached: set = set()
+    stack = [ROOT_CALLER]
+    while stack:
+        for callee in edges[stack.pop()]:
+            if callee not in reached:
+                reached.add(callee)
+                stack.append(callee)
+    if any(_reaches(edges, name, name) for name in reached):
+        return True
+    return any(info.qualname not in reached and _worth_a_note(program, info.qualname, info.span)
+               for info in report.functions)
+
+
+def _worth_a_note(program: Program, name: str, span) -> bool:
+    """An unreached function worth a note: a public def of the main file other than setup/__init__."""
+    if "<locals>" in name or name.startswith("_"):
+        return False
+    return span is not None and span.path == program.main.path and name.split(".")[-1] not in ("setup", "__init__")
+
+
+def _reaches(edges: dict, start: str, goal: str) -> bool:
+    seen: set = set()
+    stack = list(edges[start])
+    while stack:
+        node = stack.pop()
+        if node == goal:
+            return True
+        if node not in seen:
+            seen.add(node)
+            stack.extend(edges[node])
+    return False

@@ -22,6 +22,7 @@ from collections import ChainMap
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from flopcast import installed
 from flopcast.analyzer import ops, pricing
 from flopcast.analyzer.ops import OpError
 from flopcast.analyzer.program import Module, Program
@@ -1762,7 +1763,10 @@ class Interpreter:
         import importlib
 
         module, _, name = path.rpartition(".")
-        fn = getattr(importlib.import_module(module), name)
+        if module == "whestbench.budget":
+            fn = getattr(installed.whestbench_budget_module(), name)
+        else:
+            fn = getattr(importlib.import_module(module), name)
         try:
             return Known(fn(*[a.value for a in args], **{k: v.value for k, v in kwargs.items()}))
         except (TypeError, ValueError) as exc:
