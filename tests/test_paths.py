@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from oracle import measure
+from oracle import measure, static_per_op
 
 from flopcast.analyzer import analyze
 from flopcast.analyzer.interpreter import Decisions, RunResult, Site
@@ -174,3 +174,40 @@ def test_capped_interval_contains_the_real_count(tmp_path: Path, variant, width,
     assert report.total.lo <= real  # the low end is a lower bound
     if variant == "dearest":
         assert real == report.total.hi  # the default path (every site taken) was run
+
+
+# ------------------------------------------------------------------ steady loops (repeats.py)
+
+STEADY = Path(__file__).resolve().parent / "fixtures" / "steady" / "steady_loops.py"
+
+
+@pytest.mark.parametrize("width,depth,budget", [(16, 6, 2**41), (24, 9, 2**41), (16, 5, 4000 * 16 * 16 * 7)])
+def test_skipped_loop_iterations_are_counted_exactly(width, depth, budget):
+    point = Point(width, depth, budget)
+    report = analyze(STEADY, point)
+    measured = measure(STEADY, point)
+    assert report.total.exact and not report.unpriced
+    assert report.total.lo == measured.total
+    assert static_per_op(report) == measured.per_op
+
+
+def test_a_steady_loop_runs_only_until_it_repeats():
+    from flopcast.analyzer.interpreter import Interpreter
+    from flopcast.analyzer.program import load_program
+
+    class Counting(Interpreter):
+        executed = 0
+
+        def exec_stmt(self, node):
+            self.executed += 1
+            super().exec_stmt(node)
+
+    program = load_program(STEADY)
+    executed = {}
+    for depth in (8, 400):
+        interp = Counting(program, 16, depth, 2**41, Decisions())
+        result = interp.run("Estimator")
+        executed[depth] = interp.executed
+        assert sum(1 for c in result.charges if c.op == "matmul") >= 2 * depth
+        assert interp.steps > 4 * depth  # the step cap still sees every iteration
+    assert executed[400] == executed[8]  # the same statements run: the rest are repeats

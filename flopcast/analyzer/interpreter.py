@@ -26,6 +26,7 @@ from flopcast import installed
 from flopcast.analyzer import ops, pricing
 from flopcast.analyzer.ops import OpError
 from flopcast.analyzer.program import Module, Program
+from flopcast.analyzer.repeats import SteadyLoop
 from flopcast.analyzer.values import (
     Array,
     BoundLib,
@@ -776,14 +777,23 @@ class Interpreter:
             items, truncated = items[:limit], True
         ctx = self.enter_loop(node, limit)
         broke = False
+        steady = SteadyLoop.watch(self, node, items, MAX_STEPS)
         try:
-            for index, item in enumerate(items):
+            index = 0
+            while index < len(items):
                 self.tick()
                 ctx.index = index
-                self.assign(node.target, item)
+                self.assign(node.target, items[index])
+                skipped = steady.skip_from(index) if steady is not None else 0
+                if skipped:
+                    # The iterations from `index` on repeat the last one: accounted for; run the final one.
+                    index += skipped
+                    ctx.index = index
+                    self.assign(node.target, items[index])
                 if self.run_loop_body(node.body):
                     broke = True
                     break
+                index += 1
         finally:
             self.loops.pop()
         if not broke and not truncated:
