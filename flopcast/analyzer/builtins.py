@@ -15,11 +15,13 @@ from flopcast.analyzer.values import (
     ClassVal,
     DictVal,
     FunctionVal,
+    GeneratorView,
     InstanceVal,
     Known,
     LibRef,
     ListVal,
     NumpyScalar,
+    PyGenerator,
     SuperVal,
     TupleVal,
     Unknown,
@@ -111,6 +113,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             total = interp.binop(_ADD, total, item, node)
         return total
     if name == "enumerate":
+        before = [args[0].consumed if isinstance(args[0], PyGenerator) else 0]
         items = interp.iterate(args[0], node)
         start_v = args[1] if len(args) > 1 else kwargs.get("start", Known(0))
         if not isinstance(start_v, Known):
@@ -118,12 +121,13 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         start = start_v.value
         if items is None:
             return Unknown("", span, "enumerate of unknown")
-        return ListVal([make_tuple([Known(i + start), v]) for i, v in enumerate(items)])
+        return _lazy([make_tuple([Known(i + start), v]) for i, v in enumerate(items)], args[:1], before)
     if name == "zip":
+        before = [a.consumed if isinstance(a, PyGenerator) else 0 for a in args]
         seqs = [interp.iterate(a, node) for a in args]
         if any(s is None for s in seqs):
             return Unknown("", span, "zip of unknown")
-        return ListVal([make_tuple(list(t)) for t in zip(*seqs)])
+        return _lazy([make_tuple(list(t)) for t in zip(*seqs)], args, before)
     if name in ("list", "tuple", "set", "frozenset", "sorted", "reversed"):
         if not args:
             return ListVal([]) if name != "tuple" else Known(())
@@ -239,12 +243,27 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         return Unknown("", span, "type()")
     if name in ("iter",):
         return args[0]
+    if name == "next" and args and isinstance(args[0], PyGenerator):
+        gen = args[0]
+        items = interp.run_generator(gen)
+        if gen.consumed < len(items):
+            gen.consumed += 1
+            return items[gen.consumed - 1]
+        if len(args) > 1:
+            return args[1]
+        raise UserRaise(span, "StopIteration")
     return Unknown("", span, f"builtin {name}")
 
 
 import ast as _ast  # noqa: E402
 
 _ADD = _ast.Add()
+
+
+def _lazy(items: list, args: list, before: list) -> Value:
+    """enumerate/zip items; over a generator, a view that remembers where it started."""
+    sources = [(a, n) for a, n in zip(args, before) if isinstance(a, PyGenerator)]
+    return GeneratorView(items, sources) if sources else ListVal(items)
 
 
 def _isinstance(obj: Value, cls: Value) -> bool:

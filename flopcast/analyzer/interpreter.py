@@ -37,6 +37,7 @@ from flopcast.analyzer.values import (
     DTypeRef,
     FunctionVal,
     Generator,
+    GeneratorView,
     InstanceVal,
     Known,
     LibRef,
@@ -46,6 +47,7 @@ from flopcast.analyzer.values import (
     NpzFile,
     OPAQUE,
     NumpyScalar,
+    PyGenerator,
     SuperVal,
     TupleVal,
     Unknown,
@@ -164,6 +166,7 @@ class Frame:
     receiver: Optional[Value] = None
     globals_: Optional[set] = None
     nonlocals_: Optional[set] = None
+    generator: Optional[PyGenerator] = None  # set while a generator function's body runs
 
 
 @dataclass
@@ -221,6 +224,8 @@ class Interpreter:
         self._condition: Optional[tuple] = None
         self._cache_results: dict = {}  # @lru_cache results by (function, arguments)
         self._reentered: set = set()  # function nodes called while already executing (recursion)
+        self._starting_generator: Optional[PyGenerator] = None  # handed to the next frame made
+        self._ran_generators: list[PyGenerator] = []  # generators whose bodies ran inside predict
         self._nonzero_counts: dict = {}  # array identity -> its nonzero count chosen on this path
 
     # ------------------------------------------------------------ entry
@@ -255,6 +260,7 @@ class Interpreter:
                 self.result.failed = f"{exc.span}: {exc.what}"
                 self.result.raised = (exc.span, exc.what, False)
                 value = None
+            self.retract_unconsumed()
             self.result.returned = value
             if value is not None and self.include_scorer_cast:
                 self.scorer_cast(value)
@@ -762,6 +768,10 @@ class Interpreter:
     def stmt_For(self, node: ast.For) -> None:
         iterable = self.eval(node.iter)
         limit = self.loop_limit(node)
+        if isinstance(iterable, PyGenerator):
+            sources = [(iterable, iterable.consumed)]
+        else:
+            sources = iterable.sources if isinstance(iterable, GeneratorView) else []
         items = self.iterate(iterable, node.iter)
         truncated = False
         if items is None:
@@ -796,6 +806,9 @@ class Interpreter:
                 index += 1
         finally:
             self.loops.pop()
+        if broke or truncated:
+            for gen, before in sources:  # a generator stays suspended after the last item taken
+                gen.consumed = min(before + ctx.index + 1, len(gen.items))
         if not broke and not truncated:
             self.exec_block(node.orelse)
 
@@ -1003,7 +1016,8 @@ class Interpreter:
                 return None
         if isinstance(value, (ListVal, TupleVal, DictVal)):
             return bool(value.items)
-        if isinstance(value, (FunctionVal, ClassVal, InstanceVal, LibRef, MLPVal, Generator, BoundMethod)):
+        if isinstance(value, (FunctionVal, ClassVal, InstanceVal, LibRef, MLPVal, Generator, BoundMethod,
+                              PyGenerator, GeneratorView)):
             return True
         if isinstance(value, Array) and value.size != 1:
             return None
@@ -1121,6 +1135,10 @@ class Interpreter:
             return [Array(value.shape[1:], value.dtype, dtype_origin=value.dtype_origin) for _ in range(value.shape[0])]
         if isinstance(value, NpzFile):
             return [Known(k) for k in value.arrays]
+        if isinstance(value, PyGenerator):
+            return self.consume_generator(value)
+        if isinstance(value, GeneratorView):
+            return list(value.items)
         if isinstance(value, InstanceVal) and value.cls.tuple_like:
             return [value.attrs.get(f[0], OPAQUE) for f in value.cls.fields]
         return None
@@ -1210,11 +1228,89 @@ class Interpreter:
         self.assign(node.target, value)
         return value
 
-    def expr_Yield(self, node) -> Value:
-        return self.unpriced(node, "yield", "generator functions (`yield`) are not modelled: "
-                                            "return a list instead")
+    def expr_Yield(self, node: ast.Yield) -> Value:
+        gen = self.frame.generator
+        if gen is None:
+            return self.unpriced(node, "yield", "`yield` outside a generator function flopcast recognised")
+        gen.items.append(self.eval(node.value) if node.value is not None else Known(None))
+        gen.marks.append(self.ledger())
+        return Known(None)  # what `send()` would pass in; flopcast models plain iteration only
 
-    expr_YieldFrom = expr_Yield
+    def expr_YieldFrom(self, node: ast.YieldFrom) -> Value:
+        gen = self.frame.generator
+        items = self.iterate(self.eval(node.value), node.value) if gen is not None else None
+        if items is None:
+            return self.unpriced(node, "yield from", "`yield from` of a value flopcast cannot iterate")
+        for item in items:
+            gen.items.append(item)
+            gen.marks.append(self.ledger())
+        return Known(None)
+
+    # ------------------------------------------------------------ generators
+
+    def ledger(self) -> tuple:
+        """The running totals a partly consumed generator's cost is taken back to."""
+        r = self.result
+        return (len(r.charges), self.used, dict(r.inclusive), dict(r.calls), len(r.unpriced))
+
+    def run_generator(self, gen: PyGenerator) -> list[Value]:
+        """Run a generator's whole body on its first consumption; its items, as a list.
+
+        Charges land when the body runs, not item by item, so the consumer's and the
+        generator's charges are not interleaved as at run time; the totals are the same, and
+        what the program never consumes is taken back when predict ends (``retract_unconsumed``).
+        """
+        if gen.items is None:
+            gen.items = []
+            gen.start = self.ledger()
+            self._starting_generator = gen
+            try:
+                self._call_checked(gen.function, gen.args, gen.kwargs, gen.span)
+            finally:
+                self._starting_generator = None
+                gen.end = self.ledger()
+            if self.metered:
+                self._ran_generators.append(gen)
+        return gen.items
+
+    def consume_generator(self, gen: PyGenerator) -> list[Value]:
+        """Everything a generator has left, as iterating it to the end hands it over."""
+        items = self.run_generator(gen)
+        rest = items[gen.consumed:]
+        gen.consumed = len(items)
+        return rest
+
+    def retract_unconsumed(self) -> None:
+        """Take back the charges of generator bodies past the last item the program consumed
+        (a `for` that broke early, a lone `next()`): at run time that code never ran."""
+        regions = []
+        for gen in self._ran_generators:
+            if gen.consumed < len(gen.items):
+                mark = gen.marks[gen.consumed - 1] if gen.consumed else gen.start
+                regions.append((mark, gen.end))
+        if not regions:
+            return
+        regions.sort(key=lambda r: (r[0][0], -r[1][0]))
+        outer = []  # generator bodies nest like calls: keep only the outermost regions
+        for mark, end in regions:
+            if outer and mark[0] < outer[-1][1][0]:
+                continue
+            outer.append((mark, end))
+        r = self.result
+        drop_charges, drop_unpriced = set(), set()
+        for mark, end in outer:
+            drop_charges.update(range(mark[0], end[0]))
+            drop_unpriced.update(range(mark[4], end[4]))
+            self.used -= end[1] - mark[1]
+            for table, before, after in ((r.inclusive, mark[2], end[2]), (r.calls, mark[3], end[3])):
+                for key, value in after.items():
+                    delta = value - before.get(key, 0)
+                    if delta:
+                        table[key] -= delta
+                        if not table[key]:
+                            del table[key]
+        r.charges = [c for i, c in enumerate(r.charges) if i not in drop_charges]
+        r.unpriced = [u for i, u in enumerate(r.unpriced) if i not in drop_unpriced]
 
     def expr_Lambda(self, node: ast.Lambda) -> Value:
         return self.make_function(node, "<lambda>")
@@ -1915,6 +2011,9 @@ class Interpreter:
             raise UserRaise(span, f"TypeError: {name}() got an unexpected keyword argument {next(iter(remaining))!r}")
 
     def call_user(self, fn: FunctionVal, args: list, kwargs: dict, span: Span) -> Value:
+        if _is_generator_function(fn.node):
+            # Calling a generator function runs none of its body (Python runs it as it is consumed).
+            return PyGenerator(fn, list(args), dict(kwargs), span)
         if fn.cached:
             return self.call_cached(fn, args, kwargs, span)
         return self._call_checked(fn, args, kwargs, span)
@@ -2005,6 +2104,7 @@ class Interpreter:
             env = self.bind_arguments(fn, args, kwargs, span)
             frame = Frame(env, fn.module, fn.qualname, fn, fn.owner,
                           args[0] if args and fn.owner is not None else None)
+            frame.generator, self._starting_generator = self._starting_generator, None
             saved = self.frame
             self.frame = frame
             try:
@@ -2062,6 +2162,23 @@ class Interpreter:
         if fn.owner is not None and "__class__" not in env:
             env["__class__"] = fn.owner
         return env
+
+
+def _is_generator_function(node: ast.AST) -> bool:
+    """Whether a def's own body (not a nested def or class) contains `yield`."""
+    cached = getattr(node, "_flopcast_generator", None)
+    if cached is None:
+        cached = False
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            stack = list(node.body)
+            while stack and not cached:
+                child = stack.pop()
+                if isinstance(child, (ast.Yield, ast.YieldFrom)):
+                    cached = True
+                elif not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                    stack.extend(ast.iter_child_nodes(child))
+        node._flopcast_generator = cached
+    return cached
 
 
 def make_tuple(items: list) -> Value:

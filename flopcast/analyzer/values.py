@@ -218,6 +218,35 @@ class Generator(Value):
 
 
 @dataclass(eq=False)
+class PyGenerator(Value):
+    """The generator object a user generator function returns: its body has not run yet.
+
+    The body runs, all of it, when the generator is first consumed (see
+    ``Interpreter.consume_generator``); ``marks`` remembers where each ``yield`` left the
+    running totals, so items that are never consumed can have their cost taken back.
+    """
+
+    function: "FunctionVal"
+    args: list
+    kwargs: dict
+    span: Span
+    items: Optional[list] = None  # the yielded values, once the body has run
+    marks: list = field(default_factory=list)  # per yield: the ledger just after it
+    end: Any = None  # the ledger when the body finished
+    start: Any = None  # the ledger when the body started
+    consumed: int = 0  # items handed to the program so far
+
+
+@dataclass(eq=False)
+class GeneratorView(Value):
+    """``enumerate``/``zip`` over generators: the items, and how far each generator had been
+    consumed before, so a loop that breaks early can say how far it really went."""
+
+    items: list
+    sources: list  # (PyGenerator, items it had handed over before this view was made)
+
+
+@dataclass(eq=False)
 class ModuleVal(Value):
     module: Any  # analyzer.program.Module
 
