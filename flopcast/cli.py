@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--class", dest="class_name")
     p.add_argument("--timeout", type=float, default=120.0, help="wall-time limit of the child, seconds")
     p.add_argument("--memory", type=int, default=8192, help="address-space limit of the child, MiB")
+    p.add_argument("--html", metavar="FILE", help="also write the report page (flopcast report) with the runtime column")
 
     p = sub.add_parser("check", help="pre-submission lint: budget, forbidden code, costly patterns")
     p.add_argument("paths", nargs="*", default=["."])
@@ -83,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_point_options(p)
     p.add_argument("--for", dest="target", required=True, metavar="width|depth|NAME")
     p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("report", help="write a self-contained HTML page: annotated source, cost curves, tables")
+    p.add_argument("path", help="estimator.py or a submission folder")
+    _add_point_options(p)
+    p.add_argument("-o", "--output", metavar="FILE", help="where to write the page (default: <name>-flopcast.html)")
+    p.add_argument("--class", dest="class_name", help="estimator class (default: as whestbench chooses)")
 
     p = sub.add_parser("lsp", help="language server over stdio (inlay hints, hover, diagnostics)")
     return parser
@@ -109,6 +116,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             from flopcast.check.command import run
         elif ns.command == "fit":
             from flopcast.check.fit import run
+        elif ns.command == "report":
+            from flopcast.report.command import run
         else:
             from flopcast.lsp.server import run
         return run(ns)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Optional
 
 from flopcast.analyzer.formula import invert_exact, render_polynomial
 from flopcast.lsp.costs import fold
-from flopcast.lsp.hover import function_key, line_key, span_key
+from flopcast.lsp.keys import function_key, line_key, span_key
 from flopcast.lsp.state import LRU, Analysis, Document
 from flopcast.model import Point, Report
 

@@ -14,6 +14,7 @@ from lsprotocol import types
 
 from flopcast.lsp import fmt
 from flopcast.lsp.costs import FunctionCost, SpanCost
+from flopcast.lsp.keys import function_key, line_key, span_key
 from flopcast.lsp.positions import Lines
 from flopcast.lsp.state import Analysis
 from flopcast.model import Span
@@ -168,16 +169,3 @@ def _function_named_at(functions: list[FunctionCost], line1: int, col: int, line
         if at >= 0 and at <= col <= at + len(name):
             return fn
     return None
-
-
-# Keys of the background formula fits (see flopcast.lsp.formulas).
-def span_key(s: SpanCost) -> str:
-    return f"span:{s.span.line}:{s.span.col}:{s.span.end_line}:{s.span.end_col}:{s.op}"
-
-
-def line_key(line1: int) -> str:
-    return f"line:{line1}"
-
-
-def function_key(qualname: str) -> str:
-    return f"function:{qualname}"

@@ -13,7 +13,7 @@ from lsprotocol import types
 
 from flopcast.lsp import fmt
 from flopcast.lsp.costs import FunctionCost
-from flopcast.lsp.hover import function_key
+from flopcast.lsp.keys import function_key
 from flopcast.lsp.positions import Lines
 from flopcast.lsp.state import Analysis
 from flopcast.model import Point

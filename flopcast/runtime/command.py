@@ -53,6 +53,11 @@ def run(ns: argparse.Namespace) -> int:
 
     render = render_json if ns.format == "json" else render_text
     sys.stdout.write(render(path, results, seed=ns.seed))
+    if getattr(ns, "html", None):
+        from flopcast.report.command import write_verify_page
+
+        if not write_verify_page(ns, results[0]):
+            return 2
     if any(r.verdict == ANALYZER_ERROR for r in results):
         return 2
     return 0 if all(r.matched for r in results) else 1

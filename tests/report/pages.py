@@ -1,0 +1,35 @@
+"""Pages made once per test session (each is a dozen analyses), shared by the report tests."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from flopcast.model import Point
+from flopcast.report.gather import Gathered, gather
+from flopcast.report.page import Page, build_page
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples"
+#: Small points keep the analyses fast; a small budget keeps the fitted width and depth small.
+SMALL = Point(32, 2, 10**7)
+
+
+@lru_cache(maxsize=None)
+def gathered(sample: str, point: Point = SMALL) -> Gathered:
+    return gather(str(SAMPLES / sample), point)
+
+
+@lru_cache(maxsize=None)
+def page(sample: str, point: Point = SMALL) -> Page:
+    return build_page(gathered(sample, point))
+
+
+def line(p: Page, file_suffix: str, number: int):
+    f = next(f for f in p.files if f.path.endswith(file_suffix))
+    return f.lines[number - 1]
+
+
+def line_of(path: Path, text: str) -> int:
+    """The first line of code (not of the docstring) that starts with ``text``."""
+    return next(i for i, t in enumerate(path.read_text().splitlines(), 1) if t.strip().startswith(text))
