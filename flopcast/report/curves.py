@@ -52,10 +52,15 @@ class Curve:
     points: list[CurvePoint] = field(default_factory=list)
     fit: Optional[FitMark] = None
     skipped: int = 0  # points left out for time
+    failed: list[str] = field(default_factory=list)  # points whose analysis failed, and why
 
 
 class _OutOfTime(Exception):
     pass
+
+
+class _Failed(Exception):
+    """The analysis at another point failed: that point is left out, the page still made."""
 
 
 class Analyses:
@@ -80,7 +85,10 @@ class Analyses:
             now = time.process_time()
             if now + self.per_layer * depth > self.deadline:
                 raise _OutOfTime()
-            self.memo[key] = self._analyze(dataclasses.replace(self.point, width=width, depth=depth, tag=None))
+            try:
+                self.memo[key] = self._analyze(dataclasses.replace(self.point, width=width, depth=depth, tag=None))
+            except Exception as exc:  # noqa: BLE001 - one missing dot beats no page
+                raise _Failed(f"{width}x{depth}: {type(exc).__name__}: {exc}") from exc
             self.per_layer = max(self.per_layer, (time.process_time() - now) / depth)
         return self.memo[key]
 
@@ -109,11 +117,11 @@ def _fit(analyses: Analyses, axis: str, formula: Optional[str]) -> Optional[FitM
     try:
         if guess is not None and search.fits(guess) and not search.fits(guess + 1):
             return FitMark(guess, from_formula=True)
-    except _OutOfTime:
+    except (_OutOfTime, _Failed):
         return FitMark(guess, from_formula=True, confirmed=False)
     try:
         value, unbounded = search.largest(current, 1)
-    except _OutOfTime:
+    except (_OutOfTime, _Failed):
         return None
     return FitMark(value, unbounded)
 
@@ -140,6 +148,9 @@ def curves(analyses: Analyses, formula: Optional[str]) -> list[Curve]:
                 report = analyses.at(w, d)
             except _OutOfTime:
                 curve.skipped += 1
+                continue
+            except _Failed as exc:
+                curve.failed.append(str(exc))
                 continue
             curve.points.append(CurvePoint(value, report.total, report.lower_bound))
         out.append(curve)

@@ -92,7 +92,10 @@ def gather(path: str, point: Point, *, class_name: Optional[str] = None, scorer_
         out.findings = _findings(submission, point, report, scorer_cast, class_name)
     except Exception as exc:  # noqa: BLE001 - the page still shows the analysis; it says check failed
         out.check_error = f"{type(exc).__name__}: {exc}"
-    out.formulas = _line_formulas(path, point, report, out.files, options)
+    try:
+        out.formulas = _line_formulas(path, point, report, out.files, options)
+    except Exception:  # noqa: BLE001 - formulas are an extra: without them the page shows none
+        out.formulas = {}
     analyses = Analyses(lambda at: analyze(path, at, **options), point)
     analyses.seed(report)
     out.curves = curves(analyses, report.formula)

@@ -133,6 +133,7 @@ class ChartView:
     fit: str
     rows: list[tuple[str, str, str]]  # (value, FLOPs, share of budget) for the text table
     skipped: int = 0
+    failed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -441,4 +442,4 @@ def chart_view(curve: Curve, svg: Optional[str], command_path: str) -> ChartView
         rows.append((f"{p.value:,}{mark}", flops, share_text(percent(p.total.hi, curve.budget))))
     return ChartView(curve.axis, Markup(svg) if svg else None,
                      f"Predicted FLOPs against {curve.axis} at {other} (log scales; each dot is an analysis)",
-                     fit_text, rows, curve.skipped)
+                     fit_text, rows, curve.skipped, curve.failed)

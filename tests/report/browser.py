@@ -22,11 +22,14 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 
 def chromium_path():
-    return os.environ.get("FLOPCAST_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    given = os.environ.get("FLOPCAST_CHROMIUM")
+    if given is not None:
+        return given if os.access(given, os.X_OK) else None
+    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def launch(playwright):
-    """A fresh browser with an empty profile, or a skip (a failure under CI) saying why not."""
+def require_chromium() -> str:
+    """The browser's path, or a skip (a failure under CI) saying why there is none."""
     executable = chromium_path()
     if executable is None:
         reason = (f"{BROWSER_SKIP}: no Chromium found (install Debian's `chromium` package, "
@@ -34,6 +37,12 @@ def launch(playwright):
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
+    return executable
+
+
+def launch(playwright):
+    """A fresh browser with an empty profile."""
+    executable = require_chromium()
     profile = tempfile.mkdtemp(prefix="flopcast-chromium-")
     return playwright.chromium.launch_persistent_context(
         profile, executable_path=executable, headless=True, args=FLAGS,

@@ -9,7 +9,7 @@ import pytest
 
 from flopcast.report.render import render_html
 
-from .browser import launch
+from .browser import launch, require_chromium
 from .pages import SAMPLES, gathered, line_of, page
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="BROWSER TESTS DID NOT RUN: playwright is not installed")
@@ -21,6 +21,7 @@ def opened(tmp_path_factory):
     from flopcast.report.charts import chart_svg
     from flopcast.report.page import chart_view
 
+    require_chromium()
     p = page("covariance_propagation.py")
     p.charts = [chart_view(c, chart_svg(c), "samples/covariance_propagation.py")
                 for c in gathered("covariance_propagation.py").curves]

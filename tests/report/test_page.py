@@ -149,3 +149,24 @@ def test_the_fit_marks_agree_with_flopcast_fit():
 def test_an_interval_cost_is_kept_as_an_interval_on_the_curves():
     g = gathered("intervals/covariance_rescale.py")
     assert all(not p.total.exact for c in g.curves for p in c.points)
+
+
+def test_the_interval_is_drawn_as_a_band_and_an_exact_cost_as_a_line_only():
+    from flopcast.report.charts import chart_svg
+
+    interval = gathered("intervals/covariance_rescale.py").curves[0]
+    exact = gathered("covariance_propagation.py").curves[0]
+    assert 'id="width-band"' in chart_svg(interval)
+    assert 'id="width-band"' not in chart_svg(exact) and 'id="width-budget"' in chart_svg(exact)
+
+
+def test_source_text_that_looks_like_html_is_shown_as_text(tmp_path):
+    from flopcast.report.page import build_page
+    from flopcast.report.render import render_html
+
+    hostile = (SAMPLES / "mean_propagation.py").read_text() + '\nNOTE = "</script><script>alert(1)</script>"\n'
+    (tmp_path / "estimator.py").write_text(hostile)
+    html = render_html(build_page(gathered_path(tmp_path / "estimator.py")))
+    assert "<script>alert(1)" not in html
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)" in html
+    assert html.count("<script>") == 1
