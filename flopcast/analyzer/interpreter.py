@@ -1882,9 +1882,13 @@ class Interpreter:
         if any(isinstance(a, Array) for a in list(args) + list(kwargs.values())):
             self.note(span, f"np.{name} on a flopscope array is routed to fnp.{name} (and numpy is not available on the grader)")
             return self.price_call(name, args, kwargs, node, span)
-        if all(isinstance(a, (Known, NumpyScalar, Unknown)) for a in args):
+        scalars = all(isinstance(a, (NumpyScalar, Unknown)) or (isinstance(a, Known) and isinstance(
+            a.value, (int, float, bool))) for a in list(args) + list(kwargs.values()))
+        if scalars and name in _RAW_NUMPY_SCALAR_FUNCS:
             return NumpyScalar("float64", span)
-        return Unknown("", span, f"plain numpy np.{name} (uncounted)")
+        # np.linspace(...), np.polynomial..., np.array([...]): a plain numpy array (or more)
+        # whose shape flopcast does not track; never guess a scalar for it
+        return Unknown("", span, f"plain numpy np.{name}(): its result is not modelled")
 
     def budget_snapshot(self) -> Value:
         used = self.used
@@ -2185,6 +2189,13 @@ def make_tuple(items: list) -> Value:
     if all(isinstance(i, Known) for i in items):
         return Known(tuple(i.value for i in items))
     return TupleVal(tuple(items))
+
+
+#: plain numpy functions that give a numpy float64 scalar for Python-number arguments
+_RAW_NUMPY_SCALAR_FUNCS = frozenset({
+    "sqrt", "exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "tan", "tanh", "sinh", "cosh",
+    "arcsin", "arccos", "arctan", "arctan2", "hypot", "power", "abs", "absolute", "fabs", "floor", "ceil",
+    "maximum", "minimum", "fmax", "fmin", "square", "reciprocal", "sign", "erf", "float64"})
 
 
 def lib_attr(ref: LibRef, name: str) -> Value:

@@ -73,6 +73,24 @@ CORPUS = {
         ),
         guards=("if n_dead == 0:", "live = fnp.nonzero(~dead)[0]"),
     ),
+    "segment_planner": Entry(
+        points=(
+            (8, 2, 3_000, "exact"),        # diag then the closed-form first layer
+            (8, 2, 20_000, "exact"),       # cov then diag (eigh PSD projection at the switch)
+            (16, 3, 10_000, "exact"),      # diag, diag, first
+            (32, 3, 10**6, "exact"),       # cov then two diag layers
+            (32, 4, 3 * 10**6, "exact"),   # three cov segments then diag
+        ),
+    ),
+    "unscented_ladder": Entry(
+        points=(
+            (8, 2, 10**6, "guarded"),      # every neuron gets sigma points
+            (16, 3, 10**5, "guarded"),     # active set of 4 (argsort)
+            (32, 2, 6 * 10**5, "guarded"),  # active set of 13
+            (32, 3, 10**6, "guarded"),     # active set of 18
+        ),
+        guards=("factor = fnp.linalg.cholesky(p + (jitter * scale) * eye)",),
+    ),
     "learned_head": Entry(
         points=(
             (8, 2, 10**5, "guarded"),      # head on the first 3 (config.json) layers = all
