@@ -219,6 +219,13 @@ CASES = {
         log.warning("h is %s, sum %.3f", h, fnp.sum(h))
         logging.debug("done")
         """),
+    "init_subclass_runs_when_a_subclass_is_defined": (
+        "REG = {}\n\n\nclass Base:\n    def __init_subclass__(cls, tag='x', **kw):\n"
+        "        super().__init_subclass__(**kw)\n        REG[tag] = cls\n\n\n"
+        "class A(Base, tag='a'):\n    n = 2\n\n\nclass B(A):\n    n = 3\n", """
+        for _ in range(REG['a'].n + REG['x'].n):
+            STEP
+        """),
     "known_lists_compare_by_value": ("", """
         if [1, 2] == [1, 2] and [1, 2] < [1, 3] and [1] in [[1], [2]]:
             STEP

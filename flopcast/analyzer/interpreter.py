@@ -581,6 +581,7 @@ class Interpreter:
         for v in cls.attrs.values():
             if isinstance(v, FunctionVal) and v.owner is None:
                 v.owner = cls
+        self.init_subclass(cls, node)
         named_tuple = any(isinstance(b, LibRef) and b.path in _NAMEDTUPLE_BASES for b in bases)
         if named_tuple or self.is_dataclass_decorated(node):
             cls.fields = self.dataclass_fields(cls, node)
@@ -591,6 +592,16 @@ class Interpreter:
                 if isinstance(d, (FunctionVal, BoundMethod)):
                     cls = self.call(d, [cls], {}, self.node_span(deco))
         saved.vars[node.name] = cls
+
+    def init_subclass(self, cls: ClassVal, node: ast.ClassDef) -> None:
+        """Python calls the nearest base's ``__init_subclass__`` (an implicit classmethod) with
+        the class keywords once the class exists, before its decorators: registries fill here."""
+        for base in cls.mro()[1:]:
+            hook = base.attrs.get("__init_subclass__") if isinstance(base, ClassVal) else None
+            if isinstance(hook, FunctionVal):
+                kwargs = {k.arg: self.eval(k.value) for k in node.keywords if k.arg and k.arg != "metaclass"}
+                self.call(BoundMethod(hook, cls), [], kwargs, self.node_span(node))
+                return
 
     def is_dataclass_decorated(self, node: ast.ClassDef) -> bool:
         for deco in node.decorator_list:
@@ -1639,14 +1650,17 @@ class Interpreter:
             if name == "__name__":
                 return Known(obj.name)
         if isinstance(obj, SuperVal):
-            mro = obj.cls.mro() if isinstance(obj.receiver, InstanceVal) is False else obj.receiver.cls.mro()
+            if isinstance(obj.receiver, InstanceVal):
+                mro = obj.receiver.cls.mro()
+            else:
+                mro = obj.receiver.mro() if isinstance(obj.receiver, ClassVal) else obj.cls.mro()
             after = mro[mro.index(obj.cls) + 1:] if obj.cls in mro else mro[1:]
             for c in after:
                 if name in c.attrs:
                     return self.bind(c.attrs[name], obj.receiver, c, span)
             if name == "__init__":
                 return Builtin("object_init")
-            if name == "setup":
+            if name in ("setup", "__init_subclass__"):
                 return Builtin("noop")
         if isinstance(obj, Generator):
             return BoundLib("random.Generator." + name, obj)

@@ -11,7 +11,10 @@ learned heads loaded in setup(), helper modules) and is checked at three or more
   exact, nothing is unpriced, and it equals the runtime count in total and per op;
 * "guarded" points (only safety nets read values): nothing is unpriced, every
   value-dependent site is one of the estimator's listed safety nets, and the runtime count
-  is inside the interval.
+  is inside the interval;
+* "interval" points (the work itself depends on values, e.g. a convergence loop): nothing is
+  unpriced, every value-dependent site is a listed safety net or a listed data site, at least
+  one data site is reported, and the runtime count is inside the interval.
 
 One static analysis and one runtime run per (estimator, point), shared by the tests.
 """
@@ -33,10 +36,12 @@ HERE = Path(__file__).resolve().parent / "estimators"
 
 @dataclass(frozen=True)
 class Entry:
-    #: (width, depth, budget, "exact" | "guarded"), chosen so that every arm of the cost model runs
+    #: (width, depth, budget, "exact" | "guarded" | "interval"), chosen so that every arm of the cost model runs
     points: tuple
     #: the source lines (stripped) of the safety nets: the only sites allowed to read values
     guards: tuple = ()
+    #: the source lines (stripped) where the work itself depends on values ("interval" points)
+    data_sites: tuple = ()
     #: FINDINGS.md reference when flopcast is wrong on this file today
     xfail: str = ""
     notes: dict = field(default_factory=dict)
@@ -91,6 +96,35 @@ CORPUS = {
         ),
         guards=("factor = fnp.linalg.cholesky(p + (jitter * scale) * eye)",),
     ),
+    "hermite_quadrature": Entry(
+        points=(
+            (8, 2, 3_000, "exact"),        # K = 8, no cross term
+            (16, 2, 10_000, "exact"),      # K = 16
+            (32, 3, 30_000, "exact"),      # K = 8 at a bigger width
+            (16, 2, 10**5, "exact"),       # K = 24 with the cross-layer term
+            (32, 3, 10**6, "exact"),
+        ),
+    ),
+    "newton_schulz_resample": Entry(
+        points=(
+            (8, 2, 10**6, "interval"),     # Newton-Schulz root: iterations depend on the spectrum
+            (16, 2, 10**7, "interval"),
+            (16, 2, 10**6, "guarded"),     # no Newton-Schulz: cholesky fallback only
+            (32, 2, 10**7, "guarded"),
+        ),
+        guards=("if peak > RESCALE_AT:", "if sqrt_error(root, c) < CHECK_TOL:",
+                "return fnp.linalg.cholesky(c + 1e-9 * fnp.eye(c.shape[0], dtype=c.dtype)), use_ns"),
+        data_sites=("while it < MAX_IT and float(resid) > TOL:",),
+    ),
+    "propagator_registry": Entry(
+        points=(
+            (8, 2, 4_000, "exact"),        # sampled (the fallback)
+            (8, 2, 5_000, "exact"),        # mean-field
+            (8, 2, 10_000, "exact"),       # cross-2 (argpartition + take_along_axis)
+            (16, 2, 10**5, "exact"),       # full-cov (three-operand einsum)
+            (32, 3, 10**5, "exact"),       # cross-2
+        ),
+    ),
     "learned_head": Entry(
         points=(
             (8, 2, 10**5, "guarded"),      # head on the first 3 (config.json) layers = all
@@ -119,7 +153,7 @@ def _runtime(name, width, depth, budget):
     return measure(_path(name), Point(width, depth, budget))
 
 
-def _cases(kinds=("exact", "guarded"), strict_xfail=True):
+def _cases(kinds=("exact", "guarded", "interval"), strict_xfail=True):
     out = []
     for name, entry in CORPUS.items():
         for w, d, b, kind in entry.points:
@@ -173,12 +207,26 @@ def test_guarded_point_reads_values_only_in_safety_nets(name, width, depth, budg
     assert report.total.contains(runtime), f"{where}: {report.total} does not contain the run's {runtime:,}"
 
 
+@pytest.mark.parametrize("name,width,depth,budget", _cases(kinds=("interval",)))
+def test_interval_point_reads_values_only_at_its_data_sites(name, width, depth, budget):
+    report = _static(name, width, depth, budget)
+    runtime = _runtime(name, width, depth, budget).total
+    where = _where(name, width, depth, budget)
+    assert not report.unpriced, f"{where}: unpriced {_unpriced(report)}"
+    data = _guard_lines(name, "data_sites")
+    sites = {(Path(u.span.path).name, u.span.line) for u in report.uncertain}
+    assert sites & data, f"{where}: expected the data-dependent sites {sorted(data)}, found {sorted(sites)}"
+    allowed = data | _guard_lines(name)
+    assert sites <= allowed, f"{where}: value-dependent sites not listed: {sorted(sites - allowed)}"
+    assert report.total.contains(runtime), f"{where}: {report.total} does not contain the run's {runtime:,}"
+
+
 @cache
-def _guard_lines(name) -> frozenset:
+def _guard_lines(name, kind="guards") -> frozenset:
     path = _path(name)
     files = sorted(path.parent.glob("*.py")) if path.name == "estimator.py" else [path]
     found = set()
-    for guard in CORPUS[name].guards:
+    for guard in getattr(CORPUS[name], kind):
         hits = [(f.name, i) for f in files for i, text in enumerate(f.read_text().splitlines(), 1)
                 if text.strip() == guard]
         assert len(hits) == 1, f"{name}: guard {guard!r} must appear once, found {hits}"
