@@ -34,6 +34,11 @@ def test_construct_is_exact(name, width, depth):
     assert_exact_match(report, measure(path, point), where)
 
 
+def _line(path: Path, text: str) -> int:
+    """The number of the first line of ``path`` whose code starts with ``text``."""
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if line.strip().startswith(text))
+
+
 def _variant(folder: Path, name: str, replacements: dict) -> Path:
     """A copy of a fixture in ``folder`` with some source text replaced (to force what the
     data decides)."""
@@ -63,4 +68,65 @@ def test_one_mask_at_two_sites_selects_one_count(width, depth, tmp_path):
     assert report.total.lo == measure(nothing, point).total
     assert report.total.hi == measure(everything, point).total
     mask_sites = [u for u in report.uncertain if u.kind == "shape"]
-    assert [u.span.line for u in mask_sites] == [11, 14]  # `sub = w[:, keep]` (line 12) shares line 11's count
+    # `sub = w[:, keep]` shares the count chosen at `idx = ...[keep]`
+    assert [u.span.line for u in mask_sites] == [_line(path, "idx = "), _line(path, "hot = ")]
+
+
+_ENDS = [{"THRESHOLD = 0.0": f"THRESHOLD = {t}", "DIRECTION = 1": f"DIRECTION = {d}"}
+         for t in ("1e30", "-1e30") for d in ("1", "-1")]
+
+
+@pytest.mark.parametrize("width,depth", POINTS, ids=[f"{w}x{d}" for w, d in POINTS])
+def test_sizes_slices_and_trip_counts_from_data_are_intervals_whose_ends_are_runs(width, depth, tmp_path):
+    # `k = int(count_nonzero(mask))` sizes a fill and bounds a while loop and a range();
+    # `first = int(argmax(...))` bounds an arange and two slices that must keep matching
+    # shapes. Forcing each value to each end of its range gives the interval's ends.
+    point = Point(width, depth, BUDGET)
+    path = FIXTURES / "data_sizes.py"
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    assert report.total.contains(measure(path, point).total)
+    runs = [measure(_variant(tmp_path / str(i), "data_sizes.py", ends), point).total
+            for i, ends in enumerate(_ENDS)]
+    assert (report.total.lo, report.total.hi) == (min(runs), max(runs))
+    assert sorted(u.span.line for u in report.uncertain) == [_line(path, "k = int("), _line(path, "first = int(")]
+
+
+def test_a_square_fill_sized_from_data_is_priced_dense_at_the_high_end(tmp_path):
+    # At k = width, `ones((k, width))` is square, so flopscope tags it symmetric and the ops
+    # on it are cheaper than at k = width - 1: the high end must not take that discount.
+    point = Point(16, 2, BUDGET)
+    square = {"mlp.width + 1": "mlp.width"}
+    report = analyze(_variant(tmp_path / "static", "data_sizes.py", square), point)
+    for i, ends in enumerate(_ENDS):
+        run = measure(_variant(tmp_path / str(i), "data_sizes.py", {**square, **ends}), point).total
+        assert report.total.contains(run), (ends, run, report.total)
+    almost = {"THRESHOLD = 0.0": "THRESHOLD = -1e30", "max(k, 1)": "max(k - 1, 1)"}
+    report = analyze(_variant(tmp_path / "almost", "data_sizes.py", {**square, **almost}), point)
+    assert report.total.contains(measure(tmp_path / "almost" / "data_sizes.py", point).total)
+
+
+@pytest.mark.parametrize("width,depth", POINTS, ids=[f"{w}x{d}" for w, d in POINTS])
+def test_a_size_and_trip_count_with_no_bound_are_reported_and_the_total_is_a_lower_bound(width, depth):
+    point = Point(width, depth, BUDGET)
+    path = FIXTURES / "data_size_unbounded.py"
+    report = analyze(path, point)
+    reasons = {(u.span.line, u.reason) for u in report.unpriced}
+    assert (_line(path, "buf = fnp.ones(n"), "shape depends on values and has no upper bound") in reasons
+    assert any(line == _line(path, "for _ in range(n)") and "trip count depends on values" in reason
+               for line, reason in reasons)
+    assert report.total.lo <= measure(path, point).total
+
+
+@pytest.mark.parametrize("width,depth", POINTS, ids=[f"{w}x{d}" for w, d in POINTS])
+def test_a_slice_bound_read_from_data_is_a_size_interval(width, depth, tmp_path):
+    # `k = int(fnp.sum(fired < 8))` lies in [0, width]; `x[:, k:]` and `weights[1][k:, :]`
+    # take the same k on a path, so their product is priced, at k = 0 and at k = width.
+    point = Point(width, depth, BUDGET)
+    path = FIXTURES / "value_slice.py"
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    assert report.total.contains(measure(path, point).total)
+    none_cold = _variant(tmp_path / "none", "value_slice.py", {"fired < 8": "fired < -1"})
+    all_cold = _variant(tmp_path / "all", "value_slice.py", {"fired < 8": "fired < 10**9"})
+    assert (report.total.lo, report.total.hi) == (measure(all_cold, point).total, measure(none_cold, point).total)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from flopcast.analyzer import dataints
 from flopcast.analyzer.values import (
     Array,
     Builtin,
@@ -47,6 +48,16 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
     if name == "range":
         if _all_known(args) and all(isinstance(a.value, int) for a in args):
             return Known(range(*(a.value for a in args)))
+        if args and all(isinstance(a, Known) and isinstance(a.value, int) or dataints.is_data_int(a) for a in args):
+            # A trip count read from data: one end of its range per path, or unbounded.
+            bounds = [a.value if isinstance(a, Known) else dataints.materialise(interp, a, "range()")
+                      for a in args]
+            if len(bounds) == 3 and bounds[2] == 0:
+                raise UserRaise(span, "ValueError: range() arg 3 must not be zero")
+            taken = range(*bounds)
+            if not dataints.unbounded(len(taken)):
+                return Known(taken)
+            return _unknown_from(args, "range", span, "the range's length depends on values and has no upper bound")
         return _unknown_from(args, "range", span, "range bounds depend on values")
     if name == "len":
         x = args[0]
@@ -81,6 +92,13 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return _unknown_from(keys, "", span, f"{name}() by a key that depends on data")
         if _all_known(items):
             return Known((min if name == "min" else max)(i.value for i in items))
+        data = [i for i in items if dataints.is_data_int(i)]
+        if len(data) == 1 and all(isinstance(i, Known) and isinstance(i.value, int) for i in items if i is not data[0]):
+            # `max(1, min(n, k))`: a clamp of an integer read from data stays a function of it
+            known = [i.value for i in items if i is not data[0]]
+            clamped = dataints.derive(data[0], name, (min if name == "min" else max)(known)) if known else data[0]
+            if clamped is not None:
+                return clamped
         if any(isinstance(i, Array) for i in items):
             return interp.unpriced(node, f"builtin {name}() over arrays", "compares array values in Python")
         return _unknown_from(items, "float", span, f"{name}() of values that depend on data")
@@ -99,7 +117,11 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             kind = {"int": "int", "float": "float", "bool": "bool", "round": "int", "abs": "float"}.get(name, "")
             if isinstance(x, Array) and x.size != 1:
                 raise UserRaise(span, "TypeError: only size-1 arrays can be converted to Python scalars")
+            if isinstance(x, Array) and len(args) == 1:
+                return dataints.from_array(x, kind, span, f"`{name}(...)` of an array value")
             return Unknown(kind, span, f"`{name}(...)` of an array value")
+        if dataints.is_data_int(x) and name in ("int", "round") and len(args) == 1:
+            return x
         if isinstance(x, Unknown):
             return Unknown({"int": "int", "float": "float", "bool": "bool", "round": "int"}.get(name, x.kind), x.origin, x.reason)
         return Unknown("", span, f"{name}() of an unknown value")

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import ops, pricing
+from flopcast.analyzer import dataints, ops, pricing
 from flopcast.analyzer.ops import OpError
 from flopcast.analyzer.program import Module, Program
 from flopcast.analyzer.repeats import SteadyLoop
@@ -1439,6 +1439,14 @@ class Interpreter:
         for v in (left, right):
             if isinstance(v, Unknown) and v.kind == "":
                 return v  # the result of something unpriced stays unknown
+        if name in _CMP and self._condition is not None and self._condition[1] == "loop" \
+                and _bounded_data_ints(left, right):
+            # `while i < k` with k read from data and bounded: the path takes k at one end of
+            # its range, as everywhere else it is used, so the trip count is an interval. (A
+            # branch, `if k == 0:`, stays a branch site: it may be a safety net.)
+            a, b = (Known(dataints.materialise(self, v, "a comparison")) if isinstance(v, Unknown) else v
+                    for v in (left, right))
+            return self.compare(op, a, b, node)
         reason = next((v.reason for v in (left, right) if isinstance(v, Unknown)), "a value computed from arrays")
         origin = next((v.origin for v in (left, right) if isinstance(v, Unknown)), None)
         return Unknown("bool", origin, reason)
@@ -1461,6 +1469,8 @@ class Interpreter:
                 return Unknown("", None, "unary op")
         if isinstance(v, NumpyScalar):
             return v
+        if dataints.is_data_int(v) and isinstance(node.op, ast.USub):
+            return dataints.derive(v, "mul", -1)
         return v
 
     def expr_BinOp(self, node: ast.BinOp) -> Value:
@@ -1486,6 +1496,9 @@ class Interpreter:
                 return self.unpriced(node, "huge repetition", "too large to evaluate")
             items = list(left.items) * right.value
             return ListVal(items) if isinstance(left, ListVal) else make_tuple(items)
+        derived = _data_int_arithmetic(name, left, right)
+        if derived is not None:
+            return derived
         free = ops.free_scalar_arithmetic([left, right]) if all(
             isinstance(v, (Known, Unknown, NumpyScalar)) for v in (left, right)) else None
         if free is not None:
@@ -1532,6 +1545,13 @@ class Interpreter:
         parts = [self.eval(p) if p is not None else Known(None) for p in (node.lower, node.upper, node.step)]
         if all(isinstance(p, Known) for p in parts):
             return Known(slice(*(p.value for p in parts)))
+        saved, self.span = self.span, self.node_span(node)
+        try:
+            taken = dataints.slice_value(self, parts)
+        finally:
+            self.span = saved
+        if taken is not None:
+            return Known(taken)
         return Unknown("slice", None, "slice bounds depend on values")
 
     def subscript(self, obj: Value, key: Value, node) -> Value:
@@ -1928,6 +1948,9 @@ class Interpreter:
                 self.span = saved
         if path.startswith("numpy."):
             method = path[len("numpy."):]
+            if method == "item" and isinstance(recv, Array) and recv.size == 1 \
+                    and dataints.value_range(recv) is not None:
+                return dataints.from_array(recv, "int", span, "`.item()` reads array values")
             if method in ("item", "tolist", "__float__"):
                 return Unknown("float", span, f"`.{method}()` reads array values")
             if method == "flatten":
@@ -2535,6 +2558,35 @@ _SAFE_METHODS = {
     tuple: {"index", "count"},
     dict: {"get", "keys", "values", "items"},
 }
+
+
+_DATA_INT_STEPS = {"Add": ("add", "add"), "Sub": ("sub", "rsub"), "Mult": ("mul", "mul"), "FloorDiv": ("floordiv", None)}
+
+
+def _data_int_arithmetic(name: str, left: Value, right: Value) -> Optional[Value]:
+    """``k + 1``, ``n - k``, ``2 * k``, ``k // 2`` of an integer read from data: the same
+    function of the value read at its origin (see analyzer/dataints.py)."""
+    steps = _DATA_INT_STEPS.get(name)
+    if steps is None:
+        return None
+    if dataints.is_data_int(left) and isinstance(right, Known):
+        return dataints.derive(left, steps[0], right.value)
+    if dataints.is_data_int(right) and isinstance(left, Known) and steps[1] is not None:
+        return dataints.derive(right, steps[1], left.value)
+    return None
+
+
+def _bounded_data_ints(left: Value, right: Value) -> bool:
+    """Both operands are known numbers or integers read from data with bounds on both sides."""
+    seen = False
+    for v in (left, right):
+        if dataints.is_data_int(v):
+            if any(dataints.unbounded(e) for e in dataints.ends(v)):
+                return False
+            seen = True
+        elif not (isinstance(v, Known) and isinstance(v.value, (int, float))):
+            return False
+    return seen
 
 
 def _known_method(value: Any, name: str) -> Optional[Value]:

@@ -15,7 +15,7 @@ import math
 from typing import Callable, Optional
 
 from flopcast import installed
-from flopcast.analyzer import dtypes, pricing
+from flopcast.analyzer import dataints, dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.values import (
     Array,
@@ -138,22 +138,31 @@ def broadcast(*shapes: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(out)
 
 
-def known_int(v: Value, what: str) -> int:
+def known_int(v: Value, what: str, ctx=None) -> int:
+    """A known integer; with ``ctx``, a size read from data is taken at one end of its range
+    (analyzer/dataints.py) and reported when that end is unbounded."""
     if isinstance(v, Known) and isinstance(v.value, int):
         return v.value
+    if ctx is not None and dataints.is_data_int(v):
+        n = dataints.size(ctx, v, what)
+        if n is None:
+            raise OpError(f"{what} depends on values and has no upper bound")
+        return n
     if isinstance(v, NumpyScalar) or isinstance(v, Unknown):
         raise OpError(f"{what} depends on array values")
     raise OpError(f"{what} is not a known integer")
 
 
-def known_shape(v: Value, what: str = "shape") -> tuple[int, ...]:
+def known_shape(v: Value, what: str = "shape", ctx=None) -> tuple[int, ...]:
     if isinstance(v, Known):
         if isinstance(v.value, int) and not isinstance(v.value, bool):
             return (v.value,)
         if isinstance(v.value, tuple) and all(isinstance(x, int) for x in v.value):
             return v.value
+    if ctx is not None and dataints.is_data_int(v):
+        return (known_int(v, what, ctx),)
     if isinstance(v, (TupleVal, ListVal)):
-        return tuple(known_int(x, what) for x in v.items)
+        return tuple(known_int(x, what, ctx) for x in v.items)
     raise OpError(f"{what} is not known statically")
 
 
@@ -518,8 +527,9 @@ def reduction(ctx, op: str, args, kwargs) -> Value:
             out_sym = None
     origin = origin_of([x], billed)
     ctx.charge(op, base, billed, origin)
+    counted = _reduced_range(op, x, axes)
     if op == "count_nonzero" and whole_none and not keep:
-        return Unknown("int", ctx.span, "count_nonzero returns a Python int read from array values")
+        return Unknown("int", ctx.span, "count_nonzero returns a Python int read from array values", *counted)
     if op in _INDEX_RESULT:
         out_dtype = "int64"
     elif op in ("all", "any"):
@@ -530,7 +540,28 @@ def reduction(ctx, op: str, args, kwargs) -> Value:
         out_dtype = billed
     if out_sym is not None and len(out_shape) != x.ndim - (0 if keep or op in _CUMULATIVE else len(axes)):
         out_sym = None
-    return Array(out_shape, out_dtype, out_sym, dtype_origin=origin if out_dtype == billed else None)
+    return Array(out_shape, out_dtype, out_sym, dtype_origin=origin if out_dtype == billed else None,
+                 vrange=counted if counted != (None, None) else None)
+
+
+def _reduced_range(op: str, x: Array, axes: tuple) -> tuple:
+    """Bounds of an integer reduction's result (a count of booleans, an index), so that
+    ``int(fnp.sum(mask))`` used as a size is an interval, not unbounded."""
+    m = 1
+    for i in axes:
+        m *= x.shape[i]
+    if op in _INDEX_RESULT:
+        return (0, max(m - 1, 0))
+    if op == "count_nonzero":
+        return (0, m)
+    inner = dataints.value_range(x)
+    if inner is None:
+        return (None, None)
+    if op in ("sum", "nansum"):
+        return (inner[0] * m, inner[1] * m)
+    if op in ("max", "min", "amax", "amin", "nanmax", "nanmin"):
+        return inner
+    return (None, None)
 
 
 # ----------------------------------------------------------------- contractions
@@ -697,23 +728,34 @@ def _fill(ctx, op: str, shape, dtype: str, origin_default: bool, cost_per: int =
     return Array(shape, dtype, sym, dtype_origin=origin)
 
 
+def _fill_shape(ctx, v: Value) -> tuple[tuple[int, ...], bool]:
+    """A fill's shape, and whether flopscope's symmetry inference for equal extents may be
+    applied: not where a size read from data is taken at the high end of its range — a fill
+    that is square there is cheaper than the sizes below it, so that end is priced dense."""
+    shape = known_shape(v, "shape", ctx)
+    parts = v.items if isinstance(v, (TupleVal, ListVal)) else [v]
+    high = any(dataints.is_data_int(p) and dataints.at_high_end(ctx, p, "shape") for p in parts)
+    return shape, not high
+
+
 @handler("zeros", "empty")
 def _zeros(ctx, args, kwargs, op=None):
-    shape = known_shape(arg(args, kwargs, 0, "shape"))
+    shape, symmetric = _fill_shape(ctx, arg(args, kwargs, 0, "shape"))
     dt = dtype_arg(arg(args, kwargs, 1, "dtype"))
-    return _fill(ctx, op or "zeros", shape, dt or "float64", dt is None, cost_per=0, constant=op != "empty")
+    return _fill(ctx, op or "zeros", shape, dt or "float64", dt is None, cost_per=0,
+                 constant=op != "empty" and symmetric)
 
 
 @handler("ones")
 def _ones(ctx, args, kwargs):
-    shape = known_shape(arg(args, kwargs, 0, "shape"))
+    shape, symmetric = _fill_shape(ctx, arg(args, kwargs, 0, "shape"))
     dt = dtype_arg(arg(args, kwargs, 1, "dtype"))
-    return _fill(ctx, "ones", shape, dt or "float64", dt is None)
+    return _fill(ctx, "ones", shape, dt or "float64", dt is None, constant=symmetric)
 
 
 @handler("full")
 def _full(ctx, args, kwargs):
-    shape = known_shape(arg(args, kwargs, 0, "shape"))
+    shape, symmetric = _fill_shape(ctx, arg(args, kwargs, 0, "shape"))
     fill = arg(args, kwargs, 1, "fill_value")
     dt = dtype_arg(arg(args, kwargs, 2, "dtype"))
     if dt is None:
@@ -724,14 +766,15 @@ def _full(ctx, args, kwargs):
                 fill.value, (int, float, bool)) else dtypes.array_literal_dtype(fill.value)
     if isinstance(fill, Array) and fill.shape != ():
         raise OpError("full() with an array fill value is not modelled")
-    return _fill(ctx, "full", shape, dt, dt == "float64" and not isinstance(fill, (Array, NumpyScalar)))
+    return _fill(ctx, "full", shape, dt, dt == "float64" and not isinstance(fill, (Array, NumpyScalar)),
+                 constant=symmetric)
 
 
 @handler("zeros_like", "empty_like", "ones_like", "full_like")
 def _like(ctx, args, kwargs, op=None):
     proto = to_array(ctx, args[0])
     dt = dtype_arg(kwargs.get("dtype")) or proto.dtype
-    shape = known_shape(kwargs["shape"]) if "shape" in kwargs else proto.shape
+    shape = known_shape(kwargs["shape"], ctx=ctx) if "shape" in kwargs else proto.shape
     cost = 0 if op in ("zeros_like", "empty_like") else 1
     if op == "full_like" and 0 in shape:
         ctx.charge(op, 1, dt)  # flopscope floors full_like (not ones_like) at 1
@@ -741,13 +784,13 @@ def _like(ctx, args, kwargs, op=None):
 
 @handler("eye", "identity")
 def _eye(ctx, args, kwargs, op=None):
-    n = known_int(arg(args, kwargs, 0, "N" if op == "eye" else "n"), "eye size")
+    n = known_int(arg(args, kwargs, 0, "N" if op == "eye" else "n"), "eye size", ctx)
     if op == "identity":
         m, k = n, 0
         dt = dtype_arg(arg(args, kwargs, 1, "dtype"))
     else:
         mv = arg(args, kwargs, 1, "M")
-        m = n if mv is None or (isinstance(mv, Known) and mv.value is None) else known_int(mv, "eye M")
+        m = n if mv is None or (isinstance(mv, Known) and mv.value is None) else known_int(mv, "eye M", ctx)
         k = known_int(arg(args, kwargs, 2, "k", Known(0)), "eye k")
         dt = dtype_arg(arg(args, kwargs, 3, "dtype"))
     dt_ = dt or "float64"
@@ -763,11 +806,16 @@ def _arange(ctx, args, kwargs):
     bounds = [a for a in args if not isinstance(a, DTypeRef)]
     vals = []
     for b in bounds:
+        if dataints.is_data_int(b):
+            vals.append(dataints.materialise(ctx, b, "an arange bound"))
+            continue
         if not (isinstance(b, Known) and isinstance(b.value, (int, float))):
             raise OpError("arange bounds are not known statically")
         vals.append(b.value)
     n = len(range(*vals)) if all(isinstance(v, int) for v in vals) else max(
         0, math.ceil((vals[1] - vals[0]) / (vals[2] if len(vals) > 2 else 1)) if len(vals) > 1 else math.ceil(vals[0]))
+    if dataints.unbounded(n):
+        raise OpError("the length of arange depends on values and has no upper bound")
     dt = dtype_arg(kwargs.get("dtype")) or dtypes.result_type(*(operand(b) for b in bounds))
     if dt == "int64" and all(isinstance(v, int) for v in vals):
         dt = dtypes.array_literal_dtype(0)
@@ -780,7 +828,7 @@ def _arange(ctx, args, kwargs):
 
 @handler("linspace")
 def _linspace(ctx, args, kwargs):
-    num = known_int(arg(args, kwargs, 2, "num", Known(50)), "linspace num")
+    num = known_int(arg(args, kwargs, 2, "num", Known(50)), "linspace num", ctx)
     dt = dtype_arg(kwargs.get("dtype")) or "float64"
     origin = ctx.span if "dtype" not in kwargs else None
     ctx.charge("linspace", 2 * num, dt, origin)
@@ -1307,7 +1355,7 @@ def random_draw(ctx, method: str, args, kwargs) -> Value:
         params = [a for i, a in enumerate(args) if i < size_positions[method]]
         shape = broadcast(*(shape_of(p) for p in params)) if params else ()
     else:
-        shape = known_shape(size, "size")
+        shape = known_shape(size, "size", ctx)
     explicit = dtype_arg(kwargs.get("dtype"))
     dt = explicit or _DRAW_DEFAULT_DTYPE.get(method, "float64")
     n = 1

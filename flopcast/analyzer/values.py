@@ -48,6 +48,13 @@ class Unknown(Value):
     kind: str
     origin: Optional[Span]
     reason: str
+    # An integer read from data may have bounds (None: none on that side) — a sum of n
+    # booleans lies in [0, n] — and be a known function of the value read at ``origin``:
+    # ``chain`` holds the (step, known int) that were applied to it (``k + 1``, ``min(k, n)``).
+    # See analyzer/dataints.py.
+    lo: Optional[int] = None
+    hi: Optional[int] = None
+    chain: tuple = ()
 
 
 #: Symmetry is a tuple of axis groups; each group is fully symmetric (S_k on those axes).
@@ -62,6 +69,9 @@ class Array(Value):
     ident: int = field(default_factory=fresh_ident)
     # Where a widened dtype came from (a float64 creation, a stats call, a numpy scalar).
     dtype_origin: Optional[Span] = None
+    # Bounds (lo, hi) of the elements of an integer array computed from data: a count of
+    # booleans, an argmax. Dropped by every op that does not set it.
+    vrange: Optional[tuple] = None
 
     @property
     def ndim(self) -> int:

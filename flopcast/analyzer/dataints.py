@@ -1,0 +1,142 @@
+"""Integers read from array data, used where Python needs a concrete integer.
+
+``k = int(fnp.sum(fired < 8))`` is not known statically, but it is bounded: a sum of
+``n`` booleans lies in ``[0, n]``. When such a value becomes a slice bound
+(``x[:, k:]``), an array size (``fnp.zeros(k)``) or a trip count (``range(k)``), the
+analysis runs the path once at each end of its range — a value-dependent site at the
+line that read the value — so the total is an interval whose ends are real counts
+where the cost is monotone in the value, as the sizes of a mask are.
+
+One path takes one end for every value read at that line, and every value computed
+from it with known integers (``k + 1``, ``n - k``, ``min(k, n)``) is the same function
+of that end, so ``x[:, k:]`` and ``w[k:, :]`` keep matching shapes.
+
+A side with no bound is the sentinel ``BIG``: as a slice bound it clamps to the axis
+(``x[BIG:]`` is empty, ``x[-BIG:]`` whole), so the slice's length still spans ``[0, n]``;
+as a size or a trip count it is reported as unbounded and the total becomes a lower bound.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Optional
+
+from flopcast.analyzer.values import Array, Known, Unknown, Value
+
+#: Stands for "no bound on this side"; anything at or beyond BIG // 2 in size is unbounded.
+BIG = 2**62
+
+_STEPS = {
+    "add": operator.add, "sub": operator.sub, "rsub": lambda a, c: c - a, "mul": operator.mul,
+    "floordiv": operator.floordiv, "min": min, "max": max,
+}
+
+
+def is_data_int(v: Value) -> bool:
+    """An integer read from data that the analysis may take at the ends of its range."""
+    return isinstance(v, Unknown) and v.kind == "int"
+
+
+def value_range(a: Array) -> Optional[tuple]:
+    """Bounds of an integer or boolean array's elements, when known."""
+    if a.vrange is not None:
+        return a.vrange
+    if a.dtype == "bool":
+        return (0, 1)
+    return None
+
+
+def _apply(chain: tuple, base: int) -> int:
+    for step, c in chain:
+        base = _STEPS[step](base, c)
+    return base
+
+
+def ends(u: Unknown) -> tuple[int, int]:
+    """The value at the low and at the high end of its base's range (BIG for no bound);
+    the chain is monotone, so these are its extremes (in some order)."""
+    lo = -BIG if u.lo is None else u.lo
+    hi = BIG if u.hi is None else u.hi
+    a, b = _apply(u.chain, lo), _apply(u.chain, hi)
+    return (a, b) if a <= b else (b, a)
+
+
+def unbounded(n: int) -> bool:
+    return abs(n) >= BIG // 2
+
+
+def derive(u: Unknown, step: str, c) -> Optional[Unknown]:
+    """``u <op> c`` for a known integer ``c`` as the same function of the value read at
+    ``u``'s origin, or None when the step is not monotone (then it is a fresh unknown)."""
+    if not (isinstance(c, int) and not isinstance(c, bool)):
+        return None
+    if step == "floordiv" and c <= 0:
+        return None
+    return Unknown(u.kind, u.origin, u.reason, u.lo, u.hi, u.chain + ((step, c),))
+
+
+def materialise(ctx, u: Unknown, what: str) -> int:
+    """The integer this path takes for ``u``: one end of its range, chosen once per line
+    that read it (BIG, or -BIG, for a side with no bound)."""
+    from flopcast.analyzer.interpreter import Site
+
+    if u.lo is not None and u.lo == u.hi:
+        return _apply(u.chain, u.lo)
+    span = u.origin or ctx.span
+    lo = "no lower bound" if u.lo is None else f"{u.lo:,}"
+    hi = "no upper bound" if u.hi is None else f"{u.hi:,}"
+    reason = (f"{what} uses an integer read from data at line {span.line} ({u.reason}; "
+              f"from {lo} to {hi}): both ends are analysed")
+    site = Site(("value", span), ("high", "low"), span, "shape", reason)
+    end = ctx.decisions.choose(site, ctx.used)
+    base = (BIG if u.hi is None else u.hi) if end == "high" else (-BIG if u.lo is None else u.lo)
+    return _apply(u.chain, base)
+
+
+def size(ctx, u: Unknown, what: str) -> Optional[int]:
+    """A size or count taken from data: the end this path takes, clamped at 0; None when
+    that end is unbounded (the caller reports it)."""
+    n = materialise(ctx, u, what)
+    if n >= BIG // 2:
+        return None
+    return max(n, 0)
+
+
+def at_high_end(ctx, u: Unknown, what: str) -> bool:
+    """Whether this path takes ``u`` at the upper end of a range of more than one value."""
+    lo, hi = ends(u)
+    return lo != hi and materialise(ctx, u, what) == hi
+
+
+def slice_value(ctx, parts: list) -> Optional[slice]:
+    """A slice whose bounds include integers read from data, taken at one end of their
+    range; None when the ends would not bound the slice's length soundly (an unknown step,
+    or two unknown bounds one of which may be negative or unbounded)."""
+    unknown = [p for p in parts if not isinstance(p, Known)]
+    if not all(is_data_int(p) for p in unknown):
+        return None
+    if not isinstance(parts[2], Known):
+        return None  # the step decides the direction: not modelled
+    wild = [p for p in unknown if ends(p)[0] < 0 or unbounded(ends(p)[1])]
+    if wild and len(unknown) > 1:
+        return None
+    values = []
+    for p in parts:
+        if isinstance(p, Known):
+            values.append(p.value)
+            continue
+        v = materialise(ctx, p, "a slice bound")
+        if p in wild:
+            # A possibly negative bound counts from the end: only the sentinels, which clamp
+            # to the axis ends, give the extreme lengths 0 and n.
+            v = -BIG if v == ends(p)[0] else BIG
+        values.append(v)
+    return slice(*values)
+
+
+def from_array(a: Array, kind: str, span, reason: str) -> Unknown:
+    """``int(x)``, ``x.item()`` of a 0-d integer or boolean array with known bounds."""
+    bounds = value_range(a) if kind == "int" else None
+    if bounds is None:
+        return Unknown(kind, span, reason)
+    return Unknown(kind, span, reason, bounds[0], bounds[1])
