@@ -130,3 +130,58 @@ def test_a_slice_bound_read_from_data_is_a_size_interval(width, depth, tmp_path)
     none_cold = _variant(tmp_path / "none", "value_slice.py", {"fired < 8": "fired < -1"})
     all_cold = _variant(tmp_path / "all", "value_slice.py", {"fired < 8": "fired < 10**9"})
     assert (report.total.lo, report.total.hi) == (measure(all_cold, point).total, measure(none_cold, point).total)
+
+
+@pytest.mark.parametrize("width,depth", POINTS, ids=[f"{w}x{d}" for w, d in POINTS])
+def test_a_module_loaded_with_from_file_in_setup_is_exact(width, depth):
+    # `Path(context.submission_dir) / "head.npz"`, `.exists()` answered from the folder, and
+    # `Head.from_file(...)`: the head's shapes come from the file's headers.
+    path = FIXTURES / "head_in_setup"
+    point = Point(width, depth, BUDGET)
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    assert not report.uncertain, report.uncertain
+    assert_exact_match(report, measure(path, point), f" — head_in_setup at {width}x{depth}")
+
+
+def _folder_with(tmp_path: Path, width: int, head: bool, bias: bool) -> Path:
+    """files_beside.py in a folder holding head.npz (saved by flopscope's Module.save with its
+    config) and bias.npy, or not."""
+    import shutil
+
+    import numpy as np
+
+    folder = tmp_path / f"{'head' if head else 'nohead'}_{'bias' if bias else 'nobias'}"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "files_beside.py", folder / "estimator.py")
+    if head:
+        import flopscope as flops
+        import flopscope.numpy as fnp
+
+        class Head(flops.Module):
+            def __init__(self, rank=1, width=1):
+                self.rank = rank
+                self.U = fnp.ones((width, rank))
+                self.V = fnp.ones((rank, width))
+
+            def config(self):
+                return {"rank": self.rank, "width": self.U.shape[0]}
+
+        Head(rank=3, width=width).save(str(folder / "head.npz"))
+    if bias:
+        np.save(folder / "bias.npy", np.ones(width, dtype=np.float64))
+    return folder / "estimator.py"
+
+
+@pytest.mark.parametrize("head,bias", [(True, True), (False, True), (True, False)])
+@pytest.mark.parametrize("width,depth", POINTS, ids=[f"{w}x{d}" for w, d in POINTS])
+def test_path_joins_and_existence_are_answered_from_the_submission_folder(width, depth, head, bias, tmp_path):
+    # Path(__file__).parent / "head.npz", .is_file(), .with_name(...).exists(),
+    # os.path.join(os.path.dirname(os.path.abspath(__file__)), ...), os.path.exists(...) and
+    # Module.from_file with the config saved in the file (rank=3): exact either way.
+    path = _folder_with(tmp_path, width, head, bias)
+    point = Point(width, depth, BUDGET)
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    assert not report.uncertain, report.uncertain
+    assert_exact_match(report, measure(path, point), f" — head={head} bias={bias} at {width}x{depth}")

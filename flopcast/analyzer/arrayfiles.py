@@ -26,6 +26,22 @@ def _header(handle) -> tuple[tuple[int, ...], str]:
     return tuple(shape), dtype.name
 
 
+def _meta(handle) -> dict:
+    """flops.Module.save's config: JSON text stored as a uint8 array (flopscope/_io.py's
+    ``_decode_meta``). Read as data with pickling refused; nothing in it is executed."""
+    import json
+
+    from numpy.lib import format as npformat
+
+    data = npformat.read_array(handle, allow_pickle=False)
+    if data.dtype.name != "uint8":
+        raise ValueError("the __meta__ member is not JSON text")
+    meta = json.loads(bytes(data.tobytes()).decode("utf-8"))
+    if not isinstance(meta, dict):
+        raise ValueError("the __meta__ member is not a JSON object")
+    return meta
+
+
 def read_arrays(root: Path, name: str) -> Value:
     path = (root / name).resolve()
     try:
@@ -37,13 +53,17 @@ def read_arrays(root: Path, name: str) -> Value:
     try:
         if path.suffix == ".npz":
             arrays = {}
+            meta = None
             with zipfile.ZipFile(path) as archive:
                 for member in archive.namelist():
                     if member.endswith(".npy"):
                         with archive.open(member) as handle:
                             shape, dtype = _header(handle)
                         arrays[member[:-4]] = Array(shape, dtype)
-            return NpzFile(arrays)
+                if "__meta__.npy" in archive.namelist():
+                    with archive.open("__meta__.npy") as handle:
+                        meta = _meta(handle)
+            return NpzFile(arrays, meta)
         with path.open("rb") as handle:
             shape, dtype = _header(handle)
         return Array(shape, dtype)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from flopcast.analyzer import dataints
+from flopcast.analyzer import dataints, submission_files
 from flopcast.analyzer.values import (
     Array,
     Builtin,
@@ -371,12 +371,12 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         for item in (seq if len(args) > 2 else seq[1:]):
             acc = interp.call(fn, [acc, item], {}, span, node)
         return acc
-    if module in ("pathlib",) and name == "Path":
-        if _all_known(args):
-            import os
-
-            return Known(os.path.join(*(str(a.value) for a in args)))
-        return Unknown("", span, "path")
+    if module in ("pathlib",) and name in ("Path", "PurePath", "PosixPath", "PurePosixPath"):
+        return submission_files.make_path(args, span)
+    if module == "os.path":
+        answered = submission_files.call_os_path(interp, name, args, span)
+        if answered is not None:
+            return answered
     if module in ("os.path", "os") and name in ("join",) and _all_known(args):
         import os
 

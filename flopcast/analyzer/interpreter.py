@@ -20,10 +20,11 @@ import weakref
 import re
 from collections import ChainMap
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import dataints, ops, pricing
+from flopcast.analyzer import dataints, ops, pricing, submission_files
 from flopcast.analyzer.ops import OpError
 from flopcast.analyzer.program import Module, Program
 from flopcast.analyzer.repeats import SteadyLoop
@@ -363,9 +364,9 @@ class Interpreter:
     def read_array_file(self, path_value: Value) -> Value:
         from flopcast.analyzer.arrayfiles import read_arrays
 
-        if not (isinstance(path_value, Known) and isinstance(path_value.value, str)):
+        if not (isinstance(path_value, Known) and isinstance(path_value.value, (str, PurePosixPath))):
             raise OpError("the file name passed to fnp.load is not known statically")
-        return read_arrays(self.program.root, path_value.value)
+        return read_arrays(self.program.root, str(path_value.value))
 
     # ------------------------------------------------------------ modules
 
@@ -373,7 +374,7 @@ class Interpreter:
         env = self.module_envs.get(module.path)
         if env is not None:
             return env
-        env = {"__name__": Known(module.name)}
+        env = {"__name__": Known(module.name), "__file__": Known(str(module.path))}
         self.module_envs[module.path] = env
         saved_frame, saved_meter = self.frame, self.metered
         self.frame = Frame(env, module, "<module>")
@@ -1669,6 +1670,8 @@ class Interpreter:
                 return attr
             if name == "__name__":
                 return Known(obj.name)
+            if name == "from_file" and _is_flops_module(obj):
+                return BoundLib("flopscope.Module.from_file", obj)
         if isinstance(obj, SuperVal):
             if isinstance(obj.receiver, InstanceVal):
                 mro = obj.receiver.cls.mro()
@@ -1700,6 +1703,10 @@ class Interpreter:
             method = _known_method(obj.value, name)
             if method is not None:
                 return method
+            if isinstance(obj.value, PurePosixPath):
+                attr = submission_files.path_attr(obj.value, name)
+                if attr is not None:
+                    return attr
         if isinstance(obj, (ListVal, DictVal)):
             return BoundLib("py." + name, obj)
         if isinstance(obj, NumpyScalar):
@@ -1978,6 +1985,8 @@ class Interpreter:
             return self._unpriced_at(span, f"array method .{method}()", "not modelled")
         if path.startswith("flopscope.Module."):
             return self.call_module_method(path[len("flopscope.Module."):], recv, args, kwargs, span, node)
+        if path.startswith("fs."):
+            return submission_files.call_path_method(self, path[3:], recv, list(args), span)
         if path.startswith("py."):
             from flopcast.analyzer.builtins import call_container_method
 
@@ -1990,6 +1999,8 @@ class Interpreter:
         """flops.Module's state-dict methods (flopscope/_module.py): ``load`` swaps each public
         array attribute for the file's array of the same key, so shapes and dtypes come from
         the file's headers."""
+        if name == "from_file":
+            return self.module_from_file(obj, args, kwargs, span, node)
         if name == "config":
             return DictVal({})
         if name == "state_dict":
@@ -2015,6 +2026,27 @@ class Interpreter:
             _module_rebuild(obj, "", arrays)
             return obj if name == "load" else Known(None)
         return self._unpriced_at(span, f"Module.{name}", "this flops.Module method is not modelled")
+
+    def module_from_file(self, cls: ClassVal, args, kwargs, span, node) -> Value:
+        """``Head.from_file(path, **overrides)`` (flopscope/_module.py): the class is built
+        with the file's JSON config (``__meta__``) and the overrides as keyword arguments,
+        then ``load_state_dict`` swaps in the file's arrays — shapes from the headers. The
+        file is read by flopscope's plain ``_io.load``: no op is recorded."""
+        if not args:
+            raise UserRaise(span, "TypeError: from_file() missing 1 required positional argument: 'path'")
+        try:
+            state = self.read_array_file(args[0])
+        except OpError as exc:
+            return self._unpriced_at(span, f"{cls.name}.from_file", str(exc))
+        if not isinstance(state, NpzFile):
+            return self._unpriced_at(span, f"{cls.name}.from_file", "from_file of a .npy file (not a state dict)")
+        config = {k: Known(v) for k, v in (state.meta or {}).items()}
+        obj = self.instantiate(cls, [], {**config, **kwargs}, span)
+        if not isinstance(obj, InstanceVal):
+            return obj
+        arrays = {k: v for k, v in state.arrays.items() if k != "__meta__"}
+        self.call_module_method("load_state_dict", obj, [DictVal(arrays)], {}, span, node)
+        return obj
 
     def instantiate(self, cls: ClassVal, args, kwargs, span) -> Value:
         instance = InstanceVal(cls)

@@ -271,6 +271,8 @@ class NpzFile(Value):
     """An .npz/.npy opened with ``fnp.load``: arrays from the file's headers."""
 
     arrays: dict  # key -> Array
+    # flops.Module.save's inert JSON config (the "__meta__" member), decoded; None if absent.
+    meta: Optional[dict] = None
 
 
 OPAQUE = Unknown("", None, "opaque")
