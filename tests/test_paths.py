@@ -211,3 +211,11 @@ def test_a_steady_loop_runs_only_until_it_repeats():
         assert sum(1 for c in result.charges if c.op == "matmul") >= 2 * depth
         assert interp.steps > 4 * depth  # the step cap still sees every iteration
     assert executed[400] == executed[8]  # the same statements run: the rest are repeats
+
+
+@pytest.mark.parametrize("width,depth", [(16, 4), (16, 9)])
+def test_a_loop_that_yields_is_never_skipped(width, depth):
+    path = STEADY.parent / "generator_loop.py"
+    point = Point(width, depth, 2**41)
+    report = analyze(path, point)
+    assert report.total.exact and report.total.lo == measure(path, point).total

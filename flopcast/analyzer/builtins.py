@@ -373,6 +373,13 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return acc
     if module in ("pathlib",) and name in ("Path", "PurePath", "PosixPath", "PurePosixPath"):
         return submission_files.make_path(args, span)
+    if path == "json.loads" and args and isinstance(args[0], Known) and isinstance(args[0].value, (str, bytes)):
+        import json
+
+        try:
+            return Known(json.loads(args[0].value))  # data, parsed; never evaluated
+        except ValueError as exc:
+            raise UserRaise(span, f"json.JSONDecodeError: {exc}")
     if module == "os.path":
         answered = submission_files.call_os_path(interp, name, args, span)
         if answered is not None:
@@ -503,6 +510,10 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
                 return recv.items.setdefault(key.value, args[1] if len(args) > 1 else Known(None))
         if name == "update" and args and isinstance(args[0], DictVal):
             recv.items.update(args[0].items)
+            recv.items.update(kwargs)
+            return Known(None)
+        if name == "update" and args and isinstance(args[0], Known) and isinstance(args[0].value, dict):
+            recv.items.update({k: Known(v) for k, v in args[0].value.items()})
             recv.items.update(kwargs)
             return Known(None)
         if name == "update" and not args:

@@ -53,7 +53,7 @@ class SteadyLoop:
     @classmethod
     def watch(cls, interp, node: ast.For, items: list, max_steps: int) -> Optional["SteadyLoop"]:
         """A watcher for this execution of the loop, or None when it cannot pay off or be trusted."""
-        if len(items) < cls.MIN_ITEMS or _names_of(node)[0] & _INTROSPECTION:
+        if len(items) < cls.MIN_ITEMS or _names_of(node)[0] & _INTROSPECTION or _yields(node):
             return None
         return cls(interp, node, items, max_steps)
 
@@ -185,6 +185,12 @@ class SteadyLoop:
 
 #: Calls that read variables no name in the body shows.
 _INTROSPECTION = frozenset({"locals", "vars", "globals", "eval", "exec", "dir"})
+
+
+def _yields(node: ast.For) -> bool:
+    """A loop in a generator's body hands an item out per iteration: skipped iterations
+    would drop those items, so such a loop is never skipped."""
+    return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(ast.Module(body=node.body, type_ignores=[])))
 
 
 def _near_power_of_two(i: int) -> bool:

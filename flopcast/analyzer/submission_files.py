@@ -23,7 +23,9 @@ _PURE_ATTRS = {"parent", "name", "stem", "suffix", "suffixes", "parts", "anchor"
 _PURE_METHODS = {"with_name", "with_suffix", "with_stem", "joinpath", "as_posix", "is_absolute",
                  "relative_to", "is_relative_to", "match", "__truediv__", "__str__", "__fspath__"}
 #: Methods answered from the submission folder.
-_FOLDER_METHODS = {"exists", "is_file", "is_dir", "resolve", "absolute", "expanduser"}
+_FOLDER_METHODS = {"exists", "is_file", "is_dir", "resolve", "absolute", "expanduser", "read_text", "read_bytes"}
+#: Larger files beside the estimator are not read (their contents stay unknown).
+MAX_READ = 1 << 20
 #: os.path functions that only compute on text.
 _OS_PATH_PURE = {"join", "dirname", "basename", "split", "splitext", "normpath", "isabs"}
 _OS_PATH_FOLDER = {"exists", "isfile", "isdir", "abspath", "realpath"}
@@ -77,11 +79,28 @@ def _ask(interp, text: str, question: str, span) -> Value:
     return Known(check(where))
 
 
+def _read(interp, text: str, as_text: bool, span) -> Value:
+    """A data file's contents (a config.json beside the estimator): read, never run."""
+    where = _inside(interp.program.root, text)
+    if where is None or not os.path.isfile(where) or os.path.getsize(where) > MAX_READ:
+        return Unknown("", span, f"the contents of {text} (not a small file in the submission folder)")
+    with open(where, "rb") as handle:
+        data = handle.read()
+    if not as_text:
+        return Known(data)
+    try:
+        return Known(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return Unknown("", span, f"{text} is not UTF-8 text")
+
+
 def call_path_method(interp, name: str, receiver: Value, args: list, span) -> Value:
     """``p.exists()``, ``p.is_file()``, ``p.resolve()`` on a known path."""
     text = _text(receiver)
     if name in ("exists", "is_file", "is_dir"):
         return _ask(interp, text, name, span)
+    if name in ("read_text", "read_bytes"):
+        return _read(interp, text, name == "read_text", span)
     # resolve/absolute/expanduser: an absolute path inside the folder stays itself (the
     # folder is not expected to hold links); anything else depends on the grader's machine.
     if _inside(interp.program.root, text) is not None:

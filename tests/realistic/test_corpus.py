@@ -132,8 +132,6 @@ CORPUS = {
             (32, 2, 20_000, "exact"),      # head does not fit: plain mean field
         ),
         guards=("if use_head and not fnp.all(fnp.isfinite(out)):",),
-        xfail=("FINDINGS.md #3, #4: a generator function (`yield`) feeding the layer loop is unpriced; "
-               "Path.exists()/read_text() of files beside the estimator are not modelled"),
     ),
 }
 
