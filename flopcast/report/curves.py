@@ -64,38 +64,54 @@ class _Failed(Exception):
 
 
 class Analyses:
-    """Analyses of one program at other (width, depth), each made once, against a deadline."""
+    """Analyses of one program at other (width, depth), each made once, against a deadline.
+
+    An analysis is not started when its estimated cost overshoots the deadline (depth 10^5
+    of an unrolled loop would take minutes). The estimate scales the deepest analysis made
+    so far linearly in depth: loops are unrolled, but a loop whose state stops changing
+    costs little more when deeper, which the deepest measurement already shows.
+    """
 
     def __init__(self, analyze: Callable[[Point], Report], point: Point, seconds: float = CURVE_SECONDS) -> None:
         self._analyze = analyze
         self.point = point
         self.memo: dict[tuple[int, int], Report] = {}
         self.deadline = time.process_time() + seconds
-        # Seconds per layer, the slowest seen: an analysis unrolls every layer, so a point
-        # whose estimate overshoots the deadline is not started (depth 10^5 would take minutes).
-        self.per_layer = 0.0
+        self._deepest: Optional[tuple[int, float]] = None  # (depth, CPU seconds)
 
-    def seed(self, report: Report) -> None:
-        """An analysis already made (the page's own)."""
+    def _measured(self, depth: int, seconds: float) -> None:
+        if self._deepest is None or depth >= self._deepest[0]:
+            self._deepest = (depth, seconds)
+
+    def estimate(self, depth: int) -> float:
+        if self._deepest is None:
+            return 0.0
+        known, seconds = self._deepest
+        return seconds * max(1.0, depth / max(1, known))
+
+    def seed(self, report: Report, seconds: Optional[float] = None) -> None:
+        """An analysis already made (the page's own), and the CPU seconds it took when known."""
         self.memo[(report.point.width, report.point.depth)] = report
+        if seconds is not None:
+            self._measured(report.point.depth, seconds)
 
     def at(self, width: int, depth: int) -> Report:
         key = (width, depth)
         if key not in self.memo:
             now = time.process_time()
-            if now + self.per_layer * depth > self.deadline:
+            if now + self.estimate(depth) > self.deadline:
                 raise _OutOfTime()
             try:
                 self.memo[key] = self._analyze(dataclasses.replace(self.point, width=width, depth=depth, tag=None))
             except Exception as exc:  # noqa: BLE001 - one missing dot beats no page
                 raise _Failed(f"{width}x{depth}: {type(exc).__name__}: {exc}") from exc
-            self.per_layer = max(self.per_layer, (time.process_time() - now) / depth)
+            self._measured(depth, time.process_time() - now)
         return self.memo[key]
 
 
-def _values(center: int, extra: list[int]) -> list[int]:
-    """Powers-of-two-spaced values around ``center`` (at least 1), plus ``extra``."""
-    out = {center, *extra}
+def _values(center: int) -> list[int]:
+    """Powers-of-two-spaced values around ``center`` (at least 1), in increasing order."""
+    out = {center}
     for k in (8, 4, 2):
         out.add(max(1, center // k))
     for k in (2, 4):
@@ -129,8 +145,8 @@ def _fit(analyses: Analyses, axis: str, formula: Optional[str]) -> Optional[FitM
 def curves(analyses: Analyses, formula: Optional[str]) -> list[Curve]:
     """The width curve and the depth curve, each with its fit mark when time allows.
 
-    The fit comes first (it decides how far the axis reaches), then the cheapest
-    points: analyses cost time in proportion to depth.
+    Points around the analysed value come first, shallowest first (they are cheap and
+    teach the cost estimate), then the fit, then the fit's own two values.
     """
     point = analyses.point
     out = []
@@ -138,20 +154,27 @@ def curves(analyses: Analyses, formula: Optional[str]) -> list[Curve]:
         current = getattr(point, axis)
         fixed = point.depth if axis == "width" else point.width
         curve = Curve(axis, fixed, current, point.budget)
+        _plot(analyses, curve, _values(current))
         curve.fit = _fit(analyses, axis, formula)
-        extra = []
         if curve.fit is not None and curve.fit.value is not None and not curve.fit.unbounded:
-            extra = [curve.fit.value, curve.fit.value + 1]
-        for value in _values(current, extra):
-            w, d = (value, fixed) if axis == "width" else (fixed, value)
-            try:
-                report = analyses.at(w, d)
-            except _OutOfTime:
-                curve.skipped += 1
-                continue
-            except _Failed as exc:
-                curve.failed.append(str(exc))
-                continue
-            curve.points.append(CurvePoint(value, report.total, report.lower_bound))
+            _plot(analyses, curve, [curve.fit.value, curve.fit.value + 1])
+        curve.points.sort(key=lambda p: p.value)
         out.append(curve)
     return out
+
+
+def _plot(analyses: Analyses, curve: Curve, values: list[int]) -> None:
+    have = {p.value for p in curve.points}
+    for value in values:
+        if value in have:
+            continue
+        w, d = (value, curve.fixed) if curve.axis == "width" else (curve.fixed, value)
+        try:
+            report = analyses.at(w, d)
+        except _OutOfTime:
+            curve.skipped += 1
+            continue
+        except _Failed as exc:
+            curve.failed.append(str(exc))
+            continue
+        curve.points.append(CurvePoint(value, report.total, report.lower_bound))

@@ -8,6 +8,7 @@ editor computes them), and the width and depth curves.
 from __future__ import annotations
 
 import ast
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -83,10 +84,14 @@ def gather(path: str, point: Point, *, class_name: Optional[str] = None, scorer_
 
     submission = load_submission(path)
     options = {"include_scorer_cast": scorer_cast, **({"class_name": class_name} if class_name else {})}
+    seconds = None
     if report is None:
-        report = analyze(path, point, formula=True, **options)
-    elif report.formula is None:
-        report.formula = analyze(path, point, formula=True, **options).formula
+        started = time.process_time()
+        report = analyze(path, point, **options)
+        # One analysis's time tells the curves what a deeper or wider one will cost.
+        seconds = time.process_time() - started
+    if report.formula is None:
+        report.formula = _formula(path, point, report, class_name, scorer_cast)
     out = Gathered(report, submission, used_files(submission))
     try:
         out.findings = _findings(submission, point, report, scorer_cast, class_name)
@@ -97,9 +102,21 @@ def gather(path: str, point: Point, *, class_name: Optional[str] = None, scorer_
     except Exception:  # noqa: BLE001 - formulas are an extra: without them the page shows none
         out.formulas = {}
     analyses = Analyses(lambda at: analyze(path, at, **options), point)
-    analyses.seed(report)
+    analyses.seed(report, seconds)
     out.curves = curves(analyses, report.formula)
     return out
+
+
+def _formula(path: str, point: Point, report: Report, class_name: Optional[str], scorer_cast: bool) -> Optional[str]:
+    """The closed form of ``report``'s total, fitted as ``analyze(formula=True)`` fits it."""
+    from flopcast.analyzer import pricing
+    from flopcast.analyzer.formula import fit_formula
+    from flopcast.analyzer.program import estimator_class, load_program
+
+    program = load_program(Path(path))
+    formula = fit_formula(program, estimator_class(program, class_name), point, scorer_cast, report)
+    pricing.flush_caches()
+    return formula
 
 
 def _findings(submission: Submission, point: Point, report: Report, scorer_cast: bool,
