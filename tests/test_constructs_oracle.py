@@ -185,3 +185,28 @@ def test_path_joins_and_existence_are_answered_from_the_submission_folder(width,
     assert not report.unpriced, report.unpriced
     assert not report.uncertain, report.uncertain
     assert_exact_match(report, measure(path, point), f" — head={head} bias={bias} at {width}x{depth}")
+
+
+@pytest.mark.parametrize("name", ["embedded_module.py", "embedded_packed.py"])
+@pytest.mark.parametrize("width,depth", POINTS, ids=[f"{w}x{d}" for w, d in POINTS])
+def test_a_module_served_by_an_import_hook_is_decoded_and_analysed(name, width, depth):
+    # The finder's find_spec/exec_module are interpreted; the source literal (plain, or
+    # base64 + zlib) is decoded, never run, and analysed as a sibling module. Its charges are
+    # filed at the call in the estimator file, as flopscope's runtime files them.
+    path = FIXTURES / name
+    point = Point(width, depth, BUDGET)
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    assert_exact_match(report, measure(path, point), f" — {name} at {width}x{depth}")
+
+
+def test_an_import_hook_whose_source_cannot_be_decoded_is_reported_at_the_import(tmp_path):
+    path = _variant(tmp_path, "embedded_module.py", {
+        "import sys\n": "import os\nimport sys\n",
+        "exec(compile(_SRC,": 'exec(compile(os.environ.get("FLOPCAST_NEVER_SET", _SRC),'})
+    point = Point(16, 2, BUDGET)
+    report = analyze(path, point)
+    imports = [u for u in report.unpriced if u.what == "import hidden_mod"]
+    assert len(imports) == 1 and imports[0].span.line == _line(path, "from hidden_mod import")
+    assert "cannot decode" in imports[0].reason
+    assert report.lower_bound and report.total.lo <= measure(path, point).total

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from flopcast.analyzer import dataints, submission_files
+from flopcast.analyzer import dataints, import_hooks, submission_files
 from flopcast.analyzer.values import (
     Array,
     Builtin,
@@ -125,6 +125,14 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if isinstance(x, Unknown):
             return Unknown({"int": "int", "float": "float", "bool": "bool", "round": "int"}.get(name, x.kind), x.origin, x.reason)
         return Unknown("", span, f"{name}() of an unknown value")
+    if name == "compile":
+        compiled = import_hooks.compile_call(args, kwargs)
+        return compiled if compiled is not None else Unknown("", span, "compile() of source that is not known")
+    if name == "exec":
+        problem = interp.import_hooks.exec_call(args, kwargs)
+        if problem is not None:
+            return interp.unpriced(node, "exec()", problem)
+        return Known(None)
     if name == "sum":
         items = interp.iterate(args[0], node)
         start = args[1] if len(args) > 1 else kwargs.get("start", Known(0))
@@ -344,6 +352,19 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         if any(isinstance(a, Array) for a in args):
             return interp.unpriced(node, f"math.{name} of an array", "math functions need Python scalars")
         return _unknown_from(args, "float", span, f"math.{name} of a value that depends on data")
+    decoded = import_hooks.decode(path, args)
+    if decoded is not None:
+        return decoded
+    if path in ("sys.meta_path.insert", "sys.meta_path.append") and args:
+        interp.import_hooks.install(args[-1], first=path.endswith("insert") and isinstance(args[0], Known)
+                                    and args[0].value == 0)
+        return Known(None)
+    if path in ("importlib.util.spec_from_loader", "importlib.machinery.ModuleSpec") and len(args) >= 2:
+        return import_hooks.module_spec(args[0], args[1])
+    if path == "enum.auto":
+        from flopcast.analyzer.interpreter import _ENUM_AUTO
+
+        return Known(_ENUM_AUTO)
     if path == "logging.getLogger":
         return LibRef("py:logging.Logger")
     if module in ("logging", "logging.Logger") and name in _LOGGING_CALLS:

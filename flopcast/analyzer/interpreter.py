@@ -25,6 +25,7 @@ from typing import Any, Optional
 
 from flopcast import installed
 from flopcast.analyzer import dataints, ops, pricing, submission_files
+from flopcast.analyzer.import_hooks import ImportHooks
 from flopcast.analyzer.ops import OpError
 from flopcast.analyzer.program import Module, Program
 from flopcast.analyzer.repeats import SteadyLoop
@@ -228,6 +229,10 @@ class Interpreter:
         self._starting_generator: Optional[PyGenerator] = None  # handed to the next frame made
         self._ran_generators: list[PyGenerator] = []  # generators whose bodies ran inside predict
         self._nonzero_counts: dict = {}  # array identity -> its nonzero count chosen on this path
+        self.import_hooks = ImportHooks()  # finders the program put on sys.meta_path
+        self._served: dict = {}  # module name -> what an import hook served for it
+        self._served_paths: set = set()  # pseudo file names of the modules import hooks served
+        self._call_spans: list = []  # the span of each user-function call being executed
 
     # ------------------------------------------------------------ entry
 
@@ -311,7 +316,12 @@ class Interpreter:
                 flops = pricing.charge(op, base, dtype)
         except pricing.ComplexDtypeError as exc:
             raise OpError(str(exc)) from exc
-        self.emit(self.span, op, flops, dtype, self.frame.qualname if self.frame else "<module>", origin)
+        span = self.span
+        if self._served_paths and span is not None and span.path in self._served_paths:
+            # Code an import hook served has no file: flopscope's runtime (and `verify`) files
+            # its charges at the innermost call in a real file, and so does the analysis.
+            span = next((s for s in reversed(self._call_spans) if s.path not in self._served_paths), span)
+        self.emit(span, op, flops, dtype, self.frame.qualname if self.frame else "<module>", origin)
 
     def unpriced(self, node: Optional[ast.AST], what: str, reason: str) -> Value:
         span = self.node_span(node) if node is not None else self.span
@@ -583,6 +593,8 @@ class Interpreter:
             if isinstance(v, FunctionVal) and v.owner is None:
                 v.owner = cls
         self.init_subclass(cls, node)
+        if _is_enum(cls):
+            _make_enum_members(cls)
         named_tuple = any(isinstance(b, LibRef) and b.path in _NAMEDTUPLE_BASES for b in bases)
         if named_tuple or self.is_dataclass_decorated(node):
             cls.fields = self.dataclass_fields(cls, node)
@@ -687,7 +699,25 @@ class Interpreter:
         module = self.program.find_module(stripped)
         if module is not None:
             return ModuleVal(module)
+        if self.import_hooks.finders and stripped:
+            return self.hooked_module(stripped, node)
         return LibRef("py:" + stripped)
+
+    def hooked_module(self, name: str, node: ast.AST) -> Value:
+        """A module an import hook on sys.meta_path may serve (see analyzer/import_hooks.py)."""
+        if name not in self._served:
+            span = self.node_span(node)
+            self._served[name] = self.import_hooks.load(self, name, span)
+        served = self._served[name]
+        if served is None:
+            return LibRef("py:" + name)
+        module, reason = served
+        if module is not None:
+            self._served_paths.add(module.path)
+            return ModuleVal(module)
+        span = self.node_span(node)
+        self._unpriced_at(span, f"import {name}", f"{reason}; the calls into it are not priced")
+        return Unknown("", span, reason)
 
     def stmt_If(self, node: ast.If) -> None:
         if self.truth(node.test, node):
@@ -1153,6 +1183,8 @@ class Interpreter:
             return list(value.items)
         if isinstance(value, InstanceVal) and value.cls.tuple_like:
             return [value.attrs.get(f[0], OPAQUE) for f in value.cls.fields]
+        if isinstance(value, ClassVal) and _is_enum(value) and isinstance(value.attrs.get("__members__"), DictVal):
+            return list(value.attrs["__members__"].items.values())
         return None
 
     # ------------------------------------------------------------ expressions
@@ -1432,6 +1464,10 @@ class Interpreter:
             a, b = _py(left), _py(right)
             if a is not _NOT_PLAIN and b is not _NOT_PLAIN:
                 left, right = Known(a), Known(b)
+        if name in ("Eq", "NotEq") and (_is_enum_member(left) or _is_enum_member(right)):
+            same = left is right or (isinstance(left, InstanceVal) and isinstance(right, Known)
+                                     and left.cls.attrs.get("__int_like__") and left.attrs["value"].value == right.value)
+            return Known(same if name == "Eq" else not same)
         if isinstance(left, Known) and isinstance(right, Known):
             try:
                 return Known(_CMP[name](left.value, right.value))
@@ -1556,6 +1592,11 @@ class Interpreter:
         return Unknown("slice", None, "slice bounds depend on values")
 
     def subscript(self, obj: Value, key: Value, node) -> Value:
+        if isinstance(obj, ClassVal) and _is_enum(obj) and isinstance(key, Known):
+            member = obj.attrs.get("__members__").items.get(key.value) if "__members__" in obj.attrs else None
+            if member is None:
+                raise UserRaise(self.node_span(node), f"KeyError: {key.value!r}")
+            return member
         if isinstance(obj, Array):
             from flopcast.analyzer.indexing import index_array
 
@@ -2049,6 +2090,16 @@ class Interpreter:
         return obj
 
     def instantiate(self, cls: ClassVal, args, kwargs, span) -> Value:
+        members = cls.attrs.get("__members__")
+        if isinstance(members, DictVal) and _is_enum(cls):
+            # `Kind(1)`: the member with that value
+            wanted = args[0] if args else None
+            for member in members.items.values():
+                if isinstance(wanted, Known) and member.attrs["value"].value == wanted.value or member is wanted:
+                    return member
+            if isinstance(wanted, Known):
+                raise UserRaise(span, f"ValueError: {wanted.value!r} is not a valid {cls.name}")
+            return Unknown("", span, f"the {cls.name} member for a value that depends on data")
         instance = InstanceVal(cls)
         generated = next((c for c in cls.mro() if "__init__" in c.attrs or c.fields is not None), None)
         if generated is not None and "__init__" not in generated.attrs:
@@ -2180,6 +2231,7 @@ class Interpreter:
             frame.generator, self._starting_generator = self._starting_generator, None
             saved = self.frame
             self.frame = frame
+            self._call_spans.append(span)
             try:
                 if isinstance(fn.node, ast.Lambda):
                     return self.eval(fn.node.body)
@@ -2189,6 +2241,7 @@ class Interpreter:
                 return r.value
             finally:
                 self.frame = saved
+                self._call_spans.pop()
         finally:
             self.call_depth -= 1
 
@@ -2312,6 +2365,50 @@ _EXCEPTION_BASES = {
     "IndexError": ("LookupError",), "KeyError": ("LookupError",),
     "BudgetExhaustedError": ("FlopscopeError",), "NotImplementedError": ("RuntimeError",),
 }
+
+
+#: enum base classes: a class deriving from one turns its constants into members.
+_ENUM_BASES = {"py:enum.Enum", "py:enum.IntEnum", "py:enum.Flag", "py:enum.IntFlag", "py:enum.StrEnum"}
+
+
+def _is_enum(cls: ClassVal) -> bool:
+    return any(isinstance(b, LibRef) and b.path in _ENUM_BASES or isinstance(b, ClassVal) and _is_enum(b)
+               for b in cls.bases)
+
+
+def _is_enum_member(v: Value) -> bool:
+    return isinstance(v, InstanceVal) and _is_enum(v.cls) and "value" in v.attrs and "name" in v.attrs
+
+
+def _make_enum_members(cls: ClassVal) -> None:
+    """``class Kind(enum.Enum): FAST = 1``: each public constant (or ``enum.auto()``, numbered
+    from 1) becomes a member with ``.name`` and ``.value``; ``Kind.FAST``, ``Kind["FAST"]``,
+    ``Kind(1)`` and iteration give the same member objects."""
+    members: dict = {}
+    auto = 0
+    for name, value in list(cls.attrs.items()):
+        if name.startswith("_"):
+            continue
+        if isinstance(value, LibRef) and value.path == "py:enum.auto":
+            continue
+        if isinstance(value, Known) and value.value is _ENUM_AUTO:
+            auto += 1
+            value = Known(auto)
+        elif isinstance(value, Known):
+            auto = value.value if isinstance(value.value, int) else auto
+        else:
+            continue
+        member = InstanceVal(cls, {"name": Known(name), "value": value, "_value_": value, "_name_": Known(name)})
+        cls.attrs[name] = member
+        members[name] = member
+    cls.attrs["__members__"] = DictVal(members)
+    if any(isinstance(b, LibRef) and b.path in ("py:enum.IntEnum", "py:enum.IntFlag", "py:enum.StrEnum")
+           for b in cls.bases):
+        cls.attrs["__int_like__"] = Known(True)
+
+
+#: What ``enum.auto()`` evaluates to until the class body is turned into members.
+_ENUM_AUTO = object()
 
 
 def _user_exception_family(cls: ClassVal) -> tuple:
@@ -2579,7 +2676,7 @@ _BUILTINS = {
     "next", "type", "object", "Exception", "ValueError", "RuntimeError", "TypeError", "KeyError", "IndexError",
     "ArithmeticError", "ZeroDivisionError", "FloatingPointError", "OverflowError", "NotImplementedError",
     "AssertionError", "StopIteration", "callable", "frozenset", "id", "hash", "repr", "format", "NotImplemented",
-    "LookupError", "AttributeError",
+    "LookupError", "AttributeError", "compile", "exec",
 }
 
 _SAFE_METHODS = {
