@@ -1037,6 +1037,56 @@ def _stack(ctx, args, kwargs, op=None):
     return Array(shape, dt, sym, dtype_origin=origin)
 
 
+@handler("block")
+def _block(ctx, args, kwargs, op=None):
+    """np.block: nested lists joined along the last axes (innermost list on axis -1);
+    flopscope bills numel(output) at the leaves' promoted dtype and drops symmetry."""
+    nested = arg(args, kwargs, 0, "arrays")
+
+    def depth(v) -> int:
+        return 1 + depth(v.items[0]) if isinstance(v, (ListVal, TupleVal)) and v.items else 0
+
+    levels = depth(nested)
+    leaves: list[Array] = []
+
+    def collect(v, level: int):
+        if isinstance(v, (ListVal, TupleVal)):
+            if not v.items or level >= levels:
+                raise OpError("fnp.block of ragged or empty nested lists is not modelled")
+            return [collect(c, level + 1) for c in v.items]
+        if level != levels:
+            raise OpError("fnp.block: nested lists of different depths (numpy raises ValueError)")
+        a = to_array(ctx, v)
+        leaves.append(a)
+        return a
+
+    tree = collect(nested, 0)
+    if levels == 0:
+        raise OpError("fnp.block of a single array is not modelled")
+    ndim = max(levels, max(a.ndim for a in leaves))
+
+    def assemble(node, level: int) -> tuple:
+        if isinstance(node, Array):
+            return (1,) * (ndim - node.ndim) + tuple(node.shape)
+        shapes = [assemble(c, level + 1) for c in node]
+        ax = ndim - (levels - level)
+        for s in shapes[1:]:
+            if any(x != y for i, (x, y) in enumerate(zip(s, shapes[0])) if i != ax):
+                raise OpError("fnp.block: block shapes do not line up (numpy raises ValueError)")
+        out = list(shapes[0])
+        out[ax] = sum(s[ax] for s in shapes)
+        return tuple(out)
+
+    shape = assemble(tree, 0)
+    dt = dtypes.result_type(*(Operand(dtype=a.dtype) for a in leaves))
+    n = 1
+    for x in shape:
+        n *= x
+    origin = origin_of(leaves, dt)
+    ctx.charge("block", max(n, 1), dt, origin)
+    return Array(shape, dt, None, dtype_origin=origin)
+
+
 def _concat_sym(items: list[Array], axis: int, out_ndim: int) -> pricing.Symmetry:
     """flopscope's transport_concatenate: each input's tag without the joined axis, intersected."""
     if not all(a.sym for a in items):

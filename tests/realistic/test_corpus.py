@@ -125,6 +125,14 @@ CORPUS = {
             (32, 3, 10**5, "exact"),       # cross-2
         ),
     ),
+    "strassen_mc": Entry(
+        points=(
+            (8, 2, 10**5, "guarded"),      # no Strassen at 8 (the cost model says so)
+            (16, 2, 10**5, "guarded"),     # Strassen, leaf 8, fnp.block reassembly
+            (32, 2, 10**6, "guarded"),     # two levels
+        ),
+        guards=("if not fnp.all(fnp.isfinite(out)):",),
+    ),
     "learned_head": Entry(
         points=(
             (8, 2, 10**5, "guarded"),      # head on the first 3 (config.json) layers = all
