@@ -219,3 +219,37 @@ def test_a_loop_that_yields_is_never_skipped(width, depth):
     point = Point(width, depth, 2**41)
     report = analyze(path, point)
     assert report.total.exact and report.total.lo == measure(path, point).total
+
+
+REPEATED = Path(__file__).resolve().parent / "fixtures" / "steady" / "repeated_calls.py"
+
+
+@pytest.mark.parametrize("width,depth", [(16, 2), (24, 3)])
+def test_reused_calls_are_counted_exactly(width, depth):
+    point = Point(width, depth, 2**41)
+    report = analyze(REPEATED, point)
+    measured = measure(REPEATED, point)
+    assert report.total.exact and not report.unpriced
+    assert report.total.lo == measured.total
+    assert static_per_op(report) == measured.per_op
+
+
+def test_a_repeated_pure_call_is_not_run_again():
+    from flopcast.analyzer.interpreter import Interpreter
+    from flopcast.analyzer.program import load_program
+
+    class Counting(Interpreter):
+        executed = 0
+
+        def exec_stmt(self, node):
+            self.executed += 1
+            super().exec_stmt(node)
+
+    program = load_program(REPEATED)
+    executed = {}
+    for depth in (3, 30):
+        interp = Counting(program, 64, depth, 2**41, Decisions())
+        interp.run("Estimator")
+        executed[depth] = interp.executed
+    # block(c, v) for 27 more layers: each an equal call of a recorded one
+    assert executed[30] == executed[3]

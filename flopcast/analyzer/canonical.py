@@ -48,16 +48,22 @@ _SCALARS = (int, float, complex, str, bytes, bool, type(None))
 class Canon:
     """One walk: identities numbered in order of first meeting, shared across calls of ``form``."""
 
-    def __init__(self) -> None:
+    def __init__(self, nonzero_counts: Optional[dict] = None) -> None:
+        # The interpreter's nonzero count chosen per mask identity: part of what a mask is.
+        self.nonzero_counts = nonzero_counts or {}
         self.idents: dict = {}  # array ident -> number
         self.objects: dict = {}  # id(object) -> number, for arrays and mutable containers
-        self.keep: list = []  # the objects numbered, kept alive so their id() stays theirs
+        self.by_object: list = []  # number -> object (keeps them alive, so their id() stays theirs)
+        self.by_ident: list = []  # number -> ident
 
     def number(self, table: dict, key: Any, obj: Any = None) -> tuple[int, bool]:
         if key in table:
             return table[key], False
         table[key] = len(table)
-        self.keep.append(obj)
+        if table is self.objects:
+            self.by_object.append(obj)
+        else:
+            self.by_ident.append(key)
         return table[key], True
 
     def form(self, value: Any) -> Any:
@@ -66,7 +72,8 @@ class Canon:
         if isinstance(value, Array):
             ident, _ = self.number(self.idents, value.ident, value)
             obj, _ = self.number(self.objects, id(value), value)
-            return ("A", value.shape, value.dtype, value.sym, value.dtype_origin, ident, obj)
+            return ("A", value.shape, value.dtype, value.sym, value.dtype_origin, ident, obj,
+                    self.nonzero_counts.get(value.ident))
         if isinstance(value, Unknown):
             return ("U", value.kind, value.origin, value.reason)
         if isinstance(value, NumpyScalar):

@@ -28,7 +28,7 @@ from flopcast.analyzer import dataints, ops, pricing, submission_files
 from flopcast.analyzer.import_hooks import ImportHooks
 from flopcast.analyzer.ops import OpError
 from flopcast.analyzer.program import Module, Program
-from flopcast.analyzer.repeats import SteadyLoop
+from flopcast.analyzer.repeats import CallMemo, SteadyLoop
 from flopcast.analyzer.values import (
     Array,
     BoundLib,
@@ -228,6 +228,8 @@ class Interpreter:
         self._reentered: set = set()  # function nodes called while already executing (recursion)
         self._starting_generator: Optional[PyGenerator] = None  # handed to the next frame made
         self._ran_generators: list[PyGenerator] = []  # generators whose bodies ran inside predict
+        self.active_keys_seen: list = []  # every recursion key computed, in call order (for CallMemo)
+        self.memo = CallMemo(self, MAX_STEPS)
         self._nonzero_counts: dict = {}  # array identity -> its nonzero count chosen on this path
         self.import_hooks = ImportHooks()  # finders the program put on sys.meta_path
         self._served: dict = {}  # module name -> what an import hook served for it
@@ -2180,6 +2182,7 @@ class Interpreter:
             key = self.call_key(fn, args, kwargs)
         else:
             key = (node_id,)
+        self.active_keys_seen.append(key)
         if len(key) > 1 and key in self.active_calls:
             self.record_uncertain_span(span, "recursion", f"on some value-dependent paths {fn.qualname} calls "
                                        "itself again with the same arguments, forever")
@@ -2193,7 +2196,16 @@ class Interpreter:
             self.result.calls[(caller, fn.qualname)] = self.result.calls.get((caller, fn.qualname), 0) + 1
         self.call_stack.append(fn.qualname)
         try:
-            return self._call_user(fn, args, kwargs, span)
+            memo = self.memo.key(fn, args, kwargs)
+            if memo is None:
+                return self._call_user(fn, args, kwargs, span)
+            memo_key, canon = memo
+            value = self.memo.replay(memo_key, canon)
+            if value is None:
+                marks = self.memo.start()
+                value = self._call_user(fn, args, kwargs, span)
+                self.memo.finish(memo_key, canon, marks, fn, args, kwargs, value)
+            return value
         finally:
             self.call_stack.pop()
             self.active_calls.pop()

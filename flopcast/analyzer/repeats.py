@@ -21,10 +21,10 @@ from __future__ import annotations
 import ast
 import weakref
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 from flopcast.analyzer.canonical import Canon, Incomparable
-from flopcast.analyzer.values import Array, DictVal, Known, ListVal, NumpyScalar, TupleVal, Unknown, fresh_ident
+from flopcast.analyzer.values import Array, DictVal, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value, fresh_ident
 
 _MISSING_NAME = ("<unbound>",)
 
@@ -91,7 +91,7 @@ class SteadyLoop:
     def probe(self, index: int) -> Optional[_Probe]:
         interp = self.interp
         result = interp.result
-        canon = Canon()
+        canon = Canon(interp._nonzero_counts)
         try:
             parts = [tuple((name, self.lookup(canon, name)) for name in self.names)]
             for path in sorted(interp.module_envs):
@@ -101,7 +101,8 @@ class SteadyLoop:
         except (Incomparable, RecursionError):
             return None
         parts.append((len(result.unpriced), len(result.notes), len(result.uncertain), len(interp.decisions.seen),
-                      len(interp._cache_results), len(interp._reentered),
+                      len(interp._cache_results), len(interp._reentered), len(interp._nonzero_counts),
+                      len(interp._ran_generators),
                       interp.used if interp.program_mentions_budget() else None))
         lengths = tuple(len(lst.items) for lst in self.lists.values())
         return _Probe(index, tuple(parts), canon, len(result.charges), interp.used, interp.steps,
@@ -129,7 +130,8 @@ class SteadyLoop:
             if self.resolve(name) is not lst:
                 return False
             start, end = before.lengths[i], after.lengths[i]
-            fresh, older = Canon(), Canon()
+            counts = self.interp._nonzero_counts
+            fresh, older = Canon(counts), Canon(counts)
             try:
                 fresh.form(TupleVal(tuple(lst.items[start:end])))
                 older.form(TupleVal(tuple(lst.items[:start])))
@@ -137,6 +139,8 @@ class SteadyLoop:
                 return False
             if set(fresh.idents) & set(before.canon.idents) or set(fresh.objects) & set(before.canon.objects):
                 return False
+            if any(ident in counts for ident in fresh.idents):
+                return False  # a clone would not carry the mask's chosen count
             if set(older.idents) & set(after.canon.idents) or set(older.objects) & set(after.canon.objects):
                 return False
         return True
@@ -145,11 +149,12 @@ class SteadyLoop:
         """The items still to come look like this iteration's and share nothing with the state."""
         if not self.item_matters:
             return True
-        first = Canon().form(self.items[index])
+        counts = self.interp._nonzero_counts
+        first = Canon(counts).form(self.items[index])
         taken_idents = set(canon.idents)
         taken_objects = set(canon.objects)
         for item in self.items[index + 1:]:
-            own = Canon()
+            own = Canon(counts)
             try:
                 if own.form(item) != first:
                     return False
@@ -254,3 +259,176 @@ def _names_of(node: ast.For) -> tuple[frozenset, frozenset]:
         targets = frozenset(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name))
         cached = _NAMES[node] = (frozenset(loaded), targets, appended - targets)
     return cached
+
+
+# ---------------------------------------------------------------------------- calls
+
+
+@dataclass
+class _Recorded:
+    """What one call of a user function did, to be done again for an equal call."""
+
+    template: Any  # the returned value, in terms of the call's state (see _template)
+    charges: list
+    used: int
+    steps: int
+    calls: dict  # (caller, callee) -> calls made inside
+    inclusive: dict  # qualname -> FLOPs credited while the call ran
+    outer: frozenset  # qualnames on the call stack below the call when it was recorded
+    inner: frozenset  # qualnames of the function and of everything it called
+    depth: int  # the interpreter's call depth at the call
+    reentered: frozenset  # function nodes found recursive while it ran
+    inner_keys: list  # recursion keys of the calls it made of functions that were on the stack
+
+
+class CallMemo:
+    """Reuses the effects of a call of a user function made again in an equal state.
+
+    The state a call can read is its function (code, defaults, closure), its arguments,
+    every module's globals and the FLOPs spent when the program asks the budget. A call
+    is recorded only when it leaves that state as it found it (it mutates nothing the
+    caller could see), meets no new value-dependent site, adds no note, unpriced entry,
+    lru_cache entry, and ends normally; an equal call then gets the same charges and calls
+    and a copy of the result with new identities for what the call created.
+    """
+
+    def __init__(self, interp, max_steps: int):
+        self.interp = interp
+        self.max_steps = max_steps
+        self.entries: dict = {}
+        self.called: set = set()  # function objects called at least once on this path
+
+    def key(self, fn, args: list, kwargs: dict) -> Optional[tuple]:
+        if id(fn) not in self.called:
+            self.called.add(id(fn))
+            return None  # a function called once needs no key
+        interp = self.interp
+        canon = Canon(interp._nonzero_counts)
+        try:
+            form = (canon.form(fn), tuple(canon.form(a) for a in args),
+                    tuple((k, canon.form(kwargs[k])) for k in sorted(kwargs)),
+                    tuple((path, canon.names(interp.module_envs[path])) for path in sorted(interp.module_envs)))
+        except (Incomparable, RecursionError):
+            return None
+        return (form, interp.metered, interp.try_depth > 0, self.counters(),
+                interp.used if interp.program_mentions_budget() else None), canon
+
+    def counters(self) -> tuple:
+        interp, result = self.interp, self.interp.result
+        return (len(result.unpriced), len(result.notes), len(result.uncertain), len(interp.decisions.seen),
+                len(interp._cache_results), len(result.values), len(interp._nonzero_counts),
+                len(interp._ran_generators))
+
+    def replay(self, key: tuple, canon: Canon) -> Optional[Value]:
+        entry = self.entries.get(key)
+        interp = self.interp
+        if entry is None or interp.call_depth > entry.depth or interp.steps + entry.steps > self.max_steps:
+            return None
+        outer = frozenset(interp.call_stack[:-1])
+        if (entry.outer & entry.inner) - outer:
+            return None  # what those functions were credited inside the call is not known apart
+        # Endless recursion is a call repeating one on the stack: the calls made inside must
+        # not repeat one of the calls below this one now.
+        active = interp.active_calls[:-1]
+        nodes = {k[0] for k in active}
+        for k in entry.inner_keys:
+            if k[0] in nodes and (len(k) == 1 or not _identity_free(k) or k in active):
+                return None
+        try:
+            value = _instantiate(entry.template, canon, {})
+        except Incomparable:
+            return None
+        result = interp.result
+        result.charges.extend(entry.charges)
+        interp.used += entry.used
+        interp.steps += entry.steps
+        for k, v in entry.calls.items():
+            result.calls[k] = result.calls.get(k, 0) + v
+        total = entry.used
+        for q in outer | {interp.call_stack[-1]} if total else ():
+            result.inclusive[q] = result.inclusive.get(q, 0) + total
+        for q in entry.inner - outer - {interp.call_stack[-1]}:
+            if entry.inclusive.get(q):
+                result.inclusive[q] = result.inclusive.get(q, 0) + entry.inclusive[q]
+        interp._reentered |= entry.reentered
+        return value
+
+    def start(self) -> tuple:
+        interp, result = self.interp, self.interp.result
+        return (len(result.charges), interp.used, interp.steps, dict(result.calls), dict(result.inclusive),
+                frozenset(interp._reentered), len(interp.active_keys_seen))
+
+    def finish(self, key: tuple, canon: Canon, marks: tuple, fn, args: list, kwargs: dict, value) -> None:
+        interp, result = self.interp, self.interp.result
+        charges, used, steps, calls, inclusive, reentered, keys_seen = marks
+        if self.counters() != key[3]:
+            return
+        after = Canon(interp._nonzero_counts)
+        try:
+            form = (after.form(fn), tuple(after.form(a) for a in args),
+                    tuple((k, after.form(kwargs[k])) for k in sorted(kwargs)),
+                    tuple((path, after.names(interp.module_envs[path])) for path in sorted(interp.module_envs)))
+            if form != key[0] or after.by_ident != canon.by_ident \
+                    or any(a is not b for a, b in zip(after.by_object, canon.by_object)):
+                return  # the call changed what its caller can see (even to an equal-looking value)
+            template = _template(value, canon)
+        except (Incomparable, RecursionError):
+            return
+        inner_calls = {k: v - calls.get(k, 0) for k, v in result.calls.items() if v != calls.get(k, 0)}
+        inner = frozenset({interp.call_stack[-1]} | {callee for _, callee in inner_calls})
+        self.entries[key] = _Recorded(
+            template, result.charges[charges:], interp.used - used, interp.steps - steps, inner_calls,
+            {q: v - inclusive.get(q, 0) for q, v in result.inclusive.items() if v != inclusive.get(q, 0)},
+            frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
+            interp.active_keys_seen[keys_seen:])
+
+
+def _identity_free(key) -> bool:
+    """Whether a recursion key (interpreter.signature parts) names no object by its id()."""
+    if isinstance(key, tuple):
+        if len(key) >= 2 and key[0] in ("I", "O"):
+            return False
+        return all(_identity_free(k) for k in key)
+    return True
+
+
+def _template(value, canon: Canon):
+    """The returned value as a recipe: parts the call's state held are named by their canonical
+    number; parts the call made are described, to be made anew at each reuse."""
+    if isinstance(value, (Known, Unknown, NumpyScalar)) or value is None:
+        return ("same", value)
+    if id(value) in canon.objects:
+        return ("object", canon.objects[id(value)])
+    if isinstance(value, Array):
+        ident = ("old", canon.idents[value.ident]) if value.ident in canon.idents else ("new", value.ident)
+        return ("array", value.shape, value.dtype, value.sym, value.dtype_origin, ident, id(value))
+    if isinstance(value, TupleVal):
+        return ("tuple", tuple(_template(v, canon) for v in value.items))
+    if isinstance(value, ListVal):
+        return ("list", id(value), tuple(_template(v, canon) for v in value.items))
+    raise Incomparable(type(value).__name__)
+
+
+def _instantiate(template, canon: Canon, made: dict):
+    kind = template[0]
+    if kind == "same":
+        return template[1]
+    if kind == "object":
+        return canon.by_object[template[1]]
+    if kind == "array":
+        _, shape, dtype, sym, origin, (age, ident), obj = template
+        if obj in made:
+            return made[obj]
+        if age == "old":
+            ident = canon.by_ident[ident]
+        else:
+            ident = made.setdefault(("ident", ident), fresh_ident())
+        made[obj] = Array(shape, dtype, sym, ident, origin)
+        return made[obj]
+    if kind == "tuple":
+        return TupleVal(tuple(_instantiate(t, canon, made) for t in template[1]))
+    if kind == "list":
+        if template[1] not in made:
+            made[template[1]] = ListVal([_instantiate(t, canon, made) for t in template[2]])
+        return made[template[1]]
+    raise Incomparable(kind)
