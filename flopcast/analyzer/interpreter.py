@@ -18,6 +18,7 @@ import math
 import operator
 import weakref
 import re
+import sys
 from collections import ChainMap
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -87,10 +88,12 @@ class PathEnd(Exception):
     an analysis limit being hit.
     """
 
-    def __init__(self, message: str, span: Optional[Span] = None, unbounded: bool = False):
+    def __init__(self, message: str, span: Optional[Span] = None, unbounded: bool = False,
+                 what: str = "analysis stopped"):
         super().__init__(message)
         self.span = span
         self.unbounded = unbounded
+        self.what = what  # the report's name for the unpriced entry
 
 
 class _Return(Exception):
@@ -114,6 +117,31 @@ class UserRaise(Exception):
         self.span = span
         self.what = what
         self.family = family  # names of the raised class and its bases, when it is a user class
+
+
+#: Exceptions that carry the program's control flow and findings through the interpreter.
+_CONTROL = (PathEnd, UserRaise, _Return, _Break, _Continue)
+#: Python frames the interpreter may use: about ten per user call, MAX_CALL_DEPTH calls deep.
+_RECURSION_LIMIT = 4000
+
+
+def _failure_reason(exc: BaseException) -> str:
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno}" if frames else ""
+    return (f"flopcast could not model this: {type(exc).__name__}: {exc} "
+            f"(a flopcast bug{where}; please report it with this file)")
+
+
+def _model_failure(span: Span, exc: BaseException) -> PathEnd:
+    """A flopcast bug met while running a statement: the path ends there, the total is a lower bound."""
+    return PathEnd(f"{span}: {_failure_reason(exc)}", span, what="internal error")
+
+
+def _too_deep(span: Span) -> PathEnd:
+    return PathEnd(f"{span}: calls or expressions nested too deeply for flopcast to follow; "
+                   "the cost after this point is not counted", span)
 
 
 @dataclass
@@ -239,12 +267,31 @@ class Interpreter:
     # ------------------------------------------------------------ entry
 
     def run(self, class_name: str) -> RunResult:
+        # The interpreter recurses with the program (about ten Python frames per user call):
+        # leave room for MAX_CALL_DEPTH user calls; deeper nesting ends the path (see eval).
+        limit = sys.getrecursionlimit()
+        if limit < _RECURSION_LIMIT:
+            sys.setrecursionlimit(_RECURSION_LIMIT)
+        try:
+            return self._run(class_name)
+        finally:
+            if limit < _RECURSION_LIMIT:
+                sys.setrecursionlimit(limit)
+
+    def _run(self, class_name: str) -> RunResult:
         try:
             env = self.module_env(self.program.main)
             cls = env.get(class_name)
             if not isinstance(cls, ClassVal):
                 raise PathEnd(f"estimator class {class_name} is not a plain class definition")
-            instance = self.instantiate(cls, [], {}, self.program.main_span)
+            try:
+                instance = self.instantiate(cls, [], {}, self.program.main_span)
+            except UserRaise as exc:
+                # whestbench constructs the estimator before setup(): the same failure for it.
+                self.result.failed = f"{exc.span}: {class_name}() raises {exc.what}"
+                self.result.raised = (exc.span, exc.what, True)
+                self.result.sites = list(self.decisions.seen)
+                return self.result
             mlp = self.make_mlp()
             setup = self.get_attr(instance, "setup", self.program.main_span, quiet=True)
             if isinstance(setup, BoundMethod):
@@ -260,6 +307,16 @@ class Interpreter:
                     self.result.raised = (exc.span, exc.what, True)
                     self.result.sites = list(self.decisions.seen)
                     return self.result
+            if cls.lookup("predict")[1] is None and _bases_are_plain(cls):
+                # BaseEstimator.predict is abstract: whestbench cannot even construct the class.
+                span = Span(cls.module.path, cls.node.lineno, cls.node.col_offset, cls.node.lineno,
+                            cls.node.col_offset) if cls.node is not None and cls.module is not None \
+                    else self.program.main_span
+                self.result.failed = f"{span}: {class_name} defines no predict method"
+                self.result.raised = (span, f"TypeError: {class_name} defines no predict(self, mlp, budget) "
+                                            "method; whestbench cannot instantiate it", True)
+                self.result.sites = list(self.decisions.seen)
+                return self.result
             predict = self.get_attr(instance, "predict", self.program.main_span)
             self.metered = True
             try:
@@ -273,15 +330,26 @@ class Interpreter:
             if value is not None and self.include_scorer_cast:
                 self.scorer_cast(value)
         except PathEnd as end:
-            where = end.span or self.span or self.program.main_span
-            if end.unbounded:
-                self.result.unbounded = where
-                self.result.unpriced.append(Unpriced(where, "unbounded", str(end)))
-            else:
-                self.result.notes.append(Note(where, str(end)))
-                self.result.unpriced.append(Unpriced(where, "analysis stopped", str(end)))
+            self._end_path(end)
+        except (UserRaise, _Return, _Break, _Continue) as exc:
+            # Only reachable through a statement handler that lets one escape where it cannot
+            # (a flopcast bug): the path ends there, and the total is not exact.
+            self._end_path(_model_failure(self.span or self.program.main_span, exc))
+        except RecursionError:
+            self._end_path(_too_deep(self.span or self.program.main_span))
+        except Exception as exc:  # noqa: BLE001 - the last boundary: a flopcast bug never fakes a total
+            self._end_path(_model_failure(self.span or self.program.main_span, exc))
         self.result.sites = list(self.decisions.seen)
         return self.result
+
+    def _end_path(self, end: PathEnd) -> None:
+        where = end.span or self.span or self.program.main_span
+        if end.unbounded:
+            self.result.unbounded = where
+            self.result.unpriced.append(Unpriced(where, "unbounded", str(end)))
+        else:
+            self.result.notes.append(Note(where, str(end)))
+            self.result.unpriced.append(Unpriced(where, end.what, str(end)))
 
     def make_mlp(self) -> MLPVal:
         weights = ListVal([Array((self.width, self.width), "float32") for _ in range(self.depth)])
@@ -326,7 +394,7 @@ class Interpreter:
         self.emit(span, op, flops, dtype, self.frame.qualname if self.frame else "<module>", origin)
 
     def unpriced(self, node: Optional[ast.AST], what: str, reason: str) -> Value:
-        span = self.node_span(node) if node is not None else self.span
+        span = self.node_span(node) if node is not None else self.span or self.program.main_span
         key = (span, what)
         if key not in self._unpriced_keys:
             self._unpriced_keys.add(key)
@@ -425,7 +493,15 @@ class Interpreter:
         if method is None:
             self.unpriced(node, type(node).__name__, "statement kind not modelled")
             return
-        method(self, node)
+        try:
+            method(self, node)
+        except _CONTROL:
+            raise
+        except RecursionError:
+            raise _too_deep(self.node_span(node))
+        except Exception as exc:  # noqa: BLE001 - see eval: a flopcast bug, never the program's
+            # A statement half done (a target not bound) cannot be continued soundly: the path ends.
+            raise _model_failure(self.node_span(node), exc)
 
     def stmt_Expr(self, node: ast.Expr) -> None:
         self.eval(node.value)
@@ -1195,7 +1271,18 @@ class Interpreter:
         method = _EXPR_DISPATCH.get(type(node))
         if method is None:
             return self.unpriced(node, type(node).__name__, "expression kind not modelled")
-        return method(self, node)
+        try:
+            return method(self, node)
+        except _CONTROL:
+            raise
+        except RecursionError:
+            raise _too_deep(self.node_span(node))
+        except Exception as exc:  # noqa: BLE001 - the boundary between the program and flopcast
+            # The program's own exceptions on known values are UserRaise (a finding); anything
+            # else escaping an expression is a flopcast bug. The expression becomes an unpriced,
+            # unknown value at its location, so the total turns into a lower bound, never a
+            # false exact number, and the rest of the file is still analysed.
+            return self.unpriced(node, "internal error", _failure_reason(exc))
 
     def expr_Constant(self, node: ast.Constant) -> Value:
         return Known(node.value)
@@ -2433,6 +2520,13 @@ def _user_exception_family(cls: ClassVal) -> tuple:
                 name = base.name if isinstance(base, Builtin) else base.path.rsplit(".", 1)[-1]
                 names += [name, *_EXCEPTION_BASES.get(name, ())]
     return tuple(names) + ("Exception", "BaseException")
+
+
+def _bases_are_plain(cls: ClassVal) -> bool:
+    """Whether every base class is the user's own, whestbench's BaseEstimator or object, so a
+    method none of them defines does not exist."""
+    return all(isinstance(b, ClassVal) or isinstance(b, LibRef) and b.path == "whestbench.BaseEstimator"
+               or isinstance(b, Builtin) and b.name == "object" for c in cls.mro() for b in c.bases)
 
 
 def _exception_name(what: str) -> str:

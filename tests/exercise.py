@@ -1,0 +1,56 @@
+"""Run every front end of flopcast on one estimator, so an internal error anywhere surfaces.
+
+An *internal error* is a Python exception escaping ``flopcast.analyzer.analyze`` or a
+renderer of its report, as opposed to a finding in the report (an unpriced entry, a raise,
+a value-dependent site). The only exceptions that are not internal errors are the two
+errors for people: a file that does not parse or holds no estimator class
+(``SourceError``, ``ProgramError``); :func:`exercise` returns ``None`` for them.
+
+Used by tests/adversarial (hand-written hostile files) and tests/fuzz/test_mutations.py
+(single-line mutants of the samples and the participant-style corpus).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+from flopcast.analyzer import analyze
+from flopcast.analyzer.program import ProgramError
+from flopcast.analyzer.render import render_json, render_text
+from flopcast.analyzer.source import SourceError
+from flopcast.check import engine
+from flopcast.check.output import RENDERERS, Results
+from flopcast.check.source import Submission, local_module_names, parse_file
+from flopcast.model import Point, Report
+
+
+def exercise(path: Path, point: Point, source: Optional[str] = None) -> Optional[Report]:
+    """Analyse ``path`` (with ``source`` as its text, if given) and render the report in every
+    format `analyze`, `check` and the editor produce; any exception raised is an internal error."""
+    try:
+        report = analyze(path, point, source=source, formula=False)
+    except (SourceError, ProgramError) as exc:
+        assert str(exc), "an error for people must say what happened"
+        return None
+    render_text(report)
+    json.dumps(json.loads(render_json(report)))
+    text = source if source is not None else Path(path).read_text()
+    entry = parse_file(Path(path), text)
+    submission = Submission(str(path), entry, [], local_module_names(entry.path.parent), entry.path,
+                            folder_mode=False)
+    target = engine.check_target(submission, point, report=report)
+    for render in RENDERERS.values():
+        render(Results([target]))
+    _editor_diagnostics(str(entry.path), text, point, report)
+    return report
+
+
+def _editor_diagnostics(path: str, text: str, point: Point, report: Report) -> None:
+    from flopcast.lsp.diagnostics import check_findings, to_diagnostic
+    from flopcast.lsp.positions import Lines
+
+    lines = Lines.of(text)
+    for found in check_findings(path, text, point, report, None):
+        to_diagnostic(found, lines)

@@ -1,0 +1,164 @@
+"""Mutation fuzzing: single-line mutants of real estimators never make flopcast fail.
+
+Every file of samples/ and tests/realistic/estimators/ (globbed, so new corpus files join
+automatically) is mutated one line at a time, the way a user edits: a line deleted,
+duplicated or swapped with the next; a number, an arithmetic operator or a comparison
+changed; a called op renamed to another op the corpus calls. Mutants that do not parse
+are skipped; the rest are analysed in-process and rendered in every format
+(tests/exercise.py). The analysis may say anything — unpriced, raises, unbounded — but an
+exception escaping it is an internal error, and a mutant running past the wall-time guard
+is a hang. Both fail the test.
+
+The committed run is derandomized (fixed seed) and takes MUTANTS valid mutants in all,
+spread evenly over the files. To hunt, run far more, e.g.::
+
+    FLOPCAST_MUTANTS=10000 FLOPCAST_MUTANTS_SEED=3 .venv/bin/pytest tests/fuzz/test_mutations.py -q -x
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import math
+import os
+import random
+import re
+import signal
+import tokenize
+import traceback
+from pathlib import Path
+from typing import Iterator, NamedTuple
+
+import pytest
+from exercise import exercise
+
+from flopcast.model import Point
+
+ROOT = Path(__file__).resolve().parents[2]
+MUTANTS = int(os.environ.get("FLOPCAST_MUTANTS", "1000"))
+SEED = int(os.environ.get("FLOPCAST_MUTANTS_SEED", "0"))
+#: Small, so a thousand mutants run in well under two minutes; 16x2 has two layers to loop over.
+POINTS = (Point(8, 1, 2**20), Point(16, 2, 2**30))
+#: Seconds one mutant may take before it counts as a hang (generous: CI machines are slow).
+HANG_SECONDS = 60
+
+
+def corpus() -> list[Path]:
+    files = sorted((ROOT / "samples").rglob("*.py")) + sorted((ROOT / "tests/realistic/estimators").rglob("*.py"))
+    return [f for f in files if "__pycache__" not in f.parts]
+
+
+class Mutant(NamedTuple):
+    what: str  # e.g. "line 12: delete", for the failure message
+    text: str
+
+
+_ARITH = ["+", "-", "*", "/", "//", "%", "**", "@"]
+_COMPARE = ["<", "<=", ">", ">=", "==", "!="]
+_NUMBERS = ["0", "1", "2", "-1", "3", "1e30", "0.5"]
+
+
+def _called_names(files: list[Path]) -> list[str]:
+    """Names called as attributes (`fnp.NAME(`, `x.NAME(`) anywhere in the corpus."""
+    names: set[str] = set()
+    for f in files:
+        names.update(re.findall(r"\.([a-z_][a-z0-9_]*)\(", f.read_text()))
+    return sorted(names)
+
+
+def mutants(text: str, op_names: list[str]) -> Iterator[Mutant]:
+    """Every single-line mutant of ``text``, in a fixed order (some do not parse)."""
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        yield Mutant(f"line {i + 1}: delete", "".join(lines[:i] + lines[i + 1:]))
+        yield Mutant(f"line {i + 1}: duplicate", "".join(lines[:i + 1] + lines[i:]))
+        if i + 1 < len(lines):
+            yield Mutant(f"line {i + 1}: swap with the next",
+                         "".join(lines[:i] + [lines[i + 1], lines[i]] + lines[i + 2:]))
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return
+    for k, tok in enumerate(tokens):
+        if tok.type == tokenize.NUMBER:
+            choices = [n for n in _NUMBERS if n != tok.string]
+        elif tok.type == tokenize.OP and tok.string in _ARITH:
+            choices = [o for o in _ARITH if o != tok.string]
+        elif tok.type == tokenize.OP and tok.string in _COMPARE:
+            choices = [o for o in _COMPARE if o != tok.string]
+        elif (tok.type == tokenize.NAME and 0 < k < len(tokens) - 1 and tokens[k - 1].string == "."
+              and tokens[k + 1].string == "("):
+            choices = [n for n in op_names if n != tok.string]
+        else:
+            continue
+        (row, col), (end_row, end_col) = tok.start, tok.end
+        if row != end_row:
+            continue
+        line = lines[row - 1]
+        for choice in choices:
+            changed = line[:col] + choice + line[end_col:]
+            yield Mutant(f"line {row}: {tok.string!r} -> {choice!r}",
+                         "".join(lines[:row - 1] + [changed] + lines[row:]))
+
+
+def sample_mutants(path: Path, count: int, seed: int, op_names: list[str]) -> list[Mutant]:
+    """``count`` distinct valid (parsing) mutants of ``path``, drawn with a fixed seed."""
+    text = path.read_text()
+    every = list(mutants(text, op_names))
+    random.Random(f"{seed}:{path.name}").shuffle(every)
+    chosen, seen = [], {text}
+    for m in every:
+        if len(chosen) >= count:
+            break
+        if m.text in seen:
+            continue
+        seen.add(m.text)
+        try:
+            ast.parse(m.text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        chosen.append(m)
+    return chosen
+
+
+class Hang(BaseException):
+    """A mutant ran past HANG_SECONDS (BaseException: nothing in flopcast may swallow it)."""
+
+
+def _on_alarm(signum, frame):
+    raise Hang()
+
+
+FILES = corpus()
+OP_NAMES = _called_names(FILES)
+
+
+def test_the_corpus_gives_a_thousand_valid_mutants_per_run():
+    per_file = math.ceil(MUTANTS / len(FILES))
+    total = sum(len(sample_mutants(f, per_file, SEED, OP_NAMES)) for f in FILES)
+    assert total >= min(MUTANTS, 1000)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_mutant_makes_an_internal_error(path: Path):
+    per_file = math.ceil(MUTANTS / len(FILES))
+    failures = []
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    try:
+        for i, m in enumerate(sample_mutants(path, per_file, SEED, OP_NAMES)):
+            point = POINTS[i % len(POINTS)]
+            signal.alarm(HANG_SECONDS)
+            try:
+                exercise(path, point, m.text)
+            except Hang:
+                failures.append(f"{m.what} at {point.width}x{point.depth}: no result after {HANG_SECONDS} s")
+            except Exception:  # noqa: BLE001 - the failure under test
+                tail = "".join(traceback.format_exc().splitlines(keepends=True)[-6:])
+                failures.append(f"{m.what} at {point.width}x{point.depth}:\n{tail}")
+            finally:
+                signal.alarm(0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    assert not failures, f"{len(failures)} mutants of {path.name} fail:\n" + "\n".join(failures)
