@@ -110,7 +110,7 @@ class Charge:
 class Unpriced:
     """Something the analyzer met and could not price; the total is then a lower bound."""
 
-    span: Span
+    span: Optional[Span]  # None: it concerns the whole estimator, not one place
     what: str
     reason: str
     function: str = ""
@@ -120,7 +120,7 @@ class Unpriced:
 class Uncertainty:
     """A place where the cost depends on values: a branch, loop or op whose size is data-driven."""
 
-    span: Span
+    span: Optional[Span]
     kind: str  # "branch", "loop", "shape", "exception"
     reason: str
 
@@ -129,7 +129,7 @@ class Uncertainty:
 class Raise:
     """An exception the estimator raises (on every path, or only on some)."""
 
-    span: Span
+    span: Optional[Span]
     what: str
     every_path: bool
     in_setup: bool = False

@@ -322,6 +322,10 @@ _MATH = {
     "isnan": math.isnan, "trunc": math.trunc, "log1p": math.log1p, "erf": math.erf, "tanh": math.tanh,
     "cos": math.cos, "sin": math.sin, "atan": math.atan, "hypot": math.hypot, "copysign": math.copysign,
 }
+#: math functions whose run time grows fast with the size of an int argument, and the size
+#: past which flopcast does not evaluate them (math.factorial(10**6) takes a minute and more).
+_SLOW_MATH = frozenset({"factorial", "comb", "perm"})
+_SLOW_MATH_LIMIT = 20_000
 _MATH_CONST = {"pi": math.pi, "e": math.e, "inf": math.inf, "nan": math.nan, "tau": math.tau}
 
 
@@ -345,9 +349,12 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     module, _, name = path.rpartition(".")
     if module == "math" and name in _MATH:
         if _all_known(args):
+            if name in _SLOW_MATH and any(isinstance(a.value, int) and abs(a.value) > _SLOW_MATH_LIMIT for a in args):
+                # Exact, but minutes of work for the analyser: the value stays unknown (never zero).
+                return Unknown("int", span, f"math.{name} of a number this large is not evaluated")
             try:
                 return Known(_MATH[name](*(a.value for a in args)))
-            except (ValueError, OverflowError) as exc:
+            except (TypeError, ValueError, OverflowError) as exc:
                 raise UserRaise(span, f"{type(exc).__name__}: {exc}")
         if any(isinstance(a, Array) for a in args):
             return interp.unpriced(node, f"math.{name} of an array", "math functions need Python scalars")

@@ -9,8 +9,20 @@ elements that depends on values (a size decision for the path explorer).
 
 from __future__ import annotations
 
-from flopcast.analyzer.ops import OpError, to_array
+from flopcast.analyzer.ops import OpError, to_array, unknown_operand_reason
 from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
+
+
+class IndexRaises(Exception):
+    """numpy raises this for the index on these known shapes: the program's own error
+    (the message is "IndexError: ..." / "ValueError: ..."), not flopcast's."""
+
+
+def _unknown_index(p: Unknown) -> OpError:
+    # A value flopcast could not compute may be an array as well as an int: its shape is unknown.
+    if p.kind == "":
+        return OpError(unknown_operand_reason(p))
+    return OpError("index depends on values and is not an integer")
 
 
 def _parts(key: Value) -> list:
@@ -28,7 +40,8 @@ def index_array(ctx, x: Array, key: Value) -> Value:
         return _advanced(ctx, x, parts)
     n_real = sum(1 for p in parts if not (isinstance(p, Known) and (p.value is None or p.value is Ellipsis)))
     if n_real > x.ndim:
-        raise OpError(f"too many indices for an array of {x.ndim} dimensions")
+        raise IndexRaises(f"IndexError: too many indices for array: array is {x.ndim}-dimensional, "
+                          f"but {n_real} were indexed")
     shape: list[int] = []
     axis = 0
     # per original axis: where it lands in the result (None: removed by an integer) and
@@ -47,15 +60,18 @@ def index_array(ctx, x: Array, key: Value) -> Value:
             shape.append(1)
             continue
         if isinstance(p, Known) and isinstance(p.value, slice):
-            length = len(range(*p.value.indices(x.shape[axis])))
-            start, stop, step = p.value.indices(x.shape[axis])
+            start, stop, step = _slice_indices(p.value, x.shape[axis])
+            length = len(range(start, stop, step))
             lands[axis], whole[axis] = len(shape), (start, stop, step) == (0, x.shape[axis], 1)
             shape.append(length)
             axis += 1
             continue
         if isinstance(p, Known) and isinstance(p.value, int) or isinstance(p, (NumpyScalar, Unknown)):
-            if isinstance(p, Unknown) and p.kind not in ("int", ""):
-                raise OpError("index depends on values and is not an integer")
+            if isinstance(p, Unknown) and p.kind != "int":
+                raise _unknown_index(p)
+            if isinstance(p, Known) and not -x.shape[axis] <= p.value < x.shape[axis]:
+                raise IndexRaises(f"IndexError: index {p.value} is out of bounds for axis {axis} "
+                                  f"with size {x.shape[axis]}")
             lands[axis], whole[axis] = None, False
             axis += 1
             continue
@@ -67,6 +83,13 @@ def index_array(ctx, x: Array, key: Value) -> Value:
     if out_shape == () and x.ndim > 0:
         return NumpyScalar(x.dtype, x.dtype_origin)
     return Array(out_shape, x.dtype, _sliced_sym(x.sym, lands, whole), dtype_origin=x.dtype_origin)
+
+
+def _slice_indices(s: slice, n: int) -> tuple[int, int, int]:
+    try:
+        return s.indices(n)
+    except (TypeError, ValueError) as exc:  # a zero step, a float bound: numpy raises the same
+        raise IndexRaises(f"{type(exc).__name__}: {exc}") from exc
 
 
 def _sliced_sym(sym, lands: dict, whole: dict):
@@ -118,13 +141,16 @@ def _advanced(ctx, x: Array, parts: list) -> Value:
         elif isinstance(p, Known) and isinstance(p.value, slice):
             consumed.append(("slice", p.value, 1))
         elif isinstance(p, Known) and isinstance(p.value, int) and not isinstance(p.value, bool) \
-                or isinstance(p, NumpyScalar) or isinstance(p, Unknown) and p.kind in ("int", ""):
-            consumed.append(("int", None, 1))
+                or isinstance(p, NumpyScalar) or isinstance(p, Unknown) and p.kind == "int":
+            consumed.append(("int", p.value if isinstance(p, Known) else None, 1))
+        elif isinstance(p, Unknown):
+            raise _unknown_index(p)
         else:
             raise OpError(f"index {type(p).__name__} is not modelled in advanced indexing")
     used = sum(n for _, _, n in consumed)
     if used > x.ndim:
-        raise IndexError(f"too many indices for an array of {x.ndim} dimensions")
+        raise IndexRaises(f"IndexError: too many indices for array: array is {x.ndim}-dimensional, "
+                          f"but {used} were indexed")
     expanded = []
     for kind, val, n in consumed:
         if kind == "ell":
@@ -142,8 +168,11 @@ def _advanced(ctx, x: Array, parts: list) -> Value:
         if kind == "new":
             pieces.append(("basic", 1))
         elif kind == "slice":
-            pieces.append(("basic", len(range(*val.indices(x.shape[axis])))))
+            pieces.append(("basic", len(range(*_slice_indices(val, x.shape[axis])))))
         elif kind == "int":
+            if val is not None and not -x.shape[axis] <= val < x.shape[axis]:
+                raise IndexRaises(f"IndexError: index {val} is out of bounds for axis {axis} "
+                                  f"with size {x.shape[axis]}")
             adv_shapes.append(())
             adv_positions.append(pos)
             pieces.append(("adv",))
@@ -163,7 +192,7 @@ def _advanced(ctx, x: Array, parts: list) -> Value:
     try:
         b_shape = tuple(np.broadcast_shapes(*adv_shapes)) if adv_shapes else ()
     except ValueError:
-        raise IndexError("shape mismatch: indexing arrays could not be broadcast together")
+        raise IndexRaises("IndexError: shape mismatch: indexing arrays could not be broadcast together")
     adjacent = adv_positions == list(range(adv_positions[0], adv_positions[-1] + 1))
     out: list[int] = []
     if not adjacent:

@@ -1687,7 +1687,7 @@ class Interpreter:
                 raise UserRaise(self.node_span(node), f"KeyError: {key.value!r}")
             return member
         if isinstance(obj, Array):
-            from flopcast.analyzer.indexing import index_array
+            from flopcast.analyzer.indexing import IndexRaises, index_array
 
             saved = self.span
             self.span = self.node_span(node)
@@ -1695,6 +1695,8 @@ class Interpreter:
                 return index_array(self, obj, key)
             except OpError as exc:
                 return self.unpriced(node, "indexing", str(exc))
+            except IndexRaises as exc:
+                raise UserRaise(self.span, str(exc))
             finally:
                 self.span = saved
         if isinstance(obj, (ListVal, TupleVal)):
@@ -2320,9 +2322,13 @@ class Interpreter:
         self.call_depth += 1
         if self.call_depth > MAX_CALL_DEPTH:
             self.call_depth -= 1
-            self.record_uncertain_span(span, "recursion", "recursion deeper than "
-                                       f"{MAX_CALL_DEPTH} calls; its cost is not counted")
-            raise PathEnd(f"{span}: recursion deeper than {MAX_CALL_DEPTH} calls", span)
+            # The arguments change at every call (a repeat is caught in _call_checked), so it
+            # may end deeper down or never: counted as unbounded, the total a lower bound. The
+            # path's partial count stays a valid lower end (result.unbounded is not set).
+            raise PathEnd(f"{span}: recursion deeper than {MAX_CALL_DEPTH} calls ({fn.qualname} is called "
+                          "with new arguments each time); it may never end, flopcast follows it no further "
+                          "(Python itself stops it with RecursionError after about 1,000 calls)",
+                          span, what="unbounded")
         try:
             env = self.bind_arguments(fn, args, kwargs, span)
             frame = Frame(env, fn.module, fn.qualname, fn, fn.owner,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Optional
 
 from flopcast import __version__
 from flopcast.analyzer import rollup
-from flopcast.model import SCORER_SPAN, Report, display_path
+from flopcast.model import SCORER_SPAN, Report, Span, display_path
 
 JSON_SCHEMA_VERSION = "1.0"
 
@@ -67,16 +67,25 @@ def to_json(report: Report) -> dict[str, Any]:
                      "end_line": c.span.end_line, "end_col": c.span.end_col, "op": c.op,
                      "flops": c.flops, "dtype": c.dtype, "function": c.function, "certain": c.certain}
                     for c in report.charges],
-        "unpriced": [{"path": display_path(u.span.path), "line": u.span.line, "col": u.span.col + 1,
-                      "what": u.what, "reason": u.reason} for u in report.unpriced],
-        "value_dependent": [{"path": display_path(u.span.path), "line": u.span.line, "col": u.span.col + 1,
-                             "kind": u.kind, "reason": u.reason} for u in report.uncertain],
-        "raises": [{"path": display_path(r.span.path), "line": r.span.line, "col": r.span.col + 1,
-                    "what": r.what, "every_path": r.every_path, "in_setup": r.in_setup} for r in report.raises],
+        "unpriced": [{**_json_place(u.span), "what": u.what, "reason": u.reason} for u in report.unpriced],
+        "value_dependent": [{**_json_place(u.span), "kind": u.kind, "reason": u.reason} for u in report.uncertain],
+        "raises": [{**_json_place(r.span), "what": r.what, "every_path": r.every_path, "in_setup": r.in_setup}
+                   for r in report.raises],
         "notes": [{"path": display_path(n.span.path) if n.span else None, "line": n.span.line if n.span else None,
                    "message": n.message} for n in report.notes],
         "returned": {"shape": list(report.returned[0]), "dtype": report.returned[1]} if report.returned else None,
     }
+
+
+def _json_place(span: Optional[Span]) -> dict[str, Any]:
+    """A finding's place; null when it has none (it concerns the whole estimator)."""
+    if span is None:
+        return {"path": None, "line": None, "col": None}
+    return {"path": display_path(span.path), "line": span.line, "col": span.col + 1}
+
+
+def _text_place(span: Optional[Span]) -> str:
+    return f"{display_path(span.path)}:{span.line}:{span.col + 1}: " if span is not None else ""
 
 
 def render_json(report: Report) -> str:
@@ -144,19 +153,19 @@ def render_text(report: Report, top: int = 10) -> str:
     if report.unpriced:
         out.append("Not priced (the total is a lower bound):")
         for u in report.unpriced:
-            out.append(f"  {display_path(u.span.path)}:{u.span.line}:{u.span.col + 1}: {u.what}: {u.reason}")
+            out.append(f"  {_text_place(u.span)}{u.what}: {u.reason}")
         out.append("")
     if report.uncertain:
         out.append("Depends on values:")
         for u in report.uncertain:
-            out.append(f"  {display_path(u.span.path)}:{u.span.line}:{u.span.col + 1}: {u.kind}: {u.reason}")
+            out.append(f"  {_text_place(u.span)}{u.kind}: {u.reason}")
         out.append("")
     if report.raises:
         out.append("Raises (whestbench would record an error and zero the prediction):")
         for r in report.raises:
             where = "setup()" if r.in_setup else "predict()"
             when = "always" if r.every_path else "on some value-dependent paths"
-            out.append(f"  {display_path(r.span.path)}:{r.span.line}:{r.span.col + 1}: {where} raises {r.what} ({when})")
+            out.append(f"  {_text_place(r.span)}{where} raises {r.what} ({when})")
         out.append("")
     if report.notes:
         out.append("Notes:")

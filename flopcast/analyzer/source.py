@@ -45,6 +45,10 @@ def parse_source(path: str, text: str) -> SourceFile:
     except SyntaxError as exc:
         where = f"{path}:{exc.lineno or 0}:{(exc.offset or 1)}"
         raise SourceError(f"{where}: syntax error: {exc.msg}; fix it and run flopcast again") from exc
+    except (RecursionError, MemoryError) as exc:
+        # CPython's own compiler gives up on the same nesting (RecursionError during compilation).
+        raise SourceError(f"{path}: expressions nested too deeply for Python to compile; "
+                          "split the deepest expression into several statements") from exc
     return SourceFile(path=path, text=text, tree=tree, directives=_directives(text))
 
 

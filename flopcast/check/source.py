@@ -92,6 +92,9 @@ def parse_file(path: Path, text: Optional[str] = None) -> SourceFile:
             f"{shown}:{exc.lineno or 1}:{exc.offset or 1}: syntax error: {exc.msg}; "
             "fix it, then run flopcast check again"
         ) from exc
+    except (RecursionError, MemoryError) as exc:
+        raise CheckUsageError(f"{shown}: expressions nested too deeply for Python to compile; "
+                              "split the deepest expression into several statements") from exc
     return SourceFile(path, shown, text, tree, text.splitlines())
 
 

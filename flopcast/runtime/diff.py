@@ -172,9 +172,10 @@ def _sort_key(key):
     return (key,)
 
 
-def _contains(outer: Span, inner: Span) -> bool:
+def _contains(outer: Optional[Span], inner: Optional[Span]) -> bool:
     return (
-        outer.path == inner.path
+        outer is not None and inner is not None
+        and outer.path == inner.path
         and (outer.line, outer.col) <= (inner.line, inner.col)
         and (outer.end_line, outer.end_col) >= (inner.end_line, inner.end_col)
     )

@@ -22,7 +22,7 @@ class UnpricedOp(Rule):
         for item in ctx.report.unpriced:
             reason = item.reason.rstrip(".")
             yield self.finding(
-                item.span,
+                item.span or ctx.predict_span(),  # a finding without a place goes to predict
                 f"`{item.what}` is not priced ({reason}); the predicted total "
                 f"{ctx.report.total} FLOPs is a lower bound",
             )

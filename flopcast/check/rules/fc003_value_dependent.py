@@ -23,7 +23,7 @@ class ValueDependentCost(Rule):
         for item in report.uncertain:
             reason = item.reason.rstrip(".")
             yield self.finding(
-                item.span,
+                item.span or ctx.predict_span(),  # a finding without a place goes to predict
                 f"the cost depends on values here ({item.kind}: {reason}); "
                 f"the prediction is the range {report.total} FLOPs",
             )

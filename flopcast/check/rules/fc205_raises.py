@@ -25,5 +25,5 @@ class Raises(Rule):
             when = "" if raised.every_path else " on some value-dependent paths"
             consequence = ("the whole submission fails" if raised.in_setup
                            else "whestbench records an error and the prediction scores as failed")
-            yield self.finding(raised.span, f"{where} raises {raised.what}{when} at "
+            yield self.finding(raised.span or ctx.predict_span(), f"{where} raises {raised.what}{when} at "
                                             f"{ctx.point.width}x{ctx.point.depth}; {consequence}")

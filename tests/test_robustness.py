@@ -1,0 +1,96 @@
+"""The boundary between the program's errors and flopcast's (docs/pipeline.md).
+
+A bug inside the interpreter never escapes ``analyze()`` and never leaves an exact-looking
+total: it becomes an "internal error" entry at the expression (which turns unknown) or at the
+statement (where the path ends). The bugs are injected by replacing one interpreter helper
+with a function that raises; flopscope itself is not replaced.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from flopcast.analyzer import analyze
+from flopcast.analyzer import indexing
+from flopcast.analyzer.interpreter import Interpreter
+from flopcast.analyzer.render import render_json, render_text
+from flopcast.check import engine
+from flopcast.check.output import RENDERERS, Results
+from flopcast.check.source import load_submission
+from flopcast.model import Interval, Point, Raise, Report, Uncertainty, Unpriced
+
+POINT = Point(8, 1, 2**30)
+
+SOURCE = '''\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        row = w[0]
+        h = fnp.exp(row)
+        return fnp.zeros((mlp.depth, mlp.width)) + h
+'''
+
+
+@pytest.fixture
+def estimator(tmp_path: Path) -> Path:
+    path = tmp_path / "estimator.py"
+    path.write_text(SOURCE)
+    return path
+
+
+def _boom(*args, **kwargs):
+    raise RuntimeError("boom")
+
+
+def test_a_bug_while_evaluating_an_expression_makes_it_unpriced_at_its_place(estimator, monkeypatch):
+    monkeypatch.setattr(indexing, "index_array", _boom)
+    report = analyze(estimator, POINT)
+    bugs = [u for u in report.unpriced if u.what == "internal error"]
+    assert [(u.span.line, u.span.col) for u in bugs] == [(8, 14)]
+    assert "flopcast could not model this: RuntimeError: boom" in bugs[0].reason
+    assert report.lower_bound
+    # the rest of the file is still analysed: the zeros and the scorer cast are priced
+    assert any(c.op == "zeros" for c in report.charges)
+    assert "lower bound" in render_text(report)
+
+
+def test_a_bug_in_a_statement_ends_the_path_there_as_a_lower_bound(estimator, monkeypatch):
+    monkeypatch.setattr(Interpreter, "assign", _boom)
+    report = analyze(estimator, POINT)
+    bugs = [u for u in report.unpriced if u.what == "internal error"]
+    assert [u.span.line for u in bugs] == [7]
+    assert report.lower_bound
+    assert report.charges == []
+
+
+def test_the_programs_own_error_on_known_values_is_a_raise_not_an_internal_error(estimator):
+    report = analyze(estimator, POINT, source=SOURCE.replace("w[0]", "w[100]"))
+    assert [(r.span.line, r.what, r.every_path) for r in report.raises] == [
+        (8, "IndexError: index 100 is out of bounds for axis 0 with size 8", True)]
+    assert not report.unpriced
+
+
+def test_entries_without_a_place_render_in_every_format(estimator):
+    report = Report(
+        path=str(estimator), point=POINT, total=Interval(0, 0),
+        unpriced=[Unpriced(None, "something", "no place")],
+        uncertain=[Uncertainty(None, "branch", "no place")],
+        raises=[Raise(None, "ValueError: no place", True)],
+    )
+    assert "something: no place" in render_text(report)
+    data = json.loads(render_json(report))
+    assert data["unpriced"][0]["line"] is None and data["raises"][0]["path"] is None
+    target = engine.check_target(load_submission(str(estimator)), POINT, report=report)
+    codes = {f.code for f in target.findings}
+    assert {"FC002", "FC003", "FC205"} <= codes
+    # whole-estimator findings go to the `def predict` line
+    assert {f.span.line for f in target.findings if f.code in ("FC002", "FC003", "FC205")} == {6}
+    for render in RENDERERS.values():
+        assert render(Results([target]))
