@@ -26,11 +26,13 @@ from flopcast.check.source import Submission, local_module_names, parse_file
 from flopcast.model import Point, Report
 
 
-def exercise(path: Path, point: Point, source: Optional[str] = None) -> Optional[Report]:
-    """Analyse ``path`` (with ``source`` as its text, if given) and render the report in every
-    format `analyze`, `check` and the editor produce; any exception raised is an internal error."""
+def exercise(path: Path, point: Point, source: Optional[str] = None,
+             sources: Optional[dict[str, str]] = None) -> Optional[Report]:
+    """Analyse ``path`` (with ``source`` as its text and ``sources`` as the text of sibling
+    modules, if given) and render the report in every format `analyze`, `check` and the
+    editor produce; any exception raised is an internal error."""
     try:
-        report = analyze(path, point, source=source, formula=False)
+        report = analyze(path, point, source=source, sources=sources, formula=False)
     except (SourceError, ProgramError) as exc:
         assert str(exc), "an error for people must say what happened"
         return None

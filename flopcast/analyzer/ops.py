@@ -889,7 +889,10 @@ def _frombuffer(ctx, args, kwargs):
 @handler("astype")
 def _astype(ctx, args, kwargs):
     x = to_array(ctx, args[0])
-    dt = dtype_arg(arg(args, kwargs, 1, "dtype"))
+    given = arg(args, kwargs, 1, "dtype")
+    if given is None:
+        raise TypeError("astype() missing 1 required positional argument: 'dtype'")
+    dt = dtype_arg(given) or "float64"  # numpy reads dtype=None as float64
     copy = kwargs.get("copy", Known(True))
     if isinstance(copy, Known) and copy.value is False and dt == x.dtype:
         ctx.charge("astype", 0, dt)
