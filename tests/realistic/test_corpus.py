@@ -133,6 +133,32 @@ CORPUS = {
         ),
         guards=("if not fnp.all(fnp.isfinite(out)):",),
     ),
+    "sparse_fanin": Entry(
+        points=(
+            (8, 1, 20_000, "exact"),       # one layer: no correlation model, fan 2
+            (8, 2, 20_000, "interval"),    # the pair term depends on the correlation energy
+            (16, 3, 50_000, "interval"),
+            (32, 2, 300_000, "interval"),  # fan 12
+        ),
+        data_sites=("if corr is not None and corr.energy > CORR_MIN:",),
+    ),
+    "adaptive_chunks": Entry(
+        points=(
+            (8, 2, 10**5, "interval"),     # one first-pass chunk; a second pass if the error is high
+            (16, 2, 10**6, "interval"),
+            (32, 2, 3 * 10**6, "interval"),
+        ),
+        guards=("if not fnp.all(fnp.isfinite(rows)):",),
+        data_sites=("if se > self.target:",),
+    ),
+    "sketch_calibrated": Entry(
+        points=(
+            (8, 2, 3 * 10**5, "exact"),    # rank 4, two power iterations
+            (16, 2, 10**5, "exact"),       # rank 1, none
+            (32, 2, 10**6, "exact"),       # rank 9
+            (32, 3, 3 * 10**6, "exact"),   # rank 15
+        ),
+    ),
     "learned_head": Entry(
         points=(
             (8, 2, 10**5, "guarded"),      # head on the first 3 (config.json) layers = all
