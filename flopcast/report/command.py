@@ -58,11 +58,9 @@ def run(ns: argparse.Namespace) -> int:
 
 
 def write_verify_page(ns: argparse.Namespace, result) -> bool:
-    """``verify --html FILE``: the page of the first verified point, with flopscope's count
-    per line beside the prediction. Says where it wrote (on stderr: stdout is verify's)."""
-    from flopcast.runtime.diff import PointResult
-
-    assert isinstance(result, PointResult)
+    """``verify --html FILE``: the page of the first verified point (a runtime ``PointResult``;
+    not imported here, so runtime and report do not import each other), with flopscope's
+    count per line beside the prediction. Says where it wrote (on stderr: stdout is verify's)."""
     if result.report is None:
         print(f"flopcast verify: error: no page written: {result.static_error}", file=sys.stderr)
         return False
