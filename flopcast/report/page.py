@@ -151,7 +151,6 @@ class Header:
     formula: Optional[str]
     point: str
     versions: str
-    nominal: Optional[str] = None
     scorer_cast: Optional[str] = None
     runtime: Optional[str] = None
 
@@ -363,7 +362,6 @@ def _header(report: Report, runtime_summary: Optional[str]) -> Header:
     total = report.total
     text = ("≥ " if kind == "lower" else "") + (grouped(total.lo) if total.exact
                                                  else f"[{grouped(total.lo)}, {grouped(total.hi)}]")
-    nominal = getattr(total, "nominal", None)
     cast = sum(c.flops for c in report.charges if c.span == SCORER_SPAN)
     return Header(
         path=display_path(report.path),
@@ -379,7 +377,6 @@ def _header(report: Report, runtime_summary: Optional[str]) -> Header:
         formula=report.formula,
         point=report.point.label(),
         versions=f"flopscope {report.flopscope_version}, whestbench {report.whestbench_version}",
-        nominal=grouped(nominal) if isinstance(nominal, int) else (str(nominal) if nominal is not None else None),
         scorer_cast=(f"includes {grouped(cast)} for whestbench's float32 cast of the returned array"
                      if cast and report.include_scorer_cast else None),
         runtime=runtime_summary,

@@ -67,3 +67,27 @@ def test_analyze_and_check_do_not_import_the_report_libraries():
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert out.strip().splitlines()[-1] == "HEAVY []"
+
+
+RUNTIME_FIXTURES = ROOT / "tests" / "runtime" / "fixtures"
+
+
+def test_verify_html_still_writes_the_page_when_the_run_fails_and_says_so(tmp_path, capsys):
+    target = tmp_path / "failed.html"
+    code = main(["verify", str(RUNTIME_FIXTURES / "raises"), *SMALL_ARGS, "--html", str(target)])
+    capsys.readouterr()
+    assert code == 1
+    html = target.read_text(encoding="utf-8")
+    assert "the run did not finish: EXCEPTION" in html
+    assert 'class="code with-runtime"' not in html, "no runtime column without a finished run"
+
+
+def test_report_analyses_the_class_named_by_class(tmp_path, capsys):
+    target = tmp_path / "ones.html"
+    path = RUNTIME_FIXTURES / "two_classes" / "estimator.py"
+    assert main(["report", str(path), "--class", "Ones", *SMALL_ARGS, "-o", str(target)]) == 0
+    capsys.readouterr()
+    html = target.read_text(encoding="utf-8")
+    assert '<span class="cls">Ones</span>' in html
+    assert main(["report", str(path), *SMALL_ARGS, "-o", str(target)]) == 2
+    assert "--class" in capsys.readouterr().err
