@@ -85,8 +85,8 @@ def materialise(ctx, u: Unknown, what: str) -> int:
     span = u.origin or ctx.span
     lo = "no lower bound" if u.lo is None else f"{u.lo:,}"
     hi = "no upper bound" if u.hi is None else f"{u.hi:,}"
-    reason = (f"{what} uses an integer read from data at line {span.line} ({u.reason}; "
-              f"from {lo} to {hi}): both ends are analysed")
+    where = f" at line {span.line}" if span is not None else ""
+    reason = f"{what} uses an integer read from data{where} ({u.reason}; from {lo} to {hi}): both ends are analysed"
     site = Site(("value", span), ("high", "low"), span, "shape", reason)
     end = ctx.decisions.choose(site, ctx.used)
     base = (BIG if u.hi is None else u.hi) if end == "high" else (-BIG if u.lo is None else u.lo)
