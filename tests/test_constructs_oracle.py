@@ -210,3 +210,17 @@ def test_an_import_hook_whose_source_cannot_be_decoded_is_reported_at_the_import
     assert len(imports) == 1 and imports[0].span.line == _line(path, "from hidden_mod import")
     assert "cannot decode" in imports[0].reason
     assert report.lower_bound and report.total.lo <= measure(path, point).total
+
+
+@pytest.mark.parametrize("width,depth", POINTS, ids=[f"{w}x{d}" for w, d in POINTS])
+def test_a_count_of_a_mask_agrees_with_the_masks_selections(width, depth, tmp_path):
+    # `int(fnp.sum(keep))` read before `w[:, keep]`, `count_nonzero(live)` read after
+    # `w[live]`: both pairs share one number per path, so the products are priced.
+    point = Point(width, depth, BUDGET)
+    path = FIXTURES / "mask_count.py"
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    assert report.total.contains(measure(path, point).total)
+    nothing = _variant(tmp_path / "none", "mask_count.py", {"THRESHOLD = 0.0": "THRESHOLD = 1e30"})
+    everything = _variant(tmp_path / "all", "mask_count.py", {"THRESHOLD = 0.0": "THRESHOLD = -1e30"})
+    assert (report.total.lo, report.total.hi) == (measure(nothing, point).total, measure(everything, point).total)

@@ -72,7 +72,7 @@ def derive(u: Unknown, step: str, c) -> Optional[Unknown]:
         return None
     if step == "floordiv" and c <= 0:
         return None
-    return Unknown(u.kind, u.origin, u.reason, u.lo, u.hi, u.chain + ((step, c),))
+    return Unknown(u.kind, u.origin, u.reason, u.lo, u.hi, u.chain + ((step, c),), u.counts)
 
 
 def materialise(ctx, u: Unknown, what: str) -> int:
@@ -82,6 +82,11 @@ def materialise(ctx, u: Unknown, what: str) -> int:
 
     if u.lo is not None and u.lo == u.hi:
         return _apply(u.chain, u.lo)
+    if u.counts is not None:
+        # `int(fnp.sum(mask))` and `x[mask]` count the same elements: one number per path
+        shared = ctx._nonzero_counts.get(u.counts)
+        if shared is not None:
+            return _apply(u.chain, shared)
     span = u.origin or ctx.span
     lo = "no lower bound" if u.lo is None else f"{u.lo:,}"
     hi = "no upper bound" if u.hi is None else f"{u.hi:,}"
@@ -90,6 +95,8 @@ def materialise(ctx, u: Unknown, what: str) -> int:
     site = Site(("value", span), ("high", "low"), span, "shape", reason)
     end = ctx.decisions.choose(site, ctx.used)
     base = (BIG if u.hi is None else u.hi) if end == "high" else (-BIG if u.lo is None else u.lo)
+    if u.counts is not None and not unbounded(base):
+        ctx._nonzero_counts[u.counts] = base
     return _apply(u.chain, base)
 
 
@@ -139,4 +146,4 @@ def from_array(a: Array, kind: str, span, reason: str) -> Unknown:
     bounds = value_range(a) if kind == "int" else None
     if bounds is None:
         return Unknown(kind, span, reason)
-    return Unknown(kind, span, reason, bounds[0], bounds[1])
+    return Unknown(kind, span, reason, bounds[0], bounds[1], counts=a.counts)

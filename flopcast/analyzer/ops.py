@@ -528,8 +528,12 @@ def reduction(ctx, op: str, args, kwargs) -> Value:
     origin = origin_of([x], billed)
     ctx.charge(op, base, billed, origin)
     counted = _reduced_range(op, x, axes)
+    # A count over the whole array of its nonzero elements is tied to that array's mask size.
+    counts = x.ident if len(axes) == x.ndim and (op == "count_nonzero" or op in ("sum", "nansum")
+                                                 and x.dtype == "bool") else None
     if op == "count_nonzero" and whole_none and not keep:
-        return Unknown("int", ctx.span, "count_nonzero returns a Python int read from array values", *counted)
+        return Unknown("int", ctx.span, "count_nonzero returns a Python int read from array values", *counted,
+                       counts=counts)
     if op in _INDEX_RESULT:
         out_dtype = "int64"
     elif op in ("all", "any"):
@@ -541,7 +545,7 @@ def reduction(ctx, op: str, args, kwargs) -> Value:
     if out_sym is not None and len(out_shape) != x.ndim - (0 if keep or op in _CUMULATIVE else len(axes)):
         out_sym = None
     return Array(out_shape, out_dtype, out_sym, dtype_origin=origin if out_dtype == billed else None,
-                 vrange=counted if counted != (None, None) else None)
+                 vrange=counted if counted != (None, None) else None, counts=counts)
 
 
 def _reduced_range(op: str, x: Array, axes: tuple) -> tuple:

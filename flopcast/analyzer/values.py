@@ -55,6 +55,9 @@ class Unknown(Value):
     lo: Optional[int] = None
     hi: Optional[int] = None
     chain: tuple = ()
+    # The identity of the array whose nonzero elements this integer counts (``int(fnp.sum(mask))``):
+    # it then agrees with the size of ``x[mask]`` on every path.
+    counts: Optional[int] = None
 
 
 #: Symmetry is a tuple of axis groups; each group is fully symmetric (S_k on those axes).
@@ -72,6 +75,8 @@ class Array(Value):
     # Bounds (lo, hi) of the elements of an integer array computed from data: a count of
     # booleans, an argmax. Dropped by every op that does not set it.
     vrange: Optional[tuple] = None
+    # For a 0-d count (``fnp.sum(mask)``): the identity of the array whose nonzero elements it counts.
+    counts: Optional[int] = None
 
     @property
     def ndim(self) -> int:
