@@ -224,3 +224,15 @@ def test_a_count_of_a_mask_agrees_with_the_masks_selections(width, depth, tmp_pa
     nothing = _variant(tmp_path / "none", "mask_count.py", {"THRESHOLD = 0.0": "THRESHOLD = 1e30"})
     everything = _variant(tmp_path / "all", "mask_count.py", {"THRESHOLD = 0.0": "THRESHOLD = -1e30"})
     assert (report.total.lo, report.total.hi) == (measure(nothing, point).total, measure(everything, point).total)
+
+
+@pytest.mark.parametrize("width,depth", POINTS, ids=[f"{w}x{d}" for w, d in POINTS])
+def test_a_loop_over_selected_indices_runs_between_none_and_all_of_them(width, depth, tmp_path):
+    point = Point(width, depth, BUDGET)
+    path = FIXTURES / "loop_over_selection.py"
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    assert report.total.contains(measure(path, point).total)
+    nothing = _variant(tmp_path / "none", "loop_over_selection.py", {"THRESHOLD = 0.0": "THRESHOLD = 1e30"})
+    everything = _variant(tmp_path / "all", "loop_over_selection.py", {"THRESHOLD = 0.0": "THRESHOLD = -1e30"})
+    assert (report.total.lo, report.total.hi) == (measure(nothing, point).total, measure(everything, point).total)

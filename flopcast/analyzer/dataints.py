@@ -21,7 +21,7 @@ from __future__ import annotations
 import operator
 from typing import Optional
 
-from flopcast.analyzer.values import Array, Known, Unknown, Value
+from flopcast.analyzer.values import Array, Known, ListVal, Unknown, Value
 
 #: Stands for "no bound on this side"; anything at or beyond BIG // 2 in size is unbounded.
 BIG = 2**62
@@ -147,3 +147,19 @@ def from_array(a: Array, kind: str, span, reason: str) -> Unknown:
     if bounds is None:
         return Unknown(kind, span, reason)
     return Unknown(kind, span, reason, bounds[0], bounds[1], counts=a.counts)
+
+
+def to_list(a: Array, span) -> ListVal:
+    """``x.tolist()``: nested lists of the array's shape whose items are read from data
+    (integers keep the array's bounds), so ``for j in idx.tolist():`` runs as many times as
+    ``idx`` has elements."""
+    kind = "bool" if a.dtype == "bool" else "int" if a.dtype.startswith(("int", "uint")) else "float"
+    bounds = value_range(a) if kind == "int" else None
+    item = Unknown(kind, span, "an element of `.tolist()`", *(bounds or (None, None)))
+
+    def build(shape: tuple) -> ListVal:
+        if len(shape) == 1:
+            return ListVal([item] * shape[0])
+        return ListVal([build(shape[1:]) for _ in range(shape[0])])
+
+    return build(a.shape)

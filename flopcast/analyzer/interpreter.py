@@ -2090,6 +2090,8 @@ class Interpreter:
             if method == "item" and isinstance(recv, Array) and recv.size == 1 \
                     and dataints.value_range(recv) is not None:
                 return dataints.from_array(recv, "int", span, "`.item()` reads array values")
+            if method == "tolist" and isinstance(recv, Array) and recv.ndim >= 1 and recv.size <= MAX_LOOP_ITERATIONS:
+                return dataints.to_list(recv, span)
             if method in ("item", "tolist", "__float__"):
                 return Unknown("float", span, f"`.{method}()` reads array values")
             if method == "flatten":
