@@ -226,6 +226,13 @@ CASES = {
         for _ in range(REG['a'].n + REG['x'].n):
             STEP
         """),
+    "functools_partial_binds_arguments": (
+        "import functools\n\n\ndef layer(h, w, scale):\n    return fnp.tanh(h @ w) * scale\n\n\n"
+        "def repeat(n, k):\n    return n * k\n\n\ntwice = functools.partial(repeat, k=2)\n", """
+        step = functools.partial(layer, scale=0.5)
+        for _ in range(twice(1)):
+            h = step(h, mlp.weights[0])
+        """),
     "known_lists_compare_by_value": ("", """
         if [1, 2] == [1, 2] and [1, 2] < [1, 3] and [1] in [[1], [2]]:
             STEP

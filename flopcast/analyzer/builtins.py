@@ -22,6 +22,7 @@ from flopcast.analyzer.values import (
     LibRef,
     ListVal,
     NumpyScalar,
+    PartialVal,
     PyGenerator,
     SuperVal,
     TupleVal,
@@ -372,6 +373,8 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         from flopcast.analyzer.interpreter import _ENUM_AUTO
 
         return Known(_ENUM_AUTO)
+    if path == "functools.partial" and args:
+        return PartialVal(args[0], list(args[1:]), dict(kwargs))
     if path == "logging.getLogger":
         return LibRef("py:logging.Logger")
     if module in ("logging", "logging.Logger") and name in _LOGGING_CALLS:

@@ -50,6 +50,7 @@ from flopcast.analyzer.values import (
     NpzFile,
     OPAQUE,
     NumpyScalar,
+    PartialVal,
     PyGenerator,
     SuperVal,
     TupleVal,
@@ -1137,7 +1138,7 @@ class Interpreter:
         if isinstance(value, (ListVal, TupleVal, DictVal)):
             return bool(value.items)
         if isinstance(value, (FunctionVal, ClassVal, InstanceVal, LibRef, MLPVal, Generator, BoundMethod,
-                              PyGenerator, GeneratorView)):
+                              PyGenerator, GeneratorView, PartialVal)):
             return True
         if isinstance(value, Array) and value.size != 1:
             return None
@@ -1940,6 +1941,8 @@ class Interpreter:
             return self.call_user(func.function, [func.receiver] + args, kwargs, span)
         if isinstance(func, ClassVal):
             return self.instantiate(func, args, kwargs, span)
+        if isinstance(func, PartialVal):
+            return self.call(func.func, list(func.args) + list(args), {**func.kwargs, **kwargs}, span, node)
         if isinstance(func, InstanceVal):
             owner, method = func.cls.lookup("__call__")
             if isinstance(method, FunctionVal):

@@ -1947,6 +1947,20 @@ def _searchsorted(ctx, args, kwargs):
     return Array(v.shape, "int64") if v.ndim else NumpyScalar("int64")
 
 
+@handler("interp")
+def _interp(ctx, args, kwargs):
+    """np.interp: ``3n + n ceil(log2(len(xp)))`` for n queries, billed at float64 (the search
+    and blend run in float64) or fp's dtype if heavier; the result is float64 for real fp."""
+    if len(args) < 3 or set(kwargs) - {"left", "right"}:
+        raise OpError("interp with period= or missing arguments is not modelled")
+    x, xp, fp = (to_array(ctx, a) for a in args[:3])
+    if fp.dtype.startswith("complex"):
+        raise OpError("interp of complex fp values is not modelled")
+    n = max(x.size, 1)
+    ctx.charge("interp", max(3 * n + n * _ceil_log2(max(xp.size, 1)), 1), "float64")
+    return Array(x.shape, "float64") if x.ndim else NumpyScalar("float64")
+
+
 @handler("cov", "corrcoef")
 def _cov(ctx, args, kwargs, op=None):
     x = to_array(ctx, args[0])

@@ -200,6 +200,15 @@ class InstanceVal(Value):
 
 
 @dataclass(eq=False)
+class PartialVal(Value):
+    """``functools.partial(func, *args, **kwargs)``: a call adds its arguments after these."""
+
+    func: Value
+    args: list
+    kwargs: dict
+
+
+@dataclass(eq=False)
 class SuperVal(Value):
     cls: ClassVal
     receiver: Value

@@ -159,6 +159,15 @@ CORPUS = {
             (32, 3, 3 * 10**6, "exact"),   # rank 15
         ),
     ),
+    "budget_refine": Entry(
+        points=(
+            (8, 2, 20_000, "guarded"),     # a few chunks, each while the live meter has room
+            (8, 2, 200_000, "guarded"),
+            (16, 2, 10**6, "guarded"),
+            (32, 3, 3 * 10**6, "guarded"),
+        ),
+        guards=("if not bool(fnp.isfinite(fnp.sum(block))):",),
+    ),
     "learned_head": Entry(
         points=(
             (8, 2, 10**5, "guarded"),      # head on the first 3 (config.json) layers = all
