@@ -97,6 +97,8 @@ def test_hovering_a_line_shows_its_ops_with_billed_dtype(opened):
     tab, _, _, folder = opened
     n = line_of(SAMPLES / "covariance_propagation.py", "cov_pre = w.T")
     ops = tab.locator(f"#f0-L{n}-ops")
+    tab.evaluate("document.activeElement && document.activeElement.blur()")  # focus also shows ops
+    tab.mouse.move(0, 0)
     assert not ops.is_visible()
     tab.locator(f"#f0-L{n} .tx").hover()
     assert ops.is_visible()
