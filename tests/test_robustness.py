@@ -94,3 +94,13 @@ def test_entries_without_a_place_render_in_every_format(estimator):
     assert {f.span.line for f in target.findings if f.code in ("FC002", "FC003", "FC205")} == {6}
     for render in RENDERERS.values():
         assert render(Results([target]))
+
+
+def test_a_bug_outside_the_interpreter_reaches_the_command_lines_last_line_of_defence(estimator, monkeypatch, capsys):
+    from flopcast.analyzer import render
+    from flopcast.cli import main
+
+    monkeypatch.setattr(render, "render_text", _boom)
+    assert main(["analyze", str(estimator), "--width", "8", "--depth", "1", "--no-formula"]) == 2
+    err = capsys.readouterr().err
+    assert "internal error (RuntimeError: boom)" in err and "This is a flopcast bug" in err

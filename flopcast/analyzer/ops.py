@@ -153,6 +153,15 @@ def known_int(v: Value, what: str, ctx=None) -> int:
     raise OpError(f"{what} is not a known integer")
 
 
+def axis_index(axis: int, ndim: int) -> int:
+    """A known axis in [0, ndim), or numpy's AxisError (a ValueError) for the program."""
+    if ndim == 0:  # numpy takes some axes of 0-d arrays and not others, op by op
+        raise OpError("axis= of a 0-d array is not modelled")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"axis {axis} is out of bounds for array of dimension {ndim}")
+    return axis % ndim
+
+
 def known_shape(v: Value, what: str = "shape", ctx=None) -> tuple[int, ...]:
     if isinstance(v, Known):
         if isinstance(v.value, int) and not isinstance(v.value, bool):
@@ -450,11 +459,11 @@ def _axes(axis: Optional[Value], ndim: int) -> tuple[int, ...]:
     if axis is None or (isinstance(axis, Known) and axis.value is None) or ndim == 0:
         return tuple(range(ndim))
     if isinstance(axis, Known) and isinstance(axis.value, int):
-        return (axis.value % ndim,)
+        return (axis_index(axis.value, ndim),)
     if isinstance(axis, Known) and isinstance(axis.value, tuple):
-        return tuple(sorted({a % ndim for a in axis.value}))
+        return tuple(sorted({axis_index(a, ndim) for a in axis.value}))
     if isinstance(axis, (TupleVal, ListVal)):
-        return tuple(sorted({known_int(a, "axis") % ndim for a in axis.items}))
+        return tuple(sorted({axis_index(known_int(a, "axis"), ndim) for a in axis.items}))
     raise OpError("axis= is not known statically")
 
 
@@ -1207,13 +1216,13 @@ def _predicate(ctx, args, kwargs, op=None):
 def _free_view(ctx, args, kwargs, op=None):
     x = to_array(ctx, args[0])
     if op == "swapaxes":
-        a1 = known_int(arg(args, kwargs, 1, "axis1"), "axis1") % x.ndim
-        a2 = known_int(arg(args, kwargs, 2, "axis2"), "axis2") % x.ndim
+        a1 = axis_index(known_int(arg(args, kwargs, 1, "axis1"), "axis1"), x.ndim)
+        a2 = axis_index(known_int(arg(args, kwargs, 2, "axis2"), "axis2"), x.ndim)
         perm = list(range(x.ndim))
         perm[a1], perm[a2] = perm[a2], perm[a1]
     elif op == "moveaxis":
-        src = known_int(arg(args, kwargs, 1, "source"), "source") % x.ndim
-        dst = known_int(arg(args, kwargs, 2, "destination"), "destination") % x.ndim
+        src = axis_index(known_int(arg(args, kwargs, 1, "source"), "source"), x.ndim)
+        dst = axis_index(known_int(arg(args, kwargs, 2, "destination"), "destination"), x.ndim)
         perm = [i for i in range(x.ndim) if i != src]
         perm.insert(dst, src)
     else:
@@ -1257,7 +1266,7 @@ def _tile(ctx, args, kwargs, op=None):
         if axis is None or (isinstance(axis, Known) and axis.value is None):
             shape = (x.size * reps,)
         else:
-            ax = known_int(axis, "axis") % x.ndim
+            ax = axis_index(known_int(axis, "axis"), x.ndim)
             shape = x.shape[:ax] + (x.shape[ax] * reps,) + x.shape[ax + 1:]
     n = 1
     for d in shape:
@@ -1297,7 +1306,7 @@ def _sort(ctx, args, kwargs, op=None):
     if isinstance(axis, Known) and axis.value is None:
         n, slices, shape = x.size, 1, (x.size,)
     else:
-        ax = known_int(axis, "axis") % x.ndim
+        ax = axis_index(known_int(axis, "axis"), x.ndim)
         n = x.shape[ax]
         slices = x.size // max(n, 1)
         shape = x.shape
@@ -1321,7 +1330,7 @@ def _take(ctx, args, kwargs):
     if axis is None or (isinstance(axis, Known) and axis.value is None):
         shape = idx.shape
     else:
-        ax = known_int(axis, "axis") % x.ndim
+        ax = axis_index(known_int(axis, "axis"), x.ndim)
         shape = x.shape[:ax] + idx.shape + x.shape[ax + 1:]
     n = 1
     for s in shape:
@@ -1344,7 +1353,7 @@ def _take_along_axis(ctx, args, kwargs):
     else:
         if idx.ndim != x.ndim:
             raise OpError("take_along_axis: indices and array must have the same number of dimensions")
-        ax = known_int(axis, "axis") % x.ndim
+        ax = axis_index(known_int(axis, "axis"), x.ndim)
         other = broadcast(tuple(1 if i == ax else s for i, s in enumerate(x.shape)),
                           tuple(1 if i == ax else s for i, s in enumerate(idx.shape)))
         shape = tuple(idx.shape[ax] if i == ax else s for i, s in enumerate(other))
@@ -1376,7 +1385,7 @@ def _put_along_axis(ctx, args, kwargs):
     else:
         if idx.ndim != x.ndim:
             raise OpError("put_along_axis: indices and array must have the same number of dimensions")
-        ax = known_int(axis, "axis") % x.ndim
+        ax = axis_index(known_int(axis, "axis"), x.ndim)
         cost = 0 if x.size == 0 else (x.size // x.shape[ax]) * idx.shape[ax]
     ctx.charge("put_along_axis", cost, x.dtype, x.dtype_origin)
     if x.sym:
@@ -1709,8 +1718,8 @@ def _diagonal_method(ctx, args, kwargs):
 def _transpose_method(ctx, args, kwargs, op=None):
     x = to_array(ctx, args[0])
     if op == "ndarray.swapaxes":
-        a1 = known_int(args[1], "axis1") % x.ndim
-        a2 = known_int(args[2], "axis2") % x.ndim
+        a1 = axis_index(known_int(args[1], "axis1"), x.ndim)
+        a2 = axis_index(known_int(args[2], "axis2"), x.ndim)
         perm = list(range(x.ndim))
         perm[a1], perm[a2] = perm[a2], perm[a1]
         perm = tuple(perm)
