@@ -255,6 +255,7 @@ class Interpreter:
         self._condition: Optional[tuple] = None
         self._cache_results: dict = {}  # @lru_cache results by (function, arguments)
         self._reentered: set = set()  # function nodes called while already executing (recursion)
+        self._handling: list = []  # the exceptions whose except clauses are running (for a bare `raise`)
         self._starting_generator: Optional[PyGenerator] = None  # handed to the next frame made
         self._ran_generators: list[PyGenerator] = []  # generators whose bodies ran inside predict
         self.active_keys_seen: list = []  # every recursion key computed, in call order (for CallMemo)
@@ -607,10 +608,16 @@ class Interpreter:
         raise _Continue()
 
     def stmt_Raise(self, node: ast.Raise) -> None:
-        what = ast.unparse(node.exc) if node.exc is not None else "re-raise"
+        if node.exc is None:
+            if self._handling:  # a bare `raise` in an except clause (or a function it calls)
+                raise self._handling[-1]
+            raise UserRaise(self.node_span(node), "RuntimeError: No active exception to reraise")
+        what = ast.unparse(node.exc)
         family: tuple = ()
         if node.exc is not None:
             raised = self.eval(node.exc.func if isinstance(node.exc, ast.Call) else node.exc)
+            if isinstance(raised, Known):
+                raise UserRaise(self.node_span(node), "TypeError: exceptions must derive from BaseException")
             if isinstance(raised, InstanceVal):
                 raised = raised.cls
             if isinstance(raised, ClassVal):
@@ -838,9 +845,11 @@ class Interpreter:
                                        f"at line {handler.lineno}")
                 if handler.name:
                     self.frame.vars[handler.name] = Unknown("", caught.span, "exception object")
+                self._handling.append(caught)
                 try:
                     self.exec_block(handler.body)
                 finally:
+                    self._handling.pop()
                     if handler.name:
                         self.frame.vars.pop(handler.name, None)  # Python deletes it after the handler
             else:
@@ -861,7 +870,16 @@ class Interpreter:
                     return handler
         return None
 
-    stmt_TryStar = stmt_Try
+    def stmt_TryStar(self, node: ast.stmt) -> None:
+        """`except*` splits exception groups between its clauses: not modelled. Without a
+        raise the body, else and finally run; with one the path ends there (a lower bound)."""
+        try:
+            self.exec_block(node.body)
+        except UserRaise as exc:
+            raise PathEnd(f"{exc.span}: raises {exc.what} into `except*` clauses, which flopcast does "
+                          "not model; the cost after it is not counted", self.node_span(node))
+        self.exec_block(node.orelse)
+        self.exec_block(node.finalbody)
 
     def directive_at(self, stmt: ast.stmt, header_end: ast.AST, kind: str):
         """The `# flopcast: <kind>` directive on a statement's header lines (a header may
@@ -1250,7 +1268,8 @@ class Interpreter:
             return [Known(k) for k in value.items]
         if isinstance(value, Array):
             if value.ndim == 0:
-                return None
+                raise UserRaise(self.node_span(node) if node is not None else self.span or self.program.main_span,
+                                "TypeError: iteration over a 0-d array")
             if value.ndim == 1:
                 return [NumpyScalar(value.dtype, value.dtype_origin) for _ in range(value.shape[0])]
             return [Array(value.shape[1:], value.dtype, dtype_origin=value.dtype_origin) for _ in range(value.shape[0])]
@@ -1965,6 +1984,10 @@ class Interpreter:
                 return Known(func.value(*[a.value for a in args], **{k: v.value for k, v in kwargs.items()}))
             except Exception as exc:  # noqa: BLE001
                 raise UserRaise(span, f"{type(exc).__name__}: {exc}")
+        if isinstance(func, Known) and not callable(func.value) or isinstance(func, (ListVal, TupleVal, DictVal)):
+            kind = type(func.value).__name__ if isinstance(func, Known) else \
+                {ListVal: "list", TupleVal: "tuple", DictVal: "dict"}[type(func)]
+            raise UserRaise(span, f"TypeError: '{kind}' object is not callable")
         if isinstance(func, Unknown):
             # A method of a value the analyzer could not compute (`x.astype(...)` on the result
             # of an unpriced op): the call is unpriced for the same root cause.

@@ -101,3 +101,24 @@ def test_nesting_python_itself_cannot_compile_is_an_error_for_people():
     source = (HERE / "deep_nesting.py").read_text().replace("mlp.depth + 1", "mlp.depth + " + "1 + " * 3000 + "1")
     with pytest.raises(SourceError, match="nested too deeply for Python to compile"):
         analyze(HERE / "deep_nesting.py", SMALL, source=source)
+
+
+@pytest.mark.parametrize("name", ["zero_d", "syntax_edges", "module_level_oddities", "predict_lambda"])
+def test_files_called_exact_equal_the_runtime_count(name):
+    from oracle import assert_exact_match, measure
+
+    report = exercise(HERE / f"{name}.py", SMALL)
+    assert not report.unpriced and not report.raises
+    assert_exact_match(report, measure(HERE / f"{name}.py", SMALL))
+
+
+def test_a_bare_raise_without_an_active_exception_is_a_runtime_error_its_handler_catches():
+    report = exercise(HERE / "exceptions.py", SMALL)
+    assert not report.raises
+    # except* is not modelled: the path ends at the try statement, a lower bound
+    assert [(u.span.line, u.what) for u in report.unpriced if u.what == "analysis stopped"] == [(36, "analysis stopped")]
+
+
+def test_a_predict_that_is_not_callable_is_a_raise():
+    report = exercise(HERE / "predict_not_a_function.py", SMALL)
+    assert [r.what for r in report.raises] == ["TypeError: 'int' object is not callable"]
