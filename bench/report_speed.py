@@ -60,7 +60,8 @@ def parts(path: Path, width: int, depth: int) -> None:
     analyses.seed(report)
     found = curves(analyses, report.formula)
     print(f"  curves + fit ({len(analyses.memo) - 1} analyses) {clock() - t:6.2f} s CPU"); t = clock()
-    from flopcast.report.charts import chart_svg
+    from flopcast.report.charts import _matplotlib, chart_svg
+    _matplotlib()
     print(f"  import matplotlib          {clock() - t:6.2f} s CPU"); t = clock()
     for c in found:
         chart_svg(c)
