@@ -29,6 +29,14 @@ def _add_point_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_calibrate_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--calibrate", nargs="?", const="auto", metavar="WxD",
+        help="also run the estimator once at a small size (default: the smallest of 32x2, 64x2, 64x4, ... it "
+             "accepts) in a sandboxed child, and replay its value-dependent decisions at the analysed point",
+    )
+
+
 def _int_expression(text: str) -> int:
     """Accept 2**41, 1e12 and 2_199_023_255_552 as budgets."""
     cleaned = text.replace("_", "")
@@ -58,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--class", dest="class_name", help="estimator class (default: as whestbench chooses)")
     p.add_argument("--top", type=int, default=10, help="how many of the costliest lines to show")
     p.add_argument("--no-formula", dest="formula", action="store_false", help="skip the closed-form fit")
+    _add_calibrate_option(p)
 
     p = sub.add_parser("verify", help="run the estimator under flopscope and diff against the prediction")
     p.add_argument("path")

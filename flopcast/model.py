@@ -149,6 +149,30 @@ class FunctionInfo:
     span: Span  # the def statement's name line
 
 
+@dataclass(frozen=True)
+class CalibratedSite:
+    """One value-dependent site of a calibrated prediction: what the small run did there
+    and how that was carried to the analysed point."""
+
+    span: Span
+    kind: str
+    observed: str  # e.g. "false ×16", "true 3 of 4", "12, 9, 11"
+    rule: str
+    approximate: bool
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A prediction with the value-dependent decisions taken from a run at a small point."""
+
+    total: int
+    point: Point  # where the decisions were observed
+    seed: int
+    run_seconds: float  # the small run's wall time, child process included
+    sites: tuple[CalibratedSite, ...] = ()
+    lower_bound: bool = False  # something on the replayed path is not priced
+
+
 @dataclass
 class Report:
     """Everything one static analysis concluded about one estimator at one point."""
@@ -177,6 +201,8 @@ class Report:
     # Filled when the prediction is reported by its parts:
     # the returned value's (shape, dtype) if the analyzer could tell.
     returned: Optional[tuple[tuple[int, ...], str]] = None
+    # With --calibrate: the prediction on the path a small run's decisions select.
+    calibration: Optional[Calibration] = None
 
     @property
     def lower_bound(self) -> bool:

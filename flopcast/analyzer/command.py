@@ -21,6 +21,15 @@ def run(ns: argparse.Namespace) -> int:
     except (ProgramError, SourceError) as exc:
         print(f"flopcast: error: {exc}", file=sys.stderr)
         return 2
+    if getattr(ns, "calibrate", None):
+        from flopcast.runtime.calibrate import CalibrationError, calibrate, parse_size
+
+        try:
+            size = None if ns.calibrate == "auto" else parse_size(ns.calibrate)
+            report.calibration = calibrate(ns.path, report, size=size, class_name=ns.class_name)
+        except CalibrationError as exc:
+            print(f"flopcast: error: {exc}", file=sys.stderr)
+            return 2
     if ns.format == "json":
         print(render_json(report))
     else:

@@ -92,9 +92,12 @@ def materialise(ctx, u: Unknown, what: str) -> int:
     hi = "no upper bound" if u.hi is None else f"{u.hi:,}"
     where = f" at line {span.line}" if span is not None else ""
     reason = f"{what} uses an integer read from data{where} ({u.reason}; from {lo} to {hi}): both ends are analysed"
-    site = Site(("value", span), ("high", "low"), span, "shape", reason)
+    site = Site(("value", span), ("high", "low"), span, "shape", reason, (u.lo, u.hi))
     end = ctx.decisions.choose(site, ctx.used)
-    base = (BIG if u.hi is None else u.hi) if end == "high" else (-BIG if u.lo is None else u.lo)
+    if isinstance(end, int) and not isinstance(end, bool):  # a value replayed from a run (--calibrate)
+        base = end
+    else:
+        base = (BIG if u.hi is None else u.hi) if end == "high" else (-BIG if u.lo is None else u.lo)
     if u.counts is not None and not unbounded(base):
         ctx._nonzero_counts[u.counts] = base
     return _apply(u.chain, base)

@@ -152,6 +152,8 @@ class Site:
     span: Span
     kind: str
     reason: str
+    # An integer read from data: the range it can take (None for a side with no bound).
+    bounds: Optional[tuple] = None
 
 
 class Decisions:
@@ -160,6 +162,11 @@ class Decisions:
     ``spent`` is the path's FLOP count when it first met each site (what the caller of
     ``choose`` says): every path that agrees with this one up to a site costs at least that.
     """
+
+    #: Whether a site may answer differently at each execution (a replay of observed
+    #: outcomes): then a repeated state does not repeat its decisions, and neither steady
+    #: loops nor reused calls may stand in for running the code.
+    per_execution = False
 
     def __init__(self, fixed: Optional[dict] = None):
         self.fixed = dict(fixed or {})
@@ -926,7 +933,7 @@ class Interpreter:
             items, truncated = items[:limit], True
         ctx = self.enter_loop(node, limit)
         broke = False
-        steady = SteadyLoop.watch(self, node, items, MAX_STEPS)
+        steady = None if self.decisions.per_execution else SteadyLoop.watch(self, node, items, MAX_STEPS)
         try:
             index = 0
             while index < len(items):
@@ -2313,7 +2320,7 @@ class Interpreter:
             self.result.calls[(caller, fn.qualname)] = self.result.calls.get((caller, fn.qualname), 0) + 1
         self.call_stack.append(fn.qualname)
         try:
-            memo = self.memo.key(fn, args, kwargs)
+            memo = None if self.decisions.per_execution else self.memo.key(fn, args, kwargs)
             if memo is None:
                 return self._call_user(fn, args, kwargs, span)
             memo_key, canon = memo

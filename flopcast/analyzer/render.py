@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 from flopcast import __version__
 from flopcast.analyzer import rollup
-from flopcast.model import SCORER_SPAN, Report, Span, display_path
+from flopcast.model import SCORER_SPAN, Calibration, Report, Span, display_path
 
 JSON_SCHEMA_VERSION = "1.0"
 
@@ -23,6 +23,45 @@ def _status(report: Report) -> str:
 
 
 def to_json(report: Report) -> dict[str, Any]:
+    data = _report_json(report)
+    if report.calibration is not None:
+        data["total"].update(_calibrated_total_json(report.calibration))
+        data["calibration"] = _calibration_json(report.calibration)
+    return data
+
+
+def _calibrated_total_json(c: Calibration) -> dict[str, Any]:
+    return {
+        "calibrated": c.total,
+        "calibrated_from": {"width": c.point.width, "depth": c.point.depth, "budget": c.point.budget, "seed": c.seed},
+    }
+
+
+def _calibration_json(c: Calibration) -> dict[str, Any]:
+    return {
+        "run_seconds": round(c.run_seconds, 3),
+        "lower_bound": c.lower_bound,
+        "sites": [{**_json_place(s.span), "kind": s.kind, "observed": s.observed, "rule": s.rule,
+                   "approximate": s.approximate} for s in c.sites],
+    }
+
+
+def _calibrated_text(report: Report) -> list[str]:
+    c = report.calibration
+    if c is None:
+        return []
+    approx = sum(1 for s in c.sites if s.approximate)
+    where = f"{c.point.width}x{c.point.depth}, budget {_approx(c.point.budget)}, seed {c.seed}"
+    out = [f"Calibrated:      {_fmt(c.total)}{' (lower bound)' if c.lower_bound else ''}  — decisions observed in a "
+           f"run at {where} ({c.run_seconds:.1f} s); {len(c.sites) - approx} site(s) replayed exactly, "
+           f"{approx} approximately"]
+    for s in c.sites:
+        out.append(f"                 {_text_place(s.span)}{s.kind}: observed {s.observed}; {s.rule}"
+                   f"{' (approximate)' if s.approximate else ''}")
+    return out
+
+
+def _report_json(report: Report) -> dict[str, Any]:
     budget = report.point.budget
     cache: dict = {}
     lines = []
@@ -116,6 +155,7 @@ def render_text(report: Report, top: int = 10) -> str:
     verdict = "OVER BUDGET" if total.hi > budget else "within budget"
     out.append(f"Predicted FLOPs: {total}  (≈{_approx(total.hi)}; {pct:.3g}% of the {_approx(budget)} budget, {verdict})")
     out.append(f"                 {_status(report)}")
+    out.extend(_calibrated_text(report))
     if report.formula:
         out.append(f"Formula:         {report.formula}")
     if report.include_scorer_cast and any(c.span == SCORER_SPAN for c in report.charges):

@@ -53,10 +53,19 @@ def main(argv: list[str]) -> int:
 
     from flopcast.runtime.counter import run_in_process
 
+    recorder = None
+    if request.watch:
+        from flopcast.runtime.observe import WatchSite, install
+
+        sites = [WatchSite(**w) for w in request.watch]
+        recorder = install(sites, Path(request.estimator_path).resolve().parent)
+
     if request.memory_mib:
         _limit_memory(request.memory_mib)
 
     result = run_in_process(request)
+    if recorder is not None:
+        result.observations = recorder.outcomes
 
     tmp = Path(result_path + ".tmp")
     tmp.write_text(result_to_json(result))

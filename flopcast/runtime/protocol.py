@@ -27,6 +27,8 @@ class RunRequest:
     # Run whestbench's materialise_predictions inside the meter, as `whest run` does.
     scorer: bool = True
     memory_mib: Optional[int] = None
+    # Value-dependent sites to watch (--calibrate): dicts of flopcast.runtime.observe.WatchSite.
+    watch: tuple = ()
 
 
 # Status values of a RunResult (the child's own verdict on the run).
@@ -67,6 +69,8 @@ class RunResult:
     # Tail of what the child printed, kept for crash diagnostics.
     stdout_tail: str = ""
     stderr_tail: str = ""
+    # Per watched site, the outcome of each execution in order (see flopcast.runtime.observe).
+    observations: list = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -118,6 +122,7 @@ def result_from_json(text: str) -> RunResult:
         predict_seconds=data.get("predict_seconds", 0.0),
         stdout_tail=data.get("stdout_tail", ""),
         stderr_tail=data.get("stderr_tail", ""),
+        observations=data.get("observations", []),
     )
 
 

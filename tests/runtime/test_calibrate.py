@@ -1,0 +1,106 @@
+"""`--calibrate`: decisions observed at a small point, replayed at larger ones, against flopscope.
+
+The calibrated prediction must equal the real count wherever the decisions do not change
+with size (guards, rescales, fixed-iteration loops), and lie inside the sound interval
+always. Each comparison prints its error, so the test output shows how close it is.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+from flopcast.runtime.calibrate import CalibrationError, calibrate
+from flopcast.runtime.isolate import run_isolated
+from flopcast.runtime.observe import WatchSite
+from flopcast.runtime.protocol import RunRequest
+
+from .helpers import ROOT
+
+sys.path.insert(0, str(ROOT / "tests"))
+from oracle import measure  # noqa: E402
+
+BUDGET = 2**41
+TARGETS = (Point(64, 4, BUDGET), Point(96, 3, BUDGET))
+#: Samples whose value-dependent decisions are the same at every size: calibration is exact.
+STABLE = sorted((ROOT / "samples" / "intervals").glob("*.py"))
+
+
+def _estimators(folder: Path) -> list[Path]:
+    return sorted(p if p.is_file() else p / "estimator.py" for p in folder.iterdir()
+                  if p.suffix == ".py" or (p / "estimator.py").is_file())
+
+
+def _error(calibrated: int, real: int) -> str:
+    return f"calibrated {calibrated:,} vs real {real:,} ({100.0 * (calibrated - real) / real:+.3f}%)"
+
+
+@pytest.mark.parametrize("path", STABLE, ids=lambda p: p.name)
+@pytest.mark.parametrize("target", TARGETS, ids=lambda p: f"{p.width}x{p.depth}")
+def test_calibration_is_exact_where_decisions_do_not_change_with_size(path, target):
+    report = analyze(path, target)
+    assert not report.total.exact, "an interval sample must have value-dependent sites"
+    calibration = calibrate(path, report, size=(32, 2))
+    real = measure(path, target).total
+    print(f"{path.name} at {target.width}x{target.depth}: {_error(calibration.total, real)}")
+    assert report.total.lo <= calibration.total <= report.total.hi
+    assert calibration.total == real
+
+
+def _value_reading_corpus() -> list[Path]:
+    return [p for p in _estimators(ROOT / "tests" / "realistic" / "estimators")]
+
+
+@pytest.mark.parametrize("path", _value_reading_corpus(), ids=lambda p: p.parent.name if p.name == "estimator.py" else p.name)
+def test_calibration_of_the_corpus_stays_inside_the_sound_interval(path):
+    target = TARGETS[0]
+    report = analyze(path, target)
+    if report.total.exact and not report.uncertain:
+        pytest.skip("reads no values: nothing to calibrate")
+    try:
+        calibration = calibrate(path, report)
+    except CalibrationError as exc:
+        pytest.skip(f"the small run failed: {exc}")
+    real = measure(path, target).total
+    print(f"{path.name} at {target.width}x{target.depth}: {_error(calibration.total, real)}; "
+          f"interval [{report.total.lo:,}, {report.total.hi:,}]")
+    if not report.lower_bound:
+        assert report.total.lo <= calibration.total <= report.total.hi
+
+
+def test_watching_the_sites_changes_no_charge():
+    path = ROOT / "samples" / "intervals" / "covariance_rescale.py"
+    report = analyze(path, Point(32, 2, BUDGET))
+    watch = tuple(asdict(WatchSite(u.span.path, u.span.line, u.span.col, u.span.end_line, u.span.end_col, u.kind))
+                  for u in report.uncertain)
+    assert watch
+    plain = run_isolated(RunRequest(str(path), 32, 2, BUDGET), timeout=120)
+    watched = run_isolated(RunRequest(str(path), 32, 2, BUDGET, watch=watch), timeout=120)
+    assert plain.ok and watched.ok
+    assert watched.flops_used == plain.flops_used
+    assert [(c.span, c.op, c.flops) for c in watched.charges] == [(c.span, c.op, c.flops) for c in plain.charges]
+    assert watched.observations and all(watched.observations)
+
+
+def test_a_failing_small_run_is_refused_with_the_error_and_its_line(tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(
+        "import flopscope.numpy as fnp\nfrom whestbench import BaseEstimator\n\n\n"
+        "class Estimator(BaseEstimator):\n"
+        "    def predict(self, mlp, budget):\n"
+        "        h = fnp.ones(mlp.width)\n"
+        "        if float(fnp.sum(h)) < 100:\n"
+        "            raise ValueError('too small to be useful')\n"
+        "        return fnp.zeros((mlp.depth, mlp.width))\n"
+    )
+    report = analyze(path, Point(128, 2, BUDGET))
+    with pytest.raises(CalibrationError) as caught:
+        calibrate(path, report, size=(32, 2))
+    message = str(caught.value)
+    assert "ValueError: too small to be useful" in message
+    assert f"{path}:9" in message
