@@ -1616,9 +1616,17 @@ def _norm(ctx, args, kwargs):
 
 @handler("flopscope.as_symmetric")
 def _as_symmetric(ctx, args, kwargs):
-    x = to_array(ctx, args[0])
-    sym_v = kwargs.get("symmetry", args[1] if len(args) > 1 else None)
-    axes = known_shape(sym_v, "symmetry") if sym_v is not None else tuple(range(x.ndim))
+    # flopscope's signature is as_symmetric(data, *, symmetry): Python rejects anything else
+    if len(args) > 1:
+        raise TypeError(f"as_symmetric() takes 1 positional argument but {len(args)} were given")
+    for key in kwargs:
+        if key not in ("data", "symmetry"):
+            raise TypeError(f"as_symmetric() got an unexpected keyword argument '{key}'")
+    if "symmetry" not in kwargs:
+        raise TypeError("as_symmetric() missing 1 required keyword-only argument: 'symmetry'")
+    x = to_array(ctx, args[0] if args else kwargs["data"])
+    sym_v = kwargs["symmetry"]
+    axes = known_shape(sym_v, "symmetry")
     generators = max(len(axes) - 1, 1)
     ctx.charge("as_symmetric", generators * (7 * x.size - 1), x.dtype, x.dtype_origin)
     return x.with_(sym=(tuple(sorted(axes)),))

@@ -168,6 +168,15 @@ CORPUS = {
         ),
         guards=("if not bool(fnp.isfinite(fnp.sum(block))):",),
     ),
+    "symmetry_tricks": Entry(
+        points=(
+            (8, 2, 10**6, "guarded"),      # Cholesky sandwich + symmetric Grams, as_symmetric re-tags
+            (16, 3, 10**6, "guarded"),
+            (32, 2, 10**5, "exact"),       # too expensive: closed-form first layer (W^T W Gram)
+            (32, 2, 10**6, "guarded"),
+        ),
+        guards=("chol = fnp.linalg.cholesky(cov + JITTER * fnp.eye(n, dtype=cov.dtype))",),
+    ),
     "learned_head": Entry(
         points=(
             (8, 2, 10**5, "guarded"),      # head on the first 3 (config.json) layers = all
