@@ -99,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_point_options(p)
     p.add_argument("-o", "--output", metavar="FILE", help="where to write the page (default: <name>-flopcast.html)")
     p.add_argument("--class", dest="class_name", help="estimator class (default: as whestbench chooses)")
+    _add_calibrate_option(p)
 
     p = sub.add_parser("lsp", help="language server over stdio (inlay hints, hover, diagnostics)")
     return parser

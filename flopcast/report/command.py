@@ -21,13 +21,21 @@ def default_output(path: str) -> Path:
 def write_page(path: str, point: Point, output: Path, *, class_name: Optional[str] = None,
                scorer_cast: bool = True, report: Optional[Report] = None,
                runtime_lines: Optional[dict[tuple[str, int], int]] = None,
-               runtime_summary: Optional[str] = None) -> Path:
-    """Analyse (unless ``report`` is given), draw and write the page; returns where."""
+               runtime_summary: Optional[str] = None, calibrate: Optional[str] = None) -> Path:
+    """Analyse (unless ``report`` is given), draw and write the page; returns where.
+
+    ``calibrate`` ("auto" or "WxD") adds the calibrated prediction (``analyze --calibrate``):
+    the estimator runs once at a small size in a sandboxed child."""
     from flopcast.report.charts import chart_svg
     from flopcast.report.page import build_page, chart_view
     from flopcast.report.render import render_html
 
     gathered = gather(path, point, class_name=class_name, scorer_cast=scorer_cast, report=report)
+    if calibrate:
+        from flopcast.runtime.calibrate import calibrate as calibrated, parse_size
+
+        size = None if calibrate == "auto" else parse_size(calibrate)
+        gathered.report.calibration = calibrated(path, gathered.report, size=size, class_name=class_name)
     page = build_page(gathered, runtime_lines, runtime_summary)
     page.charts = [chart_view(c, chart_svg(c) if any(p.total.hi > 0 for p in c.points) else None, path)
                    for c in gathered.curves]
@@ -42,12 +50,14 @@ def run(ns: argparse.Namespace) -> int:
     from flopcast.analyzer.source import SourceError
     from flopcast.check.source import CheckUsageError
     from flopcast.installed import resolve_point
+    from flopcast.runtime.calibrate import CalibrationError
 
     point = resolve_point(ns.round_tag, ns.width, ns.depth, ns.budget)
     output = Path(ns.output) if ns.output else default_output(ns.path)
     try:
-        written = write_page(ns.path, point, output, class_name=ns.class_name, scorer_cast=ns.scorer_cast)
-    except (ProgramError, SourceError, CheckUsageError) as exc:
+        written = write_page(ns.path, point, output, class_name=ns.class_name, scorer_cast=ns.scorer_cast,
+                             calibrate=getattr(ns, "calibrate", None))
+    except (ProgramError, SourceError, CheckUsageError, CalibrationError) as exc:
         print(f"flopcast: error: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:

@@ -153,6 +153,7 @@ class Header:
     versions: str
     scorer_cast: Optional[str] = None
     runtime: Optional[str] = None
+    calibrated: Optional[str] = None
 
 
 @dataclass
@@ -380,7 +381,22 @@ def _header(report: Report, runtime_summary: Optional[str]) -> Header:
         scorer_cast=(f"includes {grouped(cast)} for whestbench's float32 cast of the returned array"
                      if cast and report.include_scorer_cast else None),
         runtime=runtime_summary,
+        calibrated=_calibrated(report),
     )
+
+
+def _calibrated(report: Report) -> Optional[str]:
+    c = report.calibration
+    if c is None:
+        return None
+    where = f"decisions observed in one run at {c.point.width}x{c.point.depth} (seed {c.seed})"
+    approximate = sum(1 for s in c.sites if s.approximate)
+    notes = [where]
+    if approximate:
+        notes.append(f"{approximate} of {len(c.sites)} sites carried over approximately")
+    if c.lower_bound:
+        notes.append("lower bound: something on that path is not priced")
+    return ("≥ " if c.lower_bound else "") + f"{grouped(c.total)} FLOPs ({'; '.join(notes)})"
 
 
 def _function_tree(report: Report, files: _Files) -> tuple[list[FunctionNode], list[FunctionNode]]:

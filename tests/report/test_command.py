@@ -91,3 +91,17 @@ def test_report_analyses_the_class_named_by_class(tmp_path, capsys):
     assert '<span class="cls">Ones</span>' in html
     assert main(["report", str(path), *SMALL_ARGS, "-o", str(target)]) == 2
     assert "--class" in capsys.readouterr().err
+
+
+def test_report_calibrate_shows_the_calibrated_prediction_in_the_header(tmp_path, capsys):
+    from flopcast.analyzer import analyze
+    from flopcast.model import Point
+    from flopcast.runtime.calibrate import calibrate
+
+    sample = SAMPLES / "intervals" / "covariance_rescale.py"
+    target = tmp_path / "calibrated.html"
+    assert main(["report", str(sample), *SMALL_ARGS, "--calibrate", "-o", str(target)]) == 0
+    capsys.readouterr()
+    expected = calibrate(str(sample), analyze(sample, Point(16, 2, 10**7))).total
+    html = target.read_text(encoding="utf-8")
+    assert re.search(rf'<dd id="calibrated">{expected:,} FLOPs \(decisions observed in one run at \d+x\d+', html)
