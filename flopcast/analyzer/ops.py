@@ -872,9 +872,13 @@ def _asarray(ctx, args, kwargs):
         billed = dtypes.heavier(src.dtype, dt, pricing.rate)
         ctx.charge("asarray", src.size, billed, origin_of([src], billed))
         return Array(src.shape, dt, dtype_origin=ctx.span if dt == "float64" else None)
+    # Not a flopscope array: flopscope probes the source with np.asarray (a Python float or
+    # list becomes float64, an int int64) and bills the new buffer at the heavier of that
+    # dtype and the target one, unlike fnp.array, which bills the target alone.
     x = to_array(ctx, src)
     out_dt = dt or x.dtype
-    ctx.charge("asarray", x.size, out_dt, ctx.span if out_dt == "float64" else None)
+    billed = dtypes.heavier(x.dtype, out_dt, pricing.rate)
+    ctx.charge("asarray", x.size, billed, ctx.span if billed == "float64" else None)
     return Array(x.shape, out_dt, dtype_origin=ctx.span if out_dt == "float64" else None)
 
 

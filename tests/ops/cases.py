@@ -227,6 +227,16 @@ CREATION = {
     "asarray_to_f32": "r = fnp.asarray(fnp.ones(W), dtype=fnp.float32)",
     "asarray_same_dtype": "r = fnp.asarray(w, dtype=fnp.float32)",
     "asarray_list": "r = fnp.asarray([1.0, 2.0])",
+    # fnp.asarray bills a non-array source at the heavier of its own dtype (np.asarray's:
+    # a Python float or list float64, an int int64) and the target; fnp.array the target alone
+    "asarray_python_float_to_f32": "r = fnp.asarray(1.0 / W, dtype=fnp.float32)",
+    "asarray_python_int_to_f32": "r = fnp.asarray(W, dtype=fnp.float32)",
+    "asarray_float_list_to_f32": "r = fnp.asarray([0.5] * W, dtype=fnp.float32)",
+    "asarray_f64_scalar_to_f32": "r = fnp.asarray(fnp.float64(W), dtype=fnp.float32)",
+    "asarray_f32_scalar_to_f32": "r = fnp.asarray(fnp.float32(W), dtype=fnp.float32)",
+    "asarray_bool_list_to_f32": "r = fnp.asarray([True] * W, dtype=fnp.float32)",
+    "array_python_float_to_f32": "r = fnp.array(1.0 / W, dtype=fnp.float32)",
+    "array_float_list_to_f32": "r = fnp.array([0.5] * W, dtype=fnp.float32)",
     "astype_to_f64": "r = w.astype(fnp.float64)",
     "astype_same": "r = w.astype(fnp.float32)",
     "astype_copy_false": "r = w.astype(fnp.float32, copy=False)",
