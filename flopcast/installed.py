@@ -263,6 +263,9 @@ class OpInventory:
     #: op name -> the registry's ``complex_factor`` (a float, ``"illegal"`` or ``"exact"``);
     #: charged ops without a key are free/unclassified (flopscope then uses 2.0)
     complex_factors: dict[str, object]
+    #: what flopscope's array does when a plain ``numpy.<name>`` gets it: name -> (kind, fnp
+    #: name); see :func:`_numpy_protocol`
+    numpy_protocol: dict[str, tuple[str, str]]
 
 
 @lru_cache(maxsize=1)
@@ -272,7 +275,7 @@ def op_inventory() -> OpInventory:
     path = cache_dir() / f"inventory-flopscope-{version}.json"
     try:
         data = json.loads(path.read_text())
-        if "complex_factors" not in data:  # written by an older flopcast
+        if "complex_factors" not in data or "numpy_protocol" not in data:  # written by an older flopcast
             raise ValueError("stale inventory cache")
     except (OSError, ValueError):
         data = _derive_inventory()
@@ -289,6 +292,7 @@ def op_inventory() -> OpInventory:
         remote_unsupported=frozenset(data["remote_unsupported"]),
         server_only=frozenset(data["server_only"]),
         complex_factors=data["complex_factors"],
+        numpy_protocol={name: tuple(entry) for name, entry in data["numpy_protocol"].items()},
     )
 
 
@@ -302,7 +306,72 @@ def _derive_inventory() -> dict:
         "server_only": sorted(getattr(_server_only, "SERVER_ONLY", ())),
         "complex_factors": {name: entry["complex_factor"] for name, entry in _registry.REGISTRY.items()
                             if "complex_factor" in entry},
+        "numpy_protocol": _numpy_protocol(),
     }
+
+
+def _numpy_protocol() -> dict:
+    """What a plain ``numpy.<name>(...)`` call does with a flopscope array, read from
+    flopscope's own protocol implementation (``FlopscopeArray`` in ``flopscope/_ndarray.py``):
+
+    * ``routed``: a ufunc with an ``fnp`` function of the same name (``__array_ufunc__``), or a
+      function in ``__array_function__``'s dispatch map: flopscope runs and bills ``fnp.<target>``.
+    * ``free``: in the ``__array_function__`` passthrough set (shape and type queries): numpy
+      runs on the stripped arrays, unbilled.
+    * ``raises``: any other ufunc or ``__array_function__`` function: flopscope answers
+      ``NotImplemented``, so numpy raises TypeError when no plain ndarray takes part.
+    * ``converts`` / ``same``: a numpy function outside both protocols that, given a flopscope
+      array, reads its buffer as a plain ndarray (``np.asarray``, ``np.array``), unbilled; or
+      hands the array itself back (``np.asanyarray``). Found by calling the function on a
+      2x2 flopscope array (numpy's code, never the estimator's).
+    Other names are left out: flopcast does not model them.
+    """
+    import warnings
+
+    import numpy as np
+
+    import flopscope.numpy as fnp
+    from flopscope._ndarray import FlopscopeArray
+
+    dispatch = FlopscopeArray._get_array_function_dispatch()
+    passthrough = FlopscopeArray._get_passthrough()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # flopscope warns about work outside a BudgetContext
+        probe = fnp.zeros((2, 2)) + fnp.arange(2.0)  # an untagged FlopscopeArray
+    table: dict = {}
+    for module, prefix in ((np, ""), (np.linalg, "linalg.")):
+        fnp_module = fnp if module is np else fnp.linalg
+        for name in dir(module):
+            fn = getattr(module, name)
+            if name.startswith("_") or isinstance(fn, type) or not callable(fn):
+                continue
+            if isinstance(fn, np.ufunc):
+                target = fn.__name__
+                table[prefix + name] = ("routed", target) if callable(getattr(fnp, target, None)) else ("raises", "")
+            elif fn in passthrough:
+                table[prefix + name] = ("free", "")
+            elif fn in dispatch:
+                table[prefix + name] = ("routed", prefix + name) if getattr(fnp_module, name, None) is dispatch[fn] \
+                    else ("routed", _fnp_name(fnp, dispatch[fn]))
+            elif hasattr(fn, "_implementation"):  # numpy's __array_function__ dispatcher
+                table[prefix + name] = ("raises", "")
+            elif type(fn).__name__ == "builtin_function_or_method":
+                try:
+                    out = fn(probe)
+                except Exception:  # noqa: BLE001 - not a function of one array
+                    continue
+                if out is probe:
+                    table[prefix + name] = ("same", "")
+                elif type(out) is np.ndarray and out.shape == probe.shape:
+                    table[prefix + name] = ("converts", "")
+    return table
+
+
+def _fnp_name(fnp, fn) -> str:
+    for name in dir(fnp):
+        if getattr(fnp, name, None) is fn:
+            return name
+    return ""
 
 
 @lru_cache(maxsize=1)

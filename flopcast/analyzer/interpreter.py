@@ -25,7 +25,7 @@ from pathlib import PurePosixPath
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import dataints, ops, pricing, submission_files
+from flopcast.analyzer import dataints, ops, plain_numpy, pricing, submission_files
 from flopcast.analyzer.import_hooks import ImportHooks
 from flopcast.analyzer.ops import OpError
 from flopcast.analyzer.program import Module, Program
@@ -245,6 +245,7 @@ class Interpreter:
         self.include_scorer_cast = include_scorer_cast
         self.result = RunResult()
         self.metered = False
+        self.free = 0  # > 0 while numpy computes on plain ndarrays: nothing is billed
         self.steps = 0
         self.call_depth = 0
         self.call_stack: list[str] = []  # qualnames of the user functions being executed
@@ -379,7 +380,7 @@ class Interpreter:
     # ------------------------------------------------------------ charges and reports
 
     def emit(self, span, op, flops, dtype, function, origin=None, detail=""):
-        if not self.metered:
+        if not self.metered or self.free:
             return
         self.used += int(flops)
         self.result.charges.append(Charge(span, op, int(flops), dtype, function, True, detail, origin))
@@ -404,6 +405,8 @@ class Interpreter:
 
     def unpriced(self, node: Optional[ast.AST], what: str, reason: str) -> Value:
         span = self.node_span(node) if node is not None else self.span or self.program.main_span
+        if self.free:  # numpy's own work on plain arrays bills nothing; only the value is unknown
+            return Unknown("", span, reason)
         key = (span, what)
         if key not in self._unpriced_keys:
             self._unpriced_keys.add(key)
@@ -576,6 +579,15 @@ class Interpreter:
 
     def stmt_AugAssign(self, node: ast.AugAssign) -> None:
         current = self.eval(self._load_version(node.target))
+        if isinstance(current, Array) and current.plain:
+            operand = self.eval(node.value)
+            if plain_numpy.has_flopscope([operand]):
+                self.unpriced(node, "in-place numpy op with a flopscope operand", "not modelled")
+                return
+            # numpy's in-place op: free; the array keeps its shape, dtype and identity
+            self.binop(node.op, current, operand, node)
+            self.assign(node.target, current)
+            return
         if isinstance(current, Array):
             # The run stops here, as flopscope's does: reported as a raise, not as unpriced.
             raise UserRaise(self.node_span(node), "TypeError: flopscope arrays are immutable "
@@ -1218,6 +1230,9 @@ class Interpreter:
                               "monkeypatching flopscope is forbidden and is not analysed")
         elif isinstance(target, ast.Subscript):
             obj = self.eval(target.value)
+            if isinstance(obj, Array) and obj.plain:
+                self.eval(target.slice)  # numpy writes into its own ndarray, for free
+                return
             if isinstance(obj, Array):
                 raise UserRaise(self.node_span(target), "TypeError: flopscope arrays are immutable "
                                                         "(`x[i] = v` on an array; build rows in a list and "
@@ -1279,7 +1294,8 @@ class Interpreter:
                                 "TypeError: iteration over a 0-d array")
             if value.ndim == 1:
                 return [NumpyScalar(value.dtype, value.dtype_origin) for _ in range(value.shape[0])]
-            return [Array(value.shape[1:], value.dtype, dtype_origin=value.dtype_origin) for _ in range(value.shape[0])]
+            return [Array(value.shape[1:], value.dtype, dtype_origin=value.dtype_origin, plain=value.plain)
+                    for _ in range(value.shape[0])]
         if isinstance(value, NpzFile):
             return [Known(k) for k in value.arrays]
         if isinstance(value, PyGenerator):
@@ -1539,12 +1555,12 @@ class Interpreter:
 
     def compare(self, op: ast.cmpop, left: Value, right: Value, node) -> Value:
         name = type(op).__name__
+        if (isinstance(left, Array) or isinstance(right, Array)) and not plain_numpy.has_flopscope((left, right)) \
+                and name in ops.COMPARE_OPERATORS:
+            return plain_numpy.free(self, lambda: self.compare_arrays(name, left, right, node))
         if isinstance(left, Array) or isinstance(right, Array):
             if name in ops.COMPARE_OPERATORS:
-                opname = ops.COMPARE_OPERATORS[name]
-                if ops.comparison_is_reflected(left, right):
-                    return self.price_op(ops.REFLECTED_COMPARE[opname], [right, left], node)
-                return self.price_op(opname, [left, right], node)
+                return self.compare_arrays(name, left, right, node)
         if isinstance(op, (ast.Is, ast.IsNot)):
             same = left is right or (isinstance(left, Known) and isinstance(right, Known) and left.value is right.value)
             if isinstance(left, Known) and isinstance(right, Known):
@@ -1609,9 +1625,15 @@ class Interpreter:
         if isinstance(node.op, ast.Not):
             t = self.known_truth(v)
             if isinstance(v, Array):
-                # Python's `not` asks the array's __bool__: no flopscope op, a bool from the data
-                return Unknown("bool", self.node_span(node), "`not` of an array value")
+                # Python's `not` asks the array's __bool__: free, and its truth depends on values
+                # (numpy raises for more than one element)
+                if v.size != 1:
+                    raise UserRaise(self.node_span(node), "ValueError: The truth value of an array with more "
+                                                          "than one element is ambiguous. Use a.any() or a.all()")
+                return Unknown("bool", self.node_span(node.operand), "the truth of an array's value")
             return Known(not t) if t is not None else Unknown("bool", None, "negated unknown")
+        if isinstance(v, Array) and v.plain:
+            return plain_numpy.free(self, lambda: self.price_op(ops.UNARY_OPERATORS[type(node.op).__name__], [v], node))
         if isinstance(v, Array):
             return self.price_op(ops.UNARY_OPERATORS[type(node.op).__name__], [v], node)
         if isinstance(v, Known):
@@ -1631,14 +1653,10 @@ class Interpreter:
 
     def binop(self, op: ast.operator, left: Value, right: Value, node) -> Value:
         name = type(op).__name__
+        if (isinstance(left, Array) or isinstance(right, Array)) and not plain_numpy.has_flopscope((left, right)):
+            return plain_numpy.free(self, lambda: self.array_binop(name, left, right, node))
         if isinstance(left, Array) or isinstance(right, Array):
-            opname = ops.BINARY_OPERATORS[name]
-            if opname == "matmul":
-                return self.price_call("matmul", [left, right], {}, node)
-            if isinstance(left, NumpyScalar) and isinstance(right, Array):
-                # the numpy scalar's own operator calls the ufunc, recorded by its __name__
-                opname = ops.NUMPY_SCALAR_LEFT.get(opname, opname)
-            return self.price_op(opname, [left, right], node)
+            return self.array_binop(name, left, right, node)
         if isinstance(left, Known) and isinstance(right, Known):
             return self.known_binop(name, left.value, right.value, node)
         if isinstance(left, (ListVal, TupleVal)) and isinstance(right, (ListVal, TupleVal)) and name == "Add":
@@ -1660,6 +1678,21 @@ class Interpreter:
         origin = next((v.origin for v in (left, right) if isinstance(v, Unknown)), None)
         kind = "float" if any(isinstance(v, Unknown) and v.kind == "float" or isinstance(v, Known) and isinstance(v.value, float) for v in (left, right)) or name == "Div" else "int"
         return Unknown(kind, origin, reason)
+
+    def array_binop(self, name: str, left: Value, right: Value, node) -> Value:
+        opname = ops.BINARY_OPERATORS[name]
+        if opname == "matmul":
+            return self.price_call("matmul", [left, right], {}, node)
+        if isinstance(left, NumpyScalar) and isinstance(right, Array):
+            # the numpy scalar's own operator calls the ufunc, recorded by its __name__
+            opname = ops.NUMPY_SCALAR_LEFT.get(opname, opname)
+        return self.price_op(opname, [left, right], node)
+
+    def compare_arrays(self, name: str, left: Value, right: Value, node) -> Value:
+        opname = ops.COMPARE_OPERATORS[name]
+        if ops.comparison_is_reflected(left, right):
+            return self.price_op(ops.REFLECTED_COMPARE[opname], [right, left], node)
+        return self.price_op(opname, [left, right], node)
 
     def known_binop(self, name: str, a: Any, b: Any, node) -> Value:
         if name == "Pow" and isinstance(b, (int, float)) and isinstance(a, (int, float)) and abs(b) > 4096 and abs(a) > 1:
@@ -1713,6 +1746,8 @@ class Interpreter:
             if member is None:
                 raise UserRaise(self.node_span(node), f"KeyError: {key.value!r}")
             return member
+        if isinstance(obj, Array) and obj.plain:
+            return plain_numpy.free(self, lambda: self.subscript(obj.with_(plain=False), key, node))
         if isinstance(obj, Array):
             from flopcast.analyzer.indexing import IndexRaises, index_array
 
@@ -1978,6 +2013,11 @@ class Interpreter:
             return self.call_lib(func.path, args, kwargs, span, node)
         if isinstance(func, BoundLib):
             return self.call_bound(func, args, kwargs, span, node)
+        if isinstance(func, (DTypeRef, Builtin)) and plain_numpy.has_plain(args) \
+                and not plain_numpy.has_flopscope(list(args) + list(kwargs.values())):
+            # Python's builtins and numpy's scalar types on numpy's own arrays: numpy's work, unbilled
+            flopscope_args = [plain_numpy.as_flopscope(a) for a in args]
+            return plain_numpy.free(self, lambda: self.call(func, flopscope_args, kwargs, span, node))
         if isinstance(func, DTypeRef):
             if args and isinstance(args[0], Array):
                 return self.price_call("dtype_call", [args[0], func], {}, node, span)
@@ -2011,6 +2051,8 @@ class Interpreter:
         self.span = span or self.node_span(node)
         try:
             result = ops.dispatch(self, name, args, kwargs)
+            if not self.free:
+                result = plain_numpy.fnp_result(name, result)
             if name in _RAISES_ON_VALUES and self.try_depth:
                 site = Site(("raise", self.span), (False, True), self.span, "exception",
                             f"whether fnp.{name} raises LinAlgError depends on the values "
@@ -2031,6 +2073,8 @@ class Interpreter:
             self.span = saved
 
     def _unpriced_at(self, span: Span, what: str, reason: str) -> Value:
+        if self.free:
+            return Unknown("", span, reason)
         key = (span, what)
         if key not in self._unpriced_keys:
             self._unpriced_keys.add(key)
@@ -2085,15 +2129,34 @@ class Interpreter:
             raise UserRaise(span, f"{type(exc).__name__}: {exc}")
 
     def call_raw_numpy(self, name: str, args, kwargs, span, node) -> Value:
-        if any(isinstance(a, Array) for a in list(args) + list(kwargs.values())):
-            self.note(span, f"np.{name} on a flopscope array is routed to fnp.{name} (and numpy is not available on the grader)")
-            return self.price_call(name, args, kwargs, node, span)
+        """A plain ``np.<name>(...)`` call: see plain_numpy.py for the rule."""
+        values = list(args) + list(kwargs.values())
+        if plain_numpy.has_flopscope(values):
+            kind, target = plain_numpy.protocol(name)
+            if kind == "routed":
+                self.note(span, f"np.{name} on a flopscope array runs fnp.{target} through flopscope's numpy "
+                                "protocol and is billed as such (numpy is not available on the grader)")
+                return self.price_call(target, args, kwargs, node, span)
+            if kind == "free" and name in ("shape", "ndim", "size") and len(args) == 1 and isinstance(args[0], Array):
+                return self.get_attr(args[0], name, span)
+            if kind in ("free", "converts"):
+                return plain_numpy.free(self, lambda: self.price_call(name, args, kwargs, node, span))
+            if kind == "same":
+                return args[0] if args else Unknown("", span, f"np.{name}() result")
+            if kind == "raises" and not plain_numpy.has_plain(values):
+                raise UserRaise(span, plain_numpy.type_error(name, values))
+            reason = ("numpy's own implementation runs on a mix of flopscope and numpy arrays" if kind == "raises"
+                      else "flopscope's numpy protocol for this function is not modelled")
+            return self._unpriced_at(span, f"np.{name} on a flopscope array", reason)
+        if name in ops.HANDLERS:
+            value = plain_numpy.free(self, lambda: self.price_call(name, args, kwargs, node, span))
+            return value if plain_numpy.has_plain(values) else plain_numpy.scalar_result(value)
         scalars = all(isinstance(a, (NumpyScalar, Unknown)) or (isinstance(a, Known) and isinstance(
             a.value, (int, float, bool))) for a in list(args) + list(kwargs.values()))
         if scalars and name in _RAW_NUMPY_SCALAR_FUNCS:
             return NumpyScalar("float64", span)
-        # np.linspace(...), np.polynomial..., np.array([...]): a plain numpy array (or more)
-        # whose shape flopcast does not track; never guess a scalar for it
+        # a plain numpy function with no fnp model (np.polynomial...): its result is not
+        # tracked; never guess a scalar for it
         return Unknown("", span, f"plain numpy np.{name}(): its result is not modelled")
 
     def budget_snapshot(self) -> Value:
@@ -2106,6 +2169,10 @@ class Interpreter:
 
     def call_bound(self, func: BoundLib, args, kwargs, span, node) -> Value:
         path, recv = func.path, func.receiver
+        if getattr(recv, "plain", False) and not plain_numpy.has_flopscope(list(args) + list(kwargs.values())):
+            # a method of numpy's own ndarray or generator: numpy's work, unbilled
+            flopscope_recv = recv.with_(plain=False) if isinstance(recv, Array) else Generator()
+            return plain_numpy.free(self, lambda: self.call_bound(BoundLib(path, flopscope_recv), args, kwargs, span, node))
         if path.startswith("random.Generator."):
             method = path[len("random.Generator."):]
             saved = self.span

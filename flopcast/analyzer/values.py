@@ -4,7 +4,8 @@ A value is what the analyzer knows about a Python object at one program point:
 
 * :class:`Known` — a Python value computed only from width, depth, budget and literals.
 * :class:`Unknown` — a Python scalar that came from array data (``float(x.max())``).
-* :class:`Array` — a flopscope array: shape, dtype, symmetry tag and identity.
+* :class:`Array` — a flopscope array: shape, dtype, symmetry tag and identity (or, with
+  ``plain``, a numpy ndarray that numpy computes on for free).
 * :class:`NumpyScalar` — a strong numpy scalar (``fnp.float32(0.0)``, ``v[0]``).
 * containers, user functions/classes/instances, and references into flopscope.
 """
@@ -77,6 +78,9 @@ class Array(Value):
     vrange: Optional[tuple] = None
     # For a 0-d count (``fnp.sum(mask)``): the identity of the array whose nonzero elements it counts.
     counts: Optional[int] = None
+    # A plain numpy ndarray, not a flopscope array: numpy computes on it for free
+    # (np.asarray(flopscope_array), np.zeros(n), fnp.isfinite(x)); fnp still bills it.
+    plain: bool = False
 
     @property
     def ndim(self) -> int:
@@ -104,13 +108,14 @@ class Array(Value):
         return n
 
     def with_(self, **changes) -> "Array":
-        data = dict(shape=self.shape, dtype=self.dtype, sym=self.sym, dtype_origin=self.dtype_origin)
+        data = dict(shape=self.shape, dtype=self.dtype, sym=self.sym, dtype_origin=self.dtype_origin, plain=self.plain)
         data.update(changes)
         return Array(**data)
 
     def __repr__(self) -> str:
         sym = f" sym={self.sym}" if self.sym else ""
-        return f"Array({self.shape}, {self.dtype}{sym}, #{self.ident})"
+        kind = "ndarray" if self.plain else "Array"
+        return f"{kind}({self.shape}, {self.dtype}{sym}, #{self.ident})"
 
 
 @dataclass(eq=False)
@@ -239,6 +244,7 @@ class BoundLib(Value):
 @dataclass(eq=False)
 class Generator(Value):
     ident: int = field(default_factory=fresh_ident)
+    plain: bool = False  # numpy's own generator (np.random.default_rng): free draws, plain arrays
 
 
 @dataclass(eq=False)

@@ -583,3 +583,35 @@ CONSTRUCTS = {
     "frombuffer_count_offset": "r = fnp.frombuffer(b'abcdefgh' * W, dtype=fnp.int16, count=W, offset=2) * 2",
 }
 FAMILIES["constructs"] = CONSTRUCTS
+
+# Plain numpy in an estimator (flopcast/analyzer/plain_numpy.py): np.* on flopscope arrays goes
+# through flopscope's protocols; numpy's own ndarrays compute for free; fnp bills them as operands.
+PLAIN_NUMPY = {
+    "np_asarray_is_free": "import numpy as np; p = np.asarray(w, dtype=np.float64); r = len(p)",
+    "fnp_bills_plain_operand": "import numpy as np; p = np.asarray(w, dtype=np.float64); r = fnp.exp(p) + w",
+    "plain_arithmetic_is_free": "import numpy as np; p = np.asarray(w); r = (p * 2.0 + p).sum(axis=0) - p[0]",
+    "plain_matmul_flopscope_is_billed": "import numpy as np; p = np.asarray(w); a = p @ w; b = w @ p",
+    "plain_outer_of_same_object": "import numpy as np; p = np.asarray(v); r = fnp.outer(p, p)",
+    "np_ufunc_on_flopscope_is_routed": "import numpy as np; a = np.exp(w); b = np.maximum(w, 0.0); c = np.abs(v)",
+    "np_function_on_flopscope_is_routed": "import numpy as np; a = np.sum(w, axis=0); b = np.linalg.norm(v); c = np.dot(w, v)",
+    "np_shape_query_is_free": "import numpy as np; s = np.shape(w); r = fnp.zeros(s) + np.ndim(w)",
+    "np_creation_is_plain": "import numpy as np; z = np.zeros((W, W)); r = z + w; e = np.eye(W) * 3.0",
+    "np_random_draws_are_free": ("import numpy as np; rng = np.random.default_rng(0); "
+                                 "x = rng.standard_normal((W, W)); r = fnp.maximum(x @ w, 0.0)"),
+    "isfinite_result_is_plain": "ok = fnp.isfinite(w).all(); bad = ~fnp.isnan(v); r = fnp.all(fnp.isinf(w))",
+    "plain_inplace_and_item_assignment": "import numpy as np; p = np.zeros(W); p += 1.0; p[0] = 2.0; r = v * p",
+    "not_of_0d_array_is_free": "r = fnp.zeros(W) + (1.0 if not fnp.all(fnp.isfinite(w)) else 2.0)",
+    "np_fill_diagonal_raises_into_handler": ("import numpy as np\n"
+                                             "c = w + 0.0\n"
+                                             "try:\n"
+                                             "    np.fill_diagonal(c, 0.0)\n"
+                                             "    c = c @ w\n"
+                                             "except TypeError:\n"
+                                             "    c = c * 2.0"),
+    "np_zeros_like_raises_into_handler": ("import numpy as np\n"
+                                          "try:\n"
+                                          "    z = np.zeros_like(w) + w\n"
+                                          "except TypeError:\n"
+                                          "    z = w * 2.0"),
+}
+FAMILIES["plain_numpy"] = PLAIN_NUMPY

@@ -1,0 +1,117 @@
+"""Plain ``numpy`` in an estimator: what numpy does with flopscope arrays and with its own.
+
+A flopscope array is a numpy ndarray subclass. A plain ``np.<name>(...)`` call that gets
+one goes through flopscope's protocol implementation, read from the installed flopscope
+(``installed.op_inventory().numpy_protocol``):
+
+* ``routed`` — a ufunc with an ``fnp`` counterpart, or a function in flopscope's
+  ``__array_function__`` dispatch map: billed exactly as ``fnp.<target>``;
+* ``free`` — a passthrough query (``np.shape``): unbilled;
+* ``raises`` — any other ufunc or ``__array_function__`` function (``np.fill_diagonal``,
+  ``np.put_along_axis``, ``np.zeros_like``): flopscope answers ``NotImplemented`` and
+  numpy raises TypeError, unless a plain ndarray also takes part (then numpy's own
+  implementation runs, which flopcast does not model);
+* ``converts`` — ``np.asarray`` / ``np.array``: the buffer read as a plain ndarray, unbilled;
+  ``same`` — ``np.asanyarray``: the array itself.
+
+A plain ndarray (``Array.plain``) costs nothing in numpy's hands: operators between plain
+arrays and scalars, their methods, indexing and ``np.*`` on them are free and give plain
+arrays. ``fnp.*`` bills a plain operand like any other and returns a flopscope array,
+except ``fnp.isnan/isinf/isfinite``, which hand back plain boolean ndarrays
+(``PLAIN_RESULT_OPS``, checked against flopscope by a test). An operator with a flopscope
+operand on either side is billed (the plain side's ufunc defers to flopscope's
+``__array_ufunc__``).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from flopcast import installed
+from flopcast.analyzer.values import Array, DictVal, Generator, ListVal, NumpyScalar, TupleVal, Value
+
+#: fnp functions whose result is a plain numpy ndarray, not a flopscope array.
+PLAIN_RESULT_OPS = frozenset({"isnan", "isinf", "isfinite"})
+
+
+def _arrays(value: Value):
+    if isinstance(value, Array):
+        yield value
+    elif isinstance(value, (ListVal, TupleVal)):
+        for item in value.items:
+            yield from _arrays(item)
+    elif isinstance(value, DictVal):
+        for item in value.items.values():
+            yield from _arrays(item)
+
+
+def has_flopscope(values) -> bool:
+    """Whether a flopscope (not plain) array is among the values, inside lists/tuples too."""
+    return any(not a.plain for v in values for a in _arrays(v))
+
+
+def has_plain(values) -> bool:
+    return any(a.plain for v in values for a in _arrays(v))
+
+
+def as_plain(value: Value) -> Value:
+    """What numpy hands back: the same shapes as plain ndarrays (0-d results are scalars)."""
+    if isinstance(value, Array):
+        return value if value.plain else value.with_(sym=None, plain=True)
+    if isinstance(value, ListVal):
+        return ListVal([as_plain(v) for v in value.items])
+    if isinstance(value, TupleVal):
+        return TupleVal(tuple(as_plain(v) for v in value.items))
+    if isinstance(value, Generator) and not value.plain:
+        return Generator(plain=True)
+    return value
+
+
+def as_flopscope(value: Value) -> Value:
+    """What an fnp function hands back for a plain operand it returned unchanged: a new
+    flopscope array over the same buffer."""
+    if isinstance(value, Array) and value.plain:
+        return value.with_(plain=False)
+    if isinstance(value, ListVal) and has_plain(value.items):
+        return ListVal([as_flopscope(v) for v in value.items])
+    if isinstance(value, TupleVal) and has_plain(value.items):
+        return TupleVal(tuple(as_flopscope(v) for v in value.items))
+    return value
+
+
+def fnp_result(name: str, value: Value) -> Value:
+    return as_plain(value) if name in PLAIN_RESULT_OPS else as_flopscope(value)
+
+
+def protocol(name: str) -> tuple[str, str]:
+    """(kind, fnp target) for ``numpy.<name>`` given a flopscope array; ('', '') when unknown."""
+    return installed.op_inventory().numpy_protocol.get(name, ("", ""))
+
+
+def type_error(name: str, values) -> str:
+    """numpy's message when every implementation answers NotImplemented."""
+    types = []
+    for v in values:
+        for a in _arrays(v):
+            if not a.plain:
+                cls = "flopscope._symmetric.SymmetricTensor" if a.sym else "flopscope._ndarray.FlopscopeArray"
+                if cls not in types:
+                    types.append(cls)
+    listed = ", ".join(f"<class '{t}'>" for t in types)
+    return f"TypeError: no implementation found for 'numpy.{name}' on types that implement __array_function__: [{listed}]"
+
+
+def scalar_result(value: Value) -> Value:
+    """numpy functions of scalars return numpy scalars, not 0-d arrays."""
+    if isinstance(value, Array) and value.shape == ():
+        return NumpyScalar(value.dtype, value.dtype_origin)
+    return value
+
+
+def free(ctx, compute: Callable[[], Value]) -> Value:
+    """Run ``compute`` with nothing billed (numpy's own work) and return plain results."""
+    ctx.free += 1
+    try:
+        return as_plain(compute())
+    finally:
+        ctx.free -= 1

@@ -1,0 +1,144 @@
+"""The presumptions of the nominal path: no safety net fires (docs/directives.md).
+
+A value-dependent boolean carries a :class:`Presumed` tag when it comes from a test that
+a safety net makes: a finite test (``isfinite`` presumed true, ``isnan``/``isinf``
+false), a self-check (``allclose``/``isclose``/``array_equal`` true), a comparison with
+a huge threshold (``|T| >= 1e30``: the value stays below it in magnitude), and the
+``not``/``~``/``&``/``|``/``all``/``any`` of such tests. A comparison with any other known
+number is a *threshold filter*: it carries a tag without a truth value, which only a
+selection (``nonzero``, a boolean mask) uses: the selection presumes it keeps every
+element (nothing is pruned). The interpreter gives each value-dependent site the
+presumption of the value that decides it (``Site.presumed``); the nominal run
+(nominal.py) takes those choices.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional
+
+from flopcast.analyzer.values import Array, Known, NumpyScalar, Unknown, Value
+
+#: A comparison with a known number at least this large in magnitude is an overflow guard.
+HUGE = 1e30
+
+
+@dataclass(frozen=True)
+class Presumed:
+    """What a value-dependent boolean is presumed to be, element by element."""
+
+    value: Optional[bool]  # None: a threshold filter, with no truth value for a branch
+    text: str
+
+
+_FINITE = Presumed(True, "the values are finite")
+_NOT_NAN = Presumed(False, "the values are finite")
+_SELF_CHECK = Presumed(True, "the self-check passes")
+_PREDICATES = {"isfinite": _FINITE, "isnan": _NOT_NAN, "isinf": _NOT_NAN, "isneginf": _NOT_NAN,
+               "isposinf": _NOT_NAN, "allclose": _SELF_CHECK, "isclose": _SELF_CHECK,
+               "array_equal": _SELF_CHECK, "array_equiv": _SELF_CHECK}
+_REDUCTIONS = {"all", "any", "alltrue", "sometrue", "min", "max", "amin", "amax"}
+_NEGATIONS = {"logical_not", "invert", "bitwise_not", "bitwise_invert"}
+_ANDS = {"logical_and", "bitwise_and"}
+_ORS = {"logical_or", "bitwise_or"}
+_COMPARISONS = {"greater": ">", "greater_equal": ">=", "less": "<", "less_equal": "<=", "equal": "==",
+                "not_equal": "!="}
+_FLIPPED = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "==": "==", "!=": "!="}
+
+
+def of(value: Value) -> Optional[Presumed]:
+    return getattr(value, "presumed", None)
+
+
+def negate(p: Optional[Presumed]) -> Optional[Presumed]:
+    if p is None or p.value is None:
+        return p
+    return Presumed(not p.value, p.text)
+
+
+def tagged(value: Value, p: Optional[Presumed]) -> Value:
+    """``value`` carrying ``p`` (arrays are tagged in place: the op just made them)."""
+    if p is None:
+        return value
+    if isinstance(value, Array):
+        value.presumed = p
+        return value
+    if isinstance(value, Unknown):
+        return Unknown(value.kind, value.origin, value.reason, p)
+    return value
+
+
+def _number(v: Value) -> Optional[float]:
+    if isinstance(v, Known) and isinstance(v.value, (int, float)) and not isinstance(v.value, bool):
+        return float(v.value)
+    return None
+
+
+def comparison(symbol: str, left: Value, right: Value) -> Optional[Presumed]:
+    """The presumption of ``left <symbol> right`` when one side is a known number."""
+    if isinstance(left, Array) and left is right or \
+            isinstance(left, Array) and isinstance(right, Array) and left.ident == right.ident:
+        if symbol in ("==", "!="):  # `x != x`: the NaN test
+            return Presumed(symbol == "==", "the values are finite")
+        return None
+    t = _number(right)
+    if t is None:
+        t, symbol = _number(left), _FLIPPED[symbol]
+        if t is None or not isinstance(right, (Array, Unknown, NumpyScalar)):
+            return None
+    elif not isinstance(left, (Array, Unknown, NumpyScalar)):
+        return None
+    if math.isnan(t):
+        return None
+    if abs(t) >= HUGE:
+        # the value stays strictly between -HUGE and HUGE
+        above = symbol in (">", ">=")
+        below = symbol in ("<", "<=")
+        value = (above and t < 0) or (below and t > 0) or symbol == "!="
+        return Presumed(value, f"the value stays below {HUGE:g} in magnitude")
+    return Presumed(None, f"a threshold test (`{symbol} {t:g}`)")
+
+
+def after_op(name: str, args: list, result: Value) -> Value:
+    """Tag the result of ``fnp.<name>(*args)`` (or an operator) from its operands' tags."""
+    if not isinstance(result, (Array, Unknown)):
+        return result
+    if name in _PREDICATES:
+        return tagged(result, _PREDICATES[name])
+    if name in _COMPARISONS and len(args) >= 2:
+        return tagged(result, comparison(_COMPARISONS[name], args[0], args[1]))
+    tags = [of(a) for a in args[:2]]
+    if not tags or tags[0] is None and name not in _ANDS | _ORS:
+        return result
+    if name in _NEGATIONS:
+        return tagged(result, negate(tags[0]))
+    if name in _REDUCTIONS:
+        return tagged(result, tags[0])
+    if name in _ANDS | _ORS and len(tags) == 2:
+        return tagged(result, _combine(name in _ANDS, tags[0], tags[1]))
+    return result
+
+
+def _combine(is_and: bool, a: Optional[Presumed], b: Optional[Presumed]) -> Optional[Presumed]:
+    decisive = False if is_and else True
+    for p in (a, b):
+        if p is not None and p.value is decisive:
+            return p
+    if a is None or b is None:
+        return None
+    if a.value is None or b.value is None:
+        return Presumed(None, a.text if a.value is None else b.text)
+    return Presumed(not decisive, a.text if a.text == b.text else f"{a.text}; {b.text}")
+
+
+def selection(mask: Optional[Array], lo: int, hi: int) -> tuple[Optional[int], str]:
+    """The count a selection by ``mask`` presumes: every element kept (nothing pruned) for
+    a threshold filter or a true test, none for a false one (``x[fnp.isnan(x)]``)."""
+    p = of(mask) if mask is not None else None
+    if p is None:
+        return None, ""
+    if p.value is False:
+        return lo, f"a selection by a test presumed false everywhere ({p.text}) is empty"
+    return hi, f"a selection by {p.text if p.value is None else 'a test presumed true (' + p.text + ')'} " \
+               "keeps every element (nothing is pruned)"

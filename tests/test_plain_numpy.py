@@ -1,0 +1,95 @@
+"""Plain numpy in an estimator, checked against the installed flopscope and numpy.
+
+A plain ``np.<name>`` call on a flopscope array follows flopscope's own protocol
+implementation (billed as fnp, free, or a TypeError); numpy's own ndarrays compute for
+free; fnp bills them. The op-level cases are in tests/ops/cases.py (PLAIN_NUMPY); here are
+the protocol table, the fnp results that are plain ndarrays, and whole estimators.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+import warnings
+from pathlib import Path
+
+import pytest
+from oracle import assert_exact_match, measure
+
+from flopcast.analyzer import analyze
+from flopcast.analyzer.plain_numpy import PLAIN_RESULT_OPS, protocol
+from flopcast.model import Point
+
+FIXTURES = Path(__file__).parent / "fixtures" / "plain_numpy"
+POINTS = [Point(8, 2, 2**41), Point(16, 3, 2**41)]
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("fill_diagonal", ("raises", "")),
+    ("put_along_axis", ("raises", "")),
+    ("zeros_like", ("raises", "")),
+    ("asarray", ("converts", "")),
+    ("array", ("converts", "")),
+    ("asanyarray", ("same", "")),
+    ("shape", ("free", "")),
+    ("exp", ("routed", "exp")),
+    ("abs", ("routed", "absolute")),
+    ("sum", ("routed", "sum")),
+    ("linalg.norm", ("routed", "linalg.norm")),
+])
+def test_numpy_protocol_is_read_from_flopscope(name, expected):
+    assert protocol(name) == expected
+
+
+def test_plain_result_ops_are_the_fnp_functions_that_return_plain_ndarrays():
+    import numpy as np
+
+    import flopscope as flops
+    import flopscope.numpy as fnp
+
+    warnings.filterwarnings("ignore")
+    found = set()
+    with flops.BudgetContext(flop_budget=10**12, quiet=True):
+        x = fnp.ones((3, 4)) + fnp.arange(4.0)
+        for name in dir(fnp):
+            fn = getattr(fnp, name)
+            if name.startswith("_") or isinstance(fn, type) or not callable(fn):
+                continue
+            for args in ((x,), (x, x)):
+                try:
+                    out = fn(*args)
+                except Exception:  # noqa: BLE001 - not a function of these arguments
+                    continue
+                outs = out if isinstance(out, (tuple, list)) else (out,)
+                if any(type(o) is np.ndarray for o in outs):
+                    found.add(name)
+                break
+    assert found == PLAIN_RESULT_OPS
+
+
+@pytest.mark.parametrize("point", POINTS, ids=str)
+def test_np_asarray_is_free_and_np_fill_diagonal_raises_into_the_handler(point):
+    path = FIXTURES / "np_on_flopscope.py"
+    report = analyze(path, point)
+    assert_exact_match(report, measure(path, point))
+
+
+def _runtime_raise(path: Path, point: Point):
+    """The exception the real run raises in predict, and the estimator line it comes from."""
+    try:
+        measure(path, point)
+    except Exception as exc:  # noqa: BLE001 - the exception is what is measured
+        frames = [f for f in traceback.extract_tb(sys.exc_info()[2]) if f.filename == str(path)]
+        return type(exc).__name__, frames[-1].lineno
+    return None, None
+
+
+@pytest.mark.parametrize("point", POINTS, ids=str)
+def test_an_uncaught_numpy_type_error_is_reported_as_the_raise_at_its_line(point):
+    path = FIXTURES / "put_along_axis_uncaught.py"
+    report = analyze(path, point)
+    kind, line = _runtime_raise(path, point)
+    assert kind == "TypeError"
+    assert [(r.span.line, r.what.split(":")[0], r.every_path) for r in report.raises] == [(line, "TypeError", True)]
+    assert "numpy.put_along_axis" in report.raises[0].what
+    assert not report.unpriced
