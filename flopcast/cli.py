@@ -14,6 +14,8 @@ import argparse
 import sys
 from typing import Optional, Sequence
 
+from flopcast.point import int_expression
+
 
 def _add_point_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("analysis point (default: whestbench's current round)")
@@ -38,17 +40,10 @@ def _add_calibrate_option(p: argparse.ArgumentParser) -> None:
 
 
 def _int_expression(text: str) -> int:
-    """Accept 2**41, 1e12 and 2_199_023_255_552 as budgets."""
-    cleaned = text.replace("_", "")
     try:
-        if "**" in cleaned:
-            base, exp = cleaned.split("**", 1)
-            return int(base) ** int(exp)
-        if "e" in cleaned.lower():
-            return int(float(cleaned))
-        return int(cleaned)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an integer: {text!r} (try 2199023255552 or 2**41)")
+        return int_expression(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -31,15 +31,18 @@ class Span:
         return f"{self.path}:{self.line}:{self.col + 1}"
 
 
-def display_path(path: str) -> str:
-    """Relative to the working folder when the file is under it: shorter and clickable."""
-    if path.startswith("<"):
-        return path
+def display_path(path: "str | os.PathLike[str]") -> str:
+    """How every command names a file for people: relative to the working folder, as
+    ruff prints paths (``../`` when it is outside); pseudo-locations such as the
+    scorer's ``<whestbench...>`` as they are. JSON output keeps absolute paths instead.
+    """
+    text = os.fspath(path)
+    if text.startswith("<"):
+        return text
     try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
+        return os.path.relpath(text)
+    except ValueError:  # another drive on Windows
+        return text
 
 
 #: Where the charges whestbench's scorer makes after ``predict`` returns are filed.

@@ -37,7 +37,7 @@ def analyze(
     if formula:
         from flopcast.analyzer.formula import fit_formula
 
-        report.formula = fit_formula(program, cls, point, include_scorer_cast, report)
+        report.formula = fit_formula(lambda at: run_point(program, cls, at, include_scorer_cast), point, report)
     pricing.flush_caches()
     return report
 

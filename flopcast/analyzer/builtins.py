@@ -27,7 +27,10 @@ from flopcast.analyzer.values import (
     SuperVal,
     TupleVal,
     Unknown,
+    UserRaise,
     Value,
+    make_tuple,
+    signature,
 )
 from flopcast.model import Span
 
@@ -44,8 +47,6 @@ def _unknown_from(values, kind: str, span: Span, default_reason: str) -> Unknown
 
 
 def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span, node) -> Value:
-    from flopcast.analyzer.interpreter import UserRaise, make_tuple
-
     if name == "range":
         if _all_known(args) and all(isinstance(a.value, int) for a in args):
             return Known(range(*(a.value for a in args)))
@@ -177,8 +178,6 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             if _all_known(keys):
                 order = sorted(range(len(items)), key=lambda j: keys[j].value, reverse=bool(reverse.value))
                 return ListVal([items[j] for j in order])
-            from flopcast.analyzer.interpreter import signature
-
             if len({repr(signature(i)) for i in items}) <= 1:
                 # The order depends on values, but every item looks alike to the cost model.
                 return ListVal(list(items))
@@ -345,8 +344,6 @@ _LOGGING_CALLS = frozenset({"debug", "info", "warning", "warn", "error", "critic
 
 
 def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
-    from flopcast.analyzer.interpreter import UserRaise
-
     module, _, name = path.rpartition(".")
     if module == "math" and name in _MATH:
         if _all_known(args):
@@ -436,8 +433,6 @@ def set_of(interp, items: list, node) -> Value:
         try:
             return ListVal([Known(v) for v in set(plain)])
         except TypeError:
-            from flopcast.analyzer.interpreter import UserRaise
-
             raise UserRaise(interp.node_span(node) if node is not None else interp.span, "TypeError: unhashable type")
     if any(p is not _NOT_PLAIN for p in plain):
         return interp.unpriced(node, "set", "a set mixing known values and values the analyzer cannot compare")
@@ -469,8 +464,6 @@ def _plain_items(recv) -> list | None:
 
 
 def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Span, node) -> Value:
-    from flopcast.analyzer.interpreter import UserRaise
-
     if isinstance(recv, ListVal):
         if name == "append":
             recv.items.append(args[0])
@@ -528,8 +521,6 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
                 return interp.unpriced(node, "dict.get()", "the key is not known")
             return args[1] if len(args) > 1 else Known(None)
         if name == "items":
-            from flopcast.analyzer.interpreter import make_tuple
-
             return ListVal([make_tuple([Known(k), v]) for k, v in recv.items.items()])
         if name == "keys":
             return ListVal([Known(k) for k in recv.items])
@@ -578,8 +569,6 @@ _MAX_ITEMS = 100_000
 def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
     """itertools on known sequences: run the real itertools on the abstract items."""
     import itertools
-
-    from flopcast.analyzer.interpreter import make_tuple
 
     def seq(v):
         items = interp.iterate(v, node)

@@ -10,11 +10,16 @@ have no such form; then the answer says so instead of guessing.
 
 from __future__ import annotations
 
+import functools
 import time
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Optional, Sequence
 
 from flopcast.model import Point, Report
+
+if TYPE_CHECKING:
+    from flopcast.analyzer.paths import Exploration
 
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -28,22 +33,24 @@ class _TooSlow(Exception):
     pass
 
 
+#: One run of the program at a point: every path it explored.
+PointRun = Callable[[Point], "Exploration"]
+
+
 class _Runs:
     """Analyses of one program at other points, each made once, within one time budget."""
 
-    def __init__(self, program, cls: str, scorer: bool) -> None:
-        self.program, self.cls, self.scorer = program, cls, scorer
+    def __init__(self, run_point: PointRun) -> None:
+        self.run_point = run_point
         self.memo: dict = {}
         self.deadline = time.process_time() + FIT_SECONDS
 
     def single(self, w: int, d: int, b: int):
         """The one run at (w, d, b), or None when paths, unpriced ops or a path cap get in the way."""
-        from flopcast.analyzer.api import run_point
-
         if (w, d, b) not in self.memo:
             if time.process_time() > self.deadline:
                 raise _TooSlow()
-            explored = run_point(self.program, self.cls, Point(w, d, b), self.scorer)
+            explored = self.run_point(Point(w, d, b))
             results = explored.results
             totals = {r.total for r in results}
             exact = not explored.capped and len(totals) == 1 and not any(r.unpriced for r in results)
@@ -53,6 +60,105 @@ class _Runs:
     def total(self, w: int, d: int, b: int) -> Optional[int]:
         run = self.single(w, d, b)
         return None if run is None else run.total
+
+
+# ------------------------------------------------------------------ the fitter
+
+#: What a fit reads at one (w, d): a cost per key (the total, a line, an expression, a
+#: function; a missing key costs 0), or None when that point has no exact cost.
+Sample = Callable[[int, int], Optional[Mapping[str, int]]]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Where a polynomial is fitted (every (w, d) of widths × depths) and confirmed (fresh).
+
+    The degree in w is ``len(widths) - 1`` and in d ``len(depths) - 1``: the grid has
+    exactly as many points as the polynomial has coefficients.
+    """
+
+    widths: tuple[int, ...]
+    depths: tuple[int, ...]
+    fresh: tuple[tuple[int, int], ...]
+
+    @classmethod
+    def around(cls, point: Point, deg_w: int, deg_d: int) -> "Grid":
+        ws = tuple(_grid(point.width, deg_w + 1, 2))
+        ds = tuple(_grid(point.depth, deg_d + 1, 1))
+        fresh = ((max(ws) + 5, max(ds) + 2),
+                 (min(ws) + 3 if min(ws) + 3 not in ws else min(ws) + 7, max(ds) + 1))
+        return cls(ws, ds, fresh)
+
+    @property
+    def monomials(self) -> list[tuple[int, int]]:
+        return [(i, j) for i in range(len(self.widths)) for j in range(len(self.depths))]
+
+    @property
+    def points(self) -> list[tuple[int, int]]:
+        return [(w, d) for w in self.widths for d in self.depths]
+
+
+@functools.lru_cache(maxsize=64)
+def _inverse(grid: Grid) -> Optional[list[list[Fraction]]]:
+    """The grid's design matrix inverted once: each key then costs one matrix-vector product."""
+    return invert_exact([[Fraction(w) ** i * Fraction(d) ** j for i, j in grid.monomials] for w, d in grid.points])
+
+
+def fit_keyed(grids: Sequence[Grid], sample: Sample, keys: Iterable[str],
+              known: Sequence[tuple[tuple[int, int], Mapping[str, int]]] = ()) -> dict[str, str]:
+    """key -> polynomial in w, d for every key whose cost is one, exactly, on some grid.
+
+    The grids are tried in order (a key fitted on one is not tried on the next); on each
+    the polynomial goes through every grid point and must reproduce every fresh point
+    and every ``known`` cost (``((w, d), costs)`` measured already, e.g. at the point the
+    user is looking at), else that key has no formula there. ``sample`` is asked for a
+    point only when it is needed, in order, and not at all for fresh points once no key
+    is left to confirm.
+    """
+    found: dict[str, str] = {}
+    left = list(dict.fromkeys(keys))
+    for grid in grids:
+        if not left:
+            break
+        fitted = _fit_grid(grid, sample, left, known)
+        found.update(fitted)
+        left = [k for k in left if k not in fitted]
+    return found
+
+
+def _fit_grid(grid: Grid, sample: Sample, keys: list[str],
+              known: Sequence[tuple[tuple[int, int], Mapping[str, int]]]) -> dict[str, str]:
+    ys = []
+    for w, d in grid.points:
+        at = sample(w, d)
+        if at is None:
+            return {}
+        ys.append(at)
+    inverse = _inverse(grid)
+    if inverse is None:
+        return {}
+    monomials = grid.monomials
+    coeffs = {}
+    for key in keys:
+        column = [Fraction(y.get(key, 0)) for y in ys]
+        coeffs[key] = [sum((a * y for a, y in zip(row, column) if y), Fraction(0)) for row in inverse]
+    checks = [(w, d, None) for w, d in grid.fresh] + [(w, d, at) for (w, d), at in known]
+    for w, d, at in checks:
+        if not coeffs:
+            break
+        at = sample(w, d) if at is None else at
+        if at is None:
+            return {}
+        for key in list(coeffs):
+            predicted = sum((c * Fraction(w) ** i * Fraction(d) ** j
+                             for c, (i, j) in zip(coeffs[key], monomials) if c), Fraction(0))
+            if predicted != at.get(key, 0):
+                del coeffs[key]
+    return {key: render_polynomial({m: c for m, c in zip(monomials, cs) if c != 0}) for key, cs in coeffs.items()}
+
+
+#: The grids the whole-estimator formula tries, in order: degree (in w, in d).
+_DEGREES = ((3, 1), (3, 2), (4, 2))
 
 
 def _grid(center: int, count: int, minimum: int) -> list[int]:
@@ -91,20 +197,16 @@ def invert_exact(matrix: list[list[Fraction]]) -> Optional[list[list[Fraction]]]
     return [row[n:] for row in m]
 
 
-def _solve(rows: list[list[Fraction]], rhs: list[Fraction]) -> Optional[list[Fraction]]:
-    inverse = invert_exact(rows)
-    if inverse is None:
-        return None
-    return [sum((a * b for a, b in zip(row, rhs)), Fraction(0)) for row in inverse]
-
-
-def fit_formula(program, cls: str, point: Point, scorer: bool, report: Report) -> Optional[str]:
+def fit_formula(run_point: PointRun, point: Point, report: Report) -> Optional[str]:
     """The total as a polynomial in w and d (piecewise in b where a branch compares the
-    budget with a threshold), or a sentence saying why there is none."""
+    budget with a threshold), or a sentence saying why there is none.
+
+    ``run_point`` analyses the same program at another point (the caller's pipeline).
+    """
     if not report.total.exact or report.unpriced:
         return None
     try:
-        return _fit_formula(_Runs(program, cls, scorer), point)
+        return _fit_formula(_Runs(run_point), point)
     except _TooSlow:
         return f"(no formula: fitting it needs more than {FIT_SECONDS} s of re-analysis)"
 
@@ -130,37 +232,14 @@ def _fit_formula(runs: _Runs, point: Point) -> Optional[str]:
     return f"({reason})"
 
 
-def _fit(value, point: Point) -> Optional[str]:
-    for deg_w, deg_d in ((3, 1), (3, 2), (4, 2)):
-        coeffs = _try_fit(value, point, deg_w, deg_d)
-        if coeffs is not None:
-            return render_polynomial(coeffs)
-    return None
+def _fit(value: Callable[[int, int], Optional[Fraction]], point: Point) -> Optional[str]:
+    """One value in w, d (a total, a threshold) fitted on the grids around the point."""
+    def sample(w: int, d: int) -> Optional[Mapping[str, Fraction]]:
+        v = value(w, d)
+        return None if v is None else {"total": v}
 
-
-def _try_fit(value, point: Point, deg_w: int, deg_d: int) -> Optional[dict]:
-    """Exact rational coefficients of a polynomial through a grid, confirmed at fresh points."""
-    ws = _grid(point.width, deg_w + 1, 2)
-    ds = _grid(point.depth, deg_d + 1, 1)
-    monomials = [(i, j) for i in range(deg_w + 1) for j in range(deg_d + 1)]
-    rows, rhs = [], []
-    for w in ws:
-        for d in ds:
-            total = value(w, d)
-            if total is None:
-                return None
-            rows.append([Fraction(w) ** i * Fraction(d) ** j for i, j in monomials])
-            rhs.append(Fraction(total))
-    coeffs = _solve(rows, rhs)
-    if coeffs is None:
-        return None
-    fresh = [(max(ws) + 5, max(ds) + 2), (min(ws) + 3 if min(ws) + 3 not in ws else min(ws) + 7, max(ds) + 1)]
-    for w, d in fresh:
-        total = value(w, d)
-        predicted = sum(c * Fraction(w) ** i * Fraction(d) ** j for c, (i, j) in zip(coeffs, monomials))
-        if total is None or predicted != total:
-            return None
-    return {m: c for m, c in zip(monomials, coeffs) if c != 0}
+    grids = [Grid.around(point, deg_w, deg_d) for deg_w, deg_d in _DEGREES]
+    return fit_keyed(grids, sample, ["total"]).get("total")
 
 
 # ------------------------------------------------------------------ budget thresholds

@@ -55,9 +55,12 @@ from flopcast.analyzer.values import (
     SuperVal,
     TupleVal,
     Unknown,
+    UserRaise,
     Value,
     describe_value,
     is_number,
+    make_tuple,
+    signature,
 )
 from flopcast.model import SCORER_SPAN, Charge, Note, Span, Uncertainty, Unpriced
 
@@ -108,16 +111,6 @@ class _Break(Exception):
 
 class _Continue(Exception):
     pass
-
-
-class UserRaise(Exception):
-    """An exception the analysed program raises on this path."""
-
-    def __init__(self, span: Span, what: str, family: tuple = ()):
-        super().__init__(what)
-        self.span = span
-        self.what = what
-        self.family = family  # names of the raised class and its bases, when it is a user class
 
 
 #: Exceptions that carry the program's control flow and findings through the interpreter.
@@ -2514,12 +2507,6 @@ def _is_generator_function(node: ast.AST) -> bool:
     return cached
 
 
-def make_tuple(items: list) -> Value:
-    if all(isinstance(i, Known) for i in items):
-        return Known(tuple(i.value for i in items))
-    return TupleVal(tuple(items))
-
-
 #: plain numpy functions that give a numpy float64 scalar for Python-number arguments
 _RAW_NUMPY_SCALAR_FUNCS = frozenset({
     "sqrt", "exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "tan", "tanh", "sinh", "cosh",
@@ -2703,38 +2690,6 @@ _PURE_BUILTINS = {
     "float", "int", "abs", "len", "min", "max", "bool", "round", "sum", "range", "enumerate", "zip",
     "isinstance", "list", "tuple", "sorted", "reversed", "any", "all", "divmod", "pow", "str",
 }
-
-
-def signature(value: Value, depth: int = 0):
-    """A hashable summary of an abstract value, equal for values the analysis cannot tell apart.
-
-    Arrays compare by shape, dtype and symmetry (not identity); unknown scalars all look
-    alike; containers and instances compare by content, a few levels deep.
-    """
-    if isinstance(value, Known):
-        v = value.value
-        try:
-            hash(v)
-            return ("K", type(v).__name__, v)
-        except TypeError:
-            return ("K", repr(v))
-    if isinstance(value, Unknown):
-        return ("U", value.kind)
-    if isinstance(value, Array):
-        return ("A", value.shape, value.dtype, value.sym)
-    if isinstance(value, NumpyScalar):
-        return ("S", value.dtype)
-    if depth > 3:
-        return ("deep", type(value).__name__)
-    if isinstance(value, (ListVal, TupleVal)):
-        return ("L", tuple(signature(v, depth + 1) for v in value.items))
-    if isinstance(value, DictVal):
-        return ("D", tuple(sorted(((repr(k), signature(v, depth + 1)) for k, v in value.items.items()))))
-    if isinstance(value, InstanceVal):
-        return ("I", id(value), tuple(sorted((k, signature(v, depth + 1)) for k, v in value.attrs.items())))
-    if isinstance(value, MLPVal):
-        return ("M", value.width, value.depth)
-    return ("O", type(value).__name__, id(value))
 
 
 _LOOP_STMTS = (ast.For, ast.AsyncFor, ast.While, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)

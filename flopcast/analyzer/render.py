@@ -67,7 +67,7 @@ def _report_json(report: Report) -> dict[str, Any]:
     lines = []
     for lc in rollup.by_line(report):
         lines.append({
-            "path": display_path(lc.path),
+            "path": lc.path,
             "line": lc.line,
             "flops": lc.flops,
             "share_of_budget": rollup.share(lc.flops, budget),
@@ -82,7 +82,7 @@ def _report_json(report: Report) -> dict[str, Any]:
         "flopcast_version": __version__,
         "flopscope_version": report.flopscope_version,
         "whestbench_version": report.whestbench_version,
-        "path": display_path(report.path),
+        "path": report.path,
         "estimator_class": report.estimator_class,
         "point": {"width": report.point.width, "depth": report.point.depth,
                   "budget": budget, "round": report.point.tag},
@@ -102,7 +102,7 @@ def _report_json(report: Report) -> dict[str, Any]:
         "call_graph": [{"caller": a, "callee": b, "calls": n} for (a, b), n in sorted(report.calls.items())],
         "ops": [{"op": o.op, "flops": o.flops, "calls": o.calls, "dtypes": sorted(o.dtypes)}
                 for o in rollup.by_op(report)],
-        "charges": [{"path": display_path(c.span.path), "line": c.span.line, "col": c.span.col,
+        "charges": [{"path": c.span.path, "line": c.span.line, "col": c.span.col,
                      "end_line": c.span.end_line, "end_col": c.span.end_col, "op": c.op,
                      "flops": c.flops, "dtype": c.dtype, "function": c.function, "certain": c.certain}
                     for c in report.charges],
@@ -110,7 +110,7 @@ def _report_json(report: Report) -> dict[str, Any]:
         "value_dependent": [{**_json_place(u.span), "kind": u.kind, "reason": u.reason} for u in report.uncertain],
         "raises": [{**_json_place(r.span), "what": r.what, "every_path": r.every_path, "in_setup": r.in_setup}
                    for r in report.raises],
-        "notes": [{"path": display_path(n.span.path) if n.span else None, "line": n.span.line if n.span else None,
+        "notes": [{"path": n.span.path if n.span else None, "line": n.span.line if n.span else None,
                    "message": n.message} for n in report.notes],
         "returned": {"shape": list(report.returned[0]), "dtype": report.returned[1]} if report.returned else None,
     }
@@ -120,7 +120,7 @@ def _json_place(span: Optional[Span]) -> dict[str, Any]:
     """A finding's place; null when it has none (it concerns the whole estimator)."""
     if span is None:
         return {"path": None, "line": None, "col": None}
-    return {"path": display_path(span.path), "line": span.line, "col": span.col + 1}
+    return {"path": span.path, "line": span.line, "col": span.col + 1}
 
 
 def _text_place(span: Optional[Span]) -> str:

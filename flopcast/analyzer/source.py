@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from flopcast.model import display_path
+
 _DIRECTIVE = re.compile(r"#\s*flopcast:\s*(?P<body>.+?)\s*$")
 
 
@@ -43,7 +45,7 @@ def parse_source(path: str, text: str) -> SourceFile:
     try:
         tree = ast.parse(text, filename=path)
     except SyntaxError as exc:
-        where = f"{path}:{exc.lineno or 0}:{(exc.offset or 1)}"
+        where = f"{display_path(path)}:{exc.lineno or 0}:{(exc.offset or 1)}"
         raise SourceError(f"{where}: syntax error: {exc.msg}; fix it and run flopcast again") from exc
     except (RecursionError, MemoryError) as exc:
         # CPython's own compiler gives up on the same nesting (RecursionError during compilation).
@@ -59,9 +61,9 @@ def read_source(path: Path, override: Optional[str] = None) -> SourceFile:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise SourceError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        raise SourceError(f"{display_path(path)}: cannot read: {exc.strerror or exc}") from exc
     except UnicodeDecodeError as exc:
-        raise SourceError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+        raise SourceError(f"{display_path(path)}: not UTF-8 text ({exc.reason})") from exc
     return parse_source(resolved, text)
 
 

@@ -331,3 +331,51 @@ def describe_value(v: Value) -> str:
     if isinstance(v, Generator):
         return "random Generator"
     return type(v).__name__
+
+
+def make_tuple(items: list) -> Value:
+    if all(isinstance(i, Known) for i in items):
+        return Known(tuple(i.value for i in items))
+    return TupleVal(tuple(items))
+
+
+def signature(value: Value, depth: int = 0):
+    """A hashable summary of an abstract value, equal for values the analysis cannot tell apart.
+
+    Arrays compare by shape, dtype and symmetry (not identity); unknown scalars all look
+    alike; containers and instances compare by content, a few levels deep.
+    """
+    if isinstance(value, Known):
+        v = value.value
+        try:
+            hash(v)
+            return ("K", type(v).__name__, v)
+        except TypeError:
+            return ("K", repr(v))
+    if isinstance(value, Unknown):
+        return ("U", value.kind)
+    if isinstance(value, Array):
+        return ("A", value.shape, value.dtype, value.sym)
+    if isinstance(value, NumpyScalar):
+        return ("S", value.dtype)
+    if depth > 3:
+        return ("deep", type(value).__name__)
+    if isinstance(value, (ListVal, TupleVal)):
+        return ("L", tuple(signature(v, depth + 1) for v in value.items))
+    if isinstance(value, DictVal):
+        return ("D", tuple(sorted(((repr(k), signature(v, depth + 1)) for k, v in value.items.items()))))
+    if isinstance(value, InstanceVal):
+        return ("I", id(value), tuple(sorted((k, signature(v, depth + 1)) for k, v in value.attrs.items())))
+    if isinstance(value, MLPVal):
+        return ("M", value.width, value.depth)
+    return ("O", type(value).__name__, id(value))
+
+
+class UserRaise(Exception):
+    """An exception the analysed program raises on this path."""
+
+    def __init__(self, span: Span, what: str, family: tuple = ()):
+        super().__init__(what)
+        self.span = span
+        self.what = what
+        self.family = family  # names of the raised class and its bases, when it is a user class

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from flopcast.check.source import CheckUsageError
+from flopcast.point import int_expression
 
 KNOWN_KEYS = ("select", "ignore", "round", "width", "depth", "budget", "per-file-ignores")
 
@@ -104,11 +105,9 @@ def _int(value: Any, where: str, key: str) -> Optional[int]:
     if value is None or (isinstance(value, int) and not isinstance(value, bool)):
         return value
     if isinstance(value, str):
-        from flopcast.cli import _int_expression
-
         try:
-            return _int_expression(value)
-        except Exception:  # argparse.ArgumentTypeError
+            return int_expression(value)
+        except ValueError:
             pass
     raise CheckUsageError(f"{where}: {key} must be an integer (or a string like \"2**41\"), not {value!r}")
 

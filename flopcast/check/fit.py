@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from flopcast.check import fmt
-from flopcast.check.source import CheckUsageError, display_path
-from flopcast.model import Interval, Point, Report
+from flopcast.check.source import CheckUsageError
+from flopcast.model import Interval, Point, Report, display_path
 
 #: Beyond this the value is called unbounded: the cost does not grow with it.
 CAP = 2**62
@@ -169,7 +169,7 @@ class FitResult:
     at_value: Optional[Evaluation] = None
     at_next: Optional[Evaluation] = None
     at_low: Optional[Evaluation] = None
-    site: Optional[str] = None
+    site: Optional[tuple[str, int, int]] = None  # (absolute path, line, 1-based column) of a NAME
     formula: Optional[str] = None  # set when the answer came from the formula (and was confirmed)
 
 
@@ -203,7 +203,7 @@ def fit(path: str, target: str, point: Point, *, scorer_cast: bool = True) -> Fi
         source = entry.read_text(encoding="utf-8")
         found = find_constant(source, target, display_path(entry))
         kind, low, current = "constant", 0, found.value
-        site = f"{display_path(entry)}:{found.line}:{found.col + 1}"
+        site = (str(entry.resolve()), found.line, found.col + 1)
 
         def evaluate(value: int) -> Evaluation:
             return measured(_analyze(str(entry), point, source=rewrite(source, found, value), **options), value)
@@ -273,7 +273,8 @@ def render_text(r: FitResult) -> str:
                 f"{fmt.share(e.total.hi, budget)} of the budget, {verdict}{bound}")
 
     out = []
-    origin = f" (now {r.current:,}" + (f", {r.site})" if r.site else ")")
+    site = f"{display_path(r.site[0])}:{r.site[1]}:{r.site[2]}" if r.site else None
+    origin = f" (now {r.current:,}" + (f", {site})" if site else ")")
     if r.value is None:
         assert r.at_low is not None
         out.append(f"no {label} fits {where}{origin}")
@@ -304,7 +305,7 @@ def render_json(r: FitResult) -> str:
         "point": {"width": r.point.width, "depth": r.point.depth,
                   "budget": r.point.budget, "round": r.point.tag},
         "current": r.current,
-        "site": r.site,
+        "site": f"{r.site[0]}:{r.site[1]}:{r.site[2]}" if r.site else None,
         "value": r.value,
         "unbounded": r.unbounded,
         "formula": r.formula,

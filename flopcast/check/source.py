@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from flopcast.model import Span
+from flopcast.model import Span, display_path
 
 #: Folders whestbench never packages (``packaging.py`` built-in ignores), plus the
 #: usual virtualenv names: their .py files are not part of the submission.
@@ -66,14 +66,6 @@ class Submission:
 
     def by_resolved(self) -> dict[Path, SourceFile]:
         return {f.path: f for f in self.files}
-
-
-def display_path(path: Path) -> str:
-    """Relative to the working directory when below it, as ruff prints paths."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
 
 
 def parse_file(path: Path, text: Optional[str] = None) -> SourceFile:

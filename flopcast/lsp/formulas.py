@@ -15,27 +15,33 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from concurrent.futures import Executor
 from dataclasses import dataclass
-from fractions import Fraction
-from typing import TYPE_CHECKING, Optional
+from typing import Any, Mapping, Protocol
 
-from flopcast.analyzer.formula import invert_exact, render_polynomial
+from flopcast.analyzer.formula import Grid, fit_keyed
 from flopcast.lsp.costs import fold
 from flopcast.lsp.keys import function_key, line_key, span_key
 from flopcast.lsp.state import LRU, Analysis, Document
 from flopcast.model import Point, Report
 
-if TYPE_CHECKING:
-    from flopcast.lsp.server import FlopcastServer
+
+class Host(Protocol):
+    """What the fits need from the language server: its worker, settings and views."""
+
+    worker: Executor
+    settings: Any
+
+    def refresh_views(self) -> None: ...
+
 
 log = logging.getLogger(__name__)
 
-WIDTHS = (16, 24, 32, 48)
-DEPTHS = (2, 3, 4)
-FRESH = (40, 5)
-MONOMIALS = tuple((i, j) for i in range(len(WIDTHS)) for j in range(len(DEPTHS)))
+#: The editor's fixed grid (degree ≤ 3 in w, ≤ 2 in d) and the fresh point every fit must reproduce.
+GRID = Grid(widths=(16, 24, 32, 48), depths=(2, 3, 4), fresh=((40, 5),))
 #: Seconds of quiet before the fits start (they are a dozen analyses).
 QUIET = 1.0
+
 
 def keyed_totals(report: Report, path: str) -> dict[str, int]:
     """Every cost the editor shows a formula for, by key."""
@@ -54,14 +60,6 @@ def keyed_totals(report: Report, path: str) -> dict[str, int]:
     return dict(out)
 
 
-def _value(coeffs: list[Fraction], w: int, d: int) -> Fraction:
-    return sum((c * w ** i * d ** j for c, (i, j) in zip(coeffs, MONOMIALS) if c), Fraction(0))
-
-
-def render(coeffs: list[Fraction]) -> str:
-    return render_polynomial({m: c for m, c in zip(MONOMIALS, coeffs) if c != 0})
-
-
 def grid_totals(path: str, text: str, point: Point, scorer_cast: bool, w: int, d: int) -> dict[str, int]:
     """One grid point's keyed costs (one analysis; the background job runs them one by one)."""
     from flopcast.analyzer import analyze
@@ -70,41 +68,24 @@ def grid_totals(path: str, text: str, point: Point, scorer_cast: bool, w: int, d
     return keyed_totals(report, path)
 
 
-GRID = tuple((w, d) for w in WIDTHS for d in DEPTHS)
+#: Every (w, d) a fit analyses, in the order it reads them.
+SAMPLED = (*GRID.points, *GRID.fresh)
 
 
-def solve(samples: list[dict[str, int]], fresh: dict[str, int], point: Point,
+def solve(samples: Mapping[tuple[int, int], Mapping[str, int]], point: Point,
           actual: dict[str, int]) -> dict[str, str]:
-    """key -> formula for every key whose cost is a polynomial in w, d (checked)."""
-    inverse = _inverse()
-    if inverse is None:
-        return {}
-    out = {}
-    for key, real in actual.items():
-        ys = [Fraction(s.get(key, 0)) for s in samples]
-        coeffs = [sum((a * y for a, y in zip(row, ys) if y), Fraction(0)) for row in inverse]
-        if _value(coeffs, *FRESH) != fresh.get(key, 0):
-            continue
-        if _value(coeffs, point.width, point.depth) != real:
-            continue
-        out[key] = render(coeffs)
-    return out
+    """key -> formula for every key whose cost is a polynomial in w, d (checked).
 
-
-_INVERSE: list = []
-
-
-def _inverse() -> Optional[list[list[Fraction]]]:
-    if not _INVERSE:
-        _INVERSE.append(invert_exact([[Fraction(w) ** i * Fraction(d) ** j for i, j in MONOMIALS] for w, d in GRID]))
-    return _INVERSE[0]
+    ``samples`` holds the keyed costs at every point of ``SAMPLED``; a fit must also
+    reproduce ``actual``, the costs at the document's own point.
+    """
+    return fit_keyed([GRID], lambda w, d: samples[(w, d)], actual, known=[((point.width, point.depth), actual)])
 
 
 def fit(path: str, text: str, point: Point, scorer_cast: bool, actual: dict[str, int]) -> dict[str, str]:
     """All the fits in one go (for tests and the bench; the server runs them in steps)."""
-    samples = [grid_totals(path, text, point, scorer_cast, w, d) for w, d in GRID]
-    fresh = grid_totals(path, text, point, scorer_cast, *FRESH)
-    return solve(samples, fresh, point, actual)
+    samples = {(w, d): grid_totals(path, text, point, scorer_cast, w, d) for w, d in SAMPLED}
+    return solve(samples, point, actual)
 
 
 @dataclass
@@ -127,7 +108,7 @@ class FormulaCache:
     def get(self, doc: Document, analysis: Analysis) -> dict[str, str]:
         return self.done.get(self.key(doc, analysis)) or {}
 
-    def schedule(self, ls: "FlopcastServer", doc: Document, analysis: Analysis) -> None:
+    def schedule(self, ls: Host, doc: Document, analysis: Analysis) -> None:
         if self.done.get(self.key(doc, analysis)) is not None:
             return
         job = self.jobs.get(doc.uri)
@@ -138,7 +119,7 @@ class FormulaCache:
         task = asyncio.ensure_future(self._run(ls, doc, analysis))
         self.jobs[doc.uri] = _Job(task, analysis.digest)
 
-    async def _run(self, ls: "FlopcastServer", doc: Document, analysis: Analysis) -> None:
+    async def _run(self, ls: Host, doc: Document, analysis: Analysis) -> None:
         await asyncio.sleep(QUIET)
         key = self.key(doc, analysis)
         actual = keyed_totals(analysis.report, doc.path)
@@ -146,11 +127,11 @@ class FormulaCache:
         try:
             # One analysis per executor job, so an edit's analysis queued meanwhile waits
             # for at most one grid point, never for the whole fit.
-            samples = []
-            for w, d in (*GRID, FRESH):
-                samples.append(await loop.run_in_executor(
-                    ls.worker, grid_totals, doc.path, analysis.text, doc.point, ls.settings.scorer_cast, w, d))
-            found = solve(samples[:-1], samples[-1], doc.point, actual)
+            samples = {}
+            for w, d in SAMPLED:
+                samples[(w, d)] = await loop.run_in_executor(
+                    ls.worker, grid_totals, doc.path, analysis.text, doc.point, ls.settings.scorer_cast, w, d)
+            found = solve(samples, doc.point, actual)
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 - no formula is fine; a crash is not

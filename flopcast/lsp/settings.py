@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from flopcast.model import Point
+from flopcast.point import int_expression
 
 log = logging.getLogger(__name__)
 
@@ -89,11 +90,9 @@ def _integer(value: Any) -> Optional[int]:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str):
-        from flopcast.cli import _int_expression
-
         try:
-            return _int_expression(value)
-        except Exception:  # argparse.ArgumentTypeError: a bad setting is ignored, not fatal
+            return int_expression(value)
+        except ValueError:  # a bad setting is ignored, not fatal
             log.warning("flopcast: ignoring setting %r (not an integer)", value)
     return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from flopcast.check.output.common import Results
 
@@ -13,12 +14,14 @@ def document(results: Results) -> dict:
     from flopcast import __version__
     from flopcast.installed import flopscope_version, whestbench_version
 
+    # Machines get absolute paths (people get the display paths of the text formats).
+    files = results.files()
     targets = []
     for t in results.targets:
         report = t.report
         targets.append({
-            "path": t.submission.given,
-            "entry": t.submission.entry.display,
+            "path": str(Path(t.submission.given).resolve()),
+            "entry": str(t.submission.entry.path),
             "point": {"width": t.point.width, "depth": t.point.depth,
                       "budget": t.point.budget, "round": t.point.tag},
             "prediction": None if report is None else {
@@ -31,7 +34,7 @@ def document(results: Results) -> dict:
         "code": x.finding.code,
         "level": x.finding.level.value,
         "message": x.finding.message,
-        "path": x.finding.path,
+        "path": str(files[x.finding.path].path) if x.finding.path in files else x.finding.path,
         "line": x.line,
         "column": x.col,
         "end_line": x.end_line,
