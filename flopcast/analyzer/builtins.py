@@ -11,6 +11,7 @@ import math
 
 from flopcast.analyzer import dataints, import_hooks, submission_files
 from flopcast.analyzer.values import (
+    ENUM_AUTO,
     Array,
     Builtin,
     ClassVal,
@@ -367,9 +368,7 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     if path in ("importlib.util.spec_from_loader", "importlib.machinery.ModuleSpec") and len(args) >= 2:
         return import_hooks.module_spec(args[0], args[1])
     if path == "enum.auto":
-        from flopcast.analyzer.interpreter import _ENUM_AUTO
-
-        return Known(_ENUM_AUTO)
+        return Known(ENUM_AUTO)
     if path == "functools.partial" and args:
         return PartialVal(args[0], list(args[1:]), dict(kwargs))
     if path == "logging.getLogger":

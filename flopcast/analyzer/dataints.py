@@ -21,6 +21,7 @@ from __future__ import annotations
 import operator
 from typing import Optional
 
+from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import Array, Known, ListVal, Unknown, Value
 
 #: Stands for "no bound on this side"; anything at or beyond BIG // 2 in size is unbounded.
@@ -78,8 +79,6 @@ def derive(u: Unknown, step: str, c) -> Optional[Unknown]:
 def materialise(ctx, u: Unknown, what: str) -> int:
     """The integer this path takes for ``u``: one end of its range, chosen once per line
     that read it (BIG, or -BIG, for a side with no bound)."""
-    from flopcast.analyzer.interpreter import Site
-
     if u.lo is not None and u.lo == u.hi:
         return _apply(u.chain, u.lo)
     if u.counts is not None:

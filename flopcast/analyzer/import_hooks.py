@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from flopcast.analyzer.values import ClassVal, DictVal, InstanceVal, Known, Unknown, Value
+from flopcast.analyzer.values import ClassVal, DictVal, InstanceVal, Known, Unknown, UserRaise, Value
 
 #: Decoded or decompressed constants larger than this are not produced.
 MAX_DECODED = 1 << 22
@@ -124,8 +124,6 @@ class ImportHooks:
     def load(self, interp, name: str, span) -> Optional[tuple]:
         """Ask each installed finder for ``name`` as Python would. Returns None when no finder
         claims it, else (Module or None, reason when None)."""
-        from flopcast.analyzer.interpreter import UserRaise
-
         for finder in list(self.finders):
             try:
                 find = interp.get_attr(finder, "find_spec", span, quiet=True)

@@ -30,7 +30,9 @@ from flopcast.analyzer.import_hooks import ImportHooks
 from flopcast.analyzer.ops import OpError
 from flopcast.analyzer.program import Module, Program
 from flopcast.analyzer.repeats import CallMemo, SteadyLoop
+from flopcast.analyzer.decisions import Decisions, Site
 from flopcast.analyzer.values import (
+    ENUM_AUTO,
     Array,
     BoundLib,
     BoundMethod,
@@ -136,43 +138,6 @@ def _model_failure(span: Span, exc: BaseException) -> PathEnd:
 def _too_deep(span: Span) -> PathEnd:
     return PathEnd(f"{span}: calls or expressions nested too deeply for flopcast to follow; "
                    "the cost after this point is not counted", span)
-
-
-@dataclass
-class Site:
-    key: tuple
-    options: tuple
-    span: Span
-    kind: str
-    reason: str
-    # An integer read from data: the range it can take (None for a side with no bound).
-    bounds: Optional[tuple] = None
-
-
-class Decisions:
-    """The choices one path makes at value-dependent sites (default: the first option).
-
-    ``spent`` is the path's FLOP count when it first met each site (what the caller of
-    ``choose`` says): every path that agrees with this one up to a site costs at least that.
-    """
-
-    #: Whether a site may answer differently at each execution (a replay of observed
-    #: outcomes): then a repeated state does not repeat its decisions, and neither steady
-    #: loops nor reused calls may stand in for running the code.
-    per_execution = False
-
-    def __init__(self, fixed: Optional[dict] = None):
-        self.fixed = dict(fixed or {})
-        self.seen: list[Site] = []
-        self.chosen: dict = {}
-        self.spent: dict = {}
-
-    def choose(self, site: Site, spent: int = 0):
-        if site.key not in self.chosen:
-            self.seen.append(site)
-            self.chosen[site.key] = self.fixed.get(site.key, site.options[0])
-            self.spent[site.key] = spent
-        return self.chosen[site.key]
 
 
 @dataclass
@@ -2585,7 +2550,7 @@ def _make_enum_members(cls: ClassVal) -> None:
             continue
         if isinstance(value, LibRef) and value.path == "py:enum.auto":
             continue
-        if isinstance(value, Known) and value.value is _ENUM_AUTO:
+        if isinstance(value, Known) and value.value is ENUM_AUTO:
             auto += 1
             value = Known(auto)
         elif isinstance(value, Known):
@@ -2599,10 +2564,6 @@ def _make_enum_members(cls: ClassVal) -> None:
     if any(isinstance(b, LibRef) and b.path in ("py:enum.IntEnum", "py:enum.IntFlag", "py:enum.StrEnum")
            for b in cls.bases):
         cls.attrs["__int_like__"] = Known(True)
-
-
-#: What ``enum.auto()`` evaluates to until the class body is turned into members.
-_ENUM_AUTO = object()
 
 
 def _user_exception_family(cls: ClassVal) -> tuple:

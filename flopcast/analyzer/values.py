@@ -379,3 +379,7 @@ class UserRaise(Exception):
         self.span = span
         self.what = what
         self.family = family  # names of the raised class and its bases, when it is a user class
+
+
+#: What ``enum.auto()`` evaluates to until the class body is turned into members.
+ENUM_AUTO = object()

@@ -110,11 +110,13 @@ def gather(path: str, point: Point, *, class_name: Optional[str] = None, scorer_
 def _formula(path: str, point: Point, report: Report, class_name: Optional[str], scorer_cast: bool) -> Optional[str]:
     """The closed form of ``report``'s total, fitted as ``analyze(formula=True)`` fits it."""
     from flopcast.analyzer import pricing
+    from flopcast.analyzer.api import run_point
     from flopcast.analyzer.formula import fit_formula
     from flopcast.analyzer.program import estimator_class, load_program
 
     program = load_program(Path(path))
-    formula = fit_formula(program, estimator_class(program, class_name), point, scorer_cast, report)
+    cls = estimator_class(program, class_name)
+    formula = fit_formula(lambda at: run_point(program, cls, at, scorer_cast), point, report)
     pricing.flush_caches()
     return formula
 
@@ -131,16 +133,16 @@ def _line_formulas(path: str, point: Point, report: Report, files: list[Path], o
     """Formulas in w, d of each line, expression and function, fitted on the editor's small
     grid and kept only where they reproduce a fresh point and this report exactly."""
     from flopcast.analyzer import analyze
-    from flopcast.lsp.formulas import FRESH, GRID, keyed_totals, solve
+    from flopcast.lsp.formulas import SAMPLED, keyed_totals, solve
 
     if report.unpriced or not report.total.exact:
         return {}
-    grid = [analyze(path, Point(w, d, point.budget), **options) for w, d in (*GRID, FRESH)]
-    if any(r.unpriced or not r.total.exact for r in grid):
+    grid = {(w, d): analyze(path, Point(w, d, point.budget), **options) for w, d in SAMPLED}
+    if any(r.unpriced or not r.total.exact for r in grid.values()):
         return {}
     out = {}
     for file in files:
         name = str(file)
-        samples = [keyed_totals(r, name) for r in grid]
-        out[file] = solve(samples[:-1], samples[-1], point, keyed_totals(report, name))
+        samples = {at: keyed_totals(r, name) for at, r in grid.items()}
+        out[file] = solve(samples, point, keyed_totals(report, name))
     return out

@@ -1,0 +1,50 @@
+"""The choices one program path makes where the cost depends on array values.
+
+A :class:`Site` is such a place (a branch on data, a data-dependent size or loop exit);
+:class:`Decisions` says which option this path takes at each, and remembers the sites it
+met, so the path explorer (paths.py) can run every combination.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from flopcast.model import Span
+
+
+@dataclass
+class Site:
+    key: tuple
+    options: tuple
+    span: Span
+    kind: str
+    reason: str
+    # An integer read from data: the range it can take (None for a side with no bound).
+    bounds: Optional[tuple] = None
+
+
+class Decisions:
+    """The choices one path makes at value-dependent sites (default: the first option).
+
+    ``spent`` is the path's FLOP count when it first met each site (what the caller of
+    ``choose`` says): every path that agrees with this one up to a site costs at least that.
+    """
+
+    #: Whether a site may answer differently at each execution (a replay of observed
+    #: outcomes): then a repeated state does not repeat its decisions, and neither steady
+    #: loops nor reused calls may stand in for running the code.
+    per_execution = False
+
+    def __init__(self, fixed: Optional[dict] = None):
+        self.fixed = dict(fixed or {})
+        self.seen: list[Site] = []
+        self.chosen: dict = {}
+        self.spent: dict = {}
+
+    def choose(self, site: Site, spent: int = 0):
+        if site.key not in self.chosen:
+            self.seen.append(site)
+            self.chosen[site.key] = self.fixed.get(site.key, site.options[0])
+            self.spent[site.key] = spent
+        return self.chosen[site.key]
