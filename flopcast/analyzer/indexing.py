@@ -35,6 +35,8 @@ def _parts(key: Value) -> list:
 
 def index_array(ctx, x: Array, key: Value) -> Value:
     parts = _parts(key)
+    if sum(1 for p in parts if isinstance(p, Known) and p.value is Ellipsis) > 1:
+        raise IndexRaises("IndexError: an index can only have a single ellipsis ('...')")
     if any(isinstance(p, (Array, ListVal)) or isinstance(p, Known) and isinstance(p.value, (list, range))
            for p in parts):
         return _advanced(ctx, x, parts)

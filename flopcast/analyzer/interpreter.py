@@ -482,6 +482,7 @@ class Interpreter:
     def stmt_Assert(self, node: ast.Assert) -> None:
         # The test runs (and charges) at run time; python -O is not how estimators are run.
         value = self.eval(node.test)
+        self.check_array_truth(value, node.test)
         if self.known_truth(value) is False:
             if node.msg is not None:
                 self.eval(node.msg)
@@ -1068,6 +1069,7 @@ class Interpreter:
             value = self.eval(test)
         finally:
             self._condition = saved
+        self.check_array_truth(value, test)
         known = self.known_truth(value)
         if known is not None:
             if not isinstance(test, ast.Constant):
@@ -1123,6 +1125,12 @@ class Interpreter:
                 leave = ctx.index >= ctx.limit - 1
                 return body_exits if leave else not body_exits
         return None
+
+    def check_array_truth(self, value: Value, node: ast.AST) -> None:
+        """`if a:` asks the array's __bool__, which numpy refuses unless it holds one element."""
+        if isinstance(value, Array) and value.size != 1:
+            what = "an empty array" if value.size == 0 else "an array with more than one element"
+            raise UserRaise(self.node_span(node), f"ValueError: The truth value of {what} is ambiguous")
 
     def known_truth(self, value: Value) -> Optional[bool]:
         if isinstance(value, Known):
@@ -1462,8 +1470,10 @@ class Interpreter:
         condition, self._condition = self._condition, None  # operands' own sub-expressions are not it
         try:
             last: Value = Known(is_and)
-            for v in node.values:
+            for i, v in enumerate(node.values):
                 last = self.eval(v)
+                if i < len(node.values) - 1:
+                    self.check_array_truth(last, v)
                 t = self.known_truth(last)
                 if t is None:
                     if isinstance(last, Array):
@@ -1581,6 +1591,7 @@ class Interpreter:
     def expr_UnaryOp(self, node: ast.UnaryOp) -> Value:
         v = self.eval(node.operand)
         if isinstance(node.op, ast.Not):
+            self.check_array_truth(v, node.operand)
             t = self.known_truth(v)
             if isinstance(v, Array):
                 # Python's `not` asks the array's __bool__: free, and its truth depends on values
