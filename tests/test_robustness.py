@@ -104,3 +104,67 @@ def test_a_bug_outside_the_interpreter_reaches_the_command_lines_last_line_of_de
     assert main(["analyze", str(estimator), "--width", "8", "--depth", "1", "--no-formula"]) == 2
     err = capsys.readouterr().err
     assert "internal error (RuntimeError: boom)" in err and "This is a flopcast bug" in err
+
+
+def test_nesting_deeper_than_pythons_recursion_limit_ends_the_path_as_a_lower_bound(monkeypatch):
+    import sys
+
+    from flopcast.analyzer import interpreter
+
+    deep = Path(__file__).parent / "adversarial" / "deep_nesting.py"  # a 900-term sum
+    previous = sys.getrecursionlimit()
+    monkeypatch.setattr(interpreter, "_RECURSION_LIMIT", 600)
+    sys.setrecursionlimit(600)
+    try:
+        report = analyze(deep, POINT)
+    finally:
+        sys.setrecursionlimit(previous)
+    stopped = [u for u in report.unpriced if "nested too deeply for flopcast to follow" in u.reason]
+    assert stopped and stopped[0].span.line == 12 and report.lower_bound
+
+
+SNIPPET = '''\
+import math
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        {line}
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32)
+'''
+
+
+@pytest.mark.parametrize("line, raised", [
+    # each a crash or a false claim the mutation fuzzer or the probes found
+    ("z = fnp.astype(w)", None),
+    ("z = fnp.argsort(fnp.sum(w))", None),
+    ("z = w[..., ...]", "IndexError: an index can only have a single ellipsis ('...')"),
+    ("z = w[8]", "IndexError: index 8 is out of bounds for axis 0 with size 8"),
+    ("z = w[:, ::0]", "ValueError: slice step cannot be zero"),
+    ("z = fnp.sum(w)[0]", "IndexError: too many indices for array: array is 0-dimensional, but 1 were indexed"),
+    ("z = [x for x in fnp.sum(w)]", "TypeError: iteration over a 0-d array"),
+    ("assert w", "ValueError: The truth value of an array with more than one element is ambiguous"),
+    ("z = 1 if w[0] else 2", "ValueError: The truth value of an array with more than one element is ambiguous"),
+    ("raise", "RuntimeError: No active exception to reraise"),
+    ("raise 3", "TypeError: exceptions must derive from BaseException"),
+    ("z = budget()", "TypeError: 'int' object is not callable"),
+    ("z = math.exp(budget)", "OverflowError: math range error"),
+    ("z = math.factorial(10**6) + 1", None),  # not evaluated (minutes of work), so unknown
+])
+def test_regressions_are_findings_never_internal_errors(tmp_path, line, raised):
+    from exercise import exercise
+
+    path = tmp_path / "estimator.py"
+    path.write_text(SNIPPET.replace("{line}", line))
+    report = exercise(path, POINT)
+    assert [r.what for r in report.raises] == ([raised] if raised else [])
+
+
+def test_a_known_axis_out_of_range_is_never_priced_as_if_valid(tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(SNIPPET.replace("{line}", "z = fnp.sum(w, axis=2)"))
+    report = analyze(path, POINT)
+    assert report.lower_bound and "axis 2 is out of bounds for array of dimension 2" in report.unpriced[0].reason
