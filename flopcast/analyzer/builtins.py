@@ -51,6 +51,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
     if name == "range":
         if _all_known(args) and all(isinstance(a.value, int) for a in args):
             return Known(range(*(a.value for a in args)))
+        args = [dataints.as_data_int(a, span) for a in args]
         if args and all(isinstance(a, Known) and isinstance(a.value, int) or dataints.is_data_int(a) for a in args):
             # A trip count read from data: one end of its range per path, or unbounded.
             bounds = [a.value if isinstance(a, Known) else dataints.materialise(interp, a, "range()")

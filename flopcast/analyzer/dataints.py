@@ -38,6 +38,16 @@ def is_data_int(v: Value) -> bool:
     return isinstance(v, Unknown) and v.kind == "int"
 
 
+def as_data_int(v: Value, span) -> Value:
+    """A 0-d integer array with known bounds (``fnp.sum(mask)``) used where Python wants an
+    int (a size, a slice bound: numpy's ``__index__``) is an integer read from data; any
+    other value is returned as it is."""
+    if isinstance(v, Array) and v.ndim == 0 and (v.dtype.startswith(("int", "uint")) or v.dtype == "bool") \
+            and value_range(v) is not None:
+        return from_array(v, "int", span, "an integer array used as an index or size")
+    return v
+
+
 def value_range(a: Array) -> Optional[tuple]:
     """Bounds of an integer or boolean array's elements, when known."""
     if a.vrange is not None:
@@ -121,6 +131,7 @@ def slice_value(ctx, parts: list) -> Optional[slice]:
     """A slice whose bounds include integers read from data, taken at one end of their
     range; None when the ends would not bound the slice's length soundly (an unknown step,
     or two unknown bounds one of which may be negative or unbounded)."""
+    parts = [as_data_int(p, ctx.span) for p in parts]
     unknown = [p for p in parts if not isinstance(p, Known)]
     if not all(is_data_int(p) for p in unknown):
         return None

@@ -1700,6 +1700,8 @@ class Interpreter:
         parts = [self.eval(p) if p is not None else Known(None) for p in (node.lower, node.upper, node.step)]
         if all(isinstance(p, Known) for p in parts):
             return Known(slice(*(p.value for p in parts)))
+        if any(isinstance(p, Array) and p.ndim != 0 for p in parts):
+            return Unknown("slice", None, "slice bounds depend on values")
         saved, self.span = self.span, self.node_span(node)
         try:
             taken = dataints.slice_value(self, parts)

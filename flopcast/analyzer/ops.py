@@ -143,6 +143,8 @@ def known_int(v: Value, what: str, ctx=None) -> int:
     (analyzer/dataints.py) and reported when that end is unbounded."""
     if isinstance(v, Known) and isinstance(v.value, int):
         return v.value
+    if ctx is not None:
+        v = dataints.as_data_int(v, ctx.span)
     if ctx is not None and dataints.is_data_int(v):
         n = dataints.size(ctx, v, what)
         if n is None:
@@ -168,6 +170,8 @@ def known_shape(v: Value, what: str = "shape", ctx=None) -> tuple[int, ...]:
             return (v.value,)
         if isinstance(v.value, tuple) and all(isinstance(x, int) for x in v.value):
             return v.value
+    if ctx is not None:
+        v = dataints.as_data_int(v, ctx.span)
     if ctx is not None and dataints.is_data_int(v):
         return (known_int(v, what, ctx),)
     if isinstance(v, (TupleVal, ListVal)):
@@ -745,8 +749,9 @@ def _fill_shape(ctx, v: Value) -> tuple[tuple[int, ...], bool]:
     """A fill's shape, and whether flopscope's symmetry inference for equal extents may be
     applied: not where a size read from data is taken at the high end of its range — a fill
     that is square there is cheaper than the sizes below it, so that end is priced dense."""
+    parts = [dataints.as_data_int(p, ctx.span) for p in (v.items if isinstance(v, (TupleVal, ListVal)) else [v])]
+    v = TupleVal(tuple(parts)) if isinstance(v, (TupleVal, ListVal)) else parts[0]
     shape = known_shape(v, "shape", ctx)
-    parts = v.items if isinstance(v, (TupleVal, ListVal)) else [v]
     high = any(dataints.is_data_int(p) and dataints.at_high_end(ctx, p, "shape") for p in parts)
     return shape, not high
 
