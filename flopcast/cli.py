@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--select", help="comma-separated rule codes or prefixes to enable")
     p.add_argument("--ignore", help="comma-separated rule codes or prefixes to disable")
     p.add_argument("--config", help="pyproject.toml to read [tool.flopcast] from")
+    p.add_argument("--jobs", "-j", type=int, metavar="N", help="processes to check submissions in (default: one per core)")
+    p.add_argument("--statistics", action="store_true", help="print how many files were checked per second (on stderr)")
 
     p = sub.add_parser("fit", help="largest width / depth / named integer that stays within the budget")
     p.add_argument("path")

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Mapping, Optional, Union
 
 from flopcast import installed
-from flopcast.analyzer import pricing
+from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult
 from flopcast.analyzer.paths import Exploration, explore
 from flopcast.analyzer.program import ROOT_CALLER, Program, call_graph, estimator_class, function_table, load_program
@@ -39,6 +39,7 @@ def analyze(
 
         report.formula = fit_formula(lambda at: run_point(program, cls, at, include_scorer_cast), point, report)
     pricing.flush_caches()
+    dtypes.flush_cache()
     return report
 
 

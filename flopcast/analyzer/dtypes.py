@@ -2,15 +2,73 @@
 
 Operands are described as :class:`Operand`: a strong dtype (arrays, 0-d arrays,
 numpy scalars) or a weak Python scalar kind ('int', 'float', 'complex', 'bool').
+
+numpy's answers are kept on disk per numpy version (``flush_cache``), so an analysis
+whose questions were all asked before does not import numpy (a third of a cold run).
 """
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+from typing import Any, Callable, Optional
 
-import numpy as np
+from flopcast import installed
+
+
+class _LazyNumpy:
+    """``np``, imported on first use."""
+
+    def __getattr__(self, name: str):
+        import numpy
+
+        return getattr(numpy, name)
+
+
+np = _LazyNumpy()
+_answers: Optional[dict] = None
+_dirty = False
+
+
+def _cache_path():
+    return installed.cache_dir() / f"numpy-{installed.version_of('numpy')}.json"
+
+
+def _asked(key: str, compute: Callable[[], Any]) -> Any:
+    """numpy's answer to the question ``key``, from the disk cache or from numpy."""
+    global _answers, _dirty
+    if _answers is None:
+        try:
+            _answers = json.loads(_cache_path().read_text())
+        except (OSError, ValueError):
+            _answers = {}
+    if key not in _answers:
+        _answers[key] = compute()
+        _dirty = True
+    return _answers[key]
+
+
+def flush_cache() -> None:
+    global _dirty
+    if not _dirty or _answers is None:
+        return
+    _dirty = False
+    path = _cache_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # Another process may have written answers since this one read the file: keep them.
+            merged = json.loads(path.read_text())
+        except (OSError, ValueError):
+            merged = {}
+        merged.update(_answers)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(merged))
+        tmp.replace(path)
+    except OSError:
+        pass  # an unwritable cache only costs the next run numpy's import
 
 _WEAK_SAMPLE = {"int": 1, "float": 1.0, "complex": 1j}
 _WEAK_TYPE = {"int": int, "float": float, "complex": complex}
@@ -32,21 +90,30 @@ class Operand:
         return _WEAK_TYPE[self.weak]
 
 
+def _key(*parts) -> str:
+    return repr(parts)
+
+
 @lru_cache(maxsize=4096)
 def result_type(*operands: Operand) -> str:
-    return np.result_type(*(o.for_result_type() for o in operands)).name
+    return _asked(_key("result_type", operands),
+                  lambda: np.result_type(*(o.for_result_type() for o in operands)).name)
 
 
 @lru_cache(maxsize=4096)
 def ufunc_loop(name: str, *operands: Operand) -> tuple[str, str]:
     """(loop input dtype, output dtype) numpy picks for ``np.<name>`` on these operands."""
-    ufunc = getattr(np, name)
-    try:
-        sig = ufunc.resolve_dtypes(tuple(o.for_resolver() for o in operands) + (None,) * ufunc.nout)
-    except (TypeError, ValueError, np.exceptions.DTypePromotionError):
-        rt = result_type(*operands)
-        return rt, rt
-    return sig[0].name, sig[ufunc.nin].name
+    def compute() -> list:
+        ufunc = getattr(np, name)
+        try:
+            sig = ufunc.resolve_dtypes(tuple(o.for_resolver() for o in operands) + (None,) * ufunc.nout)
+        except (TypeError, ValueError, np.exceptions.DTypePromotionError):
+            rt = result_type(*operands)
+            return [rt, rt]
+        return [sig[0].name, sig[ufunc.nin].name]
+
+    loop, out = _asked(_key("ufunc_loop", name, operands), compute)
+    return loop, out
 
 
 def heavier(a: Optional[str], b: Optional[str], rate) -> Optional[str]:
@@ -59,44 +126,67 @@ def heavier(a: Optional[str], b: Optional[str], rate) -> Optional[str]:
 
 def normalize(dtype) -> str:
     """A dtype name from what user code may pass: 'float32', np.float32 names, 'f4'."""
+    if isinstance(dtype, str):
+        return _asked(_key("name", dtype), lambda: np.dtype(dtype).name)
     return np.dtype(dtype).name
+
+
+def kind(dtype: str) -> str:
+    """numpy's kind letter of a dtype ('f', 'c', 'i', 'u', 'b', ...)."""
+    return _asked(_key("kind", dtype), lambda: np.dtype(dtype).kind)
+
+
+def itemsize(dtype: str) -> int:
+    return _asked(_key("itemsize", dtype), lambda: np.dtype(dtype).itemsize)
 
 
 def reduction_accumulator(op: str, dtype: str) -> str:
     """The dtype numpy accumulates a reduction in (what flopscope bills)."""
-    kind = np.dtype(dtype).kind
-    if op in ("sum", "prod", "cumsum", "cumprod", "nansum", "nanprod") and kind in "bi":
-        return "int64" if kind == "b" or np.dtype(dtype).itemsize < 8 else dtype
-    if op in ("sum", "prod", "cumsum", "cumprod") and kind == "u":
+    kind_ = kind(dtype)
+    if op in ("sum", "prod", "cumsum", "cumprod", "nansum", "nanprod") and kind_ in "bi":
+        return "int64" if kind_ == "b" or itemsize(dtype) < 8 else dtype
+    if op in ("sum", "prod", "cumsum", "cumprod") and kind_ == "u":
         return "uint64"
-    if op in ("mean", "average", "var", "std", "nanmean", "nanvar", "nanstd", "median") and kind in "biu":
+    if op in ("mean", "average", "var", "std", "nanmean", "nanvar", "nanstd", "median") and kind_ in "biu":
         return "float64"
     return dtype
 
 
 def array_literal_dtype(sample) -> str:
     """dtype numpy gives ``np.asarray(sample)`` for a nested list of Python scalars."""
+    if _plain(sample):
+        return _asked(_key("literal", sample), lambda: np.asarray(sample).dtype.name)
     return np.asarray(sample).dtype.name
+
+
+def _plain(sample) -> bool:
+    """Python scalars in lists/tuples only: their repr names every value and type."""
+    if isinstance(sample, (list, tuple)):
+        return all(_plain(x) for x in sample)
+    return type(sample) in (int, float, complex, bool)
 
 
 @lru_cache(maxsize=None)
 def fft_result(fn: str, dtype: str) -> str:
     """dtype numpy's ``np.fft.<fn>`` returns for a ``dtype`` input (asked of numpy on a tiny array)."""
-    return getattr(np.fft, fn)(np.ones((4, 4), dtype=dtype)).dtype.name
+    return _asked(_key("fft", fn, dtype), lambda: getattr(np.fft, fn)(np.ones((4, 4), dtype=dtype)).dtype.name)
 
 
 @lru_cache(maxsize=None)
 def quantile_result(fn: str, a_dtype: str, q: Operand) -> str:
     """dtype ``np.<fn>(a, q)`` returns (percentile/quantile and their nan forms)."""
-    sample = 0 if q.weak == "int" else 0.0 if q.weak == "float" else np.zeros((), dtype=q.dtype)
-    return np.asarray(getattr(np, fn)(np.ones(3, dtype=a_dtype), sample)).dtype.name
+    def compute() -> str:
+        sample = 0 if q.weak == "int" else 0.0 if q.weak == "float" else np.zeros((), dtype=q.dtype)
+        return np.asarray(getattr(np, fn)(np.ones(3, dtype=a_dtype), sample)).dtype.name
+
+    return _asked(_key("quantile", fn, a_dtype, q), compute)
 
 
 def real_part(dtype: str) -> str:
     """dtype of ``x.real`` / ``x.imag`` (complex64 -> float32; real dtypes unchanged)."""
-    return np.empty(0, dtype=dtype).real.dtype.name
+    return _asked(_key("real", dtype), lambda: np.empty(0, dtype=dtype).real.dtype.name)
 
 
 def integer_to_float64_min(dtype: str) -> str:
     """flopscope floors integer and bool computation at float64 (allclose, isclose)."""
-    return "float64" if np.dtype(dtype).kind in "biu" else dtype
+    return "float64" if kind(dtype) in "biu" else dtype

@@ -25,7 +25,7 @@ from pathlib import PurePosixPath
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import dataints, ops, plain_numpy, pricing, submission_files
+from flopcast.analyzer import dataints, dtypes, ops, plain_numpy, pricing, submission_files
 from flopcast.analyzer.import_hooks import ImportHooks
 from flopcast.analyzer.ops import OpError
 from flopcast.analyzer.program import Module, Program
@@ -1856,9 +1856,7 @@ class Interpreter:
             if name == "name":
                 return Known(obj.name)
             if name == "itemsize":
-                import numpy as np
-
-                return Known(np.dtype(obj.name).itemsize)
+                return Known(dtypes.itemsize(obj.name))
             if name == "type":
                 return obj
         if isinstance(obj, NpzFile):
@@ -2495,9 +2493,7 @@ _RAW_NUMPY_SCALAR_FUNCS = frozenset({
 def lib_attr(ref: LibRef, name: str) -> Value:
     path = ref.path
     if path in ("flopscope", "flopscope.numpy", "rawnumpy") and name in _DTYPE_NAMES | {"bool"}:
-        import numpy as np
-
-        return DTypeRef(np.dtype(name.rstrip("_") if name == "bool_" else name).name)
+        return DTypeRef(dtypes.normalize(name.rstrip("_") if name == "bool_" else name))
     if path in ("flopscope.numpy", "rawnumpy") and name in _CONSTANTS:
         return Known(_CONSTANTS[name])
     if path == "flopscope" and name == "numpy":

@@ -1509,9 +1509,7 @@ def stats_call(ctx, name: str, args, kwargs) -> Value:
 
 
 def _linalg_dtype(a: Array) -> str:
-    import numpy as np
-
-    return "float64" if np.dtype(a.dtype).kind in "biu" else a.dtype
+    return "float64" if dtypes.kind(a.dtype) in "biu" else a.dtype
 
 
 def _batch(a: Array) -> int:

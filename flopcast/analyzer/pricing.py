@@ -102,7 +102,12 @@ class _ContractionCache:
         self._dirty = False
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            data = {k: [c, _sym_to_json(s)] for k, (c, s) in self._memory.items()}
+            try:
+                # Another process may have written answers since this one read the file: keep them.
+                data = json.loads(self.path.read_text())
+            except (OSError, ValueError):
+                data = {}
+            data.update({k: [c, _sym_to_json(s)] for k, (c, s) in self._memory.items()})
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps(data))
             tmp.replace(self.path)

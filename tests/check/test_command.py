@@ -205,3 +205,23 @@ def test_an_unknown_config_key_is_a_usage_error_naming_the_file(check, capsys):
     code, _, err = run(check, capsys)
     assert code == 2
     assert "pyproject.toml" in err and "selcet" in err
+
+
+# many submissions: a process pool ------------------------------------------------
+
+def test_many_submissions_are_checked_in_parallel_with_the_same_output(tmp_path, capsys):
+    folders = []
+    for i in range(5):
+        folder = tmp_path / f"team{i}"
+        folder.mkdir()
+        # different costs, so an output out of order would show
+        (folder / "estimator.py").write_text(ESTIMATOR.replace("x @ x.T", "x @ x.T" + " + 1.0" * i))
+        folders.append(str(folder))
+    args = ["check", *folders, "--width", "16", "--depth", "2", "--statistics"]
+    assert main([*args, "--jobs", "1"]) == 0
+    serial = capsys.readouterr()
+    assert main([*args, "--jobs", "3"]) == 0
+    pooled = capsys.readouterr()
+    assert pooled.out == serial.out
+    assert "5 submissions (5 files)" in pooled.err and "files/s with 3 processes" in pooled.err
+    assert "with 1 process" in serial.err
