@@ -84,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", help="pyproject.toml to read [tool.flopcast] from")
     p.add_argument("--jobs", "-j", type=int, metavar="N", help="processes to check submissions in (default: one per core)")
     p.add_argument("--statistics", action="store_true", help="print how many files were checked per second (on stderr)")
+    p.add_argument("--fix", action="store_true",
+                   help="apply the safe fixes (predict's output stays bitwise identical), each re-analysed first")
+    p.add_argument("--unsafe-fixes", action="store_true",
+                   help="with --fix or --diff: also apply fixes that may change numerics (float32 casts, ...)")
+    p.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; change nothing")
 
     p = sub.add_parser("fit", help="largest width / depth / named integer that stays within the budget")
     p.add_argument("path")

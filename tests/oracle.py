@@ -24,6 +24,8 @@ class Measured:
     total: int
     per_op: dict
     log: list
+    # What predict returned, as numpy bytes with its dtype and shape (for bitwise comparisons).
+    output: tuple = ()
 
 
 def measure(path, point: Point, *, seed: int = 0, scorer_cast: bool = True, class_name: str = "Estimator") -> Measured:
@@ -69,7 +71,10 @@ def measure(path, point: Point, *, seed: int = 0, scorer_cast: bool = True, clas
     per_op: Counter = Counter()
     for record in budget.op_log:
         per_op[record.op_name] += record.flop_cost
-    return Measured(budget.flops_used, dict(per_op), list(budget.op_log))
+    import numpy as np
+
+    out = np.asarray(prediction)
+    return Measured(budget.flops_used, dict(per_op), list(budget.op_log), (out.dtype.str, out.shape, out.tobytes()))
 
 
 def static_per_op(report) -> dict:

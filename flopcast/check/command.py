@@ -108,6 +108,10 @@ def _plural(n: int, word: str) -> str:
 
 
 def run(ns: argparse.Namespace) -> int:
+    if getattr(ns, "fix", False) or getattr(ns, "diff", False):
+        from flopcast.check.fix.command import run_fix
+
+        return run_fix(ns)
     started = time.perf_counter()
     try:
         targets = check_paths(ns)

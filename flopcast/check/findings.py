@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Optional
 
+from flopcast.check.fix.model import Fix
 from flopcast.model import Span
 
 
@@ -21,6 +23,8 @@ class Finding:
     level: Level
     message: str
     span: Span
+    #: The rewrite that removes the cost, when the rule can make one (`check --fix`).
+    fix: Optional[Fix] = None
 
     @property
     def path(self) -> str:

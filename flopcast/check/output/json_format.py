@@ -39,6 +39,11 @@ def document(results: Results) -> dict:
         "column": x.col,
         "end_line": x.end_line,
         "end_column": x.end_col,
+        "fix": None if x.finding.fix is None else {
+            "title": x.finding.fix.title,
+            "safe": x.finding.fix.safe,
+            "saving": x.finding.fix.saving,
+        },
     } for x in results.located()]
     return {
         "schema_version": SCHEMA_VERSION,

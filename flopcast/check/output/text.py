@@ -7,7 +7,7 @@ from flopcast.check.output.common import Results
 
 
 def render(results: Results) -> str:
-    lines = [f"{x.finding.path}:{x.line}:{x.col}: {x.finding.code} {x.finding.message}"
+    lines = [f"{x.finding.path}:{x.line}:{x.col}: {x.finding.code} {_mark(x.finding)}{x.finding.message}"
              for x in results.located()]
     if lines:
         lines.append("")
@@ -27,7 +27,20 @@ def render(results: Results) -> str:
         lines.append(f"Found {_plural(errors, 'error')} and {_plural(warnings, 'warning')}.")
     else:
         lines.append("All checks passed!")
+    fixes = [f.fix for t in results.targets for f in t.findings if f.fix is not None]
+    safe = sum(1 for f in fixes if f.safe)
+    if fixes:
+        hidden = len(fixes) - safe
+        more = (f" ({hidden} more with `--unsafe-fixes`)" if hidden else "")
+        lines.append(f"[*] {safe} fixable with `flopcast check --fix`{more}.")
     return "\n".join(lines) + "\n"
+
+
+def _mark(finding) -> str:
+    """ruff's marker: `[*]` before a finding `--fix` can fix, `[~]` when only `--unsafe-fixes` can."""
+    if finding.fix is None:
+        return ""
+    return "[*] " if finding.fix.safe else "[~] "
 
 
 def _plural(n: int, word: str) -> str:

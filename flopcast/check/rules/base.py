@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Iterator
+from typing import ClassVar, Iterator, Optional
 
 from flopcast.check.context import CheckContext
 from flopcast.check.findings import Finding, Level
+from flopcast.check.fix.model import Fix
 from flopcast.model import Span
 
 
@@ -24,8 +25,8 @@ class Rule:
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         raise NotImplementedError
 
-    def finding(self, span: Span, message: str) -> Finding:
-        return Finding(self.code, self.level, message, span)
+    def finding(self, span: Span, message: str, fix: Optional[Fix] = None) -> Finding:
+        return Finding(self.code, self.level, message, span, fix)
 
     @classmethod
     def doc_path(cls) -> str:

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from flopcast.check import fmt
+from flopcast.check.astutil import dotted
 from flopcast.check.context import CheckContext
 from flopcast.check.findings import Finding, Level
+from flopcast.check.fix.model import Fix, ReplaceExpr
 from flopcast.check.rules.base import Rule
 from flopcast.check.source import SourceFile
 from flopcast.model import Span
@@ -95,6 +97,7 @@ class CostlyPower(Rule):
                 factor = 1.0 - w.weight(rewrite.op) / (w.weight("power") or 1.0)
                 if factor <= 0:
                     continue  # the installed weights make them equal: nothing to gain
+                fix = None
                 if ctx.report is None:
                     saving = f"it saves {fmt.share(factor, 1)} of this op's FLOPs"
                 else:
@@ -105,8 +108,42 @@ class CostlyPower(Rule):
                         continue
                     saved = int(sum(c.flops for c in charged) * factor)
                     saving = f"it saves {fmt.flops(saved)} FLOPs at {fmt.where_point(ctx.point)}"
+                    fix = _fix(ctx, file, span, base, rewrite, charged, saved)
                 yield self.finding(
                     span,
                     f"`{expr}` is billed as power ({w.weight('power'):g}x per element); "
                     f"`{better}` gives the same values at {w.weight(rewrite.op):g}x: {saving}",
+                    fix,
                 )
+
+
+def _fix(ctx: CheckContext, file: SourceFile, span: Span, base: ast.AST, rewrite: Rewrite,
+         charged: list, saved: int) -> Optional[Fix]:
+    """The rewrite, when it is bitwise safe: float operands (numpy computes these three
+    exponents with the square, sqrt and reciprocal fast paths, which the 1x ops reproduce
+    to the bit, signed zeros, infinities and NaN included) and, for `x * x`, a base that
+    is a plain name or attribute (evaluating it twice costs nothing)."""
+    if not all((c.dtype or "").startswith("float") for c in charged):
+        return None  # integer powers: `1 / x` would change the dtype
+    x = ast.get_source_segment(file.text, base)
+    if x is None or "\n" in x:
+        return None
+    if rewrite.exponent == 2:
+        if dotted(base) is None:
+            return None
+        code = f"{x} * {x}"
+    elif rewrite.exponent == -1:
+        code = f"1 / {_atom(base, x)}"
+    else:
+        fnp = next((k for k, v in ctx.imports(file).names.items() if v == "flopscope.numpy"), None)
+        if fnp is None:
+            return None
+        code = f"{fnp}.sqrt({x})"
+    expr = ast.get_source_segment(file.text, ctx.node_at(span) or base) or "the power"
+    return Fix(f"replace `{expr}` with `{code}`", True, saved, (ReplaceExpr(span, code),))
+
+
+def _atom(node: ast.AST, text: str) -> str:
+    if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript, ast.Call, ast.Constant)):
+        return text
+    return f"({text})"
