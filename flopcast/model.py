@@ -89,6 +89,15 @@ class Interval:
 
 
 @dataclass(frozen=True)
+class LoopVisit:
+    """Which run of which loop a charge was made in (``analyze(trace=True)`` only)."""
+
+    loop: Span  # the `for` / `while` statement
+    entry: int  # the how-manieth time this path entered the loop, from 0
+    index: int  # the iteration of that entry, from 0
+
+
+@dataclass(frozen=True)
 class Charge:
     """One priced flopscope call: what, where, how much, billed at which dtype.
 
@@ -107,6 +116,9 @@ class Charge:
     # For a static charge: where the billed dtype came from when it was widened
     # (the creation site of a float64 operand), so the float64-leak rule can name it.
     dtype_origin: Optional[Span] = None
+    # With analyze(trace=True) on a single-path analysis: the loops the charge was made in,
+    # outermost first (empty outside loops, or when not traced).
+    loops: tuple[LoopVisit, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -206,6 +218,8 @@ class Report:
     returned: Optional[tuple[tuple[int, ...], str]] = None
     # With --calibrate: the prediction on the path a small run's decisions select.
     calibration: Optional[Calibration] = None
+    # With analyze(trace=True) on a single-path analysis: loop statement -> times entered.
+    loop_entries: dict[Span, int] = field(default_factory=dict)
 
     @property
     def lower_bound(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Mapping, Optional, Union
 
@@ -25,15 +26,18 @@ def analyze(
     formula: bool = False,
     record_values: bool = False,
     sources: Optional[Mapping[str, str]] = None,
+    trace: bool = False,
 ) -> Report:
     """Predict what flopscope will charge ``predict(mlp, budget)`` at ``point``, statically.
 
     ``source`` replaces the text of ``path``; ``sources`` replaces the text of other files
-    of the submission (unsaved editor buffers of sibling modules), by path.
+    of the submission (unsaved editor buffers of sibling modules), by path. ``trace``
+    records the loops each charge was made in (``Charge.loops``, ``Report.loop_entries``)
+    when the analysis has a single path, for the cost advice of `flopcast check`.
     """
     program = load_program(Path(path), source, sources)
     cls = estimator_class(program, class_name)
-    report = analyze_program(program, cls, point, include_scorer_cast, record_values)
+    report = analyze_program(program, cls, point, include_scorer_cast, record_values, trace)
     if formula:
         from flopcast.analyzer.formula import fit_formula
 
@@ -44,17 +48,24 @@ def analyze(
 
 
 def run_point(program: Program, cls: str, point: Point, include_scorer_cast: bool,
-              record_values: bool = False) -> Exploration:
+              record_values: bool = False, traces: Optional[list] = None) -> Exploration:
     def run(decisions: Decisions) -> RunResult:
+        trace = None
+        if traces is not None:
+            from flopcast.analyzer.trace import Trace
+
+            trace = Trace()
+            traces.append(trace)
         return Interpreter(program, point.width, point.depth, point.budget, decisions, include_scorer_cast,
-                           record_values).run(cls)
+                           record_values, trace).run(cls)
 
     return explore(run)
 
 
 def analyze_program(program: Program, cls: str, point: Point, include_scorer_cast: bool,
-                    record_values: bool = False) -> Report:
-    explored = run_point(program, cls, point, include_scorer_cast, record_values)
+                    record_values: bool = False, trace: bool = False) -> Report:
+    traces: Optional[list] = [] if trace else None
+    explored = run_point(program, cls, point, include_scorer_cast, record_values, traces)
     results = explored.results
     # A path that never ends has only a partial count: it cannot be the cheapest path,
     # and the report is a lower bound (its Unpriced "unbounded" entry says so).
@@ -68,6 +79,10 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
         totals.append(explored.floor)
     widest = max(results, key=lambda r: r.total)
     charges = _mark_path_dependent(widest, results)
+    loop_entries: dict = {}
+    if traces and len(results) == 1:
+        charges = [replace(c, loops=traces[0].visits.get(i, ())) for i, c in enumerate(charges)]
+        loop_entries = dict(traces[0].entries)
     report = Report(
         path=program.main.path,
         point=point,
@@ -77,6 +92,7 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
         flopscope_version=installed.flopscope_version(),
         whestbench_version=installed.whestbench_version(),
         include_scorer_cast=include_scorer_cast,
+        loop_entries=loop_entries,
     )
     seen_unpriced: set = set()
     seen_uncertain: set = set()

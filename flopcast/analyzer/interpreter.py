@@ -195,8 +195,9 @@ class RunResult:
 
 class Interpreter:
     def __init__(self, program: Program, width: int, depth: int, budget: int, decisions: Decisions,
-                 include_scorer_cast: bool = True, record_values: bool = False):
+                 include_scorer_cast: bool = True, record_values: bool = False, trace=None):
         self.program = program
+        self.trace = trace  # an optional analyzer.trace.Trace: loop entries and each charge's loops
         self.record_values = record_values
         self.width, self.depth, self.budget = width, depth, budget
         self.decisions = decisions
@@ -342,6 +343,8 @@ class Interpreter:
             return
         self.used += int(flops)
         self.result.charges.append(Charge(span, op, int(flops), dtype, function, True, detail, origin))
+        if self.trace is not None:
+            self.trace.charged(len(self.result.charges) - 1, self.loops)
         for qualname in set(self.call_stack):
             self.result.inclusive[qualname] = self.result.inclusive.get(qualname, 0) + int(flops)
 
@@ -880,6 +883,8 @@ class Interpreter:
     def enter_loop(self, node, limit: Optional[int]) -> LoopContext:
         ctx = LoopContext(node, self.frame, limit, _exit_ifs(node))
         self.loops.append(ctx)
+        if self.trace is not None:
+            self.trace.loop_entered(ctx, self.node_span(node))
         return ctx
 
     def stmt_For(self, node: ast.For) -> None:

@@ -62,7 +62,7 @@ def check_target(
     elif any(rule.wants_report for rule in rules):
         try:
             raw = analyze(str(submission.analysis_path), point,
-                          include_scorer_cast=scorer_cast, formula=False,
+                          include_scorer_cast=scorer_cast, formula=False, trace=True,
                           **({"class_name": class_name} if class_name else {}))
             result.report = localize(raw, submission)
         except Exception as exc:  # noqa: BLE001 - reported, and the source rules still run
@@ -121,8 +121,10 @@ def localize(report: Report, submission: Submission) -> Report:
 
     return dataclasses.replace(
         report,
-        charges=[dataclasses.replace(c, span=span(c.span), dtype_origin=span(c.dtype_origin))
+        charges=[dataclasses.replace(c, span=span(c.span), dtype_origin=span(c.dtype_origin),
+                                     loops=tuple(dataclasses.replace(v, loop=span(v.loop)) for v in c.loops))
                  for c in report.charges],
+        loop_entries={span(k): n for k, n in report.loop_entries.items()},
         unpriced=[dataclasses.replace(u, span=span(u.span)) for u in report.unpriced],
         uncertain=[dataclasses.replace(u, span=span(u.span)) for u in report.uncertain],
         raises=[dataclasses.replace(r, span=span(r.span)) for r in report.raises],

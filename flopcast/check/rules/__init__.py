@@ -8,6 +8,7 @@ from flopcast.check.rules.fc002_unpriced import UnpricedOp
 from flopcast.check.rules.fc003_value_dependent import ValueDependentCost
 from flopcast.check.rules.fc101_float64_leak import Float64Leak
 from flopcast.check.rules.fc102_costly_power import CostlyPower
+from flopcast.check.rules.fc103_loop_invariant import LoopInvariant
 from flopcast.check.rules.fc201_forbidden_import import ForbiddenImport
 from flopcast.check.rules.fc202_forbidden_mechanism import ForbiddenMechanism
 from flopcast.check.rules.fc203_remote_unsupported import RemoteUnsupported
@@ -18,7 +19,7 @@ from flopcast.check.rules.fc302_setup_work import SetupWork
 
 ALL_RULES: tuple[type[Rule], ...] = (
     BudgetOverrun, UnpricedOp, ValueDependentCost,
-    Float64Leak, CostlyPower,
+    Float64Leak, CostlyPower, LoopInvariant,
     ForbiddenImport, ForbiddenMechanism, RemoteUnsupported, ReturnShape, Raises,
     ResidualLoop, SetupWork,
 )
