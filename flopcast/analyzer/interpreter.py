@@ -884,7 +884,7 @@ class Interpreter:
         ctx = LoopContext(node, self.frame, limit, _exit_ifs(node))
         self.loops.append(ctx)
         if self.trace is not None:
-            self.trace.loop_entered(ctx, self.node_span(node))
+            self.trace.loop_entered(ctx, self.node_span(node), len(self.result.charges))
         return ctx
 
     def stmt_For(self, node: ast.For) -> None:

@@ -171,6 +171,8 @@ class SteadyLoop:
         interp = self.interp
         result = interp.result
         result.charges.extend(result.charges[before.charges:after.charges] * times)
+        if interp.trace is not None:
+            interp.trace.repeated(before.charges, after.charges, times, interp.loops[-1])
         interp.used += (after.used - before.used) * times
         interp.steps += (after.steps - before.steps) * times
         for i, lst in enumerate(self.lists.values()):

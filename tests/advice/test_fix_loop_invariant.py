@@ -17,7 +17,7 @@ SAMPLE = SAMPLES / "advice" / "loop_invariant.py"
 
 def test_hoisting_saves_every_run_but_the_first_exactly_and_keeps_the_output(tmp_path):
     point = Point(8, 3, BUDGET)
-    proven = prove(SAMPLE, tmp_path, ("FC103",), points=((8, 3), (16, 2)))
+    proven = prove(SAMPLE, tmp_path, ("FC103",), points=((8, 3), (8, 16), (16, 2)))
     text = proven.fixed_path.read_text()
     loop = text.index("for w in mlp.weights:")
     # The whole assignment moves when nothing in the loop reads `prior` before it ...
