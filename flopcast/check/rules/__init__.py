@@ -9,6 +9,8 @@ from flopcast.check.rules.fc003_value_dependent import ValueDependentCost
 from flopcast.check.rules.fc101_float64_leak import Float64Leak
 from flopcast.check.rules.fc102_costly_power import CostlyPower
 from flopcast.check.rules.fc103_loop_invariant import LoopInvariant
+from flopcast.check.rules.fc104_dead_work import DeadWork
+from flopcast.check.rules.fc105_repeated_work import RepeatedWork
 from flopcast.check.rules.fc201_forbidden_import import ForbiddenImport
 from flopcast.check.rules.fc202_forbidden_mechanism import ForbiddenMechanism
 from flopcast.check.rules.fc203_remote_unsupported import RemoteUnsupported
@@ -19,7 +21,7 @@ from flopcast.check.rules.fc302_setup_work import SetupWork
 
 ALL_RULES: tuple[type[Rule], ...] = (
     BudgetOverrun, UnpricedOp, ValueDependentCost,
-    Float64Leak, CostlyPower, LoopInvariant,
+    Float64Leak, CostlyPower, LoopInvariant, DeadWork, RepeatedWork,
     ForbiddenImport, ForbiddenMechanism, RemoteUnsupported, ReturnShape, Raises,
     ResidualLoop, SetupWork,
 )
