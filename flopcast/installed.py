@@ -406,3 +406,44 @@ def stats_costs() -> dict[str, int]:
                 for method, cost in per_class.get(value.func.id, {}).items():
                     costs[f"{target}.{method}"] = cost
     return costs
+
+
+@dataclass(frozen=True)
+class ResourceLimits:
+    """The limits whestbench grades under (its ``_default_resource_limits()``)."""
+
+    memory_limit_mb: int
+    setup_timeout_s: float
+    predict_timeout_s: float
+    wall_time_limit_s: Optional[float]
+
+    @property
+    def memory_limit_bytes(self) -> int:
+        return self.memory_limit_mb * 1024 * 1024
+
+
+@lru_cache(maxsize=1)
+def resource_limits() -> ResourceLimits:
+    """Read from whestbench's ``cli.py`` source: the ``ResourceLimits(...)`` its
+    ``_default_resource_limits()`` returns (importing whestbench costs ~1.5 s)."""
+    source_path = _package_dir("whestbench") / "cli.py"
+    tree = ast.parse(source_path.read_text(), str(source_path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name == "_default_resource_limits":
+            call = next((n for n in ast.walk(node) if isinstance(n, ast.Call)
+                         and getattr(n.func, "id", None) == "ResourceLimits"), None)
+            if call is None:
+                break
+            fields = {kw.arg: kw.value for kw in call.keywords}
+            try:
+                wall = fields.get("wall_time_limit_s")
+                return ResourceLimits(
+                    memory_limit_mb=_int_expr(fields["memory_limit_mb"]),
+                    setup_timeout_s=float(ast.literal_eval(fields["setup_timeout_s"])),
+                    predict_timeout_s=float(ast.literal_eval(fields["predict_timeout_s"])),
+                    wall_time_limit_s=None if wall is None else ast.literal_eval(wall),
+                )
+            except (KeyError, ValueError) as exc:
+                raise SetupError(f"cannot read the resource limits from {source_path}: {exc}") from exc
+    raise SetupError(f"cannot find _default_resource_limits() in {source_path}; "
+                     "this whestbench is not one flopcast knows")

@@ -157,6 +157,24 @@ class Note:
 
 
 @dataclass(frozen=True)
+class MemoryUse:
+    """Array memory at the analysed point (``analyze(memory=True)``): the largest single
+    allocation and the peak of simultaneously live arrays, each with the expression that
+    reached it, in predict and in setup(). Bytes; spans are None when nothing was allocated."""
+
+    largest: int
+    largest_span: Optional[Span]
+    largest_what: str
+    peak: int
+    peak_span: Optional[Span]
+    setup_largest: int = 0
+    setup_largest_span: Optional[Span] = None
+    setup_largest_what: str = ""
+    setup_peak: int = 0
+    setup_peak_span: Optional[Span] = None
+
+
+@dataclass(frozen=True)
 class FunctionInfo:
     """A user function or method the analyzer knows about (for roll-ups, code lenses)."""
 
@@ -220,6 +238,8 @@ class Report:
     calibration: Optional[Calibration] = None
     # With analyze(trace=True) on a single-path analysis: loop statement -> times entered.
     loop_entries: dict[Span, int] = field(default_factory=dict)
+    # With analyze(memory=True): array memory of the widest path.
+    memory: Optional[MemoryUse] = None
 
     @property
     def lower_bound(self) -> bool:

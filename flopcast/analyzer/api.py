@@ -27,17 +27,19 @@ def analyze(
     record_values: bool = False,
     sources: Optional[Mapping[str, str]] = None,
     trace: bool = False,
+    memory: bool = False,
 ) -> Report:
     """Predict what flopscope will charge ``predict(mlp, budget)`` at ``point``, statically.
 
     ``source`` replaces the text of ``path``; ``sources`` replaces the text of other files
     of the submission (unsaved editor buffers of sibling modules), by path. ``trace``
     records the loops each charge was made in (``Charge.loops``, ``Report.loop_entries``)
-    when the analysis has a single path, for the cost advice of `flopcast check`.
+    when the analysis has a single path, for the cost advice of `flopcast check`;
+    ``memory`` measures the arrays' memory (``Report.memory``, see analyzer/memory.py).
     """
     program = load_program(Path(path), source, sources)
     cls = estimator_class(program, class_name)
-    report = analyze_program(program, cls, point, include_scorer_cast, record_values, trace)
+    report = analyze_program(program, cls, point, include_scorer_cast, record_values, trace, memory)
     if formula:
         from flopcast.analyzer.formula import fit_formula
 
@@ -48,13 +50,18 @@ def analyze(
 
 
 def run_point(program: Program, cls: str, point: Point, include_scorer_cast: bool,
-              record_values: bool = False, traces: Optional[list] = None) -> Exploration:
+              record_values: bool = False, traces: Optional[list] = None, memory: bool = False) -> Exploration:
     def run(decisions: Decisions) -> RunResult:
         trace = None
         if traces is not None:
             from flopcast.analyzer.trace import Trace
 
-            trace = Trace()
+            if memory:
+                from flopcast.analyzer.memory import MemoryTracker
+
+                trace = Trace(memory=MemoryTracker())
+            else:
+                trace = Trace()
             traces.append(trace)
         return Interpreter(program, point.width, point.depth, point.budget, decisions, include_scorer_cast,
                            record_values, trace).run(cls)
@@ -63,9 +70,9 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
 
 
 def analyze_program(program: Program, cls: str, point: Point, include_scorer_cast: bool,
-                    record_values: bool = False, trace: bool = False) -> Report:
-    traces: Optional[list] = [] if trace else None
-    explored = run_point(program, cls, point, include_scorer_cast, record_values, traces)
+                    record_values: bool = False, trace: bool = False, memory: bool = False) -> Report:
+    traces: Optional[list] = [] if trace or memory else None
+    explored = run_point(program, cls, point, include_scorer_cast, record_values, traces, memory)
     results = explored.results
     # A path that never ends has only a partial count: it cannot be the cheapest path,
     # and the report is a lower bound (its Unpriced "unbounded" entry says so).
@@ -80,7 +87,7 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
     widest = max(results, key=lambda r: r.total)
     charges = _mark_path_dependent(widest, results)
     loop_entries: dict = {}
-    if traces and len(results) == 1:
+    if trace and traces and len(results) == 1:
         charges = [replace(c, loops=traces[0].visits.get(i, ())) for i, c in enumerate(charges)]
         loop_entries = dict(traces[0].entries)
     report = Report(
@@ -94,6 +101,8 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
         include_scorer_cast=include_scorer_cast,
         loop_entries=loop_entries,
     )
+    if memory and traces and len(traces) == len(results):
+        report.memory = traces[results.index(widest)].memory.result()
     seen_unpriced: set = set()
     seen_uncertain: set = set()
     seen_notes: set = set()

@@ -198,6 +198,8 @@ class Interpreter:
                  include_scorer_cast: bool = True, record_values: bool = False, trace=None):
         self.program = program
         self.trace = trace  # an optional analyzer.trace.Trace: loop entries and each charge's loops
+        if trace is not None and trace.memory is not None:
+            self.eval = self._traced_eval  # only then: eval is the hot path
         self.record_values = record_values
         self.width, self.depth, self.budget = width, depth, budget
         self.decisions = decisions
@@ -1297,6 +1299,18 @@ class Interpreter:
             # unknown value at its location, so the total turns into a lower bound, never a
             # false exact number, and the rest of the file is still analysed.
             return self.unpriced(node, "internal error", _failure_reason(exc))
+
+    def _traced_eval(self, node: ast.expr) -> Value:
+        """eval, reporting every value to the memory tracker (which arrays each expression made)."""
+        memory = self.trace.memory
+        memory.enter(self)
+        try:
+            value = Interpreter.eval(self, node)
+        except BaseException:
+            memory.abandon()
+            raise
+        memory.produced(self, node, value)
+        return value
 
     def expr_Constant(self, node: ast.Constant) -> Value:
         return Known(node.value)

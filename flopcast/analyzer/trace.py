@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Optional
 
 from flopcast.model import LoopVisit, Span
 
@@ -23,6 +24,8 @@ class Trace:
     visits: dict[int, tuple[LoopVisit, ...]] = field(default_factory=dict)
     # id(LoopContext) of an active loop -> (its statement's span, its entry number)
     _active: dict[int, tuple[Span, int]] = field(default_factory=dict)
+    #: Array memory, when asked for (analyzer.memory.MemoryTracker): every value computed.
+    memory: Optional[object] = None
     # Every loop entry: (loop span, number of charges made before it).
     _entered_at: list[tuple[Span, int]] = field(default_factory=list)
 

@@ -62,7 +62,7 @@ def check_target(
     elif any(rule.wants_report for rule in rules):
         try:
             raw = analyze(str(submission.analysis_path), point,
-                          include_scorer_cast=scorer_cast, formula=False, trace=True,
+                          include_scorer_cast=scorer_cast, formula=False, trace=True, memory=True,
                           **({"class_name": class_name} if class_name else {}))
             result.report = localize(raw, submission)
         except Exception as exc:  # noqa: BLE001 - reported, and the source rules still run
@@ -125,6 +125,10 @@ def localize(report: Report, submission: Submission) -> Report:
                                      loops=tuple(dataclasses.replace(v, loop=span(v.loop)) for v in c.loops))
                  for c in report.charges],
         loop_entries={span(k): n for k, n in report.loop_entries.items()},
+        memory=None if report.memory is None else dataclasses.replace(
+            report.memory, largest_span=span(report.memory.largest_span), peak_span=span(report.memory.peak_span),
+            setup_largest_span=span(report.memory.setup_largest_span),
+            setup_peak_span=span(report.memory.setup_peak_span)),
         unpriced=[dataclasses.replace(u, span=span(u.span)) for u in report.unpriced],
         uncertain=[dataclasses.replace(u, span=span(u.span)) for u in report.uncertain],
         raises=[dataclasses.replace(r, span=span(r.span)) for r in report.raises],

@@ -46,7 +46,7 @@ def analyze_submission(submission: Submission, point: Point, *, scorer_cast: boo
                        class_name: Optional[str] = None) -> Report:
     """The analysis of the submission's texts as they are in memory."""
     return engine.analyze(
-        str(submission.analysis_path), point, include_scorer_cast=scorer_cast, formula=False, trace=True,
+        str(submission.analysis_path), point, include_scorer_cast=scorer_cast, formula=False, trace=True, memory=True,
         source=submission.entry.text,
         sources={str(f.path): f.text for f in submission.others},
         **({"class_name": class_name} if class_name else {}))

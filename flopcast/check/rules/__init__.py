@@ -6,6 +6,7 @@ from flopcast.check.rules.base import Rule
 from flopcast.check.rules.fc001_budget import BudgetOverrun
 from flopcast.check.rules.fc002_unpriced import UnpricedOp
 from flopcast.check.rules.fc003_value_dependent import ValueDependentCost
+from flopcast.check.rules.fc004_memory_limit import MemoryLimit
 from flopcast.check.rules.fc101_float64_leak import Float64Leak
 from flopcast.check.rules.fc102_costly_power import CostlyPower
 from flopcast.check.rules.fc103_loop_invariant import LoopInvariant
@@ -20,7 +21,7 @@ from flopcast.check.rules.fc301_residual_loop import ResidualLoop
 from flopcast.check.rules.fc302_setup_work import SetupWork
 
 ALL_RULES: tuple[type[Rule], ...] = (
-    BudgetOverrun, UnpricedOp, ValueDependentCost,
+    BudgetOverrun, UnpricedOp, ValueDependentCost, MemoryLimit,
     Float64Leak, CostlyPower, LoopInvariant, DeadWork, RepeatedWork,
     ForbiddenImport, ForbiddenMechanism, RemoteUnsupported, ReturnShape, Raises,
     ResidualLoop, SetupWork,

@@ -1,0 +1,185 @@
+"""Memory the estimator's arrays take: the largest single allocation and the peak of
+simultaneously live arrays, in ``setup()`` and in ``predict``, at the analysed point.
+
+The tracker sees every value the interpreter computes (a traced ``eval``, installed only
+when memory is asked for). An array value it has not seen before is an allocation made
+by that expression: its bytes are ``size × itemsize`` unless the expression makes a view
+(``.T``, basic slicing, ``reshape`` …), which allocates nothing but keeps its base alive.
+At each allocation the live set is what Python would still reference: the variables of
+every frame on the call stack and of the modules, through lists, tuples, dicts, instance
+attributes and views' bases, plus the temporaries of the expressions being evaluated
+(`a @ b` holds `a`, `b` and its result at once). The MLP's weights are inputs, allocated
+before predict, and not counted. flopscope's and numpy's internal scratch buffers are not
+modelled, so the real peak can be somewhat higher.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Optional
+
+from flopcast.analyzer.values import Array, DictVal, InstanceVal, ListVal, MLPVal, TupleVal
+from flopcast.model import MemoryUse, Span
+
+ITEMSIZE = {
+    "bool": 1, "int8": 1, "uint8": 1, "int16": 2, "uint16": 2, "float16": 2, "int32": 4, "uint32": 4,
+    "float32": 4, "int64": 8, "uint64": 8, "float64": 8, "complex64": 8, "complex128": 16,
+}
+
+#: Calls and attributes whose result is a view of their receiver / first argument.
+VIEWS = frozenset({
+    "T", "mT", "real", "reshape", "transpose", "swapaxes", "moveaxis", "squeeze", "expand_dims",
+    "ravel", "diagonal", "broadcast_to", "view", "atleast_1d", "atleast_2d", "atleast_3d",
+})
+
+
+def nbytes(a: Array) -> int:
+    return a.size * ITEMSIZE.get(a.dtype, 8)
+
+
+@dataclass
+class _Level:
+    frame: object
+    values: list = field(default_factory=list)
+
+
+@dataclass
+class Side:
+    """The record of one phase (setup or predict)."""
+
+    largest: int = 0
+    largest_span: Optional[Span] = None
+    largest_what: str = ""
+    peak: int = 0
+    peak_span: Optional[Span] = None
+
+
+@dataclass
+class MemoryTracker:
+    sizes: dict[int, int] = field(default_factory=dict)  # array ident -> bytes it allocated
+    bases: dict[int, int] = field(default_factory=dict)  # view ident -> its base's ident
+    setup: Side = field(default_factory=Side)
+    predict: Side = field(default_factory=Side)
+    _stack: list = field(default_factory=list)
+
+    def enter(self, interp) -> None:
+        self._stack.append(_Level(interp.frame))
+
+    def abandon(self) -> None:
+        self._stack.pop()
+
+    def produced(self, interp, node: ast.AST, value) -> None:
+        operands = self._stack.pop().values
+        if self._stack:
+            self._stack[-1].values.append(value)
+        if not isinstance(value, Array) or value.ident in self.sizes:
+            return
+        if not _creates(node, operands):
+            self.sizes[value.ident] = 0  # met by name first: an input (the MLP's weights), not ours
+            return
+        view_of = _view_base(node, operands)
+        if view_of is not None:
+            self.sizes[value.ident] = 0
+            self.bases[value.ident] = view_of.ident
+            return
+        size = nbytes(value)
+        self.sizes[value.ident] = size
+        side = self.predict if interp.metered else self.setup
+        span = interp.node_span(node)
+        if size > side.largest:
+            side.largest, side.largest_span = size, span
+            side.largest_what = f"{value.dtype} {'×'.join(map(str, value.shape)) or 'scalar'}"
+        live = self._live(interp, operands + [value]) + _cast_scratch(node, operands, value)
+        if live > side.peak:
+            side.peak, side.peak_span = live, span
+
+    def _live(self, interp, temporaries: list) -> int:
+        seen: set[int] = set()
+        arrays: set[int] = set()
+        todo = list(temporaries)
+        frames = {id(level.frame): level.frame for level in self._stack if level.frame is not None}
+        if interp.frame is not None:
+            frames[id(interp.frame)] = interp.frame
+        for frame in frames.values():
+            todo.extend(frame.vars.values())
+        for env in interp.module_envs.values():
+            todo.extend(env.values())
+        for level in self._stack:
+            todo.extend(level.values)
+        while todo:
+            v = todo.pop()
+            if id(v) in seen:
+                continue
+            seen.add(id(v))
+            if isinstance(v, Array):
+                ident = v.ident
+                while ident is not None and ident not in arrays:
+                    arrays.add(ident)
+                    ident = self.bases.get(ident)
+            elif isinstance(v, (ListVal, TupleVal)):
+                todo.extend(v.items)
+            elif isinstance(v, DictVal):
+                todo.extend(v.items.values())
+            elif isinstance(v, InstanceVal):
+                todo.extend(v.attrs.values())
+            elif isinstance(v, MLPVal):
+                continue
+        return sum(self.sizes.get(i, 0) for i in arrays)
+
+    def result(self) -> MemoryUse:
+        return MemoryUse(self.predict.largest, self.predict.largest_span, self.predict.largest_what,
+                         self.predict.peak, self.predict.peak_span,
+                         self.setup.largest, self.setup.largest_span, self.setup.largest_what,
+                         self.setup.peak, self.setup.peak_span)
+
+
+#: Contractions: numpy casts an operand of a narrower dtype to the result's dtype in a scratch copy.
+CONTRACTIONS = frozenset({"matmul", "dot", "einsum", "tensordot", "inner", "outer", "vdot", "kron"})
+
+
+def _cast_scratch(node: ast.AST, operands: list, value: Array) -> int:
+    contraction = isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult) or (
+        isinstance(node, ast.Call) and isinstance(node.func, (ast.Attribute, ast.Name))
+        and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id) in CONTRACTIONS)
+    if not contraction:
+        return 0
+    item = ITEMSIZE.get(value.dtype, 8)
+    return sum(a.size * item for a in operands if isinstance(a, Array) and a.dtype != value.dtype)
+
+
+def _creates(node: ast.AST, operands: list) -> bool:
+    """Whether evaluating ``node`` can make a new array (a read of a name, an attribute of an
+    object or an item of a list hands out an existing one)."""
+    if isinstance(node, (ast.Call, ast.BinOp, ast.UnaryOp, ast.Compare)):
+        return True
+    if isinstance(node, (ast.Attribute, ast.Subscript)):
+        return bool(operands) and isinstance(operands[0], Array)
+    return False
+
+
+def _view_base(node: ast.AST, operands: list) -> Optional[Array]:
+    """The array ``node``'s result is a view of, when it is one."""
+    arrays = [v for v in operands if isinstance(v, Array)]
+    if not arrays:
+        return None
+    if isinstance(node, ast.Attribute) and node.attr in VIEWS:
+        return arrays[0]
+    if isinstance(node, ast.Subscript) and _basic(node.slice):
+        return arrays[0]
+    if isinstance(node, ast.Call):
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else None
+        if name in VIEWS:
+            return arrays[0]
+        if name in ("asarray", "astype") and arrays:
+            return None  # a copy unless nothing changes; counted as one (an upper bound)
+    return None
+
+
+def _basic(index: ast.AST) -> bool:
+    """Basic indexing (slices, integer constants, None, Ellipsis) makes a view."""
+    parts = index.elts if isinstance(index, ast.Tuple) else [index]
+    return all(isinstance(p, ast.Slice) or isinstance(p, ast.Constant) and not isinstance(p.value, str)
+               or isinstance(p, ast.UnaryOp) and isinstance(p.operand, ast.Constant)
+               for p in parts)

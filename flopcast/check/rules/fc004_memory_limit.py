@@ -1,0 +1,64 @@
+"""FC004: the arrays predict (or setup) holds at once exceed whestbench's memory limit.
+
+whestbench grades under a memory limit (``memory_limit_mb``, read from the installed
+whestbench). An estimator that sizes a sample block from the budget can ask for more than
+that at the round: the allocation raises MemoryError after the work before it was billed.
+The analyzer follows every array's shape and dtype and which ones are alive at once
+(``flopcast.analyzer.memory``).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from flopcast.check.context import CheckContext
+from flopcast.check.findings import Finding, Level
+from flopcast.check.rules.base import Rule
+
+
+def mib(n: int) -> str:
+    return f"{n / 2**20:,.1f} MiB" if n < 2**30 else f"{n / 2**30:,.2f} GiB"
+
+
+class MemoryLimit(Rule):
+    code = "FC004"
+    name = "memory-limit"
+    level = Level.ERROR
+    summary = "the arrays predict or setup() keeps alive at once exceed whestbench's memory limit"
+    wants_report = True
+
+    def check(self, ctx: CheckContext) -> Iterator[Finding]:
+        from flopcast.installed import resource_limits
+
+        memory = ctx.report.memory if ctx.report is not None else None
+        if memory is None:
+            return
+        limits = resource_limits()
+        limit = limits.memory_limit_bytes
+        for phase, peak, span, largest, what, largest_span in (
+                ("predict", memory.peak, memory.peak_span, memory.largest, memory.largest_what,
+                 memory.largest_span),
+                ("setup()", memory.setup_peak, memory.setup_peak_span, memory.setup_largest,
+                 memory.setup_largest_what, memory.setup_largest_span)):
+            if peak <= limit or span is None:
+                continue
+            rows = _rows(what)
+            fit = ""
+            if rows and largest_span is not None:
+                fit_rows = rows * limit // peak
+                fit = (f"; scaled linearly, about {fit_rows:,} rows instead of {rows:,} in the array at "
+                       f"{ctx.where(largest_span)} would fit")
+            yield self.finding(
+                span,
+                f"{phase} holds {mib(peak)} of arrays at once here (the largest, {what}, is {mib(largest)}), "
+                f"over whestbench's memory limit of {limits.memory_limit_mb:,} MiB: the allocation raises "
+                f"MemoryError at run time, after the FLOPs before it were billed{fit}",
+            )
+
+
+def _rows(what: str) -> int:
+    """The leading dimension of an allocation described as 'float64 9830×1024'."""
+    try:
+        return int(what.split(" ", 1)[1].split("×")[0])
+    except (IndexError, ValueError):
+        return 0
