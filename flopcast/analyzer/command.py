@@ -17,7 +17,7 @@ def run(ns: argparse.Namespace) -> int:
     point = resolve_point(ns.round_tag, ns.width, ns.depth, ns.budget)
     try:
         report = analyze(ns.path, point, class_name=ns.class_name,
-                         include_scorer_cast=ns.scorer_cast, formula=ns.formula)
+                         include_scorer_cast=ns.scorer_cast, formula=ns.formula, trace=True, memory=True)
     except (ProgramError, SourceError) as exc:
         print(f"flopcast: error: {exc}", file=sys.stderr)
         return 2
@@ -30,8 +30,17 @@ def run(ns: argparse.Namespace) -> int:
         except CalibrationError as exc:
             print(f"flopcast: error: {exc}", file=sys.stderr)
             return 2
+    from flopcast.check import savings
+
+    found = savings.savings(ns.path, report, ns.class_name)
     if ns.format == "json":
-        print(render_json(report))
+        import json
+
+        document = json.loads(render_json(report))
+        document.update(savings.to_json(report, found))
+        print(json.dumps(document, indent=2))
     else:
         sys.stdout.write(render_text(report, top=ns.top))
+        sys.stdout.write("\n" + savings.render_memory(report))
+        sys.stdout.write(savings.render_savings(found))
     return 0

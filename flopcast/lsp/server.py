@@ -316,6 +316,28 @@ def build() -> FlopcastServer:
             return []
         return lenses.code_lenses(analysis, ls.lines(analysis), doc.point, ls.formulas.get(doc, analysis))
 
+    @ls.feature(types.TEXT_DOCUMENT_CODE_ACTION,
+                types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
+    async def code_action(ls: FlopcastServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        from flopcast.lsp.actions import code_actions
+
+        doc = ls.document(params.text_document.uri)
+        if doc is None:
+            return []
+        analysis = await ls.ensure(doc)
+        if analysis is None or doc.current is not analysis:
+            return []  # the buffer does not parse (or changed): no fix against stale text
+        text = doc.text
+        project = ls.project(doc.path)
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(
+                ls.worker, code_actions, params.text_document.uri, doc.path, text, doc.point, analysis.report,
+                project.config, params.range, Lines.of(text, ls.encoding()), ls.settings.scorer_cast)
+        except Exception:  # noqa: BLE001 - a failing fix must not take the server down
+            log.exception("flopcast: code actions failed on %s", doc.path)
+            return []
+
     @ls.feature(types.SHUTDOWN)
     def shutdown(ls: FlopcastServer, params: Any) -> None:
         for timer in ls._timers.values():

@@ -160,7 +160,7 @@ class Analyzer:
                                  record_values=True, sources={**siblings, path: text})
             else:
                 report = analyze(path, point, source=text, include_scorer_cast=scorer_cast, formula=False,
-                                 record_values=True, sources=siblings)
+                                 record_values=True, sources=siblings, trace=True)
         except Exception as exc:  # noqa: BLE001 - any failure becomes a diagnostic, never a crash
             return failure_of(exc, sha, path)
         seconds = time.perf_counter() - started

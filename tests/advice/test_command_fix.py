@@ -36,3 +36,13 @@ def test_diff_then_fix_then_nothing_left(tmp_path, capsys):
 
     assert main(["check", str(target), *POINT, "--diff"]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_analyze_ends_with_the_memory_and_the_savings_available(capsys):
+    sample = SAMPLES / "advice" / "loop_invariant.py"
+    assert main(["analyze", str(sample), "--width", "8", "--depth", "3", "--budget", "2**41", "--no-formula"]) == 0
+    out = capsys.readouterr().out
+    tail = out[out.index("\nMemory (predict):"):]
+    assert "largest array float32 8×8, 256 B, at line 22" in tail
+    assert "Savings available: 248 FLOPs (248 with `flopcast check --fix`)" in tail
+    assert tail.rstrip().splitlines()[-1].endswith("safe    hoist `fnp.sqrt(base)` out of the loop at line 20")

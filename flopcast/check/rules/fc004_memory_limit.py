@@ -17,6 +17,11 @@ from flopcast.check.rules.base import Rule
 
 
 def mib(n: int) -> str:
+    """Bytes for people: 512 B, 4.0 KiB, 12.5 MiB, 8.00 GiB."""
+    if n < 2**10:
+        return f"{n:,} B"
+    if n < 2**20:
+        return f"{n / 2**10:,.1f} KiB"
     return f"{n / 2**20:,.1f} MiB" if n < 2**30 else f"{n / 2**30:,.2f} GiB"
 
 
