@@ -16,6 +16,7 @@ from flopcast.check import fmt
 from flopcast.check.astutil import dotted, fnp_op
 from flopcast.check.context import CheckContext
 from flopcast.check.findings import Finding, Level
+from flopcast.check.fix.model import Fix, ReplaceExpr
 from flopcast.check.rules.base import Rule
 from flopcast.model import Charge, Span
 
@@ -133,7 +134,67 @@ class Float64Leak(Rule):
                 f"float64 leak: {what}; {fmt.flops(billed)} FLOPs downstream are billed at the "
                 f"float64 rate ({shown}); {fix} to save {fmt.flops(saved)} FLOPs "
                 f"at {fmt.where_point(ctx.point)}",
+                float32_fix(ctx, origin, saved),
             )
+
+
+def float32_fix(ctx: CheckContext, span: Span, saved: int) -> Optional[Fix]:
+    """An *unsafe* fix (float32 rounds differently): `dtype=fnp.float32` on a creation or a
+    draw that takes it, else `.astype(fnp.float32)` on the call's result."""
+    call = ctx.node_at(span, ast.Call)
+    file = ctx.file(span.path)
+    if not isinstance(call, ast.Call) or file is None:
+        return None
+    fnp = next((k for k, v in ctx.imports(file).names.items() if v == "flopscope.numpy"), None)
+    text = ast.get_source_segment(file.text, call)
+    if fnp is None or not text or not text.endswith(")"):
+        return None
+    op = fnp_op(ctx.imports(file).qualname(call.func))
+    last = (dotted(call.func) or "").split(".")[-1]
+    if any(kw.arg == "dtype" for kw in call.keywords) or op in ("float64", "double"):
+        return None
+    if op in DEFAULT_FLOAT64_CREATION or last in RANDOM_WITH_DTYPE:
+        inner = text[:-1].rstrip()
+        sep = "" if inner.endswith("(") else ", "
+        code = f"{inner}{sep}dtype={fnp}.float32)"
+        title = f"pass `dtype={fnp}.float32` to `{ast.get_source_segment(file.text, call.func)}`"
+    else:
+        code = f"{text}.astype({fnp}.float32)"
+        title = f"cast `{ast.get_source_segment(file.text, call.func)}(...)` to float32"
+    saving = _measured_saving(ctx, file, span, code)
+    if saving is not None and saving <= 0:
+        return None  # the cast costs more than it saves (a flops.stats result used once)
+    return Fix(title, False, saving, (ReplaceExpr(span, code),))
+
+
+def _measured_saving(ctx: CheckContext, file, span: Span, code: str) -> Optional[int]:
+    """The exact saving of the cast: the analysis of the code with it, against the report.
+
+    The float64 charges grouped under one origin overstate the saving when another float64
+    origin (a flops.stats result, say) feeds the same charges, so the cast is priced by
+    analysing the code with it (a plain splice of the call's text; libcst is for writing).
+    """
+    from flopcast.check import engine
+
+    report = ctx.report
+    if report is None or not report.total.exact or report.lower_bound:
+        return None
+    lines = file.text.splitlines(keepends=True)
+    start = sum(len(line.encode()) for line in lines[:span.line - 1]) + span.col
+    end = sum(len(line.encode()) for line in lines[:span.end_line - 1]) + span.end_col
+    raw = file.text.encode()
+    text = (raw[:start] + code.encode() + raw[end:]).decode()
+    sub = ctx.submission
+    try:
+        after = engine.analyze(str(sub.analysis_path), ctx.point, include_scorer_cast=report.include_scorer_cast,
+                               formula=False,
+                               source=text if file is sub.entry else sub.entry.text,
+                               sources={str(f.path): (text if f is file else f.text) for f in sub.others})
+    except Exception:  # noqa: BLE001 - no exact saving then, and the fix says so
+        return None
+    if not after.total.exact or after.lower_bound:
+        return None
+    return report.total.lo - after.total.lo
 
 
 def _saving_factor() -> float:
