@@ -29,7 +29,7 @@ class Estimator(BaseEstimator):
     def predict(self, mlp, budget):
         x = fnp.ones((mlp.depth, mlp.width), dtype=fnp.float32)
         ünï = x ** 2
-        return x
+        return x + ünï
 """
 
 
@@ -53,7 +53,8 @@ def test_text_lines_are_path_line_col_code_message(output):
                              "numpy (ModuleNotFoundError) and compute outside flopscope is prohibited; "
                              "use flopscope.numpy")
     assert "estimator.py:9:15: FC102" in lines[1]  # columns count characters, not UTF-8 bytes
-    assert lines[-1] == "Found 1 error and 1 warning."
+    assert lines[-2] == "Found 1 error and 1 warning."
+    assert lines[-1] == "[*] 1 fixable with `flopcast check --fix`."  # ruff's closing line
 
 
 def test_json_is_versioned_and_lists_findings_and_the_prediction(output):
