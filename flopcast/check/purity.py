@@ -151,19 +151,6 @@ def passed_objects(arg: ast.AST) -> set[str]:
     return set()
 
 
-def attribute_roots(node: ast.AST) -> set[str]:
-    """Names whose attributes or items ``node`` reads (`self` in `self.A`, `ws` in `ws[0]`)."""
-    out = set()
-    for n in ast.walk(node):
-        if isinstance(n, (ast.Attribute, ast.Subscript)):
-            base = n.value
-            while isinstance(base, (ast.Attribute, ast.Subscript)):
-                base = base.value
-            if isinstance(base, ast.Name):
-                out.add(base.id)
-    return out
-
-
 def deferred(node: ast.AST) -> bool:
     """Nodes whose sub-expressions may run zero or many times: short-circuits, conditional
     expressions, comprehensions, lambdas."""

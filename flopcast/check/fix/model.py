@@ -50,8 +50,6 @@ class Fix:
     #: FLOPs the fix saves at the analysed point (None when it cannot be told exactly).
     saving: Optional[int]
     edits: tuple[Edit, ...]
-    #: The saving as a formula in w, d when one is known.
-    formula: Optional[str] = None
 
     @property
     def path(self) -> str:

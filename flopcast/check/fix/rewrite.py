@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import ast
 import copy
-from typing import Optional, Sequence
+from typing import Sequence
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from flopcast.check.fix.model import Edit, InsertBefore, RemoveStmt, ReplaceExpr
+from flopcast.check.fix.model import Edit, InsertBefore, ReplaceExpr
 from flopcast.model import Span
 
 
@@ -185,9 +185,3 @@ def unified_diff(path: str, before: str, after: str) -> str:
     return "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
                                         fromfile=f"a/{path}", tofile=f"b/{path}"))
 
-
-def first_changed_line(before: str, after: str) -> Optional[int]:
-    for i, (a, b) in enumerate(zip(before.splitlines(), after.splitlines()), start=1):
-        if a != b:
-            return i
-    return None
