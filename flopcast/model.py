@@ -240,6 +240,11 @@ class Report:
     loop_entries: dict[Span, int] = field(default_factory=dict)
     # With analyze(memory=True): array memory of the widest path.
     memory: Optional[MemoryUse] = None
+    # The nominal number: the count on the path where no safety net fires (None: there is
+    # none), the presumptions it rests on by location, and why there is none.
+    nominal: Optional[int] = None
+    nominal_presumes: list[tuple[Span, str]] = field(default_factory=list)
+    nominal_missing: list[tuple[Optional[Span], str]] = field(default_factory=list)
 
     @property
     def lower_bound(self) -> bool:

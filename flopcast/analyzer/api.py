@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
-from typing import Mapping, Optional, Union
+from typing import Callable, Mapping, Optional, Union
 
 from flopcast import installed
 from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult
+from flopcast.analyzer.nominal import Nominal, nominal
 from flopcast.analyzer.paths import Exploration, explore
 from flopcast.analyzer.program import ROOT_CALLER, Program, call_graph, estimator_class, function_table, load_program
 from flopcast.analyzer.values import Array
@@ -67,6 +68,13 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
                            record_values, trace).run(cls)
 
     return explore(run)
+
+
+def _runner(program: Program, cls: str, point: Point, include_scorer_cast: bool) -> Callable[[Decisions], RunResult]:
+    def run(decisions: Decisions) -> RunResult:
+        return Interpreter(program, point.width, point.depth, point.budget, decisions, include_scorer_cast).run(cls)
+
+    return run
 
 
 def analyze_program(program: Program, cls: str, point: Point, include_scorer_cast: bool,
@@ -138,6 +146,7 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
         for span, texts in r.values.items():
             merged = report.values.get(span, ())
             report.values[span] = merged + tuple(t for t in texts if t not in merged)
+    _add_nominal(report, results, _runner(program, cls, point, include_scorer_cast))
     report.inclusive = dict(widest.inclusive)
     report.calls = dict(widest.calls)
     for module in program.modules.values():
@@ -146,6 +155,21 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
     if isinstance(widest.returned, Array):
         report.returned = (widest.returned.shape, widest.returned.dtype)
     return report
+
+
+def _add_nominal(report: Report, results: list[RunResult], run: Callable[[Decisions], RunResult]) -> None:
+    """The nominal number beside the interval: the exact total when no site depends on values,
+    else the path on which no safety net fires (nominal.py)."""
+    if not any(r.sites for r in results):
+        found = Nominal(report.total.lo, [], [(u.span, f"{u.what} is not priced ({u.reason})")
+                                              for u in report.unpriced])
+        if found.why_not or not report.total.exact:
+            found.total = None
+    else:
+        found = nominal(run)
+    report.nominal = found.total
+    report.nominal_presumes = found.presumes
+    report.nominal_missing = found.why_not
 
 
 def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Charge]:

@@ -7,6 +7,7 @@ yields :class:`Unknown`. Python's ``sum`` over arrays is priced as flopscope see
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from flopcast.analyzer import dataints, import_hooks, submission_files
@@ -121,13 +122,16 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             kind = {"int": "int", "float": "float", "bool": "bool", "round": "int", "abs": "float"}.get(name, "")
             if isinstance(x, Array) and x.size != 1:
                 raise UserRaise(span, "TypeError: only size-1 arrays can be converted to Python scalars")
-            if isinstance(x, Array) and len(args) == 1:
-                return dataints.from_array(x, kind, span, f"`{name}(...)` of an array value")
-            return Unknown(kind, span, f"`{name}(...)` of an array value")
+            presumed = x.presumed if isinstance(x, Array) and name in ("bool", "int") else None
+            if isinstance(x, Array) and len(args) == 1 and name != "bool":
+                return dataclasses.replace(dataints.from_array(x, kind, span, f"`{name}(...)` of an array value"),
+                                           presumed=presumed)
+            return Unknown(kind, span, f"`{name}(...)` of an array value", presumed=presumed)
         if dataints.is_data_int(x) and name in ("int", "round") and len(args) == 1:
             return x
         if isinstance(x, Unknown):
-            return Unknown({"int": "int", "float": "float", "bool": "bool", "round": "int"}.get(name, x.kind), x.origin, x.reason)
+            return Unknown({"int": "int", "float": "float", "bool": "bool", "round": "int"}.get(name, x.kind), x.origin, x.reason,
+                           presumed=x.presumed if name == "bool" else None)
         return Unknown("", span, f"{name}() of an unknown value")
     if name == "compile":
         compiled = import_hooks.compile_call(args, kwargs)
@@ -321,7 +325,7 @@ _MATH = {
     "sqrt": math.sqrt, "log": math.log, "log2": math.log2, "log10": math.log10, "exp": math.exp,
     "ceil": math.ceil, "floor": math.floor, "isqrt": math.isqrt, "pow": math.pow, "fabs": math.fabs,
     "comb": math.comb, "factorial": math.factorial, "prod": math.prod, "gcd": math.gcd, "isfinite": math.isfinite,
-    "isnan": math.isnan, "trunc": math.trunc, "log1p": math.log1p, "erf": math.erf, "tanh": math.tanh,
+    "isnan": math.isnan, "isinf": math.isinf, "trunc": math.trunc, "log1p": math.log1p, "erf": math.erf, "tanh": math.tanh,
     "cos": math.cos, "sin": math.sin, "atan": math.atan, "hypot": math.hypot, "copysign": math.copysign,
 }
 #: math functions whose run time grows fast with the size of an int argument, and the size
@@ -358,6 +362,10 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
                 raise UserRaise(span, f"{type(exc).__name__}: {exc}")
         if any(isinstance(a, Array) for a in args):
             return interp.unpriced(node, f"math.{name} of an array", "math functions need Python scalars")
+        if name in ("isfinite", "isnan", "isinf"):
+            from flopcast.analyzer import presumptions
+
+            return presumptions.after_op(name, args, Unknown("bool", span, f"math.{name} of a value that depends on data"))
         return _unknown_from(args, "float", span, f"math.{name} of a value that depends on data")
     decoded = import_hooks.decode(path, args)
     if decoded is not None:

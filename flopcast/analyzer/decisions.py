@@ -8,7 +8,7 @@ met, so the path explorer (paths.py) can run every combination.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 from flopcast.model import Span
 
@@ -22,6 +22,10 @@ class Site:
     reason: str
     # An integer read from data: the range it can take (None for a side with no bound).
     bounds: Optional[tuple] = None
+    # The option the nominal path takes (no safety net fires) and why; None: no presumption
+    # covers this site (see presumptions.py and docs/directives.md).
+    presumed: Any = None
+    presumption: str = ""
 
 
 class Decisions:

@@ -25,7 +25,7 @@ from pathlib import PurePosixPath
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import dataints, dtypes, ops, plain_numpy, pricing, submission_files
+from flopcast.analyzer import dataints, dtypes, ops, plain_numpy, presumptions, pricing, submission_files
 from flopcast.analyzer.import_hooks import ImportHooks
 from flopcast.analyzer.ops import OpError
 from flopcast.analyzer.program import Module, Program
@@ -398,7 +398,14 @@ class Interpreter:
             shared = self._nonzero_counts.get(nonzero_of.ident)
             if shared is not None:
                 return shared
-        site = Site(("size", self.span, reason), (hi, lo), self.span, "shape", reason)
+        assumed = self.assumed_count(lo, hi)
+        if assumed is not None:
+            if nonzero_of is not None:
+                self._nonzero_counts[nonzero_of.ident] = assumed
+            return assumed
+        presumed, presumption = presumptions.selection(nonzero_of, lo, hi)
+        site = Site(("size", self.span, reason), (hi, lo), self.span, "shape", reason, presumed=presumed,
+                    presumption=presumption)
         count = self.decisions.choose(site, self.used)
         if nonzero_of is not None:
             self._nonzero_counts[nonzero_of.ident] = count
@@ -1091,33 +1098,68 @@ class Interpreter:
         span = self.node_span(test)
         reason = value.reason if isinstance(value, Unknown) else "condition depends on array values"
         kind = "loop" if loop else "branch"
-        site = Site((kind, span), (True, False), span, kind,
-                    f"`{ast.unparse(test)}` depends on values ({reason})")
+        site = Site((kind, span), (True, False), span, kind, f"`{ast.unparse(test)}` depends on values ({reason})",
+                    **self.presumed_truth(test, value, loop or self.exits_loop(stmt)))
         return self.decisions.choose(site, self.used)
+
+    def presumed_truth(self, test: ast.expr, value: Value, loop_exit: bool = False) -> dict:
+        """The option the nominal path takes at a condition and why, from its value's presumption
+        (a loop's exit takes only safety-net presumptions: a convergence test is not one)."""
+        p = presumptions.of(value)
+        if p is None or p.value is None or loop_exit and not p.guard:
+            return {}
+        return {"presumed": p.value, "presumption": f"`{ast.unparse(test)}` is {p.value}: {p.text}"}
+
+    def exits_loop(self, stmt) -> bool:
+        """Whether ``stmt`` is an `if` whose arm leaves a loop being run in this frame."""
+        return stmt is not None and any(ctx.frame is self.frame and id(stmt) in ctx.exit_ifs for ctx in self.loops)
 
     def assumed_truth(self, directive, stmt: ast.stmt) -> tuple[Optional[bool], Optional[str]]:
         """`# flopcast: assume <expr>`: <expr> is evaluated where the condition is, and must
         come out a known truth value; it then replaces the condition. Returns the verdict, or
         None and why the directive cannot be used."""
+        value, problem = self.directive_value(directive)
+        if problem:
+            return None, problem
+        verdict = self.known_truth(value)
+        if verdict is None:
+            return None, (f"ignored `# flopcast: assume {directive.text}`: it does not evaluate to a known "
+                          "truth value here (write `assume True` or `assume False`, or a condition on known values)")
+        return verdict, None
+
+    def directive_value(self, directive) -> tuple[Value, Optional[str]]:
+        """The value of a directive's expression, evaluated where the site is, never charged."""
         try:
             expr = ast.parse(directive.text.strip(), mode="eval").body
         except SyntaxError as exc:
-            return None, f"ignored `# flopcast: assume {directive.text}`: not a Python expression ({exc.msg})"
+            return OPAQUE, f"ignored `# flopcast: assume {directive.text}`: not a Python expression ({exc.msg})"
         ast.increment_lineno(expr, directive.line - 1)
         saved_unpriced, saved_keys = list(self.result.unpriced), set(self._unpriced_keys)
         saved_metered = self.metered
         self.metered = False  # the assumption is the author's statement, not program code: never charged
         try:
-            verdict = self.known_truth(self.eval(expr))
+            return self.eval(expr), None
         except UserRaise:
-            verdict = None
+            return OPAQUE, None
         finally:
             self.metered = saved_metered
             self.result.unpriced[:], self._unpriced_keys = saved_unpriced, saved_keys
-        if verdict is None:
-            return None, (f"ignored `# flopcast: assume {directive.text}`: it does not evaluate to a known "
-                          "truth value here (write `assume True` or `assume False`, or a condition on known values)")
-        return verdict, None
+
+    def assumed_count(self, lo: int, hi: int) -> Optional[int]:
+        """`# flopcast: assume <count>` on the line of a selection (nonzero, a boolean mask):
+        the number of elements it selects, a known integer between 0 and the full size."""
+        directive = self.frame.module.directives.get(self.span.line) if self.frame and self.span else None
+        if directive is None or directive.kind != "assume":
+            return None
+        value, problem = self.directive_value(directive)
+        if not problem and isinstance(value, Known) and isinstance(value.value, int) \
+                and not isinstance(value.value, bool) and lo <= value.value <= hi:
+            return value.value
+        if isinstance(value, Known) and isinstance(value.value, bool):
+            return None  # a truth value: the directive of a condition on the same line
+        self.note(self.span, problem or f"ignored `# flopcast: assume {directive.text}`: a selection's count must "
+                                        f"be a known integer from {lo} to {hi} here")
+        return None
 
     def forced_exit(self, stmt) -> Optional[bool]:
         """Inside a loop with `# flopcast: iterations=N`, an `if` whose arm leaves the loop is
@@ -1502,7 +1544,8 @@ class Interpreter:
                         # takes its verdict (`assume False` on `a and b`: `a` is false, `b` never runs).
                         t = condition[2]
                     else:
-                        t = self.decide_operand(v, last, condition[1] if condition else "branch")
+                        t = self.decide_operand(v, last, condition[1] if condition else "branch",
+                                               condition[0] if condition else None)
                     if isinstance(last, Unknown) and last.kind == "bool":
                         last = Known(t)
                 if is_and and not t:
@@ -1513,10 +1556,11 @@ class Interpreter:
         finally:
             self._condition = condition
 
-    def decide_operand(self, operand: ast.expr, value: Value, kind: str) -> bool:
+    def decide_operand(self, operand: ast.expr, value: Value, kind: str, stmt=None) -> bool:
         span = self.node_span(operand)
         reason = value.reason if isinstance(value, Unknown) else "depends on array values"
-        site = Site((kind, span), (True, False), span, kind, f"`{ast.unparse(operand)}` depends on values ({reason})")
+        site = Site((kind, span), (True, False), span, kind, f"`{ast.unparse(operand)}` depends on values ({reason})",
+                    **self.presumed_truth(operand, value, kind == "loop" or self.exits_loop(stmt)))
         return self.decisions.choose(site, self.used)
 
     def expr_Compare(self, node: ast.Compare) -> Value:
@@ -1605,7 +1649,8 @@ class Interpreter:
             return self.compare(op, a, b, node)
         reason = next((v.reason for v in (left, right) if isinstance(v, Unknown)), "a value computed from arrays")
         origin = next((v.origin for v in (left, right) if isinstance(v, Unknown)), None)
-        return Unknown("bool", origin, reason)
+        symbol = {"Gt": ">", "GtE": ">=", "Lt": "<", "LtE": "<=", "Eq": "==", "NotEq": "!="}.get(name)
+        return Unknown("bool", origin, reason, presumed=presumptions.comparison(symbol, left, right) if symbol else None)
 
     def expr_UnaryOp(self, node: ast.UnaryOp) -> Value:
         v = self.eval(node.operand)
@@ -1618,8 +1663,10 @@ class Interpreter:
                 if v.size != 1:
                     raise UserRaise(self.node_span(node), "ValueError: The truth value of an array with more "
                                                           "than one element is ambiguous. Use a.any() or a.all()")
-                return Unknown("bool", self.node_span(node.operand), "the truth of an array's value")
-            return Known(not t) if t is not None else Unknown("bool", None, "negated unknown")
+                return Unknown("bool", self.node_span(node.operand), "the truth of an array's value",
+                               presumed=presumptions.negate(v.presumed))
+            return Known(not t) if t is not None else Unknown("bool", None, "negated unknown",
+                                                              presumed=presumptions.negate(presumptions.of(v)))
         if isinstance(v, Array) and v.plain:
             return plain_numpy.free(self, lambda: self.price_op(ops.UNARY_OPERATORS[type(node.op).__name__], [v], node))
         if isinstance(v, Array):
@@ -1704,7 +1751,7 @@ class Interpreter:
         saved = self.span
         self.span = self.node_span(node)
         try:
-            return ops.pointwise(self, opname, values)
+            return presumptions.after_op(opname, values, ops.pointwise(self, opname, values))
         except OpError as exc:
             return self.unpriced(node, opname, str(exc))
         finally:
@@ -2041,10 +2088,12 @@ class Interpreter:
             result = ops.dispatch(self, name, args, kwargs)
             if not self.free:
                 result = plain_numpy.fnp_result(name, result)
+            result = presumptions.after_op(name, args, result)
             if name in _RAISES_ON_VALUES and self.try_depth:
                 site = Site(("raise", self.span), (False, True), self.span, "exception",
                             f"whether fnp.{name} raises LinAlgError depends on the values "
-                            f"({_RAISES_ON_VALUES[name]}); the except clause runs if it does")
+                            f"({_RAISES_ON_VALUES[name]}); the except clause runs if it does",
+                            presumed=False, presumption=f"fnp.{name} does not raise LinAlgError")
                 if self.decisions.choose(site, self.used):
                     raise UserRaise(self.span, f"LinAlgError: {_RAISES_ON_VALUES[name]}")
             return result

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
-from flopcast.analyzer.interpreter import Decisions, RunResult, Site
+from flopcast.analyzer.decisions import Decisions, Site
+from flopcast.analyzer.interpreter import RunResult
 from flopcast.model import Span
 
 

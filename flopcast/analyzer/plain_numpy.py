@@ -57,7 +57,7 @@ def has_plain(values) -> bool:
 def as_plain(value: Value) -> Value:
     """What numpy hands back: the same shapes as plain ndarrays (0-d results are scalars)."""
     if isinstance(value, Array):
-        return value if value.plain else value.with_(sym=None, plain=True)
+        return value if value.plain else value.with_(sym=None, plain=True, presumed=value.presumed)
     if isinstance(value, ListVal):
         return ListVal([as_plain(v) for v in value.items])
     if isinstance(value, TupleVal):
@@ -71,7 +71,7 @@ def as_flopscope(value: Value) -> Value:
     """What an fnp function hands back for a plain operand it returned unchanged: a new
     flopscope array over the same buffer."""
     if isinstance(value, Array) and value.plain:
-        return value.with_(plain=False)
+        return value.with_(plain=False, presumed=value.presumed)
     if isinstance(value, ListVal) and has_plain(value.items):
         return ListVal([as_flopscope(v) for v in value.items])
     if isinstance(value, TupleVal) and has_plain(value.items):

@@ -4,16 +4,17 @@ A value-dependent boolean carries a :class:`Presumed` tag when it comes from a t
 a safety net makes: a finite test (``isfinite`` presumed true, ``isnan``/``isinf``
 false), a self-check (``allclose``/``isclose``/``array_equal`` true), a comparison with
 a huge threshold (``|T| >= 1e30``: the value stays below it in magnitude), and the
-``not``/``~``/``&``/``|``/``all``/``any`` of such tests. A comparison with any other known
-number is a *threshold filter*: it carries a tag without a truth value, which only a
-selection (``nonzero``, a boolean mask) uses: the selection presumes it keeps every
-element (nothing is pruned). The interpreter gives each value-dependent site the
+``not``/``~``/``&``/``|``/``all``/``any`` of such tests. An elementwise comparison of an
+array with any other known number is a *threshold filter*, presumed to hold for typical
+values (nothing is pruned or degenerate); it decides selections, counts of the mask and
+branches, but not a loop's exit. The interpreter gives each value-dependent site the
 presumption of the value that decides it (``Site.presumed``); the nominal run
 (nominal.py) takes those choices.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Optional
@@ -22,14 +23,21 @@ from flopcast.analyzer.values import Array, Known, NumpyScalar, Unknown, Value
 
 #: A comparison with a known number at least this large in magnitude is an overflow guard.
 HUGE = 1e30
+#: A threshold at most this large in magnitude is a floor at zero.
+TINY = 1e-6
 
 
 @dataclass(frozen=True)
 class Presumed:
     """What a value-dependent boolean is presumed to be, element by element."""
 
-    value: Optional[bool]  # None: a threshold filter, with no truth value for a branch
+    value: Optional[bool]  # every element's presumed truth (None: an integer, see ``count``)
     text: str
+    # A safety-net test (finite, self-check, huge threshold) decides any branch; a threshold
+    # filter (a comparison with an ordinary number) decides selections and branches, but not
+    # a loop's exit (a convergence test is not a safety net).
+    guard: bool = True
+    count: Optional[int] = None  # the presumed number of true elements a count of a mask has
 
 
 _FINITE = Presumed(True, "the values are finite")
@@ -65,7 +73,7 @@ def tagged(value: Value, p: Optional[Presumed]) -> Value:
         value.presumed = p
         return value
     if isinstance(value, Unknown):
-        return Unknown(value.kind, value.origin, value.reason, p)
+        return dataclasses.replace(value, presumed=p)
     return value
 
 
@@ -82,6 +90,12 @@ def comparison(symbol: str, left: Value, right: Value) -> Optional[Presumed]:
         if symbol in ("==", "!="):  # `x != x`: the NaN test
             return Presumed(symbol == "==", "the values are finite")
         return None
+    if isinstance(left, Unknown) and left.presumed is not None and left.presumed.count is not None:
+        n = _number(right)
+        if n is not None:
+            holds = {">": left.presumed.count > n, ">=": left.presumed.count >= n, "<": left.presumed.count < n,
+                     "<=": left.presumed.count <= n, "==": left.presumed.count == n, "!=": left.presumed.count != n}
+            return Presumed(holds[symbol], f"{left.presumed.text}: the count is {left.presumed.count}", False)
     t = _number(right)
     if t is None:
         t, symbol = _number(left), _FLIPPED[symbol]
@@ -97,7 +111,23 @@ def comparison(symbol: str, left: Value, right: Value) -> Optional[Presumed]:
         below = symbol in ("<", "<=")
         value = (above and t < 0) or (below and t > 0) or symbol == "!="
         return Presumed(value, f"the value stays below {HUGE:g} in magnitude")
-    return Presumed(None, f"a threshold test (`{symbol} {t:g}`)")
+    value_side = left if _number(right) is not None else right
+    if not (isinstance(value_side, Array) and value_side.ndim >= 1):
+        return None  # a scalar against an ordinary number is an algorithmic choice, not a safety net
+    return Presumed(_typical(symbol, t), f"values are typical for the threshold test `{symbol} {t:g}` "
+                                         "(nothing is pruned or degenerate)", guard=False)
+
+
+def _typical(symbol: str, t: float) -> bool:
+    """Whether ``v <symbol> t`` holds for a typical value: positive against zero or a tiny
+    floor (a unit fires, a variance is not degenerate), inside a moderate threshold (a
+    z-score above -4, a deviation below 4)."""
+    if symbol in ("==", "!="):
+        return symbol == "!="
+    above = symbol in (">", ">=")
+    if abs(t) <= TINY or t < 0:
+        return above
+    return not above
 
 
 def after_op(name: str, args: list, result: Value) -> Value:
@@ -115,6 +145,10 @@ def after_op(name: str, args: list, result: Value) -> Value:
         return tagged(result, negate(tags[0]))
     if name in _REDUCTIONS:
         return tagged(result, tags[0])
+    if name in ("sum", "count_nonzero") and len(args) == 1 and isinstance(args[0], Array) \
+            and tags[0].value is not None:
+        count = args[0].size if tags[0].value else 0
+        return tagged(result, Presumed(None, tags[0].text, False, count))
     if name in _ANDS | _ORS and len(tags) == 2:
         return tagged(result, _combine(name in _ANDS, tags[0], tags[1]))
     return result
@@ -138,7 +172,8 @@ def selection(mask: Optional[Array], lo: int, hi: int) -> tuple[Optional[int], s
     p = of(mask) if mask is not None else None
     if p is None:
         return None, ""
+    if p.value is None:
+        return None, ""
     if p.value is False:
         return lo, f"a selection by a test presumed false everywhere ({p.text}) is empty"
-    return hi, f"a selection by {p.text if p.value is None else 'a test presumed true (' + p.text + ')'} " \
-               "keeps every element (nothing is pruned)"
+    return hi, f"a selection by a test presumed true everywhere ({p.text}) keeps every element"

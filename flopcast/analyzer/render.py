@@ -90,7 +90,14 @@ def _report_json(report: Report) -> dict[str, Any]:
         "total_flops": report.total.hi,
         "total": {"lo": report.total.lo, "hi": report.total.hi, "exact": report.total.exact,
                   "lower_bound": report.lower_bound,
-                  "unbounded": any(u.what == "unbounded" for u in report.unpriced)},
+                  "unbounded": any(u.what == "unbounded" for u in report.unpriced),
+                  # the count on the path where no safety net fires, and what it presumes
+                  "nominal": report.nominal,
+                  "nominal_presumes": [{"path": display_path(span.path), "line": span.line, "col": span.col + 1,
+                                        "presumption": text} for span, text in report.nominal_presumes],
+                  "nominal_missing": [{"path": display_path(span.path) if span else None,
+                                       "line": span.line if span else None, "reason": text}
+                                      for span, text in report.nominal_missing]},
         "budget": budget,
         "share_of_budget": rollup.share(report.total.hi, budget),
         "over_budget": report.total.hi > budget,
@@ -153,8 +160,16 @@ def render_text(report: Report, top: int = 10) -> str:
     total = report.total
     pct = rollup.share(total.hi, budget)
     verdict = "OVER BUDGET" if total.hi > budget else "within budget"
-    out.append(f"Predicted FLOPs: {total}  (≈{_approx(total.hi)}; {pct:.3g}% of the {_approx(budget)} budget, {verdict})")
-    out.append(f"                 {_status(report)}")
+    if report.nominal is not None and not total.exact:
+        nominal_pct = rollup.share(report.nominal, budget)
+        out.append(f"Predicted FLOPs: {_fmt(report.nominal)} nominal  (≈{_approx(report.nominal)}; "
+                   f"{nominal_pct:.3g}% of the {_approx(budget)} budget)")
+        out.append(f"                 interval {total}  ({pct:.3g}% of the budget at the upper end, {verdict}); "
+                   f"{_status(report)}")
+    else:
+        out.append(f"Predicted FLOPs: {total}  (≈{_approx(total.hi)}; {pct:.3g}% of the {_approx(budget)} budget, {verdict})")
+        out.append(f"                 {_status(report)}")
+    out.extend(_nominal_lines(report))
     out.extend(_calibrated_text(report))
     if report.formula:
         out.append(f"Formula:         {report.formula}")
@@ -214,6 +229,23 @@ def render_text(report: Report, top: int = 10) -> str:
             out.append(f"  {where}{n.message}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _nominal_lines(report: Report) -> list[str]:
+    """The nominal number's presumptions, or why there is none (only when the cost depends on values)."""
+    if report.total.exact:
+        return []
+    if report.nominal is not None:
+        out = ["Nominal path presumes (override with `# flopcast: assume ...`, docs/directives.md):"]
+        out.extend(f"  {display_path(span.path)}:{span.line}: {text}" for span, text in report.nominal_presumes)
+        return out
+    out = ["No nominal number: a value-dependent site no safety-net presumption covers:"]
+    for span, text in report.nominal_missing[:5]:
+        where = f"{display_path(span.path)}:{span.line}: " if span else ""
+        out.append(f"  {where}{text}")
+    if len(report.nominal_missing) > 5:
+        out.append(f"  ... and {len(report.nominal_missing) - 5} more")
+    return out
 
 
 def _where(lc: rollup.LineCost) -> str:

@@ -59,6 +59,7 @@ class Unknown(Value):
     # The identity of the array whose nonzero elements this integer counts (``int(fnp.sum(mask))``):
     # it then agrees with the size of ``x[mask]`` on every path.
     counts: Optional[int] = None
+    presumed: Any = None  # presumptions.Presumed: what the nominal path presumes this boolean is
 
 
 #: Symmetry is a tuple of axis groups; each group is fully symmetric (S_k on those axes).
@@ -81,6 +82,8 @@ class Array(Value):
     # A plain numpy ndarray, not a flopscope array: numpy computes on it for free
     # (np.asarray(flopscope_array), np.zeros(n), fnp.isfinite(x)); fnp still bills it.
     plain: bool = False
+    # presumptions.Presumed of a boolean array made by a safety-net test (never copied by with_)
+    presumed: Any = None
 
     @property
     def ndim(self) -> int:

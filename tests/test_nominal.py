@@ -1,0 +1,103 @@
+"""The nominal number: the count on the path where no safety net fires, beside the interval.
+
+The probes are minimal estimators from real contest code (tests/fixtures/nominal); on a
+healthy MLP the real flopscope run takes the nominal path, so the nominal number must equal
+its count, at every point.
+"""
+
+from __future__ import annotations
+
+import json
+
+from pathlib import Path
+
+import pytest
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.analyzer.render import render_text, to_json
+from flopcast.model import Point
+
+FIXTURES = Path(__file__).parent / "fixtures" / "nominal"
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+POINTS = [Point(32, 2, 2**41), Point(16, 3, 2**41)]
+
+
+def line_of(path: Path, text: str) -> int:
+    """The first line whose code starts with ``text``."""
+    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if line.strip().startswith(text))
+
+
+@pytest.mark.parametrize("name, presumed_lines", [
+    ("rescale_guard.py", ["if peak > RESCALE_AT:"]),
+    ("finite_guard_prune.py", ["alive = fnp.nonzero(", "if not bool(fnp.all(fnp.isfinite(out))):"]),
+    ("alpha_prune.py", ["idx = fnp.nonzero(alpha >= DEAD)[0]"]),
+])
+@pytest.mark.parametrize("point", POINTS, ids=str)
+def test_nominal_number_is_the_runtime_count_and_lies_in_the_interval(name, presumed_lines, point):
+    path = FIXTURES / name
+    report = analyze(path, point)
+    runtime = measure(path, point).total
+    assert not report.total.exact
+    assert report.nominal == runtime
+    assert report.total.contains(report.nominal)
+    assert sorted(span.line for span, _ in report.nominal_presumes) == sorted(line_of(path, t) for t in presumed_lines)
+
+
+def test_the_nominal_ends_of_the_probes_are_the_ones_no_safety_net_fires_on():
+    point = POINTS[0]
+    assert analyze(FIXTURES / "rescale_guard.py", point).nominal == analyze(FIXTURES / "rescale_guard.py", point).total.lo
+    for name in ("finite_guard_prune.py", "alpha_prune.py"):  # nothing pruned, no fallback
+        report = analyze(FIXTURES / name, point)
+        assert report.nominal == report.total.hi
+
+
+def test_an_exact_report_is_its_own_nominal_number():
+    report = analyze(SAMPLES / "covariance_propagation.py", POINTS[0])
+    assert report.total.exact and report.nominal == report.total.lo and report.nominal_presumes == []
+
+
+def test_a_convergence_loop_has_no_nominal_number_and_says_which_line():
+    path = SAMPLES / "intervals" / "convergence_loop.py"
+    report = analyze(path, POINTS[0])
+    assert report.nominal is None
+    assert [span.line for span, _ in report.nominal_missing] == [line_of(path, "while err > TOL * scale")]
+    assert "No nominal number" in render_text(report)
+
+
+def test_an_assume_directive_overrides_a_presumption(tmp_path):
+    source = (FIXTURES / "rescale_guard.py").read_text().replace(
+        "if peak > RESCALE_AT:                 # value-dependent branch", "if peak > RESCALE_AT:  # flopcast: assume True")
+    path = tmp_path / "estimator.py"
+    path.write_text(source)
+    report = analyze(path, POINTS[0])
+    high = analyze(FIXTURES / "rescale_guard.py", POINTS[0]).total.hi
+    assert report.total.exact and report.nominal == report.total.lo == high
+
+
+@pytest.mark.parametrize("count, end", [("0", "lo"), ("mlp.width", "hi")])
+def test_an_assume_count_on_a_selection_line_pins_the_selection(tmp_path, count, end):
+    source = (FIXTURES / "alpha_prune.py").read_text().replace(
+        "# survivors: count depends on weights", f"# flopcast: assume {count}")
+    path = tmp_path / "estimator.py"
+    path.write_text(source)
+    pinned = analyze(path, POINTS[0])
+    free = analyze(FIXTURES / "alpha_prune.py", POINTS[0])
+    assert pinned.total.exact
+    assert pinned.total.lo == (free.total.lo if end == "lo" else free.total.hi)
+
+
+def test_json_gives_the_nominal_number_and_its_presumptions_by_line():
+    path = FIXTURES / "finite_guard_prune.py"
+    doc = json.loads(json.dumps(to_json(analyze(path, POINTS[0]))))
+    assert doc["total"]["nominal"] == 20_455_679
+    assert [(p["line"], bool(p["presumption"])) for p in doc["total"]["nominal_presumes"]] == [
+        (line_of(path, "alive = fnp.nonzero("), True), (line_of(path, "if not bool(fnp.all(fnp.isfinite(out))):"), True)]
+    assert all(p["col"] >= 1 for p in doc["total"]["nominal_presumes"])
+
+
+def test_text_shows_the_nominal_number_first_and_the_interval_beside_it():
+    text = render_text(analyze(FIXTURES / "finite_guard_prune.py", POINTS[0]))
+    first, second = [line for line in text.splitlines() if line.strip()][2:4]
+    assert first.startswith("Predicted FLOPs: 20,455,679 nominal")
+    assert "interval [2,883,839, 20,455,679]" in second
