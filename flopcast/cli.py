@@ -89,12 +89,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unsafe-fixes", action="store_true",
                    help="with --fix or --diff: also apply fixes that may change numerics (float32 casts, ...)")
     p.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; change nothing")
+    _add_calibrate_option(p)
 
     p = sub.add_parser("fit", help="largest width / depth / named integer that stays within the budget")
     p.add_argument("path")
     _add_point_options(p)
     p.add_argument("--for", dest="target", required=True, metavar="width|depth|NAME")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    _add_calibrate_option(p)
 
     p = sub.add_parser("report", help="write a self-contained HTML page: annotated source, cost curves, tables")
     p.add_argument("path", help="estimator.py or a submission folder")

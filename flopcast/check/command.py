@@ -2,7 +2,7 @@
 
 Exit codes: 0 nothing at error level (warnings allowed); 1 an error-level finding
 remains (unless --exit-zero); 2 a usage error, or an analysis that failed so the
-budget could not be checked.
+budget could not be checked, or a --calibrate run that failed.
 """
 
 from __future__ import annotations
@@ -71,7 +71,8 @@ def check_paths(ns: argparse.Namespace) -> list[engine.TargetResult]:
         if submission.entry.path in seen:
             continue
         seen.add(submission.entry.path)
-        jobs.append((submission, settings_for(path, ns), getattr(ns, "scorer_cast", True)))
+        jobs.append((submission, settings_for(path, ns), getattr(ns, "scorer_cast", True),
+                     getattr(ns, "calibrate", None)))
     workers = _workers(ns, len(jobs))
     if workers <= 1:
         return [_check_one(job) for job in jobs]
@@ -85,12 +86,13 @@ def check_paths(ns: argparse.Namespace) -> list[engine.TargetResult]:
 
 
 def _check_one(job: tuple) -> engine.TargetResult:
-    submission, settings, scorer_cast = job
+    submission, settings, scorer_cast, calibrate = job
     return engine.check_target(
         submission, settings.point, settings.selection,
         per_file_ignores=settings.config.per_file_ignores,
         config_root=settings.config.root,
         scorer_cast=scorer_cast,
+        calibrate=calibrate,
     )
 
 
@@ -134,7 +136,10 @@ def run(ns: argparse.Namespace) -> int:
             "Run `flopcast analyze` on it for details, or deselect them with --ignore FC0,FC1,FC204.",
             file=sys.stderr,
         )
-    if failed:
+    uncalibrated = [t for t in targets if t.calibration_error]
+    for t in uncalibrated:
+        print(f"flopcast: error: {t.submission.given}: --calibrate: {t.calibration_error}", file=sys.stderr)
+    if failed or uncalibrated:
         return 2
     if results.errors and not getattr(ns, "exit_zero", False):
         return 1

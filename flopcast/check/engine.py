@@ -39,6 +39,8 @@ class TargetResult:
     report: Optional[Report] = None
     #: Set when the analysis was needed but failed: the report rules did not run.
     analysis_error: Optional[str] = None
+    #: Set when --calibrate was asked for and the small run failed (the report rules still ran).
+    calibration_error: Optional[str] = None
     suppressed: int = 0
 
 
@@ -52,9 +54,11 @@ def check_target(
     scorer_cast: bool = True,
     class_name: Optional[str] = None,
     report: Optional[Report] = None,
+    calibrate: Optional[str] = None,
 ) -> TargetResult:
     """Run the enabled rules on one submission; ``report`` reuses an analysis already made
-    (the editor analyses the unsaved buffer once for hints and diagnostics alike)."""
+    (the editor analyses the unsaved buffer once for hints and diagnostics alike); ``calibrate``
+    ("auto" or "WxD") adds the calibrated prediction to the report (FC001 shows it)."""
     rules = [rule() for rule in ALL_RULES if selection.enabled(rule.code)]
     result = TargetResult(submission, point)
     if report is not None:
@@ -64,9 +68,12 @@ def check_target(
             raw = analyze(str(submission.analysis_path), point,
                           include_scorer_cast=scorer_cast, formula=False, trace=True, memory=True,
                           **({"class_name": class_name} if class_name else {}))
-            result.report = localize(raw, submission)
         except Exception as exc:  # noqa: BLE001 - reported, and the source rules still run
             result.analysis_error = f"{type(exc).__name__}: {exc}"
+        else:
+            if calibrate:
+                result.calibration_error = _calibrate(raw, submission, calibrate, class_name)
+            result.report = localize(raw, submission)
     ctx = CheckContext(submission, point, result.report, class_name)
     found: list[Finding] = []
     for rule in rules:
@@ -76,6 +83,18 @@ def check_target(
     result.suppressed = len(found) - len(kept)
     result.findings = sorted(kept, key=Finding.sort_key)
     return result
+
+
+def _calibrate(raw: Report, submission: Submission, size: str, class_name: Optional[str]) -> Optional[str]:
+    """Set ``raw.calibration``; the error message when the small run (or the size) is refused."""
+    from flopcast.runtime.calibrate import CalibrationError, calibrate, parse_size
+
+    try:
+        raw.calibration = calibrate(str(submission.analysis_path), raw,
+                                    size=None if size == "auto" else parse_size(size), class_name=class_name)
+    except CalibrationError as exc:
+        return str(exc)
+    return None
 
 
 def _suppressed(finding: Finding, submission: Submission,

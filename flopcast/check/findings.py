@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Optional
 
@@ -25,6 +25,8 @@ class Finding:
     span: Span
     #: The rewrite that removes the cost, when the rule can make one (`check --fix`).
     fix: Optional[Fix] = None
+    #: Machine-readable facts behind the message (json/sarif `properties`), as (key, value) pairs.
+    properties: tuple[tuple[str, object], ...] = field(default=(), compare=False)
 
     @property
     def path(self) -> str:

@@ -171,6 +171,23 @@ class FitResult:
     at_low: Optional[Evaluation] = None
     site: Optional[tuple[str, int, int]] = None  # (absolute path, line, 1-based column) of a NAME
     formula: Optional[str] = None  # set when the answer came from the formula (and was confirmed)
+    calibrated: Optional["CalibratedFit"] = None  # under --calibrate
+    calibration_error: Optional[str] = None  # under --calibrate, when the small run failed
+
+
+@dataclass
+class CalibratedFit:
+    """The same search on the calibrated prediction: one small run, its decisions replayed at every value."""
+
+    observed_at: Point
+    seed: int
+    run_seconds: float
+    value: Optional[int]
+    unbounded: bool
+    analyses: int
+    at_value: Optional[Evaluation] = None
+    at_next: Optional[Evaluation] = None
+    at_low: Optional[Evaluation] = None
 
 
 def _analyze(path, point, **kwargs) -> Report:
@@ -179,7 +196,10 @@ def _analyze(path, point, **kwargs) -> Report:
     return engine.analyze(path, point, **kwargs)
 
 
-def fit(path: str, target: str, point: Point, *, scorer_cast: bool = True) -> FitResult:
+def fit(path: str, target: str, point: Point, *, scorer_cast: bool = True,
+        calibrate: Optional[str] = None) -> FitResult:
+    """The largest value whose sound prediction (the interval's upper end) fits; with ``calibrate``
+    ("auto" or "WxD") also the largest whose calibrated prediction fits."""
     given = Path(path)
     if not given.exists():
         raise CheckUsageError(f"{path}: no such file or folder")
@@ -197,6 +217,10 @@ def fit(path: str, target: str, point: Point, *, scorer_cast: bool = True) -> Fi
         def evaluate(value: int) -> Evaluation:
             at = dataclasses.replace(point, tag=None, **{target: value})
             return measured(_analyze(str(given), at, **options), value)
+
+        def replay_at(observation, value: int) -> Evaluation:
+            cal = observation.replay(dataclasses.replace(point, tag=None, **{target: value}))
+            return Evaluation(value, Interval(cal.total, cal.total), cal.lower_bound)
     else:
         if not target.isidentifier():
             raise CheckUsageError(f"--for {target!r}: expected width, depth or a Python name")
@@ -207,6 +231,12 @@ def fit(path: str, target: str, point: Point, *, scorer_cast: bool = True) -> Fi
 
         def evaluate(value: int) -> Evaluation:
             return measured(_analyze(str(entry), point, source=rewrite(source, found, value), **options), value)
+
+        def replay_at(observation, value: int) -> Evaluation:
+            from flopcast.analyzer.program import load_program
+
+            cal = observation.replay(point, load_program(entry, rewrite(source, found, value)))
+            return Evaluation(value, Interval(cal.total, cal.total), cal.lower_bound)
 
     search = Search(evaluate, point.budget)
     formula = None
@@ -227,7 +257,34 @@ def fit(path: str, target: str, point: Point, *, scorer_cast: bool = True) -> Fi
     else:
         result.at_low = search.at(low)
     result.analyses = len(search.seen)
+    if calibrate:
+        _calibrated_search(result, search, calibrate, given if kind in ("width", "depth") else entry,
+                           replay_at, low, scorer_cast)
     return result
+
+
+def _calibrated_search(result: FitResult, sound: Search, size: str, path: Path, replay_at, low: int,
+                       scorer_cast: bool) -> None:
+    """Observe once at the small point (for the current value), then search the calibrated totals."""
+    from flopcast.runtime.calibrate import CalibrationError, observe, parse_size
+
+    try:
+        here = _analyze(str(path), result.point, include_scorer_cast=scorer_cast, formula=False)
+        observation = observe(path, here, size=None if size == "auto" else parse_size(size))
+    except CalibrationError as exc:
+        result.calibration_error = str(exc)
+        return
+    search = Search(lambda value: replay_at(observation, value), result.point.budget)
+    value, unbounded = search.largest(result.value if result.value is not None else result.current, low)
+    cal = CalibratedFit(observation.point, observation.seed, observation.run_seconds, value, unbounded, 0)
+    if value is not None:
+        cal.at_value = search.at(value)
+        if not unbounded:
+            cal.at_next = search.at(value + 1)
+    else:
+        cal.at_low = search.at(low)
+    cal.analyses = len(search.seen)
+    result.calibrated = cal
 
 
 def formula_answer(formula: Optional[str], kind: str, point: Point) -> Optional[int]:
@@ -264,12 +321,12 @@ def render_text(r: FitResult) -> str:
     where = f"at {fixed}, budget {fmt.flops(budget)} FLOPs"
     label = {"width": "width", "depth": "depth"}.get(r.kind, r.target)
 
-    def line(e: Evaluation) -> str:
+    def line(e: Evaluation, word: str = "predicted") -> str:
         bound = " (lower bound: some ops are not priced)" if e.lower_bound else ""
         gap = budget - e.total.hi
         verdict = (f"fits, {fmt.flops(gap)} to spare" if gap >= 0
                    else f"over budget by {fmt.flops(-gap)}")
-        return (f"  {label} = {e.value:,}: predicted {e.total} FLOPs = "
+        return (f"  {label} = {e.value:,}: {word} {e.total} FLOPs = "
                 f"{fmt.share(e.total.hi, budget)} of the budget, {verdict}{bound}")
 
     out = []
@@ -290,6 +347,23 @@ def render_text(r: FitResult) -> str:
             out.append(f"  from the formula {r.formula}, confirmed by analysis:")
         out += [line(r.at_value), line(r.at_next)]
     out.append(f"  ({r.analyses} analyses)")
+    if r.calibration_error:
+        out.append(f"calibrated: not available: {r.calibration_error}")
+    cal = r.calibrated
+    if cal is not None:
+        origin = (f"decisions observed in a run at {cal.observed_at.width}x{cal.observed_at.depth}, "
+                  f"seed {cal.seed} ({cal.run_seconds:.1f} s), replayed at each value; a calibrated "
+                  "prediction, not a sound bound")
+        if cal.value is None:
+            out.append(f"calibrated: no {label} fits ({origin})")
+            out.append(line(cal.at_low, "calibrated"))
+        elif cal.unbounded:
+            out.append(f"calibrated: every {label} fits: the calibrated cost stops growing with it ({origin})")
+            out.append(line(cal.at_value, "calibrated"))
+        else:
+            out.append(f"calibrated: largest {label} that fits: {cal.value:,} ({origin})")
+            out += [line(cal.at_value, "calibrated"), line(cal.at_next, "calibrated")]
+        out.append(f"  ({cal.analyses} replays)")
     return "\n".join(out) + "\n"
 
 
@@ -313,19 +387,37 @@ def render_json(r: FitResult) -> str:
         "at_next": ev(r.at_next),
         "at_low": ev(r.at_low),
         "analyses": r.analyses,
+        **({} if r.calibrated is None and r.calibration_error is None else {
+            "calibration_error": r.calibration_error,
+            "calibrated": None if r.calibrated is None else {
+                "value": r.calibrated.value,
+                "unbounded": r.calibrated.unbounded,
+                "from": {"width": r.calibrated.observed_at.width, "depth": r.calibrated.observed_at.depth,
+                         "budget": r.calibrated.observed_at.budget, "seed": r.calibrated.seed},
+                "run_seconds": r.calibrated.run_seconds,
+                "at_value": ev(r.calibrated.at_value),
+                "at_next": ev(r.calibrated.at_next),
+                "at_low": ev(r.calibrated.at_low),
+                "replays": r.calibrated.analyses,
+            },
+        }),
     }, indent=2) + "\n"
 
 
 def run(ns: argparse.Namespace) -> int:
-    """0: a fitting value was found; 1: no value fits; 2: usage or analysis error."""
+    """0: a fitting value was found; 1: no value fits; 2: usage or analysis error, or a failed --calibrate run."""
     from flopcast.installed import resolve_point
 
     try:
         point = resolve_point(ns.round_tag, ns.width, ns.depth, ns.budget)
-        result = fit(ns.path, ns.target, point, scorer_cast=getattr(ns, "scorer_cast", True))
+        result = fit(ns.path, ns.target, point, scorer_cast=getattr(ns, "scorer_cast", True),
+                     calibrate=getattr(ns, "calibrate", None))
     except CheckUsageError as exc:
         print(f"flopcast: error: {exc}", file=sys.stderr)
         return 2
     render = render_json if getattr(ns, "format", "text") == "json" else render_text
     sys.stdout.write(render(result))
+    if result.calibration_error:
+        print(f"flopcast: error: --calibrate: {result.calibration_error}", file=sys.stderr)
+        return 2
     return 0 if result.value is not None else 1

@@ -5,7 +5,8 @@
    outcome of every execution of every site (``flopcast.runtime.observe``); the meter and
    its attribution are the ones ``verify`` uses, so the observation changes no count.
 3. The interpreter runs once more at the target with those outcomes replayed
-   (``flopcast.analyzer.replay``): the calibrated prediction.
+   (``flopcast.analyzer.replay``): the calibrated prediction. ``observe`` does steps 1-2
+   once; its ``Observation.replay`` does step 3 at as many points as wanted (``fit``).
 
 The small point's budget keeps the round's budget per ``w²·d`` (a budget rule written as
 ``budget // (w * w * d)`` makes the same choice at both points).
@@ -14,13 +15,13 @@ The small point's budget keeps the round's budget per ``w²·d`` (a budget rule 
 from __future__ import annotations
 
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Optional
 
 from flopcast.analyzer.api import run_point
 from flopcast.analyzer.interpreter import Interpreter
-from flopcast.analyzer.program import estimator_class, load_program
+from flopcast.analyzer.program import Program, estimator_class, load_program
 from flopcast.analyzer.replay import ReplayDecisions, site_bounds
 from flopcast.model import Calibration, CalibratedSite, Point, Report
 from flopcast.runtime.isolate import run_isolated
@@ -51,10 +52,45 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, d
 
 
+@dataclass
+class Observation:
+    """The decisions of one run at a small point, ready to be replayed at any target point."""
+
+    program: Program
+    cls: str
+    point: Point  # where the decisions were observed
+    seed: int
+    run_seconds: float
+    scorer: bool
+    observed: dict
+    bounds: dict
+
+    def replay(self, target: Point, program: Optional[Program] = None) -> Calibration:
+        """The calibrated prediction at ``target`` (``program``: a rewritten copy of the observed one)."""
+        decisions = ReplayDecisions(self.observed, self.bounds)
+        result = Interpreter(program or self.program, target.width, target.depth, target.budget,
+                             decisions, self.scorer).run(self.cls)
+        sites = tuple(
+            CalibratedSite(r.span, r.kind, r.summary(), r.rule, r.approximate)
+            for r in sorted(decisions.replays.values(), key=lambda r: (r.span.path, r.span.line, r.span.col))
+        )
+        return Calibration(result.total, self.point, self.seed, self.run_seconds, sites,
+                           lower_bound=bool(result.unpriced))
+
+
 def calibrate(path: str | Path, report: Report, *, size: Optional[tuple[int, int]] = None, seed: int = 0,
               class_name: Optional[str] = None, timeout: float = 120.0,
               memory_mib: Optional[int] = 8192) -> Calibration:
     """The calibrated prediction at ``report.point``; raises CalibrationError when the small run fails."""
+    return observe(path, report, size=size, seed=seed, class_name=class_name, timeout=timeout,
+                   memory_mib=memory_mib).replay(report.point)
+
+
+def observe(path: str | Path, report: Report, *, size: Optional[tuple[int, int]] = None, seed: int = 0,
+            class_name: Optional[str] = None, timeout: float = 120.0,
+            memory_mib: Optional[int] = 8192) -> Observation:
+    """Run the estimator once at the small point (for ``report``'s sites and budget) and keep what it decided;
+    raises CalibrationError when the small run fails."""
     program = load_program(Path(path))
     cls = estimator_class(program, class_name)
     target = report.point
@@ -79,13 +115,7 @@ def calibrate(path: str | Path, report: Report, *, size: Optional[tuple[int, int
                                f"{what}{where}; calibrate at another size with --calibrate WxD")
     observed = {(span, kind): outcomes for (span, kind), outcomes in zip(watch, run.observations)}
     bounds = {s.key: site_bounds(s) for s in small_sites}
-    decisions = ReplayDecisions(observed, bounds)
-    result = Interpreter(program, target.width, target.depth, target.budget, decisions, scorer).run(cls)
-    sites = tuple(
-        CalibratedSite(r.span, r.kind, r.summary(), r.rule, r.approximate)
-        for r in sorted(decisions.replays.values(), key=lambda r: (r.span.path, r.span.line, r.span.col))
-    )
-    return Calibration(result.total, small, seed, seconds, sites, lower_bound=bool(result.unpriced))
+    return Observation(program, cls, small, seed, seconds, scorer, observed, bounds)
 
 
 def _small_point(program, cls: str, target: Point, size: Optional[tuple[int, int]], scorer: bool):

@@ -27,8 +27,10 @@ def document(results: Results) -> dict:
             "prediction": None if report is None else {
                 "lo": report.total.lo, "hi": report.total.hi,
                 "exact": report.total.exact, "lower_bound": report.lower_bound,
+                **calibrated(report),
             },
             "analysis_error": t.analysis_error,
+            "calibration_error": t.calibration_error,
         })
     findings = [{
         "code": x.finding.code,
@@ -44,6 +46,7 @@ def document(results: Results) -> dict:
             "safe": x.finding.fix.safe,
             "saving": x.finding.fix.saving,
         },
+        "properties": dict(x.finding.properties),
     } for x in results.located()]
     return {
         "schema_version": SCHEMA_VERSION,
@@ -54,6 +57,16 @@ def document(results: Results) -> dict:
         "findings": findings,
         "summary": {"errors": results.errors, "warnings": results.warnings},
     }
+
+
+def calibrated(report) -> dict:
+    """`calibrated` and `calibrated_from` when --calibrate ran (analyze --format json's names)."""
+    cal = report.calibration
+    if cal is None:
+        return {}
+    return {"calibrated": cal.total, "calibrated_lower_bound": cal.lower_bound,
+            "calibrated_from": {"width": cal.point.width, "depth": cal.point.depth,
+                                "budget": cal.point.budget, "seed": cal.seed}}
 
 
 def render(results: Results) -> str:

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from flopcast.check.output.common import Results
+from flopcast.check.output.json_format import calibrated
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -34,6 +35,7 @@ def document(results: Results) -> dict:
     sarif_results = []
     for x in results.located():
         f = x.finding
+        extra = {"properties": dict(f.properties)} if f.properties else {}
         sarif_results.append({
             "ruleId": f.code,
             "ruleIndex": index[f.code],
@@ -46,6 +48,7 @@ def document(results: Results) -> dict:
                                "endLine": x.end_line, "endColumn": x.end_col},
                 },
             }],
+            **extra,
         })
     predictions = [{
         "path": t.submission.given,
@@ -53,6 +56,7 @@ def document(results: Results) -> dict:
         "round": t.point.tag,
         "lo": t.report.total.lo if t.report else None,
         "hi": t.report.total.hi if t.report else None,
+        **(calibrated(t.report) if t.report else {}),
     } for t in results.targets]
     return {
         "$schema": SARIF_SCHEMA,

@@ -17,10 +17,14 @@ def render(results: Results) -> str:
             total = report.total
             budget = target.point.budget
             bound = " at least" if report.lower_bound else ""
+            cal = report.calibration
+            calibrated = "" if cal is None else (
+                f"; calibrated {fmt.flops(cal.total)}{' or more' if cal.lower_bound else ''} "
+                f"(from a run at {cal.point.width}x{cal.point.depth})")
             lines.append(
                 f"{target.submission.entry.display}: predicted{bound} {total} FLOPs = "
                 f"{fmt.share(total.hi, budget)} of the {fmt.flops(budget)} budget "
-                f"at {fmt.where_point(target.point)}"
+                f"at {fmt.where_point(target.point)}{calibrated}"
             )
     errors, warnings = results.errors, results.warnings
     if errors or warnings:

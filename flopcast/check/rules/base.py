@@ -25,8 +25,9 @@ class Rule:
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         raise NotImplementedError
 
-    def finding(self, span: Span, message: str, fix: Optional[Fix] = None) -> Finding:
-        return Finding(self.code, self.level, message, span, fix)
+    def finding(self, span: Span, message: str, fix: Optional[Fix] = None,
+                properties: tuple[tuple[str, object], ...] = ()) -> Finding:
+        return Finding(self.code, self.level, message, span, fix, properties)
 
     @classmethod
     def doc_path(cls) -> str:

@@ -36,8 +36,26 @@ class BudgetOverrun(Rule):
                     f"{fmt.flops(budget)} (the cost depends on values, see FC003)")
         if report.lower_bound:
             head += "; some ops are not priced, so the real count is higher still (see FC002)"
+        calibrated, properties = self._calibrated(ctx)
         yield self.finding(ctx.predict_span(),
-                           f"{head} at {fmt.where_point(ctx.point)}{self._dominant(ctx)}")
+                           f"{head} at {fmt.where_point(ctx.point)}{calibrated}{self._dominant(ctx)}",
+                           properties)
+
+    @staticmethod
+    def _calibrated(ctx: CheckContext) -> tuple[str, tuple]:
+        """'; calibrated 1.2e11 (from a run at 32x2)': information only, the verdict stays the upper end's."""
+        report = ctx.report
+        assert report is not None
+        cal = report.calibration
+        if cal is None:
+            return "", ()
+        below = " or more" if cal.lower_bound else ""
+        text = (f"; calibrated {fmt.flops(cal.total)}{below} FLOPs (from a run at {cal.point.width}x{cal.point.depth}, "
+                f"{fmt.share(cal.total, ctx.point.budget)} of the budget)")
+        props = (("calibrated", cal.total), ("calibrated_lower_bound", cal.lower_bound),
+                 ("calibrated_from", {"width": cal.point.width, "depth": cal.point.depth,
+                                      "budget": cal.point.budget, "seed": cal.seed}))
+        return text, props
 
     @staticmethod
     def _dominant(ctx: CheckContext) -> str:
