@@ -39,7 +39,7 @@ class BudgetOverrun(Rule):
         calibrated, properties = self._calibrated(ctx)
         yield self.finding(ctx.predict_span(),
                            f"{head} at {fmt.where_point(ctx.point)}{calibrated}{self._dominant(ctx)}",
-                           properties)
+                           properties=properties)
 
     @staticmethod
     def _calibrated(ctx: CheckContext) -> tuple[str, tuple]:
