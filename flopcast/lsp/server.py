@@ -8,6 +8,8 @@ diagnostics: presentation; formulas: background fits). This module decides *when
 * Diagnostics are recomputed ~300 ms after the last change (debounced), at once on
   open and save, and published even when empty (that clears fixed ones).
 * Analyses run one at a time on a worker thread, so the event loop keeps answering.
+* Under the ``calibrate`` setting, a separate ``flopcast analyze --calibrate`` process
+  runs per saved text (on open, save and reconfiguration); nothing waits for it.
 * A buffer that does not parse keeps the last good hints; any exception in analysis is
   logged and the last good state kept: the server never goes down with the user's code.
 """
@@ -30,6 +32,7 @@ from pygls.protocol import LanguageServerProtocol
 
 from flopcast import __version__
 from flopcast.lsp import diagnostics, hints, hover, lenses
+from flopcast.lsp.calibration import CalibrationCache
 from flopcast.lsp.formulas import FormulaCache
 from flopcast.lsp.positions import Lines
 from flopcast.lsp.settings import ProjectPoint, Settings, project_point, resolve
@@ -69,6 +72,7 @@ class FlopcastServer(LanguageServer):
         self.settings = Settings()
         self.analyzer = Analyzer()
         self.formulas = FormulaCache()
+        self.calibrations = CalibrationCache()
         self.docs: dict[str, Document] = {}
         self.projects: LRU[str, ProjectPoint] = LRU(32)
         # One worker: the analyzer keeps module-level caches, and analyses of one
@@ -207,6 +211,7 @@ class FlopcastServer(LanguageServer):
             doc.good = None
             doc.current = None
             self.schedule_diagnostics(doc, 0)
+            self.calibrations.schedule(self, doc.uri, doc.path, doc.point)
         self.refresh_views()
 
     def show_warning(self, message: str) -> None:
@@ -247,6 +252,7 @@ def build() -> FlopcastServer:
         doc = ls.open(params.text_document.uri)
         if doc is not None:
             ls.schedule_diagnostics(doc, 0)
+            ls.calibrations.schedule(ls, doc.uri, doc.path, doc.point)
 
     @ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: FlopcastServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -271,6 +277,7 @@ def build() -> FlopcastServer:
         for doc in ls.docs.values():
             if doc.uri == uri or Path(doc.path).parent == Path(path).resolve().parent:
                 ls.schedule_diagnostics(doc, 0)
+                ls.calibrations.schedule(ls, doc.uri, doc.path, doc.point)
 
     @ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: FlopcastServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -314,7 +321,10 @@ def build() -> FlopcastServer:
         analysis = await ls.ensure(doc)
         if analysis is None:
             return []
-        return lenses.code_lenses(analysis, ls.lines(analysis), doc.point, ls.formulas.get(doc, analysis))
+        calibrated = ls.calibrations.get(doc.path, analysis.text, doc.point, ls.settings.scorer_cast,
+                                         ls.settings.calibrate)
+        return lenses.code_lenses(analysis, ls.lines(analysis), doc.point, ls.formulas.get(doc, analysis),
+                                  calibrated=calibrated)
 
     @ls.feature(types.TEXT_DOCUMENT_CODE_ACTION,
                 types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
@@ -344,6 +354,7 @@ def build() -> FlopcastServer:
             timer.cancel()
         ls._timers.clear()
         ls.formulas.cancel_all()
+        ls.calibrations.cancel_all()
 
     return ls
 

@@ -43,6 +43,8 @@ class Settings:
     #: Quiet time after the last keystroke before diagnostics are recomputed.
     debounce_ms: int = 300
     scorer_cast: bool = True
+    #: "auto" or "WxD": predict's lens also shows the calibrated total (one run per saved text).
+    calibrate: Optional[str] = None
 
     def updated(self, options: Any) -> "Settings":
         """These settings with a client's ``flopcast`` section applied (unknown keys ignored)."""
@@ -70,11 +72,32 @@ class Settings:
                           ("formula", "formula"), ("scorerCast", "scorer_cast")):
             if key in options:
                 new = replace(new, **{attr: bool(options[key])})
+        if "calibrate" in options:
+            new = replace(new, calibrate=_calibrate(options["calibrate"]))
         if "debounceMs" in options:
             value = _integer(options["debounceMs"])
             if value is not None:
                 new = replace(new, debounce_ms=max(0, value))
         return new
+
+
+def _calibrate(value: Any) -> Optional[str]:
+    """Off (the default) for false, null, "" and "off"; true means "auto"; else "auto" or "WxD"."""
+    if value is True:
+        return "auto"
+    if not isinstance(value, str) or value.strip().lower() in ("", "off", "false"):
+        return None
+    value = value.strip().lower()
+    if value == "auto":
+        return value
+    from flopcast.runtime.calibrate import CalibrationError, parse_size
+
+    try:
+        width, depth = parse_size(value)
+    except CalibrationError:
+        log.warning("flopcast: ignoring setting calibrate=%r (write \"auto\" or WIDTHxDEPTH, e.g. \"32x2\")", value)
+        return None
+    return f"{width}x{depth}"
 
 
 def _string(value: Any) -> Optional[str]:
