@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from flopcast.check.astutil import FunctionNode, ImportTable, estimator_class, method
 from flopcast.check.source import SourceFile, Submission
@@ -22,6 +22,9 @@ class CheckContext:
     #: None when no enabled rule needed it.
     report: Optional[Report] = None
     class_name: Optional[str] = None
+    #: The analyzer entry the check runs with, for rules that price an edited copy of the
+    #: code (FC101's fix); None where re-analysis is not available.
+    reanalyze: Optional[Callable[..., Report]] = None
     _imports: dict[int, ImportTable] = field(default_factory=dict)
 
     @property

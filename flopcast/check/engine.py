@@ -74,7 +74,7 @@ def check_target(
             if calibrate:
                 result.calibration_error = _calibrate(raw, submission, calibrate, class_name)
             result.report = localize(raw, submission)
-    ctx = CheckContext(submission, point, result.report, class_name)
+    ctx = CheckContext(submission, point, result.report, class_name, reanalyze=analyze)
     found: list[Finding] = []
     for rule in rules:
         # Report rules stay quiet without a report; FC102 falls back to the pattern alone.

@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from flopcast.check import fmt
-from flopcast.check.command import settings_for
+from flopcast.check.settings import settings_for
 from flopcast.check.fix.apply import fix_submission
 from flopcast.check.output import RENDERERS, Results
 from flopcast.check.source import CheckUsageError, load_submission

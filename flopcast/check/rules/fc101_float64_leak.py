@@ -174,10 +174,8 @@ def _measured_saving(ctx: CheckContext, file, span: Span, code: str) -> Optional
     origin (a flops.stats result, say) feeds the same charges, so the cast is priced by
     analysing the code with it (a plain splice of the call's text; libcst is for writing).
     """
-    from flopcast.check import engine
-
     report = ctx.report
-    if report is None or not report.total.exact or report.lower_bound:
+    if report is None or ctx.reanalyze is None or not report.total.exact or report.lower_bound:
         return None
     lines = file.text.splitlines(keepends=True)
     start = sum(len(line.encode()) for line in lines[:span.line - 1]) + span.col
@@ -186,7 +184,7 @@ def _measured_saving(ctx: CheckContext, file, span: Span, code: str) -> Optional
     text = (raw[:start] + code.encode() + raw[end:]).decode()
     sub = ctx.submission
     try:
-        after = engine.analyze(str(sub.analysis_path), ctx.point, include_scorer_cast=report.include_scorer_cast,
+        after = ctx.reanalyze(str(sub.analysis_path), ctx.point, include_scorer_cast=report.include_scorer_cast,
                                formula=False,
                                source=text if file is sub.entry else sub.entry.text,
                                sources={str(f.path): (text if f is file else f.text) for f in sub.others})
