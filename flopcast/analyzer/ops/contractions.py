@@ -1,0 +1,162 @@
+"""Contractions: matmul/@, dot, inner, vdot, outer, einsum, tensordot.
+
+flopscope charges its einsum accumulation count (flopcast calls flopscope's own path
+finder on stand-ins, see pricing.contraction), with discounts when the same object is
+passed twice (``outer(g, g)``) or operands are symmetric; billed at ``result_type``.
+"""
+
+from __future__ import annotations
+
+from flopcast.analyzer import dtypes, pricing
+from flopcast.analyzer.dtypes import Operand
+from flopcast.analyzer.ops.operands import arg, as_numpy_scalar, broadcast, origin_of, to_array
+from flopcast.analyzer.ops.registry import OpError, handler
+from flopcast.analyzer.values import Array, Known, ListVal, TupleVal, Value
+
+
+#: (subscripts, shapes, identity pattern, symmetries, dtypes) -> (base, output symmetry,
+#: billed dtype, output shape), in front of pricing.contraction's persistent cache.
+_CONTRACT_MEMO: dict = {}
+
+
+def contract(ctx, op: str, subscripts: str, operands_: list[Value], *, out_dtype=None) -> Value:
+    arrays = [to_array(ctx, v) for v in operands_]
+    shapes = tuple(a.shape for a in arrays)
+    first_seen: dict = {}
+    pattern = tuple(first_seen.setdefault(a.ident, len(first_seen)) for a in arrays)
+    syms = tuple(a.sym for a in arrays)
+    key = (subscripts, shapes, pattern, syms, tuple(a.dtype for a in arrays))
+    hit = _CONTRACT_MEMO.get(key)
+    if hit is None:
+        base, sym = pricing.contraction(subscripts, shapes, tuple(a.ident for a in arrays), syms)
+        billed = dtypes.result_type(*(Operand(dtype=a.dtype) for a in arrays))
+        hit = _CONTRACT_MEMO[key] = (base, sym, billed, _einsum_out_shape(subscripts, arrays))
+    base, sym, billed, out_shape = hit
+    origin = origin_of(arrays, billed)
+    ctx.charge(op, base, billed, origin)
+    return Array(out_shape, billed, sym, dtype_origin=origin)
+
+
+def _einsum_out_shape(subscripts: str, arrays: list[Array]) -> tuple[int, ...]:
+    inputs, _, output = subscripts.replace(" ", "").partition("->")
+    parts = inputs.split(",")
+    extents: dict[str, int] = {}
+    ell: tuple[int, ...] = ()
+    for part, a in zip(parts, arrays):
+        if "..." in part:
+            before, after = part.split("...")
+            n_ell = a.ndim - len(before) - len(after)
+            ell_shape = a.shape[len(before): len(before) + n_ell]
+            ell = broadcast(ell, ell_shape)
+            labels = list(before) + [None] * n_ell + list(after)
+        else:
+            labels = list(part)
+        for label, extent in zip(labels, a.shape):
+            if label is not None:
+                extents[label] = extent if extents.get(label, 1) == 1 else extents[label]
+    if "->" not in subscripts:
+        counts: dict[str, int] = {}
+        for part in parts:
+            for c in part.replace("...", ""):
+                counts[c] = counts.get(c, 0) + 1
+        output = ("..." if ell else "") + "".join(sorted(c for c, k in counts.items() if k == 1))
+    if "..." in output:
+        before, after = output.split("...")
+        return tuple(extents[c] for c in before) + ell + tuple(extents[c] for c in after)
+    return tuple(extents[c] for c in output)
+
+
+def _matmul_subscripts(a: Array, b: Array) -> str:
+    if a.ndim == 1 and b.ndim == 1:
+        return "i,i->"
+    if a.ndim == 2 and b.ndim == 1:
+        return "ij,j->i"
+    if a.ndim == 1 and b.ndim == 2:
+        return "i,ij->j"
+    if a.ndim == 2 and b.ndim == 2:
+        return "ij,jk->ik"
+    if b.ndim == 1:
+        return "...ij,j->...i"
+    if a.ndim == 1:
+        return "i,...ij->...j"
+    return "...ij,...jk->...ik"
+
+
+@handler("matmul", "linalg.matmul")
+def _matmul(ctx, args, kwargs, op="matmul"):
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    return contract(ctx, op, _matmul_subscripts(a, b), [args[0] if isinstance(args[0], Array) else a,
+                                                      args[1] if isinstance(args[1], Array) else b])
+
+
+@handler("dot")
+def _dot(ctx, args, kwargs):
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    if a.ndim == 0 or b.ndim == 0:
+        letters = "abcdefgh"
+        la, lb = letters[: a.ndim], letters[a.ndim: a.ndim + b.ndim]
+        return contract(ctx, "dot", f"{la},{lb}->{la}{lb}", [a, b])
+    if a.ndim <= 2 and b.ndim <= 2:
+        return contract(ctx, "dot", _matmul_subscripts(a, b), [a, b])
+    raise OpError("dot of arrays with more than 2 dimensions is not modelled")
+
+
+@handler("inner")
+def _inner(ctx, args, kwargs):
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    letters_a = "abcdefgh"[: a.ndim - 1] + "z"
+    letters_b = "ijklmnop"[: b.ndim - 1] + "z"
+    out = letters_a[:-1] + letters_b[:-1]
+    return contract(ctx, "inner", f"{letters_a},{letters_b}->{out}", [a, b])
+
+
+@handler("vdot")
+def _vdot(ctx, args, kwargs):
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    if a.ndim != 1 or b.ndim != 1:
+        raise OpError("vdot of non-vectors is not modelled")
+    return as_numpy_scalar(contract(ctx, "vdot", "i,i->", [a, b]))
+
+
+@handler("outer", "linalg.outer")
+def _outer(ctx, args, kwargs):
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    if a.ndim != 1 or b.ndim != 1:
+        raise OpError("outer of non-vectors is not modelled (flopscope ravels them)")
+    return contract(ctx, "outer", "i,j->ij", [a, b])
+
+
+@handler("einsum")
+def _einsum(ctx, args, kwargs):
+    sub = args[0]
+    if not (isinstance(sub, Known) and isinstance(sub.value, str)):
+        raise OpError("einsum subscripts are not a known string")
+    if "out" in kwargs:
+        raise OpError("einsum(..., out=) is not modelled")
+    return contract(ctx, "einsum", sub.value.replace(" ", ""), list(args[1:]))
+
+
+@handler("tensordot", "linalg.tensordot")
+def _tensordot(ctx, args, kwargs):
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    axes = arg(args, kwargs, 2, "axes", Known(2))
+    letters = "abcdefghijklmnopqrstuvwxy"
+    la = list(letters[: a.ndim])
+    lb = list(letters[a.ndim: a.ndim + b.ndim])
+    if isinstance(axes, Known) and isinstance(axes.value, int):
+        ax_a = list(range(a.ndim - axes.value, a.ndim))
+        ax_b = list(range(axes.value))
+    elif isinstance(axes, (Known, TupleVal, ListVal)):
+        raw = axes.value if isinstance(axes, Known) else tuple(
+            x.value if isinstance(x, Known) else tuple(y.value for y in x.items) for x in axes.items
+        )
+        ax_a = [raw[0]] if isinstance(raw[0], int) else list(raw[0])
+        ax_b = [raw[1]] if isinstance(raw[1], int) else list(raw[1])
+    else:
+        raise OpError("tensordot axes are not known")
+    for i, j in zip(ax_a, ax_b):
+        lb[j % b.ndim] = la[i % a.ndim]
+    out = [c for i, c in enumerate(la) if i not in [x % a.ndim for x in ax_a]] + [
+        c for j, c in enumerate(lb) if j not in [x % b.ndim for x in ax_b]
+    ]
+    return contract(ctx, "tensordot", f"{''.join(la)},{''.join(lb)}->{''.join(out)}", [a, b])

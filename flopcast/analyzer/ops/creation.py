@@ -1,0 +1,304 @@
+"""Creation and casts: zeros/ones/full/eye/arange/linspace, array/asarray/astype/copy, load.
+
+flopscope charges 0 for zeros/empty, N for ones/full/*_like, the ones written for eye,
+2N for arange/linspace, N at the heavier dtype for astype and array, 0 for asarray
+without a copy; constant fills with equal extents are tagged symmetric.
+"""
+
+from __future__ import annotations
+
+import math
+
+from flopcast.analyzer import dataints, dtypes, pricing
+from flopcast.analyzer.dtypes import Operand
+from flopcast.analyzer.ops.operands import (
+    arg,
+    dtype_arg,
+    known_int,
+    known_shape,
+    operand,
+    origin_of,
+    to_array,
+)
+from flopcast.analyzer.ops.registry import OpError, handler
+from flopcast.analyzer.values import Array, DTypeRef, Known, ListVal, NumpyScalar, TupleVal, Value
+
+
+def _fill(ctx, op: str, shape, dtype: str, origin_default: bool, cost_per: int = 1, constant: bool = True):
+    sym = pricing.inferred_constant_symmetry(shape) if constant else None
+    n = 1
+    for s in shape:
+        n *= s
+    origin = ctx.span if (origin_default and dtype == "float64") else None
+    ctx.charge(op, cost_per * n, dtype if cost_per else None, origin)
+    return Array(shape, dtype, sym, dtype_origin=origin)
+
+
+def _fill_shape(ctx, v: Value) -> tuple[tuple[int, ...], bool]:
+    """A fill's shape, and whether flopscope's symmetry inference for equal extents may be
+    applied: not where a size read from data is taken at the high end of its range — a fill
+    that is square there is cheaper than the sizes below it, so that end is priced dense."""
+    parts = [dataints.as_data_int(p, ctx.span) for p in (v.items if isinstance(v, (TupleVal, ListVal)) else [v])]
+    v = TupleVal(tuple(parts)) if isinstance(v, (TupleVal, ListVal)) else parts[0]
+    shape = known_shape(v, "shape", ctx)
+    high = any(dataints.is_data_int(p) and dataints.at_high_end(ctx, p, "shape") for p in parts)
+    return shape, not high
+
+
+@handler("zeros", "empty")
+def _zeros(ctx, args, kwargs, op=None):
+    shape, symmetric = _fill_shape(ctx, arg(args, kwargs, 0, "shape"))
+    dt = dtype_arg(arg(args, kwargs, 1, "dtype"))
+    return _fill(ctx, op or "zeros", shape, dt or "float64", dt is None, cost_per=0,
+                 constant=op != "empty" and symmetric)
+
+
+@handler("ones")
+def _ones(ctx, args, kwargs):
+    shape, symmetric = _fill_shape(ctx, arg(args, kwargs, 0, "shape"))
+    dt = dtype_arg(arg(args, kwargs, 1, "dtype"))
+    return _fill(ctx, "ones", shape, dt or "float64", dt is None, constant=symmetric)
+
+
+@handler("full")
+def _full(ctx, args, kwargs):
+    shape, symmetric = _fill_shape(ctx, arg(args, kwargs, 0, "shape"))
+    fill = arg(args, kwargs, 1, "fill_value")
+    dt = dtype_arg(arg(args, kwargs, 2, "dtype"))
+    if dt is None:
+        if isinstance(fill, (Array, NumpyScalar)):
+            dt = fill.dtype
+        else:
+            dt = dtypes.result_type(operand(fill)) if not isinstance(fill, Known) or not isinstance(
+                fill.value, (int, float, bool)) else dtypes.array_literal_dtype(fill.value)
+    if isinstance(fill, Array) and fill.shape != ():
+        raise OpError("full() with an array fill value is not modelled")
+    return _fill(ctx, "full", shape, dt, dt == "float64" and not isinstance(fill, (Array, NumpyScalar)),
+                 constant=symmetric)
+
+
+@handler("zeros_like", "empty_like", "ones_like", "full_like")
+def _like(ctx, args, kwargs, op=None):
+    proto = to_array(ctx, args[0])
+    dt = dtype_arg(kwargs.get("dtype")) or proto.dtype
+    shape = known_shape(kwargs["shape"], ctx=ctx) if "shape" in kwargs else proto.shape
+    cost = 0 if op in ("zeros_like", "empty_like") else 1
+    if op == "full_like" and 0 in shape:
+        ctx.charge(op, 1, dt)  # flopscope floors full_like (not ones_like) at 1
+        return Array(shape, dt)
+    return _fill(ctx, op, shape, dt, False, cost_per=cost, constant=op != "empty_like")
+
+
+@handler("eye", "identity")
+def _eye(ctx, args, kwargs, op=None):
+    n = known_int(arg(args, kwargs, 0, "N" if op == "eye" else "n"), "eye size", ctx)
+    if op == "identity":
+        m, k = n, 0
+        dt = dtype_arg(arg(args, kwargs, 1, "dtype"))
+    else:
+        mv = arg(args, kwargs, 1, "M")
+        m = n if mv is None or (isinstance(mv, Known) and mv.value is None) else known_int(mv, "eye M", ctx)
+        k = known_int(arg(args, kwargs, 2, "k", Known(0)), "eye k")
+        dt = dtype_arg(arg(args, kwargs, 3, "dtype"))
+    dt_ = dt or "float64"
+    ones = max(0, min(n, m - k) if k >= 0 else min(n + k, m))
+    origin = ctx.span if dt is None else None
+    ctx.charge(op, ones, dt_, origin)
+    sym = ((0, 1),) if (n == m and k == 0) else None
+    return Array((n, m), dt_, sym, dtype_origin=origin)
+
+
+@handler("arange")
+def _arange(ctx, args, kwargs):
+    bounds = [a for a in args if not isinstance(a, DTypeRef)]
+    vals = []
+    for b in bounds:
+        if dataints.is_data_int(b):
+            vals.append(dataints.materialise(ctx, b, "an arange bound"))
+            continue
+        if not (isinstance(b, Known) and isinstance(b.value, (int, float))):
+            raise OpError("arange bounds are not known statically")
+        vals.append(b.value)
+    n = len(range(*vals)) if all(isinstance(v, int) for v in vals) else max(
+        0, math.ceil((vals[1] - vals[0]) / (vals[2] if len(vals) > 2 else 1)) if len(vals) > 1 else math.ceil(vals[0]))
+    if dataints.unbounded(n):
+        raise OpError("the length of arange depends on values and has no upper bound")
+    dt = dtype_arg(kwargs.get("dtype")) or dtypes.result_type(*(operand(b) for b in bounds))
+    if dt == "int64" and all(isinstance(v, int) for v in vals):
+        dt = dtypes.array_literal_dtype(0)
+    elif dt in ("float64",) or any(isinstance(v, float) for v in vals):
+        dt = dtype_arg(kwargs.get("dtype")) or "float64"
+    origin = ctx.span if dt == "float64" and "dtype" not in kwargs else None
+    ctx.charge("arange", 2 * n, dt, origin)
+    return Array((n,), dt, dtype_origin=origin)
+
+
+@handler("linspace")
+def _linspace(ctx, args, kwargs):
+    num = known_int(arg(args, kwargs, 2, "num", Known(50)), "linspace num", ctx)
+    dt = dtype_arg(kwargs.get("dtype")) or "float64"
+    origin = ctx.span if "dtype" not in kwargs else None
+    ctx.charge("linspace", 2 * num, dt, origin)
+    return Array((num,), dt, dtype_origin=origin)
+
+
+@handler("array")
+def _array(ctx, args, kwargs):
+    src = arg(args, kwargs, 0, "object")
+    dt = dtype_arg(arg(args, kwargs, 1, "dtype"))
+    x = to_array(ctx, src)
+    out_dt = dt or x.dtype
+    origin = x.dtype_origin if out_dt == x.dtype else (ctx.span if out_dt == "float64" else None)
+    if not isinstance(src, Array) and dt is None and out_dt == "float64":
+        origin = ctx.span
+    ctx.charge("array", max(x.size, 1), out_dt, origin)
+    return Array(x.shape, out_dt, dtype_origin=origin)
+
+
+@handler("asarray")
+def _asarray(ctx, args, kwargs):
+    src = arg(args, kwargs, 0, "a")
+    dt = dtype_arg(arg(args, kwargs, 1, "dtype"))
+    if isinstance(src, Array):
+        if dt is None or dt == src.dtype:
+            ctx.charge("asarray", 0, src.dtype)
+            return src.with_(sym=None) if src.sym else src
+        billed = dtypes.heavier(src.dtype, dt, pricing.rate)
+        ctx.charge("asarray", src.size, billed, origin_of([src], billed))
+        return Array(src.shape, dt, dtype_origin=ctx.span if dt == "float64" else None)
+    # Not a flopscope array: flopscope probes the source with np.asarray (a Python float or
+    # list becomes float64, an int int64) and bills the new buffer at the heavier of that
+    # dtype and the target one, unlike fnp.array, which bills the target alone.
+    x = to_array(ctx, src)
+    out_dt = dt or x.dtype
+    billed = dtypes.heavier(x.dtype, out_dt, pricing.rate)
+    ctx.charge("asarray", x.size, billed, ctx.span if billed == "float64" else None)
+    return Array(x.shape, out_dt, dtype_origin=ctx.span if out_dt == "float64" else None)
+
+
+@handler("frombuffer")
+def _frombuffer(ctx, args, kwargs):
+    """``frombuffer(bytes, dtype=float, count=-1, offset=0)`` of a known bytes value (a known
+    string's ``.encode()``): a 1-d array of the buffer's items, billed ``numel`` at its dtype."""
+    import numpy as np
+
+    buf = arg(args, kwargs, 0, "buffer")
+    if not (isinstance(buf, Known) and isinstance(buf.value, (bytes, bytearray))):
+        raise OpError("frombuffer of a buffer whose length is not known statically")
+    dt = dtype_arg(arg(args, kwargs, 1, "dtype")) or "float64"
+    count = known_int(arg(args, kwargs, 2, "count", Known(-1)), "frombuffer count")
+    offset = known_int(arg(args, kwargs, 3, "offset", Known(0)), "frombuffer offset")
+    itemsize = np.dtype(dt).itemsize
+    available = len(buf.value) - offset
+    if offset < 0 or available < 0 or count < 0 and available % itemsize or count > available // itemsize:
+        raise ValueError("frombuffer: the buffer size does not fit the dtype, count and offset")
+    n = available // itemsize if count < 0 else count
+    ctx.charge("frombuffer", n, dt)
+    return Array((n,), dt)
+
+
+@handler("astype")
+def _astype(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    given = arg(args, kwargs, 1, "dtype")
+    if given is None:
+        raise TypeError("astype() missing 1 required positional argument: 'dtype'")
+    dt = dtype_arg(given) or "float64"  # numpy reads dtype=None as float64
+    copy = kwargs.get("copy", Known(True))
+    if isinstance(copy, Known) and copy.value is False and dt == x.dtype:
+        ctx.charge("astype", 0, dt)
+        return x.with_(sym=None)  # a new, plain FlopscopeArray: no tag, and not the same object
+    billed = dtypes.heavier(x.dtype, dt, pricing.rate)
+    ctx.charge("astype", x.size, billed, origin_of([x], billed))
+    return Array(x.shape, dt, dtype_origin=ctx.span if dt == "float64" else None)
+
+
+@handler("copy")
+def _copy(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    ctx.charge("copy", max(x.size, 1), x.dtype, x.dtype_origin)
+    return x.with_()
+
+
+@handler("flopscope.as_symmetric")
+def _as_symmetric(ctx, args, kwargs):
+    # flopscope's signature is as_symmetric(data, *, symmetry): Python rejects anything else
+    if len(args) > 1:
+        raise TypeError(f"as_symmetric() takes 1 positional argument but {len(args)} were given")
+    for key in kwargs:
+        if key not in ("data", "symmetry"):
+            raise TypeError(f"as_symmetric() got an unexpected keyword argument '{key}'")
+    if "symmetry" not in kwargs:
+        raise TypeError("as_symmetric() missing 1 required keyword-only argument: 'symmetry'")
+    x = to_array(ctx, args[0] if args else kwargs["data"])
+    sym_v = kwargs["symmetry"]
+    axes = known_shape(sym_v, "symmetry")
+    generators = max(len(axes) - 1, 1)
+    ctx.charge("as_symmetric", generators * (7 * x.size - 1), x.dtype, x.dtype_origin)
+    return x.with_(sym=(tuple(sorted(axes)),))
+
+
+@handler("load")
+def _load(ctx, args, kwargs):
+    path = arg(args, kwargs, 0, "file")
+    arrays = ctx.read_array_file(path)
+    ctx.charge("load", 0, None)
+    return arrays
+
+
+@handler("dtype_call")
+def _dtype_call(ctx, args, kwargs):
+    """``fnp.float64(x)`` on an array: numpy's scalar-type constructor casts without a record."""
+    x = to_array(ctx, args[0])
+    dt = dtype_arg(args[1])
+    if x.sym:
+        raise OpError(f"{dt}(...) of a symmetric tensor returns a tensor with broken symmetry metadata")
+    return Array(x.shape, dt, dtype_origin=ctx.span if dt == "float64" else None)
+
+
+@handler("tri")
+def _tri(ctx, args, kwargs):
+    n = known_int(arg(args, kwargs, 0, "N"), "tri N")
+    mv = arg(args, kwargs, 1, "M")
+    m = n if mv is None or (isinstance(mv, Known) and mv.value is None) else known_int(mv, "tri M")
+    dt = dtype_arg(arg(args, kwargs, 3, "dtype")) or "float64"
+    ctx.charge("tri", max(n * m, 1), dt, ctx.span if dt == "float64" else None)
+    return Array((n, m), dt, dtype_origin=ctx.span if dt == "float64" else None)
+
+
+@handler("diagflat")
+def _diagflat(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    if len(args) > 1 or kwargs:
+        raise OpError("diagflat with k= is not modelled")
+    ctx.charge("diagflat", x.size, x.dtype, x.dtype_origin)
+    return Array((x.size, x.size), x.dtype, ((0, 1),), dtype_origin=x.dtype_origin)
+
+
+@handler("logspace", "geomspace")
+def _logspace(ctx, args, kwargs, op=None):
+    num = known_int(arg(args, kwargs, 2, "num", Known(50)), f"{op} num")
+    extra = set(kwargs) - {"num", "dtype"}
+    if extra or len(args) > 3:
+        raise OpError(f"{op} with {sorted(extra) or 'extra arguments'} is not modelled")
+    dt = dtype_arg(kwargs.get("dtype")) or "float64"
+    origin = ctx.span if "dtype" not in kwargs else None
+    ctx.charge(op, max(num, 1), dt, origin)
+    return Array((num,), dt, dtype_origin=origin)
+
+
+@handler("meshgrid")
+def _meshgrid(ctx, args, kwargs):
+    if kwargs:
+        raise OpError("meshgrid with keyword arguments is not modelled")
+    xs = [to_array(ctx, a) for a in args]
+    if any(x.ndim != 1 for x in xs) or len(xs) < 2:
+        raise OpError("meshgrid of other than two or more vectors is not modelled")
+    lengths = [x.size for x in xs]
+    shape = (lengths[1], lengths[0]) + tuple(lengths[2:])
+    n = 1
+    for d in shape:
+        n *= d
+    dt = dtypes.result_type(*(Operand(dtype=x.dtype) for x in xs))
+    ctx.charge("meshgrid", max(n * len(xs), 1), dt, origin_of(xs, dt))
+    return ListVal([Array(shape, x.dtype, dtype_origin=x.dtype_origin) for x in xs])

@@ -1,0 +1,237 @@
+"""Pointwise ops: operators, ufuncs, clip, where, isnan/isinf/isfinite.
+
+flopscope charges numel of the broadcast output (unique elements when the output is
+symmetric), floored at 1, times the op's weight (16 for exp/log/trig/``**``), billed at
+the heavier of numpy's loop dtype and ``result_type``; ``clip`` charges per bound.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from flopcast.analyzer import dtypes, pricing
+from flopcast.analyzer.dtypes import Operand
+from flopcast.analyzer.ops.operands import (
+    _none,
+    arg,
+    broadcast,
+    dtype_arg,
+    operand,
+    origin_of,
+    shape_of,
+    to_array,
+)
+from flopcast.analyzer.ops.registry import OpError, by_category, categories, handler
+from flopcast.analyzer.ops.sorting import _nonzero_like
+from flopcast.analyzer.ops.symmetry import _sym_of_pointwise
+from flopcast.analyzer.values import Array, Known, NumpyScalar, TupleVal, Unknown, Value
+
+
+# Python operators and the op names flopscope records for them.
+BINARY_OPERATORS = {
+    "Add": "add", "Sub": "subtract", "Mult": "multiply", "Div": "true_divide",
+    "FloorDiv": "floor_divide", "Mod": "mod", "Pow": "power", "MatMult": "matmul",
+    "BitAnd": "bitwise_and", "BitOr": "bitwise_or", "BitXor": "bitwise_xor",
+    "LShift": "left_shift", "RShift": "right_shift",
+}
+COMPARE_OPERATORS = {
+    "Gt": "greater", "GtE": "greater_equal", "Lt": "less", "LtE": "less_equal",
+    "Eq": "equal", "NotEq": "not_equal",
+}
+UNARY_OPERATORS = {"USub": "negative", "UAdd": "positive", "Invert": "invert"}
+#: `2.0 > x` runs `x.__lt__(2.0)`, and so does `a > S` for a plain array `a` and a
+#: SymmetricTensor `S` (Python tries the right operand's reflected comparison first when
+#: its type is a subclass of the left's): flopscope records the reflected op's name.
+REFLECTED_COMPARE = {"greater": "less", "less": "greater", "greater_equal": "less_equal",
+                     "less_equal": "greater_equal", "equal": "equal", "not_equal": "not_equal"}
+#: `fnp.float32(2.0) / x`: the numpy scalar's operator calls the ufunc itself, and
+#: flopscope's __array_ufunc__ records the ufunc's __name__.
+NUMPY_SCALAR_LEFT = {"true_divide": "divide", "mod": "remainder"}
+
+
+def comparison_is_reflected(left: Value, right: Value) -> bool:
+    if not isinstance(right, Array):
+        return False
+    if not isinstance(left, Array):
+        return True
+    return not left.sym and bool(right.sym)
+# numpy loop names for flopscope op names that differ.
+_NUMPY_UFUNC = {"abs": "absolute", "true_divide": "divide", "round": "rint", "around": "rint", "fix": "trunc"}
+
+
+#: pointwise results by what decides them (op, dtype=, each operand's dtype/weak kind, shape
+#: and symmetry): unrolled loops ask the same questions again and again.
+_POINTWISE_MEMO: dict = {}
+
+
+def _pointwise_key(op: str, values: list[Value], dtype_kw: Optional[str]):
+    parts = [op, dtype_kw]
+    for v in values:
+        t = type(v)
+        if t is Array:
+            parts.append((v.dtype, v.shape, v.sym))
+        elif t is Known and type(v.value) in (int, float, bool):
+            parts.append(type(v.value))
+        elif t is NumpyScalar:
+            parts.append(("S", v.dtype))
+        else:
+            return None
+    return tuple(parts)
+
+
+def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = None) -> Value:
+    key = _pointwise_key(op, values, dtype_kw)
+    hit = _POINTWISE_MEMO.get(key) if key is not None else None
+    if hit is not None:
+        out_shape, loop_out, billed, sym, base = hit
+        origin = origin_of(values, billed)
+        ctx.charge(op, base, billed, origin)
+        return Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None)
+    ops_ = [operand(v) for v in values]
+    shapes = [shape_of(v) for v in values]
+    out_shape = broadcast(*shapes)
+    np_name = _NUMPY_UFUNC.get(op, op)
+    try:
+        loop_in, loop_out = dtypes.ufunc_loop(np_name, *ops_) if dtype_kw is None else (dtype_kw, dtype_kw)
+    except AttributeError:
+        loop_in = loop_out = dtypes.result_type(*ops_)
+    billed = dtypes.heavier(loop_in, dtypes.result_type(*ops_), pricing.rate) if len(ops_) > 1 else loop_in
+    if dtype_kw is not None:
+        billed = dtype_kw
+    sym = _sym_of_pointwise(values, out_shape)
+    base = max(pricing.unique_count(out_shape, sym), 1)
+    if key is not None:
+        _POINTWISE_MEMO[key] = (out_shape, loop_out, billed, sym, base)
+    origin = origin_of(values, billed)
+    ctx.charge(op, base, billed, origin)
+    return Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None)
+
+
+def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optional[str]) -> Value:
+    """A ufunc writing into ``out=``: the buffer's dtype joins the billed-dtype resolution
+    (flopscope's ``store_billing_dtypes``: ``result_type(loop dtypes..., out.dtype)``) and the
+    buffer itself is returned, untagged (operand symmetry still discounts the count). Only plain
+    (untagged) buffers of exactly the output shape are modelled."""
+    import numpy as np
+
+    if isinstance(out, TupleVal) and len(out.items) == 1:
+        out = out.items[0]
+    if not isinstance(out, Array):
+        raise OpError(f"{op}(..., out=) with a non-array buffer is not modelled")
+    if out.sym:
+        raise OpError(f"{op}(..., out=) into a symmetric-tagged buffer is not modelled")
+    if any(isinstance(v, Array) and v.ident == out.ident for v in values):
+        raise OpError(f"{op}(..., out=) aliasing an input is not modelled")
+    ops_ = [operand(v) for v in values]
+    out_shape = broadcast(*(shape_of(v) for v in values))
+    if out_shape != out.shape:
+        raise OpError(f"{op}(..., out=) with a buffer of another shape than the result is not modelled")
+    sym = _sym_of_pointwise(values, out_shape)  # prices the call; the plain buffer comes back untagged
+    np_name = _NUMPY_UFUNC.get(op, op)
+    if dtype_kw is not None:
+        loop_in = loop_out = dtype_kw
+    else:
+        try:
+            loop_in, loop_out = dtypes.ufunc_loop(np_name, *ops_)
+        except AttributeError:
+            raise OpError(f"{op}(..., out=) is not a numpy ufunc call flopcast can resolve")
+    if not np.can_cast(loop_out, out.dtype, "same_kind"):
+        raise OpError(f"{op}(..., out=) cannot cast {loop_out} into a {out.dtype} buffer: numpy raises")
+    if len(ops_) > 1:
+        natural = dtypes.heavier(loop_in, dtypes.result_type(*ops_), pricing.rate)
+    else:
+        natural = loop_in
+    billed = dtypes.result_type(Operand(dtype=natural), Operand(dtype=out.dtype))
+    if dtype_kw is not None:
+        billed = dtypes.result_type(Operand(dtype=dtype_kw), Operand(dtype=out.dtype))
+    base = max(pricing.unique_count(out_shape, sym), 1)
+    ctx.charge(op, base, billed, origin_of(list(values) + [out], billed))
+    return out
+
+
+def free_scalar_arithmetic(values: list[Value]) -> Optional[Value]:
+    """numpy scalars combined with scalars: computed by numpy, never charged."""
+    if any(isinstance(v, Array) for v in values):
+        return None
+    for v in values:
+        if isinstance(v, Unknown) and v.kind == "":
+            return v  # the result of something unpriced stays unknown
+    if any(isinstance(v, NumpyScalar) for v in values):
+        ops_ = [operand(v) for v in values]
+        dt = dtypes.result_type(*ops_)
+        return NumpyScalar(dt, origin_of(values, dt))
+    return None
+
+
+@handler("nan_to_num")
+def _nan_to_num(ctx, args, kwargs):
+    """``nan_to_num(x, copy=, nan=, posinf=, neginf=)``: flopscope's non-ufunc unary wrapper
+    passes the replacement values through to numpy; they change values, not the price
+    (``pointwise_cost(x.shape, symmetry)`` at x's dtype)."""
+    x = arg(args, kwargs, 0, "x")
+    extra = set(kwargs) - {"x", "copy", "nan", "posinf", "neginf"}
+    if extra or len(args) > 5:
+        raise OpError(f"nan_to_num with {', '.join(sorted(extra)) or 'extra arguments'} is not modelled")
+    return pointwise(ctx, "nan_to_num", [x])
+
+
+@handler("clip")
+def _clip(ctx, args, kwargs):
+    x = arg(args, kwargs, 0, "a")
+    lo = arg(args, kwargs, 1, "a_min", kwargs.get("min"))
+    hi = arg(args, kwargs, 2, "a_max", kwargs.get("max"))
+    bounds = [b for b in (lo, hi) if b is not None and not (isinstance(b, Known) and b.value is None)]
+    values = [x] + bounds
+    ops_ = [operand(v) for v in values]
+    out_shape = broadcast(*(shape_of(v) for v in values))
+    billed = dtypes.result_type(*ops_)
+    sym = _sym_of_pointwise(values, out_shape)
+    base = max(len(bounds), 1) * max(pricing.unique_count(out_shape, sym), 1)
+    origin = origin_of(values, billed)
+    ctx.charge("clip", base, billed, origin)
+    return Array(out_shape, billed, sym, dtype_origin=origin)
+
+
+@handler("where")
+def _where(ctx, args, kwargs):
+    if len(args) == 1 and not kwargs:
+        return _nonzero_like(ctx, "nonzero", args[0], tuple_result=True)
+    cond, a, b = args[0], args[1], args[2]
+    out_shape = broadcast(shape_of(cond), shape_of(a), shape_of(b))
+    billed = dtypes.result_type(operand(a), operand(b))
+    n = 1
+    for s in out_shape:
+        n *= s
+    origin = origin_of([a, b], billed)
+    ctx.charge("where", max(n, 1), billed, origin)  # weight 4 comes from the table
+    return Array(out_shape, billed, dtype_origin=origin)
+
+
+@handler("isnan", "isinf", "isfinite")
+def _predicate(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    if "out" in kwargs:
+        raise OpError(f"{op}(..., out=) is not modelled")
+    if x.sym:
+        raise OpError(f"{op} of a symmetric tensor returns a plain numpy array (later ops on it are uncounted)")
+    ctx.charge(op, x.size, x.dtype, None)
+    return Array(x.shape, "bool")
+
+
+#: Counted binary ufuncs whose cost is not pointwise (they contract).
+_NOT_POINTWISE = ("matvec", "vecmat", "vecdot")
+
+
+@by_category("counted_unary", "counted_binary")
+def ufunc(ctx, name: str, args, kwargs) -> Value:
+    """``fnp.<ufunc>(x[, y], dtype=, out=)`` for every ufunc flopscope counts (read from its registry)."""
+    if name in _NOT_POINTWISE:
+        raise OpError(f"fnp.{name} is not modelled by flopcast yet")
+    nin = 1 if categories().get(name) == "counted_unary" else 2
+    dt = dtype_arg(kwargs.get("dtype"))
+    out = kwargs.get("out", args[nin] if len(args) > nin else None)
+    if set(kwargs) - {"dtype", "out"} or len(args) > nin + 1:
+        raise OpError(f"{name} with where=, casting=, order= or extra arguments is not modelled")
+    if not _none(out):
+        return pointwise_out(ctx, name, list(args[:nin]), out, dt)
+    return pointwise(ctx, name, list(args[:nin]), dtype_kw=dt)

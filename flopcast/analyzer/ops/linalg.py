@@ -1,0 +1,220 @@
+"""Linear algebra: cholesky, eigh, inv, det, solve, qr, svd, norms, lstsq, matrix_power, multi_dot.
+
+flopscope charges what ``flopscope.accounting``'s ``*_cost`` helpers return (base ×
+weight; flopcast caches them, see pricing.accounting) times the dtype rate, billing
+float64 for int inputs.
+"""
+
+from __future__ import annotations
+
+import math
+
+from flopcast.analyzer import dtypes, pricing
+from flopcast.analyzer.dtypes import Operand
+from flopcast.analyzer.ops.operands import _sequence, arg, as_numpy_scalar, known_int, origin_of, to_array
+from flopcast.analyzer.ops.reductions import _axes
+from flopcast.analyzer.ops.registry import OpError, handler
+from flopcast.analyzer.values import Array, Known, NumpyScalar, TupleVal, Unknown, Value
+
+
+def _linalg_dtype(a: Array) -> str:
+    return "float64" if dtypes.kind(a.dtype) in "biu" else a.dtype
+
+
+def _batch(a: Array) -> int:
+    n = 1
+    for s in a.shape[:-2]:
+        n *= s
+    return n
+
+
+@handler("linalg.cholesky", "linalg.eigh", "linalg.eigvalsh", "linalg.inv", "linalg.det",
+         "linalg.slogdet", "linalg.eig", "linalg.eigvals")
+def _linalg_square(ctx, args, kwargs, op=None):
+    a = to_array(ctx, args[0])
+    n = a.shape[-1]
+    fn = op.split(".")[1]
+    if fn == "inv":
+        base = pricing.accounting("inv_cost", n, symmetric=bool(a.sym))
+    elif fn in ("det", "slogdet"):
+        base = pricing.accounting(f"{fn}_cost", n)
+    else:
+        base = pricing.accounting(f"{fn}_cost", n)
+    dt = _linalg_dtype(a)
+    ctx.charge(op, base * _batch(a), dt, a.dtype_origin, weighted_base=True)
+    batch = a.shape[:-2]
+    if fn == "cholesky":
+        return Array(a.shape, dt)
+    if fn == "inv":
+        return Array(a.shape, dt, a.sym)
+    if fn == "eigh":
+        return TupleVal((Array(batch + (n,), dt), Array(a.shape, dt)))
+    if fn == "eig":
+        return TupleVal((Array(batch + (n,), "complex128"), Array(a.shape, "complex128")))
+    if fn in ("eigvalsh",):
+        return Array(batch + (n,), dt)
+    if fn == "eigvals":
+        return Array(batch + (n,), "complex128")
+    if fn == "det":
+        return as_numpy_scalar(Array(batch, dt))
+    return TupleVal((as_numpy_scalar(Array(batch, dt)), as_numpy_scalar(Array(batch, dt))))
+
+
+@handler("linalg.solve")
+def _solve(ctx, args, kwargs):
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    n = a.shape[-1]
+    nrhs = 1 if b.ndim == 1 else b.shape[-1]
+    base = pricing.accounting("solve_cost", n, nrhs)
+    dt = dtypes.result_type(Operand(dtype=_linalg_dtype(a)), Operand(dtype=_linalg_dtype(b)))
+    ctx.charge("linalg.solve", base * _batch(a), dt, origin_of([a, b], dt), weighted_base=True)
+    return Array(b.shape, dt)
+
+
+@handler("linalg.qr")
+def _qr(ctx, args, kwargs):
+    a = to_array(ctx, args[0])
+    m, n = a.shape[-2], a.shape[-1]
+    k = min(m, n)
+    base = pricing.accounting("qr_cost", m, n)
+    dt = _linalg_dtype(a)
+    ctx.charge("linalg.qr", base * _batch(a), dt, a.dtype_origin, weighted_base=True)
+    return TupleVal((Array(a.shape[:-2] + (m, k), dt), Array(a.shape[:-2] + (k, n), dt)))
+
+
+@handler("linalg.svd")
+def _svd(ctx, args, kwargs):
+    a = to_array(ctx, args[0])
+    m, n = a.shape[-2], a.shape[-1]
+    k = min(m, n)
+    full = arg(args, kwargs, 1, "full_matrices", Known(True))
+    uv = arg(args, kwargs, 2, "compute_uv", Known(True))
+    full_b = bool(full.value) if isinstance(full, Known) else True
+    uv_b = bool(uv.value) if isinstance(uv, Known) else True
+    base = pricing.accounting("svd_cost", m, n, with_vectors=uv_b, full_matrices=full_b)
+    dt = _linalg_dtype(a)
+    ctx.charge("linalg.svd", base * _batch(a), dt, a.dtype_origin, weighted_base=True)
+    batch = a.shape[:-2]
+    s = Array(batch + (k,), dt)
+    if not uv_b:
+        return s
+    if full_b:
+        return TupleVal((Array(batch + (m, m), dt), s, Array(batch + (n, n), dt)))
+    return TupleVal((Array(batch + (m, k), dt), s, Array(batch + (k, n), dt)))
+
+
+@handler("linalg.norm")
+def _norm(ctx, args, kwargs):
+    a = to_array(ctx, args[0])
+    ord_ = arg(args, kwargs, 1, "ord")
+    axis = arg(args, kwargs, 2, "axis")
+    keepdims = arg(args, kwargs, 3, "keepdims", Known(False))
+    if ord_ is not None and not (isinstance(ord_, Known) and ord_.value in (None, "fro", 1, -1, math.inf, -math.inf)):
+        raise OpError("linalg.norm with this ord is not modelled")
+    if not isinstance(keepdims, Known):
+        raise OpError("linalg.norm keepdims= is not known statically")
+    if axis is None or (isinstance(axis, Known) and axis.value is None):
+        axes = tuple(range(a.ndim))
+    else:
+        axes = _axes(axis, a.ndim)
+    if keepdims.value:
+        shape = tuple(1 if i in axes else s for i, s in enumerate(a.shape))
+    else:
+        shape = tuple(s for i, s in enumerate(a.shape) if i not in axes)
+    dt = _linalg_dtype(a)
+    ctx.charge("linalg.norm", 2 * a.size, dt, a.dtype_origin)
+    # A full reduction comes back as a numpy scalar (free arithmetic afterwards).
+    return as_numpy_scalar(Array(shape, dt))
+
+
+def _matrix(ctx, v: Value, what: str) -> Array:
+    a = to_array(ctx, v)
+    if a.ndim != 2:
+        raise OpError(f"{what} of a non-matrix (batched or vector input) is not modelled")
+    return a
+
+
+@handler("linalg.pinv", "linalg.svdvals", "linalg.cond", "linalg.matrix_rank")
+def _svd_family(ctx, args, kwargs, op=None):
+    a = _matrix(ctx, args[0], op)
+    if len(args) > 1 or kwargs:
+        raise OpError(f"{op} with extra arguments is not modelled")
+    m, n = a.shape
+    fn = op.split(".")[1]
+    base = pricing.accounting(f"{fn}_cost", m, n)
+    dt = _linalg_dtype(a)
+    ctx.charge(op, base, dt, a.dtype_origin, weighted_base=True)
+    if fn == "pinv":
+        return Array((n, m), dt)
+    if fn == "svdvals":
+        return Array((min(m, n),), dt)
+    if fn == "matrix_rank":
+        return NumpyScalar("int64")
+    return NumpyScalar(dt, a.dtype_origin if dt == a.dtype else None)
+
+
+@handler("linalg.lstsq")
+def _lstsq(ctx, args, kwargs):
+    a = _matrix(ctx, args[0], "lstsq")
+    b = to_array(ctx, args[1])
+    m, n = a.shape
+    cols = 1 if b.ndim == 1 else b.shape[1]
+    base = pricing.accounting("lstsq_cost", m, n, b_cols=cols, b_ndim=b.ndim)
+    dt = dtypes.result_type(Operand(dtype=_linalg_dtype(a)), Operand(dtype=_linalg_dtype(b)))
+    ctx.charge("linalg.lstsq", base, dt, origin_of([a, b], dt), weighted_base=True)
+    x = Array((n,) if b.ndim == 1 else (n, cols), dt)
+    residuals = Array((ctx.choose_size(0, cols, "lstsq: residuals are empty unless the matrix has full rank")
+                       if m > n else 0,), dt)
+    rank = Unknown("int", ctx.span, "the rank lstsq reports depends on values")
+    return TupleVal((x, residuals, rank, Array((min(m, n),), dt)))
+
+
+@handler("linalg.matrix_power")
+def _matrix_power(ctx, args, kwargs):
+    a = _matrix(ctx, args[0], "matrix_power")
+    p = known_int(arg(args, kwargs, 1, "n"), "matrix_power exponent")
+    if p < 0:
+        raise OpError("matrix_power with a negative exponent (an inverse) is not modelled")
+    base = pricing.accounting("matrix_power_cost", a.shape[0], p)
+    ctx.charge("linalg.matrix_power", base, a.dtype, a.dtype_origin, weighted_base=True)
+    return Array(a.shape, a.dtype, dtype_origin=a.dtype_origin)
+
+
+@handler("linalg.multi_dot")
+def _multi_dot(ctx, args, kwargs):
+    arrays = [to_array(ctx, x) for x in _sequence(args[0])]
+    if len(arrays) < 2:
+        raise OpError("multi_dot of fewer than two arrays")
+    base = pricing.accounting("multi_dot_cost", [list(x.shape) for x in arrays])
+    dt = dtypes.result_type(*(Operand(dtype=x.dtype) for x in arrays))
+    ctx.charge("linalg.multi_dot", base, dt, origin_of(arrays, dt), weighted_base=True)
+    shape = arrays[0].shape[:-1] + arrays[-1].shape[1:]
+    return Array(shape, dt, dtype_origin=origin_of(arrays, dt))
+
+
+@handler("linalg.vector_norm", "linalg.matrix_norm")
+def _vector_matrix_norm(ctx, args, kwargs, op=None):
+    a = to_array(ctx, args[0])
+    if len(args) > 1 or any(k != "ord" for k in kwargs):
+        raise OpError(f"{op} with axis/keepdims is not modelled")
+    ord_v = kwargs.get("ord")
+    ord_ = None if ord_v is None else ord_v.value if isinstance(ord_v, Known) else OpError
+    if ord_ is OpError:
+        raise OpError(f"{op} ord= is not known statically")
+    fn = op.split(".")[1]
+    if fn == "matrix_norm" and a.ndim != 2:
+        raise OpError("batched matrix_norm is not modelled")
+    base = pricing.accounting(f"{fn}_cost", list(a.shape), ord=ord_)
+    dt = _linalg_dtype(a)
+    ctx.charge(op, base, dt, a.dtype_origin, weighted_base=True)
+    return NumpyScalar(dt, a.dtype_origin if dt == a.dtype else None)
+
+
+@handler("linalg.trace")
+def _linalg_trace(ctx, args, kwargs):
+    a = _matrix(ctx, args[0], "linalg.trace")
+    if len(args) > 1 or kwargs:
+        raise OpError("linalg.trace with offset/dtype is not modelled")
+    base = pricing.accounting("trace_cost", min(a.shape))
+    ctx.charge("linalg.trace", base, a.dtype, a.dtype_origin, weighted_base=True)
+    return NumpyScalar(a.dtype, a.dtype_origin)

@@ -1,0 +1,81 @@
+"""Array methods: ``x.<method>(...)`` and the op each is priced as.
+
+flopscope's array overrides call the fnp function of the same name (same record, same
+price); numpy's own view methods (``.squeeze()``, ``.transpose()``) write no record,
+and in-place methods raise.
+"""
+
+from __future__ import annotations
+
+from flopcast.analyzer.ops.operands import arg, axis_index, known_int, known_shape, to_array
+from flopcast.analyzer.ops.registry import OpError, handler
+from flopcast.analyzer.ops.symmetry import _permute_sym
+from flopcast.analyzer.values import Array, Known
+
+
+#: ``x.<method>(...)`` -> the op it is priced as. FlopscopeArray overrides these
+#: methods to call the fnp function of the same name (same record, same price);
+#: the ``ndarray.*`` entries are numpy's own methods, which flopscope does not
+#: intercept: a free view with no record (SymmetricTensor.squeeze excepted).
+ARRAY_METHOD_OPS = {
+    **{m: m for m in (
+        "sum", "mean", "max", "min", "std", "var", "prod", "argmax", "argmin", "cumsum", "cumprod",
+        "any", "all", "ptp", "reshape", "ravel", "astype", "copy", "dot", "clip", "trace", "round",
+        "nonzero", "argsort", "take", "repeat", "argpartition")},
+    "conj": "conjugate",
+    "conjugate": "conjugate",
+    "squeeze": "ndarray.squeeze",
+    "diagonal": "ndarray.diagonal",
+    "transpose": "ndarray.transpose",
+    "swapaxes": "ndarray.swapaxes",
+    "sort": "ndarray.sort",
+    "partition": "ndarray.sort",
+    "fill": "ndarray.sort",
+    "put": "ndarray.sort",
+}
+
+
+@handler("ndarray.sort")
+def _inplace_method(ctx, args, kwargs):
+    raise OpError("in-place array methods (.sort, .partition, .fill, .put) raise: flopscope arrays are immutable")
+
+
+@handler("ndarray.squeeze")
+def _squeeze_method(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    if arg(args, kwargs, 1, "axis") is not None:
+        raise OpError(".squeeze(axis=) is not modelled")
+    dropped = [i for i, s in enumerate(x.shape) if s == 1]
+    sym = None
+    if x.sym:
+        ctx.charge("squeeze", 0, None)  # SymmetricTensor.squeeze routes to fnp.squeeze
+        remap = {old: new for new, old in enumerate(i for i in range(x.ndim) if i not in dropped)}
+        groups = [tuple(remap[a] for a in g if a in remap) for g in x.sym]
+        sym = tuple(g for g in groups if len(g) > 1) or None
+    return x.with_(shape=tuple(s for s in x.shape if s != 1), sym=sym)
+
+
+@handler("ndarray.diagonal")
+def _diagonal_method(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    if len(args) > 1 or kwargs or x.ndim != 2:
+        raise OpError(".diagonal() with arguments or on a non-matrix is not modelled")
+    return Array((min(x.shape),), x.dtype, dtype_origin=x.dtype_origin)
+
+
+@handler("ndarray.transpose", "ndarray.swapaxes")
+def _transpose_method(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    if op == "ndarray.swapaxes":
+        a1 = axis_index(known_int(args[1], "axis1"), x.ndim)
+        a2 = axis_index(known_int(args[2], "axis2"), x.ndim)
+        perm = list(range(x.ndim))
+        perm[a1], perm[a2] = perm[a2], perm[a1]
+        perm = tuple(perm)
+    else:
+        axes = args[1] if len(args) > 1 else None
+        if axes is None or (isinstance(axes, Known) and axes.value is None):
+            perm = tuple(reversed(range(x.ndim)))
+        else:
+            perm = known_shape(axes, "axes")
+    return x.with_(shape=tuple(x.shape[p] for p in perm), sym=_permute_sym(x.sym, perm))

@@ -1,0 +1,181 @@
+"""Reading a call's arguments: operand dtypes (NEP 50 weak scalars), shapes, known ints.
+
+No charges here: these are the helpers every family uses to turn abstract arguments into
+the shapes and dtypes flopscope prices from.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from flopcast.analyzer import dataints, dtypes
+from flopcast.analyzer.dtypes import Operand
+from flopcast.analyzer.ops.registry import OpError
+from flopcast.analyzer.values import Array, DTypeRef, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
+
+
+def operand(v: Value) -> Operand:
+    if isinstance(v, (Array, NumpyScalar)):
+        return Operand(dtype=v.dtype)
+    if isinstance(v, Known):
+        x = v.value
+        if isinstance(x, bool):
+            return Operand(dtype="bool")
+        if isinstance(x, int):
+            return Operand(weak="int")
+        if isinstance(x, float):
+            return Operand(weak="float")
+        if isinstance(x, complex):
+            return Operand(weak="complex")
+        if x is None:
+            raise OpError("None used as an array operand")
+        return Operand(dtype=dtypes.array_literal_dtype(x))
+    if isinstance(v, Unknown):
+        if v.kind == "":
+            # The result of something unpriced: pricing it as a scalar would hide cost.
+            raise OpError(unknown_operand_reason(v))
+        if v.kind == "bool":
+            return Operand(dtype="bool")
+        return Operand(weak="int" if v.kind == "int" else "float")
+    raise OpError(f"cannot use {type(v).__name__} as an array operand")
+
+
+_UNKNOWN_PREFIX = "uses a value flopcast could not compute"
+
+
+def unknown_operand_reason(v: Unknown) -> str:
+    """Why an op on an unknown value is unpriced, naming the root cause once (not nested)."""
+    if v.reason.startswith(_UNKNOWN_PREFIX):
+        return v.reason
+    where = f" at line {v.origin.line}" if v.origin is not None else ""
+    return f"{_UNKNOWN_PREFIX}{where}: {v.reason}"
+
+
+def shape_of(v: Value) -> tuple[int, ...]:
+    if isinstance(v, Array):
+        return v.shape
+    if isinstance(v, Known) and isinstance(v.value, (tuple, list)):
+        import numpy as np
+
+        return tuple(np.shape(v.value))
+    return ()
+
+
+def origin_of(values, billed: Optional[str]):
+    for v in values:
+        if isinstance(v, (Array, NumpyScalar)) and v.dtype == billed and v.dtype_origin is not None:
+            return v.dtype_origin
+    return None
+
+
+def to_array(ctx, v: Value) -> Array:
+    """An array view of an operand (lists become arrays; scalars 0-d) without charging."""
+    if isinstance(v, Array):
+        return v
+    if isinstance(v, ListVal):
+        items = [to_array(ctx, x) for x in v.items]
+        if not items:
+            return Array((0,), "float64")
+        dt = dtypes.result_type(*(operand(x) for x in v.items)) if all(
+            not isinstance(x, Array) for x in v.items
+        ) else items[0].dtype
+        return Array((len(items),) + items[0].shape, dt)
+    if isinstance(v, TupleVal):
+        return to_array(ctx, ListVal(list(v.items)))
+    op = operand(v)
+    if isinstance(v, Known) and isinstance(v.value, (tuple, list)):
+        return Array(shape_of(v), op.dtype)
+    return Array((), op.dtype or dtypes.result_type(op))
+
+
+def broadcast(*shapes: tuple[int, ...]) -> tuple[int, ...]:
+    ndim = max((len(s) for s in shapes), default=0)
+    out = []
+    for i in range(ndim):
+        dims = {s[len(s) - ndim + i] for s in shapes if len(s) - ndim + i >= 0}
+        dims.discard(1)
+        if len(dims) > 1:
+            raise OpError(f"shapes {shapes} do not broadcast")
+        out.append(dims.pop() if dims else 1)
+    return tuple(out)
+
+
+def known_int(v: Value, what: str, ctx=None) -> int:
+    """A known integer; with ``ctx``, a size read from data is taken at one end of its range
+    (analyzer/dataints.py) and reported when that end is unbounded."""
+    if isinstance(v, Known) and isinstance(v.value, int):
+        return v.value
+    if ctx is not None:
+        v = dataints.as_data_int(v, ctx.span)
+    if ctx is not None and dataints.is_data_int(v):
+        n = dataints.size(ctx, v, what)
+        if n is None:
+            raise OpError(f"{what} depends on values and has no upper bound")
+        return n
+    if isinstance(v, NumpyScalar) or isinstance(v, Unknown):
+        raise OpError(f"{what} depends on array values")
+    raise OpError(f"{what} is not a known integer")
+
+
+def axis_index(axis: int, ndim: int) -> int:
+    """A known axis in [0, ndim), or numpy's AxisError (a ValueError) for the program."""
+    if ndim == 0:  # numpy takes some axes of 0-d arrays and not others, op by op
+        raise OpError("axis= of a 0-d array is not modelled")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"axis {axis} is out of bounds for array of dimension {ndim}")
+    return axis % ndim
+
+
+def known_shape(v: Value, what: str = "shape", ctx=None) -> tuple[int, ...]:
+    if isinstance(v, Known):
+        if isinstance(v.value, int) and not isinstance(v.value, bool):
+            return (v.value,)
+        if isinstance(v.value, tuple) and all(isinstance(x, int) for x in v.value):
+            return v.value
+    if ctx is not None:
+        v = dataints.as_data_int(v, ctx.span)
+    if ctx is not None and dataints.is_data_int(v):
+        return (known_int(v, what, ctx),)
+    if isinstance(v, (TupleVal, ListVal)):
+        return tuple(known_int(x, what, ctx) for x in v.items)
+    raise OpError(f"{what} is not known statically")
+
+
+def dtype_arg(v: Optional[Value]) -> Optional[str]:
+    if v is None or (isinstance(v, Known) and v.value is None):
+        return None
+    if isinstance(v, DTypeRef):
+        return v.name
+    if isinstance(v, Known) and isinstance(v.value, str):
+        return dtypes.normalize(v.value)
+    if isinstance(v, Known) and v.value in (float, int, bool, complex):
+        return dtypes.normalize(v.value)
+    raise OpError("dtype= is not known statically")
+
+
+def arg(args, kwargs, index: int, name: str, default=None):
+    if name in kwargs:
+        return kwargs[name]
+    if index is not None and index < len(args):
+        return args[index]
+    return default
+
+
+def as_numpy_scalar(x: Array) -> Value:
+    """A 0-d result that flopscope hands back as a numpy scalar (vdot, trace, det, the norms):
+    later arithmetic on it alone is numpy's, free and unrecorded."""
+    if isinstance(x, Array) and x.shape == ():
+        return NumpyScalar(x.dtype, x.dtype_origin)
+    return x
+
+
+def _sequence(v: Value) -> list[Value]:
+    if isinstance(v, (ListVal, TupleVal)):
+        return list(v.items)
+    if isinstance(v, Array) and v.ndim >= 1:
+        return [Array(v.shape[1:], v.dtype) for _ in range(v.shape[0])]
+    raise OpError("the sequence of arrays is not known statically")
+
+
+def _none(v: Optional[Value]) -> bool:
+    return v is None or (isinstance(v, Known) and v.value is None)

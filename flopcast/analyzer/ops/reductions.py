@@ -1,0 +1,150 @@
+"""Reductions: sum, prod, max/min, arg*, cum*, all/any, mean, var/std, ptp, median.
+
+flopscope charges max(N − out, 1) for sum-like reductions (orbits when symmetric),
+N for mean, 4N for var (+ out for std), out × extent for median; nan* add one isnan
+pass; the billed dtype is numpy's accumulator.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from flopcast.analyzer import dataints, dtypes, pricing
+from flopcast.analyzer.ops.operands import arg, axis_index, dtype_arg, known_int, origin_of, to_array
+from flopcast.analyzer.ops.registry import OpError, by_category
+from flopcast.analyzer.values import Array, Known, ListVal, TupleVal, Unknown, Value
+
+
+# Reductions priced as flopscope's tier-1 count ``max(reduce(shape, axes, sym), 1)``.
+_SUM_LIKE = {"sum", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "all", "any",
+             "cumsum", "cumprod", "cumulative_sum", "cumulative_prod", "nanmax", "nanmin",
+             "nanargmax", "nanargmin", "nansum", "nanprod", "nancumsum", "nancumprod"}
+_CUMULATIVE = {"cumsum", "cumprod", "cumulative_sum", "cumulative_prod", "nancumsum", "nancumprod"}
+_INDEX_RESULT = {"argmax", "argmin", "nanargmax", "nanargmin"}
+#: reductions numpy refuses over an empty axis
+_NO_IDENTITY = {"max", "min", "amax", "amin", "argmax", "argmin", "nanargmax", "nanargmin", "ptp"}
+# nan-prefixed reductions add one isnan pass over a float input, except these two.
+_NAN_PASS_EXEMPT = {"nanmax", "nanmin"}
+
+
+def _axes(axis: Optional[Value], ndim: int) -> tuple[int, ...]:
+    if axis is None or (isinstance(axis, Known) and axis.value is None) or ndim == 0:
+        return tuple(range(ndim))
+    if isinstance(axis, Known) and isinstance(axis.value, int):
+        return (axis_index(axis.value, ndim),)
+    if isinstance(axis, Known) and isinstance(axis.value, tuple):
+        return tuple(sorted({axis_index(a, ndim) for a in axis.value}))
+    if isinstance(axis, (TupleVal, ListVal)):
+        return tuple(sorted({axis_index(known_int(a, "axis"), ndim) for a in axis.items}))
+    raise OpError("axis= is not known statically")
+
+
+@by_category("counted_reduction")
+def reduction(ctx, op: str, args, kwargs) -> Value:
+    """A counted reduction, priced by flopscope's orbit-mapping reduction model."""
+    src = arg(args, kwargs, 0, "a")
+    x = to_array(ctx, src)
+    if "out" in kwargs:
+        raise OpError(f"{op}(..., out=) is not modelled")
+    if op in ("percentile", "quantile", "nanpercentile", "nanquantile", "nanmedian"):
+        raise OpError(f"{op} is not modelled yet")
+    if op == "average" and arg(args, kwargs, 2, "weights") is not None:
+        raise OpError("average(..., weights=) is not modelled")
+    axis_v = arg(args, kwargs, 1, "axis")
+    axes = _axes(axis_v, x.ndim)
+    if op in _NO_IDENTITY and any(x.shape[i] == 0 for i in axes) or op in _NO_IDENTITY and x.size == 0 and not axes:
+        raise OpError(f"{op} of an empty array raises ValueError in numpy (no identity)")
+    whole_none = axis_v is None or (isinstance(axis_v, Known) and axis_v.value is None)
+    keepdims = arg(args, kwargs, None, "keepdims", Known(False))
+    keep = isinstance(keepdims, Known) and bool(keepdims.value)
+    out_shape = tuple(
+        (1 if keep else None) if i in axes else s for i, s in enumerate(x.shape)
+    )
+    out_shape = tuple(s for s in out_shape if s is not None)
+    sym = x.sym
+    unique = max(x.unique_elements(), 1)
+    is_float = x.dtype.startswith(("float", "complex"))
+    tag_keep = True if op in _CUMULATIVE else keep
+    if op in _SUM_LIKE:
+        total, m, out_sym = pricing.reduction(x.shape, axes, sym, keepdims=tag_keep)
+        base = max(total, 1)
+        if op.startswith("nan") and op not in _NAN_PASS_EXEMPT and is_float:
+            base += unique
+    elif op in ("mean", "nanmean"):
+        base, m, out_sym = pricing.reduction(x.shape, axes, sym, 1, "m", keepdims=keep)
+        if op == "nanmean" and is_float:
+            base += unique
+    elif op == "average":
+        total, m, out_sym = pricing.reduction(x.shape, axes, sym, keepdims=keep)
+        base = max(total, 1) + m
+    elif op in ("var", "std", "nanvar", "nanstd"):
+        if "mean" in kwargs:
+            raise OpError(f"{op}(..., mean=) is not modelled")
+        total, m, out_sym = pricing.reduction(x.shape, axes, sym, 2, "2m", keepdims=keep)
+        base = 2 * unique + total + (m if op.endswith("std") else 0)
+    elif op == "ptp":
+        total, m, out_sym = pricing.reduction(x.shape, axes, sym, keepdims=keep)
+        base = 2 * max(total, 1) + m
+    elif op == "median":
+        _, m, out_sym = pricing.reduction(x.shape, axes, sym, keepdims=keep)
+        dim = 1
+        for i in axes:
+            dim *= x.shape[i]
+        base = m * (dim if x.shape else 1)
+    elif op == "count_nonzero":
+        _, m, out_sym = pricing.reduction(x.shape, axes, sym, keepdims=keep)
+        base = unique
+    else:
+        raise OpError(f"reduction {op} is not modelled yet")
+    explicit = dtype_arg(kwargs.get("dtype"))
+    if op == "count_nonzero":
+        billed = x.dtype
+    elif op in ("mean", "average", "var", "std", "nanmean", "nanvar", "nanstd", "median"):
+        billed = explicit or dtypes.reduction_accumulator("mean", x.dtype)
+    else:
+        billed = explicit or dtypes.reduction_accumulator(op, x.dtype)
+    if op in _CUMULATIVE:
+        out_shape = x.shape if not whole_none or x.ndim <= 1 else (x.size,)
+        if whole_none and x.ndim > 1:
+            out_sym = None
+    origin = origin_of([x], billed)
+    ctx.charge(op, base, billed, origin)
+    counted = _reduced_range(op, x, axes)
+    # A count over the whole array of its nonzero elements is tied to that array's mask size.
+    counts = x.ident if len(axes) == x.ndim and (op == "count_nonzero" or op in ("sum", "nansum")
+                                                 and x.dtype == "bool") else None
+    if op == "count_nonzero" and whole_none and not keep:
+        return Unknown("int", ctx.span, "count_nonzero returns a Python int read from array values", *counted,
+                       counts=counts)
+    if op in _INDEX_RESULT:
+        out_dtype = "int64"
+    elif op in ("all", "any"):
+        out_dtype = "bool"
+    elif op == "count_nonzero":
+        out_dtype = "int64"
+    else:
+        out_dtype = billed
+    if out_sym is not None and len(out_shape) != x.ndim - (0 if keep or op in _CUMULATIVE else len(axes)):
+        out_sym = None
+    return Array(out_shape, out_dtype, out_sym, dtype_origin=origin if out_dtype == billed else None,
+                 vrange=counted if counted != (None, None) else None, counts=counts)
+
+
+def _reduced_range(op: str, x: Array, axes: tuple) -> tuple:
+    """Bounds of an integer reduction's result (a count of booleans, an index), so that
+    ``int(fnp.sum(mask))`` used as a size is an interval, not unbounded."""
+    m = 1
+    for i in axes:
+        m *= x.shape[i]
+    if op in _INDEX_RESULT:
+        return (0, max(m - 1, 0))
+    if op == "count_nonzero":
+        return (0, m)
+    inner = dataints.value_range(x)
+    if inner is None:
+        return (None, None)
+    if op in ("sum", "nansum"):
+        return (inner[0] * m, inner[1] * m)
+    if op in ("max", "min", "amax", "amin", "nanmax", "nanmin"):
+        return inner
+    return (None, None)

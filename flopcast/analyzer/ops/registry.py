@@ -1,0 +1,84 @@
+"""The one registry of op semantics, and ``dispatch``, the entry the interpreter calls.
+
+Each family module registers its handlers here by op name (``@handler``), by flopscope
+registry category (``@by_category``: every counted ufunc, every counted reduction) or by
+name prefix (``@by_prefix``: ``stats.*``), so adding an op touches one family module.
+An op no family claims is reported unpriced with the reason ``dispatch`` gives.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Callable
+
+from flopcast import installed
+from flopcast.analyzer.values import Value
+
+
+class OpError(Exception):
+    """The call cannot be modelled; the interpreter reports it as unpriced with this reason."""
+
+
+HANDLERS: dict[str, Callable] = {}
+
+
+def handler(*names: str):
+    """Register ``fn(ctx, args, kwargs[, op])`` for these op names; a handler that takes
+    ``op`` serves several names and is told, once here, which one it was called as."""
+    def register(fn):
+        takes_op = "op" in fn.__code__.co_varnames[: fn.__code__.co_argcount]
+        for n in names:
+            HANDLERS[n] = functools.partial(fn, op=n) if takes_op else fn
+        return fn
+
+    return register
+
+
+def categories() -> dict[str, str]:
+    return installed.op_inventory().categories
+
+
+#: name prefix -> ``fn(ctx, rest_of_name, args, kwargs)``, for families priced from a table.
+PREFIXES: dict[str, Callable] = {}
+#: flopscope registry category -> ``fn(ctx, name, args, kwargs)``, for ops no handler names.
+CATEGORIES: dict[str, Callable] = {}
+
+
+def by_prefix(prefix: str):
+    """Register ``fn(ctx, rest_of_name, args, kwargs)`` for every op name starting with ``prefix``."""
+    def register(fn):
+        PREFIXES[prefix] = fn
+        return fn
+
+    return register
+
+
+def by_category(*names: str):
+    """Register ``fn(ctx, name, args, kwargs)`` for the ops of these flopscope registry categories."""
+    def register(fn):
+        for n in names:
+            CATEGORIES[n] = fn
+        return fn
+
+    return register
+
+
+def dispatch(ctx, name: str, args: list[Value], kwargs: dict[str, Value]) -> Value:
+    """Price and model ``fnp.<name>(*args, **kwargs)``."""
+    fn = HANDLERS.get(name)
+    if fn is not None:
+        return fn(ctx, args, kwargs)
+    for prefix, by_name in PREFIXES.items():
+        if name.startswith(prefix):
+            return by_name(ctx, name[len(prefix):], args, kwargs)
+    category = categories().get(name)
+    by_name = CATEGORIES.get(category)
+    if by_name is not None:
+        return by_name(ctx, name, args, kwargs)
+    if category == "free":
+        raise OpError(f"fnp.{name} is free in flopscope but its result is not modelled yet")
+    if category == "blacklisted":
+        raise OpError(f"fnp.{name} is blacklisted by flopscope and raises AttributeError")
+    if category is None:
+        raise OpError(f"fnp.{name} does not exist in flopscope {installed.flopscope_version()}")
+    raise OpError(f"fnp.{name} is not modelled by flopcast yet")

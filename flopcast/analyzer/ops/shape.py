@@ -1,0 +1,388 @@
+"""Shape ops: reshape, transpose, expand_dims, squeeze, stack/concatenate, diag, tril, tile.
+
+flopscope charges N for reshape/ravel/copy (even for views), numel(out) for stacks and
+tiles, the diagonal length for diag(v) and trace, and 0 for transposes, views and
+squeeze/expand_dims (a 0 record); ``.T`` writes no record at all.
+"""
+
+from __future__ import annotations
+
+from flopcast.analyzer import dtypes, pricing
+from flopcast.analyzer.dtypes import Operand
+from flopcast.analyzer.ops.operands import (
+    _sequence,
+    arg,
+    as_numpy_scalar,
+    axis_index,
+    broadcast,
+    dtype_arg,
+    known_int,
+    known_shape,
+    origin_of,
+    to_array,
+)
+from flopcast.analyzer.ops.registry import OpError, handler
+from flopcast.analyzer.ops.symmetry import _permute_sym, meet_sym
+from flopcast.analyzer.values import Array, Known, ListVal, TupleVal
+
+
+@handler("reshape", "ravel")
+def _reshape(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    if op == "ravel":
+        shape = (x.size,)
+    else:
+        raw = args[1:] if len(args) > 2 else [arg(args, kwargs, 1, "shape", kwargs.get("newshape"))]
+        if len(raw) == 1:
+            shape = known_shape(raw[0])
+        else:
+            shape = tuple(known_int(r, "reshape size") for r in raw)
+        if -1 in shape:
+            rest = 1
+            for s in shape:
+                if s != -1:
+                    rest *= s
+            shape = tuple(x.size // rest if s == -1 else s for s in shape)
+    ctx.charge(op, max(x.size, 1), x.dtype, x.dtype_origin)
+    return x.with_(shape=shape, sym=x.sym if shape == x.shape else None)
+
+
+@handler("transpose", "permute_dims", "matrix_transpose")
+def _transpose(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    axes = arg(args, kwargs, 1, "axes")
+    if op == "matrix_transpose":
+        perm = tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2)
+    elif axes is None or (isinstance(axes, Known) and axes.value is None):
+        perm = tuple(reversed(range(x.ndim)))
+    else:
+        perm = known_shape(axes, "axes")
+    if op == "transpose":  # permute_dims and matrix_transpose leave no record in flopscope
+        ctx.charge(op, 0, x.dtype)
+    return x.with_(shape=tuple(x.shape[p] for p in perm), sym=_permute_sym(x.sym, perm))
+
+
+def transpose_attr(x: Array) -> Array:
+    perm = tuple(reversed(range(x.ndim)))
+    return x.with_(shape=tuple(x.shape[p] for p in perm), sym=_permute_sym(x.sym, perm))
+
+
+@handler("expand_dims")
+def _expand_dims(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    axis = known_int(arg(args, kwargs, 1, "axis"), "axis")
+    axis = axis % (x.ndim + 1)
+    shape = x.shape[:axis] + (1,) + x.shape[axis:]
+    ctx.charge("expand_dims", 0, x.dtype)
+    sym = tuple(tuple(a + (a >= axis) for a in g) for g in x.sym) if x.sym else None
+    return x.with_(shape=shape, sym=sym)
+
+
+@handler("squeeze")
+def _squeeze(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    ctx.charge("squeeze", 0, x.dtype)
+    return x.with_(shape=tuple(s for s in x.shape if s != 1), sym=None)
+
+
+@handler("stack", "concatenate", "vstack", "hstack", "concat", "column_stack", "row_stack")
+def _stack(ctx, args, kwargs, op=None):
+    items = [to_array(ctx, v) for v in _sequence(arg(args, kwargs, 0, "arrays"))]
+    if not items:
+        raise OpError(f"{op} of an empty sequence")
+    axis_v = arg(args, kwargs, 1, "axis", Known(0))
+    axis = axis_v.value if isinstance(axis_v, Known) else None
+    dt = dtype_arg(kwargs.get("dtype")) or dtypes.result_type(*(Operand(dtype=a.dtype) for a in items))
+    name = {"row_stack": "vstack"}.get(op, op)  # flopscope records row_stack as vstack
+    first = items[0]
+    if op in ("concatenate", "concat") and first.ndim == 0:
+        raise OpError("zero-dimensional arrays cannot be concatenated (numpy raises ValueError)")
+    if op == "stack":
+        # flopscope's transport_stack: every input's tag, its axes from the new one on
+        # shifted by one, intersected (stacking along axis=-1 keeps a (0, 1) tag).
+        ax = axis % (first.ndim + 1)
+        shape = first.shape[:ax] + (len(items),) + first.shape[ax:]
+        sym = None
+        if all(a.sym for a in items):
+            shifted = [tuple(tuple(x if x < ax else x + 1 for x in g) for g in a.sym) for a in items]
+            sym = shifted[0]
+            for g in shifted[1:]:
+                sym = meet_sym(sym, g)
+    elif op in ("concatenate", "concat"):
+        if axis is None:
+            shape = (sum(a.size for a in items),)
+            sym = None
+        else:
+            ax = axis % first.ndim
+            shape = first.shape[:ax] + (sum(a.shape[ax] for a in items),) + first.shape[ax + 1:]
+            sym = _concat_sym(items, axis, len(shape))
+    elif op in ("vstack", "row_stack"):
+        rows = [a if a.ndim >= 2 else a.with_(shape=(1,) + a.shape) for a in items]
+        shape = (sum(a.shape[0] for a in rows),) + rows[0].shape[1:]
+        sym = _concat_sym(items, 0, len(shape)) if all(a.ndim >= 2 for a in items) else None
+    elif op == "hstack":
+        if first.ndim == 1:
+            shape = (sum(a.shape[0] for a in items),)
+            sym = None
+        else:
+            shape = (first.shape[0], sum(a.shape[1] for a in items)) + first.shape[2:]
+            sym = _concat_sym(items, 1, len(shape)) if all(a.ndim >= 2 for a in items) else None
+    else:
+        cols = [a if a.ndim == 2 else a.with_(shape=(a.shape[0], 1)) for a in items]
+        shape = (cols[0].shape[0], sum(a.shape[1] for a in cols))
+        sym = None
+    n = 1
+    for s in shape:
+        n *= s
+    origin = origin_of(items, dt)
+    ctx.charge(name, max(n, 1), dt, origin)
+    return Array(shape, dt, sym, dtype_origin=origin)
+
+
+@handler("block")
+def _block(ctx, args, kwargs, op=None):
+    """np.block: nested lists joined along the last axes (innermost list on axis -1);
+    flopscope bills numel(output) at the leaves' promoted dtype and drops symmetry."""
+    nested = arg(args, kwargs, 0, "arrays")
+
+    def depth(v) -> int:
+        return 1 + depth(v.items[0]) if isinstance(v, (ListVal, TupleVal)) and v.items else 0
+
+    levels = depth(nested)
+    leaves: list[Array] = []
+
+    def collect(v, level: int):
+        if isinstance(v, (ListVal, TupleVal)):
+            if not v.items or level >= levels:
+                raise OpError("fnp.block of ragged or empty nested lists is not modelled")
+            return [collect(c, level + 1) for c in v.items]
+        if level != levels:
+            raise OpError("fnp.block: nested lists of different depths (numpy raises ValueError)")
+        a = to_array(ctx, v)
+        leaves.append(a)
+        return a
+
+    tree = collect(nested, 0)
+    if levels == 0:
+        raise OpError("fnp.block of a single array is not modelled")
+    ndim = max(levels, max(a.ndim for a in leaves))
+
+    def assemble(node, level: int) -> tuple:
+        if isinstance(node, Array):
+            return (1,) * (ndim - node.ndim) + tuple(node.shape)
+        shapes = [assemble(c, level + 1) for c in node]
+        ax = ndim - (levels - level)
+        for s in shapes[1:]:
+            if any(x != y for i, (x, y) in enumerate(zip(s, shapes[0])) if i != ax):
+                raise OpError("fnp.block: block shapes do not line up (numpy raises ValueError)")
+        out = list(shapes[0])
+        out[ax] = sum(s[ax] for s in shapes)
+        return tuple(out)
+
+    shape = assemble(tree, 0)
+    dt = dtypes.result_type(*(Operand(dtype=a.dtype) for a in leaves))
+    n = 1
+    for x in shape:
+        n *= x
+    origin = origin_of(leaves, dt)
+    ctx.charge("block", max(n, 1), dt, origin)
+    return Array(shape, dt, None, dtype_origin=origin)
+
+
+def _concat_sym(items: list[Array], axis: int, out_ndim: int) -> pricing.Symmetry:
+    """flopscope's transport_concatenate: each input's tag without the joined axis, intersected."""
+    if not all(a.sym for a in items):
+        return None
+    if axis < 0 and len(items) > 1:
+        # flopscope reduces the axis modulo max(ndim, len(group.axes) + 1), and a group's
+        # recorded axes can span every axis (after an intersection) even when it only swaps
+        # two: then a negative axis misses the joined one and the result is a SymmetricTensor
+        # that is not symmetric (the next op on it raises). Which happens depends on that
+        # provenance, which flopcast does not track.
+        raise OpError(f"concatenate(axis={axis}) of symmetric arrays: flopscope may keep a symmetry tag "
+                      "across the joined axis, leaving broken symmetry metadata (a later op on the result "
+                      "raises); write the axis as a non-negative number")
+    restricted = []
+    for a in items:
+        tagged = sorted({x for g in a.sym for x in g})
+        fs_axis = axis % out_ndim
+        keep = [x for x in tagged if x != fs_axis]
+        if len(keep) < 2:
+            return None
+        groups = tuple(tuple(x for x in g if x != fs_axis) for g in a.sym)
+        restricted.append(tuple(g for g in groups if len(g) >= 2) or None)
+    sym = restricted[0]
+    for g in restricted[1:]:
+        sym = meet_sym(sym, g)
+    return sym
+
+
+@handler("diag")
+def _diag(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    k = known_int(arg(args, kwargs, 1, "k", Known(0)), "diag k")
+    if x.ndim == 1:
+        n = x.shape[0] + abs(k)
+        ctx.charge("diag", x.shape[0], x.dtype, x.dtype_origin)
+        return Array((n, n), x.dtype, ((0, 1),) if k == 0 else None, dtype_origin=x.dtype_origin)
+    ctx.charge("diag", 0, x.dtype)
+    m, n = x.shape
+    length = max(0, min(m, n - k) if k >= 0 else min(m + k, n))
+    return Array((length,), x.dtype, dtype_origin=x.dtype_origin)
+
+
+@handler("diagonal")
+def _diagonal(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    ctx.charge("diagonal", 0, x.dtype)
+    return Array((min(x.shape[0], x.shape[1]),) + x.shape[2:], x.dtype, dtype_origin=x.dtype_origin)
+
+
+@handler("fill_diagonal")
+def _fill_diagonal(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    ctx.charge("fill_diagonal", min(x.shape), x.dtype, x.dtype_origin)
+    ctx.mutate(x, x.with_(sym=None) if x.sym else x)
+    return Known(None)
+
+
+@handler("trace")
+def _trace(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    offset = known_int(arg(args, kwargs, 1, "offset", Known(0)), "trace offset")
+    if x.ndim < 2:
+        raise OpError("trace of an array with fewer than 2 dimensions")
+    n1, n2 = x.shape[0], x.shape[1]
+    if n1 > 0 and n2 > 0:
+        k = min(n1, n2)
+        if offset > 0:
+            k = min(k, n2 - offset)
+        elif offset < 0:
+            k = min(k, n1 + offset)
+        base = max(k, 1) * (x.size // (n1 * n2))
+    else:
+        base = 0
+    dt = dtype_arg(kwargs.get("dtype")) or dtypes.reduction_accumulator("sum", x.dtype)
+    ctx.charge("trace", base, dt, origin_of([x], dt))
+    return as_numpy_scalar(Array(x.shape[2:], dt, dtype_origin=origin_of([x], dt)))
+
+
+@handler("tril", "triu")
+def _tril(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    k = known_int(arg(args, kwargs, 1, "k", Known(0)), f"{op} k")
+    shape = x.shape if x.ndim >= 2 else (x.shape[-1], x.shape[-1])
+    rows, cols = shape[-2], shape[-1]
+    lead = (x.size // (rows * cols) if x.ndim >= 2 else 1) if rows and cols else 0
+    kept = 0
+    for i in range(rows):
+        if op == "triu":
+            kept += cols - min(max(i + k, 0), cols)
+        else:
+            kept += min(max(i + k + 1, 0), cols)
+    ctx.charge(op, max(lead * kept, 1), x.dtype, x.dtype_origin)
+    return Array(shape, x.dtype, dtype_origin=x.dtype_origin)
+
+
+@handler("swapaxes", "moveaxis", "flip", "fliplr", "flipud")
+def _free_view(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    if op == "swapaxes":
+        a1 = axis_index(known_int(arg(args, kwargs, 1, "axis1"), "axis1"), x.ndim)
+        a2 = axis_index(known_int(arg(args, kwargs, 2, "axis2"), "axis2"), x.ndim)
+        perm = list(range(x.ndim))
+        perm[a1], perm[a2] = perm[a2], perm[a1]
+    elif op == "moveaxis":
+        src = axis_index(known_int(arg(args, kwargs, 1, "source"), "source"), x.ndim)
+        dst = axis_index(known_int(arg(args, kwargs, 2, "destination"), "destination"), x.ndim)
+        perm = [i for i in range(x.ndim) if i != src]
+        perm.insert(dst, src)
+    else:
+        if x.sym:
+            raise OpError(f"{op} of a symmetric tensor is not modelled")
+        ctx.charge(op, 0, None)
+        return x.with_()
+    perm = tuple(perm)
+    ctx.charge(op, 0, None)
+    return x.with_(shape=tuple(x.shape[p] for p in perm), sym=_permute_sym(x.sym, perm))
+
+
+@handler("broadcast_to")
+def _broadcast_to(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    shape = known_shape(arg(args, kwargs, 1, "shape"))
+    if x.sym:
+        raise OpError("broadcast_to of a symmetric tensor is not modelled")
+    broadcast(x.shape, shape)
+    n = 1
+    for d in shape:
+        n *= d
+    ctx.charge("broadcast_to", max(n, 1), x.dtype)
+    return Array(shape, x.dtype, dtype_origin=x.dtype_origin)
+
+
+@handler("tile", "repeat")
+def _tile(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    if x.sym:
+        raise OpError(f"{op} of a symmetric tensor is not modelled")
+    if op == "tile":
+        reps = known_shape(arg(args, kwargs, 1, "reps"), "reps")
+        nd = max(len(reps), x.ndim)
+        xs = (1,) * (nd - x.ndim) + x.shape
+        rs = (1,) * (nd - len(reps)) + tuple(reps)
+        shape = tuple(a * b for a, b in zip(xs, rs))
+    else:
+        reps = known_int(arg(args, kwargs, 1, "repeats"), "repeats")
+        axis = arg(args, kwargs, 2, "axis")
+        if axis is None or (isinstance(axis, Known) and axis.value is None):
+            shape = (x.size * reps,)
+        else:
+            ax = axis_index(known_int(axis, "axis"), x.ndim)
+            shape = x.shape[:ax] + (x.shape[ax] * reps,) + x.shape[ax + 1:]
+    n = 1
+    for d in shape:
+        n *= d
+    ctx.charge(op, max(n, 1), x.dtype, x.dtype_origin)
+    return Array(shape, x.dtype, dtype_origin=x.dtype_origin)
+
+
+@handler("atleast_1d", "atleast_2d", "atleast_3d")
+def _atleast(ctx, args, kwargs, op=None):
+    if len(args) != 1:
+        raise OpError(f"{op} of several arrays is not modelled")
+    x = to_array(ctx, args[0])
+    want = int(op[-2])
+    shape = x.shape
+    if len(shape) < want:
+        if want == 1:
+            shape = (1,)
+        elif want == 2:
+            shape = (1,) * (2 - len(shape)) + shape
+        else:
+            shape = {0: (1, 1, 1), 1: (1,) + shape + (1,), 2: shape + (1,)}[len(shape)]
+    ctx.charge(op, 0, None)
+    return x.with_(shape=shape, sym=x.sym if shape == x.shape else None)
+
+
+@handler("pad", "roll")
+def _pad_roll(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    if x.sym:
+        raise OpError(f"{op} of a symmetric tensor is not modelled")
+    if op == "roll":
+        if set(kwargs) - {"axis"} or len(args) > 3:
+            raise OpError("roll with extra arguments is not modelled")
+        shape = x.shape
+    else:
+        if kwargs or len(args) != 2:
+            raise OpError("pad with a mode or constant values is not modelled")
+        width = arg(args, kwargs, 1, "pad_width")
+        if not (isinstance(width, Known) and isinstance(width.value, int)):
+            raise OpError("pad widths other than one int are not modelled")
+        shape = tuple(s + 2 * width.value for s in x.shape)
+    n = 1
+    for d in shape:
+        n *= d
+    ctx.charge(op, max(n, 1), x.dtype, x.dtype_origin)
+    return Array(shape, x.dtype, dtype_origin=x.dtype_origin)

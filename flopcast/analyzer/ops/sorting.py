@@ -1,0 +1,99 @@
+"""Sorting, searching and counting: sort/argsort, partition, nonzero, unique, searchsorted, interp.
+
+flopscope charges n·⌈log2 n⌉ per sorted slice for sort/argsort and unique, m·⌈log2 n⌉
+for searchsorted, 3n + n·⌈log2 len(xp)⌉ for interp, and numel for partition and
+nonzero; the sizes of nonzero and unique depend on values, which the interpreter turns
+into a path choice.
+"""
+
+from __future__ import annotations
+
+import math
+
+from flopcast.analyzer.ops.operands import arg, axis_index, known_int, to_array
+from flopcast.analyzer.ops.registry import OpError, handler
+from flopcast.analyzer.values import Array, Known, NumpyScalar, TupleVal, Value
+
+
+def _nonzero_like(ctx, op: str, x: Value, tuple_result: bool):
+    a = to_array(ctx, x)
+    ctx.charge(op, max(a.size, 1), a.dtype, None)
+    count = ctx.choose_size(0, a.size, f"{op}: the number of nonzero elements depends on values", nonzero_of=a)
+    idx = Array((count,), "int64")
+    if tuple_result:
+        return TupleVal(tuple(idx.with_() for _ in range(max(a.ndim, 1))))
+    return idx
+
+
+@handler("nonzero", "flatnonzero", "argwhere")
+def _nonzero(ctx, args, kwargs, op=None):
+    a = to_array(ctx, args[0])
+    if op == "argwhere":
+        ctx.charge(op, max(a.size, 1), a.dtype, None)
+        count = ctx.choose_size(0, a.size, "argwhere: the number of nonzero elements depends on values",
+                                nonzero_of=a)
+        return Array((count, a.ndim), "int64")
+    return _nonzero_like(ctx, op, a, tuple_result=op == "nonzero")
+
+
+@handler("sort", "argsort")
+def _sort(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    axis = arg(args, kwargs, 1, "axis", Known(-1))
+    if isinstance(axis, Known) and axis.value is None:
+        n, slices, shape = x.size, 1, (x.size,)
+    else:
+        ax = axis_index(known_int(axis, "axis"), x.ndim)
+        n = x.shape[ax]
+        slices = x.size // max(n, 1)
+        shape = x.shape
+    per = n * math.ceil(math.log2(n)) if n > 1 else 0
+    ctx.charge(op, max(slices * per, 1), x.dtype, x.dtype_origin)
+    return Array(shape, x.dtype if op == "sort" else "int64")
+
+
+@handler("partition", "argpartition")
+def _partition(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    ctx.charge(op, max(x.size, 1), x.dtype, x.dtype_origin)
+    return Array(x.shape, x.dtype if op == "partition" else "int64")
+
+
+def _ceil_log2(n: int) -> int:
+    return max(n - 1, 0).bit_length()
+
+
+@handler("unique")
+def _unique(ctx, args, kwargs):
+    x = to_array(ctx, args[0])
+    if len(args) > 1 or kwargs:
+        raise OpError("unique with return_* or axis= is not modelled")
+    n = x.size
+    ctx.charge("unique", max(n * _ceil_log2(n), 1), x.dtype, x.dtype_origin)
+    count = ctx.choose_size(min(n, 1), n, "unique: the number of distinct values depends on values")
+    return Array((count,), x.dtype, dtype_origin=x.dtype_origin)
+
+
+@handler("searchsorted")
+def _searchsorted(ctx, args, kwargs):
+    a = to_array(ctx, args[0])
+    v = to_array(ctx, args[1])
+    if a.ndim != 1 or set(kwargs) - {"side"}:
+        raise OpError("searchsorted with sorter= or a non-vector haystack is not modelled")
+    m = max(v.size, 1)
+    ctx.charge("searchsorted", max(m * _ceil_log2(a.size), 1), a.dtype, a.dtype_origin)
+    return Array(v.shape, "int64") if v.ndim else NumpyScalar("int64")
+
+
+@handler("interp")
+def _interp(ctx, args, kwargs):
+    """np.interp: ``3n + n ceil(log2(len(xp)))`` for n queries, billed at float64 (the search
+    and blend run in float64) or fp's dtype if heavier; the result is float64 for real fp."""
+    if len(args) < 3 or set(kwargs) - {"left", "right"}:
+        raise OpError("interp with period= or missing arguments is not modelled")
+    x, xp, fp = (to_array(ctx, a) for a in args[:3])
+    if fp.dtype.startswith("complex"):
+        raise OpError("interp of complex fp values is not modelled")
+    n = max(x.size, 1)
+    ctx.charge("interp", max(3 * n + n * _ceil_log2(max(xp.size, 1)), 1), "float64")
+    return Array(x.shape, "float64") if x.ndim else NumpyScalar("float64")

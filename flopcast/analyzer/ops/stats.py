@@ -1,0 +1,143 @@
+"""Statistics: ``flops.stats.<dist>.pdf/cdf/ppf``, percentile/quantile, nanmedian, cov.
+
+flopscope charges stats a flat per-element price read from its source (norm: 27/48/83),
+always billed at float64; percentile/quantile charge output orbits ×
+``_quantile_dense_cost(n, k)``.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from flopcast import installed
+from flopcast.analyzer import dtypes, pricing
+from flopcast.analyzer.dtypes import Operand
+from flopcast.analyzer.ops.operands import arg, broadcast, operand, origin_of, shape_of, to_array
+from flopcast.analyzer.ops.reductions import _axes
+from flopcast.analyzer.ops.registry import OpError, by_prefix, handler
+from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Value
+
+
+@by_prefix("stats.")
+def stats_call(ctx, name: str, args, kwargs) -> Value:
+    per = installed.stats_costs().get(name)
+    if per is None:
+        raise OpError(f"flops.stats.{name} is not in the installed flopscope")
+    values = [a for a in args] + [v for k, v in kwargs.items() if k not in ("out",)]
+    if any(isinstance(v, Array) and v.ndim > 0 for v in values[1:]):
+        raise OpError(f"flops.stats.{name} with array-valued parameters: flopscope also charges the "
+                      "kernel's own arithmetic on them (subtract, divide, ...), which is not modelled")
+    shape = broadcast(*(shape_of(v) for v in values))
+    n = 1
+    for s in shape:
+        n *= s
+    ctx.charge(f"stats.{name}", per * max(n, 1), "float64", ctx.span)
+    return Array(shape, "float64", dtype_origin=ctx.span)
+
+
+@handler("cov", "corrcoef")
+def _cov(ctx, args, kwargs, op=None):
+    x = to_array(ctx, args[0])
+    if len(args) > 1 or kwargs or x.ndim != 2:
+        raise OpError(f"{op} with y=, keyword arguments or a non-matrix input is not modelled")
+    f, s = x.shape
+    base = 2 * f * f * s + 2 * f * s
+    if op == "corrcoef":
+        base += 2 * f * f + f
+    dt = dtypes.result_type(Operand(dtype=x.dtype), Operand(dtype="float64"))
+    ctx.charge(op, base, dt, ctx.span if dt == "float64" else None)
+    return Array((f, f), dt, dtype_origin=ctx.span if dt == "float64" else None)
+
+
+_QUANTILE_RANGE = {"percentile": 100, "nanpercentile": 100, "quantile": 1, "nanquantile": 1}
+
+
+def _q_operand(q: Value) -> tuple[tuple[int, ...], Operand, Optional[list]]:
+    """(q's shape, its billing operand, its known values or None) — numpy coerces q with asarray."""
+    if isinstance(q, Known) and isinstance(q.value, (int, float)) and not isinstance(q.value, bool):
+        return (), operand(q), [q.value]
+    if isinstance(q, Known) and isinstance(q.value, (tuple, list)):
+        import numpy as np
+
+        arr = np.asarray(q.value)
+        if arr.dtype.kind not in "iuf":
+            raise OpError("q is not numeric")
+        return arr.shape, Operand(dtype=arr.dtype.name), list(arr.ravel())
+    if isinstance(q, (ListVal, TupleVal)) and all(isinstance(x, Known) for x in q.items):
+        return _q_operand(Known([x.value for x in q.items]))
+    if isinstance(q, (Array, NumpyScalar)):
+        return (q.shape if isinstance(q, Array) else ()), Operand(dtype=q.dtype), None
+    raise OpError("q is not known statically")
+
+
+@handler("percentile", "quantile", "nanpercentile", "nanquantile")
+def _quantile(ctx, args, kwargs, op=None):
+    x = to_array(ctx, arg(args, kwargs, 0, "a"))
+    q_shape, q_op, q_values = _q_operand(arg(args, kwargs, 1, "q"))
+    if set(kwargs) - {"axis", "keepdims", "method", "q", "a"} or len(args) > 3:
+        raise OpError(f"{op} with out=, weights= or overwrite_input= is not modelled")
+    hi = _QUANTILE_RANGE[op]
+    if q_values is not None and q_values and not (min(q_values) >= 0 and max(q_values) <= hi):
+        raise OpError(f"{op}: q outside [0, {hi}] raises ValueError")
+    if q_values is None and isinstance(arg(args, kwargs, 1, "q"), Array) and x.size == 0:
+        raise OpError(f"{op} of an empty array is not modelled")
+    axis_v = arg(args, kwargs, 2, "axis")
+    axes = _axes(axis_v, x.ndim)
+    keepdims = arg(args, kwargs, None, "keepdims", Known(False))
+    keep = isinstance(keepdims, Known) and bool(keepdims.value)
+    if not isinstance(keepdims, Known):
+        raise OpError("keepdims= is not known statically")
+    axis_dim = 1
+    for i in axes:
+        axis_dim *= x.shape[i]
+    if x.size == 0:
+        raise OpError(f"{op} of an empty array is not modelled")
+    k = 1
+    for d in q_shape:
+        k *= d
+    _, m, out_sym = pricing.reduction(x.shape, axes, x.sym, keepdims=keep)
+    base = m * pricing.quantile_per_output(axis_dim, max(k, 1))
+    if op.startswith("nan"):
+        base += max(x.unique_elements(), 1)  # flopscope's extra isnan pass
+    a_dtype = x.dtype if op.endswith("quantile") else dtypes.reduction_accumulator("mean", x.dtype)
+    billed = dtypes.result_type(Operand(dtype=a_dtype), q_op)
+    origin = origin_of([x], billed)
+    ctx.charge(op, base, billed, origin)
+    red_shape = tuple(1 if i in axes else s for i, s in enumerate(x.shape)) if keep else tuple(
+        s for i, s in enumerate(x.shape) if i not in axes)
+    if out_sym is not None and len(red_shape) != x.ndim - (0 if keep else len(axes)):
+        out_sym = None
+    if out_sym and q_shape:
+        out_sym = tuple(tuple(a + len(q_shape) for a in g) for g in out_sym)
+    out_dtype = dtypes.quantile_result(op, x.dtype, q_op)
+    shape = tuple(q_shape) + red_shape
+    if shape == ():
+        return Array((), out_dtype, dtype_origin=origin if out_dtype == billed else None)
+    return Array(shape, out_dtype, out_sym, dtype_origin=origin if out_dtype == billed else None)
+
+
+@handler("nanmedian")
+def _nanmedian(ctx, args, kwargs):
+    x = to_array(ctx, arg(args, kwargs, 0, "a"))
+    if set(kwargs) - {"axis", "keepdims"} or len(args) > 2:
+        raise OpError("nanmedian with out= or overwrite_input= is not modelled")
+    axes = _axes(arg(args, kwargs, 1, "axis"), x.ndim)
+    keepdims = arg(args, kwargs, None, "keepdims", Known(False))
+    if not isinstance(keepdims, Known):
+        raise OpError("keepdims= is not known statically")
+    keep = bool(keepdims.value)
+    if x.size == 0:
+        raise OpError("nanmedian of an empty array is not modelled")
+    dim = 1
+    for i in axes:
+        dim *= x.shape[i]
+    _, m, out_sym = pricing.reduction(x.shape, axes, x.sym, keepdims=keep)
+    base = m * (dim if x.shape else 1) + max(x.unique_elements(), 1)
+    billed = dtypes.reduction_accumulator("mean", x.dtype)
+    origin = origin_of([x], billed)
+    ctx.charge("nanmedian", base, billed, origin)
+    shape = tuple(1 if i in axes else s for i, s in enumerate(x.shape)) if keep else tuple(
+        s for i, s in enumerate(x.shape) if i not in axes)
+    if out_sym is not None and len(shape) != x.ndim - (0 if keep else len(axes)):
+        out_sym = None
+    return Array(shape, billed, out_sym, dtype_origin=origin)
