@@ -15,13 +15,21 @@ import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import Any, Optional, Protocol
 
 from flopcast.lsp.state import LRU, digest
 from flopcast.model import Point
 
-if TYPE_CHECKING:
-    from flopcast.lsp.server import FlopcastServer
+
+class Host(Protocol):
+    """What calibration needs from the language server: its settings, a warning, a refresh."""
+
+    settings: Any
+
+    def show_warning(self, message: str) -> None: ...
+
+    def refresh_views(self) -> None: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +60,7 @@ class CalibrationCache:
             return None
         return self.done.get(self.key(path, text, point, scorer_cast, size))
 
-    def schedule(self, ls: "FlopcastServer", uri: str, path: str, point: Point) -> None:
+    def schedule(self, ls: Host, uri: str, path: str, point: Point) -> None:
         """Calibrate the saved file in the background unless already done (or running) for its text."""
         size = ls.settings.calibrate
         if not size:
@@ -72,7 +80,7 @@ class CalibrationCache:
         task = asyncio.ensure_future(self._run(ls, key, path, point, size))
         self.jobs[uri] = (key, task)
 
-    async def _run(self, ls: "FlopcastServer", key: tuple, path: str, point: Point, size: str) -> None:
+    async def _run(self, ls: Host, key: tuple, path: str, point: Point, size: str) -> None:
         argv = [sys.executable, "-m", "flopcast", "analyze", path, "--format", "json", "--no-formula",
                 "--width", str(point.width), "--depth", str(point.depth), "--budget", str(point.budget),
                 "--calibrate", size]
