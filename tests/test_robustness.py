@@ -125,6 +125,7 @@ def test_nesting_deeper_than_pythons_recursion_limit_ends_the_path_as_a_lower_bo
 
 SNIPPET = '''\
 import math
+import flopscope as flops
 import flopscope.numpy as fnp
 from whestbench import BaseEstimator
 
@@ -153,6 +154,9 @@ class Estimator(BaseEstimator):
     ("z = budget()", "TypeError: 'int' object is not callable"),
     ("z = math.exp(budget)", "OverflowError: math range error"),
     ("z = math.factorial(10**6) + 1", None),  # not evaluated (minutes of work), so unknown
+    # flopscope refuses these tags (ValueError); a later broadcast must not crash flopcast
+    ("z = flops.as_symmetric(fnp.eye(8), symmetry=(3, 1)) + fnp.ones((2, 8, 8))", None),
+    ("z = flops.as_symmetric(fnp.eye(8), symmetry=(0, 0))", None),
 ])
 def test_regressions_are_findings_never_internal_errors(tmp_path, line, raised):
     from exercise import exercise

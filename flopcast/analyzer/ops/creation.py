@@ -233,6 +233,10 @@ def _as_symmetric(ctx, args, kwargs):
     x = to_array(ctx, args[0] if args else kwargs["data"])
     sym_v = kwargs["symmetry"]
     axes = known_shape(sym_v, "symmetry")
+    if any(not 0 <= a < x.ndim for a in axes):
+        raise ValueError(f"symmetry axes are out of range for ndim={x.ndim}")
+    if len(set(axes)) != len(axes):
+        raise ValueError("symmetry axes contain duplicate entries")
     generators = max(len(axes) - 1, 1)
     ctx.charge("as_symmetric", generators * (7 * x.size - 1), x.dtype, x.dtype_origin)
     return x.with_(sym=(tuple(sorted(axes)),))
