@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from flopcast.analyzer.interpreter import Decisions, Site
+from flopcast.analyzer.decisions import Decisions, Site
 from flopcast.model import Span
 
 
@@ -126,7 +126,7 @@ class ReplayDecisions(Decisions):
             replay.approximate, replay.rule = True, "nothing countable observed: first option"
             return site.options[0]
         value = values[i] if i < len(values) else values[-1]
-        target = _bounds(site)
+        target = site_bounds(site)
         small = self.small_bounds.get(site.key)
         if target is None:
             return site.options[0]
@@ -148,16 +148,12 @@ class ReplayDecisions(Decisions):
         return mapped
 
 
-def _bounds(site: Site) -> Optional[tuple]:
+def site_bounds(site: Site) -> Optional[tuple]:
+    """The range a size or data-read integer site can take at the point it was met."""
     if site.bounds is not None:
         return site.bounds
     numbers = [o for o in site.options if isinstance(o, int) and not isinstance(o, bool)]
     return (min(numbers), max(numbers)) if len(numbers) == 2 else None
-
-
-def site_bounds(site: Site) -> Optional[tuple]:
-    """The range a size or data-read integer site can take at the point it was met."""
-    return _bounds(site)
 
 
 def _trip_counts(outcomes: list) -> list[int]:
