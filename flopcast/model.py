@@ -172,6 +172,9 @@ class MemoryUse:
     setup_largest_what: str = ""
     setup_peak: int = 0
     setup_peak_span: Optional[Span] = None
+    # Where the live arrays first exceed whestbench's memory limit (the run's MemoryError).
+    over_limit_span: Optional[Span] = None
+    setup_over_limit_span: Optional[Span] = None
 
 
 @dataclass(frozen=True)

@@ -59,8 +59,9 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
 
             if memory:
                 from flopcast.analyzer.memory import MemoryTracker
+                from flopcast.installed import resource_limits
 
-                trace = Trace(memory=MemoryTracker())
+                trace = Trace(memory=MemoryTracker(limit=resource_limits().memory_limit_bytes))
             else:
                 trace = Trace()
             traces.append(trace)

@@ -19,7 +19,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Optional
 
-from flopcast.analyzer.values import Array, DictVal, InstanceVal, ListVal, MLPVal, TupleVal
+from flopcast.analyzer.values import Array, BoundLib, BoundMethod, DictVal, InstanceVal, ListVal, MLPVal, TupleVal
 from flopcast.model import MemoryUse, Span
 
 ITEMSIZE = {
@@ -53,10 +53,14 @@ class Side:
     largest_what: str = ""
     peak: int = 0
     peak_span: Optional[Span] = None
+    # The first allocation after which the live arrays exceed whestbench's memory limit:
+    # where the run dies of MemoryError, which can come well before the peak.
+    over_limit_span: Optional[Span] = None
 
 
 @dataclass
 class MemoryTracker:
+    limit: int = 0  # whestbench's memory limit in bytes (0: no limit recorded)
     sizes: dict[int, int] = field(default_factory=dict)  # array ident -> bytes it allocated
     bases: dict[int, int] = field(default_factory=dict)  # view ident -> its base's ident
     setup: Side = field(default_factory=Side)
@@ -93,6 +97,8 @@ class MemoryTracker:
         live = self._live(interp, operands + [value]) + _cast_scratch(node, operands, value)
         if live > side.peak:
             side.peak, side.peak_span = live, span
+        if self.limit and live > self.limit and side.over_limit_span is None:
+            side.over_limit_span = span
 
     def _live(self, interp, temporaries: list) -> int:
         seen: set[int] = set()
@@ -123,6 +129,8 @@ class MemoryTracker:
                 todo.extend(v.items.values())
             elif isinstance(v, InstanceVal):
                 todo.extend(v.attrs.values())
+            elif isinstance(v, (BoundLib, BoundMethod)):
+                todo.append(v.receiver)  # `draw().astype(...)`: the draw lives while its copy is made
             elif isinstance(v, MLPVal):
                 continue
         return sum(self.sizes.get(i, 0) for i in arrays)
@@ -131,7 +139,8 @@ class MemoryTracker:
         return MemoryUse(self.predict.largest, self.predict.largest_span, self.predict.largest_what,
                          self.predict.peak, self.predict.peak_span,
                          self.setup.largest, self.setup.largest_span, self.setup.largest_what,
-                         self.setup.peak, self.setup.peak_span)
+                         self.setup.peak, self.setup.peak_span,
+                         self.predict.over_limit_span, self.setup.over_limit_span)
 
 
 #: Contractions: numpy casts an operand of a narrower dtype to the result's dtype in a scratch copy.

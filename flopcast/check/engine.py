@@ -147,7 +147,9 @@ def localize(report: Report, submission: Submission) -> Report:
         memory=None if report.memory is None else dataclasses.replace(
             report.memory, largest_span=span(report.memory.largest_span), peak_span=span(report.memory.peak_span),
             setup_largest_span=span(report.memory.setup_largest_span),
-            setup_peak_span=span(report.memory.setup_peak_span)),
+            setup_peak_span=span(report.memory.setup_peak_span),
+            over_limit_span=span(report.memory.over_limit_span),
+            setup_over_limit_span=span(report.memory.setup_over_limit_span)),
         unpriced=[dataclasses.replace(u, span=span(u.span)) for u in report.unpriced],
         uncertain=[dataclasses.replace(u, span=span(u.span)) for u in report.uncertain],
         raises=[dataclasses.replace(r, span=span(r.span)) for r in report.raises],

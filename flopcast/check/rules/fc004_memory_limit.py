@@ -40,13 +40,16 @@ class MemoryLimit(Rule):
             return
         limits = resource_limits()
         limit = limits.memory_limit_bytes
-        for phase, peak, span, largest, what, largest_span in (
-                ("predict", memory.peak, memory.peak_span, memory.largest, memory.largest_what,
-                 memory.largest_span),
-                ("setup()", memory.setup_peak, memory.setup_peak_span, memory.setup_largest,
-                 memory.setup_largest_what, memory.setup_largest_span)):
-            if peak <= limit or span is None:
+        for phase, peak, peak_span, over_span, largest, what, largest_span in (
+                ("predict", memory.peak, memory.peak_span, memory.over_limit_span, memory.largest,
+                 memory.largest_what, memory.largest_span),
+                ("setup()", memory.setup_peak, memory.setup_peak_span, memory.setup_over_limit_span,
+                 memory.setup_largest, memory.setup_largest_what, memory.setup_largest_span)):
+            if peak <= limit or peak_span is None:
                 continue
+            # Reported where the run dies: the first allocation past the limit, not the peak.
+            span = over_span or peak_span
+            peak_where = "" if span == peak_span else f"; the peak, {mib(peak)}, is at {ctx.where(peak_span)}"
             rows = _rows(what)
             fit = ""
             if rows and largest_span is not None:
@@ -55,9 +58,9 @@ class MemoryLimit(Rule):
                        f"{ctx.where(largest_span)} would fit")
             yield self.finding(
                 span,
-                f"{phase} holds {mib(peak)} of arrays at once here (the largest, {what}, is {mib(largest)}), "
-                f"over whestbench's memory limit of {limits.memory_limit_mb:,} MiB: the allocation raises "
-                f"MemoryError at run time, after the FLOPs before it were billed{fit}",
+                f"{phase}'s arrays pass whestbench's memory limit of {limits.memory_limit_mb:,} MiB here "
+                f"(the largest, {what}, is {mib(largest)}): the allocation raises MemoryError at run time, "
+                f"after the FLOPs before it were billed{peak_where}{fit}",
             )
 
 
