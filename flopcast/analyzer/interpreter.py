@@ -298,7 +298,11 @@ class Interpreter:
                 value = None
             self.retract_unconsumed()
             self.result.returned = value
-            if value is not None and self.include_scorer_cast:
+            rejected = self.rejected_prediction(value, predict) if value is not None else None
+            if rejected is not None:
+                self.result.failed = f"{rejected[0]}: {rejected[1]}"
+                self.result.raised = (*rejected, False)
+            elif value is not None and self.include_scorer_cast:
                 self.scorer_cast(value)
         except PathEnd as end:
             self._end_path(end)
@@ -325,6 +329,31 @@ class Interpreter:
     def make_mlp(self) -> MLPVal:
         weights = ListVal([Array((self.width, self.width), "float32") for _ in range(self.depth)])
         return MLPVal(self.width, self.depth, weights, Unknown("int", None, "mlp.seed"))
+
+    def rejected_prediction(self, value: Value, predict: Value) -> Optional[tuple]:
+        """whestbench's materialise_predictions checks ``predictions.shape`` (``()`` when there
+        is none) against ``(depth, width)`` inside the meter and raises ValueError: the span of
+        ``predict`` and the error, or None when the returned value passes or may pass."""
+        expected = (self.depth, self.width)
+        if isinstance(value, Array):
+            shape = value.shape
+        elif isinstance(value, (PyGenerator, ListVal, TupleVal, DictVal, NumpyScalar)) \
+                or isinstance(value, Known) and (value.value is None or is_number(value)):
+            shape = ()
+        else:
+            return None  # an object of the user's own (it may have a .shape) or an unknown value
+        if shape == expected:
+            return None
+        function = predict.function if isinstance(predict, BoundMethod) else predict
+        node = getattr(function, "node", None)
+        span = Span(function.module.path, node.lineno, node.col_offset, node.lineno, node.col_offset) \
+            if isinstance(function, FunctionVal) and function.module is not None else self.program.main_span
+        what = (f"ValueError: Predictions must have shape (depth={self.depth}, width={self.width}); "
+                f"got shape={shape}.")
+        if isinstance(value, PyGenerator):
+            what += (" predict contains `yield`: calling it returns a generator object and none of its "
+                     "body runs; whestbench's scorer rejects it")
+        return span, what
 
     def scorer_cast(self, value: Value) -> None:
         """whestbench's materialise_predictions: fnp.asarray(pred, dtype=float32) inside the meter."""

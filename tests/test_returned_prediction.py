@@ -1,0 +1,43 @@
+"""What whestbench's scorer does with predict's return value, proven against whestbench.
+
+``materialise_predictions`` checks ``predictions.shape`` (``()`` when the value has none)
+against ``(depth, width)`` inside the meter and raises ValueError before its float32 cast.
+flopcast reports that raise at ``predict`` instead of a clean total.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "constructs"
+POINT = Point(8, 2, 10**5)
+
+
+def _runtime_error(path: Path) -> str:
+    with pytest.raises(ValueError) as caught:
+        measure(path, POINT)
+    return str(caught.value)
+
+
+def test_a_generator_predict_is_rejected_by_the_scorer_and_reported_as_a_raise():
+    path = FIXTURES / "generator_predict.py"
+    report = analyze(path, POINT)
+    message = _runtime_error(path)
+    assert len(report.raises) == 1 and report.raises[0].every_path
+    raised = report.raises[0]
+    assert raised.span.line == 7 and raised.what.startswith(f"ValueError: {message}")
+    assert "generator object" in raised.what
+    assert report.total.lo == 0  # the body never runs, and the run charges nothing
+
+
+def test_a_transposed_prediction_is_rejected_by_the_scorer_and_reported_as_a_raise():
+    path = FIXTURES / "transposed_prediction.py"
+    report = analyze(path, POINT)
+    message = _runtime_error(path)
+    assert [r.what for r in report.raises] == [f"ValueError: {message}"]
