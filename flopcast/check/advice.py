@@ -12,7 +12,7 @@ from typing import Iterator, Optional
 
 from flopcast.check.context import CheckContext
 from flopcast.check.source import SourceFile
-from flopcast.model import Charge, Span
+from flopcast.model import Charge, Report, Span
 
 
 def within(inner: Span, outer: Span) -> bool:
@@ -64,3 +64,46 @@ def source(file: SourceFile, node: ast.AST) -> str:
 def short(text: str, limit: int = 48) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def spliced(file: SourceFile, span: Span, code: str) -> str:
+    """The file's text with the expression at ``span`` replaced by ``code`` (a plain splice,
+    for pricing the rewrite; libcst writes the fix itself)."""
+    lines = file.text.splitlines(keepends=True)
+    start = sum(len(line.encode()) for line in lines[:span.line - 1]) + span.col
+    end = sum(len(line.encode()) for line in lines[:span.end_line - 1]) + span.end_col
+    raw = file.text.encode()
+    return (raw[:start] + code.encode() + raw[end:]).decode()
+
+
+def reanalysed(ctx: CheckContext, file: SourceFile, text: str) -> Optional[Report]:
+    """The analysis of the submission with ``file`` reading ``text``, at the check's point;
+    None when it is not available or fails (no exact saving then)."""
+    report = ctx.report
+    if report is None or ctx.reanalyze is None:
+        return None
+    sub = ctx.submission
+    try:
+        return ctx.reanalyze(str(sub.analysis_path), ctx.point, include_scorer_cast=report.include_scorer_cast,
+                             formula=False,
+                             source=text if file is sub.entry else sub.entry.text,
+                             sources={str(f.path): (text if f is file else f.text) for f in sub.others})
+    except Exception:  # noqa: BLE001 - the caller offers no exact saving then
+        return None
+
+
+def measured_saving(ctx: CheckContext, file: SourceFile, span: Span, code: str,
+                    same_result: bool = True) -> Optional[int]:
+    """FLOPs saved by replacing the expression at ``span`` with ``code``: the analyzer's own
+    price of the code as it is minus its price of the rewritten code (None unless both are
+    exact and, with ``same_result``, the rewrite neither raises more nor returns another
+    shape or dtype)."""
+    report = ctx.report
+    if report is None or not report.total.exact or report.lower_bound:
+        return None
+    after = reanalysed(ctx, file, spliced(file, span, code))
+    if after is None or not after.total.exact or after.lower_bound:
+        return None
+    if same_result and (after.returned != report.returned or len(after.raises) > len(report.raises)):
+        return None
+    return report.total.lo - after.total.lo

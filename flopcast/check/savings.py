@@ -1,6 +1,6 @@
 """What `flopcast analyze` adds at its end: the array memory and the savings available.
 
-The savings are the cost rules' findings that carry a fix (FC101-FC105), each with the
+The savings are the cost rules' findings that carry a fix (FC101-FC106), each with the
 FLOPs it saves at the analysed point and whether `flopcast check --fix` applies it (safe)
 or only `--unsafe-fixes` does.
 """
@@ -13,7 +13,7 @@ from flopcast.check import fmt
 from flopcast.check.findings import Finding
 from flopcast.model import Report
 
-COST_RULES = ("FC101", "FC102", "FC103", "FC104", "FC105")
+COST_RULES = ("FC101", "FC102", "FC103", "FC104", "FC105", "FC106")
 
 
 def savings(path: str, report: Report, class_name: Optional[str] = None) -> list[Finding]:

@@ -12,6 +12,7 @@ from flopcast.check.rules.fc102_costly_power import CostlyPower
 from flopcast.check.rules.fc103_loop_invariant import LoopInvariant
 from flopcast.check.rules.fc104_dead_work import DeadWork
 from flopcast.check.rules.fc105_repeated_work import RepeatedWork
+from flopcast.check.rules.fc106_aliasing import AliasingDiscount
 from flopcast.check.rules.fc201_forbidden_import import ForbiddenImport
 from flopcast.check.rules.fc202_forbidden_mechanism import ForbiddenMechanism
 from flopcast.check.rules.fc203_remote_unsupported import RemoteUnsupported
@@ -22,7 +23,7 @@ from flopcast.check.rules.fc302_setup_work import SetupWork
 
 ALL_RULES: tuple[type[Rule], ...] = (
     BudgetOverrun, UnpricedOp, ValueDependentCost, MemoryLimit,
-    Float64Leak, CostlyPower, LoopInvariant, DeadWork, RepeatedWork,
+    Float64Leak, CostlyPower, LoopInvariant, DeadWork, RepeatedWork, AliasingDiscount,
     ForbiddenImport, ForbiddenMechanism, RemoteUnsupported, ReturnShape, Raises,
     ResidualLoop, SetupWork,
 )

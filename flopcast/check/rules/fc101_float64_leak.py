@@ -13,6 +13,7 @@ from collections import defaultdict
 from typing import Iterator, Optional
 
 from flopcast.check import fmt
+from flopcast.check.advice import measured_saving
 from flopcast.check.astutil import dotted, fnp_op
 from flopcast.check.context import CheckContext
 from flopcast.check.findings import Finding, Level
@@ -172,27 +173,9 @@ def _measured_saving(ctx: CheckContext, file, span: Span, code: str) -> Optional
 
     The float64 charges grouped under one origin overstate the saving when another float64
     origin (a flops.stats result, say) feeds the same charges, so the cast is priced by
-    analysing the code with it (a plain splice of the call's text; libcst is for writing).
+    analysing the code with it.
     """
-    report = ctx.report
-    if report is None or ctx.reanalyze is None or not report.total.exact or report.lower_bound:
-        return None
-    lines = file.text.splitlines(keepends=True)
-    start = sum(len(line.encode()) for line in lines[:span.line - 1]) + span.col
-    end = sum(len(line.encode()) for line in lines[:span.end_line - 1]) + span.end_col
-    raw = file.text.encode()
-    text = (raw[:start] + code.encode() + raw[end:]).decode()
-    sub = ctx.submission
-    try:
-        after = ctx.reanalyze(str(sub.analysis_path), ctx.point, include_scorer_cast=report.include_scorer_cast,
-                               formula=False,
-                               source=text if file is sub.entry else sub.entry.text,
-                               sources={str(f.path): (text if f is file else f.text) for f in sub.others})
-    except Exception:  # noqa: BLE001 - no exact saving then, and the fix says so
-        return None
-    if not after.total.exact or after.lower_bound:
-        return None
-    return report.total.lo - after.total.lo
+    return measured_saving(ctx, file, span, code, same_result=False)
 
 
 def _saving_factor() -> float:
