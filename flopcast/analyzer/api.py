@@ -115,8 +115,17 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
     seen_unpriced: set = set()
     seen_uncertain: set = set()
     seen_notes: set = set()
+    # Bounding paths (dataints.opposite) are not paths the program takes: what stops one (a
+    # raise, a shape nothing real has) is not the program's; it only leaves the high end open.
+    broken = [r for r in results if r.bounding and (r.raised is not None or r.unpriced)]
+    if broken:
+        first = broken[0]
+        span = (first.raised[0] if first.raised is not None else first.unpriced[0].span) or program.main_span
+        report.unpriced.append(Unpriced(span, "not monotone", "a path that bounds the cost of an integer read "
+                                        "from data (its uses grow some sizes and shrink others) stops here, so the "
+                                        "interval's high end is not a bound"))
     for r in results:
-        for u in r.unpriced:
+        for u in r.unpriced if not any(r is b for b in broken) else ():
             if (u.span, u.what) not in seen_unpriced:
                 seen_unpriced.add((u.span, u.what))
                 report.unpriced.append(u)
@@ -133,9 +142,10 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
             if (n.span, n.message) not in seen_notes:
                 seen_notes.add((n.span, n.message))
                 report.notes.append(n)
-    raised = [r.raised for r in results if r.raised is not None]
+    real = [r for r in results if not r.bounding] or results
+    raised = [r.raised for r in real if r.raised is not None]
     for span, what, in_setup in dict.fromkeys(raised):
-        every = sum(1 for x in raised if x[0] == span) == len(results)
+        every = sum(1 for x in raised if x[0] == span) == len(real)
         report.raises.append(Raise(span, what, every, in_setup))
     if explored.capped:
         report.notes.append(Note(None, f"explored only {len(results)} value-dependent paths (fewest flipped "

@@ -55,8 +55,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         args = [dataints.as_data_int(a, span) for a in args]
         if args and all(isinstance(a, Known) and isinstance(a.value, int) or dataints.is_data_int(a) for a in args):
             # A trip count read from data: one end of its range per path, or unbounded.
-            bounds = [a.value if isinstance(a, Known) else dataints.materialise(interp, a, "range()")
-                      for a in args]
+            step = args[2].value if len(args) == 3 and isinstance(args[2], Known) else 1
+            bounds = [a.value if isinstance(a, Known) else dataints.materialise(
+                interp, a, "range()", dataints.range_grows(i, len(args), step)) for i, a in enumerate(args)]
             if len(bounds) == 3 and bounds[2] == 0:
                 raise UserRaise(span, "ValueError: range() arg 3 must not be zero")
             taken = range(*bounds)

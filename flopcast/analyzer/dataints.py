@@ -11,6 +11,16 @@ One path takes one end for every value read at that line, and every value comput
 from it with known integers (``k + 1``, ``n - k``, ``min(k, n)``) is the same function
 of that end, so ``x[:, k:]`` and ``w[k:, :]`` keep matching shapes.
 
+The ends bound the cost only where it is monotone in the value. Each use says whether the
+sizes it makes grow or shrink with the value (``x[:, :k]`` grows, ``x[:, k:]`` shrinks,
+``n - k`` flips the direction). When one path uses a value both ways (``x[:, :k].T @ x[:, k:]``
+costs ``k·(n - k)``: nothing at either end, the most in the middle), the uses against the
+first one's direction take their end at a second site of their own. Each op's cost grows with
+each of its extents, so the paths where the two sites take opposite ends bound every count in
+between: all growing sizes at their largest with all shrinking ones at their largest, and
+both at their smallest. Those *bounding* paths are not paths the program can take; a raise on
+one is not reported, and when one raises or stops the interval's high end is left open.
+
 A side with no bound is the sentinel ``BIG``: as a slice bound it clamps to the axis
 (``x[BIG:]`` is empty, ``x[-BIG:]`` whole), so the slice's length still spans ``[0, n]``;
 as a size or a trip count it is reported as unbounded and the total becomes a lower bound.
@@ -86,17 +96,70 @@ def derive(u: Unknown, step: str, c) -> Optional[Unknown]:
     return Unknown(u.kind, u.origin, u.reason, u.lo, u.hi, u.chain + ((step, c),), u.counts)
 
 
-def materialise(ctx, u: Unknown, what: str) -> int:
+def _direction(u: Unknown) -> int:
+    """+1 when ``u``'s chain grows with the value read at its origin, -1 when it shrinks."""
+    lo = -BIG if u.lo is None else u.lo
+    hi = BIG if u.hi is None else u.hi
+    return 1 if _apply(u.chain, hi) >= _apply(u.chain, lo) else -1
+
+
+def range_grows(position: int, count: int, step) -> int:
+    """Whether ``range(...)``'s length grows (+1) or shrinks (-1) with its argument at
+    ``position`` of ``count``: the stop lengthens it, the start and a positive step shorten it
+    (a negative known step reverses start and stop)."""
+    if count == 1 or position == 1:
+        grows = 1
+    else:
+        grows = -1
+    if position < 2 and isinstance(step, int) and step < 0:
+        grows = -grows
+    return grows
+
+
+def first_use(ctx, key, grows: int, base: int) -> None:
+    """The direction and value of the first use of the site ``key`` on this path."""
+    ctx._data_int_uses.setdefault(key, (grows, base))
+
+
+def opposite(ctx, key, grows: int, u_bounds: tuple, span, what: str) -> Optional[int]:
+    """The value a use against the direction of the first use of site ``key`` takes: None when
+    it goes the same way (or the site has not been used); else the end chosen at the site's
+    shrinking twin, and a path where the twins differ is a bounding path."""
+    first = ctx._data_int_uses.get(key)
+    if first is None or first[0] == grows:
+        return None
+    lo, hi = u_bounds
+    where = f" at line {span.line}" if span is not None else ""
+    reason = (f"{what} uses the integer read from data{where} so that sizes move against its other uses "
+              "(the cost need not be monotone in it): its two ends are analysed apart from theirs")
+    site = Site(("against", key), ("high", "low"), span, "shape", reason, (lo, hi))
+    end = ctx.decisions.choose(site, ctx.used)
+    if isinstance(end, int) and not isinstance(end, bool):  # replayed from a run
+        base = end
+    else:
+        base = (BIG if hi is None else hi) if end == "high" else (-BIG if lo is None else lo)
+    if base != first[1]:
+        ctx.result.bounding = True
+    return base
+
+
+def materialise(ctx, u: Unknown, what: str, grows: int = 1) -> int:
     """The integer this path takes for ``u``: one end of its range, chosen once per line
-    that read it (BIG, or -BIG, for a side with no bound)."""
+    that read it (BIG, or -BIG, for a side with no bound). ``grows`` says whether the sizes
+    this use makes grow (+1) or shrink (-1) with the integer it is given."""
     if u.lo is not None and u.lo == u.hi:
         return _apply(u.chain, u.lo)
+    grows *= _direction(u)
+    span = u.origin or ctx.span
     if u.counts is not None:
         # `int(fnp.sum(mask))` and `x[mask]` count the same elements: one number per path
         shared = ctx._nonzero_counts.get(u.counts)
         if shared is not None:
-            return _apply(u.chain, shared)
-    span = u.origin or ctx.span
+            against = opposite(ctx, ctx._count_sites.get(u.counts), grows, (u.lo, u.hi), span, what)
+            return _apply(u.chain, shared if against is None else against)
+    against = opposite(ctx, ("value", span), grows, (u.lo, u.hi), span, what)
+    if against is not None:
+        return _apply(u.chain, against)
     lo = "no lower bound" if u.lo is None else f"{u.lo:,}"
     hi = "no upper bound" if u.hi is None else f"{u.hi:,}"
     where = f" at line {span.line}" if span is not None else ""
@@ -107,8 +170,10 @@ def materialise(ctx, u: Unknown, what: str) -> int:
         base = end
     else:
         base = (BIG if u.hi is None else u.hi) if end == "high" else (-BIG if u.lo is None else u.lo)
+    first_use(ctx, site.key, grows, base)
     if u.counts is not None and not unbounded(base):
         ctx._nonzero_counts[u.counts] = base
+        ctx._count_sites[u.counts] = site.key
     return _apply(u.chain, base)
 
 
@@ -141,11 +206,12 @@ def slice_value(ctx, parts: list) -> Optional[slice]:
     if wild and len(unknown) > 1:
         return None
     values = []
-    for p in parts:
+    step = parts[2].value if parts[2].value is not None else 1
+    for position, p in enumerate(parts):
         if isinstance(p, Known):
             values.append(p.value)
             continue
-        v = materialise(ctx, p, "a slice bound")
+        v = materialise(ctx, p, "a slice bound", grows=(1 if position == 1 else -1) * (1 if step > 0 else -1))
         if p in wild:
             # A possibly negative bound counts from the end: only the sentinels, which clamp
             # to the axis ends, give the extreme lengths 0 and n.

@@ -178,6 +178,9 @@ class RunResult:
     # The loop or recursive call that never ends on this path (its total is then only
     # what was charged before it; the real run goes on until the budget is exhausted).
     unbounded: Optional[Span] = None
+    # The path takes an integer read from data at one end where sizes grow with it and at the
+    # other where they shrink (dataints.opposite): it bounds real paths, it is not one.
+    bounding: bool = False
     # First evaluation of each single comparison of two known numbers in predict:
     # span -> (operator name, left, right). The formula uses them to find budget thresholds.
     compares: dict = field(default_factory=dict)
@@ -230,6 +233,8 @@ class Interpreter:
         self.active_keys_seen: list = []  # every recursion key computed, in call order (for CallMemo)
         self.memo = CallMemo(self, MAX_STEPS)
         self._nonzero_counts: dict = {}  # array identity -> its nonzero count chosen on this path
+        self._count_sites: dict = {}  # array identity -> the key of the site that chose its count
+        self._data_int_uses: dict = {}  # site key -> (direction, value) of its first use (dataints.opposite)
         self.import_hooks = ImportHooks()  # finders the program put on sys.meta_path
         self._served: dict = {}  # module name -> what an import hook served for it
         self._served_paths: set = set()  # pseudo file names of the modules import hooks served
@@ -426,7 +431,9 @@ class Interpreter:
         if nonzero_of is not None:
             shared = self._nonzero_counts.get(nonzero_of.ident)
             if shared is not None:
-                return shared
+                against = dataints.opposite(self, self._count_sites.get(nonzero_of.ident), 1, (lo, hi),
+                                            self.span, "a selection")
+                return shared if against is None else against
         assumed = self.assumed_count(lo, hi)
         if assumed is not None:
             if nonzero_of is not None:
@@ -436,8 +443,10 @@ class Interpreter:
         site = Site(("size", self.span, reason), (hi, lo), self.span, "shape", reason, presumed=presumed,
                     presumption=presumption)
         count = self.decisions.choose(site, self.used)
+        dataints.first_use(self, site.key, 1, count)
         if nonzero_of is not None:
             self._nonzero_counts[nonzero_of.ident] = count
+            self._count_sites[nonzero_of.ident] = site.key
         return count
 
     def mutate(self, old: Array, new: Array) -> None:
@@ -1831,8 +1840,10 @@ class Interpreter:
             # `while i < k` with k read from data and bounded: the path takes k at one end of
             # its range, as everywhere else it is used, so the trip count is an interval. (A
             # branch, `if k == 0:`, stays a branch site: it may be a safety net.)
-            a, b = (Known(dataints.materialise(self, v, "a comparison")) if isinstance(v, Unknown) else v
-                    for v in (left, right))
+            # `while i < k` runs longer as k grows, `while k < i` (counting down) shorter
+            grows = {"Lt": (-1, 1), "LtE": (-1, 1), "Gt": (1, -1), "GtE": (1, -1)}.get(name, (1, 1))
+            a, b = (Known(dataints.materialise(self, v, "a comparison", g)) if isinstance(v, Unknown) else v
+                    for v, g in zip((left, right), grows))
             return self.compare(op, a, b, node)
         reason = next((v.reason for v in (left, right) if isinstance(v, Unknown)), "a value computed from arrays")
         origin = next((v.origin for v in (left, right) if isinstance(v, Unknown)), None)

@@ -112,9 +112,10 @@ def _eye(ctx, args, kwargs, op=None):
 def _arange(ctx, args, kwargs):
     bounds = [a for a in args if not isinstance(a, DTypeRef)]
     vals = []
-    for b in bounds:
+    step = bounds[2].value if len(bounds) == 3 and isinstance(bounds[2], Known) else 1
+    for i, b in enumerate(bounds):
         if dataints.is_data_int(b):
-            vals.append(dataints.materialise(ctx, b, "an arange bound"))
+            vals.append(dataints.materialise(ctx, b, "an arange bound", dataints.range_grows(i, len(bounds), step)))
             continue
         if not (isinstance(b, Known) and isinstance(b.value, (int, float))):
             raise OpError("arange bounds are not known statically")
