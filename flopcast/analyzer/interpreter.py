@@ -2366,6 +2366,11 @@ class Interpreter:
     def call_raw_numpy(self, name: str, args, kwargs, span, node) -> Value:
         """A plain ``np.<name>(...)`` call: see plain_numpy.py for the rule."""
         values = list(args) + list(kwargs.values())
+        if name.startswith("polynomial."):
+            try:
+                return plain_numpy.free(self, lambda: ops.polynomial.numpy_polynomial(self, name, args, kwargs))
+            except OpError as exc:
+                return self._unpriced_at(span, f"np.{name}", str(exc))
         if plain_numpy.has_flopscope(values):
             kind, target = plain_numpy.protocol(name)
             if kind == "routed":

@@ -209,6 +209,24 @@ def accounting(function: str, *args, **kwargs) -> int:
     return value
 
 
+def polynomial(function: str, *args) -> int:
+    """``flopscope._polynomial.<function>(...)``: the base flopscope's polyval/polyfit deduct
+    (cached on disk); the op's weight and dtype rate are applied by the caller."""
+    key = json.dumps(["polynomial", function, list(args)])
+    hit = CONTRACTIONS.get(key)
+    if hit is not None:
+        return hit[0]
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    import flopscope  # noqa: F401 - the package first: _polynomial imports from it
+    from flopscope import _polynomial
+
+    value = int(getattr(_polynomial, function)(*args))
+    CONTRACTIONS.put(key, (value, None))
+    return value
+
+
 def flush_caches() -> None:
     CONTRACTIONS.flush()
 

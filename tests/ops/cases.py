@@ -615,3 +615,21 @@ PLAIN_NUMPY = {
                                           "    z = w * 2.0"),
 }
 FAMILIES["plain_numpy"] = PLAIN_NUMPY
+
+# Polynomials (flopcast/analyzer/ops/polynomial.py): flopscope's polyval/polyfit bill their own
+# cost functions; numpy.polynomial's quadrature rules and fits strip flopscope arrays, free.
+POLYNOMIAL = {
+    "polyval_f32": "r = fnp.polyval(v[:4], w) * 2.0",
+    "polyval_list_coefficients_f64": "r = fnp.polyval([1.0, 0.5, 0.25], v) + v",
+    "polyval_2d_coefficients": "r = fnp.polyval(w[:3], v) * 2.0",
+    "polyval_scalar_point_is_numpy_scalar": "r = v * fnp.polyval(v[:5], 0.5)",
+    "polyfit_f32_bills_f64": "r = fnp.polyfit(v, fnp.tanh(v), 3) * 2.0",
+    "polyfit_2d_y": "c = fnp.polyfit(v, w[:, :3], 2); r = fnp.polyval(c, v[:3])",
+    "np_polynomial_fit_is_free_and_plain": ("import numpy as np\n"
+                                            "c = np.polynomial.polynomial.polyfit(v, fnp.tanh(v), 4)\n"
+                                            "r = fnp.asarray(c, dtype=fnp.float32) * 2.0 + fnp.sum(w)"),
+    "np_hermegauss_is_free_and_plain": ("from numpy.polynomial import hermite_e\n"
+                                        "x, q = hermite_e.hermegauss(6)\n"
+                                        "r = fnp.sum(fnp.tanh(fnp.asarray(x, dtype=fnp.float32)) * q)"),
+}
+FAMILIES["polynomial"] = POLYNOMIAL

@@ -31,6 +31,7 @@ from flopcast.analyzer.ops import (  # noqa: F401
     linalg,
     fft,
     methods,
+    polynomial,
 )
 from flopcast.analyzer.ops.elementwise import (
     BINARY_OPERATORS,
