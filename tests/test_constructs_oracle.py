@@ -252,9 +252,21 @@ def test_a_cost_not_monotone_in_a_count_is_bounded_by_its_ends_taken_apart(split
     assert report.total.contains(run), (split, run, report.total)
 
 
-def test_a_bounding_path_that_cannot_run_leaves_the_high_end_open_and_raises_nothing():
+@pytest.mark.parametrize("split", ["0.5", "3.5", "6.5"])
+def test_a_count_whose_bounding_paths_cannot_run_is_analysed_at_each_value(split, tmp_path):
     # Rejoined, the two parts are (w, w) on every real path; on a bounding path they are not,
-    # and the matmul after the join fails there. That failure is not the program's.
+    # and the matmul after the join fails there. At width 8 the count takes 9 values: each
+    # is analysed, and nothing is reported as raised or unpriced.
+    path = FIXTURES / "data_split_rejoin.py"
+    point = Point(8, 1, BUDGET)
+    report = analyze(path, point)
+    assert not report.raises and not report.unpriced
+    run = measure(_variant(tmp_path, "data_split_rejoin.py", {"SPLIT = 8.5": f"SPLIT = {split}"}), point).total
+    assert report.total.contains(run), (split, run, report.total)
+
+
+def test_a_count_with_too_many_values_for_its_failed_bounding_paths_leaves_the_high_end_open():
+    # At width 16 the count takes 17 values, more than are analysed one by one.
     path = FIXTURES / "data_split_rejoin.py"
     point = Point(16, 2, BUDGET)
     report = analyze(path, point)

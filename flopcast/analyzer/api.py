@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Optional, Union
 
 from flopcast import installed
-from flopcast.analyzer import dtypes, pricing
+from flopcast.analyzer import dataints, dtypes, pricing
 from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult
 from flopcast.analyzer.nominal import Nominal, nominal
 from flopcast.analyzer.paths import Exploration, explore
@@ -65,10 +65,31 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
             else:
                 trace = Trace()
             traces.append(trace)
-        return Interpreter(program, point.width, point.depth, point.budget, decisions, include_scorer_cast,
-                           record_values, trace).run(cls)
+        interp = Interpreter(program, point.width, point.depth, point.budget, decisions, include_scorer_cast,
+                             record_values, trace)
+        interp.enumerated = enumerated
+        return interp.run(cls)
 
-    return explore(run)
+    # An integer read from data whose bounding paths cannot run (dataints.py) is analysed at
+    # each of its values instead, when they are few; the chains its uses apply are known
+    # only after a run, so this settles in a few rounds, or keeps the bounding paths.
+    enumerated: dict = {}
+    first = explored = explore(run)
+    for _ in range(3):
+        wanted = dataints.enumeration(explored.results, enumerated)
+        if wanted is None:
+            break
+        if wanted == enumerated:
+            return explored
+        enumerated = wanted
+        if traces is not None:
+            traces.clear()
+        explored = explore(run)
+    if traces is not None and explored is not first:
+        traces.clear()
+        enumerated = {}
+        first = explore(run)
+    return first
 
 
 def _runner(program: Program, cls: str, point: Point, include_scorer_cast: bool) -> Callable[[Decisions], RunResult]:

@@ -19,7 +19,10 @@ first one's direction take their end at a second site of their own. Each op's co
 each of its extents, so the paths where the two sites take opposite ends bound every count in
 between: all growing sizes at their largest with all shrinking ones at their largest, and
 both at their smallest. Those *bounding* paths are not paths the program can take; a raise on
-one is not reported, and when one raises or stops the interval's high end is left open.
+one is not reported. When one raises or stops (parts of a split joined again no longer fit),
+the site is analysed at every value of its range instead, one per distinct outcome of the
+chains its uses apply (``enumeration``), if there are at most MAX_ENUMERATED of them;
+otherwise the interval's high end is left open.
 
 A side with no bound is the sentinel ``BIG``: as a slice bound it clamps to the axis
 (``x[BIG:]`` is empty, ``x[-BIG:]`` whole), so the slice's length still spans ``[0, n]``;
@@ -34,6 +37,8 @@ from typing import Optional
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import Array, Known, ListVal, Unknown, Value
 
+#: The most values a site is analysed at when its bounding paths cannot run (enumeration).
+MAX_ENUMERATED = 16
 #: Stands for "no bound on this side"; anything at or beyond BIG // 2 in size is unbounded.
 BIG = 2**62
 
@@ -116,17 +121,43 @@ def range_grows(position: int, count: int, step) -> int:
     return grows
 
 
-def first_use(ctx, key, grows: int, base: int) -> None:
-    """The direction and value of the first use of the site ``key`` on this path."""
+def first_use(ctx, key, grows: int, base: int, bounds: tuple, chain: tuple = ()) -> None:
+    """The direction and value of the first use of the site ``key`` on this path; its range
+    and the chains its uses apply (what ``enumeration`` needs)."""
     ctx._data_int_uses.setdefault(key, (grows, base))
+    ctx.result.data_ints.setdefault(key, (bounds, set()))[1].add(chain)
 
 
-def opposite(ctx, key, grows: int, u_bounds: tuple, span, what: str) -> Optional[int]:
+def enumeration(results, current: dict) -> Optional[dict]:
+    """The sites to analyse at every value of their range instead of at twin ends: those
+    whose bounding paths stopped (or already enumerated), each with one value per distinct
+    outcome of the chains its uses apply (``max(k, 2)`` makes 0, 1 and 2 one case), highest
+    first. None when a site has an unbounded side or more than MAX_ENUMERATED cases."""
+    keys = set(current) | {r.bounding for r in results
+                           if r.bounding is not None and (r.raised is not None or r.unpriced)}
+    wanted = {}
+    for key in keys:
+        bounds = next((r.data_ints[key][0] for r in results if key in r.data_ints), None)
+        if bounds is None or bounds[0] is None or bounds[1] is None:
+            return None
+        chains = sorted(set().union(*(r.data_ints[key][1] for r in results if key in r.data_ints)))
+        cases: dict = {}
+        for v in range(bounds[1], bounds[0] - 1, -1):
+            cases.setdefault(tuple(_apply(c, v) for c in chains), v)
+            if len(cases) > MAX_ENUMERATED:
+                return None
+        wanted[key] = tuple(cases.values())
+    return wanted
+
+
+def opposite(ctx, key, grows: int, u_bounds: tuple, span, what: str, chain: tuple = ()) -> Optional[int]:
     """The value a use against the direction of the first use of site ``key`` takes: None when
     it goes the same way (or the site has not been used); else the end chosen at the site's
     shrinking twin, and a path where the twins differ is a bounding path."""
     first = ctx._data_int_uses.get(key)
-    if first is None or first[0] == grows:
+    if first is None or first[0] == grows or key in ctx.enumerated:
+        if key is not None and key in ctx.result.data_ints:
+            ctx.result.data_ints[key][1].add(chain)
         return None
     lo, hi = u_bounds
     where = f" at line {span.line}" if span is not None else ""
@@ -139,7 +170,8 @@ def opposite(ctx, key, grows: int, u_bounds: tuple, span, what: str) -> Optional
     else:
         base = (BIG if hi is None else hi) if end == "high" else (-BIG if lo is None else lo)
     if base != first[1]:
-        ctx.result.bounding = True
+        ctx.result.bounding = key
+    ctx.result.data_ints[key][1].add(chain)
     return base
 
 
@@ -155,22 +187,23 @@ def materialise(ctx, u: Unknown, what: str, grows: int = 1) -> int:
         # `int(fnp.sum(mask))` and `x[mask]` count the same elements: one number per path
         shared = ctx._nonzero_counts.get(u.counts)
         if shared is not None:
-            against = opposite(ctx, ctx._count_sites.get(u.counts), grows, (u.lo, u.hi), span, what)
+            against = opposite(ctx, ctx._count_sites.get(u.counts), grows, (u.lo, u.hi), span, what, u.chain)
             return _apply(u.chain, shared if against is None else against)
-    against = opposite(ctx, ("value", span), grows, (u.lo, u.hi), span, what)
+    against = opposite(ctx, ("value", span), grows, (u.lo, u.hi), span, what, u.chain)
     if against is not None:
         return _apply(u.chain, against)
     lo = "no lower bound" if u.lo is None else f"{u.lo:,}"
     hi = "no upper bound" if u.hi is None else f"{u.hi:,}"
     where = f" at line {span.line}" if span is not None else ""
     reason = f"{what} uses an integer read from data{where} ({u.reason}; from {lo} to {hi}): both ends are analysed"
-    site = Site(("value", span), ("high", "low"), span, "shape", reason, (u.lo, u.hi))
+    key = ("value", span)
+    site = Site(key, ctx.enumerated.get(key, ("high", "low")), span, "shape", reason, (u.lo, u.hi))
     end = ctx.decisions.choose(site, ctx.used)
-    if isinstance(end, int) and not isinstance(end, bool):  # a value replayed from a run (--calibrate)
+    if isinstance(end, int) and not isinstance(end, bool):  # a value of an enumerated site, or replayed (--calibrate)
         base = end
     else:
         base = (BIG if u.hi is None else u.hi) if end == "high" else (-BIG if u.lo is None else u.lo)
-    first_use(ctx, site.key, grows, base)
+    first_use(ctx, site.key, grows, base, (u.lo, u.hi), u.chain)
     if u.counts is not None and not unbounded(base):
         ctx._nonzero_counts[u.counts] = base
         ctx._count_sites[u.counts] = site.key

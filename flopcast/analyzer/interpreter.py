@@ -178,9 +178,11 @@ class RunResult:
     # The loop or recursive call that never ends on this path (its total is then only
     # what was charged before it; the real run goes on until the budget is exhausted).
     unbounded: Optional[Span] = None
-    # The path takes an integer read from data at one end where sizes grow with it and at the
-    # other where they shrink (dataints.opposite): it bounds real paths, it is not one.
-    bounding: bool = False
+    # The site of an integer read from data this path takes at one end where sizes grow with
+    # it and at the other where they shrink (dataints.opposite): it bounds real paths, it is not one.
+    bounding: Optional[tuple] = None
+    # Site key -> (its range, the chains its uses applied) for integers read from data.
+    data_ints: dict = field(default_factory=dict)
     # First evaluation of each single comparison of two known numbers in predict:
     # span -> (operator name, left, right). The formula uses them to find budget thresholds.
     compares: dict = field(default_factory=dict)
@@ -197,6 +199,9 @@ class RunResult:
 
 
 class Interpreter:
+    #: Sites of integers read from data analysed at each of these values (dataints.enumeration).
+    enumerated: dict = {}
+
     def __init__(self, program: Program, width: int, depth: int, budget: int, decisions: Decisions,
                  include_scorer_cast: bool = True, record_values: bool = False, trace=None):
         self.program = program
@@ -440,10 +445,11 @@ class Interpreter:
                 self._nonzero_counts[nonzero_of.ident] = assumed
             return assumed
         presumed, presumption = presumptions.selection(nonzero_of, lo, hi)
-        site = Site(("size", self.span, reason), (hi, lo), self.span, "shape", reason, presumed=presumed,
+        key = ("size", self.span, reason)
+        site = Site(key, self.enumerated.get(key, (hi, lo)), self.span, "shape", reason, presumed=presumed,
                     presumption=presumption)
         count = self.decisions.choose(site, self.used)
-        dataints.first_use(self, site.key, 1, count)
+        dataints.first_use(self, site.key, 1, count, (lo, hi))
         if nonzero_of is not None:
             self._nonzero_counts[nonzero_of.ident] = count
             self._count_sites[nonzero_of.ident] = site.key

@@ -187,6 +187,16 @@ CORPUS = {
         ),
         guards=("if use_head and not fnp.all(fnp.isfinite(out)):",),
     ),
+    "topk_split": Entry(
+        points=(
+            (8, 2, 30_000, "interval"),    # dense block on the tail (k in [2, 8]), rejoined each layer
+            (16, 3, 50_000, "interval"),   # k in [2, 7]: the block carried over two layers
+            (32, 2, 80_000, "interval"),
+            (32, 3, 50_000, "guarded"),    # no block fits: mean field only
+        ),
+        guards=("if float(fnp.min(vals)) >= 0.0:", "if not fnp.all(fnp.isfinite(out)):"),
+        data_sites=("n_tail = int(fnp.count_nonzero(tail))",),
+    ),
 }
 
 
