@@ -633,3 +633,13 @@ POLYNOMIAL = {
                                         "r = fnp.sum(fnp.tanh(fnp.asarray(x, dtype=fnp.float32)) * q)"),
 }
 FAMILIES["polynomial"] = POLYNOMIAL
+
+# np.pad's width forms (numel(output), whatever the form), as Strassen pads odd sizes.
+PAD = {
+    "pad_pair_per_axis": "r = fnp.pad(w, ((0, 1), (0, 1))) * 2.0",
+    "pad_one_pair_every_axis": "r = fnp.pad(w, (1, 2)) + 1.0",
+    "pad_list_of_pairs_constant_values": "r = fnp.pad(v, [(3, 1)], constant_values=2.0) * 2.0",
+    "pad_edge_mode": "r = fnp.pad(w, 1, mode='edge') * 2.0",
+    "pad_column_widths": "r = fnp.pad(w, ((1,), (2,))) * 2.0",
+}
+FAMILIES["pad"] = PAD

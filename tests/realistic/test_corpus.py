@@ -197,6 +197,16 @@ CORPUS = {
         guards=("if float(fnp.min(vals)) >= 0.0:", "if not fnp.all(fnp.isfinite(out)):"),
         data_sites=("n_tail = int(fnp.count_nonzero(tail))",),
     ),
+    "strassen_match": Entry(
+        points=(
+            (16, 3, 20_000, "exact"),       # mean field: no engine fits
+            (8, 2, 10**5, "guarded"),       # DIRECT
+            (20, 2, 10**6, "guarded"),      # STRASSEN, leaf 12: one level
+            (26, 2, 10**6, "guarded"),      # BLOCKED, panels of 5 (the last one ragged)
+            (54, 2, 10**7, "guarded"),      # STRASSEN two levels: 54 -> 27, padded to 28 -> 14
+        ),
+        guards=("if peak > RESCALE:", "fnp.linalg.cholesky(cov + JITTER * fnp.eye(n, dtype=cov.dtype))"),
+    ),
 }
 
 

@@ -23,7 +23,7 @@ from flopcast.analyzer.ops.operands import (
 )
 from flopcast.analyzer.ops.registry import OpError, handler
 from flopcast.analyzer.ops.symmetry import _permute_sym, meet_sym
-from flopcast.analyzer.values import Array, Known, ListVal, TupleVal
+from flopcast.analyzer.values import Array, Known, ListVal, TupleVal, Value
 
 
 @handler("reshape", "ravel")
@@ -365,6 +365,66 @@ def _atleast(ctx, args, kwargs, op=None):
     return x.with_(shape=shape, sym=x.sym if shape == x.shape else None)
 
 
+#: np.pad modes flopscope bills at numel(output) alone
+_PAD_PLAIN_MODES = frozenset({"constant", "edge", "empty", "wrap"})
+
+
+def _pad_pairs(width: Value, ndim: int) -> list:
+    """np.pad's (before, after) widths per axis, as numpy normalises them: one int for every
+    side, one (before, after) pair for every axis, or one pair (or one width) per axis."""
+    raw = _plain(width)
+    flat = _flatten_ints(raw)
+    if flat is None:
+        raise OpError("pad widths that are not known integers are not modelled")
+    if any(v < 0 for v in flat):
+        raise OpError("negative pad widths (numpy raises ValueError)")
+    if len(flat) == 1:
+        return [(flat[0], flat[0])] * ndim
+    column = isinstance(raw, (tuple, list)) and len(raw) == 2 and all(
+        isinstance(r, (tuple, list)) and len(r) == 1 for r in raw)
+    if len(flat) == 2 and not column:
+        return [(flat[0], flat[1])] * ndim
+    rows = list(raw) if isinstance(raw, (tuple, list)) else []
+    if len(rows) != ndim:
+        raise OpError(f"{len(rows)} pad widths for {ndim} axes (numpy raises ValueError)")
+    pairs = []
+    for r in rows:
+        r = _flatten_ints(r)
+        if len(r) == 1:
+            pairs.append((r[0], r[0]))
+        elif len(r) == 2:
+            pairs.append((r[0], r[1]))
+        else:
+            raise OpError("a pad width with more than two sides (numpy raises ValueError)")
+    return pairs
+
+
+def _plain(v: Value):
+    """A pad width as Python data, or None when a part of it is not known."""
+    if isinstance(v, Known):
+        return v.value
+    if isinstance(v, (ListVal, TupleVal)):
+        items = [_plain(i) for i in v.items]
+        return None if any(i is None for i in items) else tuple(items)
+    return None
+
+
+def _flatten_ints(v):
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return [v]
+    if isinstance(v, (tuple, list)):
+        out = []
+        for item in v:
+            sub = _flatten_ints(item)
+            if sub is None:
+                return None
+            out.extend(sub)
+        return out
+    return None
+
+
 @handler("pad", "roll")
 def _pad_roll(ctx, args, kwargs, op=None):
     x = to_array(ctx, args[0])
@@ -375,12 +435,14 @@ def _pad_roll(ctx, args, kwargs, op=None):
             raise OpError("roll with extra arguments is not modelled")
         shape = x.shape
     else:
-        if kwargs or len(args) != 2:
-            raise OpError("pad with a mode or constant values is not modelled")
-        width = arg(args, kwargs, 1, "pad_width")
-        if not (isinstance(width, Known) and isinstance(width.value, int)):
-            raise OpError("pad widths other than one int are not modelled")
-        shape = tuple(s + 2 * width.value for s in x.shape)
+        mode = arg(args, kwargs, 2, "mode", Known("constant"))
+        if len(args) > 3 or set(kwargs) - {"pad_width", "mode", "constant_values"} \
+                or not (isinstance(mode, Known) and mode.value in _PAD_PLAIN_MODES) \
+                or "constant_values" in kwargs and not (isinstance(kwargs["constant_values"], Known)
+                                                        and mode.value == "constant"):
+            raise OpError("pad with a mode other than constant/edge/wrap/empty is not modelled")
+        pairs = _pad_pairs(arg(args, kwargs, 1, "pad_width"), x.ndim)
+        shape = tuple(s + b + a for s, (b, a) in zip(x.shape, pairs))
     n = 1
     for d in shape:
         n *= d
