@@ -2394,7 +2394,8 @@ class Interpreter:
             reason = ("numpy's own implementation runs on a mix of flopscope and numpy arrays" if kind == "raises"
                       else "flopscope's numpy protocol for this function is not modelled")
             return self._unpriced_at(span, f"np.{name} on a flopscope array", reason)
-        if name in ops.HANDLERS:
+        if name in ops.HANDLERS or plain_numpy.has_plain(values) and ops.handles(name):
+            # numpy's own work on its own arrays (np.cos of a plain ndarray): free, plain results
             value = plain_numpy.free(self, lambda: self.price_call(name, args, kwargs, node, span))
             return value if plain_numpy.has_plain(values) else plain_numpy.scalar_result(value)
         scalars = all(isinstance(a, (NumpyScalar, Unknown)) or (isinstance(a, Known) and isinstance(

@@ -608,6 +608,8 @@ PLAIN_NUMPY = {
                                              "    c = c @ w\n"
                                              "except TypeError:\n"
                                              "    c = c * 2.0"),
+    "np_ufunc_of_plain_array_is_free_and_plain": ("import numpy as np; t = np.cos(np.pi * (np.arange(W) + 0.5) / W); "
+                                                  "r = fnp.asarray(np.exp(t), dtype=fnp.float32) * v"),
     "np_zeros_like_raises_into_handler": ("import numpy as np\n"
                                           "try:\n"
                                           "    z = np.zeros_like(w) + w\n"

@@ -207,6 +207,18 @@ CORPUS = {
         ),
         guards=("if peak > RESCALE:", "fnp.linalg.cholesky(cov + JITTER * fnp.eye(n, dtype=cov.dtype))"),
     ),
+    "poly_surrogate": Entry(
+        points=(
+            (8, 2, 10**4, "interval"),      # Newton variance scale on layer 2, quadrature on 2 neurons
+            (16, 2, 10**5, "interval"),     # quadrature on every neuron
+            (32, 3, 10**6, "interval"),
+            (32, 2, 30_000, "interval"),    # no Newton: only the refit check reads values
+        ),
+        guards=("coef = fnp.linalg.solve(gram, rhs)", "coef = fnp.linalg.lstsq(a, y, rcond=None)[0]",
+                "if not fnp.all(fnp.isfinite(out)):"),
+        data_sites=("if not refitted and float(fnp.max(fnp.abs(layer.z))) > 2.0 * Z_FIT:",
+                    "while it < MAX_NEWTON and abs(resid) > TOL:"),
+    ),
 }
 
 

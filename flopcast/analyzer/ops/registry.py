@@ -63,6 +63,12 @@ def by_category(*names: str):
     return register
 
 
+def handles(name: str) -> bool:
+    """Whether some family models ``fnp.<name>`` (by name, prefix or registry category)."""
+    return name in HANDLERS or any(name.startswith(p) for p in PREFIXES) \
+        or categories().get(name) in CATEGORIES
+
+
 def dispatch(ctx, name: str, args: list[Value], kwargs: dict[str, Value]) -> Value:
     """Price and model ``fnp.<name>(*args, **kwargs)``."""
     fn = HANDLERS.get(name)
