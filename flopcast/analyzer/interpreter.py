@@ -27,7 +27,7 @@ from typing import Any, Optional
 from flopcast import installed
 from flopcast.analyzer import dataints, dtypes, ops, plain_numpy, presumptions, pricing, submission_files
 from flopcast.analyzer.import_hooks import ImportHooks
-from flopcast.analyzer.ops import OpError
+from flopcast.analyzer.ops import OpError, OpRaises
 from flopcast.analyzer.program import Module, Program
 from flopcast.analyzer.repeats import CallMemo, SteadyLoop
 from flopcast.analyzer.decisions import Decisions, Site
@@ -1958,6 +1958,8 @@ class Interpreter:
             return presumptions.after_op(opname, values, ops.pointwise(self, opname, values))
         except OpError as exc:
             return self.unpriced(node, opname, str(exc))
+        except OpRaises as exc:
+            return self.op_raises(self.span, opname, exc)
         finally:
             self.span = saved
 
@@ -2304,14 +2306,25 @@ class Interpreter:
         except OpError as exc:
             return self.unpriced(node, f"fnp.{name}" if node is not None else name, str(exc)) if node is not None \
                 else self._unpriced_at(self.span, f"fnp.{name}", str(exc))
+        except OpRaises as exc:
+            return self.op_raises(self.span, f"fnp.{name}", exc)
         except (IndexError, KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
-            if self.try_depth:
-                # Inside a try, a shape error is the program's own exception, which a handler catches.
-                raise UserRaise(self.span, f"{type(exc).__name__}: {exc}")
+            # Not an error the handler checked for (often a call with arguments numpy would
+            # refuse, met before any check): unpriced, never claimed as the program's raise.
             reason = f"could not model this call ({type(exc).__name__}: {exc})"
             return self.unpriced(node, f"fnp.{name}", reason) if node is not None else self._unpriced_at(self.span, name, reason)
         finally:
             self.span = saved
+
+    def op_raises(self, span: Span, what: str, exc: OpRaises) -> Value:
+        """A call that raises on its operands: the program's own error, raised along the path
+        as Python would (an `except` catches it; escaping predict, it is a Raise). When this
+        path took a size read from data at one end of its range, the shapes were chosen, not
+        known: the raise is not claimed and the call stays unpriced."""
+        if any(site.kind == "shape" for site in self.decisions.seen):
+            return self._unpriced_at(span, what, f"raises {exc} with the sizes read from data this path "
+                                                 "took; whether it raises depends on values")
+        raise UserRaise(span, str(exc))
 
     def _unpriced_at(self, span: Span, what: str, reason: str) -> Value:
         if self.free:
@@ -2430,6 +2443,8 @@ class Interpreter:
                 return ops.random_draw(self, method, args, kwargs)
             except OpError as exc:
                 return self._unpriced_at(span, f"rng.{method}", str(exc))
+            except OpRaises as exc:
+                return self.op_raises(span, f"rng.{method}", exc)
             finally:
                 self.span = saved
         if path.startswith("numpy."):
@@ -2810,6 +2825,7 @@ _EXCEPTION_BASES = {
     "OverflowError": ("ArithmeticError",), "FloatingPointError": ("ArithmeticError",),
     "IndexError": ("LookupError",), "KeyError": ("LookupError",),
     "BudgetExhaustedError": ("FlopscopeError",), "NotImplementedError": ("RuntimeError",),
+    "AxisError": ("ValueError", "IndexError", "LookupError"),
 }
 
 

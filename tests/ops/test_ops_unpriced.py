@@ -57,9 +57,6 @@ CASES = {
                                             RAISES),
     "unknown_result_in_comparison": ("x = fnp.erf(v); r = fnp.concatenate([x > 0, x > 0])", "uses a value flopcast could not compute",
                                      RAISES),
-    "as_symmetric_unknown_keyword": ("r = flops.as_symmetric(fnp.eye(W), symmetric_axes=(0, 1))",
-                                     "unexpected keyword argument 'symmetric_axes'", RAISES),
-    "as_symmetric_without_symmetry": ("r = flops.as_symmetric(fnp.eye(W))", "'symmetry'", RAISES),
     "einsum_out": ("o = fnp.zeros((W, W), dtype=fnp.float32); fnp.einsum('ij,jk->ik', w, w, out=o)", "out=", LOWER),
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import broadcast, operand, origin_of, shape_of, to_array
-from flopcast.analyzer.ops.registry import OpError, handler
+from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
 from flopcast.analyzer.ops.symmetry import _sym_of_pointwise
 from flopcast.analyzer.values import Array, Unknown
 
@@ -60,7 +60,7 @@ def _array_equal(ctx, args, kwargs, op=None):
             for s in shape:
                 n *= s
             n = max(n, 1)
-        except OpError:
+        except OpRaises:  # array_equiv answers False: nothing raises
             pass
     billed = dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=b.dtype))
     ctx.charge(op, n, billed, origin_of([a, b], billed))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import arg, as_numpy_scalar, broadcast, origin_of, to_array
-from flopcast.analyzer.ops.registry import OpError, handler
+from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
 from flopcast.analyzer.values import Array, Known, ListVal, TupleVal, Value
 
 
@@ -28,6 +28,7 @@ def contract(ctx, op: str, subscripts: str, operands_: list[Value], *, out_dtype
     key = (subscripts, shapes, pattern, syms, tuple(a.dtype for a in arrays))
     hit = _CONTRACT_MEMO.get(key)
     if hit is None:
+        _check_extents(op, subscripts, arrays)
         base, sym = pricing.contraction(subscripts, shapes, tuple(a.ident for a in arrays), syms)
         billed = dtypes.result_type(*(Operand(dtype=a.dtype) for a in arrays))
         hit = _CONTRACT_MEMO[key] = (base, sym, billed, _einsum_out_shape(subscripts, arrays))
@@ -35,6 +36,41 @@ def contract(ctx, op: str, subscripts: str, operands_: list[Value], *, out_dtype
     origin = origin_of(arrays, billed)
     ctx.charge(op, base, billed, origin)
     return Array(out_shape, billed, sym, dtype_origin=origin)
+
+
+#: Ops whose contracted extents must be equal: only einsum stretches a label of extent 1.
+_STRICT = {"matmul", "linalg.matmul", "dot", "inner", "vdot", "tensordot"}
+
+
+def _check_extents(op: str, subscripts: str, arrays: list[Array]) -> None:
+    """numpy's ValueError for subscripts that do not fit the operands' known shapes."""
+    inputs = subscripts.replace(" ", "").partition("->")[0].split(",")
+    if len(inputs) != len(arrays):
+        raise OpError(f"{op}: {len(inputs)} subscripts for {len(arrays)} operands is not modelled")
+    extents: dict[str, int] = {}
+    for k, (part, a) in enumerate(zip(inputs, arrays)):
+        named = part.replace("...", "")
+        if len(named) > a.ndim or ("..." not in part and len(named) != a.ndim):
+            raise OpRaises("ValueError", f"Einstein sum subscript '{part}' does not contain the correct number "
+                                         f"of indices for operand {k}.")
+        before, _, after = part.partition("...")
+        labels = list(before) + [None] * (a.ndim - len(named)) + list(after) if "..." in part else list(part)
+        for label, extent in zip(labels, a.shape):
+            if label is None:
+                continue
+            seen = extents.setdefault(label, extent)
+            if seen != extent and (op in _STRICT or 1 not in (seen, extent)):
+                raise OpRaises("ValueError", f"{op}: label '{label}' has extent {seen} in one operand and "
+                                             f"{extent} in operand {k}; contracted extents must be equal "
+                                             f"(shapes {tuple(x.shape for x in arrays)})")
+            if seen == 1:
+                extents[label] = extent
+    ell: tuple[int, ...] = ()
+    for part, a in zip(inputs, arrays):
+        if "..." in part:
+            n = a.ndim - len(part.replace("...", ""))
+            start = len(part.partition("...")[0])
+            ell = broadcast(ell, a.shape[start:start + n])
 
 
 def _einsum_out_shape(subscripts: str, arrays: list[Array]) -> tuple[int, ...]:

@@ -16,15 +16,17 @@ from flopcast.analyzer.ops.operands import (
     dtype_arg,
     known_int,
     known_shape,
+    new_shape,
     operand,
     origin_of,
     to_array,
 )
-from flopcast.analyzer.ops.registry import OpError, handler
+from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
 from flopcast.analyzer.values import Array, DTypeRef, Known, ListVal, NumpyScalar, TupleVal, Value
 
 
 def _fill(ctx, op: str, shape, dtype: str, origin_default: bool, cost_per: int = 1, constant: bool = True):
+    shape = new_shape(shape)
     sym = pricing.inferred_constant_symmetry(shape) if constant else None
     n = 1
     for s in shape:
@@ -101,6 +103,7 @@ def _eye(ctx, args, kwargs, op=None):
         k = known_int(arg(args, kwargs, 2, "k", Known(0)), "eye k")
         dt = dtype_arg(arg(args, kwargs, 3, "dtype"))
     dt_ = dt or "float64"
+    new_shape((n, m))
     ones = max(0, min(n, m - k) if k >= 0 else min(n + k, m))
     origin = ctx.span if dt is None else None
     ctx.charge(op, ones, dt_, origin)
@@ -192,7 +195,7 @@ def _frombuffer(ctx, args, kwargs):
     itemsize = np.dtype(dt).itemsize
     available = len(buf.value) - offset
     if offset < 0 or available < 0 or count < 0 and available % itemsize or count > available // itemsize:
-        raise ValueError("frombuffer: the buffer size does not fit the dtype, count and offset")
+        raise OpRaises("ValueError", "frombuffer: the buffer size does not fit the dtype, count and offset")
     n = available // itemsize if count < 0 else count
     ctx.charge("frombuffer", n, dt)
     return Array((n,), dt)
@@ -203,7 +206,7 @@ def _astype(ctx, args, kwargs):
     x = to_array(ctx, args[0])
     given = arg(args, kwargs, 1, "dtype")
     if given is None:
-        raise TypeError("astype() missing 1 required positional argument: 'dtype'")
+        raise OpRaises("TypeError", "astype() missing 1 required positional argument: 'dtype'")
     dt = dtype_arg(given) or "float64"  # numpy reads dtype=None as float64
     copy = kwargs.get("copy", Known(True))
     if isinstance(copy, Known) and copy.value is False and dt == x.dtype:
@@ -225,19 +228,19 @@ def _copy(ctx, args, kwargs):
 def _as_symmetric(ctx, args, kwargs):
     # flopscope's signature is as_symmetric(data, *, symmetry): Python rejects anything else
     if len(args) > 1:
-        raise TypeError(f"as_symmetric() takes 1 positional argument but {len(args)} were given")
+        raise OpRaises("TypeError", f"as_symmetric() takes 1 positional argument but {len(args)} were given")
     for key in kwargs:
         if key not in ("data", "symmetry"):
-            raise TypeError(f"as_symmetric() got an unexpected keyword argument '{key}'")
+            raise OpRaises("TypeError", f"as_symmetric() got an unexpected keyword argument '{key}'")
     if "symmetry" not in kwargs:
-        raise TypeError("as_symmetric() missing 1 required keyword-only argument: 'symmetry'")
+        raise OpRaises("TypeError", "as_symmetric() missing 1 required keyword-only argument: 'symmetry'")
     x = to_array(ctx, args[0] if args else kwargs["data"])
     sym_v = kwargs["symmetry"]
     axes = known_shape(sym_v, "symmetry")
     if any(not 0 <= a < x.ndim for a in axes):
-        raise ValueError(f"symmetry axes are out of range for ndim={x.ndim}")
+        raise OpRaises("ValueError", f"symmetry axes are out of range for ndim={x.ndim}")
     if len(set(axes)) != len(axes):
-        raise ValueError("symmetry axes contain duplicate entries")
+        raise OpRaises("ValueError", "symmetry axes contain duplicate entries")
     generators = max(len(axes) - 1, 1)
     ctx.charge("as_symmetric", generators * (7 * x.size - 1), x.dtype, x.dtype_origin)
     return x.with_(sym=(tuple(sorted(axes)),))

@@ -10,7 +10,7 @@ from typing import Optional
 
 from flopcast.analyzer import dataints, dtypes
 from flopcast.analyzer.dtypes import Operand
-from flopcast.analyzer.ops.registry import OpError
+from flopcast.analyzer.ops.registry import OpError, OpRaises
 from flopcast.analyzer.values import Array, DTypeRef, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
 
 
@@ -89,15 +89,39 @@ def to_array(ctx, v: Value) -> Array:
 
 
 def broadcast(*shapes: tuple[int, ...]) -> tuple[int, ...]:
+    """numpy's broadcast shape; shapes that do not broadcast raise ValueError (flopscope
+    checks them with numpy's ``broadcast_shapes`` before charging)."""
     ndim = max((len(s) for s in shapes), default=0)
     out = []
     for i in range(ndim):
         dims = {s[len(s) - ndim + i] for s in shapes if len(s) - ndim + i >= 0}
         dims.discard(1)
         if len(dims) > 1:
-            raise OpError(f"shapes {shapes} do not broadcast")
+            a, b = _mismatched(shapes, ndim - i)
+            raise OpRaises("ValueError", "shape mismatch: objects cannot be broadcast to a single shape.  "
+                                         f"Mismatch is between arg {a} with shape {shapes[a]} and arg {b} "
+                                         f"with shape {shapes[b]}.")
         out.append(dims.pop() if dims else 1)
     return tuple(out)
+
+
+def _mismatched(shapes: tuple, back: int) -> tuple[int, int]:
+    """The first two shapes whose extents ``back`` axes from the end differ (neither 1)."""
+    seen: dict[int, int] = {}
+    for k, s in enumerate(shapes):
+        if len(s) >= back and s[-back] != 1:
+            for extent, first in seen.items():
+                if extent != s[-back]:
+                    return first, k
+            seen.setdefault(s[-back], k)
+    return 0, 1
+
+
+def new_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape of a new array (a fill, a draw); numpy refuses negative extents."""
+    if any(s < 0 for s in shape):
+        raise OpRaises("ValueError", "negative dimensions are not allowed")
+    return shape
 
 
 def known_int(v: Value, what: str, ctx=None) -> int:
@@ -118,11 +142,11 @@ def known_int(v: Value, what: str, ctx=None) -> int:
 
 
 def axis_index(axis: int, ndim: int) -> int:
-    """A known axis in [0, ndim), or numpy's AxisError (a ValueError) for the program."""
+    """A known axis in [0, ndim), or numpy's AxisError (a ValueError and IndexError) for the program."""
     if ndim == 0:  # numpy takes some axes of 0-d arrays and not others, op by op
         raise OpError("axis= of a 0-d array is not modelled")
     if not -ndim <= axis < ndim:
-        raise ValueError(f"axis {axis} is out of bounds for array of dimension {ndim}")
+        raise OpRaises("AxisError", f"axis {axis} is out of bounds for array of dimension {ndim}")
     return axis % ndim
 
 

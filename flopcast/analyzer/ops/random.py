@@ -8,7 +8,7 @@ uniform 3N, random/integers 1); choice and permutation follow flopscope's
 from __future__ import annotations
 
 from flopcast.analyzer import pricing
-from flopcast.analyzer.ops.operands import _none, arg, broadcast, dtype_arg, known_shape, shape_of, to_array
+from flopcast.analyzer.ops.operands import _none, arg, broadcast, dtype_arg, known_shape, new_shape, shape_of, to_array
 from flopcast.analyzer.ops.registry import OpError, handler
 from flopcast.analyzer.values import Array, Generator, Known, NumpyScalar, Value
 
@@ -38,7 +38,7 @@ def random_draw(ctx, method: str, args, kwargs) -> Value:
         params = [a for i, a in enumerate(args) if i < size_positions[method]]
         shape = broadcast(*(shape_of(p) for p in params)) if params else ()
     else:
-        shape = known_shape(size, "size", ctx)
+        shape = new_shape(known_shape(size, "size", ctx))
     explicit = dtype_arg(kwargs.get("dtype"))
     dt = explicit or _DRAW_DEFAULT_DTYPE.get(method, "float64")
     n = 1
@@ -79,7 +79,7 @@ def _choice_permutation(ctx, method: str, args, kwargs) -> Value:
         if p_arr.shape != (pool,):
             raise OpError("Generator.choice: p does not match the pool (numpy raises)")
     size = arg(args, kwargs, 1, "size")
-    shape = () if _none(size) else known_shape(size, "size")
+    shape = () if _none(size) else new_shape(known_shape(size, "size"))
     n = 1
     for d in shape:
         n *= d

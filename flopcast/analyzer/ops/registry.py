@@ -19,6 +19,21 @@ class OpError(Exception):
     """The call cannot be modelled; the interpreter reports it as unpriced with this reason."""
 
 
+class OpRaises(Exception):
+    """On these known operands flopscope (or numpy under it) raises: the program's own error.
+
+    Raised by a handler only after checking the condition explicitly, with the exception's
+    class name as flopscope raises it and its message (``OpRaises("ValueError", "...")``);
+    the interpreter raises it along the path as the program would. Any other exception
+    escaping a handler is a flopcast bug, never reinterpreted as the program's.
+    """
+
+    def __init__(self, exc_type: str, message: str):
+        super().__init__(f"{exc_type}: {message}")
+        self.exc_type = exc_type
+        self.message = message
+
+
 HANDLERS: dict[str, Callable] = {}
 
 

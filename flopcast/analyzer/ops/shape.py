@@ -21,7 +21,7 @@ from flopcast.analyzer.ops.operands import (
     origin_of,
     to_array,
 )
-from flopcast.analyzer.ops.registry import OpError, handler
+from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
 from flopcast.analyzer.ops.symmetry import _permute_sym, meet_sym
 from flopcast.analyzer.values import Array, Known, ListVal, TupleVal, Value
 
@@ -37,14 +37,29 @@ def _reshape(ctx, args, kwargs, op=None):
             shape = known_shape(raw[0])
         else:
             shape = tuple(known_int(r, "reshape size") for r in raw)
-        if -1 in shape:
-            rest = 1
-            for s in shape:
-                if s != -1:
-                    rest *= s
-            shape = tuple(x.size // rest if s == -1 else s for s in shape)
+        shape = _reshaped(x, shape)
     ctx.charge(op, max(x.size, 1), x.dtype, x.dtype_origin)
     return x.with_(shape=shape, sym=x.sym if shape == x.shape else None)
+
+
+def _reshaped(x: Array, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The target shape with its -1 filled in; numpy's ValueError when ``x`` does not fit it."""
+    if shape.count(-1) > 1:
+        raise OpRaises("ValueError", "can only specify one unknown dimension")
+    if any(s < -1 for s in shape):
+        raise OpRaises("ValueError", "negative dimensions not allowed")  # numpy's wording here
+    rest = 1
+    for s in shape:
+        if s != -1:
+            rest *= s
+    if -1 in shape and rest and x.size % rest == 0:
+        shape = tuple(x.size // rest if s == -1 else s for s in shape)
+    elif -1 in shape or rest != x.size:
+        shown = "(" + ",".join(str(s) for s in shape if s != -1) + ")"  # numpy drops the -1
+        if -1 not in shape:
+            shown = "(" + ",".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+        raise OpRaises("ValueError", f"cannot reshape array of size {x.size} into shape {shown}")
+    return shape
 
 
 @handler("transpose", "permute_dims", "matrix_transpose")
@@ -97,6 +112,7 @@ def _stack(ctx, args, kwargs, op=None):
     first = items[0]
     if op in ("concatenate", "concat") and first.ndim == 0:
         raise OpError("zero-dimensional arrays cannot be concatenated (numpy raises ValueError)")
+    _check_joinable(op, items, axis)
     if op == "stack":
         # flopscope's transport_stack: every input's tag, its axes from the new one on
         # shifted by one, intersected (stacking along axis=-1 keeps a (0, 1) tag).
@@ -137,6 +153,39 @@ def _stack(ctx, args, kwargs, op=None):
     origin = origin_of(items, dt)
     ctx.charge(name, max(n, 1), dt, origin)
     return Array(shape, dt, sym, dtype_origin=origin)
+
+
+def _check_joinable(op: str, items: list[Array], axis) -> None:
+    """numpy's refusals when joining arrays of known shapes (flopscope passes them on)."""
+    if op == "stack":
+        if any(a.shape != items[0].shape for a in items):
+            raise OpRaises("ValueError", "all input arrays must have the same shape")
+        if isinstance(axis, int) and not -(items[0].ndim + 1) <= axis <= items[0].ndim:
+            raise OpRaises("AxisError", f"axis {axis} is out of bounds for array of dimension {items[0].ndim + 1}")
+        return
+    if op in ("vstack", "row_stack"):
+        items, axis = [a if a.ndim >= 2 else a.with_(shape=(1,) * (2 - a.ndim) + a.shape) for a in items], 0
+    elif op == "hstack":
+        items = [a if a.ndim >= 1 else a.with_(shape=(1,)) for a in items]
+        axis = 0 if items[0].ndim == 1 else 1
+    elif op not in ("concatenate", "concat") or not isinstance(axis, int) or items[0].ndim == 0:
+        return
+    ndim = items[0].ndim
+    for k, a in enumerate(items[1:], start=1):
+        if a.ndim != ndim:
+            raise OpRaises("ValueError", "all the input arrays must have same number of dimensions, but the array "
+                                         f"at index 0 has {ndim} dimension(s) and the array at index {k} has "
+                                         f"{a.ndim} dimension(s)")
+    if not -ndim <= axis < ndim:
+        raise OpRaises("AxisError", f"axis {axis} is out of bounds for array of dimension {ndim}")
+    ax = axis % ndim
+    for k, a in enumerate(items[1:], start=1):
+        for d in range(ndim):
+            if d != ax and a.shape[d] != items[0].shape[d]:
+                raise OpRaises("ValueError", "all the input array dimensions except for the concatenation axis "
+                                             f"must match exactly, but along dimension {d}, the array at index 0 "
+                                             f"has size {items[0].shape[d]} and the array at index {k} has size "
+                                             f"{a.shape[d]}")
 
 
 @handler("block")

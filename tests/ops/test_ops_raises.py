@@ -1,0 +1,107 @@
+"""A call whose known operands make flopscope raise is the program's error, reported as a Raise.
+
+For each snippet the real flopscope runs the same file (the runtime counter, in process):
+it must raise the exception type the analysis names, at the line the analysis names, and
+the FLOPs charged before that call must be the static total (the call's own partial
+charge, which flopscope makes for some ops before numpy refuses the shapes, is not in it).
+The code after the raise does not run, so it is neither charged nor listed as unpriced.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+from harness import BODY_LINE, write
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+from flopcast.runtime.counter import run_in_process
+from flopcast.runtime.protocol import EXCEPTION, RunRequest
+
+POINT = Point(8, 2, 2**41)
+
+# id: (body whose first line raises at W=8, the exception class flopscope raises)
+CASES = {
+    "add_shapes_do_not_broadcast": ("r = w + fnp.ones((3,))", "ValueError"),
+    "maximum_shapes_do_not_broadcast": ("r = fnp.maximum(w, fnp.ones((2, 3)))", "ValueError"),
+    "where_shapes_do_not_broadcast": ("r = fnp.where(w > 0, w, fnp.ones((5,)))", "ValueError"),
+    "matmul_inner_dims_differ": ("r = w @ fnp.ones((3, 2), dtype=fnp.float32)", "ValueError"),
+    "matmul_vector_inner_dim_differs": ("r = w @ fnp.ones(5)", "ValueError"),
+    "dot_inner_dims_differ": ("r = fnp.dot(v, fnp.ones(3))", "ValueError"),
+    "einsum_label_extents_differ": ("r = fnp.einsum('ij,jk->ik', w, fnp.ones((3, 4)))", "ValueError"),
+    "einsum_too_few_indices": ("r = fnp.einsum('ij,jk->ik', v, w)", "ValueError"),
+    "batched_matmul_batch_dims_differ": ("r = fnp.ones((2, W, W)) @ fnp.ones((3, W, W))", "ValueError"),
+    "reshape_to_a_wrong_size": ("r = fnp.reshape(w, (3, 5))", "ValueError"),
+    "reshape_minus_one_does_not_divide": ("r = v.reshape((-1, 3))", "ValueError"),
+    "reshape_two_unknown_dims": ("r = fnp.reshape(w, (-1, -1))", "ValueError"),
+    "zeros_negative": ("r = fnp.zeros(W - 9)", "ValueError"),
+    "ones_negative_extent": ("r = fnp.ones((2, -1), dtype=fnp.float32)", "ValueError"),
+    "eye_negative": ("r = fnp.eye(-2)", "ValueError"),
+    "draw_negative_extent": ("r = fnp.random.default_rng(0).standard_normal((2, -1))", "ValueError"),
+    "concatenate_mismatched": ("r = fnp.concatenate([w, fnp.ones((3, 5))])", "ValueError"),
+    "concatenate_ndim_differs": ("r = fnp.concatenate([w, v])", "ValueError"),
+    "concatenate_axis_out_of_range": ("r = fnp.concatenate([w, w], axis=2)", "AxisError"),
+    "vstack_mismatched": ("r = fnp.vstack([w, fnp.ones(3)])", "ValueError"),
+    "hstack_mismatched": ("r = fnp.hstack([w, fnp.ones((3, 2))])", "ValueError"),
+    "stack_mismatched": ("r = fnp.stack([v, fnp.ones(3)])", "ValueError"),
+    "sum_axis_out_of_range": ("r = fnp.sum(w, axis=2)", "AxisError"),
+    "sort_axis_out_of_range": ("r = fnp.sort(w, axis=-3)", "AxisError"),
+    "index_past_the_axis": ("r = w[:, 700]", "IndexError"),
+    "as_symmetric_unknown_keyword": ("r = flops.as_symmetric(fnp.eye(W), symmetric_axes=(0, 1))", "TypeError"),
+    "as_symmetric_without_symmetry": ("r = flops.as_symmetric(fnp.eye(W))", "TypeError"),
+    "as_symmetric_axis_out_of_range": ("r = flops.as_symmetric(fnp.eye(W), symmetry=(3, 1))", "ValueError"),
+    "as_symmetric_duplicate_axes": ("r = flops.as_symmetric(fnp.eye(W), symmetry=(0, 0))", "ValueError"),
+    "astype_without_dtype": ("r = w.astype()", "TypeError"),
+}
+
+#: Charged after the raising line in every snippet: never priced, since it never runs.
+AFTER = "s = fnp.exp(w)\nt = w @ w"
+
+
+def run(path, point):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return run_in_process(RunRequest(str(path), point.width, point.depth, point.budget))
+
+
+@pytest.mark.parametrize("body,exc_type", list(CASES.values()), ids=list(CASES))
+def test_a_call_that_raises_on_known_operands_is_reported_as_the_raise(tmp_path, body, exc_type):
+    path = write(tmp_path, body + "\n" + AFTER)
+    report = analyze(path, POINT)
+    runtime = run(path, POINT)
+    assert runtime.status == EXCEPTION and runtime.error.type == exc_type, runtime.error
+    assert runtime.error.span.line == BODY_LINE
+    (raised,) = report.raises
+    assert raised.every_path and not raised.in_setup
+    assert raised.what.split(":")[0] == exc_type and raised.span.line == BODY_LINE
+    assert not report.unpriced and report.total.exact
+    # the FLOPs charged before the raising call; nothing after it is priced
+    before = [c for c in runtime.charges if c.span != runtime.error.span]
+    assert report.total.lo == sum(c.flops for c in before)
+    assert all(c.span.line <= BODY_LINE for c in report.charges)
+
+
+def test_a_raise_caught_by_the_program_runs_its_handler(tmp_path):
+    path = write(tmp_path, """
+        try:
+            r = w @ fnp.ones((3, 2), dtype=fnp.float32)
+        except ValueError:
+            r = fnp.exp(w)
+        """)
+    report = analyze(path, POINT)
+    runtime = run(path, POINT)
+    assert runtime.ok and not report.raises and report.total.exact
+    assert report.total.lo == runtime.flops_used
+
+
+def test_a_shape_from_data_is_not_claimed_to_raise(tmp_path):
+    # k is read from the data: only its range is known, so whether x + v broadcasts is not.
+    path = write(tmp_path, """
+        k = int(fnp.sum(v > 0))
+        x = fnp.ones(k, dtype=fnp.float32)
+        r = x + v
+        """)
+    report = analyze(path, POINT)
+    assert not report.raises
+    assert any(u.span.line == BODY_LINE + 2 for u in report.unpriced)
