@@ -237,6 +237,16 @@ CASES = {
         if [1, 2] == [1, 2] and [1, 2] < [1, 3] and [1] in [[1], [2]]:
             STEP
         """),
+    "operator_functions_are_the_operators": ("import functools\nimport operator\n", """
+        m = functools.reduce(operator.matmul, [mlp.weights[0], mlp.weights[0]])
+        h = operator.add(h @ m, 1.0)
+        STEP
+        """),
+    "bisect_of_a_known_list_is_known": ("import bisect\nimport itertools\n", """
+        costs = list(itertools.accumulate([3, 3, 3, 3]))
+        for _ in range(bisect.bisect_right(costs, 7)):
+            STEP
+        """),
 }
 
 
@@ -250,3 +260,17 @@ def test_python_semantics_match_flopscope(name, tmp_path):
     runtime = measure(path, point).total
     assert not report.unpriced, report.unpriced
     assert report.total.exact and report.total.lo == runtime, (report.total, runtime)
+
+
+def test_a_stats_call_on_an_unpriced_value_is_unpriced_not_a_scalar(tmp_path):
+    # The result of something flopcast cannot price may be an array: flops.stats.norm.cdf of
+    # it is unpriced too, never a 0-d array whose indexing would be reported as a raise.
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("import copyreg\nimport flopscope as flops\n", """
+        v = copyreg.__newobj__(mlp.weights[0])
+        g = flops.stats.norm.cdf(v)[:, None]
+        """))
+    report = analyze(path, Point(6, 2, 2**41))
+    assert not report.raises
+    lines = path.read_text().splitlines()
+    assert {lines[u.span.line - 1].strip()[:2] for u in report.unpriced} == {"v ", "g "}

@@ -398,6 +398,19 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return call_builtin(interp, "dict", args, kwargs, span, node)
     if module == "collections" and name == "namedtuple":
         return _namedtuple(interp, args, kwargs, span)
+    if module == "operator" and name in _OPERATOR_BINOPS and len(args) == 2 and not kwargs:
+        # operator.matmul(a, b) is a @ b: the same op, charged where the call is
+        return interp.binop(_OPERATOR_BINOPS[name](), args[0], args[1], node)
+    if module == "bisect" and name in ("bisect", "bisect_left", "bisect_right") and args:
+        plain = [_py(a) for a in args] + [_py(v) for v in kwargs.values()]
+        if all(p is not _NOT_PLAIN for p in plain):
+            import bisect
+
+            try:  # a search in a list of known numbers: pure, nothing of the user's runs
+                return Known(getattr(bisect, name)(*plain[:len(args)], **{
+                    k: _py(v) for k, v in kwargs.items()}))
+            except TypeError as exc:
+                raise UserRaise(span, f"TypeError: {exc}")
     if module in ("functools",) and name == "reduce":
         fn, seq = args[0], interp.iterate(args[1], node)
         if seq is None:
@@ -570,6 +583,9 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
 
 # ------------------------------------------------------------------- itertools & collections
 
+#: operator-module functions that are Python's binary operators
+_OPERATOR_BINOPS = {"add": _ast.Add, "sub": _ast.Sub, "mul": _ast.Mult, "matmul": _ast.MatMult, "truediv": _ast.Div,
+                    "floordiv": _ast.FloorDiv, "mod": _ast.Mod, "pow": _ast.Pow}
 _ITERTOOLS = {"product", "permutations", "combinations", "combinations_with_replacement", "zip_longest",
               "chain", "chain.from_iterable", "islice", "pairwise", "repeat", "accumulate", "starmap"}
 _MAX_ITEMS = 100_000

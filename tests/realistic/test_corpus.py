@@ -219,6 +219,18 @@ CORPUS = {
         data_sites=("if not refitted and float(fnp.max(fnp.abs(layer.z))) > 2.0 * Z_FIT:",
                     "while it < MAX_NEWTON and abs(resid) > TOL:"),
     ),
+    "sketch_reduce": Entry(
+        points=(
+            (8, 2, 10**4, "guarded"),       # no low-rank layer fits (bisect over accumulated costs)
+            (8, 2, 10**5, "interval"),      # two low-rank layers, seeded by the fused W0 @ W1 (reduce)
+            (16, 3, 10**6, "interval"),     # QR/eigh, SVD, QR layers; refinement by spectrum bucket
+            (32, 2, 10**6, "guarded"),      # diagonal only
+            (32, 3, 3 * 10**6, "guarded"),  # two low-rank layers, then diagonal
+        ),
+        guards=("fnp.linalg.cholesky(gram + JITTER * fnp.eye(gram.shape[0], dtype=gram.dtype))",
+                "if not bool(fnp.isfinite(fnp.sum(out))):"),
+        data_sites=("case 0:", "case 1 | 2:"),
+    ),
 }
 
 

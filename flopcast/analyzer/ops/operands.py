@@ -54,6 +54,9 @@ def unknown_operand_reason(v: Unknown) -> str:
 def shape_of(v: Value) -> tuple[int, ...]:
     if isinstance(v, Array):
         return v.shape
+    if isinstance(v, Unknown) and v.kind == "":
+        # The result of something unpriced may be an array of any shape, not a scalar.
+        raise OpError(unknown_operand_reason(v))
     if isinstance(v, Known) and isinstance(v.value, (tuple, list)):
         import numpy as np
 
