@@ -231,6 +231,16 @@ CORPUS = {
                 "if not bool(fnp.isfinite(fnp.sum(out))):"),
         data_sites=("case 0:", "case 1 | 2:"),
     ),
+    "mc_welford": Entry(
+        points=(
+            (8, 2, 20_000, "guarded"),      # one chunk of 4: no early stop possible
+            (8, 2, 10**5, "interval"),      # five antithetic chunks of 6, early stop after two
+            (16, 3, 10**6, "interval"),     # five chunks of 18
+            (32, 2, 10**6, "interval"),     # chunks of 11: odd, no antithetic pairs
+        ),
+        guards=("if not fnp.all(fnp.isfinite(out)):",),
+        data_sites=("if c + 1 >= MIN_CHUNKS and stats.stderr() < TARGET_SE:",),
+    ),
 }
 
 
