@@ -247,6 +247,31 @@ CASES = {
         for _ in range(bisect.bisect_right(costs, 7)):
             STEP
         """),
+    "cached_property_runs_once_and_is_stored": (
+        "import functools\n\n\nclass Lazy:\n    def __init__(self, w):\n        self.w = w\n\n"
+        "    @functools.cached_property\n    def gram(self):\n        return self.w.T @ self.w\n", """
+        lz = Lazy(mlp.weights[0])
+        h = h @ (lz.gram + lz.gram)
+        STEP
+        """),
+    "getattr_hook_answers_missing_attributes": (
+        "class Wrap:\n    def __init__(self, w):\n        self.w = w\n\n"
+        "    def __getattr__(self, name):\n        return getattr(self.w, name)\n", """
+        for _ in range(Wrap(mlp.weights[0]).shape[0] // 3):
+            STEP
+        """),
+    "dataclasses_replace_builds_a_new_instance": (
+        "import dataclasses\n\n\n@dataclasses.dataclass\nclass S:\n    h: object\n    n: int = 1\n", """
+        s = dataclasses.replace(S(h), n=3)
+        for _ in range(s.n):
+            STEP
+        """),
+    "namedtuple_replace_builds_a_new_tuple": (
+        "from typing import NamedTuple\n\n\nclass P(NamedTuple):\n    h: object\n    n: int\n", """
+        p = P(h, 1)._replace(n=2)
+        for _ in range(p.n):
+            STEP
+        """),
 }
 
 

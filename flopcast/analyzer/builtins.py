@@ -398,6 +398,8 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return call_builtin(interp, "dict", args, kwargs, span, node)
     if module == "collections" and name == "namedtuple":
         return _namedtuple(interp, args, kwargs, span)
+    if path == "dataclasses.replace" and len(args) == 1 and isinstance(args[0], InstanceVal):
+        return interp.replace_fields(args[0], kwargs, span)
     if module == "operator" and name in _OPERATOR_BINOPS and len(args) == 2 and not kwargs:
         # operator.matmul(a, b) is a @ b: the same op, charged where the call is
         return interp.binop(_OPERATOR_BINOPS[name](), args[0], args[1], node)

@@ -74,7 +74,7 @@ MAX_VALUES_PER_NAME = 4
 _NAMEDTUPLE_BASES = {"py:typing.NamedTuple"}
 #: Decorators (or decorator factories) that leave a function's cost as it is.
 _TRANSPARENT_DECORATORS = {
-    "py:functools.lru_cache", "py:functools.cache", "py:functools.wraps", "py:functools.cached_property",
+    "py:functools.lru_cache", "py:functools.cache", "py:functools.wraps",
     "py:typing.overload", "py:typing.final", "py:abc.abstractmethod",
 }
 _CACHING_DECORATORS = {"py:functools.lru_cache", "py:functools.cache"}
@@ -670,6 +670,8 @@ class Interpreter:
             d = self.eval(deco)
             if isinstance(d, Builtin) and d.name in ("staticmethod", "classmethod", "property"):
                 fn.kind = d.name
+            elif isinstance(d, LibRef) and d.path == "py:functools.cached_property":
+                fn.kind = "cached_property"
             elif isinstance(d, LibRef) and d.path in _TRANSPARENT_DECORATORS:
                 fn.cached = fn.cached or d.path in _CACHING_DECORATORS
             elif isinstance(d, Known) or isinstance(d, LibRef):
@@ -2099,6 +2101,17 @@ class Interpreter:
                 return self.bind(attr, obj, owner, span)
             if name in _MODULE_METHODS and _is_flops_module(obj.cls):
                 return BoundLib(f"flopscope.Module.{name}", obj)
+            if name == "_replace" and any(c.tuple_like for c in obj.cls.mro()):
+                return BoundLib("py:namedtuple._replace", obj)
+            owner, hook = obj.cls.lookup("__getattr__")
+            if isinstance(hook, FunctionVal) and not (name.startswith("__") and name.endswith("__")):
+                # Python asks __getattr__ for what normal lookup does not find
+                try:
+                    return self.call(self.bind(hook, obj, owner, span), [Known(name)], {}, span)
+                except UserRaise as exc:
+                    if quiet and exc.what.startswith("AttributeError"):
+                        return Unknown("", span, f"no attribute {name}")
+                    raise
         if isinstance(obj, ClassVal):
             owner, attr = obj.lookup(name)
             if attr is not None:
@@ -2165,6 +2178,12 @@ class Interpreter:
                 return BoundMethod(attr, receiver.cls if isinstance(receiver, InstanceVal) else receiver)
             if attr.kind == "property":
                 return self.call(BoundMethod(attr, receiver), [], {}, span)
+            if attr.kind == "cached_property":
+                # computed on the first access and stored in the instance, which then shadows it
+                value = self.call(BoundMethod(attr, receiver), [], {}, span)
+                if isinstance(receiver, InstanceVal):
+                    receiver.attrs[attr.node.name] = value
+                return value
             return BoundMethod(attr, receiver)
         return attr
 
@@ -2429,6 +2448,8 @@ class Interpreter:
 
     def call_bound(self, func: BoundLib, args, kwargs, span, node) -> Value:
         path, recv = func.path, func.receiver
+        if path == "py:namedtuple._replace" and isinstance(recv, InstanceVal) and not args:
+            return self.replace_fields(recv, kwargs, span)
         if getattr(recv, "plain", False) and not plain_numpy.has_flopscope(list(args) + list(kwargs.values())):
             # a method of numpy's own ndarray or generator: numpy's work, unbilled
             flopscope_recv = recv.with_(plain=False) if isinstance(recv, Array) else Generator()
@@ -2543,6 +2564,21 @@ class Interpreter:
         arrays = {k: v for k, v in state.arrays.items() if k != "__meta__"}
         self.call_module_method("load_state_dict", obj, [DictVal(arrays)], {}, span, node)
         return obj
+
+    def replace_fields(self, obj: InstanceVal, changes: dict, span) -> Value:
+        """dataclasses.replace(obj, **changes) / namedtuple._replace(**changes): the class
+        called again with every field, changed ones replaced (so __post_init__ runs too)."""
+        fields = next((c.fields for c in obj.cls.mro() if c.fields is not None), None)
+        if fields is None:
+            raise UserRaise(span, "TypeError: replace() should be called on dataclass instances")
+        names = [f[0] for f in fields]
+        unknown = [k for k in changes if k not in names]
+        if unknown:
+            raise UserRaise(span, f"TypeError: got an unexpected field name {unknown[0]!r}")
+        values = {n: changes[n] if n in changes else obj.attrs.get(n) for n in names}
+        if any(v is None for v in values.values()):
+            return self._unpriced_at(span, "replace()", "a field of the instance is not known")
+        return self.call(obj.cls, [], values, span)
 
     def instantiate(self, cls: ClassVal, args, kwargs, span) -> Value:
         members = cls.attrs.get("__members__")

@@ -645,3 +645,22 @@ PAD = {
     "pad_column_widths": "r = fnp.pad(w, ((1,), (2,))) * 2.0",
 }
 FAMILIES["pad"] = PAD
+
+# searchsorted bills at the promotion of the haystack's and the needles' dtypes
+SEARCHSORTED = {
+    "searchsorted_f32_haystack_f64_needles": "c = fnp.cumsum(fnp.abs(v)); r = fnp.searchsorted(c, fnp.linspace(0.0, 1.0, 5))",
+    "searchsorted_f32_haystack_python_float": "c = fnp.cumsum(fnp.abs(v)); r = fnp.searchsorted(c, 0.5) + 1",
+    "searchsorted_int_haystack_f32_needles": "r = fnp.searchsorted(fnp.arange(W), v, side='right')",
+}
+FAMILIES["searchsorted"] = SEARCHSORTED
+
+# split/array_split are free views; triu/tril indices bill the size of both index arrays
+SPLIT_AND_TRIANGLES = {
+    "split_equal_sections": "a, b = fnp.split(w, 2, axis=1); r = a * 2.0 + b",
+    "array_split_unequal": "parts = fnp.array_split(v, 3); r = sum(fnp.sum(p) for p in parts) * v",
+    "array_split_at_cut_points": "a, b, c = fnp.array_split(w, [1, 3]); r = fnp.sum(a) + fnp.sum(b) + fnp.sum(c) * v",
+    "triu_indices_offset": "iu = fnp.triu_indices(W, k=1); r = w[iu] * 2.0",
+    "tril_indices_rectangular": "il = fnp.tril_indices(W, -1, 3); r = fnp.sum(w[il]) * v",
+    "triu_indices_from_matrix": "iu = fnp.triu_indices_from(w); r = w[iu[0], iu[1]] + 1.0",
+}
+FAMILIES["split_and_triangles"] = SPLIT_AND_TRIANGLES

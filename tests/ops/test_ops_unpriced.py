@@ -41,7 +41,7 @@ CASES = {
     "np_polynomial_evaluation_not_modelled": ("import numpy as np; r = np.polynomial.hermite_e.hermeval(v, [1.0, 0.5])",
                                               "numpy's loops through flopscope's ufuncs", LOWER),
     "polyfit_cov_not_modelled": ("r = fnp.polyfit(v, u, 2, cov=True)", "cov=", LOWER),
-    "split_not_modelled": ("a, b = fnp.split(v, 2)", "free in flopscope", LOWER),
+    "split_sections_not_known": ("a, b = fnp.split(v, [int(fnp.argmax(v))])", "not known integers", LOWER),
     "stats_array_loc": ("r = flops.stats.norm.cdf(v[:, None], loc=u[None, :])", "array-valued parameters", LOWER),
     "float64_of_symmetric": ("C = fnp.einsum('ij,kj->ik', w, w); r = fnp.float64(C)", "broken symmetry", LOWER),
     "symmetric_reshape_varargs": ("S = fnp.ones((W, W)); r = S.reshape(W, W)",

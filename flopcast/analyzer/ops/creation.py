@@ -310,3 +310,24 @@ def _meshgrid(ctx, args, kwargs):
     dt = dtypes.result_type(*(Operand(dtype=x.dtype) for x in xs))
     ctx.charge("meshgrid", max(n * len(xs), 1), dt, origin_of(xs, dt))
     return ListVal([Array(shape, x.dtype, dtype_origin=x.dtype_origin) for x in xs])
+
+
+@handler("triu_indices", "tril_indices", "triu_indices_from", "tril_indices_from")
+def _tri_indices(ctx, args, kwargs, op=None):
+    """The (rows, cols) index arrays of a triangle: two int64 arrays, billed their total size
+    (dtype-neutral in flopscope)."""
+    if op.endswith("_from"):
+        a = to_array(ctx, arg(args, kwargs, 0, "arr"))
+        if a.ndim != 2:
+            raise OpError(f"{op} of a non-matrix (numpy raises ValueError)")
+        n, m = a.shape
+        k = known_int(arg(args, kwargs, 1, "k", Known(0)), f"{op} offset")
+    else:
+        n = known_int(arg(args, kwargs, 0, "n"), f"{op} size")
+        k = known_int(arg(args, kwargs, 1, "k", Known(0)), f"{op} offset")
+        cols = arg(args, kwargs, 2, "m", Known(None))
+        m = n if isinstance(cols, Known) and cols.value is None else known_int(cols, f"{op} columns")
+    upper = op.startswith("triu")
+    count = sum(max(0, m - max(0, i + k)) if upper else min(m, max(0, i + k + 1)) for i in range(max(n, 0)))
+    ctx.charge(op, max(2 * count, 1), None)
+    return TupleVal((Array((count,), "int64"), Array((count,), "int64")))

@@ -497,3 +497,35 @@ def _pad_roll(ctx, args, kwargs, op=None):
         n *= d
     ctx.charge(op, max(n, 1), x.dtype, x.dtype_origin)
     return Array(shape, x.dtype, dtype_origin=x.dtype_origin)
+
+
+@handler("split", "array_split")
+def _split(ctx, args, kwargs, op=None):
+    """Views of consecutive parts along an axis: free (flopscope records the call at 0). An
+    int gives that many parts (``split`` requires equal ones; ``array_split`` gives the
+    first ``len % n`` one element more); a list gives the cut points."""
+    x = to_array(ctx, args[0])
+    if x.ndim == 0:
+        raise OpError(f"{op} of a 0-d array is not modelled")
+    how = arg(args, kwargs, 1, "indices_or_sections")
+    axis = known_int(arg(args, kwargs, 2, "axis", Known(0)), f"{op} axis")
+    if not -x.ndim <= axis < x.ndim:
+        raise OpError(f"{op} axis out of range")
+    axis %= x.ndim
+    length = x.shape[axis]
+    cuts = _plain(how)
+    if isinstance(cuts, int) and not isinstance(cuts, bool):
+        if cuts <= 0:
+            raise OpRaises("ValueError", "number sections must be larger than 0.")
+        if op == "split" and length % cuts:
+            raise OpRaises("ValueError", "array split does not result in an equal division")
+        each, extra = divmod(length, cuts)
+        sizes = [each + 1] * extra + [each] * (cuts - extra)
+    elif isinstance(cuts, (tuple, list)) and all(isinstance(c, int) and not isinstance(c, bool) for c in cuts):
+        bounds = [0, *cuts, length]
+        sizes = [len(range(length)[slice(a, b)]) for a, b in zip(bounds, bounds[1:])]
+    else:
+        raise OpError(f"{op} sections that are not known integers are not modelled")
+    ctx.charge(op, 0, x.dtype)
+    return ListVal([Array(x.shape[:axis] + (n,) + x.shape[axis + 1:], x.dtype, dtype_origin=x.dtype_origin)
+                    for n in sizes])

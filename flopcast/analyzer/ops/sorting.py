@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 
-from flopcast.analyzer.ops.operands import arg, axis_index, known_int, to_array
+from flopcast.analyzer import dtypes
+from flopcast.analyzer.dtypes import Operand
+from flopcast.analyzer.ops.operands import arg, axis_index, known_int, origin_of, to_array
 from flopcast.analyzer.ops.registry import OpError, handler
 from flopcast.analyzer.values import Array, Known, NumpyScalar, TupleVal, Value
 
@@ -81,7 +83,9 @@ def _searchsorted(ctx, args, kwargs):
     if a.ndim != 1 or set(kwargs) - {"side"}:
         raise OpError("searchsorted with sorter= or a non-vector haystack is not modelled")
     m = max(v.size, 1)
-    ctx.charge("searchsorted", max(m * _ceil_log2(a.size), 1), a.dtype, a.dtype_origin)
+    # billed at the promotion of the haystack's and the needles' dtypes, as flopscope's deduct
+    dt = dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=v.dtype))
+    ctx.charge("searchsorted", max(m * _ceil_log2(a.size), 1), dt, origin_of([a, v], dt))
     return Array(v.shape, "int64") if v.ndim else NumpyScalar("int64")
 
 
