@@ -249,7 +249,13 @@ _SYMBOL = {"GtE": "≥", "Gt": ">", "LtE": "≤", "Lt": "<"}
 
 
 def _budget_threshold(here, doubled, budget: int):
-    """A comparison ``k·b OP x`` in predict, x independent of b: (span, OP as ``b OP t``, k)."""
+    """The first comparison ``k·b OP x`` in predict (see ``budget_thresholds``), or None."""
+    return next(budget_thresholds(here, doubled, budget), None)
+
+
+def budget_thresholds(here, doubled, budget: int):
+    """Each comparison ``k·b OP x`` in predict, x independent of b: (span, OP as ``b OP t``,
+    k, whether b is on the left), read from the runs at the budget and at twice it."""
     for span, (op, left, right) in here.compares.items():
         if op not in _FLIP or span not in doubled.compares:
             continue
@@ -259,11 +265,11 @@ def _budget_threshold(here, doubled, budget: int):
             if side and side2 == 2 * side and other2 == other:
                 k = Fraction(side) / budget
                 if k > 0:
-                    return span, b_op, k, side is left
-    return None
+                    yield span, b_op, k, side is left
+                    break
 
 
-def _boundary(op: str, t: Fraction) -> tuple[int, int]:
+def boundary(op: str, t: Fraction) -> tuple[int, int]:
     """(an integer b making ``b OP t`` true, the nearest one making it false)."""
     floor = t.numerator // t.denominator
     ceil = -((-t.numerator) // t.denominator)
@@ -295,7 +301,7 @@ def _piecewise(runs: _Runs, point: Point, threshold) -> Optional[str]:
             t = t_at(w, d)
             if t is None:
                 return None
-            b = _boundary(op, t)[0 if truth else 1]
+            b = boundary(op, t)[0 if truth else 1]
             return runs.total(w, d, b) if b >= 1 else None
         return value
 

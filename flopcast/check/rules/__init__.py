@@ -13,6 +13,7 @@ from flopcast.check.rules.fc103_loop_invariant import LoopInvariant
 from flopcast.check.rules.fc104_dead_work import DeadWork
 from flopcast.check.rules.fc105_repeated_work import RepeatedWork
 from flopcast.check.rules.fc106_aliasing import AliasingDiscount
+from flopcast.check.rules.fc107_budget_threshold import BudgetThreshold
 from flopcast.check.rules.fc201_forbidden_import import ForbiddenImport
 from flopcast.check.rules.fc202_forbidden_mechanism import ForbiddenMechanism
 from flopcast.check.rules.fc203_remote_unsupported import RemoteUnsupported
@@ -24,6 +25,7 @@ from flopcast.check.rules.fc302_setup_work import SetupWork
 ALL_RULES: tuple[type[Rule], ...] = (
     BudgetOverrun, UnpricedOp, ValueDependentCost, MemoryLimit,
     Float64Leak, CostlyPower, LoopInvariant, DeadWork, RepeatedWork, AliasingDiscount,
+    BudgetThreshold,
     ForbiddenImport, ForbiddenMechanism, RemoteUnsupported, ReturnShape, Raises,
     ResidualLoop, SetupWork,
 )
