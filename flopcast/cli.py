@@ -89,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unsafe-fixes", action="store_true",
                    help="with --fix or --diff: also apply fixes that may change numerics (float32 casts, ...)")
     p.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; change nothing")
+    p.add_argument("--no-formula", dest="formula", action="store_false",
+                   help="skip fitting each fix's saving as a formula in w, d (text and json output)")
     _add_calibrate_option(p)
 
     p = sub.add_parser("fit", help="largest width / depth / named integer that stays within the budget")

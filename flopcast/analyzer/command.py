@@ -32,7 +32,7 @@ def run(ns: argparse.Namespace) -> int:
             return 2
     from flopcast.check import savings
 
-    found = savings.savings(ns.path, report, ns.class_name)
+    found = savings.savings(ns.path, report, ns.class_name, formulas=ns.formula)
     if ns.format == "json":
         import json
 

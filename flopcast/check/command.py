@@ -26,8 +26,9 @@ def check_paths(ns: argparse.Namespace) -> list[engine.TargetResult]:
         if submission.entry.path in seen:
             continue
         seen.add(submission.entry.path)
+        formulas = getattr(ns, "formula", True) and getattr(ns, "format", "text") in ("text", "json")
         jobs.append((submission, settings_for(path, ns), getattr(ns, "scorer_cast", True),
-                     getattr(ns, "calibrate", None)))
+                     getattr(ns, "calibrate", None), formulas))
     workers = _workers(ns, len(jobs))
     if workers <= 1:
         return [_check_one(job) for job in jobs]
@@ -41,14 +42,19 @@ def check_paths(ns: argparse.Namespace) -> list[engine.TargetResult]:
 
 
 def _check_one(job: tuple) -> engine.TargetResult:
-    submission, settings, scorer_cast, calibrate = job
-    return engine.check_target(
+    submission, settings, scorer_cast, calibrate, formulas = job
+    result = engine.check_target(
         submission, settings.point, settings.selection,
         per_file_ignores=settings.config.per_file_ignores,
         config_root=settings.config.root,
         scorer_cast=scorer_cast,
         calibrate=calibrate,
     )
+    if formulas and result.report is not None:
+        from flopcast.check.saving_formulas import with_saving_formulas
+
+        result.findings = with_saving_formulas(result.findings, submission, settings.point, scorer_cast=scorer_cast)
+    return result
 
 
 def _workers(ns: argparse.Namespace, targets: int) -> int:

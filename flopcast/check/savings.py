@@ -16,8 +16,9 @@ from flopcast.model import Report
 COST_RULES = ("FC101", "FC102", "FC103", "FC104", "FC105", "FC106")
 
 
-def savings(path: str, report: Report, class_name: Optional[str] = None) -> list[Finding]:
-    """The cost findings with a fix, from the report already made (no second analysis)."""
+def savings(path: str, report: Report, class_name: Optional[str] = None, formulas: bool = False) -> list[Finding]:
+    """The cost findings with a fix, from the report already made (no second analysis);
+    with ``formulas``, each saving also as a formula in w, d where one fits."""
     from flopcast.check.engine import check_target
     from flopcast.check.selection import Selection
     from flopcast.check.source import load_submission
@@ -25,7 +26,13 @@ def savings(path: str, report: Report, class_name: Optional[str] = None) -> list
     submission = load_submission(path)
     result = check_target(submission, report.point, Selection(select=COST_RULES), report=report,
                           class_name=class_name)
-    return [f for f in result.findings if f.fix is not None]
+    found = [f for f in result.findings if f.fix is not None]
+    if formulas:
+        from flopcast.check.saving_formulas import with_saving_formulas
+
+        found = with_saving_formulas(found, submission, report.point, scorer_cast=report.include_scorer_cast,
+                                     class_name=class_name)
+    return found
 
 
 def render_savings(found: list[Finding]) -> str:
@@ -37,6 +44,8 @@ def render_savings(found: list[Finding]) -> str:
     for f in found:
         kind = "safe" if f.fix.safe else "unsafe"
         lines.append(f"  {f.path}:{f.line} {f.code} {fmt.flops(f.fix.saving or 0):>16}  {kind:<6}  {f.fix.title}")
+        if f.fix.formula:
+            lines.append(f"  {'':>{len(f.path) + len(str(f.line)) + 24}}= {f.fix.formula} in w, d")
     return "\n".join(lines) + "\n"
 
 
@@ -75,5 +84,5 @@ def to_json(report: Report, found: list[Finding]) -> dict:
                       "largest_array": m.setup_largest_what},
         },
         "savings": [{"code": f.code, "path": f.path, "line": f.line, "title": f.fix.title,
-                     "saving": f.fix.saving, "safe": f.fix.safe} for f in found],
+                     "saving": f.fix.saving, "saving_formula": f.fix.formula, "safe": f.fix.safe} for f in found],
     }

@@ -27,3 +27,21 @@ def test_the_power_fix_keeps_every_untouched_byte(tmp_path):
     assert len(before) == len(after)
     changed = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
     assert len(changed) == 3
+
+
+def test_the_power_fix_on_the_moments_sample(tmp_path):
+    proven = prove(SAMPLES / "moments.py", tmp_path, ("FC102",))
+    assert len(proven.result.applied) == 1
+    assert "h * h" in proven.fixed_path.read_text().splitlines()[25]
+
+
+def test_a_power_of_an_expression_is_flagged_without_a_fix():
+    # mc_control squares `batch - b_mean`: `x * x` would compute the difference twice, so
+    # the finding names the saving but offers no rewrite.
+    from flopcast.check.engine import check_target
+    from flopcast.check.selection import Selection
+    from flopcast.check.source import load_submission
+
+    corpus = SAMPLES.parent / "tests" / "realistic" / "estimators" / "mc_control.py"
+    found = check_target(load_submission(str(corpus)), Point(8, 2, BUDGET), Selection(select=("FC102",))).findings
+    assert [(f.line, f.fix) for f in found] == [(128, None)]

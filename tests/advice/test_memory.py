@@ -84,6 +84,20 @@ def test_fc004_fires_at_the_round_and_is_quiet_where_it_fits():
     assert [f.code for f in over.findings] == ["FC004"]
     assert "pass whestbench's memory limit of 8,192 MiB here" in over.findings[0].message
     assert over.findings[0].span.line == 17  # the draw, where the run dies; not the peak at line 20
-    assert "about 699,050 rows instead of 1,048,576" in over.findings[0].message
+    assert "at most 699,050 rows instead of 1,048,576 in the array at line 17 fit" in over.findings[0].message
     fits = check_target(load_submission(str(HOG)), Point(1024, 16, 2**36), Selection(select=("FC004",)))
     assert fits.findings == []
+
+
+def test_fc004_searches_the_largest_block_that_fits_as_fit_does():
+    from flopcast.analyzer import analyze
+    from flopcast.installed import resource_limits
+
+    over = check_target(load_submission(str(HOG)), Point(1024, 16, 2**41), Selection(select=("FC004",)))
+    facts = dict(over.findings[0].properties)
+    assert facts["rows_that_fit"] == 699_050
+    limit = resource_limits().memory_limit_bytes
+    fits = analyze(HOG, Point(1024, 16, facts["budget_that_fits"]), memory=True).memory
+    assert fits.largest_what == "float64 699050×1024" and fits.peak <= limit
+    passes = analyze(HOG, Point(1024, 16, facts["budget_over"]), memory=True).memory
+    assert passes.largest_what == "float64 699051×1024" and passes.peak > limit

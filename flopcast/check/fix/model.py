@@ -50,6 +50,8 @@ class Fix:
     #: FLOPs the fix saves at the analysed point (None when it cannot be told exactly).
     saving: Optional[int]
     edits: tuple[Edit, ...]
+    #: The saving as a polynomial in w and d, where one was fitted (check/saving_formulas.py).
+    formula: Optional[str] = None
 
     @property
     def path(self) -> str:

@@ -45,6 +45,7 @@ def document(results: Results) -> dict:
             "title": x.finding.fix.title,
             "safe": x.finding.fix.safe,
             "saving": x.finding.fix.saving,
+            "saving_formula": x.finding.fix.formula,
         },
         "properties": dict(x.finding.properties),
     } for x in results.located()]

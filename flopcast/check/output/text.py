@@ -8,7 +8,7 @@ from flopcast.check.output.common import Results
 
 def render(results: Results) -> str:
     lines = [f"{x.finding.path}:{x.line}:{x.col}: {x.finding.code} {_mark(x.finding)}{x.finding.message}"
-             for x in results.located()]
+             f"{_formula(x.finding)}" for x in results.located()]
     if lines:
         lines.append("")
     for target in results.targets:
@@ -45,6 +45,13 @@ def _mark(finding) -> str:
     if finding.fix is None:
         return ""
     return "[*] " if finding.fix.safe else "[~] "
+
+
+def _formula(finding) -> str:
+    """The saving as a formula in w, d, where one was fitted."""
+    if finding.fix is None or not finding.fix.formula:
+        return ""
+    return f" (saving in w, d: {finding.fix.formula})"
 
 
 def _plural(n: int, word: str) -> str:
