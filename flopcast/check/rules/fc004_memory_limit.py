@@ -61,6 +61,8 @@ class MemoryLimit(Rule):
                            f"{ctx.where(largest_span)} fit (the code makes {found.rows:,} at a budget of "
                            f"{found.budget:,}, peak {mib(found.peak)}; {found.rows + 1:,} at "
                            f"{found.budget_over:,} pass the limit)")
+                    facts = (("rows_that_fit", found.rows), ("budget_that_fits", found.budget),
+                             ("budget_over", found.budget_over))
                 else:
                     fit_rows = rows * limit // peak
                     fit = (f"; scaled linearly, about {fit_rows:,} rows instead of {rows:,} in the array at "
