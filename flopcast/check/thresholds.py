@@ -129,32 +129,49 @@ class Crossing:
     budget: int
     cost_at: int  # the estimator's cost with the branch forced, at ``budget``
     cost_below: int  # ... at ``budget - 1`` (more than budget - 1)
-    analyses: int
 
 
-def forced_cost(ctx: CheckContext, branch: BudgetBranch) -> Callable[[int], Optional[int]]:
-    """budget -> the exact cost of the estimator with the branch the large budgets take
-    forced (None when that analysis is not exact)."""
+def forced_cost(ctx: CheckContext, branch: BudgetBranch) -> Callable[..., Optional[int]]:
+    """(budget, width, depth) -> the exact cost of the estimator with the branch the large
+    budgets take forced (None when that analysis is not exact); width and depth default to
+    the analysed ones."""
     text = spliced(branch.file, branch.span, str(branch.big))
     sub, report = ctx.submission, ctx.report
-    memo: dict[int, Optional[int]] = {}
+    memo: dict[tuple[int, int, int], Optional[int]] = {}
 
-    def cost(budget: int) -> Optional[int]:
-        if budget not in memo:
+    def cost(budget: int, width: Optional[int] = None, depth: Optional[int] = None) -> Optional[int]:
+        key = (budget, width or ctx.point.width, depth or ctx.point.depth)
+        if key not in memo:
             try:
                 after = ctx.reanalyze(
-                    str(sub.analysis_path), Point(ctx.point.width, ctx.point.depth, budget),
+                    str(sub.analysis_path), Point(key[1], key[2], budget),
                     include_scorer_cast=report.include_scorer_cast, formula=False,
                     source=text if branch.file is sub.entry else sub.entry.text,
                     sources={str(f.path): (text if f is branch.file else f.text) for f in sub.others})
             except Exception:  # noqa: BLE001 - no exact crossing then
                 after = None
             exact = after is not None and after.total.exact and not after.lower_bound
-            memo[budget] = after.total.lo if exact else None
-        return memo[budget]
+            memo[key] = after.total.lo if exact else None
+        return memo[key]
 
-    cost.memo = memo  # type: ignore[attr-defined]
     return cost
+
+
+def crossing_formula(cost: Callable[..., Optional[int]], found: "Crossing", point: Point) -> Optional[str]:
+    """The crossing as a polynomial in w, d, when the forced cost does not depend on the
+    budget (the crossing is then the cost itself): fitted on the saving formulas' grid at
+    the analysed budget, confirmed at a fresh point and at the analysed point."""
+    if found.cost_at != found.budget or cost(point.budget) != found.cost_at:
+        return None
+    from flopcast.analyzer.formula import fit_keyed
+    from flopcast.check.saving_formulas import GRID
+
+    def sample(w: int, d: int) -> Optional[dict[str, int]]:
+        c = cost(point.budget, w, d)
+        return None if c is None else {"crossing": c}
+
+    return fit_keyed([GRID], sample, ["crossing"],
+                     known=[((point.width, point.depth), {"crossing": found.budget})]).get("crossing")
 
 
 def crossing(cost: Callable[[int], Optional[int]], start: int) -> Optional[Crossing]:
@@ -225,4 +242,4 @@ def _confirmed(cost, b: int) -> Optional[Crossing]:
     at, below = cost(b), cost(b - 1)
     if at is None or below is None or at > b or below <= b - 1:
         return None
-    return Crossing(b, at, below, len(getattr(cost, "memo", {})))
+    return Crossing(b, at, below)

@@ -57,3 +57,14 @@ def test_the_threshold_it_names_is_quiet(tmp_path):
     matched.write_text(CAUTIOUS.read_text().replace(
         "CAUTION * mlp.width**3 * mlp.depth", str(dict(finding.properties)["crossing"])))
     assert fc107(matched) == []
+
+
+def test_the_matching_threshold_as_a_formula_is_the_real_cost_at_another_width(tmp_path):
+    from flopcast.analyzer.formula import evaluate
+
+    (finding,) = fc107(CAUTIOUS)
+    formula = dict(finding.properties)["crossing_formula"]
+    assert formula == "4·d·w³ + 3·d·w + 2·w"
+    forced = tmp_path / "forced.py"
+    forced.write_text(CAUTIOUS.read_text().replace("budget < CAUTION * mlp.width**3 * mlp.depth", "False"))
+    assert evaluate(formula, 12, 3) == measure(forced, Point(12, 3, BUDGET)).total

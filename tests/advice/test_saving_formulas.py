@@ -33,3 +33,15 @@ def test_check_prints_each_saving_with_its_formula(capsys):
     main(["check", str(POWER), "--width", "64", "--depth", "5", "--budget", "2**41", "--select", "FC102"])
     out = capsys.readouterr().out
     assert "saves 307,200 FLOPs at 64x5 (saving in w, d: 15·d·w²)" in out
+
+
+def test_the_json_outputs_carry_each_saving_formula(capsys):
+    import json
+
+    main(["check", str(POWER), "--width", "64", "--depth", "5", "--budget", "2**41", "--select", "FC102",
+          "--format", "json"])
+    fixes = [f["fix"] for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert [f["saving_formula"] for f in fixes] == ["15·d·w²", "15·d·w", "15·d·w"]
+    main(["analyze", str(POWER), "--width", "64", "--depth", "5", "--budget", "2**41", "--format", "json"])
+    savings = json.loads(capsys.readouterr().out)["savings"]
+    assert {s["saving_formula"] for s in savings if s["code"] == "FC102"} == {"15·d·w²", "15·d·w"}

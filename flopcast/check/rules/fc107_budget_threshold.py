@@ -10,14 +10,15 @@ score); one above it leaves them on the cheaper branch although the better one f
 from __future__ import annotations
 
 import ast
-from typing import Iterator
+from typing import Iterator, Optional
 
 from flopcast.check import fmt
 from flopcast.check.advice import short, single_path
 from flopcast.check.context import CheckContext
 from flopcast.check.findings import Finding, Level
 from flopcast.check.rules.base import Rule
-from flopcast.check.thresholds import BudgetBranch, Crossing, budget_branches, crossing, forced_cost
+from flopcast.check.thresholds import (BudgetBranch, Crossing, budget_branches, crossing, crossing_formula,
+                                      forced_cost)
 
 class BudgetThreshold(Rule):
     code = "FC107"
@@ -35,18 +36,21 @@ class BudgetThreshold(Rule):
         except Exception:  # noqa: BLE001 - the other rules' findings stand; this one has no answer
             return
         for branch in branches:
-            found = crossing(forced_cost(ctx, branch), ctx.point.budget)
+            cost = forced_cost(ctx, branch)
+            found = crossing(cost, ctx.point.budget)
             if found is None:
                 continue
             first = branch.first_big_budget()
             if first == found.budget:
                 continue
-            yield self.finding(branch.span, _message(ctx, branch, found, first),
+            formula = crossing_formula(cost, found, ctx.point)
+            yield self.finding(branch.span, _message(ctx, branch, found, first, formula),
                                properties=(("threshold", first), ("crossing", found.budget),
-                                           ("cost_at_crossing", found.cost_at)))
+                                           ("cost_at_crossing", found.cost_at), ("crossing_formula", formula)))
 
 
-def _message(ctx: CheckContext, branch: BudgetBranch, found: Crossing, first: int) -> str:
+def _message(ctx: CheckContext, branch: BudgetBranch, found: Crossing, first: int,
+             formula: Optional[str]) -> str:
     text = short(ast.get_source_segment(branch.file.text, branch.test) or "the test", 60)
     where = fmt.where_point(ctx.point)
     big, small = branch.arm(branch.big), branch.arm(not branch.big)
@@ -64,4 +68,4 @@ def _message(ctx: CheckContext, branch: BudgetBranch, found: Crossing, first: in
     return (f"`{text}` sends budgets from {fmt.flops(first)} up to {big} at {where}, but the estimator's "
             f"cost with that branch ({fmt.flops(found.cost_at)} FLOPs there) first fits at a budget of "
             f"{fmt.flops(found.budget)}: {what}; the threshold matching the code's own costs is "
-            f"{match} {fmt.flops(found.budget)}")
+            f"{match} {fmt.flops(found.budget)}" + (f" (in w, d: {match} {formula})" if formula else ""))
