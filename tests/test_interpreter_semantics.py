@@ -272,6 +272,11 @@ CASES = {
         for _ in range(p.n):
             STEP
         """),
+    "math_and_statistics_of_known_lists_are_known": ("import math\nimport statistics\n", """
+        n = math.fsum([0.5, 0.5]) + statistics.mean([1, 2, 3]) + math.prod([1, 2]) - 2.0
+        for _ in range(int(n)):
+            STEP
+        """),
 }
 
 

@@ -352,6 +352,15 @@ _LOGGING_CALLS = frozenset({"debug", "info", "warning", "warn", "error", "critic
 
 def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     module, _, name = path.rpartition(".")
+    if (module, name) in _PURE_ITERABLE_MATH and len(args) == 1 and not kwargs:
+        plain = _py(args[0])
+        if plain is not _NOT_PLAIN and len(plain) <= _MAX_ITEMS:
+            import statistics
+
+            try:  # a sum or statistic of a list of known numbers: pure
+                return Known(getattr(math if module == "math" else statistics, name)(plain))
+            except (TypeError, ValueError, statistics.StatisticsError) as exc:
+                raise UserRaise(span, f"{type(exc).__name__}: {exc}")
     if module == "math" and name in _MATH:
         if _all_known(args):
             if name in _SLOW_MATH and any(isinstance(a.value, int) and abs(a.value) > _SLOW_MATH_LIMIT for a in args):
@@ -585,6 +594,10 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
 
 # ------------------------------------------------------------------- itertools & collections
 
+#: math/statistics functions of one iterable of numbers, evaluated when it is known
+_PURE_ITERABLE_MATH = {("math", "fsum"), ("math", "prod"), ("statistics", "mean"), ("statistics", "fmean"),
+                       ("statistics", "median"), ("statistics", "pstdev"), ("statistics", "stdev"),
+                       ("statistics", "pvariance"), ("statistics", "variance")}
 #: operator-module functions that are Python's binary operators
 _OPERATOR_BINOPS = {"add": _ast.Add, "sub": _ast.Sub, "mul": _ast.Mult, "matmul": _ast.MatMult, "truediv": _ast.Div,
                     "floordiv": _ast.FloorDiv, "mod": _ast.Mod, "pow": _ast.Pow}

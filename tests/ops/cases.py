@@ -662,5 +662,8 @@ SPLIT_AND_TRIANGLES = {
     "triu_indices_offset": "iu = fnp.triu_indices(W, k=1); r = w[iu] * 2.0",
     "tril_indices_rectangular": "il = fnp.tril_indices(W, -1, 3); r = fnp.sum(w[il]) * v",
     "triu_indices_from_matrix": "iu = fnp.triu_indices_from(w); r = w[iu[0], iu[1]] + 1.0",
+    "diag_indices_pick_the_diagonal": "di = fnp.diag_indices(W); r = w[di] * 2.0",
+    "kron_f32_f64": "r = fnp.kron(w[:2, :2], fnp.ones((2, 3))) + 1.0",
+    "broadcast_arrays_free": "a, b = fnp.broadcast_arrays(v[None, :], v[:, None]); r = a * b",
 }
 FAMILIES["split_and_triangles"] = SPLIT_AND_TRIANGLES

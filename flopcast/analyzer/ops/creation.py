@@ -331,3 +331,19 @@ def _tri_indices(ctx, args, kwargs, op=None):
     count = sum(max(0, m - max(0, i + k)) if upper else min(m, max(0, i + k + 1)) for i in range(max(n, 0)))
     ctx.charge(op, max(2 * count, 1), None)
     return TupleVal((Array((count,), "int64"), Array((count,), "int64")))
+
+
+@handler("diag_indices", "diag_indices_from")
+def _diag_indices(ctx, args, kwargs, op=None):
+    """(arange(n),) * ndim: ndim int64 index arrays of length n, billed their total size
+    (dtype-neutral)."""
+    if op == "diag_indices_from":
+        a = to_array(ctx, arg(args, kwargs, 0, "arr"))
+        if a.ndim < 2 or len(set(a.shape)) != 1:
+            raise OpError("diag_indices_from of a non-square array (numpy raises ValueError)")
+        n, ndim = a.shape[0], a.ndim
+    else:
+        n = known_int(arg(args, kwargs, 0, "n"), "diag_indices size")
+        ndim = known_int(arg(args, kwargs, 1, "ndim", Known(2)), "diag_indices ndim")
+    ctx.charge(op, max(n * ndim, 1), None)
+    return TupleVal(tuple(Array((n,), "int64") for _ in range(ndim)))

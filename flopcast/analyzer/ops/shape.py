@@ -501,12 +501,12 @@ def _pad_roll(ctx, args, kwargs, op=None):
 
 @handler("split", "array_split")
 def _split(ctx, args, kwargs, op=None):
-    """Views of consecutive parts along an axis: free (flopscope records the call at 0). An
+    """Consecutive parts along an axis, billed numel(input) at weight 0 by default (free). An
     int gives that many parts (``split`` requires equal ones; ``array_split`` gives the
     first ``len % n`` one element more); a list gives the cut points."""
     x = to_array(ctx, args[0])
-    if x.ndim == 0:
-        raise OpError(f"{op} of a 0-d array is not modelled")
+    if x.ndim == 0 or x.sym:
+        raise OpError(f"{op} of a 0-d or symmetric array is not modelled")
     how = arg(args, kwargs, 1, "indices_or_sections")
     axis = known_int(arg(args, kwargs, 2, "axis", Known(0)), f"{op} axis")
     if not -x.ndim <= axis < x.ndim:
@@ -526,6 +526,35 @@ def _split(ctx, args, kwargs, op=None):
         sizes = [len(range(length)[slice(a, b)]) for a, b in zip(bounds, bounds[1:])]
     else:
         raise OpError(f"{op} sections that are not known integers are not modelled")
-    ctx.charge(op, 0, x.dtype)
+    ctx.charge(op, x.size, x.dtype, x.dtype_origin)
     return ListVal([Array(x.shape[:axis] + (n,) + x.shape[axis + 1:], x.dtype, dtype_origin=x.dtype_origin)
                     for n in sizes])
+
+
+@handler("broadcast_arrays")
+def _broadcast_arrays(ctx, args, kwargs):
+    """Every operand broadcast to the common shape, billed the outputs' total size at the
+    operands' promotion (weight 0 by default: free)."""
+    arrays = [to_array(ctx, a) for a in args]
+    if kwargs or not arrays or any(a.sym for a in arrays):
+        raise OpError("broadcast_arrays with keywords or symmetric operands is not modelled")
+    shape = broadcast(*(a.shape for a in arrays))
+    size = 1
+    for d in shape:
+        size *= d
+    dt = dtypes.result_type(*(Operand(dtype=a.dtype) for a in arrays))
+    ctx.charge("broadcast_arrays", size * len(arrays), dt)
+    return TupleVal(tuple(Array(shape, a.dtype, dtype_origin=a.dtype_origin) for a in arrays))
+
+
+@handler("kron")
+def _kron(ctx, args, kwargs):
+    """Kronecker product: a.size * b.size, billed at the promotion of the two."""
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    if kwargs or a.sym or b.sym:
+        raise OpError("kron with keywords or symmetric operands is not modelled")
+    nd = max(a.ndim, b.ndim)
+    sa, sb = (1,) * (nd - a.ndim) + a.shape, (1,) * (nd - b.ndim) + b.shape
+    dt = dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=b.dtype))
+    ctx.charge("kron", max(a.size * b.size, 1), dt, origin_of([a, b], dt))
+    return Array(tuple(x * y for x, y in zip(sa, sb)), dt, dtype_origin=origin_of([a, b], dt))
