@@ -114,6 +114,10 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
         # Paths not run cost at least the floor of their branch (paths.py): the low end stays
         # a lower bound; the high end is open (the "paths" unpriced entry below).
         totals.append(explored.floor)
+    if explored.combined is not None:
+        # The sites' costs add up (joins.py): every combination's total lies in this range,
+        # and both ends are totals of combinations.
+        totals.extend(explored.combined)
     widest = max(results, key=lambda r: r.total)
     charges = _mark_path_dependent(widest, results)
     loop_entries: dict = {}

@@ -40,15 +40,22 @@ class Decisions:
     #: loops nor reused calls may stand in for running the code.
     per_execution = False
 
-    def __init__(self, fixed: Optional[dict] = None):
+    def __init__(self, fixed: Optional[dict] = None, watch: bool = False, presume: bool = False):
         self.fixed = dict(fixed or {})
+        self.presume = presume  # sites not fixed take their presumed option (the nominal path's)
         self.seen: list[Site] = []
         self.chosen: dict = {}
         self.spent: dict = {}
+        # Every consultation of a site, in order, and whether to record the state where the `if`
+        # statements that consult them end: what joins.py proves separability from.
+        self.log: list = []
+        self.watch = watch
 
     def choose(self, site: Site, spent: int = 0):
+        self.log.append(site.key)
         if site.key not in self.chosen:
             self.seen.append(site)
-            self.chosen[site.key] = self.fixed.get(site.key, site.options[0])
+            default = site.presumed if self.presume and site.presumed in site.options else site.options[0]
+            self.chosen[site.key] = self.fixed.get(site.key, default)
             self.spent[site.key] = spent
         return self.chosen[site.key]

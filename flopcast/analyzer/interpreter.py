@@ -25,7 +25,7 @@ from pathlib import PurePosixPath
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import dataints, dtypes, ops, plain_numpy, presumptions, pricing, submission_files
+from flopcast.analyzer import dataints, dtypes, joins, ops, plain_numpy, presumptions, pricing, submission_files
 from flopcast.analyzer.import_hooks import ImportHooks
 from flopcast.analyzer.ops import OpError, OpRaises
 from flopcast.analyzer.program import Module, Program
@@ -150,6 +150,7 @@ class LoopContext:
     exit_ifs: dict  # id(ast.If) -> True when its body exits the loop, False when its orelse does
     index: int = 0  # the iteration being run, from 0
     known_exit_test: bool = False  # an exit test came out known (not by a site) this iteration
+    items: Optional[list] = None  # a `for` loop's items (those after `index` are still to come)
 
 
 @dataclass
@@ -190,6 +191,11 @@ class RunResult:
     inclusive: dict = field(default_factory=dict)
     # (caller qualname, callee qualname) -> number of calls made on this path.
     calls: dict = field(default_factory=dict)
+    # Every consultation of a site (its key) in order, and the joins of the `if` statements
+    # whose tests consulted one (when the decisions watch them): see joins.py.
+    consults: list = field(default_factory=list)
+    joins: list = field(default_factory=list)
+    ran_generators: bool = False
     # Assignment target span -> descriptions of the values assigned there (record_values only).
     values: dict = field(default_factory=dict)
 
@@ -219,6 +225,8 @@ class Interpreter:
         self.call_depth = 0
         self.call_stack: list[str] = []  # qualnames of the user functions being executed
         self.frame: Optional[Frame] = None
+        self._outer_frames: list = []  # the frames below self.frame on the call stack (joins.py walks them)
+        self._opaque_depth = 0  # comprehensions, class bodies and imports being run (joins.py)
         self.module_envs: dict[str, dict] = {}
         self._unpriced_keys: set = set()
         self.span: Optional[Span] = None
@@ -254,10 +262,13 @@ class Interpreter:
         if limit < _RECURSION_LIMIT:
             sys.setrecursionlimit(_RECURSION_LIMIT)
         try:
-            return self._run(class_name)
+            result = self._run(class_name)
         finally:
             if limit < _RECURSION_LIMIT:
                 sys.setrecursionlimit(limit)
+        result.consults = self.decisions.log
+        result.ran_generators = bool(self._ran_generators)
+        return result
 
     def _run(self, class_name: str) -> RunResult:
         try:
@@ -483,6 +494,8 @@ class Interpreter:
         env = {"__name__": Known(module.name), "__file__": Known(str(module.path))}
         self.module_envs[module.path] = env
         saved_frame, saved_meter = self.frame, self.metered
+        self._outer_frames.append(saved_frame)
+        self._opaque_depth += 1
         self.frame = Frame(env, module, "<module>")
         self.metered = False  # module bodies run at import time, outside the meter
         try:
@@ -498,6 +511,8 @@ class Interpreter:
                     pass
         finally:
             self.frame, self.metered = saved_frame, saved_meter
+            self._outer_frames.pop()
+            self._opaque_depth -= 1
         return env
 
     # ------------------------------------------------------------ statements
@@ -706,11 +721,15 @@ class Interpreter:
         saved = self.frame
         body_frame = Frame(cls.attrs, self.frame.module, qual, None, cls)
         body_frame.vars = cls.attrs
+        self._outer_frames.append(saved)
+        self._opaque_depth += 1
         self.frame = body_frame
         try:
             self.exec_block(node.body)
         finally:
             self.frame = saved
+            self._outer_frames.pop()
+            self._opaque_depth -= 1
         for v in cls.attrs.values():
             if isinstance(v, FunctionVal) and v.owner is None:
                 v.owner = cls
@@ -842,10 +861,14 @@ class Interpreter:
         return Unknown("", span, reason)
 
     def stmt_If(self, node: ast.If) -> None:
-        if self.truth(node.test, node):
-            self.exec_block(node.body)
-        else:
-            self.exec_block(node.orelse)
+        decisions = self.decisions
+        first = len(decisions.log)
+        taken = self.truth(node.test, node)
+        end = len(decisions.log)
+        self.exec_block(node.body if taken else node.orelse)
+        if end > first and decisions.watch:
+            # The test consulted a site and the statement ended normally: record its join.
+            joins.record(self, node, (first, end))
 
     def stmt_Match(self, node: ast.Match) -> None:
         """A match statement, case by case as Python runs it: the first case whose pattern
@@ -1121,6 +1144,7 @@ class Interpreter:
             # The directive says the body runs N times: the loop leaves early (a break).
             items, truncated = items[:limit], True
         ctx = self.enter_loop(node, limit)
+        ctx.items = items
         broke = False
         steady = None if self.decisions.per_execution else SteadyLoop.watch(self, node, items, MAX_STEPS)
         try:
@@ -1302,7 +1326,7 @@ class Interpreter:
         span = self.node_span(test)
         reason = value.reason if isinstance(value, Unknown) else "condition depends on array values"
         kind = "loop" if loop else "branch"
-        site = Site((kind, span), (True, False), span, kind, f"`{ast.unparse(test)}` depends on values ({reason})",
+        site = Site((kind, span), (True, False), span, kind, f"`{_source(test)}` depends on values ({reason})",
                     **self.presumed_truth(test, value, loop or self.exits_loop(stmt)))
         return self.decisions.choose(site, self.used)
 
@@ -1312,7 +1336,7 @@ class Interpreter:
         p = presumptions.of(value)
         if p is None or p.value is None or loop_exit and not p.guard:
             return {}
-        return {"presumed": p.value, "presumption": f"`{ast.unparse(test)}` is {p.value}: {p.text}"}
+        return {"presumed": p.value, "presumption": f"`{_source(test)}` is {p.value}: {p.text}"}
 
     def exits_loop(self, stmt) -> bool:
         """Whether ``stmt`` is an `if` whose arm leaves a loop being run in this frame."""
@@ -1763,7 +1787,7 @@ class Interpreter:
     def decide_operand(self, operand: ast.expr, value: Value, kind: str, stmt=None) -> bool:
         span = self.node_span(operand)
         reason = value.reason if isinstance(value, Unknown) else "depends on array values"
-        site = Site((kind, span), (True, False), span, kind, f"`{ast.unparse(operand)}` depends on values ({reason})",
+        site = Site((kind, span), (True, False), span, kind, f"`{_source(operand)}` depends on values ({reason})",
                     **self.presumed_truth(operand, value, kind == "loop" or self.exits_loop(stmt)))
         return self.decisions.choose(site, self.used)
 
@@ -2192,12 +2216,16 @@ class Interpreter:
     def comprehension(self, node, make) -> Value:
         saved = self.frame
         inner = Frame(dict(saved.vars), saved.module, saved.qualname, saved.function, saved.cls, saved.receiver)
+        self._outer_frames.append(saved)
+        self._opaque_depth += 1
         self.frame = inner
         out: list = []
         try:
             self._generators(node.generators, 0, make, out)
         finally:
             self.frame = saved
+            self._outer_frames.pop()
+            self._opaque_depth -= 1
         return out
 
     def _generators(self, gens, index, make, out) -> None:
@@ -2735,6 +2763,7 @@ class Interpreter:
                           args[0] if args and fn.owner is not None else None)
             frame.generator, self._starting_generator = self._starting_generator, None
             saved = self.frame
+            self._outer_frames.append(saved)
             self.frame = frame
             self._call_spans.append(span)
             try:
@@ -2746,6 +2775,7 @@ class Interpreter:
                 return r.value
             finally:
                 self.frame = saved
+                self._outer_frames.pop()
                 self._call_spans.pop()
         finally:
             self.call_depth -= 1
@@ -2985,6 +3015,17 @@ def _module_rebuild(obj: InstanceVal, prefix: str, arrays: dict) -> None:
     for name, value in list(obj.attrs.items()):
         if not name.startswith("_"):
             obj.attrs[name] = rebuild(f"{prefix}{name}", value)
+_SOURCES: "weakref.WeakKeyDictionary[ast.AST, str]" = weakref.WeakKeyDictionary()
+
+
+def _source(node: ast.AST) -> str:
+    """``ast.unparse(node)``, once per node: a site's text is built at each consultation."""
+    text = _SOURCES.get(node)
+    if text is None:
+        text = _SOURCES[node] = ast.unparse(node)
+    return text
+
+
 _BUDGET_WORDS = re.compile(r"current_budget|flops_remaining|flops_used|budget_summary")
 _PURE_BUILTINS = {
     "float", "int", "abs", "len", "min", "max", "bool", "round", "sum", "range", "enumerate", "zip",
@@ -3200,5 +3241,19 @@ def _known_method(value: Any, name: str) -> Optional[Value]:
 #: ``type(node)`` -> the Interpreter method that runs it (faster than a getattr per node).
 _STMT_DISPATCH = {getattr(ast, name[len("stmt_"):]): fn for name, fn in vars(Interpreter).items()
                   if name.startswith("stmt_") and hasattr(ast, name[len("stmt_"):])}
+
+
+def _joined_try(interp: Interpreter, node: ast.Try) -> None:
+    """A try statement, recording its join when value-dependent raise points inside it were
+    consulted and it ended normally (joins.py: a fallback that rejoins adds up with the rest)."""
+    decisions = interp.decisions
+    first = len(decisions.log)
+    interp.stmt_Try(node)
+    if decisions.watch and len(decisions.log) > first \
+            and all(key[0] == "raise" for key in decisions.log[first:]):
+        joins.record(interp, node, (first, len(decisions.log)))
+
+
+_STMT_DISPATCH[ast.Try] = _joined_try
 _EXPR_DISPATCH = {getattr(ast, name[len("expr_"):]): fn for name, fn in vars(Interpreter).items()
                   if name.startswith("expr_") and hasattr(ast, name[len("expr_"):])}

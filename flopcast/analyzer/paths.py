@@ -16,6 +16,12 @@ before any two are), cheapest floor first among equals. When MAX_PATHS runs do n
 exhaust the tree, the lowest floor of the branches left is a sound lower bound for
 every path not run, so the interval's low end stays a lower bound; its high end is
 then open.
+
+Once a tree proves larger than SEPARABLE_AFTER paths, the nominal path and each of its k
+sites flipped alone are run recording the joins of the sites' `if` statements, and asked
+whether they prove that the sites' costs add up (joins.py). When they do, the totals of all
+2^k combinations are known from these k + 1 runs and exploration stops there, however
+many sites there are: the cap then never applies.
 """
 
 from __future__ import annotations
@@ -24,7 +30,9 @@ import heapq
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from flopcast.analyzer.interpreter import Decisions, RunResult
+from flopcast.analyzer.decisions import Decisions
+from flopcast.analyzer.interpreter import RunResult
+from flopcast.analyzer.joins import separable_interval
 
 MAX_PATHS = 64
 
@@ -34,6 +42,9 @@ class Exploration:
     results: list[RunResult]
     # The lowest cost any path left unexplored can have (None: every path was run).
     floor: Optional[int] = None
+    # (lowest, highest) total over every combination when the sites' costs add up and only the
+    # base path and the single flips were run (joins.py); None otherwise.
+    combined: Optional[tuple[int, int]] = None
 
     @property
     def capped(self) -> bool:
@@ -48,13 +59,20 @@ class _Branch:
     fixed: dict
 
 
-def explore(run: Callable[[Decisions], RunResult], max_paths: int = MAX_PATHS) -> Exploration:
-    """Run the paths, fewest flipped sites first, at most ``max_paths`` of them."""
+def explore(run: Callable[[Decisions], RunResult], max_paths: int = MAX_PATHS,
+            separable: bool = True) -> Exploration:
+    """Run the paths, fewest flipped sites first, at most ``max_paths`` of them; once the tree
+    proves larger than SEPARABLE_AFTER paths, first ask whether the sites' costs add up
+    (unless ``separable`` is False: every path then runs, up to the cap)."""
     results: list[RunResult] = []
     pending: list[_Branch] = [_Branch(0, 0, 0, {})]
     seen: set = {frozenset()}
     order = 0
     while pending:
+        if separable and len(results) == SEPARABLE_AFTER:
+            separated = _separately(run)
+            if separated is not None:
+                return separated
         if len(results) >= max_paths:
             return Exploration(results, min(b.floor for b in pending))
         branch = heapq.heappop(pending)
@@ -76,3 +94,28 @@ def explore(run: Callable[[Decisions], RunResult], max_paths: int = MAX_PATHS) -
                     heapq.heappush(pending, _Branch(branch.flips + 1, decisions.spent.get(site.key, 0), order, child))
             prefix[site.key] = taken
     return Exploration(results)
+
+
+#: Trees of more paths than this are first tried as separable sites (k + 1 runs for k sites).
+SEPARABLE_AFTER = 8
+
+
+def _separately(run: Callable[[Decisions], RunResult]) -> Optional[Exploration]:
+    """The nominal path (every site at its presumed option, else its first) and each of its
+    sites flipped alone, recording the joins of the `if` statements that consult them; an
+    Exploration when they prove the sites' costs add up (joins.py), else None."""
+    base_decisions = Decisions(watch=True, presume=True)
+    base = run(base_decisions)
+    if not base.sites or any(len(s.options) != 2 for s in base.sites):
+        return None
+    singles: dict = {}
+    prefix: dict = {}
+    for site in base.sites:
+        taken = base_decisions.chosen[site.key]
+        other = next(o for o in site.options if o != taken)
+        singles[site.key] = run(Decisions({**prefix, site.key: other}, watch=True, presume=True))
+        prefix[site.key] = taken
+    combined = separable_interval(base, singles)
+    if combined is None:
+        return None
+    return Exploration([base, *singles.values()], combined=combined)

@@ -1,0 +1,323 @@
+"""Sites whose costs add up: a branch that leaves the program in the same state either way.
+
+Path exploration runs one path per combination of options at the value-dependent sites,
+2^k paths for k sites, and stops at a cap. Many sites in real estimators are safety nets
+and rescales: ``if not fnp.all(fnp.isfinite(x)): raise ...``, ``if s > 1e30: x = x / s``.
+Either option leaves the program in a state that cannot be told apart from the other's
+once the `if` statement ends (the *join*), or ends the path. Then the options of different
+sites do not interact: the cost of any combination is the base path's plus what each
+flipped site adds on its own, so the base path and one path per flipped site (k + 1 runs)
+give every total the 2^k paths can produce.
+
+The proof is checked, not presumed, on the runs themselves (:func:`separable_interval`):
+
+* every `if` statement whose test consults a site, and every `try` statement whose body
+  consults one (a raise point that may fail), records, each time it ends normally, the
+  state the rest of the program can see (:func:`record`) as a canonical form in which
+  objects are numbered in order of meeting (``canonical.py``): equal forms mean states
+  that are the same up to a renaming of objects, from which the interpreter makes the
+  same charges and the same decisions;
+* the state walked is every frame on the call stack, every module's globals, the
+  ``lru_cache`` results, the items still to come of every active `for` loop, and the
+  interpreter's own tables that steer later execution; of each frame, only the variables the
+  code after its current statement may read (a conservative liveness: later statements,
+  whole enclosing loops, handlers, closures). For that to be all the program can still
+  see, each call on the stack must be the whole value of an assignment, an expression
+  statement or a `return`: then no temporary of an enclosing expression is waiting for the
+  call to return (its arguments were only bound to the callee's parameters), and the names
+  the assignment is about to overwrite are left out. Otherwise (a call inside an
+  expression, a comprehension, a class body, a generator) the join is not comparable;
+* a site *rejoins* when the run that flips it alone meets the same sites in the same
+  order and records equal joins; every consultation of it must have been in the test of
+  an `if` statement (or anywhere in a `try` statement) that then ended normally, with no
+  other site consulted in that statement. A site *ends* when the flipped run consults no other site after it (a
+  raise, an early return); anything else, and any run that ran a generator, an unbounded loop or an
+  internal error, falls back to running the combinations.
+
+Within those conditions every combination's total is computed, not estimated: for sites in
+the order the base path meets them, a combination whose first ending site is ``i`` costs
+what the run flipping ``i`` alone cost plus what the rejoining sites flipped before ``i``
+add; a combination with no ending site costs the base path plus what its flipped sites add.
+"""
+
+from __future__ import annotations
+
+import ast
+import weakref
+from dataclasses import dataclass
+from typing import Optional
+
+from flopcast.analyzer.canonical import Canon, Incomparable
+from flopcast.analyzer.values import ClassVal, FunctionVal, InstanceVal
+
+
+class _Walk(Canon):
+    """The canonical walk, comparable across runs: each run makes its classes and functions
+    anew, so they are named by their definition, never by id()."""
+
+    def form(self, value):
+        # Classes and functions are made anew by each run: name them by their definition and
+        # their place in the numbering, never by id() (which differs from run to run).
+        if isinstance(value, ClassVal):
+            n, new = self.number(self.objects, id(value), value)
+            return ("C", n, id(value.node), self.names(value.attrs) if new else None)
+        if isinstance(value, FunctionVal):
+            n, new = self.number(self.objects, id(value), value)
+            if not new:
+                return ("F", n)
+            closure = None
+            if value.closure is not None:
+                c, fresh = self.number(self.objects, id(value.closure), value.closure)
+                closure = (c, self.names(value.closure) if fresh else None)
+            return ("F", n, id(value.node), value.kind, value.cached,
+                    self.form(value.owner) if value.owner is not None else None,
+                    tuple(self.form(v) for v in value.defaults),
+                    tuple((k, self.form(v)) for k, v in value.kw_defaults.items()), closure)
+        if isinstance(value, InstanceVal):
+            n, new = self.number(self.objects, id(value), value)
+            return ("I", n, self.form(value.cls), self.names(value.attrs)) if new else ("I", n)
+        return super().form(value)
+
+
+@dataclass(frozen=True)
+class Join:
+    """One execution of an `if` statement whose test consulted a site (or of a `try` statement
+    whose body consulted only raise points), ended normally."""
+
+    node: int  # id() of the statement (the program's trees are shared by every run)
+    test: tuple  # (first, end) positions in the run's consultation log of its test's consultations
+    test_sites: tuple  # site keys its test consulted, in order
+    body_sites: tuple  # site keys consulted while its chosen block ran
+    form: Optional[tuple]  # the state the rest of the program can see; None: not comparable
+
+    def same_as(self, other: "Join") -> bool:
+        return self.form is not None and self == other
+
+
+def record(interp, node: ast.stmt, test: tuple) -> None:
+    """File the join of ``node``'s execution that just ended normally; ``test`` is where its
+    test's consultations start and end in the log (the block's follow)."""
+    log = interp.decisions.log
+    test_sites, body_sites = log[test[0]:test[1]], log[test[1]:]
+    form = None
+    killed = _pending_free(interp)
+    if killed is not None:
+        try:
+            form = _state(interp, _Walk(interp._nonzero_counts), killed, node)
+        except (Incomparable, RecursionError):
+            form = None
+    interp.result.joins.append(Join(id(node), test, tuple(test_sites), tuple(body_sites), form))
+
+
+def _pending_free(interp) -> Optional[list]:
+    """Per frame below the current one, the names its pending assignment will overwrite; None
+    when some frame may hold temporaries the walk cannot see."""
+    if interp._opaque_depth or len(interp._outer_frames) != len(interp._call_spans):
+        return None
+    killed = []
+    for caller, span in zip(interp._outer_frames, interp._call_spans):
+        if caller is None or caller.qualname == "<module>":
+            killed.append(frozenset())  # the harness calling setup() or predict()
+            continue
+        stmt = _statement_of_call(interp.program, span)
+        if stmt is None:
+            return None
+        targets = getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]
+        killed.append(frozenset(name for t in targets if t is not None for name in _bound_names(t)))
+    return killed
+
+
+_CALLS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _statement_of_call(program, span) -> Optional[ast.stmt]:
+    """The statement whose whole value is the call at ``span`` (its arguments are evaluated before
+    the call, and only bound to the callee's parameters: nothing else waits for it to return)."""
+    module = next((m for m in program.modules.values() if str(m.path) == span.path), None)
+    if module is None:
+        return None
+    table = _CALLS.get(module.tree)
+    if table is None:
+        table = _CALLS[module.tree] = {}
+        for stmt in ast.walk(module.tree):
+            value = getattr(stmt, "value", None)
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr, ast.Return)) and isinstance(value, ast.Call) \
+                    and _plain(value.func) and all(isinstance(t, (ast.Name, ast.Tuple, ast.List, ast.Starred, ast.Attribute))
+                            for t in getattr(stmt, "targets", [getattr(stmt, "target", None) or ast.Name("_")])):
+                table[(value.lineno, value.col_offset, value.end_lineno, value.end_col_offset)] = stmt
+    return table.get((span.line, span.col, span.end_line, span.end_col))
+
+
+def _bound_names(target: ast.expr) -> list:
+    """The plain names an assignment target rebinds (not those under an attribute or item)."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Starred):
+        return _bound_names(target.value)
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for t in target.elts for n in _bound_names(t)]
+    return []
+
+
+def _plain(node: ast.expr) -> bool:
+    """A name, a constant, or an attribute of a plain expression (evaluating it makes nothing)."""
+    if isinstance(node, ast.Starred):
+        return _plain(node.value)
+    if isinstance(node, ast.Attribute):
+        return _plain(node.value)
+    return isinstance(node, (ast.Name, ast.Constant))
+
+
+def _state(interp, walk: _Walk, killed: list, node: ast.stmt) -> tuple:
+    positions = [_statement_of_call(interp.program, span) for span in interp._call_spans] + [node]
+    frames = list(zip(interp._outer_frames, killed, positions)) + [(interp.frame, frozenset(), node)]
+    parts: list = []
+    for f, dead, where in frames:
+        if f is None:
+            continue
+        if f.generator is not None:
+            raise Incomparable("generator frame")
+        live = _live_after(f.function.node, where) if f.function is not None and where is not None else None
+        names = {k: v for k, v in f.vars.items() if k not in dead and (live is None or k in live)}
+        parts.append((f.qualname, walk.names(names),
+                      walk.form(f.function) if f.function is not None else None,
+                      walk.form(f.receiver) if f.receiver is not None else None,
+                      tuple(sorted(f.globals_ or ())), tuple(sorted(f.nonlocals_ or ()))))
+    for path in sorted(interp.module_envs):
+        parts.append((path, walk.names(interp.module_envs[path])))
+    parts.append(tuple(walk.form(v) if v is not None else None for v in interp._cache_results.values()))
+    parts.append(tuple((id(c.node), c.index, c.known_exit_test,
+                        tuple(walk.form(v) for v in c.items[c.index + 1:]) if c.items is not None else None)
+                       for c in interp.loops))
+    parts.append((len(interp._cache_results), frozenset(interp._reentered), len(interp._served),
+                  len(interp._ran_generators), interp.metered, interp.free, interp.try_depth,
+                  interp.used if interp.program_mentions_budget() else None))
+    return tuple(parts)
+
+
+_LIVE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_READS_EVERYTHING = frozenset({"locals", "vars", "eval", "exec", "dir", "globals"})
+
+
+def _live_after(function: ast.AST, stmt: ast.stmt) -> Optional[frozenset]:
+    """The names of ``function``'s frame that code after ``stmt`` may read (None: any of them):
+    what the rest of its block and of every enclosing block loads, whole loops around it
+    (their next iterations), the handlers and `finally` of a `try` around it, and whatever
+    functions defined inside it load (closures read their variables when called)."""
+    cache = _LIVE.get(function)
+    if cache is None:
+        cache = _LIVE[function] = {}
+    if id(stmt) not in cache:
+        cache[id(stmt)] = _compute_live(function, stmt)
+    return cache[id(stmt)]
+
+
+def _compute_live(function: ast.AST, stmt: ast.stmt) -> Optional[frozenset]:
+    body = getattr(function, "body", None)
+    if not isinstance(body, list):
+        return None
+    chain = _chain_to(body, stmt)
+    if chain is None:
+        return None
+    live: set = set()
+    nested = [n for n in ast.walk(function) if n is not function
+              and isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))]
+    for n in nested:
+        live |= _loads(n)
+    for n in ast.walk(function):
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in _READS_EVERYTHING:
+            return None
+    for owner, block, index in chain:
+        for later in block[index + 1:]:
+            live |= _loads(later)
+        if isinstance(owner, (ast.For, ast.AsyncFor, ast.While)):
+            live |= _loads(owner)
+        elif isinstance(owner, ast.Try) or type(owner).__name__ == "TryStar":
+            for part in (owner.handlers, owner.orelse, owner.finalbody):
+                for n in part:
+                    live |= _loads(n)
+    return frozenset(live)
+
+
+def _chain_to(body: list, stmt: ast.stmt, owner=None) -> Optional[list]:
+    """(compound statement, block, index) from ``stmt`` out to the function body, innermost first."""
+    for i, s in enumerate(body):
+        if s is stmt:
+            return [(owner, body, i)]
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            inner = getattr(s, field, None)
+            if not isinstance(inner, list):
+                continue
+            blocks = [h.body for h in inner] if field in ("handlers", "cases") else [inner]
+            for block in blocks:
+                found = _chain_to(block, stmt, s)
+                if found is not None:
+                    return found + [(owner, body, i)]
+    return None
+
+
+def _loads(node: ast.AST) -> set:
+    out = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Store):
+            out.add(n.id)
+        elif isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name):
+            out.add(n.target.id)
+    return out
+
+
+def separable_interval(base, flips: dict) -> Optional[tuple[int, int]]:
+    """(lowest, highest) total over every combination of options, from the base run and
+    one run per site with only that site flipped (``flips``: site key -> run); None when
+    the runs do not prove that the sites' costs add up."""
+    order = [s.key for s in base.sites]
+    if not order or any(len(s.options) != 2 for s in base.sites) or not _clean(base):
+        return None
+    if any(j.form is None or j.body_sites or len(set(j.test_sites)) != 1 for j in base.joins):
+        # A site consulted inside another's statement, or two in one test: their costs need
+        # not add up.
+        return None
+    joined = _confined(base)
+    before_lo = before_hi = 0  # what the rejoining sites met so far can add, at least / at most
+    ends: list = []  # (lowest, highest) of the combinations whose first ending site is each one
+    for i, key in enumerate(order):
+        run = flips.get(key)
+        if run is None or not _clean(run):
+            return None
+        met = [s.key for s in run.sites]
+        if met == order and key in joined and len(run.joins) == len(base.joins) \
+                and all(a.same_as(b) for a, b in zip(run.joins, base.joins)):
+            delta = run.total - base.total
+            before_lo, before_hi = before_lo + min(delta, 0), before_hi + max(delta, 0)
+        elif met == order[:i + 1] and key in run.consults \
+                and set(run.consults[run.consults.index(key):]) == {key}:
+            # Ends: no other site is consulted after it, so the cost from here depends only on
+            # the state at the site, which the rejoining sites before it leave as the base
+            # path has it.
+            ends.append((run.total + before_lo, run.total + before_hi))
+        else:
+            return None
+    # No site ends: the base path plus what each flipped site adds.
+    lows, highs = [base.total + before_lo], [base.total + before_hi]
+    lows += [lo for lo, _ in ends]
+    highs += [hi for _, hi in ends]
+    return min(lows), max(highs)
+
+
+def _confined(run) -> set:
+    """The sites every consultation of which happened in the test of an `if` statement that
+    then ended normally (its effects end at the join)."""
+    covered = [False] * len(run.consults)
+    for j in run.joins:
+        for i in range(*j.test):
+            covered[i] = True
+    keys = set(run.consults)
+    for key, inside in zip(run.consults, covered):
+        if not inside:
+            keys.discard(key)
+    return keys
+
+
+def _clean(run) -> bool:
+    return run.unbounded is None and not run.ran_generators and not any(
+        u.what == "internal error" for u in run.unpriced)
