@@ -39,10 +39,10 @@ def _interval(explored) -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("name", ["safety_nets", "rescales"])
-def test_independent_sites_are_priced_from_one_run_per_site(name):
+def test_independent_sites_are_priced_from_one_run_per_site_not_every_combination(name):
     separate, every = _explorations(FIXTURES / f"{name}.py", POINT)
     assert separate.combined is not None, "the sites' costs add up: they should be priced separately"
-    assert len(separate.results) == len(separate.results[0].sites) + 1
+    assert len(separate.results) < len(every.results)
     assert not every.capped
     assert _interval(separate) == _interval(every)
 

@@ -70,7 +70,7 @@ def explore(run: Callable[[Decisions], RunResult], max_paths: int = MAX_PATHS,
     order = 0
     while pending:
         if separable and len(results) == SEPARABLE_AFTER:
-            separated = _separately(run)
+            separated = _separately(run, results)
             if separated is not None:
                 return separated
         if len(results) >= max_paths:
@@ -100,7 +100,7 @@ def explore(run: Callable[[Decisions], RunResult], max_paths: int = MAX_PATHS,
 SEPARABLE_AFTER = 8
 
 
-def _separately(run: Callable[[Decisions], RunResult]) -> Optional[Exploration]:
+def _separately(run: Callable[[Decisions], RunResult], earlier: list[RunResult]) -> Optional[Exploration]:
     """The nominal path (every site at its presumed option, else its first) and each of its
     sites flipped alone, recording the joins of the `if` statements that consult them; an
     Exploration when they prove the sites' costs add up (joins.py), else None."""
@@ -118,4 +118,5 @@ def _separately(run: Callable[[Decisions], RunResult]) -> Optional[Exploration]:
     combined = separable_interval(base, singles)
     if combined is None:
         return None
-    return Exploration([base, *singles.values()], combined=combined)
+    # Every run made is a real path: kept, in the order made (callers pair them with traces).
+    return Exploration([*earlier, base, *singles.values()], combined=combined)
