@@ -277,6 +277,12 @@ CASES = {
         for _ in range(int(n)):
             STEP
         """),
+    "getitem_of_a_user_class_is_called": (
+        "class Rows:\n    def __init__(self, w):\n        self.w = w\n\n"
+        "    def __getitem__(self, key):\n        return self.w[key]\n", """
+        h = h @ Rows(mlp.weights[0])[:, :]
+        STEP
+        """),
 }
 
 
@@ -304,3 +310,15 @@ def test_a_stats_call_on_an_unpriced_value_is_unpriced_not_a_scalar(tmp_path):
     assert not report.raises
     lines = path.read_text().splitlines()
     assert {lines[u.span.line - 1].strip()[:2] for u in report.unpriced} == {"v ", "g "}
+
+
+def test_indexing_a_user_class_without_getitem_raises_type_error(tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("class Box:\n    pass\n", """
+        x = Box()[0]
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    with pytest.raises(TypeError, match="'Box' object is not subscriptable"):
+        measure(path, point)
+    assert [r.what for r in report.raises] == ["TypeError: 'Box' object is not subscriptable"]

@@ -2064,6 +2064,14 @@ class Interpreter:
             return obj
         if isinstance(obj, InstanceVal) and obj.cls.tuple_like:
             return self.subscript(TupleVal(tuple(self.iterate(obj, node))), key, node)
+        if isinstance(obj, InstanceVal):
+            owner, getitem = obj.cls.lookup("__getitem__")
+            if isinstance(getitem, FunctionVal):
+                return self.call(self.bind(getitem, obj, owner, self.node_span(node)), [key], {}, self.node_span(node))
+            if all(isinstance(b, ClassVal) or isinstance(b, Builtin) and b.name == "object"
+                   for c in obj.cls.mro() for b in c.bases):
+                # only the user's own classes: a subclass of dict or of a library class may index
+                raise UserRaise(self.node_span(node), f"TypeError: '{obj.cls.name}' object is not subscriptable")
         if isinstance(obj, Unknown):
             return self.unpriced(node, "subscript", ops.unknown_operand_reason(obj))
         return self.unpriced(node, "subscript", f"cannot index {type(obj).__name__}")

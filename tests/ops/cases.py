@@ -664,6 +664,7 @@ SPLIT_AND_TRIANGLES = {
     "triu_indices_from_matrix": "iu = fnp.triu_indices_from(w); r = w[iu[0], iu[1]] + 1.0",
     "diag_indices_pick_the_diagonal": "di = fnp.diag_indices(W); r = w[di] * 2.0",
     "kron_f32_f64": "r = fnp.kron(w[:2, :2], fnp.ones((2, 3))) + 1.0",
+    "kron_of_symmetric_operands_is_untagged": "k = fnp.kron(fnp.eye(2), fnp.ones((4, 4)) / 4.0); r = k @ k",
     "broadcast_arrays_free": "a, b = fnp.broadcast_arrays(v[None, :], v[:, None]); r = a * b",
 }
 FAMILIES["split_and_triangles"] = SPLIT_AND_TRIANGLES

@@ -241,6 +241,16 @@ CORPUS = {
         guards=("if not fnp.all(fnp.isfinite(out)):",),
         data_sites=("if c + 1 >= MIN_CHUNKS and stats.stderr() < TARGET_SE:",),
     ),
+    "pairwise_kron": Entry(
+        points=(
+            (8, 2, 9_000, "exact"),         # kron shrinkage, chunked moments, pair correction; no check
+            (8, 2, 10**4, "interval"),      # + importance rows: their distinct set (unique) sizes a gather
+            (16, 3, 10**6, "interval"),
+            (18, 2, 10**6, "interval"),     # a ragged last group: the kron matrix is padded
+            (32, 2, 10**6, "interval"),
+        ),
+        data_sites=("rows = fnp.unique(picks)",),
+    ),
 }
 
 

@@ -549,10 +549,11 @@ def _broadcast_arrays(ctx, args, kwargs):
 
 @handler("kron")
 def _kron(ctx, args, kwargs):
-    """Kronecker product: a.size * b.size, billed at the promotion of the two."""
+    """Kronecker product: a.size * b.size, billed at the promotion of the two; the result
+    carries no symmetry tag, whatever the operands carry."""
     a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
-    if kwargs or a.sym or b.sym:
-        raise OpError("kron with keywords or symmetric operands is not modelled")
+    if kwargs:
+        raise OpError("kron with keywords is not modelled")
     nd = max(a.ndim, b.ndim)
     sa, sb = (1,) * (nd - a.ndim) + a.shape, (1,) * (nd - b.ndim) + b.shape
     dt = dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=b.dtype))
