@@ -221,6 +221,77 @@ def test_a_loop_that_yields_is_never_skipped(width, depth):
     assert report.total.exact and report.total.lo == measure(path, point).total
 
 
+ENUMERATE = STEADY.parent / "enumerate_loops.py"
+
+
+@pytest.mark.parametrize("width,depth", [(16, 5), (24, 9)])
+def test_loops_over_enumerate_and_zip_are_counted_exactly(width, depth):
+    point = Point(width, depth, 2**41)
+    report = analyze(ENUMERATE, point)
+    measured = measure(ENUMERATE, point)
+    assert report.total.exact and not report.unpriced
+    assert report.total.lo == measured.total
+    assert static_per_op(report) == measured.per_op
+
+
+def test_an_enumerate_loop_whose_index_goes_unread_is_skipped():
+    from flopcast.analyzer.interpreter import Interpreter
+    from flopcast.analyzer.program import load_program
+
+    source = ENUMERATE.read_text().splitlines()
+    lines = {n + 1: text.strip() for n, text in enumerate(source)}
+    first = next(n for n, t in lines.items() if t == "x = fnp.maximum(x @ weight, 0.0)")
+    second = next(n for n, t in lines.items() if t == "x = fnp.tanh(x @ weight)")
+    closure = next(n for n, t in lines.items() if t == "sizes.append(fnp.sum(through_closure()))")
+
+    class Counting(Interpreter):
+        def exec_stmt(self, node):
+            self.executed[node.lineno] = self.executed.get(node.lineno, 0) + 1
+            super().exec_stmt(node)
+
+    program = load_program(ENUMERATE)
+    runs = {}
+    for depth in (8, 400):
+        interp = Counting(program, 16, depth, 2**41, Decisions())
+        interp.executed = {}
+        interp.run("Estimator")
+        runs[depth] = interp.executed
+    assert runs[400][first] == runs[8][first] < 8  # `i` unread: the rest are repeats
+    assert runs[400][second] == runs[8][second] < 7  # `first` unread in the zip loop
+    assert runs[400][closure] == 400  # `i` read through the helper's closure: every iteration runs
+
+
+def test_a_plain_numpy_array_and_a_flopscope_one_are_different_states():
+    path = STEADY.parent / "plain_then_metered.py"
+    point = Point(16, 12, 2**41)
+    report = analyze(path, point)
+    assert report.total.exact and report.total.lo == measure(path, point).total
+
+
+def test_a_reused_call_returns_a_plain_numpy_array_as_plain():
+    path = STEADY.parent / "plain_call_result.py"
+    point = Point(16, 12, 2**41)
+    report = analyze(path, point)
+    assert report.total.exact and report.total.lo == measure(path, point).total
+
+
+@pytest.mark.parametrize("name", ["steady_loops.py", "enumerate_loops.py", "repeated_calls.py",
+                                  "plain_then_metered.py", "plain_call_result.py"])
+def test_skipping_and_reuse_change_nothing_but_the_work(name, monkeypatch):
+    from flopcast.analyzer import repeats
+
+    def parts(report):
+        charges = [(c.span, c.op, c.flops, c.dtype, c.function, c.loops) for c in report.charges]
+        return (report.total, charges, report.notes, report.unpriced, report.calls, report.inclusive,
+                report.loop_entries)
+
+    point = Point(16, 9, 2**41)
+    fast = parts(analyze(STEADY.parent / name, point, formula=False, trace=True))
+    monkeypatch.setattr(repeats.SteadyLoop, "watch", classmethod(lambda cls, *args: None))
+    monkeypatch.setattr(repeats.CallMemo, "key", lambda self, *args: None)
+    assert parts(analyze(STEADY.parent / name, point, formula=False, trace=True)) == fast
+
+
 REPEATED = Path(__file__).resolve().parent / "fixtures" / "steady" / "repeated_calls.py"
 
 

@@ -73,9 +73,11 @@ class Canon:
             ident, _ = self.number(self.idents, value.ident, value)
             obj, _ = self.number(self.objects, id(value), value)
             return ("A", value.shape, value.dtype, value.sym, value.dtype_origin, ident, obj,
-                    self.nonzero_counts.get(value.ident))
+                    self.nonzero_counts.get(value.ident), value.vrange, self.counted(value.counts), value.plain,
+                    value.presumed)
         if isinstance(value, Unknown):
-            return ("U", value.kind, value.origin, value.reason)
+            return ("U", value.kind, value.origin, value.reason, value.lo, value.hi, value.chain,
+                    self.counted(value.counts), value.presumed)
         if isinstance(value, NumpyScalar):
             return ("S", value.dtype, value.dtype_origin)
         if isinstance(value, TupleVal):
@@ -116,7 +118,7 @@ class Canon:
             return ("BL", value.path, self.form(value.receiver))
         if isinstance(value, Generator):
             ident, _ = self.number(self.idents, ("gen", value.ident), value)
-            return ("G", ident)
+            return ("G", ident, value.plain)
         if isinstance(value, (LibRef, DTypeRef, Builtin)):
             return (type(value).__name__, getattr(value, "path", None) or getattr(value, "name", None))
         if isinstance(value, ClassVal):
@@ -126,6 +128,10 @@ class Canon:
             # A module's globals are compared through the interpreter's module environments.
             return ("Mod", id(value.module))
         raise Incomparable(type(value).__name__)
+
+    def counted(self, mask: Optional[int]) -> Optional[int]:
+        """The number of the mask whose nonzero elements a count counts (an array identity)."""
+        return None if mask is None else self.number(self.idents, mask)[0]
 
     def names(self, env: dict) -> tuple:
         return tuple((k, self.form(v)) for k, v in env.items())

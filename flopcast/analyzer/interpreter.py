@@ -1156,6 +1156,8 @@ class Interpreter:
                 skipped = steady.skip_from(index) if steady is not None else 0
                 if skipped:
                     # The iterations from `index` on repeat the last one: accounted for; run the final one.
+                    if self.record_values:
+                        steady.remember_skipped(index, skipped, MAX_VALUES_PER_NAME)
                     index += skipped
                     ctx.index = index
                     self.assign(node.target, items[index])

@@ -67,7 +67,10 @@ class SteadyLoop:
         # last one appended.
         self.lists = {name: value for name in appended if isinstance(value := self.resolve(name), ListVal)}
         self.names = sorted(loaded - targets - set(self.lists))
-        self.item_matters = bool(loaded & targets)
+        self.target, self.loaded = node.target, loaded
+        # Only what the body can read of an item matters: `for i, w in enumerate(ws)` whose body
+        # never loads `i` compares the weights alone (and that each item unpacks the same way).
+        self.item_matters = not (isinstance(node.target, ast.Name) and node.target.id not in loaded)
         self.previous: Optional[_Probe] = None
 
     def skip_from(self, index: int) -> int:
@@ -97,7 +100,7 @@ class SteadyLoop:
             for path in sorted(interp.module_envs):
                 parts.append((path, canon.names(interp.module_envs[path])))
             if self.item_matters:
-                parts.append(canon.form(self.items[index]))
+                parts.append(self.item_form(canon, self.items[index]))
         except (Incomparable, RecursionError):
             return None
         parts.append((len(result.unpriced), len(result.notes), len(result.uncertain), len(interp.decisions.seen),
@@ -126,6 +129,7 @@ class SteadyLoop:
         """Each append-only list still is the same list, and what the last iteration appended
         is fresh (not in the state it started from) while nothing appended earlier is in the
         state now — so clones with new identities stand for the skipped iterations' items."""
+        appended: list = []
         for i, (name, lst) in enumerate(self.lists.items()):
             if self.resolve(name) is not lst:
                 return False
@@ -143,28 +147,74 @@ class SteadyLoop:
                 return False  # a clone would not carry the mask's chosen count
             if set(older.idents) & set(after.canon.idents) or set(older.objects) & set(after.canon.objects):
                 return False
-        return True
+            appended.extend(fresh.idents)
+        return self.memory_repeatable(appended)
+
+    def memory_repeatable(self, appended: list) -> bool:
+        """With memory traced: the appended arrays are not views (a clone would need a copy of
+        its base, which the state may share), and the skipped iterations cannot cross
+        whestbench's memory limit (the first allocation past it is reported by its line):
+        each adds what one iteration appended, on top of a peak no higher than the one so far."""
+        memory = self.interp.trace.memory if self.interp.trace is not None else None
+        if memory is None:
+            return True
+        if any(ident in memory.bases for ident in appended):
+            return False
+        side = memory.predict if self.interp.metered else memory.setup
+        grown = sum(memory.sizes.get(ident, 0) for ident in appended)
+        return not memory.limit or side.over_limit_span is not None \
+            or side.peak + grown * len(self.items) <= memory.limit
 
     def items_alike(self, index: int, canon: Canon) -> bool:
         """The items still to come look like this iteration's and share nothing with the state."""
         if not self.item_matters:
             return True
         counts = self.interp._nonzero_counts
-        first = Canon(counts).form(self.items[index])
         taken_idents = set(canon.idents)
         taken_objects = set(canon.objects)
-        for item in self.items[index + 1:]:
-            own = Canon(counts)
-            try:
-                if own.form(item) != first:
+        try:
+            first, _, _ = self.alone(self.items[index], counts)
+            for item in self.items[index + 1:]:
+                form, idents, objects = self.alone(item, counts)
+                if form != first or taken_idents.intersection(idents) or taken_objects.intersection(objects):
                     return False
-            except Incomparable:
-                return False
-            if taken_idents.intersection(own.idents) or taken_objects.intersection(own.objects):
-                return False
-            taken_idents.update(own.idents)
-            taken_objects.update(own.objects)
+                taken_idents.update(idents)
+                taken_objects.update(objects)
+        except Incomparable:
+            return False
         return True
+
+    def alone(self, item, counts: dict) -> tuple:
+        """An item's form on its own (its identities numbered from zero), and the identities and
+        objects it holds. The items of a loop over arrays (`for i, w in enumerate(mlp.weights)`)
+        are written directly, as the canonical walk would write them, without one."""
+        leaves: list = []
+        if _read_leaves(self.target, item, self.loaded, leaves) \
+                and all(type(v) is Array and v.counts is None for v in leaves):
+            idents = [v.ident for v in leaves]
+            objects = [id(v) for v in leaves]
+            if len(set(idents)) == len(idents) and len(set(objects)) == len(objects):
+                return (("leaves", tuple((v.shape, v.dtype, v.sym, v.dtype_origin, counts.get(v.ident), v.vrange,
+                                          v.plain, v.presumed) for v in leaves)), idents, objects)
+        own = Canon(counts)
+        return ("whole", self.item_form(own, item)), own.idents, own.objects
+
+    def item_form(self, canon: Canon, item) -> Any:
+        """The canonical form of what the body can read of an item: the parts bound to names it
+        loads; a part bound to a name it never loads is only required to be there."""
+        return _bound_form(canon, self.target, item, self.loaded)
+
+    def remember_skipped(self, start: int, count: int, limit: int) -> None:
+        """The editor's hover lists the first few values a name was assigned: the loop's names
+        are given the items of the iterations accounted for without running them too."""
+        interp = self.interp
+        for item in self.items[start:start + count]:
+            bindings = list(_bindings(self.target, item))
+            for name, value in bindings:
+                interp.remember_value(name, value)
+            if all(len(interp.result.values.get(interp.node_span(name), ())) >= limit
+                   for name, _ in bindings):
+                return
 
     def repeat(self, before: _Probe, after: _Probe, times: int) -> None:
         """Make the effects of the iteration between the two probes ``times`` more times."""
@@ -180,7 +230,14 @@ class SteadyLoop:
             # (now standing for the one before the final iteration) may still hold.
             start, end = before.lengths[i], after.lengths[i]
             last = lst.items[start:end]
-            clones = [item for _ in range(times) for item in _clone_all(last)]
+            memory = interp.trace.memory if interp.trace is not None else None
+            clones = []
+            for _ in range(times):
+                renamed: dict = {}
+                clones += _clone_all(last, renamed)
+                if memory is not None:  # each clone holds as many bytes as what it copies
+                    for old, new in renamed.items():
+                        memory.sizes[new] = memory.sizes.get(old, 0)
             lst.items[start:end] = clones + last
         for table, old, new in ((result.calls, before.calls, after.calls),
                                 (result.inclusive, before.inclusive, after.inclusive)):
@@ -200,22 +257,71 @@ def _yields(node: ast.For) -> bool:
     return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(ast.Module(body=node.body, type_ignores=[])))
 
 
+def _bound_form(canon: Canon, target: ast.expr, item, loaded: frozenset) -> Any:
+    """``item`` as the target ``target`` unpacks it, keeping only the parts bound to loaded names."""
+    if isinstance(target, ast.Name):
+        return canon.form(item) if target.id in loaded else ("unread",)
+    parts = _unpacked(target, item)
+    if parts is None:
+        return canon.form(item)
+    return ("unpacked", tuple(_bound_form(canon, e, v, loaded) for e, v in zip(target.elts, parts)))
+
+
+def _read_leaves(target: ast.expr, item, loaded: frozenset, out: list) -> bool:
+    """Collect the parts of ``item`` bound to loaded names; False where a part is taken whole."""
+    if isinstance(target, ast.Name):
+        if target.id in loaded:
+            out.append(item)
+        return True
+    parts = _unpacked(target, item)
+    return parts is not None and all(_read_leaves(e, v, loaded, out) for e, v in zip(target.elts, parts))
+
+
+def _bindings(target: ast.expr, item):
+    """(Name node, value) for each name the target binds from the item, where ``_unpacked`` can tell."""
+    if isinstance(target, ast.Name):
+        yield target, item
+        return
+    parts = _unpacked(target, item)
+    for e, v in zip(target.elts, parts or ()):
+        yield from _bindings(e, v)
+
+
+def _unpacked(target: ast.expr, item) -> Optional[tuple]:
+    """The parts a tuple target binds from an item, or None where the item is taken whole.
+
+    Only tuples are unpacked (one cannot change between the probe and its iteration; a list
+    could); a list, an array, a starred or attribute target, a length that does not match
+    are compared whole."""
+    if not isinstance(target, (ast.Tuple, ast.List)) or any(isinstance(e, ast.Starred) for e in target.elts):
+        return None
+    n = len(target.elts)
+    if isinstance(item, TupleVal) and len(item.items) == n:
+        return tuple(item.items)
+    if isinstance(item, Known) and isinstance(item.value, tuple) and len(item.value) == n:
+        return tuple(Known(x) for x in item.value)
+    return None
+
+
 def _near_power_of_two(i: int) -> bool:
     return i & (i - 1) == 0 or (i + 1) & i == 0
 
 
-def _clone_all(items: list) -> list:
-    """Copies of one iteration's appended items with new identities (aliasing among them kept)."""
+def _clone_all(items: list, renamed: dict) -> list:
+    """Copies of one iteration's appended items with new identities (aliasing among them kept);
+    ``renamed`` is filled with old identity -> new identity."""
     seen: dict = {}
 
     def clone(v):
+        if isinstance(v, (Array, Unknown)) and v.counts is not None:
+            raise Incomparable("a count of a mask")  # it names the mask by its identity
         if isinstance(v, (Known, Unknown, NumpyScalar)):
             return v
         if id(v) in seen:
             return seen[id(v)]
         if isinstance(v, Array):
-            ident = seen.setdefault(("ident", v.ident), fresh_ident())
-            out = Array(v.shape, v.dtype, v.sym, ident, v.dtype_origin)
+            ident = renamed.setdefault(v.ident, fresh_ident())
+            out = _renamed(v, ident)
         elif isinstance(v, TupleVal):
             out = TupleVal(tuple(clone(x) for x in v.items))
         elif isinstance(v, ListVal):
@@ -228,6 +334,11 @@ def _clone_all(items: list) -> list:
         return out
 
     return [clone(v) for v in items]
+
+
+def _renamed(v: Array, ident: int) -> Array:
+    """The same array under another allocation identity."""
+    return Array(v.shape, v.dtype, v.sym, ident, v.dtype_origin, v.vrange, None, v.plain, v.presumed)
 
 
 _NAMES: "weakref.WeakKeyDictionary[ast.AST, tuple]" = weakref.WeakKeyDictionary()
@@ -258,7 +369,11 @@ def _names_of(node: ast.For) -> tuple[frozenset, frozenset]:
             if isinstance(n, ast.Name) and id(n) in receivers:
                 appends[n.id] = appends.get(n.id, 0) + 1
         appended = frozenset(k for k, c in appends.items() if c == loads.get(k) and k not in stored)
-        targets = frozenset(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name))
+        # The names the target binds; the names its attributes and subscripts read (`self` in
+        # `for self.x in ...`) are read at every iteration, like the body's.
+        targets = frozenset(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)
+                            and isinstance(n.ctx, ast.Store))
+        loaded.update(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
         cached = _NAMES[node] = (frozenset(loaded), targets, appended - targets)
     return cached
 
@@ -281,6 +396,7 @@ class _Recorded:
     depth: int  # the interpreter's call depth at the call
     reentered: frozenset  # function nodes found recursive while it ran
     inner_keys: list  # recursion keys of the calls it made of functions that were on the stack
+    allocated: bool  # the memory tracker met arrays the call made (when memory is traced)
 
 
 class CallMemo:
@@ -326,6 +442,11 @@ class CallMemo:
         interp = self.interp
         if entry is None or interp.call_depth > entry.depth or interp.steps + entry.steps > self.max_steps:
             return None
+        if interp.trace is not None and (entry.charges or entry.allocated):
+            # A trace gives each charge the loop runs it was made in, and the memory tracker
+            # sees every allocation as it happens (the peak inside a call depends on what its
+            # caller holds): only calls that charge and allocate nothing are reused then.
+            return None
         outer = frozenset(interp.call_stack[:-1])
         if (entry.outer & entry.inner) - outer:
             return None  # what those functions were credited inside the call is not known apart
@@ -358,11 +479,11 @@ class CallMemo:
     def start(self) -> tuple:
         interp, result = self.interp, self.interp.result
         return (len(result.charges), interp.used, interp.steps, dict(result.calls), dict(result.inclusive),
-                frozenset(interp._reentered), len(interp.active_keys_seen))
+                frozenset(interp._reentered), len(interp.active_keys_seen), _tracked(interp))
 
     def finish(self, key: tuple, canon: Canon, marks: tuple, fn, args: list, kwargs: dict, value) -> None:
         interp, result = self.interp, self.interp.result
-        charges, used, steps, calls, inclusive, reentered, keys_seen = marks
+        charges, used, steps, calls, inclusive, reentered, keys_seen, tracked = marks
         if self.counters() != key[3]:
             return
         after = Canon(interp._nonzero_counts)
@@ -382,7 +503,13 @@ class CallMemo:
             template, result.charges[charges:], interp.used - used, interp.steps - steps, inner_calls,
             {q: v - inclusive.get(q, 0) for q, v in result.inclusive.items() if v != inclusive.get(q, 0)},
             frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
-            interp.active_keys_seen[keys_seen:])
+            interp.active_keys_seen[keys_seen:], _tracked(interp) != tracked)
+
+
+def _tracked(interp) -> int:
+    """How many arrays the memory tracker has met (0 when memory is not traced)."""
+    memory = interp.trace.memory if interp.trace is not None else None
+    return len(memory.sizes) if memory is not None else 0
 
 
 def _identity_free(key) -> bool:
@@ -397,13 +524,15 @@ def _identity_free(key) -> bool:
 def _template(value, canon: Canon):
     """The returned value as a recipe: parts the call's state held are named by their canonical
     number; parts the call made are described, to be made anew at each reuse."""
+    if isinstance(value, (Array, Unknown)) and value.counts is not None:
+        raise Incomparable("a count of a mask")  # it names the mask by its identity
     if isinstance(value, (Known, Unknown, NumpyScalar)) or value is None:
         return ("same", value)
     if id(value) in canon.objects:
         return ("object", canon.objects[id(value)])
     if isinstance(value, Array):
         ident = ("old", canon.idents[value.ident]) if value.ident in canon.idents else ("new", value.ident)
-        return ("array", value.shape, value.dtype, value.sym, value.dtype_origin, ident, id(value))
+        return ("array", _renamed(value, value.ident), ident, id(value))
     if isinstance(value, TupleVal):
         return ("tuple", tuple(_template(v, canon) for v in value.items))
     if isinstance(value, ListVal):
@@ -418,14 +547,14 @@ def _instantiate(template, canon: Canon, made: dict):
     if kind == "object":
         return canon.by_object[template[1]]
     if kind == "array":
-        _, shape, dtype, sym, origin, (age, ident), obj = template
+        _, array, (age, ident), obj = template
         if obj in made:
             return made[obj]
         if age == "old":
             ident = canon.by_ident[ident]
         else:
             ident = made.setdefault(("ident", ident), fresh_ident())
-        made[obj] = Array(shape, dtype, sym, ident, origin)
+        made[obj] = _renamed(array, ident)
         return made[obj]
     if kind == "tuple":
         return TupleVal(tuple(_instantiate(t, canon, made) for t in template[1]))
