@@ -95,7 +95,7 @@ class Canon:
             n, new = self.number(self.objects, id(value), value)
             if not new:
                 return ("I", n)
-            return ("I", n, id(value.cls), self.names(value.attrs))
+            return ("I", n, self.definition(value.cls), self.names(value.attrs))
         if isinstance(value, MLPVal):
             n, new = self.number(self.objects, id(value), value)
             if not new:
@@ -109,7 +109,7 @@ class Canon:
             if value.closure is not None:
                 c, fresh = self.number(self.objects, id(value.closure), value.closure)
                 closure = (c, self.names(value.closure) if fresh else None)
-            return ("F", n, id(value.node), value.kind, value.cached, id(value.owner),
+            return ("F", n, id(value.node), value.kind, value.cached, self.definition(value.owner),
                     tuple(self.form(v) for v in value.defaults),
                     tuple((k, self.form(v)) for k, v in value.kw_defaults.items()), closure)
         if isinstance(value, BoundMethod):
@@ -123,7 +123,7 @@ class Canon:
             return (type(value).__name__, getattr(value, "path", None) or getattr(value, "name", None))
         if isinstance(value, ClassVal):
             n, new = self.number(self.objects, id(value), value)
-            return ("C", n, id(value), self.names(value.attrs) if new else None)
+            return ("C", n, self.definition(value), self.names(value.attrs) if new else None)
         if isinstance(value, ModuleVal):
             # A module's globals are compared through the interpreter's module environments.
             return ("Mod", id(value.module))
@@ -132,6 +132,10 @@ class Canon:
     def counted(self, mask: Optional[int]) -> Optional[int]:
         """The number of the mask whose nonzero elements a count counts (an array identity)."""
         return None if mask is None else self.number(self.idents, mask)[0]
+
+    def definition(self, cls: Optional[ClassVal]) -> Any:
+        """What tells classes apart: the class object itself, within one run."""
+        return id(cls)
 
     def names(self, env: dict) -> tuple:
         return tuple((k, self.form(v)) for k, v in env.items())

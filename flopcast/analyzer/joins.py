@@ -48,35 +48,19 @@ from dataclasses import dataclass
 from typing import Optional
 
 from flopcast.analyzer.canonical import Canon, Incomparable
-from flopcast.analyzer.values import ClassVal, FunctionVal, InstanceVal
+from flopcast.analyzer.values import ClassVal
 
 
 class _Walk(Canon):
-    """The canonical walk, comparable across runs: each run makes its classes and functions
-    anew, so they are named by their definition, never by id()."""
+    """The canonical walk, comparable across runs."""
 
-    def form(self, value):
-        # Classes and functions are made anew by each run: name them by their definition and
-        # their place in the numbering, never by id() (which differs from run to run).
-        if isinstance(value, ClassVal):
-            n, new = self.number(self.objects, id(value), value)
-            return ("C", n, id(value.node), self.names(value.attrs) if new else None)
-        if isinstance(value, FunctionVal):
-            n, new = self.number(self.objects, id(value), value)
-            if not new:
-                return ("F", n)
-            closure = None
-            if value.closure is not None:
-                c, fresh = self.number(self.objects, id(value.closure), value.closure)
-                closure = (c, self.names(value.closure) if fresh else None)
-            return ("F", n, id(value.node), value.kind, value.cached,
-                    self.form(value.owner) if value.owner is not None else None,
-                    tuple(self.form(v) for v in value.defaults),
-                    tuple((k, self.form(v)) for k, v in value.kw_defaults.items()), closure)
-        if isinstance(value, InstanceVal):
-            n, new = self.number(self.objects, id(value), value)
-            return ("I", n, self.form(value.cls), self.names(value.attrs)) if new else ("I", n)
-        return super().form(value)
+    def definition(self, cls: Optional[ClassVal]):
+        # Each run makes its classes anew: a class is named by its definition, never by id().
+        if cls is None:
+            return None
+        if cls.node is None:
+            raise Incomparable("a class made at run time")
+        return id(cls.node)
 
 
 @dataclass(frozen=True)
