@@ -250,17 +250,21 @@ def _loads(node: ast.AST) -> set:
     return out
 
 
+def may_separate(base) -> bool:
+    """Whether the base run alone leaves separate pricing possible (checked before the flips
+    are run): binary sites, a clean run, and every join comparable, of one site, with no
+    site consulted inside another's statement (their costs need not add up)."""
+    return bool(base.sites) and all(len(s.options) == 2 for s in base.sites) and _clean(base) and not any(
+        j.form is None or j.body_sites or len(set(j.test_sites)) != 1 for j in base.joins)
+
+
 def separable_interval(base, flips: dict) -> Optional[tuple[int, int]]:
     """(lowest, highest) total over every combination of options, from the base run and
     one run per site with only that site flipped (``flips``: site key -> run); None when
     the runs do not prove that the sites' costs add up."""
+    if not may_separate(base):
+        return None
     order = [s.key for s in base.sites]
-    if not order or any(len(s.options) != 2 for s in base.sites) or not _clean(base):
-        return None
-    if any(j.form is None or j.body_sites or len(set(j.test_sites)) != 1 for j in base.joins):
-        # A site consulted inside another's statement, or two in one test: their costs need
-        # not add up.
-        return None
     joined = _confined(base)
     before_lo = before_hi = 0  # what the rejoining sites met so far can add, at least / at most
     ends: list = []  # (lowest, highest) of the combinations whose first ending site is each one

@@ -32,7 +32,7 @@ from typing import Callable, Optional
 
 from flopcast.analyzer.decisions import Decisions
 from flopcast.analyzer.interpreter import RunResult
-from flopcast.analyzer.joins import separable_interval
+from flopcast.analyzer.joins import may_separate, separable_interval
 
 MAX_PATHS = 64
 
@@ -106,7 +106,7 @@ def _separately(run: Callable[[Decisions], RunResult], earlier: list[RunResult])
     Exploration when they prove the sites' costs add up (joins.py), else None."""
     base_decisions = Decisions(watch=True, presume=True)
     base = run(base_decisions)
-    if not base.sites or any(len(s.options) != 2 for s in base.sites):
+    if not may_separate(base):
         return None
     singles: dict = {}
     prefix: dict = {}
