@@ -2,7 +2,7 @@
 
 Runs one estimator at one point under the attributing meter and writes a
 :class:`~flopcast.runtime.protocol.RunResult` as JSON. The parent owns the
-wall-time limit; the child applies the memory limit to itself, after its own
+wall-time limit (and the child dies with it); the child applies the memory limit to itself, after its own
 imports and before the participant's code is loaded (as whestbench's
 subprocess worker does), so the limit measures the estimator, not flopcast.
 """
@@ -34,7 +34,23 @@ def _limit_memory(mib: int) -> None:
         print(f"flopcast: could not limit memory to {mib} MiB: {exc}", file=sys.stderr)
 
 
+def _die_with_parent() -> None:
+    """Ask the kernel to kill this child when its parent dies: the parent owns the time limit,
+    so an orphan (the parent killed, or stopped with Ctrl-C) would run the estimator forever."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent died before the request above took effect
+        os._exit(1)
+
+
 def main(argv: list[str]) -> int:
+    _die_with_parent()
     request_path, result_path = argv
     # A segfault in numpy or the participant's code still leaves a Python stack on stderr.
     faulthandler.enable()

@@ -3,6 +3,14 @@
 from __future__ import annotations
 
 import ast
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
 
 from flopcast.runtime.isolate import run_isolated
 from flopcast.runtime.protocol import (
@@ -102,3 +110,51 @@ def test_a_segfault_is_reported_as_a_crash_at_the_line_faulthandler_saw():
     assert result.status == CRASH
     assert result.error.type == "SIGSEGV"
     assert (result.error.span.path, result.error.span.line) == (str(path), line_of(path, "string_at(0)"))
+
+
+def _children_of(pid: int) -> list[int]:
+    """The flopcast child processes whose parent is ``pid`` (read from /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid and b"flopcast.runtime.child" in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_child_dies_with_its_parent():
+    """A verify killed from outside (Ctrl-C, a CI timeout) leaves no estimator running on."""
+    parent = subprocess.Popen([sys.executable, "-c", (
+        "from flopcast.runtime.isolate import run_isolated\n"
+        "from flopcast.runtime.protocol import RunRequest\n"
+        f"run_isolated(RunRequest({str(fixture('loops'))!r}, 32, 2, 10**12), timeout=600)\n")])
+    try:
+        deadline = time.monotonic() + 120
+        while not (children := _children_of(parent.pid)):
+            assert time.monotonic() < deadline, "the child never started"
+            time.sleep(0.2)
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 30
+    try:
+        while b"flopcast.runtime.child" in _cmdline(children[0]):
+            assert time.monotonic() < deadline, "the child outlived its parent"
+            time.sleep(0.2)
+    finally:
+        if b"flopcast.runtime.child" in _cmdline(children[0]):
+            os.kill(children[0], signal.SIGKILL)
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
