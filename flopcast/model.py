@@ -148,6 +148,20 @@ class Raise:
     what: str
     every_path: bool
     in_setup: bool = False
+    # flopscope's BudgetExhaustedError: the running total passes the budget at this charge.
+    # The report's total still counts the whole run as if unbounded (what fit and FC001 use).
+    budget: bool = False
+    # How many of ``Report.charges`` are made before the raise, when the report follows one
+    # path and nothing before the raise is unpriced: `verify` compares that prefix with a run.
+    charges_before: Optional[int] = None
+
+    @property
+    def exc_type(self) -> str:
+        """The exception's class name ("ValueError" of "ValueError: ..." or "ValueError('...')")."""
+        import re
+
+        found = re.match(r"[A-Za-z_][\w.]*", self.what)
+        return found.group(0).rsplit(".", 1)[-1] if found else ""
 
 
 @dataclass(frozen=True)

@@ -168,10 +168,7 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
                 seen_notes.add((n.span, n.message))
                 report.notes.append(n)
     real = [r for r in results if not r.bounding] or results
-    raised = [r.raised for r in real if r.raised is not None]
-    for span, what, in_setup in dict.fromkeys(raised):
-        every = sum(1 for x in raised if x[0] == span) == len(real)
-        report.raises.append(Raise(span, what, every, in_setup))
+    report.raises.extend(_raises(real, single=len(results) == 1))
     if explored.capped:
         report.notes.append(Note(None, f"explored only {len(results)} value-dependent paths (fewest flipped "
                                        "sites first); the unexplored ones cost at least "
@@ -191,6 +188,27 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
     if isinstance(widest.returned, Array):
         report.returned = (widest.returned.shape, widest.returned.dtype)
     return report
+
+
+def _raises(results: list[RunResult], single: bool) -> list[Raise]:
+    """What each path raises: the program's own exception, or flopscope's BudgetExhaustedError
+    where the running total passes the budget first (the program's raise after it never runs).
+    ``single``: the report follows one path, so its charges are that path's, in order."""
+    raised = []
+    for r in results:
+        if r.overrun is not None:
+            o = r.overrun
+            raised.append((o.span, f"BudgetExhaustedError: {o.op} would cost {o.cost:,} FLOPs but only "
+                                   f"{o.remaining:,} remain", False, True, o.index))
+        elif r.raised is not None:
+            span, what, in_setup = r.raised
+            before = len(r.charges) if r.first_unpriced is None and r.unbounded is None else None
+            raised.append((span, what, in_setup, False, before))
+    out = []
+    for span, what, in_setup, budget, before in dict.fromkeys(raised):
+        every = sum(1 for x in raised if x[0] == span and x[3] == budget) == len(results)
+        out.append(Raise(span, what, every, in_setup, budget, before if single else None))
+    return out
 
 
 def _add_nominal(report: Report, results: list[RunResult], run: Callable[[Decisions], RunResult]) -> None:

@@ -166,6 +166,19 @@ class Frame:
     generator: Optional[PyGenerator] = None  # set while a generator function's body runs
 
 
+@dataclass(frozen=True)
+class Overrun:
+    """The charge that would take a path past the budget: flopscope raises BudgetExhaustedError
+    there, before charging it. ``index`` is its place in the path's charges (those before it
+    are what flopscope charged before raising)."""
+
+    span: Span
+    op: str
+    cost: int
+    remaining: int
+    index: int
+
+
 @dataclass
 class RunResult:
     charges: list[Charge] = field(default_factory=list)
@@ -176,6 +189,10 @@ class RunResult:
     sites: list[Site] = field(default_factory=list)
     failed: Optional[str] = None  # the path ended in an exception from the estimator
     raised: Optional[tuple] = None  # (span, what, in_setup) of that exception
+    # The charge at which flopscope raises BudgetExhaustedError on this path, if any.
+    overrun: Optional["Overrun"] = None
+    # How many charges were made before the first unpriced op in predict (None: nothing unpriced).
+    first_unpriced: Optional[int] = None
     # The loop or recursive call that never ends on this path (its total is then only
     # what was charged before it; the real run goes on until the budget is exhausted).
     unbounded: Optional[Span] = None
@@ -243,6 +260,7 @@ class Interpreter:
         self._handling: list = []  # the exceptions whose except clauses are running (for a bare `raise`)
         self._starting_generator: Optional[PyGenerator] = None  # handed to the next frame made
         self._ran_generators: list[PyGenerator] = []  # generators whose bodies ran inside predict
+        self._first_unpriced: Optional[int] = None  # charges made before the first unpriced op in predict
         self.active_keys_seen: list = []  # every recursion key computed, in call order (for CallMemo)
         self.memo = CallMemo(self, MAX_STEPS)
         self._nonzero_counts: dict = {}  # array identity -> its nonzero count chosen on this path
@@ -336,7 +354,26 @@ class Interpreter:
         except Exception as exc:  # noqa: BLE001 - the last boundary: a flopcast bug never fakes a total
             self._end_path(_model_failure(self.span or self.program.main_span, exc))
         self.result.sites = list(self.decisions.seen)
+        self.result.overrun = self._budget_overrun()
+        self.result.first_unpriced = self._first_unpriced
         return self.result
+
+    def _budget_overrun(self) -> Optional[Overrun]:
+        """The charge at which flopscope raises BudgetExhaustedError on this path: the first
+        whose cost exceeds what is left (``_charge_op``: ``cost > flop_budget - flops_used``,
+        checked before charging). Claimed only where the running total before it is the
+        path's real one: nothing unpriced before it, and no generator body (whose charges
+        are filed when it first runs, not interleaved with its consumer's as at run time)."""
+        if self._ran_generators:
+            return None
+        used = 0
+        for i, c in enumerate(self.result.charges):
+            if c.flops > self.budget - used:
+                if self._first_unpriced is not None and self._first_unpriced <= i:
+                    return None
+                return Overrun(c.span, c.op, c.flops, self.budget - used, i)
+            used += c.flops
+        return None
 
     def _end_path(self, end: PathEnd) -> None:
         where = end.span or self.span or self.program.main_span
@@ -424,6 +461,8 @@ class Interpreter:
         if key not in self._unpriced_keys:
             self._unpriced_keys.add(key)
             self.result.unpriced.append(Unpriced(span, what, reason, self.frame.qualname if self.frame else ""))
+        if self.metered and self._first_unpriced is None:
+            self._first_unpriced = len(self.result.charges)
         return Unknown("", span, reason)
 
     def note(self, span: Optional[Span], message: str) -> None:
@@ -2390,6 +2429,8 @@ class Interpreter:
         if key not in self._unpriced_keys:
             self._unpriced_keys.add(key)
             self.result.unpriced.append(Unpriced(span, what, reason, self.frame.qualname if self.frame else ""))
+        if self.metered and self._first_unpriced is None:
+            self._first_unpriced = len(self.result.charges)
         return Unknown("", span, reason)
 
     def call_lib(self, path: str, args, kwargs, span: Span, node) -> Value:

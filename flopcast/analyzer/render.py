@@ -115,8 +115,8 @@ def _report_json(report: Report) -> dict[str, Any]:
                     for c in report.charges],
         "unpriced": [{**_json_place(u.span), "what": u.what, "reason": u.reason} for u in report.unpriced],
         "value_dependent": [{**_json_place(u.span), "kind": u.kind, "reason": u.reason} for u in report.uncertain],
-        "raises": [{**_json_place(r.span), "what": r.what, "every_path": r.every_path, "in_setup": r.in_setup}
-                   for r in report.raises],
+        "raises": [{**_json_place(r.span), "what": r.what, "every_path": r.every_path, "in_setup": r.in_setup,
+                    "budget": r.budget} for r in report.raises],
         "notes": [{"path": n.span.path if n.span else None, "line": n.span.line if n.span else None,
                    "message": n.message} for n in report.notes],
         "returned": {"shape": list(report.returned[0]), "dtype": report.returned[1]} if report.returned else None,
@@ -220,6 +220,12 @@ def render_text(report: Report, top: int = 10) -> str:
         for r in report.raises:
             where = "setup()" if r.in_setup else "predict()"
             when = "always" if r.every_path else "on some value-dependent paths"
+            if r.budget:
+                line = (" in whestbench's float32 cast of the prediction" if r.span == SCORER_SPAN
+                        else f" at line {r.span.line}" if r.span is not None else "")
+                out.append(f"  {_text_place(r.span)}flopscope raises BudgetExhaustedError{line} (the running total "
+                           f"passes the budget there; {when}): {r.what.split(': ', 1)[1]}")
+                continue
             out.append(f"  {_text_place(r.span)}{where} raises {r.what} ({when})")
         out.append("")
     if report.notes:

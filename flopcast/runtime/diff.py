@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Optional
 
-from flopcast.model import SCORER_SPAN, Charge, Interval, Point, Report, Span, Uncertainty, Unpriced
+from flopcast.model import SCORER_SPAN, Charge, Interval, Point, Raise, Report, Span, Uncertainty, Unpriced
 from flopcast.runtime.protocol import (
     BUDGET_EXHAUSTED,
     CRASH,
@@ -24,9 +24,13 @@ from flopcast.runtime.protocol import (
     RunResult,
 )
 
-# Verdicts. The first two are matches; everything else makes `verify` exit non-zero.
+# Verdicts. The first three are matches; everything else makes `verify` exit non-zero.
 EXACT = "exact"  # every expression and the total agree to the FLOP
 INSIDE = "inside"  # every expression and the total fall inside the predicted ranges
+# The run raised what the analyzer said it raises on every path (same class, same line; for
+# flopscope's BudgetExhaustedError the same op), and the FLOPs charged before it agree
+# expression by expression with the analyzer's.
+RAISES = "raises as predicted"
 MISMATCH = "MISMATCH"
 ANALYZER_ERROR = "ANALYZER ERROR"  # the static side failed: a flopcast bug (exit 2)
 RUN_VERDICTS = {
@@ -81,7 +85,7 @@ class PointResult:
 
     @property
     def matched(self) -> bool:
-        return self.verdict in (EXACT, INSIDE)
+        return self.verdict in (EXACT, INSIDE, RAISES)
 
     @property
     def static_total(self) -> Optional[Interval]:
@@ -89,7 +93,7 @@ class PointResult:
 
     @property
     def dynamic_total(self) -> Optional[int]:
-        return sum(r.dynamic for r in self.ops) if self.run.ok else None
+        return sum(r.dynamic for r in self.ops) if self.run.ok or self.verdict == RAISES else None
 
     def static_at_stop(self) -> Optional[Interval]:
         """For a budget overrun: what the analyzer predicted for the op that would have exceeded."""
@@ -110,16 +114,40 @@ def compare(
 ) -> PointResult:
     """Join one static report with one runtime result and decide the verdict."""
     result = PointResult(point, MISMATCH, run, report, static_error, scorer_excluded=not include_scorer)
+    kept = [c for c in run.charges if include_scorer or c.span != SCORER_SPAN]
     if not run.ok:
-        result.verdict = RUN_VERDICTS.get(run.status, run.status.upper())
+        raised = _predicted_raise(report, run)
+        if raised is None:
+            result.verdict = RUN_VERDICTS.get(run.status, run.status.upper())
+            return result
+        assert report is not None and raised.charges_before is not None
+        static = [c for c in report.charges[:raised.charges_before] if include_scorer or c.span != SCORER_SPAN]
+        # Some flopscope ops charge before numpy refuses the shapes: the raising call's own
+        # charge follows the prefix, at the raise's own expression; the analyzer has none.
+        own = kept[len(static):]
+        _join(result, report, static, kept[:len(static)])
+        matches = all(c.span == run.error.span for c in own) and all(r.matches and r.static.exact
+                                                                      for r in result.expressions)
+        result.verdict = RAISES if matches else MISMATCH
         return result
-    dynamic = [c for c in run.charges if include_scorer or c.span != SCORER_SPAN]
+    dynamic = kept
     if report is None:
         result.verdict = ANALYZER_ERROR
         result.ops = _rows_by(lambda c: c.op, [], dynamic, lambda key: dict(op=key))
         return result
 
-    static = list(report.charges)
+    _join(result, report, list(report.charges), dynamic)
+    total = sum(c.flops for c in dynamic)
+    if all(r.matches for r in result.expressions) and report.total.contains(total):
+        exact = report.total.exact and all(r.static.exact for r in result.expressions)
+        result.verdict = EXACT if exact else INSIDE
+    else:
+        result.verdict = MISMATCH
+    return result
+
+
+def _join(result: PointResult, report: Report, static: list[Charge], dynamic: list[Charge]) -> None:
+    """The expression, line and op rows of both logs."""
     result.expressions = _annotate(
         _rows_by(lambda c: (c.span, c.op), static, dynamic, lambda key: dict(span=key[0], op=key[1])),
         report.unpriced,
@@ -131,13 +159,22 @@ def compare(
     result.ops = _rows_by(lambda c: c.op, static, dynamic, lambda key: dict(op=key))
     result.ops.sort(key=lambda r: (r.matches, -r.dynamic, r.op or ""))
 
-    total = sum(c.flops for c in dynamic)
-    if all(r.matches for r in result.expressions) and report.total.contains(total):
-        exact = report.total.exact and all(r.static.exact for r in result.expressions)
-        result.verdict = EXACT if exact else INSIDE
-    else:
-        result.verdict = MISMATCH
-    return result
+
+def _predicted_raise(report: Optional[Report], run: RunResult) -> Optional[Raise]:
+    """The analyzer's Raise this failed run agrees with: raised on every path, of the run's
+    exception class, on the run's line (for a budget overrun, at the same op), with the
+    charges before it known."""
+    error = run.error
+    if report is None or error is None or error.span is None or run.status not in (EXCEPTION, BUDGET_EXHAUSTED):
+        return None
+    budget = run.status == BUDGET_EXHAUSTED
+    for r in report.raises:
+        if (r.every_path and not r.in_setup and r.budget == budget and r.charges_before is not None
+                and r.span is not None and r.exc_type == error.type
+                and (r.span.path, r.span.line) == (error.span.path, error.span.line)
+                and (not budget or r.what.startswith(f"BudgetExhaustedError: {error.op} "))):
+            return r
+    return None
 
 
 def _interval(charges: Iterable[Charge]) -> Interval:

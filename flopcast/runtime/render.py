@@ -9,7 +9,7 @@ from typing import Optional
 
 from flopcast.installed import flopscope_version, whestbench_version
 from flopcast.model import SCORER_SPAN, Interval, Span, display_path
-from flopcast.runtime.diff import ANALYZER_ERROR, PointResult, Row
+from flopcast.runtime.diff import ANALYZER_ERROR, RAISES, PointResult, Row
 from flopcast.runtime.protocol import BUDGET_EXHAUSTED, TIMEOUT, RunError
 
 SCHEMA_VERSION = 1
@@ -37,6 +37,11 @@ def render_text(path: Path, results: list[PointResult], *, seed: int) -> str:
 def _point_text(r: PointResult) -> list[str]:
     head = f"{r.point.label()}: {r.verdict}"
     lines: list[str] = []
+    if r.verdict == RAISES and r.run.error is not None:
+        lines.append(f"{head}: {r.run.error.type} at {_where(r.run.error)} after {r.dynamic_total:,} FLOPs, "
+                     "as the analyzer predicted")
+        lines.append(f"  {r.run.error.type}: {r.run.error.message}")
+        return lines + _scorer_note(r)
     if r.matched:
         head += f"  {r.dynamic_total:,} FLOPs"
         if not r.static_total.exact:  # type: ignore[union-attr]

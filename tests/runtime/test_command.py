@@ -37,12 +37,20 @@ def test_a_non_positive_timeout_is_a_usage_error(capsys):
     assert "--timeout" in err
 
 
-def test_an_exception_in_predict_exits_1_and_names_the_raising_line(capsys):
-    path = fixture("raises")
+def test_an_exception_the_analyzer_did_not_predict_exits_1_and_names_the_raising_line(capsys):
+    path = fixture("raises_on_values")
     code, out, _ = verify(capsys, path.parent, *SMALL)
     assert code == 1
     assert "EXCEPTION" in out
-    assert "ValueError: layer scale went negative" in out
+    assert "ValueError: the weights are finite" in out
+    assert f"estimator.py:{line_of(path, 'raise ValueError')}:" in out
+
+
+def test_an_exception_the_analyzer_predicted_at_its_line_is_a_match(capsys):
+    path = fixture("raises")
+    code, out, _ = verify(capsys, path.parent, *SMALL)
+    assert code == 0
+    assert "raises as predicted: ValueError at " in out
     assert f"estimator.py:{line_of(path, 'raise ValueError')}:" in out
 
 
@@ -58,25 +66,25 @@ def test_a_killed_child_exits_1_and_says_it_was_killed(capsys):
     assert "CRASH" in out and "SIGKILL" in out
 
 
-def test_an_over_budget_run_exits_1_and_names_the_op_and_where_it_stopped(capsys):
+def test_an_over_budget_run_stopped_where_the_analyzer_said_is_a_match(capsys):
     path = fixture("over_budget")
     code, out, _ = verify(capsys, path, "--width", "32", "--depth", "2", "--budget", "1000000")
-    assert code == 1
-    assert "OVER BUDGET" in out
+    assert code == 0
+    assert "raises as predicted: BudgetExhaustedError at " in out
     assert "matmul would cost" in out
     span = ast_spans(path, line_of(path, "x @ w"), ast.BinOp)[0]
     assert f"estimator.py:{span.line}:{span.col + 1}" in out
 
 
 def test_json_output_carries_the_verdict_and_the_error_for_machines(capsys):
-    code, out, _ = verify(capsys, fixture("raises"), *SMALL, "--format", "json")
+    code, out, _ = verify(capsys, fixture("raises_on_values"), *SMALL, "--format", "json")
     data = json.loads(out)
     assert code == 1
     assert data["ok"] is False
     (point,) = data["points"]
     assert point["point"]["width"] == 32 and point["verdict"] == "EXCEPTION"
     assert point["error"]["type"] == "ValueError"
-    assert point["error"]["span"]["line"] == line_of(fixture("raises"), "raise ValueError")
+    assert point["error"]["span"]["line"] == line_of(fixture("raises_on_values"), "raise ValueError")
 
 
 def _unmodelled_span(path):

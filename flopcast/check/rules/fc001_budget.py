@@ -38,8 +38,21 @@ class BudgetOverrun(Rule):
             head += "; some ops are not priced, so the real count is higher still (see FC002)"
         calibrated, properties = self._calibrated(ctx)
         yield self.finding(ctx.predict_span(),
-                           f"{head} at {fmt.where_point(ctx.point)}{calibrated}{self._dominant(ctx)}",
+                           f"{head} at {fmt.where_point(ctx.point)}{calibrated}{self._dominant(ctx)}{self._stops(ctx)}",
                            properties=properties)
+
+    @staticmethod
+    def _stops(ctx: CheckContext) -> str:
+        """'; flopscope raises BudgetExhaustedError at line 12 ...': where the run stops."""
+        report = ctx.report
+        assert report is not None
+        found = [r for r in report.raises if r.budget and r.span is not None]
+        if not found:
+            return ""
+        r = found[0]
+        when = "" if r.every_path else " on some value-dependent paths"
+        return (f"; flopscope raises BudgetExhaustedError at {ctx.where(r.span)}{when} (the running total "
+                "passes the budget there)")
 
     @staticmethod
     def _calibrated(ctx: CheckContext) -> tuple[str, tuple]:

@@ -21,6 +21,8 @@ class Raises(Rule):
         if report is None:
             return
         for raised in report.raises:
+            if raised.budget:
+                continue  # FC001's concern: it names the line where flopscope raises
             where = "setup()" if raised.in_setup else "predict()"
             when = "" if raised.every_path else " on some value-dependent paths"
             consequence = ("the whole submission fails" if raised.in_setup

@@ -1,0 +1,69 @@
+"""A budget exhausted midway: flopscope raises BudgetExhaustedError at the first charge that
+costs more than what is left (``cost > budget - used``, checked before charging). The
+analysis names that charge's line as a Raise, keeps the total as if the run were unbounded
+(what FC001 and `fit` read), and `verify` calls the run that stops there a match."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+from flopcast.runtime.diff import RAISES, compare
+from flopcast.runtime.protocol import BUDGET_EXHAUSTED
+from flopcast.runtime.verify import verify_point
+
+from .helpers import fixture, run_here
+
+PATH = fixture("budget_midway")
+UNBOUNDED = Point(16, 4, 2**41)
+
+
+def half_budget() -> Point:
+    return replace(UNBOUNDED, budget=analyze(PATH, UNBOUNDED).total.lo // 2)
+
+
+def test_the_raise_is_at_the_charge_where_flopscope_stops():
+    point = half_budget()
+    report = analyze(PATH, point)
+    (raised,) = report.raises
+    assert raised.budget and raised.every_path and raised.exc_type == "BudgetExhaustedError"
+    runtime = run_here(PATH, point.width, point.depth, point.budget)
+    assert runtime.status == BUDGET_EXHAUSTED
+    assert (raised.span.line, runtime.error.op) == (runtime.error.span.line, report.charges[raised.charges_before].op)
+    assert sum(c.flops for c in report.charges[:raised.charges_before]) == runtime.flops_used
+    assert f"only {runtime.error.flops_remaining:,} remain" in raised.what
+
+
+def test_the_total_stays_the_count_of_the_whole_run():
+    point = half_budget()
+    assert analyze(PATH, point).total.lo == run_here(PATH, UNBOUNDED.width, UNBOUNDED.depth).flops_used
+
+
+def test_a_budget_that_suffices_raises_nothing():
+    report = analyze(PATH, replace(UNBOUNDED, budget=analyze(PATH, UNBOUNDED).total.lo))
+    assert not report.raises
+
+
+def test_verify_calls_the_run_that_stops_there_raises_as_predicted():
+    result = verify_point(PATH, half_budget(), timeout=120)
+    assert result.verdict == RAISES and result.matched
+    assert result.dynamic_total == result.run.flops_used
+
+
+def test_a_run_that_stops_elsewhere_is_not_a_match():
+    point = half_budget()
+    report = analyze(PATH, point)
+    runtime = run_here(PATH, point.width, point.depth, point.budget)
+    moved = replace(report.raises[0], span=replace(report.raises[0].span, line=report.raises[0].span.line + 1))
+    report.raises[:] = [moved]
+    assert compare(point, report, runtime).verdict == "OVER BUDGET"
+
+
+def test_nothing_is_claimed_after_an_op_flopcast_cannot_price(tmp_path):
+    # an unpriced op first: the running total is not known, so neither is the line of the raise
+    text = PATH.read_text().replace("rows = []", "rows = [fnp.sum(fnp.gradient(x))]")
+    path = tmp_path / "estimator.py"
+    path.write_text(text)
+    report = analyze(path, half_budget())
+    assert report.lower_bound and not report.raises
