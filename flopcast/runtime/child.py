@@ -34,10 +34,13 @@ def _limit_memory(mib: int) -> None:
         print(f"flopcast: could not limit memory to {mib} MiB: {exc}", file=sys.stderr)
 
 
+#: The parent's pid, handed down in the environment so the child can tell it was orphaned.
+PARENT_ENV = "FLOPCAST_VERIFY_PARENT"
+
+
 def _die_with_parent() -> None:
     """Ask the kernel to kill this child when its parent dies: the parent owns the time limit,
     so an orphan (the parent killed, or stopped with Ctrl-C) would run the estimator forever."""
-    parent = os.getppid()
     if sys.platform.startswith("linux"):
         import ctypes
 
@@ -45,7 +48,8 @@ def _die_with_parent() -> None:
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
-    if os.getppid() != parent:  # the parent died before the request above took effect
+    parent = os.environ.get(PARENT_ENV)
+    if parent and str(os.getppid()) != parent:  # the parent died before the request took effect
         os._exit(1)
 
 

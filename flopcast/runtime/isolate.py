@@ -95,6 +95,9 @@ def _child_env() -> dict[str, str]:
     env = dict(os.environ)
     root = str(Path(flopcast.__file__).resolve().parent.parent)
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    from flopcast.runtime.child import PARENT_ENV
+
+    env[PARENT_ENV] = str(os.getpid())  # the child stops at once if this process is gone (child.py)
     return env
 
 
