@@ -396,7 +396,6 @@ class _Recorded:
     depth: int  # the interpreter's call depth at the call
     reentered: frozenset  # function nodes found recursive while it ran
     inner_keys: list  # recursion keys of the calls it made of functions that were on the stack
-    allocated: bool  # the memory tracker met arrays the call made (when memory is traced)
 
 
 class CallMemo:
@@ -442,11 +441,6 @@ class CallMemo:
         interp = self.interp
         if entry is None or interp.call_depth > entry.depth or interp.steps + entry.steps > self.max_steps:
             return None
-        if interp.trace is not None and (entry.charges or entry.allocated):
-            # A trace gives each charge the loop runs it was made in, and the memory tracker
-            # sees every allocation as it happens (the peak inside a call depends on what its
-            # caller holds): only calls that charge and allocate nothing are reused then.
-            return None
         outer = frozenset(interp.call_stack[:-1])
         if (entry.outer & entry.inner) - outer:
             return None  # what those functions were credited inside the call is not known apart
@@ -479,11 +473,11 @@ class CallMemo:
     def start(self) -> tuple:
         interp, result = self.interp, self.interp.result
         return (len(result.charges), interp.used, interp.steps, dict(result.calls), dict(result.inclusive),
-                frozenset(interp._reentered), len(interp.active_keys_seen), _tracked(interp))
+                frozenset(interp._reentered), len(interp.active_keys_seen))
 
     def finish(self, key: tuple, canon: Canon, marks: tuple, fn, args: list, kwargs: dict, value) -> None:
         interp, result = self.interp, self.interp.result
-        charges, used, steps, calls, inclusive, reentered, keys_seen, tracked = marks
+        charges, used, steps, calls, inclusive, reentered, keys_seen = marks
         if self.counters() != key[3]:
             return
         after = Canon(interp._nonzero_counts)
@@ -503,13 +497,7 @@ class CallMemo:
             template, result.charges[charges:], interp.used - used, interp.steps - steps, inner_calls,
             {q: v - inclusive.get(q, 0) for q, v in result.inclusive.items() if v != inclusive.get(q, 0)},
             frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
-            interp.active_keys_seen[keys_seen:], _tracked(interp) != tracked)
-
-
-def _tracked(interp) -> int:
-    """How many arrays the memory tracker has met (0 when memory is not traced)."""
-    memory = interp.trace.memory if interp.trace is not None else None
-    return len(memory.sizes) if memory is not None else 0
+            interp.active_keys_seen[keys_seen:])
 
 
 def _identity_free(key) -> bool:
