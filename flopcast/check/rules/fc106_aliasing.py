@@ -24,7 +24,6 @@ from flopcast.check.findings import Finding, Level
 from flopcast.check.fix.model import Fix, ReplaceExpr
 from flopcast.check.rules.base import Rule
 from flopcast.check.source import SourceFile
-from flopcast.model import Span
 
 #: flopscope ops that are contractions (what the rule looks for in the report's charges).
 CONTRACTIONS = ("matmul", "dot", "einsum", "inner", "tensordot", "outer", "linalg.outer")

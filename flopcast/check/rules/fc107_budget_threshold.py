@@ -20,6 +20,7 @@ from flopcast.check.rules.base import Rule
 from flopcast.check.thresholds import (BudgetBranch, Crossing, budget_branches, crossing, crossing_formula,
                                       forced_cost)
 
+
 class BudgetThreshold(Rule):
     code = "FC107"
     name = "budget-threshold"
