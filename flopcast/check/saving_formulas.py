@@ -14,15 +14,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Optional
 
-from flopcast.analyzer.formula import Grid, fit_keyed
+from flopcast.analyzer.formula import SMALL_GRID, fit_keyed
 from flopcast.check.findings import Finding
 from flopcast.check.selection import Selection
 from flopcast.check.source import Submission
 from flopcast.model import Point
-
-#: Degree ≤ 3 in w and ≤ 2 in d (the editor's grid), confirmed at one fresh point.
-GRID = Grid(widths=(16, 24, 32, 48), depths=(2, 3, 4), fresh=((40, 5),))
-
 
 def _key(finding: Finding) -> str:
     s = finding.span
@@ -46,6 +42,6 @@ def with_saving_formulas(findings: list[Finding], submission: Submission, point:
             return None
         return {_key(f): f.fix.saving for f in result.findings if f.fix is not None and f.fix.saving is not None}
 
-    found = fit_keyed([GRID], sample, actual, known=[((point.width, point.depth), actual)])
+    found = fit_keyed([SMALL_GRID], sample, actual, known=[((point.width, point.depth), actual)])
     return [dataclasses.replace(f, fix=dataclasses.replace(f.fix, formula=found[_key(f)]))
             if f.fix is not None and _key(f) in found else f for f in findings]
