@@ -2,7 +2,8 @@
 
 ``materialise_predictions`` checks ``predictions.shape`` (``()`` when the value has none)
 against ``(depth, width)`` inside the meter and raises ValueError before its float32 cast.
-flopcast reports that raise at ``predict`` instead of a clean total.
+flopcast reports that raise at ``predict`` for values with no shape (a generator object, a
+list); an array of the wrong shape is check's FC204.
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ def test_a_generator_predict_is_rejected_by_the_scorer_and_reported_as_a_raise()
     assert report.total.lo == 0  # the body never runs, and the run charges nothing
 
 
-def test_a_transposed_prediction_is_rejected_by_the_scorer_and_reported_as_a_raise():
-    path = FIXTURES / "transposed_prediction.py"
+def test_a_list_of_rows_is_rejected_by_the_scorer_and_reported_as_a_raise():
+    # (an array of the wrong shape is check's FC204, from report.returned)
+    path = FIXTURES / "list_prediction.py"
     report = analyze(path, POINT)
     message = _runtime_error(path)
     assert [r.what for r in report.raises] == [f"ValueError: {message}"]

@@ -390,12 +390,13 @@ class Interpreter:
 
     def rejected_prediction(self, value: Value, predict: Value) -> Optional[tuple]:
         """whestbench's materialise_predictions checks ``predictions.shape`` (``()`` when there
-        is none) against ``(depth, width)`` inside the meter and raises ValueError: the span of
-        ``predict`` and the error, or None when the returned value passes or may pass."""
+        is none) against ``(depth, width)`` inside the meter and raises ValueError: for a value
+        with no shape (a generator object, a list, a number), the span of ``predict`` and the
+        error; None when the returned value is an array or may have a shape."""
         expected = (self.depth, self.width)
         if isinstance(value, Array):
-            shape = value.shape
-        elif isinstance(value, (PyGenerator, ListVal, TupleVal, DictVal, NumpyScalar)) \
+            return None  # an array of the wrong shape is check's FC204 (report.returned)
+        if isinstance(value, (PyGenerator, ListVal, TupleVal, DictVal, NumpyScalar)) \
                 or isinstance(value, Known) and (value.value is None or is_number(value)):
             shape = ()
         else:
