@@ -132,6 +132,8 @@ class ReplayDecisions(Decisions):
             return site.options[0]
         lo_t, hi_t = target
         if small is not None and small == target and i < len(values):
+            # The bounds agree, the data need not: the target's own weights may choose otherwise.
+            replay.approximate = True
             replay.rule = replay.rule or "same bounds at both points: replayed as observed"
             mapped = value
         elif small is not None and None not in small and None not in target and small[1] > small[0]:

@@ -98,6 +98,8 @@ class _Wrap(ast.NodeTransformer):
         self.kinds = kinds
 
     def generic_visit(self, node: ast.AST) -> ast.AST:
+        if isinstance(node, ast.pattern):
+            return node  # a pattern admits only literals and names: its test is not observed
         node = super().generic_visit(node)
         if not isinstance(node, ast.expr):
             return node
