@@ -8,7 +8,9 @@ by that expression: its bytes are ``size × itemsize`` unless the expression mak
 At each allocation the live set is what Python would still reference: the variables of
 every frame on the call stack and of the modules, through lists, tuples, dicts, instance
 attributes and views' bases, plus the temporaries of the expressions being evaluated
-(`a @ b` holds `a`, `b` and its result at once). The MLP's weights are inputs, allocated
+(`a @ b` holds `a`, `b` and its result at once). The live arrays are walked only when the last
+walk's total plus what was allocated since could make a new peak (or pass the limit): a walk
+costs as much as the state is large, and most allocations cannot. The MLP's weights are inputs, allocated
 before predict, and not counted. flopscope's and numpy's internal scratch buffers are not
 modelled, so the real peak can be somewhat higher.
 """
@@ -56,6 +58,10 @@ class Side:
     # The first allocation after which the live arrays exceed whestbench's memory limit:
     # where the run dies of MemoryError, which can come well before the peak.
     over_limit_span: Optional[Span] = None
+    # What the live arrays came to at the last walk (without the op's scratch), and the bytes
+    # allocated since: live arrays can only grow by allocations, so their sum bounds them.
+    walked: int = 0
+    since: int = 0
 
 
 @dataclass
@@ -94,7 +100,14 @@ class MemoryTracker:
         if size > side.largest:
             side.largest, side.largest_span = size, span
             side.largest_what = f"{value.dtype} {'×'.join(map(str, value.shape)) or 'scalar'}"
-        live = self._live(interp, operands + [value]) + _cast_scratch(node, operands, value)
+        scratch = _cast_scratch(node, operands, value)
+        side.since += size
+        bound = side.walked + side.since + scratch
+        if bound <= side.peak and (not self.limit or side.over_limit_span is not None or bound <= self.limit):
+            return  # cannot be a new peak, nor the first step past the limit: no walk needed
+        walked = self._live(interp, operands + [value])
+        side.walked, side.since = walked, 0
+        live = walked + scratch
         if live > side.peak:
             side.peak, side.peak_span = live, span
         if self.limit and live > self.limit and side.over_limit_span is None:

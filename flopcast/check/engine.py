@@ -66,7 +66,8 @@ def check_target(
     elif any(rule.wants_report for rule in rules):
         try:
             raw = analyze(str(submission.analysis_path), point,
-                          include_scorer_cast=scorer_cast, formula=False, trace=True, memory=True,
+                          include_scorer_cast=scorer_cast, formula=False, trace=True,
+                          memory=any(rule.wants_memory for rule in rules),
                           **({"class_name": class_name} if class_name else {}))
         except Exception as exc:  # noqa: BLE001 - reported, and the source rules still run
             result.analysis_error = f"{type(exc).__name__}: {exc}"

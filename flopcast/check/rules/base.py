@@ -21,6 +21,8 @@ class Rule:
     #: True when the rule reads the analyzer's report (the engine runs the analysis
     #: only if an enabled rule wants it).
     wants_report: ClassVar[bool] = False
+    #: True when the rule reads the report's array memory (tracked only then: it is costly).
+    wants_memory: ClassVar[bool] = False
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         raise NotImplementedError

@@ -33,6 +33,7 @@ class MemoryLimit(Rule):
     level = Level.ERROR
     summary = "the arrays predict or setup() keeps alive at once exceed whestbench's memory limit"
     wants_report = True
+    wants_memory = True
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         from flopcast.installed import resource_limits
