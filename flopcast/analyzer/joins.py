@@ -49,6 +49,7 @@ from typing import Optional
 
 from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.values import ClassVal
+from flopcast.syntax import calls_introspection
 
 
 class _Walk(Canon):
@@ -180,7 +181,6 @@ def _state(interp, walk: _Walk, killed: list, node: ast.stmt) -> tuple:
 
 
 _LIVE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_READS_EVERYTHING = frozenset({"locals", "vars", "eval", "exec", "dir", "globals"})
 
 
 def _live_after(function: ast.AST, stmt: ast.stmt) -> Optional[frozenset]:
@@ -208,9 +208,8 @@ def _compute_live(function: ast.AST, stmt: ast.stmt) -> Optional[frozenset]:
               and isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))]
     for n in nested:
         live |= _loads(n)
-    for n in ast.walk(function):
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in _READS_EVERYTHING:
-            return None
+    if calls_introspection(ast.walk(function)):
+        return None
     for owner, block, index in chain:
         for later in block[index + 1:]:
             live |= _loads(later)

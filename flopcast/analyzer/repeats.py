@@ -25,6 +25,7 @@ from typing import Any, Optional
 
 from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.values import Array, DictVal, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value, fresh_ident
+from flopcast.syntax import INTROSPECTION
 
 _MISSING_NAME = ("<unbound>",)
 
@@ -53,7 +54,7 @@ class SteadyLoop:
     @classmethod
     def watch(cls, interp, node: ast.For, items: list, max_steps: int) -> Optional["SteadyLoop"]:
         """A watcher for this execution of the loop, or None when it cannot pay off or be trusted."""
-        if len(items) < cls.MIN_ITEMS or _names_of(node)[0] & _INTROSPECTION or _yields(node):
+        if len(items) < cls.MIN_ITEMS or _names_of(node)[0] & INTROSPECTION or _yields(node):
             return None
         return cls(interp, node, items, max_steps)
 
@@ -247,8 +248,6 @@ class SteadyLoop:
                     table[key] = table.get(key, 0) + grown * times
 
 
-#: Calls that read variables no name in the body shows.
-_INTROSPECTION = frozenset({"locals", "vars", "globals", "eval", "exec", "dir"})
 
 
 def _yields(node: ast.For) -> bool:

@@ -18,9 +18,8 @@ from flopcast.check.findings import Finding, Level
 from flopcast.check.fix.model import Fix, RemoveStmt
 from flopcast.check.purity import pure
 from flopcast.check.rules.base import Rule
+from flopcast.syntax import calls_introspection
 
-#: Calls that read variables by name: a function using them keeps every assignment.
-INTROSPECTION = frozenset({"locals", "vars", "eval", "exec", "globals", "dir"})
 
 
 class DeadWork(Rule):
@@ -64,7 +63,7 @@ def dead_statements(fn, table) -> Iterator[tuple[ast.stmt, str, bool]]:
     """(statement, assigned name or "", whether nothing at all reads the name) for each pure
     statement of ``fn`` whose value no live code reads."""
     nodes = _own_body(fn)
-    if any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in INTROSPECTION for n in nodes):
+    if calls_introspection(nodes):  # a function reading variables by name keeps every assignment
         return
     declared = {name for n in nodes if isinstance(n, (ast.Global, ast.Nonlocal)) for name in n.names}
     candidates: dict[int, tuple[ast.stmt, str]] = {}
