@@ -46,13 +46,14 @@ class Decisions:
         self.seen: list[Site] = []
         self.chosen: dict = {}
         self.spent: dict = {}
-        # Every consultation of a site, in order, and whether to record the state where the `if`
-        # statements that consult them end: what joins.py proves separability from.
+        # Whether to record the state where the `if` statements that consult sites end, and
+        # then every consultation, in order: what joins.py proves separability from.
         self.log: list = []
         self.watch = watch
 
     def choose(self, site: Site, spent: int = 0):
-        self.log.append(site.key)
+        if self.watch:
+            self.log.append(site.key)
         if site.key not in self.chosen:
             self.seen.append(site)
             default = site.presumed if self.presume and site.presumed in site.options else site.options[0]

@@ -906,8 +906,8 @@ class Interpreter:
         taken = self.truth(node.test, node)
         end = len(decisions.log)
         self.exec_block(node.body if taken else node.orelse)
-        if end > first and decisions.watch:
-            # The test consulted a site and the statement ended normally: record its join.
+        if end > first:
+            # Watched, the test consulted a site and the statement ended normally: record its join.
             joins.record(self, node, (first, end))
 
     def stmt_Match(self, node: ast.Match) -> None:
@@ -3301,8 +3301,7 @@ def _joined_try(interp: Interpreter, node: ast.Try) -> None:
     decisions = interp.decisions
     first = len(decisions.log)
     interp.stmt_Try(node)
-    if decisions.watch and len(decisions.log) > first \
-            and all(key[0] == "raise" for key in decisions.log[first:]):
+    if len(decisions.log) > first and all(key[0] == "raise" for key in decisions.log[first:]):
         joins.record(interp, node, (first, len(decisions.log)))
 
 
