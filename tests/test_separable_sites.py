@@ -47,14 +47,15 @@ def test_independent_sites_are_priced_from_one_run_per_site_not_every_combinatio
     assert _interval(separate) == _interval(every)
 
 
-def test_past_the_path_cap_the_interval_is_closed_and_holds_the_real_count():
+@pytest.mark.parametrize("point", [POINT, Point(32, 2, 10**9)], ids=lambda p: f"{p.width}x{p.depth}")
+def test_past_the_path_cap_the_interval_is_closed_and_holds_the_real_count(point):
     path = FIXTURES / "rescales.py"
-    report = analyze(path, POINT)
+    report = analyze(path, point)
     assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
     assert len(report.uncertain) == 8 and 2 ** 8 > MAX_PATHS
-    real = measure(path, POINT).total
+    real = measure(path, point).total
     assert report.total.lo < report.total.hi
-    assert report.total.contains(real)
+    assert report.total.contains(real), f"{report.total} vs the run's {real:,}"
 
 
 def test_sites_whose_choices_persist_are_run_in_every_combination():
