@@ -73,3 +73,11 @@ def test_on_the_corpus_separate_pricing_never_changes_the_interval(path):
     if every.capped:
         pytest.skip("more paths than a test can enumerate")
     assert _interval(separate) == _interval(every)
+
+
+@pytest.mark.parametrize("name", ["entangled", "rescales"])
+def test_memory_is_reported_whether_or_not_the_sites_separate(name):
+    """Runs made by a separate-pricing attempt that did not prove out leave no trace behind to
+    be paired with the wrong path."""
+    report = analyze(FIXTURES / f"{name}.py", POINT, memory=True)
+    assert report.memory is not None and report.memory.peak > 0

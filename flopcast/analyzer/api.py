@@ -64,11 +64,21 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
                 trace = Trace(memory=MemoryTracker(limit=resource_limits().memory_limit_bytes))
             else:
                 trace = Trace()
-            traces.append(trace)
         interp = Interpreter(program, point.width, point.depth, point.budget, decisions, include_scorer_cast,
                              record_values, trace)
         interp.enumerated = enumerated
-        return interp.run(cls)
+        result = interp.run(cls)
+        made[id(result)] = (result, trace)
+        return result
+
+    def paired(explored: Exploration) -> Exploration:
+        # One trace per result kept, in the results' order: runs made and dropped (a separate
+        # pricing attempt that did not prove out, an enumeration round replaced) leave none.
+        if traces is not None:
+            traces[:] = [made[id(r)][1] for r in explored.results]
+        return explored
+
+    made: dict = {}  # id(result) -> (result, its trace); the result is held so its id stays its own
 
     # An integer read from data whose bounding paths cannot run (dataints.py) is analysed at
     # each of its values instead, when they are few; the chains its uses apply are known
@@ -80,16 +90,10 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
         if wanted is None:
             break
         if wanted == enumerated:
-            return explored
+            return paired(explored)
         enumerated = wanted
-        if traces is not None:
-            traces.clear()
         explored = explore(run)
-    if traces is not None and explored is not first:
-        traces.clear()
-        enumerated = {}
-        first = explore(run)
-    return first
+    return paired(first)
 
 
 def _runner(program: Program, cls: str, point: Point, include_scorer_cast: bool) -> Callable[[Decisions], RunResult]:
