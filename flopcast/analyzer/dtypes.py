@@ -33,7 +33,7 @@ _dirty = False
 
 
 def _cache_path():
-    return installed.cache_dir() / f"numpy-{installed.version_of('numpy')}.json"
+    return installed.cache_dir() / f"dtypes-numpy-{installed.version_of('numpy')}.json"
 
 
 def _asked(key: str, compute: Callable[[], Any]) -> Any:
@@ -91,11 +91,25 @@ class Operand:
 
 
 def _key(*parts) -> str:
-    return repr(parts)
+    """A short, stable text for a question: operands as their dtype, or ``~kind`` when weak."""
+    def short(part):
+        if isinstance(part, Operand):
+            return part.dtype if part.dtype is not None else f"~{part.weak}"
+        if isinstance(part, tuple):
+            return ",".join(short(p) for p in part)
+        return str(part)
+
+    return "|".join(short(p) for p in parts)
+
+
+def result_type(*operands: Operand) -> str:
+    # Promotion is idempotent, so repeats add nothing: a concatenate of 10^5 blocks asks
+    # about one dtype, not 10^5 (each repeat used to hash and land in the disk cache's key).
+    return _result_type(*dict.fromkeys(operands))
 
 
 @lru_cache(maxsize=4096)
-def result_type(*operands: Operand) -> str:
+def _result_type(*operands: Operand) -> str:
     return _asked(_key("result_type", operands),
                   lambda: np.result_type(*(o.for_result_type() for o in operands)).name)
 
