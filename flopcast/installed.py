@@ -17,11 +17,11 @@ import importlib.util
 import json
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Optional
+from typing import Any, Callable, Optional
 
 from flopcast.model import Point
 
@@ -67,6 +67,30 @@ def flopscope_version() -> str:
 
 def whestbench_version() -> str:
     return version_of("whestbench")
+
+
+def _read_through(name: str, sources: list[Path], derive: Callable[[], Any]) -> Any:
+    """``derive()``'s answer (plain JSON data) read from the cache folder, derived again when
+    a source file it was read from changes size or modification time. Reading facts from
+    source is cheap next to importing, but not free: whestbench's 4,000-line ``cli.py``
+    takes longer to parse than a whole analysis of a simple estimator."""
+    stamp = [[str(p), st.st_size, st.st_mtime_ns] for p in sources for st in [p.stat()]]
+    path = cache_dir() / f"{name}.json"
+    try:
+        kept = json.loads(path.read_text())
+        if kept["stamp"] == stamp:
+            return kept["value"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    value = derive()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"stamp": stamp, "value": value}))
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only home only costs the next run the derivation again
+    return value
 
 
 def cache_dir() -> Path:
@@ -183,6 +207,11 @@ class Round:
 def rounds() -> tuple[dict[str, Round], str]:
     """Every round whestbench knows and the tag of the current one, read from its source."""
     source_path = _package_dir("whestbench") / "budget.py"
+    found = _read_through("rounds", [source_path], lambda: _derive_rounds(source_path))
+    return {tag: Round(tag, *numbers) for tag, *numbers in found["rounds"]}, found["current"]
+
+
+def _derive_rounds(source_path: Path) -> dict:
     tree = ast.parse(source_path.read_text(), str(source_path))
     by_name: dict[str, Round] = {}
     current_name = None
@@ -205,8 +234,8 @@ def rounds() -> tuple[dict[str, Round], str]:
             current_name = value.id
     if current_name not in by_name:
         raise SetupError(f"cannot find CURRENT_ROUND in {source_path}")
-    table = {r.tag: r for r in by_name.values()}
-    return table, by_name[current_name].tag
+    return {"rounds": [[r.tag, r.width, r.depth, r.flop_budget] for r in by_name.values()],
+            "current": by_name[current_name].tag}
 
 
 def _assignment(node: ast.stmt):
@@ -382,8 +411,13 @@ def stats_costs() -> dict[str, int]:
     literal is the per-element count. Module-level ``norm = NormDistribution()``
     names the distribution.
     """
+    sources = sorted((_package_dir("flopscope") / "stats").glob("_*.py"))
+    return _read_through("stats-costs", sources, lambda: _derive_stats_costs(sources))
+
+
+def _derive_stats_costs(sources: list[Path]) -> dict[str, int]:
     costs: dict[str, int] = {}
-    for path in sorted((_package_dir("flopscope") / "stats").glob("_*.py")):
+    for path in sources:
         tree = ast.parse(path.read_text(), str(path))
         per_class: dict[str, dict[str, int]] = {}
         for node in tree.body:
@@ -427,6 +461,11 @@ def resource_limits() -> ResourceLimits:
     """Read from whestbench's ``cli.py`` source: the ``ResourceLimits(...)`` its
     ``_default_resource_limits()`` returns (importing whestbench costs ~1.5 s)."""
     source_path = _package_dir("whestbench") / "cli.py"
+    return ResourceLimits(**_read_through("resource-limits", [source_path],
+                                          lambda: asdict(_derive_resource_limits(source_path))))
+
+
+def _derive_resource_limits(source_path: Path) -> ResourceLimits:
     tree = ast.parse(source_path.read_text(), str(source_path))
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef) and node.name == "_default_resource_limits":
