@@ -60,3 +60,20 @@ def test_an_unknown_round_tag_is_a_setup_error_that_lists_the_known_ones():
 
     with pytest.raises(installed.SetupError, match="v2-phase2"):
         installed.resolve_point("v9-nonexistent")
+
+
+def test_facts_read_from_source_are_derived_again_when_the_source_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLOPCAST_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "budget.py"
+    source.write_text("X = 1\n")
+    derived = []
+
+    def derive():
+        derived.append(source.read_text())
+        return {"x": len(derived)}
+
+    assert installed._read_through("facts", [source], derive) == {"x": 1}
+    assert installed._read_through("facts", [source], derive) == {"x": 1}  # from the cache
+    source.write_text("X = 22\n")  # a new release: another size
+    assert installed._read_through("facts", [source], derive) == {"x": 2}
+    assert derived == ["X = 1\n", "X = 22\n"]
