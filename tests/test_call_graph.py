@@ -37,3 +37,17 @@ def test_a_helper_predict_never_calls_is_noted_as_not_counted(tmp_path):
         "        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32)\n")
     report = analyze(path, POINT)
     assert any("unused is never called from predict" in n.message for n in report.notes)
+
+
+def test_mutual_recursion_is_named_in_the_notes(tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(
+        "import flopscope.numpy as fnp\nfrom whestbench import BaseEstimator\n\n\n"
+        "def even(x, n):\n    return x if n == 0 else odd(fnp.exp(x), n - 1)\n\n\n"
+        "def odd(x, n):\n    return even(fnp.tanh(x), n - 1)\n\n\n"
+        "class Estimator(BaseEstimator):\n    def predict(self, mlp, budget):\n"
+        "        x = even(fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32), 4)\n"
+        "        return x\n")
+    report = analyze(path, POINT)
+    rings = [n.message for n in report.notes if n.message.startswith("recursive: ")]
+    assert len(rings) == 1 and set(rings[0].split(" (")[0].split(": ")[1].split(" → ")) == {"even", "odd"}

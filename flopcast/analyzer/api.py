@@ -261,38 +261,48 @@ def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Ch
 
 
 def _note_call_structure(program: Program, report: Report) -> None:
-    """Recursion and helpers predict never reaches, from the observed call graph."""
-    if not _graph_has_news(program, report):
-        return  # importing networkx costs more than the rest of a small analysis
-    import networkx as nx
+    """Recursion and helpers predict never reaches, from the observed call graph.
 
-    graph = call_graph(report.functions, report.calls)
-    for cycle in nx.simple_cycles(graph):
+    Self-recursion and reachability are a few lines over the edges; networkx's cycle
+    enumeration is asked only when functions call each other in a ring (its import costs
+    more than the rest of a small analysis)."""
+    edges: dict = defaultdict(set)
+    for caller, callee in report.calls:
+        edges[caller].add(callee)
+    reached = _reachable(edges, ROOT_CALLER)
+    if any(_reaches(edges, name, name, skip_self=True) for name in reached):
+        import networkx as nx
+
+        cycles = [list(c) for c in nx.simple_cycles(call_graph(report.functions, report.calls))]
+    else:
+        cycles = [[name] for name in _graph_nodes(report) if name in edges[name]]
+    for cycle in cycles:
         names = " → ".join(cycle + [cycle[0]])
         report.notes.append(Note(None, f"recursive: {names} (unrolled with the known arguments)"))
-    reached = nx.descendants(graph, ROOT_CALLER)
-    for name in sorted(n for n in graph.nodes if n != ROOT_CALLER and n not in reached):
-        span = graph.nodes[name].get("span")
+    spans = {info.qualname: info.span for info in report.functions}
+    for name in sorted(n for n in _graph_nodes(report) if n != ROOT_CALLER and n not in reached):
+        span = spans.get(name)
         if _worth_a_note(program, name, span):
             report.notes.append(Note(span, f"{name} is never called from predict at this point; its cost is not counted"))
 
 
-def _graph_has_news(program: Program, report: Report) -> bool:
-    """Whether the call graph has a cycle or an unreached public function of the main file."""
-    edges: dict = defaultdict(set)
+def _graph_nodes(report: Report) -> list[str]:
+    """The call graph's nodes in the order ``call_graph`` adds them."""
+    nodes = dict.fromkeys([ROOT_CALLER, *(info.qualname for info in report.functions)])
     for caller, callee in report.calls:
-        edges[caller].add(callee)
+        nodes.update(dict.fromkeys((caller, callee)))
+    return list(nodes)
+
+
+def _reachable(edges: dict, start: str) -> set:
     reached: set = set()
-    stack = [ROOT_CALLER]
+    stack = [start]
     while stack:
         for callee in edges[stack.pop()]:
             if callee not in reached:
                 reached.add(callee)
                 stack.append(callee)
-    if any(_reaches(edges, name, name) for name in reached):
-        return True
-    return any(info.qualname not in reached and _worth_a_note(program, info.qualname, info.span)
-               for info in report.functions)
+    return reached
 
 
 def _worth_a_note(program: Program, name: str, span) -> bool:
@@ -302,9 +312,10 @@ def _worth_a_note(program: Program, name: str, span) -> bool:
     return span is not None and span.path == program.main.path and name.split(".")[-1] not in ("setup", "__init__")
 
 
-def _reaches(edges: dict, start: str, goal: str) -> bool:
+def _reaches(edges: dict, start: str, goal: str, skip_self: bool = False) -> bool:
+    """Whether a path leads from ``start`` to ``goal`` (``skip_self``: not by a self-call)."""
     seen: set = set()
-    stack = list(edges[start])
+    stack = [n for n in edges[start] if not (skip_self and n == start)]
     while stack:
         node = stack.pop()
         if node == goal:
