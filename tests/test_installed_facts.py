@@ -77,3 +77,10 @@ def test_facts_read_from_source_are_derived_again_when_the_source_changes(tmp_pa
     source.write_text("X = 22\n")  # a new release: another size
     assert installed._read_through("facts", [source], derive) == {"x": 2}
     assert derived == ["X = 1\n", "X = 22\n"]
+
+
+def test_versions_read_from_dist_info_folders_equal_package_metadata():
+    from importlib import metadata
+
+    for dist in ("flopscope", "whestbench", "numpy"):
+        assert installed.version_of(dist) == metadata.version(dist)
