@@ -262,6 +262,10 @@ class Report:
     nominal: Optional[int] = None
     nominal_presumes: list[tuple[Span, str]] = field(default_factory=list)
     nominal_missing: list[tuple[Optional[Span], str]] = field(default_factory=list)
+    # The `def` position (line and column of the statement) of every user function whose body
+    # ran on any run the analysis made: the editor reuses an analysis after an edit only
+    # inside bodies that never ran (lsp/incremental.py).
+    executed: frozenset = field(default_factory=frozenset)
 
     @property
     def lower_bound(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
@@ -14,7 +15,7 @@ from flopcast.analyzer.nominal import Nominal, nominal
 from flopcast.analyzer.paths import Exploration, explore
 from flopcast.analyzer.program import ROOT_CALLER, Program, call_graph, estimator_class, function_table, load_program
 from flopcast.analyzer.values import Array
-from flopcast.model import Charge, Interval, Note, Point, Raise, Report, Uncertainty, Unpriced
+from flopcast.model import Charge, Interval, Note, Point, Raise, Report, Span, Uncertainty, Unpriced
 
 
 def analyze(
@@ -51,7 +52,10 @@ def analyze(
 
 
 def run_point(program: Program, cls: str, point: Point, include_scorer_cast: bool,
-              record_values: bool = False, traces: Optional[list] = None, memory: bool = False) -> Exploration:
+              record_values: bool = False, traces: Optional[list] = None, memory: bool = False,
+              entered: Optional[set] = None) -> Exploration:
+    """``entered`` collects the nodes of the functions whose bodies ran on any run made."""
+
     def run(decisions: Decisions) -> RunResult:
         trace = None
         if traces is not None:
@@ -69,6 +73,8 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
         interp.enumerated = enumerated
         result = interp.run(cls)
         made[id(result)] = (result, trace)
+        if entered is not None:
+            entered.update(result.entered)
         return result
 
     def paired(explored: Exploration) -> Exploration:
@@ -96,9 +102,12 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
     return paired(first)
 
 
-def _runner(program: Program, cls: str, point: Point, include_scorer_cast: bool) -> Callable[[Decisions], RunResult]:
+def _runner(program: Program, cls: str, point: Point, include_scorer_cast: bool,
+            entered: set) -> Callable[[Decisions], RunResult]:
     def run(decisions: Decisions) -> RunResult:
-        return Interpreter(program, point.width, point.depth, point.budget, decisions, include_scorer_cast).run(cls)
+        result = Interpreter(program, point.width, point.depth, point.budget, decisions, include_scorer_cast).run(cls)
+        entered.update(result.entered)
+        return result
 
     return run
 
@@ -106,7 +115,8 @@ def _runner(program: Program, cls: str, point: Point, include_scorer_cast: bool)
 def analyze_program(program: Program, cls: str, point: Point, include_scorer_cast: bool,
                     record_values: bool = False, trace: bool = False, memory: bool = False) -> Report:
     traces: Optional[list] = [] if trace or memory else None
-    explored = run_point(program, cls, point, include_scorer_cast, record_values, traces, memory)
+    entered: set = set()
+    explored = run_point(program, cls, point, include_scorer_cast, record_values, traces, memory, entered)
     results = explored.results
     # A path that never ends has only a partial count: it cannot be the cheapest path,
     # and the report is a lower bound (its Unpriced "unbounded" entry says so).
@@ -183,7 +193,9 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
         for span, texts in r.values.items():
             merged = report.values.get(span, ())
             report.values[span] = merged + tuple(t for t in texts if t not in merged)
-    _add_nominal(report, results, _runner(program, cls, point, include_scorer_cast))
+    _add_nominal(report, results, _runner(program, cls, point, include_scorer_cast, entered))
+    report.executed = frozenset(Span(m.path, n.lineno, n.col_offset, n.lineno, n.col_offset)
+                                for n in entered for m in (_module_of(program, n),) if m is not None)
     report.inclusive = dict(widest.inclusive)
     report.calls = dict(widest.calls)
     for module in program.modules.values():
@@ -192,6 +204,26 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
     if isinstance(widest.returned, Array):
         report.returned = (widest.returned.shape, widest.returned.dtype)
     return report
+
+
+def _module_of(program: Program, node) -> Optional[object]:
+    """The module whose tree holds a function node (its line numbers are that file's)."""
+    for module in program.modules.values():
+        if node in _defs(module.tree):
+            return module
+    return None
+
+
+def _defs(tree) -> set:
+    found = _DEFS.get(tree)
+    if found is None:
+        import ast
+
+        found = _DEFS[tree] = {n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))}
+    return found
+
+
+_DEFS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def _raises(results: list[RunResult], single: bool) -> list[Raise]:

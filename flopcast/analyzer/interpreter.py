@@ -215,6 +215,8 @@ class RunResult:
     ran_generators: bool = False
     # Assignment target span -> descriptions of the values assigned there (record_values only).
     values: dict = field(default_factory=dict)
+    # The nodes of the user functions whose bodies ran on this path (lsp/incremental.py).
+    entered: set = field(default_factory=set)
 
     @property
     def total(self) -> int:
@@ -2366,7 +2368,12 @@ class Interpreter:
             return call_builtin(self, func.name, args, kwargs, span, node)
         if isinstance(func, Known) and callable(func.value) and getattr(func.value, "__self__", None) is not None:
             try:
-                return Known(func.value(*[a.value for a in args], **{k: v.value for k, v in kwargs.items()}))
+                plain_args = [_concrete(a) for a in args]
+                plain_kwargs = {k: _concrete(v) for k, v in kwargs.items()}
+            except _NotConcrete:
+                return Unknown("", span, "result of a method called with values the analyzer does not know")
+            try:
+                return Known(func.value(*plain_args, **plain_kwargs))
             except Exception as exc:  # noqa: BLE001
                 raise UserRaise(span, f"{type(exc).__name__}: {exc}")
         if isinstance(func, Known) and not callable(func.value) or isinstance(func, (ListVal, TupleVal, DictVal)):
@@ -2706,6 +2713,7 @@ class Interpreter:
             raise UserRaise(span, f"TypeError: {name}() got an unexpected keyword argument {next(iter(remaining))!r}")
 
     def call_user(self, fn: FunctionVal, args: list, kwargs: dict, span: Span) -> Value:
+        self.result.entered.add(fn.node)  # called: whether its body yields was read
         if _is_generator_function(fn.node):
             # Calling a generator function runs none of its body (Python runs it as it is consumed).
             return PyGenerator(fn, list(args), dict(kwargs), span)
@@ -2809,6 +2817,7 @@ class Interpreter:
                           "with new arguments each time); it may never end, flopcast follows it no further "
                           "(Python itself stops it with RecursionError after about 1,000 calls)",
                           span, what="unbounded")
+        self.result.entered.add(fn.node)  # also for generator bodies, run without call_user
         try:
             env = self.bind_arguments(fn, args, kwargs, span)
             frame = Frame(env, fn.module, fn.qualname, fn, fn.owner,
@@ -3281,6 +3290,21 @@ def _bounded_data_ints(left: Value, right: Value) -> bool:
         elif not (isinstance(v, Known) and isinstance(v.value, (int, float))):
             return False
     return seen
+
+
+class _NotConcrete(Exception):
+    pass
+
+
+def _concrete(v: Value) -> Any:
+    """The Python value of a known value, or of a list or tuple of them (`", ".join(parts)`)."""
+    if isinstance(v, Known):
+        return v.value
+    if isinstance(v, ListVal):
+        return [_concrete(x) for x in v.items]
+    if isinstance(v, TupleVal):
+        return tuple(_concrete(x) for x in v.items)
+    raise _NotConcrete
 
 
 def _known_method(value: Any, name: str) -> Optional[Value]:

@@ -12,6 +12,7 @@ hints and lenses keep showing the last good numbers and the error goes to diagno
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import logging
 import os
@@ -65,6 +66,8 @@ class Analysis:
     report: Report
     costs: FileCosts
     seconds: float
+    #: The text's parse, for carrying the analysis over the next edit (lsp/incremental.py).
+    tree: Optional[ast.Module] = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -129,9 +132,13 @@ class Document:
 class Analyzer:
     """Runs the analyzer on a document's text, through the content cache."""
 
-    def __init__(self, maxsize: int = 32) -> None:
+    def __init__(self, maxsize: int = 32, incremental: bool = True) -> None:
         self.cache: LRU[tuple, Outcome] = LRU(maxsize)
         self.runs = 0  # analyses actually made (for tests and the bench)
+        self.carried = 0  # analyses carried over an edit instead (lsp/incremental.py)
+        self.incremental = incremental
+        # The last analysis made in each context (the cache key without the text's digest).
+        self.last: LRU[tuple, Analysis] = LRU(maxsize)
 
     def analyze(self, path: str, text: str, point: Point, scorer_cast: bool = True,
                 siblings: Optional[dict[str, str]] = None) -> Outcome:
@@ -142,9 +149,31 @@ class Analyzer:
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        outcome = self._run(path, text, point, scorer_cast, key[3], siblings)
+        context = key[:3] + key[4:]
+        outcome = self._carried(path, text, key[3], self.last.get(context)) if self.incremental else None
+        if outcome is None:
+            outcome = self._run(path, text, point, scorer_cast, key[3], siblings)
+        if isinstance(outcome, Analysis):
+            self.last.put(context, outcome)
         self.cache.put(key, outcome)
         return outcome
+
+    def _carried(self, path: str, text: str, sha: str, previous: Optional[Analysis]) -> Optional[Analysis]:
+        """The previous analysis carried over the edit, when the edit cannot change it."""
+        if previous is None or previous.tree is None or _entry_for_helper(path, text) is not None:
+            return None
+        from flopcast.lsp.incremental import carry_over
+
+        started = time.perf_counter()
+        try:
+            tree = ast.parse(text, filename=path)
+        except (SyntaxError, ValueError):
+            return None  # the full analysis reports it
+        report = carry_over(previous.text, previous.tree, previous.report, text, tree, previous.report.path)
+        if report is None:
+            return None
+        self.carried += 1
+        return Analysis(sha, text, report, fold(report, path), time.perf_counter() - started, tree)
 
     def _run(self, path: str, text: str, point: Point, scorer_cast: bool, sha: str,
              siblings: dict[str, str]) -> Outcome:
@@ -161,13 +190,22 @@ class Analyzer:
             else:
                 report = analyze(path, point, source=text, include_scorer_cast=scorer_cast, formula=False,
                                  record_values=True, sources=siblings, trace=True)
+                tree = _parsed(text, path)
         except Exception as exc:  # noqa: BLE001 - any failure becomes a diagnostic, never a crash
             return failure_of(exc, sha, path)
         seconds = time.perf_counter() - started
-        return Analysis(sha, text, report, fold(report, path), seconds)
+        return Analysis(sha, text, report, fold(report, path), seconds, tree if entry is None else None)
 
     def clear(self) -> None:
         self.cache.clear()
+        self.last.clear()
+
+
+def _parsed(text: str, path: str) -> Optional[ast.Module]:
+    try:
+        return ast.parse(text, filename=path)
+    except (SyntaxError, ValueError):
+        return None
 
 
 def _entry_for_helper(path: str, text: str) -> Optional[str]:

@@ -1,0 +1,204 @@
+"""Carrying an analysis over an edit that cannot change it.
+
+The editor re-analyses the buffer after every edit; a full analysis of a long file with
+value-dependent sites takes seconds. Two kinds of edit leave every prediction as it was,
+only moved:
+
+* edits between statements or inside them that leave the syntax tree the same up to
+  positions (comments, blank lines, spacing) — the program is the same program;
+* edits inside the body of a module-level function or method whose body never ran on any
+  run the previous analysis made (``Report.executed``): the analysis never looked inside
+  it, so it makes the same runs on the new text.
+
+For these the previous report is reused with every span moved to where its text now is.
+The edit is located by lines: the lines before the first changed line keep their numbers,
+the lines after the last changed line move by the change in line count, and nothing the
+report points at may lie in between (else the analysis is made afresh). The check is
+conservative, never heuristic about meaning:
+
+* the changed lines, old and new, mention no ``flopcast:`` directive, and whether the text
+  mentions a budget query (which the interpreter reads from the whole text) is unchanged;
+* the new text parses, its top-level statements outside the changed lines are the old
+  ones moved, and each statement touching them equals its old one up to positions, or is
+  a function (or a class of them) whose signature, decorators and other statements are
+  equal and whose body did not run;
+* the function table (qualnames and def spans) is the new text's own, and no text in the
+  report names a line (a message with a position would not move with its span).
+
+``tests/lsp/test_incremental.py`` proves on corpus files and generated edits that a carried
+report equals a fresh analysis of the new text exactly, and that an edit of code that ran
+is analysed afresh.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import re
+from typing import Any, Callable, Optional
+
+from flopcast.analyzer.program import Module, function_table
+from flopcast.model import Note, Report, Span
+
+#: The interpreter reads these words from the whole text (interpreter._BUDGET_WORDS).
+_BUDGET_WORDS = re.compile(r"current_budget|flops_remaining|flops_used|budget_summary")
+#: A message naming a place by its line: it would not move with the spans.
+_LINE_TEXT = re.compile(r"line \d|:\d+")
+#: The one message that names a line of the file of its own span.
+_AT_LINE = re.compile(r"at line (\d+)")
+
+
+class _Stale(Exception):
+    """The previous report cannot be carried over this edit."""
+
+
+def carry_over(old_text: str, old_tree: ast.Module, report: Report, new_text: str,
+               new_tree: ast.Module, path: str) -> Optional[Report]:
+    """The report of ``new_text``, made from the report of ``old_text`` when the edit between
+    them cannot change the analysis (module docstring); None when it might."""
+    if "\r" in old_text or "\r" in new_text or report.calibration is not None:
+        return None
+    old_lines, new_lines = old_text.split("\n"), new_text.split("\n")
+    first = 0
+    limit = min(len(old_lines), len(new_lines))
+    while first < limit and old_lines[first] == new_lines[first]:
+        first += 1
+    if first == len(old_lines) == len(new_lines):
+        return dataclasses.replace(report)
+    last = 0  # lines equal at the end
+    while last < limit - first and old_lines[-1 - last] == new_lines[-1 - last]:
+        last += 1
+    # 1-based: lines <= first keep their number; old lines > old_end move by shift.
+    old_end, new_end = len(old_lines) - last, len(new_lines) - last
+    shift = new_end - old_end
+    changed = old_lines[first:old_end] + new_lines[first:new_end]
+    if any("flopcast" in line for line in changed) \
+            or bool(_BUDGET_WORDS.search(old_text)) != bool(_BUDGET_WORDS.search(new_text)):
+        return None
+
+    def moved(line: int) -> int:
+        if line <= first:
+            return line
+        if line > old_end:
+            return line + shift
+        raise _Stale(line)
+
+    try:
+        _same_program(old_tree, new_tree, first, old_end, new_end, shift, report.executed, path)
+        functions = function_table(Module("", path, new_tree, {}, new_text))
+        old_functions = [f for f in report.functions if f.span.path == path]
+        if [f.qualname for f in old_functions] != [f.qualname for f in functions]:
+            return None
+        renamed = {old.span: new.span for old, new in zip(old_functions, functions)}
+        carried = _Mover(path, moved, renamed).move(report)
+    except _Stale:
+        return None
+    if carried is report:
+        carried = dataclasses.replace(report)
+    mine = iter(functions)
+    carried.functions = [next(mine) if f.span.path == path else f for f in carried.functions]
+    return carried
+
+
+def _same_program(old: ast.Module, new: ast.Module, first: int, old_end: int, new_end: int, shift: int,
+                  executed: frozenset, path: str) -> None:
+    """Raise _Stale unless the new tree is the old one up to positions, but for bodies of
+    module-level functions (and methods) that never ran."""
+    _same_block(old.body, new.body, first, old_end, new_end, shift, executed, path)
+
+
+def _same_block(old: list, new: list, first: int, old_end: int, new_end: int, shift: int,
+                executed: frozenset, path: str) -> None:
+    before = [s for s in old if s.end_lineno <= first]
+    after = [s for s in old if s.lineno > old_end]
+    touching = old[len(before):len(old) - len(after)]
+    new_before = [s for s in new if s.end_lineno <= first]
+    new_after = [s for s in new if s.lineno > new_end]
+    new_touching = new[len(new_before):len(new) - len(new_after)]
+    if [(type(s), s.lineno, s.end_lineno) for s in before] != [(type(s), s.lineno, s.end_lineno) for s in new_before] \
+            or [(type(s), s.lineno + shift, s.end_lineno + shift) for s in after] \
+            != [(type(s), s.lineno, s.end_lineno) for s in new_after] \
+            or len(touching) != len(new_touching):
+        raise _Stale("statements")
+    for o, n in zip(touching, new_touching):
+        if _dump(o) == _dump(n):
+            continue
+        if isinstance(o, ast.ClassDef) and isinstance(n, ast.ClassDef) and _dump(_shell(o)) == _dump(_shell(n)) \
+                and len(o.body) == len(n.body):
+            _same_block(o.body, n.body, first, old_end, new_end, shift, executed, path)
+            continue
+        if isinstance(o, (ast.FunctionDef, ast.AsyncFunctionDef)) and type(n) is type(o) \
+                and _dump(_shell(o)) == _dump(_shell(n)) \
+                and Span(path, o.lineno, o.col_offset, o.lineno, o.col_offset) not in executed:
+            continue  # a body that never ran (what the report says of the signature is moved or refused)
+        raise _Stale("statement")
+
+
+def _shell(node: ast.AST) -> ast.AST:
+    """A function or class without its body."""
+    return type(node)(**{f: getattr(node, f) for f in node._fields if f != "body"}, body=[])
+
+
+def _dump(node: ast.AST) -> str:
+    return ast.dump(node, include_attributes=False)
+
+
+class _Mover:
+    """Rebuilds a report with every span of ``path`` moved (identical objects moved once)."""
+
+    def __init__(self, path: str, moved: Callable[[int], int], renamed: dict):
+        self.path = path
+        self.moved = moved
+        self.renamed = renamed
+        self.done: dict = {}
+
+    def move(self, value: Any) -> Any:
+        key = id(value)
+        hit = self.done.get(key)
+        if hit is not None:
+            return hit[1]
+        out = self._move(value)
+        self.done[key] = (value, out)  # the value is held so its id stays its own
+        return out
+
+    def _move(self, value: Any) -> Any:
+        if isinstance(value, Span):
+            if value.path != self.path:
+                return value
+            if value in self.renamed:
+                return self.renamed[value]
+            line, end = self.moved(value.line), self.moved(value.end_line)
+            return value if (line, end) == (value.line, value.end_line) else \
+                Span(value.path, line, value.col, end, value.end_col)
+        if isinstance(value, str):
+            if _LINE_TEXT.search(value):
+                raise _Stale("a position in a message")
+            return value
+        if value is None or isinstance(value, (bool, int, float)):
+            return value
+        if isinstance(value, Note) and value.span is not None and value.span.path == self.path \
+                and _AT_LINE.search(value.message):
+            # "handled by the except clause at line N" (interpreter.stmt_Try): a line of this file
+            if _LINE_TEXT.search(_AT_LINE.sub("", value.message)):
+                raise _Stale("a position in a message")
+            message = _AT_LINE.sub(lambda m: f"at line {self.moved(int(m.group(1)))}", value.message)
+            return Note(self.move(value.span), message)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            changes = {}
+            for f in dataclasses.fields(value):
+                old = getattr(value, f.name)
+                new = self.move(old)
+                if new is not old:
+                    changes[f.name] = new
+            return dataclasses.replace(value, **changes) if changes else value
+        if isinstance(value, list):
+            items = [self.move(v) for v in value]
+            return items if any(a is not b for a, b in zip(items, value)) else list(value)
+        if isinstance(value, tuple):
+            items = tuple(self.move(v) for v in value)
+            return items if any(a is not b for a, b in zip(items, value)) else value
+        if isinstance(value, frozenset):
+            return frozenset(self.move(v) for v in value)
+        if isinstance(value, dict):
+            return {self.move(k): self.move(v) for k, v in value.items()}
+        raise _Stale(f"cannot move a {type(value).__name__}")

@@ -1,0 +1,181 @@
+"""The editor carries an analysis over an edit only where a fresh analysis gives the same.
+
+lsp/incremental.py reuses the previous report, its spans moved, after edits that leave the
+program the same up to positions or change only bodies that never ran. The specification
+is exact equality with a fresh analysis of the edited text: the report (total, every
+charge with its span, sites, notes, raises, values, functions) and the editor's folded
+costs. Edits are generated from corpus files: comments and blank lines typed anywhere,
+constants changed, lines added inside helpers, comparisons flipped (branches changed).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from flopcast.lsp.state import Analysis, Analyzer
+from flopcast.model import Point
+
+ROOT = Path(__file__).resolve().parent.parent
+FILES = [
+    ROOT / "lsp" / "fixtures" / "editor_600.py",
+    ROOT / "realistic" / "estimators" / "strassen_match.py",
+    ROOT / "realistic" / "estimators" / "mc_control.py",
+    ROOT / "realistic" / "estimators" / "sketch_reduce.py",
+]
+POINT = Point(16, 2, 2**30)
+
+
+def comment_line(lines: list, rng: random.Random) -> list:
+    at = rng.randrange(len(lines) + 1)
+    indent = re.match(r"\s*", lines[at] if at < len(lines) else "").group(0)
+    return lines[:at] + [f"{indent}# typed {rng.randrange(1000)}"] + lines[at:]
+
+
+def blank_lines(lines: list, rng: random.Random) -> list:
+    at = rng.randrange(len(lines) + 1)
+    return lines[:at] + [""] * rng.randint(1, 3) + lines[at:]
+
+
+def changed_constant(lines: list, rng: random.Random) -> list:
+    found = [(i, m) for i, line in enumerate(lines) if not line.lstrip().startswith("#")
+             for m in re.finditer(r"(?<![\w.])\d+\.\d+(?:e-?\d+)?(?![\w.])", line)]
+    if not found:
+        return lines
+    i, m = rng.choice(found)
+    value = float(m.group(0)) * rng.choice((0.5, 2.0, 1.25))
+    return lines[:i] + [lines[i][:m.start()] + repr(value) + lines[i][m.end():]] + lines[i + 1:]
+
+
+def line_in_a_helper(lines: list, rng: random.Random) -> list:
+    defs = [i for i, line in enumerate(lines) if re.match(r"\s*def \w+\(.*\):\s*$", line)]
+    if not defs:
+        return lines
+    i = rng.choice(defs)
+    j = i + 1
+    while j < len(lines) and not lines[j].strip():
+        j += 1
+    if j >= len(lines):
+        return lines
+    indent = re.match(r"\s*", lines[j]).group(0)
+    extra = rng.choice([f"{indent}_unused = {rng.randrange(9)}", f"{indent}_scale = 2.0 * {rng.randrange(1, 9)}"])
+    return lines[:j] + [extra] + lines[j:]
+
+
+def flipped_comparison(lines: list, rng: random.Random) -> list:
+    found = [i for i, line in enumerate(lines) if re.search(r"\bif .* (<|>) ", line)]
+    if not found:
+        return lines
+    i = rng.choice(found)
+    line = re.sub(r" < ", " >= ", lines[i], count=1) if " < " in lines[i] else re.sub(r" > ", " <= ", lines[i], count=1)
+    return lines[:i] + [line] + lines[i + 1:]
+
+
+EDITS = [comment_line, blank_lines, changed_constant, line_in_a_helper, flipped_comparison]
+
+
+def same_as_fresh(analyzer: Analyzer, path: str, text: str) -> Analysis:
+    """The editor's outcome for ``text``; when it was carried over, it equals a fresh one."""
+    count = analyzer.carried
+    carried = analyzer.analyze(path, text, POINT)
+    if analyzer.carried == count:
+        return carried  # analysed afresh itself
+    fresh = Analyzer(incremental=False).analyze(path, text, POINT)
+    assert type(carried) is type(fresh)
+    if isinstance(fresh, Analysis):
+        assert carried.report == fresh.report
+        assert carried.costs == fresh.costs
+    return carried
+
+
+@pytest.mark.parametrize("source", FILES, ids=lambda p: p.stem)
+def test_an_edited_buffer_gets_what_a_fresh_analysis_gives(source: Path, tmp_path: Path) -> None:
+    path = tmp_path / "estimator.py"
+    text = source.read_text()
+    path.write_text(text)
+    rng = random.Random(source.stem)
+    analyzer = Analyzer()
+    assert isinstance(analyzer.analyze(str(path), text, POINT), Analysis)
+    for step in range(10):
+        edit = EDITS[step % len(EDITS)]
+        text = "\n".join(edit(text.split("\n"), rng))
+        same_as_fresh(analyzer, str(path), text)
+    # Not vacuous: some edits were carried over, others analysed afresh.
+    assert 0 < analyzer.carried < 10
+    assert analyzer.runs > 1
+
+
+ESTIMATOR = '''import flopscope.numpy as fnp
+from whestbench import BaseEstimator, MLP
+
+
+def used(a, b):
+    return a @ b
+
+
+def unused(a):
+    return a @ a
+
+
+def lazy(a):
+    yield a @ a
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp: MLP, budget: int):
+        x = fnp.ones((mlp.width, mlp.width))
+        y = used(x, mlp.weights[0])
+        lazy(y)
+        return fnp.zeros((mlp.depth, mlp.width))
+'''
+
+
+def analyzed_twice(tmp_path: Path, old: str, new: str) -> tuple:
+    path = tmp_path / "estimator.py"
+    path.write_text(old)
+    analyzer = Analyzer()
+    before = analyzer.analyze(str(path), old, POINT)
+    after = same_as_fresh(analyzer, str(path), new)
+    return analyzer, before, after
+
+
+def test_an_edit_of_a_helper_that_never_ran_is_carried_over(tmp_path: Path) -> None:
+    analyzer, before, after = analyzed_twice(tmp_path, ESTIMATOR,
+                                             ESTIMATOR.replace("return a @ a", "b = a @ a\n    return b @ a"))
+    assert analyzer.carried == 1 and analyzer.runs == 1
+    assert after.report.total == before.report.total
+    # the edit is at line 10: `used` keeps its lines, predict's charges are one line further down
+    assert [c.span.line for c in after.report.charges if c.span.path.endswith(".py")] \
+        == [c.span.line + (c.span.line > 10) for c in before.report.charges if c.span.path.endswith(".py")] \
+        == [20, 6, 23]
+
+
+def test_an_edit_of_code_that_ran_is_analysed_afresh(tmp_path: Path) -> None:
+    analyzer, before, after = analyzed_twice(tmp_path, ESTIMATOR,
+                                             ESTIMATOR.replace("return a @ b", "return (a @ b) @ b"))
+    assert analyzer.carried == 0 and analyzer.runs == 2
+    assert after.report.total != before.report.total
+
+
+def test_a_function_called_but_never_run_is_not_reused_when_its_yield_goes(tmp_path: Path) -> None:
+    # `lazy(y)` makes a generator and runs none of its body; without the `yield` the body runs.
+    analyzer, before, after = analyzed_twice(tmp_path, ESTIMATOR,
+                                             ESTIMATOR.replace("    yield a @ a", "    return a @ a"))
+    assert analyzer.carried == 0
+    assert after.report.total != before.report.total
+
+
+def test_lines_inserted_above_move_every_span(tmp_path: Path) -> None:
+    analyzer, before, after = analyzed_twice(tmp_path, ESTIMATOR, "# a comment\n\n" + ESTIMATOR)
+    assert analyzer.carried == 1
+    assert [c.span.line for c in after.report.charges if c.span.path.endswith(".py")] \
+        == [c.span.line + 2 for c in before.report.charges if c.span.path.endswith(".py")]
+
+
+def test_a_directive_in_a_comment_is_never_carried_over(tmp_path: Path) -> None:
+    analyzer, _, _ = analyzed_twice(tmp_path, ESTIMATOR,
+                                    ESTIMATOR.replace("        lazy(y)", "        # flopcast: iterations=3\n        lazy(y)"))
+    assert analyzer.carried == 0
