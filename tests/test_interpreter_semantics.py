@@ -283,6 +283,14 @@ CASES = {
         h = h @ Rows(mlp.weights[0])[:, :]
         STEP
         """),
+    "str_join_of_a_list_of_known_strings": ("", """
+        parts = []
+        parts.append(f"w={mlp.width}")
+        parts.append("d")
+        label = ", ".join(parts)
+        for _ in range(len(label)):
+            STEP
+        """),
 }
 
 
