@@ -35,3 +35,19 @@ def test_rendered_polynomials_evaluate_back_to_their_coefficients():
     text = render_polynomial(terms)
     assert text == "8·d·w³ + (5/2)·d·w² − 3·w + 7"
     assert evaluate(text, 10, 3) == 8 * 1000 * 3 + Fraction(5, 2) * 100 * 3 - 30 + 7
+
+
+def test_a_comparison_with_infinity_is_no_budget_threshold(tmp_path):
+    # A planner's "best so far" starts at math.inf; inf doubles to itself, which once read
+    # as a threshold k·b with k infinite and crashed the fit.
+    path = tmp_path / "estimator.py"
+    path.write_text(
+        "import math\nimport flopscope.numpy as fnp\nfrom whestbench import BaseEstimator\n\n\n"
+        "class Estimator(BaseEstimator):\n    def predict(self, mlp, budget):\n"
+        "        limit = math.inf if budget > 0 else 0.0\n"
+        "        x = fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32)\n"
+        "        if limit > 5:\n            x = fnp.exp(x)\n        return x\n")
+    point = Point(32, 2, 2**41)
+    report = analyze(path, point, formula=True)
+    assert report.total.exact and report.total.lo == measure(path, point).total
+    assert report.formula is not None and "no " not in report.formula, report.formula

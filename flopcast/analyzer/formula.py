@@ -11,6 +11,7 @@ have no such form; then the answer says so instead of guessing.
 from __future__ import annotations
 
 import functools
+import math
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -266,11 +267,16 @@ def budget_thresholds(here, doubled, budget: int):
         _, left2, right2 = doubled.compares[span]
         for side, other, side2, other2, b_op in ((left, right, left2, right2, op),
                                                  (right, left, right2, left2, _FLIP[op])):
-            if side and side2 == 2 * side and other2 == other:
+            # An infinite side (``cost > math.inf``) doubles to itself: it is no threshold.
+            if side and side2 == 2 * side and other2 == other and _finite(side) and _finite(other):
                 k = Fraction(side) / budget
                 if k > 0:
                     yield span, b_op, k, side is left
                     break
+
+
+def _finite(x) -> bool:
+    return not isinstance(x, float) or math.isfinite(x)
 
 
 def boundary(op: str, t: Fraction) -> tuple[int, int]:
@@ -297,7 +303,8 @@ def _piecewise(runs: _Runs, point: Point, threshold) -> Optional[str]:
                 thresholds[(w, d)] = None
             else:
                 _, left, right = run.compares[span]
-                thresholds[(w, d)] = Fraction(right if budget_on_left else left) / k
+                other = right if budget_on_left else left
+                thresholds[(w, d)] = Fraction(other) / k if _finite(other) else None
         return thresholds[(w, d)]
 
     def piece(truth: bool):
