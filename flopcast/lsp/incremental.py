@@ -38,6 +38,7 @@ import re
 from typing import Any, Callable, Optional
 
 from flopcast.analyzer.program import Module, function_table
+from flopcast.lsp.costs import FileCosts, LineCost
 from flopcast.model import Note, Report, Span
 
 #: The interpreter reads these words from the whole text (interpreter._BUDGET_WORDS).
@@ -52,10 +53,11 @@ class _Stale(Exception):
     """The previous report cannot be carried over this edit."""
 
 
-def carry_over(old_text: str, old_tree: ast.Module, report: Report, new_text: str,
-               new_tree: ast.Module, path: str) -> Optional[Report]:
-    """The report of ``new_text``, made from the report of ``old_text`` when the edit between
-    them cannot change the analysis (module docstring); None when it might."""
+def carry_over(old_text: str, old_tree: ast.Module, report: Report, costs: FileCosts, new_text: str,
+               new_tree: ast.Module, path: str) -> Optional[tuple[Report, FileCosts]]:
+    """The report of ``new_text`` and its folded costs, made from those of ``old_text`` when the
+    edit between them cannot change the analysis (module docstring); None when it might.
+    ``path`` is the report's own name of the file (``Report.path``)."""
     if "\r" in old_text or "\r" in new_text or report.calibration is not None:
         return None
     old_lines, new_lines = old_text.split("\n"), new_text.split("\n")
@@ -64,7 +66,7 @@ def carry_over(old_text: str, old_tree: ast.Module, report: Report, new_text: st
     while first < limit and old_lines[first] == new_lines[first]:
         first += 1
     if first == len(old_lines) == len(new_lines):
-        return dataclasses.replace(report)
+        return dataclasses.replace(report), costs
     last = 0  # lines equal at the end
     while last < limit - first and old_lines[-1 - last] == new_lines[-1 - last]:
         last += 1
@@ -90,14 +92,16 @@ def carry_over(old_text: str, old_tree: ast.Module, report: Report, new_text: st
         if [f.qualname for f in old_functions] != [f.qualname for f in functions]:
             return None
         renamed = {old.span: new.span for old, new in zip(old_functions, functions)}
-        carried = _Mover(path, moved, renamed).move(report)
+        mover = _Mover(path, moved, renamed)
+        carried = mover.move(report)
+        folded = mover.move(costs)
     except _Stale:
         return None
     if carried is report:
         carried = dataclasses.replace(report)
     mine = iter(functions)
     carried.functions = [next(mine) if f.span.path == path else f for f in carried.functions]
-    return carried
+    return carried, folded
 
 
 def _same_program(old: ast.Module, new: ast.Module, first: int, old_end: int, new_end: int, shift: int,
@@ -143,6 +147,9 @@ def _dump(node: ast.AST) -> str:
     return ast.dump(node, include_attributes=False)
 
 
+_FIELDS: dict = {}  # dataclass type -> its field names
+
+
 class _Mover:
     """Rebuilds a report with every span of ``path`` moved (identical objects moved once)."""
 
@@ -151,6 +158,7 @@ class _Mover:
         self.moved = moved
         self.renamed = renamed
         self.done: dict = {}
+        self.moved_ids: dict = {}  # id -> moved object, of objects ``done`` holds
 
     def move(self, value: Any) -> Any:
         key = id(value)
@@ -176,6 +184,11 @@ class _Mover:
             return value
         if value is None or isinstance(value, (bool, int, float)):
             return value
+        if isinstance(value, FileCosts):  # lines are keys; spans sort as before (lines keep their order)
+            return FileCosts(value.path, {self.moved(k): self.move(v) for k, v in value.lines.items()},
+                             self.move(value.spans), self.move(value.functions))
+        if isinstance(value, LineCost):
+            return dataclasses.replace(value, line=self.moved(value.line), ops=self.move(value.ops))
         if isinstance(value, Note) and value.span is not None and value.span.path == self.path \
                 and _AT_LINE.search(value.message):
             # "handled by the except clause at line N" (interpreter.stmt_Try): a line of this file
@@ -183,17 +196,31 @@ class _Mover:
                 raise _Stale("a position in a message")
             message = _AT_LINE.sub(lambda m: f"at line {self.moved(int(m.group(1)))}", value.message)
             return Note(self.move(value.span), message)
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS.get(type(value))
+        if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+            names = _FIELDS[type(value)] = tuple(f.name for f in dataclasses.fields(value))
+        if names is not None:
             changes = {}
-            for f in dataclasses.fields(value):
-                old = getattr(value, f.name)
+            for name in names:
+                old = getattr(value, name)
                 new = self.move(old)
                 if new is not old:
-                    changes[f.name] = new
-            return dataclasses.replace(value, **changes) if changes else value
+                    changes[name] = new
+            if not changes:
+                return value
+            # The same fields with some moved: a copy of the instance (no __init__ to rerun)
+            copy = object.__new__(type(value))
+            copy.__dict__.update(value.__dict__)
+            copy.__dict__.update(changes)
+            return copy
         if isinstance(value, list):
-            items = [self.move(v) for v in value]
-            return items if any(a is not b for a, b in zip(items, value)) else list(value)
+            # The charges: tens of thousands, few distinct objects (a repeated call's charges
+            # are the same objects); each distinct one is moved once, the rest is C loops.
+            ids = list(map(id, value))
+            for key, v in dict(zip(ids, value)).items():
+                if key not in self.moved_ids:
+                    self.moved_ids[key] = self.move(v)
+            return list(map(self.moved_ids.__getitem__, ids))
         if isinstance(value, tuple):
             items = tuple(self.move(v) for v in value)
             return items if any(a is not b for a, b in zip(items, value)) else value

@@ -169,11 +169,13 @@ class Analyzer:
             tree = ast.parse(text, filename=path)
         except (SyntaxError, ValueError):
             return None  # the full analysis reports it
-        report = carry_over(previous.text, previous.tree, previous.report, text, tree, previous.report.path)
-        if report is None:
+        carried = carry_over(previous.text, previous.tree, previous.report, previous.costs, text, tree,
+                             previous.report.path)
+        if carried is None:
             return None
         self.carried += 1
-        return Analysis(sha, text, report, fold(report, path), time.perf_counter() - started, tree)
+        report, costs = carried
+        return Analysis(sha, text, report, costs, time.perf_counter() - started, tree)
 
     def _run(self, path: str, text: str, point: Point, scorer_cast: bool, sha: str,
              siblings: dict[str, str]) -> Outcome:
