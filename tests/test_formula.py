@@ -44,9 +44,9 @@ def test_a_comparison_with_infinity_is_no_budget_threshold(tmp_path):
     path.write_text(
         "import math\nimport flopscope.numpy as fnp\nfrom whestbench import BaseEstimator\n\n\n"
         "class Estimator(BaseEstimator):\n    def predict(self, mlp, budget):\n"
-        "        limit = math.inf if budget > 0 else 0.0\n"
         "        x = fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32)\n"
-        "        if limit > 5:\n            x = fnp.exp(x)\n        return x\n")
+        "        if math.inf > 5:\n            x = fnp.exp(x)\n"
+        "        if budget > 2**30:\n            x = fnp.tanh(x)\n        return x\n")
     point = Point(32, 2, 2**41)
     report = analyze(path, point, formula=True)
     assert report.total.exact and report.total.lo == measure(path, point).total
