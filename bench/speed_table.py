@@ -18,6 +18,7 @@ user's machine.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import resource
 import statistics
@@ -50,9 +51,14 @@ def wall(cmd: list[str], env: dict) -> float:
     machine the CPU time is what the process itself costs; the wall time adds the wait."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(cmd, capture_output=True, cwd=ROOT, env=env)
+    done = subprocess.run(cmd, capture_output=True, cwd=ROOT, env=env, text=True)
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        # A crash is not a time: say so, loudly, instead of timing the traceback.
+        print(f"  FAILED ({done.returncode}): {' '.join(cmd[2:])}\n    " +
+              "\n    ".join(done.stderr.strip().splitlines()[-3:]), file=sys.stderr)
+        return math.nan
     if WALL:
         return elapsed
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -101,7 +107,7 @@ def main() -> None:
         for _ in range(args.repeat):
             for i, cmd in enumerate(cmds):
                 times[i].append(wall(cmd, env))
-        medians = [statistics.median(t) for t in times]
+        medians = [math.nan if any(map(math.isnan, t)) else statistics.median(t) for t in times]
         sites, paths, capped = sites_and_paths(path)
         lines = sum(len(f.read_text().splitlines()) for f in ([path] if path.name != "estimator.py" else path.parent.glob("*.py")))
         row = [label(path), str(lines), str(sites), f"{paths}{'+' if capped else ''}",
@@ -112,7 +118,9 @@ def main() -> None:
             _write_markdown(args.markdown, header, rows, kind, baseline)
     over = [r[0] for r in rows if float(r[4]) > 1.0 or float(r[5]) > 1.0]
     steep = [r[0] for r in rows if float(r[7]) > 1.2]
-    print(f"\nover 1.0 s at 256x8 or 1024x16: {', '.join(over) or 'none'}")
+    failed = [r[0] for r in rows if "nan" in r[4:]]
+    print(f"\nfailed (nan in the table, the error above): {', '.join(failed) or 'none'}")
+    print(f"over 1.0 s at 256x8 or 1024x16: {', '.join(over) or 'none'}")
     print(f"4096x64 over 1.2x the 256x8 time: {', '.join(steep) or 'none'}")
 
 
