@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import weakref
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Mapping, Optional, Union
@@ -103,10 +103,11 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
 
 
 def _runner(program: Program, cls: str, point: Point, include_scorer_cast: bool,
-            entered: set) -> Callable[[Decisions], RunResult]:
+            entered: Optional[set] = None) -> Callable[[Decisions], RunResult]:
     def run(decisions: Decisions) -> RunResult:
         result = Interpreter(program, point.width, point.depth, point.budget, decisions, include_scorer_cast).run(cls)
-        entered.update(result.entered)
+        if entered is not None:
+            entered.update(result.entered)
         return result
 
     return run
@@ -265,29 +266,41 @@ def _add_nominal(report: Report, results: list[RunResult], run: Callable[[Decisi
 def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Charge]:
     if len(results) == 1:
         return list(widest.charges)
+    # A path's charges are tens of thousands of entries but few distinct objects (a repeated
+    # call or loop iteration adds the same Charge objects again): each distinct object is
+    # hashed by its (span, op) once; the rest are C loops over identities.
+    distinct = [dict(zip(map(id, r.charges), r.charges)) for r in results]
     per_path = []
-    for r in results:
+    for r, objects in zip(results, distinct):
         sums: dict = defaultdict(int)
-        for c in r.charges:
-            sums[(c.span, c.op)] += c.flops
+        for ident, n in Counter(map(id, r.charges)).items():
+            c = objects[ident]
+            sums[(c.span, c.op)] += c.flops * n
         per_path.append(sums)
     keys = set().union(*per_path)
     varying = {k for k in keys if len({p.get(k, 0) for p in per_path}) > 1}
-    out = []
-    for c in widest.charges:
-        if (c.span, c.op) in varying:
-            c = Charge(c.span, c.op, c.flops, c.dtype, c.function, False, c.detail, c.dtype_origin)
-        out.append(c)
+    uncertain: dict = {}  # id of a charge -> its copy marked uncertain
+
+    def marked(c: Charge) -> Charge:
+        copy = uncertain.get(id(c))
+        if copy is None:
+            copy = uncertain[id(c)] = Charge(c.span, c.op, c.flops, c.dtype, c.function, False, c.detail,
+                                             c.dtype_origin)
+        return copy
+
+    widest_objects = distinct[next(i for i, r in enumerate(results) if r is widest)]
+    changed = {ident: marked(c) for ident, c in widest_objects.items() if (c.span, c.op) in varying}
+    out = [changed.get(id(c), c) for c in widest.charges] if changed else list(widest.charges)
     # Expressions only other paths reach (the cheaper arm of a branch) are listed too, as
     # uncertain, so per-line views and `verify` see them; report.total stays authoritative.
-    claimed = {(c.span, c.op) for c in widest.charges}
-    for r in results:
+    claimed = {(c.span, c.op) for c in widest_objects.values()}
+    for r, objects in zip(results, distinct):
         if r is widest:
             continue
-        mine = {(c.span, c.op) for c in r.charges} - claimed
-        for c in r.charges:
-            if (c.span, c.op) in mine:
-                out.append(Charge(c.span, c.op, c.flops, c.dtype, c.function, False, c.detail, c.dtype_origin))
+        mine = {(c.span, c.op) for c in objects.values()} - claimed
+        if mine:
+            picked = {ident for ident, c in objects.items() if (c.span, c.op) in mine}
+            out.extend(marked(c) for c in r.charges if id(c) in picked)
         claimed |= mine
     return out
 
