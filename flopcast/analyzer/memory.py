@@ -43,6 +43,7 @@ def nbytes(a: Array) -> int:
 @dataclass
 class _Level:
     frame: object
+    depth: int  # the interpreter's call depth: a called function's statements are not the caller's temporaries
     values: list = field(default_factory=list)
 
 
@@ -74,14 +75,14 @@ class MemoryTracker:
     _stack: list = field(default_factory=list)
 
     def enter(self, interp) -> None:
-        self._stack.append(_Level(interp.frame))
+        self._stack.append(_Level(interp.frame, interp.call_depth))
 
     def abandon(self) -> None:
         self._stack.pop()
 
     def produced(self, interp, node: ast.AST, value) -> None:
         operands = self._stack.pop().values
-        if self._stack:
+        if self._stack and self._stack[-1].depth == interp.call_depth:
             self._stack[-1].values.append(value)
         if not isinstance(value, Array) or value.ident in self.sizes:
             return
@@ -112,6 +113,12 @@ class MemoryTracker:
             side.peak, side.peak_span = live, span
         if self.limit and live > self.limit and side.over_limit_span is None:
             side.over_limit_span = span
+
+    def copied(self, interp, ident: int, copy: int) -> None:
+        """``copy`` stands for an array made like ``ident`` without being evaluated (an iteration
+        accounted for without running it): its bytes count as allocated, so the next walk is not skipped."""
+        size = self.sizes[copy] = self.sizes.get(ident, 0)
+        (self.predict if interp.metered else self.setup).since += size
 
     def _live(self, interp, temporaries: list) -> int:
         seen: set[int] = set()

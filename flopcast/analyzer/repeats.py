@@ -238,7 +238,7 @@ class SteadyLoop:
                 clones += _clone_all(last, renamed)
                 if memory is not None:  # each clone holds as many bytes as what it copies
                     for old, new in renamed.items():
-                        memory.sizes[new] = memory.sizes.get(old, 0)
+                        memory.copied(interp, old, new)
             lst.items[start:end] = clones + last
         for table, old, new in ((result.calls, before.calls, after.calls),
                                 (result.inclusive, before.inclusive, after.inclusive)):
