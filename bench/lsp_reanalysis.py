@@ -68,16 +68,18 @@ def in_process(path: str, edits: int, profile: bool, incremental: bool = True) -
     analyzer.analyze(path, text, point)
     cold = time.perf_counter() - started
 
-    times = []
+    times: list = []
+    cpus: list = []  # CPU seconds: the machine may be shared
     by_kind: dict = {kind: [] for kind in KINDS}
     buffer = text
     for i in range(edits):
         buffer = edited(buffer, i)
         carried = analyzer.carried
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         outcome = analyzer.analyze(path, buffer, point)
         times.append(time.perf_counter() - t)
-        by_kind[KINDS[i % len(KINDS)]].append((times[-1], analyzer.carried > carried))
+        cpus.append(time.process_time() - cpu)
+        by_kind[KINDS[i % len(KINDS)]].append((times[-1], cpus[-1], analyzer.carried > carried))
     cached = []
     for i in range(edits):
         t = time.perf_counter()
@@ -91,12 +93,15 @@ def in_process(path: str, edits: int, profile: bool, incremental: bool = True) -
     print(f"  cold analysis (fresh process) {cold * 1000:8.2f} ms")
     print(f"  edit re-analysis (median)     {edit * 1000:8.2f} ms   p90 {p90 * 1000:.2f} ms   "
           f"ratio to cold {edit / cold:.2f}")
+    print(f"  edit re-analysis, CPU (median) {statistics.median(cpus) * 1000:7.2f} ms")
     for kind, runs in by_kind.items():
         if runs:
-            print(f"    {kind:28s} median {statistics.median(t for t, _ in runs) * 1000:8.2f} ms   "
-                  f"carried over {sum(c for _, c in runs)} of {len(runs)} (lsp/incremental.py)")
+            print(f"    {kind:28s} median {statistics.median(t for t, _, _ in runs) * 1000:8.2f} ms   "
+                  f"CPU {statistics.median(c for _, c, _ in runs) * 1000:8.2f} ms   "
+                  f"carried over {sum(k for _, _, k in runs)} of {len(runs)} (lsp/incremental.py)")
     print(f"  cached request (median)       {hit * 1000:8.3f} ms   ratio to cold {hit / cold:.4f}")
-    print(f"  target: edit re-analysis <= 20 ms -> {'met' if edit <= 0.020 else 'NOT met'}")
+    print(f"  target: edit re-analysis <= 20 ms -> {'met' if edit <= 0.020 else 'NOT met'} (wall), "
+          f"{'met' if statistics.median(cpus) <= 0.020 else 'NOT met'} (CPU)")
     if profile:
         prof = cProfile.Profile()
         prof.enable()

@@ -53,11 +53,25 @@ class _Stale(Exception):
     """The previous report cannot be carried over this edit."""
 
 
-def carry_over(old_text: str, old_tree: ast.Module, report: Report, costs: FileCosts, new_text: str,
-               new_tree: ast.Module, path: str) -> Optional[tuple[Report, FileCosts]]:
-    """The report of ``new_text`` and its folded costs, made from those of ``old_text`` when the
-    edit between them cannot change the analysis (module docstring); None when it might.
-    ``path`` is the report's own name of the file (``Report.path``)."""
+def outline(tree: ast.Module) -> tuple:
+    """The (first, last) lines of each top-level statement, decorators included: what
+    ``carry_over`` needs of the previous text's parse."""
+    return tuple((_first_line(stmt), stmt.end_lineno) for stmt in tree.body)
+
+
+def _first_line(stmt: ast.stmt) -> int:
+    return min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", ())])
+
+
+def carry_over(old_text: str, old_outline: tuple, report: Report, costs: FileCosts, new_text: str,
+               path: str) -> Optional[tuple[Report, FileCosts, tuple]]:
+    """The report of ``new_text``, its folded costs and outline, made from those of ``old_text``
+    when the edit between them cannot change the analysis (module docstring); None when it
+    might. ``path`` is the report's own name of the file (``Report.path``).
+
+    Only the top-level statements the changed lines touch are parsed, old and new: the others
+    are the same lines of text, complete statements, so the new text parses as the old one did
+    there, only moved."""
     if "\r" in old_text or "\r" in new_text or report.calibration is not None:
         return None
     old_lines, new_lines = old_text.split("\n"), new_text.split("\n")
@@ -66,7 +80,7 @@ def carry_over(old_text: str, old_tree: ast.Module, report: Report, costs: FileC
     while first < limit and old_lines[first] == new_lines[first]:
         first += 1
     if first == len(old_lines) == len(new_lines):
-        return dataclasses.replace(report), costs
+        return dataclasses.replace(report), costs, old_outline
     last = 0  # lines equal at the end
     while last < limit - first and old_lines[-1 - last] == new_lines[-1 - last]:
         last += 1
@@ -77,6 +91,16 @@ def carry_over(old_text: str, old_tree: ast.Module, report: Report, costs: FileC
     if any("flopcast" in line for line in changed) \
             or bool(_BUDGET_WORDS.search(old_text)) != bool(_BUDGET_WORDS.search(new_text)):
         return None
+    touching = [i for i, (start, stop) in enumerate(old_outline) if stop > first and start <= old_end]
+    seg_start = min([first + 1] + [old_outline[i][0] for i in touching])
+    seg_end = max([old_end] + [old_outline[i][1] for i in touching])
+    try:
+        old_seg = _parsed(old_lines[seg_start - 1:seg_end], seg_start)
+        new_seg = _parsed(new_lines[seg_start - 1:seg_end + shift], seg_start)
+    except (SyntaxError, ValueError):
+        return None  # the full analysis reports it
+    if len(old_seg.body) != len(touching):
+        return None  # the outline does not describe the old text
 
     def moved(line: int) -> int:
         if line <= first:
@@ -86,12 +110,12 @@ def carry_over(old_text: str, old_tree: ast.Module, report: Report, costs: FileC
         raise _Stale(line)
 
     try:
-        _same_program(old_tree, new_tree, first, old_end, new_end, shift, report.executed, path)
-        functions = function_table(Module("", path, new_tree, {}, new_text))
-        old_functions = [f for f in report.functions if f.span.path == path]
-        if [f.qualname for f in old_functions] != [f.qualname for f in functions]:
+        _same_block(old_seg.body, new_seg.body, first, old_end, new_end, shift, report.executed, path)
+        old_functions = function_table(Module("", path, old_seg, {}, ""))
+        new_functions = function_table(Module("", path, new_seg, {}, ""))
+        if [f.qualname for f in old_functions] != [f.qualname for f in new_functions]:
             return None
-        renamed = {old.span: new.span for old, new in zip(old_functions, functions)}
+        renamed = {old.span: new.span for old, new in zip(old_functions, new_functions)}
         mover = _Mover(path, moved, renamed)
         carried = mover.move(report)
         folded = mover.move(costs)
@@ -99,16 +123,16 @@ def carry_over(old_text: str, old_tree: ast.Module, report: Report, costs: FileC
         return None
     if carried is report:
         carried = dataclasses.replace(report)
-    mine = iter(functions)
-    carried.functions = [next(mine) if f.span.path == path else f for f in carried.functions]
-    return carried, folded
+    lines = old_outline[:touching[0]] if touching else tuple(r for r in old_outline if r[1] <= first)
+    after = old_outline[touching[-1] + 1:] if touching else tuple(r for r in old_outline if r[0] > old_end)
+    new_outline = lines + outline(new_seg) + tuple((a + shift, b + shift) for a, b in after)
+    return carried, folded, new_outline
 
 
-def _same_program(old: ast.Module, new: ast.Module, first: int, old_end: int, new_end: int, shift: int,
-                  executed: frozenset, path: str) -> None:
-    """Raise _Stale unless the new tree is the old one up to positions, but for bodies of
-    module-level functions (and methods) that never ran."""
-    _same_block(old.body, new.body, first, old_end, new_end, shift, executed, path)
+def _parsed(lines: list, start: int) -> ast.Module:
+    """The statements of these lines, numbered from line ``start``."""
+    tree = ast.parse("\n".join(lines))
+    return ast.increment_lineno(tree, start - 1) if start > 1 else tree
 
 
 def _same_block(old: list, new: list, first: int, old_end: int, new_end: int, shift: int,

@@ -66,8 +66,9 @@ class Analysis:
     report: Report
     costs: FileCosts
     seconds: float
-    #: The text's parse, for carrying the analysis over the next edit (lsp/incremental.py).
-    tree: Optional[ast.Module] = field(default=None, compare=False, repr=False)
+    #: Where the text's top-level statements are, for carrying the analysis over the next
+    #: edit (lsp/incremental.py).
+    outline: Optional[tuple] = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -160,22 +161,18 @@ class Analyzer:
 
     def _carried(self, path: str, text: str, sha: str, previous: Optional[Analysis]) -> Optional[Analysis]:
         """The previous analysis carried over the edit, when the edit cannot change it."""
-        if previous is None or previous.tree is None or _entry_for_helper(path, text) is not None:
+        if previous is None or previous.outline is None or _entry_for_helper(path, text) is not None:
             return None
         from flopcast.lsp.incremental import carry_over
 
         started = time.perf_counter()
-        try:
-            tree = ast.parse(text, filename=path)
-        except (SyntaxError, ValueError):
-            return None  # the full analysis reports it
-        carried = carry_over(previous.text, previous.tree, previous.report, previous.costs, text, tree,
+        carried = carry_over(previous.text, previous.outline, previous.report, previous.costs, text,
                              previous.report.path)
         if carried is None:
             return None
         self.carried += 1
-        report, costs = carried
-        return Analysis(sha, text, report, costs, time.perf_counter() - started, tree)
+        report, costs, outline = carried
+        return Analysis(sha, text, report, costs, time.perf_counter() - started, outline)
 
     def _run(self, path: str, text: str, point: Point, scorer_cast: bool, sha: str,
              siblings: dict[str, str]) -> Outcome:
@@ -192,20 +189,22 @@ class Analyzer:
             else:
                 report = analyze(path, point, source=text, include_scorer_cast=scorer_cast, formula=False,
                                  record_values=True, sources=siblings, trace=True)
-                tree = _parsed(text, path)
+                outline = _outline(text, path)
         except Exception as exc:  # noqa: BLE001 - any failure becomes a diagnostic, never a crash
             return failure_of(exc, sha, path)
         seconds = time.perf_counter() - started
-        return Analysis(sha, text, report, fold(report, path), seconds, tree if entry is None else None)
+        return Analysis(sha, text, report, fold(report, path), seconds, outline if entry is None else None)
 
     def clear(self) -> None:
         self.cache.clear()
         self.last.clear()
 
 
-def _parsed(text: str, path: str) -> Optional[ast.Module]:
+def _outline(text: str, path: str) -> Optional[tuple]:
+    from flopcast.lsp.incremental import outline
+
     try:
-        return ast.parse(text, filename=path)
+        return outline(ast.parse(text, filename=path))
     except (SyntaxError, ValueError):
         return None
 
