@@ -41,14 +41,43 @@ def analyze(
     """
     program = load_program(Path(path), source, sources)
     cls = estimator_class(program, class_name)
-    report = analyze_program(program, cls, point, include_scorer_cast, record_values, trace, memory)
+    return _analyze(program, cls, point, include_scorer_cast, formula, record_values, trace, memory)
+
+
+def _analyze(program: Program, cls: str, point: Point, include_scorer_cast: bool, formula: bool,
+             record_values: bool, trace: bool, memory: bool) -> Report:
+    made: list = []
+    report = analyze_program(program, cls, point, include_scorer_cast, record_values, trace, memory, made)
     if formula:
         from flopcast.analyzer.formula import fit_formula
 
-        report.formula = fit_formula(lambda at: run_point(program, cls, at, include_scorer_cast), point, report)
+        # The fit starts at the point itself: the run just made (traces change no count).
+        report.formula = fit_formula(lambda at: run_point(program, cls, at, include_scorer_cast), point, report,
+                                     made[0])
     pricing.flush_caches()
     dtypes.flush_cache()
     return report
+
+
+class Session:
+    """:func:`analyze` for one command that analyses a submission many times (the savings of
+    `analyze` and `check`: each fix's rewrite, at the point and on a grid of small points):
+    each distinct text is read and parsed once, and its program reused at every point, as the
+    formula fit reuses one program. Scoped to the command: files on disk may change later."""
+
+    def __init__(self) -> None:
+        self._programs: dict = {}
+
+    def analyze(self, path: Union[str, Path], point: Point, *, source: Optional[str] = None,
+                class_name: Optional[str] = None, sources: Optional[Mapping[str, str]] = None,
+                include_scorer_cast: bool = True, formula: bool = False, record_values: bool = False,
+                trace: bool = False, memory: bool = False) -> Report:
+        key = (str(Path(path).resolve()), source, tuple(sorted((sources or {}).items())), class_name)
+        if key not in self._programs:
+            program = load_program(Path(path), source, sources)
+            self._programs[key] = (program, estimator_class(program, class_name))
+        program, cls = self._programs[key]
+        return _analyze(program, cls, point, include_scorer_cast, formula, record_values, trace, memory)
 
 
 def run_point(program: Program, cls: str, point: Point, include_scorer_cast: bool,
@@ -114,10 +143,14 @@ def _runner(program: Program, cls: str, point: Point, include_scorer_cast: bool,
 
 
 def analyze_program(program: Program, cls: str, point: Point, include_scorer_cast: bool,
-                    record_values: bool = False, trace: bool = False, memory: bool = False) -> Report:
+                    record_values: bool = False, trace: bool = False, memory: bool = False,
+                    explorations: Optional[list] = None) -> Report:
+    """The report at ``point``; the exploration it came from is appended to ``explorations``."""
     traces: Optional[list] = [] if trace or memory else None
     entered: set = set()
     explored = run_point(program, cls, point, include_scorer_cast, record_values, traces, memory, entered)
+    if explorations is not None:
+        explorations.append(explored)
     results = explored.results
     # A path that never ends has only a partial count: it cannot be the cheapest path,
     # and the report is a lower bound (its Unpriced "unbounded" entry says so).

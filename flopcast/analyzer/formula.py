@@ -51,12 +51,14 @@ class _Runs:
         if (w, d, b) not in self.memo:
             if time.process_time() > self.deadline:
                 raise _TooSlow()
-            explored = self.run_point(Point(w, d, b))
-            results = explored.results
-            totals = {r.total for r in results}
-            exact = not explored.capped and len(totals) == 1 and not any(r.unpriced for r in results)
-            self.memo[(w, d, b)] = results[0] if exact else None
+            self.seed(Point(w, d, b), self.run_point(Point(w, d, b)))
         return self.memo[(w, d, b)]
+
+    def seed(self, point: Point, explored: "Exploration") -> None:
+        results = explored.results
+        totals = {r.total for r in results}
+        exact = not explored.capped and len(totals) == 1 and not any(r.unpriced for r in results)
+        self.memo[(point.width, point.depth, point.budget)] = results[0] if exact else None
 
     def total(self, w: int, d: int, b: int) -> Optional[int]:
         run = self.single(w, d, b)
@@ -114,14 +116,24 @@ def fit_keyed(grids: Sequence[Grid], sample: Sample, keys: Iterable[str],
     and every ``known`` cost (``((w, d), costs)`` measured already, e.g. at the point the
     user is looking at), else that key has no formula there. ``sample`` is asked for a
     point only when it is needed, in order, and not at all for fresh points once no key
-    is left to confirm.
+    is left to confirm; a grid one of whose fresh points is known to have no exact cost (a
+    grid tried before shares it) is not analysed at all, since nothing could be confirmed there.
     """
     found: dict[str, str] = {}
     left = list(dict.fromkeys(keys))
+    seen: dict[tuple[int, int], Optional[Mapping[str, int]]] = {}
+
+    def once(w: int, d: int) -> Optional[Mapping[str, int]]:
+        if (w, d) not in seen:
+            seen[(w, d)] = sample(w, d)
+        return seen[(w, d)]
+
     for grid in grids:
         if not left:
             break
-        fitted = _fit_grid(grid, sample, left, known)
+        if any((w, d) in seen and seen[(w, d)] is None for w, d in grid.fresh):
+            continue  # a fresh point without an exact cost confirms no key: the grid cannot fit
+        fitted = _fit_grid(grid, once, left, known)
         found.update(fitted)
         left = [k for k in left if k not in fitted]
     return found
@@ -202,16 +214,21 @@ def invert_exact(matrix: list[list[Fraction]]) -> Optional[list[list[Fraction]]]
     return [row[n:] for row in m]
 
 
-def fit_formula(run_point: PointRun, point: Point, report: Report) -> Optional[str]:
+def fit_formula(run_point: PointRun, point: Point, report: Report,
+                explored: Optional["Exploration"] = None) -> Optional[str]:
     """The total as a polynomial in w and d (piecewise in b where a branch compares the
     budget with a threshold), or a sentence saying why there is none.
 
-    ``run_point`` analyses the same program at another point (the caller's pipeline).
+    ``run_point`` analyses the same program at another point (the caller's pipeline);
+    ``explored`` is the run at ``point`` itself when the caller has made it already.
     """
     if not report.total.exact or report.unpriced:
         return None
+    runs = _Runs(run_point)
+    if explored is not None:
+        runs.seed(point, explored)
     try:
-        return _fit_formula(_Runs(run_point), point)
+        return _fit_formula(runs, point)
     except _TooSlow:
         return f"(no formula: fitting it needs more than {FIT_SECONDS} s of re-analysis)"
 

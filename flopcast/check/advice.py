@@ -58,7 +58,7 @@ def functions(file: SourceFile) -> Iterator[ast.AST]:
 
 
 def source(file: SourceFile, node: ast.AST) -> str:
-    return ast.get_source_segment(file.text, node) or ""
+    return file.segment(node) or ""
 
 
 def short(text: str, limit: int = 48) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from flopcast.check.astutil import FunctionNode, ImportTable, estimator_class, method
+from flopcast.check.findings import finding_key
 from flopcast.check.source import SourceFile, Submission
 from flopcast.model import Point, Report, Span
 
@@ -25,7 +26,14 @@ class CheckContext:
     #: The analyzer entry the check runs with, for rules that price an edited copy of the
     #: code (FC101's fix); None where re-analysis is not available.
     reanalyze: Optional[Callable[..., Report]] = None
+    #: The findings (``Finding.key``) whose savings are read; None: all (see ``wants_saving``).
+    savings_for: Optional[frozenset[str]] = None
     _imports: dict[int, ImportTable] = field(default_factory=dict)
+
+    def wants_saving(self, code: str, span: Span) -> bool:
+        """Whether the saving of the fix of a finding of ``code`` at ``span`` is read, so worth
+        re-analysing the rewritten code for (a saving formula reads only the fixes it fits)."""
+        return self.savings_for is None or finding_key(code, span) in self.savings_for
 
     @property
     def entry(self) -> SourceFile:
@@ -66,10 +74,8 @@ class CheckContext:
         if f is None:
             return None
         starting_there = None
-        for node in ast.walk(f.tree):
-            if not isinstance(node, kind) or not hasattr(node, "lineno"):
-                continue
-            if (node.lineno, node.col_offset) != (span.line, span.col):
+        for node in f.starting_at.get((span.line, span.col), ()):
+            if not isinstance(node, kind):
                 continue
             if (node.end_lineno, node.end_col_offset) == (span.end_line, span.end_col):
                 return node

@@ -31,6 +31,16 @@ def _real_analyze(path, point, **kwargs) -> Report:
 analyze: AnalyzeFn = _real_analyze
 
 
+def session() -> AnalyzeFn:
+    """An analyzer entry for one command that analyses the same submission (and rewrites of
+    it) many times: each text parsed once (``api.Session``); the stand-in when a test set one."""
+    if analyze is not _real_analyze:
+        return analyze
+    from flopcast.analyzer.api import Session
+
+    return Session().analyze
+
+
 @dataclass
 class TargetResult:
     submission: Submission
@@ -55,17 +65,23 @@ def check_target(
     class_name: Optional[str] = None,
     report: Optional[Report] = None,
     calibrate: Optional[str] = None,
+    analyzer: Optional[AnalyzeFn] = None,
+    savings_for: Optional[frozenset[str]] = None,
 ) -> TargetResult:
     """Run the enabled rules on one submission; ``report`` reuses an analysis already made
     (the editor analyses the unsaved buffer once for hints and diagnostics alike); ``calibrate``
-    ("auto" or "WxD") adds the calibrated prediction to the report (FC001 shows it)."""
+    ("auto" or "WxD") adds the calibrated prediction to the report (FC001 shows it);
+    ``analyzer`` replaces :data:`analyze` (a :func:`session` shared by several checks);
+    ``savings_for``: the findings (``Finding.key``) whose fixes' savings are wanted, when not
+    all (the others' rewrites are not analysed; their findings may then go without a saving)."""
+    run = analyzer or analyze
     rules = [rule() for rule in ALL_RULES if selection.enabled(rule.code)]
     result = TargetResult(submission, point)
     if report is not None:
         result.report = localize(report, submission)
     elif any(rule.wants_report for rule in rules):
         try:
-            raw = analyze(str(submission.analysis_path), point,
+            raw = run(str(submission.analysis_path), point,
                           include_scorer_cast=scorer_cast, formula=False, trace=True,
                           memory=any(rule.wants_memory for rule in rules),
                           **({"class_name": class_name} if class_name else {}))
@@ -75,7 +91,7 @@ def check_target(
             if calibrate:
                 result.calibration_error = _calibrate(raw, submission, calibrate, class_name)
             result.report = localize(raw, submission)
-    ctx = CheckContext(submission, point, result.report, class_name, reanalyze=analyze)
+    ctx = CheckContext(submission, point, result.report, class_name, reanalyze=run, savings_for=savings_for)
     found: list[Finding] = []
     for rule in rules:
         # Report rules stay quiet without a report; FC102 falls back to the pattern alone.

@@ -38,3 +38,12 @@ class Finding:
 
     def sort_key(self) -> tuple:
         return (self.span.path, self.span.line, self.span.col, self.code, self.message)
+
+    @property
+    def key(self) -> str:
+        """The finding's identity from one point to another: its rule and its span."""
+        return finding_key(self.code, self.span)
+
+
+def finding_key(code: str, span: Span) -> str:
+    return f"{code} {span.path}:{span.line}:{span.col}:{span.end_line}:{span.end_col}"

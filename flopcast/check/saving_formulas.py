@@ -12,7 +12,7 @@ saving depends on the budget (a sample count sized from it) usually has none.
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from flopcast.analyzer.formula import SMALL_GRID, fit_keyed
 from flopcast.check.findings import Finding
@@ -20,28 +20,31 @@ from flopcast.check.selection import Selection
 from flopcast.check.source import Submission
 from flopcast.model import Point
 
-def _key(finding: Finding) -> str:
-    s = finding.span
-    return f"{finding.code} {s.path}:{s.line}:{s.col}:{s.end_line}:{s.end_col}"
-
+if TYPE_CHECKING:
+    from flopcast.check.engine import AnalyzeFn
 
 def with_saving_formulas(findings: list[Finding], submission: Submission, point: Point, *,
-                         scorer_cast: bool = True, class_name: Optional[str] = None) -> list[Finding]:
-    """``findings`` with ``fix.formula`` set wherever the saving has a polynomial closed form."""
-    from flopcast.check.engine import check_target
+                         scorer_cast: bool = True, class_name: Optional[str] = None,
+                         analyzer: Optional[AnalyzeFn] = None) -> list[Finding]:
+    """``findings`` with ``fix.formula`` set wherever the saving has a polynomial closed form;
+    ``analyzer``: the session the findings were made with (each text parsed once)."""
+    from flopcast.check.engine import check_target, session
 
-    actual = {_key(f): f.fix.saving for f in findings if f.fix is not None and f.fix.saving}
+    actual = {f.key: f.fix.saving for f in findings if f.fix is not None and f.fix.saving}
     if not actual:
         return findings
-    codes = tuple(sorted({f.code for f in findings if _key(f) in actual}))
+    codes = tuple(sorted({f.code for f in findings if f.key in actual}))
+    analyzer = analyzer or session()
 
     def sample(w: int, d: int) -> Optional[dict[str, int]]:
+        # Only the fixes fitted here have their rewrites analysed: the others' savings are not read.
         result = check_target(submission, Point(w, d, point.budget), Selection(select=codes),
-                              scorer_cast=scorer_cast, class_name=class_name)
+                              scorer_cast=scorer_cast, class_name=class_name, analyzer=analyzer,
+                              savings_for=frozenset(actual))
         if result.analysis_error or result.report is None or not result.report.total.exact:
             return None
-        return {_key(f): f.fix.saving for f in result.findings if f.fix is not None and f.fix.saving is not None}
+        return {f.key: f.fix.saving for f in result.findings if f.fix is not None and f.fix.saving is not None}
 
     found = fit_keyed([SMALL_GRID], sample, actual, known=[((point.width, point.depth), actual)])
-    return [dataclasses.replace(f, fix=dataclasses.replace(f.fix, formula=found[_key(f)]))
-            if f.fix is not None and _key(f) in found else f for f in findings]
+    return [dataclasses.replace(f, fix=dataclasses.replace(f.fix, formula=found[f.key]))
+            if f.fix is not None and f.key in found else f for f in findings]

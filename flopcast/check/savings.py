@@ -19,19 +19,20 @@ COST_RULES = ("FC101", "FC102", "FC103", "FC104", "FC105", "FC106")
 def savings(path: str, report: Report, class_name: Optional[str] = None, formulas: bool = False) -> list[Finding]:
     """The cost findings with a fix, from the report already made (no second analysis);
     with ``formulas``, each saving also as a formula in w, d where one fits."""
-    from flopcast.check.engine import check_target
+    from flopcast.check.engine import check_target, session
     from flopcast.check.selection import Selection
     from flopcast.check.source import load_submission
 
     submission = load_submission(path)
+    analyzer = session()
     result = check_target(submission, report.point, Selection(select=COST_RULES), report=report,
-                          class_name=class_name)
+                          class_name=class_name, analyzer=analyzer)
     found = [f for f in result.findings if f.fix is not None]
     if formulas:
         from flopcast.check.saving_formulas import with_saving_formulas
 
         found = with_saving_formulas(found, submission, report.point, scorer_cast=report.include_scorer_cast,
-                                     class_name=class_name)
+                                     class_name=class_name, analyzer=analyzer)
     return found
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Optional
 
@@ -21,6 +23,9 @@ IGNORED_DIRS = frozenset({
     ".git", ".venv", "venv", "env", "__pycache__", ".mypy_cache", ".pytest_cache",
     ".ruff_cache", ".ipynb_checkpoints", "node_modules", ".tox",
 })
+
+
+_LINE = re.compile(r".*?(?:\r\n|\r|\n)|.+", re.S)
 
 
 class CheckUsageError(Exception):
@@ -45,6 +50,39 @@ class SourceFile:
 
     def line_span(self, line: int) -> Span:
         return Span(self.display, line, 0, line, 0)
+
+    def segment(self, node: ast.AST) -> Optional[str]:
+        """``ast.get_source_segment(self.text, node)``, without splitting the text at every call
+        (the rules ask for many segments, at every point of a saving formula's grid)."""
+        lineno, end_lineno = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+        col, end_col = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+        if lineno is None or end_lineno is None or col is None or end_col is None:
+            return None
+        lines = self._raw_lines
+        if end_lineno == lineno:
+            return lines[lineno - 1].encode()[col:end_col].decode()
+        first = lines[lineno - 1].encode()[col:].decode()
+        last = lines[end_lineno - 1].encode()[:end_col].decode()
+        return "".join([first, *lines[lineno:end_lineno - 1], last])
+
+    @cached_property
+    def _raw_lines(self) -> list[str]:
+        # Split as ast.get_source_segment splits: at \r\n, \r and \n only, ends kept.
+        return _LINE.findall(self.text)
+
+    @cached_property
+    def parents(self) -> dict[int, ast.AST]:
+        """id(node) -> its parent node, for every node of the tree."""
+        return {id(child): node for node in ast.walk(self.tree) for child in ast.iter_child_nodes(node)}
+
+    @cached_property
+    def starting_at(self) -> dict[tuple[int, int], list[ast.AST]]:
+        """(line, column) -> the nodes that start there, in ``ast.walk`` order."""
+        out: dict[tuple[int, int], list[ast.AST]] = {}
+        for node in ast.walk(self.tree):
+            if hasattr(node, "lineno"):
+                out.setdefault((node.lineno, node.col_offset), []).append(node)
+        return out
 
 
 @dataclass

@@ -45,7 +45,7 @@ class BudgetBranch:
         """The branch the test's ``value`` selects, for people: "the `if` branch (line 57)"."""
         if isinstance(self.node, ast.IfExp):
             part = self.node.body if value else self.node.orelse
-            return f"`{ast.get_source_segment(self.file.text, part) or 'the value'}`"
+            return f"`{self.file.segment(part) or 'the value'}`"
         if value:
             return f"the `if` branch (line {self.node.body[0].lineno})"
         if self.node.orelse:

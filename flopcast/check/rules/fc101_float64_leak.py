@@ -52,7 +52,7 @@ def cast_in_place(ctx: CheckContext, span: Span) -> bool:
     file = ctx.file(span.path)
     if call is None or file is None:
         return False
-    parents = {id(child): node for node in ast.walk(file.tree) for child in ast.iter_child_nodes(node)}
+    parents = file.parents
     up = parents.get(id(call))
     if isinstance(up, ast.Attribute) and up.attr == "astype":
         cast = parents.get(id(up))
@@ -82,7 +82,7 @@ def origin_kind(ctx: CheckContext, span: Span) -> tuple[str, str]:
     file = ctx.file(span.path)
     if not isinstance(call, ast.Call) or file is None:
         return "a float64 value", "cast it once with `.astype(fnp.float32)`"
-    text = ast.get_source_segment(file.text, call.func) or "the call"
+    text = file.segment(call.func) or "the call"
     qual = ctx.imports(file).qualname(call.func)
     op = fnp_op(qual)
     has_dtype = any(kw.arg == "dtype" for kw in call.keywords)
@@ -147,7 +147,7 @@ def float32_fix(ctx: CheckContext, span: Span, saved: int) -> Optional[Fix]:
     if not isinstance(call, ast.Call) or file is None:
         return None
     fnp = next((k for k, v in ctx.imports(file).names.items() if v == "flopscope.numpy"), None)
-    text = ast.get_source_segment(file.text, call)
+    text = file.segment(call)
     if fnp is None or not text or not text.endswith(")"):
         return None
     op = fnp_op(ctx.imports(file).qualname(call.func))
@@ -158,11 +158,11 @@ def float32_fix(ctx: CheckContext, span: Span, saved: int) -> Optional[Fix]:
         inner = text[:-1].rstrip()
         sep = "" if inner.endswith("(") else ", "
         code = f"{inner}{sep}dtype={fnp}.float32)"
-        title = f"pass `dtype={fnp}.float32` to `{ast.get_source_segment(file.text, call.func)}`"
+        title = f"pass `dtype={fnp}.float32` to `{file.segment(call.func)}`"
     else:
         code = f"{text}.astype({fnp}.float32)"
-        title = f"cast `{ast.get_source_segment(file.text, call.func)}(...)` to float32"
-    saving = _measured_saving(ctx, file, span, code)
+        title = f"cast `{file.segment(call.func)}(...)` to float32"
+    saving = _measured_saving(ctx, file, span, code) if ctx.wants_saving("FC101", span) else None
     if saving is not None and saving <= 0:
         return None  # the cast costs more than it saves (a flops.stats result used once)
     return Fix(title, False, saving, (ReplaceExpr(span, code),))

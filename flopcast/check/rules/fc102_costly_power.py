@@ -85,12 +85,12 @@ class CostlyPower(Rule):
         for file in ctx.submission.files:
             for node, base, rewrite in power_sites(ctx, file):
                 span = file.span(node)
-                x = ast.get_source_segment(file.text, base) or "x"
+                x = file.segment(base) or "x"
                 if len(x) > 24 or "\n" in x:
                     x = "x"
                 if not isinstance(base, (ast.Name, ast.Attribute, ast.Subscript, ast.Call, ast.Constant)):
                     x = f"({x})"
-                expr = ast.get_source_segment(file.text, node) or "power"
+                expr = file.segment(node) or "power"
                 if len(expr) > 40 or "\n" in expr:
                     expr = f"{x} ** {rewrite.exponent:g}"
                 better = rewrite.template.format(x=x)
@@ -125,7 +125,7 @@ def _fix(ctx: CheckContext, file: SourceFile, span: Span, base: ast.AST, rewrite
     is a plain name or attribute (evaluating it twice costs nothing)."""
     if not all((c.dtype or "").startswith("float") for c in charged):
         return None  # integer powers: `1 / x` would change the dtype
-    x = ast.get_source_segment(file.text, base)
+    x = file.segment(base)
     if x is None or "\n" in x:
         return None
     if rewrite.exponent == 2:
@@ -139,7 +139,7 @@ def _fix(ctx: CheckContext, file: SourceFile, span: Span, base: ast.AST, rewrite
         if fnp is None:
             return None
         code = f"{fnp}.sqrt({x})"
-    expr = ast.get_source_segment(file.text, ctx.node_at(span) or base) or "the power"
+    expr = file.segment(ctx.node_at(span) or base) or "the power"
     return Fix(f"replace `{expr}` with `{code}`", True, saved, (ReplaceExpr(span, code),))
 
 

@@ -124,8 +124,8 @@ class AliasingDiscount(Rule):
                 whole = site.whole
                 span = file.span(whole)
                 charged = [c for c in charges_in(ctx, span) if c.op in CONTRACTIONS]
-                if not charged:
-                    continue  # not a flopscope contraction here, or never reached
+                if not charged or not ctx.wants_saving(self.code, span):
+                    continue  # not a flopscope contraction here, or never reached; or not asked for
                 saving = measured_saving(ctx, file, file.span(site.node), site.code)
                 if not saving or saving <= 0:
                     continue

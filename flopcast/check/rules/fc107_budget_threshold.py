@@ -52,7 +52,7 @@ class BudgetThreshold(Rule):
 
 def _message(ctx: CheckContext, branch: BudgetBranch, found: Crossing, first: int,
              formula: Optional[str]) -> str:
-    text = short(ast.get_source_segment(branch.file.text, branch.test) or "the test", 60)
+    text = short(branch.file.segment(branch.test) or "the test", 60)
     where = fmt.where_point(ctx.point)
     big, small = branch.arm(branch.big), branch.arm(not branch.big)
     if first < found.budget:
