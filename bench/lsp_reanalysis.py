@@ -100,8 +100,10 @@ def in_process(path: str, edits: int, profile: bool, incremental: bool = True) -
                   f"CPU {statistics.median(c for _, c, _ in runs) * 1000:8.2f} ms   "
                   f"carried over {sum(k for _, _, k in runs)} of {len(runs)} (lsp/incremental.py)")
     print(f"  cached request (median)       {hit * 1000:8.3f} ms   ratio to cold {hit / cold:.4f}")
-    print(f"  target: edit re-analysis <= 20 ms -> {'met' if edit <= 0.020 else 'NOT met'} (wall), "
-          f"{'met' if statistics.median(cpus) <= 0.020 else 'NOT met'} (CPU)")
+    # The median over all edits depends on the mix of kinds: the verdict is given per kind.
+    verdicts = [f"{kind}: {'met' if statistics.median(c for _, c, _ in runs) <= 0.020 else 'NOT met'}"
+                for kind, runs in by_kind.items() if runs]
+    print(f"  target: edit re-analysis <= 20 ms (CPU median per kind of edit) -> {'; '.join(verdicts)}")
     if profile:
         prof = cProfile.Profile()
         prof.enable()

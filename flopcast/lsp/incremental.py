@@ -35,6 +35,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import re
+from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from flopcast.analyzer.program import Module, function_table
@@ -63,8 +64,27 @@ def _first_line(stmt: ast.stmt) -> int:
     return min([stmt.lineno] + [d.lineno for d in getattr(stmt, "decorator_list", ())])
 
 
-def carry_over(old_text: str, old_outline: tuple, report: Report, costs: FileCosts, new_text: str,
-               path: str) -> Optional[tuple[Report, FileCosts, tuple]]:
+@dataclass(frozen=True)
+class Layout:
+    """What carrying an analysis over needs besides its report: where the text's top-level
+    statements are (first and last line, decorators included), and the report's charges as
+    their distinct objects and, for each charge, the index of its object (tens of thousands
+    of charges are a few hundred objects repeated: moving them is moving those)."""
+
+    outline: tuple
+    distinct: list
+    positions: list
+
+
+def layout(tree: ast.Module, report: Report) -> Layout:
+    ids = list(map(id, report.charges))
+    objects = dict(zip(ids, report.charges))
+    index = {ident: i for i, ident in enumerate(objects)}
+    return Layout(outline(tree), list(objects.values()), list(map(index.__getitem__, ids)))
+
+
+def carry_over(old_text: str, old: Layout, report: Report, costs: FileCosts, new_text: str,
+               path: str) -> Optional[tuple[Report, FileCosts, Layout]]:
     """The report of ``new_text``, its folded costs and outline, made from those of ``old_text``
     when the edit between them cannot change the analysis (module docstring); None when it
     might. ``path`` is the report's own name of the file (``Report.path``).
@@ -72,7 +92,8 @@ def carry_over(old_text: str, old_outline: tuple, report: Report, costs: FileCos
     Only the top-level statements the changed lines touch are parsed, old and new: the others
     are the same lines of text, complete statements, so the new text parses as the old one did
     there, only moved."""
-    if "\r" in old_text or "\r" in new_text or report.calibration is not None:
+    if "\r" in old_text or "\r" in new_text or report.calibration is not None \
+            or len(old.positions) != len(report.charges):
         return None
     old_lines, new_lines = old_text.split("\n"), new_text.split("\n")
     first = 0
@@ -80,7 +101,7 @@ def carry_over(old_text: str, old_outline: tuple, report: Report, costs: FileCos
     while first < limit and old_lines[first] == new_lines[first]:
         first += 1
     if first == len(old_lines) == len(new_lines):
-        return dataclasses.replace(report), costs, old_outline
+        return dataclasses.replace(report), costs, old
     last = 0  # lines equal at the end
     while last < limit - first and old_lines[-1 - last] == new_lines[-1 - last]:
         last += 1
@@ -91,6 +112,7 @@ def carry_over(old_text: str, old_outline: tuple, report: Report, costs: FileCos
     if any("flopcast" in line for line in changed) \
             or bool(_BUDGET_WORDS.search(old_text)) != bool(_BUDGET_WORDS.search(new_text)):
         return None
+    old_outline = old.outline
     touching = [i for i, (start, stop) in enumerate(old_outline) if stop > first and start <= old_end]
     seg_start = min([first + 1] + [old_outline[i][0] for i in touching])
     seg_end = max([old_end] + [old_outline[i][1] for i in touching])
@@ -117,6 +139,8 @@ def carry_over(old_text: str, old_outline: tuple, report: Report, costs: FileCos
             return None
         renamed = {old.span: new.span for old, new in zip(old_functions, new_functions)}
         mover = _Mover(path, moved, renamed)
+        distinct = [mover.move(c) for c in old.distinct]
+        mover.done[id(report.charges)] = (report.charges, list(map(distinct.__getitem__, old.positions)))
         carried = mover.move(report)
         folded = mover.move(costs)
     except _Stale:
@@ -126,7 +150,7 @@ def carry_over(old_text: str, old_outline: tuple, report: Report, costs: FileCos
     lines = old_outline[:touching[0]] if touching else tuple(r for r in old_outline if r[1] <= first)
     after = old_outline[touching[-1] + 1:] if touching else tuple(r for r in old_outline if r[0] > old_end)
     new_outline = lines + outline(new_seg) + tuple((a + shift, b + shift) for a, b in after)
-    return carried, folded, new_outline
+    return carried, folded, Layout(new_outline, distinct, old.positions)
 
 
 def _parsed(lines: list, start: int) -> ast.Module:

@@ -66,9 +66,8 @@ class Analysis:
     report: Report
     costs: FileCosts
     seconds: float
-    #: Where the text's top-level statements are, for carrying the analysis over the next
-    #: edit (lsp/incremental.py).
-    outline: Optional[tuple] = field(default=None, compare=False, repr=False)
+    #: For carrying the analysis over the next edit (lsp/incremental.Layout).
+    layout: Optional[object] = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -161,18 +160,18 @@ class Analyzer:
 
     def _carried(self, path: str, text: str, sha: str, previous: Optional[Analysis]) -> Optional[Analysis]:
         """The previous analysis carried over the edit, when the edit cannot change it."""
-        if previous is None or previous.outline is None or _entry_for_helper(path, text) is not None:
+        if previous is None or previous.layout is None or _entry_for_helper(path, text) is not None:
             return None
         from flopcast.lsp.incremental import carry_over
 
         started = time.perf_counter()
-        carried = carry_over(previous.text, previous.outline, previous.report, previous.costs, text,
+        carried = carry_over(previous.text, previous.layout, previous.report, previous.costs, text,
                              previous.report.path)
         if carried is None:
             return None
         self.carried += 1
-        report, costs, outline = carried
-        return Analysis(sha, text, report, costs, time.perf_counter() - started, outline)
+        report, costs, layout = carried
+        return Analysis(sha, text, report, costs, time.perf_counter() - started, layout)
 
     def _run(self, path: str, text: str, point: Point, scorer_cast: bool, sha: str,
              siblings: dict[str, str]) -> Outcome:
@@ -189,22 +188,22 @@ class Analyzer:
             else:
                 report = analyze(path, point, source=text, include_scorer_cast=scorer_cast, formula=False,
                                  record_values=True, sources=siblings, trace=True)
-                outline = _outline(text, path)
+                layout = _layout(text, path, report)
         except Exception as exc:  # noqa: BLE001 - any failure becomes a diagnostic, never a crash
             return failure_of(exc, sha, path)
         seconds = time.perf_counter() - started
-        return Analysis(sha, text, report, fold(report, path), seconds, outline if entry is None else None)
+        return Analysis(sha, text, report, fold(report, path), seconds, layout if entry is None else None)
 
     def clear(self) -> None:
         self.cache.clear()
         self.last.clear()
 
 
-def _outline(text: str, path: str) -> Optional[tuple]:
-    from flopcast.lsp.incremental import outline
+def _layout(text: str, path: str, report: Report):
+    from flopcast.lsp.incremental import layout
 
     try:
-        return outline(ast.parse(text, filename=path))
+        return layout(ast.parse(text, filename=path), report)
     except (SyntaxError, ValueError):
         return None
 
