@@ -8,7 +8,9 @@ only moved:
   positions (comments, blank lines, spacing) — the program is the same program;
 * edits inside the body of a module-level function or method whose body never ran on any
   run the previous analysis made (``Report.executed``): the analysis never looked inside
-  it, so it makes the same runs on the new text.
+  it, so it makes the same runs on the new text;
+* edits of the text of docstrings (string statements), anywhere: running one evaluates a
+  string and drops it, and the interpreter models no ``__doc__``.
 
 For these the previous report is reused with every span moved to where its text now is.
 The edit is located by lines: the lines before the first changed line keep their numbers,
@@ -21,7 +23,7 @@ conservative, never heuristic about meaning:
 * the new text parses, its top-level statements outside the changed lines are the old
   ones moved, and each statement touching them equals its old one up to positions, or is
   a function (or a class of them) whose signature, decorators and other statements are
-  equal and whose body did not run;
+  equal and whose body did not run, or equals it once string statements are emptied;
 * the function table (qualnames and def spans) is the new text's own, and no text in the
   report names a line (a message with a position would not move with its span).
 
@@ -183,7 +185,19 @@ def _same_block(old: list, new: list, first: int, old_end: int, new_end: int, sh
                 and _dump(_shell(o)) == _dump(_shell(n)) \
                 and Span(path, o.lineno, o.col_offset, o.lineno, o.col_offset) not in executed:
             continue  # a body that never ran (what the report says of the signature is moved or refused)
+        if _dump(_without_strings(o)) == _dump(_without_strings(n)):
+            continue  # only the text of docstrings (or other string statements) changed
         raise _Stale("statement")
+
+
+def _without_strings(stmt: ast.stmt) -> ast.stmt:
+    """The statement with every string statement (a docstring) emptied, in place (the trees
+    compared are the edit's own parses). Running one evaluates a string and drops it; the
+    interpreter models no ``__doc__``, so its text cannot change the analysis."""
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            node.value.value = ""
+    return stmt
 
 
 def _shell(node: ast.AST) -> ast.AST:

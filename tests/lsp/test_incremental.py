@@ -74,7 +74,16 @@ def flipped_comparison(lines: list, rng: random.Random) -> list:
     return lines[:i] + [line] + lines[i + 1:]
 
 
-EDITS = [comment_line, blank_lines, changed_constant, line_in_a_helper, flipped_comparison]
+def docstring_text(lines: list, rng: random.Random) -> list:
+    found = [i for i, line in enumerate(lines) if re.match(r'\s*""".*"""\s*$', line)]
+    if not found:
+        return lines
+    i = rng.choice(found)
+    at = lines[i].rindex('"""')
+    return lines[:i] + [lines[i][:at] + f" (typed {rng.randrange(99)})" + lines[i][at:]] + lines[i + 1:]
+
+
+EDITS = [comment_line, blank_lines, changed_constant, line_in_a_helper, flipped_comparison, docstring_text]
 
 
 def same_as_fresh(analyzer: Analyzer, path: str, text: str) -> Analysis:
@@ -99,12 +108,12 @@ def test_an_edited_buffer_gets_what_a_fresh_analysis_gives(source: Path, tmp_pat
     rng = random.Random(source.stem)
     analyzer = Analyzer()
     assert isinstance(analyzer.analyze(str(path), text, POINT), Analysis)
-    for step in range(10):
+    for step in range(12):
         edit = EDITS[step % len(EDITS)]
         text = "\n".join(edit(text.split("\n"), rng))
         same_as_fresh(analyzer, str(path), text)
     # Not vacuous: some edits were carried over, others analysed afresh.
-    assert 0 < analyzer.carried < 10
+    assert 0 < analyzer.carried < 12
     assert analyzer.runs > 1
 
 
@@ -166,6 +175,14 @@ def test_a_function_called_but_never_run_is_not_reused_when_its_yield_goes(tmp_p
                                              ESTIMATOR.replace("    yield a @ a", "    return a @ a"))
     assert analyzer.carried == 0
     assert after.report.total != before.report.total
+
+
+def test_a_docstring_edited_in_code_that_runs_is_carried_over(tmp_path: Path) -> None:
+    old = ESTIMATOR.replace("    def predict(self, mlp: MLP, budget: int):\n",
+                            '    def predict(self, mlp: MLP, budget: int):\n        """Ones."""\n')
+    new = old.replace('"""Ones."""', '"""Ones,\n        then a product."""')
+    analyzer, before, after = analyzed_twice(tmp_path, old, new)
+    assert analyzer.carried == 1 and after.report.total == before.report.total
 
 
 def test_lines_inserted_above_move_every_span(tmp_path: Path) -> None:
