@@ -52,9 +52,8 @@ def per_entry(charges: list[Charge], loop: Span) -> Optional[dict[int, tuple[int
 
 
 def functions(file: SourceFile) -> Iterator[ast.AST]:
-    for node in ast.walk(file.tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            yield node
+    return iter(file.fact("functions", lambda: [node for node in ast.walk(file.tree)
+                                               if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]))
 
 
 def source(file: SourceFile, node: ast.AST) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Callable, Optional
@@ -28,7 +28,6 @@ class CheckContext:
     reanalyze: Optional[Callable[..., Report]] = None
     #: The findings (``Finding.key``) whose savings are read; None: all (see ``wants_saving``).
     savings_for: Optional[frozenset[str]] = None
-    _imports: dict[int, ImportTable] = field(default_factory=dict)
 
     def wants_saving(self, code: str, span: Span) -> bool:
         """Whether the saving of the fix of a finding of ``code`` at ``span`` is read, so worth
@@ -40,10 +39,7 @@ class CheckContext:
         return self.submission.entry
 
     def imports(self, file: SourceFile) -> ImportTable:
-        key = id(file)
-        if key not in self._imports:
-            self._imports[key] = ImportTable.of(file.tree)
-        return self._imports[key]
+        return file.imports
 
     @cached_property
     def estimator(self) -> Optional[ast.ClassDef]:

@@ -15,7 +15,7 @@ from flopcast.check.findings import Finding
 from flopcast.check.rules import ALL_RULES
 from flopcast.check.selection import Selection
 from flopcast.check.source import Submission
-from flopcast.model import Point, Report, Span
+from flopcast.model import Charge, Point, Report, Span
 
 AnalyzeFn = Callable[..., Report]
 
@@ -82,9 +82,10 @@ def check_target(
     elif any(rule.wants_report for rule in rules):
         try:
             raw = run(str(submission.analysis_path), point,
-                          include_scorer_cast=scorer_cast, formula=False, trace=True,
-                          memory=any(rule.wants_memory for rule in rules),
-                          **({"class_name": class_name} if class_name else {}))
+                      include_scorer_cast=scorer_cast, formula=False,
+                      trace=any(rule.wants_loops for rule in rules),
+                      memory=any(rule.wants_memory for rule in rules),
+                      **({"class_name": class_name} if class_name else {}))
         except Exception as exc:  # noqa: BLE001 - reported, and the source rules still run
             result.analysis_error = f"{type(exc).__name__}: {exc}"
         else:
@@ -152,14 +153,28 @@ def localize(report: Report, submission: Submission) -> Report:
             cache[path] = shown
         return cache[path]
 
+    spans: dict[Span, Span] = {}
+
     def span(s: Optional[Span]) -> Optional[Span]:
-        return None if s is None else dataclasses.replace(s, path=name(s.path))
+        if s is None:
+            return None
+        if s not in spans:
+            spans[s] = dataclasses.replace(s, path=name(s.path))
+        return spans[s]
+
+    # Repeated loops and reused calls share charge objects: each distinct one is renamed once.
+    charges: dict[int, Charge] = {}
+
+    def charge(c: Charge) -> Charge:
+        if id(c) not in charges:
+            charges[id(c)] = dataclasses.replace(
+                c, span=span(c.span), dtype_origin=span(c.dtype_origin),
+                loops=tuple(dataclasses.replace(v, loop=span(v.loop)) for v in c.loops))
+        return charges[id(c)]
 
     return dataclasses.replace(
         report,
-        charges=[dataclasses.replace(c, span=span(c.span), dtype_origin=span(c.dtype_origin),
-                                     loops=tuple(dataclasses.replace(v, loop=span(v.loop)) for v in c.loops))
-                 for c in report.charges],
+        charges=[charge(c) for c in report.charges],
         loop_entries={span(k): n for k, n in report.loop_entries.items()},
         memory=None if report.memory is None else dataclasses.replace(
             report.memory, largest_span=span(report.memory.largest_span), peak_span=span(report.memory.peak_span),

@@ -12,6 +12,7 @@ on values or is deferred).
 from __future__ import annotations
 
 import ast
+import weakref
 from typing import Iterator, Optional
 
 from flopcast.check.astutil import ImportTable
@@ -84,13 +85,27 @@ def _store_names(target: ast.AST) -> Iterator[str]:
             yield n.value.id
 
 
-def written(region: ast.AST, table: Optional[ImportTable] = None) -> tuple[set[str], set[str], bool]:
+#: region -> (the import table it was read with, what ``written`` found): the rules ask again
+#: for the same regions at every point of a saving formula's grid.
+_WRITTEN: "weakref.WeakKeyDictionary[ast.AST, tuple]" = weakref.WeakKeyDictionary()
+
+
+def written(region: ast.AST, table: Optional[ImportTable] = None) -> tuple[frozenset[str], frozenset[str], bool]:
     """(names bound, names whose object may be changed, whether user code is called) in ``region``.
 
     A name "may be changed" when it is the object of an attribute or item assignment, the
     receiver of a method call that is not a pure array method, the first argument of a
     mutating flopscope function, or an argument of a call that is not known pure.
     """
+    cached = _WRITTEN.get(region)
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    found = _written(region, table)
+    _WRITTEN[region] = (table, found)
+    return found
+
+
+def _written(region: ast.AST, table: Optional[ImportTable]) -> tuple[frozenset[str], frozenset[str], bool]:
     bound: set[str] = set()
     changed: set[str] = set()
     calls_user = False
@@ -136,7 +151,7 @@ def written(region: ast.AST, table: Optional[ImportTable] = None) -> tuple[set[s
                     calls_user = True
                 for a in list(n.args) + [kw.value for kw in n.keywords]:
                     changed.update(passed_objects(a))
-    return bound, changed, calls_user
+    return frozenset(bound), frozenset(changed), calls_user
 
 
 def passed_objects(arg: ast.AST) -> set[str]:

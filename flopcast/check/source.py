@@ -13,9 +13,12 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Callable, Hashable, Optional, TypeVar
 
 from flopcast.model import Span, display_path
+
+if TYPE_CHECKING:
+    from flopcast.check.astutil import ImportTable
 
 #: Folders whestbench never packages (``packaging.py`` built-in ignores), plus the
 #: usual virtualenv names: their .py files are not part of the submission.
@@ -24,6 +27,8 @@ IGNORED_DIRS = frozenset({
     ".ruff_cache", ".ipynb_checkpoints", "node_modules", ".tox",
 })
 
+
+T = TypeVar("T")
 
 _LINE = re.compile(r".*?(?:\r\n|\r|\n)|.+", re.S)
 
@@ -41,6 +46,7 @@ class SourceFile:
     text: str
     tree: ast.Module
     lines: list[str] = field(default_factory=list)
+    _facts: dict = field(default_factory=dict, repr=False, compare=False)
 
     def span(self, node: ast.AST) -> Span:
         end_line = getattr(node, "end_lineno", None) or node.lineno
@@ -69,6 +75,20 @@ class SourceFile:
     def _raw_lines(self) -> list[str]:
         # Split as ast.get_source_segment splits: at \r\n, \r and \n only, ends kept.
         return _LINE.findall(self.text)
+
+    def fact(self, name: Hashable, compute: Callable[[], T]) -> T:
+        """What ``compute`` reads from the syntax alone, computed once per file: the rules ask
+        again at every point of a saving formula's grid. ``name`` tells the facts apart."""
+        if name not in self._facts:
+            self._facts[name] = compute()
+        return self._facts[name]
+
+    @cached_property
+    def imports(self) -> "ImportTable":
+        """What the file's import statements bind (read once per file, shared by every check)."""
+        from flopcast.check.astutil import ImportTable
+
+        return ImportTable.of(self.tree)
 
     @cached_property
     def parents(self) -> dict[int, ast.AST]:

@@ -30,6 +30,7 @@ class LoopInvariant(Rule):
     level = Level.WARNING
     summary = "charged work recomputed on every loop iteration from operands the loop does not change"
     wants_report = True
+    wants_loops = True
 
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         if not single_path(ctx) or not ctx.report.loop_entries:
@@ -41,7 +42,7 @@ class LoopInvariant(Rule):
                 params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
                 params |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
                 local = params | written(fn, table)[0]
-                for loop in _loops(fn):
+                for loop in file.fact(("loops", id(fn)), lambda: list(_loops(fn))):
                     yield from self._loop(ctx, file, table, loop, local)
 
     def _loop(self, ctx, file: SourceFile, table, loop, local: set[str]) -> Iterator[Finding]:

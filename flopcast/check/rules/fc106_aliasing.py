@@ -120,7 +120,7 @@ class AliasingDiscount(Rule):
             return
         for file in ctx.submission.files:
             table = ctx.imports(file)
-            for site in sites(file, table):
+            for site in file.fact("aliasing sites", lambda: list(sites(file, table))):
                 whole = site.whole
                 span = file.span(whole)
                 charged = [c for c in charges_in(ctx, span) if c.op in CONTRACTIONS]
