@@ -196,3 +196,51 @@ def test_a_directive_in_a_comment_is_never_carried_over(tmp_path: Path) -> None:
     analyzer, _, _ = analyzed_twice(tmp_path, ESTIMATOR,
                                     ESTIMATOR.replace("        lazy(y)", "        # flopcast: iterations=3\n        lazy(y)"))
     assert analyzer.carried == 0
+
+
+CLASSY = '''import flopscope.numpy as fnp
+from whestbench import BaseEstimator, MLP
+
+
+class Estimator(BaseEstimator):
+    SCALE = 2
+
+    def fallback(self, x):
+        return x @ x
+
+    def predict(self, mlp: MLP, budget: int):
+        x = fnp.ones((mlp.width, mlp.width)) * self.SCALE
+        y = x @ mlp.weights[0]
+        return fnp.zeros((mlp.depth, mlp.width))
+'''
+
+
+def test_an_edit_of_a_method_that_never_ran_is_carried_over(tmp_path: Path) -> None:
+    analyzer, before, after = analyzed_twice(tmp_path, CLASSY, CLASSY.replace("return x @ x", "return x @ x @ x"))
+    assert analyzer.carried == 1 and after.report.total == before.report.total
+
+
+def test_an_edit_of_a_class_attribute_is_analysed_afresh(tmp_path: Path) -> None:
+    analyzer, _, _ = analyzed_twice(tmp_path, CLASSY, CLASSY.replace("SCALE = 2", "SCALE = 3"))
+    assert analyzer.carried == 0
+
+
+def test_a_signature_edit_of_a_function_that_never_ran_is_analysed_afresh(tmp_path: Path) -> None:
+    # a default is evaluated when the def runs, whether or not the body ever does
+    analyzer, _, _ = analyzed_twice(tmp_path, CLASSY, CLASSY.replace("def fallback(self, x):",
+                                                                     "def fallback(self, x=fnp.ones(3) * 2):"))
+    assert analyzer.carried == 0
+
+
+def test_after_a_carried_edit_an_edit_of_code_that_ran_is_still_analysed_afresh(tmp_path: Path) -> None:
+    # the functions that ran are known by their def lines, which the first edit moved
+    moved = "# one\n# two\n" + ESTIMATOR
+    path = tmp_path / "estimator.py"
+    path.write_text(ESTIMATOR)
+    analyzer = Analyzer()
+    analyzer.analyze(str(path), ESTIMATOR, POINT)
+    same_as_fresh(analyzer, str(path), moved)
+    assert analyzer.carried == 1
+    after = same_as_fresh(analyzer, str(path), moved.replace("return a @ b", "return (a @ b) @ b"))
+    assert analyzer.carried == 1 and analyzer.runs == 2
+    assert after.report.total != analyzer.analyze(str(path), moved, POINT).report.total
