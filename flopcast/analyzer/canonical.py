@@ -43,6 +43,7 @@ class Incomparable(Exception):
 
 
 _SCALARS = (int, float, complex, str, bytes, bool, type(None))
+_EXACT_SCALARS = frozenset(_SCALARS)
 
 
 class Canon:
@@ -67,67 +68,123 @@ class Canon:
         return table[key], True
 
     def form(self, value: Any) -> Any:
-        if isinstance(value, Known):
-            return ("K", _known(value.value))
-        if isinstance(value, Array):
-            ident, _ = self.number(self.idents, value.ident, value)
-            obj, _ = self.number(self.objects, id(value), value)
-            return ("A", value.shape, value.dtype, value.sym, value.dtype_origin, ident, obj,
-                    self.nonzero_counts.get(value.ident), value.vrange, self.counted(value.counts), value.plain,
-                    value.presumed)
-        if isinstance(value, Unknown):
-            return ("U", value.kind, value.origin, value.reason, value.lo, value.hi, value.chain,
-                    self.counted(value.counts), value.presumed)
-        if isinstance(value, NumpyScalar):
-            return ("S", value.dtype, value.dtype_origin)
-        if isinstance(value, TupleVal):
-            return ("T", tuple(self.form(v) for v in value.items))
-        if isinstance(value, ListVal):
-            n, new = self.number(self.objects, id(value), value)
-            return ("L", n, tuple(self.form(v) for v in value.items) if new else None)
-        if isinstance(value, DictVal):
-            n, new = self.number(self.objects, id(value), value)
-            if not new:
-                return ("D", n)
-            items = tuple((_known(k), self.form(v)) for k, v in value.items.items())
-            return ("D", n, items, self.form(value.factory) if value.factory is not None else None)
-        if isinstance(value, InstanceVal):
-            n, new = self.number(self.objects, id(value), value)
-            if not new:
-                return ("I", n)
-            return ("I", n, self.definition(value.cls), self.names(value.attrs))
-        if isinstance(value, MLPVal):
-            n, new = self.number(self.objects, id(value), value)
-            if not new:
-                return ("M", n)
-            return ("M", n, value.width, value.depth, self.form(value.weights), self.form(value.seed))
-        if isinstance(value, FunctionVal):
-            n, new = self.number(self.objects, id(value), value)
-            if not new:
-                return ("F", n)
-            closure = None
-            if value.closure is not None:
-                c, fresh = self.number(self.objects, id(value.closure), value.closure)
-                closure = (c, self.names(value.closure) if fresh else None)
-            return ("F", n, id(value.node), value.kind, value.cached, self.definition(value.owner),
-                    tuple(self.form(v) for v in value.defaults),
-                    tuple((k, self.form(v)) for k, v in value.kw_defaults.items()), closure)
-        if isinstance(value, BoundMethod):
-            return ("B", self.form(value.function), self.form(value.receiver))
-        if isinstance(value, BoundLib):
-            return ("BL", value.path, self.form(value.receiver))
-        if isinstance(value, Generator):
-            ident, _ = self.number(self.idents, ("gen", value.ident), value)
-            return ("G", ident, value.plain)
-        if isinstance(value, (LibRef, DTypeRef, Builtin)):
-            return (type(value).__name__, getattr(value, "path", None) or getattr(value, "name", None))
-        if isinstance(value, ClassVal):
-            n, new = self.number(self.objects, id(value), value)
-            return ("C", n, self.definition(value), self.names(value.attrs) if new else None)
-        if isinstance(value, ModuleVal):
-            # A module's globals are compared through the interpreter's module environments.
-            return ("Mod", id(value.module))
+        # Dispatch on the exact class (the walk is the hot path of steady loops and call
+        # probes); the isinstance chain below serves subclasses, and writes the same forms.
+        method = _FORMS.get(value.__class__)
+        if method is not None:
+            return method(self, value)
+        return self._form_by_kind(value)
+
+    def _array(self, value: Array) -> tuple:
+        idents, objects = self.idents, self.objects
+        ident = idents.get(value.ident)
+        if ident is None:
+            ident = idents[value.ident] = len(idents)
+            self.by_ident.append(value.ident)
+        obj = objects.get(id(value))
+        if obj is None:
+            obj = objects[id(value)] = len(objects)
+            self.by_object.append(value)
+        return ("A", value.shape, value.dtype, value.sym, value.dtype_origin, ident, obj,
+                self.nonzero_counts.get(value.ident), value.vrange,
+                None if value.counts is None else self.counted(value.counts), value.plain, value.presumed)
+
+    def _known_value(self, value: Known) -> tuple:
+        v = value.value
+        cls = v.__class__
+        if cls is float:
+            return ("K", ("float", v.hex()))
+        if cls in _EXACT_SCALARS:
+            return ("K", (cls.__name__, v))
+        return ("K", _known(v))
+
+    def _tuple(self, value: TupleVal) -> tuple:
+        form = self.form
+        return ("T", tuple([form(v) for v in value.items]))
+
+    def _list(self, value: ListVal) -> tuple:
+        objects = self.objects
+        n = objects.get(id(value))
+        if n is not None:
+            return ("L", n, None)
+        n = objects[id(value)] = len(objects)
+        self.by_object.append(value)
+        form = self.form
+        return ("L", n, tuple([form(v) for v in value.items]))
+
+    def _form_by_kind(self, value: Any) -> Any:
+        for kind, method in _KINDS:
+            if isinstance(value, kind):
+                return method(self, value)
         raise Incomparable(type(value).__name__)
+
+    def _unknown(self, value: Unknown) -> tuple:
+        return ("U", value.kind, value.origin, value.reason, value.lo, value.hi, value.chain,
+                self.counted(value.counts), value.presumed)
+
+    def _scalar(self, value: NumpyScalar) -> tuple:
+        return ("S", value.dtype, value.dtype_origin)
+
+    def _dict(self, value: DictVal) -> tuple:
+        n, new = self.number(self.objects, id(value), value)
+        if not new:
+            return ("D", n)
+        items = tuple((_known(k), self.form(v)) for k, v in value.items.items())
+        return ("D", n, items, self.form(value.factory) if value.factory is not None else None)
+
+    def _instance(self, value: InstanceVal) -> tuple:
+        n, new = self.number(self.objects, id(value), value)
+        if not new:
+            return ("I", n)
+        return ("I", n, self.definition(value.cls), self.names(value.attrs))
+
+    def _mlp(self, value: MLPVal) -> tuple:
+        n, new = self.number(self.objects, id(value), value)
+        if not new:
+            return ("M", n)
+        return ("M", n, value.width, value.depth, self.form(value.weights), self.form(value.seed))
+
+    def _function(self, value: FunctionVal) -> tuple:
+        objects = self.objects
+        n = objects.get(id(value))
+        if n is not None:
+            return ("F", n)
+        n = objects[id(value)] = len(objects)
+        self.by_object.append(value)
+        closure = None
+        if value.closure is not None:
+            c, fresh = self.number(self.objects, id(value.closure), value.closure)
+            closure = (c, self.names(value.closure) if fresh else None)
+        form = self.form
+        return ("F", n, id(value.node), value.kind, value.cached, self.definition(value.owner),
+                tuple([form(v) for v in value.defaults]),
+                tuple([(k, form(v)) for k, v in value.kw_defaults.items()]), closure)
+
+    def _bound(self, value: BoundMethod) -> tuple:
+        return ("B", self.form(value.function), self.form(value.receiver))
+
+    def _bound_lib(self, value: BoundLib) -> tuple:
+        return ("BL", value.path, self.form(value.receiver))
+
+    def _generator(self, value: Generator) -> tuple:
+        ident, _ = self.number(self.idents, ("gen", value.ident), value)
+        return ("G", ident, value.plain)
+
+    def _reference(self, value: Any) -> tuple:
+        return (type(value).__name__, getattr(value, "path", None) or getattr(value, "name", None))
+
+    def _class(self, value: ClassVal) -> tuple:
+        objects = self.objects
+        n = objects.get(id(value))
+        if n is not None:
+            return ("C", n, self.definition(value), None)
+        n = objects[id(value)] = len(objects)
+        self.by_object.append(value)
+        return ("C", n, self.definition(value), self.names(value.attrs))
+
+    def _module(self, value: ModuleVal) -> tuple:
+        # A module's globals are compared through the interpreter's module environments.
+        return ("Mod", id(value.module))
 
     def counted(self, mask: Optional[int]) -> Optional[int]:
         """The number of the mask whose nonzero elements a count counts (an array identity)."""
@@ -138,7 +195,8 @@ class Canon:
         return id(cls)
 
     def names(self, env: dict) -> tuple:
-        return tuple((k, self.form(v)) for k, v in env.items())
+        form = self.form
+        return tuple([(k, form(v)) for k, v in env.items()])
 
 
 def _known(v: Any) -> Any:
@@ -151,6 +209,17 @@ def _known(v: Any) -> Any:
     if isinstance(v, (tuple, frozenset)):
         return (type(v).__name__, tuple(_known(x) for x in v))
     raise Incomparable(type(v).__name__)
+
+
+#: The kinds of value in the order they are tried (a subclass takes its first base's form).
+_KINDS = (
+    (Known, Canon._known_value), (Array, Canon._array), (Unknown, Canon._unknown), (NumpyScalar, Canon._scalar),
+    (TupleVal, Canon._tuple), (ListVal, Canon._list), (DictVal, Canon._dict), (InstanceVal, Canon._instance),
+    (MLPVal, Canon._mlp), (FunctionVal, Canon._function), (BoundMethod, Canon._bound), (BoundLib, Canon._bound_lib),
+    (Generator, Canon._generator), (LibRef, Canon._reference), (DTypeRef, Canon._reference),
+    (Builtin, Canon._reference), (ClassVal, Canon._class), (ModuleVal, Canon._module),
+)
+_FORMS = dict(_KINDS)
 
 
 def canonical(*parts: Any) -> Optional[tuple]:
