@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import weakref
 from collections import Counter, defaultdict
-from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Mapping, Optional, Union
 
@@ -154,10 +153,11 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
     results = explored.results
     # A path that never ends has only a partial count: it cannot be the cheapest path,
     # and the report is a lower bound (its Unpriced "unbounded" entry says so).
-    bounded = [r for r in results if r.unbounded is None]
-    totals = [r.total for r in (bounded or results)]
+    path_totals = [r.total for r in results]  # each a sum over up to millions of charges: once
+    bounded = [t for r, t in zip(results, path_totals) if r.unbounded is None]
+    totals = bounded or list(path_totals)
     if len(bounded) < len(results):
-        totals.append(max(r.total for r in results))
+        totals.append(max(path_totals))
     if explored.capped:
         # Paths not run cost at least the floor of their branch (paths.py): the low end stays
         # a lower bound; the high end is open (the "paths" unpriced entry below).
@@ -166,11 +166,11 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
         # The sites' costs add up (joins.py): every combination's total lies in this range,
         # and both ends are totals of combinations.
         totals.extend(explored.combined)
-    widest = max(results, key=lambda r: r.total)
+    widest = results[path_totals.index(max(path_totals))]
     charges = _mark_path_dependent(widest, results)
     loop_entries: dict = {}
     if trace and traces and len(results) == 1:
-        charges = [replace(c, loops=traces[0].visits.get(i, ())) for i, c in enumerate(charges)]
+        charges = _with_loops(charges, traces[0].visits)
         loop_entries = dict(traces[0].entries)
     report = Report(
         path=program.main.path,
@@ -258,6 +258,25 @@ def _defs(tree) -> set:
 
 
 _DEFS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _with_loops(charges: list[Charge], visits: dict) -> list[Charge]:
+    """Each charge with the loops it was made in (a repeated loop's charges can be millions:
+    made directly, not by dataclasses.replace, and kept as they are outside loops)."""
+    out = []
+    new = object.__new__
+    for i, c in enumerate(charges):
+        loops = visits.get(i, ())
+        if loops or c.loops:
+            # A frozen dataclass's __init__ sets each field through object.__setattr__: copying
+            # the fields' dict is several times faster, and makes the same Charge.
+            copy = new(Charge)
+            fields = copy.__dict__
+            fields.update(c.__dict__)
+            fields["loops"] = loops
+            c = copy
+        out.append(c)
+    return out
 
 
 def _raises(results: list[RunResult], single: bool) -> list[Raise]:

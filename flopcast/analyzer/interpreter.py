@@ -220,7 +220,7 @@ class RunResult:
 
     @property
     def total(self) -> int:
-        return sum(c.flops for c in self.charges)
+        return sum(map(operator.attrgetter("flops"), self.charges))
 
 
 class Interpreter:
@@ -368,6 +368,9 @@ class Interpreter:
         are filed when it first runs, not interleaved with its consumer's as at run time)."""
         if self._ran_generators:
             return None
+        flops = list(map(operator.attrgetter("flops"), self.result.charges))
+        if sum(flops) <= self.budget and min(flops, default=0) >= 0:
+            return None  # no running total passes the budget (a loop's repeats make millions of charges)
         used = 0
         for i, c in enumerate(self.result.charges):
             if c.flops > self.budget - used:

@@ -40,11 +40,15 @@ def nbytes(a: Array) -> int:
     return a.size * ITEMSIZE.get(a.dtype, 8)
 
 
-@dataclass
 class _Level:
-    frame: object
-    depth: int  # the interpreter's call depth: a called function's statements are not the caller's temporaries
-    values: list = field(default_factory=list)
+    """One expression being evaluated: the values of its operands evaluated so far."""
+
+    __slots__ = ("frame", "depth", "values")
+
+    def __init__(self, frame: object, depth: int) -> None:
+        self.frame = frame
+        self.depth = depth  # the interpreter's call depth: a called function's statements are not the caller's temporaries
+        self.values: list = []
 
 
 @dataclass
@@ -81,9 +85,10 @@ class MemoryTracker:
         self._stack.pop()
 
     def produced(self, interp, node: ast.AST, value) -> None:
-        operands = self._stack.pop().values
-        if self._stack and self._stack[-1].depth == interp.call_depth:
-            self._stack[-1].values.append(value)
+        stack = self._stack
+        operands = stack.pop().values
+        if stack and stack[-1].depth == interp.call_depth:
+            stack[-1].values.append(value)
         if not isinstance(value, Array) or value.ident in self.sizes:
             return
         if not _creates(node, operands):
