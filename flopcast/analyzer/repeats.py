@@ -253,7 +253,14 @@ class SteadyLoop:
 def _yields(node: ast.For) -> bool:
     """A loop in a generator's body hands an item out per iteration: skipped iterations
     would drop those items, so such a loop is never skipped."""
-    return any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(ast.Module(body=node.body, type_ignores=[])))
+    found = _YIELDS.get(node)
+    if found is None:
+        found = _YIELDS[node] = any(isinstance(n, (ast.Yield, ast.YieldFrom))
+                                    for n in ast.walk(ast.Module(body=node.body, type_ignores=[])))
+    return found
+
+
+_YIELDS: "weakref.WeakKeyDictionary[ast.AST, bool]" = weakref.WeakKeyDictionary()  # each loop is walked once
 
 
 def _bound_form(canon: Canon, target: ast.expr, item, loaded: frozenset) -> Any:
