@@ -153,12 +153,13 @@ class Canon:
         self.by_object.append(value)
         closure = None
         if value.closure is not None:
-            c, fresh = self.number(self.objects, id(value.closure), value.closure)
+            c, fresh = self.number(objects, id(value.closure), value.closure)
             closure = (c, self.names(value.closure) if fresh else None)
         form = self.form
+        defaults, kw_defaults = value.defaults, value.kw_defaults
         return ("F", n, id(value.node), value.kind, value.cached, self.definition(value.owner),
-                tuple([form(v) for v in value.defaults]),
-                tuple([(k, form(v)) for k, v in value.kw_defaults.items()]), closure)
+                tuple([form(v) for v in defaults]) if defaults else (),
+                tuple([(k, form(v)) for k, v in kw_defaults.items()]) if kw_defaults else (), closure)
 
     def _bound(self, value: BoundMethod) -> tuple:
         return ("B", self.form(value.function), self.form(value.receiver))

@@ -1620,6 +1620,10 @@ class Interpreter:
     def _traced_eval(self, node: ast.expr) -> Value:
         """eval, reporting every value to the memory tracker (which arrays each expression made)."""
         memory = self.trace.memory
+        if node.__class__ is ast.Name or node.__class__ is ast.Constant:
+            value = Interpreter.eval(self, node)  # evaluates nothing inside, allocates nothing
+            memory.read(self, value)
+            return value
         memory.enter(self)
         try:
             value = Interpreter.eval(self, node)

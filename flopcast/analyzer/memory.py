@@ -84,6 +84,15 @@ class MemoryTracker:
     def abandon(self) -> None:
         self._stack.pop()
 
+    def read(self, interp, value) -> None:
+        """What ``produced`` does for a name or a constant, without a level of its own: an
+        operand of the expression being evaluated; an array met by name first is an input."""
+        stack = self._stack
+        if stack and stack[-1].depth == interp.call_depth:
+            stack[-1].values.append(value)
+        if isinstance(value, Array) and value.ident not in self.sizes:
+            self.sizes[value.ident] = 0
+
     def produced(self, interp, node: ast.AST, value) -> None:
         stack = self._stack
         operands = stack.pop().values
