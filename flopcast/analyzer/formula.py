@@ -333,9 +333,10 @@ def _piecewise(runs: _Runs, point: Point, threshold) -> Optional[str]:
             return runs.total(w, d, b) if b >= 1 else None
         return value
 
+    # Each part is fitted only while the ones before it have a formula: else there is none.
     t_formula = _fit(t_at, point)
-    on = _fit(piece(True), point)
-    off = _fit(piece(False), point)
+    on = _fit(piece(True), point) if t_formula is not None else None
+    off = _fit(piece(False), point) if on is not None else None
     if t_formula is None or on is None or off is None:
         return None
     return f"b {_SYMBOL[op]} {t_formula} → {on}; otherwise {off}"
