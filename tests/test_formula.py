@@ -51,3 +51,19 @@ def test_a_comparison_with_infinity_is_no_budget_threshold(tmp_path):
     report = analyze(path, point, formula=True)
     assert report.total.exact and report.total.lo == measure(path, point).total
     assert report.formula is not None and "no " not in report.formula, report.formula
+
+
+def test_a_grid_whose_fresh_point_has_no_exact_cost_is_not_analysed():
+    from flopcast.analyzer.formula import Grid, fit_keyed
+
+    asked = []
+
+    def sample(w, d):  # w·d everywhere but at (9, 9), which has no exact cost (paths, say)
+        asked.append((w, d))
+        return None if (w, d) == (9, 9) else {"total": w * d}
+
+    small = Grid((1, 2), (1, 2), fresh=((9, 9),))
+    wider = Grid((1, 2, 3), (1, 2, 4), fresh=((9, 9),))
+    assert fit_keyed([small, wider], sample, ["total"]) == {}
+    assert sorted(asked) == sorted(small.points + [(9, 9)])
+    assert fit_keyed([small, Grid((1, 2, 3), (1, 2), fresh=((5, 5),))], sample, ["total"]) == {"total": "d·w"}

@@ -15,7 +15,7 @@ from flopcast.check.findings import Finding
 from flopcast.check.rules import ALL_RULES
 from flopcast.check.selection import Selection
 from flopcast.check.source import Submission
-from flopcast.model import Charge, Point, Report, Span
+from flopcast.model import Point, Report, Span
 
 AnalyzeFn = Callable[..., Report]
 
@@ -162,19 +162,16 @@ def localize(report: Report, submission: Submission) -> Report:
             spans[s] = dataclasses.replace(s, path=name(s.path))
         return spans[s]
 
-    # Repeated loops and reused calls share charge objects: each distinct one is renamed once.
-    charges: dict[int, Charge] = {}
-
-    def charge(c: Charge) -> Charge:
-        if id(c) not in charges:
-            charges[id(c)] = dataclasses.replace(
-                c, span=span(c.span), dtype_origin=span(c.dtype_origin),
-                loops=tuple(dataclasses.replace(v, loop=span(v.loop)) for v in c.loops))
-        return charges[id(c)]
+    # Repeated loops and reused calls share charge objects (a steady recursion's two million
+    # charges can be a hundred objects): each distinct one is renamed once, the rest are C loops.
+    ids = list(map(id, report.charges))
+    renamed = {key: dataclasses.replace(c, span=span(c.span), dtype_origin=span(c.dtype_origin),
+                                        loops=tuple(dataclasses.replace(v, loop=span(v.loop)) for v in c.loops))
+               for key, c in dict(zip(ids, report.charges)).items()}
 
     return dataclasses.replace(
         report,
-        charges=[charge(c) for c in report.charges],
+        charges=list(map(renamed.__getitem__, ids)),
         loop_entries={span(k): n for k, n in report.loop_entries.items()},
         memory=None if report.memory is None else dataclasses.replace(
             report.memory, largest_span=span(report.memory.largest_span), peak_span=span(report.memory.peak_span),

@@ -45,3 +45,51 @@ def test_the_json_outputs_carry_each_saving_formula(capsys):
     main(["analyze", str(POWER), "--width", "64", "--depth", "5", "--budget", "2**41", "--format", "json"])
     savings = json.loads(capsys.readouterr().out)["savings"]
     assert {s["saving_formula"] for s in savings if s["code"] == "FC102"} == {"15·d·w²", "15·d·w"}
+
+
+COVARIANCE = SAMPLES / "covariance_propagation.py"
+
+
+class Counted:
+    """The real analyzer, counting the analyses of rewritten code (a ``source`` handed in)."""
+
+    def __init__(self) -> None:
+        from flopcast.check.engine import session
+
+        self.analyze = session()
+        self.rewrites = 0
+
+    def __call__(self, path, point, **kwargs):
+        self.rewrites += kwargs.get("source") is not None
+        return self.analyze(path, point, **kwargs)
+
+
+def test_a_check_for_some_savings_analyses_only_their_rewrites():
+    sub = load_submission(str(COVARIANCE))
+    here = Point(16, 2, BUDGET)
+    every = Counted()
+    full = check_target(sub, here, Selection(select=("FC101",)), analyzer=every).findings
+    wanted = [f for f in full if f.fix is not None and f.fix.saving]
+    assert len(wanted) >= 2 and every.rewrites >= len(wanted)
+    some = Counted()
+    part = check_target(sub, here, Selection(select=("FC101",)), analyzer=some,
+                        savings_for=frozenset({wanted[0].key})).findings
+    assert some.rewrites == 1
+    saving = {f.key: f.fix.saving for f in part if f.fix is not None}
+    assert saving[wanted[0].key] == wanted[0].fix.saving
+    assert all(saving.get(f.key) is None for f in wanted[1:])
+
+
+def test_a_session_reads_each_text_once_and_analyses_it_as_analyze_does():
+    from flopcast.analyzer import analyze
+    from flopcast.analyzer.api import Session
+
+    session = Session()
+    text = COVARIANCE.read_text().replace("fnp.eye(width)", "fnp.eye(width, dtype=fnp.float32)")
+    assert text != COVARIANCE.read_text()
+    for point in (Point(8, 2, BUDGET), Point(16, 3, BUDGET)):
+        for source in (None, text):
+            ours = session.analyze(COVARIANCE, point, source=source)
+            fresh = analyze(COVARIANCE, point, source=source)
+            assert (ours.total, ours.charges) == (fresh.total, fresh.charges)
+    assert len(session._programs) == 2
