@@ -48,8 +48,8 @@ from flopcast.model import Note, Report, Span
 _BUDGET_WORDS = re.compile(r"current_budget|flops_remaining|flops_used|budget_summary")
 #: A message naming a place by its line: it would not move with the spans.
 _LINE_TEXT = re.compile(r"line \d|:\d+")
-#: The one message that names a line of the file of its own span.
-_AT_LINE = re.compile(r"at line (\d+)")
+#: How messages name a line of the file of their own span.
+_AT_LINE = re.compile(r"at line (\d+)\b")
 
 
 class _Stale(Exception):
@@ -263,9 +263,10 @@ class _Mover:
             names = _FIELDS[type(value)] = tuple(f.name for f in dataclasses.fields(value))
         if names is not None:
             changes = {}
+            own = getattr(value, "span", None)
             for name in names:
                 old = getattr(value, name)
-                new = self.move(old)
+                new = self.own_text(old, own) if type(old) is str else self.move(old)
                 if new is not old:
                     changes[name] = new
             if not changes:
@@ -284,10 +285,23 @@ class _Mover:
                     self.moved_ids[key] = self.move(v)
             return list(map(self.moved_ids.__getitem__, ids))
         if isinstance(value, tuple):
-            items = tuple(self.move(v) for v in value)
+            own = next((v for v in value if isinstance(v, Span)), None)
+            items = tuple(self.own_text(v, own) if type(v) is str else self.move(v) for v in value)
             return items if any(a is not b for a, b in zip(items, value)) else value
         if isinstance(value, frozenset):
             return frozenset(self.move(v) for v in value)
         if isinstance(value, dict):
             return {self.move(k): self.move(v) for k, v in value.items()}
         raise _Stale(f"cannot move a {type(value).__name__}")
+
+    def own_text(self, text: str, own: Any) -> str:
+        """A message beside its span (a site's reason, a presumption): "at line N" where N is
+        the span's own line (dataints.py names the line that read an integer) moves with it;
+        any other position refuses the move. Not cached by identity: the same text may sit
+        beside other spans."""
+        if not _LINE_TEXT.search(text):
+            return text
+        if not isinstance(own, Span) or own.path != self.path \
+                or _LINE_TEXT.search(_AT_LINE.sub(lambda m: "" if int(m.group(1)) == own.line else m.group(0), text)):
+            raise _Stale("a position in a message")
+        return _AT_LINE.sub(lambda m: f"at line {self.moved(own.line)}", text)

@@ -25,6 +25,7 @@ FILES = [
     ROOT / "realistic" / "estimators" / "strassen_match.py",
     ROOT / "realistic" / "estimators" / "mc_control.py",
     ROOT / "realistic" / "estimators" / "sketch_reduce.py",
+    ROOT / "realistic" / "estimators" / "topk_split.py",
 ]
 POINT = Point(16, 2, 2**30)
 
@@ -244,3 +245,11 @@ def test_after_a_carried_edit_an_edit_of_code_that_ran_is_still_analysed_afresh(
     after = same_as_fresh(analyzer, str(path), moved.replace("return a @ b", "return (a @ b) @ b"))
     assert analyzer.carried == 1 and analyzer.runs == 2
     assert after.report.total != analyzer.analyze(str(path), moved, POINT).report.total
+
+
+def test_a_site_whose_reason_names_its_own_line_moves_with_it(tmp_path: Path) -> None:
+    # topk_split's count read from data: "... an integer read from data at line N ..."
+    text = (ROOT / "realistic" / "estimators" / "topk_split.py").read_text()
+    analyzer, before, after = analyzed_twice(tmp_path, text, "# typed\n" + text)
+    assert analyzer.carried == 1
+    assert any(f"at line {u.span.line}" in u.reason for u in after.report.uncertain)
