@@ -251,6 +251,7 @@ class Interpreter:
         self.span: Optional[Span] = None
         self.used = 0  # FLOPs charged so far on this path: what flops.current_budget() reports
         self.loops: list[LoopContext] = []
+        self.steady_history: dict = {}  # loop statement -> its executions watched, skipped (repeats.py)
         self.active_calls: list[tuple] = []  # (function node id, argument signature) of the call stack
         self._mentions_budget: Optional[bool] = None
         self.try_depth = 0  # try statements with handlers around the code being run (any frame)

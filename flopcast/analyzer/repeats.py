@@ -50,6 +50,11 @@ class SteadyLoop:
     MIN_ITEMS = 4
     #: Every iteration up to this one is fingerprinted, then only around powers of two.
     EARLY = 8
+    #: A loop statement whose executions were watched this many times on the path without
+    #: ever repeating (a counter in its state, items that are part of the state) is "cold":
+    #: its next executions are fingerprinted only around powers of two past EARLY, so a long
+    #: loop is still caught and a short one costs no fingerprints.
+    COLD_AFTER = 2
 
     @classmethod
     def watch(cls, interp, node: ast.For, items: list, max_steps: int) -> Optional["SteadyLoop"]:
@@ -60,6 +65,10 @@ class SteadyLoop:
 
     def __init__(self, interp, node: ast.For, items: list, max_steps: int):
         self.interp = interp
+        history = interp.steady_history.setdefault(node, [0, 0])  # [executions watched, skipped]
+        self.cold = history[0] >= self.COLD_AFTER and not history[1]
+        history[0] += 1
+        self.history = history
         self.items = items
         self.max_steps = max_steps
         loaded, targets, appended = _names_of(node)
@@ -78,7 +87,7 @@ class SteadyLoop:
         """Called when iteration ``index`` is about to run (its target assigned): how many
         iterations, from this one on, were accounted for without running them."""
         n = len(self.items)
-        if index >= n - 1 or not (index <= self.EARLY or _near_power_of_two(index)):
+        if index >= n - 1 or not self.fingerprinted(index):
             return 0
         probe = self.probe(index)
         previous, self.previous = self.previous, probe
@@ -90,7 +99,12 @@ class SteadyLoop:
                 or not self.appends_repeatable(previous, probe):
             return 0
         self.repeat(previous, probe, repeats)
+        self.history[1] += 1
         return repeats
+
+    def fingerprinted(self, index: int) -> bool:
+        """Whether the state before iteration ``index`` is fingerprinted."""
+        return _near_power_of_two(index) if index > self.EARLY else not self.cold
 
     def probe(self, index: int) -> Optional[_Probe]:
         interp = self.interp
