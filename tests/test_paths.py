@@ -275,7 +275,39 @@ def test_a_reused_call_returns_a_plain_numpy_array_as_plain():
     assert report.total.exact and report.total.lo == measure(path, point).total
 
 
-@pytest.mark.parametrize("name,traced", [("steady_loops.py", True), ("enumerate_loops.py", True),
+COLD = STEADY.parent / "cold_loop.py"
+
+
+@pytest.mark.parametrize("width,depth", [(16, 2), (16, 5)])
+def test_a_loop_that_never_repeated_before_is_counted_exactly_when_it_does(width, depth):
+    point = Point(width, depth, 2**41)
+    report = analyze(COLD, point)
+    assert report.total.exact and report.total.lo == measure(COLD, point).total
+
+
+def test_a_long_run_of_a_loop_that_never_repeated_before_is_still_skipped():
+    from flopcast.analyzer.interpreter import Interpreter
+    from flopcast.analyzer.program import load_program
+
+    body = next(n + 1 for n, t in enumerate(COLD.read_text().splitlines()) if t.strip() == "x = fnp.tanh(x @ w) * scale")
+
+    class Counting(Interpreter):
+        def exec_stmt(self, node):
+            self.executed[node.lineno] = self.executed.get(node.lineno, 0) + 1
+            super().exec_stmt(node)
+
+    program = load_program(COLD)
+    runs = {}
+    for depth in (1, 100):
+        interp = Counting(program, 16, depth, 2**41, Decisions())
+        interp.executed = {}
+        result = interp.run("Estimator")
+        runs[depth] = interp.executed[body]
+        assert sum(1 for c in result.charges if c.op == "matmul") == 6 + 7 + 40 * depth
+    assert runs[100] == runs[1] <= 6 + 7 + 17  # the third run stops at its 17th iteration at the latest
+
+
+@pytest.mark.parametrize("name,traced", [("steady_loops.py", True), ("enumerate_loops.py", True), ("cold_loop.py", True),
                                          ("plain_then_metered.py", True), ("repeated_calls.py", False),
                                          ("plain_call_result.py", False)])
 def test_skipping_and_reuse_change_nothing_but_the_work(name, traced, monkeypatch):
