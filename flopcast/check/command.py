@@ -43,17 +43,20 @@ def check_paths(ns: argparse.Namespace) -> list[engine.TargetResult]:
 
 def _check_one(job: tuple) -> engine.TargetResult:
     submission, settings, scorer_cast, calibrate, formulas = job
+    analyzer = engine.session()  # the fixes' rewrites, here and on the formulas' grid, parsed once
     result = engine.check_target(
         submission, settings.point, settings.selection,
         per_file_ignores=settings.config.per_file_ignores,
         config_root=settings.config.root,
         scorer_cast=scorer_cast,
         calibrate=calibrate,
+        analyzer=analyzer,
     )
     if formulas and result.report is not None:
         from flopcast.check.saving_formulas import with_saving_formulas
 
-        result.findings = with_saving_formulas(result.findings, submission, settings.point, scorer_cast=scorer_cast)
+        result.findings = with_saving_formulas(result.findings, submission, settings.point, scorer_cast=scorer_cast,
+                                               analyzer=analyzer)
     return result
 
 
