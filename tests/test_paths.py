@@ -359,3 +359,18 @@ def test_a_repeated_pure_call_is_not_run_again():
         executed[depth] = interp.executed
     # block(c, v) for 27 more layers: each an equal call of a recorded one
     assert executed[30] == executed[3]
+
+
+def test_one_raise_reached_on_several_paths_is_listed_once(tmp_path: Path):
+    # The paths charge different amounts before the safety net; it is still one raise.
+    path = tmp_path / "estimator.py"
+    path.write_text(
+        "import flopscope.numpy as fnp\nfrom whestbench import BaseEstimator\n\n\n"
+        "class Estimator(BaseEstimator):\n    def predict(self, mlp, budget):\n"
+        "        x = fnp.ones((mlp.depth, mlp.width), dtype=fnp.float32)\n"
+        "        if float(fnp.max(x)) > 1e6:\n            x = fnp.exp(x)\n"
+        "        if float(fnp.min(x)) < -1e6:\n            x = fnp.tanh(fnp.tanh(x))\n"
+        "        if not fnp.all(fnp.isfinite(x)):\n            raise FloatingPointError('not finite')\n"
+        "        return x\n")
+    report = analyze(path, Point(16, 2, 2**41))
+    assert [r.what for r in report.raises] == ["FloatingPointError('not finite')"], report.raises

@@ -293,10 +293,13 @@ def _raises(results: list[RunResult], single: bool) -> list[Raise]:
             span, what, in_setup = r.raised
             before = len(r.charges) if r.first_unpriced is None and r.unbounded is None else None
             raised.append((span, what, in_setup, False, before))
+    if not single:
+        # Across paths the charges before a raise differ; the raise is one and the same.
+        raised = [(span, what, in_setup, budget, None) for span, what, in_setup, budget, _ in raised]
     out = []
     for span, what, in_setup, budget, before in dict.fromkeys(raised):
         every = sum(1 for x in raised if x[0] == span and x[3] == budget) == len(results)
-        out.append(Raise(span, what, every, in_setup, budget, before if single else None))
+        out.append(Raise(span, what, every, in_setup, budget, before))
     return out
 
 
