@@ -92,7 +92,8 @@ def digest(text: str) -> str:
 
 
 def disk_stamp(folder: Path, limit: int = 256) -> tuple:
-    """mtimes of the .py files next to the document (sibling modules are read from disk).
+    """mtimes of the files next to the document: sibling modules, and the data files
+    (``.npz`` heads, ``config.json``) that setup() reads, are read from disk.
 
     A changed sibling then misses the cache. Folders with more entries than ``limit``
     are not stamped (a file opened in a big folder); saving still clears the cache.
@@ -103,7 +104,7 @@ def disk_stamp(folder: Path, limit: int = 256) -> tuple:
             for i, entry in enumerate(it):
                 if i >= limit:
                     return ()
-                if entry.name.endswith(".py"):
+                if not entry.name.startswith(".") and entry.is_file():
                     try:
                         st = entry.stat()
                     except OSError:

@@ -145,3 +145,24 @@ def test_memory_stays_flat_over_many_edits():
     growth = _rss_kib() - before
     assert len(analyzer.cache) == 16
     assert growth < 20_000, f"RSS grew {growth} KiB over 300 edits"
+
+
+def test_a_changed_data_file_beside_the_estimator_misses_the_cache(tmp_path):
+    import numpy as np
+
+    folder = SAMPLES.parent / "tests" / "realistic" / "estimators" / "learned_head"
+    for f in folder.iterdir():
+        if f.is_file():
+            (tmp_path / f.name).write_bytes(f.read_bytes())
+    path = str(tmp_path / "estimator.py")
+    text = Path(path).read_text()
+    analyzer = Analyzer()
+    first = analyzer.analyze(path, text, POINT)
+    npz = next(tmp_path.glob("*.npz"))
+    with np.load(npz) as data:
+        arrays = {k: data[k] for k in data.files}
+    name = max(arrays, key=lambda k: arrays[k].size)
+    arrays[name] = np.concatenate([arrays[name], arrays[name]])  # setup() now loads a bigger head
+    np.savez(npz, **arrays)
+    again = analyzer.analyze(path, text, POINT)
+    assert analyzer.runs == 2 and again is not first
