@@ -173,8 +173,10 @@ def render_text(report: Report, top: int = 10) -> str:
     out.extend(_calibrated_text(report))
     if report.formula:
         out.append(f"Formula:         {report.formula}")
-    if report.include_scorer_cast and any(c.span == SCORER_SPAN for c in report.charges):
-        cast = sum(c.flops for c in report.charges if c.span == SCORER_SPAN)
+    scorer = [(c, n) for c, n in rollup.counted(report.charges)
+              if c.span == SCORER_SPAN] if report.include_scorer_cast else []
+    if scorer:
+        cast = sum(c.flops * n for c, n in scorer)
         if cast:
             out.append(f"                 includes {_fmt(cast)} for whestbench's float32 cast of the returned float64 "
                        "array (--no-scorer-cast to leave it out)")

@@ -6,6 +6,7 @@ same numbers the same way.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -38,33 +39,45 @@ class FunctionCost:
     inclusive: int = 0  # charged while it ran, callees included
 
 
-def _add(target: OpCost, c: Charge) -> None:
-    target.flops += c.flops
-    target.calls += 1
+def counted(charges: list[Charge]) -> list[tuple[Charge, int]]:
+    """Each distinct charge object and how often it occurs, in order of first occurrence.
+
+    Repeated loops and reused calls share charge objects (a steady recursion's two million
+    charges can be a hundred objects): counted in C loops, then each added once, times its
+    count. The first occurrences keep their order, so every roll-up lists its lines, ops and
+    functions in the order a charge-by-charge walk would."""
+    ids = list(map(id, charges))
+    objects = dict(zip(ids, charges))
+    return [(objects[key], n) for key, n in Counter(ids).items()]
+
+
+def _add(target: OpCost, c: Charge, n: int = 1) -> None:
+    target.flops += c.flops * n
+    target.calls += n
     if c.dtype:
         target.dtypes.add(c.dtype)
 
 
 def by_line(report: Report) -> list[LineCost]:
     lines: dict[tuple[str, int], LineCost] = {}
-    for c in report.charges:
+    for c, n in counted(report.charges):
         key = (c.span.path, c.span.line)
         lc = lines.get(key)
         if lc is None:
             lc = lines[key] = LineCost(c.span.path, c.span.line)
-        lc.flops += c.flops
-        lc.calls += 1
+        lc.flops += c.flops * n
+        lc.calls += n
         lc.certain = lc.certain and c.certain
-        _add(lc.ops.setdefault(c.op, OpCost(c.op)), c)
+        _add(lc.ops.setdefault(c.op, OpCost(c.op)), c, n)
     return sorted(lines.values(), key=lambda lc: (-lc.flops, lc.path, lc.line))
 
 
 def by_function(report: Report) -> list[FunctionCost]:
     out: dict[str, FunctionCost] = {}
-    for c in report.charges:
+    for c, n in counted(report.charges):
         fc = out.setdefault(c.function, FunctionCost(c.function))
-        fc.flops += c.flops
-        fc.calls += 1
+        fc.flops += c.flops * n
+        fc.calls += n
     for name, total in report.inclusive.items():
         out.setdefault(name, FunctionCost(name)).inclusive = total
     return sorted(out.values(), key=lambda f: (-f.inclusive, -f.flops))
@@ -72,8 +85,8 @@ def by_function(report: Report) -> list[FunctionCost]:
 
 def by_op(report: Report) -> list[OpCost]:
     out: dict[str, OpCost] = {}
-    for c in report.charges:
-        _add(out.setdefault(c.op, OpCost(c.op)), c)
+    for c, n in counted(report.charges):
+        _add(out.setdefault(c.op, OpCost(c.op)), c, n)
     return sorted(out.values(), key=lambda o: -o.flops)
 
 
