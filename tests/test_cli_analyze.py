@@ -35,6 +35,17 @@ def test_json_carries_the_documented_fields():
     assert data["lines"][0]["ops"][0]["dtypes"], "each line names the billed dtype of its ops"
 
 
+def test_json_lists_a_repeated_calls_charges_once_with_counts_that_add_up_to_the_runtime_count():
+    # strassen's recursion makes the same calls again: their charges are counted, not listed again.
+    point = Point(64, 2, 2**41)
+    proc = flopcast("analyze", str(SAMPLES / "strassen.py"), "--width", "64", "--depth", "2",
+                    "--format", "json", "--no-formula")
+    data = json.loads(proc.stdout)
+    charges = data["charges"]
+    assert len(charges) < sum(c["count"] for c in charges)
+    assert sum(c["flops"] * c["count"] for c in charges) == measure(SAMPLES / "strassen.py", point).total
+
+
 def test_default_point_is_whestbench_current_round():
     proc = flopcast("analyze", str(SAMPLES / "mean_propagation_f32.py"), "--format", "json")
     data = json.loads(proc.stdout)

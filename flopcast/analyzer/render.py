@@ -9,7 +9,7 @@ from flopcast import __version__
 from flopcast.analyzer import rollup
 from flopcast.model import SCORER_SPAN, Calibration, Report, Span, display_path
 
-JSON_SCHEMA_VERSION = "1.0"
+JSON_SCHEMA_VERSION = "1.1"  # 1.1: each distinct charge once, with its "count"
 
 
 def _status(report: Report) -> str:
@@ -109,10 +109,13 @@ def _report_json(report: Report) -> dict[str, Any]:
         "call_graph": [{"caller": a, "callee": b, "calls": n} for (a, b), n in sorted(report.calls.items())],
         "ops": [{"op": o.op, "flops": o.flops, "calls": o.calls, "dtypes": sorted(o.dtypes)}
                 for o in rollup.by_op(report)],
+        # A repeated loop makes the same charges again (millions, in a Monte-Carlo loop):
+        # each distinct charge once, in order of first occurrence, with how often it is made.
         "charges": [{"path": c.span.path, "line": c.span.line, "col": c.span.col,
                      "end_line": c.span.end_line, "end_col": c.span.end_col, "op": c.op,
-                     "flops": c.flops, "dtype": c.dtype, "function": c.function, "certain": c.certain}
-                    for c in report.charges],
+                     "flops": c.flops, "dtype": c.dtype, "function": c.function, "certain": c.certain,
+                     "count": n}
+                    for c, n in rollup.counted(report.charges)],
         "unpriced": [{**_json_place(u.span), "what": u.what, "reason": u.reason} for u in report.unpriced],
         "value_dependent": [{**_json_place(u.span), "kind": u.kind, "reason": u.reason} for u in report.uncertain],
         "raises": [{**_json_place(r.span), "what": r.what, "every_path": r.every_path, "in_setup": r.in_setup,
