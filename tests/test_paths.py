@@ -19,9 +19,24 @@ import pytest
 from oracle import measure, static_per_op
 
 from flopcast.analyzer import analyze
-from flopcast.analyzer.interpreter import Decisions, RunResult, Site
+from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult, Site
 from flopcast.analyzer.paths import MAX_PATHS, explore
+from flopcast.analyzer.program import load_program
 from flopcast.model import Charge, Point, Span
+
+
+class Counting(Interpreter):
+    """The interpreter, counting the statements it executes by line."""
+
+    def exec_stmt(self, node):
+        self.executed[node.lineno] = self.executed.get(node.lineno, 0) + 1
+        super().exec_stmt(node)
+
+
+def run_counting(path: Path, width: int, depth: int) -> tuple[RunResult, Counting]:
+    interp = Counting(load_program(path), width, depth, 2**41, Decisions())
+    interp.executed = {}
+    return interp.run("Estimator"), interp
 
 SPAN = Span("toy.py", 1, 0, 1, 1)
 
@@ -192,22 +207,10 @@ def test_skipped_loop_iterations_are_counted_exactly(width, depth, budget):
 
 
 def test_a_steady_loop_runs_only_until_it_repeats():
-    from flopcast.analyzer.interpreter import Interpreter
-    from flopcast.analyzer.program import load_program
-
-    class Counting(Interpreter):
-        executed = 0
-
-        def exec_stmt(self, node):
-            self.executed += 1
-            super().exec_stmt(node)
-
-    program = load_program(STEADY)
     executed = {}
     for depth in (8, 400):
-        interp = Counting(program, 16, depth, 2**41, Decisions())
-        result = interp.run("Estimator")
-        executed[depth] = interp.executed
+        result, interp = run_counting(STEADY, 16, depth)
+        executed[depth] = sum(interp.executed.values())
         assert sum(1 for c in result.charges if c.op == "matmul") >= 2 * depth
         assert interp.steps > 4 * depth  # the step cap still sees every iteration
     assert executed[400] == executed[8]  # the same statements run: the rest are repeats
@@ -235,27 +238,13 @@ def test_loops_over_enumerate_and_zip_are_counted_exactly(width, depth):
 
 
 def test_an_enumerate_loop_whose_index_goes_unread_is_skipped():
-    from flopcast.analyzer.interpreter import Interpreter
-    from flopcast.analyzer.program import load_program
-
     source = ENUMERATE.read_text().splitlines()
     lines = {n + 1: text.strip() for n, text in enumerate(source)}
     first = next(n for n, t in lines.items() if t == "x = fnp.maximum(x @ weight, 0.0)")
     second = next(n for n, t in lines.items() if t == "x = fnp.tanh(x @ weight)")
     closure = next(n for n, t in lines.items() if t == "sizes.append(fnp.sum(through_closure()))")
 
-    class Counting(Interpreter):
-        def exec_stmt(self, node):
-            self.executed[node.lineno] = self.executed.get(node.lineno, 0) + 1
-            super().exec_stmt(node)
-
-    program = load_program(ENUMERATE)
-    runs = {}
-    for depth in (8, 400):
-        interp = Counting(program, 16, depth, 2**41, Decisions())
-        interp.executed = {}
-        interp.run("Estimator")
-        runs[depth] = interp.executed
+    runs = {depth: run_counting(ENUMERATE, 16, depth)[1].executed for depth in (8, 400)}
     assert runs[400][first] == runs[8][first] < 8  # `i` unread: the rest are repeats
     assert runs[400][second] == runs[8][second] < 7  # `first` unread in the zip loop
     assert runs[400][closure] == 400  # `i` read through the helper's closure: every iteration runs
@@ -286,22 +275,11 @@ def test_a_loop_that_never_repeated_before_is_counted_exactly_when_it_does(width
 
 
 def test_a_long_run_of_a_loop_that_never_repeated_before_is_still_skipped():
-    from flopcast.analyzer.interpreter import Interpreter
-    from flopcast.analyzer.program import load_program
-
     body = next(n + 1 for n, t in enumerate(COLD.read_text().splitlines()) if t.strip() == "x = fnp.tanh(x @ w) * scale")
 
-    class Counting(Interpreter):
-        def exec_stmt(self, node):
-            self.executed[node.lineno] = self.executed.get(node.lineno, 0) + 1
-            super().exec_stmt(node)
-
-    program = load_program(COLD)
     runs = {}
     for depth in (1, 100):
-        interp = Counting(program, 16, depth, 2**41, Decisions())
-        interp.executed = {}
-        result = interp.run("Estimator")
+        result, interp = run_counting(COLD, 16, depth)
         runs[depth] = interp.executed[body]
         assert sum(1 for c in result.charges if c.op == "matmul") == 6 + 7 + 40 * depth
     assert runs[100] == runs[1] <= 6 + 7 + 17  # the third run stops at its 17th iteration at the latest
@@ -341,22 +319,7 @@ def test_reused_calls_are_counted_exactly(width, depth):
 
 
 def test_a_repeated_pure_call_is_not_run_again():
-    from flopcast.analyzer.interpreter import Interpreter
-    from flopcast.analyzer.program import load_program
-
-    class Counting(Interpreter):
-        executed = 0
-
-        def exec_stmt(self, node):
-            self.executed += 1
-            super().exec_stmt(node)
-
-    program = load_program(REPEATED)
-    executed = {}
-    for depth in (3, 30):
-        interp = Counting(program, 64, depth, 2**41, Decisions())
-        interp.run("Estimator")
-        executed[depth] = interp.executed
+    executed = {depth: sum(run_counting(REPEATED, 64, depth)[1].executed.values()) for depth in (3, 30)}
     # block(c, v) for 27 more layers: each an equal call of a recorded one
     assert executed[30] == executed[3]
 
