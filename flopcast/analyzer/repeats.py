@@ -434,6 +434,9 @@ class CallMemo:
         self.max_steps = max_steps
         self.entries: dict = {}
         self.called: set = set()  # function objects called at least once on this path
+        # id of a recorded recursion key -> (the key, whether it names no object by id): a
+        # deep recursion replays the same entries hundreds of times, each walking its keys.
+        self._identity_free: dict = {}
 
     def key(self, fn, args: list, kwargs: dict) -> Optional[tuple]:
         if id(fn) not in self.called:
@@ -449,6 +452,13 @@ class CallMemo:
             return None
         return (form, interp.metered, interp.try_depth > 0, self.counters(),
                 interp.used if interp.program_mentions_budget() else None), canon
+
+    def _free(self, key) -> bool:
+        known = self._identity_free.get(id(key))
+        if known is None:
+            # The key is kept with its answer, so its id cannot be reused by another object.
+            known = self._identity_free[id(key)] = (key, _identity_free(key))
+        return known[1]
 
     def counters(self) -> tuple:
         interp, result = self.interp, self.interp.result
@@ -469,7 +479,7 @@ class CallMemo:
         active = interp.active_calls[:-1]
         nodes = {k[0] for k in active}
         for k in entry.inner_keys:
-            if k[0] in nodes and (len(k) == 1 or not _identity_free(k) or k in active):
+            if k[0] in nodes and (len(k) == 1 or not self._free(k) or k in active):
                 return None
         try:
             value = _instantiate(entry.template, canon, {})
