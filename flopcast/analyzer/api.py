@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import weakref
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 from typing import Callable, Mapping, Optional, Union
 
 from flopcast import installed
-from flopcast.analyzer import dataints, dtypes, pricing
+from flopcast.analyzer import dataints, dtypes, pricing, rollup
 from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult
 from flopcast.analyzer.nominal import Nominal, nominal
 from flopcast.analyzer.paths import Exploration, explore
@@ -251,8 +252,6 @@ def _module_of(program: Program, node) -> Optional[object]:
 def _defs(tree) -> set:
     found = _DEFS.get(tree)
     if found is None:
-        import ast
-
         found = _DEFS[tree] = {n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))}
     return found
 
@@ -288,14 +287,12 @@ def _raises(results: list[RunResult], single: bool) -> list[Raise]:
         if r.overrun is not None:
             o = r.overrun
             raised.append((o.span, f"BudgetExhaustedError: {o.op} would cost {o.cost:,} FLOPs but only "
-                                   f"{o.remaining:,} remain", False, True, o.index))
+                                   f"{o.remaining:,} remain", False, True, o.index if single else None))
         elif r.raised is not None:
             span, what, in_setup = r.raised
-            before = len(r.charges) if r.first_unpriced is None and r.unbounded is None else None
-            raised.append((span, what, in_setup, False, before))
-    if not single:
-        # Across paths the charges before a raise differ; the raise is one and the same.
-        raised = [(span, what, in_setup, budget, None) for span, what, in_setup, budget, _ in raised]
+            # Across paths the charges before a raise differ: the raise is one and the same.
+            counted_before = single and r.first_unpriced is None and r.unbounded is None
+            raised.append((span, what, in_setup, False, len(r.charges) if counted_before else None))
     out = []
     for span, what, in_setup, budget, before in dict.fromkeys(raised):
         every = sum(1 for x in raised if x[0] == span and x[3] == budget) == len(results)
@@ -323,13 +320,12 @@ def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Ch
         return list(widest.charges)
     # A path's charges are tens of thousands of entries but few distinct objects (a repeated
     # call or loop iteration adds the same Charge objects again): each distinct object is
-    # hashed by its (span, op) once; the rest are C loops over identities.
-    distinct = [dict(zip(map(id, r.charges), r.charges)) for r in results]
+    # hashed by its (span, op) once (rollup.counted).
+    counts = [rollup.counted(r.charges) for r in results]
     per_path = []
-    for r, objects in zip(results, distinct):
+    for path_counts in counts:
         sums: dict = defaultdict(int)
-        for ident, n in Counter(map(id, r.charges)).items():
-            c = objects[ident]
+        for c, n in path_counts:
             sums[(c.span, c.op)] += c.flops * n
         per_path.append(sums)
     keys = set().union(*per_path)
@@ -343,18 +339,18 @@ def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Ch
                                              c.dtype_origin)
         return copy
 
-    widest_objects = distinct[next(i for i, r in enumerate(results) if r is widest)]
-    changed = {ident: marked(c) for ident, c in widest_objects.items() if (c.span, c.op) in varying}
+    widest_objects = [c for c, _ in counts[next(i for i, r in enumerate(results) if r is widest)]]
+    changed = {id(c): marked(c) for c in widest_objects if (c.span, c.op) in varying}
     out = [changed.get(id(c), c) for c in widest.charges] if changed else list(widest.charges)
     # Expressions only other paths reach (the cheaper arm of a branch) are listed too, as
     # uncertain, so per-line views and `verify` see them; report.total stays authoritative.
-    claimed = {(c.span, c.op) for c in widest_objects.values()}
-    for r, objects in zip(results, distinct):
+    claimed = {(c.span, c.op) for c in widest_objects}
+    for r, path_counts in zip(results, counts):
         if r is widest:
             continue
-        mine = {(c.span, c.op) for c in objects.values()} - claimed
+        mine = {(c.span, c.op) for c, _ in path_counts} - claimed
         if mine:
-            picked = {ident for ident, c in objects.items() if (c.span, c.op) in mine}
+            picked = {id(c) for c, _ in path_counts if (c.span, c.op) in mine}
             out.extend(marked(c) for c in r.charges if id(c) in picked)
         claimed |= mine
     return out
