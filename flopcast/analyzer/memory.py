@@ -147,27 +147,34 @@ class MemoryTracker:
             todo.extend(env.values())
         for level in self._stack:
             todo.extend(level.values)
+        bases = self.bases
+        # The walk is the tracker's hot path: dispatch on the exact class, and let the many
+        # values that hold no array (numbers, functions, classes, references) go unmarked.
         while todo:
             v = todo.pop()
+            kind = _HOLDS.get(v.__class__, _UNSEEN)
+            if kind is _UNSEEN:
+                kind = _holds_by_kind(v)
+            if kind is None:
+                continue
             if id(v) in seen:
                 continue
             seen.add(id(v))
-            if isinstance(v, Array):
+            if kind is Array:
                 ident = v.ident
                 while ident is not None and ident not in arrays:
                     arrays.add(ident)
-                    ident = self.bases.get(ident)
-            elif isinstance(v, (ListVal, TupleVal)):
+                    ident = bases.get(ident)
+            elif kind is ListVal:
                 todo.extend(v.items)
-            elif isinstance(v, DictVal):
+            elif kind is DictVal:
                 todo.extend(v.items.values())
-            elif isinstance(v, InstanceVal):
+            elif kind is InstanceVal:
                 todo.extend(v.attrs.values())
-            elif isinstance(v, (BoundLib, BoundMethod)):
+            else:
                 todo.append(v.receiver)  # `draw().astype(...)`: the draw lives while its copy is made
-            elif isinstance(v, MLPVal):
-                continue
-        return sum(self.sizes.get(i, 0) for i in arrays)
+        sizes = self.sizes
+        return sum(sizes.get(i, 0) for i in arrays)
 
     def result(self) -> MemoryUse:
         return MemoryUse(self.predict.largest, self.predict.largest_span, self.predict.largest_what,
@@ -175,6 +182,22 @@ class MemoryTracker:
                          self.setup.largest, self.setup.largest_span, self.setup.largest_what,
                          self.setup.peak, self.setup.peak_span,
                          self.predict.over_limit_span, self.setup.over_limit_span)
+
+
+#: What the live-set walk follows in a value, by kind: an array's identity (and its bases),
+#: the items of a list or tuple, a dict's values, an instance's attributes, a bound method's
+#: receiver. Other values hold no array the walk can see.
+_KINDS = ((Array, Array), (ListVal, ListVal), (TupleVal, ListVal), (DictVal, DictVal), (InstanceVal, InstanceVal),
+          (BoundLib, BoundMethod), (BoundMethod, BoundMethod))
+_HOLDS: dict = {}  # class -> its kind, or None
+_UNSEEN = object()
+
+
+def _holds_by_kind(v) -> Optional[type]:
+    """The kind of ``v`` for the walk (None: nothing to follow), remembered per class."""
+    kind = next((k for cls, k in _KINDS if isinstance(v, cls)), None)
+    _HOLDS[v.__class__] = kind
+    return kind
 
 
 #: Contractions: numpy casts an operand of a narrower dtype to the result's dtype in a scratch copy.
