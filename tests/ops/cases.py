@@ -249,6 +249,10 @@ CREATION = {
     "ones_like_dtype": "r = fnp.ones_like(w, dtype=fnp.float64)",
     "full_like": "r = fnp.full_like(v, 2.0)",
     "empty": "r = fnp.empty((D, W))",
+    # the Python builtins as dtypes: bool -> bool, int -> int64, float -> float64
+    "eye_dtype_builtin_bool": "m = fnp.eye(W, dtype=bool); r = fnp.where(m, w, 0.0)",
+    "ones_dtype_builtin_int": "r = fnp.ones(W, dtype=int) + fnp.arange(W)",
+    "astype_builtin_float": "r = w.astype(float)",
 }
 
 SHAPE = {

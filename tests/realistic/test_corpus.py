@@ -251,6 +251,20 @@ CORPUS = {
         ),
         data_sites=("rows = fnp.unique(picks)",),
     ),
+    "whitened_moments": Entry(
+        points=(
+            (8, 2, 10**6, "interval"),      # full covariance on both layers: power iteration, ladder
+            (16, 3, 10**6, "interval"),     # full, full, then diagonal
+            (16, 2, 10**5, "interval"),     # one full layer
+            (32, 2, 3 * 10**5, "guarded"),  # diagonal only; fnp.eye(..., dtype=bool) mask unused
+        ),
+        guards=("if lam > 1e30:",
+                "return fnp.linalg.cholesky(cov + EPS * fnp.eye(cov.shape[0], dtype=cov.dtype))",
+                "if bool(fnp.all(fnp.isfinite(root))):",
+                "return float(sign) > 0 and float(logdet) > LOGDET_FLOOR",
+                "if float(scale.item()) > 1e30:"),
+        data_sites=("while it < it_max and abs(lam - prev) > tol * max(abs(lam), 1.0):",),
+    ),
 }
 
 

@@ -11,7 +11,7 @@ from typing import Optional
 from flopcast.analyzer import dataints, dtypes
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.registry import OpError, OpRaises
-from flopcast.analyzer.values import Array, DTypeRef, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
+from flopcast.analyzer.values import Array, Builtin, DTypeRef, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
 
 
 def operand(v: Value) -> Operand:
@@ -177,6 +177,9 @@ def dtype_arg(v: Optional[Value]) -> Optional[str]:
         return dtypes.normalize(v.value)
     if isinstance(v, Known) and v.value in (float, int, bool, complex):
         return dtypes.normalize(v.value)
+    # the builtins themselves (`dtype=bool`), as the interpreter holds them
+    if isinstance(v, Builtin) and v.name in ("float", "int", "bool", "complex"):
+        return dtypes.normalize({"float": float, "int": int, "bool": bool, "complex": complex}[v.name])
     raise OpError("dtype= is not known statically")
 
 
