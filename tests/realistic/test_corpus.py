@@ -265,6 +265,16 @@ CORPUS = {
                 "if float(scale.item()) > 1e30:"),
         data_sites=("while it < it_max and abs(lam - prev) > tol * max(abs(lam), 1.0):",),
     ),
+    "topk_refit": Entry(
+        points=(
+            (8, 2, 10**5, "interval"),      # chunked MC, top-2 refit by QR + lstsq on layer 2
+            (16, 3, 10**6, "interval"),     # top-4, refit on layers 2 and 3
+            (32, 2, 10**6, "interval"),     # top-8
+        ),
+        guards=("coef, *_ = fnp.linalg.lstsq(q, cur_top, rcond=None)",
+                "if float(fnp.max(spread)) > SPREAD_LIMIT:"),
+        data_sites=("if n_dead:",),
+    ),
 }
 
 
