@@ -101,3 +101,23 @@ def test_text_shows_the_nominal_number_first_and_the_interval_beside_it():
     first, second = [line for line in text.splitlines() if line.strip()][2:4]
     assert first.startswith("Predicted FLOPs: 20,455,679 nominal")
     assert "interval [2,883,839, 20,455,679]" in second
+
+
+@pytest.mark.parametrize("point", POINTS, ids=str)
+def test_sites_no_presumption_covers_but_that_cost_the_same_either_way_keep_the_nominal_number(point):
+    path = FIXTURES / "neutral_sites.py"
+    report = analyze(path, point)
+    assert not report.total.exact
+    assert report.nominal == measure(path, point).total
+    neutral = sorted(span.line for span, why in report.nominal_presumes if why.endswith("every answer costs the same"))
+    assert neutral == sorted(line_of(path, t) for t in ("rng = fnp.random.default_rng(", "lam = 1.0 / d2"))
+
+
+def test_a_site_no_presumption_covers_whose_answers_cost_differently_leaves_no_nominal_number(tmp_path):
+    source = (FIXTURES / "neutral_sites.py").read_text().replace(
+        "lam = 1.0 / d2 if d2 > 0 else 1.0", "lam = 1.0 / d2 if d2 > 0 else fnp.exp(x)")
+    path = tmp_path / "estimator.py"
+    path.write_text(source)
+    report = analyze(path, POINTS[0])
+    assert report.nominal is None
+    assert line_of(path, "lam = 1.0 / d2") in [span.line for span, _ in report.nominal_missing]
