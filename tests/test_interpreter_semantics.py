@@ -291,6 +291,24 @@ CASES = {
         for _ in range(len(label)):
             STEP
         """),
+    "user_class_with_iter_and_len_is_iterated_and_sized": (
+        "class Plan:\n    def __init__(self, steps):\n        self.steps = list(steps)\n\n"
+        "    def __iter__(self):\n        return iter(self.steps)\n\n"
+        "    def __len__(self):\n        return len(self.steps)\n", """
+        plan = Plan(["a", "b", "c"])
+        for _ in plan:
+            STEP
+        for _ in range(len(plan)):
+            STEP
+        """),
+    "user_class_with_a_generator_iter_is_iterated": (
+        "class Layers:\n    def __init__(self, mlp):\n        self.mlp = mlp\n\n"
+        "    def __iter__(self):\n        for w in self.mlp.weights:\n            yield w\n", """
+        for w in Layers(mlp):
+            h = fnp.tanh(h @ w)
+        ws = list(Layers(mlp))
+        h = h @ ws[-1]
+        """),
 }
 
 

@@ -73,6 +73,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return Known(x.shape[0])
         if isinstance(x, (ListVal, TupleVal, DictVal)):
             return Known(len(x.items))
+        if isinstance(x, InstanceVal) and isinstance(x.cls.lookup("__len__")[1], FunctionVal):
+            owner, method = x.cls.lookup("__len__")
+            return interp.call(interp.bind(method, x, owner, span), [], {}, span)
         if isinstance(x, Known):
             try:
                 return Known(len(x.value))

@@ -1595,6 +1595,13 @@ class Interpreter:
             return list(value.items)
         if isinstance(value, InstanceVal) and value.cls.tuple_like:
             return [value.attrs.get(f[0], OPAQUE) for f in value.cls.fields]
+        if isinstance(value, InstanceVal):
+            owner, method = value.cls.lookup("__iter__")
+            if isinstance(method, FunctionVal):
+                span = self.node_span(node) if node is not None else self.span or self.program.main_span
+                it = self.call(self.bind(method, value, owner, span), [], {}, span)
+                # an object that is its own iterator steps through __next__: not modelled
+                return None if it is value else self.iterate(it, node)
         if isinstance(value, ClassVal) and _is_enum(value) and isinstance(value.attrs.get("__members__"), DictVal):
             return list(value.attrs["__members__"].items.values())
         return None

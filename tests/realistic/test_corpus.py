@@ -275,6 +275,30 @@ CORPUS = {
                 "if float(fnp.max(spread)) > SPREAD_LIMIT:"),
         data_sites=("if n_dead:",),
     ),
+    "shrunk_gram": Entry(
+        points=(
+            (8, 2, 10**5, "guarded"),       # rank-4 correction: shrinkage, eigh, solve ladder
+            (16, 3, 10**6, "guarded"),      # rank 8 on two layers
+            (32, 2, 10**6, "guarded"),      # the eigh does not fit: no correction
+            (32, 2, 2 * 10**6, "guarded"),  # rank 16
+        ),
+        guards=("rng = fnp.random.default_rng(mlp.seed or 1234)",
+                "if not math.isfinite(scale) or scale > HUGE:",
+                "lam = b2 / d2 if d2 > 0 else 1.0",
+                '"solve": lambda a, b: fnp.linalg.solve(a, b),',
+                '"inv": lambda a, b: fnp.linalg.inv(a) @ b,'),
+    ),
+    "staged_pipeline": Entry(
+        points=(
+            (8, 2, 10**4, "exact"),         # mean field only (a Plan iterated through __iter__)
+            (8, 2, 10**5, "interval"),      # + curvature on the near-zero set (fnp.where, SVD)
+            (16, 3, 10**6, "interval"),     # + the MC scale fit (fixed-point while loop)
+            (32, 2, 10**5, "exact"),
+        ),
+        guards=("if top <= 0.0:",
+                "self.diag[last] = min(max(s, 0.5), 2.0) if math.isfinite(s) else 1.0"),
+        data_sites=("(idx,) = fnp.where(near)", "while abs(s - prev) > SCALE_TOL and it < SCALE_MAX_IT:"),
+    ),
 }
 
 
