@@ -283,6 +283,32 @@ CASES = {
         h = h @ Rows(mlp.weights[0])[:, :]
         STEP
         """),
+    # An inner function's repeated calls are reused only while what it reads of the
+    # enclosing frame is unchanged (rebinding a name it does not read must not matter).
+    "inner_function_called_again_after_the_name_it_reads_is_rebound": ("", """
+        n = 1
+        other = 0
+        def reps():
+            return (lambda: n)()
+        for _ in range(reps() + reps()):
+            STEP
+        n = 3
+        other = 5
+        for _ in range(reps()):
+            STEP
+        """),
+    "inner_function_that_rebinds_a_nonlocal_is_run_at_every_call": ("", """
+        count = 0
+        def bump():
+            nonlocal count
+            count += 1
+            return count
+        bump()
+        bump()
+        bump()
+        for _ in range(count):
+            STEP
+        """),
     "str_join_of_a_list_of_known_strings": ("", """
         parts = []
         parts.append(f"w={mlp.width}")

@@ -14,6 +14,8 @@ reuse the effects of a call of a user function made again in an equal state.
 
 from __future__ import annotations
 
+import ast
+import weakref
 from typing import Any, Optional
 
 from flopcast.analyzer.values import (
@@ -36,6 +38,7 @@ from flopcast.analyzer.values import (
     TupleVal,
     Unknown,
 )
+from flopcast.syntax import calls_introspection
 
 
 class Incomparable(Exception):
@@ -56,6 +59,7 @@ class Canon:
         self.objects: dict = {}  # id(object) -> number, for arrays and mutable containers
         self.by_object: list = []  # number -> object (keeps them alive, so their id() stays theirs)
         self.by_ident: list = []  # number -> ident
+        self.closure_names: dict = {}  # closure number -> the names of it written so far
 
     def number(self, table: dict, key: Any, obj: Any = None) -> tuple[int, bool]:
         if key in table:
@@ -153,13 +157,26 @@ class Canon:
         self.by_object.append(value)
         closure = None
         if value.closure is not None:
-            c, fresh = self.number(objects, id(value.closure), value.closure)
-            closure = (c, self.names(value.closure) if fresh else None)
+            c, _ = self.number(objects, id(value.closure), value.closure)
+            closure = (c, self._closure(c, value))
         form = self.form
         defaults, kw_defaults = value.defaults, value.kw_defaults
         return ("F", n, id(value.node), value.kind, value.cached, self.definition(value.owner),
                 tuple([form(v) for v in defaults]) if defaults else (),
                 tuple([(k, form(v)) for k, v in kw_defaults.items()]) if kw_defaults else (), closure)
+
+    def _closure(self, number: int, value: FunctionVal) -> tuple:
+        """The enclosing variables ``value`` can read (the names its code mentions), less
+        those of the same closure already written by an earlier function of this walk.
+        A closure is its enclosing frame's whole variables: writing all of them at every
+        call of an inner function made each call cost as much as the frame is large."""
+        env = value.closure
+        free = _mentioned(value.node)
+        written = self.closure_names.setdefault(number, set())
+        names = [k for k in (env if free is None else sorted(free)) if k in env and k not in written]
+        written.update(names)
+        form = self.form
+        return tuple([(k, form(env[k])) for k in names])
 
     def _bound(self, value: BoundMethod) -> tuple:
         return ("B", self.form(value.function), self.form(value.receiver))
@@ -198,6 +215,21 @@ class Canon:
     def names(self, env: dict) -> tuple:
         form = self.form
         return tuple([(k, form(v)) for k, v in env.items()])
+
+
+def _mentioned(node: ast.AST) -> Optional[frozenset]:
+    """The names a function's code mentions anywhere (nested functions included): all it can
+    read of its closure. None when it calls ``locals()``, ``eval`` and the like."""
+    found = _MENTIONED.get(node, _UNSEEN)
+    if found is _UNSEEN:
+        nodes = list(ast.walk(node))
+        found = None if calls_introspection(nodes) else frozenset(n.id for n in nodes if isinstance(n, ast.Name))
+        _MENTIONED[node] = found
+    return found
+
+
+_MENTIONED: "weakref.WeakKeyDictionary[ast.AST, Optional[frozenset]]" = weakref.WeakKeyDictionary()
+_UNSEEN = object()
 
 
 def _known(v: Any) -> Any:

@@ -80,7 +80,8 @@ def by_function(report: Report) -> list[FunctionCost]:
         fc.calls += n
     for name, total in report.inclusive.items():
         out.setdefault(name, FunctionCost(name)).inclusive = total
-    return sorted(out.values(), key=lambda f: (-f.inclusive, -f.flops))
+    # Names break ties: the tables' insertion order depends on which calls the memo replayed.
+    return sorted(out.values(), key=lambda f: (-f.inclusive, -f.flops, f.qualname))
 
 
 def by_op(report: Report) -> list[OpCost]:

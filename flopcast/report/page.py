@@ -416,7 +416,7 @@ def _function_tree(report: Report, files: _Files) -> tuple[list[FunctionNode], l
         if name in stack:
             out.recursive = True
             return out
-        kids = sorted(children.get(name, []), key=lambda kc: -report.inclusive.get(kc[0], own.get(kc[0], 0)))
+        kids = sorted(children.get(name, []), key=lambda kc: (-report.inclusive.get(kc[0], own.get(kc[0], 0)), kc[0]))
         out.children = [node(k, c, stack + (name,)) for k, c in kids]
         return out
 
