@@ -37,6 +37,9 @@ class Program:
     main: Module
     modules: dict[str, Module] = field(default_factory=dict)
     overrides: dict[str, str] = field(default_factory=dict)  # absolute path -> unsaved text
+    #: Dotted names found to be no module of the folder (``import math``): every run of the
+    #: program imports them again, and resolving the candidate paths is a tenth of a small run.
+    absent: set[str] = field(default_factory=set, repr=False, compare=False)
 
     @property
     def main_span(self) -> Span:
@@ -48,6 +51,8 @@ class Program:
             return None
         if dotted in self.modules:
             return self.modules[dotted]
+        if dotted in self.absent:
+            return None
         rel = Path(*dotted.split("."))
         for candidate in (self.root / rel.with_suffix(".py"), self.root / rel / "__init__.py"):
             try:
@@ -60,6 +65,7 @@ class Program:
                 module = Module(dotted, source.path, source.tree, source.directives, source.text)
                 self.modules[dotted] = module
                 return module
+        self.absent.add(dotted)
         return None
 
 
