@@ -188,12 +188,23 @@ def evaluated_once(stmt: ast.stmt) -> Iterator[ast.expr]:
         stack.extend(c for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr))
 
 
-def fresh_name(tree: ast.AST, hint: str) -> str:
-    """``hint``, or ``hint_2``, ... whichever no name, attribute or argument of the file uses."""
-    used = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    used |= {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
-    used |= {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
-    used |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+def used_names(tree: ast.AST) -> set[str]:
+    """Every name, attribute, argument and def or class name of the file: what a new name avoids."""
+    used: set[str] = set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name):
+            used.add(n.id)
+        elif isinstance(n, ast.arg):
+            used.add(n.arg)
+        elif isinstance(n, ast.Attribute):
+            used.add(n.attr)
+        elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            used.add(n.name)
+    return used
+
+
+def fresh_name(used: set[str], hint: str) -> str:
+    """``hint``, or ``hint_2``, ... whichever is not in ``used`` (a file's ``used_names``)."""
     name, k = hint, 2
     while name in used:
         name, k = f"{hint}_{k}", k + 1

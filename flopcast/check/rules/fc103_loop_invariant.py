@@ -17,7 +17,7 @@ from flopcast.check.advice import charges_in, functions, per_entry, short, singl
 from flopcast.check.context import CheckContext
 from flopcast.check.findings import Finding, Level
 from flopcast.check.fix.model import Fix, InsertBefore, RemoveStmt, ReplaceExpr
-from flopcast.check.purity import deferred, evaluated_once, fresh_name, pure_call, written
+from flopcast.check.purity import deferred, evaluated_once, fresh_name, pure_call, used_names, written
 from flopcast.check.rules.base import Rule
 from flopcast.check.source import SourceFile
 
@@ -141,7 +141,8 @@ def _fix(file: SourceFile, loop, position: int, stmt: ast.stmt, expr: ast.expr, 
     text = source(file, expr)
     if not text:
         return None
-    name = fresh_name(file.tree, "hoisted")
+    # The file's names are read once per file: the rule asks at every point of a saving formula's grid.
+    name = fresh_name(file.fact("used names", lambda: used_names(file.tree)), "hoisted")
     value = f"({text})" if "\n" in text else text
     return Fix(title, True, saving, (InsertBefore(loop_span, f"{name} = {value}"),
                                      ReplaceExpr(file.span(expr), name)))
