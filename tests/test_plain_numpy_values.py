@@ -53,3 +53,53 @@ def test_a_plain_numpy_scalar_of_python_numbers_stays_exact(tmp_path):
     runtime = measure(path, POINT).total
     assert not report.unpriced, report.unpriced
     assert report.total.exact and report.total.lo == runtime, (report.total, runtime)
+
+
+def _sized_by(tmp_path, size: str):
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(f"""\
+        import numpy as np
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                n = {size}
+                x = fnp.ones((n, mlp.width), dtype=fnp.float32) @ mlp.weights[0]
+                return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.mean(x, axis=0)
+        """))
+    return path
+
+
+def test_a_sample_count_clamped_with_np_clip_of_known_numbers_is_known(tmp_path):
+    # numpy computes np.clip / np.ceil / np.sqrt of known Python numbers; int() of the numpy
+    # scalar is the known count, so the sizes it makes are exact
+    for size in ("int(np.clip(budget // 5000, 8, 400))",
+                 "int(np.ceil(np.sqrt(budget / 1000.0)))",
+                 "int(np.maximum(3, np.floor(np.log2(budget))))"):
+        path = _sized_by(tmp_path, size)
+        report = analyze(path, POINT)
+        runtime = measure(path, POINT).total
+        assert not report.unpriced and not report.uncertain, (size, report.unpriced, report.uncertain)
+        assert report.total.exact and report.total.lo == runtime, (size, report.total, runtime)
+
+
+def test_a_plain_numpy_scalar_of_known_ints_keeps_numpys_integer_dtype(tmp_path):
+    # np.maximum(2, 3) is numpy's int64 3, not a float64: an int32 array times it is int64,
+    # so a bitwise and on the product works (on a float64 it would raise TypeError)
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent("""\
+        import numpy as np
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                odd = (fnp.arange(mlp.width, dtype=fnp.int32) * np.maximum(2, 3)) & 1
+                return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + odd
+        """))
+    report = analyze(path, POINT)
+    assert not report.raises and not report.unpriced, (report.raises, report.unpriced)
+    assert report.total.exact and report.total.lo == measure(path, POINT).total

@@ -122,6 +122,12 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 return Known(fn(x.value, *extra))
             except (TypeError, ValueError, OverflowError) as exc:
                 raise UserRaise(span, f"{type(exc).__name__}: {exc}")
+        if isinstance(x, NumpyScalar) and x.value is not None and name in ("int", "float", "bool", "round") \
+                and len(args) == 1:
+            try:
+                return Known({"int": int, "float": float, "bool": bool, "round": round}[name](x.value))
+            except (ValueError, OverflowError) as exc:
+                raise UserRaise(span, f"{type(exc).__name__}: {exc}")
         if isinstance(x, (Array, NumpyScalar)):
             kind = {"int": "int", "float": "float", "bool": "bool", "round": "int", "abs": "float"}.get(name, "")
             if isinstance(x, Array) and x.size != 1:

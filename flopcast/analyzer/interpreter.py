@@ -2531,10 +2531,16 @@ class Interpreter:
         if name in ops.HANDLERS or plain_numpy.has_plain(values) and ops.handles(name):
             # numpy's own work on its own arrays (np.cos of a plain ndarray): free, plain results
             value = plain_numpy.free(self, lambda: self.price_call(name, args, kwargs, node, span))
-            return value if plain_numpy.has_plain(values) else plain_numpy.scalar_result(value)
+            return value if plain_numpy.has_plain(values) else plain_numpy.with_known_value(
+                plain_numpy.scalar_result(value), name, args, kwargs)
         scalars = all(isinstance(a, (NumpyScalar, Unknown)) or (isinstance(a, Known) and isinstance(
             a.value, (int, float, bool))) for a in list(args) + list(kwargs.values()))
         if scalars and name in _RAW_NUMPY_SCALAR_FUNCS:
+            # numpy's own dtype and value where every argument is known (np.maximum(3, 4) is an
+            # int64 4); else a float64 of unknown value
+            out = plain_numpy.computed(name, args, kwargs)
+            if out is not None and out.dtype.kind in "biuf":
+                return NumpyScalar(str(out.dtype), span, out.item())
             return NumpyScalar("float64", span)
         # a plain numpy function with no fnp model (np.polynomial...): its result is not
         # tracked; never guess a scalar for it

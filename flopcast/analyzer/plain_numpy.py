@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import Callable
 
 from flopcast import installed
-from flopcast.analyzer.values import Array, DictVal, Generator, ListVal, NumpyScalar, TupleVal, Value
+from flopcast.analyzer.values import Array, DictVal, Generator, Known, ListVal, NumpyScalar, TupleVal, Value
 
 #: fnp functions whose result is a plain numpy ndarray, not a flopscope array.
 PLAIN_RESULT_OPS = frozenset({"isnan", "isinf", "isfinite"})
@@ -106,6 +106,49 @@ def scalar_result(value: Value) -> Value:
     if isinstance(value, Array) and value.shape == ():
         return NumpyScalar(value.dtype, value.dtype_origin)
     return value
+
+
+#: numpy functions whose value on known Python numbers flopcast computes with numpy itself
+#: (pure arithmetic, no user code): the clamps and roundings that size a budget plan.
+KNOWN_VALUE_FUNCS = frozenset({
+    "clip", "minimum", "maximum", "fmin", "fmax", "floor", "ceil", "rint", "round", "around", "trunc",
+    "abs", "absolute", "sqrt", "log2", "log", "log10", "exp", "power", "square"})
+
+
+def computed(name: str, args, kwargs):
+    """numpy's own result of ``np.<name>`` on known Python numbers (or numpy scalars of known
+    value), computed with numpy; None when an argument is not known or numpy refuses."""
+    import warnings
+
+    import numpy
+
+    def known(a):
+        if isinstance(a, Known) and type(a.value) in (int, float):
+            return a.value
+        if isinstance(a, NumpyScalar) and a.value is not None:
+            return numpy.dtype(a.dtype).type(a.value)
+        raise LookupError
+
+    try:
+        positional = [known(a) for a in args]
+        keywords = {k: known(v) for k, v in kwargs.items()}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = getattr(numpy, name)(*positional, **keywords)
+    except Exception:  # noqa: BLE001 - an unknown argument, or numpy refusing the arguments
+        return None
+    return out if isinstance(out, numpy.generic) else None
+
+
+def with_known_value(result: Value, name: str, args, kwargs) -> Value:
+    """A numpy scalar made from known numbers, with its value attached (NumpyScalar.value)
+    when numpy computes one of the same dtype; anything else is returned unchanged."""
+    if not isinstance(result, NumpyScalar) or name not in KNOWN_VALUE_FUNCS:
+        return result
+    out = computed(name, args, kwargs)
+    if out is None or str(out.dtype) != result.dtype:
+        return result
+    return NumpyScalar(result.dtype, result.dtype_origin, out.item())
 
 
 def free(ctx, compute: Callable[[], Value]) -> Value:

@@ -123,10 +123,13 @@ class Array(Value):
 
 @dataclass(eq=False)
 class NumpyScalar(Value):
-    """A numpy scalar: strong in promotion, free in arithmetic, its value unknown."""
+    """A numpy scalar: strong in promotion, free in arithmetic, its value unknown — except
+    for ``int()``/``float()``/``round()``/``bool()`` of one that plain numpy made from known
+    Python numbers (``int(np.clip(n, 8, 400))``), which read ``value``."""
 
     dtype: str
     dtype_origin: Optional[Span] = None
+    value: Any = None
 
 
 @dataclass(eq=False)

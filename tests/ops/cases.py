@@ -79,6 +79,10 @@ REDUCTIONS = {
     "ptp": "r = fnp.ptp(w, axis=1)",
     "median": "r = fnp.median(w, axis=0)",
     "average": "r = fnp.average(w, axis=1)",
+    # weights add a multiply pass and a second reduction pass; billed with the weights' dtype
+    "average_weights_f64_axis0": "r = fnp.average(w, axis=0, weights=fnp.linspace(0.5, 1.0, W))",
+    "average_weights_f32_whole": "r = fnp.average(w, weights=w * w)",
+    "average_weights_int_axis1": "r = fnp.average(w, axis=1, weights=fnp.arange(W))",
     "count_nonzero": "r = fnp.count_nonzero(w > 0)",
     "nansum_nanmean": "a = fnp.nansum(w); b = fnp.nanmean(w, axis=0)",
     "amax_amin": "a = fnp.amax(w, axis=0); b = fnp.amin(w)",

@@ -53,6 +53,11 @@ CASES = {
     "as_symmetric_axis_out_of_range": ("r = flops.as_symmetric(fnp.eye(W), symmetry=(3, 1))", "ValueError"),
     "as_symmetric_duplicate_axes": ("r = flops.as_symmetric(fnp.eye(W), symmetry=(0, 0))", "ValueError"),
     "astype_without_dtype": ("r = w.astype()", "TypeError"),
+    # numpy has integer and boolean loops only for the bitwise family
+    "bitwise_and_of_floats": ("r = (fnp.arange(W) * 1.5) & 1", "TypeError"),
+    "invert_of_floats": ("r = ~w", "TypeError"),
+    "bitwise_or_with_a_python_float": ("r = (w > 0) | 0.5", "TypeError"),
+    "left_shift_of_floats": ("r = fnp.left_shift(v, 1)", "TypeError"),
 }
 
 #: Charged after the raising line in every snippet: never priced, since it never runs.

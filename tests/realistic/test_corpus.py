@@ -299,6 +299,16 @@ CORPUS = {
                 "self.diag[last] = min(max(s, 0.5), 2.0) if math.isfinite(s) else 1.0"),
         data_sites=("(idx,) = fnp.where(near)", "while abs(s - prev) > SCALE_TOL and it < SCALE_MAX_IT:"),
     ),
+    "quantile_gram": Entry(
+        points=(
+            (8, 2, 10**5, "interval"),      # 48 samples (np.clip), eigh block of 5; weighted average
+            (16, 2, 10**6, "interval"),     # 216 samples, block of 7
+            (32, 2, 3 * 10**5, "interval"),  # 16 samples, block of 10
+            (32, 3, 3 * 10**6, "interval"),
+        ),
+        guards=("if peak > RESCALE:", "if not bool(fnp.isfinite(total).all()):"),
+        data_sites=("if tail > HEAVY_TAIL:",),
+    ),
 }
 
 

@@ -21,7 +21,7 @@ from flopcast.analyzer.ops.operands import (
     shape_of,
     to_array,
 )
-from flopcast.analyzer.ops.registry import OpError, by_category, categories, handler
+from flopcast.analyzer.ops.registry import OpError, OpRaises, by_category, categories, handler
 from flopcast.analyzer.ops.sorting import _nonzero_like
 from flopcast.analyzer.ops.symmetry import _sym_of_pointwise
 from flopcast.analyzer.values import Array, Known, NumpyScalar, TupleVal, Unknown, Value
@@ -59,6 +59,11 @@ def comparison_is_reflected(left: Value, right: Value) -> bool:
 _NUMPY_UFUNC = {"abs": "absolute", "true_divide": "divide", "round": "rint", "around": "rint", "fix": "trunc"}
 
 
+#: ufuncs with integer and boolean loops only
+_INTEGER_ONLY = frozenset({"bitwise_and", "bitwise_or", "bitwise_xor", "invert", "bitwise_not", "bitwise_invert",
+                           "left_shift", "right_shift", "bitwise_left_shift", "bitwise_right_shift"})
+
+
 #: pointwise results by what decides them (op, dtype=, each operand's dtype/weak kind, shape
 #: and symmetry): unrolled loops ask the same questions again and again.
 _POINTWISE_MEMO: dict = {}
@@ -88,6 +93,11 @@ def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = No
         ctx.charge(op, base, billed, origin)
         return Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None)
     ops_ = [operand(v) for v in values]
+    if op in _INTEGER_ONLY and any(o.weak in ("float", "complex") or o.dtype is not None
+                                   and dtypes.kind(o.dtype) in "fc" for o in ops_):
+        # numpy has no float loop for these: TypeError before flopscope charges anything
+        raise OpRaises("TypeError", f"ufunc '{op}' not supported for the input types, and the inputs could not "
+                                    "be safely coerced to any supported types according to the casting rule ''safe''")
     shapes = [shape_of(v) for v in values]
     out_shape = broadcast(*shapes)
     np_name = _NUMPY_UFUNC.get(op, op)

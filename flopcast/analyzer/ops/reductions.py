@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Optional
 
 from flopcast.analyzer import dataints, dtypes, pricing
+from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import arg, axis_index, dtype_arg, known_int, origin_of, to_array
 from flopcast.analyzer.ops.registry import OpError, by_category
 from flopcast.analyzer.values import Array, Known, ListVal, TupleVal, Unknown, Value
@@ -48,8 +49,12 @@ def reduction(ctx, op: str, args, kwargs) -> Value:
         raise OpError(f"{op}(..., out=) is not modelled")
     if op in ("percentile", "quantile", "nanpercentile", "nanquantile", "nanmedian"):
         raise OpError(f"{op} is not modelled yet")
-    if op == "average" and arg(args, kwargs, 2, "weights") is not None:
-        raise OpError("average(..., weights=) is not modelled")
+    weights = arg(args, kwargs, 2, "weights") if op == "average" else None
+    if isinstance(weights, Known) and weights.value is None:
+        weights = None
+    if weights is not None:
+        if not isinstance(weights, Array) or "returned" in kwargs or len(args) > 3:
+            raise OpError("average(..., weights=) of a non-array or with returned= is not modelled")
     axis_v = arg(args, kwargs, 1, "axis")
     axes = _axes(axis_v, x.ndim)
     if op in _NO_IDENTITY and any(x.shape[i] == 0 for i in axes) or op in _NO_IDENTITY and x.size == 0 and not axes:
@@ -77,6 +82,9 @@ def reduction(ctx, op: str, args, kwargs) -> Value:
     elif op == "average":
         total, m, out_sym = pricing.reduction(x.shape, axes, sym, keepdims=keep)
         base = max(total, 1) + m
+        if weights is not None:
+            # flopscope adds the a*w multiply pass and a second (w.sum()) reduction pass
+            base += unique + max(total, 1)
     elif op in ("var", "std", "nanvar", "nanstd"):
         if "mean" in kwargs:
             raise OpError(f"{op}(..., mean=) is not modelled")
@@ -101,6 +109,8 @@ def reduction(ctx, op: str, args, kwargs) -> Value:
         billed = x.dtype
     elif op in ("mean", "average", "var", "std", "nanmean", "nanvar", "nanstd", "median"):
         billed = explicit or dtypes.reduction_accumulator("mean", x.dtype)
+        if weights is not None:  # billed and computed at the promotion with the weights' dtype
+            billed = dtypes.result_type(Operand(dtype=billed), Operand(dtype=weights.dtype))
     else:
         billed = explicit or dtypes.reduction_accumulator(op, x.dtype)
     if op in _CUMULATIVE:
