@@ -336,6 +336,19 @@ RANDOM = {
     "gamma_beta": "rng = fnp.random.default_rng(0); a = rng.gamma(2.0, 1.0, size=W); b = rng.beta(2.0, 3.0, size=W)",
     "laplace_logistic": "rng = fnp.random.default_rng(0); a = rng.laplace(0.0, 1.0, W); b = rng.logistic(0.0, 1.0, W)",
     "lognormal_binomial": "rng = fnp.random.default_rng(0); a = rng.lognormal(0.0, 1.0, W); b = rng.binomial(5, 0.5, W)",
+    # numpy's legacy global RNG: float64 always, a draw of no size is a (weak) Python float
+    "legacy_seed_randn_rand": "fnp.random.seed(3); a = fnp.random.randn(D, W); b = fnp.random.rand(W)",
+    "legacy_standard_normal_normal": "a = fnp.random.standard_normal((D, W)); b = fnp.random.normal(0.0, 2.0, size=W)",
+    "legacy_uniform_random": "a = fnp.random.uniform(-1, 1, (D, W)); b = fnp.random.random(W) + fnp.random.random_sample((W,))",
+    "legacy_exponential": "r = fnp.random.exponential(1.0, W)",
+    "legacy_scalar_draw_is_weak": "r = w * fnp.random.randn()",
+}
+
+DIFF = {
+    "diff_last_axis": "r = fnp.diff(w)",
+    "diff_axis0_f64": "r = fnp.diff(w.astype(fnp.float64), axis=0)",
+    "diff_order3": "r = fnp.diff(w, n=3, axis=1) + 1.0",
+    "diff_of_bool": "r = fnp.diff(v > 0)",
 }
 
 STATS = {
@@ -367,6 +380,12 @@ LINALG = {
     "norm_matrix": "r = fnp.linalg.norm(w)",
     "norm_axis": "r = fnp.linalg.norm(w, axis=1)",
     "norm_fro": "r = fnp.linalg.norm(w, 'fro')",
+    # vector 2- and 0-norms: 2 per element; a general p (-1, 3, 0.5): 18 per element + 16;
+    # matrix 2-norm and nuclear norm: the singular values
+    "norm_vector_ord2_ord0": "a = fnp.linalg.norm(v, ord=2); b = fnp.linalg.norm(v, 0)",
+    "norm_vector_general_p": "a = fnp.linalg.norm(v, -1); b = fnp.linalg.norm(v, 3); c = fnp.linalg.norm(v, 0.5)",
+    "norm_matrix_2_nuc": "a = fnp.linalg.norm(w, 2); b = fnp.linalg.norm(w, 'nuc'); c = fnp.linalg.norm(w, -2)",
+    "norm_rows_general_p_keepdims": "r = fnp.linalg.norm(w, ord=3, axis=1, keepdims=True)",
     "eig": "vals, vecs = fnp.linalg.eig(w)",
     "linalg_int_input_f64": "r = fnp.linalg.det(fnp.eye(W, dtype=fnp.int32))",
     "eigvals": "r = fnp.linalg.eigvals(w)",
@@ -382,6 +401,7 @@ FAMILIES = {
     "random": RANDOM,
     "stats": STATS,
     "linalg": LINALG,
+    "diff": DIFF,
 }
 
 MORE = {

@@ -34,7 +34,7 @@ CASES = {
     "complex_contraction": ("z = fnp.fft.fft(w); r = z @ z", "contraction decomposition", LOWER),
     "apply_along_axis_callback": ("r = fnp.apply_along_axis(lambda r: r.sum(), 1, w)", "not modelled", LOWER),
     "choice_axis": ("rng = fnp.random.default_rng(0); r = rng.choice(w, 3, axis=1)", "axis=", LOWER),
-    "norm_ord_2": ("r = fnp.linalg.norm(w, 2)", "ord", LOWER),
+    "norm_fro_of_a_vector": ("r = fnp.linalg.norm(v, 'fro')", "ord", RAISES),
     "isnan_of_symmetric": ("C = fnp.einsum('ij,kj->ik', w, w); r = fnp.isnan(C)", "plain numpy", LOWER),
     "allclose_positional_tolerance": ("r = fnp.allclose(v, u, 1e-3)", "keywords only", RAISES),
     "out_into_symmetric_buffer": ("o = fnp.zeros((W, W)); r = fnp.exp(w, out=o)", "symmetric-tagged buffer", LOWER),

@@ -301,13 +301,14 @@ CORPUS = {
     ),
     "quantile_gram": Entry(
         points=(
-            (8, 2, 10**5, "interval"),      # 48 samples (np.clip), eigh block of 5; weighted average
-            (16, 2, 10**6, "interval"),     # 216 samples, block of 7
-            (32, 2, 3 * 10**5, "interval"),  # 16 samples, block of 10
-            (32, 3, 3 * 10**6, "interval"),
+            (8, 2, 2 * 10**5, "interval"),  # 48 samples (np.clip), eigh block of 6; weighted average
+            (16, 2, 10**6, "interval"),     # 104 samples, block of 10
+            (32, 2, 3 * 10**5, "interval"),  # 8 samples, block of 10
+            (16, 3, 3 * 10**6, "interval"),
         ),
-        guards=("if peak > RESCALE:", "if not bool(fnp.isfinite(total).all()):"),
-        data_sites=("if tail > HEAVY_TAIL:",),
+        guards=("if peak > RESCALE:", "if not bool(fnp.isfinite(total).all()):", "if total <= 0.0:",
+                'flag = "heavy" if self.heavy else "light"'),
+        data_sites=("if tail > HEAVY_TAIL:", "if summary.clipped:"),
     ),
 }
 

@@ -14,6 +14,7 @@ from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import (
     _none,
     arg,
+    axis_index,
     broadcast,
     dtype_arg,
     operand,
@@ -215,6 +216,29 @@ def _where(ctx, args, kwargs):
     origin = origin_of([a, b], billed)
     ctx.charge("where", max(n, 1), billed, origin)  # weight 4 comes from the table
     return Array(out_shape, billed, dtype_origin=origin)
+
+
+@handler("diff")
+def _diff(ctx, args, kwargs):
+    """np.diff: n rounds of ``a[1:] - a[:-1]`` along the axis, billed at the input's dtype,
+    ``sum over k = 1..n of (L - k)`` per line (flopscope's closed form)."""
+    x = to_array(ctx, args[0])
+    if len(args) > 3 or set(kwargs) - {"n", "axis"}:
+        raise OpError("diff with prepend=/append= is not modelled")
+    n_v = arg(args, kwargs, 1, "n", Known(1))
+    axis_v = arg(args, kwargs, 2, "axis", Known(-1))
+    if not (isinstance(n_v, Known) and type(n_v.value) is int and n_v.value >= 1):
+        raise OpError("diff with an order n that is not a known positive int is not modelled")
+    if not (isinstance(axis_v, Known) and type(axis_v.value) is int):
+        raise OpError("diff axis= is not a known int")
+    if x.ndim == 0:
+        raise OpRaises("ValueError", "diff requires input that is at least one dimensional")
+    ax = axis_index(axis_v.value, x.ndim)
+    n, length = n_v.value, x.shape[ax]
+    lines = x.size // length if length else 0
+    ctx.charge("diff", max(lines * (n * length - n * (n + 1) // 2), 1), x.dtype, x.dtype_origin)
+    shape = x.shape[:ax] + (max(length - n, 0),) + x.shape[ax + 1:]
+    return Array(shape, x.dtype, dtype_origin=x.dtype_origin)
 
 
 @handler("isnan", "isinf", "isfinite")

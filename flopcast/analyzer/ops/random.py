@@ -10,7 +10,7 @@ from __future__ import annotations
 from flopcast.analyzer import pricing
 from flopcast.analyzer.ops.operands import _none, arg, broadcast, dtype_arg, known_shape, new_shape, shape_of, to_array
 from flopcast.analyzer.ops.registry import OpError, handler
-from flopcast.analyzer.values import Array, Generator, Known, NumpyScalar, Value
+from flopcast.analyzer.values import Array, Generator, Known, NumpyScalar, Unknown, Value
 
 
 @handler("random.default_rng")
@@ -22,10 +22,10 @@ _DRAW_BASE = {"uniform": 3}
 _DRAW_DEFAULT_DTYPE = {"integers": "int64"}
 
 
-def random_draw(ctx, method: str, args, kwargs) -> Value:
-    op = f"random.Generator.{method}"
+def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.") -> Value:
+    op = f"{prefix}{method}"
     size_positions = {
-        "standard_normal": 0, "random": 0, "standard_exponential": 0, "normal": 2, "uniform": 2,
+        "standard_normal": 0, "random": 0, "random_sample": 0, "standard_exponential": 0, "normal": 2, "uniform": 2,
         "exponential": 1, "integers": 2, "poisson": 1, "gamma": 2, "beta": 2, "laplace": 2,
         "logistic": 2, "lognormal": 2, "binomial": 2,
     }
@@ -92,3 +92,37 @@ def _choice_permutation(ctx, method: str, args, kwargs) -> Value:
     if shape == () and not rest:
         return NumpyScalar(pool_dtype)
     return Array(shape + rest, pool_dtype)
+
+
+# numpy's legacy global RNG (``fnp.random.seed``, ``fnp.random.randn(n, w)``): float64 always
+# (no dtype=), billed as ``random.<name>``; a draw of no size is a Python float.
+
+@handler("random.seed")
+def _legacy_seed(ctx, args, kwargs):
+    return Known(None)
+
+
+@handler("random.randn", "random.rand")
+def _legacy_dims(ctx, args, kwargs, op=None):
+    if kwargs:
+        raise OpError(f"fnp.{op} takes dimensions only")
+    shape = new_shape(tuple(known_shape(a, "dimension", ctx)[0] for a in args))
+    n = 1
+    for d in shape:
+        n *= d
+    ctx.charge(op, max(n, 1), "float64", ctx.span)
+    if shape == ():
+        return Unknown("float", ctx.span, f"the value fnp.{op}() draws")
+    return Array(shape, "float64", dtype_origin=ctx.span)
+
+
+@handler("random.standard_normal", "random.normal", "random.uniform", "random.random",
+         "random.random_sample", "random.exponential")
+def _legacy_sized(ctx, args, kwargs, op=None):
+    method = op.split(".", 1)[1]
+    if "dtype" in kwargs:
+        raise OpError(f"fnp.{op} has no dtype= (numpy raises TypeError)")
+    value = random_draw(ctx, method, args, kwargs, prefix="random.")
+    if isinstance(value, NumpyScalar):
+        return Unknown("float", ctx.span, f"the value fnp.{op}() draws")
+    return value
