@@ -286,7 +286,7 @@ def test_a_long_run_of_a_loop_that_never_repeated_before_is_still_skipped():
 
 
 @pytest.mark.parametrize("name,traced", [("steady_loops.py", True), ("enumerate_loops.py", True), ("cold_loop.py", True),
-                                         ("plain_then_metered.py", True), ("repeated_calls.py", False),
+                                         ("plain_then_metered.py", True), ("compared_counters.py", True), ("repeated_calls.py", False),
                                          ("plain_call_result.py", False)])
 def test_skipping_and_reuse_change_nothing_but_the_work(name, traced, monkeypatch):
     # Traced: the loop runs each charge was made in too. A reused call's charges carry no
@@ -337,3 +337,26 @@ def test_one_raise_reached_on_several_paths_is_listed_once(tmp_path: Path):
         "        return x\n")
     report = analyze(path, Point(16, 2, 2**41))
     assert [r.what for r in report.raises] == ["FloatingPointError('not finite')"], report.raises
+
+
+COUNTERS = STEADY.parent / "compared_counters.py"
+
+
+@pytest.mark.parametrize("width,depth,budget", [(16, 5, 2**41), (16, 9, 2**41), (16, 12, 6 * 1000 * 16 * 16)])
+def test_loops_that_only_compare_their_counter_are_counted_exactly(width, depth, budget):
+    point = Point(width, depth, budget)
+    report = analyze(COUNTERS, point)
+    measured = measure(COUNTERS, point)
+    assert report.total.exact and not report.unpriced
+    assert report.total.lo == measured.total
+    assert static_per_op(report) == measured.per_op
+
+
+def test_a_loop_that_only_compares_its_counter_is_skipped_where_the_answers_stay_the_same():
+    lines = {n + 1: t.strip() for n, t in enumerate(COUNTERS.read_text().splitlines())}
+    at = {text: next(n for n, t in lines.items() if t == text)
+          for text in ("x = x * 0.5", "x = fnp.tanh(x @ w)", "x = (lambda: x * (j > 0))()")}
+    runs = {depth: run_counting(COUNTERS, 16, depth)[1].executed for depth in (8, 400)}
+    assert runs[400][at["x = x * 0.5"]] == runs[8][at["x = x * 0.5"]] < 7  # `i > 0`, `i + 1 < depth`
+    assert runs[400][at["x = fnp.tanh(x @ w)"]] < 100  # skipped up to the middle layer and after it
+    assert runs[400][at["x = (lambda: x * (j > 0))()"]] == 400  # read in a lambda: every iteration runs

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import weakref
+from pathlib import PurePath
 from typing import Any, Optional
 
 from flopcast.analyzer.values import (
@@ -237,8 +238,8 @@ def _known(v: Any) -> Any:
         return ("float", v.hex())  # tells -0.0 from 0.0 and compares NaNs
     if isinstance(v, _SCALARS):
         return (type(v).__name__, v)
-    if isinstance(v, (range, slice)) or v is Ellipsis:
-        return (type(v).__name__, repr(v))
+    if isinstance(v, (range, slice, PurePath)) or v is Ellipsis:
+        return (type(v).__name__, repr(v))  # a path (`Path(__file__).parent`) is its text
     if isinstance(v, (tuple, frozenset)):
         return (type(v).__name__, tuple(_known(x) for x in v))
     raise Incomparable(type(v).__name__)

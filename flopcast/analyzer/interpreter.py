@@ -252,6 +252,7 @@ class Interpreter:
         self.used = 0  # FLOPs charged so far on this path: what flops.current_budget() reports
         self.loops: list[LoopContext] = []
         self.steady_history: dict = {}  # loop statement -> its executions watched, skipped (repeats.py)
+        self.counted_compares: dict = {}  # comparison reading a watched loop's counter -> its SteadyLoop
         self.active_calls: list[tuple] = []  # (function node id, argument signature) of the call stack
         self._mentions_budget: Optional[bool] = None
         self.try_depth = 0  # try statements with handlers around the code being run (any frame)
@@ -1201,7 +1202,7 @@ class Interpreter:
                 self.assign(node.target, items[index])
                 skipped = steady.skip_from(index) if steady is not None else 0
                 if skipped:
-                    # The iterations from `index` on repeat the last one: accounted for; run the final one.
+                    # The iterations from `index` on repeat the last one: accounted for; run the next one.
                     if self.record_values:
                         steady.remember_skipped(index, skipped, MAX_VALUES_PER_NAME)
                     index += skipped
@@ -1213,6 +1214,8 @@ class Interpreter:
                 index += 1
         finally:
             self.loops.pop()
+            if steady is not None:
+                steady.close()
         if broke or truncated:
             for gen, before in sources:  # a generator stays suspended after the last item taken
                 gen.consumed = min(before + ctx.index + 1, len(gen.items))
@@ -1854,12 +1857,16 @@ class Interpreter:
         left = self.eval(node.left)
         if len(node.ops) == 1 and self.metered:
             right = self.eval(node.comparators[0])
+            if self.counted_compares and node in self.counted_compares:
+                self.counted_compares[node].observe(node, left, right)
             if is_number(left) and is_number(right):
                 self.result.compares.setdefault(self.node_span(node), (type(node.ops[0]).__name__, left.value, right.value))
             return self.compare(node.ops[0], left, right, node)
         result: Value = Known(True)
         for op, comp in zip(node.ops, node.comparators):
             right = self.eval(comp)
+            if self.counted_compares and node in self.counted_compares:  # one operator: see SteadyLoop
+                self.counted_compares[node].observe(node, left, right)
             step = self.compare(op, left, right, node)
             if isinstance(step, Array):
                 return step

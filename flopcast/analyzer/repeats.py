@@ -14,11 +14,18 @@ loop's frame, its closures or the module), every module's globals, what the obje
 reachable from those hold, the FLOPs spent so far when the program asks the budget, and
 the sizes of the path's records (notes, unpriced entries, sites, caches), which must not
 grow in the iteration that is repeated.
+
+A loop counter the body only compares (`for i, w in enumerate(ws)` with `if i > 0:` or
+`if i + 1 < depth:`) is left out of the state: the comparisons an iteration makes with it
+are recorded, and the later iterations are skipped only as far as each of them would get
+the same answers from those comparisons (then, from an equal state, it makes the same ones):
+the first that would not runs.
 """
 
 from __future__ import annotations
 
 import ast
+import operator
 import weakref
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -82,21 +89,88 @@ class SteadyLoop:
         # never loads `i` compares the weights alone (and that each item unpacks the same way).
         self.item_matters = not (isinstance(node.target, ast.Name) and node.target.id not in loaded)
         self.previous: Optional[_Probe] = None
+        # The counters (see the module's docstring): the comparisons that read them, and what
+        # they compared in the iteration since the last probe (None: not recorded).
+        self.counters, self.compares = _counters(node)
+        self.records: Optional[list] = None
+        self.saved = {c: interp.counted_compares.get(c) for c in self.compares}
+        interp.counted_compares.update(dict.fromkeys(self.compares, self))
+
+    def close(self) -> None:
+        """The loop's execution ended: its comparisons are no longer recorded for it."""
+        table = self.interp.counted_compares
+        for compare, watcher in self.saved.items():
+            if watcher is None:
+                del table[compare]
+            else:
+                table[compare] = watcher
+
+    def observe(self, node: ast.Compare, left, right) -> None:
+        """The interpreter evaluated the operands of one of the comparisons that read a counter."""
+        if self.records is None:
+            return
+        name, on_left, offset = self.compares[node]
+        mine, other = (left, right) if on_left else (right, left)
+        if type(mine) is Known and type(mine.value) is int and type(other) is Known \
+                and type(other.value) in (int, float, bool):
+            self.records.append((name, type(node.ops[0]), on_left, offset, mine.value, other.value))
+        else:
+            self.records.append(None)  # an answer this cannot work out for other counts
+
+    def counters_agree(self, index: int, records: Optional[list]) -> int:
+        """How many iterations from ``index`` on (the last one apart) would get the answers
+        iteration ``index - 1`` got from every comparison it made with a counter."""
+        last = len(self.items) - 1
+        if not self.compares:
+            return last - index
+        if records is None or None in records:
+            return 0
+        before = self.counts(index - 1)
+        if before is None:
+            return 0
+        for name, op, on_left, offset, seen, other in records:
+            if seen != before[name] + offset:
+                return 0  # the name did not read the loop's counter
+        compare = _COMPARE_OPS
+        answers = [compare[op](seen, other) if on_left else compare[op](other, seen)
+                   for name, op, on_left, offset, seen, other in records]
+        for j in range(index, last):
+            counts = self.counts(j)
+            if counts is None:
+                return j - index
+            for (name, op, on_left, offset, _, other), answer in zip(records, answers):
+                mine = counts[name] + offset
+                if (compare[op](mine, other) if on_left else compare[op](other, mine)) != answer:
+                    return j - index  # iteration j takes another course: it runs
+        return last - index
+
+    def counts(self, index: int) -> Optional[dict]:
+        """The counters' values in item ``index`` (None when one is not a known int)."""
+        out = {}
+        for name, value in _bindings(self.target, self.items[index]):
+            if name.id in self.counters:
+                if type(value) is not Known or type(value.value) is not int:
+                    return None
+                out[name.id] = value.value
+        return out if len(out) == len(self.counters) else None
 
     def skip_from(self, index: int) -> int:
         """Called when iteration ``index`` is about to run (its target assigned): how many
         iterations, from this one on, were accounted for without running them."""
         n = len(self.items)
+        records, self.records = self.records, None
         if index >= n - 1 or not self.fingerprinted(index):
             return 0
         probe = self.probe(index)
         previous, self.previous = self.previous, probe
+        if self.compares:
+            self.records = []
         if probe is None or previous is None or previous.index != index - 1 or previous.form != probe.form:
             return 0
-        repeats = n - 1 - index
+        repeats = self.counters_agree(index, records)
         steps = probe.steps - previous.steps
-        if self.interp.steps + steps * repeats > self.max_steps or not self.items_alike(index, probe.canon) \
-                or not self.appends_repeatable(previous, probe):
+        if not repeats or self.interp.steps + steps * repeats > self.max_steps \
+                or not self.items_alike(index, probe.canon) or not self.appends_repeatable(previous, probe):
             return 0
         self.repeat(previous, probe, repeats)
         self.history[1] += 1
@@ -204,7 +278,7 @@ class SteadyLoop:
         objects it holds. The items of a loop over arrays (`for i, w in enumerate(mlp.weights)`)
         are written directly, as the canonical walk would write them, without one."""
         leaves: list = []
-        if _read_leaves(self.target, item, self.loaded, leaves) \
+        if _read_leaves(self.target, item, self.loaded, leaves, self.counters) \
                 and all(type(v) is Array and v.counts is None for v in leaves):
             idents = [v.ident for v in leaves]
             objects = [id(v) for v in leaves]
@@ -217,7 +291,7 @@ class SteadyLoop:
     def item_form(self, canon: Canon, item) -> Any:
         """The canonical form of what the body can read of an item: the parts bound to names it
         loads; a part bound to a name it never loads is only required to be there."""
-        return _bound_form(canon, self.target, item, self.loaded)
+        return _bound_form(canon, self.target, item, self.loaded, self.counters)
 
     def remember_skipped(self, start: int, count: int, limit: int) -> None:
         """The editor's hover lists the first few values a name was assigned: the loop's names
@@ -277,24 +351,27 @@ def _yields(node: ast.For) -> bool:
 _YIELDS: "weakref.WeakKeyDictionary[ast.AST, bool]" = weakref.WeakKeyDictionary()  # each loop is walked once
 
 
-def _bound_form(canon: Canon, target: ast.expr, item, loaded: frozenset) -> Any:
-    """``item`` as the target ``target`` unpacks it, keeping only the parts bound to loaded names."""
+def _bound_form(canon: Canon, target: ast.expr, item, loaded: frozenset, counters: frozenset) -> Any:
+    """``item`` as the target ``target`` unpacks it, keeping only the parts bound to loaded names
+    (a counter's known int stands for any other: what is compared is checked apart)."""
     if isinstance(target, ast.Name):
+        if target.id in counters and type(item) is Known and type(item.value) is int:
+            return ("counter",)
         return canon.form(item) if target.id in loaded else ("unread",)
     parts = _unpacked(target, item)
     if parts is None:
         return canon.form(item)
-    return ("unpacked", tuple(_bound_form(canon, e, v, loaded) for e, v in zip(target.elts, parts)))
+    return ("unpacked", tuple(_bound_form(canon, e, v, loaded, counters) for e, v in zip(target.elts, parts)))
 
 
-def _read_leaves(target: ast.expr, item, loaded: frozenset, out: list) -> bool:
-    """Collect the parts of ``item`` bound to loaded names; False where a part is taken whole."""
+def _read_leaves(target: ast.expr, item, loaded: frozenset, out: list, counters: frozenset) -> bool:
+    """Collect the parts of ``item`` bound to loaded names but counters; False where a part is taken whole."""
     if isinstance(target, ast.Name):
-        if target.id in loaded:
+        if target.id in loaded and not (target.id in counters and type(item) is Known and type(item.value) is int):
             out.append(item)
         return True
     parts = _unpacked(target, item)
-    return parts is not None and all(_read_leaves(e, v, loaded, out) for e, v in zip(target.elts, parts))
+    return parts is not None and all(_read_leaves(e, v, loaded, out, counters) for e, v in zip(target.elts, parts))
 
 
 def _bindings(target: ast.expr, item):
@@ -396,6 +473,81 @@ def _names_of(node: ast.For) -> tuple[frozenset, frozenset]:
         loaded.update(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
         cached = _NAMES[node] = (frozenset(loaded), targets, appended - targets)
     return cached
+
+
+_COMPARE_OPS = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+                ast.Gt: operator.gt, ast.GtE: operator.ge}
+#: Where a name's binding changes other than by storing to a Name node.
+_BINDERS = (ast.ExceptHandler, ast.alias, ast.MatchAs, ast.MatchStar, ast.MatchMapping, ast.Global, ast.Nonlocal,
+            ast.arg)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.GeneratorExp)
+_COUNTERS: "weakref.WeakKeyDictionary[ast.AST, tuple]" = weakref.WeakKeyDictionary()
+
+
+def _counters(node: ast.For) -> tuple[frozenset, dict]:
+    """The loop's counters: names the target binds that the body loads only as a side of a
+    one-operator order or equality comparison, alone or plus/minus an int literal (`i > 0`,
+    `i + 1 < depth`), never in a nested function, class or generator, never bound otherwise;
+    and those comparisons: node -> (name, whether the name is on the left, the literal added)."""
+    cached = _COUNTERS.get(node)
+    if cached is not None:
+        return cached
+    targets = {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    if any(isinstance(n, ast.Starred) for n in ast.walk(node.target)):
+        targets = set()
+    parents: dict = {}
+    for parent in ast.walk(ast.Module(body=node.body, type_ignores=[])):
+        for child in ast.iter_child_nodes(parent):
+            parents[child] = parent
+    bad: set = set()
+    compares: dict = {}
+    for n in parents:
+        if isinstance(n, _BINDERS):
+            bad.update(_bound_names(n))
+        if not (isinstance(n, ast.Name) and n.id in targets):
+            continue
+        if not isinstance(n.ctx, ast.Load):
+            bad.add(n.id)
+            continue
+        side, offset = n, 0
+        up = parents.get(n)
+        if isinstance(up, ast.BinOp) and isinstance(up.op, (ast.Add, ast.Sub)):
+            literal = up.right if up.left is n else up.left if isinstance(up.op, ast.Add) else None
+            if not (isinstance(literal, ast.Constant) and type(literal.value) is int):
+                bad.add(n.id)
+                continue
+            side, offset = up, literal.value if isinstance(up.op, ast.Add) else -literal.value
+            up = parents.get(up)
+        if not (isinstance(up, ast.Compare) and len(up.ops) == 1 and type(up.ops[0]) in _COMPARE_OPS):
+            bad.add(n.id)
+            continue
+        on_left = up.left is side
+        other = up.comparators[0] if on_left else up.left
+        if up in compares or any(isinstance(m, ast.Name) and m.id in targets for m in ast.walk(other)):
+            bad.add(n.id)
+            continue
+        scope = parents.get(up)
+        while scope is not None and not isinstance(scope, _SCOPES):
+            scope = parents.get(scope)
+        if scope is not None:
+            bad.add(n.id)
+            continue
+        compares[up] = (n.id, on_left, offset)
+    counters = frozenset(name for name, _, _ in compares.values()) - bad
+    compares = {c: v for c, v in compares.items() if v[0] in counters}
+    cached = _COUNTERS[node] = (counters, compares)
+    return cached
+
+
+def _bound_names(n: ast.AST) -> set:
+    if isinstance(n, (ast.Global, ast.Nonlocal)):
+        return set(n.names)
+    if isinstance(n, ast.alias):
+        return {n.asname or n.name.split(".")[0]}
+    if isinstance(n, ast.arg):
+        return {n.arg}
+    name = n.rest if isinstance(n, ast.MatchMapping) else n.name
+    return {name} if name else set()
 
 
 # ---------------------------------------------------------------------------- calls
