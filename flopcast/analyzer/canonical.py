@@ -36,6 +36,7 @@ from flopcast.analyzer.values import (
     MLPVal,
     ModuleVal,
     NumpyScalar,
+    PartialVal,
     TupleVal,
     Unknown,
 )
@@ -179,6 +180,14 @@ class Canon:
         form = self.form
         return tuple([(k, form(env[k])) for k in names])
 
+    def _partial(self, value: PartialVal) -> tuple:
+        n, new = self.number(self.objects, id(value), value)
+        if not new:
+            return ("P", n)
+        form = self.form
+        return ("P", n, form(value.func), tuple([form(v) for v in value.args]),
+                tuple([(k, form(v)) for k, v in value.kwargs.items()]))
+
     def _bound(self, value: BoundMethod) -> tuple:
         return ("B", self.form(value.function), self.form(value.receiver))
 
@@ -249,7 +258,7 @@ def _known(v: Any) -> Any:
 _KINDS = (
     (Known, Canon._known_value), (Array, Canon._array), (Unknown, Canon._unknown), (NumpyScalar, Canon._scalar),
     (TupleVal, Canon._tuple), (ListVal, Canon._list), (DictVal, Canon._dict), (InstanceVal, Canon._instance),
-    (MLPVal, Canon._mlp), (FunctionVal, Canon._function), (BoundMethod, Canon._bound), (BoundLib, Canon._bound_lib),
+    (MLPVal, Canon._mlp), (FunctionVal, Canon._function), (PartialVal, Canon._partial), (BoundMethod, Canon._bound), (BoundLib, Canon._bound_lib),
     (Generator, Canon._generator), (LibRef, Canon._reference), (DTypeRef, Canon._reference),
     (Builtin, Canon._reference), (ClassVal, Canon._class), (ModuleVal, Canon._module),
 )

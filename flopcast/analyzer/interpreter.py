@@ -250,6 +250,7 @@ class Interpreter:
         self._unpriced_keys: set = set()
         self.span: Optional[Span] = None
         self.used = 0  # FLOPs charged so far on this path: what flops.current_budget() reports
+        self.budget_reads = 0  # how many times the program was told ``used`` (repeats.py)
         self.loops: list[LoopContext] = []
         self.steady_history: dict = {}  # loop statement -> its executions watched, skipped (repeats.py)
         self.counted_compares: dict = {}  # comparison reading a watched loop's counter -> its SteadyLoop
@@ -2554,6 +2555,7 @@ class Interpreter:
         return Unknown("", span, f"plain numpy np.{name}(): its result is not modelled")
 
     def budget_snapshot(self) -> Value:
+        self.budget_reads += 1
         used = self.used
         snap = ClassVal("BudgetSnapshot", "BudgetSnapshot", [], {})
         return InstanceVal(snap, {
@@ -3115,7 +3117,7 @@ def _source(node: ast.AST) -> str:
     return text
 
 
-_BUDGET_WORDS = re.compile(r"current_budget|flops_remaining|flops_used|budget_summary")
+_BUDGET_WORDS = re.compile(r"current_budget|budget_live|flops_remaining|flops_used|budget_summary")
 _PURE_BUILTINS = {
     "float", "int", "abs", "len", "min", "max", "bool", "round", "sum", "range", "enumerate", "zip",
     "isinstance", "list", "tuple", "sorted", "reversed", "any", "all", "divmod", "pow", "str",

@@ -11,8 +11,9 @@ state after the loop is what it would have been.
 
 The state compared is what an iteration can read: the names the body loads (in the
 loop's frame, its closures or the module), every module's globals, what the objects
-reachable from those hold, the FLOPs spent so far when the program asks the budget, and
-the sizes of the path's records (notes, unpriced entries, sites, caches), which must not
+reachable from those hold, the FLOPs spent so far when the iteration asked the budget
+(from an equal state, an iteration that did not ask makes the same moves whatever was
+spent before it: it does not ask either), and the sizes of the path's records (notes, unpriced entries, sites, caches), which must not
 grow in the iteration that is repeated.
 
 A loop counter the body only compares (`for i, w in enumerate(ws)` with `if i > 0:` or
@@ -48,6 +49,7 @@ class _Probe:
     calls: dict
     inclusive: dict
     lengths: tuple  # of the append-only lists
+    reads: int  # the interpreter's budget_reads
 
 
 class SteadyLoop:
@@ -165,7 +167,8 @@ class SteadyLoop:
         previous, self.previous = self.previous, probe
         if self.compares:
             self.records = []
-        if probe is None or previous is None or previous.index != index - 1 or previous.form != probe.form:
+        if probe is None or previous is None or previous.index != index - 1 or previous.form != probe.form \
+                or (probe.reads != previous.reads and probe.used != previous.used):
             return 0
         repeats = self.counters_agree(index, records)
         steps = probe.steps - previous.steps
@@ -194,11 +197,10 @@ class SteadyLoop:
             return None
         parts.append((len(result.unpriced), len(result.notes), len(result.uncertain), len(interp.decisions.seen),
                       len(interp._cache_results), len(interp._reentered), len(interp._nonzero_counts),
-                      len(interp._ran_generators),
-                      interp.used if interp.program_mentions_budget() else None))
+                      len(interp._ran_generators)))
         lengths = tuple(len(lst.items) for lst in self.lists.values())
         return _Probe(index, tuple(parts), canon, len(result.charges), interp.used, interp.steps,
-                      dict(result.calls), dict(result.inclusive), lengths)
+                      dict(result.calls), dict(result.inclusive), lengths, interp.budget_reads)
 
     def lookup(self, canon: Canon, name: str):
         value = self.resolve(name)
@@ -650,6 +652,8 @@ class CallMemo:
             if entry.inclusive.get(q):
                 result.inclusive[q] = result.inclusive.get(q, 0) + entry.inclusive[q]
         interp._reentered |= entry.reentered
+        if key[4] is not None:
+            interp.budget_reads += 1  # the call may have asked the budget (its key holds what was spent)
         return value
 
     def start(self) -> tuple:
