@@ -286,8 +286,9 @@ def test_a_long_run_of_a_loop_that_never_repeated_before_is_still_skipped():
 
 
 @pytest.mark.parametrize("name,traced", [("steady_loops.py", True), ("enumerate_loops.py", True), ("cold_loop.py", True),
-                                         ("plain_then_metered.py", True), ("compared_counters.py", True), ("repeated_calls.py", False),
-                                         ("plain_call_result.py", False)])
+                                         ("plain_then_metered.py", True), ("compared_counters.py", True),
+                                         ("budget_reads.py", True), ("module_values.py", True),
+                                         ("repeated_calls.py", False), ("plain_call_result.py", False)])
 def test_skipping_and_reuse_change_nothing_but_the_work(name, traced, monkeypatch):
     # Traced: the loop runs each charge was made in too. A reused call's charges carry no
     # loop runs yet (docs/pipeline.md), so the call fixtures compare untraced.
@@ -360,3 +361,34 @@ def test_a_loop_that_only_compares_its_counter_is_skipped_where_the_answers_stay
     assert runs[400][at["x = x * 0.5"]] == runs[8][at["x = x * 0.5"]] < 7  # `i > 0`, `i + 1 < depth`
     assert runs[400][at["x = fnp.tanh(x @ w)"]] < 100  # skipped up to the middle layer and after it
     assert runs[400][at["x = (lambda: x * (j > 0))()"]] == 400  # read in a lambda: every iteration runs
+
+
+BUDGET_READS = STEADY.parent / "budget_reads.py"
+
+
+@pytest.mark.parametrize("width,depth,budget", [(16, 12, 40_000), (16, 12, 60_000), (16, 12, 2**41)])
+def test_loops_of_a_program_that_asks_the_budget_are_counted_exactly(width, depth, budget):
+    point = Point(width, depth, budget)
+    report = analyze(BUDGET_READS, point)
+    assert report.total.exact and report.total.lo == measure(BUDGET_READS, point).total
+
+
+def test_a_loop_that_does_not_ask_the_budget_is_skipped_though_the_program_asks_it():
+    lines = {n + 1: t.strip() for n, t in enumerate(BUDGET_READS.read_text().splitlines())}
+    quiet = next(n for n, t in lines.items() if t == "x = fnp.maximum(x @ w, 0.0)")
+    asking = next(n for n, t in lines.items() if t == "if left() > budget // 2:")
+    runs = {depth: run_counting(BUDGET_READS, 16, depth)[1].executed for depth in (8, 400)}
+    assert runs[400][quiet] == runs[8][quiet] < 8
+    assert runs[400][asking] == 400
+
+
+MODULE_VALUES = STEADY.parent / "module_values.py"
+
+
+def test_a_path_and_a_partial_among_the_globals_do_not_keep_a_loop_from_repeating():
+    body = next(n + 1 for n, t in enumerate(MODULE_VALUES.read_text().splitlines()) if t.strip() == "x = relu(x @ w)")
+    runs = {depth: run_counting(MODULE_VALUES, 16, depth)[1].executed[body] for depth in (8, 400)}
+    assert runs[400] == runs[8] < 8
+    point = Point(16, 9, 2**41)
+    report = analyze(MODULE_VALUES, point)
+    assert report.total.exact and report.total.lo == measure(MODULE_VALUES, point).total
