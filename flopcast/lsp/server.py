@@ -138,12 +138,17 @@ class FlopcastServer(LanguageServer):
     async def ensure(self, doc: Document) -> Optional[Analysis]:
         """Analyse the current text (cached); return the analysis to show (the last good one)."""
         text = doc.text
-        loop = asyncio.get_running_loop()
-        try:
-            outcome = await loop.run_in_executor(self.worker, self._analyze_sync, doc, text, self.siblings_of(doc))
-        except Exception:  # noqa: BLE001 - never lose the server to an analysis
-            log.exception("flopcast: analysis crashed on %s", doc.path)
-            return doc.good
+        siblings = self.siblings_of(doc)
+        # A text already analysed is answered here: the worker may be busy with the
+        # diagnostics of an earlier edit, and hints must not wait for them.
+        outcome = self.analyzer.cached(doc.path, text, doc.point, self.settings.scorer_cast, siblings)
+        if outcome is None:
+            loop = asyncio.get_running_loop()
+            try:
+                outcome = await loop.run_in_executor(self.worker, self._analyze_sync, doc, text, siblings)
+            except Exception:  # noqa: BLE001 - never lose the server to an analysis
+                log.exception("flopcast: analysis crashed on %s", doc.path)
+                return doc.good
         if doc.text == text:  # not superseded by a newer edit while it ran
             doc.current = outcome
         if isinstance(outcome, Analysis):
@@ -173,6 +178,8 @@ class FlopcastServer(LanguageServer):
         before = doc.good
         try:
             await self.ensure(doc)
+            if doc.good is not before:
+                self.refresh_views()  # the hints are ready now; the diagnostics come after
             outcome = doc.current
             text = doc.text
             loop = asyncio.get_running_loop()
@@ -187,8 +194,6 @@ class FlopcastServer(LanguageServer):
             return
         self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
             uri=uri, diagnostics=items, version=doc.version))
-        if doc.good is not before:
-            self.refresh_views()
 
     def refresh_views(self) -> None:
         """Ask the client to re-request hints and lenses (when it supports being asked)."""

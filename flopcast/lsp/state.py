@@ -16,6 +16,7 @@ import ast
 import hashlib
 import logging
 import os
+import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -140,23 +141,39 @@ class Analyzer:
         self.incremental = incremental
         # The last analysis made in each context (the cache key without the text's digest).
         self.last: LRU[tuple, Analysis] = LRU(maxsize)
+        # The server reads the cache on its event loop while the worker analyses.
+        self.lock = threading.Lock()
+
+    @staticmethod
+    def key(path: str, text: str, point: Point, scorer_cast: bool, siblings: dict[str, str]) -> tuple:
+        """What an outcome depends on: the text, the point, the files beside it, unsaved siblings."""
+        return (path, point, scorer_cast, digest(text), disk_stamp(Path(path).parent),
+                tuple(sorted((p, digest(t)) for p, t in siblings.items())))
+
+    def cached(self, path: str, text: str, point: Point, scorer_cast: bool = True,
+               siblings: Optional[dict[str, str]] = None) -> Optional[Outcome]:
+        """The outcome already made for exactly this text and context, without analysing."""
+        key = self.key(path, text, point, scorer_cast, siblings or {})
+        with self.lock:
+            return self.cache.get(key)
 
     def analyze(self, path: str, text: str, point: Point, scorer_cast: bool = True,
                 siblings: Optional[dict[str, str]] = None) -> Outcome:
         """``siblings``: unsaved buffers of other modules in the folder (path -> text)."""
         siblings = siblings or {}
-        key = (path, point, scorer_cast, digest(text), disk_stamp(Path(path).parent),
-               tuple(sorted((p, digest(t)) for p, t in siblings.items())))
-        cached = self.cache.get(key)
+        key = self.key(path, text, point, scorer_cast, siblings)
+        with self.lock:
+            cached = self.cache.get(key)
         if cached is not None:
             return cached
         context = key[:3] + key[4:]
         outcome = self._carried(path, text, key[3], self.last.get(context)) if self.incremental else None
         if outcome is None:
             outcome = self._run(path, text, point, scorer_cast, key[3], siblings)
-        if isinstance(outcome, Analysis):
-            self.last.put(context, outcome)
-        self.cache.put(key, outcome)
+        with self.lock:
+            if isinstance(outcome, Analysis):
+                self.last.put(context, outcome)
+            self.cache.put(key, outcome)
         return outcome
 
     def _carried(self, path: str, text: str, sha: str, previous: Optional[Analysis]) -> Optional[Analysis]:

@@ -166,3 +166,26 @@ def test_a_changed_data_file_beside_the_estimator_misses_the_cache(tmp_path):
     np.savez(npz, **arrays)
     again = analyzer.analyze(path, text, POINT)
     assert analyzer.runs == 2 and again is not first
+
+
+@pytest.mark.asyncio
+async def test_an_analysed_text_is_answered_while_the_worker_is_busy():
+    # Hints after an edit must not queue behind the diagnostics of an earlier edit, which
+    # run on the server's one analysis worker.
+    import asyncio
+    import threading
+
+    from flopcast.lsp.server import build
+    from flopcast.lsp.state import Document
+
+    server = build()
+    path = str(SAMPLES / "mean_propagation.py")
+    doc = Document("file://" + path, path, Path(path).read_text(), 1, POINT)
+    first = await server.ensure(doc)
+    busy = threading.Event()
+    server.worker.submit(busy.wait)
+    try:
+        again = await asyncio.wait_for(server.ensure(doc), timeout=30)
+    finally:
+        busy.set()
+    assert isinstance(first, Analysis) and again is first
