@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
+from itertools import compress
 from typing import Iterator, Optional
 
 from flopcast.check.context import CheckContext
@@ -22,15 +23,22 @@ def within(inner: Span, outer: Span) -> bool:
 
 
 def charges_in(ctx: CheckContext, span: Span) -> list[Charge]:
+    """The report's charges made within ``span``, in order, repeats included. Each distinct
+    charge object is tested once; the repeats are then picked out in C loops."""
     if ctx.report is None:
         return []
-    return [c for c in ctx.report.charges if within(c.span, span)]
+    inside = {id(c) for c, _ in ctx.charge_counts if within(c.span, span)}
+    if not inside:
+        return []
+    charges = ctx.report.charges
+    return list(compress(charges, map(inside.__contains__, map(id, charges))))
 
 
 def single_path(ctx: CheckContext) -> bool:
     """Savings are exact only when the analysis followed one path (no value-dependent choice)."""
     report = ctx.report
-    return report is not None and report.total.exact and not report.unpriced and all(c.certain for c in report.charges)
+    return (report is not None and report.total.exact and not report.unpriced
+            and all(c.certain for c, _ in ctx.charge_counts))
 
 
 def per_entry(charges: list[Charge], loop: Span) -> Optional[dict[int, tuple[int, int]]]:

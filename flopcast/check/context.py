@@ -12,7 +12,7 @@ from typing import Callable, Optional
 from flopcast.check.astutil import FunctionNode, ImportTable, estimator_class, method
 from flopcast.check.findings import finding_key
 from flopcast.check.source import SourceFile, Submission
-from flopcast.model import Point, Report, Span
+from flopcast.model import Charge, Point, Report, Span
 
 
 @dataclass
@@ -40,6 +40,15 @@ class CheckContext:
 
     def imports(self, file: SourceFile) -> ImportTable:
         return file.imports
+
+    @cached_property
+    def charge_counts(self) -> list[tuple[Charge, int]]:
+        """The report's distinct charge objects and how often each occurs (``rollup.counted``):
+        a recursion replayed from the call memo makes millions of charges out of a few hundred
+        objects, and the rules ask about them once per site."""
+        from flopcast.analyzer.rollup import counted
+
+        return counted(self.report.charges) if self.report is not None else []
 
     @cached_property
     def estimator(self) -> Optional[ast.ClassDef]:

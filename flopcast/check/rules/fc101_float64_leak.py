@@ -112,23 +112,25 @@ class Float64Leak(Rule):
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         if ctx.report is None:
             return
-        by_origin: dict[Span, list[Charge]] = defaultdict(list)
-        for charge in ctx.report.charges:
+        # Each distinct charge object with its count (a replayed recursion repeats a few objects
+        # millions of times): the same sums and lines as a walk over every charge.
+        by_origin: dict[Span, list[tuple[Charge, int]]] = defaultdict(list)
+        for charge, n in ctx.charge_counts:
             if charge.dtype == "float64" and charge.dtype_origin is not None:
-                by_origin[charge.dtype_origin].append(charge)
+                by_origin[charge.dtype_origin].append((charge, n))
         saving_factor = _saving_factor()
         for origin, charges in sorted(by_origin.items()):
             if cast_in_place(ctx, origin):
                 continue  # already fixed: what remains is the cast itself
             if inherently_float64(ctx, origin):
                 # A cast cannot make the op itself cheaper, only what follows it.
-                charges = [c for c in charges if c.span != origin]
-            billed = sum(c.flops for c in charges)
+                charges = [(c, n) for c, n in charges if c.span != origin]
+            billed = sum(c.flops * n for c, n in charges)
             if not billed:
                 continue
             saved = int(billed * saving_factor)
             what, fix = origin_kind(ctx, origin)
-            lines = sorted({ctx.where(c.span) for c in charges}, key=_line_order)
+            lines = sorted({ctx.where(c.span) for c, _ in charges}, key=_line_order)
             shown = ", ".join(lines[:4]) + (f" and {len(lines) - 4} more" if len(lines) > 4 else "")
             yield self.finding(
                 origin,

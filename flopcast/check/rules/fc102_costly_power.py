@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Iterator, Optional
 
 from flopcast.check import fmt
+from flopcast.check.advice import charges_in
 from flopcast.check.astutil import dotted
 from flopcast.check.context import CheckContext
 from flopcast.check.findings import Finding, Level
@@ -65,12 +66,6 @@ def power_sites(ctx: CheckContext, file: SourceFile) -> Iterator[tuple[ast.AST, 
                 yield node, base, rewrite
 
 
-def _within(inner: Span, outer: Span) -> bool:
-    return (inner.path == outer.path
-            and (inner.line, inner.col) >= (outer.line, outer.col)
-            and (inner.end_line, inner.end_col) <= (outer.end_line, outer.end_col))
-
-
 class CostlyPower(Rule):
     code = "FC102"
     name = "costly-power"
@@ -101,8 +96,7 @@ class CostlyPower(Rule):
                 if ctx.report is None:
                     saving = f"it saves {fmt.share(factor, 1)} of this op's FLOPs"
                 else:
-                    charged = [c for c in ctx.report.charges
-                               if c.op in POWER_OPS and _within(c.span, span)]
+                    charged = [c for c in charges_in(ctx, span) if c.op in POWER_OPS]
                     if not charged:
                         # Not a flopscope op (a Python number) or never reached: free.
                         continue
