@@ -31,6 +31,7 @@ from flopcast.analyzer.values import (
     Unknown,
     UserRaise,
     Value,
+    counted_extent,
     make_tuple,
     signature,
 )
@@ -70,7 +71,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if isinstance(x, Array):
             if x.ndim == 0:
                 raise UserRaise(span, "TypeError: len() of unsized object")
-            return Known(x.shape[0])
+            return counted_extent(x, (0,))
         if isinstance(x, (ListVal, TupleVal, DictVal)):
             return Known(len(x.items))
         if isinstance(x, InstanceVal) and isinstance(x.cls.lookup("__len__")[1], FunctionVal):

@@ -163,6 +163,7 @@ def _advanced(ctx, x: Array, parts: list) -> Value:
     expanded.extend([("slice", slice(None), 1)] * (x.ndim - used))
     axis = 0
     mask_elems = 0
+    selected = None  # (span, on the presumed count) of a boolean mask's selection
     adv_shapes = []
     adv_positions = []
     pieces: list = []  # ("basic", extent) or ("adv",)
@@ -185,6 +186,7 @@ def _advanced(ctx, x: Array, parts: list) -> Value:
                 mask_elems += val.size
                 count = ctx.choose_size(0, val.size, "boolean mask: the number of selected elements depends on values",
                                         nonzero_of=val)
+                selected = ctx.last_count
                 adv_shapes.append((count,))
             else:
                 adv_shapes.append(tuple(val.shape))
@@ -210,4 +212,9 @@ def _advanced(ctx, x: Array, parts: list) -> Value:
     for s_ in out:
         n_out *= s_
     ctx.charge("getitem", mask_elems + 4 * n_out, x.dtype, x.dtype_origin)
-    return Array(tuple(out), x.dtype, dtype_origin=x.dtype_origin)
+    result = Array(tuple(out), x.dtype, dtype_origin=x.dtype_origin)
+    if selected is not None and len(adv_shapes) == 1 and len(b_shape) == 1:
+        # the one mask's count is an extent of the result: where the advanced block lands
+        before = 0 if not adjacent else sum(1 for piece in pieces[:pieces.index(("adv",))] if piece[0] == "basic")
+        result.counted = ((before,) + tuple(selected),)
+    return result

@@ -34,6 +34,8 @@ from flopcast.analyzer.decisions import Decisions, Site
 from flopcast.analyzer.values import (
     ENUM_AUTO,
     Array,
+    CountKnown,
+    counted_extent,
     BoundLib,
     BoundMethod,
     Builtin,
@@ -269,6 +271,9 @@ class Interpreter:
         self.active_keys_seen: list = []  # every recursion key computed, in call order (for CallMemo)
         self.memo = CallMemo(self, MAX_STEPS)
         self._nonzero_counts: dict = {}  # array identity -> its nonzero count chosen on this path
+        # (span, on the presumed count) of the last size choose_size chose at a site: the
+        # handler marks the axis it sizes (Array.counted)
+        self.last_count: Optional[tuple] = None
         self._count_sites: dict = {}  # array identity -> the key of the site that chose its count
         self._data_int_uses: dict = {}  # site key -> (direction, value) of its first use (dataints.opposite)
         self.import_hooks = ImportHooks()  # finders the program put on sys.meta_path
@@ -492,11 +497,14 @@ class Interpreter:
         """A size that depends on values. With ``nonzero_of``, the size is the number of
         nonzero elements of that array: one mask used at several sites (``idx[keep]``,
         ``w[:, keep]``, ``fnp.nonzero(keep)``) selects the same count on a path."""
+        self.last_count = None
         if nonzero_of is not None:
             shared = self._nonzero_counts.get(nonzero_of.ident)
             if shared is not None:
                 against = dataints.opposite(self, self._count_sites.get(nonzero_of.ident), 1, (lo, hi),
                                             self.span, "a selection")
+                if lo != hi:
+                    self.last_count = (self.span, None)
                 return shared if against is None else against
         assumed = self.assumed_count(lo, hi)
         if assumed is not None:
@@ -512,6 +520,8 @@ class Interpreter:
         if nonzero_of is not None:
             self._nonzero_counts[nonzero_of.ident] = count
             self._count_sites[nonzero_of.ident] = site.key
+        if lo != hi:
+            self.last_count = (self.span, None if presumed is None else count == presumed)
         return count
 
     def mutate(self, old: Array, new: Array) -> None:
@@ -1461,7 +1471,22 @@ class Interpreter:
             what = "an empty array" if value.size == 0 else "an array with more than one element"
             raise UserRaise(self.node_span(node), f"ValueError: The truth value of {what} is ambiguous")
 
+    def count_test(self, count: CountKnown, result: Value, node) -> Value:
+        """A test of a size a value-dependent site chose (``if idx.size == 0:``): this path took
+        one end of the size's range, but the run may stop between the ends, where the test can
+        go the other way; it depends on values. The nominal path, on the selection's presumed
+        count, presumes the outcome that count gives."""
+        truth = self.known_truth(result)
+        if truth is None:
+            return result
+        line = f" at line {count.origin.line}" if count.origin is not None else ""
+        presumed = presumptions.Presumed(truth, f"the selection{line} keeps its presumed count") \
+            if count.on_presumed else None
+        return Unknown("bool", self.node_span(node), f"tests the size of the selection{line}", presumed=presumed)
+
     def known_truth(self, value: Value) -> Optional[bool]:
+        if isinstance(value, CountKnown):
+            return None  # a size chosen at a value-dependent site: the test depends on values
         if isinstance(value, Known):
             try:
                 return bool(value.value)
@@ -1881,6 +1906,10 @@ class Interpreter:
 
     def compare(self, op: ast.cmpop, left: Value, right: Value, node) -> Value:
         name = type(op).__name__
+        if isinstance(left, CountKnown) or isinstance(right, CountKnown):
+            return self.count_test(left if isinstance(left, CountKnown) else right, self.compare(
+                op, Known(left.value) if isinstance(left, CountKnown) else left,
+                Known(right.value) if isinstance(right, CountKnown) else right, node), node)
         if (isinstance(left, Array) or isinstance(right, Array)) and not plain_numpy.has_flopscope((left, right)) \
                 and name in ops.COMPARE_OPERATORS:
             return plain_numpy.free(self, lambda: self.compare_arrays(name, left, right, node))
@@ -2152,11 +2181,13 @@ class Interpreter:
             if name == "T":
                 return ops.transpose_attr(obj)
             if name == "shape":
+                if obj.counted:
+                    return TupleVal(tuple(counted_extent(obj, (axis,)) for axis in range(obj.ndim)))
                 return Known(obj.shape)
             if name == "ndim":
                 return Known(obj.ndim)
             if name == "size":
-                return Known(obj.size)
+                return counted_extent(obj, tuple(range(obj.ndim))) if obj.counted else Known(obj.size)
             if name == "dtype":
                 return DTypeRef(obj.dtype)
             if name in ("real", "imag"):

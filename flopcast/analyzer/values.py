@@ -43,6 +43,17 @@ class Known(Value):
 
 
 @dataclass(frozen=True, eq=False)
+class CountKnown(Known):
+    """An extent (``len(idx)``, ``idx.size``, ``idx.shape[0]``) of an array whose size a
+    value-dependent site chose (nonzero, unique, a boolean mask): known on this path, which
+    took one end of the range, but a test on it depends on values (the run may stop between
+    the ends, where such a test can go the other way)."""
+
+    origin: Any = None  # the span of the selection
+    on_presumed: Optional[bool] = None  # whether this path took the selection's presumed count
+
+
+@dataclass(frozen=True, eq=False)
 class Unknown(Value):
     """A scalar whose value depends on array data. ``kind`` is 'float', 'int', 'bool' or ''."""
 
@@ -84,6 +95,9 @@ class Array(Value):
     plain: bool = False
     # presumptions.Presumed of a boolean array made by a safety-net test (never copied by with_)
     presumed: Any = None
+    # Axes whose extent a value-dependent size site chose: (axis, span of the site, whether
+    # this path took the site's presumed count or None); never copied by with_
+    counted: tuple = ()
 
     @property
     def ndim(self) -> int:
@@ -392,3 +406,24 @@ class UserRaise(Exception):
 
 #: What ``enum.auto()`` evaluates to until the class body is turned into members.
 ENUM_AUTO = object()
+
+
+def counted_extent(a: "Array", axes: tuple) -> Known:
+    """The product of ``a``'s extents on ``axes`` (``x.size``, ``len(x)``, ``x.shape[i]``):
+    a CountKnown when one of them was chosen at a value-dependent size site."""
+    n = 1
+    for axis in axes:
+        n *= a.shape[axis]
+    marks = [m for m in a.counted if m[0] in axes]
+    if not marks:
+        return Known(n)
+    on = None if any(m[2] is None for m in marks) else all(m[2] for m in marks)
+    return CountKnown(n, marks[0][1], on)
+
+
+def mark_counted(ctx, a: "Array", axis: int) -> "Array":
+    """``a`` with ``axis`` marked as sized by the size site the interpreter chose last."""
+    last = getattr(ctx, "last_count", None)
+    if last is not None and 0 <= axis < a.ndim:
+        a.counted = a.counted + ((axis,) + tuple(last),)
+    return a

@@ -297,7 +297,8 @@ CORPUS = {
         ),
         guards=("if top <= 0.0:",
                 "self.diag[last] = min(max(s, 0.5), 2.0) if math.isfinite(s) else 1.0"),
-        data_sites=("(idx,) = fnp.where(near)", "while abs(s - prev) > SCALE_TOL and it < SCALE_MAX_IT:"),
+        data_sites=("(idx,) = fnp.where(near)", "if k < 2:",
+                    "while abs(s - prev) > SCALE_TOL and it < SCALE_MAX_IT:"),
     ),
     "quantile_gram": Entry(
         points=(
@@ -309,6 +310,28 @@ CORPUS = {
         guards=("if peak > RESCALE:", "if not bool(fnp.isfinite(total).all()):", "if total <= 0.0:",
                 'flag = "heavy" if self.heavy else "light"'),
         data_sites=("if tail > HEAVY_TAIL:", "if summary.clipped:"),
+    ),
+    "sketch_backprop": Entry(
+        points=(
+            (8, 2, 10**5, "interval"),      # sketch of 2 (legacy fnp.random), hold-out by setdiff1d
+            (16, 3, 10**6, "interval"),     # sketch of 4, layers visited in a sorted order
+            (32, 2, 10**6, "interval"),     # the run falls back on the samples (hold-out ratio)
+            (32, 2, 10**7, "interval"),     # sketch of 16: pinv or ridge (cond), norm(ord=2)
+        ),
+        guards=("use_ridge = not math.isfinite(c) or c > COND_MAX",
+                "if trace is not None and not bool(fnp.all(trace >= 0)):"),
+        data_sites=("held = fnp.setdiff1d(fnp.arange(s), keep)", "if held.shape[0] == 0:", "if ratio > 0.95:",
+                    "rows[i] = fnp.where(fitted > 0, fitted, 0.0) if energy < 0.5 else means[i]"),
+    ),
+    "corr_propagation": Entry(
+        points=(
+            (8, 2, 3 * 10**4, "guarded"),   # correlation propagation only (outer/clip/where on symmetric)
+            (8, 2, 10**5, "interval"),      # + sampled anchor every 3 layers, PSD repair (eigvalsh/eigh)
+            (16, 3, 10**6, "interval"),
+            (32, 2, 2 * 10**6, "guarded"),  # anchor, no repair
+        ),
+        guards=("if not math.isfinite(total):",),
+        data_sites=("if lowest >= -tol:",),
     ),
 }
 

@@ -14,16 +14,16 @@ from flopcast.analyzer import dtypes
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import arg, axis_index, known_int, origin_of, to_array
 from flopcast.analyzer.ops.registry import OpError, handler
-from flopcast.analyzer.values import Array, Known, NumpyScalar, TupleVal, Value
+from flopcast.analyzer.values import Array, Known, NumpyScalar, TupleVal, Value, mark_counted
 
 
 def _nonzero_like(ctx, op: str, x: Value, tuple_result: bool):
     a = to_array(ctx, x)
     ctx.charge(op, max(a.size, 1), a.dtype, None)
     count = ctx.choose_size(0, a.size, f"{op}: the number of nonzero elements depends on values", nonzero_of=a)
-    idx = Array((count,), "int64")
+    idx = mark_counted(ctx, Array((count,), "int64"), 0)
     if tuple_result:
-        return TupleVal(tuple(idx.with_() for _ in range(max(a.ndim, 1))))
+        return TupleVal(tuple(mark_counted(ctx, idx.with_(), 0) for _ in range(max(a.ndim, 1))))
     return idx
 
 
@@ -34,7 +34,7 @@ def _nonzero(ctx, args, kwargs, op=None):
         ctx.charge(op, max(a.size, 1), a.dtype, None)
         count = ctx.choose_size(0, a.size, "argwhere: the number of nonzero elements depends on values",
                                 nonzero_of=a)
-        return Array((count, a.ndim), "int64")
+        return mark_counted(ctx, Array((count, a.ndim), "int64"), 0)
     return _nonzero_like(ctx, op, a, tuple_result=op == "nonzero")
 
 
@@ -73,7 +73,27 @@ def _unique(ctx, args, kwargs):
     n = x.size
     ctx.charge("unique", max(n * _ceil_log2(n), 1), x.dtype, x.dtype_origin)
     count = ctx.choose_size(min(n, 1), n, "unique: the number of distinct values depends on values")
-    return Array((count,), x.dtype, dtype_origin=x.dtype_origin)
+    return mark_counted(ctx, Array((count,), x.dtype, dtype_origin=x.dtype_origin), 0)
+
+
+@handler("setdiff1d", "union1d", "intersect1d", "setxor1d")
+def _set_op(ctx, args, kwargs, op=None):
+    """Set operations: (n + m)·⌈log2(n + m)⌉ at the promotion of both dtypes (weight 4 from the
+    table); how many elements come back depends on values, within the bounds of each op."""
+    if len(args) != 2 or kwargs:
+        raise OpError(f"{op} with assume_unique= or return_indices= is not modelled")
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    n, m = a.size, b.size
+    if op == "intersect1d":  # both inputs made unique first, then the concatenation sorted
+        sizes = (max(n, 1), max(m, 1), max(n, 1) + max(m, 1))
+    else:
+        sizes = (max(n + m, 1),)
+    dt = dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=b.dtype))
+    ctx.charge(op, sum(max(t * _ceil_log2(t), 1) for t in sizes), dt, origin_of([a, b], dt))
+    lo, hi = {"setdiff1d": (0, n), "union1d": (min(max(n, m), 1), n + m),
+              "intersect1d": (0, min(n, m)), "setxor1d": (0, n + m)}[op]
+    count = ctx.choose_size(lo, hi, f"{op}: the number of elements it returns depends on values")
+    return mark_counted(ctx, Array((count,), a.dtype if op == "setdiff1d" else dt), 0)
 
 
 @handler("searchsorted")

@@ -32,7 +32,7 @@ def plan(width: int, depth: int, budget: int) -> dict:
     if key in PLAN_CACHE:
         return PLAN_CACHE[key]
     s = 1
-    while s < width and depth * (4 * width * width * 2 * s + 60 * s ** 3) < budget // 3:
+    while s < width and depth * (8 * width * width * s + 240 * width * s * s) < budget // 4:
         s *= 2
     s = max(2, min(s, width))
     n = int(max(8, min(128, budget // (4 * depth * width * width + 1))))
@@ -58,6 +58,43 @@ def ridge_pinv(a, lam: float):
     g = a.T @ a
     eye = fnp.eye(g.shape[0], dtype=g.dtype)
     return fnp.linalg.multi_dot([fnp.linalg.inv(g + lam * eye), a.T])
+
+
+def holdout_ratio(sketch_image, keep, s: int):
+    """How much of the held-out sketch columns the kept ones fail to explain (0: all of it
+    explained, 1: none).  The held-out set is the complement of ``keep``."""
+    held = fnp.setdiff1d(fnp.arange(s), keep)
+    if held.shape[0] == 0:
+        return 0.0
+    kept = sketch_image[:, keep]
+    other = sketch_image[:, held]
+    q, _ = fnp.linalg.qr(kept)
+    resid = other - q @ (q.T @ other)
+    return float(fnp.linalg.norm(resid)) / (float(fnp.linalg.norm(other)) + 1e-12)
+
+
+class Diagnostics:
+    """Named values plus a count of how often each event was recorded."""
+
+    def __init__(self):
+        self.values = {}
+        self.counts = {}
+
+    def note(self, key: str, value) -> None:
+        self.values[key] = value
+        self.counts[key] = self.counts.get(key, 0) + 1
+
+    def __getitem__(self, key):
+        return self.values[key]
+
+    @property
+    def events(self) -> int:
+        return sum(self.counts.values())
+
+    def summary(self) -> str:
+        """One line for our logs: how many events of each kind were recorded."""
+        parts = [f"{key}x{count}" for key, count in sorted(self.counts.items())]
+        return f"{self.events} events: " + ", ".join(parts)
 
 
 def project(image, target, use_ridge: bool):
@@ -90,8 +127,14 @@ class Estimator(BaseEstimator):
             means.append(fnp.mean(x, axis=0))
 
         images = sketch_forward(mlp.weights, sketch)
+        diag = Diagnostics()
         rows = [None] * depth
         for i in cfg["order"]:
+            ratio = holdout_ratio(images[i], keep, s)
+            diag.note(f"holdout_{i}", ratio)
+            if ratio > 0.95:
+                rows[i] = means[i]          # the sketch says nothing here: keep the samples
+                continue
             image = images[i][:, keep]
             c = float(fnp.linalg.cond(image.T @ image))
             use_ridge = not math.isfinite(c) or c > COND_MAX
@@ -99,6 +142,7 @@ class Estimator(BaseEstimator):
             resid = means[i] - fitted
             energy = float(fnp.linalg.norm(resid, ord=2)) / (float(fnp.linalg.norm(means[i])) + 1e-12)
             rows[i] = fnp.where(fitted > 0, fitted, 0.0) if energy < 0.5 else means[i]
+        self.last_summary = diag.summary()
         out = fnp.stack(rows)
         steps = fnp.diff(out, axis=0) if depth > 1 else fnp.zeros((0, width))
         drift = fnp.cumsum(fnp.abs(steps), axis=0)
