@@ -123,6 +123,8 @@ CONTRACTIONS = {
     "tensordot": "r = fnp.tensordot(w, w, axes=1)",
     "tensordot_full": "r = fnp.tensordot(w, w)",
     "chain_matmul": "r = w.T @ w @ w",
+    # priced as the einsum, but flopscope returns tensordot's result untagged
+    "tensordot_same_operand_untagged": "g = fnp.tensordot(w, w, axes=([0], [0])); r = fnp.sum(g) + fnp.exp(g)",
 }
 
 SYMMETRY = {

@@ -195,4 +195,7 @@ def _tensordot(ctx, args, kwargs):
     out = [c for i, c in enumerate(la) if i not in [x % a.ndim for x in ax_a]] + [
         c for j, c in enumerate(lb) if j not in [x % b.ndim for x in ax_b]
     ]
-    return contract(ctx, "tensordot", f"{''.join(la)},{''.join(lb)}->{''.join(out)}", [a, b])
+    result = contract(ctx, "tensordot", f"{''.join(la)},{''.join(lb)}->{''.join(out)}", [a, b])
+    # flopscope prices the einsum (same-operand discount included) but hands back a plain
+    # array: tensordot(x, x, axes=([0], [0])) is not tagged symmetric, unlike einsum's Gram
+    return Array(result.shape, result.dtype, None, dtype_origin=result.dtype_origin) if result.sym else result
