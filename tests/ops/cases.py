@@ -47,6 +47,8 @@ POINTWISE = {
     "logical_and_not": "a = fnp.logical_and(w > 0, w < 1); b = fnp.logical_not(w > 0)",
     "isnan_isfinite": "a = fnp.isnan(w); b = fnp.isfinite(w)",
     "sign_floor_ceil": "a = fnp.sign(v); b = fnp.floor(v); c = fnp.ceil(v)",
+    # round's second positional is decimals, not out=
+    "round_decimals": "a = fnp.round(w, 2); b = fnp.around(v, decimals=1); c = w.round(3); d = fnp.round(v)",
     "exp_of_0d": "r = fnp.exp(fnp.sum(v))",
     "zero_size_is_floored": "r = fnp.exp(w[:0])",
     "fnp_on_python_float": "r = fnp.exp(0.5)",
@@ -391,6 +393,10 @@ LINALG = {
     "eig": "vals, vecs = fnp.linalg.eig(w)",
     "linalg_int_input_f64": "r = fnp.linalg.det(fnp.eye(W, dtype=fnp.int32))",
     "eigvals": "r = fnp.linalg.eigvals(w)",
+    # qr's mode: 'r' returns R alone, 'complete' a square Q, 'raw' (h, tau); each priced by mode
+    "qr_mode_r": "r = fnp.linalg.qr(w[:, :3], mode='r') * 2.0",
+    "qr_mode_complete": "q, r = fnp.linalg.qr(w[:, :3], mode='complete'); s = q * 2.0",
+    "qr_mode_raw": "h, tau = fnp.linalg.qr(w[:3], mode='raw'); s = h * 2.0 + 1.0",
 }
 
 FAMILIES = {

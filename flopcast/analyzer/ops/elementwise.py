@@ -262,6 +262,14 @@ def ufunc(ctx, name: str, args, kwargs) -> Value:
     if name in _NOT_POINTWISE:
         raise OpError(f"fnp.{name} is not modelled by flopcast yet")
     nin = 1 if categories().get(name) == "counted_unary" else 2
+    if name in ("round", "around"):
+        # round(a, decimals=0, out=None): the second positional is the number of decimals,
+        # which does not change the price
+        decimals = arg(args, kwargs, 1, "decimals", Known(0))
+        if not (isinstance(decimals, Known) and isinstance(decimals.value, int)):
+            raise OpError(f"{name} with decimals= that is not a known int is not modelled")
+        args = list(args[:1]) + list(args[2:])
+        kwargs = {k: v for k, v in kwargs.items() if k != "decimals"}
     dt = dtype_arg(kwargs.get("dtype"))
     out = kwargs.get("out", args[nin] if len(args) > nin else None)
     if set(kwargs) - {"dtype", "out"} or len(args) > nin + 1:

@@ -74,12 +74,22 @@ def _solve(ctx, args, kwargs):
 @handler("linalg.qr")
 def _qr(ctx, args, kwargs):
     a = to_array(ctx, args[0])
+    mode_v = arg(args, kwargs, 1, "mode", Known("reduced"))
+    if not (isinstance(mode_v, Known) and mode_v.value in ("reduced", "complete", "r", "raw")):
+        raise OpError("linalg.qr with a mode= that is not known is not modelled")
+    mode = mode_v.value
     m, n = a.shape[-2], a.shape[-1]
     k = min(m, n)
-    base = pricing.accounting("qr_cost", m, n)
+    base = pricing.accounting("qr_cost", m, n, mode=mode) if a.size else 0
     dt = _linalg_dtype(a)
     ctx.charge("linalg.qr", base * _batch(a), dt, a.dtype_origin, weighted_base=True)
-    return TupleVal((Array(a.shape[:-2] + (m, k), dt), Array(a.shape[:-2] + (k, n), dt)))
+    batch = a.shape[:-2]
+    if mode == "r":  # R alone
+        return Array(batch + (k, n), dt)
+    if mode == "raw":  # (h, tau): Householder reflectors, transposed, and their scalars
+        return TupleVal((Array(batch + (n, m), dt), Array(batch + (k,), dt)))
+    q_cols = m if mode == "complete" else k
+    return TupleVal((Array(batch + (m, q_cols), dt), Array(batch + (q_cols, n), dt)))
 
 
 @handler("linalg.svd")
