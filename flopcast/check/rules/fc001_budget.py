@@ -77,9 +77,9 @@ class BudgetOverrun(Rule):
         assert report is not None
         by_line: dict[tuple[str, int], int] = defaultdict(int)
         spans = {}
-        for charge in report.charges:
+        for charge, n in ctx.charge_counts:  # distinct objects in order of first occurrence
             key = (charge.span.path, charge.span.line)
-            by_line[key] += charge.flops
+            by_line[key] += charge.flops * n
             spans.setdefault(key, charge.span)
         whole = sum(by_line.values())
         if not whole:
