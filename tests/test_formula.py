@@ -67,3 +67,13 @@ def test_a_grid_whose_fresh_point_has_no_exact_cost_is_not_analysed():
     assert fit_keyed([small, wider], sample, ["total"]) == {}
     assert sorted(asked) == sorted(small.points + [(9, 9)])
     assert fit_keyed([small, Grid((1, 2, 3), (1, 2), fresh=((5, 5),))], sample, ["total"]) == {"total": "d·w"}
+
+
+def test_the_fit_gives_up_after_a_counted_amount_of_work_not_of_time(monkeypatch):
+    # Counted, so a slower machine prints the same formulas: with no work allowed past the
+    # first re-analysis, every machine gives up at the same place.
+    from flopcast.analyzer import formula
+
+    monkeypatch.setattr(formula, "FIT_WORK", 0)
+    report = analyze(SAMPLES / "mean_propagation.py", Point(64, 2, 2**41), formula=True)
+    assert report.formula == "(no formula: fitting it needs more than 0 steps of re-analysis)"

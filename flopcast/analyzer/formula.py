@@ -25,9 +25,13 @@ if TYPE_CHECKING:
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-#: Fitting analyses the program a few dozen times; past this much CPU time it gives up and
-#: says so. CPU time of this process, not wall time: a loaded machine must not change the answer.
-FIT_SECONDS = 1.5
+#: Fitting analyses the program a few dozen times; past this much work it gives up and says
+#: so. Work is what the interpreter executed in those analyses (statements and loop
+#: iterations; replayed calls and skipped iterations apart): counted, not timed, so that
+#: every machine prints the same formulas. About 1.5 CPU seconds on the machine it was set on.
+FIT_WORK = 20_000
+#: A last guard for time the count does not see (pricing, path finding), far above FIT_WORK's.
+FIT_SECONDS_CAP = 15.0
 
 
 class _TooSlow(Exception):
@@ -44,14 +48,17 @@ class _Runs:
     def __init__(self, run_point: PointRun) -> None:
         self.run_point = run_point
         self.memo: dict = {}
-        self.deadline = time.process_time() + FIT_SECONDS
+        self.work = 0
+        self.deadline = time.process_time() + FIT_SECONDS_CAP
 
     def single(self, w: int, d: int, b: int):
         """The one run at (w, d, b), or None when paths, unpriced ops or a path cap get in the way."""
         if (w, d, b) not in self.memo:
-            if time.process_time() > self.deadline:
+            if self.work > FIT_WORK or time.process_time() > self.deadline:
                 raise _TooSlow()
-            self.seed(Point(w, d, b), self.run_point(Point(w, d, b)))
+            explored = self.run_point(Point(w, d, b))
+            self.work += sum(r.work for r in explored.results)
+            self.seed(Point(w, d, b), explored)
         return self.memo[(w, d, b)]
 
     def seed(self, point: Point, explored: "Exploration") -> None:
@@ -230,7 +237,7 @@ def fit_formula(run_point: PointRun, point: Point, report: Report,
     try:
         return _fit_formula(runs, point)
     except _TooSlow:
-        return f"(no formula: fitting it needs more than {FIT_SECONDS} s of re-analysis)"
+        return f"(no formula: fitting it needs more than {FIT_WORK:,} steps of re-analysis)"
 
 
 def _fit_formula(runs: _Runs, point: Point) -> Optional[str]:

@@ -219,6 +219,9 @@ class RunResult:
     values: dict = field(default_factory=dict)
     # The nodes of the user functions whose bodies ran on this path (lsp/incremental.py).
     entered: set = field(default_factory=set)
+    # Statements and loop iterations the interpreter executed (not replayed or skipped): what
+    # the path cost to analyse, counted the same on every machine (formula.py's limit).
+    work: int = field(default=0, repr=False)
 
     @property
     def total(self) -> int:
@@ -242,7 +245,8 @@ class Interpreter:
         self.result = RunResult()
         self.metered = False
         self.free = 0  # > 0 while numpy computes on plain ndarrays: nothing is billed
-        self.steps = 0
+        self.steps = 0  # statements and iterations the program made (replayed and skipped ones too)
+        self.work = 0  # statements and iterations this interpreter executed
         self.call_depth = 0
         self.call_stack: list[str] = []  # qualnames of the user functions being executed
         self.frame: Optional[Frame] = None
@@ -296,6 +300,7 @@ class Interpreter:
                 sys.setrecursionlimit(limit)
         result.consults = self.decisions.log
         result.ran_generators = bool(self._ran_generators)
+        result.work = self.work
         return result
 
     def _run(self, class_name: str) -> RunResult:
@@ -577,6 +582,7 @@ class Interpreter:
 
     def tick(self) -> None:
         self.steps += 1
+        self.work += 1
         if self.steps > MAX_STEPS:
             raise PathEnd(f"analysis stopped after {MAX_STEPS:,} steps (a loop too long to unroll?)")
 
@@ -586,6 +592,7 @@ class Interpreter:
 
     def exec_stmt(self, node: ast.stmt) -> None:
         self.steps += 1
+        self.work += 1
         if self.steps > MAX_STEPS:
             raise PathEnd(f"analysis stopped after {MAX_STEPS:,} steps (a loop too long to unroll?)")
         method = _STMT_DISPATCH.get(type(node))
