@@ -76,6 +76,7 @@ class MemoryTracker:
     bases: dict[int, int] = field(default_factory=dict)  # view ident -> its base's ident
     setup: Side = field(default_factory=Side)
     predict: Side = field(default_factory=Side)
+    allocated: int = 0  # bytes of the arrays (and ops' scratch buffers) allocated so far (repeats.CallMemo)
     _stack: list = field(default_factory=list)
 
     def enter(self, interp) -> None:
@@ -110,12 +111,14 @@ class MemoryTracker:
             return
         size = nbytes(value)
         self.sizes[value.ident] = size
+        self.allocated += size
         side = self.predict if interp.metered else self.setup
         span = interp.node_span(node)
         if size > side.largest:
             side.largest, side.largest_span = size, span
             side.largest_what = f"{value.dtype} {'×'.join(map(str, value.shape)) or 'scalar'}"
         scratch = _cast_scratch(node, operands, value)
+        self.allocated += scratch  # alive with the rest while the op runs
         side.since += size
         bound = side.walked + side.since + scratch
         if bound <= side.peak and (not self.limit or side.over_limit_span is not None or bound <= self.limit):
@@ -132,6 +135,7 @@ class MemoryTracker:
         """``copy`` stands for an array made like ``ident`` without being evaluated (an iteration
         accounted for without running it): its bytes count as allocated, so the next walk is not skipped."""
         size = self.sizes[copy] = self.sizes.get(ident, 0)
+        self.allocated += size
         (self.predict if interp.metered else self.setup).since += size
 
     def _live(self, interp, temporaries: list) -> int:

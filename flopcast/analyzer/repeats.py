@@ -121,7 +121,9 @@ class SteadyLoop:
 
     def counters_agree(self, index: int, records: Optional[list]) -> int:
         """How many iterations from ``index`` on (the last one apart) would get the answers
-        iteration ``index - 1`` got from every comparison it made with a counter."""
+        iteration ``index - 1`` got from every comparison it made with a counter, with the
+        iteration after them, which runs, getting them too: it then makes the temporaries
+        the skipped ones made, on top of everything they appended (the memory peak)."""
         last = len(self.items) - 1
         if not self.compares:
             return last - index
@@ -136,14 +138,14 @@ class SteadyLoop:
         compare = _COMPARE_OPS
         answers = [compare[op](seen, other) if on_left else compare[op](other, seen)
                    for name, op, on_left, offset, seen, other in records]
-        for j in range(index, last):
+        for j in range(index, last + 1):
             counts = self.counts(j)
             if counts is None:
-                return j - index
+                return max(j - index - 1, 0)
             for (name, op, on_left, offset, _, other), answer in zip(records, answers):
                 mine = counts[name] + offset
                 if (compare[op](mine, other) if on_left else compare[op](other, mine)) != answer:
-                    return j - index  # iteration j takes another course: it runs
+                    return max(j - index - 1, 0)  # iteration j takes another course: it runs, and the one before
         return last - index
 
     def counts(self, index: int) -> Optional[dict]:
@@ -570,6 +572,8 @@ class _Recorded:
     depth: int  # the interpreter's call depth at the call
     reentered: frozenset  # function nodes found recursive while it ran
     inner_keys: list  # recursion keys of the calls it made of functions that were on the stack
+    allocated: Optional[int]  # bytes of the arrays allocated while it ran (None: memory not traced)
+    sizes: dict  # identity of an array it made and returned -> the bytes the memory tracker gave it
 
 
 class CallMemo:
@@ -623,7 +627,8 @@ class CallMemo:
     def replay(self, key: tuple, canon: Canon) -> Optional[Value]:
         entry = self.entries.get(key)
         interp = self.interp
-        if entry is None or interp.call_depth > entry.depth or interp.steps + entry.steps > self.max_steps:
+        if entry is None or interp.call_depth > entry.depth or interp.steps + entry.steps > self.max_steps \
+                or self.may_hide_a_peak(entry):
             return None
         outer = frozenset(interp.call_stack[:-1])
         if (entry.outer & entry.inner) - outer:
@@ -636,7 +641,8 @@ class CallMemo:
             if k[0] in nodes and (len(k) == 1 or not self._free(k) or k in active):
                 return None
         try:
-            value = _instantiate(entry.template, canon, {})
+            made: dict = {}
+            value = _instantiate(entry.template, canon, made)
         except Incomparable:
             return None
         result = interp.result
@@ -652,6 +658,14 @@ class CallMemo:
             if entry.inclusive.get(q):
                 result.inclusive[q] = result.inclusive.get(q, 0) + entry.inclusive[q]
         interp._reentered |= entry.reentered
+        if entry.allocated:
+            memory = self.memory()
+            memory.allocated += entry.allocated  # a call recording this one allocated them too
+            side = memory.predict if interp.metered else memory.setup
+            for part, ident in made.items():
+                if isinstance(part, tuple) and part[0] == "ident":  # an array the call made: it holds its bytes
+                    memory.sizes[ident] = entry.sizes[part[1]]
+                    side.since += entry.sizes[part[1]]
         if key[4] is not None:
             interp.budget_reads += 1  # the call may have asked the budget (its key holds what was spent)
         return value
@@ -659,11 +673,32 @@ class CallMemo:
     def start(self) -> tuple:
         interp, result = self.interp, self.interp.result
         return (len(result.charges), interp.used, interp.steps, dict(result.calls), dict(result.inclusive),
-                frozenset(interp._reentered), len(interp.active_keys_seen))
+                frozenset(interp._reentered), len(interp.active_keys_seen), self.allocations())
+
+    def memory(self):
+        trace = self.interp.trace
+        return trace.memory if trace is not None else None
+
+    def allocations(self) -> Optional[int]:
+        """The bytes of the arrays the memory tracker saw allocated so far (None: memory is not traced)."""
+        memory = self.memory()
+        return memory.allocated if memory is not None else None
+
+    def may_hide_a_peak(self, entry: _Recorded) -> bool:
+        """Whether the arrays a recorded call allocates, replayed without being shown to the
+        memory tracker, could have made a new peak (or passed the limit) on top of what is
+        alive now: what is alive now is at most what the tracker last walked plus what was
+        allocated since, and the call's arrays at most all it allocated."""
+        memory = self.memory()
+        if memory is None or not entry.allocated:
+            return False
+        side = memory.predict if self.interp.metered else memory.setup
+        bound = side.walked + side.since + entry.allocated
+        return bound > side.peak or bool(memory.limit and side.over_limit_span is None and bound > memory.limit)
 
     def finish(self, key: tuple, canon: Canon, marks: tuple, fn, args: list, kwargs: dict, value) -> None:
         interp, result = self.interp, self.interp.result
-        charges, used, steps, calls, inclusive, reentered, keys_seen = marks
+        charges, used, steps, calls, inclusive, reentered, keys_seen, allocations = marks
         if self.counters() != key[3]:
             return
         after = Canon(interp._nonzero_counts)
@@ -677,13 +712,21 @@ class CallMemo:
             template = _template(value, canon)
         except (Incomparable, RecursionError):
             return
+        sizes: dict = {}
+        memory = self.memory()
+        if memory is not None:
+            for ident in _made_idents(template):
+                if ident in memory.bases:
+                    return  # a view of an array the call made: its base would not be known to the tracker
+                sizes[ident] = memory.sizes.get(ident, 0)
         inner_calls = {k: v - calls.get(k, 0) for k, v in result.calls.items() if v != calls.get(k, 0)}
         inner = frozenset({interp.call_stack[-1]} | {callee for _, callee in inner_calls})
         self.entries[key] = _Recorded(
             template, result.charges[charges:], interp.used - used, interp.steps - steps, inner_calls,
             {q: v - inclusive.get(q, 0) for q, v in result.inclusive.items() if v != inclusive.get(q, 0)},
             frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
-            interp.active_keys_seen[keys_seen:])
+            interp.active_keys_seen[keys_seen:], None if allocations is None else self.allocations() - allocations,
+            sizes)
 
 
 def _identity_free(key) -> bool:
@@ -712,6 +755,19 @@ def _template(value, canon: Canon):
     if isinstance(value, ListVal):
         return ("list", id(value), tuple(_template(v, canon) for v in value.items))
     raise Incomparable(type(value).__name__)
+
+
+def _made_idents(template) -> list:
+    """The identities of the arrays a call made that its returned value holds."""
+    kind = template[0]
+    if kind == "array":
+        age, ident = template[2]
+        return [ident] if age == "new" else []
+    if kind == "tuple":
+        return [i for t in template[1] for i in _made_idents(t)]
+    if kind == "list":
+        return [i for t in template[2] for i in _made_idents(t)]
+    return []
 
 
 def _instantiate(template, canon: Canon, made: dict):

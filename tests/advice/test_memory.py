@@ -118,3 +118,18 @@ def test_fc004_searches_the_largest_block_that_fits_as_fit_does():
     assert fits.largest_what == "float64 699045×1024" and fits.peak <= limit
     passes = analyze(HOG, Point(1024, 16, facts["budget_over"]), memory=True).memory
     assert passes.largest_what == "float64 699046×1024" and passes.peak > limit
+
+
+# What is not run must not hide the peak: an equal call replayed instead of run would not
+# show its temporary on top of what is alive at the new call (0.74 of the real peak), and a
+# layer loop skipped up to its last layer, which takes another course, would not show the
+# layer before it (0.88).
+NOT_RUN = [FIXTURES / "replayed_call.py", FIXTURES / "last_layer_apart.py"]
+
+
+@pytest.mark.parametrize("fixture", NOT_RUN, ids=lambda p: p.stem)
+def test_the_static_peak_counts_what_reused_calls_and_skipped_iterations_would_have_made(fixture):
+    point = Point(256, 8, 2**41)
+    static = analyze(fixture, point, memory=True).memory.peak
+    real = real_peak(fixture, point)
+    assert 0.95 * real <= static <= 1.05 * real, f"static {static:,} vs real {real:,} ({static / real:.3f})"
