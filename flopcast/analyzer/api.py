@@ -11,7 +11,7 @@ from typing import Callable, Mapping, Optional, Union
 from flopcast import installed
 from flopcast.analyzer import dataints, dtypes, pricing, rollup
 from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult
-from flopcast.analyzer.nominal import Nominal, nominal
+from flopcast.analyzer.nominal import Nominal, nominal, reusing
 from flopcast.analyzer.paths import Exploration, explore
 from flopcast.analyzer.program import ROOT_CALLER, Program, call_graph, estimator_class, function_table, load_program
 from flopcast.analyzer.values import Array
@@ -228,7 +228,7 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
         for span, texts in r.values.items():
             merged = report.values.get(span, ())
             report.values[span] = merged + tuple(t for t in texts if t not in merged)
-    _add_nominal(report, results, _runner(program, cls, point, include_scorer_cast, entered))
+    _add_nominal(report, results, reusing(_runner(program, cls, point, include_scorer_cast, entered), results))
     report.executed = frozenset(Span(m.path, n.lineno, n.col_offset, n.lineno, n.col_offset)
                                 for n in entered for m in (_module_of(program, n),) if m is not None)
     report.inclusive = dict(widest.inclusive)

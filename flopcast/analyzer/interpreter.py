@@ -222,6 +222,11 @@ class RunResult:
     # Statements and loop iterations the interpreter executed (not replayed or skipped): what
     # the path cost to analyse, counted the same on every machine (formula.py's limit).
     work: int = field(default=0, repr=False)
+    # Site key -> the option this path took there, and what it had spent when it first met
+    # the site, when the sites had their own options (no integer read from data analysed at
+    # each of its values): what paths.py and nominal.py reuse a run by.
+    chosen: Optional[dict] = None
+    spent: Optional[dict] = None
 
     @property
     def total(self) -> int:
@@ -301,6 +306,8 @@ class Interpreter:
         result.consults = self.decisions.log
         result.ran_generators = bool(self._ran_generators)
         result.work = self.work
+        if not self.enumerated:
+            result.chosen, result.spent = dict(self.decisions.chosen), dict(self.decisions.spent)
         return result
 
     def _run(self, class_name: str) -> RunResult:

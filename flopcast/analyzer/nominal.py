@@ -50,6 +50,31 @@ class Nominal:
     why_not: list[tuple[Optional[Span], str]] = field(default_factory=list)
 
 
+def reusing(run: Callable[[Decisions], RunResult], results: list[RunResult],
+            once: bool = False) -> Callable[[Decisions], RunResult]:
+    """``run``, answered by one of ``results`` (runs of the same program at the same point)
+    that took, at every site it met, the option the decisions would take there: the
+    interpreter is deterministic, so such a run is the run these decisions make. With
+    ``once``, a result answers once (it is taken out of ``results``)."""
+
+    def run_or_reuse(decisions: Decisions) -> RunResult:
+        for result in results:
+            if result.chosen is not None and _replays(type(decisions)(dict(decisions.fixed)), result):
+                _replays(decisions, result)  # the decisions as the run would have left them
+                if once:
+                    results.remove(result)
+                return result
+        return run(decisions)
+
+    return run_or_reuse
+
+
+def _replays(decisions: Decisions, result: RunResult) -> bool:
+    """Whether ``decisions``, asked at ``result``'s sites in the order it met them (with what it
+    had spent there), answer as it did."""
+    return all(decisions.choose(site, result.spent[site.key]) == result.chosen[site.key] for site in result.sites)
+
+
 def nominal(run: Callable[[Decisions], RunResult]) -> Nominal:
     decisions = NominalDecisions()
     result = run(decisions)

@@ -33,6 +33,7 @@ from typing import Callable, Optional
 from flopcast.analyzer.decisions import Decisions
 from flopcast.analyzer.interpreter import RunResult
 from flopcast.analyzer.joins import may_separate, separable_interval
+from flopcast.analyzer.nominal import reusing
 
 MAX_PATHS = 64
 
@@ -68,11 +69,15 @@ def explore(run: Callable[[Decisions], RunResult], max_paths: int = MAX_PATHS,
     pending: list[_Branch] = [_Branch(0, 0, 0, {})]
     seen: set = {frozenset()}
     order = 0
+    spare: list[RunResult] = []  # the runs of a separability check that did not prove out
     while pending:
         if separable and len(results) == SEPARABLE_AFTER:
-            separated = _separately(run, results)
+            separated = _separately(run, results, spare)
             if separated is not None:
                 return separated
+            # A path those runs took is not run again (the runs watched by the check differ
+            # only in what joins.py reads).
+            run = reusing(run, spare, once=True)
         if len(results) >= max_paths:
             return Exploration(results, min(b.floor for b in pending))
         branch = heapq.heappop(pending)
@@ -100,12 +105,15 @@ def explore(run: Callable[[Decisions], RunResult], max_paths: int = MAX_PATHS,
 SEPARABLE_AFTER = 8
 
 
-def _separately(run: Callable[[Decisions], RunResult], earlier: list[RunResult]) -> Optional[Exploration]:
+def _separately(run: Callable[[Decisions], RunResult], earlier: list[RunResult],
+                spare: list[RunResult]) -> Optional[Exploration]:
     """The nominal path (every site at its presumed option, else its first) and each of its
     sites flipped alone, recording the joins of the `if` statements that consult them; an
-    Exploration when they prove the sites' costs add up (joins.py), else None."""
+    Exploration when they prove the sites' costs add up (joins.py), else None (the runs made
+    are then added to ``spare``)."""
     base_decisions = Decisions(watch=True, presume=True)
     base = run(base_decisions)
+    spare.append(base)
     if not may_separate(base):
         return None
     singles: dict = {}
@@ -114,6 +122,7 @@ def _separately(run: Callable[[Decisions], RunResult], earlier: list[RunResult])
         taken = base_decisions.chosen[site.key]
         other = next(o for o in site.options if o != taken)
         singles[site.key] = run(Decisions({**prefix, site.key: other}, watch=True, presume=True))
+        spare.append(singles[site.key])
         prefix[site.key] = taken
     combined = separable_interval(base, singles)
     if combined is None:
