@@ -225,8 +225,8 @@ class RunResult:
     # Site key -> the option this path took there, and what it had spent when it first met
     # the site, when the sites had their own options (no integer read from data analysed at
     # each of its values): what paths.py and nominal.py reuse a run by.
-    chosen: Optional[dict] = None
-    spent: Optional[dict] = None
+    chosen: Optional[dict] = field(default=None, repr=False)
+    spent: Optional[dict] = field(default=None, repr=False)
 
     @property
     def total(self) -> int:
