@@ -27,7 +27,7 @@ def charges_in(ctx: CheckContext, span: Span) -> list[Charge]:
     charge object is tested once; the repeats are then picked out in C loops."""
     if ctx.report is None:
         return []
-    inside = {id(c) for c, _ in ctx.charge_counts if within(c.span, span)}
+    inside = {id(c) for c in ctx.distinct_charges if within(c.span, span)}
     if not inside:
         return []
     charges = ctx.report.charges
@@ -38,7 +38,7 @@ def single_path(ctx: CheckContext) -> bool:
     """Savings are exact only when the analysis followed one path (no value-dependent choice)."""
     report = ctx.report
     return (report is not None and report.total.exact and not report.unpriced
-            and all(c.certain for c, _ in ctx.charge_counts))
+            and all(c.certain for c in ctx.distinct_charges))
 
 
 def per_entry(charges: list[Charge], loop: Span) -> Optional[dict[int, tuple[int, int]]]:

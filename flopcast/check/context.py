@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -42,13 +43,22 @@ class CheckContext:
         return file.imports
 
     @cached_property
-    def charge_counts(self) -> list[tuple[Charge, int]]:
-        """The report's distinct charge objects and how often each occurs (``rollup.counted``):
-        a recursion replayed from the call memo makes millions of charges out of a few hundred
-        objects, and the rules ask about them once per site."""
-        from flopcast.analyzer.rollup import counted
+    def distinct_charges(self) -> list[Charge]:
+        """The report's distinct charge objects, in order of first occurrence: a recursion
+        replayed from the call memo makes millions of charges out of a few hundred objects,
+        and the rules ask about them once per site."""
+        if self.report is None:
+            return []
+        charges = self.report.charges
+        return list(dict(zip(map(id, charges), charges)).values())
 
-        return counted(self.report.charges) if self.report is not None else []
+    @cached_property
+    def charge_counts(self) -> list[tuple[Charge, int]]:
+        """Each distinct charge object with how often it occurs (what ``rollup.counted`` gives)."""
+        if self.report is None:
+            return []
+        counts = Counter(map(id, self.report.charges))
+        return [(c, counts[id(c)]) for c in self.distinct_charges]
 
     @cached_property
     def estimator(self) -> Optional[ast.ClassDef]:

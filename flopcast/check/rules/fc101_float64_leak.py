@@ -113,7 +113,10 @@ class Float64Leak(Rule):
         if ctx.report is None:
             return
         # Each distinct charge object with its count (a replayed recursion repeats a few objects
-        # millions of times): the same sums and lines as a walk over every charge.
+        # millions of times): the same sums and lines as a walk over every charge. The counts
+        # are made only when some object is billed at float64 because of an origin.
+        if not any(c.dtype == "float64" and c.dtype_origin is not None for c in ctx.distinct_charges):
+            return
         by_origin: dict[Span, list[tuple[Charge, int]]] = defaultdict(list)
         for charge, n in ctx.charge_counts:
             if charge.dtype == "float64" and charge.dtype_origin is not None:
