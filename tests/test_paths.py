@@ -288,7 +288,8 @@ def test_a_long_run_of_a_loop_that_never_repeated_before_is_still_skipped():
 @pytest.mark.parametrize("name,traced", [("steady_loops.py", True), ("enumerate_loops.py", True), ("cold_loop.py", True),
                                          ("plain_then_metered.py", True), ("compared_counters.py", True),
                                          ("budget_reads.py", True), ("module_values.py", True),
-                                         ("repeated_calls.py", False), ("plain_call_result.py", False)])
+                                         ("repeated_calls.py", False), ("plain_call_result.py", False),
+                                         ("cached_calls.py", False)])
 def test_skipping_and_reuse_change_nothing_but_the_work(name, traced, monkeypatch):
     # Traced: the loop runs each charge was made in too. A reused call's charges carry no
     # loop runs yet (docs/pipeline.md), so the call fixtures compare untraced.
@@ -323,6 +324,30 @@ def test_a_repeated_pure_call_is_not_run_again():
     executed = {depth: sum(run_counting(REPEATED, 64, depth)[1].executed.values()) for depth in (3, 30)}
     # block(c, v) for 27 more layers: each an equal call of a recorded one
     assert executed[30] == executed[3]
+
+
+CACHED = STEADY.parent / "cached_calls.py"
+
+
+@pytest.mark.parametrize("width,depth", [(16, 5), (24, 8)])
+def test_calls_around_cached_functions_are_counted_exactly(width, depth):
+    # A reused cost model, an lru_cache hit on a new object (a miss at run time), and a cached
+    # array handed out twice (the same object: the outer product's aliasing discount).
+    point = Point(width, depth, 2**41)
+    report = analyze(CACHED, point)
+    measured = measure(CACHED, point)
+    assert report.total.exact and not report.unpriced
+    assert report.total.lo == measured.total
+    assert static_per_op(report) == measured.per_op
+
+
+def test_a_cost_model_that_a_cached_programme_consults_is_reused_as_its_table_grows():
+    body = next(n + 1 for n, t in enumerate(CACHED.read_text().splitlines()) if t.strip() == "total += width * (i + 1)")
+    for depth in (8, 12):
+        executed = run_counting(CACHED, 16, depth)[1].executed[body]
+        # price(layers) for each layers in 1..depth runs at most twice (a first call is never
+        # recorded); run afresh at every call of plan it would be hundreds of times more
+        assert executed <= depth * (depth + 1), (depth, executed)
 
 
 def test_one_raise_reached_on_several_paths_is_listed_once(tmp_path: Path):

@@ -272,6 +272,11 @@ class Interpreter:
         # `a and b` with a value-dependent `a` can decide its operands consistently.
         self._condition: Optional[tuple] = None
         self._cache_results: dict = {}  # @lru_cache results by (function, arguments)
+        # How many times _cache_results was consulted, and how many of those looked an argument
+        # up by its identity or returned a cached array or container (the same object each
+        # time): CallMemo's record of what a call read.
+        self.cache_lookups = 0
+        self.cache_identity_lookups = 0
         self._reentered: set = set()  # function nodes called while already executing (recursion)
         self._handling: list = []  # the exceptions whose except clauses are running (for a bare `raise`)
         self._starting_generator: Optional[PyGenerator] = None  # handed to the next frame made
@@ -2817,8 +2822,14 @@ class Interpreter:
             else:
                 parts.append(("id", id(v)))
         key = (id(fn.node), id(fn), tuple(parts), tuple(sorted(kwargs)))
+        self.cache_lookups += 1
         if key in self._cache_results:
-            return self._cache_results[key]
+            value = self._cache_results[key]
+            if not isinstance(value, (Known, Unknown, NumpyScalar)) or any(p[0] == "id" for p in parts):
+                self.cache_identity_lookups += 1
+            return value
+        if any(p[0] == "id" for p in parts):
+            self.cache_identity_lookups += 1
         value = self._call_checked(fn, args, kwargs, span)
         self._cache_results[key] = value
         return value

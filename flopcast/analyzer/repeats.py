@@ -574,6 +574,7 @@ class _Recorded:
     inner_keys: list  # recursion keys of the calls it made of functions that were on the stack
     allocated: Optional[int]  # bytes of the arrays allocated while it ran (None: memory not traced)
     sizes: dict  # identity of an array it made and returned -> the bytes the memory tracker gave it
+    cache_size: Optional[int]  # the lru_cache table's size, if the call read it (None: it did not)
 
 
 class CallMemo:
@@ -585,11 +586,20 @@ class CallMemo:
     caller could see), meets no new value-dependent site, adds no note, unpriced entry,
     lru_cache entry, and ends normally; an equal call then gets the same charges and calls
     and a copy of the result with new identities for what the call created.
+
+    The path's lru_cache table is read only by a call of a cached function: a call that
+    made none (the cost model a cached dynamic programme consults, whose table grows
+    between its calls) is reused whatever the table holds; one that made some, only while
+    the table has the size it had (it only grows on a path, so its size tells its content).
+    A call that looked an object up in the table by its identity, or was handed a cached
+    array or container (the same object at every hit), is not recorded: the table's content
+    is not part of the canonical state, so an equal-looking call can miss where it hit.
     """
 
     def __init__(self, interp, max_steps: int):
         self.interp = interp
         self.max_steps = max_steps
+        # key -> {None, or the lru_cache table's size the call read: the entry}
         self.entries: dict = {}
         self.called: set = set()  # function objects called at least once on this path
         # id of a recorded recursion key -> (the key, whether it names no object by id): a
@@ -619,14 +629,17 @@ class CallMemo:
         return known[1]
 
     def counters(self) -> tuple:
+        """The sizes of the path's append-only records (the lru_cache table's apart, see the class)."""
         interp, result = self.interp, self.interp.result
         return (len(result.unpriced), len(result.notes), len(result.uncertain), len(interp.decisions.seen),
-                len(interp._cache_results), len(result.values), len(interp._nonzero_counts),
-                len(interp._ran_generators))
+                len(result.values), len(interp._nonzero_counts), len(interp._ran_generators))
 
     def replay(self, key: tuple, canon: Canon) -> Optional[Value]:
-        entry = self.entries.get(key)
+        slot = self.entries.get(key)
+        if slot is None:
+            return None
         interp = self.interp
+        entry = slot.get(None) or slot.get(len(interp._cache_results))
         if entry is None or interp.call_depth > entry.depth or interp.steps + entry.steps > self.max_steps \
                 or self.may_hide_a_peak(entry):
             return None
@@ -668,12 +681,15 @@ class CallMemo:
                     side.since += entry.sizes[part[1]]
         if key[4] is not None:
             interp.budget_reads += 1  # the call may have asked the budget (its key holds what was spent)
+        if entry.cache_size is not None:
+            interp.cache_lookups += 1  # what reuses this call read the table too
         return value
 
     def start(self) -> tuple:
         interp, result = self.interp, self.interp.result
         return (len(result.charges), interp.used, interp.steps, dict(result.calls), dict(result.inclusive),
-                frozenset(interp._reentered), len(interp.active_keys_seen), self.allocations())
+                frozenset(interp._reentered), len(interp.active_keys_seen), self.allocations(),
+                len(interp._cache_results), interp.cache_lookups, interp.cache_identity_lookups)
 
     def memory(self):
         trace = self.interp.trace
@@ -698,8 +714,10 @@ class CallMemo:
 
     def finish(self, key: tuple, canon: Canon, marks: tuple, fn, args: list, kwargs: dict, value) -> None:
         interp, result = self.interp, self.interp.result
-        charges, used, steps, calls, inclusive, reentered, keys_seen, allocations = marks
-        if self.counters() != key[3]:
+        charges, used, steps, calls, inclusive, reentered, keys_seen, allocations, cache_size, lookups, \
+            by_identity = marks
+        if self.counters() != key[3] or len(interp._cache_results) != cache_size \
+                or interp.cache_identity_lookups != by_identity:
             return
         after = Canon(interp._nonzero_counts)
         try:
@@ -721,12 +739,13 @@ class CallMemo:
                 sizes[ident] = memory.sizes.get(ident, 0)
         inner_calls = {k: v - calls.get(k, 0) for k, v in result.calls.items() if v != calls.get(k, 0)}
         inner = frozenset({interp.call_stack[-1]} | {callee for _, callee in inner_calls})
-        self.entries[key] = _Recorded(
+        read_cache = cache_size if interp.cache_lookups != lookups else None
+        self.entries.setdefault(key, {})[read_cache] = _Recorded(
             template, result.charges[charges:], interp.used - used, interp.steps - steps, inner_calls,
             {q: v - inclusive.get(q, 0) for q, v in result.inclusive.items() if v != inclusive.get(q, 0)},
             frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
             interp.active_keys_seen[keys_seen:], None if allocations is None else self.allocations() - allocations,
-            sizes)
+            sizes, read_cache)
 
 
 def _identity_free(key) -> bool:
