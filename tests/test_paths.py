@@ -289,7 +289,7 @@ def test_a_long_run_of_a_loop_that_never_repeated_before_is_still_skipped():
                                          ("plain_then_metered.py", True), ("compared_counters.py", True),
                                          ("budget_reads.py", True), ("module_values.py", True),
                                          ("repeated_calls.py", False), ("plain_call_result.py", False),
-                                         ("cached_calls.py", False)])
+                                         ("cached_calls.py", False), ("closed_calls.py", False)])
 def test_skipping_and_reuse_change_nothing_but_the_work(name, traced, monkeypatch):
     # Traced: the loop runs each charge was made in too. A reused call's charges carry no
     # loop runs yet (docs/pipeline.md), so the call fixtures compare untraced.
@@ -336,6 +336,21 @@ def test_calls_around_cached_functions_are_counted_exactly(width, depth):
     point = Point(width, depth, 2**41)
     report = analyze(CACHED, point)
     measured = measure(CACHED, point)
+    assert report.total.exact and not report.unpriced
+    assert report.total.lo == measured.total
+    assert static_per_op(report) == measured.per_op
+
+
+CLOSED = STEADY.parent / "closed_calls.py"
+
+
+@pytest.mark.parametrize("width,depth", [(8, 2), (16, 3)])
+def test_calls_keyed_by_the_globals_their_code_names_are_counted_exactly(width, depth):
+    # rows() reads RATE through a helper, table_rows() and listed() a dict and a list changed
+    # in place, scaled_rows() an instance whose method reads RATE: each changes between calls.
+    point = Point(width, depth, 2**41)
+    report = analyze(CLOSED, point)
+    measured = measure(CLOSED, point)
     assert report.total.exact and not report.unpriced
     assert report.total.lo == measured.total
     assert static_per_op(report) == measured.per_op

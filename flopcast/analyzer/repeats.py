@@ -26,13 +26,28 @@ the first that would not runs.
 from __future__ import annotations
 
 import ast
+import builtins
 import operator
 import weakref
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from flopcast.analyzer.canonical import Canon, Incomparable
-from flopcast.analyzer.values import Array, DictVal, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value, fresh_ident
+from flopcast.analyzer.values import (
+    Array,
+    Builtin,
+    DictVal,
+    DTypeRef,
+    FunctionVal,
+    Known,
+    LibRef,
+    ListVal,
+    NumpyScalar,
+    TupleVal,
+    Unknown,
+    Value,
+    fresh_ident,
+)
 from flopcast.syntax import INTROSPECTION
 
 _MISSING_NAME = ("<unbound>",)
@@ -613,13 +628,23 @@ class CallMemo:
         interp = self.interp
         canon = Canon(interp._nonzero_counts)
         try:
-            form = (canon.form(fn), tuple(canon.form(a) for a in args),
-                    tuple((k, canon.form(kwargs[k])) for k in sorted(kwargs)),
-                    tuple((path, canon.names(interp.module_envs[path])) for path in sorted(interp.module_envs)))
+            form = self.form(canon, fn, args, kwargs)
         except (Incomparable, RecursionError):
             return None
         return (form, interp.metered, interp.try_depth > 0, self.counters(),
                 interp.used if interp.program_mentions_budget() else None), canon
+
+    def form(self, canon: Canon, fn, args: list, kwargs: dict) -> tuple:
+        """The call's state: its function, its arguments and the module globals it can read —
+        every module's, unless the function is closed over plain data (``_reads``)."""
+        envs = self.interp.module_envs
+        head = (canon.form(fn), tuple(canon.form(a) for a in args),
+                tuple((k, canon.form(kwargs[k])) for k in sorted(kwargs)))
+        reads = _reads(fn, args, kwargs, envs)
+        if reads is not None:
+            return head + (("reads", tuple((path, name, canon.form(envs[path][name]) if name in envs[path]
+                                            else _MISSING_NAME) for path, name in reads)),)
+        return head + (tuple((path, canon.names(envs[path])) for path in sorted(envs)),)
 
     def _free(self, key) -> bool:
         known = self._identity_free.get(id(key))
@@ -721,9 +746,7 @@ class CallMemo:
             return
         after = Canon(interp._nonzero_counts)
         try:
-            form = (after.form(fn), tuple(after.form(a) for a in args),
-                    tuple((k, after.form(kwargs[k])) for k in sorted(kwargs)),
-                    tuple((path, after.names(interp.module_envs[path])) for path in sorted(interp.module_envs)))
+            form = self.form(after, fn, args, kwargs)
             if form != key[0] or after.by_ident != canon.by_ident \
                     or any(a is not b for a, b in zip(after.by_object, canon.by_object)):
                 return  # the call changed what its caller can see (even to an equal-looking value)
@@ -746,6 +769,117 @@ class CallMemo:
             frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
             interp.active_keys_seen[keys_seen:], None if allocations is None else self.allocations() - allocations,
             sizes, read_cache)
+
+
+# ---------------------------------------------------------------------------- closed functions
+
+#: Builtins that run no user code on plain data and read nothing but their arguments.
+_PURE_BUILTINS = frozenset({
+    "abs", "all", "any", "bool", "complex", "dict", "divmod", "enumerate", "float", "frozenset", "int", "isinstance",
+    "len", "list", "max", "min", "pow", "range", "reversed", "round", "set", "slice", "sorted", "str", "sum", "tuple",
+    "zip", "True", "False", "None", "NotImplemented", "Ellipsis",
+})
+#: Library modules whose functions read nothing of the program but their arguments.
+_PURE_LIBRARIES = frozenset({"flopscope", "py:math", "py:cmath", "py:itertools", "py:operator", "py:functools",
+                             "py:statistics"})
+#: Statements and expressions that open a scope or reach state beyond a function's arguments and globals.
+_OPEN_NODES = (ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
+               ast.ClassDef, ast.Lambda, ast.Yield, ast.YieldFrom, ast.Await)
+_BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+def _reads(fn, args: list, kwargs: dict, envs: dict) -> Optional[list]:
+    """The module globals (path, name) a call can read, when the function is closed over plain
+    data: its code (and that of every module function it names, transitively) opens no scope,
+    imports nothing, declares no global, names no builtin that reads or runs more than its
+    arguments, and every module global it names is plain data (known values, arrays and
+    containers of them, pure library functions) or such a function; the arguments and the
+    defaults are plain data too. Then no user code runs but those functions (no method, no
+    dunder of an instance), and a global the code does not name cannot be reached. None when
+    the function is not closed: the key then holds every module's globals."""
+    if not all(_plain(a) for a in args) or not all(_plain(v) for v in kwargs.values()):
+        return None
+    reads: set = set()
+    todo, seen = [fn], set()
+    while todo:
+        f = todo.pop()
+        if id(f) in seen:
+            continue
+        seen.add(id(f))
+        code = _closed_code(f.node)
+        if code is None or f.closure is not None or f.module is None or f.module.path not in envs \
+                or not all(_plain(v) for v in f.defaults) or not all(_plain(v) for v in f.kw_defaults.values()):
+            return None
+        env = envs[f.module.path]
+        loads, unresolved_ok = code
+        for name in loads:
+            reads.add((f.module.path, name))  # absent now, it is in the key as absent
+            if name not in env:
+                if name not in unresolved_ok:
+                    return None
+                continue
+            value = env[name]
+            if type(value) is FunctionVal:
+                todo.append(value)
+            elif not _plain(value):
+                return None
+    return sorted(reads)
+
+
+def _plain(value, depth: int = 0) -> bool:
+    """Data no user code hides behind: known values, arrays, unknown scalars, containers of
+    them (at most a few levels deep), pure library functions and dtypes."""
+    cls = value.__class__
+    if cls is Known or cls is Array or cls is NumpyScalar or cls is Unknown or cls is DTypeRef:
+        return True
+    if cls is LibRef:
+        return value.path.split(".")[0] in _PURE_LIBRARIES
+    if cls is Builtin:
+        return value.name in _PURE_BUILTINS
+    if depth >= 4:
+        return False
+    if cls is TupleVal or cls is ListVal:
+        return all(_plain(v, depth + 1) for v in value.items)
+    if cls is DictVal:
+        return value.factory is None and all(_plain(v, depth + 1) for v in value.items.values())
+    return False
+
+
+def _closed_code(node) -> Optional[tuple]:
+    """For a function's code: the names it loads other than its parameters, and which of them
+    may resolve to no module global (a local it assigns, a pure builtin, an exception class);
+    None when the code opens a scope, imports, declares a global or yields."""
+    cached = _CLOSED.get(node, _UNSEEN)
+    if cached is not _UNSEEN:
+        return cached
+    body = [node.body] if isinstance(node, ast.Lambda) else list(node.body)
+    a = node.args
+    params = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs} | {p.arg for p in (a.vararg, a.kwarg) if p}
+    loads, stores, found = set(), set(), None
+    for n in (n for part in body for n in ast.walk(part)):
+        if isinstance(n, _OPEN_NODES):
+            break
+        if isinstance(n, ast.Name):
+            (loads if isinstance(n.ctx, ast.Load) else stores).add(n.id)
+        elif isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name):
+            loads.add(n.target.id)
+        elif isinstance(n, ast.ExceptHandler) and n.name:
+            stores.add(n.name)
+    else:
+        loads -= params
+        ok = frozenset(name for name in loads if name in _PURE_BUILTINS or _exception_name(name)
+                       or name in stores and name not in _BUILTIN_NAMES)
+        found = (tuple(sorted(loads)), ok)
+    _CLOSED[node] = found
+    return found
+
+
+def _exception_name(name: str) -> bool:
+    return name in _BUILTIN_NAMES and name.endswith(("Error", "Exception", "Warning"))
+
+
+_CLOSED: "weakref.WeakKeyDictionary[ast.AST, Optional[tuple]]" = weakref.WeakKeyDictionary()
+_UNSEEN = object()
 
 
 def _identity_free(key) -> bool:
