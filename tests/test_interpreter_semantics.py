@@ -327,6 +327,13 @@ CASES = {
         for _ in range(len(plan)):
             STEP
         """),
+    "a_decorator_reads_the_wrapped_functions_name": (
+        "import functools\n\n\ndef timed(fn):\n    @functools.wraps(fn)\n    def wrapper(*a, **k):\n"
+        "        label = fn.__name__ + (fn.__doc__ or '')\n        out = fn(*a, **k)\n"
+        "        return out if label == 'step' else out * 2.0\n    return wrapper\n\n\n"
+        "@timed\ndef step(h, w):\n    return fnp.tanh(h @ w)\n", """
+        h = step(h, mlp.weights[0])
+        """),
     "user_class_with_a_generator_iter_is_iterated": (
         "class Layers:\n    def __init__(self, mlp):\n        self.mlp = mlp\n\n"
         "    def __iter__(self):\n        for w in self.mlp.weights:\n            yield w\n", """

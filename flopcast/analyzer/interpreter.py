@@ -2296,6 +2296,12 @@ class Interpreter:
         if isinstance(obj, NpzFile):
             if name == "files":
                 return ListVal([Known(k) for k in obj.arrays])
+        if isinstance(obj, FunctionVal) and name in ("__name__", "__doc__"):
+            # what a logging or timing decorator reads of the function it wraps
+            named = isinstance(obj.node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            if name == "__name__":
+                return Known(obj.node.name if named else "<lambda>")
+            return Known(ast.get_docstring(obj.node) if named else None)
         if isinstance(obj, Known):
             method = _known_method(obj.value, name)
             if method is not None:
