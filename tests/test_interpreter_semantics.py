@@ -381,3 +381,22 @@ def test_indexing_a_user_class_without_getitem_raises_type_error(tmp_path):
     with pytest.raises(TypeError, match="'Box' object is not subscriptable"):
         measure(path, point)
     assert [r.what for r in report.raises] == ["TypeError: 'Box' object is not subscriptable"]
+
+
+def test_a_loop_bounded_by_a_known_counter_beside_a_clock_test_ends_when_the_counter_says(tmp_path):
+    # `while time.perf_counter() - t0 < LIMIT and i < 3:` — the clock is read from the
+    # machine (a value-dependent operand), the counter bounds the loop at 3 iterations: the
+    # path that decides the clock test true runs the body 3 times, never more
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("import time\n", """
+        t0 = time.perf_counter()
+        i = 0
+        while time.perf_counter() - t0 < 60.0 and i < 3:
+            STEP
+            i += 1
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    runtime = measure(path, point).total
+    assert not report.unpriced, report.unpriced
+    assert report.total.hi == runtime and report.total.lo < runtime, (report.total, runtime)

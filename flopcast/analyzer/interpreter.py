@@ -1881,7 +1881,9 @@ class Interpreter:
                     else:
                         t = self.decide_operand(v, last, condition[1] if condition else "branch",
                                                condition[0] if condition else None)
-                    if isinstance(last, Unknown) and last.kind == "bool":
+                    if isinstance(last, Unknown) and (last.kind == "bool" or condition is not None):
+                        # decided: as the test of an `if`/`while` only its truth matters, so the
+                        # statement does not decide the whole condition a second time
                         last = Known(t)
                 if is_and and not t:
                     return last
