@@ -2312,6 +2312,8 @@ class Interpreter:
                 attr = submission_files.path_attr(obj.value, name)
                 if attr is not None:
                     return attr
+        if isinstance(obj, TupleVal) and name in obj.fields:
+            return obj.items[obj.fields.index(name)]  # numpy's named results (eigh(c).eigenvalues)
         if isinstance(obj, (ListVal, DictVal)):
             return BoundLib("py." + name, obj)
         if isinstance(obj, NumpyScalar):

@@ -154,6 +154,8 @@ class ListVal(Value):
 @dataclass(eq=False)
 class TupleVal(Value):
     items: tuple
+    # the field names of a named tuple (numpy's EighResult, SVDResult, QRResult, SlogdetResult)
+    fields: tuple = ()
 
 
 @dataclass(eq=False)

@@ -397,6 +397,10 @@ LINALG = {
     "qr_mode_r": "r = fnp.linalg.qr(w[:, :3], mode='r') * 2.0",
     "qr_mode_complete": "q, r = fnp.linalg.qr(w[:, :3], mode='complete'); s = q * 2.0",
     "qr_mode_raw": "h, tau = fnp.linalg.qr(w[:3], mode='raw'); s = h * 2.0 + 1.0",
+    # numpy 2's named results: EighResult, SVDResult, QRResult, SlogdetResult
+    "named_results": ("g = w.T @ w + fnp.eye(W); a = fnp.linalg.eigh(g).eigenvectors * 2.0; "
+                      "b = fnp.linalg.svd(w).S + 1.0; c = fnp.linalg.qr(w).R * 2.0; "
+                      "d = fnp.linalg.slogdet(g).logabsdet * v"),
 }
 
 FAMILIES = {

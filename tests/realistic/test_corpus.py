@@ -333,6 +333,17 @@ CORPUS = {
         guards=("if not math.isfinite(total):",),
         data_sites=("if lowest >= -tol:",),
     ),
+    "plain_prior": Entry(
+        points=(
+            (8, 1, 2 * 10**4, "guarded"),   # one layer: no block step, no control variate
+            (8, 2, 10**5, "interval"),      # block whitening (cholesky -> diagonal), control variate
+            (16, 3, 10**6, "interval"),
+            (32, 2, 10**6, "interval"),
+        ),
+        guards=("if vals[0] > 0 and vals[-1] / vals[0] < max_cond:",
+                "chol = fnp.linalg.cholesky(shrunk)", "return fnp.linalg.solve(chol, centred.T).T"),
+        data_sites=("if denom <= 0.0:",),
+    ),
 }
 
 

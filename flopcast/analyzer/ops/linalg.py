@@ -48,16 +48,17 @@ def _linalg_square(ctx, args, kwargs, op=None):
     if fn == "inv":
         return Array(a.shape, dt, a.sym)
     if fn == "eigh":
-        return TupleVal((Array(batch + (n,), dt), Array(a.shape, dt)))
+        return TupleVal((Array(batch + (n,), dt), Array(a.shape, dt)), ("eigenvalues", "eigenvectors"))
     if fn == "eig":
-        return TupleVal((Array(batch + (n,), "complex128"), Array(a.shape, "complex128")))
+        return TupleVal((Array(batch + (n,), "complex128"), Array(a.shape, "complex128")),
+                        ("eigenvalues", "eigenvectors"))
     if fn in ("eigvalsh",):
         return Array(batch + (n,), dt)
     if fn == "eigvals":
         return Array(batch + (n,), "complex128")
     if fn == "det":
         return as_numpy_scalar(Array(batch, dt))
-    return TupleVal((as_numpy_scalar(Array(batch, dt)), as_numpy_scalar(Array(batch, dt))))
+    return TupleVal((as_numpy_scalar(Array(batch, dt)), as_numpy_scalar(Array(batch, dt))), ("sign", "logabsdet"))
 
 
 @handler("linalg.solve")
@@ -89,7 +90,7 @@ def _qr(ctx, args, kwargs):
     if mode == "raw":  # (h, tau): Householder reflectors, transposed, and their scalars
         return TupleVal((Array(batch + (n, m), dt), Array(batch + (k,), dt)))
     q_cols = m if mode == "complete" else k
-    return TupleVal((Array(batch + (m, q_cols), dt), Array(batch + (q_cols, n), dt)))
+    return TupleVal((Array(batch + (m, q_cols), dt), Array(batch + (q_cols, n), dt)), ("Q", "R"))
 
 
 @handler("linalg.svd")
@@ -109,8 +110,8 @@ def _svd(ctx, args, kwargs):
     if not uv_b:
         return s
     if full_b:
-        return TupleVal((Array(batch + (m, m), dt), s, Array(batch + (n, n), dt)))
-    return TupleVal((Array(batch + (m, k), dt), s, Array(batch + (k, n), dt)))
+        return TupleVal((Array(batch + (m, m), dt), s, Array(batch + (n, n), dt)), ("U", "S", "Vh"))
+    return TupleVal((Array(batch + (m, k), dt), s, Array(batch + (k, n), dt)), ("U", "S", "Vh"))
 
 
 @handler("linalg.norm")
