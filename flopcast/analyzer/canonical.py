@@ -151,25 +151,27 @@ class Canon:
         return ("M", n, value.width, value.depth, self.form(value.weights), self.form(value.seed))
 
     def _function(self, value: FunctionVal) -> tuple:
-        fixed = value.form
-        if fixed is not None and fixed[0] == (value.kind, value.cached, value.owner):
-            return fixed[1]
         objects = self.objects
         n = objects.get(id(value))
         if n is not None:
             return ("F", n)
-        if value.closure is None and all(v.__class__ is Known for v in value.defaults) \
-                and all(v.__class__ is Known for v in value.kw_defaults.values()):
-            # A module-level function or method with constant defaults reads nothing through
-            # itself that can change: it is written by its identity, once per function (the
-            # globals and classes of every module are written at every call probe).
-            form = ("Ff", id(value), id(value.node), value.kind, value.cached, self.definition(value.owner),
-                    tuple([self._known_value(v) for v in value.defaults]),
-                    tuple([(k, self._known_value(v)) for k, v in value.kw_defaults.items()]))
-            value.form = ((value.kind, value.cached, value.owner), form)
-            return form
         n = objects[id(value)] = len(objects)
         self.by_object.append(value)
+        if value.closure is None:
+            # A module-level function or method: what follows its number cannot change once
+            # its defaults are constants, and every call probe writes every module's functions
+            # and classes, so that part is made once per function. (Its number stays: forms
+            # compare across runs, where the same def is another object.)
+            made = value.form
+            if made is not None and made[0] == (value.kind, value.cached, value.owner):
+                return ("F", n) + made[1]
+            if all(v.__class__ is Known for v in value.defaults) \
+                    and all(v.__class__ is Known for v in value.kw_defaults.values()):
+                tail = (id(value.node), value.kind, value.cached, self.definition(value.owner),
+                        tuple([self._known_value(v) for v in value.defaults]),
+                        tuple([(k, self._known_value(v)) for k, v in value.kw_defaults.items()]), None)
+                value.form = ((value.kind, value.cached, value.owner), tail)
+                return ("F", n) + tail
         closure = None
         if value.closure is not None:
             c, _ = self.number(objects, id(value.closure), value.closure)

@@ -183,8 +183,8 @@ class FunctionVal(Value):
     owner: Any = None  # ClassVal the def appears in (for super())
     kind: str = "function"  # "function", "staticmethod", "classmethod", "property"
     cached: bool = False  # @functools.lru_cache / @cache: a repeated call returns the first result, uncharged
-    # canonical.Canon's form of a function that cannot change, with the (kind, cached, owner)
-    # it was made for (decorators set them after the def)
+    # canonical.Canon's form of the function after its number, made once, with the (kind,
+    # cached, owner) it was made for (decorators set them after the def)
     form: Any = field(default=None, repr=False)
 
 
