@@ -287,7 +287,7 @@ def test_a_long_run_of_a_loop_that_never_repeated_before_is_still_skipped():
 
 @pytest.mark.parametrize("name,traced", [("steady_loops.py", True), ("enumerate_loops.py", True), ("cold_loop.py", True),
                                          ("plain_then_metered.py", True), ("compared_counters.py", True),
-                                         ("budget_reads.py", True), ("module_values.py", True),
+                                         ("budget_reads.py", True), ("module_values.py", True), ("masked_layers.py", True),
                                          ("repeated_calls.py", False), ("plain_call_result.py", False),
                                          ("cached_calls.py", False), ("closed_calls.py", False)])
 def test_skipping_and_reuse_change_nothing_but_the_work(name, traced, monkeypatch):
@@ -432,3 +432,15 @@ def test_a_path_and_a_partial_among_the_globals_do_not_keep_a_loop_from_repeatin
     point = Point(16, 9, 2**41)
     report = analyze(MODULE_VALUES, point)
     assert report.total.exact and report.total.lo == measure(MODULE_VALUES, point).total
+
+
+MASKED = STEADY.parent / "masked_layers.py"
+
+
+def test_a_loop_that_selects_by_a_new_mask_in_each_layer_repeats_and_is_counted_exactly():
+    body = next(n + 1 for n, t in enumerate(MASKED.read_text().splitlines()) if t.strip() == "x = fnp.maximum(x @ w, 0.0)")
+    runs = {depth: run_counting(MASKED, 16, depth)[1].executed[body] for depth in (8, 400)}
+    assert runs[400] == runs[8] < 8
+    point = Point(16, 9, 2**41)
+    report = analyze(MASKED, point)
+    assert report.total.lo <= measure(MASKED, point).total <= report.total.hi  # the selection's size is read from data

@@ -212,9 +212,11 @@ class SteadyLoop:
                 parts.append(self.item_form(canon, self.items[index]))
         except (Incomparable, RecursionError):
             return None
+        # Not the masks' chosen counts: each iteration that selects by a mask adds one, looked up
+        # only through an array holding that mask's identity; the arrays the state reaches carry
+        # their count in their form.
         parts.append((len(result.unpriced), len(result.notes), len(result.uncertain), len(interp.decisions.seen),
-                      len(interp._cache_results), len(interp._reentered), len(interp._nonzero_counts),
-                      len(interp._ran_generators)))
+                      len(interp._cache_results), len(interp._reentered), len(interp._ran_generators)))
         lengths = tuple(len(lst.items) for lst in self.lists.values())
         return _Probe(index, tuple(parts), canon, len(result.charges), interp.used, interp.steps,
                       dict(result.calls), dict(result.inclusive), lengths, interp.budget_reads)
