@@ -196,14 +196,18 @@ def test_capped_interval_contains_the_real_count(tmp_path: Path, variant, width,
 STEADY = Path(__file__).resolve().parent / "fixtures" / "steady" / "steady_loops.py"
 
 
-@pytest.mark.parametrize("width,depth,budget", [(16, 6, 2**41), (24, 9, 2**41), (16, 5, 4000 * 16 * 16 * 7)])
-def test_skipped_loop_iterations_are_counted_exactly(width, depth, budget):
-    point = Point(width, depth, budget)
-    report = analyze(STEADY, point)
-    measured = measure(STEADY, point)
+def assert_counted_exactly(path: Path, point: Point) -> None:
+    """flopcast's total and per-op counts at ``point`` are flopscope's, nothing unpriced."""
+    report = analyze(path, point)
+    measured = measure(path, point)
     assert report.total.exact and not report.unpriced
     assert report.total.lo == measured.total
     assert static_per_op(report) == measured.per_op
+
+
+@pytest.mark.parametrize("width,depth,budget", [(16, 6, 2**41), (24, 9, 2**41), (16, 5, 4000 * 16 * 16 * 7)])
+def test_skipped_loop_iterations_are_counted_exactly(width, depth, budget):
+    assert_counted_exactly(STEADY, Point(width, depth, budget))
 
 
 def test_a_steady_loop_runs_only_until_it_repeats():
@@ -229,12 +233,7 @@ ENUMERATE = STEADY.parent / "enumerate_loops.py"
 
 @pytest.mark.parametrize("width,depth", [(16, 5), (24, 9)])
 def test_loops_over_enumerate_and_zip_are_counted_exactly(width, depth):
-    point = Point(width, depth, 2**41)
-    report = analyze(ENUMERATE, point)
-    measured = measure(ENUMERATE, point)
-    assert report.total.exact and not report.unpriced
-    assert report.total.lo == measured.total
-    assert static_per_op(report) == measured.per_op
+    assert_counted_exactly(ENUMERATE, Point(width, depth, 2**41))
 
 
 def test_an_enumerate_loop_whose_index_goes_unread_is_skipped():
@@ -312,12 +311,7 @@ REPEATED = Path(__file__).resolve().parent / "fixtures" / "steady" / "repeated_c
 
 @pytest.mark.parametrize("width,depth", [(16, 2), (24, 3)])
 def test_reused_calls_are_counted_exactly(width, depth):
-    point = Point(width, depth, 2**41)
-    report = analyze(REPEATED, point)
-    measured = measure(REPEATED, point)
-    assert report.total.exact and not report.unpriced
-    assert report.total.lo == measured.total
-    assert static_per_op(report) == measured.per_op
+    assert_counted_exactly(REPEATED, Point(width, depth, 2**41))
 
 
 def test_a_repeated_pure_call_is_not_run_again():
@@ -333,12 +327,7 @@ CACHED = STEADY.parent / "cached_calls.py"
 def test_calls_around_cached_functions_are_counted_exactly(width, depth):
     # A reused cost model, an lru_cache hit on a new object (a miss at run time), and a cached
     # array handed out twice (the same object: the outer product's aliasing discount).
-    point = Point(width, depth, 2**41)
-    report = analyze(CACHED, point)
-    measured = measure(CACHED, point)
-    assert report.total.exact and not report.unpriced
-    assert report.total.lo == measured.total
-    assert static_per_op(report) == measured.per_op
+    assert_counted_exactly(CACHED, Point(width, depth, 2**41))
 
 
 CLOSED = STEADY.parent / "closed_calls.py"
@@ -348,12 +337,7 @@ CLOSED = STEADY.parent / "closed_calls.py"
 def test_calls_keyed_by_the_globals_their_code_names_are_counted_exactly(width, depth):
     # rows() reads RATE through a helper, table_rows() and listed() a dict and a list changed
     # in place, scaled_rows() an instance whose method reads RATE: each changes between calls.
-    point = Point(width, depth, 2**41)
-    report = analyze(CLOSED, point)
-    measured = measure(CLOSED, point)
-    assert report.total.exact and not report.unpriced
-    assert report.total.lo == measured.total
-    assert static_per_op(report) == measured.per_op
+    assert_counted_exactly(CLOSED, Point(width, depth, 2**41))
 
 
 def test_a_cost_model_that_a_cached_programme_consults_is_reused_as_its_table_grows():
@@ -385,12 +369,7 @@ COUNTERS = STEADY.parent / "compared_counters.py"
 
 @pytest.mark.parametrize("width,depth,budget", [(16, 5, 2**41), (16, 9, 2**41), (16, 12, 6 * 1000 * 16 * 16)])
 def test_loops_that_only_compare_their_counter_are_counted_exactly(width, depth, budget):
-    point = Point(width, depth, budget)
-    report = analyze(COUNTERS, point)
-    measured = measure(COUNTERS, point)
-    assert report.total.exact and not report.unpriced
-    assert report.total.lo == measured.total
-    assert static_per_op(report) == measured.per_op
+    assert_counted_exactly(COUNTERS, Point(width, depth, budget))
 
 
 def test_a_loop_that_only_compares_its_counter_is_skipped_where_the_answers_stay_the_same():
