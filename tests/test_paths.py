@@ -196,6 +196,12 @@ def test_capped_interval_contains_the_real_count(tmp_path: Path, variant, width,
 STEADY = Path(__file__).resolve().parent / "fixtures" / "steady" / "steady_loops.py"
 
 
+def runs_of_line(path: Path, text: str) -> dict[int, int]:
+    """How many times the line reading ``text`` ran at depth 8 and at depth 400 (width 16)."""
+    line = next(n + 1 for n, t in enumerate(path.read_text().splitlines()) if t.strip() == text)
+    return {depth: run_counting(path, 16, depth)[1].executed[line] for depth in (8, 400)}
+
+
 def assert_counted_exactly(path: Path, point: Point) -> None:
     """flopcast's total and per-op counts at ``point`` are flopscope's, nothing unpriced."""
     report = analyze(path, point)
@@ -405,8 +411,7 @@ MODULE_VALUES = STEADY.parent / "module_values.py"
 
 
 def test_a_path_and_a_partial_among_the_globals_do_not_keep_a_loop_from_repeating():
-    body = next(n + 1 for n, t in enumerate(MODULE_VALUES.read_text().splitlines()) if t.strip() == "x = relu(x @ w)")
-    runs = {depth: run_counting(MODULE_VALUES, 16, depth)[1].executed[body] for depth in (8, 400)}
+    runs = runs_of_line(MODULE_VALUES, "x = relu(x @ w)")
     assert runs[400] == runs[8] < 8
     point = Point(16, 9, 2**41)
     report = analyze(MODULE_VALUES, point)
@@ -417,8 +422,7 @@ MASKED = STEADY.parent / "masked_layers.py"
 
 
 def test_a_loop_that_selects_by_a_new_mask_in_each_layer_repeats_and_is_counted_exactly():
-    body = next(n + 1 for n, t in enumerate(MASKED.read_text().splitlines()) if t.strip() == "x = fnp.maximum(x @ w, 0.0)")
-    runs = {depth: run_counting(MASKED, 16, depth)[1].executed[body] for depth in (8, 400)}
+    runs = runs_of_line(MASKED, "x = fnp.maximum(x @ w, 0.0)")
     assert runs[400] == runs[8] < 8
     point = Point(16, 9, 2**41)
     report = analyze(MASKED, point)
