@@ -190,7 +190,7 @@ class Canon:
         env = value.closure
         free = _mentioned(value.node)
         written = self.closure_names.setdefault(number, set())
-        names = [k for k in (env if free is None else sorted(free)) if k in env and k not in written]
+        names = [k for k in (env if free is None else free) if k in env and k not in written]
         written.update(names)
         form = self.form
         return tuple([(k, form(env[k])) for k in names])
@@ -242,18 +242,18 @@ class Canon:
         return tuple([(k, form(v)) for k, v in env.items()])
 
 
-def _mentioned(node: ast.AST) -> Optional[frozenset]:
-    """The names a function's code mentions anywhere (nested functions included): all it can
+def _mentioned(node: ast.AST) -> Optional[tuple]:
+    """The names a function's code mentions anywhere (nested functions included), sorted: all it can
     read of its closure. None when it calls ``locals()``, ``eval`` and the like."""
     found = _MENTIONED.get(node, _UNSEEN)
     if found is _UNSEEN:
         nodes = list(ast.walk(node))
-        found = None if calls_introspection(nodes) else frozenset(n.id for n in nodes if isinstance(n, ast.Name))
+        found = None if calls_introspection(nodes) else tuple(sorted({n.id for n in nodes if isinstance(n, ast.Name)}))
         _MENTIONED[node] = found
     return found
 
 
-_MENTIONED: "weakref.WeakKeyDictionary[ast.AST, Optional[frozenset]]" = weakref.WeakKeyDictionary()
+_MENTIONED: "weakref.WeakKeyDictionary[ast.AST, Optional[tuple]]" = weakref.WeakKeyDictionary()
 _UNSEEN = object()
 
 
