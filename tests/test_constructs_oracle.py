@@ -15,6 +15,7 @@ from oracle import assert_exact_match, measure
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
+from source_lines import line_of
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "constructs"
 BUDGET = 2**41
@@ -33,10 +34,6 @@ def test_construct_is_exact(name, width, depth):
     assert not report.uncertain, f"value-dependent sites {report.uncertain}{where}"
     assert_exact_match(report, measure(path, point), where)
 
-
-def _line(path: Path, text: str) -> int:
-    """The number of the first line of ``path`` whose code starts with ``text``."""
-    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if line.strip().startswith(text))
 
 
 def _variant(folder: Path, name: str, replacements: dict) -> Path:
@@ -69,7 +66,7 @@ def test_one_mask_at_two_sites_selects_one_count(width, depth, tmp_path):
     assert report.total.hi == measure(everything, point).total
     mask_sites = [u for u in report.uncertain if u.kind == "shape"]
     # `sub = w[:, keep]` shares the count chosen at `idx = ...[keep]`
-    assert [u.span.line for u in mask_sites] == [_line(path, "idx = "), _line(path, "hot = ")]
+    assert [u.span.line for u in mask_sites] == [line_of(path, "idx = "), line_of(path, "hot = ")]
 
 
 _ENDS = [{"THRESHOLD = 0.0": f"THRESHOLD = {t}", "DIRECTION = 1": f"DIRECTION = {d}"}
@@ -91,7 +88,7 @@ def test_sizes_slices_and_trip_counts_from_data_are_intervals_whose_ends_are_run
     runs = [measure(_variant(tmp_path / str(i), "data_sizes.py", ends), point).total
             for i, ends in enumerate(_ENDS)]
     assert report.total.lo <= min(runs) and max(runs) <= report.total.hi, (runs, report.total)
-    assert sorted(u.span.line for u in report.uncertain) == [_line(path, "k = int("), _line(path, "first = int(")]
+    assert sorted(u.span.line for u in report.uncertain) == [line_of(path, "k = int("), line_of(path, "first = int(")]
 
 
 def test_a_square_fill_sized_from_data_is_priced_dense_at_the_high_end(tmp_path):
@@ -114,8 +111,8 @@ def test_a_size_and_trip_count_with_no_bound_are_reported_and_the_total_is_a_low
     path = FIXTURES / "data_size_unbounded.py"
     report = analyze(path, point)
     reasons = {(u.span.line, u.reason) for u in report.unpriced}
-    assert (_line(path, "buf = fnp.ones(n"), "shape depends on values and has no upper bound") in reasons
-    assert any(line == _line(path, "for _ in range(n)") and "trip count depends on values" in reason
+    assert (line_of(path, "buf = fnp.ones(n"), "shape depends on values and has no upper bound") in reasons
+    assert any(line == line_of(path, "for _ in range(n)") and "trip count depends on values" in reason
                for line, reason in reasons)
     assert report.total.lo <= measure(path, point).total
 
@@ -209,7 +206,7 @@ def test_an_import_hook_whose_source_cannot_be_decoded_is_reported_at_the_import
     point = Point(16, 2, BUDGET)
     report = analyze(path, point)
     imports = [u for u in report.unpriced if u.what == "import hidden_mod"]
-    assert len(imports) == 1 and imports[0].span.line == _line(path, "from hidden_mod import")
+    assert len(imports) == 1 and imports[0].span.line == line_of(path, "from hidden_mod import")
     assert "cannot decode" in imports[0].reason
     assert report.lower_bound and report.total.lo <= measure(path, point).total
 
@@ -271,5 +268,5 @@ def test_a_count_with_too_many_values_for_its_failed_bounding_paths_leaves_the_h
     point = Point(16, 2, BUDGET)
     report = analyze(path, point)
     assert not report.raises
-    assert [(u.what, u.span.line) for u in report.unpriced] == [("not monotone", _line(path, "h = fnp.sum("))]
+    assert [(u.what, u.span.line) for u in report.unpriced] == [("not monotone", line_of(path, "h = fnp.sum("))]
     assert report.total.lo <= measure(path, point).total

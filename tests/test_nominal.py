@@ -17,15 +17,12 @@ from oracle import measure
 from flopcast.analyzer import analyze
 from flopcast.analyzer.render import render_text, to_json
 from flopcast.model import Point
+from source_lines import line_of
 
 FIXTURES = Path(__file__).parent / "fixtures" / "nominal"
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 POINTS = [Point(32, 2, 2**41), Point(16, 3, 2**41)]
 
-
-def line_of(path: Path, text: str) -> int:
-    """The first line whose code starts with ``text``."""
-    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if line.strip().startswith(text))
 
 
 @pytest.mark.parametrize("name, presumed_lines", [

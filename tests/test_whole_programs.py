@@ -19,6 +19,7 @@ from oracle import SAMPLES, assert_exact_match, measure
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
+from source_lines import line_of
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "whole_programs"
@@ -34,10 +35,6 @@ def with_directive(sample: Path, line_start: str, directive: str, folder: Path) 
     copy.write_text("\n".join(lines) + "\n")
     return copy
 
-
-def line_of(path: Path, text: str) -> int:
-    """The 1-based number of the first code line of ``path`` that starts with ``text``."""
-    return next(i for i, line in enumerate(path.read_text().splitlines(), 1) if line.strip().startswith(text))
 
 
 def exact_and_equal(path, point: Point) -> int:

@@ -8,6 +8,7 @@ from pathlib import Path
 from flopcast.model import Point
 from flopcast.report.gather import Gathered, gather
 from flopcast.report.page import Page, build_page
+from source_lines import line_of
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
@@ -29,7 +30,3 @@ def line(p: Page, file_suffix: str, number: int):
     f = next(f for f in p.files if f.path.endswith(file_suffix))
     return f.lines[number - 1]
 
-
-def line_of(path: Path, text: str) -> int:
-    """The first line of code (not of the docstring) that starts with ``text``."""
-    return next(i for i, t in enumerate(path.read_text().splitlines(), 1) if t.strip().startswith(text))
