@@ -342,6 +342,23 @@ CASES = {
         ws = list(Layers(mlp))
         h = h @ ws[-1]
         """),
+    "an_enum_member_in_a_list_of_members_is_decided_by_identity": (
+        "import enum\n\n\nclass Mode(enum.Enum):\n    MEAN = 1\n    COV = 2\n", """
+        modes = [Mode.MEAN]
+        if Mode.COV in modes or Mode.MEAN not in (Mode.MEAN, 1, None):
+            STEP
+        if Mode.MEAN in modes:
+            STEP
+        """),
+    "a_plain_instance_in_a_list_is_found_only_by_identity": (
+        "class Step:\n    pass\n", """
+        a, b = Step(), Step()
+        chosen = [a, "x", 3]
+        for _ in range(2 if a in chosen else 5):
+            STEP
+        if b in chosen:
+            STEP
+        """),
 }
 
 
@@ -400,3 +417,18 @@ def test_a_loop_bounded_by_a_known_counter_beside_a_clock_test_ends_when_the_cou
     runtime = measure(path, point).total
     assert not report.unpriced, report.unpriced
     assert report.total.hi == runtime and report.total.lo < runtime, (report.total, runtime)
+
+
+def test_a_dataclass_instance_in_a_list_is_not_decided_by_identity(tmp_path):
+    """A @dataclass compares its fields, so an equal copy is found: `in` must not be taken as identity."""
+    module = "from dataclasses import dataclass\n\n\n@dataclass\nclass Key:\n    n: int\n"
+    body = """
+        keys = [Key(1)]
+        if Key(1) in keys:
+            STEP
+        """
+    path = tmp_path / "estimator.py"
+    path.write_text(_program(module, body))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    assert report.total.contains(measure(path, point).total), report.total

@@ -1952,6 +1952,10 @@ class Interpreter:
                 plain = _py(left)
                 if plain is not _NOT_PLAIN:
                     left = Known(plain)
+            if _equal_only_to_itself(left) and isinstance(right, (ListVal, TupleVal)):
+                found = _identity_membership(left, right.items)
+                if found is not None:
+                    return Known(found if isinstance(op, ast.In) else not found)
             if isinstance(left, Known) and isinstance(right, (Known, ListVal, TupleVal, DictVal)):
                 if isinstance(right, DictVal):
                     found = left.value in right.items
@@ -3063,6 +3067,35 @@ def _is_enum(cls: ClassVal) -> bool:
 
 def _is_enum_member(v: Value) -> bool:
     return isinstance(v, InstanceVal) and _is_enum(v.cls) and "value" in v.attrs and "name" in v.attrs
+
+
+#: Library bases that leave ``==`` as identity (``Enum`` compares members by identity).
+_IDENTITY_EQ_BASES = {"py:abc.ABC", "py:enum.Enum", "py:enum.Flag"}
+
+
+def _equal_only_to_itself(v: Value) -> bool:
+    """An instance whose ``==`` is object identity: no ``__eq__`` anywhere in its classes, not a
+    dataclass or NamedTuple (they compare fields), no library base that could define one."""
+    if not isinstance(v, InstanceVal):
+        return False
+    for c in v.cls.mro():
+        if "__eq__" in c.attrs or c.fields is not None or c.tuple_like or c.attrs.get("__int_like__"):
+            return False
+        if any(not isinstance(b, ClassVal) and not (isinstance(b, LibRef) and b.path in _IDENTITY_EQ_BASES)
+               for b in c.bases):
+            return False
+    return True
+
+
+def _identity_membership(left: InstanceVal, items) -> Optional[bool]:
+    """``left in items`` for an ``left`` equal only to itself: true when an item is it; false when
+    no item can claim equality (plain values and other identity-equal instances); else unknown."""
+    if any(item is left for item in items):
+        return True
+    plain = (type(None), bool, int, float, str, bytes)
+    if all(isinstance(item, Known) and type(item.value) in plain or _equal_only_to_itself(item) for item in items):
+        return False
+    return None
 
 
 def _make_enum_members(cls: ClassVal) -> None:
