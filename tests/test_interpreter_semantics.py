@@ -359,6 +359,72 @@ CASES = {
         if b in chosen:
             STEP
         """),
+    "a_contextmanager_runs_its_code_around_the_body_and_binds_what_it_yields": (
+        "from contextlib import contextmanager\n\n\n@contextmanager\ndef scope(h):\n"
+        "    s = fnp.sum(h * h)\n    yield s\n    t = fnp.exp(h)\n", """
+        with scope(h) as s:
+            h = fnp.tanh(h @ mlp.weights[0]) + s
+        """),
+    "an_exception_in_a_contextmanager_body_skips_the_code_after_its_yield": (
+        "from contextlib import contextmanager\n\n\n@contextmanager\ndef scope(h):\n"
+        "    s = fnp.sum(h)\n    yield s\n    t = fnp.exp(h)\n", """
+        try:
+            with scope(h):
+                STEP
+                raise ValueError("stop")
+        except ValueError:
+            STEP
+        """),
+    "a_contextmanager_finally_runs_on_both_exits_and_before_the_code_after_it": (
+        "from contextlib import contextmanager\n\n\n@contextmanager\ndef scope(h, log):\n"
+        "    try:\n        yield fnp.sum(h)\n        log.append(fnp.max(h))\n    finally:\n"
+        "        log.append(fnp.exp(h))\n    log.append(fnp.sum(log[-1]))\n", """
+        log = []
+        with scope(h, log):
+            STEP
+        try:
+            with scope(h, log):
+                raise ValueError("stop")
+        except ValueError:
+            pass
+        for _ in range(len(log)):
+            STEP
+        """),
+    "the_code_after_a_contextmanager_yield_sees_what_the_body_changed": (
+        "from contextlib import contextmanager\n\n\n@contextmanager\ndef grow(state):\n"
+        "    yield\n    state.append(fnp.exp(state[-1]))\n", """
+        state = [h]
+        with grow(state):
+            state.append(fnp.ones(3 * mlp.width))
+        for _ in range(state[-1].size):
+            STEP
+        """),
+    "contextlib_suppress_swallows_a_matching_exception": ("import contextlib\n", """
+        with contextlib.suppress(ZeroDivisionError, KeyError):
+            STEP
+            x = 1 / 0
+            STEP
+        STEP
+        """),
+    "a_class_whose_exit_returns_true_swallows_the_exception": (
+        "class Quiet:\n    def __enter__(self):\n        return self\n\n"
+        "    def __exit__(self, et, ev, tb):\n        return et is ZeroDivisionError\n", """
+        with Quiet() as q:
+            STEP
+            x = 1 / 0
+        STEP
+        """),
+    "a_class_whose_exit_returns_none_lets_the_exception_through": (
+        "class Timer:\n    def __init__(self, w):\n        self.w = w\n\n"
+        "    def __enter__(self):\n        return fnp.sum(self.w)\n\n"
+        "    def __exit__(self, *exc):\n        self.done = fnp.max(self.w)\n", """
+        try:
+            with Timer(mlp.weights[0]) as total:
+                STEP
+                raise KeyError("x")
+        except KeyError:
+            STEP
+        """),
 }
 
 
@@ -432,3 +498,22 @@ def test_a_dataclass_instance_in_a_list_is_not_decided_by_identity(tmp_path):
     point = Point(6, 2, 2**41)
     report = analyze(path, point)
     assert report.total.contains(measure(path, point).total), report.total
+
+
+def test_an_exception_thrown_into_a_contextmanager_whose_yield_has_handlers_is_a_lower_bound(tmp_path):
+    """Its `except` may run at run time; flopcast does not follow the exception into the generator."""
+    module = ("from contextlib import contextmanager\n\n\n@contextmanager\ndef scope(h):\n"
+              "    try:\n        yield\n    except ValueError:\n        t = fnp.exp(h)\n        raise\n")
+    body = """
+        try:
+            with scope(h):
+                raise ValueError("stop")
+        except ValueError:
+            STEP
+        """
+    path = tmp_path / "estimator.py"
+    path.write_text(_program(module, body))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    assert [u.what for u in report.unpriced] == ["@contextmanager"]
+    assert report.total.lo <= measure(path, point).total

@@ -1106,13 +1106,148 @@ class Interpreter:
                        self.node_span(pattern), what="match")
 
     def stmt_With(self, node: ast.With) -> None:
-        for item in node.items:
-            value = self.eval(item.context_expr)
-            if item.optional_vars is not None:
-                self.assign(item.optional_vars, value)
-        self.exec_block(node.body)
+        self.enter_contexts(node.items, node.body)
 
     stmt_AsyncWith = stmt_With
+
+    def enter_contexts(self, items: list, body: list) -> None:
+        """`with a, b: body` is `with a: with b: body`. Each manager is entered as Python does:
+        a user class's ``__enter__``/``__exit__`` (whose truthy return swallows the exception),
+        a ``@contextmanager`` generator (its code before and after the ``yield``),
+        ``contextlib.suppress``/``nullcontext``; any other object (``fnp.errstate``, a timer from a
+        library) only runs the body."""
+        if not items:
+            self.exec_block(body)
+            return
+        item, rest = items[0], items[1:]
+        span = self.node_span(item.context_expr)
+        library = self._library_context(item.context_expr)
+        if library is not None:
+            kind, values = library
+            if item.optional_vars is not None:
+                self.assign(item.optional_vars, values[0] if kind == "nullcontext" and values else Known(None))
+            try:
+                self.enter_contexts(rest, body)
+            except UserRaise as exc:
+                if kind != "suppress" or not any(_exception_matches(exc, _class_name(v)) for v in values):
+                    raise
+                self.note(exc.span, f"raises {exc.what}; suppressed by the `with` at line {span.line}")
+            return
+        manager = self.eval(item.context_expr)
+        if isinstance(manager, PyGenerator) and _is_contextmanager(manager.function):
+            return self._with_generator(manager, item, rest, body, span)
+        enter = exit_ = None
+        if isinstance(manager, InstanceVal):
+            enter, exit_ = manager.cls.lookup("__enter__")[1], manager.cls.lookup("__exit__")[1]
+        if not isinstance(enter, FunctionVal) or not isinstance(exit_, FunctionVal):
+            if item.optional_vars is not None:
+                self.assign(item.optional_vars, manager)
+            self.enter_contexts(rest, body)
+            return
+        entered = self.call(BoundMethod(enter, manager), [], {}, span)
+        if item.optional_vars is not None:
+            self.assign(item.optional_vars, entered)
+        try:
+            self.enter_contexts(rest, body)
+        except UserRaise as exc:
+            name = _exception_name(exc.what)
+            kind = Builtin(name) if name in _BUILTINS else Unknown("", exc.span, "exception class")
+            swallowed = self.known_truth(self.call(BoundMethod(exit_, manager), [
+                kind, Unknown("", exc.span, "exception object"), Known(None)], {}, span))
+            if swallowed is None:
+                self._unpriced_at(span, "__exit__", "whether it suppresses the exception depends on values; "
+                                                     "the analysis follows the exception")
+            if not swallowed:
+                raise
+            self.note(exc.span, f"raises {exc.what}; suppressed by {manager.cls.name}.__exit__ "
+                                f"(the `with` at line {span.line})")
+            return
+        self.call(BoundMethod(exit_, manager), [Known(None), Known(None), Known(None)], {}, span)
+
+    def _library_context(self, expr: ast.expr) -> Optional[tuple[str, list]]:
+        """``contextlib.suppress(E, ...)`` or ``contextlib.nullcontext(x)``: the kind and the
+        arguments, evaluated; None for any other manager (not evaluated here)."""
+        if not isinstance(expr, ast.Call) or not isinstance(expr.func, (ast.Name, ast.Attribute)) or expr.keywords:
+            return None
+        func = self.eval(expr.func)
+        if not isinstance(func, LibRef) or func.path not in ("py:contextlib.suppress", "py:contextlib.nullcontext"):
+            return None
+        return func.path.rsplit(".", 1)[1], [self.eval(a) for a in expr.args]
+
+    def _with_generator(self, gen: PyGenerator, item: ast.withitem, rest: list, body: list, span: Span) -> None:
+        """`with cm():` where ``cm`` is a ``@contextmanager`` generator whose ``yield`` is a
+        statement of its body, or of a ``try``/``finally`` there: the code before the ``yield``
+        runs at the `with`, the code after it when the body ends, in the generator's own frame,
+        as at run time. An exception from the body runs only the ``finally``. Any other shape:
+        the whole generator runs at the `with` (see ``_with_whole_generator``)."""
+        fn = gen.function
+        split = _split_at_yield(fn.node.body)
+        if split is None:
+            return self._with_whole_generator(gen, item, rest, body, span)
+        before, value_expr, after_in_try, finally_body, after_try = split
+        frame = Frame(self.bind_arguments(fn, gen.args, gen.kwargs, span), fn.module, fn.qualname, fn, fn.owner,
+                      gen.args[0] if gen.args and fn.owner is not None else None)
+        if self.metered:
+            caller = self.call_stack[-1] if self.call_stack else "<whestbench>"
+            self.result.calls[(caller, fn.qualname)] = self.result.calls.get((caller, fn.qualname), 0) + 1
+        self.result.entered.add(fn.node)
+        try:
+            yielded = self._in_frame(frame, span, lambda: (self.exec_block(before),
+                                                          self.eval(value_expr) if value_expr else Known(None))[1])
+        except _Return:
+            raise UserRaise(span, "RuntimeError: generator didn't yield")
+        if item.optional_vars is not None:
+            self.assign(item.optional_vars, yielded)
+        try:
+            self.enter_contexts(rest, body)
+        except UserRaise:
+            self._in_frame(frame, span, lambda: self.exec_block(finally_body))
+            raise
+        try:
+            self._in_frame(frame, span, lambda: (self.exec_block(after_in_try), self.exec_block(finally_body),
+                                                 self.exec_block(after_try)))
+        except _Return:
+            pass  # a `return` after the yield ends the generator, as StopIteration does
+
+    def _in_frame(self, frame: Frame, span: Span, run):
+        """Run ``run()`` with ``frame`` as the current frame, as a call of its function would."""
+        saved = self.frame
+        self._outer_frames.append(saved)
+        self._call_spans.append(span)
+        self.call_stack.append(frame.qualname)
+        self.frame = frame
+        try:
+            return run()
+        finally:
+            self.frame = saved
+            self.call_stack.pop()
+            self._outer_frames.pop()
+            self._call_spans.pop()
+
+    def _with_whole_generator(self, gen: PyGenerator, item: ast.withitem, rest: list, body: list,
+                              span: Span) -> None:
+        """A ``@contextmanager`` whose ``yield`` sits deeper (in a loop, an ``if``, a ``try`` with
+        handlers): its whole body runs at the `with` and the ``yield``'s value is bound by ``as``.
+        The code after the ``yield`` then runs before the body, not after it: that is a guess
+        when it charges anything, and said so."""
+        items = self.consume_generator(gen)
+        if len(items) != 1:
+            raise UserRaise(span, "RuntimeError: generator didn't yield" if not items
+                            else "RuntimeError: generator didn't stop")
+        if gen.marks and gen.end is not None and gen.end[0] > gen.marks[0][0]:
+            self._unpriced_at(span, "@contextmanager", "the code after its `yield` is priced as if it ran "
+                                                       "before the body of the `with`")
+        if item.optional_vars is not None:
+            self.assign(item.optional_vars, items[0])
+        try:
+            self.enter_contexts(rest, body)
+        except UserRaise:
+            # The exception stops the generator at its `yield`: what followed it is taken back
+            # when predict ends, as for a generator consumed part of the way (retract_unconsumed).
+            gen.items.append(Known(None))
+            self._unpriced_at(span, "@contextmanager", "an exception thrown into the generator at its "
+                                                       "`yield` is not followed")
+            raise
 
     def stmt_Try(self, node: ast.Try) -> None:
         """A try statement: the body runs; an exception raised in it (a known error, a `raise`,
@@ -1152,15 +1287,13 @@ class Interpreter:
             self.exec_block(node.finalbody)
 
     def matching_handler(self, handlers: list, exc: UserRaise) -> Optional[ast.ExceptHandler]:
-        raised = _exception_name(exc.what)
-        family = exc.family or (_EXCEPTION_BASES.get(raised, ()) + (raised, "Exception", "BaseException"))
         for handler in handlers:
             if handler.type is None:
                 return handler
             types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
             for t in types:
                 name = t.attr if isinstance(t, ast.Attribute) else t.id if isinstance(t, ast.Name) else None
-                if name in family or raised == "" and name is not None:
+                if _exception_matches(exc, name):
                     return handler
         return None
 
@@ -1938,7 +2071,8 @@ class Interpreter:
             if name in ops.COMPARE_OPERATORS:
                 return self.compare_arrays(name, left, right, node)
         if isinstance(op, (ast.Is, ast.IsNot)):
-            same = left is right or (isinstance(left, Known) and isinstance(right, Known) and left.value is right.value)
+            same = left is right or (isinstance(left, Known) and isinstance(right, Known) and left.value is right.value) \
+                or (isinstance(left, Builtin) and isinstance(right, Builtin) and left.name == right.name)
             if isinstance(left, Known) and isinstance(right, Known):
                 return Known(same if isinstance(op, ast.Is) else not same)
             if isinstance(right, Known) and right.value is None:
@@ -3142,6 +3276,64 @@ def _bases_are_plain(cls: ClassVal) -> bool:
     method none of them defines does not exist."""
     return all(isinstance(b, ClassVal) or isinstance(b, LibRef) and b.path == "whestbench.BaseEstimator"
                or isinstance(b, Builtin) and b.name == "object" for c in cls.mro() for b in c.bases)
+
+
+def _exception_matches(exc: UserRaise, name: Optional[str]) -> bool:
+    """Whether an exception class called ``name`` catches ``exc`` (by its class or a base)."""
+    raised = _exception_name(exc.what)
+    family = exc.family or (_EXCEPTION_BASES.get(raised, ()) + (raised, "Exception", "BaseException"))
+    return name in family or raised == "" and name is not None
+
+
+def _class_name(value: Value) -> Optional[str]:
+    """The name of an exception class as a value: ``ValueError``, a user class, ``fnp.linalg.LinAlgError``."""
+    if isinstance(value, Builtin):
+        return value.name
+    if isinstance(value, ClassVal):
+        return value.name
+    if isinstance(value, LibRef):
+        return value.path.rsplit(".", 1)[-1]
+    return None
+
+
+def _is_contextmanager(fn: FunctionVal) -> bool:
+    """Whether a generator function is decorated ``@contextmanager`` (``@contextlib.contextmanager``)."""
+    return any((d.id if isinstance(d, ast.Name) else d.attr if isinstance(d, ast.Attribute) else None)
+               == "contextmanager" for d in getattr(fn.node, "decorator_list", ()))
+
+
+def _split_at_yield(body: list) -> Optional[tuple[list, Optional[ast.expr], list, list, list]]:
+    """A ``@contextmanager`` body around its one ``yield``: (code before it, the yielded
+    expression, code after it in its ``try``, that ``try``'s ``finally``, code after the
+    ``try``); only the ``finally`` runs when the body of the `with` raises. The
+    ``yield`` must be a statement of the body or of a handler-less ``try``/``finally`` in it;
+    None for any other shape."""
+    for i, stmt in enumerate(body):
+        if _is_yield_statement(stmt) and not _has_yield(body[i + 1:]):
+            return body[:i], stmt.value.value, [], [], body[i + 1:]
+        if isinstance(stmt, ast.Try) and not stmt.handlers and not stmt.orelse and not _has_yield(body[i + 1:]):
+            inner = stmt.body
+            k = next((j for j, s in enumerate(inner) if _is_yield_statement(s)), None)
+            if k is not None and not _has_yield(inner[:k] + inner[k + 1:] + stmt.finalbody):
+                return body[:i] + inner[:k], inner[k].value.value, inner[k + 1:], stmt.finalbody, body[i + 1:]
+        if _has_yield([stmt]):
+            return None
+    return None
+
+
+def _is_yield_statement(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield)
+
+
+def _has_yield(stmts: list) -> bool:
+    stack = list(stmts)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(n))
+    return False
 
 
 def _exception_name(what: str) -> str:
