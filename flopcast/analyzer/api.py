@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable, Mapping, Optional, Union
 
 from flopcast import installed
-from flopcast.analyzer import dataints, dtypes, pricing, rollup
+from flopcast.analyzer import dataints, dtypes, pricing, rollup, sizetests
 from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult
 from flopcast.analyzer.nominal import Nominal, nominal, reusing
 from flopcast.analyzer.paths import Exploration, explore
@@ -100,6 +100,7 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
         interp = Interpreter(program, point.width, point.depth, point.budget, decisions, include_scorer_cast,
                              record_values, trace)
         interp.enumerated = enumerated
+        interp.count_values = count_values
         result = interp.run(cls)
         made[id(result)] = (result, trace)
         if entered is not None:
@@ -118,8 +119,20 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
     # An integer read from data whose bounding paths cannot run (dataints.py) is analysed at
     # each of its values instead, when they are few; the chains its uses apply are known
     # only after a run, so this settles in a few rounds, or keeps the bounding paths.
+    # A selection whose size a test reads is analysed at the counts where the tests change
+    # their answers too (sizetests.py): those are known only after a run, and settle first.
     enumerated: dict = {}
+    count_values: dict = {}
     first = explored = explore(run)
+    for _ in range(sizetests.MAX_VALUES):
+        wanted = sizetests.enumeration(explored.results, count_values)
+        if wanted == count_values:
+            break
+        count_values = wanted
+        first = explored = explore(run)
+    else:
+        count_values = {key: sizetests.OPEN for key in count_values}
+        first = explored = explore(run)
     for _ in range(3):
         wanted = dataints.enumeration(explored.results, enumerated)
         if wanted is None:

@@ -25,6 +25,7 @@ from flopcast.analyzer.values import (
     BoundMethod,
     Builtin,
     ClassVal,
+    CountKnown,
     DictVal,
     DTypeRef,
     FunctionVal,
@@ -103,6 +104,11 @@ class Canon:
         if cls in _EXACT_SCALARS:
             return ("K", (cls.__name__, v))
         return ("K", _known(v))
+
+    def _count(self, value: CountKnown) -> tuple:
+        # a size read from a selection: its tests are answered and recorded (sizetests.py)
+        return ("C", self._known_value(value), value.origin, value.on_presumed, value.key, value.lo, value.hi,
+                value.chain)
 
     def _tuple(self, value: TupleVal) -> tuple:
         form = self.form
@@ -271,7 +277,8 @@ def _known(v: Any) -> Any:
 
 #: The kinds of value in the order they are tried (a subclass takes its first base's form).
 _KINDS = (
-    (Known, Canon._known_value), (Array, Canon._array), (Unknown, Canon._unknown), (NumpyScalar, Canon._scalar),
+    (CountKnown, Canon._count), (Known, Canon._known_value), (Array, Canon._array), (Unknown, Canon._unknown),
+    (NumpyScalar, Canon._scalar),
     (TupleVal, Canon._tuple), (ListVal, Canon._list), (DictVal, Canon._dict), (InstanceVal, Canon._instance),
     (MLPVal, Canon._mlp), (FunctionVal, Canon._function), (PartialVal, Canon._partial), (BoundMethod, Canon._bound), (BoundLib, Canon._bound_lib),
     (Generator, Canon._generator), (LibRef, Canon._reference), (DTypeRef, Canon._reference),

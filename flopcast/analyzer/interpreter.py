@@ -25,7 +25,8 @@ from pathlib import PurePosixPath
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import dataints, dtypes, joins, ops, plain_numpy, presumptions, pricing, submission_files
+from flopcast.analyzer import (dataints, dtypes, joins, ops, plain_numpy, presumptions, pricing, sizetests,
+                               submission_files)
 from flopcast.analyzer.import_hooks import ImportHooks
 from flopcast.analyzer.ops import OpError, OpRaises
 from flopcast.analyzer.program import Module, Program
@@ -203,6 +204,9 @@ class RunResult:
     bounding: Optional[tuple] = None
     # Site key -> (its range, the chains its uses applied) for integers read from data.
     data_ints: dict = field(default_factory=dict)
+    # Selection site key -> [lo, hi, counts where a test of its size changes its answer, the
+    # tests' lines] (sizetests.py).
+    count_breaks: dict = field(default_factory=dict)
     # First evaluation of each single comparison of two known numbers in predict:
     # span -> (operator name, left, right). The formula uses them to find budget thresholds.
     compares: dict = field(default_factory=dict)
@@ -236,6 +240,8 @@ class RunResult:
 class Interpreter:
     #: Sites of integers read from data analysed at each of these values (dataints.enumeration).
     enumerated: dict = {}
+    #: Selection sites analysed at counts inside their range, or OPEN (sizetests.enumeration).
+    count_values: dict = {}
 
     def __init__(self, program: Program, width: int, depth: int, budget: int, decisions: Decisions,
                  include_scorer_cast: bool = True, record_values: bool = False, trace=None):
@@ -311,7 +317,7 @@ class Interpreter:
         result.consults = self.decisions.log
         result.ran_generators = bool(self._ran_generators)
         result.work = self.work
-        if not self.enumerated:
+        if not self.enumerated and not self.count_values:
             result.chosen, result.spent = dict(self.decisions.chosen), dict(self.decisions.spent)
         return result
 
@@ -518,10 +524,11 @@ class Interpreter:
         if nonzero_of is not None:
             shared = self._nonzero_counts.get(nonzero_of.ident)
             if shared is not None:
-                against = dataints.opposite(self, self._count_sites.get(nonzero_of.ident), 1, (lo, hi),
-                                            self.span, "a selection")
+                key = self._count_sites.get(nonzero_of.ident)
+                against = dataints.opposite(self, key, 1, (lo, hi), self.span, "a selection")
                 if lo != hi:
-                    self.last_count = (self.span, None)
+                    keyed = against is None and key is not None and key[0] == "size"
+                    self.last_count = (self.span, None, key if keyed else None, lo, hi)
                 return shared if against is None else against
         assumed = self.assumed_count(lo, hi)
         if assumed is not None:
@@ -530,15 +537,21 @@ class Interpreter:
             return assumed
         presumed, presumption = presumptions.selection(nonzero_of, lo, hi)
         key = ("size", self.span, reason)
-        site = Site(key, self.enumerated.get(key, (hi, lo)), self.span, "shape", reason, presumed=presumed,
-                    presumption=presumption)
+        choices = self.enumerated.get(key, (hi, lo))
+        tested = sizetests.options(self.count_values, key, lo, hi)
+        if tested is not None:  # tests of the size answer differently inside the range
+            choices = tuple(sorted(set(choices) | set(tested[0]), reverse=True))
+            tests = "the test of its size at line" + ("s " if len(tested[1]) > 1 else " ")
+            reason += (f"; analysed at {', '.join(map(str, choices))}: the ends of the stretches of counts where "
+                       f"{tests}{', '.join(map(str, tested[1]))} answer alike")
+        site = Site(key, choices, self.span, "shape", reason, presumed=presumed, presumption=presumption)
         count = self.decisions.choose(site, self.used)
         dataints.first_use(self, site.key, 1, count, (lo, hi))
         if nonzero_of is not None:
             self._nonzero_counts[nonzero_of.ident] = count
             self._count_sites[nonzero_of.ident] = site.key
         if lo != hi:
-            self.last_count = (self.span, None if presumed is None else count == presumed)
+            self.last_count = (self.span, None if presumed is None else count == presumed, key, lo, hi)
         return count
 
     def mutate(self, old: Array, new: Array) -> None:
@@ -989,6 +1002,7 @@ class Interpreter:
         raise self.match_unmodelled(pattern, f"pattern kind {type(pattern).__name__} is not modelled")
 
     def pattern_truth(self, pattern: ast.pattern, value: Value) -> bool:
+        value = self.size_truth(value, pattern)
         self.check_array_truth(value, pattern)
         known = self.known_truth(value)
         if known is not None:
@@ -1406,6 +1420,7 @@ class Interpreter:
         return False
 
     def stmt_While(self, node: ast.While) -> None:
+        _mark_loop_test(node.test)
         limit = self.loop_limit(node)
         ctx = self.enter_loop(node, limit)
         span = self.node_span(node)
@@ -1422,7 +1437,7 @@ class Interpreter:
                     # decide (and within `a and b`, the value-dependent operands count as true).
                     saved, self._condition = self._condition, (node, "loop", True)
                     try:
-                        test = self.eval(node.test)
+                        test = self.size_truth(self.eval(node.test), node.test)
                     finally:
                         self._condition = saved
                     if self.known_truth(test) is False:
@@ -1522,7 +1537,7 @@ class Interpreter:
             preset = self.forced_exit(stmt)
         saved, self._condition = self._condition, (stmt, "loop" if loop else "branch", preset)
         try:
-            value = self.eval(test)
+            value = self.size_truth(self.eval(test), test)
         finally:
             self._condition = saved
         self.check_array_truth(value, test)
@@ -1623,11 +1638,45 @@ class Interpreter:
             what = "an empty array" if value.size == 0 else "an array with more than one element"
             raise UserRaise(self.node_span(node), f"ValueError: The truth value of {what} is ambiguous")
 
+    def size_test(self, op: ast.cmpop, left: Value, right: Value, node) -> Value:
+        """A test of a size a value-dependent site chose (``if idx.size == 0:``,
+        ``if len(idx) // 2 >= 4:``): answered at this path's count, and the counts where its
+        answer changes are recorded, so the site is analysed on both sides of them
+        (sizetests.py); a plain value-dependent site when those cannot be worked out."""
+        count = left if isinstance(left, CountKnown) else right
+        result = self.compare(op, Known(left.value) if isinstance(left, CountKnown) else left,
+                              Known(right.value) if isinstance(right, CountKnown) else right, node)
+        truth = self.known_truth(result)
+        if truth is None:
+            return result
+        name = type(op).__name__
+        if name != "Eq" and getattr(node, "_flopcast_loop_test", False):
+            return Known(truth)  # a while loop's exit: its trip count grows with the size (sizetests.py)
+        breaks = sizetests.breakpoints(name, left, right)
+        if breaks is None:
+            return self.count_test(count, result, node)
+        if breaks:
+            if self.count_values.get(count.key) == sizetests.OPEN:
+                line = f" at line {count.origin.line}" if count.origin is not None else ""
+                self.unpriced(node, "size test", f"tests of the size of the selection{line} answer differently at "
+                              f"more than {sizetests.MAX_VALUES} counts in its range: the cost between the counts "
+                              "analysed is not bounded")
+            else:
+                sizetests.record(self.result, count, breaks, self.node_span(node).line)
+        return Known(truth)
+
+    def size_truth(self, value: Value, node) -> Value:
+        """The truth of a size a value-dependent site chose (``if idx.size:``): ``!= 0``."""
+        if isinstance(value, CountKnown):
+            return self.size_test(ast.NotEq(), value, Known(0), node)
+        return value
+
     def count_test(self, count: CountKnown, result: Value, node) -> Value:
-        """A test of a size a value-dependent site chose (``if idx.size == 0:``): this path took
-        one end of the size's range, but the run may stop between the ends, where the test can
-        go the other way; it depends on values. The nominal path, on the selection's presumed
-        count, presumes the outcome that count gives."""
+        """A test of a size a value-dependent site chose, where the counts at which it answers
+        differently are not worked out: this path took one end of the size's range, but the
+        run may stop between the ends, where the test can go the other way; it depends on
+        values. The nominal path, on the selection's presumed count, presumes the outcome that
+        count gives."""
         truth = self.known_truth(result)
         if truth is None:
             return result
@@ -2003,7 +2052,10 @@ class Interpreter:
                 last = self.eval(v)
                 if i < len(node.values) - 1:
                     self.check_array_truth(last, v)
-                t = self.known_truth(last)
+                if isinstance(last, CountKnown):  # only its truth is asked here: `len(idx) and ...`
+                    tested = self.size_truth(last, v)
+                    last = last if isinstance(tested, Known) else tested
+                t = self.known_truth(tested if isinstance(last, CountKnown) else last)
                 if t is None:
                     if isinstance(last, Array):
                         return last
@@ -2061,9 +2113,7 @@ class Interpreter:
     def compare(self, op: ast.cmpop, left: Value, right: Value, node) -> Value:
         name = type(op).__name__
         if isinstance(left, CountKnown) or isinstance(right, CountKnown):
-            return self.count_test(left if isinstance(left, CountKnown) else right, self.compare(
-                op, Known(left.value) if isinstance(left, CountKnown) else left,
-                Known(right.value) if isinstance(right, CountKnown) else right, node), node)
+            return self.size_test(op, left, right, node)
         if (isinstance(left, Array) or isinstance(right, Array)) and not plain_numpy.has_flopscope((left, right)) \
                 and name in ops.COMPARE_OPERATORS:
             return plain_numpy.free(self, lambda: self.compare_arrays(name, left, right, node))
@@ -2140,6 +2190,7 @@ class Interpreter:
     def expr_UnaryOp(self, node: ast.UnaryOp) -> Value:
         v = self.eval(node.operand)
         if isinstance(node.op, ast.Not):
+            v = self.size_truth(v, node.operand)
             self.check_array_truth(v, node.operand)
             t = self.known_truth(v)
             if isinstance(v, Array):
@@ -2156,6 +2207,8 @@ class Interpreter:
             return plain_numpy.free(self, lambda: self.price_op(ops.UNARY_OPERATORS[type(node.op).__name__], [v], node))
         if isinstance(v, Array):
             return self.price_op(ops.UNARY_OPERATORS[type(node.op).__name__], [v], node)
+        if isinstance(v, CountKnown) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            return v if isinstance(node.op, ast.UAdd) else sizetests.through("USub", [v], Known(-v.value))
         if isinstance(v, Known):
             try:
                 return Known({"USub": operator.neg, "UAdd": operator.pos, "Invert": operator.invert}[
@@ -2178,6 +2231,8 @@ class Interpreter:
         if isinstance(left, Array) or isinstance(right, Array):
             return self.array_binop(name, left, right, node)
         if isinstance(left, Known) and isinstance(right, Known):
+            if isinstance(left, CountKnown) or isinstance(right, CountKnown):  # `len(idx) - 1`: still the count's
+                return sizetests.through(name, [left, right], self.known_binop(name, left.value, right.value, node))
             return self.known_binop(name, left.value, right.value, node)
         if isinstance(left, (ListVal, TupleVal)) and isinstance(right, (ListVal, TupleVal)) and name == "Add":
             items = list(left.items) + list(right.items)
@@ -2571,6 +2626,10 @@ class Interpreter:
                 return self.call_user(method, [func] + list(args), kwargs, span)
             raise UserRaise(span, f"TypeError: '{func.cls.name}' object is not callable")
         if isinstance(func, LibRef):
+            if func.path.startswith("py:math.") and any(isinstance(a, CountKnown) for a in args):
+                plain = [Known(a.value) if isinstance(a, CountKnown) else a for a in args]
+                return sizetests.through(func.path[3:] if not kwargs else "", args,
+                                         self.call_lib(func.path, plain, kwargs, span, node))
             return self.call_lib(func.path, args, kwargs, span, node)
         if isinstance(func, BoundLib):
             return self.call_bound(func, args, kwargs, span, node)
@@ -2586,6 +2645,12 @@ class Interpreter:
         if isinstance(func, Builtin):
             from flopcast.analyzer.builtins import call_builtin
 
+            if func.name == "bool" and len(args) == 1 and isinstance(args[0], CountKnown):
+                return self.size_truth(args[0], node)
+            if any(isinstance(a, CountKnown) for a in args):  # `min(len(idx), 8)`: still the count's
+                plain = [Known(a.value) if isinstance(a, CountKnown) else a for a in args]
+                return sizetests.through(func.name if not kwargs else "", args,
+                                         call_builtin(self, func.name, plain, kwargs, span, node))
             return call_builtin(self, func.name, args, kwargs, span, node)
         if isinstance(func, Known) and callable(func.value) and getattr(func.value, "__self__", None) is not None:
             try:
@@ -3549,6 +3614,20 @@ def _assigned_names(loop: ast.AST) -> frozenset:
 def _mentions_budget(node: ast.AST) -> bool:
     return any(isinstance(n, ast.Attribute) and _BUDGET_WORDS.fullmatch(n.attr)
                or isinstance(n, ast.Name) and _BUDGET_WORDS.fullmatch(n.id) for n in ast.walk(node))
+
+
+def _mark_loop_test(test: ast.expr) -> None:
+    """Mark the parts of a `while` test whose truth decides the exit (``i < len(idx)``, the
+    operands of ``a and b``, ``not ...``): a test of a selection's size there counts iterations
+    (sizetests.py)."""
+    if getattr(test, "_flopcast_loop_test", False):
+        return
+    test._flopcast_loop_test = True
+    if isinstance(test, ast.BoolOp):
+        for v in test.values:
+            _mark_loop_test(v)
+    elif isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        _mark_loop_test(test.operand)
 
 
 _BINOPS = {

@@ -51,6 +51,13 @@ class CountKnown(Known):
 
     origin: Any = None  # the span of the selection
     on_presumed: Optional[bool] = None  # whether this path took the selection's presumed count
+    # The selection's site, its range, and the steps applied to the count since (``- 1``,
+    # ``min(·, 8)``): a test of it is then answered at this path's count (sizetests.py).
+    # None: several sizes met, or a step not followed; a test of it is a plain site.
+    key: Any = None
+    lo: int = 0
+    hi: int = 0
+    chain: tuple = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -420,6 +427,15 @@ def counted_extent(a: "Array", axes: tuple) -> Known:
     if not marks:
         return Known(n)
     on = None if any(m[2] is None for m in marks) else all(m[2] for m in marks)
+    if len(marks) == 1 and len(marks[0]) >= 6 and marks[0][3] is not None:
+        rest = 1
+        for axis in axes:
+            if axis != marks[0][0]:
+                rest *= a.shape[axis]
+        if rest == 0:
+            return Known(0)
+        _, span, _, key, lo, hi = marks[0][:6]
+        return CountKnown(n, span, on, key, lo, hi, () if rest == 1 else (("Mult", (), (rest,)),))
     return CountKnown(n, marks[0][1], on)
 
 
