@@ -84,7 +84,8 @@ def index_array(ctx, x: Array, key: Value) -> Value:
     out_shape = tuple(shape)
     if out_shape == () and x.ndim > 0:
         return NumpyScalar(x.dtype, x.dtype_origin)
-    return Array(out_shape, x.dtype, _sliced_sym(x.sym, lands, whole), dtype_origin=x.dtype_origin)
+    # a part of x holds a subset of its values: their bounds stay (an argsort's `[:k]`)
+    return Array(out_shape, x.dtype, _sliced_sym(x.sym, lands, whole), dtype_origin=x.dtype_origin, vrange=x.vrange)
 
 
 def _slice_indices(s: slice, n: int) -> tuple[int, int, int]:
@@ -212,7 +213,7 @@ def _advanced(ctx, x: Array, parts: list) -> Value:
     for s_ in out:
         n_out *= s_
     ctx.charge("getitem", mask_elems + 4 * n_out, x.dtype, x.dtype_origin)
-    result = Array(tuple(out), x.dtype, dtype_origin=x.dtype_origin)
+    result = Array(tuple(out), x.dtype, dtype_origin=x.dtype_origin, vrange=x.vrange)
     if selected is not None and len(adv_shapes) == 1 and len(b_shape) == 1:
         # the one mask's count is an extent of the result: where the advanced block lands
         before = 0 if not adjacent else sum(1 for piece in pieces[:pieces.index(("adv",))] if piece[0] == "basic")

@@ -708,3 +708,14 @@ SPLIT_AND_TRIANGLES = {
     "broadcast_arrays_free": "a, b = fnp.broadcast_arrays(v[None, :], v[:, None]); r = a * b",
 }
 FAMILIES["split_and_triangles"] = SPLIT_AND_TRIANGLES
+
+# bincount bills numel(x) at the heavier of x's dtype and int64; the length is known when the
+# indices' bounds (argsort, argpartition, argmin, a bool mask) fit inside minlength
+BINCOUNT = {
+    "bincount_argsort_prefix_minlength": "a = fnp.argsort(v)[: W // 2]; r = fnp.bincount(a, minlength=W) * 2.0",
+    "bincount_argmin_weights_f32_is_f64": "i = fnp.argmin(w, axis=1); r = fnp.bincount(i, weights=v, minlength=W) + v",
+    "bincount_of_a_mask": "r = fnp.bincount(v > 0, minlength=2) * 2",
+    "bincount_argpartition_int32": "a = fnp.argpartition(v, 2)[:3].astype(fnp.int32); r = fnp.bincount(a, minlength=W) * u",
+    "bincount_empty_is_minlength": "r = fnp.bincount(fnp.argsort(v)[:0], minlength=3) + 1",
+}
+FAMILIES["bincount"] = BINCOUNT

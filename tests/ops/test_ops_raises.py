@@ -23,6 +23,7 @@ POINT = Point(8, 2, 2**41)
 
 # id: (body whose first line raises at W=8, the exception class flopscope raises)
 CASES = {
+    "bincount_weights_positional": ("r = fnp.bincount(fnp.argsort(v), v)", "TypeError"),
     "add_shapes_do_not_broadcast": ("r = w + fnp.ones((3,))", "ValueError"),
     "maximum_shapes_do_not_broadcast": ("r = fnp.maximum(w, fnp.ones((2, 3)))", "ValueError"),
     "where_shapes_do_not_broadcast": ("r = fnp.where(w > 0, w, fnp.ones((5,)))", "ValueError"),

@@ -134,7 +134,9 @@ def _arange(ctx, args, kwargs):
         dt = dtype_arg(kwargs.get("dtype")) or "float64"
     origin = ctx.span if dt == "float64" and "dtype" not in kwargs else None
     ctx.charge("arange", 2 * n, dt, origin)
-    return Array((n,), dt, dtype_origin=origin)
+    taken = range(*vals) if all(isinstance(v, int) for v in vals) else None
+    vrange = (min(taken), max(taken)) if taken and dt.startswith(("int", "uint")) else None
+    return Array((n,), dt, dtype_origin=origin, vrange=vrange)
 
 
 @handler("linspace")
@@ -214,7 +216,15 @@ def _astype(ctx, args, kwargs):
         return x.with_(sym=None)  # a new, plain FlopscopeArray: no tag, and not the same object
     billed = dtypes.heavier(x.dtype, dt, pricing.rate)
     ctx.charge("astype", x.size, billed, origin_of([x], billed))
-    return Array(x.shape, dt, dtype_origin=ctx.span if dt == "float64" else None)
+    vrange = x.vrange if x.vrange is not None and dt.startswith(("int", "uint")) and _fits(x.vrange, dt) else None
+    return Array(x.shape, dt, dtype_origin=ctx.span if dt == "float64" else None, vrange=vrange)
+
+
+def _fits(bounds: tuple, dt: str) -> bool:
+    """Whether integers within ``bounds`` keep their values when cast to the integer ``dt``."""
+    bits = int(dt.lstrip("uint") or 64)
+    low, high = (0, 2**bits - 1) if dt.startswith("u") else (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
+    return low <= bounds[0] and bounds[1] <= high
 
 
 @handler("copy")

@@ -1,19 +1,21 @@
-"""Sorting, searching and counting: sort/argsort, partition, nonzero, unique, searchsorted, interp.
+"""Sorting, searching and counting: sort/argsort, partition, nonzero, unique, searchsorted, interp,
+bincount.
 
 flopscope charges n·⌈log2 n⌉ per sorted slice for sort/argsort and unique, m·⌈log2 n⌉
-for searchsorted, 3n + n·⌈log2 len(xp)⌉ for interp, and numel for partition and
-nonzero; the sizes of nonzero and unique depend on values, which the interpreter turns
-into a path choice.
+for searchsorted, 3n + n·⌈log2 len(xp)⌉ for interp, and numel for partition, nonzero and
+bincount; the sizes of nonzero and unique depend on values, which the interpreter turns
+into a path choice. Index results (argsort, argpartition, nonzero) carry the range of
+their values (``Array.vrange``), which bounds the length of a ``bincount`` of them.
 """
 
 from __future__ import annotations
 
 import math
 
-from flopcast.analyzer import dtypes
+from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import arg, axis_index, known_int, origin_of, to_array
-from flopcast.analyzer.ops.registry import OpError, handler
+from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
 from flopcast.analyzer.values import Array, Known, NumpyScalar, TupleVal, Value, mark_counted
 
 
@@ -21,9 +23,11 @@ def _nonzero_like(ctx, op: str, x: Value, tuple_result: bool):
     a = to_array(ctx, x)
     ctx.charge(op, max(a.size, 1), a.dtype, None)
     count = ctx.choose_size(0, a.size, f"{op}: the number of nonzero elements depends on values", nonzero_of=a)
-    idx = mark_counted(ctx, Array((count,), "int64"), 0)
+    idx = mark_counted(ctx, Array((count,), "int64", vrange=(0, max(a.size - 1, 0))), 0)
     if tuple_result:
-        return TupleVal(tuple(mark_counted(ctx, idx.with_(), 0) for _ in range(max(a.ndim, 1))))
+        extents = a.shape or (1,)
+        return TupleVal(tuple(mark_counted(ctx, Array((count,), "int64", vrange=(0, max(n - 1, 0))), 0)
+                              for n in extents))
     return idx
 
 
@@ -34,7 +38,7 @@ def _nonzero(ctx, args, kwargs, op=None):
         ctx.charge(op, max(a.size, 1), a.dtype, None)
         count = ctx.choose_size(0, a.size, "argwhere: the number of nonzero elements depends on values",
                                 nonzero_of=a)
-        return mark_counted(ctx, Array((count, a.ndim), "int64"), 0)
+        return mark_counted(ctx, Array((count, a.ndim), "int64", vrange=(0, max(max(a.shape, default=1) - 1, 0))), 0)
     return _nonzero_like(ctx, op, a, tuple_result=op == "nonzero")
 
 
@@ -51,14 +55,21 @@ def _sort(ctx, args, kwargs, op=None):
         shape = x.shape
     per = n * math.ceil(math.log2(n)) if n > 1 else 0
     ctx.charge(op, max(slices * per, 1), x.dtype, x.dtype_origin)
-    return Array(shape, x.dtype if op == "sort" else "int64")
+    if op == "sort":
+        return Array(shape, x.dtype)
+    return Array(shape, "int64", vrange=(0, max(n - 1, 0)))
 
 
 @handler("partition", "argpartition")
 def _partition(ctx, args, kwargs, op=None):
     x = to_array(ctx, args[0])
     ctx.charge(op, max(x.size, 1), x.dtype, x.dtype_origin)
-    return Array(x.shape, x.dtype if op == "partition" else "int64")
+    if op == "partition":
+        return Array(x.shape, x.dtype)
+    axis = arg(args, kwargs, 2, "axis", Known(-1))
+    n = x.size if isinstance(axis, Known) and axis.value is None else (
+        x.shape[axis_index(known_int(axis, "axis"), x.ndim)] if x.ndim else 1)
+    return Array(x.shape, "int64", vrange=(0, max(n - 1, 0)))
 
 
 def _ceil_log2(n: int) -> int:
@@ -121,3 +132,36 @@ def _interp(ctx, args, kwargs):
     n = max(x.size, 1)
     ctx.charge("interp", max(3 * n + n * _ceil_log2(max(xp.size, 1)), 1), "float64")
     return Array(x.shape, "float64") if x.ndim else NumpyScalar("float64")
+
+
+@handler("bincount")
+def _bincount(ctx, args, kwargs):
+    """numel(x) (at least 1) at the heavier of x's dtype and int64; int64 counts, or float64
+    sums with ``weights=``. The length is ``max(max(x) + 1, minlength)``: known when x's
+    values have known bounds (indices from argsort, argpartition, argmin, nonzero) and
+    ``minlength`` covers them, else a size chosen between the bounds' lengths."""
+    if len(args) > 1:  # flopscope's wrapper is bincount(x, **kwargs)
+        raise OpRaises("TypeError", f"bincount() takes 1 positional argument but {len(args)} were given")
+    if not args or set(kwargs) - {"weights", "minlength"}:
+        raise OpError("bincount with these arguments is not modelled")
+    x = to_array(ctx, args[0])
+    weights = kwargs.get("weights", Known(None))
+    minlength = known_int(kwargs.get("minlength", Known(0)), "bincount minlength", ctx)
+    if x.ndim != 1 or not (x.dtype == "bool" or x.dtype.startswith(("int", "uint"))):
+        raise OpError("bincount of an array that is not a vector of integers is not modelled")
+    if not (isinstance(weights, Known) and weights.value is None):
+        w = to_array(ctx, weights)
+        if w.shape != x.shape or w.dtype.startswith("complex"):
+            raise OpError("bincount with weights of another shape or complex weights is not modelled")
+    billed = x.dtype if pricing.rate(x.dtype) >= pricing.rate("int64") else "int64"
+    ctx.charge("bincount", max(x.size, 1), billed, None)
+    bounds = (0, 1) if x.dtype == "bool" else x.vrange
+    if x.size == 0:
+        n = minlength
+    elif bounds is None:
+        raise OpError("bincount: the length of the result depends on the largest value of x, which has no known bound")
+    else:
+        lo, hi = max(minlength, bounds[0] + 1), max(minlength, bounds[1] + 1)
+        n = lo if lo == hi else ctx.choose_size(lo, hi, "bincount: the length of the result depends on the largest value")
+    out = "int64" if isinstance(weights, Known) and weights.value is None else "float64"
+    return Array((n,), out)
