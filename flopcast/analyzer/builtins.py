@@ -10,12 +10,13 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from flopcast.analyzer import dataints, import_hooks, submission_files
+from flopcast.analyzer import dataints, import_hooks, stdlib_containers, submission_files
 from flopcast.analyzer.values import (
     ENUM_AUTO,
     Array,
     Builtin,
     ClassVal,
+    DequeVal,
     DictVal,
     FunctionVal,
     GeneratorView,
@@ -26,6 +27,7 @@ from flopcast.analyzer.values import (
     NumpyScalar,
     PartialVal,
     PyGenerator,
+    SeqIterator,
     SuperVal,
     TupleVal,
     Unknown,
@@ -288,8 +290,20 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if isinstance(x, InstanceVal):
             return x.cls
         return Unknown("", span, "type()")
-    if name in ("iter",):
-        return args[0]
+    if name == "iter":
+        x = args[0]
+        if len(args) != 1 or isinstance(x, (PyGenerator, GeneratorView, SeqIterator)):
+            return x  # a generator is its own iterator
+        items = interp.iterate(x, node)
+        return SeqIterator(list(items)) if items is not None else Unknown("", span, "iter() of unknown items")
+    if name == "next" and args and isinstance(args[0], SeqIterator):
+        it = args[0]
+        if it.consumed < len(it.items):
+            it.consumed += 1
+            return it.items[it.consumed - 1]
+        if len(args) > 1:
+            return args[1]
+        raise UserRaise(span, "StopIteration")
     if name == "next" and args and isinstance(args[0], PyGenerator):
         gen = args[0]
         items = interp.run_generator(gen)
@@ -406,8 +420,15 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return Known(None)  # formatting a record (arrays included) makes no flopscope op
     if path == "itertools.chain.from_iterable":
         return _itertools(interp, "chain.from_iterable", args, kwargs, span, node)
+    if name == "islice" and module == "itertools" and args and stdlib_containers.is_iterator(args[0]) \
+            and all(isinstance(a, Known) for a in args[1:]) and not kwargs:
+        return stdlib_containers.islice(interp, args[0], [a.value for a in args[1:]], span, node)
     if module == "itertools" and name in _ITERTOOLS:
         return _itertools(interp, name, args, kwargs, span, node)
+    if module == "collections" and name == "deque":
+        return stdlib_containers.make_deque(interp, args, kwargs, span, node)
+    if module == "heapq":
+        return stdlib_containers.heap_call(interp, name, args, kwargs, span, node)
     if module == "collections" and name == "defaultdict":
         factory = args[0] if args else None
         if factory is not None and isinstance(factory, Known) and factory.value is None:
@@ -507,6 +528,16 @@ def _plain_items(recv) -> list | None:
 
 
 def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Span, node) -> Value:
+    if isinstance(recv, DequeVal):
+        done = stdlib_containers.deque_method(interp, name, recv, args, span, node)
+        if done is not None:
+            return done
+        if name in ("append", "extend", "insert"):
+            if name == "insert" and recv.maxlen is not None and len(recv.items) >= recv.maxlen:
+                raise UserRaise(span, "IndexError: deque already at its maximum size")
+            done = call_container_method(interp, name, ListVal(recv.items), args, kwargs, span, node)
+            stdlib_containers.trim(recv, left=True)
+            return done
     if isinstance(recv, ListVal):
         if name == "append":
             recv.items.append(args[0])

@@ -26,6 +26,7 @@ from flopcast.analyzer.values import (
     Builtin,
     ClassVal,
     CountKnown,
+    DequeVal,
     DictVal,
     DTypeRef,
     FunctionVal,
@@ -109,6 +110,9 @@ class Canon:
         # a size read from a selection: its tests are answered and recorded (sizetests.py)
         return ("C", self._known_value(value), value.origin, value.on_presumed, value.key, value.lo, value.hi,
                 value.chain)
+
+    def _deque(self, value: DequeVal) -> tuple:
+        return ("Q", value.maxlen, self._list(value))
 
     def _tuple(self, value: TupleVal) -> tuple:
         form = self.form
@@ -279,7 +283,7 @@ def _known(v: Any) -> Any:
 _KINDS = (
     (CountKnown, Canon._count), (Known, Canon._known_value), (Array, Canon._array), (Unknown, Canon._unknown),
     (NumpyScalar, Canon._scalar),
-    (TupleVal, Canon._tuple), (ListVal, Canon._list), (DictVal, Canon._dict), (InstanceVal, Canon._instance),
+    (TupleVal, Canon._tuple), (DequeVal, Canon._deque), (ListVal, Canon._list), (DictVal, Canon._dict), (InstanceVal, Canon._instance),
     (MLPVal, Canon._mlp), (FunctionVal, Canon._function), (PartialVal, Canon._partial), (BoundMethod, Canon._bound), (BoundLib, Canon._bound_lib),
     (Generator, Canon._generator), (LibRef, Canon._reference), (DTypeRef, Canon._reference),
     (Builtin, Canon._reference), (ClassVal, Canon._class), (ModuleVal, Canon._module),

@@ -57,6 +57,7 @@ from flopcast.analyzer.values import (
     NumpyScalar,
     PartialVal,
     PyGenerator,
+    SeqIterator,
     SuperVal,
     TupleVal,
     Unknown,
@@ -1696,7 +1697,7 @@ class Interpreter:
         if isinstance(value, (ListVal, TupleVal, DictVal)):
             return bool(value.items)
         if isinstance(value, (FunctionVal, ClassVal, InstanceVal, LibRef, MLPVal, Generator, BoundMethod,
-                              PyGenerator, GeneratorView, PartialVal)):
+                              PyGenerator, GeneratorView, PartialVal, SeqIterator)):
             return True
         if isinstance(value, Array) and value.size != 1:
             return None
@@ -1821,6 +1822,9 @@ class Interpreter:
             return [Known(k) for k in value.arrays]
         if isinstance(value, PyGenerator):
             return self.consume_generator(value)
+        if isinstance(value, SeqIterator):  # iter(seq): what next() and islice() left
+            rest, value.consumed = value.items[value.consumed:], len(value.items)
+            return rest
         if isinstance(value, GeneratorView):
             return list(value.items)
         if isinstance(value, InstanceVal) and value.cls.tuple_like:

@@ -159,6 +159,21 @@ class ListVal(Value):
 
 
 @dataclass(eq=False)
+class DequeVal(ListVal):
+    """``collections.deque``: a list whose appends drop items from the other end past ``maxlen``."""
+
+    maxlen: Optional[int] = None
+
+
+@dataclass(eq=False)
+class SeqIterator(Value):
+    """``iter(seq)``: the items, and how many ``next()``/``islice``/a loop have taken."""
+
+    items: list
+    consumed: int = 0
+
+
+@dataclass(eq=False)
 class TupleVal(Value):
     items: tuple
     # the field names of a named tuple (numpy's EighResult, SVDResult, QRResult, SlogdetResult)

@@ -1,0 +1,153 @@
+"""``collections.deque``, ``heapq`` and iterators over known sequences (``iter``, ``next``,
+``itertools.islice`` of an iterator), run on abstract values.
+
+A deque is a list with a ``maxlen``; heapq's functions run the real heapq on the items,
+ordered the way Python orders them (numbers, and tuples and lists of them, lexicographically);
+an order that depends on values leaves the call unpriced. ``nsmallest``/``nlargest`` are
+``sorted(iterable, key=key)[:n]`` (and ``reverse=True``), as heapq documents them.
+"""
+
+from __future__ import annotations
+
+import functools
+import heapq
+import itertools
+
+from flopcast.analyzer.values import DequeVal, Known, ListVal, PyGenerator, SeqIterator, TupleVal, UserRaise, Value
+
+
+class Unordered(Exception):
+    """Two items whose order depends on values."""
+
+
+def _compare(a: Value, b: Value) -> int:
+    if isinstance(a, Known) and isinstance(b, Known):
+        try:
+            return -1 if a.value < b.value else 1 if b.value < a.value else 0
+        except TypeError:
+            raise Unordered()
+    if isinstance(a, (TupleVal, ListVal)) and type(a) is type(b):
+        for x, y in zip(a.items, b.items):
+            c = _compare(x, y)
+            if c:
+                return c
+        return (len(a.items) > len(b.items)) - (len(a.items) < len(b.items))
+    raise Unordered()
+
+
+_KEY = functools.cmp_to_key(_compare)
+
+
+def heap_call(interp, name: str, args: list, kwargs: dict, span, node) -> Value:
+    """heapq.<name>(...) on a ListVal heap; nsmallest/nlargest through sorted()."""
+    from flopcast.analyzer.builtins import call_builtin
+
+    if name in ("nsmallest", "nlargest"):
+        if len(args) != 2 or set(kwargs) - {"key"} or not isinstance(args[0], Known) \
+                or not isinstance(args[0].value, int):
+            return interp.unpriced(node, f"heapq.{name}", "these arguments are not modelled")
+        ordered = call_builtin(interp, "sorted", [args[1]], {**kwargs, "reverse": Known(name == "nlargest")},
+                               span, node)
+        if not isinstance(ordered, ListVal):
+            return ordered
+        return ListVal(ordered.items[:max(args[0].value, 0)])
+    if not args or not isinstance(args[0], ListVal) or kwargs:
+        return interp.unpriced(node, f"heapq.{name}", "a heap that is not a list is not modelled")
+    heap = args[0]
+    keyed = [_KEY(v) for v in heap.items]
+    try:
+        if name == "heapify":
+            heapq.heapify(keyed)
+            out: Value = Known(None)
+        elif name == "heappush":
+            heapq.heappush(keyed, _KEY(args[1]))
+            out = Known(None)
+        elif name == "heappop":
+            if not keyed:
+                raise UserRaise(span, "IndexError: index out of range")
+            out = heapq.heappop(keyed).obj
+        elif name in ("heappushpop", "heapreplace"):
+            if name == "heapreplace" and not keyed:
+                raise UserRaise(span, "IndexError: index out of range")
+            out = getattr(heapq, name)(keyed, _KEY(args[1])).obj
+        else:
+            return interp.unpriced(node, f"heapq.{name}", "not modelled")
+    except Unordered:
+        return interp.unpriced(node, f"heapq.{name}", "the order of the heap's items depends on values")
+    heap.items[:] = [k.obj for k in keyed]
+    return out
+
+
+def make_deque(interp, args: list, kwargs: dict, span, node) -> Value:
+    source = args[0] if args else kwargs.get("iterable")
+    maxlen = args[1] if len(args) > 1 else kwargs.get("maxlen", Known(None))
+    if not isinstance(maxlen, Known) or not (maxlen.value is None or isinstance(maxlen.value, int)):
+        return interp.unpriced(node, "collections.deque", "maxlen= is not known")
+    if isinstance(maxlen.value, int) and maxlen.value < 0:
+        raise UserRaise(span, "ValueError: maxlen must be non-negative")
+    items = [] if source is None or isinstance(source, Known) and source.value is None else interp.iterate(source, node)
+    if items is None:
+        return interp.unpriced(node, "collections.deque", "its items are not known")
+    d = DequeVal([], maxlen.value)
+    d.items.extend(items)
+    trim(d, left=True)
+    return d
+
+
+def trim(d: DequeVal, left: bool) -> None:
+    """Drop items past maxlen from the left (after appends) or the right (after appendleft)."""
+    if d.maxlen is not None and len(d.items) > d.maxlen:
+        extra = len(d.items) - d.maxlen
+        if left:
+            del d.items[:extra]
+        else:
+            del d.items[len(d.items) - extra:]
+
+
+def deque_method(interp, name: str, d: DequeVal, args: list, span, node) -> Value:
+    """A deque method; None for the list methods it shares (then trimmed by the caller)."""
+    if name == "appendleft":
+        d.items.insert(0, args[0])
+        trim(d, left=False)
+        return Known(None)
+    if name == "extendleft":
+        items = interp.iterate(args[0], node)
+        if items is None:
+            return interp.unpriced(node, "deque.extendleft()", "extends by a sequence whose length is not known")
+        for item in items:
+            d.items.insert(0, item)
+        trim(d, left=False)
+        return Known(None)
+    if name == "popleft":
+        if not d.items:
+            raise UserRaise(span, "IndexError: pop from an empty deque")
+        return d.items.pop(0)
+    if name == "rotate":
+        n = args[0] if args else Known(1)
+        if not isinstance(n, Known) or not isinstance(n.value, int):
+            return interp.unpriced(node, "deque.rotate()", "the step depends on values")
+        if d.items:
+            k = n.value % len(d.items)
+            d.items[:] = d.items[-k:] + d.items[:-k] if k else d.items
+        return Known(None)
+    if name == "copy":
+        return DequeVal(list(d.items), d.maxlen)
+    return None
+
+
+def islice(interp, source: Value, bounds: list, span, node) -> Value:
+    """itertools.islice of an iterator or a generator takes from it only what islice consumes."""
+    if isinstance(source, SeqIterator):
+        rest = source.items[source.consumed:]
+    else:
+        rest = interp.run_generator(source)[source.consumed:]
+    counter = itertools.count()
+    taken = list(itertools.islice(zip(rest, counter), *bounds))
+    # islice stops pulling from its source at `stop` (or when it runs out): count the pulls
+    used = next(counter)
+    source.consumed += min(used, len(rest))
+    return ListVal([item for item, _ in taken])
+
+
+def is_iterator(value: Value) -> bool:
+    return isinstance(value, (SeqIterator, PyGenerator))

@@ -1,0 +1,52 @@
+"""collections.deque, heapq and iterators over known sequences, against the real flopscope.
+
+tests/fixtures/constructs/stdlib_containers.py steers its work with a deque of maxlen 2,
+``while batch := list(itertools.islice(it, 2))`` over ``iter(range(depth))``, a heap of
+(cost, index) plans, ``heapq.nsmallest``/``nlargest`` and deque rotations: at every depth the
+static count is exact, op by op. A heap ordered by values read from data is unpriced.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from oracle import assert_exact_match, measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "constructs" / "stdlib_containers.py"
+
+
+@pytest.mark.parametrize("width,depth", [(8, 1), (8, 2), (16, 3), (8, 5)])
+def test_deques_heaps_and_iterators_steer_the_work_exactly(width, depth):
+    point = Point(width, depth, 2**41)
+    report = analyze(FIXTURE, point)
+    assert not report.unpriced, report.unpriced
+    assert not report.uncertain, report.uncertain
+    assert_exact_match(report, measure(FIXTURE, point), f" at {width}x{depth}")
+
+
+def test_a_heap_ordered_by_values_read_from_data_is_unpriced(tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent("""\
+        import heapq
+
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                heap = []
+                for i, w in enumerate(mlp.weights):
+                    heapq.heappush(heap, (float(fnp.max(w)), i))
+                j = heapq.heappop(heap)[1]
+                return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + mlp.weights[j][0]
+        """))
+    point = Point(8, 3, 2**41)
+    report = analyze(path, point)
+    assert [u.what for u in report.unpriced][:1] == ["heapq.heappush"], report.unpriced
+    assert report.total.lo <= measure(path, point).total
