@@ -399,6 +399,14 @@ CASES = {
         for _ in range(state[-1].size):
             STEP
         """),
+    "a_property_setter_runs_on_assignment_and_the_getter_still_reads": (
+        "class Gate:\n    def __init__(self):\n        self._n = 1\n\n    @property\n    def n(self):\n"
+        "        return self._n + 1\n\n    @n.setter\n    def n(self, v):\n        self._n = 2 * v\n", """
+        g = Gate()
+        g.n = 2
+        for _ in range(g.n):
+            STEP
+        """),
     "contextlib_suppress_swallows_a_matching_exception": ("import contextlib\n", """
         with contextlib.suppress(ZeroDivisionError, KeyError):
             STEP
@@ -517,3 +525,11 @@ def test_an_exception_thrown_into_a_contextmanager_whose_yield_has_handlers_is_a
     report = analyze(path, point)
     assert [u.what for u in report.unpriced] == ["@contextmanager"]
     assert report.total.lo <= measure(path, point).total
+
+
+def test_assigning_a_property_without_a_setter_raises_attribute_error(tmp_path):
+    module = "class Gate:\n    @property\n    def n(self):\n        return 2\n"
+    path = tmp_path / "estimator.py"
+    path.write_text(_program(module, "g = Gate()\ng.n = 3\n"))
+    report = analyze(path, Point(6, 2, 2**41))
+    assert [(r.what.split(":")[0], r.every_path) for r in report.raises] == [("AttributeError", True)], report.raises

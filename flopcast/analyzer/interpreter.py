@@ -767,6 +767,12 @@ class Interpreter:
     def stmt_FunctionDef(self, node: ast.FunctionDef) -> None:
         fn = self.make_function(node)
         for deco in reversed(node.decorator_list):
+            if isinstance(deco, ast.Attribute) and deco.attr == "setter":
+                prop = self.eval(deco.value)
+                if isinstance(prop, FunctionVal) and prop.kind == "property":
+                    prop.setter = fn  # `@x.setter`: the property x, now with a setter
+                    fn = prop
+                    continue
             if isinstance(deco, ast.Call):
                 factory = self.eval(deco.func)
                 if isinstance(factory, LibRef) and factory.path in _TRANSPARENT_DECORATORS:
@@ -1744,6 +1750,16 @@ class Interpreter:
         elif isinstance(target, ast.Attribute):
             obj = self.eval(target.value)
             if isinstance(obj, InstanceVal):
+                # (a property's name never enters the instance's attributes: only a new name may be one)
+                prop = obj.cls.lookup(target.attr)[1] if target.attr not in obj.attrs else None
+                if isinstance(prop, FunctionVal) and prop.kind == "property":
+                    # a property is a data descriptor: its setter runs, the instance keeps nothing
+                    span = self.node_span(target)
+                    if prop.setter is None:
+                        raise UserRaise(span, f"AttributeError: property {target.attr!r} of {obj.cls.name!r} "
+                                              "object has no setter")
+                    self.call(BoundMethod(prop.setter, obj), [value], {}, span)
+                    return
                 obj.attrs[target.attr] = value
             elif isinstance(obj, ClassVal):
                 obj.attrs[target.attr] = value

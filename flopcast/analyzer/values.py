@@ -208,6 +208,7 @@ class FunctionVal(Value):
     # canonical.Canon's form of the function after its number, made once, with the (kind,
     # cached, owner) it was made for (decorators set them after the def)
     form: Any = field(default=None, repr=False)
+    setter: Any = field(default=None, repr=False)  # a property's `@x.setter` function
 
 
 @dataclass(eq=False)
