@@ -350,6 +350,14 @@ CASES = {
         if Mode.MEAN in modes:
             STEP
         """),
+    "a_frozen_dataclass_sets_its_fields_in_post_init_with_object_setattr": (
+        "from dataclasses import dataclass\n\n\n@dataclass(frozen=True)\nclass Plan:\n    steps: int\n"
+        "    double: bool = False\n\n    def __post_init__(self):\n"
+        "        object.__setattr__(self, 'steps', max(1, min(self.steps, 3)))\n", """
+        plan = Plan(7)
+        for _ in range(plan.steps):
+            STEP
+        """),
     "a_plain_instance_in_a_list_is_found_only_by_identity": (
         "class Step:\n    pass\n", """
         a, b = Step(), Step()

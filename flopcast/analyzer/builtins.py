@@ -283,6 +283,10 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         return Known(isinstance(args[0], (FunctionVal, ClassVal, Builtin, LibRef)))
     if name in ("object_init", "noop"):
         return Known(None)
+    if name == "object_setattr" and len(args) == 3 and isinstance(args[0], InstanceVal) \
+            and isinstance(args[1], Known) and isinstance(args[1].value, str):
+        args[0].attrs[args[1].value] = args[2]
+        return Known(None)
     if name.endswith("Error") or name in ("Exception", "StopIteration", "NotImplemented"):
         return Known(None)
     if name == "type":

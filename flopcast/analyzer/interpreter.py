@@ -2499,6 +2499,8 @@ class Interpreter:
                 return Builtin("object_init")
             if name in ("setup", "__init_subclass__"):
                 return Builtin("noop")
+        if isinstance(obj, Builtin) and obj.name == "object" and name == "__setattr__":
+            return Builtin("object_setattr")  # a frozen dataclass's __post_init__ sets fields this way
         if isinstance(obj, Generator):
             return BoundLib("random.Generator." + name, obj)
         if isinstance(obj, DTypeRef):

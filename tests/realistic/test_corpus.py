@@ -344,6 +344,15 @@ CORPUS = {
                 "chol = fnp.linalg.cholesky(shrunk)", "return fnp.linalg.solve(chol, centred.T).T"),
         data_sites=("if denom <= 0.0:",),
     ),
+    "config_registry": Entry(
+        points=(
+            (8, 2, 10**6, "guarded"),        # "lowrank" from the registry, rank 8 (match keeps it)
+            (16, 20, 153_600, "guarded"),    # lowrank, rank 4: rank 8's accumulated cost passes the share
+            (16, 3, 10**5, "guarded"),       # "diag"
+            (16, 2, 5 * 10**3, "guarded"),   # "mean" with its float16 shadow
+        ),
+        guards=("if not fnp.all(fnp.isfinite(out)):",),
+    ),
 }
 
 
