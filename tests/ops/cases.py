@@ -719,3 +719,12 @@ BINCOUNT = {
     "bincount_empty_is_minlength": "r = fnp.bincount(fnp.argsort(v)[:0], minlength=3) + 1",
 }
 FAMILIES["bincount"] = BINCOUNT
+
+# a nested list of numbers: its rows' dtypes promote (were unpriced: "cannot use ListVal")
+NESTED_LISTS = {
+    "array_nested_rows_f64": "a = fnp.array([[0.9, 0.1], [0.0, 1.0]]); r = a @ a",
+    "array_nested_int_rows_to_f32": "a = fnp.array([[1, 2], [3, 4]], dtype=fnp.float32); r = a * 2.0",
+    "array_nested_tuple_and_list_rows": "a = fnp.array([(1, 2.5), [3, 4]]); r = a + 1",
+    "asarray_nested_three_levels": "a = fnp.asarray([[[1.0], [2.0]], [[True], [4]]]); r = fnp.sum(a * v[:1])",
+}
+FAMILIES["nested_lists"] = NESTED_LISTS

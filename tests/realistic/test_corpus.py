@@ -344,6 +344,21 @@ CORPUS = {
                 "chol = fnp.linalg.cholesky(shrunk)", "return fnp.linalg.solve(chol, centred.T).T"),
         data_sites=("if denom <= 0.0:",),
     ),
+    "lstsq_ladder": Entry(
+        points=(
+            (8, 2, 10**5, "interval"),       # fits on both layers, no tail
+            (8, 4, 10**6, "interval"),       # two fitted layers, two extrapolated by matrix_power
+            (16, 3, 10**6, "interval"),
+            (32, 2, 10**6, "interval"),
+        ),
+        guards=("if not math.isfinite(float(sanity)):", "if norm == 0.0:", "chol = fnp.linalg.cholesky(gram)",
+                "tmp = fnp.linalg.solve(chol, rhs)", "return fnp.linalg.solve(chol.T, tmp)",
+                "coef, _res, rank, _sv = fnp.linalg.lstsq(feats, target, rcond=None)", "if rank < n:"),
+        data_sites=("while it < it_max and abs(lam - prev) > tol * max(abs(lam), 1.0):",
+                    "if float(head[j]) > limit:"),
+        xfail="FINDINGS #42: more than 64 paths (a tolerance while loop, a solver ladder and an early return "
+              "from nested loops do not prove separable): a lower bound",
+    ),
     "config_registry": Entry(
         points=(
             (8, 2, 10**6, "guarded"),        # "lowrank" from the registry, rank 8 (match keeps it)
@@ -452,7 +467,8 @@ def _nominal(report):
     return _NO_NOMINAL
 
 
-@pytest.mark.parametrize("name,width,depth,budget", _cases())
+# Entries marked xfail run here too: a nominal number that is not the run is false whatever else is open.
+@pytest.mark.parametrize("name,width,depth,budget", _cases(strict_xfail=False))
 def test_nominal_number_is_the_runtime_count_or_absent(name, width, depth, budget):
     """guarded and exact points: nominal == the run; interval points: no nominal number,
     or one that equals the run (a nominal that differs from the run is a false claim)."""

@@ -79,6 +79,13 @@ def to_array(ctx, v: Value) -> Array:
         items = [to_array(ctx, x) for x in v.items]
         if not items:
             return Array((0,), "float64")
+        if all(isinstance(x, (ListVal, TupleVal)) or isinstance(x, Known) and isinstance(x.value, (tuple, list))
+               for x in v.items):
+            # a nested list of numbers (`[[0.9, 0.1], [0.0, 1.0]]`): its rows' dtypes promote
+            if len({a.shape for a in items}) > 1:
+                raise OpError("a nested list whose rows differ in length is not modelled")
+            return Array((len(items),) + items[0].shape,
+                         dtypes.result_type(*(Operand(dtype=a.dtype) for a in items)))
         dt = dtypes.result_type(*(operand(x) for x in v.items)) if all(
             not isinstance(x, Array) for x in v.items
         ) else items[0].dtype
