@@ -307,6 +307,9 @@ class OpInventory:
     #: what flopscope's array does when a plain ``numpy.<name>`` gets it: name -> (kind, fnp
     #: name); see :func:`_numpy_protocol`
     numpy_protocol: dict[str, tuple[str, str]]
+    #: registry names marked "blacklisted" that ``flopscope.numpy`` still exports (numpy's own
+    #: ``finfo``, ``errstate``, ...): ``fnp.<name>`` works, unbilled
+    exported_blacklisted: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -316,7 +319,8 @@ def op_inventory() -> OpInventory:
     path = cache_dir() / f"inventory-flopscope-{version}.json"
     try:
         data = json.loads(path.read_text())
-        if "complex_factors" not in data or "numpy_protocol" not in data:  # written by an older flopcast
+        if any(key not in data for key in ("complex_factors", "numpy_protocol", "exported_blacklisted")):
+            # written by an older flopcast
             raise ValueError("stale inventory cache")
     except (OSError, ValueError):
         data = _derive_inventory()
@@ -334,6 +338,7 @@ def op_inventory() -> OpInventory:
         server_only=frozenset(data["server_only"]),
         complex_factors=data["complex_factors"],
         numpy_protocol={name: tuple(entry) for name, entry in data["numpy_protocol"].items()},
+        exported_blacklisted=frozenset(data["exported_blacklisted"]),
     )
 
 
@@ -348,7 +353,22 @@ def _derive_inventory() -> dict:
         "complex_factors": {name: entry["complex_factor"] for name, entry in _registry.REGISTRY.items()
                             if "complex_factor" in entry},
         "numpy_protocol": _numpy_protocol(),
+        "exported_blacklisted": sorted(name for name, entry in _registry.REGISTRY.items()
+                                       if entry["category"] == "blacklisted" and _exported(name)),
     }
+
+
+def _exported(name: str) -> bool:
+    """Whether ``flopscope.numpy.<name>`` (dotted: ``random.random_integers``) can be read."""
+    import flopscope.numpy as fnp
+
+    obj = fnp
+    for part in name.split("."):
+        try:
+            obj = getattr(obj, part)
+        except AttributeError:
+            return False
+    return True
 
 
 def _numpy_protocol() -> dict:

@@ -728,3 +728,14 @@ NESTED_LISTS = {
     "asarray_nested_three_levels": "a = fnp.asarray([[[1.0], [2.0]], [[True], [4]]]); r = fnp.sum(a * v[:1])",
 }
 FAMILIES["nested_lists"] = NESTED_LISTS
+
+# numpy's finfo/iinfo/errstate, which flopscope's registry calls blacklisted but still exports
+# (unbilled): finfo's scalars are numpy scalars of the dtype (strong in promotion)
+TYPE_INFO = {
+    "finfo_eps_f32_keeps_f32": "r = w * fnp.finfo(fnp.float32).eps + fnp.finfo(w.dtype).tiny",
+    "finfo_eps_f64_promotes": "r = fnp.maximum(v, fnp.finfo(fnp.float64).eps)",
+    "finfo_of_python_float_and_bits": "r = v * float(fnp.finfo(float).max) + fnp.finfo(fnp.float16).bits",
+    "iinfo_max_is_a_python_int": "n = fnp.iinfo(fnp.int32).max; r = v * (1 if n > 0 else 2)",
+    "errstate_that_only_ignores": "with fnp.errstate(over='ignore', invalid='ignore'):\n    r = fnp.exp(w * 100.0)",
+}
+FAMILIES["type_info"] = TYPE_INFO

@@ -24,6 +24,8 @@ CASES = {
     "vectorize_does_not_exist": ("f = fnp.vectorize(abs)", "does not exist", RAISES),
     "blacklisted_frompyfunc": ("f = fnp.frompyfunc(abs, 1, 1)", "blacklisted", RAISES),
     "blacklisted_loadtxt": ("r = fnp.loadtxt('x.txt')", "blacklisted", RAISES),
+    "errstate_raise_depends_on_values": ("with fnp.errstate(over='raise'):\n    r = fnp.exp(w)", "depends on values",
+                                         LOWER),
     "flops_einsum_missing": ("r = flops.einsum('i,i->', v, u)", "no top-level einsum", RAISES),
     "stats_logpdf_missing": ("r = flops.stats.norm.logpdf(v)", "not in the installed flopscope", RAISES),
     "inplace_sort_raises": ("c = fnp.array(v); c.sort()", "immutable", RAISES),

@@ -32,6 +32,7 @@ from flopcast.analyzer.ops import (  # noqa: F401
     fft,
     methods,
     polynomial,
+    type_info,
 )
 from flopcast.analyzer.ops.elementwise import (
     BINARY_OPERATORS,

@@ -98,6 +98,8 @@ def dispatch(ctx, name: str, args: list[Value], kwargs: dict[str, Value]) -> Val
         return by_name(ctx, name, args, kwargs)
     if category == "free":
         raise OpError(f"fnp.{name} is free in flopscope but its result is not modelled yet")
+    if category == "blacklisted" and name in installed.op_inventory().exported_blacklisted:
+        raise OpError(f"fnp.{name} is numpy's own, exported by flopscope unbilled; flopcast does not model it yet")
     if category == "blacklisted":
         raise OpError(f"fnp.{name} is blacklisted by flopscope and raises AttributeError")
     if category is None:

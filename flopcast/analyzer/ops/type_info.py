@@ -1,0 +1,77 @@
+"""numpy objects flopscope exports unchanged: ``finfo``, ``iinfo``, ``errstate``.
+
+Its registry files them as "blacklisted", yet ``flopscope.numpy`` exports them (read from the
+installed flopscope: ``OpInventory.exported_blacklisted``); they make no flopscope record.
+The facts of a dtype come from the installed numpy, which is what runs them.
+"""
+
+from __future__ import annotations
+
+from flopcast import installed
+from flopcast.analyzer.ops.operands import arg, dtype_arg
+from flopcast.analyzer.ops.registry import OpError, handler
+from flopcast.analyzer.values import Array, ClassVal, DTypeRef, InstanceVal, Known, NumpyScalar, Value
+
+#: finfo's attributes that are numpy scalars of the dtype itself; the rest are Python ints
+_FINFO_SCALARS = ("eps", "epsneg", "max", "min", "tiny", "smallest_normal", "smallest_subnormal", "resolution")
+_FINFO_INTS = ("bits", "precision", "iexp", "machep", "maxexp", "minexp", "negep", "nexp", "nmant")
+#: errstate settings under which numpy only warns or stays quiet; "raise"/"call" make float
+#: errors exceptions, which depends on values
+_QUIET = ("ignore", "warn", "print", "log")
+
+
+def _exported(name: str) -> None:
+    if name not in installed.op_inventory().exported_blacklisted:
+        raise OpError(f"fnp.{name} is blacklisted by flopscope and raises AttributeError")
+
+
+def _dtype_of(v: Value) -> str:
+    if isinstance(v, (Array, NumpyScalar)):
+        return v.dtype
+    name = dtype_arg(v)
+    if name is None:
+        raise OpError("the dtype is not known statically")
+    return name
+
+
+@handler("finfo")
+def _finfo(ctx, args, kwargs):
+    import numpy
+
+    _exported("finfo")
+    dtype = _dtype_of(arg(args, kwargs, 0, "dtype"))
+    try:
+        info = numpy.finfo(dtype)
+    except ValueError as exc:
+        raise OpError(f"finfo: {exc}")
+    attrs: dict = {"dtype": DTypeRef(str(info.dtype))}
+    attrs.update({name: NumpyScalar(str(info.dtype), ctx.span, float(getattr(info, name)))
+                  for name in _FINFO_SCALARS if hasattr(info, name)})
+    attrs.update({name: Known(int(getattr(info, name))) for name in _FINFO_INTS if hasattr(info, name)})
+    return InstanceVal(ClassVal("finfo", "numpy.finfo", [], {}), attrs)
+
+
+@handler("iinfo")
+def _iinfo(ctx, args, kwargs):
+    import numpy
+
+    _exported("iinfo")
+    dtype = _dtype_of(arg(args, kwargs, 0, "int_type"))
+    try:
+        info = numpy.iinfo(dtype)
+    except ValueError as exc:
+        raise OpError(f"iinfo: {exc}")
+    return InstanceVal(ClassVal("iinfo", "numpy.iinfo", [], {}),
+                       {"dtype": DTypeRef(str(info.dtype)), "bits": Known(info.bits),
+                        "min": Known(int(info.min)), "max": Known(int(info.max))})
+
+
+@handler("errstate")
+def _errstate(ctx, args, kwargs):
+    _exported("errstate")
+    for key, value in kwargs.items():
+        if key not in ("all", "divide", "over", "under", "invalid", "call"):
+            raise OpError(f"errstate() got an unexpected keyword argument {key!r}")
+        if key == "call" or not (isinstance(value, Known) and value.value in _QUIET):
+            raise OpError(f"errstate({key}=...) can make float errors raise, which depends on values")
+    return Known(None)  # a `with` over it only runs its body
