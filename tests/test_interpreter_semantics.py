@@ -415,6 +415,15 @@ CASES = {
         for _ in range(g.n):
             STEP
         """),
+    "an_mlp_built_from_part_of_the_weights_is_an_mlp": ("import dataclasses\n", """
+        head = MLP(width=mlp.width, depth=1, weights=mlp.weights[:1], seed=mlp.seed)
+        tail = dataclasses.replace(mlp, depth=mlp.depth - 1, weights=list(mlp.weights[1:]))
+        for part in (head, tail):
+            for w in part.weights:
+                h = fnp.tanh(h @ w)
+            for _ in range(part.depth):
+                STEP
+        """),
     "contextlib_suppress_swallows_a_matching_exception": ("import contextlib\n", """
         with contextlib.suppress(ZeroDivisionError, KeyError):
             STEP

@@ -24,6 +24,7 @@ from flopcast.analyzer.values import (
     Known,
     LibRef,
     ListVal,
+    MLPVal,
     NumpyScalar,
     PartialVal,
     PyGenerator,
@@ -444,6 +445,10 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return _namedtuple(interp, args, kwargs, span)
     if path == "dataclasses.replace" and len(args) == 1 and isinstance(args[0], InstanceVal):
         return interp.replace_fields(args[0], kwargs, span)
+    if path == "dataclasses.replace" and len(args) == 1 and isinstance(args[0], MLPVal):
+        mlp = args[0]
+        return interp.make_user_mlp([], {"width": Known(mlp.width), "depth": Known(mlp.depth), "weights": mlp.weights,
+                                         "seed": mlp.seed, **kwargs}, span)
     if module == "operator" and name in _OPERATOR_BINOPS and len(args) == 2 and not kwargs:
         # operator.matmul(a, b) is a @ b: the same op, charged where the call is
         return interp.binop(_OPERATOR_BINOPS[name](), args[0], args[1], node)

@@ -2774,9 +2774,27 @@ class Interpreter:
             return call_stdlib(self, path[3:], args, kwargs, span, node)
         if path in _WHESTBENCH_PURE:
             return self.call_whestbench_pure(path, args, kwargs, span)
+        if path in ("whestbench.MLP", "whestbench.domain.MLP"):
+            return self.make_user_mlp(args, kwargs, span)
         if path.startswith("whestbench"):
             return Unknown("", span, f"{path} result")
         return Unknown("", span, f"result of {path}")
+
+    def make_user_mlp(self, args: list, kwargs: dict, span: Span) -> Value:
+        """``MLP(width, depth, weights, seed=0, name="")``: whestbench's plain dataclass (it
+        validates nothing when built), with the weights the estimator hands it."""
+        fields = dict(zip(("width", "depth", "weights", "seed", "name"), args))
+        for key, value in kwargs.items():
+            if key in fields or key not in ("width", "depth", "weights", "seed", "name"):
+                raise UserRaise(span, f"TypeError: MLP.__init__() got an unexpected or repeated argument {key!r}")
+            fields[key] = value
+        width, depth, weights = fields.get("width"), fields.get("depth"), fields.get("weights")
+        if weights is None or width is None or depth is None:
+            raise UserRaise(span, "TypeError: MLP.__init__() missing a required argument (width, depth, weights)")
+        if not (isinstance(width, Known) and type(width.value) is int and isinstance(depth, Known)
+                and type(depth.value) is int and isinstance(weights, ListVal)):
+            return Unknown("", span, "an MLP built from values the analyzer does not know")
+        return MLPVal(width.value, depth.value, weights, fields.get("seed", Known(0)))
 
     def call_whestbench_pure(self, path: str, args, kwargs, span: Span) -> Value:
         """whestbench's cost-model helpers are pure integer functions of the round's

@@ -415,7 +415,7 @@ def signature(value: Value, depth: int = 0):
     if isinstance(value, InstanceVal):
         return ("I", id(value), tuple(sorted((k, signature(v, depth + 1)) for k, v in value.attrs.items())))
     if isinstance(value, MLPVal):
-        return ("M", value.width, value.depth)
+        return ("M", value.width, value.depth, id(value.weights))
     return ("O", type(value).__name__, id(value))
 
 
