@@ -17,7 +17,7 @@ import importlib.util
 import json
 import os
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -310,6 +310,9 @@ class OpInventory:
     #: registry names marked "blacklisted" that ``flopscope.numpy`` still exports (numpy's own
     #: ``finfo``, ``errstate``, ...): ``fnp.<name>`` works, unbilled
     exported_blacklisted: frozenset[str] = frozenset()
+    #: module -> the exception classes it provides (``except fnp.linalg.LinAlgError`` raises
+    #: AttributeError when flopscope.numpy.linalg does not provide it)
+    exceptions: dict = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -319,7 +322,8 @@ def op_inventory() -> OpInventory:
     path = cache_dir() / f"inventory-flopscope-{version}.json"
     try:
         data = json.loads(path.read_text())
-        if any(key not in data for key in ("complex_factors", "numpy_protocol", "exported_blacklisted")):
+        if any(key not in data for key in ("complex_factors", "numpy_protocol", "exported_blacklisted",
+                                           "exceptions")):
             # written by an older flopcast
             raise ValueError("stale inventory cache")
     except (OSError, ValueError):
@@ -339,6 +343,7 @@ def op_inventory() -> OpInventory:
         complex_factors=data["complex_factors"],
         numpy_protocol={name: tuple(entry) for name, entry in data["numpy_protocol"].items()},
         exported_blacklisted=frozenset(data["exported_blacklisted"]),
+        exceptions={module: frozenset(names) for module, names in data["exceptions"].items()},
     )
 
 
@@ -355,6 +360,7 @@ def _derive_inventory() -> dict:
         "numpy_protocol": _numpy_protocol(),
         "exported_blacklisted": sorted(name for name, entry in _registry.REGISTRY.items()
                                        if entry["category"] == "blacklisted" and _exported(name)),
+        "exceptions": _exceptions(),
     }
 
 
@@ -369,6 +375,19 @@ def _exported(name: str) -> bool:
         except AttributeError:
             return False
     return True
+
+
+def _exceptions() -> dict:
+    """The exception classes flopscope's modules provide (an unknown attribute of them raises
+    AttributeError: flopscope.numpy.linalg has no LinAlgError)."""
+    import importlib
+
+    out = {}
+    for module in ("flopscope", "flopscope.numpy", "flopscope.numpy.linalg", "flopscope.numpy.random"):
+        mod = importlib.import_module(module)
+        out[module] = sorted(n for n in dir(mod) if isinstance(getattr(mod, n, None), type)
+                             and issubclass(getattr(mod, n), BaseException))
+    return out
 
 
 def _numpy_protocol() -> dict:

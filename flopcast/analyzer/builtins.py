@@ -115,13 +115,17 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if any(isinstance(i, Array) for i in items):
             return interp.unpriced(node, f"builtin {name}() over arrays", "compares array values in Python")
         return _unknown_from(items, "float", span, f"{name}() of values that depend on data")
-    if name in ("int", "float", "bool", "str", "round", "abs"):
+    if name == "complex" and not all(isinstance(a, Known) for a in list(args) + list(kwargs.values())):
+        # never a weak float: what uses it is unpriced (an Unknown of no kind)
+        return Unknown("", span, "complex() of a value that depends on data")
+    if name in ("int", "float", "bool", "str", "round", "abs", "complex"):
         x = args[0] if args else Known(0)
         if name == "abs" and isinstance(x, Array):
             return interp.price_op("abs", [x], node)
         if isinstance(x, Known):
             try:
-                fn = {"int": int, "float": float, "bool": bool, "str": str, "round": round, "abs": abs}[name]
+                fn = {"int": int, "float": float, "bool": bool, "str": str, "round": round, "abs": abs,
+                      "complex": complex}[name]
                 extra = [a.value for a in args[1:] if isinstance(a, Known)]
                 return Known(fn(x.value, *extra))
             except (TypeError, ValueError, OverflowError) as exc:

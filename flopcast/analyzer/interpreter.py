@@ -1312,11 +1312,25 @@ class Interpreter:
             if handler.type is None:
                 return handler
             types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+            for t in types:  # Python evaluates the clause's classes before it matches them
+                self.check_flopscope_exception(t)
             for t in types:
                 name = t.attr if isinstance(t, ast.Attribute) else t.id if isinstance(t, ast.Name) else None
                 if _exception_matches(exc, name):
                     return handler
         return None
+
+    def check_flopscope_exception(self, t: ast.expr) -> None:
+        """``except fnp.linalg.LinAlgError:``: flopscope's modules raise AttributeError for a
+        name they do not provide, so reaching that clause replaces the exception with it."""
+        if not (isinstance(t, ast.Attribute) and isinstance(t.value, (ast.Name, ast.Attribute))):
+            return
+        owner = self.eval(t.value)
+        if isinstance(owner, LibRef):
+            provided = installed.op_inventory().exceptions.get(owner.path)
+            if provided is not None and t.attr not in provided:
+                raise UserRaise(self.node_span(t), f"AttributeError: {owner.path} does not provide '{t.attr}' "
+                                                   "(numpy's is numpy.linalg.LinAlgError)")
 
     def stmt_TryStar(self, node: ast.stmt) -> None:
         """`except*` splits exception groups between its clauses: not modelled. Without a
@@ -3690,7 +3704,7 @@ _BUILTINS = {
     "next", "type", "object", "Exception", "ValueError", "RuntimeError", "TypeError", "KeyError", "IndexError",
     "ArithmeticError", "ZeroDivisionError", "FloatingPointError", "OverflowError", "NotImplementedError",
     "AssertionError", "StopIteration", "callable", "frozenset", "id", "hash", "repr", "format", "NotImplemented",
-    "LookupError", "AttributeError", "compile", "exec",
+    "LookupError", "AttributeError", "compile", "exec", "complex",
 }
 
 _SAFE_METHODS = {

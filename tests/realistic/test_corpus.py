@@ -359,6 +359,16 @@ CORPUS = {
         xfail="FINDINGS #42: more than 64 paths (a tolerance while loop, a solver ladder and an early return "
               "from nested loops do not prove separable): a lower bound",
     ),
+    "spectral_head": Entry(
+        points=(
+            (8, 2, 10**5, "guarded"),        # low-pass every layer, rotated pairs (complex64, Python complex)
+            (8, 2, 3_500, "guarded"),        # low-pass every other layer, no rotation
+            (8, 2, 2_000, "guarded"),        # quadrature means only: basis.npy unused
+            (16, 3, 10**6, "guarded"),
+            (16, 3, 11_000, "guarded"),
+        ),
+        guards=("chol = fnp.linalg.cholesky(cov + jitter * eye)", "if not fnp.all(fnp.isfinite(out)):"),
+    ),
     "config_registry": Entry(
         points=(
             (8, 2, 10**6, "guarded"),        # "lowrank" from the registry, rank 8 (match keeps it)

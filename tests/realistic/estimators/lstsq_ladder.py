@@ -69,7 +69,7 @@ def fit_correction(feats, target):
             if jitter == 0.0:
                 return cholesky_solve(gram, rhs), "chol"
             return cholesky_solve(gram + jitter * fnp.eye(n, dtype=gram.dtype), rhs), "jitter"
-        except fnp.linalg.LinAlgError:
+        except np.linalg.LinAlgError:
             continue
     try:
         coef, _res, rank, _sv = fnp.linalg.lstsq(feats, target, rcond=None)

@@ -1,0 +1,58 @@
+"""``except fnp.linalg.LinAlgError:`` — flopscope.numpy.linalg provides no LinAlgError.
+
+A failing Cholesky raises numpy's ``numpy.linalg.LinAlgError``; when it reaches a clause that
+names ``fnp.linalg.LinAlgError``, evaluating that name raises AttributeError (flopscope's
+modules refuse names they do not provide), which replaces the exception and escapes predict.
+flopcast reports that raise on the paths where the Cholesky fails; the real flopscope, on a
+matrix that is not positive definite, raises it. numpy's own class catches as it should.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+PROGRAM = """\
+    import flopscope.numpy as fnp
+    import numpy as np
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            c = w @ w.T - {shift} * fnp.eye(mlp.width, dtype=w.dtype)
+            try:
+                f = fnp.linalg.cholesky(c)
+            except {clause}:
+                f = fnp.eye(mlp.width, dtype=w.dtype)
+            return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + f[0]
+    """
+POINT = Point(8, 2, 10**6)
+
+
+def _write(tmp_path, clause: str, shift: float):
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(PROGRAM.format(clause=clause, shift=shift)))
+    return path
+
+
+@pytest.mark.parametrize("clause", ["fnp.linalg.LinAlgError", "(fnp.linalg.LinAlgError, ValueError)"])
+def test_a_clause_naming_fnp_linalg_linalgerror_raises_attributeerror_when_reached(tmp_path, clause):
+    path = _write(tmp_path, clause, shift=100.0)  # not positive definite: the Cholesky fails
+    report = analyze(path, POINT)
+    assert [r.span.line for r in report.raises if "AttributeError" in r.what] == [12], report.raises
+    with pytest.raises(AttributeError, match="does not provide 'LinAlgError'"):
+        measure(path, POINT)
+
+
+def test_numpys_linalgerror_catches_a_failed_cholesky(tmp_path):
+    path = _write(tmp_path, "np.linalg.LinAlgError", shift=100.0)
+    report = analyze(path, POINT)
+    assert not report.raises, report.raises
+    assert report.total.contains(measure(path, POINT).total)
