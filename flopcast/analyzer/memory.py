@@ -242,6 +242,8 @@ def _view_base(node: ast.AST, operands: list) -> Optional[Array]:
         name = func.attr if isinstance(func, ast.Attribute) else None
         if name in VIEWS:
             return arrays[0]
+        if name == "asarray" and len(node.args) == 1 and not node.keywords:
+            return arrays[0]  # flopscope wraps the same buffer in a new array object
         if name in ("asarray", "astype") and arrays:
             return None  # a copy unless nothing changes; counted as one (an upper bound)
     return None

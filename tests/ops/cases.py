@@ -739,3 +739,15 @@ TYPE_INFO = {
     "errstate_that_only_ignores": "with fnp.errstate(over='ignore', invalid='ignore'):\n    r = fnp.exp(w * 100.0)",
 }
 FAMILIES["type_info"] = TYPE_INFO
+
+# object identity (the same operand twice is cheaper): which calls hand back the same object
+IDENTITY = {
+    "asarray_is_a_new_object": "a = fnp.asarray(w); r = fnp.einsum('ij,kj->ik', w, a)",
+    "asarray_same_dtype_is_a_new_object": "a = fnp.asarray(v, dtype=fnp.float32); r = fnp.outer(v, a)",
+    "astype_without_copy_is_a_new_object": "a = w.astype(fnp.float32, copy=False); r = fnp.einsum('ij,kj->ik', w, a)",
+    "a_rebinding_is_the_same_object": "a = w; r = fnp.einsum('ij,kj->ik', w, a)",
+    "a_list_item_is_the_same_object": "l = [v, u]; r = fnp.outer(l[0], v)",
+    "the_same_transpose_twice": "t = w.T; r = t @ t",
+    "two_transposes_are_two_objects": "r = w.T @ w.T",
+}
+FAMILIES["identity"] = IDENTITY

@@ -168,7 +168,8 @@ def _asarray(ctx, args, kwargs):
     if isinstance(src, Array):
         if dt is None or dt == src.dtype:
             ctx.charge("asarray", 0, src.dtype)
-            return src.with_(sym=None) if src.sym else src
+            # a new array object over the same buffer: not the same operand to identity discounts
+            return src.with_(sym=None)
         billed = dtypes.heavier(src.dtype, dt, pricing.rate)
         ctx.charge("asarray", src.size, billed, origin_of([src], billed))
         return Array(src.shape, dt, dtype_origin=ctx.span if dt == "float64" else None)
