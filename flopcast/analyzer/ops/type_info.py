@@ -34,16 +34,21 @@ def _dtype_of(v: Value) -> str:
     return name
 
 
-@handler("finfo")
-def _finfo(ctx, args, kwargs):
+def _info(name: str, args, kwargs, keyword: str):
+    """numpy's ``finfo``/``iinfo`` of the dtype the call names."""
     import numpy
 
-    _exported("finfo")
-    dtype = _dtype_of(arg(args, kwargs, 0, "dtype"))
+    _exported(name)
+    dtype = _dtype_of(arg(args, kwargs, 0, keyword))
     try:
-        info = numpy.finfo(dtype)
+        return getattr(numpy, name)(dtype)
     except ValueError as exc:
-        raise OpError(f"finfo: {exc}")
+        raise OpError(f"{name}: {exc}")
+
+
+@handler("finfo")
+def _finfo(ctx, args, kwargs):
+    info = _info("finfo", args, kwargs, "dtype")
     attrs: dict = {"dtype": DTypeRef(str(info.dtype))}
     attrs.update({name: NumpyScalar(str(info.dtype), ctx.span, float(getattr(info, name)))
                   for name in _FINFO_SCALARS if hasattr(info, name)})
@@ -53,14 +58,7 @@ def _finfo(ctx, args, kwargs):
 
 @handler("iinfo")
 def _iinfo(ctx, args, kwargs):
-    import numpy
-
-    _exported("iinfo")
-    dtype = _dtype_of(arg(args, kwargs, 0, "int_type"))
-    try:
-        info = numpy.iinfo(dtype)
-    except ValueError as exc:
-        raise OpError(f"iinfo: {exc}")
+    info = _info("iinfo", args, kwargs, "int_type")
     return InstanceVal(ClassVal("iinfo", "numpy.iinfo", [], {}),
                        {"dtype": DTypeRef(str(info.dtype)), "bits": Known(info.bits),
                         "min": Known(int(info.min)), "max": Known(int(info.max))})
