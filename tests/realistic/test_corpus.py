@@ -369,6 +369,16 @@ CORPUS = {
         ),
         guards=("chol = fnp.linalg.cholesky(cov + jitter * eye)", "if not fnp.all(fnp.isfinite(out)):"),
     ),
+    "block_planner": Entry(
+        points=(
+            (8, 1, 10**5, "guarded"),        # one layer: no accumulated product, no projection
+            (8, 2, 2 * 10**4, "guarded"),    # blocks of 4: float16 drafts, half refined in float32
+            (16, 3, 10**5, "guarded"),       # blocks of 4, eigh projection at layer 3
+            (16, 3, 10**6, "guarded"),       # one block of 16
+            (16, 4, 10**5, "guarded"),       # no block fits the planner's share: plain matmuls
+        ),
+        guards=("if not fnp.all(fnp.isfinite(out)):",),
+    ),
     "config_registry": Entry(
         points=(
             (8, 2, 10**6, "guarded"),        # "lowrank" from the registry, rank 8 (match keeps it)
