@@ -288,6 +288,15 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         return Known(isinstance(args[0], (FunctionVal, ClassVal, Builtin, LibRef)))
     if name in ("object_init", "noop"):
         return Known(None)
+    if name == "container_init" and args and isinstance(args[0], InstanceVal) and args[0].payload is not None:
+        interp.fill_container(args[0], args[1:], kwargs, span)
+        return Known(None)
+    if name in _SEES_CONTAINER and any(isinstance(a, InstanceVal) and a.payload is not None for a in args):
+        # dict(d), len(d), sorted(d), sum(lst) of a user subclass of dict or list: its container
+        # (len() and iteration still go to the class's own __len__/__iter__ when it has them)
+        if not (name == "len" and isinstance(args[0].cls.lookup("__len__")[1], FunctionVal)):
+            args = [a.payload if isinstance(a, InstanceVal) and a.payload is not None
+                    and not isinstance(a.cls.lookup("__iter__")[1], FunctionVal) else a for a in args]
     if name == "object_setattr" and len(args) == 3 and isinstance(args[0], InstanceVal) \
             and isinstance(args[1], Known) and isinstance(args[1].value, str):
         args[0].attrs[args[1].value] = args[2]
@@ -341,6 +350,11 @@ def _isinstance(obj: Value, cls: Value) -> bool:
     for t in targets:
         if isinstance(t, ClassVal) and isinstance(obj, InstanceVal) and t in obj.cls.mro():
             return True
+        if isinstance(t, Builtin) and isinstance(obj, InstanceVal) and any(
+                isinstance(b, Builtin) and b.name == t.name for c in obj.cls.mro() for b in c.bases):
+            return True  # an instance of a user subclass of dict, list, Exception, ...
+        if isinstance(t, Builtin) and t.name == "object":
+            return True
         if isinstance(t, Builtin):
             py = {"int": int, "float": float, "bool": bool, "str": str, "list": list, "tuple": tuple, "dict": dict}.get(t.name)
             if py is not None:
@@ -377,6 +391,11 @@ def stdlib_attr(module: str, name: str) -> Value:
             return LibRef(f"py:math.{name}")
     return LibRef(f"py:{module}.{name}")
 
+
+#: builtins that read a container's items: given an instance of a user subclass of dict or
+#: list, they read the container it is
+_SEES_CONTAINER = frozenset({"dict", "list", "tuple", "set", "frozenset", "sorted", "len", "sum", "min", "max",
+                             "any", "all", "enumerate", "zip", "reversed", "iter", "map", "filter"})
 
 #: logging functions and Logger methods that return None and charge nothing
 _LOGGING_CALLS = frozenset({"debug", "info", "warning", "warn", "error", "critical", "exception", "log",

@@ -152,6 +152,8 @@ class Canon:
         n, new = self.number(self.objects, id(value), value)
         if not new:
             return ("I", n)
+        if value.payload is not None:
+            return ("I", n, self.definition(value.cls), self.names(value.attrs), self.form(value.payload))
         return ("I", n, self.definition(value.cls), self.names(value.attrs))
 
     def _mlp(self, value: MLPVal) -> tuple:

@@ -669,6 +669,8 @@ class Interpreter:
                 self.stmt_Delete(ast.Delete(targets=list(t.elts)))
             elif isinstance(t, ast.Subscript):
                 obj, key = self.eval(t.value), self.eval(t.slice)
+                if isinstance(obj, InstanceVal) and obj.payload is not None:
+                    obj = obj.payload
                 if isinstance(obj, ListVal) and isinstance(key, Known) and isinstance(key.value, (int, slice)):
                     try:
                         del obj.items[key.value]
@@ -1716,6 +1718,9 @@ class Interpreter:
                 return None
         if isinstance(value, (ListVal, TupleVal, DictVal)):
             return bool(value.items)
+        if isinstance(value, InstanceVal) and value.payload is not None and not any(
+                isinstance(value.cls.lookup(m)[1], FunctionVal) for m in ("__bool__", "__len__")):
+            return bool(value.payload.items)
         if isinstance(value, (FunctionVal, ClassVal, InstanceVal, LibRef, MLPVal, Generator, BoundMethod,
                               PyGenerator, GeneratorView, PartialVal, SeqIterator)):
             return True
@@ -1790,6 +1795,13 @@ class Interpreter:
                                                         "(`x[i] = v` on an array; build rows in a list and "
                                                         "fnp.stack them)")
             key = self.eval(target.slice)
+            if isinstance(obj, InstanceVal) and obj.payload is not None:
+                owner, setitem = obj.cls.lookup("__setitem__")
+                if isinstance(setitem, FunctionVal):
+                    span = self.node_span(target)
+                    self.call(self.bind(setitem, obj, owner, span), [key, value], {}, span)
+                    return
+                obj = obj.payload
             if isinstance(obj, ListVal) and isinstance(key, Known) and isinstance(key.value, int):
                 if not -len(obj.items) <= key.value < len(obj.items):
                     raise UserRaise(self.node_span(target), "IndexError: list assignment index out of range")
@@ -1859,6 +1871,9 @@ class Interpreter:
             return list(value.items)
         if isinstance(value, InstanceVal) and value.cls.tuple_like:
             return [value.attrs.get(f[0], OPAQUE) for f in value.cls.fields]
+        if isinstance(value, InstanceVal) and value.payload is not None \
+                and not isinstance(value.cls.lookup("__iter__")[1], FunctionVal):
+            return self.iterate(value.payload, node)
         if isinstance(value, InstanceVal):
             owner, method = value.cls.lookup("__iter__")
             if isinstance(method, FunctionVal):
@@ -2164,6 +2179,9 @@ class Interpreter:
                 return Known(is_none if isinstance(op, ast.Is) else not is_none)
             return Known(same if isinstance(op, ast.Is) else not same)
         if isinstance(op, (ast.In, ast.NotIn)):
+            if isinstance(right, InstanceVal) and right.payload is not None \
+                    and not isinstance(right.cls.lookup("__contains__")[1], FunctionVal):
+                right = right.payload
             if isinstance(left, (ListVal, TupleVal)):
                 from flopcast.analyzer.builtins import _NOT_PLAIN, _py
 
@@ -2412,6 +2430,15 @@ class Interpreter:
             owner, getitem = obj.cls.lookup("__getitem__")
             if isinstance(getitem, FunctionVal):
                 return self.call(self.bind(getitem, obj, owner, self.node_span(node)), [key], {}, self.node_span(node))
+            if obj.payload is not None:
+                owner, missing = obj.cls.lookup("__missing__")
+                if isinstance(missing, FunctionVal) and isinstance(obj.payload, DictVal):
+                    if not isinstance(key, Known):
+                        return Unknown("", self.node_span(node), "a key that depends on values")
+                    if key.value not in obj.payload.items:  # dict.__getitem__ asks __missing__
+                        span = self.node_span(node)
+                        return self.call(self.bind(missing, obj, owner, span), [key], {}, span)
+                return self.subscript(obj.payload, key, node)
             if all(isinstance(b, ClassVal) or isinstance(b, Builtin) and b.name == "object"
                    for c in obj.cls.mro() for b in c.bases):
                 # only the user's own classes: a subclass of dict or of a library class may index
@@ -2481,7 +2508,12 @@ class Interpreter:
                 return BoundLib(f"flopscope.Module.{name}", obj)
             if name == "_replace" and any(c.tuple_like for c in obj.cls.mro()):
                 return BoundLib("py:namedtuple._replace", obj)
+            if obj.payload is not None and name in _CONTAINER_METHODS[type(obj.payload)]:
+                return BoundLib("py." + name, obj.payload)  # dict's / list's own method
             owner, hook = obj.cls.lookup("__getattr__")
+            if obj.payload is not None and isinstance(hook, Builtin) and hook.name == "dict.__getitem__" \
+                    and not (name.startswith("__") and name.endswith("__")):
+                return self.subscript(obj.payload, Known(name), node)  # `__getattr__ = dict.__getitem__`
             if isinstance(hook, FunctionVal) and not (name.startswith("__") and name.endswith("__")):
                 # Python asks __getattr__ for what normal lookup does not find
                 try:
@@ -2510,9 +2542,15 @@ class Interpreter:
                 if name in c.attrs:
                     return self.bind(c.attrs[name], obj.receiver, c, span)
             if name == "__init__":
+                if isinstance(obj.receiver, InstanceVal) and obj.receiver.payload is not None:
+                    return PartialVal(Builtin("container_init"), [obj.receiver], {})
                 return Builtin("object_init")
             if name in ("setup", "__init_subclass__"):
                 return Builtin("noop")
+        if isinstance(obj, Builtin) and obj.name in ("dict", "list") and name in ("__getitem__", "__init__"):
+            # `__getattr__ = dict.__getitem__` (an attribute dict), `dict.__init__(self, ...)`
+            return Builtin("dict.__getitem__" if name == "__getitem__" and obj.name == "dict" else
+                           "container_init" if name == "__init__" else f"{obj.name}.{name}")
         if isinstance(obj, Builtin) and obj.name == "object" and name == "__setattr__":
             return Builtin("object_setattr")  # a frozen dataclass's __post_init__ sets fields this way
         if isinstance(obj, Generator):
@@ -2716,6 +2754,9 @@ class Interpreter:
     def price_call(self, name: str, args, kwargs, node, span: Optional[Span] = None) -> Value:
         saved = self.span
         self.span = span or self.node_span(node)
+        if any(isinstance(a, InstanceVal) and a.payload is not None for a in args):
+            # numpy reads a user subclass of list (or dict) as the container it is
+            args = [a.payload if isinstance(a, InstanceVal) and a.payload is not None else a for a in args]
         try:
             result = ops.dispatch(self, name, args, kwargs)
             if not self.free:
@@ -3026,6 +3067,13 @@ class Interpreter:
                 raise UserRaise(span, f"ValueError: {wanted.value!r} is not a valid {cls.name}")
             return Unknown("", span, f"the {cls.name} member for a value that depends on data")
         instance = InstanceVal(cls)
+        kind = _container_base(cls)
+        if kind is not None:
+            instance.payload = DictVal({}) if kind == "dict" else ListVal([])
+            _, init = cls.lookup("__init__")
+            if not isinstance(init, FunctionVal):  # dict's / list's own __init__ fills it
+                self.fill_container(instance, args, kwargs, span)
+                return instance
         generated = next((c for c in cls.mro() if "__init__" in c.attrs or c.fields is not None), None)
         if generated is not None and "__init__" not in generated.attrs:
             self.init_fields(instance, generated.fields, args, kwargs, span)
@@ -3037,6 +3085,17 @@ class Interpreter:
         if isinstance(init, FunctionVal):
             self.call_user(init, [instance] + list(args), kwargs, span)
         return instance
+
+    def fill_container(self, instance: InstanceVal, args, kwargs, span: Span) -> None:
+        """``dict.__init__(self, ...)`` / ``list.__init__(self, ...)`` of a user subclass."""
+        from flopcast.analyzer.builtins import call_builtin
+
+        kind = "dict" if isinstance(instance.payload, DictVal) else "list"
+        made = call_builtin(self, kind, list(args), dict(kwargs), span, None)
+        if isinstance(made, (DictVal, ListVal)):
+            instance.payload.items = made.items
+        else:
+            self._unpriced_at(span, f"{kind}.__init__", f"the items of this {kind} subclass are not known")
 
     def init_fields(self, instance: InstanceVal, fields: list, args, kwargs, span: Span) -> None:
         """The ``__init__`` @dataclass and NamedTuple generate: one parameter per field."""
@@ -3668,6 +3727,20 @@ def _assigned_names(loop: ast.AST) -> frozenset:
 def _mentions_budget(node: ast.AST) -> bool:
     return any(isinstance(n, ast.Attribute) and _BUDGET_WORDS.fullmatch(n.attr)
                or isinstance(n, ast.Name) and _BUDGET_WORDS.fullmatch(n.id) for n in ast.walk(node))
+
+
+#: The methods of dict and list that an instance of a user subclass finds on its container.
+_CONTAINER_METHODS = {DictVal: frozenset(n for n in dir(dict) if not n.startswith("_")),
+                      ListVal: frozenset(n for n in dir(list) if not n.startswith("_"))}
+
+
+def _container_base(cls: ClassVal) -> Optional[str]:
+    """'dict' or 'list' when a user class derives from that builtin (through its user bases)."""
+    for c in cls.mro():
+        for base in c.bases:
+            if isinstance(base, Builtin) and base.name in ("dict", "list"):
+                return base.name
+    return None
 
 
 def _mark_loop_test(test: ast.expr) -> None:

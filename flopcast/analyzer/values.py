@@ -250,6 +250,9 @@ class ClassVal(Value):
 class InstanceVal(Value):
     cls: ClassVal
     attrs: dict = field(default_factory=dict)
+    # An instance of a user subclass of dict or list: the container it is (a DictVal or a
+    # ListVal), which its subscripts, len(), iteration and the container's methods reach.
+    payload: Optional[Value] = None
 
 
 @dataclass(eq=False)
