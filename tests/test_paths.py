@@ -293,6 +293,7 @@ def test_a_long_run_of_a_loop_that_never_repeated_before_is_still_skipped():
 @pytest.mark.parametrize("name,traced", [("steady_loops.py", True), ("enumerate_loops.py", True), ("cold_loop.py", True),
                                          ("plain_then_metered.py", True), ("compared_counters.py", True),
                                          ("budget_reads.py", True), ("module_values.py", True), ("masked_layers.py", True),
+                                         ("state_counters.py", True),
                                          ("repeated_calls.py", False), ("plain_call_result.py", False),
                                          ("cached_calls.py", False), ("closed_calls.py", False)])
 def test_skipping_and_reuse_change_nothing_but_the_work(name, traced, monkeypatch):

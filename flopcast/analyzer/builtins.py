@@ -11,6 +11,7 @@ import dataclasses
 import math
 
 from flopcast.analyzer import dataints, import_hooks, stdlib_containers, submission_files
+from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.values import (
     ENUM_AUTO,
     Array,
@@ -572,7 +573,7 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
             return done
     if isinstance(recv, ListVal):
         if name == "append":
-            recv.items.append(args[0])
+            append_item(recv, args[0])  # counters.py watches logs through this one call
             return Known(None)
         if name == "extend":
             items = interp.iterate(args[0], node)

@@ -272,6 +272,7 @@ class Interpreter:
         self.loops: list[LoopContext] = []
         self.steady_history: dict = {}  # loop statement -> its executions watched, skipped (repeats.py)
         self.counted_compares: dict = {}  # comparison reading a watched loop's counter -> its SteadyLoop
+        self.counter_watch = None  # the iteration watched for numbers that steer nothing (counters.py)
         self.active_calls: list[tuple] = []  # (function node id, argument signature) of the call stack
         self._mentions_budget: Optional[bool] = None
         self.try_depth = 0  # try statements with handlers around the code being run (any frame)
@@ -2138,6 +2139,13 @@ class Interpreter:
         left = self.eval(node.left)
         if len(node.ops) == 1 and self.metered:
             right = self.eval(node.comparators[0])
+            if self.counter_watch is not None and not (self.counted_compares and node in self.counted_compares):
+                watched = self.counter_watch.compare(type(node.ops[0]).__name__, left, right)
+                if watched is not None:
+                    self.result.compares.setdefault(self.node_span(node), (type(node.ops[0]).__name__,
+                                                                           left.__dict__["value"],
+                                                                           right.__dict__["value"]))
+                    return watched
             if self.counted_compares and node in self.counted_compares:
                 self.counted_compares[node].observe(node, left, right)
             if is_number(left) and is_number(right):
@@ -2161,6 +2169,10 @@ class Interpreter:
 
     def compare(self, op: ast.cmpop, left: Value, right: Value, node) -> Value:
         name = type(op).__name__
+        if self.counter_watch is not None and not (self.counted_compares and node in self.counted_compares):
+            watched = self.counter_watch.compare(name, left, right)
+            if watched is not None:
+                return watched
         if isinstance(left, CountKnown) or isinstance(right, CountKnown):
             return self.size_test(op, left, right, node)
         if (isinstance(left, Array) or isinstance(right, Array)) and not plain_numpy.has_flopscope((left, right)) \
@@ -2278,6 +2290,10 @@ class Interpreter:
 
     def binop(self, op: ast.operator, left: Value, right: Value, node) -> Value:
         name = type(op).__name__
+        if self.counter_watch is not None:
+            watched = self.counter_watch.binop(name, left, right)
+            if watched is not None:
+                return watched
         if (isinstance(left, Array) or isinstance(right, Array)) and not plain_numpy.has_flopscope((left, right)):
             return plain_numpy.free(self, lambda: self.array_binop(name, left, right, node))
         if isinstance(left, Array) or isinstance(right, Array):

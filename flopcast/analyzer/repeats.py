@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from flopcast.analyzer.canonical import Canon, Incomparable
+from flopcast.analyzer.counters import CounterWatch, LeafCanon, keying, rewrite, suspended, undo
 from flopcast.analyzer.values import (
     Array,
     Builtin,
@@ -65,6 +66,9 @@ class _Probe:
     inclusive: dict
     lengths: tuple  # of the append-only lists
     reads: int  # the interpreter's budget_reads
+    leaves: Optional[list] = None  # the plain Knowns the walk met, and where (counters.LeafCanon)
+    item_from: int = 0  # the first of them that is in the item
+    lists: Optional[list] = None  # the lists the walk met and their lengths (counters.LeafCanon)
 
 
 class SteadyLoop:
@@ -111,10 +115,18 @@ class SteadyLoop:
         self.counters, self.compares = _counters(node)
         self.records: Optional[list] = None
         self.saved = {c: interp.counted_compares.get(c) for c in self.compares}
+        # Counters kept in the state (counters.py): not with the editor's values (a skipped
+        # iteration's numbers would be missing from the hover).
+        self.counting = not interp.record_values
+        self.watch: Optional[CounterWatch] = None
+        self.watches = 0
         interp.counted_compares.update(dict.fromkeys(self.compares, self))
 
     def close(self) -> None:
         """The loop's execution ended: its comparisons are no longer recorded for it."""
+        if self.watch is not None:
+            self.watch.stop()
+            self.watch = None
         table = self.interp.counted_compares
         for compare, watcher in self.saved.items():
             if watcher is None:
@@ -178,14 +190,24 @@ class SteadyLoop:
         iterations, from this one on, were accounted for without running them."""
         n = len(self.items)
         records, self.records = self.records, None
-        if index >= n - 1 or not self.fingerprinted(index):
+        watch, self.watch = self.watch, None
+        if watch is not None:
+            watch.stop()
+        if index >= n - 1 or not (self.fingerprinted(index) or watch is not None):
             return 0
         probe = self.probe(index)
         previous, self.previous = self.previous, probe
         if self.compares:
             self.records = []
-        if probe is None or previous is None or previous.index != index - 1 or previous.form != probe.form \
+        if probe is None or previous is None or previous.index != index - 1 \
                 or (probe.reads != previous.reads and probe.used != previous.used):
+            return 0
+        if previous.form != probe.form:
+            if watch is not None and not watch.observed:
+                skipped = self.skip_counted(watch, previous, probe, index, records)
+                if skipped:
+                    return skipped
+            self.start_watch(previous, probe)
             return 0
         repeats = self.counters_agree(index, records)
         steps = probe.steps - previous.steps
@@ -203,13 +225,9 @@ class SteadyLoop:
     def probe(self, index: int) -> Optional[_Probe]:
         interp = self.interp
         result = interp.result
-        canon = Canon(interp._nonzero_counts)
+        canon = LeafCanon(interp._nonzero_counts) if self.counting else Canon(interp._nonzero_counts)
         try:
-            parts = [tuple((name, self.lookup(canon, name)) for name in self.names)]
-            for path in sorted(interp.module_envs):
-                parts.append((path, canon.names(interp.module_envs[path])))
-            if self.item_matters:
-                parts.append(self.item_form(canon, self.items[index]))
+            parts, item_from = self.walk(canon, index)
         except (Incomparable, RecursionError):
             return None
         # Not the masks' chosen counts: each iteration that selects by a mask adds one, looked up
@@ -218,22 +236,176 @@ class SteadyLoop:
         parts.append((len(result.unpriced), len(result.notes), len(result.uncertain), len(interp.decisions.seen),
                       len(interp._cache_results), len(interp._reentered), len(interp._ran_generators)))
         lengths = tuple(len(lst.items) for lst in self.lists.values())
+        leaves, lists = (canon.leaves, canon.lists) if self.counting else (None, None)
         return _Probe(index, tuple(parts), canon, len(result.charges), interp.used, interp.steps,
-                      dict(result.calls), dict(result.inclusive), lengths, interp.budget_reads)
+                      dict(result.calls), dict(result.inclusive), lengths, interp.budget_reads, leaves, item_from,
+                      lists)
+
+    def walk(self, canon: Canon, index: int) -> tuple[list, int]:
+        """The state before iteration ``index``, as a list of canonical parts, and how many
+        plain Knowns a LeafCanon had met before the item."""
+        interp = self.interp
+        with suspended(interp.counter_watch):
+            parts = [tuple((name, self.lookup(canon, name)) for name in self.names)]
+            for path in sorted(interp.module_envs):
+                parts.append((path, canon.names(interp.module_envs[path])))
+            item_from = len(canon.leaves) if isinstance(canon, LeafCanon) else 0
+            if self.item_matters:
+                parts.append(self.item_form(canon, self.items[index]))
+        return parts, item_from
 
     def lookup(self, canon: Canon, name: str):
-        value = self.resolve(name)
-        return _MISSING_NAME if value is None else canon.form(value)
+        value, env = self.resolve_in(name)
+        if value is None:
+            return _MISSING_NAME
+        if value.__class__ is Known and isinstance(canon, LeafCanon):
+            return canon.leaf(value, (env, name))
+        return canon.form(value)
 
     def resolve(self, name: str):
         """What ``name`` reads in the loop's frame (None when unbound)."""
+        return self.resolve_in(name)[0]
+
+    def resolve_in(self, name: str) -> tuple:
+        """What ``name`` reads in the loop's frame (None when unbound), and the dict holding it."""
         frame = self.interp.frame
         if name in frame.vars:
-            return frame.vars[name]
+            return frame.vars[name], frame.vars
         fn = frame.function
         if fn is not None and fn.closure is not None and name in fn.closure:
-            return fn.closure[name]
-        return self.interp.module_envs.get(frame.module.path, {}).get(name)
+            return fn.closure[name], fn.closure
+        env = self.interp.module_envs.get(frame.module.path, {})
+        return env.get(name), env
+
+    # -- counters kept in the state (counters.py) --------------------------------------------
+
+    #: Executions of one loop statement get at most this many watched iterations each.
+    MAX_WATCHES = 2
+
+    def start_watch(self, previous: _Probe, probe: _Probe) -> None:
+        """The states before the last two iterations differ: if only in numbers the walk can
+        rewrite and in lists that grew, watch the iteration that is about to run."""
+        interp = self.interp
+        if not self.counting or interp.counter_watch is not None or self.watches >= self.MAX_WATCHES \
+                or previous.leaves is None or probe.leaves is None or len(previous.lists) != len(probe.lists):
+            return
+        own = {id(lst) for lst in self.lists.values()}
+        grown = [b for (a, la), (b, lb) in zip(previous.lists, probe.lists)
+                 if a is b and lb > la and id(b) not in own]
+        inside = {id(lst.items) for lst in grown}  # the Knowns in a log are not compared as numbers
+        old_leaves = [(v, w) for v, w in previous.leaves[:previous.item_from] if w is None or id(w[0]) not in inside]
+        new_leaves = [(v, w) for v, w in probe.leaves[:probe.item_from] if w is None or id(w[0]) not in inside]
+        if len(old_leaves) != len(new_leaves):
+            return
+        changed = set()
+        for (old, _), (new, where) in zip(old_leaves, new_leaves):
+            a, b = old.__dict__["value"], new.__dict__["value"]
+            if a.__class__ is b.__class__ and (a == b if a.__class__ is not float else a.hex() == b.hex()):
+                continue
+            if a.__class__ not in (int, float) or b.__class__ not in (int, float) or where is None:
+                return
+            changed.add(id(new))
+        if not changed and not grown:
+            return
+        # Each place gets its own new object, so that nothing outside the state shares it.
+        places = rewrite(probe.leaves, lambda v: Known(v.__dict__["value"]) if id(v) in changed else None)
+        if places is None:
+            return
+        fresh = {id(new) for _, _, _, new in places}
+        logs = {id(lst): (lst, len(lst.items)) for lst in grown}
+        canon = LeafCanon(interp._nonzero_counts, fresh, set(logs))
+        try:
+            form, _ = self.walk(canon, probe.index)
+        except (Incomparable, RecursionError):
+            form = None
+        if form is None or len(canon.slot_objects) != len(fresh):
+            undo(places)
+            return
+        watch = CounterWatch(interp)
+        watch.logs = logs
+        for slot, value in enumerate(canon.slot_objects):
+            watch.tainted[id(value)] = (value, ("leaf", slot))
+            watch.start_values.append(value.__dict__["value"])
+        watch.start_form = tuple(form) + probe.form[len(form):]
+        if not watch.start():
+            undo(places)
+            return
+        self.watch = watch
+        self.watches += 1
+
+    def skip_counted(self, watch: CounterWatch, before: _Probe, after: _Probe, index: int, records) -> int:
+        """After a watched iteration: how many iterations from ``index`` on are accounted for
+        (see counters.py), the state's numbers set to those the iteration that runs next
+        starts from."""
+        interp = self.interp
+        canon = LeafCanon(interp._nonzero_counts, set(watch.tainted), set(watch.logs))
+        try:
+            form, _ = self.walk(canon, index)
+        except (Incomparable, RecursionError):
+            return 0
+        if tuple(form) + after.form[len(form):] != watch.start_form \
+                or len(canon.slot_objects) != len(watch.start_values):
+            return 0
+        for key, (lst, start) in watch.logs.items():
+            added = watch.log_items.get(key, [])
+            if len(lst.items) != start + len(added) or any(a is not b for a, b in zip(lst.items[start:], added)):
+                return 0
+        recipes = [watch.tainted[id(v)][1] for v in canon.slot_objects]
+        now = [v.__dict__["value"] for v in canon.slot_objects]
+        if watch.step(watch.start_values, recipes) != now \
+                or any(a.__class__ is not b.__class__ for a, b in zip(now, watch.start_values)):
+            return 0  # not what re-doing the arithmetic gives, or a number changed its type
+        starts = [now]
+        last = len(self.items) - 1
+        for _ in range(index, last + 1):
+            following = watch.step(starts[-1], recipes)
+            if following is None:
+                break
+            starts.append(following)
+        # starts[j] is what iteration index + j starts from; iterations index .. index + len(starts) - 2
+        # compute as the watched one did.
+        if len(starts) - 1 >= last - index + 1:
+            repeats = last - index
+        else:
+            repeats = max(len(starts) - 1 - 1, 0)
+        repeats = min(repeats, self.counters_agree(index, records))
+        steps = after.steps - before.steps
+        if not repeats or interp.steps + steps * repeats > self.max_steps \
+                or not self.items_alike(index, after.canon) or not self.appends_repeatable(before, after) \
+                or self.appended_counters(before, after, watch):
+            return 0
+        target = starts[repeats]
+        slots = {id(v): s for s, v in enumerate(canon.slot_objects)}
+        places = rewrite(canon.leaves, lambda v: Known(target[slots[id(v)]]) if id(v) in slots else None)
+        if places is None:
+            return 0
+        check = LeafCanon(interp._nonzero_counts, set(slots))
+        try:
+            self.walk(check, index)
+        except (Incomparable, RecursionError):
+            check = None
+        if check is None or check.slot_objects:
+            undo(places)  # a watched number is still somewhere the rewrite did not reach
+            return 0
+        for key, (lst, _) in watch.logs.items():
+            lst.items.extend(watch.log_items.get(key, []) * repeats)  # immutable Knowns: the same objects
+        self.repeat(before, after, repeats)
+        self.history[1] += 1
+        return repeats
+
+    def appended_counters(self, before: _Probe, after: _Probe, watch: CounterWatch) -> bool:
+        """Whether an append-only list got a watched number (its copies would all hold the
+        watched iteration's value)."""
+        for i, lst in enumerate(self.lists.values()):
+            canon = LeafCanon(self.interp._nonzero_counts, set(watch.tainted))
+            try:
+                with suspended(self.interp.counter_watch):
+                    canon.form(ListVal(lst.items[before.lengths[i]:after.lengths[i]]))
+            except (Incomparable, RecursionError):
+                return True
+            if canon.slot_objects:
+                return True
+        return False
 
     def appends_repeatable(self, before: _Probe, after: _Probe) -> bool:
         """Each append-only list still is the same list, and what the last iteration appended
@@ -629,10 +801,13 @@ class CallMemo:
             return None  # a function called once needs no key
         interp = self.interp
         canon = Canon(interp._nonzero_counts)
-        try:
-            form = self.form(canon, fn, args, kwargs)
-        except (Incomparable, RecursionError):
-            return None
+        with keying(interp.counter_watch) as reading:
+            try:
+                form = self.form(canon, fn, args, kwargs)
+            except (Incomparable, RecursionError):
+                return None
+        if reading.touched:
+            return None  # a number watched by a loop (counters.py): the call is not recorded
         return (form, interp.metered, interp.try_depth > 0, self.counters(),
                 interp.used if interp.program_mentions_budget() else None), canon
 
@@ -747,13 +922,16 @@ class CallMemo:
                 or interp.cache_identity_lookups != by_identity:
             return
         after = Canon(interp._nonzero_counts)
-        try:
-            form = self.form(after, fn, args, kwargs)
-            if form != key[0] or after.by_ident != canon.by_ident \
-                    or any(a is not b for a, b in zip(after.by_object, canon.by_object)):
-                return  # the call changed what its caller can see (even to an equal-looking value)
-            template = _template(value, canon)
-        except (Incomparable, RecursionError):
+        with keying(interp.counter_watch) as reading:
+            try:
+                form = self.form(after, fn, args, kwargs)
+                if form != key[0] or after.by_ident != canon.by_ident \
+                        or any(a is not b for a, b in zip(after.by_object, canon.by_object)):
+                    return  # the call changed what its caller can see (even to an equal-looking value)
+                template = _template(value, canon)
+            except (Incomparable, RecursionError):
+                return
+        if reading.touched:
             return
         sizes: dict = {}
         memory = self.memory()

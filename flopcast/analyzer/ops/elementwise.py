@@ -71,6 +71,7 @@ _POINTWISE_MEMO: dict = {}
 
 
 def _pointwise_key(op: str, values: list[Value], dtype_kw: Optional[str]):
+    # counters.py lets this function read a watched number: it must look only at its type.
     parts = [op, dtype_kw]
     for v in values:
         t = type(v)

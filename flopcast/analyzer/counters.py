@@ -1,0 +1,369 @@
+"""Counters and logs kept in the state: what changes at every iteration of a loop and steers nothing.
+
+A loop whose state changes at every iteration never reaches a steady state (``repeats.py``),
+even when what changes is only a count that no charge and no branch depends on: a running
+sample count kept in an object (``acc.n``, updated to ``self.n + nb`` and used only to weigh
+arrays by ``nb / tot``), a layer index in a frozen dataclass (``state.layer + 1``, tested
+only by ``state.layer > 0``), a log kept in an object that each iteration appends a word to
+and that is read only after the loop (``self.used.append(how)``).
+
+When two consecutive iterations start from states that differ only in some known numbers
+(ints or floats) at places the analysis can rewrite (a variable, an attribute, a list or
+dict item) and in lists that grew, the next iteration is *watched*: those numbers become
+fresh ``Known`` objects, and every read of their value — and of every number computed from
+them — is seen, because while a watch runs ``Known.value`` (and, with logs, ``ListVal.items``)
+is a property. Arithmetic among plain numbers (``+ - * / // %``) on a watched number is done
+here and its result watched too, recording how it was computed; a comparison of plain
+numbers is done here and its answer recorded. A read by the three helpers that only look at
+a scalar's *type* (NEP 50's weak ints and floats: an array times ``nb / tot`` is priced the
+same whatever the number) is allowed, and so is ``append_item``, the one way a log may be
+touched, with a ``Known`` that is not a watched number (the same immutable value at every
+iteration). Any other read (a shape, a range, a truth test, an index, a string, a length, a
+library call) marks the watch as failed, and the loop goes on as before; a read by a call
+memo's key leaves that call unrecorded instead.
+
+If the watched iteration read nothing else and ended in a state that equals the one it
+started from once the watched numbers and logs are set aside (each at the same place), the
+numbers the next iterations would start from follow by re-doing the recorded arithmetic; the
+following iterations are skipped as long as each would compute without an error, the same
+types and the same answers to every recorded comparison (the first that would not runs,
+and the one before it). Before the last iteration runs, the numbers in the state are set to
+the values it starts from, and each log gets what the skipped iterations appended. The
+arithmetic is Python's, the same as the interpreter's.
+"""
+
+from __future__ import annotations
+
+import operator
+import sys
+import threading
+from typing import Optional
+
+from flopcast.analyzer.canonical import Canon, Incomparable
+from flopcast.analyzer.values import DictVal, Known, ListVal
+
+_ARITH = {"Add": operator.add, "Sub": operator.sub, "Mult": operator.mul, "Div": operator.truediv,
+          "FloorDiv": operator.floordiv, "Mod": operator.mod}
+_CMP = {"Gt": operator.gt, "GtE": operator.ge, "Lt": operator.lt, "LtE": operator.le, "Eq": operator.eq,
+        "NotEq": operator.ne}
+_NUMBERS = (int, float)
+
+
+def _raw(value: Known):
+    """A Known's value without the watch seeing the read."""
+    return value.__dict__["value"]
+
+
+# ---------------------------------------------------------------------------- the read hook
+
+_ACTIVE: Optional["CounterWatch"] = None
+#: One watch at a time in the process: the hook is on the class, seen by every thread.
+_ONE = threading.Lock()
+
+
+def _get(self):
+    v = self.__dict__["value"]
+    watch = _ACTIVE
+    if watch is not None and id(self) in watch.tainted and not watch.suspended:
+        watch.read(sys._getframe(1).f_code)
+    return v
+
+
+def _set(self, v) -> None:
+    self.__dict__["value"] = v
+
+
+def _get_items(self):
+    v = self.__dict__["items"]
+    watch = _ACTIVE
+    if watch is not None and id(self) in watch.logs and not watch.suspended:
+        watch.read(sys._getframe(1).f_code)
+    return v
+
+
+def _set_items(self, v) -> None:
+    watch = _ACTIVE
+    if watch is not None and id(self) in watch.logs and not watch.suspended:
+        watch.observed = True  # a watched log replaced wholesale
+    self.__dict__["items"] = v
+
+
+def append_item(lst: ListVal, item) -> None:
+    """``lst.append(item)``: the one way a watched log may be touched."""
+    lst.items.append(item)
+    watch = _ACTIVE
+    if watch is not None and id(lst) in watch.logs:
+        watch.log_append(lst, item)
+
+
+def _type_only_readers() -> frozenset:
+    """The code of the helpers that read a number only for its type (bool, int, float)."""
+    from flopcast.analyzer.ops import elementwise, operands
+
+    return frozenset({operands.operand.__code__, operands.shape_of.__code__,
+                      elementwise._pointwise_key.__code__, append_item.__code__})
+
+
+class CounterWatch:
+    """One watched iteration: the watched numbers, what was computed from them, and whether
+    any of them was read otherwise."""
+
+    def __init__(self, interp) -> None:
+        self.interp = interp
+        self.tainted: dict = {}  # id -> (Known, ("leaf", slot) | ("d", event index))
+        self.events: list = []  # ("arith", op, a, b, result type) | ("cmp", op, a, b, answer)
+        self.start_values: list = []  # the watched numbers, by slot
+        self.start_form = None  # the state's form with the watched numbers set aside
+        self.logs: dict = {}  # id -> (ListVal, its length when the iteration started): lists only appended to
+        self.log_items: dict = {}  # id -> what the iteration appended to it
+        self.observed = False
+        self.suspended = 0
+        self.keying = 0
+        self.key_touched = False
+        self.readers = _type_only_readers()
+
+    # -- the hook --------------------------------------------------------------------------
+
+    def start(self) -> bool:
+        """Install the hook (False: another watch runs, in this thread or another)."""
+        global _ACTIVE
+        if not _ONE.acquire(blocking=False):
+            return False
+        _ACTIVE = self
+        Known.value = property(_get, _set)
+        if self.logs:
+            ListVal.items = property(_get_items, _set_items)
+        self.interp.counter_watch = self
+        return True
+
+    def stop(self) -> None:
+        global _ACTIVE
+        if _ACTIVE is self:
+            del Known.value
+            if self.logs:
+                del ListVal.items
+            _ACTIVE = None
+            _ONE.release()
+        if self.interp.counter_watch is self:
+            self.interp.counter_watch = None
+
+    def read(self, code) -> None:
+        if code in self.readers:
+            return
+        if self.keying:
+            self.key_touched = True
+        else:
+            self.observed = True
+
+    # -- what the interpreter hands here --------------------------------------------------
+
+    def ref(self, value):
+        hit = self.tainted.get(id(value))
+        return hit[1] if hit is not None and hit[0] is value else ("c", _raw(value))
+
+    def log_append(self, lst: ListVal, item) -> None:
+        """An append to a watched log: repeated iterations append copies, so only a Known
+        that is not a watched number (the same immutable value at every iteration) may go in."""
+        if item.__class__ is not Known or self.is_tainted(item):
+            self.observed = True
+        self.log_items.setdefault(id(lst), []).append(item)
+
+    def is_tainted(self, value) -> bool:
+        hit = self.tainted.get(id(value))
+        return hit is not None and hit[0] is value
+
+    def binop(self, name: str, left, right) -> Optional[Known]:
+        """``left <op> right`` when a watched number is an operand of plain arithmetic
+        (None: the interpreter does it, and reads the value if it needs it)."""
+        if not (self.is_tainted(left) or self.is_tainted(right)):
+            return None
+        fn = _ARITH.get(name)
+        if fn is None or left.__class__ is not Known or right.__class__ is not Known:
+            return None
+        a, b = _raw(left), _raw(right)
+        if a.__class__ not in _NUMBERS or b.__class__ not in _NUMBERS:
+            return None
+        try:
+            r = fn(a, b)
+        except Exception:  # noqa: BLE001 - the interpreter raises or reports it, reading the value
+            return None
+        out = Known(r)
+        self.tainted[id(out)] = (out, ("d", len(self.events)))
+        self.events.append(("arith", name, self.ref(left), self.ref(right), r.__class__))
+        return out
+
+    def compare(self, name: str, left, right) -> Optional[Known]:
+        """``left <op> right`` when a watched number is compared with a plain number."""
+        if not (self.is_tainted(left) or self.is_tainted(right)):
+            return None
+        fn = _CMP.get(name)
+        if fn is None or left.__class__ is not Known or right.__class__ is not Known:
+            return None
+        a, b = _raw(left), _raw(right)
+        if a.__class__ not in _NUMBERS or b.__class__ not in _NUMBERS:
+            return None
+        answer = fn(a, b)
+        self.events.append(("cmp", name, self.ref(left), self.ref(right), answer))
+        return Known(answer)
+
+    # -- after the iteration ----------------------------------------------------------------
+
+    def step(self, start: list, recipes: list) -> Optional[list]:
+        """The numbers the next iteration starts from, when an iteration starting from
+        ``start`` computes as the watched one did (None: it would not)."""
+        done: list = []
+        for event in self.events:
+            kind, name, a, b, expected = event
+            x = start[a[1]] if a[0] == "leaf" else done[a[1]] if a[0] == "d" else a[1]
+            y = start[b[1]] if b[0] == "leaf" else done[b[1]] if b[0] == "d" else b[1]
+            if kind == "arith":
+                try:
+                    r = _ARITH[name](x, y)
+                except Exception:  # noqa: BLE001 - that iteration would raise or be unpriced: it runs
+                    return None
+                if r.__class__ is not expected:
+                    return None
+                done.append(r)
+            else:
+                if _CMP[name](x, y) != expected:
+                    return None
+                done.append(None)
+        return [start[r[1]] if r[0] == "leaf" else done[r[1]] for r in recipes]
+
+
+class suspended:
+    """Reads made by the analysis itself (a probe's canonical walk) are not the program's."""
+
+    def __init__(self, watch: Optional[CounterWatch]):
+        self.watch = watch
+
+    def __enter__(self):
+        if self.watch is not None:
+            self.watch.suspended += 1
+
+    def __exit__(self, *exc):
+        if self.watch is not None:
+            self.watch.suspended -= 1
+
+
+class keying:
+    """A call memo's key or record: a watched number read there makes the call unrecorded
+    (its key would hold a value that changes), not the watch fail."""
+
+    def __init__(self, watch: Optional[CounterWatch]):
+        self.watch = watch
+
+    def __enter__(self):
+        if self.watch is not None:
+            if not self.watch.keying:
+                self.watch.key_touched = False
+            self.watch.keying += 1
+        return self
+
+    def __exit__(self, *exc):
+        if self.watch is not None:
+            self.watch.keying -= 1
+
+    @property
+    def touched(self) -> bool:
+        return self.watch is not None and self.watch.key_touched
+
+
+# ---------------------------------------------------------------------------- the walk
+
+
+class LeafCanon(Canon):
+    """The canonical walk, also listing every plain ``Known`` it meets with where it sits
+    (a dict and key, a list and index; None where it cannot be rewritten), and writing the
+    numbers in ``blind`` (ids) as slots numbered in the order met."""
+
+    def __init__(self, nonzero_counts: Optional[dict] = None, blind: Optional[set] = None,
+                 logs: Optional[set] = None) -> None:
+        super().__init__(nonzero_counts)
+        self.leaves: list = []  # (Known, (container, key) | None)
+        self.lists: list = []  # (ListVal, its length) in the order met
+        self.blind = blind
+        self.logs = logs  # ids of the lists written as ("log", number), their items left out
+        self.slots: dict = {}  # id -> slot
+        self.slot_objects: list = []
+
+    def leaf(self, value: Known, where) -> tuple:
+        self.leaves.append((value, where))
+        if self.blind is not None and id(value) in self.blind:
+            slot = self.slots.get(id(value))
+            if slot is None:
+                slot = self.slots[id(value)] = len(self.slot_objects)
+                self.slot_objects.append(value)
+            return ("ctr", slot)
+        return Canon._known_value(self, value)
+
+    def form(self, value):
+        cls = value.__class__
+        if cls is Known:
+            return self.leaf(value, None)
+        if cls is ListVal:
+            return self._list(value)
+        if cls is DictVal:
+            return self._dict(value)
+        return Canon.form(self, value)
+
+    def _known_value(self, value: Known) -> tuple:
+        # Reached for a function's defaults, whose form a module-level function keeps: a watched
+        # number there would be kept in it.
+        if self.blind is not None and id(value) in self.blind:
+            raise Incomparable("a watched number in a default")
+        return Canon._known_value(self, value)
+
+    def names(self, env: dict) -> tuple:
+        leaf, form = self.leaf, self.form
+        return tuple([(k, leaf(v, (env, k)) if v.__class__ is Known else form(v)) for k, v in env.items()])
+
+    def _list(self, value) -> tuple:
+        objects = self.objects
+        n = objects.get(id(value))
+        if n is not None:
+            return ("L", n, None)
+        n = objects[id(value)] = len(objects)
+        self.by_object.append(value)
+        if self.logs is not None and id(value) in self.logs:
+            return ("log", n)
+        items = value.items
+        self.lists.append((value, len(items)))
+        return ("L", n, tuple([self.leaf(v, (items, i)) if v.__class__ is Known else self.form(v)
+                               for i, v in enumerate(items)]))
+
+    def _dict(self, value) -> tuple:
+        n, new = self.number(self.objects, id(value), value)
+        if not new:
+            return ("D", n)
+        from flopcast.analyzer.canonical import _known
+
+        items = value.items
+        return ("D", n, tuple((_known(k), self.leaf(v, (items, k)) if v.__class__ is Known else self.form(v))
+                              for k, v in items.items()),
+                self.form(value.factory) if value.factory is not None else None)
+
+
+def rewrite(leaves: list, make) -> Optional[list]:
+    """Put ``make(old)`` wherever the walk met an ``old`` that ``make`` takes (it returns None
+    for the others), one new object per place; the undo list, or None (nothing changed) when
+    one of them sits where it cannot be rewritten."""
+    places: dict = {}
+    for value, where in leaves:
+        new = make(value)
+        if new is None:
+            continue
+        if where is None:
+            return None
+        container, key = where
+        if container[key] is not value:
+            return None
+        places.setdefault((id(container), key), (container, key, value, new))
+    for container, key, _, new in places.values():
+        container[key] = new
+    return list(places.values())
+
+
+def undo(places: list) -> None:
+    for container, key, value, _ in places:
+        container[key] = value
