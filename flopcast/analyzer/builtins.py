@@ -457,7 +457,7 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     if module == "collections" and name == "deque":
         return stdlib_containers.make_deque(interp, args, kwargs, span, node)
     if module == "heapq":
-        return stdlib_containers.heap_call(interp, name, args, kwargs, span, node)
+        return stdlib_containers.heap_call(interp, name, args, kwargs, span, node, call_builtin)
     if module == "collections" and name == "defaultdict":
         factory = args[0] if args else None
         if factory is not None and isinstance(factory, Known) and factory.value is None:

@@ -38,16 +38,14 @@ def _compare(a: Value, b: Value) -> int:
 _KEY = functools.cmp_to_key(_compare)
 
 
-def heap_call(interp, name: str, args: list, kwargs: dict, span, node) -> Value:
-    """heapq.<name>(...) on a ListVal heap; nsmallest/nlargest through sorted()."""
-    from flopcast.analyzer.builtins import call_builtin
-
+def heap_call(interp, name: str, args: list, kwargs: dict, span, node, sort) -> Value:
+    """heapq.<name>(...) on a ListVal heap; nsmallest/nlargest through ``sort`` (the
+    builtin sorted(), handed over by builtins.py)."""
     if name in ("nsmallest", "nlargest"):
         if len(args) != 2 or set(kwargs) - {"key"} or not isinstance(args[0], Known) \
                 or not isinstance(args[0].value, int):
             return interp.unpriced(node, f"heapq.{name}", "these arguments are not modelled")
-        ordered = call_builtin(interp, "sorted", [args[1]], {**kwargs, "reverse": Known(name == "nlargest")},
-                               span, node)
+        ordered = sort(interp, "sorted", [args[1]], {**kwargs, "reverse": Known(name == "nlargest")}, span, node)
         if not isinstance(ordered, ListVal):
             return ordered
         return ListVal(ordered.items[:max(args[0].value, 0)])
