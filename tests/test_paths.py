@@ -290,15 +290,12 @@ def test_a_long_run_of_a_loop_that_never_repeated_before_is_still_skipped():
     assert runs[100] == runs[1] <= 6 + 7 + 17  # the third run stops at its 17th iteration at the latest
 
 
-@pytest.mark.parametrize("name,traced", [("steady_loops.py", True), ("enumerate_loops.py", True), ("cold_loop.py", True),
-                                         ("plain_then_metered.py", True), ("compared_counters.py", True),
-                                         ("budget_reads.py", True), ("module_values.py", True), ("masked_layers.py", True),
-                                         ("state_counters.py", True),
-                                         ("repeated_calls.py", False), ("plain_call_result.py", False),
-                                         ("cached_calls.py", False), ("closed_calls.py", False)])
-def test_skipping_and_reuse_change_nothing_but_the_work(name, traced, monkeypatch):
-    # Traced: the loop runs each charge was made in too. A reused call's charges carry no
-    # loop runs yet (docs/pipeline.md), so the call fixtures compare untraced.
+@pytest.mark.parametrize("name", ["steady_loops.py", "enumerate_loops.py", "cold_loop.py", "plain_then_metered.py",
+                                  "compared_counters.py", "budget_reads.py", "module_values.py", "masked_layers.py",
+                                  "state_counters.py", "repeated_calls.py", "plain_call_result.py", "cached_calls.py",
+                                  "closed_calls.py"])
+def test_skipping_and_reuse_change_nothing_but_the_work(name, monkeypatch):
+    # Traced: the loop runs each charge was made in too, a reused call's charges included.
     from flopcast.analyzer import repeats
 
     def parts(report):
@@ -307,10 +304,10 @@ def test_skipping_and_reuse_change_nothing_but_the_work(name, traced, monkeypatc
                 report.loop_entries)
 
     point = Point(16, 9, 2**41)
-    fast = parts(analyze(STEADY.parent / name, point, formula=False, trace=traced))
+    fast = parts(analyze(STEADY.parent / name, point, formula=False, trace=True))
     monkeypatch.setattr(repeats.SteadyLoop, "watch", classmethod(lambda cls, *args: None))
     monkeypatch.setattr(repeats.CallMemo, "key", lambda self, *args: None)
-    assert parts(analyze(STEADY.parent / name, point, formula=False, trace=traced)) == fast
+    assert parts(analyze(STEADY.parent / name, point, formula=False, trace=True)) == fast
 
 
 REPEATED = Path(__file__).resolve().parent / "fixtures" / "steady" / "repeated_calls.py"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 import weakref
 from collections import defaultdict
+from itertools import compress
+from operator import attrgetter, is_not
 from pathlib import Path
 from typing import Callable, Mapping, Optional, Union
 
@@ -184,7 +186,7 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
     charges = _mark_path_dependent(widest, results)
     loop_entries: dict = {}
     if trace and traces and len(results) == 1:
-        charges = _with_loops(charges, traces[0].visits)
+        charges = _with_loops(charges, traces[0])
         loop_entries = dict(traces[0].entries)
     report = Report(
         path=program.main.path,
@@ -272,23 +274,45 @@ def _defs(tree) -> set:
 _DEFS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def _with_loops(charges: list[Charge], visits: dict) -> list[Charge]:
-    """Each charge with the loops it was made in (a repeated loop's charges can be millions:
-    made directly, not by dataclasses.replace, and kept as they are outside loops)."""
-    out = []
-    new = object.__new__
-    for i, c in enumerate(charges):
-        loops = visits.get(i, ())
-        if loops or c.loops:
-            # A frozen dataclass's __init__ sets each field through object.__setattr__: copying
-            # the fields' dict is several times faster, and makes the same Charge.
-            copy = new(Charge)
-            fields = copy.__dict__
-            fields.update(c.__dict__)
-            fields["loops"] = loops
-            c = copy
-        out.append(c)
+def _with_loops(charges: list[Charge], trace) -> list[Charge]:
+    """Each charge with the loops it was made in. A repeated loop's charges or a reused call's
+    can be millions, in runs of charges given one tuple of loops (Trace.call_replayed gives a
+    reused call's charges, the same objects at each reuse, one per reuse): each run's distinct
+    charge objects are copied once and the run is mapped in C loops. A copy is made directly,
+    not by dataclasses.replace; a charge made outside loops is kept as it is."""
+    n = len(charges)
+    loops_of = trace.loops_between(0, n)
+    starts = [0, *compress(range(1, n), map(is_not, loops_of[1:], loops_of[:-1])), n]
+    out: list = []
+    for a, b in zip(starts, starts[1:]):
+        loops = loops_of[a]
+        if b == a + 1:
+            c = charges[a]
+            out.append(_with(c, loops) if loops or c.loops else c)
+            continue
+        part = charges[a:b]
+        if not loops and not any(map(_LOOPS, part)):
+            out.extend(part)
+            continue
+        ids = list(map(id, part))
+        copies = dict(zip(ids, part))
+        for key, c in copies.items():
+            copies[key] = _with(c, loops)  # the same keys: the table is not resized while it is walked
+        out.extend(map(copies.__getitem__, ids))
     return out
+
+
+_LOOPS = attrgetter("loops")
+
+
+def _with(c: Charge, loops: tuple) -> Charge:
+    # A frozen dataclass's __init__ sets each field through object.__setattr__: copying the
+    # fields' dict is several times faster, and makes the same Charge.
+    copy = object.__new__(Charge)
+    fields = copy.__dict__
+    fields.update(c.__dict__)
+    fields["loops"] = loops
+    return copy
 
 
 def _raises(results: list[RunResult], single: bool) -> list[Raise]:

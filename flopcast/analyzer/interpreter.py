@@ -3208,7 +3208,11 @@ class Interpreter:
             value = self.memo.replay(memo_key, canon)
             if value is None:
                 marks = self.memo.start()
-                value = self._call_user(fn, args, kwargs, span)
+                try:
+                    value = self._call_user(fn, args, kwargs, span)
+                except BaseException:
+                    self.memo.abandon(marks)
+                    raise
                 self.memo.finish(memo_key, canon, marks, fn, args, kwargs, value)
             return value
         finally:

@@ -11,7 +11,16 @@ attributes and views' bases, plus the temporaries of the expressions being evalu
 (`a @ b` holds `a`, `b` and its result at once). The live arrays are walked only when the last
 walk's total plus what was allocated since could make a new peak (or pass the limit): a walk
 costs as much as the state is large, and most allocations cannot. The MLP's weights are inputs, allocated
-before predict, and not counted. flopscope's and numpy's internal scratch buffers are not
+before predict, and not counted.
+
+A call the call memo replays (repeats.CallMemo) is not evaluated, so the tracker cannot see
+the arrays it would make. While a call is recorded, the tracker keeps the call's own
+high-water marks: each time the live arrays reach a new high since the call began, by how
+much they exceed what was alive when it began, and where. A replay, made in an equal state,
+allocates and frees the same arrays in the same order on top of what is alive when it
+begins, so the same marks over that give the peaks and the first step past the limit the
+call would have made; they are handed on to the peak, the limit and every call being
+recorded around it, exactly as if the call had run. flopscope's and numpy's internal scratch buffers are not
 modelled, so the real peak can be somewhat higher.
 """
 
@@ -76,8 +85,11 @@ class MemoryTracker:
     bases: dict[int, int] = field(default_factory=dict)  # view ident -> its base's ident
     setup: Side = field(default_factory=Side)
     predict: Side = field(default_factory=Side)
-    allocated: int = 0  # bytes of the arrays (and ops' scratch buffers) allocated so far (repeats.CallMemo)
     _stack: list = field(default_factory=list)
+    _calls: list = field(default_factory=list)  # the _CallPeak of each call being recorded, innermost last
+    # The lowest high of the calls being recorded: an allocation whose bound is above it may
+    # be a new high of that call, and is walked even where it cannot be a new peak.
+    _floor: float = float("inf")
 
     def enter(self, interp) -> None:
         self._stack.append(_Level(interp.frame, interp.call_depth))
@@ -99,6 +111,12 @@ class MemoryTracker:
         operands = stack.pop().values
         if stack and stack[-1].depth == interp.call_depth:
             stack[-1].values.append(value)
+        if value.__class__ is TupleVal:
+            if _returns_several(node):  # eigh, qr, svd, lstsq, nonzero ...: each array a new one
+                made = [a for a in value.items if isinstance(a, Array) and a.ident not in self.sizes]
+                if made:
+                    self._allocated(interp, node, operands, value, made, 0)
+            return
         if not isinstance(value, Array) or value.ident in self.sizes:
             return
         if not _creates(node, operands):
@@ -109,20 +127,23 @@ class MemoryTracker:
             self.sizes[value.ident] = 0
             self.bases[value.ident] = view_of.ident
             return
-        size = nbytes(value)
-        self.sizes[value.ident] = size
-        self.allocated += size
+        self._allocated(interp, node, operands, value, [value], _cast_scratch(node, operands, value))
+
+    def _allocated(self, interp, node: ast.AST, operands: list, value, made: list, scratch: int) -> None:
+        """``node`` made the arrays ``made`` (``value`` itself, or the arrays of the tuple ``value``),
+        with ``scratch`` bytes of an op's scratch buffer alive while it ran."""
         side = self.predict if interp.metered else self.setup
         span = interp.node_span(node)
-        if size > side.largest:
-            side.largest, side.largest_span = size, span
-            side.largest_what = f"{value.dtype} {'×'.join(map(str, value.shape)) or 'scalar'}"
-        scratch = _cast_scratch(node, operands, value)
-        self.allocated += scratch  # alive with the rest while the op runs
-        side.since += size
+        for array in made:
+            size = self.sizes[array.ident] = nbytes(array)
+            if size > side.largest:
+                side.largest, side.largest_span = size, span
+                side.largest_what = f"{array.dtype} {'×'.join(map(str, array.shape)) or 'scalar'}"
+            side.since += size
         bound = side.walked + side.since + scratch
-        if bound <= side.peak and (not self.limit or side.over_limit_span is not None or bound <= self.limit):
-            return  # cannot be a new peak, nor the first step past the limit: no walk needed
+        if bound <= side.peak and (not self.limit or side.over_limit_span is not None or bound <= self.limit) \
+                and bound <= self._floor:
+            return  # cannot be a new peak, nor the first step past the limit, nor a call's new high: no walk needed
         walked = self._live(interp, operands + [value])
         side.walked, side.since = walked, 0
         live = walked + scratch
@@ -130,13 +151,63 @@ class MemoryTracker:
             side.peak, side.peak_span = live, span
         if self.limit and live > self.limit and side.over_limit_span is None:
             side.over_limit_span = span
+        if live > self._floor:
+            self._mark(live, span)
 
     def copied(self, interp, ident: int, copy: int) -> None:
         """``copy`` stands for an array made like ``ident`` without being evaluated (an iteration
         accounted for without running it): its bytes count as allocated, so the next walk is not skipped."""
         size = self.sizes[copy] = self.sizes.get(ident, 0)
-        self.allocated += size
         (self.predict if interp.metered else self.setup).since += size
+
+    def call_started(self, interp) -> "_CallPeak":
+        """A call the call memo records begins: what is alive now is its base line."""
+        side = self.predict if interp.metered else self.setup
+        live = side.walked = self._live(interp, [])
+        side.since = 0
+        call = _CallPeak(live)
+        self._calls.append(call)
+        self._floor = min(self._floor, live)
+        return call
+
+    def call_ended(self, call: "_CallPeak") -> tuple:
+        """The call ``call`` ended (or was abandoned): its marks, each ``(bytes above its base
+        line, span)``, in the order they were reached."""
+        calls = self._calls
+        while calls:  # calls abandoned by an exception inside it are ended with it
+            if calls.pop() is call:
+                break
+        self._floor = min((c.high for c in calls), default=float("inf"))
+        return tuple((live - call.base, span) for live, span in call.marks)
+
+    def replayed(self, interp, marks: tuple) -> None:
+        """A call recorded with ``marks`` (see call_ended) is replayed now instead of run: what
+        it would have made of the peak, the limit and the highs of the calls around it."""
+        if not marks:
+            return
+        side = self.predict if interp.metered else self.setup
+        top = marks[-1][0]
+        bound = side.walked + side.since + top
+        if bound <= side.peak and (not self.limit or side.over_limit_span is not None or bound <= self.limit) \
+                and bound <= self._floor:
+            return
+        base = side.walked = self._live(interp, [])
+        side.since = 0
+        if base + top > side.peak:
+            side.peak, side.peak_span = base + top, marks[-1][1]  # the first time the call reached its highest
+        if self.limit and side.over_limit_span is None and base + top > self.limit:
+            side.over_limit_span = next(span for rel, span in marks if base + rel > self.limit)
+        if base + top > self._floor:
+            for rel, span in marks:
+                self._mark(base + rel, span)
+
+    def _mark(self, live: int, span: Optional[Span]) -> None:
+        """``live`` bytes are alive at ``span``: a new high of each call being recorded below it."""
+        for call in self._calls:
+            if live > call.high:
+                call.high = live
+                call.marks.append((live, span))
+        self._floor = min(c.high for c in self._calls)
 
     def _live(self, interp, temporaries: list) -> int:
         seen: set[int] = set()
@@ -188,6 +259,18 @@ class MemoryTracker:
                          self.predict.over_limit_span, self.setup.over_limit_span)
 
 
+class _CallPeak:
+    """The high-water marks of a call being recorded: what was alive when it began, the most
+    alive since, and each new high with where it was reached."""
+
+    __slots__ = ("base", "high", "marks")
+
+    def __init__(self, base: int) -> None:
+        self.base = base
+        self.high = base
+        self.marks: list = []
+
+
 #: What the live-set walk follows in a value, by kind: an array's identity (and its bases),
 #: the items of a list or tuple, a dict's values, an instance's attributes, a bound method's
 #: receiver. Other values hold no array the walk can see.
@@ -216,6 +299,18 @@ def _cast_scratch(node: ast.AST, operands: list, value: Array) -> int:
         return 0
     item = ITEMSIZE.get(value.dtype, 8)
     return sum(a.size * item for a in operands if isinstance(a, Array) and a.dtype != value.dtype)
+
+
+#: Operations that return a tuple of arrays they made (not views: ``split`` and its kind are left out).
+SEVERAL = frozenset({"eigh", "eig", "qr", "svd", "slogdet", "lstsq", "nonzero", "divmod", "frexp", "modf", "unique",
+                     "histogram"})
+
+
+def _returns_several(node: ast.AST) -> bool:
+    if node.__class__ is not ast.Call:
+        return False
+    func = node.func
+    return (func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)) in SEVERAL
 
 
 def _creates(node: ast.AST, operands: list) -> bool:

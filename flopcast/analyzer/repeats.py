@@ -761,7 +761,8 @@ class _Recorded:
     depth: int  # the interpreter's call depth at the call
     reentered: frozenset  # function nodes found recursive while it ran
     inner_keys: list  # recursion keys of the calls it made of functions that were on the stack
-    allocated: Optional[int]  # bytes of the arrays allocated while it ran (None: memory not traced)
+    peaks: tuple  # its memory high-water marks over what was alive when it began (MemoryTracker.call_ended)
+    loops: Optional[tuple]  # the loops its charges were made in inside it (Trace.call_loops; None: not traced)
     sizes: dict  # identity of an array it made and returned -> the bytes the memory tracker gave it
     cache_size: Optional[int]  # the lru_cache table's size, if the call read it (None: it did not)
 
@@ -842,8 +843,7 @@ class CallMemo:
             return None
         interp = self.interp
         entry = slot.get(None) or slot.get(len(interp._cache_results))
-        if entry is None or interp.call_depth > entry.depth or interp.steps + entry.steps > self.max_steps \
-                or self.may_hide_a_peak(entry):
+        if entry is None or interp.call_depth > entry.depth or interp.steps + entry.steps > self.max_steps:
             return None
         outer = frozenset(interp.call_stack[:-1])
         if (entry.outer & entry.inner) - outer:
@@ -861,6 +861,8 @@ class CallMemo:
         except Incomparable:
             return None
         result = interp.result
+        if interp.trace is not None:
+            interp.trace.call_replayed(entry.loops, len(result.charges), len(entry.charges), interp.loops)
         result.charges.extend(entry.charges)
         interp.used += entry.used
         interp.steps += entry.steps
@@ -873,9 +875,9 @@ class CallMemo:
             if entry.inclusive.get(q):
                 result.inclusive[q] = result.inclusive.get(q, 0) + entry.inclusive[q]
         interp._reentered |= entry.reentered
-        if entry.allocated:
-            memory = self.memory()
-            memory.allocated += entry.allocated  # a call recording this one allocated them too
+        memory = self.memory()
+        if memory is not None:
+            memory.replayed(interp, entry.peaks)
             side = memory.predict if interp.metered else memory.setup
             for part, ident in made.items():
                 if isinstance(part, tuple) and part[0] == "ident":  # an array the call made: it holds its bytes
@@ -890,34 +892,29 @@ class CallMemo:
     def start(self) -> tuple:
         interp, result = self.interp, self.interp.result
         return (len(result.charges), interp.used, interp.steps, dict(result.calls), dict(result.inclusive),
-                frozenset(interp._reentered), len(interp.active_keys_seen), self.allocations(),
-                len(interp._cache_results), interp.cache_lookups, interp.cache_identity_lookups)
+                frozenset(interp._reentered), len(interp.active_keys_seen), self._peaks_started(),
+                len(interp._cache_results), interp.cache_lookups, interp.cache_identity_lookups,
+                interp.trace.call_started(interp.loops) if interp.trace is not None else None)
 
     def memory(self):
         trace = self.interp.trace
         return trace.memory if trace is not None else None
 
-    def allocations(self) -> Optional[int]:
-        """The bytes of the arrays the memory tracker saw allocated so far (None: memory is not traced)."""
+    def _peaks_started(self):
+        """The memory tracker's record of the call's high-water marks (None: memory is not traced)."""
         memory = self.memory()
-        return memory.allocated if memory is not None else None
+        return memory.call_started(self.interp) if memory is not None else None
 
-    def may_hide_a_peak(self, entry: _Recorded) -> bool:
-        """Whether the arrays a recorded call allocates, replayed without being shown to the
-        memory tracker, could have made a new peak (or passed the limit) on top of what is
-        alive now: what is alive now is at most what the tracker last walked plus what was
-        allocated since, and the call's arrays at most all it allocated."""
-        memory = self.memory()
-        if memory is None or not entry.allocated:
-            return False
-        side = memory.predict if self.interp.metered else memory.setup
-        bound = side.walked + side.since + entry.allocated
-        return bound > side.peak or bool(memory.limit and side.over_limit_span is None and bound > memory.limit)
+    def abandon(self, marks: tuple) -> None:
+        """The call begun at ``marks`` ended by an exception: nothing is recorded."""
+        if marks[7] is not None:
+            self.memory().call_ended(marks[7])
 
     def finish(self, key: tuple, canon: Canon, marks: tuple, fn, args: list, kwargs: dict, value) -> None:
         interp, result = self.interp, self.interp.result
-        charges, used, steps, calls, inclusive, reentered, keys_seen, allocations, cache_size, lookups, \
-            by_identity = marks
+        charges, used, steps, calls, inclusive, reentered, keys_seen, peaks, cache_size, lookups, \
+            by_identity, loops = marks
+        peaks = self.memory().call_ended(peaks) if peaks is not None else None
         if self.counters() != key[3] or len(interp._cache_results) != cache_size \
                 or interp.cache_identity_lookups != by_identity:
             return
@@ -940,6 +937,10 @@ class CallMemo:
                 if ident in memory.bases:
                     return  # a view of an array the call made: its base would not be known to the tracker
                 sizes[ident] = memory.sizes.get(ident, 0)
+        if loops is not None:
+            loops = interp.trace.call_loops(loops, charges, len(result.charges), interp.loops)
+            if loops is None:
+                return
         inner_calls = {k: v - calls.get(k, 0) for k, v in result.calls.items() if v != calls.get(k, 0)}
         inner = frozenset({interp.call_stack[-1]} | {callee for _, callee in inner_calls})
         read_cache = cache_size if interp.cache_lookups != lookups else None
@@ -947,8 +948,7 @@ class CallMemo:
             template, result.charges[charges:], interp.used - used, interp.steps - steps, inner_calls,
             {q: v - inclusive.get(q, 0) for q, v in result.inclusive.items() if v != inclusive.get(q, 0)},
             frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
-            interp.active_keys_seen[keys_seen:], None if allocations is None else self.allocations() - allocations,
-            sizes, read_cache)
+            interp.active_keys_seen[keys_seen:], peaks, loops, sizes, read_cache)
 
 
 # ---------------------------------------------------------------------------- closed functions

@@ -9,6 +9,7 @@ nothing extra otherwise); ``api.analyze(trace=True)`` turns what they saw into
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
@@ -20,8 +21,14 @@ from flopcast.model import LoopVisit, Span
 class Trace:
     #: Loop statement span -> how many times the loop was entered on this path.
     entries: Counter = field(default_factory=Counter)
-    #: Charge index (in RunResult.charges) -> the loops it was made in, outermost first.
+    #: Charge index (in RunResult.charges) -> the loops it was made in, outermost first
+    #: (loops_between: a reused call's charges made in no loop of its own are in _reused).
     visits: dict[int, tuple[LoopVisit, ...]] = field(default_factory=dict)
+    # The charges a reused call appended, one run per reuse, in the order they were appended:
+    # their first indices, and (end, the loops active at the reuse). A run's charges are
+    # millions in a reused recursion, and share one tuple of loops.
+    _reused_at: list[int] = field(default_factory=list)
+    _reused: list[tuple[int, tuple]] = field(default_factory=list)
     # id(LoopContext) of an active loop -> (its statement's span, its entry number)
     _active: dict[int, tuple[Span, int]] = field(default_factory=dict)
     #: Array memory, when asked for (analyzer.memory.MemoryTracker): every value computed.
@@ -43,9 +50,10 @@ class Trace:
         for s, n in nested.items():
             self.entries[s] += n * times
         width = end - start
+        iteration = self.loops_between(start, end)
         for k in range(1, times + 1):
             for i in range(start, end):
-                visits = self.visits.get(i)
+                visits = iteration[i - start]
                 if not visits:
                     continue
                 out, inside = [], False
@@ -60,3 +68,60 @@ class Trace:
     def charged(self, index: int, loops: list) -> None:
         if loops:
             self.visits[index] = tuple(LoopVisit(*self._active[id(ctx)], ctx.index) for ctx in loops)
+
+    def call_started(self, loops: list) -> tuple:
+        """A call the call memo records begins inside ``loops``: where its loop entries will
+        start, and how many loops are active (they are at the call's end as they were)."""
+        return len(self._entered_at), len(loops)
+
+    def call_loops(self, started: tuple, charges_at: int, charges_end: int, loops: list) -> Optional[tuple]:
+        """The loops a recorded call's charges ``charges_at:charges_end`` were made in inside
+        the call, numbered from its own entries of them, and the loops it entered with the
+        charges made before each (None: a charge was not made inside the loops the call began in)."""
+        entered_at, depth = started
+        entered = self._entered_at[entered_at:]
+        if not entered:
+            return (), ()  # every charge it made was made in the loops it began in, and no other
+        outer = self._visits_of(loops[:depth])
+        within = Counter(s for s, _ in entered)
+        first = {s: self.entries[s] - n for s, n in within.items()}
+        inner = []
+        for i, v in enumerate(self.loops_between(charges_at, charges_end), charges_at):
+            if len(v) > depth:
+                if v[:depth] != outer or any(x.loop not in first for x in v[depth:]):
+                    return None
+                inner.append((i - charges_at, tuple((x.loop, x.entry - first[x.loop], x.index) for x in v[depth:])))
+        return tuple(inner), tuple((s, at - charges_at) for s, at in entered)
+
+    def call_replayed(self, record: tuple, charges_at: int, count: int, loops: list) -> None:
+        """A call recorded with ``record`` (call_loops) was replayed inside ``loops``, its
+        ``count`` charges appended from ``charges_at``: the loop runs they stand for."""
+        inner, entered = record
+        if not count and not entered:
+            return
+        outer = self._visits_of(loops)
+        first = {s: self.entries[s] for s, _ in entered}
+        for s, at in entered:
+            self.entries[s] += 1
+            self._entered_at.append((s, charges_at + at))
+        if outer and count:
+            self._reused_at.append(charges_at)
+            self._reused.append((charges_at + count, outer))
+        for at, visits in inner:
+            self.visits[charges_at + at] = outer + tuple(LoopVisit(s, first[s] + e, i) for s, e, i in visits)
+
+    def _visits_of(self, loops: list) -> tuple:
+        return tuple(LoopVisit(*self._active[id(ctx)], ctx.index) for ctx in loops)
+
+    def loops_between(self, start: int, end: int) -> list:
+        """The loops each charge ``start:end`` was made in, outermost first."""
+        loops: list = [()] * (end - start)
+        starts = self._reused_at
+        k = bisect_right(starts, start) - 1  # runs are appended in order and do not overlap
+        for a, (b, outer) in zip(starts[max(k, 0):], self._reused[max(k, 0):]):
+            if a >= end:
+                break
+            lo, hi = max(a, start), min(b, end)
+            if lo < hi:
+                loops[lo - start:hi - start] = [outer] * (hi - lo)
+        return list(map(self.visits.get, range(start, end), loops))

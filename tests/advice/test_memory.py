@@ -113,15 +113,51 @@ def test_fc004_searches_the_largest_block_that_fits_as_fit_does():
 
 
 # What is not run must not hide the peak: an equal call replayed instead of run would not
-# show its temporary on top of what is alive at the new call (0.74 of the real peak), and a
-# layer loop skipped up to its last layer, which takes another course, would not show the
-# layer before it (0.88).
-NOT_RUN = [FIXTURES / "replayed_call.py", FIXTURES / "last_layer_apart.py"]
+# show its temporary on top of what is alive at the new call (0.74 of the real peak), nor a
+# replayed Strassen recursion its products on top of the blocks kept since the call it repeats
+# (0.74), and a layer loop skipped up to its last layer, which takes another course, would not
+# show the layer before it (0.88).
+NOT_RUN = [FIXTURES / "replayed_call.py", FIXTURES / "replayed_recursion.py", FIXTURES / "last_layer_apart.py"]
 
 
-@pytest.mark.parametrize("fixture", STREAMED + NOT_RUN, ids=lambda p: p.stem)
+# The arrays of the tuple eigh or qr returns were taken for inputs met by name, of no bytes (0.48).
+MADE = [FIXTURES / "decompositions.py"]
+
+
+@pytest.mark.parametrize("fixture", STREAMED + NOT_RUN + MADE, ids=lambda p: p.stem)
 def test_the_static_peak_follows_what_python_frees_and_what_is_not_run_would_have_made(fixture):
     point = Point(256, 8, 2**41)
     static = analyze(fixture, point, memory=True).memory.peak
     real = real_peak(fixture, point)
     assert 0.95 * real <= static <= 1.05 * real, f"static {static:,} vs real {real:,} ({static / real:.3f})"
+
+
+# A replayed call hands on the high-water marks it reached over what was alive when it began,
+# on top of what is alive at the replay: the memory record (peak, its line, the first step past
+# the limit) and each charge's loop runs are what running every call gives.
+REPLAYED = [FIXTURES / "replayed_call.py", FIXTURES / "replayed_recursion.py", SAMPLES / "strassen.py",
+            SAMPLES / "inheritance.py"]
+
+
+@pytest.mark.parametrize("fixture", REPLAYED, ids=lambda p: p.stem)
+def test_a_replayed_call_leaves_the_memory_record_running_it_leaves(fixture, monkeypatch):
+    from flopcast.analyzer import repeats
+
+    def record(report):
+        return report.memory, [(c.span, c.op, c.flops, c.loops) for c in report.charges], report.loop_entries
+
+    point = Point(256, 8, 2**41)
+    replayed = record(analyze(fixture, point, formula=False, trace=True, memory=True))
+    monkeypatch.setattr(repeats.CallMemo, "key", lambda self, *args: None)  # every call run
+    assert record(analyze(fixture, point, formula=False, trace=True, memory=True)) == replayed
+
+
+def test_a_replayed_call_passes_the_limit_where_running_it_does(monkeypatch):
+    from flopcast.analyzer import repeats
+
+    point = Point(256, 8, 2**41)
+    fixture = FIXTURES / "replayed_over_limit.py"
+    replayed = analyze(fixture, point, formula=False, memory=True).memory
+    assert replayed.over_limit_span is not None and replayed.peak > resource_limits().memory_limit_bytes
+    monkeypatch.setattr(repeats.CallMemo, "key", lambda self, *args: None)  # every call run
+    assert analyze(fixture, point, formula=False, memory=True).memory == replayed
