@@ -92,13 +92,12 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
         if traces is not None:
             from flopcast.analyzer.trace import Trace
 
-            if memory:
-                from flopcast.analyzer.memory import MemoryTracker
-                from flopcast.installed import resource_limits
-
-                trace = Trace(memory=MemoryTracker(limit=resource_limits().memory_limit_bytes))
-            else:
-                trace = Trace()
+            # Only the costliest path's memory is reported: the first run measures it (it may be
+            # the only path), the others do not, and analyze_program measures the costliest
+            # path again if it was another (_memory_of), by its options. Paths analysed at
+            # given values (integers read from data, sizes a test reads) keep no options: those
+            # are all measured.
+            trace = Trace(memory=_tracker() if memory and (not made or enumerated or count_values) else None)
         interp = Interpreter(program, point.width, point.depth, point.budget, decisions, include_scorer_cast,
                              record_values, trace)
         interp.enumerated = enumerated
@@ -144,6 +143,25 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
         enumerated = wanted
         explored = explore(run)
     return paired(first)
+
+
+def _tracker():
+    from flopcast.analyzer.memory import MemoryTracker
+    from flopcast.installed import resource_limits
+
+    return MemoryTracker(limit=resource_limits().memory_limit_bytes)
+
+
+def _memory_of(program: Program, cls: str, point: Point, include_scorer_cast: bool, record_values: bool,
+               path: RunResult):
+    """The memory the arrays of one path take: its run made again, with the same options at its
+    sites, measured (run_point measures only its first run)."""
+    from flopcast.analyzer.trace import Trace
+
+    trace = Trace(memory=_tracker())
+    Interpreter(program, point.width, point.depth, point.budget, Decisions(path.chosen), include_scorer_cast,
+                record_values, trace).run(cls)
+    return trace.memory
 
 
 def _runner(program: Program, cls: str, point: Point, include_scorer_cast: bool,
@@ -200,7 +218,10 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
         loop_entries=loop_entries,
     )
     if memory and traces and len(traces) == len(results):
-        report.memory = traces[results.index(widest)].memory.result()
+        tracker = traces[results.index(widest)].memory
+        if tracker is None:
+            tracker = _memory_of(program, cls, point, include_scorer_cast, record_values, widest)
+        report.memory = tracker.result()
     seen_unpriced: set = set()
     seen_uncertain: set = set()
     seen_notes: set = set()
