@@ -173,3 +173,16 @@ def test_a_known_axis_out_of_range_is_never_priced_as_if_valid(tmp_path):
     path.write_text(SNIPPET.replace("{line}", "z = fnp.sum(w, axis=2)"))
     report = analyze(path, POINT)
     assert [r.what for r in report.raises] == ["AxisError: axis 2 is out of bounds for array of dimension 2"]
+
+
+def test_a_traced_path_stopped_by_the_step_limit_before_any_charge_is_a_lower_bound(tmp_path, monkeypatch):
+    """segment_planner at 4096x64: its planner ran out of steps before predict charged anything,
+    and attaching loops to no charges raised IndexError (an internal error)."""
+    from flopcast.analyzer import interpreter
+
+    monkeypatch.setattr(interpreter, "MAX_STEPS", 500)
+    path = tmp_path / "estimator.py"
+    path.write_text(SOURCE.replace("        w = ", "        n = 0\n        for i in range(10**6):\n"
+                                   "            n = (n * 31 + i) % 1009\n        w = ", 1))
+    report = analyze(path, POINT, trace=True)
+    assert report.total.lo == 0 and report.unpriced, report.unpriced

@@ -302,6 +302,8 @@ def _with_loops(charges: list[Charge], trace) -> list[Charge]:
     charge objects are copied once and the run is mapped in C loops. A copy is made directly,
     not by dataclasses.replace; a charge made outside loops is kept as it is."""
     n = len(charges)
+    if not n:
+        return charges  # a path stopped before its first charge (the step limit)
     loops_of = trace.loops_between(0, n)
     starts = [0, *compress(range(1, n), map(is_not, loops_of[1:], loops_of[:-1])), n]
     out: list = []
