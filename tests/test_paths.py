@@ -411,9 +411,7 @@ MODULE_VALUES = STEADY.parent / "module_values.py"
 def test_a_path_and_a_partial_among_the_globals_do_not_keep_a_loop_from_repeating():
     runs = runs_of_line(MODULE_VALUES, "x = relu(x @ w)")
     assert runs[400] == runs[8] < 8
-    point = Point(16, 9, 2**41)
-    report = analyze(MODULE_VALUES, point)
-    assert report.total.exact and report.total.lo == measure(MODULE_VALUES, point).total
+    assert_counted_exactly(MODULE_VALUES, Point(16, 9, 2**41))
 
 
 MASKED = STEADY.parent / "masked_layers.py"
