@@ -424,6 +424,10 @@ CASES = {
             for _ in range(part.depth):
                 STEP
         """),
+    "contextlib_nullcontext_binds_its_argument": ("import contextlib\n", """
+        with contextlib.nullcontext(mlp.weights[0]) as w:
+            h = fnp.tanh(h @ w)
+        """),
     "contextlib_suppress_swallows_a_matching_exception": ("import contextlib\n", """
         with contextlib.suppress(ZeroDivisionError, KeyError):
             STEP
