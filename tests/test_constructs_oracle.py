@@ -270,3 +270,22 @@ def test_a_count_with_too_many_values_for_its_failed_bounding_paths_leaves_the_h
     assert not report.raises
     assert [(u.what, u.span.line) for u in report.unpriced] == [("not monotone", line_of(path, "h = fnp.sum("))]
     assert report.total.lo <= measure(path, point).total
+
+
+@pytest.mark.parametrize("name,values", [("list_pick.py", 3), ("list_pick_after_size.py", 4)])
+@pytest.mark.parametrize("width,depth", POINTS, ids=[f"{w}x{d}" for w, d in POINTS])
+def test_an_item_picked_from_a_list_by_data_is_analysed_at_every_value(name, values, width, depth, tmp_path):
+    # `METHODS[k]` picks a function by `k = int(argmax(...))` over a few scores: the cost is not
+    # monotone in k, so every k is a path (not just the ends), and the same k sizes `w[:k + 1]`
+    # (before the pick or after it) on that path. The ends are the cheapest and the dearest of
+    # the forced runs.
+    path = FIXTURES / name
+    point = Point(width, depth, BUDGET)
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    forced = [_variant(tmp_path / str(k), name, {"int(fnp.argmax(scores))": f"int(fnp.argmax(scores)) * 0 + {k}"})
+              for k in range(values)]
+    runs = [measure(p, point).total for p in forced]
+    assert (report.total.lo, report.total.hi) == (min(runs), max(runs))
+    assert report.total.contains(measure(path, point).total)
+    assert [u.span.line for u in report.uncertain] == [line_of(path, "k = int(")]

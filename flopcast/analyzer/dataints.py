@@ -135,6 +135,7 @@ def enumeration(results, current: dict) -> Optional[dict]:
     first. None when a site has an unbounded side or more than MAX_ENUMERATED cases."""
     keys = set(current) | {r.bounding for r in results
                            if r.bounding is not None and (r.raised is not None or r.unpriced)}
+    keys |= {key for r in results for key in r.picks}
     wanted = {}
     for key in keys:
         bounds = next((r.data_ints[key][0] for r in results if key in r.data_ints), None)
@@ -155,7 +156,7 @@ def opposite(ctx, key, grows: int, u_bounds: tuple, span, what: str, chain: tupl
     it goes the same way (or the site has not been used); else the end chosen at the site's
     shrinking twin, and a path where the twins differ is a bounding path."""
     first = ctx._data_int_uses.get(key)
-    if first is None or first[0] == grows or key in ctx.enumerated:
+    if first is None or first[0] in (grows, 0) or key in ctx.enumerated:
         if key is not None and key in ctx.result.data_ints:
             ctx.result.data_ints[key][1].add(chain)
         return None
@@ -207,6 +208,34 @@ def materialise(ctx, u: Unknown, what: str, grows: int = 1) -> int:
     if u.counts is not None and not unbounded(base):
         ctx._nonzero_counts[u.counts] = base
         ctx._count_sites[u.counts] = site.key
+    return _apply(u.chain, base)
+
+
+def position(ctx, u: Unknown) -> Optional[int]:
+    """The position ``u`` takes on this path where it picks an item of a Python list or tuple
+    (``METHODS[int(fnp.argmax(scores))]``): which item is picked is not monotone in anything,
+    so the site is analysed at every value of its range, not at its ends. None when the range
+    is unbounded, wider than MAX_ENUMERATED values, or this path took the value read at that
+    line at one of its ends (a size use came first: the caller reports it unpriced, and the
+    next round analyses the site at every value, ``enumeration``)."""
+    if u.lo is not None and u.lo == u.hi:
+        return _apply(u.chain, u.lo)
+    if u.lo is None or u.hi is None or u.hi - u.lo + 1 > MAX_ENUMERATED:
+        return None
+    span = u.origin or ctx.span
+    key = ("value", span)
+    taken = ctx.decisions.chosen.get(key)
+    if taken is not None and not (isinstance(taken, int) and not isinstance(taken, bool)):
+        if key in ctx.result.data_ints:
+            ctx.result.data_ints[key][1].add(u.chain)
+            ctx.result.picks.add(key)
+        return None
+    where = f" at line {span.line}" if span is not None else ""
+    reason = (f"an item of a list is picked by an integer read from data{where} ({u.reason}; from {u.lo:,} "
+              f"to {u.hi:,}): every value is analysed")
+    site = Site(key, tuple(range(u.hi, u.lo - 1, -1)), span, "shape", reason, (u.lo, u.hi))
+    base = ctx.decisions.choose(site, ctx.used)
+    ctx._data_int_uses.setdefault(key, (0, base))  # direction 0: every value is analysed
     return _apply(u.chain, base)
 
 

@@ -205,6 +205,9 @@ class RunResult:
     bounding: Optional[tuple] = None
     # Site key -> (its range, the chains its uses applied) for integers read from data.
     data_ints: dict = field(default_factory=dict)
+    # Sites of integers read from data that picked an item of a list after a use took them at
+    # an end (dataints.position): analysed at every value in the next round (dataints.enumeration).
+    picks: set = field(default_factory=set)
     # Selection site key -> [lo, hi, counts where a test of its size changes its answer, the
     # tests' lines] (sizetests.py).
     count_breaks: dict = field(default_factory=dict)
@@ -2387,6 +2390,18 @@ class Interpreter:
             return Known(taken)
         return Unknown("slice", None, "slice bounds depend on values")
 
+    def _pick(self, items: list, key: Value, node) -> Optional[Value]:
+        """The item a path picks from a list or tuple by an integer read from data (every
+        value of its range is a path: dataints.position); None when that is not possible."""
+        key = dataints.as_data_int(key, self.node_span(node))
+        at = dataints.position(self, key) if dataints.is_data_int(key) else None
+        if at is None:
+            return None
+        try:
+            return items[at]
+        except IndexError:
+            raise UserRaise(self.node_span(node), "IndexError: list index out of range")
+
     def subscript(self, obj: Value, key: Value, node) -> Value:
         if isinstance(obj, ClassVal) and _is_enum(obj) and isinstance(key, Known):
             member = obj.attrs.get("__members__").items.get(key.value) if "__members__" in obj.attrs else None
@@ -2417,6 +2432,9 @@ class Interpreter:
             if isinstance(key, Known) and isinstance(key.value, slice):
                 items = obj.items[key.value]
                 return ListVal(list(items)) if isinstance(obj, ListVal) else make_tuple(list(items))
+            picked = self._pick(obj.items, key, node)
+            if picked is not None:
+                return picked
             return self.unpriced(node, "list indexing", "the index depends on values")
         if isinstance(obj, DictVal):
             if isinstance(key, Known) and key.value in obj.items:
@@ -2437,6 +2455,10 @@ class Interpreter:
                     return Known(obj.value[key.value])
                 except Exception as exc:  # noqa: BLE001
                     raise UserRaise(self.node_span(node), f"{type(exc).__name__}: {exc}")
+            if isinstance(obj.value, (tuple, list, str)):
+                picked = self._pick([Known(v) for v in obj.value], key, node)
+                if picked is not None:
+                    return picked
             return Unknown("", None, "indexed by an unknown")
         if isinstance(obj, NumpyScalar):
             return obj
