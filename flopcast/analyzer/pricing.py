@@ -227,6 +227,25 @@ def polynomial(function: str, *args) -> int:
     return value
 
 
+def pointwise(function: str, *shapes_and_args) -> int:
+    """``flopscope._pointwise.<function>(...)`` for a cost function that reads only its
+    arrays' shapes (``_trapezoid_cost``): each shape is handed as a read-only broadcast array
+    of that shape (no memory), None as None; cached on disk."""
+    key = json.dumps(["pointwise", function, [list(a) if isinstance(a, tuple) else a for a in shapes_and_args]])
+    hit = CONTRACTIONS.get(key)
+    if hit is not None:
+        return hit[0]
+    import numpy as np
+
+    import flopscope  # noqa: F401 - the package first: _pointwise imports from it
+    from flopscope import _pointwise
+
+    args = [np.broadcast_to(np.float64(0.0), a) if isinstance(a, tuple) else a for a in shapes_and_args]
+    value = int(getattr(_pointwise, function)(*args))
+    CONTRACTIONS.put(key, (value, None))
+    return value
+
+
 def flush_caches() -> None:
     CONTRACTIONS.flush()
 

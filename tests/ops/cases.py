@@ -676,6 +676,15 @@ POLYNOMIAL = {
 }
 FAMILIES["polynomial"] = POLYNOMIAL
 
+# trapezoid: flopscope's _trapezoid_cost (4 per sample of y), billed at y, dx and x promoted
+TRAPEZOID = {
+    "trapezoid_f32_rows": "r = fnp.trapezoid(w, axis=0) * 2.0",
+    "trapezoid_1d_is_numpy_scalar": "r = v * fnp.trapezoid(v, dx=0.5)",
+    "trapezoid_f64_grid_bills_f64": "r = fnp.trapezoid(w, x=fnp.linspace(0.0, 1.0, W)) + v",
+    "trapezoid_int_samples_bill_f64": "r = fnp.trapezoid(fnp.arange(W)) * v",
+}
+FAMILIES["trapezoid"] = TRAPEZOID
+
 # np.pad's width forms (numel(output), whatever the form), as Strassen pads odd sizes.
 PAD = {
     "pad_pair_per_axis": "r = fnp.pad(w, ((0, 1), (0, 1))) * 2.0",

@@ -1,4 +1,4 @@
-"""Reductions: sum, prod, max/min, arg*, cum*, all/any, mean, var/std, ptp, median.
+"""Reductions: sum, prod, max/min, arg*, cum*, all/any, mean, var/std, ptp, median, trapezoid.
 
 flopscope charges max(N − out, 1) for sum-like reductions (orbits when symmetric),
 N for mean, 4N for var (+ out for std), out × extent for median; nan* add one isnan
@@ -11,9 +11,9 @@ from typing import Optional
 
 from flopcast.analyzer import dataints, dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
-from flopcast.analyzer.ops.operands import arg, axis_index, dtype_arg, known_int, origin_of, to_array
-from flopcast.analyzer.ops.registry import OpError, by_category
-from flopcast.analyzer.values import Array, Known, ListVal, TupleVal, Unknown, Value
+from flopcast.analyzer.ops.operands import arg, axis_index, dtype_arg, known_int, operand, origin_of, to_array
+from flopcast.analyzer.ops.registry import OpError, by_category, handler
+from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
 
 
 # Reductions priced as flopscope's tier-1 count ``max(reduce(shape, axes, sym), 1)``.
@@ -158,3 +158,34 @@ def _reduced_range(op: str, x: Array, axes: tuple) -> tuple:
     if op in ("max", "min", "amax", "amin", "nanmax", "nanmin"):
         return inner
     return (None, None)
+
+
+@handler("trapezoid")
+def _trapezoid(ctx, args, kwargs) -> Value:
+    """``trapezoid(y, x=None, dx=1.0, axis=-1)``: flopscope's own ``_trapezoid_cost`` of the
+    shapes (4 per sample of ``y``, times the grids an N-d ``x`` broadcasts), billed at the
+    promotion of ``y``, ``dx`` (a Python number weakly) and ``x``."""
+    if set(kwargs) - {"x", "dx", "axis"} or len(args) > 4:
+        raise OpError("trapezoid with these arguments is not modelled")
+    y = to_array(ctx, arg(args, kwargs, 0, "y"))
+    x_v = arg(args, kwargs, 1, "x")
+    x = None if x_v is None or isinstance(x_v, Known) and x_v.value is None else to_array(ctx, x_v)
+    dx = arg(args, kwargs, 2, "dx", Known(1.0))
+    axis = known_int(arg(args, kwargs, 3, "axis", Known(-1)), "trapezoid axis")
+    if y.ndim == 0:
+        raise OpError("trapezoid of a 0-d array is not modelled")
+    k = axis_index(axis, y.ndim)
+    if x is not None and x.ndim > 1:
+        raise OpError("trapezoid with an N-d x is not modelled")
+    if x is not None and x.shape[0] != y.shape[k]:
+        raise OpError("trapezoid with x not as long as y's axis is not modelled")
+    if not isinstance(dx, Known) and not (isinstance(dx, (Array, NumpyScalar)) and not dx.shape):
+        raise OpError("trapezoid with an array dx is not modelled")
+    parts = [Operand(dtype=y.dtype), operand(dx)] + ([Operand(dtype=x.dtype)] if x is not None else [])
+    dt = dtypes.result_type(*parts)
+    if dt.startswith("complex") or dt in ("bool",) or dt.startswith(("int", "uint")):
+        raise OpError(f"trapezoid billed at {dt} is not modelled")
+    base = pricing.pointwise("_trapezoid_cost", y.shape, None if x is None else x.shape, axis)
+    ctx.charge("trapezoid", base, dt, origin_of([y], dt))
+    shape = y.shape[:k] + y.shape[k + 1:]
+    return Array(shape, dt) if shape else NumpyScalar(dt)
