@@ -136,7 +136,7 @@ class Uncertainty:
     """A place where the cost depends on values: a branch, loop or op whose size is data-driven."""
 
     span: Optional[Span]
-    kind: str  # "branch", "loop", "shape", "exception"
+    kind: str  # "branch", "loop", "shape", "exception", "pick" (min/max/sorted by numbers read from data)
     reason: str
 
 

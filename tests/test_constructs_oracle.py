@@ -8,6 +8,7 @@ the run (and its ends are real counts).
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,33 @@ def test_an_item_picked_from_a_list_by_data_is_analysed_at_every_value(name, val
     assert (report.total.lo, report.total.hi) == (min(runs), max(runs))
     assert report.total.contains(measure(path, point).total)
     assert [u.span.line for u in report.uncertain] == [line_of(path, "k = int(")]
+
+
+def _forced_scores(reads: list[str], ranks: tuple) -> dict:
+    """Replacements that keep each read of data (and its charge) but force its value: the
+    ``i``-th read becomes ``ranks[i]``."""
+    return {read: f"{read} * 0.0 + {rank}" for read, rank in zip(reads, ranks)}
+
+
+_PICKS = {
+    "pick_min_by_data.py": ["float(fnp.std(w[0]))", "float(fnp.std(w[1]))", "float(fnp.std(w[2]))"],
+    "pick_sorted_by_data.py": ["float(fnp.mean(w[0]))", "float(fnp.mean(w[1]))", "float(fnp.mean(w[2]))"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(_PICKS))
+@pytest.mark.parametrize("width,depth", POINTS, ids=[f"{w}x{d}" for w, d in POINTS])
+def test_min_and_sorted_by_numbers_read_from_data_analyse_every_outcome(name, width, depth, tmp_path):
+    # `min(errors, key=errors.get)` can pick any of three methods and `sorted(scored, key=...)`
+    # give any of six orders: each outcome is a path, so the interval's ends are the cheapest
+    # and the dearest of the runs forced into each order of the scores.
+    path = FIXTURES / name
+    point = Point(width, depth, BUDGET)
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    runs = [measure(_variant(tmp_path / "".join(map(str, ranks)), name, _forced_scores(_PICKS[name], ranks)),
+                    point).total
+            for ranks in itertools.permutations(range(3))]
+    assert (report.total.lo, report.total.hi) == (min(runs), max(runs))
+    assert report.total.contains(measure(path, point).total)
+    assert [u.kind for u in report.uncertain] == ["pick"]

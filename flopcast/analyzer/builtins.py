@@ -8,10 +8,12 @@ yields :class:`Unknown`. Python's ``sum`` over arrays is priced as flopscope see
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 
 from flopcast.analyzer import dataints, import_hooks, stdlib_containers, submission_files
 from flopcast.analyzer.counters import append_item
+from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (
     ENUM_AUTO,
     Array,
@@ -51,6 +53,26 @@ def _unknown_from(values, kind: str, span: Span, default_reason: str) -> Unknown
         if isinstance(v, Unknown):
             return Unknown(kind, v.origin, v.reason)
     return Unknown(kind, span, default_reason)
+
+
+#: A Python ``min``/``max`` by keys read from data is a site when it picks among this many items
+#: at most; ``sorted`` when it orders this many (3! = 6 orders, each a path).
+MAX_PICKED_ITEMS = 8
+MAX_SORTED_ITEMS = 3
+
+
+def _comparable(keys) -> bool:
+    """Keys Python compares without flopscope: known numbers and numbers read from data."""
+    return all(isinstance(k, Known) or isinstance(k, Unknown) and k.kind in ("int", "float", "bool") for k in keys)
+
+
+def _picked(interp, count: int, span: Span, what: str) -> int:
+    """Which of ``count`` outcomes of a comparison of numbers read from data this path takes:
+    a value-dependent site with one option per outcome (the same on every execution of a path,
+    as a branch's)."""
+    site = Site(("pick", span), tuple(range(count)), span, "pick",
+                f"{what} compares numbers read from data: each of its {count} outcomes is analysed")
+    return interp.decisions.choose(site, interp.used)
 
 
 def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span, node) -> Value:
@@ -101,6 +123,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             if _all_known(keys):
                 pick = (min if name == "min" else max)(range(len(items)), key=lambda j: keys[j].value)
                 return items[pick]
+            if _comparable(keys) and len(items) <= MAX_PICKED_ITEMS:
+                return items[_picked(interp, len(items), span, f"{name}(..., key=...)")]
             if any(isinstance(i, Array) for i in items):
                 return interp.unpriced(node, f"builtin {name}() over arrays", "compares array values in Python")
             return _unknown_from(keys, "", span, f"{name}() by a key that depends on data")
@@ -206,6 +230,10 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             if len({repr(signature(i)) for i in items}) <= 1:
                 # The order depends on values, but every item looks alike to the cost model.
                 return ListVal(list(items))
+            if _comparable(keys) and len(items) <= MAX_SORTED_ITEMS:
+                orders = list(itertools.permutations(range(len(items))))
+                order = orders[_picked(interp, len(orders), span, "sorted(...)")]
+                return ListVal([items[j] for j in order])
             return interp.unpriced(node, "sorted()", "the order depends on values and the items differ in cost")
         if name == "reversed":
             return ListVal(list(reversed(items)))

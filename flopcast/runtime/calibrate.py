@@ -96,7 +96,7 @@ def observe(path: str | Path, report: Report, *, size: Optional[tuple[int, int]]
     target = report.point
     scorer = report.include_scorer_cast
     small, small_sites = _small_point(program, cls, target, size, scorer)
-    spans = {(s.span, s.kind) for s in small_sites}
+    spans = {(s.span, s.kind) for s in small_sites if s.kind in WATCHED_KINDS}
     spans |= {(u.span, u.kind) for u in report.uncertain if u.kind in WATCHED_KINDS}
     watch = sorted(spans, key=lambda sk: (sk[0].path, sk[0].line, sk[0].col, sk[1]))
     request = RunRequest(
