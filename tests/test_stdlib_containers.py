@@ -50,3 +50,18 @@ def test_a_heap_ordered_by_values_read_from_data_is_unpriced(tmp_path):
     report = analyze(path, point)
     assert [u.what for u in report.unpriced][:1] == ["heapq.heappush"], report.unpriced
     assert report.total.lo <= measure(path, point).total
+
+
+COUNTER = FIXTURE.parent / "counter_and_function_attrs.py"
+
+
+@pytest.mark.parametrize("width,depth", [(8, 1), (8, 4), (16, 7)])
+def test_a_counter_and_attributes_of_a_function_steer_the_work_exactly(width, depth):
+    # Counter's missing key reads 0 without being added, update() adds counts, most_common()
+    # ranks them and total() sums them; `wrapper.calls` is kept on the function object across
+    # calls (so no call of `layer` may be replayed without its increment).
+    point = Point(width, depth, 2**41)
+    report = analyze(COUNTER, point)
+    assert not report.unpriced, report.unpriced
+    assert not report.uncertain, report.uncertain
+    assert_exact_match(report, measure(COUNTER, point), f" at {width}x{depth}")

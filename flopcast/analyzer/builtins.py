@@ -486,6 +486,8 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return stdlib_containers.make_deque(interp, args, kwargs, span, node)
     if module == "heapq":
         return stdlib_containers.heap_call(interp, name, args, kwargs, span, node, call_builtin)
+    if module == "collections" and name == "Counter":
+        return stdlib_containers.make_counter(interp, args, kwargs, span, node)
     if module == "collections" and name == "defaultdict":
         factory = args[0] if args else None
         if factory is not None and isinstance(factory, Known) and factory.value is None:
@@ -647,6 +649,10 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
                 recv.items[:] = ordered.items
                 return Known(None)
             return ordered
+    if stdlib_containers.is_counter(recv):
+        out = stdlib_containers.counter_method(interp, recv, name, args, kwargs, span, node)
+        if out is not None:
+            return out
     if isinstance(recv, DictVal):
         if name == "get":
             key = args[0]

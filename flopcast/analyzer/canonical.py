@@ -167,6 +167,13 @@ class Canon:
         n = objects.get(id(value))
         if n is not None:
             return ("F", n)
+        form = self._function_form(value)
+        if value.attrs:  # attributes set on the function (`wrapper.calls += 1`): state, never cached
+            form += (tuple((k, self.form(v)) for k, v in sorted(value.attrs.items())),)
+        return form
+
+    def _function_form(self, value: FunctionVal) -> tuple:
+        objects = self.objects
         n = objects[id(value)] = len(objects)
         self.by_object.append(value)
         if value.closure is None:

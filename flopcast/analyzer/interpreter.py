@@ -1784,7 +1784,7 @@ class Interpreter:
                     self.call(BoundMethod(prop.setter, obj), [value], {}, span)
                     return
                 obj.attrs[target.attr] = value
-            elif isinstance(obj, ClassVal):
+            elif isinstance(obj, (ClassVal, FunctionVal)):
                 obj.attrs[target.attr] = value
             elif isinstance(obj, LibRef) and obj.path.startswith("flopscope"):
                 self.unpriced(target, "assignment to a flopscope attribute",
@@ -2439,6 +2439,8 @@ class Interpreter:
         if isinstance(obj, DictVal):
             if isinstance(key, Known) and key.value in obj.items:
                 return obj.items[key.value]
+            if isinstance(key, Known) and isinstance(obj.factory, Known):
+                return obj.factory  # a Counter: a missing key reads as 0 and is not added
             if isinstance(key, Known) and obj.factory is not None:
                 value = obj.items[key.value] = self.call(obj.factory, [], {}, self.node_span(node), node)
                 return value
@@ -2603,6 +2605,8 @@ class Interpreter:
         if isinstance(obj, NpzFile):
             if name == "files":
                 return ListVal([Known(k) for k in obj.arrays])
+        if isinstance(obj, FunctionVal) and name in obj.attrs:
+            return obj.attrs[name]
         if isinstance(obj, FunctionVal) and name in ("__name__", "__doc__"):
             # what a logging or timing decorator reads of the function it wraps
             named = isinstance(obj.node, (ast.FunctionDef, ast.AsyncFunctionDef))

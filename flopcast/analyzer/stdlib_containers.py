@@ -1,5 +1,10 @@
-"""``collections.deque``, ``heapq`` and iterators over known sequences (``iter``, ``next``,
-``itertools.islice`` of an iterator), run on abstract values.
+"""``collections.deque``, ``collections.Counter``, ``heapq`` and iterators over known sequences
+(``iter``, ``next``, ``itertools.islice`` of an iterator), run on abstract values.
+
+A Counter is a dict whose missing keys read as 0 without being added (its ``factory`` is the
+known value ``0``, where a defaultdict's is the callable it calls and stores); counting,
+``update``/``subtract``, ``most_common`` and ``total`` run on known items and counts, and
+leave the call unpriced otherwise.
 
 A deque is a list with a ``maxlen``; heapq's functions run the real heapq on the items,
 ordered the way Python orders them (numbers, and tuples and lists of them, lexicographically);
@@ -13,7 +18,8 @@ import functools
 import heapq
 import itertools
 
-from flopcast.analyzer.values import DequeVal, Known, ListVal, PyGenerator, SeqIterator, TupleVal, UserRaise, Value
+from flopcast.analyzer.values import (DequeVal, DictVal, Known, ListVal, PyGenerator, SeqIterator, TupleVal, UserRaise,
+                                      Value, make_tuple)
 
 
 class Unordered(Exception):
@@ -149,3 +155,70 @@ def islice(interp, source: Value, bounds: list, span, node) -> Value:
 
 def is_iterator(value: Value) -> bool:
     return isinstance(value, (SeqIterator, PyGenerator))
+
+
+#: What a Counter's missing key reads as (DictVal.factory of a Counter).
+COUNTER_MISSING = Known(0)
+
+
+def is_counter(value: Value) -> bool:
+    return isinstance(value, DictVal) and value.factory is COUNTER_MISSING
+
+
+def make_counter(interp, args: list, kwargs: dict, span, node) -> Value:
+    """``Counter()``, ``Counter(iterable)``, ``Counter(mapping)``, ``Counter(a=1, ...)``."""
+    counter = DictVal({}, COUNTER_MISSING)
+    if args or kwargs:
+        done = _count(interp, counter, args, kwargs, 1, node)
+        if done is not None:
+            return interp.unpriced(node, "collections.Counter()", done)
+    return counter
+
+
+def _count(interp, counter: DictVal, args: list, kwargs: dict, sign: int, node):
+    """Add (sign 1) or subtract (-1) counts into ``counter``; why not, or None when done."""
+    sources = []
+    if args:
+        src = args[0]
+        if isinstance(src, DictVal):
+            sources = list(src.items.items())
+        elif isinstance(src, Known) and isinstance(src.value, dict):
+            sources = [(k, Known(v)) for k, v in src.value.items()]
+        else:
+            items = interp.iterate(src, node)
+            if items is None or not all(isinstance(i, Known) for i in items):
+                return "the items counted are not known"
+            sources = [(i.value, Known(1)) for i in items]
+    sources += list(kwargs.items())
+    for key, n in sources:
+        now = counter.items.get(key, COUNTER_MISSING)
+        if not (isinstance(n, Known) and isinstance(now, Known)):
+            return "a count is not known"
+        try:
+            counter.items[key] = Known(now.value + sign * n.value)
+        except TypeError:
+            return "a count is not a number"
+    return None
+
+
+def counter_method(interp, counter: DictVal, name: str, args: list, kwargs: dict, span, node):
+    """Counter's own methods; None for the dict methods it inherits."""
+    if name in ("update", "subtract"):
+        why = _count(interp, counter, args, kwargs, 1 if name == "update" else -1, node)
+        return Known(None) if why is None else interp.unpriced(node, f"Counter.{name}()", why)
+    if name not in ("most_common", "total", "elements"):
+        return None
+    counts = list(counter.items.items())
+    if not all(isinstance(n, Known) for _, n in counts):
+        return interp.unpriced(node, f"Counter.{name}()", "a count is not known")
+    if name == "total":
+        return Known(sum(n.value for _, n in counts))
+    if name == "elements":
+        return ListVal([Known(k) for k, n in counts for _ in range(max(n.value, 0))])
+    limit = args[0] if args else kwargs.get("n", Known(None))
+    if not isinstance(limit, Known):
+        return interp.unpriced(node, "Counter.most_common()", "how many is not known")
+    ranked = sorted(counts, key=lambda kn: kn[1].value, reverse=True)  # stable: first seen first among ties
+    if limit.value is not None:
+        ranked = ranked[: limit.value]
+    return ListVal([make_tuple([Known(k), n]) for k, n in ranked])

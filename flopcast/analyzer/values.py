@@ -183,7 +183,8 @@ class TupleVal(Value):
 @dataclass(eq=False)
 class DictVal(Value):
     items: dict  # Python key -> Value
-    factory: Any = None  # collections.defaultdict's default_factory (a callable Value), else None
+    # collections.defaultdict's default_factory (a callable Value), a Counter's missing value (Known(0)), else None
+    factory: Any = None
 
 
 @dataclass(eq=False)
@@ -209,6 +210,7 @@ class FunctionVal(Value):
     # cached, owner) it was made for (decorators set them after the def)
     form: Any = field(default=None, repr=False)
     setter: Any = field(default=None, repr=False)  # a property's `@x.setter` function
+    attrs: dict = field(default_factory=dict, repr=False)  # attributes set on it (`wrapper.calls = 0`)
 
 
 @dataclass(eq=False)
