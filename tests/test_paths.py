@@ -293,7 +293,7 @@ def test_a_long_run_of_a_loop_that_never_repeated_before_is_still_skipped():
 @pytest.mark.parametrize("name", ["steady_loops.py", "enumerate_loops.py", "cold_loop.py", "plain_then_metered.py",
                                   "compared_counters.py", "budget_reads.py", "module_values.py", "masked_layers.py",
                                   "state_counters.py", "repeated_calls.py", "plain_call_result.py", "cached_calls.py",
-                                  "closed_calls.py"])
+                                  "closed_calls.py", "budget_and_helpers.py"])
 def test_skipping_and_reuse_change_nothing_but_the_work(name, monkeypatch):
     # Traced: the loop runs each charge was made in too, a reused call's charges included.
     from flopcast.analyzer import repeats
@@ -403,6 +403,21 @@ def test_a_loop_that_does_not_ask_the_budget_is_skipped_though_the_program_asks_
     runs = {depth: run_counting(BUDGET_READS, 16, depth)[1].executed for depth in (8, 400)}
     assert runs[400][quiet] == runs[8][quiet] < 8
     assert runs[400][asking] == 400
+
+
+BUDGET_AND_HELPERS = STEADY.parent / "budget_and_helpers.py"
+
+
+@pytest.mark.parametrize("width,depth,budget", [(16, 12, 150_000), (16, 12, 200_000), (8, 3, 2**41)])
+def test_calls_in_a_program_that_asks_the_budget_are_counted_exactly(width, depth, budget):
+    assert_counted_exactly(BUDGET_AND_HELPERS, Point(width, depth, budget))
+
+
+def test_a_call_that_does_not_ask_the_budget_is_reused_though_the_program_asks_it():
+    recursion = runs_of_line(BUDGET_AND_HELPERS, "return settle(fnp.tanh(x @ w), w, n - 1)")
+    asking = runs_of_line(BUDGET_AND_HELPERS, "return flops.current_budget().flops_remaining")
+    assert recursion[400] == recursion[8] < 8
+    assert asking[400] == 400
 
 
 MODULE_VALUES = STEADY.parent / "module_values.py"

@@ -67,6 +67,36 @@ def test_sample_count_sized_from_flops_remaining_is_exact(width, depth, budget):
     exact_and_equal(SAMPLES / "budget_doubling.py", Point(width, depth, budget))
 
 
+LIVE_DISPLAY = """\
+import flopscope as flops
+import flopscope.numpy as fnp
+
+
+class Estimator:
+    def predict(self, mlp, budget):
+        x = fnp.ones((2, mlp.width))
+        with flops.budget_live():
+            x = x @ mlp.weights[0]
+        return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(x){tail}
+"""
+
+
+def test_budget_live_is_a_display_for_with_not_a_snapshot_of_the_budget(tmp_path):
+    # `with flops.budget_live():` only runs its body; the object has no `.flops_remaining`
+    # (flopscope raises AttributeError), so reading it is never priced as the budget.
+    shown = tmp_path / "shown" / "estimator.py"
+    shown.parent.mkdir()
+    shown.write_text(LIVE_DISPLAY.format(tail=""))
+    exact_and_equal(shown, Point(8, 2, BIG))
+    misread = tmp_path / "misread" / "estimator.py"
+    misread.parent.mkdir()
+    misread.write_text(LIVE_DISPLAY.format(tail=" * flops.budget_live().flops_remaining"))
+    with pytest.raises(AttributeError):
+        measure(misread, Point(8, 2, BIG))
+    report = analyze(misread, Point(8, 2, BIG))
+    assert [u.what for u in report.unpriced][0] == "attribute 'flops_remaining'"
+
+
 # ------------------------------------------------------------------ value-dependent branches
 
 @pytest.mark.parametrize("width,depth", [(8, 1), (64, 4)])

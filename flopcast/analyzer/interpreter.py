@@ -2858,8 +2858,11 @@ class Interpreter:
                                          "use fnp.einsum")
             if rest in ("as_symmetric",):
                 return self.price_call("flopscope." + rest, args, kwargs, node, span)
-            if rest == "current_budget" or rest == "budget_live":
+            if rest == "current_budget":
                 return self.budget_snapshot()
+            if rest == "budget_live":
+                # a live display of the budget for `with` (no snapshot: `.flops_remaining` of it raises)
+                return InstanceVal(ClassVal("_BudgetLive", "_BudgetLive", [], {}), {})
             if rest in ("configure", "einsum_clear_caches", "clear_cache"):
                 return Known(None)
             return self._unpriced_at(span, f"flops.{rest}", "this flopscope API is not modelled")
@@ -3632,7 +3635,7 @@ def _source(node: ast.AST) -> str:
     return text
 
 
-_BUDGET_WORDS = re.compile(r"current_budget|budget_live|flops_remaining|flops_used|budget_summary")
+_BUDGET_WORDS = re.compile(r"current_budget|flops_remaining|flops_used|budget_summary")
 _PURE_BUILTINS = {
     "float", "int", "abs", "len", "min", "max", "bool", "round", "sum", "range", "enumerate", "zip",
     "isinstance", "list", "tuple", "sorted", "reversed", "any", "all", "divmod", "pow", "str",

@@ -765,13 +765,14 @@ class _Recorded:
     loops: Optional[tuple]  # the loops its charges were made in inside it (Trace.call_loops; None: not traced)
     sizes: dict  # identity of an array it made and returned -> the bytes the memory tracker gave it
     cache_size: Optional[int]  # the lru_cache table's size, if the call read it (None: it did not)
+    budget_used: Optional[int]  # the FLOPs spent when it began, if it asked the budget (None: it did not)
 
 
 class CallMemo:
     """Reuses the effects of a call of a user function made again in an equal state.
 
     The state a call can read is its function (code, defaults, closure), its arguments,
-    every module's globals and the FLOPs spent when the program asks the budget. A call
+    every module's globals and, when it asks the budget, the FLOPs spent. A call
     is recorded only when it leaves that state as it found it (it mutates nothing the
     caller could see), meets no new value-dependent site, adds no note, unpriced entry,
     lru_cache entry, and ends normally; an equal call then gets the same charges and calls
@@ -784,6 +785,11 @@ class CallMemo:
     A call that looked an object up in the table by its identity, or was handed a cached
     array or container (the same object at every hit), is not recorded: the table's content
     is not part of the canonical state, so an equal-looking call can miss where it hit.
+
+    The FLOPs spent are read the same way: a call that asked the budget (``current_budget()``,
+    itself or in a callee) is reused only where as much has been spent; one that did not is
+    reused whatever has been, so a program that asks the budget once, for a sample count,
+    still reuses its recursive helpers.
     """
 
     def __init__(self, interp, max_steps: int):
@@ -809,8 +815,7 @@ class CallMemo:
                 return None
         if reading.touched:
             return None  # a number watched by a loop (counters.py): the call is not recorded
-        return (form, interp.metered, interp.try_depth > 0, self.counters(),
-                interp.used if interp.program_mentions_budget() else None), canon
+        return (form, interp.metered, interp.try_depth > 0, self.counters()), canon
 
     def form(self, canon: Canon, fn, args: list, kwargs: dict) -> tuple:
         """The call's state: its function, its arguments and the module globals it can read —
@@ -842,7 +847,8 @@ class CallMemo:
         if slot is None:
             return None
         interp = self.interp
-        entry = slot.get(None) or slot.get(len(interp._cache_results))
+        size, used = len(interp._cache_results), interp.used
+        entry = slot.get((None, None)) or slot.get((size, None)) or slot.get((None, used)) or slot.get((size, used))
         if entry is None or interp.call_depth > entry.depth or interp.steps + entry.steps > self.max_steps:
             return None
         outer = frozenset(interp.call_stack[:-1])
@@ -883,8 +889,8 @@ class CallMemo:
                 if isinstance(part, tuple) and part[0] == "ident":  # an array the call made: it holds its bytes
                     memory.sizes[ident] = entry.sizes[part[1]]
                     side.since += entry.sizes[part[1]]
-        if key[4] is not None:
-            interp.budget_reads += 1  # the call may have asked the budget (its key holds what was spent)
+        if entry.budget_used is not None:
+            interp.budget_reads += 1  # what reuses this call asked the budget too
         if entry.cache_size is not None:
             interp.cache_lookups += 1  # what reuses this call read the table too
         return value
@@ -894,7 +900,7 @@ class CallMemo:
         return (len(result.charges), interp.used, interp.steps, dict(result.calls), dict(result.inclusive),
                 frozenset(interp._reentered), len(interp.active_keys_seen), self._peaks_started(),
                 len(interp._cache_results), interp.cache_lookups, interp.cache_identity_lookups,
-                interp.trace.call_started(interp.loops) if interp.trace is not None else None)
+                interp.trace.call_started(interp.loops) if interp.trace is not None else None, interp.budget_reads)
 
     def memory(self):
         trace = self.interp.trace
@@ -913,7 +919,7 @@ class CallMemo:
     def finish(self, key: tuple, canon: Canon, marks: tuple, fn, args: list, kwargs: dict, value) -> None:
         interp, result = self.interp, self.interp.result
         charges, used, steps, calls, inclusive, reentered, keys_seen, peaks, cache_size, lookups, \
-            by_identity, loops = marks
+            by_identity, loops, budget_reads = marks
         peaks = self.memory().call_ended(peaks) if peaks is not None else None
         if self.counters() != key[3] or len(interp._cache_results) != cache_size \
                 or interp.cache_identity_lookups != by_identity:
@@ -944,11 +950,12 @@ class CallMemo:
         inner_calls = {k: v - calls.get(k, 0) for k, v in result.calls.items() if v != calls.get(k, 0)}
         inner = frozenset({interp.call_stack[-1]} | {callee for _, callee in inner_calls})
         read_cache = cache_size if interp.cache_lookups != lookups else None
-        self.entries.setdefault(key, {})[read_cache] = _Recorded(
+        read_budget = used if interp.budget_reads != budget_reads else None
+        self.entries.setdefault(key, {})[(read_cache, read_budget)] = _Recorded(
             template, result.charges[charges:], interp.used - used, interp.steps - steps, inner_calls,
             {q: v - inclusive.get(q, 0) for q, v in result.inclusive.items() if v != inclusive.get(q, 0)},
             frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
-            interp.active_keys_seen[keys_seen:], peaks, loops, sizes, read_cache)
+            interp.active_keys_seen[keys_seen:], peaks, loops, sizes, read_cache, read_budget)
 
 
 # ---------------------------------------------------------------------------- closed functions
