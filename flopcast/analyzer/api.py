@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 import weakref
-from collections import defaultdict
+from collections import Counter, defaultdict
 from itertools import compress
 from operator import attrgetter, is_not
 from pathlib import Path
@@ -307,21 +307,33 @@ def _with_loops(charges: list[Charge], trace) -> list[Charge]:
     loops_of = trace.loops_between(0, n)
     starts = [0, *compress(range(1, n), map(is_not, loops_of[1:], loops_of[:-1])), n]
     out: list = []
+    # The new list's roll-up (rollup.counted) is tallied on the way, run by run: the report's
+    # lines, functions and ops and the rules' questions are then answered without walking it.
+    tally: dict = {}  # id of a charge in out -> (the charge, how often), in order of first occurrence
     for a, b in zip(starts, starts[1:]):
         loops = loops_of[a]
         if b == a + 1:
             c = charges[a]
-            out.append(_with(c, loops) if loops or c.loops else c)
+            if loops or c.loops:
+                c = _with(c, loops)
+            out.append(c)
+            seen = tally.get(id(c))
+            tally[id(c)] = (c, 1 if seen is None else seen[1] + 1)
             continue
         part = charges[a:b]
-        if not loops and not any(map(_LOOPS, part)):
-            out.extend(part)
-            continue
         ids = list(map(id, part))
         copies = dict(zip(ids, part))
-        for key, c in copies.items():
-            copies[key] = _with(c, loops)  # the same keys: the table is not resized while it is walked
-        out.extend(map(copies.__getitem__, ids))
+        if not loops and not any(map(_LOOPS, part)):
+            out.extend(part)
+        else:
+            for key, c in copies.items():
+                copies[key] = _with(c, loops)  # the same keys: the table is not resized while it is walked
+            out.extend(map(copies.__getitem__, ids))
+        for key, n in Counter(ids).items():
+            c = copies[key]
+            seen = tally.get(id(c))
+            tally[id(c)] = (c, n if seen is None else seen[1] + n)
+    rollup.remember(out, list(tally.values()))
     return out
 
 
@@ -399,9 +411,13 @@ def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Ch
                                              c.dtype_origin)
         return copy
 
-    widest_objects = [c for c, _ in counts[next(i for i, r in enumerate(results) if r is widest)]]
+    widest_counts = counts[next(i for i, r in enumerate(results) if r is widest)]
+    widest_objects = [c for c, _ in widest_counts]
     changed = {id(c): marked(c) for c in widest_objects if (c.span, c.op) in varying}
     out = [changed.get(id(c), c) for c in widest.charges] if changed else list(widest.charges)
+    # out's roll-up (rollup.counted), kept: the widest path's, with the copies marked uncertain
+    tally = {id(m): (m, n) for c, n in widest_counts for m in (changed.get(id(c), c),)}
+    widest_end = len(out)
     # Expressions only other paths reach (the cheaper arm of a branch) are listed too, as
     # uncertain, so per-line views and `verify` see them; report.total stays authoritative.
     claimed = {(c.span, c.op) for c in widest_objects}
@@ -413,6 +429,10 @@ def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Ch
             picked = {id(c) for c, _ in path_counts if (c.span, c.op) in mine}
             out.extend(marked(c) for c in r.charges if id(c) in picked)
         claimed |= mine
+    for c, n in rollup.counted(out[widest_end:]) if len(out) > widest_end else ():
+        seen = tally.get(id(c))
+        tally[id(c)] = (c, n if seen is None else seen[1] + n)
+    rollup.remember(out, list(tally.values()))
     return out
 
 

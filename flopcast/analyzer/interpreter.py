@@ -283,6 +283,7 @@ class Interpreter:
         # `a and b` with a value-dependent `a` can decide its operands consistently.
         self._condition: Optional[tuple] = None
         self._cache_results: dict = {}  # @lru_cache results by (function, arguments)
+        self._directives: dict = {}  # (statement, header end, kind, directives) -> Interpreter.directive_at's answer
         # How many times _cache_results was consulted, and how many of those looked an argument
         # up by its identity or returned a cached array or container (the same object each
         # time): CallMemo's record of what a call read.
@@ -739,9 +740,14 @@ class Interpreter:
         self.assign(node.target, value)
 
     def _load_version(self, target: ast.expr) -> ast.expr:
-        clone = ast.copy_location(type(target)(**{f: getattr(target, f) for f in target._fields}), target)
-        clone.ctx = ast.Load()
-        ast.fix_missing_locations(clone)
+        # One per target (`acc += x` in a loop, a cost model's running sum): made at every
+        # execution, it was a tenth of a pure-Python planner's run.
+        clone = _LOAD_VERSIONS.get(target)
+        if clone is None:
+            clone = ast.copy_location(type(target)(**{f: getattr(target, f) for f in target._fields}), target)
+            clone.ctx = ast.Load()
+            ast.fix_missing_locations(clone)
+            _LOAD_VERSIONS[target] = clone
         return clone
 
     def stmt_Return(self, node: ast.Return) -> None:
@@ -1352,15 +1358,24 @@ class Interpreter:
     def directive_at(self, stmt: ast.stmt, header_end: ast.AST, kind: str):
         """The `# flopcast: <kind>` directive on a statement's header lines (a header may
         span several lines; the comment can sit on any of them)."""
+        directives = self.frame.module.directives
+        # Asked at every test of every `if` and loop: kept per statement (the nodes and the
+        # module's directives outlive the run).
+        key = (id(stmt), id(header_end), kind, id(directives))
+        if key in self._directives:
+            return self._directives[key]
         last = getattr(header_end, "end_lineno", None) or stmt.lineno
         body = getattr(stmt, "body", None)
         if isinstance(body, list) and body:
             last = max(last, body[0].lineno - 1)  # the `):` line of a header split over lines
+        found = None
         for line in range(stmt.lineno, last + 1):
-            directive = self.frame.module.directives.get(line)
+            directive = directives.get(line)
             if directive is not None and directive.kind == kind:
-                return directive
-        return None
+                found = directive
+                break
+        self._directives[key] = found
+        return found
 
     def loop_limit(self, node) -> Optional[int]:
         header = node.test if isinstance(node, ast.While) else node.iter
@@ -3625,6 +3640,8 @@ def _module_rebuild(obj: InstanceVal, prefix: str, arrays: dict) -> None:
         if not name.startswith("_"):
             obj.attrs[name] = rebuild(f"{prefix}{name}", value)
 _SOURCES: "weakref.WeakKeyDictionary[ast.AST, str]" = weakref.WeakKeyDictionary()
+#: An augmented assignment's target -> the same expression read (Interpreter._load_version).
+_LOAD_VERSIONS: "weakref.WeakKeyDictionary[ast.AST, ast.expr]" = weakref.WeakKeyDictionary()
 
 
 def _source(node: ast.AST) -> str:

@@ -46,9 +46,27 @@ def counted(charges: list[Charge]) -> list[tuple[Charge, int]]:
     charges can be a hundred objects): counted in C loops, then each added once, times its
     count. The first occurrences keep their order, so every roll-up lists its lines, ops and
     functions in the order a charge-by-charge walk would."""
-    ids = list(map(id, charges))
-    objects = dict(zip(ids, charges))
-    return [(objects[key], n) for key, n in Counter(ids).items()]
+    made = _COUNTED.get(id(charges))
+    if made is not None and made[0] is charges and made[1] == len(charges):
+        return list(made[2])
+    objects = dict(zip(map(id, charges), charges))
+    found = [(objects[key], n) for key, n in Counter(map(id, charges)).items()]
+    remember(charges, found)
+    return list(found)
+
+
+def remember(charges: list[Charge], found: list[tuple[Charge, int]]) -> None:
+    """Keep what ``counted(charges)`` is (the caller knows it another way): a report's charges
+    are rolled up per line, per function and per op, by its text, its JSON and the rules, and
+    each walk of millions of charges costs about a second. A list is known again only while it
+    is the same object with the same length (charge lists only grow)."""
+    if len(_COUNTED) >= 4:
+        del _COUNTED[next(iter(_COUNTED))]
+    _COUNTED[id(charges)] = (charges, len(charges), found)  # held, so its id stays its own
+
+
+#: id of a charge list -> (the list, its length then, what counted() gave), the last few.
+_COUNTED: dict = {}
 
 
 def _add(target: OpCost, c: Charge, n: int = 1) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import ast
 import os
-from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Callable, Optional
 
+from flopcast.analyzer import rollup
 from flopcast.check.astutil import FunctionNode, ImportTable, estimator_class, method
 from flopcast.check.findings import finding_key
 from flopcast.check.source import SourceFile, Submission
@@ -47,18 +47,12 @@ class CheckContext:
         """The report's distinct charge objects, in order of first occurrence: a recursion
         replayed from the call memo makes millions of charges out of a few hundred objects,
         and the rules ask about them once per site."""
-        if self.report is None:
-            return []
-        charges = self.report.charges
-        return list(dict(zip(map(id, charges), charges)).values())
+        return [c for c, _ in self.charge_counts]
 
     @cached_property
     def charge_counts(self) -> list[tuple[Charge, int]]:
         """Each distinct charge object with how often it occurs (what ``rollup.counted`` gives)."""
-        if self.report is None:
-            return []
-        counts = Counter(map(id, self.report.charges))
-        return [(c, counts[id(c)]) for c in self.distinct_charges]
+        return [] if self.report is None else rollup.counted(self.report.charges)
 
     @cached_property
     def estimator(self) -> Optional[ast.ClassDef]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+from flopcast.analyzer import rollup
 from flopcast.check import noqa
 from flopcast.check.context import CheckContext
 from flopcast.check.findings import Finding
@@ -163,15 +164,18 @@ def localize(report: Report, submission: Submission) -> Report:
         return spans[s]
 
     # Repeated loops and reused calls share charge objects (a steady recursion's two million
-    # charges can be a hundred objects): each distinct one is renamed once, the rest are C loops.
-    ids = list(map(id, report.charges))
-    renamed = {key: dataclasses.replace(c, span=span(c.span), dtype_origin=span(c.dtype_origin),
-                                        loops=tuple(dataclasses.replace(v, loop=span(v.loop)) for v in c.loops))
-               for key, c in dict(zip(ids, report.charges)).items()}
+    # charges can be a hundred objects): each distinct one is renamed once, the rest are C loops,
+    # and the renamed list's roll-up is the original's, renamed.
+    counts = rollup.counted(report.charges)
+    renamed = {id(c): dataclasses.replace(c, span=span(c.span), dtype_origin=span(c.dtype_origin),
+                                          loops=tuple(dataclasses.replace(v, loop=span(v.loop)) for v in c.loops))
+               for c, _ in counts}
+    charges = list(map(renamed.__getitem__, map(id, report.charges)))
+    rollup.remember(charges, [(renamed[id(c)], n) for c, n in counts])
 
     return dataclasses.replace(
         report,
-        charges=list(map(renamed.__getitem__, ids)),
+        charges=charges,
         loop_entries={span(k): n for k, n in report.loop_entries.items()},
         memory=None if report.memory is None else dataclasses.replace(
             report.memory, largest_span=span(report.memory.largest_span), peak_span=span(report.memory.peak_span),
