@@ -388,6 +388,17 @@ CORPUS = {
         ),
         guards=("if not fnp.all(fnp.isfinite(out)):",),
     ),
+    "strassen_budget": Entry(
+        points=(
+            (16, 2, 10**7, "guarded"),       # plain products (no block below the width); 1 warm-up sample
+            (48, 2, 10**7, "guarded"),       # row blocks of 32 (ties with plain, fewer live bytes)
+            (128, 2, 2**41, "guarded"),      # one Strassen level; 64 warm-up samples
+            (256, 1, 10**12, "guarded"),     # two levels
+            (130, 2, 10**10, "guarded"),     # 65 is odd: one level, then plain products
+        ),
+        guards=("if peak > RESCALE_AT:", "factor = fnp.linalg.cholesky(cov + 1e-6 * fnp.eye(w))",
+                "if not fnp.all(fnp.isfinite(mean)):"),
+    ),
 }
 
 
