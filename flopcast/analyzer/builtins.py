@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+from typing import Optional
 
 from flopcast.analyzer import dataints, import_hooks, stdlib_containers, submission_files
 from flopcast.analyzer.counters import append_item
@@ -265,7 +266,10 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return Known((any if name == "any" else all)(i.value for i in items))
         return Unknown("bool", span, f"{name}() of values that depend on data")
     if name == "isinstance":
-        return Known(_isinstance(args[0], args[1]))
+        answer = _isinstance(args[0], args[1])
+        if answer is None:
+            return Unknown("bool", span, "isinstance() of a value read from data (a Python number or a numpy scalar)")
+        return Known(answer)
     if name in ("hasattr", "getattr"):
         obj, attr = args[0], args[1]
         if not (isinstance(attr, Known) and isinstance(attr.value, str)):
@@ -336,6 +340,14 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         x = args[0]
         if isinstance(x, InstanceVal):
             return x.cls
+        if isinstance(x, Array):
+            return LibRef("numpy.ndarray" if x.plain else "flopscope.FlopscopeArray")
+        python_type = {ListVal: "list", TupleVal: "tuple", DictVal: "dict"}.get(type(x))
+        if isinstance(x, Known) and type(x.value).__name__ in _BUILTIN_TYPES \
+                and _BUILTIN_TYPES[type(x.value).__name__] is type(x.value):
+            python_type = type(x.value).__name__
+        if python_type is not None and len(args) == 1:
+            return Builtin(python_type)
         return Unknown("", span, "type()")
     if name == "iter":
         x = args[0]
@@ -374,26 +386,79 @@ def _lazy(items: list, args: list, before: list) -> Value:
     return GeneratorView(items, sources) if sources else ListVal(items)
 
 
-def _isinstance(obj: Value, cls: Value) -> bool:
+#: builtin classes ``isinstance`` can answer for a known Python value by asking Python
+_BUILTIN_TYPES = {"int": int, "float": float, "bool": bool, "str": str, "list": list, "tuple": tuple, "dict": dict,
+                  "complex": complex, "set": set, "frozenset": frozenset, "bytes": bytes, "range": range,
+                  "slice": slice, "type": type}
+#: numpy scalar dtypes that subclass a Python number (np.float64 is a float, np.int64 is no int)
+_SCALAR_SUBCLASSES = {"float64": "float", "complex128": "complex"}
+
+
+def _isinstance(obj: Value, cls: Value) -> Optional[bool]:
+    """``isinstance(obj, cls)``: None when the answer depends on what flopcast does not know
+    (a number read from data may be a Python number or a numpy scalar)."""
     targets = cls.items if isinstance(cls, TupleVal) else ((cls,) if not isinstance(cls, Known) else ())
-    for t in targets:
-        if isinstance(t, ClassVal) and isinstance(obj, InstanceVal) and t in obj.cls.mro():
-            return True
-        if isinstance(t, Builtin) and isinstance(obj, InstanceVal) and any(
-                isinstance(b, Builtin) and b.name == t.name for c in obj.cls.mro() for b in c.bases):
-            return True  # an instance of a user subclass of dict, list, Exception, ...
-        if isinstance(t, Builtin) and t.name == "object":
-            return True
-        if isinstance(t, Builtin):
-            py = {"int": int, "float": float, "bool": bool, "str": str, "list": list, "tuple": tuple, "dict": dict}.get(t.name)
-            if py is not None:
-                if isinstance(obj, Known) and isinstance(obj.value, py):
-                    return True
-                if py is list and isinstance(obj, ListVal) or py is tuple and isinstance(obj, TupleVal) or py is dict and isinstance(obj, DictVal):
-                    return True
-        if isinstance(t, LibRef) and t.path.endswith(("ndarray", "FlopscopeArray")) and isinstance(obj, Array):
-            return True
-    return False
+    answers = [_instance_of(obj, t) for t in targets]
+    if any(a is True for a in answers):
+        return True
+    return False if all(a is False for a in answers) else None
+
+
+def _instance_of(obj: Value, t: Value) -> Optional[bool]:
+    if isinstance(t, Builtin) and t.name == "object":
+        return True
+    if isinstance(obj, Unknown):
+        return None
+    if isinstance(t, ClassVal):
+        return isinstance(obj, InstanceVal) and t in obj.cls.mro()
+    if isinstance(t, Builtin):
+        if isinstance(obj, InstanceVal):
+            # an instance of a user subclass of dict, list, Exception, ...
+            return any(isinstance(b, Builtin) and b.name == t.name for c in obj.cls.mro() for b in c.bases)
+        py = _BUILTIN_TYPES.get(t.name)
+        if py is None:
+            return False
+        if isinstance(obj, Known):
+            return isinstance(obj.value, py)
+        if isinstance(obj, NumpyScalar):
+            return _SCALAR_SUBCLASSES.get(obj.dtype) == t.name
+        return py is list and isinstance(obj, ListVal) or py is tuple and isinstance(obj, TupleVal) \
+            or py is dict and isinstance(obj, DictVal)
+    if isinstance(t, LibRef) and t.path.endswith("FlopscopeArray"):
+        return isinstance(obj, Array) and not obj.plain
+    if isinstance(t, LibRef) and t.path.endswith("ndarray"):
+        return isinstance(obj, Array)
+    abstract = _abstract_class(t)
+    if abstract is not None:
+        python_type = {ListVal: list, TupleVal: tuple, DictVal: dict}.get(type(obj))
+        if isinstance(obj, Known):
+            return isinstance(obj.value, abstract)
+        if python_type is not None:
+            return issubclass(python_type, abstract)
+        if isinstance(obj, (NumpyScalar, Array)):
+            import numpy
+
+            if isinstance(obj, NumpyScalar):
+                return issubclass(numpy.dtype(obj.dtype).type, abstract)
+            if obj.plain:
+                return issubclass(numpy.ndarray, abstract)
+            from flopscope import FlopscopeArray  # Iterable and Sized by the ABCs' own hooks
+
+            return issubclass(FlopscopeArray, abstract)
+        return None
+    return False if isinstance(t, (ClassVal, Builtin)) else None
+
+
+def _abstract_class(t: Value):
+    """``numbers.Real``, ``collections.abc.Mapping``, ...: the standard library's class itself."""
+    if not isinstance(t, LibRef) or not t.path.startswith(("py:numbers.", "py:collections.abc.")):
+        return None
+    import collections.abc
+    import numbers
+
+    module, _, name = t.path[3:].rpartition(".")
+    found = getattr({"numbers": numbers, "collections.abc": collections.abc}[module], name, None)
+    return found if isinstance(found, type) else None
 
 
 # ------------------------------------------------------------------- math & stdlib
