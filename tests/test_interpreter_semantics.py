@@ -472,6 +472,12 @@ CASES = {
         if not isinstance(e, type(h)) and isinstance(h * 2.0, type(h)) and isinstance(1.5, type(e)):
             STEP
         """),
+    "callable_and_hasattr_of_known_values": ("CFG = {'scale': 2.0}\n\ndef f():\n    return 1\n", """
+        if callable(f) and not callable(CFG["scale"]) and hasattr(2.5, "is_integer") and hasattr(h, "shape"):
+            STEP
+        if not hasattr(CFG, "shape") and hasattr(CFG, "items"):
+            STEP
+        """),
 }
 
 
@@ -574,13 +580,15 @@ def test_assigning_a_property_without_a_setter_raises_attribute_error(tmp_path):
     assert [(r.what.split(":")[0], r.every_path) for r in report.raises] == [("AttributeError", True)], report.raises
 
 
-def test_isinstance_of_a_number_read_from_data_is_a_site_not_false(tmp_path):
-    # `float(fnp.sum(w))` is a Python float but a number read from data may also be a numpy
-    # scalar (np.int64 is no int): flopcast does not say False (it did: a false exact).
+@pytest.mark.parametrize("test", ["isinstance(s, float)", "type(s) is float", "not hasattr(s, 'shape')"])
+def test_the_type_of_a_number_read_from_data_is_a_site_not_an_answer(test, tmp_path):
+    # `float(fnp.sum(w))` is a Python float, but a number read from data may also be a numpy
+    # scalar (np.int64 is no int, np.float64 has `.shape`): flopcast does not answer these
+    # tests (each was False: a false exact where the branch it guards charged).
     path = tmp_path / "estimator.py"
-    path.write_text(_program("", """
+    path.write_text(_program("", f"""
         s = float(fnp.sum(mlp.weights[0]))
-        if isinstance(s, float):
+        if {test}:
             STEP
         """))
     point = Point(6, 2, 2**41)

@@ -18,6 +18,8 @@ from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (
     ENUM_AUTO,
     Array,
+    BoundLib,
+    BoundMethod,
     Builtin,
     ClassVal,
     DequeVal,
@@ -274,10 +276,13 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         obj, attr = args[0], args[1]
         if not (isinstance(attr, Known) and isinstance(attr.value, str)):
             return Unknown("", span, f"{name} with a computed name")
+        if name == "hasattr":
+            has = _has_attribute(interp, obj, attr.value, span)
+            return Unknown("bool", span, "hasattr() of a value read from data") if has is None else Known(has)
+        if isinstance(obj, Unknown):
+            return Unknown("", span, "getattr() of a value read from data")
         value = interp.get_attr(obj, attr.value, span, quiet=True)
         missing = isinstance(value, Unknown) and value.reason.startswith("no attribute")
-        if name == "hasattr":
-            return Known(not missing)
         if missing and len(args) > 2:
             return args[2]
         return value
@@ -318,7 +323,14 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 out.append(item)
         return ListVal(out)
     if name == "callable":
-        return Known(isinstance(args[0], (FunctionVal, ClassVal, Builtin, LibRef)))
+        x = args[0]
+        if isinstance(x, Unknown):
+            return Known(False) if x.kind in ("int", "float", "bool") else Unknown("bool", span, "callable() of an unknown")
+        if isinstance(x, Known):
+            return Known(callable(x.value))
+        if isinstance(x, InstanceVal):
+            return Known(x.cls.lookup("__call__")[1] is not None)
+        return Known(isinstance(x, (FunctionVal, ClassVal, Builtin, LibRef, PartialVal, BoundMethod, BoundLib)))
     if name in ("object_init", "noop"):
         return Known(None)
     if name == "container_init" and args and isinstance(args[0], InstanceVal) and args[0].payload is not None:
@@ -392,6 +404,28 @@ _BUILTIN_TYPES = {"int": int, "float": float, "bool": bool, "str": str, "list": 
                   "slice": slice, "type": type}
 #: numpy scalar dtypes that subclass a Python number (np.float64 is a float, np.int64 is no int)
 _SCALAR_SUBCLASSES = {"float64": "float", "complex128": "complex"}
+
+
+def _has_attribute(interp, obj: Value, name: str, span: Span) -> Optional[bool]:
+    """``hasattr(obj, name)``; None when it depends on what flopcast does not know (a number
+    read from data may be a Python float, without ``.shape``, or a numpy scalar, with one)."""
+    if isinstance(obj, Unknown):
+        return None
+    if isinstance(obj, Known):
+        return hasattr(obj.value, name)  # a Python literal: Python answers
+    python_type = {ListVal: list, TupleVal: tuple, DictVal: dict}.get(type(obj))
+    if python_type is not None:
+        return hasattr(python_type, name)
+    if isinstance(obj, Array):
+        import numpy
+
+        if obj.plain:
+            return hasattr(numpy.ndarray, name)
+        from flopscope import FlopscopeArray
+
+        return hasattr(FlopscopeArray, name)
+    value = interp.get_attr(obj, name, span, quiet=True)
+    return not (isinstance(value, Unknown) and value.reason.startswith("no attribute"))
 
 
 def _isinstance(obj: Value, cls: Value) -> Optional[bool]:

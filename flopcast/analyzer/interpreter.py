@@ -2205,8 +2205,13 @@ class Interpreter:
             if isinstance(left, Known) and isinstance(right, Known):
                 return Known(same if isinstance(op, ast.Is) else not same)
             if isinstance(right, Known) and right.value is None:
+                if isinstance(left, Unknown) and left.kind not in ("int", "float", "bool"):
+                    return Unknown("bool", left.origin, left.reason)  # an unknown may be None
                 is_none = isinstance(left, Known) and left.value is None
                 return Known(is_none if isinstance(op, ast.Is) else not is_none)
+            if not same and (isinstance(left, Unknown) or isinstance(right, Unknown)):
+                unknown = left if isinstance(left, Unknown) else right
+                return Unknown("bool", unknown.origin, unknown.reason)  # (`type(s) is float`)
             return Known(same if isinstance(op, ast.Is) else not same)
         if isinstance(op, (ast.In, ast.NotIn)):
             if isinstance(right, InstanceVal) and right.payload is not None \
