@@ -20,13 +20,28 @@ from flopcast.model import Point
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "constructs" / "stdlib_containers.py"
 
 
-@pytest.mark.parametrize("width,depth", [(8, 1), (8, 2), (16, 3), (8, 5)])
-def test_deques_heaps_and_iterators_steer_the_work_exactly(width, depth):
+COUNTER = FIXTURE.parent / "counter_and_function_attrs.py"
+
+
+def assert_steered_exactly(path: Path, width: int, depth: int) -> None:
     point = Point(width, depth, 2**41)
-    report = analyze(FIXTURE, point)
+    report = analyze(path, point)
     assert not report.unpriced, report.unpriced
     assert not report.uncertain, report.uncertain
-    assert_exact_match(report, measure(FIXTURE, point), f" at {width}x{depth}")
+    assert_exact_match(report, measure(path, point), f" at {width}x{depth}")
+
+
+@pytest.mark.parametrize("width,depth", [(8, 1), (8, 2), (16, 3), (8, 5)])
+def test_deques_heaps_and_iterators_steer_the_work_exactly(width, depth):
+    assert_steered_exactly(FIXTURE, width, depth)
+
+
+@pytest.mark.parametrize("width,depth", [(8, 1), (8, 4), (16, 7)])
+def test_a_counter_and_attributes_of_a_function_steer_the_work_exactly(width, depth):
+    # Counter's missing key reads 0 without being added, update() adds counts, most_common()
+    # ranks them and total() sums them; `wrapper.calls` is kept on the function object across
+    # calls (so no call of `layer` may be replayed without its increment).
+    assert_steered_exactly(COUNTER, width, depth)
 
 
 def test_a_heap_ordered_by_values_read_from_data_is_unpriced(tmp_path):
@@ -51,17 +66,3 @@ def test_a_heap_ordered_by_values_read_from_data_is_unpriced(tmp_path):
     assert [u.what for u in report.unpriced][:1] == ["heapq.heappush"], report.unpriced
     assert report.total.lo <= measure(path, point).total
 
-
-COUNTER = FIXTURE.parent / "counter_and_function_attrs.py"
-
-
-@pytest.mark.parametrize("width,depth", [(8, 1), (8, 4), (16, 7)])
-def test_a_counter_and_attributes_of_a_function_steer_the_work_exactly(width, depth):
-    # Counter's missing key reads 0 without being added, update() adds counts, most_common()
-    # ranks them and total() sums them; `wrapper.calls` is kept on the function object across
-    # calls (so no call of `layer` may be replayed without its increment).
-    point = Point(width, depth, 2**41)
-    report = analyze(COUNTER, point)
-    assert not report.unpriced, report.unpriced
-    assert not report.uncertain, report.uncertain
-    assert_exact_match(report, measure(COUNTER, point), f" at {width}x{depth}")
