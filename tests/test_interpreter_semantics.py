@@ -478,6 +478,16 @@ CASES = {
         if not hasattr(CFG, "shape") and hasattr(CFG, "items"):
             STEP
         """),
+    "operator_attrgetter_and_itemgetter_as_sort_keys": ("import operator\nfrom dataclasses import dataclass\n\n"
+                                                        "@dataclass\nclass Plan:\n    name: str\n    cost: int\n", """
+        plans = [Plan("a", 3), Plan("b", 1), Plan("c", 2)]
+        for plan in sorted(plans, key=operator.attrgetter("cost", "name")):
+            if plan.cost > 1:
+                STEP
+        pairs = sorted([(3, "x"), (1, "y"), (2, "z")], key=operator.itemgetter(0))
+        for _ in range(min(pairs, key=operator.itemgetter(1))[0]):
+            STEP
+        """),
 }
 
 

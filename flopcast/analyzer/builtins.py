@@ -406,6 +406,36 @@ _BUILTIN_TYPES = {"int": int, "float": float, "bool": bool, "str": str, "list": 
 _SCALAR_SUBCLASSES = {"float64": "float", "complex128": "complex"}
 
 
+#: (getter source, line, column) -> its lambda's node: one node per call site, so a getter made
+#: in every iteration of a loop is the same function to the canonical state (repeats.py)
+_GETTERS: dict = {}
+
+
+def _getter(interp, name: str, args: list, node) -> Optional[Value]:
+    """``operator.attrgetter("a", "b.c")`` / ``itemgetter(0, "k")`` as the lambda they are
+    (``lambda o: (o.a, o.b.c)``), so sort keys and ``min(..., key=...)`` run it."""
+    if not all(isinstance(a, Known) for a in args):
+        return None
+    keys = [a.value for a in args]
+    if name == "attrgetter":
+        if not all(isinstance(k, str) and all(part.isidentifier() for part in k.split(".")) for k in keys):
+            return None
+        parts = [f"_o.{k}" for k in keys]
+    else:
+        if not all(isinstance(k, (int, str)) and not isinstance(k, bool) for k in keys):
+            return None
+        parts = [f"_o[{k!r}]" for k in keys]
+    source = f"lambda _o: {parts[0]}" if len(parts) == 1 else f"lambda _o: ({', '.join(parts)},)"
+    key = (source, node.lineno, node.col_offset)
+    lam = _GETTERS.get(key)
+    if lam is None:
+        lam = _GETTERS[key] = _ast.parse(source, mode="eval").body
+        for n in _ast.walk(lam):
+            n.lineno, n.col_offset = node.lineno, node.col_offset
+            n.end_lineno, n.end_col_offset = node.end_lineno, node.end_col_offset
+    return interp.make_function(lam, "<lambda>")
+
+
 def _has_attribute(interp, obj: Value, name: str, span: Span) -> Optional[bool]:
     """``hasattr(obj, name)``; None when it depends on what flopcast does not know (a number
     read from data may be a Python float, without ``.shape``, or a numpy scalar, with one)."""
@@ -602,6 +632,10 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         mlp = args[0]
         return interp.make_user_mlp([], {"width": Known(mlp.width), "depth": Known(mlp.depth), "weights": mlp.weights,
                                          "seed": mlp.seed, **kwargs}, span)
+    if module == "operator" and name in ("attrgetter", "itemgetter") and args and not kwargs:
+        getter = _getter(interp, name, args, node)
+        if getter is not None:
+            return getter
     if module == "operator" and name in _OPERATOR_BINOPS and len(args) == 2 and not kwargs:
         # operator.matmul(a, b) is a @ b: the same op, charged where the call is
         return interp.binop(_OPERATOR_BINOPS[name](), args[0], args[1], node)
