@@ -85,6 +85,7 @@ class MemoryTracker:
     bases: dict[int, int] = field(default_factory=dict)  # view ident -> its base's ident
     setup: Side = field(default_factory=Side)
     predict: Side = field(default_factory=Side)
+    allocated: int = 0  # bytes of the arrays (and ops' scratch buffers) allocated so far (repeats.CallMemo)
     _stack: list = field(default_factory=list)
     _calls: list = field(default_factory=list)  # the _CallPeak of each call being recorded, innermost last
     # The lowest high of the calls being recorded: an allocation whose bound is above it may
@@ -140,6 +141,8 @@ class MemoryTracker:
                 side.largest, side.largest_span = size, span
                 side.largest_what = f"{array.dtype} {'×'.join(map(str, array.shape)) or 'scalar'}"
             side.since += size
+            self.allocated += size
+        self.allocated += scratch  # alive with the rest while the op runs
         bound = side.walked + side.since + scratch
         if bound <= side.peak and (not self.limit or side.over_limit_span is not None or bound <= self.limit) \
                 and bound <= self._floor:
@@ -158,7 +161,20 @@ class MemoryTracker:
         """``copy`` stands for an array made like ``ident`` without being evaluated (an iteration
         accounted for without running it): its bytes count as allocated, so the next walk is not skipped."""
         size = self.sizes[copy] = self.sizes.get(ident, 0)
+        self.allocated += size
         (self.predict if interp.metered else self.setup).since += size
+
+    def may_hide_a_peak(self, interp, allocated: int) -> bool:
+        """Whether ``allocated`` bytes, allocated by a call replayed without its high-water
+        marks, could make a new peak, pass the limit, or make a new high of a call being
+        recorded: what is alive now is at most what the last walk found plus what was
+        allocated since, and the call's arrays at most all it allocated."""
+        if not allocated:
+            return False
+        side = self.predict if interp.metered else self.setup
+        bound = side.walked + side.since + allocated
+        return bound > side.peak or bound > self._floor or bool(
+            self.limit and side.over_limit_span is None and bound > self.limit)
 
     def call_started(self, interp) -> "_CallPeak":
         """A call the call memo records begins: what is alive now is its base line."""

@@ -761,7 +761,8 @@ class _Recorded:
     depth: int  # the interpreter's call depth at the call
     reentered: frozenset  # function nodes found recursive while it ran
     inner_keys: list  # recursion keys of the calls it made of functions that were on the stack
-    peaks: tuple  # its memory high-water marks over what was alive when it began (MemoryTracker.call_ended)
+    allocated: Optional[int]  # bytes of the arrays allocated while it ran (None: memory not traced)
+    peaks: Optional[tuple]  # its memory high-water marks over what was alive when it began (MemoryTracker.call_ended; None: not followed)
     loops: Optional[tuple]  # the loops its charges were made in inside it (Trace.call_loops; None: not traced)
     sizes: dict  # identity of an array it made and returned -> the bytes the memory tracker gave it
     cache_size: Optional[int]  # the lru_cache table's size, if the call read it (None: it did not)
@@ -798,6 +799,10 @@ class CallMemo:
         # key -> {None, or the lru_cache table's size the call read: the entry}
         self.entries: dict = {}
         self.called: set = set()  # function objects called at least once on this path
+        # Function nodes whose calls are recorded with their memory high-water marks: those of
+        # which a replay was refused for its total allocation (following the marks costs walks
+        # of the live arrays, and most recorded calls are never replayed where it matters).
+        self._followed: set = set()
         # id of a recorded recursion key -> (the key, whether it names no object by id): a
         # deep recursion replays the same entries hundreds of times, each walking its keys.
         self._identity_free: dict = {}
@@ -851,6 +856,11 @@ class CallMemo:
         entry = slot.get((None, None)) or slot.get((size, None)) or slot.get((None, used)) or slot.get((size, used))
         if entry is None or interp.call_depth > entry.depth or interp.steps + entry.steps > self.max_steps:
             return None
+        memory = self.memory()
+        if memory is not None and entry.peaks is None and memory.may_hide_a_peak(interp, entry.allocated):
+            # Run instead, and from now on record this function's calls with their marks.
+            self._followed.add(interp.active_calls[-1][0])
+            return None
         outer = frozenset(interp.call_stack[:-1])
         if (entry.outer & entry.inner) - outer:
             return None  # what those functions were credited inside the call is not known apart
@@ -881,9 +891,10 @@ class CallMemo:
             if entry.inclusive.get(q):
                 result.inclusive[q] = result.inclusive.get(q, 0) + entry.inclusive[q]
         interp._reentered |= entry.reentered
-        memory = self.memory()
         if memory is not None:
-            memory.replayed(interp, entry.peaks)
+            memory.allocated += entry.allocated  # a call recording this one allocated them too
+            if entry.peaks:
+                memory.replayed(interp, entry.peaks)
             side = memory.predict if interp.metered else memory.setup
             for part, ident in made.items():
                 if isinstance(part, tuple) and part[0] == "ident":  # an array the call made: it holds its bytes
@@ -906,21 +917,28 @@ class CallMemo:
         trace = self.interp.trace
         return trace.memory if trace is not None else None
 
-    def _peaks_started(self):
-        """The memory tracker's record of the call's high-water marks (None: memory is not traced)."""
+    def _peaks_started(self) -> Optional[tuple]:
+        """The bytes allocated so far, and the memory tracker's record of the call's high-water
+        marks if its function's calls are followed (None: memory is not traced)."""
         memory = self.memory()
-        return memory.call_started(self.interp) if memory is not None else None
+        if memory is None:
+            return None
+        followed = self.interp.active_calls[-1][0] in self._followed
+        return memory.allocated, memory.call_started(self.interp) if followed else None
 
     def abandon(self, marks: tuple) -> None:
         """The call begun at ``marks`` ended by an exception: nothing is recorded."""
-        if marks[7] is not None:
-            self.memory().call_ended(marks[7])
+        if marks[7] is not None and marks[7][1] is not None:
+            self.memory().call_ended(marks[7][1])
 
     def finish(self, key: tuple, canon: Canon, marks: tuple, fn, args: list, kwargs: dict, value) -> None:
         interp, result = self.interp, self.interp.result
-        charges, used, steps, calls, inclusive, reentered, keys_seen, peaks, cache_size, lookups, \
+        charges, used, steps, calls, inclusive, reentered, keys_seen, started, cache_size, lookups, \
             by_identity, loops, budget_reads = marks
-        peaks = self.memory().call_ended(peaks) if peaks is not None else None
+        allocated = peaks = None
+        if started is not None:
+            allocated = self.memory().allocated - started[0]
+            peaks = self.memory().call_ended(started[1]) if started[1] is not None else None
         if self.counters() != key[3] or len(interp._cache_results) != cache_size \
                 or interp.cache_identity_lookups != by_identity:
             return
@@ -955,7 +973,7 @@ class CallMemo:
             template, result.charges[charges:], interp.used - used, interp.steps - steps, inner_calls,
             {q: v - inclusive.get(q, 0) for q, v in result.inclusive.items() if v != inclusive.get(q, 0)},
             frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
-            interp.active_keys_seen[keys_seen:], peaks, loops, sizes, read_cache, read_budget)
+            interp.active_keys_seen[keys_seen:], allocated, peaks, loops, sizes, read_cache, read_budget)
 
 
 # ---------------------------------------------------------------------------- closed functions
