@@ -30,6 +30,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Optional
 
+from flopcast.analyzer.counters import suspended
 from flopcast.analyzer.values import Array, BoundLib, BoundMethod, DictVal, InstanceVal, ListVal, MLPVal, TupleVal
 from flopcast.model import MemoryUse, Span
 
@@ -226,6 +227,11 @@ class MemoryTracker:
         self._floor = min(c.high for c in self._calls)
 
     def _live(self, interp, temporaries: list) -> int:
+        # The walk is the analysis' own read: a log a loop watches (counters.py) is not read by the program.
+        with suspended(interp.counter_watch):
+            return self._walk(interp, temporaries)
+
+    def _walk(self, interp, temporaries: list) -> int:
         seen: set[int] = set()
         arrays: set[int] = set()
         todo = list(temporaries)
