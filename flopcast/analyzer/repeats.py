@@ -791,7 +791,16 @@ class CallMemo:
     itself or in a callee) is reused only where as much has been spent; one that did not is
     reused whatever has been, so a program that asks the budget once, for a sample count,
     still reuses its recursive helpers.
+
+    A key costs a walk of everything the call can read. A function whose calls were keyed
+    ``UNREUSED`` times in a row without a reuse (a layer index among its arguments, a counter
+    its object keeps) has its later calls keyed only around powers of two, until one is
+    reused; a recursive function (one re-entered on the path) is always keyed, since a
+    recursion not reused can take exponential time. A call that is not keyed runs, as a
+    first call does: only the speed changes.
     """
+
+    UNREUSED = 16
 
     def __init__(self, interp, max_steps: int):
         self.interp = interp
@@ -806,11 +815,19 @@ class CallMemo:
         # id of a recorded recursion key -> (the key, whether it names no object by id): a
         # deep recursion replays the same entries hundreds of times, each walking its keys.
         self._identity_free: dict = {}
+        # function node -> its calls keyed since one was last reused
+        self._misses: dict = {}
+        self._keyed = None  # the function node of the call last keyed
 
     def key(self, fn, args: list, kwargs: dict) -> Optional[tuple]:
         if id(fn) not in self.called:
             self.called.add(id(fn))
             return None  # a function called once needs no key
+        misses = self._misses.get(fn.node, 0)
+        if misses >= self.UNREUSED and not _near_power_of_two(misses) and id(fn.node) not in self.interp._reentered:
+            self._misses[fn.node] = misses + 1
+            return None
+        self._keyed = fn.node
         interp = self.interp
         canon = Canon(interp._nonzero_counts)
         with keying(interp.counter_watch) as reading:
@@ -848,6 +865,13 @@ class CallMemo:
                 len(result.values), len(interp._nonzero_counts), len(interp._ran_generators))
 
     def replay(self, key: tuple, canon: Canon) -> Optional[Value]:
+        node, self._keyed = self._keyed, None
+        value = self._replay(key, canon)
+        if node is not None:
+            self._misses[node] = 0 if value is not None else self._misses.get(node, 0) + 1
+        return value
+
+    def _replay(self, key: tuple, canon: Canon) -> Optional[Value]:
         slot = self.entries.get(key)
         if slot is None:
             return None
