@@ -293,7 +293,7 @@ def test_a_long_run_of_a_loop_that_never_repeated_before_is_still_skipped():
 @pytest.mark.parametrize("name", ["steady_loops.py", "enumerate_loops.py", "cold_loop.py", "plain_then_metered.py",
                                   "compared_counters.py", "budget_reads.py", "module_values.py", "masked_layers.py",
                                   "state_counters.py", "repeated_calls.py", "plain_call_result.py", "cached_calls.py",
-                                  "closed_calls.py", "budget_and_helpers.py"])
+                                  "closed_calls.py", "budget_and_helpers.py", "late_reuse.py"])
 def test_skipping_and_reuse_change_nothing_but_the_work(name, monkeypatch):
     # Traced: the loop runs each charge was made in too, a reused call's charges included.
     from flopcast.analyzer import repeats
@@ -322,6 +322,23 @@ def test_a_repeated_pure_call_is_not_run_again():
     executed = {depth: sum(run_counting(REPEATED, 64, depth)[1].executed.values()) for depth in (3, 30)}
     # block(c, v) for 27 more layers: each an equal call of a recorded one
     assert executed[30] == executed[3]
+
+
+LATE = STEADY.parent / "late_reuse.py"
+
+
+@pytest.mark.parametrize("width,depth", [(8, 3), (8, 50)])
+def test_calls_reused_after_many_that_were_not_are_counted_exactly(width, depth):
+    assert_counted_exactly(LATE, Point(width, depth, 2**41))
+
+
+def test_a_call_reused_only_after_many_that_were_not_is_still_reused():
+    # Keys of a function never reused are made only around powers of two: `layer`'s calls,
+    # equal from the 41st on, are reused from the 64th at the latest.
+    line = next(n + 1 for n, t in enumerate(LATE.read_text().splitlines()) if t.strip().startswith("h = fnp.tanh"))
+    result, interp = run_counting(LATE, 16, 400)
+    assert sum(1 for c in result.charges if c.op == "tanh") == 400
+    assert interp.executed[line] <= 65
 
 
 CACHED = STEADY.parent / "cached_calls.py"

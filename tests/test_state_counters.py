@@ -50,6 +50,25 @@ def test_a_log_only_appended_to_is_skipped(runs):
     assert runs("x = fnp.tanh(x @ w) * 0.5")[400] == runs("x = fnp.tanh(x @ w) * 0.5")[8] < 8
 
 
+def test_a_log_only_appended_to_is_skipped_with_array_memory_traced():
+    # `analyze` traces memory: its walks of the live arrays pass through the log, which is
+    # the analysis reading it, not the program.
+    from flopcast.analyzer.interpreter import Decisions
+    from flopcast.analyzer.memory import MemoryTracker
+    from flopcast.analyzer.program import load_program
+    from flopcast.analyzer.trace import Trace
+    from test_paths import Counting
+
+    line = next(n + 1 for n, t in enumerate(COUNTERS.read_text().splitlines()) if t.strip() == "log.note(\"tanh\")")
+    executed = {}
+    for depth in (8, 400):
+        interp = Counting(load_program(COUNTERS), 16, depth, 2**41, Decisions(), trace=Trace(memory=MemoryTracker()))
+        interp.executed = {}
+        interp.run("Estimator")
+        executed[depth] = interp.executed.get(line, 0)
+    assert executed[400] == executed[8] < 8
+
+
 def test_a_division_by_a_count_that_reaches_zero_runs_the_layer_that_raises(runs):
     assert runs("x = x * (1.0 / zero.n)")[400] < 100
     assert runs("x = x @ w + 1.0") == {8: 1, 400: 1}
