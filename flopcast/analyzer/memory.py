@@ -14,7 +14,10 @@ costs as much as the state is large, and most allocations cannot. The MLP's weig
 before predict, and not counted.
 
 A call the call memo replays (repeats.CallMemo) is not evaluated, so the tracker cannot see
-the arrays it would make. While a call is recorded, the tracker keeps the call's own
+the arrays it would make. While a call is recorded, the tracker counts the bytes it allocates
+in all: a replay is refused (the call runs) when that total, on top of what can be alive,
+could make a new peak, pass the limit or a new high of a call being recorded, and from then on
+that function's calls are followed. While a followed call is recorded, the tracker keeps the call's own
 high-water marks: each time the live arrays reach a new high since the call began, by how
 much they exceed what was alive when it began, and where. A replay, made in an equal state,
 allocates and frees the same arrays in the same order on top of what is alive when it
