@@ -95,6 +95,9 @@ class MemoryTracker:
     # The lowest high of the calls being recorded: an allocation whose bound is above it may
     # be a new high of that call, and is walked even where it cannot be a new peak.
     _floor: float = float("inf")
+    # id of a long list of values (a ListVal, a _Level) -> (it, its items at the last walk, the
+    # identities their arrays reach, the values among them that are not arrays)
+    _lists: dict = field(default_factory=dict)
 
     def enter(self, interp) -> None:
         self._stack.append(_Level(interp.frame, interp.call_depth))
@@ -246,7 +249,10 @@ class MemoryTracker:
         for env in interp.module_envs.values():
             todo.extend(env.values())
         for level in self._stack:
-            todo.extend(level.values)
+            if len(level.values) < _LONG:
+                todo.extend(level.values)
+            else:
+                self._arrays_in(level, level.values, arrays, todo)
         bases = self.bases
         # The walk is the tracker's hot path: dispatch on the exact class, and let the many
         # values that hold no array (numbers, functions, classes, references) go unmarked.
@@ -266,7 +272,11 @@ class MemoryTracker:
                     arrays.add(ident)
                     ident = bases.get(ident)
             elif kind is ListVal:
-                todo.extend(v.items)
+                items = v.items
+                if len(items) < _LONG:
+                    todo.extend(items)
+                else:
+                    self._arrays_in(v, items, arrays, todo)
             elif kind is DictVal:
                 todo.extend(v.items.values())
             elif kind is InstanceVal:
@@ -275,6 +285,32 @@ class MemoryTracker:
                 todo.append(v.receiver)  # `draw().astype(...)`: the draw lives while its copy is made
         sizes = self.sizes
         return sum(sizes.get(i, 0) for i in arrays)
+
+    def _arrays_in(self, owner, items, arrays: set, todo: list) -> None:
+        """Walk a long list of values (a list's items, or the operands an expression being
+        evaluated has kept: a comprehension's elements) from what the last walk found in it:
+        while its items are those of the last walk (the same objects, in order: values compare
+        by identity), the identities its arrays reach are taken as found then (an array's
+        identity and base never change), its other values are walked again, and only the items
+        past them are looked at."""
+        known = self._lists.get(id(owner))
+        if known is not None and known[0] is owner and items[:len(known[1])] == known[1]:
+            done, found, others = len(known[1]), known[2], known[3]
+        else:
+            done, found, others = 0, frozenset(), []
+        if done < len(items):
+            found, others, bases = set(found), list(others), self.bases
+            for x in items[done:]:
+                if x.__class__ is not Array:
+                    others.append(x)
+                    continue
+                ident = x.ident
+                while ident is not None and ident not in found:
+                    found.add(ident)
+                    ident = bases.get(ident)
+            self._lists[id(owner)] = (owner, items[:], found, others)  # the owner is kept: its id is not reused
+        arrays.update(found)
+        todo.extend(others)
 
     def result(self) -> MemoryUse:
         return MemoryUse(self.predict.largest, self.predict.largest_span, self.predict.largest_what,
@@ -302,6 +338,7 @@ class _CallPeak:
 _KINDS = ((Array, Array), (ListVal, ListVal), (TupleVal, ListVal), (DictVal, DictVal), (InstanceVal, InstanceVal),
           (BoundLib, BoundMethod), (BoundMethod, BoundMethod))
 _HOLDS: dict = {}  # class -> its kind, or None
+_LONG = 32  # lists of values at least this long are walked from what the last walk found in them (_arrays_in)
 _UNSEEN = object()
 
 

@@ -132,6 +132,22 @@ def test_the_static_peak_follows_what_python_frees_and_what_is_not_run_would_hav
     assert 0.95 * real <= static <= 1.05 * real, f"static {static:,} vs real {real:,} ({static / real:.3f})"
 
 
+# Long lists of arrays are walked from what the last walk found in them (grown, items replaced,
+# emptied and grown again): the peak is the real one, and what walking them whole gives.
+LONG_LISTS = FIXTURES / "long_lists.py"
+
+
+def test_long_lists_of_arrays_are_walked_from_what_the_last_walk_found(monkeypatch):
+    from flopcast.analyzer import memory
+
+    point = Point(256, 8, 2**41)
+    found = analyze(LONG_LISTS, point, formula=False, memory=True).memory
+    real = real_peak(LONG_LISTS, point)
+    assert 0.95 * real <= found.peak <= 1.05 * real, f"static {found.peak:,} vs real {real:,}"
+    monkeypatch.setattr(memory, "_LONG", 10**9)  # every list walked whole
+    assert analyze(LONG_LISTS, point, formula=False, memory=True).memory == found
+
+
 # A replayed call hands on the high-water marks it reached over what was alive when it began,
 # on top of what is alive at the replay: the memory record (peak, its line, the first step past
 # the limit) and each charge's loop runs are what running every call gives.
