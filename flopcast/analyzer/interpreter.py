@@ -2191,6 +2191,12 @@ class Interpreter:
             watched = self.counter_watch.compare(name, left, right)
             if watched is not None:
                 return watched
+        if left.__class__ is Known and right.__class__ is Known and name in _CMP:
+            # two plain known values ordered or compared (what the steps below come to for them)
+            try:
+                return Known(_CMP[name](left.value, right.value))
+            except TypeError as exc:
+                raise UserRaise(self.node_span(node), f"TypeError: {exc}")
         if isinstance(left, CountKnown) or isinstance(right, CountKnown):
             return self.size_test(op, left, right, node)
         if (isinstance(left, Array) or isinstance(right, Array)) and not plain_numpy.has_flopscope((left, right)) \
@@ -2317,6 +2323,8 @@ class Interpreter:
             watched = self.counter_watch.binop(name, left, right)
             if watched is not None:
                 return watched
+        if left.__class__ is Known and right.__class__ is Known:  # plain numbers (a cost model): the common case
+            return self.known_binop(name, left.value, right.value, node)
         if (isinstance(left, Array) or isinstance(right, Array)) and not plain_numpy.has_flopscope((left, right)):
             return plain_numpy.free(self, lambda: self.array_binop(name, left, right, node))
         if isinstance(left, Array) or isinstance(right, Array):

@@ -16,7 +16,7 @@ from flopcast.check.findings import Finding
 from flopcast.check.rules import ALL_RULES
 from flopcast.check.selection import Selection
 from flopcast.check.source import Submission
-from flopcast.model import Point, Report, Span
+from flopcast.model import LoopVisit, Point, Report, Span
 
 AnalyzeFn = Callable[..., Report]
 
@@ -166,9 +166,16 @@ def localize(report: Report, submission: Submission) -> Report:
     # Repeated loops and reused calls share charge objects (a steady recursion's two million
     # charges can be a hundred objects): each distinct one is renamed once, the rest are C loops,
     # and the renamed list's roll-up is the original's, renamed.
+    visits: dict[LoopVisit, LoopVisit] = {}  # the charges made in one loop run share its visit
+
+    def visit(v: LoopVisit) -> LoopVisit:
+        if v not in visits:
+            visits[v] = dataclasses.replace(v, loop=span(v.loop))
+        return visits[v]
+
     counts = rollup.counted(report.charges)
     renamed = {id(c): dataclasses.replace(c, span=span(c.span), dtype_origin=span(c.dtype_origin),
-                                          loops=tuple(dataclasses.replace(v, loop=span(v.loop)) for v in c.loops))
+                                          loops=tuple(map(visit, c.loops)))
                for c, _ in counts}
     charges = list(map(renamed.__getitem__, map(id, report.charges)))
     rollup.remember(charges, [(renamed[id(c)], n) for c, n in counts])
