@@ -89,6 +89,8 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
 
     def run(decisions: Decisions) -> RunResult:
         trace = None
+        first_here = not runs_here
+        runs_here.append(None)
         if traces is not None:
             from flopcast.analyzer.trace import Trace
 
@@ -97,7 +99,13 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
             # path again if it was another (_memory_of), by its options. Paths analysed at
             # given values (integers read from data, sizes a test reads) keep no options: those
             # are all measured.
-            trace = Trace(memory=_tracker() if memory and (not made or enumerated or count_values) else None)
+            tracker = _tracker() if memory and (not made or enumerated or count_values) else None
+            # The loops of each charge are reported only when the analysis has one path: only
+            # the first run of an exploration can be its one path (a second run means the first
+            # met a site). The others run without a trace unless their memory is measured
+            # (recording the loop runs of a repeated loop's copies cost up to half an analysis).
+            if first_here or tracker is not None:
+                trace = Trace(memory=tracker)
         interp = Interpreter(program, point.width, point.depth, point.budget, decisions, include_scorer_cast,
                              record_values, trace)
         interp.enumerated = enumerated
@@ -116,6 +124,11 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
         return explored
 
     made: dict = {}  # id(result) -> (result, its trace); the result is held so its id stays its own
+    runs_here: list = []  # the runs of the current exploration (``exploring``)
+
+    def exploring() -> Exploration:
+        runs_here.clear()
+        return explore(run)
 
     # An integer read from data whose bounding paths cannot run (dataints.py) is analysed at
     # each of its values instead, when they are few; the chains its uses apply are known
@@ -124,16 +137,16 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
     # their answers too (sizetests.py): those are known only after a run, and settle first.
     enumerated: dict = {}
     count_values: dict = {}
-    first = explored = explore(run)
+    first = explored = exploring()
     for _ in range(sizetests.MAX_VALUES):
         wanted = sizetests.enumeration(explored.results, count_values)
         if wanted == count_values:
             break
         count_values = wanted
-        first = explored = explore(run)
+        first = explored = exploring()
     else:
         count_values = {key: sizetests.OPEN for key in count_values}
-        first = explored = explore(run)
+        first = explored = exploring()
     for _ in range(3):
         wanted = dataints.enumeration(explored.results, enumerated)
         if wanted is None:
@@ -141,7 +154,7 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
         if wanted == enumerated:
             return paired(explored)
         enumerated = wanted
-        explored = explore(run)
+        explored = exploring()
     return paired(first)
 
 
@@ -218,7 +231,8 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
         loop_entries=loop_entries,
     )
     if memory and traces and len(traces) == len(results):
-        tracker = traces[results.index(widest)].memory
+        widest_trace = traces[results.index(widest)]
+        tracker = widest_trace.memory if widest_trace is not None else None
         if tracker is None:
             tracker = _memory_of(program, cls, point, include_scorer_cast, record_values, widest)
         report.memory = tracker.result()

@@ -35,6 +35,12 @@ class Trace:
     memory: Optional[object] = None
     # Every loop entry: (loop span, number of charges made before it).
     _entered_at: list[tuple[Span, int]] = field(default_factory=list)
+    # The copies of a steady loop's iteration (``repeated``), in the order appended: their first
+    # indices, and (end, the iteration's width, its charges' loops, the loop's span, the entries
+    # of the loops nested in it). Their loops are made when asked for (loops_between): only a
+    # single-path report and the call memo read them, and the copies can be millions.
+    _copies_at: list[int] = field(default_factory=list)
+    _copies: list[tuple] = field(default_factory=list)
 
     def loop_entered(self, ctx, span: Span, charges_so_far: int) -> None:
         self._active[id(ctx)] = (span, self.entries[span])
@@ -50,20 +56,9 @@ class Trace:
         for s, n in nested.items():
             self.entries[s] += n * times
         width = end - start
-        iteration = self.loops_between(start, end)
-        for k in range(1, times + 1):
-            for i in range(start, end):
-                visits = iteration[i - start]
-                if not visits:
-                    continue
-                out, inside = [], False
-                for v in visits:
-                    if inside:
-                        v = LoopVisit(v.loop, v.entry + k * nested[v.loop], v.index)
-                    elif v.loop == span:
-                        v, inside = LoopVisit(v.loop, v.entry, v.index + k), True
-                    out.append(v)
-                self.visits[end + (k - 1) * width + (i - start)] = tuple(out)
+        if width and times > 0:
+            self._copies_at.append(end)
+            self._copies.append((end + times * width, width, self.loops_between(start, end), span, nested))
 
     def charged(self, index: int, loops: list) -> None:
         if loops:
@@ -124,4 +119,27 @@ class Trace:
             lo, hi = max(a, start), min(b, end)
             if lo < hi:
                 loops[lo - start:hi - start] = [outer] * (hi - lo)
+        k = bisect_right(self._copies_at, start) - 1
+        for a, (b, width, iteration, span, nested) in zip(self._copies_at[max(k, 0):], self._copies[max(k, 0):]):
+            if a >= end:
+                break
+            for i in range(max(a, start), min(b, end)):
+                copy, at = divmod(i - a, width)
+                visits = iteration[at]
+                if visits:
+                    loops[i - start] = _copied(visits, copy + 1, span, nested)
         return list(map(self.visits.get, range(start, end), loops))
+
+
+def _copied(visits: tuple, k: int, span: Span, nested: Counter) -> tuple:
+    """The loops of a charge of the k-th copy of a steady loop's iteration (``span``'s), from
+    those of the iteration's charge: the loop's index k later, the entries of the loops nested
+    in it k iterations' entries later."""
+    out, inside = [], False
+    for v in visits:
+        if inside:
+            v = LoopVisit(v.loop, v.entry + k * nested[v.loop], v.index)
+        elif v.loop == span:
+            v, inside = LoopVisit(v.loop, v.entry, v.index + k), True
+        out.append(v)
+    return tuple(out)
