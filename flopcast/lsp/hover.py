@@ -135,7 +135,7 @@ def value_section(analysis: Analysis, lines: Lines, line1: int, col: int) -> Opt
         return None
     start, end, name = found
     best = None
-    for span, texts in analysis.report.values.items():
+    for span, texts in (analysis.values or {}).items():
         if span.line != span.end_line or span.end_col - span.col != end - start:
             continue
         if lines.text(span.line - 1).encode("utf-8")[span.col:span.end_col].decode("utf-8", "replace") != name:

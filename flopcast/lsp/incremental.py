@@ -10,7 +10,9 @@ only moved:
   run the previous analysis made (``Report.executed``): the analysis never looked inside
   it, so it makes the same runs on the new text;
 * edits of the text of docstrings (string statements), anywhere: running one evaluates a
-  string and drops it, and the interpreter models no ``__doc__``.
+  string and drops it, and the interpreter models no ``__doc__``;
+* a new number for a module constant that no run reads (``VAR_CLIP = 1e6`` where only
+  helpers that never ran name ``VAR_CLIP``): see ``_unread``.
 
 For these the previous report is reused with every span moved to where its text now is.
 The edit is located by lines: the lines before the first changed line keep their numbers,
@@ -36,7 +38,9 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import os
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
@@ -133,8 +137,15 @@ def carry_over(old_text: str, old: Layout, report: Report, costs: FileCosts, new
             return line + shift
         raise _Stale(line)
 
+    lines = old_outline[:touching[0]] if touching else tuple(r for r in old_outline if r[1] <= first)
+    after = old_outline[touching[-1] + 1:] if touching else tuple(r for r in old_outline if r[0] > old_end)
+    new_outline = lines + outline(new_seg) + tuple((a + shift, b + shift) for a, b in after)
     try:
-        _same_block(old_seg.body, new_seg.body, first, old_end, new_end, shift, report.executed, path)
+        constants: list = []
+        _same_block(old_seg.body, new_seg.body, first, old_end, new_end, shift, report.executed, path, constants)
+        if constants and not _unread(constants, new_text, new_lines, new_outline, new_seg, first, new_end, shift,
+                                     report.executed, path):
+            return None
         old_functions = function_table(Module("", path, old_seg, {}, ""))
         new_functions = function_table(Module("", path, new_seg, {}, ""))
         if [f.qualname for f in old_functions] != [f.qualname for f in new_functions]:
@@ -149,9 +160,6 @@ def carry_over(old_text: str, old: Layout, report: Report, costs: FileCosts, new
         return None
     if carried is report:
         carried = dataclasses.replace(report)
-    lines = old_outline[:touching[0]] if touching else tuple(r for r in old_outline if r[1] <= first)
-    after = old_outline[touching[-1] + 1:] if touching else tuple(r for r in old_outline if r[0] > old_end)
-    new_outline = lines + outline(new_seg) + tuple((a + shift, b + shift) for a, b in after)
     return carried, folded, Layout(new_outline, distinct, old.positions)
 
 
@@ -162,7 +170,10 @@ def _parsed(lines: list, start: int) -> ast.Module:
 
 
 def _same_block(old: list, new: list, first: int, old_end: int, new_end: int, shift: int,
-                executed: frozenset, path: str) -> None:
+                executed: frozenset, path: str, constants: Optional[list] = None) -> None:
+    """Raises _Stale unless each statement of ``new`` that touches the changed lines is its old
+    one up to what cannot change the analysis (module docstring). ``constants``: at module
+    level, where a constant given a new number is collected (``_unread`` must then hold)."""
     before = [s for s in old if s.end_lineno <= first]
     after = [s for s in old if s.lineno > old_end]
     touching = old[len(before):len(old) - len(after)]
@@ -185,9 +196,102 @@ def _same_block(old: list, new: list, first: int, old_end: int, new_end: int, sh
                 and _dump(_shell(o)) == _dump(_shell(n)) \
                 and Span(path, o.lineno, o.col_offset, o.lineno, o.col_offset) not in executed:
             continue  # a body that never ran (what the report says of the signature is moved or refused)
+        if constants is not None and _constant(o) is not None and _constant(o) == _constant(n):
+            constants.append(n)  # a new number for a module constant: if no run reads it (_unread)
+            continue
         if _dump(_without_strings(o)) == _dump(_without_strings(n)):
             continue  # only the text of docstrings (or other string statements) changed
         raise _Stale("statement")
+
+
+def _constant(stmt: ast.stmt) -> Optional[tuple]:
+    """For ``NAME = number`` (``NAME: T = number``; a number is an int, float or complex
+    literal, maybe signed, or True, False or None): the name, the annotation and the kind of
+    the literal (the interpreter takes the same steps for any literal of one kind); else None."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and stmt.type_comment is None:
+        target, annotation = stmt.targets[0], None
+    elif isinstance(stmt, ast.AnnAssign) and stmt.simple and stmt.value is not None:
+        target, annotation = stmt.target, _dump(stmt.annotation)
+    else:
+        return None
+    value, sign = stmt.value, None
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, (ast.USub, ast.UAdd)):
+        value, sign = value.operand, type(value.op)
+    if not isinstance(target, ast.Name) or not isinstance(value, ast.Constant) \
+            or type(value.value) not in (int, float, complex, bool, type(None)) \
+            or (sign is not None and type(value.value) not in (int, float, complex)):
+        return None
+    return target.id, annotation, sign, type(value.value)
+
+
+#: Ways a program reaches a module global other than by its name: the module's namespace, the
+#: module object (imported by name, from sys.modules, importlib, a frame, a function's globals),
+#: or text run as code. A text that mentions any of them reads every global, as far as
+#: ``_unread`` can tell.
+_NAMESPACE_WORDS = re.compile(r"\b(globals|locals|vars|dir|__dict__|modules|__import__|importlib|import_module|"
+                              r"inspect|exec|eval|compile|meta_path|__getattribute__|__builtins__|builtins|"
+                              r"_getframe|currentframe|f_globals|__globals__|__getattr__)\b")
+_IMPORT = re.compile(r"^\s*(?:from\s+(\S+)\s+import\b|import\s+(.+))", re.MULTILINE)
+#: Modules a submission imports that cannot import it back (whestbench loads the estimator file alone).
+_LIBRARIES = frozenset({"flopscope", "whestbench", "numpy"})
+
+
+def _unread(constants: list, text: str, lines: list, outline_: tuple, seg: ast.Module, first: int, new_end: int,
+            shift: int, executed: frozenset, path: str) -> bool:
+    """Whether no run of the previous analysis read the module constants given a new number
+    (``constants``, their new statements), so every run makes the same moves with the new
+    number: each name appears in the new text only as the target of its own statement and
+    inside the bodies of functions (and lambdas) that no run entered (``Report.executed``), and
+    nothing in the text reaches the module's namespace another way (``_NAMESPACE_WORDS``; an
+    import of a module of the submission, which could import this one back by name).
+
+    The number is still part of the states the interpreter compares (a loop's, a call's:
+    every module's globals), but always the same number at both ends of a comparison, since
+    nothing writes the name: the answers do not change."""
+    if _NAMESPACE_WORDS.search(text):
+        return False
+    folder = os.path.dirname(path)
+    for found in _IMPORT.finditer(text):
+        names = [found.group(1)] if found.group(1) else found.group(2).split(",")
+        for name in names:
+            root = name.strip().strip("()").split(" as ")[0].strip().split(".")[0]
+            if not root or not (root in _LIBRARIES or root in sys.stdlib_module_names) \
+                    or os.path.exists(os.path.join(folder, root + ".py")) or os.path.isdir(os.path.join(folder, root)):
+                return False
+    targets = {(c.targets[0] if isinstance(c, ast.Assign) else c.target) for c in constants}
+    allowed = {(t.lineno, t.col_offset) for t in targets}
+    dead: dict = {}  # first line of a top-level statement -> its dead bodies' (start, end) positions
+    for name in {t.id for t in targets}:
+        for found in re.finditer(rf"\b{re.escape(name)}\b", text):
+            line = text.count("\n", 0, found.start()) + 1
+            start_of_line = text.rfind("\n", 0, found.start()) + 1
+            at = (line, len(text[start_of_line:found.start()].encode("utf-8")))
+            if at in allowed:
+                continue
+            statement = next(((a, b) for a, b in outline_ if a <= line <= b), None)
+            if statement is None:
+                return False  # a comment between statements, as far as this can tell
+            if statement[0] not in dead:
+                tree = seg if first < line <= new_end else _parsed(lines[statement[0] - 1:statement[1]], statement[0])
+                dead[statement[0]] = _dead_bodies(tree, first, new_end, shift, executed, path)
+            if not any(a <= at < b for a, b in dead[statement[0]]):
+                return False
+    return True
+
+
+def _dead_bodies(tree: ast.AST, first: int, new_end: int, shift: int, executed: frozenset, path: str) -> list:
+    """The (start, end) positions, in the new text, of the bodies of the functions and lambdas
+    in ``tree`` that no run entered (a def on a changed line counts as entered)."""
+    out = []
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        line = node.lineno if node.lineno <= first else node.lineno - shift if node.lineno > new_end else None
+        if line is None or Span(path, line, node.col_offset, line, node.col_offset) in executed:
+            continue
+        body = [node.body] if isinstance(node, ast.Lambda) else node.body
+        out.append(((body[0].lineno, body[0].col_offset), (node.end_lineno, node.end_col_offset)))
+    return out
 
 
 def _without_strings(stmt: ast.stmt) -> ast.stmt:

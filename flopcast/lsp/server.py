@@ -315,6 +315,15 @@ def build() -> FlopcastServer:
         analysis = await ls.ensure(doc)
         if analysis is None:
             return None
+        if analysis.values is None:
+            # The first hover of this text: the analysis is made again recording the values
+            # of its names (an edit's analysis does not record them; Analyzer.with_values).
+            loop = asyncio.get_running_loop()
+            try:
+                analysis = await loop.run_in_executor(ls.worker, ls.analyzer.with_values, doc.path, analysis,
+                                                      doc.point, ls.settings.scorer_cast, ls.siblings_of(doc))
+            except Exception:  # noqa: BLE001 - a hover without values rather than none
+                log.exception("flopcast: values for a hover failed on %s", doc.path)
         return hover.hover(analysis, ls.lines(analysis), params.position, doc.point.budget,
                            doc.point.label(), ls.formulas.get(doc, analysis))
 

@@ -8,11 +8,18 @@ is a bounded LRU, so memory stays flat however long the session runs.
 
 A document keeps its *last good* analysis: while the buffer does not parse (mid-edit),
 hints and lenses keep showing the last good numbers and the error goes to diagnostics.
+
+The abstract values a hover shows for a name (``Report.values``) are not recorded by the
+analysis an edit makes: recording them keeps loops whose numbers only count from repeating
+(analyzer/counters.py) and costs up to a third of an analysis, and only a hover reads them.
+The first hover of a text asks for them (``Analyzer.with_values``: the same analysis with
+``record_values``); a carried analysis carries them when its predecessor had them.
 """
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import hashlib
 import logging
 import os
@@ -69,6 +76,8 @@ class Analysis:
     seconds: float
     #: For carrying the analysis over the next edit (lsp/incremental.Layout).
     layout: Optional[object] = field(default=None, compare=False, repr=False)
+    #: The abstract values of the text's names (a hover's), once asked for (``Analyzer.with_values``).
+    values: Optional[dict] = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -183,34 +192,75 @@ class Analyzer:
         from flopcast.lsp.incremental import carry_over
 
         started = time.perf_counter()
-        carried = carry_over(previous.text, previous.layout, previous.report, previous.costs, text,
-                             previous.report.path)
+        values = None
+        carried = None
+        if previous.values is not None:
+            # The values move with the report; a value's text that names a line refuses the
+            # move: the report is then carried without them.
+            carried = carry_over(previous.text, previous.layout, dataclasses.replace(previous.report,
+                                 values=previous.values), previous.costs, text, previous.report.path)
+            if carried is not None:
+                values = carried[0].values
+                carried = (dataclasses.replace(carried[0], values={}), *carried[1:])
+        if carried is None:
+            carried = carry_over(previous.text, previous.layout, previous.report, previous.costs, text,
+                                 previous.report.path)
         if carried is None:
             return None
         self.carried += 1
         report, costs, layout = carried
-        return Analysis(sha, text, report, costs, time.perf_counter() - started, layout)
+        return Analysis(sha, text, report, costs, time.perf_counter() - started, layout, values)
+
+    def with_values(self, path: str, analysis: Analysis, point: Point, scorer_cast: bool = True,
+                    siblings: Optional[dict[str, str]] = None) -> Analysis:
+        """``analysis`` with the abstract values of its text's names (what a hover shows):
+        the same analysis made again recording them, once per text (cached)."""
+        if analysis.values is not None:
+            return analysis
+        siblings = siblings or {}
+        key = self.key(path, analysis.text, point, scorer_cast, siblings)
+        with self.lock:
+            cached = self.cache.get(key)
+        if isinstance(cached, Analysis) and cached.values is not None:
+            return cached
+        try:
+            values = self._report(path, analysis.text, point, scorer_cast, siblings, record_values=True).values
+        except Exception:  # noqa: BLE001 - the analysis made it; hovers then show no values
+            log.exception("flopcast: the values of %s could not be recorded", path)
+            values = {}
+        valued = dataclasses.replace(analysis, values=values)
+        with self.lock:
+            if self.cache.get(key) is analysis:
+                self.cache.put(key, valued)
+            context = key[:3] + key[4:]
+            if self.last.get(context) is analysis:
+                self.last.put(context, valued)
+        return valued
 
     def _run(self, path: str, text: str, point: Point, scorer_cast: bool, sha: str,
              siblings: dict[str, str]) -> Outcome:
-        from flopcast.analyzer import analyze
-
         self.runs += 1
         started = time.perf_counter()
         try:
-            entry = _entry_for_helper(path, text)
-            if entry is not None:
-                # A helper module: its costs are what the folder's estimator makes it charge.
-                report = analyze(entry, point, include_scorer_cast=scorer_cast, formula=False,
-                                 record_values=True, sources={**siblings, path: text})
-            else:
-                report = analyze(path, point, source=text, include_scorer_cast=scorer_cast, formula=False,
-                                 record_values=True, sources=siblings, trace=True)
-                layout = _layout(text, path, report)
+            report = self._report(path, text, point, scorer_cast, siblings)
         except Exception as exc:  # noqa: BLE001 - any failure becomes a diagnostic, never a crash
             return failure_of(exc, sha, path)
         seconds = time.perf_counter() - started
-        return Analysis(sha, text, report, fold(report, path), seconds, layout if entry is None else None)
+        layout = _layout(text, path, report) if _entry_for_helper(path, text) is None else None
+        return Analysis(sha, text, report, fold(report, path), seconds, layout)
+
+    @staticmethod
+    def _report(path: str, text: str, point: Point, scorer_cast: bool, siblings: dict[str, str],
+                record_values: bool = False) -> Report:
+        from flopcast.analyzer import analyze
+
+        entry = _entry_for_helper(path, text)
+        if entry is not None:
+            # A helper module: its costs are what the folder's estimator makes it charge.
+            return analyze(entry, point, include_scorer_cast=scorer_cast, formula=False,
+                           record_values=record_values, sources={**siblings, path: text})
+        return analyze(path, point, source=text, include_scorer_cast=scorer_cast, formula=False,
+                       record_values=record_values, sources=siblings, trace=True)
 
     def clear(self) -> None:
         self.cache.clear()
