@@ -35,26 +35,32 @@ sys.path.insert(0, str(ROOT))
 DEFAULT = ROOT / "tests" / "lsp" / "fixtures" / "editor_600.py"
 
 
-#: The kinds of edit, in turn (``edited``).
-KINDS = ("constant in a helper", "comment above a function", "module constant")
+#: The kinds of edit, in turn (``edited``): two that cannot change the analysis (carried over
+#: by lsp/incremental.py), a module constant no run reads, and two edits of code that runs.
+KINDS = ("constant in a helper", "comment above a function", "module constant, unread",
+         "module constant, read", "constant in predict")
 
 
 def edited(text: str, i: int) -> str:
     """The buffer after the i-th keystroke-like edit of ``text`` (the previous buffer), in turn:
     a changed constant on one line (the first ``1e-1N``: in editor_600.py inside a stage
     helper that runs only when the covariance does not fit), a comment typed above the first
-    function, and a changed number (the first ``1e6``, in editor_600.py a module constant read
-    by code that runs). Each edit changes one place of the buffer before it, as typing does."""
+    function, a changed module constant that no run reads (``VAR_CLIP = Ne6``: only the
+    mean-field stages clip), a changed module constant that every run reads
+    (``SPREAD_LIMIT = N.N``, the sampled correction's test), and a changed number in
+    ``predict`` (``limit_rows(rows, Ne6)``). Each edit changes one place of the buffer before
+    it, as typing does; a file without those texts gets a comment at its end instead."""
     import re
 
     kind = i % len(KINDS)
     if kind == 1:
         at = text.find("\ndef ")
         return text[:at] + f"\n# edit {i}" + text[at:] if at >= 0 else text + f"\n# edit {i}\n"
-    if kind == 2 and re.search(r"\b\de6\b", text):
-        return re.sub(r"\b\de6\b", f"{1 + i % 9}e6", text, count=1)
-    return re.sub(r"1e-1\d", f"1e-1{i % 10}", text, count=1) if re.search(r"1e-1\d", text) \
-        else text + f"\n# edit {i}\n"
+    patterns = {0: (r"1e-1\d", f"1e-1{i % 10}"), 2: (r"VAR_CLIP = \de6\b", f"VAR_CLIP = {1 + i % 9}e6"),
+                3: (r"SPREAD_LIMIT = \d\.\d\b", f"SPREAD_LIMIT = 4.{i % 10}"),
+                4: (r"limit_rows\(rows, \de6\)", f"limit_rows(rows, {1 + i % 9}e6)")}
+    pattern, replacement = patterns[kind]
+    return re.sub(pattern, replacement, text, count=1) if re.search(pattern, text) else text + f"\n# edit {i}\n"
 
 
 def in_process(path: str, edits: int, profile: bool, incremental: bool = True) -> None:
@@ -195,7 +201,7 @@ async def end_to_end(path: str, burst: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("estimator", nargs="?", default=str(DEFAULT))
-    parser.add_argument("--edits", type=int, default=30)  # a third of them are whole analyses (seconds)
+    parser.add_argument("--edits", type=int, default=30)  # three fifths of them are whole analyses (seconds)
     parser.add_argument("--burst", type=int, default=200)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--no-e2e", dest="e2e", action="store_false")
