@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from itertools import compress
 from operator import attrgetter, is_not
 from pathlib import Path
-from typing import Callable, Mapping, Optional, Union
+from typing import Callable, Mapping, NamedTuple, Optional, Union
 
 from flopcast import installed
 from flopcast.analyzer import dataints, dtypes, pricing, rollup, sizetests
@@ -16,6 +16,7 @@ from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult
 from flopcast.analyzer.nominal import Nominal, nominal, reusing
 from flopcast.analyzer.paths import Exploration, explore
 from flopcast.analyzer.program import ROOT_CALLER, Program, call_graph, estimator_class, function_table, load_program
+from flopcast.analyzer.repeats import SharedCalls
 from flopcast.analyzer.values import Array
 from flopcast.model import Charge, Interval, Note, Point, Raise, Report, Span, Uncertainty, Unpriced
 
@@ -84,8 +85,12 @@ class Session:
 
 def run_point(program: Program, cls: str, point: Point, include_scorer_cast: bool,
               record_values: bool = False, traces: Optional[list] = None, memory: bool = False,
-              entered: Optional[set] = None) -> Exploration:
-    """``entered`` collects the nodes of the functions whose bodies ran on any run made."""
+              entered: Optional[set] = None, share_calls: bool = False,
+              reruns: Optional[list] = None) -> Exploration:
+    """``entered`` collects the nodes of the functions whose bodies ran on any run made.
+    ``share_calls``: a run reuses the calls the earlier runs recorded (repeats.SharedCalls);
+    not for the formula fit, whose step limit counts the work of its runs as they are.
+    ``reruns`` gets, for each result, how to make its run again (_memory_of)."""
 
     def run(decisions: Decisions) -> RunResult:
         trace = None
@@ -96,10 +101,8 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
 
             # Only the costliest path's memory is reported: the first run measures it (it may be
             # the only path), the others do not, and analyze_program measures the costliest
-            # path again if it was another (_memory_of), by its options. Paths analysed at
-            # given values (integers read from data, sizes a test reads) keep no options: those
-            # are all measured.
-            tracker = _tracker() if memory and (not made or enumerated or count_values) else None
+            # path again if it was another (_memory_of), by its options and the values analysed at.
+            tracker = _tracker() if memory and not made else None
             # The loops of each charge are reported only when the analysis has one path: only
             # the first run of an exploration can be its one path (a second run means the first
             # met a site). The others run without a trace unless their memory is measured
@@ -110,8 +113,10 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
                              record_values, trace)
         interp.enumerated = enumerated
         interp.count_values = count_values
+        if shared is not None and not decisions.watch and not record_values:
+            shared.attach(interp.memo)
         result = interp.run(cls)
-        made[id(result)] = (result, trace)
+        made[id(result)] = (result, trace, _Rerun(dict(decisions.chosen), enumerated, count_values, shared))
         if entered is not None:
             entered.update(result.entered)
         return result
@@ -121,9 +126,11 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
         # pricing attempt that did not prove out, an enumeration round replaced) leave none.
         if traces is not None:
             traces[:] = [made[id(r)][1] for r in explored.results]
+        if reruns is not None:
+            reruns[:] = [made[id(r)][2] for r in explored.results]
         return explored
 
-    made: dict = {}  # id(result) -> (result, its trace); the result is held so its id stays its own
+    made: dict = {}  # id(result) -> (result, its trace, its _Rerun); the result is held so its id stays its own
     runs_here: list = []  # the runs of the current exploration (``exploring``)
 
     def exploring() -> Exploration:
@@ -137,15 +144,18 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
     # their answers too (sizetests.py): those are known only after a run, and settle first.
     enumerated: dict = {}
     count_values: dict = {}
+    shared = SharedCalls() if share_calls else None  # per set of values analysed at: they steer calls
     first = explored = exploring()
     for _ in range(sizetests.MAX_VALUES):
         wanted = sizetests.enumeration(explored.results, count_values)
         if wanted == count_values:
             break
         count_values = wanted
+        shared = SharedCalls() if share_calls else None
         first = explored = exploring()
     else:
         count_values = {key: sizetests.OPEN for key in count_values}
+        shared = SharedCalls() if share_calls else None
         first = explored = exploring()
     for _ in range(3):
         wanted = dataints.enumeration(explored.results, enumerated)
@@ -154,6 +164,7 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
         if wanted == enumerated:
             return paired(explored)
         enumerated = wanted
+        shared = SharedCalls() if share_calls else None
         explored = exploring()
     return paired(first)
 
@@ -165,15 +176,32 @@ def _tracker():
     return MemoryTracker(limit=resource_limits().memory_limit_bytes)
 
 
+class _Rerun(NamedTuple):
+    """What a path's run was made with: the option it took at each site it met, the values
+    analysed at (run_point), and the calls shared by the runs made with them."""
+
+    chosen: dict
+    enumerated: dict
+    count_values: dict
+    shared: Optional[SharedCalls]
+
+
 def _memory_of(program: Program, cls: str, point: Point, include_scorer_cast: bool, record_values: bool,
-               path: RunResult):
+               rerun: _Rerun):
     """The memory the arrays of one path take: its run made again, with the same options at its
-    sites, measured (run_point measures only its first run)."""
+    sites and the same values analysed at, measured (run_point measures only its first run),
+    reusing the calls shared by the runs the path was made with (those recorded by a run that
+    measured memory)."""
     from flopcast.analyzer.trace import Trace
 
     trace = Trace(memory=_tracker())
-    Interpreter(program, point.width, point.depth, point.budget, Decisions(path.chosen), include_scorer_cast,
-                record_values, trace).run(cls)
+    interp = Interpreter(program, point.width, point.depth, point.budget, Decisions(rerun.chosen),
+                         include_scorer_cast, record_values, trace)
+    interp.enumerated = rerun.enumerated
+    interp.count_values = rerun.count_values
+    if rerun.shared is not None and not record_values:
+        rerun.shared.attach(interp.memo)
+    interp.run(cls)
     return trace.memory
 
 
@@ -194,7 +222,9 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
     """The report at ``point``; the exploration it came from is appended to ``explorations``."""
     traces: Optional[list] = [] if trace or memory else None
     entered: set = set()
-    explored = run_point(program, cls, point, include_scorer_cast, record_values, traces, memory, entered)
+    reruns: list = []
+    explored = run_point(program, cls, point, include_scorer_cast, record_values, traces, memory, entered, True,
+                         reruns)
     if explorations is not None:
         explorations.append(explored)
     results = explored.results
@@ -234,7 +264,8 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
         widest_trace = traces[results.index(widest)]
         tracker = widest_trace.memory if widest_trace is not None else None
         if tracker is None:
-            tracker = _memory_of(program, cls, point, include_scorer_cast, record_values, widest)
+            tracker = _memory_of(program, cls, point, include_scorer_cast, record_values,
+                                 reruns[results.index(widest)])
         report.memory = tracker.result()
     seen_unpriced: set = set()
     seen_uncertain: set = set()

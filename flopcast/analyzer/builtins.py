@@ -183,6 +183,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         compiled = import_hooks.compile_call(args, kwargs)
         return compiled if compiled is not None else Unknown("", span, "compile() of source that is not known")
     if name == "exec":
+        interp.effects += 1
         problem = interp.import_hooks.exec_call(args, kwargs)
         if problem is not None:
             return interp.unpriced(node, "exec()", problem)
@@ -591,6 +592,7 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     if decoded is not None:
         return decoded
     if path in ("sys.meta_path.insert", "sys.meta_path.append") and args:
+        interp.effects += 1
         interp.import_hooks.install(args[-1], first=path.endswith("insert") and isinstance(args[0], Known)
                                     and args[0].value == 0)
         return Known(None)

@@ -64,6 +64,7 @@ class Canon:
         self.by_object: list = []  # number -> object (keeps them alive, so their id() stays theirs)
         self.by_ident: list = []  # number -> ident
         self.closure_names: dict = {}  # closure number -> the names of it written so far
+        self.shared_only = False  # repeats.CallMemo: a key made only to reuse a call across runs
 
     def number(self, table: dict, key: Any, obj: Any = None) -> tuple[int, bool]:
         if key in table:
@@ -181,15 +182,18 @@ class Canon:
             # its defaults are constants, and every call probe writes every module's functions
             # and classes, so that part is made once per function. (Its number stays: forms
             # compare across runs, where the same def is another object.)
+            # (Made by a walk that names classes as this one does: joins.py and repeats.SharedCalls
+            # name them by their statement, to compare across runs.)
+            namer = type(self).definition
             made = value.form
-            if made is not None and made[0] == (value.kind, value.cached, value.owner):
+            if made is not None and made[0] == (value.kind, value.cached, value.owner, namer):
                 return ("F", n) + made[1]
             if all(v.__class__ is Known for v in value.defaults) \
                     and all(v.__class__ is Known for v in value.kw_defaults.values()):
                 tail = (id(value.node), value.kind, value.cached, self.definition(value.owner),
                         tuple([self._known_value(v) for v in value.defaults]),
                         tuple([(k, self._known_value(v)) for k, v in value.kw_defaults.items()]), None)
-                value.form = ((value.kind, value.cached, value.owner), tail)
+                value.form = ((value.kind, value.cached, value.owner, namer), tail)
                 return ("F", n) + tail
         closure = None
         if value.closure is not None:

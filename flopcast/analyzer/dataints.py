@@ -124,6 +124,7 @@ def range_grows(position: int, count: int, step) -> int:
 def first_use(ctx, key, grows: int, base: int, bounds: tuple, chain: tuple = ()) -> None:
     """The direction and value of the first use of the site ``key`` on this path; its range
     and the chains its uses apply (what ``enumeration`` needs)."""
+    ctx.effects += 1
     ctx._data_int_uses.setdefault(key, (grows, base))
     ctx.result.data_ints.setdefault(key, (bounds, set()))[1].add(chain)
 
@@ -155,6 +156,7 @@ def opposite(ctx, key, grows: int, u_bounds: tuple, span, what: str, chain: tupl
     """The value a use against the direction of the first use of site ``key`` takes: None when
     it goes the same way (or the site has not been used); else the end chosen at the site's
     shrinking twin, and a path where the twins differ is a bounding path."""
+    ctx.effects += 1
     first = ctx._data_int_uses.get(key)
     if first is None or first[0] in (grows, 0) or key in ctx.enumerated:
         if key is not None and key in ctx.result.data_ints:
@@ -222,6 +224,7 @@ def position(ctx, u: Unknown) -> Optional[int]:
         return _apply(u.chain, u.lo)
     if u.lo is None or u.hi is None or u.hi - u.lo + 1 > MAX_ENUMERATED:
         return None
+    ctx.effects += 1  # it reads and writes the path's records of this site (repeats.SharedCalls)
     span = u.origin or ctx.span
     key = ("value", span)
     taken = ctx.decisions.chosen.get(key)

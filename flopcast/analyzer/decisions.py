@@ -50,6 +50,9 @@ class Decisions:
         # then every consultation, in order: what joins.py proves separability from.
         self.log: list = []
         self.watch = watch
+        # Every answer given, in order (site key, option): what a call reused across runs
+        # (repeats.SharedCalls) consulted.
+        self.answers: list = []
 
     def choose(self, site: Site, spent: int = 0):
         if self.watch:
@@ -59,4 +62,6 @@ class Decisions:
             default = site.presumed if self.presume and site.presumed in site.options else site.options[0]
             self.chosen[site.key] = self.fixed.get(site.key, default)
             self.spent[site.key] = spent
-        return self.chosen[site.key]
+        answer = self.chosen[site.key]
+        self.answers.append((site.key, answer))
+        return answer

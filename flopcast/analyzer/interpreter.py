@@ -306,6 +306,14 @@ class Interpreter:
         self._served: dict = {}  # module name -> what an import hook served for it
         self._served_paths: set = set()  # pseudo file names of the modules import hooks served
         self._call_spans: list = []  # the span of each user-function call being executed
+        # For calls reused across the runs of one analysis (repeats.SharedCalls): how many times
+        # the path's records or per-path tables were written or read beyond the canonical state,
+        # and the logs of what a reused call must do again (functions entered, first comparisons,
+        # loop watches).
+        self.effects = 0
+        self.entered_log: list = []
+        self.compare_log: list = []
+        self.history_log: list = []
 
     # ------------------------------------------------------------ entry
 
@@ -501,6 +509,7 @@ class Interpreter:
         if self.free:  # numpy's own work on plain arrays bills nothing; only the value is unknown
             return Unknown("", span, reason)
         key = (span, what)
+        self.effects += 1
         if key not in self._unpriced_keys:
             self._unpriced_keys.add(key)
             self.result.unpriced.append(Unpriced(span, what, reason, self.frame.qualname if self.frame else ""))
@@ -509,6 +518,7 @@ class Interpreter:
         return Unknown("", span, reason)
 
     def note(self, span: Optional[Span], message: str) -> None:
+        self.effects += 1
         if all(n.message != message or n.span != span for n in self.result.notes):
             self.result.notes.append(Note(span, message))
 
@@ -539,6 +549,7 @@ class Interpreter:
         assumed = self.assumed_count(lo, hi)
         if assumed is not None:
             if nonzero_of is not None:
+                self.effects += 1
                 self._nonzero_counts[nonzero_of.ident] = assumed
             return assumed
         presumed, presumption = presumptions.selection(nonzero_of, lo, hi)
@@ -554,6 +565,7 @@ class Interpreter:
         count = self.decisions.choose(site, self.used)
         dataints.first_use(self, site.key, 1, count, (lo, hi))
         if nonzero_of is not None:
+            self.effects += 1
             self._nonzero_counts[nonzero_of.ident] = count
             self._count_sites[nonzero_of.ident] = site.key
         if lo != hi:
@@ -950,6 +962,7 @@ class Interpreter:
         if module is not None:
             return ModuleVal(module)
         if self.import_hooks.finders and stripped:
+            self.effects += 1
             return self.hooked_module(stripped, node)
         return LibRef("py:" + stripped)
 
@@ -1224,6 +1237,7 @@ class Interpreter:
             caller = self.call_stack[-1] if self.call_stack else "<whestbench>"
             self.result.calls[(caller, fn.qualname)] = self.result.calls.get((caller, fn.qualname), 0) + 1
         self.result.entered.add(fn.node)
+        self.entered_log.append(fn.node)
         try:
             yielded = self._in_frame(frame, span, lambda: (self.exec_block(before),
                                                           self.eval(value_expr) if value_expr else Known(None))[1])
@@ -1566,6 +1580,7 @@ class Interpreter:
 
     def record_uncertain(self, node: ast.AST, kind: str, reason: str) -> None:
         span = self.node_span(node)
+        self.effects += 1
         if all(u.span != span or u.kind != kind for u in self.result.uncertain):
             self.result.uncertain.append(Uncertainty(span, kind, reason))
 
@@ -1704,6 +1719,7 @@ class Interpreter:
                               f"more than {sizetests.MAX_VALUES} counts in its range: the cost between the counts "
                               "analysed is not bounded")
             else:
+                self.effects += 1
                 sizetests.record(self.result, count, breaks, self.node_span(node).line)
         return Known(truth)
 
@@ -2058,6 +2074,7 @@ class Interpreter:
                 self._starting_generator = None
                 gen.end = self.ledger()
             if self.metered:
+                self.effects += 1
                 self._ran_generators.append(gen)
         return gen.items
 
@@ -2160,19 +2177,24 @@ class Interpreter:
             if self.counter_watch is not None and not (self.counted_compares and node in self.counted_compares):
                 watched = self.counter_watch.compare(type(node.ops[0]).__name__, left, right)
                 if watched is not None:
+                    self.effects += 1
                     self.result.compares.setdefault(self.node_span(node), (type(node.ops[0]).__name__,
                                                                            left.__dict__["value"],
                                                                            right.__dict__["value"]))
                     return watched
             if self.counted_compares and node in self.counted_compares:
+                self.effects += 1
                 self.counted_compares[node].observe(node, left, right)
             if is_number(left) and is_number(right):
-                self.result.compares.setdefault(self.node_span(node), (type(node.ops[0]).__name__, left.value, right.value))
+                first = (self.node_span(node), (type(node.ops[0]).__name__, left.value, right.value))
+                self.compare_log.append(first)
+                self.result.compares.setdefault(*first)
             return self.compare(node.ops[0], left, right, node)
         result: Value = Known(True)
         for op, comp in zip(node.ops, node.comparators):
             right = self.eval(comp)
             if self.counted_compares and node in self.counted_compares:  # one operator: see SteadyLoop
+                self.effects += 1
                 self.counted_compares[node].observe(node, left, right)
             step = self.compare(op, left, right, node)
             if isinstance(step, Array):
@@ -2190,6 +2212,7 @@ class Interpreter:
         if self.counter_watch is not None and not (self.counted_compares and node in self.counted_compares):
             watched = self.counter_watch.compare(name, left, right)
             if watched is not None:
+                self.effects += 1
                 return watched
         if left.__class__ is Known and right.__class__ is Known and name in _CMP:
             # two plain known values ordered or compared (what the steps below come to for them)
@@ -2322,6 +2345,7 @@ class Interpreter:
         if self.counter_watch is not None:
             watched = self.counter_watch.binop(name, left, right)
             if watched is not None:
+                self.effects += 1
                 return watched
         if left.__class__ is Known and right.__class__ is Known:  # plain numbers (a cost model): the common case
             return self.known_binop(name, left.value, right.value, node)
@@ -2867,6 +2891,7 @@ class Interpreter:
         if self.free:
             return Unknown("", span, reason)
         key = (span, what)
+        self.effects += 1
         if key not in self._unpriced_keys:
             self._unpriced_keys.add(key)
             self.result.unpriced.append(Unpriced(span, what, reason, self.frame.qualname if self.frame else ""))
@@ -3193,6 +3218,7 @@ class Interpreter:
 
     def call_user(self, fn: FunctionVal, args: list, kwargs: dict, span: Span) -> Value:
         self.result.entered.add(fn.node)  # called: whether its body yields was read
+        self.entered_log.append(fn.node)
         if _is_generator_function(fn.node):
             # Calling a generator function runs none of its body (Python runs it as it is consumed).
             return PyGenerator(fn, list(args), dict(kwargs), span)
@@ -3307,6 +3333,7 @@ class Interpreter:
                           "(Python itself stops it with RecursionError after about 1,000 calls)",
                           span, what="unbounded")
         self.result.entered.add(fn.node)  # also for generator bodies, run without call_user
+        self.entered_log.append(fn.node)
         try:
             env = self.bind_arguments(fn, args, kwargs, span)
             frame = Frame(env, fn.module, fn.qualname, fn, fn.owner,
@@ -3331,6 +3358,7 @@ class Interpreter:
             self.call_depth -= 1
 
     def record_uncertain_span(self, span: Span, kind: str, reason: str) -> None:
+        self.effects += 1
         if all(u.span != span or u.kind != kind for u in self.result.uncertain):
             self.result.uncertain.append(Uncertainty(span, kind, reason))
 

@@ -93,9 +93,11 @@ class SteadyLoop:
 
     def __init__(self, interp, node: ast.For, items: list, max_steps: int):
         self.interp = interp
+        self.node = node
         history = interp.steady_history.setdefault(node, [0, 0])  # [executions watched, skipped]
         self.cold = history[0] >= self.COLD_AFTER and not history[1]
         history[0] += 1
+        interp.history_log.append((node, 0))  # (what a call shared across runs does again: repeats.SharedCalls)
         self.history = history
         self.items = items
         self.max_steps = max_steps
@@ -216,6 +218,7 @@ class SteadyLoop:
             return 0
         self.repeat(previous, probe, repeats)
         self.history[1] += 1
+        self.interp.history_log.append((self.node, 1))
         return repeats
 
     def fingerprinted(self, index: int) -> bool:
@@ -391,6 +394,7 @@ class SteadyLoop:
             lst.items.extend(watch.log_items.get(key, []) * repeats)  # immutable Knowns: the same objects
         self.repeat(before, after, repeats)
         self.history[1] += 1
+        self.interp.history_log.append((self.node, 1))
         return repeats
 
     def appended_counters(self, before: _Probe, after: _Probe, watch: CounterWatch) -> bool:
@@ -818,26 +822,57 @@ class CallMemo:
         # function node -> its calls keyed since one was last reused
         self._misses: dict = {}
         self._keyed = None  # the function node of the call last keyed
+        # The calls recorded by the earlier runs of the same analysis (SharedCalls), when this
+        # run may reuse them and record its own.
+        self.shared: Optional[SharedCalls] = None
+        self.run = 0  # this run's number among those sharing calls (its own are reused by CallMemo only)
 
     def key(self, fn, args: list, kwargs: dict) -> Optional[tuple]:
-        if id(fn) not in self.called:
+        first = id(fn) not in self.called
+        if first:
             self.called.add(id(fn))
-            return None  # a function called once needs no key
-        misses = self._misses.get(fn.node, 0)
-        if misses >= self.UNREUSED and not _near_power_of_two(misses) and id(fn.node) not in self.interp._reentered:
-            self._misses[fn.node] = misses + 1
-            return None
-        self._keyed = fn.node
+            if self.shared is None:
+                return None  # a function called once needs no key (unless a later run may reuse it)
+        else:
+            misses = self._misses.get(fn.node, 0)
+            if misses >= self.UNREUSED and not _near_power_of_two(misses) \
+                    and id(fn.node) not in self.interp._reentered:
+                self._misses[fn.node] = misses + 1
+                return None
+        self._keyed = None if first else fn.node
         interp = self.interp
-        canon = Canon(interp._nonzero_counts)
+        # A generator's body makes its items as it runs: it is never shared across runs.
+        canon = self.canon() if interp._starting_generator is None else None
+        if canon is None:
+            if first:
+                return None
+            canon = Canon(interp._nonzero_counts)
         with keying(interp.counter_watch) as reading:
             try:
-                form = self.form(canon, fn, args, kwargs)
+                try:
+                    form = self.form(canon, fn, args, kwargs)
+                except _Unshared:
+                    if first:
+                        return None
+                    canon = Canon(interp._nonzero_counts)  # reused within this run only
+                    form = self.form(canon, fn, args, kwargs)
             except (Incomparable, RecursionError):
                 return None
         if reading.touched:
             return None  # a number watched by a loop (counters.py): the call is not recorded
+        # A function's first call on the path is only shared (as when calls are not: it is not
+        # recorded for this run, whose later calls then run it again).
+        canon.shared_only = first
+        if type(canon) is _SharedWalk:
+            canon.tracked = _tracked(self.memory(), canon)
         return (form, interp.metered, interp.try_depth > 0, self.counters()), canon
+
+    def canon(self) -> Canon:
+        """A walk of the call's state; comparable across runs when calls are shared."""
+        counts = self.interp._nonzero_counts
+        if self.shared is None:
+            return Canon(counts)
+        return _SharedWalk(counts, self.shared.classes(self.interp.program))
 
     def form(self, canon: Canon, fn, args: list, kwargs: dict) -> tuple:
         """The call's state: its function, its arguments and the module globals it can read —
@@ -872,9 +907,9 @@ class CallMemo:
         return value
 
     def _replay(self, key: tuple, canon: Canon) -> Optional[Value]:
-        slot = self.entries.get(key)
+        slot = None if canon.shared_only else self.entries.get(key)
         if slot is None:
-            return None
+            return self.replay_shared(key, canon) if type(canon) is _SharedWalk else None
         interp = self.interp
         size, used = len(interp._cache_results), interp.used
         entry = slot.get((None, None)) or slot.get((size, None)) or slot.get((None, used)) or slot.get((size, used))
@@ -885,6 +920,12 @@ class CallMemo:
             # Run instead, and from now on record this function's calls with their marks.
             self._followed.add(interp.active_calls[-1][0])
             return None
+        return self._apply(entry, key, canon)
+
+    def _apply(self, entry: "_Recorded", key: tuple, canon: Canon) -> Optional[Value]:
+        """What running an equal call recorded as ``entry`` does, done again (None: it cannot be)."""
+        interp = self.interp
+        memory = self.memory()
         outer = frozenset(interp.call_stack[:-1])
         if (entry.outer & entry.inner) - outer:
             return None  # what those functions were credited inside the call is not known apart
@@ -930,12 +971,80 @@ class CallMemo:
             interp.cache_lookups += 1  # what reuses this call read the table too
         return value
 
+    def replay_shared(self, key: tuple, canon: Canon) -> Optional[Value]:
+        """The effects of an equal call recorded by an earlier run of the analysis (SharedCalls),
+        when every site it consulted was met on this path before and answered the same way, and
+        the memory tracker (if any) can be handed on what running it would have made of it."""
+        interp = self.interp
+        chosen = interp.decisions.chosen
+        for entry in self.shared.entries.get(SharedCalls.key(key), ()):
+            recorded = entry.recorded
+            if entry.run == self.run or any(chosen.get(site, _UNSEEN) != answer for site, answer in entry.consults) \
+                    or interp.call_depth > recorded.depth or interp.steps + recorded.steps > self.max_steps \
+                    or recorded.budget_used is not None and recorded.budget_used != interp.used \
+                    or interp.trace is not None and recorded.loops is None or not self.memory_allows(entry, canon):
+                continue
+            value = self._apply(recorded, key, canon)
+            if value is None:
+                return None
+            memory = self.memory()
+            if memory is not None and entry.largest[1] is not None:
+                side = memory.predict if interp.metered else memory.setup
+                if entry.largest[1][0] > side.largest:
+                    side.largest, side.largest_span, side.largest_what = entry.largest[1]
+            # What running the call would have left in the path's records and logs.
+            inclusive = interp.result.inclusive
+            for q in entry.credited | (set(interp.call_stack) if recorded.charges else set()):
+                inclusive.setdefault(q, 0)
+            interp.result.entered.update(entry.entered)
+            interp.entered_log.extend(entry.entered)
+            compares = interp.result.compares
+            for span, compared in entry.compares:
+                compares.setdefault(span, compared)
+            interp.compare_log.extend(entry.compares)
+            for node, part in entry.history:
+                interp.steady_history.setdefault(node, [0, 0])[part] += 1
+            interp.history_log.extend(entry.history)
+            interp.decisions.answers.extend(entry.consults)
+            interp.active_keys_seen.extend(recorded.inner_keys)
+            return value
+        return None
+
+    def memory_allows(self, entry: "_SharedEntry", canon: Canon) -> bool:
+        """With memory traced, whether a call shared from another run can be handed to the
+        tracker as running it would: it was recorded by a run that traced memory, with its
+        high-water marks (a function of the call and of which arrays of its state the tracker
+        knew, MemoryTracker.replayed) or with a total allocation that cannot make a new peak
+        here (MemoryTracker.may_hide_a_peak, as for a call reused on its own path); the tracker
+        has met every array of the call's state here as it had there (_tracked); and its largest
+        allocation is known, or no larger than this path's largest so far (a run within one path
+        meets the call's allocations before it reuses it: across paths, not)."""
+        memory = self.memory()
+        if memory is None:
+            return True
+        recorded = entry.recorded
+        if recorded.allocated is None or entry.largest is None or not canon.tracked:
+            return False
+        if recorded.peaks is None and memory.may_hide_a_peak(self.interp, recorded.allocated):
+            return False
+        side = memory.predict if self.interp.metered else memory.setup
+        return entry.largest[1] is not None or entry.largest[0] <= side.largest
+
     def start(self) -> tuple:
         interp, result = self.interp, self.interp.result
         return (len(result.charges), interp.used, interp.steps, dict(result.calls), dict(result.inclusive),
                 frozenset(interp._reentered), len(interp.active_keys_seen), self._peaks_started(),
                 len(interp._cache_results), interp.cache_lookups, interp.cache_identity_lookups,
-                interp.trace.call_started(interp.loops) if interp.trace is not None else None, interp.budget_reads)
+                interp.trace.call_started(interp.loops) if interp.trace is not None else None, interp.budget_reads,
+                interp.effects, len(interp.decisions.answers), len(interp.entered_log), len(interp.compare_log),
+                len(interp.history_log), self._largest())
+
+    def _largest(self) -> Optional[int]:
+        """The largest allocation so far on the side the call runs on (None: memory is not traced)."""
+        memory = self.memory()
+        if memory is None:
+            return None
+        return (memory.predict if self.interp.metered else memory.setup).largest
 
     def memory(self):
         trace = self.interp.trace
@@ -958,7 +1067,7 @@ class CallMemo:
     def finish(self, key: tuple, canon: Canon, marks: tuple, fn, args: list, kwargs: dict, value) -> None:
         interp, result = self.interp, self.interp.result
         charges, used, steps, calls, inclusive, reentered, keys_seen, started, cache_size, lookups, \
-            by_identity, loops, budget_reads = marks
+            by_identity, loops, budget_reads = marks[:13]
         allocated = peaks = None
         if started is not None:
             allocated = self.memory().allocated - started[0]
@@ -966,7 +1075,7 @@ class CallMemo:
         if self.counters() != key[3] or len(interp._cache_results) != cache_size \
                 or interp.cache_identity_lookups != by_identity:
             return
-        after = Canon(interp._nonzero_counts)
+        after = self.canon() if type(canon) is _SharedWalk else Canon(interp._nonzero_counts)
         with keying(interp.counter_watch) as reading:
             try:
                 form = self.form(after, fn, args, kwargs)
@@ -993,11 +1102,135 @@ class CallMemo:
         inner = frozenset({interp.call_stack[-1]} | {callee for _, callee in inner_calls})
         read_cache = cache_size if interp.cache_lookups != lookups else None
         read_budget = used if interp.budget_reads != budget_reads else None
-        self.entries.setdefault(key, {})[(read_cache, read_budget)] = _Recorded(
+        recorded = _Recorded(
             template, result.charges[charges:], interp.used - used, interp.steps - steps, inner_calls,
             {q: v - inclusive.get(q, 0) for q, v in result.inclusive.items() if v != inclusive.get(q, 0)},
             frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
             interp.active_keys_seen[keys_seen:], allocated, peaks, loops, sizes, read_cache, read_budget)
+        if not canon.shared_only:
+            self.entries.setdefault(key, {})[(read_cache, read_budget)] = recorded
+        effects, answers, entered, compares, history, largest = marks[13:]
+        # Every function on the stack at a charge, even of 0 FLOPs, has an entry in the path's
+        # roll-up: those the call ran must be known (one with an entry before the call and
+        # credited nothing in it may have been on the stack at a charge of 0 FLOPs, or not).
+        credited = {q for q in inner if q in result.inclusive and result.inclusive[q] != inclusive.get(q, 0)
+                    or q not in inclusive and q in result.inclusive}
+        if type(canon) is _SharedWalk and read_cache is None and interp.effects == effects and canon.tracked \
+                and all(q in credited or q not in inclusive for q in inner - {interp.call_stack[-1]}):
+            if memory is not None:
+                # The call's largest allocation: known when it was the path's new largest, else
+                # no larger than the path's largest when it began.
+                side = memory.predict if interp.metered else memory.setup
+                largest = (largest, (side.largest, side.largest_span, side.largest_what)
+                           if side.largest > largest else None)
+            self.shared.add(key, _SharedEntry(
+                recorded, tuple(dict(interp.decisions.answers[answers:]).items()), tuple(interp.entered_log[entered:]),
+                tuple(interp.compare_log[compares:]), tuple(interp.history_log[history:]), largest, self.run,
+                frozenset(credited)))
+
+
+def _tracked(memory, canon: Canon) -> bool:
+    """Whether the memory tracker (if traced) has met every array of a call's state. One met
+    first inside the call is taken there as an input (0 bytes), or, first met as what a call
+    or an operator returned, as allocated: the call's high-water marks depend on which arrays
+    the tracker knew when it began, so a call is shared only between states where it knew all."""
+    if memory is None:
+        return True
+    sizes = memory.sizes
+    return all(ident in sizes for ident in canon.by_ident if ident.__class__ is int)
+
+
+class _Unshared(Incomparable):
+    """A state the walk of shared calls cannot name across runs (CallMemo falls back to Canon)."""
+
+
+class _SharedWalk(Canon):
+    """The canonical walk of calls shared across runs: each run makes its classes anew, so a
+    class is named by its statement (joins.py does the same), which must be one that runs once a
+    run (within a run, the statement then names one class, as its object did)."""
+
+    def __init__(self, counts: dict, classes: frozenset) -> None:
+        super().__init__(counts)
+        self.classes = classes
+        self.tracked = True  # whether the memory tracker (if any) had met every array of the state (_tracked)
+
+    def definition(self, cls):
+        if cls is None:
+            return None
+        if cls.node not in self.classes:
+            raise _Unshared("a class made at run time, or by a statement that may run more than once")
+        return id(cls.node)
+
+
+@dataclass
+class _SharedEntry:
+    """A recorded call, with what else running it did to the path (see SharedCalls)."""
+
+    recorded: _Recorded
+    consults: tuple  # (site key, the option this path took there) of every site the call consulted
+    entered: tuple  # the function nodes whose bodies ran
+    compares: tuple  # (span, comparison) of each comparison of two known numbers, in order
+    history: tuple  # (loop statement, 0: watched / 1: skipped) of the steady-loop watches made
+    # With memory traced: the path's largest allocation when the call began, and the call's
+    # largest (bytes, span, what) when it was larger than that, else None; None: not traced.
+    largest: Optional[tuple]
+    run: int  # the number of the run that recorded it
+    credited: frozenset  # the functions it ran that were on the stack at a charge
+
+
+class SharedCalls:
+    """Calls recorded by the runs of one analysis (one program at one point, the same options),
+    reused by its later runs: every path re-runs the program from the start, and the calls
+    made before (and after) the sites where paths part are equal calls.
+
+    Within a run a recorded call is reused by CallMemo, whose records only grow along the path.
+    Across runs they do not, so a call is shared only when it wrote and read nothing of the
+    path beyond the canonical state (no note, unpriced entry, uncertainty, count of a mask,
+    integer read from data, generator run, lru_cache lookup, import through a hook, comparison
+    watched by a loop: ``Interpreter.effects`` did not move), and it is reused only on a path
+    that met every site the call consulted before, with the same options. What else running it
+    does to the path (functions entered, first comparisons, loop watches) is done again; what it
+    interpreted is not (``RunResult.work`` counts what the run executed)."""
+
+    #: The most recordings kept for one call state (each for other options at its sites).
+    PER_KEY = 8
+
+    def __init__(self) -> None:
+        self.entries: dict = {}
+        self._classes: tuple = (None, frozenset())  # (the modules they were read from, the statements)
+        self.runs = 0
+
+    def attach(self, memo: CallMemo) -> None:
+        """Let a new run's calls reuse (and add to) the calls recorded here."""
+        self.runs += 1
+        memo.shared, memo.run = self, self.runs
+
+    def classes(self, program) -> frozenset:
+        """The class statements each run executes once: at a module's top level, or in such a
+        class's body (of the modules loaded so far: sibling modules are loaded at their import)."""
+        modules = tuple(program.modules)
+        if self._classes[0] != modules:
+            found: set = set()
+            todo = [n for m in program.modules.values() for n in m.tree.body]
+            while todo:
+                n = todo.pop()
+                if isinstance(n, ast.ClassDef):
+                    found.add(n)
+                    todo.extend(n.body)
+            self._classes = (modules, frozenset(found))
+        return self._classes[1]
+
+    @staticmethod
+    def key(memo_key: tuple) -> tuple:
+        """CallMemo's key without the sizes of the path's records (the state, whether metered, in
+        a try)."""
+        return memo_key[0], memo_key[1], memo_key[2]
+
+    def add(self, memo_key: tuple, entry: _SharedEntry) -> None:
+        found = self.entries.setdefault(self.key(memo_key), [])
+        if len(found) < self.PER_KEY and all(e.consults != entry.consults
+                                             or e.recorded.budget_used != entry.recorded.budget_used for e in found):
+            found.append(entry)
 
 
 # ---------------------------------------------------------------------------- closed functions

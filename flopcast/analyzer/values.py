@@ -207,7 +207,8 @@ class FunctionVal(Value):
     kind: str = "function"  # "function", "staticmethod", "classmethod", "property"
     cached: bool = False  # @functools.lru_cache / @cache: a repeated call returns the first result, uncharged
     # canonical.Canon's form of the function after its number, made once, with the (kind,
-    # cached, owner) it was made for (decorators set them after the def)
+    # cached, owner) it was made for (decorators set them after the def) and how the walk
+    # that made it names classes
     form: Any = field(default=None, repr=False)
     setter: Any = field(default=None, repr=False)  # a property's `@x.setter` function
     attrs: dict = field(default_factory=dict, repr=False)  # attributes set on it (`wrapper.calls = 0`)

@@ -1,0 +1,171 @@
+"""Calls shared across the runs of one analysis (flopcast/analyzer/repeats.py, SharedCalls): every
+path re-runs the program from the start, and a later run reuses the calls an earlier one
+recorded in an equal state. Each path must come out exactly as when every call runs: the same
+charges in the same order, sites, roll-ups, comparisons, functions entered, raises (only
+``RunResult.work``, what the run interpreted, is smaller).
+
+With a trace (what `analyze` runs), the loop runs of every charge and, on the runs that
+measure memory (the first, and all of them when a selection's size is tested), the memory
+peaks and the largest allocation must be the same too.
+
+The oracle is the same exploration with nothing shared (and, for the corpus file, the real
+flopscope count, which must lie inside the interval).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.analyzer.api import _with_loops, run_point
+from flopcast.analyzer.program import estimator_class, load_program
+from flopcast.model import Point
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / "realistic" / "estimators"
+POINT = Point(16, 3, 10**9)
+
+_HEAD = """
+import flopscope as flops
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+"""
+
+# Each program has a pure planner called before its sites, and a helper that does one thing
+# a shared call must carry over (or must not be shared for).
+PROGRAMS = {
+    "planner and a consulting helper": """
+def plan(w, d, b):
+    k = 0
+    while k < w and (k + 1) ** 2 * d < b // 1000:
+        k += 1
+    return k
+
+def damp(x):
+    s = float(fnp.max(x))
+    if s > 1e30:
+        return x / s
+    return x
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        k = plan(mlp.width, mlp.depth, budget)
+        x = fnp.ones((k, mlp.width))
+        for w in mlp.weights:
+            x = damp(fnp.maximum(x @ w, 0.0))
+            if float(fnp.min(x)) < -1.0:
+                x = x * 0.5
+        return fnp.mean(x, axis=0)
+""",
+    "helper charging 0 FLOPs and a generator": """
+def draw(n, w):
+    return fnp.zeros((n, w))
+
+def chunks(n, size):
+    for a in range(0, n, size):
+        yield a, min(a + size, n)
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        x = draw(8, mlp.width)
+        for w in mlp.weights:
+            parts = [fnp.tanh(x[a:b] @ w) for a, b in chunks(8, 3)]
+            x = fnp.concatenate(parts, axis=0)
+            if float(fnp.sum(x)) > 0.0:
+                x = draw(8, mlp.width) + x
+        return fnp.mean(x, axis=0)
+""",
+    "a class made inside a function": """
+def make(scale):
+    class Step:
+        def __call__(self, x, w):
+            return fnp.tanh(x @ w) * scale
+    return Step()
+
+def mean_of(x):
+    return fnp.mean(x, axis=0)
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        step = make(2.0)
+        x = fnp.ones((4, mlp.width))
+        for w in mlp.weights:
+            x = step(x, w)
+            if float(fnp.max(x)) > 1.5:
+                x = x / 2.0
+            m = mean_of(x)
+        return m
+""",
+    "a helper whose temporary is the largest allocation, after a test of a selection's size": """
+def spread(x):
+    t = fnp.outer(x, x)
+    for _ in range(2):
+        t = fnp.tanh(t)
+    return fnp.sum(t, axis=0)
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        x = fnp.ones((mlp.width,))
+        keep = fnp.nonzero(x > 0.5)[0]
+        if keep.size < 4:
+            x = x * 2.0
+        for w in mlp.weights:
+            if float(fnp.max(x)) > 1e30:
+                fnp.sum(x)
+            x = fnp.tanh(x @ w)
+            s = spread(x[:4])
+        if float(fnp.min(x)) < -2.0:
+            x = x + spread(x)
+        return x + fnp.mean(s)
+""",
+}
+
+
+def _paths(path: Path, share_calls: bool, traced: bool = False) -> list:
+    program = load_program(path)
+    traces: list = []
+    explored = run_point(program, estimator_class(program, None), POINT, True, traces=traces if traced else None,
+                         memory=traced, share_calls=share_calls)
+    return [(r.chosen, [(c.span, c.op, c.flops, c.dtype, c.function) for c in r.charges],
+             [s.key for s in r.sites], r.spent, r.inclusive, r.calls, r.compares,
+             sorted((n.lineno, n.col_offset) for n in r.entered), r.raised,
+             r.unpriced, r.notes, r.uncertain) + ((
+                 [c.loops for c in _with_loops(r.charges, t)], None if t.memory is None else t.memory.result())
+                 if traced else ()) for r, t in zip(explored.results, traces if traced else explored.results)]
+
+
+def _work(path: Path, share_calls: bool) -> int:
+    program = load_program(path)
+    explored = run_point(program, estimator_class(program, None), POINT, True, traces=[], memory=True,
+                         share_calls=share_calls)
+    return sum(r.work for r in explored.results)
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_every_path_is_as_when_every_call_runs(tmp_path: Path, name: str) -> None:
+    path = tmp_path / "estimator.py"
+    path.write_text(_HEAD + PROGRAMS[name])
+    shared = _paths(path, share_calls=True)
+    assert len(shared) >= 2
+    assert shared == _paths(path, share_calls=False)
+    assert _paths(path, share_calls=True, traced=True) == _paths(path, share_calls=False, traced=True)
+
+
+@pytest.mark.parametrize("name", sorted(set(PROGRAMS) - {"a class made inside a function"}))
+def test_calls_are_shared(tmp_path: Path, name: str) -> None:
+    # What the runs interpreted (RunResult.work) shrinks: the comparisons above compared shared calls.
+    path = tmp_path / "estimator.py"
+    path.write_text(_HEAD + PROGRAMS[name])
+    assert _work(path, share_calls=True) < _work(path, share_calls=False)
+
+
+def test_a_corpus_file_keeps_its_paths_and_its_interval_holds_the_real_count() -> None:
+    path = CORPUS / "quantile_gram.py"
+    assert _paths(path, share_calls=True) == _paths(path, share_calls=False)
+    assert _paths(path, share_calls=True, traced=True) == _paths(path, share_calls=False, traced=True)
+    report = analyze(path, POINT)
+    assert report.total.lo <= measure(path, POINT).total <= report.total.hi
