@@ -135,7 +135,8 @@ def _paths(path: Path, share_calls: bool, traced: bool = False) -> list:
              sorted((n.lineno, n.col_offset) for n in r.entered), r.raised,
              r.unpriced, r.notes, r.uncertain) + ((
                  [c.loops for c in _with_loops(r.charges, t)], None if t.memory is None else t.memory.result())
-                 if traced else ()) for r, t in zip(explored.results, traces if traced else explored.results)]
+                 if traced and t is not None else ())
+            for r, t in zip(explored.results, traces if traced else explored.results)]
 
 
 def _work(path: Path, share_calls: bool) -> int:
