@@ -540,6 +540,8 @@ def test_corpus_estimator_is_participant_sized_and_checked_at_three_points(name)
     files = sorted(path.parent.glob("*.py")) if path.name == "estimator.py" else [path]
     lines = sum(len(f.read_text().splitlines()) for f in files)
     assert 150 <= lines <= 600, f"{name}: {lines} lines"
+    # whestbench loads only a subclass of its BaseEstimator (calibration runs it that way)
+    assert "(BaseEstimator)" in path.read_text(), f"{name}: Estimator does not subclass whestbench.BaseEstimator"
     assert len(CORPUS[name].points) >= 3
     # the oracle run makes the scorer's shape check: predict returned (depth, width)
     w, d, b, _ = CORPUS[name].points[0]

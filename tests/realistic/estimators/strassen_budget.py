@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import flopscope as flops
 import flopscope.numpy as fnp
+from whestbench import BaseEstimator
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,7 @@ def relu_mean(mean, spread):
     return mean * below + safe * density
 
 
-class Estimator:
+class Estimator(BaseEstimator):
     def setup(self, context=None):
         self.rng = fnp.random.default_rng(7)
 
