@@ -488,6 +488,11 @@ CASES = {
         for _ in range(min(pairs, key=operator.itemgetter(1))[0]):
             STEP
         """),
+    "type_of_arrays_containers_and_literals_and_their_names": ("", """
+        name = type(h).__name__ + type(3).__name__ + type([1]).__name__
+        if name == "FlopscopeArrayintlist" and type(3) == int and type(h) is not float and type(2.5) != int:
+            STEP
+        """),
 }
 
 

@@ -2228,6 +2228,8 @@ class Interpreter:
         if isinstance(left, Array) or isinstance(right, Array):
             if name in ops.COMPARE_OPERATORS:
                 return self.compare_arrays(name, left, right, node)
+        if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(left, Builtin) and isinstance(right, Builtin):
+            return Known((left.name == right.name) == isinstance(op, ast.Eq))  # `type(n) == int`
         if isinstance(op, (ast.Is, ast.IsNot)):
             same = left is right or (isinstance(left, Known) and isinstance(right, Known) and left.value is right.value) \
                 or (isinstance(left, Builtin) and isinstance(right, Builtin) and left.name == right.name)
@@ -2544,6 +2546,9 @@ class Interpreter:
         return self.get_attr(obj, node.attr, self.node_span(node), node=node)
 
     def get_attr(self, obj: Value, name: str, span: Span, quiet: bool = False, node=None) -> Value:
+        if name == "__name__" and (isinstance(obj, Builtin) or isinstance(obj, LibRef)
+                                   and obj.path in ("flopscope.FlopscopeArray", "numpy.ndarray")):
+            return Known(obj.name if isinstance(obj, Builtin) else obj.path.rsplit(".", 1)[1])  # `type(x).__name__`
         if isinstance(obj, Array):
             if name == "T":
                 return ops.transpose_attr(obj)
