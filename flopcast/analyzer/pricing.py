@@ -209,41 +209,38 @@ def accounting(function: str, *args, **kwargs) -> int:
     return value
 
 
-def polynomial(function: str, *args) -> int:
-    """``flopscope._polynomial.<function>(...)``: the base flopscope's polyval/polyfit deduct
-    (cached on disk); the op's weight and dtype rate are applied by the caller."""
-    key = json.dumps(["polynomial", function, list(args)])
+def _cost_function(module: str, function: str, args: list, key_args: list) -> int:
+    """``flopscope.<module>.<function>(*args)``: a base flopscope's own cost function gives
+    (cached on disk under ``key_args``); the op's weight and dtype rate are applied by the caller."""
+    key = json.dumps([module.lstrip("_"), function, key_args])
     hit = CONTRACTIONS.get(key)
     if hit is not None:
         return hit[0]
+    import importlib
     import warnings
 
     warnings.filterwarnings("ignore")
-    import flopscope  # noqa: F401 - the package first: _polynomial imports from it
-    from flopscope import _polynomial
+    import flopscope  # noqa: F401 - the package first: its cost modules import from it
 
-    value = int(getattr(_polynomial, function)(*args))
+    value = int(getattr(importlib.import_module(f"flopscope.{module}"), function)(*args))
     CONTRACTIONS.put(key, (value, None))
     return value
+
+
+def polynomial(function: str, *args) -> int:
+    """``flopscope._polynomial.<function>(...)``: the base of polyval/polyfit."""
+    return _cost_function("_polynomial", function, list(args), list(args))
 
 
 def pointwise(function: str, *shapes_and_args) -> int:
     """``flopscope._pointwise.<function>(...)`` for a cost function that reads only its
     arrays' shapes (``_trapezoid_cost``): each shape is handed as a read-only broadcast array
-    of that shape (no memory), None as None; cached on disk."""
-    key = json.dumps(["pointwise", function, [list(a) if isinstance(a, tuple) else a for a in shapes_and_args]])
-    hit = CONTRACTIONS.get(key)
-    if hit is not None:
-        return hit[0]
+    of that shape (no memory), None as None."""
     import numpy as np
 
-    import flopscope  # noqa: F401 - the package first: _pointwise imports from it
-    from flopscope import _pointwise
-
     args = [np.broadcast_to(np.float64(0.0), a) if isinstance(a, tuple) else a for a in shapes_and_args]
-    value = int(getattr(_pointwise, function)(*args))
-    CONTRACTIONS.put(key, (value, None))
-    return value
+    return _cost_function("_pointwise", function, args,
+                          [list(a) if isinstance(a, tuple) else a for a in shapes_and_args])
 
 
 def flush_caches() -> None:
