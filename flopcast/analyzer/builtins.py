@@ -355,7 +355,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return x.cls
         if isinstance(x, Array):
             return LibRef("numpy.ndarray" if x.plain else "flopscope.FlopscopeArray")
-        python_type = {ListVal: "list", TupleVal: "tuple", DictVal: "dict"}.get(type(x))
+        python_type = _CONTAINER_TYPES[type(x)].__name__ if type(x) in _CONTAINER_TYPES else None
         if isinstance(x, Known) and type(x.value).__name__ in _BUILTIN_TYPES \
                 and _BUILTIN_TYPES[type(x.value).__name__] is type(x.value):
             python_type = type(x.value).__name__
@@ -403,6 +403,8 @@ def _lazy(items: list, args: list, before: list) -> Value:
 _BUILTIN_TYPES = {"int": int, "float": float, "bool": bool, "str": str, "list": list, "tuple": tuple, "dict": dict,
                   "complex": complex, "set": set, "frozenset": frozenset, "bytes": bytes, "range": range,
                   "slice": slice, "type": type}
+#: the Python class of each container value
+_CONTAINER_TYPES = {ListVal: list, TupleVal: tuple, DictVal: dict}
 #: numpy scalar dtypes that subclass a Python number (np.float64 is a float, np.int64 is no int)
 _SCALAR_SUBCLASSES = {"float64": "float", "complex128": "complex"}
 
@@ -444,7 +446,7 @@ def _has_attribute(interp, obj: Value, name: str, span: Span) -> Optional[bool]:
         return None
     if isinstance(obj, Known):
         return hasattr(obj.value, name)  # a Python literal: Python answers
-    python_type = {ListVal: list, TupleVal: tuple, DictVal: dict}.get(type(obj))
+    python_type = _CONTAINER_TYPES.get(type(obj))
     if python_type is not None:
         return hasattr(python_type, name)
     if isinstance(obj, Array):
@@ -487,15 +489,14 @@ def _instance_of(obj: Value, t: Value) -> Optional[bool]:
             return isinstance(obj.value, py)
         if isinstance(obj, NumpyScalar):
             return _SCALAR_SUBCLASSES.get(obj.dtype) == t.name
-        return py is list and isinstance(obj, ListVal) or py is tuple and isinstance(obj, TupleVal) \
-            or py is dict and isinstance(obj, DictVal)
+        return _CONTAINER_TYPES.get(type(obj)) is py
     if isinstance(t, LibRef) and t.path.endswith("FlopscopeArray"):
         return isinstance(obj, Array) and not obj.plain
     if isinstance(t, LibRef) and t.path.endswith("ndarray"):
         return isinstance(obj, Array)
     abstract = _abstract_class(t)
     if abstract is not None:
-        python_type = {ListVal: list, TupleVal: tuple, DictVal: dict}.get(type(obj))
+        python_type = _CONTAINER_TYPES.get(type(obj))
         if isinstance(obj, Known):
             return isinstance(obj.value, abstract)
         if python_type is not None:
