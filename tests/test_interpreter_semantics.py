@@ -496,12 +496,13 @@ CASES = {
 }
 
 
+@pytest.mark.parametrize("width,depth", [(6, 2), (9, 3)])
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_python_semantics_match_flopscope(name, tmp_path):
+def test_python_semantics_match_flopscope(name, width, depth, tmp_path):
     module, body = CASES[name]
     path = tmp_path / "estimator.py"
     path.write_text(_program(module, body))
-    point = Point(6, 2, 2**41)
+    point = Point(width, depth, 2**41)
     report = analyze(path, point)
     runtime = measure(path, point).total
     assert not report.unpriced, report.unpriced
