@@ -760,3 +760,38 @@ IDENTITY = {
     "two_transposes_are_two_objects": "r = w.T @ w.T",
 }
 FAMILIES["identity"] = IDENTITY
+
+# membership, binning, multi-key sorts and unique's extra returns (were unpriced)
+SEARCH_AND_UNIQUE = {
+    "isin_of_indices_sorts_both": "a = fnp.argsort(v); r = fnp.isin(a, a[:3])",
+    "isin_of_floats_takes_the_masked_loop": "r = fnp.isin(w, v)",
+    "isin_of_a_0d_inverted": "r = fnp.isin(fnp.sum(v), v, invert=True)",
+    "digitize_f32_by_f64_edges": "r = fnp.digitize(v, fnp.linspace(-1, 1, 5)) + 1",
+    "digitize_matrix_by_int_bins_right": "r = fnp.digitize(w, fnp.arange(3), right=True)",
+    "lexsort_tuple_of_keys": "r = fnp.lexsort((v, u))",
+    "lexsort_rows_of_a_matrix": "r = fnp.lexsort(w[:3])",
+    "unique_return_counts": "vals, cnt = fnp.unique(fnp.argmax(w, axis=1), return_counts=True); r = fnp.sum(v)",
+    "unique_return_inverse_has_the_input_shape": "vals, inv = fnp.unique(w > 0, return_inverse=True); r = inv + 1",
+    "unique_every_flag": "a, i, j, c = fnp.unique(v, return_index=True, return_inverse=True, return_counts=True); r = j * 2",
+}
+FAMILIES["search_and_unique"] = SEARCH_AND_UNIQUE
+
+# growing, shrinking and querying arrays (were unpriced)
+GROW_AND_QUERY = {
+    "shape_ndim_size_queries": "r = fnp.ones(fnp.shape(w)) * fnp.ndim(v) + fnp.size(w) + fnp.size(w, 1)",
+    "shape_of_a_list": "r = fnp.zeros(fnp.shape([[1.0, 2.0]])) + fnp.size([1, 2, 3])",
+    "rot90_is_a_free_view": "r = fnp.rot90(w[:, :2]) * 2.0",
+    "rot90_twice_keeps_the_shape": "r = fnp.rot90(w[:3], k=2) + w[:3]",
+    "append_flattens": "r = fnp.append(w, v) * 2.0",
+    "append_a_python_float_is_f64": "r = fnp.append(v, 1.0) + 1.0",
+    "append_rows_along_axis": "r = fnp.append(w, w[:2], axis=0) + 1.0",
+    "delete_one_position": "r = fnp.delete(v, 0) + 1.0",
+    "delete_columns": "r = fnp.delete(w, [0, 2, -1], axis=1) * 2.0",
+    "delete_from_flattened": "r = fnp.delete(w, (1, 1, 3)) + 1",
+    "insert_a_python_float_weakly": "r = fnp.insert(v, 1, 0.5) * 2.0",
+    "insert_a_row": "r = fnp.insert(w, 0, v, axis=0) + 1.0",
+    "insert_a_column_of_f64": "r = fnp.insert(w, W, fnp.ones(W), axis=1) + 1.0",
+    "insert_into_flattened": "r = fnp.insert(w, 3, u[:2]) + 1.0",
+    "resize_repeats": "r = fnp.resize(v, (3, W)) + 1.0",
+}
+FAMILIES["grow_and_query"] = GROW_AND_QUERY

@@ -18,6 +18,8 @@ from flopcast.analyzer.ops.operands import (
     dtype_arg,
     known_int,
     known_shape,
+    new_shape,
+    operand,
     origin_of,
     to_array,
 )
@@ -561,3 +563,148 @@ def _kron(ctx, args, kwargs):
     dt = dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=b.dtype))
     ctx.charge("kron", max(a.size * b.size, 1), dt, origin_of([a, b], dt))
     return Array(tuple(x * y for x, y in zip(sa, sb)), dt, dtype_origin=origin_of([a, b], dt))
+
+
+@handler("shape", "ndim", "size")
+def _shape_query(ctx, args, kwargs, op=None):
+    """``fnp.shape/ndim/size(a)``: numpy's own answers, free and unrecorded; of an array they
+    are its attributes (a size chosen on the path for a selection)."""
+    if len(args) != 1 or kwargs:
+        if op == "size" and len(args) == 2 and not kwargs and isinstance(args[0], Array):
+            ax = axis_index(known_int(args[1], "size axis"), args[0].ndim)
+            return ctx.get_attr(args[0], "shape", ctx.span).items[ax] if args[0].counted else Known(args[0].shape[ax])
+        raise OpError(f"fnp.{op} with these arguments is not modelled")
+    x = args[0]
+    if isinstance(x, Array):
+        return ctx.get_attr(x, op, ctx.span)
+    shape = to_array(ctx, x).shape
+    return Known({"shape": shape, "ndim": len(shape), "size": _product(shape)}[op])
+
+
+def _product(shape: tuple[int, ...]) -> int:
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+@handler("rot90")
+def _rot90(ctx, args, kwargs):
+    """``rot90(m, k=1, axes=(0, 1))``: a view, a record of 0; an odd k swaps the two axes' extents."""
+    x = to_array(ctx, arg(args, kwargs, 0, "m"))
+    k = known_int(arg(args, kwargs, 1, "k", Known(1)), "rot90 k")
+    axes = known_shape(arg(args, kwargs, 2, "axes", Known((0, 1))), "rot90 axes")
+    if x.ndim < 2 or len(axes) != 2:
+        raise OpError("rot90 of an array with fewer than two axes is not modelled")
+    a, b = (axis_index(i, x.ndim) for i in axes)
+    if a == b:
+        raise OpError("rot90 with equal axes is not modelled")
+    ctx.charge("rot90", 0, None)
+    shape = list(x.shape)
+    if k % 2:
+        shape[a], shape[b] = shape[b], shape[a]
+    return Array(tuple(shape), x.dtype, dtype_origin=x.dtype_origin)
+
+
+@handler("append")
+def _append(ctx, args, kwargs):
+    """``append(arr, values, axis=None)``: numel(out) at the promotion of both (a Python number
+    counts as the float64/int64 array numpy makes of it); flattened without an axis."""
+    if len(args) > 3 or set(kwargs) - {"axis", "values"}:
+        raise OpError("append with these arguments is not modelled")
+    a = to_array(ctx, args[0])
+    b = to_array(ctx, arg(args, kwargs, 1, "values"))
+    axis_v = arg(args, kwargs, 2, "axis", Known(None))
+    dt = dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=b.dtype))
+    if isinstance(axis_v, Known) and axis_v.value is None:
+        shape = (a.size + b.size,)
+    else:
+        if a.ndim != b.ndim or a.ndim == 0:
+            raise OpError("append along an axis of arrays of different dimensions is not modelled")
+        ax = axis_index(known_int(axis_v, "append axis"), a.ndim)
+        if any(a.shape[i] != b.shape[i] for i in range(a.ndim) if i != ax):
+            raise OpError("append along an axis of arrays whose other extents differ is not modelled")
+        shape = a.shape[:ax] + (a.shape[ax] + b.shape[ax],) + a.shape[ax + 1:]
+    ctx.charge("append", max(a.size + b.size, 1), dt, origin_of([a, b], dt))
+    return Array(shape, dt)
+
+
+def _known_positions(v: Value) -> list[int]:
+    if isinstance(v, Known) and isinstance(v.value, int) and not isinstance(v.value, bool):
+        return [v.value]
+    if isinstance(v, Known) and isinstance(v.value, (list, tuple)) and all(
+            isinstance(i, int) and not isinstance(i, bool) for i in v.value):
+        return list(v.value)
+    if isinstance(v, (ListVal, TupleVal)):
+        return [known_int(i, "delete index") for i in v.items]
+    raise OpError("the positions are not known integers")
+
+
+@handler("delete")
+def _delete(ctx, args, kwargs):
+    """``delete(arr, obj, axis=None)``: numel(out) at arr's dtype, for known integer positions
+    (flattened without an axis)."""
+    if len(args) > 3 or set(kwargs) - {"axis", "obj"}:
+        raise OpError("delete with these arguments is not modelled")
+    a = to_array(ctx, args[0])
+    positions = _known_positions(arg(args, kwargs, 1, "obj"))
+    axis_v = arg(args, kwargs, 2, "axis", Known(None))
+    flat = isinstance(axis_v, Known) and axis_v.value is None
+    ax = 0 if flat else axis_index(known_int(axis_v, "delete axis"), a.ndim)
+    extent = a.size if flat else a.shape[ax]
+    if any(not -extent <= i < extent for i in positions):
+        bad = next(i for i in positions if not -extent <= i < extent)
+        raise OpRaises("IndexError", f"index {bad} is out of bounds for axis {ax} with size {extent}")
+    kept = extent - len({i % extent for i in positions})
+    shape = (kept,) if flat else a.shape[:ax] + (kept,) + a.shape[ax + 1:]
+    out = Array(shape, a.dtype, dtype_origin=a.dtype_origin)
+    ctx.charge("delete", out.size, a.dtype, a.dtype_origin)
+    return out
+
+
+@handler("insert")
+def _insert(ctx, args, kwargs):
+    """``insert(arr, obj, values, axis=None)`` at one known position: numel(out) at the promotion
+    of arr and values (a Python number weakly); the result keeps arr's dtype. Without an axis
+    the array is flattened and every value inserted; along an axis of a matrix, one slice."""
+    if len(args) > 4 or set(kwargs) - {"axis", "values", "obj"}:
+        raise OpError("insert with these arguments is not modelled")
+    a = to_array(ctx, args[0])
+    pos_v = arg(args, kwargs, 1, "obj")
+    if not (isinstance(pos_v, Known) and isinstance(pos_v.value, int) and not isinstance(pos_v.value, bool)):
+        raise OpError("insert at positions that are not one known integer is not modelled")
+    values = arg(args, kwargs, 2, "values")
+    b = to_array(ctx, values)
+    if b.ndim > 1:
+        raise OpError("insert of values with more than one axis is not modelled")
+    axis_v = arg(args, kwargs, 3, "axis", Known(None))
+    flat = isinstance(axis_v, Known) and axis_v.value is None
+    ax = 0 if flat else axis_index(known_int(axis_v, "insert axis"), a.ndim)
+    extent = a.size if flat else a.shape[ax]
+    if not -extent <= pos_v.value <= extent:
+        raise OpRaises("IndexError", f"index {pos_v.value} is out of bounds for axis {ax} with size {extent}")
+    if flat or a.ndim == 1:
+        added = max(b.size, 1) if b.ndim else 1
+        shape = (extent + added,)
+    else:
+        row = a.shape[:ax] + a.shape[ax + 1:]
+        if b.ndim == 1 and b.shape[0] not in (1, row[-1]):
+            raise OpError("insert of values that do not broadcast into the slice is not modelled")
+        shape = a.shape[:ax] + (extent + 1,) + a.shape[ax + 1:]
+    dt = dtypes.result_type(Operand(dtype=a.dtype), operand(values) if not isinstance(values, Array) else
+                            Operand(dtype=b.dtype))
+    out = Array(shape, a.dtype, dtype_origin=a.dtype_origin)
+    ctx.charge("insert", out.size, dt, origin_of([a, b], dt))
+    return out
+
+
+@handler("resize")
+def _resize(ctx, args, kwargs):
+    """``fnp.resize(a, new_shape)``: numel(out) at a's dtype (repeats a to fill the shape)."""
+    if len(args) != 2 and not (len(args) == 1 and "new_shape" in kwargs):
+        raise OpError("resize with these arguments is not modelled")
+    a = to_array(ctx, args[0])
+    shape = new_shape(known_shape(arg(args, kwargs, 1, "new_shape"), "resize shape", ctx))
+    out = Array(shape, a.dtype, dtype_origin=a.dtype_origin)
+    ctx.charge("resize", max(out.size, 1), a.dtype, a.dtype_origin)
+    return out

@@ -16,7 +16,7 @@ from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import arg, axis_index, known_int, origin_of, to_array
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
-from flopcast.analyzer.values import Array, Known, NumpyScalar, TupleVal, Value, mark_counted
+from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Value, mark_counted
 
 
 def _nonzero_like(ctx, op: str, x: Value, tuple_result: bool):
@@ -76,15 +76,104 @@ def _ceil_log2(n: int) -> int:
     return max(n - 1, 0).bit_length()
 
 
+def _sort_cost(n: int) -> int:
+    """flopscope's ``sort_cost``: n·⌈log2 n⌉, at least 1."""
+    return max(n * _ceil_log2(n), 1)
+
+
+_UNIQUE_FLAGS = ("return_index", "return_inverse", "return_counts")
+
+
 @handler("unique")
 def _unique(ctx, args, kwargs):
+    """``unique(ar, return_index=, return_inverse=, return_counts=, equal_nan=)``: a sort of
+    the flattened input; every returned array but the inverse is as long as the number of
+    distinct values, one size site for all of them. The inverse has the input's shape."""
     x = to_array(ctx, args[0])
-    if len(args) > 1 or kwargs:
-        raise OpError("unique with return_* or axis= is not modelled")
+    if len(args) > 1 or set(kwargs) - set(_UNIQUE_FLAGS) - {"equal_nan"}:
+        raise OpError("unique with axis= or positional flags is not modelled")
+    flags = {}
+    for name in _UNIQUE_FLAGS:
+        v = kwargs.get(name, Known(False))
+        if not isinstance(v, Known):
+            raise OpError(f"unique's {name}= is not known statically")
+        flags[name] = bool(v.value)
     n = x.size
-    ctx.charge("unique", max(n * _ceil_log2(n), 1), x.dtype, x.dtype_origin)
+    ctx.charge("unique", _sort_cost(n), x.dtype, x.dtype_origin)
     count = ctx.choose_size(min(n, 1), n, "unique: the number of distinct values depends on values")
-    return mark_counted(ctx, Array((count,), x.dtype, dtype_origin=x.dtype_origin), 0)
+    values = mark_counted(ctx, Array((count,), x.dtype, dtype_origin=x.dtype_origin), 0)
+    if not any(flags.values()):
+        return values
+    out = [values]
+    if flags["return_index"]:
+        out.append(mark_counted(ctx, Array((count,), "int64", vrange=(0, max(n - 1, 0))), 0))
+    if flags["return_inverse"]:
+        out.append(Array(x.shape, "int64", vrange=(0, max(n - 1, 0))))
+    if flags["return_counts"]:
+        out.append(mark_counted(ctx, Array((count,), "int64", vrange=(min(n, 1), n)), 0))
+    return TupleVal(tuple(out))
+
+
+@handler("isin")
+def _isin(ctx, args, kwargs):
+    """``isin(element, test_elements)``: flopscope's ``_membership_cost`` — a sort of both
+    (n + m)·⌈log2(n + m)⌉, or 2·n·m when numpy takes its masked loop (m < 10·n^0.145 and not
+    both integer/bool) — at the promotion of both dtypes; a bool array of element's shape."""
+    if len(args) != 2 or set(kwargs) - {"invert", "assume_unique", "kind"}:
+        raise OpError("isin with these arguments is not modelled")
+    el, te = to_array(ctx, args[0]), to_array(ctx, args[1])
+    n, m = el.size, te.size
+    base = _sort_cost(max(n + m, 1))
+    integral = all(d == "bool" or d.startswith(("int", "uint")) for d in (el.dtype, te.dtype))
+    if not integral and m < 10 * max(n, 1) ** 0.145:
+        base = max(base, 2 * n * m)
+    dt = dtypes.result_type(Operand(dtype=el.dtype), Operand(dtype=te.dtype))
+    ctx.charge("isin", base, dt, origin_of([el, te], dt))
+    return Array(el.shape, "bool") if el.ndim else NumpyScalar("bool")
+
+
+@handler("digitize")
+def _digitize(ctx, args, kwargs):
+    """``digitize(x, bins, right=False)``: numel(x)·⌈log2 len(bins)⌉ at the promotion of both
+    dtypes; int64 bin numbers between 0 and len(bins)."""
+    if len(args) > 3 or set(kwargs) - {"right", "bins"}:
+        raise OpError("digitize with these arguments is not modelled")
+    x = to_array(ctx, args[0])
+    bins = to_array(ctx, arg(args, kwargs, 1, "bins"))
+    if bins.ndim != 1:
+        raise OpError("digitize with bins that are not a vector is not modelled")
+    nb = bins.shape[0]
+    dt = dtypes.result_type(Operand(dtype=x.dtype), Operand(dtype=bins.dtype))
+    ctx.charge("digitize", max(max(x.size, 1) * _ceil_log2(max(nb, 1)), 1), dt, origin_of([x, bins], dt))
+    return Array(x.shape, "int64", vrange=(0, nb)) if x.ndim else NumpyScalar("int64")
+
+
+@handler("lexsort")
+def _lexsort(ctx, args, kwargs):
+    """``lexsort(keys, axis=-1)``: len(keys) × slices × n·⌈log2 n⌉ for n the keys' extent along
+    the axis, at the promotion of every key's dtype; int64 indices of the keys' shape."""
+    if len(args) > 2 or set(kwargs) - {"axis", "keys"}:
+        raise OpError("lexsort with these arguments is not modelled")
+    keys_v = arg(args, kwargs, 0, "keys")
+    if isinstance(keys_v, Array):
+        if keys_v.ndim < 2:
+            raise OpError("lexsort of a single vector is not modelled")
+        keys = [Array(keys_v.shape[1:], keys_v.dtype)] * keys_v.shape[0]
+    elif isinstance(keys_v, (TupleVal, ListVal)):
+        keys = [to_array(ctx, k) for k in keys_v.items]
+    else:
+        raise OpError("lexsort's keys are not a known sequence")
+    if not keys:
+        raise OpError("lexsort of no keys is not modelled")
+    first = keys[0]
+    if any(k.shape != first.shape for k in keys) or first.ndim == 0:
+        raise OpError("lexsort of keys of different or empty shapes is not modelled")
+    ax = axis_index(known_int(arg(args, kwargs, 1, "axis", Known(-1)), "lexsort axis"), first.ndim)
+    n = first.shape[ax]
+    slices = first.size // n if n > 0 else 1
+    dt = dtypes.result_type(*(Operand(dtype=d) for d in dict.fromkeys(k.dtype for k in keys)))
+    ctx.charge("lexsort", max(len(keys) * slices * _sort_cost(n), 1), dt, None)
+    return Array(first.shape, "int64", vrange=(0, max(n - 1, 0)))
 
 
 @handler("setdiff1d", "union1d", "intersect1d", "setxor1d")
