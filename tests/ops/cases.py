@@ -795,3 +795,23 @@ GROW_AND_QUERY = {
     "resize_repeats": "r = fnp.resize(v, (3, W)) + 1.0",
 }
 FAMILIES["grow_and_query"] = GROW_AND_QUERY
+
+# numpy's legacy global RNG beyond the normal family, and Generator.shuffle (were unpriced)
+LEGACY_RANDOM = {
+    "legacy_randint_sized": "r = fnp.random.randint(0, W, size=(D, W)) + 1",
+    "legacy_randint_int32": "r = fnp.random.randint(0, 5, size=W, dtype=fnp.int32) * 2",
+    "legacy_randint_scalar_is_a_python_int": "k = fnp.random.randint(3); r = v * k",
+    "legacy_choice_with_replacement": "r = v[fnp.random.choice(W, size=5)] * 2.0",
+    "legacy_choice_with_p": "p = fnp.ones(W) / W; r = fnp.random.choice(W, size=3, p=p) + 1",
+    "legacy_choice_without_replacement": "r = fnp.random.choice(W, 3, replace=False) + 1",
+    "legacy_choice_without_replacement_with_p": "p = fnp.ones(W) / W; r = fnp.random.choice(v, 2, replace=False, p=p) * 2",
+    "legacy_choice_scalar_of_an_array": "r = fnp.random.choice(v) * v",
+    "legacy_permutation_of_int_and_rows": "a = fnp.random.permutation(W); b = fnp.random.permutation(w); r = w[a] + b",
+    "legacy_shuffle_in_place": "x = fnp.ones((W, 2)); fnp.random.shuffle(x); r = x * 2.0",
+    "legacy_shuffle_drops_the_symmetry_tag": "x = fnp.ones((W, W)); fnp.random.shuffle(x); r = x * 2.0",
+    "generator_shuffle_axis": "rng = fnp.random.default_rng(0); x = fnp.ones((D, W)); rng.shuffle(x, axis=1); r = x + 1.0",
+    "legacy_poisson_binomial_are_int64": "a = fnp.random.poisson(3.0, W); b = fnp.random.binomial(4, 0.5, (D, W)); r = a + b + v",
+    "legacy_gamma_beta_lognormal": "a = fnp.random.gamma(2.0, 1.0, W); b = fnp.random.beta(1.0, 2.0, W); c = fnp.random.lognormal(0.0, 1.0, W); r = a + b + c",
+    "legacy_scalar_poisson_is_a_python_int": "r = v * fnp.random.poisson(2.0)",
+}
+FAMILIES["legacy_random"] = LEGACY_RANDOM

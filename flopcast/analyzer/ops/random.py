@@ -8,7 +8,18 @@ uniform 3N, random/integers 1); choice and permutation follow flopscope's
 from __future__ import annotations
 
 from flopcast.analyzer import pricing
-from flopcast.analyzer.ops.operands import _none, arg, broadcast, dtype_arg, known_shape, new_shape, shape_of, to_array
+from flopcast.analyzer.ops.operands import (
+    _none,
+    arg,
+    axis_index,
+    broadcast,
+    dtype_arg,
+    known_int,
+    known_shape,
+    new_shape,
+    shape_of,
+    to_array,
+)
 from flopcast.analyzer.ops.registry import OpError, handler
 from flopcast.analyzer.values import Array, Generator, Known, NumpyScalar, Unknown, Value
 
@@ -31,6 +42,8 @@ def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.
     }
     if method in ("choice", "permutation"):
         return _choice_permutation(ctx, method, args, kwargs)
+    if method == "shuffle" and prefix == "random.Generator.":
+        return _shuffle(ctx, op, args, kwargs)
     if method not in size_positions:
         raise OpError(f"Generator.{method} is not modelled yet")
     size = arg(args, kwargs, size_positions[method], "size")
@@ -116,13 +129,122 @@ def _legacy_dims(ctx, args, kwargs, op=None):
     return Array(shape, "float64", dtype_origin=ctx.span)
 
 
+#: legacy draws numpy returns as int64 (flopscope bills the result's dtype)
+_LEGACY_INT_DRAWS = {"poisson", "binomial"}
+
+
 @handler("random.standard_normal", "random.normal", "random.uniform", "random.random",
-         "random.random_sample", "random.exponential")
+         "random.random_sample", "random.exponential", "random.standard_exponential", "random.poisson",
+         "random.gamma", "random.beta", "random.laplace", "random.logistic", "random.lognormal",
+         "random.binomial")
 def _legacy_sized(ctx, args, kwargs, op=None):
     method = op.split(".", 1)[1]
     if "dtype" in kwargs:
         raise OpError(f"fnp.{op} has no dtype= (numpy raises TypeError)")
+    if method in _LEGACY_INT_DRAWS:
+        kwargs = {**kwargs, "dtype": Known("int64")}
     value = random_draw(ctx, method, args, kwargs, prefix="random.")
     if isinstance(value, NumpyScalar):
-        return Unknown("float", ctx.span, f"the value fnp.{op}() draws")
+        kind = "int" if method in _LEGACY_INT_DRAWS else "float"
+        return Unknown(kind, ctx.span, f"the value fnp.{op}() draws")
     return value
+
+
+def _shuffle(ctx, op: str, args, kwargs) -> Value:
+    """``shuffle(x[, axis])`` in place: the extent along the axis, dtype-neutral, weight 4; None."""
+    if not args or len(args) > 2 or set(kwargs) - {"axis"}:
+        raise OpError(f"{op} with these arguments is not modelled")
+    x = args[0]
+    if not isinstance(x, Array) or x.ndim == 0:
+        raise OpError(f"{op} of something other than an array is not modelled")
+    axis = known_int(arg(args, kwargs, 1, "axis", Known(0)), "shuffle axis")
+    if op == "random.shuffle" and axis != 0:
+        raise OpError("fnp.random.shuffle takes no axis")
+    ctx.charge(op, max(x.shape[axis_index(axis, x.ndim)], 1), None)
+    if x.sym:  # the shuffled values are no longer symmetric, and flopscope drops the tag
+        ctx.mutate(x, x.with_(sym=None))
+    return Known(None)
+
+
+@handler("random.shuffle")
+def _legacy_shuffle(ctx, args, kwargs):
+    return _shuffle(ctx, "random.shuffle", args, kwargs)
+
+
+@handler("random.permutation")
+def _legacy_permutation(ctx, args, kwargs):
+    """``fnp.random.permutation(x)``: max(len, 1), dtype-neutral, weight 4; int64 for an int x."""
+    if len(args) != 1 or kwargs:
+        raise OpError("fnp.random.permutation with these arguments is not modelled")
+    x = args[0]
+    if isinstance(x, Known) and isinstance(x.value, int) and not isinstance(x.value, bool):
+        n, shape, dt = x.value, (max(x.value, 0),), "int64"
+    else:
+        arr = to_array(ctx, x)
+        if arr.ndim == 0:
+            raise OpError("fnp.random.permutation of a 0-d array is not modelled")
+        n, shape, dt = arr.shape[0], arr.shape, arr.dtype
+    ctx.charge("random.permutation", max(n, 1), None)
+    return Array(shape, dt, vrange=(0, max(n - 1, 0)) if dt == "int64" and isinstance(x, Known) else None)
+
+
+@handler("random.choice")
+def _legacy_choice(ctx, args, kwargs):
+    """``fnp.random.choice(a, size=None, replace=True, p=None)`` (the legacy global RNG):
+    draws (+ 3n + draws·⌈log2 n⌉ with ``p``), or n without replacement (n·⌈log2 n⌉ with ``p``),
+    dtype-neutral, weight 4; n is the pool."""
+    if not args or len(args) > 4 or set(kwargs) - {"size", "replace", "p"}:
+        raise OpError("fnp.random.choice with these arguments is not modelled")
+    a = args[0]
+    if isinstance(a, Known) and isinstance(a.value, int) and not isinstance(a.value, bool):
+        pool, dt = a.value, "int64"
+    else:
+        arr = to_array(ctx, a)
+        if arr.ndim != 1:
+            raise OpError("fnp.random.choice of a pool that is not a vector is not modelled")
+        pool, dt = arr.shape[0], arr.dtype
+    size = arg(args, kwargs, 1, "size")
+    shape = () if _none(size) else new_shape(known_shape(size, "size", ctx))
+    draws = 1
+    for d in shape:
+        draws *= d
+    replace_v = arg(args, kwargs, 2, "replace", Known(True))
+    if not (isinstance(replace_v, Known) and isinstance(replace_v.value, bool)):
+        raise OpError("fnp.random.choice: replace= is not a known bool")
+    p_v = arg(args, kwargs, 3, "p")
+    with_p = not _none(p_v)
+    if with_p and to_array(ctx, p_v).shape != (pool,):
+        raise OpError("fnp.random.choice: p does not match the pool (numpy raises)")
+    if pool <= 0 or (not replace_v.value and draws > pool):
+        raise OpError("fnp.random.choice of an empty pool or of more items than it holds raises ValueError")
+    log2 = max(pool - 1, 0).bit_length()
+    if replace_v.value:
+        base = max(draws, 1) + ((3 * pool + max(draws, 1) * log2) if with_p else 0)
+    else:
+        base = max(pool * log2, 1) if with_p else max(pool, 1)
+    ctx.charge("random.choice", base, None)
+    if shape == ():
+        return NumpyScalar(dt)
+    return Array(shape, dt, vrange=(0, pool - 1) if isinstance(a, Known) else None)
+
+
+@handler("random.randint")
+def _legacy_randint(ctx, args, kwargs):
+    """``fnp.random.randint(low, high=None, size=None, dtype=int)``: numel of the draw at its dtype
+    (int64 by default); a draw of no size is a Python int."""
+    if len(args) > 4 or set(kwargs) - {"low", "high", "size", "dtype"}:
+        raise OpError("fnp.random.randint with these arguments is not modelled")
+    size = arg(args, kwargs, 2, "size")
+    explicit = dtype_arg(arg(args, kwargs, 3, "dtype"))
+    dt = explicit or "int64"
+    if _none(size):
+        if explicit is not None:
+            raise OpError("fnp.random.randint of no size with dtype= is not modelled")
+        ctx.charge("random.randint", 1, "int64")
+        return Unknown("int", ctx.span, "the value fnp.random.randint() draws")
+    shape = new_shape(known_shape(size, "size", ctx))
+    n = 1
+    for d in shape:
+        n *= d
+    ctx.charge("random.randint", max(n, 1), dt)
+    return Array(shape, dt)
