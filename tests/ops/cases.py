@@ -815,3 +815,17 @@ LEGACY_RANDOM = {
     "legacy_scalar_poisson_is_a_python_int": "r = v * fnp.random.poisson(2.0)",
 }
 FAMILIES["legacy_random"] = LEGACY_RANDOM
+
+# selections and in-place writes by mask (were unpriced)
+SELECT_AND_WRITE = {
+    "select_two_conditions": "r = fnp.select([v > 0, v < -0.5], [v, -v]) + 1.0",
+    "select_python_default_is_weak": "r = fnp.select([w > 0], [w], default=0.5) * 2.0",
+    "select_f64_default_promotes": "r = fnp.select([v > 0], [v], default=fnp.float64(1.0)) + 1.0",
+    "extract_charges_the_whole_input": "r = fnp.extract(w > 0, w)",
+    "putmask_in_place": "x = w * 1.0; fnp.putmask(x, x > 0, 0.0); r = x + 1.0",
+    "place_into_a_symmetric_fill": "x = fnp.ones((W, W)); fnp.place(x, w > 0, [0.0]); r = x * 2.0",
+    "putmask_into_a_symmetric_fill": "x = fnp.ones((W, W)); fnp.putmask(x, w > 0, 3.0); r = x * 2.0",
+    "copyto_a_row_into_a_matrix": "x = fnp.zeros((W, W)); fnp.copyto(x, v); r = x + 1.0",
+    "copyto_f64_into_f32": "x = w * 1.0; fnp.copyto(x, fnp.ones(W), casting='unsafe'); r = x * 2.0",
+}
+FAMILIES["select_and_write"] = SELECT_AND_WRITE

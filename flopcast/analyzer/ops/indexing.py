@@ -6,9 +6,11 @@ elements scattered for put_along_axis, at the array's dtype.
 
 from __future__ import annotations
 
-from flopcast.analyzer.ops.operands import arg, axis_index, broadcast, known_int, to_array
-from flopcast.analyzer.ops.registry import OpError, handler
-from flopcast.analyzer.values import Array, Known
+from flopcast.analyzer import dtypes
+from flopcast.analyzer.dtypes import Operand
+from flopcast.analyzer.ops.operands import arg, axis_index, broadcast, known_int, operand, origin_of, shape_of, to_array
+from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
+from flopcast.analyzer.values import Array, Known, ListVal, TupleVal, mark_counted
 
 
 @handler("take")
@@ -79,4 +81,119 @@ def _put_along_axis(ctx, args, kwargs):
     ctx.charge("put_along_axis", cost, x.dtype, x.dtype_origin)
     if x.sym:
         ctx.mutate(x, x.with_(sym=None))
+    return Known(None)
+
+
+def _selected(ctx, op: str, cond: Array) -> int:
+    """How many of ``cond``'s elements are nonzero: known for a constant mask, else a size
+    site shared with every other selection by the same mask on the path."""
+    return ctx.choose_size(0, cond.size, f"{op}: the number of selected elements depends on values",
+                           nonzero_of=cond)
+
+
+@handler("compress")
+def _compress(ctx, args, kwargs):
+    """``compress(condition, a, axis=None)``: len(condition) + 4·numel(out) at a's dtype; the
+    kept count is the condition's nonzero count (a size site)."""
+    if len(args) > 3 or set(kwargs) - {"axis"}:
+        raise OpError("compress with out= or these arguments is not modelled")
+    cond = to_array(ctx, args[0])
+    x = to_array(ctx, args[1])
+    axis_v = arg(args, kwargs, 2, "axis", Known(None))
+    flat = isinstance(axis_v, Known) and axis_v.value is None
+    ax = 0 if flat else axis_index(known_int(axis_v, "compress axis"), x.ndim)
+    extent = x.size if flat else x.shape[ax]
+    if cond.ndim != 1 or cond.shape[0] != extent:
+        raise OpError("compress with a condition that is not as long as the axis is not modelled")
+    count = _selected(ctx, "compress", cond)
+    shape = (count,) if flat else x.shape[:ax] + (count,) + x.shape[ax + 1:]
+    out = mark_counted(ctx, Array(shape, x.dtype, dtype_origin=x.dtype_origin), ax)
+    ctx.charge("compress", cond.size + 4 * _numel(shape), x.dtype, x.dtype_origin)
+    return out
+
+
+def _numel(shape) -> int:
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+@handler("extract")
+def _extract(ctx, args, kwargs):
+    """``extract(condition, arr)``: numel(arr) at arr's dtype; as long as the condition's
+    nonzero count (a size site)."""
+    if len(args) != 2 or kwargs:
+        raise OpError("extract with these arguments is not modelled")
+    cond = to_array(ctx, args[0])
+    x = to_array(ctx, args[1])
+    if cond.shape != x.shape:
+        raise OpError("extract with a condition of another shape is not modelled")
+    ctx.charge("extract", x.size, x.dtype, x.dtype_origin)
+    count = _selected(ctx, "extract", cond)
+    return mark_counted(ctx, Array((count,), x.dtype, dtype_origin=x.dtype_origin), 0)
+
+
+@handler("select")
+def _select(ctx, args, kwargs):
+    """``select(condlist, choicelist, default=0)``: numel(out) × len(condlist) at the promotion of
+    every choice and the default (a Python number weakly)."""
+    if len(args) > 3 or set(kwargs) - {"default"}:
+        raise OpError("select with these arguments is not modelled")
+    conds, choices = args[0], args[1]
+    if not isinstance(conds, (ListVal, TupleVal)) or not isinstance(choices, (ListVal, TupleVal)):
+        raise OpError("select's lists are not known sequences")
+    if len(conds.items) != len(choices.items) or not conds.items:
+        raise OpError("select with lists of different or no length (numpy raises)")
+    default = arg(args, kwargs, 2, "default", Known(0))
+    cond_arrays = [to_array(ctx, c) for c in conds.items]
+    if any(c.dtype != "bool" for c in cond_arrays):
+        raise OpError("select with conditions that are not bool arrays (numpy raises TypeError)")
+    choice_arrays = [to_array(ctx, c) for c in choices.items]
+    shape = broadcast(*(a.shape for a in cond_arrays + choice_arrays), shape_of(default))
+    parts = [Operand(dtype=d) for d in dict.fromkeys(a.dtype for a in choice_arrays)] + [operand(default)]
+    dt = dtypes.result_type(*parts)
+    ctx.charge("select", _numel(shape) * len(cond_arrays), dt, origin_of(choice_arrays, dt))
+    return Array(shape, dt)
+
+
+def _drop_tag(ctx, x: Array) -> None:
+    if x.sym:
+        ctx.mutate(x, x.with_(sym=None))
+
+
+@handler("putmask", "place")
+def _putmask(ctx, args, kwargs, op=None):
+    """``putmask(a, mask, values)`` / ``place(arr, mask, vals)`` in place: numel(a) at a's dtype;
+    returns None."""
+    if len(args) != 3 or kwargs:
+        raise OpError(f"{op} with these arguments is not modelled")
+    x = args[0]
+    if not isinstance(x, Array):
+        raise OpError(f"{op} into something other than an array is not modelled")
+    mask = to_array(ctx, args[1])
+    if mask.size != x.size:
+        raise OpError(f"{op} with a mask of another size is not modelled")
+    to_array(ctx, args[2])
+    ctx.charge(op, x.size, x.dtype, x.dtype_origin)
+    _drop_tag(ctx, x)
+    return Known(None)
+
+
+@handler("copyto")
+def _copyto(ctx, args, kwargs):
+    """``copyto(dst, src)`` in place: numel(dst) at the promotion of src's and dst's dtypes;
+    returns None. A ``where=`` mask writes a count that depends on values (not modelled)."""
+    if len(args) != 2 or set(kwargs) - {"casting"}:
+        raise OpError("copyto with where= or these arguments is not modelled")
+    dst = args[0]
+    if not isinstance(dst, Array):
+        raise OpError("copyto into something other than an array is not modelled")
+    src = to_array(ctx, args[1])
+    broadcast(src.shape, dst.shape)
+    if len(broadcast(src.shape, dst.shape)) > dst.ndim or broadcast(src.shape, dst.shape) != dst.shape:
+        raise OpRaises("ValueError", f"could not broadcast input array from shape {src.shape} into shape {dst.shape}")
+    dt = dtypes.result_type(Operand(dtype=src.dtype), Operand(dtype=dst.dtype))
+    ctx.charge("copyto", dst.size, dt, origin_of([src, dst], dt))
+    _drop_tag(ctx, dst)
     return Known(None)
