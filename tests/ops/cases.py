@@ -829,3 +829,30 @@ SELECT_AND_WRITE = {
     "copyto_f64_into_f32": "x = w * 1.0; fnp.copyto(x, fnp.ones(W), casting='unsafe'); r = x * 2.0",
 }
 FAMILIES["select_and_write"] = SELECT_AND_WRITE
+
+# vector contractions numpy 2 added (were unpriced), priced by flopscope's einsum engine
+VECTOR_CONTRACTIONS = {
+    "vecdot_rows": "r = fnp.vecdot(w, w) + 1.0",
+    "vecdot_batch_with_a_vector_f64": "x = fnp.ones((D, W)); r = fnp.vecdot(x, v) * 2.0",
+    "vecdot_of_vectors": "r = fnp.vecdot(v, u) * v",
+    "linalg_vecdot_axis0": "r = fnp.linalg.vecdot(w, u[:, None] * w, axis=0) + 1.0",
+    "linalg_vecdot_axis0_of_one_array_twice": "r = fnp.linalg.vecdot(w, w, axis=0) + 1.0",
+    "vecdot_of_a_symmetric_fill": "e = fnp.eye(W); r = fnp.vecdot(e, e) + 1.0",
+    "matvec": "r = fnp.matvec(w, v) + 1.0",
+    "vecmat_batched": "x = fnp.ones((D, W)); r = fnp.vecmat(x, w) + 1.0",
+}
+FAMILIES["vector_contractions"] = VECTOR_CONTRACTIONS
+
+# index meshes, flat-index conversion, Vandermonde and edge differences (were unpriced)
+MESH_AND_SERIES = {
+    "ix_of_int_arrays_indexes_a_block": "i = fnp.argsort(v)[:3]; r = w[fnp.ix_(i, i)] * 2.0",
+    "ix_of_lists": "a, b = fnp.ix_([0, 2], [1, 3, 4]); r = a + b",
+    "unravel_argmax_of_a_matrix": "i, j = fnp.unravel_index(fnp.argmax(w), w.shape); r = w[i] * w[:, j]",
+    "unravel_an_index_array": "a, b = fnp.unravel_index(fnp.argsort(v), (2, W // 2)); r = a + b",
+    "unravel_a_python_int": "i, j = fnp.unravel_index(5, (W, W)); r = v * i",
+    "vander_f32_is_f64": "r = fnp.vander(v, 3) + 1.0",
+    "vander_square_increasing": "r = fnp.vander(v[:4], increasing=True) * 2.0",
+    "ediff1d_with_ends": "r = fnp.ediff1d(w, to_begin=0.0, to_end=[1.0, 2.0]) * 2.0",
+    "ediff1d_plain": "r = fnp.ediff1d(v) + 1.0",
+}
+FAMILIES["mesh_and_series"] = MESH_AND_SERIES

@@ -199,3 +199,65 @@ def _tensordot(ctx, args, kwargs):
     # flopscope prices the einsum (same-operand discount included) but hands back a plain
     # array: tensordot(x, x, axes=([0], [0])) is not tagged symmetric, unlike einsum's Gram
     return Array(result.shape, result.dtype, None, dtype_origin=result.dtype_origin) if result.sym else result
+
+
+_BATCH_LETTERS = "abcdefghij"
+
+
+def _batch_letters(a_batch: tuple[int, ...], b_batch: tuple[int, ...], op: str) -> tuple[str, str, str]:
+    """Letters for two batch shapes that broadcast without stretching an extent of 1 (flopscope
+    routes these ops through its einsum engine, where a stretched 1 is priced differently)."""
+    k = max(len(a_batch), len(b_batch))
+    if k > len(_BATCH_LETTERS):
+        raise OpError(f"{op} with more than {len(_BATCH_LETTERS)} batch axes is not modelled")
+    letters = _BATCH_LETTERS[:k]
+    la, lb = letters[k - len(a_batch):], letters[k - len(b_batch):]
+    extent: dict[str, int] = {}
+    for ls, shape in ((la, a_batch), (lb, b_batch)):
+        for letter, n in zip(ls, shape):
+            if extent.setdefault(letter, n) != n:
+                raise OpError(f"{op} of batches that broadcast by stretching is not modelled")
+    return la, lb, letters
+
+
+@handler("vecdot", "linalg.vecdot")
+def _vecdot(ctx, args, kwargs, op=None):
+    """``vecdot(a, b, axis=-1)``: flopscope's einsum price of ``...n,...n->...`` (recorded as vecdot)."""
+    if len(args) != 2 or set(kwargs) - {"axis"}:
+        raise OpError(f"{op} with these arguments is not modelled")
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    if a.ndim == 0 or b.ndim == 0:
+        raise OpError(f"{op} of a 0-d array (numpy raises)")
+    axis = arg(args, kwargs, 2, "axis", Known(-1))
+    if not (isinstance(axis, Known) and axis.value == -1):
+        if a.ndim != b.ndim or not isinstance(axis, Known) or not isinstance(axis.value, int):
+            raise OpError(f"{op} with axis= on arrays of different dimensions is not modelled")
+        ax = axis.value % a.ndim
+        perm = [i for i in range(a.ndim) if i != ax] + [ax]
+        if a.sym or b.sym:
+            raise OpError(f"{op} with axis= of a symmetric array is not modelled")
+        same = a.ident == b.ident  # the same object twice stays one object
+        a = a.with_(shape=tuple(a.shape[i] for i in perm))
+        b = a if same else b.with_(shape=tuple(b.shape[i] for i in perm))
+    if a.shape[-1] != b.shape[-1]:
+        raise OpRaises("ValueError", f"{op}: the contracted extents differ ({a.shape[-1]} and {b.shape[-1]})")
+    la, lb, out = _batch_letters(a.shape[:-1], b.shape[:-1], op)
+    return contract(ctx, "vecdot", f"{la}z,{lb}z->{out}", [a, b])
+
+
+@handler("matvec", "vecmat")
+def _matvec(ctx, args, kwargs, op=None):
+    """``matvec(A, v)`` = ``...mn,...n->...m`` / ``vecmat(v, A)`` = ``...n,...nm->...m`` at flopscope's
+    einsum price."""
+    if len(args) != 2 or kwargs:
+        raise OpError(f"{op} with these arguments is not modelled")
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    if op == "matvec":
+        if a.ndim < 2 or b.ndim < 1:
+            raise OpError("matvec of a non-matrix or a 0-d vector (numpy raises)")
+        la, lb, out = _batch_letters(a.shape[:-2], b.shape[:-1], op)
+        return contract(ctx, op, f"{la}yz,{lb}z->{out}y", [a, b])
+    if a.ndim < 1 or b.ndim < 2:
+        raise OpError("vecmat of a 0-d vector or a non-matrix (numpy raises)")
+    la, lb, out = _batch_letters(a.shape[:-1], b.shape[:-2], op)
+    return contract(ctx, op, f"{la}z,{lb}zy->{out}y", [a, b])

@@ -242,6 +242,25 @@ def _diff(ctx, args, kwargs):
     return Array(shape, x.dtype, dtype_origin=x.dtype_origin)
 
 
+@handler("ediff1d")
+def _ediff1d(ctx, args, kwargs):
+    """``ediff1d(ary, to_end=None, to_begin=None)``: the flattened differences, numel − 1 plus
+    whatever is put at either end, at ary's dtype."""
+    if len(args) > 3 or set(kwargs) - {"to_end", "to_begin"}:
+        raise OpError("ediff1d with these arguments is not modelled")
+    x = to_array(ctx, args[0])
+    extra = 0
+    for index, name in ((1, "to_end"), (2, "to_begin")):
+        v = arg(args, kwargs, index, name)
+        if v is not None and not (isinstance(v, Known) and v.value is None):
+            extra += max(to_array(ctx, v).size, 1) if not isinstance(v, Array) else v.size
+    if x.size == 0:
+        raise OpError("ediff1d of an empty array is not modelled")
+    length = x.size - 1 + extra
+    ctx.charge("ediff1d", max(length, 1), x.dtype, x.dtype_origin)
+    return Array((length,), x.dtype, dtype_origin=x.dtype_origin)
+
+
 @handler("isnan", "isinf", "isfinite")
 def _predicate(ctx, args, kwargs, op=None):
     x = to_array(ctx, args[0])

@@ -8,9 +8,19 @@ from __future__ import annotations
 
 from flopcast.analyzer import dtypes
 from flopcast.analyzer.dtypes import Operand
-from flopcast.analyzer.ops.operands import arg, axis_index, broadcast, known_int, operand, origin_of, shape_of, to_array
+from flopcast.analyzer.ops.operands import (
+    arg,
+    axis_index,
+    broadcast,
+    known_int,
+    known_shape,
+    operand,
+    origin_of,
+    shape_of,
+    to_array,
+)
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
-from flopcast.analyzer.values import Array, Known, ListVal, TupleVal, mark_counted
+from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, mark_counted
 
 
 @handler("take")
@@ -197,3 +207,55 @@ def _copyto(ctx, args, kwargs):
     ctx.charge("copyto", dst.size, dt, origin_of([src, dst], dt))
     _drop_tag(ctx, dst)
     return Known(None)
+
+
+@handler("ix_")
+def _ix(ctx, args, kwargs):
+    """``ix_(*seqs)``: an open mesh, one index array per sequence shaped to broadcast against the
+    others; sum of their lengths plus numel of each boolean sequence (its nonzero scan, a size
+    site), at the promotion of the index dtypes."""
+    if kwargs or not args:
+        raise OpError("ix_ with these arguments is not modelled")
+    k = len(args)
+    meshes, scan, out_dtypes = [], 0, []
+    for i, a in enumerate(args):
+        x = to_array(ctx, a)
+        if x.ndim != 1:
+            raise OpError("ix_ of a sequence that is not one-dimensional (numpy raises)")
+        if x.dtype == "bool":
+            scan += x.size
+            n = _selected(ctx, "ix_", x)
+            dt, vrange = "int64", (0, max(x.size - 1, 0))
+        elif x.dtype.startswith(("int", "uint")):
+            n, dt, vrange = x.shape[0], x.dtype, x.vrange
+        else:
+            raise OpError("ix_ of a sequence that is not of integers or booleans (numpy raises)")
+        shape = (1,) * i + (n,) + (1,) * (k - i - 1)
+        mesh = Array(shape, dt, vrange=vrange)
+        meshes.append(mark_counted(ctx, mesh, i) if x.dtype == "bool" else mesh)
+        out_dtypes.append(dt)
+    dt = dtypes.result_type(*(Operand(dtype=d) for d in dict.fromkeys(out_dtypes)))
+    ctx.charge("ix_", scan + sum(m.size for m in meshes), dt, None)
+    return TupleVal(tuple(meshes))
+
+
+@handler("unravel_index")
+def _unravel_index(ctx, args, kwargs):
+    """``unravel_index(indices, shape)``: one index array per axis of ``shape``, each of indices'
+    shape; numel of them all (at least 1), dtype-neutral. A single index gives numpy scalars."""
+    if len(args) != 2 or kwargs:
+        raise OpError("unravel_index with order= or these arguments is not modelled")
+    dims = known_shape(args[1], "unravel_index shape", ctx)
+    idx = args[0]
+    if isinstance(idx, Array):
+        if not (idx.dtype.startswith(("int", "uint"))):
+            raise OpError("unravel_index of indices that are not integers (numpy raises)")
+        ctx.charge("unravel_index", max(len(dims) * idx.size, 1), None)
+        if not idx.shape:
+            return TupleVal(tuple(NumpyScalar("int64") for _ in dims))
+        return TupleVal(tuple(Array(idx.shape, "int64", vrange=(0, max(n - 1, 0))) for n in dims))
+    if isinstance(idx, NumpyScalar) and idx.dtype.startswith(("int", "uint")) or \
+            isinstance(idx, Known) and isinstance(idx.value, int) and not isinstance(idx.value, bool):
+        ctx.charge("unravel_index", max(len(dims), 1), None)
+        return TupleVal(tuple(NumpyScalar("int64") for _ in dims))
+    raise OpError("unravel_index of indices that are not known integers or integer arrays")

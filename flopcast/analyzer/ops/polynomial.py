@@ -22,7 +22,7 @@ from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import arg, broadcast, known_int, origin_of, to_array
 from flopcast.analyzer.ops.registry import OpError, handler
-from flopcast.analyzer.values import Array, NumpyScalar, TupleVal, Value
+from flopcast.analyzer.values import Array, Known, NumpyScalar, TupleVal, Value
 
 #: numpy.polynomial's families and the prefix of their function names
 _FAMILIES = {"polynomial": "poly", "chebyshev": "cheb", "legendre": "leg", "laguerre": "lag",
@@ -92,3 +92,20 @@ def numpy_polynomial(ctx, name: str, args, kwargs) -> Value:
         return Array((deg + 1,) + y.shape[1:], dt, plain=True)
     raise OpError(f"np.{name} is not modelled (numpy.polynomial's evaluations run numpy's loops through "
                   "flopscope's ufuncs)")
+
+
+@handler("vander")
+def _vander(ctx, args, kwargs):
+    """``vander(x, N=None, increasing=False)``: n·(N − 2) (at least 1) at the promotion of x's
+    dtype and int64, which is also the result's dtype (numpy builds it in that type)."""
+    if len(args) > 3 or set(kwargs) - {"N", "increasing"}:
+        raise OpError("vander with these arguments is not modelled")
+    x = to_array(ctx, args[0])
+    if x.ndim != 1:
+        raise OpError("vander of something other than a vector (numpy raises)")
+    n = x.shape[0]
+    n_v = arg(args, kwargs, 1, "N")
+    cols = n if n_v is None or isinstance(n_v, Known) and n_v.value is None else known_int(n_v, "vander N", ctx)
+    dt = dtypes.result_type(Operand(dtype=x.dtype), Operand(dtype="int64"))
+    ctx.charge("vander", max(n * (cols - 2), 1), dt, origin_of([x], dt))
+    return Array((n, cols), dt)
