@@ -856,3 +856,27 @@ MESH_AND_SERIES = {
     "ediff1d_plain": "r = fnp.ediff1d(v) + 1.0",
 }
 FAMILIES["mesh_and_series"] = MESH_AND_SERIES
+
+# histograms with a known number of bins or known edges (were unpriced)
+HISTOGRAM = {
+    "histogram_f32_default_bins": "h, e = fnp.histogram(w); r = h + 1",
+    "histogram_f64_bins_and_range": "h, e = fnp.histogram(fnp.ones(W), bins=5, range=(0.0, 2.0)); r = e * 2.0",
+    "histogram_int_data_edges_are_f64": "h, e = fnp.histogram(fnp.arange(W), bins=3); r = e + 1.0",
+    "histogram_by_edges": "h, e = fnp.histogram(v, bins=fnp.linspace(-1, 1, 5)); r = h * 2",
+    "histogram_by_a_list_of_edges": "h, e = fnp.histogram(v, bins=[-1.0, 0.0, 1.0]); r = h * 2",
+    "histogram_density": "h, e = fnp.histogram(w, bins=4, density=True); r = h * 2.0",
+    "histogram_density_weighted_f32": "h, e = fnp.histogram(v, bins=3, weights=u, density=True); r = h + 1.0",
+    "histogram_weighted_counts_keep_f32": "h, e = fnp.histogram(v, bins=3, weights=u); r = h + 1.0",
+}
+FAMILIES["histogram"] = HISTOGRAM
+
+# 1-d convolution and correlation in every mode (were unpriced)
+CONVOLUTION = {
+    "convolve_full_f32": "r = fnp.convolve(v, u[:3]) * 2.0",
+    "convolve_valid_f64_kernel": "r = fnp.convolve(v, fnp.ones(3) / 3, mode='valid') + 1.0",
+    "convolve_same_short_first": "r = fnp.convolve(v[:2], u, mode='same') + 1.0",
+    "correlate_default_valid": "r = fnp.correlate(v, u[:4]) + 1.0",
+    "correlate_full_by_int_mode": "r = fnp.correlate(v, u, 2) + 1.0",
+    "correlate_same": "r = fnp.correlate(v, u[:3], mode='same') * v",
+}
+FAMILIES["convolution"] = CONVOLUTION

@@ -261,6 +261,39 @@ def _ediff1d(ctx, args, kwargs):
     return Array((length,), x.dtype, dtype_origin=x.dtype_origin)
 
 
+_CORRELATE_MODES = {0: "valid", 1: "same", 2: "full"}
+
+
+@handler("convolve", "correlate")
+def _convolve(ctx, args, kwargs, op=None):
+    """``convolve(a, v, mode='full')`` / ``correlate(a, v, mode='valid')`` of vectors: flopscope's
+    ``_correlate_cost(n, m, mode)``, except convolve's full mode, which flopscope keeps at
+    2·n·m − n − m; at the promotion of both dtypes."""
+    if len(args) > 3 or set(kwargs) - {"mode"}:
+        raise OpError(f"{op} with these arguments is not modelled")
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    if a.ndim != 1 or b.ndim != 1:
+        raise OpError(f"{op} of arrays that are not vectors (numpy raises)")
+    n, m = a.size, b.size
+    if n == 0 or m == 0:
+        raise OpRaises("ValueError", f"{'a' if n == 0 else 'v'} cannot be empty")
+    mode_v = arg(args, kwargs, 2, "mode", Known("full" if op == "convolve" else "valid"))
+    if not isinstance(mode_v, Known) or not isinstance(mode_v.value, (str, int)):
+        raise OpError(f"{op}'s mode= is not known statically")
+    mode = _CORRELATE_MODES.get(mode_v.value) if isinstance(mode_v.value, int) else {
+        "f": "full", "v": "valid", "s": "same"}.get(mode_v.value.lower()[:1])
+    if mode is None:
+        raise OpError(f"{op} with mode={mode_v.value!r} is not modelled")
+    if op == "convolve" and mode == "full":
+        base = max(2 * n * m - n - m, 1)
+    else:
+        base = pricing.pointwise("_correlate_cost", n, m, mode)
+    length = {"full": n + m - 1, "valid": max(n, m) - min(n, m) + 1, "same": max(n, m)}[mode]
+    dt = dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=b.dtype))
+    ctx.charge(op, base, dt, origin_of([a, b], dt))
+    return Array((length,), dt)
+
+
 @handler("isnan", "isinf", "isfinite")
 def _predicate(ctx, args, kwargs, op=None):
     x = to_array(ctx, args[0])

@@ -14,7 +14,8 @@ from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import arg, broadcast, operand, origin_of, shape_of, to_array
 from flopcast.analyzer.ops.reductions import _axes
-from flopcast.analyzer.ops.registry import OpError, by_prefix, handler
+from flopcast.analyzer.ops.sorting import _ceil_log2
+from flopcast.analyzer.ops.registry import OpError, OpRaises, by_prefix, handler
 from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Value
 
 
@@ -141,3 +142,77 @@ def _nanmedian(ctx, args, kwargs):
     if out_sym is not None and len(shape) != x.ndim - (0 if keep else len(axes)):
         out_sym = None
     return Array(shape, billed, out_sym, dtype_origin=origin)
+
+
+def _histogram_edge_dtype(a: Array, range_v: Value) -> str:
+    """numpy's ``result_type(first_edge, last_edge, a)`` for the edges it builds, integers made
+    float64: Python numbers in ``range=`` are weak, the data's own min/max are a's dtype."""
+    parts = [Operand(dtype=a.dtype)]
+    if not (isinstance(range_v, Known) and range_v.value is None):
+        if isinstance(range_v, Known) and isinstance(range_v.value, (tuple, list)):
+            ends = [Known(x) for x in range_v.value]
+        elif isinstance(range_v, (TupleVal, ListVal)):
+            ends = list(range_v.items)
+        else:
+            raise OpError("histogram's range= is not a known pair")
+        if len(ends) != 2 or not all(isinstance(e, (Known, NumpyScalar)) for e in ends):
+            raise OpError("histogram's range= ends are not known numbers or numpy scalars")
+        known = [e.value for e in ends if isinstance(e, Known)]
+        if len(known) == 2 and known[0] > known[1]:
+            raise OpRaises("ValueError", "max must be larger than min in range parameter.")
+        parts += [operand(e) for e in ends]
+    dt = dtypes.result_type(*parts)
+    return "float64" if dt == "bool" or dt.startswith(("int", "uint")) else dt
+
+
+@handler("histogram")
+def _histogram(ctx, args, kwargs):
+    """``histogram(a, bins=10, range=None, density=None, weights=None)`` as flopscope bills it:
+    numel(a)·⌈log2 bins⌉ (weight 4) at a's mean dtype promoted with int64 (and an edge array's
+    dtype); the edges numpy builds for an integer ``bins`` as a ``linspace`` of bins + 1;
+    with ``density=True`` a diff, a divide, a sum and a divide over the bins. Without
+    ``range=`` numpy reads the data's min and max, presumed finite (numpy raises on nan)."""
+    if len(args) > 2 or set(kwargs) - {"bins", "range", "density", "weights"}:
+        raise OpError("histogram with these arguments is not modelled")
+    a = to_array(ctx, args[0])
+    if a.dtype.startswith("complex"):
+        raise OpError("histogram of complex data is not modelled")
+    bins_v = arg(args, kwargs, 1, "bins", Known(10))
+    range_v = kwargs.get("range", Known(None))
+    density_v = kwargs.get("density", Known(None))
+    if not isinstance(density_v, Known):
+        raise OpError("histogram's density= is not known statically")
+    weights_v = kwargs.get("weights", Known(None))
+    weights = None if isinstance(weights_v, Known) and weights_v.value is None else to_array(ctx, weights_v)
+    if weights is not None and (weights.shape != a.shape or weights.dtype.startswith("complex")):
+        raise OpError("histogram with weights of another shape or complex weights is not modelled")
+    mean_dt = dtypes.reduction_accumulator("mean", a.dtype)
+    n = a.size
+    if isinstance(bins_v, Known) and isinstance(bins_v.value, int) and not isinstance(bins_v.value, bool):
+        nbins = bins_v.value
+        if nbins < 1:
+            raise OpRaises("ValueError", "`bins` must be positive, when an integer")
+        edge_dt = _histogram_edge_dtype(a, range_v)
+        billed = dtypes.result_type(Operand(dtype=mean_dt), Operand(dtype="int64"))
+        ctx.charge("histogram", max(n * _ceil_log2(nbins), 1), billed, None)
+        ctx.charge("linspace", 2 * (nbins + 1), edge_dt, None)
+    elif isinstance(bins_v, (Array, ListVal, TupleVal)) or isinstance(bins_v, Known) and isinstance(
+            bins_v.value, (list, tuple)):
+        edges = to_array(ctx, bins_v)
+        if edges.ndim != 1 or edges.shape[0] < 2:
+            raise OpError("histogram with edges that are not a vector of at least two is not modelled")
+        nbins, edge_dt = edges.shape[0] - 1, edges.dtype
+        billed = dtypes.result_type(Operand(dtype=mean_dt), Operand(dtype=edges.dtype), Operand(dtype="int64"))
+        ctx.charge("histogram", max(n * _ceil_log2(edges.shape[0]), 1), billed, None)
+    else:
+        raise OpError("histogram with bins chosen by a rule or not known statically is not modelled")
+    counts = "int64" if weights is None else weights.dtype
+    if density_v.value:
+        ctx.charge("diff", nbins, edge_dt, None)
+        ctx.charge("divide", nbins, dtypes.result_type(Operand(dtype=counts), Operand(dtype="float64")), None)
+        ctx.charge("sum", max(nbins - 1, 0), dtypes.reduction_accumulator("sum", counts), None)
+        ctx.charge("divide", nbins, "float64", None)
+        hist_dt = "float64"
+    else:
+        hist_dt = counts
+    return TupleVal((Array((nbins,), hist_dt), Array((nbins + 1,), edge_dt)))
