@@ -772,6 +772,10 @@ SEARCH_AND_UNIQUE = {
     "lexsort_rows_of_a_matrix": "r = fnp.lexsort(w[:3])",
     "unique_return_counts": "vals, cnt = fnp.unique(fnp.argmax(w, axis=1), return_counts=True); r = fnp.sum(v)",
     "unique_return_inverse_has_the_input_shape": "vals, inv = fnp.unique(w > 0, return_inverse=True); r = inv + 1",
+    "unique_values_of_a_matrix": "r = fnp.unique_values(w)",
+    "unique_counts_fields": "res = fnp.unique_counts(fnp.argmax(w, axis=1)); r = res.counts.size + fnp.sum(v)",
+    "unique_inverse_field_has_the_input_shape": "res = fnp.unique_inverse(w > 0); r = res.inverse_indices * 2",
+    "unique_all_unpacked": "a, i, j, c = fnp.unique_all(v); r = j + 1",
     "unique_every_flag": "a, i, j, c = fnp.unique(v, return_index=True, return_inverse=True, return_counts=True); r = j * 2",
 }
 FAMILIES["search_and_unique"] = SEARCH_AND_UNIQUE

@@ -114,6 +114,33 @@ def _unique(ctx, args, kwargs):
     return TupleVal(tuple(out))
 
 
+#: numpy 2's array-API unique functions: the fields of the named tuple each returns
+_UNIQUE_RESULTS = {"unique_values": None, "unique_counts": ("values", "counts"),
+                   "unique_inverse": ("values", "inverse_indices"),
+                   "unique_all": ("values", "indices", "inverse_indices", "counts")}
+
+
+@handler(*_UNIQUE_RESULTS)
+def _unique_api(ctx, args, kwargs, op=None):
+    """``unique_values/counts/inverse/all(x)``: the sort of ``unique`` (weight 4), recorded under
+    their own names; a named tuple of the distinct values and their counts, indices, inverse."""
+    if len(args) != 1 or kwargs:
+        raise OpError(f"{op} with these arguments is not modelled")
+    x = to_array(ctx, args[0])
+    n = x.size
+    ctx.charge(op, _sort_cost(n), x.dtype, x.dtype_origin)
+    count = ctx.choose_size(min(n, 1), n, f"{op}: the number of distinct values depends on values")
+    values = mark_counted(ctx, Array((count,), x.dtype, dtype_origin=x.dtype_origin), 0)
+    fields = _UNIQUE_RESULTS[op]
+    if fields is None:
+        return values
+    made = {"values": values,
+            "indices": mark_counted(ctx, Array((count,), "int64", vrange=(0, max(n - 1, 0))), 0),
+            "inverse_indices": Array(x.shape, "int64", vrange=(0, max(n - 1, 0))),
+            "counts": mark_counted(ctx, Array((count,), "int64", vrange=(min(n, 1), n)), 0)}
+    return TupleVal(tuple(made[f] for f in fields), fields)
+
+
 @handler("isin")
 def _isin(ctx, args, kwargs):
     """``isin(element, test_elements)``: flopscope's ``_membership_cost`` — a sort of both
