@@ -59,6 +59,18 @@ CASES = {
     "invert_of_floats": ("r = ~w", "TypeError"),
     "bitwise_or_with_a_python_float": ("r = (w > 0) | 0.5", "TypeError"),
     "left_shift_of_floats": ("r = fnp.left_shift(v, 1)", "TypeError"),
+    # flopscope arrays are immutable: every in-place method refuses before doing anything
+    "inplace_sort": ("c = fnp.array(v); c.sort()", "ValueError"),
+    "inplace_fill": ("c = w.copy(); c.fill(0.5)", "ValueError"),
+    "inplace_partition": ("v.partition(2)", "ValueError"),
+    "inplace_put": ("v.put([0], [1.0])", "ValueError"),
+    "inplace_resize": ("v.resize((2, W // 2))", "ValueError"),
+    "delete_past_the_axis": ("r = fnp.delete(v, W)", "IndexError"),
+    "insert_past_the_axis": ("r = fnp.insert(v, W + 1, 0.0)", "IndexError"),
+    "histogram_range_reversed": ("r = fnp.histogram(v, bins=3, range=(1.0, 0.0))", "ValueError"),
+    "histogram_no_bins": ("r = fnp.histogram(v, bins=0)", "ValueError"),
+    "convolve_with_an_empty_kernel": ("r = fnp.convolve(v, v[:0])", "ValueError"),
+    "vecdot_extents_differ": ("r = fnp.vecdot(w, v[:3])", "ValueError"),
 }
 
 #: Charged after the raising line in every snippet: never priced, since it never runs.

@@ -2,16 +2,25 @@
 
 flopscope's array overrides call the fnp function of the same name (same record, same
 price); numpy's own view methods (``.squeeze()``, ``.transpose()``) write no record,
-and in-place methods raise.
+and in-place methods raise ValueError.
 """
 
 from __future__ import annotations
 
 from flopcast.analyzer.ops.operands import arg, axis_index, known_int, known_shape, to_array
-from flopcast.analyzer.ops.registry import OpError, handler
+from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
 from flopcast.analyzer.ops.symmetry import _permute_sym
 from flopcast.analyzer.values import Array, Known
 
+
+#: flopscope's in-place methods, which raise ValueError, and the advice its message gives
+_IN_PLACE = {
+    "sort": "Use fnp.sort(arr) to create a sorted copy.",
+    "partition": "Use fnp.partition(arr, kth) to create a copy.",
+    "fill": "Use fnp.full(shape, value) or fnp.full_like(arr, value) instead.",
+    "put": "Build the result functionally instead.",
+    "resize": "Use fnp.reshape(arr, new_shape) to create a reshaped copy.",
+}
 
 #: ``x.<method>(...)`` -> the op it is priced as. FlopscopeArray overrides these
 #: methods to call the fnp function of the same name (same record, same price);
@@ -28,16 +37,16 @@ ARRAY_METHOD_OPS = {
     "diagonal": "ndarray.diagonal",
     "transpose": "ndarray.transpose",
     "swapaxes": "ndarray.swapaxes",
-    "sort": "ndarray.sort",
-    "partition": "ndarray.sort",
-    "fill": "ndarray.sort",
-    "put": "ndarray.sort",
+    **{m: f"ndarray.{m}" for m in _IN_PLACE},
 }
 
 
-@handler("ndarray.sort")
-def _inplace_method(ctx, args, kwargs):
-    raise OpError("in-place array methods (.sort, .partition, .fill, .put) raise: flopscope arrays are immutable")
+@handler(*(f"ndarray.{m}" for m in _IN_PLACE))
+def _inplace_method(ctx, args, kwargs, op=None):
+    """flopscope refuses every in-place method before doing anything: the program's ValueError."""
+    method = op.split(".", 1)[1]
+    raise OpRaises("ValueError", f"in-place {method} is not supported; flopscope arrays are immutable. "
+                                 f"{_IN_PLACE[method]}")
 
 
 @handler("ndarray.squeeze")
