@@ -2923,6 +2923,8 @@ class Interpreter:
                 return InstanceVal(ClassVal("_BudgetLive", "_BudgetLive", [], {}), {})
             if rest in ("configure", "einsum_clear_caches", "clear_cache"):
                 return Known(None)
+            if rest == "namespace":
+                return self.budget_namespace(args, kwargs, span)
             return self._unpriced_at(span, f"flops.{rest}", "this flopscope API is not modelled")
         if path.startswith("rawnumpy"):
             return self.call_raw_numpy(path[len("rawnumpy."):], args, kwargs, span, node)
@@ -2937,6 +2939,22 @@ class Interpreter:
         if path.startswith("whestbench"):
             return Unknown("", span, f"{path} result")
         return Unknown("", span, f"result of {path}")
+
+    def budget_namespace(self, args: list, kwargs: dict, span: Span) -> Value:
+        """``flops.namespace(name)``: a label for the records made in its ``with``, no FLOPs;
+        flopscope refuses a name that is blank or holds a '.' (ValueError)."""
+        name = args[0] if len(args) == 1 and not kwargs else kwargs.get("name") if len(kwargs) == 1 and not args else None
+        if not (isinstance(name, Known) and isinstance(name.value, str)):
+            if isinstance(name, Known):
+                raise UserRaise(span, "ValueError: namespace segment must be a string")
+            return self._unpriced_at(span, "flops.namespace", "a name not known statically may be refused "
+                                                              "(blank or holding a '.')")
+        segment = name.value.strip()
+        if not segment:
+            raise UserRaise(span, "ValueError: namespace segment must be non-empty")
+        if "." in segment:
+            raise UserRaise(span, "ValueError: namespace segment must not contain '.'")
+        return InstanceVal(ClassVal("_NamespaceScope", "_NamespaceScope", [], {}), {})
 
     def make_user_mlp(self, args: list, kwargs: dict, span: Span) -> Value:
         """``MLP(width, depth, weights, seed=0, name="")``: whestbench's plain dataclass (it

@@ -884,3 +884,10 @@ CONVOLUTION = {
     "correlate_same": "r = fnp.correlate(v, u[:3], mode='same') * v",
 }
 FAMILIES["convolution"] = CONVOLUTION
+
+# flopscope's own API around the ops: a namespace labels records and charges nothing
+FLOPSCOPE_API = {
+    "namespace_with": "with flops.namespace('layer'):\n    r = w * 2.0",
+    "namespace_nested_by_fstring": "for i in range(D):\n    with flops.namespace(f'layer{i}'):\n        with flops.namespace('inner'):\n            r = v + 1.0",
+}
+FAMILIES["flopscope_api"] = FLOPSCOPE_API

@@ -71,6 +71,8 @@ CASES = {
     "histogram_no_bins": ("r = fnp.histogram(v, bins=0)", "ValueError"),
     "convolve_with_an_empty_kernel": ("r = fnp.convolve(v, v[:0])", "ValueError"),
     "vecdot_extents_differ": ("r = fnp.vecdot(w, v[:3])", "ValueError"),
+    "namespace_with_a_dot": ("r = flops.namespace('a.b')", "ValueError"),
+    "namespace_blank": ("r = flops.namespace('  ')", "ValueError"),
 }
 
 #: Charged after the raising line in every snippet: never priced, since it never runs.
