@@ -293,7 +293,7 @@ def test_a_long_run_of_a_loop_that_never_repeated_before_is_still_skipped():
 @pytest.mark.parametrize("name", ["steady_loops.py", "enumerate_loops.py", "cold_loop.py", "plain_then_metered.py",
                                   "compared_counters.py", "budget_reads.py", "module_values.py", "masked_layers.py",
                                   "state_counters.py", "repeated_calls.py", "plain_call_result.py", "cached_calls.py",
-                                  "closed_calls.py", "budget_and_helpers.py", "late_reuse.py"])
+                                  "closed_calls.py", "budget_and_helpers.py", "late_reuse.py", "array_logs.py"])
 def test_skipping_and_reuse_change_nothing_but_the_work(name, monkeypatch):
     # Traced: the loop runs each charge was made in too, a reused call's charges included.
     from flopcast.analyzer import repeats
@@ -301,13 +301,13 @@ def test_skipping_and_reuse_change_nothing_but_the_work(name, monkeypatch):
     def parts(report):
         charges = [(c.span, c.op, c.flops, c.dtype, c.function, c.loops) for c in report.charges]
         return (report.total, charges, report.notes, report.unpriced, report.calls, report.inclusive,
-                report.loop_entries)
+                report.loop_entries, report.memory)
 
     point = Point(16, 9, 2**41)
-    fast = parts(analyze(STEADY.parent / name, point, formula=False, trace=True))
+    fast = parts(analyze(STEADY.parent / name, point, formula=False, trace=True, memory=True))
     monkeypatch.setattr(repeats.SteadyLoop, "watch", classmethod(lambda cls, *args: None))
     monkeypatch.setattr(repeats.CallMemo, "key", lambda self, *args: None)
-    assert parts(analyze(STEADY.parent / name, point, formula=False, trace=True)) == fast
+    assert parts(analyze(STEADY.parent / name, point, formula=False, trace=True, memory=True)) == fast
 
 
 REPEATED = Path(__file__).resolve().parent / "fixtures" / "steady" / "repeated_calls.py"
@@ -455,3 +455,20 @@ def test_a_loop_that_selects_by_a_new_mask_in_each_layer_repeats_and_is_counted_
     point = Point(16, 9, 2**41)
     report = analyze(MASKED, point)
     assert report.total.lo <= measure(MASKED, point).total <= report.total.hi  # the selection's size is read from data
+
+
+ARRAY_LOGS = STEADY.parent / "array_logs.py"
+
+
+@pytest.mark.parametrize("width,depth", [(8, 5), (12, 20)])
+def test_loops_that_append_arrays_to_logs_are_counted_exactly(width, depth):
+    assert_counted_exactly(ARRAY_LOGS, Point(width, depth, 2**41))
+
+
+def test_a_loop_that_appends_new_arrays_to_a_log_read_after_it_is_skipped():
+    assert runs_of_line(ARRAY_LOGS, "hist.record(fnp.mean(x, axis=0))")[400] < 8
+    assert runs_of_line(ARRAY_LOGS, "hist.pairs.append((last * 2.0, fnp.sum(last)))")[400] < 8
+    # the same array at every iteration, a dict the next iteration fills, a log read in the loop
+    assert runs_of_line(ARRAY_LOGS, "hist.prev.append(scale)  # the same array at every iteration: not new in this one")[400] == 400
+    assert runs_of_line(ARRAY_LOGS, "hist.rows.append(entry)")[400] == 400
+    assert runs_of_line(ARRAY_LOGS, "hist.read.append(fnp.sum(y, axis=0))")[400] == 400

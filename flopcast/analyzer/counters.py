@@ -114,6 +114,7 @@ class CounterWatch:
         self.events: list = []  # ("arith", op, a, b, result type) | ("cmp", op, a, b, answer)
         self.start_values: list = []  # the watched numbers, by slot
         self.start_form = None  # the state's form with the watched numbers set aside
+        self.start_canon = None  # the walk that made it (what the state held when the iteration began)
         self.logs: dict = {}  # id -> (ListVal, its length when the iteration started): lists only appended to
         self.log_items: dict = {}  # id -> what the iteration appended to it
         self.observed = False
@@ -162,9 +163,12 @@ class CounterWatch:
         return hit[1] if hit is not None and hit[0] is value else ("c", _raw(value))
 
     def log_append(self, lst: ListVal, item) -> None:
-        """An append to a watched log: repeated iterations append copies, so only a Known
-        that is not a watched number (the same immutable value at every iteration) may go in."""
-        if item.__class__ is not Known or self.is_tainted(item):
+        """An append to a watched log: repeated iterations append copies, so a watched number
+        may not go in. Anything else is checked after the iteration (``repeats.py``): a Known
+        is the same immutable value at every iteration; arrays and containers of them must be
+        new in this iteration, so that copies with new identities stand for the skipped
+        iterations' appends."""
+        if item.__class__ is Known and self.is_tainted(item):
             self.observed = True
         self.log_items.setdefault(id(lst), []).append(item)
 

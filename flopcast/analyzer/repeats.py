@@ -330,6 +330,7 @@ class SteadyLoop:
             watch.tainted[id(value)] = (value, ("leaf", slot))
             watch.start_values.append(value.__dict__["value"])
         watch.start_form = tuple(form) + probe.form[len(form):]
+        watch.start_canon = canon
         if not watch.start():
             undo(places)
             return
@@ -375,7 +376,7 @@ class SteadyLoop:
         steps = after.steps - before.steps
         if not repeats or interp.steps + steps * repeats > self.max_steps \
                 or not self.items_alike(index, after.canon) or not self.appends_repeatable(before, after) \
-                or self.appended_counters(before, after, watch):
+                or self.appended_counters(before, after, watch) or not self.logs_repeatable(watch, canon):
             return 0
         target = starts[repeats]
         slots = {id(v): s for s, v in enumerate(canon.slot_objects)}
@@ -390,12 +391,63 @@ class SteadyLoop:
         if check is None or check.slot_objects:
             undo(places)  # a watched number is still somewhere the rewrite did not reach
             return 0
-        for key, (lst, _) in watch.logs.items():
-            lst.items.extend(watch.log_items.get(key, []) * repeats)  # immutable Knowns: the same objects
+        self.extend_logs(watch, repeats)
         self.repeat(before, after, repeats)
         self.history[1] += 1
         self.interp.history_log.append((self.node, 1))
         return repeats
+
+    def logs_repeatable(self, watch: CounterWatch, canon: LeafCanon) -> bool:
+        """Whether copies of what the watched iteration appended to each log stand for what the
+        skipped iterations would append (``canon``: the state after it, logs set aside). An
+        immutable Known is the same at every iteration. Arrays and containers must be new in
+        the watched iteration (not in the state it started from, no mask's count), hold no
+        watched number, and be copyable; nothing appended earlier may be in the state now, nor
+        a container appended now (a later iteration could change it, and a copy would not
+        follow): the watched iteration's own appends then stand for the last skipped one's,
+        which the state may hold, and copies with new identities go before them."""
+        counts = self.interp._nonzero_counts
+        start = watch.start_canon
+        appended: list = []
+        for key, (lst, length) in watch.logs.items():
+            added = watch.log_items.get(key, [])
+            if all(v.__class__ is Known for v in added):
+                continue
+            fresh, older = LeafCanon(counts, set(watch.tainted)), Canon(counts)
+            try:
+                fresh.form(TupleVal(tuple(added)))
+                older.form(TupleVal(tuple(lst.items[:length])))
+                _clone_all(added, {})
+            except (Incomparable, RecursionError):
+                return False
+            if fresh.slot_objects or any(ident in counts for ident in fresh.idents):
+                return False
+            if not start.idents.keys().isdisjoint(fresh.idents) or not start.objects.keys().isdisjoint(fresh.objects):
+                return False
+            if not canon.idents.keys().isdisjoint(older.idents) or not canon.objects.keys().isdisjoint(older.objects):
+                return False
+            if any(id(v) in canon.objects for v in fresh.by_object if v.__class__ is not Array):
+                return False
+            appended.extend(fresh.idents)
+        return self.memory_repeatable(appended)
+
+    def extend_logs(self, watch: CounterWatch, repeats: int) -> None:
+        """Give each log what the skipped iterations appended (see ``logs_repeatable``)."""
+        interp = self.interp
+        memory = interp.trace.memory if interp.trace is not None else None
+        for key, (lst, length) in watch.logs.items():
+            added = watch.log_items.get(key, [])
+            if all(v.__class__ is Known for v in added):
+                lst.items.extend(added * repeats)  # immutable Knowns: the same objects
+                continue
+            clones: list = []
+            for _ in range(repeats):
+                renamed: dict = {}
+                clones += _clone_all(added, renamed)
+                if memory is not None:  # each clone holds as many bytes as what it copies
+                    for old, new in renamed.items():
+                        memory.copied(interp, old, new)
+            lst.items[length:length] = clones
 
     def appended_counters(self, before: _Probe, after: _Probe, watch: CounterWatch) -> bool:
         """Whether an append-only list got a watched number (its copies would all hold the
