@@ -17,8 +17,10 @@ here and its result watched too, recording how it was computed; a comparison of 
 numbers is done here and its answer recorded. A read by the three helpers that only look at
 a scalar's *type* (NEP 50's weak ints and floats: an array times ``nb / tot`` is priced the
 same whatever the number) is allowed, and so is ``append_item``, the one way a log may be
-touched, with a ``Known`` that is not a watched number (the same immutable value at every
-iteration). Any other read (a shape, a range, a truth test, an index, a string, a length, a
+touched, with anything but a watched number: a ``Known`` (the same immutable value at every
+iteration), or arrays and containers of them that the iteration made (checked after it,
+``SteadyLoop.logs_repeatable``: copies with new identities stand for the skipped iterations'
+appends). Any other read (a shape, a range, a truth test, an index, a string, a length, a
 library call) marks the watch as failed, and the loop goes on as before; a read by a call
 memo's key leaves that call unrecorded instead.
 
