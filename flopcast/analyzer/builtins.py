@@ -41,7 +41,10 @@ from flopcast.analyzer.values import (
     UserRaise,
     Value,
     counted_extent,
+    dict_key,
+    key_value,
     make_tuple,
+    plain_member,
     signature,
 )
 from flopcast.model import Span
@@ -121,8 +124,12 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 return kwargs["default"]
             raise UserRaise(span, f"ValueError: {name}() arg is an empty sequence")
         key = kwargs.get("key")
+        if key is None or isinstance(key, Known) and key.value is None:
+            keys = [plain_member(i) for i in items]
+            if not _all_known(items) and _all_known(keys):  # IntEnum members: the member with the least value
+                return items[(min if name == "min" else max)(range(len(items)), key=lambda j: keys[j].value)]
         if key is not None and not (isinstance(key, Known) and key.value is None):
-            keys = [interp.call(key, [i], {}, span, node) for i in items]
+            keys = [plain_member(interp.call(key, [i], {}, span, node)) for i in items]
             if _all_known(keys):
                 pick = (min if name == "min" else max)(range(len(items)), key=lambda j: keys[j].value)
                 return items[pick]
@@ -225,9 +232,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             if not isinstance(reverse, Known):
                 return interp.unpriced(node, "sorted()", "reverse= depends on values")
             if key is not None and not (isinstance(key, Known) and key.value is None):
-                keys = [interp.call(key, [i], {}, span, node) for i in items]
+                keys = [plain_member(interp.call(key, [i], {}, span, node)) for i in items]
             else:
-                keys = items
+                keys = [plain_member(i) for i in items]
             if _all_known(keys):
                 order = sorted(range(len(items)), key=lambda j: keys[j].value, reverse=bool(reverse.value))
                 return ListVal([items[j] for j in order])
@@ -794,13 +801,15 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
             key = args[0]
             if isinstance(key, Known) and key.value in recv.items:
                 return recv.items[key.value]
+            if not isinstance(key, Known) and dict_key(key) in recv.items:
+                return recv.items[dict_key(key)]
             if not isinstance(key, Known):
                 return interp.unpriced(node, "dict.get()", "the key is not known")
             return args[1] if len(args) > 1 else Known(None)
         if name == "items":
-            return ListVal([make_tuple([Known(k), v]) for k, v in recv.items.items()])
+            return ListVal([make_tuple([key_value(k), v]) for k, v in recv.items.items()])
         if name == "keys":
-            return ListVal([Known(k) for k in recv.items])
+            return ListVal([key_value(k) for k in recv.items])
         if name == "values":
             return ListVal(list(recv.items.values()))
         if name == "setdefault":

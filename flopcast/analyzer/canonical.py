@@ -38,6 +38,7 @@ from flopcast.analyzer.values import (
     MLPVal,
     ModuleVal,
     NumpyScalar,
+    ObjKey,
     PartialVal,
     TupleVal,
     Unknown,
@@ -146,7 +147,8 @@ class Canon:
         n, new = self.number(self.objects, id(value), value)
         if not new:
             return ("D", n)
-        items = tuple((_known(k), self.form(v)) for k, v in value.items.items())
+        items = tuple((self.form(k.value) if isinstance(k, ObjKey) else _known(k), self.form(v))
+                      for k, v in value.items.items())
         return ("D", n, items, self.form(value.factory) if value.factory is not None else None)
 
     def _instance(self, value: InstanceVal) -> tuple:

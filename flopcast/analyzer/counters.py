@@ -42,7 +42,7 @@ import threading
 from typing import Optional
 
 from flopcast.analyzer.canonical import Canon, Incomparable
-from flopcast.analyzer.values import DictVal, Known, ListVal
+from flopcast.analyzer.values import DictVal, Known, ListVal, ObjKey
 
 _ARITH = {"Add": operator.add, "Sub": operator.sub, "Mult": operator.mul, "Div": operator.truediv,
           "FloorDiv": operator.floordiv, "Mod": operator.mod}
@@ -345,7 +345,8 @@ class LeafCanon(Canon):
         from flopcast.analyzer.canonical import _known
 
         items = value.items
-        return ("D", n, tuple((_known(k), self.leaf(v, (items, k)) if v.__class__ is Known else self.form(v))
+        return ("D", n, tuple((self.form(k.value) if isinstance(k, ObjKey) else _known(k),
+                               self.leaf(v, (items, k)) if v.__class__ is Known else self.form(v))
                               for k, v in items.items()),
                 self.form(value.factory) if value.factory is not None else None)
 

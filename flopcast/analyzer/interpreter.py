@@ -55,6 +55,7 @@ from flopcast.analyzer.values import (
     NpzFile,
     OPAQUE,
     NumpyScalar,
+    ObjKey,
     PartialVal,
     PyGenerator,
     SeqIterator,
@@ -64,8 +65,11 @@ from flopcast.analyzer.values import (
     UserRaise,
     Value,
     describe_value,
+    dict_key,
     is_number,
+    key_value,
     make_tuple,
+    plain_member,
     signature,
 )
 from flopcast.model import SCORER_SPAN, Charge, Note, Span, Uncertainty, Unpriced
@@ -1756,6 +1760,8 @@ class Interpreter:
         if isinstance(value, InstanceVal) and value.payload is not None and not any(
                 isinstance(value.cls.lookup(m)[1], FunctionVal) for m in ("__bool__", "__len__")):
             return bool(value.payload.items)
+        if value.__class__ is InstanceVal and plain_member(value) is not value:
+            return bool(plain_member(value).value)  # an IntEnum member of value 0 is false
         if isinstance(value, (FunctionVal, ClassVal, InstanceVal, LibRef, MLPVal, Generator, BoundMethod,
                               PyGenerator, GeneratorView, PartialVal, SeqIterator)):
             return True
@@ -1852,6 +1858,8 @@ class Interpreter:
                     raise UserRaise(self.node_span(target), f"ValueError: {exc}")
             elif isinstance(obj, DictVal) and isinstance(key, Known):
                 obj.items[key.value] = value
+            elif isinstance(obj, DictVal) and (dict_key(key) in obj.items or _keyed_by_identity(key, obj)):
+                obj.items[dict_key(key)] = value  # the object already there, or one equal only to itself
             elif isinstance(obj, (ListVal, DictVal)):
                 self.unpriced(target, "item assignment", "the index or key is not known")
         elif isinstance(target, ast.Starred):
@@ -1886,7 +1894,7 @@ class Interpreter:
         if isinstance(value, (ListVal, TupleVal)):
             return list(value.items)
         if isinstance(value, DictVal):
-            return [Known(k) for k in value.items]
+            return [key_value(k) for k in value.items]
         if isinstance(value, Array):
             if value.ndim == 0:
                 raise UserRaise(self.node_span(node) if node is not None else self.span or self.program.main_span,
@@ -2021,7 +2029,7 @@ class Interpreter:
                     out.update(inner.items)
                 continue
             key = self.eval(k)
-            out[key.value if isinstance(key, Known) else id(key)] = self.eval(v)
+            out[dict_key(key)] = self.eval(v)
         return DictVal(out)
 
     def expr_Starred(self, node: ast.Starred) -> Value:
@@ -2214,6 +2222,8 @@ class Interpreter:
             if watched is not None:
                 self.effects += 1
                 return watched
+        if (left.__class__ is InstanceVal or right.__class__ is InstanceVal) and name in _ORDER_AND_EQ:
+            left, right = plain_member(left), plain_member(right)  # `level > Level.MEAN` of an IntEnum
         if left.__class__ is Known and right.__class__ is Known and name in _CMP:
             # two plain known values ordered or compared (what the steps below come to for them)
             try:
@@ -2254,8 +2264,11 @@ class Interpreter:
                 plain = _py(left)
                 if plain is not _NOT_PLAIN:
                     left = Known(plain)
-            if _equal_only_to_itself(left) and isinstance(right, (ListVal, TupleVal)):
-                found = _identity_membership(left, right.items)
+            if not isinstance(left, Known) and isinstance(right, DictVal) and dict_key(left) in right.items:
+                return Known(isinstance(op, ast.In))  # the same object is a key (an enum member)
+            if _equal_only_to_itself(left) and isinstance(right, (ListVal, TupleVal, DictVal)):
+                found = _identity_membership(left, right.items if not isinstance(right, DictVal)
+                                             else [key_value(k) for k in right.items])
                 if found is not None:
                     return Known(found if isinstance(op, ast.In) else not found)
             if isinstance(left, Known) and isinstance(right, (Known, ListVal, TupleVal, DictVal)):
@@ -2327,6 +2340,7 @@ class Interpreter:
             return self.price_op(ops.UNARY_OPERATORS[type(node.op).__name__], [v], node)
         if isinstance(v, CountKnown) and isinstance(node.op, (ast.USub, ast.UAdd)):
             return v if isinstance(node.op, ast.UAdd) else sizetests.through("USub", [v], Known(-v.value))
+        v = plain_member(v)  # `-Level.FULL` of an IntEnum
         if isinstance(v, Known):
             try:
                 return Known({"USub": operator.neg, "UAdd": operator.pos, "Invert": operator.invert}[
@@ -2349,6 +2363,8 @@ class Interpreter:
             if watched is not None:
                 self.effects += 1
                 return watched
+        if left.__class__ is InstanceVal or right.__class__ is InstanceVal:
+            left, right = plain_member(left), plain_member(right)  # `2 * Level.FULL` of an IntEnum
         if left.__class__ is Known and right.__class__ is Known:  # plain numbers (a cost model): the common case
             return self.known_binop(name, left.value, right.value, node)
         if (isinstance(left, Array) or isinstance(right, Array)) and not plain_numpy.has_flopscope((left, right)):
@@ -2478,6 +2494,7 @@ class Interpreter:
             finally:
                 self.span = saved
         if isinstance(obj, (ListVal, TupleVal)):
+            key = plain_member(key)  # `costs[Level.DIAG]` of an IntEnum
             if isinstance(key, Known) and isinstance(key.value, int):
                 try:
                     return obj.items[key.value]
@@ -2500,6 +2517,8 @@ class Interpreter:
                 return value
             if isinstance(key, Known):
                 raise UserRaise(self.node_span(node), f"KeyError: {key.value!r}")
+            if dict_key(key) in obj.items:  # the same object (an enum member, an instance): Python finds it
+                return obj.items[dict_key(key)]
             return self.unpriced(node, "dict lookup", "the key is not known")
         if isinstance(obj, NpzFile):
             if isinstance(key, Known) and key.value in obj.arrays:
@@ -2757,7 +2776,7 @@ class Interpreter:
 
     def expr_DictComp(self, node: ast.DictComp) -> Value:
         pairs = self.comprehension(node, lambda: (self.eval(node.key), self.eval(node.value)))
-        return DictVal({(k.value if isinstance(k, Known) else id(k)): v for k, v in pairs})
+        return DictVal({dict_key(k): v for k, v in pairs})
 
     # ------------------------------------------------------------ calls
 
@@ -2824,6 +2843,8 @@ class Interpreter:
                 plain = [Known(a.value) if isinstance(a, CountKnown) else a for a in args]
                 return sizetests.through(func.name if not kwargs else "", args,
                                          call_builtin(self, func.name, plain, kwargs, span, node))
+            if func.name in _NUMERIC_BUILTINS:
+                args = [plain_member(a) for a in args]  # `int(Level.FULL)`, `range(Level.FULL)`
             return call_builtin(self, func.name, args, kwargs, span, node)
         if isinstance(func, Known) and callable(func.value) and getattr(func.value, "__self__", None) is not None:
             try:
@@ -3496,6 +3517,11 @@ _EXCEPTION_BASES = {
 }
 
 
+_ORDER_AND_EQ = frozenset({"Lt", "LtE", "Gt", "GtE", "Eq", "NotEq"})
+
+#: builtins that take an IntEnum member as the number it is
+_NUMERIC_BUILTINS = frozenset({"int", "float", "round", "abs", "range", "divmod", "pow", "bool"})
+
 #: enum base classes: a class deriving from one turns its constants into members.
 _ENUM_BASES = {"py:enum.Enum", "py:enum.IntEnum", "py:enum.Flag", "py:enum.IntFlag", "py:enum.StrEnum"}
 
@@ -3525,6 +3551,15 @@ def _equal_only_to_itself(v: Value) -> bool:
                for b in c.bases):
             return False
     return True
+
+
+def _keyed_by_identity(key: Value, d: DictVal) -> bool:
+    """Whether a new key ``key`` (not a known value) is found in ``d`` by identity alone: it is an
+    enum member or equal only to itself, and so is every object key already there."""
+    def plain(v: Value) -> bool:
+        return _equal_only_to_itself(v) or _is_enum_member(v)
+
+    return plain(key) and all(not isinstance(k, ObjKey) or plain(k.value) for k in d.items)
 
 
 def _identity_membership(left: InstanceVal, items) -> Optional[bool]:

@@ -180,9 +180,60 @@ class TupleVal(Value):
     fields: tuple = ()
 
 
+class ObjKey:
+    """A dict key that is not a known Python value (an enum member, an instance, a class, a
+    function, a value read from data). Python hashes such an object by identity unless its
+    class says otherwise; the dict keeps the object so that iterating it gives the object
+    back (not a number standing for it). An IntEnum/IntFlag/StrEnum member is its value:
+    equal to it and hashed like it, so ``{Level.LOW: ...}[0]`` finds it."""
+
+    __slots__ = ("value", "plain")
+
+    def __init__(self, value: "Value", plain: Any = None):
+        self.value = value
+        self.plain = plain  # the int/str an int-like enum member equals, else None
+
+    def __hash__(self) -> int:
+        return hash(self.plain) if self.plain is not None else id(self.value)
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, ObjKey):
+            return self.value is other.value or self.plain is not None and self.plain == other.plain
+        return self.plain is not None and self.plain == other
+
+    def __repr__(self) -> str:
+        return f"<key {self.plain!r}>" if self.plain is not None else f"<key at {id(self.value):#x}>"
+
+
+def dict_key(value: "Value") -> Any:
+    """The key a DictVal stores ``value`` under."""
+    if isinstance(value, Known):
+        return value.value
+    plain = None
+    if isinstance(value, InstanceVal) and value.cls.attrs.get("__int_like__") is not None:
+        member = value.attrs.get("value")
+        plain = member.value if isinstance(member, Known) else None
+    return ObjKey(value, plain)
+
+
+def plain_member(value: "Value") -> "Value":
+    """An IntEnum/IntFlag/StrEnum member as the number or text it is (its arithmetic, order,
+    truth and int() are its value's); any other value as it is."""
+    if value.__class__ is InstanceVal and value.cls.attrs.get("__int_like__") is not None:
+        member = value.attrs.get("value")
+        if isinstance(member, Known):
+            return member
+    return value
+
+
+def key_value(key: Any) -> "Value":
+    """The value a DictVal key stands for (what iterating the dict gives)."""
+    return key.value if isinstance(key, ObjKey) else Known(key)
+
+
 @dataclass(eq=False)
 class DictVal(Value):
-    items: dict  # Python key -> Value
+    items: dict  # Python key (dict_key) -> Value
     # collections.defaultdict's default_factory (a callable Value), a Counter's missing value (Known(0)), else None
     factory: Any = None
 
