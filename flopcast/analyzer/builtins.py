@@ -43,6 +43,7 @@ from flopcast.analyzer.values import (
     counted_extent,
     dict_key,
     key_value,
+    ObjKey,
     make_tuple,
     plain_member,
     signature,
@@ -682,6 +683,9 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         answered = submission_files.call_os_path(interp, name, args, span)
         if answered is not None:
             return answered
+    if path in ("os.fspath", "os.fsdecode") and len(args) == 1 and isinstance(args[0], Known) \
+            and isinstance(args[0].value, (str, submission_files.PurePosixPath)):
+        return Known(str(args[0].value))  # `os.fspath(Path(__file__).with_name("head.npz"))`
     if module in ("os.path", "os") and name in ("join",) and _all_known(args):
         import os
 
@@ -722,6 +726,9 @@ def _py(value: Value):
         if any(i is _NOT_PLAIN for i in items):
             return _NOT_PLAIN
         return items if isinstance(value, ListVal) else tuple(items)
+    if isinstance(value, DictVal) and value.factory is None and not any(isinstance(k, ObjKey) for k in value.items):
+        items = {k: _py(v) for k, v in value.items.items()}
+        return _NOT_PLAIN if any(i is _NOT_PLAIN for i in items.values()) else items
     return _NOT_PLAIN
 
 

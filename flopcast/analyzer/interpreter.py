@@ -1189,6 +1189,9 @@ class Interpreter:
         enter = exit_ = None
         if isinstance(manager, InstanceVal):
             enter, exit_ = manager.cls.lookup("__enter__")[1], manager.cls.lookup("__exit__")[1]
+        refused = _not_a_context_manager(manager)
+        if refused:  # `with fnp.load("head.npz") as data:` (flopscope's load returns a dict)
+            raise UserRaise(span, f"TypeError: '{refused}' object does not support the context manager protocol")
         if not isinstance(enter, FunctionVal) or not isinstance(exit_, FunctionVal):
             if item.optional_vars is not None:
                 self.assign(item.optional_vars, manager)
@@ -2285,7 +2288,7 @@ class Interpreter:
                     found = left.value in vals
                 return Known(found if isinstance(op, ast.In) else not found)
             return Unknown("bool", None, "membership test on unknown values")
-        if isinstance(left, (ListVal, TupleVal)) or isinstance(right, (ListVal, TupleVal)):
+        if isinstance(left, (ListVal, TupleVal, DictVal)) or isinstance(right, (ListVal, TupleVal, DictVal)):
             from flopcast.analyzer.builtins import _NOT_PLAIN, _py
 
             a, b = _py(left), _py(right)
@@ -2700,6 +2703,11 @@ class Interpreter:
         if isinstance(obj, TupleVal) and name in obj.fields:
             return obj.items[obj.fields.index(name)]  # numpy's named results (eigh(c).eigenvalues)
         if isinstance(obj, (ListVal, DictVal)):
+            if isinstance(obj, DictVal) and obj.factory is None and not quiet and not name.startswith("__") \
+                    and name not in _CONTAINER_METHODS[DictVal]:
+                # `fnp.load(path).files` (flopscope's load returns a plain dict, not numpy's NpzFile);
+                # (a ListVal also stands for other iterables: map(), zip(), a generator expression)
+                raise UserRaise(span, f"AttributeError: 'dict' object has no attribute '{name}'")
             return BoundLib("py." + name, obj)
         if isinstance(obj, NumpyScalar):
             if name in ("item",):
@@ -3551,6 +3559,23 @@ def _equal_only_to_itself(v: Value) -> bool:
                for b in c.bases):
             return False
     return True
+
+
+def _not_a_context_manager(value: Value) -> str:
+    """The class name of a value Python refuses in a `with` (no __enter__/__exit__): a builtin
+    container, number or text, an array, a user instance whose classes define neither; else ''."""
+    kinds = {DictVal: "dict", ListVal: "list", TupleVal: "tuple"}
+    if value.__class__ in kinds:
+        return kinds[value.__class__]
+    if isinstance(value, Array):
+        return "ndarray" if value.plain else "FlopscopeArray"
+    if isinstance(value, Known) and type(value.value) in (int, float, bool, str, type(None)):
+        return type(value.value).__name__ if value.value is not None else "NoneType"
+    if isinstance(value, InstanceVal) and value.payload is None and _bases_are_plain(value.cls) \
+            and not any(isinstance(value.cls.lookup(m)[1], FunctionVal) for m in ("__enter__", "__exit__")) \
+            and not any("__getattr__" in c.attrs for c in value.cls.mro()):
+        return value.cls.name
+    return ""
 
 
 def _keyed_by_identity(key: Value, d: DictVal) -> bool:

@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import Callable
 
 from flopcast import installed
-from flopcast.analyzer.values import Array, DictVal, Generator, Known, ListVal, NumpyScalar, TupleVal, Value
+from flopcast.analyzer.values import Array, DictVal, Generator, Known, ListVal, NpzFile, NumpyScalar, TupleVal, Value
 
 #: fnp functions whose result is a plain numpy ndarray, not a flopscope array.
 PLAIN_RESULT_OPS = frozenset({"isnan", "isinf", "isfinite"})
@@ -80,6 +80,13 @@ def as_flopscope(value: Value) -> Value:
 
 
 def fnp_result(name: str, value: Value) -> Value:
+    if name == "load" and isinstance(value, NpzFile):
+        # fnp.load of an .npz reads every member into a plain dict and closes the file: no
+        # `.files`, no `with` (numpy's np.load hands back the NpzFile itself)
+        items = {k: as_flopscope(a) for k, a in value.arrays.items() if k != "__meta__"}
+        if value.meta is not None:
+            items["__meta__"] = Known(value.meta)
+        return DictVal(items)
     return as_plain(value) if name in PLAIN_RESULT_OPS else as_flopscope(value)
 
 

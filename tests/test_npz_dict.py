@@ -1,0 +1,59 @@
+"""``fnp.load`` of an .npz, against the real flopscope (FINDINGS #48).
+
+flopscope's ``load`` reads every member into a plain dict and closes the file, so the dict's
+methods work (`in`, keys(), get(), items()) while numpy's NpzFile API does not: `.files` is an
+AttributeError and `with fnp.load(path) as data:` a TypeError (a dict is no context manager).
+``np.load`` (plain numpy) hands back the NpzFile, which has both.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from oracle import assert_exact_match, measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+FOLDER = Path(__file__).resolve().parent / "fixtures" / "constructs" / "npz_dict"
+
+
+@pytest.mark.parametrize("width,depth", [(8, 1), (16, 3)])
+def test_the_dict_fnp_load_returns_steers_the_work_exactly(width, depth):
+    path = FOLDER / "estimator.py"
+    point = Point(width, depth, 2**41)
+    report = analyze(path, point)
+    assert not report.unpriced and not report.uncertain and not report.raises, (report.unpriced, report.raises)
+    assert_exact_match(report, measure(path, point), f" at {width}x{depth}")
+
+
+@pytest.mark.parametrize("use,error,line", [
+    ("with fnp.load(str(HEAD)) as data:\n            self.coef = data['coef']", TypeError, 11),
+    ("data = fnp.load(str(HEAD))\n        self.coef = data.files", AttributeError, 12)])
+def test_numpys_npzfile_api_on_fnp_loads_dict_raises_in_setup(tmp_path, use, error, line):
+    shutil.copy(FOLDER / "head.npz", tmp_path / "head.npz")
+    path = tmp_path / "estimator.py"
+    path.write_text(f"""\
+from pathlib import Path
+
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+HEAD = Path(__file__).with_name("head.npz")
+
+
+class Estimator(BaseEstimator):
+    def setup(self, context):
+        {use}
+
+    def predict(self, mlp, budget):
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32)
+""")
+    point = Point(8, 2, 10**6)
+    report = analyze(path, point)
+    assert [(r.span.line, r.exc_type, r.every_path, r.in_setup) for r in report.raises] == [
+        (line, error.__name__, True, True)], report.raises
+    with pytest.raises(error):
+        measure(path, point)
