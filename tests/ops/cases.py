@@ -726,6 +726,11 @@ BINCOUNT = {
     "bincount_of_a_mask": "r = fnp.bincount(v > 0, minlength=2) * 2",
     "bincount_argpartition_int32": "a = fnp.argpartition(v, 2)[:3].astype(fnp.int32); r = fnp.bincount(a, minlength=W) * u",
     "bincount_empty_is_minlength": "r = fnp.bincount(fnp.argsort(v)[:0], minlength=3) + 1",
+    # triangle and diagonal indices carry their values' bounds (FINDINGS #49)
+    "bincount_triu_indices_gathered": "iu, ju = fnp.triu_indices(W, k=1); o = fnp.argsort(w[iu, ju])[:3]; "
+                                      "r = fnp.bincount(iu[o], minlength=W) + fnp.bincount(ju[o], minlength=W)",
+    "bincount_tril_indices_weights": "il, jl = fnp.tril_indices(W, k=-1); r = fnp.bincount(jl, weights=w[il, jl], minlength=W) + v",
+    "bincount_diag_indices": "d, e = fnp.diag_indices(W); r = fnp.bincount(d, weights=v, minlength=W) * 2.0",
 }
 FAMILIES["bincount"] = BINCOUNT
 

@@ -339,9 +339,16 @@ def _tri_indices(ctx, args, kwargs, op=None):
         cols = arg(args, kwargs, 2, "m", Known(None))
         m = n if isinstance(cols, Known) and cols.value is None else known_int(cols, f"{op} columns")
     upper = op.startswith("triu")
-    count = sum(max(0, m - max(0, i + k)) if upper else min(m, max(0, i + k + 1)) for i in range(max(n, 0)))
+    per_row = [max(0, m - max(0, i + k)) if upper else min(m, max(0, i + k + 1)) for i in range(max(n, 0))]
+    count = sum(per_row)
     ctx.charge(op, max(2 * count, 1), None)
-    return TupleVal((Array((count,), "int64"), Array((count,), "int64")))
+    # the values the indices take (what bounds a bincount of them, or of a selection of them)
+    rows = [i for i, c in enumerate(per_row) if c]
+    first_cols = [max(0, i + k) if upper else 0 for i in rows]
+    last_cols = [m - 1 if upper else min(m, i + k + 1) - 1 for i in rows]
+    row_range = (rows[0], rows[-1]) if rows else None
+    col_range = (min(first_cols), max(last_cols)) if rows else None
+    return TupleVal((Array((count,), "int64", vrange=row_range), Array((count,), "int64", vrange=col_range)))
 
 
 @handler("diag_indices", "diag_indices_from")
@@ -357,4 +364,4 @@ def _diag_indices(ctx, args, kwargs, op=None):
         n = known_int(arg(args, kwargs, 0, "n"), "diag_indices size")
         ndim = known_int(arg(args, kwargs, 1, "ndim", Known(2)), "diag_indices ndim")
     ctx.charge(op, max(n * ndim, 1), None)
-    return TupleVal(tuple(Array((n,), "int64") for _ in range(ndim)))
+    return TupleVal(tuple(Array((n,), "int64", vrange=(0, n - 1) if n > 0 else None) for _ in range(ndim)))
