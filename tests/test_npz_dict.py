@@ -57,3 +57,32 @@ class Estimator(BaseEstimator):
         (line, error.__name__, True, True)], report.raises
     with pytest.raises(error):
         measure(path, point)
+
+
+@pytest.mark.parametrize("manager", ["Plain()", "[1, 2]", "3.0", "fnp.ones(2)"])
+def test_with_of_a_value_that_is_no_context_manager_raises_typeerror(tmp_path, manager):
+    path = tmp_path / "estimator.py"
+    path.write_text(f"""\
+import flopscope as flops
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Plain:
+    pass
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        x = fnp.ones(mlp.width) * 2.0
+        with flops.budget_live(), fnp.errstate(over="ignore"):
+            x = x + 1.0
+        with {manager}:
+            x = x + 1.0
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + x
+""")
+    point = Point(8, 2, 10**6)
+    report = analyze(path, point)
+    assert [(r.span.line, r.exc_type, r.every_path) for r in report.raises] == [(15, "TypeError", True)], report.raises
+    with pytest.raises(TypeError, match="context manager"):
+        measure(path, point)

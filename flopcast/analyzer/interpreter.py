@@ -3563,15 +3563,17 @@ def _equal_only_to_itself(v: Value) -> bool:
 
 def _not_a_context_manager(value: Value) -> str:
     """The class name of a value Python refuses in a `with` (no __enter__/__exit__): a builtin
-    container, number or text, an array, a user instance whose classes define neither; else ''."""
+    container, number or text, an array, an instance of the user's own classes that define
+    neither; else '' (library objects flopcast stands in for, which may be managers)."""
     kinds = {DictVal: "dict", ListVal: "list", TupleVal: "tuple"}
     if value.__class__ in kinds:
         return kinds[value.__class__]
     if isinstance(value, Array):
         return "ndarray" if value.plain else "FlopscopeArray"
-    if isinstance(value, Known) and type(value.value) in (int, float, bool, str, type(None)):
-        return type(value.value).__name__ if value.value is not None else "NoneType"
-    if isinstance(value, InstanceVal) and value.payload is None and _bases_are_plain(value.cls) \
+    if isinstance(value, Known) and type(value.value) in (int, float, bool, str):
+        return type(value.value).__name__  # (None stands for library managers too: fnp.errstate)
+    if isinstance(value, InstanceVal) and value.payload is None and all(c.node is not None for c in value.cls.mro()) \
+            and _bases_are_plain(value.cls) \
             and not any(isinstance(value.cls.lookup(m)[1], FunctionVal) for m in ("__enter__", "__exit__")) \
             and not any("__getattr__" in c.attrs for c in value.cls.mro()):
         return value.cls.name
