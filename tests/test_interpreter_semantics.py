@@ -493,6 +493,23 @@ CASES = {
         if name == "FlopscopeArrayintlist" and type(3) == int and type(h) is not float and type(2.5) != int:
             STEP
         """),
+    # FINDINGS #51: filter(None, ...) raised "'NoneType' object is not callable"; map(f, a, b) called f(a_i)
+    "filter_none_keeps_the_truthy_items_and_map_pairs_its_iterables": ("import operator\n", """
+        for _ in filter(None, [0, 1, 2, "", None, 3]):
+            STEP
+        for n in map(operator.mul, [1, 2], [2, 0, 5]):
+            for _ in range(n):
+                STEP
+        """),
+    "dataclasses_asdict_and_astuple_of_nested_dataclasses": ("import dataclasses\nfrom dataclasses import dataclass, field\n\n"
+                                                             "@dataclass\nclass Inner:\n    k: int = 2\n\n"
+                                                             "@dataclass\nclass Cfg:\n    inner: Inner = field(default_factory=Inner)\n"
+                                                             "    sizes: list = field(default_factory=lambda: [1, 2])\n", """
+        d = dataclasses.asdict(Cfg())
+        t = dataclasses.astuple(Cfg(Inner(1)))
+        for _ in range(d["inner"]["k"] + len(d["sizes"]) + t[0][0]):
+            STEP
+        """),
 }
 
 

@@ -320,15 +320,18 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             fn.kind = name
         return fn
     if name in ("map", "filter"):
-        fn, items = args[0], interp.iterate(args[1], node)
-        if items is None:
+        fn, sources = args[0], [interp.iterate(a, node) for a in args[1:]]
+        if not sources or any(s is None for s in sources):
             return Unknown("", span, f"{name} over unknown")
+        if name == "map":  # map(f, a, b) calls f(x, y) pairwise, up to the shortest
+            return ListVal([interp.call(fn, list(group), {}, span, node) for group in zip(*sources)])
         out = []
-        for item in items:
-            r = interp.call(fn, [item], {}, span, node)
-            if name == "map":
-                out.append(r)
-            elif interp.known_truth(r):
+        for item in sources[0]:
+            r = item if isinstance(fn, Known) and fn.value is None else interp.call(fn, [item], {}, span, node)
+            truth = interp.known_truth(interp.size_truth(r, node))
+            if truth is None:
+                return interp.unpriced(node, "filter()", "which items pass depends on values")
+            if truth:
                 out.append(item)
         return ListVal(out)
     if name == "callable":
@@ -639,6 +642,15 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return _namedtuple(interp, args, kwargs, span)
     if path == "dataclasses.replace" and len(args) == 1 and isinstance(args[0], InstanceVal):
         return interp.replace_fields(args[0], kwargs, span)
+    if path in ("dataclasses.asdict", "dataclasses.astuple") and len(args) == 1 and not kwargs:
+        if not _is_dataclass_instance(args[0]):
+            if isinstance(args[0], (Known, ListVal, TupleVal, DictVal, Array)):
+                raise UserRaise(span, f"TypeError: {name}() should be called on dataclass instances")
+            return Unknown("", span, f"{name}() of a value flopcast does not follow")
+        made = _dataclass_copy(args[0], name == "asdict")
+        if made is None:  # a field deep-copied that is not plain data (an array: numpy's deepcopy)
+            return interp.unpriced(node, f"dataclasses.{name}()", "a field is not plain data (it would be deep-copied)")
+        return made
     if path == "dataclasses.replace" and len(args) == 1 and isinstance(args[0], MLPVal):
         mlp = args[0]
         return interp.make_user_mlp([], {"width": Known(mlp.width), "depth": Known(mlp.depth), "weights": mlp.weights,
@@ -697,6 +709,32 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     if any(isinstance(a, Array) for a in list(args) + list(kwargs.values())):
         return interp.unpriced(node, f"{path}()", "a library call that receives arrays; its charges are unknown")
     return Unknown("", span, f"result of {path}()")
+
+
+def _is_dataclass_instance(v: Value) -> bool:
+    return isinstance(v, InstanceVal) and any(c.fields is not None and not c.tuple_like for c in v.cls.mro())
+
+
+def _dataclass_copy(v: Value, as_dict: bool) -> Optional[Value]:
+    """What dataclasses.asdict/astuple make of a field value: dataclasses recursively, new
+    lists, tuples and dicts, known values as they are; None for anything else (deep-copied)."""
+    if isinstance(v, Known):
+        return v
+    if _is_dataclass_instance(v):
+        fields = next(c.fields for c in v.cls.mro() if c.fields is not None)
+        parts = [(f[0], _dataclass_copy(v.attrs.get(f[0], Known(None)), as_dict)) for f in fields]
+        if any(p is None for _, p in parts) or any(f[0] not in v.attrs for f in fields):
+            return None
+        return DictVal(dict(parts)) if as_dict else make_tuple([p for _, p in parts])
+    if isinstance(v, (ListVal, TupleVal)):
+        items = [_dataclass_copy(i, as_dict) for i in v.items]
+        if any(i is None for i in items):
+            return None
+        return ListVal(items) if isinstance(v, ListVal) else make_tuple(items)
+    if isinstance(v, DictVal) and v.factory is None and not any(isinstance(k, ObjKey) for k in v.items):
+        items = {k: _dataclass_copy(i, as_dict) for k, i in v.items.items()}
+        return None if any(i is None for i in items.values()) else DictVal(items)
+    return None
 
 
 def set_of(interp, items: list, node) -> Value:
