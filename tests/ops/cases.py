@@ -486,6 +486,11 @@ MORE = {
     "matrix_power": "r = fnp.linalg.matrix_power(w, 3)",
     "multi_dot": "r = fnp.linalg.multi_dot([w, w, v])",
     "cond_rank": "a = fnp.linalg.cond(w); b = fnp.linalg.matrix_rank(w)",
+    # tolerances, hermitian= and cond's p (FINDINGS #52; were "with extra arguments is not modelled")
+    "pinv_rcond_hermitian": "r = fnp.linalg.pinv(w, rcond=1e-10) + fnp.linalg.pinv(w @ w.T, 1e-12, True)",
+    "pinv_rtol": "r = fnp.linalg.pinv(w, rtol=1e-6) * 2.0",
+    "matrix_rank_tol_hermitian": "a = fnp.linalg.matrix_rank(w, tol=1e-8); b = fnp.linalg.matrix_rank(w @ w.T, hermitian=True)",
+    "cond_p_orders": "a = fnp.linalg.cond(w, 'fro'); b = fnp.linalg.cond(w, p=1); c = fnp.linalg.cond(w, 2); d = fnp.linalg.cond(w, -2)",
     "svdvals": "r = fnp.linalg.svdvals(w)",
     "vector_matrix_norm": "a = fnp.linalg.vector_norm(v); b = fnp.linalg.matrix_norm(w)",
     "linalg_trace_outer": "a = fnp.linalg.trace(w); b = fnp.linalg.outer(v, v)",

@@ -166,14 +166,25 @@ def _matrix(ctx, v: Value, what: str) -> Array:
     return a
 
 
+#: the options (positional order, then keywords) of each, as flopscope's signatures give them
+_SVD_FAMILY_OPTIONS = {"pinv": ("rcond", "hermitian", "rtol"), "svdvals": (), "cond": ("p",),
+                       "matrix_rank": ("tol", "hermitian", "rtol")}
+
+
 @handler("linalg.pinv", "linalg.svdvals", "linalg.cond", "linalg.matrix_rank")
 def _svd_family(ctx, args, kwargs, op=None):
     a = _matrix(ctx, args[0], op)
-    if len(args) > 1 or kwargs:
-        raise OpError(f"{op} with extra arguments is not modelled")
-    m, n = a.shape
     fn = op.split(".")[1]
-    base = pricing.accounting(f"{fn}_cost", m, n)
+    # the tolerances and `hermitian` leave the price alone when they are plain numbers (a
+    # matrix_rank tolerance array would add a comparison per pair); cond's `p` picks its cost
+    names = _SVD_FAMILY_OPTIONS[fn]
+    options = dict(zip(names, args[1:]), **kwargs)
+    if len(args) - 1 > len(names) or set(options) - set(names) or not all(
+            isinstance(v, Known) and (v.value is None or isinstance(v.value, (int, float, str))) for v in options.values()):
+        raise OpError(f"{op} with these arguments is not modelled")
+    m, n = a.shape
+    extra = {"p": options["p"].value} if "p" in options else {}
+    base = pricing.accounting(f"{fn}_cost", m, n, **extra)
     dt = _linalg_dtype(a)
     ctx.charge(op, base, dt, a.dtype_origin, weighted_base=True)
     if fn == "pinv":
