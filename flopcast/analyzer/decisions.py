@@ -40,8 +40,11 @@ class Decisions:
     #: loops nor reused calls may stand in for running the code.
     per_execution = False
 
-    def __init__(self, fixed: Optional[dict] = None, watch: bool = False, presume: bool = False):
+    def __init__(self, fixed: Optional[dict] = None, watch: bool = False, presume: bool = False,
+                 stages: bool = False):
         self.fixed = dict(fixed or {})
+        # Watched, whether to record the ends of call statements too (joins.stage_groups).
+        self.stages = watch and stages
         self.presume = presume  # sites not fixed take their presumed option (the nominal path's)
         self.seen: list[Site] = []
         self.chosen: dict = {}

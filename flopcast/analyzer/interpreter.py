@@ -260,6 +260,8 @@ class Interpreter:
         self.record_values = record_values
         self.width, self.depth, self.budget = width, depth, budget
         self.decisions = decisions
+        # Runs watched for stages also record their boundaries (call statements, joins.py).
+        self._stmt_dispatch = _STAGED_DISPATCH if getattr(decisions, "stages", False) else _STMT_DISPATCH
         self.include_scorer_cast = include_scorer_cast
         self.result = RunResult()
         self.metered = False
@@ -642,7 +644,7 @@ class Interpreter:
         self.work += 1
         if self.steps > MAX_STEPS:
             raise PathEnd(f"analysis stopped after {MAX_STEPS:,} steps (a loop too long to unroll?)")
-        method = _STMT_DISPATCH.get(type(node))
+        method = self._stmt_dispatch.get(type(node))
         if method is None:
             self.unpriced(node, type(node).__name__, "statement kind not modelled")
             return
@@ -2482,18 +2484,14 @@ class Interpreter:
                 raise UserRaise(self.node_span(node), f"KeyError: {key.value!r}")
             return member
         if isinstance(obj, Array) and obj.plain:
-            return plain_numpy.free(self, lambda: self.subscript(obj.with_(plain=False, presumed=obj.presumed), key, node))
+            return plain_numpy.free(self, lambda: self.subscript(obj.with_(plain=False), key, node))
         if isinstance(obj, Array):
             from flopcast.analyzer.indexing import IndexRaises, index_array
 
             saved = self.span
             self.span = self.node_span(node)
             try:
-                picked = index_array(self, obj, key)
-                if obj.presumed is not None and obj.presumed.value in (True, False):
-                    # part of a mask every element of which a safety net presumes (`isfinite(x)[0]`)
-                    picked = presumptions.tagged(picked, obj.presumed)
-                return picked
+                return index_array(self, obj, key)
             except OpError as exc:
                 return self.unpriced(node, "indexing", str(exc))
             except IndexRaises as exc:
@@ -3081,7 +3079,7 @@ class Interpreter:
             return self.replace_fields(recv, kwargs, span)
         if getattr(recv, "plain", False) and not plain_numpy.has_flopscope(list(args) + list(kwargs.values())):
             # a method of numpy's own ndarray or generator: numpy's work, unbilled
-            flopscope_recv = recv.with_(plain=False, presumed=recv.presumed) if isinstance(recv, Array) else Generator()
+            flopscope_recv = recv.with_(plain=False) if isinstance(recv, Array) else Generator()
             return plain_numpy.free(self, lambda: self.call_bound(BoundLib(path, flopscope_recv), args, kwargs, span, node))
         if path.startswith("random.Generator."):
             method = path[len("random.Generator."):]
@@ -4053,5 +4051,27 @@ def _joined_try(interp: Interpreter, node: ast.Try) -> None:
 
 
 _STMT_DISPATCH[ast.Try] = _joined_try
+
+#: The most stage boundaries one watched run records (each walks the whole state).
+MAX_STAGE_JOINS = 256
+
+
+def _staged(plain):
+    """``plain`` for an assignment or expression statement, recording its join when its whole
+    value is a call that consulted sites and it ended normally (a stage boundary, joins.py)."""
+    def run(interp: Interpreter, node) -> None:
+        if not isinstance(node.value, ast.Call):
+            return plain(interp, node)
+        log = interp.decisions.log
+        first = len(log)
+        plain(interp, node)
+        if len(log) > first and len(interp.result.joins) < MAX_STAGE_JOINS:
+            joins.record(interp, node, (first, len(log)), call=True)
+
+    return run
+
+
+_STAGED_DISPATCH = {**_STMT_DISPATCH, **{kind: _staged(_STMT_DISPATCH[kind]) for kind in (ast.Assign, ast.AnnAssign,
+                                                                                          ast.Expr)}}
 _EXPR_DISPATCH = {getattr(ast, name[len("expr_"):]): fn for name, fn in vars(Interpreter).items()
                   if name.startswith("expr_") and hasattr(ast, name[len("expr_"):])}

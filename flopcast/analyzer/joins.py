@@ -74,14 +74,23 @@ class Join:
     test_sites: tuple  # site keys its test consulted, in order
     body_sites: tuple  # site keys consulted while its chosen block ran
     form: Optional[tuple]  # the state the rest of the program can see; None: not comparable
+    # A statement whose whole value is a call (``r = stage(x)``) that consulted sites: a stage
+    # boundary (see stage_groups), not one of the `if`/`try` joins the single flips read.
+    call: bool = False
 
     def same_as(self, other: "Join") -> bool:
         return self.form is not None and self == other
 
+    @property
+    def window(self) -> tuple:
+        """(first, end) positions in the consultation log of everything the statement consulted."""
+        return self.test[0], self.test[1] + len(self.body_sites)
 
-def record(interp, node: ast.stmt, test: tuple) -> None:
+
+def record(interp, node: ast.stmt, test: tuple, call: bool = False) -> None:
     """File the join of ``node``'s execution that just ended normally; ``test`` is where its
-    test's consultations start and end in the log (the block's follow)."""
+    test's consultations start and end in the log (the block's follow). A call statement's
+    consultations are all its test's."""
     log = interp.decisions.log
     test_sites, body_sites = log[test[0]:test[1]], log[test[1]:]
     form = None
@@ -91,7 +100,7 @@ def record(interp, node: ast.stmt, test: tuple) -> None:
             form = _state(interp, _Walk(interp._nonzero_counts), killed, node)
         except (Incomparable, RecursionError):
             form = None
-    interp.result.joins.append(Join(id(node), test, tuple(test_sites), tuple(body_sites), form))
+    interp.result.joins.append(Join(id(node), test, tuple(test_sites), tuple(body_sites), form, call))
 
 
 def _pending_free(interp) -> Optional[list]:
@@ -254,7 +263,12 @@ def may_separate(base) -> bool:
     are run): binary sites, a clean run, and every join comparable, of one site, with no
     site consulted inside another's statement (their costs need not add up)."""
     return bool(base.sites) and all(len(s.options) == 2 for s in base.sites) and _clean(base) and not any(
-        j.form is None or j.body_sites or len(set(j.test_sites)) != 1 for j in base.joins)
+        j.form is None or j.body_sites or len(set(j.test_sites)) != 1 for j in _branch_joins(base))
+
+
+def _branch_joins(run) -> list:
+    """The joins of `if` and `try` statements (the single flips' proof), without the stages'."""
+    return [j for j in run.joins if not j.call]
 
 
 def separable_interval(base, flips: dict) -> Optional[tuple[int, int]]:
@@ -272,8 +286,9 @@ def separable_interval(base, flips: dict) -> Optional[tuple[int, int]]:
         if run is None or not _clean(run):
             return None
         met = [s.key for s in run.sites]
-        if met == order and key in joined and len(run.joins) == len(base.joins) \
-                and all(a.same_as(b) for a, b in zip(run.joins, base.joins)):
+        run_joins, base_joins = _branch_joins(run), _branch_joins(base)
+        if met == order and key in joined and len(run_joins) == len(base_joins) \
+                and all(a.same_as(b) for a, b in zip(run_joins, base_joins)):
             delta = run.total - base.total
             before_lo, before_hi = before_lo + min(delta, 0), before_hi + max(delta, 0)
         elif met == order[:i + 1] and key in run.consults \
@@ -295,7 +310,7 @@ def _confined(run) -> set:
     """The sites every consultation of which happened in the test of an `if` statement that
     then ended normally (its effects end at the join)."""
     covered = [False] * len(run.consults)
-    for j in run.joins:
+    for j in _branch_joins(run):
         for i in range(*j.test):
             covered[i] = True
     keys = set(run.consults)
@@ -308,3 +323,112 @@ def _confined(run) -> set:
 def _clean(run) -> bool:
     return run.unbounded is None and not run.ran_generators and not any(
         u.what == "internal error" for u in run.unpriced)
+
+
+# ---------------------------------------------------------------- stages
+#
+# An estimator made of parts (an ensemble averaging three strategies, a pipeline of stages)
+# meets each part's sites inside one statement: ``r = part.predict(mlp, share)``. When every
+# path through such a statement leaves the state the rest of the program can see the same as
+# the nominal path leaves it (equal canonical forms at its end, as for an `if` above), the
+# parts' sites do not interact: a combination's total is the nominal total plus what each
+# part's own choices add, and the paths of each part are run alone, with the other parts'
+# sites at their nominal options (the sum over parts of their paths, not the product).
+# A part whose path raises out of its statement ends the program: its total, plus what the
+# parts before it add, is a total too.
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A statement execution of the nominal run whose consultation window holds every
+    consultation of ``sites`` and of no other site."""
+
+    join: Join
+    sites: frozenset
+
+
+def stage_groups(base) -> Optional[list]:
+    """The nominal run's sites split into stages: each site goes to the smallest call statement
+    with a comparable join whose window holds all its consultations; a window
+    inside another chosen one merges into it. None when a site has no such join or there is
+    only one stage (nothing to gain over running the combinations)."""
+    if not _clean(base) or base.bounding is not None or not base.consults:
+        return None
+    # Call statements only: a site of an `if` that rejoins is the single flips' business, and
+    # an `if` that does not rejoin may still sit in a call that does.
+    candidates = [j for j in base.joins if j.call and j.form is not None]
+    spans: dict = {}
+    for i, key in enumerate(base.consults):
+        first, _ = spans.get(key, (i, i))
+        spans[key] = (first, i)
+    chosen: dict = {}  # id(join) -> (join, sites)
+    for key, (lo, hi) in spans.items():
+        best = None
+        for j in candidates:
+            a, b = j.window
+            if a <= lo and hi < b and (best is None or b - a < best.window[1] - best.window[0]):
+                best = j
+        if best is None:
+            return None
+        chosen.setdefault(id(best), (best, set()))[1].add(key)
+    stages: list = []
+    for j, keys in sorted(chosen.values(), key=lambda item: (item[0].window[0], -item[0].window[1])):
+        if stages and j.window[0] < stages[-1][0].window[1]:  # statement executions nest
+            stages[-1][1].update(keys)
+        else:
+            stages.append((j, set(keys)))
+    if len(stages) < 2:
+        return None
+    return [Stage(j, frozenset(keys)) for j, keys in stages]
+
+
+def stage_join(run, stage: Stage) -> Optional[Join]:
+    """The run's join of the stage's statement: the one of that statement starting where the
+    nominal run's does (the runs agree on everything before it)."""
+    start = stage.join.window[0]
+    return next((j for j in run.joins if j.node == stage.join.node and j.call == stage.join.call
+                 and j.test[0] == start), None)
+
+
+def stage_sites(run, stage: Stage) -> set:
+    """The sites a run of the stage consulted inside the stage's statement (to its end, when it
+    raised out of it)."""
+    j = stage_join(run, stage)
+    end = j.window[1] if j is not None else len(run.consults)
+    return set(run.consults[stage.join.window[0]:end])
+
+
+def stage_outcome(base, stage: Stage, run) -> Optional[tuple]:
+    """How a run of the stage's own paths ends: ("rejoins", what it adds to the nominal total)
+    when at the end of the stage's statement the state equals the nominal run's and the rest of
+    the run consults what the nominal run does; ("ends", its total) when it raised out of the
+    statement without consulting another stage's site; None otherwise (no proof)."""
+    start, end = stage.join.window
+    if not _clean(run) or run.bounding is not None or run.consults[:start] != base.consults[:start]:
+        return None
+    outside = set(base.consults[:start]) | set(base.consults[end:])
+    j = stage_join(run, stage)
+    if j is not None:
+        if j.form is None or j.form != stage.join.form or set(run.consults[start:j.window[1]]) & outside \
+                or run.consults[j.window[1]:] != base.consults[end:]:
+            return None
+        return "rejoins", run.total - base.total
+    if run.raised is not None and not set(run.consults[start:]) & outside:
+        return "ends", run.total
+    return None
+
+
+def staged_interval(base, outcomes: list) -> tuple[int, int]:
+    """(lowest, highest) total over every combination of the stages' paths, from the nominal
+    total and, per stage in order, the outcomes of its own paths (stage_outcome): the nominal
+    total plus what each stage's choice adds, or an ending path's total plus what the stages
+    before it add."""
+    deltas = [[0] + [v for kind, v in stage if kind == "rejoins"] for stage in outcomes]
+    lo = base.total + sum(min(d) for d in deltas)
+    hi = base.total + sum(max(d) for d in deltas)
+    for index, stage in enumerate(outcomes):
+        for kind, total in stage:
+            if kind == "ends":
+                lo = min(lo, total + sum(min(d) for d in deltas[:index]))
+                hi = max(hi, total + sum(max(d) for d in deltas[:index]))
+    return lo, hi

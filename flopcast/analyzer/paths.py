@@ -32,7 +32,14 @@ from typing import Callable, Optional
 
 from flopcast.analyzer.decisions import Decisions
 from flopcast.analyzer.interpreter import RunResult
-from flopcast.analyzer.joins import may_separate, separable_interval
+from flopcast.analyzer.joins import (
+    may_separate,
+    separable_interval,
+    stage_groups,
+    stage_outcome,
+    stage_sites,
+    staged_interval,
+)
 from flopcast.analyzer.nominal import reusing
 
 MAX_PATHS = 64
@@ -72,7 +79,10 @@ def explore(run: Callable[[Decisions], RunResult], max_paths: int = MAX_PATHS,
     spare: list[RunResult] = []  # the runs of a separability check that did not prove out
     while pending:
         if separable and len(results) == SEPARABLE_AFTER:
-            separated = _separately(run, results, spare)
+            base, chosen = _nominal(run, spare)
+            separated = _separately(run, results, spare, base, chosen)
+            if separated is None:
+                separated = _by_stages(run, results, spare, base, chosen)
             if separated is not None:
                 return separated
             # A path those runs took is not run again (the runs watched by the check differ
@@ -105,21 +115,25 @@ def explore(run: Callable[[Decisions], RunResult], max_paths: int = MAX_PATHS,
 SEPARABLE_AFTER = 8
 
 
-def _separately(run: Callable[[Decisions], RunResult], earlier: list[RunResult],
-                spare: list[RunResult]) -> Optional[Exploration]:
-    """The nominal path (every site at its presumed option, else its first) and each of its
-    sites flipped alone, recording the joins of the `if` statements that consult them; an
-    Exploration when they prove the sites' costs add up (joins.py), else None (the runs made
-    are then added to ``spare``)."""
-    base_decisions = Decisions(watch=True, presume=True)
-    base = run(base_decisions)
+def _nominal(run: Callable[[Decisions], RunResult], spare: list[RunResult]) -> tuple[RunResult, dict]:
+    """The nominal path (every site at its presumed option, else its first), watched: the
+    joins of the statements that consult sites are recorded (joins.py); and its choices."""
+    decisions = Decisions(watch=True, presume=True, stages=True)
+    base = run(decisions)
     spare.append(base)
+    return base, decisions.chosen
+
+
+def _separately(run: Callable[[Decisions], RunResult], earlier: list[RunResult], spare: list[RunResult],
+                base: RunResult, chosen: dict) -> Optional[Exploration]:
+    """Each of the nominal path's sites flipped alone; an Exploration when the runs prove the
+    sites' costs add up (joins.py), else None (the runs made are then added to ``spare``)."""
     if not may_separate(base):
         return None
     singles: dict = {}
     prefix: dict = {}
     for site in base.sites:
-        taken = base_decisions.chosen[site.key]
+        taken = chosen[site.key]
         other = next(o for o in site.options if o != taken)
         singles[site.key] = run(Decisions({**prefix, site.key: other}, watch=True, presume=True))
         spare.append(singles[site.key])
@@ -129,3 +143,53 @@ def _separately(run: Callable[[Decisions], RunResult], earlier: list[RunResult],
         return None
     # Every run made is a real path: kept, in the order made (callers pair them with traces).
     return Exploration([*earlier, base, *singles.values()], combined=combined)
+
+
+#: The most runs the stages' own paths may take together (each stage's paths are run alone).
+MAX_STAGE_RUNS = 2 * MAX_PATHS
+
+
+def _by_stages(run: Callable[[Decisions], RunResult], earlier: list[RunResult], spare: list[RunResult],
+               base: RunResult, chosen: dict) -> Optional[Exploration]:
+    """Every path of each stage's own sites (joins.stage_groups), the other stages' sites at
+    their nominal options; an Exploration when each run rejoins the nominal path at the end of
+    its stage or ends the program (joins.stage_outcome), else None as soon as one does not
+    (the runs made go to ``spare``)."""
+    stages = stage_groups(base)
+    if stages is None:
+        return None
+    made: list = []
+    outcomes: list = []
+    for stage in stages:
+        others = {k: v for k, v in chosen.items() if k not in stage.sites}
+        found: list = []
+        pending: list = [({}, base, chosen)]
+        seen: set = {frozenset()}
+        while pending:
+            fixed, result, taken_at = pending.pop(0)
+            inside = stage_sites(result, stage)
+            prefix = dict(fixed)
+            for site in result.sites:
+                if site.key not in inside or site.key in fixed:
+                    continue
+                taken = taken_at[site.key]
+                for option in (o for o in site.options if o != taken):
+                    child = {**prefix, site.key: option}
+                    key = frozenset(child.items())
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    if len(made) >= MAX_STAGE_RUNS:
+                        return None
+                    decisions = Decisions({**others, **child}, watch=True, presume=True, stages=True)
+                    child_run = run(decisions)
+                    spare.append(child_run)
+                    made.append(child_run)
+                    outcome = stage_outcome(base, stage, child_run)
+                    if outcome is None:
+                        return None
+                    found.append(outcome)
+                    pending.append((child, child_run, decisions.chosen))
+                prefix[site.key] = taken
+        outcomes.append(found)
+    return Exploration([*earlier, base, *made], combined=staged_interval(base, outcomes))
