@@ -501,6 +501,19 @@ CASES = {
             for _ in range(n):
                 STEP
         """),
+    # FINDINGS #54: copy.copy/deepcopy were unknown values (lower bound)
+    "copy_and_deepcopy_keep_sharing_and_bill_nothing": ("import copy\n", """
+        base = [1, 2]
+        shallow = copy.copy(base)
+        shallow.append(3)
+        nested = {"a": [1, 2], "h": h}
+        deep = copy.deepcopy([nested, nested])
+        deep[0]["a"].append(3)
+        for _ in range(len(base) + len(shallow) + len(deep[1]["a"]) + len(nested["a"])):
+            STEP
+        g = copy.deepcopy(h)
+        h = fnp.tanh(deep[1]["h"] + g)
+        """),
     "dataclasses_asdict_and_astuple_of_nested_dataclasses": ("import dataclasses\nfrom dataclasses import dataclass, field\n\n"
                                                              "@dataclass\nclass Inner:\n    k: int = 2\n\n"
                                                              "@dataclass\nclass Cfg:\n    inner: Inner = field(default_factory=Inner)\n"
@@ -628,3 +641,40 @@ def test_the_type_of_a_number_read_from_data_is_a_site_not_an_answer(test, tmp_p
     report = analyze(path, point)
     assert not report.total.exact and report.total.contains(measure(path, point).total)
     assert [u.kind for u in report.uncertain] == ["branch"]
+
+
+def test_a_set_of_instances_with_their_own_equality_is_not_deduplicated_by_identity(tmp_path):
+    # FINDINGS #54: {P(1), P(1), P(2)} had 3 items (identity), Python's set has 2: a false exact
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+class P:
+    def __init__(self, v):
+        self.v = v
+
+    def __eq__(self, other):
+        return isinstance(other, P) and self.v == other.v
+
+    def __hash__(self):
+        return hash(self.v)
+""", """
+        if len({P(1), P(1), P(2)}) == 2:
+            STEP
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    runtime = measure(path, point).total
+    assert not report.total.exact and report.total.lo <= runtime, (report.total, runtime)
+    assert [u.what for u in report.unpriced] == ["set"], report.unpriced
+
+
+def test_a_set_of_arrays_raises_unhashable_type(tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("", """
+        s = {h, h * 2.0}
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    assert [(r.exc_type, r.every_path) for r in report.raises] == [("TypeError", True)], report.raises
+    with pytest.raises(TypeError, match="unhashable"):
+        measure(path, point)
+

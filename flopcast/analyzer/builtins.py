@@ -695,6 +695,10 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         answered = submission_files.call_os_path(interp, name, args, span)
         if answered is not None:
             return answered
+    if path in ("copy.copy", "copy.deepcopy") and len(args) == 1 and not kwargs:
+        made = _copied(args[0], name == "deepcopy", {})
+        if made is not None:
+            return made  # (flopscope bills no copy of an array made this way)
     if path in ("os.fspath", "os.fsdecode") and len(args) == 1 and isinstance(args[0], Known) \
             and isinstance(args[0].value, (str, submission_files.PurePosixPath)):
         return Known(str(args[0].value))  # `os.fspath(Path(__file__).with_name("head.npz"))`
@@ -709,6 +713,57 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     if any(isinstance(a, Array) for a in list(args) + list(kwargs.values())):
         return interp.unpriced(node, f"{path}()", "a library call that receives arrays; its charges are unknown")
     return Unknown("", span, f"result of {path}()")
+
+
+def _copied(v: Value, deep: bool, memo: dict) -> Optional[Value]:
+    """copy.copy / copy.deepcopy of what flopcast follows: containers, arrays (a new object of
+    the same shape, dtype and symmetry), instances of the user's plain classes (no __copy__,
+    __deepcopy__, __reduce__ or slots); a deep copy keeps shared parts shared. None otherwise."""
+    if isinstance(v, (Known, FunctionVal, ClassVal, Builtin, LibRef)):
+        return v
+    if id(v) in memo:
+        return memo[id(v)]
+    if isinstance(v, Array):
+        made = v.with_(presumed=v.presumed, vrange=v.vrange)
+    elif isinstance(v, (ListVal, TupleVal, DictVal)):
+        if not deep:
+            made = ListVal(list(v.items)) if isinstance(v, ListVal) else DictVal(dict(v.items), v.factory) \
+                if isinstance(v, DictVal) else v
+        else:
+            if isinstance(v, DictVal):
+                if any(isinstance(k, ObjKey) for k in v.items) or v.factory is not None:
+                    return None
+                made = memo[id(v)] = DictVal({})
+                for k, item in v.items.items():
+                    c = _copied(item, True, memo)
+                    if c is None:
+                        return None
+                    made.items[k] = c
+                return made
+            if isinstance(v, ListVal):
+                made = memo[id(v)] = ListVal([])
+            items = [_copied(i, True, memo) for i in v.items]
+            if any(i is None for i in items):
+                return None
+            if isinstance(v, ListVal):
+                made.items.extend(items)
+                return made
+            made = TupleVal(tuple(items), v.fields)
+    elif isinstance(v, InstanceVal) and v.payload is None and all(c.node is not None for c in v.cls.mro()) \
+            and not any(m in c.attrs for c in v.cls.mro() for m in ("__copy__", "__deepcopy__", "__reduce__",
+                                                                     "__reduce_ex__", "__slots__", "__getstate__")) \
+            and all(isinstance(b, ClassVal) or getattr(b, "name", "") == "object" for c in v.cls.mro() for b in c.bases):
+        made = memo[id(v)] = InstanceVal(v.cls, {})
+        for k, item in v.attrs.items():
+            c = _copied(item, True, memo) if deep else item
+            if c is None:
+                return None
+            made.attrs[k] = c
+        return made
+    else:
+        return None
+    memo[id(v)] = made
+    return made
 
 
 def _is_dataclass_instance(v: Value) -> bool:
@@ -748,6 +803,15 @@ def set_of(interp, items: list, node) -> Value:
             raise UserRaise(interp.node_span(node) if node is not None else interp.span, "TypeError: unhashable type")
     if any(p is not _NOT_PLAIN for p in plain):
         return interp.unpriced(node, "set", "a set mixing known values and values the analyzer cannot compare")
+    if any(isinstance(v, (Array, ListVal, DictVal)) for v in items):
+        kind = next(("FlopscopeArray" if not v.plain else "numpy.ndarray") if isinstance(v, Array)
+                    else "list" if isinstance(v, ListVal) else "dict"
+                    for v in items if isinstance(v, (Array, ListVal, DictVal)))
+        raise UserRaise(interp.node_span(node) if node is not None else interp.span, f"TypeError: unhashable type: '{kind}'")
+    if not all(interp.identity_hashed(v) for v in items):
+        # instances with their own __eq__/__hash__, dataclasses, numbers read from data: equal
+        # items are one item, which the analyzer cannot tell
+        return interp.unpriced(node, "set", "whether two of its items are equal depends on their values")
     out: list = []
     for v in items:
         if all(v is not o for o in out):

@@ -1752,6 +1752,14 @@ class Interpreter:
             if count.on_presumed else None
         return Unknown("bool", self.node_span(node), f"tests the size of the selection{line}", presumed=presumed)
 
+    @staticmethod
+    def identity_hashed(value: Value) -> bool:
+        """Whether Python hashes and compares ``value`` by identity alone (a set of such values
+        keeps each object once): an enum member, a function, a class, an instance of classes
+        that define no equality."""
+        return isinstance(value, (FunctionVal, ClassVal)) or _is_enum_member(value) and not \
+            value.cls.attrs.get("__int_like__") or _equal_only_to_itself(value)
+
     def known_truth(self, value: Value) -> Optional[bool]:
         if isinstance(value, CountKnown):
             return None  # a size chosen at a value-dependent site: the test depends on values
