@@ -796,6 +796,14 @@ def set_of(interp, items: list, node) -> Value:
     """A set of abstract items, as a list in the iteration order Python's set gives them:
     known items are deduplicated by value (by the real set), others by identity."""
     plain = [_py(v) for v in items]
+    members = [plain_member(v) for v in items]
+    if any(m is not v for m, v in zip(members, items)) and all(isinstance(m, Known) for m in members):
+        # IntEnum members (and numbers): equal and hashed as their values; Python keeps the first
+        # object of each value, in the order a set of those values iterates
+        first: dict = {}
+        for m, v in zip(members, items):
+            first.setdefault(m.value, v)
+        return ListVal([first[value] for value in set(m.value for m in members)])
     if all(p is not _NOT_PLAIN for p in plain):
         try:
             return ListVal([Known(v) for v in set(plain)])
