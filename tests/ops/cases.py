@@ -768,6 +768,9 @@ IDENTITY = {
     "a_list_item_is_the_same_object": "l = [v, u]; r = fnp.outer(l[0], v)",
     "the_same_transpose_twice": "t = w.T; r = t @ t",
     "two_transposes_are_two_objects": "r = w.T @ w.T",
+    # FINDINGS #55: x.view() was unpriced
+    "view_is_a_new_object": "a = w.view(); r = fnp.einsum('ij,kj->ik', w, a)",
+    "view_of_a_symmetric_fill_is_billed_dense": "s = fnp.ones((W, W)).view(); r = s * 2.0 + s.view(fnp.float64)",
 }
 FAMILIES["identity"] = IDENTITY
 

@@ -37,6 +37,7 @@ ARRAY_METHOD_OPS = {
     "diagonal": "ndarray.diagonal",
     "transpose": "ndarray.transpose",
     "swapaxes": "ndarray.swapaxes",
+    "view": "ndarray.view",
     **{m: f"ndarray.{m}" for m in _IN_PLACE},
 }
 
@@ -47,6 +48,19 @@ def _inplace_method(ctx, args, kwargs, op=None):
     method = op.split(".", 1)[1]
     raise OpRaises("ValueError", f"in-place {method} is not supported; flopscope arrays are immutable. "
                                  f"{_IN_PLACE[method]}")
+
+
+@handler("ndarray.view")
+def _view_method(ctx, args, kwargs):
+    """``x.view()``: a new array object over the same buffer, no record; a symmetric tensor's
+    view keeps its class but not its symmetry (numpy's view does not copy the tag), so it is
+    billed dense. A view as another dtype reinterprets the bytes (not modelled)."""
+    x = to_array(ctx, args[0])
+    dtype = arg(args, kwargs, 1, "dtype")
+    if len(args) > 2 or set(kwargs) - {"dtype"} or dtype is not None and not (
+            isinstance(dtype, Known) and dtype.value is None or getattr(dtype, "name", None) == x.dtype):
+        raise OpError(".view() as another dtype or type is not modelled")
+    return x.with_(sym=None, presumed=x.presumed, vrange=x.vrange)
 
 
 @handler("ndarray.squeeze")
