@@ -695,6 +695,9 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         answered = submission_files.call_os_path(interp, name, args, span)
         if answered is not None:
             return answered
+    if path == "importlib.import_module" and len(args) == 1 and not kwargs and isinstance(args[0], Known) \
+            and isinstance(args[0].value, str) and not args[0].value.startswith("."):
+        return interp.import_module(args[0].value, node)  # `importlib.import_module("helpers")`: `import helpers`
     if path in ("copy.copy", "copy.deepcopy") and len(args) == 1 and not kwargs:
         made = _copied(args[0], name == "deepcopy", {})
         if made is not None:

@@ -944,7 +944,17 @@ class Interpreter:
                 mod = self.import_module(base, node)
                 if isinstance(mod, ModuleVal):
                     env = self.module_env(mod.module)
-                    self.frame.vars.update({k: v for k, v in env.items() if not k.startswith("_")})
+                    public = env.get("__all__")
+                    names = [x.value for x in public.items] if isinstance(public, (ListVal, TupleVal)) and all(
+                        isinstance(x, Known) and isinstance(x.value, str) for x in public.items) else None
+                    if names is not None:  # `__all__` lists what a star import binds
+                        missing = [n for n in names if n not in env]
+                        if missing:
+                            raise UserRaise(self.node_span(node), f"AttributeError: module {base.lstrip('.')!r} has "
+                                                                  f"no attribute {missing[0]!r}")
+                        self.frame.vars.update({n: env[n] for n in names})
+                    else:
+                        self.frame.vars.update({k: v for k, v in env.items() if not k.startswith("_")})
                 continue
             mod = self.import_module(base, node)
             value = self.get_attr(mod, alias.name, self.node_span(node), quiet=True)
