@@ -774,6 +774,17 @@ IDENTITY = {
 }
 FAMILIES["identity"] = IDENTITY
 
+# np.gradient with uniform spacing (FINDINGS #57; was unpriced)
+GRADIENT = {
+    "gradient_of_a_vector": "r = fnp.gradient(v) * 2.0",
+    "gradient_of_a_matrix_every_axis": "gy, gx = fnp.gradient(w); r = gy + gx",
+    "gradient_one_axis_edge_order_2": "r = fnp.gradient(w, axis=0, edge_order=2) + 1.0",
+    "gradient_axes_tuple_scalar_spacing": "a, b = fnp.gradient(w, 0.5, axis=(1, 0)); r = a * b",
+    "gradient_of_ints_is_f64": "r = fnp.gradient(fnp.argsort(v)) + v",
+    "gradient_f32_stays_f32": "r = fnp.gradient(w.astype(fnp.float32)[0]) * 2.0",
+}
+FAMILIES["gradient"] = GRADIENT
+
 # membership, binning, multi-key sorts and unique's extra returns (were unpriced)
 SEARCH_AND_UNIQUE = {
     "isin_of_indices_sorts_both": "a = fnp.argsort(v); r = fnp.isin(a, a[:3])",

@@ -242,6 +242,36 @@ def _diff(ctx, args, kwargs):
     return Array(shape, x.dtype, dtype_origin=x.dtype_origin)
 
 
+@handler("gradient")
+def _gradient(ctx, args, kwargs):
+    """np.gradient with uniform spacing (none, or one scalar): 2·size per differentiated axis,
+    + 6·(size // L) with edge_order 2 (flopscope's closed form), billed at mean's compute
+    dtype (an integer input in float64). One array for a single axis, else a tuple."""
+    x = to_array(ctx, args[0])
+    spacing = args[1:]
+    if set(kwargs) - {"axis", "edge_order"} or len(spacing) > 1 or spacing and not (
+            isinstance(spacing[0], Known) and isinstance(spacing[0].value, (int, float))):
+        raise OpError("gradient with coordinate arrays is not modelled")
+    edge = kwargs.get("edge_order", Known(1))
+    axis = kwargs.get("axis", Known(None))
+    if not (isinstance(edge, Known) and edge.value in (1, 2)) or not isinstance(axis, Known):
+        raise OpError("gradient with this edge_order or axis is not modelled")
+    billed = dtypes.reduction_accumulator("mean", x.dtype)
+    origin = x.dtype_origin if billed == x.dtype else ctx.span
+    if x.ndim == 0:
+        ctx.charge("gradient", 1, billed, origin)
+        return Array((), billed, dtype_origin=origin)
+    raw = axis.value
+    single = isinstance(raw, int) or x.ndim == 1 and raw is None
+    axes = range(x.ndim) if raw is None else [raw] if isinstance(raw, int) else list(raw)
+    axes = [axis_index(a, x.ndim) for a in axes]
+    cost = sum(2 * x.size + (6 * (x.size // x.shape[a]) if edge.value != 1 and x.shape[a] > 0 else 0) for a in axes)
+    ctx.charge("gradient", max(cost, 1), billed, origin)
+    if single:
+        return Array(x.shape, billed, dtype_origin=origin)
+    return TupleVal(tuple(Array(x.shape, billed, dtype_origin=origin) for _ in axes))
+
+
 @handler("ediff1d")
 def _ediff1d(ctx, args, kwargs):
     """``ediff1d(ary, to_end=None, to_begin=None)``: the flattened differences, numel − 1 plus
