@@ -501,6 +501,32 @@ CASES = {
             for _ in range(n):
                 STEP
         """),
+    # FINDINGS #58: a diamond's method order is C3 (D, B, C, A), not depth first (D, B, A, C)
+    "a_diamond_resolves_methods_and_super_in_c3_order": ("""
+class Base:
+    def times(self):
+        return 1
+
+    def run(self, k):
+        return self.times() + k
+
+
+class Twice(Base):
+    def run(self, k):
+        return super().run(k) + 1
+
+
+class More(Base):
+    def times(self):
+        return super().times() + 2
+
+
+class Both(Twice, More):
+    pass
+""", """
+        for _ in range(Both().run(0)):
+            STEP
+        """),
     # FINDINGS #54: copy.copy/deepcopy were unknown values (lower bound)
     "copy_and_deepcopy_keep_sharing_and_bill_nothing": ("import copy\n", """
         base = [1, 2]

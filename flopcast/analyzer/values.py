@@ -285,12 +285,21 @@ class ClassVal(Value):
     tuple_like: bool = False
 
     def mro(self) -> list:
+        """Python's method resolution order over the user's classes (C3: with a diamond,
+        `class D(B, C)` with B and C deriving from A looks in D, B, C, A)."""
+        bases = [b for b in self.bases if isinstance(b, ClassVal)]
+        if len(bases) <= 1:
+            return [self] + (bases[0].mro() if bases else [])
+        seqs = [b.mro() for b in bases] + [bases]
         order = [self]
-        for base in self.bases:
-            if isinstance(base, ClassVal):
-                for c in base.mro():
-                    if c not in order:
-                        order.append(c)
+        while seqs:
+            head = next((s[0] for s in seqs if not any(s[0] in t[1:] for t in seqs)), None)
+            if head is None:  # no consistent order (Python refuses the class): depth first
+                for s in seqs:
+                    order += [c for c in s if c not in order]
+                return order
+            order.append(head)
+            seqs = [t for t in ([c for c in s if c is not head] for s in seqs) if t]
         return order
 
     def lookup(self, name: str):
