@@ -272,6 +272,17 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
     seen_notes: set = set()
     # Bounding paths (dataints.opposite) are not paths the program takes: what stops one (a
     # raise, a shape nothing real has) is not the program's; it only leaves the high end open.
+    exhausted = next((r.exhausted for r in results if r.exhausted is not None), None)
+    ranged = next((s for r in results for s in r.sites if s.kind in ("loop", "shape")), None)
+    if exhausted is not None and ranged is not None:
+        # A path whose budget runs out into a handler costs less the further it gets: the ends
+        # of a trip count or a size no longer bound what the values in between cost.
+        report.unpriced.append(Unpriced(exhausted, "budget exhausted", "the budget runs out into an except "
+                                        f"clause on some paths; the counts between the explored ends of "
+                                        f"line {ranged.span.line}'s {ranged.kind} site are not bounded"))
+        # Every path repeats the first one up to its first site: only that much is certain.
+        floor = min((r.prefix for r in results if r.prefix is not None), default=0)
+        report.total = Interval(min(report.total.lo, floor), report.total.hi)
     broken = [r for r in results if r.bounding and (r.raised is not None or r.unpriced)]
     if broken:
         first = broken[0]

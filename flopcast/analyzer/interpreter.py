@@ -226,6 +226,10 @@ class RunResult:
     # whose tests consulted one (when the decisions watch them): see joins.py.
     consults: list = field(default_factory=list)
     joins: list = field(default_factory=list)
+    # Where the budget ran out into a handler of the program's (BudgetExhaustedError caught).
+    exhausted: Optional[Span] = None
+    # The FLOPs charged when the path met its first site: every path costs at least that.
+    prefix: Optional[int] = None
     ran_generators: bool = False
     # Assignment target span -> descriptions of the values assigned there (record_values only).
     values: dict = field(default_factory=dict)
@@ -285,6 +289,9 @@ class Interpreter:
         self.active_calls: list[tuple] = []  # (function node id, argument signature) of the call stack
         self._mentions_budget: Optional[bool] = None
         self.try_depth = 0  # try statements with handlers around the code being run (any frame)
+        # The handlers of those try statements that catch flopscope's BudgetExhaustedError
+        # (bare, Exception, FlopscopeError, ...): a charge past the budget raises it there.
+        self._catching_exhaustion = 0
         # The statement whose condition is being evaluated and the site kind it would use, so
         # `a and b` with a value-dependent `a` can decide its operands consistently.
         self._condition: Optional[tuple] = None
@@ -408,6 +415,7 @@ class Interpreter:
             self._end_path(_model_failure(self.span or self.program.main_span, exc))
         self.result.sites = list(self.decisions.seen)
         self.result.overrun = self._budget_overrun()
+        self.result.prefix = min(self.decisions.spent.values(), default=None)
         self.result.first_unpriced = self._first_unpriced
         return self.result
 
@@ -487,12 +495,25 @@ class Interpreter:
     def emit(self, span, op, flops, dtype, function, origin=None, detail=""):
         if not self.metered or self.free:
             return
+        if self._catching_exhaustion and self.exhaustion_caught(int(flops)):
+            self.result.exhausted = self.result.exhausted or span
+            raise UserRaise(span, f"BudgetExhaustedError: {op} would cost {int(flops):,} FLOPs but only "
+                                  f"{self.budget - self.used:,} remain")
         self.used += int(flops)
         self.result.charges.append(Charge(span, op, int(flops), dtype, function, True, detail, origin))
         if self.trace is not None:
             self.trace.charged(len(self.result.charges) - 1, self.loops)
         for qualname in set(self.call_stack):
             self.result.inclusive[qualname] = self.result.inclusive.get(qualname, 0) + int(flops)
+
+    def exhaustion_caught(self, cost: int) -> bool:
+        """Whether charging ``cost`` now makes flopscope raise BudgetExhaustedError (it costs more
+        than is left: checked before charging) into a handler of the program's that catches it;
+        the path then goes on in the handler. Where nothing catches it, the path's count runs
+        on as if unbounded and the report names the overrun (_budget_overrun). Claimed only
+        where the running total is the run's: nothing unpriced before, no generator body."""
+        return (self._catching_exhaustion > 0 and cost > self.budget - self.used
+                and self._first_unpriced is None and not self._ran_generators)
 
     def charge(self, op: str, base: int, dtype: Optional[str], origin: Optional[Span] = None,
                weighted_base: bool = False) -> None:
@@ -1320,8 +1341,10 @@ class Interpreter:
         or a value-dependent raise point such as a Cholesky that may fail) goes to the first
         handler whose class matches, as Python would; the charges made before it stay."""
         caught: Optional[UserRaise] = None
+        catching = _catches_exhaustion(node.handlers)
         if node.handlers:
             self.try_depth += 1
+            self._catching_exhaustion += catching
         try:
             try:
                 self.exec_block(node.body)
@@ -1332,6 +1355,7 @@ class Interpreter:
             finally:
                 if node.handlers:
                     self.try_depth -= 1
+                    self._catching_exhaustion -= catching
             if caught is not None:
                 handler = self.matching_handler(node.handlers, caught)
                 if handler is None:
@@ -3664,6 +3688,23 @@ def _bases_are_plain(cls: ClassVal) -> bool:
     method none of them defines does not exist."""
     return all(isinstance(b, ClassVal) or isinstance(b, LibRef) and b.path == "whestbench.BaseEstimator"
                or isinstance(b, Builtin) and b.name == "object" for c in cls.mro() for b in c.bases)
+
+
+_EXHAUSTION = UserRaise(None, "BudgetExhaustedError: ")
+
+
+def _catches_exhaustion(handlers: list) -> bool:
+    """Whether one of these except clauses catches flopscope's BudgetExhaustedError, by the
+    names it lists (a bare `except`, Exception, FlopscopeError, BudgetExhaustedError, ...)."""
+    for handler in handlers:
+        if handler.type is None:
+            return True
+        types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        for t in types:
+            name = t.attr if isinstance(t, ast.Attribute) else t.id if isinstance(t, ast.Name) else None
+            if name is not None and _exception_matches(_EXHAUSTION, name):
+                return True
+    return False
 
 
 def _exception_matches(exc: UserRaise, name: Optional[str]) -> bool:

@@ -214,6 +214,7 @@ class SteadyLoop:
         repeats = self.counters_agree(index, records)
         steps = probe.steps - previous.steps
         if not repeats or self.interp.steps + steps * repeats > self.max_steps \
+                or self.interp.exhaustion_caught((probe.used - previous.used) * repeats) \
                 or not self.items_alike(index, probe.canon) or not self.appends_repeatable(previous, probe):
             return 0
         self.repeat(previous, probe, repeats)
@@ -375,6 +376,7 @@ class SteadyLoop:
         repeats = min(repeats, self.counters_agree(index, records))
         steps = after.steps - before.steps
         if not repeats or interp.steps + steps * repeats > self.max_steps \
+                or interp.exhaustion_caught((after.used - before.used) * repeats) \
                 or not self.items_alike(index, after.canon) or not self.appends_repeatable(before, after) \
                 or self.appended_counters(before, after, watch) or not self.logs_repeatable(watch, canon):
             return 0
@@ -977,6 +979,8 @@ class CallMemo:
     def _apply(self, entry: "_Recorded", key: tuple, canon: Canon) -> Optional[Value]:
         """What running an equal call recorded as ``entry`` does, done again (None: it cannot be)."""
         interp = self.interp
+        if interp.exhaustion_caught(entry.used):
+            return None  # the budget runs out inside the call, into a handler: run it
         memory = self.memory()
         outer = frozenset(interp.call_stack[:-1])
         if (entry.outer & entry.inner) - outer:

@@ -1,0 +1,74 @@
+"""A budget that runs out into the program's own except clause: flopscope raises
+BudgetExhaustedError before the charge that would pass the budget, and an `except Exception`
+(or FlopscopeError, BudgetExhaustedError, a bare except) around it goes on in the handler —
+a "try the expensive path, fall back when the budget runs out" ladder. The analysis raises it
+there too, so the count is the run's exactly; a handler that does not catch it leaves the
+count as if unbounded, as before (tests/runtime/test_budget_raises.py)."""
+
+from __future__ import annotations
+
+import pytest
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+LADDER = '''import flopscope as flops
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator, MLP
+
+
+def propagate(mlp, n):
+    x = fnp.ones((n, mlp.width))
+    for w in mlp.weights:
+        x = fnp.maximum(x @ w, 0.0)
+    return fnp.mean(x, axis=0)
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp: MLP, budget: int):
+        rows = fnp.zeros((mlp.depth, mlp.width))
+        try:
+            for step in range(200):  # keeps refining until the budget runs out
+                rows = rows + propagate(mlp, 16)
+        except {clause}:
+            rows = rows * 0.5
+        return rows
+'''
+
+CLAUSES = ["Exception", "flops.BudgetExhaustedError", "flops.FlopscopeError", "(ValueError, Exception)"]
+
+
+@pytest.mark.parametrize("clause", CLAUSES)
+def test_a_handler_that_catches_it_goes_on_and_the_count_is_exact(tmp_path, clause):
+    path = tmp_path / "estimator.py"
+    path.write_text(LADDER.format(clause=clause))
+    for point in (Point(8, 2, 50_000), Point(16, 3, 400_000)):
+        report = analyze(path, point)
+        real = measure(path, point).total
+        assert report.total.exact and not report.unpriced, report.unpriced
+        assert report.total.lo == real <= point.budget
+        assert not report.raises
+
+
+def test_a_handler_that_does_not_catch_it_leaves_the_count_as_if_unbounded(tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(LADDER.format(clause="ValueError"))
+    point = Point(8, 2, 50_000)
+    report = analyze(path, point)
+    (raised,) = report.raises
+    assert raised.budget and raised.exc_type == "BudgetExhaustedError"
+    assert report.total.lo > point.budget
+
+
+def test_a_size_read_from_data_with_the_budget_running_out_is_not_a_closed_interval(tmp_path):
+    # the more units survive, the sooner the budget runs out into the fallback: the ends of the
+    # count no longer bound what the counts in between cost
+    path = tmp_path / "estimator.py"
+    path.write_text(LADDER.format(clause="Exception").replace(
+        "        x = fnp.maximum(x @ w, 0.0)\n",
+        "        alive = fnp.nonzero(fnp.max(x, axis=0) > 0)[0]\n        x = fnp.maximum(x[:, alive] @ w[alive], 0.0)\n"))
+    point = Point(8, 2, 50_000)
+    report = analyze(path, point)
+    assert any(u.what == "budget exhausted" for u in report.unpriced)
+    assert report.total.lo <= measure(path, point).total
