@@ -5,8 +5,7 @@ from __future__ import annotations
 import ast
 import weakref
 from collections import Counter, defaultdict
-from itertools import compress
-from operator import attrgetter, is_not
+from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Mapping, NamedTuple, Optional, Union
 
@@ -360,14 +359,11 @@ def _with_loops(charges: list[Charge], trace) -> list[Charge]:
     n = len(charges)
     if not n:
         return charges  # a path stopped before its first charge (the step limit)
-    loops_of = trace.loops_between(0, n)
-    starts = [0, *compress(range(1, n), map(is_not, loops_of[1:], loops_of[:-1])), n]
     out: list = []
     # The new list's roll-up (rollup.counted) is tallied on the way, run by run: the report's
     # lines, functions and ops and the rules' questions are then answered without walking it.
     tally: dict = {}  # id of a charge in out -> (the charge, how often), in order of first occurrence
-    for a, b in zip(starts, starts[1:]):
-        loops = loops_of[a]
+    for a, b, loops in trace.runs(n):
         if b == a + 1:
             c = charges[a]
             if loops or c.loops:
@@ -470,7 +466,12 @@ def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Ch
     widest_counts = counts[next(i for i, r in enumerate(results) if r is widest)]
     widest_objects = [c for c, _ in widest_counts]
     changed = {id(c): marked(c) for c in widest_objects if (c.span, c.op) in varying}
-    out = [changed.get(id(c), c) for c in widest.charges] if changed else list(widest.charges)
+    if changed:
+        # In C loops: the widest path's charges can be millions (a reused recursion's).
+        swap = {id(c): changed.get(id(c), c) for c in widest_objects}
+        out = list(map(swap.__getitem__, map(id, widest.charges)))
+    else:
+        out = list(widest.charges)
     # out's roll-up (rollup.counted), kept: the widest path's, with the copies marked uncertain
     tally = {id(m): (m, n) for c, n in widest_counts for m in (changed.get(id(c), c),)}
     widest_end = len(out)

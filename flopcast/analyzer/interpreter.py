@@ -27,6 +27,7 @@ from typing import Any, Optional
 from flopcast import installed
 from flopcast.analyzer import (dataints, dtypes, joins, ops, plain_numpy, presumptions, pricing, sizetests,
                                submission_files)
+from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.import_hooks import ImportHooks
 from flopcast.analyzer.ops import OpError, OpRaises
 from flopcast.analyzer.program import Module, Program
@@ -189,7 +190,7 @@ class Overrun:
 
 @dataclass
 class RunResult:
-    charges: list[Charge] = field(default_factory=list)
+    charges: list[Charge] = field(default_factory=ChargeList)
     unpriced: list[Unpriced] = field(default_factory=list)
     uncertain: list[Uncertainty] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
@@ -246,6 +247,8 @@ class RunResult:
 
     @property
     def total(self) -> int:
+        if isinstance(self.charges, ChargeList):
+            return self.charges.total()
         return sum(map(operator.attrgetter("flops"), self.charges))
 
 
@@ -427,8 +430,11 @@ class Interpreter:
         are filed when it first runs, not interleaved with its consumer's as at run time)."""
         if self._ran_generators:
             return None
-        flops = list(map(operator.attrgetter("flops"), self.result.charges))
-        if sum(flops) <= self.budget and min(flops, default=0) >= 0:
+        charges = self.result.charges
+        counted = charges.counted() if isinstance(charges, ChargeList) else None
+        if counted is None:
+            counted = [(c, 1) for c in charges]
+        if sum(c.flops * n for c, n in counted) <= self.budget and min((c.flops for c, _ in counted), default=0) >= 0:
             return None  # no running total passes the budget (a loop's repeats make millions of charges)
         used = 0
         for i, c in enumerate(self.result.charges):
@@ -2169,7 +2175,7 @@ class Interpreter:
                         table[key] -= delta
                         if not table[key]:
                             del table[key]
-        r.charges = [c for i, c in enumerate(r.charges) if i not in drop_charges]
+        r.charges = ChargeList(c for i, c in enumerate(r.charges) if i not in drop_charges)
         r.unpriced = [u for i, u in enumerate(r.unpriced) if i not in drop_unpriced]
 
     def expr_Lambda(self, node: ast.Lambda) -> Value:

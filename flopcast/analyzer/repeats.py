@@ -29,10 +29,11 @@ import ast
 import builtins
 import operator
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from flopcast.analyzer.canonical import Canon, Incomparable
+from flopcast.analyzer.chargelist import Tally, tallied
 from flopcast.analyzer.counters import CounterWatch, LeafCanon, keying, rewrite, suspended, undo
 from flopcast.analyzer.values import (
     Array,
@@ -560,7 +561,8 @@ class SteadyLoop:
         """Make the effects of the iteration between the two probes ``times`` more times."""
         interp = self.interp
         result = interp.result
-        result.charges.extend(result.charges[before.charges:after.charges] * times)
+        iteration = result.charges[before.charges:after.charges]
+        result.charges.extend_counted(iteration, tallied(iteration), times)
         if interp.trace is not None:
             interp.trace.repeated(before.charges, after.charges, times, interp.loops[-1])
         interp.used += (after.used - before.used) * times
@@ -825,6 +827,12 @@ class _Recorded:
     sizes: dict  # identity of an array it made and returned -> the bytes the memory tracker gave it
     cache_size: Optional[int]  # the lru_cache table's size, if the call read it (None: it did not)
     budget_used: Optional[int]  # the FLOPs spent when it began, if it asked the budget (None: it did not)
+    _tally: Optional[Tally] = field(default=None, compare=False, repr=False)  # its charges' tally (chargelist.tallied), made at its first reuse
+
+    def tally(self) -> Tally:
+        if self._tally is None:
+            self._tally = tallied(self.charges)
+        return self._tally
 
 
 class CallMemo:
@@ -1000,7 +1008,7 @@ class CallMemo:
         result = interp.result
         if interp.trace is not None:
             interp.trace.call_replayed(entry.loops, len(result.charges), len(entry.charges), interp.loops)
-        result.charges.extend(entry.charges)
+        result.charges.extend_counted(entry.charges, entry.tally())
         interp.used += entry.used
         interp.steps += entry.steps
         for k, v in entry.calls.items():

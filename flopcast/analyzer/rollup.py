@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
+from flopcast.analyzer.chargelist import ChargeList
 from flopcast.model import Charge, Report
 
 
@@ -49,6 +50,9 @@ def counted(charges: list[Charge]) -> list[tuple[Charge, int]]:
     made = _COUNTED.get(id(charges))
     if made is not None and made[0] is charges and made[1] == len(charges):
         return list(made[2])
+    kept = charges.counted() if isinstance(charges, ChargeList) else None
+    if kept is not None:
+        return kept
     objects = dict(zip(map(id, charges), charges))
     found = [(objects[key], n) for key, n in Counter(map(id, charges)).items()]
     remember(charges, found)

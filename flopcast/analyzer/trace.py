@@ -108,6 +108,53 @@ class Trace:
     def _visits_of(self, loops: list) -> tuple:
         return tuple(LoopVisit(*self._active[id(ctx)], ctx.index) for ctx in loops)
 
+    def runs(self, n: int) -> list:
+        """The charges ``0:n`` as runs ``(start, end, loops)``: every charge of a run was made in
+        the same tuple of loops (the very object ``loops_between`` gives it), and the next run's
+        is another object. Made from the reused calls' runs, the steady loops' copies and the
+        charges traced one by one, without a list of the n charges' loops: a reused recursion's
+        charges are millions in a few hundred runs."""
+        base: list = []  # (start, end, loops) covering 0:n, from the reused calls' runs
+        at = 0
+        for a, (b, outer) in zip(self._reused_at, self._reused):  # in order, not overlapping
+            a, b = max(a, at), min(b, n)
+            if a >= b:
+                continue
+            if a > at:
+                base.append((at, a, ()))
+            base.append((a, b, outer))
+            at = b
+        if at < n:
+            base.append((at, n, ()))
+        single: dict = {}  # charge index -> its own tuple of loops (a copy's, or traced one by one)
+        for a, (b, width, iteration, span, nested) in zip(self._copies_at, self._copies):
+            for i in range(a, min(b, n)):
+                copy, at = divmod(i - a, width)
+                visits = iteration[at]
+                if visits:
+                    single[i] = _copied(visits, copy + 1, span, nested)
+        single.update((i, v) for i, v in self.visits.items() if i < n)
+        runs: list = []
+        points = sorted(single)
+        k = 0
+        for a, b, loops in base:
+            while k < len(points) and points[k] < b:
+                i = points[k]
+                if i > a:
+                    runs.append((a, i, loops))
+                runs.append((i, i + 1, single[i]))
+                a = i + 1
+                k += 1
+            if a < b:
+                runs.append((a, b, loops))
+        merged: list = []
+        for a, b, loops in runs:
+            if merged and merged[-1][2] is loops:
+                merged[-1] = (merged[-1][0], b, loops)
+            else:
+                merged.append((a, b, loops))
+        return merged
+
     def loops_between(self, start: int, end: int) -> list:
         """The loops each charge ``start:end`` was made in, outermost first."""
         loops: list = [()] * (end - start)

@@ -1,0 +1,142 @@
+"""A path's charges, with how often each distinct charge object occurs kept as they are made.
+
+A reused call (repeats.CallMemo) or a steady loop's skipped iterations append the same
+Charge objects again: a Strassen recursion at 4096×64 leaves two million charges that are
+a few hundred objects. The roll-ups, the path's total and the budget check need only each
+distinct object and its count (rollup.counted); walking the list for them cost seconds.
+The list keeps that tally as it grows: an appended charge adds one, and a reused call or a
+skipped iteration adds its part's tally (counted once, in C, however often it is reused).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Iterable, Optional
+
+from flopcast.model import Charge
+
+
+class ChargeList(list):
+    """A list of charges that knows each distinct object's count, in order of first occurrence.
+
+    ``append`` and ``extend`` keep the tally; any other change to the list leaves it stale,
+    which ``tally`` notices by the length (charges are only appended) or by ``_stale``."""
+
+    __slots__ = ("_counts", "_objects", "_length")
+
+    def __init__(self, charges: Iterable[Charge] = ()) -> None:
+        super().__init__(charges)
+        self._counts: dict = {}  # id of a charge -> how often it occurs, in order of first occurrence
+        self._objects: dict = {}  # id of a charge -> the charge (held, so its id stays its own)
+        self._length = 0
+        if len(self):
+            whole = tallied(self)
+            self._counts, self._objects, self._length = whole.counts, whole.objects, len(self)
+
+    def __reduce__(self):
+        return ChargeList, (list(self),)
+
+    def append(self, charge: Charge) -> None:
+        super().append(charge)
+        key = id(charge)
+        counts = self._counts
+        if key in counts:
+            counts[key] += 1
+        else:
+            counts[key] = 1
+            self._objects[key] = charge
+        self._length += 1
+
+    def extend(self, charges: Iterable[Charge]) -> None:
+        charges = charges if isinstance(charges, list) else list(charges)
+        self.extend_counted(charges, tallied(charges))
+
+    def extend_counted(self, charges: list, counts: "Tally", times: int = 1) -> None:
+        """Append ``charges`` ``times`` times over; ``counts`` is their tally (``tallied``)."""
+        if times != 1:
+            super().extend(charges * times)
+        else:
+            super().extend(charges)
+        mine, objects = self._counts, self._objects
+        for key, n in counts.counts.items():
+            if key in mine:
+                mine[key] += n * times
+            else:
+                mine[key] = n * times
+                objects[key] = counts.objects[key]
+        self._length += len(charges) * times
+
+    def counted(self) -> Optional[list[tuple[Charge, int]]]:
+        """Each distinct charge object and its count, in order of first occurrence (None when
+        the list was changed other than by appending)."""
+        if self._length != len(self):
+            return None
+        objects = self._objects
+        return [(objects[key], n) for key, n in self._counts.items()]
+
+    def total(self) -> int:
+        counted = self.counted()
+        if counted is None:
+            return sum(c.flops for c in self)
+        return sum(c.flops * n for c, n in counted)
+
+    # Changes that keep the length would not be noticed by it: they leave the tally stale.
+    def _stale(self, *args, **kwargs):
+        self._length = -1
+
+    def __setitem__(self, index, value) -> None:
+        super().__setitem__(index, value)
+        self._stale()
+
+    def __delitem__(self, index) -> None:
+        super().__delitem__(index)
+        self._stale()
+
+    def __iadd__(self, other):
+        self.extend(other)
+        return self
+
+    def __imul__(self, n):
+        super().__imul__(n)
+        self._stale()
+        return self
+
+    def insert(self, index, value) -> None:
+        super().insert(index, value)
+        self._stale()
+
+    def pop(self, *args):
+        value = super().pop(*args)
+        self._stale()
+        return value
+
+    def remove(self, value) -> None:
+        super().remove(value)
+        self._stale()
+
+    def clear(self) -> None:
+        super().clear()
+        self._stale()
+
+    def sort(self, *args, **kwargs) -> None:
+        super().sort(*args, **kwargs)
+        self._stale()
+
+    def reverse(self) -> None:
+        super().reverse()
+        self._stale()
+
+
+class Tally:
+    """The tally of a list of charges: id -> count in order of first occurrence, id -> object."""
+
+    __slots__ = ("counts", "objects")
+
+    def __init__(self, counts: dict, objects: dict) -> None:
+        self.counts = counts
+        self.objects = objects
+
+
+def tallied(charges: list) -> Tally:
+    """The tally of ``charges``, counted in C loops."""
+    return Tally(dict(Counter(map(id, charges))), dict(zip(map(id, charges), charges)))
