@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import ast
 import weakref
-from collections import Counter, defaultdict
+from collections import defaultdict
+from itertools import compress
 from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Mapping, NamedTuple, Optional, Union
 
 from flopcast import installed
 from flopcast.analyzer import dataints, dtypes, pricing, rollup, sizetests
+from flopcast.analyzer.chargelist import ChargeList, tallied
 from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult
 from flopcast.analyzer.nominal import Nominal, nominal, reusing
 from flopcast.analyzer.paths import Exploration, explore
@@ -246,7 +248,7 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
     charges = _mark_path_dependent(widest, results)
     loop_entries: dict = {}
     if trace and traces and len(results) == 1:
-        charges = _with_loops(charges, traces[0])
+        charges = _with_loops(charges, traces[0], widest.charges)
         loop_entries = dict(traces[0].entries)
     report = Report(
         path=program.main.path,
@@ -350,12 +352,14 @@ def _defs(tree) -> set:
 _DEFS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def _with_loops(charges: list[Charge], trace) -> list[Charge]:
+def _with_loops(charges: list[Charge], trace, made: list[Charge]) -> list[Charge]:
     """Each charge with the loops it was made in. A repeated loop's charges or a reused call's
     can be millions, in runs of charges given one tuple of loops (Trace.call_replayed gives a
     reused call's charges, the same objects at each reuse, one per reuse): each run's distinct
     charge objects are copied once and the run is mapped in C loops. A copy is made directly,
-    not by dataclasses.replace; a charge made outside loops is kept as it is."""
+    not by dataclasses.replace; a charge made outside loops is kept as it is. ``made`` is the
+    path's own list, the same charges: its tally (chargelist.ChargeList) counts each run's
+    distinct charges without a list of the run's ids (millions of ints in a fresh process)."""
     n = len(charges)
     if not n:
         return charges  # a path stopped before its first charge (the step limit)
@@ -363,6 +367,7 @@ def _with_loops(charges: list[Charge], trace) -> list[Charge]:
     # The new list's roll-up (rollup.counted) is tallied on the way, run by run: the report's
     # lines, functions and ops and the rules' questions are then answered without walking it.
     tally: dict = {}  # id of a charge in out -> (the charge, how often), in order of first occurrence
+    source = made if isinstance(made, ChargeList) and len(made) == n else None
     for a, b, loops in trace.runs(n):
         if b == a + 1:
             c = charges[a]
@@ -372,16 +377,14 @@ def _with_loops(charges: list[Charge], trace) -> list[Charge]:
             seen = tally.get(id(c))
             tally[id(c)] = (c, 1 if seen is None else seen[1] + 1)
             continue
-        part = charges[a:b]
-        ids = list(map(id, part))
-        copies = dict(zip(ids, part))
-        if not loops and not any(map(_LOOPS, part)):
-            out.extend(part)
+        counts = source.tally_between(a, b) if source is not None else tallied(charges[a:b])
+        copies = counts.objects
+        if not loops and not any(map(_LOOPS, copies.values())):
+            out.extend(charges[a:b])
         else:
-            for key, c in copies.items():
-                copies[key] = _with(c, loops)  # the same keys: the table is not resized while it is walked
-            out.extend(map(copies.__getitem__, ids))
-        for key, n in Counter(ids).items():
+            copies = {key: _with(c, loops) for key, c in copies.items()}
+            out.extend(map(copies.__getitem__, map(id, charges[a:b])))
+        for key, n in counts.counts.items():
             c = copies[key]
             seen = tally.get(id(c))
             tally[id(c)] = (c, n if seen is None else seen[1] + n)
@@ -484,7 +487,7 @@ def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Ch
         mine = {(c.span, c.op) for c, _ in path_counts} - claimed
         if mine:
             picked = {id(c) for c, _ in path_counts if (c.span, c.op) in mine}
-            out.extend(marked(c) for c in r.charges if id(c) in picked)
+            out.extend(map(marked, compress(r.charges, map(picked.__contains__, map(id, r.charges)))))
         claimed |= mine
     for c, n in rollup.counted(out[widest_end:]) if len(out) > widest_end else ():
         seen = tally.get(id(c))

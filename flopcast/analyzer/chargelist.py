@@ -10,6 +10,7 @@ skipped iteration adds its part's tally (counted once, in C, however often it is
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from typing import Iterable, Optional
 
@@ -19,19 +20,27 @@ from flopcast.model import Charge
 class ChargeList(list):
     """A list of charges that knows each distinct object's count, in order of first occurrence.
 
-    ``append`` and ``extend`` keep the tally; any other change to the list leaves it stale,
-    which ``tally`` notices by the length (charges are only appended) or by ``_stale``."""
+    ``append`` and ``extend`` keep the tally; any other change to the list leaves it stale
+    (``counted`` then answers None): the length no longer matches (charges are only
+    appended), or ``_stale`` said so."""
 
-    __slots__ = ("_counts", "_objects", "_length")
+    __slots__ = ("_counts", "_objects", "_length", "_parts_at", "_parts")
 
     def __init__(self, charges: Iterable[Charge] = ()) -> None:
         super().__init__(charges)
         self._counts: dict = {}  # id of a charge -> how often it occurs, in order of first occurrence
         self._objects: dict = {}  # id of a charge -> the charge (held, so its id stays its own)
         self._length = 0
+        # The parts appended with their tally (extend_counted), in order: where each begins,
+        # and (where it ends, its tally, how many times over), so that the tally of the charges
+        # a call made (tally_between) adds the tallies of the calls it reused.
+        self._parts_at: list = []
+        self._parts: list = []
         if len(self):
             whole = tallied(self)
-            self._counts, self._objects, self._length = whole.counts, whole.objects, len(self)
+            self._counts, self._objects, self._length = dict(whole.counts), dict(whole.objects), len(self)
+            self._parts_at.append(0)
+            self._parts.append((len(self), whole, 1))
 
     def __reduce__(self):
         return ChargeList, (list(self),)
@@ -64,7 +73,53 @@ class ChargeList(list):
             else:
                 mine[key] = n * times
                 objects[key] = counts.objects[key]
+        self._parts_at.append(self._length)
         self._length += len(charges) * times
+        self._parts.append((self._length, counts, times))
+
+    def tally_between(self, start: int, end: int) -> "Tally":
+        """The tally of the charges ``start:end``: the tallies of the parts appended with one
+        are added, a part the range covers only in part is counted in C, and the charges
+        appended one by one are counted one by one."""
+        if self._length != len(self):
+            return tallied(self[start:end])
+        counts: dict = {}
+        objects: dict = {}
+
+        def add(key: int, n: int, charge: Charge) -> None:
+            if key in counts:
+                counts[key] += n
+            else:
+                counts[key] = n
+                objects[key] = charge
+
+        def one_by_one(a: int, b: int) -> None:
+            for c in self[a:b]:
+                add(id(c), 1, c)
+
+        starts, parts = self._parts_at, self._parts
+        k = max(bisect_right(starts, start) - 1, 0)
+        at = start
+        while at < end:
+            while k < len(starts) and parts[k][0] <= at:
+                k += 1  # parts that end before ``at`` (or are empty)
+            if k == len(starts) or starts[k] >= end:
+                one_by_one(at, end)
+                break
+            if starts[k] > at:
+                one_by_one(at, starts[k])
+                at = starts[k]
+            part_end, part, times = parts[k]
+            upto = min(part_end, end)
+            if at == starts[k] and upto == part_end:
+                for key, n in part.counts.items():
+                    add(key, n * times, part.objects[key])
+            else:
+                for key, n in Counter(map(id, self[at:upto])).items():
+                    add(key, n, part.objects[key])
+            at = upto
+            k += 1
+        return Tally(counts, objects)
 
     def counted(self) -> Optional[list[tuple[Charge, int]]]:
         """Each distinct charge object and its count, in order of first occurrence (None when

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from flopcast.analyzer.canonical import Canon, Incomparable
-from flopcast.analyzer.chargelist import Tally, tallied
+from flopcast.analyzer.chargelist import ChargeList, Tally, tallied
 from flopcast.analyzer.counters import CounterWatch, LeafCanon, keying, rewrite, suspended, undo
 from flopcast.analyzer.values import (
     Array,
@@ -827,11 +827,19 @@ class _Recorded:
     sizes: dict  # identity of an array it made and returned -> the bytes the memory tracker gave it
     cache_size: Optional[int]  # the lru_cache table's size, if the call read it (None: it did not)
     budget_used: Optional[int]  # the FLOPs spent when it began, if it asked the budget (None: it did not)
-    _tally: Optional[Tally] = field(default=None, compare=False, repr=False)  # its charges' tally (chargelist.tallied), made at its first reuse
+    # Its charges' tally (chargelist.Tally), made at its first reuse from the path's charge list
+    # it was recorded from and where (ChargeList.tally_between).
+    source: Optional[tuple] = field(default=None, compare=False, repr=False)
+    _tally: Optional[Tally] = field(default=None, compare=False, repr=False)
 
     def tally(self) -> Tally:
         if self._tally is None:
-            self._tally = tallied(self.charges)
+            source = self.source
+            if source is not None and isinstance(source[0], ChargeList):
+                self._tally = source[0].tally_between(source[1], source[2])
+            else:
+                self._tally = tallied(self.charges)
+            self.source = None
         return self._tally
 
 
@@ -1170,7 +1178,8 @@ class CallMemo:
             template, result.charges[charges:], interp.used - used, interp.steps - steps, inner_calls,
             {q: v - inclusive.get(q, 0) for q, v in result.inclusive.items() if v != inclusive.get(q, 0)},
             frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
-            interp.active_keys_seen[keys_seen:], allocated, peaks, loops, sizes, read_cache, read_budget)
+            interp.active_keys_seen[keys_seen:], allocated, peaks, loops, sizes, read_cache, read_budget,
+            (result.charges, charges, len(result.charges)))
         if not canon.shared_only:
             self.entries.setdefault(key, {})[(read_cache, read_budget)] = recorded
         effects, answers, entered, compares, history, largest = marks[13:]

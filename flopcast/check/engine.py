@@ -133,6 +133,17 @@ def _suppressed(finding: Finding, submission: Submission,
     return False
 
 
+def _copied(value, **changes):
+    """``dataclasses.replace`` of a frozen dataclass without ``__post_init__`` (a Charge, a
+    LoopVisit), made directly: a loop's charges are tens of thousands of distinct objects,
+    and a frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``."""
+    copy = object.__new__(type(value))
+    fields = copy.__dict__
+    fields.update(value.__dict__)
+    fields.update(changes)
+    return copy
+
+
 def localize(report: Report, submission: Submission) -> Report:
     """The report with every span naming its file the way findings do."""
     known = submission.by_resolved()
@@ -169,13 +180,14 @@ def localize(report: Report, submission: Submission) -> Report:
     visits: dict[LoopVisit, LoopVisit] = {}  # the charges made in one loop run share its visit
 
     def visit(v: LoopVisit) -> LoopVisit:
-        if v not in visits:
-            visits[v] = dataclasses.replace(v, loop=span(v.loop))
-        return visits[v]
+        found = visits.get(v)
+        if found is None:
+            found = visits[v] = _copied(v, loop=span(v.loop))
+        return found
 
     counts = rollup.counted(report.charges)
-    renamed = {id(c): dataclasses.replace(c, span=span(c.span), dtype_origin=span(c.dtype_origin),
-                                          loops=tuple(map(visit, c.loops)))
+    renamed = {id(c): _copied(c, span=span(c.span), dtype_origin=span(c.dtype_origin),
+                              loops=tuple(map(visit, c.loops)) if c.loops else ())
                for c, _ in counts}
     charges = list(map(renamed.__getitem__, map(id, report.charges)))
     rollup.remember(charges, [(renamed[id(c)], n) for c, n in counts])
