@@ -352,13 +352,13 @@ def _defs(tree) -> set:
 _DEFS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def _with_loops(charges: list[Charge], trace, made: list[Charge]) -> list[Charge]:
+def _with_loops(charges: list[Charge], trace, made: Optional[list[Charge]] = None) -> list[Charge]:
     """Each charge with the loops it was made in. A repeated loop's charges or a reused call's
     can be millions, in runs of charges given one tuple of loops (Trace.call_replayed gives a
     reused call's charges, the same objects at each reuse, one per reuse): each run's distinct
     charge objects are copied once and the run is mapped in C loops. A copy is made directly,
     not by dataclasses.replace; a charge made outside loops is kept as it is. ``made`` is the
-    path's own list, the same charges: its tally (chargelist.ChargeList) counts each run's
+    path's own list (``charges`` when not given), the same charges: its tally (chargelist.ChargeList) counts each run's
     distinct charges without a list of the run's ids (millions of ints in a fresh process)."""
     n = len(charges)
     if not n:
@@ -367,6 +367,7 @@ def _with_loops(charges: list[Charge], trace, made: list[Charge]) -> list[Charge
     # The new list's roll-up (rollup.counted) is tallied on the way, run by run: the report's
     # lines, functions and ops and the rules' questions are then answered without walking it.
     tally: dict = {}  # id of a charge in out -> (the charge, how often), in order of first occurrence
+    made = charges if made is None else made
     source = made if isinstance(made, ChargeList) and len(made) == n else None
     for a, b, loops in trace.runs(n):
         if b == a + 1:
