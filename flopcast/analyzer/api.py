@@ -369,7 +369,7 @@ def _with_loops(charges: list[Charge], trace, made: Optional[list[Charge]] = Non
     tally: dict = {}  # id of a charge in out -> (the charge, how often), in order of first occurrence
     made = charges if made is None else made
     source = made if isinstance(made, ChargeList) and len(made) == n else None
-    for a, b, loops in trace.runs(n):
+    for a, b, loops in trace.runs(0, n):
         if b == a + 1:
             c = charges[a]
             if loops or c.loops:

@@ -80,12 +80,13 @@ class Trace:
         outer = self._visits_of(loops[:depth])
         within = Counter(s for s, _ in entered)
         first = {s: self.entries[s] - n for s, n in within.items()}
-        inner = []
-        for i, v in enumerate(self.loops_between(charges_at, charges_end), charges_at):
+        inner: list = []
+        for a, b, v in self.runs(charges_at, charges_end):  # a run's charges share their loops
             if len(v) > depth:
                 if v[:depth] != outer or any(x.loop not in first for x in v[depth:]):
                     return None
-                inner.append((i - charges_at, tuple((x.loop, x.entry - first[x.loop], x.index) for x in v[depth:])))
+                made = tuple((x.loop, x.entry - first[x.loop], x.index) for x in v[depth:])
+                inner.extend((i - charges_at, made) for i in range(a, b))
         return tuple(inner), tuple((s, at - charges_at) for s, at in entered)
 
     def call_replayed(self, record: tuple, charges_at: int, count: int, loops: list) -> None:
@@ -108,32 +109,43 @@ class Trace:
     def _visits_of(self, loops: list) -> tuple:
         return tuple(LoopVisit(*self._active[id(ctx)], ctx.index) for ctx in loops)
 
-    def runs(self, n: int) -> list:
-        """The charges ``0:n`` as runs ``(start, end, loops)``: every charge of a run was made in
-        the same tuple of loops (the very object ``loops_between`` gives it), and the next run's
-        is another object. Made from the reused calls' runs, the steady loops' copies and the
-        charges traced one by one, without a list of the n charges' loops: a reused recursion's
-        charges are millions in a few hundred runs."""
-        base: list = []  # (start, end, loops) covering 0:n, from the reused calls' runs
-        at = 0
-        for a, (b, outer) in zip(self._reused_at, self._reused):  # in order, not overlapping
-            a, b = max(a, at), min(b, n)
+    def runs(self, start: int, end: int) -> list:
+        """The charges ``start:end`` as runs ``(first, stop, loops)``: every charge of a run was
+        made in the same tuple of loops (the very object ``loops_between`` gives it), and the next
+        run's is another object. Made from the reused calls' runs, the steady loops' copies and
+        the charges traced one by one, without a list of every charge's loops: a reused
+        recursion's charges are millions in a few hundred runs."""
+        base: list = []  # (first, stop, loops) covering start:end, from the reused calls' runs
+        at = start
+        k = max(bisect_right(self._reused_at, start) - 1, 0)  # runs are appended in order and do not overlap
+        for a, (b, outer) in zip(self._reused_at[k:], self._reused[k:]):
+            if a >= end:
+                break
+            a, b = max(a, at), min(b, end)
             if a >= b:
                 continue
             if a > at:
                 base.append((at, a, ()))
             base.append((a, b, outer))
             at = b
-        if at < n:
-            base.append((at, n, ()))
+        if at < end:
+            base.append((at, end, ()))
         single: dict = {}  # charge index -> its own tuple of loops (a copy's, or traced one by one)
-        for a, (b, width, iteration, span, nested) in zip(self._copies_at, self._copies):
-            for i in range(a, min(b, n)):
+        k = max(bisect_right(self._copies_at, start) - 1, 0)
+        for a, (b, width, iteration, span, nested) in zip(self._copies_at[k:], self._copies[k:]):
+            if a >= end:
+                break
+            plans: dict = {}
+            for i in range(max(a, start), min(b, end)):
                 copy, at = divmod(i - a, width)
                 visits = iteration[at]
                 if visits:
-                    single[i] = _copied(visits, copy + 1, span, nested)
-        single.update((i, v) for i, v in self.visits.items() if i < n)
+                    single[i] = _copied(visits, copy + 1, span, nested, plans)
+        visits = self.visits
+        if len(visits) < end - start:
+            single.update((i, v) for i, v in visits.items() if start <= i < end)
+        else:
+            single.update((i, visits[i]) for i in range(start, end) if i in visits)
         runs: list = []
         points = sorted(single)
         k = 0
@@ -170,23 +182,42 @@ class Trace:
         for a, (b, width, iteration, span, nested) in zip(self._copies_at[max(k, 0):], self._copies[max(k, 0):]):
             if a >= end:
                 break
+            plans: dict = {}
             for i in range(max(a, start), min(b, end)):
                 copy, at = divmod(i - a, width)
                 visits = iteration[at]
                 if visits:
-                    loops[i - start] = _copied(visits, copy + 1, span, nested)
+                    loops[i - start] = _copied(visits, copy + 1, span, nested, plans)
         return list(map(self.visits.get, range(start, end), loops))
 
 
-def _copied(visits: tuple, k: int, span: Span, nested: Counter) -> tuple:
+def _copied(visits: tuple, k: int, span: Span, nested: Counter, plans: Optional[dict] = None) -> tuple:
     """The loops of a charge of the k-th copy of a steady loop's iteration (``span``'s), from
     those of the iteration's charge: the loop's index k later, the entries of the loops nested
-    in it k iterations' entries later."""
-    out, inside = [], False
-    for v in visits:
-        if inside:
-            v = LoopVisit(v.loop, v.entry + k * nested[v.loop], v.index)
-        elif v.loop == span:
-            v, inside = LoopVisit(v.loop, v.entry, v.index + k), True
-        out.append(v)
-    return tuple(out)
+    in it k iterations' entries later. ``plans`` keeps, per tuple of the iteration, what moves
+    how (the copies of one iteration are thousands: each compares and looks up spans once)."""
+    plan = plans.get(id(visits)) if plans is not None else None
+    if plan is None:
+        plan, inside = [], False
+        for v in visits:
+            if inside:
+                plan.append((v, 0, nested[v.loop]))
+            elif v.loop == span:
+                plan.append((v, 1, 0))
+                inside = True
+            else:
+                plan.append((v, None, 0))
+        if plans is not None:
+            plans[id(visits)] = (visits, plan)  # the tuple is held, so its id stays its own
+    else:
+        plan = plan[1]
+    return tuple(v if moves is None else _visit(v.loop, v.entry, v.index + k) if moves else
+                 _visit(v.loop, v.entry + k * step, v.index) for v, moves, step in plan)
+
+
+def _visit(loop: Span, entry: int, index: int) -> LoopVisit:
+    """LoopVisit(loop, entry, index), made directly (a frozen dataclass's __init__ sets each
+    field through object.__setattr__; a steady loop's copies make hundreds of thousands)."""
+    v = object.__new__(LoopVisit)
+    v.__dict__.update(loop=loop, entry=entry, index=index)
+    return v

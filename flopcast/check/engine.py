@@ -166,12 +166,19 @@ def localize(report: Report, submission: Submission) -> Report:
         return cache[path]
 
     spans: dict[Span, Span] = {}
+    # Looked up by identity first: tens of thousands of charges share a few span objects, and
+    # a span's hash is computed from its fields at every lookup.
+    by_id: dict = {}  # id of a span -> (the span, its renamed copy); the span is held, so its id stays its own
 
     def span(s: Optional[Span]) -> Optional[Span]:
         if s is None:
             return None
+        found = by_id.get(id(s))
+        if found is not None:
+            return found[1]
         if s not in spans:
             spans[s] = dataclasses.replace(s, path=name(s.path))
+        by_id[id(s)] = (s, spans[s])
         return spans[s]
 
     # Repeated loops and reused calls share charge objects (a steady recursion's two million
