@@ -41,6 +41,9 @@ class Trace:
     # single-path report and the call memo read them, and the copies can be millions.
     _copies_at: list[int] = field(default_factory=list)
     _copies: list[tuple] = field(default_factory=list)
+    # Charge index of a copy -> its tuple of loops, once ``runs`` made it (a recorded call's
+    # loops and the report's are read from the same copies).
+    _copy_loops: dict = field(default_factory=dict)
 
     def loop_entered(self, ctx, span: Span, charges_so_far: int) -> None:
         self._active[id(ctx)] = (span, self.entries[span])
@@ -136,36 +139,38 @@ class Trace:
             if a >= end:
                 break
             plans: dict = {}
+            made = self._copy_loops
             for i in range(max(a, start), min(b, end)):
-                copy, at = divmod(i - a, width)
-                visits = iteration[at]
-                if visits:
-                    single[i] = _copied(visits, copy + 1, span, nested, plans)
+                loops = made.get(i)
+                if loops is None:
+                    copy, at = divmod(i - a, width)
+                    visits = iteration[at]
+                    if not visits:
+                        continue
+                    loops = made[i] = _copied(visits, copy + 1, span, nested, plans)
+                single[i] = loops
         visits = self.visits
         if len(visits) < end - start:
             single.update((i, v) for i, v in visits.items() if start <= i < end)
         else:
             single.update((i, visits[i]) for i in range(start, end) if i in visits)
+        if not single:
+            return base  # its runs' tuples are other objects one after another (each reuse makes its own)
         runs: list = []
+        append = runs.append
         points = sorted(single)
-        k = 0
+        k, count = 0, len(points)
         for a, b, loops in base:
-            while k < len(points) and points[k] < b:
+            while k < count and points[k] < b:
                 i = points[k]
                 if i > a:
-                    runs.append((a, i, loops))
-                runs.append((i, i + 1, single[i]))
+                    append((a, i, loops))
+                append((i, i + 1, single[i]))
                 a = i + 1
                 k += 1
             if a < b:
-                runs.append((a, b, loops))
-        merged: list = []
-        for a, b, loops in runs:
-            if merged and merged[-1][2] is loops:
-                merged[-1] = (merged[-1][0], b, loops)
-            else:
-                merged.append((a, b, loops))
-        return merged
+                append((a, b, loops))
+        return runs
 
     def loops_between(self, start: int, end: int) -> list:
         """The loops each charge ``start:end`` was made in, outermost first."""
