@@ -811,7 +811,10 @@ class _Recorded:
     """What one call of a user function did, to be done again for an equal call."""
 
     template: Any  # the returned value, in terms of the call's state (see _template)
-    charges: list
+    # Its charges: (the path's charge list, where they begin, where they end). Sliced at the
+    # first reuse (``charges``): most calls recorded are never reused, and a recursion's
+    # first calls made most of the path's charges.
+    part: tuple
     used: int
     steps: int
     calls: dict  # (caller, callee) -> calls made inside
@@ -827,19 +830,26 @@ class _Recorded:
     sizes: dict  # identity of an array it made and returned -> the bytes the memory tracker gave it
     cache_size: Optional[int]  # the lru_cache table's size, if the call read it (None: it did not)
     budget_used: Optional[int]  # the FLOPs spent when it began, if it asked the budget (None: it did not)
-    # Its charges' tally (chargelist.Tally), made at its first reuse from the path's charge list
-    # it was recorded from and where (ChargeList.tally_between).
-    source: Optional[tuple] = field(default=None, compare=False, repr=False)
-    _tally: Optional[Tally] = field(default=None, compare=False, repr=False)
+    _charges: Optional[list] = field(default=None, compare=False, repr=False)
+    _tally: Optional[Tally] = field(default=None, compare=False, repr=False)  # made at its first reuse
+
+    @property
+    def charges(self) -> list:
+        if self._charges is None:
+            made, start, end = self.part
+            self._charges = made[start:end]  # the list only grows: these are still its charges
+        return self._charges
+
+    @property
+    def count(self) -> int:
+        """How many charges it made."""
+        return self.part[2] - self.part[1]
 
     def tally(self) -> Tally:
+        """Its charges' tally: added up from the path's (ChargeList.tally_between)."""
         if self._tally is None:
-            source = self.source
-            if source is not None and isinstance(source[0], ChargeList):
-                self._tally = source[0].tally_between(source[1], source[2])
-            else:
-                self._tally = tallied(self.charges)
-            self.source = None
+            made, start, end = self.part
+            self._tally = made.tally_between(start, end) if isinstance(made, ChargeList) else tallied(self.charges)
         return self._tally
 
 
@@ -1015,7 +1025,7 @@ class CallMemo:
             return None
         result = interp.result
         if interp.trace is not None:
-            interp.trace.call_replayed(entry.loops, len(result.charges), len(entry.charges), interp.loops)
+            interp.trace.call_replayed(entry.loops, len(result.charges), entry.count, interp.loops)
         result.charges.extend_counted(entry.charges, entry.tally())
         interp.used += entry.used
         interp.steps += entry.steps
@@ -1066,7 +1076,7 @@ class CallMemo:
                     side.largest, side.largest_span, side.largest_what = entry.largest[1]
             # What running the call would have left in the path's records and logs.
             inclusive = interp.result.inclusive
-            for q in entry.credited | (set(interp.call_stack) if recorded.charges else set()):
+            for q in entry.credited | (set(interp.call_stack) if recorded.count else set()):
                 inclusive.setdefault(q, 0)
             interp.result.entered.update(entry.entered)
             interp.entered_log.extend(entry.entered)
@@ -1175,11 +1185,11 @@ class CallMemo:
         read_cache = cache_size if interp.cache_lookups != lookups else None
         read_budget = used if interp.budget_reads != budget_reads else None
         recorded = _Recorded(
-            template, result.charges[charges:], interp.used - used, interp.steps - steps, inner_calls,
+            template, (result.charges, charges, len(result.charges)), interp.used - used, interp.steps - steps,
+            inner_calls,
             {q: v - inclusive.get(q, 0) for q, v in result.inclusive.items() if v != inclusive.get(q, 0)},
             frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
-            interp.active_keys_seen[keys_seen:], allocated, peaks, loops, sizes, read_cache, read_budget,
-            (result.charges, charges, len(result.charges)))
+            interp.active_keys_seen[keys_seen:], allocated, peaks, loops, sizes, read_cache, read_budget)
         if not canon.shared_only:
             self.entries.setdefault(key, {})[(read_cache, read_budget)] = recorded
         effects, answers, entered, compares, history, largest = marks[13:]
