@@ -6,7 +6,7 @@ import ast
 import weakref
 from collections import defaultdict
 from itertools import compress
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Callable, Mapping, NamedTuple, Optional, Union
 
@@ -367,6 +367,10 @@ def _with_loops(charges: list[Charge], trace, made: Optional[list[Charge]] = Non
     # The new list's roll-up (rollup.counted) is tallied on the way, run by run: the report's
     # lines, functions and ops and the rules' questions are then answered without walking it.
     tally: dict = {}  # id of a charge in out -> (the charge, how often), in order of first occurrence
+    # And where each charge of out is in that order (rollup.positions): check's localize maps
+    # the list through it in C.
+    rank: dict = {}  # id of a charge in out -> its place in the tally
+    places: list = []
     made = charges if made is None else made
     source = made if isinstance(made, ChargeList) and len(made) == n else None
     for a, b, loops in trace.runs(0, n):
@@ -377,19 +381,36 @@ def _with_loops(charges: list[Charge], trace, made: Optional[list[Charge]] = Non
             out.append(c)
             seen = tally.get(id(c))
             tally[id(c)] = (c, 1 if seen is None else seen[1] + 1)
+            if seen is None:
+                rank[id(c)] = len(rank)
+            places.append(rank[id(c)])
             continue
-        counts = source.tally_between(a, b) if source is not None else tallied(charges[a:b])
+        part = source.part_at(a, b) if source is not None else None  # a reused call's charges
+        if part is not None:
+            counts = part[1]
+        else:
+            counts = source.tally_between(a, b) if source is not None else tallied(charges[a:b])
         copies = counts.objects
         if not loops and not any(map(_LOOPS, copies.values())):
             out.extend(charges[a:b])
         else:
             copies = {key: _with(c, loops) for key, c in copies.items()}
-            out.extend(map(copies.__getitem__, map(id, charges[a:b])))
-        for key, n in counts.counts.items():
+            if part is not None:
+                out.extend(itemgetter(*counts.positions(part[0]))(list(copies.values())))
+            else:
+                out.extend(map(copies.__getitem__, map(id, charges[a:b])))
+        for key, k in counts.counts.items():
             c = copies[key]
             seen = tally.get(id(c))
-            tally[id(c)] = (c, n if seen is None else seen[1] + n)
-    rollup.remember(out, list(tally.values()))
+            tally[id(c)] = (c, k if seen is None else seen[1] + k)
+            if seen is None:
+                rank[id(c)] = len(rank)
+        ranks = [rank[id(c)] for c in copies.values()]  # in the order of counts.objects
+        if part is not None:
+            places.extend(itemgetter(*counts.positions(part[0]))(ranks))
+        else:
+            places.extend(map(dict(zip(copies, ranks)).__getitem__, map(id, charges[a:b])))
+    rollup.remember(out, list(tally.values()), places)
     return out
 
 

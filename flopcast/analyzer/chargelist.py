@@ -40,7 +40,7 @@ class ChargeList(list):
             whole = tallied(self)
             self._counts, self._objects, self._length = dict(whole.counts), dict(whole.objects), len(self)
             self._parts_at.append(0)
-            self._parts.append((len(self), whole, 1))
+            self._parts.append((len(self), whole, 1, list(self)))
 
     def __reduce__(self):
         return ChargeList, (list(self),)
@@ -75,7 +75,18 @@ class ChargeList(list):
                 objects[key] = counts.objects[key]
         self._parts_at.append(self._length)
         self._length += len(charges) * times
-        self._parts.append((self._length, counts, times))
+        self._parts.append((self._length, counts, times, charges))
+
+    def part_at(self, start: int, end: int) -> Optional[tuple[list, "Tally"]]:
+        """The charges ``start:end`` and their tally when they are one part appended once with
+        its tally (a reused call's): the list appended, the same objects in the same order."""
+        if self._length != len(self):
+            return None
+        k = bisect_right(self._parts_at, start) - 1
+        if k < 0 or self._parts_at[k] != start:
+            return None
+        part_end, counts, times, charges = self._parts[k]
+        return (charges, counts) if part_end == end and times == 1 else None
 
     def tally_between(self, start: int, end: int) -> "Tally":
         """The tally of the charges ``start:end``: the tallies of the parts appended with one
@@ -109,7 +120,7 @@ class ChargeList(list):
             if starts[k] > at:
                 one_by_one(at, starts[k])
                 at = starts[k]
-            part_end, part, times = parts[k]
+            part_end, part, times, _ = parts[k]
             upto = min(part_end, end)
             if at == starts[k] and upto == part_end:
                 for key, n in part.counts.items():
@@ -185,11 +196,23 @@ class ChargeList(list):
 class Tally:
     """The tally of a list of charges: id -> count in order of first occurrence, id -> object."""
 
-    __slots__ = ("counts", "objects")
+    __slots__ = ("counts", "objects", "_positions")
 
     def __init__(self, counts: dict, objects: dict) -> None:
         self.counts = counts
         self.objects = objects
+        self._positions: Optional[tuple] = None
+
+    def positions(self, charges: list) -> list[int]:
+        """For each charge of ``charges`` (the list this is the tally of), the place of its
+        object in ``objects``: a list mapped through them is ``itemgetter(*positions)``, in C,
+        and the places are small ints (no int made per charge, as ``id`` makes). Kept for the
+        last list asked about (a reused call's, the same list at every reuse)."""
+        known = self._positions
+        if known is None or known[0] is not charges:
+            place = {key: j for j, key in enumerate(self.objects)}
+            known = self._positions = (charges, list(map(place.__getitem__, map(id, charges))))
+        return known[1]
 
 
 def tallied(charges: list) -> Tally:

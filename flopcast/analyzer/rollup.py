@@ -59,17 +59,28 @@ def counted(charges: list[Charge]) -> list[tuple[Charge, int]]:
     return list(found)
 
 
-def remember(charges: list[Charge], found: list[tuple[Charge, int]]) -> None:
+def positions(charges: list[Charge]) -> Optional[list[int]]:
+    """For each charge of ``charges``, the place of its object in ``counted(charges)``, when the
+    maker of the list said (``remember``): the list is then ``itemgetter(*positions)`` of the
+    distinct objects, and a list made from it object by object is mapped in C."""
+    made = _COUNTED.get(id(charges))
+    if made is not None and made[0] is charges and made[1] == len(charges):
+        return made[3]
+    return None
+
+
+def remember(charges: list[Charge], found: list[tuple[Charge, int]], places: Optional[list[int]] = None) -> None:
     """Keep what ``counted(charges)`` is (the caller knows it another way): a report's charges
     are rolled up per line, per function and per op, by its text, its JSON and the rules, and
     each walk of millions of charges costs about a second. A list is known again only while it
     is the same object with the same length (charge lists only grow)."""
     if len(_COUNTED) >= 4:
         del _COUNTED[next(iter(_COUNTED))]
-    _COUNTED[id(charges)] = (charges, len(charges), found)  # held, so its id stays its own
+    _COUNTED[id(charges)] = (charges, len(charges), found, places)  # held, so its id stays its own
 
 
-#: id of a charge list -> (the list, its length then, what counted() gave), the last few.
+#: id of a charge list -> (the list, its length then, what counted() gave, its positions or
+#: None), the last few.
 _COUNTED: dict = {}
 
 

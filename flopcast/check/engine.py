@@ -6,6 +6,7 @@ import dataclasses
 import fnmatch
 import os
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -196,8 +197,12 @@ def localize(report: Report, submission: Submission) -> Report:
     renamed = {id(c): _copied(c, span=span(c.span), dtype_origin=span(c.dtype_origin),
                               loops=tuple(map(visit, c.loops)) if c.loops else ())
                for c, _ in counts}
-    charges = list(map(renamed.__getitem__, map(id, report.charges)))
-    rollup.remember(charges, [(renamed[id(c)], n) for c, n in counts])
+    places = rollup.positions(report.charges)
+    if places is not None and len(places) > 1:
+        charges = list(itemgetter(*places)([renamed[id(c)] for c, _ in counts]))  # in C, no int per charge
+    else:
+        charges = list(map(renamed.__getitem__, map(id, report.charges)))
+    rollup.remember(charges, [(renamed[id(c)], n) for c, n in counts], places)
 
     return dataclasses.replace(
         report,
