@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import copy
+import dataclasses
 import weakref
 from collections import defaultdict
 from itertools import compress
@@ -87,16 +89,21 @@ class Session:
 def run_point(program: Program, cls: str, point: Point, include_scorer_cast: bool,
               record_values: bool = False, traces: Optional[list] = None, memory: bool = False,
               entered: Optional[set] = None, share_calls: bool = False,
-              reruns: Optional[list] = None) -> Exploration:
+              reruns: Optional[list] = None, reuse_runs: bool = True) -> Exploration:
     """``entered`` collects the nodes of the functions whose bodies ran on any run made.
     ``share_calls``: a run reuses the calls the earlier runs recorded (repeats.SharedCalls);
     not for the formula fit, whose step limit counts the work of its runs as they are.
-    ``reruns`` gets, for each result, how to make its run again (_memory_of)."""
+    ``reruns`` gets, for each result, how to make its run again (_memory_of).
+    ``reuse_runs``: an exploration made again with other values analysed at (sizetests,
+    dataints) takes the runs of the earlier ones that are runs it would make (_earlier_run)."""
 
     def run(decisions: Decisions) -> RunResult:
         trace = None
         first_here = not runs_here
         runs_here.append(None)
+        earlier = _earlier_run(decisions)
+        if earlier is not None:
+            return earlier
         if traces is not None:
             from flopcast.analyzer.trace import Trace
 
@@ -117,7 +124,8 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
         if shared is not None and not decisions.watch and not record_values:
             shared.attach(interp.memo)
         result = interp.run(cls)
-        made[id(result)] = (result, trace, _Rerun(dict(decisions.chosen), enumerated, count_values, shared))
+        made[id(result)] = (result, trace, _Rerun(dict(decisions.chosen), enumerated, count_values, shared,
+                                                  dict(decisions.spent), _kind(decisions)))
         if entered is not None:
             entered.update(result.entered)
         return result
@@ -133,9 +141,44 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
 
     made: dict = {}  # id(result) -> (result, its trace, its _Rerun); the result is held so its id stays its own
     runs_here: list = []  # the runs of the current exploration (``exploring``)
+    taken: set = set()  # ids of the runs of earlier explorations that stand for runs of the current one
+
+    def _earlier_run(decisions: Decisions) -> Optional[RunResult]:
+        """A run an earlier exploration (of other values analysed at) made that is the run these
+        decisions make, when not recording values: the interpreter is deterministic, and the
+        values analysed at are read only at the sites they are for, so a run that took at every
+        site it met the option these decisions take there, and met no site whose values changed
+        but a selection's whose new counts only widen its options (sizetests.analysed_at: a run
+        at one of its old counts is the same run), is that run, with those sites as they are now.
+        Each earlier run stands for one run of an exploration; the decisions are left as that
+        run would have left them."""
+        kind = _kind(decisions)
+        if not reuse_runs or not made or record_values or kind is None:
+            return None
+        for key, (result, trace, rerun) in made.items():
+            if key in taken or rerun.kind != kind or (rerun.enumerated is enumerated and rerun.count_values is count_values):
+                continue
+            sites = _sites_now(result.sites, rerun, enumerated, count_values)
+            if sites is None:
+                continue
+            probe = Decisions(dict(decisions.fixed), presume=decisions.presume)
+            if all(probe.choose(s) == rerun.chosen[s.key] for s in sites):
+                for s in sites:
+                    decisions.choose(s, rerun.spent[s.key])
+                taken.add(key)
+                # A run made with values analysed at keeps no options for nominal.py to reuse it by.
+                fresh = not enumerated and not count_values
+                if any(a is not b for a, b in zip(sites, result.sites)) or (result.chosen is not None) != fresh:
+                    result = copy.copy(result)
+                    result.sites = sites
+                    result.chosen, result.spent = (dict(rerun.chosen), dict(rerun.spent)) if fresh else (None, None)
+                    made[id(result)] = (result, trace, rerun._replace(kind=None))
+                return result
+        return None
 
     def exploring() -> Exploration:
         runs_here.clear()
+        taken.clear()
         return explore(run)
 
     # An integer read from data whose bounding paths cannot run (dataints.py) is analysed at
@@ -185,6 +228,39 @@ class _Rerun(NamedTuple):
     enumerated: dict
     count_values: dict
     shared: Optional[SharedCalls]
+    spent: dict  # the FLOPs spent when the run met each site
+    kind: Optional[tuple]  # how its decisions answer and what they record (_kind); None: it stands for no run
+
+
+def _sites_now(sites: list, rerun: _Rerun, enumerated: dict, count_values: dict) -> Optional[list]:
+    """The sites a run made with ``rerun``'s values met, as a run with ``enumerated`` and
+    ``count_values`` meets them when it takes the same options: None when one's values changed
+    otherwise than by counts asked for at a selection, which only widen its options."""
+    out = []
+    for site in sites:
+        key = site.key
+        if rerun.enumerated.get(key) != enumerated.get(key):
+            return None
+        before, now = rerun.count_values.get(key), count_values.get(key)
+        if before == now:
+            out.append(site)
+            continue
+        if key[0] != "size" or enumerated.get(key) is not None or sizetests.OPEN in (before, now):
+            return None
+        lo, hi = min(site.options), max(site.options)
+        if sizetests.analysed_at(key, (hi, lo), rerun.count_values, lo, hi) != (site.options, site.reason):
+            return None  # not a site made as choose_size makes it: not rewritten
+        options, reason = sizetests.analysed_at(key, (hi, lo), count_values, lo, hi)
+        out.append(dataclasses.replace(site, options=options, reason=reason))
+    return out
+
+
+def _kind(decisions: Decisions) -> Optional[tuple]:
+    """How ``decisions`` answer (a site's fixed option, else its presumed one or its first) and
+    what they watch (the joins, the ends of call statements: paths.py's branches, its separability
+    and stage runs); None for other decisions (a nominal path's, a calibrated replay's): their
+    runs are always made."""
+    return (decisions.watch, decisions.presume, decisions.stages) if type(decisions) is Decisions else None
 
 
 def _memory_of(program: Program, cls: str, point: Point, include_scorer_cast: bool, record_values: bool,

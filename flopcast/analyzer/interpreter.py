@@ -587,13 +587,7 @@ class Interpreter:
             return assumed
         presumed, presumption = presumptions.selection(nonzero_of, lo, hi)
         key = ("size", self.span, reason)
-        choices = self.enumerated.get(key, (hi, lo))
-        tested = sizetests.options(self.count_values, key, lo, hi)
-        if tested is not None:  # tests of the size answer differently inside the range
-            choices = tuple(sorted(set(choices) | set(tested[0]), reverse=True))
-            tests = "the test of its size at line" + ("s " if len(tested[1]) > 1 else " ")
-            reason += (f"; analysed at {', '.join(map(str, choices))}: the ends of the stretches of counts where "
-                       f"{tests}{', '.join(map(str, tested[1]))} answer alike")
+        choices, reason = sizetests.analysed_at(key, self.enumerated.get(key, (hi, lo)), self.count_values, lo, hi)
         site = Site(key, choices, self.span, "shape", reason, presumed=presumed, presumption=presumption)
         count = self.decisions.choose(site, self.used)
         dataints.first_use(self, site.key, 1, count, (lo, hi))

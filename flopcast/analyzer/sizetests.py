@@ -168,6 +168,19 @@ def enumeration(results, current: dict) -> dict:
     return wanted
 
 
+def analysed_at(key, choices: tuple, current: dict, lo: int, hi: int) -> tuple[tuple, str]:
+    """The options of the selection site ``key`` of range ``[lo, hi]`` (``choices``, and the
+    counts ``current`` asks for), and the reason it gives (``key[2]``, and those counts)."""
+    reason = key[2]
+    tested = options(current, key, lo, hi)
+    if tested is not None:  # tests of the size answer differently inside the range
+        choices = tuple(sorted(set(choices) | set(tested[0]), reverse=True))
+        tests = "the test of its size at line" + ("s " if len(tested[1]) > 1 else " ")
+        reason += (f"; analysed at {', '.join(map(str, choices))}: the ends of the stretches of counts where "
+                   f"{tests}{', '.join(map(str, tested[1]))} answer alike")
+    return choices, reason
+
+
 def options(current: dict, key, lo: int, hi: int) -> Optional[tuple]:
     """The counts the site ``key`` of range ``[lo, hi]`` is analysed at, highest first, and
     the lines of the tests that asked for them, when tests of its size asked for more than
