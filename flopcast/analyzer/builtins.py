@@ -117,6 +117,10 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 pass
         return Unknown("int", span, "len() of an unknown value")
     if name in ("min", "max"):
+        if interp.counter_watch is not None and len(args) == 2 and not kwargs:
+            watched = interp.counter_watch.binop(name, args[0], args[1])  # a number counters.py watches
+            if watched is not None:
+                return watched
         items = args if len(args) > 1 else interp.iterate(args[0], node)
         if items is None:
             return Unknown("", span, f"{name}() of an unknown sequence")

@@ -42,10 +42,10 @@ import threading
 from typing import Optional
 
 from flopcast.analyzer.canonical import Canon, Incomparable
-from flopcast.analyzer.values import DictVal, Known, ListVal, ObjKey
+from flopcast.analyzer.values import Array, DictVal, Known, ListVal, ObjKey
 
 _ARITH = {"Add": operator.add, "Sub": operator.sub, "Mult": operator.mul, "Div": operator.truediv,
-          "FloorDiv": operator.floordiv, "Mod": operator.mod}
+          "FloorDiv": operator.floordiv, "Mod": operator.mod, "min": min, "max": max}
 _CMP = {"Gt": operator.gt, "GtE": operator.ge, "Lt": operator.lt, "LtE": operator.le, "Eq": operator.eq,
         "NotEq": operator.ne}
 _NUMBERS = (int, float)
@@ -78,15 +78,15 @@ def _set(self, v) -> None:
 def _get_items(self):
     v = self.__dict__["items"]
     watch = _ACTIVE
-    if watch is not None and id(self) in watch.logs and not watch.suspended:
+    if watch is not None and (id(self) in watch.logs or id(self) in watch.indexed) and not watch.suspended:
         watch.read(sys._getframe(1).f_code)
     return v
 
 
 def _set_items(self, v) -> None:
     watch = _ACTIVE
-    if watch is not None and id(self) in watch.logs and not watch.suspended:
-        watch.observed = True  # a watched log replaced wholesale
+    if watch is not None and (id(self) in watch.logs or id(self) in watch.indexed) and not watch.suspended:
+        watch.observed = True  # a watched log or indexed list replaced wholesale
     self.__dict__["items"] = v
 
 
@@ -119,6 +119,14 @@ class CounterWatch:
         self.start_canon = None  # the walk that made it (what the state held when the iteration began)
         self.logs: dict = {}  # id -> (ListVal, its length when the iteration started): lists only appended to
         self.log_items: dict = {}  # id -> what the iteration appended to it
+        # Lists the loop's counter indexes (repeats.SteadyLoop.indexed): id -> Indexed. Only
+        # their items at the counter plus an offset are in the state's form; every other read
+        # of them is seen. A list the counter indexes that is not among them is ``discovered``
+        # (the watch fails; the next one sets it aside).
+        self.indexed: dict = {}
+        self.discovered: dict = {}
+        self.stored: set = set()  # ids of the indexed lists the iteration stored into
+        self.follows_counter = False  # the loop's counter is among the watched numbers
         self.observed = False
         self.suspended = 0
         self.keying = 0
@@ -134,8 +142,9 @@ class CounterWatch:
             return False
         _ACTIVE = self
         Known.value = property(_get, _set)
-        if self.logs:
+        if self.logs or self.indexed:
             ListVal.items = property(_get_items, _set_items)
+        self.hooked_items = bool(self.logs or self.indexed)
         self.interp.counter_watch = self
         return True
 
@@ -143,7 +152,7 @@ class CounterWatch:
         global _ACTIVE
         if _ACTIVE is self:
             del Known.value
-            if self.logs:
+            if self.hooked_items:
                 del ListVal.items
             _ACTIVE = None
             _ONE.release()
@@ -212,16 +221,108 @@ class CounterWatch:
         self.events.append(("cmp", name, self.ref(left), self.ref(right), answer))
         return Known(answer)
 
+    # -- the loop's counter as an index ----------------------------------------------------
+
+    def offset_of(self, key) -> Optional[int]:
+        """``key`` minus the loop's counter when ``key`` is the counter plus or minus int
+        literals (None otherwise)."""
+        hit = self.tainted.get(id(key))
+        if hit is None or hit[0] is not key:
+            return None
+        ref = hit[1]
+        offset = 0
+        while ref[0] == "d":
+            kind, name, a, b, _ = self.events[ref[1]]
+            if kind != "arith" or name not in ("Add", "Sub"):
+                return None
+            if b[0] == "c" and b[1].__class__ is int:
+                offset, ref = offset + (b[1] if name == "Add" else -b[1]), a
+            elif a[0] == "c" and a[1].__class__ is int and name == "Add":
+                offset, ref = offset + a[1], b
+            else:
+                return None
+        return offset if ref[0] == "i" else None
+
+    def subscript(self, obj, key):
+        """``obj[key]`` when ``key`` is a watched number and ``obj`` a list the counter indexes
+        at that offset: its item (None: the interpreter does it, and reads the number)."""
+        if obj.__class__ is not ListVal:
+            return None
+        offset = self.offset_of(key)
+        if offset is None or id(obj) in self.logs:
+            return None
+        entry = self.indexed.get(id(obj))
+        if entry is None or offset not in entry.offsets or (entry.written and offset):
+            self.discover(obj, offset, False)
+            return None
+        try:
+            return obj.__dict__["items"][_raw(key)]
+        except IndexError:
+            return None
+
+    def array_index(self, obj, key) -> Known:
+        """``obj[key]`` of an array by a watched int: its item has the same shape and price at
+        every index within bounds, which the later iterations are checked for. The key to
+        index with (not watched)."""
+        value = _raw(key)
+        if value.__class__ is not int or not obj.ndim:
+            return key
+        self.events.append(("bound", "", self.ref(key), ("c", obj.shape[0]), None))
+        return Known(value)
+
+    def store(self, obj, key, value) -> bool:
+        """``obj[key] = value`` when ``key`` is a watched number: True when done here (a list
+        the counter indexes, at the counter itself)."""
+        if obj.__class__ is not ListVal:
+            return False
+        offset = self.offset_of(key)
+        if offset is None or id(obj) in self.logs:
+            return False
+        entry = self.indexed.get(id(obj))
+        if entry is None or not entry.written or offset:
+            self.discover(obj, offset, True)
+            return False
+        items = obj.__dict__["items"]
+        at = _raw(key)
+        if not -len(items) <= at < len(items):
+            return False
+        items[at] = value
+        self.stored.add(id(obj))
+        return True
+
+    def discover(self, obj, offset: Optional[int], written: bool) -> None:
+        self.observed = True
+        if offset is None:
+            return
+        entry = self.discovered.get(id(obj)) or self.indexed.get(id(obj))
+        offsets = set(entry.offsets) if entry is not None else set()
+        offsets.add(offset)
+        self.discovered[id(obj)] = Indexed(obj, frozenset(offsets), written or (entry is not None and entry.written))
+
     # -- after the iteration ----------------------------------------------------------------
 
-    def step(self, start: list, recipes: list) -> Optional[list]:
+    def step(self, start: list, recipes: list, counter: Optional[int] = None) -> Optional[list]:
         """The numbers the next iteration starts from, when an iteration starting from
-        ``start`` computes as the watched one did (None: it would not)."""
+        ``start`` (the loop's counter ``counter``) computes as the watched one did (None: it
+        would not)."""
+        done = self.computed(start, counter)
+        if done is None:
+            return None
+        return [start[r[1]] if r[0] == "leaf" else counter if r[0] == "i" else done[r[1]] for r in recipes]
+
+    def computed(self, start: list, counter: Optional[int]) -> Optional[list]:
+        """What each recorded event computes in an iteration starting from ``start`` (None:
+        one would compute another type, another answer, or fail)."""
         done: list = []
         for event in self.events:
             kind, name, a, b, expected = event
-            x = start[a[1]] if a[0] == "leaf" else done[a[1]] if a[0] == "d" else a[1]
-            y = start[b[1]] if b[0] == "leaf" else done[b[1]] if b[0] == "d" else b[1]
+            x = start[a[1]] if a[0] == "leaf" else done[a[1]] if a[0] == "d" else counter if a[0] == "i" else a[1]
+            y = start[b[1]] if b[0] == "leaf" else done[b[1]] if b[0] == "d" else counter if b[0] == "i" else b[1]
+            if kind == "bound":
+                if x.__class__ is not int or not -y <= x < y:
+                    return None
+                done.append(None)
+                continue
             if kind == "arith":
                 try:
                     r = _ARITH[name](x, y)
@@ -234,7 +335,17 @@ class CounterWatch:
                 if _CMP[name](x, y) != expected:
                     return None
                 done.append(None)
-        return [start[r[1]] if r[0] == "leaf" else done[r[1]] for r in recipes]
+        return done
+
+
+class Indexed:
+    """A list the loop's counter indexes: at which offsets from the counter, and whether the
+    iteration stores into it (then only at the counter itself)."""
+
+    __slots__ = ("lst", "offsets", "written")
+
+    def __init__(self, lst: ListVal, offsets: frozenset, written: bool) -> None:
+        self.lst, self.offsets, self.written = lst, offsets, written
 
 
 class suspended:
@@ -284,8 +395,15 @@ class LeafCanon(Canon):
     numbers in ``blind`` (ids) as slots numbered in the order met."""
 
     def __init__(self, nonzero_counts: Optional[dict] = None, blind: Optional[set] = None,
-                 logs: Optional[set] = None) -> None:
+                 logs: Optional[set] = None, indexed: Optional[dict] = None, at: Optional[int] = None,
+                 index_names: frozenset = frozenset()) -> None:
         super().__init__(nonzero_counts)
+        # The lists the loop's counter indexes (id -> Indexed), written with their length and
+        # only their items at ``at`` (the counter of the iteration about to run) plus an
+        # offset; and the names bound to that counter, written as a counter in the item.
+        self.indexed = indexed or {}
+        self.at = at
+        self.index_names = index_names
         self.leaves: list = []  # (Known, (container, key) | None)
         self.lists: list = []  # (ListVal, its length) in the order met
         self.blind = blind
@@ -334,9 +452,18 @@ class LeafCanon(Canon):
         if self.logs is not None and id(value) in self.logs:
             return ("log", n)
         items = value.items
+        entry = self.indexed.get(id(value))
+        if entry is not None:
+            return ("ix", n, len(items), tuple([self._at(items, self.at + offset) for offset in sorted(entry.offsets)]))
         self.lists.append((value, len(items)))
         return ("L", n, tuple([self.leaf(v, (items, i)) if v.__class__ is Known else self.form(v)
                                for i, v in enumerate(items)]))
+
+    def _at(self, items: list, i: int) -> tuple:
+        if not -len(items) <= i < len(items):
+            return ("out",)
+        v = items[i]
+        return self.leaf(v, (items, i)) if v.__class__ is Known else self.form(v)
 
     def _dict(self, value) -> tuple:
         n, new = self.number(self.objects, id(value), value)

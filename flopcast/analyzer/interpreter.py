@@ -1883,6 +1883,9 @@ class Interpreter:
                                                         "(`x[i] = v` on an array; build rows in a list and "
                                                         "fnp.stack them)")
             key = self.eval(target.slice)
+            watch = self.counter_watch
+            if watch is not None and key.__class__ is Known and watch.is_tainted(key) and watch.store(obj, key, value):
+                return  # a list the loop's counter indexes (counters.py)
             if isinstance(obj, InstanceVal) and obj.payload is not None:
                 owner, setitem = obj.cls.lookup("__setitem__")
                 if isinstance(setitem, FunctionVal):
@@ -2520,6 +2523,14 @@ class Interpreter:
             raise UserRaise(self.node_span(node), "IndexError: list index out of range")
 
     def subscript(self, obj: Value, key: Value, node) -> Value:
+        watch = self.counter_watch
+        if watch is not None and key.__class__ is Known and watch.is_tainted(key):  # counters.py
+            if isinstance(obj, Array):
+                key = watch.array_index(obj, key)
+            else:
+                item = watch.subscript(obj, key)
+                if item is not None:
+                    return item
         if isinstance(obj, ClassVal) and _is_enum(obj) and isinstance(key, Known):
             member = obj.attrs.get("__members__").items.get(key.value) if "__members__" in obj.attrs else None
             if member is None:

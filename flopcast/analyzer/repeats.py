@@ -70,6 +70,7 @@ class _Probe:
     leaves: Optional[list] = None  # the plain Knowns the walk met, and where (counters.LeafCanon)
     item_from: int = 0  # the first of them that is in the item
     lists: Optional[list] = None  # the lists the walk met and their lengths (counters.LeafCanon)
+    entered: int = 0  # the trace's loop entries so far
 
 
 class SteadyLoop:
@@ -123,6 +124,11 @@ class SteadyLoop:
         self.counting = not interp.record_values
         self.watch: Optional[CounterWatch] = None
         self.watches = 0
+        # The loop's counter read otherwise than compared (`stats.mean[i]`, `merge(i, ...)`):
+        # the names the target binds that the body loads, watched like a number in the state,
+        # and the lists it indexes (counters.Indexed), found by the watches.
+        self.index_names = frozenset(targets & loaded) - self.counters
+        self.indexed: dict = {}
         interp.counted_compares.update(dict.fromkeys(self.compares, self))
 
     def close(self) -> None:
@@ -196,6 +202,9 @@ class SteadyLoop:
         watch, self.watch = self.watch, None
         if watch is not None:
             watch.stop()
+            self.indexed.update(watch.discovered)  # set aside by the next watch
+            if watch.observed and watch.follows_counter and not watch.discovered:
+                self.watches = self.MAX_WATCHES  # the counter is read otherwise than as an index
         if index >= n - 1 or not (self.fingerprinted(index) or watch is not None):
             return 0
         probe = self.probe(index)
@@ -244,7 +253,7 @@ class SteadyLoop:
         leaves, lists = (canon.leaves, canon.lists) if self.counting else (None, None)
         return _Probe(index, tuple(parts), canon, len(result.charges), interp.used, interp.steps,
                       dict(result.calls), dict(result.inclusive), lengths, interp.budget_reads, leaves, item_from,
-                      lists)
+                      lists, interp.trace.entered() if interp.trace is not None else 0)
 
     def walk(self, canon: Canon, index: int) -> tuple[list, int]:
         """The state before iteration ``index``, as a list of canonical parts, and how many
@@ -284,8 +293,36 @@ class SteadyLoop:
 
     # -- counters kept in the state (counters.py) --------------------------------------------
 
-    #: Executions of one loop statement get at most this many watched iterations each.
-    MAX_WATCHES = 2
+    #: Executions of one loop statement get at most this many watched iterations each (one
+    #: may only find the lists the counter indexes).
+    MAX_WATCHES = 3
+
+    def counter_at(self, index: int) -> Optional[tuple]:
+        """(name, Known) of the loop's counter in item ``index``: the one name of
+        ``index_names`` bound to a known int there (None: none, or more than one)."""
+        found = None
+        for name, value in _bindings(self.target, self.items[index]):
+            if name.id in self.index_names and value.__class__ is Known and value.__dict__["value"].__class__ is int:
+                if found is not None:
+                    return None
+                found = (name.id, value)
+        return found
+
+    def counter_value(self, index: int) -> Optional[int]:
+        found = self.counter_at(index)
+        return None if found is None else found[1].__dict__["value"]
+
+    def index_canon(self, blind, logs, index: int, follow: bool) -> Optional[LeafCanon]:
+        """The walk that sets aside the watched numbers, the logs, and (``follow``: a watch
+        follows the loop's counter) the lists the counter indexes but for their items the
+        iteration ``index`` reads (None: the counter is not a known int there)."""
+        if not follow:
+            return LeafCanon(self.interp._nonzero_counts, blind, logs)
+        counter = self.counter_at(index)
+        if counter is None:
+            return None
+        return LeafCanon(self.interp._nonzero_counts, blind, logs, self.indexed, counter[1].__dict__["value"],
+                         frozenset((counter[0],)))
 
     def start_watch(self, previous: _Probe, probe: _Probe) -> None:
         """The states before the last two iterations differ: if only in numbers the walk can
@@ -294,10 +331,12 @@ class SteadyLoop:
         if not self.counting or interp.counter_watch is not None or self.watches >= self.MAX_WATCHES \
                 or previous.leaves is None or probe.leaves is None or len(previous.lists) != len(probe.lists):
             return
+        counter = self.counter_at(probe.index) if self.index_names else None
         own = {id(lst) for lst in self.lists.values()}
         grown = [b for (a, la), (b, lb) in zip(previous.lists, probe.lists)
-                 if a is b and lb > la and id(b) not in own]
-        inside = {id(lst.items) for lst in grown}  # the Knowns in a log are not compared as numbers
+                 if a is b and lb > la and id(b) not in own and id(b) not in self.indexed]
+        # the Knowns in a log or a list the counter indexes are not compared as numbers
+        inside = {id(lst.items) for lst in grown} | {id(e.lst.__dict__["items"]) for e in self.indexed.values()}
         old_leaves = [(v, w) for v, w in previous.leaves[:previous.item_from] if w is None or id(w[0]) not in inside]
         new_leaves = [(v, w) for v, w in probe.leaves[:probe.item_from] if w is None or id(w[0]) not in inside]
         if len(old_leaves) != len(new_leaves):
@@ -310,7 +349,7 @@ class SteadyLoop:
             if a.__class__ not in (int, float) or b.__class__ not in (int, float) or where is None:
                 return
             changed.add(id(new))
-        if not changed and not grown:
+        if not changed and not grown and counter is None:
             return
         # Each place gets its own new object, so that nothing outside the state shares it.
         places = rewrite(probe.leaves, lambda v: Known(v.__dict__["value"]) if id(v) in changed else None)
@@ -318,7 +357,7 @@ class SteadyLoop:
             return
         fresh = {id(new) for _, _, _, new in places}
         logs = {id(lst): (lst, len(lst.items)) for lst in grown}
-        canon = LeafCanon(interp._nonzero_counts, fresh, set(logs))
+        canon = self.index_canon(fresh, set(logs), probe.index, counter is not None)
         try:
             form, _ = self.walk(canon, probe.index)
         except (Incomparable, RecursionError):
@@ -328,9 +367,13 @@ class SteadyLoop:
             return
         watch = CounterWatch(interp)
         watch.logs = logs
+        watch.indexed = dict(self.indexed)
         for slot, value in enumerate(canon.slot_objects):
             watch.tainted[id(value)] = (value, ("leaf", slot))
             watch.start_values.append(value.__dict__["value"])
+        if counter is not None:
+            watch.tainted[id(counter[1])] = (counter[1], ("i", 0))
+            watch.follows_counter = True
         watch.start_form = tuple(form) + probe.form[len(form):]
         watch.start_canon = canon
         if not watch.start():
@@ -344,7 +387,10 @@ class SteadyLoop:
         (see counters.py), the state's numbers set to those the iteration that runs next
         starts from."""
         interp = self.interp
-        canon = LeafCanon(interp._nonzero_counts, set(watch.tainted), set(watch.logs))
+        follow = watch.follows_counter
+        canon = self.index_canon(set(watch.tainted), set(watch.logs), index, follow)
+        if canon is None:
+            return 0
         try:
             form, _ = self.walk(canon, index)
         except (Incomparable, RecursionError):
@@ -358,13 +404,15 @@ class SteadyLoop:
                 return 0
         recipes = [watch.tainted[id(v)][1] for v in canon.slot_objects]
         now = [v.__dict__["value"] for v in canon.slot_objects]
-        if watch.step(watch.start_values, recipes) != now \
+        if watch.step(watch.start_values, recipes, self.counter_value(index - 1)) != now \
                 or any(a.__class__ is not b.__class__ for a, b in zip(now, watch.start_values)):
             return 0  # not what re-doing the arithmetic gives, or a number changed its type
         starts = [now]
         last = len(self.items) - 1
-        for _ in range(index, last + 1):
-            following = watch.step(starts[-1], recipes)
+        for j in range(index, last + 1):
+            if follow and self.counter_at(j) is None:
+                break
+            following = watch.step(starts[-1], recipes, self.counter_value(j))
             if following is None:
                 break
             starts.append(following)
@@ -374,12 +422,16 @@ class SteadyLoop:
             repeats = last - index
         else:
             repeats = max(len(starts) - 1 - 1, 0)
-        repeats = min(repeats, self.counters_agree(index, records))
+        repeats = min(repeats, self.counters_agree(index, records), self.indexed_alike(index, canon))
         steps = after.steps - before.steps
         if not repeats or interp.steps + steps * repeats > self.max_steps \
                 or interp.exhaustion_caught((after.used - before.used) * repeats) \
-                or not self.items_alike(index, after.canon) or not self.appends_repeatable(before, after) \
+                or not self.items_alike(index, after.canon, canon.index_names) \
+                or not self.appends_repeatable(before, after) \
                 or self.appended_counters(before, after, watch) or not self.logs_repeatable(watch, canon):
+            return 0
+        stored = self.stored_repeatable(watch, canon, index - 1)
+        if stored is None:
             return 0
         target = starts[repeats]
         slots = {id(v): s for s, v in enumerate(canon.slot_objects)}
@@ -395,6 +447,7 @@ class SteadyLoop:
             undo(places)  # a watched number is still somewhere the rewrite did not reach
             return 0
         self.extend_logs(watch, repeats)
+        self.fill_stored(stored, index, repeats)
         self.repeat(before, after, repeats)
         self.history[1] += 1
         self.interp.history_log.append((self.node, 1))
@@ -433,6 +486,91 @@ class SteadyLoop:
                 return False
             appended.extend(fresh.idents)
         return self.memory_repeatable(appended)
+
+    def indexed_alike(self, index: int, canon: LeafCanon) -> int:
+        """How many iterations from ``index`` on (the last one apart) read items of the lists
+        the counter indexes that look like the ones iteration ``index`` reads and share
+        nothing with the state nor with each other; an iteration that would not (or would
+        index past the end) runs, and the one before it."""
+        last = len(self.items) - 1
+        if not self.indexed:
+            return last - index
+        counts = self.interp._nonzero_counts
+        taken_idents, taken_objects = set(canon.idents), set(canon.objects)
+        first = None
+        for j in range(index, last + 1):
+            at = self.counter_value(j)
+            if at is None:
+                return max(j - index - 1, 0)
+            own = Canon(counts)
+            try:
+                form = []
+                for entry in self.indexed.values():
+                    items = entry.lst.items
+                    for offset in sorted(entry.offsets):
+                        if not -len(items) <= at + offset < len(items):
+                            raise Incomparable("past the end")
+                        form.append(own.form(items[at + offset]))
+            except (Incomparable, RecursionError):
+                return max(j - index - 1, 0)
+            if first is None:
+                first = form
+                continue  # iteration `index`'s items are in the state's form
+            if form != first or not taken_idents.isdisjoint(own.idents) or not taken_objects.isdisjoint(own.objects):
+                return max(j - index - 1, 0)
+            taken_idents.update(own.idents)
+            taken_objects.update(own.objects)
+        return last - index
+
+    def stored_repeatable(self, watch: CounterWatch, canon: LeafCanon, watched: int) -> Optional[list]:
+        """What the watched iteration stored into each list the counter indexes, when copies
+        stand for what the skipped iterations store at theirs (the same rules as a log's
+        appends: ``logs_repeatable``); None when they do not."""
+        if not self.indexed:
+            return []
+        counts = self.interp._nonzero_counts
+        at = self.counter_value(watched)
+        out = []
+        appended: list = []
+        for key, entry in self.indexed.items():
+            if not entry.written:
+                continue
+            items = entry.lst.items
+            if key not in watch.stored or not -len(items) <= at < len(items):
+                return None
+            value = items[at]
+            fresh, older = LeafCanon(counts, set(watch.tainted)), Canon(counts)
+            try:
+                fresh.form(TupleVal((value,)))
+                older.form(TupleVal(tuple(items[:at] if at >= 0 else items[:len(items) + at])))
+                _clone_all([value], {})
+            except (Incomparable, RecursionError):
+                return None
+            if fresh.slot_objects or any(ident in counts for ident in fresh.idents):
+                return None
+            start = watch.start_canon
+            if not start.idents.keys().isdisjoint(fresh.idents) or not start.objects.keys().isdisjoint(fresh.objects):
+                return None
+            if not canon.idents.keys().isdisjoint(older.idents) or not canon.objects.keys().isdisjoint(older.objects):
+                return None
+            if any(id(v) in canon.objects for v in fresh.by_object if v.__class__ is not Array):
+                return None
+            appended.extend(fresh.idents)
+            out.append((entry.lst, value))
+        return out if self.memory_repeatable(appended) else None
+
+    def fill_stored(self, stored: list, index: int, repeats: int) -> None:
+        """Store into each list the counter indexes, at the skipped iterations' counters,
+        copies of what the watched iteration stored."""
+        interp = self.interp
+        memory = interp.trace.memory if interp.trace is not None else None
+        for lst, value in stored:
+            for j in range(index, index + repeats):
+                renamed: dict = {}
+                lst.items[self.counter_value(j)] = _clone_all([value], renamed)[0]
+                if memory is not None:
+                    for old, new in renamed.items():
+                        memory.copied(interp, old, new)
 
     def extend_logs(self, watch: CounterWatch, repeats: int) -> None:
         """Give each log what the skipped iterations appended (see ``logs_repeatable``)."""
@@ -506,17 +644,18 @@ class SteadyLoop:
         return not memory.limit or side.over_limit_span is not None \
             or side.peak + grown * len(self.items) <= memory.limit
 
-    def items_alike(self, index: int, canon: Canon) -> bool:
-        """The items still to come look like this iteration's and share nothing with the state."""
+    def items_alike(self, index: int, canon: Canon, index_names: frozenset = frozenset()) -> bool:
+        """The items still to come look like this iteration's and share nothing with the state
+        (``index_names``: bound to the counter a watch followed, any known int)."""
         if not self.item_matters:
             return True
         counts = self.interp._nonzero_counts
         taken_idents = set(canon.idents)
         taken_objects = set(canon.objects)
         try:
-            first, _, _ = self.alone(self.items[index], counts)
+            first, _, _ = self.alone(self.items[index], counts, index_names)
             for item in self.items[index + 1:]:
-                form, idents, objects = self.alone(item, counts)
+                form, idents, objects = self.alone(item, counts, index_names)
                 if form != first or taken_idents.intersection(idents) or taken_objects.intersection(objects):
                     return False
                 taken_idents.update(idents)
@@ -525,12 +664,12 @@ class SteadyLoop:
             return False
         return True
 
-    def alone(self, item, counts: dict) -> tuple:
+    def alone(self, item, counts: dict, index_names: frozenset = frozenset()) -> tuple:
         """An item's form on its own (its identities numbered from zero), and the identities and
         objects it holds. The items of a loop over arrays (`for i, w in enumerate(mlp.weights)`)
         are written directly, as the canonical walk would write them, without one."""
         leaves: list = []
-        if _read_leaves(self.target, item, self.loaded, leaves, self.counters) \
+        if _read_leaves(self.target, item, self.loaded, leaves, self.counters | index_names) \
                 and all(type(v) is Array and v.counts is None for v in leaves):
             idents = [v.ident for v in leaves]
             objects = [id(v) for v in leaves]
@@ -538,12 +677,15 @@ class SteadyLoop:
                 return (("leaves", tuple((v.shape, v.dtype, v.sym, v.dtype_origin, counts.get(v.ident), v.vrange,
                                           v.plain, v.presumed) for v in leaves)), idents, objects)
         own = Canon(counts)
-        return ("whole", self.item_form(own, item)), own.idents, own.objects
+        return ("whole", _bound_form(own, self.target, item, self.loaded, self.counters | index_names)), \
+            own.idents, own.objects
 
     def item_form(self, canon: Canon, item) -> Any:
         """The canonical form of what the body can read of an item: the parts bound to names it
-        loads; a part bound to a name it never loads is only required to be there."""
-        return _bound_form(canon, self.target, item, self.loaded, self.counters)
+        loads; a part bound to a name it never loads is only required to be there (a watch's
+        walk writes the counter it follows as a counter: counters.LeafCanon.index_names)."""
+        names = self.counters | canon.index_names if isinstance(canon, LeafCanon) else self.counters
+        return _bound_form(canon, self.target, item, self.loaded, names)
 
     def remember_skipped(self, start: int, count: int, limit: int) -> None:
         """The editor's hover lists the first few values a name was assigned: the loop's names
@@ -564,7 +706,7 @@ class SteadyLoop:
         iteration = result.charges[before.charges:after.charges]
         result.charges.extend_counted(iteration, tallied(iteration), times)
         if interp.trace is not None:
-            interp.trace.repeated(before.charges, after.charges, times, interp.loops[-1])
+            interp.trace.repeated(before.charges, after.charges, times, interp.loops[-1], (before.entered, after.entered))
         interp.used += (after.used - before.used) * times
         interp.steps += (after.steps - before.steps) * times
         for i, lst in enumerate(self.lists.values()):
@@ -939,7 +1081,13 @@ class CallMemo:
             except (Incomparable, RecursionError):
                 return None
         if reading.touched:
-            return None  # a number watched by a loop (counters.py): the call is not recorded
+            # a number watched by a loop (counters.py): the call is not recorded, and counts as
+            # a call keyed without a reuse (the keys made only around powers of two stay where
+            # they are without watches)
+            if not first:
+                self._misses[fn.node] = self._misses.get(fn.node, 0) + 1
+            self._keyed = None
+            return None
         # A function's first call on the path is only shared (as when calls are not: it is not
         # recorded for this run, whose later calls then run it again).
         canon.shared_only = first

@@ -50,12 +50,18 @@ class Trace:
         self.entries[span] += 1
         self._entered_at.append((span, charges_so_far))
 
-    def repeated(self, start: int, end: int, times: int, ctx) -> None:
+    def entered(self) -> int:
+        """How many loop entries so far (a steady loop's probe notes it)."""
+        return len(self._entered_at)
+
+    def repeated(self, start: int, end: int, times: int, ctx, entered: tuple) -> None:
         """The charges ``start:end`` (one iteration of the loop ``ctx``) were appended ``times``
         more times without running them (a steady loop): give the copies the iterations they
-        stand for, and count the entries of the loops nested in that iteration again."""
+        stand for, and count the entries of the loops nested in that iteration again (those
+        ``entered`` between its two ``entered()`` counts: an iteration that charges nothing
+        enters its loops with the same count of charges as the loops around it)."""
         span, _ = self._active[id(ctx)]
-        nested = Counter(s for s, at in self._entered_at if start <= at <= end and s != span)
+        nested = Counter(s for s, _ in self._entered_at[entered[0]:entered[1]] if s != span)
         for s, n in nested.items():
             self.entries[s] += n * times
         width = end - start
