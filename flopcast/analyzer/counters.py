@@ -127,6 +127,7 @@ class CounterWatch:
         self.discovered: dict = {}
         self.stored: set = set()  # ids of the indexed lists the iteration stored into
         self.follows_counter = False  # the loop's counter is among the watched numbers
+        self.substituted: set = set()  # ids of the logs whose appends hold watched numbers
         self.observed = False
         self.suspended = 0
         self.keying = 0
@@ -174,13 +175,11 @@ class CounterWatch:
         return hit[1] if hit is not None and hit[0] is value else ("c", _raw(value))
 
     def log_append(self, lst: ListVal, item) -> None:
-        """An append to a watched log: repeated iterations append copies, so a watched number
-        may not go in. Anything else is checked after the iteration (``repeats.py``): a Known
+        """An append to a watched log, checked after the iteration (``repeats.py``): a Known
         is the same immutable value at every iteration; arrays and containers of them must be
         new in this iteration, so that copies with new identities stand for the skipped
-        iterations' appends."""
-        if item.__class__ is Known and self.is_tainted(item):
-            self.observed = True
+        iterations' appends; a watched number in them gets, in each copy, the number that
+        iteration computes."""
         self.log_items.setdefault(id(lst), []).append(item)
 
     def is_tainted(self, value) -> bool:
@@ -301,6 +300,15 @@ class CounterWatch:
 
     # -- after the iteration ----------------------------------------------------------------
 
+    def values_at(self, start: list, counter: Optional[int]) -> dict:
+        """id -> value of every watched number, in an iteration starting from ``start`` with the
+        loop's counter ``counter`` (one that ``step`` accepted)."""
+        done = self.computed(start, counter)
+        out = {}
+        for key, (_, (kind, at)) in self.tainted.items():
+            out[key] = start[at] if kind == "leaf" else counter if kind == "i" else done[at]
+        return out
+
     def step(self, start: list, recipes: list, counter: Optional[int] = None) -> Optional[list]:
         """The numbers the next iteration starts from, when an iteration starting from
         ``start`` (the loop's counter ``counter``) computes as the watched one did (None: it
@@ -406,6 +414,7 @@ class LeafCanon(Canon):
         self.index_names = index_names
         self.leaves: list = []  # (Known, (container, key) | None)
         self.lists: list = []  # (ListVal, its length) in the order met
+        self.list_leaves: dict = {}  # id(ListVal) -> the range of ``leaves`` met inside it
         self.blind = blind
         self.logs = logs  # ids of the lists written as ("log", number), their items left out
         self.slots: dict = {}  # id -> slot
@@ -456,8 +465,11 @@ class LeafCanon(Canon):
         if entry is not None:
             return ("ix", n, len(items), tuple([self._at(items, self.at + offset) for offset in sorted(entry.offsets)]))
         self.lists.append((value, len(items)))
-        return ("L", n, tuple([self.leaf(v, (items, i)) if v.__class__ is Known else self.form(v)
-                               for i, v in enumerate(items)]))
+        first = len(self.leaves)
+        out = ("L", n, tuple([self.leaf(v, (items, i)) if v.__class__ is Known else self.form(v)
+                              for i, v in enumerate(items)]))
+        self.list_leaves[id(value)] = (first, len(self.leaves))
+        return out
 
     def _at(self, items: list, i: int) -> tuple:
         if not -len(items) <= i < len(items):

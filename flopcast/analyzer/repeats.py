@@ -336,9 +336,9 @@ class SteadyLoop:
         grown = [b for (a, la), (b, lb) in zip(previous.lists, probe.lists)
                  if a is b and lb > la and id(b) not in own and id(b) not in self.indexed]
         # the Knowns in a log or a list the counter indexes are not compared as numbers
-        inside = {id(lst.items) for lst in grown} | {id(e.lst.__dict__["items"]) for e in self.indexed.values()}
-        old_leaves = [(v, w) for v, w in previous.leaves[:previous.item_from] if w is None or id(w[0]) not in inside]
-        new_leaves = [(v, w) for v, w in probe.leaves[:probe.item_from] if w is None or id(w[0]) not in inside]
+        apart = [id(lst) for lst in grown] + list(self.indexed)
+        old_leaves = _leaves_but(previous, apart)
+        new_leaves = _leaves_but(probe, apart)
         if len(old_leaves) != len(new_leaves):
             return
         changed = set()
@@ -446,7 +446,7 @@ class SteadyLoop:
         if check is None or check.slot_objects:
             undo(places)  # a watched number is still somewhere the rewrite did not reach
             return 0
-        self.extend_logs(watch, repeats)
+        self.extend_logs(watch, repeats, [(starts[r], self.counter_value(index + r)) for r in range(repeats)])
         self.fill_stored(stored, index, repeats)
         self.repeat(before, after, repeats)
         self.history[1] += 1
@@ -457,17 +457,20 @@ class SteadyLoop:
         """Whether copies of what the watched iteration appended to each log stand for what the
         skipped iterations would append (``canon``: the state after it, logs set aside). An
         immutable Known is the same at every iteration. Arrays and containers must be new in
-        the watched iteration (not in the state it started from, no mask's count), hold no
-        watched number, and be copyable; nothing appended earlier may be in the state now, nor
-        a container appended now (a later iteration could change it, and a copy would not
-        follow): the watched iteration's own appends then stand for the last skipped one's,
-        which the state may hold, and copies with new identities go before them."""
+        the watched iteration (not in the state it started from, no mask's count) and be
+        copyable; nothing appended earlier may be in the state now, nor a container appended
+        now (a later iteration could change it, and a copy would not follow): the watched
+        iteration's own appends then stand for the last skipped one's, which the state may
+        hold, and copies with new identities go before them. Appends that hold watched numbers
+        (`{"layer": i}`) are copied with the numbers each skipped iteration computes, after
+        the watched iteration's own, and only when the state holds nothing of them."""
         counts = self.interp._nonzero_counts
         start = watch.start_canon
         appended: list = []
+        watch.substituted = set()
         for key, (lst, length) in watch.logs.items():
             added = watch.log_items.get(key, [])
-            if all(v.__class__ is Known for v in added):
+            if all(v.__class__ is Known and not watch.is_tainted(v) for v in added):
                 continue
             fresh, older = LeafCanon(counts, set(watch.tainted)), Canon(counts)
             try:
@@ -476,13 +479,17 @@ class SteadyLoop:
                 _clone_all(added, {})
             except (Incomparable, RecursionError):
                 return False
-            if fresh.slot_objects or any(ident in counts for ident in fresh.idents):
+            if any(ident in counts for ident in fresh.idents):
                 return False
             if not start.idents.keys().isdisjoint(fresh.idents) or not start.objects.keys().isdisjoint(fresh.objects):
                 return False
             if not canon.idents.keys().isdisjoint(older.idents) or not canon.objects.keys().isdisjoint(older.objects):
                 return False
-            if any(id(v) in canon.objects for v in fresh.by_object if v.__class__ is not Array):
+            if fresh.slot_objects:
+                if not canon.idents.keys().isdisjoint(fresh.idents) or not canon.objects.keys().isdisjoint(fresh.objects):
+                    return False
+                watch.substituted.add(key)
+            elif any(id(v) in canon.objects for v in fresh.by_object if v.__class__ is not Array):
                 return False
             appended.extend(fresh.idents)
         return self.memory_repeatable(appended)
@@ -572,23 +579,28 @@ class SteadyLoop:
                     for old, new in renamed.items():
                         memory.copied(interp, old, new)
 
-    def extend_logs(self, watch: CounterWatch, repeats: int) -> None:
-        """Give each log what the skipped iterations appended (see ``logs_repeatable``)."""
+    def extend_logs(self, watch: CounterWatch, repeats: int, runs: list) -> None:
+        """Give each log what the skipped iterations appended (see ``logs_repeatable``);
+        ``runs``: the numbers and the counter each skipped iteration starts from."""
         interp = self.interp
         memory = interp.trace.memory if interp.trace is not None else None
         for key, (lst, length) in watch.logs.items():
             added = watch.log_items.get(key, [])
-            if all(v.__class__ is Known for v in added):
+            if all(v.__class__ is Known and not watch.is_tainted(v) for v in added):
                 lst.items.extend(added * repeats)  # immutable Knowns: the same objects
                 continue
             clones: list = []
-            for _ in range(repeats):
+            for start, counter in runs:
                 renamed: dict = {}
-                clones += _clone_all(added, renamed)
+                values = watch.values_at(start, counter) if key in watch.substituted else None
+                clones += _clone_all(added, renamed, values)
                 if memory is not None:  # each clone holds as many bytes as what it copies
                     for old, new in renamed.items():
                         memory.copied(interp, old, new)
-            lst.items[length:length] = clones
+            if key in watch.substituted:
+                lst.items.extend(clones)
+            else:
+                lst.items[length:length] = clones
 
     def appended_counters(self, before: _Probe, after: _Probe, watch: CounterWatch) -> bool:
         """Whether an append-only list got a watched number (its copies would all hold the
@@ -733,6 +745,13 @@ class SteadyLoop:
 
 
 
+def _leaves_but(probe: _Probe, lists: list) -> list:
+    """The plain Knowns a probe's walk met in the state, but those inside ``lists`` (ids)."""
+    ranges = [probe.canon.list_leaves[key] for key in lists if key in probe.canon.list_leaves]
+    return [leaf for i, leaf in enumerate(probe.leaves[:probe.item_from])
+            if not any(a <= i < b for a, b in ranges)]
+
+
 def _yields(node: ast.For) -> bool:
     """A loop in a generator's body hands an item out per iteration: skipped iterations
     would drop those items, so such a loop is never skipped."""
@@ -799,14 +818,17 @@ def _near_power_of_two(i: int) -> bool:
     return i & (i - 1) == 0 or (i + 1) & i == 0
 
 
-def _clone_all(items: list, renamed: dict) -> list:
+def _clone_all(items: list, renamed: dict, values: Optional[dict] = None) -> list:
     """Copies of one iteration's appended items with new identities (aliasing among them kept);
-    ``renamed`` is filled with old identity -> new identity."""
+    ``renamed`` is filled with old identity -> new identity; ``values``: id(Known) -> the
+    number a copy holds in its place (counters.CounterWatch.values_at)."""
     seen: dict = {}
 
     def clone(v):
         if isinstance(v, (Array, Unknown)) and v.counts is not None:
             raise Incomparable("a count of a mask")  # it names the mask by its identity
+        if values is not None and v.__class__ is Known and id(v) in values:
+            return Known(values[id(v)])
         if isinstance(v, (Known, Unknown, NumpyScalar)):
             return v
         if id(v) in seen:
