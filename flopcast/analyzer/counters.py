@@ -32,6 +32,14 @@ types and the same answers to every recorded comparison (the first that would no
 and the one before it). Before the last iteration runs, the numbers in the state are set to
 the values it starts from, and each log gets what the skipped iterations appended. The
 arithmetic is Python's, the same as the interpreter's.
+
+The loop's own counter (`for i, a in enumerate(acts)` whose body calls `merge(i, ...)`) is
+watched like those numbers, its value in each iteration read from the loop's items (recipe
+``("i", 0)``). A list it indexes (``Indexed``: `self.mean[i]` read and stored, `acts[i + 1]`
+read) is found by a first watch (``discovered``) and set aside by the next one: the walk
+writes only its length and the items at the counter plus each offset, and every other read
+of it is seen through ``ListVal.items``, as a log's are. An array indexed by the counter is
+indexed here with a plain number, and the bounds it needs are recorded with the arithmetic.
 """
 
 from __future__ import annotations
