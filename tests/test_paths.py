@@ -491,5 +491,6 @@ def test_a_loop_that_reads_and_stores_a_list_at_its_counter_is_skipped_where_the
     assert 8 < runs_of_line(INDEXED, "total = total + fnp.sum(shaped[i] @ mlp.weights[0], axis=0)")[400] < 100
     assert runs_of_line(INDEXED, "total = total + fnp.sum(fnp.outer(pool[i], x0), axis=0)")[400] < 16
     assert runs_of_line(INDEXED, "log.add(layer, fnp.sum(w, axis=0))")[400] < 8
+    assert runs_of_line(INDEXED, "y = turned(y, mlp.weights[i], i)")[400] < 60  # both sides of the tenth layer
     assert runs_of_line(INDEXED, "chain[i + 1] = fnp.tanh(chain[i] @ mlp.weights[i])")[400] == 400
     assert runs_of_line(INDEXED, "total = total + fnp.sum(fnp.ones((i % 3 + 1, width), dtype=fnp.float32), axis=0)")[400] == 400

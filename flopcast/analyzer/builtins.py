@@ -83,6 +83,10 @@ def _picked(interp, count: int, span: Span, what: str) -> int:
 
 
 def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span, node) -> Value:
+    if interp.counter_watch is not None and not kwargs:
+        watched = interp.counter_watch.apply(name, args)  # of a number counters.py watches
+        if watched is not None:
+            return watched
     if name == "range":
         if _all_known(args) and all(isinstance(a.value, int) for a in args):
             return Known(range(*(a.value for a in args)))
@@ -117,10 +121,6 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 pass
         return Unknown("int", span, "len() of an unknown value")
     if name in ("min", "max"):
-        if interp.counter_watch is not None and len(args) == 2 and not kwargs:
-            watched = interp.counter_watch.binop(name, args[0], args[1])  # a number counters.py watches
-            if watched is not None:
-                return watched
         items = args if len(args) > 1 else interp.iterate(args[0], node)
         if items is None:
             return Unknown("", span, f"{name}() of an unknown sequence")
@@ -589,6 +589,10 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
             except (TypeError, ValueError, statistics.StatisticsError) as exc:
                 raise UserRaise(span, f"{type(exc).__name__}: {exc}")
     if module == "math" and name in _MATH:
+        if interp.counter_watch is not None and not kwargs:
+            watched = interp.counter_watch.apply(f"math.{name}", args)  # of a number counters.py watches
+            if watched is not None:
+                return watched
         if _all_known(args):
             if name in _SLOW_MATH and any(isinstance(a.value, int) and abs(a.value) > _SLOW_MATH_LIMIT for a in args):
                 # Exact, but minutes of work for the analyser: the value stays unknown (never zero).

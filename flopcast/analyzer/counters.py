@@ -44,6 +44,7 @@ indexed here with a plain number, and the bounds it needs are recorded with the 
 
 from __future__ import annotations
 
+import math
 import operator
 import sys
 import threading
@@ -53,7 +54,15 @@ from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.values import Array, DictVal, Known, ListVal, ObjKey
 
 _ARITH = {"Add": operator.add, "Sub": operator.sub, "Mult": operator.mul, "Div": operator.truediv,
-          "FloorDiv": operator.floordiv, "Mod": operator.mod, "min": min, "max": max}
+          "FloorDiv": operator.floordiv, "Mod": operator.mod}
+#: Builtins and math functions of one or two plain numbers, done on watched numbers like
+#: arithmetic (``CounterWatch.apply``); their second argument is ``_ONE_ARG`` when there is one.
+_ONE_ARG = object()
+_CALLS = {"min": min, "max": max, "abs": abs, "float": float, "int": int, "complex": complex,
+          **{f"math.{f}": getattr(math, f) for f in ("sqrt", "log", "log2", "log10", "exp", "ceil", "floor",
+                                                     "fabs", "trunc", "log1p", "tanh", "cos", "sin", "atan",
+                                                     "hypot", "copysign", "pow")}}
+_ARITH.update({name: (lambda x, y, f=f: f(x) if y is _ONE_ARG else f(x, y)) for name, f in _CALLS.items()})
 _CMP = {"Gt": operator.gt, "GtE": operator.ge, "Lt": operator.lt, "LtE": operator.le, "Eq": operator.eq,
         "NotEq": operator.ne}
 _NUMBERS = (int, float)
@@ -212,6 +221,24 @@ class CounterWatch:
         out = Known(r)
         self.tainted[id(out)] = (out, ("d", len(self.events)))
         self.events.append(("arith", name, self.ref(left), self.ref(right), r.__class__))
+        return out
+
+    def apply(self, name: str, args: list) -> Optional[Known]:
+        """``name(*args)`` of one or two plain numbers, a watched one among them (None: the
+        interpreter does it, and reads the number if it needs it)."""
+        fn = _CALLS.get(name)
+        if fn is None or not 1 <= len(args) <= 2 or not any(self.is_tainted(a) for a in args) \
+                or any(a.__class__ is not Known or _raw(a).__class__ not in (int, float, complex) for a in args):
+            return None
+        raw = [_raw(a) for a in args]
+        try:
+            r = fn(*raw)
+        except Exception:  # noqa: BLE001 - the interpreter raises or reports it, reading the value
+            return None
+        out = Known(r)
+        self.tainted[id(out)] = (out, ("d", len(self.events)))
+        second = self.ref(args[1]) if len(args) == 2 else ("c", _ONE_ARG)
+        self.events.append(("arith", name, self.ref(args[0]), second, r.__class__))
         return out
 
     def compare(self, name: str, left, right) -> Optional[Known]:
