@@ -294,7 +294,7 @@ def test_a_long_run_of_a_loop_that_never_repeated_before_is_still_skipped():
                                   "compared_counters.py", "budget_reads.py", "module_values.py", "masked_layers.py",
                                   "state_counters.py", "repeated_calls.py", "plain_call_result.py", "cached_calls.py",
                                   "closed_calls.py", "budget_and_helpers.py", "late_reuse.py", "array_logs.py",
-                                  "indexed_layers.py"])
+                                  "indexed_layers.py", "source_lists.py"])
 def test_skipping_and_reuse_change_nothing_but_the_work(name, monkeypatch):
     # Traced: the loop runs each charge was made in too, a reused call's charges included.
     from flopcast.analyzer import repeats
@@ -494,3 +494,19 @@ def test_a_loop_that_reads_and_stores_a_list_at_its_counter_is_skipped_where_the
     assert runs_of_line(INDEXED, "y = turned(y, mlp.weights[i], i)")[400] < 60  # both sides of the tenth layer
     assert runs_of_line(INDEXED, "chain[i + 1] = fnp.tanh(chain[i] @ mlp.weights[i])")[400] == 400
     assert runs_of_line(INDEXED, "total = total + fnp.sum(fnp.ones((i % 3 + 1, width), dtype=fnp.float32), axis=0)")[400] == 400
+
+
+SOURCES = STEADY.parent / "source_lists.py"
+
+
+@pytest.mark.parametrize("width,depth", [(8, 5), (12, 20)])
+def test_loops_over_lists_the_state_holds_are_counted_exactly(width, depth):
+    assert_counted_exactly(SOURCES, Point(width, depth, 2**41))
+
+
+def test_a_loop_over_a_list_the_state_holds_is_skipped_where_its_items_are_alike():
+    assert runs_of_line(SOURCES, "x = fnp.tanh(x @ w) * m.scale")[400] < 8
+    assert runs_of_line(SOURCES, "means.append(mu + x * m.scale)")[400] < 8
+    assert runs_of_line(SOURCES, "x = x + fnp.sum(fnp.outer(p, m.keep), axis=0)")[400] < 16  # up to m.keep's layer
+    assert runs_of_line(SOURCES, "x = x + fnp.sum(s @ m.ws[0], axis=0)")[400] < 100  # each side of the middle
+    assert runs_of_line(SOURCES, "x = fnp.tanh(x @ w) * (len(m.ws) + 0.5)")[400] == 400  # the list read otherwise

@@ -498,6 +498,8 @@ class LeafCanon(Canon):
         items = value.items
         entry = self.indexed.get(id(value))
         if entry is not None:
+            if entry.offsets and self.at is None:
+                raise Incomparable("a list the loop's counter indexes, in a walk that does not follow it")
             return ("ix", n, len(items), tuple([self._at(items, self.at + offset) for offset in sorted(entry.offsets)]))
         self.lists.append((value, len(items)))
         first = len(self.leaves)

@@ -34,7 +34,7 @@ from typing import Any, Optional
 
 from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.chargelist import ChargeList, Tally, tallied
-from flopcast.analyzer.counters import CounterWatch, LeafCanon, keying, rewrite, suspended, undo
+from flopcast.analyzer.counters import CounterWatch, Indexed, LeafCanon, keying, rewrite, suspended, undo
 from flopcast.analyzer.values import (
     Array,
     Builtin,
@@ -312,12 +312,33 @@ class SteadyLoop:
         found = self.counter_at(index)
         return None if found is None else found[1].__dict__["value"]
 
+    def find_sources(self, probe: _Probe) -> dict:
+        """The lists in the state whose items are, one by one, the loop's items (or a part of
+        them the body loads): `for w in self.mlp.weights`, `zip(layers, self.mean)`. Each is
+        set aside as a list its iteration reads only at the loop's position (counters.Indexed
+        with no offset): the item is in the state's form anyway, and every other read of the
+        list is seen."""
+        n = len(self.items)
+        found: dict = {}
+        parts = [[v for name, v in _bindings(self.target, item) if name.id in self.loaded] for item in self.items]
+        if not parts or not parts[0]:
+            return found
+        for lst, length in probe.lists or ():
+            if length != n or id(lst) in self.indexed or any(lst is v for v in self.lists.values()):
+                continue
+            items = lst.items
+            for k in range(len(parts[0])):
+                if all(len(p) == len(parts[0]) and p[k] is items[j] for j, p in enumerate(parts)):
+                    found[id(lst)] = Indexed(lst, frozenset(), False)
+                    break
+        return found
+
     def index_canon(self, blind, logs, index: int, follow: bool) -> Optional[LeafCanon]:
-        """The walk that sets aside the watched numbers, the logs, and (``follow``: a watch
-        follows the loop's counter) the lists the counter indexes but for their items the
-        iteration ``index`` reads (None: the counter is not a known int there)."""
+        """The walk that sets aside the watched numbers, the logs, and the lists the loop's
+        counter indexes (``follow``: a watch follows it) or that hold the loop's items, but for
+        the items the iteration ``index`` reads (None: the counter is not a known int there)."""
         if not follow:
-            return LeafCanon(self.interp._nonzero_counts, blind, logs)
+            return LeafCanon(self.interp._nonzero_counts, blind, logs, self.indexed)
         counter = self.counter_at(index)
         if counter is None:
             return None
@@ -332,6 +353,7 @@ class SteadyLoop:
                 or previous.leaves is None or probe.leaves is None or len(previous.lists) != len(probe.lists):
             return
         counter = self.counter_at(probe.index) if self.index_names else None
+        sources = self.find_sources(probe)
         own = {id(lst) for lst in self.lists.values()}
         grown = [b for (a, la), (b, lb) in zip(previous.lists, probe.lists)
                  if a is b and lb > la and id(b) not in own and id(b) not in self.indexed]
@@ -349,8 +371,10 @@ class SteadyLoop:
             if a.__class__ not in (int, float) or b.__class__ not in (int, float) or where is None:
                 return
             changed.add(id(new))
-        if not changed and not grown and counter is None:
+        if not changed and not grown and counter is None and not sources and not self.indexed:
             return
+        for key, entry in sources.items():
+            self.indexed.setdefault(key, entry)
         # Each place gets its own new object, so that nothing outside the state shares it.
         places = rewrite(probe.leaves, lambda v: Known(v.__dict__["value"]) if id(v) in changed else None)
         if places is None:
@@ -422,11 +446,11 @@ class SteadyLoop:
             repeats = last - index
         else:
             repeats = max(len(starts) - 1 - 1, 0)
-        repeats = min(repeats, self.counters_agree(index, records), self.indexed_alike(index, canon))
+        repeats = min(repeats, self.counters_agree(index, records), self.indexed_alike(index, canon),
+                      self.items_alike_for(index, canon, canon.index_names))
         steps = after.steps - before.steps
         if not repeats or interp.steps + steps * repeats > self.max_steps \
                 or interp.exhaustion_caught((after.used - before.used) * repeats) \
-                or not self.items_alike(index, after.canon, canon.index_names) \
                 or not self.appends_repeatable(before, after) \
                 or self.appended_counters(before, after, watch) or not self.logs_repeatable(watch, canon):
             return 0
@@ -500,8 +524,9 @@ class SteadyLoop:
         nothing with the state nor with each other; an iteration that would not (or would
         index past the end) runs, and the one before it."""
         last = len(self.items) - 1
-        if not self.indexed:
-            return last - index
+        read = [entry for entry in self.indexed.values() if entry.offsets]
+        if not read:
+            return last - index  # the lists holding the loop's items: the items are compared
         counts = self.interp._nonzero_counts
         taken_idents, taken_objects = set(canon.idents), set(canon.objects)
         first = None
@@ -512,7 +537,7 @@ class SteadyLoop:
             own = Canon(counts)
             try:
                 form = []
-                for entry in self.indexed.values():
+                for entry in read:
                     items = entry.lst.items
                     for offset in sorted(entry.offsets):
                         if not -len(items) <= at + offset < len(items):
@@ -656,18 +681,17 @@ class SteadyLoop:
         return not memory.limit or side.over_limit_span is not None \
             or side.peak + grown * len(self.items) <= memory.limit
 
-    def items_alike(self, index: int, canon: Canon, index_names: frozenset = frozenset()) -> bool:
-        """The items still to come look like this iteration's and share nothing with the state
-        (``index_names``: bound to the counter a watch followed, any known int)."""
+    def items_alike(self, index: int, canon: Canon) -> bool:
+        """The items still to come look like this iteration's and share nothing with the state."""
         if not self.item_matters:
             return True
         counts = self.interp._nonzero_counts
         taken_idents = set(canon.idents)
         taken_objects = set(canon.objects)
         try:
-            first, _, _ = self.alone(self.items[index], counts, index_names)
+            first, _, _ = self.alone(self.items[index], counts)
             for item in self.items[index + 1:]:
-                form, idents, objects = self.alone(item, counts, index_names)
+                form, idents, objects = self.alone(item, counts)
                 if form != first or taken_idents.intersection(idents) or taken_objects.intersection(objects):
                     return False
                 taken_idents.update(idents)
@@ -675,6 +699,27 @@ class SteadyLoop:
         except Incomparable:
             return False
         return True
+
+    def items_alike_for(self, index: int, canon: Canon, index_names: frozenset) -> int:
+        """How many iterations from ``index`` on (the last one apart) have items that look like
+        iteration ``index``'s and share nothing with the state (``canon``) nor with each other;
+        an iteration whose item does not runs, and the one before it."""
+        last = len(self.items) - 1
+        if not self.item_matters:
+            return last - index
+        counts = self.interp._nonzero_counts
+        taken_idents, taken_objects = set(canon.idents), set(canon.objects)
+        try:
+            first, _, _ = self.alone(self.items[index], counts, index_names)
+            for j in range(index + 1, last + 1):
+                form, idents, objects = self.alone(self.items[j], counts, index_names)
+                if form != first or taken_idents.intersection(idents) or taken_objects.intersection(objects):
+                    return max(j - index - 1, 0)
+                taken_idents.update(idents)
+                taken_objects.update(objects)
+        except Incomparable:
+            return 0
+        return last - index
 
     def alone(self, item, counts: dict, index_names: frozenset = frozenset()) -> tuple:
         """An item's form on its own (its identities numbered from zero), and the identities and
