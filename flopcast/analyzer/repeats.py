@@ -568,7 +568,7 @@ class SteadyLoop:
             if not entry.written:
                 continue
             items = entry.lst.items
-            if key not in watch.stored or not -len(items) <= at < len(items):
+            if at is None or key not in watch.stored or not -len(items) <= at < len(items):
                 return None
             value = items[at]
             fresh, older = LeafCanon(counts, set(watch.tainted)), Canon(counts)
