@@ -571,10 +571,16 @@ class SteadyLoop:
             if at is None or key not in watch.stored or not -len(items) <= at < len(items):
                 return None
             value = items[at]
+            # every other entry (earlier iterations stored some, on either side when the
+            # counter runs down) but the one the next iteration reads, which is in the state
+            apart = {at % len(items)}
+            following = self.counter_value(watched + 1)
+            if following is not None and -len(items) <= following < len(items):
+                apart.add(following % len(items))
             fresh, older = LeafCanon(counts, set(watch.tainted)), Canon(counts)
             try:
                 fresh.form(TupleVal((value,)))
-                older.form(TupleVal(tuple(items[:at] if at >= 0 else items[:len(items) + at])))
+                older.form(TupleVal(tuple(v for p, v in enumerate(items) if p not in apart)))
                 _clone_all([value], {})
             except (Incomparable, RecursionError):
                 return None
