@@ -501,6 +501,26 @@ CASES = {
             for _ in range(n):
                 STEP
         """),
+    # FINDINGS #59: zip over one iterator twice pairs consecutive items (was 0 rows: a false exact);
+    # dict union `a | b` (was unpriced); a class attribute list shared by instances
+    "zip_of_one_iterator_twice_and_dict_union": ("""
+class Layerish:
+    seen = []
+    count = 0
+
+    def __init__(self, k):
+        self.seen.append(k)
+        Layerish.count += 1
+        self.count += 10
+""", """
+        it = iter([1, 2, 3, 4, 5])
+        pairs = list(zip(*[it] * 2))
+        rest = list(it)
+        opts = {"a": 1, "b": 2} | {"a": 3}
+        objs = [Layerish(i) for i in range(2)]
+        for _ in range(len(pairs) * 3 + len(rest) + opts["a"] + len(Layerish.seen) + objs[1].count):
+            STEP
+        """),
     # FINDINGS #58: a diamond's method order is C3 (D, B, C, A), not depth first (D, B, A, C)
     "a_diamond_resolves_methods_and_super_in_c3_order": ("""
 class Base:

@@ -219,6 +219,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if items is None:
             return Unknown("", span, "enumerate of unknown")
         return _lazy([make_tuple([Known(i + start), v]) for i, v in enumerate(items)], args[:1], before)
+    if name == "zip" and any(isinstance(a, SeqIterator) for a in args) \
+            and not any(isinstance(a, PyGenerator) for a in args):
+        return _zip_iterators(interp, args, span, node)
     if name == "zip":
         before = [a.consumed if isinstance(a, PyGenerator) else 0 for a in args]
         seqs = [interp.iterate(a, node) for a in args]
@@ -406,6 +409,31 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
 import ast as _ast  # noqa: E402
 
 _ADD = _ast.Add()
+
+
+def _zip_iterators(interp, args: list, span: Span, node) -> Value:
+    """zip over iterators, which it advances one item per argument per row, left to right
+    (`zip(*[it] * 2)` pairs up consecutive items; an item taken before a shorter argument
+    ends the row is lost)."""
+    seqs = [None if isinstance(a, SeqIterator) else interp.iterate(a, node) for a in args]
+    if any(s is None and not isinstance(a, SeqIterator) for s, a in zip(seqs, args)):
+        return Unknown("", span, "zip of unknown")
+    pos = [0] * len(args)
+    rows = []
+    while True:
+        row = []
+        for i, a in enumerate(args):
+            if isinstance(a, SeqIterator):
+                if a.consumed >= len(a.items):
+                    return ListVal(rows)
+                row.append(a.items[a.consumed])
+                a.consumed += 1
+            else:
+                if pos[i] >= len(seqs[i]):
+                    return ListVal(rows)
+                row.append(seqs[i][pos[i]])
+                pos[i] += 1
+        rows.append(make_tuple(row))
 
 
 def _lazy(items: list, args: list, before: list) -> Value:

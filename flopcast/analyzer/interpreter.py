@@ -2425,6 +2425,9 @@ class Interpreter:
             if isinstance(left, CountKnown) or isinstance(right, CountKnown):  # `len(idx) - 1`: still the count's
                 return sizetests.through(name, [left, right], self.known_binop(name, left.value, right.value, node))
             return self.known_binop(name, left.value, right.value, node)
+        if isinstance(left, DictVal) and isinstance(right, DictVal) and name == "BitOr" \
+                and left.factory is None and right.factory is None:
+            return DictVal({**left.items, **right.items})  # `defaults | overrides` (Python 3.9)
         if isinstance(left, (ListVal, TupleVal)) and isinstance(right, (ListVal, TupleVal)) and name == "Add":
             items = list(left.items) + list(right.items)
             return ListVal(items) if isinstance(left, ListVal) else make_tuple(items)
