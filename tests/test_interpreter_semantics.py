@@ -521,6 +521,41 @@ class Layerish:
         for _ in range(len(pairs) * 3 + len(rest) + opts["a"] + len(Layerish.seen) + objs[1].count):
             STEP
         """),
+    # FINDINGS #60: `except PlanError as e` bound an unknown: e.need was a value-dependent site
+    "an_except_clause_binds_the_raised_instance_of_a_user_exception": ("""
+class PlanError(Exception):
+    pass
+
+
+class TooBig(PlanError):
+    def __init__(self, need, have):
+        super().__init__(f"need {need} have {have}")
+        self.need = need
+
+
+def plan(k, cap):
+    if k > cap:
+        raise TooBig(k, cap)
+    return k
+""", """
+        total = 0
+        for k in range(6):
+            try:
+                total += plan(k, 3)
+            except PlanError as e:
+                if getattr(e, "need", 0) == 5:
+                    continue
+                total += e.need
+        try:
+            try:
+                raise TooBig(2, 0)
+            except TooBig:
+                raise
+        except PlanError as err:
+            total += err.need
+        for _ in range(total % 7):
+            STEP
+        """),
     # FINDINGS #58: a diamond's method order is C3 (D, B, C, A), not depth first (D, B, A, C)
     "a_diamond_resolves_methods_and_super_in_c3_order": ("""
 class Base:

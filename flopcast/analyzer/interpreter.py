@@ -805,15 +805,19 @@ class Interpreter:
             raise UserRaise(self.node_span(node), "RuntimeError: No active exception to reraise")
         what = ast.unparse(node.exc)
         family: tuple = ()
+        instance = None
         if node.exc is not None:
             raised = self.eval(node.exc.func if isinstance(node.exc, ast.Call) else node.exc)
             if isinstance(raised, Known):
                 raise UserRaise(self.node_span(node), "TypeError: exceptions must derive from BaseException")
+            if isinstance(raised, ClassVal) and isinstance(node.exc, ast.Call):
+                made = self.eval(node.exc)  # `raise TooBig(k, cap)`: the instance, its __init__ run
+                instance = made if isinstance(made, InstanceVal) else None
             if isinstance(raised, InstanceVal):
-                raised = raised.cls
+                instance, raised = raised, raised.cls
             if isinstance(raised, ClassVal):
                 family = _user_exception_family(raised)
-        raise UserRaise(self.node_span(node), what, family)
+        raise UserRaise(self.node_span(node), what, family, instance)
 
     def stmt_FunctionDef(self, node: ast.FunctionDef) -> None:
         fn = self.make_function(node)
@@ -1363,7 +1367,8 @@ class Interpreter:
                 self.note(caught.span, f"raises {caught.what}; handled by the except clause "
                                        f"at line {handler.lineno}")
                 if handler.name:
-                    self.frame.vars[handler.name] = Unknown("", caught.span, "exception object")
+                    self.frame.vars[handler.name] = caught.value if caught.value is not None else \
+                        Unknown("", caught.span, "exception object")
                 self._handling.append(caught)
                 try:
                     self.exec_block(handler.body)

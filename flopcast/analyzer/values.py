@@ -494,11 +494,12 @@ def signature(value: Value, depth: int = 0):
 class UserRaise(Exception):
     """An exception the analysed program raises on this path."""
 
-    def __init__(self, span: Span, what: str, family: tuple = ()):
+    def __init__(self, span: Span, what: str, family: tuple = (), value: Optional["Value"] = None):
         super().__init__(what)
         self.span = span
         self.what = what
         self.family = family  # names of the raised class and its bases, when it is a user class
+        self.value = value  # the instance of a user exception class raised (what `except ... as e` binds)
 
 
 #: What ``enum.auto()`` evaluates to until the class body is turned into members.
