@@ -62,7 +62,7 @@ def test_a_run_that_stops_elsewhere_is_not_a_match():
 
 def test_nothing_is_claimed_after_an_op_flopcast_cannot_price(tmp_path):
     # an unpriced op first: the running total is not known, so neither is the line of the raise
-    text = PATH.read_text().replace("rows = []", "rows = [fnp.sum(fnp.gradient(x))]")
+    text = PATH.read_text().replace("rows = []", "rows = [fnp.sum(fnp.gradient(x, x))]")  # coordinate spacing: unpriced
     path = tmp_path / "estimator.py"
     path.write_text(text)
     report = analyze(path, half_budget())
