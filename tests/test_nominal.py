@@ -29,6 +29,8 @@ POINTS = [Point(32, 2, 2**41), Point(16, 3, 2**41)]
     ("rescale_guard.py", ["if peak > RESCALE_AT:"]),
     ("finite_guard_prune.py", ["alive = fnp.nonzero(", "if not bool(fnp.all(fnp.isfinite(out))):"]),
     ("alpha_prune.py", ["idx = fnp.nonzero(alpha >= DEAD)[0]"]),
+    ("method_guards.py", ["if not fnp.isfinite(out).all():", "if not bool(fnp.isfinite(out)[0].all()):",
+                          "if fnp.isnan(out).any():"]),
 ])
 @pytest.mark.parametrize("point", POINTS, ids=str)
 def test_nominal_number_is_the_runtime_count_and_lies_in_the_interval(name, presumed_lines, point):

@@ -2545,14 +2545,18 @@ class Interpreter:
                 raise UserRaise(self.node_span(node), f"KeyError: {key.value!r}")
             return member
         if isinstance(obj, Array) and obj.plain:
-            return plain_numpy.free(self, lambda: self.subscript(obj.with_(plain=False), key, node))
+            return plain_numpy.free(self, lambda: self.subscript(obj.with_(plain=False, presumed=obj.presumed), key, node))
         if isinstance(obj, Array):
             from flopcast.analyzer.indexing import IndexRaises, index_array
 
             saved = self.span
             self.span = self.node_span(node)
             try:
-                return index_array(self, obj, key)
+                picked = index_array(self, obj, key)
+                if obj.presumed is not None and obj.presumed.value in (True, False):
+                    # part of a mask every element of which a safety net presumes (`isfinite(x)[0]`)
+                    picked = presumptions.tagged(picked, obj.presumed)
+                return picked
             except OpError as exc:
                 return self.unpriced(node, "indexing", str(exc))
             except IndexRaises as exc:
@@ -3140,7 +3144,7 @@ class Interpreter:
             return self.replace_fields(recv, kwargs, span)
         if getattr(recv, "plain", False) and not plain_numpy.has_flopscope(list(args) + list(kwargs.values())):
             # a method of numpy's own ndarray or generator: numpy's work, unbilled
-            flopscope_recv = recv.with_(plain=False) if isinstance(recv, Array) else Generator()
+            flopscope_recv = recv.with_(plain=False, presumed=recv.presumed) if isinstance(recv, Array) else Generator()
             return plain_numpy.free(self, lambda: self.call_bound(BoundLib(path, flopscope_recv), args, kwargs, span, node))
         if path.startswith("random.Generator."):
             method = path[len("random.Generator."):]
