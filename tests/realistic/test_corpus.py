@@ -399,6 +399,48 @@ CORPUS = {
         guards=("if peak > RESCALE_AT:", "factor = fnp.linalg.cholesky(cov + 1e-6 * fnp.eye(w))",
                 "if not fnp.all(fnp.isfinite(mean)):"),
     ),
+    "stage_classes": Entry(
+        points=(
+            (8, 2, 2_000, "exact"),          # mean only (IntEnum levels upgraded by a cost table)
+            (16, 3, 20_000, "exact"),        # diagonal on every layer
+            (8, 2, 10_000, "exact"),         # low rank (QR basis carried between layers)
+            (16, 3, 10**5, "exact"),         # full covariance first, then low rank
+            (32, 3, 3 * 10**5, "exact"),     # low rank, rank 4
+        ),
+    ),
+    "mask_cascade": Entry(
+        points=(
+            (8, 1, 10**4, "interval"),       # hot set by masks + flatnonzero, Cholesky ladder, quadrature
+            (8, 2, 10**5, "interval"),       # + the variance fixed point (walrus while loop) at mid depth
+            (16, 3, 10**6, "interval"),
+            (32, 2, 10**5, "interval"),
+        ),
+        guards=('return fnp.linalg.cholesky(c + scale * eye), f"chol@{scale:g}"',
+                "if not bool(fnp.isfinite(out).all()):"),
+        data_sites=("idx = fnp.flatnonzero(mask)",
+                    "while (delta := abs(s - prev)) > cfg.fixed_point_tol and it < cfg.fixed_point_it:"),
+    ),
+    "pair_sampler": Entry(
+        points=(
+            (8, 2, 5_000, "exact"),          # mean field only: sampling does not fit
+            (8, 2, 10**5, "interval"),       # 59 samples (odd: plain), triu_indices pairs, bincount spread
+            (16, 3, 10**6, "interval"),      # 98 samples: antithetic halves (match on mode and parity)
+            (17, 2, 10**6, "interval"),      # 130 samples at an odd width
+        ),
+        data_sites=("if var_x <= 0.0:", "if float(fnp.max(v)) <= VAR_FLOOR:",
+                    "scale = 0.0 if math.isclose(float(total), 0.0, abs_tol=1e-12) else 1e-3"),
+    ),
+    "ridge_head": Entry(
+        points=(
+            (8, 1, 10**4, "guarded"),        # head from head.npz (fnp.load's dict), no refit at depth 1
+            (8, 2, 10**5, "interval"),       # refit layer 2: ridge ladder (cholesky, QR, SVD), lambda search
+            (16, 3, 10**6, "interval"),
+            (32, 2, 10**6, "interval"),
+        ),
+        guards=("if not fnp.isfinite(out).all():", "c = fnp.linalg.cholesky(gram + lam * eye)",
+                "return fnp.linalg.solve(r, q.T @ yy)"),
+        data_sites=("if float(resid) < RESID_TOL:",),
+    ),
 }
 
 
