@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
+from operator import attrgetter
 from typing import Iterable, Optional
 
 from flopcast.model import Charge
@@ -140,11 +141,16 @@ class ChargeList(list):
         objects = self._objects
         return [(objects[key], n) for key, n in self._counts.items()]
 
+    def repeats(self) -> bool:
+        """Whether the tally is much shorter than the list (reused calls, skipped iterations):
+        then reading it beats walking the list in C."""
+        return self._length == len(self) and 4 * len(self._counts) < len(self)
+
     def total(self) -> int:
-        counted = self.counted()
-        if counted is None:
-            return sum(c.flops for c in self)
-        return sum(c.flops * n for c, n in counted)
+        if not self.repeats():
+            return sum(map(_FLOPS, self))
+        objects = self._objects
+        return sum(objects[key].flops * n for key, n in self._counts.items())
 
     # Changes that keep the length would not be noticed by it: they leave the tally stale.
     def _stale(self, *args, **kwargs):
@@ -191,6 +197,9 @@ class ChargeList(list):
     def reverse(self) -> None:
         super().reverse()
         self._stale()
+
+
+_FLOPS = attrgetter("flops")
 
 
 class Tally:

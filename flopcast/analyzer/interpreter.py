@@ -431,10 +431,13 @@ class Interpreter:
         if self._ran_generators:
             return None
         charges = self.result.charges
-        counted = charges.counted() if isinstance(charges, ChargeList) else None
-        if counted is None:
-            counted = [(c, 1) for c in charges]
-        if sum(c.flops * n for c, n in counted) <= self.budget and min((c.flops for c, _ in counted), default=0) >= 0:
+        if isinstance(charges, ChargeList) and charges.repeats():
+            flops = [c.flops for c, _ in charges.counted()]  # each distinct charge once (the total is the tally's)
+            total = charges.total()
+        else:
+            flops = list(map(operator.attrgetter("flops"), charges))
+            total = sum(flops)
+        if total <= self.budget and min(flops, default=0) >= 0:
             return None  # no running total passes the budget (a loop's repeats make millions of charges)
         used = 0
         for i, c in enumerate(self.result.charges):
