@@ -14,6 +14,7 @@ from flopcast.analyzer.ops.operands import (
     broadcast,
     known_int,
     known_shape,
+    numel,
     operand,
     origin_of,
     shape_of,
@@ -118,15 +119,8 @@ def _compress(ctx, args, kwargs):
     count = _selected(ctx, "compress", cond)
     shape = (count,) if flat else x.shape[:ax] + (count,) + x.shape[ax + 1:]
     out = mark_counted(ctx, Array(shape, x.dtype, dtype_origin=x.dtype_origin), ax)
-    ctx.charge("compress", cond.size + 4 * _numel(shape), x.dtype, x.dtype_origin)
+    ctx.charge("compress", cond.size + 4 * numel(shape), x.dtype, x.dtype_origin)
     return out
-
-
-def _numel(shape) -> int:
-    n = 1
-    for s in shape:
-        n *= s
-    return n
 
 
 @handler("extract")
@@ -163,7 +157,7 @@ def _select(ctx, args, kwargs):
     shape = broadcast(*(a.shape for a in cond_arrays + choice_arrays), shape_of(default))
     parts = [Operand(dtype=d) for d in dict.fromkeys(a.dtype for a in choice_arrays)] + [operand(default)]
     dt = dtypes.result_type(*parts)
-    ctx.charge("select", _numel(shape) * len(cond_arrays), dt, origin_of(choice_arrays, dt))
+    ctx.charge("select", numel(shape) * len(cond_arrays), dt, origin_of(choice_arrays, dt))
     return Array(shape, dt)
 
 

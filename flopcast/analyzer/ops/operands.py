@@ -100,6 +100,14 @@ def to_array(ctx, v: Value) -> Array:
     return Array((), op.dtype or dtypes.result_type(op))
 
 
+def numel(shape: tuple[int, ...]) -> int:
+    """The number of elements of an array of this shape."""
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
 def broadcast(*shapes: tuple[int, ...]) -> tuple[int, ...]:
     """numpy's broadcast shape; shapes that do not broadcast raise ValueError (flopscope
     checks them with numpy's ``broadcast_shapes`` before charging)."""

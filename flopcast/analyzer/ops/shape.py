@@ -19,6 +19,7 @@ from flopcast.analyzer.ops.operands import (
     known_int,
     known_shape,
     new_shape,
+    numel,
     operand,
     origin_of,
     to_array,
@@ -578,14 +579,7 @@ def _shape_query(ctx, args, kwargs, op=None):
     if isinstance(x, Array):
         return ctx.get_attr(x, op, ctx.span)
     shape = to_array(ctx, x).shape
-    return Known({"shape": shape, "ndim": len(shape), "size": _product(shape)}[op])
-
-
-def _product(shape: tuple[int, ...]) -> int:
-    n = 1
-    for s in shape:
-        n *= s
-    return n
+    return Known({"shape": shape, "ndim": len(shape), "size": numel(shape)}[op])
 
 
 @handler("rot90")
