@@ -21,6 +21,7 @@ from flopcast.analyzer.ops.operands import (
     to_array,
 )
 from flopcast.analyzer.ops.registry import OpError, handler
+from flopcast.analyzer.ops.sorting import _ceil_log2
 from flopcast.analyzer.values import Array, Generator, Known, NumpyScalar, Unknown, Value
 
 
@@ -217,7 +218,7 @@ def _legacy_choice(ctx, args, kwargs):
         raise OpError("fnp.random.choice: p does not match the pool (numpy raises)")
     if pool <= 0 or (not replace_v.value and draws > pool):
         raise OpError("fnp.random.choice of an empty pool or of more items than it holds raises ValueError")
-    log2 = max(pool - 1, 0).bit_length()
+    log2 = _ceil_log2(pool)
     if replace_v.value:
         base = max(draws, 1) + ((3 * pool + max(draws, 1) * log2) if with_p else 0)
     else:

@@ -81,37 +81,39 @@ def _sort_cost(n: int) -> int:
     return max(n * _ceil_log2(n), 1)
 
 
-_UNIQUE_FLAGS = ("return_index", "return_inverse", "return_counts")
+_UNIQUE_FLAGS = {"return_index": "indices", "return_inverse": "inverse_indices", "return_counts": "counts"}
+
+
+def _distinct(ctx, op: str, x: Array, fields: tuple) -> list:
+    """A sort of the flattened input (weight 4, under ``op``'s name) and the arrays ``fields``
+    names: every one but the inverse (the input's shape) as long as the number of distinct
+    values, one size site for all of them."""
+    n = x.size
+    ctx.charge(op, _sort_cost(n), x.dtype, x.dtype_origin)
+    count = ctx.choose_size(min(n, 1), n, f"{op}: the number of distinct values depends on values")
+    made = {"values": lambda: Array((count,), x.dtype, dtype_origin=x.dtype_origin),
+            "indices": lambda: Array((count,), "int64", vrange=(0, max(n - 1, 0))),
+            "counts": lambda: Array((count,), "int64", vrange=(min(n, 1), n))}
+    return [Array(x.shape, "int64", vrange=(0, max(n - 1, 0))) if f == "inverse_indices"
+            else mark_counted(ctx, made[f](), 0) for f in fields]
 
 
 @handler("unique")
 def _unique(ctx, args, kwargs):
-    """``unique(ar, return_index=, return_inverse=, return_counts=, equal_nan=)``: a sort of
-    the flattened input; every returned array but the inverse is as long as the number of
-    distinct values, one size site for all of them. The inverse has the input's shape."""
+    """``unique(ar, return_index=, return_inverse=, return_counts=, equal_nan=)``: the distinct
+    values alone, or a tuple of them and what each flag asks for, in numpy's order."""
     x = to_array(ctx, args[0])
     if len(args) > 1 or set(kwargs) - set(_UNIQUE_FLAGS) - {"equal_nan"}:
         raise OpError("unique with axis= or positional flags is not modelled")
-    flags = {}
-    for name in _UNIQUE_FLAGS:
+    asked = []
+    for name, field in _UNIQUE_FLAGS.items():
         v = kwargs.get(name, Known(False))
         if not isinstance(v, Known):
             raise OpError(f"unique's {name}= is not known statically")
-        flags[name] = bool(v.value)
-    n = x.size
-    ctx.charge("unique", _sort_cost(n), x.dtype, x.dtype_origin)
-    count = ctx.choose_size(min(n, 1), n, "unique: the number of distinct values depends on values")
-    values = mark_counted(ctx, Array((count,), x.dtype, dtype_origin=x.dtype_origin), 0)
-    if not any(flags.values()):
-        return values
-    out = [values]
-    if flags["return_index"]:
-        out.append(mark_counted(ctx, Array((count,), "int64", vrange=(0, max(n - 1, 0))), 0))
-    if flags["return_inverse"]:
-        out.append(Array(x.shape, "int64", vrange=(0, max(n - 1, 0))))
-    if flags["return_counts"]:
-        out.append(mark_counted(ctx, Array((count,), "int64", vrange=(min(n, 1), n)), 0))
-    return TupleVal(tuple(out))
+        if v.value:
+            asked.append(field)
+    out = _distinct(ctx, "unique", x, ("values", *asked))
+    return TupleVal(tuple(out)) if asked else out[0]
 
 
 #: numpy 2's array-API unique functions: the fields of the named tuple each returns
@@ -122,23 +124,13 @@ _UNIQUE_RESULTS = {"unique_values": None, "unique_counts": ("values", "counts"),
 
 @handler(*_UNIQUE_RESULTS)
 def _unique_api(ctx, args, kwargs, op=None):
-    """``unique_values/counts/inverse/all(x)``: the sort of ``unique`` (weight 4), recorded under
-    their own names; a named tuple of the distinct values and their counts, indices, inverse."""
+    """``unique_values/counts/inverse/all(x)``: the sort of ``unique``, recorded under their own
+    names; a named tuple of the distinct values and their counts, indices, inverse."""
     if len(args) != 1 or kwargs:
         raise OpError(f"{op} with these arguments is not modelled")
-    x = to_array(ctx, args[0])
-    n = x.size
-    ctx.charge(op, _sort_cost(n), x.dtype, x.dtype_origin)
-    count = ctx.choose_size(min(n, 1), n, f"{op}: the number of distinct values depends on values")
-    values = mark_counted(ctx, Array((count,), x.dtype, dtype_origin=x.dtype_origin), 0)
     fields = _UNIQUE_RESULTS[op]
-    if fields is None:
-        return values
-    made = {"values": values,
-            "indices": mark_counted(ctx, Array((count,), "int64", vrange=(0, max(n - 1, 0))), 0),
-            "inverse_indices": Array(x.shape, "int64", vrange=(0, max(n - 1, 0))),
-            "counts": mark_counted(ctx, Array((count,), "int64", vrange=(min(n, 1), n)), 0)}
-    return TupleVal(tuple(made[f] for f in fields), fields)
+    out = _distinct(ctx, op, to_array(ctx, args[0]), fields or ("values",))
+    return TupleVal(tuple(out), fields) if fields else out[0]
 
 
 @handler("isin")
