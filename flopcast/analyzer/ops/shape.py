@@ -26,7 +26,7 @@ from flopcast.analyzer.ops.operands import (
 )
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
 from flopcast.analyzer.ops.symmetry import _permute_sym, meet_sym
-from flopcast.analyzer.values import Array, Known, ListVal, TupleVal, Value
+from flopcast.analyzer.values import Array, Known, ListVal, TupleVal, Value, counted_extent
 
 
 @handler("reshape", "ravel")
@@ -573,7 +573,7 @@ def _shape_query(ctx, args, kwargs, op=None):
     if len(args) != 1 or kwargs:
         if op == "size" and len(args) == 2 and not kwargs and isinstance(args[0], Array):
             ax = axis_index(known_int(args[1], "size axis"), args[0].ndim)
-            return ctx.get_attr(args[0], "shape", ctx.span).items[ax] if args[0].counted else Known(args[0].shape[ax])
+            return counted_extent(args[0], (ax,)) if args[0].counted else Known(args[0].shape[ax])
         raise OpError(f"fnp.{op} with these arguments is not modelled")
     x = args[0]
     if isinstance(x, Array):
