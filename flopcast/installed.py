@@ -493,6 +493,29 @@ def _derive_stats_costs(sources: list[Path]) -> dict[str, int]:
     return costs
 
 
+@lru_cache(maxsize=1)
+def window_costs() -> dict[str, int]:
+    """Per-sample cost of each window function (``hanning``, ``kaiser``, ...), read from
+    flopscope's ``_window.py``: each ``<name>_cost(n)`` returns ``max(K * n, 1)``; K is kept."""
+    source = _package_dir("flopscope") / "_window.py"
+    return _read_through("window-costs", [source], lambda: _derive_window_costs(source))
+
+
+def _derive_window_costs(source: Path) -> dict[str, int]:
+    costs: dict[str, int] = {}
+    for node in ast.parse(source.read_text(), str(source)).body:
+        if not (isinstance(node, ast.FunctionDef) and node.name.endswith("_cost")):
+            continue
+        ret = next((n.value for n in ast.walk(node) if isinstance(n, ast.Return)), None)
+        # max(K * n, 1): anything else is a formula flopcast does not know, left out (unpriced)
+        if (isinstance(ret, ast.Call) and getattr(ret.func, "id", None) == "max" and len(ret.args) == 2
+                and isinstance(ret.args[0], ast.BinOp) and isinstance(ret.args[0].op, ast.Mult)
+                and isinstance(ret.args[0].left, ast.Constant) and isinstance(ret.args[0].right, ast.Name)
+                and isinstance(ret.args[1], ast.Constant) and ret.args[1].value == 1):
+            costs[node.name[: -len("_cost")]] = int(ret.args[0].left.value)
+    return costs
+
+
 @dataclass(frozen=True)
 class ResourceLimits:
     """The limits whestbench grades under (its ``_default_resource_limits()``)."""

@@ -55,6 +55,16 @@ def test_remote_unsupported_ops_equal_flopscope_s_own_list():
     assert installed.op_inventory().remote_unsupported == frozenset(flopscope.remote_unsupported_ops())
 
 
+def test_window_costs_read_from_source_equal_flopscope_s_cost_functions():
+    from flopscope import _window
+
+    ours = installed.window_costs()
+    assert set(ours) == {"bartlett", "blackman", "hamming", "hanning", "kaiser"}
+    for name, per_sample in ours.items():
+        for n in (0, 1, 7, 1024):
+            assert max(per_sample * n, 1) == getattr(_window, f"{name}_cost")(n), (name, n)
+
+
 def test_an_unknown_round_tag_is_a_setup_error_that_lists_the_known_ones():
     import pytest
 

@@ -915,3 +915,26 @@ FLOPSCOPE_API = {
     "namespace_nested_by_fstring": "for i in range(D):\n    with flops.namespace(f'layer{i}'):\n        with flops.namespace('inner'):\n            r = v + 1.0",
 }
 FAMILIES["flopscope_api"] = FLOPSCOPE_API
+
+# windows, grids, choose/put and cross (were unpriced); a window's per-sample cost is read
+# from flopscope's source, so these also catch a repricing flopcast failed to read
+WINDOWS_GRIDS_AND_PICKS = {
+    "hanning_hamming_of_width": "r = fnp.hanning(W) * fnp.hamming(W)",
+    "blackman_bartlett_kaiser": "r = fnp.blackman(W) + fnp.bartlett(W) + fnp.kaiser(W, 2.5) + fnp.hanning(W + 1)[:W]",
+    "window_of_zero_is_floored": "r = fnp.hanning(0)",
+    "window_f64_promotes_f32": "r = v * fnp.hanning(W)",
+    "indices_dense": "g = fnp.indices((D, W)); r = g[0] + g[1]",
+    "indices_sparse_f32": "i, j = fnp.indices((W, D), dtype=fnp.float32, sparse=True); r = i + j",
+    "indices_of_nothing_is_free": "r = fnp.indices(())",
+    "choose_f32_and_weak_float": "r = fnp.choose(fnp.argsort(v) % 2, [v, 0.5]) * 2.0",
+    "choose_promotes_to_f64": "r = fnp.choose(fnp.zeros(W, dtype=fnp.int64), [v, fnp.ones(W)]) + 1.0",
+    "choose_broadcasts_a_column": "r = fnp.choose(fnp.zeros((2, 1), dtype=fnp.int64), [u, v])",
+    "choose_method": "r = (fnp.argsort(v) % 3).choose([v, u, v * 2.0])",
+    "put_by_an_index_array": "x = w * 1.0; fnp.put(x, fnp.argsort(v)[:3], 0.0); r = x + 1.0",
+    "put_empty_is_free": "x = v * 1.0; fnp.put(x, [], 0.0); r = x",
+    "put_into_symmetric_drops_the_tag": "S = fnp.einsum('ij,kj->ik', w, w); fnp.put(S, [0, 1], 1.0, mode='clip'); r = S * 2.0",
+    "cross_of_3_vectors": "r = fnp.cross(w[:, :3], w[:, 1:4])",
+    "cross_of_2_vectors_is_z_only": "r = fnp.cross(w[:, :2], u[:2]) + 1.0",
+    "cross_mixed_2_and_3_f64": "r = fnp.cross(w[:, :2], [1.0, 0.0, 0.0])",
+}
+FAMILIES["windows_grids_and_picks"] = WINDOWS_GRIDS_AND_PICKS

@@ -73,6 +73,8 @@ CASES = {
     "vecdot_extents_differ": ("r = fnp.vecdot(w, v[:3])", "ValueError"),
     "namespace_with_a_dot": ("r = flops.namespace('a.b')", "ValueError"),
     "namespace_blank": ("r = flops.namespace('  ')", "ValueError"),
+    "put_known_index_out_of_range": ("x = v * 1.0; fnp.put(x, [0, W], 1.0)", "IndexError"),
+    "cross_of_4_vectors": ("r = fnp.cross(w[:, :4], w[:, :4])", "ValueError"),
 }
 
 #: Charged after the raising line in every snippet: never priced, since it never runs.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+from flopcast import installed
 from flopcast.analyzer import dataints, dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import (
@@ -365,3 +366,38 @@ def _diag_indices(ctx, args, kwargs, op=None):
         ndim = known_int(arg(args, kwargs, 1, "ndim", Known(2)), "diag_indices ndim")
     ctx.charge(op, max(n * ndim, 1), None)
     return TupleVal(tuple(Array((n,), "int64", vrange=(0, n - 1) if n > 0 else None) for _ in range(ndim)))
+
+
+@handler("hanning", "hamming", "blackman", "bartlett", "kaiser")
+def _window(ctx, args, kwargs, op=None):
+    """A window of M samples: flopscope's per-sample cost K (read from its source) times M, at
+    least 1, billed at float64 (numpy's windows are float64 whatever M is)."""
+    per = installed.window_costs().get(op)
+    if per is None:
+        raise OpError(f"{op}: the installed flopscope's cost formula for it is not one flopcast can read")
+    names = ("M", "beta") if op == "kaiser" else ("M",)
+    if len(args) + len(kwargs) != len(names) or set(kwargs) - set(names):
+        raise OpError(f"{op} takes {', '.join(names)}; other arguments are not modelled")
+    m = known_int(arg(args, kwargs, 0, "M"), f"{op} M")
+    ctx.charge(op, max(per * m, 1), "float64")
+    return Array((max(m, 0),), "float64")
+
+
+@handler("indices")
+def _indices(ctx, args, kwargs):
+    """``indices(dimensions, dtype=int, sparse=False)``: the elements materialized, no floor
+    (N·prod(dims) dense, sum(dims) sparse) at dtype=. flopscope reads dtype= only as a keyword."""
+    if len(args) != 1 or set(kwargs) - {"dtype", "sparse"}:
+        raise OpError("indices with a positional dtype or sparse is not modelled")
+    dims = known_shape(args[0], "indices dimensions")
+    dt = dtype_arg(kwargs.get("dtype")) or "int64"
+    sparse = kwargs.get("sparse", Known(False))
+    if not (isinstance(sparse, Known) and isinstance(sparse.value, bool)):
+        raise OpError("indices sparse= is not a known bool")
+    if sparse.value:
+        grids = tuple(Array(tuple(d if j == i else 1 for j in range(len(dims))), dt) for i, d in enumerate(dims))
+        ctx.charge("indices", sum(g.size for g in grids), dt)
+        return TupleVal(grids)
+    grid = Array((len(dims),) + dims, dt)
+    ctx.charge("indices", grid.size, dt)
+    return grid

@@ -17,6 +17,7 @@ from flopcast.analyzer.ops.operands import (
     axis_index,
     broadcast,
     dtype_arg,
+    numel,
     operand,
     origin_of,
     shape_of,
@@ -360,3 +361,20 @@ def ufunc(ctx, name: str, args, kwargs) -> Value:
     if not _none(out):
         return pointwise_out(ctx, name, list(args[:nin]), out, dt)
     return pointwise(ctx, name, list(args[:nin]), dtype_kw=dt)
+
+
+@handler("cross")
+def _cross(ctx, args, kwargs):
+    """``cross(a, b)`` of 2- or 3-vectors along the last axis: 3 per output element (a 3-vector
+    per pair, or one z per pair of 2-vectors) at the promotion of a's and b's dtypes."""
+    if len(args) != 2 or kwargs:
+        raise OpError("cross with axis arguments is not modelled")
+    a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    if a.ndim == 0 or b.ndim == 0 or a.shape[-1] not in (2, 3) or b.shape[-1] not in (2, 3):
+        raise OpRaises("ValueError", "incompatible dimensions for cross product\n(dimension must be 2 or 3)")
+    lead = broadcast(a.shape[:-1], b.shape[:-1])
+    shape = lead if a.shape[-1] == b.shape[-1] == 2 else lead + (3,)
+    dt = dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=b.dtype))
+    origin = origin_of([a, b], dt)
+    ctx.charge("cross", max(3 * numel(shape), 1), dt, origin)
+    return Array(shape, dt, dtype_origin=origin)

@@ -17,6 +17,7 @@ from flopcast.analyzer.ops.operands import (
     numel,
     operand,
     origin_of,
+    _sequence,
     shape_of,
     to_array,
 )
@@ -162,7 +163,8 @@ def _select(ctx, args, kwargs):
 
 
 def _drop_tag(ctx, x: Array) -> None:
-    if x.sym:
+    """An in-place write: the array keeps its shape and dtype, not its symmetry or value bounds."""
+    if x.sym or x.vrange is not None:
         ctx.mutate(x, x.with_(sym=None))
 
 
@@ -253,3 +255,53 @@ def _unravel_index(ctx, args, kwargs):
         ctx.charge("unravel_index", max(len(dims), 1), None)
         return TupleVal(tuple(NumpyScalar("int64") for _ in dims))
     raise OpError("unravel_index of indices that are not known integers or integer arrays")
+
+
+@handler("choose")
+def _choose(ctx, args, kwargs):
+    """``choose(a, choices, mode='raise')``: numel of the broadcast output at the promotion of
+    the choices. As for take, the indices are presumed in range."""
+    if len(args) != 2 or set(kwargs) - {"mode"}:
+        raise OpError("choose with out= or these arguments is not modelled")
+    idx = to_array(ctx, args[0])
+    if dtypes.kind(idx.dtype) not in "iu":
+        raise OpError("choose with indices that are not integers is not modelled")
+    choices = _sequence(args[1])
+    if not choices:
+        raise OpError("choose from no choices is not modelled")
+    shape = broadcast(idx.shape, *(shape_of(c) for c in choices))
+    dt = dtypes.result_type(*(operand(c) for c in choices))
+    ctx.charge("choose", numel(shape), dt, origin_of(choices, dt))
+    return Array(shape, dt)
+
+
+@handler("put")
+def _put(ctx, args, kwargs):
+    """``put(a, ind, v, mode='raise')`` in place: numel(ind) at a's dtype, no floor; returns None.
+    Indices given as known numbers are checked (IndexError); others are presumed in range."""
+    if not 3 <= len(args) <= 4 or set(kwargs) - {"mode"} or len(args) == 4 and "mode" in kwargs:
+        raise OpError("put with these arguments is not modelled")
+    x = args[0]
+    if not isinstance(x, Array):
+        raise OpError("put into something other than a flopscope array is not modelled")
+    mode = arg(args, kwargs, 3, "mode", Known("raise"))
+    if not (isinstance(mode, Known) and mode.value in ("raise", "wrap", "clip")):
+        raise OpError("put mode= is not a known mode")
+    ind = to_array(ctx, args[1])
+    if mode.value == "raise" and isinstance(args[1], (Known, ListVal, TupleVal)):
+        for i in _known_ints(args[1]):
+            if not -x.size <= i < x.size:
+                raise OpRaises("IndexError", f"index {i} is out of bounds for axis 0 with size {x.size}")
+    to_array(ctx, args[2])
+    ctx.charge("put", ind.size, x.dtype, x.dtype_origin)
+    _drop_tag(ctx, x)
+    return Known(None)
+
+
+def _known_ints(v) -> list[int]:
+    """The integers a known index (an int or a flat list of ints) holds; [] if not all known."""
+    items = list(v.items) if isinstance(v, (ListVal, TupleVal)) else [v]
+    values = [i.value for i in items if isinstance(i, Known)]
+    if len(values) != len(items) or not all(type(i) is int for i in values):
+        return []
+    return values

@@ -30,7 +30,7 @@ ARRAY_METHOD_OPS = {
     **{m: m for m in (
         "sum", "mean", "max", "min", "std", "var", "prod", "argmax", "argmin", "cumsum", "cumprod",
         "any", "all", "ptp", "reshape", "ravel", "astype", "copy", "dot", "clip", "trace", "round",
-        "nonzero", "argsort", "take", "repeat", "argpartition")},
+        "nonzero", "argsort", "take", "repeat", "argpartition", "choose")},
     "conj": "conjugate",
     "conjugate": "conjugate",
     "squeeze": "ndarray.squeeze",
