@@ -602,17 +602,16 @@ class Interpreter:
             self.last_count = (self.span, None if presumed is None else count == presumed, key, lo, hi)
         return count
 
-    def mutate(self, old: Array, new: Array) -> None:
-        """An in-place op changed ``old`` (fill_diagonal): rebind every name holding it."""
-        if new is old:
-            return
-        frame = self.frame
-        while frame is not None:
-            for k, v in list(frame.vars.items()):
-                if v is old:
-                    frame.vars[k] = new
-            break
-        new.ident = old.ident
+    def write_in_place(self, x: Array) -> None:
+        """An in-place op (fill_diagonal, putmask, put, shuffle) wrote into ``x``: flopscope
+        drops the symmetry tag of that object, so the same object changes here, and every
+        name, container, attribute and caller's frame holding it sees the change (a memoised
+        call that does it changes its caller's state, and is not recorded). What was known of
+        its values (bounds, a presumption, what it counts) is no longer known."""
+        x.sym = None
+        x.vrange = None
+        x.presumed = None
+        x.counts = None
 
     def read_array_file(self, path_value: Value) -> Value:
         from flopcast.analyzer.arrayfiles import read_arrays

@@ -91,8 +91,7 @@ def _put_along_axis(ctx, args, kwargs):
         ax = axis_index(known_int(axis, "axis"), x.ndim)
         cost = 0 if x.size == 0 else (x.size // x.shape[ax]) * idx.shape[ax]
     ctx.charge("put_along_axis", cost, x.dtype, x.dtype_origin)
-    if x.sym:
-        ctx.mutate(x, x.with_(sym=None))
+    ctx.write_in_place(x)
     return Known(None)
 
 
@@ -162,12 +161,6 @@ def _select(ctx, args, kwargs):
     return Array(shape, dt)
 
 
-def _drop_tag(ctx, x: Array) -> None:
-    """An in-place write: the array keeps its shape and dtype, not its symmetry or value bounds."""
-    if x.sym or x.vrange is not None:
-        ctx.mutate(x, x.with_(sym=None))
-
-
 @handler("putmask", "place")
 def _putmask(ctx, args, kwargs, op=None):
     """``putmask(a, mask, values)`` / ``place(arr, mask, vals)`` in place: numel(a) at a's dtype;
@@ -182,7 +175,7 @@ def _putmask(ctx, args, kwargs, op=None):
         raise OpError(f"{op} with a mask of another size is not modelled")
     to_array(ctx, args[2])
     ctx.charge(op, x.size, x.dtype, x.dtype_origin)
-    _drop_tag(ctx, x)
+    ctx.write_in_place(x)
     return Known(None)
 
 
@@ -201,7 +194,7 @@ def _copyto(ctx, args, kwargs):
         raise OpRaises("ValueError", f"could not broadcast input array from shape {src.shape} into shape {dst.shape}")
     dt = dtypes.result_type(Operand(dtype=src.dtype), Operand(dtype=dst.dtype))
     ctx.charge("copyto", dst.size, dt, origin_of([src, dst], dt))
-    _drop_tag(ctx, dst)
+    ctx.write_in_place(dst)
     return Known(None)
 
 
@@ -294,7 +287,7 @@ def _put(ctx, args, kwargs):
                 raise OpRaises("IndexError", f"index {i} is out of bounds for axis 0 with size {x.size}")
     to_array(ctx, args[2])
     ctx.charge("put", ind.size, x.dtype, x.dtype_origin)
-    _drop_tag(ctx, x)
+    ctx.write_in_place(x)
     return Known(None)
 
 

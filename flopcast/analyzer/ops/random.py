@@ -162,8 +162,7 @@ def _shuffle(ctx, op: str, args, kwargs) -> Value:
     if op == "random.shuffle" and axis != 0:
         raise OpError("fnp.random.shuffle takes no axis")
     ctx.charge(op, max(x.shape[axis_index(axis, x.ndim)], 1), None)
-    if x.sym:  # the shuffled values are no longer symmetric, and flopscope drops the tag
-        ctx.mutate(x, x.with_(sym=None))
+    ctx.write_in_place(x)
     return Known(None)
 
 

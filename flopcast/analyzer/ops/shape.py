@@ -296,7 +296,7 @@ def _diagonal(ctx, args, kwargs):
 def _fill_diagonal(ctx, args, kwargs):
     x = to_array(ctx, args[0])
     ctx.charge("fill_diagonal", min(x.shape), x.dtype, x.dtype_origin)
-    ctx.mutate(x, x.with_(sym=None) if x.sym else x)
+    ctx.write_in_place(x)
     return Known(None)
 
 

@@ -1,0 +1,55 @@
+"""An in-place op (fill_diagonal, putmask, put, copyto, shuffle) changes the array object itself:
+flopscope drops its symmetry tag, and every name that holds the object sees a dense array from
+then on — the caller of a helper that writes into its argument, an attribute, a list. Each case
+is exact against the real flopscope at two points."""
+
+from __future__ import annotations
+
+import pytest
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+TEMPLATE = '''import flopscope as flops
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator, MLP
+
+
+def zero_diagonal(C):
+    fnp.fill_diagonal(C, 0.0)
+
+
+def clamp(C):
+    fnp.putmask(C, C > 100.0, 100.0)
+    return C
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp: MLP, budget: int):
+        w = mlp.weights[0]
+        C = fnp.einsum('ij,kj->ik', w, w)
+{body}
+        return fnp.zeros((mlp.depth, mlp.width)) + r[0]
+'''
+
+CASES = {
+    "helper_fills_the_caller_s_diagonal": "zero_diagonal(C)\nr = C * 2.0",
+    "helper_clamps_an_attribute_s_array": "self.C = C\nclamp(C)\nr = self.C * 2.0",
+    "a_list_holds_the_written_array": "held = [C, C * 1.0]\nfnp.put(C, [0], 1.0)\nr = held[0] * 2.0 + held[1]",
+    "a_memoised_helper_writes_twice": ("D = fnp.einsum('ij,kj->ik', w, w)\nfor M in (C, D, C):\n"
+                                       "    zero_diagonal(M)\nr = C * 2.0 + D * 3.0"),
+    "copyto_into_an_alias": "A = C\nfnp.copyto(C, w)\nr = A * 2.0",
+    "untouched_symmetric_keeps_its_tag": "D = C * 1.0\nzero_diagonal(C)\nr = D * 2.0 + C",
+}
+
+
+@pytest.mark.parametrize("body", CASES.values(), ids=CASES.keys())
+def test_every_holder_of_a_written_array_sees_it_dense(tmp_path, body):
+    path = tmp_path / "estimator.py"
+    indented = "\n".join("        " + line for line in body.splitlines())
+    path.write_text(TEMPLATE.format(body=indented))
+    for point in (Point(8, 2, 2**41), Point(16, 3, 2**41)):
+        report = analyze(path, point)
+        assert report.total.exact and not report.unpriced, report.unpriced
+        assert report.total.lo == measure(path, point).total
