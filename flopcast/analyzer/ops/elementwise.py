@@ -159,6 +159,7 @@ def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optio
         billed = dtypes.result_type(Operand(dtype=dtype_kw), Operand(dtype=out.dtype))
     base = max(pricing.unique_count(out_shape, sym), 1)
     ctx.charge(op, base, billed, origin_of(list(values) + [out], billed))
+    ctx.write_in_place(out)  # the buffer's old values, and what was known of them, are gone
     return out
 
 
