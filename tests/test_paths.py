@@ -294,7 +294,7 @@ def test_a_long_run_of_a_loop_that_never_repeated_before_is_still_skipped():
                                   "compared_counters.py", "budget_reads.py", "module_values.py", "masked_layers.py",
                                   "state_counters.py", "repeated_calls.py", "plain_call_result.py", "cached_calls.py",
                                   "closed_calls.py", "budget_and_helpers.py", "late_reuse.py", "array_logs.py",
-                                  "indexed_layers.py", "source_lists.py"])
+                                  "indexed_layers.py", "source_lists.py", "formatted_counters.py"])
 def test_skipping_and_reuse_change_nothing_but_the_work(name, monkeypatch):
     # Traced: the loop runs each charge was made in too, a reused call's charges included.
     from flopcast.analyzer import repeats
@@ -488,7 +488,7 @@ def test_a_loop_that_reads_and_stores_a_list_at_its_counter_is_skipped_where_the
     assert runs_of_line(INDEXED, "self.mean[layer] = self.mean[layer] + part * 0.5")[400] < 8
     assert runs_of_line(INDEXED, "rows.append(stats.mean[i] * gains[min(i, GAIN - 1)] + acts[i + 1][0])")[400] < 16
     # skipped on each side of the middle layer, where the shapes change
-    assert 8 < runs_of_line(INDEXED, "total = total + fnp.sum(shaped[i] @ mlp.weights[0], axis=0)")[400] < 100
+    assert runs_of_line(INDEXED, "total = total + fnp.sum(shaped[i] @ mlp.weights[0], axis=0)")[400] < 16
     assert runs_of_line(INDEXED, "total = total + fnp.sum(fnp.outer(pool[i], x0), axis=0)")[400] < 16
     assert runs_of_line(INDEXED, "log.add(layer, fnp.sum(w, axis=0))")[400] < 8
     assert runs_of_line(INDEXED, "y = turned(y, mlp.weights[i], i)")[400] < 60  # both sides of the tenth layer
@@ -510,3 +510,23 @@ def test_a_loop_over_a_list_the_state_holds_is_skipped_where_its_items_are_alike
     assert runs_of_line(SOURCES, "x = x + fnp.sum(fnp.outer(p, m.keep), axis=0)")[400] < 16  # up to m.keep's layer
     assert runs_of_line(SOURCES, "x = x + fnp.sum(s @ m.ws[0], axis=0)")[400] < 100  # each side of the middle
     assert runs_of_line(SOURCES, "x = fnp.tanh(x @ w) * (len(m.ws) + 0.5)")[400] == 400  # the list read otherwise
+
+
+FORMATTED = STEADY.parent / "formatted_counters.py"
+
+
+@pytest.mark.parametrize("width,depth", [(8, 5), (8, 12)])
+def test_loops_that_format_their_counters_into_text_are_counted_exactly(width, depth):
+    assert_counted_exactly(FORMATTED, Point(width, depth, 2**41))
+
+
+def test_a_loop_that_formats_its_counter_into_a_log_is_skipped_unless_the_text_steers():
+    # each skipped layer's label is its own: their lengths size an array after the loop
+    assert runs_of_line(FORMATTED, 'log.lines.append(f"layer {i} of {depth}")')[400] < 8
+    assert runs_of_line(FORMATTED, 'names.append(f"w{i + 1:02d}")')[400] < 8
+    assert runs_of_line(FORMATTED, 'bump("relu")')[400] < 8  # a global count formatted with a spec
+    assert runs_of_line(FORMATTED, 'log.lines.append(f"{i}: {float(fnp.max(x)):.3f}")')[400] < 8
+    # a comparison of the counter answered otherwise at the middle layer only: skipped on both sides
+    assert runs_of_line(FORMATTED, "x = fnp.tanh(x @ w) + 1.0")[400] < 16
+    assert runs_of_line(FORMATTED, "x = x @ w")[400] == 400  # the text steers a branch
+    assert runs_of_line(FORMATTED, 'x = fnp.tanh(x @ w) + len(f"{i:{i % 3 + 1}d}")')[400] == 400

@@ -63,6 +63,10 @@ _CALLS = {"min": min, "max": max, "abs": abs, "float": float, "int": int, "compl
                                                      "fabs", "trunc", "log1p", "tanh", "cos", "sin", "atan",
                                                      "hypot", "copysign", "pow")}}
 _ARITH.update({name: (lambda x, y, f=f: f(x) if y is _ONE_ARG else f(x, y)) for name, f in _CALLS.items()})
+#: An f-string's parts (``CounterWatch.format``, ``CounterWatch.join``): a watched number
+#: formatted by a spec, and two texts joined; their results are watched texts.
+_ARITH.update({"format": format, "concat": operator.add})
+_FORMATTED = (int, float, str)
 _CMP = {"Gt": operator.gt, "GtE": operator.ge, "Lt": operator.lt, "LtE": operator.le, "Eq": operator.eq,
         "NotEq": operator.ne}
 _NUMBERS = (int, float)
@@ -254,6 +258,39 @@ class CounterWatch:
         answer = fn(a, b)
         self.events.append(("cmp", name, self.ref(left), self.ref(right), answer))
         return Known(answer)
+
+    def format(self, value: Known, spec: str) -> Optional[Known]:
+        """``format(value, spec)`` of a watched number (or text) in an f-string: a watched text
+        (None: the interpreter does it, and reads the value)."""
+        raw = _raw(value)
+        if raw.__class__ not in _FORMATTED or spec.__class__ is not str:
+            return None
+        try:
+            text = format(raw, spec)
+        except Exception:  # noqa: BLE001 - the interpreter raises it, reading the value
+            return None
+        out = Known(text)
+        self.tainted[id(out)] = (out, ("d", len(self.events)))
+        self.events.append(("arith", "format", self.ref(value), ("c", spec), str))
+        return out
+
+    def join(self, parts: list) -> Known:
+        """An f-string's text from its parts (``str`` or watched texts from ``format``), a
+        watched text when one of them is."""
+        out = None
+        for part in parts:
+            if out is None:
+                out = part
+            elif out.__class__ is str and part.__class__ is str:
+                out += part
+            else:
+                a = out if out.__class__ is Known else Known(out)
+                b = part if part.__class__ is Known else Known(part)
+                joined = Known(_raw(a) + _raw(b))
+                self.tainted[id(joined)] = (joined, ("d", len(self.events)))
+                self.events.append(("arith", "concat", self.ref(a), self.ref(b), str))
+                out = joined
+        return out if out.__class__ is Known else Known(out if out is not None else "")
 
     # -- the loop's counter as an index ----------------------------------------------------
 

@@ -2024,7 +2024,8 @@ class Interpreter:
         return Known(node.value)
 
     def expr_JoinedStr(self, node: ast.JoinedStr) -> Value:
-        parts = []
+        parts: list = []
+        watch = self.counter_watch
         for v in node.values:
             if isinstance(v, ast.Constant):
                 parts.append(str(v.value))
@@ -2032,7 +2033,16 @@ class Interpreter:
                 inner = self.eval(v.value)
                 if not isinstance(inner, Known):
                     return Unknown("", None, "formatted string")
-                parts.append(format(inner.value, self.eval(v.format_spec).value if v.format_spec else ""))
+                spec = self.eval(v.format_spec).value if v.format_spec else ""
+                if watch is not None and watch.is_tainted(inner):
+                    # a number counters.py watches, formatted into text: the text is watched too
+                    text = watch.format(inner, spec)
+                    if text is not None:
+                        parts.append(text)
+                        continue
+                parts.append(format(inner.value, spec))
+        if watch is not None and any(p.__class__ is Known for p in parts):
+            return watch.join(parts)
         return Known("".join(parts))
 
     def expr_Name(self, node: ast.Name) -> Value:

@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from flopcast.analyzer.canonical import Canon, Incomparable
+from flopcast.analyzer.counters import suspended
 from flopcast.analyzer.values import ClassVal
 from flopcast.syntax import calls_introspection
 
@@ -97,7 +98,8 @@ def record(interp, node: ast.stmt, test: tuple, call: bool = False) -> None:
     killed = _pending_free(interp)
     if killed is not None:
         try:
-            form = _state(interp, _Walk(interp._nonzero_counts), killed, node)
+            with suspended(interp.counter_watch):  # the analysis' own reads (counters.py)
+                form = _state(interp, _Walk(interp._nonzero_counts), killed, node)
         except (Incomparable, RecursionError):
             form = None
     interp.result.joins.append(Join(id(node), test, tuple(test_sites), tuple(body_sites), form, call))

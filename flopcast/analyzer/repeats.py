@@ -114,6 +114,7 @@ class SteadyLoop:
         # never loads `i` compares the weights alone (and that each item unpacks the same way).
         self.item_matters = not (isinstance(node.target, ast.Name) and node.target.id not in loaded)
         self.previous: Optional[_Probe] = None
+        self.resumed: Optional[int] = None  # where the loop ran again after its last skip
         # The counters (see the module's docstring): the comparisons that read them, and what
         # they compared in the iteration since the last probe (None: not recorded).
         self.counters, self.compares = _counters(node)
@@ -197,6 +198,16 @@ class SteadyLoop:
     def skip_from(self, index: int) -> int:
         """Called when iteration ``index`` is about to run (its target assigned): how many
         iterations, from this one on, were accounted for without running them."""
+        skipped = self._skip_from(index)
+        if skipped:
+            # The loop runs again from index + skipped (a counter's comparison answers otherwise
+            # there, or a watched number computes otherwise): the iterations after it are
+            # fingerprinted as the first ones are, so that a loop that settles again (past
+            # `i == depth // 2`) is skipped again.
+            self.resumed = index + skipped
+        return skipped
+
+    def _skip_from(self, index: int) -> int:
         n = len(self.items)
         records, self.records = self.records, None
         watch, self.watch = self.watch, None
@@ -234,7 +245,9 @@ class SteadyLoop:
 
     def fingerprinted(self, index: int) -> bool:
         """Whether the state before iteration ``index`` is fingerprinted."""
-        return _near_power_of_two(index) if index > self.EARLY else not self.cold
+        if index > self.EARLY:
+            return _near_power_of_two(index) or self.resumed is not None and index <= self.resumed + self.EARLY
+        return not self.cold
 
     def probe(self, index: int) -> Optional[_Probe]:
         interp = self.interp
@@ -452,7 +465,10 @@ class SteadyLoop:
         if not repeats or interp.steps + steps * repeats > self.max_steps \
                 or interp.exhaustion_caught((after.used - before.used) * repeats) \
                 or not self.appends_repeatable(before, after) \
-                or self.appended_counters(before, after, watch) or not self.logs_repeatable(watch, canon):
+                or not self.logs_repeatable(watch, canon):
+            return 0
+        substituted = self.appended_counters(before, after, watch)
+        if substituted is None:
             return 0
         stored = self.stored_repeatable(watch, canon, index - 1)
         if stored is None:
@@ -470,9 +486,11 @@ class SteadyLoop:
         if check is None or check.slot_objects:
             undo(places)  # a watched number is still somewhere the rewrite did not reach
             return 0
-        self.extend_logs(watch, repeats, [(starts[r], self.counter_value(index + r)) for r in range(repeats)])
+        runs = [(starts[r], self.counter_value(index + r)) for r in range(repeats)]
+        self.extend_logs(watch, repeats, runs)
         self.fill_stored(stored, index, repeats)
-        self.repeat(before, after, repeats)
+        self.repeat(before, after, repeats, [watch.values_at(*run) for run in runs] if substituted else None,
+                    substituted)
         self.history[1] += 1
         self.interp.history_log.append((self.node, 1))
         return repeats
@@ -633,19 +651,25 @@ class SteadyLoop:
             else:
                 lst.items[length:length] = clones
 
-    def appended_counters(self, before: _Probe, after: _Probe, watch: CounterWatch) -> bool:
-        """Whether an append-only list got a watched number (its copies would all hold the
-        watched iteration's value)."""
+    def appended_counters(self, before: _Probe, after: _Probe, watch: CounterWatch) -> Optional[set]:
+        """The append-only lists (by position) that got watched numbers or texts, each appended
+        as an item of its own (`names.append(f"w{i}")`): the skipped iterations' copies get the
+        values each computes (``repeat``). None when one is held in a container (its copies
+        would all hold the watched iteration's value)."""
+        out = set()
         for i, lst in enumerate(self.lists.values()):
+            added = lst.items[before.lengths[i]:after.lengths[i]]
             canon = LeafCanon(self.interp._nonzero_counts, set(watch.tainted))
             try:
                 with suspended(self.interp.counter_watch):
-                    canon.form(ListVal(lst.items[before.lengths[i]:after.lengths[i]]))
+                    canon.form(ListVal(added))
             except (Incomparable, RecursionError):
-                return True
+                return None
             if canon.slot_objects:
-                return True
-        return False
+                if not all(v.__class__ is Known for v in added):
+                    return None
+                out.add(i)
+        return out
 
     def appends_repeatable(self, before: _Probe, after: _Probe) -> bool:
         """Each append-only list still is the same list, and what the last iteration appended
@@ -762,8 +786,11 @@ class SteadyLoop:
                    for name, _ in bindings):
                 return
 
-    def repeat(self, before: _Probe, after: _Probe, times: int) -> None:
-        """Make the effects of the iteration between the two probes ``times`` more times."""
+    def repeat(self, before: _Probe, after: _Probe, times: int, values: Optional[list] = None,
+               substituted: frozenset = frozenset()) -> None:
+        """Make the effects of the iteration between the two probes ``times`` more times
+        (``values``: per skipped iteration, the watched numbers it computes, which the appends
+        of the lists at the positions ``substituted`` get: counters.CounterWatch.values_at)."""
         interp = self.interp
         result = interp.result
         iteration = result.charges[before.charges:after.charges]
@@ -778,6 +805,11 @@ class SteadyLoop:
             start, end = before.lengths[i], after.lengths[i]
             last = lst.items[start:end]
             memory = interp.trace.memory if interp.trace is not None else None
+            if i in substituted:
+                # plain Knowns, watched texts among them: no identities, each skipped iteration's
+                # own values after the watched iteration's
+                lst.items.extend(v for run in values for v in _clone_all(last, {}, run))
+                continue
             clones = []
             for _ in range(times):
                 renamed: dict = {}
