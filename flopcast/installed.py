@@ -184,6 +184,19 @@ def weight_fallbacks() -> WeightFallbacks:
                            tuple(found["_UFUNC_METHOD_SUFFIXES"]))
 
 
+@lru_cache(maxsize=1)
+def load_dtypes() -> frozenset:
+    """The dtypes ``fnp.load`` accepts (``str(arr.dtype)`` must be one: flopscope/_io.py's
+    ``_WHITELIST``, read as a literal; anything else makes it raise ValueError)."""
+    path = _package_dir("flopscope") / "_io.py"
+    for node in ast.parse(path.read_text(), str(path)).body:
+        target, value = _assignment(node)
+        if target == "_WHITELIST" and isinstance(value, ast.Call) and value.args:
+            return frozenset(ast.literal_eval(value.args[0]))
+    raise SetupError(f"cannot read _WHITELIST from {path}; this flopscope is newer than flopcast knows — "
+                     "pin flopscope<0.13")
+
+
 def _truthy(value: Optional[str]) -> bool:
     return value is not None and value.strip().lower() in {"1", "true", "yes", "on"}
 

@@ -86,3 +86,46 @@ class Estimator(BaseEstimator):
     assert [(r.span.line, r.exc_type, r.every_path) for r in report.raises] == [(15, "TypeError", True)], report.raises
     with pytest.raises(TypeError, match="context manager"):
         measure(path, point)
+
+
+@pytest.mark.parametrize("members", [
+    {"coef": "<f8", "names": "<U3"},   # a text member: flopscope's _check_dtype refuses it
+    {"coef": ">f8"},                   # big-endian float64: str(dtype) is '>f8', not on the whitelist
+    {"coef": "<f4", "idx": "<i8"},     # both accepted
+])
+@pytest.mark.parametrize("loader", ["fnp.load(str(HEAD))", "np.load(str(HEAD))"])
+def test_the_dtypes_of_loaded_members_decide_whether_load_raises(tmp_path, members, loader):
+    # FINDINGS #65: fnp.load raises ValueError for a member whose str(dtype) is outside flopscope's
+    # whitelist; flopcast took every member as loaded (a false exact when the program falls back)
+    import numpy as np
+
+    np.savez(tmp_path / "head.npz", **{k: np.zeros(3, dtype=dt) if dt[1] != "U" else np.array(["a", "b"])
+                                       for k, dt in members.items()})
+    path = tmp_path / "estimator.py"
+    path.write_text(f"""\
+from pathlib import Path
+
+import numpy as np
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+HEAD = Path(__file__).with_name("head.npz")
+
+
+class Estimator(BaseEstimator):
+    def setup(self, context):
+        try:
+            self.coef = {loader}["coef"]
+        except ValueError:
+            self.coef = None
+
+    def predict(self, mlp, budget):
+        h = fnp.ones(mlp.width)
+        if self.coef is not None:
+            h = h * 2.0
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + h
+""")
+    point = Point(8, 2, 10**6)
+    report = analyze(path, point)
+    assert not report.unpriced and not report.raises, (report.unpriced, report.raises)
+    assert_exact_match(report, measure(path, point), f" with {members} by {loader}")

@@ -12,7 +12,7 @@ import itertools
 import math
 from typing import Optional
 
-from flopcast.analyzer import dataints, import_hooks, stdlib_containers, submission_files
+from flopcast.analyzer import dataints, dunders, import_hooks, stdlib_containers, submission_files
 from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (
@@ -158,6 +158,13 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
     if name == "complex" and not all(isinstance(a, Known) for a in list(args) + list(kwargs.values())):
         # never a weak float: what uses it is unpriced (an Unknown of no kind)
         return Unknown("", span, "complex() of a value that depends on data")
+    if name in ("str", "repr") and len(args) == 1 and not kwargs and isinstance(args[0], InstanceVal):
+        made = dunders.text(interp, args[0], name, span)  # its __str__/__repr__, an exception's args
+        return made if made is not None else Unknown("", span, f"{name}() of an instance whose text is not known")
+    if name in ("bool", "int", "float", "abs") and len(args) == 1 and not kwargs and isinstance(args[0], InstanceVal):
+        made = dunders.conversion(interp, name, args[0], span)  # its __bool__/__len__, __int__, __float__, __abs__
+        if made is not None:
+            return made
     if name in ("int", "float", "bool", "str", "round", "abs", "complex"):
         x = args[0] if args else Known(0)
         if name == "abs" and isinstance(x, Array):
@@ -307,6 +314,12 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if isinstance(obj, InstanceVal) and isinstance(attr, Known):
             obj.attrs[attr.value] = value
         return Known(None)
+    if name in ("repr", "format") and args and isinstance(args[0], Known) and dunders.plain_value(args[0].value) \
+            and all(isinstance(a, Known) and isinstance(a.value, str) for a in args[1:]) and not kwargs:
+        try:
+            return Known(repr(args[0].value) if name == "repr" else format(args[0].value, *[a.value for a in args[1:]]))
+        except (TypeError, ValueError) as exc:
+            raise UserRaise(span, f"{type(exc).__name__}: {exc}")
     if name == "print" or name in ("repr", "format", "id", "hash"):
         return Known(None) if name == "print" else Unknown("", span, name)
     if name == "super":
@@ -350,6 +363,11 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if isinstance(x, InstanceVal):
             return Known(x.cls.lookup("__call__")[1] is not None)
         return Known(isinstance(x, (FunctionVal, ClassVal, Builtin, LibRef, PartialVal, BoundMethod, BoundLib)))
+    if name == "exception_init" and args and isinstance(args[0], InstanceVal):
+        if kwargs:
+            raise UserRaise(span, f"TypeError: {args[0].cls.name}() takes no keyword arguments")
+        dunders.init_exception_args(args[0], args[1:])  # BaseException.__init__ sets `args`
+        return Known(None)
     if name in ("object_init", "noop"):
         return Known(None)
     if name == "container_init" and args and isinstance(args[0], InstanceVal) and args[0].payload is not None:
@@ -942,6 +960,19 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
                     return Known(plain.index(x, *[a.value for a in args[1:] if isinstance(a, Known)]))
                 del recv.items[plain.index(x)]
                 return Known(None)
+        if name in ("index", "count", "remove") and len(args) == 1 and not kwargs and (
+                isinstance(args[0], InstanceVal) or any(isinstance(i, InstanceVal) for i in recv.items)):
+            hits = dunders.positions(interp, args[0], recv.items, span, first=name != "count")
+            if hits is None:
+                return interp.unpriced(node, f"list.{name}()", "whether an item equals it depends on values")
+            if name == "count":
+                return Known(len(hits))
+            if not hits:
+                raise UserRaise(span, f"ValueError: list.{name}(x): x not in list")
+            if name == "index":
+                return Known(hits[0])
+            del recv.items[hits[0]]
+            return Known(None)
         if name == "sort":
             ordered = call_builtin(interp, "sorted", [recv], kwargs, span, node)
             if isinstance(ordered, ListVal):
@@ -1108,3 +1139,4 @@ def _namedtuple(interp, args, kwargs, span: Span) -> Value:
     cls.fields = [(f, d, None) for f, d in zip(fields, padded)]
     cls.tuple_like = True
     return cls
+

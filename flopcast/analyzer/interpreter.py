@@ -25,8 +25,8 @@ from pathlib import PurePosixPath
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import (dataints, dtypes, joins, ops, plain_numpy, presumptions, pricing, sizetests,
-                               submission_files)
+from flopcast.analyzer import (dataints, dtypes, dunders, joins, ops, plain_numpy, presumptions, pricing,
+                               sizetests, submission_files, undefined)
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.import_hooks import ImportHooks
 from flopcast.analyzer.ops import OpError, OpRaises
@@ -618,7 +618,7 @@ class Interpreter:
 
         if not (isinstance(path_value, Known) and isinstance(path_value.value, (str, PurePosixPath))):
             raise OpError("the file name passed to fnp.load is not known statically")
-        return read_arrays(self.program.root, str(path_value.value))
+        return read_arrays(self.program.root, str(path_value.value), flopscope_load=not self.free)
 
     # ------------------------------------------------------------ modules
 
@@ -689,7 +689,7 @@ class Interpreter:
 
     def stmt_Assert(self, node: ast.Assert) -> None:
         # The test runs (and charges) at run time; python -O is not how estimators are run.
-        value = self.eval(node.test)
+        value = self.size_truth(self.eval(node.test), node.test)
         self.check_array_truth(value, node.test)
         if self.known_truth(value) is False:
             if node.msg is not None:
@@ -777,6 +777,11 @@ class Interpreter:
                 current.items[:] = repeated.items
             self.assign(node.target, current)
             return
+        if current.__class__ is InstanceVal or operand.__class__ is InstanceVal:
+            done = dunders.binary(self, type(node.op).__name__, current, operand, self.node_span(node), inplace=True)
+            if done is not None:  # the user's __iadd__ (else __add__/__radd__)
+                self.assign(node.target, done)
+                return
         value = self.binop(node.op, current, operand, node)
         self.assign(node.target, value)
 
@@ -1777,6 +1782,8 @@ class Interpreter:
         """The truth of a size a value-dependent site chose (``if idx.size:``): ``!= 0``."""
         if isinstance(value, CountKnown):
             return self.size_test(ast.NotEq(), value, Known(0), node)
+        if value.__class__ is InstanceVal:  # its class's __bool__ / __len__
+            return dunders.instance_truth(self, value, self.node_span(node))
         return value
 
     def count_test(self, count: CountKnown, result: Value, node) -> Value:
@@ -1816,6 +1823,9 @@ class Interpreter:
             return bool(value.payload.items)
         if value.__class__ is InstanceVal and plain_member(value) is not value:
             return bool(plain_member(value).value)  # an IntEnum member of value 0 is false
+        if value.__class__ is InstanceVal and (dunders.user_method(value, "__bool__") is not None
+                                               or dunders.user_method(value, "__len__") is not None):
+            return None  # what its __bool__/__len__ say (size_truth asks them where Python does)
         if isinstance(value, (FunctionVal, ClassVal, InstanceVal, LibRef, MLPVal, Generator, BoundMethod,
                               PyGenerator, GeneratorView, PartialVal, SeqIterator)):
             return True
@@ -2024,23 +2034,31 @@ class Interpreter:
         return Known(node.value)
 
     def expr_JoinedStr(self, node: ast.JoinedStr) -> Value:
-        parts: list = []
+        parts: Optional[list] = []
         watch = self.counter_watch
         for v in node.values:
             if isinstance(v, ast.Constant):
-                parts.append(str(v.value))
+                if parts is not None:
+                    parts.append(str(v.value))
+                continue
+            inner = self.eval(v.value)  # every part runs (and charges), as Python evaluates them all
+            spec = self.eval(v.format_spec) if v.format_spec else Known("")
+            if parts is None:
+                continue
+            if watch is not None and v.conversion == -1 and isinstance(inner, Known) and watch.is_tainted(inner) \
+                    and isinstance(spec, Known) and isinstance(spec.value, str):
+                # a number counters.py watches, formatted into text: the text is watched too
+                text = watch.format(inner, spec.value)
+                if text is not None:
+                    parts.append(text)
+                    continue
+            text = dunders.formatted(self, inner, v.conversion, spec, self.node_span(v))
+            if text is None:
+                parts = None
             else:
-                inner = self.eval(v.value)
-                if not isinstance(inner, Known):
-                    return Unknown("", None, "formatted string")
-                spec = self.eval(v.format_spec).value if v.format_spec else ""
-                if watch is not None and watch.is_tainted(inner):
-                    # a number counters.py watches, formatted into text: the text is watched too
-                    text = watch.format(inner, spec)
-                    if text is not None:
-                        parts.append(text)
-                        continue
-                parts.append(format(inner.value, spec))
+                parts.append(text)
+        if parts is None:
+            return Unknown("", None, "formatted string")
         if watch is not None and any(p.__class__ is Known for p in parts):
             return watch.join(parts)
         return Known("".join(parts))
@@ -2065,6 +2083,8 @@ class Interpreter:
             return env[name]
         if name in _BUILTINS:
             return Builtin(name)
+        if undefined.never_defined(self.program, frame.module, name):
+            raise UserRaise(self.node_span(node), f"NameError: name {name!r} is not defined")
         return self.unpriced(node, f"name {name!r}", "not defined on this path")
 
     def _elements(self, elts: list[ast.expr]) -> list[Value]:
@@ -2212,10 +2232,19 @@ class Interpreter:
                 last = self.eval(v)
                 if i < len(node.values) - 1:
                     self.check_array_truth(last, v)
+                tested = last
                 if isinstance(last, CountKnown):  # only its truth is asked here: `len(idx) and ...`
                     tested = self.size_truth(last, v)
                     last = last if isinstance(tested, Known) else tested
-                t = self.known_truth(tested if isinstance(last, CountKnown) else last)
+                elif last.__class__ is InstanceVal:
+                    if i == len(node.values) - 1:
+                        return last  # the last operand's truth is not asked here (an `if` asks the result's)
+                    # `Flag(False) or default`: the object, by its __bool__ (asked once: the truth
+                    # stands for it when the whole expression is only tested)
+                    tested = self.size_truth(last, v)
+                    if condition is not None:
+                        last = tested
+                t = self.known_truth(tested)
                 if t is None:
                     if isinstance(last, Array):
                         return last
@@ -2291,6 +2320,10 @@ class Interpreter:
                 return watched
         if (left.__class__ is InstanceVal or right.__class__ is InstanceVal) and name in _ORDER_AND_EQ:
             left, right = plain_member(left), plain_member(right)  # `level > Level.MEAN` of an IntEnum
+            if left.__class__ is InstanceVal or right.__class__ is InstanceVal:
+                done = dunders.compare(self, name, left, right, self.node_span(node))  # the user's __eq__, __lt__, ...
+                if done is not None:
+                    return done
         if left.__class__ is Known and right.__class__ is Known and name in _CMP:
             # two plain known values ordered or compared (what the steps below come to for them)
             try:
@@ -2322,8 +2355,14 @@ class Interpreter:
                 return Unknown("bool", unknown.origin, unknown.reason)  # (`type(s) is float`)
             return Known(same if isinstance(op, ast.Is) else not same)
         if isinstance(op, (ast.In, ast.NotIn)):
-            if isinstance(right, InstanceVal) and right.payload is not None \
-                    and not isinstance(right.cls.lookup("__contains__")[1], FunctionVal):
+            contains = dunders.user_method(right, "__contains__")
+            if contains is not None:  # the user's __contains__: its result's truth
+                truth = dunders.truth_of(self, dunders.call_method(self, right, contains, [left], self.node_span(node)),
+                                         self.node_span(node))
+                if truth is None:
+                    return Unknown("bool", self.node_span(node), "a user __contains__ that depends on values")
+                return Known(truth == isinstance(op, ast.In))
+            if isinstance(right, InstanceVal) and right.payload is not None:
                 right = right.payload
             if isinstance(left, (ListVal, TupleVal)):
                 from flopcast.analyzer.builtins import _NOT_PLAIN, _py
@@ -2333,6 +2372,11 @@ class Interpreter:
                     left = Known(plain)
             if not isinstance(left, Known) and isinstance(right, DictVal) and dict_key(left) in right.items:
                 return Known(isinstance(op, ast.In))  # the same object is a key (an enum member)
+            if isinstance(right, (ListVal, TupleVal)):
+                found = dunders.contains(self, left, right.items, self.node_span(node))  # `P(1) in [P(2), P(1)]`
+                if found is not None:
+                    truth = self.known_truth(found)
+                    return found if truth is None else Known(truth == isinstance(op, ast.In))
             if _equal_only_to_itself(left) and isinstance(right, (ListVal, TupleVal, DictVal)):
                 found = _identity_membership(left, right.items if not isinstance(right, DictVal)
                                              else [key_value(k) for k in right.items])
@@ -2407,6 +2451,10 @@ class Interpreter:
             return self.price_op(ops.UNARY_OPERATORS[type(node.op).__name__], [v], node)
         if isinstance(v, CountKnown) and isinstance(node.op, (ast.USub, ast.UAdd)):
             return v if isinstance(node.op, ast.UAdd) else sizetests.through("USub", [v], Known(-v.value))
+        if v.__class__ is InstanceVal:
+            done = dunders.unary(self, type(node.op).__name__, v, self.node_span(node))  # the user's __neg__, ...
+            if done is not None:
+                return done
         v = plain_member(v)  # `-Level.FULL` of an IntEnum
         if isinstance(v, Known):
             try:
@@ -2431,6 +2479,9 @@ class Interpreter:
                 self.effects += 1
                 return watched
         if left.__class__ is InstanceVal or right.__class__ is InstanceVal:
+            done = dunders.binary(self, name, left, right, self.node_span(node))  # the user's __add__, ...
+            if done is not None:
+                return done
             left, right = plain_member(left), plain_member(right)  # `2 * Level.FULL` of an IntEnum
         if left.__class__ is Known and right.__class__ is Known:  # plain numbers (a cost model): the common case
             return self.known_binop(name, left.value, right.value, node)
@@ -2742,9 +2793,13 @@ class Interpreter:
             if name == "__init__":
                 if isinstance(obj.receiver, InstanceVal) and obj.receiver.payload is not None:
                     return PartialVal(Builtin("container_init"), [obj.receiver], {})
+                if isinstance(obj.receiver, InstanceVal) and dunders.exception_base(obj.receiver.cls) is not None:
+                    return PartialVal(Builtin("exception_init"), [obj.receiver], {})
                 return Builtin("object_init")
             if name in ("setup", "__init_subclass__"):
                 return Builtin("noop")
+        if isinstance(obj, Builtin) and name == "__init__" and dunders.is_builtin_exception(obj.name):
+            return Builtin("exception_init")  # `ValueError.__init__(self, msg)` in a subclass's __init__
         if isinstance(obj, Builtin) and obj.name in ("dict", "list") and name in ("__getitem__", "__init__"):
             # `__getattr__ = dict.__getitem__` (an attribute dict), `dict.__init__(self, ...)`
             return Builtin("dict.__getitem__" if name == "__getitem__" and obj.name == "dict" else
@@ -3296,6 +3351,11 @@ class Interpreter:
                 raise UserRaise(span, f"ValueError: {wanted.value!r} is not a valid {cls.name}")
             return Unknown("", span, f"the {cls.name} member for a value that depends on data")
         instance = InstanceVal(cls)
+        if dunders.exception_base(cls) is not None:
+            # BaseException.__new__ keeps the positional arguments as `args`; its __init__ takes no keywords
+            if kwargs and not isinstance(cls.lookup("__init__")[1], FunctionVal):
+                raise UserRaise(span, f"TypeError: {cls.name}() takes no keyword arguments")
+            dunders.init_exception_args(instance, args)
         kind = _container_base(cls)
         if kind is not None:
             instance.payload = DictVal({}) if kind == "dict" else ListVal([])

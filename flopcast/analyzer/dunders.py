@@ -1,0 +1,404 @@
+"""Python's special methods on instances of the user's own classes.
+
+What Python does, and so what the interpreter does through these helpers: the truth of an
+instance asks ``__bool__``, else ``__len__``, else it is true; ``a + b`` asks ``a.__add__(b)``
+and, when that is missing or returns ``NotImplemented``, ``b.__radd__(a)`` (the reflected
+method first when ``b``'s class is a strict subclass of ``a``'s that defines it); ``a += b``
+asks ``__iadd__`` first; comparisons reflect ``<`` to ``>`` and fall back to identity for
+``==``/``!=``; ``x in [..]`` is ``item is x or item == x`` item by item; ``str()``/``repr()``
+and f-strings ask ``__str__``/``__repr__``/``__format__``, and an exception's ``str`` is made
+from its ``args``. A method the user wrote runs as any other call (its charges are the
+program's); nothing here is a guess: a value these rules cannot decide stays unknown.
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Optional
+
+from flopcast.analyzer.values import (
+    Array,
+    Builtin,
+    ClassVal,
+    FunctionVal,
+    InstanceVal,
+    Known,
+    LibRef,
+    TupleVal,
+    Unknown,
+    UserRaise,
+    Value,
+    make_tuple,
+)
+
+#: operator name -> (method, reflected method, in-place method)
+BINARY = {
+    "Add": ("__add__", "__radd__", "__iadd__"), "Sub": ("__sub__", "__rsub__", "__isub__"),
+    "Mult": ("__mul__", "__rmul__", "__imul__"), "MatMult": ("__matmul__", "__rmatmul__", "__imatmul__"),
+    "Div": ("__truediv__", "__rtruediv__", "__itruediv__"),
+    "FloorDiv": ("__floordiv__", "__rfloordiv__", "__ifloordiv__"), "Mod": ("__mod__", "__rmod__", "__imod__"),
+    "Pow": ("__pow__", "__rpow__", "__ipow__"), "LShift": ("__lshift__", "__rlshift__", "__ilshift__"),
+    "RShift": ("__rshift__", "__rrshift__", "__irshift__"), "BitAnd": ("__and__", "__rand__", "__iand__"),
+    "BitOr": ("__or__", "__ror__", "__ior__"), "BitXor": ("__xor__", "__rxor__", "__ixor__"),
+}
+_SYMBOL = {"Add": "+", "Sub": "-", "Mult": "*", "MatMult": "@", "Div": "/", "FloorDiv": "//", "Mod": "%",
+           "Pow": "** or pow()", "LShift": "<<", "RShift": ">>", "BitAnd": "&", "BitOr": "|", "BitXor": "^"}
+#: comparison name -> (method, reflected method)
+COMPARE = {"Eq": ("__eq__", "__eq__"), "NotEq": ("__ne__", "__ne__"), "Lt": ("__lt__", "__gt__"),
+           "LtE": ("__le__", "__ge__"), "Gt": ("__gt__", "__lt__"), "GtE": ("__ge__", "__le__")}
+_CMP_SYMBOL = {"Lt": "<", "LtE": "<=", "Gt": ">", "GtE": ">="}
+UNARY = {"USub": "__neg__", "UAdd": "__pos__", "Invert": "__invert__"}
+
+#: Python's exception classes whose str() is made from args the plain way (one arg: str of it;
+#: none: ''; more: str of the tuple). KeyError's uses repr for one argument.
+_PLAIN_STR_EXCEPTIONS = frozenset({
+    "BaseException", "Exception", "ArithmeticError", "AssertionError", "AttributeError", "BufferError",
+    "EOFError", "FloatingPointError", "IndexError", "LookupError", "MemoryError", "NameError",
+    "NotImplementedError", "OverflowError", "RecursionError", "RuntimeError", "TypeError", "ValueError",
+    "ZeroDivisionError", "KeyError", "Warning", "UserWarning", "RuntimeWarning", "DeprecationWarning",
+})
+
+
+def user_method(obj: Value, name: str):
+    """The method ``name`` the user's classes give ``obj`` (an instance), as (owner, function), or None."""
+    if obj.__class__ is not InstanceVal:
+        return None
+    owner, method = obj.cls.lookup(name)
+    return (owner, method) if isinstance(method, FunctionVal) else None
+
+
+def call_method(interp, obj: InstanceVal, found, args: list, span) -> Value:
+    owner, method = found
+    return interp.call(interp.bind(method, obj, owner, span), list(args), {}, span)
+
+
+def _not_implemented(v: Value) -> bool:
+    return isinstance(v, Builtin) and v.name == "NotImplemented"
+
+
+def _plain_class(cls: ClassVal) -> bool:
+    """A class of the user's own whose instances have no operators but those it defines: every
+    base (through the whole hierarchy) is the user's, whestbench's BaseEstimator or object (so
+    not a container, a NamedTuple, an enum or an exception), and no @dataclass."""
+    return all(c.fields is None and not c.tuple_like and all(
+        isinstance(b, ClassVal) or isinstance(b, LibRef) and b.path == "whestbench.BaseEstimator"
+        or isinstance(b, Builtin) and b.name == "object" for b in c.bases) for c in cls.mro())
+
+
+def _plain_operand(v: Value) -> bool:
+    """A value whose operators Python knows are absent unless its class defines them: a plain
+    Python number/text/None or an instance of a plain user class (never an array or an unknown)."""
+    if isinstance(v, InstanceVal):
+        return v.payload is None and _plain_class(v.cls)
+    return isinstance(v, Known) and type(v.value) in (int, float, bool, str, type(None))
+
+
+def _type_name(v: Value) -> str:
+    return v.cls.name if isinstance(v, InstanceVal) else type(v.value).__name__
+
+
+def _reflected_first(left: Value, right: Value) -> bool:
+    """Python tries the right operand's reflected method first when its class is a strict
+    subclass of the left operand's."""
+    return isinstance(left, InstanceVal) and isinstance(right, InstanceVal) and right.cls is not left.cls \
+        and left.cls in right.cls.mro()
+
+
+def binary(interp, name: str, left: Value, right: Value, span, inplace: bool = False) -> Optional[Value]:
+    """``left <op> right`` (``left <op>= right`` when ``inplace``) where an operand is an instance
+    of the user's classes: the result of its methods, or None when no method of the user's is
+    involved and the operands are not plain (the caller goes on as before)."""
+    if name not in BINARY:
+        return None
+    method, reflected, inplace_method = BINARY[name]
+    if inplace:
+        found = user_method(left, inplace_method)
+        if found is not None:
+            result = call_method(interp, left, found, [right], span)
+            if not _not_implemented(result):
+                return result
+    tries = [(left, method, right), (right, reflected, left)]
+    if _reflected_first(left, right) and user_method(right, reflected) is not None:
+        tries.reverse()
+    involved = False
+    for obj, meth, other in tries:
+        found = user_method(obj, meth)
+        if found is None:
+            continue
+        involved = True
+        result = call_method(interp, obj, found, [other], span)
+        if not _not_implemented(result):
+            return result
+    if involved or (_plain_operand(left) and _plain_operand(right)):
+        symbol = _SYMBOL[name] + ("=" if inplace and name != "Pow" else "")
+        raise UserRaise(span, f"TypeError: unsupported operand type(s) for {symbol}: "
+                              f"'{_type_name(left)}' and '{_type_name(right)}'")
+    return None
+
+
+def unary(interp, name: str, operand: Value, span) -> Optional[Value]:
+    """``-x``, ``+x``, ``~x`` of an instance whose class defines the method; None otherwise."""
+    found = user_method(operand, UNARY.get(name, ""))
+    if found is not None:
+        return call_method(interp, operand, found, [], span)
+    if name in UNARY and _plain_operand(operand):
+        symbol = {"USub": "-", "UAdd": "+", "Invert": "~"}[name]
+        raise UserRaise(span, f"TypeError: bad operand type for unary {symbol}: '{operand.cls.name}'")
+    return None
+
+
+def compare(interp, name: str, left: Value, right: Value, span) -> Optional[Value]:
+    """A rich comparison where an operand is an instance of the user's classes, with Python's
+    reflection and NotImplemented; None when neither defines the method and the default cannot
+    be told (the caller goes on as before)."""
+    method, reflected = COMPARE[name]
+    tries = [(left, method, right), (right, reflected, left)]
+    if _reflected_first(left, right) and user_method(right, reflected) is not None:
+        tries.reverse()
+    for obj, meth, other in tries:
+        found = user_method(obj, meth)
+        if found is None and name == "NotEq":
+            eq = user_method(obj, "__eq__")  # object.__ne__ inverts __eq__ unless NotImplemented
+            if eq is not None:
+                result = call_method(interp, obj, eq, [other], span)
+                if _not_implemented(result):
+                    continue
+                truth = truth_of(interp, result, span)
+                if truth is None:
+                    return Unknown("bool", span, "the result of a user __eq__ that depends on values")
+                return Known(not truth)
+            continue
+        if found is None:
+            continue
+        result = call_method(interp, obj, found, [other], span)
+        if not _not_implemented(result):
+            return result
+    if not (_plain_operand(left) and _plain_operand(right)):
+        return None  # arrays, unknowns, dataclasses (generated methods), library bases: not told here
+    if name in ("Eq", "NotEq"):
+        return Known((left is right) == (name == "Eq"))
+    raise UserRaise(span, f"TypeError: '{_CMP_SYMBOL[name]}' not supported between instances of "
+                          f"'{_type_name(left)}' and '{_type_name(right)}'")
+
+
+def truth_of(interp, value: Value, span) -> Optional[bool]:
+    """Python's truth of ``value``, asking a user class's ``__bool__``/``__len__``."""
+    return interp.known_truth(instance_truth(interp, value, span))
+
+
+def instance_truth(interp, value: Value, span) -> Value:
+    """``value`` as its truth when it is an instance whose class defines ``__bool__`` or
+    ``__len__`` (what Python asks in ``if x:``, ``not x``, ``x and y``); else ``value``."""
+    if value.__class__ is not InstanceVal:
+        return value
+    found = user_method(value, "__bool__")
+    if found is not None:
+        result = call_method(interp, value, found, [], span)
+        if isinstance(result, Known) and not isinstance(result.value, bool):
+            raise UserRaise(span, f"TypeError: __bool__ should return bool, returned {type(result.value).__name__}")
+        return result if isinstance(result, (Known, Unknown)) else Unknown("bool", span, "__bool__ returned "
+                                                                                          "something unknown")
+    found = user_method(value, "__len__")
+    if found is not None:
+        result = call_method(interp, value, found, [], span)
+        if isinstance(result, Known) and isinstance(result.value, int):
+            if result.value < 0:
+                raise UserRaise(span, "ValueError: __len__() should return >= 0")
+            return Known(result.value != 0)
+        if isinstance(result, Known):
+            raise UserRaise(span, f"TypeError: '{type(result.value).__name__}' object cannot be interpreted "
+                                  "as an integer")
+        return Unknown("bool", span, "the length a user __len__ returned depends on values") \
+            if not isinstance(result, Array) else Unknown("", span, "__len__ returned an array")
+    return value
+
+
+def contains(interp, needle: Value, items: list, span) -> Optional[Value]:
+    """``needle in items`` (a list or tuple) where ``needle`` or an item is an instance of the
+    user's classes: ``item is needle or item == needle`` in order, the first true one wins.
+    None when an item is an array or an unknown (the caller goes on as before)."""
+    if not (isinstance(needle, InstanceVal) or any(isinstance(i, InstanceVal) for i in items)):
+        return None
+    if isinstance(needle, (Array, Unknown)) or any(isinstance(i, (Array, Unknown)) for i in items):
+        return None
+    for item in items:
+        if item is needle:
+            return Known(True)
+        result = equal(interp, item, needle, span)
+        if result is None:
+            return None
+        truth = truth_of(interp, result, span)
+        if truth is None:
+            return Unknown("bool", span, "membership by a user __eq__ that depends on values")
+        if truth:
+            return Known(True)
+    return Known(False)
+
+
+def positions(interp, needle: Value, items: list, span, first: bool) -> Optional[list]:
+    """The positions of ``items`` equal to ``needle`` (``list.count``/``index``/``remove``:
+    identity, then ``==`` through the user's methods), only the first when ``first``; None
+    when an answer depends on values or an item is an array or an unknown."""
+    if isinstance(needle, (Array, Unknown)) or any(isinstance(i, (Array, Unknown)) for i in items):
+        return None
+    found = []
+    for k, item in enumerate(items):
+        if item is needle:
+            truth = True
+        else:
+            result = equal(interp, item, needle, span)
+            truth = None if result is None else truth_of(interp, result, span)
+        if truth is None:
+            return None
+        if truth:
+            found.append(k)
+            if first:
+                break
+    return found
+
+
+def equal(interp, left: Value, right: Value, span) -> Optional[Value]:
+    """``left == right`` as Python evaluates it, through the user's methods where there are any."""
+    if isinstance(left, InstanceVal) or isinstance(right, InstanceVal):
+        return compare(interp, "Eq", left, right, span)
+    if isinstance(left, Known) and isinstance(right, Known):
+        try:
+            return Known(left.value == right.value)
+        except Exception:  # noqa: BLE001 - exotic values are not known
+            return None
+    return None
+
+
+# ------------------------------------------------------------ exceptions and text
+
+
+def exception_base(cls: ClassVal) -> Optional[str]:
+    """The name of the Python built-in exception class ``cls`` derives from, or None."""
+    for c in cls.mro():
+        for base in c.bases:
+            if isinstance(base, Builtin) and is_builtin_exception(base.name):
+                return base.name
+    return None
+
+
+def is_builtin_exception(name: str) -> bool:
+    """Whether ``name`` is one of Python's built-in exception classes (read from ``builtins``)."""
+    import builtins
+
+    cls = getattr(builtins, name, None)
+    return isinstance(cls, type) and issubclass(cls, BaseException)
+
+
+def init_exception_args(instance: InstanceVal, args: list) -> None:
+    """``BaseException.__new__``/``__init__`` keep the positional arguments as ``args``."""
+    instance.attrs["args"] = make_tuple(list(args))
+
+
+def text(interp, value: Value, kind: str, span) -> Optional[Value]:
+    """``str(value)`` (kind "str") or ``repr(value)`` (kind "repr") of an instance of the user's
+    classes: its ``__str__``/``__repr__``, an exception's message from its args; None when not
+    known (the default repr shows an address)."""
+    if not isinstance(value, InstanceVal):
+        return None
+    names = ("__str__", "__repr__") if kind == "str" else ("__repr__",)
+    for name in names:
+        found = user_method(value, name)
+        if found is not None:
+            result = call_method(interp, value, found, [], span)
+            if isinstance(result, Known) and not isinstance(result.value, str):
+                raise UserRaise(span, f"TypeError: {name} returned non-string (type {type(result.value).__name__})")
+            return result if isinstance(result, Known) else None
+        if kind == "str" and name == "__str__":
+            base = exception_base(value.cls)
+            if base is not None:
+                return _exception_str(base, value.attrs.get("args"))
+    return None
+
+
+def conversion(interp, name: str, value: InstanceVal, span) -> Optional[Value]:
+    """``bool(x)``, ``int(x)``, ``float(x)``, ``abs(x)`` of an instance: its class's method
+    (``__bool__``/``__len__``; ``__int__`` or ``__index__``; ``__float__`` or ``__index__``;
+    ``__abs__``); a TypeError for a plain class without it; None otherwise."""
+    if name == "bool":
+        truth = truth_of(interp, value, span)
+        if truth is not None:
+            return Known(truth)
+        return instance_truth(interp, value, span) if user_method(value, "__bool__") or \
+            user_method(value, "__len__") else None
+    methods = {"int": ("__int__", "__index__"), "float": ("__float__", "__index__"), "abs": ("__abs__",)}[name]
+    for method in methods:
+        found = user_method(value, method)
+        if found is not None:
+            result = call_method(interp, value, found, [], span)
+            if name == "abs" or not isinstance(result, Known):
+                return result
+            want = int if method != "__float__" else float
+            if type(result.value) is not want and not (want is int and isinstance(result.value, int)):
+                return None  # Python refuses it (or warns and converts): not claimed either way
+            return Known(float(result.value)) if name == "float" else Known(int(result.value))
+    if _plain_operand(value):
+        if name == "abs":
+            raise UserRaise(span, f"TypeError: bad operand type for abs(): '{value.cls.name}'")
+        what = "a string or a real number" if name == "float" else "a string, a bytes-like object or a real number"
+        raise UserRaise(span, f"TypeError: {name}() argument must be {what}, not '{value.cls.name}'")
+    return None
+
+
+def formatted(interp, value: Value, conversion: int, spec: Value, span) -> Optional[str]:
+    """The text of one ``{value!conversion:spec}`` field of an f-string, or None when not known."""
+    if not (isinstance(spec, Known) and isinstance(spec.value, str)):
+        return None
+    if conversion in (ord("s"), ord("r"), ord("a")):
+        kind = "str" if conversion == ord("s") else "repr"
+        if isinstance(value, InstanceVal):
+            value = text(interp, value, kind, span)
+            if value is None or conversion == ord("a"):
+                return None
+        elif isinstance(value, Known) and plain_value(value.value):
+            value = Known({ord("s"): str, ord("r"): repr, ord("a"): ascii}[conversion](value.value))
+        else:
+            return None
+    if isinstance(value, InstanceVal):
+        found = user_method(value, "__format__")
+        if found is not None:
+            result = call_method(interp, value, found, [spec], span)
+            return result.value if isinstance(result, Known) and isinstance(result.value, str) else None
+        if spec.value != "":
+            if _plain_operand(value):
+                raise UserRaise(span, f"TypeError: unsupported format string passed to {value.cls.name}.__format__")
+            return None
+        value = text(interp, value, "str", span)
+        if value is None:
+            return None
+    if not isinstance(value, Known):
+        return None
+    try:
+        return format(value.value, spec.value)
+    except (TypeError, ValueError) as exc:
+        raise UserRaise(span, f"{type(exc).__name__}: {exc}")
+
+
+def plain_value(v) -> bool:
+    """A Python value whose repr flopcast can make itself: numbers, text, None, paths and
+    tuples/lists of them (never an object whose repr shows an address)."""
+    if isinstance(v, (tuple, list)):
+        return all(plain_value(x) for x in v)
+    return type(v) in (int, float, bool, str, type(None), complex) or isinstance(v, PurePath)
+
+
+def _exception_str(base: str, args: Optional[Value]) -> Optional[Value]:
+    if base not in _PLAIN_STR_EXCEPTIONS:
+        return None
+    if isinstance(args, Known) and isinstance(args.value, tuple):
+        plain = list(args.value)  # (make_tuple keeps a tuple of known values as one Known)
+    elif isinstance(args, TupleVal) and all(isinstance(a, Known) for a in args.items):
+        plain = [a.value for a in args.items]
+    else:
+        return None
+    if not plain_value(plain):
+        return None
+    if not plain:
+        return Known("")
+    if len(plain) == 1:
+        return Known(repr(plain[0]) if base == "KeyError" else str(plain[0]))
+    return Known(str(tuple(plain)))

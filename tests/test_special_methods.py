@@ -1,0 +1,257 @@
+"""Special methods of the user's own classes, the way Python calls them, against flopscope.
+
+Each program runs `h = fnp.tanh(h @ w)` a number of times that the construct under test
+decides (and some of the methods charge themselves), so a wrong model shows as a wrong count:
+the truth of an instance (`__bool__`, `__len__`), operators with reflection and
+`NotImplemented`, comparisons, membership by `==`, text (`__str__`, `__repr__`, `__format__`,
+an exception's `args`), and a global defined nowhere (NameError). FINDINGS #61-#64.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+HEADER = "import flopscope.numpy as fnp\nfrom whestbench import BaseEstimator, MLP\n\n"
+STEP = "h = fnp.tanh(h @ mlp.weights[0])"
+
+
+def _program(module: str, body: str) -> str:
+    return (HEADER + textwrap.dedent(module) + "\n\nclass Estimator(BaseEstimator):\n"
+            "    def predict(self, mlp: MLP, budget: int):\n"
+            "        h = fnp.ones(mlp.width, dtype=fnp.float32)\n"
+            + textwrap.indent(textwrap.dedent(body).replace("STEP", STEP), "        ")
+            + "\n        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32)\n")
+
+
+PLAN = """
+class Plan:
+    def __init__(self, steps):
+        self.steps = steps
+
+    def __len__(self):
+        return len(self.steps)
+
+
+class Flag:
+    def __init__(self, on):
+        self.on = on
+
+    def __bool__(self):
+        return self.on
+"""
+
+MOMENTS = """
+class Moments:
+    def __init__(self, mu):
+        self.mu = mu
+
+    def __add__(self, other):
+        if not isinstance(other, Moments):
+            return NotImplemented
+        return Moments(self.mu + other.mu)
+
+    def __radd__(self, other):
+        return Moments(self.mu + float(other))
+
+    def __mul__(self, s):
+        return Moments(self.mu * s)
+
+    __rmul__ = __mul__
+
+    def __neg__(self):
+        return Moments(-self.mu)
+
+    def __len__(self):
+        return self.mu.shape[0]
+
+
+class Scaled(Moments):
+    def __radd__(self, other):
+        return Scaled(self.mu * 3.0)
+"""
+
+KEYS = """
+class Key:
+    def __init__(self, k):
+        self.k = k
+
+    def __eq__(self, other):
+        return isinstance(other, Key) and self.k == other.k
+
+    def __hash__(self):
+        return hash(self.k)
+
+    def __lt__(self, other):
+        return self.k < other.k
+
+    def __repr__(self):
+        return f"Key({self.k})"
+
+    def __format__(self, spec):
+        return format(self.k, spec)
+
+
+class Bag:
+    def __init__(self, items):
+        self.items = items
+
+    def __contains__(self, x):
+        return x in self.items
+"""
+
+ERRORS = """
+class PlanError(Exception):
+    pass
+
+
+class TooBig(ValueError):
+    def __init__(self, need, cap):
+        super().__init__(f"need {need} > {cap}")
+        self.need = need
+
+
+class Missing(KeyError):
+    pass
+"""
+
+CASES = {
+    # FINDINGS #61: an instance was always true (a false exact)
+    "an_instance_is_true_by_its_len_and_bool": (PLAN, """
+        if Plan([]):
+            STEP
+        if not Flag(False):
+            STEP
+        chosen = Flag(False) or Flag(True)
+        if chosen.on:
+            STEP
+        p = Plan([1, 2, 3])
+        while p:
+            p.steps.pop()
+            STEP
+        if bool(Plan([1])) and Flag(True):
+            STEP
+        """),
+    # FINDINGS #62: operators of user classes made an unknown value (a lower bound, charges lost)
+    "operators_call_the_methods_with_reflection_and_not_implemented": (MOMENTS, """
+        m = Moments(h)
+        m = m + m
+        m = 2.0 * m
+        m = 1.0 + m
+        m += Moments(h)
+        m = -m
+        h = m.mu
+        s = Moments(h) + Scaled(h)
+        for _ in range(len(s)):
+            STEP
+        """),
+    "comparisons_and_membership_use_eq_with_reflection": (KEYS, """
+        seen = [Key(1), Key(2)]
+        if Key(2) in seen:
+            STEP
+        if Key(3) not in seen:
+            STEP
+        if 2 in seen:
+            STEP
+        if Key(1) != Key(1):
+            STEP
+        if Key(1) < Key(2) and Key(3) > Key(2):
+            STEP
+        for _ in range(seen.count(Key(1)) + seen.index(Key(2))):
+            STEP
+        seen.remove(Key(1))
+        if Key(2) in Bag(seen):
+            STEP
+        """),
+    "text_of_instances_comes_from_their_methods": (KEYS, """
+        if repr(Key(4)) == "Key(4)" and f"{Key(4)}" == "4" and f"{Key(5):03d}" == "005":
+            STEP
+        if f"{'a'!r}" == "'a'" and str(Key(1)) == "Key(1)":
+            STEP
+        """),
+    # FINDINGS #63: str(e) / e.args of a user exception were unknown
+    "an_exception_keeps_its_args_and_its_message": (ERRORS, """
+        try:
+            raise PlanError("dense", 3)
+        except PlanError as e:
+            mode, k = e.args
+            for _ in range(k):
+                STEP
+            if "dense" in str(e):
+                STEP
+        try:
+            raise TooBig(9, 4)
+        except ValueError as e:
+            if str(e) == "need 9 > 4" and len(e.args) == 1:
+                STEP
+        try:
+            raise Missing("w")
+        except LookupError as e:
+            if str(e) == "'w'" and f"{e}" == "'w'":
+                STEP
+        """),
+    # FINDINGS #64: a global defined nowhere was unpriced; Python raises NameError
+    "a_global_defined_nowhere_raises_name_error": ("", """
+        try:
+            scale = _TUNED_SCALE
+        except NameError:
+            scale = 2
+        for _ in range(scale):
+            STEP
+        """),
+    "an_operator_a_plain_class_lacks_raises_type_error": ("class Box:\n    pass\n", """
+        try:
+            b = Box() + 1
+        except TypeError:
+            STEP
+        try:
+            ok = Box() < Box()
+        except TypeError:
+            STEP
+        if Box() != Box():
+            STEP
+        """),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_special_methods_match_flopscope(name, tmp_path):
+    module, body = CASES[name]
+    path = tmp_path / "estimator.py"
+    path.write_text(_program(module, body))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    runtime = measure(path, point).total
+    assert not report.unpriced, report.unpriced
+    assert not report.uncertain, [u.reason for u in report.uncertain]
+    assert report.total.exact and report.total.lo == runtime, (report.total, runtime)
+
+
+def test_a_name_error_that_escapes_predict_is_reported_at_its_line(tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("", "STEP\nh = h * UNDEFINED_GAIN\nSTEP\n"))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    with pytest.raises(NameError, match="UNDEFINED_GAIN"):
+        measure(path, point)
+    assert [(r.what, r.span.line, r.every_path) for r in report.raises] == [
+        ("NameError: name 'UNDEFINED_GAIN' is not defined", 10, True)]
+
+
+def test_a_name_that_code_could_define_otherwise_is_not_claimed_undefined(tmp_path):
+    # globals() can bind it: flopcast does not follow that, so the name is unpriced (a lower
+    # bound), never a claimed NameError
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("globals()['GAIN'] = 3\n", """
+        for _ in range(GAIN):
+            STEP
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    assert not report.raises
+    assert report.unpriced and report.total.lo <= measure(path, point).total
