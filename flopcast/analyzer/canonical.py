@@ -156,8 +156,8 @@ class Canon:
         if not new:
             return ("I", n)
         if value.payload is not None:
-            return ("I", n, self.definition(value.cls), self.names(value.attrs), self.form(value.payload))
-        return ("I", n, self.definition(value.cls), self.names(value.attrs))
+            return ("I", n, self.definition(value.cls), self.attributes(value.attrs), self.form(value.payload))
+        return ("I", n, self.definition(value.cls), self.attributes(value.attrs))
 
     def _mlp(self, value: MLPVal) -> tuple:
         n, new = self.number(self.objects, id(value), value)
@@ -265,6 +265,10 @@ class Canon:
     def names(self, env: dict) -> tuple:
         form = self.form
         return tuple([(k, form(v)) for k, v in env.items()])
+
+    def attributes(self, attrs: dict) -> tuple:
+        """An instance's attributes (joins.py compares only the kind of those the program never reads)."""
+        return self.names(attrs)
 
 
 def _mentioned(node: ast.AST) -> Optional[tuple]:

@@ -47,6 +47,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Optional
 
+from flopcast.analyzer import write_only
 from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.counters import suspended
 from flopcast.analyzer.values import ClassVal
@@ -54,7 +55,28 @@ from flopcast.syntax import calls_introspection
 
 
 class _Walk(Canon):
-    """The canonical walk, comparable across runs."""
+    """The canonical walk, comparable across runs; of an attribute the program never reads, only
+    its kind (write_only.py)."""
+
+    def __init__(self, nonzero_counts: Optional[dict] = None, write_only: Optional[dict] = None) -> None:
+        super().__init__(nonzero_counts)
+        self.write_only = write_only or {}
+
+    def attributes(self, attrs: dict) -> tuple:
+        dead = self.write_only
+        if not dead:
+            return self.names(attrs)
+        form, parts = self.form, []
+        for k, v in attrs.items():
+            if k not in dead:
+                parts.append((k, form(v)))
+                continue
+            summary = write_only.kind(v)
+            if summary is None:
+                parts.append((k, form(v)))
+            elif dead[k]:  # a write-only method or del: its presence and kind decide whether it raises
+                parts.append((k, ("write-only", summary)))
+        return tuple(parts)
 
     def definition(self, cls: Optional[ClassVal]):
         # Each run makes its classes anew: a class is named by its definition, never by id().
@@ -99,7 +121,8 @@ def record(interp, node: ast.stmt, test: tuple, call: bool = False) -> None:
     if killed is not None:
         try:
             with suspended(interp.counter_watch):  # the analysis' own reads (counters.py)
-                form = _state(interp, _Walk(interp._nonzero_counts), killed, node)
+                walk = _Walk(interp._nonzero_counts, write_only.attributes(interp.program))
+                form = _state(interp, walk, killed, node)
         except (Incomparable, RecursionError):
             form = None
     interp.result.joins.append(Join(id(node), test, tuple(test_sites), tuple(body_sites), form, call))
@@ -173,7 +196,8 @@ def _state(interp, walk: _Walk, killed: list, node: ast.stmt) -> tuple:
             continue
         if f.generator is not None:
             raise Incomparable("generator frame")
-        live = _live_after(f.function.node, where) if f.function is not None and where is not None else None
+        live = _live_after(f.function.node, where, frozenset(walk.write_only)) \
+            if f.function is not None and where is not None else None
         names = {k: v for k, v in f.vars.items() if k not in dead and (live is None or k in live)}
         parts.append((f.qualname, walk.names(names),
                       walk.form(f.function) if f.function is not None else None,
@@ -194,20 +218,23 @@ def _state(interp, walk: _Walk, killed: list, node: ast.stmt) -> tuple:
 _LIVE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def _live_after(function: ast.AST, stmt: ast.stmt) -> Optional[frozenset]:
+def _live_after(function: ast.AST, stmt: ast.stmt, dead: frozenset = frozenset()) -> Optional[frozenset]:
     """The names of ``function``'s frame that code after ``stmt`` may read (None: any of them):
     what the rest of its block and of every enclosing block loads, whole loops around it
     (their next iterations), the handlers and `finally` of a `try` around it, and whatever
-    functions defined inside it load (closures read their variables when called)."""
+    functions defined inside it load (closures read their variables when called). A name
+    only stored into an attribute the program never reads (``dead``: ``self.fits.append(how)``)
+    is not read by that."""
     cache = _LIVE.get(function)
     if cache is None:
         cache = _LIVE[function] = {}
-    if id(stmt) not in cache:
-        cache[id(stmt)] = _compute_live(function, stmt)
-    return cache[id(stmt)]
+    key = (id(stmt), dead)
+    if key not in cache:
+        cache[key] = _compute_live(function, stmt, dead)
+    return cache[key]
 
 
-def _compute_live(function: ast.AST, stmt: ast.stmt) -> Optional[frozenset]:
+def _compute_live(function: ast.AST, stmt: ast.stmt, dead: frozenset) -> Optional[frozenset]:
     body = getattr(function, "body", None)
     if not isinstance(body, list):
         return None
@@ -218,18 +245,18 @@ def _compute_live(function: ast.AST, stmt: ast.stmt) -> Optional[frozenset]:
     nested = [n for n in ast.walk(function) if n is not function
               and isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))]
     for n in nested:
-        live |= _loads(n)
+        live |= _loads(n, dead)
     if calls_introspection(ast.walk(function)):
         return None
     for owner, block, index in chain:
         for later in block[index + 1:]:
-            live |= _loads(later)
+            live |= _loads(later, dead)
         if isinstance(owner, (ast.For, ast.AsyncFor, ast.While)):
-            live |= _loads(owner)
+            live |= _loads(owner, dead)
         elif isinstance(owner, ast.Try) or type(owner).__name__ == "TryStar":
             for part in (owner.handlers, owner.orelse, owner.finalbody):
                 for n in part:
-                    live |= _loads(n)
+                    live |= _loads(n, dead)
     return frozenset(live)
 
 
@@ -250,14 +277,31 @@ def _chain_to(body: list, stmt: ast.stmt, owner=None) -> Optional[list]:
     return None
 
 
-def _loads(node: ast.AST) -> set:
+def _loads(node: ast.AST, dead: frozenset = frozenset()) -> set:
     out = set()
+    stored = _stored_into_dead(node, dead) if dead else ()
     for n in ast.walk(node):
-        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Store):
+        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Store) and n not in stored:
             out.add(n.id)
         elif isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name):
             out.add(n.target.id)
     return out
+
+
+def _stored_into_dead(node: ast.AST, dead: frozenset) -> set:
+    """The plain names whose only use in a statement is to be stored into a write-only attribute:
+    ``self.fits.append(how)``, ``self.last = how`` (evaluating a name does nothing else)."""
+    found = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call):
+            func = n.value.func
+            if isinstance(func, ast.Attribute) and func.attr in write_only.SAFE_MUTATORS \
+                    and isinstance(func.value, ast.Attribute) and func.value.attr in dead:
+                found |= {a for a in n.value.args if isinstance(a, ast.Name)}
+        elif isinstance(n, ast.Assign) and isinstance(n.value, ast.Name) \
+                and all(isinstance(t, ast.Attribute) and t.attr in dead for t in n.targets):
+            found.add(n.value)
+    return found
 
 
 def may_separate(base) -> bool:

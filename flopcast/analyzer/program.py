@@ -40,6 +40,9 @@ class Program:
     #: Dotted names found to be no module of the folder (``import math``): every run of the
     #: program imports them again, and resolving the candidate paths is a tenth of a small run.
     absent: set[str] = field(default_factory=set, repr=False, compare=False)
+    _peeked: dict[str, Module] = field(default_factory=dict, repr=False, compare=False)
+    #: write_only.attributes(self), made once
+    write_only: Optional[dict] = field(default=None, repr=False, compare=False)
 
     @property
     def main_span(self) -> Span:
@@ -51,8 +54,20 @@ class Program:
             return None
         if dotted in self.modules:
             return self.modules[dotted]
-        if dotted in self.absent:
+        module = self.peek_module(dotted)
+        if module is not None:
+            self.modules[dotted] = module
+        return module
+
+    def peek_module(self, dotted: str) -> Optional[Module]:
+        """The module ``find_module`` would load, read but not loaded: what static passes over
+        every module the program may import see (loading is the interpreter's, at the import)."""
+        if not dotted or dotted in self.absent:
             return None
+        if dotted in self.modules:
+            return self.modules[dotted]
+        if dotted in self._peeked:
+            return self._peeked[dotted]
         rel = Path(*dotted.split("."))
         for candidate in (self.root / rel.with_suffix(".py"), self.root / rel / "__init__.py"):
             try:
@@ -62,8 +77,7 @@ class Program:
                 continue
             if resolved.is_file() or str(resolved) in self.overrides:
                 source = read_source(resolved, self.overrides.get(str(resolved)))
-                module = Module(dotted, source.path, source.tree, source.directives, source.text)
-                self.modules[dotted] = module
+                module = self._peeked[dotted] = Module(dotted, source.path, source.tree, source.directives, source.text)
                 return module
         self.absent.add(dotted)
         return None

@@ -1,0 +1,223 @@
+"""Attributes the program only writes: ``self.fits.append(how)``, ``self.stopped_early = True``.
+
+Real estimators keep diagnostics on ``self`` (which solver of a ladder succeeded, how many
+samples a stage used). Such an attribute differs between paths, so the state at the end of an
+``if`` or of a stage's call statement differs, and a site that would otherwise rejoin does not
+(joins.py). When nothing in the program ever reads the attribute, nothing after the join can
+depend on what it holds, beyond its kind (a write-only operation on a value of another kind may
+raise): the join compares only that.
+
+An attribute name is write-only when every occurrence of it, in every module the program can
+import (read statically, never run), is one of
+
+* a plain store or delete: ``x.name = v``, ``x.name: T = v``, ``del x.name``, a ``for``/``with``
+  target;
+* the receiver of a mutating method that cannot raise on a value of its kind, called as a whole
+  statement (its result is dropped): ``x.name.append(v)``, ``.extend``, ``.add``, ``.update``, ...
+
+and the name is not otherwise read: not a plain name anywhere (``mod.name = v`` sets a global
+of ``mod``), not defined in a class body (a method, a property, a dataclass field — their code or
+``__eq__`` reads it), and the program has no way to read attributes by a computed name
+(``getattr``, ``vars``, ``__dict__``, ``__getattr__``, ``__setattr__``, ``asdict``, dynamic imports,
+import hooks). An augmented assignment ``x.name += v`` reads it (the sum depends on it, and on
+what it is: an array's add is charged).
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+from flopcast.syntax import calls_introspection
+
+#: Methods of lists, dicts, sets and deques that cannot raise on a value of their kind.
+SAFE_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "extendleft", "clear",
+                           "discard", "setdefault"})
+#: Names whose mention means attributes may be read by a computed name.
+_DYNAMIC = frozenset({"getattr", "setattr", "hasattr", "delattr", "vars", "dir", "__dict__", "__getattr__",
+                      "__getattribute__", "__setattr__", "__delattr__", "__slots__", "asdict", "astuple",
+                      "import_module", "__import__", "meta_path", "attrgetter", "__class__"})
+
+
+def attributes(program) -> dict:
+    """The attribute names ``program`` only writes (made once per program), each with whether
+    what it holds can still matter: a write-only method called on it (``.append``) or a ``del``
+    raises when it is missing or of another kind; a name only ever assigned matters not at all."""
+    if program.write_only is None:
+        trees = _importable_trees(program)
+        program.write_only = {} if trees is None else _write_only(trees)
+    return program.write_only
+
+
+def _importable_trees(program) -> Optional[list]:
+    """The trees of the main module and of every module of the folder an import statement in
+    them names, transitively; None when one cannot be read."""
+    found = {program.main.name: program.main}
+    todo = [program.main]
+    while todo:
+        module = todo.pop()
+        for node in ast.walk(module.tree):
+            for dotted in _imported_names(node):
+                if dotted in found:
+                    continue
+                try:
+                    other = program.peek_module(dotted)
+                except (SyntaxError, OSError, ValueError):
+                    return None
+                if other is not None:
+                    found[dotted] = other
+                    todo.append(other)
+    return [m.tree for m in found.values()]
+
+
+def _imported_names(node: ast.AST) -> list:
+    """The dotted module names an import statement may load (as the interpreter resolves them:
+    relative to the folder, leading dots dropped)."""
+    if isinstance(node, ast.Import):
+        names = []
+        for alias in node.names:
+            parts = alias.name.split(".")
+            names += [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+        return names
+    if isinstance(node, ast.ImportFrom):
+        base = (node.module or "").lstrip(".")
+        return ([base] if base else []) + [f"{base}.{a.name}" if base else a.name for a in node.names if a.name != "*"]
+    return []
+
+
+def _write_only(trees: list) -> dict:
+    written: set = set()
+    read: set = set()
+    kind_matters: set = set()
+    uncalled = _uncalled(trees)
+    for tree in trees:
+        nodes = [n for n in ast.walk(tree) if n not in uncalled]
+        if calls_introspection(nodes):
+            return {}
+        parents = {child: node for node in nodes for child in ast.iter_child_nodes(node)}
+        named = _named_lookups(nodes)  # getattr(x, "name"): reads a name the text spells out
+        if named is None:
+            return {}
+        read |= named
+        for node in nodes:
+            if isinstance(node, ast.Name):
+                if node.id in _DYNAMIC and node not in named.calls:
+                    return {}
+                read.add(node.id)
+            elif isinstance(node, ast.Attribute):
+                if node.attr in _DYNAMIC:
+                    return {}
+                if not _writes(node, parents):
+                    read.add(node.attr)
+                else:
+                    written.add(node.attr)
+                    if not isinstance(node.ctx, ast.Store):
+                        kind_matters.add(node.attr)
+            elif isinstance(node, ast.ClassDef):
+                read |= _class_body_names(node)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in _DYNAMIC:
+                return {}
+    return {name: name in kind_matters for name in written - read}
+
+
+#: Methods whestbench calls by name; dunder methods Python calls.
+_ENTRY_POINTS = frozenset({"setup", "predict", "teardown"})
+
+
+def _uncalled(trees: list) -> set:
+    """The nodes of functions nothing can call: undecorated, not an entry point or a dunder, and
+    their name mentioned nowhere (as a name, an attribute or a string) but inside other such
+    functions (a summary() that formats the diagnostics, which no code calls)."""
+    mentions: dict = {}
+    defs: list = []
+    for tree in trees:
+        for node in ast.walk(tree):
+            name = _mention(node)
+            if name is not None:
+                mentions[name] = mentions.get(name, 0) + 1
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.decorator_list \
+                    and node.name not in _ENTRY_POINTS and not node.name.startswith("__"):
+                defs.append(node)
+    inner = {id(d): [m for n in ast.walk(d) if (m := _mention(n)) is not None] for d in defs}
+    dead: list = []
+    changed = True
+    while changed:
+        changed = False
+        for d in defs:
+            if d not in dead and not mentions.get(d.name):
+                dead.append(d)
+                changed = True
+                for m in inner[id(d)]:
+                    mentions[m] -= 1
+    return {n for d in dead for n in ast.walk(d)}
+
+
+def _mention(node: ast.AST) -> Optional[str]:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+class _Named(set):
+    """Attribute names looked up by a constant string, and the function names of those calls."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: set = set()
+
+
+def _named_lookups(nodes: list) -> Optional[_Named]:
+    """``getattr(x, "name")``, ``hasattr(x, "name", ...)``, ``setattr``/``delattr`` with a constant
+    name: the names they read (a write through them is taken as a read too); None when a name is
+    computed."""
+    named = _Named()
+    for node in nodes:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in ("getattr", "hasattr", "setattr", "delattr"):
+            if len(node.args) < 2 or not (isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):
+                return None
+            named.add(node.args[1].value)
+            named.calls.add(node.func)
+    return named
+
+
+def _writes(node: ast.Attribute, parents: dict) -> bool:
+    """Whether this occurrence of ``x.name`` only writes it."""
+    parent = parents.get(node)
+    if isinstance(node.ctx, (ast.Store, ast.Del)):
+        return not isinstance(parent, ast.AugAssign)
+    method = parent
+    call = parents.get(method)
+    return (isinstance(method, ast.Attribute) and method.value is node and method.attr in SAFE_MUTATORS
+            and isinstance(call, ast.Call) and call.func is method and isinstance(parents.get(call), ast.Expr))
+
+
+def _class_body_names(node: ast.ClassDef) -> set:
+    names = set()
+    for stmt in node.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(stmt.name)
+        elif isinstance(stmt, ast.Assign):
+            names |= {n.id for t in stmt.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            names.add(stmt.target.id)
+    return names
+
+
+def kind(value) -> Optional[tuple]:
+    """What a join compares of a write-only attribute's value: what decides whether a write-only
+    operation on it raises (its kind), not what it holds. None for a value whose methods may be
+    the program's own code (an instance of a user class): it is compared whole."""
+    from flopcast.analyzer.values import Array, DictVal, Known, ListVal, NumpyScalar, TupleVal, Unknown
+
+    if isinstance(value, Known):
+        return ("K", type(value.value).__name__)
+    if isinstance(value, Unknown):
+        return ("U", value.kind)
+    if type(value) in (Array, DictVal, ListVal, NumpyScalar, TupleVal):
+        return (type(value).__name__,)
+    return None

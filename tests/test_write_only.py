@@ -1,0 +1,140 @@
+"""Diagnostics kept on ``self`` (``self.history.append("tanh")``, ``self.rescaled = True``) that
+nothing in the program reads do not stop a value-dependent site from rejoining (write_only.py,
+joins.py): the interval past the path cap is the one every combination gives, and holds the
+real flopscope count."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from oracle import measure
+
+from flopcast.analyzer import analyze, write_only
+from flopcast.analyzer.api import _runner
+from flopcast.analyzer.paths import MAX_PATHS, explore
+from flopcast.analyzer.program import estimator_class, load_program
+from flopcast.model import Point
+
+DIAGNOSTICS = Path(__file__).resolve().parent / "fixtures" / "write_only" / "diagnostics.py"
+
+
+def _write_only(tmp_path, source: str) -> dict:
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(source))
+    return write_only.attributes(load_program(path))
+
+
+def test_sites_that_differ_only_in_unread_diagnostics_give_every_combination_s_interval():
+    program = load_program(DIAGNOSTICS)
+    run = _runner(program, estimator_class(program, None), Point(8, 2, 2**41), True)
+    separate, every = explore(run), explore(run, max_paths=4096, separable=False)
+    assert separate.combined is not None and not every.capped
+    assert len(every.results) > MAX_PATHS > len(separate.results)
+    totals = [r.total for r in every.results]
+    assert separate.combined == (min(totals), max(totals))
+
+
+def test_the_interval_is_closed_and_holds_the_real_count():
+    for point in (Point(8, 2, 2**41), Point(16, 3, 2**41)):
+        report = analyze(DIAGNOSTICS, point)
+        assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+        assert report.total.lo < report.total.hi
+        assert report.total.contains(measure(DIAGNOSTICS, point).total)
+
+
+def test_appended_and_assigned_attributes_are_write_only_and_only_appends_keep_their_kind(tmp_path):
+    found = _write_only(tmp_path, """
+        class Estimator:
+            def predict(self, mlp, budget):
+                self.log.append(1)
+                self.how = "chol"
+                del self.stale
+    """)
+    assert found == {"log": True, "how": False, "stale": True}
+
+
+def test_an_attribute_read_anywhere_is_not_write_only(tmp_path):
+    found = _write_only(tmp_path, """
+        class Estimator:
+            def predict(self, mlp, budget):
+                self.log.append(1)
+                self.n += 1
+                self.picked = 2
+                return self.picked
+    """)
+    assert found == {"log": True}
+
+
+def test_a_read_in_a_method_nothing_calls_does_not_count(tmp_path):
+    found = _write_only(tmp_path, """
+        class Estimator:
+            def predict(self, mlp, budget):
+                self.log.append(1)
+
+            def summary(self):
+                return len(self.log)
+    """)
+    assert found == {"log": True}
+
+
+def test_a_method_named_anywhere_may_be_called_and_its_reads_count(tmp_path):
+    found = _write_only(tmp_path, """
+        class Estimator:
+            def predict(self, mlp, budget):
+                self.log.append(1)
+                report = getattr(self, "summary")
+
+            def summary(self):
+                return len(self.log)
+    """)
+    assert found == {}
+
+
+def test_class_level_names_properties_and_computed_lookups_are_never_write_only(tmp_path):
+    assert _write_only(tmp_path, """
+        class Config:
+            ridge: float = 1.0
+
+            @property
+            def scale(self):
+                return 2.0
+
+        def f(c):
+            c.ridge = 2.0
+            c.scale = 3.0
+    """) == {}
+    assert _write_only(tmp_path, """
+        def f(c, name):
+            c.log = []
+            return getattr(c, name)
+    """) == {}
+    assert _write_only(tmp_path, """
+        def f(c):
+            c.log = []
+            return vars(c)
+    """) == {}
+
+
+def test_a_global_of_the_same_name_is_a_read(tmp_path):
+    # `config.DEBUG = True` sets a global that config's own code reads as a name
+    assert _write_only(tmp_path, """
+        import config
+        DEBUG = False
+
+        def f():
+            config.DEBUG = True
+            return DEBUG
+    """) == {}
+
+
+def test_a_read_in_an_imported_helper_module_counts(tmp_path):
+    (tmp_path / "helpers.py").write_text("def used(est):\n    return est.log\n")
+    assert _write_only(tmp_path, """
+        from helpers import used
+
+        class Estimator:
+            def predict(self, mlp, budget):
+                self.log = [1]
+                return used(self)
+    """) == {}
