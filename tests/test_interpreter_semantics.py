@@ -604,6 +604,21 @@ class Both(Twice, More):
         for _ in range(d["inner"]["k"] + len(d["sizes"]) + t[0][0]):
             STEP
         """),
+    # FINDINGS #66: `x.dtype == fnp.float32` and `x.dtype in (...)` were value-dependent sites,
+    # `.kind` and fnp.issubdtype unpriced
+    "dtype_comparisons_kind_and_issubdtype": ("import numpy as np\n", """
+        g = fnp.ones(3)
+        if h.dtype != fnp.float32 or g.dtype == fnp.float64:
+            STEP
+        if h.dtype == np.float32 and fnp.float16 != h.dtype:
+            STEP
+        if g.dtype in (fnp.float16, fnp.float32) or g.dtype.kind != "f":
+            STEP
+        if fnp.issubdtype(h.dtype, fnp.floating) and not fnp.issubdtype(g.dtype, fnp.integer):
+            STEP
+        if fnp.issubdtype(h.dtype, fnp.float64):
+            STEP
+        """),
 }
 
 

@@ -79,8 +79,9 @@ def _not_implemented(v: Value) -> bool:
 def _plain_class(cls: ClassVal) -> bool:
     """A class of the user's own whose instances have no operators but those it defines: every
     base (through the whole hierarchy) is the user's, whestbench's BaseEstimator or object (so
-    not a container, a NamedTuple, an enum or an exception), and no @dataclass."""
-    return all(c.fields is None and not c.tuple_like and all(
+    not a container, a NamedTuple, an enum or an exception), no @dataclass, and every class
+    written in the source (not a stand-in flopcast made for a library object, like finfo's)."""
+    return all(c.node is not None and c.fields is None and not c.tuple_like and all(
         isinstance(b, ClassVal) or isinstance(b, LibRef) and b.path == "whestbench.BaseEstimator"
         or isinstance(b, Builtin) and b.name == "object" for b in c.bases) for c in cls.mro())
 

@@ -2338,6 +2338,9 @@ class Interpreter:
         if isinstance(left, Array) or isinstance(right, Array):
             if name in ops.COMPARE_OPERATORS:
                 return self.compare_arrays(name, left, right, node)
+        if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(left, DTypeRef) and isinstance(right, DTypeRef):
+            # `x.dtype == fnp.float32`: numpy's dtype equals its scalar type, and types of one name are one
+            return Known((left.name == right.name) == isinstance(op, ast.Eq))
         if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(left, Builtin) and isinstance(right, Builtin):
             return Known((left.name == right.name) == isinstance(op, ast.Eq))  # `type(n) == int`
         if isinstance(op, (ast.Is, ast.IsNot)):
@@ -2372,6 +2375,10 @@ class Interpreter:
                     left = Known(plain)
             if not isinstance(left, Known) and isinstance(right, DictVal) and dict_key(left) in right.items:
                 return Known(isinstance(op, ast.In))  # the same object is a key (an enum member)
+            if isinstance(left, DTypeRef) and isinstance(right, (ListVal, TupleVal)) \
+                    and all(isinstance(i, DTypeRef) for i in right.items):
+                found = any(i.name == left.name for i in right.items)  # `x.dtype in (fnp.float16, fnp.float32)`
+                return Known(found == isinstance(op, ast.In))
             if isinstance(right, (ListVal, TupleVal)):
                 found = dunders.contains(self, left, right.items, self.node_span(node))  # `P(1) in [P(2), P(1)]`
                 if found is not None:
@@ -2813,6 +2820,10 @@ class Interpreter:
                 return Known(obj.name)
             if name == "itemsize":
                 return Known(dtypes.itemsize(obj.name))
+            if name == "kind":  # numpy's one-letter class of the dtype
+                kind = next((k for prefix, k in _DTYPE_KINDS if obj.name.startswith(prefix)), None)
+                if kind is not None:
+                    return Known(kind)
             if name == "type":
                 return obj
         if isinstance(obj, NpzFile):
@@ -3663,6 +3674,9 @@ _EXCEPTION_BASES = {
     "AxisError": ("ValueError", "IndexError", "LookupError"),
 }
 
+
+#: numpy's dtype.kind by the dtype's name
+_DTYPE_KINDS = (("float", "f"), ("uint", "u"), ("int", "i"), ("bool", "b"), ("complex", "c"))
 
 _ORDER_AND_EQ = frozenset({"Lt", "LtE", "Gt", "GtE", "Eq", "NotEq"})
 

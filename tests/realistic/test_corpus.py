@@ -441,6 +441,17 @@ CORPUS = {
                 "return fnp.linalg.solve(r, q.T @ yy)"),
         data_sites=("if float(resid) < RESID_TOL:",),
     ),
+    "moment_algebra": Entry(
+        points=(
+            (8, 1, 1_000, "guarded"),        # "mean" fits; the others do not
+            (8, 2, 400, "guarded"),          # nothing fits: PlanError caught (str(err) logged), "mean"
+            (16, 3, 50_000, "guarded"),      # "diag": a Moments class (__matmul__, __rmul__, __bool__, __iter__)
+            (8, 2, 10**5, "interval"),       # "full": damping while loop on float tests, Cholesky or eigh
+            (16, 3, 10**7, "interval"),
+        ),
+        guards=("c = fnp.linalg.cholesky(a)", "if not fnp.all(fnp.isfinite(out)):"),
+        data_sites=("if abs(peak - prev) <= TOL * max(peak, 1.0) or peak <= limit:",),
+    ),
 }
 
 

@@ -1,4 +1,4 @@
-"""numpy objects flopscope exports unchanged: ``finfo``, ``iinfo``, ``errstate``.
+"""numpy objects flopscope exports unchanged: ``finfo``, ``iinfo``, ``errstate``, ``issubdtype``.
 
 Its registry files them as "blacklisted", yet ``flopscope.numpy`` exports them (read from the
 installed flopscope: ``OpInventory.exported_blacklisted``); they make no flopscope record.
@@ -10,7 +10,7 @@ from __future__ import annotations
 from flopcast import installed
 from flopcast.analyzer.ops.operands import arg, dtype_arg
 from flopcast.analyzer.ops.registry import OpError, handler
-from flopcast.analyzer.values import Array, ClassVal, DTypeRef, InstanceVal, Known, NumpyScalar, Value
+from flopcast.analyzer.values import Array, ClassVal, DTypeRef, InstanceVal, Known, LibRef, NumpyScalar, Value
 
 #: finfo's attributes that are numpy scalars of the dtype itself; the rest are Python ints
 _FINFO_SCALARS = ("eps", "epsneg", "max", "min", "tiny", "smallest_normal", "smallest_subnormal", "resolution")
@@ -73,3 +73,18 @@ def _errstate(ctx, args, kwargs):
         if key == "call" or not (isinstance(value, Known) and value.value in _QUIET):
             raise OpError(f"errstate({key}=...) can make float errors raise, which depends on values")
     return Known(None)  # a `with` over it only runs its body
+
+
+@handler("issubdtype")
+def _issubdtype(ctx, args, kwargs):
+    """``fnp.issubdtype(x.dtype, fnp.floating)``: numpy's answer (free, no flopscope record)."""
+    import numpy
+
+    first = numpy.dtype(_dtype_of(arg(args, kwargs, 0, "arg1")))
+    second = arg(args, kwargs, 1, "arg2")
+    if isinstance(second, LibRef) and second.path.startswith("flopscope.numpy."):
+        abstract = getattr(numpy, second.path.rsplit(".", 1)[-1], None)
+        if not (isinstance(abstract, type) and issubclass(abstract, numpy.generic)):
+            raise OpError(f"issubdtype against {second.path} is not modelled")
+        return Known(bool(numpy.issubdtype(first, abstract)))
+    return Known(bool(numpy.issubdtype(first, numpy.dtype(_dtype_of(second)))))
