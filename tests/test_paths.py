@@ -294,7 +294,8 @@ def test_a_long_run_of_a_loop_that_never_repeated_before_is_still_skipped():
                                   "compared_counters.py", "budget_reads.py", "module_values.py", "masked_layers.py",
                                   "state_counters.py", "repeated_calls.py", "plain_call_result.py", "cached_calls.py",
                                   "closed_calls.py", "budget_and_helpers.py", "late_reuse.py", "array_logs.py",
-                                  "indexed_layers.py", "source_lists.py", "formatted_counters.py"])
+                                  "indexed_layers.py", "source_lists.py", "formatted_counters.py",
+                                  "own_code/estimator.py"])
 def test_skipping_and_reuse_change_nothing_but_the_work(name, monkeypatch):
     # Traced: the loop runs each charge was made in too, a reused call's charges included.
     from flopcast.analyzer import repeats
@@ -309,6 +310,39 @@ def test_skipping_and_reuse_change_nothing_but_the_work(name, monkeypatch):
     monkeypatch.setattr(repeats.SteadyLoop, "watch", classmethod(lambda cls, *args: None))
     monkeypatch.setattr(repeats.CallMemo, "key", lambda self, *args: None)
     assert parts(analyze(STEADY.parent / name, point, formula=False, trace=True, memory=True)) == fast
+
+
+OWN_CODE = STEADY.parent / "own_code" / "estimator.py"
+
+
+@pytest.mark.parametrize("width,depth", [(16, 3), (24, 9)])
+def test_loops_that_run_only_their_own_code_are_counted_exactly(width, depth):
+    # a module's global changed through the module object and by setattr, a global changed
+    # by a called function, a class defined in the loop: each steers a price
+    assert_counted_exactly(OWN_CODE, Point(width, depth, 2**41))
+
+
+def test_a_loop_compares_the_globals_of_every_module_only_after_other_code_ran(monkeypatch):
+    from flopcast.analyzer import repeats
+
+    walked: dict = {}
+    walk = repeats.SteadyLoop.walk
+
+    def recording(self, canon, index):
+        parts, item_from = walk(self, canon, index)
+        if index > 0:  # (before the first iteration, no code of the loop's has run)
+            walked.setdefault(self.node.lineno, set()).add(repeats._OWN_CODE_ONLY in parts)
+        return parts, item_from
+
+    monkeypatch.setattr(repeats.SteadyLoop, "walk", recording)
+    analyze(OWN_CODE, Point(16, 9, 2**41), formula=False)
+    lines = OWN_CODE.read_text().splitlines()
+    at = {text.strip(): walked.get(n + 1) for n, text in enumerate(lines) if text.strip().startswith("for ")}
+    # the cost model's loop: its own code only, known so from its second execution on
+    assert True in at["for i in range(start, stop):"]
+    assert at["for _ in range(3 * mlp.depth):"] == {False}  # holds a module object
+    assert at["for _ in range(6):"] == {False}  # calls bump()
+    assert at["for _ in range(5):"] == {False}  # defines a class
 
 
 REPEATED = Path(__file__).resolve().parent / "fixtures" / "steady" / "repeated_calls.py"

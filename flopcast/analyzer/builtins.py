@@ -31,6 +31,7 @@ from flopcast.analyzer.values import (
     LibRef,
     ListVal,
     MLPVal,
+    ModuleVal,
     NumpyScalar,
     PartialVal,
     PyGenerator,
@@ -313,6 +314,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         obj, attr, value = args
         if isinstance(obj, InstanceVal) and isinstance(attr, Known):
             obj.attrs[attr.value] = value
+        elif isinstance(obj, ModuleVal) and isinstance(attr, Known) and isinstance(attr.value, str):
+            interp.module_env(obj.module)[attr.value] = value
         return Known(None)
     if name in ("repr", "format") and args and isinstance(args[0], Known) and dunders.plain_value(args[0].value) \
             and all(isinstance(a, Known) and isinstance(a.value, str) for a in args[1:]) and not kwargs:

@@ -66,6 +66,7 @@ class Canon:
         self.by_ident: list = []  # number -> ident
         self.closure_names: dict = {}  # closure number -> the names of it written so far
         self.shared_only = False  # repeats.CallMemo: a key made only to reuse a call across runs
+        self.met_module = False  # a module object was written (its globals are not in its form)
 
     def number(self, table: dict, key: Any, obj: Any = None) -> tuple[int, bool]:
         if key in table:
@@ -252,6 +253,7 @@ class Canon:
 
     def _module(self, value: ModuleVal) -> tuple:
         # A module's globals are compared through the interpreter's module environments.
+        self.met_module = True
         return ("Mod", id(value.module))
 
     def counted(self, mask: Optional[int]) -> Optional[int]:

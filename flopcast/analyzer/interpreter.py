@@ -287,6 +287,7 @@ class Interpreter:
         self.budget_reads = 0  # how many times the program was told ``used`` (repeats.py)
         self.loops: list[LoopContext] = []
         self.steady_history: dict = {}  # loop statement -> its executions watched, skipped (repeats.py)
+        self.own_code_loops: dict = {}  # loop statement -> its last watched execution ran only its own code
         self.counted_compares: dict = {}  # comparison reading a watched loop's counter -> its SteadyLoop
         self.counter_watch = None  # the iteration watched for numbers that steer nothing (counters.py)
         self.active_calls: list[tuple] = []  # (function node id, argument signature) of the call stack
@@ -1887,6 +1888,8 @@ class Interpreter:
                 obj.attrs[target.attr] = value
             elif isinstance(obj, (ClassVal, FunctionVal)):
                 obj.attrs[target.attr] = value
+            elif isinstance(obj, ModuleVal):
+                self.module_env(obj.module)[target.attr] = value  # `knobs.rows = 4`: the module's global
             elif isinstance(obj, LibRef) and obj.path.startswith("flopscope"):
                 self.unpriced(target, "assignment to a flopscope attribute",
                               "monkeypatching flopscope is forbidden and is not analysed")

@@ -104,6 +104,7 @@ class SteadyLoop:
         self.items = items
         self.max_steps = max_steps
         loaded, targets, appended = _names_of(node)
+        self.own_code = _own_code(node)
         # A list the body only appends to (`rows.append(mu)`) does not steer an iteration:
         # it is left out of the state, and repeated iterations append clones of what the
         # last one appended.
@@ -131,9 +132,16 @@ class SteadyLoop:
         self.index_names = frozenset(targets & loaded) - self.counters
         self.indexed: dict = {}
         interp.counted_compares.update(dict.fromkeys(self.compares, self))
+        # The user functions entered before the loop began: while none is entered after, only
+        # the loop's own code runs. Walks leave the modules' globals out (see ``walk``) from the
+        # start when the loop's last execution ran only its own code, until one is entered.
+        self.entered_at = len(interp.entered_log)
+        self.own_only = self.own_code and interp.own_code_loops.get(node, False)
 
     def close(self) -> None:
         """The loop's execution ended: its comparisons are no longer recorded for it."""
+        interp = self.interp
+        interp.own_code_loops[self.node] = self.own_code and len(interp.entered_log) == self.entered_at
         if self.watch is not None:
             self.watch.stop()
             self.watch = None
@@ -274,11 +282,28 @@ class SteadyLoop:
         interp = self.interp
         with suspended(interp.counter_watch):
             parts = [tuple((name, self.lookup(canon, name)) for name in self.names)]
-            for path in sorted(interp.module_envs):
-                parts.append((path, canon.names(interp.module_envs[path])))
+            # While no user function has been entered since the loop began (nor one replayed),
+            # only the loop's own code has run, and it reads the globals it names, which are
+            # among the names above: the other globals of every module can neither steer an
+            # iteration nor change in one. Two states equal without them before consecutive
+            # iterations, the first of which ran only the loop's own code, make every later
+            # iteration run only its own code too, the same way (a loop in a numeric helper
+            # walked every module's functions and classes at each probe). A module object
+            # among the names or in the item, whose globals its form leaves out, keeps them.
+            # Once a walk of this execution has them, every later one has them too.
+            own_only = self.own_only = self.own_only and len(interp.entered_log) == self.entered_at \
+                and not canon.met_module
+            if own_only:
+                parts.append(_OWN_CODE_ONLY)
+            else:
+                for path in sorted(interp.module_envs):
+                    parts.append((path, canon.names(interp.module_envs[path])))
             item_from = len(canon.leaves) if isinstance(canon, LeafCanon) else 0
             if self.item_matters:
                 parts.append(self.item_form(canon, self.items[index]))
+                if own_only and canon.met_module:
+                    self.own_only = False
+                    raise Incomparable("a module in the loop's item")
         return parts, item_from
 
     def lookup(self, canon: Canon, name: str):
@@ -846,6 +871,30 @@ def _yields(node: ast.For) -> bool:
 
 
 _YIELDS: "weakref.WeakKeyDictionary[ast.AST, bool]" = weakref.WeakKeyDictionary()  # each loop is walked once
+
+
+def _own_code(node: ast.For) -> bool:
+    """Whether the loop's own code (calls of user functions apart, seen as they happen)
+    reaches no global but by the names it loads: it imports nothing (a module's first import
+    runs its code), defines no class (a class body runs at once), declares no global or
+    nonlocal, and names no way into a module's namespace."""
+    found = _OWN_CODE.get(node)
+    if found is None:
+        found = True
+        for n in ast.walk(node):
+            if isinstance(n, (ast.Import, ast.ImportFrom, ast.ClassDef, ast.Global, ast.Nonlocal)) \
+                    or isinstance(n, ast.Name) and (n.id in INTROSPECTION or n.id in _NAMESPACE_WAYS) \
+                    or isinstance(n, ast.Attribute) and n.attr in _NAMESPACE_WAYS:
+                found = False
+                break
+        _OWN_CODE[node] = found
+    return found
+
+
+_OWN_CODE: "weakref.WeakKeyDictionary[ast.AST, bool]" = weakref.WeakKeyDictionary()
+_NAMESPACE_WAYS = frozenset({"__import__", "import_module", "modules", "__globals__", "__dict__", "__builtins__"})
+#: In place of the modules' globals in a walk of a loop whose own code alone has run.
+_OWN_CODE_ONLY = ("own code only",)
 
 
 def _bound_form(canon: Canon, target: ast.expr, item, loaded: frozenset, counters: frozenset) -> Any:
