@@ -104,7 +104,6 @@ class SteadyLoop:
         self.items = items
         self.max_steps = max_steps
         loaded, targets, appended = _names_of(node)
-        self.own_code = _own_code(node)
         # A list the body only appends to (`rows.append(mu)`) does not steer an iteration:
         # it is left out of the state, and repeated iterations append clones of what the
         # last one appended.
@@ -136,12 +135,12 @@ class SteadyLoop:
         # the loop's own code runs. Walks leave the modules' globals out (see ``walk``) from the
         # start when the loop's last execution ran only its own code, until one is entered.
         self.entered_at = len(interp.entered_log)
-        self.own_only = self.own_code and interp.own_code_loops.get(node, False)
+        self.own_only = interp.own_code_loops.get(node, False) and _own_code(node)
 
     def close(self) -> None:
         """The loop's execution ended: its comparisons are no longer recorded for it."""
         interp = self.interp
-        interp.own_code_loops[self.node] = self.own_code and len(interp.entered_log) == self.entered_at
+        interp.own_code_loops[self.node] = len(interp.entered_log) == self.entered_at
         if self.watch is not None:
             self.watch.stop()
             self.watch = None
