@@ -94,21 +94,30 @@ def explore(run: Callable[[Decisions], RunResult], max_paths: int = MAX_PATHS,
         decisions = Decisions(branch.fixed)
         result = run(decisions)
         results.append(result)
-        prefix = dict(branch.fixed)
-        for site in result.sites:
-            taken = decisions.chosen[site.key]
-            if site.key in branch.fixed:
-                continue
-            for option in (o for o in site.options if o != taken):
-                child = dict(prefix)
-                child[site.key] = option
-                key = frozenset(child.items())
-                if key not in seen:
-                    seen.add(key)
-                    order += 1
-                    heapq.heappush(pending, _Branch(branch.flips + 1, decisions.spent.get(site.key, 0), order, child))
-            prefix[site.key] = taken
+        for site, child in _children(result, decisions.chosen, branch.fixed, seen):
+            order += 1
+            heapq.heappush(pending, _Branch(branch.flips + 1, decisions.spent.get(site.key, 0), order, child))
     return Exploration(results)
+
+
+def _children(result: RunResult, taken_at: dict, fixed: dict, seen: set, within: Optional[set] = None):
+    """The paths one more flip away from ``result``'s (which took ``taken_at`` below ``fixed``):
+    for each site it met that is not fixed (and is ``within``, if given), each other option, with
+    the sites met before it at the options taken; each only once (``seen``). Yields (site, fixed)."""
+    prefix = dict(fixed)
+    for site in result.sites:
+        if site.key in fixed or within is not None and site.key not in within:
+            continue
+        taken = taken_at[site.key]
+        for option in site.options:
+            if option == taken:
+                continue
+            child = {**prefix, site.key: option}
+            key = frozenset(child.items())
+            if key not in seen:
+                seen.add(key)
+                yield site, child
+        prefix[site.key] = taken
 
 
 #: Trees of more paths than this are first tried as separable sites (k + 1 runs for k sites).
@@ -167,29 +176,17 @@ def _by_stages(run: Callable[[Decisions], RunResult], earlier: list[RunResult], 
         seen: set = {frozenset()}
         while pending:
             fixed, result, taken_at = pending.pop(0)
-            inside = stage_sites(result, stage)
-            prefix = dict(fixed)
-            for site in result.sites:
-                if site.key not in inside or site.key in fixed:
-                    continue
-                taken = taken_at[site.key]
-                for option in (o for o in site.options if o != taken):
-                    child = {**prefix, site.key: option}
-                    key = frozenset(child.items())
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    if len(made) >= MAX_STAGE_RUNS:
-                        return None
-                    decisions = Decisions({**others, **child}, watch=True, presume=True, stages=True)
-                    child_run = run(decisions)
-                    spare.append(child_run)
-                    made.append(child_run)
-                    outcome = stage_outcome(base, stage, child_run)
-                    if outcome is None:
-                        return None
-                    found.append(outcome)
-                    pending.append((child, child_run, decisions.chosen))
-                prefix[site.key] = taken
+            for _, child in _children(result, taken_at, fixed, seen, within=stage_sites(result, stage)):
+                if len(made) >= MAX_STAGE_RUNS:
+                    return None
+                decisions = Decisions({**others, **child}, watch=True, presume=True, stages=True)
+                child_run = run(decisions)
+                spare.append(child_run)
+                made.append(child_run)
+                outcome = stage_outcome(base, stage, child_run)
+                if outcome is None:
+                    return None
+                found.append(outcome)
+                pending.append((child, child_run, decisions.chosen))
         outcomes.append(found)
     return Exploration([*earlier, base, *made], combined=staged_interval(base, outcomes))
