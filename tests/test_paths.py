@@ -295,7 +295,7 @@ def test_a_long_run_of_a_loop_that_never_repeated_before_is_still_skipped():
                                   "state_counters.py", "repeated_calls.py", "plain_call_result.py", "cached_calls.py",
                                   "closed_calls.py", "budget_and_helpers.py", "late_reuse.py", "array_logs.py",
                                   "indexed_layers.py", "source_lists.py", "formatted_counters.py",
-                                  "own_code/estimator.py"])
+                                  "own_code/estimator.py", "layer_records.py"])
 def test_skipping_and_reuse_change_nothing_but_the_work(name, monkeypatch):
     # Traced: the loop runs each charge was made in too, a reused call's charges included.
     from flopcast.analyzer import repeats
@@ -564,3 +564,17 @@ def test_a_loop_that_formats_its_counter_into_a_log_is_skipped_unless_the_text_s
     assert runs_of_line(FORMATTED, "x = fnp.tanh(x @ w) + 1.0")[400] < 16
     assert runs_of_line(FORMATTED, "x = x @ w")[400] == 400  # the text steers a branch
     assert runs_of_line(FORMATTED, 'x = fnp.tanh(x @ w) + len(f"{i:{i % 3 + 1}d}")')[400] == 400
+
+
+RECORDS = STEADY.parent / "layer_records.py"
+
+
+@pytest.mark.parametrize("width,depth", [(8, 5), (12, 12)])
+def test_loops_that_leave_records_that_steer_nothing_are_counted_exactly(width, depth):
+    assert_counted_exactly(RECORDS, Point(width, depth, 2**41))
+
+
+def test_a_layer_loop_that_runs_a_generator_and_fills_a_numpy_table_is_skipped():
+    assert runs_of_line(RECORDS, "x = fnp.concatenate(outs, axis=0)")[400] < 8
+    # a generator left with an item not taken in each layer: every layer runs
+    assert runs_of_line(RECORDS, "x = next(steps(x, w))")[400] == 400

@@ -28,6 +28,7 @@ from flopcast import installed
 from flopcast.analyzer import (dataints, dtypes, dunders, joins, ops, plain_numpy, presumptions, pricing,
                                sizetests, submission_files, undefined)
 from flopcast.analyzer.chargelist import ChargeList
+from flopcast.analyzer.counters import suspended
 from flopcast.analyzer.import_hooks import ImportHooks
 from flopcast.analyzer.ops import OpError, OpRaises
 from flopcast.analyzer.program import Module, Program
@@ -290,6 +291,7 @@ class Interpreter:
         self.own_code_loops: dict = {}  # loop statement -> its last watched execution ran only its own code
         self.counted_compares: dict = {}  # comparison reading a watched loop's counter -> its SteadyLoop
         self.counter_watch = None  # the iteration watched for numbers that steer nothing (counters.py)
+        self._free_index: Optional[ast.expr] = None  # the index of a write into a plain ndarray, never read
         self.active_calls: list[tuple] = []  # (function node id, argument signature) of the call stack
         self._mentions_budget: Optional[bool] = None
         self.try_depth = 0  # try statements with handlers around the code being run (any frame)
@@ -1896,7 +1898,10 @@ class Interpreter:
         elif isinstance(target, ast.Subscript):
             obj = self.eval(target.value)
             if isinstance(obj, Array) and obj.plain:
-                self.eval(target.slice)  # numpy writes into its own ndarray, for free
+                # numpy writes into its own ndarray, for free: the index's parts are evaluated, but
+                # the index itself is never read, nor a counter counters.py watches in it (`diag[i, 0] = v`)
+                self._free_index = target.slice if self.counter_watch is not None else None
+                self.eval(target.slice)
                 return
             if isinstance(obj, Array):
                 raise UserRaise(self.node_span(target), "TypeError: flopscope arrays are immutable "
@@ -2100,6 +2105,10 @@ class Interpreter:
         return items
 
     def expr_Tuple(self, node: ast.Tuple) -> Value:
+        if node is self._free_index:
+            items = self._elements(node.elts)
+            with suspended(self.counter_watch):
+                return make_tuple(items)
         return make_tuple(self._elements(node.elts))
 
     def expr_List(self, node: ast.List) -> Value:

@@ -266,9 +266,12 @@ class SteadyLoop:
             return None
         # Not the masks' chosen counts: each iteration that selects by a mask adds one, looked up
         # only through an array holding that mask's identity; the arrays the state reaches carry
-        # their count in their form.
+        # their count in their form. Nor the generators run (`for a, b in chunks(n, 64)` in each
+        # layer adds one): only whether any ran, and those not consumed to the end, have a
+        # later effect (interpreter.retract_unconsumed; a path whose generator bodies ran does
+        # not claim its budget overrun).
         parts.append((len(result.unpriced), len(result.notes), len(result.uncertain), len(interp.decisions.seen),
-                      len(interp._cache_results), len(interp._reentered), len(interp._ran_generators)))
+                      len(interp._cache_results), len(interp._reentered), _unfinished(interp._ran_generators)))
         lengths = tuple(len(lst.items) for lst in self.lists.values())
         leaves, lists = (canon.leaves, canon.lists) if self.counting else (None, None)
         return _Probe(index, tuple(parts), canon, len(result.charges), interp.used, interp.steps,
@@ -788,8 +791,10 @@ class SteadyLoop:
                 return (("leaves", tuple((v.shape, v.dtype, v.sym, v.dtype_origin, counts.get(v.ident), v.vrange,
                                           v.plain, v.presumed) for v in leaves)), idents, objects)
         own = Canon(counts)
-        return ("whole", _bound_form(own, self.target, item, self.loaded, self.counters | index_names)), \
-            own.idents, own.objects
+        form = ("whole", _bound_form(own, self.target, item, self.loaded, self.counters | index_names))
+        # A module-level function without attributes (`act=_relu`, a default of each layer's
+        # closure) is its code: items may share it with each other and with the state.
+        return form, own.idents, [id(v) for v in own.by_object if not _code_only(v)]
 
     def item_form(self, canon: Canon, item) -> Any:
         """The canonical form of what the body can read of an item: the parts bound to names it
@@ -850,6 +855,20 @@ class SteadyLoop:
                     table[key] = table.get(key, 0) + grown * times
 
 
+
+
+def _code_only(value) -> bool:
+    """A module-level function with constant defaults and no attributes: nothing of it that an
+    iteration could change but its attributes, which the state's form holds."""
+    return value.__class__ is FunctionVal and value.closure is None and not value.attrs \
+        and all(v.__class__ is Known for v in value.defaults) \
+        and all(v.__class__ is Known for v in value.kw_defaults.values())
+
+
+def _unfinished(generators: list) -> tuple:
+    """Whether generator bodies ran on the path, and which have items left that the program has
+    not taken (a generator consumed to the end has no effect after it)."""
+    return bool(generators), tuple(id(g) for g in generators if g.consumed < len(g.items))
 
 
 def _leaves_but(probe: _Probe, lists: list) -> list:
