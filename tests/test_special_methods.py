@@ -4,7 +4,7 @@ Each program runs `h = fnp.tanh(h @ w)` a number of times that the construct und
 decides (and some of the methods charge themselves), so a wrong model shows as a wrong count:
 the truth of an instance (`__bool__`, `__len__`), operators with reflection and
 `NotImplemented`, comparisons, membership by `==`, text (`__str__`, `__repr__`, `__format__`,
-an exception's `args`), and a global defined nowhere (NameError). FINDINGS #61-#64.
+an exception's `args`), orderings by `<`, and a global defined nowhere (NameError). FINDINGS #61-#64, #67.
 """
 
 from __future__ import annotations
@@ -202,6 +202,30 @@ CASES = {
         except NameError:
             scale = 2
         for _ in range(scale):
+            STEP
+        """),
+    # FINDINGS #67: min()/max()/sorted() of tuples holding instances, or of instances with __lt__,
+    # were unknown; Python's sort asks `<` in its own order (here each comparison charges)
+    "min_max_and_sorted_order_tuples_and_instances": (KEYS + """
+class Costly:
+    def __init__(self, k, h):
+        self.k = k
+        self.h = h
+
+    def __lt__(self, other):
+        self.h = fnp.exp(self.h)
+        return self.k < other.k
+""", """
+        pool = [(3, "c", Key(3)), (1, "a", Key(1)), (2, "b", Key(2))]
+        best = min(pool)
+        for _ in range(best[0] + max(pool)[0]):
+            STEP
+        if sorted(pool, reverse=True)[0][2] == Key(3) and min(Key(2), Key(1)) == Key(1):
+            STEP
+        order = sorted([Costly(k, h) for k in (4, 1, 3, 1, 2)])
+        for c in order[:order[0].k + 1]:
+            h = h + c.h
+        if max([Costly(5, h), Costly(7, h)], key=lambda c: (c.k, c)).k == 7:
             STEP
         """),
     "an_operator_a_plain_class_lacks_raises_type_error": ("class Box:\n    pass\n", """

@@ -67,11 +67,34 @@ def _unknown_from(values, kind: str, span: Span, default_reason: str) -> Unknown
 #: at most; ``sorted`` when it orders this many (3! = 6 orders, each a path).
 MAX_PICKED_ITEMS = 8
 MAX_SORTED_ITEMS = 3
+#: min()/max()/sorted() over tuples or instances are ordered item by item up to this many items
+MAX_ORDERED = 256
 
 
 def _comparable(keys) -> bool:
     """Keys Python compares without flopscope: known numbers and numbers read from data."""
     return all(isinstance(k, Known) or isinstance(k, Unknown) and k.kind in ("int", "float", "bool") for k in keys)
+
+
+def _ordered_pick(interp, name: str, items: list, keys: list, span: Span, node) -> Optional[Value]:
+    """min()/max() decided by comparing tuples item by item and instances by their methods;
+    None when that does not decide it and nothing ran (the caller goes on as before)."""
+    if len(items) > MAX_ORDERED or not any(isinstance(k, (TupleVal, ListVal, InstanceVal)) for k in keys):
+        return None
+    try:
+        return dunders.ordered_pick(interp, name, items, keys, span)
+    except dunders.Undecided:
+        return interp.unpriced(node, f"{name}()", "a comparison after a method of the user's ran depends on values")
+
+
+def _ordered_sort(interp, items: list, keys: list, reverse: bool, span: Span, node) -> Optional[Value]:
+    if len(items) > MAX_ORDERED or not any(isinstance(k, (TupleVal, ListVal, InstanceVal)) for k in keys):
+        return None
+    try:
+        ranked = dunders.ordered_sort(interp, items, keys, reverse, span)
+    except dunders.Undecided:
+        return interp.unpriced(node, "sorted()", "a comparison after a method of the user's ran depends on values")
+    return None if ranked is None else ListVal(ranked)
 
 
 def _picked(interp, count: int, span: Span, what: str) -> int:
@@ -139,6 +162,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             if _all_known(keys):
                 pick = (min if name == "min" else max)(range(len(items)), key=lambda j: keys[j].value)
                 return items[pick]
+            picked = _ordered_pick(interp, name, items, keys, span, node)
+            if picked is not None:
+                return picked
             if _comparable(keys) and len(items) <= MAX_PICKED_ITEMS:
                 return items[_picked(interp, len(items), span, f"{name}(..., key=...)")]
             if any(isinstance(i, Array) for i in items):
@@ -146,6 +172,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return _unknown_from(keys, "", span, f"{name}() by a key that depends on data")
         if _all_known(items):
             return Known((min if name == "min" else max)(i.value for i in items))
+        picked = _ordered_pick(interp, name, items, items, span, node)  # tuples, instances with __lt__
+        if picked is not None:
+            return picked
         data = [i for i in items if dataints.is_data_int(i)]
         if len(data) == 1 and all(isinstance(i, Known) and isinstance(i.value, int) for i in items if i is not data[0]):
             # `max(1, min(n, k))`: a clamp of an integer read from data stays a function of it
@@ -254,6 +283,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             if _all_known(keys):
                 order = sorted(range(len(items)), key=lambda j: keys[j].value, reverse=bool(reverse.value))
                 return ListVal([items[j] for j in order])
+            ranked = _ordered_sort(interp, items, keys, bool(reverse.value), span, node)
+            if ranked is not None:  # tuples, instances with __lt__: Python's own sort over their order
+                return ranked
             if len({repr(signature(i)) for i in items}) <= 1:
                 # The order depends on values, but every item looks alike to the cost model.
                 return ListVal(list(items))

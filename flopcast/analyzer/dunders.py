@@ -24,6 +24,7 @@ from flopcast.analyzer.values import (
     InstanceVal,
     Known,
     LibRef,
+    ListVal,
     TupleVal,
     Unknown,
     UserRaise,
@@ -403,3 +404,106 @@ def _exception_str(base: str, args: Optional[Value]) -> Optional[Value]:
     if len(plain) == 1:
         return Known(repr(plain[0]) if base == "KeyError" else str(plain[0]))
     return Known(str(tuple(plain)))
+
+
+# ------------------------------------------------------------ orderings (min, max, sorted)
+
+
+class Undecided(Exception):
+    """A comparison whose answer depends on values."""
+
+
+class Ordering:
+    """Python's ``<``/``>`` between values the way min()/max()/sorted() ask them: known values
+    directly, tuples and lists item by item (identity, then ``==``, then the order of the first
+    pair that differs), instances through their classes' methods. ``ran_user_code`` says
+    whether a method of the user's ran (its charges are the program's, so an undecided
+    comparison after it cannot be taken back)."""
+
+    def __init__(self, interp, span):
+        self.interp = interp
+        self.span = span
+        self.ran_user_code = False
+
+    def decided(self, name: str, a: Value, b: Value) -> bool:
+        truth = self._truth(name, a, b)
+        if truth is None:
+            raise Undecided()
+        return truth
+
+    def _truth(self, name: str, a: Value, b: Value) -> Optional[bool]:
+        if isinstance(a, Known) and isinstance(b, Known):
+            try:
+                return bool(a.value < b.value if name == "Lt" else a.value > b.value)
+            except TypeError as exc:
+                raise UserRaise(self.span, f"TypeError: {exc}")
+        sa, sb = _sequence(a), _sequence(b)
+        if sa is not None and sb is not None and (type(a) is type(b) or {type(a), type(b)} <= {Known, TupleVal}):
+            for x, y in zip(sa, sb):
+                if x is y:
+                    continue
+                same = self._equal(x, y)
+                if same is None:
+                    return None
+                if not same:
+                    return self._truth(name, x, y)
+            return len(sa) < len(sb) if name == "Lt" else len(sa) > len(sb)
+        if isinstance(a, InstanceVal) or isinstance(b, InstanceVal):
+            self.ran_user_code = True
+            result = compare(self.interp, name, a, b, self.span)
+            return None if result is None else truth_of(self.interp, result, self.span)
+        return None
+
+    def _equal(self, x: Value, y: Value) -> Optional[bool]:
+        if isinstance(x, InstanceVal) or isinstance(y, InstanceVal):
+            self.ran_user_code = True
+        result = equal(self.interp, x, y, self.span)
+        return None if result is None else truth_of(self.interp, result, self.span)
+
+
+def _sequence(v: Value) -> Optional[list]:
+    if isinstance(v, (TupleVal, ListVal)):
+        return list(v.items)
+    if isinstance(v, Known) and isinstance(v.value, tuple):
+        return [Known(x) for x in v.value]
+    return None
+
+
+def ordered_pick(interp, name: str, items: list, keys: list, span):
+    """``min``/``max`` as CPython runs it (the first item kept; replaced when ``key < best``,
+    ``key > best`` for max): the item, or None when a comparison depends on values and no
+    method of the user's ran (the caller goes on as before). Raises Undecided otherwise."""
+    order = Ordering(interp, span)
+    best = 0
+    try:
+        for j in range(1, len(items)):
+            if order.decided("Lt" if name == "min" else "Gt", keys[j], keys[best]):
+                best = j
+    except Undecided:
+        if order.ran_user_code:
+            raise
+        return None
+    return items[best]
+
+
+def ordered_sort(interp, items: list, keys: list, reverse: bool, span) -> Optional[list]:
+    """``sorted`` with Python's own sort calling ``<`` in its own order; None as ordered_pick."""
+    import functools
+
+    order = Ordering(interp, span)
+
+    def cmp(i, j):  # the sort asks only `<`, once per comparison
+        return -1 if order.decided("Lt", keys[i], keys[j]) else 1
+
+    # sorted(reverse=True) keeps equal items in order: reversing, sorting stably, reversing back
+    index = list(range(len(items)))
+    try:
+        if reverse:
+            ranked = list(reversed(sorted(reversed(index), key=functools.cmp_to_key(cmp))))
+        else:
+            ranked = sorted(index, key=functools.cmp_to_key(cmp))
+    except Undecided:
+        if order.ran_user_code:
+            raise
+        return None
+    return [items[j] for j in ranked]

@@ -452,6 +452,15 @@ CORPUS = {
         guards=("c = fnp.linalg.cholesky(a)", "if not fnp.all(fnp.isfinite(out)):"),
         data_sites=("if abs(peak - prev) <= TOL * max(peak, 1.0) or peak <= limit:",),
     ),
+    "chain_planner": Entry(
+        points=(
+            (8, 2, 1_000, "guarded"),        # "drafted" (float32 drafts, the last layer in float64) wins the heap
+            (8, 2, 3_000, "guarded"),        # "chained": range products over layer pairs (recursive, cached)
+            (8, 3, 10_000, "guarded"),       # chained pair, then a plain tail layer
+            (16, 3, 100_000, "guarded"),
+        ),
+        guards=("if peak <= GAIN_CAP:",),
+    ),
 }
 
 
