@@ -279,3 +279,27 @@ def test_a_name_that_code_could_define_otherwise_is_not_claimed_undefined(tmp_pa
     report = analyze(path, point)
     assert not report.raises
     assert report.unpriced and report.total.lo <= measure(path, point).total
+
+
+def test_an_array_on_the_left_asks_numpy_first_not_the_instances_reflected_method(tmp_path):
+    # `h * Gain(3.0)`: the flopscope array's __mul__ runs first and refuses the object (flopscope
+    # raises for an object dtype); calling Gain.__rmul__ instead was a false exact
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+class Gain:
+    def __init__(self, g):
+        self.g = g
+
+    def __mul__(self, x):
+        return x * self.g
+
+    __rmul__ = __mul__
+""", """
+        h = Gain(2.0) * h
+        h = h * Gain(3.0)
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    assert [u.what for u in report.unpriced][:1] == ["multiply"], report.unpriced
+    with pytest.raises(Exception, match="not billable"):
+        measure(path, point)

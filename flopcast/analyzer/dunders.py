@@ -106,10 +106,28 @@ def _reflected_first(left: Value, right: Value) -> bool:
         and left.cls in right.cls.mro()
 
 
+def _step(obj: Value, meth: str, other: Value, op: str):
+    """What Python's try of ``obj.<meth>(other)`` is: ("call", the user's method), "skip" (the
+    method is absent or a builtin number's or text's, which returns NotImplemented for an
+    instance of a plain class), or "stop" (an array's, a library class's or a builtin's own
+    method that may answer: not told here)."""
+    if obj.__class__ is InstanceVal:
+        found = user_method(obj, meth)
+        if found is not None:
+            return "call", found
+        return ("skip", None) if _plain_operand(obj) else ("stop", None)
+    if isinstance(obj, Known) and _plain_operand(obj) and _plain_operand(other):
+        if isinstance(obj.value, str) and op not in ("Add", "Eq", "NotEq", "Lt", "LtE", "Gt", "GtE"):
+            return "stop", None  # `"%s" % x` formats, `"ab" * x` repeats by x.__index__
+        return "skip", None
+    return "stop", None
+
+
 def binary(interp, name: str, left: Value, right: Value, span, inplace: bool = False) -> Optional[Value]:
     """``left <op> right`` (``left <op>= right`` when ``inplace``) where an operand is an instance
-    of the user's classes: the result of its methods, or None when no method of the user's is
-    involved and the operands are not plain (the caller goes on as before)."""
+    of the user's classes: the result of its methods, a TypeError when no method answers and
+    both operands are plain, or None when a method flopcast does not know would be asked (an
+    array's: the caller goes on as before)."""
     if name not in BINARY:
         return None
     method, reflected, inplace_method = BINARY[name]
@@ -122,16 +140,15 @@ def binary(interp, name: str, left: Value, right: Value, span, inplace: bool = F
     tries = [(left, method, right), (right, reflected, left)]
     if _reflected_first(left, right) and user_method(right, reflected) is not None:
         tries.reverse()
-    involved = False
     for obj, meth, other in tries:
-        found = user_method(obj, meth)
-        if found is None:
-            continue
-        involved = True
-        result = call_method(interp, obj, found, [other], span)
-        if not _not_implemented(result):
-            return result
-    if involved or (_plain_operand(left) and _plain_operand(right)):
+        kind, found = _step(obj, meth, other, name)
+        if kind == "stop":
+            return None
+        if kind == "call":
+            result = call_method(interp, obj, found, [other], span)
+            if not _not_implemented(result):
+                return result
+    if _plain_operand(left) and _plain_operand(right):
         symbol = _SYMBOL[name] + ("=" if inplace and name != "Pow" else "")
         raise UserRaise(span, f"TypeError: unsupported operand type(s) for {symbol}: "
                               f"'{_type_name(left)}' and '{_type_name(right)}'")
@@ -151,15 +168,18 @@ def unary(interp, name: str, operand: Value, span) -> Optional[Value]:
 
 def compare(interp, name: str, left: Value, right: Value, span) -> Optional[Value]:
     """A rich comparison where an operand is an instance of the user's classes, with Python's
-    reflection and NotImplemented; None when neither defines the method and the default cannot
-    be told (the caller goes on as before)."""
+    reflection and NotImplemented; identity for ``==``/``!=`` and a TypeError for an order when
+    no method answers and both operands are plain; None when a method flopcast does not know
+    would be asked (the caller goes on as before)."""
     method, reflected = COMPARE[name]
     tries = [(left, method, right), (right, reflected, left)]
     if _reflected_first(left, right) and user_method(right, reflected) is not None:
         tries.reverse()
     for obj, meth, other in tries:
-        found = user_method(obj, meth)
-        if found is None and name == "NotEq":
+        kind, found = _step(obj, meth, other, name)
+        if kind == "stop":
+            return None
+        if kind == "skip" and name == "NotEq":
             eq = user_method(obj, "__eq__")  # object.__ne__ inverts __eq__ unless NotImplemented
             if eq is not None:
                 result = call_method(interp, obj, eq, [other], span)
@@ -169,14 +189,12 @@ def compare(interp, name: str, left: Value, right: Value, span) -> Optional[Valu
                 if truth is None:
                     return Unknown("bool", span, "the result of a user __eq__ that depends on values")
                 return Known(not truth)
-            continue
-        if found is None:
-            continue
-        result = call_method(interp, obj, found, [other], span)
-        if not _not_implemented(result):
-            return result
+        if kind == "call":
+            result = call_method(interp, obj, found, [other], span)
+            if not _not_implemented(result):
+                return result
     if not (_plain_operand(left) and _plain_operand(right)):
-        return None  # arrays, unknowns, dataclasses (generated methods), library bases: not told here
+        return None
     if name in ("Eq", "NotEq"):
         return Known((left is right) == (name == "Eq"))
     raise UserRaise(span, f"TypeError: '{_CMP_SYMBOL[name]}' not supported between instances of "
