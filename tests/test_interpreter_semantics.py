@@ -604,6 +604,18 @@ class Both(Twice, More):
         for _ in range(d["inner"]["k"] + len(d["sizes"]) + t[0][0]):
             STEP
         """),
+    # FINDINGS #68: `self.__dict__.update(cfg)` and vars(obj) were unpriced
+    "an_instances_dict_and_vars_are_its_attributes": ("""
+class Cfg:
+    def __init__(self, **kw):
+        self.steps = 1
+        self.__dict__.update(kw)
+""", """
+        cfg = Cfg(steps=2, extra=1)
+        vars(cfg)["extra"] += 1
+        for _ in range(cfg.steps + cfg.extra + len(vars(cfg))):
+            STEP
+        """),
     # FINDINGS #66: `x.dtype == fnp.float32` and `x.dtype in (...)` were value-dependent sites,
     # `.kind` and fnp.issubdtype unpriced
     "dtype_comparisons_kind_and_issubdtype": ("import numpy as np\n", """

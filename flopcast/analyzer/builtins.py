@@ -342,6 +342,10 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if missing and len(args) > 2:
             return args[2]
         return value
+    if name == "vars" and len(args) == 1 and not kwargs and isinstance(args[0], InstanceVal):
+        found = interp.get_attr(args[0], "__dict__", span, quiet=True)
+        if isinstance(found, DictVal):
+            return found
     if name == "setattr":
         obj, attr, value = args
         if isinstance(obj, InstanceVal) and isinstance(attr, Known):
@@ -418,7 +422,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             and isinstance(args[1], Known) and isinstance(args[1].value, str):
         args[0].attrs[args[1].value] = args[2]
         return Known(None)
-    if name.endswith("Error") or name in ("Exception", "StopIteration", "NotImplemented"):
+    if name.endswith("Error") or name == "NotImplemented" or dunders.is_builtin_exception(name):
         return Known(None)
     if name == "type":
         x = args[0]

@@ -14,6 +14,7 @@ module's own rules.
 from __future__ import annotations
 
 import ast
+import builtins
 import math
 import operator
 import weakref
@@ -2769,6 +2770,9 @@ class Interpreter:
                 return obj.attrs[name]
             if name == "__class__":
                 return obj.cls
+            if name == "__dict__" and obj.payload is None and all(c.node is not None and "__slots__" not in c.attrs
+                                                                  for c in obj.cls.mro()):
+                return DictVal(obj.attrs)  # the instance's own namespace: `self.__dict__.update(cfg)` writes attributes
             owner, attr = obj.cls.lookup(name)
             if attr is not None:
                 return self.bind(attr, obj, owner, span)
@@ -4151,8 +4155,8 @@ _BUILTINS = {
     "next", "type", "object", "Exception", "ValueError", "RuntimeError", "TypeError", "KeyError", "IndexError",
     "ArithmeticError", "ZeroDivisionError", "FloatingPointError", "OverflowError", "NotImplementedError",
     "AssertionError", "StopIteration", "callable", "frozenset", "id", "hash", "repr", "format", "NotImplemented",
-    "LookupError", "AttributeError", "compile", "exec", "complex",
-}
+    "LookupError", "AttributeError", "compile", "exec", "complex", "vars",
+} | {name for name in dir(builtins) if dunders.is_builtin_exception(name)}  # (NameError, MemoryError, Warning, ...)
 
 _SAFE_METHODS = {
     str: {"join", "format", "upper", "lower", "strip", "split", "replace", "startswith", "endswith", "encode"},
