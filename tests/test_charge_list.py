@@ -6,7 +6,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from flopcast.analyzer.chargelist import ChargeList, tallied
+from flopcast.analyzer.chargelist import ChargeList, mapped, picked, tallied
 from flopcast.model import Charge, Span
 
 _CHARGES = [Charge(Span("f.py", i, 0, i, 1), "matmul", 10 * i + 1, "float64", "predict") for i in range(6)]
@@ -65,3 +65,16 @@ def test_a_change_other_than_appending_leaves_no_tally_to_trust():
     made[0] = _CHARGES[4]
     assert made.counted() is None
     assert made.total() == sum(c.flops for c in made)
+
+
+@given(_STEPS, st.data())
+@settings(max_examples=200, deadline=None)
+def test_a_list_mapped_or_picked_part_by_part_is_the_list_mapped_or_picked_charge_by_charge(steps, data):
+    made, _ = _made(steps)
+    swap = {id(c): Charge(c.span, c.op, c.flops, c.dtype, c.function, False) for c in _CHARGES}
+    keys = {id(_CHARGES[i]) for i in data.draw(st.sets(st.integers(0, 5)))}
+    assert list(map(id, mapped(made, swap))) == [id(swap[id(c)]) for c in made]
+    assert [id(c) for c in picked(made, keys)] == [id(c) for c in made if id(c) in keys]
+    made.reverse()  # a list changed other than by appending is walked as a plain list
+    assert list(map(id, mapped(made, swap))) == [id(swap[id(c)]) for c in made]
+    assert [id(c) for c in picked(made, keys)] == [id(c) for c in made if id(c) in keys]

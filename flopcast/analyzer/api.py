@@ -7,13 +7,12 @@ import copy
 import dataclasses
 import weakref
 from collections import defaultdict
-from itertools import compress
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Callable, Mapping, NamedTuple, Optional, Union
 
 from flopcast import installed
-from flopcast.analyzer import dataints, dtypes, pricing, rollup, sizetests
+from flopcast.analyzer import chargelist, dataints, dtypes, pricing, rollup, sizetests
 from flopcast.analyzer.chargelist import ChargeList, tallied
 from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult
 from flopcast.analyzer.nominal import Nominal, nominal, reusing
@@ -570,7 +569,7 @@ def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Ch
     if changed:
         # In C loops: the widest path's charges can be millions (a reused recursion's).
         swap = {id(c): changed.get(id(c), c) for c in widest_objects}
-        out = list(map(swap.__getitem__, map(id, widest.charges)))
+        out = chargelist.mapped(widest.charges, swap)
     else:
         out = list(widest.charges)
     # out's roll-up (rollup.counted), kept: the widest path's, with the copies marked uncertain
@@ -585,7 +584,7 @@ def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Ch
         mine = {(c.span, c.op) for c, _ in path_counts} - claimed
         if mine:
             picked = {id(c) for c, _ in path_counts if (c.span, c.op) in mine}
-            out.extend(map(marked, compress(r.charges, map(picked.__contains__, map(id, r.charges)))))
+            out.extend(map(marked, chargelist.picked(r.charges, picked)))
         claimed |= mine
     for c, n in rollup.counted(out[widest_end:]) if len(out) > widest_end else ():
         seen = tally.get(id(c))

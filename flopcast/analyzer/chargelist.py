@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
+from itertools import compress
 from operator import attrgetter
 from typing import Iterable, Optional
 
@@ -133,6 +134,26 @@ class ChargeList(list):
             k += 1
         return Tally(counts, objects)
 
+    def segments(self) -> Optional[list[tuple[int, int, Optional[list], int, Optional["Tally"]]]]:
+        """The list as it was made, in order: ``(start, end, part, times, tally)`` for a part
+        appended with its tally (``self[start:end]`` is ``part * times``), and ``(start, end, None,
+        1, None)`` for charges appended one by one. None when the list was changed other than by
+        appending. A walk of millions of charges that a few parts repeat is then one walk of each
+        distinct part (``mapped``)."""
+        if self._length != len(self):
+            return None
+        out: list = []
+        at = 0
+        for start, (end, counts, times, part) in zip(self._parts_at, self._parts):
+            if start > at:
+                out.append((at, start, None, 1, None))
+            if end > start:
+                out.append((start, end, part, times, counts))
+            at = end
+        if at < len(self):
+            out.append((at, len(self), None, 1, None))
+        return out
+
     def counted(self) -> Optional[list[tuple[Charge, int]]]:
         """Each distinct charge object and its count, in order of first occurrence (None when
         the list was changed other than by appending)."""
@@ -227,3 +248,37 @@ class Tally:
 def tallied(charges: list) -> Tally:
     """The tally of ``charges``, counted in C loops."""
     return Tally(dict(Counter(map(id, charges))), dict(zip(map(id, charges), charges)))
+
+
+def mapped(charges: list, swap: dict) -> list:
+    """``[swap[id(c)] for c in charges]``, made part by part when ``charges`` is a ChargeList
+    (each distinct part mapped once, then repeated in C)."""
+    segments = charges.segments() if isinstance(charges, ChargeList) else None
+    if segments is None:
+        return list(map(swap.__getitem__, map(id, charges)))
+    out: list = []
+    done: dict = {}  # id of a part -> (the part, it mapped)
+    for start, end, part, times, _ in segments:
+        if part is None:
+            out.extend(map(swap.__getitem__, map(id, charges[start:end])))
+            continue
+        made = done.get(id(part))
+        if made is None:
+            made = done[id(part)] = (part, list(map(swap.__getitem__, map(id, part))))
+        out.extend(made[1] * times if times != 1 else made[1])
+    return out
+
+
+def picked(charges: list, keys: set) -> list:
+    """The charges of ``charges`` whose ids are in ``keys``, in order; a part appended with its
+    tally that holds none of them is not walked."""
+    segments = charges.segments() if isinstance(charges, ChargeList) else None
+    if segments is None:
+        return list(compress(charges, map(keys.__contains__, map(id, charges))))
+    out: list = []
+    for start, end, part, times, counts in segments:
+        if counts is not None and keys.isdisjoint(counts.counts):
+            continue
+        run = charges[start:end]
+        out.extend(compress(run, map(keys.__contains__, map(id, run))))
+    return out
