@@ -409,6 +409,12 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         return Known(None)
     if name in ("object_init", "noop"):
         return Known(None)
+    if name == "object.__new__" and args and isinstance(args[0], ClassVal):
+        return InstanceVal(args[0])  # the object a user __new__ asks object for (its __init__ runs later)
+    if name == "type.__new__" and len(args) == 4 and isinstance(args[0], ClassVal):
+        return interp.type_new(args[1:])
+    if name == "type.__call__" and args and isinstance(args[0], ClassVal):
+        return interp.instantiate(args[0], args[1:], kwargs, span, through_meta=True)
     if name == "container_init" and args and isinstance(args[0], InstanceVal) and args[0].payload is not None:
         interp.fill_container(args[0], args[1:], kwargs, span)
         return Known(None)

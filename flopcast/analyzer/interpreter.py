@@ -280,6 +280,7 @@ class Interpreter:
         self.call_depth = 0
         self.call_stack: list[str] = []  # qualnames of the user functions being executed
         self.frame: Optional[Frame] = None
+        self._pending_classes: list = []  # (class, statement) a metaclass is making (type_new)
         self._outer_frames: list = []  # the frames below self.frame on the call stack (joins.py walks them)
         self._opaque_depth = 0  # comprehensions, class bodies and imports being run (joins.py)
         self.module_envs: dict[str, dict] = {}
@@ -881,6 +882,7 @@ class Interpreter:
         bases = [self.eval(b) for b in node.bases]
         qual = node.name if self.frame.qualname == "<module>" else f"{self.frame.qualname}.<locals>.{node.name}"
         cls = ClassVal(node.name, qual, [b for b in bases], {}, node, self.frame.module)
+        cls.metaclass = self.metaclass_of(node, bases)
         saved = self.frame
         body_frame = Frame(cls.attrs, self.frame.module, qual, None, cls)
         body_frame.vars = cls.attrs
@@ -896,7 +898,14 @@ class Interpreter:
         for v in cls.attrs.values():
             if isinstance(v, FunctionVal) and v.owner is None:
                 v.owner = cls
-        self.init_subclass(cls, node)
+        if cls.metaclass is not None:
+            made = self.apply_metaclass(cls, node)
+            if not isinstance(made, ClassVal):  # a metaclass may make anything
+                saved.vars[node.name] = made
+                return
+            cls = made
+        else:
+            self.init_subclass(cls, node)
         if _is_enum(cls):
             _make_enum_members(cls)
         named_tuple = any(isinstance(b, LibRef) and b.path in _NAMEDTUPLE_BASES for b in bases)
@@ -909,6 +918,50 @@ class Interpreter:
                 if isinstance(d, (FunctionVal, BoundMethod)):
                     cls = self.call(d, [cls], {}, self.node_span(deco))
         saved.vars[node.name] = cls
+
+    def metaclass_of(self, node: ast.ClassDef, bases: list) -> Optional[ClassVal]:
+        """The user's metaclass of a class statement: its ``metaclass=`` keyword, else its bases'
+        (a library metaclass such as ABCMeta is None: nothing of the user's runs)."""
+        for k in node.keywords:
+            if k.arg == "metaclass":
+                meta = self.eval(k.value)
+                return meta if isinstance(meta, ClassVal) else None
+        return next((b.metaclass for b in bases if isinstance(b, ClassVal) and b.metaclass is not None), None)
+
+    def apply_metaclass(self, cls: ClassVal, node: ast.ClassDef) -> Value:
+        """Python makes the class by calling its metaclass: ``meta.__new__(meta, name, bases,
+        namespace)`` (whose ``type.__new__`` makes the class from the namespace, and calls the
+        bases' ``__init_subclass__``), then ``meta.__init__`` on what it returned when that is a class."""
+        meta, span = cls.metaclass, self.node_span(node)
+        namespace = DictVal(dict(cls.attrs))
+        args = [Known(cls.name), TupleVal(tuple(cls.bases)), namespace]
+        self._pending_classes.append((cls, node))
+        try:
+            _, new = meta.lookup("__new__")
+            if isinstance(new, FunctionVal):
+                made = self.call_user(new, [meta] + args, {}, span)
+            else:
+                made = self.type_new(args)
+        finally:
+            self._pending_classes.pop()
+        _, init = meta.lookup("__init__")
+        if isinstance(made, ClassVal) and isinstance(init, FunctionVal):
+            self.call_user(init, [made] + args, {}, span)
+        return made
+
+    def type_new(self, args: list) -> Value:
+        """``type.__new__(meta, name, bases, namespace)`` inside a metaclass: the class of the
+        statement being made, its attributes the namespace's (the metaclass may have changed them)."""
+        if not self._pending_classes:
+            raise OpError("type.__new__ outside a class statement is not modelled")
+        cls, node = self._pending_classes[-1]
+        namespace = args[-1] if args else None
+        if not (isinstance(namespace, DictVal) and all(isinstance(k, str) for k in namespace.items)):
+            raise OpError("type.__new__ with a namespace that is not a dict of names is not modelled")
+        cls.attrs.clear()
+        cls.attrs.update(namespace.items)
+        self.init_subclass(cls, node)
+        return cls
 
     def init_subclass(self, cls: ClassVal, node: ast.ClassDef) -> None:
         """Python calls the nearest base's ``__init_subclass__`` (an implicit classmethod) with
@@ -2672,6 +2725,13 @@ class Interpreter:
                 raise UserRaise(self.node_span(node), f"KeyError: {key.value!r}")
             if dict_key(key) in obj.items:  # the same object (an enum member, an instance): Python finds it
                 return obj.items[dict_key(key)]
+            if _equal_only_to_itself(key) and _identity_membership(key, [key_value(k) for k in obj.items]) is False:
+                if isinstance(obj.factory, Known):
+                    return obj.factory  # a Counter
+                if obj.factory is not None:
+                    value = obj.items[dict_key(key)] = self.call(obj.factory, [], {}, self.node_span(node), node)
+                    return value
+                raise UserRaise(self.node_span(node), f"KeyError: {_key_text(key)}")
             return self.unpriced(node, "dict lookup", "the key is not known")
         if isinstance(obj, NpzFile):
             if isinstance(key, Known) and key.value in obj.arrays:
@@ -2807,8 +2867,10 @@ class Interpreter:
         if isinstance(obj, SuperVal):
             if isinstance(obj.receiver, InstanceVal):
                 mro = obj.receiver.cls.mro()
-            else:
-                mro = obj.receiver.mro() if isinstance(obj.receiver, ClassVal) else obj.cls.mro()
+            elif isinstance(obj.receiver, ClassVal) and obj.cls in obj.receiver.mro():
+                mro = obj.receiver.mro()
+            else:  # a metaclass's method, its receiver a class it made
+                mro = obj.cls.mro()
             after = mro[mro.index(obj.cls) + 1:] if obj.cls in mro else mro[1:]
             for c in after:
                 if name in c.attrs:
@@ -2821,6 +2883,10 @@ class Interpreter:
                 return Builtin("object_init")
             if name in ("setup", "__init_subclass__"):
                 return Builtin("noop")
+            if name == "__new__":  # object.__new__(cls), or type.__new__(meta, ...) in a metaclass
+                return Builtin("type.__new__" if _is_metaclass(obj.cls) else "object.__new__")
+            if name == "__call__" and isinstance(obj.receiver, ClassVal) and _is_metaclass(obj.cls):
+                return PartialVal(Builtin("type.__call__"), [obj.receiver], {})  # a metaclass's __call__
         if isinstance(obj, Builtin) and name == "__init__" and dunders.is_builtin_exception(obj.name):
             return Builtin("exception_init")  # `ValueError.__init__(self, msg)` in a subclass's __init__
         if isinstance(obj, Builtin) and obj.name in ("dict", "list") and name in ("__getitem__", "__init__"):
@@ -2829,6 +2895,8 @@ class Interpreter:
                            "container_init" if name == "__init__" else f"{obj.name}.{name}")
         if isinstance(obj, Builtin) and obj.name == "object" and name == "__setattr__":
             return Builtin("object_setattr")  # a frozen dataclass's __post_init__ sets fields this way
+        if isinstance(obj, Builtin) and obj.name in ("object", "type") and name == "__new__":
+            return Builtin(f"{obj.name}.__new__")
         if isinstance(obj, Generator):
             return BoundLib("random.Generator." + name, obj)
         if isinstance(obj, DTypeRef):
@@ -3366,7 +3434,20 @@ class Interpreter:
             return self._unpriced_at(span, "replace()", "a field of the instance is not known")
         return self.call(obj.cls, [], values, span)
 
-    def instantiate(self, cls: ClassVal, args, kwargs, span) -> Value:
+    def instantiate(self, cls: ClassVal, args, kwargs, span, through_meta: bool = False) -> Value:
+        if cls.metaclass is not None and not through_meta:
+            _, call = cls.metaclass.lookup("__call__")
+            if isinstance(call, FunctionVal):  # `K(...)` is `meta.__call__(K, ...)`
+                return self.call_user(call, [cls] + list(args), kwargs, span)
+        _, new = cls.lookup("__new__")
+        if isinstance(new, FunctionVal) and dunders.exception_base(cls) is None and _container_base(cls) is None:
+            # `cls.__new__(cls, ...)` makes the object; `__init__` runs on it when it is a cls
+            made = self.call_user(new, [cls] + list(args), kwargs, span)
+            if isinstance(made, InstanceVal) and cls in made.cls.mro():
+                owner, init = made.cls.lookup("__init__")
+                if isinstance(init, FunctionVal):
+                    self.call_user(init, [made] + list(args), kwargs, span)
+            return made
         members = cls.attrs.get("__members__")
         if isinstance(members, DictVal) and _is_enum(cls):
             # `Kind(1)`: the member with that value
@@ -3718,7 +3799,12 @@ _IDENTITY_EQ_BASES = {"py:abc.ABC", "py:enum.Enum", "py:enum.Flag"}
 
 def _equal_only_to_itself(v: Value) -> bool:
     """An instance whose ``==`` is object identity: no ``__eq__`` anywhere in its classes, not a
-    dataclass or NamedTuple (they compare fields), no library base that could define one."""
+    dataclass or NamedTuple (they compare fields), no library base that could define one; a
+    function; a class of the user's (unless its metaclass defines ``__eq__``)."""
+    if isinstance(v, FunctionVal):
+        return True
+    if isinstance(v, ClassVal):
+        return v.metaclass is None or v.metaclass.lookup("__eq__")[1] is None
     if not isinstance(v, InstanceVal):
         return False
     for c in v.cls.mro():
@@ -4259,3 +4345,18 @@ _STAGED_DISPATCH = {**_STMT_DISPATCH, **{kind: _staged(_STMT_DISPATCH[kind]) for
                                                                                           ast.Expr)}}
 _EXPR_DISPATCH = {getattr(ast, name[len("expr_"):]): fn for name, fn in vars(Interpreter).items()
                   if name.startswith("expr_") and hasattr(ast, name[len("expr_"):])}
+
+
+def _is_metaclass(cls: ClassVal) -> bool:
+    """A user's class deriving from ``type``."""
+    return any(isinstance(b, Builtin) and b.name == "type" for c in cls.mro() for b in c.bases)
+
+
+def _key_text(key: Value) -> str:
+    """How Python's KeyError shows an object key: ``<class 'estimator.Relu'>``, ``<function f ...>``."""
+    if isinstance(key, ClassVal):
+        return f"<class '{key.qualname}'>"
+    if isinstance(key, FunctionVal):
+        return f"<function {key.qualname}>"
+    return f"<{key.cls.qualname} object>" if isinstance(key, InstanceVal) else type(key).__name__
+

@@ -289,6 +289,9 @@ class ClassVal(Value):
     # default_factory Value or None); NamedTuple instances also unpack and index like tuples.
     fields: Optional[list] = None
     tuple_like: bool = False
+    # The user's class it was made by (``class K(metaclass=Registry)``, or a base's): its
+    # __new__/__init__ ran at the class statement, its __call__ runs at ``K(...)``.
+    metaclass: Any = None
 
     def mro(self) -> list:
         """Python's method resolution order over the user's classes (C3: with a diamond,

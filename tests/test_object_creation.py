@@ -1,0 +1,181 @@
+"""How Python makes classes and objects, where the user's code takes part: a metaclass's
+``__new__``/``__init__`` at the class statement (registries), its ``__call__`` at ``K(...)``
+(singletons, caches), a class's own ``__new__``. Each program is exact against the real
+flopscope at two points."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+HEADER = '''import abc
+import flopscope as flops
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator, MLP
+
+'''
+
+CASES = {
+    "metaclass_new_fills_a_registry": '''
+        class Registry(type):
+            table = {}
+
+            def __new__(mcs, name, bases, ns):
+                cls = super().__new__(mcs, name, bases, ns)
+                if name != "Kernel":
+                    mcs.table[name.lower()] = cls
+                return cls
+
+        class Kernel(metaclass=Registry):
+            def __call__(self, x):
+                raise NotImplementedError
+
+        class Relu(Kernel):
+            def __call__(self, x):
+                return fnp.maximum(x, 0.0)
+
+        class Tanh(Kernel):
+            def __call__(self, x):
+                return fnp.tanh(x)
+
+        def run(mlp):
+            x = mlp.weights[0]
+            for name in sorted(Registry.table):
+                x = Registry.table[name]()(x @ mlp.weights[1])
+            return x
+    ''',
+    "metaclass_init_registers_and_new_changes_the_namespace": '''
+        class Tagged(type):
+            seen = []
+
+            def __new__(mcs, name, bases, ns):
+                ns["scale"] = 2.0 if name == "Double" else 1.0
+                return type.__new__(mcs, name, bases, ns)
+
+            def __init__(cls, name, bases, ns):
+                super().__init__(name, bases, ns)
+                Tagged.seen.append(cls)
+
+        class Base(metaclass=Tagged):
+            def apply(self, x):
+                return x * self.scale
+
+        class Double(Base):
+            pass
+
+        def run(mlp):
+            x = mlp.weights[0]
+            for cls in Tagged.seen:
+                x = cls().apply(x)
+            return x
+    ''',
+    "metaclass_call_caches_one_instance": '''
+        class Single(type):
+            made = {}
+
+            def __call__(cls, *args, **kwargs):
+                if cls not in Single.made:
+                    Single.made[cls] = super().__call__(*args, **kwargs)
+                return Single.made[cls]
+
+        class Cache(metaclass=Single):
+            def __init__(self, w):
+                self.gram = w.T @ w
+
+        def run(mlp):
+            a = Cache(mlp.weights[0])
+            b = Cache(mlp.weights[1])
+            return a.gram + b.gram
+    ''',
+    "a_class_s_own_new_returns_a_cached_object": '''
+        class Pool:
+            _free = None
+
+            def __new__(cls, w):
+                if Pool._free is None:
+                    Pool._free = super().__new__(cls)
+                return Pool._free
+
+            def __init__(self, w):
+                self.out = w @ w
+
+        def run(mlp):
+            a = Pool(mlp.weights[0])
+            b = Pool(mlp.weights[1])
+            if a is b:  # one object, made once and initialised twice
+                return a.out @ b.out
+            return a.out
+    ''',
+    "a_library_metaclass_runs_nothing_of_the_user_s": '''
+        class Strategy(metaclass=abc.ABCMeta):
+            @abc.abstractmethod
+            def step(self, x):
+                ...
+
+        class Square(Strategy):
+            def step(self, x):
+                return x @ x
+
+        def run(mlp):
+            return Square().step(mlp.weights[0])
+    ''',
+}
+
+FOOTER = '''
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp: MLP, budget: int):
+        r = run(mlp)
+        return fnp.zeros((mlp.depth, mlp.width)) + r[0]
+'''
+
+
+@pytest.mark.parametrize("body", CASES.values(), ids=CASES.keys())
+def test_user_code_that_makes_classes_and_objects_runs_as_python_runs_it(tmp_path, body):
+    path = tmp_path / "estimator.py"
+    path.write_text(HEADER + textwrap.dedent(body) + FOOTER)
+    for point in (Point(8, 2, 2**41), Point(16, 3, 2**41)):
+        report = analyze(path, point)
+        assert report.total.exact and not report.unpriced and not report.raises, \
+            (report.unpriced, report.raises)
+        assert report.total.lo == measure(path, point).total
+
+
+def test_classes_and_functions_as_dict_keys_are_found_by_identity(tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(HEADER + textwrap.dedent('''
+        from collections import Counter, defaultdict
+
+        class A:
+            pass
+
+        class B:
+            pass
+
+        def double(x):
+            return x * 2.0
+
+        def run(mlp):
+            costs = {A: 1, double: 2}
+            seen = defaultdict(list)
+            hits = Counter()
+            hits[B] += 1
+            seen[A].append(mlp.weights[0])
+            x = seen[A][0] @ mlp.weights[1]
+            if B not in costs and double in costs:
+                x = double(x)
+            try:
+                costs[B]
+            except KeyError:
+                x = x + hits[B] * 1.0
+            return x
+    ''') + FOOTER)
+    for point in (Point(8, 2, 2**41), Point(16, 3, 2**41)):
+        report = analyze(path, point)
+        assert report.total.exact and not report.unpriced and not report.raises, (report.unpriced, report.raises)
+        assert report.total.lo == measure(path, point).total
