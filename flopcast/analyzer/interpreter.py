@@ -3179,8 +3179,10 @@ class Interpreter:
             if rest == "budget_live":
                 # a live display of the budget for `with` (no snapshot: `.flops_remaining` of it raises)
                 return InstanceVal(ClassVal("_BudgetLive", "_BudgetLive", [], {}), {})
-            if rest in ("configure", "einsum_clear_caches", "clear_cache"):
-                return Known(None)
+            if rest in ("configure", "einsum_clear_caches", "clear_cache", "budget_summary"):
+                return Known(None)  # budget_summary() prints a table and returns None
+            if rest == "budget_summary_dict":
+                return self.budget_summary(span)
             if rest == "namespace":
                 return self.budget_namespace(args, kwargs, span)
             return self._unpriced_at(span, f"flops.{rest}", "this flopscope API is not modelled")
@@ -3290,6 +3292,18 @@ class Interpreter:
         # a plain numpy function with no fnp model (np.polynomial...): its result is not
         # tracked; never guess a scalar for it
         return Unknown("", span, f"plain numpy np.{name}(): its result is not modelled")
+
+    def budget_summary(self, span: Span) -> Value:
+        """``flops.budget_summary_dict()``: flopscope sums it over every budget context recorded in
+        the process (whestbench's earlier predictions too), so its numbers are not known here."""
+        self.budget_reads += 1
+        number = {"flop_budget": "int", "flops_used": "int", "flops_remaining": "int", "wall_time_s": "float",
+                  "flopscope_backend_time_s": "float", "flopscope_overhead_time_s": "float",
+                  "residual_wall_time_s": "float"}
+        items: dict = {k: Unknown(kind, span, f"budget_summary_dict()[{k!r}]: summed over every budget "
+                                              "context of the process") for k, kind in number.items()}
+        items["operations"] = Unknown("", span, "budget_summary_dict()['operations'] is not modelled")
+        return DictVal(items)
 
     def budget_snapshot(self) -> Value:
         self.budget_reads += 1

@@ -913,6 +913,8 @@ FAMILIES["convolution"] = CONVOLUTION
 FLOPSCOPE_API = {
     "namespace_with": "with flops.namespace('layer'):\n    r = w * 2.0",
     "namespace_nested_by_fstring": "for i in range(D):\n    with flops.namespace(f'layer{i}'):\n        with flops.namespace('inner'):\n            r = v + 1.0",
+    "budget_summary_dict_is_free_and_its_numbers_weak": "s = flops.budget_summary_dict(); r = w * 2.0 + s['flops_used'] * 0.0",
+    "budget_summary_prints_and_is_free": "flops.budget_summary(); r = v + 1.0",
 }
 FAMILIES["flopscope_api"] = FLOPSCOPE_API
 
