@@ -145,7 +145,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 pass
         return Unknown("int", span, "len() of an unknown value")
     if name in ("min", "max"):
-        items = args if len(args) > 1 else interp.iterate(args[0], node)
+        keyed = kwargs.get("key") is not None and not (isinstance(kwargs["key"], Known) and kwargs["key"].value is None)
+        # (a set's order matters only where a key can tie)
+        items = args if len(args) > 1 else interp.iterate(args[0], node, ordered=keyed)
         if items is None:
             return Unknown("", span, f"{name}() of an unknown sequence")
         if not items:
@@ -268,7 +270,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
     if name in ("list", "tuple", "set", "frozenset", "sorted", "reversed"):
         if not args:
             return ListVal([]) if name != "tuple" else Known(())
-        items = interp.iterate(args[0], node)
+        keyed = kwargs.get("key") is not None and not (isinstance(kwargs["key"], Known) and kwargs["key"].value is None)
+        # a set's order shows in a list, a tuple, or a sort whose key can tie
+        items = interp.iterate(args[0], node, ordered=name in ("list", "tuple", "reversed") or keyed)
         if items is None:
             return Unknown("", span, f"{name}() of unknown")
         if name == "sorted":
@@ -905,12 +909,16 @@ def set_of(interp, items: list, node) -> Value:
         first: dict = {}
         for m, v in zip(members, items):
             first.setdefault(m.value, v)
-        return ListVal([first[value] for value in set(m.value for m in members)])
+        made = ListVal([first[value] for value in set(m.value for m in members)])
+        made.unordered = len(made.items) > 1 and any(_hash_seeded(m.value) for m in members)  # (StrEnum)
+        return made
     if all(p is not _NOT_PLAIN for p in plain):
         try:
-            return ListVal([Known(v) for v in set(plain)])
+            out = ListVal([Known(v) for v in set(plain)])
         except TypeError:
             raise UserRaise(interp.node_span(node) if node is not None else interp.span, "TypeError: unhashable type")
+        out.unordered = len(out.items) > 1 and any(_hash_seeded(v) for v in plain)
+        return out
     if any(p is not _NOT_PLAIN for p in plain):
         return interp.unpriced(node, "set", "a set mixing known values and values the analyzer cannot compare")
     if any(isinstance(v, (Array, ListVal, DictVal)) for v in items):
@@ -926,7 +934,19 @@ def set_of(interp, items: list, node) -> Value:
     for v in items:
         if all(v is not o for o in out):
             out.append(v)
-    return ListVal(out)
+    made = ListVal(out)
+    made.unordered = len(out) > 1  # objects hashed by identity iterate in the order of their addresses
+    return made
+
+
+def _hash_seeded(v) -> bool:
+    """Whether Python's hash of ``v`` changes from process to process (str and bytes, also
+    inside tuples and frozensets), so a set holding it iterates in an order no analysis knows."""
+    if isinstance(v, (str, bytes)):
+        return True
+    if isinstance(v, (tuple, frozenset)):
+        return any(_hash_seeded(x) for x in v)
+    return False
 
 
 def _py(value: Value):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import itertools
 import math
 import operator
 import weakref
@@ -2008,19 +2009,27 @@ class Interpreter:
             return [Unknown("", self.node_span(node), "unpacked from an unknown value")] * n
         return seq
 
-    def iterate(self, value: Value, node: ast.AST) -> Optional[list[Value]]:
+    def iterate(self, value: Value, node: ast.AST, ordered: bool = True) -> Optional[list[Value]]:
+        """The items of ``value`` in the order Python gives them; ``ordered=False`` for callers
+        to whom the order does not matter (sorted, min, sum, set, ...)."""
         if isinstance(value, Known):
             v = value.value
             if isinstance(v, range):
                 if len(v) > MAX_LOOP_ITERATIONS:
                     raise PathEnd(f"{self.node_span(node)}: range of {len(v):,} items is too long to unroll")
                 return [Known(i) for i in v]
+            if isinstance(v, (frozenset, set)) and ordered and len(v) > 1:
+                from flopcast.analyzer.builtins import set_of
+
+                return self.iterate(set_of(self, [Known(x) for x in v], node), node)
             if isinstance(v, (tuple, list, str, frozenset, set)):
                 return [Known(x) for x in v]
             if isinstance(v, dict):
                 return [Known(k) for k in v]
             return None
         if isinstance(value, (ListVal, TupleVal)):
+            if ordered and value.__class__ is ListVal and value.unordered:
+                return self.set_order(value, node)
             return list(value.items)
         if isinstance(value, DictVal):
             return [key_value(k) for k in value.items]
@@ -2212,6 +2221,22 @@ class Interpreter:
         return Known(None)
 
     # ------------------------------------------------------------ generators
+
+    def set_order(self, value: ListVal, node) -> list[Value]:
+        """The items of a set of strings (or of objects hashed by address) in the order this path
+        takes: Python's order changes from process to process, so with up to 3 items every order
+        is a value-dependent site's option; with more, the order is unpriced (a lower bound)."""
+        span = self.node_span(node) if node is not None else self.span
+        n = len(value.items)
+        reason = ("the order a set of strings or objects iterates in changes from run to run "
+                  "(hash randomization, addresses)")
+        if n > 3:
+            self.unpriced(node, "set iteration", reason + f"; {n} items are too many orders to analyse")
+            return list(value.items)
+        orders = list(itertools.permutations(range(n)))
+        site = Site(("pick", span), tuple(range(len(orders))), span, "pick", f"{reason}: each of its "
+                    f"{len(orders)} orders is analysed")
+        return [value.items[j] for j in orders[self.decisions.choose(site, self.used)]]
 
     def ledger(self) -> tuple:
         """The running totals a partly consumed generator's cost is taken back to."""

@@ -162,6 +162,9 @@ class NumpyScalar(Value):
 @dataclass(eq=False)
 class ListVal(Value):
     items: list
+    # A set whose iteration order changes from process to process (strings are hashed with a
+    # random seed, plain objects by address): set on the instance, iterate() asks for an order.
+    unordered = False
 
 
 @dataclass(eq=False)
