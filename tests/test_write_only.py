@@ -138,3 +138,17 @@ def test_a_read_in_an_imported_helper_module_counts(tmp_path):
                 self.log = [1]
                 return used(self)
     """) == {}
+
+
+def test_a_class_with_its_own_append_makes_no_attribute_write_only(tmp_path):
+    # `self.log.append(x)` may be the user's append, whose cost depends on x
+    assert _write_only(tmp_path, """
+        class Log:
+            def append(self, x):
+                self.total = x @ x
+
+        class Estimator:
+            def predict(self, mlp, budget):
+                self.log = Log()
+                self.log.append(mlp.weights[0])
+    """) == {}

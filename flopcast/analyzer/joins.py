@@ -73,6 +73,8 @@ class _Walk(Canon):
                 continue
             summary = write_only.kind(v)
             if summary is None:
+                if dead[k]:  # `self.log.append(how)` on an object whose method may read `how`, which
+                    raise Incomparable("a write-only attribute holding an object")  # liveness left out
                 parts.append((k, form(v)))
             elif dead[k]:  # a write-only method or del: its presence and kind decide whether it raises
                 parts.append((k, ("write-only", summary)))

@@ -19,7 +19,8 @@ and the name is not otherwise read: not a plain name anywhere (``mod.name = v`` 
 of ``mod``), not defined in a class body (a method, a property, a dataclass field — their code or
 ``__eq__`` reads it), and the program has no way to read attributes by a computed name
 (``getattr``, ``vars``, ``__dict__``, ``__getattr__``, ``__setattr__``, ``asdict``, dynamic imports,
-import hooks). An augmented assignment ``x.name += v`` reads it (the sum depends on it, and on
+import hooks), and no class of the program defines a method named like one of those mutating
+methods (``x.log.append(v)`` could then run the user's code on ``v``). An augmented assignment ``x.name += v`` reads it (the sum depends on it, and on
 what it is: an array's add is charged).
 """
 
@@ -114,7 +115,10 @@ def _write_only(trees: list) -> dict:
                     if not isinstance(node.ctx, ast.Store):
                         kind_matters.add(node.attr)
             elif isinstance(node, ast.ClassDef):
-                read |= _class_body_names(node)
+                defined = _class_body_names(node)
+                if defined & SAFE_MUTATORS:  # `x.log.append(v)` may run the user's own append
+                    return {}
+                read |= defined
             elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in _DYNAMIC:
                 return {}
     return {name: name in kind_matters for name in written - read}
