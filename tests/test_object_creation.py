@@ -179,3 +179,15 @@ def test_classes_and_functions_as_dict_keys_are_found_by_identity(tmp_path):
         report = analyze(path, point)
         assert report.total.exact and not report.unpriced and not report.raises, (report.unpriced, report.raises)
         assert report.total.lo == measure(path, point).total
+
+
+@pytest.mark.parametrize("meta", [
+    "def make(name, bases, ns):\n    return type(name, bases, ns)",
+    "class make(type):\n    @classmethod\n    def __prepare__(mcs, name, bases):\n        return {}",
+])
+def test_a_metaclass_flopcast_does_not_model_is_reported_unpriced_at_the_class(tmp_path, meta):
+    path = tmp_path / "estimator.py"
+    path.write_text(HEADER + meta + "\n\n\nclass K(metaclass=make):\n    pass\n\n\ndef run(mlp):\n"
+                    "    return mlp.weights[0] * 2.0\n" + FOOTER)
+    report = analyze(path, Point(8, 2, 2**41))
+    assert [(u.span.line, u.what) for u in report.unpriced] == [(HEADER.count("\n") + meta.count("\n") + 4, "metaclass")]

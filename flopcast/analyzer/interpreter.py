@@ -923,11 +923,17 @@ class Interpreter:
     def metaclass_of(self, node: ast.ClassDef, bases: list) -> Optional[ClassVal]:
         """The user's metaclass of a class statement: its ``metaclass=`` keyword, else its bases'
         (a library metaclass such as ABCMeta is None: nothing of the user's runs)."""
-        for k in node.keywords:
-            if k.arg == "metaclass":
-                meta = self.eval(k.value)
-                return meta if isinstance(meta, ClassVal) else None
-        return next((b.metaclass for b in bases if isinstance(b, ClassVal) and b.metaclass is not None), None)
+        meta = next((self.eval(k.value) for k in node.keywords if k.arg == "metaclass"), None)
+        if meta is None:
+            meta = next((b.metaclass for b in bases if isinstance(b, ClassVal) and b.metaclass is not None), None)
+        if isinstance(meta, (FunctionVal, BoundMethod, PartialVal)):
+            self._unpriced_at(self.node_span(node), "metaclass", "a function as a metaclass is not modelled")
+        if not isinstance(meta, ClassVal):
+            return None
+        if isinstance(meta.lookup("__prepare__")[1], FunctionVal):
+            self._unpriced_at(self.node_span(node), "metaclass", "a metaclass's __prepare__ (the namespace the "
+                                                                   "class body fills) is not modelled")
+        return meta
 
     def apply_metaclass(self, cls: ClassVal, node: ast.ClassDef) -> Value:
         """Python makes the class by calling its metaclass: ``meta.__new__(meta, name, bases,
