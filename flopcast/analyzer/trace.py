@@ -41,8 +41,9 @@ class Trace:
     # single-path report and the call memo read them, and the copies can be millions.
     _copies_at: list[int] = field(default_factory=list)
     _copies: list[tuple] = field(default_factory=list)
-    # Charge index of a copy -> its tuple of loops, once ``runs`` made it (a recorded call's
-    # loops and the report's are read from the same copies).
+    # id of an entry of _copies -> (the entry, its iteration's runs of one tuple of loops, (copy,
+    # id of an iteration's tuple) -> the copy's tuple, _copied's plans), once ``runs`` made them
+    # (a recorded call's loops and the report's are read from the same copies).
     _copy_loops: dict = field(default_factory=dict)
 
     def loop_entered(self, ctx, span: Span, charges_so_far: int) -> None:
@@ -139,40 +140,50 @@ class Trace:
             at = b
         if at < end:
             base.append((at, end, ()))
-        single: dict = {}  # charge index -> its own tuple of loops (a copy's, or traced one by one)
+        # The copies' charges and those traced one by one, as runs of their own tuple of loops:
+        # a copy's charges that share their iteration charge's tuple share one tuple (the copies
+        # of an iteration that reuses a recursion are millions of charges in a few runs each).
+        own: list = []
         k = max(bisect_right(self._copies_at, start) - 1, 0)
-        for a, (b, width, iteration, span, nested) in zip(self._copies_at[k:], self._copies[k:]):
+        for a, entry in zip(self._copies_at[k:], self._copies[k:]):
             if a >= end:
                 break
-            plans: dict = {}
-            made = self._copy_loops
-            for i in range(max(a, start), min(b, end)):
-                loops = made.get(i)
-                if loops is None:
-                    copy, at = divmod(i - a, width)
-                    visits = iteration[at]
-                    if not visits:
+            b, width, iteration, span, nested = entry
+            made = self._copy_loops.get(id(entry))
+            if made is None:
+                made = self._copy_loops[id(entry)] = (entry, _alike(iteration), {}, {})
+            _, alike, loops_of, plans = made
+            lo, hi = max(a, start), min(b, end)
+            first = (lo - a) // width
+            for copy in range(first, (hi - 1 - a) // width + 1 if hi > lo else first):
+                at = a + copy * width
+                for s, e, visits in alike:
+                    s, e = max(at + s, lo), min(at + e, hi)
+                    if s >= e or not visits:
                         continue
-                    loops = made[i] = _copied(visits, copy + 1, span, nested, plans)
-                single[i] = loops
+                    loops = loops_of.get((copy, id(visits)))
+                    if loops is None:
+                        loops = loops_of[(copy, id(visits))] = _copied(visits, copy + 1, span, nested, plans)
+                    own.append((s, e, loops))
         visits = self.visits
         if len(visits) < end - start:
-            single.update((i, v) for i, v in visits.items() if start <= i < end)
+            points = sorted(i for i in visits if start <= i < end)
         else:
-            single.update((i, visits[i]) for i in range(start, end) if i in visits)
-        if not single:
+            points = [i for i in range(start, end) if i in visits]
+        if points:
+            own = sorted(own + [(i, i + 1, visits[i]) for i in points], key=_first)
+        if not own:
             return base  # its runs' tuples are other objects one after another (each reuse makes its own)
         runs: list = []
         append = runs.append
-        points = sorted(single)
-        k, count = 0, len(points)
+        k, count = 0, len(own)
         for a, b, loops in base:
-            while k < count and points[k] < b:
-                i = points[k]
-                if i > a:
-                    append((a, i, loops))
-                append((i, i + 1, single[i]))
-                a = i + 1
+            while k < count and own[k][0] < b:
+                s, e, mine = own[k]
+                if s > a:
+                    append((a, s, loops))
+                append((s, e, mine))
+                a = e
                 k += 1
             if a < b:
                 append((a, b, loops))
@@ -200,6 +211,21 @@ class Trace:
                 if visits:
                     loops[i - start] = _copied(visits, copy + 1, span, nested, plans)
         return list(map(self.visits.get, range(start, end), loops))
+
+
+def _first(run: tuple) -> int:
+    return run[0]
+
+
+def _alike(iteration: list) -> list:
+    """An iteration's charges' loops as runs ``(first, stop, loops)`` of the same tuple object."""
+    out: list = []
+    for i, visits in enumerate(iteration):
+        if out and out[-1][2] is visits:
+            out[-1][1] = i + 1
+        else:
+            out.append([i, i + 1, visits])
+    return out
 
 
 def _copied(visits: tuple, k: int, span: Span, nested: Counter, plans: Optional[dict] = None) -> tuple:
