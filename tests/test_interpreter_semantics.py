@@ -616,6 +616,19 @@ class Cfg:
         for _ in range(cfg.steps + cfg.extra + len(vars(cfg))):
             STEP
         """),
+    # FINDINGS #70: fnp math on known numbers gives 0-d arrays whose values flopcast did not keep
+    # (a budget-planned count through fnp was an unbounded data int: unpriced); numpy scalars
+    # combined by Python operators lost their values too
+    "fnp_math_on_known_numbers_keeps_its_value": ("import numpy as np\n", """
+        n1 = int(fnp.floor(fnp.sqrt(budget / 1e8)))
+        n2 = int(fnp.clip(fnp.asarray(budget * 1e-11), 1, 4))
+        n3 = int(np.ceil(np.log(budget) / np.log(64.0)))
+        big = fnp.log2(budget) * 2 > 70
+        for _ in range((n1 % 3) + n2 + (n3 % 4) + int(big) + int(float(fnp.minimum(3.5, 2.0)))):
+            STEP
+        if fnp.sqrt(2.0) > 1.5:
+            STEP
+        """),
     # FINDINGS #66: `x.dtype == fnp.float32` and `x.dtype in (...)` were value-dependent sites,
     # `.kind` and fnp.issubdtype unpriced
     "dtype_comparisons_kind_and_issubdtype": ("import numpy as np\n", """

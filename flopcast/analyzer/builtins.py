@@ -12,7 +12,7 @@ import itertools
 import math
 from typing import Optional
 
-from flopcast.analyzer import dataints, dunders, import_hooks, stdlib_containers, submission_files
+from flopcast.analyzer import dataints, dunders, import_hooks, scalar_values, stdlib_containers, submission_files
 from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (
@@ -209,6 +209,10 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 return Known(fn(x.value, *extra))
             except (TypeError, ValueError, OverflowError) as exc:
                 raise UserRaise(span, f"{type(exc).__name__}: {exc}")
+        if x.__class__ is Array and x.value is not None and name in ("int", "float", "bool") and len(args) == 1:
+            known = scalar_values.python_value(name, x)  # fnp math on known numbers (a budget-planned count)
+            if known is not None:
+                return known
         if isinstance(x, NumpyScalar) and x.value is not None and name in ("int", "float", "bool", "round") \
                 and len(args) == 1:
             try:

@@ -19,6 +19,7 @@ import weakref
 from pathlib import PurePath
 from typing import Any, Optional
 
+from flopcast.analyzer import scalar_values
 from flopcast.analyzer.values import (
     Array,
     BoundLib,
@@ -98,7 +99,8 @@ class Canon:
             self.by_object.append(value)
         return ("A", value.shape, value.dtype, value.sym, value.dtype_origin, ident, obj,
                 self.nonzero_counts.get(value.ident), value.vrange,
-                None if value.counts is None else self.counted(value.counts), value.plain, value.presumed)
+                None if value.counts is None else self.counted(value.counts), value.plain, value.presumed,
+                None if value.value is None else scalar_values.form(value.value))
 
     def _known_value(self, value: Known) -> tuple:
         v = value.value
@@ -142,6 +144,8 @@ class Canon:
                 self.counted(value.counts), value.presumed)
 
     def _scalar(self, value: NumpyScalar) -> tuple:
+        if value.value is not None:
+            return ("S", value.dtype, value.dtype_origin, scalar_values.form(value.value))
         return ("S", value.dtype, value.dtype_origin)
 
     def _dict(self, value: DictVal) -> tuple:

@@ -28,7 +28,7 @@ from typing import Any, Optional
 
 from flopcast import installed
 from flopcast.analyzer import (dataints, dtypes, dunders, joins, ops, plain_numpy, presumptions, pricing,
-                               sizetests, submission_files, undefined)
+                               scalar_values, sizetests, submission_files, undefined)
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.counters import suspended
 from flopcast.analyzer.import_hooks import ImportHooks
@@ -1895,6 +1895,8 @@ class Interpreter:
             return True
         if isinstance(value, Array) and value.size != 1:
             return None
+        if value.__class__ is Array and value.value is not None:
+            return bool(value.value)  # a 0-d array of a known value (`if fnp.sqrt(x) > 3:`)
         return None
 
     # ------------------------------------------------------------ assignment
@@ -2518,6 +2520,10 @@ class Interpreter:
         for v in (left, right):
             if isinstance(v, Unknown) and v.kind == "":
                 return v  # the result of something unpriced stays unknown
+        if name in _CMP and (isinstance(left, NumpyScalar) or isinstance(right, NumpyScalar)):
+            made = scalar_values.compute(ops.COMPARE_OPERATORS[name], [left, right])  # numpy scalars of known value
+            if made is not None:
+                return Known(bool(made[0]))
         if name in _CMP and self._condition is not None and self._condition[1] == "loop" \
                 and _bounded_data_ints(left, right):
             # `while i < k` with k read from data and bounded: the path takes k at one end of
@@ -2614,6 +2620,10 @@ class Interpreter:
         free = ops.free_scalar_arithmetic([left, right]) if all(
             isinstance(v, (Known, Unknown, NumpyScalar)) for v in (left, right)) else None
         if free is not None:
+            if isinstance(free, NumpyScalar) and name in ops.BINARY_OPERATORS:
+                made = scalar_values.compute(ops.BINARY_OPERATORS[name], [left, right])  # numpy's value, if known
+                if made is not None and made[1] == free.dtype:
+                    free.value = made[0]
             return free
         reason = next((v.reason for v in (left, right) if isinstance(v, Unknown)), "arithmetic on unknown values")
         origin = next((v.origin for v in (left, right) if isinstance(v, Unknown)), None)
@@ -2657,7 +2667,8 @@ class Interpreter:
         saved = self.span
         self.span = self.node_span(node)
         try:
-            return presumptions.after_op(opname, values, ops.pointwise(self, opname, values))
+            result = presumptions.after_op(opname, values, ops.pointwise(self, opname, values))
+            return result if self.free else scalar_values.attach(result, opname, values, {})
         except OpError as exc:
             return self.unpriced(node, opname, str(exc))
         except OpRaises as exc:
@@ -3148,7 +3159,7 @@ class Interpreter:
         try:
             result = ops.dispatch(self, name, args, kwargs)
             if not self.free:
-                result = plain_numpy.fnp_result(name, result)
+                result = scalar_values.attach(plain_numpy.fnp_result(name, result), name, args, kwargs)
             result = presumptions.after_op(name, args, result)
             if name in _RAISES_ON_VALUES and self.try_depth:
                 site = Site(("raise", self.span), (False, True), self.span, "exception",

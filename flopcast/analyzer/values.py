@@ -111,6 +111,8 @@ class Array(Value):
     # Axes whose extent a value-dependent size site chose: (axis, span of the site, whether
     # this path took the site's presumed count or None); never copied by with_
     counted: tuple = ()
+    # The value of a 0-d array computed from known numbers (scalar_values.py); never copied by with_
+    value: Any = None
 
     @property
     def ndim(self) -> int:
