@@ -281,6 +281,7 @@ class Interpreter:
         self.call_depth = 0
         self.call_stack: list[str] = []  # qualnames of the user functions being executed
         self.frame: Optional[Frame] = None
+        self._stepping_loop = None  # the `for` statement whose iterable iterate() is taking (step_iterator)
         self._pending_classes: list = []  # (class, statement) a metaclass is making (type_new)
         self._outer_frames: list = []  # the frames below self.frame on the call stack (joins.py walks them)
         self._opaque_depth = 0  # comprehensions, class bodies and imports being run (joins.py)
@@ -1529,7 +1530,11 @@ class Interpreter:
             sources = [(iterable, iterable.consumed)]
         else:
             sources = iterable.sources if isinstance(iterable, GeneratorView) else []
-        items = self.iterate(iterable, node.iter)
+        self._stepping_loop = node  # a user iterator it runs over may be stepped all at once
+        try:
+            items = self.iterate(iterable, node.iter)
+        finally:
+            self._stepping_loop = None
         truncated = False
         if items is None:
             if limit is not None:
@@ -2068,11 +2073,46 @@ class Interpreter:
             if isinstance(method, FunctionVal):
                 span = self.node_span(node) if node is not None else self.span or self.program.main_span
                 it = self.call(self.bind(method, value, owner, span), [], {}, span)
-                # an object that is its own iterator steps through __next__: not modelled
-                return None if it is value else self.iterate(it, node)
+                if isinstance(it, InstanceVal) and isinstance(it.cls.lookup("__next__")[1], FunctionVal):
+                    return self.step_iterator(it, node, span)
+                return self.iterate(it, node)
         if isinstance(value, ClassVal) and _is_enum(value) and isinstance(value.attrs.get("__members__"), DictVal):
             return list(value.attrs["__members__"].items.values())
         return None
+
+    def next_item(self, it: InstanceVal, span: Span) -> Value:
+        """``it.__next__()`` of a user iterator (its StopIteration is the program's)."""
+        owner, method = it.cls.lookup("__next__")
+        return self.call(self.bind(method, it, owner, span), [], {}, span)
+
+    def step_iterator(self, it: InstanceVal, node: Optional[ast.AST], span: Span) -> Optional[list]:
+        """The items of a user iterator, taken all at once (``__next__`` until it raises
+        StopIteration), as ``list(it)`` takes them. None (the loop over it is not modelled) when a
+        ``for`` over it may stop early (``break``, ``return``, ``raise`` in its body: the steps taken
+        beyond would change the iterator) or when stepping never ends; stepping that charges or
+        consults values is unpriced, since the charges then come before the loop body's. Only a
+        ``for`` directly over it and the builtins that take every item (``list(it)``, ``sorted``,
+        ``sum``...) step it: the lazy ones (``zip``, ``enumerate``, ``iter``, a generator
+        expression) may take fewer items than exist."""
+        loop = self._stepping_loop
+        exhausting = isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _EXHAUSTING
+        if not (loop is not None and node is loop.iter and not _may_leave_early(loop) or exhausting):
+            return None
+        before = (len(self.result.charges), len(self.decisions.log), self.effects)
+        items: list = []
+        while len(items) <= MAX_LOOP_ITERATIONS:
+            try:
+                items.append(self.next_item(it, span))
+            except UserRaise as exc:
+                if exc.what.split(":", 1)[0].strip() == "StopIteration" or "StopIteration" in exc.family:
+                    break
+                raise
+        else:
+            return None
+        if (len(self.result.charges), len(self.decisions.log), self.effects) != before:
+            self._unpriced_at(span, "iterator", "a user iterator whose __next__ charges FLOPs or depends on values "
+                                                "is stepped all at once, before the loop body: not modelled")
+        return items
 
     # ------------------------------------------------------------ expressions
 
@@ -4416,3 +4456,26 @@ def _key_text(key: Value) -> str:
         return f"<function {key.qualname}>"
     return f"<{key.cls.qualname} object>" if isinstance(key, InstanceVal) else type(key).__name__
 
+
+#: Builtins that take every item of their argument.
+_EXHAUSTING = frozenset({"list", "tuple", "sorted", "sum", "set", "frozenset", "dict", "min", "max"})
+
+
+def _may_leave_early(loop: ast.AST) -> bool:
+    """Whether a loop's body may end it before its iterator is exhausted: a ``break`` of this
+    loop, or a ``return``/``raise`` anywhere in it (not inside a nested function)."""
+    def leaves(nodes, inner: bool) -> bool:
+        for n in nodes:
+            if isinstance(n, (ast.Return, ast.Raise)) or isinstance(n, ast.Break) and not inner:
+                return True
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                continue
+            if isinstance(n, (ast.For, ast.AsyncFor, ast.While)):  # its own breaks end it, not ours
+                if leaves(n.body, True) or leaves(n.orelse, inner):
+                    return True
+                continue
+            if leaves(ast.iter_child_nodes(n), inner):
+                return True
+        return False
+
+    return leaves(loop.body, False)
