@@ -345,6 +345,31 @@ def test_a_loop_compares_the_globals_of_every_module_only_after_other_code_ran(m
     assert at["for _ in range(5):"] == {False}  # defines a class
 
 
+NUMERIC = STEADY.parent / "numeric_cost_model.py"
+
+
+def test_skipped_iterations_that_charge_nothing_count_one_step(monkeypatch):
+    # 8 calls of a 360-iteration loop (16x9) make more than 5,000 steps run one by one; skipped,
+    # they count one step each time, and the program reaches its end with flopscope's count
+    from flopcast.analyzer import interpreter, repeats
+
+    monkeypatch.setattr(interpreter, "MAX_STEPS", 5_000)
+    assert_counted_exactly(NUMERIC, Point(16, 9, 2**41))
+    monkeypatch.setattr(repeats.SteadyLoop, "watch", classmethod(lambda cls, *args: None))
+    stopped = analyze(NUMERIC, Point(16, 9, 2**41), formula=False).unpriced  # unskipped: the limit
+    assert [u.what for u in stopped] == ["analysis stopped"]
+
+
+def test_skipped_iterations_that_charge_count_every_step(monkeypatch):
+    # the layer loop's skipped iterations charge: they count as if run, and a limit they pass stops the path
+    from flopcast.analyzer import interpreter
+
+    point = Point(16, 200, 2**41)
+    assert not analyze(NUMERIC, point, formula=False).unpriced
+    monkeypatch.setattr(interpreter, "MAX_STEPS", 3_000)
+    assert [u.what for u in analyze(NUMERIC, point, formula=False).unpriced] == ["analysis stopped"]
+
+
 REPEATED = Path(__file__).resolve().parent / "fixtures" / "steady" / "repeated_calls.py"
 
 

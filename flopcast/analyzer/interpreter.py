@@ -276,7 +276,7 @@ class Interpreter:
         self.result = RunResult()
         self.metered = False
         self.free = 0  # > 0 while numpy computes on plain ndarrays: nothing is billed
-        self.steps = 0  # statements and iterations the program made (replayed and skipped ones too)
+        self.steps = 0  # statements and iterations the program made (reused calls too; skipped iterations as repeats.stood_for counts them)
         self.work = 0  # statements and iterations this interpreter executed
         self.call_depth = 0
         self.call_stack: list[str] = []  # qualnames of the user functions being executed

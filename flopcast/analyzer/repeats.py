@@ -240,8 +240,8 @@ class SteadyLoop:
             self.start_watch(previous, probe)
             return 0
         repeats = self.counters_agree(index, records)
-        steps = probe.steps - previous.steps
-        if not repeats or self.interp.steps + steps * repeats > self.max_steps \
+        steps = stood_for(probe.steps - previous.steps, probe.charges - previous.charges, repeats)
+        if not repeats or self.interp.steps + steps > self.max_steps \
                 or self.interp.exhaustion_caught((probe.used - previous.used) * repeats) \
                 or not self.items_alike(index, probe.canon) or not self.appends_repeatable(previous, probe):
             return 0
@@ -488,8 +488,8 @@ class SteadyLoop:
             repeats = max(len(starts) - 1 - 1, 0)
         repeats = min(repeats, self.counters_agree(index, records), self.indexed_alike(index, canon),
                       self.items_alike_for(index, canon, canon.index_names))
-        steps = after.steps - before.steps
-        if not repeats or interp.steps + steps * repeats > self.max_steps \
+        steps = stood_for(after.steps - before.steps, after.charges - before.charges, repeats)
+        if not repeats or interp.steps + steps > self.max_steps \
                 or interp.exhaustion_caught((after.used - before.used) * repeats) \
                 or not self.appends_repeatable(before, after) \
                 or not self.logs_repeatable(watch, canon):
@@ -827,7 +827,7 @@ class SteadyLoop:
         if interp.trace is not None:
             interp.trace.repeated(before.charges, after.charges, times, interp.loops[-1], (before.entered, after.entered))
         interp.used += (after.used - before.used) * times
-        interp.steps += (after.steps - before.steps) * times
+        interp.steps += stood_for(after.steps - before.steps, after.charges - before.charges, times)
         for i, lst in enumerate(self.lists.values()):
             # The skipped iterations' items go before the last iteration's own, which the state
             # (now standing for the one before the final iteration) may still hold.
@@ -1006,6 +1006,15 @@ def _renamed(v: Array, ident: int) -> Array:
 
 
 _NAMES: "weakref.WeakKeyDictionary[ast.AST, tuple]" = weakref.WeakKeyDictionary()
+
+
+def stood_for(steps: int, charged: int, times: int = 1) -> int:
+    """The steps the step limit counts for ``times`` skipped iterations of ``steps`` each
+    that appended ``charged`` charges. Iterations that charge append their charges again, so
+    the path's list grows as if they ran: every step counts. Iterations that charge nothing
+    (a cost model's numeric loop) cost the analysis one step, and count one; a call that
+    ran such a loop is recorded with the steps it counted, which its reuses count again."""
+    return steps * times if charged else 1
 
 
 def _names_of(node: ast.For) -> tuple[frozenset, frozenset]:
