@@ -266,6 +266,9 @@ class Report:
     # ran on any run the analysis made: the editor reuses an analysis after an edit only
     # inside bodies that never ran (lsp/incremental.py).
     executed: frozenset = field(default_factory=frozenset)
+    # When the total is an interval: the sites that may run more than once on a path, each of
+    # which the interval assumes answers alike at every execution (analyzer/alike.py).
+    alike: list[Span] = field(default_factory=list)
 
     @property
     def lower_bound(self) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable, Mapping, NamedTuple, Optional, Union
 
 from flopcast import installed
-from flopcast.analyzer import chargelist, dataints, dtypes, pricing, rollup, sizetests
+from flopcast.analyzer import alike, chargelist, dataints, dtypes, pricing, rollup, sizetests
 from flopcast.analyzer.chargelist import ChargeList, tallied
 from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult
 from flopcast.analyzer.nominal import Nominal, nominal, reusing
@@ -404,6 +404,8 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
     for module in program.modules.values():
         report.functions.extend(function_table(module))
     _note_call_structure(program, report)
+    if not report.total.exact:
+        report.alike = alike.repeated_sites(program, results, report.functions)
     if isinstance(widest.returned, Array):
         report.returned = (widest.returned.shape, widest.returned.dtype)
     return report

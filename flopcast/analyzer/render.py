@@ -18,8 +18,17 @@ def _status(report: Report) -> str:
     if report.unpriced:
         return "lower bound (some ops are not priced)"
     if not report.total.exact:
-        return "interval (the cost depends on values)"
+        return "interval (the cost depends on values)" + alike_caveat(report)
     return "exact"
+
+
+def alike_caveat(report: Report) -> str:
+    """What an interval assumes of the sites that may run more than once on a path (alike.py)."""
+    if not report.alike:
+        return ""
+    lines = ", ".join(str(s.line) for s in report.alike[:6]) + (", ..." if len(report.alike) > 6 else "")
+    return (f"; it assumes each site answers the same at every execution (line{'s' if len(report.alike) > 1 else ''} "
+            f"{lines}; a run that mixes answers may fall outside)")
 
 
 def to_json(report: Report) -> dict[str, Any]:
@@ -91,6 +100,9 @@ def _report_json(report: Report) -> dict[str, Any]:
         "total": {"lo": report.total.lo, "hi": report.total.hi, "exact": report.total.exact,
                   "lower_bound": report.lower_bound,
                   "unbounded": any(u.what == "unbounded" for u in report.unpriced),
+                  # sites that may run more than once on a path, which the interval assumes answer alike
+                  "assumes_alike": [{"path": display_path(s.path), "line": s.line, "col": s.col + 1}
+                                    for s in report.alike],
                   # the count on the path where no safety net fires, and what it presumes
                   "nominal": report.nominal,
                   "nominal_presumes": [{"path": display_path(span.path), "line": span.line, "col": span.col + 1,
