@@ -10,10 +10,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from exploring import both_ways, interval
 
-from flopcast.analyzer.api import _runner
-from flopcast.analyzer.paths import explore
-from flopcast.analyzer.program import estimator_class, load_program
 from flopcast.model import Point
 
 HEADER = '''import flopscope.numpy as fnp
@@ -71,13 +69,6 @@ def program(seed: int) -> str:
     return HEADER + body + FOOTER
 
 
-def _interval(explored) -> tuple[int, int]:
-    if explored.combined is not None:
-        return explored.combined
-    totals = [r.total for r in explored.results]
-    return min(totals), max(totals)
-
-
 def test_the_programs_exercise_both_outcomes(tmp_path):
     outcomes = set()
     for seed in range(PROGRAMS):
@@ -89,12 +80,10 @@ def test_the_programs_exercise_both_outcomes(tmp_path):
 def test_separate_pricing_gives_the_interval_of_every_combination(tmp_path, seed):
     separate, every = _both_ways(tmp_path, seed)
     assert not every.capped
-    assert _interval(separate) == _interval(every), program(seed)
+    assert interval(separate) == interval(every), program(seed)
 
 
 def _both_ways(tmp_path, seed: int):
     path = tmp_path / f"guards_{seed}.py"
     path.write_text(program(seed))
-    prog = load_program(path)
-    run = _runner(prog, estimator_class(prog, None), Point(8, 2, 10**9), True)
-    return explore(run), explore(run, max_paths=4096, separable=False)
+    return both_ways(path, Point(8, 2, 10**9))

@@ -11,12 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from exploring import both_ways, interval
 from oracle import measure
 
 from flopcast.analyzer import analyze
-from flopcast.analyzer.api import _runner
-from flopcast.analyzer.paths import MAX_PATHS, explore
-from flopcast.analyzer.program import estimator_class, load_program
+from flopcast.analyzer.paths import MAX_PATHS
 from flopcast.model import Point
 
 HERE = Path(__file__).resolve().parent
@@ -25,26 +24,13 @@ CORPUS = HERE / "realistic" / "estimators"
 POINT = Point(16, 3, 10**9)
 
 
-def _explorations(path: Path, point: Point):
-    program = load_program(path)
-    run = _runner(program, estimator_class(program, None), point, True)
-    return explore(run), explore(run, max_paths=4096, separable=False)
-
-
-def _interval(explored) -> tuple[int, int]:
-    if explored.combined is not None:
-        return explored.combined
-    totals = [r.total for r in explored.results]
-    return min(totals), max(totals)
-
-
 @pytest.mark.parametrize("name", ["safety_nets", "rescales"])
 def test_independent_sites_are_priced_from_one_run_per_site_not_every_combination(name):
-    separate, every = _explorations(FIXTURES / f"{name}.py", POINT)
+    separate, every = both_ways(FIXTURES / f"{name}.py", POINT)
     assert separate.combined is not None, "the sites' costs add up: they should be priced separately"
     assert len(separate.results) < len(every.results)
     assert not every.capped
-    assert _interval(separate) == _interval(every)
+    assert interval(separate) == interval(every)
 
 
 @pytest.mark.parametrize("point", [POINT, Point(32, 2, 10**9)], ids=lambda p: f"{p.width}x{p.depth}")
@@ -59,20 +45,20 @@ def test_past_the_path_cap_the_interval_is_closed_and_holds_the_real_count(point
 
 
 def test_sites_whose_choices_persist_are_run_in_every_combination():
-    separate, every = _explorations(FIXTURES / "entangled.py", POINT)
+    separate, every = both_ways(FIXTURES / "entangled.py", POINT)
     assert separate.combined is None
-    assert _interval(separate) == _interval(every)
+    assert interval(separate) == interval(every)
 
 
 CORPUS_FILES = sorted(p for p in CORPUS.glob("*.py"))
 
 
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.stem)
-def test_on_the_corpus_separate_pricing_never_changes_the_interval(path):
-    separate, every = _explorations(path, Point(16, 2, 10**8))
+def test_on_the_corpus_separate_pricing_never_changes_theinterval(path):
+    separate, every = both_ways(path, Point(16, 2, 10**8))
     if every.capped:
         pytest.skip("more paths than a test can enumerate")
-    assert _interval(separate) == _interval(every)
+    assert interval(separate) == interval(every)
 
 
 @pytest.mark.parametrize("name", ["entangled", "rescales"])

@@ -10,10 +10,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from exploring import both_ways, interval
 
-from flopcast.analyzer.api import _runner
-from flopcast.analyzer.paths import explore
-from flopcast.analyzer.program import estimator_class, load_program
 from flopcast.model import Point
 
 HEADER = '''import flopscope as flops
@@ -83,25 +81,16 @@ def program(seed: int) -> str:
     return HEADER + classes + FOOTER.format(parts=", ".join(f"Part{n}({n})" for n in range(len(chosen))))
 
 
-def _interval(explored) -> tuple[int, int]:
-    if explored.combined is not None:
-        return explored.combined
-    totals = [r.total for r in explored.results]
-    return min(totals), max(totals)
-
-
 @pytest.mark.parametrize("seed", range(PROGRAMS))
 def test_stages_give_the_interval_every_combination_gives(tmp_path, seed):
     path = tmp_path / "estimator.py"
     path.write_text(program(seed))
-    prog = load_program(path)
-    run = _runner(prog, estimator_class(prog, None), Point(8, 2, 10**9), True)
-    fast, every = explore(run), explore(run, max_paths=4096, separable=False)
+    fast, every = both_ways(path, Point(8, 2, 10**9))
     assert not every.capped
     if fast.capped:  # more paths than the cap and no proof: the low end is still every path's
-        assert fast.floor >= 0 and min(min(r.total for r in fast.results), fast.floor) == _interval(every)[0]
+        assert fast.floor >= 0 and min(min(r.total for r in fast.results), fast.floor) == interval(every)[0]
     else:
-        assert _interval(fast) == _interval(every), program(seed)
+        assert interval(fast) == interval(every), program(seed)
 
 
 def test_parts_that_leave_nothing_behind_are_priced_as_stages(tmp_path):
@@ -109,9 +98,7 @@ def test_parts_that_leave_nothing_behind_are_priced_as_stages(tmp_path):
     body = "".join(f"\n\nclass Part{n}(Part):\n    def run(self, x):\n" + PARTS[3].format(i=n + 1) for n in range(3))
     path = tmp_path / "estimator.py"
     path.write_text(HEADER + body + FOOTER.format(parts="Part0(0), Part1(1), Part2(2)"))
-    prog = load_program(path)
-    run = _runner(prog, estimator_class(prog, None), Point(8, 2, 10**9), True)
-    fast, every = explore(run), explore(run, max_paths=4096, separable=False)
+    fast, every = both_ways(path, Point(8, 2, 10**9))
     assert fast.combined is not None
     assert len(every.results) == 64 and len(fast.results) < 30
-    assert _interval(fast) == _interval(every)
+    assert interval(fast) == interval(every)

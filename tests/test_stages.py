@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from exploring import both_ways
 from oracle import measure
 
 from flopcast.analyzer import analyze
-from flopcast.analyzer.api import _runner
-from flopcast.analyzer.paths import MAX_PATHS, explore
-from flopcast.analyzer.program import estimator_class, load_program
+from flopcast.analyzer.paths import MAX_PATHS
 from flopcast.model import Point
 
 ENSEMBLE = Path(__file__).resolve().parent / "fixtures" / "stages" / "ensemble.py"
@@ -28,9 +27,7 @@ def test_an_ensemble_past_the_path_cap_is_a_closed_interval_holding_the_real_cou
 
 
 def test_the_stages_give_the_interval_every_combination_gives():
-    program = load_program(ENSEMBLE)
-    run = _runner(program, estimator_class(program, None), Point(8, 2, 10**8), True)
-    staged, every = explore(run), explore(run, max_paths=4096, separable=False)
+    staged, every = both_ways(ENSEMBLE, Point(8, 2, 10**8))
     assert staged.combined is not None and not every.capped
     assert len(every.results) > MAX_PATHS > len(staged.results)
     totals = [r.total for r in every.results]

@@ -8,12 +8,12 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from exploring import both_ways
 from oracle import measure
 
 from flopcast.analyzer import analyze, write_only
-from flopcast.analyzer.api import _runner
-from flopcast.analyzer.paths import MAX_PATHS, explore
-from flopcast.analyzer.program import estimator_class, load_program
+from flopcast.analyzer.paths import MAX_PATHS
+from flopcast.analyzer.program import load_program
 from flopcast.model import Point
 
 DIAGNOSTICS = Path(__file__).resolve().parent / "fixtures" / "write_only" / "diagnostics.py"
@@ -26,9 +26,7 @@ def _write_only(tmp_path, source: str) -> dict:
 
 
 def test_sites_that_differ_only_in_unread_diagnostics_give_every_combination_s_interval():
-    program = load_program(DIAGNOSTICS)
-    run = _runner(program, estimator_class(program, None), Point(8, 2, 2**41), True)
-    separate, every = explore(run), explore(run, max_paths=4096, separable=False)
+    separate, every = both_ways(DIAGNOSTICS, Point(8, 2, 2**41))
     assert separate.combined is not None and not every.capped
     assert len(every.results) > MAX_PATHS > len(separate.results)
     totals = [r.total for r in every.results]
