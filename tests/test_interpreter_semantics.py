@@ -837,3 +837,19 @@ def test_sorting_a_set_of_strings_first_keeps_the_count_exact(tmp_path):
     point = Point(6, 2, 2**41)
     report = analyze(path, point)
     assert report.total.exact and not report.uncertain and report.total.lo == measure(path, point).total
+
+
+@pytest.mark.parametrize("use", [
+    "found = [c for c in itertools.takewhile(lambda c: c < 50, [10, 20, 80])]\nif not found:",
+    "found = None\nfor c in itertools.takewhile(lambda c: c < 50, [10, 20, 80]):\n    found = c\nif found is None:",
+])
+def test_what_an_unknown_iteration_makes_is_unknown_not_empty(use, tmp_path):
+    # FINDINGS #71: a comprehension (or a for loop's body) over items flopcast does not know made an
+    # empty list (left the variable as before the loop): `if not found: raise` was claimed to raise
+    # on every path, which whestbench never sees
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("import itertools\n", use + "\n    raise ValueError('nothing fits')\nSTEP\n"))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    assert report.unpriced and report.total.lo <= measure(path, point).total
+    assert not any(r.every_path for r in report.raises), report.raises

@@ -1543,6 +1543,7 @@ class Interpreter:
                 self.record_uncertain(node, "loop", "the trip count depends on values; "
                                                     "add `# flopcast: iterations=N` to make it exact")
                 self.unpriced(node, "loop", "the trip count depends on values; its body is not counted")
+                self.forget_writes(node)
                 return
         elif limit is not None and limit < len(items):
             # The directive says the body runs N times: the loop leaves early (a break).
@@ -1701,6 +1702,38 @@ class Interpreter:
         if self._mentions_budget is None:
             self._mentions_budget = any(_BUDGET_WORDS.search(m.text) for m in self.program.modules.values())
         return self._mentions_budget
+
+    def forget_writes(self, node: ast.For) -> None:
+        """After a loop whose body did not run (its items are not known): what the body could
+        have written is unknown, never the value from before the loop — names it assigns,
+        attributes it sets on a name, containers it writes into or calls methods of."""
+        unknown = Unknown("", self.node_span(node), "written by a loop whose items are not known")
+        names, receivers = set(), set()
+        todo = [node.target, *node.body, *node.orelse]
+        while todo:
+            n = todo.pop()
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+                if not isinstance(n, ast.Lambda):
+                    names.add(n.name)
+                continue
+            if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
+                names.add(n.id)
+            elif isinstance(n, (ast.Attribute, ast.Subscript)) and not isinstance(n.ctx, ast.Load) \
+                    and isinstance(n.value, ast.Name):
+                receivers.add((n.value.id, n.attr if isinstance(n, ast.Attribute) else None))
+            elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name):
+                receivers.add((n.func.value.id, None))
+            todo.extend(ast.iter_child_nodes(n))
+        for name in sorted(names):
+            self.assign(ast.copy_location(ast.Name(id=name, ctx=ast.Store()), node), unknown)
+        for name, attr in sorted(receivers, key=lambda r: (r[0], r[1] or "")):
+            if name in names:
+                continue
+            target = self.frame.vars.get(name)
+            if attr is not None and isinstance(target, InstanceVal):
+                target.attrs[attr] = unknown
+            elif isinstance(target, (ListVal, DictVal, InstanceVal)) and name in self.frame.vars:
+                self.frame.vars[name] = unknown
 
     def record_uncertain(self, node: ast.AST, kind: str, reason: str) -> None:
         span = self.node_span(node)
@@ -3060,41 +3093,53 @@ class Interpreter:
         self.frame = inner
         out: list = []
         try:
-            self._generators(node.generators, 0, make, out)
+            known = self._generators(node.generators, 0, make, out)
         finally:
             self.frame = saved
             self._outer_frames.pop()
             self._opaque_depth -= 1
-        return out
+        return out if known else None
 
-    def _generators(self, gens, index, make, out) -> None:
+    def _generators(self, gens, index, make, out) -> bool:
+        """Runs one level of a comprehension; False when a level iterates over a value whose
+        items are not known (the result is then unknown: never the part that was made)."""
         if index == len(gens):
             out.append(make())
-            return
+            return True
         gen = gens[index]
         items = self.iterate(self.eval(gen.iter), gen.iter)
         if items is None:
             self.unpriced(gen.iter, "comprehension", "iterates over a value whose length depends on data")
-            return
+            return False
         for item in items:
             self.tick()
             self.assign(gen.target, item)
             if all(self.truth(cond, cond) for cond in gen.ifs):
-                self._generators(gens, index + 1, make, out)
+                if not self._generators(gens, index + 1, make, out):
+                    return False
+        return True
+
+    def _comprehension_unknown(self, node) -> Unknown:
+        return Unknown("", self.node_span(node), "a comprehension over a value whose items are not known")
 
     def expr_ListComp(self, node: ast.ListComp) -> Value:
-        return ListVal(self.comprehension(node, lambda: self.eval(node.elt)))
+        items = self.comprehension(node, lambda: self.eval(node.elt))
+        return ListVal(items) if items is not None else self._comprehension_unknown(node)
 
     def expr_GeneratorExp(self, node: ast.GeneratorExp) -> Value:
-        return ListVal(self.comprehension(node, lambda: self.eval(node.elt)))
+        items = self.comprehension(node, lambda: self.eval(node.elt))
+        return ListVal(items) if items is not None else self._comprehension_unknown(node)
 
     def expr_SetComp(self, node: ast.SetComp) -> Value:
         from flopcast.analyzer.builtins import set_of
 
-        return set_of(self, self.comprehension(node, lambda: self.eval(node.elt)), node)
+        items = self.comprehension(node, lambda: self.eval(node.elt))
+        return set_of(self, items, node) if items is not None else self._comprehension_unknown(node)
 
     def expr_DictComp(self, node: ast.DictComp) -> Value:
         pairs = self.comprehension(node, lambda: (self.eval(node.key), self.eval(node.value)))
+        if pairs is None:
+            return self._comprehension_unknown(node)
         return DictVal({dict_key(k): v for k, v in pairs})
 
     # ------------------------------------------------------------ calls
