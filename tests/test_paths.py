@@ -583,6 +583,7 @@ def test_a_loop_that_formats_its_counter_into_a_log_is_skipped_unless_the_text_s
     # each skipped layer's label is its own: their lengths size an array after the loop
     assert runs_of_line(FORMATTED, 'log.lines.append(f"layer {i} of {depth}")')[400] < 8
     assert runs_of_line(FORMATTED, 'names.append(f"w{i + 1:02d}")')[400] < 8
+    assert runs_of_line(FORMATTED, 'names.append("layer " + str(i) + "/" + str(depth))')[400] < 8
     assert runs_of_line(FORMATTED, 'bump("relu")')[400] < 8  # a global count formatted with a spec
     assert runs_of_line(FORMATTED, 'log.lines.append(f"{i}: {float(fnp.max(x)):.3f}")')[400] < 8
     # a comparison of the counter answered otherwise at the middle layer only: skipped on both sides

@@ -58,7 +58,7 @@ _ARITH = {"Add": operator.add, "Sub": operator.sub, "Mult": operator.mul, "Div":
 #: Builtins and math functions of one or two plain numbers, done on watched numbers like
 #: arithmetic (``CounterWatch.apply``); their second argument is ``_ONE_ARG`` when there is one.
 _ONE_ARG = object()
-_CALLS = {"min": min, "max": max, "abs": abs, "float": float, "int": int, "complex": complex,
+_CALLS = {"min": min, "max": max, "abs": abs, "float": float, "int": int, "complex": complex, "str": str,
           **{f"math.{f}": getattr(math, f) for f in ("sqrt", "log", "log2", "log10", "exp", "ceil", "floor",
                                                      "fabs", "trunc", "log1p", "tanh", "cos", "sin", "atan",
                                                      "hypot", "copysign", "pow")}}
@@ -70,6 +70,12 @@ _FORMATTED = (int, float, str)
 _CMP = {"Gt": operator.gt, "GtE": operator.ge, "Lt": operator.lt, "LtE": operator.le, "Eq": operator.eq,
         "NotEq": operator.ne}
 _NUMBERS = (int, float)
+
+
+def _text_op(name: str, a, b) -> bool:
+    """Text made from a watched number the way f-strings make it: joined (`"w" + str(i)`) or
+    %-formatted with one number (`"layer %d" % i`)."""
+    return a.__class__ is str and (name == "Add" and b.__class__ is str or name == "Mod" and b.__class__ in _NUMBERS)
 
 
 def _raw(value: Known):
@@ -216,7 +222,7 @@ class CounterWatch:
         if fn is None or left.__class__ is not Known or right.__class__ is not Known:
             return None
         a, b = _raw(left), _raw(right)
-        if a.__class__ not in _NUMBERS or b.__class__ not in _NUMBERS:
+        if (a.__class__ not in _NUMBERS or b.__class__ not in _NUMBERS) and not _text_op(name, a, b):
             return None
         try:
             r = fn(a, b)
