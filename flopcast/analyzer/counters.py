@@ -156,6 +156,7 @@ class CounterWatch:
         self.follows_counter = False  # the loop's counter is among the watched numbers
         self.substituted: set = set()  # ids of the logs whose appends hold watched numbers
         self.observed = False
+        self.blocked = False  # a loop inside the iteration could not be watched while this one ran
         self.suspended = 0
         self.keying = 0
         self.key_touched = False

@@ -237,6 +237,10 @@ class SteadyLoop:
                 skipped = self.skip_counted(watch, previous, probe, index, records)
                 if skipped:
                     return skipped
+            if watch is not None and watch.blocked:
+                # One watch runs at a time: this one kept a loop inside the iteration from being
+                # watched (and skipped), and did not pay off itself.
+                self.watches = self.MAX_WATCHES
             self.start_watch(previous, probe)
             return 0
         repeats = self.counters_agree(index, records)
@@ -389,7 +393,10 @@ class SteadyLoop:
         """The states before the last two iterations differ: if only in numbers the walk can
         rewrite and in lists that grew, watch the iteration that is about to run."""
         interp = self.interp
-        if not self.counting or interp.counter_watch is not None or self.watches >= self.MAX_WATCHES \
+        if interp.counter_watch is not None:
+            interp.counter_watch.blocked = True
+            return
+        if not self.counting or self.watches >= self.MAX_WATCHES \
                 or previous.leaves is None or probe.leaves is None or len(previous.lists) != len(probe.lists):
             return
         counter = self.counter_at(probe.index) if self.index_names else None
