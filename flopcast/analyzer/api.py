@@ -15,6 +15,7 @@ from flopcast import installed
 from flopcast.analyzer import alike, chargelist, dataints, dtypes, pricing, rollup, sizetests
 from flopcast.analyzer.chargelist import ChargeList, tallied
 from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult
+from flopcast.analyzer.lasting import LastingCalls
 from flopcast.analyzer.nominal import Nominal, nominal, reusing
 from flopcast.analyzer.paths import Exploration, explore
 from flopcast.analyzer.program import ROOT_CALLER, Program, call_graph, estimator_class, function_table, load_program
@@ -70,8 +71,10 @@ class Session:
     each distinct text is read and parsed once, and its program reused at every point, as the
     formula fit reuses one program. Scoped to the command: files on disk may change later."""
 
-    def __init__(self) -> None:
+    def __init__(self, keep_calls: bool = True) -> None:
         self._programs: dict = {}
+        # The calls its analyses record, reused by its other analyses (lasting.py).
+        self._calls = LastingCalls() if keep_calls else None
 
     def analyze(self, path: Union[str, Path], point: Point, *, source: Optional[str] = None,
                 class_name: Optional[str] = None, sources: Optional[Mapping[str, str]] = None,
@@ -80,6 +83,7 @@ class Session:
         key = (str(Path(path).resolve()), source, tuple(sorted((sources or {}).items())), class_name)
         if key not in self._programs:
             program = load_program(Path(path), source, sources)
+            program.lasting = self._calls
             self._programs[key] = (program, estimator_class(program, class_name))
         program, cls = self._programs[key]
         return _analyze(program, cls, point, include_scorer_cast, formula, record_values, trace, memory)
@@ -187,18 +191,18 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
     # their answers too (sizetests.py): those are known only after a run, and settle first.
     enumerated: dict = {}
     count_values: dict = {}
-    shared = SharedCalls() if share_calls else None  # per set of values analysed at: they steer calls
+    shared = SharedCalls(program.lasting) if share_calls else None  # per set of values analysed at: they steer calls
     first = explored = exploring()
     for _ in range(sizetests.MAX_VALUES):
         wanted = sizetests.enumeration(explored.results, count_values)
         if wanted == count_values:
             break
         count_values = wanted
-        shared = SharedCalls() if share_calls else None
+        shared = SharedCalls(program.lasting) if share_calls else None
         first = explored = exploring()
     else:
         count_values = {key: sizetests.OPEN for key in count_values}
-        shared = SharedCalls() if share_calls else None
+        shared = SharedCalls(program.lasting) if share_calls else None
         first = explored = exploring()
     for _ in range(3):
         wanted = dataints.enumeration(explored.results, enumerated)
@@ -207,7 +211,7 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
         if wanted == enumerated:
             return paired(explored)
         enumerated = wanted
-        shared = SharedCalls() if share_calls else None
+        shared = SharedCalls(program.lasting) if share_calls else None
         explored = exploring()
     return paired(first)
 

@@ -513,6 +513,7 @@ class Interpreter:
             return
         if self._catching_exhaustion and self.exhaustion_caught(int(flops)):
             self.result.exhausted = self.result.exhausted or span
+            self.effects += 1  # what the call around it did depends on the FLOPs spent (repeats.SharedCalls)
             raise UserRaise(span, f"BudgetExhaustedError: {op} would cost {int(flops):,} FLOPs but only "
                                   f"{self.budget - self.used:,} remain")
         self.used += int(flops)

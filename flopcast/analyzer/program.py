@@ -43,6 +43,9 @@ class Program:
     _peeked: dict[str, Module] = field(default_factory=dict, repr=False, compare=False)
     #: write_only.attributes(self), made once
     write_only: Optional[dict] = field(default=None, repr=False, compare=False)
+    #: The calls kept across the analyses of one command that analyses this program and rewrites
+    #: of it (lasting.LastingCalls, set by api.Session); None: not kept.
+    lasting: Optional[object] = field(default=None, repr=False, compare=False)
 
     @property
     def main_span(self) -> Span:

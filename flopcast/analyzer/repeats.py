@@ -27,11 +27,14 @@ from __future__ import annotations
 
 import ast
 import builtins
+import dataclasses
+import itertools
 import operator
 import weakref
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from flopcast.analyzer import lasting
 from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.chargelist import ChargeList, Tally, tallied
 from flopcast.analyzer.counters import CounterWatch, Indexed, LeafCanon, keying, rewrite, suspended, undo
@@ -1281,6 +1284,7 @@ class CallMemo:
         canon.shared_only = first
         if type(canon) is _SharedWalk:
             canon.tracked = _tracked(self.memory(), canon)
+            canon.call = (fn, args, kwargs)  # for its lasting key, made when needed
         return (form, interp.metered, interp.try_depth > 0, self.counters()), canon
 
     def canon(self) -> Canon:
@@ -1296,6 +1300,7 @@ class CallMemo:
         envs = self.interp.module_envs
         head = (canon.form(fn), tuple(canon.form(a) for a in args),
                 tuple((k, canon.form(kwargs[k])) for k in sorted(kwargs)))
+        canon.heads = (len(canon.objects), len(canon.idents))  # what the function and arguments hold
         reads = _reads(fn, args, kwargs, envs)
         if reads is not None:
             return head + (("reads", tuple((path, name, canon.form(envs[path][name]) if name in envs[path]
@@ -1399,7 +1404,8 @@ class CallMemo:
             recorded = entry.recorded
             if entry.run == self.run or any(chosen.get(site, _UNSEEN) != answer for site, answer in entry.consults) \
                     or interp.call_depth > recorded.depth or interp.steps + recorded.steps > self.max_steps \
-                    or recorded.budget_used is not None and recorded.budget_used != interp.used \
+                    or recorded.budget_used is not None and (recorded.budget_used != interp.used
+                                                             or entry.budget != interp.budget) \
                     or interp.trace is not None and recorded.loops is None or not self.memory_allows(entry, canon):
                 continue
             value = self._apply(recorded, key, canon)
@@ -1410,21 +1416,61 @@ class CallMemo:
                 side = memory.predict if interp.metered else memory.setup
                 if entry.largest[1][0] > side.largest:
                     side.largest, side.largest_span, side.largest_what = entry.largest[1]
-            # What running the call would have left in the path's records and logs.
-            inclusive = interp.result.inclusive
-            for q in entry.credited | (set(interp.call_stack) if recorded.count else set()):
-                inclusive.setdefault(q, 0)
-            interp.result.entered.update(entry.entered)
-            interp.entered_log.extend(entry.entered)
-            compares = interp.result.compares
-            for span, compared in entry.compares:
-                compares.setdefault(span, compared)
-            interp.compare_log.extend(entry.compares)
-            for node, part in entry.history:
-                interp.steady_history.setdefault(node, [0, 0])[part] += 1
-            interp.history_log.extend(entry.history)
-            interp.decisions.answers.extend(entry.consults)
-            interp.active_keys_seen.extend(recorded.inner_keys)
+            self._redo(entry, recorded, entry.entered, entry.history)
+            return value
+        return self.replay_lasting(key, canon)
+
+    def _redo(self, entry: "_SharedEntry", recorded: "_Recorded", entered: tuple, history: tuple) -> None:
+        """What running a call shared from another run would have left in the path's records and logs."""
+        interp = self.interp
+        inclusive = interp.result.inclusive
+        for q in entry.credited | (set(interp.call_stack) if recorded.count else set()):
+            inclusive.setdefault(q, 0)
+        interp.result.entered.update(entered)
+        interp.entered_log.extend(entered)
+        compares = interp.result.compares
+        for span, compared in entry.compares:
+            compares.setdefault(span, compared)
+        interp.compare_log.extend(entry.compares)
+        for node, part in history:
+            interp.steady_history.setdefault(node, [0, 0])[part] += 1
+        interp.history_log.extend(history)
+        interp.decisions.answers.extend(entry.consults)
+        interp.active_keys_seen.extend(recorded.inner_keys)
+
+    def lasting_key(self, canon: Canon) -> Optional[tuple]:
+        """The call's key among the calls kept across the command's analyses (lasting.py), made
+        once per call; None when this run does not reuse them (it traces loops or memory) or the
+        call has none."""
+        if self.shared.lasting is None or self.interp.trace is not None or canon.call is None:
+            return None
+        if canon.lasting is _UNSEEN:
+            canon.lasting = lasting.key(self, *canon.call)
+        return canon.lasting
+
+    def replay_lasting(self, key: tuple, canon: Canon) -> Optional[Value]:
+        """The effects of an equal call another analysis of the command recorded (lasting.py)."""
+        interp = self.interp
+        found = self.lasting_key(canon)
+        if found is None:
+            return None
+        store = self.shared.lasting
+        for entry, program, heads, budget_read in store.found(found):
+            recorded = entry.recorded
+            if entry.run == self.run or interp.call_depth > recorded.depth or interp.steps + recorded.steps > self.max_steps \
+                    or budget_read is not None and budget_read != (interp.budget, interp.used):
+                continue
+            moved = store.moved(entry, program, interp.program)
+            if moved is None:
+                continue
+            reentered, inner_keys, entered, history = moved
+            if reentered is not recorded.reentered:
+                recorded = dataclasses.replace(recorded, reentered=reentered, inner_keys=inner_keys)
+                recorded._charges, recorded._tally = entry.recorded.charges, entry.recorded.tally()
+            value = self._apply(recorded, key, canon)
+            if value is None:
+                return None
+            self._redo(entry, recorded, entered, history)
             return value
         return None
 
@@ -1542,10 +1588,16 @@ class CallMemo:
                 side = memory.predict if interp.metered else memory.setup
                 largest = (largest, (side.largest, side.largest_span, side.largest_what)
                            if side.largest > largest else None)
-            self.shared.add(key, _SharedEntry(
+            entry = _SharedEntry(
                 recorded, tuple(dict(interp.decisions.answers[answers:]).items()), tuple(interp.entered_log[entered:]),
                 tuple(interp.compare_log[compares:]), tuple(interp.history_log[history:]), largest, self.run,
-                frozenset(credited)))
+                frozenset(credited), interp.budget)
+            self.shared.add(key, entry)
+            # Kept for the command's other analyses only when it consulted no site: a site's
+            # options there may stand for other values.
+            found = None if entry.consults else self.lasting_key(canon)
+            if found is not None and lasting.refers_within(template, canon.heads):
+                self.shared.lasting.add(found, entry, interp.program, canon.heads, _budget_read(entry))
 
 
 def _tracked(memory, canon: Canon) -> bool:
@@ -1572,6 +1624,9 @@ class _SharedWalk(Canon):
         super().__init__(counts)
         self.classes = classes
         self.tracked = True  # whether the memory tracker (if any) had met every array of the state (_tracked)
+        self.call: Optional[tuple] = None  # (function, arguments, keywords) of the call keyed
+        self.lasting = _UNSEEN  # its lasting key (CallMemo.lasting), once made
+        self.heads = (0, 0)
 
     def definition(self, cls):
         if cls is None:
@@ -1595,6 +1650,7 @@ class _SharedEntry:
     largest: Optional[tuple]
     run: int  # the number of the run that recorded it
     credited: frozenset  # the functions it ran that were on the stack at a charge
+    budget: int  # the budget of the analysis that recorded it (a call that asked the budget read it)
 
 
 class SharedCalls:
@@ -1614,15 +1670,15 @@ class SharedCalls:
     #: The most recordings kept for one call state (each for other options at its sites).
     PER_KEY = 8
 
-    def __init__(self) -> None:
+    def __init__(self, lasting: Optional[lasting.LastingCalls] = None) -> None:
         self.entries: dict = {}
         self._classes: tuple = (None, frozenset())  # (the modules they were read from, the statements)
-        self.runs = 0
+        # The calls kept across the analyses of the command (lasting.py), when it keeps them.
+        self.lasting = lasting
 
     def attach(self, memo: CallMemo) -> None:
         """Let a new run's calls reuse (and add to) the calls recorded here."""
-        self.runs += 1
-        memo.shared, memo.run = self, self.runs
+        memo.shared, memo.run = self, next(_RUNS)
 
     def classes(self, program) -> frozenset:
         """The class statements each run executes once: at a module's top level, or in such a
@@ -1650,6 +1706,16 @@ class SharedCalls:
         if len(found) < self.PER_KEY and all(e.consults != entry.consults
                                              or e.recorded.budget_used != entry.recorded.budget_used for e in found):
             found.append(entry)
+
+
+def _budget_read(entry: _SharedEntry) -> Optional[tuple]:
+    """What of the budget a recorded call read: None, or the budget and the FLOPs spent."""
+    used = entry.recorded.budget_used
+    return None if used is None else (entry.budget, used)
+
+
+#: Run numbers, unique in the process: calls kept across analyses (lasting.py) name their run.
+_RUNS = itertools.count(1)
 
 
 # ---------------------------------------------------------------------------- closed functions

@@ -1,0 +1,277 @@
+"""Calls kept across the analyses of one command: the savings of `analyze` and `check` analyse
+each fix's rewrite of the submission at the point and at a dozen small points, and most calls
+of a rewrite are calls the other rewrites made too.
+
+A call of a user function recorded by one analysis (repeats.SharedCalls: it left the state as
+it found it and wrote nothing of the path's records) is reused by another analysis — of the
+same text or of a rewrite, at the same point or another — when the call can tell no difference:
+
+* the code that can run is the same text at the same place. What can run is the function, the
+  functions and classes its state holds (its arguments, defaults, closure, the module globals its
+  code names, what they reach: an instance's class with every method, a class's bases and
+  attributes) and, again, what their code names, to a fixed point; each is named by its file,
+  qualified name, position and the text of its lines (``_code``), so a charge it makes has the
+  same span and function in both analyses, and a `# flopcast:` comment on those lines is the same;
+* every value it can read has the same canonical form (canonical.py): the arguments, and the
+  module globals that code names (a module object reached gives all of that module's);
+* the width, depth and budget enter only as values (the MLP, the budget argument, the setup
+  context), so a call that reads them has them in its key; a call that asked the FLOPs spent
+  is reused only at the same FLOPs spent and budget (the key then leaves them to the caller).
+
+Code that imports, or reaches a namespace by name (``globals()``, ``getattr`` of a module
+name by text, ``eval``), has no key. Only a call that consulted no value-dependent site is
+kept (a site's options at another point may stand for other values), and it is reused only by
+a run that traces neither loops nor memory. The store lives as long as the command's
+``api.Session``: files on disk may change later.
+"""
+
+from __future__ import annotations
+
+import ast
+import weakref
+from typing import Optional
+
+from flopcast.analyzer.canonical import Canon, Incomparable
+from flopcast.syntax import INTROSPECTION, calls_introspection
+
+#: Names and attributes that reach a namespace by name: code that holds one has no lasting key.
+_NAMESPACES = INTROSPECTION | {"__import__", "compile", "breakpoint", "__builtins__"}
+_NAMESPACE_ATTRS = frozenset({"__globals__", "__dict__", "__code__", "__closure__", "f_globals", "f_locals", "modules",
+                              "__builtins__", "__subclasses__", "import_module"})
+_ABSENT = ("<absent>",)
+
+
+class LastingCalls:
+    """The calls kept by the analyses of one command, by their lasting key (``key``)."""
+
+    #: The most recordings kept for one key (each for another budget read).
+    PER_KEY = 4
+
+    def __init__(self) -> None:
+        self.entries: dict = {}  # key -> [(entry, the program that recorded it, heads)]
+        self._places: dict = {}  # id(program) -> (program, place -> node, id(node) -> place)
+        self._moved: dict = {}  # (id(entry), id(program)) -> the entry's logs in that program's nodes
+        self._texts: dict = {}  # id(program) -> (program, the number of its other files' texts)
+        self._numbers: dict = {}  # those texts -> their number
+
+    def add(self, key: tuple, entry, program, heads: tuple, budget_read: Optional[tuple]) -> None:
+        found = self.entries.setdefault(key, [])
+        if len(found) < self.PER_KEY and all(e[3] != budget_read for e in found):
+            found.append((entry, program, heads, budget_read))
+
+    def texts(self, program) -> int:
+        """A number for the unsaved texts of the program's other files (its main file's code is
+        named by its text where it runs): equal numbers, equal texts."""
+        found = self._texts.get(id(program))
+        if found is None or found[0] is not program:
+            overrides = tuple(sorted((p, t) for p, t in program.overrides.items() if p != program.main.path))
+            number = self._numbers.setdefault(overrides, len(self._numbers))
+            found = self._texts[id(program)] = (program, number)
+        return found[1]
+
+    def found(self, key: tuple) -> list:
+        return self.entries.get(key, ())
+
+    def moved(self, entry, source, target) -> Optional[tuple]:
+        """The nodes a recorded call's logs name (functions entered and found recursive, loops
+        watched, recursion keys), as ``target``'s syntax trees hold them: (reentered, inner_keys,
+        entered, history), or None when one has no counterpart."""
+        if source is target:
+            return entry.recorded.reentered, entry.recorded.inner_keys, entry.entered, entry.history
+        cache_key = (id(entry), id(target))
+        if cache_key not in self._moved:
+            _, from_ids = self.places(source)
+            to_nodes, _ = self.places(target)
+
+            def node(n):
+                return to_nodes.get(from_ids.get(id(n)))
+
+            def ident(i):
+                found = to_nodes.get(from_ids.get(i))
+                return None if found is None else id(found)
+
+            try:
+                reentered = frozenset(_must(ident(i)) for i in entry.recorded.reentered)
+                keys = [(_must(ident(k[0])),) + tuple(k[1:]) for k in entry.recorded.inner_keys]
+                entered = tuple(_must(node(n)) for n in entry.entered)
+                history = tuple((_must(node(n)), part) for n, part in entry.history)
+                self._moved[cache_key] = (entry, (reentered, keys, entered, history))
+            except _NoCounterpart:
+                self._moved[cache_key] = (entry, None)
+        return self._moved[cache_key][1]
+
+    def places(self, program) -> tuple:
+        """For a program: place -> node, and id(node) -> place, of its functions, classes and
+        loops (a place is the file and the node's kind and position)."""
+        found = self._places.get(id(program))
+        if found is None or found[0] is not program or found[3] != len(program.modules):
+            to_node: dict = {}
+            from_id: dict = {}
+            for module in list(program.modules.values()):
+                for n in ast.walk(module.tree):
+                    if isinstance(n, _PLACED):
+                        place = (module.path, type(n).__name__, n.lineno, n.col_offset, n.end_lineno, n.end_col_offset)
+                        to_node[place] = n
+                        from_id[id(n)] = place
+            found = self._places[id(program)] = (program, to_node, from_id, len(program.modules))
+        return found[1], found[2]
+
+
+_PLACED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.For, ast.AsyncFor, ast.While)
+
+
+class _NoCounterpart(Exception):
+    pass
+
+
+def _must(value):
+    if value is None:
+        raise _NoCounterpart()
+    return value
+
+
+class _LastingWalk(Canon):
+    """The canonical walk of a lasting key: functions and classes named by their code (``_code``),
+    modules by their file; the functions, classes and modules met are collected for ``key``."""
+
+    def __init__(self, counts: dict, classes: frozenset) -> None:
+        super().__init__(counts)
+        self.classes = classes  # the class statements a run executes once (repeats.SharedCalls.classes)
+        self.code: list = []  # FunctionVals met
+        self.met: list = []  # ClassVals met
+        self.modules: list = []  # Modules met
+        self._met_ids: set = set()
+
+    def definition(self, cls):
+        if cls is None:
+            return None
+        if cls.node is None or cls.node not in self.classes or cls.module is None:
+            raise Incomparable("a class made at run time, or by a statement that may run more than once")
+        if id(cls) not in self._met_ids:
+            self._met_ids.add(id(cls))
+            self.met.append(cls)
+        return _code(cls.node, cls.module, cls.qualname)
+
+    def _function_form(self, value) -> tuple:
+        objects = self.objects
+        n = objects[id(value)] = len(objects)
+        self.by_object.append(value)
+        if value.module is None:
+            raise Incomparable("a function of no module")
+        self.code.append(value)
+        closure = None
+        if value.closure is not None:
+            c, _ = self.number(objects, id(value.closure), value.closure)
+            closure = (c, self._closure(c, value))
+        form = self.form
+        return ("F", n, _code(value.node, value.module, value.qualname), value.kind, value.cached,
+                self.definition(value.owner), tuple([form(v) for v in value.defaults]),
+                tuple([(k, form(v)) for k, v in value.kw_defaults.items()]), closure)
+
+    def _module(self, value) -> tuple:
+        self.modules.append(value.module)
+        return ("Mod", value.module.path)
+
+
+def key(memo, fn, args: list, kwargs: dict) -> Optional[tuple]:
+    """A call's lasting key: its function, arguments and what the code that can run reads of the
+    module globals, with the code named by its text and place (see the module's docstring);
+    None when it has none."""
+    interp = memo.interp
+    envs = interp.module_envs
+    walk = _LastingWalk(interp._nonzero_counts, memo.shared.classes(interp.program))
+    form = walk.form
+    try:
+        parts = [form(fn), tuple([form(a) for a in args]), tuple([(k, form(kwargs[k])) for k in sorted(kwargs)])]
+        code_done: set = set()
+        classes_done: set = set()
+        modules_done: set = set()
+        i = j = m = 0
+        while i < len(walk.code) or j < len(walk.met) or m < len(walk.modules):
+            while i < len(walk.code):
+                f = walk.code[i]
+                i += 1
+                if (id(f.node), f.module.path) in code_done:
+                    continue
+                code_done.add((id(f.node), f.module.path))
+                names = _names(f.node)
+                env = envs.get(f.module.path)
+                if names is None or env is None:
+                    return None
+                parts.append((f.module.path, tuple([(name, form(env[name]) if name in env else _ABSENT)
+                                                    for name in names])))
+            while j < len(walk.met):
+                cls = walk.met[j]
+                j += 1
+                if id(cls) in classes_done:
+                    continue
+                classes_done.add(id(cls))
+                parts.append(("class", form(cls), tuple([form(b) for b in cls.bases]),
+                              tuple((name, form(d) if d is not None else None, form(f) if f is not None else None)
+                                    for name, d, f in cls.fields or ())))
+            while m < len(walk.modules):
+                module = walk.modules[m]
+                m += 1
+                if module.path in modules_done:
+                    continue
+                modules_done.add(module.path)
+                env = envs.get(module.path)
+                if env is None:
+                    return None
+                parts.append(("module", module.path, walk.names(env)))
+    except (Incomparable, RecursionError):
+        return None
+    # Recursion keys (Interpreter.call_key) hold the FLOPs spent when the program mentions the
+    # budget; other files of the submission are part of the program as texts it may read.
+    return (tuple(parts), interp.metered, interp.try_depth > 0, interp.program_mentions_budget(),
+            memo.shared.lasting.texts(interp.program))
+
+
+def _code(node: ast.AST, module, qualname: str) -> tuple:
+    """A function's or class's code: its file, qualified name, position and the text of its lines
+    (decorators and the line above included: a `# flopcast:` comment there is part of it)."""
+    found = _CODE.get(node)
+    if found is None or found[0] is not module:
+        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
+        lines = module.text.splitlines()
+        text = "\n".join(lines[max(first - 2, 0):node.end_lineno])
+        found = _CODE[node] = (module, (module.path, node.lineno, node.col_offset, node.end_lineno,
+                                        node.end_col_offset, text))
+    return (qualname,) + found[1]
+
+
+def _names(node: ast.AST) -> Optional[tuple]:
+    """Every name the code loads (nested functions and comprehensions included): the module
+    globals it can read; None when it imports or reaches a namespace by name."""
+    found = _NAMES.get(node, _UNSEEN)
+    if found is _UNSEEN:
+        nodes = list(ast.walk(node))
+        if calls_introspection(nodes) or any(isinstance(n, (ast.Import, ast.ImportFrom)) or isinstance(n, ast.Name)
+                                             and n.id in _NAMESPACES or isinstance(n, ast.Attribute)
+                                             and n.attr in _NAMESPACE_ATTRS for n in nodes):
+            found = None
+        else:
+            found = tuple(sorted({n.id for n in nodes if isinstance(n, ast.Name)}))
+        _NAMES[node] = found
+    return found
+
+
+_CODE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_NAMES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_UNSEEN = object()
+
+
+def refers_within(template, heads: tuple) -> bool:
+    """Whether a recorded call's returned value (repeats._template) names only objects and array
+    identities its function and arguments hold: numbered alike in every walk of an equal key."""
+    kind = template[0]
+    if kind == "object":
+        return template[1] < heads[0]
+    if kind == "array":
+        age, ident = template[2]
+        return age == "new" or ident < heads[1]
+    if kind == "tuple":
+        return all(refers_within(t, heads) for t in template[1])
+    if kind == "list":
+        return all(refers_within(t, heads) for t in template[2])
+    return True
