@@ -126,6 +126,29 @@ class Estimator(BaseEstimator):
 """
 
 
+# A helper that returns a module global (``{before}``: a line two above the helper).
+RETURNS_A_GLOBAL = """
+{before}
+
+def pick():
+    return TABLE
+
+
+TABLE = [fnp.ones((3, 3)), fnp.ones((5, 5))]
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        rows = []{comment}
+        x = fnp.ones((mlp.width,))
+        for w in mlp.weights:
+            first, second = pick()
+            x = fnp.tanh(x @ w) + fnp.sum(second @ second)
+            rows.append(x)
+        return fnp.stack(rows, axis=0)
+"""
+
+
 def _write(folder: Path, text: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "estimator.py"
@@ -189,6 +212,18 @@ def test_a_line_inserted_above_moves_every_span(tmp_path: Path) -> None:
     point = Point(16, 3, 10**9)
     _paths(_kept(path, store), point)
     assert _paths(_kept(path, store, moved), point) == _paths(_alone(path, moved), point)  # nothing reused
+
+
+def test_a_returned_global_is_the_global_of_the_analysis_that_reuses_the_call(tmp_path: Path) -> None:
+    # In the rewrite another list comes first among the module's globals, every line in place,
+    # and predict has a comment (it runs again): `pick` is the same code reading an equal TABLE,
+    # and must return this program's TABLE.
+    path = _write(tmp_path / "a", RETURNS_A_GLOBAL.format(before="", comment=""))
+    rewrite = _HEAD + RETURNS_A_GLOBAL.format(before="EXTRA = [fnp.ones((7, 7))]", comment="  # rewritten")
+    store = LastingCalls()
+    point = Point(16, 3, 10**9)
+    _paths(_kept(path, store), point)
+    assert _paths(_kept(path, store, rewrite), point) == _paths(_alone(path, rewrite), point)
 
 
 @pytest.mark.parametrize("budgets", [(10**9, 10**8), (10**9, 10**9)])

@@ -53,8 +53,25 @@ class LastingCalls:
         self._moved: dict = {}  # (id(entry), id(program)) -> the entry's logs in that program's nodes
         self._texts: dict = {}  # id(program) -> (program, the number of its other files' texts)
         self._numbers: dict = {}  # those texts -> their number
+        self._counts: dict = {}  # a function's place -> [keys made, calls kept or reused]
 
-    def add(self, key: tuple, entry, program, heads: tuple, budget_read: Optional[tuple]) -> None:
+    #: A function whose calls got this many keys and none was kept or reused gets no more keys
+    #: (a constructor, which sets attributes on its instance, is never kept).
+    FUTILE = 8
+
+    def worth(self, fn) -> bool:
+        """Whether to make a key for a call of ``fn`` (only the speed depends on it)."""
+        node = fn.node
+        counts = self._counts.setdefault((fn.module.path, node.lineno, node.col_offset, fn.qualname), [0, 0])
+        counts[0] += 1
+        return counts[0] <= self.FUTILE or counts[1] > 0
+
+    def reused(self, fn) -> None:
+        node = fn.node
+        self._counts.setdefault((fn.module.path, node.lineno, node.col_offset, fn.qualname), [0, 0])[1] += 1
+
+    def add(self, key: tuple, entry, program, heads: tuple, budget_read: Optional[tuple], fn) -> None:
+        self.reused(fn)
         found = self.entries.setdefault(key, [])
         if len(found) < self.PER_KEY and all(e[3] != budget_read for e in found):
             found.append((entry, program, heads, budget_read))

@@ -1440,12 +1440,14 @@ class CallMemo:
 
     def lasting_key(self, canon: Canon) -> Optional[tuple]:
         """The call's key among the calls kept across the command's analyses (lasting.py), made
-        once per call; None when this run does not reuse them (it traces loops or memory) or the
-        call has none."""
-        if self.shared.lasting is None or self.interp.trace is not None or canon.call is None:
+        once per call; None when this run does not reuse them (it traces loops or memory), the
+        call has none, or its function's calls are never kept (LastingCalls.worth)."""
+        store = self.shared.lasting
+        if store is None or self.interp.trace is not None or canon.call is None:
             return None
         if canon.lasting is _UNSEEN:
-            canon.lasting = lasting.key(self, *canon.call)
+            fn = canon.call[0]
+            canon.lasting = lasting.key(self, *canon.call) if store.worth(fn) else None
         return canon.lasting
 
     def replay_lasting(self, key: tuple, canon: Canon) -> Optional[Value]:
@@ -1471,6 +1473,7 @@ class CallMemo:
             if value is None:
                 return None
             self._redo(entry, recorded, entered, history)
+            store.reused(canon.call[0])
             return value
         return None
 
@@ -1597,7 +1600,7 @@ class CallMemo:
             # options there may stand for other values.
             found = None if entry.consults else self.lasting_key(canon)
             if found is not None and lasting.refers_within(template, canon.heads):
-                self.shared.lasting.add(found, entry, interp.program, canon.heads, _budget_read(entry))
+                self.shared.lasting.add(found, entry, interp.program, canon.heads, _budget_read(entry), fn)
 
 
 def _tracked(memory, canon: Canon) -> bool:
