@@ -55,23 +55,21 @@ class LastingCalls:
         self._numbers: dict = {}  # those texts -> their number
         self._counts: dict = {}  # a function's place -> [keys made, calls kept or reused]
 
-    #: A function whose calls got this many keys and none was kept or reused gets no more keys
-    #: (a constructor, which sets attributes on its instance, is never kept).
-    FUTILE = 8
+    #: Keys made for a function's calls beyond this many and four per reuse are not made: its
+    #: calls are rarely made again with equal inputs (a layer's, a point's), or never kept (a
+    #: constructor sets attributes on its instance). Only the speed depends on it.
+    FUTILE = 16
 
     def worth(self, fn) -> bool:
-        """Whether to make a key for a call of ``fn`` (only the speed depends on it)."""
-        node = fn.node
-        counts = self._counts.setdefault((fn.module.path, node.lineno, node.col_offset, fn.qualname), [0, 0])
+        """Whether to make a key for a call of ``fn``."""
+        counts = self._counts.setdefault(_place(fn), [0, 0])
         counts[0] += 1
-        return counts[0] <= self.FUTILE or counts[1] > 0
+        return counts[0] <= self.FUTILE + 4 * counts[1]
 
     def reused(self, fn) -> None:
-        node = fn.node
-        self._counts.setdefault((fn.module.path, node.lineno, node.col_offset, fn.qualname), [0, 0])[1] += 1
+        self._counts.setdefault(_place(fn), [0, 0])[1] += 1
 
-    def add(self, key: tuple, entry, program, heads: tuple, budget_read: Optional[tuple], fn) -> None:
-        self.reused(fn)
+    def add(self, key: tuple, entry, program, heads: tuple, budget_read: Optional[tuple]) -> None:
         found = self.entries.setdefault(key, [])
         if len(found) < self.PER_KEY and all(e[3] != budget_read for e in found):
             found.append((entry, program, heads, budget_read))
@@ -132,6 +130,11 @@ class LastingCalls:
                         from_id[id(n)] = place
             found = self._places[id(program)] = (program, to_node, from_id, len(program.modules))
         return found[1], found[2]
+
+
+def _place(fn) -> tuple:
+    node = fn.node
+    return fn.module.path, node.lineno, node.col_offset, fn.qualname
 
 
 _PLACED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.For, ast.AsyncFor, ast.While)

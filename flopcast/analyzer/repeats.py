@@ -1441,7 +1441,7 @@ class CallMemo:
     def lasting_key(self, canon: Canon) -> Optional[tuple]:
         """The call's key among the calls kept across the command's analyses (lasting.py), made
         once per call; None when this run does not reuse them (it traces loops or memory), the
-        call has none, or its function's calls are never kept (LastingCalls.worth)."""
+        call has none, or its function's calls are seldom reused (LastingCalls.worth)."""
         store = self.shared.lasting
         if store is None or self.interp.trace is not None or canon.call is None:
             return None
@@ -1600,7 +1600,7 @@ class CallMemo:
             # options there may stand for other values.
             found = None if entry.consults else self.lasting_key(canon)
             if found is not None and lasting.refers_within(template, canon.heads):
-                self.shared.lasting.add(found, entry, interp.program, canon.heads, _budget_read(entry), fn)
+                self.shared.lasting.add(found, entry, interp.program, canon.heads, _budget_read(entry))
 
 
 def _tracked(memory, canon: Canon) -> bool:
