@@ -72,3 +72,39 @@ def test_a_size_read_from_data_with_the_budget_running_out_is_not_a_closed_inter
     report = analyze(path, point)
     assert any(u.what == "budget exhausted" for u in report.unpriced)
     assert report.total.lo <= measure(path, point).total
+
+
+INSIDE = '''import flopscope as flops
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator, MLP
+
+
+def attempt(mlp, n):
+    try:
+        x = fnp.ones((n, mlp.width))
+        for w in mlp.weights:
+            x = fnp.maximum(x @ w, 0.0)
+        return fnp.mean(x, axis=0)
+    except flops.BudgetExhaustedError:
+        return fnp.zeros(mlp.width)
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp: MLP, budget: int):
+        rows = {rows}
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32)  # free: the attempts are the count
+'''
+
+
+@pytest.mark.parametrize("rows", ["[attempt(mlp, 16) for _ in range(6)]",
+                                  "[]\n        for _ in range(40):\n            rows.append(attempt(mlp, 16))"])
+def test_a_repeated_call_whose_own_handler_catches_it_is_run_again_where_the_budget_runs_out(tmp_path, rows):
+    # the same call in the same state (reused, or a loop's repeated iterations) while the budget
+    # lasts, then the one that runs out into its own except clause and every one after it
+    path = tmp_path / "estimator.py"
+    path.write_text(INSIDE.format(rows=rows))
+    for point in (Point(8, 2, 20_000), Point(16, 3, 120_000)):
+        report = analyze(path, point)
+        real = measure(path, point).total
+        assert report.total.exact and not report.unpriced, report.unpriced
+        assert report.total.lo == real <= point.budget

@@ -514,6 +514,7 @@ class Interpreter:
         if self._catching_exhaustion and self.exhaustion_caught(int(flops)):
             self.result.exhausted = self.result.exhausted or span
             self.effects += 1  # what the call around it did depends on the FLOPs spent (repeats.SharedCalls)
+            self.budget_reads += 1  # and a call around it is reused only where as much was spent (CallMemo)
             raise UserRaise(span, f"BudgetExhaustedError: {op} would cost {int(flops):,} FLOPs but only "
                                   f"{self.budget - self.used:,} remain")
         self.used += int(flops)
@@ -531,6 +532,24 @@ class Interpreter:
         where the running total is the run's: nothing unpriced before, no generator body."""
         return (self._catching_exhaustion > 0 and cost > self.budget - self.used
                 and self._first_unpriced is None and not self._ran_generators)
+
+    def may_exhaust_inside(self, cost: int) -> bool:
+        """Whether ``cost`` FLOPs charged at once (a reused call, skipped loop iterations) could run
+        the budget out into a handler of the program's: one on the stack now, or any the program
+        has, which the code that would have run may enter. Then that code runs instead."""
+        if cost <= self.budget - self.used or self._first_unpriced is not None or self._ran_generators:
+            return False
+        return self._catching_exhaustion > 0 or self.program_catches_exhaustion()
+
+    def program_catches_exhaustion(self) -> bool:
+        """Whether any ``except`` clause of the modules loaded so far catches BudgetExhaustedError."""
+        key = tuple(self.program.modules)
+        cached = _CATCHING.get(self.program.main.tree)
+        if cached is None or cached[0] != key:
+            found = any(isinstance(n, ast.Try) and _catches_exhaustion(n.handlers)
+                        for m in self.program.modules.values() for n in ast.walk(m.tree))
+            cached = _CATCHING[self.program.main.tree] = (key, found)
+        return cached[1]
 
     def charge(self, op: str, base: int, dtype: Optional[str], origin: Optional[Span] = None,
                weighted_base: bool = False) -> None:
@@ -4525,3 +4544,9 @@ def _may_leave_early(loop: ast.AST) -> bool:
         return False
 
     return leaves(loop.body, False)
+
+
+#: main module tree -> (the modules loaded when asked, whether an except clause of theirs catches
+#: BudgetExhaustedError): Interpreter.program_catches_exhaustion, once per program.
+_CATCHING: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+

@@ -249,7 +249,7 @@ class SteadyLoop:
         repeats = self.counters_agree(index, records)
         steps = stood_for(probe.steps - previous.steps, probe.charges - previous.charges, repeats)
         if not repeats or self.interp.steps + steps > self.max_steps \
-                or self.interp.exhaustion_caught((probe.used - previous.used) * repeats) \
+                or self.interp.may_exhaust_inside((probe.used - previous.used) * repeats) \
                 or not self.items_alike(index, probe.canon) or not self.appends_repeatable(previous, probe):
             return 0
         self.repeat(previous, probe, repeats)
@@ -500,7 +500,7 @@ class SteadyLoop:
                       self.items_alike_for(index, canon, canon.index_names))
         steps = stood_for(after.steps - before.steps, after.charges - before.charges, repeats)
         if not repeats or interp.steps + steps > self.max_steps \
-                or interp.exhaustion_caught((after.used - before.used) * repeats) \
+                or interp.may_exhaust_inside((after.used - before.used) * repeats) \
                 or not self.appends_repeatable(before, after) \
                 or not self.logs_repeatable(watch, canon):
             return 0
@@ -1346,8 +1346,8 @@ class CallMemo:
     def _apply(self, entry: "_Recorded", key: tuple, canon: Canon) -> Optional[Value]:
         """What running an equal call recorded as ``entry`` does, done again (None: it cannot be)."""
         interp = self.interp
-        if interp.exhaustion_caught(entry.used):
-            return None  # the budget runs out inside the call, into a handler: run it
+        if interp.may_exhaust_inside(entry.used):
+            return None  # the budget may run out inside the call, into a handler: run it
         memory = self.memory()
         outer = frozenset(interp.call_stack[:-1])
         if (entry.outer & entry.inner) - outer:
