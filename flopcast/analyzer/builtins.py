@@ -455,13 +455,11 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         x = args[0]
         if len(args) != 1 or isinstance(x, (PyGenerator, GeneratorView, SeqIterator)):
             return x  # a generator is its own iterator
-        if isinstance(x, InstanceVal):
-            owner, method = x.cls.lookup("__iter__")
-            if isinstance(method, FunctionVal):
-                it = interp.call(interp.bind(method, x, owner, span), [], {}, span)
-                if isinstance(it, InstanceVal) and isinstance(it.cls.lookup("__next__")[1], FunctionVal):
-                    return it  # a user iterator, stepped by next() as the program asks
-                x = it
+        it = interp.user_iter(x, span) if isinstance(x, InstanceVal) else None
+        if it is not None:
+            if dunders.is_user_iterator(it):
+                return it  # stepped by next() as the program asks
+            x = it
         items = interp.iterate(x, node)
         return SeqIterator(list(items)) if items is not None else Unknown("", span, "iter() of unknown items")
     if name == "next" and args and isinstance(args[0], SeqIterator):
@@ -472,13 +470,11 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if len(args) > 1:
             return args[1]
         raise UserRaise(span, "StopIteration")
-    if name == "next" and args and isinstance(args[0], InstanceVal) \
-            and isinstance(args[0].cls.lookup("__next__")[1], FunctionVal):
+    if name == "next" and args and dunders.is_user_iterator(args[0]):
         try:
             return interp.next_item(args[0], span)
         except UserRaise as exc:
-            stopped = exc.what.split(":", 1)[0].strip() == "StopIteration" or "StopIteration" in exc.family
-            if stopped and len(args) > 1:
+            if interp.stops_iteration(exc) and len(args) > 1:
                 return args[1]
             raise
     if name == "next" and args and isinstance(args[0], PyGenerator):

@@ -68,6 +68,11 @@ def user_method(obj: Value, name: str):
     return (owner, method) if isinstance(method, FunctionVal) else None
 
 
+def is_user_iterator(obj: Value) -> bool:
+    """An instance whose classes define ``__next__`` (an iterator ``next()`` steps)."""
+    return user_method(obj, "__next__") is not None
+
+
 def call_method(interp, obj: InstanceVal, found, args: list, span) -> Value:
     owner, method = found
     return interp.call(interp.bind(method, obj, owner, span), list(args), {}, span)

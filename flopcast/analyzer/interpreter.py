@@ -2122,16 +2122,25 @@ class Interpreter:
                 and not isinstance(value.cls.lookup("__iter__")[1], FunctionVal):
             return self.iterate(value.payload, node)
         if isinstance(value, InstanceVal):
-            owner, method = value.cls.lookup("__iter__")
-            if isinstance(method, FunctionVal):
-                span = self.node_span(node) if node is not None else self.span or self.program.main_span
-                it = self.call(self.bind(method, value, owner, span), [], {}, span)
-                if isinstance(it, InstanceVal) and isinstance(it.cls.lookup("__next__")[1], FunctionVal):
-                    return self.step_iterator(it, node, span)
-                return self.iterate(it, node)
+            span = self.node_span(node) if node is not None else self.span or self.program.main_span
+            it = self.user_iter(value, span)
+            if it is not None:
+                return self.step_iterator(it, node, span) if dunders.is_user_iterator(it) else self.iterate(it, node)
         if isinstance(value, ClassVal) and _is_enum(value) and isinstance(value.attrs.get("__members__"), DictVal):
             return list(value.attrs["__members__"].items.values())
         return None
+
+    def user_iter(self, value: InstanceVal, span: Span) -> Optional[Value]:
+        """``iter(value)`` by its class's ``__iter__``; None when its classes define none."""
+        owner, method = value.cls.lookup("__iter__")
+        if not isinstance(method, FunctionVal):
+            return None
+        return self.call(self.bind(method, value, owner, span), [], {}, span)
+
+    @staticmethod
+    def stops_iteration(exc: UserRaise) -> bool:
+        """Whether the program's exception ends an iteration (StopIteration or a subclass)."""
+        return _exception_matches(exc, "StopIteration")
 
     def next_item(self, it: InstanceVal, span: Span) -> Value:
         """``it.__next__()`` of a user iterator (its StopIteration is the program's)."""
@@ -2157,7 +2166,7 @@ class Interpreter:
             try:
                 items.append(self.next_item(it, span))
             except UserRaise as exc:
-                if exc.what.split(":", 1)[0].strip() == "StopIteration" or "StopIteration" in exc.family:
+                if self.stops_iteration(exc):
                     break
                 raise
         else:
