@@ -61,6 +61,7 @@ class _Walk(Canon):
     def __init__(self, nonzero_counts: Optional[dict] = None, write_only: Optional[dict] = None) -> None:
         super().__init__(nonzero_counts)
         self.write_only = write_only or {}
+        self.unread = frozenset(self.write_only)  # the names, for liveness (made once per walk)
 
     def attributes(self, attrs: dict) -> tuple:
         dead = self.write_only
@@ -198,7 +199,7 @@ def _state(interp, walk: _Walk, killed: list, node: ast.stmt) -> tuple:
             continue
         if f.generator is not None:
             raise Incomparable("generator frame")
-        live = _live_after(f.function.node, where, frozenset(walk.write_only)) \
+        live = _live_after(f.function.node, where, walk.unread) \
             if f.function is not None and where is not None else None
         names = {k: v for k, v in f.vars.items() if k not in dead and (live is None or k in live)}
         parts.append((f.qualname, walk.names(names),
