@@ -281,8 +281,8 @@ def _put(ctx, args, kwargs):
     if not (isinstance(mode, Known) and mode.value in ("raise", "wrap", "clip")):
         raise OpError("put mode= is not a known mode")
     ind = to_array(ctx, args[1])
-    if mode.value == "raise" and isinstance(args[1], (Known, ListVal, TupleVal)):
-        for i in _known_ints(args[1]):
+    if mode.value == "raise":
+        for i in _known_indices(args[1]):
             if not -x.size <= i < x.size:
                 raise OpRaises("IndexError", f"index {i} is out of bounds for axis 0 with size {x.size}")
     to_array(ctx, args[2])
@@ -291,10 +291,9 @@ def _put(ctx, args, kwargs):
     return Known(None)
 
 
-def _known_ints(v) -> list[int]:
-    """The integers a known index (an int or a flat list of ints) holds; [] if not all known."""
-    items = list(v.items) if isinstance(v, (ListVal, TupleVal)) else [v]
-    values = [i.value for i in items if isinstance(i, Known)]
-    if len(values) != len(items) or not all(type(i) is int for i in values):
-        return []
-    return values
+def _known_indices(v) -> tuple:
+    """The indices a known int or a list of known ints holds; () when they are not all known."""
+    try:
+        return known_shape(v, "indices")
+    except OpError:
+        return ()
