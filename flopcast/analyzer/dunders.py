@@ -104,6 +104,15 @@ def _type_name(v: Value) -> str:
     return v.cls.name if isinstance(v, InstanceVal) else type(v.value).__name__
 
 
+def _asking_order(left: Value, right: Value, method: str, reflected: str) -> list:
+    """(object, method, other operand) in the order Python asks them: the left operand's method,
+    then the right's reflected one, unless the right's class is a subclass that defines it."""
+    tries = [(left, method, right), (right, reflected, left)]
+    if _reflected_first(left, right) and user_method(right, reflected) is not None:
+        tries.reverse()
+    return tries
+
+
 def _reflected_first(left: Value, right: Value) -> bool:
     """Python tries the right operand's reflected method first when its class is a strict
     subclass of the left operand's."""
@@ -142,9 +151,7 @@ def binary(interp, name: str, left: Value, right: Value, span, inplace: bool = F
             result = call_method(interp, left, found, [right], span)
             if not _not_implemented(result):
                 return result
-    tries = [(left, method, right), (right, reflected, left)]
-    if _reflected_first(left, right) and user_method(right, reflected) is not None:
-        tries.reverse()
+    tries = _asking_order(left, right, method, reflected)
     for obj, meth, other in tries:
         kind, found = _step(obj, meth, other, name)
         if kind == "stop":
@@ -177,9 +184,7 @@ def compare(interp, name: str, left: Value, right: Value, span) -> Optional[Valu
     no method answers and both operands are plain; None when a method flopcast does not know
     would be asked (the caller goes on as before)."""
     method, reflected = COMPARE[name]
-    tries = [(left, method, right), (right, reflected, left)]
-    if _reflected_first(left, right) and user_method(right, reflected) is not None:
-        tries.reverse()
+    tries = _asking_order(left, right, method, reflected)
     for obj, meth, other in tries:
         kind, found = _step(obj, meth, other, name)
         if kind == "stop":
