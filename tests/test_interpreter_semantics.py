@@ -629,6 +629,57 @@ class Cfg:
         if fnp.sqrt(2.0) > 1.5:
             STEP
         """),
+    # FINDINGS #72: setattr() wrote into the instance past a property's setter (whose work was
+    # not charged), ignored classes and functions, and every store skipped a class's own __setattr__
+    "setattr_runs_a_property_setter_and_stores_on_classes_and_functions": ("""
+class Scaled:
+    reps = 1
+
+    def __init__(self):
+        self._gain = 1
+
+    @property
+    def gain(self):
+        return self._gain
+
+    @gain.setter
+    def gain(self, v):
+        self._gain = v + 1
+        self.g = fnp.exp(fnp.ones(4))
+
+
+def helper():
+    return 0
+""", """
+        s = Scaled()
+        setattr(s, "gain", 2)
+        setattr(Scaled, "reps", 2)
+        setattr(helper, "reps", 1)
+        for _ in range(s.gain + Scaled.reps + helper.reps):
+            STEP
+        """),
+    "a_classes_own_setattr_runs_for_every_store": ("""
+class Logged:
+    def __init__(self):
+        object.__setattr__(self, "log", [])
+
+    def __setattr__(self, name, value):
+        self.log.append(name)
+        if name.startswith("w_"):
+            value = value * 2.0
+        super().__setattr__(name, value)
+
+
+class Child(Logged):
+    pass
+""", """
+        t = Child()
+        t.w_a = fnp.ones(3)
+        setattr(t, "w_b", fnp.ones(3))
+        t.k = 1
+        for _ in range(len(t.log) + t.k):
+            STEP
+        """),
     # FINDINGS #66: `x.dtype == fnp.float32` and `x.dtype in (...)` were value-dependent sites,
     # `.kind` and fnp.issubdtype unpriced
     "dtype_comparisons_kind_and_issubdtype": ("import numpy as np\n", """

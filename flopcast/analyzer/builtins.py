@@ -356,10 +356,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return found
     if name == "setattr":
         obj, attr, value = args
-        if isinstance(obj, InstanceVal) and isinstance(attr, Known):
-            obj.attrs[attr.value] = value
-        elif isinstance(obj, ModuleVal) and isinstance(attr, Known) and isinstance(attr.value, str):
-            interp.module_env(obj.module)[attr.value] = value
+        if not (isinstance(attr, Known) and isinstance(attr.value, str)):
+            return interp.unpriced(node, "setattr()", "the attribute's name is not known")
+        interp.store_attr(obj, attr.value, value, node, span=span)
         return Known(None)
     if name in ("repr", "format") and args and isinstance(args[0], Known) and dunders.plain_value(args[0].value) \
             and all(isinstance(a, Known) and isinstance(a.value, str) for a in args[1:]) and not kwargs:
@@ -434,7 +433,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                     and not isinstance(a.cls.lookup("__iter__")[1], FunctionVal) else a for a in args]
     if name == "object_setattr" and len(args) == 3 and isinstance(args[0], InstanceVal) \
             and isinstance(args[1], Known) and isinstance(args[1].value, str):
-        args[0].attrs[args[1].value] = args[2]
+        interp.store_attr(args[0], args[1].value, args[2], node, hook=False, span=span)
         return Known(None)
     if name.endswith("Error") or name == "NotImplemented" or dunders.is_builtin_exception(name):
         return Known(None)

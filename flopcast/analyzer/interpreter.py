@@ -1996,26 +1996,7 @@ class Interpreter:
             for e, v in zip(target.elts, items):
                 self.assign(e, v)
         elif isinstance(target, ast.Attribute):
-            obj = self.eval(target.value)
-            if isinstance(obj, InstanceVal):
-                # (a property's name never enters the instance's attributes: only a new name may be one)
-                prop = obj.cls.lookup(target.attr)[1] if target.attr not in obj.attrs else None
-                if isinstance(prop, FunctionVal) and prop.kind == "property":
-                    # a property is a data descriptor: its setter runs, the instance keeps nothing
-                    span = self.node_span(target)
-                    if prop.setter is None:
-                        raise UserRaise(span, f"AttributeError: property {target.attr!r} of {obj.cls.name!r} "
-                                              "object has no setter")
-                    self.call(BoundMethod(prop.setter, obj), [value], {}, span)
-                    return
-                obj.attrs[target.attr] = value
-            elif isinstance(obj, (ClassVal, FunctionVal)):
-                obj.attrs[target.attr] = value
-            elif isinstance(obj, ModuleVal):
-                self.module_env(obj.module)[target.attr] = value  # `knobs.rows = 4`: the module's global
-            elif isinstance(obj, LibRef) and obj.path.startswith("flopscope"):
-                self.unpriced(target, "assignment to a flopscope attribute",
-                              "monkeypatching flopscope is forbidden and is not analysed")
+            self.store_attr(self.eval(target.value), target.attr, value, target)
         elif isinstance(target, ast.Subscript):
             obj = self.eval(target.value)
             if isinstance(obj, Array) and obj.plain:
@@ -2060,6 +2041,35 @@ class Interpreter:
                 self.unpriced(target, "item assignment", "the index or key is not known")
         elif isinstance(target, ast.Starred):
             self.assign(target.value, value)
+
+    def store_attr(self, obj: Value, attr: str, value: Value, node: Optional[ast.AST], hook: bool = True,
+                   span: Optional[Span] = None) -> None:
+        """``obj.attr = value`` (an attribute target, or ``setattr(obj, attr, value)``); ``hook=False``
+        is ``object.__setattr__``, which skips the class's own ``__setattr__``."""
+        if isinstance(obj, InstanceVal):
+            owner, setattr_ = obj.cls.lookup("__setattr__") if hook else (None, None)
+            if isinstance(setattr_, FunctionVal):
+                span = span or self.node_span(node)
+                self.call(self.bind(setattr_, obj, owner, span), [Known(attr), value], {}, span)
+                return
+            # (a property's name never enters the instance's attributes: only a new name may be one)
+            prop = obj.cls.lookup(attr)[1] if attr not in obj.attrs else None
+            if isinstance(prop, FunctionVal) and prop.kind == "property":
+                # a property is a data descriptor: its setter runs, the instance keeps nothing
+                span = span or self.node_span(node)
+                if prop.setter is None:
+                    raise UserRaise(span, f"AttributeError: property {attr!r} of {obj.cls.name!r} "
+                                          "object has no setter")
+                self.call(BoundMethod(prop.setter, obj), [value], {}, span)
+                return
+            obj.attrs[attr] = value
+        elif isinstance(obj, (ClassVal, FunctionVal)):
+            obj.attrs[attr] = value
+        elif isinstance(obj, ModuleVal):
+            self.module_env(obj.module)[attr] = value  # `knobs.rows = 4`: the module's global
+        elif isinstance(obj, LibRef) and obj.path.startswith("flopscope"):
+            self.unpriced(node, "assignment to a flopscope attribute",
+                          "monkeypatching flopscope is forbidden and is not analysed")
 
     def remember_value(self, target: ast.Name, value: Value) -> None:
         """Keep what a name was assigned (the editor's hover shows it), a few distinct kinds."""
@@ -3027,6 +3037,8 @@ class Interpreter:
                 return Builtin("object_init")
             if name in ("setup", "__init_subclass__"):
                 return Builtin("noop")
+            if name == "__setattr__" and isinstance(obj.receiver, InstanceVal):
+                return PartialVal(Builtin("object_setattr"), [obj.receiver], {})
             if name == "__new__":  # object.__new__(cls), or type.__new__(meta, ...) in a metaclass
                 return Builtin("type.__new__" if _is_metaclass(obj.cls) else "object.__new__")
             if name == "__call__" and isinstance(obj.receiver, ClassVal) and _is_metaclass(obj.cls):
