@@ -680,6 +680,32 @@ class Child(Logged):
         for _ in range(len(t.log) + t.k):
             STEP
         """),
+    # FINDINGS #73: zip over a generator marked it consumed to the end (its items past the
+    # shortest argument were neither taken back nor left for a later consumer)
+    "zip_pulls_a_generator_only_as_far_as_the_shortest_argument": (GENERATOR, """
+        for g, k in zip(layers(mlp, h), [1]):
+            STEP
+        it = layers(mlp, h)
+        for k, g in zip(range(1), it):
+            STEP
+        for g in it:
+            STEP
+        """),
+    # FINDINGS #73: an endless generator (`while True: yield`) taken by islice or zip beside a
+    # sequence never ended (a lower bound)
+    "an_endless_generator_stops_at_the_last_item_islice_or_zip_takes": ("""
+def endless(mlp, h):
+    while True:
+        h = fnp.tanh(h @ mlp.weights[0])
+        yield h
+""", """
+        import itertools
+        firsts = list(itertools.islice(endless(mlp, h), 2))
+        for k, g in zip(range(mlp.depth), endless(mlp, h)):
+            STEP
+        for g, k in zip(endless(mlp, h), [1, 2]):
+            STEP
+        """),
     # FINDINGS #66: `x.dtype == fnp.float32` and `x.dtype in (...)` were value-dependent sites,
     # `.kind` and fnp.issubdtype unpriced
     "dtype_comparisons_kind_and_issubdtype": ("import numpy as np\n", """

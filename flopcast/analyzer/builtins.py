@@ -265,12 +265,13 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
     if name == "zip" and any(isinstance(a, SeqIterator) for a in args) \
             and not any(isinstance(a, PyGenerator) for a in args):
         return _zip_iterators(interp, args, span, node)
+    if name == "zip" and any(isinstance(a, PyGenerator) for a in args):
+        return _zip_generators(interp, args, span, node)
     if name == "zip":
-        before = [a.consumed if isinstance(a, PyGenerator) else 0 for a in args]
         seqs = [interp.iterate(a, node) for a in args]
         if any(s is None for s in seqs):
             return Unknown("", span, "zip of unknown")
-        return _lazy([make_tuple(list(t)) for t in zip(*seqs)], args, before)
+        return ListVal([make_tuple(list(t)) for t in zip(*seqs)])
     if name in ("list", "tuple", "set", "frozenset", "sorted", "reversed"):
         if not args:
             return ListVal([]) if name != "tuple" else Known(())
@@ -516,6 +517,42 @@ def _zip_iterators(interp, args: list, span: Span, node) -> Value:
                 row.append(seqs[i][pos[i]])
                 pos[i] += 1
         rows.append(make_tuple(row))
+
+
+def _zip_generators(interp, args: list, span: Span, node) -> Value:
+    """zip over generators: each row pulls one item from each argument, left to right, and the
+    row that finds an argument exhausted has already pulled from the ones before it (that item
+    is made, and lost). An endless generator beside a sequence stops after the last pull."""
+    before = [a.consumed if isinstance(a, (PyGenerator, SeqIterator)) else 0 for a in args]
+    fixed = []
+    for a in args:
+        if isinstance(a, SeqIterator):
+            fixed.append(a.items[a.consumed:])
+        elif isinstance(a, PyGenerator):
+            fixed.append(None)
+        else:
+            items = interp.iterate(a, node)
+            if items is None:
+                return Unknown("", span, "zip of unknown")
+            fixed.append(items)
+    bound = min((len(f) for f in fixed if f is not None), default=None)
+    avail = [f if f is not None else interp.run_generator(
+                 a, a.consumed + bound + 1 if bound is not None and made_here(node, i) else None)[a.consumed:]
+             for i, (a, f) in enumerate(zip(args, fixed))]
+    rows = min(len(f) for f in avail)
+    first_short = next(i for i, f in enumerate(avail) if len(f) == rows)
+    for i, a in enumerate(args):
+        if isinstance(a, (PyGenerator, SeqIterator)):
+            a.consumed += rows + 1 if i < first_short else rows
+    return _lazy([make_tuple(list(t)) for t in zip(*avail)], args, before)
+
+
+def made_here(node, i: int) -> bool:
+    """Whether a call's argument ``i`` is a call made right there (`zip(range(n), stream())`):
+    a generator it returned is consumed by this call only, so its body may stop at the last
+    item this call takes (a generator held by a name may be consumed again later)."""
+    return isinstance(node, _ast.Call) and i < len(node.args) and isinstance(node.args[i], _ast.Call) \
+        and not any(isinstance(a, _ast.Starred) for a in node.args[:i + 1])
 
 
 def _lazy(items: list, args: list, before: list) -> Value:

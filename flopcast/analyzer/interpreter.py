@@ -127,8 +127,12 @@ class _Continue(Exception):
     pass
 
 
+class _GeneratorPause(Exception):
+    """A generator body reached the last item its consumer takes (PyGenerator.need)."""
+
+
 #: Exceptions that carry the program's control flow and findings through the interpreter.
-_CONTROL = (PathEnd, UserRaise, _Return, _Break, _Continue)
+_CONTROL = (PathEnd, UserRaise, _Return, _Break, _Continue, _GeneratorPause)
 #: Python frames the interpreter may use: about ten per user call, MAX_CALL_DEPTH calls deep.
 _RECURSION_LIMIT = 4000
 
@@ -1654,7 +1658,7 @@ class Interpreter:
                     broke = True
                     break
                 ctx.index += 1
-                if limit is None:
+                if limit is None and not self._stopped_by_consumer(node):
                     state = self.loop_state(ctx)
                     if state is not None and state == previous:
                         self.record_uncertain(node, "unbounded", "on some value-dependent paths this loop never "
@@ -1668,6 +1672,12 @@ class Interpreter:
             self.loops.pop()
         if not broke:
             self.exec_block(node.orelse)
+
+    def _stopped_by_consumer(self, node: ast.While) -> bool:
+        """A `while True:` that yields, in a generator whose consumer takes a known number of
+        items: the generator stops at the last of them, however its state repeats."""
+        gen = self.frame.generator
+        return gen is not None and gen.need is not None and _yields_in(node)
 
     def loop_state(self, ctx: LoopContext) -> Optional[tuple]:
         """What the loop's exit depends on, at the loop head; None when an exit test came out
@@ -2328,6 +2338,8 @@ class Interpreter:
             return self.unpriced(node, "yield", "`yield` outside a generator function flopcast recognised")
         gen.items.append(self.eval(node.value) if node.value is not None else Known(None))
         gen.marks.append(self.ledger())
+        if gen.need is not None and len(gen.items) >= gen.need:
+            raise _GeneratorPause()
         return Known(None)  # what `send()` would pass in; flopcast models plain iteration only
 
     def expr_YieldFrom(self, node: ast.YieldFrom) -> Value:
@@ -2338,6 +2350,8 @@ class Interpreter:
         for item in items:
             gen.items.append(item)
             gen.marks.append(self.ledger())
+            if gen.need is not None and len(gen.items) >= gen.need:
+                raise _GeneratorPause()
         return Known(None)
 
     # ------------------------------------------------------------ generators
@@ -2363,19 +2377,30 @@ class Interpreter:
         r = self.result
         return (len(r.charges), self.used, dict(r.inclusive), dict(r.calls), len(r.unpriced))
 
-    def run_generator(self, gen: PyGenerator) -> list[Value]:
+    def run_generator(self, gen: PyGenerator, need: Optional[int] = None) -> list[Value]:
         """Run a generator's whole body on its first consumption; its items, as a list.
+        ``need``: the most items this consumer can take (the body stops at that yield).
 
         Charges land when the body runs, not item by item, so the consumer's and the
         generator's charges are not interleaved as at run time; the totals are the same, and
         what the program never consumes is taken back when predict ends (``retract_unconsumed``).
         """
+        if gen.paused and (need is None or need > len(gen.items)):
+            # its body stopped at the last item the first consumer could take: what follows
+            # that yield is not run by this eager model
+            span = self.span or gen.span
+            raise PathEnd(f"{span}: a generator flopcast ran up to item {len(gen.items)} (what its first "
+                          "consumer takes) is consumed further, which is not modelled", span,
+                          what="generator resumed")
         if gen.items is None:
             gen.items = []
             gen.start = self.ledger()
+            gen.need = need
             self._starting_generator = gen
             try:
                 self._call_checked(gen.function, gen.args, gen.kwargs, gen.span)
+            except _GeneratorPause:
+                gen.paused = True
             finally:
                 self._starting_generator = None
                 gen.end = self.ledger()
@@ -4141,6 +4166,17 @@ def _split_at_yield(body: list) -> Optional[tuple[list, Optional[ast.expr], list
         if _has_yield([stmt]):
             return None
     return None
+
+
+def _yields_in(loop: ast.AST) -> bool:
+    """Whether a loop's body yields (not in a nested def, lambda or class)."""
+    found = _LOOP_YIELDS.get(loop)
+    if found is None:
+        found = _LOOP_YIELDS[loop] = _has_yield(loop.body)
+    return found
+
+
+_LOOP_YIELDS: "weakref.WeakKeyDictionary[ast.AST, bool]" = weakref.WeakKeyDictionary()
 
 
 def _is_yield_statement(stmt: ast.stmt) -> bool:

@@ -144,7 +144,12 @@ def islice(interp, source: Value, bounds: list, span, node) -> Value:
     if isinstance(source, SeqIterator):
         rest = source.items[source.consumed:]
     else:
-        rest = interp.run_generator(source)[source.consumed:]
+        stop = bounds[0] if len(bounds) == 1 else bounds[1] if len(bounds) > 1 else None
+        # islice pulls at most `stop` items: an endless generator stops there
+        from flopcast.analyzer.builtins import made_here
+
+        need = stop if isinstance(stop, int) and stop >= 0 and source.items is None and made_here(node, 0) else None
+        rest = interp.run_generator(source, need)[source.consumed:]
     counter = itertools.count()
     taken = list(itertools.islice(zip(rest, counter), *bounds))
     # islice stops pulling from its source at `stop` (or when it runs out): count the pulls

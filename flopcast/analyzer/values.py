@@ -393,6 +393,11 @@ class PyGenerator(Value):
     end: Any = None  # the ledger when the body finished
     start: Any = None  # the ledger when the body started
     consumed: int = 0  # items handed to the program so far
+    # The items its first consumer takes at most (`islice(g, n)`, `zip(range(n), g)`): the body
+    # stops at that yield, as Python's stays suspended there (`while True: yield` ends too);
+    # ``paused`` once it did, with its code after that yield never run.
+    need: Optional[int] = None
+    paused: bool = False
 
 
 @dataclass(eq=False)
