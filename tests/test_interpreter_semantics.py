@@ -930,3 +930,27 @@ def test_what_an_unknown_iteration_makes_is_unknown_not_empty(use, tmp_path):
     report = analyze(path, point)
     assert report.unpriced and report.total.lo <= measure(path, point).total
     assert not any(r.every_path for r in report.raises), report.raises
+
+
+def test_islice_by_a_count_read_from_data_takes_each_end_of_its_range(tmp_path):
+    # FINDINGS #74: `islice(stream(), k)` with `k = max(0, min(3, int(float(...))))` left the loop
+    # over it unpriced (a lower bound); it is a trip count read from data, as `range(k)` is
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+import itertools
+
+
+def endless(mlp, h):
+    while True:
+        h = fnp.tanh(h @ mlp.weights[0])
+        yield h
+""", """
+        k = max(0, min(3, int(float(fnp.sum(h)) * 2)))
+        for g in itertools.islice(endless(mlp, h), k):
+            STEP
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    runtime = measure(path, point).total
+    assert not report.unpriced, report.unpriced
+    assert report.total.lo < report.total.hi and report.total.contains(runtime), (report.total, runtime)

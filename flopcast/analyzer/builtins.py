@@ -775,6 +775,22 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return Known(None)  # formatting a record (arrays included) makes no flopscope op
     if path == "itertools.chain.from_iterable":
         return _itertools(interp, "chain.from_iterable", args, kwargs, span, node)
+    if name == "islice" and module == "itertools" and len(args) > 1 and not kwargs:
+        bounds = [dataints.as_data_int(a, span) for a in args[1:]]
+        if any(dataints.is_data_int(a) for a in bounds) \
+                and all(isinstance(a, Known) and isinstance(a.value, int) or dataints.is_data_int(a) for a in bounds):
+            # how many items it takes is read from data: one end of its range per path, as range() does
+            step = bounds[2].value if len(bounds) == 3 and isinstance(bounds[2], Known) else 1
+            taken = [a if isinstance(a, Known) else Known(dataints.materialise(
+                interp, a, "itertools.islice()", dataints.range_grows(i, len(bounds), step)))
+                for i, a in enumerate(bounds)]
+            if any(dataints.unbounded(abs(a.value)) for a in taken):
+                return _unknown_from(bounds, "islice", span, "how many items it takes depends on values and has "
+                                                             "no upper bound")
+            if any(a.value < 0 for a in taken):
+                raise UserRaise(span, "ValueError: Indices for islice() must be None or an integer: "
+                                      "0 <= x <= sys.maxsize.")
+            args = [args[0]] + taken
     if name == "islice" and module == "itertools" and args and stdlib_containers.is_iterator(args[0]) \
             and all(isinstance(a, Known) for a in args[1:]) and not kwargs:
         return stdlib_containers.islice(interp, args[0], [a.value for a in args[1:]], span, node)

@@ -461,6 +461,17 @@ CORPUS = {
         ),
         guards=("if peak <= GAIN_CAP:",),
     ),
+    "cached_sampler": Entry(
+        points=(
+            (8, 1, 10**6, "interval"),       # every layer full-covariance
+            (16, 3, 500_000, "interval"),    # the last layer full, the others diagonal
+            (32, 3, 2 * 10**6, "interval"),  # no layer fits the full step
+            (32, 2, 10**8, "interval"),
+        ),
+        guards=("if not bool(fnp.all(fnp.isfinite(out))):",),
+        # the extra sampling rounds (an islice of the endless sampler) come from the spread
+        data_sites=("spread = float(fnp.std(mc - rows[-1]))", "if extra:"),
+    ),
 }
 
 
