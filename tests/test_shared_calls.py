@@ -170,3 +170,55 @@ def test_a_corpus_file_keeps_its_paths_and_its_interval_holds_the_real_count() -
     assert _paths(path, share_calls=True, traced=True) == _paths(path, share_calls=False, traced=True)
     report = analyze(path, POINT)
     assert report.total.lo <= measure(path, POINT).total <= report.total.hi
+
+
+def _watched_run(program, share_calls: bool):
+    """The separability check's nominal run (paths.py: watched, sites at their presumed options,
+    stage boundaries recorded), after a plain run that recorded the calls it can share. (Joins
+    name statements by id: both runs compared are of one program.)"""
+    from flopcast.analyzer.interpreter import Decisions, Interpreter
+    from flopcast.analyzer.repeats import SharedCalls
+
+    cls = estimator_class(program, None)
+    shared = SharedCalls()
+    first = Interpreter(program, POINT.width, POINT.depth, POINT.budget, Decisions(), True)
+    shared.attach(first.memo)
+    first.run(cls)
+    watched = Interpreter(program, POINT.width, POINT.depth, POINT.budget,
+                          Decisions(watch=True, presume=True, stages=True), True)
+    if share_calls:
+        shared.attach(watched.memo)
+    result = watched.run(cls)
+    return result, (result.consults, result.joins, [(c.span, c.op, c.flops, c.dtype, c.function) for c in result.charges],
+                    [s.key for s in result.sites], result.inclusive, result.calls, result.compares,
+                    sorted((n.lineno, n.col_offset) for n in result.entered), result.raised, result.unpriced,
+                    result.notes, result.uncertain)
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_a_watched_run_records_every_consultation_and_join_as_when_every_call_runs(tmp_path: Path,
+                                                                                   name: str) -> None:
+    # A watched run reuses only the calls that consulted no site: those consulted nothing it
+    # logs and ended no statement whose join it records.
+    path = tmp_path / "estimator.py"
+    path.write_text(_HEAD + PROGRAMS[name])
+    program = load_program(path)
+    shared, seen = _watched_run(program, share_calls=True)
+    alone, expected = _watched_run(program, share_calls=False)
+    assert seen == expected
+    assert expected[0] and expected[1]  # it consulted sites and recorded joins
+
+
+def test_a_watched_run_reuses_the_calls_that_consulted_no_site(tmp_path: Path) -> None:
+    path = tmp_path / "estimator.py"
+    path.write_text(_HEAD + PROGRAMS["planner and a consulting helper"])
+    program = load_program(path)
+    assert _watched_run(program, share_calls=True)[0].work < _watched_run(program, share_calls=False)[0].work
+
+
+def test_a_corpus_file_watched_run_is_as_when_every_call_runs() -> None:
+    program = load_program(HERE / "lsp" / "fixtures" / "editor_600.py")
+    shared, seen = _watched_run(program, share_calls=True)
+    alone, expected = _watched_run(program, share_calls=False)
+    assert seen == expected
+    assert shared.work < alone.work

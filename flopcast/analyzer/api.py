@@ -124,7 +124,9 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
                              record_values, trace)
         interp.enumerated = enumerated
         interp.count_values = count_values
-        if shared is not None and not decisions.watch and not record_values:
+        if shared is not None and not record_values:
+            # A watched run (joins.py) reuses only calls that consulted no site: it records
+            # every consultation and the joins of the statements that made them.
             shared.attach(interp.memo)
         result = interp.run(cls)
         made[id(result)] = (result, trace, _Rerun(dict(decisions.chosen), enumerated, count_values, shared,

@@ -1400,9 +1400,11 @@ class CallMemo:
         the memory tracker (if any) can be handed on what running it would have made of it."""
         interp = self.interp
         chosen = interp.decisions.chosen
+        watched = interp.decisions.watch
         for entry in self.shared.entries.get(SharedCalls.key(key), ()):
             recorded = entry.recorded
-            if entry.run == self.run or any(chosen.get(site, _UNSEEN) != answer for site, answer in entry.consults) \
+            if entry.run == self.run or watched and entry.consults \
+                    or any(chosen.get(site, _UNSEEN) != answer for site, answer in entry.consults) \
                     or interp.call_depth > recorded.depth or interp.steps + recorded.steps > self.max_steps \
                     or recorded.budget_used is not None and (recorded.budget_used != interp.used
                                                              or entry.budget != interp.budget) \

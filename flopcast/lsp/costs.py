@@ -87,13 +87,17 @@ def same_file(a: str, b: str) -> bool:
 
 def fold(report: Report, path: str) -> FileCosts:
     """The report's charges that fall in ``path``, by span, by line and by function."""
-    # Keyed by plain tuples: hashing a frozen dataclass runs Python code per charge,
-    # and this runs after every edit (hundreds of charges).
-    by_span: dict[tuple, list[Charge]] = {}
+    from flopcast.analyzer.rollup import counted
+
+    # Each distinct charge object once, with how often it occurs, in order of first occurrence
+    # (a repeated loop's or a reused call's charges are the same objects: tens of thousands of
+    # charges, a few hundred objects). Keyed by plain tuples: hashing a frozen dataclass runs
+    # Python code per charge.
+    by_span: dict[tuple, list[tuple[Charge, int]]] = {}
     in_file: dict[str, bool] = {}
     own_by_function: dict[str, int] = defaultdict(int)
-    for charge in report.charges:
-        own_by_function[charge.function] += charge.flops
+    for charge, n in counted(report.charges):
+        own_by_function[charge.function] += charge.flops * n
         span = charge.span
         p = span.path
         inside = in_file.get(p)
@@ -103,22 +107,21 @@ def fold(report: Report, path: str) -> FileCosts:
             key = (span.line, span.col, span.end_line, span.end_col, charge.op)
             group = by_span.get(key)
             if group is None:
-                by_span[key] = [charge]
+                by_span[key] = [(charge, n)]
             else:
-                group.append(charge)
+                group.append((charge, n))
     spans = []
     for group in by_span.values():
-        first = group[0]
-        flops = [c.flops for c in group]
-        origin = next((c.dtype_origin for c in group if c.dtype_origin is not None), None)
+        first = group[0][0]
+        origin = next((c.dtype_origin for c, _ in group if c.dtype_origin is not None), None)
         billed: dict[Optional[str], int] = {}
-        for c in group:
-            billed[c.dtype] = billed.get(c.dtype, 0) + 1
+        for c, n in group:
+            billed[c.dtype] = billed.get(c.dtype, 0) + n
         spans.append(SpanCost(
             span=first.span, op=first.op, dtype=first.dtype, function=first.function,
-            executions=len(group), total=sum(flops), first=flops[0], largest=max(flops),
-            certain=all(c.certain for c in group), detail=first.detail, dtype_origin=origin,
-            dtypes=tuple(billed.items()) if len(billed) > 1 else (),
+            executions=sum(n for _, n in group), total=sum(c.flops * n for c, n in group), first=first.flops,
+            largest=max(c.flops for c, _ in group), certain=all(c.certain for c, _ in group), detail=first.detail,
+            dtype_origin=origin, dtypes=tuple(billed.items()) if len(billed) > 1 else (),
         ))
     spans.sort(key=lambda s: (s.span.line, s.span.col, s.span.end_line, s.span.end_col, s.op))
     per_line: dict[int, list[SpanCost]] = defaultdict(list)

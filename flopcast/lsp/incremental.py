@@ -83,10 +83,15 @@ class Layout:
 
 
 def layout(tree: ast.Module, report: Report) -> Layout:
-    ids = list(map(id, report.charges))
-    objects = dict(zip(ids, report.charges))
-    index = {ident: i for i, ident in enumerate(objects)}
-    return Layout(outline(tree), list(objects.values()), list(map(index.__getitem__, ids)))
+    from flopcast.analyzer.rollup import counted, positions
+
+    charges = report.charges
+    distinct = [c for c, _ in counted(charges)]  # in order of first occurrence
+    places = positions(charges)  # known when the report's maker said (rollup.remember)
+    if places is None:
+        index = {id(c): i for i, c in enumerate(distinct)}
+        places = list(map(index.__getitem__, map(id, charges)))
+    return Layout(outline(tree), distinct, list(places))
 
 
 def carry_over(old_text: str, old: Layout, report: Report, costs: FileCosts, new_text: str,

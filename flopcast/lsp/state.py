@@ -242,38 +242,47 @@ class Analyzer:
         self.runs += 1
         started = time.perf_counter()
         try:
-            report = self._report(path, text, point, scorer_cast, siblings)
+            report, tree = self._analysed(path, text, point, scorer_cast, siblings)
         except Exception as exc:  # noqa: BLE001 - any failure becomes a diagnostic, never a crash
             return failure_of(exc, sha, path)
         seconds = time.perf_counter() - started
-        layout = _layout(text, path, report) if _entry_for_helper(path, text) is None else None
+        layout = _layout(tree, report) if tree is not None else None
         return Analysis(sha, text, report, fold(report, path), seconds, layout)
 
     @staticmethod
     def _report(path: str, text: str, point: Point, scorer_cast: bool, siblings: dict[str, str],
                 record_values: bool = False) -> Report:
+        return Analyzer._analysed(path, text, point, scorer_cast, siblings, record_values)[0]
+
+    @staticmethod
+    def _analysed(path: str, text: str, point: Point, scorer_cast: bool, siblings: dict[str, str],
+                  record_values: bool = False) -> tuple[Report, Optional[ast.Module]]:
+        """The report, and the syntax tree of ``text`` it was made from (None for a helper module,
+        whose report is its folder's estimator's: it is not carried over edits)."""
         from flopcast.analyzer import analyze
+        from flopcast.analyzer.api import _analyze
+        from flopcast.analyzer.program import estimator_class, load_program
 
         entry = _entry_for_helper(path, text)
         if entry is not None:
             # A helper module: its costs are what the folder's estimator makes it charge.
             return analyze(entry, point, include_scorer_cast=scorer_cast, formula=False,
-                           record_values=record_values, sources={**siblings, path: text})
-        return analyze(path, point, source=text, include_scorer_cast=scorer_cast, formula=False,
-                       record_values=record_values, sources=siblings, trace=True)
+                           record_values=record_values, sources={**siblings, path: text}), None
+        # analyze(path, source=text, trace=True), keeping the main file's parse for the layout.
+        program = load_program(Path(path), text, siblings)
+        report = _analyze(program, estimator_class(program, None), point, scorer_cast, False, record_values,
+                          True, False)
+        return report, program.main.tree
 
     def clear(self) -> None:
         self.cache.clear()
         self.last.clear()
 
 
-def _layout(text: str, path: str, report: Report):
+def _layout(tree: ast.Module, report: Report):
     from flopcast.lsp.incremental import layout
 
-    try:
-        return layout(ast.parse(text, filename=path), report)
-    except (SyntaxError, ValueError):
-        return None
+    return layout(tree, report)
 
 
 def _entry_for_helper(path: str, text: str) -> Optional[str]:
