@@ -706,6 +706,42 @@ def endless(mlp, h):
         for g, k in zip(endless(mlp, h), [1, 2]):
             STEP
         """),
+    # FINDINGS #75: itertools.count/cycle/repeat (endless) and takewhile/dropwhile/groupby/
+    # filterfalse/compress were unknowns: a loop over one was unpriced (a lower bound)
+    "itertools_count_cycle_and_repeat_are_taken_as_far_as_their_consumer_goes": ("""
+import itertools
+
+_IDS = itertools.count(1)
+""", """
+        for i in itertools.count(1):
+            if i > 2:
+                break
+            STEP
+        for i in itertools.count(0.5, 0.1):
+            if i > 0.8:
+                break
+            STEP
+        for mode, w in zip(itertools.cycle(["t", "r"]), mlp.weights):
+            h = fnp.tanh(h @ w) if mode == "t" else fnp.maximum(h @ w, 0.0)
+        cyc = itertools.cycle("ab")
+        picks = [next(cyc) for _ in range(3)]
+        for k, w in zip(itertools.count(), mlp.weights):
+            h = h * (k + 1.0)
+        for _ in range(next(_IDS) + next(_IDS) + picks.count("a") + len(list(itertools.islice(itertools.repeat(7), 2)))):
+            STEP
+        """),
+    "itertools_takewhile_dropwhile_groupby_filterfalse_compress": ("import itertools\n", """
+        for i in itertools.takewhile(lambda v: v * v < 5, itertools.count()):
+            STEP
+        for i in itertools.takewhile(lambda v: v < 3, [1, 2, 3, 1]):
+            STEP
+        for i in itertools.dropwhile(lambda v: v < 3, [1, 2, 3, 1]):
+            STEP
+        sizes = {k: len(list(g)) for k, g in itertools.groupby([1, 3, 2, 4, 6, 5], key=lambda v: v % 2)}
+        for _ in range(sizes[0] + sum(itertools.compress([1, 2, 4], [1, 0, 1]))
+                       + sum(itertools.filterfalse(lambda v: v > 1, [1, 2, 3]))):
+            STEP
+        """),
     # FINDINGS #66: `x.dtype == fnp.float32` and `x.dtype in (...)` were value-dependent sites,
     # `.kind` and fnp.issubdtype unpriced
     "dtype_comparisons_kind_and_issubdtype": ("import numpy as np\n", """
@@ -917,8 +953,8 @@ def test_sorting_a_set_of_strings_first_keeps_the_count_exact(tmp_path):
 
 
 @pytest.mark.parametrize("use", [
-    "found = [c for c in itertools.takewhile(lambda c: c < 50, [10, 20, 80])]\nif not found:",
-    "found = None\nfor c in itertools.takewhile(lambda c: c < 50, [10, 20, 80]):\n    found = c\nif found is None:",
+    "found = [c for c in itertools.takewhile(lambda c: c < 50, [float(fnp.sum(h)), 20, 80])]\nif not found:",
+    "found = None\nfor c in itertools.takewhile(lambda c: c < 50, [float(fnp.sum(h)), 20, 80]):\n    found = c\nif found is None:",
 ])
 def test_what_an_unknown_iteration_makes_is_unknown_not_empty(use, tmp_path):
     # FINDINGS #71: a comprehension (or a for loop's body) over items flopcast does not know made an

@@ -24,6 +24,7 @@ from flopcast.analyzer.values import (
     ClassVal,
     DequeVal,
     DictVal,
+    EndlessIter,
     FunctionVal,
     GeneratorView,
     InstanceVal,
@@ -265,7 +266,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
     if name == "zip" and any(isinstance(a, SeqIterator) for a in args) \
             and not any(isinstance(a, PyGenerator) for a in args):
         return _zip_iterators(interp, args, span, node)
-    if name == "zip" and any(isinstance(a, PyGenerator) for a in args):
+    if name == "zip" and any(isinstance(a, (PyGenerator, EndlessIter)) for a in args):
         return _zip_generators(interp, args, span, node)
     if name == "zip":
         seqs = [interp.iterate(a, node) for a in args]
@@ -453,7 +454,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         return Unknown("", span, "type()")
     if name == "iter":
         x = args[0]
-        if len(args) != 1 or isinstance(x, (PyGenerator, GeneratorView, SeqIterator)):
+        if len(args) != 1 or isinstance(x, (PyGenerator, GeneratorView, SeqIterator, EndlessIter)):
             return x  # a generator is its own iterator
         it = interp.user_iter(x, span) if isinstance(x, InstanceVal) else None
         if it is not None:
@@ -462,6 +463,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             x = it
         items = interp.iterate(x, node)
         return SeqIterator(list(items)) if items is not None else Unknown("", span, "iter() of unknown items")
+    if name == "next" and args and isinstance(args[0], EndlessIter):
+        return args[0].take(1)[0]
     if name == "next" and args and isinstance(args[0], SeqIterator):
         it = args[0]
         if it.consumed < len(it.items):
@@ -523,12 +526,12 @@ def _zip_generators(interp, args: list, span: Span, node) -> Value:
     """zip over generators: each row pulls one item from each argument, left to right, and the
     row that finds an argument exhausted has already pulled from the ones before it (that item
     is made, and lost). An endless generator beside a sequence stops after the last pull."""
-    before = [a.consumed if isinstance(a, (PyGenerator, SeqIterator)) else 0 for a in args]
+    before = [a.consumed if isinstance(a, (PyGenerator, SeqIterator, EndlessIter)) else 0 for a in args]
     fixed = []
     for a in args:
         if isinstance(a, SeqIterator):
             fixed.append(a.items[a.consumed:])
-        elif isinstance(a, PyGenerator):
+        elif isinstance(a, (PyGenerator, EndlessIter)):
             fixed.append(None)
         else:
             items = interp.iterate(a, node)
@@ -536,13 +539,16 @@ def _zip_generators(interp, args: list, span: Span, node) -> Value:
                 return Unknown("", span, "zip of unknown")
             fixed.append(items)
     bound = min((len(f) for f in fixed if f is not None), default=None)
-    avail = [f if f is not None else interp.run_generator(
+    if bound is None and any(isinstance(a, EndlessIter) for a in args):
+        return interp.unpriced(node, "zip()", "zip of endless iterators and generators is not modelled")
+    avail = [f if f is not None else [a.item(a.consumed + k) for k in range(bound + 1)] if isinstance(a, EndlessIter)
+             else interp.run_generator(
                  a, a.consumed + bound + 1 if bound is not None and made_here(node, i) else None)[a.consumed:]
              for i, (a, f) in enumerate(zip(args, fixed))]
     rows = min(len(f) for f in avail)
     first_short = next(i for i, f in enumerate(avail) if len(f) == rows)
     for i, a in enumerate(args):
-        if isinstance(a, (PyGenerator, SeqIterator)):
+        if isinstance(a, (PyGenerator, SeqIterator, EndlessIter)):
             a.consumed += rows + 1 if i < first_short else rows
     return _lazy([make_tuple(list(t)) for t in zip(*avail)], args, before)
 
@@ -557,7 +563,7 @@ def made_here(node, i: int) -> bool:
 
 def _lazy(items: list, args: list, before: list) -> Value:
     """enumerate/zip items; over a generator, a view that remembers where it started."""
-    sources = [(a, n) for a, n in zip(args, before) if isinstance(a, PyGenerator)]
+    sources = [(a, n) for a, n in zip(args, before) if isinstance(a, (PyGenerator, EndlessIter))]
     return GeneratorView(items, sources) if sources else ListVal(items)
 
 
@@ -1175,7 +1181,8 @@ _PURE_ITERABLE_MATH = {("math", "fsum"), ("math", "prod"), ("statistics", "mean"
 _OPERATOR_BINOPS = {"add": _ast.Add, "sub": _ast.Sub, "mul": _ast.Mult, "matmul": _ast.MatMult, "truediv": _ast.Div,
                     "floordiv": _ast.FloorDiv, "mod": _ast.Mod, "pow": _ast.Pow}
 _ITERTOOLS = {"product", "permutations", "combinations", "combinations_with_replacement", "zip_longest",
-              "chain", "chain.from_iterable", "islice", "pairwise", "repeat", "accumulate", "starmap"}
+              "chain", "chain.from_iterable", "islice", "pairwise", "repeat", "accumulate", "starmap",
+              "count", "cycle", "takewhile", "dropwhile", "filterfalse", "compress", "groupby"}
 _MAX_ITEMS = 100_000
 
 
@@ -1194,12 +1201,66 @@ def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
             raise _NotKnown()
         return v.value
 
+    def truth(value, what):
+        answer = interp.known_truth(interp.size_truth(value, node))
+        if answer is None:
+            raise _Unpriced(f"which items {what} depends on values")
+        return answer
+
+    def test(fn, item, what):
+        return truth(item if isinstance(fn, Known) and fn.value is None else
+                     interp.call(fn, [item], {}, span, node), what)
+
     try:
+        if name == "count":
+            start = known(args[0] if args else kwargs.get("start", Known(0)), "start")
+            step = known(args[1] if len(args) > 1 else kwargs.get("step", Known(1)), "step")
+            if not all(isinstance(v, (int, float)) for v in (start, step)):
+                raise _NotKnown()
+            return EndlessIter("count", [Known(start)], step)
+        if name == "cycle":
+            items = list(seq(args[0]))
+            return EndlessIter("cycle", items) if items else ListVal([])
         if name == "repeat":
             times = known(args[1] if len(args) > 1 else kwargs.get("times", Known(None)), "times")
             if times is None:
-                return Unknown("", span, "itertools.repeat without times is endless")
+                return EndlessIter("repeat", [args[0]])
             out = [args[0]] * min(int(times), _MAX_ITEMS + 1)
+        elif name == "takewhile":
+            out = []
+            source = args[1]
+            while len(out) <= _MAX_ITEMS:
+                if isinstance(source, EndlessIter):
+                    item = source.take(1)[0]  # the first item that fails is taken too
+                else:
+                    if not out:
+                        rest = list(seq(source))
+                    if len(out) >= len(rest):
+                        break
+                    item = rest[len(out)]
+                if not test(args[0], item, "takewhile() keeps"):
+                    break
+                out.append(item)
+        elif name == "dropwhile":
+            items = seq(args[1])
+            k = 0
+            while k < len(items) and test(args[0], items[k], "dropwhile() drops"):
+                k += 1
+            out = list(items[k:])
+        elif name == "filterfalse":
+            out = [item for item in seq(args[1]) if not test(args[0], item, "filterfalse() keeps")]
+        elif name == "compress":
+            out = [d for d, sel in zip(seq(args[0]), seq(args[1])) if truth(sel, "compress() keeps")]
+        elif name == "groupby":
+            fn = args[1] if len(args) > 1 else kwargs.get("key", Known(None))
+            out = []
+            for item in seq(args[0]):
+                key = item if isinstance(fn, Known) and fn.value is None else interp.call(fn, [item], {}, span, node)
+                if out and _same_key(out[-1][0], key):
+                    out[-1][1].items.append(item)
+                else:
+                    out.append((key, SeqIterator([item])))
+            # (each group is an iterator over its items: Python's empties once groupby moves on)
         elif name in ("chain",):
             out = [x for a in args for x in seq(a)]
         elif name == "chain.from_iterable":
@@ -1241,6 +1302,8 @@ def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
         if any(isinstance(a, Array) for a in args):
             return interp.unpriced(node, f"itertools.{name}", "its arguments are not known")
         return Unknown("", span, f"itertools.{name} of values that are not known")
+    except _Unpriced as exc:
+        return interp.unpriced(node, f"itertools.{name}", str(exc))
     if len(out) > _MAX_ITEMS:
         return interp.unpriced(node, f"itertools.{name}", "too many items to unroll")
     return ListVal([make_tuple(list(x)) if isinstance(x, tuple) else x for x in out])
@@ -1248,6 +1311,19 @@ def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
 
 class _NotKnown(Exception):
     pass
+
+
+class _Unpriced(Exception):
+    pass
+
+
+def _same_key(a: Value, b: Value) -> bool:
+    """groupby's `==` between consecutive keys, for keys whose equality is known."""
+    if a is b:
+        return True
+    if isinstance(a, Known) and isinstance(b, Known) and dunders.plain_value(a.value) and dunders.plain_value(b.value):
+        return a.value == b.value
+    raise _Unpriced("groupby() compares keys whose equality is not known")
 
 
 _FILL = object()

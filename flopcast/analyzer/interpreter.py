@@ -62,6 +62,7 @@ from flopcast.analyzer.values import (
     ObjKey,
     PartialVal,
     PyGenerator,
+    EndlessIter,
     SeqIterator,
     SuperVal,
     TupleVal,
@@ -1550,6 +1551,9 @@ class Interpreter:
     def stmt_For(self, node: ast.For) -> None:
         iterable = self.eval(node.iter)
         limit = self.loop_limit(node)
+        if isinstance(iterable, EndlessIter):
+            self.for_endless(node, iterable, limit)
+            return
         if isinstance(iterable, PyGenerator):
             sources = [(iterable, iterable.consumed)]
         else:
@@ -1600,9 +1604,42 @@ class Interpreter:
                 steady.close()
         if broke or truncated:
             for gen, before in sources:  # a generator stays suspended after the last item taken
-                gen.consumed = min(before + ctx.index + 1, len(gen.items))
+                gen.consumed = before + ctx.index + 1 if isinstance(gen, EndlessIter) else \
+                    min(before + ctx.index + 1, len(gen.items))
         if not broke and not truncated:
             self.exec_block(node.orelse)
+
+    def for_endless(self, node: ast.For, source: EndlessIter, limit: Optional[int]) -> None:
+        """`for i in itertools.count():` (or cycle, repeat): the loop ends only by a break, a
+        return or a raise. As a `while True:` it is followed iteration by iteration, and ends the
+        path when what its exits depend on stops changing (it never ends) or past the cap."""
+        ctx = self.enter_loop(node, limit)
+        span = self.node_span(node)
+        previous = None
+        try:
+            while limit is None or ctx.index < limit:
+                self.tick()
+                if ctx.index >= MAX_LOOP_ITERATIONS:
+                    self.record_uncertain(node, "unbounded", "the loop did not end within "
+                                          f"{MAX_LOOP_ITERATIONS:,} iterations; add `# flopcast: iterations=N`")
+                    raise PathEnd(f"{span}: the loop over an endless iterator did not end within "
+                                  f"{MAX_LOOP_ITERATIONS:,} iterations; analysis stopped", span)
+                ctx.known_exit_test = False
+                self.assign(node.target, source.take(1)[0])
+                if self.run_loop_body(node.body):
+                    return
+                ctx.index += 1
+                if limit is None:
+                    state = self.loop_state(ctx)
+                    if state is not None and state == previous:
+                        self.record_uncertain(node, "unbounded", "on some value-dependent paths this loop never "
+                                              "ends: at run time it would run until the budget is exhausted; "
+                                              "add `# flopcast: iterations=N` or an iteration cap")
+                        raise PathEnd(f"{span}: on this path the loop over an endless iterator never ends "
+                                      "(nothing its exits depend on changes)", span, unbounded=True)
+                    previous = state
+        finally:
+            self.loops.pop()
 
     def directive_int(self, directive, node) -> int:
         try:

@@ -18,7 +18,7 @@ import functools
 import heapq
 import itertools
 
-from flopcast.analyzer.values import (DequeVal, DictVal, Known, ListVal, PyGenerator, SeqIterator, TupleVal, UserRaise,
+from flopcast.analyzer.values import (DequeVal, DictVal, EndlessIter, Known, ListVal, PyGenerator, SeqIterator, TupleVal, UserRaise,
                                       Value, make_tuple)
 
 
@@ -143,6 +143,11 @@ def islice(interp, source: Value, bounds: list, span, node) -> Value:
     """itertools.islice of an iterator or a generator takes from it only what islice consumes."""
     if isinstance(source, SeqIterator):
         rest = source.items[source.consumed:]
+    elif isinstance(source, EndlessIter):
+        stop = bounds[0] if len(bounds) == 1 else bounds[1] if len(bounds) > 1 else None
+        if not isinstance(stop, int):
+            return interp.unpriced(node, "itertools.islice()", "islice of an endless iterator without a stop")
+        rest = [source.item(source.consumed + k) for k in range(max(stop, 0))]
     else:
         stop = bounds[0] if len(bounds) == 1 else bounds[1] if len(bounds) > 1 else None
         # islice pulls at most `stop` items: an endless generator stops there
@@ -159,7 +164,7 @@ def islice(interp, source: Value, bounds: list, span, node) -> Value:
 
 
 def is_iterator(value: Value) -> bool:
-    return isinstance(value, (SeqIterator, PyGenerator))
+    return isinstance(value, (SeqIterator, PyGenerator, EndlessIter))
 
 
 #: What a Counter's missing key reads as (DictVal.factory of a Counter).

@@ -185,6 +185,31 @@ class SeqIterator(Value):
 
 
 @dataclass(eq=False)
+class EndlessIter(Value):
+    """``itertools.count(start, step)``, ``cycle(items)``, ``repeat(x)``: an iterator that never
+    ends; its consumer (next(), islice, zip beside a sequence, a loop that breaks) decides how
+    much of it is taken."""
+
+    kind: str  # "count" | "cycle" | "repeat"
+    items: list  # cycle: the items; repeat: [x]; count: the numbers made so far
+    step: Any = 1  # count: added to the last number for the next (as Python adds, floats too)
+    consumed: int = 0
+
+    def item(self, i: int) -> "Value":
+        if self.kind != "count":
+            return self.items[i % len(self.items)]
+        while len(self.items) <= i:
+            self.items.append(Known(self.items[-1].value + self.step))
+        return self.items[i]
+
+    def take(self, n: int) -> list:
+        """The next ``n`` items, consumed."""
+        out = [self.item(self.consumed + k) for k in range(n)]
+        self.consumed += n
+        return out
+
+
+@dataclass(eq=False)
 class TupleVal(Value):
     items: tuple
     # the field names of a named tuple (numpy's EighResult, SVDResult, QRResult, SlogdetResult)
