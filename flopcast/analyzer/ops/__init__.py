@@ -33,6 +33,7 @@ from flopcast.analyzer.ops import (  # noqa: F401
     methods,
     polynomial,
     type_info,
+    callbacks,
 )
 from flopcast.analyzer.ops.elementwise import (
     BINARY_OPERATORS,
