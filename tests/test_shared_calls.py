@@ -222,3 +222,39 @@ def test_a_corpus_file_watched_run_is_as_when_every_call_runs() -> None:
     alone, expected = _watched_run(program, share_calls=False)
     assert seen == expected
     assert shared.work < alone.work
+
+
+def _nominal_number(program, share_calls: bool):
+    """The nominal number (nominal.py) after the analysis's exploration, with the runs it makes
+    itself (those no path of the exploration stands for): reusing the calls shared by the
+    exploration's runs, or running every call."""
+    from flopcast.analyzer.api import _runner
+    from flopcast.analyzer.nominal import nominal, reusing
+
+    cls = estimator_class(program, None)
+    sharing: list = []
+    explored = run_point(program, cls, POINT, True, share_calls=True, sharing=sharing)
+    made: list = []
+    runner = _runner(program, cls, POINT, True, None, sharing[0] if share_calls else None)
+
+    def run(decisions):
+        made.append(runner(decisions))
+        return made[-1]
+
+    found = nominal(reusing(run, explored.results))
+    return found, made, [(r.total, [(c.span, c.op, c.flops, c.dtype, c.function) for c in r.charges],
+                          [s.key for s in r.sites], r.inclusive, r.calls, r.compares,
+                          sorted((n.lineno, n.col_offset) for n in r.entered), r.raised, r.unpriced, r.notes,
+                          r.uncertain) for r in made]
+
+
+@pytest.mark.parametrize("path", [CORPUS / "mask_cascade.py", CORPUS / "staged_pipeline.py"], ids=lambda p: p.stem)
+def test_the_nominal_numbers_runs_are_as_when_every_call_runs(path: Path) -> None:
+    program = load_program(path)
+    found, made, seen = _nominal_number(program, share_calls=True)
+    expected_found, alone, expected = _nominal_number(program, share_calls=False)
+    assert (found.total, found.presumes, found.why_not) == (expected_found.total, expected_found.presumes,
+                                                             expected_found.why_not)
+    assert seen == expected
+    assert made  # not vacuous: the nominal number made runs of its own, and they reused calls
+    assert sum(r.work for r in made) < sum(r.work for r in alone)

@@ -92,13 +92,16 @@ class Session:
 def run_point(program: Program, cls: str, point: Point, include_scorer_cast: bool,
               record_values: bool = False, traces: Optional[list] = None, memory: bool = False,
               entered: Optional[set] = None, share_calls: bool = False,
-              reruns: Optional[list] = None, reuse_runs: bool = True) -> Exploration:
+              reruns: Optional[list] = None, reuse_runs: bool = True,
+              sharing: Optional[list] = None) -> Exploration:
     """``entered`` collects the nodes of the functions whose bodies ran on any run made.
     ``share_calls``: a run reuses the calls the earlier runs recorded (repeats.SharedCalls);
     not for the formula fit, whose step limit counts the work of its runs as they are.
     ``reruns`` gets, for each result, how to make its run again (_memory_of).
     ``reuse_runs``: an exploration made again with other values analysed at (sizetests,
-    dataints) takes the runs of the earlier ones that are runs it would make (_earlier_run)."""
+    dataints) takes the runs of the earlier ones that are runs it would make (_earlier_run).
+    ``sharing`` gets the calls shared by the runs made with no values analysed at (the first
+    exploration's), for other runs with none (the nominal number's, _runner)."""
 
     def run(decisions: Decisions) -> RunResult:
         trace = None
@@ -194,6 +197,8 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
     enumerated: dict = {}
     count_values: dict = {}
     shared = SharedCalls(program.lasting) if share_calls else None  # per set of values analysed at: they steer calls
+    if sharing is not None and shared is not None:
+        sharing.append(shared)
     first = explored = exploring()
     for _ in range(sizetests.MAX_VALUES):
         wanted = sizetests.enumeration(explored.results, count_values)
@@ -288,9 +293,13 @@ def _memory_of(program: Program, cls: str, point: Point, include_scorer_cast: bo
 
 
 def _runner(program: Program, cls: str, point: Point, include_scorer_cast: bool,
-            entered: Optional[set] = None) -> Callable[[Decisions], RunResult]:
+            entered: Optional[set] = None, shared: Optional[SharedCalls] = None) -> Callable[[Decisions], RunResult]:
+    """Runs with no values analysed at, reusing the calls ``shared`` (recorded by runs with none)."""
     def run(decisions: Decisions) -> RunResult:
-        result = Interpreter(program, point.width, point.depth, point.budget, decisions, include_scorer_cast).run(cls)
+        interp = Interpreter(program, point.width, point.depth, point.budget, decisions, include_scorer_cast)
+        if shared is not None:
+            shared.attach(interp.memo)
+        result = interp.run(cls)
         if entered is not None:
             entered.update(result.entered)
         return result
@@ -305,8 +314,9 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
     traces: Optional[list] = [] if trace or memory else None
     entered: set = set()
     reruns: list = []
+    sharing: list = []
     explored = run_point(program, cls, point, include_scorer_cast, record_values, traces, memory, entered, True,
-                         reruns)
+                         reruns, sharing=sharing)
     if explorations is not None:
         explorations.append(explored)
     results = explored.results
@@ -402,7 +412,8 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
         for span, texts in r.values.items():
             merged = report.values.get(span, ())
             report.values[span] = merged + tuple(t for t in texts if t not in merged)
-    _add_nominal(report, results, reusing(_runner(program, cls, point, include_scorer_cast, entered), results))
+    _add_nominal(report, results, reusing(_runner(program, cls, point, include_scorer_cast, entered,
+                                                  sharing[0] if sharing else None), results))
     report.executed = frozenset(Span(m.path, n.lineno, n.col_offset, n.lineno, n.col_offset)
                                 for n in entered for m in (_module_of(program, n),) if m is not None)
     report.inclusive = dict(widest.inclusive)
