@@ -472,6 +472,16 @@ CORPUS = {
         # the extra sampling rounds (an islice of the endless sampler) come from the spread
         data_sites=("spread = float(fnp.std(mc - rows[-1]))", "if extra:"),
     ),
+    "memo_ensemble": Entry(
+        points=(
+            (8, 2, 1_000, "guarded"),        # only the cheapest member ("mean") fits
+            (8, 2, 5_000, "guarded"),        # mean + diag
+            (16, 3, 10**5, "guarded"),       # all three, lowrank first by weight
+            (32, 3, 10**7, "guarded"),
+        ),
+        # the count of the refined units only scales a value
+        guards=("active = fnp.nonzero(mask)[0]",),
+    ),
 }
 
 
