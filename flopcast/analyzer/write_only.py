@@ -156,6 +156,69 @@ def _uncalled(trees: list) -> set:
     return {n for d in dead for n in ast.walk(d)}
 
 
+def program_trees(program) -> list:
+    """The trees the write-only table is made from (those of the modules loaded when one of
+    them cannot be read: the table is then empty)."""
+    return _importable_trees(program) or [m.tree for m in program.modules.values()]
+
+
+def names_that_count(trees: list) -> frozenset:
+    """Every name the write-only table of a program with these trees can depend on a mention of:
+    its attribute names (a name read as a plain name is not write-only) and its functions'
+    names (``_uncalled``), with the dynamic names. A superset is as good."""
+    found = set(_DYNAMIC)
+    for tree in trees:
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Attribute):
+                found.add(n.attr)
+            elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                found.add(n.name)
+    return frozenset(found)
+
+
+def footprint(statements: list, counted: frozenset) -> tuple:
+    """What ``statements`` (whole statements of a module) give the write-only table: equal
+    footprints, with every other statement of the program the same, give the same table (the
+    editor carries an analysis over an edit only then: lsp/incremental.py). ``counted``: the
+    names whose mentions count, ``names_that_count`` of the program's trees and of both texts
+    of the statements. Per function (and for the code outside them): the names it mentions and
+    how often (``_uncalled``), its attribute occurrences and whether each only writes, its
+    lookups by a constant name, its dynamic names, whether it calls introspection, its classes'
+    body names; per function, its name, whether it can be uncalled, and all it mentions, nested
+    functions included."""
+    defs = [n for stmt in statements for n in ast.walk(stmt) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    inside = {id(n) for d in defs for n in ast.walk(d) if n is not d}  # nodes below some function
+    regions: list = [[n for stmt in statements for n in ast.walk(stmt) if id(n) not in inside and
+                      not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]]
+    for d in defs:
+        nested = {id(n) for e in ast.walk(d) if e is not d and isinstance(e, (ast.FunctionDef, ast.AsyncFunctionDef))
+                  for n in ast.walk(e)}
+        regions.append([n for n in ast.walk(d) if id(n) not in nested])
+    parents = {child: node for stmt in statements for node in ast.walk(stmt) for child in ast.iter_child_nodes(node)}
+    parts = []
+    for nodes in regions:
+        named = _named_lookups(nodes)
+        parts.append((
+            _mentions(nodes, counted),
+            sorted((n.attr, _writes(n, parents), type(n.ctx).__name__) for n in nodes if isinstance(n, ast.Attribute)),
+            None if named is None else (sorted(named), sum(1 for n in nodes if isinstance(n, ast.Name)
+                                                           and n.id in _DYNAMIC and n not in named.calls)),
+            calls_introspection(nodes),
+            [sorted(_class_body_names(n)) for n in nodes if isinstance(n, ast.ClassDef)],
+        ))
+    calls = [(d.name, bool(d.decorator_list), _mentions(list(ast.walk(d)), counted)) for d in defs]
+    return tuple(map(repr, parts)), repr(calls)
+
+
+def _mentions(nodes: list, counted: frozenset) -> list:
+    found: dict = {}
+    for node in nodes:
+        name = _mention(node)
+        if name is not None and name in counted:
+            found[name] = found.get(name, 0) + 1
+    return sorted(found.items())
+
+
 def _mention(node: ast.AST) -> Optional[str]:
     if isinstance(node, ast.Name):
         return node.id

@@ -27,7 +27,10 @@ conservative, never heuristic about meaning:
   a function (or a class of them) whose signature, decorators and other statements are
   equal and whose body did not run, or equals it once string statements are emptied;
 * the function table (qualnames and def spans) is the new text's own, and no text in the
-  report names a line (a message with a position would not move with its span).
+  report names a line (a message with a position would not move with its span);
+* the touched statements leave the attributes the program only writes as they were
+  (``write_only.footprint``): a function that never ran still reads, by its text, which
+  attributes joins.py compares by their kind only, and so whether sites prove separable.
 
 ``tests/lsp/test_incremental.py`` proves on corpus files and generated edits that a carried
 report equals a fresh analysis of the new text exactly, and that an edit of code that ran
@@ -44,6 +47,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
+from flopcast.analyzer import write_only
 from flopcast.analyzer.program import Module, function_table
 from flopcast.lsp.costs import FileCosts, LineCost
 from flopcast.model import Note, Report, Span
@@ -80,9 +84,12 @@ class Layout:
     outline: tuple
     distinct: list
     positions: list
+    #: The names whose mentions the program's write-only attributes depend on (write_only.names_that_count).
+    counted: frozenset
 
 
-def layout(tree: ast.Module, report: Report) -> Layout:
+def layout(tree: ast.Module, report: Report, trees: list) -> Layout:
+    """``trees``: the syntax trees of the program's modules (``tree``'s among them)."""
     from flopcast.analyzer.rollup import counted, positions
 
     charges = report.charges
@@ -91,7 +98,7 @@ def layout(tree: ast.Module, report: Report) -> Layout:
     if places is None:
         index = {id(c): i for i, c in enumerate(distinct)}
         places = list(map(index.__getitem__, map(id, charges)))
-    return Layout(outline(tree), distinct, list(places))
+    return Layout(outline(tree), distinct, list(places), write_only.names_that_count(trees))
 
 
 def carry_over(old_text: str, old: Layout, report: Report, costs: FileCosts, new_text: str,
@@ -148,6 +155,9 @@ def carry_over(old_text: str, old: Layout, report: Report, costs: FileCosts, new
     try:
         constants: list = []
         _same_block(old_seg.body, new_seg.body, first, old_end, new_end, shift, report.executed, path, constants)
+        counted = old.counted | write_only.names_that_count([old_seg, new_seg])
+        if write_only.footprint(old_seg.body, counted) != write_only.footprint(new_seg.body, counted):
+            return None  # the attributes only written may change: joins.py compares states by them
         if constants and not _unread(constants, new_text, new_lines, new_outline, new_seg, first, new_end, shift,
                                      report.executed, path):
             return None
@@ -165,7 +175,7 @@ def carry_over(old_text: str, old: Layout, report: Report, costs: FileCosts, new
         return None
     if carried is report:
         carried = dataclasses.replace(report)
-    return carried, folded, Layout(new_outline, distinct, old.positions)
+    return carried, folded, Layout(new_outline, distinct, old.positions, counted)
 
 
 def _parsed(lines: list, start: int) -> ast.Module:

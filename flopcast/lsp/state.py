@@ -18,7 +18,6 @@ The first hover of a text asks for them (``Analyzer.with_values``: the same anal
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import hashlib
 import logging
@@ -242,11 +241,11 @@ class Analyzer:
         self.runs += 1
         started = time.perf_counter()
         try:
-            report, tree = self._analysed(path, text, point, scorer_cast, siblings)
+            report, program = self._analysed(path, text, point, scorer_cast, siblings)
         except Exception as exc:  # noqa: BLE001 - any failure becomes a diagnostic, never a crash
             return failure_of(exc, sha, path)
         seconds = time.perf_counter() - started
-        layout = _layout(tree, report) if tree is not None else None
+        layout = _layout(program, report) if program is not None else None
         return Analysis(sha, text, report, fold(report, path), seconds, layout)
 
     @staticmethod
@@ -256,9 +255,9 @@ class Analyzer:
 
     @staticmethod
     def _analysed(path: str, text: str, point: Point, scorer_cast: bool, siblings: dict[str, str],
-                  record_values: bool = False) -> tuple[Report, Optional[ast.Module]]:
-        """The report, and the syntax tree of ``text`` it was made from (None for a helper module,
-        whose report is its folder's estimator's: it is not carried over edits)."""
+                  record_values: bool = False) -> tuple[Report, Optional[object]]:
+        """The report, and the program it was made from, ``text`` parsed (None for a helper
+        module, whose report is its folder's estimator's: it is not carried over edits)."""
         from flopcast.analyzer import analyze
         from flopcast.analyzer.api import _analyze
         from flopcast.analyzer.program import estimator_class, load_program
@@ -272,17 +271,18 @@ class Analyzer:
         program = load_program(Path(path), text, siblings)
         report = _analyze(program, estimator_class(program, None), point, scorer_cast, False, record_values,
                           True, False)
-        return report, program.main.tree
+        return report, program
 
     def clear(self) -> None:
         self.cache.clear()
         self.last.clear()
 
 
-def _layout(tree: ast.Module, report: Report):
+def _layout(program, report: Report):
+    from flopcast.analyzer.write_only import program_trees
     from flopcast.lsp.incremental import layout
 
-    return layout(tree, report)
+    return layout(program.main.tree, report, program_trees(program))
 
 
 def _entry_for_helper(path: str, text: str) -> Optional[str]:

@@ -341,3 +341,60 @@ def test_hover_values_are_recorded_on_request_and_carried_with_the_report(tmp_pa
     assert analyzer.carried == 1
     assert carried.values == analyze(str(path), POINT, source=moved, record_values=True, trace=True).values
     assert carried.report == analyze(str(path), POINT, source=moved, trace=True)
+
+
+# A helper that never runs (``budget < 0``) but is named, so its text counts in the attributes
+# the program only writes (analyzer/write_only.py): with ``self.log`` write-only the four sites
+# prove separable (joins.py) and the report shows the widest of the runs made; once the helper
+# reads ``self.log`` they do not, every path runs, and the widest path is another.
+WRITE_ONLY = '''import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+def show(est):
+    return 0
+
+
+class Estimator(BaseEstimator):
+    def setup(self, context):
+        self.log = []
+
+    def predict(self, mlp, budget):
+        x = fnp.ones((mlp.width,))
+        if budget < 0:
+            show(self)
+        x = x @ mlp.weights[0]
+        if float(fnp.max(x)) > 1e30:
+            x = x / 2.0
+            self.log.append("a")
+        x = x @ mlp.weights[0]
+        if float(fnp.min(x)) < -1e30:
+            x = x / 2.0
+            self.log.append("b")
+        x = x @ mlp.weights[0]
+        if float(fnp.sum(x)) > 1e30:
+            self.log.append("c")
+        else:
+            x = x / 2.0
+        x = x @ mlp.weights[0]
+        if float(fnp.mean(x)) > 1e30:
+            self.log.append("d")
+        else:
+            x = x / 2.0
+        return fnp.zeros((mlp.depth, mlp.width)) + x
+'''
+
+
+def test_an_edit_of_a_helper_that_never_ran_but_reads_an_attribute_only_written_is_analysed_afresh(
+        tmp_path: Path) -> None:
+    new = WRITE_ONLY.replace("    return 0\n", "    return len(est.log)\n")
+    analyzer, before, after = analyzed_twice(tmp_path, WRITE_ONLY, new)
+    assert analyzer.carried == 0
+    # Carrying the report over would have been wrong: the fresh one shows another path.
+    assert after.report.charges != before.report.charges
+
+
+def test_an_edit_of_a_helper_that_never_ran_keeping_what_it_reads_is_still_carried_over(tmp_path: Path) -> None:
+    new = WRITE_ONLY.replace("    return 0\n", "    return 1 + 2\n")
+    analyzer, before, after = analyzed_twice(tmp_path, WRITE_ONLY, new)
+    assert analyzer.carried == 1
