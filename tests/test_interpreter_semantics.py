@@ -742,6 +742,20 @@ _IDS = itertools.count(1)
                        + sum(itertools.filterfalse(lambda v: v > 1, [1, 2, 3]))):
             STEP
         """),
+    # FINDINGS #77: any()/all()/next() of a generator expression made every item first (an item
+    # after the one that decides was charged: a false exact)
+    "any_all_and_next_of_a_generator_expression_stop_at_the_deciding_item": ("""
+def costly(h, k):
+    h = fnp.tanh(h * 0.5)
+    return k
+""", """
+        a = all(costly(h, k) < 1 for k in range(4))
+        b = any(costly(h, k) == 1 for k in range(4))
+        c = next(costly(h, k) for k in range(4) if k > 1)
+        d = next((k for k in range(3) if costly(h, k) > 5), 0)
+        for _ in range(int(a) + int(b) + c + d):
+            STEP
+        """),
     # FINDINGS #66: `x.dtype == fnp.float32` and `x.dtype in (...)` were value-dependent sites,
     # `.kind` and fnp.issubdtype unpriced
     "dtype_comparisons_kind_and_issubdtype": ("import numpy as np\n", """
@@ -990,3 +1004,19 @@ def endless(mlp, h):
     runtime = measure(path, point).total
     assert not report.unpriced, report.unpriced
     assert report.total.lo < report.total.hi and report.total.contains(runtime), (report.total, runtime)
+
+
+def test_any_of_items_read_from_data_stops_at_each_end(tmp_path):
+    # FINDINGS #77: `any(float(...) > t for w in weights)` stops at the first true item at run
+    # time; the interval runs from "the first is true" to "none is"
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("", """
+        big = any(float(fnp.max(fnp.abs(fnp.tanh(h @ w)))) > 0.5 for w in mlp.weights)
+        if big:
+            STEP
+        """))
+    for point in (Point(6, 3, 2**41), Point(9, 2, 2**41)):
+        report = analyze(path, point)
+        runtime = measure(path, point).total
+        assert not report.unpriced, report.unpriced
+        assert report.total.contains(runtime), (report.total, runtime)

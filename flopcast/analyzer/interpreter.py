@@ -128,6 +128,17 @@ class _Continue(Exception):
     pass
 
 
+class _ShortCircuit(Exception):
+    """any()/all()/next() of a generator expression stop at this item (Interpreter.short_circuit)."""
+
+    def __init__(self, value: Value):
+        self.value = value
+
+
+#: builtins that stop consuming a generator expression early
+_SHORT_CIRCUITING = frozenset({"any", "all", "next"})
+
+
 class _GeneratorPause(Exception):
     """A generator body reached the last item its consumer takes (PyGenerator.need)."""
 
@@ -3222,6 +3233,37 @@ class Interpreter:
                     return False
         return True
 
+    def short_circuit(self, name: str, node: ast.Call) -> Value:
+        """`any(<genexp>)`, `all(<genexp>)`, `next(<genexp>[, default])`: Python makes the items
+        one at a time and stops at the first true one (any), the first false one (all) or the
+        first one (next): the items after it are never made, nor charged. Each item's truth
+        is decided where the item is written (a value-dependent one is a site there)."""
+        gen = node.args[0]
+        extra = [self.eval(a) for a in node.args[1:]]
+        if name != "next" and extra:
+            raise UserRaise(self.node_span(node), f"TypeError: {name}() takes exactly one argument "
+                                                  f"({1 + len(extra)} given)")
+        want = name == "any"
+
+        def make():
+            if name == "next":
+                raise _ShortCircuit(self.eval(gen.elt))
+            if self.truth(gen.elt, gen.elt) is want:
+                raise _ShortCircuit(Known(want))
+            return None
+
+        try:
+            made = self.comprehension(gen, make)
+        except _ShortCircuit as stop:
+            return stop.value
+        if made is None:
+            return self._comprehension_unknown(gen)
+        if name != "next":
+            return Known(not want)
+        if extra:
+            return extra[0]
+        raise UserRaise(self.node_span(node), "StopIteration")
+
     def _comprehension_unknown(self, node) -> Unknown:
         return Unknown("", self.node_span(node), "a comprehension over a value whose items are not known")
 
@@ -3249,6 +3291,9 @@ class Interpreter:
 
     def expr_Call(self, node: ast.Call) -> Value:
         func = self.eval(node.func)
+        if func.__class__ is Builtin and func.name in _SHORT_CIRCUITING and node.args \
+                and isinstance(node.args[0], ast.GeneratorExp) and not node.keywords:
+            return self.short_circuit(func.name, node)
         args: list[Value] = []
         for a in node.args:
             if isinstance(a, ast.Starred):
