@@ -1020,3 +1020,21 @@ def test_any_of_items_read_from_data_stops_at_each_end(tmp_path):
         runtime = measure(path, point).total
         assert not report.unpriced, report.unpriced
         assert report.total.contains(runtime), (report.total, runtime)
+
+
+@pytest.mark.parametrize("count", ["int(min(6, max(2, float(fnp.sum(h)) * 10)))",
+                                   "round(max(1.0, min(4.5, float(fnp.max(h)) * 3)))"])
+def test_a_clamped_float_read_from_data_is_a_bounded_count(count, tmp_path):
+    # FINDINGS #78: `int(min(64, max(4, float(fnp.var(m)) * 100)))` (a sample count) had no upper
+    # bound: what it sized was unpriced (a lower bound); it lies between the clamp's ends
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("", f"""
+        n = {count}
+        for _ in range(n):
+            STEP
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    runtime = measure(path, point).total
+    assert not report.unpriced, report.unpriced
+    assert report.total.lo < report.total.hi and report.total.contains(runtime), (report.total, runtime)

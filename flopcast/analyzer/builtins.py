@@ -185,6 +185,14 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             clamped = dataints.derive(data[0], name, (min if name == "min" else max)(known)) if known else data[0]
             if clamped is not None:
                 return clamped
+        floats = [i for i in items if isinstance(i, Unknown) and i.kind == "float" and not i.chain]
+        # (not the first item: Python keeps the first item when a NaN compares false, so
+        # `max(x, 4)` of a NaN is NaN, while `max(4, x)` is 4)
+        if len(floats) == 1 and items[0] is not floats[0] and all(isinstance(i, Known) and type(i.value) in (int, float) for i in items
+                                    if i is not floats[0]):
+            # `min(64, max(4, float(v) * 100))`: a float read from data, clamped; int() of it
+            # is then an integer read from data with those bounds (a sample count)
+            return _clamped_float(floats[0], name, [i.value for i in items if i is not floats[0]])
         if any(isinstance(i, Array) for i in items):
             return interp.unpriced(node, f"builtin {name}() over arrays", "compares array values in Python")
         return _unknown_from(items, "float", span, f"{name}() of values that depend on data")
@@ -231,6 +239,12 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return Unknown(kind, span, f"`{name}(...)` of an array value", presumed=presumed)
         if dataints.is_data_int(x) and name in ("int", "round") and len(args) == 1:
             return x
+        if isinstance(x, Unknown) and x.kind == "float" and x.lo is not None and x.hi is not None \
+                and name in ("int", "round") and len(args) == 1 and not x.chain:
+            # a clamped float read from data: int() / round() is monotone, so its ends are the ends'
+            fn = int if name == "int" else round
+            return Unknown("int", span, f"`{name}(...)` of a clamped value read from data ({x.reason})",
+                           fn(x.lo), fn(x.hi))
         if isinstance(x, Unknown):
             return Unknown({"int": "int", "float": "float", "bool": "bool", "round": "int"}.get(name, x.kind), x.origin, x.reason,
                            presumed=x.presumed if name == "bool" else None)
@@ -1307,6 +1321,17 @@ def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
     if len(out) > _MAX_ITEMS:
         return interp.unpriced(node, f"itertools.{name}", "too many items to unroll")
     return ListVal([make_tuple(list(x)) if isinstance(x, tuple) else x for x in out])
+
+
+def _clamped_float(u: Unknown, name: str, known: list) -> Unknown:
+    """``min(u, c...)`` / ``max(u, c...)`` of a float read from data: the same unknown, with the
+    bounds the clamp gives it."""
+    c = (min if name == "min" else max)(known)
+    if name == "max":
+        lo, hi = (c if u.lo is None else max(c, u.lo)), (None if u.hi is None else max(c, u.hi))
+    else:
+        lo, hi = (None if u.lo is None else min(c, u.lo)), (c if u.hi is None else min(c, u.hi))
+    return Unknown("float", u.origin, u.reason, lo, hi, presumed=u.presumed)
 
 
 class _NotKnown(Exception):
