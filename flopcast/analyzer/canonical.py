@@ -191,16 +191,22 @@ class Canon:
             # compare across runs, where the same def is another object.)
             # (Made by a walk that names classes as this one does: joins.py and repeats.SharedCalls
             # name them by their statement, to compare across runs.)
+            # One per way of naming classes: call keys shared across runs, loop probes and joins
+            # walk the same functions in turn, and a single slot was remade at each switch.
             namer = type(self).definition
             made = value.form
-            if made is not None and made[0] == (value.kind, value.cached, value.owner, namer):
-                return ("F", n) + made[1]
+            if made is not None:
+                got = made.get(namer)
+                if got is not None and got[0] == (value.kind, value.cached, value.owner):
+                    return ("F", n) + got[1]
             if all(v.__class__ is Known for v in value.defaults) \
                     and all(v.__class__ is Known for v in value.kw_defaults.values()):
                 tail = (id(value.node), value.kind, value.cached, self.definition(value.owner),
                         tuple([self._known_value(v) for v in value.defaults]),
                         tuple([(k, self._known_value(v)) for k, v in value.kw_defaults.items()]), None)
-                value.form = ((value.kind, value.cached, value.owner, namer), tail)
+                if made is None:
+                    made = value.form = {}
+                made[namer] = ((value.kind, value.cached, value.owner), tail)
                 return ("F", n) + tail
         closure = None
         if value.closure is not None:
@@ -270,7 +276,25 @@ class Canon:
 
     def names(self, env: dict) -> tuple:
         form = self.form
-        return tuple([(k, form(v)) for k, v in env.items()])
+        if type(self)._function_form is not Canon._function_form:
+            return tuple([(k, form(v)) for k, v in env.items()])
+        # Most of a module's globals and a class's attributes are module-level functions whose
+        # form after their number is made (_function_form): written here as _function writes
+        # them, without its dispatch (walks of every module's globals are the hot path of call
+        # keys and loop probes).
+        objects, by_object, namer = self.objects, self.by_object, type(self).definition
+        out = []
+        for k, v in env.items():
+            if v.__class__ is FunctionVal and v.closure is None and not v.attrs and id(v) not in objects:
+                made = v.form
+                got = made.get(namer) if made is not None else None
+                if got is not None and got[0] == (v.kind, v.cached, v.owner):
+                    n = objects[id(v)] = len(objects)
+                    by_object.append(v)
+                    out.append((k, ("F", n) + got[1]))
+                    continue
+            out.append((k, form(v)))
+        return tuple(out)
 
     def attributes(self, attrs: dict) -> tuple:
         """An instance's attributes (joins.py compares only the kind of those the program never reads)."""

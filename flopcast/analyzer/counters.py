@@ -51,7 +51,7 @@ import threading
 from typing import Optional
 
 from flopcast.analyzer.canonical import Canon, Incomparable
-from flopcast.analyzer.values import Array, DictVal, Known, ListVal, ObjKey
+from flopcast.analyzer.values import Array, DictVal, FunctionVal, Known, ListVal, ObjKey
 
 _ARITH = {"Add": operator.add, "Sub": operator.sub, "Mult": operator.mul, "Div": operator.truediv,
           "FloorDiv": operator.floordiv, "Mod": operator.mod}
@@ -528,7 +528,25 @@ class LeafCanon(Canon):
 
     def names(self, env: dict) -> tuple:
         leaf, form = self.leaf, self.form
-        return tuple([(k, leaf(v, (env, k)) if v.__class__ is Known else form(v)) for k, v in env.items()])
+        # A module-level function whose form is made is written as Canon.names writes it
+        # (without the dispatch: most of a module's globals and a class's attributes).
+        objects, by_object, namer = self.objects, self.by_object, type(self).definition
+        out = []
+        for k, v in env.items():
+            cls = v.__class__
+            if cls is Known:
+                out.append((k, leaf(v, (env, k))))
+                continue
+            if cls is FunctionVal and v.closure is None and not v.attrs and id(v) not in objects:
+                made = v.form
+                got = made.get(namer) if made is not None else None
+                if got is not None and got[0] == (v.kind, v.cached, v.owner):
+                    n = objects[id(v)] = len(objects)
+                    by_object.append(v)
+                    out.append((k, ("F", n) + got[1]))
+                    continue
+            out.append((k, form(v)))
+        return tuple(out)
 
     def _list(self, value) -> tuple:
         objects = self.objects

@@ -293,9 +293,9 @@ class FunctionVal(Value):
     owner: Any = None  # ClassVal the def appears in (for super())
     kind: str = "function"  # "function", "staticmethod", "classmethod", "property"
     cached: bool = False  # @functools.lru_cache / @cache: a repeated call returns the first result, uncharged
-    # canonical.Canon's form of the function after its number, made once, with the (kind,
-    # cached, owner) it was made for (decorators set them after the def) and how the walk
-    # that made it names classes
+    # canonical.Canon's form of the function after its number, made once per way a walk names
+    # classes (its ``definition``): that -> ((kind, cached, owner) it was made for, the form);
+    # decorators set those three after the def
     form: Any = field(default=None, repr=False)
     setter: Any = field(default=None, repr=False)  # a property's `@x.setter` function
     attrs: dict = field(default_factory=dict, repr=False)  # attributes set on it (`wrapper.calls = 0`)
