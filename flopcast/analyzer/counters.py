@@ -154,6 +154,9 @@ class CounterWatch:
         self.discovered: dict = {}
         self.stored: set = set()  # ids of the indexed lists the iteration stored into
         self.follows_counter = False  # the loop's counter is among the watched numbers
+        # The iterations watched at once (repeats.SteadyLoop: a state that repeats every
+        # ``period`` iterations); the counter of the m-th of them is recipe ("i", m).
+        self.period = 1
         self.substituted: set = set()  # ids of the logs whose appends hold watched numbers
         self.observed = False
         self.blocked = False  # a loop inside the iteration could not be watched while this one ran
@@ -319,7 +322,7 @@ class CounterWatch:
                 offset, ref = offset + a[1], b
             else:
                 return None
-        return offset if ref[0] == "i" else None
+        return offset if ref == ("i", 0) and self.period == 1 else None
 
     def subscript(self, obj, key):
         """``obj[key]`` when ``key`` is a watched number and ``obj`` a list the counter indexes
@@ -379,32 +382,32 @@ class CounterWatch:
 
     # -- after the iteration ----------------------------------------------------------------
 
-    def values_at(self, start: list, counter: Optional[int]) -> dict:
-        """id -> value of every watched number, in an iteration starting from ``start`` with the
-        loop's counter ``counter`` (one that ``step`` accepted)."""
-        done = self.computed(start, counter)
+    def values_at(self, start: list, counters: tuple) -> dict:
+        """id -> value of every watched number, in an iteration (``period`` iterations) starting
+        from ``start`` with the loop's counters ``counters`` (ones that ``step`` accepted)."""
+        done = self.computed(start, counters)
         out = {}
         for key, (_, (kind, at)) in self.tainted.items():
-            out[key] = start[at] if kind == "leaf" else counter if kind == "i" else done[at]
+            out[key] = start[at] if kind == "leaf" else counters[at] if kind == "i" else done[at]
         return out
 
-    def step(self, start: list, recipes: list, counter: Optional[int] = None) -> Optional[list]:
+    def step(self, start: list, recipes: list, counters: tuple = (None,)) -> Optional[list]:
         """The numbers the next iteration starts from, when an iteration starting from
-        ``start`` (the loop's counter ``counter``) computes as the watched one did (None: it
-        would not)."""
-        done = self.computed(start, counter)
+        ``start`` (the loop's counters ``counters``, one per iteration of the period) computes
+        as the watched one did (None: it would not)."""
+        done = self.computed(start, counters)
         if done is None:
             return None
-        return [start[r[1]] if r[0] == "leaf" else counter if r[0] == "i" else done[r[1]] for r in recipes]
+        return [start[r[1]] if r[0] == "leaf" else counters[r[1]] if r[0] == "i" else done[r[1]] for r in recipes]
 
-    def computed(self, start: list, counter: Optional[int]) -> Optional[list]:
+    def computed(self, start: list, counters: tuple) -> Optional[list]:
         """What each recorded event computes in an iteration starting from ``start`` (None:
         one would compute another type, another answer, or fail)."""
         done: list = []
         for event in self.events:
             kind, name, a, b, expected = event
-            x = start[a[1]] if a[0] == "leaf" else done[a[1]] if a[0] == "d" else counter if a[0] == "i" else a[1]
-            y = start[b[1]] if b[0] == "leaf" else done[b[1]] if b[0] == "d" else counter if b[0] == "i" else b[1]
+            x = start[a[1]] if a[0] == "leaf" else done[a[1]] if a[0] == "d" else counters[a[1]] if a[0] == "i" else a[1]
+            y = start[b[1]] if b[0] == "leaf" else done[b[1]] if b[0] == "d" else counters[b[1]] if b[0] == "i" else b[1]
             if kind == "bound":
                 if x.__class__ is not int or not -y <= x < y:
                     return None
@@ -547,6 +550,19 @@ class LeafCanon(Canon):
                     continue
             out.append((k, form(v)))
         return tuple(out)
+
+    def _closure(self, number: int, value) -> tuple:
+        """Canon._closure, with the numbers of the enclosing frame where they sit (a nonlocal
+        counter a helper bumps at every iteration can be watched)."""
+        from flopcast.analyzer.canonical import _mentioned
+
+        env = value.closure
+        free = _mentioned(value.node)
+        written = self.closure_names.setdefault(number, set())
+        names = [k for k in (env if free is None else free) if k in env and k not in written]
+        written.update(names)
+        leaf, form = self.leaf, self.form
+        return tuple([(k, leaf(env[k], (env, k)) if env[k].__class__ is Known else form(env[k])) for k in names])
 
     def _list(self, value) -> tuple:
         objects = self.objects

@@ -128,6 +128,13 @@ class SteadyLoop:
         self.counting = not interp.record_values
         self.watch: Optional[CounterWatch] = None
         self.watches = 0
+        # A state that repeats every few iterations (an SVD every second layer): the probes of
+        # the last iterations by index, the watches of several iterations made so far, and
+        # where the one running began.
+        self.recent: dict = {}
+        self.period_watches = 0
+        self.period_start = 0
+        self.failed_periods: set = set()
         # The loop's counter read otherwise than compared (`stats.mean[i]`, `merge(i, ...)`):
         # the names the target binds that the body loads, watched like a number in the state,
         # and the lists it indexes (counters.Indexed), found by the watches.
@@ -219,8 +226,16 @@ class SteadyLoop:
 
     def _skip_from(self, index: int) -> int:
         n = len(self.items)
+        watch = self.watch
+        if watch is not None and index < self.period_start + watch.period:
+            # Inside a watch of several iterations (a state that repeats every `period`
+            # iterations): the counter of this one is watched too, as the m-th of the period.
+            if not self.watch_counter(watch, index, index - self.period_start):
+                watch.stop()
+                self.watch = None
+            return 0
         records, self.records = self.records, None
-        watch, self.watch = self.watch, None
+        self.watch = None
         if watch is not None:
             watch.stop()
             self.indexed.update(watch.discovered)  # set aside by the next watch
@@ -230,21 +245,31 @@ class SteadyLoop:
             return 0
         probe = self.probe(index)
         previous, self.previous = self.previous, probe
+        if probe is not None:
+            self.recent[index] = probe
+            self.recent.pop(index - self.MAX_PERIOD - 1, None)
         if self.compares:
             self.records = []
-        if probe is None or previous is None or previous.index != index - 1 \
+        period = watch.period if watch is not None else 1
+        if probe is None or previous is None or previous.index != index - period \
                 or (probe.reads != previous.reads and probe.used != previous.used):
             return 0
-        if previous.form != probe.form:
+        if previous.form != probe.form or period > 1:
             if watch is not None and not watch.observed:
                 skipped = self.skip_counted(watch, previous, probe, index, records)
                 if skipped:
                     return skipped
+            if period > 1:
+                self.failed_periods.add(period)  # the next watch of several tries a longer period
             if watch is not None and watch.blocked:
                 # One watch runs at a time: this one kept a loop inside the iteration from being
                 # watched (and skipped), and did not pay off itself.
                 self.watches = self.MAX_WATCHES
-            self.start_watch(previous, probe)
+                self.period_watches = self.MAX_PERIOD_WATCHES
+            if period == 1:
+                self.start_watch(previous, probe)
+            if self.watch is None:
+                self.start_period_watch(probe)
             return 0
         repeats = self.counters_agree(index, records)
         steps = stood_for(probe.steps - previous.steps, probe.charges - previous.charges, repeats)
@@ -392,17 +417,54 @@ class SteadyLoop:
         return LeafCanon(self.interp._nonzero_counts, blind, logs, self.indexed, counter[1].__dict__["value"],
                          frozenset((counter[0],)))
 
-    def start_watch(self, previous: _Probe, probe: _Probe) -> None:
-        """The states before the last two iterations differ: if only in numbers the walk can
-        rewrite and in lists that grew, watch the iteration that is about to run."""
+    #: The longest period of a state that repeats every few iterations that is looked for, and
+    #: the watches of several iterations one execution of a loop statement gets.
+    MAX_PERIOD = 4
+    MAX_PERIOD_WATCHES = 4
+
+    def start_period_watch(self, probe: _Probe) -> None:
+        """The state before the iteration about to run did not settle from one iteration to the
+        next: if it is the state of two to MAX_PERIOD iterations ago but for numbers the walk
+        can rewrite and lists that grew (an SVD every second layer, `if i % 3 == 2:`), watch
+        that many iterations as one (``start_watch`` with a period)."""
+        if self.compares or self.period_watches >= self.MAX_PERIOD_WATCHES \
+                or any(entry.offsets or entry.written for entry in self.indexed.values()):
+            return
+        for period in range(2, self.MAX_PERIOD + 1):
+            old = self.recent.get(probe.index - period)
+            if old is None or period in self.failed_periods or (probe.reads != old.reads and probe.used != old.used):
+                continue
+            self.start_watch(old, probe, period)
+            if self.watch is not None:
+                self.period_watches += 1
+                self.period_start = probe.index
+                return
+
+    def watch_counter(self, watch: CounterWatch, index: int, m: int) -> bool:
+        """Iteration ``index``, the m-th of a watch of several, is about to run: its counter is
+        watched as recipe ("i", m) (False: it cannot be)."""
+        if not watch.follows_counter:
+            return True
+        counter = self.counter_at(index)
+        if counter is None or id(counter[1]) in watch.tainted:
+            return False
+        watch.tainted[id(counter[1])] = (counter[1], ("i", m))
+        return True
+
+    def start_watch(self, previous: _Probe, probe: _Probe, period: int = 1) -> None:
+        """The states before the last two iterations (``period`` iterations apart) differ: if
+        only in numbers the walk can rewrite and in lists that grew, watch the iteration (the
+        ``period`` iterations) about to run."""
         interp = self.interp
         if interp.counter_watch is not None:
             interp.counter_watch.blocked = True
             return
-        if not self.counting or self.watches >= self.MAX_WATCHES \
+        if not self.counting or (self.watches >= self.MAX_WATCHES and period == 1) \
                 or previous.leaves is None or probe.leaves is None or len(previous.lists) != len(probe.lists):
             return
         counter = self.counter_at(probe.index) if self.index_names else None
+        if period > 1 and self.index_names and counter is None:
+            return
         sources = self.find_sources(probe)
         own = {id(lst) for lst in self.lists.values()}
         grown = [b for (a, la), (b, lb) in zip(previous.lists, probe.lists)
@@ -421,7 +483,7 @@ class SteadyLoop:
             if a.__class__ not in (int, float) or b.__class__ not in (int, float) or where is None:
                 return
             changed.add(id(new))
-        if not changed and not grown and counter is None and not sources and not self.indexed:
+        if not changed and not grown and counter is None and not sources and not self.indexed and period == 1:
             return
         for key, entry in sources.items():
             self.indexed.setdefault(key, entry)
@@ -450,11 +512,13 @@ class SteadyLoop:
             watch.follows_counter = True
         watch.start_form = tuple(form) + probe.form[len(form):]
         watch.start_canon = canon
+        watch.period = period
         if not watch.start():
             undo(places)
             return
         self.watch = watch
-        self.watches += 1
+        if period == 1:
+            self.watches += 1
 
     def skip_counted(self, watch: CounterWatch, before: _Probe, after: _Probe, index: int, records) -> int:
         """After a watched iteration: how many iterations from ``index`` on are accounted for
@@ -478,26 +542,28 @@ class SteadyLoop:
                 return 0
         recipes = [watch.tainted[id(v)][1] for v in canon.slot_objects]
         now = [v.__dict__["value"] for v in canon.slot_objects]
-        if watch.step(watch.start_values, recipes, self.counter_value(index - 1)) != now \
+        period = watch.period
+        if watch.step(watch.start_values, recipes, self.counters_from(index - period, period)) != now \
                 or any(a.__class__ is not b.__class__ for a, b in zip(now, watch.start_values)):
             return 0  # not what re-doing the arithmetic gives, or a number changed its type
+        if period > 1 and not self.period_items_alike(index, canon.index_names):
+            return 0
         starts = [now]
         last = len(self.items) - 1
-        for j in range(index, last + 1):
-            if follow and self.counter_at(j) is None:
+        for j in range(index, last + 1 - (period - 1), period):
+            if follow and any(self.counter_at(j + m) is None for m in range(period)):
                 break
-            following = watch.step(starts[-1], recipes, self.counter_value(j))
+            following = watch.step(starts[-1], recipes, self.counters_from(j, period))
             if following is None:
                 break
             starts.append(following)
-        # starts[j] is what iteration index + j starts from; iterations index .. index + len(starts) - 2
-        # compute as the watched one did.
-        if len(starts) - 1 >= last - index + 1:
-            repeats = last - index
-        else:
-            repeats = max(len(starts) - 1 - 1, 0)
-        repeats = min(repeats, self.counters_agree(index, records), self.indexed_alike(index, canon),
-                      self.items_alike_for(index, canon, canon.index_names))
+        # starts[r] is what iteration index + r * period starts from; the periods from index on
+        # up to len(starts) - 2 compute as the watched one did (the one after the last of them
+        # that does runs, and so does the last iteration).
+        repeats = min(max(len(starts) - 2, 0), (last - index) // period)
+        alike = min(self.counters_agree(index, records), self.indexed_alike(index, canon),
+                    self.items_alike_for(index, canon, canon.index_names))
+        repeats = min(repeats, alike // period)
         steps = stood_for(after.steps - before.steps, after.charges - before.charges, repeats)
         if not repeats or interp.steps + steps > self.max_steps \
                 or interp.may_exhaust_inside((after.used - before.used) * repeats) \
@@ -523,14 +589,31 @@ class SteadyLoop:
         if check is None or check.slot_objects:
             undo(places)  # a watched number is still somewhere the rewrite did not reach
             return 0
-        runs = [(starts[r], self.counter_value(index + r)) for r in range(repeats)]
+        runs = [(starts[r], self.counters_from(index + r * period, period)) for r in range(repeats)]
         self.extend_logs(watch, repeats, runs)
         self.fill_stored(stored, index, repeats)
         self.repeat(before, after, repeats, [watch.values_at(*run) for run in runs] if substituted else None,
-                    substituted)
+                    substituted, period)
         self.history[1] += 1
         self.interp.history_log.append((self.node, 1))
-        return repeats
+        return repeats * period
+
+    def counters_from(self, index: int, period: int) -> tuple:
+        """The loop's counters of the ``period`` iterations from ``index`` on."""
+        return tuple(self.counter_value(index + m) for m in range(period))
+
+    def period_items_alike(self, index: int, index_names: frozenset) -> bool:
+        """The items of a watch of several iterations (each ran with its own) look like the item
+        of iteration ``index``, which the skipped ones are compared with (``items_alike_for``)."""
+        if not self.item_matters:
+            return True
+        counts = self.interp._nonzero_counts
+        try:
+            first = self.alone(self.items[index], counts, index_names)[0]
+            return all(self.alone(self.items[j], counts, index_names)[0] == first
+                       for j in range(self.period_start, index))
+        except Incomparable:
+            return False
 
     def logs_repeatable(self, watch: CounterWatch, canon: LeafCanon) -> bool:
         """Whether copies of what the watched iteration appended to each log stand for what the
@@ -728,7 +811,7 @@ class SteadyLoop:
                 return False
             if any(ident in counts for ident in fresh.idents):
                 return False  # a clone would not carry the mask's chosen count
-            if set(older.idents) & set(after.canon.idents) or set(older.objects) & set(after.canon.objects):
+            if not _kept_alike(older, before.canon, after.canon):
                 return False
             appended.extend(fresh.idents)
         return self.memory_repeatable(appended)
@@ -826,7 +909,7 @@ class SteadyLoop:
                 return
 
     def repeat(self, before: _Probe, after: _Probe, times: int, values: Optional[list] = None,
-               substituted: frozenset = frozenset()) -> None:
+               substituted: frozenset = frozenset(), period: int = 1) -> None:
         """Make the effects of the iteration between the two probes ``times`` more times
         (``values``: per skipped iteration, the watched numbers it computes, which the appends
         of the lists at the positions ``substituted`` get: counters.CounterWatch.values_at)."""
@@ -835,7 +918,8 @@ class SteadyLoop:
         iteration = result.charges[before.charges:after.charges]
         result.charges.extend_counted(iteration, tallied(iteration), times)
         if interp.trace is not None:
-            interp.trace.repeated(before.charges, after.charges, times, interp.loops[-1], (before.entered, after.entered))
+            interp.trace.repeated(before.charges, after.charges, times, interp.loops[-1], (before.entered, after.entered),
+                                  period)
         interp.used += (after.used - before.used) * times
         interp.steps += stood_for(after.steps - before.steps, after.charges - before.charges, times)
         for i, lst in enumerate(self.lists.values()):
@@ -865,6 +949,20 @@ class SteadyLoop:
                     table[key] = table.get(key, 0) + grown * times
 
 
+
+
+def _kept_alike(older: Canon, before: Canon, after: Canon) -> bool:
+    """Whether what ``older`` (the items a list got before the last iteration) holds is in the
+    state after it only where it was in the state before it, at the same place of the two
+    equal forms (`first = means[0]` kept from the first layer): the iteration left it where it
+    was, and so would the skipped ones. An item that moved (`prev` holding the item before
+    last) would be somewhere else after them."""
+    for mine, theirs_before, theirs_after in ((older.idents, before.idents, after.idents),
+                                              (older.objects, before.objects, after.objects)):
+        for key in mine.keys() & theirs_after.keys():
+            if theirs_before.get(key) != theirs_after[key]:
+                return False
+    return True
 
 
 def _code_only(value) -> bool:

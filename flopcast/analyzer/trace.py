@@ -55,12 +55,13 @@ class Trace:
         """How many loop entries so far (a steady loop's probe notes it)."""
         return len(self._entered_at)
 
-    def repeated(self, start: int, end: int, times: int, ctx, entered: tuple) -> None:
-        """The charges ``start:end`` (one iteration of the loop ``ctx``) were appended ``times``
-        more times without running them (a steady loop): give the copies the iterations they
-        stand for, and count the entries of the loops nested in that iteration again (those
-        ``entered`` between its two ``entered()`` counts: an iteration that charges nothing
-        enters its loops with the same count of charges as the loops around it)."""
+    def repeated(self, start: int, end: int, times: int, ctx, entered: tuple, period: int = 1) -> None:
+        """The charges ``start:end`` (one iteration of the loop ``ctx``, or ``period`` of them)
+        were appended ``times`` more times without running them (a steady loop): give the copies
+        the iterations they stand for, and count the entries of the loops nested in that
+        iteration again (those ``entered`` between its two ``entered()`` counts: an iteration
+        that charges nothing enters its loops with the same count of charges as the loops
+        around it)."""
         span, _ = self._active[id(ctx)]
         nested = Counter(s for s, _ in self._entered_at[entered[0]:entered[1]] if s != span)
         for s, n in nested.items():
@@ -68,7 +69,7 @@ class Trace:
         width = end - start
         if width and times > 0:
             self._copies_at.append(end)
-            self._copies.append((end + times * width, width, self.loops_between(start, end), span, nested))
+            self._copies.append((end + times * width, width, self.loops_between(start, end), span, nested, period))
 
     def charged(self, index: int, loops: list) -> None:
         if loops:
@@ -148,7 +149,7 @@ class Trace:
         for a, entry in zip(self._copies_at[k:], self._copies[k:]):
             if a >= end:
                 break
-            b, width, iteration, span, nested = entry
+            b, width, iteration, span, nested, period = entry
             made = self._copy_loops.get(id(entry))
             if made is None:
                 made = self._copy_loops[id(entry)] = (entry, _alike(iteration), {}, {})
@@ -163,7 +164,7 @@ class Trace:
                         continue
                     loops = loops_of.get((copy, id(visits)))
                     if loops is None:
-                        loops = loops_of[(copy, id(visits))] = _copied(visits, copy + 1, span, nested, plans)
+                        loops = loops_of[(copy, id(visits))] = _copied(visits, copy + 1, span, nested, plans, period)
                     own.append((s, e, loops))
         visits = self.visits
         if len(visits) < end - start:
@@ -201,7 +202,7 @@ class Trace:
             if lo < hi:
                 loops[lo - start:hi - start] = [outer] * (hi - lo)
         k = bisect_right(self._copies_at, start) - 1
-        for a, (b, width, iteration, span, nested) in zip(self._copies_at[max(k, 0):], self._copies[max(k, 0):]):
+        for a, (b, width, iteration, span, nested, period) in zip(self._copies_at[max(k, 0):], self._copies[max(k, 0):]):
             if a >= end:
                 break
             plans: dict = {}
@@ -209,7 +210,7 @@ class Trace:
                 copy, at = divmod(i - a, width)
                 visits = iteration[at]
                 if visits:
-                    loops[i - start] = _copied(visits, copy + 1, span, nested, plans)
+                    loops[i - start] = _copied(visits, copy + 1, span, nested, plans, period)
         return list(map(self.visits.get, range(start, end), loops))
 
 
@@ -228,10 +229,11 @@ def _alike(iteration: list) -> list:
     return out
 
 
-def _copied(visits: tuple, k: int, span: Span, nested: Counter, plans: Optional[dict] = None) -> tuple:
-    """The loops of a charge of the k-th copy of a steady loop's iteration (``span``'s), from
-    those of the iteration's charge: the loop's index k later, the entries of the loops nested
-    in it k iterations' entries later. ``plans`` keeps, per tuple of the iteration, what moves
+def _copied(visits: tuple, k: int, span: Span, nested: Counter, plans: Optional[dict] = None,
+            period: int = 1) -> tuple:
+    """The loops of a charge of the k-th copy of a steady loop's iteration (``span``'s; ``period``
+    iterations), from those of the iteration's charge: the loop's index k periods later, the
+    entries of the loops nested in it k periods' entries later. ``plans`` keeps, per tuple of the iteration, what moves
     how (the copies of one iteration are thousands: each compares and looks up spans once)."""
     plan = plans.get(id(visits)) if plans is not None else None
     if plan is None:
@@ -248,7 +250,8 @@ def _copied(visits: tuple, k: int, span: Span, nested: Counter, plans: Optional[
             plans[id(visits)] = (visits, plan)  # the tuple is held, so its id stays its own
     else:
         plan = plan[1]
-    return tuple(v if moves is None else _visit(v.loop, v.entry, v.index + k) if moves else
+    shift = k * period
+    return tuple(v if moves is None else _visit(v.loop, v.entry, v.index + shift) if moves else
                  _visit(v.loop, v.entry + k * step, v.index) for v, moves, step in plan)
 
 
