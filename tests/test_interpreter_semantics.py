@@ -756,6 +756,20 @@ def costly(h, k):
         for _ in range(int(a) + int(b) + c + d):
             STEP
         """),
+    # FINDINGS #79: a generator expression a loop breaks out of (or zip/enumerate/islice stop
+    # taking from) was made whole: the items never taken were charged (a false exact)
+    "a_generator_expression_is_charged_only_as_far_as_it_is_taken": ("import itertools\n", """
+        for g in (fnp.tanh(h @ w) for w in mlp.weights):
+            STEP
+            break
+        firsts = list(itertools.islice((fnp.exp(h * k) for k in range(4)), 1))
+        for k, g in enumerate(fnp.sqrt(h + k) for k in range(3)):
+            if k == 1:
+                break
+        pairs = list(zip((fnp.tanh(h * k) for k in range(4)), [1, 2]))
+        for g in (fnp.tanh(h * k) for k in range(2)):
+            STEP
+        """),
     # FINDINGS #66: `x.dtype == fnp.float32` and `x.dtype in (...)` were value-dependent sites,
     # `.kind` and fnp.issubdtype unpriced
     "dtype_comparisons_kind_and_issubdtype": ("import numpy as np\n", """

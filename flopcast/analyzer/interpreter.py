@@ -1560,7 +1560,8 @@ class Interpreter:
         return ctx
 
     def stmt_For(self, node: ast.For) -> None:
-        iterable = self.eval(node.iter)
+        iterable = self.genexp_as_generator(node.iter) if node.iter.__class__ is ast.GeneratorExp \
+            else self.eval(node.iter)
         limit = self.loop_limit(node)
         if isinstance(iterable, EndlessIter):
             self.for_endless(node, iterable, limit)
@@ -3264,6 +3265,31 @@ class Interpreter:
             return extra[0]
         raise UserRaise(self.node_span(node), "StopIteration")
 
+    def genexp_as_generator(self, node: ast.GeneratorExp) -> Value:
+        """A generator expression that a consumer may stop taking from early (a loop that
+        breaks, zip beside a shorter argument, islice): made whole here, as the list it was,
+        but when making its items charged anything, a generator whose items after the last one
+        taken are taken back when predict ends (retract_unconsumed): Python never made them."""
+        start = self.ledger()
+        marks: list = []
+
+        def make():
+            value = self.eval(node.elt)
+            marks.append(self.ledger())
+            return value
+
+        items = self.comprehension(node, make)
+        if items is None:
+            return self._comprehension_unknown(node)
+        end = self.ledger()
+        if end[0] == start[0] and end[4] == start[4] or not self.metered:
+            return ListVal(items)  # nothing charged or unpriced: nothing to take back
+        gen = PyGenerator(None, [], {}, self.node_span(node), items=items, marks=marks, end=end, start=start,
+                          comprehension=node)
+        self.effects += 1
+        self._ran_generators.append(gen)
+        return gen
+
     def _comprehension_unknown(self, node) -> Unknown:
         return Unknown("", self.node_span(node), "a comprehension over a value whose items are not known")
 
@@ -3295,8 +3321,12 @@ class Interpreter:
                 and isinstance(node.args[0], ast.GeneratorExp) and not node.keywords:
             return self.short_circuit(func.name, node)
         args: list[Value] = []
+        lazy = (func.__class__ is Builtin and func.name in ("zip", "enumerate")
+                or func.__class__ is LibRef and func.path == "py:itertools.islice")
         for a in node.args:
-            if isinstance(a, ast.Starred):
+            if lazy and a.__class__ is ast.GeneratorExp:
+                args.append(self.genexp_as_generator(a))  # taken as far as the call goes
+            elif isinstance(a, ast.Starred):
                 seq = self.iterate(self.eval(a.value), a)
                 if seq is None:
                     return self.unpriced(node, "call with *args", "the unpacked sequence is not known")

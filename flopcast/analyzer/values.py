@@ -423,6 +423,10 @@ class PyGenerator(Value):
     # ``paused`` once it did, with its code after that yield never run.
     need: Optional[int] = None
     paused: bool = False
+    # A generator expression a loop, zip, enumerate or islice takes items from (function is
+    # None): made whole where it is written, its items after the last one taken are taken back
+    # as a generator body's are (Interpreter.genexp_as_generator).
+    comprehension: Any = None
 
 
 @dataclass(eq=False)
