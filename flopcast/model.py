@@ -266,9 +266,15 @@ class Report:
     # ran on any run the analysis made: the editor reuses an analysis after an edit only
     # inside bodies that never ran (lsp/incremental.py).
     executed: frozenset = field(default_factory=frozenset)
-    # When the total is an interval: the sites that may run more than once on a path, each of
-    # which the interval assumes answers alike at every execution (analyzer/alike.py).
+    # The sites that may run more than once on a path, each of which the total assumes answers
+    # alike at every execution (analyzer/alike.py): those not proven to add up per execution.
     alike: list[Span] = field(default_factory=list)
+
+    @property
+    def exact(self) -> bool:
+        """True when the total is one number that holds whatever the values: every path costs the
+        same and no site that may run more than once is merely assumed to answer alike."""
+        return self.total.exact and not self.alike
 
     @property
     def lower_bound(self) -> bool:

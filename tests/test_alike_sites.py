@@ -1,6 +1,7 @@
-"""An interval rests on each value-dependent site answering the same at every execution on a
-path (decisions.py); the report names the sites that may run more than once (alike.py), since a
-real run that answers differently from one execution to the next can fall outside."""
+"""A path takes one option per value-dependent site (decisions.py); a real run may answer differently
+from one execution to the next. Where the sites' executions are proven to add up each on its own
+(joins.Separation), the total covers every mix of answers; the sites that are not proven are named
+(alike.py), since a run mixing their answers can fall outside, and such a total is never exact."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from flopcast.analyzer import analyze
 from flopcast.analyzer.render import to_json
 from flopcast.model import Point
 
-RESCALE = Path(__file__).resolve().parent / "fixtures" / "alike" / "rescale_casts.py"  # site at line 12
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "alike"
+RESCALE = FIXTURES / "rescale_casts.py"  # site at line 12
+LAYER_DEPENDENT = FIXTURES / "layer_dependent.py"  # site at line 12
+COMPREHENSION = FIXTURES / "comprehension_steps.py"  # site at line 12, run by `[state.step(W) for W in ...]`
 
 
 def test_a_branch_in_a_layer_loop_is_named_and_a_run_mixing_answers_can_fall_outside(tmp_path):
@@ -29,9 +33,60 @@ def test_a_branch_in_a_layer_loop_is_named_and_a_run_mixing_answers_can_fall_out
     assert measure(mixed, point).total > report.total.hi
 
 
-def _report(tmp_path, body: str):
+def _forced(tmp_path, source: Path, name: str, answer: str, x: str = "x") -> Path:
+    """``source`` with its site's test evaluated as before but answered by ``answer``."""
+    path = tmp_path / name
+    path.write_text(source.read_text().replace(f"if float(fnp.max(fnp.abs({x}))) > 4.0:",
+                                               f"if [float(fnp.max(fnp.abs({x}))) > 4.0, {answer}][1]:"))
+    return path
+
+
+def test_a_guard_in_each_call_a_comprehension_makes_is_proven_per_execution(tmp_path):
+    point = Point(8, 4, 2**41)
+    report = analyze(COMPREHENSION, point)
+    assert report.alike == [] and not report.exact
+    source = COMPREHENSION.read_text().replace("def step(self, W):", "def step(self, W):\n        self.i = getattr(self, 'i', -1) + 1")
+    stepped = tmp_path / "stepped.py"
+    stepped.write_text(source)
+    for i, answer in enumerate(("True", "False", "self.i == 1", "self.i != 1")):
+        count = measure(_forced(tmp_path, stepped, f"{i}.py", answer, "self.x"), point).total
+        assert report.total.contains(count), (answer, count, report.total)
+
+
+def test_a_guard_in_a_comprehensions_calls_whose_option_persists_is_named():
+    report = analyze(COMPREHENSION.parent / "comprehension_casts.py", Point(8, 4, 2**41))
+    assert [s.line for s in report.alike] == [12]
+
+
+def test_executions_that_each_rejoin_make_an_interval_holding_every_mix_of_answers(tmp_path):
+    point = Point(8, 4, 2**41)
+    report = analyze(LAYER_DEPENDENT, point)
+    assert report.alike == [] and not report.exact
+    runs = {answer: measure(_forced(tmp_path, LAYER_DEPENDENT, f"{i}.py", answer), point).total
+            for i, answer in enumerate(("True", "False", "i < 2", "i >= 2"))}
+    # taken in every layer or in none costs the same; the mixes cost less and more
+    assert runs["True"] == runs["False"] and runs["i < 2"] < runs["True"] < runs["i >= 2"]
+    assert (report.total.lo, report.total.hi) == (runs["i < 2"], runs["i >= 2"])
+    assert report.total.contains(measure(LAYER_DEPENDENT, point).total)
+
+
+def test_paths_that_cost_the_same_are_not_exact_when_a_mix_is_not_proven(tmp_path):
+    point = Point(8, 4, 2**41)
+    tagged = tmp_path / "estimator.py"  # each option leaves a different number in `tags`: no rejoin
+    tagged.write_text(LAYER_DEPENDENT.read_text()
+                      .replace("rows = []", "rows, tags = [], []")
+                      .replace("x[:, : i + 1]))", "x[:, : i + 1]))\n                tags.append(i + 1)")
+                      .replace("x[:, : mlp.depth - i]))", "x[:, : mlp.depth - i]))\n                tags.append(mlp.depth - i)")
+                      .replace("return fnp.stack(rows)", "return fnp.stack(rows) * float(len(tags))"))
+    report = analyze(tagged, point)
+    assert report.total.exact and not report.exact and [s.line for s in report.alike] == [12]
+    assert to_json(report)["total"]["exact"] is False
+    assert measure(tagged, point).total != report.total.lo  # the run mixes answers
+
+
+def _report(tmp_path, body: str, guarded: str = "x = x / 2.0"):
     path = tmp_path / "estimator.py"
-    path.write_text(textwrap.dedent('''
+    path.write_text((textwrap.dedent('''
         import flopscope as flops
         import flopscope.numpy as fnp
         from whestbench import BaseEstimator
@@ -39,7 +94,7 @@ def _report(tmp_path, body: str):
 
         def guard(x):
             if float(fnp.max(x)) > 1e30:
-                x = x / 2.0
+                GUARDED
             return x
 
 
@@ -47,7 +102,7 @@ def _report(tmp_path, body: str):
             def predict(self, mlp, budget):
                 x = mlp.weights[0] @ mlp.weights[1]
     ''') + textwrap.indent(textwrap.dedent(body), " " * 8)
-        + "        return fnp.zeros((mlp.depth, mlp.width)) + x[0]\n")
+        + "        return fnp.zeros((mlp.depth, mlp.width)) + x[0]\n").replace("GUARDED", guarded))
     return analyze(path, Point(8, 2, 2**41))
 
 
@@ -57,7 +112,12 @@ def test_a_site_that_runs_once_is_not_named(tmp_path):
     assert json.loads(json.dumps(to_json(report)))["total"]["assumes_alike"] == []
 
 
-def test_a_site_in_a_helper_called_twice_is_named(tmp_path):
+def test_a_rescale_in_a_helper_called_twice_is_proven_per_call(tmp_path):
     report = _report(tmp_path, "x = guard(x)\nx = guard(x @ x)\n")
+    assert not report.total.exact and report.alike == []
+
+
+def test_a_site_in_a_helper_called_twice_whose_option_casts_is_named(tmp_path):
+    report = _report(tmp_path, "x = guard(x)\nx = guard(x @ x)\n", "x = x.astype(fnp.float64) / 2.0")
     assert [s.line for s in report.alike] == [8]
     assert to_json(report)["total"]["assumes_alike"][0]["line"] == 8

@@ -17,7 +17,7 @@ from flopcast.analyzer.chargelist import ChargeList, tallied
 from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult
 from flopcast.analyzer.lasting import LastingCalls
 from flopcast.analyzer.nominal import Nominal, nominal, reusing
-from flopcast.analyzer.paths import Exploration, explore
+from flopcast.analyzer.paths import SEPARABLE_AFTER, Exploration, explore, prove_separately
 from flopcast.analyzer.program import ROOT_CALLER, Program, call_graph, estimator_class, function_table, load_program
 from flopcast.analyzer.repeats import SharedCalls
 from flopcast.analyzer.values import Array
@@ -294,7 +294,8 @@ def _memory_of(program: Program, cls: str, point: Point, include_scorer_cast: bo
 
 def _runner(program: Program, cls: str, point: Point, include_scorer_cast: bool,
             entered: Optional[set] = None, shared: Optional[SharedCalls] = None) -> Callable[[Decisions], RunResult]:
-    """Runs with no values analysed at, reusing the calls ``shared`` (recorded by runs with none)."""
+    """Runs with no values analysed at, reusing the calls ``shared`` (recorded by runs with none; a
+    watched run reuses only those that consulted no site: repeats.CallMemo)."""
     def run(decisions: Decisions) -> RunResult:
         interp = Interpreter(program, point.width, point.depth, point.budget, decisions, include_scorer_cast)
         if shared is not None:
@@ -421,11 +422,60 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
     for module in program.modules.values():
         report.functions.extend(function_table(module))
     _note_call_structure(program, report)
-    if not report.total.exact:
+    if any(r.sites for r in results):
+        # Even paths that all cost the same rest on each site answering alike: a run mixing
+        # answers may cost otherwise, unless the sites are proven to add up per execution.
         report.alike = alike.repeated_sites(program, results, report.functions)
+        if report.alike:
+            shared = reruns[-1].shared if reruns else None
+            _prove_each_execution(report, explored, reruns, results,
+                                  _runner(program, cls, point, include_scorer_cast, shared=shared))
     if isinstance(widest.returned, Array):
         report.returned = (widest.returned.shape, widest.returned.dtype)
     return report
+
+
+#: The most interpretation work (RunResult.work) an exploration's runs may have done for its paths
+#: to be watched again for the per-execution proof (which runs about as many): a corpus file's
+#: run does hundreds; a path stuck in a long pure-Python loop does hundreds of thousands.
+MAX_PROOF_WORK = 50_000
+
+
+def _prove_each_execution(report: Report, explored: Exploration, reruns: list, results: list[RunResult],
+                          run: Callable[[Decisions], RunResult]) -> None:
+    """Drop from ``report.alike`` the sites whose executions are proven to add up each on its own
+    (joins.Separation), widening the total to what their per-execution answers can make. An
+    exploration that ran every path without watching is watched again (the nominal path and its
+    single flips) when it was small and analysed no values of its own (dataints, sizetests)."""
+    separation = None
+    if explored.combined is not None:
+        proven = explored.each_execution
+    elif not explored.capped and len(results) <= SEPARABLE_AFTER and all(r.joinable for r in results) \
+            and sum(r.work for r in results) <= MAX_PROOF_WORK \
+            and not any(r.enumerated or r.count_values for r in reruns) \
+            and not all(_raises_when_flipped(span, results) for span in report.alike):
+        separation = prove_separately(run)
+        proven = separation.each_execution if separation is not None else frozenset()
+    else:
+        return
+    if not proven:
+        return
+    if separation is not None:
+        report.total = Interval(min(report.total.lo, separation.lo), max(report.total.hi, separation.hi))
+    spans: dict = {}
+    for r in results:
+        for site in r.sites:
+            spans[site.span] = spans.get(site.span, True) and site.key in proven
+    report.alike = [span for span in report.alike if not spans.get(span, False)]
+
+
+def _raises_when_flipped(span: Span, results: list[RunResult]) -> bool:
+    """Whether every path on which the site at ``span`` takes another option than on the nominal
+    path raises: a site that ends its path and runs more than once, which the per-execution
+    proof cannot cover (joins.separable_interval), so watching the paths again gains nothing."""
+    flipped = [r for r in results for site in r.sites if site.span == span and r.chosen is not None
+               and r.chosen.get(site.key) != (site.presumed if site.presumed in site.options else site.options[0])]
+    return bool(flipped) and all(r.raised is not None for r in flipped)
 
 
 def _module_of(program: Program, node) -> Optional[object]:
@@ -549,7 +599,7 @@ def _add_nominal(report: Report, results: list[RunResult], run: Callable[[Decisi
     if not any(r.sites for r in results):
         found = Nominal(report.total.lo, [], [(u.span, f"{u.what} is not priced ({u.reason})")
                                               for u in report.unpriced])
-        if found.why_not or not report.total.exact:
+        if found.why_not or not report.exact:
             found.total = None
     else:
         found = nominal(run)

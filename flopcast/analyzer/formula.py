@@ -229,7 +229,7 @@ def fit_formula(run_point: PointRun, point: Point, report: Report,
     ``run_point`` analyses the same program at another point (the caller's pipeline);
     ``explored`` is the run at ``point`` itself when the caller has made it already.
     """
-    if not report.total.exact or report.unpriced:
+    if not report.exact or report.unpriced:
         return None
     runs = _Runs(run_point)
     if explored is not None:

@@ -208,6 +208,18 @@ class Overrun:
 
 
 @dataclass
+class RunningComprehension:
+    """A comprehension being run: what the rest of its run will see (joins.py walks it)."""
+
+    node: ast.expr
+    depth: int  # its enclosing frame's index in Interpreter._outer_frames
+    frame: "Frame"  # its own frame (its targets, over a copy of the enclosing frame's names)
+    made: list = field(default_factory=list)  # the items made so far
+    # Per level entered: [its items, the position of the item being run]
+    levels: list = field(default_factory=list)
+
+
+@dataclass
 class RunResult:
     charges: list[Charge] = field(default_factory=ChargeList)
     unpriced: list[Unpriced] = field(default_factory=list)
@@ -246,6 +258,11 @@ class RunResult:
     # whose tests consulted one (when the decisions watch them): see joins.py.
     consults: list = field(default_factory=list)
     joins: list = field(default_factory=list)
+    # Whether every answer was given in the test of an `if` statement (or a `try` statement's body
+    # of raise points) on a stack joins.py can compare, as counted without watching (a call reused
+    # with its answers counts as not): else watching the path proves nothing (api's per-execution
+    # proof is then not attempted).
+    joinable: bool = True
     # Where the budget ran out into a handler of the program's (BudgetExhaustedError caught).
     exhausted: Optional[Span] = None
     # The FLOPs charged when the path met its first site: every path costs at least that.
@@ -301,6 +318,10 @@ class Interpreter:
         self._pending_classes: list = []  # (class, statement) a metaclass is making (type_new)
         self._outer_frames: list = []  # the frames below self.frame on the call stack (joins.py walks them)
         self._opaque_depth = 0  # comprehensions, class bodies and imports being run (joins.py)
+        self._comprehensions: list = []  # the comprehensions being run, outermost first (joins.py)
+        # Unwatched, how many answers were given where a watched run could record a join (see
+        # RunResult.joinable).
+        self._joinable_answers = 0
         self.module_envs: dict[str, dict] = {}
         self._unpriced_keys: set = set()
         self.span: Optional[Span] = None
@@ -368,6 +389,7 @@ class Interpreter:
             if limit < _RECURSION_LIMIT:
                 sys.setrecursionlimit(limit)
         result.consults = self.decisions.log
+        result.joinable = self._joinable_answers == len(self.decisions.answers)
         result.ran_generators = bool(self._ran_generators)
         result.work = self.work
         if not self.enumerated and not self.count_values:
@@ -1133,13 +1155,15 @@ class Interpreter:
 
     def stmt_If(self, node: ast.If) -> None:
         decisions = self.decisions
-        first = len(decisions.log)
+        first, used, asked = len(decisions.log), self.used, len(decisions.answers)
         taken = self.truth(node.test, node)
         end = len(decisions.log)
+        if len(decisions.answers) > asked and joins.comparable_stack(self):
+            self._joinable_answers += len(decisions.answers) - asked
         self.exec_block(node.body if taken else node.orelse)
         if end > first:
             # Watched, the test consulted a site and the statement ended normally: record its join.
-            joins.record(self, node, (first, end))
+            joins.record(self, node, (first, end), used)
 
     def stmt_Match(self, node: ast.Match) -> None:
         """A match statement, case by case as Python runs it: the first case whose pattern
@@ -3203,35 +3227,41 @@ class Interpreter:
     def comprehension(self, node, make) -> Value:
         saved = self.frame
         inner = Frame(dict(saved.vars), saved.module, saved.qualname, saved.function, saved.cls, saved.receiver)
+        running = RunningComprehension(node, len(self._outer_frames), inner)
         self._outer_frames.append(saved)
+        self._comprehensions.append(running)
         self._opaque_depth += 1
         self.frame = inner
-        out: list = []
         try:
-            known = self._generators(node.generators, 0, make, out)
+            known = self._generators(node.generators, 0, make, running)
         finally:
             self.frame = saved
             self._outer_frames.pop()
+            self._comprehensions.pop()
             self._opaque_depth -= 1
-        return out if known else None
+        return running.made if known else None
 
-    def _generators(self, gens, index, make, out) -> bool:
+    def _generators(self, gens, index, make, running: "RunningComprehension") -> bool:
         """Runs one level of a comprehension; False when a level iterates over a value whose
         items are not known (the result is then unknown: never the part that was made)."""
         if index == len(gens):
-            out.append(make())
+            running.made.append(make())
             return True
         gen = gens[index]
         items = self.iterate(self.eval(gen.iter), gen.iter)
         if items is None:
             self.unpriced(gen.iter, "comprehension", "iterates over a value whose length depends on data")
             return False
-        for item in items:
+        level = [items, -1]
+        running.levels.append(level)
+        for position, item in enumerate(items):
+            level[1] = position
             self.tick()
             self.assign(gen.target, item)
             if all(self.truth(cond, cond) for cond in gen.ifs):
-                if not self._generators(gens, index + 1, make, out):
+                if not self._generators(gens, index + 1, make, running):
                     return False
+        running.levels.pop()
         return True
 
     def short_circuit(self, name: str, node: ast.Call) -> Value:
@@ -4644,10 +4674,13 @@ def _joined_try(interp: Interpreter, node: ast.Try) -> None:
     """A try statement, recording its join when value-dependent raise points inside it were
     consulted and it ended normally (joins.py: a fallback that rejoins adds up with the rest)."""
     decisions = interp.decisions
-    first = len(decisions.log)
+    first, used, asked = len(decisions.log), interp.used, len(decisions.answers)
     interp.stmt_Try(node)
+    if len(decisions.answers) > asked and all(key[0] == "raise" for key, _ in decisions.answers[asked:]) \
+            and joins.comparable_stack(interp):
+        interp._joinable_answers += len(decisions.answers) - asked
     if len(decisions.log) > first and all(key[0] == "raise" for key in decisions.log[first:]):
-        joins.record(interp, node, (first, len(decisions.log)))
+        joins.record(interp, node, (first, len(decisions.log)), used)
 
 
 _STMT_DISPATCH[ast.Try] = _joined_try
@@ -4663,10 +4696,10 @@ def _staged(plain):
         if not isinstance(node.value, ast.Call):
             return plain(interp, node)
         log = interp.decisions.log
-        first = len(log)
+        first, used = len(log), interp.used
         plain(interp, node)
         if len(log) > first and len(interp.result.joins) < MAX_STAGE_JOINS:
-            joins.record(interp, node, (first, len(log)), call=True)
+            joins.record(interp, node, (first, len(log)), used, call=True)
 
     return run
 

@@ -23,10 +23,12 @@ The proof is checked, not presumed, on the runs themselves (:func:`separable_int
   code after its current statement may read (a conservative liveness: later statements,
   whole enclosing loops, handlers, closures). For that to be all the program can still
   see, each call on the stack must be the whole value of an assignment, an expression
-  statement or a `return`: then no temporary of an enclosing expression is waiting for the
-  call to return (its arguments were only bound to the callee's parameters), and the names
-  the assignment is about to overwrite are left out. Otherwise (a call inside an
-  expression, a comprehension, a class body, a generator) the join is not comparable;
+  statement or a `return`, or the whole element of a list, set or generator comprehension
+  that is such a value (its items made and still to come are walked): then no temporary of
+  an enclosing expression is waiting for the call to return (its arguments were only bound
+  to the callee's parameters), and the names the assignment is about to overwrite are left
+  out. Otherwise (a call inside another expression, a class body, a generator) the join is
+  not comparable;
 * a site *rejoins* when the run that flips it alone meets the same sites in the same
   order and records equal joins; every consultation of it must have been in the test of
   an `if` statement (or anywhere in a `try` statement) that then ended normally, with no
@@ -38,13 +40,16 @@ Within those conditions every combination's total is computed, not estimated: fo
 the order the base path meets them, a combination whose first ending site is ``i`` costs
 what the run flipping ``i`` alone cost plus what the rejoining sites flipped before ``i``
 add; a combination with no ending site costs the base path plus what its flipped sites add.
+Since every execution of a rejoining site rejoins, the same holds per execution: a run whose
+site answers differently from one execution to the next costs the base path plus what each
+flipped execution's statement adds (:class:`Separation`).
 """
 
 from __future__ import annotations
 
 import ast
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
 from flopcast.analyzer import write_only
@@ -103,6 +108,9 @@ class Join:
     # A statement whose whole value is a call (``r = stage(x)``) that consulted sites: a stage
     # boundary (see stage_groups), not one of the `if`/`try` joins the single flips read.
     call: bool = False
+    # The FLOPs the statement charged, from its start to its end: what this execution of its
+    # sites' options cost (separable_interval's per-execution deltas). Not part of the state.
+    charged: int = field(default=0, compare=False)
 
     def same_as(self, other: "Join") -> bool:
         return self.form is not None and self == other
@@ -113,49 +121,107 @@ class Join:
         return self.test[0], self.test[1] + len(self.body_sites)
 
 
-def record(interp, node: ast.stmt, test: tuple, call: bool = False) -> None:
+def record(interp, node: ast.stmt, test: tuple, used_before: int, call: bool = False) -> None:
     """File the join of ``node``'s execution that just ended normally; ``test`` is where its
-    test's consultations start and end in the log (the block's follow). A call statement's
-    consultations are all its test's."""
+    test's consultations start and end in the log (the block's follow), ``used_before`` the FLOPs
+    spent when the statement began. A call statement's consultations are all its test's."""
     log = interp.decisions.log
     test_sites, body_sites = log[test[0]:test[1]], log[test[1]:]
     form = None
-    killed = _pending_free(interp)
-    if killed is not None:
+    pending = _pending_free(interp)
+    if pending is not None:
         try:
             with suspended(interp.counter_watch):  # the analysis' own reads (counters.py)
                 walk = _Walk(interp._nonzero_counts, write_only.attributes(interp.program))
-                form = _state(interp, walk, killed, node)
+                form = _state(interp, walk, pending, node)
         except (Incomparable, RecursionError):
             form = None
-    interp.result.joins.append(Join(id(node), test, tuple(test_sites), tuple(body_sites), form, call))
+    interp.result.joins.append(Join(id(node), test, tuple(test_sites), tuple(body_sites), form, call,
+                                    interp.used - used_before))
+
+
+def comparable_stack(interp) -> bool:
+    """Whether a join recorded now could be compared (no frame waits on a call inside an expression)."""
+    return _pending_free(interp) is not None
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A frame below the current one and what it waits in: the statement it resumes in, the names
+    that statement will overwrite, and the names a comprehension it is running still reads."""
+
+    frame: object
+    dead: frozenset
+    statement: Optional[ast.stmt]
+    reads: frozenset = frozenset()
 
 
 def _pending_free(interp) -> Optional[list]:
-    """Per frame below the current one, the names its pending assignment will overwrite; None
-    when some frame may hold temporaries the walk cannot see."""
-    if interp._opaque_depth or len(interp._outer_frames) != len(interp._call_spans):
+    """The frames below the current one (see _Pending); None when some frame may hold temporaries
+    the walk cannot see. A frame waits in a statement whose whole value is a call, or a
+    comprehension (its items made so far and still to come are walked) whose element is the call."""
+    running = {c.depth: c for c in interp._comprehensions}
+    if interp._opaque_depth != len(running) \
+            or len(interp._outer_frames) != len(interp._call_spans) + len(running):
         return None
-    killed = []
-    for caller, span in zip(interp._outer_frames, interp._call_spans):
-        if caller is None or caller.qualname == "<module>":
-            killed.append(frozenset())  # the harness calling setup() or predict()
+    own = {id(c.frame): c for c in interp._comprehensions}
+    spans = iter(interp._call_spans)
+    pending = []
+    for depth, caller in enumerate(interp._outer_frames):
+        comprehension = running.get(depth)
+        if comprehension is not None:  # ``caller`` runs it as the whole value of a statement
+            stmt = _statement_of(interp.program, comprehension.node)
+            if stmt is None or not _element_is_a_call(comprehension.node):
+                return None
+            pending.append(_Pending(caller, _targets(stmt), stmt))
             continue
-        stmt = _statement_of_call(interp.program, span)
+        span = next(spans)
+        if caller is None or caller.qualname == "<module>":  # the harness calling setup() or predict()
+            pending.append(_Pending(caller, frozenset(), _statement_of(interp.program, span)))
+            continue
+        comprehension = own.get(id(caller))
+        if comprehension is not None:  # the comprehension's own frame, calling its element
+            elt = comprehension.node.elt
+            if (elt.lineno, elt.col_offset, elt.end_lineno, elt.end_col_offset) != \
+                    (span.line, span.col, span.end_line, span.end_col):
+                return None
+            pending.append(_Pending(caller, frozenset(), _statement_of(interp.program, comprehension.node),
+                                    frozenset(_loads(comprehension.node))))
+            continue
+        stmt = _statement_of(interp.program, span)
         if stmt is None:
             return None
-        targets = getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]
-        killed.append(frozenset(name for t in targets if t is not None for name in _bound_names(t)))
-    return killed
+        pending.append(_Pending(caller, _targets(stmt), stmt))
+    return pending
+
+
+def _element_is_a_call(node: ast.expr) -> bool:
+    """A list, set or generator comprehension whose element is a call of a plain callee (its
+    arguments are only bound to the callee's parameters: nothing else waits for it)."""
+    elt = getattr(node, "elt", None)
+    return isinstance(elt, ast.Call) and _plain(elt.func)
+
+
+def _targets(stmt: ast.stmt) -> frozenset:
+    """The names an assignment statement overwrites once its value is made."""
+    targets = getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]
+    return frozenset(name for t in targets if t is not None for name in _bound_names(t))
 
 
 _CALLS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_WHOLE = (ast.Call, ast.ListComp, ast.SetComp, ast.GeneratorExp)
 
 
-def _statement_of_call(program, span) -> Optional[ast.stmt]:
-    """The statement whose whole value is the call at ``span`` (its arguments are evaluated before
-    the call, and only bound to the callee's parameters: nothing else waits for it to return)."""
-    module = next((m for m in program.modules.values() if str(m.path) == span.path), None)
+def _statement_of(program, where) -> Optional[ast.stmt]:
+    """The statement whose whole value is the call at the span ``where`` (or the comprehension node
+    ``where``): a call's arguments are evaluated before it and only bound to the callee's
+    parameters, so nothing else waits for it to return."""
+    if isinstance(where, ast.AST):
+        key = (where.lineno, where.col_offset, where.end_lineno, where.end_col_offset)
+        module = next((m for m in program.modules.values() if _holds(m.tree, where)), None)
+    else:
+        key = (where.line, where.col, where.end_line, where.end_col)
+        module = next((m for m in program.modules.values() if str(m.path) == where.path), None)
     if module is None:
         return None
     table = _CALLS.get(module.tree)
@@ -163,11 +229,26 @@ def _statement_of_call(program, span) -> Optional[ast.stmt]:
         table = _CALLS[module.tree] = {}
         for stmt in ast.walk(module.tree):
             value = getattr(stmt, "value", None)
-            if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr, ast.Return)) and isinstance(value, ast.Call) \
-                    and _plain(value.func) and all(isinstance(t, (ast.Name, ast.Tuple, ast.List, ast.Starred, ast.Attribute))
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr, ast.Return)) and isinstance(value, _WHOLE) \
+                    and (not isinstance(value, ast.Call) or _plain(value.func)) \
+                    and all(isinstance(t, (ast.Name, ast.Tuple, ast.List, ast.Starred, ast.Attribute))
                             for t in getattr(stmt, "targets", [getattr(stmt, "target", None) or ast.Name("_")])):
-                table[(value.lineno, value.col_offset, value.end_lineno, value.end_col_offset)] = stmt
-    return table.get((span.line, span.col, span.end_line, span.end_col))
+                table[(value.lineno, value.col_offset, value.end_lineno, value.end_col_offset)] = (value, stmt)
+    found = table.get(key)
+    if found is None or (found[0] is not where if isinstance(where, ast.AST) else not isinstance(found[0], ast.Call)):
+        return None
+    return found[1]
+
+
+_COMPREHENSIONS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _holds(tree: ast.AST, node: ast.AST) -> bool:
+    """Whether the comprehension ``node`` is in ``tree``."""
+    nodes = _COMPREHENSIONS.get(tree)
+    if nodes is None:
+        nodes = _COMPREHENSIONS[tree] = {id(n) for n in ast.walk(tree) if isinstance(n, _WHOLE[1:])}
+    return id(node) in nodes
 
 
 def _bound_names(target: ast.expr) -> list:
@@ -190,18 +271,19 @@ def _plain(node: ast.expr) -> bool:
     return isinstance(node, (ast.Name, ast.Constant))
 
 
-def _state(interp, walk: _Walk, killed: list, node: ast.stmt) -> tuple:
-    positions = [_statement_of_call(interp.program, span) for span in interp._call_spans] + [node]
-    frames = list(zip(interp._outer_frames, killed, positions)) + [(interp.frame, frozenset(), node)]
+def _state(interp, walk: _Walk, pending: list, node: ast.stmt) -> tuple:
     parts: list = []
-    for f, dead, where in frames:
+    for p in [*pending, _Pending(interp.frame, frozenset(), node)]:
+        f = p.frame
         if f is None:
             continue
         if f.generator is not None:
             raise Incomparable("generator frame")
-        live = _live_after(f.function.node, where, walk.unread) \
-            if f.function is not None and where is not None else None
-        names = {k: v for k, v in f.vars.items() if k not in dead and (live is None or k in live)}
+        live = _live_after(f.function.node, p.statement, walk.unread) \
+            if f.function is not None and p.statement is not None else None
+        if live is not None:
+            live |= p.reads
+        names = {k: v for k, v in f.vars.items() if k not in p.dead and (live is None or k in live)}
         parts.append((f.qualname, walk.names(names),
                       walk.form(f.function) if f.function is not None else None,
                       walk.form(f.receiver) if f.receiver is not None else None,
@@ -212,6 +294,11 @@ def _state(interp, walk: _Walk, killed: list, node: ast.stmt) -> tuple:
     parts.append(tuple((id(c.node), c.index, c.known_exit_test,
                         tuple(walk.form(v) for v in c.items[c.index + 1:]) if c.items is not None else None)
                        for c in interp.loops))
+    # The comprehensions waiting on a call of their element: the items made, and those still to come.
+    parts.append(tuple((id(c.node), tuple(walk.form(v) for v in c.made),
+                        tuple((position, tuple(walk.form(v) for v in items[position + 1:]))
+                              for items, position in c.levels))
+                       for c in interp._comprehensions))
     parts.append((len(interp._cache_results), frozenset(interp._reentered), len(interp._served),
                   len(interp._ran_generators), interp.metered, interp.free, interp.try_depth,
                   interp.used if interp.program_mentions_budget() else None))
@@ -320,39 +407,67 @@ def _branch_joins(run) -> list:
     return [j for j in run.joins if not j.call]
 
 
-def separable_interval(base, flips: dict) -> Optional[tuple[int, int]]:
-    """(lowest, highest) total over every combination of options, from the base run and
-    one run per site with only that site flipped (``flips``: site key -> run); None when
-    the runs do not prove that the sites' costs add up."""
+@dataclass(frozen=True)
+class Separation:
+    """What the base run and the single flips prove when the sites' costs add up: the lowest and
+    highest total over every combination of options, and the sites for which that holds even
+    when each execution of the site answers on its own (a rescale taken in some layers only)."""
+
+    lo: int
+    hi: int
+    each_execution: frozenset
+
+
+def separable_interval(base, flips) -> Optional[Separation]:
+    """The totals over every combination of options, from the base run and one run per site
+    with only that site flipped (``flips.get(site key)``, asked in the order the base run met the
+    sites); None when the runs do not prove that the sites' costs add up.
+
+    A rejoining site's executions each rejoin the base path's state, so every execution adds
+    what it adds on its own (its statement's charges in the flipped run less the base run's)
+    whatever the other executions answer: the combinations of per-execution answers span the
+    sums of those additions' negative and positive parts. That holds when the executions'
+    additions account for the whole difference of the two runs' totals (no execution was
+    skipped over by a repeated loop); otherwise only the site answering alike is proven."""
     if not may_separate(base):
         return None
     order = [s.key for s in base.sites]
     joined = _confined(base)
+    base_joins = _branch_joins(base)
     before_lo = before_hi = 0  # what the rejoining sites met so far can add, at least / at most
     ends: list = []  # (lowest, highest) of the combinations whose first ending site is each one
+    each: set = set()
     for i, key in enumerate(order):
         run = flips.get(key)
         if run is None or not _clean(run):
             return None
         met = [s.key for s in run.sites]
-        run_joins, base_joins = _branch_joins(run), _branch_joins(base)
+        run_joins = _branch_joins(run)
         if met == order and key in joined and len(run_joins) == len(base_joins) \
                 and all(a.same_as(b) for a, b in zip(run_joins, base_joins)):
             delta = run.total - base.total
-            before_lo, before_hi = before_lo + min(delta, 0), before_hi + max(delta, 0)
+            adds = [a.charged - b.charged for a, b in zip(run_joins, base_joins)]
+            if sum(adds) == delta:
+                each.add(key)
+            else:
+                adds = [delta]
+            before_lo += sum(a for a in adds if a < 0)
+            before_hi += sum(a for a in adds if a > 0)
         elif met == order[:i + 1] and key in run.consults \
                 and set(run.consults[run.consults.index(key):]) == {key}:
             # Ends: no other site is consulted after it, so the cost from here depends only on
             # the state at the site, which the rejoining sites before it leave as the base
-            # path has it.
+            # path has it. Answering differently per execution is proven only when it has one.
             ends.append((run.total + before_lo, run.total + before_hi))
+            if base.consults.count(key) == 1:
+                each.add(key)
         else:
             return None
     # No site ends: the base path plus what each flipped site adds.
     lows, highs = [base.total + before_lo], [base.total + before_hi]
     lows += [lo for lo, _ in ends]
     highs += [hi for _, hi in ends]
-    return min(lows), max(highs)
+    return Separation(min(lows), max(highs), frozenset(each))
 
 
 def _confined(run) -> set:

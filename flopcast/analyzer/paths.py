@@ -33,6 +33,7 @@ from typing import Callable, Optional
 from flopcast.analyzer.decisions import Decisions
 from flopcast.analyzer.interpreter import RunResult
 from flopcast.analyzer.joins import (
+    Separation,
     may_separate,
     separable_interval,
     stage_groups,
@@ -53,6 +54,8 @@ class Exploration:
     # (lowest, highest) total over every combination when the sites' costs add up and only the
     # base path and the single flips were run (joins.py); None otherwise.
     combined: Optional[tuple[int, int]] = None
+    # The sites whose executions may each answer on their own within ``combined`` (joins.Separation).
+    each_execution: frozenset = frozenset()
 
     @property
     def capped(self) -> bool:
@@ -137,21 +140,54 @@ def _separately(run: Callable[[Decisions], RunResult], earlier: list[RunResult],
                 base: RunResult, chosen: dict) -> Optional[Exploration]:
     """Each of the nominal path's sites flipped alone; an Exploration when the runs prove the
     sites' costs add up (joins.py), else None (the runs made are then added to ``spare``)."""
-    if not may_separate(base):
-        return None
-    singles: dict = {}
-    prefix: dict = {}
-    for site in base.sites:
-        taken = chosen[site.key]
-        other = next(o for o in site.options if o != taken)
-        singles[site.key] = run(Decisions({**prefix, site.key: other}, watch=True, presume=True))
-        spare.append(singles[site.key])
-        prefix[site.key] = taken
-    combined = separable_interval(base, singles)
-    if combined is None:
+    singles = _single_flips(run, spare, base, chosen)
+    separation = separable_interval(base, singles) if singles is not None else None
+    if separation is None:
         return None
     # Every run made is a real path: kept, in the order made (callers pair them with traces).
-    return Exploration([*earlier, base, *singles.values()], combined=combined)
+    return Exploration([*earlier, base, *singles.made.values()], combined=(separation.lo, separation.hi),
+                       each_execution=separation.each_execution)
+
+
+class _SingleFlips:
+    """Site key -> the watched run with only that site of the nominal path's flipped, made when
+    first asked for: separable_interval stops at the first site that neither rejoins nor ends,
+    and the flips after it are never run. Each run made goes to ``spare`` too."""
+
+    def __init__(self, run: Callable[[Decisions], RunResult], spare: list[RunResult], base: RunResult,
+                 chosen: dict) -> None:
+        self.run, self.spare = run, spare
+        self.made: dict = {}
+        self.fixed: dict = {}
+        prefix: dict = {}
+        for site in base.sites:
+            taken = chosen[site.key]
+            other = next(o for o in site.options if o != taken)
+            self.fixed[site.key] = {**prefix, site.key: other}
+            prefix[site.key] = taken
+
+    def get(self, key) -> Optional[RunResult]:
+        if key not in self.made and key in self.fixed:
+            self.made[key] = self.run(Decisions(self.fixed[key], watch=True, presume=True))
+            self.spare.append(self.made[key])
+        return self.made.get(key)
+
+
+def _single_flips(run: Callable[[Decisions], RunResult], spare: list[RunResult], base: RunResult,
+                  chosen: dict) -> Optional[_SingleFlips]:
+    """The single flips of the nominal path's sites; None when the nominal run already rules out
+    separate pricing (joins.may_separate)."""
+    return _SingleFlips(run, spare, base, chosen) if may_separate(base) else None
+
+
+def prove_separately(run: Callable[[Decisions], RunResult]) -> Optional[Separation]:
+    """The nominal path and each of its sites flipped alone, watched: what they prove about
+    every combination of options, each execution answering on its own where it may (joins.py);
+    None when they prove nothing. For an exploration that ran its paths without watching them."""
+    decisions = Decisions(watch=True, presume=True)
+    base = run(decisions)
+    singles = _single_flips(run, [], base, decisions.chosen)
+    return separable_interval(base, singles) if singles is not None else None
 
 
 #: The most runs the stages' own paths may take together (each stage's paths are run alone).

@@ -17,9 +17,17 @@ def _status(report: Report) -> str:
         return "lower bound (a loop or recursion may never end; its cost is unbounded)"
     if report.unpriced:
         return "lower bound (some ops are not priced)"
-    if not report.total.exact:
-        return "interval (the cost depends on values)" + alike_caveat(report)
+    if not report.exact:
+        head, why = value_dependence(report)
+        return f"{head} ({why})" + alike_caveat(report)
     return "exact"
+
+
+def value_dependence(report: Report) -> tuple[str, str]:
+    """What a total is when every op is priced but it is not exact, and why."""
+    if report.total.exact:  # every path explored costs the same, but a run mixing answers was not priced
+        return "not proven exact", "every path explored costs the same"
+    return "interval", "the cost depends on values"
 
 
 def alike_caveat(report: Report) -> str:
@@ -97,7 +105,7 @@ def _report_json(report: Report) -> dict[str, Any]:
                   "budget": budget, "round": report.point.tag},
         # The upper end when the cost is an interval: the number to hold against the budget.
         "total_flops": report.total.hi,
-        "total": {"lo": report.total.lo, "hi": report.total.hi, "exact": report.total.exact,
+        "total": {"lo": report.total.lo, "hi": report.total.hi, "exact": report.exact,
                   "lower_bound": report.lower_bound,
                   "unbounded": any(u.what == "unbounded" for u in report.unpriced),
                   # sites that may run more than once on a path, which the interval assumes answer alike
@@ -175,7 +183,7 @@ def render_text(report: Report, top: int = 10) -> str:
     total = report.total
     pct = rollup.share(total.hi, budget)
     verdict = "OVER BUDGET" if total.hi > budget else "within budget"
-    if report.nominal is not None and not total.exact:
+    if report.nominal is not None and not report.exact:
         nominal_pct = rollup.share(report.nominal, budget)
         out.append(f"Predicted FLOPs: {_fmt(report.nominal)} nominal  (≈{_approx(report.nominal)}; "
                    f"{nominal_pct:.3g}% of the {_approx(budget)} budget)")
@@ -256,7 +264,7 @@ def render_text(report: Report, top: int = 10) -> str:
 
 def _nominal_lines(report: Report) -> list[str]:
     """The nominal number's presumptions, or why there is none (only when the cost depends on values)."""
-    if report.total.exact:
+    if report.exact:
         return []
     if report.nominal is not None:
         out = ["Nominal path presumes (override with `# flopcast: assume ...`, docs/directives.md):"]

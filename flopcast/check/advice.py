@@ -37,7 +37,7 @@ def charges_in(ctx: CheckContext, span: Span) -> list[Charge]:
 def single_path(ctx: CheckContext) -> bool:
     """Savings are exact only when the analysis followed one path (no value-dependent choice)."""
     report = ctx.report
-    return (report is not None and report.total.exact and not report.unpriced
+    return (report is not None and report.exact and not report.unpriced
             and all(c.certain for c in ctx.distinct_charges))
 
 
@@ -106,10 +106,10 @@ def measured_saving(ctx: CheckContext, file: SourceFile, span: Span, code: str,
     exact and, with ``same_result``, the rewrite neither raises more nor returns another
     shape or dtype)."""
     report = ctx.report
-    if report is None or not report.total.exact or report.lower_bound:
+    if report is None or not report.exact or report.lower_bound:
         return None
     after = reanalysed(ctx, file, spliced(file, span, code))
-    if after is None or not after.total.exact or after.lower_bound:
+    if after is None or not after.exact or after.lower_bound:
         return None
     if same_result and (after.returned != report.returned or len(after.raises) > len(report.raises)):
         return None

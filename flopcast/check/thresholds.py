@@ -150,7 +150,7 @@ def forced_cost(ctx: CheckContext, branch: BudgetBranch) -> Callable[..., Option
                     sources={str(f.path): (text if f is branch.file else f.text) for f in sub.others})
             except Exception:  # noqa: BLE001 - no exact crossing then
                 after = None
-            exact = after is not None and after.total.exact and not after.lower_bound
+            exact = after is not None and after.exact and not after.lower_bound
             memo[key] = after.total.lo if exact else None
         return memo[key]
 

@@ -53,7 +53,7 @@ def keyed_totals(report: Report, path: str) -> dict[str, int]:
         out[line_key(line)] = lc.total
     for fn in costs.functions:
         if fn.includes_callees:
-            if report.total.exact and not report.unpriced:
+            if report.exact and not report.unpriced:
                 out[function_key(fn.info.qualname)] = report.total.lo
         else:
             out[function_key(fn.info.qualname)] = fn.own

@@ -135,10 +135,10 @@ def _line_formulas(path: str, point: Point, report: Report, files: list[Path], o
     from flopcast.analyzer import analyze
     from flopcast.lsp.formulas import SAMPLED, keyed_totals, solve
 
-    if report.unpriced or not report.total.exact:
+    if report.unpriced or not report.exact:
         return {}
     grid = {(w, d): analyze(path, Point(w, d, point.budget), **options) for w, d in SAMPLED}
-    if any(r.unpriced or not r.total.exact for r in grid.values()):
+    if any(r.unpriced or not r.exact for r in grid.values()):
         return {}
     out = {}
     for file in files:

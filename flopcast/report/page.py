@@ -17,7 +17,7 @@ from markupsafe import Markup
 from flopcast import __version__
 from flopcast.analyzer import rollup
 from flopcast.analyzer.program import ROOT_CALLER
-from flopcast.analyzer.render import alike_caveat
+from flopcast.analyzer.render import alike_caveat, value_dependence
 from flopcast.lsp.costs import SpanCost, fold
 from flopcast.lsp.keys import line_key, span_key
 from flopcast.model import SCORER_SPAN, Report, Span, display_path
@@ -353,8 +353,9 @@ def _status(report: Report) -> tuple[str, str]:
         return "lower", "lower bound: a loop or recursion may never end, its cost is unbounded"
     if report.unpriced:
         return "lower", "lower bound: some ops are not priced"
-    if not report.total.exact:
-        return "interval", "interval: the cost depends on values" + alike_caveat(report)
+    if not report.exact:
+        head, why = value_dependence(report)
+        return "interval", f"{head}: {why}" + alike_caveat(report)
     return "exact", "exact"
 
 

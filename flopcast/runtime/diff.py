@@ -139,7 +139,7 @@ def compare(
     _join(result, report, list(report.charges), dynamic)
     total = sum(c.flops for c in dynamic)
     if all(r.matches for r in result.expressions) and report.total.contains(total):
-        exact = report.total.exact and all(r.static.exact for r in result.expressions)
+        exact = report.exact and all(r.static.exact for r in result.expressions)
         result.verdict = EXACT if exact else INSIDE
     else:
         result.verdict = MISMATCH

@@ -107,7 +107,7 @@ def saving_problem(before: Report, after: Report, saving: Optional[int]) -> Opti
                 "the fix was not applied")
     if after.lower_bound and not before.lower_bound:
         return "after the rewrite some operation could not be priced; the fix was not applied"
-    if not (before.total.exact and after.total.exact):
+    if not (before.exact and after.exact):
         return None if after.total.hi <= before.total.hi else (
             f"after the rewrite the cost could reach {after.total.hi:,} FLOPs, more than {before.total.hi:,}; "
             "the fix was not applied")

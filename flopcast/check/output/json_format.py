@@ -26,7 +26,7 @@ def document(results: Results) -> dict:
                       "budget": t.point.budget, "round": t.point.tag},
             "prediction": None if report is None else {
                 "lo": report.total.lo, "hi": report.total.hi,
-                "exact": report.total.exact, "lower_bound": report.lower_bound,
+                "exact": report.exact, "lower_bound": report.lower_bound,
                 **calibrated(report),
             },
             "analysis_error": t.analysis_error,

@@ -28,7 +28,7 @@ class BudgetOverrun(Rule):
         total = report.total
         if total.hi <= budget:
             return
-        if total.lo > budget or total.exact:
+        if total.lo > budget or report.exact:
             head = (f"predicted {fmt.flops(total.hi)} FLOPs exceed the budget "
                     f"{fmt.flops(budget)} by {fmt.share(total.hi - budget, budget)}")
         else:

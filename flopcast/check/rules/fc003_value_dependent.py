@@ -27,7 +27,7 @@ class ValueDependentCost(Rule):
                 f"the cost depends on values here ({item.kind}: {reason}); "
                 f"the prediction is the range {report.total} FLOPs",
             )
-        if not report.uncertain and not report.total.exact:
+        if not report.uncertain and not report.exact:
             yield self.finding(
                 ctx.predict_span(),
                 f"the prediction is the range {report.total} FLOPs: the cost depends on values",
