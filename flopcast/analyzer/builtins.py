@@ -557,7 +557,7 @@ def _zip_generators(interp, args: list, span: Span, node) -> Value:
         return interp.unpriced(node, "zip()", "zip of endless iterators and generators is not modelled")
     avail = [f if f is not None else [a.item(a.consumed + k) for k in range(bound + 1)] if isinstance(a, EndlessIter)
              else interp.run_generator(
-                 a, a.consumed + bound + 1 if bound is not None and made_here(node, i) else None)[a.consumed:]
+                 a, a.consumed + bound + 1 if bound is not None and stdlib_containers.made_here(node, i) else None)[a.consumed:]
              for i, (a, f) in enumerate(zip(args, fixed))]
     rows = min(len(f) for f in avail)
     first_short = next(i for i, f in enumerate(avail) if len(f) == rows)
@@ -565,14 +565,6 @@ def _zip_generators(interp, args: list, span: Span, node) -> Value:
         if isinstance(a, (PyGenerator, SeqIterator, EndlessIter)):
             a.consumed += rows + 1 if i < first_short else rows
     return _lazy([make_tuple(list(t)) for t in zip(*avail)], args, before)
-
-
-def made_here(node, i: int) -> bool:
-    """Whether a call's argument ``i`` is a call made right there (`zip(range(n), stream())`):
-    a generator it returned is consumed by this call only, so its body may stop at the last
-    item this call takes (a generator held by a name may be consumed again later)."""
-    return isinstance(node, _ast.Call) and i < len(node.args) and isinstance(node.args[i], _ast.Call) \
-        and not any(isinstance(a, _ast.Starred) for a in node.args[:i + 1])
 
 
 def _lazy(items: list, args: list, before: list) -> Value:

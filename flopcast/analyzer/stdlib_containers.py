@@ -14,6 +14,7 @@ an order that depends on values leaves the call unpriced. ``nsmallest``/``nlarge
 
 from __future__ import annotations
 
+import ast
 import functools
 import heapq
 import itertools
@@ -151,8 +152,6 @@ def islice(interp, source: Value, bounds: list, span, node) -> Value:
     else:
         stop = bounds[0] if len(bounds) == 1 else bounds[1] if len(bounds) > 1 else None
         # islice pulls at most `stop` items: an endless generator stops there
-        from flopcast.analyzer.builtins import made_here
-
         need = stop if isinstance(stop, int) and stop >= 0 and source.items is None and made_here(node, 0) else None
         rest = interp.run_generator(source, need)[source.consumed:]
     counter = itertools.count()
@@ -232,3 +231,11 @@ def counter_method(interp, counter: DictVal, name: str, args: list, kwargs: dict
     if limit.value is not None:
         ranked = ranked[: limit.value]
     return ListVal([make_tuple([Known(k), n]) for k, n in ranked])
+
+
+def made_here(node, i: int) -> bool:
+    """Whether a call's argument ``i`` is a call made right there (`zip(range(n), stream())`):
+    a generator it returned is consumed by this call only, so its body may stop at the last
+    item this call takes (a generator held by a name may be consumed again later)."""
+    return isinstance(node, ast.Call) and i < len(node.args) and isinstance(node.args[i], ast.Call) \
+        and not any(isinstance(a, ast.Starred) for a in node.args[:i + 1])
