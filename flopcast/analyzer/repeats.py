@@ -431,6 +431,8 @@ class SteadyLoop:
                 or any(entry.offsets or entry.written for entry in self.indexed.values()):
             return
         for period in range(2, self.MAX_PERIOD + 1):
+            if len(self.items) - 1 - probe.index < 3 * period - 1:
+                return  # too few iterations left: the watched period, two more, and the last
             old = self.recent.get(probe.index - period)
             if old is None or period in self.failed_periods or (probe.reads != old.reads and probe.used != old.used):
                 continue
