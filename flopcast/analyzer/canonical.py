@@ -282,19 +282,29 @@ class Canon:
         # form after their number is made (_function_form): written here as _function writes
         # them, without its dispatch (walks of every module's globals are the hot path of call
         # keys and loop probes).
-        objects, by_object, namer = self.objects, self.by_object, type(self).definition
+        made_function = self.made_function
         out = []
         for k, v in env.items():
-            if v.__class__ is FunctionVal and v.closure is None and not v.attrs and id(v) not in objects:
-                made = v.form
-                got = made.get(namer) if made is not None else None
-                if got is not None and got[0] == (v.kind, v.cached, v.owner):
-                    n = objects[id(v)] = len(objects)
-                    by_object.append(v)
-                    out.append((k, ("F", n) + got[1]))
+            if v.__class__ is FunctionVal:
+                made = made_function(v)
+                if made is not None:
+                    out.append((k, made))
                     continue
             out.append((k, form(v)))
         return tuple(out)
+
+    def made_function(self, v: FunctionVal) -> Optional[tuple]:
+        """A module-level function's form as _function writes it, when the form after its number was
+        made already for this walk's way of naming classes (numbered now); None otherwise."""
+        if v.closure is not None or v.attrs or id(v) in self.objects:
+            return None
+        made = v.form
+        got = made.get(type(self).definition) if made is not None else None
+        if got is None or got[0] != (v.kind, v.cached, v.owner):
+            return None
+        n = self.objects[id(v)] = len(self.objects)
+        self.by_object.append(v)
+        return ("F", n) + got[1]
 
     def attributes(self, attrs: dict) -> tuple:
         """An instance's attributes (joins.py compares only the kind of those the program never reads)."""

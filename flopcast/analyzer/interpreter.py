@@ -1656,10 +1656,7 @@ class Interpreter:
             while limit is None or ctx.index < limit:
                 self.tick()
                 if ctx.index >= MAX_LOOP_ITERATIONS:
-                    self.record_uncertain(node, "unbounded", "the loop did not end within "
-                                          f"{MAX_LOOP_ITERATIONS:,} iterations; add `# flopcast: iterations=N`")
-                    raise PathEnd(f"{span}: the loop over an endless iterator did not end within "
-                                  f"{MAX_LOOP_ITERATIONS:,} iterations; analysis stopped", span)
+                    raise self._past_the_cap(node, span, "the loop over an endless iterator")
                 ctx.known_exit_test = False
                 self.assign(node.target, source.take(1)[0])
                 if self.run_loop_body(node.body):
@@ -1668,14 +1665,25 @@ class Interpreter:
                 if limit is None:
                     state = self.loop_state(ctx)
                     if state is not None and state == previous:
-                        self.record_uncertain(node, "unbounded", "on some value-dependent paths this loop never "
-                                              "ends: at run time it would run until the budget is exhausted; "
-                                              "add `# flopcast: iterations=N` or an iteration cap")
-                        raise PathEnd(f"{span}: on this path the loop over an endless iterator never ends "
-                                      "(nothing its exits depend on changes)", span, unbounded=True)
+                        raise self._never_ends(node, span, "the loop over an endless iterator")
                     previous = state
         finally:
             self.loops.pop()
+
+    def _never_ends(self, node, span: Span, loop: str) -> PathEnd:
+        """What ends a path whose loop's exits depend on nothing that changes (recorded unbounded)."""
+        self.record_uncertain(node, "unbounded", "on some value-dependent paths this loop never ends: at run time "
+                              "it would run until the budget is exhausted; add `# flopcast: iterations=N` or an "
+                              "iteration cap")
+        return PathEnd(f"{span}: on this path {loop} never ends (nothing its exits depend on changes); at run time "
+                       "it runs until the budget is exhausted", span, unbounded=True)
+
+    def _past_the_cap(self, node, span: Span, loop: str) -> PathEnd:
+        """What ends a path whose loop ran MAX_LOOP_ITERATIONS iterations."""
+        self.record_uncertain(node, "unbounded", f"the loop did not end within {MAX_LOOP_ITERATIONS:,} iterations; "
+                              "add `# flopcast: iterations=N`")
+        return PathEnd(f"{span}: {loop} did not end within {MAX_LOOP_ITERATIONS:,} iterations; analysis stopped",
+                       span)
 
     def directive_int(self, directive, node) -> int:
         try:
@@ -1723,10 +1731,7 @@ class Interpreter:
                 elif not self.truth(node.test, node, loop=True):
                     break
                 if ctx.index >= MAX_LOOP_ITERATIONS:
-                    self.record_uncertain(node, "unbounded", "the loop did not end within "
-                                          f"{MAX_LOOP_ITERATIONS:,} iterations; add `# flopcast: iterations=N`")
-                    raise PathEnd(f"{span}: the while loop did not end within {MAX_LOOP_ITERATIONS:,} "
-                                  "iterations; analysis stopped", span)
+                    raise self._past_the_cap(node, span, "the while loop")
                 if self.run_loop_body(node.body):
                     broke = True
                     break
@@ -1734,12 +1739,7 @@ class Interpreter:
                 if limit is None and not self._stopped_by_consumer(node):
                     state = self.loop_state(ctx)
                     if state is not None and state == previous:
-                        self.record_uncertain(node, "unbounded", "on some value-dependent paths this loop never "
-                                              "ends: at run time it would run until the budget is exhausted; "
-                                              "add `# flopcast: iterations=N` or an iteration cap")
-                        raise PathEnd(f"{span}: on this path the while loop never ends (nothing its exit "
-                                      "depends on changes); at run time it runs until the budget is exhausted",
-                                      span, unbounded=True)
+                        raise self._never_ends(node, span, "the while loop")
                     previous = state
         finally:
             self.loops.pop()
