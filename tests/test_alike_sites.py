@@ -9,6 +9,7 @@ import json
 import textwrap
 from pathlib import Path
 
+import pytest
 from oracle import measure
 
 from flopcast.analyzer import analyze
@@ -41,8 +42,11 @@ def _forced(tmp_path, source: Path, name: str, answer: str, x: str = "x") -> Pat
     return path
 
 
-def test_a_guard_in_each_call_a_comprehension_makes_is_proven_per_execution(tmp_path):
-    point = Point(8, 4, 2**41)
+POINTS = [Point(8, 4, 2**41), Point(16, 3, 2**41)]
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
+def test_a_guard_in_each_call_a_comprehension_makes_is_proven_per_execution(tmp_path, point):
     report = analyze(COMPREHENSION, point)
     assert report.alike == [] and not report.exact
     source = COMPREHENSION.read_text().replace("def step(self, W):", "def step(self, W):\n        self.i = getattr(self, 'i', -1) + 1")
@@ -53,13 +57,15 @@ def test_a_guard_in_each_call_a_comprehension_makes_is_proven_per_execution(tmp_
         assert report.total.contains(count), (answer, count, report.total)
 
 
-def test_a_guard_in_a_comprehensions_calls_whose_option_persists_is_named():
-    report = analyze(COMPREHENSION.parent / "comprehension_casts.py", Point(8, 4, 2**41))
+def test_a_guard_in_a_comprehensions_calls_whose_option_persists_is_named(tmp_path):
+    casts = tmp_path / "estimator.py"
+    casts.write_text(COMPREHENSION.read_text().replace("self.x = self.x / 4.0", "self.x = self.x.astype(fnp.float64) / 4.0"))
+    report = analyze(casts, Point(8, 4, 2**41))
     assert [s.line for s in report.alike] == [12]
 
 
-def test_executions_that_each_rejoin_make_an_interval_holding_every_mix_of_answers(tmp_path):
-    point = Point(8, 4, 2**41)
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
+def test_executions_that_each_rejoin_make_an_interval_holding_every_mix_of_answers(tmp_path, point):
     report = analyze(LAYER_DEPENDENT, point)
     assert report.alike == [] and not report.exact
     runs = {answer: measure(_forced(tmp_path, LAYER_DEPENDENT, f"{i}.py", answer), point).total
