@@ -14,6 +14,7 @@ from typing import Callable, Mapping, NamedTuple, Optional, Union
 from flopcast import installed
 from flopcast.analyzer import alike, chargelist, dataints, dtypes, pricing, rollup, sizetests
 from flopcast.analyzer.chargelist import ChargeList, tallied
+from flopcast.analyzer.decisions import nominal_option
 from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult
 from flopcast.analyzer.lasting import LastingCalls
 from flopcast.analyzer.nominal import Nominal, nominal, reusing
@@ -474,7 +475,7 @@ def _raises_when_flipped(span: Span, results: list[RunResult]) -> bool:
     path raises: a site that ends its path and runs more than once, which the per-execution
     proof cannot cover (joins.separable_interval), so watching the paths again gains nothing."""
     flipped = [r for r in results for site in r.sites if site.span == span and r.chosen is not None
-               and r.chosen.get(site.key) != (site.presumed if site.presumed in site.options else site.options[0])]
+               and r.chosen.get(site.key) != nominal_option(site)]
     return bool(flipped) and all(r.raised is not None for r in flipped)
 
 

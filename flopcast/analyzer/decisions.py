@@ -62,9 +62,14 @@ class Decisions:
             self.log.append(site.key)
         if site.key not in self.chosen:
             self.seen.append(site)
-            default = site.presumed if self.presume and site.presumed in site.options else site.options[0]
+            default = nominal_option(site) if self.presume else site.options[0]
             self.chosen[site.key] = self.fixed.get(site.key, default)
             self.spent[site.key] = spent
         answer = self.chosen[site.key]
         self.answers.append((site.key, answer))
         return answer
+
+
+def nominal_option(site: Site):
+    """The option the nominal path takes at ``site``: its presumed one, else its first."""
+    return site.presumed if site.presumed in site.options else site.options[0]
