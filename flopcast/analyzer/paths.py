@@ -34,7 +34,6 @@ from flopcast.analyzer.decisions import Decisions
 from flopcast.analyzer.interpreter import RunResult
 from flopcast.analyzer.joins import (
     Separation,
-    may_separate,
     separable_interval,
     stage_groups,
     stage_outcome,
@@ -140,8 +139,8 @@ def _separately(run: Callable[[Decisions], RunResult], earlier: list[RunResult],
                 base: RunResult, chosen: dict) -> Optional[Exploration]:
     """Each of the nominal path's sites flipped alone; an Exploration when the runs prove the
     sites' costs add up (joins.py), else None (the runs made are then added to ``spare``)."""
-    singles = _single_flips(run, spare, base, chosen)
-    separation = separable_interval(base, singles) if singles is not None else None
+    singles = _SingleFlips(run, spare, base, chosen)  # made only as separable_interval asks for them
+    separation = separable_interval(base, singles)
     if separation is None:
         return None
     # Every run made is a real path: kept, in the order made (callers pair them with traces).
@@ -173,21 +172,13 @@ class _SingleFlips:
         return self.made.get(key)
 
 
-def _single_flips(run: Callable[[Decisions], RunResult], spare: list[RunResult], base: RunResult,
-                  chosen: dict) -> Optional[_SingleFlips]:
-    """The single flips of the nominal path's sites; None when the nominal run already rules out
-    separate pricing (joins.may_separate)."""
-    return _SingleFlips(run, spare, base, chosen) if may_separate(base) else None
-
-
 def prove_separately(run: Callable[[Decisions], RunResult]) -> Optional[Separation]:
     """The nominal path and each of its sites flipped alone, watched: what they prove about
     every combination of options, each execution answering on its own where it may (joins.py);
     None when they prove nothing. For an exploration that ran its paths without watching them."""
     decisions = Decisions(watch=True, presume=True)
     base = run(decisions)
-    singles = _single_flips(run, [], base, decisions.chosen)
-    return separable_interval(base, singles) if singles is not None else None
+    return separable_interval(base, _SingleFlips(run, [], base, decisions.chosen))
 
 
 #: The most runs the stages' own paths may take together (each stage's paths are run alone).
