@@ -14,7 +14,11 @@ import argparse
 import sys
 from typing import Optional, Sequence
 
-from flopcast.point import int_expression
+from flopcast import dataclass_code
+
+dataclass_code.install()  # before flopcast's own modules define their dataclasses
+
+from flopcast.point import int_expression  # noqa: E402
 
 
 def _add_point_options(p: argparse.ArgumentParser) -> None:
