@@ -177,9 +177,11 @@ def _fit_grid(grid: Grid, sample: Sample, keys: list[str],
     return {key: render_polynomial({m: c for m, c in zip(monomials, cs) if c != 0}) for key, cs in coeffs.items()}
 
 
-#: A grid of small points for the formula of one number (a fix's saving, a threshold):
-#: degree ≤ 3 in w and ≤ 2 in d, confirmed at one fresh point.
-SMALL_GRID = Grid(widths=(16, 24, 32, 48), depths=(2, 3, 4), fresh=((40, 5),))
+#: Grids of small points for the formula of one number (a fix's saving, a threshold), tried
+#: in order: degree ≤ 3 in w and ≤ 1 in d (most costs are per layer), then ≤ 2 in d, which
+#: reuses the first grid's points; each confirmed at one fresh point (and at any known cost).
+SMALL_GRIDS = (Grid(widths=(16, 24, 32, 48), depths=(2, 3), fresh=((40, 5),)),
+               Grid(widths=(16, 24, 32, 48), depths=(2, 3, 4), fresh=((40, 5),)))
 
 #: The grids the whole-estimator formula tries, in order: degree (in w, in d).
 _DEGREES = ((3, 1), (3, 2), (4, 2))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Optional
 
-from flopcast.analyzer.formula import SMALL_GRID, fit_keyed
+from flopcast.analyzer.formula import SMALL_GRIDS, fit_keyed
 from flopcast.check.findings import Finding
 from flopcast.check.selection import Selection
 from flopcast.check.source import Submission
@@ -45,6 +45,6 @@ def with_saving_formulas(findings: list[Finding], submission: Submission, point:
             return None
         return {f.key: f.fix.saving for f in result.findings if f.fix is not None and f.fix.saving is not None}
 
-    found = fit_keyed([SMALL_GRID], sample, actual, known=[((point.width, point.depth), actual)])
+    found = fit_keyed(SMALL_GRIDS, sample, actual, known=[((point.width, point.depth), actual)])
     return [dataclasses.replace(f, fix=dataclasses.replace(f.fix, formula=found[f.key]))
             if f.fix is not None and f.key in found else f for f in findings]

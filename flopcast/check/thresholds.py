@@ -163,13 +163,13 @@ def crossing_formula(cost: Callable[..., Optional[int]], found: "Crossing", poin
     the analysed budget, confirmed at a fresh point and at the analysed point."""
     if found.cost_at != found.budget or cost(point.budget) != found.cost_at:
         return None
-    from flopcast.analyzer.formula import SMALL_GRID, fit_keyed
+    from flopcast.analyzer.formula import SMALL_GRIDS, fit_keyed
 
     def sample(w: int, d: int) -> Optional[dict[str, int]]:
         c = cost(point.budget, w, d)
         return None if c is None else {"crossing": c}
 
-    return fit_keyed([SMALL_GRID], sample, ["crossing"],
+    return fit_keyed(SMALL_GRIDS, sample, ["crossing"],
                      known=[((point.width, point.depth), {"crossing": found.budget})]).get("crossing")
 
 
