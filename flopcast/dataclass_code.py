@@ -32,6 +32,7 @@ def install() -> None:
 
     path = cache_dir() / f"dataclass-code-{importlib.util.MAGIC_NUMBER.hex()}.marshal"
     kept = _read(path)
+    used: dict[str, bytes] = {}
     added = False
 
     def exec_kept(source: Any, *args: Any, **kwargs: Any) -> None:
@@ -42,11 +43,18 @@ def install() -> None:
                 code = compile(source, "<string>", "exec")
                 kept[source] = marshal.dumps(code)
                 added = True
+            used[source] = kept[source]
             source = code
         builtins.exec(source, *args, **kwargs)
 
+    def keep() -> None:
+        if added:
+            # Texts of classes since edited would pile up: past twice what a process uses, keep
+            # only this process's (another command's few extra are compiled again once).
+            _write(path, kept if len(kept) <= 2 * len(used) else used)
+
     dataclasses.exec = exec_kept  # type: ignore[attr-defined]
-    atexit.register(lambda: added and _write(path, kept))
+    atexit.register(keep)
 
 
 def _read(path: Path) -> dict[str, bytes]:

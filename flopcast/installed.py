@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import ast
+import hashlib
 import importlib.util
 import json
 import os
@@ -87,7 +88,10 @@ def _read_through(name: str, sources: list[Path], derive: Callable[[], Any]) -> 
     source is cheap next to importing, but not free: whestbench's 4,000-line ``cli.py``
     takes longer to parse than a whole analysis of a simple estimator."""
     stamp = [[str(p), st.st_size, st.st_mtime_ns] for p in sources for st in [p.stat()]]
-    path = cache_dir() / f"{name}.json"
+    # One file per set of sources: two environments (two venvs, two checkouts) used in turn
+    # would otherwise each find the other's stamp and derive again on every run.
+    where = hashlib.sha1("\0".join(str(p) for p in sources).encode()).hexdigest()[:12]
+    path = cache_dir() / f"{name}-{where}.json"
     try:
         kept = json.loads(path.read_text())
         if kept["stamp"] == stamp:
