@@ -320,3 +320,21 @@ def test_min_and_sorted_by_numbers_read_from_data_analyse_every_outcome(name, wi
     assert (report.total.lo, report.total.hi) == (min(runs), max(runs))
     assert report.total.contains(measure(path, point).total)
     assert [u.kind for u in report.uncertain] == ["pick"]
+
+
+@pytest.mark.parametrize("width,depth", [(16, 2), (32, 4)], ids=["16x2", "32x4"])
+def test_a_float32_symmetric_einsum_in_a_try_may_raise_symmetry_error(width, depth, tmp_path):
+    # flopscope checks an einsum result it infers symmetric against that symmetry (rtol 1e-5);
+    # at 32x4 float32 rounding fails the check on the fourth layer and the except clause runs,
+    # so the einsum is a value-dependent raise: the run is inside the interval, never "exact".
+    path = FIXTURES / "symmetric_einsum_try.py"
+    point = Point(width, depth, BUDGET)
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    assert report.total.contains(measure(path, point).total), report.total
+    assert [(u.span.line, u.kind) for u in report.uncertain] == [(line_of(path, "cov = fnp.einsum("), "exception")]
+    # float64 rounding stays inside the tolerance: no site, exact
+    wide = _variant(tmp_path, "symmetric_einsum_try.py", {"DTYPE = fnp.float32": "DTYPE = fnp.float64"})
+    report = analyze(wide, point)
+    assert not report.uncertain, report.uncertain
+    assert_exact_match(report, measure(wide, point), f" — float64 at {width}x{depth}")

@@ -3454,13 +3454,15 @@ class Interpreter:
             if not self.free:
                 result = scalar_values.attach(plain_numpy.fnp_result(name, result), name, args, kwargs)
             result = presumptions.after_op(name, args, result)
-            if name in _RAISES_ON_VALUES and self.try_depth:
+            raising = _raises_on_values(name, args, result) if self.try_depth else None
+            if raising is not None:
+                exc, why = raising
                 site = Site(("raise", self.span), (False, True), self.span, "exception",
-                            f"whether fnp.{name} raises LinAlgError depends on the values "
-                            f"({_RAISES_ON_VALUES[name]}); the except clause runs if it does",
-                            presumed=False, presumption=f"fnp.{name} does not raise LinAlgError")
+                            f"whether fnp.{name} raises {exc} depends on the values "
+                            f"({why}); the except clause runs if it does",
+                            presumed=False, presumption=f"fnp.{name} does not raise {exc}")
                 if self.decisions.choose(site, self.used):
-                    raise UserRaise(self.span, f"LinAlgError: {_RAISES_ON_VALUES[name]}")
+                    raise UserRaise(self.span, f"{exc}: {why}")
             return result
         except OpError as exc:
             return self.unpriced(node, f"fnp.{name}" if node is not None else name, str(exc)) if node is not None \
@@ -4111,12 +4113,35 @@ _RAISES_ON_VALUES = {
     "linalg.inv": "the matrix is singular",
     "linalg.solve": "the matrix is singular",
 }
+#: Result dtypes whose rounding can break flopscope's symmetry check (atol 1e-6, rtol 1e-5).
+_LOW_PRECISION = frozenset({"float16", "float32", "complex64"})
+
+
+def _raises_on_values(name: str, args, result) -> Optional[tuple[str, str]]:
+    """(exception class, why) when whether this op raises depends on the values, else None.
+
+    Besides the LinAlgError ops: an einsum whose result flopscope infers symmetric (one
+    operand passed twice around a symmetric one, ``einsum('ki,kl,lj->ij', w, cov, w)``) is
+    checked numerically against that symmetry, and in float32 the rounding of a chain of
+    such products passes the tolerance (SymmetryError, seen on the third layer at 1024).
+    Two operands and no symmetric input (a Gram ``einsum('ni,nj->ij', x, x)``) come out of
+    one BLAS product, symmetric to the bit; float64 rounding stays far inside the tolerance."""
+    if name in _RAISES_ON_VALUES:
+        return "LinAlgError", _RAISES_ON_VALUES[name]
+    if name == "einsum" and isinstance(result, Array) and result.sym and result.dtype in _LOW_PRECISION:
+        operands = [a for a in args[1:] if isinstance(a, Array)]
+        if len(operands) != 2 or any(a.sym for a in operands):
+            return "SymmetryError", f"flopscope checks that the {result.dtype} result is symmetric"
+    return None
+
+
 #: Built-in exception classes' bases, for matching `except` clauses by name.
 _EXCEPTION_BASES = {
     "LinAlgError": ("ValueError",), "ZeroDivisionError": ("ArithmeticError",),
     "OverflowError": ("ArithmeticError",), "FloatingPointError": ("ArithmeticError",),
     "IndexError": ("LookupError",), "KeyError": ("LookupError",),
-    "BudgetExhaustedError": ("FlopscopeError",), "NotImplementedError": ("RuntimeError",),
+    "BudgetExhaustedError": ("FlopscopeError",), "SymmetryError": ("FlopscopeError",),
+    "NotImplementedError": ("RuntimeError",),
     "AxisError": ("ValueError", "IndexError", "LookupError"),
 }
 
