@@ -124,7 +124,7 @@ def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optio
     """A ufunc writing into ``out=``: the buffer's dtype joins the billed-dtype resolution
     (flopscope's ``store_billing_dtypes``: ``result_type(loop dtypes..., out.dtype)``) and the
     buffer itself is returned, untagged (operand symmetry still discounts the count). Only plain
-    (untagged) buffers of exactly the output shape are modelled."""
+    (untagged) buffers of exactly the output shape are modelled, an input's own among them."""
     import numpy as np
 
     if isinstance(out, TupleVal) and len(out.items) == 1:
@@ -133,8 +133,8 @@ def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optio
         raise OpError(f"{op}(..., out=) with a non-array buffer is not modelled")
     if out.sym:
         raise OpError(f"{op}(..., out=) into a symmetric-tagged buffer is not modelled")
-    if any(isinstance(v, Array) and v.ident == out.ident for v in values):
-        raise OpError(f"{op}(..., out=) aliasing an input is not modelled")
+    # An input passed as its own destination (`fnp.maximum(buf, 0.0, out=buf)`) is priced as
+    # any other plain buffer: flopscope charges the ufunc once and returns that object.
     ops_ = [operand(v) for v in values]
     out_shape = broadcast(*(shape_of(v) for v in values))
     if out_shape != out.shape:
