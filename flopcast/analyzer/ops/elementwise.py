@@ -108,6 +108,8 @@ def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = No
         loop_in, loop_out = dtypes.ufunc_loop(np_name, *ops_) if dtype_kw is None else (dtype_kw, dtype_kw)
     except AttributeError:
         loop_in = loop_out = dtypes.result_type(*ops_)
+        if op == "angle" and loop_in is not None:
+            loop_in, loop_out = _angle_loop(loop_in)
     billed = dtypes.heavier(loop_in, dtypes.result_type(*ops_), pricing.rate) if len(ops_) > 1 else loop_in
     if dtype_kw is not None:
         billed = dtype_kw
@@ -118,6 +120,20 @@ def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = No
     origin = origin_of(values, billed)
     ctx.charge(op, base, billed, origin)
     return Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None)
+
+
+def _angle_loop(dtype: str) -> tuple[str, str]:
+    """(billed, result) dtypes of ``fnp.angle``: numpy's angle is a function, not a ufunc;
+    it returns the real dtype of a complex input (complex64 -> float32), which flopscope bills
+    at the complex input; an integer input computes (and is billed) in numpy's float loop for
+    its width, a bool one in float64 (flopscope's _UNARY_FLOAT_LOOP_OPS)."""
+    import numpy as np
+
+    out = np.angle(np.zeros(1, dtype=dtype)).dtype.name
+    kind = np.dtype(dtype).kind
+    if kind == "b":
+        return "float64", out
+    return (out, out) if kind in "iu" else (dtype, out)
 
 
 def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optional[str]) -> Value:
