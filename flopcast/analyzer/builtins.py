@@ -631,8 +631,38 @@ def _has_attribute(interp, obj: Value, name: str, span: Span) -> Optional[bool]:
         from flopscope import FlopscopeArray
 
         return hasattr(FlopscopeArray, name)
+    if isinstance(obj, LibRef) and obj.path.split(".", 1)[0] in ("flopscope", "rawnumpy"):
+        # a library object (`hasattr(fnp.maximum, "reduce")`: flopscope's ufuncs are plain
+        # functions): the installed library answers, as it will at run time
+        target = _library_object(obj.path)
+        if target is not _NO_OBJECT:
+            return hasattr(target, name)
     value = interp.get_attr(obj, name, span, quiet=True)
     return not (isinstance(value, Unknown) and value.reason.startswith("no attribute"))
+
+
+_NO_OBJECT = object()
+
+
+def _library_object(path: str):
+    """The object a LibRef path names in the installed flopscope / numpy, or _NO_OBJECT."""
+    import importlib
+
+    parts = path.split(".")
+    if parts[0] == "rawnumpy":
+        parts[0] = "numpy"
+    for i in range(len(parts), 0, -1):
+        try:
+            target = importlib.import_module(".".join(parts[:i]))
+        except ImportError:
+            continue
+        try:
+            for part in parts[i:]:
+                target = getattr(target, part)
+        except AttributeError:
+            return _NO_OBJECT
+        return target
+    return _NO_OBJECT
 
 
 def _isinstance(obj: Value, cls: Value) -> Optional[bool]:
