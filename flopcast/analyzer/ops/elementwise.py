@@ -94,7 +94,8 @@ def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = No
         out_shape, loop_out, billed, sym, base = hit
         origin = origin_of(values, billed)
         ctx.charge(op, base, billed, origin)
-        return Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None)
+        return Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None,
+                     vrange=_int_range(op, values, loop_out))
     ops_ = [operand(v) for v in values]
     if op in _INTEGER_ONLY and any(o.weak in ("float", "complex") or o.dtype is not None
                                    and dtypes.kind(o.dtype) in "fc" for o in ops_):
@@ -119,7 +120,20 @@ def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = No
         _POINTWISE_MEMO[key] = (out_shape, loop_out, billed, sym, base)
     origin = origin_of(values, billed)
     ctx.charge(op, base, billed, origin)
-    return Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None)
+    return Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None,
+                 vrange=_int_range(op, values, loop_out))
+
+
+def _int_range(op: str, values: list[Value], dtype: Optional[str]) -> Optional[tuple]:
+    """Bounds of an integer result fixed by a constant operand: ``idx % k`` lies in [0, k - 1]
+    for k > 0 whatever idx holds (numpy's integer modulo takes the divisor's sign), so
+    ``fnp.bincount(idx % k, minlength=k)`` has length k."""
+    if op not in ("remainder", "mod") or len(values) != 2 or dtype is None or dtypes.kind(dtype) not in "iu":
+        return None
+    k = values[1]
+    if isinstance(k, Known) and type(k.value) is int and k.value > 0:
+        return (0, k.value - 1)
+    return None
 
 
 def _angle_loop(dtype: str) -> tuple[str, str]:
