@@ -482,6 +482,17 @@ CORPUS = {
         # the count of the refined units only scales a value
         guards=("active = fnp.nonzero(mask)[0]",),
     ),
+    "spectral_registry": Entry(
+        points=(
+            (8, 2, 1_000, "guarded"),        # nothing but "mean" fits (abc registry ranked by operator.itemgetter)
+            (8, 2, 3_000, "guarded"),        # "diag": relu moments with norm.cdf
+            (8, 2, 30_000, "guarded"),       # "sampled": seeded draws kept in float16, partition median
+            (16, 3, 200_000, "guarded"),     # "sampled" with the rfft/irfft smoother (complex)
+            (32, 4, 10**7, "guarded"),       # "cov": float64 ellipsis einsum, eigh(UPLO="L") every 2nd layer
+        ),
+        # the fallback writes into its own buffer (`fnp.maximum(buf, 0.0, out=buf)`, FINDINGS corpus7 C3)
+        guards=("if not fnp.all(fnp.isfinite(out)):",),
+    ),
 }
 
 
