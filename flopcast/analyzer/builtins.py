@@ -361,6 +361,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return Unknown("bool", span, "hasattr() of a value read from data") if has is None else Known(has)
         if isinstance(obj, Unknown):
             return Unknown("", span, "getattr() of a value read from data")
+        if len(args) > 2 and isinstance(obj, LibRef) and _has_attribute(interp, obj, attr.value, span) is False:
+            return args[2]  # `getattr(flops, "special", None)`: the installed library has no such name
         value = interp.get_attr(obj, attr.value, span, quiet=True)
         missing = isinstance(value, Unknown) and value.reason.startswith("no attribute")
         if missing and len(args) > 2:
