@@ -338,3 +338,23 @@ def test_a_float32_symmetric_einsum_in_a_try_may_raise_symmetry_error(width, dep
     report = analyze(wide, point)
     assert not report.uncertain, report.uncertain
     assert_exact_match(report, measure(wide, point), f" — float64 at {width}x{depth}")
+
+
+@pytest.mark.parametrize("width,depth", POINTS, ids=[f"{w}x{d}" for w, d in POINTS])
+def test_nan_guards_on_a_symmetric_tensor_and_an_or_after_an_array_truth(width, depth, tmp_path):
+    # `fnp.isfinite(sym)` is numpy's own bool array (priced, free to negate); in
+    # `fnp.any(bad) or int(fnp.sum(fnp.isnan(cov))) > 0` the second operand runs whenever the
+    # first is False, so its charges are on the nominal path (the interval's top was below the run)
+    path = FIXTURES / "symmetric_predicates.py"
+    point = Point(width, depth, BUDGET)
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    run = measure(path, point).total
+    assert report.total.contains(run), (report.total, run)
+    assert report.nominal == run
+    # the same guards on a plain (untagged) covariance
+    plain = _variant(tmp_path, "symmetric_predicates.py",
+                     {'cov = fnp.einsum("ij,ik->jk", w, w) + 0.0 * cov': "cov = w.T @ w + 0.0 * cov"})
+    report = analyze(plain, point)
+    run = measure(plain, point).total
+    assert not report.unpriced and report.total.contains(run) and report.nominal == run, (report.total, run)

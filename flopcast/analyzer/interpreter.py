@@ -2555,7 +2555,7 @@ class Interpreter:
                         last = tested
                 t = self.known_truth(tested)
                 if t is None:
-                    if isinstance(last, Array):
+                    if isinstance(last, Array) and i == len(node.values) - 1:
                         return last
                     if condition is not None and condition[2] is not None:
                         # A directive decides the whole condition; the first value-dependent operand
@@ -2564,7 +2564,10 @@ class Interpreter:
                     else:
                         t = self.decide_operand(v, last, condition[1] if condition else "branch",
                                                condition[0] if condition else None)
-                    if isinstance(last, Unknown) and (last.kind == "bool" or condition is not None):
+                    # (an array operand before the last, `fnp.any(bad) or ...`: Python asks its truth
+                    # here, and evaluates the operands after it on the paths that do not short-circuit)
+                    if isinstance(last, Unknown) and (last.kind == "bool" or condition is not None) \
+                            or isinstance(last, Array) and condition is not None:
                         # decided: as the test of an `if`/`while` only its truth matters, so the
                         # statement does not decide the whole condition a second time
                         last = Known(t)

@@ -361,10 +361,10 @@ def _predicate(ctx, args, kwargs, op=None):
     x = to_array(ctx, args[0])
     if "out" in kwargs:
         raise OpError(f"{op}(..., out=) is not modelled")
-    if x.sym:
-        raise OpError(f"{op} of a symmetric tensor returns a plain numpy array (later ops on it are uncounted)")
     ctx.charge(op, x.size, x.dtype, None)
-    return Array(x.shape, "bool")
+    # flopscope hands back numpy's own bool array for a symmetric tensor: numpy ops on it
+    # (`~mask`, `mask & other`) are free, fnp calls on it (`fnp.all(mask)`) are billed
+    return Array(x.shape, "bool", plain=bool(x.sym))
 
 
 #: Counted binary ufuncs whose cost is not pointwise (they contract).
