@@ -3460,10 +3460,13 @@ class Interpreter:
             raising = _raises_on_values(name, args, result) if self.try_depth else None
             if raising is not None:
                 exc, why = raising
+                # a failing Cholesky is a safety net's rare event (the nominal path presumes it
+                # away); float32 rounding past the symmetry check is not rare: no presumption
+                presumed = False if exc == "LinAlgError" else None
                 site = Site(("raise", self.span), (False, True), self.span, "exception",
                             f"whether fnp.{name} raises {exc} depends on the values "
                             f"({why}); the except clause runs if it does",
-                            presumed=False, presumption=f"fnp.{name} does not raise {exc}")
+                            presumed=presumed, presumption=f"fnp.{name} does not raise {exc}" if presumed is not None else "")
                 if self.decisions.choose(site, self.used):
                     raise UserRaise(self.span, f"{exc}: {why}")
             return result

@@ -493,6 +493,18 @@ CORPUS = {
         # the fallback writes into its own buffer (`fnp.maximum(buf, 0.0, out=buf)`, FINDINGS corpus7 C3)
         guards=("if not fnp.all(fnp.isfinite(out)):",),
     ),
+    "phase_sketch": Entry(
+        points=(
+            (16, 3, 10**5, "exact"),         # diagonal moments + the random-Fourier phase check (complex64, angle)
+            (32, 4, 10**6, "exact"),         # diagonal, no samples left; bincount(codes % 8) buckets
+            (8, 2, 20_000, "interval"),      # float32 covariance: the fused einsum passes flopscope's symmetry check
+            (16, 3, 10**6, "interval"),
+            (32, 4, 10**7, "interval"),      # SymmetryError on the fused einsum: the split rung takes over
+        ),
+        guards=("if not fnp.all(fnp.isfinite(out)):",),
+        # whether float32 rounding passes flopscope's symmetry check (FINDINGS corpus7 C1)
+        data_sites=('return fnp.einsum("ki,kl,lj->ij", w, state.cov, w)',),
+    ),
 }
 
 
