@@ -644,6 +644,8 @@ PLAIN_NUMPY = {
     "np_random_draws_are_free": ("import numpy as np; rng = np.random.default_rng(0); "
                                  "x = rng.standard_normal((W, W)); r = fnp.maximum(x @ w, 0.0)"),
     "isfinite_result_is_plain": "ok = fnp.isfinite(w).all(); bad = ~fnp.isnan(v); r = fnp.all(fnp.isinf(w))",
+    # of a SymmetricTensor: numpy's own bool array (negation free, fnp calls on it billed)
+    "isnan_of_symmetric": "C = fnp.einsum('ij,kj->ik', w, w); r = fnp.isnan(C); s = fnp.sum(r) + fnp.all(~fnp.isfinite(C))",
     "plain_inplace_and_item_assignment": "import numpy as np; p = np.zeros(W); p += 1.0; p[0] = 2.0; r = v * p",
     "not_of_0d_array_is_free": "r = fnp.zeros(W) + (1.0 if not fnp.all(fnp.isfinite(w)) else 2.0)",
     "np_fill_diagonal_raises_into_handler": ("import numpy as np\n"

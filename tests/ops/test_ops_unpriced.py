@@ -37,7 +37,6 @@ CASES = {
                                                      "not modelled", LOWER),
     "choice_axis": ("rng = fnp.random.default_rng(0); r = rng.choice(w, 3, axis=1)", "axis=", LOWER),
     "norm_fro_of_a_vector": ("r = fnp.linalg.norm(v, 'fro')", "ord", RAISES),
-    "isnan_of_symmetric": ("C = fnp.einsum('ij,kj->ik', w, w); r = fnp.isnan(C)", "plain numpy", LOWER),
     "allclose_positional_tolerance": ("r = fnp.allclose(v, u, 1e-3)", "keywords only", RAISES),
     "out_into_symmetric_buffer": ("o = fnp.zeros((W, W)); r = fnp.exp(w, out=o)", "symmetric-tagged buffer", LOWER),
     "np_polynomial_evaluation_not_modelled": ("import numpy as np; r = np.polynomial.hermite_e.hermeval(v, [1.0, 0.5])",
