@@ -121,6 +121,8 @@ class SteadyLoop:
         # The counters (see the module's docstring): the comparisons that read them, and what
         # they compared in the iteration since the last probe (None: not recorded).
         self.counters, self.compares = _counters(node)
+        if self.counters:
+            self.counters, self.compares = _int_counters(node.target, items, self.counters, self.compares)
         self.records: Optional[list] = None
         self.saved = {c: interp.counted_compares.get(c) for c in self.compares}
         # Counters kept in the state (counters.py): not with the editor's values (a skipped
@@ -271,11 +273,15 @@ class SteadyLoop:
             if self.watch is None:
                 self.start_period_watch(probe)
             return 0
+        # As far as the counters' comparisons get the same answers and the items look alike (an
+        # iteration whose item does not runs, and the one before it).
         repeats = self.counters_agree(index, records)
+        if repeats:
+            repeats = min(repeats, self.items_alike_for(index, probe.canon, frozenset()))
         steps = stood_for(probe.steps - previous.steps, probe.charges - previous.charges, repeats)
         if not repeats or self.interp.steps + steps > self.max_steps \
                 or self.interp.may_exhaust_inside((probe.used - previous.used) * repeats) \
-                or not self.items_alike(index, probe.canon) or not self.appends_repeatable(previous, probe):
+                or not self.appends_repeatable(previous, probe):
             return 0
         self.repeat(previous, probe, repeats)
         self.history[1] += 1
@@ -833,25 +839,6 @@ class SteadyLoop:
         return not memory.limit or side.over_limit_span is not None \
             or side.peak + grown * len(self.items) <= memory.limit
 
-    def items_alike(self, index: int, canon: Canon) -> bool:
-        """The items still to come look like this iteration's and share nothing with the state."""
-        if not self.item_matters:
-            return True
-        counts = self.interp._nonzero_counts
-        taken_idents = set(canon.idents)
-        taken_objects = set(canon.objects)
-        try:
-            first, _, _ = self.alone(self.items[index], counts)
-            for item in self.items[index + 1:]:
-                form, idents, objects = self.alone(item, counts)
-                if form != first or taken_idents.intersection(idents) or taken_objects.intersection(objects):
-                    return False
-                taken_idents.update(idents)
-                taken_objects.update(objects)
-        except Incomparable:
-            return False
-        return True
-
     def items_alike_for(self, index: int, canon: Canon, index_names: frozenset) -> int:
         """How many iterations from ``index`` on (the last one apart) have items that look like
         iteration ``index``'s and share nothing with the state (``canon``) nor with each other;
@@ -1223,6 +1210,25 @@ def _counters(node: ast.For) -> tuple[frozenset, dict]:
     compares = {c: v for c, v in compares.items() if v[0] in counters}
     cached = _COUNTERS[node] = (counters, compares)
     return cached
+
+
+def _int_counters(target: ast.expr, items: list, counters: frozenset, compares: dict) -> tuple[frozenset, dict]:
+    """The counters of this execution: a name only compared (``_counters``) is followed as a
+    counter only where every item binds it to a known int. Bound to anything else (`for j in
+    top:` over an array's items, `fnp.arange(w) == j`) its comparisons' answers cannot be worked
+    out for the other items (``observe`` records None and nothing was ever skipped): it is then
+    an ordinary part of the item, in the state's form and in the items compared."""
+    bad: set = set()
+    for item in items:
+        ints = {name.id for name, value in _bindings(target, item)
+                if value.__class__ is Known and value.__dict__["value"].__class__ is int}
+        bad.update(counters - ints)  # bound to something else, or not bound (an item taken whole)
+        if len(bad) == len(counters):
+            break
+    if not bad:
+        return counters, compares
+    kept = counters - bad
+    return kept, {c: v for c, v in compares.items() if v[0] in kept}
 
 
 def _bound_names(n: ast.AST) -> set:
