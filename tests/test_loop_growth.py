@@ -37,3 +37,19 @@ def test_loops_over_an_arrays_items_that_compare_them_are_skipped():
     small, large = _runs(ARRAY_ITEMS, 16, 3, texts), _runs(ARRAY_ITEMS, 128, 3, texts)
     for text in texts:
         assert large[text] == small[text] < 8, text
+
+
+UNREAD = STEADY / "unread_attributes.py"
+
+
+@pytest.mark.parametrize("width,depth", [(16, 9), (16, 40)])
+def test_items_that_differ_in_attributes_no_code_reads_are_counted_exactly(width, depth):
+    assert_counted_exactly(UNREAD, Point(width, depth, 2**41))
+
+
+def test_items_that_differ_in_attributes_no_code_reads_are_skipped():
+    """Layers differ in `index` and `name` (never read): alike; in `reps` (read) at the middle
+    layer: that iteration runs (the counts above), and the rest repeat."""
+    text = "x = fnp.maximum(x @ layer.weight, 0.0) * self.scale"
+    small, large = _runs(UNREAD, 16, 40, (text,)), _runs(UNREAD, 16, 400, (text,))
+    assert large[text] == small[text] < 20

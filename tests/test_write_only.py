@@ -150,3 +150,54 @@ def test_a_class_with_its_own_append_makes_no_attribute_write_only(tmp_path):
                 self.log = Log()
                 self.log.append(mlp.weights[0])
     """) == {}
+
+
+def _unread(tmp_path, source: str) -> frozenset:
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(source))
+    return write_only.unread(load_program(path))
+
+
+def test_unread_instance_attributes_allow_computed_writes_and_plain_names(tmp_path):
+    """A steady loop's walk (write_only.unread): `setattr` by a computed name writes, and a
+    parameter named like the attribute reads no instance's attribute; the table of joins
+    (``attributes``) gives up on both."""
+    source = """
+        '''A docstring naming index reads nothing.'''
+        OPTIONS = {"scale": 0.5}
+
+        class Layer:
+            def __init__(self, weight, index):
+                self.weight = weight
+                self.index = index
+
+        class Estimator:
+            def __init__(self):
+                for key, value in OPTIONS.items():
+                    setattr(self, key, value)
+
+            def predict(self, mlp, budget):
+                return [Layer(w, i).weight * self.scale for i, w in enumerate(mlp.weights)]
+    """
+    assert _write_only(tmp_path, source) == {}
+    assert _unread(tmp_path, source) == {"index"}
+
+
+def test_an_attribute_named_in_a_text_or_read_by_a_computed_name_is_read(tmp_path):
+    named = """
+        from collections import namedtuple
+        Rec = namedtuple("Rec", "index weight")
+
+        class Layer:
+            def __init__(self, index):
+                self.index = index
+                self.tag = index
+    """
+    assert _unread(tmp_path, named) == {"tag"}
+    computed = """
+        class Layer:
+            def __init__(self, index, key):
+                self.index = index
+                self.other = getattr(self, key)
+    """
+    assert _unread(tmp_path, computed) == frozenset()

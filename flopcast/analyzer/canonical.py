@@ -68,6 +68,9 @@ class Canon:
         self.closure_names: dict = {}  # closure number -> the names of it written so far
         self.shared_only = False  # repeats.CallMemo: a key made only to reuse a call across runs
         self.met_module = False  # a module object was written (its globals are not in its form)
+        # Attribute names no code reads from an instance (write_only.unread): of a plain scalar
+        # one holds, only its kind is written (a steady loop's state: repeats.SteadyLoop).
+        self.unread: frozenset = frozenset()
 
     def number(self, table: dict, key: Any, obj: Any = None) -> tuple[int, bool]:
         if key in table:
@@ -307,8 +310,23 @@ class Canon:
         return ("F", n) + got[1]
 
     def attributes(self, attrs: dict) -> tuple:
-        """An instance's attributes (joins.py compares only the kind of those the program never reads)."""
-        return self.names(attrs)
+        """An instance's attributes (joins.py compares only the kind of those the program never
+        reads; so does a steady loop's walk, of a scalar in one no code reads: ``unread``)."""
+        unread = self.unread
+        if not unread or unread.isdisjoint(attrs):
+            return self.names(attrs)
+        out = []
+        for k, v in attrs.items():
+            if k in unread and v.__class__ is Known and v.__dict__["value"].__class__ in _EXACT_SCALARS:
+                # a number, a text, None: it holds no array (no memory), and nothing reads it
+                out.append((k, ("unread", v.__dict__["value"].__class__.__name__)))
+            else:
+                out.append((k, self.attribute(attrs, k, v)))
+        return tuple(out)
+
+    def attribute(self, attrs: dict, name: str, value) -> Any:
+        """The form of one attribute's value, as ``names`` writes it."""
+        return self.form(value)
 
 
 def _mentioned(node: ast.AST) -> Optional[tuple]:

@@ -48,7 +48,7 @@ import math
 import operator
 import sys
 import threading
-from typing import Optional
+from typing import Any, Optional
 
 from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.values import Array, DictVal, FunctionVal, Known, ListVal, ObjKey
@@ -547,6 +547,11 @@ class LeafCanon(Canon):
                     continue
             out.append((k, form(v)))
         return tuple(out)
+
+    def attribute(self, attrs: dict, name: str, value) -> Any:
+        if value.__class__ is Known:
+            return self.leaf(value, (attrs, name))
+        return self.form(value)
 
     def _closure(self, number: int, value) -> tuple:
         """Canon._closure, with the numbers of the enclosing frame where they sit (a nonlocal

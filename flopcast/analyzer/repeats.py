@@ -34,7 +34,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from flopcast.analyzer import lasting
+from flopcast.analyzer import lasting, write_only
 from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.chargelist import ChargeList, Tally, tallied
 from flopcast.analyzer.counters import CounterWatch, Indexed, LeafCanon, keying, rewrite, suspended, undo
@@ -148,6 +148,10 @@ class SteadyLoop:
         # start when the loop's last execution ran only its own code, until one is entered.
         self.entered_at = len(interp.entered_log)
         self.own_only = interp.own_code_loops.get(node, False) and _own_code(node)
+        # The attributes no code reads from an instance: of a number or a text one holds (a
+        # layer object's `self.index = index`), the state's walks write only the kind, so items
+        # and states that differ only there are alike (write_only.unread, Canon.attributes).
+        self.unread = write_only.unread(interp.program)
 
     def close(self) -> None:
         """The loop's execution ended: its comparisons are no longer recorded for it."""
@@ -298,6 +302,7 @@ class SteadyLoop:
         interp = self.interp
         result = interp.result
         canon = LeafCanon(interp._nonzero_counts) if self.counting else Canon(interp._nonzero_counts)
+        canon.unread = self.unread
         try:
             parts, item_from = self.walk(canon, index)
         except (Incomparable, RecursionError):
@@ -416,12 +421,15 @@ class SteadyLoop:
         counter indexes (``follow``: a watch follows it) or that hold the loop's items, but for
         the items the iteration ``index`` reads (None: the counter is not a known int there)."""
         if not follow:
-            return LeafCanon(self.interp._nonzero_counts, blind, logs, self.indexed)
-        counter = self.counter_at(index)
-        if counter is None:
-            return None
-        return LeafCanon(self.interp._nonzero_counts, blind, logs, self.indexed, counter[1].__dict__["value"],
-                         frozenset((counter[0],)))
+            canon = LeafCanon(self.interp._nonzero_counts, blind, logs, self.indexed)
+        else:
+            counter = self.counter_at(index)
+            if counter is None:
+                return None
+            canon = LeafCanon(self.interp._nonzero_counts, blind, logs, self.indexed, counter[1].__dict__["value"],
+                              frozenset((counter[0],)))
+        canon.unread = self.unread
+        return canon
 
     #: The longest period of a state that repeats every few iterations that is looked for, and
     #: the watches of several iterations one execution of a loop statement gets.
@@ -873,6 +881,7 @@ class SteadyLoop:
                 return (("leaves", tuple((v.shape, v.dtype, v.sym, v.dtype_origin, counts.get(v.ident), v.vrange,
                                           v.plain, v.presumed) for v in leaves)), idents, objects)
         own = Canon(counts)
+        own.unread = self.unread
         form = ("whole", _bound_form(own, self.target, item, self.loaded, self.counters | index_names))
         # A module-level function without attributes (`act=_relu`, a default of each layer's
         # closure) is its code: items may share it with each other and with the state.

@@ -27,6 +27,7 @@ what it is: an array's add is charged).
 from __future__ import annotations
 
 import ast
+import re
 from typing import Optional
 
 from flopcast.syntax import calls_introspection
@@ -48,6 +49,25 @@ def attributes(program) -> dict:
         trees = _importable_trees(program)
         program.write_only = {} if trees is None else _write_only(trees)
     return program.write_only
+
+
+def unread(program) -> frozenset:
+    """The attribute names ``program`` never reads from an instance (made once per program), for
+    the state a steady loop compares (repeats.py, through Canon.unread): ``attributes`` with
+    three differences that hold for an instance's attributes only. A write by a computed name
+    (``setattr(self, key, value)`` from an options dict) reads nothing. A plain name reads no
+    instance's attribute (``self.index = index`` reads the parameter; ``mod.x = v`` is read as
+    ``x``, but a module is no instance). A text naming it as a word anywhere but in a docstring
+    (``namedtuple("P", "index x")``, read by position) counts as a read. Its kind is still
+    compared there, so what it holds matters not at all."""
+    if program.unread is None:
+        trees = _importable_trees(program)
+        program.unread = frozenset() if trees is None else frozenset(_write_only(trees, lenient=True))
+    return program.unread
+
+
+#: The names of builtins that set or delete attributes, by a name that may be computed.
+_WRITES = frozenset({"setattr", "delattr"})
 
 
 def _importable_trees(program) -> Optional[list]:
@@ -86,7 +106,10 @@ def _imported_names(node: ast.AST) -> list:
     return []
 
 
-def _write_only(trees: list) -> dict:
+def _write_only(trees: list, lenient: bool = False) -> dict:
+    """``lenient``: the names ``unread`` tells apart (see there)."""
+    writes = _WRITES if lenient else frozenset()
+    dynamic = _DYNAMIC - writes
     written: set = set()
     read: set = set()
     kind_matters: set = set()
@@ -96,15 +119,16 @@ def _write_only(trees: list) -> dict:
         if calls_introspection(nodes):
             return {}
         parents = {child: node for node in nodes for child in ast.iter_child_nodes(node)}
-        named = _named_lookups(nodes)  # getattr(x, "name"): reads a name the text spells out
+        named = _named_lookups(nodes, writes)  # getattr(x, "name"): reads a name the text spells out
         if named is None:
             return {}
         read |= named
         for node in nodes:
             if isinstance(node, ast.Name):
-                if node.id in _DYNAMIC and node not in named.calls:
+                if node.id in dynamic and node not in named.calls:
                     return {}
-                read.add(node.id)
+                if not lenient:
+                    read.add(node.id)
             elif isinstance(node, ast.Attribute):
                 if node.attr in _DYNAMIC:
                     return {}
@@ -119,9 +143,15 @@ def _write_only(trees: list) -> dict:
                 if defined & SAFE_MUTATORS:  # `x.log.append(v)` may run the user's own append
                     return {}
                 read |= defined
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in _DYNAMIC:
-                return {}
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                if node.value in _DYNAMIC:
+                    return {}
+                if lenient and not isinstance(parents.get(node), ast.Expr):  # a docstring reads nothing
+                    read.update(_WORD.findall(node.value))
     return {name: name in kind_matters for name in written - read}
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
 
 
 #: Methods whestbench calls by name; dunder methods Python calls.
@@ -237,14 +267,14 @@ class _Named(set):
         self.calls: set = set()
 
 
-def _named_lookups(nodes: list) -> Optional[_Named]:
+def _named_lookups(nodes: list, writes: frozenset = frozenset()) -> Optional[_Named]:
     """``getattr(x, "name")``, ``hasattr(x, "name", ...)``, ``setattr``/``delattr`` with a constant
     name: the names they read (a write through them is taken as a read too); None when a name is
-    computed."""
+    computed. The builtins in ``writes`` are left alone (``unread``)."""
     named = _Named()
     for node in nodes:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id in ("getattr", "hasattr", "setattr", "delattr"):
+                and node.func.id in ("getattr", "hasattr", "setattr", "delattr") and node.func.id not in writes:
             if len(node.args) < 2 or not (isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):
                 return None
             named.add(node.args[1].value)
