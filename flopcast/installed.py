@@ -63,15 +63,25 @@ def version_of(dist: str) -> str:
     spec = importlib.util.find_spec(dist)
     if spec is not None and spec.submodule_search_locations:
         site = Path(next(iter(spec.submodule_search_locations))).parent
-        found = list(site.glob(f"{dist}-*.dist-info"))
+        found = [name for name in _dist_infos(site) if name.startswith(f"{dist}-")]
         if len(found) == 1:
-            return found[0].name[len(dist) + 1:-len(".dist-info")]
+            return found[0][len(dist) + 1:-len(".dist-info")]
     from importlib import metadata
 
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
         return ""
+
+
+@lru_cache(maxsize=None)
+def _dist_infos(site: Path) -> list[str]:
+    """The ``*.dist-info`` folders of a site-packages folder, listed once (a glob per package
+    listed the whole folder each time)."""
+    try:
+        return [name for name in os.listdir(site) if name.endswith(".dist-info")]
+    except OSError:
+        return []
 
 
 def flopscope_version() -> str:
