@@ -111,6 +111,8 @@ def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = No
         loop_in = loop_out = dtypes.result_type(*ops_)
         if op == "angle" and loop_in is not None:
             loop_in, loop_out = _angle_loop(loop_in)
+        elif len(ops_) == 1 and loop_in is not None:
+            loop_in, loop_out = _function_loop(op, np_name, loop_in)
     billed = dtypes.heavier(loop_in, dtypes.result_type(*ops_), pricing.rate) if len(ops_) > 1 else loop_in
     if dtype_kw is not None:
         billed = dtype_kw
@@ -134,6 +136,25 @@ def _int_range(op: str, values: list[Value], dtype: Optional[str]) -> Optional[t
     if isinstance(k, Known) and type(k.value) is int and k.value > 0:
         return (0, k.value - 1)
     return None
+
+
+#: flopscope's non-ufunc unary ops that floor an integer input's billing at float64
+_FLOAT64_MIN_FUNCTIONS = frozenset({"i0", "sinc"})
+
+
+def _function_loop(op: str, np_name: str, dtype: str) -> tuple[str, str]:
+    """(billed, result) dtypes of a unary op numpy implements as a function, not a ufunc
+    (``sinc``, ``i0``): numpy answers the result dtype (sinc(int32) is float64); flopscope
+    bills the input's dtype, an integer one floored at float64 for i0/sinc."""
+    import numpy as np
+
+    try:
+        out = getattr(np, np_name)(np.zeros(1, dtype=dtype)).dtype.name
+    except Exception:  # noqa: BLE001 - numpy refuses this dtype: keep the input's
+        return dtype, dtype
+    if op in _FLOAT64_MIN_FUNCTIONS and np.dtype(dtype).kind in "biu":
+        return "float64", out
+    return dtype, out
 
 
 def _angle_loop(dtype: str) -> tuple[str, str]:

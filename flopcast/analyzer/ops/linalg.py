@@ -155,8 +155,10 @@ def _norm(ctx, args, kwargs):
     base = pricing.accounting("norm_cost", list(effective), ord=order) * max(groups, 0)
     dt = _linalg_dtype(a)
     ctx.charge("linalg.norm", base, dt, a.dtype_origin)
-    # A full reduction comes back as a numpy scalar (free arithmetic afterwards).
-    return as_numpy_scalar(Array(shape, dt))
+    # A full reduction comes back as a numpy scalar (free arithmetic afterwards); a norm is
+    # real: complex64 -> float32, billed above at the complex dtype
+    real = {"complex64": "float32", "complex128": "float64", "clongdouble": "longdouble"}.get(dt, dt)
+    return as_numpy_scalar(Array(shape, real))
 
 
 def _matrix(ctx, v: Value, what: str) -> Array:
