@@ -38,6 +38,7 @@ from flopcast.analyzer import lasting, write_only
 from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.chargelist import ChargeList, Tally, tallied
 from flopcast.analyzer.counters import CounterWatch, Indexed, LeafCanon, keying, rewrite, suspended, undo
+from flopcast.analyzer.reach import reached
 from flopcast.analyzer.values import (
     Array,
     Builtin,
@@ -1305,7 +1306,8 @@ class CallMemo:
     """Reuses the effects of a call of a user function made again in an equal state.
 
     The state a call can read is its function (code, defaults, closure), its arguments,
-    every module's globals and, when it asks the budget, the FLOPs spent. A call
+    the module globals its code and the code they hold can reach (reach.py) and, when it
+    asks the budget, the FLOPs spent. A call
     is recorded only when it leaves that state as it found it (it mutates nothing the
     caller could see), meets no new value-dependent site, adds no note, unpriced entry,
     lru_cache entry, and ends normally; an equal call then gets the same charges and calls
@@ -1410,8 +1412,9 @@ class CallMemo:
         return _SharedWalk(counts, self.shared.classes(self.interp.program))
 
     def form(self, canon: Canon, fn, args: list, kwargs: dict) -> tuple:
-        """The call's state: its function, its arguments and the module globals it can read —
-        every module's, unless the function is closed over plain data (``_reads``)."""
+        """The call's state: its function, its arguments and the module globals it can read:
+        those its code names when it is closed over plain data (``_reads``), else those the
+        code it can run names (reach.py), else every module's."""
         envs = self.interp.module_envs
         head = (canon.form(fn), tuple(canon.form(a) for a in args),
                 tuple((k, canon.form(kwargs[k])) for k in sorted(kwargs)))
@@ -1420,6 +1423,12 @@ class CallMemo:
         if reads is not None:
             return head + (("reads", tuple((path, name, canon.form(envs[path][name]) if name in envs[path]
                                             else _MISSING_NAME) for path, name in reads)),)
+        # Not closed over plain data: the globals its code and the code its state holds can
+        # read (reach.py), or, when that code reaches a namespace by name or a module object
+        # was met, every module's.
+        found = reached(canon, envs)
+        if found is not None and not canon.met_module:
+            return head + (("reached", found),)
         return head + (tuple((path, canon.names(envs[path])) for path in sorted(envs)),)
 
     def _free(self, key) -> bool:

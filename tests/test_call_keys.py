@@ -1,0 +1,70 @@
+"""Call keys (repeats.CallMemo): the module globals a key holds are those the call's code can
+reach (analyzer/reach.py). The real flopscope is the oracle.
+"""
+
+from __future__ import annotations
+
+import collections
+from pathlib import Path
+
+import pytest
+
+from oracle import measure, static_per_op
+
+from flopcast.analyzer import analyze, repeats
+from flopcast.model import Point
+
+STEADY = Path(__file__).resolve().parent / "fixtures" / "steady"
+REACHED = STEADY / "reached_calls.py"
+
+
+def assert_counted_exactly(path: Path, point: Point) -> None:
+    report = analyze(path, point)
+    measured = measure(path, point)
+    assert report.total.exact and not report.unpriced
+    assert report.total.lo == measured.total
+    assert static_per_op(report) == measured.per_op
+
+
+def keys_and_reuses(monkeypatch, path: Path, point: Point, formula: bool = False) -> tuple:
+    """Keys made and calls reused per function (by qualified name) in an analysis (``formula``:
+    with the formula fit's runs); loops are run, not skipped."""
+    keyed: collections.Counter = collections.Counter()
+    reused: collections.Counter = collections.Counter()
+    last: list = [None]
+    key, replay = repeats.CallMemo.key, repeats.CallMemo.replay
+
+    def counting_key(self, fn, args, kwargs):
+        found = key(self, fn, args, kwargs)
+        last[0] = fn.qualname
+        if found is not None:
+            keyed[fn.qualname] += 1
+        return found
+
+    def counting_replay(self, memo_key, canon):
+        value = replay(self, memo_key, canon)
+        if value is not None:
+            reused[last[0]] += 1
+        return value
+
+    with monkeypatch.context() as patched:
+        patched.setattr(repeats.CallMemo, "key", counting_key)
+        patched.setattr(repeats.CallMemo, "replay", counting_replay)
+        patched.setattr(repeats.SteadyLoop, "watch", classmethod(lambda cls, *args: None))
+        report = analyze(path, point, formula=formula)
+    return report, keyed, reused
+
+
+@pytest.mark.parametrize("width,depth", [(8, 2), (16, 3)])
+def test_calls_keyed_by_the_globals_their_code_can_reach_are_counted_exactly(width, depth):
+    # each case reads a global its own code does not name, changed between equal calls: through
+    # its instance's class, a base class, a helper's code, a default, a dataclass field's
+    # factory, a metaclass
+    assert_counted_exactly(REACHED, Point(width, depth, 2**41))
+
+
+def test_the_calls_that_read_what_they_reach_are_reused_while_it_stays(monkeypatch):
+    # (else the exactness above would not depend on their keys)
+    _, _, reused = keys_and_reuses(monkeypatch, REACHED, Point(16, 3, 2**41))
+    for name in ("Scaler.rows", "Child.cost", "via", "defaulted", "planned", "sized"):
+        assert reused[name] > 0, name
