@@ -1,5 +1,6 @@
 """Call keys (repeats.CallMemo): the module globals a key holds are those the call's code can
-reach (analyzer/reach.py). The real flopscope is the oracle.
+reach (analyzer/reach.py), and calls of functions none of whose calls was ever recorded in the
+command are keyed only now and then (analyzer/futile.py). The real flopscope is the oracle.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ import pytest
 
 from oracle import measure, static_per_op
 
-from flopcast.analyzer import analyze, repeats
+from flopcast.analyzer import analyze, futile, repeats
 from flopcast.model import Point
 
 STEADY = Path(__file__).resolve().parent / "fixtures" / "steady"
 REACHED = STEADY / "reached_calls.py"
+UNRECORDED = STEADY / "unrecorded_calls.py"
 
 
 def assert_counted_exactly(path: Path, point: Point) -> None:
@@ -26,9 +28,10 @@ def assert_counted_exactly(path: Path, point: Point) -> None:
     assert static_per_op(report) == measured.per_op
 
 
-def keys_and_reuses(monkeypatch, path: Path, point: Point, formula: bool = False) -> tuple:
+def keys_and_reuses(monkeypatch, path: Path, point: Point, formula: bool = False, futility: bool = True) -> tuple:
     """Keys made and calls reused per function (by qualified name) in an analysis (``formula``:
-    with the formula fit's runs); loops are run, not skipped."""
+    with the formula fit's runs; loops are run, not skipped; ``futility``: as it is, else
+    every call is keyed as before futile.py)."""
     keyed: collections.Counter = collections.Counter()
     reused: collections.Counter = collections.Counter()
     last: list = [None]
@@ -51,6 +54,8 @@ def keys_and_reuses(monkeypatch, path: Path, point: Point, formula: bool = False
         patched.setattr(repeats.CallMemo, "key", counting_key)
         patched.setattr(repeats.CallMemo, "replay", counting_replay)
         patched.setattr(repeats.SteadyLoop, "watch", classmethod(lambda cls, *args: None))
+        if not futility:
+            patched.setattr(futile.Futility, "skip", lambda self, fn, traced: False)
         report = analyze(path, point, formula=formula)
     return report, keyed, reused
 
@@ -68,3 +73,22 @@ def test_the_calls_that_read_what_they_reach_are_reused_while_it_stays(monkeypat
     _, _, reused = keys_and_reuses(monkeypatch, REACHED, Point(16, 3, 2**41))
     for name in ("Scaler.rows", "Child.cost", "via", "defaulted", "planned", "sized"):
         assert reused[name] > 0, name
+
+
+@pytest.mark.parametrize("width,depth", [(8, 2), (16, 3)])
+def test_calls_never_recorded_beside_calls_reused_are_counted_exactly(width, depth):
+    assert_counted_exactly(UNRECORDED, Point(width, depth, 2**41))
+
+
+def test_a_function_whose_calls_are_never_recorded_is_keyed_only_now_and_then(monkeypatch):
+    # The formula fit analyses the program at a dozen more points: each run calls Tally.bump
+    # 120 times (loops run every iteration here).
+    point = Point(8, 2, 2**41)
+    report, keyed, reused = keys_and_reuses(monkeypatch, UNRECORDED, point, formula=True)
+    plain, keyed_always, reused_always = keys_and_reuses(monkeypatch, UNRECORDED, point, formula=True, futility=False)
+    assert (report.total, report.formula) == (plain.total, plain.formula)
+    assert keyed["Tally.bump"] * 4 < keyed_always["Tally.bump"]
+    # a function with recorded calls is keyed as before, and reused as often
+    assert keyed["Pure.rows"] == keyed_always["Pure.rows"] and reused["Pure.rows"] == reused_always["Pure.rows"] > 0
+    # one whose calls become recordable is keyed again once one is recorded, and reused
+    assert reused["Warming.rows"] > reused_always["Warming.rows"] // 2

@@ -38,6 +38,7 @@ from flopcast.analyzer import lasting, write_only
 from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.chargelist import ChargeList, Tally, tallied
 from flopcast.analyzer.counters import CounterWatch, Indexed, LeafCanon, keying, rewrite, suspended, undo
+from flopcast.analyzer.futile import Futility, futility
 from flopcast.analyzer.reach import reached
 from flopcast.analyzer.values import (
     Array,
@@ -1356,6 +1357,10 @@ class CallMemo:
         # run may reuse them and record its own.
         self.shared: Optional[SharedCalls] = None
         self.run = 0  # this run's number among those sharing calls (its own are reused by CallMemo only)
+        # The command's functions none of whose calls was recorded (futile.py), and how many
+        # calls this run recorded.
+        self._futility: Optional[Futility] = None
+        self._recordings = 0
 
     def key(self, fn, args: list, kwargs: dict) -> Optional[tuple]:
         first = id(fn) not in self.called
@@ -1369,8 +1374,10 @@ class CallMemo:
                     and id(fn.node) not in self.interp._reentered:
                 self._misses[fn.node] = misses + 1
                 return None
-        self._keyed = None if first else fn.node
         interp = self.interp
+        if id(fn.node) not in interp._reentered and self.futility().skip(fn, interp.trace is not None):
+            return None
+        self._keyed = None if first else fn.node
         # A generator's body makes its items as it runs: it is never shared across runs.
         canon = self.canon() if interp._starting_generator is None else None
         if canon is None:
@@ -1657,7 +1664,17 @@ class CallMemo:
         if marks[7] is not None and marks[7][1] is not None:
             self.memory().call_ended(marks[7][1])
 
+    def futility(self) -> Futility:
+        if self._futility is None:
+            self._futility = futility(self.interp.program)
+        return self._futility
+
     def finish(self, key: tuple, canon: Canon, marks: tuple, fn, args: list, kwargs: dict, value) -> None:
+        before = self._recordings
+        self._finish(key, canon, marks, fn, args, kwargs, value)
+        self.futility().ended(fn, self.interp.trace is not None, self._recordings != before)
+
+    def _finish(self, key: tuple, canon: Canon, marks: tuple, fn, args: list, kwargs: dict, value) -> None:
         interp, result = self.interp, self.interp.result
         charges, used, steps, calls, inclusive, reentered, keys_seen, started, cache_size, lookups, \
             by_identity, loops, budget_reads = marks[:13]
@@ -1703,6 +1720,7 @@ class CallMemo:
             interp.active_keys_seen[keys_seen:], allocated, peaks, loops, sizes, read_cache, read_budget)
         if not canon.shared_only:
             self.entries.setdefault(key, {})[(read_cache, read_budget)] = recorded
+            self._recordings += 1
         effects, answers, entered, compares, history, largest = marks[13:]
         # Every function on the stack at a charge, even of 0 FLOPs, has an entry in the path's
         # roll-up: those the call ran must be known (one with an entry before the call and
@@ -1722,6 +1740,7 @@ class CallMemo:
                 tuple(interp.compare_log[compares:]), tuple(interp.history_log[history:]), largest, self.run,
                 frozenset(credited), interp.budget)
             self.shared.add(key, entry)
+            self._recordings += 1
             # Kept for the command's other analyses only when it consulted no site: a site's
             # options there may stand for other values.
             found = None if entry.consults else self.lasting_key(canon)
