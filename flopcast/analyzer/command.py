@@ -10,14 +10,17 @@ from flopcast.analyzer.source import SourceError
 
 
 def run(ns: argparse.Namespace) -> int:
-    from flopcast.analyzer import analyze
     from flopcast.analyzer.render import render_json, render_text
+    from flopcast.check.engine import session
     from flopcast.installed import resolve_point
 
     point = resolve_point(ns.round_tag, ns.width, ns.depth, ns.budget)
+    # One session for the analysis and the savings' re-analyses: the calls the analysis recorded
+    # (a planner's dynamic programme) are reused by the rewrites' (analyzer/lasting.py).
+    analyzer = session()
     try:
-        report = analyze(ns.path, point, class_name=ns.class_name,
-                         include_scorer_cast=ns.scorer_cast, formula=ns.formula, trace=True, memory=True)
+        report = analyzer(ns.path, point, class_name=ns.class_name,
+                          include_scorer_cast=ns.scorer_cast, formula=ns.formula, trace=True, memory=True)
     except (ProgramError, SourceError) as exc:
         print(f"flopcast: error: {exc}", file=sys.stderr)
         return 2
@@ -32,7 +35,7 @@ def run(ns: argparse.Namespace) -> int:
             return 2
     from flopcast.check import savings
 
-    found = savings.savings(ns.path, report, ns.class_name, formulas=ns.formula)
+    found = savings.savings(ns.path, report, ns.class_name, formulas=ns.formula, analyzer=analyzer)
     if ns.format == "json":
         import json
 

@@ -371,6 +371,10 @@ class Interpreter:
         # and the logs of what a reused call must do again (functions entered, first comparisons,
         # loop watches).
         self.effects = 0
+        # Those of ``effects`` made by a loop's watch of its numbers (counters.py) or its comparisons
+        # of its counter (SteadyLoop.observe): a call that began outside every such loop and made
+        # only these did them to its own loops (repeats.CallMemo.finish).
+        self.loop_effects = 0
         self.entered_log: list = []
         self.compare_log: list = []
         self.history_log: list = []
@@ -2594,12 +2598,15 @@ class Interpreter:
                 watched = self.counter_watch.compare(type(node.ops[0]).__name__, left, right)
                 if watched is not None:
                     self.effects += 1
-                    self.result.compares.setdefault(self.node_span(node), (type(node.ops[0]).__name__,
-                                                                           left.__dict__["value"],
-                                                                           right.__dict__["value"]))
+                    self.loop_effects += 1
+                    first = (self.node_span(node), (type(node.ops[0]).__name__, left.__dict__["value"],
+                                                    right.__dict__["value"]))
+                    self.compare_log.append(first)
+                    self.result.compares.setdefault(*first)
                     return watched
             if self.counted_compares and node in self.counted_compares:
                 self.effects += 1
+                self.loop_effects += 1
                 self.counted_compares[node].observe(node, left, right)
             if is_number(left) and is_number(right):
                 first = (self.node_span(node), (type(node.ops[0]).__name__, left.value, right.value))
@@ -2611,6 +2618,7 @@ class Interpreter:
             right = self.eval(comp)
             if self.counted_compares and node in self.counted_compares:  # one operator: see SteadyLoop
                 self.effects += 1
+                self.loop_effects += 1
                 self.counted_compares[node].observe(node, left, right)
             step = self.compare(op, left, right, node)
             if isinstance(step, Array):
@@ -2629,6 +2637,7 @@ class Interpreter:
             watched = self.counter_watch.compare(name, left, right)
             if watched is not None:
                 self.effects += 1
+                self.loop_effects += 1
                 return watched
         if (left.__class__ is InstanceVal or right.__class__ is InstanceVal) and name in _ORDER_AND_EQ:
             left, right = plain_member(left), plain_member(right)  # `level > Level.MEAN` of an IntEnum
@@ -2800,6 +2809,7 @@ class Interpreter:
             watched = self.counter_watch.binop(name, left, right)
             if watched is not None:
                 self.effects += 1
+                self.loop_effects += 1
                 return watched
         if left.__class__ is InstanceVal or right.__class__ is InstanceVal:
             done = dunders.binary(self, name, left, right, self.node_span(node))  # the user's __add__, ...

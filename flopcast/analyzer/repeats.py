@@ -1280,6 +1280,10 @@ class _Recorded:
     sizes: dict  # identity of an array it made and returned -> the bytes the memory tracker gave it
     cache_size: Optional[int]  # the lru_cache table's size, if the call read it (None: it did not)
     budget_used: Optional[int]  # the FLOPs spent when it began, if it asked the budget (None: it did not)
+    # The lru_cache entries it added to a table that was empty when it began (CallMemo.cache_added):
+    # (arguments' parts, keyword names, value template) in the order it added them; None: it added none.
+    cache_added: Optional[tuple] = None
+    cache_identity: bool = False  # it looked an entry up by identity or got a cached container (one it added)
     _charges: Optional[list] = field(default=None, compare=False, repr=False)
     _tally: Optional[Tally] = field(default=None, compare=False, repr=False)  # made at its first reuse
 
@@ -1409,6 +1413,8 @@ class CallMemo:
         if type(canon) is _SharedWalk:
             canon.tracked = _tracked(self.memory(), canon)
             canon.call = (fn, args, kwargs)  # for its lasting key, made when needed
+            canon.fills = fn.cached and not interp._cache_results  # (CallMemo.lasting_key)
+        canon.fn = fn  # the function whose lru_cache entries a reuse adds (_apply)
         return (form, interp.metered, interp.try_depth > 0, self.counters()), canon
 
     def canon(self) -> Canon:
@@ -1479,6 +1485,8 @@ class CallMemo:
         interp = self.interp
         if interp.may_exhaust_inside(entry.used):
             return None  # the budget may run out inside the call, into a handler: run it
+        if entry.cache_size == 0 and interp._cache_results:
+            return None  # it read an empty lru_cache table (across runs its size does not tell its content)
         memory = self.memory()
         outer = frozenset(interp.call_stack[:-1])
         if (entry.outer & entry.inner) - outer:
@@ -1493,6 +1501,9 @@ class CallMemo:
         try:
             made: dict = {}
             value = _instantiate(entry.template, canon, made)
+            # The entries the call added, made with the returned value (they may share parts with it).
+            added = [((id(canon.fn.node), id(canon.fn), parts, names), _instantiate(t, canon, made))
+                     for parts, names, t in entry.cache_added or ()]
         except Incomparable:
             return None
         result = interp.result
@@ -1523,6 +1534,9 @@ class CallMemo:
             interp.budget_reads += 1  # what reuses this call asked the budget too
         if entry.cache_size is not None:
             interp.cache_lookups += 1  # what reuses this call read the table too
+        if entry.cache_identity:
+            interp.cache_identity_lookups += 1
+        interp._cache_results.update(added)  # in the order the call added them (joins walk them in order)
         return value
 
     def replay_shared(self, key: tuple, canon: Canon) -> Optional[Value]:
@@ -1571,16 +1585,20 @@ class CallMemo:
         interp.decisions.answers.extend(entry.consults)
         interp.active_keys_seen.extend(recorded.inner_keys)
 
-    def lasting_key(self, canon: Canon) -> Optional[tuple]:
+    def lasting_key(self, canon: Canon, adding: bool = False) -> Optional[tuple]:
         """The call's key among the calls kept across the command's analyses (lasting.py), made
-        once per call; None when this run does not reuse them (it traces loops or memory), the
-        call has none, or its function's calls are seldom reused (LastingCalls.worth)."""
+        once per call; None when this run does not reuse them (it traces loops or memory: it
+        only adds to them, ``adding``), the call has none, or its function's calls are seldom
+        reused (LastingCalls.worth)."""
         store = self.shared.lasting
-        if store is None or self.interp.trace is not None or canon.call is None:
+        if store is None or self.interp.trace is not None and not adding or canon.call is None:
             return None
         if canon.lasting is _UNSEEN:
             fn = canon.call[0]
-            canon.lasting = lasting.key(self, *canon.call) if store.worth(fn) else None
+            # A cached function called with an empty table (a dynamic programme's first call, which
+            # fills it) is always keyed: few calls are, and reusing one saves the whole programme.
+            worth = canon.fills or store.worth(fn)
+            canon.lasting = lasting.key(self, *canon.call) if worth else None
         return canon.lasting
 
     def replay_lasting(self, key: tuple, canon: Canon) -> Optional[Value]:
@@ -1637,7 +1655,8 @@ class CallMemo:
                 len(interp._cache_results), interp.cache_lookups, interp.cache_identity_lookups,
                 interp.trace.call_started(interp.loops) if interp.trace is not None else None, interp.budget_reads,
                 interp.effects, len(interp.decisions.answers), len(interp.entered_log), len(interp.compare_log),
-                len(interp.history_log), self._largest())
+                len(interp.history_log), self._largest(), interp.loop_effects,
+                interp.counter_watch is None and not interp.counted_compares)
 
     def _largest(self) -> Optional[int]:
         """The largest allocation so far on the side the call runs on (None: memory is not traced)."""
@@ -1682,9 +1701,13 @@ class CallMemo:
         if started is not None:
             allocated = self.memory().allocated - started[0]
             peaks = self.memory().call_ended(started[1]) if started[1] is not None else None
-        if self.counters() != key[3] or len(interp._cache_results) != cache_size \
-                or interp.cache_identity_lookups != by_identity:
+        if self.counters() != key[3]:
             return
+        added = None
+        if len(interp._cache_results) != cache_size or interp.cache_identity_lookups != by_identity:
+            added = _cache_added(interp._cache_results, cache_size, fn)
+            if added is None:
+                return
         after = self.canon() if type(canon) is _SharedWalk else Canon(interp._nonzero_counts)
         with keying(interp.counter_watch) as reading:
             try:
@@ -1692,7 +1715,14 @@ class CallMemo:
                 if form != key[0] or after.by_ident != canon.by_ident \
                         or any(a is not b for a, b in zip(after.by_object, canon.by_object)):
                     return  # the call changed what its caller can see (even to an equal-looking value)
-                template = _template(value, canon)
+                # With entries added, tuples are named by identity too: a cached tuple is the same
+                # object at every hit, in the table and in what the call returned.
+                template = _template(value, canon, added is not None)
+                cache_template = None
+                if added is not None:
+                    cache_template = tuple((k[2], k[3], _template(v, canon, True)) for k, v in added)
+                    if any(_holds_array(t) for _, _, t in cache_template):
+                        return  # a cached array: its identity and memory are the tracker's, not replayed
             except (Incomparable, RecursionError):
                 return
         if reading.touched:
@@ -1717,17 +1747,26 @@ class CallMemo:
             inner_calls,
             {q: v - inclusive.get(q, 0) for q, v in result.inclusive.items() if v != inclusive.get(q, 0)},
             frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
-            interp.active_keys_seen[keys_seen:], allocated, peaks, loops, sizes, read_cache, read_budget)
+            interp.active_keys_seen[keys_seen:], allocated, peaks, loops, sizes, read_cache, read_budget,
+            cache_template, interp.cache_identity_lookups != by_identity)
         if not canon.shared_only:
             self.entries.setdefault(key, {})[(read_cache, read_budget)] = recorded
             self._recordings += 1
-        effects, answers, entered, compares, history, largest = marks[13:]
+        effects, answers, entered, compares, history, largest, loop_effects, outside_loops = marks[13:]
+        # Effects a call's own loops made on themselves only (a watch of their numbers, comparisons of
+        # their counters: begun and ended inside it, their first comparisons logged) leave nothing of
+        # the path but what _redo does again; any other effect, or one met inside a loop watched
+        # around the call, keeps it from being shared.
+        own_effects = interp.effects != effects and outside_loops and interp.counter_watch is None \
+            and not interp.counted_compares and interp.effects - effects == interp.loop_effects - loop_effects
         # Every function on the stack at a charge, even of 0 FLOPs, has an entry in the path's
         # roll-up: those the call ran must be known (one with an entry before the call and
         # credited nothing in it may have been on the stack at a charge of 0 FLOPs, or not).
         credited = {q for q in inner if q in result.inclusive and result.inclusive[q] != inclusive.get(q, 0)
                     or q not in inclusive and q in result.inclusive}
-        if type(canon) is _SharedWalk and read_cache is None and interp.effects == effects and canon.tracked \
+        # Across runs the table's size does not tell its content, but an empty table is empty.
+        if type(canon) is _SharedWalk and read_cache in (None, 0) and (interp.effects == effects or own_effects) \
+                and canon.tracked \
                 and all(q in credited or q not in inclusive for q in inner - {interp.call_stack[-1]}):
             if memory is not None:
                 # The call's largest allocation: known when it was the path's new largest, else
@@ -1743,8 +1782,9 @@ class CallMemo:
             self._recordings += 1
             # Kept for the command's other analyses only when it consulted no site: a site's
             # options there may stand for other values.
-            found = None if entry.consults else self.lasting_key(canon)
-            if found is not None and lasting.refers_within(template, canon.heads):
+            found = None if entry.consults else self.lasting_key(canon, adding=True)
+            if found is not None and lasting.refers_within(template, canon.heads) \
+                    and all(lasting.refers_within(t, canon.heads) for _, _, t in cache_template or ()):
                 self.shared.lasting.add(found, entry, interp.program, canon.heads, _budget_read(entry))
 
 
@@ -1774,6 +1814,7 @@ class _SharedWalk(Canon):
         self.tracked = True  # whether the memory tracker (if any) had met every array of the state (_tracked)
         self.call: Optional[tuple] = None  # (function, arguments, keywords) of the call keyed
         self.lasting = _UNSEEN  # its lasting key (CallMemo.lasting), once made
+        self.fills = False  # a call of a cached function with an empty lru_cache table
         self.heads = (0, 0)
 
     def definition(self, cls):
@@ -1986,9 +2027,37 @@ def _identity_free(key) -> bool:
     return True
 
 
-def _template(value, canon: Canon):
+def _cache_added(table: dict, size: int, fn) -> Optional[list]:
+    """The lru_cache entries a call of ``fn`` added, as (key, value) in order, when it can be
+    replayed by adding them again: the table was empty when it began (so every entry it looked up
+    it had added itself, and nothing else of the table was read), and every entry is one of
+    ``fn``'s own (a reuse names them by the function it calls) with plain arguments (none looked
+    up by identity). None otherwise."""
+    if size != 0:
+        return None
+    node, ident = id(fn.node), id(fn)
+    added = list(table.items())
+    for key, _ in added:
+        if key[0] != node or key[1] != ident or any(p[0] != "K" for p in key[2]):
+            return None
+    return added
+
+
+def _holds_array(template) -> bool:
+    kind = template[0]
+    if kind == "array":
+        return True
+    if kind == "tuple":
+        return any(_holds_array(t) for t in template[1])
+    if kind == "list":
+        return any(_holds_array(t) for t in template[2])
+    return False
+
+
+def _template(value, canon: Canon, tuples: bool = False):
     """The returned value as a recipe: parts the call's state held are named by their canonical
-    number; parts the call made are described, to be made anew at each reuse."""
+    number; parts the call made are described, to be made anew at each reuse. ``tuples``: a
+    tuple the call made is one object wherever it appears (else each appearance is made anew)."""
     if isinstance(value, (Array, Unknown)) and value.counts is not None:
         raise Incomparable("a count of a mask")  # it names the mask by its identity
     if isinstance(value, (Known, Unknown, NumpyScalar)) or value is None:
@@ -1999,9 +2068,10 @@ def _template(value, canon: Canon):
         ident = ("old", canon.idents[value.ident]) if value.ident in canon.idents else ("new", value.ident)
         return ("array", _renamed(value, value.ident), ident, id(value))
     if isinstance(value, TupleVal):
-        return ("tuple", tuple(_template(v, canon) for v in value.items))
+        items = tuple(_template(v, canon, tuples) for v in value.items)
+        return ("tuple", items, id(value)) if tuples else ("tuple", items)
     if isinstance(value, ListVal):
-        return ("list", id(value), tuple(_template(v, canon) for v in value.items))
+        return ("list", id(value), tuple(_template(v, canon, tuples) for v in value.items))
     raise Incomparable(type(value).__name__)
 
 
@@ -2035,6 +2105,11 @@ def _instantiate(template, canon: Canon, made: dict):
         made[obj] = _renamed(array, ident)
         return made[obj]
     if kind == "tuple":
+        if len(template) == 3:  # one object wherever it appears (_template's ``tuples``)
+            key = ("tuple", template[2])
+            if key not in made:
+                made[key] = TupleVal(tuple(_instantiate(t, canon, made) for t in template[1]))
+            return made[key]
         return TupleVal(tuple(_instantiate(t, canon, made) for t in template[1]))
     if kind == "list":
         if template[1] not in made:

@@ -16,15 +16,17 @@ from flopcast.model import Report
 COST_RULES = ("FC101", "FC102", "FC103", "FC104", "FC105", "FC106")
 
 
-def savings(path: str, report: Report, class_name: Optional[str] = None, formulas: bool = False) -> list[Finding]:
+def savings(path: str, report: Report, class_name: Optional[str] = None, formulas: bool = False,
+            analyzer=None) -> list[Finding]:
     """The cost findings with a fix, from the report already made (no second analysis);
-    with ``formulas``, each saving also as a formula in w, d where one fits."""
+    with ``formulas``, each saving also as a formula in w, d where one fits. ``analyzer``: the
+    session the report was made with (its recorded calls are reused), else a new one."""
     from flopcast.check.engine import check_target, session
     from flopcast.check.selection import Selection
     from flopcast.check.source import load_submission
 
     submission = load_submission(path)
-    analyzer = session()
+    analyzer = analyzer or session()
     result = check_target(submission, report.point, Selection(select=COST_RULES), report=report,
                           class_name=class_name, analyzer=analyzer)
     found = [f for f in result.findings if f.fix is not None]
