@@ -240,7 +240,7 @@ def test_a_call_that_asks_the_budget_is_reused_only_at_the_same_budget(tmp_path:
     assert report.total.lo == measure(path, second).total
 
 
-@pytest.mark.parametrize("name", ["hermite_quadrature.py", "lowrank_moments.py"])
+@pytest.mark.parametrize("name", ["hermite_quadrature.py", "lowrank_moments.py", "segment_planner.py"])
 def test_the_savings_and_their_formulas_are_as_when_nothing_is_kept(monkeypatch, name: str) -> None:
     from flopcast.check import engine, savings
 
