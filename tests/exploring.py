@@ -4,11 +4,15 @@ sites and stages first, within the path cap) and every combination of options (u
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Optional
 
-from flopcast.analyzer.api import _runner
+from flopcast.analyzer.api import _runner, run_point
 from flopcast.analyzer.paths import Exploration, explore
 from flopcast.analyzer.program import estimator_class, load_program
 from flopcast.model import Point
+
+if TYPE_CHECKING:
+    from flopcast.analyzer.lasting import LastingCalls
 
 
 def both_ways(path: Path, point: Point) -> tuple[Exploration, Exploration]:
@@ -23,3 +27,20 @@ def interval(explored: Exploration) -> tuple[int, int]:
         return explored.combined
     totals = [r.total for r in explored.results]
     return min(totals), max(totals)
+
+
+def paths_of(program, point: Point) -> tuple[list, int]:
+    """Every path of an analysis (run_point as analyze_program makes it), and what was interpreted."""
+    explored = run_point(program, estimator_class(program, None), point, True, share_calls=True)
+    paths = [(r.chosen, [(c.span, c.op, c.flops, c.dtype, c.function) for c in r.charges],
+              [s.key for s in r.sites], r.spent, r.inclusive, r.calls, r.compares,
+              sorted((n.lineno, n.col_offset) for n in r.entered), r.raised, r.unpriced, r.notes, r.uncertain)
+             for r in explored.results]
+    return paths, sum(r.work for r in explored.results)
+
+
+def kept_program(path: Path, store: "LastingCalls", source: Optional[str] = None):
+    """The program of ``path`` (or of ``source`` read there) keeping its calls in ``store``."""
+    program = load_program(path, source)
+    program.lasting = store
+    return program

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from exploring import kept_program, paths_of
 from oracle import measure
 
 from flopcast.analyzer import analyze
-from flopcast.analyzer.api import run_point
 from flopcast.analyzer.lasting import LastingCalls
-from flopcast.analyzer.program import estimator_class, load_program
+from flopcast.analyzer.program import load_program
 from flopcast.model import Point
 
 POINT = Point(16, 3, 10**9)
@@ -118,22 +118,6 @@ def _write(folder: Path, text: str) -> Path:
     return path
 
 
-def _paths(program, point: Point = POINT) -> tuple[list, int]:
-    """Every path of an analysis (run_point as analyze_program makes it), and what was interpreted."""
-    explored = run_point(program, estimator_class(program, None), point, True, share_calls=True)
-    paths = [(r.chosen, [(c.span, c.op, c.flops, c.dtype, c.function) for c in r.charges],
-              [s.key for s in r.sites], r.spent, r.inclusive, r.calls, r.compares,
-              sorted((n.lineno, n.col_offset) for n in r.entered), r.raised, r.unpriced, r.notes, r.uncertain)
-             for r in explored.results]
-    return paths, sum(r.work for r in explored.results)
-
-
-def _kept(path: Path, store: LastingCalls, source: str | None = None):
-    program = load_program(path, source)
-    program.lasting = store
-    return program
-
-
 def _check_with_flopscope(folder: Path, text: str) -> None:
     path = _write(folder, text)
     report = analyze(path, POINT)
@@ -144,9 +128,9 @@ def test_a_dynamic_programme_filling_its_table_is_reused_by_a_rewrite(tmp_path: 
     path = _write(tmp_path / "a", PLANNER.format(tail="fnp.stack(rows, axis=0)"))
     rewrite = _HEAD + PLANNER.format(tail="fnp.stack([r.astype(fnp.float32) for r in rows], axis=0)")
     store = LastingCalls()
-    _paths(_kept(path, store))
-    kept, kept_work = _paths(_kept(path, store, rewrite))
-    alone, alone_work = _paths(load_program(path, rewrite))
+    paths_of(kept_program(path, store), POINT)
+    kept, kept_work = paths_of(kept_program(path, store, rewrite), POINT)
+    alone, alone_work = paths_of(load_program(path, rewrite), POINT)
     assert kept == alone
     assert kept_work < alone_work / 2  # the programme (most of the work) was not interpreted again
     _check_with_flopscope(tmp_path / "b", PLANNER.format(tail="fnp.stack([r.astype(fnp.float32) for r in rows], axis=0)"))
@@ -156,14 +140,14 @@ def test_a_call_recorded_on_an_empty_table_is_not_replayed_onto_a_filled_one(tmp
     path = _write(tmp_path / "a", GLOBAL_READ.format(before="pass"))
     filled = GLOBAL_READ.format(before="SCALE = 5; steps(2)")
     store = LastingCalls()
-    _paths(_kept(path, store))
-    kept, _ = _paths(_kept(path, store, _HEAD + filled))
-    alone, _ = _paths(load_program(path, _HEAD + filled))
+    paths_of(kept_program(path, store), POINT)
+    kept, _ = paths_of(kept_program(path, store, _HEAD + filled), POINT)
+    alone, _ = paths_of(load_program(path, _HEAD + filled), POINT)
     assert kept == alone
     _check_with_flopscope(tmp_path / "b", filled)
     # and the call is reused where the table is empty
-    again, again_work = _paths(_kept(path, store, _HEAD + GLOBAL_READ.format(before="x = 0")))
-    fresh, fresh_work = _paths(load_program(path, _HEAD + GLOBAL_READ.format(before="x = 0")))
+    again, again_work = paths_of(kept_program(path, store, _HEAD + GLOBAL_READ.format(before="x = 0")), POINT)
+    fresh, fresh_work = paths_of(load_program(path, _HEAD + GLOBAL_READ.format(before="x = 0")), POINT)
     assert again == fresh and again_work < fresh_work
 
 
@@ -171,9 +155,9 @@ def test_what_the_table_and_the_returned_value_share_stays_one_object(tmp_path: 
     path = _write(tmp_path / "a", SHARED_TUPLE.format(tail=""))
     rewrite = _HEAD + SHARED_TUPLE.format(tail="  # rewritten")
     store = LastingCalls()
-    _paths(_kept(path, store))
-    kept, kept_work = _paths(_kept(path, store, rewrite))
-    alone, alone_work = _paths(load_program(path, rewrite))
+    paths_of(kept_program(path, store), POINT)
+    kept, kept_work = paths_of(kept_program(path, store, rewrite), POINT)
+    alone, alone_work = paths_of(load_program(path, rewrite), POINT)
     assert kept == alone
     assert kept_work < alone_work  # pick(3) was reused
     _check_with_flopscope(tmp_path / "b", SHARED_TUPLE.format(tail="  # rewritten"))

@@ -15,12 +15,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from exploring import kept_program, paths_of
 from oracle import measure
 
 from flopcast.analyzer import analyze, api
-from flopcast.analyzer.api import run_point
 from flopcast.analyzer.lasting import LastingCalls
-from flopcast.analyzer.program import estimator_class, load_program
+from flopcast.analyzer.program import load_program
 from flopcast.model import Point
 
 HERE = Path(__file__).resolve().parent
@@ -156,22 +156,6 @@ def _write(folder: Path, text: str) -> Path:
     return path
 
 
-def _paths(program, point: Point) -> tuple[list, int]:
-    """Every path of an analysis (run_point as analyze_program makes it), and what was interpreted."""
-    explored = run_point(program, estimator_class(program, None), point, True, share_calls=True)
-    paths = [(r.chosen, [(c.span, c.op, c.flops, c.dtype, c.function) for c in r.charges],
-              [s.key for s in r.sites], r.spent, r.inclusive, r.calls, r.compares,
-              sorted((n.lineno, n.col_offset) for n in r.entered), r.raised, r.unpriced, r.notes, r.uncertain)
-             for r in explored.results]
-    return paths, sum(r.work for r in explored.results)
-
-
-def _kept(path: Path, store: LastingCalls, source: str | None = None):
-    program = load_program(path, source)
-    program.lasting = store
-    return program
-
-
 def _alone(path: Path, source: str | None = None):
     return load_program(path, source)
 
@@ -180,9 +164,9 @@ def test_a_call_that_reads_the_width_is_not_reused_at_another_width(tmp_path: Pa
     path = _write(tmp_path / "a", READS_WIDTH.format(scale="0.5"))
     store = LastingCalls()
     first, second = Point(16, 2, 10**9), Point(24, 3, 10**9)
-    _paths(_kept(path, store), first)
-    kept, kept_work = _paths(_kept(path, store), second)
-    alone, alone_work = _paths(_alone(path), second)
+    paths_of(kept_program(path, store), first)
+    kept, kept_work = paths_of(kept_program(path, store), second)
+    alone, alone_work = paths_of(_alone(path), second)
     assert kept == alone
     assert kept_work < alone_work  # `moments` (it reads nothing of the point) was reused
     report = analyze(path, second)
@@ -194,9 +178,9 @@ def test_an_edit_of_a_helper_reaches_its_callers_and_spares_the_rest(tmp_path: P
     rewrite = _HEAD + EDITED_HELPER.format(inner="x * fnp.exp(x)")
     store = LastingCalls()
     point = Point(16, 3, 10**9)
-    before, _ = _paths(_kept(path, store), point)
-    kept, kept_work = _paths(_kept(path, store, rewrite), point)
-    alone, alone_work = _paths(_alone(path, rewrite), point)
+    before, _ = paths_of(kept_program(path, store), point)
+    kept, kept_work = paths_of(kept_program(path, store, rewrite), point)
+    alone, alone_work = paths_of(_alone(path, rewrite), point)
     assert kept == alone
     assert kept != before  # the rewrite costs more: `outer` was run again with the new `inner`
     assert kept_work < alone_work  # `steady` was reused from the analysis of the other text
@@ -210,8 +194,8 @@ def test_a_line_inserted_above_moves_every_span(tmp_path: Path) -> None:
     moved = _HEAD + "\nLIMIT = 3\n" + EDITED_HELPER.format(inner="x * 2.0")
     store = LastingCalls()
     point = Point(16, 3, 10**9)
-    _paths(_kept(path, store), point)
-    assert _paths(_kept(path, store, moved), point) == _paths(_alone(path, moved), point)  # nothing reused
+    paths_of(kept_program(path, store), point)
+    assert paths_of(kept_program(path, store, moved), point) == paths_of(_alone(path, moved), point)  # nothing reused
 
 
 def test_a_returned_global_is_the_global_of_the_analysis_that_reuses_the_call(tmp_path: Path) -> None:
@@ -222,8 +206,8 @@ def test_a_returned_global_is_the_global_of_the_analysis_that_reuses_the_call(tm
     rewrite = _HEAD + RETURNS_A_GLOBAL.format(before="EXTRA = [fnp.ones((7, 7))]", comment="  # rewritten")
     store = LastingCalls()
     point = Point(16, 3, 10**9)
-    _paths(_kept(path, store), point)
-    assert _paths(_kept(path, store, rewrite), point) == _paths(_alone(path, rewrite), point)
+    paths_of(kept_program(path, store), point)
+    assert paths_of(kept_program(path, store, rewrite), point) == paths_of(_alone(path, rewrite), point)
 
 
 @pytest.mark.parametrize("budgets", [(10**9, 10**8), (10**9, 10**9)])
@@ -231,9 +215,9 @@ def test_a_call_that_asks_the_budget_is_reused_only_at_the_same_budget(tmp_path:
     path = _write(tmp_path / "a", ASKS_BUDGET)
     store = LastingCalls()
     first, second = Point(16, 2, budgets[0]), Point(16, 2, budgets[1])
-    _paths(_kept(path, store), first)
-    kept, kept_work = _paths(_kept(path, store), second)
-    alone, alone_work = _paths(_alone(path), second)
+    paths_of(kept_program(path, store), first)
+    kept, kept_work = paths_of(kept_program(path, store), second)
+    alone, alone_work = paths_of(_alone(path), second)
     assert kept == alone
     assert (kept_work < alone_work) == (budgets[0] == budgets[1])
     report = analyze(path, second)
@@ -241,7 +225,7 @@ def test_a_call_that_asks_the_budget_is_reused_only_at_the_same_budget(tmp_path:
 
 
 @pytest.mark.parametrize("name", ["hermite_quadrature.py", "lowrank_moments.py", "segment_planner.py"])
-def test_the_savings_and_their_formulas_are_as_when_nothing_is_kept(monkeypatch, name: str) -> None:
+def test_the_savings_and_their_formulas_are_as_when_nothing_iskept_program(monkeypatch, name: str) -> None:
     from flopcast.check import engine, savings
 
     path = CORPUS / name
