@@ -26,6 +26,9 @@ class Site:
     # covers this site (see presumptions.py and docs/directives.md).
     presumed: Any = None
     presumption: str = ""
+    # Whether the answer turns on rounding that grows with the sizes (flopscope's numerical
+    # symmetry check of a float32 product): a small run's answers say little about a larger point.
+    rounding: bool = False
 
 
 class Decisions:

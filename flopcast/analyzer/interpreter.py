@@ -3476,7 +3476,8 @@ class Interpreter:
                 site = Site(("raise", self.span), (False, True), self.span, "exception",
                             f"whether fnp.{name} raises {exc} depends on the values "
                             f"({why}); the except clause runs if it does",
-                            presumed=presumed, presumption=f"fnp.{name} does not raise {exc}" if presumed is not None else "")
+                            presumed=presumed, presumption=f"fnp.{name} does not raise {exc}" if presumed is not None else "",
+                            rounding=exc == "SymmetryError")
                 if self.decisions.choose(site, self.used):
                     raise UserRaise(self.span, f"{exc}: {why}")
             return result

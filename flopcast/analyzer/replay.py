@@ -12,7 +12,9 @@ interpreter's questions at the analysed point from those records, by these rules
 * a size or an integer read from data keeps its observed place between the site's
   bounds (``lo + share × (hi − lo)``), approximate unless the bounds are the same at both
   points; without a bound it is reused as observed (approximate);
-* a site the small run never reached takes the interpreter's first option (approximate).
+* a site the small run never reached takes the interpreter's first option (approximate);
+* a site whose answer turns on rounding that grows with the size (a float32 product's
+  symmetry check in flopscope) is replayed by the rules above but always approximate.
 
 The result is a single path, labelled "calibrated", never "exact".
 """
@@ -57,6 +59,9 @@ def _summarise(outcomes: list) -> str:
     return f"{shown}{', …' if len(outcomes) > 6 else ''}"
 
 
+_ROUNDING = " (the answer turns on rounding, which grows with the size: approximate)"
+
+
 class ReplayDecisions(Decisions):
     """Decisions taken from observed outcomes, one answer per execution."""
 
@@ -85,6 +90,16 @@ class ReplayDecisions(Decisions):
         return answer
 
     def _answer(self, site: Site, replay: SiteReplay) -> Any:
+        answer = self._replayed(site, replay)
+        if site.rounding and replay.observed:
+            # Whether a float32 product passes flopscope's symmetry check depends on rounding that
+            # grows with the width and the layers: the small run's answers are evidence, not a replay.
+            replay.approximate = True
+            if _ROUNDING not in replay.rule:
+                replay.rule += _ROUNDING
+        return answer
+
+    def _replayed(self, site: Site, replay: SiteReplay) -> Any:
         observed = replay.observed
         i = len(replay.used)
         if not observed:
