@@ -120,8 +120,9 @@ def _write(folder: Path, text: str) -> Path:
 
 def _check_with_flopscope(folder: Path, text: str) -> None:
     path = _write(folder, text)
-    report = analyze(path, POINT)
-    assert report.total.exact and report.total.lo == measure(path, POINT).total
+    for point in (POINT, Point(24, 2, 10**9)):
+        report = analyze(path, point)
+        assert report.total.exact and report.total.lo == measure(path, point).total
 
 
 def test_a_dynamic_programme_filling_its_table_is_reused_by_a_rewrite(tmp_path: Path) -> None:
