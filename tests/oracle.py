@@ -39,6 +39,12 @@ def measure(path, point: Point, *, seed: int = 0, scorer_cast: bool = True, clas
     if path.is_dir():
         path = path / "estimator.py"
     folder = str(path.resolve().parent)
+    # A sibling module (helpers.py) another test imported from another folder and left in
+    # sys.modules would be taken instead of this folder's: drop such stale imports first.
+    for sibling in Path(folder).glob("*.py"):
+        cached = sys.modules.get(sibling.stem)
+        if cached is not None and not str(getattr(cached, "__file__", "") or "").startswith(folder):
+            del sys.modules[sibling.stem]
     sys.path.insert(0, folder)
     try:
         name = f"_oracle_{abs(hash(str(path.resolve())))}"
