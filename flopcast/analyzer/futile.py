@@ -58,9 +58,8 @@ def _place(fn) -> tuple:
 def futility(program) -> Futility:
     """The command's table: the one the analyses of a Session share (kept with its lasting calls),
     else the program's own (its traced analysis and formula fit)."""
-    lasting = getattr(program, "lasting", None)
-    holder = lasting if lasting is not None else program
-    found = getattr(holder, "futility", None)
+    holder = program.lasting if program.lasting is not None else program
+    found = holder.futility
     if found is None:
         found = Futility()
         holder.futility = found

@@ -54,6 +54,7 @@ class LastingCalls:
         self._texts: dict = {}  # id(program) -> (program, the number of its other files' texts)
         self._numbers: dict = {}  # those texts -> their number
         self._counts: dict = {}  # a function's place -> [keys made, calls kept or reused]
+        self.futility = None  # futile.Futility of the command's analyses (futile.futility)
 
     #: Keys made for a function's calls beyond this many and four per reuse are not made: its
     #: calls are rarely made again with equal inputs (a layer's, a point's), or never kept (a
@@ -214,7 +215,7 @@ def key(memo, fn, args: list, kwargs: dict) -> Optional[tuple]:
                 if (id(f.node), f.module.path) in code_done:
                     continue
                 code_done.add((id(f.node), f.module.path))
-                names = _names(f.node)
+                names = code_names(f.node)
                 env = envs.get(f.module.path)
                 if names is None or env is None:
                     return None
@@ -260,7 +261,7 @@ def _code(node: ast.AST, module, qualname: str) -> tuple:
     return (qualname,) + found[1]
 
 
-def _names(node: ast.AST) -> Optional[tuple]:
+def code_names(node: ast.AST) -> Optional[tuple]:
     """Every name the code loads (nested functions and comprehensions included): the module
     globals it can read; None when it imports or reaches a namespace by name."""
     found = _NAMES.get(node, _UNSEEN)

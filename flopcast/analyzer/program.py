@@ -48,6 +48,8 @@ class Program:
     #: The calls kept across the analyses of one command that analyses this program and rewrites
     #: of it (lasting.LastingCalls, set by api.Session); None: not kept.
     lasting: Optional[object] = field(default=None, repr=False, compare=False)
+    #: futile.Futility of this program's analyses when no lasting calls are kept (futile.futility)
+    futility: Optional[object] = field(default=None, repr=False, compare=False)
 
     @property
     def main_span(self) -> Span:

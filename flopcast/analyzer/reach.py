@@ -8,7 +8,7 @@ began with (a call's function and arguments, the names a loop's body loads), and
 fixed point over what the walk meets:
 
 * a function's code reads the globals of its own module that it names (nested functions,
-  lambdas, comprehensions and class bodies included: ``lasting._names``), its defaults and
+  lambdas, comprehensions and class bodies included: ``lasting.code_names``), its defaults and
   closure (in its form), and its class (``owner``, for ``super()``);
 * an instance reads its class; a class its attributes (in its form), its bases, its
   metaclass (whose ``__call__`` runs at ``K(...)``) and its dataclass fields' defaults and
@@ -17,7 +17,7 @@ fixed point over what the walk meets:
   keeps every module's globals, as before.
 
 Code that reaches a namespace by name (``globals()``, ``getattr`` of a module by text,
-``__dict__``, imports: ``lasting._names`` is None) keeps every module's globals too.
+``__dict__``, imports: ``lasting.code_names`` is None) keeps every module's globals too.
 
 A global no reached code names can be neither read nor written by that code, so leaving it out
 makes no two states equal that the code could tell apart. The parts are written in the order
@@ -31,7 +31,7 @@ from __future__ import annotations
 from typing import Optional
 
 from flopcast.analyzer.canonical import Canon
-from flopcast.analyzer.lasting import _names
+from flopcast.analyzer.lasting import code_names
 from flopcast.analyzer.values import ClassVal, FunctionVal, InstanceVal, Known
 
 
@@ -125,11 +125,11 @@ class Reach:
 
 
 def _code_names(node) -> Optional[frozenset]:
-    """``lasting._names`` of a function's node, as a set kept on the node (the hot path of every key)."""
+    """``lasting.code_names`` of a function's node, as a set kept on the node (the hot path of every key)."""
     try:
         return node._flopcast_names
     except AttributeError:
-        found = _names(node)
+        found = code_names(node)
         found = node._flopcast_names = frozenset(found) if found is not None else None
         return found
 
