@@ -296,7 +296,7 @@ def test_a_long_run_of_a_loop_that_never_repeated_before_is_still_skipped():
                                   "closed_calls.py", "budget_and_helpers.py", "late_reuse.py", "array_logs.py",
                                   "indexed_layers.py", "source_lists.py", "formatted_counters.py",
                                   "own_code/estimator.py", "layer_records.py", "periodic_layers.py",
-                                  "reached_calls.py", "unrecorded_calls.py"])
+                                  "reached_calls.py", "unrecorded_calls.py", "comprehensions.py"])
 def test_skipping_and_reuse_change_nothing_but_the_work(name, monkeypatch):
     # Traced: the loop runs each charge was made in too, a reused call's charges included.
     from flopcast.analyzer import repeats
@@ -309,6 +309,7 @@ def test_skipping_and_reuse_change_nothing_but_the_work(name, monkeypatch):
     point = Point(16, 9, 2**41)
     fast = parts(analyze(STEADY.parent / name, point, formula=False, trace=True, memory=True))
     monkeypatch.setattr(repeats.SteadyLoop, "watch", classmethod(lambda cls, *args: None))
+    monkeypatch.setattr(repeats.SteadyLoop, "watch_comprehension", classmethod(lambda cls, *args: None))
     monkeypatch.setattr(repeats.CallMemo, "key", lambda self, *args: None)
     assert parts(analyze(STEADY.parent / name, point, formula=False, trace=True, memory=True)) == fast
 

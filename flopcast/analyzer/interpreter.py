@@ -3237,7 +3237,11 @@ class Interpreter:
 
     # ------------------------------------------------------------ comprehensions
 
-    def comprehension(self, node, make) -> Value:
+    def comprehension(self, node, make, steady: bool = False) -> Value:
+        """Run a comprehension; its items made, or None when a level's items are not known.
+        ``steady``: ``make`` only evaluates the element (a list comprehension, a generator
+        expression made whole), so that a comprehension with one `for` may skip iterations
+        that repeat the last one (repeats.SteadyLoop.watch_comprehension)."""
         saved = self.frame
         inner = Frame(dict(saved.vars), saved.module, saved.qualname, saved.function, saved.cls, saved.receiver)
         running = RunningComprehension(node, len(self._outer_frames), inner)
@@ -3246,7 +3250,8 @@ class Interpreter:
         self._opaque_depth += 1
         self.frame = inner
         try:
-            known = self._generators(node.generators, 0, make, running)
+            known = self._generators(node.generators, 0, make, running,
+                                     steady and len(node.generators) == 1 and not self.decisions.per_execution)
         finally:
             self.frame = saved
             self._outer_frames.pop()
@@ -3254,9 +3259,10 @@ class Interpreter:
             self._opaque_depth -= 1
         return running.made if known else None
 
-    def _generators(self, gens, index, make, running: "RunningComprehension") -> bool:
+    def _generators(self, gens, index, make, running: "RunningComprehension", steady: bool = False) -> bool:
         """Runs one level of a comprehension; False when a level iterates over a value whose
-        items are not known (the result is then unknown: never the part that was made)."""
+        items are not known (the result is then unknown: never the part that was made).
+        ``steady``: the one level may skip iterations that repeat (see ``comprehension``)."""
         if index == len(gens):
             running.made.append(make())
             return True
@@ -3267,13 +3273,29 @@ class Interpreter:
             return False
         level = [items, -1]
         running.levels.append(level)
-        for position, item in enumerate(items):
-            level[1] = position
-            self.tick()
-            self.assign(gen.target, item)
-            if all(self.truth(cond, cond) for cond in gen.ifs):
-                if not self._generators(gens, index + 1, make, running):
-                    return False
+        watcher = SteadyLoop.watch_comprehension(self, running.node, items, running.made, MAX_STEPS) \
+            if steady else None
+        try:
+            position = 0
+            while position < len(items):
+                level[1] = position
+                self.tick()
+                self.assign(gen.target, items[position])
+                skipped = watcher.skip_from(position) if watcher is not None else 0
+                if skipped:
+                    # The items from `position` on repeat the last one's: made; make the next one.
+                    if self.record_values:
+                        watcher.remember_skipped(position, skipped, MAX_VALUES_PER_NAME)
+                    position += skipped
+                    level[1] = position
+                    self.assign(gen.target, items[position])
+                if all(self.truth(cond, cond) for cond in gen.ifs):
+                    if not self._generators(gens, index + 1, make, running):
+                        return False
+                position += 1
+        finally:
+            if watcher is not None:
+                watcher.close()
         running.levels.pop()
         return True
 
@@ -3337,11 +3359,11 @@ class Interpreter:
         return Unknown("", self.node_span(node), "a comprehension over a value whose items are not known")
 
     def expr_ListComp(self, node: ast.ListComp) -> Value:
-        items = self.comprehension(node, lambda: self.eval(node.elt))
+        items = self.comprehension(node, lambda: self.eval(node.elt), steady=True)
         return ListVal(items) if items is not None else self._comprehension_unknown(node)
 
     def expr_GeneratorExp(self, node: ast.GeneratorExp) -> Value:
-        items = self.comprehension(node, lambda: self.eval(node.elt))
+        items = self.comprehension(node, lambda: self.eval(node.elt), steady=True)
         return ListVal(items) if items is not None else self._comprehension_unknown(node)
 
     def expr_SetComp(self, node: ast.SetComp) -> Value:

@@ -76,6 +76,7 @@ class _Probe:
     item_from: int = 0  # the first of them that is in the item
     lists: Optional[list] = None  # the lists the walk met and their lengths (counters.LeafCanon)
     entered: int = 0  # the trace's loop entries so far
+    consults: int = 0  # the value-dependent sites consulted so far (decisions.log)
 
 
 class SteadyLoop:
@@ -98,9 +99,27 @@ class SteadyLoop:
             return None
         return cls(interp, node, items, max_steps)
 
-    def __init__(self, interp, node: ast.For, items: list, max_steps: int):
+    @classmethod
+    def watch_comprehension(cls, interp, node: ast.expr, items: list, made: list,
+                            max_steps: int) -> Optional["SteadyLoop"]:
+        """A watcher for this run of a list comprehension or generator expression with one
+        `for` (``made``: the items it made so far, the list its element's values go to), or
+        None. It is watched as the loop it stands for, `for T in I: if C: <made>.append(E)`
+        (``_as_loop``): the names it reads, its counters, its made list as a list the body
+        only appends to (repeated iterations append clones of what the last one made)."""
+        loop = _as_loop(node)
+        if len(items) < cls.MIN_ITEMS or _names_of(loop)[0] & INTROSPECTION or _yields(loop):
+            return None
+        return cls(interp, loop, items, max_steps, ListVal(made))
+
+    def __init__(self, interp, node: ast.For, items: list, max_steps: int, made: Optional[ListVal] = None):
         self.interp = interp
         self.node = node
+        # A comprehension's made list (None for a `for` statement), and the loops around it: its
+        # repeated iterations' charges are made in those loops, the loops its element enters
+        # nested in it (a `for` statement's are nested in its own loop, interp.loops[-1]).
+        self.made = made
+        self.depth = len(interp.loops)
         history = interp.steady_history.setdefault(node, [0, 0])  # [executions watched, skipped]
         self.cold = history[0] >= self.COLD_AFTER and not history[1]
         history[0] += 1
@@ -262,6 +281,11 @@ class SteadyLoop:
         if probe is None or previous is None or previous.index != index - period \
                 or (probe.reads != previous.reads and probe.used != previous.used):
             return 0
+        if self.made is not None and probe.consults != previous.consults:
+            # A comprehension whose iterations consult a value-dependent site runs each one: the
+            # per-execution proof of such a site (joins.separable_interval) needs every
+            # execution's join, and a skipped one has none (it would then only be proven alike).
+            return 0
         if previous.form != probe.form or period > 1:
             if watch is not None and not watch.observed:
                 skipped = self.skip_counted(watch, previous, probe, index, records)
@@ -321,7 +345,7 @@ class SteadyLoop:
         leaves, lists = (canon.leaves, canon.lists) if self.counting else (None, None)
         return _Probe(index, tuple(parts), canon, len(result.charges), interp.used, interp.steps,
                       dict(result.calls), dict(result.inclusive), lengths, interp.budget_reads, leaves, item_from,
-                      lists, interp.trace.entered() if interp.trace is not None else 0)
+                      lists, interp.trace.entered() if interp.trace is not None else 0, len(interp.decisions.log))
 
     def walk(self, canon: Canon, index: int) -> tuple[list, int]:
         """The state before iteration ``index``, as a list of canonical parts, and how many
@@ -367,6 +391,8 @@ class SteadyLoop:
 
     def resolve_in(self, name: str) -> tuple:
         """What ``name`` reads in the loop's frame (None when unbound), and the dict holding it."""
+        if name == _MADE and self.made is not None:
+            return self.made, None  # a comprehension's made list: no user code can name it
         frame = self.interp.frame
         if name in frame.vars:
             return frame.vars[name], frame.vars
@@ -918,8 +944,9 @@ class SteadyLoop:
         iteration = result.charges[before.charges:after.charges]
         result.charges.extend_counted(iteration, tallied(iteration), times)
         if interp.trace is not None:
-            interp.trace.repeated(before.charges, after.charges, times, interp.loops[-1], (before.entered, after.entered),
-                                  period)
+            interp.trace.repeated(before.charges, after.charges, times,
+                                  interp.loops[-1] if self.made is None else self.depth,
+                                  (before.entered, after.entered), period)
         interp.used += (after.used - before.used) * times
         interp.steps += stood_for(after.steps - before.steps, after.charges - before.charges, times)
         for i, lst in enumerate(self.lists.values()):
@@ -940,6 +967,11 @@ class SteadyLoop:
                 if memory is not None:  # each clone holds as many bytes as what it copies
                     for old, new in renamed.items():
                         memory.copied(interp, old, new)
+            if memory is not None and lst is self.made:
+                # A comprehension's items are alive as the operands of its expression (no name
+                # holds them): the clones are, too, for the walks of the iterations still to run.
+                for v in clones:
+                    memory.read(interp, v)
             lst.items[start:end] = clones + last
         for table, old, new in ((result.calls, before.calls, after.calls),
                                 (result.inclusive, before.inclusive, after.inclusive)):
@@ -949,6 +981,28 @@ class SteadyLoop:
                     table[key] = table.get(key, 0) + grown * times
 
 
+
+
+#: The name a comprehension's made list has in the loop it is watched as (no identifier: no
+#: user code can load, store or shadow it).
+_MADE = "<made>"
+_LOOPS: "weakref.WeakKeyDictionary[ast.AST, ast.For]" = weakref.WeakKeyDictionary()
+
+
+def _as_loop(node: ast.expr) -> ast.For:
+    """The `for` statement a comprehension with one `for` runs as, made of its own nodes:
+    `for T in I: if C1: if C2: <made>.append(E)` (the names it loads, the comparisons of its
+    counters, are those nodes; made once per comprehension)."""
+    loop = _LOOPS.get(node)
+    if loop is None:
+        gen = node.generators[0]
+        made = ast.Name(id=_MADE, ctx=ast.Load())
+        body: list = [ast.Expr(value=ast.Call(func=ast.Attribute(value=made, attr="append", ctx=ast.Load()),
+                                              args=[node.elt], keywords=[]))]
+        for test in reversed(gen.ifs):
+            body = [ast.If(test=test, body=body, orelse=[])]
+        loop = _LOOPS[node] = ast.For(target=gen.target, iter=gen.iter, body=body, orelse=[], type_comment=None)
+    return loop
 
 
 def _kept_alike(older: Canon, before: Canon, after: Canon) -> bool:

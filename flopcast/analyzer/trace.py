@@ -61,8 +61,10 @@ class Trace:
         the iterations they stand for, and count the entries of the loops nested in that
         iteration again (those ``entered`` between its two ``entered()`` counts: an iteration
         that charges nothing enters its loops with the same count of charges as the loops
-        around it)."""
-        span, _ = self._active[id(ctx)]
+        around it). ``ctx`` is an int for a comprehension's iterations (repeats.SteadyLoop with a
+        made list): how many loops are around it; the loops its element enters are nested in
+        it, those around it are the same for every copy."""
+        span = ctx if ctx.__class__ is int else self._active[id(ctx)][0]
         nested = Counter(s for s, _ in self._entered_at[entered[0]:entered[1]] if s != span)
         for s, n in nested.items():
             self.entries[s] += n * times
@@ -238,7 +240,9 @@ def _copied(visits: tuple, k: int, span: Span, nested: Counter, plans: Optional[
     plan = plans.get(id(visits)) if plans is not None else None
     if plan is None:
         plan, inside = [], False
-        for v in visits:
+        for depth, v in enumerate(visits):
+            if span.__class__ is int and depth >= span:  # a comprehension's: past the loops around it
+                inside = True
             if inside:
                 plan.append((v, 0, nested[v.loop]))
             elif v.loop == span:

@@ -1,0 +1,53 @@
+"""Comprehensions over the layers repeat like `for` loops (repeats.SteadyLoop.watch_comprehension).
+
+A list comprehension or a generator expression with one `for` is watched as the loop it stands
+for: once the state settles its iterations are skipped, the items it would have made cloned.
+The fixture's comprehensions each have iterations that must still run (an item of another
+dtype, a counter compared, a filter on the counter's parity, a helper whose state grows);
+the counts are flopscope's, and the work does not grow with the depth.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from flopcast.model import Point
+from test_paths import Counting, assert_counted_exactly
+
+from flopcast.analyzer.interpreter import Decisions
+from flopcast.analyzer.program import load_program
+
+COMPREHENSIONS = Path(__file__).resolve().parent / "fixtures" / "steady" / "comprehensions.py"
+
+
+@pytest.mark.parametrize("width,depth", [(16, 9), (16, 40), (24, 5)])
+def test_comprehensions_over_the_layers_are_counted_exactly(width, depth):
+    assert_counted_exactly(COMPREHENSIONS, Point(width, depth, 2**41))
+
+
+class _Evaluating(Counting):
+    """Counts the expressions evaluated by line (a comprehension's element is no statement)."""
+
+    def eval(self, node: ast.expr):
+        self.evaluated[node.lineno] = self.evaluated.get(node.lineno, 0) + 1
+        return super().eval(node)
+
+
+def _evaluated(depth: int) -> dict:
+    interp = _Evaluating(load_program(COMPREHENSIONS), 16, depth, 2**41, Decisions())
+    interp.executed, interp.evaluated = {}, {}
+    interp.run("Estimator")
+    return interp.evaluated
+
+
+def test_comprehensions_over_the_layers_are_skipped():
+    lines = {t.strip().split(" = ")[0]: n + 1 for n, t in enumerate(COMPREHENSIONS.read_text().splitlines())}
+    small, large = _evaluated(40), _evaluated(400)
+    for name in ("outs", "gated", "evens", "pairs", "rows"):
+        line = lines[name]
+        assert large[line] == small[line] < 40 * 8, name
+    # each call of `grow` differs (a size read from its growing log): every one runs
+    assert large[lines["total"]] > 400
