@@ -77,3 +77,15 @@ def test_the_fit_gives_up_after_a_counted_amount_of_work_not_of_time(monkeypatch
     monkeypatch.setattr(formula, "FIT_WORK", 0)
     report = analyze(SAMPLES / "mean_propagation.py", Point(64, 2, 2**41), formula=True)
     assert report.formula == "(no formula: fitting it needs more than 0 steps of re-analysis)"
+
+
+def test_the_grid_inverse_is_the_design_matrix_inverse():
+    # _inverse builds the inverse from the widths' and the depths' Vandermonde inverses (the design
+    # matrix is their Kronecker product): it must equal the design matrix's own exact inverse.
+    from flopcast.analyzer.formula import SMALL_GRIDS, Grid, _inverse, invert_exact
+
+    grids = list(SMALL_GRIDS) + [Grid.around(Point(1024, 16, 2**41), 4, 2), Grid((3, 5), (7, 2, 4), fresh=())]
+    for grid in grids:
+        design = [[Fraction(w) ** i * Fraction(d) ** j for i, j in grid.monomials] for w, d in grid.points]
+        assert _inverse(grid) == invert_exact(design), grid
+    assert _inverse(Grid((16, 16, 24), (2, 3), fresh=())) is None  # a repeated width: singular
