@@ -89,3 +89,22 @@ def test_the_grid_inverse_is_the_design_matrix_inverse():
         design = [[Fraction(w) ** i * Fraction(d) ** j for i, j in grid.monomials] for w, d in grid.points]
         assert _inverse(grid) == invert_exact(design), grid
     assert _inverse(Grid((16, 16, 24), (2, 3), fresh=())) is None  # a repeated width: singular
+
+
+def test_a_key_fitted_on_one_grid_is_not_sampled_on_the_next():
+    # A keyed sample prices each key apart (a fix's rewrite analysis): the second grid's new
+    # points are asked only for the keys the first grid did not fit, and the answers are the same.
+    from flopcast.analyzer.formula import Grid, fit_keyed
+
+    asked = []
+    costs = {"per_layer": lambda w, d: w * d, "quadratic": lambda w, d: w * d * d}
+
+    def keyed(w, d, keys):
+        asked.append(((w, d), tuple(keys)))
+        return {k: costs[k](w, d) for k in keys}
+
+    grids = [Grid((1, 2), (1, 2), fresh=((5, 5),)), Grid((1, 2), (1, 2, 4), fresh=((5, 5),))]
+    found = fit_keyed(grids, None, ["per_layer", "quadratic"], keyed=keyed)
+    assert found == {"per_layer": "d·w", "quadratic": "d²·w"}
+    assert sorted(asked) == sorted([((w, d), ("per_layer", "quadratic")) for w, d in grids[0].points + [(5, 5)]]
+                                   + [((w, 4), ("quadratic",)) for w in (1, 2)])

@@ -77,6 +77,8 @@ class _Runs:
 #: What a fit reads at one (w, d): a cost per key (the total, a line, an expression, a
 #: function; a missing key costs 0), or None when that point has no exact cost.
 Sample = Callable[[int, int], Optional[Mapping[str, int]]]
+#: A Sample asked for some keys only (the others may be missing from its answer).
+KeyedSample = Callable[[int, int, Sequence[str]], Optional[Mapping[str, int]]]
 
 
 @dataclass(frozen=True)
@@ -123,8 +125,9 @@ def _inverse(grid: Grid) -> Optional[list[list[Fraction]]]:
     return [[a * b for a in in_w[i] for b in in_d[j]] for i, j in grid.monomials]
 
 
-def fit_keyed(grids: Sequence[Grid], sample: Sample, keys: Iterable[str],
-              known: Sequence[tuple[tuple[int, int], Mapping[str, int]]] = ()) -> dict[str, str]:
+def fit_keyed(grids: Sequence[Grid], sample: Optional[Sample], keys: Iterable[str],
+              known: Sequence[tuple[tuple[int, int], Mapping[str, int]]] = (),
+              keyed: Optional[KeyedSample] = None) -> dict[str, str]:
     """key -> polynomial in w, d for every key whose cost is one, exactly, on some grid.
 
     The grids are tried in order (a key fitted on one is not tried on the next); on each
@@ -134,15 +137,26 @@ def fit_keyed(grids: Sequence[Grid], sample: Sample, keys: Iterable[str],
     point only when it is needed, in order, and not at all for fresh points once no key
     is left to confirm; a grid one of whose fresh points is known to have no exact cost (a
     grid tried before shares it) is not analysed at all, since nothing could be confirmed there.
+    ``keyed``, when given, replaces ``sample``: it is asked only for the keys still being
+    fitted (a key fitted on one grid, or dropped at a fresh point, is not read again), so a
+    sample that prices each key apart (a fix's rewrite) prices only those.
     """
     found: dict[str, str] = {}
     left = list(dict.fromkeys(keys))
     seen: dict[tuple[int, int], Optional[Mapping[str, int]]] = {}
+    covered: dict[tuple[int, int], frozenset] = {}  # with ``keyed``: the keys each point was asked for
 
-    def once(w: int, d: int) -> Optional[Mapping[str, int]]:
-        if (w, d) not in seen:
-            seen[(w, d)] = sample(w, d)
-        return seen[(w, d)]
+    def once(w: int, d: int, wanted: Sequence[str]) -> Optional[Mapping[str, int]]:
+        if keyed is None:
+            if (w, d) not in seen:
+                seen[(w, d)] = sample(w, d)
+            return seen[(w, d)]
+        missing = [k for k in wanted if k not in covered.get((w, d), ())]
+        if missing and seen.get((w, d), {}) is not None:
+            at = keyed(w, d, missing)
+            seen[(w, d)] = None if at is None else {**seen.get((w, d), {}), **at}
+            covered[(w, d)] = covered.get((w, d), frozenset()) | frozenset(missing)
+        return seen.get((w, d), {})
 
     for grid in grids:
         if not left:
@@ -155,11 +169,11 @@ def fit_keyed(grids: Sequence[Grid], sample: Sample, keys: Iterable[str],
     return found
 
 
-def _fit_grid(grid: Grid, sample: Sample, keys: list[str],
+def _fit_grid(grid: Grid, sample: KeyedSample, keys: list[str],
               known: Sequence[tuple[tuple[int, int], Mapping[str, int]]]) -> dict[str, str]:
     ys = []
     for w, d in grid.points:
-        at = sample(w, d)
+        at = sample(w, d, keys)
         if at is None:
             return {}
         ys.append(at)
@@ -175,7 +189,7 @@ def _fit_grid(grid: Grid, sample: Sample, keys: list[str],
     for w, d, at in checks:
         if not coeffs:
             break
-        at = sample(w, d) if at is None else at
+        at = sample(w, d, list(coeffs)) if at is None else at
         if at is None:
             return {}
         for key in list(coeffs):

@@ -12,7 +12,7 @@ saving depends on the budget (a sample count sized from it) usually has none.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Optional, Sequence
 
 from flopcast.analyzer.formula import SMALL_GRIDS, fit_keyed
 from flopcast.check.findings import Finding
@@ -36,15 +36,17 @@ def with_saving_formulas(findings: list[Finding], submission: Submission, point:
     codes = tuple(sorted({f.code for f in findings if f.key in actual}))
     analyzer = analyzer or session()
 
-    def sample(w: int, d: int) -> Optional[dict[str, int]]:
-        # Only the fixes fitted here have their rewrites analysed: the others' savings are not read.
+    def sample(w: int, d: int, keys: Sequence[str]) -> Optional[dict[str, int]]:
+        # Only the fixes still being fitted have their rewrites analysed: the others' savings are
+        # not read (a fix fitted on the first grid is not priced at the second grid's new points).
         result = check_target(submission, Point(w, d, point.budget), Selection(select=codes),
                               scorer_cast=scorer_cast, class_name=class_name, analyzer=analyzer,
-                              savings_for=frozenset(actual))
+                              savings_for=frozenset(keys))
         if result.analysis_error or result.report is None or not result.report.exact:
             return None
-        return {f.key: f.fix.saving for f in result.findings if f.fix is not None and f.fix.saving is not None}
+        return {f.key: f.fix.saving for f in result.findings
+                if f.key in keys and f.fix is not None and f.fix.saving is not None}
 
-    found = fit_keyed(SMALL_GRIDS, sample, actual, known=[((point.width, point.depth), actual)])
+    found = fit_keyed(SMALL_GRIDS, None, actual, known=[((point.width, point.depth), actual)], keyed=sample)
     return [dataclasses.replace(f, fix=dataclasses.replace(f.fix, formula=found[f.key]))
             if f.fix is not None and f.key in found else f for f in findings]
