@@ -186,11 +186,17 @@ def localize(report: Report, submission: Submission) -> Report:
     # charges can be a hundred objects): each distinct one is renamed once, the rest are C loops,
     # and the renamed list's roll-up is the original's, renamed.
     visits: dict[LoopVisit, LoopVisit] = {}  # the charges made in one loop run share its visit
+    # Looked up by identity first, as spans are: a visit's hash hashes its loop's span's fields.
+    visits_by_id: dict = {}  # id of a visit -> (the visit, its renamed copy); the visit is held
 
     def visit(v: LoopVisit) -> LoopVisit:
+        held = visits_by_id.get(id(v))
+        if held is not None:
+            return held[1]
         found = visits.get(v)
         if found is None:
             found = visits[v] = _copied(v, loop=span(v.loop))
+        visits_by_id[id(v)] = (v, found)
         return found
 
     counts = rollup.counted(report.charges)
