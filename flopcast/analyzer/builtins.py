@@ -857,6 +857,11 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return _namedtuple(interp, args, kwargs, span)
     if path == "dataclasses.replace" and len(args) == 1 and isinstance(args[0], InstanceVal):
         return interp.replace_fields(args[0], kwargs, span)
+    if path == "dataclasses.fields" and len(args) == 1 and not kwargs and isinstance(args[0], (ClassVal, InstanceVal)):
+        names = _dataclass_field_names(args[0] if isinstance(args[0], ClassVal) else args[0].cls)
+        if names is None:
+            raise UserRaise(span, "TypeError: must be called with a dataclass type or instance")
+        return TupleVal(tuple(_field_object(n) for n in names))
     if path in ("dataclasses.asdict", "dataclasses.astuple") and len(args) == 1 and not kwargs:
         if not _is_dataclass_instance(args[0]):
             if isinstance(args[0], (Known, ListVal, TupleVal, DictVal, Array)):
@@ -982,6 +987,26 @@ def _copied(v: Value, deep: bool, memo: dict) -> Optional[Value]:
         return None
     memo[id(v)] = made
     return made
+
+
+def _dataclass_field_names(cls: ClassVal) -> Optional[list]:
+    """The field names of a @dataclass in order (its own and inherited), None for any other class
+    (a NamedTuple has no ``__dataclass_fields__``)."""
+    if any(c.tuple_like for c in cls.mro()) or cls.fields is None:
+        return None
+    return [f[0] for f in cls.fields]
+
+
+def _field_object(name: str) -> TupleVal:
+    # a dataclasses.Field as far as flopcast follows one: its ``.name`` (other attributes,
+    # ``.default``, ``.type``, are not known and leave the use unpriced)
+    return TupleVal((Known(name),), fields=("name",))
+
+
+def dataclass_fields_dict(cls: ClassVal) -> Optional[DictVal]:
+    """``cls.__dataclass_fields__``: a dict of the field names (in order) to their Field objects."""
+    names = _dataclass_field_names(cls)
+    return None if names is None else DictVal({n: _field_object(n) for n in names})
 
 
 def _is_dataclass_instance(v: Value) -> bool:
