@@ -21,7 +21,7 @@ from source_lines import line_of
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "constructs"
 BUDGET = 2**41
 POINTS = [(16, 2), (40, 2)]  # the probes use weights[0] and weights[1]
-EXACT = ["nan_to_num_kwargs.py", "put_along_axis.py", "frombuffer_encode.py", "out_alias.py", "complex_angle.py", "library_hasattr.py", "bincount_mod.py", "function_dtypes.py"]
+EXACT = ["nan_to_num_kwargs.py", "put_along_axis.py", "frombuffer_encode.py", "out_alias.py", "complex_angle.py", "library_hasattr.py", "bincount_mod.py", "function_dtypes.py", "dataclass_fields.py"]
 
 
 @pytest.mark.parametrize("name", EXACT)
@@ -359,3 +359,28 @@ def test_nan_guards_on_a_symmetric_tensor_and_an_or_after_an_array_truth(width, 
     report = analyze(plain, point)
     run = measure(plain, point).total
     assert not report.unpriced and report.total.contains(run) and report.nominal == run, (report.total, run)
+
+
+@pytest.mark.parametrize("width,depth", POINTS, ids=[f"{w}x{d}" for w, d in POINTS])
+def test_lapack_calls_in_a_try_may_raise_on_a_non_finite_matrix(width, depth, tmp_path):
+    # the covariance overflows to inf: svd, norm(ord=2) and eigvalsh raise LinAlgError after
+    # their charge and the except clauses run; each call is a value-dependent raise site (the
+    # nominal path presumes it away), so the run is inside the interval, never "exact"
+    path = FIXTURES / "linalg_nonfinite_try.py"
+    point = Point(width, depth, BUDGET)
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    run = measure(path, point).total
+    assert report.total.contains(run), (report.total, run)
+    lines = {line_of(path, "s = fnp.linalg.svd("), line_of(path, "scale = fnp.linalg.norm("),
+             line_of(path, "vals = fnp.linalg.eigvalsh(")}
+    assert {(u.span.line, u.kind) for u in report.uncertain} == {(line, "exception") for line in lines}
+    # a finite covariance: nothing raises, and the run is the nominal number
+    finite = _variant(tmp_path, "linalg_nonfinite_try.py", {"GAIN = 1e200": "GAIN = 1.0"})
+    report = analyze(finite, point)
+    assert report.nominal == measure(finite, point).total
+    # a Frobenius norm and a vector 2-norm use no SVD: no site
+    plain = _variant(tmp_path / "fro", "linalg_nonfinite_try.py",
+                     {"fnp.linalg.norm(cov, 2)": "fnp.linalg.norm(cov) + fnp.linalg.norm(cov, 2, axis=0)[0]"})
+    sites = {u.span.line for u in analyze(plain, point).uncertain}
+    assert line_of(plain, "scale = fnp.linalg.norm(") not in sites

@@ -3101,6 +3101,11 @@ class Interpreter:
             owner, attr = obj.cls.lookup(name)
             if attr is not None:
                 return self.bind(attr, obj, owner, span)
+            if name == "__dataclass_fields__":
+                from flopcast.analyzer.builtins import dataclass_fields_dict
+                made = dataclass_fields_dict(obj.cls)
+                if made is not None:
+                    return made
             if name in _MODULE_METHODS and _is_flops_module(obj.cls):
                 return BoundLib(f"flopscope.Module.{name}", obj)
             if name == "_replace" and any(c.tuple_like for c in obj.cls.mro()):
@@ -3127,6 +3132,12 @@ class Interpreter:
                 return attr
             if name == "__name__":
                 return Known(obj.name)
+            if name == "__dataclass_fields__":
+                # `cls(**{k: d[k] for k in cls.__dataclass_fields__})`: a config built from a dict
+                from flopcast.analyzer.builtins import dataclass_fields_dict
+                made = dataclass_fields_dict(obj)
+                if made is not None:
+                    return made
             if name == "from_file" and _is_flops_module(obj):
                 return BoundLib("flopscope.Module.from_file", obj)
         if isinstance(obj, SuperVal):
@@ -3489,7 +3500,7 @@ class Interpreter:
             if not self.free:
                 result = scalar_values.attach(plain_numpy.fnp_result(name, result), name, args, kwargs)
             result = presumptions.after_op(name, args, result)
-            raising = _raises_on_values(name, args, result) if self.try_depth else None
+            raising = _raises_on_values(name, args, kwargs, result) if self.try_depth else None
             if raising is not None:
                 exc, why = raising
                 # a failing Cholesky is a safety net's rare event (the nominal path presumes it
@@ -4147,26 +4158,56 @@ _WHESTBENCH_PURE = {
 
 _MISSING = object()
 #: Ops whose success depends on the values (numpy raises LinAlgError, after flopscope charged them).
+_NOT_FINITE = "numpy's LAPACK call fails on a matrix holding a NaN or an infinity, after flopscope charged it"
 _RAISES_ON_VALUES = {
     "linalg.cholesky": "the matrix is not positive definite",
     "linalg.inv": "the matrix is singular",
     "linalg.solve": "the matrix is singular",
+    # measured (flopscope 0.12.4, numpy 2.4): "SVD did not converge", "Eigenvalues did not
+    # converge", "Array must not contain infs or NaNs" on a non-finite input; eigh and qr return
+    # NaNs for some such inputs, but eigh raised for a NaN row with UPLO="U"
+    "linalg.svd": _NOT_FINITE,
+    "linalg.svdvals": _NOT_FINITE,
+    "linalg.eigh": _NOT_FINITE,
+    "linalg.eigvalsh": _NOT_FINITE,
+    "linalg.eig": _NOT_FINITE,
+    "linalg.eigvals": _NOT_FINITE,
+    "linalg.lstsq": _NOT_FINITE,
+    "linalg.pinv": _NOT_FINITE,
+    "linalg.matrix_rank": _NOT_FINITE,
 }
+#: matrix norms computed from singular values (an SVD that fails on a non-finite input)
+_SVD_NORM_ORDS = (2, -2, "nuc")
 #: Result dtypes whose rounding can break flopscope's symmetry check (atol 1e-6, rtol 1e-5).
 _LOW_PRECISION = frozenset({"float16", "float32", "complex64"})
 
 
-def _raises_on_values(name: str, args, result) -> Optional[tuple[str, str]]:
+def _raises_on_values(name: str, args, kwargs, result) -> Optional[tuple[str, str]]:
     """(exception class, why) when whether this op raises depends on the values, else None.
 
     Besides the LinAlgError ops: an einsum whose result flopscope infers symmetric (one
     operand passed twice around a symmetric one, ``einsum('ki,kl,lj->ij', w, cov, w)``) is
     checked numerically against that symmetry, and in float32 the rounding of a chain of
     such products passes the tolerance (SymmetryError, seen on the third layer at 1024).
+    SVD- and eigen-based calls (svd, eigh, eigvalsh, eig, lstsq, pinv, matrix_rank, a matrix
+    2-norm) raise LinAlgError on a matrix holding an inf or a NaN (an overflowed covariance).
     Two operands and no symmetric input (a Gram ``einsum('ni,nj->ij', x, x)``) come out of
     one BLAS product, symmetric to the bit; float64 rounding stays far inside the tolerance."""
     if name in _RAISES_ON_VALUES:
         return "LinAlgError", _RAISES_ON_VALUES[name]
+    if name in ("linalg.norm", "linalg.matrix_norm") and args and isinstance(args[0], Array):
+        order = kwargs.get("ord", args[1] if len(args) > 1 else Known(None))
+        axis = kwargs.get("axis", args[2] if len(args) > 2 else Known(None))
+        if name == "linalg.matrix_norm":
+            matrix = True
+        elif isinstance(axis, Known) and axis.value is None:
+            matrix = args[0].ndim == 2
+        elif isinstance(axis, Known) and isinstance(axis.value, int):
+            matrix = False  # a vector norm along one axis
+        else:
+            matrix = True  # an axis pair takes a matrix norm over it (or an axis not known)
+        if matrix and not (isinstance(order, Known) and order.value not in _SVD_NORM_ORDS):
+            return "LinAlgError", _NOT_FINITE
     if name == "einsum" and isinstance(result, Array) and result.sym and result.dtype in _LOW_PRECISION:
         operands = [a for a in args[1:] if isinstance(a, Array)]
         if len(operands) != 2 or any(a.sym for a in operands):
