@@ -260,6 +260,8 @@ CORPUS = {
         ),
         guards=("if lam > 1e30:",
                 "return fnp.linalg.cholesky(cov + EPS * fnp.eye(cov.shape[0], dtype=cov.dtype))",
+                # eigh and svd rungs raise LinAlgError on a non-finite covariance (FINDINGS corpus8 K1)
+                "vals, vecs = fnp.linalg.eigh(cov)", "u, s, _ = fnp.linalg.svd(cov)",
                 "if bool(fnp.all(fnp.isfinite(root))):",
                 "return float(sign) > 0 and float(logdet) > LOGDET_FLOOR",
                 "if float(scale.item()) > 1e30:"),
@@ -416,6 +418,7 @@ CORPUS = {
             (32, 2, 10**5, "interval"),
         ),
         guards=('return fnp.linalg.cholesky(c + scale * eye), f"chol@{scale:g}"',
+                "vals, vecs = fnp.linalg.eigh(c)",  # LinAlgError on a non-finite matrix (corpus8 K1)
                 "if not bool(fnp.isfinite(out).all()):"),
         data_sites=("idx = fnp.flatnonzero(mask)",
                     "while (delta := abs(s - prev)) > cfg.fixed_point_tol and it < cfg.fixed_point_it:"),
@@ -490,8 +493,9 @@ CORPUS = {
             (16, 3, 200_000, "guarded"),     # "sampled" with the rfft/irfft smoother (complex)
             (32, 4, 10**7, "guarded"),       # "cov": float64 ellipsis einsum, eigh(UPLO="L") every 2nd layer
         ),
-        # the fallback writes into its own buffer (`fnp.maximum(buf, 0.0, out=buf)`, FINDINGS corpus7 C3)
-        guards=("if not fnp.all(fnp.isfinite(out)):",),
+        # the fallback writes into its own buffer (`fnp.maximum(buf, 0.0, out=buf)`, FINDINGS corpus7 C3);
+        # the eigh raises LinAlgError on a non-finite covariance, inside the registry's try (corpus8 K1)
+        guards=("if not fnp.all(fnp.isfinite(out)):", 'vals, vecs = fnp.linalg.eigh(z_cov, UPLO="L")'),
     ),
     "phase_sketch": Entry(
         points=(
