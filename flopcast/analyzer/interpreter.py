@@ -559,6 +559,16 @@ class Interpreter:
             self.budget_reads += 1  # and a call around it is reused only where as much was spent (CallMemo)
             raise UserRaise(span, f"BudgetExhaustedError: {op} would cost {int(flops):,} FLOPs but only "
                                   f"{self.budget - self.used:,} remain")
+        if self._catching_exhaustion and int(flops) > self.budget - self.used:
+            # flopscope may refuse this charge into the program's handler, but the running total
+            # is not the run's (exhaustion_caught): going on as if unbounded would count work the
+            # run never does (a polishing loop that stops when the budget runs out); the path
+            # stops here, its count so far a lower bound and the high end open
+            why = ("a generator's body ran, its charges not interleaved with its consumer's as at run time"
+                   if self._ran_generators else "an op before it is not priced")
+            raise PathEnd(f"the budget may run out here into an except clause that catches "
+                          f"BudgetExhaustedError, and flopcast cannot follow the FLOPs spent ({why})",
+                          span, what="budget exhaustion")
         self.used += int(flops)
         self.result.charges.append(Charge(span, op, int(flops), dtype, function, True, detail, origin))
         if self.trace is not None:
@@ -579,8 +589,10 @@ class Interpreter:
         """Whether ``cost`` FLOPs charged at once (a reused call, skipped loop iterations) could run
         the budget out into a handler of the program's: one on the stack now, or any the program
         has, which the code that would have run may enter. Then that code runs instead."""
-        if cost <= self.budget - self.used or self._first_unpriced is not None or self._ran_generators:
+        if cost <= self.budget - self.used:
             return False
+        # also where the FLOPs spent are not followed (something unpriced, a generator ran): the
+        # code then runs, and emit stops the path where the budget may run out into a handler
         return self._catching_exhaustion > 0 or self.program_catches_exhaustion()
 
     def program_catches_exhaustion(self) -> bool:
