@@ -509,6 +509,41 @@ CORPUS = {
         # whether float32 rounding passes flopscope's symmetry check (FINDINGS corpus7 C1)
         data_sites=('return fnp.einsum("ki,kl,lj->ij", w, state.cov, w)',),
     ),
+    "fourier_power": Entry(
+        points=(
+            (8, 2, 10**6, "interval"),       # power iteration (float convergence), rfft/irfft low-pass on every layer
+            (16, 3, 60_000, "interval"),     # fewer smoothed layers (recursive memo plan)
+            (8, 3, 12_000, "interval"),      # flops.current_budget() stops early: the last row repeated
+            (32, 4, 60_000, "guarded"),      # no power steps; early return inside the layer loop
+        ),
+        guards=("if peak > RESCALE_AT or not math.isfinite(peak):", "if not fnp.all(fnp.isfinite(out)):"),
+        data_sites=("while abs(lam - prev) > tol * max(abs(lam), 1.0) and it < max_it:", "if nz == 0.0:",
+                    "if lam > 1.0:"),
+    ),
+    "qr_active": Entry(
+        points=(
+            (8, 2, 10**5, "guarded"),        # head (plain-numpy arrays from np.load) + refit: QR -> SVD -> eigh ladder
+            (16, 3, 10**5, "guarded"),       # no refit fits: head only
+            (16, 3, 10**7, "guarded"),       # refit + polishing rounds (a BudgetExhaustedError handler, unused)
+            (8, 2, 10**7, "guarded"),
+        ),
+        # every rung of the ladder is a safety net; svd/eigh raise on a non-finite matrix (FINDINGS corpus8 K1)
+        guards=("return fnp.linalg.solve(r + self.ridge * fnp.eye(r.shape[0], dtype=r.dtype), rhs)",
+                "if not fnp.all(fnp.isfinite(coef)):", "u, s, vt = fnp.linalg.svd(feats, full_matrices=False)",
+                "vals, vecs = fnp.linalg.eigh(gram)", "if not peak < 1e30:  # NaN compares False: one test for both",
+                "if not fnp.all(fnp.isfinite(out)):"),
+    ),
+    "strassen_meter": Entry(
+        points=(
+            (16, 3, 5_000, "exact"),         # PlanError caught: mean-only arm
+            (8, 2, 10**5, "guarded"),        # full covariance (Strassen at the leaf), metered by a contextmanager
+            (16, 3, 10**7, "guarded"),       # Strassen one level; Cholesky -> eigh; argsort top-k + FFT mixer
+            (33, 4, 10**7, "guarded"),       # odd width: padded Strassen
+            (32, 4, 10**5, "interval"),      # diagonal arm: the walrus damping loop on a float test
+        ),
+        guards=('return fnp.linalg.cholesky(cov), "chol"',),
+        data_sites=("while (delta := abs(float(fnp.mean(var)) * scale - target)) > DAMP_TOL and it < DAMP_MAX:",),
+    ),
 }
 
 
