@@ -16,7 +16,7 @@ from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import arg, axis_index, known_int, origin_of, to_array
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
-from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Value, mark_counted
+from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value, mark_counted
 
 
 def _nonzero_like(ctx, op: str, x: Value, tuple_result: bool):
@@ -60,16 +60,33 @@ def _sort(ctx, args, kwargs, op=None):
     return Array(shape, "int64", vrange=(0, max(n - 1, 0)))
 
 
+def _kth_count(kth: Value) -> int:
+    """``np.size(kth)``: flopscope bills n per slice for each kth (``kth=[1, 2]`` costs twice)."""
+    if isinstance(kth, Known) and isinstance(kth.value, (int, NumpyScalar)) and not isinstance(kth.value, bool):
+        return 1
+    if isinstance(kth, Known) and isinstance(kth.value, (list, tuple)):
+        return len(kth.value)
+    if isinstance(kth, (ListVal, TupleVal)):
+        return len(kth.items)
+    if isinstance(kth, (Array, NumpyScalar)):
+        return kth.size if isinstance(kth, Array) else 1
+    if isinstance(kth, Unknown) and kth.kind == "int":
+        return 1  # one position read from data
+    raise OpError("the number of kth positions is not known")
+
+
 @handler("partition", "argpartition")
 def _partition(ctx, args, kwargs, op=None):
     x = to_array(ctx, args[0])
-    ctx.charge(op, max(x.size, 1), x.dtype, x.dtype_origin)
-    if op == "partition":
-        return Array(x.shape, x.dtype)
+    kth = _kth_count(arg(args, kwargs, 1, "kth"))
+    ctx.charge(op, max(x.size * kth, 1) if x.ndim else 1, x.dtype, x.dtype_origin)
     axis = arg(args, kwargs, 2, "axis", Known(-1))
-    n = x.size if isinstance(axis, Known) and axis.value is None else (
-        x.shape[axis_index(known_int(axis, "axis"), x.ndim)] if x.ndim else 1)
-    return Array(x.shape, "int64", vrange=(0, max(n - 1, 0)))
+    flat = isinstance(axis, Known) and axis.value is None  # numpy partitions the flattened array
+    shape = (x.size,) if flat else x.shape
+    if op == "partition":
+        return Array(shape, x.dtype)
+    n = x.size if flat else (x.shape[axis_index(known_int(axis, "axis"), x.ndim)] if x.ndim else 1)
+    return Array(shape, "int64", vrange=(0, max(n - 1, 0)))
 
 
 def _ceil_log2(n: int) -> int:
