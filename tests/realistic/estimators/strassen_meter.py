@@ -55,7 +55,9 @@ def strassen_flops(n: int, leaf: int) -> int:
 
 
 def best_leaf(n: int) -> int:
-    cands = [(strassen_flops(n, leaf), -leaf, leaf) for leaf in (8, 16, 32, 64)]
+    # at most three levels of recursion: deeper ones save FLOPs but cost wall time (numpy calls)
+    leaves = [leaf for leaf in (8, 16, 32, 64, 128, 256) if n // leaf <= 8] or [n]
+    cands = [(strassen_flops(n, leaf), -leaf, leaf) for leaf in leaves]
     return heapq.nsmallest(1, cands)[0][2]
 
 
