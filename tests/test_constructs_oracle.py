@@ -384,3 +384,16 @@ def test_lapack_calls_in_a_try_may_raise_on_a_non_finite_matrix(width, depth, tm
                      {"fnp.linalg.norm(cov, 2)": "fnp.linalg.norm(cov) + fnp.linalg.norm(cov, 2, axis=0)[0]"})
     sites = {u.span.line for u in analyze(plain, point).uncertain}
     assert line_of(plain, "scale = fnp.linalg.norm(") not in sites
+
+
+@pytest.mark.parametrize("width,depth,budget", [(8, 4, 20_000), (16, 4, 150_000)], ids=["8x4", "16x4"])
+def test_the_flops_spent_read_after_a_generator_ran_ahead_are_not_a_known_number(width, depth, budget):
+    # flopcast took its own running total for current_budget().flops_used: with the generator's
+    # charges all filed first it read more than the run and claimed the cheap branch "exact"
+    path = FIXTURES / "budget_read_after_generator.py"
+    point = Point(width, depth, budget)
+    report = analyze(path, point)
+    run = measure(path, point).total
+    assert not report.unpriced, report.unpriced
+    assert report.total.contains(run), (report.total, run)
+    assert [u.span.line for u in report.uncertain] == [line_of(path, "if used > budget // 4:")]

@@ -3704,10 +3704,30 @@ class Interpreter:
         items["operations"] = Unknown("", span, "budget_summary_dict()['operations'] is not modelled")
         return DictVal(items)
 
+    def spent_unfollowed(self) -> Optional[str]:
+        """Why the FLOPs spent so far on this path are not the run's, or None. A generator body
+        runs whole on its first consumption, so its charges come before its consumer's that the
+        run interleaves with them; an unpriced op's charge is missing."""
+        if self._first_unpriced is not None:
+            return "an op before it is not priced"
+        if self._starting_generator is not None or any(
+                g.end is None or g.end[1] != g.start[1] for g in self._ran_generators):
+            return "a generator's body ran ahead of its consumer (its charges are not interleaved as at run time)"
+        return None
+
     def budget_snapshot(self) -> Value:
         self.budget_reads += 1
         used = self.used
         snap = ClassVal("BudgetSnapshot", "BudgetSnapshot", [], {})
+        why = self.spent_unfollowed()
+        if why is not None:
+            # never a number that is not the run's: a test of it is then a value-dependent site
+            span = self.span or self.program.main_span
+            return InstanceVal(snap, {
+                "flop_budget": Known(self.budget),
+                "flops_used": Unknown("int", span, f"current_budget().flops_used: {why}"),
+                "flops_remaining": Unknown("int", span, f"current_budget().flops_remaining: {why}"),
+            })
         return InstanceVal(snap, {
             "flop_budget": Known(self.budget), "flops_used": Known(used),
             "flops_remaining": Known(self.budget - used),
