@@ -51,3 +51,24 @@ def test_comprehensions_over_the_layers_are_skipped():
         assert large[line] == small[line] < 40 * 8, name
     # each call of `grow` differs (a size read from its growing log): every one runs
     assert large[lines["total"]] > 400
+
+
+YIELDING = Path(__file__).resolve().parent / "fixtures" / "steady" / "yielding_layers.py"
+
+
+@pytest.mark.parametrize("width,depth", [(16, 9), (16, 40), (24, 6)])
+def test_generators_that_yield_per_layer_are_counted_exactly(width, depth):
+    assert_counted_exactly(YIELDING, Point(width, depth, 2**41))
+
+
+def test_generators_that_yield_per_layer_are_skipped():
+    lines = {t.strip(): n + 1 for n, t in enumerate(YIELDING.read_text().splitlines())}
+    executed = {}
+    for depth in (40, 400):
+        interp = Counting(load_program(YIELDING), 16, depth, 2**41, Decisions())
+        interp.executed = {}
+        interp.run("Estimator")
+        executed[depth] = interp.executed
+    for text in ("m = Moments(mu, m.var @ (w * w))", "x = fnp.tanh(x @ w)"):
+        line = lines[text]
+        assert executed[400][line] == executed[40][line] < 20, text

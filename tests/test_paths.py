@@ -227,7 +227,7 @@ def test_a_steady_loop_runs_only_until_it_repeats():
 
 
 @pytest.mark.parametrize("width,depth", [(16, 4), (16, 9)])
-def test_a_loop_that_yields_is_never_skipped(width, depth):
+def test_a_loop_that_yields_per_layer_is_counted_exactly(width, depth):
     path = STEADY.parent / "generator_loop.py"
     point = Point(width, depth, 2**41)
     report = analyze(path, point)
@@ -296,7 +296,8 @@ def test_a_long_run_of_a_loop_that_never_repeated_before_is_still_skipped():
                                   "closed_calls.py", "budget_and_helpers.py", "late_reuse.py", "array_logs.py",
                                   "indexed_layers.py", "source_lists.py", "formatted_counters.py",
                                   "own_code/estimator.py", "layer_records.py", "periodic_layers.py",
-                                  "reached_calls.py", "unrecorded_calls.py", "comprehensions.py"])
+                                  "reached_calls.py", "unrecorded_calls.py", "comprehensions.py",
+                                  "yielding_layers.py"])
 def test_skipping_and_reuse_change_nothing_but_the_work(name, monkeypatch):
     # Traced: the loop runs each charge was made in too, a reused call's charges included.
     from flopcast.analyzer import repeats
@@ -310,6 +311,7 @@ def test_skipping_and_reuse_change_nothing_but_the_work(name, monkeypatch):
     fast = parts(analyze(STEADY.parent / name, point, formula=False, trace=True, memory=True))
     monkeypatch.setattr(repeats.SteadyLoop, "watch", classmethod(lambda cls, *args: None))
     monkeypatch.setattr(repeats.SteadyLoop, "watch_comprehension", classmethod(lambda cls, *args: None))
+    monkeypatch.setattr(repeats.SteadyLoop, "watch_yielding", classmethod(lambda cls, *args: None))
     monkeypatch.setattr(repeats.CallMemo, "key", lambda self, *args: None)
     assert parts(analyze(STEADY.parent / name, point, formula=False, trace=True, memory=True)) == fast
 

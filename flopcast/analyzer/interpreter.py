@@ -1631,7 +1631,12 @@ class Interpreter:
         ctx = self.enter_loop(node, limit)
         ctx.items = items
         broke = False
-        steady = None if self.decisions.per_execution else SteadyLoop.watch(self, node, items, MAX_STEPS)
+        if self.decisions.per_execution:
+            steady = None
+        elif self.frame.generator is not None and _yields_in(node):  # a generator's loop handing out items
+            steady = SteadyLoop.watch_yielding(self, node, items, MAX_STEPS)
+        else:
+            steady = SteadyLoop.watch(self, node, items, MAX_STEPS)
         try:
             index = 0
             while index < len(items):

@@ -46,6 +46,7 @@ from flopcast.analyzer.values import (
     DictVal,
     DTypeRef,
     FunctionVal,
+    InstanceVal,
     Known,
     LibRef,
     ListVal,
@@ -112,9 +113,28 @@ class SteadyLoop:
             return None
         return cls(interp, loop, items, max_steps, ListVal(made))
 
+    @classmethod
+    def watch_yielding(cls, interp, node: ast.For, items: list, max_steps: int) -> Optional["SteadyLoop"]:
+        """A watcher for this execution of a loop that yields, in a generator's body run whole
+        (``need`` None: its consumer takes every item), or None. Only a loop whose every
+        `yield X` is a statement of its own body (one item per iteration) is watched, as the
+        loop `for T in I: ...; <made>.append(X); ...` over the generator's items: skipped
+        iterations give it clones of the last one's item, and the marks where each of them left
+        the running totals (``repeat``), so that items never consumed are still taken back."""
+        gen = interp.frame.generator
+        if gen is None or gen.need is not None or gen.paused or gen.items is None or len(items) < cls.MIN_ITEMS:
+            return None
+        loop = _yields_as_appends(node)
+        if loop is None or _names_of(loop)[0] & INTROSPECTION:
+            return None
+        steady = cls(interp, loop, items, max_steps, ListVal(gen.items))
+        steady.generator = gen
+        return steady
+
     def __init__(self, interp, node: ast.For, items: list, max_steps: int, made: Optional[ListVal] = None):
         self.interp = interp
         self.node = node
+        self.generator = None  # the generator whose items ``made`` holds (watch_yielding)
         # A comprehension's made list (None for a `for` statement), and the loops around it: its
         # repeated iterations' charges are made in those loops, the loops its element enters
         # nested in it (a `for` statement's are nested in its own loop, interp.loops[-1]).
@@ -311,7 +331,7 @@ class SteadyLoop:
         steps = stood_for(probe.steps - previous.steps, probe.charges - previous.charges, repeats)
         if not repeats or self.interp.steps + steps > self.max_steps \
                 or self.interp.may_exhaust_inside((probe.used - previous.used) * repeats) \
-                or not self.appends_repeatable(previous, probe):
+                or not self.appends_repeatable(previous, probe) or not self.yielded_once(previous, probe):
             return 0
         self.repeat(previous, probe, repeats)
         self.history[1] += 1
@@ -611,7 +631,7 @@ class SteadyLoop:
         steps = stood_for(after.steps - before.steps, after.charges - before.charges, repeats)
         if not repeats or interp.steps + steps > self.max_steps \
                 or interp.may_exhaust_inside((after.used - before.used) * repeats) \
-                or not self.appends_repeatable(before, after) \
+                or not self.appends_repeatable(before, after) or not self.yielded_once(before, after) \
                 or not self.logs_repeatable(watch, canon):
             return 0
         substituted = self.appended_counters(before, after, watch)
@@ -830,8 +850,11 @@ class SteadyLoop:
             except (Incomparable, RecursionError):
                 return None
             if canon.slot_objects:
-                if not all(v.__class__ is Known for v in added):
-                    return None
+                if not all(v.__class__ is Known for v in added) and not (
+                        lst is self.made and self.generator is not None
+                        and all(v.__class__ is TupleVal and all(x.__class__ in (Known, Array, InstanceVal) for x in v.items)
+                                for v in added)):
+                    return None  # (a generator's `yield i, x`: each copy gets its own counter)
                 out.add(i)
         return out
 
@@ -945,7 +968,8 @@ class SteadyLoop:
         result.charges.extend_counted(iteration, tallied(iteration), times)
         if interp.trace is not None:
             interp.trace.repeated(before.charges, after.charges, times,
-                                  interp.loops[-1] if self.made is None else self.depth,
+                                  interp.loops[-1] if self.made is None or self.generator is not None
+                                  else self.depth,
                                   (before.entered, after.entered), period)
         interp.used += (after.used - before.used) * times
         interp.steps += stood_for(after.steps - before.steps, after.charges - before.charges, times)
@@ -956,18 +980,23 @@ class SteadyLoop:
             last = lst.items[start:end]
             memory = interp.trace.memory if interp.trace is not None else None
             if i in substituted:
-                # plain Knowns, watched texts among them: no identities, each skipped iteration's
-                # own values after the watched iteration's
-                lst.items.extend(v for run in values for v in _clone_all(last, {}, run))
+                # plain Knowns, watched texts among them (or a generator's tuples of them and
+                # arrays): each skipped iteration's own values after the watched iteration's
+                for run in values:
+                    renamed = {}
+                    lst.items.extend(_clone_all(last, renamed, run, self.generator is not None))
+                    if memory is not None:
+                        for old, new in renamed.items():
+                            memory.copied(interp, old, new)
                 continue
             clones = []
             for _ in range(times):
                 renamed: dict = {}
-                clones += _clone_all(last, renamed)
+                clones += _clone_all(last, renamed, None, self.generator is not None)
                 if memory is not None:  # each clone holds as many bytes as what it copies
                     for old, new in renamed.items():
                         memory.copied(interp, old, new)
-            if memory is not None and lst is self.made:
+            if memory is not None and lst is self.made and self.generator is None:
                 # A comprehension's items are alive as the operands of its expression (no name
                 # holds them): the clones are, too, for the walks of the iterations still to run.
                 for v in clones:
@@ -979,6 +1008,32 @@ class SteadyLoop:
                 grown = value - old.get(key, 0)
                 if grown:
                     table[key] = table.get(key, 0) + grown * times
+        if self.generator is not None:
+            # One yield per iteration (``yielded_once``): the k-th skipped iteration's item left
+            # the running totals k iterations' worth past where the last one's did.
+            marks = self.generator.marks
+            charges, used, inclusive, calls, unpriced = marks[-1]
+
+            def shifted(table: dict, old: dict, new: dict, k: int) -> dict:
+                out = dict(table)
+                for key, value in new.items():
+                    grown = value - old.get(key, 0)
+                    if grown:
+                        out[key] = out.get(key, 0) + grown * k
+                return out
+
+            for k in range(1, times + 1):
+                marks.append((charges + k * (after.charges - before.charges), used + k * (after.used - before.used),
+                              shifted(inclusive, before.inclusive, after.inclusive, k),
+                              shifted(calls, before.calls, after.calls, k), unpriced))
+
+    def yielded_once(self, before: _Probe, after: _Probe) -> bool:
+        """A generator's loop: the iteration between the probes yielded one item, and its mark
+        is the last (True for any other loop)."""
+        if self.generator is None:
+            return True
+        i = list(self.lists.values()).index(self.made)
+        return after.lengths[i] - before.lengths[i] == 1 and len(self.generator.marks) == len(self.made.items)
 
 
 
@@ -1003,6 +1058,27 @@ def _as_loop(node: ast.expr) -> ast.For:
             body = [ast.If(test=test, body=body, orelse=[])]
         loop = _LOOPS[node] = ast.For(target=gen.target, iter=gen.iter, body=body, orelse=[], type_comment=None)
     return loop
+
+
+_YIELDING: "weakref.WeakKeyDictionary[ast.AST, Optional[ast.For]]" = weakref.WeakKeyDictionary()
+
+
+def _yields_as_appends(node: ast.For) -> Optional[ast.For]:
+    """A loop whose yields are all `yield X` statements of its own body, as the loop that
+    appends X to ``_MADE`` there instead (made of its own nodes); None for any other yield
+    (nested in a statement, `yield from`, a yield's value used)."""
+    if node in _YIELDING:
+        return _YIELDING[node]
+    body = []
+    for stmt in node.body:
+        if stmt.__class__ is ast.Expr and stmt.value.__class__ is ast.Yield and stmt.value.value is not None:
+            made = ast.Name(id=_MADE, ctx=ast.Load())
+            stmt = ast.Expr(value=ast.Call(func=ast.Attribute(value=made, attr="append", ctx=ast.Load()),
+                                           args=[stmt.value.value], keywords=[]))
+        body.append(stmt)
+    loop = ast.For(target=node.target, iter=node.iter, body=body, orelse=[], type_comment=None)
+    found = _YIELDING[node] = None if _yields(loop) else loop
+    return found
 
 
 def _kept_alike(older: Canon, before: Canon, after: Canon) -> bool:
@@ -1130,7 +1206,7 @@ def _near_power_of_two(i: int) -> bool:
     return i & (i - 1) == 0 or (i + 1) & i == 0
 
 
-def _clone_all(items: list, renamed: dict, values: Optional[dict] = None) -> list:
+def _clone_all(items: list, renamed: dict, values: Optional[dict] = None, instances: bool = False) -> list:
     """Copies of one iteration's appended items with new identities (aliasing among them kept);
     ``renamed`` is filled with old identity -> new identity; ``values``: id(Known) -> the
     number a copy holds in its place (counters.CounterWatch.values_at)."""
@@ -1154,6 +1230,9 @@ def _clone_all(items: list, renamed: dict, values: Optional[dict] = None) -> lis
             out = ListVal([clone(x) for x in v.items])
         elif isinstance(v, DictVal):
             out = DictVal({k: clone(x) for k, x in v.items.items()}, v.factory)
+        elif instances and v.__class__ is InstanceVal and v.payload is None:
+            # a generator's yielded object made in its iteration (`yield i, Moments(mu, var)`)
+            out = InstanceVal(v.cls, {k: clone(x) for k, x in v.attrs.items()})
         else:
             raise Incomparable(type(v).__name__)
         seen[id(v)] = out
