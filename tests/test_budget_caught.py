@@ -110,16 +110,18 @@ def test_a_repeated_call_whose_own_handler_catches_it_is_run_again_where_the_bud
         assert report.total.lo == real <= point.budget
 
 
-@pytest.mark.parametrize("variant", ["generator", "unpriced"])
+@pytest.mark.parametrize("variant", ["generator", "unpriced", "quiet generator"])
 def test_where_the_flops_spent_are_not_followed_the_path_stops_where_the_budget_may_run_out(tmp_path, variant):
     # a generator's body ran (its charges are filed when it runs, not interleaved with its
     # consumer's) or an op before is unpriced: flopcast cannot claim where flopscope refuses a
     # charge, and counting on as if unbounded put the low end far above the run (200 steps
     # where the run's budget lasts a few); the path stops there, a lower bound with the cause
     text = LADDER.format(clause="flops.BudgetExhaustedError")
-    if variant == "generator":
+    if variant in ("generator", "quiet generator"):
+        # a generator whose body charges (a scaled copy of each layer) or charges nothing
+        item = "w * 1.0" if variant == "generator" else "w"
         text = text.replace("def propagate(mlp, n):\n",
-                            "def layers(mlp):\n    for w in mlp.weights:\n        yield w\n\n\ndef propagate(mlp, n):\n")
+                            f"def layers(mlp):\n    for w in mlp.weights:\n        yield {item}\n\n\ndef propagate(mlp, n):\n")
         text = text.replace("    for w in mlp.weights:\n        x =", "    for w in layers(mlp):\n        x =")
     else:
         text = text.replace("        rows = fnp.zeros((mlp.depth, mlp.width))\n",
@@ -130,4 +132,8 @@ def test_where_the_flops_spent_are_not_followed_the_path_stops_where_the_budget_
         report = analyze(path, point)
         real = measure(path, point).total
         assert report.total.lo <= real <= point.budget, (report.total, real)
-        assert any(u.what == "budget exhaustion" for u in report.unpriced), report.unpriced
+        if variant == "quiet generator":
+            # its body charged nothing: the running total is the run's and the claim is exact
+            assert report.total.exact and not report.unpriced and report.total.lo == real, report.unpriced
+        else:
+            assert any(u.what == "budget exhaustion" for u in report.unpriced), report.unpriced

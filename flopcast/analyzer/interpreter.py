@@ -564,8 +564,7 @@ class Interpreter:
             # is not the run's (exhaustion_caught): going on as if unbounded would count work the
             # run never does (a polishing loop that stops when the budget runs out); the path
             # stops here, its count so far a lower bound and the high end open
-            why = ("a generator's body ran, its charges not interleaved with its consumer's as at run time"
-                   if self._ran_generators else "an op before it is not priced")
+            why = self.spent_unfollowed()
             raise PathEnd(f"the budget may run out here into an except clause that catches "
                           f"BudgetExhaustedError, and flopcast cannot follow the FLOPs spent ({why})",
                           span, what="budget exhaustion")
@@ -583,7 +582,7 @@ class Interpreter:
         on as if unbounded and the report names the overrun (_budget_overrun). Claimed only
         where the running total is the run's: nothing unpriced before, no generator body."""
         return (self._catching_exhaustion > 0 and cost > self.budget - self.used
-                and self._first_unpriced is None and not self._ran_generators)
+                and self.spent_unfollowed() is None)
 
     def may_exhaust_inside(self, cost: int) -> bool:
         """Whether ``cost`` FLOPs charged at once (a reused call, skipped loop iterations) could run

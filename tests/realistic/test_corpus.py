@@ -526,6 +526,7 @@ CORPUS = {
             (16, 3, 10**5, "guarded"),       # no refit fits: head only
             (16, 3, 10**7, "guarded"),       # refit + polishing rounds (a BudgetExhaustedError handler, unused)
             (8, 2, 10**7, "guarded"),
+            (32, 4, 10**7, "guarded"),       # the polishing rounds run the budget out into their handler
         ),
         # every rung of the ladder is a safety net; svd/eigh raise on a non-finite matrix (FINDINGS corpus8 K1)
         guards=("return fnp.linalg.solve(r + self.ridge * fnp.eye(r.shape[0], dtype=r.dtype), rhs)",
