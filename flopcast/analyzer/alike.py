@@ -14,6 +14,7 @@ import ast
 import weakref
 from typing import Optional
 
+from flopcast.syntax import ast_walk
 from flopcast.model import Span
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -65,7 +66,7 @@ def _loop_ranges(tree: ast.AST) -> list:
     ranges = _RANGES.get(tree)
     if ranges is None:
         ranges = []
-        for n in ast.walk(tree):
+        for n in ast_walk(tree):
             if not isinstance(n, _LOOPS):
                 continue
             if isinstance(n, (ast.For, ast.AsyncFor)):

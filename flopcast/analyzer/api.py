@@ -11,6 +11,7 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Callable, Mapping, NamedTuple, Optional, Union
 
+from flopcast.syntax import ast_walk
 from flopcast import installed
 from flopcast.analyzer import alike, chargelist, dataints, dtypes, pricing, rollup, sizetests
 from flopcast.analyzer.chargelist import ChargeList, tallied
@@ -490,7 +491,7 @@ def _module_of(program: Program, node) -> Optional[object]:
 def _defs(tree) -> set:
     found = _DEFS.get(tree)
     if found is None:
-        found = _DEFS[tree] = {n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))}
+        found = _DEFS[tree] = {n for n in ast_walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))}
     return found
 
 

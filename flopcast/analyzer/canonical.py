@@ -44,7 +44,7 @@ from flopcast.analyzer.values import (
     TupleVal,
     Unknown,
 )
-from flopcast.syntax import calls_introspection
+from flopcast.syntax import ast_walk, calls_introspection
 
 
 class Incomparable(Exception):
@@ -334,7 +334,7 @@ def _mentioned(node: ast.AST) -> Optional[tuple]:
     read of its closure. None when it calls ``locals()``, ``eval`` and the like."""
     found = _MENTIONED.get(node, _UNSEEN)
     if found is _UNSEEN:
-        nodes = list(ast.walk(node))
+        nodes = list(ast_walk(node))
         found = None if calls_introspection(nodes) else tuple(sorted({n.id for n in nodes if isinstance(n, ast.Name)}))
         _MENTIONED[node] = found
     return found

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, Optional
 
+from flopcast.syntax import ast_children, ast_walk
 from flopcast import installed
 from flopcast.analyzer import (dataints, dtypes, dunders, joins, ops, plain_numpy, presumptions, pricing,
                                scalar_values, sizetests, submission_files, undefined)
@@ -600,7 +601,7 @@ class Interpreter:
         cached = _CATCHING.get(self.program.main.tree)
         if cached is None or cached[0] != key:
             found = any(isinstance(n, ast.Try) and _catches_exhaustion(n.handlers)
-                        for m in self.program.modules.values() for n in ast.walk(m.tree))
+                        for m in self.program.modules.values() for n in ast_walk(m.tree))
             cached = _CATCHING[self.program.main.tree] = (key, found)
         return cached[1]
 
@@ -1846,7 +1847,7 @@ class Interpreter:
                 receivers.add((n.value.id, n.attr if isinstance(n, ast.Attribute) else None))
             elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name):
                 receivers.add((n.func.value.id, None))
-            todo.extend(ast.iter_child_nodes(n))
+            todo.extend(ast_children(n))
         for name in sorted(names):
             self.assign(ast.copy_location(ast.Name(id=name, ctx=ast.Store()), node), unknown)
         for name, attr in sorted(receivers, key=lambda r: (r[0], r[1] or "")):
@@ -4151,7 +4152,7 @@ def _is_generator_function(node: ast.AST) -> bool:
                 if isinstance(child, (ast.Yield, ast.YieldFrom)):
                     cached = True
                 elif not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-                    stack.extend(ast.iter_child_nodes(child))
+                    stack.extend(ast_children(child))
         node._flopcast_generator = cached
     return cached
 
@@ -4473,7 +4474,7 @@ def _has_yield(stmts: list) -> bool:
         if isinstance(n, (ast.Yield, ast.YieldFrom)):
             return True
         if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(n))
+            stack.extend(ast_children(n))
     return False
 
 
@@ -4617,14 +4618,14 @@ def _loop_relevance(loop: ast.AST, exit_ifs: dict) -> tuple[frozenset, list]:
     if cached is not None:
         return cached
     tests = [loop.test] if isinstance(loop, ast.While) else []
-    tests += [n.test for n in ast.walk(ast.Module(body=loop.body, type_ignores=[]))
+    tests += [n.test for n in ast_walk(ast.Module(body=loop.body, type_ignores=[]))
               if isinstance(n, ast.If) and id(n) in exit_ifs]
     deps: dict[str, list] = {}
 
     def targets(t) -> list[str]:
-        return [n.id for n in ast.walk(t) if isinstance(n, ast.Name)]
+        return [n.id for n in ast_walk(t) if isinstance(n, ast.Name)]
 
-    for n in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
+    for n in ast_walk(ast.Module(body=loop.body, type_ignores=[])):
         pairs = []
         if isinstance(n, ast.Assign):
             pairs = [(t, n.value) for t in n.targets]
@@ -4655,7 +4656,7 @@ def _loop_relevance(loop: ast.AST, exit_ifs: dict) -> tuple[frozenset, list]:
         if id(expr) in seen_exprs:
             continue
         seen_exprs.add(id(expr))
-        for sub in ast.walk(expr):
+        for sub in ast_walk(expr):
             if isinstance(sub, ast.Call):
                 calls.append(sub)
             if isinstance(sub, ast.Name) and sub.id not in names:
@@ -4675,7 +4676,7 @@ def _assigned_names(loop: ast.AST) -> frozenset:
     if cached is not None:
         return cached
     names = set()
-    for n in ast.walk(ast.Module(body=loop.body, type_ignores=[])):
+    for n in ast_walk(ast.Module(body=loop.body, type_ignores=[])):
         if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
             names.add(n.id)
         elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):
@@ -4691,7 +4692,7 @@ def _assigned_names(loop: ast.AST) -> frozenset:
 
 def _mentions_budget(node: ast.AST) -> bool:
     return any(isinstance(n, ast.Attribute) and _BUDGET_WORDS.fullmatch(n.attr)
-               or isinstance(n, ast.Name) and _BUDGET_WORDS.fullmatch(n.id) for n in ast.walk(node))
+               or isinstance(n, ast.Name) and _BUDGET_WORDS.fullmatch(n.id) for n in ast_walk(node))
 
 
 #: The methods of dict and list that an instance of a user subclass finds on its container.
@@ -4882,7 +4883,7 @@ def _may_leave_early(loop: ast.AST) -> bool:
                 if leaves(n.body, True) or leaves(n.orelse, inner):
                     return True
                 continue
-            if leaves(ast.iter_child_nodes(n), inner):
+            if leaves(ast_children(n), inner):
                 return True
         return False
 

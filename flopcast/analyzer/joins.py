@@ -56,7 +56,7 @@ from flopcast.analyzer import write_only
 from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.counters import suspended
 from flopcast.analyzer.values import ClassVal
-from flopcast.syntax import calls_introspection
+from flopcast.syntax import ast_walk, calls_introspection
 
 
 class _Walk(Canon):
@@ -227,7 +227,7 @@ def _statement_of(program, where) -> Optional[ast.stmt]:
     table = _CALLS.get(module.tree)
     if table is None:
         table = _CALLS[module.tree] = {}
-        for stmt in ast.walk(module.tree):
+        for stmt in ast_walk(module.tree):
             value = getattr(stmt, "value", None)
             if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr, ast.Return)) and isinstance(value, _WHOLE) \
                     and (not isinstance(value, ast.Call) or _plain(value.func)) \
@@ -247,7 +247,7 @@ def _holds(tree: ast.AST, node: ast.AST) -> bool:
     """Whether the comprehension ``node`` is in ``tree``."""
     nodes = _COMPREHENSIONS.get(tree)
     if nodes is None:
-        nodes = _COMPREHENSIONS[tree] = {id(n) for n in ast.walk(tree) if isinstance(n, _WHOLE[1:])}
+        nodes = _COMPREHENSIONS[tree] = {id(n) for n in ast_walk(tree) if isinstance(n, _WHOLE[1:])}
     return id(node) in nodes
 
 
@@ -332,11 +332,11 @@ def _compute_live(function: ast.AST, stmt: ast.stmt, dead: frozenset) -> Optiona
     if chain is None:
         return None
     live: set = set()
-    nested = [n for n in ast.walk(function) if n is not function
+    nested = [n for n in ast_walk(function) if n is not function
               and isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef))]
     for n in nested:
         live |= _loads(n, dead)
-    if calls_introspection(ast.walk(function)):
+    if calls_introspection(ast_walk(function)):
         return None
     for owner, block, index in chain:
         for later in block[index + 1:]:
@@ -370,7 +370,7 @@ def _chain_to(body: list, stmt: ast.stmt, owner=None) -> Optional[list]:
 def _loads(node: ast.AST, dead: frozenset = frozenset()) -> set:
     out = set()
     stored = _stored_into_dead(node, dead) if dead else ()
-    for n in ast.walk(node):
+    for n in ast_walk(node):
         if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Store) and n not in stored:
             out.add(n.id)
         elif isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name):
@@ -382,7 +382,7 @@ def _stored_into_dead(node: ast.AST, dead: frozenset) -> set:
     """The plain names whose only use in a statement is to be stored into a write-only attribute:
     ``self.fits.append(how)``, ``self.last = how`` (evaluating a name does nothing else)."""
     found = set()
-    for n in ast.walk(node):
+    for n in ast_walk(node):
         if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call):
             func = n.value.func
             if isinstance(func, ast.Attribute) and func.attr in write_only.SAFE_MUTATORS \

@@ -32,7 +32,7 @@ import weakref
 from typing import Optional
 
 from flopcast.analyzer.canonical import Canon, Incomparable
-from flopcast.syntax import INTROSPECTION, calls_introspection
+from flopcast.syntax import INTROSPECTION, ast_walk, calls_introspection
 
 #: Names and attributes that reach a namespace by name: code that holds one has no lasting key.
 _NAMESPACES = INTROSPECTION | {"__import__", "compile", "breakpoint", "__builtins__"}
@@ -124,7 +124,7 @@ class LastingCalls:
             to_node: dict = {}
             from_id: dict = {}
             for module in list(program.modules.values()):
-                for n in ast.walk(module.tree):
+                for n in ast_walk(module.tree):
                     if isinstance(n, _PLACED):
                         place = (module.path, type(n).__name__, n.lineno, n.col_offset, n.end_lineno, n.end_col_offset)
                         to_node[place] = n
@@ -266,7 +266,7 @@ def code_names(node: ast.AST) -> Optional[tuple]:
     globals it can read; None when it imports or reaches a namespace by name."""
     found = _NAMES.get(node, _UNSEEN)
     if found is _UNSEEN:
-        nodes = list(ast.walk(node))
+        nodes = list(ast_walk(node))
         if calls_introspection(nodes) or any(isinstance(n, (ast.Import, ast.ImportFrom)) or isinstance(n, ast.Name)
                                              and n.id in _NAMESPACES or isinstance(n, ast.Attribute)
                                              and n.attr in _NAMESPACE_ATTRS for n in nodes):

@@ -56,7 +56,7 @@ from flopcast.analyzer.values import (
     Value,
     fresh_ident,
 )
-from flopcast.syntax import INTROSPECTION
+from flopcast.syntax import INTROSPECTION, ast_children, ast_walk
 
 _MISSING_NAME = ("<unbound>",)
 
@@ -1122,7 +1122,7 @@ def _yields(node: ast.For) -> bool:
     found = _YIELDS.get(node)
     if found is None:
         found = _YIELDS[node] = any(isinstance(n, (ast.Yield, ast.YieldFrom))
-                                    for n in ast.walk(ast.Module(body=node.body, type_ignores=[])))
+                                    for n in ast_walk(ast.Module(body=node.body, type_ignores=[])))
     return found
 
 
@@ -1137,7 +1137,7 @@ def _own_code(node: ast.For) -> bool:
     found = _OWN_CODE.get(node)
     if found is None:
         found = True
-        for n in ast.walk(node):
+        for n in ast_walk(node):
             if isinstance(n, (ast.Import, ast.ImportFrom, ast.ClassDef, ast.Global, ast.Nonlocal)) \
                     or isinstance(n, ast.Name) and (n.id in INTROSPECTION or n.id in _NAMESPACE_WAYS) \
                     or isinstance(n, ast.Attribute) and n.attr in _NAMESPACE_WAYS:
@@ -1265,7 +1265,7 @@ def _names_of(node: ast.For) -> tuple[frozenset, frozenset]:
         body = ast.Module(body=node.body, type_ignores=[])
         loaded, stored, receivers = set(), set(), set()
         loads: dict = {}
-        for n in ast.walk(body):
+        for n in ast_walk(body):
             if isinstance(n, ast.Name):
                 if isinstance(n.ctx, ast.Load):
                     loaded.add(n.id)
@@ -1279,15 +1279,15 @@ def _names_of(node: ast.For) -> tuple[frozenset, frozenset]:
                     and isinstance(n.func.value, ast.Name) and len(n.args) == 1 and not n.keywords:
                 receivers.add(id(n.func.value))
         appends: dict = {}
-        for n in ast.walk(body):
+        for n in ast_walk(body):
             if isinstance(n, ast.Name) and id(n) in receivers:
                 appends[n.id] = appends.get(n.id, 0) + 1
         appended = frozenset(k for k, c in appends.items() if c == loads.get(k) and k not in stored)
         # The names the target binds; the names its attributes and subscripts read (`self` in
         # `for self.x in ...`) are read at every iteration, like the body's.
-        targets = frozenset(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)
+        targets = frozenset(n.id for n in ast_walk(node.target) if isinstance(n, ast.Name)
                             and isinstance(n.ctx, ast.Store))
-        loaded.update(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+        loaded.update(n.id for n in ast_walk(node.target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
         cached = _NAMES[node] = (frozenset(loaded), targets, appended - targets)
     return cached
 
@@ -1309,12 +1309,12 @@ def _counters(node: ast.For) -> tuple[frozenset, dict]:
     cached = _COUNTERS.get(node)
     if cached is not None:
         return cached
-    targets = {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    if any(isinstance(n, ast.Starred) for n in ast.walk(node.target)):
+    targets = {n.id for n in ast_walk(node.target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    if any(isinstance(n, ast.Starred) for n in ast_walk(node.target)):
         targets = set()
     parents: dict = {}
-    for parent in ast.walk(ast.Module(body=node.body, type_ignores=[])):
-        for child in ast.iter_child_nodes(parent):
+    for parent in ast_walk(ast.Module(body=node.body, type_ignores=[])):
+        for child in ast_children(parent):
             parents[child] = parent
     bad: set = set()
     compares: dict = {}
@@ -1340,7 +1340,7 @@ def _counters(node: ast.For) -> tuple[frozenset, dict]:
             continue
         on_left = up.left is side
         other = up.comparators[0] if on_left else up.left
-        if up in compares or any(isinstance(m, ast.Name) and m.id in targets for m in ast.walk(other)):
+        if up in compares or any(isinstance(m, ast.Name) and m.id in targets for m in ast_walk(other)):
             bad.add(n.id)
             continue
         scope = parents.get(up)
@@ -2125,7 +2125,7 @@ def _closed_code(node) -> Optional[tuple]:
     a = node.args
     params = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs} | {p.arg for p in (a.vararg, a.kwarg) if p}
     loads, stores, found = set(), set(), None
-    for n in (n for part in body for n in ast.walk(part)):
+    for n in (n for part in body for n in ast_walk(part)):
         if isinstance(n, _OPEN_NODES):
             break
         if isinstance(n, ast.Name):

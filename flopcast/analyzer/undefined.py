@@ -13,6 +13,8 @@ Anything less certain stays an unpriced name (a lower bound), never a claimed ra
 from __future__ import annotations
 
 import ast
+from flopcast.syntax import ast_walk
+
 import builtins
 
 _BUILTIN_NAMES = frozenset(dir(builtins))
@@ -30,7 +32,7 @@ def _scan(tree: ast.Module) -> tuple:
     bound: set = set()
     dynamic = False
     stars = []
-    for n in ast.walk(tree):
+    for n in ast_walk(tree):
         if isinstance(n, ast.Name):
             if not isinstance(n.ctx, ast.Load):
                 bound.add(n.id)

@@ -30,7 +30,7 @@ import ast
 import re
 from typing import Optional
 
-from flopcast.syntax import calls_introspection
+from flopcast.syntax import ast_children, ast_walk, calls_introspection
 
 #: Methods of lists, dicts, sets and deques that cannot raise on a value of their kind.
 SAFE_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "extendleft", "clear",
@@ -77,7 +77,7 @@ def _importable_trees(program) -> Optional[list]:
     todo = [program.main]
     while todo:
         module = todo.pop()
-        for node in ast.walk(module.tree):
+        for node in ast_walk(module.tree):
             for dotted in _imported_names(node):
                 if dotted in found:
                     continue
@@ -115,10 +115,10 @@ def _write_only(trees: list, lenient: bool = False) -> dict:
     kind_matters: set = set()
     uncalled = _uncalled(trees)
     for tree in trees:
-        nodes = [n for n in ast.walk(tree) if n not in uncalled]
+        nodes = [n for n in ast_walk(tree) if n not in uncalled]
         if calls_introspection(nodes):
             return {}
-        parents = {child: node for node in nodes for child in ast.iter_child_nodes(node)}
+        parents = {child: node for node in nodes for child in ast_children(node)}
         named = _named_lookups(nodes, writes)  # getattr(x, "name"): reads a name the text spells out
         if named is None:
             return {}
@@ -165,14 +165,14 @@ def _uncalled(trees: list) -> set:
     mentions: dict = {}
     defs: list = []
     for tree in trees:
-        for node in ast.walk(tree):
+        for node in ast_walk(tree):
             name = _mention(node)
             if name is not None:
                 mentions[name] = mentions.get(name, 0) + 1
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.decorator_list \
                     and node.name not in _ENTRY_POINTS and not node.name.startswith("__"):
                 defs.append(node)
-    inner = {id(d): [m for n in ast.walk(d) if (m := _mention(n)) is not None] for d in defs}
+    inner = {id(d): [m for n in ast_walk(d) if (m := _mention(n)) is not None] for d in defs}
     dead: list = []
     changed = True
     while changed:
@@ -183,7 +183,7 @@ def _uncalled(trees: list) -> set:
                 changed = True
                 for m in inner[id(d)]:
                     mentions[m] -= 1
-    return {n for d in dead for n in ast.walk(d)}
+    return {n for d in dead for n in ast_walk(d)}
 
 
 def program_trees(program) -> list:
@@ -198,7 +198,7 @@ def names_that_count(trees: list) -> frozenset:
     names (``_uncalled``), with the dynamic names. A superset is as good."""
     found = set(_DYNAMIC)
     for tree in trees:
-        for n in ast.walk(tree):
+        for n in ast_walk(tree):
             if isinstance(n, ast.Attribute):
                 found.add(n.attr)
             elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -216,15 +216,15 @@ def footprint(statements: list, counted: frozenset) -> tuple:
     lookups by a constant name, its dynamic names, whether it calls introspection, its classes'
     body names; per function, its name, whether it can be uncalled, and all it mentions, nested
     functions included."""
-    defs = [n for stmt in statements for n in ast.walk(stmt) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-    inside = {id(n) for d in defs for n in ast.walk(d) if n is not d}  # nodes below some function
-    regions: list = [[n for stmt in statements for n in ast.walk(stmt) if id(n) not in inside and
+    defs = [n for stmt in statements for n in ast_walk(stmt) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    inside = {id(n) for d in defs for n in ast_walk(d) if n is not d}  # nodes below some function
+    regions: list = [[n for stmt in statements for n in ast_walk(stmt) if id(n) not in inside and
                       not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]]
     for d in defs:
-        nested = {id(n) for e in ast.walk(d) if e is not d and isinstance(e, (ast.FunctionDef, ast.AsyncFunctionDef))
-                  for n in ast.walk(e)}
-        regions.append([n for n in ast.walk(d) if id(n) not in nested])
-    parents = {child: node for stmt in statements for node in ast.walk(stmt) for child in ast.iter_child_nodes(node)}
+        nested = {id(n) for e in ast_walk(d) if e is not d and isinstance(e, (ast.FunctionDef, ast.AsyncFunctionDef))
+                  for n in ast_walk(e)}
+        regions.append([n for n in ast_walk(d) if id(n) not in nested])
+    parents = {child: node for stmt in statements for node in ast_walk(stmt) for child in ast_children(node)}
     parts = []
     for nodes in regions:
         named = _named_lookups(nodes)
@@ -236,7 +236,7 @@ def footprint(statements: list, counted: frozenset) -> tuple:
             calls_introspection(nodes),
             [sorted(_class_body_names(n)) for n in nodes if isinstance(n, ast.ClassDef)],
         ))
-    calls = [(d.name, bool(d.decorator_list), _mentions(list(ast.walk(d)), counted)) for d in defs]
+    calls = [(d.name, bool(d.decorator_list), _mentions(list(ast_walk(d)), counted)) for d in defs]
     return tuple(map(repr, parts)), repr(calls)
 
 
@@ -299,7 +299,7 @@ def _class_body_names(node: ast.ClassDef) -> set:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names.add(stmt.name)
         elif isinstance(stmt, ast.Assign):
-            names |= {n.id for t in stmt.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+            names |= {n.id for t in stmt.targets for n in ast_walk(t) if isinstance(n, ast.Name)}
         elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             names.add(stmt.target.id)
     return names

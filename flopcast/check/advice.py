@@ -11,6 +11,7 @@ from collections import defaultdict
 from itertools import compress
 from typing import Iterator, Optional
 
+from flopcast.syntax import ast_walk
 from flopcast.check.context import CheckContext
 from flopcast.check.source import SourceFile
 from flopcast.model import Charge, Report, Span
@@ -60,7 +61,7 @@ def per_entry(charges: list[Charge], loop: Span) -> Optional[dict[int, tuple[int
 
 
 def functions(file: SourceFile) -> Iterator[ast.AST]:
-    return iter(file.fact("functions", lambda: [node for node in ast.walk(file.tree)
+    return iter(file.fact("functions", lambda: [node for node in ast_walk(file.tree)
                                                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))]))
 
 

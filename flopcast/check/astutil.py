@@ -9,6 +9,8 @@ flopscope.numpy only because an import statement in the same module says so.
 from __future__ import annotations
 
 import ast
+from flopcast.syntax import ast_children, ast_walk
+
 from dataclasses import dataclass, field
 from typing import Iterator, Optional, Union
 
@@ -24,7 +26,7 @@ class ImportTable:
     @classmethod
     def of(cls, tree: ast.Module) -> "ImportTable":
         table = cls()
-        for node in ast.walk(tree):
+        for node in ast_walk(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
@@ -108,7 +110,7 @@ def walk_body(fn: FunctionNode) -> Iterator[ast.AST]:
     while stack:
         node = stack.pop()
         yield node
-        for child in reversed(list(ast.iter_child_nodes(node))):
+        for child in reversed(list(ast_children(node))):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
                 continue
             stack.append(child)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+from flopcast.syntax import ast_walk
 from flopcast.check import fmt
 from flopcast.check.source import CheckUsageError
 from flopcast.model import Interval, Point, Report, display_path
@@ -57,7 +58,7 @@ def find_constant(source: str, name: str, path: str = "estimator.py") -> Constan
         starts.append(starts[-1] + len(line))
     sites, others = [], []
     scopes: list[tuple[str, list[ast.stmt]]] = [("module", tree.body)]
-    scopes += [(n.name, n.body) for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
+    scopes += [(n.name, n.body) for n in ast_walk(tree) if isinstance(n, ast.ClassDef)]
     for scope, body in scopes:
         for node in body:
             if isinstance(node, ast.Assign) and len(node.targets) == 1:

@@ -15,6 +15,7 @@ import ast
 import weakref
 from typing import Iterator, Optional
 
+from flopcast.syntax import ast_children, ast_walk
 from flopcast.check.astutil import ImportTable
 
 #: Array methods that only compute a value.
@@ -74,11 +75,11 @@ def pure(node: ast.AST, table: ImportTable) -> bool:
 
 
 def names_read(node: ast.AST) -> set[str]:
-    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return {n.id for n in ast_walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
 
 def _store_names(target: ast.AST) -> Iterator[str]:
-    for n in ast.walk(target):
+    for n in ast_walk(target):
         if isinstance(n, ast.Name):
             yield n.id
         elif isinstance(n, ast.Starred) and isinstance(n.value, ast.Name):
@@ -109,7 +110,7 @@ def _written(region: ast.AST, table: Optional[ImportTable]) -> tuple[frozenset[s
     bound: set[str] = set()
     changed: set[str] = set()
     calls_user = False
-    for n in ast.walk(region):
+    for n in ast_walk(region):
         if isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr)):
             targets = n.targets if isinstance(n, ast.Assign) else [n.target]
             for t in targets:
@@ -179,19 +180,19 @@ def evaluated_once(stmt: ast.stmt) -> Iterator[ast.expr]:
     if isinstance(stmt, (ast.For, ast.AsyncFor, ast.While, ast.If, ast.With, ast.AsyncWith, ast.Try,
                          ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return
-    stack = [c for c in ast.iter_child_nodes(stmt) if isinstance(c, ast.expr)]
+    stack = [c for c in ast_children(stmt) if isinstance(c, ast.expr)]
     while stack:
         node = stack.pop()
         yield node
         if deferred(node):
             continue
-        stack.extend(c for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr))
+        stack.extend(c for c in ast_children(node) if isinstance(c, ast.expr))
 
 
 def used_names(tree: ast.AST) -> set[str]:
     """Every name, attribute, argument and def or class name of the file: what a new name avoids."""
     used: set[str] = set()
-    for n in ast.walk(tree):
+    for n in ast_walk(tree):
         if isinstance(n, ast.Name):
             used.add(n.id)
         elif isinstance(n, ast.arg):

@@ -27,7 +27,7 @@ from typing import Optional, Union
 from flopcast.check.astutil import FunctionNode
 from flopcast.check.source import SourceFile, Submission
 from flopcast.model import Span
-from flopcast.syntax import last_names
+from flopcast.syntax import ast_walk, last_names
 
 _MAX_DEPTH = 12  # re-export chains and base-class lookups longer than this are out of reach
 
@@ -142,7 +142,7 @@ class Project:
         if key in self._scopes:
             return self._scopes[key]
         scope: dict[str, ast.AST] = {}
-        for node in ast.walk(file.tree):
+        for node in ast_walk(file.tree):
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 for alias in node.names:
                     if alias.name == "*":
@@ -231,7 +231,7 @@ class Project:
             if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
             me = _first_param(node)
-            for sub in ast.walk(node):
+            for sub in ast_walk(node):
                 target, value = _assignment(sub)
                 if (isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
                         and target.value.id == me and isinstance(value, ast.Call)):
@@ -273,7 +273,7 @@ class Project:
             me = _first_param(func.node)
             for name in {me, "self", "cls"} - {None}:
                 local[name] = Instance(func.klass)
-        for sub in ast.walk(func.node):
+        for sub in ast_walk(func.node):
             target, value = _assignment(sub)
             if isinstance(target, ast.Name) and isinstance(value, ast.Call):
                 made = self.resolve(func.file, value.func, local)
@@ -312,7 +312,7 @@ def reachable(submission: Submission, cls: ast.ClassDef, start: str) -> list[Rea
     while todo:
         here, func = todo.pop()
         local = project.locals_of(func)
-        for node in ast.walk(func.node):
+        for node in ast_walk(func.node):
             if isinstance(node, ast.Call):
                 callee = project.callee(func.file, node, local)
                 if callee is not None:

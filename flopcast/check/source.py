@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Hashable, Optional, TypeVar
 
+from flopcast.syntax import ast_children, ast_walk
 from flopcast.model import Span, display_path
 
 if TYPE_CHECKING:
@@ -93,13 +94,13 @@ class SourceFile:
     @cached_property
     def parents(self) -> dict[int, ast.AST]:
         """id(node) -> its parent node, for every node of the tree."""
-        return {id(child): node for node in ast.walk(self.tree) for child in ast.iter_child_nodes(node)}
+        return {id(child): node for node in ast_walk(self.tree) for child in ast_children(node)}
 
     @cached_property
     def starting_at(self) -> dict[tuple[int, int], list[ast.AST]]:
         """(line, column) -> the nodes that start there, in ``ast.walk`` order."""
         out: dict[tuple[int, int], list[ast.AST]] = {}
-        for node in ast.walk(self.tree):
+        for node in ast_walk(self.tree):
             if hasattr(node, "lineno"):
                 out.setdefault((node.lineno, node.col_offset), []).append(node)
         return out

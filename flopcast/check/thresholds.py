@@ -18,6 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
+from flopcast.syntax import ast_walk
 from flopcast.check.advice import spliced
 from flopcast.check.context import CheckContext
 from flopcast.check.source import SourceFile
@@ -108,7 +109,7 @@ def _resolved(path: str) -> Optional[Path]:
 
 def _candidates(file: SourceFile) -> list[ast.AST]:
     """The ``if`` statements and expressions whose whole test is one ordering comparison."""
-    return [node for node in ast.walk(file.tree)
+    return [node for node in ast_walk(file.tree)
             if isinstance(node, (ast.If, ast.IfExp)) and isinstance(node.test, ast.Compare)
             and len(node.test.ops) == 1 and isinstance(node.test.ops[0], (ast.Lt, ast.LtE, ast.Gt, ast.GtE))]
 

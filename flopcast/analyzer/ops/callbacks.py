@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import math
 
+from flopcast.syntax import ast_walk
 from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.ops.operands import arg, axis_index, known_int, to_array
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
@@ -137,7 +138,7 @@ def _free_callback(ctx, f: Value) -> bool:
     params = {a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs}
     params |= {a.arg for a in (node.args.vararg, node.args.kwarg) if a is not None}
     body = [node.body] if isinstance(node, ast.Lambda) else node.body
-    for n in (m for b in body for m in ast.walk(b)):
+    for n in (m for b in body for m in ast_walk(b)):
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.Global,
                           ast.Nonlocal, ast.Yield, ast.YieldFrom, ast.Await, ast.Import, ast.ImportFrom)):
             return False

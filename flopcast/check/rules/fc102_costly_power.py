@@ -12,6 +12,7 @@ import ast
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
+from flopcast.syntax import ast_walk
 from flopcast.check import fmt
 from flopcast.check.advice import charges_in
 from flopcast.check.astutil import dotted
@@ -51,7 +52,7 @@ def _constant(node: ast.AST) -> Optional[float]:
 def power_sites(ctx: CheckContext, file: SourceFile) -> Iterator[tuple[ast.AST, ast.AST, Rewrite]]:
     """(whole expression, base, rewrite) for each `b ** k` / `fnp.power(b, k)` with a 1x twin."""
     table = ctx.imports(file)
-    for node in ast.walk(file.tree):
+    for node in ast_walk(file.tree):
         base = exponent = None
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
             base, exponent = node.left, node.right

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator, Optional
 
+from flopcast.syntax import ast_children, ast_walk
 from flopcast.check import fmt
 from flopcast.check.advice import charges_in, functions, per_entry, short, single_path, source
 from flopcast.check.context import CheckContext
@@ -116,13 +117,13 @@ def _loops(fn) -> Iterator[ast.AST]:
             continue
         if isinstance(node, (ast.For, ast.While)):
             yield node
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(ast_children(node))
 
 
 def _maximal(stmt: ast.stmt, invariant) -> Iterator[ast.expr]:
     """The outermost invariant work expressions of a statement evaluated once per run of it."""
     once = {id(n) for n in evaluated_once(stmt)}
-    stack = [c for c in ast.iter_child_nodes(stmt) if isinstance(c, ast.expr)]
+    stack = [c for c in ast_children(stmt) if isinstance(c, ast.expr)]
     while stack:
         node = stack.pop()
         if id(node) not in once or deferred(node):
@@ -130,7 +131,7 @@ def _maximal(stmt: ast.stmt, invariant) -> Iterator[ast.expr]:
         if isinstance(node, WORK) and invariant(node):
             yield node
             continue
-        stack.extend(c for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr))
+        stack.extend(c for c in ast_children(node) if isinstance(c, ast.expr))
 
 
 def _fix(file: SourceFile, loop, position: int, stmt: ast.stmt, expr: ast.expr, title: str,
@@ -155,8 +156,8 @@ def _whole_statement(loop, position: int, stmt: ast.stmt, expr: ast.expr) -> boo
             and isinstance(stmt.targets[0], ast.Name)):
         return False
     name = stmt.targets[0].id
-    stores = [n for n in ast.walk(loop) if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
+    stores = [n for n in ast_walk(loop) if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Load)]
     if len(stores) != 1:
         return False
     before = [loop.target if isinstance(loop, ast.For) else loop.test] + list(loop.body[:position])
-    return not any(isinstance(n, ast.Name) and n.id == name for b in before for n in ast.walk(b))
+    return not any(isinstance(n, ast.Name) and n.id == name for b in before for n in ast_walk(b))

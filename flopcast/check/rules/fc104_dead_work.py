@@ -18,7 +18,7 @@ from flopcast.check.findings import Finding, Level
 from flopcast.check.fix.model import Fix, RemoveStmt
 from flopcast.check.purity import pure
 from flopcast.check.rules.base import Rule
-from flopcast.syntax import calls_introspection
+from flopcast.syntax import ast_children, ast_walk, calls_introspection
 
 
 
@@ -56,7 +56,7 @@ class DeadWork(Rule):
 
 def _own_body(fn) -> list[ast.AST]:
     """Nodes of the function body, nested functions included (their reads keep names alive)."""
-    return [n for stmt in fn.body for n in ast.walk(stmt)]
+    return [n for stmt in fn.body for n in ast_walk(stmt)]
 
 
 def dead_statements(fn, table) -> Iterator[tuple[ast.stmt, str, bool]]:
@@ -99,5 +99,5 @@ def _reads(fn, skip: set[int]) -> set[str]:
             continue
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             out.add(node.id)
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(ast_children(node))
     return out

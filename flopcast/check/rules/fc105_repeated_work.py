@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
+from flopcast.syntax import ast_children
 from flopcast.check import fmt
 from flopcast.check.advice import charges_in, functions, short, single_path, source
 from flopcast.check.context import CheckContext
@@ -60,7 +61,7 @@ def _blocks(fn) -> Iterator[list[ast.stmt]]:
             block = getattr(node, field, None)
             if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
                 yield block
-        for child in ast.iter_child_nodes(node):
+        for child in ast_children(node):
             if isinstance(child, ast.stmt) and not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef,
                                                                        ast.ClassDef)):
                 stack.append(child)
@@ -99,4 +100,4 @@ def _occurrences(root: ast.AST, shape: str) -> Iterator[ast.expr]:
         if isinstance(node, WORK) and ast.dump(node) == shape:
             yield node
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(ast_children(node))

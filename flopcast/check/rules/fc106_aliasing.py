@@ -16,6 +16,7 @@ import ast
 from dataclasses import dataclass
 from typing import Iterator, Optional
 
+from flopcast.syntax import ast_walk
 from flopcast.check import fmt
 from flopcast.check.advice import charges_in, measured_saving, short, single_path, source
 from flopcast.check.astutil import ImportTable, dotted, fnp_op
@@ -72,7 +73,7 @@ COPY_UNSAFE = "one object instead of a copy may round differently"
 def sites(file: SourceFile, table: ImportTable) -> Iterator[Site]:
     """Every expression the rule knows a discounted twin for, with the twin."""
     fnp = next((k for k, v in table.names.items() if v == "flopscope.numpy"), None)
-    for node in ast.walk(file.tree):
+    for node in ast_walk(file.tree):
         pair = None
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.MatMult):
             pair = (node.left, node.right)

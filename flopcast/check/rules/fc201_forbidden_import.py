@@ -12,6 +12,7 @@ import ast
 import sys
 from typing import Iterator, Optional
 
+from flopcast.syntax import ast_walk
 from flopcast.check.context import CheckContext
 from flopcast.check.findings import Finding, Level
 from flopcast.check.rules.base import Rule
@@ -37,7 +38,7 @@ DYNAMIC_IMPORTERS = ("importlib.import_module", "__import__")
 
 def imported_modules(tree: ast.Module) -> Iterator[tuple[ast.AST, str]]:
     """(node, module name) for every import, including literal dynamic imports."""
-    for node in ast.walk(tree):
+    for node in ast_walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 yield node, alias.name

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator, Optional
 
+from flopcast.syntax import ast_walk
 from flopcast.check.astutil import ImportTable, dotted, is_flopscope
 from flopcast.check.context import CheckContext
 from flopcast.check.findings import Finding, Level
@@ -35,7 +36,7 @@ class ForbiddenMechanism(Rule):
     def check(self, ctx: CheckContext) -> Iterator[Finding]:
         for file in ctx.submission.files:
             table = ctx.imports(file)
-            for node in ast.walk(file.tree):
+            for node in ast_walk(file.tree):
                 message = self._judge(table, node)
                 if message:
                     yield self.finding(file.span(node), message)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator, Optional
 
+from flopcast.syntax import ast_walk
 from flopcast.check.astutil import ImportTable, fnp_op
 from flopcast.check.context import CheckContext
 from flopcast.check.findings import Finding, Level
@@ -44,7 +45,7 @@ class RemoteUnsupported(Rule):
         inventory = op_inventory()
         for file in ctx.submission.files:
             table = ctx.imports(file)
-            for node in ast.walk(file.tree):
+            for node in ast_walk(file.tree):
                 for qual in self._names(table, node):
                     message = self._judge(qual, inventory.remote_unsupported, inventory.server_only)
                     if message:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
+from flopcast.syntax import ast_walk
 from flopcast.check.context import CheckContext
 from flopcast.check.findings import Finding, Level
 from flopcast.check.rules.base import Rule
@@ -31,7 +32,7 @@ class ReturnShape(Rule):
         elif len(shape) == 2 and shape[1] == want[1] and shape[0] != want[0]:
             hint = " (one row per layer of mlp.weights is expected)"
         fn = ctx.method("predict")
-        returns = [n for n in ast.walk(fn) if isinstance(n, ast.Return) and n.value is not None] if fn else []
+        returns = [n for n in ast_walk(fn) if isinstance(n, ast.Return) and n.value is not None] if fn else []
         span = ctx.entry.span(returns[-1]) if returns else ctx.predict_span()
         yield self.finding(
             span,

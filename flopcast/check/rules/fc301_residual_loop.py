@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator, Optional
 
+from flopcast.syntax import ast_walk
 from flopcast.check import fmt
 from flopcast.check.astutil import FunctionNode, walk_body
 from flopcast.check.context import CheckContext
@@ -29,7 +30,7 @@ SCALAR_METHODS = frozenset({"item", "tolist"})
 def _mentions_width(node: Optional[ast.AST], tainted: set[str]) -> bool:
     if node is None:
         return False
-    for sub in ast.walk(node):
+    for sub in ast_walk(node):
         if isinstance(sub, ast.Attribute) and sub.attr == "width":
             return True
         if isinstance(sub, ast.Name) and sub.id in tainted:
@@ -90,7 +91,7 @@ def _taint_parameters(call: ast.Call, names: set[str], callee: FunctionNode, imp
 def scalar_work(body: list[ast.AST]) -> Optional[str]:
     """The first scalar pull in a loop body, spelled for the message."""
     for stmt in body:
-        for node in ast.walk(stmt):
+        for node in ast_walk(stmt):
             if isinstance(node, ast.Call):
                 if isinstance(node.func, ast.Name) and node.func.id in SCALAR_BUILTINS:
                     return f"`{node.func.id}(...)`"

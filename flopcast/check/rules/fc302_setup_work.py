@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from typing import Iterator, Optional
 
+from flopcast.syntax import ast_walk
 from flopcast.check.astutil import ImportTable, fnp_op, is_flopscope, walk_body
 from flopcast.check.context import CheckContext
 from flopcast.check.findings import Finding, Level
@@ -56,7 +57,7 @@ class SetupWork(Rule):
             in_loops: set[int] = set()
             for node in walk_body(r.fn):
                 if isinstance(node, (ast.For, ast.AsyncFor, ast.While)) and id(node) not in in_loops:
-                    inner = [n for stmt in node.body for n in ast.walk(stmt)]
+                    inner = [n for stmt in node.body for n in ast_walk(stmt)]
                     in_loops.update(id(n) for n in inner)
                     if any(flopscope_call(table, n) for n in inner):
                         yield self.finding(r.span(node),
