@@ -299,13 +299,20 @@ class Canon:
     def made_function(self, v: FunctionVal) -> Optional[tuple]:
         """A module-level function's form as _function writes it, when the form after its number was
         made already for this walk's way of naming classes (numbered now); None otherwise."""
-        if v.closure is not None or v.attrs or id(v) in self.objects:
+        objects = self.objects
+        if v.closure is not None or v.attrs or id(v) in objects:
             return None
         made = v.form
         got = made.get(type(self).definition) if made is not None else None
-        if got is None or got[0] != (v.kind, v.cached, v.owner):
+        if got is None:
             return None
-        n = self.objects[id(v)] = len(self.objects)
+        # got[0] != (v.kind, v.cached, v.owner), compared item by item (as a tuple compares:
+        # identity, then ==) without making the tuple: once per function per walk
+        kind, cached, owner = got[0]
+        if not (kind is v.kind or kind == v.kind) or not (cached is v.cached or cached == v.cached) \
+                or not (owner is v.owner or owner == v.owner):
+            return None
+        n = objects[id(v)] = len(objects)
         self.by_object.append(v)
         return ("F", n) + got[1]
 

@@ -50,7 +50,7 @@ import sys
 import threading
 from typing import Any, Optional
 
-from flopcast.analyzer.canonical import Canon, Incomparable
+from flopcast.analyzer.canonical import _EXACT_SCALARS, Canon, Incomparable, _known
 from flopcast.analyzer.values import Array, DictVal, FunctionVal, Known, ListVal, ObjKey
 
 _ARITH = {"Add": operator.add, "Sub": operator.sub, "Mult": operator.mul, "Div": operator.truediv,
@@ -510,7 +510,14 @@ class LeafCanon(Canon):
                 slot = self.slots[id(value)] = len(self.slot_objects)
                 self.slot_objects.append(value)
             return ("ctr", slot)
-        return Canon._known_value(self, value)
+        # Canon._known_value, inlined (every plain number of a walk's state comes here)
+        v = value.__dict__["value"]
+        cls = v.__class__
+        if cls is float:
+            return ("K", ("float", v.hex()))
+        if cls in _EXACT_SCALARS:
+            return ("K", (cls.__name__, v))
+        return ("K", _known(v))
 
     def form(self, value):
         cls = value.__class__

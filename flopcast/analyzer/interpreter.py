@@ -22,7 +22,7 @@ import weakref
 import re
 import sys
 from collections import ChainMap
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import PurePosixPath
 from typing import Any, Optional
 
@@ -79,6 +79,11 @@ from flopcast.analyzer.values import (
     signature,
 )
 from flopcast.model import SCORER_SPAN, Charge, Note, Span, Uncertainty, Unpriced
+
+_new_object = object.__new__
+# emit() writes a Charge's fields itself: these, in this order (a field added to Charge must be added there).
+assert [f.name for f in fields(Charge)] == ["span", "op", "flops", "dtype", "function", "certain",
+                                                        "detail", "dtype_origin", "loops"]
 
 MAX_STEPS = 3_000_000
 MAX_LOOP_ITERATIONS = 100_000
@@ -554,13 +559,14 @@ class Interpreter:
     def emit(self, span, op, flops, dtype, function, origin=None, detail=""):
         if not self.metered or self.free:
             return
-        if self._catching_exhaustion and self.exhaustion_caught(int(flops)):
+        flops = int(flops)
+        if self._catching_exhaustion and self.exhaustion_caught(flops):
             self.result.exhausted = self.result.exhausted or span
             self.effects += 1  # what the call around it did depends on the FLOPs spent (repeats.SharedCalls)
             self.budget_reads += 1  # and a call around it is reused only where as much was spent (CallMemo)
-            raise UserRaise(span, f"BudgetExhaustedError: {op} would cost {int(flops):,} FLOPs but only "
+            raise UserRaise(span, f"BudgetExhaustedError: {op} would cost {flops:,} FLOPs but only "
                                   f"{self.budget - self.used:,} remain")
-        if self._catching_exhaustion and int(flops) > self.budget - self.used:
+        if self._catching_exhaustion and flops > self.budget - self.used:
             # flopscope may refuse this charge into the program's handler, but the running total
             # is not the run's (exhaustion_caught): going on as if unbounded would count work the
             # run never does (a polishing loop that stops when the budget runs out); the path
@@ -569,12 +575,19 @@ class Interpreter:
             raise PathEnd(f"the budget may run out here into an except clause that catches "
                           f"BudgetExhaustedError, and flopcast cannot follow the FLOPs spent ({why})",
                           span, what="budget exhaustion")
-        self.used += int(flops)
-        self.result.charges.append(Charge(span, op, int(flops), dtype, function, True, detail, origin))
+        self.used += flops
+        # Charge(span, op, flops, dtype, function, True, detail, origin), its fields written as the
+        # frozen dataclass's __init__ writes them (in order), without its nine object.__setattr__.
+        charge = _new_object(Charge)
+        charge.__dict__.update(span=span, op=op, flops=flops, dtype=dtype, function=function, certain=True,
+                               detail=detail, dtype_origin=origin, loops=())
+        charges = self.result.charges
+        charges.append(charge)
         if self.trace is not None:
-            self.trace.charged(len(self.result.charges) - 1, self.loops)
+            self.trace.charged(len(charges) - 1, self.loops)
+        inclusive = self.result.inclusive
         for qualname in set(self.call_stack):
-            self.result.inclusive[qualname] = self.result.inclusive.get(qualname, 0) + int(flops)
+            inclusive[qualname] = inclusive.get(qualname, 0) + flops
 
     def exhaustion_caught(self, cost: int) -> bool:
         """Whether charging ``cost`` now makes flopscope raise BudgetExhaustedError (it costs more

@@ -251,12 +251,16 @@ def key(memo, fn, args: list, kwargs: dict) -> Optional[tuple]:
 def _code(node: ast.AST, module, qualname: str) -> tuple:
     """A function's or class's code: its file, qualified name, position and the text of its lines
     (decorators and the line above included: a `# flopcast:` comment there is part of it)."""
-    found = _CODE.get(node)
-    if found is None or found[0] is not module:
+    # Kept on the node (as reach._code_names keeps its names): asked at every lasting key, and
+    # a WeakKeyDictionary's get is a Python call making a weak reference. It is made of the
+    # module's path and text alone, so it holds for the same text object at the same path (the
+    # node keeps no module: a deep copy of the tree, fix/rewrite.py, copies no program).
+    found = node.__dict__.get("_flopcast_code")
+    if found is None or found[0] is not module.text or found[1][0] != module.path:
         first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
         lines = module.text.splitlines()
         text = "\n".join(lines[max(first - 2, 0):node.end_lineno])
-        found = _CODE[node] = (module, (module.path, node.lineno, node.col_offset, node.end_lineno,
+        found = node._flopcast_code = (module.text, (module.path, node.lineno, node.col_offset, node.end_lineno,
                                         node.end_col_offset, text))
     return (qualname,) + found[1]
 
@@ -277,7 +281,6 @@ def code_names(node: ast.AST) -> Optional[tuple]:
     return found
 
 
-_CODE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _NAMES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _UNSEEN = object()
 

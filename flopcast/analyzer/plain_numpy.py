@@ -47,11 +47,25 @@ def _arrays(value: Value):
 
 def has_flopscope(values) -> bool:
     """Whether a flopscope (not plain) array is among the values, inside lists/tuples too."""
-    return any(not a.plain for v in values for a in _arrays(v))
+    for v in values:
+        cls = v.__class__
+        if cls is Array:
+            if not v.plain:
+                return True
+        elif cls is not Known and any(not a.plain for a in _arrays(v)):  # (asked per operation: a Known holds none)
+            return True
+    return False
 
 
 def has_plain(values) -> bool:
-    return any(a.plain for v in values for a in _arrays(v))
+    for v in values:
+        cls = v.__class__
+        if cls is Array:
+            if v.plain:
+                return True
+        elif cls is not Known and any(a.plain for a in _arrays(v)):
+            return True
+    return False
 
 
 def as_plain(value: Value) -> Value:
