@@ -58,13 +58,15 @@ class Reach:
         objects = canon.by_object
         numbered = canon.objects  # id -> number of the objects written
         parts: list = []
-        while self.at < len(objects):
-            obj = objects[self.at]
-            self.at += 1
+        at = self.at  # (a local: most objects met are arrays, passed over)
+        while at < len(objects):
+            obj = objects[at]
+            at += 1
             cls = obj.__class__
             if cls is FunctionVal:
                 module = obj.module
                 if module is None:
+                    self.at = at
                     return None
                 done = (id(obj.node), module.path)
                 if done not in self.code_done:
@@ -72,6 +74,7 @@ class Reach:
                     names = _code_names(obj.node)
                     env = envs.get(module.path)
                     if names is None or env is None:
+                        self.at = at
                         return None
                     seen = self.written.get(module.path)
                     if seen is None:
@@ -98,6 +101,7 @@ class Reach:
                               form(obj.metaclass) if obj.metaclass is not None else None,
                               tuple([(name, form(d) if d is not None else None, form(f) if f is not None else None)
                                      for name, d, f in obj.fields or ()])))
+        self.at = at
         return tuple(parts)
 
     def globals(self, env: dict, names: list) -> tuple:

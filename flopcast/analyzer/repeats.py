@@ -1176,14 +1176,23 @@ def _read_leaves(target: ast.expr, item, loaded: frozenset, out: list, counters:
     return parts is not None and all(_read_leaves(e, v, loaded, out, counters) for e, v in zip(target.elts, parts))
 
 
-def _bindings(target: ast.expr, item):
-    """(Name node, value) for each name the target binds from the item, where ``_unpacked`` can tell."""
+def _bindings(target: ast.expr, item) -> list:
+    """(Name node, value) for each name the target binds from the item, where ``_unpacked`` can tell.
+    (A list, not a generator: asked for every item at every probe.)"""
     if isinstance(target, ast.Name):
-        yield target, item
+        return [(target, item)]
+    out: list = []
+    _bind_into(target, item, out)
+    return out
+
+
+def _bind_into(target: ast.expr, item, out: list) -> None:
+    if isinstance(target, ast.Name):
+        out.append((target, item))
         return
     parts = _unpacked(target, item)
     for e, v in zip(target.elts, parts or ()):
-        yield from _bindings(e, v)
+        _bind_into(e, v, out)
 
 
 def _unpacked(target: ast.expr, item) -> Optional[tuple]:
@@ -1192,8 +1201,11 @@ def _unpacked(target: ast.expr, item) -> Optional[tuple]:
     Only tuples are unpacked (one cannot change between the probe and its iteration; a list
     could); a list, an array, a starred or attribute target, a length that does not match
     are compared whole."""
-    if not isinstance(target, (ast.Tuple, ast.List)) or any(isinstance(e, ast.Starred) for e in target.elts):
+    if not isinstance(target, (ast.Tuple, ast.List)):
         return None
+    for e in target.elts:
+        if isinstance(e, ast.Starred):
+            return None
     n = len(target.elts)
     if isinstance(item, TupleVal) and len(item.items) == n:
         return tuple(item.items)
