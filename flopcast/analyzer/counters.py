@@ -540,18 +540,25 @@ class LeafCanon(Canon):
         leaf, form = self.leaf, self.form
         # A module-level function whose form is made is written as Canon.names writes it
         # (without the dispatch: most of a module's globals and a class's attributes).
-        made_function = self.made_function
+        # (Canon.made_function, inlined as Canon.names inlines it)
+        objects, by_object, namer = self.objects, self.by_object, type(self).definition
         out = []
         for k, v in env.items():
             cls = v.__class__
             if cls is Known:
                 out.append((k, leaf(v, (env, k))))
                 continue
-            if cls is FunctionVal:
-                made = made_function(v)
-                if made is not None:
-                    out.append((k, made))
-                    continue
+            if cls is FunctionVal and v.closure is None and not v.attrs and id(v) not in objects:
+                made = v.form
+                got = made.get(namer) if made is not None else None
+                if got is not None:
+                    kind, cached, owner = got[0]
+                    if (kind is v.kind or kind == v.kind) and (cached is v.cached or cached == v.cached) \
+                            and (owner is v.owner or owner == v.owner):
+                        n = objects[id(v)] = len(objects)
+                        by_object.append(v)
+                        out.append((k, ("F", n) + got[1]))
+                        continue
             out.append((k, form(v)))
         return tuple(out)
 

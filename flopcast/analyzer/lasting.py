@@ -28,7 +28,6 @@ a run that traces neither loops nor memory. The store lives as long as the comma
 from __future__ import annotations
 
 import ast
-import weakref
 from typing import Optional
 
 from flopcast.analyzer.canonical import Canon, Incomparable
@@ -268,7 +267,8 @@ def _code(node: ast.AST, module, qualname: str) -> tuple:
 def code_names(node: ast.AST) -> Optional[tuple]:
     """Every name the code loads (nested functions and comprehensions included): the module
     globals it can read; None when it imports or reaches a namespace by name."""
-    found = _NAMES.get(node, _UNSEEN)
+    # Kept on the node (names only, as reach._code_names keeps them): asked at every lasting key.
+    found = node.__dict__.get("_flopcast_loads", _UNSEEN)
     if found is _UNSEEN:
         nodes = list(ast_walk(node))
         if calls_introspection(nodes) or any(isinstance(n, (ast.Import, ast.ImportFrom)) or isinstance(n, ast.Name)
@@ -277,11 +277,10 @@ def code_names(node: ast.AST) -> Optional[tuple]:
             found = None
         else:
             found = tuple(sorted({n.id for n in nodes if isinstance(n, ast.Name)}))
-        _NAMES[node] = found
+        node._flopcast_loads = found
     return found
 
 
-_NAMES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _UNSEEN = object()
 
 

@@ -58,6 +58,7 @@ class Reach:
         objects = canon.by_object
         numbered = canon.objects  # id -> number of the objects written
         parts: list = []
+        code_done, classes_done, written = self.code_done, self.classes_done, self.written
         at = self.at  # (a local: most objects met are arrays, passed over)
         while at < len(objects):
             obj = objects[at]
@@ -69,16 +70,16 @@ class Reach:
                     self.at = at
                     return None
                 done = (id(obj.node), module.path)
-                if done not in self.code_done:
-                    self.code_done.add(done)
+                if done not in code_done:
+                    code_done.add(done)
                     names = _code_names(obj.node)
                     env = envs.get(module.path)
                     if names is None or env is None:
                         self.at = at
                         return None
-                    seen = self.written.get(module.path)
+                    seen = written.get(module.path)
                     if seen is None:
-                        seen = self.written[module.path] = set()
+                        seen = written[module.path] = set()
                     # Only the names bound now: the names looked for are the same in two walks
                     # that met the same code, so those left out are the ones unbound in both.
                     fresh = names - seen
@@ -94,9 +95,9 @@ class Reach:
                 if obj.cls is not None and id(obj.cls) not in numbered:
                     parts.append(("class of", form(obj.cls)))
             elif cls is ClassVal:
-                if id(obj) in self.classes_done:
+                if id(obj) in classes_done:
                     continue
-                self.classes_done.add(id(obj))
+                classes_done.add(id(obj))
                 parts.append(("bases", tuple([form(b) for b in obj.bases]),
                               form(obj.metaclass) if obj.metaclass is not None else None,
                               tuple([(name, form(d) if d is not None else None, form(f) if f is not None else None)
@@ -111,7 +112,9 @@ class Reach:
         canon, leaf = self.canon, self.leaf
         if type(canon)._function_form is not Canon._function_form:
             return tuple([(name, canon.form(env[name])) for name in names])
-        form, made_function = canon.form, canon.made_function
+        form = canon.form
+        # (Canon.made_function, inlined as Canon.names inlines it)
+        objects, by_object, namer = canon.objects, canon.by_object, type(canon).definition
         out = []
         for name in names:
             v = env[name]
@@ -119,11 +122,17 @@ class Reach:
             if cls is Known and leaf is not None:
                 out.append((name, leaf(v, (env, name))))
                 continue
-            if cls is FunctionVal:
-                made = made_function(v)
-                if made is not None:
-                    out.append((name, made))
-                    continue
+            if cls is FunctionVal and v.closure is None and not v.attrs and id(v) not in objects:
+                made = v.form
+                got = made.get(namer) if made is not None else None
+                if got is not None:
+                    kind, cached, owner = got[0]
+                    if (kind is v.kind or kind == v.kind) and (cached is v.cached or cached == v.cached) \
+                            and (owner is v.owner or owner == v.owner):
+                        n = objects[id(v)] = len(objects)
+                        by_object.append(v)
+                        out.append((name, ("F", n) + got[1]))
+                        continue
             out.append((name, form(v)))
         return tuple(out)
 

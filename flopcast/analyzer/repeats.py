@@ -1258,7 +1258,6 @@ def _renamed(v: Array, ident: int) -> Array:
     return Array(v.shape, v.dtype, v.sym, ident, v.dtype_origin, v.vrange, None, v.plain, v.presumed)
 
 
-_NAMES: "weakref.WeakKeyDictionary[ast.AST, tuple]" = weakref.WeakKeyDictionary()
 
 
 def stood_for(steps: int, charged: int, times: int = 1) -> int:
@@ -1272,7 +1271,8 @@ def stood_for(steps: int, charged: int, times: int = 1) -> int:
 
 def _names_of(node: ast.For) -> tuple[frozenset, frozenset]:
     """The names the loop body loads anywhere (nested functions included), and the target's names."""
-    cached = _NAMES.get(node)
+    # Kept on the node, as lasting._names keeps its names (asked at every watch of the loop).
+    cached = node.__dict__.get("_flopcast_loop_names")
     if cached is None:
         body = ast.Module(body=node.body, type_ignores=[])
         loaded, stored, receivers = set(), set(), set()
@@ -1300,7 +1300,7 @@ def _names_of(node: ast.For) -> tuple[frozenset, frozenset]:
         targets = frozenset(n.id for n in ast_walk(node.target) if isinstance(n, ast.Name)
                             and isinstance(n.ctx, ast.Store))
         loaded.update(n.id for n in ast_walk(node.target) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
-        cached = _NAMES[node] = (frozenset(loaded), targets, appended - targets)
+        cached = node._flopcast_loop_names = (frozenset(loaded), targets, appended - targets)
     return cached
 
 
@@ -2130,7 +2130,8 @@ def _closed_code(node) -> Optional[tuple]:
     """For a function's code: the names it loads other than its parameters, and which of them
     may resolve to no module global (a local it assigns, a pure builtin, an exception class);
     None when the code opens a scope, imports, declares a global or yields."""
-    cached = _CLOSED.get(node, _UNSEEN)
+    # Kept on the node (names only): asked for every function a call key reaches, at every key.
+    cached = node.__dict__.get("_flopcast_closed", _UNSEEN)
     if cached is not _UNSEEN:
         return cached
     body = [node.body] if isinstance(node, ast.Lambda) else list(node.body)
@@ -2151,7 +2152,7 @@ def _closed_code(node) -> Optional[tuple]:
         ok = frozenset(name for name in loads if name in _PURE_BUILTINS or _exception_name(name)
                        or name in stores and name not in _BUILTIN_NAMES)
         found = (tuple(sorted(loads)), ok)
-    _CLOSED[node] = found
+    node._flopcast_closed = found
     return found
 
 
@@ -2159,7 +2160,6 @@ def _exception_name(name: str) -> bool:
     return name in _BUILTIN_NAMES and name.endswith(("Error", "Exception", "Warning"))
 
 
-_CLOSED: "weakref.WeakKeyDictionary[ast.AST, Optional[tuple]]" = weakref.WeakKeyDictionary()
 _UNSEEN = object()
 
 
