@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Optional, Sequence
+from contextlib import contextmanager
+from typing import Iterator, Optional, Sequence
 
 from flopcast import dataclass_code
 
@@ -115,17 +116,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _one_shot_gc() -> None:
-    """A command's process runs once and exits: its cyclic garbage collector is set to run
-    rarely. An analysis builds millions of objects that live to the end (charges, values,
-    call records); at Python's default thresholds each collection of the older generations
-    walks them all again, 6-25% of a whole `analyze` (strassen_mc's 2 million charges: a
-    quarter). Only when unreachable cycles are freed changes, never what is computed: the
-    caches keyed weakly by syntax nodes hold what the nodes determine."""
+@contextmanager
+def _one_shot_gc() -> Iterator[None]:
+    """While a command runs, its cyclic garbage collector runs rarely. An analysis builds
+    millions of objects that live to the end (charges, values, call records); at Python's
+    default thresholds each collection of the older generations walks them all again, 6-25%
+    of a whole `analyze` (strassen_mc's 2 million charges: a quarter). Only when unreachable
+    cycles are freed changes, never what is computed: the caches keyed weakly by syntax nodes
+    hold what the nodes determine. The settings are put back when the command returns, so a
+    caller of ``main`` in its own process (the tests, a script) keeps its collector as it was."""
     import gc
 
+    thresholds = gc.get_threshold()
     gc.freeze()  # what is loaded now (the modules, their tables) is never walked again
     gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -153,9 +162,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             from flopcast.report.command import run
         else:
             from flopcast.lsp.server import run
-        if ns.command != "lsp":
-            _one_shot_gc()
-        return run(ns)
+        if ns.command == "lsp":
+            return run(ns)
+        with _one_shot_gc():
+            return run(ns)
     except KeyboardInterrupt:
         return 2
     except BrokenPipeError:

@@ -86,3 +86,17 @@ def test_an_imported_estimator_class_is_analysed_when_named_with_class(tmp_path)
     assert json.loads(proc.stdout)["total_flops"] == measure(tmp_path, Point(8, 2, 2**41), class_name="Shared").total
     # Without --class whestbench finds no class defined in the file, and neither does flopcast.
     assert flopcast("analyze", str(tmp_path)).returncode == 2
+
+
+def test_a_command_run_in_process_leaves_the_callers_garbage_collector_as_it_found_it():
+    # The command line collects garbage rarely while it runs (cli._one_shot_gc); a test or a
+    # script calling main() in its own process must get its collector back: a worker left at
+    # the command's thresholds measured a later test's peak memory 3% high.
+    import gc
+
+    from flopcast.cli import main
+
+    before = gc.get_threshold()
+    assert main(["analyze", str(SAMPLES / "float64_return.py"), "--width", "16", "--depth", "2"]) == 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0

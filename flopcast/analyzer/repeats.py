@@ -872,6 +872,9 @@ class SteadyLoop:
             try:
                 fresh.form(TupleVal(tuple(lst.items[start:end])))
                 older.form(TupleVal(tuple(lst.items[:start])))
+                # ``repeat`` clones them: an item with no clone (a lambda a comprehension made)
+                # leaves the iterations to run
+                _clone_all(lst.items[start:end], {}, None, self.generator is not None)
             except Incomparable:
                 return False
             if set(fresh.idents) & set(before.canon.idents) or set(fresh.objects) & set(before.canon.objects):
