@@ -3314,14 +3314,19 @@ class Interpreter:
             return False
         level = [items, -1]
         running.levels.append(level)
-        watcher = SteadyLoop.watch_comprehension(self, running.node, items, running.made, MAX_STEPS) \
-            if steady else None
+        # Watched from the second iteration on, and only when the first one charged: a comprehension
+        # of plain numbers (`[math.sqrt(i / 2.0) for i in range(1, k)]`) runs cheaper than its
+        # probes, whose deep walks also map and unmap CPython's frame chunks at every crossing.
+        watcher = None
+        charged = len(self.result.charges)
         try:
             position = 0
             while position < len(items):
                 level[1] = position
                 self.tick()
                 self.assign(gen.target, items[position])
+                if steady and position == 1 and len(self.result.charges) > charged:
+                    watcher = SteadyLoop.watch_comprehension(self, running.node, items, running.made, MAX_STEPS)
                 skipped = watcher.skip_from(position) if watcher is not None else 0
                 if skipped:
                     # The items from `position` on repeat the last one's: made; make the next one.
