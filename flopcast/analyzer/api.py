@@ -38,6 +38,7 @@ def analyze(
     sources: Optional[Mapping[str, str]] = None,
     trace: bool = False,
     memory: bool = False,
+    exact_only: bool = False,
 ) -> Report:
     """Predict what flopscope will charge ``predict(mlp, budget)`` at ``point``, statically.
 
@@ -46,16 +47,19 @@ def analyze(
     records the loops each charge was made in (``Charge.loops``, ``Report.loop_entries``)
     when the analysis has a single path, for the cost advice of `flopcast check`;
     ``memory`` measures the arrays' memory (``Report.memory``, see analyzer/memory.py).
+    ``exact_only``: the report is wanted only when its total is one number (a saving formula's
+    point): paths.NotExact is raised as soon as two paths prove it is not.
     """
     program = load_program(Path(path), source, sources)
     cls = estimator_class(program, class_name)
-    return _analyze(program, cls, point, include_scorer_cast, formula, record_values, trace, memory)
+    return _analyze(program, cls, point, include_scorer_cast, formula, record_values, trace, memory, exact_only)
 
 
 def _analyze(program: Program, cls: str, point: Point, include_scorer_cast: bool, formula: bool,
-             record_values: bool, trace: bool, memory: bool) -> Report:
+             record_values: bool, trace: bool, memory: bool, exact_only: bool = False) -> Report:
     made: list = []
-    report = analyze_program(program, cls, point, include_scorer_cast, record_values, trace, memory, made)
+    report = analyze_program(program, cls, point, include_scorer_cast, record_values, trace, memory, made,
+                             exact_only)
     if formula:
         from flopcast.analyzer.formula import fit_formula
 
@@ -81,21 +85,21 @@ class Session:
     def analyze(self, path: Union[str, Path], point: Point, *, source: Optional[str] = None,
                 class_name: Optional[str] = None, sources: Optional[Mapping[str, str]] = None,
                 include_scorer_cast: bool = True, formula: bool = False, record_values: bool = False,
-                trace: bool = False, memory: bool = False) -> Report:
+                trace: bool = False, memory: bool = False, exact_only: bool = False) -> Report:
         key = (str(Path(path).resolve()), source, tuple(sorted((sources or {}).items())), class_name)
         if key not in self._programs:
             program = load_program(Path(path), source, sources)
             program.lasting = self._calls
             self._programs[key] = (program, estimator_class(program, class_name))
         program, cls = self._programs[key]
-        return _analyze(program, cls, point, include_scorer_cast, formula, record_values, trace, memory)
+        return _analyze(program, cls, point, include_scorer_cast, formula, record_values, trace, memory, exact_only)
 
 
 def run_point(program: Program, cls: str, point: Point, include_scorer_cast: bool,
               record_values: bool = False, traces: Optional[list] = None, memory: bool = False,
               entered: Optional[set] = None, share_calls: bool = False,
               reruns: Optional[list] = None, reuse_runs: bool = True,
-              sharing: Optional[list] = None) -> Exploration:
+              sharing: Optional[list] = None, exact_only: bool = False) -> Exploration:
     """``entered`` collects the nodes of the functions whose bodies ran on any run made.
     ``share_calls``: a run reuses the calls the earlier runs recorded (repeats.SharedCalls);
     not for the formula fit, whose step limit counts the work of its runs as they are.
@@ -103,7 +107,8 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
     ``reuse_runs``: an exploration made again with other values analysed at (sizetests,
     dataints) takes the runs of the earlier ones that are runs it would make (_earlier_run).
     ``sharing`` gets the calls shared by the runs made with no values analysed at (the first
-    exploration's), for other runs with none (the nominal number's, _runner)."""
+    exploration's), for other runs with none (the nominal number's, _runner).
+    ``exact_only``: paths.NotExact is raised once two paths prove the total is not one number."""
 
     def run(decisions: Decisions) -> RunResult:
         trace = None
@@ -189,7 +194,7 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
     def exploring() -> Exploration:
         runs_here.clear()
         taken.clear()
-        return explore(run)
+        return explore(run, exact_only=exact_only)
 
     # An integer read from data whose bounding paths cannot run (dataints.py) is analysed at
     # each of its values instead, when they are few; the chains its uses apply are known
@@ -312,14 +317,15 @@ def _runner(program: Program, cls: str, point: Point, include_scorer_cast: bool,
 
 def analyze_program(program: Program, cls: str, point: Point, include_scorer_cast: bool,
                     record_values: bool = False, trace: bool = False, memory: bool = False,
-                    explorations: Optional[list] = None) -> Report:
-    """The report at ``point``; the exploration it came from is appended to ``explorations``."""
+                    explorations: Optional[list] = None, exact_only: bool = False) -> Report:
+    """The report at ``point``; the exploration it came from is appended to ``explorations``.
+    ``exact_only``: as :func:`analyze`'s."""
     traces: Optional[list] = [] if trace or memory else None
     entered: set = set()
     reruns: list = []
     sharing: list = []
     explored = run_point(program, cls, point, include_scorer_cast, record_values, traces, memory, entered, True,
-                         reruns, sharing=sharing)
+                         reruns, sharing=sharing, exact_only=exact_only)
     if explorations is not None:
         explorations.append(explored)
     results = explored.results

@@ -45,6 +45,11 @@ from flopcast.analyzer.nominal import reusing
 MAX_PATHS = 64
 
 
+class NotExact(Exception):
+    """Raised by an exploration asked only whether its total is one number (``exact_only``) once
+    two paths prove it is not: no path run later, nor any later round of run_point, makes it one."""
+
+
 @dataclass
 class Exploration:
     results: list[RunResult]
@@ -70,10 +75,11 @@ class _Branch:
 
 
 def explore(run: Callable[[Decisions], RunResult], max_paths: int = MAX_PATHS,
-            separable: bool = True) -> Exploration:
+            separable: bool = True, exact_only: bool = False) -> Exploration:
     """Run the paths, fewest flipped sites first, at most ``max_paths`` of them; once the tree
     proves larger than SEPARABLE_AFTER paths, first ask whether the sites' costs add up
-    (unless ``separable`` is False: every path then runs, up to the cap)."""
+    (unless ``separable`` is False: every path then runs, up to the cap). ``exact_only``: raise
+    NotExact as soon as a path of one flip costs otherwise than the first path (_settled_apart)."""
     results: list[RunResult] = []
     pending: list[_Branch] = [_Branch(0, 0, 0, {})]
     seen: set = {frozenset()}
@@ -96,10 +102,28 @@ def explore(run: Callable[[Decisions], RunResult], max_paths: int = MAX_PATHS,
         decisions = Decisions(branch.fixed)
         result = run(decisions)
         results.append(result)
+        if exact_only and branch.flips == 1 and _settled_apart(results[0], result, max_paths):
+            raise NotExact()
         for site, child in _children(result, decisions.chosen, branch.fixed, seen):
             order += 1
             heapq.heappush(pending, _Branch(branch.flips + 1, decisions.spent.get(site.key, 0), order, child))
     return Exploration(results)
+
+
+#: Sites that read no value analysed at (sizetests' counts, dataints' values): a run that met only
+#: these is made the same in every exploration round of run_point (api.py).
+_PLAIN_SITES = frozenset({"branch", "loop", "raise"})
+
+
+def _settled_apart(root: RunResult, flipped: RunResult, max_paths: int) -> bool:
+    """Whether the first path and one of its single flips prove the report's total an interval:
+    both ended and bound nothing (their totals are among the report's), cost differently, and
+    met only plain sites, so every exploration round makes them again; the first path met fewer
+    sites than the cap, so every round runs all its single flips (fewest flips first) before the
+    cap can stop it, or proves the sites add up, whose range holds every combination's total."""
+    return root.total != flipped.total and len(root.sites) < max_paths and all(
+        r.unbounded is None and r.bounding is None and all(s.key[0] in _PLAIN_SITES for s in r.sites)
+        for r in (root, flipped))
 
 
 def _children(result: RunResult, taken_at: dict, fixed: dict, seen: set, within: Optional[set] = None):

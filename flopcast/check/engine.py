@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from flopcast.analyzer import rollup
+from flopcast.analyzer.paths import NotExact
 from flopcast.check import noqa
 from flopcast.check.context import CheckContext
 from flopcast.check.findings import Finding
@@ -69,13 +70,16 @@ def check_target(
     calibrate: Optional[str] = None,
     analyzer: Optional[AnalyzeFn] = None,
     savings_for: Optional[frozenset[str]] = None,
+    exact_only: bool = False,
 ) -> TargetResult:
     """Run the enabled rules on one submission; ``report`` reuses an analysis already made
     (the editor analyses the unsaved buffer once for hints and diagnostics alike); ``calibrate``
     ("auto" or "WxD") adds the calibrated prediction to the report (FC001 shows it);
     ``analyzer`` replaces :data:`analyze` (a :func:`session` shared by several checks);
     ``savings_for``: the findings (``Finding.key``) whose fixes' savings are wanted, when not
-    all (the others' rewrites are not analysed; their findings may then go without a saving)."""
+    all (the others' rewrites are not analysed; their findings may then go without a saving);
+    ``exact_only``: the report is wanted only when its total is one number (a saving formula's
+    point): the analysis stops as soon as two paths prove it is not, and the result has no report."""
     run = analyzer or analyze
     rules = [rule() for rule in ALL_RULES if selection.enabled(rule.code)]
     result = TargetResult(submission, point)
@@ -87,7 +91,10 @@ def check_target(
                       include_scorer_cast=scorer_cast, formula=False,
                       trace=any(rule.wants_loops for rule in rules),
                       memory=any(rule.wants_memory for rule in rules),
-                      **({"class_name": class_name} if class_name else {}))
+                      **({"class_name": class_name} if class_name else {}),
+                      **({"exact_only": True} if exact_only else {}))
+        except NotExact:
+            pass  # no report: the caller wanted only an exact one
         except Exception as exc:  # noqa: BLE001 - reported, and the source rules still run
             result.analysis_error = f"{type(exc).__name__}: {exc}"
         else:

@@ -41,7 +41,7 @@ def with_saving_formulas(findings: list[Finding], submission: Submission, point:
         # not read (a fix fitted on the first grid is not priced at the second grid's new points).
         result = check_target(submission, Point(w, d, point.budget), Selection(select=codes),
                               scorer_cast=scorer_cast, class_name=class_name, analyzer=analyzer,
-                              savings_for=frozenset(keys))
+                              savings_for=frozenset(keys), exact_only=True)
         if result.analysis_error or result.report is None or not result.report.exact:
             return None
         return {f.key: f.fix.saving for f in result.findings
