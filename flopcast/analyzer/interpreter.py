@@ -904,7 +904,7 @@ class Interpreter:
             if self._handling:  # a bare `raise` in an except clause (or a function it calls)
                 raise self._handling[-1]
             raise UserRaise(self.node_span(node), "RuntimeError: No active exception to reraise")
-        what = ast.unparse(node.exc)
+        what = _source(node.exc)
         family: tuple = ()
         instance = None
         if node.exc is not None:
@@ -1090,7 +1090,7 @@ class Interpreter:
         for stmt in node.body:
             if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
                 continue
-            if "ClassVar" in ast.unparse(stmt.annotation):
+            if "ClassVar" in _source(stmt.annotation):
                 continue
             name = stmt.target.id
             default = factory = None
@@ -1244,7 +1244,7 @@ class Interpreter:
         span = self.node_span(pattern)
         reason = value.reason if isinstance(value, Unknown) else "depends on array values"
         site = Site(("branch", span), (True, False), span, "branch",
-                    f"`case {ast.unparse(pattern)}` depends on values ({reason})")
+                    f"`case {_source(pattern)}` depends on values ({reason})")
         return self.decisions.choose(site, self.used)
 
     def match_sequence(self, pattern: ast.MatchSequence, subject: Value) -> bool:
@@ -1350,7 +1350,7 @@ class Interpreter:
 
     def match_unmodelled(self, pattern: ast.pattern, reason: str) -> PathEnd:
         """A pattern flopcast cannot test: the path ends at it, unpriced (a lower bound)."""
-        return PathEnd(f"`case {ast.unparse(pattern)}`: {reason}; the cost after it is not counted",
+        return PathEnd(f"`case {_source(pattern)}`: {reason}; the cost after it is not counted",
                        self.node_span(pattern), what="match")
 
     def stmt_With(self, node: ast.With) -> None:
@@ -4563,7 +4563,8 @@ _LOAD_VERSIONS: "weakref.WeakKeyDictionary[ast.AST, ast.expr]" = weakref.WeakKey
 
 
 def _source(node: ast.AST) -> str:
-    """``ast.unparse(node)``, once per node: a site's text is built at each consultation."""
+    """``ast.unparse(node)``, once per node: a site's text is built at each consultation, a raise's at each
+    execution (a ladder of solvers that raise is most of a path's unparsing otherwise)."""
     text = _SOURCES.get(node)
     if text is None:
         text = _SOURCES[node] = ast.unparse(node)
