@@ -58,16 +58,19 @@ def analyze(
 def _analyze(program: Program, cls: str, point: Point, include_scorer_cast: bool, formula: bool,
              record_values: bool, trace: bool, memory: bool, exact_only: bool = False) -> Report:
     made: list = []
-    report = analyze_program(program, cls, point, include_scorer_cast, record_values, trace, memory, made,
-                             exact_only)
-    if formula:
-        from flopcast.analyzer.formula import fit_formula
+    try:
+        report = analyze_program(program, cls, point, include_scorer_cast, record_values, trace, memory, made,
+                                 exact_only)
+        if formula:
+            from flopcast.analyzer.formula import fit_formula
 
-        # The fit starts at the point itself: the run just made (traces change no count).
-        report.formula = fit_formula(lambda at: run_point(program, cls, at, include_scorer_cast), point, report,
-                                     made[0])
-    pricing.flush_caches()
-    dtypes.flush_cache()
+            # The fit starts at the point itself: the run just made (traces change no count).
+            report.formula = fit_formula(lambda at: run_point(program, cls, at, include_scorer_cast), point,
+                                         report, made[0])
+    finally:
+        # Also when an analysis stops early (paths.NotExact): what its runs priced is kept on disk.
+        pricing.flush_caches()
+        dtypes.flush_cache()
     return report
 
 
