@@ -87,3 +87,23 @@ def test_a_number_read_any_other_way_keeps_every_iteration(runs, text):
 def test_the_hook_that_watches_numbers_is_gone_after_the_analysis():
     analyze(COUNTERS, Point(8, 9, 2**41), formula=False)
     assert "value" not in Known.__dict__
+
+
+REBOUND = Path(__file__).resolve().parent / "fixtures" / "steady" / "rebound_names.py"
+
+
+@pytest.mark.parametrize("width,depth", [(8, 3), (16, 8)])
+def test_a_count_watched_past_names_the_first_iteration_binds_is_counted_exactly(width, depth):
+    assert_counted_exactly(REBOUND, Point(width, depth, 2**41))
+
+
+def test_a_count_watched_past_names_the_first_iteration_binds_is_skipped():
+    """Before the first chunk `layer` is unbound: the walks before the first two chunks meet
+    the layers' scales in another order, which is not a number that changed. The count is
+    watched from the second chunk on; the chunk where it equals `8 * depth` still runs."""
+    lines = {t.strip(): n + 1 for n, t in enumerate(REBOUND.read_text().splitlines())}
+    chunk, middle = lines["acc = acc + fnp.mean(h, axis=0)"], lines["z = z * 0.5"]
+    for depth in (8, 40):
+        executed = run_counting(REBOUND, 16, depth)[1].executed
+        assert executed[middle] == 1
+        assert executed[chunk] < 10, depth
