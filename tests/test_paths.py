@@ -297,7 +297,7 @@ def test_a_long_run_of_a_loop_that_never_repeated_before_is_still_skipped():
                                   "indexed_layers.py", "source_lists.py", "formatted_counters.py",
                                   "own_code/estimator.py", "layer_records.py", "periodic_layers.py",
                                   "reached_calls.py", "unrecorded_calls.py", "comprehensions.py",
-                                  "yielding_layers.py"])
+                                  "yielding_layers.py", "keyed_logs.py", "rebound_names.py"])
 def test_skipping_and_reuse_change_nothing_but_the_work(name, monkeypatch):
     # Traced: the loop runs each charge was made in too, a reused call's charges included.
     from flopcast.analyzer import repeats

@@ -1188,6 +1188,10 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
     if isinstance(recv, DictVal):
         if name == "get":
             key = args[0]
+            watch = interp.counter_watch
+            if watch is not None and key.__class__ is Known and watch.is_tainted(key) \
+                    and recv.__class__ is DictVal and watch.keyed_entry(recv, key, "get"):
+                return args[1] if len(args) > 1 else Known(None)  # a keyed log's missing key (counters.py)
             if isinstance(key, Known) and key.value in recv.items:
                 return recv.items[key.value]
             if not isinstance(key, Known) and dict_key(key) in recv.items:

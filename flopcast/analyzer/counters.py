@@ -117,6 +117,21 @@ def _set_items(self, v) -> None:
     self.__dict__["items"] = v
 
 
+def _get_entries(self):
+    v = self.__dict__["items"]
+    watch = _ACTIVE
+    if watch is not None and id(self) in watch.keyed and not watch.suspended:
+        watch.read(sys._getframe(1).f_code)
+    return v
+
+
+def _set_entries(self, v) -> None:
+    watch = _ACTIVE
+    if watch is not None and id(self) in watch.keyed and not watch.suspended:
+        watch.observed = True  # a watched keyed log replaced wholesale
+    self.__dict__["items"] = v
+
+
 def append_item(lst: ListVal, item) -> None:
     """``lst.append(item)``: the one way a watched log may be touched."""
     lst.items.append(item)
@@ -146,6 +161,11 @@ class CounterWatch:
         self.start_canon = None  # the walk that made it (what the state held when the iteration began)
         self.logs: dict = {}  # id -> (ListVal, its length when the iteration started): lists only appended to
         self.log_items: dict = {}  # id -> what the iteration appended to it
+        # Dicts only given new entries at watched keys (`counts[f"holdout_{i}"] = ...`, after
+        # `counts.get(key, 0)` of the key not there): id -> (DictVal, its keys when the iteration
+        # started); what the iteration did to each, in order: ("get" | "set", the key, the value).
+        self.keyed: dict = {}
+        self.keyed_ops: dict = {}
         # Lists the loop's counter indexes (repeats.SteadyLoop.indexed): id -> Indexed. Only
         # their items at the counter plus an offset are in the state's form; every other read
         # of them is seen. A list the counter indexes that is not among them is ``discovered``
@@ -177,6 +197,8 @@ class CounterWatch:
         if self.logs or self.indexed:
             ListVal.items = property(_get_items, _set_items)
         self.hooked_items = bool(self.logs or self.indexed)
+        if self.keyed:
+            DictVal.items = property(_get_entries, _set_entries)
         self.interp.counter_watch = self
         return True
 
@@ -186,6 +208,8 @@ class CounterWatch:
             del Known.value
             if self.hooked_items:
                 del ListVal.items
+            if self.keyed:
+                del DictVal.items
             _ACTIVE = None
             _ONE.release()
         if self.interp.counter_watch is self:
@@ -353,7 +377,9 @@ class CounterWatch:
 
     def store(self, obj, key, value) -> bool:
         """``obj[key] = value`` when ``key`` is a watched number: True when done here (a list
-        the counter indexes, at the counter itself)."""
+        the counter indexes, at the counter itself; a keyed log, at a key it does not hold)."""
+        if obj.__class__ is DictVal:
+            return self.keyed_entry(obj, key, "set", value)
         if obj.__class__ is not ListVal:
             return False
         offset = self.offset_of(key)
@@ -369,6 +395,24 @@ class CounterWatch:
             return False
         items[at] = value
         self.stored.add(id(obj))
+        return True
+
+    def keyed_entry(self, obj: DictVal, key: Known, op: str, value=None) -> bool:
+        """``obj[key] = value`` (``op`` "set") or ``obj.get(key, ...)`` ("get") of a keyed log at
+        a watched key it does not hold: True when done here (the entry added, or the key found
+        missing); otherwise the interpreter does it, reading the key and the log."""
+        if id(obj) not in self.keyed:
+            return False
+        items = obj.__dict__["items"]
+        raw = _raw(key)
+        try:
+            if raw in items:
+                return False
+        except TypeError:
+            return False
+        if op == "set":
+            items[raw] = value
+        self.keyed_ops.setdefault(id(obj), []).append((op, key, value))
         return True
 
     def discover(self, obj, offset: Optional[int], written: bool) -> None:
@@ -496,9 +540,10 @@ class LeafCanon(Canon):
         self.index_names = index_names
         self.leaves: list = []  # (Known, (container, key) | None)
         self.lists: list = []  # (ListVal, its length) in the order met
-        self.list_leaves: dict = {}  # id(ListVal) -> the range of ``leaves`` met inside it
+        self.dicts: list = []  # (DictVal, its keys) in the order met
+        self.list_leaves: dict = {}  # id(ListVal or DictVal) -> the range of ``leaves`` met inside it
         self.blind = blind
-        self.logs = logs  # ids of the lists written as ("log", number), their items left out
+        self.logs = logs  # ids of the lists and dicts written as ("log", number), their items left out
         self.slots: dict = {}  # id -> slot
         self.slot_objects: list = []
 
@@ -614,11 +659,17 @@ class LeafCanon(Canon):
             return ("D", n)
         from flopcast.analyzer.canonical import _known
 
+        if self.logs is not None and id(value) in self.logs:
+            return ("log", n)
         items = value.items
-        return ("D", n, tuple((self.form(k.value) if isinstance(k, ObjKey) else _known(k),
+        self.dicts.append((value, tuple(items)))
+        first = len(self.leaves)
+        out = ("D", n, tuple([(self.form(k.value) if isinstance(k, ObjKey) else _known(k),
                                self.leaf(v, (items, k)) if v.__class__ is Known else self.form(v))
-                              for k, v in items.items()),
-                self.form(value.factory) if value.factory is not None else None)
+                              for k, v in items.items()]),
+               self.form(value.factory) if value.factory is not None else None)
+        self.list_leaves[id(value)] = (first, len(self.leaves))
+        return out
 
 
 def rewrite(leaves: list, make) -> Optional[list]:

@@ -37,7 +37,7 @@ from typing import Any, Optional
 from flopcast.analyzer import lasting, write_only
 from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.chargelist import ChargeList, Tally, tallied
-from flopcast.analyzer.counters import CounterWatch, Indexed, LeafCanon, keying, rewrite, suspended, undo
+from flopcast.analyzer.counters import CounterWatch, Indexed, LeafCanon, _raw, keying, rewrite, suspended, undo
 from flopcast.analyzer.futile import Futility, futility
 from flopcast.analyzer.reach import reached
 from flopcast.analyzer.values import (
@@ -59,6 +59,8 @@ from flopcast.analyzer.values import (
 from flopcast.syntax import INTROSPECTION, ast_children, ast_walk
 
 _MISSING_NAME = ("<unbound>",)
+#: Values a copy shares with what it copies (``_clone_all``): nothing can change them.
+_IMMUTABLE = (Known, Unknown, NumpyScalar)
 
 
 @dataclass
@@ -533,8 +535,12 @@ class SteadyLoop:
         own = {id(lst) for lst in self.lists.values()}
         grown = [b for (a, la), (b, lb) in zip(previous.lists, probe.lists)
                  if a is b and lb > la and id(b) not in own and id(b) not in self.indexed]
-        # the Knowns in a log or a list the counter indexes are not compared as numbers
-        apart = [id(lst) for lst in grown] + list(self.indexed)
+        keyed = _grown_dicts(previous, probe)
+        # the Knowns in a log or a list the counter indexes are not compared as numbers, nor
+        # in a list of the same length that holds fewer or more of them (`rows[i] = mean` into
+        # `[None] * depth`: a list the counter indexes that a first watch is to find)
+        apart = [id(lst) for lst in grown] + [id(d) for d in keyed] + list(self.indexed) \
+            + _restocked(previous, probe)
         old_leaves = _leaves_but(previous, apart)
         new_leaves = _leaves_but(probe, apart)
         if len(old_leaves) != len(new_leaves) or _bound_apart(previous, probe):
@@ -547,7 +553,8 @@ class SteadyLoop:
             if a.__class__ not in (int, float) or b.__class__ not in (int, float) or where is None:
                 return
             changed.add(id(new))
-        if not changed and not grown and counter is None and not sources and not self.indexed and period == 1:
+        if not changed and not grown and not keyed and counter is None and not sources and not self.indexed \
+                and period == 1:
             return
         for key, entry in sources.items():
             self.indexed.setdefault(key, entry)
@@ -557,7 +564,8 @@ class SteadyLoop:
             return
         fresh = {id(new) for _, _, _, new in places}
         logs = {id(lst): (lst, len(lst.items)) for lst in grown}
-        canon = self.index_canon(fresh, set(logs), probe.index, counter is not None)
+        keyed_logs = {id(d): (d, tuple(d.items)) for d in keyed}
+        canon = self.index_canon(fresh, set(logs) | set(keyed_logs), probe.index, counter is not None)
         try:
             form, _ = self.walk(canon, probe.index)
         except (Incomparable, RecursionError):
@@ -567,6 +575,7 @@ class SteadyLoop:
             return
         watch = CounterWatch(interp)
         watch.logs = logs
+        watch.keyed = keyed_logs
         watch.indexed = dict(self.indexed)
         for slot, value in enumerate(canon.slot_objects):
             watch.tainted[id(value)] = (value, ("leaf", slot))
@@ -590,7 +599,7 @@ class SteadyLoop:
         starts from."""
         interp = self.interp
         follow = watch.follows_counter
-        canon = self.index_canon(set(watch.tainted), set(watch.logs), index, follow)
+        canon = self.index_canon(set(watch.tainted), set(watch.logs) | set(watch.keyed), index, follow)
         if canon is None:
             return 0
         try:
@@ -603,6 +612,10 @@ class SteadyLoop:
         for key, (lst, start) in watch.logs.items():
             added = watch.log_items.get(key, [])
             if len(lst.items) != start + len(added) or any(a is not b for a, b in zip(lst.items[start:], added)):
+                return 0
+        for key, (entries, keys) in watch.keyed.items():
+            added = tuple(_raw(k) for op, k, _ in watch.keyed_ops.get(key, ()) if op == "set")
+            if tuple(entries.items) != keys + added:
                 return 0
         recipes = [watch.tainted[id(v)][1] for v in canon.slot_objects]
         now = [v.__dict__["value"] for v in canon.slot_objects]
@@ -628,6 +641,9 @@ class SteadyLoop:
         alike = min(self.counters_agree(index, records), self.indexed_alike(index, canon),
                     self.items_alike_for(index, canon, canon.index_names))
         repeats = min(repeats, alike // period)
+        if watch.keyed:
+            repeats = min(repeats, self.keys_missing(watch, [(starts[r], self.counters_from(index + r * period, period))
+                                                             for r in range(repeats)]))
         steps = stood_for(after.steps - before.steps, after.charges - before.charges, repeats)
         if not repeats or interp.steps + steps > self.max_steps \
                 or interp.may_exhaust_inside((after.used - before.used) * repeats) \
@@ -639,6 +655,10 @@ class SteadyLoop:
             return 0
         stored = self.stored_repeatable(watch, canon, index - 1)
         if stored is None:
+            return 0
+        runs = [(starts[r], self.counters_from(index + r * period, period)) for r in range(repeats)]
+        entries = self.keyed_repeatable(watch, canon, runs)
+        if entries is None:
             return 0
         target = starts[repeats]
         slots = {id(v): s for s, v in enumerate(canon.slot_objects)}
@@ -653,9 +673,9 @@ class SteadyLoop:
         if check is None or check.slot_objects:
             undo(places)  # a watched number is still somewhere the rewrite did not reach
             return 0
-        runs = [(starts[r], self.counters_from(index + r * period, period)) for r in range(repeats)]
         self.extend_logs(watch, repeats, runs)
         self.fill_stored(stored, index, repeats)
+        self.fill_keyed(entries)
         self.repeat(before, after, repeats, [watch.values_at(*run) for run in runs] if substituted else None,
                     substituted, period)
         self.history[1] += 1
@@ -759,7 +779,11 @@ class SteadyLoop:
     def stored_repeatable(self, watch: CounterWatch, canon: LeafCanon, watched: int) -> Optional[list]:
         """What the watched iteration stored into each list the counter indexes, when copies
         stand for what the skipped iterations store at theirs (the same rules as a log's
-        appends: ``logs_repeatable``); None when they do not."""
+        appends: ``logs_repeatable``); None when they do not. An item it read from another
+        list the counter indexes (`rows[i] = means[i]`) stands for that list's item at each
+        skipped iteration's counter: the state, equal at every iteration up to the counter,
+        reaches it only there. Each entry: (list, the value, None) or (list, None, (the list
+        read, the offset))."""
         if not self.indexed:
             return []
         counts = self.interp._nonzero_counts
@@ -773,6 +797,12 @@ class SteadyLoop:
             if at is None or key not in watch.stored or not -len(items) <= at < len(items):
                 return None
             value = items[at]
+            source = self.read_at(value, at, entry)
+            if source is not None:
+                if value.ident in canon.idents if value.__class__ is Array else id(value) in canon.objects:
+                    return None  # the state holds it: it would hold the watched iteration's item
+                out.append((entry.lst, None, source))
+                continue
             # every other entry (earlier iterations stored some, on either side when the
             # counter runs down) but the one the next iteration reads, which is in the state
             apart = {at % len(items)}
@@ -796,18 +826,35 @@ class SteadyLoop:
             if any(id(v) in canon.objects for v in fresh.by_object if v.__class__ is not Array):
                 return None
             appended.extend(fresh.idents)
-            out.append((entry.lst, value))
+            out.append((entry.lst, value, None))
         return out if self.memory_repeatable(appended) else None
+
+    def read_at(self, value, at: int, stored: Indexed) -> Optional[tuple]:
+        """(list, offset) of a list the counter indexes, other than ``stored``, whose item at
+        ``at`` plus the offset is ``value`` itself (None: none)."""
+        for entry in self.indexed.values():
+            if entry is stored:
+                continue
+            items = entry.lst.items
+            for offset in sorted(entry.offsets):
+                if -len(items) <= at + offset < len(items) and items[at + offset] is value:
+                    return entry.lst, offset
+        return None
 
     def fill_stored(self, stored: list, index: int, repeats: int) -> None:
         """Store into each list the counter indexes, at the skipped iterations' counters,
-        copies of what the watched iteration stored."""
+        copies of what the watched iteration stored (or the item of the list it read there)."""
         interp = self.interp
         memory = interp.trace.memory if interp.trace is not None else None
-        for lst, value in stored:
+        for lst, value, source in stored:
             for j in range(index, index + repeats):
+                at = self.counter_value(j)
+                if source is not None:
+                    read, offset = source
+                    lst.items[at] = read.items[at + offset]
+                    continue
                 renamed: dict = {}
-                lst.items[self.counter_value(j)] = _clone_all([value], renamed)[0]
+                lst.items[at] = _clone_all([value], renamed)[0]
                 if memory is not None:
                     for old, new in renamed.items():
                         memory.copied(interp, old, new)
@@ -834,6 +881,82 @@ class SteadyLoop:
                 lst.items.extend(clones)
             else:
                 lst.items[length:length] = clones
+
+    def keys_missing(self, watch: CounterWatch, runs: list) -> int:
+        """How many of the iterations (periods) ``runs`` stands for (the numbers and the counter
+        each starts from) find each key they read or add to a keyed log missing, as the watched
+        iteration did: each key, made from that iteration's own numbers, is not in the log now
+        nor added by an iteration before it, and equals another of its keys only where the
+        watched iteration's did. The first that would not runs, and the one before it."""
+        for key, (entries, _) in watch.keyed.items():
+            ops = watch.keyed_ops.get(key, [])
+            pattern = _equal_pattern([_raw(k) for _, k, _ in ops])
+            present = set(entries.items)
+            for r, (numbers, counters) in enumerate(runs):
+                now = watch.values_at(numbers, counters)
+                made = [now[id(k)] for _, k, _ in ops]
+                try:
+                    fresh = _equal_pattern(made) == pattern and present.isdisjoint(made)
+                except TypeError:  # a key that cannot be one
+                    fresh = False
+                if not fresh:
+                    runs = runs[:max(r - 1, 0)]
+                    break
+                present.update(m for (op, _, _), m in zip(ops, made) if op == "set")
+        return len(runs)
+
+    def keyed_repeatable(self, watch: CounterWatch, canon: LeafCanon, runs: list) -> Optional[list]:
+        """What the skipped iterations add to each keyed log (``runs``: the numbers and the
+        counter each starts from; their keys found missing by ``keys_missing``), or None when
+        copies of what the watched iteration added do not stand for it. The values are the
+        watched iteration's, copied as a log's appends are (``logs_repeatable``), and held by
+        nothing in the state: the skipped iterations' entries come after the watched one's,
+        each under its own key."""
+        if not watch.keyed:
+            return []
+        counts = self.interp._nonzero_counts
+        start = watch.start_canon
+        out: list = []
+        appended: list = []
+        for key, (entries, keys) in watch.keyed.items():
+            ops = watch.keyed_ops.get(key, [])
+            values = [v for op, _, v in ops if op == "set"]
+            fresh, older = LeafCanon(counts, set(watch.tainted)), Canon(counts)
+            try:
+                fresh.form(TupleVal(tuple(values)))
+                older.form(TupleVal(tuple(entries.items[k] for k in keys)))
+                _clone_all(values, {})
+            except (Incomparable, RecursionError):
+                return None
+            if any(ident in counts for ident in fresh.idents) \
+                    or not start.idents.keys().isdisjoint(fresh.idents) \
+                    or not start.objects.keys().isdisjoint(fresh.objects) \
+                    or not canon.idents.keys().isdisjoint(older.idents) \
+                    or not canon.objects.keys().isdisjoint(older.objects) \
+                    or not canon.idents.keys().isdisjoint(fresh.idents) \
+                    or any(id(v) in canon.objects for v in fresh.by_object if v.__class__ not in _IMMUTABLE):
+                return None
+            appended.extend(fresh.idents)
+            planned = []
+            for numbers, counters in runs:
+                now = watch.values_at(numbers, counters)
+                added = [now[id(k)] for op, k, _ in ops if op == "set"]
+                planned.append((added, now if fresh.slot_objects else None))
+            out.append((entries, values, planned))
+        return out if self.memory_repeatable(appended) else None
+
+    def fill_keyed(self, planned: list) -> None:
+        """Add the skipped iterations' entries to each keyed log (``keyed_repeatable``)."""
+        interp = self.interp
+        memory = interp.trace.memory if interp.trace is not None else None
+        for entries, values, runs in planned:
+            for keys, numbers in runs:
+                renamed: dict = {}
+                for k, v in zip(keys, _clone_all(values, renamed, numbers)):
+                    entries.items[k] = v
+                if memory is not None:
+                    for old, new in renamed.items():
+                        memory.copied(interp, old, new)
 
     def appended_counters(self, before: _Probe, after: _Probe, watch: CounterWatch) -> Optional[set]:
         """The append-only lists (by position) that got watched numbers or texts, each appended
@@ -1120,6 +1243,34 @@ def _unfinished(generators: list) -> tuple:
     """Whether generator bodies ran on the path, and which have items left that the program has
     not taken (a generator consumed to the end has no effect after it)."""
     return bool(generators), tuple(id(g) for g in generators if g.consumed < len(g.items))
+
+
+def _restocked(previous: _Probe, probe: _Probe) -> list:
+    """The lists (ids) met at the same place of both walks, of the same length, holding more or
+    fewer plain Knowns in the second."""
+    before, after = previous.canon.list_leaves, probe.canon.list_leaves
+    out = []
+    for (a, la), (b, lb) in zip(previous.lists, probe.lists):
+        if a is b and la == lb and id(a) in before and id(b) in after:
+            (s, e), (t, f) = before[id(a)], after[id(b)]
+            if e - s != f - t:
+                out.append(id(b))
+    return out
+
+
+def _grown_dicts(previous: _Probe, probe: _Probe) -> list:
+    """The dicts met at the same place of both walks that kept their keys, in order, and got
+    new ones after them: keyed logs, if the watch sees only new keys added."""
+    old, new = previous.canon.dicts, probe.canon.dicts
+    if len(old) != len(new):
+        return []
+    return [b for (a, ka), (b, kb) in zip(old, new) if a is b and len(kb) > len(ka) and kb[:len(ka)] == ka]
+
+
+def _equal_pattern(keys: list) -> tuple:
+    """Which of ``keys`` equal an earlier one (the first position of each)."""
+    first: dict = {}
+    return tuple(first.setdefault(k, i) for i, k in enumerate(keys))
 
 
 def _leaves_but(probe: _Probe, lists: list) -> list:
