@@ -1,5 +1,3 @@
-import sys
+from flopcast.cli import entry
 
-from flopcast.cli import main
-
-sys.exit(main())
+entry()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import contextmanager
-from typing import Iterator, Optional, Sequence
+from typing import Iterator, NoReturn, Optional, Sequence
 
 from flopcast import dataclass_code
 
@@ -139,7 +139,24 @@ def _one_shot_gc() -> Iterator[None]:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
-    ns = parser.parse_args(argv)
+    return _run(parser, parser.parse_args(argv))
+
+
+def entry() -> NoReturn:
+    """`flopcast` as its own process (the console script, ``python -m flopcast``): a one-shot
+    command's process ends without freeing what it built (process_exit.py); the language
+    server's ends as Python's do."""
+    parser = build_parser()
+    ns = parser.parse_args()
+    code = _run(parser, ns)
+    if ns.command == "lsp":
+        sys.exit(code)
+    from flopcast.process_exit import exit_now
+
+    exit_now(code)
+
+
+def _run(parser: argparse.ArgumentParser, ns: argparse.Namespace) -> int:
     if ns.version:
         from flopcast import __version__
         from flopcast.installed import flopscope_version, whestbench_version
@@ -192,4 +209,4 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -80,3 +80,17 @@ def test_an_unreadable_kept_file_is_compiled_again_and_replaced(tmp_path: Path) 
     again = probe(tmp_path)
     assert again["compiled"] > 100 and again["behaviour"] == EXPECTED_BEHAVIOUR
     assert probe(tmp_path)["compiled"] == 0
+
+
+def test_a_command_process_keeps_the_code_though_it_skips_freeing_its_objects(tmp_path: Path) -> None:
+    # A one-shot command ends with os._exit (process_exit.py): its atexit callbacks, where the
+    # compiled methods are written, must still run, and its output and exit code be whole.
+    sample = Path(__file__).resolve().parent.parent / "samples" / "float64_return.py"
+    env = {**os.environ, "FLOPCAST_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "flopcast", "analyze", str(sample), "--width", "16", "--depth", "2",
+                           "--format", "json"], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["total_flops"] > 0
+    assert kept_file(tmp_path).stat().st_size > 0
+    # the command's process compiled flopcast's own methods and kept them
+    assert probe(tmp_path)["compiled"] < probe(tmp_path / "none kept")["compiled"] - 100
