@@ -132,7 +132,11 @@ def _one_shot_gc(put_back: bool) -> Iterator[None]:
 
     thresholds = gc.get_threshold()
     gc.freeze()  # what is loaded now (the modules, their tables) is never walked again
-    gc.set_threshold(100_000, 50, 100)
+    # A young-generation collection walks what the command built since the last one, most of
+    # which lives to the end: 0.1-0.15 s each where 100,000 objects set one off (two to four per
+    # whole `analyze` of the slowest corpus files); 300,000 sets off none in most commands and
+    # bounds the cycles left to collect (~20 MB more at the peak in lowrank_moments).
+    gc.set_threshold(300_000, 50, 100)
     try:
         yield
     finally:
