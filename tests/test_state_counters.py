@@ -98,9 +98,10 @@ def test_a_count_watched_past_names_the_first_iteration_binds_is_counted_exactly
 
 
 def test_a_count_watched_past_names_the_first_iteration_binds_is_skipped():
-    """Before the first chunk `layer` is unbound: the walks before the first two chunks meet
-    the layers' scales in another order, which is not a number that changed. The count is
-    watched from the second chunk on; the chunk where it equals `8 * depth` still runs."""
+    """Before the first chunk `layer` is unbound: the walk before the second chunk meets the last
+    layer first, through `layer`, so the list of layers holds fewer of the numbers it met; its
+    scales are not compared as numbers that changed (repeats._restocked). The count is watched;
+    the chunk where it equals `8 * depth` still runs."""
     lines = {t.strip(): n + 1 for n, t in enumerate(REBOUND.read_text().splitlines())}
     chunk, middle = lines["acc = acc + fnp.mean(h, axis=0)"], lines["z = z * 0.5"]
     for depth in (8, 40):

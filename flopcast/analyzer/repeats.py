@@ -543,7 +543,7 @@ class SteadyLoop:
             + _restocked(previous, probe)
         old_leaves = _leaves_but(previous, apart)
         new_leaves = _leaves_but(probe, apart)
-        if len(old_leaves) != len(new_leaves) or _bound_apart(previous, probe):
+        if len(old_leaves) != len(new_leaves):
             return
         changed = set()
         for (old, _), (new, where) in zip(old_leaves, new_leaves):
@@ -1205,16 +1205,6 @@ def _yields_as_appends(node: ast.For) -> Optional[ast.For]:
     loop = ast.For(target=node.target, iter=node.iter, body=body, orelse=[], type_comment=None)
     found = _YIELDING[node] = None if _yields(loop) else loop
     return found
-
-
-def _bound_apart(previous: _Probe, probe: _Probe) -> bool:
-    """Whether a name the body reads is bound before one of the two iterations and not before
-    the other (the body's own names, bound by the first iteration): the walks then meet the
-    state's objects in another order, and numbers at the same position in their leaves are not
-    one number that changed (the first layer's `scale` against the last one's, met first through
-    the name `layer` the inner loop left bound)."""
-    return any((a is _MISSING_NAME) is not (b is _MISSING_NAME)
-               for (_, a), (_, b) in zip(previous.form[0], probe.form[0]))
 
 
 def _kept_alike(older: Canon, before: Canon, after: Canon) -> bool:
