@@ -12,7 +12,9 @@ import itertools
 import math
 from typing import Optional
 
+from flopcast import installed
 from flopcast.analyzer import dataints, dunders, import_hooks, scalar_values, stdlib_containers, submission_files
+from flopcast.analyzer.disk_answers import DiskAnswers
 from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (
@@ -626,24 +628,26 @@ def _has_attribute(interp, obj: Value, name: str, span: Span) -> Optional[bool]:
     if python_type is not None:
         return hasattr(python_type, name)
     if isinstance(obj, Array):
-        import numpy
-
-        if obj.plain:
-            return hasattr(numpy.ndarray, name)
-        from flopscope import FlopscopeArray
-
-        return hasattr(FlopscopeArray, name)
+        owner = "numpy.ndarray" if obj.plain else "flopscope.FlopscopeArray"
+        return LIBRARY_ANSWERS.ask(f"hasattr|{owner}|{name}", lambda: hasattr(_library_object(owner), name))
     if isinstance(obj, LibRef) and obj.path.split(".", 1)[0] in ("flopscope", "rawnumpy"):
         # a library object (`hasattr(fnp.maximum, "reduce")`: flopscope's ufuncs are plain
         # functions): the installed library answers, as it will at run time
-        target = _library_object(obj.path)
-        if target is not _NO_OBJECT:
-            return hasattr(target, name)
+        def ask() -> Optional[bool]:
+            target = _library_object(obj.path)
+            return None if target is _NO_OBJECT else hasattr(target, name)
+
+        answer = LIBRARY_ANSWERS.ask(f"hasattr|{obj.path}|{name}", ask)
+        if answer is not None:
+            return answer
     value = interp.get_attr(obj, name, span, quiet=True)
     return not (isinstance(value, Unknown) and value.reason.startswith("no attribute"))
 
 
 _NO_OBJECT = object()
+#: the installed flopscope's and numpy's answers (``hasattr``), kept on disk per their versions
+LIBRARY_ANSWERS = DiskAnswers(lambda: installed.cache_dir() / (
+    f"library-flopscope-{installed.flopscope_version()}-numpy-{installed.version_of('numpy')}.json"))
 
 
 def _library_object(path: str):

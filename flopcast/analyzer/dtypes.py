@@ -3,19 +3,18 @@
 Operands are described as :class:`Operand`: a strong dtype (arrays, 0-d arrays,
 numpy scalars) or a weak Python scalar kind ('int', 'float', 'complex', 'bool').
 
-numpy's answers are kept on disk per numpy version (``flush_cache``), so an analysis
+numpy's answers are kept on disk per numpy version (``disk_answers``), so an analysis
 whose questions were all asked before does not import numpy (a third of a cold run).
 """
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Optional
+from typing import Optional
 
 from flopcast import installed
+from flopcast.analyzer.disk_answers import DiskAnswers
 
 
 class _LazyNumpy:
@@ -28,47 +27,10 @@ class _LazyNumpy:
 
 
 np = _LazyNumpy()
-_answers: Optional[dict] = None
-_dirty = False
+#: numpy's answers, per numpy version
+ANSWERS = DiskAnswers(lambda: installed.cache_dir() / f"dtypes-numpy-{installed.version_of('numpy')}.json")
+_asked = ANSWERS.ask
 
-
-def _cache_path():
-    return installed.cache_dir() / f"dtypes-numpy-{installed.version_of('numpy')}.json"
-
-
-def _asked(key: str, compute: Callable[[], Any]) -> Any:
-    """numpy's answer to the question ``key``, from the disk cache or from numpy."""
-    global _answers, _dirty
-    if _answers is None:
-        try:
-            _answers = json.loads(_cache_path().read_text())
-        except (OSError, ValueError):
-            _answers = {}
-    if key not in _answers:
-        _answers[key] = compute()
-        _dirty = True
-    return _answers[key]
-
-
-def flush_cache() -> None:
-    global _dirty
-    if not _dirty or _answers is None:
-        return
-    _dirty = False
-    path = _cache_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            # Another process may have written answers since this one read the file: keep them.
-            merged = json.loads(path.read_text())
-        except (OSError, ValueError):
-            merged = {}
-        merged.update(_answers)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(merged))
-        tmp.replace(path)
-    except OSError:
-        pass  # an unwritable cache only costs the next run numpy's import
 
 _WEAK_SAMPLE = {"int": 1, "float": 1.0, "complex": 1j}
 _WEAK_TYPE = {"int": int, "float": float, "complex": complex}
@@ -117,8 +79,10 @@ def _result_type(*operands: Operand) -> str:
 @lru_cache(maxsize=4096)
 def ufunc_loop(name: str, *operands: Operand) -> tuple[str, str]:
     """(loop input dtype, output dtype) numpy picks for ``np.<name>`` on these operands."""
-    def compute() -> list:
+    def compute() -> Optional[list]:
         ufunc = getattr(np, name)
+        if not hasattr(ufunc, "resolve_dtypes"):
+            return None  # a function, not a ufunc (nan_to_num, sinc): kept, so numpy is not imported to learn it again
         try:
             sig = ufunc.resolve_dtypes(tuple(o.for_resolver() for o in operands) + (None,) * ufunc.nout)
         except (TypeError, ValueError, np.exceptions.DTypePromotionError):
@@ -126,7 +90,10 @@ def ufunc_loop(name: str, *operands: Operand) -> tuple[str, str]:
             return [rt, rt]
         return [sig[0].name, sig[ufunc.nin].name]
 
-    loop, out = _asked(_key("ufunc_loop", name, operands), compute)
+    answer = _asked(_key("ufunc_loop", name, operands), compute)
+    if answer is None:
+        raise AttributeError(f"numpy.{name} is not a ufunc")
+    loop, out = answer
     return loop, out
 
 
@@ -142,6 +109,8 @@ def normalize(dtype) -> str:
     """A dtype name from what user code may pass: 'float32', np.float32 names, 'f4'."""
     if isinstance(dtype, str):
         return _asked(_key("name", dtype), lambda: np.dtype(dtype).name)
+    if dtype in (int, float, bool, complex):
+        return _asked(_key("name", f"py:{dtype.__name__}"), lambda: np.dtype(dtype).name)
     return np.dtype(dtype).name
 
 
@@ -194,6 +163,24 @@ def quantile_result(fn: str, a_dtype: str, q: Operand) -> str:
         return np.asarray(getattr(np, fn)(np.ones(3, dtype=a_dtype), sample)).dtype.name
 
     return _asked(_key("quantile", fn, a_dtype, q), compute)
+
+
+def can_cast(source: str, target: str, casting: str) -> bool:
+    """``numpy.can_cast(source, target, casting)`` for two dtype names."""
+    return _asked(_key("can_cast", source, target, casting), lambda: bool(np.can_cast(source, target, casting)))
+
+
+@lru_cache(maxsize=None)
+def function_result(fn: str, dtype: str) -> Optional[str]:
+    """dtype of ``np.<fn>(x)`` for a ``dtype`` array x, for a numpy function that is not a ufunc
+    (``sinc``, ``i0``, ``angle``, ``nan_to_num``); None when numpy refuses the dtype."""
+    def compute() -> Optional[str]:
+        try:
+            return getattr(np, fn)(np.zeros(1, dtype=dtype)).dtype.name
+        except Exception:  # noqa: BLE001 - numpy refuses this dtype
+            return None
+
+    return _asked(_key("function", fn, dtype), compute)
 
 
 def real_part(dtype: str) -> str:

@@ -26,16 +26,16 @@ FOLLOWED = frozenset({
 })
 
 
-def _operand(v: Value):
-    import numpy
+def _has_value(v: Value) -> bool:
+    """Whether ``_operand`` can make a numpy scalar of ``v``."""
+    if isinstance(v, Known):
+        return type(v.value) in (int, float, bool)
+    return (isinstance(v, Array) and v.shape == () or isinstance(v, NumpyScalar)) and v.value is not None
 
-    if isinstance(v, Known) and type(v.value) in (int, float, bool):
-        return v.value
-    if isinstance(v, Array) and v.shape == () and v.value is not None:
-        return numpy.dtype(v.dtype).type(v.value)
-    if isinstance(v, NumpyScalar) and v.value is not None:
-        return numpy.dtype(v.dtype).type(v.value)
-    raise LookupError
+
+def _operand(v: Value, numpy):
+    """``v`` (one that ``_has_value``) as numpy sees it: a Python number, or a numpy scalar."""
+    return v.value if isinstance(v, Known) else numpy.dtype(v.dtype).type(v.value)
 
 
 def attach(result: Value, name: str, args: list, kwargs: dict) -> Value:
@@ -53,16 +53,13 @@ def attach(result: Value, name: str, args: list, kwargs: dict) -> Value:
 
 def compute(name: str, args: list) -> Optional[tuple[Any, str]]:
     """numpy's (value, dtype name) of ``numpy.<name>(*args)`` on known scalars, or None."""
+    if not args or not all(_has_value(a) for a in args):
+        return None  # decided before importing numpy: most operands are arrays of unknown value
     import warnings
 
     import numpy
 
-    try:
-        operands = [_operand(a) for a in args]
-    except LookupError:
-        return None
-    if not operands:
-        return None
+    operands = [_operand(a, numpy) for a in args]
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

@@ -146,13 +146,10 @@ def _function_loop(op: str, np_name: str, dtype: str) -> tuple[str, str]:
     """(billed, result) dtypes of a unary op numpy implements as a function, not a ufunc
     (``sinc``, ``i0``): numpy answers the result dtype (sinc(int32) is float64); flopscope
     bills the input's dtype, an integer one floored at float64 for i0/sinc."""
-    import numpy as np
-
-    try:
-        out = getattr(np, np_name)(np.zeros(1, dtype=dtype)).dtype.name
-    except Exception:  # noqa: BLE001 - numpy refuses this dtype: keep the input's
+    out = dtypes.function_result(np_name, dtype)
+    if out is None:  # numpy refuses this dtype: keep the input's
         return dtype, dtype
-    if op in _FLOAT64_MIN_FUNCTIONS and np.dtype(dtype).kind in "biu":
+    if op in _FLOAT64_MIN_FUNCTIONS and dtypes.kind(dtype) in "biu":
         return "float64", out
     return dtype, out
 
@@ -162,10 +159,10 @@ def _angle_loop(dtype: str) -> tuple[str, str]:
     it returns the real dtype of a complex input (complex64 -> float32), which flopscope bills
     at the complex input; an integer input computes (and is billed) in numpy's float loop for
     its width, a bool one in float64 (flopscope's _UNARY_FLOAT_LOOP_OPS)."""
-    import numpy as np
-
-    out = np.angle(np.zeros(1, dtype=dtype)).dtype.name
-    kind = np.dtype(dtype).kind
+    out = dtypes.function_result("angle", dtype)
+    if out is None:  # numpy refuses this dtype: keep the input's
+        return dtype, dtype
+    kind = dtypes.kind(dtype)
     if kind == "b":
         return "float64", out
     return (out, out) if kind in "iu" else (dtype, out)
@@ -176,8 +173,6 @@ def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optio
     (flopscope's ``store_billing_dtypes``: ``result_type(loop dtypes..., out.dtype)``) and the
     buffer itself is returned, untagged (operand symmetry still discounts the count). Only plain
     (untagged) buffers of exactly the output shape are modelled, an input's own among them."""
-    import numpy as np
-
     if isinstance(out, TupleVal) and len(out.items) == 1:
         out = out.items[0]
     if not isinstance(out, Array):
@@ -199,7 +194,7 @@ def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optio
             loop_in, loop_out = dtypes.ufunc_loop(np_name, *ops_)
         except AttributeError:
             raise OpError(f"{op}(..., out=) is not a numpy ufunc call flopcast can resolve")
-    if not np.can_cast(loop_out, out.dtype, "same_kind"):
+    if not dtypes.can_cast(loop_out, out.dtype, "same_kind"):
         raise OpError(f"{op}(..., out=) cannot cast {loop_out} into a {out.dtype} buffer: numpy raises")
     if len(ops_) > 1:
         natural = dtypes.heavier(loop_in, dtypes.result_type(*ops_), pricing.rate)

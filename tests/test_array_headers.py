@@ -1,0 +1,67 @@
+"""The shape and dtype of an .npy member, read from its header without numpy, are numpy's own.
+
+analyzer/arrayfiles.py reads a plain header (format 1.0, C order, a little-endian numeric
+dtype) itself, so a submission shipping weights does not cost the analysis numpy's import; any
+other header goes to numpy's parser. Both must give what ``numpy.lib.format`` reads.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from numpy.lib import format as npformat
+
+from flopcast.analyzer import arrayfiles
+
+PLAIN = ["bool", "int8", "uint8", "int16", "int32", "int64", "uint16", "uint32", "uint64",
+         "float16", "float32", "float64", "complex64", "complex128"]
+OTHER = [">f8", ">i4", "U3", "S2", "datetime64[s]", [("a", "<f4"), ("b", "<i8")]]
+SHAPES = [(), (3,), (2, 0, 4), (1024, 1024)]
+
+
+def _saved(dtype, shape, order: str = "C") -> io.BytesIO:
+    buffer = io.BytesIO()
+    np.save(buffer, np.zeros(shape, dtype=dtype, order=order))
+    buffer.seek(0)
+    return buffer
+
+
+def _numpy_reads(buffer: io.BytesIO):
+    buffer.seek(0)
+    npformat.read_magic(buffer)
+    shape, _, dtype = npformat.read_array_header_1_0(buffer)
+    return tuple(shape), dtype.name if dtype.kind in "biufc" else None
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("dtype", PLAIN)
+def test_a_plain_header_is_read_without_numpy_as_numpy_reads_it(dtype, shape):
+    buffer = _saved(dtype, shape)
+    assert arrayfiles._plain_header(buffer) is not None
+    buffer.seek(0)
+    assert arrayfiles._header(buffer) == _numpy_reads(buffer)
+
+
+@pytest.mark.parametrize("dtype", OTHER, ids=str)
+def test_any_other_header_is_left_to_numpy(dtype):
+    buffer = _saved(dtype, (2, 3))
+    assert arrayfiles._plain_header(buffer) is None
+    buffer.seek(0)
+    assert arrayfiles._header(buffer) == _numpy_reads(buffer)
+
+
+def test_a_fortran_order_header_is_left_to_numpy():
+    buffer = _saved("float32", (2, 3), order="F")
+    assert arrayfiles._plain_header(buffer) is None
+    buffer.seek(0)
+    assert arrayfiles._header(buffer) == ((2, 3), "float32")
+
+
+def test_an_object_array_is_refused_as_before():
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([1, "a"], dtype=object), allow_pickle=True)
+    buffer.seek(0)
+    with pytest.raises(arrayfiles.OpError, match="pickle"):
+        arrayfiles._header(buffer)
