@@ -27,8 +27,10 @@ class _LazyNumpy:
 
 
 np = _LazyNumpy()
-#: numpy's answers, per numpy version
-ANSWERS = DiskAnswers(lambda: installed.cache_dir() / f"dtypes-numpy-{installed.version_of('numpy')}.json")
+#: numpy's answers, per numpy version. The file's format number changes whenever an answer's form
+#: does (2: ``None`` for a numpy function that is not a ufunc), because other versions of flopcast
+#: share the cache folder and would misread it.
+ANSWERS = DiskAnswers(lambda: installed.cache_dir() / f"dtypes-2-numpy-{installed.version_of('numpy')}.json")
 _asked = ANSWERS.ask
 
 
