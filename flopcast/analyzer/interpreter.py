@@ -34,7 +34,7 @@ from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.counters import suspended
 from flopcast.analyzer.import_hooks import ImportHooks
 from flopcast.analyzer.ops import OpError, OpRaises
-from flopcast.analyzer.program import Module, Program
+from flopcast.analyzer.program import Module, Program, absolute_import
 from flopcast.analyzer.repeats import CallMemo, SteadyLoop
 from flopcast.analyzer.decisions import Decisions, Site
 from flopcast.analyzer.values import (
@@ -1123,6 +1123,12 @@ class Interpreter:
 
     def stmt_ImportFrom(self, node: ast.ImportFrom) -> None:
         base = ("." * node.level) + (node.module or "")
+        if node.level and self.frame is not None:
+            # Inside a package of the folder (kit/stages.py: `from .base import Stage`), the
+            # dots name the package's modules, not the folder's top-level ones.
+            absolute = absolute_import(self.frame.module, node.level, node.module)
+            if absolute is not None:
+                base = "." + absolute
         for alias in node.names:
             if alias.name == "*":
                 mod = self.import_module(base, node)
@@ -1141,6 +1147,13 @@ class Interpreter:
                         self.frame.vars.update({k: v for k, v in env.items() if not k.startswith("_")})
                 continue
             mod = self.import_module(base, node)
+            if isinstance(mod, ModuleVal) and alias.name not in self.module_env(mod.module) \
+                    and self.program.find_module(f"{mod.module.name}.{alias.name}") is not None:
+                # `from . import stages`: the submodule is imported (its body runs) when the
+                # package does not define the name itself
+                self.frame.vars[alias.asname or alias.name] = self.import_module(
+                    f"{mod.module.name}.{alias.name}", node)
+                continue
             value = self.get_attr(mod, alias.name, self.node_span(node), quiet=True)
             if isinstance(value, Unknown) and (node.level or isinstance(mod, ModuleVal)):
                 sub = self.import_module(f"{base}.{alias.name}" if base.strip(".") else alias.name, node)
@@ -1160,6 +1173,16 @@ class Interpreter:
             return LibRef(stripped)
         module = self.program.find_module(stripped)
         if module is not None:
+            # An import runs the module's body there and then (parent packages first), as
+            # Python does: `import plugins` whose decorators fill another module's registry
+            # must have filled it before the registry is read, even when `plugins` itself is
+            # never used.
+            parts = stripped.split(".")
+            for i in range(1, len(parts)):
+                parent = self.program.find_module(".".join(parts[:i]))
+                if parent is not None:
+                    self.module_env(parent)
+            self.module_env(module)
             return ModuleVal(module)
         if self.import_hooks.finders and stripped:
             self.effects += 1

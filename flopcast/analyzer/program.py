@@ -90,6 +90,23 @@ class Program:
         return None
 
 
+def absolute_import(module: Module, level: int, name: Optional[str]) -> Optional[str]:
+    """The absolute dotted name ``from <level dots><name> import ...`` in ``module`` names, as
+    Python resolves it against the module's package (``kit/__init__.py`` is package ``kit``,
+    ``kit/stages.py`` is in package ``kit``); None when the module is in no package (the
+    entry file and top-level siblings: Python refuses the import) or the dots climb past the
+    top package."""
+    if not level:
+        return name or ""
+    parts = module.name.split(".")
+    if Path(module.path).name != "__init__.py":
+        parts = parts[:-1]
+    if not parts or level - 1 >= len(parts):
+        return None
+    parts = parts[:len(parts) - (level - 1)]
+    return ".".join([*parts, name] if name else parts)
+
+
 def load_program(path: Path, source: Optional[str] = None,
                  sources: Optional[Mapping[str, str]] = None) -> Program:
     """Read ``path`` (a file, or a folder holding estimator.py) into a Program; ``source`` and

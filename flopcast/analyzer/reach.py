@@ -48,6 +48,7 @@ class Reach:
         # A walk that lists the numbers it meets with where they sit (counters.LeafCanon) is
         # told a global's place, so that a counter kept there can be rewritten.
         self.leaf = getattr(canon, "leaf", None)
+        self.partial: tuple = ()  # the parts written before ``more`` gave up (None)
 
     def more(self) -> Optional[tuple]:
         """The parts for the objects the walk met since the last call (and what they reach);
@@ -68,6 +69,7 @@ class Reach:
                 module = obj.module
                 if module is None:
                     self.at = at
+                    self.partial = tuple(parts)
                     return None
                 done = (id(obj.node), module.path)
                 if done not in code_done:
@@ -76,6 +78,7 @@ class Reach:
                     env = envs.get(module.path)
                     if names is None or env is None:
                         self.at = at
+                        self.partial = tuple(parts)
                         return None
                     seen = written.get(module.path)
                     if seen is None:
@@ -147,7 +150,12 @@ def _code_names(node) -> Optional[frozenset]:
         return found
 
 
-def reached(canon: Canon, envs: dict) -> Optional[tuple]:
+def reached(canon: Canon, envs: dict) -> tuple[Optional[tuple], tuple]:
     """The module globals the code among ``canon``'s objects can read, walked by ``canon`` (so
-    what they reach is walked too, to a fixed point); None as ``Reach.more``."""
-    return Reach(canon, envs).more()
+    what they reach is walked too, to a fixed point), None as ``Reach.more``; and the parts
+    written before the walk gave up. A caller that falls back to walking every module's
+    globals with the same ``canon`` must keep those parts: the objects they wrote out (a
+    registry dict's items) are numbered now, and the fallback walk writes only their numbers."""
+    reach = Reach(canon, envs)
+    found = reach.more()
+    return found, reach.partial

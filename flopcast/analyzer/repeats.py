@@ -1738,10 +1738,13 @@ class CallMemo:
         # Not closed over plain data: the globals its code and the code its state holds can
         # read (reach.py), or, when that code reaches a namespace by name or a module object
         # was met, every module's.
-        found = reached(canon, envs)
+        found, partial = reached(canon, envs)
         if found is not None and not canon.met_module:
             return head + (("reached", found),)
-        return head + (tuple((path, canon.names(envs[path])) for path in sorted(envs)),)
+        # What the reach walk wrote out stays in the form: the walk of every module below
+        # writes the objects it numbered (a dict a call fills) by their numbers only.
+        return head + (("walked", found if found is not None else partial),
+                       tuple((path, canon.names(envs[path])) for path in sorted(envs)))
 
     def _free(self, key) -> bool:
         known = self._identity_free.get(id(key))

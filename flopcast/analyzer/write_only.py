@@ -30,6 +30,7 @@ import ast
 import re
 from typing import Optional
 
+from flopcast.analyzer.program import absolute_import
 from flopcast.syntax import ast_children, ast_walk, calls_introspection
 
 #: Methods of lists, dicts, sets and deques that cannot raise on a value of their kind.
@@ -78,7 +79,7 @@ def _importable_trees(program) -> Optional[list]:
     while todo:
         module = todo.pop()
         for node in ast_walk(module.tree):
-            for dotted in _imported_names(node):
+            for dotted in _imported_names(node, module):
                 if dotted in found:
                     continue
                 try:
@@ -91,9 +92,10 @@ def _importable_trees(program) -> Optional[list]:
     return [m.tree for m in found.values()]
 
 
-def _imported_names(node: ast.AST) -> list:
+def _imported_names(node: ast.AST, module=None) -> list:
     """The dotted module names an import statement may load (as the interpreter resolves them:
-    relative to the folder, leading dots dropped)."""
+    a relative import in a package against the package, else relative to the folder, leading
+    dots dropped)."""
     if isinstance(node, ast.Import):
         names = []
         for alias in node.names:
@@ -102,6 +104,8 @@ def _imported_names(node: ast.AST) -> list:
         return names
     if isinstance(node, ast.ImportFrom):
         base = (node.module or "").lstrip(".")
+        if node.level and module is not None:
+            base = absolute_import(module, node.level, node.module) or base
         return ([base] if base else []) + [f"{base}.{a.name}" if base else a.name for a in node.names if a.name != "*"]
     return []
 
