@@ -28,7 +28,10 @@ class Measured:
     output: tuple = ()
 
 
-def measure(path, point: Point, *, seed: int = 0, scorer_cast: bool = True, class_name: str = "Estimator") -> Measured:
+def measure(path, point: Point, *, seed: int = 0, scorer_cast: bool = True, class_name: str = "Estimator",
+            mlp_name: str = "") -> Measured:
+    """``mlp_name``: the MLP's ``name`` (whestbench's contest path names every MLP with a slug;
+    sample_mlp leaves it "")."""
     warnings.filterwarnings("ignore")
     import flopscope as flops
     import flopscope.numpy as fnp
@@ -56,6 +59,10 @@ def measure(path, point: Point, *, seed: int = 0, scorer_cast: bool = True, clas
         spec.loader.exec_module(module)
         estimator = getattr(module, class_name)()
         mlp = sample_mlp(point.width, point.depth, fnp.random.default_rng(seed), seed=seed)
+        if mlp_name:
+            import dataclasses
+
+            mlp = dataclasses.replace(mlp, name=mlp_name)
         if hasattr(estimator, "setup"):
             from whestbench import SetupContext
 

@@ -398,3 +398,19 @@ def test_the_flops_spent_read_after_a_generator_ran_ahead_are_not_a_known_number
     assert not report.unpriced, report.unpriced
     assert report.total.contains(run), (report.total, run)
     assert [u.span.line for u in report.uncertain] == [line_of(path, "if used > budget // 4:")]
+
+
+@pytest.mark.parametrize("width,depth", POINTS, ids=[f"{w}x{d}" for w, d in POINTS])
+def test_the_mlp_name_is_not_known_statically(width, depth):
+    # whestbench names every contest MLP from its seed (scoring.make_contest, datasets'
+    # mlp_name); a bare sample_mlp has "". A branch on it is a value-dependent site whose
+    # interval holds both runs, never the "" run called exact.
+    path = FIXTURES / "mlp_name.py"
+    point = Point(width, depth, BUDGET)
+    report = analyze(path, point)
+    bare, named = measure(path, point), measure(path, point, mlp_name="danielle-johnson")
+    assert bare.total != named.total
+    assert not report.total.exact
+    assert report.total.contains(bare.total) and report.total.contains(named.total), report.total
+    assert (report.total.lo, report.total.hi) == (bare.total, named.total)
+    assert [u.span.line for u in report.uncertain] == [line_of(path, "if flipped.name:")]

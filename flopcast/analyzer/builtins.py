@@ -878,7 +878,8 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     if path == "dataclasses.replace" and len(args) == 1 and isinstance(args[0], MLPVal):
         mlp = args[0]
         return interp.make_user_mlp([], {"width": Known(mlp.width), "depth": Known(mlp.depth), "weights": mlp.weights,
-                                         "seed": mlp.seed, **kwargs}, span)
+                                         "seed": mlp.seed,
+                                         "name": mlp.name, **kwargs}, span)
     if module == "operator" and name in ("attrgetter", "itemgetter") and args and not kwargs:
         getter = _getter(interp, name, args, node)
         if getter is not None:

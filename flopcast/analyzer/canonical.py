@@ -171,7 +171,8 @@ class Canon:
         n, new = self.number(self.objects, id(value), value)
         if not new:
             return ("M", n)
-        return ("M", n, value.width, value.depth, self.form(value.weights), self.form(value.seed))
+        return ("M", n, value.width, value.depth, self.form(value.weights), self.form(value.seed),
+                None if value.name is None else self.form(value.name))
 
     def _function(self, value: FunctionVal) -> tuple:
         objects = self.objects

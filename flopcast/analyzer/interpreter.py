@@ -3133,7 +3133,10 @@ class Interpreter:
             if name == "seed":
                 return obj.seed
             if name == "name":
-                return Known("")
+                if obj.name is not None:
+                    return obj.name
+                return Unknown("", None, "mlp.name (a slug made from the MLP's seed in the contest, \"\" in a "
+                                         "bare run)")
         if isinstance(obj, ModuleVal):
             env = self.module_env(obj.module)
             if name in env:
@@ -3675,7 +3678,7 @@ class Interpreter:
         if not (isinstance(width, Known) and type(width.value) is int and isinstance(depth, Known)
                 and type(depth.value) is int and isinstance(weights, ListVal)):
             return Unknown("", span, "an MLP built from values the analyzer does not know")
-        return MLPVal(width.value, depth.value, weights, fields.get("seed", Known(0)))
+        return MLPVal(width.value, depth.value, weights, fields.get("seed", Known(0)), fields.get("name", Known("")))
 
     def call_whestbench_pure(self, path: str, args, kwargs, span: Span) -> Value:
         """whestbench's cost-model helpers are pure integer functions of the round's

@@ -280,6 +280,9 @@ class MLPVal(Value):
     depth: int
     weights: ListVal
     seed: Value
+    # None: the grader's MLP, whose name is a slug made from its seed ("danielle-johnson") in
+    # the contest and "" where a test builds it bare (sample_mlp): not known statically
+    name: Optional[Value] = None
 
 
 @dataclass(eq=False)
