@@ -249,7 +249,16 @@ def _clip(ctx, args, kwargs):
     base = max(len(bounds), 1) * max(pricing.unique_count(out_shape, sym), 1)
     origin = origin_of(values, billed)
     ctx.charge("clip", base, billed, origin)
-    return Array(out_shape, billed, sym, dtype_origin=origin)
+    return Array(out_shape, billed, sym, dtype_origin=origin, vrange=_clip_range(billed, lo, hi))
+
+
+def _clip_range(dtype: str, lo: Optional[Value], hi: Optional[Value]) -> Optional[tuple]:
+    """An integer clip between two known ints lies between them whatever it clips:
+    ``fnp.bincount(fnp.clip(codes, 0, k - 1), minlength=k)`` has length k. (numpy's clip is
+    maximum(minimum(x, hi), lo): with lo > hi every element is lo, still inside [min, max].)"""
+    if dtypes.kind(dtype) not in "iu" or not all(isinstance(b, Known) and type(b.value) is int for b in (lo, hi)):
+        return None
+    return (min(lo.value, hi.value), max(lo.value, hi.value))
 
 
 @handler("where")
