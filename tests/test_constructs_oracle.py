@@ -414,3 +414,22 @@ def test_the_mlp_name_is_not_known_statically(width, depth):
     assert report.total.contains(bare.total) and report.total.contains(named.total), report.total
     assert (report.total.lo, report.total.hi) == (bare.total, named.total)
     assert [u.span.line for u in report.uncertain] == [line_of(path, "if flipped.name:")]
+
+
+def test_a_relative_import_in_the_entry_file_is_the_import_error_whestbench_meets(tmp_path):
+    # whestbench loads estimator.py in no package (spec_from_file_location, its folder on
+    # sys.path): `from .helpers import f` raises ImportError at load, so nothing is predicted.
+    # Inside a package of the folder the same import is fine (fixture plugin_package/).
+    (tmp_path / "helpers.py").write_text("import flopscope.numpy as fnp\n\n\ndef step(mu, w):\n    return mu @ w\n")
+    (tmp_path / "estimator.py").write_text(
+        "import flopscope.numpy as fnp\nfrom whestbench import BaseEstimator, MLP\n\nfrom .helpers import step\n\n\n"
+        "class Estimator(BaseEstimator):\n    def predict(self, mlp: MLP, budget: int):\n"
+        "        mu = fnp.ones(mlp.width, dtype=fnp.float32)\n        rows = []\n"
+        "        for w in mlp.weights:\n            mu = step(mu, w)\n            rows.append(mu)\n"
+        "        return fnp.stack(rows)\n")
+    point = Point(16, 2, BUDGET)
+    with pytest.raises(ImportError):
+        measure(tmp_path, point)
+    report = analyze(tmp_path, point)
+    assert report.lower_bound or not report.exact, "an exact prediction for a file whestbench cannot load"
+    assert any("ImportError: attempted relative import" in n.message for n in report.notes), report.notes

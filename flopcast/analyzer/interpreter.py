@@ -1127,8 +1127,14 @@ class Interpreter:
             # Inside a package of the folder (kit/stages.py: `from .base import Stage`), the
             # dots name the package's modules, not the folder's top-level ones.
             absolute = absolute_import(self.frame.module, node.level, node.module)
-            if absolute is not None:
-                base = "." + absolute
+            if absolute is None:
+                # estimator.py and its top-level siblings are loaded in no package (whestbench's
+                # loader: spec_from_file_location with the folder on sys.path): Python refuses.
+                packaged = "." in self.frame.module.name or self.frame.module.path.endswith("__init__.py")
+                raise UserRaise(self.node_span(node), "ImportError: attempted relative import beyond top-level "
+                                                      "package" if packaged else "ImportError: attempted relative "
+                                                      "import with no known parent package")
+            base = "." + absolute
         for alias in node.names:
             if alias.name == "*":
                 mod = self.import_module(base, node)
