@@ -776,6 +776,9 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     module, _, name = path.rpartition(".")
     if (module, name) in _PURE_ITERABLE_MATH and len(args) == 1 and not kwargs:
         plain = _py(args[0])
+        if plain is not _NOT_PLAIN and not isinstance(plain, (list, tuple, str, dict)):
+            # `math.fsum(3.0)`: a number is no iterable (the program's TypeError, not ours)
+            raise UserRaise(span, f"TypeError: '{type(plain).__name__}' object is not iterable")
         if plain is not _NOT_PLAIN and len(plain) <= _MAX_ITEMS:
             import statistics
 
@@ -1225,6 +1228,8 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
         if name == "update" and not args:
             recv.items.update(kwargs)
             return Known(None)
+        if name == "pop" and not args:
+            raise UserRaise(span, "TypeError: pop expected at least 1 argument, got 0")
         if name == "pop" and isinstance(args[0], Known):
             if args[0].value not in recv.items:
                 if len(args) > 1:
