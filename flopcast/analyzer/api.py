@@ -13,7 +13,7 @@ from typing import Callable, Mapping, NamedTuple, Optional, Union
 
 from flopcast.syntax import ast_walk
 from flopcast import installed
-from flopcast.analyzer import alike, chargelist, dataints, disk_answers, pricing, rollup, sizetests
+from flopcast.analyzer import alike, chargelist, dataints, disk_answers, rollup, sizetests
 from flopcast.analyzer.chargelist import ChargeList, tallied
 from flopcast.analyzer.decisions import nominal_option
 from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult
@@ -69,7 +69,6 @@ def _analyze(program: Program, cls: str, point: Point, include_scorer_cast: bool
                                          report, made[0])
     finally:
         # Also when an analysis stops early (paths.NotExact): what its runs priced is kept on disk.
-        pricing.flush_caches()
         disk_answers.flush_all()
     return report
 

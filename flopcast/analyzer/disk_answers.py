@@ -34,15 +34,27 @@ class DiskAnswers:
         _ALL.append(self)
 
     def ask(self, key: str, compute: Callable[[], Any]) -> Any:
+        answers = self._loaded()
+        if key not in answers:
+            answers[key] = compute()
+            self._dirty = True
+        return answers[key]
+
+    def get(self, key: str) -> Any:
+        """The answer kept under ``key``, or None."""
+        return self._loaded().get(key)
+
+    def put(self, key: str, answer: Any) -> None:
+        self._loaded()[key] = answer
+        self._dirty = True
+
+    def _loaded(self) -> dict:
         if self._answers is None:
             try:
                 self._answers = json.loads(self._path().read_text())
             except (OSError, ValueError):
                 self._answers = {}
-        if key not in self._answers:
-            self._answers[key] = compute()
-            self._dirty = True
-        return self._answers[key]
+        return self._answers
 
     def flush(self) -> None:
         if not self._dirty or self._answers is None:

@@ -11,12 +11,12 @@ common run never imports flopscope at all.
 from __future__ import annotations
 
 import json
-import os
 from functools import lru_cache
 from math import comb, factorial
 from typing import Optional
 
 from flopcast import installed
+from flopcast.analyzer.disk_answers import DiskAnswers
 from flopcast.analyzer.values import Symmetry
 
 
@@ -63,56 +63,27 @@ def rate(dtype: Optional[str]) -> float:
 
 
 class _ContractionCache:
-    """(subscripts, shapes, identity pattern, symmetries) -> (base cost, output symmetry)."""
+    """(subscripts, shapes, identity pattern, symmetries) -> (base cost, output symmetry), kept on
+    disk per flopscope version and weights (their JSON form there, decoded once per process)."""
 
     def __init__(self) -> None:
-        self._memory: dict[str, tuple[int, Symmetry]] = {}
-        self._loaded = False
-        self._dirty = False
-
-    @property
-    def path(self):
         # Keyed by the weights too: accounting prices include them, and a custom
         # FLOPSCOPE_WEIGHTS_FILE must neither read nor overwrite the default table's cache.
-        tag = installed.weights().digest()
-        return installed.cache_dir() / f"contractions-flopscope-{installed.flopscope_version()}-{tag}.json"
-
-    def _load(self) -> None:
-        if self._loaded:
-            return
-        self._loaded = True
-        try:
-            data = json.loads(self.path.read_text())
-        except (OSError, ValueError):
-            return
-        for key, (cost, sym) in data.items():
-            self._memory[key] = (cost, _sym_from_json(sym))
+        self._disk = DiskAnswers(lambda: installed.cache_dir() / (
+            f"contractions-flopscope-{installed.flopscope_version()}-{installed.weights().digest()}.json"))
+        self._memory: dict[str, tuple[int, Symmetry]] = {}
 
     def get(self, key: str):
-        self._load()
-        return self._memory.get(key)
+        hit = self._memory.get(key)
+        if hit is None:
+            stored = self._disk.get(key)
+            if stored is not None:
+                hit = self._memory[key] = (stored[0], _sym_from_json(stored[1]))
+        return hit
 
     def put(self, key: str, value: tuple[int, Symmetry]) -> None:
         self._memory[key] = value
-        self._dirty = True
-
-    def flush(self) -> None:
-        if not self._dirty:
-            return
-        self._dirty = False
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                # Another process may have written answers since this one read the file: keep them.
-                data = json.loads(self.path.read_text())
-            except (OSError, ValueError):
-                data = {}
-            data.update({k: [c, _sym_to_json(s)] for k, (c, s) in self._memory.items()})
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(data))
-            tmp.replace(self.path)
-        except OSError:
-            pass  # an unwritable cache only costs the next run a recomputation
+        self._disk.put(key, [value[0], _sym_to_json(value[1])])
 
 
 def _sym_to_json(sym: Symmetry):
@@ -241,10 +212,6 @@ def pointwise(function: str, *shapes_and_args) -> int:
     args = [np.broadcast_to(np.float64(0.0), a) if isinstance(a, tuple) else a for a in shapes_and_args]
     return _cost_function("_pointwise", function, args,
                           [list(a) if isinstance(a, tuple) else a for a in shapes_and_args])
-
-
-def flush_caches() -> None:
-    CONTRACTIONS.flush()
 
 
 # ---------------------------------------------------------------- small helpers

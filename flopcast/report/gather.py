@@ -109,7 +109,7 @@ def gather(path: str, point: Point, *, class_name: Optional[str] = None, scorer_
 
 def _formula(path: str, point: Point, report: Report, class_name: Optional[str], scorer_cast: bool) -> Optional[str]:
     """The closed form of ``report``'s total, fitted as ``analyze(formula=True)`` fits it."""
-    from flopcast.analyzer import pricing
+    from flopcast.analyzer import disk_answers
     from flopcast.analyzer.api import run_point
     from flopcast.analyzer.formula import fit_formula
     from flopcast.analyzer.program import estimator_class, load_program
@@ -117,7 +117,7 @@ def _formula(path: str, point: Point, report: Report, class_name: Optional[str],
     program = load_program(Path(path))
     cls = estimator_class(program, class_name)
     formula = fit_formula(lambda at: run_point(program, cls, at, scorer_cast), point, report)
-    pricing.flush_caches()
+    disk_answers.flush_all()
     return formula
 
 
