@@ -46,6 +46,9 @@ class Entry:
     data_sites: tuple = ()
     #: FINDINGS.md reference when flopcast is wrong on this file today
     xfail: str = ""
+    #: why calibrating at the smallest point misses the real count at these (w, d, b) points
+    #: although no site is marked approximate (tests/runtime/test_calibrate.py expects it to fail)
+    calibration_misses: dict = field(default_factory=dict)
     notes: dict = field(default_factory=dict)
 
 
@@ -573,6 +576,9 @@ CORPUS = {
         data_sites=("while (err := float(fnp.linalg.norm(eye - y @ z))) > tol and it < max_it:",
                     "if keep < 1.0 and (nz := upper[upper > 0]).size:",
                     "if drift > 0.5 and depth > 1:"),
+        # the drift statistic of the weights is under 0.5 at 8x2 and over it at 32x4: the
+        # calibration replays the small run's "false" (calibrated 61,426, real 66,594)
+        calibration_misses={(32, 4, 10**6): "`if drift > 0.5` answers otherwise at 8x2 than at 32x4"},
     ),
     "vote_ensemble": Entry(
         points=(

@@ -68,7 +68,11 @@ def _corpus_targets() -> list:
         if entry.xfail or not larger:
             continue
         for w, d, b, kind in sorted(larger, key=size)[-2:]:
-            out.append(pytest.param(_path(name), smallest, Point(w, d, b), kind,
+            # A data branch whose answer changes with the size is replayed as the small run saw it
+            # and not marked approximate: a known gap of calibration (README), kept as a strict xfail.
+            miss = entry.calibration_misses.get((w, d, b))
+            marks = [pytest.mark.xfail(strict=True, reason=miss)] if miss else []
+            out.append(pytest.param(_path(name), smallest, Point(w, d, b), kind, marks=marks,
                                     id=f"{name}-{w}x{d}-b{b:.0e}"))
     return out
 
