@@ -78,7 +78,7 @@ def _text_op(name: str, a, b) -> bool:
     return a.__class__ is str and (name == "Add" and b.__class__ is str or name == "Mod" and b.__class__ in _NUMBERS)
 
 
-def _raw(value: Known):
+def raw_value(value: Known):
     """A Known's value without the watch seeing the read."""
     return value.__dict__["value"]
 
@@ -227,7 +227,7 @@ class CounterWatch:
 
     def ref(self, value):
         hit = self.tainted.get(id(value))
-        return hit[1] if hit is not None and hit[0] is value else ("c", _raw(value))
+        return hit[1] if hit is not None and hit[0] is value else ("c", raw_value(value))
 
     def log_append(self, lst: ListVal, item) -> None:
         """An append to a watched log, checked after the iteration (``repeats.py``): a Known
@@ -249,7 +249,7 @@ class CounterWatch:
         fn = _ARITH.get(name)
         if fn is None or left.__class__ is not Known or right.__class__ is not Known:
             return None
-        a, b = _raw(left), _raw(right)
+        a, b = raw_value(left), raw_value(right)
         if (a.__class__ not in _NUMBERS or b.__class__ not in _NUMBERS) and not _text_op(name, a, b):
             return None
         try:
@@ -266,9 +266,9 @@ class CounterWatch:
         interpreter does it, and reads the number if it needs it)."""
         fn = _CALLS.get(name)
         if fn is None or not 1 <= len(args) <= 2 or not any(self.is_tainted(a) for a in args) \
-                or any(a.__class__ is not Known or _raw(a).__class__ not in (int, float, complex) for a in args):
+                or any(a.__class__ is not Known or raw_value(a).__class__ not in (int, float, complex) for a in args):
             return None
-        raw = [_raw(a) for a in args]
+        raw = [raw_value(a) for a in args]
         try:
             r = fn(*raw)
         except Exception:  # noqa: BLE001 - the interpreter raises or reports it, reading the value
@@ -286,7 +286,7 @@ class CounterWatch:
         fn = _CMP.get(name)
         if fn is None or left.__class__ is not Known or right.__class__ is not Known:
             return None
-        a, b = _raw(left), _raw(right)
+        a, b = raw_value(left), raw_value(right)
         if a.__class__ not in _NUMBERS or b.__class__ not in _NUMBERS:
             return None
         answer = fn(a, b)
@@ -296,7 +296,7 @@ class CounterWatch:
     def format(self, value: Known, spec: str) -> Optional[Known]:
         """``format(value, spec)`` of a watched number (or text) in an f-string: a watched text
         (None: the interpreter does it, and reads the value)."""
-        raw = _raw(value)
+        raw = raw_value(value)
         if raw.__class__ not in _FORMATTED or spec.__class__ is not str:
             return None
         try:
@@ -320,7 +320,7 @@ class CounterWatch:
             else:
                 a = out if out.__class__ is Known else Known(out)
                 b = part if part.__class__ is Known else Known(part)
-                joined = Known(_raw(a) + _raw(b))
+                joined = Known(raw_value(a) + raw_value(b))
                 self.tainted[id(joined)] = (joined, ("d", len(self.events)))
                 self.events.append(("arith", "concat", self.ref(a), self.ref(b), str))
                 out = joined
@@ -361,7 +361,7 @@ class CounterWatch:
             self.discover(obj, offset, False)
             return None
         try:
-            return obj.__dict__["items"][_raw(key)]
+            return obj.__dict__["items"][raw_value(key)]
         except IndexError:
             return None
 
@@ -369,7 +369,7 @@ class CounterWatch:
         """``obj[key]`` of an array by a watched int: its item has the same shape and price at
         every index within bounds, which the later iterations are checked for. The key to
         index with (not watched)."""
-        value = _raw(key)
+        value = raw_value(key)
         if value.__class__ is not int or not obj.ndim:
             return key
         self.events.append(("bound", "", self.ref(key), ("c", obj.shape[0]), None))
@@ -390,7 +390,7 @@ class CounterWatch:
             self.discover(obj, offset, True)
             return False
         items = obj.__dict__["items"]
-        at = _raw(key)
+        at = raw_value(key)
         if not -len(items) <= at < len(items):
             return False
         items[at] = value
@@ -404,7 +404,7 @@ class CounterWatch:
         if id(obj) not in self.keyed:
             return False
         items = obj.__dict__["items"]
-        raw = _raw(key)
+        raw = raw_value(key)
         try:
             if raw in items:
                 return False

@@ -37,7 +37,7 @@ from typing import Any, Optional
 from flopcast.analyzer import lasting, write_only
 from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.chargelist import ChargeList, Tally, tallied
-from flopcast.analyzer.counters import CounterWatch, Indexed, LeafCanon, _raw, keying, rewrite, suspended, undo
+from flopcast.analyzer.counters import CounterWatch, Indexed, LeafCanon, keying, raw_value, rewrite, suspended, undo
 from flopcast.analyzer.futile import Futility, futility
 from flopcast.analyzer.reach import reached
 from flopcast.analyzer.values import (
@@ -614,7 +614,7 @@ class SteadyLoop:
             if len(lst.items) != start + len(added) or any(a is not b for a, b in zip(lst.items[start:], added)):
                 return 0
         for key, (entries, keys) in watch.keyed.items():
-            added = tuple(_raw(k) for op, k, _ in watch.keyed_ops.get(key, ()) if op == "set")
+            added = tuple(raw_value(k) for op, k, _ in watch.keyed_ops.get(key, ()) if op == "set")
             if tuple(entries.items) != keys + added:
                 return 0
         recipes = [watch.tainted[id(v)][1] for v in canon.slot_objects]
@@ -890,7 +890,7 @@ class SteadyLoop:
         watched iteration's did. The first that would not runs, and the one before it."""
         for key, (entries, _) in watch.keyed.items():
             ops = watch.keyed_ops.get(key, [])
-            pattern = _equal_pattern([_raw(k) for _, k, _ in ops])
+            pattern = _equal_pattern([raw_value(k) for _, k, _ in ops])
             present = set(entries.items)
             for r, (numbers, counters) in enumerate(runs):
                 now = watch.values_at(numbers, counters)
