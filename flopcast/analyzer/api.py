@@ -626,10 +626,15 @@ def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Ch
     # hashed by its (span, op) once (rollup.counted).
     counts = [rollup.counted(r.charges) for r in results]
     per_path = []
+    a_charge: dict = {}  # (span, op) -> (path's sum, one of its charges) on the dearest path
     for path_counts in counts:
         sums: dict = defaultdict(int)
         for c, n in path_counts:
             sums[(c.span, c.op)] += c.flops * n
+        for c, _ in path_counts:
+            k = (c.span, c.op)
+            if sums[k] > a_charge.get(k, (-1,))[0]:
+                a_charge[k] = (sums[k], c)
         per_path.append(sums)
     keys = set().union(*per_path)
     varying = {k for k in keys if len({p.get(k, 0) for p in per_path}) > 1}
@@ -656,15 +661,24 @@ def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Ch
     widest_end = len(out)
     # Expressions only other paths reach (the cheaper arm of a branch) are listed too, as
     # uncertain, so per-line views and `verify` see them; report.total stays authoritative.
-    claimed = {(c.span, c.op) for c in widest_objects}
-    for r, path_counts in zip(results, counts):
+    widest_sums = per_path[results.index(widest)]
+    listed = dict(widest_sums)  # (span, op) -> the sum the charges in `out` give it
+    for r, path_counts, sums in zip(results, counts, per_path):
         if r is widest:
             continue
-        mine = {(c.span, c.op) for c, _ in path_counts} - claimed
+        mine = {(c.span, c.op) for c, _ in path_counts if (c.span, c.op) not in listed}
         if mine:
             picked = {id(c) for c, _ in path_counts if (c.span, c.op) in mine}
             out.extend(map(marked, chargelist.picked(r.charges, picked)))
-        claimed |= mine
+            listed.update((k, sums[k]) for k in mine)
+    # An expression dearer on another path than on the one listed (a fallback's factorisation
+    # of a bigger matrix) gets the difference as one more uncertain charge, so its per-expression
+    # range reaches every path's figure (what `verify` and the per-line views compare against).
+    for k in sorted(varying, key=lambda k: (k[0].path, k[0].line, k[0].col, k[0].end_line, k[0].end_col, k[1])):
+        dearest, c = a_charge[k]
+        if dearest > listed[k]:
+            out.append(Charge(c.span, c.op, dearest - listed[k], c.dtype, c.function, False,
+                              f"on another path this expression costs {dearest:,}", c.dtype_origin))
     for c, n in rollup.counted(out[widest_end:]) if len(out) > widest_end else ():
         seen = tally.get(id(c))
         tally[id(c)] = (c, n if seen is None else seen[1] + n)

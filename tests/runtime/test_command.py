@@ -138,3 +138,12 @@ def test_a_run_down_the_cheaper_arm_of_a_value_dependent_branch_is_inside(capsys
     code, out, _ = verify(capsys, fixture("branch"), *SMALL, "--format", "json")
     (point,) = json.loads(out)["points"]
     assert (code, point["verdict"]) == (0, "inside"), [r for r in point["expressions"] if not r["matches"]]
+
+
+def test_an_expression_dearer_on_the_cheaper_path_than_on_the_dearest_is_inside(capsys):
+    # The per-expression ranges once came from the dearest path alone: the run's exp of the
+    # whole matrix was "outside" [0, exp of two rows] and the verdict a false MISMATCH.
+    real_analyzer()
+    code, out, _ = verify(capsys, fixture("dearer_on_cheap_path"), *SMALL, "--format", "json")
+    (point,) = json.loads(out)["points"]
+    assert (code, point["verdict"]) == (0, "inside"), [r for r in point["expressions"] if not r["matches"]]
