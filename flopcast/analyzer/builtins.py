@@ -1236,6 +1236,26 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
                     return args[1]
                 raise UserRaise(span, f"KeyError: {args[0].value!r}")
             return recv.items.pop(args[0].value)
+        if name == "popitem" and not args and set(kwargs) <= {"last"} and all(
+                isinstance(v, Known) for v in kwargs.values()):
+            # `last=` is OrderedDict's (collections.OrderedDict is a dict here): LIFO unless last=False
+            if not recv.items:
+                raise UserRaise(span, "KeyError: 'popitem(): dictionary is empty'")
+            key = next(reversed(recv.items)) if kwargs.get("last", Known(True)).value else next(iter(recv.items))
+            return make_tuple([key_value(key), recv.items.pop(key)])
+        if name == "move_to_end" and len(args) == 1 and isinstance(args[0], Known) and set(kwargs) <= {"last"} \
+                and all(isinstance(v, Known) for v in kwargs.values()):
+            if args[0].value not in recv.items:
+                raise UserRaise(span, f"KeyError: {args[0].value!r}")
+            value = recv.items.pop(args[0].value)
+            if kwargs.get("last", Known(True)).value:
+                recv.items[args[0].value] = value
+            else:
+                rest = dict(recv.items)
+                recv.items.clear()
+                recv.items[args[0].value] = value
+                recv.items.update(rest)
+            return Known(None)
         if name == "copy":
             return DictVal(dict(recv.items), recv.factory)
         if name == "clear":

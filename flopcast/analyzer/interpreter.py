@@ -3273,7 +3273,8 @@ class Interpreter:
             return obj.items[obj.fields.index(name)]  # numpy's named results (eigh(c).eigenvalues)
         if isinstance(obj, (ListVal, DictVal)):
             if isinstance(obj, DictVal) and obj.factory is None and not quiet and not name.startswith("__") \
-                    and name not in _CONTAINER_METHODS[DictVal]:
+                    and name not in _CONTAINER_METHODS[DictVal] and name != "move_to_end":
+                # (move_to_end: collections.OrderedDict is a dict here)
                 # `fnp.load(path).files` (flopscope's load returns a plain dict, not numpy's NpzFile);
                 # (a ListVal also stands for other iterables: map(), zip(), a generator expression)
                 raise UserRaise(span, f"AttributeError: 'dict' object has no attribute '{name}'")

@@ -304,6 +304,7 @@ SHAPE = {
     "take_axis": "r = fnp.take(w, fnp.arange(2), axis=1)",
     "expand_squeeze": "a = fnp.expand_dims(v, 0); b = fnp.squeeze(a)",
     "squeeze_method": "r = w[:1].squeeze()",
+    "squeeze_named_axes": "a = fnp.expand_dims(w, (0, 2)); b = fnp.squeeze(a, axis=(0, 2)); r = a.squeeze(0) + b",
     "iterate_rows": "r = [row.sum() for row in w]",
     "swapaxes_moveaxis": "t = fnp.ones((D, W, 3)); a = fnp.swapaxes(t, 0, 2); b = fnp.moveaxis(t, 0, -1)",
     "broadcast_to": "r = fnp.broadcast_to(v, (D, W))",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flopcast.analyzer.ops.operands import arg, axis_index, known_int, known_shape, to_array
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
+from flopcast.analyzer.ops.shape import squeezed_axes
 from flopcast.analyzer.ops.symmetry import _permute_sym
 from flopcast.analyzer.values import Array, Known
 
@@ -66,16 +67,14 @@ def _view_method(ctx, args, kwargs):
 @handler("ndarray.squeeze")
 def _squeeze_method(ctx, args, kwargs):
     x = to_array(ctx, args[0])
-    if arg(args, kwargs, 1, "axis") is not None:
-        raise OpError(".squeeze(axis=) is not modelled")
-    dropped = [i for i, s in enumerate(x.shape) if s == 1]
+    dropped = squeezed_axes(x, arg(args, kwargs, 1, "axis"))
     sym = None
     if x.sym:
         ctx.charge("squeeze", 0, None)  # SymmetricTensor.squeeze routes to fnp.squeeze
         remap = {old: new for new, old in enumerate(i for i in range(x.ndim) if i not in dropped)}
         groups = [tuple(remap[a] for a in g if a in remap) for g in x.sym]
         sym = tuple(g for g in groups if len(g) > 1) or None
-    return x.with_(shape=tuple(s for s in x.shape if s != 1), sym=sym)
+    return x.with_(shape=tuple(s for i, s in enumerate(x.shape) if i not in dropped), sym=sym)
 
 
 @handler("ndarray.diagonal")

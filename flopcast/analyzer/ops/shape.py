@@ -7,6 +7,8 @@ squeeze/expand_dims (a 0 record); ``.T`` writes no record at all.
 
 from __future__ import annotations
 
+from typing import Optional
+
 from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import (
@@ -88,19 +90,44 @@ def transpose_attr(x: Array) -> Array:
 @handler("expand_dims")
 def _expand_dims(ctx, args, kwargs):
     x = to_array(ctx, args[0])
-    axis = known_int(arg(args, kwargs, 1, "axis"), "axis")
-    axis = axis % (x.ndim + 1)
-    shape = x.shape[:axis] + (1,) + x.shape[axis:]
+    axis = arg(args, kwargs, 1, "axis")
+    named = _axes_named(axis)
+    ndim = x.ndim + len(named)
+    new = {axis_index(known_int(a, "axis"), ndim) for a in named}
+    if len(new) < len(named):
+        raise OpRaises("ValueError", "repeated axis")
+    kept = [i for i in range(ndim) if i not in new]  # where each axis of x goes
+    shape = tuple(1 if i in new else x.shape[kept.index(i)] for i in range(ndim))
     ctx.charge("expand_dims", 0, x.dtype)
-    sym = tuple(tuple(a + (a >= axis) for a in g) for g in x.sym) if x.sym else None
+    sym = tuple(tuple(kept[a] for a in g) for g in x.sym) if x.sym else None
     return x.with_(shape=shape, sym=sym)
+
+
+def _axes_named(axis: Value) -> list[Value]:
+    """An ``axis=`` argument's axes: one, or each of a tuple or list."""
+    if isinstance(axis, Known) and isinstance(axis.value, (tuple, list)):
+        return [Known(a) for a in axis.value]
+    return list(axis.items) if isinstance(axis, (TupleVal, ListVal)) else [axis]
+
+
+def squeezed_axes(x: Array, axis: Optional[Value]) -> list[int]:
+    """The axes ``squeeze(x, axis)`` drops: every length-1 axis, or the ones named, each of
+    length 1 (else numpy's ValueError for the program)."""
+    if axis is None or isinstance(axis, Known) and axis.value is None:
+        return [i for i, s in enumerate(x.shape) if s == 1]
+    named = _axes_named(axis)
+    axes = sorted({axis_index(known_int(a, "squeeze's axis"), x.ndim) for a in named})
+    if any(x.shape[a] != 1 for a in axes):
+        raise OpRaises("ValueError", "cannot select an axis to squeeze out which has size not equal to one")
+    return axes
 
 
 @handler("squeeze")
 def _squeeze(ctx, args, kwargs):
     x = to_array(ctx, args[0])
+    dropped = squeezed_axes(x, arg(args, kwargs, 1, "axis"))
     ctx.charge("squeeze", 0, x.dtype)
-    return x.with_(shape=tuple(s for s in x.shape if s != 1), sym=None)
+    return x.with_(shape=tuple(s for i, s in enumerate(x.shape) if i not in dropped), sym=None)
 
 
 @handler("stack", "concatenate", "vstack", "hstack", "concat", "column_stack", "row_stack")
