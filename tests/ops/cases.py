@@ -468,6 +468,11 @@ MORE = {
     # statistics
     "cov": "r = fnp.cov(w)",
     "corrcoef": "r = fnp.corrcoef(w)",
+    "cov_rowvar_false": "a = fnp.cov(w[:3], rowvar=False); r = fnp.cov(w[:, :2], w[:, 2:5], rowvar=False)",
+    "cov_keywords": "r = fnp.cov(w, bias=True) + fnp.cov(w, ddof=0) + fnp.cov(w, dtype=fnp.float32)",
+    "cov_weights": "r = fnp.cov(w, fweights=fnp.ones(W, dtype=fnp.int64), aweights=fnp.abs(v) + 1.0)",
+    "cov_of_vectors": "r = fnp.cov(v) + fnp.cov(v, u)[0, 1]",
+    "corrcoef_rowvar_false_and_y": "r = fnp.corrcoef(w[:4], rowvar=False) + fnp.corrcoef(v, u)[0, 1]",
     # random
     "gamma_beta": "rng = fnp.random.default_rng(0); a = rng.gamma(2.0, 1.0, size=W); b = rng.beta(2.0, 3.0, size=W)",
     "binomial_poisson": "rng = fnp.random.default_rng(0); a = rng.binomial(5, 0.5, size=W); b = rng.poisson(3.0, size=W)",

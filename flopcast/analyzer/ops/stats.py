@@ -12,7 +12,7 @@ from typing import Optional
 from flopcast import installed
 from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
-from flopcast.analyzer.ops.operands import arg, broadcast, operand, origin_of, shape_of, to_array
+from flopcast.analyzer.ops.operands import arg, broadcast, dtype_arg, operand, origin_of, shape_of, to_array
 from flopcast.analyzer.ops.reductions import _axes
 from flopcast.analyzer.ops.sorting import _ceil_log2
 from flopcast.analyzer.ops.registry import OpError, OpRaises, by_prefix, handler
@@ -38,16 +38,34 @@ def stats_call(ctx, name: str, args, kwargs) -> Value:
 
 @handler("cov", "corrcoef")
 def _cov(ctx, args, kwargs, op=None):
+    """flopscope's ``_cov_cost``: f variables (both inputs', read along ``rowvar``) and s
+    observations, ``2·f²·s + 2·f·s`` (corrcoef: ``+ 2·f² + f``), billed at least float64."""
     x = to_array(ctx, args[0])
-    if len(args) > 1 or kwargs or x.ndim != 2:
-        raise OpError(f"{op} with y=, keyword arguments or a non-matrix input is not modelled")
-    f, s = x.shape
+    y_value = arg(args, kwargs, 1, "y")
+    y = None if y_value is None or isinstance(y_value, Known) and y_value.value is None else to_array(ctx, y_value)
+    allowed = {"y", "rowvar"} | ({"bias", "ddof", "fweights", "aweights", "dtype"} if op == "cov" else set())
+    rowvar_value = kwargs.get("rowvar", Known(True))
+    if len(args) > 2 or set(kwargs) - allowed or not isinstance(rowvar_value, Known):
+        raise OpError(f"{op} with these arguments is not modelled")
+    rowvar = bool(rowvar_value.value)
+    if x.ndim not in (1, 2) or y is not None and y.ndim not in (1, 2):
+        raise OpError(f"{op} of an input of more than two dimensions is not modelled")
+
+    def variables(a: Array) -> int:
+        return 1 if a.ndim == 1 else a.shape[0] if rowvar else a.shape[1]
+
+    f = variables(x) + (variables(y) if y is not None else 0)
+    s = x.shape[0] if x.ndim == 1 else x.shape[1] if rowvar else x.shape[0]
     base = 2 * f * f * s + 2 * f * s
     if op == "corrcoef":
         base += 2 * f * f + f
-    dt = dtypes.result_type(Operand(dtype=x.dtype), Operand(dtype="float64"))
-    ctx.charge(op, base, dt, ctx.span if dt == "float64" else None)
-    return Array((f, f), dt, dtype_origin=ctx.span if dt == "float64" else None)
+    billed = dtypes.result_type(*(Operand(dtype=a.dtype) for a in (x, y) if a is not None), Operand(dtype="float64"))
+    origin = ctx.span if billed == "float64" else None
+    if f == 1 and op == "corrcoef":
+        raise OpError("corrcoef of a single variable (numpy returns a scalar) is not modelled")
+    ctx.charge(op, max(base, 1), billed, origin)
+    out = dtype_arg(kwargs.get("dtype")) or billed
+    return Array(() if f == 1 else (f, f), out, dtype_origin=origin if out == billed else None)
 
 
 _QUANTILE_RANGE = {"percentile": 100, "nanpercentile": 100, "quantile": 1, "nanquantile": 1}
