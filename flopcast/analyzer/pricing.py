@@ -373,6 +373,17 @@ def quantile_per_output(axis_dim: int, q_count: int) -> int:
     return _cached(["quantile_dense_cost", axis_dim, q_count], compute)
 
 
+def multivariate_normal_base(draws: int, dims: int) -> int:
+    """flopscope's ``multivariate_normal_flops``: ``draws`` draws from a ``dims``-variate Gaussian."""
+
+    def compute() -> int:
+        from flopscope.numpy.random._cost_formulas import multivariate_normal_flops
+
+        return int(multivariate_normal_flops(draws, dims))
+
+    return _cached(["multivariate_normal_cost", draws, dims], compute)
+
+
 def choice_base(pool: int, out_shape: tuple[int, ...], replace: bool, with_p: bool) -> int:
     """flopscope's ``_choice_cost`` for ``Generator.choice`` drawing ``out_shape`` from a pool of ``pool``."""
 

@@ -336,6 +336,8 @@ RANDOM = {
     "permutation": "rng = fnp.random.default_rng(0); r = rng.permutation(W)",
     "draw_then_use_f64": "rng = fnp.random.default_rng(0); x = rng.standard_normal(W); r = v * x",
     "mlp_seed_rng": "rng = fnp.random.default_rng(mlp.seed); r = rng.standard_normal(W)",
+    "multivariate_normal": "rng = fnp.random.default_rng(0); a = rng.multivariate_normal(fnp.zeros(W), fnp.eye(W), size=(3, 2)); r = rng.multivariate_normal(v, w @ w.T + fnp.eye(W), 5, method='cholesky')",
+    "multivariate_normal_of_a_list": "rng = fnp.random.default_rng(0); r = rng.multivariate_normal([0.0, 1.0], [[1.0, 0.0], [0.0, 2.0]])",
     "standard_exponential": "rng = fnp.random.default_rng(0); r = rng.standard_exponential((D, W))",
     "poisson": "rng = fnp.random.default_rng(0); r = rng.poisson(3.0, size=W)",
     "gamma_beta": "rng = fnp.random.default_rng(0); a = rng.gamma(2.0, 1.0, size=W); b = rng.beta(2.0, 3.0, size=W)",

@@ -22,7 +22,7 @@ from flopcast.analyzer.ops.operands import (
 )
 from flopcast.analyzer.ops.registry import OpError, handler
 from flopcast.analyzer.ops.sorting import _ceil_log2
-from flopcast.analyzer.values import Array, Generator, Known, NumpyScalar, Unknown, Value
+from flopcast.analyzer.values import Array, Generator, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
 
 
 @handler("random.default_rng")
@@ -45,6 +45,8 @@ def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.
         return _choice_permutation(ctx, method, args, kwargs)
     if method == "shuffle" and prefix == "random.Generator.":
         return _shuffle(ctx, op, args, kwargs)
+    if method == "multivariate_normal" and prefix == "random.Generator.":
+        return _multivariate_normal(ctx, op, args, kwargs)
     if method not in size_positions:
         raise OpError(f"Generator.{method} is not modelled yet")
     size = arg(args, kwargs, size_positions[method], "size")
@@ -63,6 +65,35 @@ def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.
     if shape == ():
         return NumpyScalar(dt, origin)
     return Array(shape, dt, dtype_origin=origin)
+
+
+def _multivariate_normal(ctx, op: str, args, kwargs) -> Value:
+    """``rng.multivariate_normal(mean, cov, size)``: float64 draws of shape ``size + (d,)``,
+    priced by flopscope's composite formula (the covariance's SVD, the affine map, the draws)
+    whatever ``method=`` numpy factorises with."""
+    if len(args) > 3 or set(kwargs) - {"mean", "cov", "size", "check_valid", "tol", "method"}:
+        raise OpError("Generator.multivariate_normal with these arguments is not modelled")
+    mean = arg(args, kwargs, 0, "mean")
+    if isinstance(mean, Known) and isinstance(mean.value, (list, tuple)):
+        dims = len(mean.value)
+    elif isinstance(mean, (ListVal, TupleVal)):
+        dims = len(mean.items)
+    else:
+        mean_arr = to_array(ctx, mean)
+        if mean_arr.ndim != 1:
+            raise OpError("Generator.multivariate_normal: a mean that is not a vector is not modelled (numpy raises)")
+        dims = mean_arr.shape[0]
+    cov = arg(args, kwargs, 1, "cov")
+    cov_shape = shape_of(cov) if isinstance(cov, Array) else None
+    if cov_shape is not None and cov_shape != (dims, dims):
+        raise OpError("Generator.multivariate_normal: cov is not d×d for the mean's d (numpy raises)")
+    size = arg(args, kwargs, 2, "size")
+    shape = () if _none(size) else new_shape(known_shape(size, "size", ctx))
+    draws = 1
+    for s in shape:
+        draws *= s
+    ctx.charge(op, pricing.multivariate_normal_base(draws, dims), "float64", ctx.span)
+    return Array(shape + (dims,), "float64", dtype_origin=ctx.span)
 
 
 def _choice_permutation(ctx, method: str, args, kwargs) -> Value:
