@@ -72,3 +72,34 @@ def test_generators_that_yield_per_layer_are_skipped():
     for text in ("m = Moments(mu, m.var @ (w * w))", "x = fnp.tanh(x @ w)"):
         line = lines[text]
         assert executed[400][line] == executed[40][line] < 20, text
+
+
+UNITS = Path(__file__).resolve().parent / "fixtures" / "steady" / "unit_comprehensions.py"
+
+
+@pytest.mark.parametrize("width,depth", [(16, 6), (24, 9)])
+def test_comprehensions_over_units_inside_a_watched_layer_loop_are_counted_exactly(width, depth):
+    assert_counted_exactly(UNITS, Point(width, depth, 2**41))
+
+
+def test_comprehensions_over_units_inside_a_watched_layer_loop_are_skipped():
+    """The unit comprehensions skip in every layer, the one the layer loop watches too (nested):
+    what runs of them does not grow with the width, and the layer loop still skips layers. The
+    growing slice's comprehension reads the layer counter: the layer loop runs every layer (its
+    comprehensions still skip units). The one after `None` reads the unit counter: every unit."""
+    text = UNITS.read_text().splitlines()
+    lines = {t.strip().split(" = ")[0]: n + 1 for n, t in enumerate(text)}
+    growing = next(n + 1 for n, t in enumerate(text) if "growing.append" in t)
+
+    def run(width: int) -> _Evaluating:
+        interp = _Evaluating(load_program(UNITS), width, 12, 2**41, Decisions())
+        interp.executed, interp.evaluated = {}, {}
+        interp.run("Estimator")
+        return interp
+
+    small, large = run(16), run(128)
+    for line in (lines["cols"], lines["lasts"], growing):
+        assert large.evaluated[line] == small.evaluated[line], text[line - 1]
+    assert large.executed[lines["h"]] < 6
+    assert large.executed[growing] == 12
+    assert large.evaluated[lines["added"]] >= 128

@@ -86,15 +86,21 @@ def raw_value(value: Known):
 # ---------------------------------------------------------------------------- the read hook
 
 _ACTIVE: Optional["CounterWatch"] = None
-#: One watch at a time in the process: the hook is on the class, seen by every thread.
+#: One watch at a time in the process: the hook is on the class, seen by every thread. A watch
+#: of a loop inside the watched iteration may run within it (``CounterWatch.start``, nested):
+#: it is then the active one, and a read of a number its outer watch watches is the outer's.
 _ONE = threading.Lock()
 
 
 def _get(self):
     v = self.__dict__["value"]
     watch = _ACTIVE
-    if watch is not None and id(self) in watch.tainted and not watch.suspended:
-        watch.read(sys._getframe(1).f_code)
+    if watch is not None:
+        if id(self) in watch.tainted and not watch.suspended:
+            watch.read(sys._getframe(1).f_code)
+        outer = watch.outer
+        if outer is not None and id(self) in outer.tainted and not outer.suspended:
+            outer.read(sys._getframe(1).f_code)
     return v
 
 
@@ -102,33 +108,45 @@ def _set(self, v) -> None:
     self.__dict__["value"] = v
 
 
+# The hooks below look at the active watch and at the one it runs within (a nested watch has
+# no logs, keyed logs or indexed lists of its own: CounterWatch.start).
+
+
 def _get_items(self):
     v = self.__dict__["items"]
     watch = _ACTIVE
-    if watch is not None and (id(self) in watch.logs or id(self) in watch.indexed) and not watch.suspended:
-        watch.read(sys._getframe(1).f_code)
+    while watch is not None:
+        if (id(self) in watch.logs or id(self) in watch.indexed) and not watch.suspended:
+            watch.read(sys._getframe(1).f_code)
+        watch = watch.outer
     return v
 
 
 def _set_items(self, v) -> None:
     watch = _ACTIVE
-    if watch is not None and (id(self) in watch.logs or id(self) in watch.indexed) and not watch.suspended:
-        watch.observed = True  # a watched log or indexed list replaced wholesale
+    while watch is not None:
+        if (id(self) in watch.logs or id(self) in watch.indexed) and not watch.suspended:
+            watch.observed = True  # a watched log or indexed list replaced wholesale
+        watch = watch.outer
     self.__dict__["items"] = v
 
 
 def _get_entries(self):
     v = self.__dict__["items"]
     watch = _ACTIVE
-    if watch is not None and id(self) in watch.keyed and not watch.suspended:
-        watch.read(sys._getframe(1).f_code)
+    while watch is not None:
+        if id(self) in watch.keyed and not watch.suspended:
+            watch.read(sys._getframe(1).f_code)
+        watch = watch.outer
     return v
 
 
 def _set_entries(self, v) -> None:
     watch = _ACTIVE
-    if watch is not None and id(self) in watch.keyed and not watch.suspended:
-        watch.observed = True  # a watched keyed log replaced wholesale
+    while watch is not None:
+        if id(self) in watch.keyed and not watch.suspended:
+            watch.observed = True  # a watched keyed log replaced wholesale
+        watch = watch.outer
     self.__dict__["items"] = v
 
 
@@ -136,8 +154,10 @@ def append_item(lst: ListVal, item) -> None:
     """``lst.append(item)``: the one way a watched log may be touched."""
     lst.items.append(item)
     watch = _ACTIVE
-    if watch is not None and id(lst) in watch.logs:
-        watch.log_append(lst, item)
+    while watch is not None:
+        if id(lst) in watch.logs:
+            watch.log_append(lst, item)
+        watch = watch.outer
 
 
 def _type_only_readers() -> frozenset:
@@ -184,12 +204,41 @@ class CounterWatch:
         self.keying = 0
         self.key_touched = False
         self.readers = _type_only_readers()
+        # A watch running within another one's iteration (``start``): the watch around it, and
+        # the one within it.
+        self.outer: Optional["CounterWatch"] = None
+        self.inner: Optional["CounterWatch"] = None
+        self.call_depth = interp.call_depth  # the user calls active where the watched loop runs
 
     # -- the hook --------------------------------------------------------------------------
 
     def start(self) -> bool:
-        """Install the hook (False: another watch runs, in this thread or another)."""
+        """Install the hook (False: another watch runs, in this thread or another).
+
+        Within the iteration another watch of this interpreter watches (a comprehension over a
+        layer's units, inside the layer loop's watched iteration), this one runs nested when
+        its loop is in the same call as the outer one's (a loop in a helper the iteration calls
+        stays unwatched: a call made inside a watch whose key reads a watched number is not
+        recorded, so watching more there would reuse fewer of a cost model's calls), the outer
+        one is not nested itself, this one watches numbers only (no logs, keyed logs
+        or indexed lists of its own: the outer one's are the ones hooked on the classes) and
+        none of its numbers is the outer's: it is then the active watch until it stops, and
+        the outer one still sees every read of its own numbers, logs and lists, by the hooks
+        or as an operand of this one's arithmetic (``ref``), and fails on it as it would
+        without this one. Otherwise the outer watch is marked
+        ``blocked`` and this one does not start."""
         global _ACTIVE
+        outer = self.interp.counter_watch
+        if outer is not None:
+            if _ACTIVE is not outer or outer.outer is not None or self.call_depth != outer.call_depth \
+                    or self.logs or self.indexed or self.keyed or any(k in outer.tainted for k in self.tainted):
+                outer.blocked = True
+                return False
+            self.outer, outer.inner = outer, self
+            self.hooked_items = False
+            _ACTIVE = self
+            self.interp.counter_watch = self
+            return True
         if not _ONE.acquire(blocking=False):
             return False
         _ACTIVE = self
@@ -204,6 +253,17 @@ class CounterWatch:
 
     def stop(self) -> None:
         global _ACTIVE
+        if self.inner is not None:
+            self.inner.stop()
+        outer = self.outer
+        if outer is not None:
+            # nested (``start``): the outer watch is the active one again
+            if _ACTIVE is self:
+                _ACTIVE = outer
+            if self.interp.counter_watch is self:
+                self.interp.counter_watch = outer
+            outer.inner = self.outer = None
+            return
         if _ACTIVE is self:
             del Known.value
             if self.hooked_items:
@@ -227,7 +287,12 @@ class CounterWatch:
 
     def ref(self, value):
         hit = self.tainted.get(id(value))
-        return hit[1] if hit is not None and hit[0] is value else ("c", raw_value(value))
+        if hit is not None and hit[0] is value:
+            return hit[1]
+        outer = self.outer
+        if outer is not None and outer.is_tainted(value):
+            outer.read(None)  # a number the outer watch watches, an operand here: read, as the interpreter would
+        return ("c", raw_value(value))
 
     def log_append(self, lst: ListVal, item) -> None:
         """An append to a watched log, checked after the iteration (``repeats.py``): a Known
@@ -375,6 +440,30 @@ class CounterWatch:
         self.events.append(("bound", "", self.ref(key), ("c", obj.shape[0]), None))
         return Known(value)
 
+    def array_indices(self, obj, parts: list) -> list:
+        """The parts of a tuple index of an array (`codes[:, j]`, `x[i, 0]`) with the watched
+        ints among them replaced by plain numbers, as ``array_index`` does for a lone one: an
+        int at an axis removes that axis whatever its value, so the item has the same shape and
+        price at every index within bounds, recorded for the later iterations. Only the parts
+        up to the first that is neither an int nor a slice (None, Ellipsis, an array: the axes
+        of the later ones are not worked out here) are looked at; a watched number after them
+        is read as before."""
+        out = list(parts)
+        axis = 0
+        for k, part in enumerate(parts):
+            if part.__class__ is not Known:
+                break
+            value = raw_value(part)
+            if self.is_tainted(part):
+                if value.__class__ is not int or axis >= obj.ndim or obj.shape[axis].__class__ is not int:
+                    break
+                self.events.append(("bound", "", self.ref(part), ("c", obj.shape[axis]), None))
+                out[k] = Known(value)
+            elif value.__class__ is not int and value.__class__ is not slice:
+                break
+            axis += 1
+        return out
+
     def store(self, obj, key, value) -> bool:
         """``obj[key] = value`` when ``key`` is a watched number: True when done here (a list
         the counter indexes, at the counter itself; a keyed log, at a key it does not hold)."""
@@ -489,12 +578,18 @@ class suspended:
         self.watch = watch
 
     def __enter__(self):
-        if self.watch is not None:
-            self.watch.suspended += 1
+        watch = self.watch
+        while watch is not None:  # and the watch it runs within (nested)
+            watch.suspended += 1
+            watch = watch.outer
+        self.outer = self.watch.outer if self.watch is not None else None
 
     def __exit__(self, *exc):
-        if self.watch is not None:
-            self.watch.suspended -= 1
+        watch = self.watch
+        if watch is not None:
+            watch.suspended -= 1
+            if self.outer is not None:
+                self.outer.suspended -= 1
 
 
 class keying:
@@ -505,19 +600,23 @@ class keying:
         self.watch = watch
 
     def __enter__(self):
-        if self.watch is not None:
-            if not self.watch.keying:
-                self.watch.key_touched = False
-            self.watch.keying += 1
+        self.watches = []
+        watch = self.watch
+        while watch is not None:  # and the watch it runs within (nested)
+            if not watch.keying:
+                watch.key_touched = False
+            watch.keying += 1
+            self.watches.append(watch)
+            watch = watch.outer
         return self
 
     def __exit__(self, *exc):
-        if self.watch is not None:
-            self.watch.keying -= 1
+        for watch in self.watches:
+            watch.keying -= 1
 
     @property
     def touched(self) -> bool:
-        return self.watch is not None and self.watch.key_touched
+        return any(watch.key_touched for watch in self.watches)
 
 
 # ---------------------------------------------------------------------------- the walk

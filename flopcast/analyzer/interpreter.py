@@ -339,6 +339,8 @@ class Interpreter:
         self.counted_compares: dict = {}  # comparison reading a watched loop's counter -> its SteadyLoop
         self.counter_watch = None  # the iteration watched for numbers that steer nothing (counters.py)
         self._free_index: Optional[ast.expr] = None  # the index of a write into a plain ndarray, never read
+        # (tuple node, array) of the tuple index being evaluated while a counter is watched (expr_Subscript)
+        self._array_index: Optional[tuple] = None
         self.active_calls: list[tuple] = []  # (function node id, argument signature) of the call stack
         self._mentions_budget: Optional[bool] = None
         self.try_depth = 0  # try statements with handlers around the code being run (any frame)
@@ -2438,7 +2440,11 @@ class Interpreter:
             items = self._elements(node.elts)
             with suspended(self.counter_watch):
                 return make_tuple(items)
-        return make_tuple(self._elements(node.elts))
+        items = self._elements(node.elts)
+        indexed = self._array_index
+        if indexed is not None and indexed[0] is node and self.counter_watch is not None:
+            items = self.counter_watch.array_indices(indexed[1], items)  # counters.py
+        return make_tuple(items)
 
     def expr_List(self, node: ast.List) -> Value:
         return ListVal(self._elements(node.elts))
@@ -2960,7 +2966,16 @@ class Interpreter:
 
     def expr_Subscript(self, node: ast.Subscript) -> Value:
         obj = self.eval(node.value)
-        key = self.eval(node.slice)
+        if self.counter_watch is not None and node.slice.__class__ is ast.Tuple and isinstance(obj, Array):
+            # a tuple index of an array (`codes[:, j]`): a loop counter counters.py watches in it
+            # is an index, not a number read (CounterWatch.array_indices)
+            saved, self._array_index = self._array_index, (node.slice, obj)
+            try:
+                key = self.eval(node.slice)
+            finally:
+                self._array_index = saved
+        else:
+            key = self.eval(node.slice)
         return self.subscript(obj, key, node)
 
     def expr_Slice(self, node: ast.Slice) -> Value:

@@ -185,6 +185,7 @@ class SteadyLoop:
         # and the lists it indexes (counters.Indexed), found by the watches.
         self.index_names = frozenset(targets & loaded) - self.counters
         self.indexed: dict = {}
+        self._counters_at: dict = {}  # index -> (item, counter_at of it)
         interp.counted_compares.update(dict.fromkeys(self.compares, self))
         # The user functions entered before the loop began: while none is entered after, only
         # the loop's own code runs. Walks leave the modules' globals out (see ``walk``) from the
@@ -433,12 +434,18 @@ class SteadyLoop:
     def counter_at(self, index: int) -> Optional[tuple]:
         """(name, Known) of the loop's counter in item ``index``: the one name of
         ``index_names`` bound to a known int there (None: none, or more than one)."""
+        item = self.items[index]
+        cached = self._counters_at.get(index)
+        if cached is not None and cached[0] is item:
+            return cached[1]  # asked several times per item by a skip over thousands of items
         found = None
-        for name, value in _bindings(self.target, self.items[index]):
+        for name, value in _bindings(self.target, item):
             if name.id in self.index_names and value.__class__ is Known and value.__dict__["value"].__class__ is int:
                 if found is not None:
-                    return None
+                    found = None
+                    break
                 found = (name.id, value)
+        self._counters_at[index] = (item, found)
         return found
 
     def counter_value(self, index: int) -> Optional[int]:
@@ -522,8 +529,9 @@ class SteadyLoop:
         only in numbers the walk can rewrite and in lists that grew, watch the iteration (the
         ``period`` iterations) about to run."""
         interp = self.interp
-        if interp.counter_watch is not None:
-            interp.counter_watch.blocked = True
+        outer = interp.counter_watch
+        if outer is not None and (outer.outer is not None or interp.call_depth != outer.call_depth):
+            outer.blocked = True  # no watch can run within it (CounterWatch.start)
             return
         if not self.counting or (self.watches >= self.MAX_WATCHES and period == 1) \
                 or previous.leaves is None or probe.leaves is None or len(previous.lists) != len(probe.lists):
@@ -1031,6 +1039,13 @@ class SteadyLoop:
         last = len(self.items) - 1
         if not self.item_matters:
             return last - index
+        if self.target.__class__ is ast.Name and self.target.id in self.counters | index_names:
+            # `for j in range(width)`: an item that is a known int is only a counter, alike and
+            # sharing nothing (``alone``); asked once per skip over thousands of units
+            items = self.items
+            if all(items[j].__class__ is Known and items[j].__dict__["value"].__class__ is int
+                   for j in range(index, last + 1)):
+                return last - index
         counts = self.interp._nonzero_counts
         taken_idents, taken_objects = set(canon.idents), set(canon.objects)
         try:
@@ -1408,8 +1423,19 @@ def _clone_all(items: list, renamed: dict, values: Optional[dict] = None, instan
 
 
 def _renamed(v: Array, ident: int) -> Array:
-    """The same array under another allocation identity."""
-    return Array(v.shape, v.dtype, v.sym, ident, v.dtype_origin, v.vrange, None, v.plain, v.presumed)
+    """The same array under another allocation identity: what
+    ``Array(v.shape, v.dtype, v.sym, ident, v.dtype_origin, v.vrange, None, v.plain, v.presumed)``
+    makes, its fields set directly (one per skipped iteration's item: thousands per comprehension
+    over a layer's units)."""
+    out = object.__new__(Array)
+    out.__dict__.update(shape=v.shape, dtype=v.dtype, sym=v.sym, ident=ident, dtype_origin=v.dtype_origin,
+                        vrange=v.vrange, counts=None, plain=v.plain, presumed=v.presumed, counted=(), value=None)
+    return out
+
+
+if tuple(f.name for f in dataclasses.fields(Array)) != ("shape", "dtype", "sym", "ident", "dtype_origin", "vrange",
+                                                        "counts", "plain", "presumed", "counted", "value"):
+    raise RuntimeError("Array's fields changed: _renamed sets each of them")  # fails at import, in every test
 
 
 
