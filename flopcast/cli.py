@@ -189,8 +189,10 @@ def _run(parser: argparse.ArgumentParser, ns: argparse.Namespace, process_ends: 
             from flopcast.lsp.server import run
         if ns.command == "lsp":
             return run(ns)
+        from flopcast import frame_reserve
+
         with _one_shot_gc(put_back=not process_ends):
-            return run(ns)
+            return frame_reserve.run(lambda: run(ns))
     except KeyboardInterrupt:
         return 2
     except BrokenPipeError:
