@@ -7,6 +7,7 @@ yields :class:`Unknown`. Python's ``sum`` over arrays is priced as flopscope see
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import itertools
 import math
@@ -291,7 +292,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         return ListVal([make_tuple(list(t)) for t in zip(*seqs)])
     if name in ("list", "tuple", "set", "frozenset", "sorted", "reversed"):
         if not args:
-            return ListVal([]) if name != "tuple" else Known(())
+            return Known(()) if name == "tuple" else Known(set()) if name == "set" \
+                else Known(frozenset()) if name == "frozenset" else ListVal([])
         keyed = kwargs.get("key") is not None and not (isinstance(kwargs["key"], Known) and kwargs["key"].value is None)
         # a set's order shows in a list, a tuple, or a sort whose key can tie
         items = interp.iterate(args[0], node, ordered=name in ("list", "tuple", "reversed") or keyed)
@@ -323,7 +325,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if name == "reversed":
             return ListVal(list(reversed(items)))
         if name in ("set", "frozenset"):
-            return set_of(interp, items, node)
+            return set_of(interp, items, node, frozen=name == "frozenset")
         return make_tuple(items) if name == "tuple" else ListVal(list(items))
     if name == "dict":
         out: dict = {}
@@ -950,6 +952,12 @@ def _copied(v: Value, deep: bool, memo: dict) -> Optional[Value]:
     """copy.copy / copy.deepcopy of what flopcast follows: containers, arrays (a new object of
     the same shape, dtype and symmetry), instances of the user's plain classes (no __copy__,
     __deepcopy__, __reduce__ or slots); a deep copy keeps shared parts shared. None otherwise."""
+    if isinstance(v, Known) and isinstance(v.value, (set, list, dict)):
+        # a set held as a known value (set_of) is mutable: the copy is another set
+        made = memo.get(id(v))
+        if made is None:
+            made = memo[id(v)] = Known(copy.deepcopy(v.value) if deep else copy.copy(v.value))
+        return made
     if isinstance(v, (Known, FunctionVal, ClassVal, Builtin, LibRef)):
         return v
     if id(v) in memo:
@@ -1043,9 +1051,13 @@ def _dataclass_copy(v: Value, as_dict: bool) -> Optional[Value]:
     return None
 
 
-def set_of(interp, items: list, node) -> Value:
-    """A set of abstract items, as a list in the iteration order Python's set gives them:
-    known items are deduplicated by value (by the real set), others by identity."""
+def set_of(interp, items: list, node, frozen: bool = False) -> Value:
+    """A set of abstract items. Of plain known values (numbers, text, tuples of them), the real
+    set (or frozenset) Python builds from them in the same order: a Known whose methods
+    (add, discard, pop, union, ...), operators, comparisons and iteration order are Python's
+    own (a set of text iterates in an order no analysis knows: interpreter.iterate asks). Of
+    other items, a list in the iteration order Python's set gives them, deduplicated by
+    identity (objects) or by value (IntEnum members)."""
     plain = [_py(v) for v in items]
     members = [plain_member(v) for v in items]
     if any(m is not v for m, v in zip(members, items)) and all(isinstance(m, Known) for m in members):
@@ -1055,15 +1067,13 @@ def set_of(interp, items: list, node) -> Value:
         for m, v in zip(members, items):
             first.setdefault(m.value, v)
         made = ListVal([first[value] for value in set(m.value for m in members)])
-        made.unordered = len(made.items) > 1 and any(_hash_seeded(m.value) for m in members)  # (StrEnum)
+        made.unordered = len(made.items) > 1 and any(hash_seeded(m.value) for m in members)  # (StrEnum)
         return made
     if all(p is not _NOT_PLAIN for p in plain):
         try:
-            out = ListVal([Known(v) for v in set(plain)])
+            return Known(frozenset(plain) if frozen else set(plain))
         except TypeError:
             raise UserRaise(interp.node_span(node) if node is not None else interp.span, "TypeError: unhashable type")
-        out.unordered = len(out.items) > 1 and any(_hash_seeded(v) for v in plain)
-        return out
     if any(p is not _NOT_PLAIN for p in plain):
         return interp.unpriced(node, "set", "a set mixing known values and values the analyzer cannot compare")
     if any(isinstance(v, (Array, ListVal, DictVal)) for v in items):
@@ -1084,13 +1094,13 @@ def set_of(interp, items: list, node) -> Value:
     return made
 
 
-def _hash_seeded(v) -> bool:
+def hash_seeded(v) -> bool:
     """Whether Python's hash of ``v`` changes from process to process (str and bytes, also
     inside tuples and frozensets), so a set holding it iterates in an order no analysis knows."""
     if isinstance(v, (str, bytes)):
         return True
     if isinstance(v, (tuple, frozenset)):
-        return any(_hash_seeded(x) for x in v)
+        return any(hash_seeded(x) for x in v)
     return False
 
 

@@ -112,6 +112,15 @@ class Canon:
             return ("K", ("float", v.hex()))
         if cls in _EXACT_SCALARS:
             return ("K", (cls.__name__, v))
+        if cls is set:
+            # a set is an object that can change (builtins.set_of): named by its object, as a list
+            objects = self.objects
+            n = objects.get(id(v))
+            if n is not None:
+                return ("KS", n, None)
+            n = objects[id(v)] = len(objects)
+            self.by_object.append(v)
+            return ("KS", n, tuple(_known(x) for x in v))  # in its iteration order
         return ("K", _known(v))
 
     def _count(self, value: CountKnown) -> tuple:

@@ -873,6 +873,18 @@ class Interpreter:
                 current.items[:] = repeated.items
             self.assign(node.target, current)
             return
+        if current.__class__ is Known and isinstance(current.value, set) \
+                and isinstance(node.op, (ast.BitOr, ast.BitAnd, ast.Sub, ast.BitXor)):
+            # `s |= t` changes the set itself (every alias sees it), as set.__ior__ does
+            if not isinstance(operand, Known):
+                self.unpriced(node, "set |=", "changes a set by items the analyzer does not know")
+                return
+            try:
+                _SET_INPLACE[type(node.op)](current.value, operand.value)
+            except TypeError as exc:
+                raise UserRaise(self.node_span(node), f"TypeError: {exc}")
+            self.assign(node.target, current)
+            return
         if current.__class__ is InstanceVal or operand.__class__ is InstanceVal:
             done = dunders.binary(self, type(node.op).__name__, current, operand, self.node_span(node), inplace=True)
             if done is not None:  # the user's __iadd__ (else __add__/__radd__)
@@ -2249,9 +2261,12 @@ class Interpreter:
                     raise PathEnd(f"{self.node_span(node)}: range of {len(v):,} items is too long to unroll")
                 return [Known(i) for i in v]
             if isinstance(v, (frozenset, set)) and ordered and len(v) > 1:
-                from flopcast.analyzer.builtins import set_of
+                from flopcast.analyzer.builtins import hash_seeded
 
-                return self.iterate(set_of(self, [Known(x) for x in v], node), node)
+                if any(hash_seeded(x) for x in v):  # text is hashed with a per-process seed
+                    out = ListVal([Known(x) for x in v])
+                    out.unordered = True
+                    return self.set_order(out, node)
             if isinstance(v, (tuple, list, str, frozenset, set)):
                 return [Known(x) for x in v]
             if isinstance(v, dict):
@@ -3558,6 +3573,10 @@ class Interpreter:
                 plain_args = [_concrete(a) for a in args]
                 plain_kwargs = {k: _concrete(v) for k, v in kwargs.items()}
             except _NotConcrete:
+                if isinstance(func.value.__self__, set) and func.value.__name__ in _SET_MUTATORS:
+                    # the set would then hold what the analyzer does not know: later reads are guesses
+                    return self.unpriced(node, f"set.{func.value.__name__}()",
+                                         "changes a set by items the analyzer does not know")
                 return Unknown("", span, "result of a method called with values the analyzer does not know")
             try:
                 return Known(func.value(*plain_args, **plain_kwargs))
@@ -4826,7 +4845,18 @@ _SAFE_METHODS = {
     float: {"is_integer"},
     tuple: {"index", "count"},
     dict: {"get", "keys", "values", "items"},
+    # sets of plain values are the real sets (builtins.set_of): Python's own methods and order
+    set: {"add", "discard", "remove", "pop", "clear", "update", "intersection_update", "difference_update",
+          "symmetric_difference_update", "union", "intersection", "difference", "symmetric_difference",
+          "issubset", "issuperset", "isdisjoint", "copy"},
+    frozenset: {"union", "intersection", "difference", "symmetric_difference", "issubset", "issuperset",
+                "isdisjoint", "copy"},
 }
+#: `s op= t` of a set: the in-place operator (it changes the set itself).
+_SET_INPLACE = {ast.BitOr: operator.ior, ast.BitAnd: operator.iand, ast.Sub: operator.isub, ast.BitXor: operator.ixor}
+#: The methods of a set that change it.
+_SET_MUTATORS = frozenset({"add", "discard", "remove", "pop", "clear", "update", "intersection_update",
+                           "difference_update", "symmetric_difference_update"})
 
 
 _DATA_INT_STEPS = {"Add": ("add", "add"), "Sub": ("sub", "rsub"), "Mult": ("mul", "mul"), "FloorDiv": ("floordiv", None)}
