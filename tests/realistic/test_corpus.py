@@ -591,6 +591,18 @@ CORPUS = {
         # a frozenset of enum members iterates in the order of their addresses
         guards=("cfg = replace(cfg, members=frozenset(k for k in cfg.members if k is not Kind.QUANTIZED))",),
     ),
+    "heap_frontier": Entry(
+        points=(
+            (8, 2, 10_000, "guarded"),     # mean field only (no refinement fits)
+            (8, 2, 30_000, "guarded"),     # refinement with fewer samples
+            (16, 3, 30_000, "guarded"),
+            (32, 4, 100_000, "guarded"),   # mean field only at the larger width
+            (16, 3, 300_000, "guarded"),   # a heap-scheduled subset of layers refined
+            (32, 4, 10**6, "guarded"),
+        ),
+        # Python sets of layers and units (add/discard/-=/|/&/^): FINDINGS-s14 corpus10 S1
+        guards=("if not fnp.all(fnp.isfinite(out)):",),
+    ),
 }
 
 

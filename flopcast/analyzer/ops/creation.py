@@ -159,7 +159,34 @@ def _array(ctx, args, kwargs):
     if not isinstance(src, Array) and dt is None and out_dt == "float64":
         origin = ctx.span
     ctx.charge("array", max(x.size, 1), out_dt, origin)
-    return Array(x.shape, out_dt, dtype_origin=origin)
+    return Array(x.shape, out_dt, dtype_origin=origin, vrange=_int_bounds(src, x, out_dt))
+
+
+def _int_bounds(src, x: Array, dt: str) -> Optional[tuple]:
+    """The least and greatest value of an integer array made from ``src``: a flopscope array's
+    own bounds, or those of a known list of ints (``fnp.array(sorted(units))``), which bound a
+    ``bincount`` of it; None when not known or not an integer dtype."""
+    if not dt.startswith(("int", "uint")):
+        return None
+    if isinstance(src, Array):
+        bounds = src.vrange
+    else:
+        found: list = []
+
+        def walk(v) -> bool:
+            if isinstance(v, Known):
+                if isinstance(v.value, (list, tuple, range)):
+                    return all(walk(Known(i)) for i in v.value)
+                if isinstance(v.value, int) and not isinstance(v.value, bool):
+                    found.append(v.value)
+                    return True
+                return False
+            if isinstance(v, (ListVal, TupleVal)):
+                return all(walk(i) for i in v.items)
+            return False
+
+        bounds = (min(found), max(found)) if walk(src) and found else None
+    return bounds if bounds is not None and _fits(bounds, dt) else None
 
 
 @handler("asarray")
@@ -181,7 +208,8 @@ def _asarray(ctx, args, kwargs):
     out_dt = dt or x.dtype
     billed = dtypes.heavier(x.dtype, out_dt, pricing.rate)
     ctx.charge("asarray", x.size, billed, ctx.span if billed == "float64" else None)
-    return Array(x.shape, out_dt, dtype_origin=ctx.span if out_dt == "float64" else None)
+    return Array(x.shape, out_dt, dtype_origin=ctx.span if out_dt == "float64" else None,
+                 vrange=_int_bounds(src, x, out_dt))
 
 
 @handler("frombuffer")
