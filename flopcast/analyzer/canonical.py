@@ -263,7 +263,8 @@ class Canon:
         return ("G", ident, value.plain)
 
     def _reference(self, value: Any) -> tuple:
-        return (type(value).__name__, getattr(value, "path", None) or getattr(value, "name", None))
+        return (type(value).__name__, getattr(value, "path", None) or getattr(value, "name", None),
+                getattr(value, "instance", None))  # a dtype instance is not its scalar type to `is`
 
     def _class(self, value: ClassVal) -> tuple:
         objects = self.objects

@@ -2752,7 +2752,9 @@ class Interpreter:
             return Known((left.name == right.name) == isinstance(op, ast.Eq))  # `type(n) == int`
         if isinstance(op, (ast.Is, ast.IsNot)):
             same = left is right or (isinstance(left, Known) and isinstance(right, Known) and left.value is right.value) \
-                or (isinstance(left, Builtin) and isinstance(right, Builtin) and left.name == right.name)
+                or (isinstance(left, Builtin) and isinstance(right, Builtin) and left.name == right.name) \
+                or (isinstance(left, DTypeRef) and isinstance(right, DTypeRef) and left.name == right.name
+                    and left.instance == right.instance)  # numpy's scalar types and builtin dtypes are singletons
             if isinstance(left, Known) and isinstance(right, Known):
                 return Known(same if isinstance(op, ast.Is) else not same)
             if isinstance(right, Known) and right.value is None:
@@ -3153,7 +3155,7 @@ class Interpreter:
             if name == "size":
                 return counted_extent(obj, tuple(range(obj.ndim))) if obj.counted else Known(obj.size)
             if name == "dtype":
-                return DTypeRef(obj.dtype)
+                return DTypeRef(obj.dtype, instance=True)
             if name in ("real", "imag"):
                 # numpy's own attribute, no record: the real dtype of a complex array
                 real = ops.dtypes.real_part(obj.dtype)
@@ -3285,7 +3287,7 @@ class Interpreter:
                 if kind is not None:
                     return Known(kind)
             if name == "type":
-                return obj
+                return DTypeRef(obj.name)  # the scalar type
         if isinstance(obj, NpzFile):
             if name == "files":
                 return ListVal([Known(k) for k in obj.arrays])
@@ -3319,7 +3321,7 @@ class Interpreter:
             if name in ("item",):
                 return BoundLib("scalar.item", obj)
             if name == "dtype":
-                return DTypeRef(obj.dtype)
+                return DTypeRef(obj.dtype, instance=True)
             return BoundLib("scalar." + name, obj)
         if quiet:
             return Unknown("", span, f"no attribute {name}")
@@ -4839,7 +4841,10 @@ _BUILTINS = {
 } | {name for name in dir(builtins) if dunders.is_builtin_exception(name)}  # (NameError, MemoryError, Warning, ...)
 
 _SAFE_METHODS = {
-    str: {"join", "format", "upper", "lower", "strip", "split", "replace", "startswith", "endswith", "encode"},
+    str: {"join", "format", "upper", "lower", "strip", "split", "replace", "startswith", "endswith", "encode",
+          "partition", "rpartition", "rsplit", "lstrip", "rstrip", "count", "find", "rfind", "index", "zfill",
+          "removeprefix", "removesuffix", "ljust", "rjust", "center", "title", "capitalize", "casefold",
+          "splitlines", "isdigit", "isalpha", "isalnum", "isupper", "islower", "isspace"},
     bytes: {"decode", "hex"},
     int: {"bit_length"},
     float: {"is_integer"},

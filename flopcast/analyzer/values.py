@@ -397,6 +397,9 @@ class DTypeRef(Value):
     """A dtype object such as ``fnp.float32``: usable as ``dtype=`` and callable."""
 
     name: str
+    # numpy's dtype instance (`x.dtype`, `fnp.dtype("float32")`, `finfo(...).dtype`), not the
+    # scalar type `fnp.float32`: they compare equal by name, but `x.dtype is fnp.float32` is False
+    instance: bool = False
 
 
 @dataclass(frozen=True, eq=False)

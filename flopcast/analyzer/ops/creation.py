@@ -429,3 +429,16 @@ def _indices(ctx, args, kwargs):
     grid = Array((len(dims),) + dims, dt)
     ctx.charge("indices", grid.size, dt)
     return grid
+
+
+@handler("dtype")
+def _dtype(ctx, args, kwargs):
+    """``fnp.dtype(x)`` is numpy's dtype class, re-exported: free, not an op (nothing is logged);
+    the dtype of a dtype, a name or a Python type (``fnp.dtype(self.dtype).name``)."""
+    given = arg(args, kwargs, 0, "dtype")
+    if isinstance(given, Array):
+        raise OpRaises("TypeError", "Cannot interpret an array as a data type")
+    dt = dtype_arg(given) if given is not None and not (isinstance(given, Known) and given.value is None) else "float64"
+    if dt is None:
+        raise OpError("the dtype is not known statically")
+    return DTypeRef(dt, instance=True)

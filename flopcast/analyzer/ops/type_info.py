@@ -49,7 +49,7 @@ def _info(name: str, args, kwargs, keyword: str):
 @handler("finfo")
 def _finfo(ctx, args, kwargs):
     info = _info("finfo", args, kwargs, "dtype")
-    attrs: dict = {"dtype": DTypeRef(str(info.dtype))}
+    attrs: dict = {"dtype": DTypeRef(str(info.dtype), instance=True)}
     attrs.update({name: NumpyScalar(str(info.dtype), ctx.span, float(getattr(info, name)))
                   for name in _FINFO_SCALARS if hasattr(info, name)})
     attrs.update({name: Known(int(getattr(info, name))) for name in _FINFO_INTS if hasattr(info, name)})
@@ -60,7 +60,7 @@ def _finfo(ctx, args, kwargs):
 def _iinfo(ctx, args, kwargs):
     info = _info("iinfo", args, kwargs, "int_type")
     return InstanceVal(ClassVal("iinfo", "numpy.iinfo", [], {}),
-                       {"dtype": DTypeRef(str(info.dtype)), "bits": Known(info.bits),
+                       {"dtype": DTypeRef(str(info.dtype), instance=True), "bits": Known(info.bits),
                         "min": Known(int(info.min)), "max": Known(int(info.max))})
 
 
