@@ -603,6 +603,20 @@ CORPUS = {
         # Python sets of layers and units (add/discard/-=/|/&/^): FINDINGS-s14 corpus10 S1
         guards=("if not fnp.all(fnp.isfinite(out)):",),
     ),
+    "solver_hierarchy": Entry(
+        points=(
+            (8, 2, 20_000, "exact"),       # DiagCov: the budget-derived choice falls to the base case
+            (16, 3, 100_000, "exact"),
+            (32, 4, 100_000, "exact"),
+            (8, 2, 100_000, "guarded"),    # FullCov (three-operand einsum) and the final sqrt ladder
+            (16, 3, 300_000, "guarded"),   # LowRankCov (float64, super().step, ridge solve, rank 2)
+            (16, 3, 400_000, "guarded"),   # FullCov
+            (32, 4, 3 * 10**6, "guarded"),
+        ),
+        # the stored dtype tested by identity and fnp.dtype(...).name: FINDINGS-s14 corpus10 S3
+        guards=("r = fnp.linalg.cholesky(cov + JITTER * eye)", "vals, vecs = fnp.linalg.eigh(cov)",
+                "coef = fnp.linalg.solve(gram + JITTER * fnp.eye(self.rank, dtype=gram.dtype), basis.T)"),
+    ),
 }
 
 
