@@ -203,7 +203,7 @@ CORPUS = {
     "strassen_match": Entry(
         points=(
             (16, 3, 20_000, "exact"),       # mean field: no engine fits
-            (8, 2, 10**5, "guarded"),       # DIRECT
+            (8, 2, 10**5, "guarded"),     # DIRECT
             (20, 2, 10**6, "guarded"),      # STRASSEN, leaf 12: one level
             (26, 2, 10**6, "guarded"),      # BLOCKED, panels of 5 (the last one ragged)
             (54, 2, 10**7, "guarded"),      # STRASSEN two levels: 54 -> 27, padded to 28 -> 14
@@ -224,7 +224,7 @@ CORPUS = {
     ),
     "sketch_reduce": Entry(
         points=(
-            (8, 2, 10**4, "guarded"),       # no low-rank layer fits (bisect over accumulated costs)
+            (8, 2, 10**4, "guarded"),     # no low-rank layer fits (bisect over accumulated costs)
             (8, 2, 10**5, "interval"),      # two low-rank layers, seeded by the fused W0 @ W1 (reduce)
             (16, 3, 10**6, "interval"),     # QR/eigh, SVD, QR layers; refinement by spectrum bucket
             (32, 2, 10**6, "guarded"),      # diagonal only
@@ -282,7 +282,7 @@ CORPUS = {
     ),
     "shrunk_gram": Entry(
         points=(
-            (8, 2, 10**5, "guarded"),       # rank-4 correction: shrinkage, eigh, solve ladder
+            (8, 2, 10**5, "guarded"),     # rank-4 correction: shrinkage, eigh, solve ladder
             (16, 3, 10**6, "guarded"),      # rank 8 on two layers
             (32, 2, 10**6, "guarded"),      # the eigh does not fit: no correction
             (32, 2, 2 * 10**6, "guarded"),  # rank 16
@@ -378,9 +378,9 @@ CORPUS = {
         points=(
             (8, 1, 10**5, "guarded"),        # one layer: no accumulated product, no projection
             (8, 2, 2 * 10**4, "guarded"),    # blocks of 4: float16 drafts, half refined in float32
-            (16, 3, 10**5, "guarded"),       # blocks of 4, eigh projection at layer 3
-            (16, 3, 10**6, "guarded"),       # one block of 16
-            (16, 4, 10**5, "guarded"),       # no block fits the planner's share: plain matmuls
+            (16, 3, 10**5, "guarded"),     # blocks of 4, eigh projection at layer 3
+            (16, 3, 10**6, "guarded"),     # one block of 16
+            (16, 4, 10**5, "guarded"),     # no block fits the planner's share: plain matmuls
         ),
         guards=("if not fnp.all(fnp.isfinite(out)):",),
     ),
@@ -388,15 +388,15 @@ CORPUS = {
         points=(
             (8, 2, 10**6, "guarded"),        # "lowrank" from the registry, rank 8 (match keeps it)
             (16, 20, 153_600, "guarded"),    # lowrank, rank 4: rank 8's accumulated cost passes the share
-            (16, 3, 10**5, "guarded"),       # "diag"
+            (16, 3, 10**5, "guarded"),     # "diag"
             (16, 2, 5 * 10**3, "guarded"),   # "mean" with its float16 shadow
         ),
         guards=("if not fnp.all(fnp.isfinite(out)):",),
     ),
     "strassen_budget": Entry(
         points=(
-            (16, 2, 10**7, "guarded"),       # plain products (no block below the width); 1 warm-up sample
-            (48, 2, 10**7, "guarded"),       # row blocks of 32 (ties with plain, fewer live bytes)
+            (16, 2, 10**7, "guarded"),     # plain products (no block below the width); 1 warm-up sample
+            (48, 2, 10**7, "guarded"),     # row blocks of 32 (ties with plain, fewer live bytes)
             (128, 2, 2**41, "guarded"),      # one Strassen level; 64 warm-up samples
             (256, 1, 10**12, "guarded"),     # two levels
             (130, 2, 10**10, "guarded"),     # 65 is odd: one level, then plain products
@@ -462,7 +462,7 @@ CORPUS = {
         points=(
             (8, 2, 1_000, "guarded"),        # "drafted" (float32 drafts, the last layer in float64) wins the heap
             (8, 2, 3_000, "guarded"),        # "chained": range products over layer pairs (recursive, cached)
-            (8, 3, 10_000, "guarded"),       # chained pair, then a plain tail layer
+            (8, 3, 10_000, "guarded"),     # chained pair, then a plain tail layer
             (16, 3, 100_000, "guarded"),
         ),
         guards=("if peak <= GAIN_CAP:",),
@@ -482,7 +482,7 @@ CORPUS = {
         points=(
             (8, 2, 1_000, "guarded"),        # only the cheapest member ("mean") fits
             (8, 2, 5_000, "guarded"),        # mean + diag
-            (16, 3, 10**5, "guarded"),       # all three, lowrank first by weight
+            (16, 3, 10**5, "guarded"),     # all three, lowrank first by weight
             (32, 3, 10**7, "guarded"),
         ),
         # the count of the refined units only scales a value
@@ -492,9 +492,9 @@ CORPUS = {
         points=(
             (8, 2, 1_000, "guarded"),        # nothing but "mean" fits (abc registry ranked by operator.itemgetter)
             (8, 2, 3_000, "guarded"),        # "diag": relu moments with norm.cdf
-            (8, 2, 30_000, "guarded"),       # "sampled": seeded draws kept in float16, partition median
+            (8, 2, 30_000, "guarded"),     # "sampled": seeded draws kept in float16, partition median
             (16, 3, 200_000, "guarded"),     # "sampled" with the rfft/irfft smoother (complex)
-            (32, 4, 10**7, "guarded"),       # "cov": float64 ellipsis einsum, eigh(UPLO="L") every 2nd layer
+            (32, 4, 10**7, "guarded"),     # "cov": float64 ellipsis einsum, eigh(UPLO="L") every 2nd layer
         ),
         # the fallback writes into its own buffer (`fnp.maximum(buf, 0.0, out=buf)`, FINDINGS corpus7 C3);
         # the eigh raises LinAlgError on a non-finite covariance, inside the registry's try (corpus8 K1)
@@ -526,10 +526,10 @@ CORPUS = {
     "qr_active": Entry(
         points=(
             (8, 2, 10**5, "guarded"),        # head (plain-numpy arrays from np.load) + refit: QR -> SVD -> eigh ladder
-            (16, 3, 10**5, "guarded"),       # no refit fits: head only
-            (16, 3, 10**7, "guarded"),       # refit + polishing rounds (a BudgetExhaustedError handler, unused)
+            (16, 3, 10**5, "guarded"),     # no refit fits: head only
+            (16, 3, 10**7, "guarded"),     # refit + polishing rounds (a BudgetExhaustedError handler, unused)
             (8, 2, 10**7, "guarded"),
-            (32, 4, 10**7, "guarded"),       # the polishing rounds run the budget out into their handler
+            (32, 4, 10**7, "guarded"),     # the polishing rounds run the budget out into their handler
         ),
         # every rung of the ladder is a safety net; svd/eigh raise on a non-finite matrix (FINDINGS corpus8 K1)
         guards=("return fnp.linalg.solve(r + self.ridge * fnp.eye(r.shape[0], dtype=r.dtype), rhs)",
@@ -541,8 +541,8 @@ CORPUS = {
         points=(
             (16, 3, 5_000, "exact"),         # PlanError caught: mean-only arm
             (8, 2, 10**5, "guarded"),        # full covariance (Strassen at the leaf), metered by a contextmanager
-            (16, 3, 10**7, "guarded"),       # Strassen one level; Cholesky -> eigh; argsort top-k + FFT mixer
-            (33, 4, 10**7, "guarded"),       # odd width: padded Strassen
+            (16, 3, 10**7, "guarded"),     # Strassen one level; Cholesky -> eigh; argsort top-k + FFT mixer
+            (33, 4, 10**7, "guarded"),     # odd width: padded Strassen
             (32, 4, 10**5, "interval"),      # diagonal arm: the walrus damping loop on a float test
         ),
         guards=('return fnp.linalg.cholesky(cov), "chol"',),
@@ -550,7 +550,7 @@ CORPUS = {
     ),
     "plugin_stages": Entry(
         points=(
-            (8, 2, 30_000, "guarded"),       # diag then full covariance: einsum(optimize=) + Cholesky jitter ladder
+            (8, 2, 30_000, "guarded"),     # diag then full covariance: einsum(optimize=) + Cholesky jitter ladder
             (16, 3, 30_000, "interval"),     # lowrank (power iteration to a float tolerance) then diag
             (16, 3, 3 * 10**5, "guarded"),   # full covariance on every layer
             (32, 4, 3 * 10**5, "guarded"),   # lowrank plan cut short: the plan's stages built from a set
@@ -616,6 +616,17 @@ CORPUS = {
         # the stored dtype tested by identity and fnp.dtype(...).name: FINDINGS-s14 corpus10 S3
         guards=("r = fnp.linalg.cholesky(cov + JITTER * eye)", "vals, vecs = fnp.linalg.eigh(cov)",
                 "coef = fnp.linalg.solve(gram + JITTER * fnp.eye(self.rank, dtype=gram.dtype), basis.T)"),
+    ),
+    "chunked_strassen": Entry(
+        points=(
+            (8, 2, 10_000, "guarded"),     # one small chunk, plain products
+            (16, 3, 100_000, "guarded"),   # the perfect-square sample count blends the mean field
+            (32, 4, 10**6, "guarded"),     # several chunks from the budget-driven while loop
+            (34, 2, 10**7, "guarded"),     # Winograd with odd halves: padded
+            (64, 5, 10**7, "guarded"),     # Winograd two levels; the last layer left out of the set
+        ),
+        # the fallback is free (zeros_like): every path costs the same, but the site is reported
+        guards=("if not fnp.all(fnp.isfinite(out)):",),
     ),
 }
 
