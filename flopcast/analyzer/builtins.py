@@ -1067,6 +1067,7 @@ def set_of(interp, items: list, node, frozen: bool = False) -> Value:
         for m, v in zip(members, items):
             first.setdefault(m.value, v)
         made = ListVal([first[value] for value in set(m.value for m in members)])
+        made.is_set = True
         made.unordered = len(made.items) > 1 and any(hash_seeded(m.value) for m in members)  # (StrEnum)
         return made
     if all(p is not _NOT_PLAIN for p in plain):
@@ -1090,6 +1091,7 @@ def set_of(interp, items: list, node, frozen: bool = False) -> Value:
         if all(v is not o for o in out):
             out.append(v)
     made = ListVal(out)
+    made.is_set = True
     made.unordered = len(out) > 1  # objects hashed by identity iterate in the order of their addresses
     return made
 
@@ -1128,6 +1130,12 @@ def _plain_items(recv) -> list | None:
 
 
 def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Span, node) -> Value:
+    if recv.__class__ is ListVal and recv.is_set:
+        if name == "copy" and not args:
+            made = ListVal(list(recv.items))
+            made.is_set, made.unordered = True, recv.unordered
+            return made
+        return interp.unpriced(node, f"set.{name}()", "a set of objects or enum members: its methods are not modelled")
     if isinstance(recv, DequeVal):
         done = stdlib_containers.deque_method(interp, name, recv, args, span, node)
         if done is not None:

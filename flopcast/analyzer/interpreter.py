@@ -2731,6 +2731,9 @@ class Interpreter:
                 done = dunders.compare(self, name, left, right, self.node_span(node))  # the user's __eq__, __lt__, ...
                 if done is not None:
                     return done
+        if (left.__class__ is ListVal and left.is_set or right.__class__ is ListVal and right.is_set) \
+                and name not in ("In", "NotIn", "Is", "IsNot"):
+            return self.unpriced(node, "set comparison", "a set of objects or enum members: its comparisons are not modelled")
         if left.__class__ is Known and right.__class__ is Known and name in _CMP:
             # two plain known values ordered or compared (what the steps below come to for them)
             try:
@@ -2917,6 +2920,8 @@ class Interpreter:
         if isinstance(left, DictVal) and isinstance(right, DictVal) and name == "BitOr" \
                 and left.factory is None and right.factory is None:
             return DictVal({**left.items, **right.items})  # `defaults | overrides` (Python 3.9)
+        if left.__class__ is ListVal and left.is_set or right.__class__ is ListVal and right.is_set:
+            return self.unpriced(node, "set operator", "a set of objects or enum members: its operators are not modelled")
         if isinstance(left, (ListVal, TupleVal)) and isinstance(right, (ListVal, TupleVal)) and name == "Add":
             items = list(left.items) + list(right.items)
             return ListVal(items) if isinstance(left, ListVal) else make_tuple(items)

@@ -167,6 +167,9 @@ class ListVal(Value):
     # A set whose iteration order changes from process to process (strings are hashed with a
     # random seed, plain objects by address): set on the instance, iterate() asks for an order.
     unordered = False
+    # A set of objects or enum members (builtins.set_of): its methods, operators and comparisons
+    # are not a list's (set.pop() takes the first item, `==` ignores the order); unpriced
+    is_set = False
 
 
 @dataclass(eq=False)
