@@ -502,10 +502,16 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             raise
     if name == "next" and args and isinstance(args[0], PyGenerator):
         gen = args[0]
+        fresh = gen.items is None
         items = interp.run_generator(gen)
+        if fresh:
+            gen.past_last = False  # suspended at its first yield, until asked further
         if gen.consumed < len(items):
             gen.consumed += 1
             return items[gen.consumed - 1]
+        gen.past_last = True
+        if gen.error is not None:
+            raise gen.error
         if len(args) > 1:
             return args[1]
         raise UserRaise(span, "StopIteration")

@@ -361,6 +361,9 @@ class Interpreter:
         self._handling: list = []  # the exceptions whose except clauses are running (for a bare `raise`)
         self._starting_generator: Optional[PyGenerator] = None  # handed to the next frame made
         self._ran_generators: list[PyGenerator] = []  # generators whose bodies ran inside predict
+        # While a `for` statement takes its items: the errors generators raised past their last
+        # item, raised after the loop's body ran for every item (None: raised where consumed).
+        self._deferred_errors: Optional[list] = None
         self._first_unpriced: Optional[int] = None  # charges made before the first unpriced op in predict
         self.active_keys_seen: list = []  # every recursion key computed, in call order (for CallMemo)
         self.memo = CallMemo(self, MAX_STEPS)
@@ -1673,10 +1676,12 @@ class Interpreter:
         else:
             sources = iterable.sources if isinstance(iterable, GeneratorView) else []
         self._stepping_loop = node  # a user iterator it runs over may be stepped all at once
+        deferred, self._deferred_errors = self._deferred_errors, []
         try:
             items = self.iterate(iterable, node.iter)
         finally:
             self._stepping_loop = None
+            deferred, self._deferred_errors = self._deferred_errors, deferred
         truncated = False
         if items is None:
             if limit is not None:
@@ -1725,7 +1730,11 @@ class Interpreter:
             for gen, before in sources:  # a generator stays suspended after the last item taken
                 gen.consumed = before + ctx.index + 1 if isinstance(gen, EndlessIter) else \
                     min(before + ctx.index + 1, len(gen.items))
+                if isinstance(gen, PyGenerator):
+                    gen.past_last = False
         if not broke and not truncated:
+            if deferred:
+                raise deferred[0]  # the next item asked for: the generator's body raised past its last
             self.exec_block(node.orelse)
 
     def for_endless(self, node: ast.For, source: EndlessIter, limit: Optional[int]) -> None:
@@ -2564,6 +2573,10 @@ class Interpreter:
                 self._call_checked(gen.function, gen.args, gen.kwargs, gen.span)
             except _GeneratorPause:
                 gen.paused = True
+            except UserRaise as error:
+                if not gen.items:
+                    raise  # raised before the first item: the first consumer meets it at once
+                gen.error = error
             finally:
                 self._starting_generator = None
                 gen.end = self.ledger()
@@ -2573,10 +2586,17 @@ class Interpreter:
         return gen.items
 
     def consume_generator(self, gen: PyGenerator) -> list[Value]:
-        """Everything a generator has left, as iterating it to the end hands it over."""
+        """Everything a generator has left, as iterating it to the end hands it over; the error
+        its body raised after its last item is raised here (a `for` loop's, after its body ran
+        for those items: ``_deferred_errors``)."""
         items = self.run_generator(gen)
         rest = items[gen.consumed:]
         gen.consumed = len(items)
+        gen.past_last = True
+        if gen.error is not None:
+            if self._deferred_errors is None:
+                raise gen.error
+            self._deferred_errors.append(gen.error)
         return rest
 
     def retract_unconsumed(self) -> None:
@@ -2584,7 +2604,7 @@ class Interpreter:
         (a `for` that broke early, a lone `next()`): at run time that code never ran."""
         regions = []
         for gen in self._ran_generators:
-            if gen.consumed < len(gen.items):
+            if gen.consumed < len(gen.items) or not gen.past_last:
                 mark = gen.marks[gen.consumed - 1] if gen.consumed else gen.start
                 regions.append((mark, gen.end))
         if not regions:

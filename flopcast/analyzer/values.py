@@ -442,6 +442,12 @@ class PyGenerator(Value):
     # ``paused`` once it did, with its code after that yield never run.
     need: Optional[int] = None
     paused: bool = False
+    # Whether a consumer asked past the last item, so the code after the last yield ran: a lone
+    # `next()` that took the last item, or a loop that broke at it, leaves it suspended there.
+    past_last: bool = True
+    # The program's exception the body raised after yielding items (a UserRaise): Python raises
+    # it only to a consumer that asks past the last item, so it waits here until one does.
+    error: Any = None
     # A generator expression a loop, zip, enumerate or islice takes items from (function is
     # None): made whole where it is written, its items after the last one taken are taken back
     # as a generator body's are (Interpreter.genexp_as_generator).
