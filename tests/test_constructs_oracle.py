@@ -435,3 +435,14 @@ def test_a_relative_import_in_the_entry_file_is_the_import_error_whestbench_meet
     report = analyze(tmp_path, point)
     assert report.lower_bound or not report.exact, "an exact prediction for a file whestbench cannot load"
     assert any("ImportError: attempted relative import" in n.message for n in report.notes), report.notes
+
+
+@pytest.mark.parametrize("width,depth", POINTS, ids=[f"{w}x{d}" for w, d in POINTS])
+def test_a_set_returned_by_a_replayed_call_is_a_new_set(width, depth):
+    # both arms of the branch cost the same: every path's total is the run's
+    path = FIXTURES / "set_from_helper.py"
+    point = Point(width, depth, BUDGET)
+    report = analyze(path, point)
+    runtime = measure(path, point).total
+    assert not report.unpriced, report.unpriced
+    assert (report.total.lo, report.total.hi) == (runtime, runtime), f"{report.total} against the run's {runtime:,}"

@@ -2388,6 +2388,8 @@ def _template(value, canon: Canon, tuples: bool = False):
     tuple the call made is one object wherever it appears (else each appearance is made anew)."""
     if isinstance(value, (Array, Unknown)) and value.counts is not None:
         raise Incomparable("a count of a mask")  # it names the mask by its identity
+    if value.__class__ is Known and isinstance(value.value, set):
+        raise Incomparable("a set")  # a mutable object: each call makes its own (builtins.set_of)
     if isinstance(value, (Known, Unknown, NumpyScalar)) or value is None:
         return ("same", value)
     if id(value) in canon.objects:
