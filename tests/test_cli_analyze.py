@@ -100,3 +100,14 @@ def test_a_command_run_in_process_leaves_the_callers_garbage_collector_as_it_fou
     assert main(["analyze", str(SAMPLES / "float64_return.py"), "--width", "16", "--depth", "2"]) == 0
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def test_text_report_says_whestbench_rejects_a_returned_shape_other_than_depth_by_width(tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text("import flopscope.numpy as fnp\nfrom whestbench import BaseEstimator\n\n\n"
+                    "class Estimator(BaseEstimator):\n    def predict(self, mlp, budget):\n"
+                    "        return fnp.stack([w @ w for w in mlp.weights])\n")
+    with pytest.raises(ValueError, match="Predictions must have shape"):  # whestbench's own check
+        measure(path, Point(8, 2, 2**41))
+    proc = flopcast("analyze", str(path), "--width", "8", "--depth", "2")
+    assert "whestbench rejects what predict returns: shape (2, 8, 8), not (depth, width) = (2, 8)" in proc.stdout

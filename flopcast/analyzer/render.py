@@ -203,6 +203,10 @@ def render_text(report: Report, top: int = 10) -> str:
         if cast:
             out.append(f"                 includes {_fmt(cast)} for whestbench's float32 cast of the returned float64 "
                        "array (--no-scorer-cast to leave it out)")
+    expected = (report.point.depth, report.point.width)
+    if report.returned is not None and tuple(report.returned[0]) != expected:
+        out.append(f"                 whestbench rejects what predict returns: shape {tuple(report.returned[0])}, "
+                   f"not (depth, width) = {expected}; the MLP's prediction is recorded as an error (FC204)")
     out.append("")
     lines = rollup.by_line(report)
     if lines:
