@@ -2799,6 +2799,10 @@ class Interpreter:
                 return Known(truth == isinstance(op, ast.In))
             if isinstance(right, InstanceVal) and right.payload is not None:
                 right = right.payload
+            if isinstance(right, Known) and not hasattr(right.value, "__contains__") \
+                    and not hasattr(right.value, "__iter__"):  # `h in 0`
+                raise UserRaise(self.node_span(node),
+                                f"TypeError: argument of type '{type(right.value).__name__}' is not iterable")
             if isinstance(left, (ListVal, TupleVal)):
                 from flopcast.analyzer.builtins import _NOT_PLAIN, _py
 
