@@ -269,6 +269,12 @@ class Report:
     # The sites that may run more than once on a path, each of which the total assumes answers
     # alike at every execution (analyzer/alike.py): those not proven to add up per execution.
     alike: list[Span] = field(default_factory=list)
+    # whestbench calls predict on one instance for every MLP of a run (analyzer/carried.py): when
+    # the first call leaves state a later one reads, each call's total over the paths, in order
+    # (the first call's is the one the charges, lines and functions show); the last one holds
+    # for every later call when ``per_call_settled``. Empty: every call costs the same.
+    per_call: list[Interval] = field(default_factory=list)
+    per_call_settled: bool = True
 
     @property
     def exact(self) -> bool:

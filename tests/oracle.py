@@ -32,6 +32,15 @@ def measure(path, point: Point, *, seed: int = 0, scorer_cast: bool = True, clas
             mlp_name: str = "") -> Measured:
     """``mlp_name``: the MLP's ``name`` (whestbench's contest path names every MLP with a slug;
     sample_mlp leaves it "")."""
+    return measure_calls(path, point, 1, seed=seed, scorer_cast=scorer_cast, class_name=class_name,
+                         mlp_name=mlp_name)[0]
+
+
+def measure_calls(path, point: Point, calls: int, *, seed: int = 0, scorer_cast: bool = True,
+                  class_name: str = "Estimator", mlp_name: str = "") -> list[Measured]:
+    """What each of ``calls`` MLPs costs on one instance, as whestbench's evaluate_estimator runs
+    them: one estimator, ``setup()`` once, then ``predict`` for each MLP (sampled with seeds
+    ``seed``, ``seed + 1``, ...) inside its own ``BudgetContext`` with the same budget."""
     warnings.filterwarnings("ignore")
     import flopscope as flops
     import flopscope.numpy as fnp
@@ -58,11 +67,6 @@ def measure(path, point: Point, *, seed: int = 0, scorer_cast: bool = True, clas
         sys.modules[name] = module
         spec.loader.exec_module(module)
         estimator = getattr(module, class_name)()
-        mlp = sample_mlp(point.width, point.depth, fnp.random.default_rng(seed), seed=seed)
-        if mlp_name:
-            import dataclasses
-
-            mlp = dataclasses.replace(mlp, name=mlp_name)
         if hasattr(estimator, "setup"):
             from whestbench import SetupContext
 
@@ -72,22 +76,34 @@ def measure(path, point: Point, *, seed: int = 0, scorer_cast: bool = True, clas
             except TypeError:
                 ctx = SetupContext(width=point.width, depth=point.depth, flop_budget=point.budget)
             estimator.setup(ctx)
-        with flops.BudgetContext(flop_budget=point.budget, quiet=True) as budget:
-            prediction = estimator.predict(mlp, point.budget)
-            if scorer_cast:
-                materialise_predictions(prediction, depth=point.depth, width=point.width)
+        runs = []
+        for i in range(calls):
+            mlp = sample_mlp(point.width, point.depth, fnp.random.default_rng(seed + i), seed=seed + i)
+            if mlp_name:
+                import dataclasses
+
+                mlp = dataclasses.replace(mlp, name=mlp_name)
+            with flops.BudgetContext(flop_budget=point.budget, quiet=True) as budget:
+                prediction = estimator.predict(mlp, point.budget)
+                if scorer_cast:
+                    materialise_predictions(prediction, depth=point.depth, width=point.width)
+            runs.append((budget, prediction))
     finally:
         sys.path.remove(folder)
         sys.modules.pop(name, None)
         for key in [k for k, m in sys.modules.items() if getattr(m, "__file__", None) and str(getattr(m, "__file__", "")).startswith(folder)]:
             del sys.modules[key]
-    per_op: Counter = Counter()
-    for record in budget.op_log:
-        per_op[record.op_name] += record.flop_cost
     import numpy as np
 
-    out = np.asarray(prediction)
-    return Measured(budget.flops_used, dict(per_op), list(budget.op_log), (out.dtype.str, out.shape, out.tobytes()))
+    out = []
+    for budget, prediction in runs:
+        per_op: Counter = Counter()
+        for record in budget.op_log:
+            per_op[record.op_name] += record.flop_cost
+        array = np.asarray(prediction)
+        out.append(Measured(budget.flops_used, dict(per_op), list(budget.op_log),
+                            (array.dtype.str, array.shape, array.tobytes())))
+    return out
 
 
 def static_per_op(report) -> dict:

@@ -282,6 +282,41 @@ def _kind(decisions: Decisions) -> Optional[tuple]:
     return (decisions.watch, decisions.presume, decisions.stages) if type(decisions) is Decisions else None
 
 
+def _per_call(results: list[RunResult], path_totals: list[int]) -> list[Interval]:
+    """Each call's total over the paths (carried.py), when some path's calls cost otherwise than
+    its first; a path that settled sooner than another costs its last call's total from then on."""
+    if not any(r.later for r in results):
+        return []
+    calls = [[t, *r.later] for r, t in zip(results, path_totals) if r.unbounded is None]
+    if not calls:
+        return []
+    n = max(map(len, calls))
+    out = [Interval(min(c[min(i, len(c) - 1)] for c in calls), max(c[min(i, len(c) - 1)] for c in calls))
+           for i in range(n)]
+    return out if len(set(out)) > 1 or not all(r.settled for r in results) else []
+
+
+def _note_later_calls(program: Program, report: Report, results: list[RunResult], explored: Exploration) -> None:
+    """Where the calls after the first are not followed to the end, the costliest call is not
+    known: a lower bound, with why."""
+    report.per_call_settled = all(r.settled for r in results)
+    span = _predict_span(program, report) or program.main_span
+    for why in dict.fromkeys(r.unsettled for r in results if not r.settled):
+        report.unpriced.append(Unpriced(span, "later calls", f"whestbench calls predict on one instance for "
+                                        f"every MLP; {why}, so the calls after it are not priced"))
+    if explored.combined is not None or explored.capped:
+        report.unpriced.append(Unpriced(span, "later calls", "the later calls of the paths not run (their "
+                                        "costs were added up or capped) are not priced"))
+
+
+def _predict_span(program: Program, report: Report) -> Optional[Span]:
+    for module in program.modules.values():
+        for info in function_table(module):
+            if info.qualname == f"{report.estimator_class}.predict":
+                return Span(info.span.path, info.span.line, info.span.col, info.span.line, info.span.col)
+    return None
+
+
 def _memory_of(program: Program, cls: str, point: Point, include_scorer_cast: bool, record_values: bool,
                rerun: _Rerun):
     """The memory the arrays of one path take: its run made again, with the same options at its
@@ -346,6 +381,10 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
         # The sites' costs add up (joins.py): every combination's total lies in this range,
         # and both ends are totals of combinations.
         totals.extend(explored.combined)
+    per_call = _per_call(results, path_totals)
+    if per_call:
+        # The total is over every MLP's call: its upper end is the costliest call.
+        totals.extend(t for i in per_call[1:] for t in (i.lo, i.hi))
     widest = results[path_totals.index(max(path_totals))]
     charges = _mark_path_dependent(widest, results)
     loop_entries: dict = {}
@@ -363,6 +402,9 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
         include_scorer_cast=include_scorer_cast,
         loop_entries=loop_entries,
     )
+    if per_call:
+        report.per_call = per_call
+        _note_later_calls(program, report, results, explored)
     if memory and traces and len(traces) == len(results):
         widest_trace = traces[results.index(widest)]
         tracker = widest_trace.memory if widest_trace is not None else None
@@ -425,6 +467,11 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
             report.values[span] = merged + tuple(t for t in texts if t not in merged)
     _add_nominal(report, results, reusing(_runner(program, cls, point, include_scorer_cast, entered,
                                                   sharing[0] if sharing else None), results))
+    if report.per_call:
+        # The nominal number is one call's: each MLP's call costs otherwise.
+        report.nominal, report.nominal_presumes = None, []
+        report.nominal_missing = [(_predict_span(program, report),
+                                   "predict leaves state for the next call: the MLPs of a run cost otherwise")]
     report.executed = frozenset(Span(m.path, n.lineno, n.col_offset, n.lineno, n.col_offset)
                                 for n in entered for m in (_module_of(program, n),) if m is not None)
     report.inclusive = dict(widest.inclusive)
@@ -440,6 +487,10 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
             shared = reruns[-1].shared if reruns else None
             _prove_each_execution(report, explored, reruns, results,
                                   _runner(program, cls, point, include_scorer_cast, shared=shared))
+    repeated = {s for r in results for s in r.repeated_sites}
+    if repeated:
+        # A path takes one option at a site for every call: as if each MLP answered alike.
+        report.alike = sorted(set(report.alike) | repeated, key=lambda s: (s.path, s.line, s.col))
     if isinstance(widest.returned, Array):
         report.returned = (widest.returned.shape, widest.returned.dtype)
     return report

@@ -28,7 +28,7 @@ from typing import Any, Optional
 
 from flopcast.syntax import ast_children, ast_walk
 from flopcast import installed
-from flopcast.analyzer import (dataints, dtypes, dunders, joins, ops, plain_numpy, presumptions, pricing,
+from flopcast.analyzer import (carried, dataints, dtypes, dunders, joins, ops, plain_numpy, presumptions, pricing,
                                scalar_values, sizetests, submission_files, undefined)
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.counters import suspended
@@ -286,6 +286,16 @@ class RunResult:
     # each of its values): what paths.py and nominal.py reuse a run by.
     chosen: Optional[dict] = field(default=None, repr=False)
     spent: Optional[dict] = field(default=None, repr=False)
+    # whestbench calls predict on one instance for every MLP of a run (carried.py): the totals of
+    # the calls after the first, made because the first left state a later call can read (empty
+    # when it left none: every call costs ``total``). ``settled``: the last of them repeats for
+    # every later call; else ``unsettled`` says why the calls after them are not followed.
+    later: list = field(default_factory=list)
+    settled: bool = True
+    unsettled: str = ""
+    # The spans of the sites a later call met that an earlier call had met: the path takes one
+    # option at each for every call, as if each MLP answered alike (report.alike).
+    repeated_sites: set = field(default_factory=set)
 
     @property
     def total(self) -> int:
@@ -328,6 +338,7 @@ class Interpreter:
         # Unwatched, how many answers were given where a watched run could record a join (see
         # RunResult.joinable).
         self._joinable_answers = 0
+        self._later_answers = False  # a call of predict after the first consulted a site (_call_again)
         self.module_envs: dict[str, dict] = {}
         self._unpriced_keys: set = set()
         self.span: Optional[Span] = None
@@ -404,7 +415,7 @@ class Interpreter:
             if limit < _RECURSION_LIMIT:
                 sys.setrecursionlimit(limit)
         result.consults = self.decisions.log
-        result.joinable = self._joinable_answers == len(self.decisions.answers)
+        result.joinable = self._joinable_answers == len(self.decisions.answers) and not self._later_answers
         result.ran_generators = bool(self._ran_generators)
         result.work = self.work
         if not self.enumerated and not self.count_values:
@@ -451,6 +462,7 @@ class Interpreter:
                 self.result.sites = list(self.decisions.seen)
                 return self.result
             predict = self.get_attr(instance, "predict", self.program.main_span)
+            before = carried.state(self, instance)
             self.metered = True
             try:
                 value = self.call(predict, [mlp, Known(self.budget)], {}, self.program.main_span)
@@ -466,6 +478,8 @@ class Interpreter:
                 self.result.raised = (*rejected, False)
             elif value is not None and self.include_scorer_cast:
                 self.scorer_cast(value)
+            if self.result.raised is None and not self.result.unpriced and self._budget_overrun() is None:
+                self._later_calls(instance, predict, before)
         except PathEnd as end:
             self._end_path(end)
         except (UserRaise, _Return, _Break, _Continue) as exc:
@@ -481,6 +495,93 @@ class Interpreter:
         self.result.prefix = min(self.decisions.spent.values(), default=None)
         self.result.first_unpriced = self._first_unpriced
         return self.result
+
+    def _later_calls(self, instance: Value, predict: Value, before: Optional[tuple]) -> None:
+        """The calls whestbench makes after the first on this instance, one per MLP, followed while
+        the first left state they can read (carried.py). Only after a first call that ended
+        normally: one that raised or ran out of budget leaves a state the path does not follow."""
+        after = carried.state(self, instance)
+        if after is not None and after == before:
+            return  # every call starts where the first did
+        r = self.result
+        for _ in range(carried.MAX_CALLS - 1):
+            stopped = self._call_again(predict)
+            if stopped is not None:
+                r.settled, r.unsettled = False, stopped
+                return
+            now = carried.state(self, instance)
+            if now is not None and now == after:
+                return  # this call left the state it found: every later call costs what it did
+            after = now
+        r.settled = False
+        r.unsettled = ("the state a call can read still changes after "
+                       f"{carried.MAX_CALLS} calls" if after is not None else
+                       "the state a call can read holds values flopcast cannot compare")
+
+    def _call_again(self, predict: Value) -> Optional[str]:
+        """One more call of ``predict`` with a fresh MLP, inside a fresh budget: its total is
+        appended to ``result.later``, its findings merged into the path's; the charges, the
+        per-function roll-ups and the trace stay the first call's. Why the calls after it cannot
+        be followed, or None."""
+        first = self.result
+        answers = self.decisions.answers
+        seen_before = {key for key, _ in answers}
+        answers_start = len(answers)
+        saved = (self.used, self._first_unpriced, self._ran_generators, self.trace, self._unpriced_keys)
+        self.result = fresh = RunResult()
+        self.used, self._first_unpriced, self._ran_generators, self.trace = 0, None, [], None
+        self._unpriced_keys = set()
+        traced_eval = self.__dict__.pop("eval", None)  # the memory tracker's (the trace is off)
+        stopped = None
+        try:
+            try:
+                value = self.call(predict, [self.make_mlp(), Known(self.budget)], {}, self.program.main_span)
+            except UserRaise as exc:
+                stopped, value = f"call {len(first.later) + 2} raises {exc.what}", None
+            self.retract_unconsumed()
+            rejected = self.rejected_prediction(value, predict) if value is not None else None
+            if rejected is not None:
+                stopped = f"call {len(first.later) + 2} returns a rejected prediction"
+            elif value is not None and self.include_scorer_cast:
+                self.scorer_cast(value)
+        except PathEnd as end:
+            self._end_path(end)
+        except (UserRaise, _Return, _Break, _Continue) as exc:
+            self._end_path(_model_failure(self.span or self.program.main_span, exc))
+        except RecursionError:
+            self._end_path(_too_deep(self.span or self.program.main_span))
+        except Exception as exc:  # noqa: BLE001 - a flopcast bug never fakes a total
+            self._end_path(_model_failure(self.span or self.program.main_span, exc))
+        overrun = self._budget_overrun()
+        self.result = first
+        self.used, self._first_unpriced, self._ran_generators, self.trace, self._unpriced_keys = saved
+        if traced_eval is not None:
+            self.eval = traced_eval
+        first.later.append(fresh.total)
+        seen = {s.key: s.span for s in self.decisions.seen}
+        later_keys = {key for key, _ in answers[answers_start:]}
+        first.repeated_sites.update(seen[k] for k in later_keys & seen_before if k in seen)
+        if later_keys:
+            # what joins.py records of a later call is not kept: watching this path proves nothing
+            self._later_answers = True
+        for u in fresh.unpriced:
+            if all((u.span, u.what) != (v.span, v.what) for v in first.unpriced):
+                first.unpriced.append(u)
+        first.uncertain.extend(fresh.uncertain)
+        first.notes.extend(n for n in fresh.notes if n not in first.notes)
+        first.entered.update(fresh.entered)
+        for span, texts in fresh.values.items():
+            first.values[span] = first.values.get(span, ()) + tuple(t for t in texts if t not in first.values.get(span, ()))
+        for table in ("data_ints", "count_breaks"):
+            for key, value in getattr(fresh, table).items():
+                getattr(first, table).setdefault(key, value)
+        first.picks |= fresh.picks
+        first.exhausted = first.exhausted or fresh.exhausted
+        if fresh.unpriced:
+            return stopped or f"call {len(first.later) + 1} is not priced whole"
+        if overrun is not None:
+            return f"call {len(first.later) + 1} runs out of budget"
+        return stopped
 
     def _budget_overrun(self) -> Optional[Overrun]:
         """The charge at which flopscope raises BudgetExhaustedError on this path: the first

@@ -17,14 +17,33 @@ def _status(report: Report) -> str:
         return "lower bound (a loop or recursion may never end; its cost is unbounded)"
     if report.unpriced:
         return "lower bound (some ops are not priced)"
+    if report.per_call and all(i.exact for i in report.per_call) and not report.alike:
+        return ("exact for each call; the MLPs of a run cost otherwise (predict keeps state on the instance, "
+                "and whestbench calls it on one instance for every MLP)")
     if not report.exact:
         head, why = value_dependence(report)
         return f"{head} ({why})" + alike_caveat(report)
     return "exact"
 
 
+def per_call_text(report: Report) -> str:
+    """Each call's total in order, the last one's for every later call when the state settled."""
+    parts = []
+    n = len(report.per_call)
+    for i, total in enumerate(report.per_call, 1):
+        if i == n and report.per_call_settled:
+            parts.append(f"call {i} and every later call {total}" if i > 1 else f"every call {total}")
+        else:
+            parts.append(f"call {i} {total}")
+    if not report.per_call_settled:
+        parts.append("later calls not followed")
+    return "; ".join(parts)
+
+
 def value_dependence(report: Report) -> tuple[str, str]:
     """What a total is when every op is priced but it is not exact, and why."""
+    if report.per_call:
+        return "interval", "the cost depends on values and on the state earlier calls left on the instance"
     if report.total.exact:  # every path explored costs the same, but a run mixing answers was not priced
         return "not proven exact", "every path explored costs the same"
     return "interval", "the cost depends on values"
@@ -111,6 +130,12 @@ def _report_json(report: Report) -> dict[str, Any]:
                   # sites that may run more than once on a path, which the interval assumes answer alike
                   "assumes_alike": [{"path": display_path(s.path), "line": s.line, "col": s.col + 1}
                                     for s in report.alike],
+                  # whestbench calls predict on one instance for every MLP: when the first call leaves
+                  # state a later one reads, each call's total in order (the last one's holds for every
+                  # later call when per_call_settled); total.hi is then the costliest call's
+                  "per_call": [{"call": i, "lo": t.lo, "hi": t.hi, "exact": t.exact}
+                               for i, t in enumerate(report.per_call, 1)],
+                  "per_call_settled": report.per_call_settled,
                   # the count on the path where no safety net fires, and what it presumes
                   "nominal": report.nominal,
                   "nominal_presumes": [{"path": display_path(span.path), "line": span.line, "col": span.col + 1,
@@ -190,8 +215,12 @@ def render_text(report: Report, top: int = 10) -> str:
         out.append(f"                 interval {total}  ({pct:.3g}% of the budget at the upper end, {verdict}); "
                    f"{_status(report)}")
     else:
-        out.append(f"Predicted FLOPs: {total}  (≈{_approx(total.hi)}; {pct:.3g}% of the {_approx(budget)} budget, {verdict})")
+        each = " over the MLPs" if report.per_call else ""
+        out.append(f"Predicted FLOPs: {total}{each}  (≈{_approx(total.hi)}; {pct:.3g}% of the {_approx(budget)} budget"
+                   f"{' at the costliest call' if each else ''}, {verdict})")
         out.append(f"                 {_status(report)}")
+    if report.per_call:
+        out.append(f"Per MLP:         {per_call_text(report)} (the lines below are call 1's)")
     out.extend(_nominal_lines(report))
     out.extend(_calibrated_text(report))
     if report.formula:
@@ -268,8 +297,8 @@ def render_text(report: Report, top: int = 10) -> str:
 
 def _nominal_lines(report: Report) -> list[str]:
     """The nominal number's presumptions, or why there is none (only when the cost depends on values)."""
-    if report.exact:
-        return []
+    if report.exact or report.per_call:
+        return []  # per_call: the "Per MLP" line says what each call costs
     if report.nominal is not None:
         out = ["Nominal path presumes (override with `# flopcast: assume ...`, docs/directives.md):"]
         out.extend(f"  {display_path(span.path)}:{span.line}: {text}" for span, text in report.nominal_presumes)

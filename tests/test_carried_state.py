@@ -1,0 +1,89 @@
+"""One estimator, many MLPs: whestbench calls ``predict`` on one instance for every MLP of a run,
+each inside its own BudgetContext with the same budget (scoring.evaluate_estimator). State a call
+leaves for the next makes later MLPs cost otherwise; flopcast follows the calls until the state
+settles (analyzer/carried.py). Each fixture's per-call answer is held against the real flopscope
+running several MLPs on one instance (oracle.measure_calls)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flopcast.analyzer.api import analyze
+from flopcast.analyzer.render import render_text, to_json
+from flopcast.model import Point
+from oracle import measure_calls
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE / "fixtures" / "carried"
+POINTS = [Point(8, 2, 2**41), Point(16, 3, 2**41)]
+CALLS = 6  # MLPs measured on one instance: past the calls flopcast follows (carried.MAX_CALLS)
+
+
+def _per_call(report) -> list:
+    return [(i.lo, i.hi) for i in report.per_call]
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+@pytest.mark.parametrize("name", ["self_cache", "lru_helper", "global_dict", "counter_branch"])
+def test_settled_state_prices_every_call_exactly(name: str, point: Point) -> None:
+    path = FIXTURES / f"{name}.py"
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, CALLS)]
+    assert report.per_call, f"{name}: the calls' costs differ ({measured}) but the report gives one number"
+    assert report.per_call_settled and not report.unpriced and not report.alike
+    steady = report.per_call[-1]
+    predicted = [report.per_call[min(i, len(report.per_call) - 1)] for i in range(CALLS)]
+    assert all(i.exact for i in report.per_call)
+    assert [i.lo for i in predicted] == measured, f"{name}: {_per_call(report)} vs measured {measured}"
+    # The headline: not exact (the MLPs differ), its upper end the costliest call.
+    assert not report.exact
+    assert (report.total.lo, report.total.hi) == (min(measured), max(measured))
+    assert steady.lo == measured[-1]
+    data = to_json(report)["total"]
+    assert data["per_call"][0]["lo"] == measured[0] and data["per_call_settled"] is True
+    assert data["exact"] is False and to_json(report)["total_flops"] == max(measured)
+    text = render_text(report)
+    assert "exact for each call" in text and "every later call" in text
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+def test_setup_only_state_stays_one_exact_number(point: Point) -> None:
+    """State made in setup and read by predict, a log only appended to and an attribute only
+    assigned: nothing a later call reads changes, so the first call's count holds for all."""
+    path = FIXTURES / "setup_only.py"
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, 3)]
+    assert report.per_call == [] and report.exact and not report.unpriced
+    assert measured == [report.total.lo] * 3
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+def test_a_state_that_never_settles_is_a_lower_bound(point: Point) -> None:
+    """A counter that keeps growing (`self.calls += 1`, read as `% 3`): the calls followed are
+    priced exactly, the later ones are not known, and the report says so."""
+    path = FIXTURES / "counter_unsettled.py"
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, CALLS)]
+    assert not report.per_call_settled and report.lower_bound and not report.exact
+    assert any(u.what == "later calls" for u in report.unpriced)
+    followed = len(report.per_call)
+    assert [i.lo for i in report.per_call] == measured[:followed] == [i.hi for i in report.per_call]
+    assert report.total.hi == max(measured[:followed])
+    assert "later calls not followed" in render_text(report)
+
+
+def test_qr_active_per_call_matches_the_runtime() -> None:
+    """The corpus's qr_active: a refit counter on self read back in `== depth` polishes the first
+    MLP only; every call is within the interval flopcast gives for it, and the calls after the
+    ones followed are not claimed (the counter keeps growing)."""
+    path = HERE / "realistic" / "estimators" / "qr_active"
+    point = POINTS[0]
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, 4)]
+    assert measured[0] != measured[1] == measured[2]
+    assert len(report.per_call) == 4
+    for interval, total in zip(report.per_call, measured):
+        assert interval.contains(total), f"{[str(i) for i in report.per_call]} vs {measured}"
+    assert report.lower_bound and not report.exact
