@@ -176,7 +176,34 @@ def run_in_process(request: RunRequest, *, attribute: bool = True) -> RunResult:
     elapsed = time.perf_counter() - started
 
     charges = meter.charges() if isinstance(meter, AttributingBudget) else []
-    return RunResult(status, charges=charges, flops_used=meter.flops_used, error=error, predict_seconds=elapsed)
+    result = RunResult(status, charges=charges, flops_used=meter.flops_used, error=error, predict_seconds=elapsed)
+    if status == OK:
+        _later_calls(estimator, request, result)
+    return result
+
+
+def _later_calls(estimator, request: RunRequest, result: RunResult) -> None:
+    """The MLPs after the first on the same instance, as whestbench's evaluate_estimator runs
+    them: each sampled outside the meter (seed + i), inside a fresh BudgetContext with the same
+    budget; the first that raises ends them."""
+    from whestbench.generation import sample_mlp
+    from whestbench.scoring import materialise_predictions
+
+    import flopscope.numpy as fnp
+
+    for i in range(1, request.calls):
+        seed = request.seed + i
+        mlp = sample_mlp(request.width, request.depth, fnp.random.default_rng(seed), seed=seed)
+        meter = flops.BudgetContext(flop_budget=request.budget, quiet=True)
+        try:
+            with meter:
+                prediction = estimator.predict(mlp, request.budget)
+                before_cast = meter.flops_used
+                materialise_predictions(prediction, depth=request.depth, width=request.width)
+        except BaseException as exc:  # noqa: BLE001 - participant code
+            result.later_error = f"call {i + 1} raised {type(exc).__name__}: {exc}"[:300]
+            return
+        result.later.append([meter.flops_used, before_cast])
 
 
 def _describe(exc: BaseException, locator: Locator) -> RunError:

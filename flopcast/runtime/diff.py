@@ -82,6 +82,10 @@ class PointResult:
     ops: list[Row] = field(default_factory=list)
     # The scorer cast was left out of both sides (--no-scorer-cast).
     scorer_excluded: bool = False
+    # whestbench calls predict on one instance for every MLP: the calls after the first that the
+    # run made, each as (its number from 1, the predicted total for it, the counted total); the
+    # prediction is None past the calls the analyzer followed (report.per_call_settled False).
+    calls: list = field(default_factory=list)
 
     @property
     def matched(self) -> bool:
@@ -138,12 +142,35 @@ def compare(
 
     _join(result, report, list(report.charges), dynamic)
     total = sum(c.flops for c in dynamic)
-    if all(r.matches for r in result.expressions) and report.total.contains(total):
-        exact = report.exact and all(r.static.exact for r in result.expressions)
+    # The charges are the first call's; with state carried between calls, so is per_call[0].
+    first = report.per_call[0] if report.per_call else report.total
+    result.calls = _later_calls(report, run, include_scorer)
+    later_match = all(static is not None and static.contains(counted) for _, static, counted in result.calls)
+    if all(r.matches for r in result.expressions) and first.contains(total) and later_match:
+        exact = (all(i.exact for i in report.per_call) and not report.alike and not report.unpriced
+                 if report.per_call else report.exact) and all(r.static.exact for r in result.expressions)
         result.verdict = EXACT if exact else INSIDE
     else:
         result.verdict = MISMATCH
     return result
+
+
+def _later_calls(report: Report, run: RunResult, include_scorer: bool) -> list:
+    """(call number, predicted total, counted total) for each call after the first the run made.
+    Without per-call totals the report says every call costs its total; past the calls the
+    analyzer followed it says nothing (None, which no count matches: the verdict is then not a
+    match, as the report itself is a lower bound)."""
+    out = []
+    for i, (with_cast, without) in enumerate(run.later, 2):
+        counted = with_cast if include_scorer else without
+        if not report.per_call:
+            static: Optional[Interval] = report.total
+        elif i <= len(report.per_call):
+            static = report.per_call[i - 1]
+        else:
+            static = report.per_call[-1] if report.per_call_settled else None
+        out.append((i, static, counted))
+    return out
 
 
 def _join(result: PointResult, report: Report, static: list[Charge], dynamic: list[Charge]) -> None:

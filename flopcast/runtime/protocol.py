@@ -29,6 +29,9 @@ class RunRequest:
     memory_mib: Optional[int] = None
     # Value-dependent sites to watch (--calibrate): dicts of flopcast.runtime.observe.WatchSite.
     watch: tuple = ()
+    # MLPs run on the one instance, each inside its own meter, as whestbench runs a suite: the
+    # first is attributed charge by charge, the others only counted (RunResult.later).
+    calls: int = 1
 
 
 # Status values of a RunResult (the child's own verdict on the run).
@@ -71,6 +74,11 @@ class RunResult:
     stderr_tail: str = ""
     # Per watched site, the outcome of each execution in order (see flopcast.runtime.observe).
     observations: list = field(default_factory=list)
+    # The calls after the first on the same instance (RunRequest.calls), each with a fresh MLP
+    # (seeds seed + 1, ...) inside its own meter: [FLOPs with the scorer's cast, without it].
+    later: list = field(default_factory=list)
+    # Why the calls after those in ``later`` were not run: one raised (its class and message).
+    later_error: str = ""
 
     @property
     def ok(self) -> bool:
@@ -123,6 +131,8 @@ def result_from_json(text: str) -> RunResult:
         stdout_tail=data.get("stdout_tail", ""),
         stderr_tail=data.get("stderr_tail", ""),
         observations=data.get("observations", []),
+        later=data.get("later", []),
+        later_error=data.get("later_error", ""),
     )
 
 

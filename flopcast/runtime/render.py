@@ -44,15 +44,20 @@ def _point_text(r: PointResult) -> list[str]:
         return lines + _scorer_note(r)
     if r.matched:
         head += f"  {r.dynamic_total:,} FLOPs"
-        if not r.static_total.exact:  # type: ignore[union-attr]
+        if r.report is not None and r.report.per_call:
+            head += f" (predicted {r.report.per_call[0]} for the first MLP)"
+        elif not r.static_total.exact:  # type: ignore[union-attr]
             head += f" (predicted {r.static_total})"
         lines.append(head)
-        return lines + _scorer_note(r)
+        return lines + _calls_text(r) + _scorer_note(r)
     if r.run.ok and r.report is not None:
-        delta = _signed(Row(r.static_total, r.dynamic_total or 0).diff) if r.static_total else ""  # type: ignore[arg-type]
-        lines.append(f"{head}  predicted {r.static_total}, counted {r.dynamic_total:,} ({delta})")
+        first = r.report.per_call[0] if r.report.per_call else r.static_total
+        delta = _signed(Row(first, r.dynamic_total or 0).diff) if first else ""  # type: ignore[arg-type]
+        which = " for the first MLP" if r.report.per_call else ""
+        lines.append(f"{head}  predicted {first}{which}, counted {r.dynamic_total:,} ({delta})")
         if r.report.lower_bound:
             lines.append(f"  the prediction is a lower bound: {_plural(len(r.report.unpriced), 'call')} could not be priced")
+        lines += _calls_text(r)
         lines += _table("differing expressions", r.expressions, expression=True)
         lines += _table("differing lines", r.lines, line=True)
         lines += _table("by op", r.ops)
@@ -181,6 +186,18 @@ def _plural(n: int, word: str) -> str:
 # json
 
 
+def _calls_text(r: PointResult) -> list[str]:
+    """The calls after the first on the same instance (whestbench's one estimator per run)."""
+    out = []
+    for i, static, counted in r.calls:
+        predicted = "not predicted (the analyzer did not follow this call)" if static is None else f"predicted {static}"
+        mark = "" if static is not None and static.contains(counted) else "  MISMATCH"
+        out.append(f"  MLP {i} on the same instance: counted {counted:,}, {predicted}{mark}")
+    if r.run.later_error:
+        out.append(f"  later MLPs not run: {r.run.later_error}")
+    return out
+
+
 def render_json(path: Path, results: list[PointResult], *, seed: int) -> str:
     data = {
         "schema_version": SCHEMA_VERSION,
@@ -230,4 +247,8 @@ def _point_json(r: PointResult) -> dict:
         "expressions": [_row_json(x) for x in r.expressions],
         "lines": [_row_json(x) for x in r.lines],
         "ops": [_row_json(x) for x in r.ops],
+        # whestbench calls predict on one instance for every MLP: the calls after the first
+        "calls": [{"call": i, "static": _interval_json(static), "dynamic": counted,
+                   "matches": static is not None and static.contains(counted)} for i, static, counted in r.calls],
+        "later_error": r.run.later_error,
     }

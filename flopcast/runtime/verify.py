@@ -75,6 +75,10 @@ def verify_point(
         class_name=class_name,
         scorer=True,  # whestbench always casts; --no-scorer-cast only drops it from the comparison
         memory_mib=memory_mib,
+        # whestbench calls predict on one instance for every MLP: at least a second call, to see
+        # state the first leaves for it, and each call the analyzer priced apart plus one.
+        # (Not past the calls it followed when the state did not settle: it predicts none of those.)
+        calls=max(2, len(report.per_call) + report.per_call_settled) if report is not None else 2,
     )
     run = run_isolated(request, timeout=timeout)
     return compare(point, report, run, static_error=static_error, include_scorer=scorer)
