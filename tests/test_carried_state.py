@@ -49,10 +49,13 @@ def test_settled_state_prices_every_call_exactly(name: str, point: Point) -> Non
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
-def test_setup_only_state_stays_one_exact_number(point: Point) -> None:
+@pytest.mark.parametrize("name", ["setup_only", "counter_arith"])
+def test_state_no_call_steers_by_stays_one_exact_number(name: str, point: Point) -> None:
     """State made in setup and read by predict, a log only appended to and an attribute only
-    assigned: nothing a later call reads changes, so the first call's count holds for all."""
-    path = FIXTURES / "setup_only.py"
+    assigned (setup_only); call counters in a global, a dict and on the instance that feed only
+    arithmetic (counter_arith, watched through a call: counters.py): the first call's count
+    holds for all."""
+    path = FIXTURES / f"{name}.py"
     report = analyze(path, point)
     measured = [m.total for m in measure_calls(path, point, 3)]
     assert report.per_call == [] and report.exact and not report.unpriced

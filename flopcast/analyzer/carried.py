@@ -23,7 +23,9 @@ from typing import Optional
 
 from flopcast.analyzer import write_only
 from flopcast.analyzer.canonical import Canon, Incomparable
+from flopcast.analyzer.counters import CounterWatch, LeafCanon, raw_value, rewrite, suspended, undo
 from flopcast.analyzer.joins import _Walk
+from flopcast.analyzer.values import Known
 
 #: The most calls of ``predict`` followed on one instance (the first included).
 MAX_CALLS = 4
@@ -51,3 +53,124 @@ def state(interp, instance) -> Optional[tuple]:
     except (Incomparable, RecursionError):
         return None
     return tuple(parts)
+
+
+# ---------------------------------------------------------------------------- numbers that steer nothing
+#
+# A call counter kept in a module global or on the instance (`CALLS += 1`, `STATS["calls"] += 1`,
+# `Scope.opened += 1` read only as `Scope.opened * 0.0`) changes the state at every call, so it
+# never repeats. As for a loop's iterations (counters.py), the numbers that changed between the
+# last two calls are watched through the next call: if that call reads them only by arithmetic
+# that can raise at no value (below) and compares none of them, and ends in the state it started
+# from but for those numbers (each at the same place, of the same type), then the next call makes
+# the same moves with the numbers it starts from, and so does every call after it: each costs
+# what the watched call did. A comparison (`if self.calls % 3 == 0`) may answer otherwise at a
+# later call, so a watch that records one proves nothing.
+
+#: Arithmetic that raises at no value of int or float operands (Python's float ops give inf or
+#: nan rather than raise; int ops never overflow), and text made from a number.
+_SAFE_ARITH = frozenset({"Add", "Sub", "Mult", "float", "abs", "min", "max", "str", "format", "concat"})
+#: Arithmetic that raises only at a zero divisor: safe by a known divisor other than zero.
+_BY_DIVISOR = frozenset({"Div", "FloorDiv", "Mod"})
+
+
+class _LeafStateWalk(LeafCanon):
+    """``state``'s walk listing every plain number with its place (counters.LeafCanon), with
+    the attributes the program only writes compared by kind (joins._Walk)."""
+
+    def __init__(self, nonzero_counts: dict, write_only_names: dict, blind: Optional[set] = None) -> None:
+        super().__init__(nonzero_counts, blind)
+        self.write_only = write_only_names
+
+    def attributes(self, attrs: dict) -> tuple:
+        dead = self.write_only
+        parts = []
+        for k, v in attrs.items():
+            if k not in dead:
+                parts.append((k, self.attribute(attrs, k, v)))
+                continue
+            summary = write_only.kind(v)
+            if summary is None:
+                if dead[k]:
+                    raise Incomparable("a write-only attribute holding an object")
+                parts.append((k, self.form(v)))
+            elif dead[k]:
+                parts.append((k, ("write-only", summary)))
+        return tuple(parts)
+
+
+def _leaf_walk(interp, instance, blind: Optional[set] = None) -> Optional[tuple]:
+    walk = _LeafStateWalk(interp._nonzero_counts, write_only.attributes(interp.program), blind)
+    try:
+        parts: list = [walk.form(instance)]
+        envs = interp.module_envs
+        for path in sorted(envs):
+            parts.append((path, walk.names(envs[path])))
+        cache = interp._cache_results
+        parts.append((len(cache), tuple([walk.form(v) for v in cache.values()])))
+    except (Incomparable, RecursionError):
+        return None
+    return tuple(parts), walk
+
+
+def numbers(interp, instance) -> Optional[list]:
+    """The plain numbers of the state, in the order the walk meets them (None: not comparable)."""
+    with suspended(interp.counter_watch):
+        walked = _leaf_walk(interp, instance)
+    return None if walked is None else [raw_value(v) for v, _ in walked[1].leaves]
+
+
+def watch_numbers(interp, instance, before: list) -> Optional[CounterWatch]:
+    """A watch, started, of the numbers that changed since ``before`` (``numbers`` of the state
+    the last call started from), each put in a new object at its place; None when the state
+    differs otherwise, a changed number cannot be rewritten, or no number changed."""
+    walked = _leaf_walk(interp, instance)
+    if walked is None or len(walked[1].leaves) != len(before):
+        return None
+    changed = set()
+    for old, (new, where) in zip(before, walked[1].leaves):
+        b = raw_value(new)
+        if old.__class__ is b.__class__ and (old == b if b.__class__ is not float else old.hex() == b.hex()):
+            continue
+        if old.__class__ is not b.__class__ or b.__class__ not in (int, float) or where is None:
+            return None
+        changed.add(id(new))
+    if not changed:
+        return None
+    places = rewrite(walked[1].leaves, lambda v: Known(raw_value(v)) if id(v) in changed else None)
+    if places is None:
+        return None
+    fresh = {id(new) for _, _, _, new in places}
+    start = _leaf_walk(interp, instance, fresh)
+    if start is None or len(start[1].slot_objects) != len(fresh):
+        undo(places)
+        return None
+    watch = CounterWatch(interp)
+    for slot, value in enumerate(start[1].slot_objects):
+        watch.tainted[id(value)] = (value, ("leaf", slot))
+        watch.start_values.append(raw_value(value))
+    watch.start_form = start[0]
+    if not watch.start():
+        undo(places)
+        return None
+    return watch
+
+
+def numbers_steer_nothing(interp, instance, watch: CounterWatch) -> bool:
+    """After the watched call (the watch stopped): whether every later call makes its moves."""
+    if watch.observed:  # (a call memo's key that read one left that call unrecorded: key_touched)
+        return False
+    for event in watch.events:
+        kind, name, _, right, _ = event
+        if kind != "arith":
+            return False  # a comparison: a later call may answer otherwise
+        if name in _BY_DIVISOR:
+            if right[0] != "c" or right[1].__class__ not in (int, float) or not right[1]:
+                return False
+        elif name not in _SAFE_ARITH:
+            return False
+    end = _leaf_walk(interp, instance, set(watch.tainted))
+    if end is None or end[0] != watch.start_form or len(end[1].slot_objects) != len(watch.start_values):
+        return False
+    now = [raw_value(v) for v in end[1].slot_objects]
+    return all(a.__class__ is b.__class__ for a, b in zip(now, watch.start_values))

@@ -504,15 +504,27 @@ class Interpreter:
         if after is not None and after == before:
             return  # every call starts where the first did
         r = self.result
-        for _ in range(carried.MAX_CALLS - 1):
-            stopped = self._call_again(predict)
+        previous = None  # the numbers of the state the last call started from
+        calls = 1
+        while calls < carried.MAX_CALLS:
+            numbers = carried.numbers(self, instance)
+            watch = carried.watch_numbers(self, instance, previous) if previous is not None else None
+            try:
+                stopped = self._call_again(predict)
+            finally:
+                if watch is not None:
+                    watch.stop()
+            calls += 1
             if stopped is not None:
                 r.settled, r.unsettled = False, stopped
                 return
+            if watch is not None and carried.numbers_steer_nothing(self, instance, watch):
+                return  # only numbers no call steers by changed: every later call moves as this one
             now = carried.state(self, instance)
             if now is not None and now == after:
                 return  # this call left the state it found: every later call costs what it did
             after = now
+            previous = numbers
         r.settled = False
         r.unsettled = ("the state a call can read still changes after "
                        f"{carried.MAX_CALLS} calls" if after is not None else
