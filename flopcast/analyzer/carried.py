@@ -169,7 +169,16 @@ def numbers_steer_nothing(interp, instance, watch: CounterWatch) -> bool:
                 return False
         elif name not in _SAFE_ARITH:
             return False
-    end = _leaf_walk(interp, instance, set(watch.tainted))
+    # Each watched number at its own place, as the start's were (`log[key] = CALLS` shares one).
+    walked = _leaf_walk(interp, instance)
+    if walked is None:
+        return False
+    tainted = watch.tainted
+    places = rewrite(walked[1].leaves, lambda v: Known(raw_value(v)) if id(v) in tainted and tainted[id(v)][0] is v
+                     else None)
+    if places is None:
+        return False
+    end = _leaf_walk(interp, instance, {id(new) for _, _, _, new in places})
     if end is None or end[0] != watch.start_form or len(end[1].slot_objects) != len(watch.start_values):
         return False
     now = [raw_value(v) for v in end[1].slot_objects]

@@ -64,7 +64,10 @@ class _Runs:
     def seed(self, point: Point, explored: "Exploration") -> None:
         results = explored.results
         totals = {r.total for r in results}
-        exact = not explored.capped and len(totals) == 1 and not any(r.unpriced for r in results)
+        # A run whose later calls cost otherwise (carried.py: one instance for every MLP) has no
+        # one total either.
+        exact = not explored.capped and len(totals) == 1 and not any(r.unpriced for r in results) \
+            and all(r.settled and all(t == r.total for t in r.later) for r in results)
         self.memo[(point.width, point.depth, point.budget)] = results[0] if exact else None
 
     def total(self, w: int, d: int, b: int) -> Optional[int]:

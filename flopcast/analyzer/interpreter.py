@@ -539,9 +539,13 @@ class Interpreter:
         answers = self.decisions.answers
         seen_before = {key for key, _ in answers}
         answers_start = len(answers)
-        saved = (self.used, self._first_unpriced, self._ran_generators, self.trace, self._unpriced_keys)
+        saved = (self.used, self._first_unpriced, self.trace, self._unpriced_keys)
+        # The generators run so far stay listed (call keys count them: repeats.CallMemo); only this
+        # call's have charges in its list to take back.
+        generators = self._ran_generators
+        before_generators = len(generators)
         self.result = fresh = RunResult()
-        self.used, self._first_unpriced, self._ran_generators, self.trace = 0, None, [], None
+        self.used, self._first_unpriced, self.trace = 0, None, None
         self._unpriced_keys = set()
         traced_eval = self.__dict__.pop("eval", None)  # the memory tracker's (the trace is off)
         stopped = None
@@ -550,7 +554,11 @@ class Interpreter:
                 value = self.call(predict, [self.make_mlp(), Known(self.budget)], {}, self.program.main_span)
             except UserRaise as exc:
                 stopped, value = f"call {len(first.later) + 2} raises {exc.what}", None
-            self.retract_unconsumed()
+            self._ran_generators = generators[before_generators:]
+            try:
+                self.retract_unconsumed()
+            finally:
+                self._ran_generators = generators
             rejected = self.rejected_prediction(value, predict) if value is not None else None
             if rejected is not None:
                 stopped = f"call {len(first.later) + 2} returns a rejected prediction"
@@ -566,7 +574,7 @@ class Interpreter:
             self._end_path(_model_failure(self.span or self.program.main_span, exc))
         overrun = self._budget_overrun()
         self.result = first
-        self.used, self._first_unpriced, self._ran_generators, self.trace, self._unpriced_keys = saved
+        self.used, self._first_unpriced, self.trace, self._unpriced_keys = saved
         if traced_eval is not None:
             self.eval = traced_eval
         first.later.append(fresh.total)
