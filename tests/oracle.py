@@ -26,6 +26,8 @@ class Measured:
     log: list
     # What predict returned, as numpy bytes with its dtype and shape (for bitwise comparisons).
     output: tuple = ()
+    # A later MLP's call (measure_calls) that ran out of budget: ``total`` is what it spent first.
+    exhausted: bool = False
 
 
 def measure(path, point: Point, *, seed: int = 0, scorer_cast: bool = True, class_name: str = "Estimator",
@@ -83,10 +85,18 @@ def measure_calls(path, point: Point, calls: int, *, seed: int = 0, scorer_cast:
                 import dataclasses
 
                 mlp = dataclasses.replace(mlp, name=mlp_name)
-            with flops.BudgetContext(flop_budget=point.budget, quiet=True) as budget:
-                prediction = estimator.predict(mlp, point.budget)
-                if scorer_cast:
-                    materialise_predictions(prediction, depth=point.depth, width=point.width)
+            budget = flops.BudgetContext(flop_budget=point.budget, quiet=True)
+            try:
+                with budget:
+                    prediction = estimator.predict(mlp, point.budget)
+                    if scorer_cast:
+                        materialise_predictions(prediction, depth=point.depth, width=point.width)
+            except flops.BudgetExhaustedError:
+                if not i:
+                    raise  # the first MLP's, as measure() always raised it
+                # whestbench records the MLP as over budget and goes on; so far is enough here
+                runs.append((budget, None))
+                break
             runs.append((budget, prediction))
     finally:
         sys.path.remove(folder)
@@ -100,9 +110,10 @@ def measure_calls(path, point: Point, calls: int, *, seed: int = 0, scorer_cast:
         per_op: Counter = Counter()
         for record in budget.op_log:
             per_op[record.op_name] += record.flop_cost
-        array = np.asarray(prediction)
+        array = np.asarray(prediction) if prediction is not None else None
         out.append(Measured(budget.flops_used, dict(per_op), list(budget.op_log),
-                            (array.dtype.str, array.shape, array.tobytes())))
+                            (array.dtype.str, array.shape, array.tobytes()) if array is not None else (),
+                            exhausted=prediction is None))
     return out
 
 
