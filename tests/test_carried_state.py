@@ -49,9 +49,7 @@ def test_settled_state_prices_every_call_exactly(name: str, point: Point) -> Non
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
-@pytest.mark.parametrize("name", ["setup_only", pytest.param("counter_arith", marks=pytest.mark.xfail(
-    strict=True, reason="since main's session-14 changes (rebased at 8ac9edf) the counter watch through a "
-    "call sees another read of the counters and fails: unsettled, a lower bound (sound); passed at bd26181"))])
+@pytest.mark.parametrize("name", ["setup_only", "counter_arith"])
 def test_state_no_call_steers_by_stays_one_exact_number(name: str, point: Point) -> None:
     """State made in setup and read by predict, a log only appended to and an attribute only
     assigned (setup_only); call counters in a global, a dict and on the instance that feed only

@@ -997,7 +997,8 @@ class Interpreter:
                 current.items[:] = repeated.items
             self.assign(node.target, current)
             return
-        if current.__class__ is Known and isinstance(current.value, set) \
+        # (the value read past counters.py's watch: only a set's in-place operators are looked for)
+        if current.__class__ is Known and isinstance(current.__dict__["value"], set) \
                 and isinstance(node.op, (ast.BitOr, ast.BitAnd, ast.Sub, ast.BitXor)):
             # `s |= t` changes the set itself (every alias sees it), as set.__ior__ does
             if not isinstance(operand, Known):
