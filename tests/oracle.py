@@ -131,6 +131,12 @@ def first_call(report):
     return report.per_call[0] if report.per_call else report.total
 
 
+def first_call_unpriced(report) -> list:
+    """What the first MLP's call left unpriced: the report's unpriced entries but the one that
+    says later calls were not followed (a state that never repeats across the MLPs)."""
+    return [u for u in report.unpriced if u.what != "later calls"]
+
+
 def assert_exact_match(report, measured: Measured, where: str = "") -> None:
     """The static report is exact (for each call, when later MLPs cost otherwise) and equals the
     runtime count of the first MLP in total and per op (its charges are the first call's)."""

@@ -1844,20 +1844,29 @@ class Interpreter:
                     broke = True
                     break
                 index += 1
+        except BaseException:
+            # a raise or a return out of the body: the loop asked for no further item
+            self._suspend_sources(sources, ctx.index)
+            raise
         finally:
             self.loops.pop()
             if steady is not None:
                 steady.close()
         if broke or truncated:
-            for gen, before in sources:  # a generator stays suspended after the last item taken
-                gen.consumed = before + ctx.index + 1 if isinstance(gen, EndlessIter) else \
-                    min(before + ctx.index + 1, len(gen.items))
-                if isinstance(gen, PyGenerator):
-                    gen.past_last = False
+            self._suspend_sources(sources, ctx.index)
         if not broke and not truncated:
             if deferred:
                 raise deferred[0]  # the next item asked for: the generator's body raised past its last
             self.exec_block(node.orelse)
+
+    @staticmethod
+    def _suspend_sources(sources: list, index: int) -> None:
+        """The generators a `for` loop left at item ``index`` stay suspended after it."""
+        for gen, before in sources:
+            gen.consumed = before + index + 1 if isinstance(gen, EndlessIter) else \
+                min(before + index + 1, len(gen.items))
+            if isinstance(gen, PyGenerator):
+                gen.past_last = False
 
     def for_endless(self, node: ast.For, source: EndlessIter, limit: Optional[int]) -> None:
         """`for i in itertools.count():` (or cycle, repeat): the loop ends only by a break, a
