@@ -40,7 +40,12 @@ class _StateWalk(_Walk):
 
 def state(interp, instance) -> Optional[tuple]:
     """What a later call of ``predict`` can read, canonically; None when it cannot be compared."""
-    walk = _StateWalk(interp._nonzero_counts, write_only.attributes(interp.program))
+    return _walked(interp, instance, _StateWalk(interp._nonzero_counts, write_only.attributes(interp.program)))
+
+
+def _walked(interp, instance, walk) -> Optional[tuple]:
+    """``walk``'s form of the instance, every module's globals and the lru_cache tables; None
+    when they cannot be compared."""
     try:
         parts: list = [walk.form(instance)]
         envs = interp.module_envs
@@ -101,16 +106,8 @@ class _LeafStateWalk(LeafCanon):
 
 def _leaf_walk(interp, instance, blind: Optional[set] = None) -> Optional[tuple]:
     walk = _LeafStateWalk(interp._nonzero_counts, write_only.attributes(interp.program), blind)
-    try:
-        parts: list = [walk.form(instance)]
-        envs = interp.module_envs
-        for path in sorted(envs):
-            parts.append((path, walk.names(envs[path])))
-        cache = interp._cache_results
-        parts.append((len(cache), tuple([walk.form(v) for v in cache.values()])))
-    except (Incomparable, RecursionError):
-        return None
-    return tuple(parts), walk
+    parts = _walked(interp, instance, walk)
+    return None if parts is None else (parts, walk)
 
 
 def numbers(interp, instance) -> Optional[list]:
