@@ -1218,6 +1218,8 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
         if out is not None:
             return out
     if isinstance(recv, DictVal):
+        if name in ("get", "setdefault") and not args:
+            raise UserRaise(span, f"TypeError: {name} expected at least 1 argument, got 0")
         if name == "get":
             key = args[0]
             watch = interp.counter_watch

@@ -46,6 +46,7 @@ CASES = {
     "vstack_mismatched": ("r = fnp.vstack([w, fnp.ones(3)])", "ValueError"),
     "hstack_mismatched": ("r = fnp.hstack([w, fnp.ones((3, 2))])", "ValueError"),
     "stack_mismatched": ("r = fnp.stack([v, fnp.ones(3)])", "ValueError"),
+    "dict_setdefault_without_a_key": ("r = {1: w}.setdefault()", "TypeError"),
     "membership_in_a_number": ("r = fnp.where(w in 0, w, v)", "TypeError"),
     "expand_dims_axis_out_of_range": ("r = fnp.expand_dims(w, 3)", "AxisError"),
     "expand_dims_repeated_axis": ("r = fnp.expand_dims(w, (0, 0))", "ValueError"),
