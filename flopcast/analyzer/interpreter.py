@@ -480,21 +480,26 @@ class Interpreter:
                 self.scorer_cast(value)
             if self.result.raised is None and not self.result.unpriced and self._budget_overrun() is None:
                 self._later_calls(instance, predict, before)
-        except PathEnd as end:
-            self._end_path(end)
-        except (UserRaise, _Return, _Break, _Continue) as exc:
-            # Only reachable through a statement handler that lets one escape where it cannot
-            # (a flopcast bug): the path ends there, and the total is not exact.
-            self._end_path(_model_failure(self.span or self.program.main_span, exc))
-        except RecursionError:
-            self._end_path(_too_deep(self.span or self.program.main_span))
         except Exception as exc:  # noqa: BLE001 - the last boundary: a flopcast bug never fakes a total
-            self._end_path(_model_failure(self.span or self.program.main_span, exc))
+            self._end_path_at(exc)
         self.result.sites = list(self.decisions.seen)
         self.result.overrun = self._budget_overrun()
         self.result.prefix = min(self.decisions.spent.values(), default=None)
         self.result.first_unpriced = self._first_unpriced
         return self.result
+
+    def _end_path_at(self, exc: Exception) -> None:
+        """End the path at what escaped a call of predict: an analysis stop, the interpreter's
+        recursion limit, or a flopcast bug (a UserRaise or a return/break/continue reaches here
+        only through a statement handler that lets one escape where it cannot). The total is then
+        not exact."""
+        where = self.span or self.program.main_span
+        if isinstance(exc, PathEnd):
+            self._end_path(exc)
+        elif isinstance(exc, RecursionError):
+            self._end_path(_too_deep(where))
+        else:
+            self._end_path(_model_failure(where, exc))
 
     def _later_calls(self, instance: Value, predict: Value, before: Optional[tuple]) -> None:
         """The calls whestbench makes after the first on this instance, one per MLP, followed while
@@ -564,14 +569,8 @@ class Interpreter:
                 stopped = f"call {len(first.later) + 2} returns a rejected prediction"
             elif value is not None and self.include_scorer_cast:
                 self.scorer_cast(value)
-        except PathEnd as end:
-            self._end_path(end)
-        except (UserRaise, _Return, _Break, _Continue) as exc:
-            self._end_path(_model_failure(self.span or self.program.main_span, exc))
-        except RecursionError:
-            self._end_path(_too_deep(self.span or self.program.main_span))
         except Exception as exc:  # noqa: BLE001 - a flopcast bug never fakes a total
-            self._end_path(_model_failure(self.span or self.program.main_span, exc))
+            self._end_path_at(exc)
         overrun = self._budget_overrun()
         self.result = first
         self.used, self._first_unpriced, self.trace, self._unpriced_keys = saved
