@@ -16,7 +16,7 @@ from typing import Optional
 from flopcast.check.findings import Finding
 from flopcast.check.source import Submission, load_submission
 from flopcast.model import Point, Report
-from flopcast.report.curves import Analyses, Curve, curves
+from flopcast.report.curves import CURVE_SECONDS, Analyses, Curve, curves
 
 
 @dataclass
@@ -78,8 +78,12 @@ def _imported(tree: ast.Module, package: str) -> list[str]:
 
 
 def gather(path: str, point: Point, *, class_name: Optional[str] = None, scorer_cast: bool = True,
-           report: Optional[Report] = None) -> Gathered:
-    """Analyse ``path`` at ``point`` (or take ``report``, made by ``verify``) and everything around it."""
+           report: Optional[Report] = None, curve_seconds: float = CURVE_SECONDS) -> Gathered:
+    """Analyse ``path`` at ``point`` (or take ``report``, made by ``verify``) and everything around it.
+
+    ``curve_seconds`` is the CPU time the curves' extra analyses may take; a point that
+    would overshoot it is left out (and a fit it would confirm is marked unconfirmed).
+    """
     from flopcast.analyzer import analyze
 
     submission = load_submission(path)
@@ -101,7 +105,7 @@ def gather(path: str, point: Point, *, class_name: Optional[str] = None, scorer_
         out.formulas = _line_formulas(path, point, report, out.files, options)
     except Exception:  # noqa: BLE001 - formulas are an extra: without them the page shows none
         out.formulas = {}
-    analyses = Analyses(lambda at: analyze(path, at, **options), point)
+    analyses = Analyses(lambda at: analyze(path, at, **options), point, curve_seconds)
     analyses.seed(report, seconds)
     out.curves = curves(analyses, report.formula)
     return out

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flopcast.analyzer import analyze, rollup
 from flopcast.check.fit import fit
 from flopcast.model import Point
-from flopcast.report.page import HEAT_LEVELS, heat
+from flopcast.report.gather import gather
+from flopcast.report.page import HEAT_LEVELS, chart_view, heat
 
-from .pages import SAMPLES, SMALL, gathered, line, line_of, page
+from .pages import CURVE_SECONDS, SAMPLES, SMALL, gathered, line, line_of, page
 
 
 def test_every_line_shows_the_flops_executions_and_share_the_analysis_gives_it():
@@ -121,9 +122,7 @@ def test_unpriced_ops_are_marked_and_make_the_header_a_lower_bound():
 
 
 def gathered_path(path):
-    from flopcast.report.gather import gather
-
-    return gather(str(path), SMALL)
+    return gather(str(path), SMALL, curve_seconds=CURVE_SECONDS)
 
 
 def test_curve_points_are_real_analyses_and_include_the_analysed_point():
@@ -170,3 +169,11 @@ def test_source_text_that_looks_like_html_is_shown_as_text(tmp_path):
     assert "<script>alert(1)" not in html
     assert "&lt;/script&gt;&lt;script&gt;alert(1)" in html
     assert html.count("<script>") == 1
+
+
+def test_with_no_time_for_the_curves_the_page_plots_only_its_point_and_says_the_fit_is_unconfirmed():
+    g = gather(str(SAMPLES / "covariance_propagation.py"), SMALL, curve_seconds=0.0)
+    for curve in g.curves:
+        assert [p.value for p in curve.points] == [curve.analysed] and curve.skipped > 0
+        assert curve.fit is not None and curve.fit.from_formula and not curve.fit.confirmed
+        assert "not confirmed by analysis in the time the page allows" in chart_view(curve, None, "estimator.py").fit
