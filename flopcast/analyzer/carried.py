@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from flopcast.analyzer import write_only
+from flopcast.analyzer import lru, write_only
 from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.counters import CounterWatch, LeafCanon, raw_value, rewrite, suspended, undo
 from flopcast.analyzer.joins import _Walk
@@ -52,9 +52,14 @@ def _walked(interp, instance, walk) -> Optional[tuple]:
         for path in sorted(envs):
             parts.append((path, walk.names(envs[path])))
         cache = interp._cache_results
-        # lru_cache tables only grow (no eviction is modelled): their size tells which keys are
-        # there; what the cached values hold can change (a cached list appended to).
-        parts.append((len(cache), tuple([walk.form(v) for v in cache.values()])))
+        # A table that keeps every entry only grows: its size tells which keys are there. A
+        # bounded one evicts, so its keys, in the order of use, are part of the state (a key
+        # naming an object is not compared). What the cached values hold can change (a cached
+        # list appended to).
+        bounded = tuple(key for key in cache if key[:2] in interp.cache_bounded)
+        if not all(lru.is_plain(key[2]) for key in bounded):
+            return None
+        parts.append((len(cache), tuple([walk.form(v) for v in cache.values()]), bounded))
     except (Incomparable, RecursionError):
         return None
     return tuple(parts)

@@ -22,13 +22,13 @@ import weakref
 import re
 import sys
 from collections import ChainMap
-from dataclasses import dataclass, field, fields
+from dataclasses import astuple, dataclass, field, fields, replace
 from pathlib import PurePosixPath
 from typing import Any, Optional
 
 from flopcast.syntax import ast_children, ast_walk
 from flopcast import installed
-from flopcast.analyzer import (carried, dataints, dtypes, dunders, joins, ops, plain_numpy, presumptions, pricing,
+from flopcast.analyzer import (carried, dataints, dtypes, dunders, joins, lru, ops, plain_numpy, presumptions, pricing,
                                scalar_values, sizetests, submission_files, undefined)
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.counters import suspended
@@ -42,6 +42,7 @@ from flopcast.analyzer.values import (
     Array,
     CountKnown,
     counted_extent,
+    equal_only_to_itself,
     BoundLib,
     BoundMethod,
     Builtin,
@@ -362,6 +363,13 @@ class Interpreter:
         # `a and b` with a value-dependent `a` can decide its operands consistently.
         self._condition: Optional[tuple] = None
         self._cache_results: dict = {}  # @lru_cache results by (function, arguments)
+        self._cache_sizes: dict = {}  # how many entries each cached function's table holds
+        # Each change of the tables (an entry added, evicted or moved by a hit on a bounded table):
+        # equal versions along a path mean equal tables (their size alone does not, once they evict).
+        self.cache_version = 0
+        self.cache_bounded: set = set()  # the (node, identity) of functions whose table evicts
+        self._cache_kept: list = []  # the objects the tables' keys name by identity, kept alive as CPython's are
+        self._cache_sites = 0  # lookups that could not tell a hit from a miss, so far on the path
         self._directives: dict = {}  # (statement, header end, kind, directives) -> Interpreter.directive_at's answer
         # How many times _cache_results was consulted, and how many of those looked an argument
         # up by its identity or returned a cached array or container (the same object each
@@ -760,17 +768,8 @@ class Interpreter:
         self.emit(span, op, flops, dtype, self.frame.qualname if self.frame else "<module>", origin)
 
     def unpriced(self, node: Optional[ast.AST], what: str, reason: str) -> Value:
-        span = self.node_span(node) if node is not None else self.span or self.program.main_span
-        if self.free:  # numpy's own work on plain arrays bills nothing; only the value is unknown
-            return Unknown("", span, reason)
-        key = (span, what)
-        self.effects += 1
-        if key not in self._unpriced_keys:
-            self._unpriced_keys.add(key)
-            self.result.unpriced.append(Unpriced(span, what, reason, self.frame.qualname if self.frame else ""))
-        if self.metered and self._first_unpriced is None:
-            self._first_unpriced = len(self.result.charges)
-        return Unknown("", span, reason)
+        return self._unpriced_at(self.node_span(node) if node is not None else self.span or self.program.main_span,
+                                 what, reason)
 
     def note(self, span: Optional[Span], message: str) -> None:
         self.effects += 1
@@ -1071,7 +1070,9 @@ class Interpreter:
                 factory = self.eval(deco.func)
                 if isinstance(factory, LibRef) and factory.path in _TRANSPARENT_DECORATORS:
                     # @lru_cache(maxsize=...), @wraps(f): the function itself, as far as cost goes
-                    fn.cached = fn.cached or factory.path in _CACHING_DECORATORS
+                    if factory.path in _CACHING_DECORATORS:
+                        self.cache_function(fn, lru.spec_of([self.eval(a) for a in deco.args],
+                                                            {k.arg: self.eval(k.value) for k in deco.keywords if k.arg}))
                     continue
             d = self.eval(deco)
             if isinstance(d, Builtin) and d.name in ("staticmethod", "classmethod", "property"):
@@ -1079,7 +1080,8 @@ class Interpreter:
             elif isinstance(d, LibRef) and d.path == "py:functools.cached_property":
                 fn.kind = "cached_property"
             elif isinstance(d, LibRef) and d.path in _TRANSPARENT_DECORATORS:
-                fn.cached = fn.cached or d.path in _CACHING_DECORATORS
+                if d.path in _CACHING_DECORATORS:  # @cache keeps every entry, @lru_cache 128
+                    self.cache_function(fn, lru.CacheSpec(None if d.path == "py:functools.cache" else lru.DEFAULT_MAXSIZE))
             elif isinstance(d, Known) or isinstance(d, LibRef):
                 pass
             else:
@@ -1087,6 +1089,20 @@ class Interpreter:
         self.frame.vars[node.name] = fn
 
     stmt_AsyncFunctionDef = stmt_FunctionDef
+
+    @staticmethod
+    def cache_function(fn: FunctionVal, spec: Optional[lru.CacheSpec]) -> None:
+        """``fn`` behind an lru_cache wrapper (None: maxsize 0, a wrapper that only calls it)."""
+        if spec is None:
+            return
+        if fn.cached:
+            # Two tables stacked: a repeat hits one of them whenever either keeps every entry;
+            # otherwise which misses both is not modelled.
+            inner = fn.cache_spec
+            unbounded = inner.known and spec.known and inner.typed == spec.typed \
+                and (inner.maxsize is None or spec.maxsize is None)
+            spec = lru.CacheSpec(None, spec.typed) if unbounded else lru.CacheSpec(known=False)
+        fn.cached, fn.cache_spec = True, spec
 
     def make_function(self, node, name: Optional[str] = None) -> FunctionVal:
         a = node.args
@@ -2233,7 +2249,7 @@ class Interpreter:
         keeps each object once): an enum member, a function, a class, an instance of classes
         that define no equality."""
         return isinstance(value, (FunctionVal, ClassVal)) or _is_enum_member(value) and not \
-            value.cls.attrs.get("__int_like__") or _equal_only_to_itself(value)
+            value.cls.attrs.get("__int_like__") or equal_only_to_itself(value)
 
     def known_truth(self, value: Value) -> Optional[bool]:
         if isinstance(value, CountKnown):
@@ -2950,7 +2966,7 @@ class Interpreter:
                 if found is not None:
                     truth = self.known_truth(found)
                     return found if truth is None else Known(truth == isinstance(op, ast.In))
-            if _equal_only_to_itself(left) and isinstance(right, (ListVal, TupleVal, DictVal)):
+            if equal_only_to_itself(left) and isinstance(right, (ListVal, TupleVal, DictVal)):
                 found = _identity_membership(left, right.items if not isinstance(right, DictVal)
                                              else [key_value(k) for k in right.items])
                 if found is not None:
@@ -3246,7 +3262,7 @@ class Interpreter:
                 raise UserRaise(self.node_span(node), f"KeyError: {key.value!r}")
             if dict_key(key) in obj.items:  # the same object (an enum member, an instance): Python finds it
                 return obj.items[dict_key(key)]
-            if _equal_only_to_itself(key) and _identity_membership(key, [key_value(k) for k in obj.items]) is False:
+            if equal_only_to_itself(key) and _identity_membership(key, [key_value(k) for k in obj.items]) is False:
                 if isinstance(obj.factory, Known):
                     return obj.factory  # a Counter
                 if obj.factory is not None:
@@ -3452,6 +3468,8 @@ class Interpreter:
                 return ListVal([Known(k) for k in obj.arrays])
         if isinstance(obj, FunctionVal) and name in obj.attrs:
             return obj.attrs[name]
+        if isinstance(obj, FunctionVal) and obj.cached and name == "cache_clear":
+            return BoundLib("py:functools.lru_cache.cache_clear", obj)
         if isinstance(obj, FunctionVal) and name in ("__name__", "__doc__"):
             # what a logging or timing decorator reads of the function it wraps
             named = isinstance(obj.node, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -3844,6 +3862,8 @@ class Interpreter:
             return self._unpriced_at(span, f"flops.{rest}", "this flopscope API is not modelled")
         if path.startswith("rawnumpy"):
             return self.call_raw_numpy(path[len("rawnumpy."):], args, kwargs, span, node)
+        if path in _CACHING_DECORATORS:
+            return self.cache_wrapper(path, args, kwargs, span)
         if path.startswith("py:"):
             from flopcast.analyzer.builtins import call_stdlib
 
@@ -3994,6 +4014,16 @@ class Interpreter:
         path, recv = func.path, func.receiver
         if path == "py:namedtuple._replace" and isinstance(recv, InstanceVal) and not args:
             return self.replace_fields(recv, kwargs, span)
+        if path == "py:functools.lru_cache.wrap":
+            if len(args) != 1 or kwargs or not isinstance(args[0], FunctionVal):
+                return self._unpriced_at(span, "lru_cache", "a cache wrapper around something other than a function "
+                                         "of the user's is not modelled")
+            return self.cached_copy(args[0], None if recv.value is None else lru.CacheSpec(*recv.value))
+        if path == "py:functools.lru_cache.cache_clear":
+            if args or kwargs:
+                raise UserRaise(span, "TypeError: cache_clear() takes no arguments")
+            self.cache_clear(recv)
+            return Known(None)
         if getattr(recv, "plain", False) and not plain_numpy.has_flopscope(list(args) + list(kwargs.values())):
             # a method of numpy's own ndarray or generator: numpy's work, unbilled
             flopscope_recv = recv.with_(plain=False, presumed=recv.presumed) if isinstance(recv, Array) else Generator()
@@ -4216,37 +4246,105 @@ class Interpreter:
         return self._call_checked(fn, args, kwargs, span)
 
     def call_cached(self, fn: FunctionVal, args: list, kwargs: dict, span: Span) -> Value:
-        """An @lru_cache function: the first call with given arguments runs (and charges);
-        a repeat returns the same object and charges nothing, as at run time."""
-        parts = []
-        for v in list(args) + [kwargs[k] for k in sorted(kwargs)]:
-            if isinstance(v, (Array, ListVal, DictVal)):
-                raise UserRaise(span, f"TypeError: unhashable argument to the cached {fn.qualname}")
-            if isinstance(v, Known):
-                try:
-                    hash(v.value)
-                except TypeError:
-                    raise UserRaise(span, f"TypeError: unhashable argument to the cached {fn.qualname}")
-                parts.append(("K", type(v.value).__name__, v.value))
-            elif isinstance(v, (Unknown, NumpyScalar)):
-                # A data-dependent argument: cannot tell a hit from a miss; run it (an upper bound).
-                self.note(span, f"{fn.qualname} is cached but called with a value that depends on data; "
-                                "counted as a fresh call")
-                return self._call_checked(fn, args, kwargs, span)
-            else:
-                parts.append(("id", id(v)))
-        key = (id(fn.node), id(fn), tuple(parts), tuple(sorted(kwargs)))
+        """An @lru_cache function: a call whose key is not in the table runs (and charges); a
+        repeat returns the same object and charges nothing, as at run time. Keys are CPython's
+        (lru.py); a lookup that cannot tell a hit from a miss is a value-dependent site."""
+        spec = fn.cache_spec
+        if not spec.known:
+            self._unpriced_at(span, f"{fn.qualname}'s lru_cache", "its maxsize or typed is not a known value: "
+                               "which calls hit its table is not modelled (calls that miss may not be counted)")
+        kept: list = []
+        try:
+            parts = lru.make_key(args, kwargs, spec.typed, kept)
+        except lru.Unhashable as exc:
+            raise UserRaise(span, f"TypeError: {exc} (an argument of the cached {fn.qualname})")
+        owner = (id(fn.node), id(fn))
+        key = owner + (parts, tuple(kwargs))
+        if spec.maxsize is not None:
+            self.cache_bounded.add(owner)
+        table = self._cache_results
         self.cache_lookups += 1
-        if key in self._cache_results:
-            value = self._cache_results[key]
-            if not isinstance(value, (Known, Unknown, NumpyScalar)) or any(p[0] == "id" for p in parts):
-                self.cache_identity_lookups += 1
-            return value
-        if any(p[0] == "id" for p in parts):
+        plain = lru.is_plain(parts)
+        if not plain:
             self.cache_identity_lookups += 1
+        if key in table and lru.is_certain(parts):
+            return self._cache_hit(key, spec, plain)
+        candidates = [k for k in table if k[:2] == owner and (not lru.is_certain(k[2]) or not lru.is_certain(parts))
+                      and lru.may_equal(k[2], parts)]
+        if candidates:
+            self.effects += 1
+            site = Site(("cache", span, self._cache_sites), ("miss",) + tuple(range(len(candidates))), span, "cache",
+                        f"whether this call of the cached {fn.qualname} finds its arguments in the table depends "
+                        "on values: each entry they may equal, and none, is analysed")
+            self._cache_sites += 1
+            answer = self.decisions.choose(site, self.used)
+            if answer != "miss":
+                return self._cache_hit(candidates[answer], spec, plain)
         value = self._call_checked(fn, args, kwargs, span)
-        self._cache_results[key] = value
+        if key not in table:  # (a recursive call may have added it meanwhile, as CPython checks)
+            if spec.maxsize is not None and self._cache_sizes.get(owner, 0) >= spec.maxsize:
+                # full: CPython drops the entry used least recently (the first of the function's in
+                # the table, whose order is kept as the order of use)
+                oldest = next(k for k in table if k[:2] == owner)
+                del table[oldest]
+                self._cache_sizes[owner] -= 1
+                self.cache_version += 1
+            self.cache_store(key, value)
+            self._cache_kept.extend(kept)
         return value
+
+    def _cache_hit(self, key: tuple, spec: lru.CacheSpec, plain: bool) -> Value:
+        value = self._cache_results[key]
+        if plain and not isinstance(value, (Known, Unknown, NumpyScalar)):
+            self.cache_identity_lookups += 1  # the object made at the first call: its identity counts
+        if spec.maxsize is not None:
+            self.cache_touched(key)
+        return value
+
+    def cache_store(self, key: tuple, value: Value) -> None:
+        """A new entry of an lru_cache table (key: the function's node and identity, the parts)."""
+        self._cache_results[key] = value
+        self._cache_sizes[key[:2]] = self._cache_sizes.get(key[:2], 0) + 1
+        self.cache_version += 1
+
+    def cache_wrapper(self, path: str, args: list, kwargs: dict, span: Span) -> Value:
+        """``functools.cache(f)``, ``lru_cache(f)`` (a new cached function) and ``lru_cache(maxsize=...)``
+        (the decorator that makes one) called as functions rather than written as decorators."""
+        if args and isinstance(args[0], FunctionVal) and not kwargs and len(args) == 1:
+            spec = lru.CacheSpec(None if path == "py:functools.cache" else lru.DEFAULT_MAXSIZE)
+            return self.cached_copy(args[0], spec)
+        if path == "py:functools.cache":
+            return self._unpriced_at(span, "functools.cache", "a cache around something other than a function "
+                                     "of the user's is not modelled")
+        spec = lru.spec_of(args, kwargs)
+        # (the spec as plain data: a decorator kept in a global is part of the state walks compare)
+        return BoundLib("py:functools.lru_cache.wrap", Known(None if spec is None else astuple(spec)))
+
+    def cached_copy(self, fn: FunctionVal, spec: Optional[lru.CacheSpec]) -> FunctionVal:
+        """The wrapper an lru_cache makes around ``fn``: another object (``wrapper is fn`` is False)
+        with a table of its own; maxsize 0 (``spec`` None) makes one that only calls ``fn``."""
+        copy = replace(fn, form=None, attrs={}, cached=False, cache_spec=None)
+        if fn.cached:
+            copy.cached, copy.cache_spec = True, fn.cache_spec  # (a wrapper of a wrapper: see cache_function)
+        self.cache_function(copy, spec)
+        return copy
+
+    def cache_clear(self, fn: FunctionVal) -> None:
+        """``fn.cache_clear()``: its table emptied (the objects its keys named may now be freed)."""
+        owner = (id(fn.node), id(fn))
+        table = self._cache_results
+        for key in [k for k in table if k[:2] == owner]:
+            del table[key]
+        self._cache_sizes.pop(owner, None)
+        self.cache_version += 1
+
+    def cache_touched(self, key: tuple) -> None:
+        """An entry of a bounded table just used: the last to be evicted now (a table that keeps
+        every entry never evicts, so its order is left as the order of insertion)."""
+        table = self._cache_results
+        if next(reversed(table)) != key:
+            table[key] = table.pop(key)
+            self.cache_version += 1
 
     def _call_checked(self, fn: FunctionVal, args: list, kwargs: dict, span: Span) -> Value:
         # Endless recursion is a call state that repeats on the stack. Only a function already
@@ -4536,29 +4634,6 @@ def _is_enum_member(v: Value) -> bool:
     return isinstance(v, InstanceVal) and _is_enum(v.cls) and "value" in v.attrs and "name" in v.attrs
 
 
-#: Library bases that leave ``==`` as identity (``Enum`` compares members by identity).
-_IDENTITY_EQ_BASES = {"py:abc.ABC", "py:enum.Enum", "py:enum.Flag"}
-
-
-def _equal_only_to_itself(v: Value) -> bool:
-    """An instance whose ``==`` is object identity: no ``__eq__`` anywhere in its classes, not a
-    dataclass or NamedTuple (they compare fields), no library base that could define one; a
-    function; a class of the user's (unless its metaclass defines ``__eq__``)."""
-    if isinstance(v, FunctionVal):
-        return True
-    if isinstance(v, ClassVal):
-        return v.metaclass is None or v.metaclass.lookup("__eq__")[1] is None
-    if not isinstance(v, InstanceVal):
-        return False
-    for c in v.cls.mro():
-        if "__eq__" in c.attrs or c.fields is not None or c.tuple_like or c.attrs.get("__int_like__"):
-            return False
-        if any(not isinstance(b, ClassVal) and not (isinstance(b, LibRef) and b.path in _IDENTITY_EQ_BASES)
-               for b in c.bases):
-            return False
-    return True
-
-
 def _not_a_context_manager(value: Value) -> str:
     """The class name of a value Python refuses in a `with` (no __enter__/__exit__): a builtin
     container, number or text, an array, an instance of the user's own classes that define
@@ -4582,7 +4657,7 @@ def _keyed_by_identity(key: Value, d: DictVal) -> bool:
     """Whether a new key ``key`` (not a known value) is found in ``d`` by identity alone: it is an
     enum member or equal only to itself, and so is every object key already there."""
     def plain(v: Value) -> bool:
-        return _equal_only_to_itself(v) or _is_enum_member(v)
+        return equal_only_to_itself(v) or _is_enum_member(v)
 
     return plain(key) and all(not isinstance(k, ObjKey) or plain(k.value) for k in d.items)
 
@@ -4593,7 +4668,7 @@ def _identity_membership(left: InstanceVal, items) -> Optional[bool]:
     if any(item is left for item in items):
         return True
     plain = (type(None), bool, int, float, str, bytes)
-    if all(isinstance(item, Known) and type(item.value) in plain or _equal_only_to_itself(item) for item in items):
+    if all(isinstance(item, Known) and type(item.value) in plain or equal_only_to_itself(item) for item in items):
         return False
     return None
 

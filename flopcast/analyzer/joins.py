@@ -299,7 +299,7 @@ def _state(interp, walk: _Walk, pending: list, node: ast.stmt) -> tuple:
                         tuple((position, tuple(walk.form(v) for v in items[position + 1:]))
                               for items, position in c.levels))
                        for c in interp._comprehensions))
-    parts.append((len(interp._cache_results), frozenset(interp._reentered), len(interp._served),
+    parts.append((interp.cache_version, frozenset(interp._reentered), len(interp._served),
                   len(interp._ran_generators), interp.metered, interp.free, interp.try_depth,
                   interp.used if interp.program_mentions_budget() else None))
     return tuple(parts)

@@ -34,7 +34,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from flopcast.analyzer import lasting, write_only
+from flopcast.analyzer import lasting, lru, write_only
 from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.chargelist import ChargeList, Tally, tallied
 from flopcast.analyzer.counters import CounterWatch, Indexed, LeafCanon, keying, raw_value, rewrite, suspended, undo
@@ -363,7 +363,7 @@ class SteadyLoop:
         # later effect (interpreter.retract_unconsumed; a path whose generator bodies ran does
         # not claim its budget overrun).
         parts.append((len(result.unpriced), len(result.notes), len(result.uncertain), len(interp.decisions.seen),
-                      len(interp._cache_results), len(interp._reentered), _unfinished(interp._ran_generators)))
+                      interp.cache_version, len(interp._reentered), _unfinished(interp._ran_generators)))
         lengths = tuple(len(lst.items) for lst in self.lists.values())
         leaves, lists = (canon.leaves, canon.lists) if self.counting else (None, None)
         return _Probe(index, tuple(parts), canon, len(result.charges), interp.used, interp.steps,
@@ -1797,7 +1797,7 @@ class CallMemo:
         if slot is None:
             return self.replay_shared(key, canon) if type(canon) is _SharedWalk else None
         interp = self.interp
-        size, used = len(interp._cache_results), interp.used
+        size, used = interp.cache_version, interp.used
         entry = slot.get((None, None)) or slot.get((size, None)) or slot.get((None, used)) or slot.get((size, used))
         if entry is None or interp.call_depth > entry.depth or interp.steps + entry.steps > self.max_steps:
             return None
@@ -1864,7 +1864,8 @@ class CallMemo:
             interp.cache_lookups += 1  # what reuses this call read the table too
         if entry.cache_identity:
             interp.cache_identity_lookups += 1
-        interp._cache_results.update(added)  # in the order the call added them (joins walk them in order)
+        for k, v in added:  # in the order the call added them (joins walk them in order)
+            interp.cache_store(k, v)
         return value
 
     def replay_shared(self, key: tuple, canon: Canon) -> Optional[Value]:
@@ -1980,7 +1981,7 @@ class CallMemo:
         interp, result = self.interp, self.interp.result
         return (len(result.charges), interp.used, interp.steps, dict(result.calls), dict(result.inclusive),
                 frozenset(interp._reentered), len(interp.active_keys_seen), self._peaks_started(),
-                len(interp._cache_results), interp.cache_lookups, interp.cache_identity_lookups,
+                interp.cache_version, interp.cache_lookups, interp.cache_identity_lookups,
                 interp.trace.call_started(interp.loops) if interp.trace is not None else None, interp.budget_reads,
                 interp.effects, len(interp.decisions.answers), len(interp.entered_log), len(interp.compare_log),
                 len(interp.history_log), self._largest(), interp.loop_effects,
@@ -2032,8 +2033,8 @@ class CallMemo:
         if self.counters() != key[3]:
             return
         added = None
-        if len(interp._cache_results) != cache_size or interp.cache_identity_lookups != by_identity:
-            added = _cache_added(interp._cache_results, cache_size, fn)
+        if interp.cache_version != cache_size or interp.cache_identity_lookups != by_identity:
+            added = _cache_added(interp, cache_size, fn)
             if added is None:
                 return
         after = self.canon() if type(canon) is _SharedWalk else Canon(interp._nonzero_counts)
@@ -2355,18 +2356,19 @@ def _identity_free(key) -> bool:
     return True
 
 
-def _cache_added(table: dict, size: int, fn) -> Optional[list]:
+def _cache_added(interp, version: int, fn) -> Optional[list]:
     """The lru_cache entries a call of ``fn`` added, as (key, value) in order, when it can be
-    replayed by adding them again: the table was empty when it began (so every entry it looked up
-    it had added itself, and nothing else of the table was read), and every entry is one of
-    ``fn``'s own (a reuse names them by the function it calls) with plain arguments (none looked
-    up by identity). None otherwise."""
-    if size != 0:
+    replayed by adding them again: the tables were empty when it began (so every entry it looked up
+    it had added itself, and nothing else of the table was read) and it only added entries (none
+    evicted or moved), and every entry is one of ``fn``'s own (a reuse names them by the function it
+    calls) with plain arguments (none looked up by identity). None otherwise."""
+    table = interp._cache_results
+    if version != 0 or interp.cache_version != len(table):
         return None
     node, ident = id(fn.node), id(fn)
     added = list(table.items())
     for key, _ in added:
-        if key[0] != node or key[1] != ident or any(p[0] != "K" for p in key[2]):
+        if key[0] != node or key[1] != ident or not lru.is_plain(key[2]):
             return None
     return added
 

@@ -299,6 +299,7 @@ class FunctionVal(Value):
     owner: Any = None  # ClassVal the def appears in (for super())
     kind: str = "function"  # "function", "staticmethod", "classmethod", "property"
     cached: bool = False  # @functools.lru_cache / @cache: a repeated call returns the first result, uncharged
+    cache_spec: Any = None  # lru.CacheSpec of a cached function: its table's maxsize and typed
     # canonical.Canon's form of the function after its number, made once per way a walk names
     # classes (its ``definition``): that -> ((kind, cached, owner) it was made for, the form);
     # decorators set those three after the def
@@ -601,3 +602,26 @@ def mark_counted(ctx, a: "Array", axis: int) -> "Array":
     if last is not None and 0 <= axis < a.ndim:
         a.counted = a.counted + ((axis,) + tuple(last),)
     return a
+
+
+#: Library bases that leave ``==`` as identity (``Enum`` compares members by identity).
+IDENTITY_EQ_BASES = {"py:abc.ABC", "py:enum.Enum", "py:enum.Flag"}
+
+
+def equal_only_to_itself(v: Value) -> bool:
+    """An instance whose ``==`` is object identity: no ``__eq__`` anywhere in its classes, not a
+    dataclass or NamedTuple (they compare fields), no library base that could define one; a
+    function; a class of the user's (unless its metaclass defines ``__eq__``)."""
+    if isinstance(v, FunctionVal):
+        return True
+    if isinstance(v, ClassVal):
+        return v.metaclass is None or v.metaclass.lookup("__eq__")[1] is None
+    if not isinstance(v, InstanceVal):
+        return False
+    for c in v.cls.mro():
+        if "__eq__" in c.attrs or c.fields is not None or c.tuple_like or c.attrs.get("__int_like__"):
+            return False
+        if any(not isinstance(b, ClassVal) and not (isinstance(b, LibRef) and b.path in IDENTITY_EQ_BASES)
+               for b in c.bases):
+            return False
+    return True
