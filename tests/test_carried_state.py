@@ -26,7 +26,7 @@ def _per_call(report) -> list:
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
-@pytest.mark.parametrize("name", ["self_cache", "lru_helper", "global_dict", "counter_branch"])
+@pytest.mark.parametrize("name", ["self_cache", "lru_helper", "global_dict", "counter_branch", "cache_counter"])
 def test_settled_state_prices_every_call_exactly(name: str, point: Point) -> None:
     path = FIXTURES / f"{name}.py"
     report = analyze(path, point)
@@ -46,6 +46,15 @@ def test_settled_state_prices_every_call_exactly(name: str, point: Point) -> Non
     assert data["exact"] is False and to_json(report)["total_flops"] == max(measured)
     text = render_text(report)
     assert "exact for each call" in text and "every later call" in text
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+def test_a_counter_that_steers_nothing_settles_at_the_second_call(point: Point) -> None:
+    """The second call is watched against the numbers the first started from (interpreter
+    _later_calls): a first call that fills a cache and bumps counters only fed to arithmetic
+    settles after one more call, not two (each path made a whole call of predict more)."""
+    report = analyze(FIXTURES / "cache_counter.py", point)
+    assert report.per_call_settled and len(report.per_call) == 2, _per_call(report)
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())

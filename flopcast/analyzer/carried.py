@@ -70,7 +70,8 @@ def _walked(interp, instance, walk) -> Optional[tuple]:
 # A call counter kept in a module global or on the instance (`CALLS += 1`, `STATS["calls"] += 1`,
 # `Scope.opened += 1` read only as `Scope.opened * 0.0`) changes the state at every call, so it
 # never repeats. As for a loop's iterations (counters.py), the numbers that changed between the
-# last two calls are watched through the next call: if that call reads them only by arithmetic
+# last two calls (the first and the state it started from, too) are watched through the next call:
+# if that call reads them only by arithmetic
 # that can raise at no value (below) and compares none of them, and ends in the state it started
 # from but for those numbers (each at the same place, of the same type), then the next call makes
 # the same moves with the numbers it starts from, and so does every call after it: each costs

@@ -471,6 +471,9 @@ class Interpreter:
                 return self.result
             predict = self.get_attr(instance, "predict", self.program.main_span)
             before = carried.state(self, instance)
+            # The numbers of the state the first call starts from: a second call is watched
+            # against them (_later_calls), so a counter that steers nothing settles at call 2.
+            before_numbers = carried.numbers(self, instance) if before is not None else None
             self.metered = True
             try:
                 value = self.call(predict, [mlp, Known(self.budget)], {}, self.program.main_span)
@@ -487,7 +490,7 @@ class Interpreter:
             elif value is not None and self.include_scorer_cast:
                 self.scorer_cast(value)
             if self.result.raised is None and not self.result.unpriced and self._budget_overrun() is None:
-                self._later_calls(instance, predict, before)
+                self._later_calls(instance, predict, before, before_numbers)
         except Exception as exc:  # noqa: BLE001 - the last boundary: a flopcast bug never fakes a total
             self._end_path_at(exc)
         self.result.sites = list(self.decisions.seen)
@@ -509,7 +512,8 @@ class Interpreter:
         else:
             self._end_path(_model_failure(where, exc))
 
-    def _later_calls(self, instance: Value, predict: Value, before: Optional[tuple]) -> None:
+    def _later_calls(self, instance: Value, predict: Value, before: Optional[tuple],
+                     before_numbers: Optional[list] = None) -> None:
         """The calls whestbench makes after the first on this instance, one per MLP, followed while
         the first left state they can read (carried.py). Only after a first call that ended
         normally: one that raised or ran out of budget leaves a state the path does not follow."""
@@ -517,7 +521,11 @@ class Interpreter:
         if after is not None and after == before:
             return  # every call starts where the first did
         r = self.result
-        previous = None  # the numbers of the state the last call started from
+        # The numbers of the state the last call started from. The first call's too: the second
+        # call is watched against them, so a call counter (`CALLS += 1`, `self.calls += 1`) that
+        # steers nothing settles at the second call instead of the third (each path of
+        # fourier_power, whitened_moments, ridge_head made one whole call of predict more).
+        previous = before_numbers
         calls = 1
         while calls < carried.MAX_CALLS:
             numbers = carried.numbers(self, instance)
