@@ -139,6 +139,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return counted_extent(x, (0,))
         if isinstance(x, (ListVal, TupleVal, DictVal)):
             return Known(len(x.items))
+        if isinstance(x, ClassVal) and isinstance(x.attrs.get("__iter_members__"), ListVal):
+            return Known(len(x.attrs["__iter_members__"].items))  # an enum: its members but aliases
         if isinstance(x, InstanceVal) and isinstance(x.cls.lookup("__len__")[1], FunctionVal):
             owner, method = x.cls.lookup("__len__")
             return interp.call(interp.bind(method, x, owner, span), [], {}, span)

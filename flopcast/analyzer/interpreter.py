@@ -1134,6 +1134,9 @@ class Interpreter:
         qual = node.name if self.frame.qualname == "<module>" else f"{self.frame.qualname}.<locals>.{node.name}"
         cls = ClassVal(node.name, qual, [b for b in bases], {}, node, self.frame.module)
         cls.metaclass = self.metaclass_of(node, bases)
+        enum_body = _is_enum(cls)
+        if enum_body:
+            cls.attrs = _EnumBody(_is_flag(cls))  # auto() numbered as it is assigned, as enum's _EnumDict does
         saved = self.frame
         body_frame = Frame(cls.attrs, self.frame.module, qual, None, cls)
         body_frame.vars = cls.attrs
@@ -1146,6 +1149,8 @@ class Interpreter:
             self.frame = saved
             self._outer_frames.pop()
             self._opaque_depth -= 1
+        if enum_body:
+            cls.attrs = dict(cls.attrs)
         for v in cls.attrs.values():
             if isinstance(v, FunctionVal) and v.owner is None:
                 v.owner = cls
@@ -2468,8 +2473,8 @@ class Interpreter:
             it = self.user_iter(value, span)
             if it is not None:
                 return self.step_iterator(it, node, span) if dunders.is_user_iterator(it) else self.iterate(it, node)
-        if isinstance(value, ClassVal) and _is_enum(value) and isinstance(value.attrs.get("__members__"), DictVal):
-            return list(value.attrs["__members__"].items.values())
+        if isinstance(value, ClassVal) and _is_enum(value) and isinstance(value.attrs.get("__iter_members__"), ListVal):
+            return list(value.attrs["__iter_members__"].items)
         return None
 
     def user_iter(self, value: InstanceVal, span: Span) -> Optional[Value]:
@@ -4183,6 +4188,10 @@ class Interpreter:
             for member in members.items.values():
                 if isinstance(wanted, Known) and member.attrs["value"].value == wanted.value or member is wanted:
                     return member
+            if isinstance(wanted, Known) and _is_flag(cls):
+                made = _flag_pseudo_member(cls, members, wanted.value, span)
+                if made is not None:
+                    return made
             if isinstance(wanted, Known):
                 raise UserRaise(span, f"ValueError: {wanted.value!r} is not a valid {cls.name}")
             return Unknown("", span, f"the {cls.name} member for a value that depends on data")
@@ -4681,28 +4690,91 @@ def _identity_membership(left: InstanceVal, items) -> Optional[bool]:
     return None
 
 
+def _is_flag(cls: ClassVal) -> bool:
+    return any(isinstance(b, LibRef) and b.path in ("py:enum.Flag", "py:enum.IntFlag") or isinstance(b, ClassVal)
+               and _is_flag(b) for b in cls.bases)
+
+
+class _EnumBody(dict):
+    """An enum class body's namespace: ``enum.auto()`` gets its value when it is assigned, as
+    Python's ``_EnumDict`` gives it (``FULL = MEAN | VAR`` in the body reads the numbers), by
+    ``_generate_next_value_``: Enum the largest value so far plus one, Flag the power of two
+    above the largest (1, 2, 4, ...), both from 1."""
+
+    def __init__(self, flag: bool):
+        super().__init__()
+        self.flag = flag
+
+    def __setitem__(self, name, value) -> None:
+        if isinstance(value, Known) and value.value is ENUM_AUTO and not name.startswith("_"):
+            value = Known(self._next())
+        super().__setitem__(name, value)
+
+    def _next(self):
+        last = [v.value for k, v in self.items() if not k.startswith("_") and isinstance(v, Known)
+                and type(v.value) is int]
+        if not last:
+            return 1
+        return 2 ** max(last).bit_length() if self.flag else max(last) + 1
+
+
+def _flag_pseudo_member(cls: ClassVal, members: DictVal, value: Any, span) -> Optional[Value]:
+    """``Cap(0)``, ``Cap(3)`` of a Flag: a member made for a combination of bits, as Python's enum
+    makes it (its name, and whether Flag's STRICT boundary refuses bits no member has), found by
+    asking a real enum class with the same names and numbers. None when a value is not an int."""
+    import enum as _enum
+
+    values = {name: m.attrs["value"].value for name, m in members.items.items() if isinstance(name, str)
+              and isinstance(m, InstanceVal) and isinstance(m.attrs.get("value"), Known)}
+    if type(value) is not int or not all(type(v) is int for v in values.values()):
+        return None
+    int_like = cls.attrs.get("__int_like__") is not None
+    try:
+        real = (_enum.IntFlag if int_like else _enum.Flag)(cls.name, values)(value)
+    except ValueError as err:
+        raise UserRaise(span, f"ValueError: {err}") from None
+    if real.name in members.items and real.name is not None:
+        return members.items[real.name]
+    return InstanceVal(cls, {"name": Known(real.name), "value": Known(value), "_value_": Known(value),
+                             "_name_": Known(real.name)})
+
+
 def _make_enum_members(cls: ClassVal) -> None:
     """``class Kind(enum.Enum): FAST = 1``: each public constant (or ``enum.auto()``, numbered
-    from 1) becomes a member with ``.name`` and ``.value``; ``Kind.FAST``, ``Kind["FAST"]``,
-    ``Kind(1)`` and iteration give the same member objects."""
+    as _EnumBody numbers it) becomes a member with ``.name`` and ``.value``; ``Kind.FAST``,
+    ``Kind["FAST"]``, ``Kind(1)`` and iteration give the same member objects. A constant whose
+    value an earlier member has is an alias of that member (``Kind.B is Kind.A``); iteration and
+    ``len`` skip aliases and, in a Flag, the members that are not one bit (``FULL = A | B``)."""
     members: dict = {}
-    auto = 0
+    canonical: list = []
+    by_value: dict = {}
+    flag = _is_flag(cls)
     for name, value in list(cls.attrs.items()):
         if name.startswith("_"):
             continue
         if isinstance(value, LibRef) and value.path == "py:enum.auto":
             continue
-        if isinstance(value, Known) and value.value is ENUM_AUTO:
-            auto += 1
-            value = Known(auto)
-        elif isinstance(value, Known):
-            auto = value.value if isinstance(value.value, int) else auto
-        else:
+        if not isinstance(value, Known) or value.value is ENUM_AUTO:
+            continue
+        try:
+            alias = by_value.get(value.value)
+        except TypeError:  # an unhashable value (a list): Python compares by ==, flopcast keeps it a member
+            alias = None
+        if alias is not None:
+            cls.attrs[name] = members[name] = alias
             continue
         member = InstanceVal(cls, {"name": Known(name), "value": value, "_value_": value, "_name_": Known(name)})
         cls.attrs[name] = member
         members[name] = member
+        try:
+            by_value[value.value] = member
+        except TypeError:
+            pass
+        v = value.value
+        if not flag or type(v) is int and v > 0 and v & (v - 1) == 0:
+            canonical.append(member)
     cls.attrs["__members__"] = DictVal(members)
+    cls.attrs["__iter_members__"] = ListVal(canonical)
     if any(isinstance(b, LibRef) and b.path in ("py:enum.IntEnum", "py:enum.IntFlag", "py:enum.StrEnum")
            for b in cls.bases):
         cls.attrs["__int_like__"] = Known(True)
