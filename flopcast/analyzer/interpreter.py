@@ -3321,6 +3321,11 @@ class Interpreter:
                 raise UserRaise(self.node_span(node), f"TypeError: '{obj.cls.name}' object is not subscriptable")
         if isinstance(obj, Unknown):
             return self.unpriced(node, "subscript", ops.unknown_operand_reason(obj))
+        if isinstance(obj, LibRef) and obj.path.startswith(("py:typing.", "py:collections.abc.")) \
+                or isinstance(obj, Builtin) and obj.name in _GENERIC_BUILTINS:
+            # a type alias (`Mode = Literal["a", "b"]`, `Vec = list[float]`): made for free, read by
+            # annotations; calling `list[float]()` makes a list, as the class itself does
+            return obj
         return self.unpriced(node, "subscript", f"cannot index {type(obj).__name__}")
 
     def expr_Attribute(self, node: ast.Attribute) -> Value:
@@ -4634,6 +4639,9 @@ _EXCEPTION_BASES = {
 _DTYPE_KINDS = (("float", "f"), ("uint", "u"), ("int", "i"), ("bool", "b"), ("complex", "c"))
 
 _ORDER_AND_EQ = frozenset({"Lt", "LtE", "Gt", "GtE", "Eq", "NotEq"})
+
+#: builtin classes Python subscripts into a generic alias (`list[float]`, `tuple[int, ...]`)
+_GENERIC_BUILTINS = frozenset({"list", "tuple", "dict", "set", "frozenset", "type"})
 
 #: builtins that take an IntEnum member as the number it is
 _NUMERIC_BUILTINS = frozenset({"int", "float", "round", "abs", "range", "divmod", "pow", "bool"})
