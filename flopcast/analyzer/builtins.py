@@ -7,6 +7,7 @@ yields :class:`Unknown`. Python's ``sum`` over arrays is priced as flopscope see
 
 from __future__ import annotations
 
+import builtins
 import copy
 import dataclasses
 import itertools
@@ -20,6 +21,7 @@ from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (
     ENUM_AUTO,
+    TEXT_BUILTINS,
     Array,
     BoundLib,
     BoundMethod,
@@ -400,6 +402,13 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if isinstance(cls, ClassVal):
             return SuperVal(cls, receiver)
         return Unknown("", span, "super() outside a method")
+    if name in TEXT_BUILTINS:
+        if len(args) == 1 and not kwargs and _all_known(args):
+            try:
+                return Known(getattr(builtins, name)(args[0].value))  # bin(5) is '0b101', as Python writes it
+            except (TypeError, ValueError, OverflowError) as exc:
+                raise UserRaise(span, f"{type(exc).__name__}: {exc}") from None
+        return _unknown_from(args, name, span, f"{name}() of a value that depends on data")
     if name == "divmod" and _all_known(args):
         return Known(divmod(args[0].value, args[1].value))
     if name == "pow" and _all_known(args):

@@ -39,6 +39,7 @@ from flopcast.analyzer.repeats import CallMemo, SteadyLoop
 from flopcast.analyzer.decisions import Decisions, Site
 from flopcast.analyzer.values import (
     ENUM_AUTO,
+    TEXT_BUILTINS,
     Array,
     CountKnown,
     counted_extent,
@@ -5159,7 +5160,7 @@ _BUILTINS = {
     "next", "type", "object", "Exception", "ValueError", "RuntimeError", "TypeError", "KeyError", "IndexError",
     "ArithmeticError", "ZeroDivisionError", "FloatingPointError", "OverflowError", "NotImplementedError",
     "AssertionError", "StopIteration", "callable", "frozenset", "id", "hash", "repr", "format", "NotImplemented",
-    "LookupError", "AttributeError", "compile", "exec", "complex", "vars",
+    "LookupError", "AttributeError", "compile", "exec", "complex", "vars", *TEXT_BUILTINS,
 } | {name for name in dir(builtins) if dunders.is_builtin_exception(name)}  # (NameError, MemoryError, Warning, ...)
 
 _SAFE_METHODS = {

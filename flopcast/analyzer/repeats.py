@@ -2242,7 +2242,7 @@ _RUNS = itertools.count(1)
 _PURE_BUILTINS = frozenset({
     "abs", "all", "any", "bool", "complex", "dict", "divmod", "enumerate", "float", "frozenset", "int", "isinstance",
     "len", "list", "max", "min", "pow", "range", "reversed", "round", "set", "slice", "sorted", "str", "sum", "tuple",
-    "zip", "True", "False", "None", "NotImplemented", "Ellipsis",
+    "zip", "True", "False", "None", "NotImplemented", "Ellipsis", "bin", "oct", "hex", "chr", "ord", "ascii",
 })
 #: Library modules whose functions read nothing of the program but their arguments.
 _PURE_LIBRARIES = frozenset({"flopscope", "py:math", "py:cmath", "py:itertools", "py:operator", "py:functools",

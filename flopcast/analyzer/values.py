@@ -570,6 +570,9 @@ class UserRaise(Exception):
         self.value = value  # the instance of a user exception class raised (what `except ... as e` binds)
 
 
+#: Builtins of one known number or text that give text or a number and run no user code.
+TEXT_BUILTINS = frozenset({"bin", "oct", "hex", "chr", "ord", "ascii"})
+
 #: What ``enum.auto()`` evaluates to until the class body is turned into members.
 ENUM_AUTO = object()
 
