@@ -805,6 +805,13 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
                 return Known(getattr(math if module == "math" else statistics, name)(plain))
             except (TypeError, ValueError, statistics.StatisticsError) as exc:
                 raise UserRaise(span, f"{type(exc).__name__}: {exc}")
+        if (module, name) in (("math", "fsum"), ("statistics", "fmean")) and plain is _NOT_PLAIN:
+            items = interp.iterate(args[0], node)
+            if items is not None and items and all(
+                    isinstance(i, Known) and type(i.value) in (int, float, bool)
+                    or isinstance(i, Unknown) and i.kind in ("int", "float", "bool") for i in items):
+                # a float sum of numbers read from data: a Python float of unknown value
+                return _unknown_from(items, "float", span, f"{module}.{name}() of numbers read from data")
     if module == "math" and name in _MATH:
         if interp.counter_watch is not None and not kwargs:
             watched = interp.counter_watch.apply(f"math.{name}", args)  # of a number counters.py watches
@@ -1049,8 +1056,8 @@ def _is_dataclass_instance(v: Value) -> bool:
 def _dataclass_copy(v: Value, as_dict: bool) -> Optional[Value]:
     """What dataclasses.asdict/astuple make of a field value: dataclasses recursively, new
     lists, tuples and dicts, known values as they are; None for anything else (deep-copied)."""
-    if isinstance(v, Known):
-        return v
+    if isinstance(v, Known) or isinstance(v, Unknown) and v.kind in ("int", "float", "bool", "str"):
+        return v  # a number or text read from data: immutable, deepcopy gives it back
     if _is_dataclass_instance(v):
         fields = next(c.fields for c in v.cls.mro() if c.fields is not None)
         parts = [(f[0], _dataclass_copy(v.attrs.get(f[0], Known(None)), as_dict)) for f in fields]

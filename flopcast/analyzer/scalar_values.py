@@ -23,6 +23,8 @@ FOLLOWED = frozenset({
     "float_power", "maximum", "minimum", "fmax", "fmin", "clip", "hypot", "arctan2",
     "greater", "greater_equal", "less", "less_equal", "equal", "not_equal", "logical_and", "logical_or",
     "logical_not", "asarray", "array",
+    "logaddexp", "logaddexp2", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
+    "arcsinh", "arccosh", "arctanh", "deg2rad", "rad2deg", "fmod", "copysign",
 })
 
 

@@ -45,6 +45,32 @@ def _compare(a: Value, b: Value) -> int:
 _KEY = functools.cmp_to_key(_compare)
 
 
+def _holds_instance(v: Value) -> bool:
+    from flopcast.analyzer.values import InstanceVal
+
+    return isinstance(v, InstanceVal) or isinstance(v, (TupleVal, ListVal)) and any(_holds_instance(x) for x in v.items)
+
+
+def _undecided():
+    from flopcast.analyzer.dunders import Undecided
+
+    return Undecided
+
+
+class _Ordered:
+    """A heap item compared by Python's `<` on the values (dunders.Ordering: tuples item by item,
+    instances by their methods); Undecided when a comparison depends on values."""
+
+    __slots__ = ("obj", "order")
+
+    def __init__(self, obj: Value, order) -> None:
+        self.obj = obj
+        self.order = order
+
+    def __lt__(self, other: "_Ordered") -> bool:
+        return self.order.decided("Lt", self.obj, other.obj)
+
+
 def heap_call(interp, name: str, args: list, kwargs: dict, span, node, sort) -> Value:
     """heapq.<name>(...) on a ListVal heap; nsmallest/nlargest through ``sort`` (the
     builtin sorted(), handed over by builtins.py)."""
@@ -59,13 +85,24 @@ def heap_call(interp, name: str, args: list, kwargs: dict, span, node, sort) -> 
     if not args or not isinstance(args[0], ListVal) or kwargs:
         return interp.unpriced(node, f"heapq.{name}", "a heap that is not a list is not modelled")
     heap = args[0]
-    keyed = [_KEY(v) for v in heap.items]
+    pushed = args[1:2]
+    order = None
+    if any(_holds_instance(v) for v in [*heap.items, *pushed]):
+        # instances ordered by their classes' `<` (a dataclass with __lt__, @total_ordering):
+        # heapq asks `a < b` pair by pair; each is the user's method, run as Python runs it
+        from flopcast.analyzer.dunders import Ordering
+
+        order = Ordering(interp, span)
+        wrap = lambda v: _Ordered(v, order)  # noqa: E731
+    else:
+        wrap = _KEY
+    keyed = [wrap(v) for v in heap.items]
     try:
         if name == "heapify":
             heapq.heapify(keyed)
             out: Value = Known(None)
         elif name == "heappush":
-            heapq.heappush(keyed, _KEY(args[1]))
+            heapq.heappush(keyed, wrap(args[1]))
             out = Known(None)
         elif name == "heappop":
             if not keyed:
@@ -74,10 +111,12 @@ def heap_call(interp, name: str, args: list, kwargs: dict, span, node, sort) -> 
         elif name in ("heappushpop", "heapreplace"):
             if name == "heapreplace" and not keyed:
                 raise UserRaise(span, "IndexError: index out of range")
-            out = getattr(heapq, name)(keyed, _KEY(args[1])).obj
+            out = getattr(heapq, name)(keyed, wrap(args[1])).obj
         else:
             return interp.unpriced(node, f"heapq.{name}", "not modelled")
     except Unordered:
+        return interp.unpriced(node, f"heapq.{name}", "the order of the heap's items depends on values")
+    except _undecided():
         return interp.unpriced(node, f"heapq.{name}", "the order of the heap's items depends on values")
     heap.items[:] = [k.obj for k in keyed]
     return out
