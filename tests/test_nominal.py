@@ -31,6 +31,8 @@ POINTS = [Point(32, 2, 2**41), Point(16, 3, 2**41)]
     ("alpha_prune.py", ["idx = fnp.nonzero(alpha >= DEAD)[0]"]),
     ("method_guards.py", ["if not fnp.isfinite(out).all():", "if not bool(fnp.isfinite(out)[0].all()):",
                           "if fnp.isnan(out).any():"]),
+    # a 1e-3 floor was a "moderate threshold": every variance presumed below it (FINDINGS-s15 corpus11 F7)
+    ("small_floors.py", ["if int(fnp.count_nonzero(v < VAR_FLOOR)) > 0:", "live = fnp.nonzero(fnp.abs(mu) > PRUNE)[0]"]),
 ])
 @pytest.mark.parametrize("point", POINTS, ids=str)
 def test_nominal_number_is_the_runtime_count_and_lies_in_the_interval(name, presumed_lines, point):

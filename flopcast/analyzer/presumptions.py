@@ -23,8 +23,10 @@ from flopcast.analyzer.values import Array, Known, NumpyScalar, Unknown, Value
 
 #: A comparison with a known number at least this large in magnitude is an overflow guard.
 HUGE = 1e30
-#: A threshold at most this large in magnitude is a floor at zero.
-TINY = 1e-6
+#: A threshold at most this large in magnitude is a floor at zero: variance floors and pruning
+#: cuts are 1e-3, 1e-4 as often as 1e-12 (a 1e-3 floor taken for a moderate threshold presumed
+#: every variance below it: a nominal number no healthy run takes).
+TINY = 1e-2
 
 
 @dataclass(frozen=True)
