@@ -628,6 +628,37 @@ CORPUS = {
         # the fallback is free (zeros_like): every path costs the same, but the site is reported
         guards=("if not fnp.all(fnp.isfinite(out)):",),
     ),
+    "lanczos_gram": Entry(
+        points=(
+            (16, 2, 20_000, "exact"),      # no Krylov step fits: mean field (float64 from norm.cdf)
+            (32, 4, 10**5, "exact"),
+            (8, 2, 10**5, "interval"),     # Lanczos rank 8 (bit_length), tolerance stop; sampled refresh
+            (16, 3, 10**6, "interval"),    # rank 8, tiled tensordot Gram (itertools.product), einsum built
+            (32, 4, 10**7, "interval"),    # rank 16, refresh every 2 layers (ceil(log2)), isqrt samples
+        ),
+        guards=("return fnp.linalg.cholesky(cov + (jitter * scale) * eye), jitter",),
+        data_sites=("if beta <= LANCZOS_RTOL * anorm:",),
+    ),
+    "flag_portfolio": Entry(
+        points=(
+            (8, 2, 3_000, "exact"),        # IntFlag caps; the heap admits "mean" only: "best"
+            (16, 3, 3_000, "exact"),       # nothing fits: zeros
+            (8, 2, 30_000, "exact"),       # mean, diag, pairs and float16 sampled, softmax blend
+            (16, 3, 300_000, "exact"),     # total_ordering candidates from a heap, logaddexp weights
+            (32, 4, 3 * 10**6, "exact"),   # every member; match on the capability flags
+        ),
+    ),
+    "fft_head": Entry(
+        points=(
+            (32, 4, 10**5, "interval"),    # head does not fit: mean field with the variance-floor walrus
+            (8, 2, 10**5, "interval"),     # head from head.npz (float16 w1, float64 gain), rfft/fft features
+            (16, 3, 10**6, "interval"),    # power iteration to a tolerance, capped by ceil(log2(share))
+            (32, 4, 10**7, "interval"),
+        ),
+        data_sites=("while it < max_it and abs(lam - prev) > tol * max(lam, 1e-12):",
+                    "if (n_low := int(fnp.count_nonzero(v < SD_FLOOR))) > width // 2:",
+                    "if len(recent) == SMOOTH and n_low == 0:"),
+    ),
 }
 
 
