@@ -4740,8 +4740,8 @@ def _flag_pseudo_member(cls: ClassVal, members: DictVal, value: Any, span) -> Op
     int_like = cls.attrs.get("__int_like__") is not None
     try:
         real = (_enum.IntFlag if int_like else _enum.Flag)(cls.name, values)(value)
-    except ValueError as err:
-        raise UserRaise(span, f"ValueError: {err}") from None
+    except (ValueError, TypeError) as err:  # (TypeError: a class Python's enum refuses to make)
+        raise UserRaise(span, f"{type(err).__name__}: {err}") from None
     if real.name in members.items and real.name is not None:
         return members.items[real.name]
     return InstanceVal(cls, {"name": Known(real.name), "value": Known(value), "_value_": Known(value),
