@@ -43,3 +43,21 @@ def test_a_list_of_rows_is_rejected_by_the_scorer_and_reported_as_a_raise():
     report = analyze(path, POINT)
     message = _runtime_error(path)
     assert [r.what for r in report.raises] == [f"ValueError: {message}"]
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128", "float16", "int32", "int64", "bool_"])
+def test_the_scorer_cast_of_a_prediction_of_any_dtype_is_billed_as_flopscope_bills_it(tmp_path, dtype):
+    # fnp.asarray(pred, dtype=float32) bills the heavier dtype, the source on a tie: a complex64
+    # prediction pays asarray's complex factor (the session 15 mutation hunt's false exact)
+    path = tmp_path / "estimator.py"
+    path.write_text(f"""import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        return fnp.ones((mlp.depth, mlp.width)).astype(fnp.{dtype})
+""")
+    report = analyze(path, POINT)
+    assert report.exact and not report.lower_bound
+    assert report.total.lo == measure(path, POINT).total

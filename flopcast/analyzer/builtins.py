@@ -217,6 +217,10 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         x = args[0] if args else Known(0)
         if name == "abs" and isinstance(x, Array):
             return interp.price_op("abs", [x], node)
+        if isinstance(x, Array) and len(args) == 1:
+            problem = _scalar_conversion_error(name, x)
+            if problem is not None:
+                raise UserRaise(span, problem)
         if isinstance(x, Known):
             try:
                 fn = {"int": int, "float": float, "bool": bool, "str": str, "round": round, "abs": abs,
@@ -527,6 +531,34 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return args[1]
         raise UserRaise(span, "StopIteration")
     return Unknown("", span, f"builtin {name}")
+
+
+def _zero_d_only() -> bool:
+    """NumPy 2.4 expired the 1.25 deprecation: int()/float()/complex() of an array with ndim > 0
+    (one element or not) is a TypeError; before, a size-1 array of any shape converted."""
+    parts = installed.version_of("numpy").split(".")
+    try:
+        return (int(parts[0]), int(parts[1])) >= (2, 4)
+    except (ValueError, IndexError):
+        return True
+
+
+def _scalar_conversion_error(name: str, x: Array) -> Optional[str]:
+    """The program's error of ``name(x)`` for an array ``x`` (a flopscope or numpy array), or None.
+    round() needs __round__, which neither array class defines (numpy scalars do); bool() of
+    anything but one element is ambiguous (ValueError)."""
+    if name == "round":
+        return f"TypeError: type {'numpy.ndarray' if x.plain else 'FlopscopeArray'} doesn't define __round__ method"
+    if name == "bool":
+        return None if x.size == 1 else ("ValueError: The truth value of an array with more than one element "
+                                         "is ambiguous. Use a.any() or a.all()")
+    if name in ("int", "float", "complex"):
+        if x.size != 1:
+            return "TypeError: only size-1 arrays can be converted to Python scalars" if not _zero_d_only() \
+                else "TypeError: only 0-dimensional arrays can be converted to Python scalars"
+        if x.ndim > 0 and _zero_d_only():
+            return "TypeError: only 0-dimensional arrays can be converted to Python scalars"
+    return None
 
 
 import ast as _ast  # noqa: E402

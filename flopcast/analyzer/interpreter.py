@@ -688,8 +688,9 @@ class Interpreter:
         """whestbench's materialise_predictions: fnp.asarray(pred, dtype=float32) inside the meter."""
         if isinstance(value, Array):
             if value.dtype != "float32":
-                billed = "float64" if pricing.rate(value.dtype) >= 2 else value.dtype
-                billed = value.dtype if pricing.rate(value.dtype) > pricing.rate("float32") else "float32"
+                # as fnp.asarray bills any cast (ops/creation.py): the heavier of the two dtypes, the
+                # source on a tie, so a complex64 prediction pays asarray's complex factor
+                billed = dtypes.heavier(value.dtype, "float32", pricing.rate)
                 self.emit(SCORER_SPAN, "asarray", pricing.charge("asarray", value.size, billed), billed,
                           "<whestbench scorer>", value.dtype_origin,
                           "whestbench casts the returned prediction to float32 inside the meter")

@@ -81,6 +81,19 @@ CASES = {
     "namespace_blank": ("r = flops.namespace('  ')", "ValueError"),
     "put_known_index_out_of_range": ("x = v * 1.0; fnp.put(x, [0, W], 1.0)", "IndexError"),
     "cross_of_4_vectors": ("r = fnp.cross(w[:, :4], w[:, :4])", "ValueError"),
+    # session 15 mutation hunt: index arrays of a float dtype (a list of floats passes take)
+    "take_float_index_array": ("r = fnp.take(w, w, axis=1)", "TypeError"),
+    "take_along_axis_float_indices": ("r = fnp.take_along_axis(w, w, axis=1)", "IndexError"),
+    "take_along_axis_bool_indices": ("r = fnp.take_along_axis(w, w > 0, axis=1)", "IndexError"),
+    # an argument given by position and by keyword: Python refuses to bind the call
+    "var_axis_twice": ("r = fnp.var(w, 0, axis=1)", "TypeError"),
+    "sum_axis_twice": ("r = fnp.sum(w, 1, axis=0)", "TypeError"),
+    # numpy 2.4: int()/float() of an array with ndim > 0 raise even with one element; round()
+    # of an array has no __round__; bool() of more than one element is ambiguous
+    "float_of_a_kept_dims_max": ("r = float(fnp.max(w, keepdims=True))", "TypeError"),
+    "int_of_a_one_element_vector": ("r = int(v[:1])", "TypeError"),
+    "round_of_a_0d_array": ("r = round(fnp.sum(w))", "TypeError"),
+    "bool_of_a_vector": ("r = bool(v)", "ValueError"),
 }
 
 #: Charged after the raising line in every snippet: never priced, since it never runs.
@@ -115,6 +128,20 @@ def test_a_raise_caught_by_the_program_runs_its_handler(tmp_path):
         try:
             r = w @ fnp.ones((3, 2), dtype=fnp.float32)
         except ValueError:
+            r = fnp.exp(w)
+        """)
+    report = analyze(path, POINT)
+    runtime = run(path, POINT)
+    assert runtime.ok and not report.raises and report.total.exact
+    assert report.total.lo == runtime.flops_used
+
+
+def test_put_along_axis_bills_float_indices_before_numpy_refuses_them(tmp_path):
+    # flopscope charges the scatter, then numpy's IndexError: a handler sees the charge spent
+    path = write(tmp_path, """
+        try:
+            fnp.put_along_axis(w * 1.0, w, 1.0, axis=1)
+        except IndexError:
             r = fnp.exp(w)
         """)
     report = analyze(path, POINT)

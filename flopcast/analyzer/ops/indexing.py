@@ -25,10 +25,22 @@ from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
 from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, mark_counted
 
 
+def _integer_indices(idx: Array) -> None:
+    """numpy's take_along_axis/put_along_axis take integer index arrays only: any other dtype
+    (bool and float included, a list of floats too) is its IndexError."""
+    if not idx.dtype.startswith(("int", "uint")):
+        raise OpRaises("IndexError", "`indices` must be an integer array")
+
+
 @handler("take")
 def _take(ctx, args, kwargs):
     x = to_array(ctx, args[0])
     idx = to_array(ctx, args[1])
+    if isinstance(args[1], Array) and args[1].dtype.startswith(("float", "complex")):
+        # numpy casts an index array to intp under 'same_kind' (a list of floats is converted
+        # elementwise and passes); a float or complex array is its TypeError, before any charge
+        raise OpRaises("TypeError", f"Cannot cast array data from dtype('{args[1].dtype}') to dtype('int64') "
+                                    "according to the rule 'same_kind'")
     axis = arg(args, kwargs, 2, "axis")
     if axis is None or (isinstance(axis, Known) and axis.value is None):
         shape = idx.shape
@@ -49,6 +61,7 @@ def _take_along_axis(ctx, args, kwargs):
     axis = arg(args, kwargs, 2, "axis")
     if axis is None:
         raise OpError("take_along_axis needs an axis")
+    _integer_indices(idx)
     if isinstance(axis, Known) and axis.value is None:
         if idx.ndim != 1:
             raise OpError("take_along_axis(axis=None) needs 1-d indices")
@@ -91,6 +104,7 @@ def _put_along_axis(ctx, args, kwargs):
         ax = axis_index(known_int(axis, "axis"), x.ndim)
         cost = 0 if x.size == 0 else (x.size // x.shape[ax]) * idx.shape[ax]
     ctx.charge("put_along_axis", cost, x.dtype, x.dtype_origin)
+    _integer_indices(idx)  # flopscope bills before numpy checks
     ctx.write_in_place(x)
     return Known(None)
 

@@ -201,7 +201,11 @@ def dtype_arg(v: Optional[Value]) -> Optional[str]:
 
 
 def arg(args, kwargs, index: int, name: str, default=None):
+    """The argument ``name``, passed at position ``index`` or by keyword. Both at once is
+    Python's TypeError when the call binds, before the op charges anything."""
     if name in kwargs:
+        if index is not None and index < len(args):
+            raise OpRaises("TypeError", f"got multiple values for argument '{name}'")
         return kwargs[name]
     if index is not None and index < len(args):
         return args[index]
