@@ -306,6 +306,13 @@ class RunResult:
         return sum(map(operator.attrgetter("flops"), self.charges))
 
 
+def _python_number(v: Value) -> bool:
+    """A Python int, float or bool, known or read from data (not a numpy scalar, not an array)."""
+    if v.__class__ is Known:
+        return type(v.value) in (int, float, bool)
+    return v.__class__ is Unknown and v.kind in ("int", "float", "bool")
+
+
 class Interpreter:
     #: Sites of integers read from data analysed at each of these values (dataints.enumeration).
     enumerated: dict = {}
@@ -3126,6 +3133,11 @@ class Interpreter:
                 if made is not None and made[1] == free.dtype:
                     free.value = made[0]
             return free
+        if name == "MatMult" and all(_python_number(v) for v in (left, right)):
+            # Python's numbers have no `@` whatever their values (`mlp.seed @ 99`)
+            kinds = [type(v.value).__name__ if isinstance(v, Known) else v.kind for v in (left, right)]
+            raise UserRaise(self.node_span(node), f"TypeError: unsupported operand type(s) for @: "
+                                                  f"'{kinds[0]}' and '{kinds[1]}'")
         reason = next((v.reason for v in (left, right) if isinstance(v, Unknown)), "arithmetic on unknown values")
         origin = next((v.origin for v in (left, right) if isinstance(v, Unknown)), None)
         kind = "float" if any(isinstance(v, Unknown) and v.kind == "float" or isinstance(v, Known) and isinstance(v.value, float) for v in (left, right)) or name == "Div" else "int"

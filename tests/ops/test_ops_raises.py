@@ -94,6 +94,9 @@ CASES = {
     "int_of_a_one_element_vector": ("r = int(v[:1])", "TypeError"),
     "round_of_a_0d_array": ("r = round(fnp.sum(w))", "TypeError"),
     "bool_of_a_vector": ("r = bool(v)", "ValueError"),
+    # Python numbers have no `@`, whatever their values
+    "matmul_of_the_seed_and_an_int": ("r = mlp.seed @ 99", "TypeError"),
+    "matmul_of_floats_read_from_data": ("r = float(fnp.sum(w)) @ 2.0", "TypeError"),
 }
 
 #: Charged after the raising line in every snippet: never priced, since it never runs.
@@ -148,6 +151,30 @@ def test_put_along_axis_bills_float_indices_before_numpy_refuses_them(tmp_path):
     runtime = run(path, POINT)
     assert runtime.ok and not report.raises and report.total.exact
     assert report.total.lo == runtime.flops_used
+
+
+def test_bincount_bills_negative_values_before_numpy_refuses_them(tmp_path):
+    path = write(tmp_path, """
+        try:
+            r = fnp.bincount(fnp.array([-2, -1]))
+        except ValueError:
+            r = fnp.exp(w)
+        """)
+    report = analyze(path, POINT)
+    runtime = run(path, POINT)
+    assert runtime.ok and not report.raises and report.total.exact
+    assert report.total.lo == runtime.flops_used
+
+
+def test_bincount_of_values_that_may_be_negative_is_not_priced_as_running(tmp_path):
+    # the mutation hunt's `range(-1, w, 3)`: numpy raises; flopcast cannot tell it from the bounds
+    path = write(tmp_path, """
+        r = fnp.bincount(fnp.array(sorted(set(range(-1, W, 3)))), minlength=W)
+        """)
+    report = analyze(path, POINT)
+    runtime = run(path, POINT)
+    assert runtime.status == EXCEPTION and runtime.error.type == "ValueError"
+    assert report.raises or report.lower_bound
 
 
 def test_a_shape_from_data_is_not_claimed_to_raise(tmp_path):

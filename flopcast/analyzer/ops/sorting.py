@@ -281,6 +281,12 @@ def _bincount(ctx, args, kwargs):
     billed = x.dtype if pricing.rate(x.dtype) >= pricing.rate("int64") else "int64"
     ctx.charge("bincount", max(x.size, 1), billed, None)
     bounds = (0, 1) if x.dtype == "bool" else x.vrange
+    if x.size and bounds is not None and bounds[0] < 0:
+        # numpy refuses negative values after flopscope billed the call; bounds are not values
+        # (an argsort's are only reached by some element), so only an all-negative x surely raises
+        if bounds[1] < 0:
+            raise OpRaises("ValueError", "'list' argument must have no negative elements")
+        raise OpError("bincount of values that may be negative (numpy raises ValueError for them)")
     if x.size == 0:
         n = minlength
     elif bounds is None:
