@@ -177,6 +177,20 @@ def test_bincount_of_values_that_may_be_negative_is_not_priced_as_running(tmp_pa
     assert report.raises or report.lower_bound
 
 
+@pytest.mark.parametrize("call", ["fnp.argpartition(v, v)", "fnp.partition(v, 2.0)", "fnp.partition(v, [1, 2.0])"])
+def test_partition_bills_float_positions_before_numpy_refuses_them(tmp_path, call):
+    path = write(tmp_path, f"""
+        try:
+            r = {call}
+        except TypeError:
+            r = fnp.exp(w)
+        """)
+    report = analyze(path, POINT)
+    runtime = run(path, POINT)
+    assert runtime.ok and not report.raises and report.total.exact
+    assert report.total.lo == runtime.flops_used
+
+
 def test_a_shape_from_data_is_not_claimed_to_raise(tmp_path):
     # k is read from the data: only its range is known, so whether x + v broadcasts is not.
     path = write(tmp_path, """

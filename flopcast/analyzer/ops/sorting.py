@@ -61,8 +61,9 @@ def _sort(ctx, args, kwargs, op=None):
 
 
 def _kth_count(kth: Value) -> int:
-    """``np.size(kth)``: flopscope bills n per slice for each kth (``kth=[1, 2]`` costs twice)."""
-    if isinstance(kth, Known) and isinstance(kth.value, (int, NumpyScalar)) and not isinstance(kth.value, bool):
+    """``np.size(kth)``: flopscope bills n per slice for each kth (``kth=[1, 2]`` costs twice; a
+    float one too, before numpy refuses it)."""
+    if isinstance(kth, Known) and isinstance(kth.value, (int, float, NumpyScalar)) and not isinstance(kth.value, bool):
         return 1
     if isinstance(kth, Known) and isinstance(kth.value, (list, tuple)):
         return len(kth.value)
@@ -75,11 +76,26 @@ def _kth_count(kth: Value) -> int:
     raise OpError("the number of kth positions is not known")
 
 
+def _kth_is_float(kth: Value) -> bool:
+    """kth given as floats (a float, a float array, a list holding one): numpy's TypeError."""
+    if isinstance(kth, Known):
+        values = kth.value if isinstance(kth.value, (list, tuple)) else [kth.value]
+        return any(type(v) is float for v in values)
+    if isinstance(kth, (ListVal, TupleVal)):
+        return any(_kth_is_float(item) for item in kth.items)
+    if isinstance(kth, (Array, NumpyScalar)):
+        return kth.dtype.startswith(("float", "complex"))
+    return False
+
+
 @handler("partition", "argpartition")
 def _partition(ctx, args, kwargs, op=None):
     x = to_array(ctx, args[0])
-    kth = _kth_count(arg(args, kwargs, 1, "kth"))
+    given = arg(args, kwargs, 1, "kth")
+    kth = _kth_count(given)
     ctx.charge(op, max(x.size * kth, 1) if x.ndim else 1, x.dtype, x.dtype_origin)
+    if _kth_is_float(given):  # flopscope bills the call, then numpy refuses the positions
+        raise OpRaises("TypeError", "Partition index must be integer")
     axis = arg(args, kwargs, 2, "axis", Known(-1))
     flat = isinstance(axis, Known) and axis.value is None  # numpy partitions the flattened array
     shape = (x.size,) if flat else x.shape
