@@ -86,16 +86,94 @@ def test_a_state_that_never_settles_is_a_lower_bound(point: Point) -> None:
     assert "later calls not followed" in render_text(report)
 
 
+def _predicted(report, call: int):
+    """What the report claims for the call numbered ``call`` from 0 (None: not followed)."""
+    if not report.per_call:
+        return report.total if report.per_call_settled else None
+    if call < len(report.per_call):
+        return report.per_call[call]
+    return report.per_call[-1] if report.per_call_settled else None
+
+
+LATE = 7  # MLPs measured for the rules that prove every later call: the fixtures change at the 7th
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+def test_logs_no_call_reads_settle(point: Point) -> None:
+    """A list on the instance, a module-level list of text made from a counter and a dict of
+    timing lists, each appended to at every call and never read back (carried.py, logs no call
+    reads): every MLP costs the first's, one exact number."""
+    path = FIXTURES / "logs_unread.py"
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, LATE)]
+    assert report.per_call == [] and report.per_call_settled and report.exact and not report.unpriced
+    assert measured == [report.total.lo] * LATE
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+def test_counters_past_their_bounds_settle(point: Point) -> None:
+    """`self.calls == 1`, `self.calls <= 2` and `math.sqrt(1.0 + CALLS * 1e-9)`: after the third
+    call every comparison answers as it did there and the root's argument stays positive, for
+    every later call (carried_bounds.py); each call is priced exactly."""
+    path = FIXTURES / "counter_passed.py"
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, LATE)]
+    assert len(set(measured)) == 3 and measured[2:] == [measured[2]] * (LATE - 2)
+    assert report.per_call_settled and not report.unpriced and all(i.exact for i in report.per_call)
+    assert [_predicted(report, k).lo for k in range(LATE)] == measured
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+@pytest.mark.parametrize("name", ["counter_late", "log_read", "log_last"])
+def test_a_change_past_the_calls_followed_is_not_settled(name: str, point: Point) -> None:
+    """A counter compared with 7 (`>= 7`, and a doubling float `> 100.0`), a log read by its
+    length: the 7th MLP costs more than the 6 before it, past the 4 calls followed. A log read by
+    its last item (which repeats) is not proven either. None may be called settled: the calls
+    followed are exact, the later ones a lower bound."""
+    path = FIXTURES / f"{name}.py"
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, LATE)]
+    if name != "log_last":
+        assert measured[:6] == [measured[0]] * 6 and measured[6] > measured[0]
+    assert not report.per_call_settled and report.lower_bound
+    assert any(u.what == "later calls" for u in report.unpriced)
+    followed = [_predicted(report, k) for k in range(LATE)]
+    assert followed[len(report.per_call):] == [None] * (LATE - len(report.per_call))
+    assert [i.lo for i in followed if i is not None] == measured[:len(report.per_call)]
+
+
+# The corpus files whose state never repeated (session 14: a lower bound, "later calls"); each
+# now settles: logs no call reads (stage_classes, mc_welford, cached_sampler, staged_pipeline,
+# mask_cascade: with a counter formatted into its log), counters compared past their bounds
+# (qr_active: `== depth` after the first call; block_planner: math.sqrt of a growing count).
+SETTLED = ["stage_classes.py", "mc_welford.py", "cached_sampler.py", "staged_pipeline.py", "mask_cascade.py",
+           "qr_active", "block_planner.py"]
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+@pytest.mark.parametrize("name", SETTLED)
+def test_corpus_states_that_settle(name: str, point: Point) -> None:
+    """Every one of 7 MLPs on one instance is inside what flopcast claims for its call."""
+    path = HERE / "realistic" / "estimators" / name
+    report = analyze(path, point)
+    measured = [m for m in measure_calls(path, point, LATE)]
+    assert report.per_call_settled and not [u for u in report.unpriced if u.what == "later calls"]
+    for k, run in enumerate(measured):
+        claimed = _predicted(report, k)
+        assert claimed is not None and (run.exhausted or claimed.contains(run.total)), \
+            f"{name} call {k + 1}: {claimed} vs {run.total:,}"
+
+
 def test_qr_active_per_call_matches_the_runtime() -> None:
     """The corpus's qr_active: a refit counter on self read back in `== depth` polishes the first
-    MLP only; every call is within the interval flopcast gives for it, and the calls after the
-    ones followed are not claimed (the counter keeps growing)."""
+    MLP only; after the third call the counter is past depth for good (carried_bounds.py), so the
+    third call's interval holds for every later one."""
     path = HERE / "realistic" / "estimators" / "qr_active"
     point = POINTS[0]
     report = analyze(path, point)
-    measured = [m.total for m in measure_calls(path, point, 4)]
+    measured = [m.total for m in measure_calls(path, point, LATE)]
     assert measured[0] != measured[1] == measured[2]
-    assert len(report.per_call) == 4
-    for interval, total in zip(report.per_call, measured):
-        assert interval.contains(total), f"{[str(i) for i in report.per_call]} vs {measured}"
-    assert report.lower_bound and not report.exact
+    assert len(report.per_call) == 3 and report.per_call_settled
+    for k, total in enumerate(measured):
+        assert _predicted(report, k).contains(total), f"{[str(i) for i in report.per_call]} vs {measured}"
+    assert not report.lower_bound and not report.exact

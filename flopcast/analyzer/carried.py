@@ -19,11 +19,11 @@ unfollowed, and the report says so (a lower bound on the costliest call).
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import NamedTuple, Optional
 
-from flopcast.analyzer import lru, write_only
+from flopcast.analyzer import carried_bounds, lru, write_only
 from flopcast.analyzer.canonical import Canon, Incomparable
-from flopcast.analyzer.counters import CounterWatch, LeafCanon, raw_value, rewrite, suspended, undo
+from flopcast.analyzer.counters import _ONE_ARG, CounterWatch, LeafCanon, raw_value, rewrite, suspended, undo
 from flopcast.analyzer.joins import _Walk
 from flopcast.analyzer.values import Known
 
@@ -89,8 +89,9 @@ class _LeafStateWalk(LeafCanon):
     """``state``'s walk listing every plain number with its place (counters.LeafCanon), with
     the attributes the program only writes compared by kind (joins._Walk)."""
 
-    def __init__(self, nonzero_counts: dict, write_only_names: dict, blind: Optional[set] = None) -> None:
-        super().__init__(nonzero_counts, blind)
+    def __init__(self, nonzero_counts: dict, write_only_names: dict, blind: Optional[set] = None,
+                 logs: Optional[set] = None) -> None:
+        super().__init__(nonzero_counts, blind, logs)
         self.write_only = write_only_names
 
     def attributes(self, attrs: dict) -> tuple:
@@ -110,45 +111,100 @@ class _LeafStateWalk(LeafCanon):
         return tuple(parts)
 
 
-def _leaf_walk(interp, instance, blind: Optional[set] = None) -> Optional[tuple]:
-    walk = _LeafStateWalk(interp._nonzero_counts, write_only.attributes(interp.program), blind)
+def _leaf_walk(interp, instance, blind: Optional[set] = None, logs: Optional[set] = None) -> Optional[tuple]:
+    walk = _LeafStateWalk(interp._nonzero_counts, write_only.attributes(interp.program), blind, logs)
     parts = _walked(interp, instance, walk)
     return None if parts is None else (parts, walk)
 
 
-def numbers(interp, instance) -> Optional[list]:
-    """The plain numbers of the state, in the order the walk meets them (None: not comparable)."""
+class Numbers(NamedTuple):
+    """What ``watch_numbers`` needs of the state a call started from: its plain numbers in the
+    order the walk meets them, and the lists it met (id -> the list and its length) with the
+    range of those numbers met inside each."""
+
+    values: list
+    lists: dict
+    inside: dict
+
+
+def numbers(interp, instance) -> Optional[Numbers]:
+    """The plain numbers and the lists of the state (None: not comparable)."""
     with suspended(interp.counter_watch):
         walked = _leaf_walk(interp, instance)
-    return None if walked is None else [raw_value(v) for v, _ in walked[1].leaves]
+    if walked is None:
+        return None
+    walk = walked[1]
+    return Numbers([raw_value(v) for v, _ in walk.leaves], {id(lst): (lst, n) for lst, n in walk.lists},
+                   dict(walk.list_leaves))
 
 
-def watch_numbers(interp, instance, before: list) -> Optional[CounterWatch]:
+# ---------------------------------------------------------------------------- logs no call reads
+#
+# A log kept in the state (`self.history.append(...)`, `STAGE_LOG.append(...)`, a dict of lists a
+# timing context manager appends to) grows at every call, so the state never repeats. A list the
+# last call made longer (the same object, at a place the walk meets) is watched through the next
+# call as a loop's logs are (counters.py): set aside in the state's form, its items seen at every
+# read but an append. If that call only appended to it, nothing the call did depended on what the
+# log holds, so a later call, whose logs hold more, makes the same moves; whestbench reads nothing
+# of the estimator after its calls, so what the logs end up holding is never needed (a loop's
+# logs are replayed because code after the loop may read them; nothing runs after the calls).
+
+
+def _grown(walk, before: Numbers) -> dict:
+    """The lists of ``walk`` that are longer than they were in ``before`` (the same objects)."""
+    logs = {}
+    for lst, n in walk.lists:
+        old = before.lists.get(id(lst))
+        if old is not None and old[0] is lst and n > old[1]:
+            logs[id(lst)] = (lst, n)
+    return logs
+
+
+def watch_numbers(interp, instance, before: Numbers) -> Optional[CounterWatch]:
     """A watch, started, of the numbers that changed since ``before`` (``numbers`` of the state
-    the last call started from), each put in a new object at its place; None when the state
-    differs otherwise, a changed number cannot be rewritten, or no number changed."""
+    the last call started from), each put in a new object at its place, and of the lists that
+    grew since then (logs); None when the state differs otherwise, a changed number cannot be
+    rewritten, or nothing changed."""
     walked = _leaf_walk(interp, instance)
-    if walked is None or len(walked[1].leaves) != len(before):
+    if walked is None:
+        return None
+    logs = _grown(walked[1], before)
+    old_values = before.values
+    if logs:
+        # The numbers inside the logs are set aside, in both states (a number the old state met
+        # first inside a log and the new one elsewhere misplaces the rest: then the state is
+        # found to differ, or the watch to fail, as for any number wrongly taken as changed).
+        skip = set()
+        for key in logs:
+            first, last = before.inside.get(key, (0, 0))
+            skip.update(range(first, last))
+        old_values = [v for i, v in enumerate(old_values) if i not in skip]
+        walked = _leaf_walk(interp, instance, logs=set(logs))
+        if walked is None:
+            return None
+    if len(walked[1].leaves) != len(old_values):
         return None
     changed = set()
-    for old, (new, where) in zip(before, walked[1].leaves):
+    for old, (new, where) in zip(old_values, walked[1].leaves):
         b = raw_value(new)
         if old.__class__ is b.__class__ and (old == b if b.__class__ is not float else old.hex() == b.hex()):
             continue
         if old.__class__ is not b.__class__ or b.__class__ not in (int, float) or where is None:
             return None
         changed.add(id(new))
-    if not changed:
+    if not changed and not logs:
         return None
-    places = rewrite(walked[1].leaves, lambda v: Known(raw_value(v)) if id(v) in changed else None)
+    places = rewrite(walked[1].leaves, lambda v: Known(raw_value(v)) if id(v) in changed else None) if changed \
+        else []
     if places is None:
         return None
     fresh = {id(new) for _, _, _, new in places}
-    start = _leaf_walk(interp, instance, fresh)
+    start = _leaf_walk(interp, instance, fresh, set(logs))
     if start is None or len(start[1].slot_objects) != len(fresh):
         undo(places)
         return None
     watch = CounterWatch(interp)
+    watch.logs = logs
     for slot, value in enumerate(start[1].slot_objects):
         watch.tainted[id(value)] = (value, ("leaf", slot))
         watch.start_values.append(raw_value(value))
@@ -162,18 +218,14 @@ def watch_numbers(interp, instance, before: list) -> Optional[CounterWatch]:
 def numbers_steer_nothing(interp, instance, watch: CounterWatch) -> bool:
     """After the watched call (the watch stopped): whether every later call makes its moves."""
     if watch.observed:  # (a call memo's key that read one left that call unrecorded: key_touched)
-        return False
-    for event in watch.events:
-        kind, name, _, right, _ = event
-        if kind != "arith":
-            return False  # a comparison: a later call may answer otherwise
-        if name in _BY_DIVISOR:
-            if right[0] != "c" or right[1].__class__ not in (int, float) or not right[1]:
-                return False
-        elif name not in _SAFE_ARITH:
-            return False
+        return False  # (also: a log's items read otherwise than by an append)
+    # A comparison may answer otherwise at a later call, and an operation not in _SAFE_ARITH may
+    # raise: then the later calls' numbers are bounded (carried_bounds.py), once the state is
+    # found to be the same but for them.
+    bounded = not all(_safe(event) for event in watch.events)
     # Each watched number at its own place, as the start's were (`log[key] = CALLS` shares one).
-    walked = _leaf_walk(interp, instance)
+    logs = set(watch.logs)
+    walked = _leaf_walk(interp, instance, logs=logs)
     if walked is None:
         return False
     tainted = watch.tainted
@@ -181,8 +233,24 @@ def numbers_steer_nothing(interp, instance, watch: CounterWatch) -> bool:
                      else None)
     if places is None:
         return False
-    end = _leaf_walk(interp, instance, {id(new) for _, _, _, new in places})
+    end = _leaf_walk(interp, instance, {id(new) for _, _, _, new in places}, logs)
     if end is None or end[0] != watch.start_form or len(end[1].slot_objects) != len(watch.start_values):
         return False
     now = [raw_value(v) for v in end[1].slot_objects]
-    return all(a.__class__ is b.__class__ for a, b in zip(now, watch.start_values))
+    if not all(a.__class__ is b.__class__ for a, b in zip(now, watch.start_values)):
+        return False
+    if not bounded:
+        return True
+    old = {id(new): value for _, _, value, new in places}
+    recipes = [tainted[id(old[id(v)])][1] for v in end[1].slot_objects]
+    return carried_bounds.alike_for_every_later_call(watch.events, watch.start_values, recipes, _ONE_ARG)
+
+
+def _safe(event: tuple) -> bool:
+    """Arithmetic that raises at no value of its operands (a comparison is not safe)."""
+    kind, name, _, right, _ = event
+    if kind != "arith":
+        return False
+    if name in _BY_DIVISOR:
+        return right[0] == "c" and right[1].__class__ in (int, float) and bool(right[1])
+    return name in _SAFE_ARITH
