@@ -146,8 +146,10 @@ def test_a_change_past_the_calls_followed_is_not_settled(name: str, point: Point
 # now settles: logs no call reads (stage_classes, mc_welford, cached_sampler, staged_pipeline,
 # mask_cascade: with a counter formatted into its log), counters compared past their bounds
 # (qr_active: `== depth` after the first call; block_planner: math.sqrt of a growing count).
+# plugin_stages (`self.log.stages.append`, a dict of note lists) and solver_hierarchy
+# (`self.ledger.keys.append`) settle by their logs too.
 SETTLED = ["stage_classes.py", "mc_welford.py", "cached_sampler.py", "staged_pipeline.py", "mask_cascade.py",
-           "qr_active", "block_planner.py"]
+           "qr_active", "block_planner.py", "plugin_stages", "solver_hierarchy.py"]
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
