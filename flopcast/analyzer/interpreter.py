@@ -376,6 +376,7 @@ class Interpreter:
         # equal versions along a path mean equal tables (their size alone does not, once they evict).
         self.cache_version = 0
         self.cache_bounded: set = set()  # the (node, identity) of functions whose table evicts
+        self._cache_uncertain: set = set()  # ... and of those with an entry whose key is uncertain (lru.py)
         self._cache_kept: list = []  # the objects the tables' keys name by identity, kept alive as CPython's are
         self._cache_sites = 0  # lookups that could not tell a hit from a miss, so far on the path
         self._directives: dict = {}  # (statement, header end, kind, directives) -> Interpreter.directive_at's answer
@@ -4303,10 +4304,15 @@ class Interpreter:
         plain = lru.is_plain(parts)
         if not plain:
             self.cache_identity_lookups += 1
-        if key in table and lru.is_certain(parts):
+        certain = lru.is_certain(parts)
+        if key in table and certain:
             return self._cache_hit(key, spec, plain)
-        candidates = [k for k in table if k[:2] == owner and (not lru.is_certain(k[2]) or not lru.is_certain(parts))
-                      and lru.may_equal(k[2], parts)]
+        candidates = []
+        if not certain or owner in self._cache_uncertain:
+            # (a certain key can equal only an uncertain entry: the table is scanned only then,
+            # not at every miss of a dynamic programme filling it)
+            candidates = [k for k in table if k[:2] == owner and (not certain or not lru.is_certain(k[2]))
+                          and lru.may_equal(k[2], parts)]
         if candidates:
             self.effects += 1
             site = Site(("cache", span, self._cache_sites), ("miss",) + tuple(range(len(candidates))), span, "cache",
@@ -4327,6 +4333,8 @@ class Interpreter:
                 self.cache_version += 1
             self.cache_store(key, value)
             self._cache_kept.extend(kept)
+            if not certain:
+                self._cache_uncertain.add(owner)
         return value
 
     def _cache_hit(self, key: tuple, spec: lru.CacheSpec, plain: bool) -> Value:
