@@ -21,6 +21,65 @@ from whestbench import BaseEstimator, MLP
 '''
 
 CASES = {
+    # descriptors.py: a data descriptor's __set__ clamps what `self.k = k` stores (the instance keeps
+    # nothing under "k"), its __get__ reads it back, and __set_name__ names its slot at the class
+    # statement (flopcast stored the raw 1 and ran one loop trip of three: a false exact)
+    "data_descriptor_clamps_what_is_stored": '''
+        class AtLeast:
+            def __init__(self, lo):
+                self.lo = lo
+
+            def __set_name__(self, owner, name):
+                self.slot = "_" + name
+
+            def __get__(self, obj, typ=None):
+                if obj is None:
+                    return self
+                return getattr(obj, self.slot)
+
+            def __set__(self, obj, value):
+                setattr(obj, self.slot, max(self.lo, int(value)))
+
+        class Plan:
+            steps = AtLeast(3)
+            rows = AtLeast(1)
+
+            def __init__(self, steps, rows):
+                self.steps = steps
+                self.rows = rows
+
+        def run(mlp):
+            plan = Plan(1, 0)
+            x = mlp.weights[0][: plan.rows * 2]
+            for _ in range(plan.steps + Plan.steps.lo):
+                x = x * 0.5
+            return x @ mlp.weights[1]
+    ''',
+    # a non-data descriptor (__get__ only) computes on each read until the instance's own dict
+    # holds the name; read through the class, __get__ gets None
+    "non_data_descriptor_is_shadowed_by_the_instance": '''
+        class Twice:
+            def __get__(self, obj, typ=None):
+                if obj is None:
+                    return 1
+                return 2 * obj.base
+
+        class Cfg:
+            reps = Twice()
+
+            def __init__(self, base):
+                self.base = base
+
+        def run(mlp):
+            cfg = Cfg(2)
+            x = mlp.weights[0]
+            for _ in range(cfg.reps + Cfg.reps):
+                x = x * 0.5
+            cfg.reps = 1
+            for _ in range(cfg.reps):
+                x = x + 1.0
+            return x @ mlp.weights[1]
+    ''',
     "metaclass_new_fills_a_registry": '''
         class Registry(type):
             table = {}

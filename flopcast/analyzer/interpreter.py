@@ -28,8 +28,8 @@ from typing import Any, Optional
 
 from flopcast.syntax import ast_children, ast_walk
 from flopcast import installed
-from flopcast.analyzer import (carried, dataints, dtypes, dunders, joins, lru, ops, plain_numpy, presumptions, pricing,
-                               scalar_values, sizetests, submission_files, undefined)
+from flopcast.analyzer import (carried, dataints, descriptors, dtypes, dunders, joins, lru, ops, plain_numpy, presumptions,
+                               pricing, scalar_values, sizetests, submission_files, undefined)
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.counters import suspended
 from flopcast.analyzer.import_hooks import ImportHooks
@@ -341,6 +341,8 @@ class Interpreter:
         self.frame: Optional[Frame] = None
         self._stepping_loop = None  # the `for` statement whose iterable iterate() is taking (step_iterator)
         self._pending_classes: list = []  # (class, statement) a metaclass is making (type_new)
+        # A class statement defined __get__: attribute lookups then look for descriptors (descriptors.py)
+        self.descriptors = False
         self._outer_frames: list = []  # the frames below self.frame on the call stack (joins.py walks them)
         self._opaque_depth = 0  # comprehensions, class bodies and imports being run (joins.py)
         self._comprehensions: list = []  # the comprehensions being run, outermost first (joins.py)
@@ -1161,6 +1163,8 @@ class Interpreter:
             self._opaque_depth -= 1
         if enum_body:
             cls.attrs = dict(cls.attrs)
+        if descriptors.defines_get(cls):
+            self.descriptors = True
         for v in cls.attrs.values():
             if isinstance(v, FunctionVal) and v.owner is None:
                 v.owner = cls
@@ -1237,7 +1241,10 @@ class Interpreter:
 
     def init_subclass(self, cls: ClassVal, node: ast.ClassDef) -> None:
         """Python calls the nearest base's ``__init_subclass__`` (an implicit classmethod) with
-        the class keywords once the class exists, before its decorators: registries fill here."""
+        the class keywords once the class exists, before its decorators: registries fill here.
+        Before it, ``type.__new__`` calls the attributes' ``__set_name__``."""
+        if self.descriptors:
+            descriptors.set_names(self, cls, self.node_span(node))
         for base in cls.mro()[1:]:
             hook = base.attrs.get("__init_subclass__") if isinstance(base, ClassVal) else None
             if isinstance(hook, FunctionVal):
@@ -2396,6 +2403,12 @@ class Interpreter:
                 span = span or self.node_span(node)
                 self.call(self.bind(setattr_, obj, owner, span), [Known(attr), value], {}, span)
                 return
+            if self.descriptors:
+                desc = obj.cls.lookup(attr)[1]
+                set_ = descriptors.setter(desc)
+                if set_ is not None:  # a data descriptor's __set__ stores (or refuses) the value
+                    self.call(BoundMethod(set_, desc), [obj, value], {}, span or self.node_span(node))
+                    return
             # (a property's name never enters the instance's attributes: only a new name may be one)
             prop = obj.cls.lookup(attr)[1] if attr not in obj.attrs else None
             if isinstance(prop, FunctionVal) and prop.kind == "property":
@@ -3399,6 +3412,10 @@ class Interpreter:
         if isinstance(obj, LibRef):
             return lib_attr(obj, name)
         if isinstance(obj, InstanceVal):
+            if self.descriptors:
+                desc = descriptors.on_type(obj.cls, name)
+                if desc is not None and (descriptors.is_data(desc) or name not in obj.attrs):
+                    return descriptors.get(self, desc, obj, obj.cls, span)
             if name in obj.attrs:
                 return obj.attrs[name]
             if name == "__class__":
@@ -3437,6 +3454,8 @@ class Interpreter:
             if attr is not None:
                 if isinstance(attr, FunctionVal) and attr.kind == "classmethod":
                     return BoundMethod(attr, obj)
+                if self.descriptors and isinstance(attr, InstanceVal) and descriptors.on_type(obj, name) is attr:
+                    return descriptors.get(self, attr, Known(None), obj, span)  # `Class.attr`: __get__(None, Class)
                 return attr
             if name == "__name__":
                 return Known(obj.name)
