@@ -28,7 +28,7 @@ from typing import Any, Optional
 
 from flopcast.syntax import ast_children, ast_walk
 from flopcast import installed
-from flopcast.analyzer import (carried, dataints, descriptors, dtypes, dunders, joins, lru, ops, plain_numpy, presumptions,
+from flopcast.analyzer import (carried, dataints, descriptors, dispatch, dtypes, dunders, joins, lru, ops, plain_numpy, presumptions,
                                pricing, scalar_values, sizetests, submission_files, undefined)
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.counters import suspended
@@ -1099,6 +1099,8 @@ class Interpreter:
                 fn.kind = d.name
             elif isinstance(d, LibRef) and d.path == "py:functools.cached_property":
                 fn.kind = "cached_property"
+            elif isinstance(d, LibRef) and d.path in dispatch.MAKERS:
+                fn = self.call_lib(d.path, [fn], {}, self.node_span(deco), deco)
             elif isinstance(d, LibRef) and d.path in _TRANSPARENT_DECORATORS:
                 if d.path in _CACHING_DECORATORS:  # @cache keeps every entry, @lru_cache 128
                     self.cache_function(fn, lru.CacheSpec(None if d.path == "py:functools.cache" else lru.DEFAULT_MAXSIZE))
@@ -3520,6 +3522,8 @@ class Interpreter:
                 return ListVal([Known(k) for k in obj.arrays])
         if isinstance(obj, FunctionVal) and name in obj.attrs:
             return obj.attrs[name]
+        if isinstance(obj, FunctionVal) and name == "register" and dispatch.is_dispatcher(obj):
+            return BoundLib(dispatch.REGISTER, obj)
         if isinstance(obj, FunctionVal) and obj.cached and name == "cache_clear":
             return BoundLib("py:functools.lru_cache.cache_clear", obj)
         if isinstance(obj, FunctionVal) and name in ("__name__", "__doc__"):
@@ -3916,6 +3920,10 @@ class Interpreter:
             return self.call_raw_numpy(path[len("rawnumpy."):], args, kwargs, span, node)
         if path in _CACHING_DECORATORS:
             return self.cache_wrapper(path, args, kwargs, span)
+        if path in dispatch.MAKERS:
+            made = dispatch.make(args[0], dispatch.MAKERS[path]) if len(args) == 1 and not kwargs else None
+            return made if made is not None else self._unpriced_at(
+                span, path[3:], "a dispatcher around something other than a function of the user's is not modelled")
         if path.startswith("py:"):
             from flopcast.analyzer.builtins import call_stdlib
 
@@ -4064,6 +4072,8 @@ class Interpreter:
 
     def call_bound(self, func: BoundLib, args, kwargs, span, node) -> Value:
         path, recv = func.path, func.receiver
+        if path in (dispatch.REGISTER, dispatch.REGISTER_AS):
+            return dispatch.register(self, path, recv, args, kwargs, span)
         if path == "py:namedtuple._replace" and isinstance(recv, InstanceVal) and not args:
             return self.replace_fields(recv, kwargs, span)
         if path == "py:functools.lru_cache.wrap":
@@ -4292,6 +4302,9 @@ class Interpreter:
             raise UserRaise(span, f"TypeError: {name}() got an unexpected keyword argument {next(iter(remaining))!r}")
 
     def call_user(self, fn: FunctionVal, args: list, kwargs: dict, span: Span) -> Value:
+        if fn.attrs and dispatch.is_dispatcher(fn):  # @singledispatch: the implementation for the argument's class
+            impl = dispatch.choose(self, fn, args, span)
+            return impl if isinstance(impl, Unknown) else self.call(impl, args, kwargs, span)
         self.result.entered.add(fn.node)  # called: whether its body yields was read
         self.entered_log.append(fn.node)
         if _is_generator_function(fn.node):
