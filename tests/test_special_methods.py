@@ -228,6 +228,27 @@ class Costly:
         if max([Costly(5, h), Costly(7, h)], key=lambda c: (c.k, c)).k == 7:
             STEP
         """),
+    # sorted()/list.sort() by functools.cmp_to_key: Python's sort calls the user's comparison in
+    # its own order (here each call charges, and the order sets the trip counts); it was unpriced
+    "cmp_to_key_orders_by_the_users_comparison": ("""
+import functools
+
+def by_cost(a, b):
+    if a[1] != b[1]:
+        return a[1] - b[1]
+    return (a[0] > b[0]) - (a[0] < b[0])
+""", """
+        def charged(a, b):
+            nonlocal h
+            h = h + 1.0
+            return a - b
+
+        plans = [("c", 3), ("a", 1), ("b", 3), ("d", 2)]
+        plans.sort(key=functools.cmp_to_key(by_cost), reverse=True)
+        order = sorted([3, 1, 2, 5, 4], key=functools.cmp_to_key(charged))
+        for _ in range(plans[-1][1] + order[1] + len(plans[0][0])):
+            STEP
+        """),
     "an_operator_a_plain_class_lacks_raises_type_error": ("class Box:\n    pass\n", """
         try:
             b = Box() + 1

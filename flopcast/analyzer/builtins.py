@@ -312,6 +312,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             reverse = kwargs.get("reverse", Known(False))
             if not isinstance(reverse, Known):
                 return interp.unpriced(node, "sorted()", "reverse= depends on values")
+            if isinstance(key, BoundLib) and key.path == CMP_KEY:
+                return _sorted_by_cmp(interp, items, key.receiver, bool(reverse.value), span, node)
             if key is not None and not (isinstance(key, Known) and key.value is None):
                 keys = [plain_member(interp.call(key, [i], {}, span, node)) for i in items]
             else:
@@ -823,6 +825,36 @@ _LOGGING_CALLS = frozenset({"debug", "info", "warning", "warn", "error", "critic
                             "basicConfig", "setLevel", "addHandler", "removeHandler", "disable"})
 
 
+#: ``functools.cmp_to_key(f)``: the key object's class, its receiver the comparison function
+CMP_KEY = "py:functools.cmp_to_key.key"
+
+
+class _Undecided(Exception):
+    pass
+
+
+def _sorted_by_cmp(interp, items: list, cmp: Value, reverse: bool, span: Span, node) -> Value:
+    """``sorted(items, key=cmp_to_key(cmp))``: Python's own sort over the items' positions, each
+    comparison asking ``cmp(a, b) < 0`` of the user's function as functools' key class does, so the
+    calls (and what they charge) are the run's, in its order. A comparison whose answer depends on
+    values leaves the order unknown (unpriced: the calls made so far are charged, a lower bound)."""
+    import functools
+
+    def compare(i: int, j: int):
+        result = plain_member(interp.call(cmp, [items[i], items[j]], {}, span, node))
+        if not isinstance(result, Known):
+            raise _Undecided()
+        return result.value
+
+    try:
+        order = sorted(range(len(items)), key=functools.cmp_to_key(compare), reverse=reverse)
+    except _Undecided:
+        return interp.unpriced(node, "sorted()", "a cmp_to_key comparison depends on values")
+    except TypeError as exc:  # `cmp(a, b) < 0` of what the function returned
+        raise UserRaise(span, f"TypeError: {exc}") from None
+    return ListVal([items[j] for j in order])
+
+
 def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     module, _, name = path.rpartition(".")
     if (module, name) in _PURE_ITERABLE_MATH and len(args) == 1 and not kwargs:
@@ -878,6 +910,8 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return Known(ENUM_AUTO)
     if path == "functools.partial" and args:
         return PartialVal(args[0], list(args[1:]), dict(kwargs))
+    if path == "functools.cmp_to_key" and len(args) == 1 and not kwargs:
+        return BoundLib(CMP_KEY, args[0])  # a key sorted() orders by calling the function (_sorted_by_cmp)
     if path == "logging.getLogger":
         return LibRef("py:logging.Logger")
     if module in ("logging", "logging.Logger") and name in _LOGGING_CALLS:

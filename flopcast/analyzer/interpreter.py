@@ -4074,6 +4074,9 @@ class Interpreter:
         path, recv = func.path, func.receiver
         if path in (dispatch.REGISTER, dispatch.REGISTER_AS):
             return dispatch.register(self, path, recv, args, kwargs, span)
+        if path == "py:functools.cmp_to_key.key":  # sorted() orders by it; nothing else is modelled
+            return self._unpriced_at(span, "functools.cmp_to_key", "a cmp_to_key key used outside sorted() "
+                                     "or list.sort() is not modelled")
         if path == "py:namedtuple._replace" and isinstance(recv, InstanceVal) and not args:
             return self.replace_fields(recv, kwargs, span)
         if path == "py:functools.lru_cache.wrap":
