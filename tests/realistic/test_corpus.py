@@ -659,6 +659,17 @@ CORPUS = {
                     "if (n_low := int(fnp.count_nonzero(v < SD_FLOOR))) > width // 2:",
                     "if len(recent) == SMOOTH and n_low == 0:"),
     ),
+    "dispatch_plans": Entry(
+        points=(
+            (8, 2, 1_000, "exact"),        # mean field: the only plan that fits (singledispatch costs)
+            (8, 2, 5_000, "exact"),        # diagonal on one layer, then the diagonal fallback
+            (8, 2, 10_000, "exact"),       # sampled (antithetic float32, float64 means) beats the rest
+            (32, 4, 100_000, "exact"),     # sampled covers 2 of 4 layers (accumulate), diagonal after
+            (16, 3, 300_000, "exact"),     # low rank (QR basis, einsum optimize=), no sweeps
+            (16, 3, 10**6, "exact"),       # low rank, two subspace sweeps (log2 of the budget, clamped)
+            (32, 4, 3 * 10**6, "exact"),   # low rank, rank 8 (isqrt + bit_length), three sweeps
+        ),
+    ),
 }
 
 
