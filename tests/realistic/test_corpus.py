@@ -670,6 +670,19 @@ CORPUS = {
             (32, 4, 3 * 10**6, "exact"),   # low rank, rank 8 (isqrt + bit_length), three sweeps
         ),
     ),
+    "kept_features": Entry(
+        points=(
+            (8, 2, 10**4, "interval"),     # rank 2 features (cached_property: the first MLP pays), no pairs
+            (8, 2, 10**5, "interval"),     # rank 4, pair corrections on both layers (nonlocal planner)
+            (16, 3, 10**5, "interval"),    # rank 3, no pairs
+            (16, 3, 10**6, "interval"),    # rank 5, pairs on two of three layers (combinations of 4 units)
+            (32, 4, 10**7, "interval"),    # rank 6, pairs of 5 units every layer; refresh every 2 (yield from)
+        ),
+        # a counter kept on the Basis and appended to a log (history) keeps the state from
+        # settling: calls after the fourth are not followed (FINDINGS-s16 corpus12)
+        guards=("if lam > SCALE_LIMIT:",),
+        data_sites=("while it < POWER_MAX and abs(lam - prev) > POWER_TOL * max(abs(lam), 1.0):",),
+    ),
 }
 
 
