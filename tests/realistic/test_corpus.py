@@ -683,6 +683,21 @@ CORPUS = {
         guards=("if lam > SCALE_LIMIT:",),
         data_sites=("while it < POWER_MAX and abs(lam - prev) > POWER_TOL * max(abs(lam), 1.0):",),
     ),
+    "rung_ladder": Entry(
+        points=(
+            (8, 2, 10**4, "interval"),     # no full covariance: diagonal moments, Newton scale (tolerance loop)
+            (8, 2, 10**5, "interval"),     # full covariance on both layers: ladder (__init_subclass__ rungs),
+                                           # antithetic samples on the active units (where, put)
+            (16, 4, 3 * 10**5, "interval"),  # full on 2 of 4 layers, refresh every 2 (bit_length)
+            (16, 3, 10**6, "interval"),
+            (32, 4, 10**6, "interval"),    # no full covariance at the larger width
+            (32, 4, 10**7, "interval"),    # full on every layer, 14 samples (isqrt)
+        ),
+        guards=("return fnp.linalg.cholesky(cov + JITTER * fnp.eye(n, dtype=cov.dtype))",
+                "vals, vecs = fnp.linalg.eigh(cov)", "u, s, _ = fnp.linalg.svd(cov)"),
+        data_sites=("while abs(step) > NEWTON_TOL * s and it < NEWTON_MAX:",
+                    "(active,) = fnp.where(fnp.sqrt(var) > ACTIVE_SD)"),
+    ),
 }
 
 
