@@ -55,6 +55,36 @@ CASES = {
                 x = x * 0.5
             return x @ mlp.weights[1]
     ''',
+    # a descriptor-typed dataclass field: its default is `getattr(cls, name)` (__get__(None, cls)),
+    # and the generated __init__ stores through __set__ (flopcast stored the raw values)
+    "descriptor_typed_dataclass_field": '''
+        from dataclasses import dataclass
+
+        class AtLeast:
+            def __init__(self, lo):
+                self.lo = lo
+
+            def __set_name__(self, owner, name):
+                self.slot = "_" + name
+
+            def __get__(self, obj, typ=None):
+                if obj is None:
+                    return 1
+                return getattr(obj, self.slot)
+
+            def __set__(self, obj, value):
+                setattr(obj, self.slot, max(self.lo, int(value)))
+
+        @dataclass
+        class Plan:
+            steps: int = AtLeast(3)
+
+        def run(mlp):
+            x = mlp.weights[0]
+            for _ in range(Plan(1).steps + Plan().steps + Plan(5).steps):
+                x = x * 0.5
+            return x @ mlp.weights[1]
+    ''',
     # a non-data descriptor (__get__ only) computes on each read until the instance's own dict
     # holds the name; read through the class, __get__ gets None
     "non_data_descriptor_is_shadowed_by_the_instance": '''

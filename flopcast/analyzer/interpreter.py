@@ -1295,6 +1295,9 @@ class Interpreter:
                         cls.attrs[name] = default
                 else:
                     default = cls.attrs.get(name)
+                    if self.descriptors and default is not None and descriptors.on_type(cls, name) is default:
+                        # a descriptor-typed field: its default is what `getattr(cls, name)` gives
+                        default = descriptors.get(self, default, Known(None), cls, self.node_span(stmt))
             fields = [g for g in fields if g[0] != name] + [(name, default, factory)]
         return fields
 
@@ -4300,6 +4303,12 @@ class Interpreter:
                 value = self.call(factory, [], {}, span)
             else:
                 raise UserRaise(span, f"TypeError: {name}() missing argument {field_name!r}")
+            if self.descriptors and not instance.cls.tuple_like:
+                desc = instance.cls.lookup(field_name)[1]
+                set_ = descriptors.setter(desc)
+                if set_ is not None:  # `self.name = value` in the generated __init__: the descriptor's __set__
+                    self.call(BoundMethod(set_, desc), [instance, value], {}, span)
+                    continue
             instance.attrs[field_name] = value
         if remaining:
             raise UserRaise(span, f"TypeError: {name}() got an unexpected keyword argument {next(iter(remaining))!r}")
