@@ -127,3 +127,55 @@ def test_a_dispatch_on_a_number_read_from_data_is_unpriced(tmp_path):
     '''))
     report = analyze(path, Point(8, 2, 2**41))
     assert report.unpriced and report.unpriced[0].what == "singledispatch", report.unpriced  # a lower bound
+
+
+def test_a_dispatching_method_dispatches_on_the_argument_after_its_receiver(tmp_path):
+    # through the class (`Runner.go(r, 1.5, x)`) the receiver is the first argument, and Python
+    # dispatches on it; a staticmethod has no receiver, a classmethod's is the class
+    path = tmp_path / "estimator.py"
+    path.write_text(HEADER + textwrap.dedent('''
+        class Runner:
+            @functools.singledispatchmethod
+            def go(self, arg, x):
+                return x + 1.0
+
+            @go.register
+            def _(self, arg: float, x):
+                return x * 2.0 * x * x
+
+            @functools.singledispatchmethod
+            @staticmethod
+            def st(arg, x):
+                return x + 3.0
+
+            @st.register
+            @staticmethod
+            def _(arg: int, x):
+                return x * x * x
+
+            @functools.singledispatchmethod
+            @classmethod
+            def cm(cls, arg, x):
+                return x - 1.0
+
+            @cm.register
+            @classmethod
+            def _(cls, arg: str, x):
+                return x * x
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                x = fnp.ones((mlp.width,))
+                r = Runner()
+                x = Runner.go(r, 1.5, x)
+                x = r.go(1.5, x)
+                x = r.st(2, x)
+                x = Runner.st(2.0, x)
+                x = Runner.cm("a", x)
+                x = r.cm(1, x)
+                return fnp.stack([x] * mlp.depth)
+    '''))
+    for point in (Point(8, 2, 2**41), Point(16, 3, 2**41)):
+        report = analyze(path, point)
+        assert report.total.exact and not report.unpriced and not report.raises, (report.unpriced, report.raises)
+        assert report.total.lo == measure(path, point).total

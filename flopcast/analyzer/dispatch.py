@@ -45,6 +45,15 @@ def is_dispatcher(fn: FunctionVal) -> bool:
     return REGISTRY in fn.attrs
 
 
+def through_class(fn: FunctionVal) -> FunctionVal:
+    """``Class.method`` of a singledispatchmethod: ``__get__(None, cls)`` gives a function that
+    dispatches on its first argument (the receiver passed by hand); the same registry."""
+    if METHOD not in fn.attrs or fn.kind != "function":
+        return fn
+    plain = replace(fn, form=None, attrs={k: v for k, v in fn.attrs.items() if k != METHOD})
+    return plain
+
+
 def register(interp, path: str, recv: Value, args: list, kwargs: dict, span) -> Value:
     """``f.register(cls)`` (a decorator), ``f.register(cls, impl)``, ``f.register(impl)`` by the
     annotation of its first annotated parameter; the decorator ``register(cls)`` made, applied."""
@@ -139,7 +148,8 @@ def choose(interp, wrapper: FunctionVal, args: list, span) -> Value:
     when which one depends on what flopcast does not know)."""
     from flopcast.analyzer.builtins import _instance_of
 
-    at = 1 if METHOD in wrapper.attrs else 0
+    # a method dispatches on the argument after its receiver (none for a staticmethod)
+    at = 1 if METHOD in wrapper.attrs and wrapper.kind != "staticmethod" else 0
     if len(args) <= at:
         name = wrapper.node.name if isinstance(wrapper.node, ast.FunctionDef) else "function"
         raise UserRaise(span, f"TypeError: {name} requires at least 1 positional argument")

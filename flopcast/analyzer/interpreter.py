@@ -3459,6 +3459,8 @@ class Interpreter:
             if attr is not None:
                 if isinstance(attr, FunctionVal) and attr.kind == "classmethod":
                     return BoundMethod(attr, obj)
+                if isinstance(attr, FunctionVal) and attr.attrs and dispatch.is_dispatcher(attr):
+                    return dispatch.through_class(attr)
                 if self.descriptors and isinstance(attr, InstanceVal) and descriptors.on_type(obj, name) is attr:
                     return descriptors.get(self, attr, Known(None), obj, span)  # `Class.attr`: __get__(None, Class)
                 return attr
