@@ -85,6 +85,36 @@ CASES = {
                 x = x * 0.5
             return x @ mlp.weights[1]
     ''',
+    # a hand-rolled lazy property: a decorator class whose __get__ computes once and shadows
+    # itself in the instance (was "cannot use InstanceVal as an array operand", a lower bound)
+    "lazy_property_descriptor_computes_once": '''
+        class lazy:
+            def __init__(self, fn):
+                self.fn = fn
+
+            def __get__(self, obj, cls=None):
+                if obj is None:
+                    return self
+                value = self.fn(obj)
+                setattr(obj, self.fn.__name__, value)
+                return value
+
+        class Model:
+            def __init__(self, mlp):
+                self.mlp = mlp
+
+            @lazy
+            def gram(self):
+                w = self.mlp.weights[0]
+                return w.T @ w
+
+        def run(mlp):
+            m = Model(mlp)
+            x = mlp.weights[1]
+            for _ in range(3):
+                x = m.gram @ x
+            return x
+    ''',
     # a non-data descriptor (__get__ only) computes on each read until the instance's own dict
     # holds the name; read through the class, __get__ gets None
     "non_data_descriptor_is_shadowed_by_the_instance": '''
