@@ -115,6 +115,71 @@ CASES = {
                 x = m.gram @ x
             return x
     ''',
+    # lazy set-up by EAFP: reading an attribute no class of the user's defines raises AttributeError
+    # (it was unpriced: "attribute '_gram': not known on InstanceVal"), by `.` and by getattr
+    "missing_attribute_raises_for_lazy_set_up": '''
+        class Model:
+            def __init__(self, mlp):
+                self.mlp = mlp
+
+            def gram(self):
+                try:
+                    return self._gram
+                except AttributeError:
+                    w = self.mlp.weights[0]
+                    self._gram = w.T @ w
+                    return self._gram
+
+            def scale(self):
+                try:
+                    return getattr(self, "_scale")
+                except AttributeError:
+                    self._scale = 2.0
+                    return 0.5
+
+        def run(mlp):
+            m = Model(mlp)
+            x = mlp.weights[1]
+            for _ in range(3):
+                x = (m.gram() @ x) * m.scale()
+            return x
+    ''',
+    # hasattr() is False and getattr() gives its default where a descriptor's __get__ raises
+    # AttributeError (its slot not set yet); after the store both read it
+    "hasattr_and_getattr_default_through_a_descriptor": '''
+        class Slot:
+            def __set_name__(self, owner, name):
+                self.slot = "_" + name
+
+            def __get__(self, obj, typ=None):
+                if obj is None:
+                    return self
+                return getattr(obj, self.slot)
+
+            def __set__(self, obj, value):
+                setattr(obj, self.slot, value)
+
+        class Cfg:
+            k = Slot()
+
+        def run(mlp):
+            c = Cfg()
+            n = 1
+            if not hasattr(c, "k"):
+                n += 2
+            n += getattr(c, "k", 3)
+            try:
+                n += c.k
+            except AttributeError:
+                n += 1
+            c.k = 2
+            if hasattr(c, "k"):
+                n += c.k
+            x = mlp.weights[0]
+            for _ in range(n):
+                x = x * 0.5
+            return x @ mlp.weights[1]
+    ''',
     # a non-data descriptor (__get__ only) computes on each read until the instance's own dict
     # holds the name; read through the class, __get__ gets None
     "non_data_descriptor_is_shadowed_by_the_instance": '''

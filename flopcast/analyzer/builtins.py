@@ -377,10 +377,18 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return Unknown("", span, "getattr() of a value read from data")
         if len(args) > 2 and isinstance(obj, LibRef) and _has_attribute(interp, obj, attr.value, span) is False:
             return args[2]  # `getattr(flops, "special", None)`: the installed library has no such name
-        value = interp.get_attr(obj, attr.value, span, quiet=True)
+        try:
+            value = interp.get_attr(obj, attr.value, span, quiet=True)
+        except UserRaise as exc:  # a property's or descriptor's own AttributeError: getattr's default
+            if len(args) > 2 and exc.what.startswith("AttributeError"):
+                return args[2]
+            raise
         missing = isinstance(value, Unknown) and value.reason.startswith("no attribute")
         if missing and len(args) > 2:
             return args[2]
+        if missing and isinstance(obj, InstanceVal) and not interp.result.unpriced \
+                and dunders.plainly_missing(obj, attr.value):
+            raise UserRaise(span, f"AttributeError: '{obj.cls.name}' object has no attribute '{attr.value}'")
         return value
     if name == "vars" and len(args) == 1 and not kwargs and isinstance(args[0], InstanceVal):
         found = interp.get_attr(args[0], "__dict__", span, quiet=True)
@@ -693,7 +701,12 @@ def _has_attribute(interp, obj: Value, name: str, span: Span) -> Optional[bool]:
         answer = LIBRARY_ANSWERS.ask(f"hasattr|{obj.path}|{name}", ask)
         if answer is not None:
             return answer
-    value = interp.get_attr(obj, name, span, quiet=True)
+    try:
+        value = interp.get_attr(obj, name, span, quiet=True)
+    except UserRaise as exc:  # hasattr answers False on an AttributeError (a property's, a descriptor's)
+        if exc.what.startswith("AttributeError"):
+            return False
+        raise
     return not (isinstance(value, Unknown) and value.reason.startswith("no attribute"))
 
 

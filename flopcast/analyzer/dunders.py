@@ -535,3 +535,17 @@ def ordered_sort(interp, items: list, keys: list, reverse: bool, span) -> Option
             raise
         return None
     return [items[j] for j in ranked]
+
+
+def plainly_missing(obj, name: str) -> bool:
+    """Whether ``obj.name`` surely raises AttributeError: a non-dunder name the instance and its
+    classes lack, every class of the user's own (no library or builtin base but object, no
+    metaclass, no __getattr__/__getattribute__), the instance no container."""
+    if name.startswith("__") and name.endswith("__") or obj.payload is not None:
+        return False
+    for c in obj.cls.mro():
+        if c.node is None or c.metaclass is not None or "__getattr__" in c.attrs or "__getattribute__" in c.attrs:
+            return False
+        if any(not isinstance(b, ClassVal) and not (isinstance(b, Builtin) and b.name == "object") for b in c.bases):
+            return False
+    return True

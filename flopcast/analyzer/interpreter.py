@@ -3563,6 +3563,10 @@ class Interpreter:
             return BoundLib("scalar." + name, obj)
         if quiet:
             return Unknown("", span, f"no attribute {name}")
+        if isinstance(obj, InstanceVal) and not self.result.unpriced and dunders.plainly_missing(obj, name):
+            # `try: return self._gram / except AttributeError:` (lazy set-up): Python's raise, claimed
+            # only where every class is the user's and nothing so far was left unpriced
+            raise UserRaise(span, f"AttributeError: '{obj.cls.name}' object has no attribute '{name}'")
         if isinstance(obj, Unknown):
             return Unknown(obj.kind if name in ("real",) else "", obj.origin, obj.reason)
         where = node if node is not None else None
