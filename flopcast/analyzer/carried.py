@@ -204,6 +204,7 @@ def watch_numbers(interp, instance, before: Numbers) -> Optional[CounterWatch]:
         undo(places)
         return None
     watch = CounterWatch(interp)
+    watch.carried = True
     watch.logs = logs
     for slot, value in enumerate(start[1].slot_objects):
         watch.tainted[id(value)] = (value, ("leaf", slot))

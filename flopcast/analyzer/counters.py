@@ -98,6 +98,8 @@ def _get(self):
     if watch is not None:
         if id(self) in watch.tainted and not watch.suspended:
             watch.read(sys._getframe(1).f_code)
+            if id(self) in watch.derived and watch.outer is not None:
+                watch.outer.read(sys._getframe(1).f_code)  # made from the carried watch's numbers
         outer = watch.outer
         if outer is not None and id(self) in outer.tainted and not outer.suspended:
             outer.read(sys._getframe(1).f_code)
@@ -209,6 +211,17 @@ class CounterWatch:
         self.outer: Optional["CounterWatch"] = None
         self.inner: Optional["CounterWatch"] = None
         self.call_depth = interp.call_depth  # the user calls active where the watched loop runs
+        self.carried = False  # a watch of a whole call of predict (carried.watch_numbers)
+        # A loop's watch running within a carried watch (``start``): the carried watch, which it
+        # hands what it computed from the carried numbers over to (``hand_over``, ``carry_runs``).
+        self.carrier: Optional["CounterWatch"] = None
+        self.raws: list = []  # each event's operands, as the watched iteration computed them
+        self.outer_slots: dict = {}  # slot -> the carrier's ref of the number it took over
+        self.o_refs: list = []  # ("o", k): the carrier's ref of a number of its only, an operand here
+        self.derived: set = set()  # ids of the numbers here made from the carrier's
+        self.derived_events: set = set()  # the events that made them (and comparisons of them)
+        self.outer_touched = False  # a number of the carrier's only was an operand in the iteration
+        self.d_orefs: list = []  # the carrier's ref of each event's result (``hand_over``)
 
     # -- the hook --------------------------------------------------------------------------
 
@@ -230,12 +243,22 @@ class CounterWatch:
         global _ACTIVE
         outer = self.interp.counter_watch
         if outer is not None:
-            if _ACTIVE is not outer or outer.outer is not None or self.call_depth != outer.call_depth \
-                    or self.logs or self.indexed or self.keyed or any(k in outer.tainted for k in self.tainted):
+            if _ACTIVE is not outer or outer.outer is not None \
+                    or self.call_depth != outer.call_depth and not outer.carried \
+                    or (self.logs or self.indexed or self.keyed) and not outer.carried \
+                    or any(k in outer.tainted for k in self.tainted):
                 outer.blocked = True
                 return False
             self.outer, outer.inner = outer, self
-            self.hooked_items = False
+            if outer.carried:
+                self.carrier = outer
+            # The hooks on the classes are installed by the watch that needs them first.
+            self.hooked_items = bool(self.logs or self.indexed) and "items" not in ListVal.__dict__
+            if self.hooked_items:
+                ListVal.items = property(_get_items, _set_items)
+            self.hooked_entries = bool(self.keyed) and "items" not in DictVal.__dict__
+            if self.hooked_entries:
+                DictVal.items = property(_get_entries, _set_entries)
             _ACTIVE = self
             self.interp.counter_watch = self
             return True
@@ -246,6 +269,7 @@ class CounterWatch:
         if self.logs or self.indexed:
             ListVal.items = property(_get_items, _set_items)
         self.hooked_items = bool(self.logs or self.indexed)
+        self.hooked_entries = bool(self.keyed)
         if self.keyed:
             DictVal.items = property(_get_entries, _set_entries)
         self.interp.counter_watch = self
@@ -262,13 +286,20 @@ class CounterWatch:
                 _ACTIVE = outer
             if self.interp.counter_watch is self:
                 self.interp.counter_watch = outer
+            if self.hooked_items:
+                del ListVal.items
+            if self.hooked_entries:
+                del DictVal.items
+            self.hooked_items = self.hooked_entries = False
             outer.inner = self.outer = None
+            if self.carrier is not None:
+                self.hand_over()
             return
         if _ACTIVE is self:
             del Known.value
             if self.hooked_items:
                 del ListVal.items
-            if self.keyed:
+            if self.hooked_entries:
                 del DictVal.items
             _ACTIVE = None
             _ONE.release()
@@ -291,6 +322,15 @@ class CounterWatch:
             return hit[1]
         outer = self.outer
         if outer is not None and outer.is_tainted(value):
+            if self.carrier is outer:
+                # a number of the carried watch's: a ref of its own here, the carrier's when handed
+                # over; the loop's iterations are then not skipped (``may_skip``)
+                self.outer_touched = True
+                ref = ("o", len(self.o_refs))
+                self.o_refs.append((outer.tainted[id(value)][1], raw_value(value)))
+                self.tainted[id(value)] = (value, ref)
+                self.derived.add(id(value))
+                return ref
             outer.read(None)  # a number the outer watch watches, an operand here: read, as the interpreter would
         return ("c", raw_value(value))
 
@@ -302,6 +342,40 @@ class CounterWatch:
         iteration computes."""
         self.log_items.setdefault(id(lst), []).append(item)
 
+    def _record(self, event: tuple, x, y, out=None) -> None:
+        """Append ``event`` (operands ``x``, ``y`` as computed), and, within a carried watch,
+        whether it was made from the carrier's numbers."""
+        if self.carrier is not None:
+            k = len(self.events)
+            if self._derived(event[2]) or self._derived(event[3]):
+                self.derived_events.add(k)
+                if out is not None:
+                    self.derived.add(id(out))
+        self.events.append(event)
+        self.raws.append((x, y))
+
+    def _derived(self, ref: tuple) -> bool:
+        kind = ref[0]
+        return kind == "o" or kind == "leaf" and ref[1] in self.outer_slots or kind == "d" and ref[1] in self.derived_events
+
+    def _delegate(self, name: str, *args):
+        """Plain arithmetic or a comparison of the carrier's numbers only, done by the carrier
+        as it would without this watch (None: not one)."""
+        carrier = self.carrier
+        if carrier is None or self.outer is not carrier or not any(carrier.is_tainted(a) for a in args[1:]):
+            return None
+        out = getattr(carrier, name)(*args)
+        if out is not None:
+            self.outer_touched = True
+        return out
+
+    def sees(self, value) -> bool:
+        """``value`` is a number this watch watches, or one of its carrier's (``ref``)."""
+        if self.is_tainted(value):
+            return True
+        carrier = self.carrier
+        return carrier is not None and self.outer is carrier and carrier.is_tainted(value)
+
     def is_tainted(self, value) -> bool:
         hit = self.tainted.get(id(value))
         return hit is not None and hit[0] is value
@@ -310,7 +384,7 @@ class CounterWatch:
         """``left <op> right`` when a watched number is an operand of plain arithmetic
         (None: the interpreter does it, and reads the value if it needs it)."""
         if not (self.is_tainted(left) or self.is_tainted(right)):
-            return None
+            return self._delegate("binop", name, left, right)
         fn = _ARITH.get(name)
         if fn is None or left.__class__ is not Known or right.__class__ is not Known:
             return None
@@ -323,13 +397,15 @@ class CounterWatch:
             return None
         out = Known(r)
         self.tainted[id(out)] = (out, ("d", len(self.events)))
-        self.events.append(("arith", name, self.ref(left), self.ref(right), r.__class__))
+        self._record(("arith", name, self.ref(left), self.ref(right), r.__class__), a, b, out)
         return out
 
     def apply(self, name: str, args: list) -> Optional[Known]:
         """``name(*args)`` of one or two plain numbers, a watched one among them (None: the
         interpreter does it, and reads the number if it needs it)."""
         fn = _CALLS.get(name)
+        if fn is not None and self.carrier is not None and not any(self.is_tainted(a) for a in args):
+            return self._delegate("apply", name, args) if any(self.carrier.is_tainted(a) for a in args) else None
         if fn is None or not 1 <= len(args) <= 2 or not any(self.is_tainted(a) for a in args) \
                 or any(a.__class__ is not Known or raw_value(a).__class__ not in (int, float, complex) for a in args):
             return None
@@ -340,14 +416,15 @@ class CounterWatch:
             return None
         out = Known(r)
         self.tainted[id(out)] = (out, ("d", len(self.events)))
+        first = self.ref(args[0])
         second = self.ref(args[1]) if len(args) == 2 else ("c", _ONE_ARG)
-        self.events.append(("arith", name, self.ref(args[0]), second, r.__class__))
+        self._record(("arith", name, first, second, r.__class__), raw[0], raw[1] if len(raw) == 2 else _ONE_ARG, out)
         return out
 
     def compare(self, name: str, left, right) -> Optional[Known]:
         """``left <op> right`` when a watched number is compared with a plain number."""
         if not (self.is_tainted(left) or self.is_tainted(right)):
-            return None
+            return self._delegate("compare", name, left, right)
         fn = _CMP.get(name)
         if fn is None or left.__class__ is not Known or right.__class__ is not Known:
             return None
@@ -355,7 +432,7 @@ class CounterWatch:
         if a.__class__ not in _NUMBERS or b.__class__ not in _NUMBERS:
             return None
         answer = fn(a, b)
-        self.events.append(("cmp", name, self.ref(left), self.ref(right), answer))
+        self._record(("cmp", name, self.ref(left), self.ref(right), answer), a, b)
         return Known(answer)
 
     def format(self, value: Known, spec: str) -> Optional[Known]:
@@ -370,7 +447,7 @@ class CounterWatch:
             return None
         out = Known(text)
         self.tainted[id(out)] = (out, ("d", len(self.events)))
-        self.events.append(("arith", "format", self.ref(value), ("c", spec), str))
+        self._record(("arith", "format", self.ref(value), ("c", spec), str), raw, spec, out)
         return out
 
     def join(self, parts: list) -> Known:
@@ -387,7 +464,7 @@ class CounterWatch:
                 b = part if part.__class__ is Known else Known(part)
                 joined = Known(raw_value(a) + raw_value(b))
                 self.tainted[id(joined)] = (joined, ("d", len(self.events)))
-                self.events.append(("arith", "concat", self.ref(a), self.ref(b), str))
+                self._record(("arith", "concat", self.ref(a), self.ref(b), str), raw_value(a), raw_value(b), joined)
                 out = joined
         return out if out.__class__ is Known else Known(out if out is not None else "")
 
@@ -437,7 +514,7 @@ class CounterWatch:
         value = raw_value(key)
         if value.__class__ is not int or not obj.ndim:
             return key
-        self.events.append(("bound", "", self.ref(key), ("c", obj.shape[0]), None))
+        self._record(("bound", "", self.ref(key), ("c", obj.shape[0]), None), value, obj.shape[0])
         return Known(value)
 
     def array_indices(self, obj, parts: list) -> list:
@@ -457,7 +534,7 @@ class CounterWatch:
             if self.is_tainted(part):
                 if value.__class__ is not int or axis >= obj.ndim or obj.shape[axis].__class__ is not int:
                     break
-                self.events.append(("bound", "", self.ref(part), ("c", obj.shape[axis]), None))
+                self._record(("bound", "", self.ref(part), ("c", obj.shape[axis]), None), value, obj.shape[axis])
                 out[k] = Known(value)
             elif value.__class__ is not int and value.__class__ is not slice:
                 break
@@ -533,14 +610,20 @@ class CounterWatch:
             return None
         return [start[r[1]] if r[0] == "leaf" else counters[r[1]] if r[0] == "i" else done[r[1]] for r in recipes]
 
-    def computed(self, start: list, counters: tuple) -> Optional[list]:
+    def computed(self, start: list, counters: tuple, raws: Optional[list] = None) -> Optional[list]:
         """What each recorded event computes in an iteration starting from ``start`` (None:
-        one would compute another type, another answer, or fail)."""
+        one would compute another type, another answer, or fail); ``raws`` gets each event's
+        operands."""
         done: list = []
+        o_refs = self.o_refs
         for event in self.events:
             kind, name, a, b, expected = event
-            x = start[a[1]] if a[0] == "leaf" else done[a[1]] if a[0] == "d" else counters[a[1]] if a[0] == "i" else a[1]
-            y = start[b[1]] if b[0] == "leaf" else done[b[1]] if b[0] == "d" else counters[b[1]] if b[0] == "i" else b[1]
+            x = start[a[1]] if a[0] == "leaf" else done[a[1]] if a[0] == "d" else counters[a[1]] if a[0] == "i" \
+                else o_refs[a[1]][1] if a[0] == "o" else a[1]
+            y = start[b[1]] if b[0] == "leaf" else done[b[1]] if b[0] == "d" else counters[b[1]] if b[0] == "i" \
+                else o_refs[b[1]][1] if b[0] == "o" else b[1]
+            if raws is not None:
+                raws.append((x, y))
             if kind == "bound":
                 if x.__class__ is not int or not -y <= x < y:
                     return None
@@ -559,6 +642,79 @@ class CounterWatch:
                     return None
                 done.append(None)
         return done
+
+
+    # -- within a carried watch ------------------------------------------------------------
+    #
+    # A loop's watch runs within the carried watch of a later call of predict (carried.py), and
+    # may take over numbers the carried watch follows (a count kept on ``self`` that each layer
+    # bumps and each call carries on). The carried watch must then still see every computation
+    # of its numbers in the call: the events this watch recorded of them are handed over to it,
+    # written in its own refs, when this watch stops (the watched iterations), and again for
+    # each iteration skipped (``carry_runs``); the numbers made here from its numbers become its
+    # own. A read of one of them this watch sees is the carrier's read too (``_get``).
+
+    def _translate(self, slots: list, raws: list) -> list:
+        """Append to the carrier the events made from its numbers, of an iteration (a period)
+        whose slots start as the carrier's refs ``slots`` (None: not its) with operands
+        ``raws``; the carrier's ref of each event's result (None: a number not its)."""
+        carrier = self.carrier
+        d: list = []
+        o_refs = self.o_refs
+        for k, (kind, name, a, b, expected) in enumerate(self.events):
+            x, y = raws[k]
+            oa, ob = self._oref(a, slots, d, o_refs), self._oref(b, slots, d, o_refs)
+            if oa is None and ob is None:
+                d.append(None)
+                continue
+            ref = ("d", len(carrier.events)) if kind == "arith" else None
+            carrier.events.append((kind, name, oa if oa is not None else ("c", x), ob if ob is not None else ("c", y),
+                                   expected))
+            d.append(ref)
+        return d
+
+    @staticmethod
+    def _oref(ref: tuple, slots: list, d: list, o_refs: list) -> Optional[tuple]:
+        kind, at = ref[0], ref[1]
+        if kind == "leaf":
+            return slots[at]
+        if kind == "d":
+            return d[at]
+        if kind == "o":
+            return o_refs[at][0]
+        return None
+
+    def hand_over(self) -> None:
+        """This watch stopped: the carrier gets the events of the watched iterations made from
+        its numbers, and follows every number made here from them."""
+        carrier = self.carrier
+        slots = [self.outer_slots.get(s) for s in range(len(self.start_values))]
+        if not self.outer_slots and not self.o_refs:
+            self.d_orefs = [None] * len(self.events)
+            return
+        self.d_orefs = d = self._translate(slots, self.raws)
+        for value, ref in list(self.tainted.values()):
+            o = self._oref(ref, slots, d, self.o_refs) if ref[0] in ("leaf", "d", "o") else None
+            if o is not None:
+                carrier.tainted[id(value)] = (value, o)
+
+    def carry_runs(self, recipes: list, runs: list) -> Optional[list]:
+        """The iterations ``runs`` ((start, counters) each) are skipped: the carrier gets the
+        events each would make of its numbers; the carrier's refs of the slots after them (None:
+        nothing of the carrier's is in this watch; a slot not its is None)."""
+        if not self.outer_slots:
+            return None
+        o_refs = self.o_refs
+        slots = [self._oref(r, [self.outer_slots.get(s) for s in range(len(self.start_values))], self.d_orefs, o_refs)
+                 if r[0] != "i" else None for r in recipes]
+        for start, counters in runs:
+            raws: list = []
+            if self.computed(start, counters, raws) is None:
+                self.carrier.observed = True  # (step() said it computes as the watched one: not reached)
+                return slots
+            d = self._translate(slots, raws)
+            slots = [slots[r[1]] if r[0] == "leaf" else d[r[1]] if r[0] == "d" else None for r in recipes]
+        return slots
 
 
 class Indexed:

@@ -2601,7 +2601,7 @@ class Interpreter:
             spec = self.eval(v.format_spec) if v.format_spec else Known("")
             if parts is None:
                 continue
-            if watch is not None and v.conversion == -1 and isinstance(inner, Known) and watch.is_tainted(inner) \
+            if watch is not None and v.conversion == -1 and isinstance(inner, Known) and watch.sees(inner) \
                     and isinstance(spec, Known) and isinstance(spec.value, str):
                 # a number counters.py watches, formatted into text: the text is watched too
                 text = watch.format(inner, spec.value)

@@ -311,7 +311,11 @@ class SteadyLoop:
             return 0
         if previous.form != probe.form or period > 1:
             if watch is not None and not watch.observed:
-                skipped = self.skip_counted(watch, previous, probe, index, records)
+                if watch.carrier is None:
+                    skipped = self.skip_counted(watch, previous, probe, index, records)
+                else:
+                    with suspended(watch.carrier):  # the analysis' own reads of the carrier's logs
+                        skipped = self.skip_counted(watch, previous, probe, index, records)
                 if skipped:
                     return skipped
             if period > 1:
@@ -530,9 +534,20 @@ class SteadyLoop:
         ``period`` iterations) about to run."""
         interp = self.interp
         outer = interp.counter_watch
-        if outer is not None and (outer.outer is not None or interp.call_depth != outer.call_depth):
+        if outer is not None and (outer.outer is not None or interp.call_depth != outer.call_depth and not outer.carried):
             outer.blocked = True  # no watch can run within it (CounterWatch.start)
             return
+        if outer is not None and outer.carried:
+            # within the carried watch of a call of predict (counters.CounterWatch.carrier), at any
+            # depth: what is read here of its logs is the analysis' own reading
+            with suspended(outer):
+                self._start_watch(previous, probe, period)
+            return
+        self._start_watch(previous, probe, period)
+
+    def _start_watch(self, previous: _Probe, probe: _Probe, period: int) -> None:
+        interp = self.interp
+        outer = interp.counter_watch
         if not self.counting or (self.watches >= self.MAX_WATCHES and period == 1) \
                 or previous.leaves is None or probe.leaves is None or len(previous.lists) != len(probe.lists):
             return
@@ -594,6 +609,16 @@ class SteadyLoop:
         watch.start_form = tuple(form) + probe.form[len(form):]
         watch.start_canon = canon
         watch.period = period
+        if outer is not None and outer.carried:
+            # numbers the carried watch of this call of predict follows, taken over here: each
+            # slot's ref there, handed back with what this watch records of them (counters.py)
+            olds = {id(new): old for _, _, old, new in places}
+            for slot, value in enumerate(canon.slot_objects):
+                old = olds.get(id(value))
+                hit = outer.tainted.get(id(old)) if old is not None else None
+                if hit is not None and hit[0] is old:
+                    watch.outer_slots[slot] = hit[1]
+                    watch.derived.add(id(value))
         if not watch.start():
             undo(places)
             return
@@ -668,6 +693,9 @@ class SteadyLoop:
         entries = self.keyed_repeatable(watch, canon, runs)
         if entries is None:
             return 0
+        carrier = watch.carrier
+        if carrier is not None and not self.carried_skippable(watch, carrier, canon, substituted, stored, entries):
+            return 0
         target = starts[repeats]
         slots = {id(v): s for s, v in enumerate(canon.slot_objects)}
         places = rewrite(canon.leaves, lambda v: Known(target[slots[id(v)]]) if id(v) in slots else None)
@@ -681,6 +709,15 @@ class SteadyLoop:
         if check is None or check.slot_objects:
             undo(places)  # a watched number is still somewhere the rewrite did not reach
             return 0
+        if carrier is not None:
+            # the carried watch gets what the skipped iterations compute of its numbers, and
+            # follows the ones the state holds after them
+            final = watch.carry_runs(recipes, runs)
+            if final is not None:
+                for _, _, old, new in places:
+                    ref = final[slots[id(old)]]
+                    if ref is not None:
+                        carrier.tainted[id(new)] = (new, ref)
         self.extend_logs(watch, repeats, runs)
         self.fill_stored(stored, index, repeats)
         self.fill_keyed(entries)
@@ -689,6 +726,28 @@ class SteadyLoop:
         self.history[1] += 1
         self.interp.history_log.append((self.node, 1))
         return repeats * period
+
+    @staticmethod
+    def carried_skippable(watch: CounterWatch, carrier: CounterWatch, canon: LeafCanon, substituted, stored,
+                          entries) -> bool:
+        """Within the carried watch of a later call of predict (counters.CounterWatch.carry_runs):
+        whether the iterations may be skipped with the carrier following its numbers through
+        them. Not when an iteration computed with a number of the carrier's that this watch did
+        not take over (the carrier would have to follow it through each skipped iteration),
+        when a skipped iteration's numbers are copied into the state (logs of counters, lists
+        stored into, keyed logs: the copies' numbers would not be the carrier's), nor when the
+        carrier's numbers in the state are not the same objects at the same places as when the
+        watched iteration began (the skipped iterations would move them too)."""
+        if watch.outer_touched:
+            return False
+        if watch.outer_slots and (substituted or stored or entries or watch.keyed_ops):
+            return False
+
+        def carriers(walk) -> list:
+            return [id(v) for v, _ in walk.leaves if carrier.is_tainted(v) and not watch.is_tainted(v)]
+
+        start = watch.start_canon
+        return start is not None and carriers(start) == carriers(canon)
 
     def counters_from(self, index: int, period: int) -> tuple:
         """The loop's counters of the ``period`` iterations from ``index`` on."""
