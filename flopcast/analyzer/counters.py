@@ -358,11 +358,11 @@ class CounterWatch:
         kind = ref[0]
         return kind == "o" or kind == "leaf" and ref[1] in self.outer_slots or kind == "d" and ref[1] in self.derived_events
 
-    def _delegate(self, name: str, *args):
-        """Plain arithmetic or a comparison of the carrier's numbers only, done by the carrier
-        as it would without this watch (None: not one)."""
+    def _delegate(self, name: str, operands, *args):
+        """Plain arithmetic or a comparison of the carrier's numbers only (``operands``), done
+        by the carrier as it would without this watch (None: not one)."""
         carrier = self.carrier
-        if carrier is None or self.outer is not carrier or not any(carrier.is_tainted(a) for a in args[1:]):
+        if carrier is None or self.outer is not carrier or not any(carrier.is_tainted(a) for a in operands):
             return None
         out = getattr(carrier, name)(*args)
         if out is not None:
@@ -384,7 +384,7 @@ class CounterWatch:
         """``left <op> right`` when a watched number is an operand of plain arithmetic
         (None: the interpreter does it, and reads the value if it needs it)."""
         if not (self.is_tainted(left) or self.is_tainted(right)):
-            return self._delegate("binop", name, left, right)
+            return self._delegate("binop", (left, right), name, left, right)
         fn = _ARITH.get(name)
         if fn is None or left.__class__ is not Known or right.__class__ is not Known:
             return None
@@ -405,7 +405,7 @@ class CounterWatch:
         interpreter does it, and reads the number if it needs it)."""
         fn = _CALLS.get(name)
         if fn is not None and self.carrier is not None and not any(self.is_tainted(a) for a in args):
-            return self._delegate("apply", name, args) if any(self.carrier.is_tainted(a) for a in args) else None
+            return self._delegate("apply", args, name, args)
         if fn is None or not 1 <= len(args) <= 2 or not any(self.is_tainted(a) for a in args) \
                 or any(a.__class__ is not Known or raw_value(a).__class__ not in (int, float, complex) for a in args):
             return None
@@ -424,7 +424,7 @@ class CounterWatch:
     def compare(self, name: str, left, right) -> Optional[Known]:
         """``left <op> right`` when a watched number is compared with a plain number."""
         if not (self.is_tainted(left) or self.is_tainted(right)):
-            return self._delegate("compare", name, left, right)
+            return self._delegate("compare", (left, right), name, left, right)
         fn = _CMP.get(name)
         if fn is None or left.__class__ is not Known or right.__class__ is not Known:
             return None
