@@ -324,7 +324,7 @@ class CounterWatch:
         if outer is not None and outer.is_tainted(value):
             if self.carrier is outer:
                 # a number of the carried watch's: a ref of its own here, the carrier's when handed
-                # over; the loop's iterations are then not skipped (``may_skip``)
+                # over; the loop's iterations are then not skipped (repeats.SteadyLoop.carried_skippable)
                 self.outer_touched = True
                 ref = ("o", len(self.o_refs))
                 self.o_refs.append((outer.tainted[id(value)][1], raw_value(value)))
@@ -356,7 +356,8 @@ class CounterWatch:
 
     def _derived(self, ref: tuple) -> bool:
         kind = ref[0]
-        return kind == "o" or kind == "leaf" and ref[1] in self.outer_slots or kind == "d" and ref[1] in self.derived_events
+        return kind == "o" or kind == "leaf" and ref[1] in self.outer_slots \
+            or kind == "d" and ref[1] in self.derived_events
 
     def _delegate(self, name: str, operands, *args):
         """Plain arithmetic or a comparison of the carrier's numbers only (``operands``), done
@@ -642,7 +643,6 @@ class CounterWatch:
                     return None
                 done.append(None)
         return done
-
 
     # -- within a carried watch ------------------------------------------------------------
     #

@@ -534,7 +534,8 @@ class SteadyLoop:
         ``period`` iterations) about to run."""
         interp = self.interp
         outer = interp.counter_watch
-        if outer is not None and (outer.outer is not None or interp.call_depth != outer.call_depth and not outer.carried):
+        if outer is not None and (outer.outer is not None
+                                  or interp.call_depth != outer.call_depth and not outer.carried):
             outer.blocked = True  # no watch can run within it (CounterWatch.start)
             return
         if outer is not None and outer.carried:
