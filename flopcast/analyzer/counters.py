@@ -239,7 +239,14 @@ class CounterWatch:
         the outer one still sees every read of its own numbers, logs and lists, by the hooks
         or as an operand of this one's arithmetic (``ref``), and fails on it as it would
         without this one. Otherwise the outer watch is marked
-        ``blocked`` and this one does not start."""
+        ``blocked`` and this one does not start.
+
+        Within the carried watch of a later call of predict (``carried``: carried.watch_numbers),
+        a loop's watch runs at any call depth and with logs, keyed logs and indexed lists of its
+        own (installing the hooks the carried watch did not), and may take over the carried
+        watch's numbers: it is then the ``carrier``, which gets what this watch computed of its
+        numbers (``hand_over``, ``carry_runs``). A watched later call ran every iteration of its
+        loops: ~3x an unwatched call (qr_active, whitened_moments)."""
         global _ACTIVE
         outer = self.interp.counter_watch
         if outer is not None:
