@@ -539,8 +539,14 @@ class SteadyLoop:
             outer.blocked = True  # no watch can run within it (CounterWatch.start)
             return
         if outer is not None and outer.carried:
-            # within the carried watch of a call of predict (counters.CounterWatch.carrier), at any
-            # depth: what is read here of its logs is the analysis' own reading
+            # Within the carried watch of a call of predict (counters.CounterWatch.carrier), at any
+            # depth, for a loop statement whose iterations were skipped before on this path (the
+            # first call ran it: a loop that never repeated, staged_pipeline's stages, would only
+            # pay for watches that fail); what is read here of the carrier's logs is the
+            # analysis' own reading.
+            if not self.history[1]:
+                outer.blocked = True
+                return
             with suspended(outer):
                 self._start_watch(previous, probe, period)
             return
