@@ -125,6 +125,8 @@ class Numbers(NamedTuple):
     values: list
     lists: dict
     inside: dict
+    places: list  # where each number sits: (container, key), None where it cannot be rewritten
+    containers: dict  # id -> the items of each list and dict met (held, so their ids stay theirs)
 
 
 def numbers(interp, instance) -> Optional[Numbers]:
@@ -135,7 +137,8 @@ def numbers(interp, instance) -> Optional[Numbers]:
         return None
     walk = walked[1]
     return Numbers([raw_value(v) for v, _ in walk.leaves], {id(lst): (lst, n) for lst, n in walk.lists},
-                   dict(walk.list_leaves))
+                   dict(walk.list_leaves), [where for _, where in walk.leaves],
+                   {id(c.items): c.items for c, _ in (*walk.lists, *walk.dicts)})
 
 
 # ---------------------------------------------------------------------------- logs no call reads
@@ -169,7 +172,7 @@ def watch_numbers(interp, instance, before: Numbers) -> Optional[CounterWatch]:
     if walked is None:
         return None
     logs = _grown(walked[1], before)
-    old_values = before.values
+    old_values, old_places = before.values, before.places
     if logs:
         # The numbers inside the logs are set aside, in both states (a number the old state met
         # first inside a log and the new one elsewhere misplaces the rest: then the state is
@@ -179,14 +182,17 @@ def watch_numbers(interp, instance, before: Numbers) -> Optional[CounterWatch]:
             first, last = before.inside.get(key, (0, 0))
             skip.update(range(first, last))
         old_values = [v for i, v in enumerate(old_values) if i not in skip]
+        old_places = [p for i, p in enumerate(old_places) if i not in skip]
         walked = _leaf_walk(interp, instance, logs=set(logs))
         if walked is None:
             return None
-    if len(walked[1].leaves) != len(old_values):
-        return None
     changed = set()
-    for old, (new, where) in zip(old_values, walked[1].leaves):
+    for old, (new, where) in _paired(walked[1].leaves, old_values, old_places, before.containers):
         b = raw_value(new)
+        if old is _NEW_KEY or old is _NEW_PLACE:
+            if old is _NEW_KEY and b.__class__ in (int, float):
+                changed.add(id(new))
+            continue
         if old.__class__ is b.__class__ and (old == b if b.__class__ is not float else old.hex() == b.hex()):
             continue
         if old.__class__ is not b.__class__ or b.__class__ not in (int, float) or where is None:
@@ -214,6 +220,30 @@ def watch_numbers(interp, instance, before: Numbers) -> Optional[CounterWatch]:
         undo(places)
         return None
     return watch
+
+
+def _paired(leaves: list, old_values: list, old_places: list, containers: dict):
+    """Each number of the state now with the one the state before held in its stead: in the
+    order the walks met them when they met as many, else by place.
+
+    The first call often adds numbers (`self.width = mlp.width`, a per-kind counter at a new
+    key of a dict made in setup): then each is paired with the number at its place before. A
+    number at a new key of a list or dict the state held before (`stats[kind] = stats.get(kind,
+    0) + 1`) is paired with _NEW_KEY, and watched; one elsewhere (an attribute the call added,
+    a list the call made) with _NEW_PLACE, and taken as unchanged. Which numbers are watched is
+    only a choice: the watched call proves they steer nothing (numbers_steer_nothing compares
+    the state it ends in with the one it started from), so a wrong pairing costs a call
+    followed, never a claim."""
+    if len(leaves) == len(old_values):
+        return zip(old_values, leaves)
+    # The old containers are held by ``Numbers``: an id met now is theirs.
+    before = {(id(where[0]), where[1]): value for value, where in zip(old_values, old_places) if where is not None}
+    return [(before.get((id(where[0]), where[1]), _NEW_KEY if id(where[0]) in containers else _NEW_PLACE),
+             (new, where)) for new, where in leaves if where is not None]
+
+
+_NEW_KEY = object()
+_NEW_PLACE = object()
 
 
 def numbers_steer_nothing(interp, instance, watch: CounterWatch) -> bool:
