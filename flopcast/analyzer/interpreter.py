@@ -28,8 +28,8 @@ from typing import Any, Optional
 
 from flopcast.syntax import ast_children, ast_walk
 from flopcast import installed
-from flopcast.analyzer import (carried, dataints, descriptors, dispatch, dtypes, dunders, joins, lru, ops, plain_numpy, presumptions,
-                               pricing, scalar_values, sizetests, submission_files, undefined)
+from flopcast.analyzer import (carried, dataints, descriptors, dispatch, dtypes, dunders, joins, lru, open_loops, ops,
+                               plain_numpy, presumptions, pricing, scalar_values, sizetests, submission_files, undefined)
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.counters import suspended
 from flopcast.analyzer.import_hooks import ImportHooks
@@ -186,6 +186,10 @@ class LoopContext:
     exit_ifs: dict  # id(ast.If) -> True when its body exits the loop, False when its orelse does
     index: int = 0  # the iteration being run, from 0
     known_exit_test: bool = False  # an exit test came out known (not by a site) this iteration
+    # the while test came out known only because a site decided each operand of its `and`
+    # (open_loops.py), and no other exit test came out known, this iteration
+    exit_by_sites: bool = False
+    exit_known_otherwise: bool = False
     items: Optional[list] = None  # a `for` loop's items (those after `index` are still to come)
 
 
@@ -372,6 +376,7 @@ class Interpreter:
         # The statement whose condition is being evaluated and the site kind it would use, so
         # `a and b` with a value-dependent `a` can decide its operands consistently.
         self._condition: Optional[tuple] = None
+        self._loop_operands = 0  # operands of a while test's `and` decided by a site (truth, open_loops.py)
         self._cache_results: dict = {}  # @lru_cache results by (function, arguments)
         self._cache_sizes: dict = {}  # how many entries each cached function's table holds
         # Each change of the tables (an entry added, evicted or moved by a hit on a bounded table):
@@ -1951,6 +1956,16 @@ class Interpreter:
         return PathEnd(f"{span}: on this path {loop} never ends (nothing its exits depend on changes); at run time "
                        "it runs until the budget is exhausted", span, unbounded=True)
 
+    def _runs_to_unknown(self, node, span: Span, counter: str, bound: str, why: str) -> PathEnd:
+        """What ends a path whose while loop can only end where a counter reaches a number
+        flopcast does not know (open_loops.py): recorded unbounded, as a loop that never ends."""
+        self.record_uncertain(node, "unbounded", f"on some value-dependent paths this loop runs until `{counter}` "
+                              f"reaches `{bound}`, which flopcast does not know ({why}); add `# flopcast: iterations=N` "
+                              "or a known cap")
+        return PathEnd(f"{span}: on this path the while loop runs until `{counter}` reaches `{bound}`, a number "
+                       f"flopcast does not know ({why}), so how many iterations it runs is not known",
+                       span, unbounded=True)
+
     def _past_the_cap(self, node, span: Span, loop: str) -> PathEnd:
         """What ends a path whose loop ran MAX_LOOP_ITERATIONS iterations."""
         self.record_uncertain(node, "unbounded", f"the loop did not end within {MAX_LOOP_ITERATIONS:,} iterations; "
@@ -1984,11 +1999,11 @@ class Interpreter:
         ctx = self.enter_loop(node, limit)
         span = self.node_span(node)
         broke = False
-        previous = None
+        previous = opened = None
         try:
             while True:
                 self.tick()
-                ctx.known_exit_test = False
+                ctx.known_exit_test = ctx.exit_by_sites = ctx.exit_known_otherwise = False
                 if limit is not None:
                     if ctx.index >= limit:
                         break
@@ -2014,6 +2029,14 @@ class Interpreter:
                     if state is not None and state == previous:
                         raise self._never_ends(node, span, "the while loop")
                     previous = state
+                    # the state again where only sites made the while test known (open_loops.py)
+                    if state is None and ctx.exit_by_sites and not ctx.exit_known_otherwise:
+                        state = self.loop_state(ctx, by_sites=True)
+                    if state is not None and opened is not None:
+                        open_end = open_loops.runs_to_unknown(self, ctx, opened, state)
+                        if open_end is not None:
+                            raise self._runs_to_unknown(node, span, *open_end)
+                    opened = state
         finally:
             self.loops.pop()
         if not broke:
@@ -2025,14 +2048,14 @@ class Interpreter:
         gen = self.frame.generator
         return gen is not None and gen.need is not None and _yields_in(node)
 
-    def loop_state(self, ctx: LoopContext) -> Optional[tuple]:
+    def loop_state(self, ctx: LoopContext, by_sites: bool = False) -> Optional[tuple]:
         """What the loop's exit depends on, at the loop head; None when an exit test came out
         known this iteration (then it may depend on state the signature does not see).
 
         Two equal states in a row mean the next iteration repeats the last one exactly (the
         path's choices are fixed per site), so the loop never ends on this path.
         """
-        if ctx.known_exit_test:
+        if ctx.known_exit_test and not by_sites:
             return None
         names, calls = _loop_relevance(ctx.node, ctx.exit_ifs)
         if self.try_depth:
@@ -2126,17 +2149,27 @@ class Interpreter:
         if preset is None:
             preset = self.forced_exit(stmt)
         saved, self._condition = self._condition, (stmt, "loop" if loop else "branch", preset)
+        operands, self._loop_operands = self._loop_operands, 0
         try:
             value = self.size_truth(self.eval(test), test)
         finally:
             self._condition = saved
+            decided, self._loop_operands = self._loop_operands, operands
         self.check_array_truth(value, test)
         known = self.known_truth(value)
         if known is not None:
             if not isinstance(test, ast.Constant):
+                # `while a and b:` whose every operand a site decided (none came out known): its
+                # known verdict says nothing of the state (open_loops.py)
+                by_sites = loop and known and test.__class__ is ast.BoolOp and test.op.__class__ is ast.And \
+                    and decided == len(test.values)
                 for ctx in self.loops:
                     if ctx.frame is self.frame and (stmt is ctx.node or id(stmt) in ctx.exit_ifs):
                         ctx.known_exit_test = True
+                        if by_sites and stmt is ctx.node:
+                            ctx.exit_by_sites = True
+                        else:
+                            ctx.exit_known_otherwise = True
             return known
         if preset is not None:
             return preset
@@ -2877,6 +2910,8 @@ class Interpreter:
             self._condition = condition
 
     def decide_operand(self, operand: ast.expr, value: Value, kind: str, stmt=None) -> bool:
+        if kind == "loop" and stmt is not None:
+            self._loop_operands += 1
         span = self.node_span(operand)
         reason = value.reason if isinstance(value, Unknown) else "depends on array values"
         site = Site((kind, span), (True, False), span, kind, f"`{_source(operand)}` depends on values ({reason})",

@@ -153,25 +153,7 @@ def test_the_corpus_gives_a_thousand_valid_mutants_per_run():
     assert total >= min(MUTANTS, 1000)
 
 
-#: Files some of whose mutants still take longer than HANG_SECONDS (a speed defect of issue 10, not
-#: a wrong answer): a mutation that makes power_sigma's `max_it` an unpriced number leaves its
-#: tolerance `while` loop value-dependent on both tests, run on every path to the iteration cap.
-SLOW_MUTANTS = {
-    "tests/realistic/estimators/fft_head/estimator.py",
-    "tests/realistic/estimators/fft_head/spectral.py",
-}
-
-
-def _file_param(path: Path):
-    name = str(path.relative_to(ROOT))
-    if name in SLOW_MUTANTS:
-        return pytest.param(path, id=name, marks=pytest.mark.xfail(
-            reason="a while loop bounded by an unpriced number runs to the iteration cap on every path "
-                   "(over 30 CPU s); issue 10"))
-    return pytest.param(path, id=name)
-
-
-@pytest.mark.parametrize("path", [_file_param(p) for p in FILES])
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_mutant_makes_an_internal_error(path: Path):
     per_file = math.ceil(MUTANTS / len(FILES))
     failures = []
