@@ -66,3 +66,32 @@ def test_a_heap_ordered_by_values_read_from_data_is_unpriced(tmp_path):
     assert [u.what for u in report.unpriced][:1] == ["heapq.heappush"], report.unpriced
     assert report.total.lo <= measure(path, point).total
 
+
+
+def test_a_heap_in_unknown_order_keeps_its_length(tmp_path):
+    """Popping a heap whose order depends on values takes an unknown item, but one: the
+    `while heap:` loop pops as many times as the run does (each pop's work is counted, the
+    total stays a lower bound), instead of popping a heap that never shrinks up to the cap."""
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent("""\
+        import heapq
+
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                heap = [(float(fnp.max(w)), i) for i, w in enumerate(mlp.weights)]
+                heapq.heapify(heap)
+                out = fnp.zeros(mlp.width)
+                while heap:
+                    _, i = heapq.heappop(heap)
+                    out = out + fnp.ones(mlp.width)
+                return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + out
+        """))
+    point = Point(8, 3, 2**41)
+    report = analyze(path, point)
+    assert [u.what for u in report.unpriced][:1] == ["heapq.heapify"], report.unpriced
+    assert not any(u.what == "unbounded" for u in report.unpriced), report.unpriced
+    assert report.total.lo == measure(path, point).total

@@ -114,12 +114,23 @@ def heap_call(interp, name: str, args: list, kwargs: dict, span, node, sort) -> 
             out = getattr(heapq, name)(keyed, wrap(args[1])).obj
         else:
             return interp.unpriced(node, f"heapq.{name}", "not modelled")
-    except Unordered:
-        return interp.unpriced(node, f"heapq.{name}", "the order of the heap's items depends on values")
-    except _undecided():
-        return interp.unpriced(node, f"heapq.{name}", "the order of the heap's items depends on values")
+    except (Unordered, _undecided()):
+        return _in_unknown_order(interp, name, heap, span, node)
     heap.items[:] = [k.obj for k in keyed]
     return out
+
+
+def _in_unknown_order(interp, name: str, heap: ListVal, span, node) -> Value:
+    """heapq.<name> on items whose order depends on values: which item goes where is not known,
+    but how many the heap holds is. The heap keeps that length with every item unknown (and
+    what a pop returns is unknown), so a `while heap: heappop(heap)` loop ends as the program's
+    does instead of running to the iteration cap on a heap that never shrinks."""
+    if name in ("heappop", "heapreplace") and not heap.items:
+        raise UserRaise(span, "IndexError: index out of range")
+    unknown = interp.unpriced(node, f"heapq.{name}", "the order of the heap's items depends on values")
+    length = len(heap.items) + (name == "heappush") - (name == "heappop")
+    heap.items[:] = [unknown] * length
+    return Known(None) if name in ("heapify", "heappush") else unknown
 
 
 def make_deque(interp, args: list, kwargs: dict, span, node) -> Value:
