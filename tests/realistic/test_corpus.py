@@ -698,6 +698,29 @@ CORPUS = {
         data_sites=("while abs(step) > NEWTON_TOL * s and it < NEWTON_MAX:",
                     "(active,) = fnp.where(fnp.sqrt(var) > ACTIVE_SD)"),
     ),
+    "hashed_spectrum": Entry(
+        points=(
+            (8, 2, 10**5, "interval"),     # 76 samples, 4 buckets; sketch on layer 2 (eigh of S S^T)
+            (16, 3, 10**5, "interval"),    # few samples, 3 buckets
+            (8, 2, 10**7, "interval"),     # 256 samples
+            (32, 4, 10**7, "interval"),    # sketch on layers 2 and 4, ix_ block of 8 busy units
+        ),
+        guards=("vals, vecs = fnp.linalg.eigh(gram)",
+                "while float(fnp.linalg.norm(mean)) > HUGE and scale < 1e300:",
+                "if not bool(fnp.all(fnp.isfinite(mean))):"),
+        data_sites=("if energy > 0.0 and leak < 1e6:",),
+    ),
+    "quant_head": Entry(
+        points=(
+            (8, 2, 10**6, "interval"),     # int8 head (module-level cache), active block of 8
+            (16, 3, 10**6, "interval"),
+            (32, 4, 10**6, "interval"),    # fewer samples, active block capped at 16
+            (32, 4, 10**7, "interval"),
+        ),
+        guards=("chol = fnp.linalg.cholesky(cov + JITTER * fnp.eye(k))",
+                "if not bool(fnp.all(fnp.isfinite(out))):"),
+        data_sites=("(idx,) = fnp.nonzero(active)", "if idx.shape[0] >= 2:"),
+    ),
 }
 
 

@@ -95,7 +95,7 @@ def low_pass(mean, keep: float):
 def rescale_if_huge(mean, var):
     """Shrink both moments while the mean's norm is past HUGE (a safety net)."""
     scale = 1.0
-    while float(fnp.linalg.norm(mean)) > HUGE:
+    while float(fnp.linalg.norm(mean)) > HUGE and scale < 1e300:
         mean = mean * 1e-10
         var = var * 1e-20
         scale *= 1e10
