@@ -1051,3 +1051,37 @@ def test_a_clamped_float_read_from_data_is_a_bounded_count(count, tmp_path):
     runtime = measure(path, point).total
     assert not report.unpriced, report.unpriced
     assert report.total.lo < report.total.hi and report.total.contains(runtime), (report.total, runtime)
+
+
+def test_an_item_store_into_a_flopscope_array_pays_for_its_index_before_the_type_error(tmp_path):
+    # `x[x > 0.5] = 0.0`: Python evaluates the index (a charged comparison) before flopscope's
+    # __setitem__ raises; a caught TypeError leaves that charge in the count (it was left out:
+    # a false exact)
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("", """
+        x = fnp.ones((mlp.width, mlp.width))
+        try:
+            x[x > 0.5] = 0.0
+        except TypeError:
+            STEP
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    runtime = measure(path, point).total
+    assert report.exact and report.total.lo == runtime, (report.total, runtime)
+
+
+def test_an_augmented_assignment_to_a_flopscope_array_pays_for_its_operand_before_the_type_error(tmp_path):
+    # `x += fnp.ones_like(x)`: the operand is evaluated (and charged) before __iadd__ raises
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("", """
+        x = fnp.ones((mlp.width, mlp.width))
+        try:
+            x += fnp.ones_like(x)
+        except TypeError:
+            STEP
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    runtime = measure(path, point).total
+    assert report.exact and report.total.lo == runtime, (report.total, runtime)

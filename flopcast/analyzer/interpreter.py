@@ -1001,7 +1001,9 @@ class Interpreter:
             self.assign(node.target, current)
             return
         if isinstance(current, Array):
-            # The run stops here, as flopscope's does: reported as a raise, not as unpriced.
+            # Python evaluates the operand before calling __iadd__ & co., whose TypeError stops the
+            # run as flopscope's does: the operand's ops are charged (`x += fnp.ones_like(x)`).
+            self.eval(node.value)
             raise UserRaise(self.node_span(node), "TypeError: flopscope arrays are immutable "
                                                   "(`x op= y` on an array; write `x = x op y`)")
         operand = self.eval(node.value)
@@ -2395,6 +2397,8 @@ class Interpreter:
                 self.eval(target.slice)
                 return
             if isinstance(obj, Array):
+                # Python evaluates the index before __setitem__ raises: `x[x > 0.5] = 0` pays the test
+                self.eval(target.slice)
                 raise UserRaise(self.node_span(target), "TypeError: flopscope arrays are immutable "
                                                         "(`x[i] = v` on an array; build rows in a list and "
                                                         "fnp.stack them)")
