@@ -56,3 +56,57 @@ def test_numpys_linalgerror_catches_a_failed_cholesky(tmp_path):
     report = analyze(path, POINT)
     assert not report.raises, report.raises
     assert report.total.contains(measure(path, POINT).total)
+
+
+CAUGHT = """\
+    import flopscope.numpy as fnp
+    import numpy as np
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            q = fnp.asarray(np.ones((mlp.width, mlp.width), dtype={dtype}))
+            x = fnp.ones((mlp.width, mlp.width))
+            for w in mlp.weights:
+                x = x @ w
+                try:
+                    y = {line}
+                except (TypeError, OverflowError):
+                    x = x * 3.0
+            return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + x[0]
+    """
+
+
+def _caught(tmp_path, dtype: str, line: str):
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(CAUGHT.format(dtype=dtype, line=line)))
+    return path
+
+
+@pytest.mark.parametrize("dtype,line", [("np.int8", "q * 200"), ("np.uint8", "q - (-1)"),
+                                        ("np.int8", "fnp.maximum(q, 300)")])
+def test_a_python_int_out_of_an_integer_arrays_range_raises_overflowerror_after_the_charge(tmp_path, dtype, line):
+    # NEP 50: the weak int is converted to the array's dtype; numpy raises OverflowError after
+    # flopscope has charged the op (it was priced as a normal op: the except clause's cost
+    # was missing from a count called exact)
+    path = _caught(tmp_path, dtype, line)
+    report = analyze(path, POINT)
+    runtime = measure(path, POINT).total
+    assert report.exact and report.total.lo == runtime, (report.total, runtime)
+
+
+def test_a_python_int_inside_an_integer_arrays_range_computes(tmp_path):
+    path = _caught(tmp_path, "np.int8", "q * 100 - 127")
+    report = analyze(path, POINT)
+    runtime = measure(path, POINT).total
+    assert report.exact and report.total.lo == runtime, (report.total, runtime)
+
+
+@pytest.mark.parametrize("conversion", ["float", "int"])
+def test_float_or_int_of_a_complex_flopscope_array_raises_typeerror(tmp_path, conversion):
+    # `float(fnp.sum(fnp.fft.rfft(x)))`: the 0-d array hands Python a complex
+    path = _caught(tmp_path, "np.int8", f"{conversion}(fnp.sum(fnp.fft.rfft(x[0])))")
+    report = analyze(path, POINT)
+    runtime = measure(path, POINT).total
+    assert report.exact and report.total.lo == runtime, (report.total, runtime)

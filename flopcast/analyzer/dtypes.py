@@ -172,6 +172,28 @@ def can_cast(source: str, target: str, casting: str) -> bool:
     return _asked(_key("can_cast", source, target, casting), lambda: bool(np.can_cast(source, target, casting)))
 
 
+def weak_int_overflow(ufunc: str, args: tuple) -> Optional[str]:
+    """numpy's OverflowError message when ``np.<ufunc>`` gets a Python int its integer operand's
+    dtype cannot hold (NEP 50: ``int8_array * 200``), None when it computes. ``args`` are dtype
+    names (arrays) and Python ints (the weak scalars), in the call's order."""
+    def compute() -> Optional[str]:
+        fn = getattr(np, ufunc, None)
+        if not isinstance(fn, np.ufunc):
+            return None
+        real = [np.zeros(1, dtype=a) if isinstance(a, str) else a for a in args]
+        try:
+            with np.errstate(all="ignore"):
+                fn(*real)
+        except OverflowError as exc:
+            return str(exc)
+        except Exception:  # other refusals are decided where the loop is resolved
+            return None
+        return None
+
+    key = "|".join(a if isinstance(a, str) else f"={a}" for a in args)
+    return _asked(_key("weak_int_overflow", ufunc, key), compute)
+
+
 @lru_cache(maxsize=None)
 def function_result(fn: str, dtype: str) -> Optional[str]:
     """dtype of ``np.<fn>(x)`` for a ``dtype`` array x, for a numpy function that is not a ufunc

@@ -94,6 +94,7 @@ def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = No
         out_shape, loop_out, billed, sym, base = hit
         origin = origin_of(values, billed)
         ctx.charge(op, base, billed, origin)
+        _check_weak_int(op, values)
         return Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None,
                      vrange=_int_range(op, values, loop_out))
     ops_ = [operand(v) for v in values]
@@ -122,8 +123,38 @@ def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = No
         _POINTWISE_MEMO[key] = (out_shape, loop_out, billed, sym, base)
     origin = origin_of(values, billed)
     ctx.charge(op, base, billed, origin)
+    _check_weak_int(op, values)
     return Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None,
                  vrange=_int_range(op, values, loop_out))
+
+
+#: the values each integer dtype holds; an int outside one of them is asked of numpy
+_INT_RANGE = {f"int{b}": (-2 ** (b - 1), 2 ** (b - 1) - 1) for b in (8, 16, 32, 64)}
+_INT_RANGE.update({f"uint{b}": (0, 2 ** b - 1) for b in (8, 16, 32, 64)})
+
+
+def _check_weak_int(op: str, values: list[Value]) -> None:
+    """numpy raises OverflowError, after flopscope has charged the op, when a Python int does not
+    fit the dtype of an integer operand (``q * 200`` on int8, ``u - (-1)`` on uint8): NEP 50
+    converts the weak int to that dtype. Asked of numpy only when an int lies outside the range of
+    an integer array's or numpy scalar's dtype (numpy decides which loop, and message, applies)."""
+    ints = [v.value for v in values if type(v) is Known and type(v.value) is int]
+    if not ints or all(0 <= i <= 127 for i in ints):
+        return
+    ranges = [_INT_RANGE.get(v.dtype) for v in values if isinstance(v, (Array, NumpyScalar))]
+    if all(r is None or all(r[0] <= i <= r[1] for i in ints) for r in ranges):
+        return  # fits every integer operand (or there is none): numpy computes
+    args = []
+    for v in values:
+        if isinstance(v, (Array, NumpyScalar)) and v.dtype is not None:
+            args.append(v.dtype)
+        elif type(v) is Known and type(v.value) in (int, float, complex):
+            args.append(v.value)
+        else:
+            return  # an operand numpy's answer would need more of: leave it as before
+    message = dtypes.weak_int_overflow(_NUMPY_UFUNC.get(op, op), tuple(args))
+    if message is not None:
+        raise OpRaises("OverflowError", message)
 
 
 def _int_range(op: str, values: list[Value], dtype: Optional[str]) -> Optional[tuple]:
@@ -205,6 +236,7 @@ def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optio
         billed = dtypes.result_type(Operand(dtype=dtype_kw), Operand(dtype=out.dtype))
     base = max(pricing.unique_count(out_shape, sym), 1)
     ctx.charge(op, base, billed, origin_of(list(values) + [out], billed))
+    _check_weak_int(op, values)
     ctx.write_in_place(out)  # the buffer's old values, and what was known of them, are gone
     return out
 
