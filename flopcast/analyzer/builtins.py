@@ -15,7 +15,7 @@ import math
 from typing import Optional
 
 from flopcast import installed
-from flopcast.analyzer import dataints, dunders, import_hooks, scalar_values, stdlib_containers, submission_files
+from flopcast.analyzer import dataints, dtypes, dunders, import_hooks, scalar_values, stdlib_containers, submission_files
 from flopcast.analyzer.disk_answers import DiskAnswers
 from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
@@ -568,6 +568,10 @@ def _scalar_conversion_error(name: str, x: Array) -> Optional[str]:
                 else "TypeError: only 0-dimensional arrays can be converted to Python scalars"
         if x.ndim > 0 and _zero_d_only():
             return "TypeError: only 0-dimensional arrays can be converted to Python scalars"
+        if name != "complex" and x.dtype is not None and dtypes.kind(x.dtype) == "c":
+            # the array's __float__/__int__ hand Python a complex (`float(fnp.sum(spectrum))`)
+            what = "a string or a real number" if name == "float" else "a string, a bytes-like object or a real number"
+            return f"TypeError: {name}() argument must be {what}, not 'complex'"
     return None
 
 
