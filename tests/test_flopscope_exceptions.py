@@ -110,3 +110,12 @@ def test_float_or_int_of_a_complex_flopscope_array_raises_typeerror(tmp_path, co
     report = analyze(path, POINT)
     runtime = measure(path, POINT).total
     assert report.exact and report.total.lo == runtime, (report.total, runtime)
+
+
+def test_an_out_buffer_numpy_cannot_cast_into_raises_a_typeerror_after_the_charge(tmp_path):
+    # `fnp.add(float64s, 1.0, out=int64_buffer)`: flopscope charges the add, then numpy refuses the
+    # same_kind cast (_UFuncOutputCastingError, a TypeError); it was unpriced
+    path = _caught(tmp_path, "np.int64", "fnp.add(x, 1.0, out=q * 1)")
+    report = analyze(path, POINT)
+    runtime = measure(path, POINT).total
+    assert report.exact and report.total.lo == runtime, (report.total, runtime)

@@ -4743,6 +4743,7 @@ _EXCEPTION_BASES = {
     "BudgetExhaustedError": ("FlopscopeError",), "SymmetryError": ("FlopscopeError",),
     "NotImplementedError": ("RuntimeError",),
     "AxisError": ("ValueError", "IndexError", "LookupError"),
+    "_UFuncOutputCastingError": ("_UFuncCastingError", "UFuncTypeError", "TypeError"),
 }
 
 

@@ -225,8 +225,8 @@ def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optio
             loop_in, loop_out = dtypes.ufunc_loop(np_name, *ops_)
         except AttributeError:
             raise OpError(f"{op}(..., out=) is not a numpy ufunc call flopcast can resolve")
-    if not dtypes.can_cast(loop_out, out.dtype, "same_kind"):
-        raise OpError(f"{op}(..., out=) cannot cast {loop_out} into a {out.dtype} buffer: numpy raises")
+    # numpy refuses the cast (`fnp.multiply(int8s, 1.5, out=int8_buffer)`) after flopscope charged
+    cast_fails = not dtypes.can_cast(loop_out, out.dtype, "same_kind")
     if len(ops_) > 1:
         natural = dtypes.heavier(loop_in, dtypes.result_type(*ops_), pricing.rate)
     else:
@@ -237,6 +237,9 @@ def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optio
     base = max(pricing.unique_count(out_shape, sym), 1)
     ctx.charge(op, base, billed, origin_of(list(values) + [out], billed))
     _check_weak_int(op, values)
+    if cast_fails:
+        raise OpRaises("_UFuncOutputCastingError", f"Cannot cast ufunc '{np_name}' output from "
+                                                   f"dtype('{loop_out}') to dtype('{out.dtype}') with casting rule 'same_kind'")
     ctx.write_in_place(out)  # the buffer's old values, and what was known of them, are gone
     return out
 
