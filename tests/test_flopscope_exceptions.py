@@ -119,3 +119,15 @@ def test_an_out_buffer_numpy_cannot_cast_into_raises_a_typeerror_after_the_charg
     report = analyze(path, POINT)
     runtime = measure(path, POINT).total
     assert report.exact and report.total.lo == runtime, (report.total, runtime)
+
+
+@pytest.mark.parametrize("line", ["fnp.asarray(300, dtype=fnp.int8)", "fnp.full((2, 2), 300, dtype=fnp.int8)",
+                                  "fnp.array([1, 2, 300], dtype=fnp.int8)", "fnp.array(-1, dtype=fnp.uint8)",
+                                  "fnp.full_like(q, -129)"])
+def test_a_python_int_an_explicit_integer_dtype_cannot_hold_raises_overflowerror(tmp_path, line):
+    # numpy refuses to make the array (asarray before flopscope's charge, the others after it);
+    # flopcast made it: a caught OverflowError's handler was missing from a count called exact
+    path = _caught(tmp_path, "np.int8", line)
+    report = analyze(path, POINT)
+    runtime = measure(path, POINT).total
+    assert report.exact and report.total.lo == runtime, (report.total, runtime)

@@ -76,8 +76,10 @@ def _full(ctx, args, kwargs):
                 fill.value, (int, float, bool)) else dtypes.array_literal_dtype(fill.value)
     if isinstance(fill, Array) and fill.shape != ():
         raise OpError("full() with an array fill value is not modelled")
-    return _fill(ctx, "full", shape, dt, dt == "float64" and not isinstance(fill, (Array, NumpyScalar)),
+    made = _fill(ctx, "full", shape, dt, dt == "float64" and not isinstance(fill, (Array, NumpyScalar)),
                  constant=symmetric)
+    _check_int_fill(fill, dt)  # after flopscope's charge, as it raises
+    return made
 
 
 @handler("zeros_like", "empty_like", "ones_like", "full_like")
@@ -89,7 +91,10 @@ def _like(ctx, args, kwargs, op=None):
     if op == "full_like" and 0 in shape:
         ctx.charge(op, 1, dt)  # flopscope floors full_like (not ones_like) at 1
         return Array(shape, dt)
-    return _fill(ctx, op, shape, dt, False, cost_per=cost, constant=op != "empty_like")
+    made = _fill(ctx, op, shape, dt, False, cost_per=cost, constant=op != "empty_like")
+    if op == "full_like":
+        _check_int_fill(arg(args, kwargs, 1, "fill_value"), dt)  # after the charge, as flopscope raises
+    return made
 
 
 @handler("eye", "identity")
@@ -159,6 +164,7 @@ def _array(ctx, args, kwargs):
     if not isinstance(src, Array) and dt is None and out_dt == "float64":
         origin = ctx.span
     ctx.charge("array", max(x.size, 1), out_dt, origin)
+    _check_int_fill(src, dt)  # after the charge, as flopscope raises
     return Array(x.shape, out_dt, dtype_origin=origin, vrange=_int_bounds(src, x, out_dt))
 
 
@@ -206,6 +212,7 @@ def _asarray(ctx, args, kwargs):
     # dtype and the target one, unlike fnp.array, which bills the target alone.
     x = to_array(ctx, src)
     out_dt = dt or x.dtype
+    _check_int_fill(src, dt)  # numpy's probe raises before flopscope charges
     billed = dtypes.heavier(x.dtype, out_dt, pricing.rate)
     ctx.charge("asarray", x.size, billed, ctx.span if billed == "float64" else None)
     return Array(x.shape, out_dt, dtype_origin=ctx.span if out_dt == "float64" else None,
@@ -248,6 +255,36 @@ def _astype(ctx, args, kwargs):
     ctx.charge("astype", x.size, billed, origin_of([x], billed))
     vrange = x.vrange if x.vrange is not None and dt.startswith(("int", "uint")) and _fits(x.vrange, dt) else None
     return Array(x.shape, dt, dtype_origin=ctx.span if dt == "float64" else None, vrange=vrange)
+
+
+def _known_ints(src) -> Optional[list]:
+    """The Python ints of a known number or (nested) list/tuple of them, in order; None otherwise."""
+    found: list = []
+
+    def walk(v) -> bool:
+        if isinstance(v, Known):
+            if isinstance(v.value, (list, tuple, range)):
+                return all(walk(Known(i)) for i in v.value)
+            if isinstance(v.value, int) and not isinstance(v.value, bool):
+                found.append(v.value)
+                return True
+            return False
+        if isinstance(v, (ListVal, TupleVal)):
+            return all(walk(i) for i in v.items)
+        return False
+
+    return found if walk(src) else None
+
+
+def _check_int_fill(src, dt: Optional[str]) -> None:
+    """numpy's OverflowError for a Python int an explicit integer ``dtype=`` cannot hold
+    (``fnp.full(n, 300, dtype=fnp.int8)``, ``fnp.array([-1], dtype=fnp.uint8)``). Ints beyond
+    64 bits make numpy try an object array first: left as before."""
+    if dt is None or not dt.startswith(("int", "uint")):
+        return
+    for v in _known_ints(src) or ():
+        if -(2 ** 63) <= v < 2 ** 64 and not _fits((v, v), dt):
+            raise OpRaises("OverflowError", f"Python integer {v} out of bounds for {dt}")
 
 
 def _fits(bounds: tuple, dt: str) -> bool:
