@@ -131,3 +131,12 @@ def test_a_python_int_an_explicit_integer_dtype_cannot_hold_raises_overflowerror
     report = analyze(path, POINT)
     runtime = measure(path, POINT).total
     assert report.exact and report.total.lo == runtime, (report.total, runtime)
+
+
+@pytest.mark.parametrize("line", ["np.int8(3) * 300", "q[0, 0] * 300"])
+def test_a_python_int_a_numpy_integer_scalar_cannot_hold_raises_overflowerror(tmp_path, line):
+    # numpy's own scalar arithmetic (free) converts the weak int as an array op does
+    path = _caught(tmp_path, "np.int8", line)
+    report = analyze(path, POINT)
+    runtime = measure(path, POINT).total
+    assert report.exact and report.total.lo == runtime, (report.total, runtime)

@@ -3187,6 +3187,10 @@ class Interpreter:
             isinstance(v, (Known, Unknown, NumpyScalar)) for v in (left, right)) else None
         if free is not None:
             if isinstance(free, NumpyScalar) and name in ops.BINARY_OPERATORS:
+                # `np.int8(3) * 300`: numpy (NEP 50) cannot make 300 an int8
+                problem = ops.weak_int_overflow(ops.BINARY_OPERATORS[name], [left, right])
+                if problem is not None:
+                    raise UserRaise(self.node_span(node), f"OverflowError: {problem}")
                 made = scalar_values.compute(ops.BINARY_OPERATORS[name], [left, right])  # numpy's value, if known
                 if made is not None and made[1] == free.dtype:
                     free.value = made[0]

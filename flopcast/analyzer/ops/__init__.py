@@ -44,6 +44,7 @@ from flopcast.analyzer.ops.elementwise import (
     comparison_is_reflected,
     free_scalar_arithmetic,
     pointwise,
+    weak_int_overflow,
 )
 from flopcast.analyzer.ops.methods import ARRAY_METHOD_OPS
 from flopcast.analyzer.ops.operands import known_int, to_array, unknown_operand_reason

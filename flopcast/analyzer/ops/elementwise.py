@@ -134,16 +134,22 @@ _INT_RANGE.update({f"uint{b}": (0, 2 ** b - 1) for b in (8, 16, 32, 64)})
 
 
 def _check_weak_int(op: str, values: list[Value]) -> None:
+    message = weak_int_overflow(op, values)
+    if message is not None:
+        raise OpRaises("OverflowError", message)
+
+
+def weak_int_overflow(op: str, values: list[Value]) -> Optional[str]:
     """numpy raises OverflowError, after flopscope has charged the op, when a Python int does not
     fit the dtype of an integer operand (``q * 200`` on int8, ``u - (-1)`` on uint8): NEP 50
     converts the weak int to that dtype. Asked of numpy only when an int lies outside the range of
     an integer array's or numpy scalar's dtype (numpy decides which loop, and message, applies)."""
     ints = [v.value for v in values if type(v) is Known and type(v.value) is int]
     if not ints or all(0 <= i <= 127 for i in ints):
-        return
+        return None
     ranges = [_INT_RANGE.get(v.dtype) for v in values if isinstance(v, (Array, NumpyScalar))]
     if all(r is None or all(r[0] <= i <= r[1] for i in ints) for r in ranges):
-        return  # fits every integer operand (or there is none): numpy computes
+        return None  # fits every integer operand (or there is none): numpy computes
     args = []
     for v in values:
         if isinstance(v, (Array, NumpyScalar)) and v.dtype is not None:
@@ -151,10 +157,8 @@ def _check_weak_int(op: str, values: list[Value]) -> None:
         elif type(v) is Known and type(v.value) in (int, float, complex):
             args.append(v.value)
         else:
-            return  # an operand numpy's answer would need more of: leave it as before
-    message = dtypes.weak_int_overflow(_NUMPY_UFUNC.get(op, op), tuple(args))
-    if message is not None:
-        raise OpRaises("OverflowError", message)
+            return None  # an operand numpy's answer would need more of: leave it as before
+    return dtypes.weak_int_overflow(_NUMPY_UFUNC.get(op, op), tuple(args))
 
 
 def _int_range(op: str, values: list[Value], dtype: Optional[str]) -> Optional[tuple]:
