@@ -140,3 +140,13 @@ def test_a_python_int_a_numpy_integer_scalar_cannot_hold_raises_overflowerror(tm
     report = analyze(path, POINT)
     runtime = measure(path, POINT).total
     assert report.exact and report.total.lo == runtime, (report.total, runtime)
+
+
+@pytest.mark.parametrize("line", ["q ** -1", "fnp.power(q, -2)", "np.int8(2) ** -1"])
+def test_an_integer_power_with_a_negative_int_exponent_raises_valueerror(tmp_path, line):
+    # numpy's integer power loop refuses it (after flopscope's charge for an array)
+    path = _caught(tmp_path, "np.int8", line)
+    path.write_text(path.read_text().replace("except (TypeError, OverflowError):", "except ValueError:"))
+    report = analyze(path, POINT)
+    runtime = measure(path, POINT).total
+    assert report.exact and report.total.lo == runtime, (report.total, runtime)

@@ -3191,6 +3191,8 @@ class Interpreter:
                 problem = ops.weak_int_overflow(ops.BINARY_OPERATORS[name], [left, right])
                 if problem is not None:
                     raise UserRaise(self.node_span(node), f"OverflowError: {problem}")
+                if ops.negative_int_power(ops.BINARY_OPERATORS[name], [left, right]):
+                    raise UserRaise(self.node_span(node), "ValueError: Integers to negative integer powers are not allowed.")
                 made = scalar_values.compute(ops.BINARY_OPERATORS[name], [left, right])  # numpy's value, if known
                 if made is not None and made[1] == free.dtype:
                     free.value = made[0]

@@ -43,6 +43,7 @@ from flopcast.analyzer.ops.elementwise import (
     UNARY_OPERATORS,
     comparison_is_reflected,
     free_scalar_arithmetic,
+    negative_int_power,
     pointwise,
     weak_int_overflow,
 )

@@ -137,6 +137,19 @@ def _check_weak_int(op: str, values: list[Value]) -> None:
     message = weak_int_overflow(op, values)
     if message is not None:
         raise OpRaises("OverflowError", message)
+    if negative_int_power(op, values):
+        raise OpRaises("ValueError", "Integers to negative integer powers are not allowed.")
+
+
+def negative_int_power(op: str, values: list[Value]) -> bool:
+    """``int_array ** -1``: numpy's integer power loop refuses a negative exponent (after
+    flopscope's charge). Only a known Python int exponent is decided here; an exponent read from
+    an array depends on its values."""
+    if op != "power" or len(values) != 2:
+        return False
+    base, exp = values
+    return (type(exp) is Known and type(exp.value) is int and exp.value < 0
+            and isinstance(base, (Array, NumpyScalar)) and base.dtype in _INT_RANGE)
 
 
 def weak_int_overflow(op: str, values: list[Value]) -> Optional[str]:
