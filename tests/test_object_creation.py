@@ -144,6 +144,34 @@ CASES = {
                 x = (m.gram() @ x) * m.scale()
             return x
     ''',
+    # a name no class of the user's defines, read through the class, raises AttributeError (it was
+    # unpriced, and a mutant `Plan.make -> Plan.ones` in lanczos_gram's setup ran a while loop on
+    # toward the iteration cap)
+    "missing_class_attribute_raises": '''
+        from dataclasses import dataclass
+
+        @dataclass
+        class Plan:
+            width: int
+            steps: int = 2
+
+            @classmethod
+            def make(cls, width):
+                return cls(width, 3)
+
+        def build(width):
+            try:
+                return Plan.ones(width)
+            except AttributeError:
+                return Plan.make(width)
+
+        def run(mlp):
+            plan = build(mlp.width)
+            x = mlp.weights[0]
+            for _ in range(plan.steps):
+                x = x @ mlp.weights[0]
+            return x
+    ''',
     # hasattr() is False and getattr() gives its default where a descriptor's __get__ raises
     # AttributeError (its slot not set yet); after the store both read it
     "hasattr_and_getattr_default_through_a_descriptor": '''

@@ -13,6 +13,7 @@ program's); nothing here is a guess: a value these rules cannot decide stays unk
 
 from __future__ import annotations
 
+import ast
 from pathlib import PurePath
 from typing import Optional
 
@@ -535,6 +536,23 @@ def ordered_sort(interp, items: list, keys: list, reverse: bool, span) -> Option
             raise
         return None
     return [items[j] for j in ranked]
+
+
+def class_plainly_missing(cls, name: str) -> bool:
+    """Whether ``Cls.name`` surely raises AttributeError: a non-dunder name no class of its MRO
+    has, every one a class statement of the user's with no metaclass and no base but object
+    (a metaclass's __getattr__ or a library base could supply it)."""
+    if name.startswith("__") and name.endswith("__"):
+        return False
+    for c in cls.mro():
+        if c.node is None or c.metaclass is not None or name in c.attrs or "__slots__" in c.attrs:
+            return False  # (a slot is a member descriptor on the class)
+        if any(isinstance(d, ast.Call) and any(k.arg == "slots" for k in d.keywords)
+               for d in getattr(c.node, "decorator_list", ())):
+            return False  # @dataclass(slots=True) makes a class with slots
+        if any(not isinstance(b, ClassVal) and not (isinstance(b, Builtin) and b.name == "object") for b in c.bases):
+            return False
+    return True
 
 
 def plainly_missing(obj, name: str) -> bool:

@@ -3612,6 +3612,9 @@ class Interpreter:
             # `try: return self._gram / except AttributeError:` (lazy set-up): Python's raise, claimed
             # only where every class is the user's and nothing so far was left unpriced
             raise UserRaise(span, f"AttributeError: '{obj.cls.name}' object has no attribute '{name}'")
+        if isinstance(obj, ClassVal) and not self.result.unpriced and dunders.class_plainly_missing(obj, name):
+            # `Plan.ones(...)` for `Plan.make(...)`: the class statement's and its bases' names are all known
+            raise UserRaise(span, f"AttributeError: type object '{obj.name}' has no attribute '{name}'")
         if isinstance(obj, Unknown):
             return Unknown(obj.kind if name in ("real",) else "", obj.origin, obj.reason)
         where = node if node is not None else None
