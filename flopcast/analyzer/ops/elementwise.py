@@ -148,8 +148,8 @@ def negative_int_power(op: str, values: list[Value]) -> bool:
     if op != "power" or len(values) != 2:
         return False
     base, exp = values
-    return (type(exp) is Known and type(exp.value) is int and exp.value < 0
-            and isinstance(base, (Array, NumpyScalar)) and base.dtype in _INT_RANGE)
+    return (isinstance(base, (Array, NumpyScalar)) and base.dtype in _INT_RANGE
+            and type(exp) is Known and type(exp.value) is int and exp.value < 0)
 
 
 def weak_int_overflow(op: str, values: list[Value]) -> Optional[str]:
@@ -157,12 +157,14 @@ def weak_int_overflow(op: str, values: list[Value]) -> Optional[str]:
     fit the dtype of an integer operand (``q * 200`` on int8, ``u - (-1)`` on uint8): NEP 50
     converts the weak int to that dtype. Asked of numpy only when an int lies outside the range of
     an integer array's or numpy scalar's dtype (numpy decides which loop, and message, applies)."""
-    ints = [v.value for v in values if type(v) is Known and type(v.value) is int]
-    if not ints or all(0 <= i <= 127 for i in ints):
+    # The dtypes first: a Python int is read only beside an integer operand (a loop's count that
+    # weighs float arrays stays unread, so the loop can still be skipped: counters.py).
+    ranges = [r for v in values if isinstance(v, (Array, NumpyScalar)) and (r := _INT_RANGE.get(v.dtype))]
+    if not ranges:
         return None
-    ranges = [_INT_RANGE.get(v.dtype) for v in values if isinstance(v, (Array, NumpyScalar))]
-    if all(r is None or all(r[0] <= i <= r[1] for i in ints) for r in ranges):
-        return None  # fits every integer operand (or there is none): numpy computes
+    ints = [v.value for v in values if type(v) is Known and type(v.value) is int]
+    if all(r[0] <= i <= r[1] for r in ranges for i in ints):
+        return None  # fits every integer operand: numpy computes
     args = []
     for v in values:
         if isinstance(v, (Array, NumpyScalar)) and v.dtype is not None:
