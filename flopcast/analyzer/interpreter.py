@@ -33,6 +33,8 @@ from flopcast.analyzer import (carried, dataints, descriptors, dispatch, dtypes,
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.counters import suspended
 from flopcast.analyzer.import_hooks import ImportHooks
+from flopcast.analyzer.loop_syntax import (BUDGET_WORDS, PURE_BUILTINS, assigned_names, exit_ifs, loop_relevance,
+                                           mentions_budget)
 from flopcast.analyzer.ops import OpError, OpRaises
 from flopcast.analyzer.program import Module, Program, absolute_import
 from flopcast.analyzer.repeats import CallMemo, SteadyLoop
@@ -1837,7 +1839,7 @@ class Interpreter:
         return self.directive_int(directive, node) if directive is not None else None
 
     def enter_loop(self, node, limit: Optional[int]) -> LoopContext:
-        ctx = LoopContext(node, self.frame, limit, _exit_ifs(node))
+        ctx = LoopContext(node, self.frame, limit, exit_ifs(node))
         self.loops.append(ctx)
         if self.trace is not None:
             self.trace.loop_entered(ctx, self.node_span(node), len(self.result.charges))
@@ -2059,11 +2061,11 @@ class Interpreter:
         """
         if ctx.known_exit_test and not by_sites:
             return None
-        names, calls = _loop_relevance(ctx.node, ctx.exit_ifs)
+        names, calls = loop_relevance(ctx.node, ctx.exit_ifs)
         if self.try_depth:
             # An exception can end the loop too (`lst[i]` raising IndexError into a handler
             # around it): whatever the body assigns may decide when.
-            names = names | _assigned_names(ctx.node)
+            names = names | assigned_names(ctx.node)
         state = [(name, signature(self.peek_name(name))) for name in sorted(names)]
         if self.may_read_budget(ctx.node, calls):
             state.append(("<flops used>", self.used))
@@ -2081,7 +2083,7 @@ class Interpreter:
 
     def may_read_budget(self, loop: ast.AST, calls: list) -> bool:
         """Whether the loop's exit may depend on the FLOPs charged so far (a budget query)."""
-        if _mentions_budget(loop):
+        if mentions_budget(loop):
             return True
         if not self.program_mentions_budget():
             return False
@@ -2092,7 +2094,7 @@ class Interpreter:
             value = self.peek_name(root.id) if isinstance(root, ast.Name) else None
             if isinstance(value, (Array, NumpyScalar, Known)):
                 continue
-            if isinstance(value, Builtin) and value.name in _PURE_BUILTINS:
+            if isinstance(value, Builtin) and value.name in PURE_BUILTINS:
                 continue
             if isinstance(value, LibRef) and value.path.startswith(("flopscope.numpy", "rawnumpy", "py:math")):
                 continue
@@ -2101,7 +2103,7 @@ class Interpreter:
 
     def program_mentions_budget(self) -> bool:
         if self._mentions_budget is None:
-            self._mentions_budget = any(_BUDGET_WORDS.search(m.text) for m in self.program.modules.values())
+            self._mentions_budget = any(BUDGET_WORDS.search(m.text) for m in self.program.modules.values())
         return self._mentions_budget
 
     def forget_writes(self, node: ast.For) -> None:
@@ -5087,149 +5089,6 @@ def _source(node: ast.AST) -> str:
     if text is None:
         text = _SOURCES[node] = ast.unparse(node)
     return text
-
-
-_BUDGET_WORDS = re.compile(r"current_budget|flops_remaining|flops_used|budget_summary")
-_PURE_BUILTINS = {
-    "float", "int", "abs", "len", "min", "max", "bool", "round", "sum", "range", "enumerate", "zip",
-    "isinstance", "list", "tuple", "sorted", "reversed", "any", "all", "divmod", "pow", "str",
-}
-
-
-_LOOP_STMTS = (ast.For, ast.AsyncFor, ast.While, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-
-
-def _arm_exits(stmts: list) -> bool:
-    """Whether running these statements can leave the enclosing loop (break, return, raise)."""
-    for st in stmts:
-        if isinstance(st, (ast.Break, ast.Return, ast.Raise)):
-            return True
-        if isinstance(st, ast.If) and (_arm_exits(st.body) or _arm_exits(st.orelse)):
-            return True
-        if isinstance(st, (ast.With, ast.AsyncWith)) and _arm_exits(st.body):
-            return True
-        if isinstance(st, ast.Try) and any(_arm_exits(b) for b in
-                                           [st.body, st.orelse, st.finalbody] + [h.body for h in st.handlers]):
-            return True
-    return False
-
-
-# Memos keyed weakly by the loop node: they live exactly as long as the parsed tree, so an
-# editor session that parses a new tree per keystroke does not accumulate them.
-_EXIT_IFS: "weakref.WeakKeyDictionary[ast.AST, dict]" = weakref.WeakKeyDictionary()
-
-
-def _exit_ifs(loop: ast.AST) -> dict:
-    """id(if) -> True when its body leaves the loop, False when its else does (not both)."""
-    cached = _EXIT_IFS.get(loop)
-    if cached is not None:
-        return cached
-    out: dict = {}
-
-    def visit(stmts) -> None:
-        for st in stmts:
-            if isinstance(st, ast.If):
-                body, orelse = _arm_exits(st.body), _arm_exits(st.orelse)
-                if body != orelse:
-                    out[id(st)] = body
-                visit(st.body)
-                visit(st.orelse)
-            elif isinstance(st, (ast.With, ast.AsyncWith)):
-                visit(st.body)
-            elif isinstance(st, ast.Try):
-                for block in [st.body, st.orelse, st.finalbody] + [h.body for h in st.handlers]:
-                    visit(block)
-
-    visit(loop.body)
-    _EXIT_IFS[loop] = out
-    return out
-
-
-_RELEVANCE: "weakref.WeakKeyDictionary[ast.AST, tuple]" = weakref.WeakKeyDictionary()
-
-
-def _loop_relevance(loop: ast.AST, exit_ifs: dict) -> tuple[frozenset, list]:
-    """The names a loop's exit can depend on, through the assignments in its body, and the
-    calls made in computing them (a call may read state no name shows, e.g. the budget)."""
-    cached = _RELEVANCE.get(loop)
-    if cached is not None:
-        return cached
-    tests = [loop.test] if isinstance(loop, ast.While) else []
-    tests += [n.test for n in ast_walk(ast.Module(body=loop.body, type_ignores=[]))
-              if isinstance(n, ast.If) and id(n) in exit_ifs]
-    deps: dict[str, list] = {}
-
-    def targets(t) -> list[str]:
-        return [n.id for n in ast_walk(t) if isinstance(n, ast.Name)]
-
-    for n in ast_walk(ast.Module(body=loop.body, type_ignores=[])):
-        pairs = []
-        if isinstance(n, ast.Assign):
-            pairs = [(t, n.value) for t in n.targets]
-        elif isinstance(n, (ast.AugAssign, ast.AnnAssign)) and n.value is not None:
-            pairs = [(n.target, n.value), (n.target, n.target)] if isinstance(n, ast.AugAssign) else [(n.target, n.value)]
-        elif isinstance(n, (ast.For, ast.AsyncFor)):
-            pairs = [(n.target, n.iter)]
-        elif isinstance(n, ast.NamedExpr):
-            pairs = [(n.target, n.value)]
-        elif isinstance(n, (ast.With, ast.AsyncWith)):
-            pairs = [(i.optional_vars, i.context_expr) for i in n.items if i.optional_vars is not None]
-        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):
-            # `state.append(x)`, `self.update(x)`: the receiver's root name takes in the arguments
-            root = n.func.value
-            while isinstance(root, (ast.Attribute, ast.Subscript)):
-                root = root.value
-            if isinstance(root, ast.Name):
-                pairs = [(root, a) for a in list(n.args) + [k.value for k in n.keywords]]
-        for target, value in pairs:
-            for name in targets(target):
-                deps.setdefault(name, []).append(value)
-    names: set[str] = set()
-    calls: list = []
-    pending = list(tests)
-    seen_exprs: set = set()
-    while pending:
-        expr = pending.pop()
-        if id(expr) in seen_exprs:
-            continue
-        seen_exprs.add(id(expr))
-        for sub in ast_walk(expr):
-            if isinstance(sub, ast.Call):
-                calls.append(sub)
-            if isinstance(sub, ast.Name) and sub.id not in names:
-                names.add(sub.id)
-                pending.extend(deps.get(sub.id, []))
-    result = frozenset(names)
-    _RELEVANCE[loop] = (result, calls)
-    return result, calls
-
-
-_ASSIGNED: "weakref.WeakKeyDictionary[ast.AST, frozenset]" = weakref.WeakKeyDictionary()
-
-
-def _assigned_names(loop: ast.AST) -> frozenset:
-    """Every name a loop body binds or mutates through a method call (`xs.pop()`)."""
-    cached = _ASSIGNED.get(loop)
-    if cached is not None:
-        return cached
-    names = set()
-    for n in ast_walk(ast.Module(body=loop.body, type_ignores=[])):
-        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
-            names.add(n.id)
-        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):
-            root = n.func.value
-            while isinstance(root, (ast.Attribute, ast.Subscript)):
-                root = root.value
-            if isinstance(root, ast.Name):
-                names.add(root.id)
-    result = frozenset(names)
-    _ASSIGNED[loop] = result
-    return result
-
-
-def _mentions_budget(node: ast.AST) -> bool:
-    return any(isinstance(n, ast.Attribute) and _BUDGET_WORDS.fullmatch(n.attr)
-               or isinstance(n, ast.Name) and _BUDGET_WORDS.fullmatch(n.id) for n in ast_walk(node))
 
 
 #: The methods of dict and list that an instance of a user subclass finds on its container.

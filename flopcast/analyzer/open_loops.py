@@ -31,6 +31,7 @@ import ast
 import weakref
 from typing import Optional
 
+from flopcast.analyzer.loop_syntax import PURE_BUILTINS, loop_relevance, mentions_budget
 from flopcast.analyzer.values import Array, FunctionVal, Known, LibRef, ListVal, NumpyScalar, Unknown
 from flopcast.syntax import ast_walk
 
@@ -234,18 +235,16 @@ def _plain_calls(interp, ctx, lists: set) -> bool:
     """Whether every call the loop's exits depend on is a library function, a pure builtin, a
     method of an array or a number, or a free list's `append`: none reads state no name of the
     loop's shows (a user function could read a global the loop changes, or the FLOPs charged)."""
-    from flopcast.analyzer.interpreter import _PURE_BUILTINS, _loop_relevance, _mentions_budget
-
-    if _mentions_budget(ctx.node):
+    if mentions_budget(ctx.node):
         return False
-    _, calls = _loop_relevance(ctx.node, ctx.exit_ifs)
+    _, calls = loop_relevance(ctx.node, ctx.exit_ifs)
     bound = _bound_names(interp)
     for call in calls:
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr == "append" and isinstance(func.value, ast.Name) \
                 and func.value.id in lists:
             continue
-        if isinstance(func, ast.Name) and func.id in _PURE_BUILTINS and func.id not in bound:
+        if isinstance(func, ast.Name) and func.id in PURE_BUILTINS and func.id not in bound:
             continue
         root = func
         while isinstance(root, ast.Attribute):

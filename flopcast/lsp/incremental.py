@@ -48,12 +48,11 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from flopcast.analyzer import write_only
+from flopcast.analyzer.loop_syntax import BUDGET_WORDS
 from flopcast.analyzer.program import Module, function_table
 from flopcast.lsp.costs import FileCosts, LineCost
 from flopcast.model import Note, Report, Span
 
-#: The interpreter reads these words from the whole text (interpreter._BUDGET_WORDS).
-_BUDGET_WORDS = re.compile(r"current_budget|flops_remaining|flops_used|budget_summary")
 #: A message naming a place by its line: it would not move with the spans.
 _LINE_TEXT = re.compile(r"line \d|:\d+")
 #: How messages name a line of the file of their own span.
@@ -128,7 +127,7 @@ def carry_over(old_text: str, old: Layout, report: Report, costs: FileCosts, new
     shift = new_end - old_end
     changed = old_lines[first:old_end] + new_lines[first:new_end]
     if any("flopcast" in line for line in changed) \
-            or bool(_BUDGET_WORDS.search(old_text)) != bool(_BUDGET_WORDS.search(new_text)):
+            or bool(BUDGET_WORDS.search(old_text)) != bool(BUDGET_WORDS.search(new_text)):
         return None
     old_outline = old.outline
     touching = [i for i, (start, stop) in enumerate(old_outline) if stop > first and start <= old_end]

@@ -1,0 +1,151 @@
+"""What a loop's source says, read once per loop node: which `if` statements leave it, the
+names its exit can depend on and the calls made computing them, the names its body binds, and
+whether it mentions the FLOP budget. Shared by the interpreter's loop handling and
+open_loops.py (no interpreter state: only the syntax tree)."""
+
+from __future__ import annotations
+
+import ast
+import re
+import weakref
+
+from flopcast.syntax import ast_walk
+
+BUDGET_WORDS = re.compile(r"current_budget|flops_remaining|flops_used|budget_summary")
+PURE_BUILTINS = {
+    "float", "int", "abs", "len", "min", "max", "bool", "round", "sum", "range", "enumerate", "zip",
+    "isinstance", "list", "tuple", "sorted", "reversed", "any", "all", "divmod", "pow", "str",
+}
+
+
+def arm_exits(stmts: list) -> bool:
+    """Whether running these statements can leave the enclosing loop (break, return, raise)."""
+    for st in stmts:
+        if isinstance(st, (ast.Break, ast.Return, ast.Raise)):
+            return True
+        if isinstance(st, ast.If) and (arm_exits(st.body) or arm_exits(st.orelse)):
+            return True
+        if isinstance(st, (ast.With, ast.AsyncWith)) and arm_exits(st.body):
+            return True
+        if isinstance(st, ast.Try) and any(arm_exits(b) for b in
+                                           [st.body, st.orelse, st.finalbody] + [h.body for h in st.handlers]):
+            return True
+    return False
+
+
+# Memos keyed weakly by the loop node: they live exactly as long as the parsed tree, so an
+# editor session that parses a new tree per keystroke does not accumulate them.
+EXIT_IFS: "weakref.WeakKeyDictionary[ast.AST, dict]" = weakref.WeakKeyDictionary()
+
+
+def exit_ifs(loop: ast.AST) -> dict:
+    """id(if) -> True when its body leaves the loop, False when its else does (not both)."""
+    cached = EXIT_IFS.get(loop)
+    if cached is not None:
+        return cached
+    out: dict = {}
+
+    def visit(stmts) -> None:
+        for st in stmts:
+            if isinstance(st, ast.If):
+                body, orelse = arm_exits(st.body), arm_exits(st.orelse)
+                if body != orelse:
+                    out[id(st)] = body
+                visit(st.body)
+                visit(st.orelse)
+            elif isinstance(st, (ast.With, ast.AsyncWith)):
+                visit(st.body)
+            elif isinstance(st, ast.Try):
+                for block in [st.body, st.orelse, st.finalbody] + [h.body for h in st.handlers]:
+                    visit(block)
+
+    visit(loop.body)
+    EXIT_IFS[loop] = out
+    return out
+
+
+RELEVANCE: "weakref.WeakKeyDictionary[ast.AST, tuple]" = weakref.WeakKeyDictionary()
+
+
+def loop_relevance(loop: ast.AST, exit_ifs: dict) -> tuple[frozenset, list]:
+    """The names a loop's exit can depend on, through the assignments in its body, and the
+    calls made in computing them (a call may read state no name shows, e.g. the budget)."""
+    cached = RELEVANCE.get(loop)
+    if cached is not None:
+        return cached
+    tests = [loop.test] if isinstance(loop, ast.While) else []
+    tests += [n.test for n in ast_walk(ast.Module(body=loop.body, type_ignores=[]))
+              if isinstance(n, ast.If) and id(n) in exit_ifs]
+    deps: dict[str, list] = {}
+
+    def targets(t) -> list[str]:
+        return [n.id for n in ast_walk(t) if isinstance(n, ast.Name)]
+
+    for n in ast_walk(ast.Module(body=loop.body, type_ignores=[])):
+        pairs = []
+        if isinstance(n, ast.Assign):
+            pairs = [(t, n.value) for t in n.targets]
+        elif isinstance(n, (ast.AugAssign, ast.AnnAssign)) and n.value is not None:
+            pairs = [(n.target, n.value), (n.target, n.target)] if isinstance(n, ast.AugAssign) else [(n.target, n.value)]
+        elif isinstance(n, (ast.For, ast.AsyncFor)):
+            pairs = [(n.target, n.iter)]
+        elif isinstance(n, ast.NamedExpr):
+            pairs = [(n.target, n.value)]
+        elif isinstance(n, (ast.With, ast.AsyncWith)):
+            pairs = [(i.optional_vars, i.context_expr) for i in n.items if i.optional_vars is not None]
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):
+            # `state.append(x)`, `self.update(x)`: the receiver's root name takes in the arguments
+            root = n.func.value
+            while isinstance(root, (ast.Attribute, ast.Subscript)):
+                root = root.value
+            if isinstance(root, ast.Name):
+                pairs = [(root, a) for a in list(n.args) + [k.value for k in n.keywords]]
+        for target, value in pairs:
+            for name in targets(target):
+                deps.setdefault(name, []).append(value)
+    names: set[str] = set()
+    calls: list = []
+    pending = list(tests)
+    seen_exprs: set = set()
+    while pending:
+        expr = pending.pop()
+        if id(expr) in seen_exprs:
+            continue
+        seen_exprs.add(id(expr))
+        for sub in ast_walk(expr):
+            if isinstance(sub, ast.Call):
+                calls.append(sub)
+            if isinstance(sub, ast.Name) and sub.id not in names:
+                names.add(sub.id)
+                pending.extend(deps.get(sub.id, []))
+    result = frozenset(names)
+    RELEVANCE[loop] = (result, calls)
+    return result, calls
+
+
+ASSIGNED: "weakref.WeakKeyDictionary[ast.AST, frozenset]" = weakref.WeakKeyDictionary()
+
+
+def assigned_names(loop: ast.AST) -> frozenset:
+    """Every name a loop body binds or mutates through a method call (`xs.pop()`)."""
+    cached = ASSIGNED.get(loop)
+    if cached is not None:
+        return cached
+    names = set()
+    for n in ast_walk(ast.Module(body=loop.body, type_ignores=[])):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, (ast.Store, ast.Del)):
+            names.add(n.id)
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):
+            root = n.func.value
+            while isinstance(root, (ast.Attribute, ast.Subscript)):
+                root = root.value
+            if isinstance(root, ast.Name):
+                names.add(root.id)
+    result = frozenset(names)
+    ASSIGNED[loop] = result
+    return result
+
+
+def mentions_budget(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Attribute) and BUDGET_WORDS.fullmatch(n.attr)
+               or isinstance(n, ast.Name) and BUDGET_WORDS.fullmatch(n.id) for n in ast_walk(node))
