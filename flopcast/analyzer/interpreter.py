@@ -3242,11 +3242,30 @@ class Interpreter:
         except Exception as exc:  # noqa: BLE001 - a TypeError here is the program's error
             return self.unpriced(node, "arithmetic", f"{type(exc).__name__}: {exc}")
 
+    def raise_on_values(self, name: str, args, kwargs, result) -> None:
+        """Inside a try statement, the site of an op whether it raises depends on the values
+        (_raises_on_values): raises on the path that answers that it does."""
+        raising = _raises_on_values(name, args, kwargs, result) if self.try_depth else None
+        if raising is None:
+            return
+        exc, why = raising
+        # a failing Cholesky is a safety net's rare event (the nominal path presumes it
+        # away); float32 rounding past the symmetry check is not rare: no presumption
+        presumed = False if exc == "LinAlgError" else None
+        site = Site(("raise", self.span), (False, True), self.span, "exception",
+                    f"whether fnp.{name} raises {exc} depends on the values "
+                    f"({why}); the except clause runs if it does",
+                    presumed=presumed, presumption=f"fnp.{name} does not raise {exc}" if presumed is not None else "",
+                    rounding=exc == "SymmetryError")
+        if self.decisions.choose(site, self.used):
+            raise UserRaise(self.span, f"{exc}: {why}")
+
     def price_op(self, opname: str, values: list[Value], node) -> Value:
         saved = self.span
         self.span = self.node_span(node)
         try:
             result = presumptions.after_op(opname, values, ops.pointwise(self, opname, values))
+            self.raise_on_values(opname, values, {}, result)
             return result if self.free else scalar_values.attach(result, opname, values, {})
         except OpError as exc:
             return self.unpriced(node, opname, str(exc))
@@ -3902,19 +3921,7 @@ class Interpreter:
             if not self.free:
                 result = scalar_values.attach(plain_numpy.fnp_result(name, result), name, args, kwargs)
             result = presumptions.after_op(name, args, result)
-            raising = _raises_on_values(name, args, kwargs, result) if self.try_depth else None
-            if raising is not None:
-                exc, why = raising
-                # a failing Cholesky is a safety net's rare event (the nominal path presumes it
-                # away); float32 rounding past the symmetry check is not rare: no presumption
-                presumed = False if exc == "LinAlgError" else None
-                site = Site(("raise", self.span), (False, True), self.span, "exception",
-                            f"whether fnp.{name} raises {exc} depends on the values "
-                            f"({why}); the except clause runs if it does",
-                            presumed=presumed, presumption=f"fnp.{name} does not raise {exc}" if presumed is not None else "",
-                            rounding=exc == "SymmetryError")
-                if self.decisions.choose(site, self.used):
-                    raise UserRaise(self.span, f"{exc}: {why}")
+            self.raise_on_values(name, args, kwargs, result)
             return result
         except OpError as exc:
             return self.unpriced(node, f"fnp.{name}" if node is not None else name, str(exc)) if node is not None \
@@ -4739,11 +4746,22 @@ def _raises_on_values(name: str, args, kwargs, result) -> Optional[tuple[str, st
             matrix = True  # an axis pair takes a matrix norm over it (or an axis not known)
         if matrix and not (isinstance(order, Known) and order.value not in _SVD_NORM_ORDS):
             return "LinAlgError", _NOT_FINITE
+    if name == "power" and len(args) == 2 and _integer(args[0]) and _integer(args[1]) \
+            and not (isinstance(args[1], NumpyScalar) and args[1].value is not None) \
+            and not (isinstance(args[1], Array) and args[1].vrange is not None and args[1].vrange[0] >= 0):
+        # numpy's integer power loop refuses a negative exponent (ops.negative_int_power decides
+        # a known one): an integer exponent whose values are not known (np.int64(e), an array)
+        return "ValueError", "numpy refuses an integer to a negative integer power"
     if name == "einsum" and isinstance(result, Array) and result.sym and result.dtype in _LOW_PRECISION:
         operands = [a for a in args[1:] if isinstance(a, Array)]
         if len(operands) != 2 or any(a.sym for a in operands):
             return "SymmetryError", f"flopscope checks that the {result.dtype} result is symmetric"
     return None
+
+
+def _integer(value) -> bool:
+    """An array or numpy scalar of an integer dtype."""
+    return isinstance(value, (Array, NumpyScalar)) and value.dtype is not None and value.dtype[:3] in ("int", "uin")
 
 
 #: Built-in exception classes' bases, for matching `except` clauses by name.
