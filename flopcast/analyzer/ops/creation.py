@@ -177,21 +177,8 @@ def _int_bounds(src, x: Array, dt: str) -> Optional[tuple]:
     if isinstance(src, Array):
         bounds = src.vrange
     else:
-        found: list = []
-
-        def walk(v) -> bool:
-            if isinstance(v, Known):
-                if isinstance(v.value, (list, tuple, range)):
-                    return all(walk(Known(i)) for i in v.value)
-                if isinstance(v.value, int) and not isinstance(v.value, bool):
-                    found.append(v.value)
-                    return True
-                return False
-            if isinstance(v, (ListVal, TupleVal)):
-                return all(walk(i) for i in v.items)
-            return False
-
-        bounds = (min(found), max(found)) if walk(src) and found else None
+        found = _known_ints(src)
+        bounds = (min(found), max(found)) if found else None
     return bounds if bounds is not None and _fits(bounds, dt) else None
 
 
