@@ -4761,7 +4761,7 @@ def _raises_on_values(name: str, args, kwargs, result) -> Optional[tuple[str, st
 
 def _integer(value) -> bool:
     """An array or numpy scalar of an integer dtype."""
-    return isinstance(value, (Array, NumpyScalar)) and value.dtype is not None and value.dtype[:3] in ("int", "uin")
+    return isinstance(value, (Array, NumpyScalar)) and value.dtype is not None and dtypes.kind(value.dtype) in "iu"
 
 
 #: Built-in exception classes' bases, for matching `except` clauses by name.
