@@ -26,6 +26,8 @@ from __future__ import annotations
 import math
 from typing import Optional
 
+from flopcast.analyzer.counters import constant_offset
+
 #: More calls than any whestbench run makes.
 MAX_LATER = 2 ** 63
 #: Ints up to this size become floats without overflow (floats reach 2**1024).
@@ -237,18 +239,8 @@ def _evaluate(events: list, box: list, constants: dict) -> list:
 def _step(events: list, recipe: tuple, slot: int) -> Optional[int]:
     """The int constant ``recipe`` adds to slot ``slot``'s start value, when it is that slot
     plus a chain of int constants added and subtracted; None otherwise."""
-    offset = 0
-    while recipe[0] == "d":
-        kind, name, a, b, expected = events[recipe[1]]
-        if kind != "arith" or name not in ("Add", "Sub") or expected is not int:
-            return None
-        if b[0] == "c" and b[1].__class__ is int:
-            offset, recipe = offset + (b[1] if name == "Add" else -b[1]), a
-        elif a[0] == "c" and a[1].__class__ is int and name == "Add":
-            offset, recipe = offset + a[1], b
-        else:
-            return None
-    return offset if recipe == ("leaf", slot) else None
+    found = constant_offset(events, recipe, int_results=True)
+    return found[0] if found is not None and found[1] == ("leaf", slot) else None
 
 
 def alike_for_every_later_call(events: list, start: list, recipes: list, one_arg) -> bool:

@@ -484,19 +484,8 @@ class CounterWatch:
         hit = self.tainted.get(id(key))
         if hit is None or hit[0] is not key:
             return None
-        ref = hit[1]
-        offset = 0
-        while ref[0] == "d":
-            kind, name, a, b, _ = self.events[ref[1]]
-            if kind != "arith" or name not in ("Add", "Sub"):
-                return None
-            if b[0] == "c" and b[1].__class__ is int:
-                offset, ref = offset + (b[1] if name == "Add" else -b[1]), a
-            elif a[0] == "c" and a[1].__class__ is int and name == "Add":
-                offset, ref = offset + a[1], b
-            else:
-                return None
-        return offset if ref == ("i", 0) and self.period == 1 else None
+        found = constant_offset(self.events, hit[1])
+        return found[0] if found is not None and found[1] == ("i", 0) and self.period == 1 else None
 
     def subscript(self, obj, key):
         """``obj[key]`` when ``key`` is a watched number and ``obj`` a list the counter indexes
@@ -783,6 +772,24 @@ class keying:
 
 
 # ---------------------------------------------------------------------------- the walk
+
+
+def constant_offset(events: list, ref: tuple, int_results: bool = False) -> Optional[tuple[int, tuple]]:
+    """(offset, root) when the watched number ``ref`` names is ``root`` plus a chain of int
+    literals added and subtracted (``i + 1 - 2``, ``3 + i``); None otherwise. With
+    ``int_results``, each addition must also have given an int."""
+    offset = 0
+    while ref[0] == "d":
+        kind, name, a, b, expected = events[ref[1]]
+        if kind != "arith" or name not in ("Add", "Sub") or int_results and expected is not int:
+            return None
+        if b[0] == "c" and b[1].__class__ is int:
+            offset, ref = offset + (b[1] if name == "Add" else -b[1]), a
+        elif a[0] == "c" and a[1].__class__ is int and name == "Add":
+            offset, ref = offset + a[1], b
+        else:
+            return None
+    return offset, ref
 
 
 class LeafCanon(Canon):
