@@ -108,3 +108,25 @@ def test_a_key_fitted_on_one_grid_is_not_sampled_on_the_next():
     assert found == {"per_layer": "d·w", "quadratic": "d²·w"}
     assert sorted(asked) == sorted([((w, d), ("per_layer", "quadratic")) for w, d in grids[0].points + [(5, 5)]]
                                    + [((w, 4), ("quadratic",)) for w in (1, 2)])
+
+
+def test_a_key_a_known_cost_refutes_is_not_priced_at_the_fresh_point():
+    # The costs known already (the saving at the analysed point) are checked before the fresh
+    # point is analysed: a key they refute is not asked for there, and when none is left the
+    # fresh point is not analysed at all. The formulas are the ones every check passing gives.
+    from flopcast.analyzer.formula import Grid, fit_keyed
+
+    asked = []
+    costs = {"per_layer": lambda w, d: w * d, "jumps": lambda w, d: w * d if w < 7 else w * d + 1}
+
+    def keyed(w, d, keys):
+        asked.append(((w, d), tuple(keys)))
+        return {k: costs[k](w, d) for k in keys}
+
+    grids = [Grid((1, 2), (1, 2), fresh=((5, 5),)), Grid((1, 2), (1, 2, 4), fresh=((5, 5),))]
+    known = [((7, 7), {k: cost(7, 7) for k, cost in costs.items()})]
+    assert fit_keyed(grids, None, list(costs), known=known, keyed=keyed) == {"per_layer": "d·w"}
+    assert [keys for at, keys in asked if at == (5, 5)] == [("per_layer",)]
+    asked.clear()
+    assert fit_keyed(grids, None, ["jumps"], known=known, keyed=keyed) == {}
+    assert (5, 5) not in [at for at, _ in asked]

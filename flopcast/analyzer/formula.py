@@ -188,7 +188,10 @@ def _fit_grid(grid: Grid, sample: KeyedSample, keys: list[str],
     for key in keys:
         column = [Fraction(y.get(key, 0)) for y in ys]
         coeffs[key] = [sum((a * y for a, y in zip(row, column) if y), Fraction(0)) for row in inverse]
-    checks = [(w, d, None) for w, d in grid.fresh] + [(w, d, at) for (w, d), at in known]
+    # The costs known already are checked first: they cost no analysis, and a key one of them
+    # drops is not asked for at the fresh points (none is, once no key is left). A key is kept
+    # only when every check passes, whatever their order, so the formulas are the same.
+    checks = [(w, d, at) for (w, d), at in known] + [(w, d, None) for w, d in grid.fresh]
     for w, d, at in checks:
         if not coeffs:
             break

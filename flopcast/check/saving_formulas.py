@@ -39,9 +39,13 @@ def with_saving_formulas(findings: list[Finding], submission: Submission, point:
     def sample(w: int, d: int, keys: Sequence[str]) -> Optional[dict[str, int]]:
         # Only the fixes still being fitted have their rewrites analysed: the others' savings are
         # not read (a fix fitted on the first grid is not priced at the second grid's new points).
-        result = check_target(submission, Point(w, d, point.budget), Selection(select=codes),
+        # Only their rules run either: a rule's findings do not depend on another's, and the
+        # analysis traces loops only for a rule that reads them (FC103).
+        wanted = frozenset(keys)
+        result = check_target(submission, Point(w, d, point.budget),
+                              Selection(select=tuple(c for c in codes if any(k.startswith(c + " ") for k in wanted))),
                               scorer_cast=scorer_cast, class_name=class_name, analyzer=analyzer,
-                              savings_for=frozenset(keys), exact_only=True)
+                              savings_for=wanted, exact_only=True)
         if result.analysis_error or result.report is None or not result.report.exact:
             return None
         return {f.key: f.fix.saving for f in result.findings

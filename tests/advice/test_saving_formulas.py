@@ -93,3 +93,32 @@ def test_a_session_reads_each_text_once_and_analyses_it_as_analyze_does():
             fresh = analyze(COVARIANCE, point, source=source)
             assert (ours.total, ours.charges) == (fresh.total, fresh.charges)
     assert len(session._programs) == 2
+
+
+LOWRANK = SAMPLES.parent / "tests" / "realistic" / "estimators" / "lowrank_moments.py"
+
+
+def test_a_formula_point_runs_only_the_rules_of_the_fixes_still_fitted():
+    # lowrank_moments at 1024x16: FC103's hoist is fitted on the first grid, FC106's saving (not a
+    # polynomial) goes on to the second. The second grid's new points (depth 4) run FC106 alone,
+    # so the original code is analysed there without the loop trace only FC103 reads.
+    from flopcast.check.engine import session
+    from flopcast.check.savings import COST_RULES
+
+    made = []
+    inner = session()
+
+    def recording(path, point, **kwargs):
+        if kwargs.get("source") is None:
+            made.append(((point.width, point.depth), bool(kwargs.get("trace"))))
+        return inner(path, point, **kwargs)
+
+    sub = load_submission(str(LOWRANK))
+    here = Point(1024, 16, 2**41)
+    findings = [f for f in check_target(sub, here, Selection(select=COST_RULES), analyzer=recording).findings
+                if f.fix is not None]
+    formulas = {f.code: f.fix.formula for f in with_saving_formulas(findings, sub, here, analyzer=recording)}
+    assert formulas["FC103"] == "2·d·w − 4·w + 2·d − 4" and formulas["FC106"] is None
+    grid = [(at, traced) for at, traced in made if at != (1024, 16)]
+    assert {at for at, _ in grid if at[1] == 4} == {(16, 4), (24, 4), (32, 4), (48, 4)}
+    assert all(traced == (at[1] != 4) for at, traced in grid), grid
