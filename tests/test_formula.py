@@ -130,3 +130,72 @@ def test_a_key_a_known_cost_refutes_is_not_priced_at_the_fresh_point():
     asked.clear()
     assert fit_keyed(grids, None, ["jumps"], known=known, keyed=keyed) == {}
     assert (5, 5) not in [at for at, _ in asked]
+
+
+def _fits(path, point, limits, monkeypatch, stop: bool) -> tuple[list, int]:
+    """The formula at each FIT_WORK of ``limits`` (analyses stopped at the limit, or never), and how
+    many analyses were stopped."""
+    from flopcast.analyzer import api, formula
+    from flopcast.analyzer.interpreter import WorkOut
+
+    stopped = []
+    real_run_point = api.run_point
+
+    def run_point(*args, **kwargs):
+        try:
+            return real_run_point(*args, **kwargs)
+        except WorkOut:
+            stopped.append(args[2])
+            raise
+
+    with monkeypatch.context() as m:
+        m.setattr(api, "run_point", run_point)
+        if not stop:
+            m.setattr(formula, "_given_up", lambda runs, asked: False)
+        texts = []
+        for limit in limits:
+            m.setattr(formula, "FIT_WORK", limit)
+            texts.append(analyze(path, point, formula=True).formula)
+    return texts, len(stopped)
+
+
+def test_an_analysis_stopped_at_the_fits_limit_changes_no_formula(monkeypatch):
+    # The fit stops an analysis once its work passes what FIT_WORK leaves, when whatever it would
+    # answer the fit asks for another (and so gives up): at every limit, the text of a fit that
+    # makes each analysis whole. Budget_branching's fit is piecewise (its threshold and both sides
+    # each fitted on a grid), mean_propagation's one polynomial: limits across their whole fits.
+    from flopcast.analyzer import counters
+
+    for name, point, limits in (("mean_propagation.py", Point(64, 2, 2**41), range(0, 620, 41)),
+                                ("budget_branching.py", Point(64, 4, 2**41), range(0, 1900, 113))):
+        stopping, stops = _fits(SAMPLES / name, point, limits, monkeypatch, stop=True)
+        whole, none = _fits(SAMPLES / name, point, limits, monkeypatch, stop=False)
+        assert stopping == whole, name
+        assert stops > 0 and none == 0, name  # else this test proves nothing
+        assert len(set(whole)) > 1, name  # the limits reach past the fit's whole work
+        # A stopped run leaves no loop or counter watch behind (their finally clauses ran).
+        assert counters._ACTIVE is None and not counters._ONE.locked()
+
+
+def test_a_stopped_analysis_leaves_the_futile_keys_as_they_were(monkeypatch):
+    # The table of functions whose calls are never recorded steers which calls are keyed, so the
+    # work of later analyses: a stopped run must leave it as it found it.
+    from flopcast.analyzer import api
+    from flopcast.analyzer.futile import futility
+    from flopcast.analyzer.interpreter import WorkOut
+    from flopcast.analyzer.program import estimator_class, load_program
+
+    program = load_program(SAMPLES / "budget_branching.py")
+    cls = estimator_class(program, None)
+    api.run_point(program, cls, Point(48, 3, 2**41), True)
+    before = futility(program).snapshot()
+    try:
+        api.run_point(program, cls, Point(64, 4, 2**41), True, meter=api.WorkMeter(5))
+    except WorkOut:
+        pass
+    else:
+        raise AssertionError("the run was not stopped")
+    assert futility(program).snapshot() == before
+    meter = api.WorkMeter(10**9)
+    api.run_point(program, cls, Point(64, 4, 2**41), True, meter=meter)
+    assert futility(program).snapshot() != before and meter.spent > 5

@@ -65,7 +65,8 @@ def _analyze(program: Program, cls: str, point: Point, include_scorer_cast: bool
             from flopcast.analyzer.formula import fit_formula
 
             # The fit starts at the point itself: the run just made (traces change no count).
-            report.formula = fit_formula(lambda at: run_point(program, cls, at, include_scorer_cast), point,
+            report.formula = fit_formula(lambda at, meter=None: run_point(program, cls, at, include_scorer_cast,
+                                                                          meter=meter), point,
                                          report, made[0])
     finally:
         # Also when an analysis stops early (paths.NotExact): what its runs priced is kept on disk.
@@ -101,7 +102,8 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
               record_values: bool = False, traces: Optional[list] = None, memory: bool = False,
               entered: Optional[set] = None, share_calls: bool = False,
               reruns: Optional[list] = None, reuse_runs: bool = True,
-              sharing: Optional[list] = None, exact_only: bool = False) -> Exploration:
+              sharing: Optional[list] = None, exact_only: bool = False,
+              meter: Optional["WorkMeter"] = None) -> Exploration:
     """``entered`` collects the nodes of the functions whose bodies ran on any run made.
     ``share_calls``: a run reuses the calls the earlier runs recorded (repeats.SharedCalls);
     not for the formula fit, whose step limit counts the work of its runs as they are.
@@ -110,8 +112,31 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
     dataints) takes the runs of the earlier ones that are runs it would make (_earlier_run).
     ``sharing`` gets the calls shared by the runs made with no values analysed at (the first
     exploration's), for other runs with none (the nominal number's, _runner).
-    ``exact_only``: paths.NotExact is raised once two paths prove the total is not one number."""
+    ``exact_only``: paths.NotExact is raised once two paths prove the total is not one number.
+    ``meter``: every run made adds the work it executed to ``meter.spent``, and stops with
+    interpreter.WorkOut once the runs made have executed more than ``meter.allowance``."""
+    args = (program, cls, point, include_scorer_cast, record_values, traces, memory, entered, share_calls, reruns,
+            reuse_runs, sharing, exact_only, meter)
+    if meter is None:
+        return _run_point(*args)
+    from flopcast.analyzer.futile import futility
+    from flopcast.analyzer.interpreter import WorkOut
 
+    # A stopped run leaves the command's table of futile keys as it found it (futile.py), so a
+    # run made whole afterwards is the run it would have been.
+    table = futility(program)
+    counts = table.snapshot()
+    try:
+        return _run_point(*args)
+    except WorkOut:
+        table.restore(counts)
+        raise
+
+
+def _run_point(program: Program, cls: str, point: Point, include_scorer_cast: bool, record_values: bool,
+               traces: Optional[list], memory: bool, entered: Optional[set], share_calls: bool,
+               reruns: Optional[list], reuse_runs: bool, sharing: Optional[list], exact_only: bool,
+               meter: Optional["WorkMeter"]) -> Exploration:
     def run(decisions: Decisions) -> RunResult:
         trace = None
         first_here = not runs_here
@@ -136,11 +161,17 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
                              record_values, trace)
         interp.enumerated = enumerated
         interp.count_values = count_values
+        if meter is not None:
+            interp.work_stop = meter.allowance - meter.spent
         if shared is not None and not record_values:
             # A watched run (joins.py) reuses only calls that consulted no site: it records
             # every consultation and the joins of the statements that made them.
             shared.attach(interp.memo)
-        result = interp.run(cls)
+        try:
+            result = interp.run(cls)
+        finally:
+            if meter is not None:
+                meter.spent += interp.work
         made[id(result)] = (result, trace, _Rerun(dict(decisions.chosen), enumerated, count_values, shared,
                                                   dict(decisions.spent), _kind(decisions)))
         if entered is not None:
@@ -237,6 +268,15 @@ def _tracker():
     from flopcast.installed import resource_limits
 
     return MemoryTracker(limit=resource_limits().memory_limit_bytes)
+
+
+class WorkMeter:
+    """The interpretation work the runs of one run_point call executed (``spent``), and how much
+    they may execute before the next statement stops them (``allowance``; formula.py)."""
+
+    def __init__(self, allowance: int) -> None:
+        self.allowance = allowance
+        self.spent = 0
 
 
 class _Rerun(NamedTuple):

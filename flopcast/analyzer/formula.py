@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -38,26 +39,50 @@ class _TooSlow(Exception):
     pass
 
 
-#: One run of the program at a point: every path it explored.
-PointRun = Callable[[Point], "Exploration"]
+#: One run of the program at a point: every path it explored. Called with a ``meter``
+#: (api.WorkMeter) when the runs may be stopped past the work the fit has left.
+PointRun = Callable[..., "Exploration"]
 
 
 class _Runs:
-    """Analyses of one program at other points, each made once, within one time budget."""
+    """Analyses of one program at other points, each made once, within one time budget.
 
-    def __init__(self, run_point: PointRun) -> None:
+    The work counted is what the runs executed (api.WorkMeter). An analysis that may take it past
+    FIT_WORK, after which the fit asks for another whatever this one answers (``_given_up``: the
+    fit replayed on the runs made), is stopped as soon as it does: the fit gives up there, as it
+    would have at the next one."""
+
+    def __init__(self, run_point: PointRun, point: Point) -> None:
         self.run_point = run_point
+        self.point = point
         self.memo: dict = {}
         self.work = 0
+        self.largest = 0  # the most work one analysis executed so far (the point's own included)
         self.deadline = time.process_time() + FIT_SECONDS_CAP
+        # While the fit is replayed (``_given_up``): the point asked for and the answer it stands for.
+        self.replaying = False
+        self.pending: Optional[tuple] = None
 
     def single(self, w: int, d: int, b: int):
         """The one run at (w, d, b), or None when paths, unpriced ops or a path cap get in the way."""
         if (w, d, b) not in self.memo:
-            if self.work > FIT_WORK or time.process_time() > self.deadline:
+            if self.pending is not None and self.pending[0] == (w, d, b):
+                return self.pending[1]
+            if self.replaying or self.work > FIT_WORK or time.process_time() > self.deadline:
                 raise _TooSlow()
-            explored = self.run_point(Point(w, d, b))
-            self.work += sum(r.work for r in explored.results)
+            from flopcast.analyzer.api import WorkMeter
+            from flopcast.analyzer.interpreter import WorkOut
+
+            left = FIT_WORK - self.work
+            # Only an analysis that may well use up what is left is worth the replays (speed only).
+            stoppable = left < 2 * self.largest and _given_up(self, (w, d, b))
+            meter = WorkMeter(left if stoppable else sys.maxsize)
+            try:
+                explored = self.run_point(Point(w, d, b), meter=meter)
+            except WorkOut:
+                raise _TooSlow() from None
+            self.work += meter.spent
+            self.largest = max(self.largest, meter.spent)
             self.seed(Point(w, d, b), explored)
         return self.memo[(w, d, b)]
 
@@ -73,6 +98,53 @@ class _Runs:
     def total(self, w: int, d: int, b: int) -> Optional[int]:
         run = self.single(w, d, b)
         return None if run is None else run.total
+
+
+class _Unknown(Exception):
+    """The replayed fit read what a stopped analysis would have answered."""
+
+
+class _UnknownRun:
+    """A stopped analysis that found one exact total, whatever it is: reading its total gives an
+    _UnknownTotal, reading anything else raises _Unknown."""
+
+    @property
+    def total(self) -> "_UnknownTotal":
+        return _UnknownTotal()
+
+    def __getattr__(self, name: str):
+        raise _Unknown(name)
+
+
+class _UnknownTotal:
+    """A total not known: held, it is nothing; used (compared, computed with), it raises."""
+
+    def _unknown(self, *args):
+        raise _Unknown()
+
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = __bool__ = _unknown
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _unknown
+    __int__ = __index__ = __float__ = __neg__ = __abs__ = _unknown
+
+
+def _given_up(runs: _Runs, asked: tuple) -> bool:
+    """Whether the fit asks for another analysis after the one at ``asked`` whatever that one
+    answers (no exact total, or any one total): it then gives up if that one's work takes the
+    count past FIT_WORK, and need not finish it."""
+    runs.replaying = True
+    try:
+        for answer in (None, _UnknownRun()):
+            runs.pending = (asked, answer)
+            try:
+                _fit_formula(runs, runs.point)
+            except _TooSlow:
+                continue  # it asked for another analysis
+            except Exception:  # noqa: BLE001 - the answer was read: it matters
+                return False
+            return False  # it ended without another analysis
+        return True
+    finally:
+        runs.replaying, runs.pending = False, None
 
 
 # ------------------------------------------------------------------ the fitter
@@ -262,9 +334,10 @@ def fit_formula(run_point: PointRun, point: Point, report: Report,
     """
     if not report.exact or report.unpriced:
         return None
-    runs = _Runs(run_point)
+    runs = _Runs(run_point, point)
     if explored is not None:
         runs.seed(point, explored)
+        runs.largest = sum(r.work for r in explored.results)
     try:
         return _fit_formula(runs, point)
     except _TooSlow:

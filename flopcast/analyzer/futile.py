@@ -42,6 +42,15 @@ class Futility:
         n = counts[2]
         return not (n & (n - 1) == 0 or (n + 1) & n == 0)
 
+    def snapshot(self) -> dict:
+        """The counts as they are (``restore`` puts them back)."""
+        return {k: list(v) for k, v in self._counts.items()}
+
+    def restore(self, snapshot: dict) -> None:
+        """Back to a ``snapshot``: a run stopped before its end (formula.py) leaves no trace here,
+        so the run made whole afterwards keys its calls as it would have."""
+        self._counts = {k: list(v) for k, v in snapshot.items()}
+
     def ended(self, fn, traced: bool, recorded: bool) -> None:
         """A keyed call of ``fn`` ended (``recorded``: and was recorded)."""
         counts = self._counts.setdefault((_place(fn), traced), [0, 0, 0])

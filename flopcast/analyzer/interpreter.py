@@ -108,6 +108,13 @@ _DTYPE_NAMES = {
 _CONSTANTS = {"pi": math.pi, "e": math.e, "inf": math.inf, "nan": math.nan, "newaxis": None, "euler_gamma": 0.5772156649015329}
 
 
+class WorkOut(BaseException):
+    """A run stopped because it executed more than ``Interpreter.work_stop`` statements and
+    iterations (the formula fit's remaining allowance, formula.py): a BaseException, so no
+    handler of the program's or the path's own end (``_end_path_at``) takes it for the
+    program's; every ``finally`` on the way still runs (loop and counter watches stop)."""
+
+
 class PathEnd(Exception):
     """This path cannot continue (step limit, unbounded loop); the run reports why.
 
@@ -324,6 +331,8 @@ class Interpreter:
     enumerated: dict = {}
     #: Selection sites analysed at counts inside their range, or OPEN (sizetests.enumeration).
     count_values: dict = {}
+    #: Past this much ``work`` the run stops with WorkOut (formula.py's allowance; else never).
+    work_stop: int = sys.maxsize
 
     def __init__(self, program: Program, width: int, depth: int, budget: int, decisions: Decisions,
                  include_scorer_cast: bool = True, record_values: bool = False, trace=None):
@@ -900,6 +909,8 @@ class Interpreter:
     def tick(self) -> None:
         self.steps += 1
         self.work += 1
+        if self.work > self.work_stop:
+            raise WorkOut()
         if self.steps > MAX_STEPS:
             raise PathEnd(f"analysis stopped after {MAX_STEPS:,} steps (a loop too long to unroll?)")
 
@@ -910,6 +921,8 @@ class Interpreter:
     def exec_stmt(self, node: ast.stmt) -> None:
         self.steps += 1
         self.work += 1
+        if self.work > self.work_stop:
+            raise WorkOut()
         if self.steps > MAX_STEPS:
             raise PathEnd(f"analysis stopped after {MAX_STEPS:,} steps (a loop too long to unroll?)")
         method = self._stmt_dispatch.get(type(node))

@@ -120,7 +120,7 @@ def _formula(path: str, point: Point, report: Report, class_name: Optional[str],
 
     program = load_program(Path(path))
     cls = estimator_class(program, class_name)
-    formula = fit_formula(lambda at: run_point(program, cls, at, scorer_cast), point, report)
+    formula = fit_formula(lambda at, meter=None: run_point(program, cls, at, scorer_cast, meter=meter), point, report)
     disk_answers.flush_all()
     return formula
 
