@@ -256,26 +256,40 @@ def _fit_grid(grid: Grid, sample: KeyedSample, keys: list[str],
     if inverse is None:
         return {}
     monomials = grid.monomials
-    coeffs = {}
-    for key in keys:
-        column = [Fraction(y.get(key, 0)) for y in ys]
-        coeffs[key] = [sum((a * y for a, y in zip(row, column) if y), Fraction(0)) for row in inverse]
+    coeffs: Optional[dict] = None
     # The costs known already are checked first: they cost no analysis, and a key one of them
     # drops is not asked for at the fresh points (none is, once no key is left). A key is kept
     # only when every check passes, whatever their order, so the formulas are the same.
     checks = [(w, d, at) for (w, d), at in known] + [(w, d, None) for w, d in grid.fresh]
     for w, d, at in checks:
-        if not coeffs:
+        if coeffs is not None and not coeffs or not keys:
             break
-        at = sample(w, d, list(coeffs)) if at is None else at
+        # With no known cost (the whole-estimator fit), the first fresh point is asked for before
+        # the polynomial is worked out from the grid's costs (the same points asked for, in the
+        # same order): the fit's replays (_given_up) see that it is asked for whatever the grid's
+        # last point cost.
+        at = sample(w, d, list(coeffs) if coeffs is not None else keys) if at is None else at
         if at is None:
             return {}
+        if coeffs is None:
+            coeffs = _coefficients(keys, ys, inverse)
         for key in list(coeffs):
             predicted = sum((c * Fraction(w) ** i * Fraction(d) ** j
                              for c, (i, j) in zip(coeffs[key], monomials) if c), Fraction(0))
             if predicted != at.get(key, 0):
                 del coeffs[key]
+    if coeffs is None:  # no point to confirm at: the polynomial through the grid, unconfirmed
+        coeffs = _coefficients(keys, ys, inverse)
     return {key: render_polynomial({m: c for m, c in zip(monomials, cs) if c != 0}) for key, cs in coeffs.items()}
+
+
+def _coefficients(keys: list[str], ys: list, inverse: list[list[Fraction]]) -> dict[str, list[Fraction]]:
+    """key -> the coefficients of the polynomial through the grid's costs ``ys`` (grid.points' order)."""
+    coeffs = {}
+    for key in keys:
+        column = [Fraction(y.get(key, 0)) for y in ys]
+        coeffs[key] = [sum((a * y for a, y in zip(row, column) if y), Fraction(0)) for row in inverse]
+    return coeffs
 
 
 #: Grids of small points for the formula of one number (a fix's saving, a threshold), tried
