@@ -1675,6 +1675,8 @@ class _Recorded:
     # (arguments' parts, keyword names, value template) in the order it added them; None: it added none.
     cache_added: Optional[tuple] = None
     cache_identity: bool = False  # it looked an entry up by identity or got a cached container (one it added)
+    # With memory traced: identity of a view it made and returned -> its bases in order (_base_chain)
+    view_bases: dict = field(default_factory=dict)
     _charges: Optional[list] = field(default=None, compare=False, repr=False)
     _tally: Optional[Tally] = field(default=None, compare=False, repr=False)  # made at its first reuse
 
@@ -1924,6 +1926,20 @@ class CallMemo:
                 if isinstance(part, tuple) and part[0] == "ident":  # an array the call made: it holds its bytes
                     memory.sizes[ident] = entry.sizes[part[1]]
                     side.since += entry.sizes[part[1]]
+            for view, chain in entry.view_bases.items():
+                # A returned view keeps its bases alive: those the call made are made anew.
+                ident = made[("ident", view)]
+                for link in chain:
+                    if link[0] == "new":
+                        base = fresh_ident()
+                        memory.sizes[base] = link[1]
+                        side.since += link[1]
+                    elif link[0] == "made":
+                        base = made[("ident", link[1])]
+                    else:
+                        base = canon.by_ident[link[1]]
+                    memory.bases[ident] = base
+                    ident = base
         if entry.budget_used is not None:
             interp.budget_reads += 1  # what reuses this call asked the budget too
         if entry.cache_size is not None:
@@ -2123,12 +2139,14 @@ class CallMemo:
         if reading.touched:
             return
         sizes: dict = {}
+        view_bases: dict = {}
         memory = self.memory()
         if memory is not None:
-            for ident in _made_idents(template):
-                if ident in memory.bases:
-                    return  # a view of an array the call made: its base would not be known to the tracker
+            made_idents = _made_idents(template)
+            for ident in made_idents:
                 sizes[ident] = memory.sizes.get(ident, 0)
+                if ident in memory.bases:
+                    view_bases[ident] = _base_chain(memory, ident, canon, made_idents)
         if loops is not None:
             loops = interp.trace.call_loops(loops, charges, len(result.charges), interp.loops)
             if loops is None:
@@ -2143,7 +2161,7 @@ class CallMemo:
             {q: v - inclusive.get(q, 0) for q, v in result.inclusive.items() if v != inclusive.get(q, 0)},
             frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
             interp.active_keys_seen[keys_seen:], allocated, peaks, loops, sizes, read_cache, read_budget,
-            cache_template, interp.cache_identity_lookups != by_identity)
+            cache_template, interp.cache_identity_lookups != by_identity, view_bases)
         if not canon.shared_only:
             self.entries.setdefault(key, {})[(read_cache, read_budget)] = recorded
             self._recordings += 1
@@ -2179,6 +2197,8 @@ class CallMemo:
             # options there may stand for other values.
             found = None if entry.consults else self.lasting_key(canon, adding=True)
             if found is not None and lasting.refers_within(template, canon.heads) \
+                    and all(link[0] != "old" or link[1] < canon.heads[1] for chain in view_bases.values()
+                            for link in chain) \
                     and all(lasting.refers_within(t, canon.heads) for _, _, t in cache_template or ()):
                 self.shared.lasting.add(found, entry, interp.program, canon.heads, _budget_read(entry))
 
@@ -2484,6 +2504,26 @@ def _made_idents(template) -> list:
     if kind == "list":
         return [i for t in template[2] for i in _made_idents(t)]
     return []
+
+
+def _base_chain(memory, ident: int, canon: Canon, made_idents: list) -> tuple:
+    """The bases a returned view ``ident`` keeps alive, nearest first, as a replay makes them
+    again: ("new", bytes) for an array the call made and did not return (made anew),
+    ("made", identity) for one it returned too, ("old", number) for one of the call's state."""
+    chain = []
+    base = memory.bases[ident]
+    while True:
+        if base in made_idents:
+            chain.append(("made", base))
+            break
+        if base in canon.idents:
+            chain.append(("old", canon.idents[base]))
+            break
+        chain.append(("new", memory.sizes.get(base, 0)))
+        if base not in memory.bases:
+            break
+        base = memory.bases[base]
+    return tuple(chain)
 
 
 def _instantiate(template, canon: Canon, made: dict):

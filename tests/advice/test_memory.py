@@ -152,7 +152,7 @@ def test_long_lists_of_arrays_are_walked_from_what_the_last_walk_found(monkeypat
 # on top of what is alive at the replay: the memory record (peak, its line, the first step past
 # the limit) and each charge's loop runs are what running every call gives.
 REPLAYED = [FIXTURES / "replayed_call.py", FIXTURES / "replayed_recursion.py", SAMPLES / "strassen.py",
-            SAMPLES / "inheritance.py"]
+            SAMPLES / "inheritance.py", FIXTURES / "replayed_views.py"]
 
 
 @pytest.mark.parametrize("fixture", REPLAYED, ids=lambda p: p.stem)
@@ -166,6 +166,25 @@ def test_a_replayed_call_leaves_the_memory_record_running_it_leaves(fixture, mon
     replayed = record(analyze(fixture, point, formula=False, trace=True, memory=True))
     monkeypatch.setattr(repeats.CallMemo, "key", lambda self, *args: None)  # every call run
     assert record(analyze(fixture, point, formula=False, trace=True, memory=True)) == replayed
+
+
+def test_a_call_returning_a_view_of_an_array_it_made_is_replayed_with_memory_traced(monkeypatch):
+    # Its base is made anew at each replay (repeats._base_chain): refusing to record such calls
+    # ran a Winograd recursion whole, 7^levels products, when memory was traced (minutes at 1024x16).
+    from flopcast.analyzer import repeats
+
+    replayed = []
+    apply = repeats.CallMemo._apply
+
+    def counting(self, entry, key, canon):
+        value = apply(self, entry, key, canon)
+        if value is not None and getattr(canon, "fn", None) is not None:
+            replayed.append(canon.fn.node.name)
+        return value
+
+    monkeypatch.setattr(repeats.CallMemo, "_apply", counting)
+    analyze(FIXTURES / "replayed_views.py", Point(256, 8, 2**41), formula=False, trace=True, memory=True)
+    assert {"product", "flipped", "with_head"} <= set(replayed)
 
 
 def test_a_replayed_call_passes_the_limit_where_running_it_does(monkeypatch):
