@@ -32,7 +32,7 @@ def test_enum_members_as_keys_and_numbers_steer_the_work_exactly(width, depth):
 FLAGS = Path(__file__).resolve().parent / "fixtures" / "constructs"
 
 
-@pytest.mark.parametrize("name", ["flag_auto.py", "flag_members.py"])
+@pytest.mark.parametrize("name", ["flag_auto.py", "flag_members.py", "flag_operators.py"])
 @pytest.mark.parametrize("width,depth", [(8, 2), (16, 3)])
 def test_flag_members_are_numbered_and_iterated_as_python_does(name, width, depth):
     # auto() in a Flag counts 1, 2, 4, 8 (flopcast counted 1, 2, 3: a false exact on flag_auto);

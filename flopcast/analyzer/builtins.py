@@ -15,7 +15,7 @@ import math
 from typing import Optional
 
 from flopcast import installed
-from flopcast.analyzer import dataints, dtypes, dunders, import_hooks, scalar_values, stdlib_containers, submission_files
+from flopcast.analyzer import dataints, dtypes, dunders, flags, import_hooks, scalar_values, stdlib_containers, submission_files
 from flopcast.analyzer.disk_answers import DiskAnswers
 from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
@@ -143,6 +143,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return Known(len(x.items))
         if isinstance(x, ClassVal) and isinstance(x.attrs.get("__iter_members__"), ListVal):
             return Known(len(x.attrs["__iter_members__"].items))  # an enum: its members but aliases
+        if isinstance(x, InstanceVal) and (held := flags.members_of(x)) is not None:
+            return Known(len(held))  # a Flag value: the one-bit members it holds
         if isinstance(x, InstanceVal) and isinstance(x.cls.lookup("__len__")[1], FunctionVal):
             owner, method = x.cls.lookup("__len__")
             return interp.call(interp.bind(method, x, owner, span), [], {}, span)

@@ -28,7 +28,7 @@ from typing import Any, Optional
 
 from flopcast.syntax import ast_children, ast_walk
 from flopcast import installed
-from flopcast.analyzer import (carried, dataints, descriptors, dispatch, dtypes, dunders, joins, lru, open_loops, ops,
+from flopcast.analyzer import (carried, dataints, descriptors, dispatch, dtypes, dunders, flags, joins, lru, open_loops, ops,
                                plain_numpy, presumptions, pricing, scalar_values, sizetests, submission_files, undefined)
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.counters import suspended
@@ -1051,6 +1051,10 @@ class Interpreter:
             self.assign(node.target, current)
             return
         if current.__class__ is InstanceVal or operand.__class__ is InstanceVal:
+            done = flags.binary(type(node.op).__name__, current, operand, self.node_span(node))  # `mode |= Mode.B`
+            if done is not None:
+                self.assign(node.target, done)
+                return
             done = dunders.binary(self, type(node.op).__name__, current, operand, self.node_span(node), inplace=True)
             if done is not None:  # the user's __iadd__ (else __add__/__radd__)
                 self.assign(node.target, done)
@@ -1172,7 +1176,7 @@ class Interpreter:
         cls.metaclass = self.metaclass_of(node, bases)
         enum_body = _is_enum(cls)
         if enum_body:
-            cls.attrs = _EnumBody(_is_flag(cls))  # auto() numbered as it is assigned, as enum's _EnumDict does
+            cls.attrs = _EnumBody(flags.is_flag(cls))  # auto() numbered as it is assigned, as enum's _EnumDict does
         saved = self.frame
         body_frame = Frame(cls.attrs, self.frame.module, qual, None, cls)
         body_frame.vars = cls.attrs
@@ -2549,6 +2553,9 @@ class Interpreter:
                 and not isinstance(value.cls.lookup("__iter__")[1], FunctionVal):
             return self.iterate(value.payload, node)
         if isinstance(value, InstanceVal):
+            held = flags.members_of(value)  # `for m in mode` of a Flag: its one-bit members
+            if held is not None:
+                return held
             span = self.node_span(node) if node is not None else self.span or self.program.main_span
             it = self.user_iter(value, span)
             if it is not None:
@@ -3031,6 +3038,10 @@ class Interpreter:
                 return Unknown("bool", unknown.origin, unknown.reason)  # (`type(s) is float`)
             return Known(same if isinstance(op, ast.Is) else not same)
         if isinstance(op, (ast.In, ast.NotIn)):
+            if right.__class__ is InstanceVal:
+                held = flags.contains(left, right, self.node_span(node))  # `Mode.B in mode` of a Flag
+                if held is not None:
+                    return Known(held == isinstance(op, ast.In))
             contains = dunders.user_method(right, "__contains__")
             if contains is not None:  # the user's __contains__: its result's truth
                 truth = dunders.truth_of(self, dunders.call_method(self, right, contains, [left], self.node_span(node)),
@@ -3140,6 +3151,10 @@ class Interpreter:
         if isinstance(v, CountKnown) and isinstance(node.op, (ast.USub, ast.UAdd)):
             return v if isinstance(node.op, ast.UAdd) else sizetests.through("USub", [v], Known(-v.value))
         if v.__class__ is InstanceVal:
+            if isinstance(node.op, ast.Invert):
+                done = flags.invert(v, self.node_span(node))  # `~mode` of a Flag
+                if done is not None:
+                    return done
             done = dunders.unary(self, type(node.op).__name__, v, self.node_span(node))  # the user's __neg__, ...
             if done is not None:
                 return done
@@ -3168,6 +3183,9 @@ class Interpreter:
                 self.loop_effects += 1
                 return watched
         if left.__class__ is InstanceVal or right.__class__ is InstanceVal:
+            done = flags.binary(name, left, right, self.node_span(node))  # `Mode.A | Mode.C` of a Flag
+            if done is not None:
+                return done
             done = dunders.binary(self, name, left, right, self.node_span(node))  # the user's __add__, ...
             if done is not None:
                 return done
@@ -4319,8 +4337,8 @@ class Interpreter:
             for member in members.items.values():
                 if isinstance(wanted, Known) and member.attrs["value"].value == wanted.value or member is wanted:
                     return member
-            if isinstance(wanted, Known) and _is_flag(cls):
-                made = _flag_pseudo_member(cls, members, wanted.value, span)
+            if isinstance(wanted, Known) and flags.is_flag(cls):
+                made = flags.pseudo_member(cls, wanted.value, span)
                 if made is not None:
                     return made
             if isinstance(wanted, Known):
@@ -4852,11 +4870,6 @@ def _identity_membership(left: InstanceVal, items) -> Optional[bool]:
     return None
 
 
-def _is_flag(cls: ClassVal) -> bool:
-    return any(isinstance(b, LibRef) and b.path in ("py:enum.Flag", "py:enum.IntFlag") or isinstance(b, ClassVal)
-               and _is_flag(b) for b in cls.bases)
-
-
 class _EnumBody(dict):
     """An enum class body's namespace: ``enum.auto()`` gets its value when it is assigned, as
     Python's ``_EnumDict`` gives it (``FULL = MEAN | VAR`` in the body reads the numbers), by
@@ -4880,27 +4893,6 @@ class _EnumBody(dict):
         return 2 ** max(last).bit_length() if self.flag else max(last) + 1
 
 
-def _flag_pseudo_member(cls: ClassVal, members: DictVal, value: Any, span) -> Optional[Value]:
-    """``Cap(0)``, ``Cap(3)`` of a Flag: a member made for a combination of bits, as Python's enum
-    makes it (its name, and whether Flag's STRICT boundary refuses bits no member has), found by
-    asking a real enum class with the same names and numbers. None when a value is not an int."""
-    import enum as _enum
-
-    values = {name: m.attrs["value"].value for name, m in members.items.items() if isinstance(name, str)
-              and isinstance(m, InstanceVal) and isinstance(m.attrs.get("value"), Known)}
-    if type(value) is not int or not all(type(v) is int for v in values.values()):
-        return None
-    int_like = cls.attrs.get("__int_like__") is not None
-    try:
-        real = (_enum.IntFlag if int_like else _enum.Flag)(cls.name, values)(value)
-    except (ValueError, TypeError) as err:  # (TypeError: a class Python's enum refuses to make)
-        raise UserRaise(span, f"{type(err).__name__}: {err}") from None
-    if real.name in members.items and real.name is not None:
-        return members.items[real.name]
-    return InstanceVal(cls, {"name": Known(real.name), "value": Known(value), "_value_": Known(value),
-                             "_name_": Known(real.name)})
-
-
 def _make_enum_members(cls: ClassVal) -> None:
     """``class Kind(enum.Enum): FAST = 1``: each public constant (or ``enum.auto()``, numbered
     as _EnumBody numbers it) becomes a member with ``.name`` and ``.value``; ``Kind.FAST``,
@@ -4910,7 +4902,7 @@ def _make_enum_members(cls: ClassVal) -> None:
     members: dict = {}
     canonical: list = []
     by_value: dict = {}
-    flag = _is_flag(cls)
+    flag = flags.is_flag(cls)
     for name, value in list(cls.attrs.items()):
         if name.startswith("_"):
             continue
