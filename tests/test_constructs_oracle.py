@@ -24,7 +24,8 @@ POINTS = [(16, 2), (40, 2)]  # the probes use weights[0] and weights[1]
 EXACT = ["nan_to_num_kwargs.py", "put_along_axis.py", "frombuffer_encode.py", "out_alias.py", "complex_angle.py", "library_hasattr.py", "bincount_mod.py", "function_dtypes.py", "dataclass_fields.py", "partition_kth.py",
          "dict_write_behind_import.py", "plugin_package", "clip_bincount.py",
          "ordered_squeeze.py", "python_sets.py", "bincount_known_list.py", "dtype_identity.py",
-         "suspended_generators.py", "type_aliases.py", "flag_auto.py", "flag_members.py", "text_builtins.py", "heap_candidates.py"]
+         "suspended_generators.py", "type_aliases.py", "flag_auto.py", "flag_members.py", "text_builtins.py", "heap_candidates.py",
+         "dataclass_params.py"]
 
 
 @pytest.mark.parametrize("name", EXACT)

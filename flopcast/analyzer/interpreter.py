@@ -29,6 +29,7 @@ from typing import Any, Optional
 from flopcast.syntax import ast_children, ast_walk
 from flopcast import installed
 from flopcast.analyzer import (carried, dataints, descriptors, dispatch, dtypes, dunders, flags, joins, lru, open_loops, ops,
+                               ordering,
                                plain_numpy, presumptions, pricing, scalar_values, sizetests, submission_files, undefined)
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.counters import suspended
@@ -1207,14 +1208,32 @@ class Interpreter:
         if _is_enum(cls):
             _make_enum_members(cls)
         named_tuple = any(isinstance(b, LibRef) and b.path in _NAMEDTUPLE_BASES for b in bases)
-        if named_tuple or self.is_dataclass_decorated(node):
+        if named_tuple:
             cls.fields = self.dataclass_fields(cls, node)
             cls.tuple_like = named_tuple
-        else:
-            for deco in node.decorator_list:
-                d = self.eval(deco)
-                if isinstance(d, (FunctionVal, BoundMethod)):
+        # The decorators, evaluated top-down and applied bottom-up as Python applies them
+        # (`@register` over `@dataclass` registers the dataclass).
+        applied = []
+        for deco in node.decorator_list:
+            target = self.eval(deco.func if isinstance(deco, ast.Call) else deco)
+            if isinstance(target, LibRef) and target.path == "py:dataclasses.dataclass":
+                applied.append(("dataclass", deco, target))
+            elif isinstance(target, LibRef) and target.path == "py:functools.total_ordering" \
+                    and not isinstance(deco, ast.Call):
+                applied.append(("total_ordering", deco, target))
+            else:
+                applied.append(("call", deco, self.eval(deco) if isinstance(deco, ast.Call) else target))
+        for kind, deco, d in reversed(applied):
+            if not isinstance(cls, ClassVal):
+                if kind == "call" and isinstance(d, (FunctionVal, BoundMethod)):
                     cls = self.call(d, [cls], {}, self.node_span(deco))
+                continue
+            if kind == "dataclass" and not named_tuple and self.is_dataclass_decorated(node) and cls.node is node:
+                cls.fields = self.dataclass_fields(cls, node)
+            elif kind == "total_ordering":
+                cls = ordering.apply(self, cls, deco, self.node_span(deco))
+            elif kind == "call" and isinstance(d, (FunctionVal, BoundMethod)):
+                cls = self.call(d, [cls], {}, self.node_span(deco))
         saved.vars[node.name] = cls
 
     def metaclass_of(self, node: ast.ClassDef, bases: list) -> Optional[ClassVal]:
@@ -1294,16 +1313,33 @@ class Interpreter:
 
     def dataclass_fields(self, cls: ClassVal, node: ast.ClassDef) -> list:
         """The generated ``__init__``'s parameters: inherited dataclass fields, then this class's
-        annotated names in order (ClassVar excluded), with their defaults or default factories."""
-        fields: list = []
+        annotated names in order (ClassVar excluded), with their defaults or default factories.
+        An ``InitVar`` (a parameter handed to ``__post_init__``, not a field), ``field(init=False)``
+        and keyword-only fields (``kw_only=``, ``_: KW_ONLY``) are kept in ``cls.init_params``."""
+        params: list = []  # (name, default, factory, flags), fields and InitVars in order
         for base in reversed(cls.mro()[1:]):
-            for f in base.fields or []:
-                fields = [g for g in fields if g[0] != f[0]] + [f]
+            inherited = base.init_params if base.init_params is not None else \
+                [(n, d, f, frozenset()) for n, d, f in base.fields or []]
+            for p in inherited:
+                params = [g for g in params if g[0] != p[0]] + [p]
+        kw_only = any(isinstance(deco, ast.Call) and any(
+            k.arg == "kw_only" and isinstance(k.value, ast.Constant) and k.value.value is True for k in deco.keywords)
+            for deco in node.decorator_list)
+        named_tuple = any(isinstance(b, LibRef) and b.path in _NAMEDTUPLE_BASES for b in cls.bases)
         for stmt in node.body:
             if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
                 continue
-            if "ClassVar" in _source(stmt.annotation):
+            annotation = _source(stmt.annotation)
+            if "ClassVar" in annotation:
                 continue
+            if not named_tuple and annotation.rsplit(".", 1)[-1] == "KW_ONLY":
+                kw_only = True  # `_: KW_ONLY`: the fields after it are keyword-only
+                continue
+            flags = set()
+            if not named_tuple and annotation.split("[", 1)[0].rsplit(".", 1)[-1] == "InitVar":
+                flags.add("initvar")
+            if kw_only:
+                flags.add("kw_only")
             name = stmt.target.id
             default = factory = None
             if stmt.value is not None:
@@ -1315,6 +1351,16 @@ class Interpreter:
                             default = self.eval(kw.value)
                         elif kw.arg == "default_factory":
                             factory = self.eval(kw.value)
+                        elif kw.arg in ("init", "kw_only"):
+                            choice = self.eval(kw.value)
+                            if not isinstance(choice, Known):
+                                raise OpError(f"field({kw.arg}=...) of a value flopcast does not know")
+                            if kw.arg == "init" and not choice.value:
+                                flags.add("noinit")
+                            elif kw.arg == "kw_only":
+                                flags.discard("kw_only")
+                                if choice.value:
+                                    flags.add("kw_only")
                     if default is None:
                         cls.attrs.pop(name, None)
                     else:
@@ -1324,8 +1370,9 @@ class Interpreter:
                     if self.descriptors and default is not None and descriptors.on_type(cls, name) is default:
                         # a descriptor-typed field: its default is what `getattr(cls, name)` gives
                         default = descriptors.get(self, default, Known(None), cls, self.node_span(stmt))
-            fields = [g for g in fields if g[0] != name] + [(name, default, factory)]
-        return fields
+            params = [g for g in params if g[0] != name] + [(name, default, factory, frozenset(flags))]
+        cls.init_params = params if any(p[3] for p in params) else None
+        return [(n, d, f) for n, d, f, flags in params if "initvar" not in flags]
 
     def stmt_Import(self, node: ast.Import) -> None:
         for alias in node.names:
@@ -4307,6 +4354,24 @@ class Interpreter:
         fields = next((c.fields for c in obj.cls.mro() if c.fields is not None), None)
         if fields is None:
             raise UserRaise(span, "TypeError: replace() should be called on dataclass instances")
+        params = next((c.init_params for c in obj.cls.mro() if c.fields is not None), None)
+        if params is not None:  # InitVars and init=False fields, as dataclasses.replace treats them
+            values = dict(changes)
+            for name, default, _, flags in params:
+                if "noinit" in flags:
+                    if name in changes:
+                        raise UserRaise(span, f"ValueError: field {name} is declared with init=False, "
+                                              "it cannot be specified with replace()")
+                elif name not in changes:
+                    if "initvar" in flags:
+                        if default is None:
+                            raise UserRaise(span, f"ValueError: InitVar {name!r} must be specified with replace()")
+                        values[name] = default
+                    elif obj.attrs.get(name) is None:
+                        return self._unpriced_at(span, "replace()", "a field of the instance is not known")
+                    else:
+                        values[name] = obj.attrs[name]
+            return self.call(obj.cls, [], values, span)
         names = [f[0] for f in fields]
         unknown = [k for k in changes if k not in names]
         if unknown:
@@ -4359,10 +4424,10 @@ class Interpreter:
                 return instance
         generated = next((c for c in cls.mro() if "__init__" in c.attrs or c.fields is not None), None)
         if generated is not None and "__init__" not in generated.attrs:
-            self.init_fields(instance, generated.fields, args, kwargs, span)
+            initvars = self.init_fields(instance, generated.fields, args, kwargs, span, generated.init_params)
             _, post = cls.lookup("__post_init__")
             if isinstance(post, FunctionVal):
-                self.call_user(post, [instance], {}, span)
+                self.call_user(post, [instance] + initvars, {}, span)
             return instance
         owner, init = cls.lookup("__init__")
         if isinstance(init, FunctionVal):
@@ -4380,13 +4445,22 @@ class Interpreter:
         else:
             self._unpriced_at(span, f"{kind}.__init__", f"the items of this {kind} subclass are not known")
 
-    def init_fields(self, instance: InstanceVal, fields: list, args, kwargs, span: Span) -> None:
-        """The ``__init__`` @dataclass and NamedTuple generate: one parameter per field."""
+    def init_fields(self, instance: InstanceVal, fields: list, args, kwargs, span: Span,
+                    params: Optional[list] = None) -> list:
+        """The ``__init__`` @dataclass and NamedTuple generate: one parameter per field (``params``
+        when some are InitVars, ``init=False`` or keyword-only: see ``ClassVal.init_params``).
+        Returns the InitVars' values, in order, for ``__post_init__``."""
         name = instance.cls.name
-        if len(args) > len(fields):
-            raise UserRaise(span, f"TypeError: {name}() takes {len(fields)} positional arguments")
+        if params is None:
+            params = [(n, d, f, frozenset()) for n, d, f in fields]
+        taken = [p for p in params if "noinit" not in p[3]]
+        order = [p for p in taken if "kw_only" not in p[3]] + [p for p in taken if "kw_only" in p[3]]
+        positional = len(order) - sum("kw_only" in p[3] for p in taken)
+        if len(args) > positional:
+            raise UserRaise(span, f"TypeError: {name}() takes {positional} positional arguments")
         remaining = dict(kwargs)
-        for i, (field_name, default, factory) in enumerate(fields):
+        initvars = []
+        for i, (field_name, default, factory, flags) in enumerate(order):
             if i < len(args):
                 value = args[i]
             elif field_name in remaining:
@@ -4397,15 +4471,28 @@ class Interpreter:
                 value = self.call(factory, [], {}, span)
             else:
                 raise UserRaise(span, f"TypeError: {name}() missing argument {field_name!r}")
-            if self.descriptors and not instance.cls.tuple_like:
-                desc = instance.cls.lookup(field_name)[1]
-                set_ = descriptors.setter(desc)
-                if set_ is not None:  # `self.name = value` in the generated __init__: the descriptor's __set__
-                    self.call(BoundMethod(set_, desc), [instance, value], {}, span)
-                    continue
-            instance.attrs[field_name] = value
+            if "initvar" in flags:
+                initvars.append((field_name, value))
+                continue
+            self.set_field(instance, field_name, value, span)
         if remaining:
             raise UserRaise(span, f"TypeError: {name}() got an unexpected keyword argument {next(iter(remaining))!r}")
+        for field_name, default, factory, flags in params:
+            # `field(init=False, default_factory=list)` is made in __init__; a plain default is the class's
+            if "noinit" in flags and "initvar" not in flags and factory is not None:
+                self.set_field(instance, field_name, self.call(factory, [], {}, span), span)
+        by_name = dict(initvars)
+        return [by_name[p[0]] for p in params if "initvar" in p[3] and p[0] in by_name]
+
+    def set_field(self, instance: InstanceVal, field_name: str, value: Value, span: Span) -> None:
+        """``self.name = value`` in a generated ``__init__`` (through a descriptor's ``__set__``)."""
+        if self.descriptors and not instance.cls.tuple_like:
+            desc = instance.cls.lookup(field_name)[1]
+            set_ = descriptors.setter(desc)
+            if set_ is not None:  # `self.name = value` in the generated __init__: the descriptor's __set__
+                self.call(BoundMethod(set_, desc), [instance, value], {}, span)
+                return
+        instance.attrs[field_name] = value
 
     def call_user(self, fn: FunctionVal, args: list, kwargs: dict, span: Span) -> Value:
         if fn.attrs and dispatch.is_dispatcher(fn):  # @singledispatch: the implementation for the argument's class

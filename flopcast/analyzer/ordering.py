@@ -1,0 +1,52 @@
+"""``functools.total_ordering``: the order methods a class does not define, made from the one
+it does, as functools makes them.
+
+Before this module the decorator was passed over, so ``a >= b`` of a class defining only
+``__eq__`` and ``__lt__`` was a TypeError the program never raises (a false "predict() raises,
+always" under an exact total). Each method is the lambda form of functools' own
+(``_gt_from_lt`` & co.: the root method's NotImplemented passed on, else the same boolean
+formula), placed at the decorator, so the user's root method runs as it runs in Python.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+from flopcast.analyzer.values import ClassVal, FunctionVal, UserRaise
+
+# functools._convert: for each root, the methods it makes (name, result from `r`, the root's answer)
+_CONVERT = {
+    "__lt__": [("__gt__", "not r and self != other"), ("__le__", "r or self == other"), ("__ge__", "not r")],
+    "__le__": [("__ge__", "not r or self == other"), ("__lt__", "r and self != other"), ("__gt__", "not r")],
+    "__gt__": [("__lt__", "not (r or self == other)"), ("__ge__", "r or self == other"), ("__le__", "not r")],
+    "__ge__": [("__le__", "(not r) or self == other"), ("__gt__", "r and self != other"), ("__lt__", "not r")],
+}
+
+_MADE: dict = {}
+
+
+def _lambda(root: str, formula: str, deco: ast.expr) -> ast.Lambda:
+    key = (root, formula, deco.lineno, deco.col_offset)
+    lam = _MADE.get(key)
+    if lam is None:
+        source = f"lambda self, other: r if (r := type(self).{root}(self, other)) is NotImplemented else ({formula})"
+        lam = _MADE[key] = ast.parse(source, mode="eval").body
+        for n in ast.walk(lam):
+            n.lineno, n.col_offset = deco.lineno, deco.col_offset
+            n.end_lineno, n.end_col_offset = deco.end_lineno, deco.end_col_offset
+    return lam
+
+
+def apply(interp, cls: ClassVal, deco: ast.expr, span) -> Optional[ClassVal]:
+    """``@total_ordering`` on ``cls``: the class with the missing order methods set."""
+    roots = {op for op in _CONVERT if isinstance(cls.lookup(op)[1], FunctionVal)}
+    if not roots:
+        raise UserRaise(span, "ValueError: must define at least one ordering operation: < > <= >=")
+    root = max(roots)  # functools' choice: __lt__ before __le__ before __gt__ before __ge__
+    for name, formula in _CONVERT[root]:
+        if name not in roots:
+            made = interp.make_function(_lambda(root, formula, deco), name)
+            made.owner = cls
+            cls.attrs[name] = made
+    return cls
