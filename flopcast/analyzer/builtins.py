@@ -290,6 +290,12 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if items is None:
             return Unknown("", span, "enumerate of unknown")
         return _lazy([make_tuple([Known(i + start), v]) for i, v in enumerate(items)], args[:1], before)
+    strict = kwargs.get("strict", Known(False)) if name == "zip" else Known(False)
+    if name == "zip" and not (isinstance(strict, Known) and not strict.value) \
+            and any(isinstance(a, (SeqIterator, PyGenerator, EndlessIter)) for a in args):
+        return interp.unpriced(node, "zip(strict=True)", "over iterators or generators: where it raises is not modelled")
+    if name == "zip" and not isinstance(strict, Known):
+        return interp.unpriced(node, "zip(strict=...)", "strict= depends on values")
     if name == "zip" and any(isinstance(a, SeqIterator) for a in args) \
             and not any(isinstance(a, PyGenerator) for a in args):
         return _zip_iterators(interp, args, span, node)
@@ -299,7 +305,18 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         seqs = [interp.iterate(a, node) for a in args]
         if any(s is None for s in seqs):
             return Unknown("", span, "zip of unknown")
-        return ListVal([make_tuple(list(t)) for t in zip(*seqs)])
+        made = [make_tuple(list(t)) for t in zip(*seqs)]
+        if strict.value and len({len(q) for q in seqs}) > 1:
+            # zip(strict=True) hands out the shorter length, then raises ValueError: a loop over it
+            # runs its body for those items first (a generator's deferred error, as a body's raise)
+            m = min(len(q) for q in seqs)
+            k = next(i for i, q in enumerate(seqs) if len(q) == m)  # CPython's zip_next: the first to run out
+            word = "shorter"
+            if k == 0:
+                k, word = next(i for i, q in enumerate(seqs) if len(q) > m), "longer"
+            what = f"zip() argument {k + 1} is {word} than argument{' ' if k == 1 else 's 1-'}{k}"
+            return PyGenerator(None, [], {}, span, items=made, error=UserRaise(span, f"ValueError: {what}"))
+        return ListVal(made)
     if name in ("list", "tuple", "set", "frozenset", "sorted", "reversed"):
         if not args:
             return Known(()) if name == "tuple" else Known(set()) if name == "set" \
@@ -817,6 +834,10 @@ _MATH = {
     "comb": math.comb, "factorial": math.factorial, "prod": math.prod, "gcd": math.gcd, "isfinite": math.isfinite,
     "isnan": math.isnan, "isinf": math.isinf, "trunc": math.trunc, "log1p": math.log1p, "erf": math.erf, "tanh": math.tanh,
     "cos": math.cos, "sin": math.sin, "atan": math.atan, "hypot": math.hypot, "copysign": math.copysign,
+    "perm": math.perm, "lcm": math.lcm, "fmod": math.fmod, "remainder": math.remainder, "expm1": math.expm1,
+    "erfc": math.erfc, "gamma": math.gamma, "lgamma": math.lgamma, "atan2": math.atan2, "asin": math.asin,
+    "acos": math.acos, "cosh": math.cosh, "sinh": math.sinh, "degrees": math.degrees, "radians": math.radians,
+    "ldexp": math.ldexp, "frexp": math.frexp, "modf": math.modf, "isclose": math.isclose, "dist": math.dist,
 }
 #: math functions whose run time grows fast with the size of an int argument, and the size
 #: past which flopcast does not evaluate them (math.factorial(10**6) takes a minute and more).
@@ -876,7 +897,8 @@ def _sorted_by_cmp(interp, items: list, cmp: Value, reverse: bool, span: Span, n
 
 def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     module, _, name = path.rpartition(".")
-    if (module, name) in _PURE_ITERABLE_MATH and len(args) == 1 and not kwargs:
+    start = kwargs.get("start") if (module, name) == ("math", "prod") and set(kwargs) == {"start"} else None
+    if (module, name) in _PURE_ITERABLE_MATH and len(args) == 1 and (not kwargs or isinstance(start, Known)):
         plain = _py(args[0])
         if plain is not _NOT_PLAIN and not isinstance(plain, (list, tuple, str, dict)):
             # `math.fsum(3.0)`: a number is no iterable (the program's TypeError, not ours)
@@ -885,7 +907,8 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
             import statistics
 
             try:  # a sum or statistic of a list of known numbers: pure
-                return Known(getattr(math if module == "math" else statistics, name)(plain))
+                extra = {"start": start.value} if start is not None else {}  # `math.prod(xs, start=2)`
+                return Known(getattr(math if module == "math" else statistics, name)(plain, **extra))
             except (TypeError, ValueError, statistics.StatisticsError) as exc:
                 raise UserRaise(span, f"{type(exc).__name__}: {exc}")
         if (module, name) in (("math", "fsum"), ("statistics", "fmean")) and plain is _NOT_PLAIN:
@@ -904,8 +927,11 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
             if name in _SLOW_MATH and any(isinstance(a.value, int) and abs(a.value) > _SLOW_MATH_LIMIT for a in args):
                 # Exact, but minutes of work for the analyser: the value stays unknown (never zero).
                 return Unknown("int", span, f"math.{name} of a number this large is not evaluated")
+            if kwargs and not (name == "isclose" and _all_known(list(kwargs.values()))):
+                return _unknown_from(args, "float", span, f"math.{name} with keyword arguments is not modelled")
             try:
-                return Known(_MATH[name](*(a.value for a in args)))
+                made = _MATH[name](*(a.value for a in args), **{k: v.value for k, v in kwargs.items()})
+                return make_tuple([Known(v) for v in made]) if isinstance(made, tuple) else Known(made)
             except (TypeError, ValueError, OverflowError) as exc:
                 raise UserRaise(span, f"{type(exc).__name__}: {exc}")
         if any(isinstance(a, Array) for a in args):

@@ -2809,7 +2809,8 @@ class Interpreter:
 
     def expr_YieldFrom(self, node: ast.YieldFrom) -> Value:
         gen = self.frame.generator
-        items = self.iterate(self.eval(node.value), node.value) if gen is not None else None
+        source = self.eval(node.value) if gen is not None else None
+        items = self.iterate(source, node.value) if gen is not None else None
         if items is None:
             return self.unpriced(node, "yield from", "`yield from` of a value flopcast cannot iterate")
         for item in items:
@@ -2817,7 +2818,12 @@ class Interpreter:
             gen.marks.append(self.ledger())
             if gen.need is not None and len(gen.items) >= gen.need:
                 raise _GeneratorPause()
-        return Known(None)
+        if isinstance(source, PyGenerator) and source.function is not None:
+            # `total = yield from sub()`: what the subgenerator's body returned
+            if source.paused or source.returned is None:
+                return self.unpriced(node, "yield from", "the value a subgenerator returns is not known here")
+            return source.returned
+        return Known(None)  # (a list, a range, a generator expression: None)
 
     # ------------------------------------------------------------ generators
 
@@ -2863,7 +2869,7 @@ class Interpreter:
             gen.need = need
             self._starting_generator = gen
             try:
-                self._call_checked(gen.function, gen.args, gen.kwargs, gen.span)
+                gen.returned = self._call_checked(gen.function, gen.args, gen.kwargs, gen.span)
             except _GeneratorPause:
                 gen.paused = True
             except UserRaise as error:

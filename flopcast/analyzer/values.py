@@ -453,6 +453,8 @@ class PyGenerator(Value):
     # The program's exception the body raised after yielding items (a UserRaise): Python raises
     # it only to a consumer that asks past the last item, so it waits here until one does.
     error: Any = None
+    # What its body returned when it ran to the end (the value of a `yield from` over it)
+    returned: Any = None
     # A generator expression a loop, zip, enumerate or islice takes items from (function is
     # None): made whole where it is written, its items after the last one taken are taken back
     # as a generator body's are (Interpreter.genexp_as_generator).
