@@ -53,6 +53,7 @@ from flopcast.analyzer.values import (
     ObjKey,
     make_tuple,
     plain_member,
+    surely_missing,
     signature,
 )
 from flopcast.model import Span
@@ -1359,7 +1360,7 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
                 return recv.items[key.value]
             if not isinstance(key, Known) and dict_key(key) in recv.items:
                 return recv.items[dict_key(key)]
-            if not isinstance(key, Known):
+            if not isinstance(key, Known) and not surely_missing(key, recv):
                 return interp.unpriced(node, "dict.get()", "the key is not known")
             return args[1] if len(args) > 1 else Known(None)
         if name == "items":

@@ -66,6 +66,7 @@ from flopcast.analyzer.values import (
     OPAQUE,
     NumpyScalar,
     ObjKey,
+    surely_missing,
     PartialVal,
     PyGenerator,
     EndlessIter,
@@ -3458,7 +3459,7 @@ class Interpreter:
                 raise UserRaise(self.node_span(node), f"KeyError: {key.value!r}")
             if dict_key(key) in obj.items:  # the same object (an enum member, an instance): Python finds it
                 return obj.items[dict_key(key)]
-            if equal_only_to_itself(key) and _identity_membership(key, [key_value(k) for k in obj.items]) is False:
+            if surely_missing(key, obj):
                 if isinstance(obj.factory, Known):
                     return obj.factory  # a Counter
                 if obj.factory is not None:

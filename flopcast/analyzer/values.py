@@ -634,3 +634,20 @@ def equal_only_to_itself(v: Value) -> bool:
                for b in c.bases):
             return False
     return True
+
+
+def surely_missing(key: Value, d: "DictVal") -> bool:
+    """Whether ``key`` (not a known value, and not the same object as any key of ``d``) is surely
+    no key of ``d``: it is equal only to itself and every key is a plain known value or equal only
+    to itself too; or it is an IntEnum/IntFlag member (equal to its number, which the dict's
+    hashing already compared) and every key is a known value, such a member or an object equal
+    only to itself. A miss then reads the default (``get``) or raises KeyError (``d[key]``)."""
+    plain = (type(None), bool, int, float, str, bytes)
+    if equal_only_to_itself(key):
+        return all(not isinstance(k, ObjKey) and type(k) in plain or isinstance(k, ObjKey)
+                   and k.value is not key and equal_only_to_itself(k.value) for k in d.items)
+    k = dict_key(key)
+    if not isinstance(k, ObjKey) or k.plain is None:
+        return False
+    return all(not isinstance(other, ObjKey) or other.plain is not None or equal_only_to_itself(other.value)
+               for other in d.items)

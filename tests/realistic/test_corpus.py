@@ -659,6 +659,16 @@ CORPUS = {
                     "if (n_low := int(fnp.count_nonzero(v < SD_FLOOR))) > width // 2:",
                     "if len(recent) == SMOOTH and n_low == 0:"),
     ),
+    "flag_stages": Entry(
+        points=(
+            (8, 2, 2_000, "exact"),        # MEAN | SMOOTH (IntFlag plan by total_ordering max)
+            (16, 3, 5_000, "exact"),       # MEAN only: the default= of max()
+            (16, 3, 20_000, "exact"),      # MEAN | VAR | SMOOTH: int8 gate, clip with array bounds
+            (32, 4, 60_000, "exact"),      # MEAN | SMOOTH at a larger width
+            (32, 4, 200_000, "exact"),     # every stage: CROSS on the last layer (tensordot, einsum ...)
+            (8, 2, 10**6, "exact"),
+        ),
+    ),
     "dispatch_plans": Entry(
         points=(
             (8, 2, 1_000, "exact"),        # mean field: the only plan that fits (singledispatch costs)
