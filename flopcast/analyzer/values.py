@@ -644,8 +644,8 @@ def surely_missing(key: Value, d: "DictVal") -> bool:
     only to itself. A miss then reads the default (``get``) or raises KeyError (``d[key]``)."""
     plain = (type(None), bool, int, float, str, bytes)
     if equal_only_to_itself(key):
-        return all(not isinstance(k, ObjKey) and type(k) in plain or isinstance(k, ObjKey)
-                   and k.value is not key and equal_only_to_itself(k.value) for k in d.items)
+        return all(not isinstance(k, ObjKey) and type(k) in plain or isinstance(k, ObjKey) and k.value is not key
+                   and (equal_only_to_itself(k.value) or k.plain is not None) for k in d.items)
     k = dict_key(key)
     if not isinstance(k, ObjKey) or k.plain is None:
         return False
