@@ -702,6 +702,22 @@ def _getter(interp, name: str, args: list, node) -> Optional[Value]:
     return interp.make_function(lam, "<lambda>")
 
 
+def _method_caller(interp, method: str, args: list, kwargs: dict, node) -> Value:
+    """``operator.methodcaller("m", *args, **kwargs)`` as the lambda it is
+    (``lambda o: o.m(*args, **kwargs)``), its arguments kept as the lambda's defaults."""
+    source = f"lambda _o, *, _a=(), _k={{}}: _o.{method}(*_a, **_k)"
+    key = (source, node.lineno, node.col_offset)
+    lam = _GETTERS.get(key)
+    if lam is None:
+        lam = _GETTERS[key] = _ast.parse(source, mode="eval").body
+        for n in _ast.walk(lam):
+            n.lineno, n.col_offset = node.lineno, node.col_offset
+            n.end_lineno, n.end_col_offset = node.end_lineno, node.end_col_offset
+    made = interp.make_function(lam, "<lambda>")
+    made.kw_defaults = {"_a": make_tuple(list(args)), "_k": DictVal(dict(kwargs))}
+    return made
+
+
 def _has_attribute(interp, obj: Value, name: str, span: Span) -> Optional[bool]:
     """``hasattr(obj, name)``; None when it depends on what flopcast does not know (a number
     read from data may be a Python float, without ``.shape``, or a numpy scalar, with one)."""
@@ -1025,6 +1041,9 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         getter = _getter(interp, name, args, node)
         if getter is not None:
             return getter
+    if module == "operator" and name == "methodcaller" and args and isinstance(args[0], Known) \
+            and isinstance(args[0].value, str) and args[0].value.isidentifier():
+        return _method_caller(interp, args[0].value, args[1:], kwargs, node)
     if module == "operator" and name in _OPERATOR_BINOPS and len(args) == 2 and not kwargs:
         # operator.matmul(a, b) is a @ b: the same op, charged where the call is
         return interp.binop(_OPERATOR_BINOPS[name](), args[0], args[1], node)

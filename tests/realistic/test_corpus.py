@@ -669,6 +669,18 @@ CORPUS = {
             (8, 2, 10**6, "exact"),
         ),
     ),
+    "slot_solvers": Entry(
+        points=(
+            (8, 2, 12_000, "guarded"),     # one full layer (Enum ladder on it), then the diagonal
+            (16, 3, 80_000, "guarded"),    # one full layer of three, no refresh (bit_length)
+            (16, 3, 150_000, "guarded"),   # two full layers, the second refreshed by the ladder
+            (32, 4, 1_500_000, "guarded"),  # sketch size clamped by the slots Meter's setter
+            (32, 4, 3_000_000, "guarded"),
+        ),
+        guards=("return fnp.linalg.cholesky(cov + JITTER * fnp.eye(n))", "vals, vecs = fnp.linalg.eigh(cov)",
+                "return fnp.linalg.pinv(cov + JITTER * fnp.eye(n))",
+                "sol, *_ = fnp.linalg.lstsq(sketch, mean, rcond=None)"),
+    ),
     "dispatch_plans": Entry(
         points=(
             (8, 2, 1_000, "exact"),        # mean field: the only plan that fits (singledispatch costs)
