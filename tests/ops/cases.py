@@ -122,6 +122,10 @@ CONTRACTIONS = {
     "einsum_implicit": "r = fnp.einsum('ij,jk', w, w)",
     "einsum_ellipsis": "r = fnp.einsum('...ij,jk->...ik', w, w)",
     "vdot": "r = fnp.vdot(v, u)",
+    # flopscope ravels a matrix operand into a plain view: no symmetry, no same-operand discount
+    "vdot_matrices_same": "r = fnp.vdot(w, w)",
+    "vdot_gram_matrix": "C = fnp.einsum('ij,kj->ik', w, w); r = fnp.vdot(C, C) + fnp.vdot(C, w)",
+    "vdot_vector_matrix": "r = fnp.vdot(w[:2].reshape(-1), w[:, :2])",
     "tensordot": "r = fnp.tensordot(w, w, axes=1)",
     "tensordot_full": "r = fnp.tensordot(w, w)",
     "chain_matmul": "r = w.T @ w @ w",

@@ -149,8 +149,10 @@ def _inner(ctx, args, kwargs):
 @handler("vdot")
 def _vdot(ctx, args, kwargs):
     a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
-    if a.ndim != 1 or b.ndim != 1:
-        raise OpError("vdot of non-vectors is not modelled")
+    # flopscope ravels an operand that is not 1-D into a plain numpy view before pricing "i,i->":
+    # a new object without symmetry (two views of one matrix are not the same operand)
+    a = a if a.ndim == 1 else a.with_(shape=(a.size,), sym=None)
+    b = b if b.ndim == 1 else b.with_(shape=(b.size,), sym=None)
     return as_numpy_scalar(contract(ctx, "vdot", "i,i->", [a, b]))
 
 
