@@ -1130,6 +1130,8 @@ class Interpreter:
             elif isinstance(d, LibRef) and d.path in dispatch.MAKERS:
                 fn = self.call_lib(d.path, [fn], {}, self.node_span(deco), deco)
             elif isinstance(d, LibRef) and d.path in _TRANSPARENT_DECORATORS:
+                if d.path == "py:abc.abstractmethod":
+                    fn.abstract = True  # an ABC with it unresolved refuses to be instantiated
                 if d.path in _CACHING_DECORATORS:  # @cache keeps every entry, @lru_cache 128
                     self.cache_function(fn, lru.CacheSpec(None if d.path == "py:functools.cache" else lru.DEFAULT_MAXSIZE))
             elif isinstance(d, Known) or isinstance(d, LibRef):
@@ -4416,6 +4418,10 @@ class Interpreter:
             if isinstance(wanted, Known):
                 raise UserRaise(span, f"ValueError: {wanted.value!r} is not a valid {cls.name}")
             return Unknown("", span, f"the {cls.name} member for a value that depends on data")
+        missing = _abstract_methods(cls)
+        if missing:  # object.__new__ of an ABC whose abstract methods are not all overridden
+            raise UserRaise(span, f"TypeError: Can't instantiate abstract class {cls.name} with abstract "
+                                  f"method{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
         instance = InstanceVal(cls)
         if dunders.exception_base(cls) is not None:
             # BaseException.__new__ keeps the positional arguments as `args`; its __init__ takes no keywords
@@ -4985,6 +4991,22 @@ class _EnumBody(dict):
         if not last:
             return 1
         return 2 ** max(last).bit_length() if self.flag else max(last) + 1
+
+
+def _abstract_methods(cls: ClassVal) -> list:
+    """The abstract methods an instance of ``cls`` would lack, sorted, when ``cls`` is an ABC
+    (a base `abc.ABC` or `metaclass=ABCMeta` somewhere in its classes); else []."""
+    mro = cls.mro()
+    kept = cls.__dict__.get("_abc")  # (whether it is an ABC never changes: kept as its mro is)
+    if kept is None or kept[0] != id(cls):
+        kept = cls.__dict__["_abc"] = (id(cls), any(
+            isinstance(b, LibRef) and b.path == "py:abc.ABC" for c in mro for b in c.bases) or any(
+            c.node is not None and any(k.arg == "metaclass" and _source(k.value).rsplit(".", 1)[-1] == "ABCMeta"
+                                       for k in c.node.keywords) for c in mro))
+    if not kept[1]:
+        return []
+    names = {name for c in mro for name, v in c.attrs.items() if isinstance(v, FunctionVal) and v.abstract}
+    return sorted(name for name in names if isinstance(cls.lookup(name)[1], FunctionVal) and cls.lookup(name)[1].abstract)
 
 
 def _make_enum_members(cls: ClassVal) -> None:

@@ -306,6 +306,7 @@ class FunctionVal(Value):
     form: Any = field(default=None, repr=False)
     setter: Any = field(default=None, repr=False)  # a property's `@x.setter` function
     attrs: dict = field(default_factory=dict, repr=False)  # attributes set on it (`wrapper.calls = 0`)
+    abstract: bool = False  # decorated with @abc.abstractmethod
 
 
 @dataclass(eq=False)
