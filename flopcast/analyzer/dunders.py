@@ -83,21 +83,24 @@ def _not_implemented(v: Value) -> bool:
     return isinstance(v, Builtin) and v.name == "NotImplemented"
 
 
-def _plain_class(cls: ClassVal) -> bool:
+def _plain_class(cls: ClassVal, op: str = "") -> bool:
     """A class of the user's own whose instances have no operators but those it defines: every
     base (through the whole hierarchy) is the user's, whestbench's BaseEstimator or object (so
-    not a container, a NamedTuple, an enum or an exception), no @dataclass, and every class
-    written in the source (not a stand-in flopcast made for a library object, like finfo's)."""
-    return all(c.node is not None and c.fields is None and not c.tuple_like and all(
+    not a container, a NamedTuple, an enum or an exception), and every class written in the
+    source (not a stand-in flopcast made for a library object, like finfo's). A @dataclass is
+    plain too but for ``==``/``!=`` (its generated __eq__ compares fields; the order methods of
+    order=True are in its attributes)."""
+    return all(c.node is not None and (c.fields is None or op not in ("Eq", "NotEq", "")) and not c.tuple_like and all(
         isinstance(b, ClassVal) or isinstance(b, LibRef) and b.path == "whestbench.BaseEstimator"
         or isinstance(b, Builtin) and b.name == "object" for b in c.bases) for c in cls.mro())
 
 
-def _plain_operand(v: Value) -> bool:
+def _plain_operand(v: Value, op: str = "") -> bool:
     """A value whose operators Python knows are absent unless its class defines them: a plain
-    Python number/text/None or an instance of a plain user class (never an array or an unknown)."""
+    Python number/text/None or an instance of a plain user class (never an array or an unknown);
+    ``op`` the operator asked (a dataclass is plain but for ``==``; "" asks for every operator)."""
     if isinstance(v, InstanceVal):
-        return v.payload is None and _plain_class(v.cls)
+        return v.payload is None and _plain_class(v.cls, op)
     return isinstance(v, Known) and type(v.value) in (int, float, bool, str, type(None))
 
 
@@ -130,8 +133,8 @@ def _step(obj: Value, meth: str, other: Value, op: str):
         found = user_method(obj, meth)
         if found is not None:
             return "call", found
-        return ("skip", None) if _plain_operand(obj) else ("stop", None)
-    if isinstance(obj, Known) and _plain_operand(obj) and _plain_operand(other):
+        return ("skip", None) if _plain_operand(obj, op) else ("stop", None)
+    if isinstance(obj, Known) and _plain_operand(obj) and _plain_operand(other, op):
         if isinstance(obj.value, str) and op not in ("Add", "Eq", "NotEq", "Lt", "LtE", "Gt", "GtE"):
             return "stop", None  # `"%s" % x` formats, `"ab" * x` repeats by x.__index__
         return "skip", None
@@ -161,7 +164,7 @@ def binary(interp, name: str, left: Value, right: Value, span, inplace: bool = F
             result = call_method(interp, obj, found, [other], span)
             if not _not_implemented(result):
                 return result
-    if _plain_operand(left) and _plain_operand(right):
+    if _plain_operand(left, name) and _plain_operand(right, name):
         symbol = _SYMBOL[name] + ("=" if inplace and name != "Pow" else "")
         raise UserRaise(span, f"TypeError: unsupported operand type(s) for {symbol}: "
                               f"'{_type_name(left)}' and '{_type_name(right)}'")
@@ -204,7 +207,7 @@ def compare(interp, name: str, left: Value, right: Value, span) -> Optional[Valu
             result = call_method(interp, obj, found, [other], span)
             if not _not_implemented(result):
                 return result
-    if not (_plain_operand(left) and _plain_operand(right)):
+    if not (_plain_operand(left, name) and _plain_operand(right, name)):
         return None
     if name in ("Eq", "NotEq"):
         return Known((left is right) == (name == "Eq"))

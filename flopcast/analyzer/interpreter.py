@@ -1233,6 +1233,15 @@ class Interpreter:
                 continue
             if kind == "dataclass" and not named_tuple and self.is_dataclass_decorated(node) and cls.node is node:
                 cls.fields = self.dataclass_fields(cls, node)
+                order = next((k.value for k in deco.keywords if k.arg == "order"), None) \
+                    if isinstance(deco, ast.Call) else None
+                if order is not None:
+                    if not (isinstance(order, ast.Constant) and isinstance(order.value, bool)):
+                        raise OpError("dataclass(order=...) of a value flopcast does not read")
+                    if order.value:
+                        compared = [p[0] for p in (cls.init_params or [(*f, frozenset()) for f in cls.fields])
+                                    if "initvar" not in p[3] and "nocompare" not in p[3]]
+                        ordering.dataclass_order(self, cls, compared, deco, self.node_span(deco))
             elif kind == "total_ordering":
                 cls = ordering.apply(self, cls, deco, self.node_span(deco))
             elif kind == "call" and isinstance(d, (FunctionVal, BoundMethod)):
@@ -1354,6 +1363,12 @@ class Interpreter:
                             default = self.eval(kw.value)
                         elif kw.arg == "default_factory":
                             factory = self.eval(kw.value)
+                        elif kw.arg == "compare":
+                            choice = self.eval(kw.value)
+                            if not isinstance(choice, Known):
+                                raise OpError("field(compare=...) of a value flopcast does not know")
+                            if not choice.value:
+                                flags.add("nocompare")
                         elif kw.arg in ("init", "kw_only"):
                             choice = self.eval(kw.value)
                             if not isinstance(choice, Known):

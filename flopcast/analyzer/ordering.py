@@ -50,3 +50,29 @@ def apply(interp, cls: ClassVal, deco: ast.expr, span) -> Optional[ClassVal]:
             made.owner = cls
             cls.attrs[name] = made
     return cls
+
+
+_ORDER_OPS = {"__lt__": "<", "__le__": "<=", "__gt__": ">", "__ge__": ">="}
+
+
+def dataclass_order(interp, cls: ClassVal, names: list, deco: ast.expr, span) -> None:
+    """``@dataclass(order=True)``: the four order methods dataclasses generates, comparing the
+    tuples of the fields with ``compare=True`` when both operands are of the same class (else
+    NotImplemented); a class that defines one itself is refused as dataclasses refuses it."""
+    left = "(" + "".join(f"self.{n}, " for n in names) + ")"
+    right = "(" + "".join(f"other.{n}, " for n in names) + ")"
+    for name, symbol in _ORDER_OPS.items():
+        if name in cls.attrs:
+            raise UserRaise(span, f"TypeError: Cannot overwrite attribute {name} in class {cls.name}. "
+                                  "Consider using functools.total_ordering")
+        key = ("dataclass", name, left, deco.lineno, deco.col_offset)
+        lam = _MADE.get(key)
+        if lam is None:
+            source = f"lambda self, other: ({left} {symbol} {right}) if type(other) is type(self) else NotImplemented"
+            lam = _MADE[key] = ast.parse(source, mode="eval").body
+            for n in ast.walk(lam):
+                n.lineno, n.col_offset = deco.lineno, deco.col_offset
+                n.end_lineno, n.end_col_offset = deco.end_lineno, deco.end_col_offset
+        made = interp.make_function(lam, name)
+        made.owner = cls
+        cls.attrs[name] = made

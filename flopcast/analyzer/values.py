@@ -329,7 +329,7 @@ class ClassVal(Value):
     tuple_like: bool = False
     # A @dataclass whose generated __init__ is not one parameter per field: every field and
     # InitVar in order, as (name, default, default_factory, flags), the flags a subset of
-    # {"initvar", "noinit", "kw_only"} (analyzer/dataclass_params.py); None otherwise.
+    # {"initvar", "noinit", "kw_only", "nocompare"} (interpreter.dataclass_fields); None otherwise.
     init_params: Optional[list] = None
     # The user's class it was made by (``class K(metaclass=Registry)``, or a base's): its
     # __new__/__init__ ran at the class statement, its __call__ runs at ``K(...)``.
