@@ -1653,6 +1653,10 @@ class Interpreter:
             if "__match_args__" in c.attrs:
                 names = self.get_attr(cls, "__match_args__", self.node_span(pattern), quiet=True)
                 return names.value if isinstance(names, Known) and isinstance(names.value, tuple) else None
+            if c.fields is not None and c.init_params is not None:
+                # dataclasses writes the positional __init__ parameters (InitVars too, not
+                # init=False or keyword-only fields)
+                return tuple(p[0] for p in c.init_params if "noinit" not in p[3] and "kw_only" not in p[3])
             if c.fields is not None:
                 return tuple(f[0] for f in c.fields)
         return None
