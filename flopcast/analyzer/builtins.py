@@ -957,7 +957,10 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
             from flopcast.analyzer import presumptions
 
             return presumptions.after_op(name, args, Unknown("bool", span, f"math.{name} of a value that depends on data"))
-        return _unknown_from(args, "float", span, f"math.{name} of a value that depends on data")
+        kind = {"isclose": "bool", "lcm": "int", "perm": "int"}.get(name, "float")
+        if name in ("frexp", "modf", "dist"):
+            return interp.unpriced(node, f"math.{name}", "of a value that depends on data is not modelled")
+        return _unknown_from(args, kind, span, f"math.{name} of a value that depends on data")
     decoded = import_hooks.decode(path, args)
     if decoded is not None:
         return decoded
