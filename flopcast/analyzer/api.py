@@ -16,7 +16,7 @@ from flopcast import installed
 from flopcast.analyzer import alike, chargelist, dataints, disk_answers, rollup, sizetests
 from flopcast.analyzer.chargelist import ChargeList, tallied
 from flopcast.analyzer.decisions import nominal_option
-from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult
+from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult, WorkMeter
 from flopcast.analyzer.lasting import LastingCalls
 from flopcast.analyzer.nominal import Nominal, nominal, reusing
 from flopcast.analyzer.paths import SEPARABLE_AFTER, Exploration, explore, prove_separately
@@ -268,15 +268,6 @@ def _tracker():
     from flopcast.installed import resource_limits
 
     return MemoryTracker(limit=resource_limits().memory_limit_bytes)
-
-
-class WorkMeter:
-    """The interpretation work the runs of one run_point call executed (``spent``), and how much
-    they may execute before the next statement stops them (``allowance``; formula.py)."""
-
-    def __init__(self, allowance: int) -> None:
-        self.allowance = allowance
-        self.spent = 0
 
 
 class _Rerun(NamedTuple):

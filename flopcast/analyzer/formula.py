@@ -40,14 +40,14 @@ class _TooSlow(Exception):
 
 
 #: One run of the program at a point: every path it explored. Called with a ``meter``
-#: (api.WorkMeter) when the runs may be stopped past the work the fit has left.
+#: (interpreter.WorkMeter) when the runs may be stopped past the work the fit has left.
 PointRun = Callable[..., "Exploration"]
 
 
 class _Runs:
     """Analyses of one program at other points, each made once, within one time budget.
 
-    The work counted is what the runs executed (api.WorkMeter). An analysis that may take it past
+    The work counted is what the runs executed (interpreter.WorkMeter). An analysis that may take it past
     FIT_WORK, after which the fit asks for another whatever this one answers (``_given_up``: the
     fit replayed on the runs made), is stopped as soon as it does: the fit gives up there, as it
     would have at the next one."""
@@ -70,8 +70,7 @@ class _Runs:
                 return self.pending[1]
             if self.replaying or self.work > FIT_WORK or time.process_time() > self.deadline:
                 raise _TooSlow()
-            from flopcast.analyzer.api import WorkMeter
-            from flopcast.analyzer.interpreter import WorkOut
+            from flopcast.analyzer.interpreter import WorkMeter, WorkOut
 
             left = FIT_WORK - self.work
             # Only an analysis that may well use up what is left is worth the replays (speed only).

@@ -117,6 +117,15 @@ class WorkOut(BaseException):
     program's; every ``finally`` on the way still runs (loop and counter watches stop)."""
 
 
+class WorkMeter:
+    """The interpretation work the runs of one run_point call executed (``spent``), and how much
+    they may execute before the next statement stops them with WorkOut (``allowance``; formula.py)."""
+
+    def __init__(self, allowance: int) -> None:
+        self.allowance = allowance
+        self.spent = 0
+
+
 class PathEnd(Exception):
     """This path cannot continue (step limit, unbounded loop); the run reports why.
 
