@@ -2189,7 +2189,7 @@ class CallMemo:
                            if side.largest > largest else None)
             entry = _SharedEntry(
                 recorded, tuple(dict(interp.decisions.answers[answers:]).items()), tuple(interp.entered_log[entered:]),
-                tuple(interp.compare_log[compares:]), tuple(interp.history_log[history:]), largest, self.run,
+                _first_per_span(interp.compare_log[compares:]), tuple(interp.history_log[history:]), largest, self.run,
                 frozenset(credited), interp.budget)
             self.shared.add(key, entry)
             self._recordings += 1
@@ -2201,6 +2201,17 @@ class CallMemo:
                             for link in chain) \
                     and all(lasting.refers_within(t, canon.heads) for _, _, t in cache_template or ()):
                 self.shared.lasting.add(found, entry, interp.program, canon.heads, _budget_read(entry))
+
+
+def _first_per_span(compares: list) -> tuple:
+    """The first comparison made at each span, in the order made: all a reuse does with a call's
+    comparisons is keep the first at each span (``_redo``), and a call whose loop compares at one
+    span thousands of times (quantile_gram's) was handed all of them at every reuse."""
+    first: dict = {}
+    for span, compared in compares:
+        if span not in first:
+            first[span] = compared
+    return tuple(first.items())
 
 
 def _tracked(memory, canon: Canon) -> bool:
@@ -2247,7 +2258,7 @@ class _SharedEntry:
     recorded: _Recorded
     consults: tuple  # (site key, the option this path took there) of every site the call consulted
     entered: tuple  # the function nodes whose bodies ran
-    compares: tuple  # (span, comparison) of each comparison of two known numbers, in order
+    compares: tuple  # (span, comparison) of the first comparison of two known numbers at each span, in order
     history: tuple  # (loop statement, 0: watched / 1: skipped) of the steady-loop watches made
     # With memory traced: the path's largest allocation when the call began, and the call's
     # largest (bytes, span, what) when it was larger than that, else None; None: not traced.
