@@ -285,3 +285,89 @@ def _safe(event: tuple) -> bool:
     if name in _BY_DIVISOR:
         return right[0] == "c" and right[1].__class__ in (int, float) and bool(right[1])
     return name in _SAFE_ARITH
+
+
+# ---------------------------------------------------------------------------- the first call watched
+#
+# A path's second call is watched (above) against the numbers and logs the first call changed.
+# When an earlier run of the command found which those were (``FirstCallHint``: their places in
+# the walk of the state the first call starts from), the first call of a later run is watched on
+# them instead. If it reads them only by arithmetic that raises at no value, compares none of
+# them and ends in the state it started from but for them (each at its place, of the same type,
+# the logs only appended to), the second call starts from that state with other numbers and makes
+# the moves the first made, and so does every later call: each costs what the first did, and the
+# second need not run (interpreter._settled_as_first). A hint that does not fit only costs the
+# watch: the second call then runs as it always did.
+
+
+class FirstCallHint(NamedTuple):
+    """Where the numbers and logs a first call changed sat in the state it started from: the
+    walk's count of numbers and of lists, and the indices of the changed ones among them."""
+
+    values: int
+    numbers: tuple
+    lists: int
+    logs: tuple
+    skipped: frozenset  # the loop statements whose iterations that run skipped
+
+
+def first_call_hint(before: Numbers, after: Numbers, skipped: frozenset) -> Optional[FirstCallHint]:
+    """The numbers and logs that changed from ``before`` (the state a first call started from) to
+    ``after`` (the one it left), by their places in ``before``'s walk; None when the call changed
+    the state's numbers' count (it added some) or changed neither numbers nor logs."""
+    if len(before.values) != len(after.values) or len(before.lists) != len(after.lists):
+        return None
+    changed = tuple(i for i, (a, b) in enumerate(zip(before.values, after.values))
+                    if a.__class__ is not b.__class__ or (a.hex() != b.hex() if a.__class__ is float else a != b))
+    logs = tuple(i for i, (key, (lst, n)) in enumerate(before.lists.items())
+                 if key in after.lists and after.lists[key][0] is lst and after.lists[key][1] > n)
+    if not changed and not logs:
+        return None
+    return FirstCallHint(len(before.values), changed, len(before.lists), logs, skipped)
+
+
+def watch_first(interp, instance, hint: FirstCallHint) -> Optional[CounterWatch]:
+    """A watch, started, of the numbers and logs ``hint`` names in the state now (before the first
+    call of predict), each number put in a new object at its place; None when the state does not
+    fit the hint (another count of numbers or lists, a number of another kind or that cannot be
+    rewritten) or the watch cannot start."""
+    walked = _leaf_walk(interp, instance)
+    if walked is None:
+        return None
+    walk = walked[1]
+    if len(walk.leaves) != hint.values or len(walk.lists) != hint.lists:
+        return None
+    changed = set()
+    for i in hint.numbers:
+        value, where = walk.leaves[i]
+        if where is None or raw_value(value).__class__ not in (int, float):
+            return None
+        changed.add(id(value))
+    logs = {id(walk.lists[i][0]): walk.lists[i] for i in hint.logs}
+    places = rewrite(walk.leaves, lambda v: Known(raw_value(v)) if id(v) in changed else None) if changed else []
+    if places is None:
+        return None
+    fresh = {id(new) for _, _, _, new in places}
+    start = _leaf_walk(interp, instance, fresh, set(logs))
+    if start is None or len(start[1].slot_objects) != len(fresh):
+        undo(places)
+        return None
+    watch = CounterWatch(interp)
+    watch.carried = True
+    watch.logs = logs
+    watch.skipped_before = hint.skipped
+    for slot, value in enumerate(start[1].slot_objects):
+        watch.tainted[id(value)] = (value, ("leaf", slot))
+        watch.start_values.append(raw_value(value))
+    watch.start_form = start[0]
+    if not watch.start():
+        undo(places)
+        return None
+    return watch
+
+
+def steers_nothing_unbounded(interp, instance, watch: CounterWatch) -> bool:
+    """After a watched call (the watch stopped): whether every later call makes its moves, proven
+    without bounds (the numbers were read by arithmetic that raises at no value only)."""
+    return not watch.observed and all(_safe(event) for event in watch.events) \
+        and numbers_steer_nothing(interp, instance, watch)

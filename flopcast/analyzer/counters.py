@@ -212,6 +212,9 @@ class CounterWatch:
         self.inner: Optional["CounterWatch"] = None
         self.call_depth = interp.call_depth  # the user calls active where the watched loop runs
         self.carried = False  # a watch of a whole call of predict (carried.watch_numbers)
+        # Of a first call's (carried.watch_first): the loop statements an earlier run skipped
+        # iterations of, whose watches may run within it (repeats.SteadyLoop.start_watch).
+        self.skipped_before: frozenset = frozenset()
         # A loop's watch running within a carried watch (``start``): the carried watch, which it
         # hands what it computed from the carried numbers over to (``hand_over``, ``carry_runs``).
         self.carrier: Optional["CounterWatch"] = None

@@ -512,23 +512,30 @@ class Interpreter:
             # The numbers of the state the first call starts from: a second call is watched
             # against them (_later_calls), so a counter that steers nothing settles at call 2.
             before_numbers = carried.numbers(self, instance) if before is not None else None
+            # Or the first call itself, on the numbers an earlier run's first call changed.
+            first_watch = self._watch_first(instance) if before_numbers is not None else None
+            marks = (len(self.decisions.answers), self.steps, self.work)
             self.metered = True
             try:
-                value = self.call(predict, [mlp, Known(self.budget)], {}, self.program.main_span)
-            except UserRaise as exc:
-                self.result.failed = f"{exc.span}: {exc.what}"
-                self.result.raised = (exc.span, exc.what, False)
-                value = None
-            self.retract_unconsumed()
-            self.result.returned = value
-            rejected = self.rejected_prediction(value, predict) if value is not None else None
-            if rejected is not None:
-                self.result.failed = f"{rejected[0]}: {rejected[1]}"
-                self.result.raised = (*rejected, False)
-            elif value is not None and self.include_scorer_cast:
-                self.scorer_cast(value)
+                try:
+                    value = self.call(predict, [mlp, Known(self.budget)], {}, self.program.main_span)
+                except UserRaise as exc:
+                    self.result.failed = f"{exc.span}: {exc.what}"
+                    self.result.raised = (exc.span, exc.what, False)
+                    value = None
+                self.retract_unconsumed()
+                self.result.returned = value
+                rejected = self.rejected_prediction(value, predict) if value is not None else None
+                if rejected is not None:
+                    self.result.failed = f"{rejected[0]}: {rejected[1]}"
+                    self.result.raised = (*rejected, False)
+                elif value is not None and self.include_scorer_cast:
+                    self.scorer_cast(value)
+            finally:
+                if first_watch is not None:
+                    first_watch.stop()
             if self.result.raised is None and not self.result.unpriced and self._budget_overrun() is None:
-                self._later_calls(instance, predict, before, before_numbers)
+                self._later_calls(instance, predict, before, before_numbers, first_watch, marks)
         except Exception as exc:  # noqa: BLE001 - the last boundary: a flopcast bug never fakes a total
             self._end_path_at(exc)
         self.result.sites = list(self.decisions.seen)
@@ -551,13 +558,20 @@ class Interpreter:
             self._end_path(_model_failure(where, exc))
 
     def _later_calls(self, instance: Value, predict: Value, before: Optional[tuple],
-                     before_numbers: Optional[list] = None) -> None:
+                     before_numbers: Optional[list] = None, first_watch=None, marks: tuple = ()) -> None:
         """The calls whestbench makes after the first on this instance, one per MLP, followed while
         the first left state they can read (carried.py). Only after a first call that ended
         normally: one that raised or ran out of budget leaves a state the path does not follow."""
         after = carried.state(self, instance)
         if after is not None and after == before:
             return  # every call starts where the first did
+        if first_watch is not None:
+            # (a first call that changes the state otherwise on most paths is no longer watched:
+            # the watch costs, and the second call runs anyway)
+            settled = self._settled_as_first(instance, first_watch, marks)
+            self.program.first_call_tries[0 if settled else 1] += 1
+            if settled:
+                return  # every call makes the moves the first made
         r = self.result
         # The numbers of the state the last call started from. The first call's too: the second
         # call is watched against them, so a call counter (`CALLS += 1`, `self.calls += 1`) that
@@ -578,6 +592,13 @@ class Interpreter:
                 r.settled, r.unsettled = False, stopped
                 return
             if watch is not None and carried.numbers_steer_nothing(self, instance, watch):
+                if calls == 2 and first_watch is None:
+                    # where this path's first call changed the state's numbers and logs: a later
+                    # run watches its first call on them (_watch_first)
+                    hint = carried.first_call_hint(previous, numbers, frozenset(
+                        node for node, (_, skipped) in self.steady_history.items() if skipped))
+                    if hint is not None:
+                        self.program.first_call_hint = hint
                 return  # only numbers no call steers by changed: every later call moves as this one
             now = carried.state(self, instance)
             if now is not None and now == after:
@@ -588,6 +609,44 @@ class Interpreter:
         r.unsettled = ("the state a call can read still changes after "
                        f"{carried.MAX_CALLS} calls" if after is not None else
                        "the state a call can read holds values flopcast cannot compare")
+
+    def _watch_first(self, instance: Value):
+        """A watch of the first call of predict on the numbers and logs an earlier run's first call
+        changed (carried.watch_first), for a run whose later calls are followed as a plain path's
+        are: not a traced run, one recording values, or one whose decisions watch or replay."""
+        hint = self.program.first_call_hint
+        settled, failed = self.program.first_call_tries
+        if hint is None or failed > 2 * settled + 2 or self.trace is not None or self.record_values \
+                or type(self.decisions) is not Decisions or self.decisions.watch or self.counter_watch is not None:
+            return None
+        return carried.watch_first(self, instance, hint)
+
+    def _settled_as_first(self, instance: Value, watch, marks: tuple) -> bool:
+        """After a first call watched on the numbers and logs it changed (``watch``, stopped): when
+        it proves every later call makes the moves it made (carried.steers_nothing_unbounded),
+        what running the second call would have added to the path, added; else False. ``marks``:
+        the decisions' answers, the steps and the work before the first call. (The notes and
+        uncertainties a second call records are the first's, all on the path already: the report
+        lists each once.)"""
+        answers_start, steps, work = marks
+        took = self.steps - steps
+        if self.steps + took + 1 > MAX_STEPS:
+            return False  # a second call might reach the step limit: it runs
+        if not carried.steers_nothing_unbounded(self, instance, watch):
+            return False
+        first = self.result
+        first.later.append(first.total)
+        # Its sites are the first call's, answered alike (a site keeps its option on a path).
+        answers = self.decisions.answers
+        again = answers[answers_start:]
+        if again:
+            seen = {s.key: s.span for s in self.decisions.seen}
+            first.repeated_sites.update(seen[k] for k, _ in again if k in seen)
+            self._later_answers = True
+            answers.extend(again)
+        self.steps += took
+        self.work += self.work - work
+        return True
 
     def _call_again(self, predict: Value) -> Optional[str]:
         """One more call of ``predict`` with a fresh MLP, inside a fresh budget: its total is

@@ -50,6 +50,11 @@ class Program:
     lasting: Optional[object] = field(default=None, repr=False, compare=False)
     #: futile.Futility of this program's analyses when no lasting calls are kept (futile.futility)
     futility: Optional[object] = field(default=None, repr=False, compare=False)
+    #: carried.FirstCallHint: where the numbers and logs a first call of predict changed sat, as an
+    #: earlier run found them (the first call of a later run is watched on them); None: none found
+    first_call_hint: Optional[object] = field(default=None, repr=False, compare=False)
+    #: how many first calls watched on it proved the later calls alike, and how many did not
+    first_call_tries: list = field(default_factory=lambda: [0, 0], repr=False, compare=False)
 
     @property
     def main_span(self) -> Span:

@@ -542,9 +542,10 @@ class SteadyLoop:
             # Within the carried watch of a call of predict (counters.CounterWatch.carrier), at any
             # depth, for a loop statement whose iterations were skipped before on this path (the
             # first call ran it: a loop that never repeated, staged_pipeline's stages, would only
-            # pay for watches that fail); what is read here of the carrier's logs is the
+            # pay for watches that fail; a first call watched, carried.watch_first: one an earlier
+            # run skipped); what is read here of the carrier's logs is the
             # analysis' own reading.
-            if not self.history[1]:
+            if not self.history[1] and self.node not in outer.skipped_before:
                 outer.blocked = True
                 return
             with suspended(outer):
