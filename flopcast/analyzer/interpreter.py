@@ -630,8 +630,8 @@ class Interpreter:
         lists each once.)"""
         answers_start, steps, work = marks
         took = self.steps - steps
-        if self.steps + took + 1 > MAX_STEPS:
-            return False  # a second call might reach the step limit: it runs
+        if self.steps + took + 1 > MAX_STEPS or self.work + (self.work - work) > self.work_stop:
+            return False  # a second call might reach the step limit or the fit's allowance: it runs
         if not carried.steers_nothing_unbounded(self, instance, watch):
             return False
         first = self.result
