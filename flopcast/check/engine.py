@@ -192,23 +192,40 @@ def localize(report: Report, submission: Submission) -> Report:
     # Repeated loops and reused calls share charge objects (a steady recursion's two million
     # charges can be a hundred objects): each distinct one is renamed once, the rest are C loops,
     # and the renamed list's roll-up is the original's, renamed.
-    visits: dict[LoopVisit, LoopVisit] = {}  # the charges made in one loop run share its visit
-    # Looked up by identity first, as spans are: a visit's hash hashes its loop's span's fields.
+    # Equal visits share one renamed copy. They are keyed by their loop's renamed span's
+    # identity (equal spans have one renamed copy, held in ``spans``) and their two numbers:
+    # hashing a visit hashes its span's fields through two generated __hash__ methods, and
+    # a file's visits can be tens of thousands of equal objects made apart.
+    visits: dict = {}  # (id of the renamed loop span, entry, index) -> the renamed visit
+    # Looked up by identity first, as spans are.
     visits_by_id: dict = {}  # id of a visit -> (the visit, its renamed copy); the visit is held
 
     def visit(v: LoopVisit) -> LoopVisit:
         held = visits_by_id.get(id(v))
         if held is not None:
             return held[1]
-        found = visits.get(v)
+        loop = span(v.loop)
+        key = (id(loop), v.entry, v.index)
+        found = visits.get(key)
         if found is None:
-            found = visits[v] = _copied(v, loop=span(v.loop))
+            found = visits[key] = _copied(v, loop=loop)
         visits_by_id[id(v)] = (v, found)
         return found
 
+    # The charges made in one run of a loop share one tuple of visits (api._with_loops): each
+    # tuple is renamed once, looked up by identity.
+    tuples_by_id: dict = {}  # id of a tuple of visits -> (the tuple, its renamed copy); the tuple is held
+
+    def loops(t: tuple) -> tuple:
+        if not t:
+            return ()
+        held = tuples_by_id.get(id(t))
+        if held is None:
+            held = tuples_by_id[id(t)] = (t, tuple(map(visit, t)))
+        return held[1]
+
     counts = rollup.counted(report.charges)
-    renamed = {id(c): _copied(c, span=span(c.span), dtype_origin=span(c.dtype_origin),
-                              loops=tuple(map(visit, c.loops)) if c.loops else ())
+    renamed = {id(c): _copied(c, span=span(c.span), dtype_origin=span(c.dtype_origin), loops=loops(c.loops))
                for c, _ in counts}
     places = rollup.positions(report.charges)
     if places is not None and len(places) > 1:
