@@ -200,26 +200,7 @@ def watch_numbers(interp, instance, before: Numbers) -> Optional[CounterWatch]:
         changed.add(id(new))
     if not changed and not logs:
         return None
-    places = rewrite(walked[1].leaves, lambda v: Known(raw_value(v)) if id(v) in changed else None) if changed \
-        else []
-    if places is None:
-        return None
-    fresh = {id(new) for _, _, _, new in places}
-    start = _leaf_walk(interp, instance, fresh, set(logs))
-    if start is None or len(start[1].slot_objects) != len(fresh):
-        undo(places)
-        return None
-    watch = CounterWatch(interp)
-    watch.carried = True
-    watch.logs = logs
-    for slot, value in enumerate(start[1].slot_objects):
-        watch.tainted[id(value)] = (value, ("leaf", slot))
-        watch.start_values.append(raw_value(value))
-    watch.start_form = start[0]
-    if not watch.start():
-        undo(places)
-        return None
-    return watch
+    return _started(interp, instance, walked[1].leaves, changed, logs)
 
 
 def _paired(leaves: list, old_values: list, old_places: list, containers: dict):
@@ -344,7 +325,14 @@ def watch_first(interp, instance, hint: FirstCallHint) -> Optional[CounterWatch]
             return None
         changed.add(id(value))
     logs = {id(walk.lists[i][0]): walk.lists[i] for i in hint.logs}
-    places = rewrite(walk.leaves, lambda v: Known(raw_value(v)) if id(v) in changed else None) if changed else []
+    return _started(interp, instance, walk.leaves, changed, logs, hint.skipped)
+
+
+def _started(interp, instance, leaves: list, changed: set, logs: dict, skipped=None) -> Optional[CounterWatch]:
+    """A carried watch, started, of the numbers of ``leaves`` whose ids are in ``changed`` (each put
+    in a new object at its place) and of ``logs``; None, the state as it was, when one cannot be
+    rewritten or the watch cannot start."""
+    places = rewrite(leaves, lambda v: Known(raw_value(v)) if id(v) in changed else None) if changed else []
     if places is None:
         return None
     fresh = {id(new) for _, _, _, new in places}
@@ -355,7 +343,8 @@ def watch_first(interp, instance, hint: FirstCallHint) -> Optional[CounterWatch]
     watch = CounterWatch(interp)
     watch.carried = True
     watch.logs = logs
-    watch.skipped_before = hint.skipped
+    if skipped is not None:
+        watch.skipped_before = skipped
     for slot, value in enumerate(start[1].slot_objects):
         watch.tainted[id(value)] = (value, ("leaf", slot))
         watch.start_values.append(raw_value(value))
