@@ -62,3 +62,22 @@ def ast_children(node: ast.AST) -> list:
         elif isinstance(value, list):
             out.extend([item for item in value if isinstance(item, AST)])
     return out
+
+
+#: (source, line, column) -> the lambda's node: one node per place, so a lambda made at each
+#: execution of a statement (a getter in a loop) is the same function to the canonical state.
+_LAMBDAS: dict = {}
+
+
+def lambda_at(source: str, node: ast.AST) -> ast.Lambda:
+    """The lambda ``source`` parses to, every node of it placed at ``node`` (a finding inside it
+    names the call or decorator that made it): the analyzer's stand-in for code Python generates
+    (``operator.itemgetter``, ``functools.total_ordering``, a dataclass's order methods)."""
+    key = (source, node.lineno, node.col_offset)
+    lam = _LAMBDAS.get(key)
+    if lam is None:
+        lam = _LAMBDAS[key] = ast.parse(source, mode="eval").body
+        for n in ast.walk(lam):
+            n.lineno, n.col_offset = node.lineno, node.col_offset
+            n.end_lineno, n.end_col_offset = node.end_lineno, node.end_col_offset
+    return lam

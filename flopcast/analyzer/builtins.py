@@ -57,6 +57,7 @@ from flopcast.analyzer.values import (
     signature,
 )
 from flopcast.model import Span
+from flopcast.syntax import lambda_at
 
 
 def _all_known(values) -> bool:
@@ -672,11 +673,6 @@ _CONTAINER_TYPES = {ListVal: list, TupleVal: tuple, DictVal: dict}
 _SCALAR_SUBCLASSES = {"float64": "float", "complex128": "complex"}
 
 
-#: (getter source, line, column) -> its lambda's node: one node per call site, so a getter made
-#: in every iteration of a loop is the same function to the canonical state (repeats.py)
-_GETTERS: dict = {}
-
-
 def _getter(interp, name: str, args: list, node) -> Optional[Value]:
     """``operator.attrgetter("a", "b.c")`` / ``itemgetter(0, "k")`` as the lambda they are
     (``lambda o: (o.a, o.b.c)``), so sort keys and ``min(..., key=...)`` run it."""
@@ -692,27 +688,14 @@ def _getter(interp, name: str, args: list, node) -> Optional[Value]:
             return None
         parts = [f"_o[{k!r}]" for k in keys]
     source = f"lambda _o: {parts[0]}" if len(parts) == 1 else f"lambda _o: ({', '.join(parts)},)"
-    return interp.make_function(_lambda_at(source, node), "<lambda>")
-
-
-def _lambda_at(source: str, node) -> "_ast.Lambda":
-    """The lambda ``source`` parses to, placed at ``node`` (a finding inside it names the call
-    that made it); parsed once per source and place."""
-    key = (source, node.lineno, node.col_offset)
-    lam = _GETTERS.get(key)
-    if lam is None:
-        lam = _GETTERS[key] = _ast.parse(source, mode="eval").body
-        for n in _ast.walk(lam):
-            n.lineno, n.col_offset = node.lineno, node.col_offset
-            n.end_lineno, n.end_col_offset = node.end_lineno, node.end_col_offset
-    return lam
+    return interp.make_function(lambda_at(source, node), "<lambda>")
 
 
 def _method_caller(interp, method: str, args: list, kwargs: dict, node) -> Value:
     """``operator.methodcaller("m", *args, **kwargs)`` as the lambda it is
     (``lambda o: o.m(*args, **kwargs)``), its arguments kept as the lambda's defaults."""
     source = f"lambda _o, *, _a=(), _k={{}}: _o.{method}(*_a, **_k)"
-    made = interp.make_function(_lambda_at(source, node), "<lambda>")
+    made = interp.make_function(lambda_at(source, node), "<lambda>")
     made.kw_defaults = {"_a": make_tuple(list(args)), "_k": DictVal(dict(kwargs))}
     return made
 

@@ -14,6 +14,7 @@ import ast
 from typing import Optional
 
 from flopcast.analyzer.values import ClassVal, FunctionVal, UserRaise
+from flopcast.syntax import lambda_at
 
 # functools._convert: for each root, the methods it makes (name, result from `r`, the root's answer)
 _CONVERT = {
@@ -23,19 +24,9 @@ _CONVERT = {
     "__ge__": [("__le__", "(not r) or self == other"), ("__gt__", "r and self != other"), ("__lt__", "not r")],
 }
 
-_MADE: dict = {}
-
-
 def _lambda(root: str, formula: str, deco: ast.expr) -> ast.Lambda:
-    key = (root, formula, deco.lineno, deco.col_offset)
-    lam = _MADE.get(key)
-    if lam is None:
-        source = f"lambda self, other: r if (r := type(self).{root}(self, other)) is NotImplemented else ({formula})"
-        lam = _MADE[key] = ast.parse(source, mode="eval").body
-        for n in ast.walk(lam):
-            n.lineno, n.col_offset = deco.lineno, deco.col_offset
-            n.end_lineno, n.end_col_offset = deco.end_lineno, deco.end_col_offset
-    return lam
+    return lambda_at(f"lambda self, other: r if (r := type(self).{root}(self, other)) is NotImplemented "
+                     f"else ({formula})", deco)
 
 
 def apply(interp, cls: ClassVal, deco: ast.expr, span) -> Optional[ClassVal]:
@@ -65,14 +56,7 @@ def dataclass_order(interp, cls: ClassVal, names: list, deco: ast.expr, span) ->
         if name in cls.attrs:
             raise UserRaise(span, f"TypeError: Cannot overwrite attribute {name} in class {cls.name}. "
                                   "Consider using functools.total_ordering")
-        key = ("dataclass", name, left, deco.lineno, deco.col_offset)
-        lam = _MADE.get(key)
-        if lam is None:
-            source = f"lambda self, other: ({left} {symbol} {right}) if type(other) is type(self) else NotImplemented"
-            lam = _MADE[key] = ast.parse(source, mode="eval").body
-            for n in ast.walk(lam):
-                n.lineno, n.col_offset = deco.lineno, deco.col_offset
-                n.end_lineno, n.end_col_offset = deco.end_lineno, deco.end_col_offset
-        made = interp.make_function(lam, name)
+        source = f"lambda self, other: ({left} {symbol} {right}) if type(other) is type(self) else NotImplemented"
+        made = interp.make_function(lambda_at(source, deco), name)
         made.owner = cls
         cls.attrs[name] = made
