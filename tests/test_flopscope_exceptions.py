@@ -12,7 +12,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from oracle import measure
+from oracle import assert_exact_match, measure
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -78,6 +78,12 @@ CAUGHT = """\
     """
 
 
+def _exact_as_run(path) -> None:
+    """Exact, and equal to flopscope's count per op and in total, at two sizes."""
+    for point in (POINT, Point(12, 3, 10**6)):
+        assert_exact_match(analyze(path, point), measure(path, point), f" at {point.width}x{point.depth}")
+
+
 def _caught(tmp_path, dtype: str, line: str):
     path = tmp_path / "estimator.py"
     path.write_text(textwrap.dedent(CAUGHT.format(dtype=dtype, line=line)))
@@ -91,34 +97,26 @@ def test_a_python_int_out_of_an_integer_arrays_range_raises_overflowerror_after_
     # flopscope has charged the op (it was priced as a normal op: the except clause's cost
     # was missing from a count called exact)
     path = _caught(tmp_path, dtype, line)
-    report = analyze(path, POINT)
-    runtime = measure(path, POINT).total
-    assert report.exact and report.total.lo == runtime, (report.total, runtime)
+    _exact_as_run(path)
 
 
 def test_a_python_int_inside_an_integer_arrays_range_computes(tmp_path):
     path = _caught(tmp_path, "np.int8", "q * 100 - 127")
-    report = analyze(path, POINT)
-    runtime = measure(path, POINT).total
-    assert report.exact and report.total.lo == runtime, (report.total, runtime)
+    _exact_as_run(path)
 
 
 @pytest.mark.parametrize("conversion", ["float", "int"])
 def test_float_or_int_of_a_complex_flopscope_array_raises_typeerror(tmp_path, conversion):
     # `float(fnp.sum(fnp.fft.rfft(x)))`: the 0-d array hands Python a complex
     path = _caught(tmp_path, "np.int8", f"{conversion}(fnp.sum(fnp.fft.rfft(x[0])))")
-    report = analyze(path, POINT)
-    runtime = measure(path, POINT).total
-    assert report.exact and report.total.lo == runtime, (report.total, runtime)
+    _exact_as_run(path)
 
 
 def test_an_out_buffer_numpy_cannot_cast_into_raises_a_typeerror_after_the_charge(tmp_path):
     # `fnp.add(float64s, 1.0, out=int64_buffer)`: flopscope charges the add, then numpy refuses the
     # same_kind cast (_UFuncOutputCastingError, a TypeError); it was unpriced
     path = _caught(tmp_path, "np.int64", "fnp.add(x, 1.0, out=q * 1)")
-    report = analyze(path, POINT)
-    runtime = measure(path, POINT).total
-    assert report.exact and report.total.lo == runtime, (report.total, runtime)
+    _exact_as_run(path)
 
 
 @pytest.mark.parametrize("line", ["fnp.asarray(300, dtype=fnp.int8)", "fnp.full((2, 2), 300, dtype=fnp.int8)",
@@ -128,18 +126,14 @@ def test_a_python_int_an_explicit_integer_dtype_cannot_hold_raises_overflowerror
     # numpy refuses to make the array (asarray before flopscope's charge, the others after it);
     # flopcast made it: a caught OverflowError's handler was missing from a count called exact
     path = _caught(tmp_path, "np.int8", line)
-    report = analyze(path, POINT)
-    runtime = measure(path, POINT).total
-    assert report.exact and report.total.lo == runtime, (report.total, runtime)
+    _exact_as_run(path)
 
 
 @pytest.mark.parametrize("line", ["np.int8(3) * 300", "q[0, 0] * 300"])
 def test_a_python_int_a_numpy_integer_scalar_cannot_hold_raises_overflowerror(tmp_path, line):
     # numpy's own scalar arithmetic (free) converts the weak int as an array op does
     path = _caught(tmp_path, "np.int8", line)
-    report = analyze(path, POINT)
-    runtime = measure(path, POINT).total
-    assert report.exact and report.total.lo == runtime, (report.total, runtime)
+    _exact_as_run(path)
 
 
 @pytest.mark.parametrize("line", ["fnp.power(q, np.int64(-1))", "q ** np.int8(-3)"])
@@ -159,6 +153,4 @@ def test_an_integer_power_with_a_negative_int_exponent_raises_valueerror(tmp_pat
     # numpy's integer power loop refuses it (after flopscope's charge for an array)
     path = _caught(tmp_path, "np.int8", line)
     path.write_text(path.read_text().replace("except (TypeError, OverflowError):", "except ValueError:"))
-    report = analyze(path, POINT)
-    runtime = measure(path, POINT).total
-    assert report.exact and report.total.lo == runtime, (report.total, runtime)
+    _exact_as_run(path)
