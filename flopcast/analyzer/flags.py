@@ -101,6 +101,12 @@ def pseudo_member(cls: ClassVal, value: Any, span) -> Optional[Value]:
     return member_for(cls, made, span)
 
 
+def _with_real(cls: Optional[ClassVal]) -> Optional[tuple]:
+    """(the flag class, the real enum class with its members), or None when either is unknown."""
+    real = _real_class(cls) if cls is not None else None
+    return None if real is None else (cls, real)
+
+
 def _flag_class(v: Value) -> Optional[ClassVal]:
     if v.__class__ is InstanceVal and is_flag(v.cls) and "value" in v.attrs and "name" in v.attrs:
         return v.cls
@@ -120,12 +126,10 @@ def _as_real(v: Value, cls: ClassVal, real: type):
 
 
 def _operands(left: Value, right: Value):
-    cls = _flag_class(left) or _flag_class(right)
-    if cls is None:
+    found = _with_real(_flag_class(left) or _flag_class(right))
+    if found is None:
         return None
-    real = _real_class(cls)
-    if real is None:
-        return None
+    cls, real = found
     a, b = _as_real(left, cls, real), _as_real(right, cls, real)
     if a is None or b is None:
         return None
@@ -152,24 +156,20 @@ def binary(name: str, left: Value, right: Value, span) -> Optional[Value]:
 
 def invert(operand: Value, span) -> Optional[Value]:
     """``~mode`` of a Flag member: the complement within the class's bits (an IntFlag's too)."""
-    cls = _flag_class(operand)
-    if cls is None:
+    found = _with_real(_flag_class(operand))
+    if found is None:
         return None
-    real = _real_class(cls)
-    if real is None:
-        return None
+    cls, real = found
     return member_for(cls, ~real(operand.attrs["value"].value), span)
 
 
 def contains(left: Value, right: Value, span) -> Optional[bool]:
     """``left in right`` where ``right`` is a Flag member: whether its bits hold ``left``'s.
     Python refuses a left operand of another kind with a TypeError (the program's)."""
-    cls = _flag_class(right)
-    if cls is None:
+    found = _with_real(_flag_class(right))
+    if found is None:
         return None
-    real = _real_class(cls)
-    if real is None:
-        return None
+    cls, real = found
     b = _as_real(right, cls, real)
     if left.__class__ is InstanceVal:
         a = _as_real(left, cls, real) if left.cls is cls else None
@@ -187,10 +187,8 @@ def contains(left: Value, right: Value, span) -> Optional[bool]:
 
 def members_of(v: Value) -> Optional[list]:
     """``list(mode)``: the one-bit members a Flag value holds, in Python's order (3.11)."""
-    cls = _flag_class(v)
-    if cls is None:
+    found = _with_real(_flag_class(v))
+    if found is None:
         return None
-    real = _real_class(cls)
-    if real is None:
-        return None
+    cls, real = found
     return [member_for(cls, m, None) for m in real(v.attrs["value"].value)]
