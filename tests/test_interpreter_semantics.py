@@ -272,6 +272,18 @@ CASES = {
         for _ in range(p.n):
             STEP
         """),
+    "namedtuple_asdict_is_a_dict_of_its_fields": (
+        "from typing import NamedTuple\n\n\nclass P(NamedTuple):\n    h: object\n    n: int\n", """
+        cfg = P(h, 2)._asdict()
+        for _ in range(cfg["n"] + len(cfg)):
+            STEP
+        """),
+    "namedtuple_make_and_fields_follow_the_class": (
+        "from typing import NamedTuple\n\n\nclass P(NamedTuple):\n    n: int\n    m: int\n", """
+        p = P._make([1, 2])
+        for _ in range(p.m + len(P._fields) + (p._fields[1] == "m")):
+            STEP
+        """),
     "math_and_statistics_of_known_lists_are_known": ("import math\nimport statistics\n", """
         n = math.fsum([0.5, 0.5]) + statistics.mean([1, 2, 3]) + math.prod([1, 2]) - 2.0
         for _ in range(int(n)):

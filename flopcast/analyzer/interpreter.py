@@ -3678,8 +3678,10 @@ class Interpreter:
                     return made
             if name in _MODULE_METHODS and _is_flops_module(obj.cls):
                 return BoundLib(f"flopscope.Module.{name}", obj)
-            if name == "_replace" and any(c.tuple_like for c in obj.cls.mro()):
-                return BoundLib("py:namedtuple._replace", obj)
+            if name in ("_replace", "_asdict") and any(c.tuple_like for c in obj.cls.mro()):
+                return BoundLib("py:namedtuple." + name, obj)
+            if name == "_fields" and any(c.tuple_like for c in obj.cls.mro()):
+                return _namedtuple_fields(obj.cls)
             if obj.payload is not None and name in _CONTAINER_METHODS[type(obj.payload)]:
                 return BoundLib("py." + name, obj.payload)  # dict's / list's own method
             owner, hook = obj.cls.lookup("__getattr__")
@@ -3706,6 +3708,10 @@ class Interpreter:
                 return attr
             if name == "__name__":
                 return Known(obj.name)
+            if name == "_fields" and any(c.tuple_like for c in obj.mro()):
+                return _namedtuple_fields(obj)
+            if name == "_make" and any(c.tuple_like for c in obj.mro()):
+                return BoundLib("py:namedtuple._make", obj)
             if name == "__dataclass_fields__":
                 # `cls(**{k: d[k] for k in cls.__dataclass_fields__})`: a config built from a dict
                 from flopcast.analyzer.builtins import dataclass_fields_dict
@@ -4319,6 +4325,10 @@ class Interpreter:
                                      "or list.sort() is not modelled")
         if path == "py:namedtuple._replace" and isinstance(recv, InstanceVal) and not args:
             return self.replace_fields(recv, kwargs, span)
+        if path == "py:namedtuple._asdict" and isinstance(recv, InstanceVal) and not args and not kwargs:
+            return DictVal({n.value: recv.attrs.get(n.value, OPAQUE) for n in _namedtuple_fields(recv.cls).items})
+        if path == "py:namedtuple._make" and isinstance(recv, ClassVal) and len(args) == 1 and not kwargs:
+            return self.call(recv, self.iterate(args[0], node), {}, span)
         if path == "py:functools.lru_cache.wrap":
             if len(args) != 1 or kwargs or not isinstance(args[0], FunctionVal):
                 return self._unpriced_at(span, "lru_cache", "a cache wrapper around something other than a function "
@@ -5247,6 +5257,12 @@ def _exception_name(what: str) -> str:
     m = re.match(r"\s*([A-Za-z_][\w.]*)", what)
     return m.group(1).rsplit(".", 1)[-1] if m else ""
 _MODULE_METHODS = {"load", "load_state_dict", "state_dict", "save", "config", "from_file"}
+
+
+def _namedtuple_fields(cls: ClassVal) -> TupleVal:
+    """A NamedTuple class's ``_fields``: its field names in order (a subclass's are its base's)."""
+    fields = next((c.fields for c in cls.mro() if c.fields is not None), [])
+    return TupleVal(tuple(Known(f[0]) for f in fields))
 
 
 def _is_flops_module(cls: ClassVal) -> bool:
