@@ -364,7 +364,7 @@ def _fit_formula(runs: _Runs, point: Point) -> Optional[str]:
         return None
     threshold = _budget_threshold(here, doubled, point.budget)
     if threshold is not None:
-        piecewise = _piecewise(runs, point, threshold)
+        piecewise = _piecewise(runs, point, threshold, here.total)
         if piecewise is not None:
             return piecewise
     depends_on_budget = doubled.total != here.total
@@ -433,7 +433,12 @@ def boundary(op: str, t: Fraction) -> tuple[int, int]:
     return ceil - 1, ceil
 
 
-def _piecewise(runs: _Runs, point: Point, threshold) -> Optional[str]:
+def _piecewise(runs: _Runs, point: Point, threshold, total: int) -> Optional[str]:
+    """``b OP t(w, d) → on; otherwise off``, each part fitted on the grids around the point, or
+    None. ``total`` is the point's own: the part on its side of the threshold must give it (a
+    cost with more than one threshold in b, each plan that fits the budget adding its part, is
+    not one threshold's two pieces: fitted at the first threshold's sides, the formula said less
+    than the point's total at the point itself)."""
     span, op, k, budget_on_left = threshold
     thresholds: dict = {}
 
@@ -462,6 +467,12 @@ def _piecewise(runs: _Runs, point: Point, threshold) -> Optional[str]:
     on = _fit(piece(True), point) if t_formula is not None else None
     off = _fit(piece(False), point) if on is not None else None
     if t_formula is None or on is None or off is None:
+        return None
+    # Each part goes through its grid, of which the point's (w, d) is one: the part on the
+    # point's side gives there the total of the run at that side's boundary (made already).
+    t = t_at(point.width, point.depth)
+    holds = {"GtE": point.budget >= t, "Gt": point.budget > t, "LtE": point.budget <= t, "Lt": point.budget < t}[op]
+    if piece(holds)(point.width, point.depth) != total:
         return None
     return f"b {_SYMBOL[op]} {t_formula} → {on}; otherwise {off}"
 
