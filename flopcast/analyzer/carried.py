@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from typing import NamedTuple, Optional
 
-from flopcast.analyzer import carried_bounds, lru, write_only
+from flopcast.analyzer import carried_bounds, flags, lru, write_only
 from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.counters import _ONE_ARG, CounterWatch, LeafCanon, raw_value, rewrite, suspended, undo
+from flopcast.analyzer.flags import PSEUDO_MEMBERS
 from flopcast.analyzer.joins import _Walk
 from flopcast.analyzer.values import Known
 
@@ -36,6 +37,17 @@ class _StateWalk(_Walk):
     compared are of one run, whose classes are the same objects."""
 
     definition = Canon.definition
+
+    def names(self, env: dict) -> tuple:
+        # A Flag class's pseudo-members (``Cap.A | Cap.B``, flags.py) are made once per value and
+        # cached: a later call gets the cached member where the first made it, the same object
+        # either way (Python's ``_value2member_map_`` grows alike), so which are cached steers no
+        # call while none was given an attribute of its own. Left out then, a first call that
+        # only combined flags leaves the state it found: no second call is made (flag_stages
+        # made one per run, 45% of its formula fit).
+        if PSEUDO_MEMBERS in env and flags.pristine(env[PSEUDO_MEMBERS]):
+            env = {k: v for k, v in env.items() if k != PSEUDO_MEMBERS}
+        return Canon.names(self, env)
 
 
 def state(interp, instance) -> Optional[tuple]:

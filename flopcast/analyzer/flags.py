@@ -25,7 +25,7 @@ from flopcast.analyzer.values import ClassVal, DictVal, InstanceVal, Known, LibR
 _BINARY = {"BitOr": lambda a, b: a | b, "BitAnd": lambda a, b: a & b, "BitXor": lambda a, b: a ^ b}
 
 #: where a class keeps the pseudo-members made for it (Python's ``_value2member_map_``)
-_PSEUDO = "__flag_pseudo__"
+PSEUDO_MEMBERS = _PSEUDO = "__flag_pseudo__"
 
 
 def is_flag(cls: ClassVal) -> bool:
@@ -84,6 +84,17 @@ def member_for(cls: ClassVal, real: Any, span) -> Value:
         made = cache.items[value] = InstanceVal(cls, {"name": name, "value": Known(value), "_value_": Known(value),
                                                       "_name_": name})
     return made
+
+
+#: The attributes member_for gives a pseudo-member.
+_MADE_WITH = frozenset({"name", "value", "_value_", "_name_"})
+
+
+def pristine(cache: Value) -> bool:
+    """Whether ``cache`` (a class's PSEUDO_MEMBERS) holds only pseudo-members as member_for made them."""
+    return isinstance(cache, DictVal) and all(
+        isinstance(m, InstanceVal) and m.attrs.keys() == _MADE_WITH and isinstance(m.attrs["value"], Known)
+        and m.attrs["value"].value == value for value, m in cache.items.items())
 
 
 def pseudo_member(cls: ClassVal, value: Any, span) -> Optional[Value]:
