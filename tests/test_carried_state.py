@@ -194,3 +194,30 @@ def test_qr_active_per_call_matches_the_runtime() -> None:
     for k, total in enumerate(measured):
         assert _predicted(report, k).contains(total), f"{[str(i) for i in report.per_call]} vs {measured}"
     assert not report.lower_bound and not report.exact
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+def test_flags_combined_in_the_first_call_make_no_second_call(point: Point) -> None:
+    """`Cap.MEAN | Cap.VAR` is cached by the class at the first call (flags.py, as Python's
+    _value2member_map_): which pseudo-members are cached steers no call, so the first call leaves
+    the state it found and no second call is made (flag_stages made one in every run)."""
+    from flopcast.analyzer.api import run_point
+    from flopcast.analyzer.program import estimator_class, load_program
+
+    path = FIXTURES / "flag_combined.py"
+    measured = [m.total for m in measure_calls(path, point, 3)]
+    report = analyze(path, point)
+    assert report.exact and not report.per_call and [report.total.lo] * 3 == measured
+    program = load_program(path, None, None)
+    (result,) = run_point(program, estimator_class(program, None), point, True).results
+    assert result.settled and result.later == []
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+def test_a_pseudo_member_given_an_attribute_is_state_a_later_call_reads(point: Point) -> None:
+    path = FIXTURES / "flag_member_attr.py"
+    measured = [m.total for m in measure_calls(path, point, CALLS)]
+    report = analyze(path, point)
+    assert report.per_call_settled and not report.exact
+    predicted = [report.per_call[min(i, len(report.per_call) - 1)].lo for i in range(CALLS)]
+    assert predicted == measured, (_per_call(report), measured)

@@ -199,3 +199,22 @@ def test_a_stopped_analysis_leaves_the_futile_keys_as_they_were(monkeypatch):
     meter = api.WorkMeter(10**9)
     api.run_point(program, cls, Point(64, 4, 2**41), True, meter=meter)
     assert futility(program).snapshot() != before and meter.spent > 5
+
+
+def test_a_piecewise_formula_gives_the_points_own_total_at_the_point(tmp_path):
+    # Two thresholds in b: the fit's pieces are fitted at the first one's sides, where the second
+    # arm never runs; at the point (above both) such a formula said only the first arm's cost
+    # (flag_portfolio printed one whose part at its point was 1,052,960 of 136,080,648).
+    path = tmp_path / "estimator.py"
+    path.write_text(
+        "import flopscope.numpy as fnp\nfrom whestbench import BaseEstimator\n\n\n"
+        "class Estimator(BaseEstimator):\n    def predict(self, mlp, budget):\n"
+        "        x = fnp.zeros((mlp.width,), dtype=fnp.float32)\n"
+        "        if budget >= 100 * mlp.width * mlp.depth:\n            x = fnp.exp(x)\n"
+        "        if budget >= 10000 * mlp.width * mlp.depth:\n            x = fnp.tanh(x) + fnp.exp(x)\n"
+        "        return fnp.stack([x] * mlp.depth)\n")
+    point = Point(32, 2, 2**41)
+    report = analyze(path, point, formula=True)
+    assert report.total.exact and report.total.lo == measure(path, point).total
+    assert report.formula is not None and not report.formula.startswith("("), report.formula
+    assert evaluate(report.formula, point.width, point.depth, point.budget) == report.total.lo, report.formula
