@@ -103,7 +103,7 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
               entered: Optional[set] = None, share_calls: bool = False,
               reruns: Optional[list] = None, reuse_runs: bool = True,
               sharing: Optional[list] = None, exact_only: bool = False,
-              meter: Optional["WorkMeter"] = None) -> Exploration:
+              meter: Optional["WorkMeter"] = None, shares: Optional[list] = None) -> Exploration:
     """``entered`` collects the nodes of the functions whose bodies ran on any run made.
     ``share_calls``: a run reuses the calls the earlier runs recorded (repeats.SharedCalls);
     not for the formula fit, whose step limit counts the work of its runs as they are.
@@ -114,9 +114,10 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
     exploration's), for other runs with none (the nominal number's, _runner).
     ``exact_only``: paths.NotExact is raised once two paths prove the total is not one number.
     ``meter``: every run made adds the work it executed to ``meter.spent``, and stops with
-    interpreter.WorkOut once the runs made have executed more than ``meter.allowance``."""
+    interpreter.WorkOut once the runs made have executed more than ``meter.allowance``.
+    ``shares`` gets every SharedCalls made (the caller releases them once it is done with the runs)."""
     args = (program, cls, point, include_scorer_cast, record_values, traces, memory, entered, share_calls, reruns,
-            reuse_runs, sharing, exact_only, meter)
+            reuse_runs, sharing, exact_only, meter, shares)
     if meter is None:
         return _run_point(*args)
     from flopcast.analyzer.futile import futility
@@ -136,7 +137,7 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
 def _run_point(program: Program, cls: str, point: Point, include_scorer_cast: bool, record_values: bool,
                traces: Optional[list], memory: bool, entered: Optional[set], share_calls: bool,
                reruns: Optional[list], reuse_runs: bool, sharing: Optional[list], exact_only: bool,
-               meter: Optional["WorkMeter"]) -> Exploration:
+               meter: Optional["WorkMeter"], shares: Optional[list]) -> Exploration:
     def run(decisions: Decisions) -> RunResult:
         trace = None
         first_here = not runs_here
@@ -170,6 +171,7 @@ def _run_point(program: Program, cls: str, point: Point, include_scorer_cast: bo
         try:
             result = interp.run(cls)
         finally:
+            interp.memo.release()
             if meter is not None:
                 meter.spent += interp.work
         made[id(result)] = (result, trace, _Rerun(dict(decisions.chosen), enumerated, count_values, shared,
@@ -236,7 +238,14 @@ def _run_point(program: Program, cls: str, point: Point, include_scorer_cast: bo
     # their answers too (sizetests.py): those are known only after a run, and settle first.
     enumerated: dict = {}
     count_values: dict = {}
-    shared = SharedCalls(program.lasting) if share_calls else None  # per set of values analysed at: they steer calls
+
+    def new_shared() -> Optional[SharedCalls]:
+        made_shared = SharedCalls(program.lasting) if share_calls else None
+        if made_shared is not None and shares is not None:
+            shares.append(made_shared)
+        return made_shared
+
+    shared = new_shared()  # per set of values analysed at: they steer calls
     if sharing is not None and shared is not None:
         sharing.append(shared)
     first = explored = exploring()
@@ -245,11 +254,11 @@ def _run_point(program: Program, cls: str, point: Point, include_scorer_cast: bo
         if wanted == count_values:
             break
         count_values = wanted
-        shared = SharedCalls(program.lasting) if share_calls else None
+        shared = new_shared()
         first = explored = exploring()
     else:
         count_values = {key: sizetests.OPEN for key in count_values}
-        shared = SharedCalls(program.lasting) if share_calls else None
+        shared = new_shared()
         first = explored = exploring()
     for _ in range(3):
         wanted = dataints.enumeration(explored.results, enumerated)
@@ -258,7 +267,7 @@ def _run_point(program: Program, cls: str, point: Point, include_scorer_cast: bo
         if wanted == enumerated:
             return paired(explored)
         enumerated = wanted
-        shared = SharedCalls(program.lasting) if share_calls else None
+        shared = new_shared()
         explored = exploring()
     return paired(first)
 
@@ -388,12 +397,25 @@ def analyze_program(program: Program, cls: str, point: Point, include_scorer_cas
                     explorations: Optional[list] = None, exact_only: bool = False) -> Report:
     """The report at ``point``; the exploration it came from is appended to ``explorations``.
     ``exact_only``: as :func:`analyze`'s."""
+    shares: list = []
+    try:
+        return _analyze_program(program, cls, point, include_scorer_cast, record_values, trace, memory,
+                                explorations, exact_only, shares)
+    finally:
+        # The calls its runs shared are reused by no later run (repeats.SharedCalls.release).
+        for shared in shares:
+            shared.release()
+
+
+def _analyze_program(program: Program, cls: str, point: Point, include_scorer_cast: bool, record_values: bool,
+                     trace: bool, memory: bool, explorations: Optional[list], exact_only: bool,
+                     shares: list) -> Report:
     traces: Optional[list] = [] if trace or memory else None
     entered: set = set()
     reruns: list = []
     sharing: list = []
     explored = run_point(program, cls, point, include_scorer_cast, record_values, traces, memory, entered, True,
-                         reruns, sharing=sharing, exact_only=exact_only)
+                         reruns, sharing=sharing, exact_only=exact_only, shares=shares)
     if explorations is not None:
         explorations.append(explored)
     results = explored.results
