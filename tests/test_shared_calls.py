@@ -258,3 +258,33 @@ def test_the_nominal_numbers_runs_are_as_when_every_call_runs(path: Path) -> Non
     assert seen == expected
     assert made  # not vacuous: the nominal number made runs of its own, and they reused calls
     assert sum(r.work for r in made) < sum(r.work for r in alone)
+
+
+def test_an_analysis_releases_its_call_records_when_it_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The runs' interpreters hold the records in reference cycles: kept, their keys (hundreds of
+    # thousands of tuples in a savings phase) wait for the cyclic collector. Released when the
+    # analysis ends, with the same report; the records kept for the command's other analyses
+    # (lasting.py) stay.
+    from flopcast.analyzer import repeats
+    from flopcast.analyzer.api import Session
+
+    made: list = []
+    init = repeats.SharedCalls.__init__
+
+    def tracked(self, *args, **kwargs) -> None:
+        init(self, *args, **kwargs)
+        made.append(self)
+
+    recorded = []
+    add = repeats.SharedCalls.add
+    monkeypatch.setattr(repeats.SharedCalls, "__init__", tracked)
+    monkeypatch.setattr(repeats.SharedCalls, "add", lambda self, *a: (recorded.append(self), add(self, *a))[1])
+    memos: list = []
+    finish = repeats.CallMemo.finish
+    monkeypatch.setattr(repeats.CallMemo, "finish", lambda self, *a: (memos.append(self), finish(self, *a))[1])
+    path = CORPUS / "lowrank_moments.py"
+    session = Session()
+    report = session.analyze(path, POINT)
+    assert recorded and memos and session._calls.entries  # calls were shared, recorded and kept
+    assert all(not s.entries for s in made) and all(not m.entries for m in memos)
+    assert report == analyze(path, POINT)
