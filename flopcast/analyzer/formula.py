@@ -464,15 +464,18 @@ def _piecewise(runs: _Runs, point: Point, threshold, total: int) -> Optional[str
 
     # Each part is fitted only while the ones before it have a formula: else there is none.
     t_formula = _fit(t_at, point)
-    on = _fit(piece(True), point) if t_formula is not None else None
-    off = _fit(piece(False), point) if on is not None else None
-    if t_formula is None or on is None or off is None:
+    if t_formula is None:
         return None
-    # Each part goes through its grid, of which the point's (w, d) is one: the part on the
-    # point's side gives there the total of the run at that side's boundary (made already).
+    # Each part goes through its grid, of which the point's (w, d) is one (its first): the part
+    # on the point's side gives there the total of the run at that side's boundary. Asked before
+    # the parts are fitted: a point whose total that run does not give has no piecewise formula.
     t = t_at(point.width, point.depth)
     holds = {"GtE": point.budget >= t, "Gt": point.budget > t, "LtE": point.budget <= t, "Lt": point.budget < t}[op]
     if piece(holds)(point.width, point.depth) != total:
+        return None
+    on = _fit(piece(True), point)
+    off = _fit(piece(False), point) if on is not None else None
+    if on is None or off is None:
         return None
     return f"b {_SYMBOL[op]} {t_formula} → {on}; otherwise {off}"
 
