@@ -3017,8 +3017,13 @@ class Interpreter:
                         table[key] -= delta
                         if not table[key]:
                             del table[key]
-        r.charges = ChargeList(c for i, c in enumerate(r.charges) if i not in drop_charges)
-        r.unpriced = [u for i, u in enumerate(r.unpriced) if i not in drop_unpriced]
+        # A generator that stopped at its last item (a loop that broke there) usually charged
+        # nothing after that yield: its region is empty, and rebuilding a list of millions of
+        # charges (a reused recursion's) to take nothing back cost seconds.
+        if drop_charges:
+            r.charges = ChargeList(c for i, c in enumerate(r.charges) if i not in drop_charges)
+        if drop_unpriced:
+            r.unpriced = [u for i, u in enumerate(r.unpriced) if i not in drop_unpriced]
 
     def expr_Lambda(self, node: ast.Lambda) -> Value:
         return self.make_function(node, "<lambda>")
