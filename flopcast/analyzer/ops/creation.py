@@ -246,6 +246,21 @@ def _astype(ctx, args, kwargs):
 
 def _known_ints(src) -> Optional[list]:
     """The Python ints of a known number or (nested) list/tuple of them, in order; None otherwise."""
+    if isinstance(src, (ListVal, TupleVal)):
+        # a flat list of known numbers (``fnp.array(sorted(units))`` of thousands): each value
+        # read once, as walk reads it, without a Known made and walked per item
+        # (anything else, from the first item that is not a plain int on: walked below, which
+        # reads the same items up to that one, as it stops there too)
+        values = []
+        for x in src.items:
+            if x.__class__ is not Known:
+                break
+            v = x.value
+            if v.__class__ is not int:
+                break
+            values.append(v)
+        else:
+            return values
     found: list = []
 
     def walk(v) -> bool:

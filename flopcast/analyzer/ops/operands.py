@@ -78,6 +78,9 @@ def to_array(ctx, v: Value) -> Array:
     if isinstance(v, Array):
         return v
     if isinstance(v, ListVal):
+        flat = _flat_numbers(v.items)
+        if flat is not None:
+            return flat
         items = [to_array(ctx, x) for x in v.items]
         if not items:
             return Array((0,), "float64")
@@ -98,6 +101,29 @@ def to_array(ctx, v: Value) -> Array:
     if isinstance(v, Known) and isinstance(v.value, (tuple, list)):
         return Array(shape_of(v), op.dtype)
     return Array((), op.dtype or dtypes.result_type(op))
+
+
+_WEAK_OF = {int: "int", float: "float"}
+
+
+def _flat_numbers(items: list) -> Optional[Array]:
+    """A list of known Python ints and floats (``fnp.array(sorted(units))`` of thousands):
+    the array ``to_array`` makes of it item by item (each a 0-d array, then their dtypes
+    promoted), without those arrays. None when any item is something else. Each item's value
+    is read as to_array reads it (``isinstance(x.value, ...)``), so a watched number is seen
+    read as it is there (counters.py)."""
+    if not items:
+        return None
+    kinds: dict = {}
+    for x in items:
+        if x.__class__ is not Known:
+            return None
+        kind = _WEAK_OF.get(x.value.__class__)
+        if kind is None:
+            return None
+        kinds[kind] = None
+    # as the item-by-item path asks: each item's Operand, repeats dropped in order of first occurrence
+    return Array((len(items),), dtypes.result_type(*(Operand(weak=k) for k in kinds)))
 
 
 def numel(shape: tuple[int, ...]) -> int:
