@@ -96,3 +96,19 @@ def test_a_generator_left_at_its_last_item_keeps_the_charge_list(monkeypatch):
     monkeypatch.setattr(Interpreter, "retract_unconsumed", spy)
     run_counting(FIXTURE, 16, 4)
     assert kept and all(kept)
+
+
+class _Ctx:
+    span = None
+
+    def charge(self, *args) -> None:
+        pass
+
+
+@pytest.mark.parametrize("bounds", [(7,), (0,), (2, 9), (9, 2, -1), (9, 2, -3), (-5, 40, 7), (3, 3), (5, 1)])
+def test_an_aranges_int_bounds_are_its_least_and_greatest_items(bounds):
+    """Taken from the range's ends (min() and max() walked every item of fnp.arange(width))."""
+    made = creation._arange(_Ctx(), [Known(b) for b in bounds], {})
+    items = range(*bounds)
+    assert made.shape == (len(items),)
+    assert made.vrange == ((min(items), max(items)) if items else None)

@@ -141,7 +141,10 @@ def _arange(ctx, args, kwargs):
     origin = ctx.span if dt == "float64" and "dtype" not in kwargs else None
     ctx.charge("arange", 2 * n, dt, origin)
     taken = range(*vals) if all(isinstance(v, int) for v in vals) else None
-    vrange = (min(taken), max(taken)) if taken and dt.startswith(("int", "uint")) else None
+    # a range's least and greatest items are its ends (min() and max() walked all of it:
+    # heap_frontier's fnp.arange(width) per pair term, thousands of items each time)
+    vrange = (min(taken[0], taken[-1]), max(taken[0], taken[-1])) if taken and dt.startswith(("int", "uint")) \
+        else None
     return Array((n,), dt, dtype_origin=origin, vrange=vrange)
 
 
