@@ -370,6 +370,20 @@ _UNSEEN = object()
 
 
 def _known(v: Any) -> Any:
+    # The exact classes first (a walk meets a log's tuples of texts and ints item by item:
+    # staged_pipeline's STAGE_LOG at every probe); subclasses (np.float64, IntEnum members)
+    # take the isinstance chain below, which writes what it always wrote.
+    cls = v.__class__
+    if cls is float:
+        return ("float", v.hex())
+    if cls in _EXACT_SCALARS:
+        return (cls.__name__, v)
+    if cls is tuple:
+        return ("tuple", tuple([_known(x) for x in v]))
+    return _known_by_kind(v)
+
+
+def _known_by_kind(v: Any) -> Any:
     if isinstance(v, float):
         return ("float", v.hex())  # tells -0.0 from 0.0 and compares NaNs
     if isinstance(v, _SCALARS):

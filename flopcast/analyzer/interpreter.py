@@ -28,7 +28,7 @@ from typing import Any, Optional
 
 from flopcast.syntax import ast_children, ast_walk
 from flopcast import installed
-from flopcast.analyzer import (carried, dataints, descriptors, dispatch, dtypes, dunders, flags, joins, lru, open_loops, ops,
+from flopcast.analyzer import (carried, first_writes, dataints, descriptors, dispatch, dtypes, dunders, flags, joins, lru, open_loops, ops,
                                ordering,
                                plain_numpy, presumptions, pricing, scalar_values, sizetests, submission_files, undefined)
 from flopcast.analyzer.chargelist import ChargeList
@@ -386,6 +386,7 @@ class Interpreter:
         self.own_code_loops: dict = {}  # loop statement -> its last watched execution ran only its own code
         self.counted_compares: dict = {}  # comparison reading a watched loop's counter -> its SteadyLoop
         self.counter_watch = None  # the iteration watched for numbers that steer nothing (counters.py)
+        self._prefix: Optional[first_writes.Armed] = None  # a first call's prefix being run (first_writes.py)
         self._free_index: Optional[ast.expr] = None  # the index of a write into a plain ndarray, never read
         # (tuple node, array) of the tuple index being evaluated while a counter is watched (expr_Subscript)
         self._array_index: Optional[tuple] = None
@@ -513,7 +514,10 @@ class Interpreter:
             # against them (_later_calls), so a counter that steers nothing settles at call 2.
             before_numbers = carried.numbers(self, instance) if before is not None else None
             # Or the first call itself, on the numbers an earlier run's first call changed.
+            # Or the attributes it adds, by the assignments predict begins with (first_writes.py).
+            armed = first_writes.arm(instance, predict) if before is not None and self._plain_run() else None
             first_watch = self._watch_first(instance) if before_numbers is not None else None
+            self._prefix = armed
             marks = (len(self.decisions.answers), self.steps, self.work)
             self.metered = True
             try:
@@ -532,10 +536,11 @@ class Interpreter:
                 elif value is not None and self.include_scorer_cast:
                     self.scorer_cast(value)
             finally:
+                self._prefix = None
                 if first_watch is not None:
                     first_watch.stop()
             if self.result.raised is None and not self.result.unpriced and self._budget_overrun() is None:
-                self._later_calls(instance, predict, before, before_numbers, first_watch, marks)
+                self._later_calls(instance, predict, before, before_numbers, first_watch, marks, armed)
         except Exception as exc:  # noqa: BLE001 - the last boundary: a flopcast bug never fakes a total
             self._end_path_at(exc)
         self.result.sites = list(self.decisions.seen)
@@ -558,7 +563,8 @@ class Interpreter:
             self._end_path(_model_failure(where, exc))
 
     def _later_calls(self, instance: Value, predict: Value, before: Optional[tuple],
-                     before_numbers: Optional[list] = None, first_watch=None, marks: tuple = ()) -> None:
+                     before_numbers: Optional[list] = None, first_watch=None, marks: tuple = (),
+                     armed: Optional[first_writes.Armed] = None) -> None:
         """The calls whestbench makes after the first on this instance, one per MLP, followed while
         the first left state they can read (carried.py). Only after a first call that ended
         normally: one that raised or ran out of budget leaves a state the path does not follow."""
@@ -572,6 +578,10 @@ class Interpreter:
             self.program.first_call_tries[0 if settled else 1] += 1
             if settled:
                 return  # every call makes the moves the first made
+        if armed is not None and self._second_call_fits(marks) \
+                and first_writes.added_unread(self, instance, before, armed):
+            self._add_second_call(marks)
+            return  # it only added attributes no code read before writing them: every call moves alike
         r = self.result
         # The numbers of the state the last call started from. The first call's too: the second
         # call is watched against them, so a call counter (`CALLS += 1`, `self.calls += 1`) that
@@ -616,10 +626,15 @@ class Interpreter:
         are: not a traced run, one recording values, or one whose decisions watch or replay."""
         hint = self.program.first_call_hint
         settled, failed = self.program.first_call_tries
-        if hint is None or failed > 2 * settled + 2 or self.trace is not None or self.record_values \
-                or type(self.decisions) is not Decisions or self.decisions.watch or self.counter_watch is not None:
+        if hint is None or failed > 2 * settled + 2 or not self._plain_run():
             return None
         return carried.watch_first(self, instance, hint)
+
+    def _plain_run(self) -> bool:
+        """A run whose later calls may be taken as the first's when that is proven: not a traced
+        run, one recording values, or one whose decisions watch or replay."""
+        return self.trace is None and not self.record_values and type(self.decisions) is Decisions \
+            and not self.decisions.watch and self.counter_watch is None
 
     def _settled_as_first(self, instance: Value, watch, marks: tuple) -> bool:
         """After a first call watched on the numbers and logs it changed (``watch``, stopped): when
@@ -628,12 +643,24 @@ class Interpreter:
         the decisions' answers, the steps and the work before the first call. (The notes and
         uncertainties a second call records are the first's, all on the path already: the report
         lists each once.)"""
+        if not self._second_call_fits(marks) or not carried.steers_nothing_unbounded(self, instance, watch):
+            return False
+        self._add_second_call(marks)
+        return True
+
+    def _second_call_fits(self, marks: tuple) -> bool:
+        """Whether a second call as long as the first stays within the step limit and the fit's
+        allowance (else it runs: it might reach them)."""
+        _, steps, work = marks
+        return not (self.steps + (self.steps - steps) + 1 > MAX_STEPS or self.work + (self.work - work) > self.work_stop)
+
+    def _add_second_call(self, marks: tuple) -> None:
+        """What running a second call that makes the first's moves would have added to the path.
+        ``marks``: the decisions' answers, the steps and the work before the first call. (The notes
+        and uncertainties a second call records are the first's, all on the path already: the
+        report lists each once.)"""
         answers_start, steps, work = marks
         took = self.steps - steps
-        if self.steps + took + 1 > MAX_STEPS or self.work + (self.work - work) > self.work_stop:
-            return False  # a second call might reach the step limit or the fit's allowance: it runs
-        if not carried.steers_nothing_unbounded(self, instance, watch):
-            return False
         first = self.result
         first.later.append(first.total)
         # Its sites are the first call's, answered alike (a site keeps its option on a path).
@@ -646,7 +673,6 @@ class Interpreter:
             answers.extend(again)
         self.steps += took
         self.work += self.work - work
-        return True
 
     def _call_again(self, predict: Value) -> Optional[str]:
         """One more call of ``predict`` with a fresh MLP, inside a fresh budget: its total is
@@ -1066,9 +1092,23 @@ class Interpreter:
                     self.unpriced(t, "del", "deleting this attribute is not modelled")
 
     def stmt_Assign(self, node: ast.Assign) -> None:
+        armed = self._prefix
+        if armed is not None and node in armed.prefix.position:
+            return self._prefix_assign(node, armed)
         value = self.eval(node.value)
         for target in node.targets:
             self.assign(target, value)
+
+    def _prefix_assign(self, node: ast.Assign, armed: first_writes.Armed) -> None:
+        """One of the assignments a first call of predict begins with (first_writes.py), with the
+        length of entered_log before the first and after each, as first met."""
+        entered = armed.entered
+        if node is armed.prefix.first:
+            entered.setdefault("start", len(self.entered_log))
+        value = self.eval(node.value)
+        for target in node.targets:
+            self.assign(target, value)
+        entered.setdefault(armed.prefix.position[node], len(self.entered_log))
 
     def stmt_AnnAssign(self, node: ast.AnnAssign) -> None:
         if node.value is not None:

@@ -1,0 +1,163 @@
+"""Attributes the first call of ``predict`` adds, written before anything can read them.
+
+A first call that adds attributes to the instance (``self.log = []``, ``self.mu = [None] *
+depth``) leaves a state unlike the one it started from, so carried.py calls ``predict`` again on
+every path: about half of each run of quantile_gram (66 runs at 1024x16). Where the call added
+nothing else, the second call need not run when what it can see of the new attributes is what
+the first saw of their absence: nothing. That holds when
+
+* the state after the first call, the new attributes left out, is the one it started from
+  (carried.state: the instance, every module's globals, the lru_cache tables), the old
+  attributes in their order. The instance is walked as a copy, so a state that reaches the
+  instance otherwise than as the walk's root (a registry global, a class attribute, its own
+  attribute) writes it out whole where the state before wrote a reference, and differs;
+* the body of ``predict`` begins (after a docstring) with plain assignments (``prefix``) to
+  local names and to attributes of its first parameter, whose values never name that
+  parameter nor reach a frame or a namespace by name (``super``, ``locals``, ``vars``, ...), and
+  every new attribute is assigned by one of them;
+* no user code ran until the last of those assignments that the new attributes need was done
+  (the interpreter's ``entered_log`` did not grow from the first of them on): property setters,
+  ``__setattr__``, dunders, lambdas and generator bodies all enter a user function.
+
+Then, up to that assignment, both calls evaluate the same expressions on states that are the
+same but for attributes neither can read (no code can reach the instance but through the
+assignment targets), and write the same values to the same attributes; from there on their
+states are the same (the first call's values of the attributes are overwritten, unread), so
+the second call makes the first's moves, ends in the state the first left and so does every
+later call: each costs what the first did (interpreter._add_second_call)."""
+
+from __future__ import annotations
+
+import ast
+from typing import NamedTuple, Optional
+
+from flopcast.analyzer import carried
+from flopcast.analyzer.values import BoundMethod, FunctionVal, InstanceVal
+
+#: Names a value may not load in the prefix: they reach the instance, a frame or a namespace
+#: without naming the first parameter.
+_REACHING = frozenset({"super", "locals", "vars", "globals", "eval", "exec", "compile", "__import__", "breakpoint"})
+#: Attributes a value may not read in the prefix (frames, bound receivers, namespaces).
+_REACHING_ATTRS = frozenset({"_getframe", "currentframe", "f_locals", "f_back", "f_globals", "stack",
+                             "__self__", "__dict__", "__closure__", "gi_frame", "__globals__"})
+#: Expressions that bind names, make code or suspend: not in the prefix.
+_NOT_PLAIN = (ast.Lambda, ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await, ast.ListComp, ast.SetComp,
+              ast.DictComp, ast.GeneratorExp)
+
+
+class Prefix(NamedTuple):
+    """The plain assignments ``predict``'s body begins with."""
+
+    first: ast.Assign
+    position: dict  # each of them -> its place among them
+    through: tuple  # place -> the attributes of the first parameter assigned up to it
+
+
+_NONE = object()
+
+
+def prefix(node: ast.AST) -> Optional[Prefix]:
+    """``predict``'s prefix (kept on its node), or None when it assigns no attribute."""
+    try:
+        found = node._flopcast_prefix
+    except AttributeError:
+        found = _prefix(node)
+        node._flopcast_prefix = _NONE if found is None else found
+    return None if found is _NONE else found
+
+
+def _prefix(node: ast.AST) -> Optional[Prefix]:
+    if type(node) is not ast.FunctionDef:
+        return None
+    params = node.args.posonlyargs + node.args.args
+    if not params:
+        return None
+    me = params[0].arg
+    body = node.body
+    start = 0
+    while start < len(body) and (type(body[start]) is ast.Pass or type(body[start]) is ast.Expr
+                                 and type(body[start].value) is ast.Constant):
+        start += 1
+    assigns: list = []
+    through: list = []
+    names: set = set()
+    for stmt in body[start:]:
+        if type(stmt) is not ast.Assign or not _plain(stmt.value, me):
+            break
+        got: set = set()
+        if not all(_target(t, me, got) for t in stmt.targets):
+            break
+        names |= got
+        assigns.append(stmt)
+        through.append(frozenset(names))
+    if not names:
+        return None
+    return Prefix(assigns[0], {stmt: k for k, stmt in enumerate(assigns)}, tuple(through))
+
+
+def _plain(value: ast.expr, me: str) -> bool:
+    for n in ast.walk(value):
+        if isinstance(n, _NOT_PLAIN):
+            return False
+        if type(n) is ast.Name and (n.id == me or n.id in _REACHING):
+            return False
+        if type(n) is ast.Attribute and n.attr in _REACHING_ATTRS:
+            return False
+    return True
+
+
+def _target(t: ast.expr, me: str, got: set) -> bool:
+    """A local name or an attribute of the first parameter (or a tuple or list of them)."""
+    if type(t) is ast.Name:
+        return t.id != me
+    if type(t) is ast.Attribute:
+        if type(t.value) is ast.Name and t.value.id == me:
+            got.add(t.attr)
+            return True
+        return False
+    if type(t) in (ast.Tuple, ast.List):
+        return all(_target(e, me, got) for e in t.elts)
+    if type(t) is ast.Starred:
+        return _target(t.value, me, got)
+    return False
+
+
+class Armed(NamedTuple):
+    """What a first call's proof needs, taken before it: its prefix, the instance's attribute
+    names, and (filled as the prefix runs: interpreter.stmt_Assign) the length of the
+    interpreter's entered_log before the first assignment and after each."""
+
+    prefix: Prefix
+    names: tuple
+    entered: dict  # "start" | place -> len(entered_log)
+
+
+def arm(instance, predict) -> Optional[Armed]:
+    """For a first call of ``predict`` (a plain method of a plain instance) whose body begins
+    with a prefix; None otherwise."""
+    if type(instance) is not InstanceVal or type(predict) is not BoundMethod or predict.receiver is not instance:
+        return None
+    fn = predict.function
+    if type(fn) is not FunctionVal or fn.cached or fn.attrs or fn.kind != "function":
+        return None
+    found = prefix(fn.node)
+    if found is None:
+        return None
+    return Armed(found, tuple(instance.attrs), {})
+
+
+def added_unread(interp, instance, before: tuple, armed: Armed) -> bool:
+    """After the first call (its state unlike ``before``, carried.state's): whether it only added
+    attributes that no code could read before the prefix wrote them (the module's comment)."""
+    names = tuple(instance.attrs)
+    old = armed.names
+    if names[:len(old)] != old or len(names) == len(old):
+        return False
+    added = frozenset(names[len(old):])
+    last = next((k for k, through in enumerate(armed.prefix.through) if added <= through), None)
+    entered = armed.entered
+    if last is None or "start" not in entered or entered.get(last) != entered["start"]:
+        return False
+    attrs = instance.attrs
+    copy = InstanceVal(instance.cls, {k: attrs[k] for k in old}, instance.payload)
+    return carried.state(interp, copy) == before
