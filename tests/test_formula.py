@@ -37,6 +37,16 @@ def test_rendered_polynomials_evaluate_back_to_their_coefficients():
     assert evaluate(text, 10, 3) == 8 * 1000 * 3 + Fraction(5, 2) * 100 * 3 - 30 + 7
 
 
+def test_a_formula_opening_with_a_fraction_evaluates():
+    text = render_polynomial({(3, 1): Fraction(1, 16), (2, 1): Fraction(-1, 4)})
+    assert text == "(1/16)·d·w³ − (1/4)·d·w²"
+    assert evaluate(text, 16, 2) == Fraction(1, 16) * 4096 * 2 - Fraction(1, 4) * 256 * 2
+
+
+def test_the_reason_for_no_formula_does_not_evaluate():
+    assert evaluate("(no polynomial closed form in w, d)", 16, 2) is None
+
+
 def test_a_comparison_with_infinity_is_no_budget_threshold(tmp_path):
     # A planner's "best so far" starts at math.inf; inf doubles to itself, which once read
     # as a threshold k·b with k infinite and crashed the fit.

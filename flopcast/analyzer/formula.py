@@ -504,9 +504,15 @@ def render_polynomial(terms: dict[tuple[int, int], Fraction]) -> str:
     return text
 
 
+def is_formula(text: str) -> bool:
+    """Whether ``text`` is a formula this module produced, not the reason there is none: both
+    can open with a parenthesis, a reason with ``(no`` and a formula with a fraction ``(1/16)·``."""
+    return bool(text) and not (text.startswith("(") and not text[1:2].isdigit())
+
+
 def evaluate(formula: str, width: int, depth: int, budget: Optional[int] = None) -> Optional[Fraction]:
     """Evaluate a formula this module produced (for tests and ``fit``); None if it has none."""
-    if formula.startswith("("):
+    if not is_formula(formula):
         return None
     if formula.startswith("b ") and " → " in formula:
         condition, _, rest = formula.partition(" → ")

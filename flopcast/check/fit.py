@@ -329,9 +329,10 @@ def _calibrated_search(result: FitResult, sound: Search, size: str, path: Path, 
 
 def formula_answer(formula: Optional[str], kind: str, point: Point) -> Optional[int]:
     """The largest width (or depth) whose formula total fits the budget, other values fixed."""
-    if not formula or formula.startswith("("):
+    from flopcast.analyzer.formula import evaluate, is_formula
+
+    if not formula or not is_formula(formula):
         return None
-    from flopcast.analyzer.formula import evaluate
 
     def fits(v: int) -> Optional[bool]:
         w, d = (v, point.depth) if kind == "width" else (point.width, v)

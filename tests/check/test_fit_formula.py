@@ -29,3 +29,11 @@ def test_without_a_valid_formula_the_analysis_is_searched(capsys):
     assert doc["formula"] is None
     budget = doc["point"]["budget"]
     assert doc["at_value"]["hi"] <= budget < doc["at_next"]["hi"]
+
+
+def test_a_formula_opening_with_a_fraction_answers_too():
+    from flopcast.check.fit import formula_answer
+    from flopcast.model import Point
+
+    # (1/2)·d·w² at depth 2 is w²: the largest width within a budget of 10,000 is 100.
+    assert formula_answer("(1/2)·d·w²", "width", Point(64, 2, 10_000)) == 100
