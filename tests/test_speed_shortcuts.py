@@ -52,29 +52,10 @@ def test_an_array_of_a_known_list_is_the_item_by_item_one(monkeypatch, items):
         assert (fast.shape, fast.dtype, fast.vrange, fast.sym) == (slow.shape, slow.dtype, slow.vrange, slow.sym)
 
 
-def _walked(src):
-    """_known_ints as it walked every item (the reference)."""
-    found = []
-
-    def walk(v):
-        if isinstance(v, Known):
-            if isinstance(v.value, (list, tuple, range)):
-                return all(walk(Known(i)) for i in v.value)
-            if isinstance(v.value, int) and not isinstance(v.value, bool):
-                found.append(v.value)
-                return True
-            return False
-        if isinstance(v, (ListVal, TupleVal)):
-            return all(walk(i) for i in v.items)
-        return False
-
-    return found if walk(src) else None
-
-
 @pytest.mark.parametrize("items", _LISTS)
 def test_the_known_ints_of_a_list_are_the_walked_ones(items):
     for value in (ListVal(list(items)), TupleVal(tuple(items)), Known([1, 2]), Known(3)):
-        assert creation._known_ints(value) == _walked(value)
+        assert creation._known_ints(value) == creation._walked_ints(value)
 
 
 @pytest.mark.parametrize("width,depth", [(16, 3), (40, 5)])

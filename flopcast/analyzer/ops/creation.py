@@ -264,6 +264,11 @@ def _known_ints(src) -> Optional[list]:
             values.append(v)
         else:
             return values
+    return _walked_ints(src)
+
+
+def _walked_ints(src) -> Optional[list]:
+    """_known_ints by walking every item: any nesting of lists, tuples and ranges of ints."""
     found: list = []
 
     def walk(v) -> bool:
