@@ -7,7 +7,7 @@ from fractions import Fraction
 from oracle import SAMPLES, measure
 
 from flopcast.analyzer import analyze
-from flopcast.analyzer.formula import evaluate, render_polynomial
+from flopcast.analyzer.formula import evaluate, is_formula, render_polynomial
 from flopcast.model import Point
 
 
@@ -47,16 +47,21 @@ def test_the_reason_for_no_formula_does_not_evaluate():
     assert evaluate("(no polynomial closed form in w, d)", 16, 2) is None
 
 
+def _predict_file(tmp_path, imports: str, body: str):
+    """An estimator.py whose predict(self, mlp, budget) is ``body`` (indented 8 spaces)."""
+    path = tmp_path / "estimator.py"
+    path.write_text(imports + "import flopscope.numpy as fnp\nfrom whestbench import BaseEstimator\n\n\n"
+                    "class Estimator(BaseEstimator):\n    def predict(self, mlp, budget):\n" + body)
+    return path
+
+
 def test_a_comparison_with_infinity_is_no_budget_threshold(tmp_path):
     # A planner's "best so far" starts at math.inf; inf doubles to itself, which once read
     # as a threshold k·b with k infinite and crashed the fit.
-    path = tmp_path / "estimator.py"
-    path.write_text(
-        "import math\nimport flopscope.numpy as fnp\nfrom whestbench import BaseEstimator\n\n\n"
-        "class Estimator(BaseEstimator):\n    def predict(self, mlp, budget):\n"
-        "        x = fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32)\n"
-        "        if math.inf > 5:\n            x = fnp.exp(x)\n"
-        "        if budget > 2**30:\n            x = fnp.tanh(x)\n        return x\n")
+    path = _predict_file(tmp_path, "import math\n",
+                         "        x = fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32)\n"
+                         "        if math.inf > 5:\n            x = fnp.exp(x)\n"
+                         "        if budget > 2**30:\n            x = fnp.tanh(x)\n        return x\n")
     point = Point(32, 2, 2**41)
     report = analyze(path, point, formula=True)
     assert report.total.exact and report.total.lo == measure(path, point).total
@@ -215,16 +220,14 @@ def test_a_piecewise_formula_gives_the_points_own_total_at_the_point(tmp_path):
     # Two thresholds in b: the fit's pieces are fitted at the first one's sides, where the second
     # arm never runs; at the point (above both) such a formula said only the first arm's cost
     # (flag_portfolio printed one whose part at its point was 1,052,960 of 136,080,648).
-    path = tmp_path / "estimator.py"
-    path.write_text(
-        "import flopscope.numpy as fnp\nfrom whestbench import BaseEstimator\n\n\n"
-        "class Estimator(BaseEstimator):\n    def predict(self, mlp, budget):\n"
-        "        x = fnp.zeros((mlp.width,), dtype=fnp.float32)\n"
-        "        if budget >= 100 * mlp.width * mlp.depth:\n            x = fnp.exp(x)\n"
-        "        if budget >= 10000 * mlp.width * mlp.depth:\n            x = fnp.tanh(x) + fnp.exp(x)\n"
-        "        return fnp.stack([x] * mlp.depth)\n")
+    path = _predict_file(tmp_path, "",
+                         "        x = fnp.zeros((mlp.width,), dtype=fnp.float32)\n"
+                         "        if budget >= 100 * mlp.width * mlp.depth:\n            x = fnp.exp(x)\n"
+                         "        if budget >= 10000 * mlp.width * mlp.depth:\n"
+                         "            x = fnp.tanh(x) + fnp.exp(x)\n"
+                         "        return fnp.stack([x] * mlp.depth)\n")
     point = Point(32, 2, 2**41)
     report = analyze(path, point, formula=True)
     assert report.total.exact and report.total.lo == measure(path, point).total
-    assert report.formula is not None and not report.formula.startswith("("), report.formula
+    assert report.formula is not None and is_formula(report.formula), report.formula
     assert evaluate(report.formula, point.width, point.depth, point.budget) == report.total.lo, report.formula
