@@ -55,6 +55,14 @@ def _predict_file(tmp_path, imports: str, body: str):
     return path
 
 
+def _exact_with_formula(path, point: Point):
+    """The analysis of ``path`` at ``point``: exact, equal to flopscope's count, with a formula."""
+    report = analyze(path, point, formula=True)
+    assert report.total.exact and report.total.lo == measure(path, point).total
+    assert report.formula is not None and is_formula(report.formula), report.formula
+    return report
+
+
 def test_a_comparison_with_infinity_is_no_budget_threshold(tmp_path):
     # A planner's "best so far" starts at math.inf; inf doubles to itself, which once read
     # as a threshold k·b with k infinite and crashed the fit.
@@ -62,10 +70,7 @@ def test_a_comparison_with_infinity_is_no_budget_threshold(tmp_path):
                          "        x = fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32)\n"
                          "        if math.inf > 5:\n            x = fnp.exp(x)\n"
                          "        if budget > 2**30:\n            x = fnp.tanh(x)\n        return x\n")
-    point = Point(32, 2, 2**41)
-    report = analyze(path, point, formula=True)
-    assert report.total.exact and report.total.lo == measure(path, point).total
-    assert report.formula is not None and "no " not in report.formula, report.formula
+    _exact_with_formula(path, Point(32, 2, 2**41))
 
 
 def test_a_grid_whose_fresh_point_has_no_exact_cost_is_not_analysed():
@@ -226,8 +231,6 @@ def test_a_piecewise_formula_gives_the_points_own_total_at_the_point(tmp_path):
                          "        if budget >= 10000 * mlp.width * mlp.depth:\n"
                          "            x = fnp.tanh(x) + fnp.exp(x)\n"
                          "        return fnp.stack([x] * mlp.depth)\n")
-    point = Point(32, 2, 2**41)
-    report = analyze(path, point, formula=True)
-    assert report.total.exact and report.total.lo == measure(path, point).total
-    assert report.formula is not None and is_formula(report.formula), report.formula
-    assert evaluate(report.formula, point.width, point.depth, point.budget) == report.total.lo, report.formula
+    for point in (Point(32, 2, 2**41), Point(48, 3, 2**41)):
+        report = _exact_with_formula(path, point)
+        assert evaluate(report.formula, point.width, point.depth, point.budget) == report.total.lo, report.formula
