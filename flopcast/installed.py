@@ -340,6 +340,8 @@ class OpInventory:
     #: module -> the exception classes it provides (``except fnp.linalg.LinAlgError`` raises
     #: AttributeError when flopscope.numpy.linalg does not provide it)
     exceptions: dict = field(default_factory=dict)
+    #: the names ``import flopscope`` provides (``flops.random`` is an AttributeError)
+    top_level: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -350,7 +352,7 @@ def op_inventory() -> OpInventory:
     try:
         data = json.loads(path.read_text())
         if any(key not in data for key in ("complex_factors", "numpy_protocol", "exported_blacklisted",
-                                           "exceptions")):
+                                           "exceptions", "top_level")):
             # written by an older flopcast
             raise ValueError("stale inventory cache")
     except (OSError, ValueError):
@@ -371,6 +373,7 @@ def op_inventory() -> OpInventory:
         numpy_protocol={name: tuple(entry) for name, entry in data["numpy_protocol"].items()},
         exported_blacklisted=frozenset(data["exported_blacklisted"]),
         exceptions={module: frozenset(names) for module, names in data["exceptions"].items()},
+        top_level=frozenset(data["top_level"]),
     )
 
 
@@ -388,6 +391,7 @@ def _derive_inventory() -> dict:
         "exported_blacklisted": sorted(name for name, entry in _registry.REGISTRY.items()
                                        if entry["category"] == "blacklisted" and _exported(name)),
         "exceptions": _exceptions(),
+        "top_level": sorted(dir(flopscope)),
     }
 
 

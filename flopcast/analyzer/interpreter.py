@@ -4206,6 +4206,9 @@ class Interpreter:
                 return self.budget_summary(span)
             if rest == "namespace":
                 return self.budget_namespace(args, kwargs, span)
+            if rest.split(".")[0] not in installed.op_inventory().top_level:
+                return self._unpriced_at(span, f"flops.{rest}", f"flopscope {installed.flopscope_version()} has no "
+                                         f"attribute `{rest.split('.')[0]}` (AttributeError when this line runs)")
             return self._unpriced_at(span, f"flops.{rest}", "this flopscope API is not modelled")
         if path.startswith("rawnumpy"):
             return self.call_raw_numpy(path[len("rawnumpy."):], args, kwargs, span, node)

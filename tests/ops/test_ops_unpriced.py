@@ -27,6 +27,7 @@ CASES = {
     "errstate_raise_depends_on_values": ("with fnp.errstate(over='raise'):\n    r = fnp.exp(w)", "depends on values",
                                          LOWER),
     "flops_einsum_missing": ("r = flops.einsum('i,i->', v, u)", "no top-level einsum", RAISES),
+    "flops_random_missing": ("r = flops.random(3)", "has no attribute `random`", RAISES),
     "stats_logpdf_missing": ("r = flops.stats.norm.logpdf(v)", "not in the installed flopscope", RAISES),
     "fft_out_not_modelled": ("o = fnp.fft.fft(v); r = fnp.fft.fft(v, out=o)", "out=", LOWER),
     "percentile_weights_not_modelled": ("r = fnp.quantile(v, 0.5, method='inverted_cdf', weights=fnp.ones(W))",
