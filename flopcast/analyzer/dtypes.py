@@ -144,6 +144,17 @@ def array_literal_dtype(sample) -> str:
     return np.asarray(sample).dtype.name
 
 
+#: the leading words of numpy's numeric dtype names (``int8`` ... ``complex256``); flopscope
+#: refuses every other kind (str, bytes, object, void, datetime64) as an operand or a dtype=
+_NUMERIC_NAMES = ("bool", "int", "uint", "float", "complex")
+
+
+def billable(name: str) -> bool:
+    """Whether flopscope meters a dtype of this name (numeric kinds only: UnsupportedDtypeError
+    otherwise). numpy's name of a string dtype (``str544``) does not parse back, so the name is read."""
+    return name.startswith(_NUMERIC_NAMES)
+
+
 def _plain(sample) -> bool:
     """Python scalars in lists/tuples only: their repr names every value and type."""
     if isinstance(sample, (list, tuple)):

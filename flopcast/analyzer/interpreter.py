@@ -5049,6 +5049,7 @@ _EXCEPTION_BASES = {
     "NotImplementedError": ("RuntimeError",),
     "AxisError": ("ValueError", "IndexError", "LookupError"),
     "_UFuncOutputCastingError": ("_UFuncCastingError", "UFuncTypeError", "TypeError"),
+    "UnsupportedDtypeError": ("TypeError",),
 }
 
 

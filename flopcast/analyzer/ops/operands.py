@@ -30,7 +30,11 @@ def operand(v: Value) -> Operand:
             return Operand(weak="complex")
         if x is None:
             raise OpError("None used as an array operand")
-        return Operand(dtype=dtypes.array_literal_dtype(x))
+        name = dtypes.array_literal_dtype(x)
+        if not dtypes.billable(name):
+            raise OpRaises("UnsupportedDtypeError", f"dtype {name!r} of {_shown(x)} is not billable -- flopscope "
+                                                    "meters only numeric dtypes (bool, integer, float, complex)")
+        return Operand(dtype=name)
     if isinstance(v, Unknown):
         if v.kind == "":
             # The result of something unpriced: pricing it as a scalar would hide cost.
@@ -39,6 +43,11 @@ def operand(v: Value) -> Operand:
             return Operand(dtype="bool")
         return Operand(weak="int" if v.kind == "int" else "float")
     raise OpError(f"cannot use {type(v).__name__} as an array operand")
+
+
+def _shown(x) -> str:
+    text = repr(x)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 _UNKNOWN_PREFIX = "uses a value flopcast could not compute"
@@ -212,6 +221,15 @@ def known_shape(v: Value, what: str = "shape", ctx=None) -> tuple[int, ...]:
 
 
 def dtype_arg(v: Optional[Value]) -> Optional[str]:
+    """The dtype= of a flopscope call, by numpy's name; flopscope refuses a non-numeric one."""
+    name = _dtype_arg(v)
+    if name is not None and not dtypes.billable(name):
+        raise OpRaises("UnsupportedDtypeError", f"dtype= {name} is not billable -- flopscope meters only numeric "
+                                                "dtypes (bool, integer, float, complex)")
+    return name
+
+
+def _dtype_arg(v: Optional[Value]) -> Optional[str]:
     if v is None or (isinstance(v, Known) and v.value is None):
         return None
     if isinstance(v, DTypeRef):
