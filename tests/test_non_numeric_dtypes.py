@@ -37,6 +37,8 @@ LINE = 10
 REFUSED = {
     "copy_of_a_string": "s = fnp.copy('...ij,...ij->...i')",
     "string_dtype": "s = fnp.zeros(mlp.width, dtype='U3')",
+    "str_dtype": "s = fnp.ones(mlp.width, dtype=str)",
+    "astype_object": "s = x.astype(object)",
     "string_fill": "s = fnp.full(mlp.width, 'a')",
     "mixed_list": "s = fnp.asarray([1, 'a'])",
 }

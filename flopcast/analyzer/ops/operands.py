@@ -241,6 +241,8 @@ def _dtype_arg(v: Optional[Value]) -> Optional[str]:
     # the builtins themselves (`dtype=bool`), as the interpreter holds them
     if isinstance(v, Builtin) and v.name in ("float", "int", "bool", "complex"):
         return dtypes.normalize({"float": float, "int": int, "bool": bool, "complex": complex}[v.name])
+    if isinstance(v, Builtin) and v.name in ("str", "bytes", "object"):
+        return v.name  # not numeric: refused (numpy's names are str, bytes and object)
     raise OpError("dtype= is not known statically")
 
 
