@@ -38,7 +38,7 @@ SAFE_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appen
                            "discard", "setdefault"})
 #: Names whose mention means attributes may be read by a computed name.
 _DYNAMIC = frozenset({"getattr", "setattr", "hasattr", "delattr", "vars", "dir", "__dict__", "__getattr__",
-                      "__getattribute__", "__setattr__", "__delattr__", "__slots__", "asdict", "astuple",
+                      "__getattribute__", "__setattr__", "__delattr__", "__slots__",
                       "import_module", "__import__", "meta_path", "attrgetter", "__class__"})
 
 
