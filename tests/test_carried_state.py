@@ -221,3 +221,20 @@ def test_a_pseudo_member_given_an_attribute_is_state_a_later_call_reads(point: P
     assert report.per_call_settled and not report.exact
     predicted = [report.per_call[min(i, len(report.per_call) - 1)].lo for i in range(CALLS)]
     assert predicted == measured, (_per_call(report), measured)
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+def test_attributes_added_late_that_asdict_cannot_read_make_no_second_call(point: Point) -> None:
+    """asdict and astuple read a dataclass's fields only (write_only.py): the attributes the first
+    call adds after them are read by nothing, so it leaves the state it found (flag_portfolio made
+    a second call on every path)."""
+    from flopcast.analyzer.api import run_point
+    from flopcast.analyzer.program import estimator_class, load_program
+
+    path = FIXTURES / "asdict_history.py"
+    measured = [m.total for m in measure_calls(path, point, 3)]
+    report = analyze(path, point)
+    assert report.exact and not report.per_call and [report.total.lo] * 3 == measured
+    program = load_program(path, None, None)
+    (result,) = run_point(program, estimator_class(program, None), point, True).results
+    assert result.settled and result.later == []

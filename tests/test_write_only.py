@@ -114,6 +114,23 @@ def test_class_level_names_properties_and_computed_lookups_are_never_write_only(
     """) == {}
 
 
+def test_asdict_and_astuple_read_only_the_fields_a_class_body_declares(tmp_path):
+    assert _write_only(tmp_path, """
+        from dataclasses import asdict, astuple, dataclass
+
+        @dataclass
+        class Row:
+            name: str
+
+        class Estimator:
+            def predict(self, mlp, budget):
+                row = Row("a")
+                row.name = "b"
+                self.last = astuple(row)
+                self.history = asdict(row)
+    """) == {"last": False, "history": False}
+
+
 def test_a_global_of_the_same_name_is_a_read(tmp_path):
     # `config.DEBUG = True` sets a global that config's own code reads as a name
     assert _write_only(tmp_path, """

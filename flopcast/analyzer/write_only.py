@@ -18,8 +18,9 @@ import (read statically, never run), is one of
 and the name is not otherwise read: not a plain name anywhere (``mod.name = v`` sets a global
 of ``mod``), not defined in a class body (a method, a property, a dataclass field — their code or
 ``__eq__`` reads it), and the program has no way to read attributes by a computed name
-(``getattr``, ``vars``, ``__dict__``, ``__getattr__``, ``__setattr__``, ``asdict``, dynamic imports,
-import hooks), and no class of the program defines a method named like one of those mutating
+(``getattr``, ``vars``, ``__dict__``, ``__getattr__``, ``__setattr__``, dynamic imports,
+import hooks; ``asdict`` and ``astuple`` read a dataclass's fields only, names its class body
+declares, which are read already), and no class of the program defines a method named like one of those mutating
 methods (``x.log.append(v)`` could then run the user's code on ``v``). An augmented assignment ``x.name += v`` reads it (the sum depends on it, and on
 what it is: an array's add is charged).
 """
