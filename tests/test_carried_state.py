@@ -196,21 +196,25 @@ def test_qr_active_per_call_matches_the_runtime() -> None:
     assert not report.lower_bound and not report.exact
 
 
-@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
-def test_flags_combined_in_the_first_call_make_no_second_call(point: Point) -> None:
-    """`Cap.MEAN | Cap.VAR` is cached by the class at the first call (flags.py, as Python's
-    _value2member_map_): which pseudo-members are cached steers no call, so the first call leaves
-    the state it found and no second call is made (flag_stages made one in every run)."""
+def _assert_every_call_costs_the_first_without_a_second(path: Path, point: Point) -> None:
+    """Three MLPs on one instance cost one exact number, and the path made no second call."""
     from flopcast.analyzer.api import run_point
     from flopcast.analyzer.program import estimator_class, load_program
 
-    path = FIXTURES / "flag_combined.py"
     measured = [m.total for m in measure_calls(path, point, 3)]
     report = analyze(path, point)
     assert report.exact and not report.per_call and [report.total.lo] * 3 == measured
     program = load_program(path, None, None)
     (result,) = run_point(program, estimator_class(program, None), point, True).results
     assert result.settled and result.later == []
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+def test_flags_combined_in_the_first_call_make_no_second_call(point: Point) -> None:
+    """`Cap.MEAN | Cap.VAR` is cached by the class at the first call (flags.py, as Python's
+    _value2member_map_): which pseudo-members are cached steers no call, so the first call leaves
+    the state it found and no second call is made (flag_stages made one in every run)."""
+    _assert_every_call_costs_the_first_without_a_second(FIXTURES / "flag_combined.py", point)
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
@@ -228,13 +232,4 @@ def test_attributes_added_late_that_asdict_cannot_read_make_no_second_call(point
     """asdict and astuple read a dataclass's fields only (write_only.py): the attributes the first
     call adds after them are read by nothing, so it leaves the state it found (flag_portfolio made
     a second call on every path)."""
-    from flopcast.analyzer.api import run_point
-    from flopcast.analyzer.program import estimator_class, load_program
-
-    path = FIXTURES / "asdict_history.py"
-    measured = [m.total for m in measure_calls(path, point, 3)]
-    report = analyze(path, point)
-    assert report.exact and not report.per_call and [report.total.lo] * 3 == measured
-    program = load_program(path, None, None)
-    (result,) = run_point(program, estimator_class(program, None), point, True).results
-    assert result.settled and result.later == []
+    _assert_every_call_costs_the_first_without_a_second(FIXTURES / "asdict_history.py", point)
