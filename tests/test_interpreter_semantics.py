@@ -36,6 +36,13 @@ def layers(mlp, h):
 """
 
 
+COUNTS = """
+def counts(n):
+    for i in range(n):
+        yield i + 1
+"""
+
+
 CASES = {
     "generator_consumed_by_a_for_loop_runs_its_whole_body": (GENERATOR, """
         for g in layers(mlp, h):
@@ -796,6 +803,19 @@ def costly(h, k):
         if fnp.issubdtype(h.dtype, fnp.float64):
             STEP
         """),
+    # corpusA (s19): a `while True` whose only exit is `except StopIteration: break` around
+    # next(gen) was taken for a loop that never ends (its state had no name the try touches)
+    "a_while_loop_drains_a_generator_until_stop_iteration": (COUNTS, """
+        gen = counts(mlp.depth)
+        k = next(gen)
+        while True:
+            for _ in range(k):
+                STEP
+            try:
+                next(gen)
+            except StopIteration:
+                break
+        """),
 }
 
 
@@ -1093,3 +1113,4 @@ def test_an_augmented_assignment_to_a_flopscope_array_pays_for_its_operand_befor
         """))
     for point in (Point(6, 2, 2**41), Point(10, 3, 2**41)):
         assert_exact_match(analyze(path, point), measure(path, point), f" at {point.width}x{point.depth}")
+

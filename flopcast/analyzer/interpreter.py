@@ -34,8 +34,8 @@ from flopcast.analyzer import (carried, first_writes, dataints, descriptors, dis
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.counters import suspended
 from flopcast.analyzer.import_hooks import ImportHooks
-from flopcast.analyzer.loop_syntax import (BUDGET_WORDS, PURE_BUILTINS, assigned_names, exit_ifs, loop_relevance,
-                                           mentions_budget)
+from flopcast.analyzer.loop_syntax import (BUDGET_WORDS, PURE_BUILTINS, assigned_names, caught_names, exit_ifs,
+                                           loop_relevance, mentions_budget)
 from flopcast.analyzer.ops import OpError, OpRaises
 from flopcast.analyzer.program import Module, Program, absolute_import
 from flopcast.analyzer.repeats import CallMemo, SteadyLoop
@@ -2260,6 +2260,7 @@ class Interpreter:
             # An exception can end the loop too (`lst[i]` raising IndexError into a handler
             # around it): whatever the body assigns may decide when.
             names = names | assigned_names(ctx.node)
+        names = names | caught_names(ctx.node)
         state = [(name, signature(self.peek_name(name))) for name in sorted(names)]
         if self.may_read_budget(ctx.node, calls):
             state.append(("<flops used>", self.used))

@@ -146,6 +146,25 @@ def assigned_names(loop: ast.AST) -> frozenset:
     return result
 
 
+CAUGHT: "weakref.WeakKeyDictionary[ast.AST, frozenset]" = weakref.WeakKeyDictionary()
+
+
+def caught_names(loop: ast.AST) -> frozenset:
+    """Every name read or bound in the body of a `try` with handlers inside the loop: an
+    exception there can end the loop (`try: k = next(gen) / except StopIteration: break`), so
+    what those statements touch (an iterator's position too) may decide when."""
+    cached = CAUGHT.get(loop)
+    if cached is not None:
+        return cached
+    names = set()
+    for n in ast_walk(ast.Module(body=loop.body, type_ignores=[])):
+        if isinstance(n, ast.Try) and n.handlers:
+            names.update(m.id for s in n.body for m in ast_walk(s) if isinstance(m, ast.Name))
+    result = frozenset(names)
+    CAUGHT[loop] = result
+    return result
+
+
 def mentions_budget(node: ast.AST) -> bool:
     return any(isinstance(n, ast.Attribute) and BUDGET_WORDS.fullmatch(n.attr)
                or isinstance(n, ast.Name) and BUDGET_WORDS.fullmatch(n.id) for n in ast_walk(node))

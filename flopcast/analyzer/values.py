@@ -563,6 +563,9 @@ def signature(value: Value, depth: int = 0):
         return ("I", id(value), tuple(sorted((k, signature(v, depth + 1)) for k, v in value.attrs.items())))
     if isinstance(value, MLPVal):
         return ("M", value.width, value.depth, id(value.weights))
+    if isinstance(value, (SeqIterator, EndlessIter, PyGenerator)):
+        # an iterator the loop advances (`k = next(gen)` until StopIteration) is not the same state
+        return ("O", type(value).__name__, id(value), value.consumed)
     return ("O", type(value).__name__, id(value))
 
 
