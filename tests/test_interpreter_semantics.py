@@ -816,6 +816,19 @@ def costly(h, k):
             except StopIteration:
                 break
         """),
+    # send(None), and send() into a generator that never reads what is sent, is next()
+    "send_into_a_generator_that_ignores_it_is_next": (COUNTS, """
+        gen = counts(mlp.depth)
+        k = gen.send(None)
+        while True:
+            for _ in range(k):
+                STEP
+            try:
+                k = gen.send(k)
+            except StopIteration:
+                break
+        gen.close()
+        """),
 }
 
 
@@ -1114,3 +1127,26 @@ def test_an_augmented_assignment_to_a_flopscope_array_pays_for_its_operand_befor
     for point in (Point(6, 2, 2**41), Point(10, 3, 2**41)):
         assert_exact_match(analyze(path, point), measure(path, point), f" at {point.width}x{point.depth}")
 
+
+def test_a_value_sent_into_a_generator_that_reads_it_is_unpriced_below_the_run(tmp_path):
+    # The body runs eagerly with every `yield` answering None: what send() passes in would
+    # change its items, so the path ends there, at most the run's count, never a guess.
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+        def planner(n):
+            while n < 5:
+                got = yield n
+                n += got if got is not None else 1
+        """, """
+        gen = planner(1)
+        for n in gen:
+            for _ in range(n):
+                STEP
+            if n == 2:
+                gen.send(1)
+        """))
+    point = Point(9, 3, 2**41)
+    report = analyze(path, point)
+    sends = [u for u in report.unpriced if u.what == "generator.send()"]
+    assert [path.read_text().splitlines()[u.span.line - 1].strip() for u in sends] == ["gen.send(1)"]
+    assert report.total.lo <= measure(path, point).total

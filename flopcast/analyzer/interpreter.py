@@ -3015,6 +3015,17 @@ class Interpreter:
                 self._ran_generators.append(gen)
         return gen.items
 
+    def _generator_send(self, gen: PyGenerator, value: Value, span: Span) -> Value:
+        """``gen.send(value)``: next(gen) when the body never sees what is sent (None, or no
+        `yield` whose value it reads); otherwise the path ends, since the eager body ran with
+        every `yield` answering None (expr_Yield)."""
+        from flopcast.analyzer.builtins import call_builtin
+
+        if (isinstance(value, Known) and value.value is None) or not _reads_sent_values(gen.function.node):
+            return call_builtin(self, "next", [gen], {}, span, None)
+        raise PathEnd(f"{span}: a value sent into a generator whose body reads it (`x = yield ...`) is not "
+                      "modelled: flopcast runs generator bodies as plain iteration", span, what="generator.send()")
+
     def consume_generator(self, gen: PyGenerator) -> list[Value]:
         """Everything a generator has left, as iterating it to the end hands it over; the error
         its body raised after its last item is raised here (a `for` loop's, after its body ran
@@ -3803,6 +3814,8 @@ class Interpreter:
             return Builtin(f"{obj.name}.__new__")
         if isinstance(obj, Generator):
             return BoundLib("random.Generator." + name, obj)
+        if isinstance(obj, PyGenerator) and obj.function is not None and name in ("send", "close"):
+            return BoundLib("py:generator." + name, obj)
         if isinstance(obj, DTypeRef):
             if name == "name":
                 return Known(obj.name)
@@ -4383,6 +4396,10 @@ class Interpreter:
                 return self._unpriced_at(span, "lru_cache", "a cache wrapper around something other than a function "
                                          "of the user's is not modelled")
             return self.cached_copy(args[0], None if recv.value is None else lru.CacheSpec(*recv.value))
+        if path == "py:generator.send" and len(args) == 1 and not kwargs:
+            return self._generator_send(recv, args[0], span)
+        if path == "py:generator.close" and not args and not kwargs:
+            return Known(None)  # the items it did not hand over are taken back (retract_unconsumed)
         if path == "py:functools.lru_cache.cache_clear":
             if args or kwargs:
                 raise UserRaise(span, "TypeError: cache_clear() takes no arguments")
@@ -5255,6 +5272,13 @@ def _is_contextmanager(fn: FunctionVal) -> bool:
     """Whether a generator function is decorated ``@contextmanager`` (``@contextlib.contextmanager``)."""
     return any((d.id if isinstance(d, ast.Name) else d.attr if isinstance(d, ast.Attribute) else None)
                == "contextmanager" for d in getattr(fn.node, "decorator_list", ()))
+
+
+def _reads_sent_values(node: ast.AST) -> bool:
+    """Whether a generator function's body can see what ``send()`` passes in: a `yield` used as a
+    value (`x = yield n`), or a `yield from` (which forwards sends to its subgenerator)."""
+    bare = {id(s.value) for s in ast.walk(node) if isinstance(s, ast.Expr) and isinstance(s.value, ast.Yield)}
+    return any(isinstance(n, ast.YieldFrom) or isinstance(n, ast.Yield) and id(n) not in bare for n in ast.walk(node))
 
 
 def _split_at_yield(body: list) -> Optional[tuple[list, Optional[ast.expr], list, list, list]]:
