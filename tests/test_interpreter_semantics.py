@@ -36,6 +36,34 @@ def layers(mlp, h):
 """
 
 
+STAGES = """
+import contextlib
+
+LOG = []
+
+
+@contextlib.contextmanager
+def stage(name):
+    LOG.append(name)
+    try:
+        yield len(LOG)
+    finally:
+        LOG.append(name + "/done")
+
+
+class Scope:
+    def __init__(self, n):
+        self.n = n
+
+    def __enter__(self):
+        return self.n + 1
+
+    def __exit__(self, *exc):
+        LOG.append("scope")
+        return False
+"""
+
+
 COUNTS = """
 def counts(n):
     for i in range(n):
@@ -815,6 +843,24 @@ def costly(h, k):
                 next(gen)
             except StopIteration:
                 break
+        """),
+    # corpusA (s19): contextlib.ExitStack was an unknown object (every enter_context unpriced):
+    # what it enters runs at once, its exits LIFO when the `with` ends, on a raise too
+    "an_exit_stack_enters_at_once_and_exits_last_in_first_out": (STAGES, """
+        for i in range(mlp.depth):
+            try:
+                with contextlib.ExitStack() as stack:
+                    k = stack.enter_context(stage("a"))
+                    extra = stack.enter_context(Scope(i))
+                    stack.callback(LOG.append, "cb")
+                    for _ in range(k % 3 + extra):
+                        STEP
+                    if i == 1:
+                        raise ValueError("stop")
+            except ValueError:
+                STEP
+            for _ in range(len(LOG) % 4):
+                STEP
         """),
     # send(None), and send() into a generator that never reads what is sent, is next()
     "send_into_a_generator_that_ignores_it_is_next": (COUNTS, """

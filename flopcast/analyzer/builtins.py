@@ -41,6 +41,7 @@ from flopcast.analyzer.values import (
     NumpyScalar,
     PartialVal,
     PyGenerator,
+    ExitStackVal,
     SeqIterator,
     SuperVal,
     TupleVal,
@@ -986,6 +987,8 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return stdlib_containers.islice(interp, args[0], [a.value for a in args[1:]], span, node)
     if module == "itertools" and name in _ITERTOOLS:
         return _itertools(interp, name, args, kwargs, span, node)
+    if path == "contextlib.ExitStack" and not args and not kwargs:
+        return ExitStackVal()
     if module == "collections" and name == "deque":
         return stdlib_containers.make_deque(interp, args, kwargs, span, node)
     if module == "heapq":

@@ -28,8 +28,8 @@ from typing import Any, Optional
 
 from flopcast.syntax import ast_children, ast_walk
 from flopcast import installed
-from flopcast.analyzer import (carried, first_writes, dataints, descriptors, dispatch, dtypes, dunders, flags, joins, lru, open_loops, ops,
-                               ordering,
+from flopcast.analyzer import (carried, first_writes, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, flags,
+                               joins, lru, open_loops, ops, ordering,
                                plain_numpy, presumptions, pricing, scalar_values, sizetests, submission_files, undefined)
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.counters import suspended
@@ -69,6 +69,7 @@ from flopcast.analyzer.values import (
     surely_missing,
     PartialVal,
     PyGenerator,
+    ExitStackVal,
     EndlessIter,
     SeqIterator,
     SuperVal,
@@ -1803,6 +1804,8 @@ class Interpreter:
                 self.note(exc.span, f"raises {exc.what}; suppressed by the `with` at line {span.line}")
             return
         manager = self.eval(item.context_expr)
+        if isinstance(manager, ExitStackVal):
+            return exit_stack.run_with(self, manager, item, rest, body, span)
         if isinstance(manager, PyGenerator) and _is_contextmanager(manager.function):
             return self._with_generator(manager, item, rest, body, span)
         enter = exit_ = None
@@ -1848,14 +1851,32 @@ class Interpreter:
 
     def _with_generator(self, gen: PyGenerator, item: ast.withitem, rest: list, body: list, span: Span) -> None:
         """`with cm():` where ``cm`` is a ``@contextmanager`` generator whose ``yield`` is a
-        statement of its body, or of a ``try``/``finally`` there: the code before the ``yield``
-        runs at the `with`, the code after it when the body ends, in the generator's own frame,
-        as at run time. An exception from the body runs only the ``finally``. Any other shape:
-        the whole generator runs at the `with` (see ``_with_whole_generator``)."""
+        statement of its body, or of a ``try``/``finally`` there (``enter_generator``). Any other
+        shape: the whole generator runs at the `with` (see ``_with_whole_generator``)."""
+        entered = self.enter_generator(gen, span)
+        if entered is None:
+            return self._with_whole_generator(gen, item, rest, body, span)
+        yielded, finish, abort = entered
+        if item.optional_vars is not None:
+            self.assign(item.optional_vars, yielded)
+        try:
+            self.enter_contexts(rest, body)
+        except UserRaise:
+            abort()
+            raise
+        finish()
+
+    def enter_generator(self, gen: PyGenerator, span: Span):
+        """Enter a ``@contextmanager`` generator whose ``yield`` is a statement of its body, or of
+        a ``try``/``finally`` there: the code before the ``yield`` runs now, in the generator's own
+        frame, as at run time. (the yielded value, what runs when the body ends: the code after
+        the yield, what runs when it raises: only the ``finally``); None for any other shape."""
         fn = gen.function
+        if not _is_contextmanager(fn):
+            return None
         split = _split_at_yield(fn.node.body)
         if split is None:
-            return self._with_whole_generator(gen, item, rest, body, span)
+            return None
         before, value_expr, after_in_try, finally_body, after_try = split
         frame = Frame(self.bind_arguments(fn, gen.args, gen.kwargs, span), fn.module, fn.qualname, fn, fn.owner,
                       gen.args[0] if gen.args and fn.owner is not None else None)
@@ -1869,18 +1890,18 @@ class Interpreter:
                                                           self.eval(value_expr) if value_expr else Known(None))[1])
         except _Return:
             raise UserRaise(span, "RuntimeError: generator didn't yield")
-        if item.optional_vars is not None:
-            self.assign(item.optional_vars, yielded)
-        try:
-            self.enter_contexts(rest, body)
-        except UserRaise:
+
+        def finish() -> None:
+            try:
+                self._in_frame(frame, span, lambda: (self.exec_block(after_in_try), self.exec_block(finally_body),
+                                                     self.exec_block(after_try)))
+            except _Return:
+                pass  # a `return` after the yield ends the generator, as StopIteration does
+
+        def abort() -> None:
             self._in_frame(frame, span, lambda: self.exec_block(finally_body))
-            raise
-        try:
-            self._in_frame(frame, span, lambda: (self.exec_block(after_in_try), self.exec_block(finally_body),
-                                                 self.exec_block(after_try)))
-        except _Return:
-            pass  # a `return` after the yield ends the generator, as StopIteration does
+
+        return yielded, finish, abort
 
     def _in_frame(self, frame: Frame, span: Span, run):
         """Run ``run()`` with ``frame`` as the current frame, as a call of its function would."""
@@ -3814,6 +3835,8 @@ class Interpreter:
             return Builtin(f"{obj.name}.__new__")
         if isinstance(obj, Generator):
             return BoundLib("random.Generator." + name, obj)
+        if isinstance(obj, ExitStackVal) and name in exit_stack.METHODS:
+            return BoundLib("py:ExitStack." + name, obj)
         if isinstance(obj, PyGenerator) and obj.function is not None and name in ("send", "close"):
             return BoundLib("py:generator." + name, obj)
         if isinstance(obj, DTypeRef):
@@ -4396,6 +4419,8 @@ class Interpreter:
                 return self._unpriced_at(span, "lru_cache", "a cache wrapper around something other than a function "
                                          "of the user's is not modelled")
             return self.cached_copy(args[0], None if recv.value is None else lru.CacheSpec(*recv.value))
+        if path.startswith("py:ExitStack."):
+            return exit_stack.call(self, recv, path[len("py:ExitStack."):], list(args), dict(kwargs), span)
         if path == "py:generator.send" and len(args) == 1 and not kwargs:
             return self._generator_send(recv, args[0], span)
         if path == "py:generator.close" and not args and not kwargs:

@@ -180,6 +180,14 @@ class DequeVal(ListVal):
 
 
 @dataclass(eq=False)
+class ExitStackVal(Value):
+    """``contextlib.ExitStack()``: the exits of what it entered, run last-in first-out when its
+    `with` ends (analyzer/exit_stack.py); each is (run when the body ended, run when it raised)."""
+
+    exits: list = field(default_factory=list)
+
+
+@dataclass(eq=False)
 class SeqIterator(Value):
     """``iter(seq)``: the items, and how many ``next()``/``islice``/a loop have taken."""
 

@@ -1,0 +1,77 @@
+"""``contextlib.ExitStack`` run on abstract values: ``enter_context`` enters a ``@contextmanager``
+generator or a user class with ``__enter__``/``__exit__`` at once and keeps its exit, ``callback``
+keeps a call; when the stack's `with` ends the exits run last-in first-out, as Python runs them.
+When the body raises, a generator's ``finally`` and a class's ``__exit__`` run and the exception
+goes on (one that an ``__exit__`` might swallow is left unpriced, as the plain `with` does).
+Anything else entered or asked of the stack is unpriced, never skipped.
+"""
+
+from __future__ import annotations
+
+from flopcast.analyzer.values import (BoundMethod, ExitStackVal, FunctionVal, InstanceVal, Known, PyGenerator, Unknown,
+                                      UserRaise, Value)
+
+#: the methods of an ExitStack that are modelled
+METHODS = ("enter_context", "callback", "close")
+
+
+def run_with(interp, stack: ExitStackVal, item, rest: list, body: list, span) -> None:
+    """`with ExitStack() as stack: body`."""
+    if item.optional_vars is not None:
+        interp.assign(item.optional_vars, stack)
+    try:
+        interp.enter_contexts(rest, body)
+    except UserRaise:
+        unwind(stack, raised=True)
+        raise
+    unwind(stack, raised=False)
+
+
+def unwind(stack: ExitStackVal, raised: bool) -> None:
+    while stack.exits:
+        finish, abort = stack.exits.pop()
+        (abort if raised else finish)()
+
+
+def call(interp, stack: ExitStackVal, name: str, args: list, kwargs: dict, span) -> Value:
+    """``stack.<name>(...)`` for a name in METHODS."""
+    if name == "close" and not args and not kwargs:
+        unwind(stack, raised=False)
+        return Known(None)
+    if name == "callback" and args:
+        fn, rest = args[0], list(args[1:])
+
+        def run():
+            interp.call(fn, rest, dict(kwargs), span)
+
+        stack.exits.append((run, run))
+        return fn
+    if name == "enter_context" and len(args) == 1 and not kwargs:
+        entered = _enter(interp, args[0], span)
+        if entered is not None:
+            value, finish, abort = entered
+            stack.exits.append((finish, abort))
+            return value
+    return interp._unpriced_at(span, f"ExitStack.{name}", "this manager or these arguments are not modelled")
+
+
+def _enter(interp, manager: Value, span):
+    """(the entered value, its exit when the body ended, its exit when it raised), or None."""
+    if isinstance(manager, PyGenerator) and manager.function is not None:
+        return interp.enter_generator(manager, span)  # None unless a @contextmanager whose yield is plain
+    if not isinstance(manager, InstanceVal):
+        return None
+    enter, exit_ = manager.cls.lookup("__enter__")[1], manager.cls.lookup("__exit__")[1]
+    if not isinstance(enter, FunctionVal) or not isinstance(exit_, FunctionVal):
+        return None
+    value = interp.call(BoundMethod(enter, manager), [], {}, span)
+
+    def finish():
+        interp.call(BoundMethod(exit_, manager), [Known(None)] * 3, {}, span)
+
+    def abort():
+        swallowed = interp.call(BoundMethod(exit_, manager), [Unknown("", span, "exception class")] * 3, {}, span)
+        if interp.known_truth(swallowed) is not False:
+            interp._unpriced_at(span, "__exit__", "whether it suppresses the exception is not followed")
+
+    return value, finish, abort
