@@ -743,6 +743,14 @@ CORPUS = {
                 "if not bool(fnp.all(fnp.isfinite(out))):"),
         data_sites=("(idx,) = fnp.nonzero(active)", "if idx.shape[0] >= 2:"),
     ),
+    "ctx_ledger": Entry(
+        points=(
+            (16, 3, 10**4, "exact"),       # "tight": no layer affords the correction
+            (32, 4, 150_000, "exact"),     # "tight": two corrected layers, the planner clamps 8 -> 4
+            (16, 3, 10**5, "exact"),       # "roomy": one corrected layer
+            (32, 4, 10**7, "exact"),       # "roomy": every layer corrected (ExitStack of three stages)
+        ),
+    ),
 }
 
 
