@@ -862,6 +862,14 @@ def costly(h, k):
             for _ in range(len(LOG) % 4):
                 STEP
         """),
+    # corpusA (s19): itertools.tee was not modelled (what its iterators steered was unpriced)
+    "tee_makes_independent_iterators_over_the_same_items": ("import itertools\n", """
+        first, second = itertools.tee(iter(range(mlp.depth)))
+        for _ in range(sum(1 for _ in first)):
+            STEP
+        for _ in range(next(second) + next(second)):
+            STEP
+        """),
     # send(None), and send() into a generator that never reads what is sent, is next()
     "send_into_a_generator_that_ignores_it_is_next": (COUNTS, """
         gen = counts(mlp.depth)

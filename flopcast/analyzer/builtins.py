@@ -1442,7 +1442,7 @@ _OPERATOR_BINOPS = {"add": _ast.Add, "sub": _ast.Sub, "mul": _ast.Mult, "matmul"
                     "floordiv": _ast.FloorDiv, "mod": _ast.Mod, "pow": _ast.Pow}
 _ITERTOOLS = {"product", "permutations", "combinations", "combinations_with_replacement", "zip_longest",
               "chain", "chain.from_iterable", "islice", "pairwise", "repeat", "accumulate", "starmap",
-              "count", "cycle", "takewhile", "dropwhile", "filterfalse", "compress", "groupby"}
+              "count", "cycle", "takewhile", "dropwhile", "filterfalse", "compress", "groupby", "tee"}
 _MAX_ITEMS = 100_000
 
 
@@ -1521,6 +1521,11 @@ def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
                 else:
                     out.append((key, SeqIterator([item])))
             # (each group is an iterator over its items: Python's empties once groupby moves on)
+        elif name == "tee":
+            # n independent iterators over the same items (the source is consumed to the end)
+            n = known(args[1] if len(args) > 1 else kwargs.get("n", Known(2)), "n")
+            items = seq(args[0])
+            return TupleVal(tuple(SeqIterator(list(items)) for _ in range(n)))
         elif name in ("chain",):
             out = [x for a in args for x in seq(a)]
         elif name == "chain.from_iterable":
