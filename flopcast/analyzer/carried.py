@@ -63,18 +63,73 @@ def _walked(interp, instance, walk) -> Optional[tuple]:
         envs = interp.module_envs
         for path in sorted(envs):
             parts.append((path, walk.names(envs[path])))
-        cache = interp._cache_results
-        # A table that keeps every entry only grows: its size tells which keys are there. A
-        # bounded one evicts, so its keys, in the order of use, are part of the state (a key
-        # naming an object is not compared). What the cached values hold can change (a cached
-        # list appended to).
-        bounded = tuple(key for key in cache if key[:2] in interp.cache_bounded)
-        if not all(lru.is_plain(key[2]) for key in bounded):
+        cache = _live_entries(interp, walk)
+        if cache is None:
             return None
-        parts.append((len(cache), tuple([walk.form(v) for v in cache.values()]), bounded))
+        # A table that keeps every entry only grows: its size tells which keys are there. A
+        # bounded one evicts, so its keys, in the order of use, are part of the state (an object
+        # a key names, by the walk's number for it). What the cached values hold can change (a
+        # cached list appended to).
+        values = tuple([walk.form(v) for v in cache.values()])
+        bounded = tuple(key[:2] + (_renamed(key[2], walk.objects),) for key in cache if key[:2] in interp.cache_bounded)
+        parts.append((len(cache), values, bounded))
     except (Incomparable, RecursionError):
         return None
     return tuple(parts)
+
+
+def _live_entries(interp, walk) -> Optional[dict]:
+    """The lru_cache entries a later call can hit. A key naming an object that nothing a later
+    call can read holds (not the instance, a module's globals, a cached value: the walk so far
+    and the tables' values) is never equal to a later key: `@lru_cache` on a method of an object
+    made in the call. Such an entry is left out: in a table that keeps every entry it changes
+    nothing; in a bounded one, while it is older than every live entry of its function, it is
+    evicted before them, as free room would be. Dropped entries among live ones: None."""
+    cache = interp._cache_results
+    if not any(_names_objects(key[2]) for key in cache):
+        return cache
+    reached = set(walk.objects)
+    for value in cache.values():
+        probe = Canon(interp._nonzero_counts)
+        probe.form(value)
+        reached.update(probe.objects)
+    live: dict = {}
+    seen_live: set = set()
+    for key, value in cache.items():
+        if _names_objects(key[2]) - reached:
+            if key[:2] in seen_live and key[:2] in interp.cache_bounded:
+                return None
+            continue
+        seen_live.add(key[:2])
+        live[key] = value
+    return live
+
+
+def _renamed(parts: tuple, numbers: dict) -> tuple:
+    """A live key with each object it names written as the walk's number for it."""
+    out = []
+    for p in parts:
+        if p[0] == "id":
+            if p[1] not in numbers:
+                raise Incomparable("a cache key names an object only a dropped entry holds")
+            p = ("obj", numbers[p[1]])
+        elif p[0] == "tuple":
+            p = ("tuple", _renamed(p[1], numbers))
+        elif not lru.is_plain((p,)):
+            raise Incomparable("a cache key part compared by value flopcast cannot follow")
+        out.append(p)
+    return tuple(out)
+
+
+def _names_objects(parts: tuple) -> set:
+    """The identities of the objects a cache key names (lru.make_key's ("id", ...) parts)."""
+    found = set()
+    for p in parts:
+        if p[0] == "id":
+            found.add(p[1])
+        elif p[0] == "tuple":
+            found |= _names_objects(p[1])
+    return found
 
 
 # ---------------------------------------------------------------------------- numbers that steer nothing
