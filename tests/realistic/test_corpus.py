@@ -751,6 +751,14 @@ CORPUS = {
             (32, 4, 10**7, "exact"),       # "roomy": every layer corrected (ExitStack of three stages)
         ),
     ),
+    "grouped_sketch": Entry(
+        points=(
+            (8, 1, 10**5, "exact"),        # one layer, a "head" group only: rank 8 (the int plan)
+            (32, 4, 10**5, "exact"),       # head and tail (4, 8) tuple plans, body rank 8
+            (32, 4, 3 * 10**5, "exact"),   # every group rank 8
+            (24, 5, 2 * 10**5, "exact"),   # a body group of three layers
+        ),
+    ),
 }
 
 
