@@ -759,6 +759,16 @@ CORPUS = {
             (24, 5, 2 * 10**5, "exact"),   # a body group of three layers
         ),
     ),
+    "stage_match": Entry(
+        points=(
+            (8, 2, 10**4, "exact"),        # ("rich", "shallow"): mean, refine the top layer
+            (16, 3, 10**4, "exact"),       # ("lean", "deep") with rank 2: damped mean, blend
+            (16, 4, 10**6, "exact"),       # ("rich", "deep"): damped mean, refine two, blend
+            (8, 3, 3000, "exact"),         # rank 1 falls to `case _`: mean only
+        ),
+        # (the call counters, a Counter and a closure's nonlocal, keep later MLPs unfollowed:
+        # each followed call is exact; FINDINGS-s19 corpusA)
+    ),
 }
 
 
