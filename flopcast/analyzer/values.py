@@ -625,8 +625,9 @@ def mark_counted(ctx, a: "Array", axis: int) -> "Array":
     return a
 
 
-#: Library bases that leave ``==`` as identity (``Enum`` compares members by identity).
-IDENTITY_EQ_BASES = {"py:abc.ABC", "py:enum.Enum", "py:enum.Flag"}
+#: Library bases that leave ``==`` as identity (``Enum`` compares members by identity; whestbench's
+#: BaseEstimator defines no operators, as dunders._plain_class takes it).
+IDENTITY_EQ_BASES = {"py:abc.ABC", "py:enum.Enum", "py:enum.Flag", "whestbench.BaseEstimator"}
 
 
 def equal_only_to_itself(v: Value) -> bool:
