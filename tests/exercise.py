@@ -13,6 +13,7 @@ Used by tests/adversarial (hand-written hostile files) and tests/fuzz/test_mutat
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Optional
 
@@ -43,11 +44,39 @@ def exercise(path: Path, point: Point, source: Optional[str] = None,
     entry = parse_file(Path(path), text)
     submission = Submission(str(path), entry, [], local_module_names(entry.path.parent), entry.path,
                             folder_mode=False)
-    target = engine.check_target(submission, point, report=report)
-    for render in RENDERERS.values():
-        render(Results([target]))
-    _editor_diagnostics(str(entry.path), text, point, report)
+    with _analyses_made_once():
+        target = engine.check_target(submission, point, report=report)
+        for render in RENDERERS.values():
+            render(Results([target]))
+        _editor_diagnostics(str(entry.path), text, point, report)
     return report
+
+
+@contextmanager
+def _analyses_made_once():
+    """`check` and the editor run the same rules on the same report, so their rules ask for the
+    same analyses of the same rewrites (FC107's budget probes, the fixes' savings): each is made
+    once and handed to both, as a result or as the exception it raised. Both names are set:
+    ``engine.session()`` compares them and still gives the savings a Session of their own."""
+    real, saved, made = engine.analyze, engine._real_analyze, {}
+
+    def analyze_once(path, point, **kwargs):
+        key = (str(path), point, repr(sorted(kwargs.items())))
+        if key not in made:
+            try:
+                made[key] = (real(path, point, **kwargs), None)
+            except Exception as exc:  # noqa: BLE001 - the rules catch it; the second check gets it too
+                made[key] = (None, exc)
+        report, error = made[key]
+        if error is not None:
+            raise error
+        return report
+
+    engine.analyze = engine._real_analyze = analyze_once
+    try:
+        yield
+    finally:
+        engine.analyze, engine._real_analyze = real, saved
 
 
 def assert_no_internal_error(report: Report) -> None:
