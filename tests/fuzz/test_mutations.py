@@ -27,7 +27,7 @@ import signal
 import tokenize
 import traceback
 from pathlib import Path
-from typing import Iterator, NamedTuple
+from typing import Callable, Iterator, NamedTuple
 
 import pytest
 from exercise import exercise
@@ -69,17 +69,19 @@ def _called_names(files: list[Path]) -> list[str]:
     return sorted(names)
 
 
-def mutants(text: str, op_names: list[str]) -> Iterator[Mutant]:
-    """Every single-line mutant of ``text``, in a fixed order (some do not parse)."""
+def mutants(text: str, op_names: list[str]) -> Iterator[tuple[str, Callable[[], str]]]:
+    """Every single-line mutant of ``text``, in a fixed order (some do not parse), as its
+    description and a function that writes it out: the corpus has over a million mutants and a
+    run draws about a thousand, so only those drawn are written."""
     lines = text.splitlines(keepends=True)
     for i, line in enumerate(lines):
         if not line.strip():
             continue
-        yield Mutant(f"line {i + 1}: delete", "".join(lines[:i] + lines[i + 1:]))
-        yield Mutant(f"line {i + 1}: duplicate", "".join(lines[:i + 1] + lines[i:]))
+        yield f"line {i + 1}: delete", lambda i=i: "".join(lines[:i] + lines[i + 1:])
+        yield f"line {i + 1}: duplicate", lambda i=i: "".join(lines[:i + 1] + lines[i:])
         if i + 1 < len(lines):
-            yield Mutant(f"line {i + 1}: swap with the next",
-                         "".join(lines[:i] + [lines[i + 1], lines[i]] + lines[i + 2:]))
+            yield (f"line {i + 1}: swap with the next",
+                   lambda i=i: "".join(lines[:i] + [lines[i + 1], lines[i]] + lines[i + 2:]))
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, SyntaxError):
@@ -101,9 +103,9 @@ def mutants(text: str, op_names: list[str]) -> Iterator[Mutant]:
             continue
         line = lines[row - 1]
         for choice in choices:
-            changed = line[:col] + choice + line[end_col:]
-            yield Mutant(f"line {row}: {tok.string!r} -> {choice!r}",
-                         "".join(lines[:row - 1] + [changed] + lines[row:]))
+            yield (f"line {row}: {tok.string!r} -> {choice!r}",
+                   lambda row=row, changed=line[:col] + choice + line[end_col:]:
+                   "".join(lines[:row - 1] + [changed] + lines[row:]))
 
 
 def sample_mutants(path: Path, count: int, seed: int, op_names: list[str]) -> list[Mutant]:
@@ -112,9 +114,10 @@ def sample_mutants(path: Path, count: int, seed: int, op_names: list[str]) -> li
     every = list(mutants(text, op_names))
     random.Random(f"{seed}:{path.name}").shuffle(every)
     chosen, seen = [], {text}
-    for m in every:
+    for what, write in every:
         if len(chosen) >= count:
             break
+        m = Mutant(what, write())
         if m.text in seen:
             continue
         seen.add(m.text)
