@@ -18,7 +18,7 @@ demo: $(STAMP)
 	$(BIN)/flopcast analyze samples/covariance_propagation.py
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 bench: $(STAMP)
 	for b in bench/*.py; do case $$b in */run_estimator.py) ;; *) echo "== $$b"; $(BIN)/python $$b || exit 1;; esac; done

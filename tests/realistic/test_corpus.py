@@ -18,7 +18,7 @@ learned heads loaded in setup(), helper modules) and is checked at three or more
 * the nominal number (once flopcast reports one) equals the runtime count at exact and
   guarded points, and at interval points is absent or equal to the runtime count.
 
-One static analysis and one runtime run per (estimator, point), shared by the tests.
+One static analysis and one runtime run per (estimator, point), shared by the tests (tests/corpus_runs.py).
 """
 
 from __future__ import annotations
@@ -28,12 +28,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from oracle import measure_calls, static_per_op
-
-from flopcast.analyzer import analyze
-from flopcast.model import Point
-
-HERE = Path(__file__).resolve().parent / "estimators"
+from corpus_runs import corpus_path as _path
+from corpus_runs import runtime as _runtime
+from corpus_runs import runtime_calls as _runtime_calls
+from corpus_runs import same_worker
+from corpus_runs import static as _static
+from oracle import static_per_op
 
 
 @dataclass(frozen=True)
@@ -772,29 +772,6 @@ CORPUS = {
 }
 
 
-def _path(name: str) -> Path:
-    folder = HERE / name
-    return folder / "estimator.py" if folder.is_dir() else HERE / f"{name}.py"
-
-
-@cache
-def _static(name, width, depth, budget):
-    return analyze(_path(name), Point(width, depth, budget))
-
-
-@cache
-def _runtime_calls(name, width, depth, budget) -> list:
-    """Each MLP's run on one instance, as whestbench runs them (oracle.measure_calls): at least
-    two, and one past every call the analysis priced apart when its state settled."""
-    report = _static(name, width, depth, budget)
-    calls = max(2, len(report.per_call) + report.per_call_settled)
-    return measure_calls(_path(name), Point(width, depth, budget), calls)
-
-
-def _runtime(name, width, depth, budget):
-    return _runtime_calls(name, width, depth, budget)[0]
-
-
 def _predicted(report, call: int):
     """What the report predicts for the call numbered ``call`` from 0 (None: a call it did not follow)."""
     if not report.per_call:
@@ -823,7 +800,7 @@ def _cases(kinds=("exact", "guarded", "interval"), strict_xfail=True):
             if kind not in kinds:
                 continue
             marks = [pytest.mark.xfail(strict=True, reason=entry.xfail)] if entry.xfail and strict_xfail else []
-            out.append(pytest.param(name, w, d, b, id=f"{name}-{w}x{d}-b{b:.0e}", marks=marks))
+            out.append(pytest.param(name, w, d, b, id=f"{name}-{w}x{d}-b{b:.0e}", marks=[*marks, same_worker(name)]))
     return out
 
 
@@ -946,7 +923,7 @@ def _guard_lines(name, kind="guards") -> frozenset:
     return frozenset(found)
 
 
-@pytest.mark.parametrize("name", sorted(CORPUS))
+@pytest.mark.parametrize("name", [pytest.param(n, marks=same_worker(n)) for n in sorted(CORPUS)])
 def test_corpus_estimator_is_participant_sized_and_checked_at_three_points(name):
     path = _path(name)
     files = sorted(path.parent.rglob("*.py")) if path.name == "estimator.py" else [path]

@@ -23,6 +23,7 @@ from flopcast.runtime.protocol import RunRequest
 from .helpers import ROOT
 
 sys.path.insert(0, str(ROOT / "tests"))
+from corpus_runs import corpus_path, runtime, same_worker, static  # noqa: E402
 from oracle import measure  # noqa: E402
 
 BUDGET = 2**41
@@ -56,7 +57,7 @@ def _corpus_targets() -> list:
     """Per corpus file that reads values: the smallest shape of the corpus table, to calibrate at,
     and the file's two largest value-reading points there (chosen so that every arm runs and the
     real run is quick) as targets, with their kind."""
-    from realistic.test_corpus import CORPUS, _path
+    from realistic.test_corpus import CORPUS
 
     def size(p):
         return p[0] * p[0] * p[1], p[2]
@@ -72,24 +73,27 @@ def _corpus_targets() -> list:
             # and not marked approximate: a known gap of calibration (README), kept as a strict xfail.
             miss = entry.calibration_misses.get((w, d, b))
             marks = [pytest.mark.xfail(strict=True, reason=miss)] if miss else []
-            out.append(pytest.param(_path(name), smallest, Point(w, d, b), kind, marks=marks,
+            out.append(pytest.param(name, smallest, Point(w, d, b), kind, marks=[*marks, same_worker(name)],
                                     id=f"{name}-{w}x{d}-b{b:.0e}"))
     return out
 
 
-@pytest.mark.parametrize("path,small,target,kind", _corpus_targets())
-def test_calibration_of_the_corpus_at_two_larger_points(path, small, target, kind):
+@pytest.mark.parametrize("name,small,target,kind", _corpus_targets())
+def test_calibration_of_the_corpus_at_two_larger_points(name, small, target, kind):
     """Calibrated at the file's smallest point: inside the sound interval always, and equal to the
     real count whenever every site was replayed exactly (none marked approximate), as it is
     where only safety nets read values and the small run reaches them."""
-    report = analyze(path, target)
+    # The corpus test's analysis and run of this very point: made once per worker, and most
+    # often made there already by tests/realistic/test_corpus.py (collected earlier).
+    path = corpus_path(name)
+    report = static(name, target.width, target.depth, target.budget)
     try:
         calibration = calibrate(path, report, size=small)
     except CalibrationError as exc:
         # The small run's budget is the target's scaled by w²·d; at the corpus's small budgets
         # it can run out (docs/calibrate.md, "Not yet"): calibration refuses, as it must.
         pytest.skip(f"the small run failed: {exc}")
-    real = measure(path, target).total
+    real = runtime(name, target.width, target.depth, target.budget).total
     print(f"{path.name} from {small[0]}x{small[1]} at {target.width}x{target.depth} ({kind}): "
           f"{_error(calibration.total, real)}; "
           f"interval [{report.total.lo:,}, {report.total.hi:,}]; "
