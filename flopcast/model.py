@@ -136,7 +136,8 @@ class Uncertainty:
     """A place where the cost depends on values: a branch, loop or op whose size is data-driven."""
 
     span: Optional[Span]
-    kind: str  # "branch", "loop", "shape", "exception", "pick" (min/max/sorted by numbers read from data),
+    kind: str  # "branch", "loop", "shape", "exception", "pick" (min/max/sorted by numbers read from data,
+    # the dtype linalg.eig returns),
     # "cache" (whether an lru_cache lookup with a value read from data hits)
     reason: str
 

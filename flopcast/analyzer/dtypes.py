@@ -218,6 +218,11 @@ def function_result(fn: str, dtype: str) -> Optional[str]:
     return _asked(_key("function", fn, dtype), compute)
 
 
+def complex_of(dtype: str) -> str:
+    """The complex dtype numpy's LAPACK wrappers return for a real ``dtype`` (float32 -> complex64)."""
+    return _asked(_key("complex", dtype), lambda: np.result_type(dtype, np.complex64).name)
+
+
 def real_part(dtype: str) -> str:
     """dtype of ``x.real`` / ``x.imag`` (complex64 -> float32; real dtypes unchanged)."""
     return _asked(_key("real", dtype), lambda: np.empty(0, dtype=dtype).real.dtype.name)

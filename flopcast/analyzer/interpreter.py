@@ -919,6 +919,13 @@ class Interpreter:
         node._flopcast_span = span
         return span
 
+    def choose_outcome(self, options: tuple, reason: str, presumed=None, presumption: str = ""):
+        """Which of ``options`` an op returns when that depends on the values (the dtype of
+        ``linalg.eig``'s result): a value-dependent site, the same on every execution of a path."""
+        site = Site(("pick", self.span), options, self.span, "pick", reason,
+                    presumed=presumed, presumption=presumption)
+        return self.decisions.choose(site, self.used)
+
     def choose_size(self, lo: int, hi: int, reason: str, nonzero_of: Optional[Array] = None) -> int:
         """A size that depends on values. With ``nonzero_of``, the size is the number of
         nonzero elements of that array: one mask used at several sites (``idx[keep]``,

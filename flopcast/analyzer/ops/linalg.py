@@ -49,16 +49,28 @@ def _linalg_square(ctx, args, kwargs, op=None):
         return Array(a.shape, dt, a.sym)
     if fn == "eigh":
         return TupleVal((Array(batch + (n,), dt), Array(a.shape, dt)), ("eigenvalues", "eigenvectors"))
-    if fn == "eig":
-        return TupleVal((Array(batch + (n,), "complex128"), Array(a.shape, "complex128")),
-                        ("eigenvalues", "eigenvectors"))
+    if fn in ("eig", "eigvals"):
+        vt = _eig_dtype(ctx, op, a, dt)
+        if fn == "eigvals":
+            return Array(batch + (n,), vt)
+        return TupleVal((Array(batch + (n,), vt), Array(a.shape, vt)), ("eigenvalues", "eigenvectors"))
     if fn in ("eigvalsh",):
         return Array(batch + (n,), dt)
-    if fn == "eigvals":
-        return Array(batch + (n,), "complex128")
     if fn == "det":
         return as_numpy_scalar(Array(batch, dt))
     return TupleVal((as_numpy_scalar(Array(batch, dt)), as_numpy_scalar(Array(batch, dt))), ("sign", "logabsdet"))
+
+
+def _eig_dtype(ctx, op: str, a: Array, dt: str) -> str:
+    """numpy's eig returns a real array when every eigenvalue's imaginary part is zero and a
+    complex one otherwise (complex64 from float32): a value-dependent dtype. A general
+    matrix's spectrum is presumed complex; a symmetric-tagged one's real."""
+    if dtypes.kind(dt) == "c":
+        return dt
+    complex_dt = dtypes.complex_of(dt)
+    presumed = dt if a.sym else complex_dt
+    return ctx.choose_outcome((complex_dt, dt), f"{op} returns {complex_dt} unless every eigenvalue "
+                              f"is real, then {dt}", presumed=presumed, presumption=f"{op} returns {presumed}")
 
 
 @handler("linalg.solve")
