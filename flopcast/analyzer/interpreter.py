@@ -4497,6 +4497,13 @@ class Interpreter:
             return call_container_method(self, path[3:], recv, args, kwargs, span, node)
         if path == "scalar.item":
             return Unknown("float", span, "numpy scalar value")
+        if path == "scalar.astype" and len(args) + len(kwargs) == 1 and (args or "dtype" in kwargs):
+            # plain numpy on a numpy scalar (``np.float64(...).astype(np.float32)``): free, and
+            # the result is a numpy scalar of that dtype, strong in promotion
+            try:
+                return NumpyScalar(ops.dtype_arg(args[0] if args else kwargs["dtype"]), span)
+            except OpError as exc:
+                return self._unpriced_at(span, "scalar.astype()", str(exc))
         return Unknown("", span, f"{path} result")
 
     def call_module_method(self, name: str, obj: InstanceVal, args, kwargs, span, node) -> Value:

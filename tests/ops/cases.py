@@ -9,6 +9,9 @@ POINTWISE = {
     "add_f32_f64": "r = v + fnp.ones(W)",
     "strong_numpy_scalar_f64": "r = w + fnp.float64(2.0)",
     "strong_numpy_scalar_f32": "r = w * fnp.float32(0.5)",
+    # a numpy scalar's astype is plain numpy (free); the cast scalar is strong in promotion
+    "numpy_scalar_astype_f64": "s = v[0].astype(fnp.float64); r = w * s",
+    "numpy_scalar_astype_keyword_f32": "s = fnp.linalg.det(w * fnp.float64(1.0)).astype(dtype=fnp.float32); r = w * s",
     "strong_0d_array_f64": "s = fnp.sum(fnp.ones(W)); r = v * s",
     "weak_float_of_0d": "s = fnp.sum(fnp.ones(W)); r = v * float(s)",
     "0d_f32_times_f32": "r = w * fnp.mean(w)",

@@ -48,7 +48,7 @@ from flopcast.analyzer.ops.elementwise import (
     weak_int_overflow,
 )
 from flopcast.analyzer.ops.methods import ARRAY_METHOD_OPS
-from flopcast.analyzer.ops.operands import known_int, to_array, unknown_operand_reason
+from flopcast.analyzer.ops.operands import dtype_arg, known_int, to_array, unknown_operand_reason
 from flopcast.analyzer.ops.random import random_draw
 from flopcast.analyzer.ops.registry import HANDLERS, OpError, OpRaises, dispatch, handles
 from flopcast.analyzer.ops.shape import transpose_attr
