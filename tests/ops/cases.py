@@ -252,6 +252,12 @@ CREATION = {
     "asarray_bool_list_to_f32": "r = fnp.asarray([True] * W, dtype=fnp.float32)",
     "array_python_float_to_f32": "r = fnp.array(1.0 / W, dtype=fnp.float32)",
     "array_float_list_to_f32": "r = fnp.array([0.5] * W, dtype=fnp.float32)",
+    # array coercion of a list promotes every item, and a Python number there is not weak
+    "array_of_0d_f32_and_numpy_f64": "r = fnp.array([fnp.sum(v), fnp.max(v), fnp.float64(1.0)]) * 2.0",
+    "array_of_numpy_f32_and_python_float": "r = fnp.array([fnp.float32(1.0), 2.0]) * 2.0",
+    "array_of_f32_row_and_f64_row": "r = fnp.array([v, u * fnp.float64(1.0)]) + 1.0",
+    "asarray_of_0d_f32_and_python_int": "r = fnp.asarray([fnp.sum(v), 1]) + 1.0",
+    "array_of_0d_f32_and_python_bool_stays_f32": "r = fnp.array([fnp.sum(v), True]) + 1.0",
     "astype_to_f64": "r = w.astype(fnp.float64)",
     "astype_same": "r = w.astype(fnp.float32)",
     "astype_copy_false": "r = w.astype(fnp.float32, copy=False)",

@@ -95,14 +95,13 @@ def to_array(ctx, v: Value) -> Array:
             return Array((0,), "float64")
         if all(isinstance(x, (ListVal, TupleVal)) or isinstance(x, Known) and isinstance(x.value, (tuple, list))
                for x in v.items):
-            # a nested list of numbers (`[[0.9, 0.1], [0.0, 1.0]]`): its rows' dtypes promote
+            # a nested list of numbers (`[[0.9, 0.1], [0.0, 1.0]]`)
             if len({a.shape for a in items}) > 1:
                 raise OpError("a nested list whose rows differ in length is not modelled")
-            return Array((len(items),) + items[0].shape,
-                         dtypes.result_type(*(Operand(dtype=a.dtype) for a in items)))
-        dt = dtypes.result_type(*(operand(x) for x in v.items)) if all(
-            not isinstance(x, Array) for x in v.items
-        ) else items[0].dtype
+        # numpy's array coercion promotes every item's dtype, and a Python number in a list is
+        # not weak there (its 0-d array is float64, int64): `[np.float32(1), 2.0]` and
+        # `[fnp.sum(v32), fnp.max(v64)]` are float64
+        dt = dtypes.result_type(*(Operand(dtype=a.dtype) for a in items))
         return Array((len(items),) + items[0].shape, dt)
     if isinstance(v, TupleVal):
         return to_array(ctx, ListVal(list(v.items)))
