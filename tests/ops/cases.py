@@ -505,6 +505,10 @@ MORE = {
     "pinv": "r = fnp.linalg.pinv(w)",
     "lstsq": "x, res, rank, sv = fnp.linalg.lstsq(w, v)",
     "matrix_power": "r = fnp.linalg.matrix_power(w, 3)",
+    # a negative exponent inverts first (one matmul's price more); an int matrix comes out float64
+    "matrix_power_negative": "r = fnp.linalg.matrix_power(w + W * fnp.eye(W, dtype=fnp.float32), -3) * 2.0",
+    "matrix_power_minus_one_int": "r = fnp.linalg.matrix_power(2 * fnp.eye(W, dtype=fnp.int32), -1) + 1.0",
+    "matrix_power_zero_int": "r = fnp.linalg.matrix_power(fnp.eye(W, dtype=fnp.int32), 0) + 1",
     "multi_dot": "r = fnp.linalg.multi_dot([w, w, v])",
     "cond_rank": "a = fnp.linalg.cond(w); b = fnp.linalg.matrix_rank(w)",
     # tolerances, hermitian= and cond's p (FINDINGS #52; were "with extra arguments is not modelled")

@@ -230,11 +230,11 @@ def _lstsq(ctx, args, kwargs):
 def _matrix_power(ctx, args, kwargs):
     a = _matrix(ctx, args[0], "matrix_power")
     p = known_int(arg(args, kwargs, 1, "n"), "matrix_power exponent")
-    if p < 0:
-        raise OpError("matrix_power with a negative exponent (an inverse) is not modelled")
     base = pricing.accounting("matrix_power_cost", a.shape[0], p)
-    ctx.charge("linalg.matrix_power", base, a.dtype, a.dtype_origin, weighted_base=True)
-    return Array(a.shape, a.dtype, dtype_origin=a.dtype_origin)
+    # a negative exponent inverts first (LAPACK: an integer matrix runs, and comes out, in float64)
+    dt = _linalg_dtype(a) if p < 0 else a.dtype
+    ctx.charge("linalg.matrix_power", base, dt, a.dtype_origin, weighted_base=True)
+    return Array(a.shape, dt, dtype_origin=a.dtype_origin)
 
 
 @handler("linalg.multi_dot")
