@@ -218,6 +218,13 @@ def function_result(fn: str, dtype: str) -> Optional[str]:
     return _asked(_key("function", fn, dtype), compute)
 
 
+def fits_integer(bounds: tuple, dt: str) -> bool:
+    """Whether integers within ``bounds`` keep their values in the integer dtype ``dt``."""
+    bits = int(dt.lstrip("uint") or 64)
+    low, high = (0, 2**bits - 1) if dt.startswith("u") else (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
+    return low <= bounds[0] and bounds[1] <= high
+
+
 def complex_of(dtype: str) -> str:
     """The complex dtype numpy's LAPACK wrappers return for a real ``dtype`` (float32 -> complex64)."""
     return _asked(_key("complex", dtype), lambda: np.result_type(dtype, np.complex64).name)

@@ -763,6 +763,10 @@ BINCOUNT = {
                                       "r = fnp.bincount(iu[o], minlength=W) + fnp.bincount(ju[o], minlength=W)",
     "bincount_tril_indices_weights": "il, jl = fnp.tril_indices(W, k=-1); r = fnp.bincount(jl, weights=w[il, jl], minlength=W) + v",
     "bincount_diag_indices": "d, e = fnp.diag_indices(W); r = fnp.bincount(d, weights=v, minlength=W) * 2.0",
+    # integer arithmetic with known ints carries the bounds: quantile bins of ranks, shifted ids
+    "bincount_rank_bins": "b = (fnp.argsort(fnp.argsort(v)) * 4) // W; r = fnp.bincount(b, weights=v, minlength=4) * 2.0",
+    "bincount_shifted_and_mirrored": "i = fnp.argsort(v); r = fnp.bincount(i + 1, minlength=W + 1)[1:] + fnp.bincount((W - 1) - i, minlength=W) * 2",
+    "bincount_ids_floor_divided_by_two": "r = fnp.bincount(fnp.argsort(v) // 2, minlength=(W + 1) // 2) * 2.0",
 }
 FAMILIES["bincount"] = BINCOUNT
 

@@ -182,7 +182,7 @@ def _int_bounds(src, x: Array, dt: str) -> Optional[tuple]:
     else:
         found = _known_ints(src)
         bounds = (min(found), max(found)) if found else None
-    return bounds if bounds is not None and _fits(bounds, dt) else None
+    return bounds if bounds is not None and dtypes.fits_integer(bounds, dt) else None
 
 
 @handler("asarray")
@@ -243,7 +243,7 @@ def _astype(ctx, args, kwargs):
         return x.with_(sym=None)  # a new, plain FlopscopeArray: no tag, and not the same object
     billed = dtypes.heavier(x.dtype, dt, pricing.rate)
     ctx.charge("astype", x.size, billed, origin_of([x], billed))
-    vrange = x.vrange if x.vrange is not None and dt.startswith(("int", "uint")) and _fits(x.vrange, dt) else None
+    vrange = x.vrange if x.vrange is not None and dt.startswith(("int", "uint")) and dtypes.fits_integer(x.vrange, dt) else None
     return Array(x.shape, dt, dtype_origin=ctx.span if dt == "float64" else None, vrange=vrange)
 
 
@@ -293,15 +293,8 @@ def _check_int_fill(src, dt: Optional[str]) -> None:
     if dt is None or not dt.startswith(("int", "uint")):
         return
     for v in _known_ints(src) or ():
-        if -(2 ** 63) <= v < 2 ** 64 and not _fits((v, v), dt):
+        if -(2 ** 63) <= v < 2 ** 64 and not dtypes.fits_integer((v, v), dt):
             raise OpRaises("OverflowError", f"Python integer {v} out of bounds for {dt}")
-
-
-def _fits(bounds: tuple, dt: str) -> bool:
-    """Whether integers within ``bounds`` keep their values when cast to the integer ``dt``."""
-    bits = int(dt.lstrip("uint") or 64)
-    low, high = (0, 2**bits - 1) if dt.startswith("u") else (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
-    return low <= bounds[0] and bounds[1] <= high
 
 
 @handler("copy")

@@ -177,14 +177,39 @@ def weak_int_overflow(op: str, values: list[Value]) -> Optional[str]:
 
 
 def _int_range(op: str, values: list[Value], dtype: Optional[str]) -> Optional[tuple]:
-    """Bounds of an integer result fixed by a constant operand: ``idx % k`` lies in [0, k - 1]
-    for k > 0 whatever idx holds (numpy's integer modulo takes the divisor's sign), so
-    ``fnp.bincount(idx % k, minlength=k)`` has length k."""
-    if op not in ("remainder", "mod") or len(values) != 2 or dtype is None or dtypes.kind(dtype) not in "iu":
+    """Bounds of an integer result from its operands' bounds (an index array's, a known int's):
+    ``(ranks * bins) // n`` of an argsort's ranks lies in [0, bins - 1], so a ``bincount`` of it
+    has a known length. ``idx % k`` lies in [0, k - 1] for k > 0 whatever idx holds (numpy's
+    integer modulo takes the divisor's sign). None when a bound is unknown or leaves the dtype."""
+    if len(values) != 2 or dtype is None or dtypes.kind(dtype) not in "iu":
         return None
-    k = values[1]
-    if isinstance(k, Known) and type(k.value) is int and k.value > 0:
-        return (0, k.value - 1)
+    a, b = (_int_bounds(v) for v in values)
+    if op in ("remainder", "mod"):
+        return (0, b[0] - 1) if b is not None and b[0] == b[1] and b[0] > 0 else None
+    if a is None or b is None:
+        return None
+    if op == "add":
+        bounds = (a[0] + b[0], a[1] + b[1])
+    elif op == "subtract":
+        bounds = (a[0] - b[1], a[1] - b[0])
+    elif op == "multiply":
+        corners = [x * y for x in a for y in b]
+        bounds = (min(corners), max(corners))
+    elif op == "floor_divide" and b[0] > 0:
+        # for a positive divisor, x // y is monotone in each argument: the corners bound it
+        corners = [x // y for x in a for y in b]
+        bounds = (min(corners), max(corners))
+    else:
+        return None
+    return bounds if dtypes.fits_integer(bounds, dtype) else None
+
+
+def _int_bounds(v: Value) -> Optional[tuple]:
+    """(lo, hi) of an integer operand's values: an array's known bounds or a known int."""
+    if isinstance(v, Array):
+        return v.vrange
+    if isinstance(v, Known) and type(v.value) is int:
+        return (v.value, v.value)
     return None
 
 
