@@ -778,6 +778,18 @@ CORPUS = {
         ),
         data_sites=("energy = fnp.sum(power[low]) / (fnp.sum(power) + 1e-12)",),
     ),
+    "factor_zoo": Entry(
+        points=(
+            (8, 2, 10**6, "guarded"),      # active pair by argpartition + ix_, chol -> eigh ladder, lstsq, thin svd
+            (8, 2, 10**7, "guarded"),      # every neuron active: qr, pinv of the block
+            (16, 3, 10**7, "interval"),    # active 4 of 16, matrix_power lookahead damped by eigvals' radius
+            (32, 3, 10**8, "interval"),    # active 16 of 32
+        ),
+        guards=("return fnp.linalg.cholesky(c + JITTER * fnp.eye(n)), \"chol\"",
+                "ls, res, rank, sv = fnp.linalg.lstsq(z, y, rcond=None)"),
+        # eigvals' dtype: complex64 unless every eigenvalue is real (then float32)
+        data_sites=("vals = fnp.linalg.eigvals(w)", "grow = radius ** expo if radius < 1e6 else math.inf"),
+    ),
 }
 
 
