@@ -863,6 +863,14 @@ def costly(h, k):
                 STEP
         """),
     # corpusA (s19): itertools.tee was not modelled (what its iterators steered was unpriced)
+    "a_method_a_number_lacks_is_caught_as_attribute_error": ("", """
+        try:
+            k = mlp.width.bit_lenght()
+        except AttributeError:
+            k = mlp.width.bit_length()
+        for _ in range(k):
+            STEP
+        """),
     "tee_makes_independent_iterators_over_the_same_items": ("import itertools\n", """
         first, second = itertools.tee(iter(range(mlp.depth)))
         for _ in range(sum(1 for _ in first)):
@@ -984,6 +992,18 @@ def test_assigning_a_property_without_a_setter_raises_attribute_error(tmp_path):
     path.write_text(_program(module, "g = Gate()\ng.n = 3\n"))
     report = analyze(path, Point(6, 2, 2**41))
     assert [(r.what.split(":")[0], r.every_path) for r in report.raises] == [("AttributeError", True)], report.raises
+
+
+def test_a_method_a_number_lacks_raises_attribute_error_at_once(tmp_path):
+    # (a mutant of lanczos_gram, `k.strategy()` for `k.bit_length()`, left k unknown and the
+    # analysis stepped an unbounded Lanczos loop for minutes; the run raises at once)
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("", "k = 1 << (mlp.width.bit_lenght() - 1)\nwhile k > 1:\n    STEP\n    k >>= 1\n"))
+    report = analyze(path, Point(6, 2, 2**41))
+    assert [(r.what, r.every_path) for r in report.raises] == \
+        [("AttributeError: 'int' object has no attribute 'bit_lenght'", True)], report.raises
+    with pytest.raises(AttributeError):
+        measure(path, Point(6, 2, 2**41))
 
 
 @pytest.mark.parametrize("test", ["isinstance(s, float)", "type(s) is float", "not hasattr(s, 'shape')"])

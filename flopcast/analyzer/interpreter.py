@@ -3880,6 +3880,9 @@ class Interpreter:
                 attr = submission_files.path_attr(obj.value, name)
                 if attr is not None:
                     return attr
+            if type(obj.value) in _PLAIN_TYPES and not quiet and not hasattr(type(obj.value), name):
+                # `n.bit_lenght()`: a number's, a string's or a tuple's type is fixed, so this is Python's raise
+                raise UserRaise(span, f"AttributeError: '{type(obj.value).__name__}' object has no attribute '{name}'")
         if isinstance(obj, TupleVal) and name in obj.fields:
             return obj.items[obj.fields.index(name)]  # numpy's named results (eigh(c).eigenvalues)
         if isinstance(obj, (ListVal, DictVal)):
@@ -5108,6 +5111,10 @@ _EXCEPTION_BASES = {
     "_UFuncOutputCastingError": ("_UFuncCastingError", "UFuncTypeError", "TypeError"),
     "UnsupportedDtypeError": ("TypeError",),
 }
+
+
+#: the builtin types whose attributes are the type's own: a name they lack is AttributeError
+_PLAIN_TYPES = frozenset({int, float, bool, complex, str, bytes, tuple, type(None)})
 
 
 #: numpy's dtype.kind by the dtype's name
