@@ -5323,8 +5323,8 @@ def _is_contextmanager(fn: FunctionVal) -> bool:
 def _reads_sent_values(node: ast.AST) -> bool:
     """Whether a generator function's body can see what ``send()`` passes in: a `yield` used as a
     value (`x = yield n`), or a `yield from` (which forwards sends to its subgenerator)."""
-    bare = {id(s.value) for s in ast.walk(node) if isinstance(s, ast.Expr) and isinstance(s.value, ast.Yield)}
-    return any(isinstance(n, ast.YieldFrom) or isinstance(n, ast.Yield) and id(n) not in bare for n in ast.walk(node))
+    bare = {id(s.value) for s in ast_walk(node) if isinstance(s, ast.Expr) and isinstance(s.value, ast.Yield)}
+    return any(isinstance(n, ast.YieldFrom) or isinstance(n, ast.Yield) and id(n) not in bare for n in ast_walk(node))
 
 
 def _split_at_yield(body: list) -> Optional[tuple[list, Optional[ast.expr], list, list, list]]:
