@@ -862,7 +862,6 @@ def costly(h, k):
             for _ in range(len(LOG) % 4):
                 STEP
         """),
-    # corpusA (s19): itertools.tee was not modelled (what its iterators steered was unpriced)
     "a_method_a_number_lacks_is_caught_as_attribute_error": ("", """
         try:
             k = mlp.width.bit_lenght()
@@ -871,6 +870,7 @@ def costly(h, k):
         for _ in range(k):
             STEP
         """),
+    # corpusA (s19): itertools.tee was not modelled (what its iterators steered was unpriced)
     "tee_makes_independent_iterators_over_the_same_items": ("import itertools\n", """
         first, second = itertools.tee(iter(range(mlp.depth)))
         for _ in range(sum(1 for _ in first)):
