@@ -1224,3 +1224,15 @@ def test_a_value_sent_into_a_generator_that_reads_it_is_unpriced_below_the_run(t
     sends = [u for u in report.unpriced if u.what == "generator.send()"]
     assert [path.read_text().splitlines()[u.span.line - 1].strip() for u in sends] == ["gen.send(1)"]
     assert report.total.lo <= measure(path, point).total
+
+
+@pytest.mark.parametrize("method", ["get", "setdefault", "pop"])
+def test_a_dict_looked_up_by_a_dict_read_from_json_raises_unhashable(method, tmp_path):
+    # (a mutant of learned_head, `cfg.update(json.loads(...))` made `cfg.move_to_end(...)`,
+    # was a flopcast bug: Python's TypeError escaped the interpreter)
+    module = "import json\nOVERRIDES = json.loads('{\"steps\": [1, 2]}')\n"
+    body = f"d = {{'steps': 3}}\ntry:\n    d.{method}(OVERRIDES)\nexcept TypeError:\n    STEP\n"
+    path = tmp_path / "estimator.py"
+    path.write_text(_program(module, body))
+    point = Point(6, 2, 2**41)
+    assert_exact_match(analyze(path, point), measure(path, point))

@@ -1357,6 +1357,10 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
     if isinstance(recv, DictVal):
         if name in ("get", "setdefault") and not args:
             raise UserRaise(span, f"TypeError: {name} expected at least 1 argument, got 0")
+        if name in ("get", "setdefault", "pop", "move_to_end") and args and isinstance(args[0], Known) \
+                and not _hashable(args[0].value):
+            # a dict or list read from a JSON file (`cfg.get(json.loads(text))`)
+            raise UserRaise(span, f"TypeError: unhashable type: '{type(args[0].value).__name__}'")
         if name == "get":
             key = args[0]
             watch = interp.counter_watch
@@ -1625,3 +1629,10 @@ def _namedtuple(interp, args, kwargs, span: Span) -> Value:
     cls.tuple_like = True
     return cls
 
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
