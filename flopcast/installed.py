@@ -548,6 +548,53 @@ def _derive_window_costs(source: Path) -> dict[str, int]:
 
 
 @dataclass(frozen=True)
+class BaseEstimatorFacts:
+    """What whestbench's ``BaseEstimator`` (``sdk.py``) gives a subclass."""
+
+    #: Its base classes, by the names its class statement writes (``ABC``).
+    bases: tuple[str, ...]
+    #: Every method it defines.
+    methods: tuple[str, ...]
+    #: The methods whose body only returns None (``setup``, ``teardown``): a subclass's
+    #: ``super().setup(ctx)`` is a call that does nothing.
+    noops: tuple[str, ...]
+
+    @property
+    def plain(self) -> bool:
+        """No operator or other special method of its own and no base but ``ABC``: an
+        instance of a user's subclass has only the operators the user's classes define,
+        and compares by identity unless they define ``__eq__``."""
+        return set(self.bases) <= {"ABC", "object"} and not any(m.startswith("__") for m in self.methods)
+
+
+@lru_cache(maxsize=1)
+def base_estimator() -> BaseEstimatorFacts:
+    """Read from whestbench's ``sdk.py`` source (importing whestbench costs ~1.5 s)."""
+    source_path = _package_dir("whestbench") / "sdk.py"
+    facts = _read_through("base-estimator", [source_path], lambda: asdict(_derive_base_estimator(source_path)))
+    return BaseEstimatorFacts(**{k: tuple(v) for k, v in facts.items()})
+
+
+def _derive_base_estimator(source_path: Path) -> BaseEstimatorFacts:
+    tree = ast.parse(source_path.read_text(), str(source_path))
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == "BaseEstimator":
+            methods = [m for m in node.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))]
+            return BaseEstimatorFacts(
+                bases=tuple(ast.unparse(b) for b in node.bases),
+                methods=tuple(m.name for m in methods),
+                noops=tuple(m.name for m in methods if _returns_none_only(m)))
+    raise SetupError(f"cannot find class BaseEstimator in {source_path}; this whestbench is not one flopcast knows")
+
+
+def _returns_none_only(fn: ast.FunctionDef) -> bool:
+    body = fn.body[1:] if ast.get_docstring(fn) is not None else fn.body
+    return not fn.decorator_list and all(
+        isinstance(s, ast.Pass) or isinstance(s, ast.Return) and (
+            s.value is None or isinstance(s.value, ast.Constant) and s.value.value is None) for s in body)
+
+
+@dataclass(frozen=True)
 class ResourceLimits:
     """The limits whestbench grades under (its ``_default_resource_limits()``)."""
 

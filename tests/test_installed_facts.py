@@ -94,3 +94,22 @@ def test_versions_read_from_dist_info_folders_equal_package_metadata():
 
     for dist in ("flopscope", "whestbench", "numpy"):
         assert installed.version_of(dist) == metadata.version(dist)
+
+
+def test_base_estimator_facts_read_from_source_equal_the_imported_class():
+    import inspect
+
+    from whestbench import BaseEstimator
+
+    facts = installed.base_estimator()
+    assert facts.bases == tuple(b.__name__ for b in BaseEstimator.__bases__)
+    own = [name for name, v in vars(BaseEstimator).items() if inspect.isfunction(v)]
+    assert facts.methods == tuple(own)
+    # the no-ops are the methods that are not abstract and return None
+    probe = type("Probe", (BaseEstimator,), {"predict": lambda self, mlp, budget: None})()
+    concrete = [m for m in own if not getattr(getattr(BaseEstimator, m), "__isabstractmethod__", False)]
+    assert set(facts.noops) <= set(concrete) and facts.noops
+    for m in facts.noops:
+        assert getattr(probe, m)(*[None] * (getattr(BaseEstimator, m).__code__.co_argcount - 1)) is None
+    assert facts.plain == (not any(m.startswith("__") for m in own)
+                           and all(b.__name__ in ("ABC", "object") for b in BaseEstimator.__bases__))

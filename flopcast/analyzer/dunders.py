@@ -24,13 +24,13 @@ from flopcast.analyzer.values import (
     FunctionVal,
     InstanceVal,
     Known,
-    LibRef,
     ListVal,
     TupleVal,
     Unknown,
     UserRaise,
     Value,
     make_tuple,
+    is_plain_estimator_base,
 )
 
 #: operator name -> (method, reflected method, in-place method)
@@ -91,7 +91,7 @@ def _plain_class(cls: ClassVal, op: str = "") -> bool:
     plain too but for ``==``/``!=`` (its generated __eq__ compares fields; the order methods of
     order=True are in its attributes)."""
     return all(c.node is not None and (c.fields is None or op not in ("Eq", "NotEq", "")) and not c.tuple_like and all(
-        isinstance(b, ClassVal) or isinstance(b, LibRef) and b.path == "whestbench.BaseEstimator"
+        isinstance(b, ClassVal) or is_plain_estimator_base(b)
         or isinstance(b, Builtin) and b.name == "object" for b in c.bases) for c in cls.mro())
 
 

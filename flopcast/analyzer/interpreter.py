@@ -84,6 +84,7 @@ from flopcast.analyzer.values import (
     make_tuple,
     plain_member,
     signature,
+    is_plain_estimator_base,
 )
 from flopcast.model import SCORER_SPAN, Charge, Note, Span, Uncertainty, Unpriced
 
@@ -3822,8 +3823,9 @@ class Interpreter:
                 if isinstance(obj.receiver, InstanceVal) and dunders.exception_base(obj.receiver.cls) is not None:
                     return PartialVal(Builtin("exception_init"), [obj.receiver], {})
                 return Builtin("object_init")
-            if name in ("setup", "__init_subclass__"):
-                return Builtin("noop")
+            if name == "__init_subclass__" or name in installed.base_estimator().noops and any(
+                    isinstance(b, LibRef) and b.path == "whestbench.BaseEstimator" for c in after for b in c.bases):
+                return Builtin("noop")  # `super().setup(ctx)`: BaseEstimator's returns None
             if name == "__setattr__" and isinstance(obj.receiver, InstanceVal):
                 return PartialVal(Builtin("object_setattr"), [obj.receiver], {})
             if name == "__new__":  # object.__new__(cls), or type.__new__(meta, ...) in a metaclass
@@ -5275,7 +5277,7 @@ def _user_exception_family(cls: ClassVal) -> tuple:
 def _bases_are_plain(cls: ClassVal) -> bool:
     """Whether every base class is the user's own, whestbench's BaseEstimator or object, so a
     method none of them defines does not exist."""
-    return all(isinstance(b, ClassVal) or isinstance(b, LibRef) and b.path == "whestbench.BaseEstimator"
+    return all(isinstance(b, ClassVal) or is_plain_estimator_base(b)
                or isinstance(b, Builtin) and b.name == "object" for c in cls.mro() for b in c.bases)
 
 

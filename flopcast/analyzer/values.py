@@ -625,9 +625,19 @@ def mark_counted(ctx, a: "Array", axis: int) -> "Array":
     return a
 
 
-#: Library bases that leave ``==`` as identity (``Enum`` compares members by identity; whestbench's
-#: BaseEstimator defines no operators, as dunders._plain_class takes it).
-IDENTITY_EQ_BASES = {"py:abc.ABC", "py:enum.Enum", "py:enum.Flag", "whestbench.BaseEstimator"}
+#: Library bases that leave ``==`` as identity (``Enum`` compares members by identity); and
+#: whestbench's BaseEstimator where it defines no operators (is_plain_estimator_base).
+IDENTITY_EQ_BASES = {"py:abc.ABC", "py:enum.Enum", "py:enum.Flag"}
+
+
+def is_plain_estimator_base(base: Value) -> bool:
+    """Whether ``base`` is whestbench's BaseEstimator as installed with no operator or other
+    special method of its own (read from its source: installed.base_estimator)."""
+    if not (isinstance(base, LibRef) and base.path == "whestbench.BaseEstimator"):
+        return False
+    from flopcast.installed import base_estimator
+
+    return base_estimator().plain
 
 
 def equal_only_to_itself(v: Value) -> bool:
@@ -644,7 +654,7 @@ def equal_only_to_itself(v: Value) -> bool:
         if "__eq__" in c.attrs or c.fields is not None or c.tuple_like or c.attrs.get("__int_like__"):
             return False
         if any(not isinstance(b, ClassVal) and not (isinstance(b, LibRef) and b.path in IDENTITY_EQ_BASES)
-               for b in c.bases):
+               and not is_plain_estimator_base(b) for b in c.bases):
             return False
     return True
 
