@@ -17,7 +17,7 @@ from typing import Optional
 from flopcast import installed
 from flopcast.analyzer import dataints, dtypes, dunders, flags, import_hooks, scalar_values, stdlib_containers, submission_files
 from flopcast.analyzer.disk_answers import DiskAnswers
-from flopcast.analyzer.counters import append_item
+from flopcast.analyzer.counters import append_item, raw_value
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (
     ENUM_AUTO,
@@ -1358,8 +1358,9 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
         if name in ("get", "setdefault") and not args:
             raise UserRaise(span, f"TypeError: {name} expected at least 1 argument, got 0")
         if name in ("get", "setdefault", "pop", "move_to_end") and args and isinstance(args[0], Known) \
-                and not _hashable(args[0].value):
-            # a dict or list read from a JSON file (`cfg.get(json.loads(text))`)
+                and not _hashable(raw_value(args[0])):
+            # a dict or list read from a JSON file (`cfg.get(json.loads(text))`); read unseen by a
+            # counter watch (counters.py): a key made from a loop's counter is always hashable
             raise UserRaise(span, f"TypeError: unhashable type: '{type(args[0].value).__name__}'")
         if name == "get":
             key = args[0]
