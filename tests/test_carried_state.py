@@ -13,7 +13,7 @@ import pytest
 from flopcast.analyzer.api import analyze
 from flopcast.analyzer.render import render_text, to_json
 from flopcast.model import Point
-from oracle import measure_calls
+from oracle import measure_calls, static_per_op
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures" / "carried"
@@ -101,6 +101,39 @@ def test_a_state_that_never_settles_is_a_lower_bound(point: Point) -> None:
     assert "later calls not followed" in render_text(report)
 
 
+DECORATED_POINTS = [*POINTS, Point(16, 40, 2**41)]  # 40 layers: the layer loop's iterations skipped
+
+
+@pytest.mark.parametrize("point", DECORATED_POINTS, ids=lambda p: p.label())
+@pytest.mark.parametrize("name", ["decorated_counted", "decorated_timed", "decorated_logged", "recursive_counter"])
+def test_decorators_that_count_or_time_helpers_calling_helpers_stay_one_exact_number(name: str, point: Point) -> None:
+    """A `@counted` wrapper bumping a module-level dict, a `@timed` one appending perf_counter
+    deltas to a log, and counts read back only for logging: the wrapper is re-entered through
+    the helpers it wraps (and recursive_counter's helper calls itself), so the interpreter's
+    recursion check reads the counts at every call.
+    That read is the analysis' own (interpreter._call_checked), not the program's: every MLP
+    costs the first's, op by op."""
+    path = FIXTURES / f"{name}.py"
+    report = analyze(path, point)
+    measured = measure_calls(path, point, CALLS)
+    assert report.per_call == [] and report.per_call_settled and report.exact and not report.unpriced
+    assert [m.total for m in measured] == [report.total.lo] * CALLS
+    assert static_per_op(report) == measured[0].per_op
+
+
+@pytest.mark.parametrize("point", DECORATED_POINTS, ids=lambda p: p.label())
+def test_a_decorator_count_that_steers_flops_prices_the_calls_followed_and_no_more(point: Point) -> None:
+    """`if CALLS["relu"] % 7 == 0:` inside the wrapped helper: which MLPs pay for the extra op
+    depends on the count carried over, so the calls followed are exact and the rest unpriced."""
+    path = FIXTURES / "decorated_steers.py"
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, CALLS)]
+    assert not report.per_call_settled and report.lower_bound and not report.exact
+    assert any(u.what == "later calls" for u in report.unpriced)
+    followed = len(report.per_call)
+    assert [i.lo for i in report.per_call] == measured[:followed] == [i.hi for i in report.per_call]
+
+
 def _predicted(report, call: int):
     """What the report claims for the call numbered ``call`` from 0 (None: not followed)."""
     if not report.per_call:
@@ -164,7 +197,10 @@ def test_a_change_past_the_calls_followed_is_not_settled(name: str, point: Point
 # plugin_stages (`self.log.stages.append`, a dict of note lists) and solver_hierarchy
 # (`self.ledger.keys.append`) settle by their logs too.
 SETTLED = ["stage_classes.py", "mc_welford.py", "cached_sampler.py", "staged_pipeline.py", "mask_cascade.py",
-           "qr_active", "block_planner.py", "plugin_stages", "solver_hierarchy.py"]
+           "qr_active", "block_planner.py", "plugin_stages", "solver_hierarchy.py",
+           # a @counted wrapper's Counter, and a global counter beside a recursive Strassen, read
+           # by the recursion check only (interpreter._call_checked)
+           "stage_match.py", "strassen_meter.py"]
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())

@@ -4843,7 +4843,14 @@ class Interpreter:
         node_id = id(fn.node)
         if node_id in self._reentered or any(k[0] == node_id for k in self.active_calls):
             self._reentered.add(node_id)
-            key = self.call_key(fn, args, kwargs)
+            # The key is the analysis' own read, not the program's: a counter a decorator's
+            # wrapper bumps at every call (`CALLS[name] += 1`) is read here by every call of the
+            # wrapper re-entered through the helpers it wraps, yet only the program's reads
+            # decide what a call costs. A key that repeats ends the path as unbounded, never as
+            # a total, and the program recurses forever in a later call only where its own
+            # reads of the state (watched) answer otherwise than in the watched call.
+            with suspended(self.counter_watch):
+                key = self.call_key(fn, args, kwargs)
         else:
             key = (node_id,)
         self.active_keys_seen.append(key)

@@ -766,8 +766,8 @@ CORPUS = {
             (16, 4, 10**6, "exact"),       # ("rich", "deep"): damped mean, refine two, blend
             (8, 3, 3000, "exact"),         # rank 1 falls to `case _`: mean only
         ),
-        # (the call counters, a Counter and a closure's nonlocal, keep later MLPs unfollowed:
-        # each followed call is exact; FINDINGS-s19 corpusA)
+        # (the call counters, a Counter and a closure's nonlocal, steer nothing: every MLP costs
+        # the first's, tests/test_carried_state.py; FINDINGS-s19 corpusA, s20 cover)
     ),
     "dtype_drift": Entry(
         points=(
