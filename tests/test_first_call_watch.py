@@ -28,8 +28,8 @@ def _analyzed(path: Path, point: Point, monkeypatch, watched: bool) -> tuple:
     tries: list = []
     settled_as_first = interpreter.Interpreter._settled_as_first
 
-    def spy(self, instance, watch, marks):
-        proven = settled_as_first(self, instance, watch, marks)
+    def spy(self, instance, watch, marks, found=None):
+        proven = settled_as_first(self, instance, watch, marks, found)
         tries.append(proven)
         return proven
 

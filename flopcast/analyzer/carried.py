@@ -362,16 +362,32 @@ class FirstCallHint(NamedTuple):
 def first_call_hint(before: Numbers, after: Numbers, skipped: frozenset) -> Optional[FirstCallHint]:
     """The numbers and logs that changed from ``before`` (the state a first call started from) to
     ``after`` (the one it left), by their places in ``before``'s walk; None when the call changed
-    the state's numbers' count (it added some) or changed neither numbers nor logs."""
-    if len(before.values) != len(after.values) or len(before.lists) != len(after.lists):
+    the state's numbers' count (it added some) or changed neither numbers nor logs. The numbers
+    inside the logs are left out of both (a log of ``(name, layer)`` records grows by numbers; the
+    watch sets a log's items aside, so they are no numbers it watches)."""
+    if len(before.lists) != len(after.lists):
         return None
-    changed = tuple(i for i, (a, b) in enumerate(zip(before.values, after.values))
+    grown = [(i, key) for i, (key, (lst, n)) in enumerate(before.lists.items())
+             if key in after.lists and after.lists[key][0] is lst and after.lists[key][1] > n]
+    logs = tuple(i for i, _ in grown)
+    old = _outside(before, [key for _, key in grown])
+    new = _outside(after, [key for _, key in grown])
+    if len(old) != len(new):
+        return None
+    changed = tuple(i for (i, a), (_, b) in zip(old, new)
                     if a.__class__ is not b.__class__ or (a.hex() != b.hex() if a.__class__ is float else a != b))
-    logs = tuple(i for i, (key, (lst, n)) in enumerate(before.lists.items())
-                 if key in after.lists and after.lists[key][0] is lst and after.lists[key][1] > n)
     if not changed and not logs:
         return None
     return FirstCallHint(len(before.values), changed, len(before.lists), logs, skipped)
+
+
+def _outside(numbers: Numbers, logs: list) -> list:
+    """The numbers of the state not inside one of ``logs`` (ids), each with its index."""
+    skip: set = set()
+    for key in logs:
+        first, last = numbers.inside.get(key, (0, 0))
+        skip.update(range(first, last))
+    return [(i, v) for i, v in enumerate(numbers.values) if i not in skip]
 
 
 def watch_first(interp, instance, hint: FirstCallHint) -> Optional[CounterWatch]:

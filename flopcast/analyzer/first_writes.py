@@ -29,9 +29,10 @@ later call: each costs what the first did (interpreter._add_second_call)."""
 from __future__ import annotations
 
 import ast
+from contextlib import contextmanager
 from typing import NamedTuple, Optional
 
-from flopcast.analyzer import carried
+from flopcast.analyzer import carried, pure_cache
 from flopcast.analyzer.values import BoundMethod, FunctionVal, InstanceVal
 
 #: Names a value may not load in the prefix: they reach the instance, a frame or a namespace
@@ -146,18 +147,64 @@ def arm(instance, predict) -> Optional[Armed]:
     return Armed(found, tuple(instance.attrs), {})
 
 
-def added_unread(interp, instance, before: tuple, armed: Armed) -> bool:
-    """After the first call (its state unlike ``before``, carried.state's): whether it only added
-    attributes that no code could read before the prefix wrote them (the module's comment)."""
-    names = tuple(instance.attrs)
-    old = armed.names
-    if names[:len(old)] != old or len(names) == len(old):
-        return False
-    added = frozenset(names[len(old):])
-    last = next((k for k, through in enumerate(armed.prefix.through) if added <= through), None)
-    entered = armed.entered
-    if last is None or "start" not in entered or entered.get(last) != entered["start"]:
-        return False
+class Added(NamedTuple):
+    """What a first call added that no later call can tell from its absence: the attributes its
+    prefix wrote first, and the lru_cache entries whose hits stand in for its runs
+    (pure_cache.py)."""
+
+    attrs: tuple
+    entries: tuple
+
+
+def added(interp, instance, armed: Optional[Armed], cache_before: frozenset) -> Optional[Added]:
+    """After the first call: the attributes it added (``armed``: its prefix, None when it had
+    none) and the cache entries it added (``cache_before``: the tables' keys before it), when
+    each is of the kinds the module's comment and pure_cache.py prove; None when one is not, or
+    it added nothing."""
+    attrs: tuple = ()
+    if armed is not None:
+        names = tuple(instance.attrs)
+        old = armed.names
+        if names[:len(old)] != old:
+            return None
+        attrs = names[len(old):]
+        if attrs:
+            new = frozenset(attrs)
+            last = next((k for k, through in enumerate(armed.prefix.through) if new <= through), None)
+            entered = armed.entered
+            if last is None or "start" not in entered or entered.get(last) != entered["start"]:
+                return None
+    entries = tuple(k for k in interp._cache_results if k not in cache_before)
+    if not all(pure_cache.stands_in(interp, k) for k in entries):
+        return None
+    return Added(attrs, entries) if attrs or entries else None
+
+
+@contextmanager
+def hidden(interp, instance, found: Added):
+    """The instance to walk (a copy without the added attributes: a state that reaches the
+    instance otherwise than as the walk's root writes it out whole, the added attributes with
+    it, and differs), with the added entries left out of the tables until the walks are done."""
     attrs = instance.attrs
-    copy = InstanceVal(instance.cls, {k: attrs[k] for k in old}, instance.payload)
-    return carried.state(interp, copy) == before
+    copy = InstanceVal(instance.cls, {k: v for k, v in attrs.items() if k not in found.attrs},
+                       instance.payload) if found.attrs else instance
+    table = interp._cache_results
+    order = list(table)
+    entries = {k: table.pop(k) for k in found.entries}
+    try:
+        yield copy
+    finally:
+        if entries:
+            now = dict(table)
+            table.clear()
+            table.update((k, now[k] if k in now else entries[k]) for k in order)
+
+
+def added_unread(interp, instance, before: tuple, found: Optional[Added]) -> bool:
+    """After the first call (its state unlike ``before``, carried.state's): whether it only added
+    attributes that no code could read before the prefix wrote them (the module's comment) and
+    cache entries whose hits stand in for its runs (pure_cache.py)."""
+    if found is None:
+        return False
+    with hidden(interp, instance, found) as walked:
+        return carried.state(interp, walked) == before

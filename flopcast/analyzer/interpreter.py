@@ -518,6 +518,9 @@ class Interpreter:
             # Or the first call itself, on the numbers an earlier run's first call changed.
             # Or the attributes it adds, by the assignments predict begins with (first_writes.py).
             armed = first_writes.arm(instance, predict) if before is not None and self._plain_run() else None
+            # The tables' keys: the entries the first call adds may be proven to change no later
+            # call (pure_cache.py).
+            cache_before = frozenset(self._cache_results) if before is not None and self._plain_run() else None
             first_watch = self._watch_first(instance) if before_numbers is not None else None
             self._prefix = armed
             marks = (len(self.decisions.answers), self.steps, self.work)
@@ -542,7 +545,7 @@ class Interpreter:
                 if first_watch is not None:
                     first_watch.stop()
             if self.result.raised is None and not self.result.unpriced and self._budget_overrun() is None:
-                self._later_calls(instance, predict, before, before_numbers, first_watch, marks, armed)
+                self._later_calls(instance, predict, before, before_numbers, first_watch, marks, armed, cache_before)
         except Exception as exc:  # noqa: BLE001 - the last boundary: a flopcast bug never fakes a total
             self._end_path_at(exc)
         self.result.sites = list(self.decisions.seen)
@@ -566,24 +569,26 @@ class Interpreter:
 
     def _later_calls(self, instance: Value, predict: Value, before: Optional[tuple],
                      before_numbers: Optional[list] = None, first_watch=None, marks: tuple = (),
-                     armed: Optional[first_writes.Armed] = None) -> None:
+                     armed: Optional[first_writes.Armed] = None, cache_before: Optional[frozenset] = None) -> None:
         """The calls whestbench makes after the first on this instance, one per MLP, followed while
         the first left state they can read (carried.py). Only after a first call that ended
         normally: one that raised or ran out of budget leaves a state the path does not follow."""
         after = carried.state(self, instance)
         if after is not None and after == before:
             return  # every call starts where the first did
+        # What the first call added that no later call can tell from its absence (first_writes.py)
+        found = first_writes.added(self, instance, armed, cache_before) if cache_before is not None else None
         if first_watch is not None:
             # (a first call that changes the state otherwise on most paths is no longer watched:
             # the watch costs, and the second call runs anyway)
-            settled = self._settled_as_first(instance, first_watch, marks)
+            settled = self._settled_as_first(instance, first_watch, marks, found)
             self.program.first_call_tries[0 if settled else 1] += 1
             if settled:
                 return  # every call makes the moves the first made
-        if armed is not None and self._second_call_fits(marks) \
-                and first_writes.added_unread(self, instance, before, armed):
+        if (armed is not None or found is not None) and self._second_call_fits(marks) \
+                and first_writes.added_unread(self, instance, before, found):
             self._add_second_call(marks)
-            return  # it only added attributes no code read before writing them: every call moves alike
+            return  # it only added what no later call can tell from its absence: every call moves alike
         r = self.result
         # The numbers of the state the last call started from. The first call's too: the second
         # call is watched against them, so a call counter (`CALLS += 1`, `self.calls += 1`) that
@@ -593,6 +598,13 @@ class Interpreter:
         calls = 1
         while calls < carried.MAX_CALLS:
             numbers = carried.numbers(self, instance)
+            if calls == 1 and found is not None and first_watch is None:
+                # the hint a later run's first call is watched on: the state it starts from has
+                # none of what this first call added
+                with first_writes.hidden(self, instance, found) as walked:
+                    hinted = carried.numbers(self, walked)
+            else:
+                hinted = numbers
             watch = carried.watch_numbers(self, instance, previous) if previous is not None else None
             try:
                 stopped = self._call_again(predict)
@@ -607,7 +619,7 @@ class Interpreter:
                 if calls == 2 and first_watch is None:
                     # where this path's first call changed the state's numbers and logs: a later
                     # run watches its first call on them (_watch_first)
-                    hint = carried.first_call_hint(previous, numbers, frozenset(
+                    hint = carried.first_call_hint(previous, hinted, frozenset(
                         node for node, (_, skipped) in self.steady_history.items() if skipped))
                     if hint is not None:
                         self.program.first_call_hint = hint
@@ -638,14 +650,22 @@ class Interpreter:
         return self.trace is None and not self.record_values and type(self.decisions) is Decisions \
             and not self.decisions.watch and self.counter_watch is None
 
-    def _settled_as_first(self, instance: Value, watch, marks: tuple) -> bool:
+    def _settled_as_first(self, instance: Value, watch, marks: tuple,
+                          found: Optional[first_writes.Added] = None) -> bool:
         """After a first call watched on the numbers and logs it changed (``watch``, stopped): when
-        it proves every later call makes the moves it made (carried.steers_nothing_unbounded),
-        what running the second call would have added to the path, added; else False. ``marks``:
-        the decisions' answers, the steps and the work before the first call. (The notes and
-        uncertainties a second call records are the first's, all on the path already: the report
-        lists each once.)"""
-        if not self._second_call_fits(marks) or not carried.steers_nothing_unbounded(self, instance, watch):
+        it proves every later call makes the moves it made (carried.steers_nothing_unbounded, on
+        the state without what ``found`` names: first_writes.added), what running the second call
+        would have added to the path, added; else False. ``marks``: the decisions' answers, the
+        steps and the work before the first call. (The notes and uncertainties a second call
+        records are the first's, all on the path already: the report lists each once.)"""
+        if not self._second_call_fits(marks):
+            return False
+        if found is None:
+            proven = carried.steers_nothing_unbounded(self, instance, watch)
+        else:
+            with first_writes.hidden(self, instance, found) as walked:
+                proven = carried.steers_nothing_unbounded(self, walked, watch)
+        if not proven:
             return False
         self._add_second_call(marks)
         return True
@@ -4768,6 +4788,7 @@ class Interpreter:
             if answer != "miss":
                 return self._cache_hit(candidates[answer], spec, plain)
         value = self._call_checked(fn, args, kwargs, span)
+        self.program.cached_nodes[owner[0]] = fn.node
         if key not in table:  # (a recursive call may have added it meanwhile, as CPython checks)
             if spec.maxsize is not None and self._cache_sizes.get(owner, 0) >= spec.maxsize:
                 # full: CPython drops the entry used least recently (the first of the function's in

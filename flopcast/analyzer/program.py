@@ -55,6 +55,9 @@ class Program:
     first_call_hint: Optional[object] = field(default=None, repr=False, compare=False)
     #: how many first calls watched on it proved the later calls alike, and how many did not
     first_call_tries: list = field(default_factory=lambda: [0, 0], repr=False, compare=False)
+    #: the node of each lru_cached function a run called, by its identity (the first element of
+    #: an interpreter's table keys: pure_cache.stands_in reads its body)
+    cached_nodes: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def main_span(self) -> Span:
