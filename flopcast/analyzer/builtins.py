@@ -15,7 +15,7 @@ import math
 from typing import Optional
 
 from flopcast import installed
-from flopcast.analyzer import dataints, dtypes, dunders, flags, import_hooks, scalar_values, stdlib_containers, submission_files
+from flopcast.analyzer import chain_maps, dataints, dtypes, dunders, flags, import_hooks, scalar_values, stdlib_containers, submission_files
 from flopcast.analyzer.disk_answers import DiskAnswers
 from flopcast.analyzer.counters import append_item, raw_value
 from flopcast.analyzer.decisions import Site
@@ -26,6 +26,7 @@ from flopcast.analyzer.values import (
     BoundLib,
     BoundMethod,
     Builtin,
+    ChainMapVal,
     ClassVal,
     DequeVal,
     DictVal,
@@ -115,6 +116,12 @@ def _picked(interp, count: int, span: Span, what: str) -> int:
     return interp.decisions.choose(site, interp.used)
 
 
+#: Builtins that read a mapping argument whole through its keys and lookups (a ChainMap's is
+#: then the dict its lookups find); not `isinstance`, `str`, `repr`, `reversed`, whose answers differ.
+_READ_WHOLE = frozenset({"len", "dict", "list", "tuple", "sorted", "set", "frozenset", "iter", "any", "all",
+                         "enumerate", "min", "max", "sum", "zip"})
+
+
 def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span, node) -> Value:
     if interp.counter_watch is not None and not kwargs:
         watched = interp.counter_watch.apply(name, args)  # of a number counters.py watches
@@ -136,6 +143,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 return Known(taken)
             return _unknown_from(args, "range", span, "the range's length depends on values and has no upper bound")
         return _unknown_from(args, "range", span, "range bounds depend on values")
+    if name in _READ_WHOLE and any(isinstance(a, ChainMapVal) for a in args):
+        # a ChainMap read whole is a dict of what its lookups find (chain_maps.flat)
+        args = [chain_maps.read(interp, a, node) if isinstance(a, ChainMapVal) else a for a in args]
     if name == "len":
         x = args[0]
         if isinstance(x, Array):
@@ -995,6 +1005,8 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return stdlib_containers.heap_call(interp, name, args, kwargs, span, node, call_builtin)
     if module == "collections" and name == "Counter":
         return stdlib_containers.make_counter(interp, args, kwargs, span, node)
+    if module == "collections" and name == "ChainMap":
+        return chain_maps.make(interp, args, kwargs, span, node)
     if module == "collections" and name == "defaultdict":
         factory = args[0] if args else None
         if factory is not None and isinstance(factory, Known) and factory.value is None:
@@ -1273,6 +1285,8 @@ def _plain_items(recv) -> list | None:
 
 
 def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Span, node) -> Value:
+    if isinstance(recv, ChainMapVal):
+        return chain_maps.method(interp, name, recv, args, kwargs, span, node)
     if recv.__class__ is ListVal and recv.is_set:
         if name == "copy" and not args:
             made = ListVal(list(recv.items))

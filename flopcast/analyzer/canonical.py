@@ -27,6 +27,7 @@ from flopcast.analyzer.values import (
     Builtin,
     ClassVal,
     CountKnown,
+    ChainMapVal,
     DequeVal,
     DictVal,
     DTypeRef,
@@ -130,6 +131,9 @@ class Canon:
 
     def _deque(self, value: DequeVal) -> tuple:
         return ("Q", value.maxlen, self._list(value))
+
+    def _chain_map(self, value: ChainMapVal) -> tuple:
+        return ("CM", self.form(value.maps))  # its maps: the list, and the dicts it shares
 
     def _tuple(self, value: TupleVal) -> tuple:
         form = self.form
@@ -400,7 +404,7 @@ _KINDS = (
     (CountKnown, Canon._count), (Known, Canon._known_value), (Array, Canon._array), (Unknown, Canon._unknown),
     (NumpyScalar, Canon._scalar),
     (TupleVal, Canon._tuple), (DequeVal, Canon._deque), (ListVal, Canon._list), (DictVal, Canon._dict), (InstanceVal, Canon._instance),
-    (MLPVal, Canon._mlp), (FunctionVal, Canon._function), (PartialVal, Canon._partial), (BoundMethod, Canon._bound), (BoundLib, Canon._bound_lib),
+    (ChainMapVal, Canon._chain_map), (MLPVal, Canon._mlp), (FunctionVal, Canon._function), (PartialVal, Canon._partial), (BoundMethod, Canon._bound), (BoundLib, Canon._bound_lib),
     (Generator, Canon._generator), (LibRef, Canon._reference), (DTypeRef, Canon._reference),
     (Builtin, Canon._reference), (ClassVal, Canon._class), (ModuleVal, Canon._module),
 )

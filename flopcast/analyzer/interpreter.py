@@ -28,7 +28,7 @@ from typing import Any, Optional
 
 from flopcast.syntax import ast_children, ast_walk
 from flopcast import installed
-from flopcast.analyzer import (carried, first_writes, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, flags,
+from flopcast.analyzer import (carried, chain_maps, first_writes, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, flags,
                                joins, lru, open_loops, ops, ordering,
                                plain_numpy, presumptions, pricing, scalar_values, sizetests, submission_files, undefined)
 from flopcast.analyzer.chargelist import ChargeList
@@ -50,6 +50,7 @@ from flopcast.analyzer.values import (
     BoundLib,
     BoundMethod,
     Builtin,
+    ChainMapVal,
     ClassVal,
     DictVal,
     DTypeRef,
@@ -2577,6 +2578,9 @@ class Interpreter:
                 return None
         if isinstance(value, (ListVal, TupleVal, DictVal)):
             return bool(value.items)
+        if isinstance(value, ChainMapVal):
+            snapshot = chain_maps.flat(value)  # `any(self.maps)`
+            return None if snapshot is None else bool(snapshot.items)
         if isinstance(value, InstanceVal) and value.payload is not None and not any(
                 isinstance(value.cls.lookup(m)[1], FunctionVal) for m in ("__bool__", "__len__")):
             return bool(value.payload.items)
@@ -2659,6 +2663,9 @@ class Interpreter:
                     self.call(self.bind(setitem, obj, owner, span), [key, value], {}, span)
                     return
                 obj = obj.payload
+            if isinstance(obj, ChainMapVal):
+                chain_maps.store(self, obj, key, value, target)
+                return
             if isinstance(obj, ListVal) and isinstance(key, Known) and isinstance(key.value, int):
                 if not -len(obj.items) <= key.value < len(obj.items):
                     raise UserRaise(self.node_span(target), "IndexError: list assignment index out of range")
@@ -2757,6 +2764,9 @@ class Interpreter:
             return list(value.items)
         if isinstance(value, DictVal):
             return [key_value(k) for k in value.items]
+        if isinstance(value, ChainMapVal):
+            snapshot = chain_maps.flat(value)
+            return None if snapshot is None else [key_value(k) for k in snapshot.items]
         if isinstance(value, Array):
             if value.ndim == 0:
                 raise UserRaise(self.node_span(node) if node is not None else self.span or self.program.main_span,
@@ -3300,6 +3310,8 @@ class Interpreter:
                 return Known(truth == isinstance(op, ast.In))
             if isinstance(right, InstanceVal) and right.payload is not None:
                 right = right.payload
+            if isinstance(right, ChainMapVal):
+                right = chain_maps.read(self, right, node)  # `any(key in m for m in self.maps)`
             if isinstance(right, Known) and not hasattr(right.value, "__contains__") \
                     and not hasattr(right.value, "__iter__"):  # `h in 0`
                 raise UserRaise(self.node_span(node),
@@ -3604,6 +3616,8 @@ class Interpreter:
                 item = watch.subscript(obj, key)
                 if item is not None:
                     return item
+        if isinstance(obj, ChainMapVal):
+            obj = chain_maps.read(self, obj, node)  # the first map that holds the key, else KeyError
         if isinstance(obj, ClassVal) and _is_enum(obj) and isinstance(key, Known):
             member = obj.attrs.get("__members__").items.get(key.value) if "__members__" in obj.attrs else None
             if member is None:
@@ -3907,6 +3921,9 @@ class Interpreter:
                 raise UserRaise(span, f"AttributeError: '{type(obj.value).__name__}' object has no attribute '{name}'")
         if isinstance(obj, TupleVal) and name in obj.fields:
             return obj.items[obj.fields.index(name)]  # numpy's named results (eigh(c).eigenvalues)
+        if isinstance(obj, ChainMapVal):
+            attr = chain_maps.attribute(obj, name)
+            return attr if attr is not None else BoundLib("py." + name, obj)
         if isinstance(obj, (ListVal, DictVal)):
             if isinstance(obj, DictVal) and obj.factory is None and not quiet and not name.startswith("__") \
                     and name not in _CONTAINER_METHODS[DictVal] and name != "move_to_end":

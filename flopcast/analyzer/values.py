@@ -286,6 +286,14 @@ class DictVal(Value):
 
 
 @dataclass(eq=False)
+class ChainMapVal(Value):
+    """``collections.ChainMap(*maps)``: a live view of its dicts, looked up first to last, written
+    into the first (analyzer/chain_maps.py). ``maps`` is the list ``.maps`` gives, shared."""
+
+    maps: ListVal
+
+
+@dataclass(eq=False)
 class MLPVal(Value):
     width: int
     depth: int

@@ -1,0 +1,38 @@
+"""`collections.ChainMap` (analyzer/chain_maps.py): config layering priced as the dict lookups
+it makes, against the real flopscope running several MLPs on one instance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flopcast.analyzer.api import analyze
+from flopcast.model import Point
+from oracle import measure_calls, static_per_op
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "constructs"
+POINTS = [Point(16, 2, 2**41), Point(40, 3, 2**41)]
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+def test_config_layered_with_a_chain_map_is_exact_for_every_mlp(point: Point) -> None:
+    """Lookups, `in`, `get`, `.maps`, `.parents`, `new_child`, iteration in ChainMap's order,
+    `len`, `dict()`, writes into the first map (a call count kept there), a default changed
+    through the view, `setdefault`, `update` and a caught KeyError each steer a count."""
+    path = FIXTURES / "chain_map_config.py"
+    report = analyze(path, point)
+    measured = measure_calls(path, point, 6)
+    assert report.exact and not report.unpriced and not report.uncertain and report.per_call == []
+    assert [m.total for m in measured] == [report.total.lo] * 6
+    assert static_per_op(report) == measured[0].per_op
+
+
+def test_a_chain_map_over_a_defaultdict_is_unpriced() -> None:
+    """A defaultdict answers a key the ChainMap misses itself: not modelled, never guessed."""
+    path = FIXTURES / "chain_map_defaultdict.py"
+    point = POINTS[0]
+    report = analyze(path, point)
+    assert report.lower_bound
+    assert any("plain dict" in u.reason for u in report.unpriced)
+    assert report.total.lo <= measure_calls(path, point, 1)[0].total
