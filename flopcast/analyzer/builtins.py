@@ -560,6 +560,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
     if name == "next" and args and isinstance(args[0], PyGenerator):
         gen = args[0]
         fresh = gen.items is None
+        if fresh:
+            gen.taken_by_next = True
         items = interp.run_generator(gen)
         if fresh:
             gen.past_last = False  # suspended at its first yield, until asked further

@@ -2198,11 +2198,30 @@ class Interpreter:
 
     def _never_ends(self, node, span: Span, loop: str) -> PathEnd:
         """What ends a path whose loop's exits depend on nothing that changes (recorded unbounded)."""
+        if self._yields_for_next(node):
+            return self._endless_generator(span)
         self.record_uncertain(node, "unbounded", "on some value-dependent paths this loop never ends: at run time "
                               "it would run until the budget is exhausted; add `# flopcast: iterations=N` or an "
                               "iteration cap")
         return PathEnd(f"{span}: on this path {loop} never ends (nothing its exits depend on changes); at run time "
                        "it runs until the budget is exhausted", span, unbounded=True)
+
+    def _yields_for_next(self, node) -> bool:
+        """Whether ``node``, a loop that does not end, yields in the body of a generator that
+        ``next()`` first took an item from: at run time such a generator stops wherever its
+        consumer stops asking, so the loop is not endless, only its items are not known."""
+        gen = self.frame.generator
+        return isinstance(gen, PyGenerator) and gen.taken_by_next and gen.need is None \
+            and any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast_walk(node))
+
+    def _endless_generator(self, span: Span) -> PathEnd:
+        """What ends a path where a generator body that never stops yielding runs for next()."""
+        gen = self.frame.generator
+        return PathEnd(f"{span}: {gen.function.qualname} never stops yielding and its items are taken by next(): "
+                       "flopcast runs a generator's body ahead of its consumer, all at once, so it cannot tell "
+                       "how many items the next() calls take; made inside the call that takes them "
+                       "(`islice(gen(), n)`, `zip(mlp.weights, gen())`) the body stops at the last item taken",
+                       span, what="endless generator")
 
     def _runs_to_unknown(self, node, span: Span, counter: str, bound: str, why: str) -> PathEnd:
         """What ends a path whose while loop can only end where a counter reaches a number
@@ -2216,6 +2235,8 @@ class Interpreter:
 
     def _past_the_cap(self, node, span: Span, loop: str) -> PathEnd:
         """What ends a path whose loop ran MAX_LOOP_ITERATIONS iterations."""
+        if self._yields_for_next(node):
+            return self._endless_generator(span)
         self.record_uncertain(node, "unbounded", f"the loop did not end within {MAX_LOOP_ITERATIONS:,} iterations; "
                               "add `# flopcast: iterations=N`")
         return PathEnd(f"{span}: {loop} did not end within {MAX_LOOP_ITERATIONS:,} iterations; analysis stopped",

@@ -467,6 +467,9 @@ class PyGenerator(Value):
     # Whether a consumer asked past the last item, so the code after the last yield ran: a lone
     # `next()` that took the last item, or a loop that broke at it, leaves it suspended there.
     past_last: bool = True
+    # Whether its first consumer is next(): its body then runs with no bound on the items taken
+    # (an endless body is reported as such, not as a loop that never ends: Interpreter._yields_for_next)
+    taken_by_next: bool = False
     # The program's exception the body raised after yielding items (a UserRaise): Python raises
     # it only to a consumer that asks past the last item, so it waits here until one does.
     error: Any = None

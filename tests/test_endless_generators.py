@@ -1,0 +1,37 @@
+"""Endless generators (`while True: yield`): priced where the call that takes their items bounds
+them, and otherwise unpriced with the reason that holds (not "a loop that never ends")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flopcast.analyzer.api import analyze
+from flopcast.model import Point
+from oracle import measure, static_per_op
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "constructs"
+POINTS = [Point(16, 3, 2**41), Point(24, 5, 2**41)]
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+def test_endless_generators_made_inside_zip_and_islice_are_exact(point: Point) -> None:
+    path = FIXTURES / "endless_zipped.py"
+    report = analyze(path, point)
+    measured = measure(path, point)
+    assert report.exact and not report.unpriced and report.total.lo == measured.total
+    assert static_per_op(report) == measured.per_op
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+def test_an_endless_generator_taken_by_next_is_unpriced_as_such(point: Point) -> None:
+    """Not "the while loop never ends ... until the budget is exhausted": at run time the
+    consumer stops asking; what flopcast cannot tell is how many items next() takes."""
+    path = FIXTURES / "endless_next.py"
+    report = analyze(path, point)
+    assert report.lower_bound and report.total.lo <= measure(path, point).total
+    [entry] = report.unpriced
+    assert entry.what == "endless generator"
+    assert "scales never stops yielding and its items are taken by next()" in entry.reason
+    assert not [u for u in report.uncertain if u.kind == "unbounded"]  # (nor "its cost is unbounded")
