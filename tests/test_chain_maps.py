@@ -36,3 +36,20 @@ def test_a_chain_map_over_a_defaultdict_is_unpriced() -> None:
     assert report.lower_bound
     assert any("plain dict" in u.reason for u in report.unpriced)
     assert report.total.lo <= measure_calls(path, point, 1)[0].total
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+def test_unpacking_a_chain_map_or_a_dict_subclass_is_exact(point: Point) -> None:
+    """`{**cm}` and `f(**cm)` take each key once with the value its lookup finds."""
+    path = FIXTURES / "mapping_unpacking.py"
+    report = analyze(path, point)
+    measured = measure_calls(path, point, 1)[0]
+    assert report.exact and not report.unpriced and report.total.lo == measured.total
+
+
+def test_a_mapping_not_followed_unpacked_into_a_dict_display_is_unpriced() -> None:
+    """It was taken as empty: a false exact total."""
+    path = FIXTURES / "unknown_unpacking.py"
+    report = analyze(path, POINTS[0])
+    assert any(u.what == "dict display with **" for u in report.unpriced)
+    assert report.total.lo <= measure_calls(path, POINTS[0], 1)[0].total

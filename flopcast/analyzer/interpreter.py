@@ -2992,13 +2992,23 @@ class Interpreter:
         out = {}
         for k, v in zip(node.keys, node.values):
             if k is None:
-                inner = self.eval(v)
-                if isinstance(inner, DictVal):
-                    out.update(inner.items)
+                inner = self._unpacked_mapping(self.eval(v), node)
+                if not isinstance(inner, DictVal):
+                    return self.unpriced(node, "dict display with **", "the unpacked mapping is not known")
+                out.update(inner.items)
                 continue
             key = self.eval(k)
             out[dict_key(key)] = self.eval(v)
         return DictVal(out)
+
+    def _unpacked_mapping(self, value: Value, node) -> Value:
+        """What `**value` unpacks: a dict's items, a dict subclass's, a ChainMap's as its lookups
+        find them (chain_maps.flat); anything else as it is (not a DictVal: not known)."""
+        if isinstance(value, InstanceVal) and isinstance(value.payload, DictVal):
+            return value.payload
+        if isinstance(value, ChainMapVal):
+            return chain_maps.read(self, value, node)
+        return value
 
     def expr_Starred(self, node: ast.Starred) -> Value:
         return self.eval(node.value)
@@ -4161,7 +4171,7 @@ class Interpreter:
         kwargs: dict[str, Value] = {}
         for kw in node.keywords:
             if kw.arg is None:
-                d = self.eval(kw.value)
+                d = self._unpacked_mapping(self.eval(kw.value), node)
                 if isinstance(d, DictVal):
                     kwargs.update({str(k): v for k, v in d.items.items()})
                 else:
