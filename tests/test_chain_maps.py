@@ -39,8 +39,9 @@ def test_a_chain_map_over_a_defaultdict_is_unpriced() -> None:
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
-def test_unpacking_a_chain_map_or_a_dict_subclass_is_exact(point: Point) -> None:
-    """`{**cm}` and `f(**cm)` take each key once with the value its lookup finds."""
+def test_unpacking_updating_from_and_copying_a_chain_map_are_exact(point: Point) -> None:
+    """`{**cm}` and `f(**cm)` take each key once with the value its lookup finds; `d.update(cm)` too;
+    copy.copy shares all but the first map, copy.deepcopy none."""
     path = FIXTURES / "mapping_unpacking.py"
     report = analyze(path, point)
     measured = measure_calls(path, point, 1)[0]

@@ -1119,6 +1119,18 @@ def _copied(v: Value, deep: bool, memo: dict) -> Optional[Value]:
         return v
     if id(v) in memo:
         return memo[id(v)]
+    if isinstance(v, ChainMapVal):
+        if not deep:  # ChainMap.__copy__: the first map copied, the others shared
+            first = v.maps.items[0] if v.maps.items else None
+            if first is None or first.__class__ is not DictVal:
+                return None
+            return ChainMapVal(ListVal([DictVal(dict(first.items), first.factory), *v.maps.items[1:]]))
+        made = memo[id(v)] = ChainMapVal(ListVal([]))  # (made before its state, as copy's reconstruct does)
+        maps = _copied(v.maps, True, memo)
+        if not isinstance(maps, ListVal):
+            return None
+        made.maps = maps
+        return made
     if isinstance(v, Array):
         made = v.with_(presumed=v.presumed, vrange=v.vrange)
     elif isinstance(v, (ListVal, TupleVal, DictVal)):
@@ -1401,6 +1413,8 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
             key = args[0]
             if isinstance(key, Known):
                 return recv.items.setdefault(key.value, args[1] if len(args) > 1 else Known(None))
+        if name == "update" and args and isinstance(args[0], ChainMapVal):
+            args = [chain_maps.read(interp, args[0], node), *args[1:]]  # its keys and what their lookups find
         if name == "update" and args and isinstance(args[0], DictVal):
             recv.items.update(args[0].items)
             recv.items.update(kwargs)
