@@ -803,7 +803,13 @@ def _note_call_structure(program: Program, report: Report) -> None:
     if any(_reaches(edges, name, name, skip_self=True) for name in reached):
         import networkx as nx
 
-        cycles = [list(c) for c in nx.simple_cycles(call_graph(report.functions, report.calls))]
+        # networkx starts each cycle, and orders them, by sets of names, which vary with
+        # Python's string hashing from one process to the next: each is written from its node
+        # the graph met first, in that order, so the note reads the same in every run.
+        place = {name: k for k, name in enumerate(_graph_nodes(report))}
+        cycles = sorted((_from_first(list(c), place) for c in nx.simple_cycles(call_graph(report.functions,
+                                                                                        report.calls))),
+                        key=lambda c: [place[n] for n in c])
     else:
         cycles = [[name] for name in _graph_nodes(report) if name in edges[name]]
     for cycle in cycles:
@@ -814,6 +820,12 @@ def _note_call_structure(program: Program, report: Report) -> None:
         span = spans.get(name)
         if _worth_a_note(program, name, span):
             report.notes.append(Note(span, f"{name} is never called from predict at this point; its cost is not counted"))
+
+
+def _from_first(cycle: list, place: dict) -> list:
+    """``cycle`` rotated to begin at its node with the lowest ``place``."""
+    k = min(range(len(cycle)), key=lambda i: place[cycle[i]])
+    return cycle[k:] + cycle[:k]
 
 
 def _graph_nodes(report: Report) -> list[str]:
