@@ -54,3 +54,11 @@ def test_a_mapping_not_followed_unpacked_into_a_dict_display_is_unpriced() -> No
     report = analyze(path, POINTS[0])
     assert any(u.what == "dict display with **" for u in report.unpriced)
     assert report.total.lo <= measure_calls(path, POINTS[0], 1)[0].total
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+def test_isinstance_hasattr_and_equality_of_a_chain_map_are_exact(point: Point) -> None:
+    path = FIXTURES / "chain_map_identity.py"
+    report = analyze(path, point)
+    assert report.exact and not report.unpriced and not report.uncertain
+    assert report.total.lo == measure_calls(path, point, 1)[0].total

@@ -8,6 +8,7 @@ yields :class:`Unknown`. Python's ``sum`` over arrays is priced as flopscope see
 from __future__ import annotations
 
 import builtins
+import collections
 import copy
 import dataclasses
 import itertools
@@ -522,7 +523,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return x.cls
         if isinstance(x, Array):
             return LibRef("numpy.ndarray" if x.plain else "flopscope.FlopscopeArray")
-        python_type = _CONTAINER_TYPES[type(x)].__name__ if type(x) in _CONTAINER_TYPES else None
+        # (a ChainMap's type is no builtin: `type(cm)` stays unknown)
+        python_type = _CONTAINER_TYPES[type(x)].__name__ if type(x) in _CONTAINER_TYPES \
+            and type(x) is not ChainMapVal else None
         if isinstance(x, Known) and type(x.value).__name__ in _BUILTIN_TYPES \
                 and _BUILTIN_TYPES[type(x.value).__name__] is type(x.value):
             python_type = type(x.value).__name__
@@ -681,7 +684,7 @@ _BUILTIN_TYPES = {"int": int, "float": float, "bool": bool, "str": str, "list": 
                   "complex": complex, "set": set, "frozenset": frozenset, "bytes": bytes, "range": range,
                   "slice": slice, "type": type}
 #: the Python class of each container value
-_CONTAINER_TYPES = {ListVal: list, TupleVal: tuple, DictVal: dict}
+_CONTAINER_TYPES = {ListVal: list, TupleVal: tuple, DictVal: dict, ChainMapVal: collections.ChainMap}
 #: numpy scalar dtypes that subclass a Python number (np.float64 is a float, np.int64 is no int)
 _SCALAR_SUBCLASSES = {"float64": "float", "complex128": "complex"}
 
@@ -720,6 +723,8 @@ def _has_attribute(interp, obj: Value, name: str, span: Span) -> Optional[bool]:
         return None
     if isinstance(obj, Known):
         return hasattr(obj.value, name)  # a Python literal: Python answers
+    if isinstance(obj, ChainMapVal) and name == "maps":
+        return True  # set by ChainMap.__init__ on the instance, not on the class
     python_type = _CONTAINER_TYPES.get(type(obj))
     if python_type is not None:
         return hasattr(python_type, name)
@@ -805,6 +810,11 @@ def _instance_of(obj: Value, t: Value) -> Optional[bool]:
         return isinstance(obj, Array) and not obj.plain
     if isinstance(t, LibRef) and t.path.endswith("ndarray"):
         return isinstance(obj, Array)
+    if isinstance(t, LibRef) and t.path == "py:collections.ChainMap":
+        # only collections.ChainMap() makes one; no other value flopcast follows is one
+        if isinstance(obj, ChainMapVal):
+            return True
+        return False if isinstance(obj, (Known, ListVal, TupleVal, DictVal, Array, NumpyScalar)) else None
     abstract = _abstract_class(t)
     if abstract is not None:
         python_type = _CONTAINER_TYPES.get(type(obj))

@@ -3300,6 +3300,10 @@ class Interpreter:
                 raise UserRaise(self.node_span(node), f"TypeError: {exc}")
         if isinstance(left, CountKnown) or isinstance(right, CountKnown):
             return self.size_test(op, left, right, node)
+        if isinstance(op, (ast.Eq, ast.NotEq)) and (left.__class__ is ChainMapVal or right.__class__ is ChainMapVal) \
+                and isinstance(left, (ChainMapVal, DictVal)) and isinstance(right, (ChainMapVal, DictVal)):
+            # Mapping.__eq__: `dict(self.items()) == dict(other.items())`
+            left, right = (chain_maps.read(self, v, node) if isinstance(v, ChainMapVal) else v for v in (left, right))
         if (isinstance(left, Array) or isinstance(right, Array)) and not plain_numpy.has_flopscope((left, right)) \
                 and name in ops.COMPARE_OPERATORS:
             return plain_numpy.free(self, lambda: self.compare_arrays(name, left, right, node))
