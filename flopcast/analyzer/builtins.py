@@ -399,6 +399,11 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if answer is None:
             return Unknown("bool", span, "isinstance() of a value read from data (a Python number or a numpy scalar)")
         return Known(answer)
+    if name == "issubclass" and len(args) == 2 and not kwargs:
+        answer = _issubclass(args[0], args[1])
+        if answer is None:
+            return Unknown("bool", span, "issubclass() of a class flopcast does not know")
+        return Known(answer)
     if name in ("hasattr", "getattr"):
         obj, attr = args[0], args[1]
         if not (isinstance(attr, Known) and isinstance(attr.value, str)):
@@ -787,6 +792,51 @@ def _isinstance(obj: Value, cls: Value) -> Optional[bool]:
     return False if all(a is False for a in answers) else None
 
 
+def _builtin_class(name: str) -> Optional[type]:
+    """Python's own class named ``name`` in ``builtins`` (int, dict, ValueError, ...), None for a function."""
+    import builtins
+
+    found = getattr(builtins, name, None)
+    return found if isinstance(found, type) else None
+
+
+def _user_class_subclasses(cls: ClassVal, t: Builtin) -> bool:
+    """Whether the user's class ``cls`` derives from the builtin class ``t`` through one of its
+    builtin bases (``class MyErr(ValueError)`` is an Exception)."""
+    want = _builtin_class(t.name)
+    if want is None:
+        return False
+    bases = (_builtin_class(b.name) for c in cls.mro() for b in c.bases if isinstance(b, Builtin))
+    return any(base is not None and issubclass(base, want) for base in bases)
+
+
+def _issubclass(cls: Value, target: Value) -> Optional[bool]:
+    """``issubclass(cls, target)`` (target a class or a tuple of classes); None when flopcast
+    does not know one of the classes."""
+    targets = target.items if isinstance(target, TupleVal) else (target,)
+    answers = [_subclass_of(cls, t) for t in targets]
+    if any(a is True for a in answers):
+        return True
+    return False if all(a is False for a in answers) else None
+
+
+def _subclass_of(cls: Value, t: Value) -> Optional[bool]:
+    if isinstance(t, Builtin) and t.name == "object":
+        return True
+    if isinstance(cls, ClassVal):
+        if isinstance(t, ClassVal):
+            return t in cls.mro()
+        if isinstance(t, Builtin):
+            return _user_class_subclasses(cls, t)
+    if isinstance(cls, Builtin) and isinstance(t, (Builtin, ClassVal)):
+        mine, theirs = _builtin_class(cls.name), _builtin_class(t.name) if isinstance(t, Builtin) else None
+        if mine is not None and isinstance(t, ClassVal):
+            return False  # a builtin class derives from no class of the program
+        if mine is not None and theirs is not None:
+            return issubclass(mine, theirs)
+    return None
+
+
 def _instance_of(obj: Value, t: Value) -> Optional[bool]:
     if isinstance(t, Builtin) and t.name == "object":
         return True
@@ -796,8 +846,8 @@ def _instance_of(obj: Value, t: Value) -> Optional[bool]:
         return isinstance(obj, InstanceVal) and t in obj.cls.mro()
     if isinstance(t, Builtin):
         if isinstance(obj, InstanceVal):
-            # an instance of a user subclass of dict, list, Exception, ...
-            return any(isinstance(b, Builtin) and b.name == t.name for c in obj.cls.mro() for b in c.bases)
+            # an instance of a user subclass of dict, list, ValueError (so of Exception), ...
+            return _user_class_subclasses(obj.cls, t)
         py = _BUILTIN_TYPES.get(t.name)
         if py is None:
             return False

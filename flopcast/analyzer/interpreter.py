@@ -1256,6 +1256,8 @@ class Interpreter:
                 factory = self.eval(deco.func)
                 if isinstance(factory, LibRef) and factory.path in _TRANSPARENT_DECORATORS:
                     # @lru_cache(maxsize=...), @wraps(f): the function itself, as far as cost goes
+                    if factory.path == "py:functools.wraps" and deco.args:
+                        self.update_wrapper(fn, self.eval(deco.args[0]), self.node_span(deco))
                     if factory.path in _CACHING_DECORATORS:
                         self.cache_function(fn, lru.spec_of([self.eval(a) for a in deco.args],
                                                             {k.arg: self.eval(k.value) for k in deco.keywords if k.arg}))
@@ -1279,6 +1281,17 @@ class Interpreter:
         self.frame.vars[node.name] = fn
 
     stmt_AsyncFunctionDef = stmt_FunctionDef
+
+    def update_wrapper(self, wrapper: FunctionVal, wrapped: Value, span: Span) -> None:
+        """``@functools.wraps(wrapped)``: the wrapper takes the wrapped function's name, qualname
+        and doc, its attributes (``__dict__``) and ``__wrapped__``, as update_wrapper sets them
+        (a registry keyed by ``fn.__name__`` of decorated functions reads the wrapped name)."""
+        if not isinstance(wrapped, FunctionVal):
+            return  # (a class or a bound method: their names are read where they are asked for)
+        for attr in ("__name__", "__qualname__", "__doc__"):
+            wrapper.attrs[attr] = self.get_attr(wrapped, attr, span)
+        wrapper.attrs.update(wrapped.attrs)
+        wrapper.attrs["__wrapped__"] = wrapped
 
     @staticmethod
     def cache_function(fn: FunctionVal, spec: Optional[lru.CacheSpec]) -> None:
@@ -1313,7 +1326,11 @@ class Interpreter:
 
     def stmt_ClassDef(self, node: ast.ClassDef) -> None:
         bases = [self.eval(b) for b in node.bases]
-        qual = node.name if self.frame.qualname == "<module>" else f"{self.frame.qualname}.<locals>.{node.name}"
+        qual = node.name
+        if self.frame.qualname != "<module>":
+            # a class in a class body is `Outer.Inner`, one in a function `f.<locals>.Inner`
+            in_class = self.frame.function is None and self.frame.cls is not None
+            qual = f"{self.frame.qualname}.{node.name}" if in_class else f"{self.frame.qualname}.<locals>.{node.name}"
         cls = ClassVal(node.name, qual, [b for b in bases], {}, node, self.frame.module)
         cls.metaclass = self.metaclass_of(node, bases)
         enum_body = _is_enum(cls)
@@ -3863,6 +3880,8 @@ class Interpreter:
                 return attr
             if name == "__name__":
                 return Known(obj.name)
+            if name == "__qualname__" and obj.node is not None:
+                return Known(obj.qualname)  # a class statement's, as Python names it
             if name == "_fields" and any(c.tuple_like for c in obj.mro()):
                 return _namedtuple_fields(obj)
             if name == "_make" and any(c.tuple_like for c in obj.mro()):
@@ -3937,11 +3956,13 @@ class Interpreter:
             return BoundLib(dispatch.REGISTER, obj)
         if isinstance(obj, FunctionVal) and obj.cached and name == "cache_clear":
             return BoundLib("py:functools.lru_cache.cache_clear", obj)
-        if isinstance(obj, FunctionVal) and name in ("__name__", "__doc__"):
+        if isinstance(obj, FunctionVal) and name in ("__name__", "__qualname__", "__doc__"):
             # what a logging or timing decorator reads of the function it wraps
             named = isinstance(obj.node, (ast.FunctionDef, ast.AsyncFunctionDef))
             if name == "__name__":
                 return Known(obj.node.name if named else "<lambda>")
+            if name == "__qualname__":
+                return Known(obj.qualname)
             return Known(ast.get_docstring(obj.node) if named else None)
         if isinstance(obj, Known):
             method = _known_method(obj.value, name)
@@ -5578,7 +5599,7 @@ _CMP = {
 }
 _BUILTINS = {
     "range", "len", "min", "max", "abs", "int", "float", "bool", "str", "round", "sum", "enumerate", "zip",
-    "list", "tuple", "dict", "set", "sorted", "reversed", "isinstance", "hasattr", "getattr", "setattr", "print",
+    "list", "tuple", "dict", "set", "sorted", "reversed", "isinstance", "issubclass", "hasattr", "getattr", "setattr", "print",
     "super", "any", "all", "divmod", "pow", "staticmethod", "classmethod", "property", "map", "filter", "iter",
     "next", "type", "object", "Exception", "ValueError", "RuntimeError", "TypeError", "KeyError", "IndexError",
     "ArithmeticError", "ZeroDivisionError", "FloatingPointError", "OverflowError", "NotImplementedError",
