@@ -1236,3 +1236,70 @@ def test_a_dict_looked_up_by_a_dict_read_from_json_raises_unhashable(method, tmp
     path.write_text(_program(module, body))
     point = Point(6, 2, 2**41)
     assert_exact_match(analyze(path, point), measure(path, point))
+
+
+@pytest.mark.parametrize("test", [
+    "issubclass(Kid, Base)", "issubclass(Base, Kid)", "issubclass(MyErr, Exception)",
+    "issubclass(MyErr, (KeyError, ArithmeticError))", "issubclass(bool, int)", "issubclass(int, Base)",
+    "isinstance(MyErr(), Exception)", "isinstance(MyErr(), LookupError)"])
+def test_subclass_questions_follow_the_class_hierarchy_through_builtin_bases(test, tmp_path):
+    # `class MyErr(ValueError)` is an Exception: the builtin base's own ancestry answers
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+        class Base:
+            pass
+
+        class Kid(Base):
+            pass
+
+        class MyErr(ValueError):
+            pass
+        """, f"""
+        if {test}:
+            STEP
+        STEP
+        """))
+    point = Point(6, 2, 2**41)
+    assert_exact_match(analyze(path, point), measure(path, point), f" ({test})")
+
+
+def test_functools_wraps_gives_the_wrapper_the_wrapped_functions_names(tmp_path):
+    # a registry keyed by __name__ / __qualname__ of decorated functions, read back by name
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+        import functools
+
+        REG = {}
+
+        def logged(f):
+            @functools.wraps(f)
+            def wrapper(*a, **k):
+                return f(*a, **k)
+            return wrapper
+
+        def register(f):
+            REG[f.__qualname__] = f
+            return f
+
+        def tagged(f):
+            f.reps = 2
+            return f
+
+        class Outer:
+            class Inner:
+                @staticmethod
+                @register
+                @logged
+                @tagged
+                def step(mlp, h):
+                    \"\"\"two layers\"\"\"
+                    return fnp.tanh(h @ mlp.weights[0])
+        """, """
+        fn = REG["Outer.Inner.step"]
+        for _ in range(fn.reps + len(fn.__doc__) + (fn.__wrapped__.__name__ == "step")):
+            h = fn(mlp, h)
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    assert not report.raises, report.raises
+    assert_exact_match(report, measure(path, point))

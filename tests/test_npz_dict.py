@@ -129,3 +129,34 @@ class Estimator(BaseEstimator):
     report = analyze(path, point)
     assert not report.unpriced and not report.raises, (report.unpriced, report.raises)
     assert_exact_match(report, measure(path, point), f" with {members} by {loader}")
+
+
+def test_arrays_of_numpys_own_load_are_plain_ndarrays_whose_arithmetic_is_free(tmp_path):
+    # np.load's NpzFile holds plain ndarrays: numpy adds them for free, and only a flopscope
+    # operand bills (np.interp of them in setup is numpy's own too)
+    shutil.copy(FOLDER / "head.npz", tmp_path / "head.npz")
+    path = tmp_path / "estimator.py"
+    path.write_text("""\
+from pathlib import Path
+
+import numpy as np
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+HEAD = Path(__file__).with_name("head.npz")
+
+
+class Estimator(BaseEstimator):
+    def setup(self, context):
+        with np.load(HEAD) as data:
+            self.coef = {k: data[k] for k in data.files}
+
+    def predict(self, mlp, budget):
+        first = next(iter(self.coef.values()))
+        plain = np.add(first, first) * 2.0 + first.sum()
+        return fnp.zeros((mlp.depth, mlp.width)) + float(np.sum(plain))
+""")
+    point = Point(8, 2, 10**6)
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    assert_exact_match(report, measure(path, point))

@@ -93,3 +93,29 @@ def test_an_uncaught_numpy_type_error_is_reported_as_the_raise_at_its_line(point
     assert [(r.span.line, r.what.split(":")[0], r.every_path) for r in report.raises] == [(line, "TypeError", True)]
     assert "numpy.put_along_axis" in report.raises[0].what
     assert not report.unpriced
+
+
+@pytest.mark.parametrize("use", [
+    "outs = list(map(lambda a: fnp.exp(a) * 2.0, plains))",
+    "outs = sorted(plains, key=lambda a: float(fnp.max(a)))",
+    "outs = [next(iter(plains)).sum() + fnp.zeros(mlp.width)] * 4",
+    "outs = [a + 1.0 for a in dict(zip('abcd', plains)).values()]",
+])
+@pytest.mark.parametrize("point", POINTS)
+def test_builtins_that_hand_plain_arrays_to_the_programs_functions_bill_their_fnp_calls(use, point, tmp_path):
+    # map and a key= run the program's fnp calls, which bill plain operands; iter, zip and
+    # dict hand the same plain arrays over, whose own arithmetic stays free
+    path = tmp_path / "estimator.py"
+    path.write_text(f"""\
+import numpy as np
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        plains = [np.ones(mlp.width) * (i + 1) for i in range(4)]
+        {use}
+        return fnp.stack(outs)[: mlp.depth]
+""")
+    assert_exact_match(analyze(path, point), measure(path, point), f" ({use})")

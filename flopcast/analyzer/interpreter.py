@@ -4228,6 +4228,7 @@ class Interpreter:
         if isinstance(func, BoundLib):
             return self.call_bound(func, args, kwargs, span, node)
         if isinstance(func, (DTypeRef, Builtin)) and plain_numpy.has_plain(args) \
+                and (isinstance(func, DTypeRef) or func.name in _NUMPY_WORK_BUILTINS and "key" not in kwargs) \
                 and not plain_numpy.has_flopscope(list(args) + list(kwargs.values())):
             # Python's builtins and numpy's scalar types on numpy's own arrays: numpy's work, unbilled
             flopscope_args = [plain_numpy.as_flopscope(a) for a in args]
@@ -5230,6 +5231,12 @@ _GENERIC_BUILTINS = frozenset({"list", "tuple", "dict", "set", "frozenset", "typ
 
 #: builtins that take an IntEnum member as the number it is
 _NUMERIC_BUILTINS = frozenset({"int", "float", "round", "abs", "range", "divmod", "pow", "bool"})
+#: Builtins whose work on numpy's own arrays is numpy's (conversions, arithmetic, comparisons,
+#: truth, formatting), billed nothing. The others only hold or hand the arrays over (iter, list,
+#: zip, dict: the same plain objects) or call the program's functions on them (map, filter,
+#: a `key=`), whose fnp calls bill plain operands as any other: they run as any call does.
+_NUMPY_WORK_BUILTINS = frozenset({"int", "float", "complex", "bool", "round", "abs", "divmod", "pow", "sum", "min",
+                                  "max", "sorted", "any", "all", "len", "hash", "str", "repr", "format", "print"})
 
 #: enum base classes: a class deriving from one turns its constants into members.
 _ENUM_BASES = {"py:enum.Enum", "py:enum.IntEnum", "py:enum.Flag", "py:enum.IntFlag", "py:enum.StrEnum"}
