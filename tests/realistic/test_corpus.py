@@ -790,6 +790,20 @@ CORPUS = {
         # eigvals' dtype: complex64 unless every eigenvalue is real (then float32)
         data_sites=("vals = fnp.linalg.eigvals(w)", "grow = radius ** expo if radius < 1e6 else math.inf"),
     ),
+    "traced_kit": Entry(
+        points=(
+            (8, 2, 3000, "guarded"),       # mean field (np.maximum on a flopscope array: flopscope's ufunc)
+            (8, 2, 10_000, "guarded"),     # diagonal Gaussian (super() chains, a decorated method)
+            (8, 2, 20_000, "guarded"),     # the learned head (np.load's plain arrays in setup), no samples
+            (8, 2, 200_000, "guarded"),    # head + 64 samples fitting the correction's scale
+            (16, 3, 100_000, "guarded"),   # low-rank factor, rank 2
+            (16, 3, 10**6, "guarded"),     # rank 4 + 64 samples
+        ),
+        # a getattr/setattr by a computed name (the once_per memo) leaves no attribute write-only:
+        # the log on self keeps the state from settling, 4 calls followed (FINDINGS-s20 corpusA)
+        guards=("if not math.isfinite(scale):", "if not fnp.all(fnp.isfinite(out)):",
+                'if os.environ.get("KIT_VERBOSE"):'),
+    ),
 }
 
 
