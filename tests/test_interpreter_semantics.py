@@ -1303,3 +1303,19 @@ def test_functools_wraps_gives_the_wrapper_the_wrapped_functions_names(tmp_path)
     report = analyze(path, point)
     assert not report.raises, report.raises
     assert_exact_match(report, measure(path, point))
+
+
+@pytest.mark.parametrize("split", ["math.frexp", "math.modf"])
+def test_frexp_and_modf_of_a_number_read_from_data_are_a_pair_of_numbers(split, tmp_path):
+    # `shift = math.frexp(peak)[1]; x = x * 2.0 ** -shift`: a rescale by a power of two
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("import math", f"""
+        peak = float(fnp.max(fnp.abs(h))) + 3.0
+        mant, expo = {split}(peak)
+        h = h * 2.0 ** -expo * mant
+        STEP
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    assert_exact_match(report, measure(path, point))

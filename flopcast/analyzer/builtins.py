@@ -1013,6 +1013,12 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
 
             return presumptions.after_op(name, args, Unknown("bool", span, f"math.{name} of a value that depends on data"))
         kind = {"isclose": "bool", "lcm": "int", "perm": "int"}.get(name, "float")
+        if name in ("frexp", "modf") and len(args) == 1 and not kwargs:
+            # a pair of unknown numbers: (mantissa, exponent) for frexp, (fraction, whole) for modf,
+            # as a rescale by a power of two reads them
+            parts = ("float", "int") if name == "frexp" else ("float", "float")
+            return TupleVal(tuple(_unknown_from(args, k, span, f"math.{name} of a value that depends on data")
+                                  for k in parts))
         if name in ("frexp", "modf", "dist"):
             return interp.unpriced(node, f"math.{name}", "of a value that depends on data is not modelled")
         return _unknown_from(args, kind, span, f"math.{name} of a value that depends on data")

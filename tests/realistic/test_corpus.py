@@ -804,6 +804,17 @@ CORPUS = {
         guards=("if not math.isfinite(scale):", "if not fnp.all(fnp.isfinite(out)):",
                 'if os.environ.get("KIT_VERBOSE"):'),
     ),
+    "block_arnoldi": Entry(
+        points=(
+            (8, 2, 10_000, "guarded"),     # diagonal moments only (fnp.where z-scores); the raise on a non-finite mean
+            (8, 2, 100_000, "interval"),   # rank 4: block Arnoldi (qr reduced, DGKS), eigh + argsort Ritz pairs
+            (16, 3, 200_000, "interval"),  # rank 2 + the active block of 4 (argpartition, solve -> lstsq)
+            (16, 4, 10**6, "interval"),    # rank 6, active 12, thin-SVD re-balance every 2 layers (qr mode="r")
+        ),
+        guards=("if peak > HUGE:", "if size > HUGE:", "return fnp.linalg.solve(lhs, cross), \"solve\"",
+                "if not fnp.all(fnp.isfinite(mean)):"),
+        data_sites=("while j < max_blocks and resid > ARNOLDI_RTOL:",),
+    ),
 }
 
 
