@@ -1319,3 +1319,12 @@ def test_frexp_and_modf_of_a_number_read_from_data_are_a_pair_of_numbers(split, 
     report = analyze(path, point)
     assert not report.unpriced, report.unpriced
     assert_exact_match(report, measure(path, point))
+@pytest.mark.parametrize("convert", ["int", "float", "round", "abs"])
+def test_a_number_made_from_a_list_raises_type_error(convert, tmp_path):
+    # (found by the control-flow fuzzer, seed 2020: `int(lst)` was a value that depends on
+    # values, so the matmul it indexed was unpriced where Python raises TypeError at once)
+    body = f"picks = [0, 1]\ntry:\n    i = {convert}(picks)\nexcept TypeError:\n    STEP\n"
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("", body))
+    point = Point(6, 2, 2**41)
+    assert_exact_match(analyze(path, point), measure(path, point))

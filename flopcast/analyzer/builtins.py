@@ -237,6 +237,10 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             problem = _scalar_conversion_error(name, x)
             if problem is not None:
                 raise UserRaise(span, problem)
+        if isinstance(x, (ListVal, TupleVal, DictVal)) and name in ("int", "float", "complex", "round", "abs"):
+            # a container is no number: `int(items)` raises whatever the container holds
+            kind = "dict" if isinstance(x, DictVal) else "tuple" if isinstance(x, TupleVal) else "list"
+            raise UserRaise(span, f"TypeError: {name}() argument must be a string or a real number, not '{kind}'")
         if isinstance(x, Known):
             try:
                 fn = {"int": int, "float": float, "bool": bool, "str": str, "round": round, "abs": abs,
