@@ -301,8 +301,15 @@ class MemoryTracker:
         if done < len(items):
             found, others, bases = set(found), list(others), self.bases
             for x in items[done:]:
-                if x.__class__ is not Array:
-                    others.append(x)
+                cls = x.__class__
+                if cls is not Array:
+                    # a value of a kind that holds no array (a number, a text) is never walked
+                    # again: a long list of them grown by one at each step stays one step's work
+                    kind = _HOLDS.get(cls, _UNSEEN)
+                    if kind is _UNSEEN:
+                        kind = _holds_by_kind(x)
+                    if kind is not None:
+                        others.append(x)
                     continue
                 ident = x.ident
                 while ident is not None and ident not in found:

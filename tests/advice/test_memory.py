@@ -148,6 +148,32 @@ def test_long_lists_of_arrays_are_walked_from_what_the_last_walk_found(monkeypat
     assert analyze(LONG_LISTS, point, formula=False, memory=True).memory == found
 
 
+# The numbers and texts of a long list hold no array: the walk leaves them out of what it
+# walks again (a history grown by one number a step was walked whole at every step), and still
+# walks again the lists in it, which gain arrays after they were appended: the record is
+# what walking every list whole gives.
+MIXED_LISTS = FIXTURES / "mixed_long_lists.py"
+
+
+def test_the_numbers_of_a_long_list_are_not_walked_again_and_its_lists_are(monkeypatch):
+    from flopcast.analyzer import memory
+
+    point = Point(256, 8, 2**41)
+    walked_again: list = []
+    arrays_in = memory.MemoryTracker._arrays_in
+
+    def spy(self, owner, items, arrays, todo):
+        before = len(todo)
+        arrays_in(self, owner, items, arrays, todo)
+        walked_again.extend(todo[before:])
+
+    monkeypatch.setattr(memory.MemoryTracker, "_arrays_in", spy)
+    found = analyze(MIXED_LISTS, point, formula=False, memory=True).memory
+    assert walked_again and all(v.__class__.__name__ == "ListVal" for v in walked_again)
+    monkeypatch.setattr(memory, "_LONG", 10**9)  # every list walked whole
+    assert analyze(MIXED_LISTS, point, formula=False, memory=True).memory == found
+
+
 # A replayed call hands on the high-water marks it reached over what was alive when it began,
 # on top of what is alive at the replay: the memory record (peak, its line, the first step past
 # the limit) and each charge's loop runs are what running every call gives.
