@@ -74,6 +74,22 @@ def test_np_asarray_is_free_and_np_fill_diagonal_raises_into_the_handler(point):
     assert_exact_match(report, measure(path, point))
 
 
+@pytest.mark.parametrize("point", POINTS, ids=str)
+def test_len_bills_nothing_whichever_arrays_it_counts_and_does_not_ask(point, monkeypatch):
+    """len of numpy's arrays, of lists holding them and of a list grown in a loop's test is
+    counted as flopscope counts it, without asking whether its argument holds numpy's arrays
+    (the question walks every item of a list: a loop growing it by one was quadratic)."""
+    from flopcast.analyzer import plain_numpy
+
+    asked = []
+    has_plain = plain_numpy.has_plain
+    monkeypatch.setattr(plain_numpy, "has_plain", lambda values: asked.append(values) or has_plain(values))
+    path = FIXTURES / "len_of_plain.py"
+    report = analyze(path, point)
+    assert_exact_match(report, measure(path, point))
+    assert not any(len(v) == 1 and type(v[0]).__name__ == "ListVal" for v in asked)
+
+
 def _runtime_raise(path: Path, point: Point):
     """The exception the real run raises in predict, and the estimator line it comes from."""
     try:

@@ -4227,9 +4227,9 @@ class Interpreter:
             return self.call_lib(func.path, args, kwargs, span, node)
         if isinstance(func, BoundLib):
             return self.call_bound(func, args, kwargs, span, node)
-        if isinstance(func, (DTypeRef, Builtin)) and plain_numpy.has_plain(args) \
+        if isinstance(func, (DTypeRef, Builtin)) \
                 and (isinstance(func, DTypeRef) or func.name in _NUMPY_WORK_BUILTINS and "key" not in kwargs) \
-                and not plain_numpy.has_flopscope(list(args) + list(kwargs.values())):
+                and plain_numpy.has_plain(args) and not plain_numpy.has_flopscope(list(args) + list(kwargs.values())):
             # Python's builtins and numpy's scalar types on numpy's own arrays: numpy's work, unbilled
             flopscope_args = [plain_numpy.as_flopscope(a) for a in args]
             return plain_numpy.free(self, lambda: self.call(func, flopscope_args, kwargs, span, node))
@@ -5235,8 +5235,10 @@ _NUMERIC_BUILTINS = frozenset({"int", "float", "round", "abs", "range", "divmod"
 #: truth, formatting), billed nothing. The others only hold or hand the arrays over (iter, list,
 #: zip, dict: the same plain objects) or call the program's functions on them (map, filter,
 #: a `key=`), whose fnp calls bill plain operands as any other: they run as any call does.
+# Not len: it bills nothing and counts numpy's arrays as flopscope's, and asking has_plain walks
+# every item of a list (`while len(hist) < n` grows it by one each step: quadratic).
 _NUMPY_WORK_BUILTINS = frozenset({"int", "float", "complex", "bool", "round", "abs", "divmod", "pow", "sum", "min",
-                                  "max", "sorted", "any", "all", "len", "hash", "str", "repr", "format", "print"})
+                                  "max", "sorted", "any", "all", "hash", "str", "repr", "format", "print"})
 
 #: enum base classes: a class deriving from one turns its constants into members.
 _ENUM_BASES = {"py:enum.Enum", "py:enum.IntEnum", "py:enum.Flag", "py:enum.IntFlag", "py:enum.StrEnum"}
