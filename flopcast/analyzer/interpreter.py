@@ -32,6 +32,7 @@ from flopcast.analyzer import (carried, chain_maps, first_writes, dataints, desc
                                joins, lru, open_loops, ops, ordering,
                                plain_numpy, presumptions, pricing, scalar_values, sizetests, submission_files, undefined)
 from flopcast.analyzer.chargelist import ChargeList
+from flopcast.analyzer.grown_lists import GrownLists
 from flopcast.analyzer.counters import suspended
 from flopcast.analyzer.import_hooks import ImportHooks
 from flopcast.analyzer.loop_syntax import (BUDGET_WORDS, PURE_BUILTINS, assigned_names, caught_names, exit_ifs,
@@ -214,6 +215,7 @@ class LoopContext:
     exit_by_sites: bool = False
     exit_known_otherwise: bool = False
     items: Optional[list] = None  # a `for` loop's items (those after `index` are still to come)
+    signed: Optional[GrownLists] = None  # the lists a while loop's exit reads, as signed last (loop_state)
 
 
 @dataclass
@@ -2349,7 +2351,10 @@ class Interpreter:
             # around it): whatever the body assigns may decide when.
             names = names | assigned_names(ctx.node)
         names = names | caught_names(ctx.node)
-        state = [(name, signature(self.peek_name(name))) for name in sorted(names)]
+        if ctx.signed is None:
+            ctx.signed = GrownLists()
+        sign = ctx.signed.signature
+        state = [(name, sign(self.peek_name(name))) for name in sorted(names)]
         if self.may_read_budget(ctx.node, calls):
             state.append(("<flops used>", self.used))
         return tuple(state)
