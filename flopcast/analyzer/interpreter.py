@@ -5240,8 +5240,8 @@ _NUMERIC_BUILTINS = frozenset({"int", "float", "round", "abs", "range", "divmod"
 #: truth, formatting), billed nothing. The others only hold or hand the arrays over (iter, list,
 #: zip, dict: the same plain objects) or call the program's functions on them (map, filter,
 #: a `key=`), whose fnp calls bill plain operands as any other: they run as any call does.
-# Not len: it bills nothing and counts numpy's arrays as flopscope's, and asking has_plain walks
-# every item of a list (`while len(hist) < n` grows it by one each step: quadratic).
+#: Not len: it bills nothing and counts numpy's arrays as flopscope's, and asking has_plain
+#: walks every item of a list (`while len(hist) < n` grows it by one each step: quadratic).
 _NUMPY_WORK_BUILTINS = frozenset({"int", "float", "complex", "bool", "round", "abs", "divmod", "pow", "sum", "min",
                                   "max", "sorted", "any", "all", "hash", "str", "repr", "format", "print"})
 
