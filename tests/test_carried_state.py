@@ -105,7 +105,8 @@ DECORATED_POINTS = [*POINTS, Point(16, 40, 2**41)]  # 40 layers: the layer loop'
 
 
 @pytest.mark.parametrize("point", DECORATED_POINTS, ids=lambda p: p.label())
-@pytest.mark.parametrize("name", ["decorated_counted", "decorated_timed", "decorated_logged", "recursive_counter"])
+@pytest.mark.parametrize("name", ["decorated_counted", "decorated_timed", "decorated_logged", "recursive_counter",
+                                  "decorated_objects"])
 def test_decorators_that_count_or_time_helpers_calling_helpers_stay_one_exact_number(name: str, point: Point) -> None:
     """A `@counted` wrapper bumping a module-level dict, a `@timed` one appending perf_counter
     deltas to a log, and counts read back only for logging: the wrapper is re-entered through
@@ -122,10 +123,12 @@ def test_decorators_that_count_or_time_helpers_calling_helpers_stay_one_exact_nu
 
 
 @pytest.mark.parametrize("point", DECORATED_POINTS, ids=lambda p: p.label())
-def test_a_decorator_count_that_steers_flops_prices_the_calls_followed_and_no_more(point: Point) -> None:
-    """`if CALLS["relu"] % 7 == 0:` inside the wrapped helper: which MLPs pay for the extra op
-    depends on the count carried over, so the calls followed are exact and the rest unpriced."""
-    path = FIXTURES / "decorated_steers.py"
+@pytest.mark.parametrize("name", ["decorated_steers", "decorated_attr_steers"])
+def test_a_decorator_count_that_steers_flops_prices_the_calls_followed_and_no_more(name: str, point: Point) -> None:
+    """`if CALLS["relu"] % 7 == 0:` inside the wrapped helper, `if wrapper.calls % 7 == 0:` in
+    the wrapper: which MLPs pay for the extra op depends on the count carried over, so the
+    calls followed are exact and the rest unpriced."""
+    path = FIXTURES / f"{name}.py"
     report = analyze(path, point)
     measured = [m.total for m in measure_calls(path, point, CALLS)]
     assert not report.per_call_settled and report.lower_bound and not report.exact

@@ -194,7 +194,9 @@ class Canon:
             return ("F", n)
         form = self._function_form(value)
         if value.attrs:  # attributes set on the function (`wrapper.calls += 1`): state, never cached
-            form += (tuple((k, self.form(v)) for k, v in sorted(value.attrs.items())),)
+            # (each where it sits, for the walks that watch numbers: `wrapper.calls += 1` of a decorator)
+            attrs = value.attrs
+            form += (tuple((k, self.attribute(attrs, k, v)) for k, v in sorted(attrs.items())),)
         return form
 
     def _function_form(self, value: FunctionVal) -> tuple:
