@@ -108,3 +108,30 @@ def test_a_body_that_may_do_more_than_compute_a_number_is_not_pure(source: str) 
 def test_a_function_with_another_decorator_is_not_pure() -> None:
     node = ast.parse("@functools.lru_cache(maxsize=None)\n@traced\ndef f(w):\n    return w\n").body[0]
     assert not pure_cache.pure(node)
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+def test_the_nominal_path_makes_no_second_call_either(point: Point, monkeypatch) -> None:
+    """The nominal path's decisions only add the presumptions of the sites they first meet: a
+    second call making the first's moves meets none, so it need not run there either (the
+    nominal path of staged_pipeline is a run of its own: no explored path takes its options)."""
+    path = CORPUS / "staged_pipeline.py"
+    made: list = []
+    skipped: list = []
+    call_again, add_second_call = interpreter.Interpreter._call_again, interpreter.Interpreter._add_second_call
+
+    def spy_made(self, predict):
+        made.append(type(self.decisions).__name__)
+        return call_again(self, predict)
+
+    def spy_skipped(self, marks):
+        skipped.append(type(self.decisions).__name__)
+        return add_second_call(self, marks)
+
+    monkeypatch.setattr(interpreter.Interpreter, "_call_again", spy_made)
+    monkeypatch.setattr(interpreter.Interpreter, "_add_second_call", spy_skipped)
+    report = analyze(path, point)
+    assert "NominalDecisions" in skipped and "NominalDecisions" not in made
+    # (its MLPs take other paths through the value-dependent sites: each lies in the interval)
+    assert not report.per_call
+    assert all(report.total.lo <= m.total <= report.total.hi for m in measure_calls(path, point, 3))

@@ -649,8 +649,11 @@ class Interpreter:
 
     def _plain_run(self) -> bool:
         """A run whose later calls may be taken as the first's when that is proven: not a traced
-        run, one recording values, or one whose decisions watch or replay."""
-        return self.trace is None and not self.record_values and type(self.decisions) is Decisions \
+        run, one recording values, or one whose decisions watch or replay. The nominal path's
+        decisions are plain ones that also note the presumptions of the sites they first meet: a
+        second call making the first's moves meets no site the first did not, so they note
+        nothing more (its runs made a second call on every path of staged_pipeline before)."""
+        return self.trace is None and not self.record_values and not self.decisions.per_execution \
             and not self.decisions.watch and self.counter_watch is None
 
     def _settled_as_first(self, instance: Value, watch, marks: tuple,
