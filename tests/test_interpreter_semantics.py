@@ -1319,6 +1319,8 @@ def test_frexp_and_modf_of_a_number_read_from_data_are_a_pair_of_numbers(split, 
     report = analyze(path, point)
     assert not report.unpriced, report.unpriced
     assert_exact_match(report, measure(path, point))
+
+
 @pytest.mark.parametrize("convert", ["int", "float", "round", "abs"])
 def test_a_number_made_from_a_list_raises_type_error(convert, tmp_path):
     # (found by the control-flow fuzzer, seed 2020: `int(lst)` was a value that depends on
@@ -1326,5 +1328,38 @@ def test_a_number_made_from_a_list_raises_type_error(convert, tmp_path):
     body = f"picks = [0, 1]\ntry:\n    i = {convert}(picks)\nexcept TypeError:\n    STEP\n"
     path = tmp_path / "estimator.py"
     path.write_text(_program("", body))
+    point = Point(6, 2, 2**41)
+    assert_exact_match(analyze(path, point), measure(path, point))
+
+
+@pytest.mark.parametrize("joined", ["(Pick(2),) + ()", "() + (Pick(2),)", "2 * (Pick(1),)", "(Pick(1),) + (1,)"])
+def test_a_tuple_of_objects_concatenates_with_a_tuple_literal_item_by_item(joined, tmp_path):
+    # a recursive planner's `(Step(alg, cost),) + rest` where the base case returns `()`
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+        from dataclasses import dataclass
+
+        @dataclass(frozen=True)
+        class Pick:
+            reps: int
+        """, f"""
+        for pick in {joined}:
+            for _ in range(getattr(pick, "reps", 1)):
+                STEP
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    assert not report.uncertain and not report.unpriced, (report.uncertain, report.unpriced)
+    assert_exact_match(report, measure(path, point))
+
+
+def test_a_list_and_a_tuple_do_not_concatenate(tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("", """
+        try:
+            both = [h] + (h,)
+        except TypeError:
+            STEP
+        """))
     point = Point(6, 2, 2**41)
     assert_exact_match(analyze(path, point), measure(path, point))

@@ -3526,7 +3526,16 @@ class Interpreter:
             return DictVal({**left.items, **right.items})  # `defaults | overrides` (Python 3.9)
         if left.__class__ is ListVal and left.is_set or right.__class__ is ListVal and right.is_set:
             return self.unpriced(node, "set operator", "a set of objects or enum members: its operators are not modelled")
+        if name in ("Add", "Mult"):
+            # `(Step(...),) + rest` with rest the literal `()`: a tuple of known items is a Known
+            left, right = _as_sequence(left, right), _as_sequence(right, left)
+            if name == "Mult" and isinstance(left, Known) and isinstance(right, (ListVal, TupleVal)):
+                left, right = right, left  # `3 * [x]` repeats as `[x] * 3`
         if isinstance(left, (ListVal, TupleVal)) and isinstance(right, (ListVal, TupleVal)) and name == "Add":
+            if type(left) is not type(right):
+                kinds = ("list", "tuple") if isinstance(left, ListVal) else ("tuple", "list")
+                raise UserRaise(self.node_span(node), f'TypeError: can only concatenate {kinds[0]} (not "{kinds[1]}") '
+                                                      f"to {kinds[0]}")
             items = list(left.items) + list(right.items)
             return ListVal(items) if isinstance(left, ListVal) else make_tuple(items)
         if isinstance(left, (ListVal, TupleVal)) and isinstance(right, Known) and name == "Mult":
@@ -5238,6 +5247,14 @@ _ORDER_AND_EQ = frozenset({"Lt", "LtE", "Gt", "GtE", "Eq", "NotEq"})
 _GENERIC_BUILTINS = frozenset({"list", "tuple", "dict", "set", "frozenset", "type"})
 
 #: builtins that take an IntEnum member as the number it is
+def _as_sequence(value: Value, other: Value) -> Value:
+    """A Known tuple beside a TupleVal or ListVal operand, as the TupleVal of its items (a list
+    is always a ListVal), so the two concatenate item by item."""
+    if isinstance(value, Known) and type(value.value) is tuple and isinstance(other, (ListVal, TupleVal)):
+        return TupleVal(tuple(Known(v) for v in value.value))
+    return value
+
+
 _NUMERIC_BUILTINS = frozenset({"int", "float", "round", "abs", "range", "divmod", "pow", "bool"})
 #: Builtins whose work on numpy's own arrays is numpy's (conversions, arithmetic, comparisons,
 #: truth, formatting), billed nothing. The others only hold or hand the arrays over (iter, list,

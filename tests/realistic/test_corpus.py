@@ -815,6 +815,18 @@ CORPUS = {
                 "if not fnp.all(fnp.isfinite(mean)):"),
         data_sites=("while j < max_blocks and resid > ARNOLDI_RTOL:",),
     ),
+    "switch_planner": Entry(
+        points=(
+            (8, 2, 6000, "interval"),      # diag, diag; the spread of the means may replan layer 2 with samples
+            (8, 2, 100_000, "interval"),   # cov, cov (memoised recursive plan over log2 budget buckets)
+            (16, 3, 10**5, "interval"),    # cov, cov, diag: a switch of representation
+            (16, 3, 10**6, "interval"),    # cov x3; the heavy-tailed replan draws samples through the ladder
+            (8, 2, 2000, "exact"),         # nothing fits, not even all-diagonal (the ladder's last rung): the prior
+        ),
+        guards=("return fnp.linalg.cholesky(cov + JITTER * fnp.eye(n, dtype=cov.dtype))",
+                "vals, vecs = fnp.linalg.eigh(cov)"),
+        data_sites=("if spread > SPREAD_HI:",),
+    ),
 }
 
 
