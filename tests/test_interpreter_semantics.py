@@ -1363,3 +1363,30 @@ def test_a_list_and_a_tuple_do_not_concatenate(tmp_path):
         """))
     point = Point(6, 2, 2**41)
     assert_exact_match(analyze(path, point), measure(path, point))
+
+
+def test_functools_update_wrapper_called_by_hand_names_the_wrapper_as_wraps_does(tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+        import functools
+
+        REG = {}
+
+        def logged(f):
+            def wrapper(*a, **k):
+                return f(*a, **k)
+            made = functools.update_wrapper(wrapper, f)
+            REG[made.__name__] = made
+            return made
+
+        @logged
+        def step(mlp, h):
+            return fnp.tanh(h @ mlp.weights[0])
+        """, """
+        for _ in range(2):
+            h = REG["step"](mlp, h)
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    assert not report.raises, report.raises
+    assert_exact_match(report, measure(path, point))

@@ -4374,6 +4374,9 @@ class Interpreter:
             return self.call_raw_numpy(path[len("rawnumpy."):], args, kwargs, span, node)
         if path in _CACHING_DECORATORS:
             return self.cache_wrapper(path, args, kwargs, span)
+        if path == "py:functools.update_wrapper" and len(args) == 2 and not kwargs and isinstance(args[0], FunctionVal):
+            self.update_wrapper(args[0], args[1], span)  # what @wraps(f) does, called by hand
+            return args[0]
         if path in dispatch.MAKERS:
             made = dispatch.make(args[0], dispatch.MAKERS[path]) if len(args) == 1 and not kwargs else None
             return made if made is not None else self._unpriced_at(
