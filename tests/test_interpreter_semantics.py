@@ -1390,3 +1390,24 @@ def test_functools_update_wrapper_called_by_hand_names_the_wrapper_as_wraps_does
     report = analyze(path, point)
     assert not report.raises, report.raises
     assert_exact_match(report, measure(path, point))
+
+
+@pytest.mark.parametrize("made", ["functools.partial(scaled, 2)",
+                                  "functools.partial(functools.partial(scaled, 1), 2)"])
+def test_a_partials_func_and_args_are_what_functools_made(made, tmp_path):
+    # a partial of a partial is flattened: its func is the function, its args both calls' args
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+        import functools
+
+        def scaled(*ks, mlp=None, h=None):
+            return h
+        """, f"""
+        p = {made}
+        for _ in range(len(p.args) + len(p.func.__name__)):
+            STEP
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    assert_exact_match(report, measure(path, point))

@@ -3967,6 +3967,13 @@ class Interpreter:
         if isinstance(obj, NpzFile):
             if name == "files":
                 return ListVal([Known(k) for k in obj.arrays])
+        if isinstance(obj, PartialVal) and name in ("func", "args"):
+            # what a registry or a log reads of a partial (`p.func.__name__`); a partial of a
+            # partial is flattened, as functools.partial makes it
+            func, args = obj.func, list(obj.args)
+            while isinstance(func, PartialVal):
+                func, args = func.func, list(func.args) + args
+            return func if name == "func" else make_tuple(args)
         if isinstance(obj, FunctionVal) and name in obj.attrs:
             return obj.attrs[name]
         if isinstance(obj, FunctionVal) and name == "register" and dispatch.is_dispatcher(obj):
