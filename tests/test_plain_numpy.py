@@ -135,3 +135,46 @@ class Estimator(BaseEstimator):
         return fnp.stack(outs)[: mlp.depth]
 """)
     assert_exact_match(analyze(path, point), measure(path, point), f" ({use})")
+
+
+@pytest.mark.parametrize("order", ["i", "(7 - i) % 3", "(i + 1) % 3"])
+@pytest.mark.parametrize("sort", ["sorted(fl, key=np.sum)", "sorted(fl, key=lambda a: fnp.max(a), reverse=True)",
+                                  "sorted([fnp.sum(a) for a in fl])"])
+def test_a_sort_keyed_by_flopscope_scalars_bills_the_comparisons_its_order_makes(order, sort, tmp_path):
+    # flopscope bills each `<` the sort asks of two 0-d arrays; how many it asks depends on the
+    # keys' order, so the report is an interval that holds every order's run
+    path = tmp_path / "estimator.py"
+    path.write_text(f"""\
+import numpy as np
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        fl = [fnp.ones(mlp.width) * ({order}) for i in range(3)]
+        o = {sort}
+        return fnp.ones((mlp.depth, mlp.width)) * len(o)
+""")
+    point = POINTS[0]
+    report, measured = analyze(path, point), measure(path, point)
+    assert not report.unpriced and not report.total.exact
+    assert report.total.lo <= measured.total <= report.total.hi
+
+
+def test_a_sort_of_more_flopscope_keys_than_orders_followed_is_a_lower_bound(tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text("""\
+import numpy as np
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        fl = [fnp.ones(mlp.width) * i for i in range(4)]
+        return fnp.stack(sorted(fl, key=np.sum))[: mlp.depth]
+""")
+    report = analyze(path, POINTS[0])
+    assert [u.what for u in report.unpriced][:1] == ["sorted()"]
+    assert report.total.lo < measure(path, POINTS[0]).total

@@ -361,6 +361,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             ranked = _ordered_sort(interp, items, keys, bool(reverse.value), span, node)
             if ranked is not None:  # tuples, instances with __lt__: Python's own sort over their order
                 return ranked
+            if len(items) > 1 and any(k.__class__ is Array and not k.plain for k in keys):
+                return _sorted_flopscope_keys(interp, items, keys, bool(reverse.value), span, node)
             if len({repr(signature(i)) for i in items}) <= 1:
                 # The order depends on values, but every item looks alike to the cost model.
                 return ListVal(list(items))
@@ -947,6 +949,32 @@ CMP_KEY = "py:functools.cmp_to_key.key"
 
 class _Undecided(Exception):
     pass
+
+
+def _sorted_flopscope_keys(interp, items: list, keys: list, reverse: bool, span: Span, node) -> Value:
+    """``sorted`` whose keys are flopscope arrays: Python's sort asks ``a < b`` of them, and
+    flopscope bills each comparison, so how many it makes (their order's) is the cost. Each order
+    of a few 0-d keys is a path, on which Python's own sort of that order makes the comparisons;
+    more keys, or keys that are not 0-d (`<` is an array whose truth raises), are not priced."""
+    if len(items) > MAX_SORTED_ITEMS or any(k.__class__ is not Array or k.shape != () for k in keys):
+        return interp.unpriced(node, "sorted()", "its keys are flopscope arrays: flopscope bills each of the sort's "
+                               "comparisons, and how many it makes depends on their values")
+    orders = list(itertools.permutations(range(len(items))))
+    rank = orders[_picked(interp, len(orders), span, "sorted(...)")]
+    asked = []
+
+    class _Ranked:
+        def __init__(self, at: int):
+            self.at = at
+
+        def __lt__(self, other: "_Ranked") -> bool:
+            asked.append((self.at, other.at))
+            return rank[self.at] < rank[other.at]
+
+    order = [r.at for r in sorted((_Ranked(j) for j in range(len(items))), reverse=reverse)]
+    for a, b in asked:
+        interp.compare(_ast.Lt(), keys[a], keys[b], node)
+    return ListVal([items[j] for j in order])
 
 
 def _sorted_by_cmp(interp, items: list, cmp: Value, reverse: bool, span: Span, node) -> Value:
