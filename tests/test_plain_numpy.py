@@ -178,3 +178,29 @@ class Estimator(BaseEstimator):
     report = analyze(path, POINTS[0])
     assert [u.what for u in report.unpriced][:1] == ["sorted()"]
     assert report.total.lo < measure(path, POINTS[0]).total
+
+
+@pytest.mark.parametrize("callback", [
+    "lambda r: float(fnp.sum(fnp.exp(r)))",
+    "lambda r: fnp.sum(fnp.exp(r))",  # numpy's zeros_like of a flopscope result: a TypeError
+])
+@pytest.mark.parametrize("point", POINTS, ids=str)
+def test_numpys_own_apply_along_axis_bills_the_fnp_calls_of_the_programs_callback(callback, point, tmp_path):
+    # numpy's work on its own arrays is free, the callback is the program's: its fnp calls bill
+    path = tmp_path / "estimator.py"
+    path.write_text(f"""\
+import numpy as np
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        a = np.ones((4, mlp.width)) * np.arange(mlp.width)
+        try:
+            o = np.apply_along_axis({callback}, 1, a)
+        except TypeError:
+            o = np.zeros(4)
+        return fnp.ones((mlp.depth, mlp.width)) * fnp.asarray(o).sum()
+""")
+    assert_exact_match(analyze(path, point), measure(path, point))

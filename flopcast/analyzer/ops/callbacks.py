@@ -23,12 +23,16 @@ _PYTHON_DTYPES = {bool: "bool", int: "int64", float: "float64", complex: "comple
 _UNKNOWN_DTYPES = {"bool": "bool", "int": "int64", "float": "float64"}
 
 
-def _result_form(value: Value) -> tuple:
+def _result_form(value: Value, plain_numpy: bool) -> tuple:
     """(shape, dtype) of what numpy's asanyarray makes of a callback's result."""
     if isinstance(value, Array):
         if not value.plain:
             # numpy sizes its output buffer with zeros_like(result): flopscope refuses a
-            # FlopscopeArray reaching numpy from inside its wrapper
+            # FlopscopeArray reaching numpy from inside its wrapper, and numpy's own
+            # apply_along_axis finds no zeros_like implementation for it
+            if plain_numpy:
+                raise OpRaises("TypeError", "no implementation found for 'numpy.zeros_like' on types that "
+                                            "implement __array_function__: [<class 'flopscope._ndarray.FlopscopeArray'>]")
             raise OpRaises("RuntimeError", "FlopscopeArray reached numpy.zeros_like from inside a flopscope "
                                            "wrapper (the callback of apply_along_axis returned a flopscope array)")
         return value.shape, value.dtype
@@ -57,11 +61,18 @@ def _apply_along_axis(ctx, args, kwargs):
         raise OpRaises("ValueError", "Cannot apply_along_axis when any iteration dimensions are 0")
     span = ctx.span
     form = None
+    # np.apply_along_axis of a plain array is numpy's own, run unbilled (ctx.free); the
+    # program's callback is not: its fnp calls are billed as anywhere
+    plain_numpy, free = ctx.free > 0, ctx.free
     for _ in range(calls):
         row = Array((x.shape[axis],), x.dtype, plain=True)  # a new view of each 1-d slice
-        result = ctx.call(func, [row] + extra, dict(extra_kwargs), span)
+        ctx.free = 0
+        try:
+            result = ctx.call(func, [row] + extra, dict(extra_kwargs), span)
+        finally:
+            ctx.free = free
         ctx.span = span
-        shape, dt = _result_form(result)
+        shape, dt = _result_form(result, plain_numpy)
         if form is None:
             form = (shape, dt)
         elif shape != form[0]:
