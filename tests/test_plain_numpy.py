@@ -204,3 +204,26 @@ class Estimator(BaseEstimator):
         return fnp.ones((mlp.depth, mlp.width)) * fnp.asarray(o).sum()
 """)
     assert_exact_match(analyze(path, point), measure(path, point))
+
+
+@pytest.mark.parametrize("array", ["fnp.sum(h)", "np.asarray(fnp.sum(h))"])
+@pytest.mark.parametrize("point", POINTS, ids=str)
+def test_round_with_ndigits_of_an_array_raises_as_round_without(array, point, tmp_path):
+    # neither FlopscopeArray nor numpy.ndarray defines __round__, whatever the arguments
+    path = tmp_path / "estimator.py"
+    path.write_text(f"""\
+import numpy as np
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        h = fnp.ones(mlp.width) @ mlp.weights[0]
+        try:
+            s = round({array}, 2)
+        except TypeError:
+            s = float(fnp.max(fnp.exp(h)))
+        return fnp.ones((mlp.depth, mlp.width)) * s
+""")
+    assert_exact_match(analyze(path, point), measure(path, point))

@@ -233,7 +233,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         x = args[0] if args else Known(0)
         if name == "abs" and isinstance(x, Array):
             return interp.price_op("abs", [x], node)
-        if isinstance(x, Array) and len(args) == 1:
+        if isinstance(x, Array) and (len(args) == 1 or name == "round"):  # round(x, 2) needs __round__ too
             problem = _scalar_conversion_error(name, x)
             if problem is not None:
                 raise UserRaise(span, problem)
