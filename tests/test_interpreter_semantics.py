@@ -1411,3 +1411,35 @@ def test_a_partials_func_and_args_are_what_functools_made(made, tmp_path):
     report = analyze(path, point)
     assert not report.unpriced, report.unpriced
     assert_exact_match(report, measure(path, point))
+@pytest.mark.parametrize("assign", ["p.a = 3", "p.c = 3", "setattr(p, 'b', 3)", "Kid(1).a = 3"])
+@pytest.mark.parametrize("caught", ["AttributeError", "dataclasses.FrozenInstanceError"])
+def test_assigning_to_a_frozen_dataclass_raises_frozen_instance_error(assign, caught, tmp_path):
+    # the generated __setattr__ refuses any name on the class's own instances and the fields on a
+    # subclass's; __post_init__ writes through object.__setattr__, which it does not refuse
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+        import dataclasses
+
+        @dataclasses.dataclass(frozen=True)
+        class P:
+            a: int
+            b: int = 1
+
+            def __post_init__(self):
+                object.__setattr__(self, "b", self.a + 1)
+
+        class Kid(P):
+            pass
+        """, f"""
+        p = P(1)
+        k = Kid(2)
+        k.extra = 1
+        for _ in range(p.b + k.extra):
+            STEP
+        try:
+            {assign}
+        except {caught}:
+            STEP
+        """))
+    point = Point(6, 2, 2**41)
+    assert_exact_match(analyze(path, point), measure(path, point), f" ({assign})")

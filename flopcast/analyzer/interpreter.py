@@ -1393,6 +1393,12 @@ class Interpreter:
                 continue
             if kind == "dataclass" and not named_tuple and self.is_dataclass_decorated(node) and cls.node is node:
                 cls.fields = self.dataclass_fields(cls, node)
+                frozen = next((k.value for k in deco.keywords if k.arg == "frozen"), None) \
+                    if isinstance(deco, ast.Call) else None
+                if frozen is not None:
+                    if not (isinstance(frozen, ast.Constant) and isinstance(frozen.value, bool)):
+                        raise OpError("dataclass(frozen=...) of a value flopcast does not read")
+                    cls.frozen = frozen.value
                 order = next((k.value for k in deco.keywords if k.arg == "order"), None) \
                     if isinstance(deco, ast.Call) else None
                 if order is not None:
@@ -2739,6 +2745,8 @@ class Interpreter:
         """``obj.attr = value`` (an attribute target, or ``setattr(obj, attr, value)``); ``hook=False``
         is ``object.__setattr__``, which skips the class's own ``__setattr__``."""
         if isinstance(obj, InstanceVal):
+            if hook:
+                _refuse_frozen_field(obj, attr, span or self.node_span(node))
             owner, setattr_ = obj.cls.lookup("__setattr__") if hook else (None, None)
             if isinstance(setattr_, FunctionVal):
                 span = span or self.node_span(node)
@@ -5241,6 +5249,7 @@ _EXCEPTION_BASES = {
     "AxisError": ("ValueError", "IndexError", "LookupError"),
     "_UFuncOutputCastingError": ("_UFuncCastingError", "UFuncTypeError", "TypeError"),
     "UnsupportedDtypeError": ("TypeError",),
+    "FrozenInstanceError": ("AttributeError",),
 }
 
 
@@ -5405,6 +5414,18 @@ def _make_enum_members(cls: ClassVal) -> None:
     if any(isinstance(b, LibRef) and b.path in ("py:enum.IntEnum", "py:enum.IntFlag", "py:enum.StrEnum")
            for b in cls.bases):
         cls.attrs["__int_like__"] = Known(True)
+
+
+def _refuse_frozen_field(obj: InstanceVal, attr: str, span: Span) -> None:
+    """A frozen dataclass's generated ``__setattr__`` (the first ``__setattr__`` on the instance's
+    MRO) raises FrozenInstanceError for an instance of the class itself, or for one of its fields."""
+    for c in obj.cls.mro():
+        if c.frozen:
+            if obj.cls is c or any(f[0] == attr for f in c.fields or ()):
+                raise UserRaise(span, f"FrozenInstanceError: cannot assign to field {attr!r}")
+            return
+        if "__setattr__" in c.attrs:
+            return
 
 
 def _user_exception_family(cls: ClassVal) -> tuple:

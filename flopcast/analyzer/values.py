@@ -350,6 +350,8 @@ class ClassVal(Value):
     # The user's class it was made by (``class K(metaclass=Registry)``, or a base's): its
     # __new__/__init__ ran at the class statement, its __call__ runs at ``K(...)``.
     metaclass: Any = None
+    # A @dataclass(frozen=True): its generated __setattr__ refuses to assign its fields.
+    frozen: bool = False
 
     def mro(self) -> list:
         """Python's method resolution order over the user's classes (C3: with a diamond,
