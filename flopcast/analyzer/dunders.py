@@ -244,6 +244,14 @@ def instance_truth(interp, value: Value, span) -> Value:
                                   "as an integer")
         return Unknown("bool", span, "the length a user __len__ returned depends on values") \
             if not isinstance(result, Array) else Unknown("", span, "__len__ returned an array")
+    if "_value_" in value.attrs and "_name_" in value.attrs:
+        from flopcast.analyzer.flags import is_flag
+
+        # a Flag's member is true when some bit is set (Flag(0) is false); an IntEnum's or
+        # StrEnum's is its int's or text's truth; a plain Enum's member is always true
+        member = value.attrs["_value_"]
+        if isinstance(member, Known) and (is_flag(value.cls) or value.cls.lookup("__int_like__")[1] is not None):
+            return Known(bool(member.value))
     return value
 
 
