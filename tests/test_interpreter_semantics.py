@@ -1443,3 +1443,84 @@ def test_assigning_to_a_frozen_dataclass_raises_frozen_instance_error(assign, ca
         """))
     point = Point(6, 2, 2**41)
     assert_exact_match(analyze(path, point), measure(path, point), f" ({assign})")
+
+
+@pytest.mark.parametrize("test", ["F.R & F.W", "F.R | F.W", "F(0)", "I.Z", "I.X", "K.Z", "IF.A & IF.B"])
+def test_the_truth_of_an_enum_member_is_its_values_for_flags_and_int_enums(test, tmp_path):
+    # Flag(0) is false, an IntEnum member is its int's truth; a plain Enum's member is always true
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+        from enum import Enum, Flag, IntEnum, IntFlag, auto
+
+        class F(Flag):
+            R = auto()
+            W = auto()
+
+        class I(IntEnum):
+            Z = 0
+            X = 1
+
+        class IF(IntFlag):
+            A = 1
+            B = 2
+
+        class K(Enum):
+            Z = 0
+        """, f"""
+        if {test}:
+            STEP
+        STEP
+        """))
+    point = Point(6, 2, 2**41)
+    assert_exact_match(analyze(path, point), measure(path, point), f" ({test})")
+
+
+@pytest.mark.parametrize("cls", ["Slotted", "Point2", "Kid"])
+def test_an_instance_without_a_dict_refuses_a_name_that_is_not_a_slot(cls, tmp_path):
+    # every class on the MRO declares __slots__ (or is a dataclass(slots=True)): no __dict__
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+        from dataclasses import dataclass
+
+        class Slotted:
+            __slots__ = ("a",)
+
+            def __init__(self):
+                self.a = 1
+
+        @dataclass(slots=True)
+        class Point2:
+            a: int = 1
+
+        class Kid(Slotted):
+            __slots__ = ("b",)
+        """, f"""
+        s = {cls}()
+        s.a = 2
+        for _ in range(s.a):
+            STEP
+        try:
+            s.c = 3
+        except AttributeError:
+            STEP
+        """))
+    point = Point(6, 2, 2**41)
+    assert_exact_match(analyze(path, point), measure(path, point), f" ({cls})")
+
+
+def test_an_instance_of_a_class_with_a_dict_somewhere_on_its_mro_takes_any_name(tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+        class Open:
+            pass
+
+        class Slotted(Open):
+            __slots__ = ("a",)
+        """, """
+        s = Slotted()
+        s.c = 2
+        for _ in range(s.c):
+            STEP
+        """))
+    point = Point(6, 2, 2**41)
+    assert_exact_match(analyze(path, point), measure(path, point))

@@ -1399,6 +1399,15 @@ class Interpreter:
                     if not (isinstance(frozen, ast.Constant) and isinstance(frozen.value, bool)):
                         raise OpError("dataclass(frozen=...) of a value flopcast does not read")
                     cls.frozen = frozen.value
+                slots = next((k.value for k in deco.keywords if k.arg == "slots"), None) \
+                    if isinstance(deco, ast.Call) else None
+                if slots is not None:
+                    if not (isinstance(slots, ast.Constant) and isinstance(slots.value, bool)):
+                        raise OpError("dataclass(slots=...) of a value flopcast does not read")
+                    if slots.value:  # the class made again with a slot per field of its own
+                        own = [p[0] for p in cls.init_params or cls.fields if not (p[3:] and "initvar" in p[3])]
+                        inherited = {f[0] for b in cls.mro()[1:] for f in b.fields or ()}
+                        cls.attrs["__slots__"] = Known(tuple(n for n in own if n not in inherited))
                 order = next((k.value for k in deco.keywords if k.arg == "order"), None) \
                     if isinstance(deco, ast.Call) else None
                 if order is not None:
@@ -2768,6 +2777,9 @@ class Interpreter:
                                           "object has no setter")
                 self.call(BoundMethod(prop.setter, obj), [value], {}, span)
                 return
+            if attr not in obj.attrs and not _may_hold(obj, attr):
+                raise UserRaise(span or self.node_span(node),
+                                f"AttributeError: {obj.cls.name!r} object has no attribute {attr!r}")
             obj.attrs[attr] = value
         elif isinstance(obj, (ClassVal, FunctionVal)):
             obj.attrs[attr] = value
@@ -5414,6 +5426,25 @@ def _make_enum_members(cls: ClassVal) -> None:
     if any(isinstance(b, LibRef) and b.path in ("py:enum.IntEnum", "py:enum.IntFlag", "py:enum.StrEnum")
            for b in cls.bases):
         cls.attrs["__int_like__"] = Known(True)
+
+
+def _may_hold(obj: InstanceVal, attr: str) -> bool:
+    """Whether an instance can take a new attribute ``attr``: it has a ``__dict__`` unless every
+    class on its MRO (the user's own, over ``object``) declares ``__slots__``; then only a slot."""
+    names: set = set()
+    for c in obj.cls.mro():
+        slots = c.attrs.get("__slots__") if c.node is not None else None
+        if isinstance(slots, (TupleVal, ListVal)):
+            slots = Known(tuple(i.value if isinstance(i, Known) else None for i in slots.items))
+        if not isinstance(slots, Known):
+            return True
+        declared = (slots.value,) if isinstance(slots.value, str) else slots.value
+        if not isinstance(declared, (tuple, list)) or not all(isinstance(n, str) for n in declared):
+            return True
+        names.update(declared)
+        if not all(isinstance(b, ClassVal) or isinstance(b, Builtin) and b.name == "object" for b in c.bases):
+            return True
+    return attr in names or "__dict__" in names
 
 
 def _refuse_frozen_field(obj: InstanceVal, attr: str, span: Span) -> None:
