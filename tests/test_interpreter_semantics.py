@@ -1524,3 +1524,54 @@ def test_an_instance_of_a_class_with_a_dict_somewhere_on_its_mro_takes_any_name(
         """))
     point = Point(6, 2, 2**41)
     assert_exact_match(analyze(path, point), measure(path, point))
+
+
+HASHES = """
+from dataclasses import dataclass
+
+@dataclass
+class Mutable:
+    a: int = 1
+
+@dataclass(frozen=True)
+class Frozen:
+    a: int = 1
+
+@dataclass(eq=False)
+class ByIdentity:
+    a: int = 1
+
+@dataclass(unsafe_hash=True)
+class Forced:
+    a: int = 1
+
+class Equal:
+    def __eq__(self, other):
+        return True
+
+class Rehashed(Equal):
+    def __hash__(self):
+        return 1
+"""
+
+
+@pytest.mark.parametrize("cls,use", [
+    *((c, u) for c in ("Mutable", "Equal")
+      for u in ("{X: 1}", "{X}", "d = {}; d[X] = 1", "{k: 1 for k in [X]}", "{}.get(1, {1: 2})[X]")),
+    *((c, u) for c in ("Frozen", "ByIdentity", "Forced", "Rehashed") for u in ("{X: 1}", "{k: 1 for k in [X]}"))])
+def test_a_key_of_a_class_without_a_hash_raises_type_error(cls, use, tmp_path):
+    # __eq__ without __hash__, or a dataclass compared by fields and not frozen: __hash__ is None;
+    # frozen, eq=False, unsafe_hash=True and an explicit __hash__ keep a hash
+    path = tmp_path / "estimator.py"
+    path.write_text(_program(HASHES, f"""
+        try:
+            {use.replace("X", cls + "()")}
+        except (TypeError, KeyError):
+            STEP
+        STEP
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    measured = measure(path, point)
+    assert not first_call_unpriced(report), report.unpriced
+    assert first_call(report).exact and first_call(report).lo == measured.total, (use, cls, report.total)

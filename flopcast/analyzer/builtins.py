@@ -1349,6 +1349,8 @@ def set_of(interp, items: list, node, frozen: bool = False) -> Value:
                     else "list" if isinstance(v, ListVal) else "dict"
                     for v in items if isinstance(v, (Array, ListVal, DictVal)))
         raise UserRaise(interp.node_span(node) if node is not None else interp.span, f"TypeError: unhashable type: '{kind}'")
+    for v in items:
+        interp.refuse_unhashable(v, node)
     if not all(interp.identity_hashed(v) for v in items):
         # instances with their own __eq__/__hash__, dataclasses, numbers read from data: equal
         # items are one item, which the analyzer cannot tell

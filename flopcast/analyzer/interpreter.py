@@ -48,6 +48,7 @@ from flopcast.analyzer.values import (
     CountKnown,
     counted_extent,
     equal_only_to_itself,
+    unhashable_instance,
     BoundLib,
     BoundMethod,
     Builtin,
@@ -1401,6 +1402,14 @@ class Interpreter:
                     cls.frozen = frozen.value
                 slots = next((k.value for k in deco.keywords if k.arg == "slots"), None) \
                     if isinstance(deco, ast.Call) else None
+                keyword = {k.arg: k.value for k in deco.keywords} if isinstance(deco, ast.Call) else {}
+                eq, hashed = keyword.get("eq"), keyword.get("unsafe_hash")
+                if any(k is not None and not (isinstance(k, ast.Constant) and isinstance(k.value, bool))
+                       for k in (eq, hashed)):
+                    raise OpError("dataclass(eq=..., unsafe_hash=...) of a value flopcast does not read")
+                if (eq is None or eq.value) and not cls.frozen and not (hashed is not None and hashed.value) \
+                        and not isinstance(cls.attrs.get("__hash__"), FunctionVal):
+                    cls.attrs["__hash__"] = Known(None)  # a mutable dataclass compared by fields: unhashable
                 if slots is not None:
                     if not (isinstance(slots, ast.Constant) and isinstance(slots.value, bool)):
                         raise OpError("dataclass(slots=...) of a value flopcast does not read")
@@ -2742,6 +2751,8 @@ class Interpreter:
                     raise UserRaise(self.node_span(target), f"ValueError: {exc}")
             elif isinstance(obj, DictVal) and isinstance(key, Known):
                 obj.items[key.value] = value
+            elif isinstance(obj, DictVal) and unhashable_instance(key):
+                self.refuse_unhashable(key, target)
             elif isinstance(obj, DictVal) and (dict_key(key) in obj.items or _keyed_by_identity(key, obj)):
                 obj.items[dict_key(key)] = value  # the object already there, or one equal only to itself
             elif isinstance(obj, (ListVal, DictVal)):
@@ -3043,8 +3054,15 @@ class Interpreter:
                 out.update(inner.items)
                 continue
             key = self.eval(k)
+            self.refuse_unhashable(key, k)
             out[dict_key(key)] = self.eval(v)
         return DictVal(out)
+
+    def refuse_unhashable(self, key: Value, node: ast.AST) -> None:
+        """Python hashes a dict key or set item first: an instance of a class without a hash raises."""
+        if unhashable_instance(key):
+            raise UserRaise(self.node_span(node) if node is not None else self.span,
+                            f"TypeError: unhashable type: {key.cls.name!r}")
 
     def _unpacked_mapping(self, value: Value, node) -> Value:
         """What `**value` unpacks: a dict's items, a dict subclass's, a ChainMap's as its lookups
@@ -3755,6 +3773,7 @@ class Interpreter:
                 return value
             if isinstance(key, Known):
                 raise UserRaise(self.node_span(node), f"KeyError: {key.value!r}")
+            self.refuse_unhashable(key, node)
             if dict_key(key) in obj.items:  # the same object (an enum member, an instance): Python finds it
                 return obj.items[dict_key(key)]
             if surely_missing(key, obj):
@@ -4215,6 +4234,8 @@ class Interpreter:
         pairs = self.comprehension(node, lambda: (self.eval(node.key), self.eval(node.value)))
         if pairs is None:
             return self._comprehension_unknown(node)
+        for k, _ in pairs:
+            self.refuse_unhashable(k, node.key)
         return DictVal({dict_key(k): v for k, v in pairs})
 
     # ------------------------------------------------------------ calls

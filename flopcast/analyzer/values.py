@@ -653,6 +653,24 @@ def is_plain_estimator_base(base: Value) -> bool:
     return base_estimator().plain
 
 
+def unhashable_instance(v: Value) -> bool:
+    """An instance Python refuses to hash: the first of its classes that settles ``__hash__`` sets it
+    to None, or defines ``__eq__`` without ``__hash__`` (Python then sets it to None), or is a
+    non-frozen dataclass with eq (its decorator set it to None: interpreter, at the decorator)."""
+    if not isinstance(v, InstanceVal):
+        return False
+    for c in v.cls.mro():
+        if "__hash__" in c.attrs:
+            h = c.attrs["__hash__"]
+            return isinstance(h, Known) and h.value is None
+        if "__eq__" in c.attrs or c.node is None:
+            return c.node is not None
+        if any(not isinstance(b, ClassVal) and not (isinstance(b, LibRef) and b.path in IDENTITY_EQ_BASES)
+               and not is_plain_estimator_base(b) for b in c.bases):
+            return False
+    return False
+
+
 def equal_only_to_itself(v: Value) -> bool:
     """An instance whose ``==`` is object identity: no ``__eq__`` anywhere in its classes, not a
     dataclass or NamedTuple (they compare fields), no library base that could define one; a
