@@ -1575,3 +1575,37 @@ def test_a_key_of_a_class_without_a_hash_raises_type_error(cls, use, tmp_path):
     measured = measure(path, point)
     assert not first_call_unpriced(report), report.unpriced
     assert first_call(report).exact and first_call(report).lo == measured.total, (use, cls, report.total)
+
+
+@pytest.mark.parametrize("test", [
+    "isinstance(I.X, int)", "isinstance(S.A, str)", "isinstance(SM.A, str)", "isinstance(IM.A, int)",
+    "isinstance(K.A, int)", "isinstance(S.A, int)", "issubclass(I, int)", "SM.A == 'a'", "IM.A + 1 == 3",
+    "{'a': 1}.get(SM.A) == 1", "K.A == 1"])
+def test_an_int_or_str_enum_member_is_an_int_or_a_str(test, tmp_path):
+    # IntEnum, StrEnum and the mixins `class SM(str, Enum)` / `class IM(int, Enum)`: a member is
+    # an instance of its value's type and equal to its value; a plain Enum's member is neither
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+        from enum import Enum, IntEnum, StrEnum
+
+        class I(IntEnum):
+            X = 1
+
+        class S(StrEnum):
+            A = "a"
+
+        class SM(str, Enum):
+            A = "a"
+
+        class IM(int, Enum):
+            A = 2
+
+        class K(Enum):
+            A = 1
+        """, f"""
+        if {test}:
+            STEP
+        STEP
+        """))
+    point = Point(6, 2, 2**41)
+    assert_exact_match(analyze(path, point), measure(path, point), f" ({test})")

@@ -812,8 +812,20 @@ def _user_class_subclasses(cls: ClassVal, t: Builtin) -> bool:
     want = _builtin_class(t.name)
     if want is None:
         return False
-    bases = (_builtin_class(b.name) for c in cls.mro() for b in c.bases if isinstance(b, Builtin))
+    bases = (_builtin_class(b.name) if isinstance(b, Builtin) else _enum_class(b)
+             for c in cls.mro() for b in c.bases if isinstance(b, (Builtin, LibRef)))
     return any(base is not None and issubclass(base, want) for base in bases)
+
+
+def _enum_class(base: LibRef) -> Optional[type]:
+    """The standard library's enum class a user class derives from (``IntEnum`` is an int,
+    ``StrEnum`` a str), else None."""
+    if not base.path.startswith("py:enum."):
+        return None
+    import enum
+
+    found = getattr(enum, base.path[len("py:enum."):], None)
+    return found if isinstance(found, type) else None
 
 
 def _issubclass(cls: Value, target: Value) -> Optional[bool]:

@@ -5444,8 +5444,9 @@ def _make_enum_members(cls: ClassVal) -> None:
             canonical.append(member)
     cls.attrs["__members__"] = DictVal(members)
     cls.attrs["__iter_members__"] = ListVal(canonical)
+    # (`class Kind(str, Enum)` / `(int, Enum)`: a member is also its text or number, as a StrEnum's is)
     if any(isinstance(b, LibRef) and b.path in ("py:enum.IntEnum", "py:enum.IntFlag", "py:enum.StrEnum")
-           for b in cls.bases):
+           or isinstance(b, Builtin) and b.name in ("int", "str") for b in cls.bases):
         cls.attrs["__int_like__"] = Known(True)
 
 
