@@ -1411,6 +1411,8 @@ def test_a_partials_func_and_args_are_what_functools_made(made, tmp_path):
     report = analyze(path, point)
     assert not report.unpriced, report.unpriced
     assert_exact_match(report, measure(path, point))
+
+
 @pytest.mark.parametrize("assign", ["p.a = 3", "p.c = 3", "setattr(p, 'b', 3)", "Kid(1).a = 3"])
 @pytest.mark.parametrize("caught", ["AttributeError", "dataclasses.FrozenInstanceError"])
 def test_assigning_to_a_frozen_dataclass_raises_frozen_instance_error(assign, caught, tmp_path):
