@@ -227,3 +227,26 @@ class Estimator(BaseEstimator):
         return fnp.ones((mlp.depth, mlp.width)) * s
 """)
     assert_exact_match(analyze(path, point), measure(path, point))
+
+
+@pytest.mark.parametrize("test", ["fnp.max(h) in [0.0, 1.0]", "fnp.max(h) not in (0.0, 1.0)",
+                                  "3.0 in [fnp.max(h), fnp.min(h)]"])
+def test_membership_among_flopscope_arrays_is_a_lower_bound(test, tmp_path):
+    # Python asks `item == x` until one holds and flopscope bills each comparison: how many
+    # it asks depends on the values, so the test is not priced (it was a free, exact one)
+    path = tmp_path / "estimator.py"
+    path.write_text(f"""\
+import numpy as np
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        h = fnp.ones(mlp.width) @ mlp.weights[0]
+        k = 1.0 if {test} else 2.0
+        return fnp.ones((mlp.depth, mlp.width)) * k
+""")
+    report = analyze(path, POINTS[0])
+    assert [u.what for u in report.unpriced] == ["membership test"]
+    assert report.total.lo < measure(path, POINTS[0]).total

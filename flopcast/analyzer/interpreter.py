@@ -3436,6 +3436,13 @@ class Interpreter:
                                              else [key_value(k) for k in right.items])
                 if found is not None:
                     return Known(found if isinstance(op, ast.In) else not found)
+            items = right.items if isinstance(right, (ListVal, TupleVal)) and not getattr(right, "is_set", False) \
+                else right.value if isinstance(right, Known) and isinstance(right.value, (list, tuple)) else ()
+            if items and any(v.__class__ is Array and not v.plain for v in (left, *items)):
+                # `m in [0.0, 1.0]`: Python asks `item == m` until one holds, and flopscope bills
+                # each comparison of its arrays: how many it asks depends on the values
+                return self.unpriced(node, "membership test", "it compares flopscope arrays with `==`, each "
+                                     "comparison billed, until one holds: how many depends on values")
             if isinstance(left, Known) and isinstance(right, (Known, ListVal, TupleVal, DictVal)):
                 if isinstance(right, DictVal):
                     found = left.value in right.items
