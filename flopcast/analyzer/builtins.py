@@ -355,22 +355,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 keys = [plain_member(interp.call(key, [i], {}, span, node)) for i in items]
             else:
                 keys = [plain_member(i) for i in items]
-            if _all_known(keys):
-                order = sorted(range(len(items)), key=lambda j: keys[j].value, reverse=bool(reverse.value))
-                return ListVal([items[j] for j in order])
-            ranked = _ordered_sort(interp, items, keys, bool(reverse.value), span, node)
-            if ranked is not None:  # tuples, instances with __lt__: Python's own sort over their order
-                return ranked
-            if len(items) > 1 and any(k.__class__ is Array and not k.plain for k in keys):
-                return _sorted_flopscope_keys(interp, items, keys, bool(reverse.value), span, node)
-            if len({repr(signature(i)) for i in items}) <= 1:
-                # The order depends on values, but every item looks alike to the cost model.
-                return ListVal(list(items))
-            if _comparable(keys) and len(items) <= MAX_SORTED_ITEMS:
-                orders = list(itertools.permutations(range(len(items))))
-                order = orders[_picked(interp, len(orders), span, "sorted(...)")]
-                return ListVal([items[j] for j in order])
-            return interp.unpriced(node, "sorted()", "the order depends on values and the items differ in cost")
+            return sorted_by_keys(interp, items, keys, bool(reverse.value), span, node)
         if name == "reversed":
             return ListVal(list(reversed(items)))
         if name in ("set", "frozenset"):
@@ -961,6 +946,27 @@ CMP_KEY = "py:functools.cmp_to_key.key"
 
 class _Undecided(Exception):
     pass
+
+
+def sorted_by_keys(interp, items: list, keys: list, reverse: bool, span: Span, node) -> Value:
+    """``sorted(items)`` ordered by ``keys``, each item's key made already (a key function's
+    calls are the caller's to make)."""
+    if _all_known(keys):
+        order = sorted(range(len(items)), key=lambda j: keys[j].value, reverse=reverse)
+        return ListVal([items[j] for j in order])
+    ranked = _ordered_sort(interp, items, keys, reverse, span, node)
+    if ranked is not None:  # tuples, instances with __lt__: Python's own sort over their order
+        return ranked
+    if len(items) > 1 and any(k.__class__ is Array and not k.plain for k in keys):
+        return _sorted_flopscope_keys(interp, items, keys, reverse, span, node)
+    if len({repr(signature(i)) for i in items}) <= 1:
+        # The order depends on values, but every item looks alike to the cost model.
+        return ListVal(list(items))
+    if _comparable(keys) and len(items) <= MAX_SORTED_ITEMS:
+        orders = list(itertools.permutations(range(len(items))))
+        order = orders[_picked(interp, len(orders), span, "sorted(...)")]
+        return ListVal([items[j] for j in order])
+    return interp.unpriced(node, "sorted()", "the order depends on values and the items differ in cost")
 
 
 def _sorted_flopscope_keys(interp, items: list, keys: list, reverse: bool, span: Span, node) -> Value:

@@ -19,8 +19,8 @@ import functools
 import heapq
 import itertools
 
-from flopcast.analyzer.values import (DequeVal, DictVal, EndlessIter, Known, ListVal, PyGenerator, SeqIterator, TupleVal, UserRaise,
-                                      Value, make_tuple)
+from flopcast.analyzer.values import (Array, DequeVal, DictVal, EndlessIter, InstanceVal, Known, ListVal, PyGenerator,
+                                      SeqIterator, TupleVal, UserRaise, Value, make_tuple, plain_member)
 
 
 class Unordered(Exception):
@@ -78,10 +78,26 @@ def heap_call(interp, name: str, args: list, kwargs: dict, span, node, sort) -> 
         if len(args) != 2 or set(kwargs) - {"key"} or not isinstance(args[0], Known) \
                 or not isinstance(args[0].value, int):
             return interp.unpriced(node, f"heapq.{name}", "these arguments are not modelled")
-        ordered = sort(interp, "sorted", [args[1]], {**kwargs, "reverse": Known(name == "nlargest")}, span, node)
-        if not isinstance(ordered, ListVal):
-            return ordered
-        return ListVal(ordered.items[:max(args[0].value, 0)])
+        n = args[0].value
+        items = interp.iterate(args[1], node, ordered=True)
+        if n <= 0 or items is None or n >= len(items) and n != 1 or len(items) <= 1:
+            # heapq's own sorted() (n >= len: it asks what a sort asks), or no key called at all
+            ordered = sort(interp, "sorted", [args[1]], {**kwargs, "reverse": Known(name == "nlargest")}, span, node) \
+                if n > 0 else ListVal([])
+            return ListVal(ordered.items[:n]) if isinstance(ordered, ListVal) else ordered
+        from flopcast.analyzer.builtins import sorted_by_keys
+
+        key = kwargs.get("key")
+        keys = [plain_member(interp.call(key, [i], {}, span, node)) for i in items] \
+            if key is not None and not (isinstance(key, Known) and key.value is None) else [plain_member(i) for i in items]
+        if any(k.__class__ is Array and not k.plain or isinstance(k, InstanceVal) for k in keys):
+            # min()/max() for n == 1, else a heap of (key, order, item) tuples: the comparisons
+            # they ask (flopscope bills each `<`/`==` of its arrays; a class's __lt__ runs) are
+            # not a sort's
+            return interp.unpriced(node, f"heapq.{name}",
+                                   "its keys are compared as heapq compares them, which is not modelled")
+        ordered = sorted_by_keys(interp, items, keys, name == "nlargest", span, node)
+        return ListVal(ordered.items[:n]) if isinstance(ordered, ListVal) else ordered
     if not args or not isinstance(args[0], ListVal) or kwargs:
         return interp.unpriced(node, f"heapq.{name}", "a heap that is not a list is not modelled")
     heap = args[0]
