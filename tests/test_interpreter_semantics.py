@@ -82,6 +82,21 @@ CASES = {
     "yield_from_hands_over_every_item": (GENERATOR + "def both(mlp, h):\n    yield from layers(mlp, h)\n    yield from layers(mlp, h + 1.0)\n", """
         total = sum(fnp.sum(g) for g in both(mlp, h))
         """),
+    "walrus_in_a_comprehension_binds_the_enclosing_functions_name": ("", """
+        ys = [y for x in range(5) if (y := x * 2) > 4]
+        for _ in range(len(ys) + y):
+            STEP
+        """),
+    "walrus_in_a_nested_comprehension_binds_the_enclosing_functions_name": ("", """
+        zs = [[(z := a + b) for b in range(2)] for a in range(3)]
+        for _ in range(z):
+            STEP
+        """),
+    "walrus_in_a_generator_expression_stopped_by_any_keeps_the_last_value": ("", """
+        found = any((w := x) > 2 for x in range(6))
+        for _ in range(w):
+            STEP
+        """),
     "next_runs_a_generator_only_to_its_first_yield": (GENERATOR, """
         first = next(layers(mlp, h))
         STEP

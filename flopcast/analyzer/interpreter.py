@@ -3079,6 +3079,18 @@ class Interpreter:
     def expr_NamedExpr(self, node: ast.NamedExpr) -> Value:
         value = self.eval(node.value)
         self.assign(node.target, value)
+        # in a comprehension, `:=` binds the name in the enclosing function's scope too (the
+        # comprehension's frame is over a copy of it): each enclosing comprehension's, then that one's
+        bound = self.frame
+        for running in reversed(self._comprehensions):
+            if running.frame is not bound:
+                break
+            saved, self.frame = self.frame, self._outer_frames[running.depth]
+            try:
+                self.assign(node.target, value)
+                bound = self.frame
+            finally:
+                self.frame = saved
         return value
 
     def expr_Yield(self, node: ast.Yield) -> Value:
