@@ -1626,3 +1626,34 @@ def test_an_int_or_str_enum_member_is_an_int_or_a_str(test, tmp_path):
         """))
     point = Point(6, 2, 2**41)
     assert_exact_match(analyze(path, point), measure(path, point), f" ({test})")
+
+
+@pytest.mark.parametrize("made", ["B()", "B(5)", "B(5, 1)", "C(0)"])
+def test_a_field_a_dataclass_subclass_redefines_keeps_the_bases_position(made, tmp_path):
+    # dataclasses collects fields in a dict: B's `x` is still the first parameter and attribute
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+        from dataclasses import dataclass
+
+        @dataclass
+        class A:
+            x: int = 1
+            y: int = 2
+
+        @dataclass
+        class B(A):
+            x: int = 3
+
+        @dataclass
+        class C(B):
+            z: int = 0
+            y: int = 4
+        """, f"""
+        b = {made}
+        for _ in range(b.x + 2 * b.y):
+            STEP
+        if list(vars(b))[0] == "x":
+            STEP
+        """))
+    point = Point(6, 2, 2**41)
+    assert_exact_match(analyze(path, point), measure(path, point), f" ({made})")

@@ -1517,7 +1517,7 @@ class Interpreter:
             inherited = base.init_params if base.init_params is not None else \
                 [(n, d, f, frozenset()) for n, d, f in base.fields or []]
             for p in inherited:
-                params = [g for g in params if g[0] != p[0]] + [p]
+                params = _with_field(params, p)
         kw_only = any(isinstance(deco, ast.Call) and any(
             k.arg == "kw_only" and isinstance(k.value, ast.Constant) and k.value.value is True for k in deco.keywords)
             for deco in node.decorator_list)
@@ -1572,7 +1572,7 @@ class Interpreter:
                     if self.descriptors and default is not None and descriptors.on_type(cls, name) is default:
                         # a descriptor-typed field: its default is what `getattr(cls, name)` gives
                         default = descriptors.get(self, default, Known(None), cls, self.node_span(stmt))
-            params = [g for g in params if g[0] != name] + [(name, default, factory, frozenset(flags))]
+            params = _with_field(params, (name, default, factory, frozenset(flags)))
         cls.init_params = params if any(p[3] for p in params) else None
         return [(n, d, f) for n, d, f, flags in params if "initvar" not in flags]
 
@@ -5467,6 +5467,14 @@ def _make_enum_members(cls: ClassVal) -> None:
     if any(isinstance(b, LibRef) and b.path in ("py:enum.IntEnum", "py:enum.IntFlag", "py:enum.StrEnum")
            or isinstance(b, Builtin) and b.name in ("int", "str") for b in cls.bases):
         cls.attrs["__int_like__"] = Known(True)
+
+
+def _with_field(params: list, field: tuple) -> list:
+    """``params`` with ``field``: a name already there is redefined where it stands (dataclasses
+    collects fields in a dict, so `x: int = 3` in a subclass keeps the base's position of x)."""
+    if any(p[0] == field[0] for p in params):
+        return [field if p[0] == field[0] else p for p in params]
+    return params + [field]
 
 
 def _may_hold(obj: InstanceVal, attr: str) -> bool:
