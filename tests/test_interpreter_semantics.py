@@ -1657,3 +1657,20 @@ def test_a_field_a_dataclass_subclass_redefines_keeps_the_bases_position(made, t
         """))
     point = Point(6, 2, 2**41)
     assert_exact_match(analyze(path, point), measure(path, point), f" ({made})")
+
+
+@pytest.mark.parametrize("call", ["sorted([1, 'a'])", "sorted([1, 2], key=lambda x: 'a' if x == 1 else 0)",
+                                  "min([1, 'a'])", "max(1, None)", "min([1, 2], key=lambda x: None if x == 1 else 0)"])
+def test_ordering_values_python_cannot_compare_raises_type_error(call, tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("", f"""
+        try:
+            {call}
+        except TypeError:
+            STEP
+        STEP
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    assert_exact_match(report, measure(path, point), f" ({call})")

@@ -182,12 +182,11 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if key is None or isinstance(key, Known) and key.value is None:
             keys = [plain_member(i) for i in items]
             if not _all_known(items) and _all_known(keys):  # IntEnum members: the member with the least value
-                return items[(min if name == "min" else max)(range(len(items)), key=lambda j: keys[j].value)]
+                return items[_python_pick(name, range(len(items)), lambda j: keys[j].value, span)]
         if key is not None and not (isinstance(key, Known) and key.value is None):
             keys = [plain_member(interp.call(key, [i], {}, span, node)) for i in items]
             if _all_known(keys):
-                pick = (min if name == "min" else max)(range(len(items)), key=lambda j: keys[j].value)
-                return items[pick]
+                return items[_python_pick(name, range(len(items)), lambda j: keys[j].value, span)]
             picked = _ordered_pick(interp, name, items, keys, span, node)
             if picked is not None:
                 return picked
@@ -197,7 +196,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 return interp.unpriced(node, f"builtin {name}() over arrays", "compares array values in Python")
             return _unknown_from(keys, "", span, f"{name}() by a key that depends on data")
         if _all_known(items):
-            return Known((min if name == "min" else max)(i.value for i in items))
+            return Known(_python_pick(name, [i.value for i in items], None, span))
         picked = _ordered_pick(interp, name, items, items, span, node)  # tuples, instances with __lt__
         if picked is not None:
             return picked
@@ -773,6 +772,15 @@ def _library_object(path: str):
     return _NO_OBJECT
 
 
+def _python_pick(name: str, items, key, span):
+    """Python's own min()/max() over known values; values it cannot order (1 and 'a') raise
+    the program's TypeError."""
+    try:
+        return (min if name == "min" else max)(items, key=key)
+    except TypeError as exc:
+        raise UserRaise(span, f"TypeError: {exc}") from None
+
+
 def _isinstance(obj: Value, cls: Value) -> Optional[bool]:
     """``isinstance(obj, cls)``: None when the answer depends on what flopcast does not know
     (a number read from data may be a Python number or a numpy scalar)."""
@@ -952,7 +960,10 @@ def sorted_by_keys(interp, items: list, keys: list, reverse: bool, span: Span, n
     """``sorted(items)`` ordered by ``keys``, each item's key made already (a key function's
     calls are the caller's to make)."""
     if _all_known(keys):
-        order = sorted(range(len(items)), key=lambda j: keys[j].value, reverse=reverse)
+        try:
+            order = sorted(range(len(items)), key=lambda j: keys[j].value, reverse=reverse)
+        except TypeError as exc:  # keys Python cannot order (1 and 'a'): the program's TypeError
+            raise UserRaise(span, f"TypeError: {exc}") from None
         return ListVal([items[j] for j in order])
     ranked = _ordered_sort(interp, items, keys, reverse, span, node)
     if ranked is not None:  # tuples, instances with __lt__: Python's own sort over their order
