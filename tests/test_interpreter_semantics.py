@@ -1674,3 +1674,25 @@ def test_ordering_values_python_cannot_compare_raises_type_error(call, tmp_path)
     report = analyze(path, point)
     assert not report.unpriced, report.unpriced
     assert_exact_match(report, measure(path, point), f" ({call})")
+
+
+def test_removing_an_item_compared_by_fields_from_a_list_is_unpriced_not_skipped(tmp_path):
+    # which item list.remove takes depends on the fields' values: the path stops there, a lower
+    # bound below the run (going on with the list unchanged counted a removed item's work)
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+        from dataclasses import dataclass
+
+        @dataclass
+        class P:
+            a: int
+        """, """
+        xs = [P(2), P(1)]
+        xs.remove(P(1))
+        for _ in range(len(xs) + 1):
+            STEP
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    assert first_call_unpriced(report)
+    assert first_call(report).lo <= measure(path, point).total

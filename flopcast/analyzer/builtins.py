@@ -1491,6 +1491,13 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
         if name in ("index", "count", "remove") and len(args) == 1 and not kwargs and (
                 isinstance(args[0], InstanceVal) or any(isinstance(i, InstanceVal) for i in recv.items)):
             hits = dunders.positions(interp, args[0], recv.items, span, first=name != "count")
+            if hits is None and name == "remove":
+                from flopcast.analyzer.interpreter import PathEnd
+
+                # which item goes depends on values: going on with the list as it was would count
+                # work for an item the run removed (a 'lower bound' above the run)
+                raise PathEnd("list.remove(): whether an item equals it depends on values, so what the list "
+                              "keeps is not known", span, what="list.remove()")
             if hits is None:
                 return interp.unpriced(node, f"list.{name}()", "whether an item equals it depends on values")
             if name == "count":
