@@ -1696,3 +1696,17 @@ def test_removing_an_item_compared_by_fields_from_a_list_is_unpriced_not_skipped
     report = analyze(path, point)
     assert first_call_unpriced(report)
     assert first_call(report).lo <= measure(path, point).total
+
+
+@pytest.mark.parametrize("lookup", ["d.get('K.A', 0)", "d['K.A'] if 'K.A' in d else 0", "d['K.A']"])
+def test_a_known_key_missing_beside_a_key_not_known_is_not_surely_missing(lookup, tmp_path):
+    # (corpusC: `{f'{K.A}': 2}.get('K.A', 0)` read the default, 6 FLOPs exact against 330: the
+    # f-string of an enum member is a text flopcast does not know, and it equals 'K.A')
+    module = "import enum\n\n\nclass K(enum.Enum):\n    A = 1\n"
+    body = f"d = {{f'{{K.A}}': 2}}\nfor _ in range({lookup}):\n    STEP\n"
+    path = tmp_path / "estimator.py"
+    path.write_text(_program(module, body))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    assert first_call_unpriced(report) or not report.total.exact, report.total
+    assert report.total.lo <= measure(path, point).total

@@ -58,6 +58,7 @@ from flopcast.analyzer.values import (
     plain_member,
     surely_missing,
     signature,
+    may_hold_known_key,
 )
 from flopcast.model import Span
 from flopcast.syntax import lambda_at
@@ -1534,6 +1535,8 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
                 return args[1] if len(args) > 1 else Known(None)  # a keyed log's missing key (counters.py)
             if isinstance(key, Known) and key.value in recv.items:
                 return recv.items[key.value]
+            if isinstance(key, Known) and may_hold_known_key(recv):
+                return interp.unpriced(node, "dict.get()", "a key of the dict is not known and may equal this one")
             if not isinstance(key, Known) and dict_key(key) in recv.items:
                 return recv.items[dict_key(key)]
             if not isinstance(key, Known) and not surely_missing(key, recv):

@@ -88,6 +88,7 @@ from flopcast.analyzer.values import (
     plain_member,
     signature,
     is_plain_estimator_base,
+    may_hold_known_key,
 )
 from flopcast.model import SCORER_SPAN, Charge, Note, Span, Uncertainty, Unpriced
 
@@ -3458,6 +3459,8 @@ class Interpreter:
             if isinstance(left, Known) and isinstance(right, (Known, ListVal, TupleVal, DictVal)):
                 if isinstance(right, DictVal):
                     found = left.value in right.items
+                    if not found and may_hold_known_key(right):
+                        return Unknown("bool", None, "membership in a dict with a key that is not known")
                 elif isinstance(right, Known):
                     found = left.value in right.value
                 else:
@@ -3785,6 +3788,8 @@ class Interpreter:
         if isinstance(obj, DictVal):
             if isinstance(key, Known) and key.value in obj.items:
                 return obj.items[key.value]
+            if isinstance(key, Known) and may_hold_known_key(obj):
+                return self.unpriced(node, "dict lookup", "a key of the dict is not known and may equal this one")
             if isinstance(key, Known) and isinstance(obj.factory, Known):
                 return obj.factory  # a Counter: a missing key reads as 0 and is not added
             if isinstance(key, Known) and obj.factory is not None:

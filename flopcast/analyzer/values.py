@@ -690,6 +690,15 @@ def equal_only_to_itself(v: Value) -> bool:
     return True
 
 
+def may_hold_known_key(d: "DictVal") -> bool:
+    """Whether a key of ``d`` is a value flopcast does not know (a number or text read from data,
+    an f-string of one) or an instance with its own ``__eq__``: a known key missing from the
+    dict's known keys may still equal it, so the lookup's answer depends on values."""
+    return any(k.__class__ is ObjKey and k.plain is None and (
+        isinstance(k.value, Unknown) or isinstance(k.value, InstanceVal) and not equal_only_to_itself(k.value))
+        for k in d.items)
+
+
 def surely_missing(key: Value, d: "DictVal") -> bool:
     """Whether ``key`` (not a known value, and not the same object as any key of ``d``) is surely
     no key of ``d``: it is equal only to itself and every key is a plain known value or equal only
