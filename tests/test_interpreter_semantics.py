@@ -1710,3 +1710,16 @@ def test_a_known_key_missing_beside_a_key_not_known_is_not_surely_missing(lookup
     report = analyze(path, point)
     assert first_call_unpriced(report) or not report.total.exact, report.total
     assert report.total.lo <= measure(path, point).total
+
+
+@pytest.mark.parametrize("base,order", [("enum.Enum", "K.A < K.B"), ("enum.Flag", "K.B >= K.A"),
+                                        ("enum.Enum", "K.A > 1"), ("enum.IntEnum", "K.A < K.B")])
+def test_members_of_a_plain_enum_have_no_order(base, order, tmp_path):
+    # (corpusC: `K.A < K.B` as a statement in a try was a false exact, 168 vs 330: Python raises
+    # TypeError at once for an Enum or Flag; an IntEnum's members compare as their numbers)
+    module = f"import enum\n\n\nclass K({base}):\n    A = 1\n    B = 2\n"
+    body = f"try:\n    {order}\n    STEP\nexcept TypeError:\n    STEP\n    STEP\n"
+    path = tmp_path / "estimator.py"
+    path.write_text(_program(module, body))
+    point = Point(6, 2, 2**41)
+    assert_exact_match(analyze(path, point), measure(path, point))

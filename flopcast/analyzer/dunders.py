@@ -31,6 +31,7 @@ from flopcast.analyzer.values import (
     Value,
     make_tuple,
     is_plain_estimator_base,
+    LibRef,
 )
 
 #: operator name -> (method, reflected method, in-place method)
@@ -93,6 +94,22 @@ def _plain_class(cls: ClassVal, op: str = "") -> bool:
     return all(c.node is not None and (c.fields is None or op not in ("Eq", "NotEq", "")) and not c.tuple_like and all(
         isinstance(b, ClassVal) or is_plain_estimator_base(b)
         or isinstance(b, Builtin) and b.name == "object" for b in c.bases) for c in cls.mro())
+
+
+def _orderless_member(v: Value) -> bool:
+    """A member of an Enum or Flag of the user's whose classes define no order and mix in no
+    type that has one (not an IntEnum, a StrEnum or a `(str, Enum)`): Python compares such
+    members only with ``==``."""
+    if not (isinstance(v, InstanceVal) and v.payload is None):
+        return False
+    mro = v.cls.mro()
+    bases = [b for c in mro for b in c.bases]
+    return any(isinstance(b, LibRef) and b.path in _ORDERLESS_ENUMS for b in bases) and all(
+        c.node is not None and not c.attrs.get("__int_like__") for c in mro) and all(
+        isinstance(b, ClassVal) or isinstance(b, LibRef) and b.path in _ORDERLESS_ENUMS for b in bases)
+
+
+_ORDERLESS_ENUMS = frozenset({"py:enum.Enum", "py:enum.Flag"})
 
 
 def _plain_operand(v: Value, op: str = "") -> bool:
@@ -188,6 +205,12 @@ def compare(interp, name: str, left: Value, right: Value, span) -> Optional[Valu
     no method answers and both operands are plain; None when a method flopcast does not know
     would be asked (the caller goes on as before)."""
     method, reflected = COMPARE[name]
+    if name not in ("Eq", "NotEq") and (_orderless_member(left) or _orderless_member(right)) \
+            and all(_orderless_member(v) or _plain_operand(v, name) for v in (left, right)) \
+            and user_method(left, method) is None and user_method(right, reflected) is None:
+        # a plain Enum's members have no order (`K.A < K.B`): Python raises at once
+        raise UserRaise(span, f"TypeError: '{_CMP_SYMBOL[name]}' not supported between instances of "
+                              f"'{_type_name(left)}' and '{_type_name(right)}'")
     tries = _asking_order(left, right, method, reflected)
     for obj, meth, other in tries:
         kind, found = _step(obj, meth, other, name)
