@@ -1723,3 +1723,17 @@ def test_members_of_a_plain_enum_have_no_order(base, order, tmp_path):
     path.write_text(_program(module, body))
     point = Point(6, 2, 2**41)
     assert_exact_match(analyze(path, point), measure(path, point))
+
+
+@pytest.mark.parametrize("value,steps", [(5, 1), (0, 2)])
+def test_an_enum_s_missing_hook_answers_a_value_no_member_has(value, steps, tmp_path):
+    # (corpusC: `K(5)` with a `_missing_` classmethod was reported as predict always raising)
+    module = ("import enum\n\n\nclass K(enum.Enum):\n    A = 1\n    B = 2\n\n    @classmethod\n"
+              "    def _missing_(cls, value):\n        return cls.B if value > 2 else None\n")
+    body = f"try:\n    if K({value}) is K.B:\n        STEP\nexcept ValueError:\n    STEP\n    STEP\n"
+    path = tmp_path / "estimator.py"
+    path.write_text(_program(module, body))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    assert not report.raises, report.raises
+    assert_exact_match(report, measure(path, point))

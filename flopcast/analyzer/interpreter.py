@@ -4808,6 +4808,14 @@ class Interpreter:
                 made = flags.pseudo_member(cls, wanted.value, span)
                 if made is not None:
                     return made
+            if isinstance(wanted, Known) and cls.lookup("_missing_")[1] is not None:
+                # the class's own `_missing_(value)` is asked before the ValueError
+                found = self.call(self.get_attr(cls, "_missing_", span), [wanted], {}, span)
+                if isinstance(found, InstanceVal) and any(found is m for m in members.items.values()):
+                    return found
+                if not (isinstance(found, Known) and found.value is None):
+                    raise UserRaise(span, f"TypeError: error in {cls.name}._missing_: returned {found!r} "
+                                          f"instead of None or a valid member")
             if isinstance(wanted, Known):
                 raise UserRaise(span, f"ValueError: {wanted.value!r} is not a valid {cls.name}")
             return Unknown("", span, f"the {cls.name} member for a value that depends on data")
