@@ -44,15 +44,18 @@ def test_a_helper_predict_never_calls_is_noted_as_not_counted(tmp_path):
     assert any("unused is never called from predict" in n.message for n in report.notes)
 
 
+MUTUAL = (
+    "import flopscope.numpy as fnp\nfrom whestbench import BaseEstimator\n\n\n"
+    "def even(x, n):\n    return x if n == 0 else odd(fnp.exp(x), n - 1)\n\n\n"
+    "def odd(x, n):\n    return even(fnp.tanh(x), n - 1)\n\n\n"
+    "class Estimator(BaseEstimator):\n    def predict(self, mlp, budget):\n"
+    "        x = even(fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32), 4)\n"
+    "        return x\n")
+
+
 def test_mutual_recursion_is_named_in_the_notes(tmp_path):
     path = tmp_path / "estimator.py"
-    path.write_text(
-        "import flopscope.numpy as fnp\nfrom whestbench import BaseEstimator\n\n\n"
-        "def even(x, n):\n    return x if n == 0 else odd(fnp.exp(x), n - 1)\n\n\n"
-        "def odd(x, n):\n    return even(fnp.tanh(x), n - 1)\n\n\n"
-        "class Estimator(BaseEstimator):\n    def predict(self, mlp, budget):\n"
-        "        x = even(fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32), 4)\n"
-        "        return x\n")
+    path.write_text(MUTUAL)
     report = analyze(path, POINT)
     rings = [n.message for n in report.notes if n.message.startswith("recursive: ")]
     assert len(rings) == 1 and set(rings[0].split(" (")[0].split(": ")[1].split(" → ")) == {"even", "odd"}
@@ -62,13 +65,7 @@ def test_a_ring_is_written_from_its_first_defined_function_in_every_process(tmp_
     """networkx picks a ring's first node from a set of names, whose order follows Python's string
     hashing: processes with other hash seeds must still print the same note."""
     path = tmp_path / "estimator.py"
-    path.write_text(
-        "import flopscope.numpy as fnp\nfrom whestbench import BaseEstimator\n\n\n"
-        "def even(x, n):\n    return x if n == 0 else odd(fnp.exp(x), n - 1)\n\n\n"
-        "def odd(x, n):\n    return even(fnp.tanh(x), n - 1)\n\n\n"
-        "class Estimator(BaseEstimator):\n    def predict(self, mlp, budget):\n"
-        "        x = even(fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32), 4)\n"
-        "        return x\n")
+    path.write_text(MUTUAL)
     rings = set()
     for seed in ("1", "2", "3", "4", "5", "6"):
         out = subprocess.run([sys.executable, "-m", "flopcast", "analyze", "--format", "json", "--width", "8",

@@ -91,12 +91,7 @@ def test_a_state_that_never_settles_is_a_lower_bound(point: Point) -> None:
     """A counter that keeps growing (`self.calls += 1`, read as `% 3`): the calls followed are
     priced exactly, the later ones are not known, and the report says so."""
     path = FIXTURES / "counter_unsettled.py"
-    report = analyze(path, point)
-    measured = [m.total for m in measure_calls(path, point, CALLS)]
-    assert not report.per_call_settled and report.lower_bound and not report.exact
-    assert any(u.what == "later calls" for u in report.unpriced)
-    followed = len(report.per_call)
-    assert [i.lo for i in report.per_call] == measured[:followed] == [i.hi for i in report.per_call]
+    report, measured, followed = _followed_then_unpriced(path, point)
     assert report.total.hi == max(measured[:followed])
     assert "later calls not followed" in render_text(report)
 
@@ -129,12 +124,19 @@ def test_a_decorator_count_that_steers_flops_prices_the_calls_followed_and_no_mo
     the wrapper: which MLPs pay for the extra op depends on the count carried over, so the
     calls followed are exact and the rest unpriced."""
     path = FIXTURES / f"{name}.py"
+    _followed_then_unpriced(path, point)
+
+
+def _followed_then_unpriced(path, point: Point) -> tuple:
+    """The report prices the calls it followed exactly, as the real run of CALLS MLPs on one
+    instance counts them, and leaves the later calls unpriced: (report, measured, calls followed)."""
     report = analyze(path, point)
     measured = [m.total for m in measure_calls(path, point, CALLS)]
     assert not report.per_call_settled and report.lower_bound and not report.exact
     assert any(u.what == "later calls" for u in report.unpriced)
     followed = len(report.per_call)
     assert [i.lo for i in report.per_call] == measured[:followed] == [i.hi for i in report.per_call]
+    return report, measured, followed
 
 
 def _predicted(report, call: int):
