@@ -1132,7 +1132,7 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     if module == "collections" and name == "deque":
         return stdlib_containers.make_deque(interp, args, kwargs, span, node)
     if module == "heapq":
-        return stdlib_containers.heap_call(interp, name, args, kwargs, span, node, call_builtin)
+        return stdlib_containers.heap_call(interp, name, args, kwargs, span, node, call_builtin, sorted_by_keys)
     if module == "collections" and name == "Counter":
         return stdlib_containers.make_counter(interp, args, kwargs, span, node)
     if module == "collections" and name == "ChainMap":
@@ -1430,7 +1430,7 @@ def _plain_items(recv) -> list | None:
 
 def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Span, node) -> Value:
     if isinstance(recv, ChainMapVal):
-        return chain_maps.method(interp, name, recv, args, kwargs, span, node)
+        return chain_maps.method(interp, name, recv, args, kwargs, span, node, call_container_method)
     if recv.__class__ is ListVal and recv.is_set:
         if name == "copy" and not args:
             made = ListVal(list(recv.items))
@@ -1493,12 +1493,10 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
                 isinstance(args[0], InstanceVal) or any(isinstance(i, InstanceVal) for i in recv.items)):
             hits = dunders.positions(interp, args[0], recv.items, span, first=name != "count")
             if hits is None and name == "remove":
-                from flopcast.analyzer.interpreter import PathEnd
-
                 # which item goes depends on values: going on with the list as it was would count
                 # work for an item the run removed (a 'lower bound' above the run)
-                raise PathEnd("list.remove(): whether an item equals it depends on values, so what the list "
-                              "keeps is not known", span, what="list.remove()")
+                interp.stop_path("list.remove(): whether an item equals it depends on values, so what the list "
+                                 "keeps is not known", span, "list.remove()")
             if hits is None:
                 return interp.unpriced(node, f"list.{name}()", "whether an item equals it depends on values")
             if name == "count":

@@ -92,11 +92,11 @@ def _first(interp, chain: ChainMapVal, node) -> Optional[DictVal]:
 _READS = frozenset({"get", "keys", "values", "items"})
 
 
-def method(interp, name: str, chain: ChainMapVal, args: list, kwargs: dict, span, node) -> Value:
+def method(interp, name: str, chain: ChainMapVal, args: list, kwargs: dict, span, node,
+           call_container_method) -> Value:
     """A ChainMap method: reads on ``flat``, writes on the first map, new ChainMaps over the same
-    dicts; any other method unpriced."""
-    from flopcast.analyzer.builtins import call_container_method
-
+    dicts; any other method unpriced. ``call_container_method``: a dict's method (builtins.py's,
+    handed over by it)."""
     if name in _READS:
         snapshot = read(interp, chain, node)
         if not isinstance(snapshot, DictVal):

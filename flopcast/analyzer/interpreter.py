@@ -24,7 +24,7 @@ import sys
 from collections import ChainMap
 from dataclasses import astuple, dataclass, field, fields, replace
 from pathlib import PurePosixPath
-from typing import Any, Optional
+from typing import Any, NoReturn, Optional
 
 from flopcast.syntax import ast_children, ast_walk
 from flopcast import installed
@@ -796,6 +796,11 @@ class Interpreter:
                 return Overrun(c.span, c.op, c.flops, self.budget - used, i)
             used += c.flops
         return None
+
+    def stop_path(self, message: str, span: Span, what: str) -> NoReturn:
+        """Ends this path where a builtin cannot go on (the builtins module raises no PathEnd of
+        its own: it would import this module, which imports it)."""
+        raise PathEnd(message, span, what=what)
 
     def _end_path(self, end: PathEnd) -> None:
         where = end.span or self.span or self.program.main_span

@@ -71,9 +71,9 @@ class _Ordered:
         return self.order.decided("Lt", self.obj, other.obj)
 
 
-def heap_call(interp, name: str, args: list, kwargs: dict, span, node, sort) -> Value:
-    """heapq.<name>(...) on a ListVal heap; nsmallest/nlargest through ``sort`` (the
-    builtin sorted(), handed over by builtins.py)."""
+def heap_call(interp, name: str, args: list, kwargs: dict, span, node, sort, sort_by_keys) -> Value:
+    """heapq.<name>(...) on a ListVal heap; nsmallest/nlargest through ``sort`` (the builtin
+    sorted()) or ``sort_by_keys`` (its ordering of keys already made), handed over by builtins.py."""
     if name in ("nsmallest", "nlargest"):
         if len(args) != 2 or set(kwargs) - {"key"} or not isinstance(args[0], Known) \
                 or not isinstance(args[0].value, int):
@@ -85,8 +85,6 @@ def heap_call(interp, name: str, args: list, kwargs: dict, span, node, sort) -> 
             ordered = sort(interp, "sorted", [args[1]], {**kwargs, "reverse": Known(name == "nlargest")}, span, node) \
                 if n > 0 else ListVal([])
             return ListVal(ordered.items[:n]) if isinstance(ordered, ListVal) else ordered
-        from flopcast.analyzer.builtins import sorted_by_keys
-
         key = kwargs.get("key")
         keys = [plain_member(interp.call(key, [i], {}, span, node)) for i in items] \
             if key is not None and not (isinstance(key, Known) and key.value is None) else [plain_member(i) for i in items]
@@ -96,7 +94,7 @@ def heap_call(interp, name: str, args: list, kwargs: dict, span, node, sort) -> 
             # not a sort's
             return interp.unpriced(node, f"heapq.{name}",
                                    "its keys are compared as heapq compares them, which is not modelled")
-        ordered = sorted_by_keys(interp, items, keys, name == "nlargest", span, node)
+        ordered = sort_by_keys(interp, items, keys, name == "nlargest", span, node)
         return ListVal(ordered.items[:n]) if isinstance(ordered, ListVal) else ordered
     if not args or not isinstance(args[0], ListVal) or kwargs:
         return interp.unpriced(node, f"heapq.{name}", "a heap that is not a list is not modelled")
