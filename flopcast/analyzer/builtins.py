@@ -18,7 +18,7 @@ from typing import Optional
 from flopcast import installed
 from flopcast.analyzer import chain_maps, dataints, dtypes, dunders, flags, import_hooks, scalar_values, stdlib_containers, submission_files
 from flopcast.analyzer.disk_answers import DiskAnswers
-from flopcast.analyzer.counters import append_item, raw_value
+from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (
     ENUM_AUTO,
@@ -1520,11 +1520,8 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
     if isinstance(recv, DictVal):
         if name in ("get", "setdefault") and not args:
             raise UserRaise(span, f"TypeError: {name} expected at least 1 argument, got 0")
-        if name in ("get", "setdefault", "pop", "move_to_end") and args and isinstance(args[0], Known) \
-                and not _hashable(raw_value(args[0])):
-            # a dict or list read from a JSON file (`cfg.get(json.loads(text))`); read unseen by a
-            # counter watch (counters.py): a key made from a loop's counter is always hashable
-            raise UserRaise(span, f"TypeError: unhashable type: '{type(args[0].value).__name__}'")
+        if name in ("get", "setdefault", "pop", "move_to_end") and args and isinstance(args[0], Known):
+            interp.refuse_unhashable(args[0], node)
         if name == "get":
             key = args[0]
             watch = interp.counter_watch
@@ -1797,10 +1794,3 @@ def _namedtuple(interp, args, kwargs, span: Span) -> Value:
     cls.tuple_like = True
     return cls
 
-
-def _hashable(value: object) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True

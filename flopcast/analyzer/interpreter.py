@@ -33,7 +33,7 @@ from flopcast.analyzer import (carried, chain_maps, first_writes, dataints, desc
                                plain_numpy, presumptions, pricing, scalar_values, sizetests, submission_files, undefined)
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.grown_lists import GrownLists
-from flopcast.analyzer.counters import suspended
+from flopcast.analyzer.counters import raw_value, suspended
 from flopcast.analyzer.import_hooks import ImportHooks
 from flopcast.analyzer.loop_syntax import (BUDGET_WORDS, PURE_BUILTINS, assigned_names, caught_names, exit_ifs,
                                            loop_relevance, mentions_budget)
@@ -3065,10 +3065,18 @@ class Interpreter:
         return DictVal(out)
 
     def refuse_unhashable(self, key: Value, node: ast.AST) -> None:
-        """Python hashes a dict key or set item first: an instance of a class without a hash raises."""
+        """Python hashes a dict key or set item first: an instance of a class without a hash, or a
+        dict or list read from data (`cfg.get(json.loads(text))`), raises. The value is read unseen
+        by a counter watch (counters.py): a key made from a loop's counter is always hashable."""
         if unhashable_instance(key):
             raise UserRaise(self.node_span(node) if node is not None else self.span,
                             f"TypeError: unhashable type: {key.cls.name!r}")
+        if key.__class__ is Known:
+            try:
+                hash(raw_value(key))
+            except TypeError:
+                raise UserRaise(self.node_span(node) if node is not None else self.span,
+                                f"TypeError: unhashable type: '{type(raw_value(key)).__name__}'") from None
 
     def _unpacked_mapping(self, value: Value, node) -> Value:
         """What `**value` unpacks: a dict's items, a dict subclass's, a ChainMap's as its lookups
