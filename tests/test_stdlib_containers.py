@@ -112,21 +112,45 @@ class Estimator(BaseEstimator):
 '''
 
 
+@pytest.mark.parametrize("width,depth", [(8, 2), (16, 3)])
 @pytest.mark.parametrize("name", ["nsmallest", "nlargest"])
 @pytest.mark.parametrize("n", [1, 2, 3])
-def test_nsmallest_by_keys_python_compares_is_exact(name, n, tmp_path):
+def test_nsmallest_by_keys_python_compares_is_exact(name, n, width, depth, tmp_path):
     path = tmp_path / "estimator.py"
     path.write_text(NSMALLEST.format(name=name, n=n, flopscope_keys=False))
-    assert_steered_exactly(path, 8, 2)
+    assert_steered_exactly(path, width, depth)
 
 
+GENERATED = '''import heapq
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        h = fnp.ones(mlp.width)
+        picked = heapq.nsmallest(5, (c * mlp.width for c in (3, 1, 2)))
+        picked += heapq.nlargest(2, iter([4, 1, 3])) + heapq.nsmallest(0, iter([1]))
+        for _ in picked:
+            h = fnp.tanh(h @ mlp.weights[0])
+        return fnp.zeros((mlp.depth, mlp.width)) + h
+'''
+
+
+@pytest.mark.parametrize("width,depth", [(8, 2), (16, 3)])
+def test_nsmallest_takes_a_generator_s_items_once(width, depth, tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(GENERATED)
+    assert_steered_exactly(path, width, depth)
+
+
+@pytest.mark.parametrize("point", [Point(8, 2, 2**41), Point(16, 3, 2**41)])
 @pytest.mark.parametrize("n", [1, 2])
-def test_nsmallest_of_fewer_than_all_by_flopscope_keys_is_unpriced(n, tmp_path):
+def test_nsmallest_of_fewer_than_all_by_flopscope_keys_is_unpriced(n, point, tmp_path):
     # heapq compares (key, order, item) tuples (min() for n == 1), not as a sort does: flopscope
     # bills each `<` and `==` of the keys (corpusB: [238, 242] missed the run's 248)
     path = tmp_path / "estimator.py"
     path.write_text(NSMALLEST.format(name="nsmallest", n=n, flopscope_keys=True))
-    point = Point(8, 2, 2**41)
     report = analyze(path, point)
     assert [u.what for u in first_call_unpriced(report)][:1] == ["heapq.nsmallest"]
     assert report.total.lo <= measure(path, point).total

@@ -79,11 +79,14 @@ def heap_call(interp, name: str, args: list, kwargs: dict, span, node, sort, sor
                 or not isinstance(args[0].value, int):
             return interp.unpriced(node, f"heapq.{name}", "these arguments are not modelled")
         n = args[0].value
+        if n <= 0:
+            return ListVal([])  # heapq takes no item and calls no key
         items = interp.iterate(args[1], node, ordered=True)
-        if n <= 0 or items is None or n >= len(items) and n != 1 or len(items) <= 1:
-            # heapq's own sorted() (n >= len: it asks what a sort asks), or no key called at all
-            ordered = sort(interp, "sorted", [args[1]], {**kwargs, "reverse": Known(name == "nlargest")}, span, node) \
-                if n > 0 else ListVal([])
+        if items is None or n >= len(items) and n != 1 or len(items) <= 1:
+            # heapq's own sorted() (n >= len: it asks what a sort asks), over the items taken once
+            # (an iterator or generator is consumed by the first pass)
+            taken = args[1] if items is None else ListVal(list(items))
+            ordered = sort(interp, "sorted", [taken], {**kwargs, "reverse": Known(name == "nlargest")}, span, node)
             return ListVal(ordered.items[:n]) if isinstance(ordered, ListVal) else ordered
         key = kwargs.get("key")
         keys = [plain_member(interp.call(key, [i], {}, span, node)) for i in items] \
