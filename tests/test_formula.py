@@ -152,6 +152,54 @@ def test_a_key_a_known_cost_refutes_is_not_priced_at_the_fresh_point():
     assert (5, 5) not in [at for at, _ in asked]
 
 
+def test_a_key_no_integer_costs_left_can_fit_to_its_known_cost_is_not_priced_at_them():
+    # On the bilinear grid (1, 2) x (1, 2) the polynomial's value at (7, 7) weighs the costs at
+    # (1, 1), (1, 2), (2, 1), (2, 2) by 25, -30, -30, 36: once (1, 1) costs 1, a known cost of 50
+    # needs -30·a - 30·b + 36·c = 25 of the integers left, and 6 does not divide 25.
+    from flopcast.analyzer.formula import Grid, fit_keyed
+
+    asked = []
+    costs = {"per_layer": lambda w, d: w * d, "jumps": lambda w, d: w * d if w < 7 else w * d + 1}
+
+    def keyed(w, d, keys):
+        asked.append(((w, d), tuple(keys)))
+        return {k: costs[k](w, d) for k in keys}
+
+    grid = Grid((1, 2), (1, 2), fresh=((5, 5),))
+    known = [((7, 7), {k: cost(7, 7) for k, cost in costs.items()})]
+    assert fit_keyed([grid], None, list(costs), known=known, keyed=keyed) == {"per_layer": "d·w"}
+    assert [at for at, keys in asked if "jumps" in keys] == [(1, 1)]
+    asked.clear()
+    assert fit_keyed([grid], None, ["jumps"], known=known, keyed=keyed) == {}
+    assert [at for at, _ in asked] == [(1, 1)]
+
+
+def test_leaving_out_the_keys_no_integer_costs_can_fit_changes_no_formula():
+    # The formulas with the known costs checked (and keys left out early) are those fitted
+    # without them whose polynomial gives the known costs: polynomials of the grid's degrees,
+    # each also with one grid point's cost off by one, against known costs met and missed.
+    import itertools
+
+    from flopcast.analyzer.formula import Grid, evaluate, fit_keyed
+
+    grid = Grid((1, 2, 4), (1, 3), fresh=((5, 2),))
+    points = grid.points + list(grid.fresh)
+    monomials = [(i, j) for i in range(3) for j in range(2)]
+    tables = {}
+    for n, coeffs in enumerate(itertools.product((0, 1, -2), (0, 3), (0, 1), (0, -1), (0, 2), (0, 1))):
+        poly = {(w, d): sum(c * w ** i * d ** j for c, (i, j) in zip(coeffs, monomials)) for w, d in points}
+        tables[f"poly{n}"] = poly
+        tables[f"off{n}"] = {p: v + (p == grid.points[n % len(grid.points)]) for p, v in poly.items()}
+    plain = fit_keyed([grid], lambda w, d: {k: t[(w, d)] for k, t in tables.items()}, list(tables))
+    assert len(plain) > len(tables) // 3
+    for at, shift in (((9, 4), 0), ((9, 4), 1), ((12, 7), 2)):
+        values = {k: evaluate(f, *at) for k, f in plain.items()}
+        known = {k: int(values[k]) + shift if k in plain else 3 for k in tables}
+        found = fit_keyed([grid], None, list(tables), known=[(at, known)],
+                          keyed=lambda w, d, keys: {k: tables[k][(w, d)] for k in keys})
+        assert found == {k: f for k, f in plain.items() if values[k] == known[k]}, (at, shift)
+
+
 def _fits(path, point, limits, monkeypatch, stop: bool) -> tuple[list, int]:
     """The formula at each FIT_WORK of ``limits`` (analyses stopped at the limit, or never), and how
     many analyses were stopped."""

@@ -245,8 +245,15 @@ def fit_keyed(grids: Sequence[Grid], sample: Optional[Sample], keys: Iterable[st
 
 def _fit_grid(grid: Grid, sample: KeyedSample, keys: list[str],
               known: Sequence[tuple[tuple[int, int], Mapping[str, int]]]) -> dict[str, str]:
-    ys = []
-    for w, d in grid.points:
+    ys: list = []
+    for n, (w, d) in enumerate(grid.points):
+        if known:
+            # A key no integer costs at the points left can make reproduce a known cost fails its
+            # check below whatever they are: it is not asked for them, and no point is analysed
+            # once no key is left (the formulas are the same, with fewer analyses).
+            keys = [key for key in keys if _may_reproduce(grid, known, key, ys, n)]
+            if not keys:
+                return {}
         at = sample(w, d, keys)
         if at is None:
             return {}
@@ -280,6 +287,49 @@ def _fit_grid(grid: Grid, sample: KeyedSample, keys: list[str],
     if coeffs is None:  # no point to confirm at: the polynomial through the grid, unconfirmed
         coeffs = _coefficients(keys, ys, inverse)
     return {key: render_polynomial({m: c for m, c in zip(monomials, cs) if c != 0}) for key, cs in coeffs.items()}
+
+
+def _may_reproduce(grid: Grid, known: Sequence[tuple[tuple[int, int], Mapping[str, int]]], key: str,
+                   ys: list, n: int) -> bool:
+    """Whether the polynomial through the grid can still give ``key`` its known costs, once the
+    first ``n`` grid points cost ``ys`` and the others may cost any integers (FLOPs, budgets).
+
+    The polynomial's value at a point is a fixed rational combination of the grid's costs
+    (``_weights``), so a known cost asks the costs left for an integer solution of one linear
+    equation, which exists exactly when the gcd of its coefficients (all made integers) divides
+    its right-hand side. A Lagrange weight at a point far from a small grid is a large integer
+    (the depths' part alone is 91 at d = 16 on a 2, 3, 4 grid), so a saving that is not the
+    polynomial is mostly refuted before the grid's last points are analysed, or at its start."""
+    if any(type(at.get(key, 0)) is not int for at in ys):
+        return True  # (the costs are counts; anything else is not judged here)
+    for point, costs in known:
+        target = costs.get(key, 0)
+        weights = _weights(grid, point)
+        if weights is None or type(target) is not int:
+            continue
+        rest = Fraction(target) - sum((weight * at.get(key, 0) for weight, at in zip(weights, ys)), Fraction(0))
+        left = [weight for weight in weights[n:] if weight]
+        if not left:
+            if rest:
+                return False
+            continue
+        scale = math.lcm(rest.denominator, *(weight.denominator for weight in left))
+        step = math.gcd(*(int(weight * scale) for weight in left))
+        if int(rest * scale) % step:
+            return False
+    return True
+
+
+@functools.lru_cache(maxsize=64)
+def _weights(grid: Grid, point: tuple[int, int]) -> Optional[tuple[Fraction, ...]]:
+    """The polynomial through the grid's costs, at ``point``: the rational weight of each grid
+    point's cost (grid.points' order), or None when the grid has no polynomial (``_inverse``)."""
+    inverse = _inverse(grid)
+    if inverse is None:
+        return None
+    w, d = Fraction(point[0]), Fraction(point[1])
+    powers = [w ** i * d ** j for i, j in grid.monomials]
+    return tuple(sum((p * row[k] for p, row in zip(powers, inverse)), Fraction(0)) for k in range(len(grid.points)))
 
 
 def _coefficients(keys: list[str], ys: list, inverse: list[list[Fraction]]) -> dict[str, list[Fraction]]:

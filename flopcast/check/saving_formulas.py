@@ -18,7 +18,7 @@ from flopcast.analyzer.formula import SMALL_GRIDS, fit_keyed
 from flopcast.check.findings import Finding
 from flopcast.check.selection import Selection
 from flopcast.check.source import Submission
-from flopcast.model import Point
+from flopcast.model import Point, Report
 
 if TYPE_CHECKING:
     from flopcast.check.engine import AnalyzeFn
@@ -35,6 +35,21 @@ def with_saving_formulas(findings: list[Finding], submission: Submission, point:
         return findings
     codes = tuple(sorted({f.code for f in findings if f.key in actual}))
     analyzer = analyzer or session()
+    made: dict = {}  # the original code's reports at the grid points: (options but trace) -> (traced, report)
+
+    def original_once(path, at: Point, **options) -> Report:
+        # The fit leaves a fix out at the grid points left once no costs there could fit it
+        # (formula.py), so the next grid may ask for it at a point analysed already for the
+        # others: the original code is not analysed again there. A report that traced loops
+        # serves an analysis that does not (traces change no count); rewrites are analysed.
+        if options.get("source") is not None:
+            return analyzer(path, at, **options)
+        traced = bool(options.get("trace"))
+        key = (str(path), at, tuple(sorted((k, v) for k, v in options.items() if k != "trace")))
+        found = made.get(key)
+        if found is None or traced and not found[0]:
+            found = made[key] = (traced, analyzer(path, at, **options))
+        return found[1]
 
     def sample(w: int, d: int, keys: Sequence[str]) -> Optional[dict[str, int]]:
         # Only the fixes still being fitted have their rewrites analysed: the others' savings are
@@ -44,7 +59,7 @@ def with_saving_formulas(findings: list[Finding], submission: Submission, point:
         wanted = frozenset(keys)
         result = check_target(submission, Point(w, d, point.budget),
                               Selection(select=tuple(c for c in codes if any(k.startswith(c + " ") for k in wanted))),
-                              scorer_cast=scorer_cast, class_name=class_name, analyzer=analyzer,
+                              scorer_cast=scorer_cast, class_name=class_name, analyzer=original_once,
                               savings_for=wanted, exact_only=True)
         if result.analysis_error or result.report is None or not result.report.exact:
             return None

@@ -98,13 +98,36 @@ def test_a_session_reads_each_text_once_and_analyses_it_as_analyze_does():
 LOWRANK = SAMPLES.parent / "tests" / "realistic" / "estimators" / "lowrank_moments.py"
 
 
-def test_a_formula_point_runs_only_the_rules_of_the_fixes_still_fitted():
-    # lowrank_moments at 1024x16: FC103's hoist is fitted on the first grid, FC106's saving (not a
-    # polynomial) goes on to the second. The second grid's new points (depth 4) run FC106 alone,
-    # so the original code is analysed there without the loop trace only FC103 reads.
+TRIANGLE = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator, MLP
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp: MLP, budget: int) -> fnp.ndarray:
+        base = fnp.linspace(1.0, 2.0, mlp.width, dtype=fnp.float32)
+        mu = fnp.ones(mlp.width, dtype=fnp.float32)
+        rows = []
+        for i, w in enumerate(mlp.weights):
+            prior = fnp.outer(base, base)
+            mu = fnp.maximum(mu @ w, 0.0)
+            for _ in range(i):
+                mu = mu ** 2
+            rows.append(mu + fnp.diag(prior))
+        return fnp.stack(rows)
+"""
+
+
+def test_a_formula_point_runs_only_the_rules_of_the_fixes_still_fitted(tmp_path):
+    # FC103's hoist (a w² outer product per layer) is fitted on the first grid; FC102's squares,
+    # d·(d − 1)/2 of them, go on to the second. Its new points (depth 4) run FC102 alone, so the
+    # original code is analysed there without the loop trace only FC103 reads; and where the first
+    # grid stopped pricing FC102 (no costs left could fit it), the second reuses the analysis made.
     from flopcast.check.engine import session
     from flopcast.check.savings import COST_RULES
 
+    path = tmp_path / "triangle.py"
+    path.write_text(TRIANGLE)
     made = []
     inner = session()
 
@@ -113,12 +136,13 @@ def test_a_formula_point_runs_only_the_rules_of_the_fixes_still_fitted():
             made.append(((point.width, point.depth), bool(kwargs.get("trace"))))
         return inner(path, point, **kwargs)
 
-    sub = load_submission(str(LOWRANK))
-    here = Point(1024, 16, 2**41)
+    sub = load_submission(str(path))
+    here = Point(64, 6, BUDGET)
     findings = [f for f in check_target(sub, here, Selection(select=COST_RULES), analyzer=recording).findings
                 if f.fix is not None]
     formulas = {f.code: f.fix.formula for f in with_saving_formulas(findings, sub, here, analyzer=recording)}
-    assert formulas["FC103"] == "2·d·w − 4·w + 2·d − 4" and formulas["FC106"] is None
-    grid = [(at, traced) for at, traced in made if at != (1024, 16)]
-    assert {at for at, _ in grid if at[1] == 4} == {(16, 4), (24, 4), (32, 4), (48, 4)}
+    assert formulas == {"FC103": "(1/2)·d·w² − (1/2)·w² + (1/2)·d·w − (1/2)·w",
+                        "FC102": "(15/2)·d²·w − (15/2)·d·w"}, formulas
+    grid = [(at, traced) for at, traced in made if at != (64, 6)]
+    assert sorted(at for at, _ in grid) == sorted([(w, d) for w in (16, 24, 32, 48) for d in (2, 3, 4)] + [(40, 5)])
     assert all(traced == (at[1] != 4) for at, traced in grid), grid
