@@ -1522,9 +1522,15 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
             raise UserRaise(span, f"TypeError: {name} expected at least 1 argument, got 0")
         if name in ("get", "setdefault", "pop", "move_to_end") and args and isinstance(args[0], Known):
             interp.refuse_unhashable(args[0], node)
+        watch = interp.counter_watch
+        if watch is not None and name in ("get", "setdefault") and recv.__class__ is DictVal and len(args) <= 2 \
+                and not kwargs:
+            # a dict a first call adds per-key counters to (counters.py)
+            found = watch.entry_default(recv, args[0], args[1] if len(args) > 1 else Known(None), name == "setdefault")
+            if found is not None:
+                return found
         if name == "get":
             key = args[0]
-            watch = interp.counter_watch
             if watch is not None and key.__class__ is Known and watch.is_tainted(key) \
                     and recv.__class__ is DictVal and watch.keyed_entry(recv, key, "get"):
                 return args[1] if len(args) > 1 else Known(None)  # a keyed log's missing key (counters.py)

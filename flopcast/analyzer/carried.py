@@ -178,8 +178,11 @@ class _LeafStateWalk(LeafCanon):
         return tuple(parts)
 
 
-def _leaf_walk(interp, instance, blind: Optional[set] = None, logs: Optional[set] = None) -> Optional[tuple]:
+def _leaf_walk(interp, instance, blind: Optional[set] = None, logs: Optional[set] = None,
+               grown: Optional[dict] = None) -> Optional[tuple]:
     walk = _LeafStateWalk(interp._nonzero_counts, write_only.attributes(interp.program), blind, logs)
+    if grown:
+        walk.grown = {key: keys for key, (_, keys) in grown.items()}
     parts = _walked(interp, instance, walk)
     return None if parts is None else (parts, walk)
 
@@ -194,6 +197,7 @@ class Numbers(NamedTuple):
     inside: dict
     places: list  # where each number sits: (container, key), None where it cannot be rewritten
     containers: dict  # id -> the items of each list and dict met (held, so their ids stay theirs)
+    dicts: list  # (DictVal, its items, its keys) of each dict met, in the order met
 
 
 def numbers(interp, instance) -> Optional[Numbers]:
@@ -205,7 +209,8 @@ def numbers(interp, instance) -> Optional[Numbers]:
     walk = walked[1]
     return Numbers([raw_value(v) for v, _ in walk.leaves], {id(lst): (lst, n) for lst, n in walk.lists},
                    dict(walk.list_leaves), [where for _, where in walk.leaves],
-                   {id(c.items): c.items for c, _ in (*walk.lists, *walk.dicts)})
+                   {id(c.items): c.items for c, _ in (*walk.lists, *walk.dicts)},
+                   [(d, d.__dict__["items"], keys) for d, keys in walk.dicts])
 
 
 # ---------------------------------------------------------------------------- logs no call reads
@@ -302,17 +307,31 @@ def numbers_steer_nothing(interp, instance, watch: CounterWatch) -> bool:
     # raise: then the later calls' numbers are bounded (carried_bounds.py), once the state is
     # found to be the same but for them.
     bounded = not all(_safe(event) for event in watch.events)
+    if bounded and watch.defaults:
+        return False  # (carried_bounds follows the numbers the call started from only)
     # Each watched number at its own place, as the start's were (`log[key] = CALLS` shares one).
     logs = set(watch.logs)
-    walked = _leaf_walk(interp, instance, logs=logs)
+    grown = watch.grown
+    walked = _leaf_walk(interp, instance, logs=logs, grown=grown)
     if walked is None:
         return False
+    # A key the call added to a counted dict (counters.CounterWatch.grown) holds, for a later
+    # call, what a get or setdefault there gave this one: the default, a watched number. The
+    # later call finds the number this call left there instead: it must be of the default's
+    # class (a number read only by arithmetic that raises at no value, of the same class, steers
+    # alike). An entry no get or setdefault met before it was stored is never read before a
+    # later call stores it again.
+    for d, entries in walked[1].added:
+        for key, value in entries:
+            cls = watch.defaults.get((id(d), key))
+            if cls is not None and (value.__class__ is not Known or raw_value(value).__class__ is not cls):
+                return False
     tainted = watch.tainted
     places = rewrite(walked[1].leaves, lambda v: Known(raw_value(v)) if id(v) in tainted and tainted[id(v)][0] is v
                      else None)
     if places is None:
         return False
-    end = _leaf_walk(interp, instance, {id(new) for _, _, _, new in places}, logs)
+    end = _leaf_walk(interp, instance, {id(new) for _, _, _, new in places}, logs, grown)
     if end is None or end[0] != watch.start_form or len(end[1].slot_objects) != len(watch.start_values):
         return False
     now = [raw_value(v) for v in end[1].slot_objects]
@@ -357,36 +376,66 @@ class FirstCallHint(NamedTuple):
     lists: int
     logs: tuple
     skipped: frozenset  # the loop statements whose iterations that run skipped
+    dicts: int = 0
+    counted: tuple = ()  # the dicts the call added keys to (per-key counters), by their places
 
 
 def first_call_hint(before: Numbers, after: Numbers, skipped: frozenset) -> Optional[FirstCallHint]:
-    """The numbers and logs that changed from ``before`` (the state a first call started from) to
-    ``after`` (the one it left), by their places in ``before``'s walk; None when the call changed
-    the state's numbers' count (it added some) or changed neither numbers nor logs. The numbers
-    inside the logs are left out of both (a log of ``(name, layer)`` records grows by numbers; the
-    watch sets a log's items aside, so they are no numbers it watches)."""
-    if len(before.lists) != len(after.lists):
+    """The numbers, logs and dicts that changed from ``before`` (the state a first call started
+    from) to ``after`` (the one it left), by their places in ``before``'s walk; None when the call
+    changed the state's numbers' count otherwise than by keys it added to dicts of ``before``, or
+    changed neither numbers, logs nor dicts' keys. The numbers inside the logs are left out of
+    both (a log of ``(name, layer)`` records grows by numbers; the watch sets a log's items aside,
+    so they are no numbers it watches), and so are those at the keys added (a per-key counter,
+    ``stats[how] = stats.get(how, 0) + 1``: the watch follows such a dict's entries,
+    counters.CounterWatch.grown)."""
+    if len(before.lists) != len(after.lists) or len(before.dicts) != len(after.dicts):
         return None
+    counted = []
+    added: set = set()
+    for i, ((d, items, keys), (now, now_items, now_keys)) in enumerate(zip(before.dicts, after.dicts)):
+        if now is not d or now_keys == keys:
+            continue
+        if now_items is not items or now_keys[:len(keys)] != keys:
+            return None
+        counted.append(i)
+        added.update((id(items), k) for k in now_keys[len(keys):])
     grown = [(i, key) for i, (key, (lst, n)) in enumerate(before.lists.items())
              if key in after.lists and after.lists[key][0] is lst and after.lists[key][1] > n]
     logs = tuple(i for i, _ in grown)
     old = _outside(before, [key for _, key in grown])
-    new = _outside(after, [key for _, key in grown])
+    new = _outside(after, [key for _, key in grown], added)
     if len(old) != len(new):
         return None
     changed = tuple(i for (i, a), (_, b) in zip(old, new)
                     if a.__class__ is not b.__class__ or (a.hex() != b.hex() if a.__class__ is float else a != b))
-    if not changed and not logs:
+    if not changed and not logs and not counted:
         return None
-    return FirstCallHint(len(before.values), changed, len(before.lists), logs, skipped)
+    return FirstCallHint(len(before.values), changed, len(before.lists), logs, skipped, len(before.dicts),
+                         tuple(counted))
 
 
-def _outside(numbers: Numbers, logs: list) -> list:
-    """The numbers of the state not inside one of ``logs`` (ids), each with its index."""
+def merged(old: Optional[FirstCallHint], new: FirstCallHint) -> FirstCallHint:
+    """``new`` with what ``old`` names too, when both are of one state's shape; else ``new``.
+    Watching a number no call changes, or a dict no call adds keys to, costs nothing but the
+    reads of it the watch sees: each watch proves what it claims on its own."""
+    if old is None or (old.values, old.lists, old.dicts) != (new.values, new.lists, new.dicts):
+        return new
+    return FirstCallHint(new.values, tuple(sorted(set(old.numbers) | set(new.numbers))), new.lists,
+                         tuple(sorted(set(old.logs) | set(new.logs))), old.skipped | new.skipped, new.dicts,
+                         tuple(sorted(set(old.counted) | set(new.counted))))
+
+
+def _outside(numbers: Numbers, logs: list, added: frozenset = frozenset()) -> list:
+    """The numbers of the state not inside one of ``logs`` (ids) nor at one of the ``added``
+    places ((id of a dict's items, key)), each with its index."""
     skip: set = set()
     for key in logs:
         first, last = numbers.inside.get(key, (0, 0))
         skip.update(range(first, last))
+    if added:
+        places = numbers.places
+        skip.update(i for i, where in enumerate(places) if where is not None and (id(where[0]), where[1]) in added)
     return [(i, v) for i, v in enumerate(numbers.values) if i not in skip]
 
 
@@ -399,7 +448,10 @@ def watch_first(interp, instance, hint: FirstCallHint) -> Optional[CounterWatch]
     if walked is None:
         return None
     walk = walked[1]
-    if len(walk.leaves) != hint.values or len(walk.lists) != hint.lists:
+    if len(walk.leaves) != hint.values or len(walk.lists) != hint.lists or len(walk.dicts) != hint.dicts:
+        return None
+    grown = {id(walk.dicts[i][0]): walk.dicts[i] for i in hint.counted}
+    if any(d.factory is not None for d, _ in grown.values()):
         return None
     changed = set()
     for i in hint.numbers:
@@ -408,13 +460,15 @@ def watch_first(interp, instance, hint: FirstCallHint) -> Optional[CounterWatch]
             return None
         changed.add(id(value))
     logs = {id(walk.lists[i][0]): walk.lists[i] for i in hint.logs}
-    return _started(interp, instance, walk.leaves, changed, logs, hint.skipped)
+    return _started(interp, instance, walk.leaves, changed, logs, hint.skipped, grown)
 
 
-def _started(interp, instance, leaves: list, changed: set, logs: dict, skipped=None) -> Optional[CounterWatch]:
+def _started(interp, instance, leaves: list, changed: set, logs: dict, skipped=None,
+             grown: Optional[dict] = None) -> Optional[CounterWatch]:
     """A carried watch, started, of the numbers of ``leaves`` whose ids are in ``changed`` (each put
-    in a new object at its place) and of ``logs``; None, the state as it was, when one cannot be
-    rewritten or the watch cannot start."""
+    in a new object at its place), of ``logs`` and of the entries of the dicts in ``grown`` (id ->
+    (DictVal, its keys)); None, the state as it was, when one cannot be rewritten or the watch
+    cannot start."""
     places = rewrite(leaves, lambda v: Known(raw_value(v)) if id(v) in changed else None) if changed else []
     if places is None:
         return None
@@ -426,6 +480,8 @@ def _started(interp, instance, leaves: list, changed: set, logs: dict, skipped=N
     watch = CounterWatch(interp)
     watch.carried = True
     watch.logs = logs
+    if grown:
+        watch.grown = grown
     if skipped is not None:
         watch.skipped_before = skipped
     for slot, value in enumerate(start[1].slot_objects):

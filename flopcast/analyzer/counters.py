@@ -78,6 +78,15 @@ def _text_op(name: str, a, b) -> bool:
     return a.__class__ is str and (name == "Add" and b.__class__ is str or name == "Mod" and b.__class__ in _NUMBERS)
 
 
+def _plain_key(raw) -> bool:
+    """A dict key equal to itself at every call: text, an int, a bool, None, or a tuple of them
+    (not an object, whose identity a later call does not share)."""
+    cls = raw.__class__
+    if cls is tuple:
+        return all(_plain_key(k) for k in raw)
+    return cls is str or cls is int or cls is bool or raw is None
+
+
 def raw_value(value: Known):
     """A Known's value without the watch seeing the read."""
     return value.__dict__["value"]
@@ -137,7 +146,7 @@ def _get_entries(self):
     v = self.__dict__["items"]
     watch = _ACTIVE
     while watch is not None:
-        if id(self) in watch.keyed and not watch.suspended:
+        if (id(self) in watch.keyed or id(self) in watch.grown) and not watch.suspended:
             watch.read(sys._getframe(1).f_code)
         watch = watch.outer
     return v
@@ -146,8 +155,8 @@ def _get_entries(self):
 def _set_entries(self, v) -> None:
     watch = _ACTIVE
     while watch is not None:
-        if id(self) in watch.keyed and not watch.suspended:
-            watch.observed = True  # a watched keyed log replaced wholesale
+        if (id(self) in watch.keyed or id(self) in watch.grown) and not watch.suspended:
+            watch.observed = True  # a watched keyed log or counted dict replaced wholesale
         watch = watch.outer
     self.__dict__["items"] = v
 
@@ -188,6 +197,16 @@ class CounterWatch:
         # started); what the iteration did to each, in order: ("get" | "set", the key, the value).
         self.keyed: dict = {}
         self.keyed_ops: dict = {}
+        # Of a carried watch of a first call (carried.watch_first): dicts it may add keys to
+        # (per-key counters, ``stats[how] = stats.get(how, 0) + 1``): id -> (DictVal, its keys
+        # when the call started). Only an entry's value at a plain key is read here
+        # (``entry_load``, ``entry_default``) and entries stored (``entry_store``); every other
+        # read of them (``in``, ``len``, iteration, a missing key's KeyError, ``pop``, ``==``) is
+        # seen through ``DictVal.items``. The default a ``get``/``setdefault`` gives at a key the
+        # dict does not hold is a watched number (the value a later call finds there instead):
+        # (id, key) -> the default's class, in ``defaults``.
+        self.grown: dict = {}
+        self.defaults: dict = {}
         # Lists the loop's counter indexes (repeats.SteadyLoop.indexed): id -> Indexed. Only
         # their items at the counter plus an offset are in the state's form; every other read
         # of them is seen. A list the counter indexes that is not among them is ``discovered``
@@ -279,8 +298,8 @@ class CounterWatch:
         if self.logs or self.indexed:
             ListVal.items = property(_get_items, _set_items)
         self.hooked_items = bool(self.logs or self.indexed)
-        self.hooked_entries = bool(self.keyed)
-        if self.keyed:
+        self.hooked_entries = bool(self.keyed or self.grown)
+        if self.hooked_entries:
             DictVal.items = property(_get_entries, _set_entries)
         self.interp.counter_watch = self
         return True
@@ -478,6 +497,71 @@ class CounterWatch:
                 self._record(("arith", "concat", self.ref(a), self.ref(b), str), raw_value(a), raw_value(b), joined)
                 out = joined
         return out if out.__class__ is Known else Known(out if out is not None else "")
+
+    # -- dicts a first call adds per-key counters to (``grown``) ----------------------------
+
+    def counting(self, obj: DictVal, key) -> Optional["CounterWatch"]:
+        """The watch (this one or one it runs within) whose ``grown`` holds ``obj``, when ``key``
+        is a plain key no watch follows; None otherwise (the interpreter does it, reading the
+        dict: seen)."""
+        owner = self
+        while owner is not None and id(obj) not in owner.grown:
+            owner = owner.outer
+        if owner is None or owner.suspended or key.__class__ is not Known or obj.factory is not None \
+                or self._followed(key):
+            return None
+        return owner if _plain_key(raw_value(key)) else None
+
+    def _followed(self, value) -> bool:
+        """``value`` is a number this watch or one it runs within watches."""
+        watch = self
+        while watch is not None:
+            if watch.is_tainted(value):
+                return True
+            watch = watch.outer
+        return False
+
+    def entry_load(self, obj: DictVal, key):
+        """``obj[key]`` of a counted dict at a key it holds: the entry (None: the interpreter
+        does it, reading the dict: a missing key's KeyError is a read of its keys)."""
+        if self.counting(obj, key) is None:
+            return None
+        return obj.__dict__["items"].get(raw_value(key))
+
+    def entry_store(self, obj: DictVal, key, value) -> bool:
+        """``obj[key] = value`` of a counted dict: True when done here. Adding a key and
+        replacing an entry end alike but for the dict's order, which only a read of its keys
+        (seen) tells."""
+        if self.counting(obj, key) is None:
+            return False
+        obj.__dict__["items"][raw_value(key)] = value
+        return True
+
+    def entry_default(self, obj: DictVal, key, default, insert: bool):
+        """``obj.get(key, default)`` (``insert``: ``obj.setdefault(key, default)``) of a counted
+        dict: the entry at a key it holds; at one it does not, a new watched number worth the
+        default, an int or a float, that setdefault also stores: a later call finds the number
+        the call left there instead, of the default's class (carried.numbers_steer_nothing
+        checks it). None: the interpreter does it, reading the dict (seen)."""
+        owner = self.counting(obj, key)
+        if owner is None:
+            return None
+        items = obj.__dict__["items"]
+        raw = raw_value(key)
+        found = items.get(raw)
+        if found is not None:
+            return found
+        if default.__class__ is not Known or self._followed(default):
+            return None
+        number = raw_value(default)
+        cls = number.__class__
+        if (cls is not int and cls is not float) or owner.defaults.setdefault((id(obj), raw), cls) is not cls:
+            return None
+        out = Known(number)
+        owner.tainted[id(out)] = (out, ("dflt", len(owner.defaults)))
+        if insert:
+            items[raw] = out
+        return out
 
     # -- the loop's counter as an index ----------------------------------------------------
 
@@ -818,6 +902,10 @@ class LeafCanon(Canon):
         self.logs = logs  # ids of the lists and dicts written as ("log", number), their items left out
         self.slots: dict = {}  # id -> slot
         self.slot_objects: list = []
+        # Dicts a first call may add keys to (CounterWatch.grown): id -> the keys they held when
+        # it started, the only ones written; the entries at the others are listed in ``added``.
+        self.grown: dict = {}
+        self.added: list = []  # (DictVal, its (key, value) entries at the keys added)
 
     def leaf(self, value: Known, where) -> tuple:
         self.leaves.append((value, where))
@@ -934,11 +1022,19 @@ class LeafCanon(Canon):
         if self.logs is not None and id(value) in self.logs:
             return ("log", n)
         items = value.items
-        self.dicts.append((value, tuple(items)))
+        keys = tuple(items)
+        self.dicts.append((value, keys))
         first = len(self.leaves)
+        start = self.grown.get(id(value)) if self.grown else None
+        entries = items.items()
+        if start is not None:
+            if keys[:len(start)] != start:
+                raise Incomparable("a counted dict lost or reordered keys")
+            self.added.append((value, [(k, items[k]) for k in keys[len(start):]]))
+            entries = [(k, items[k]) for k in start]
         out = ("D", n, tuple([(self.form(k.value) if isinstance(k, ObjKey) else _known(k),
                                self.leaf(v, (items, k)) if v.__class__ is Known else self.form(v))
-                              for k, v in items.items()]),
+                              for k, v in entries]),
                self.form(value.factory) if value.factory is not None else None)
         self.list_leaves[id(value)] = (first, len(self.leaves))
         return out

@@ -603,7 +603,7 @@ class Interpreter:
         calls = 1
         while calls < carried.MAX_CALLS:
             numbers = carried.numbers(self, instance)
-            if calls == 1 and found is not None and first_watch is None:
+            if calls == 1 and found is not None:
                 # the hint a later run's first call is watched on: the state it starts from has
                 # none of what this first call added
                 with first_writes.hidden(self, instance, found) as walked:
@@ -621,13 +621,14 @@ class Interpreter:
                 r.settled, r.unsettled = False, stopped
                 return
             if watch is not None and carried.numbers_steer_nothing(self, instance, watch):
-                if calls == 2 and first_watch is None:
+                if calls == 2:
                     # where this path's first call changed the state's numbers and logs: a later
-                    # run watches its first call on them (_watch_first)
+                    # run watches its first call on them (_watch_first), and on those of the paths
+                    # before (a path that adds no per-key counter gave the hint another fails on)
                     hint = carried.first_call_hint(previous, hinted, frozenset(
                         node for node, (_, skipped) in self.steady_history.items() if skipped))
                     if hint is not None:
-                        self.program.first_call_hint = hint
+                        self.program.first_call_hint = carried.merged(self.program.first_call_hint, hint)
                 return  # only numbers no call steers by changed: every later call moves as this one
             now = carried.state(self, instance)
             if now is not None and now == after:
@@ -2730,6 +2731,8 @@ class Interpreter:
                                                         "fnp.stack them)")
             key = self.eval(target.slice)
             watch = self.counter_watch
+            if watch is not None and obj.__class__ is DictVal and watch.entry_store(obj, key, value):
+                return  # a dict a first call adds per-key counters to (counters.py)
             if watch is not None and key.__class__ is Known and watch.is_tainted(key) and watch.store(obj, key, value):
                 return  # a list the loop's counter indexes (counters.py)
             if isinstance(obj, InstanceVal) and obj.payload is not None:
@@ -3751,6 +3754,10 @@ class Interpreter:
 
     def subscript(self, obj: Value, key: Value, node) -> Value:
         watch = self.counter_watch
+        if watch is not None and obj.__class__ is DictVal:
+            item = watch.entry_load(obj, key)  # a dict a first call adds per-key counters to (counters.py)
+            if item is not None:
+                return item
         if watch is not None and key.__class__ is Known and watch.is_tainted(key):  # counters.py
             if isinstance(obj, Array):
                 key = watch.array_index(obj, key)
