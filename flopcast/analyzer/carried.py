@@ -460,11 +460,11 @@ def watch_first(interp, instance, hint: FirstCallHint) -> Optional[CounterWatch]
             return None
         changed.add(id(value))
     logs = {id(walk.lists[i][0]): walk.lists[i] for i in hint.logs}
-    return _started(interp, instance, walk.leaves, changed, logs, hint.skipped, grown)
+    return _started(interp, instance, walk.leaves, changed, logs, hint.skipped, grown, True)
 
 
 def _started(interp, instance, leaves: list, changed: set, logs: dict, skipped=None,
-             grown: Optional[dict] = None) -> Optional[CounterWatch]:
+             grown: Optional[dict] = None, first_call: bool = False) -> Optional[CounterWatch]:
     """A carried watch, started, of the numbers of ``leaves`` whose ids are in ``changed`` (each put
     in a new object at its place), of ``logs`` and of the entries of the dicts in ``grown`` (id ->
     (DictVal, its keys)); None, the state as it was, when one cannot be rewritten or the watch
@@ -479,6 +479,7 @@ def _started(interp, instance, leaves: list, changed: set, logs: dict, skipped=N
         return None
     watch = CounterWatch(interp)
     watch.carried = True
+    watch.first_call = first_call
     watch.logs = logs
     if grown:
         watch.grown = grown

@@ -128,7 +128,10 @@ def _get_items(self):
     watch = _ACTIVE
     while watch is not None:
         if (id(self) in watch.logs or id(self) in watch.indexed) and not watch.suspended:
-            watch.read(sys._getframe(1).f_code)
+            if watch.keying and watch.first_call and id(self) in watch.logs:
+                watch.entries_keyed = True  # as a counted dict's (_get_entries)
+            else:
+                watch.read(sys._getframe(1).f_code)
         watch = watch.outer
     return v
 
@@ -146,8 +149,18 @@ def _get_entries(self):
     v = self.__dict__["items"]
     watch = _ACTIVE
     while watch is not None:
-        if (id(self) in watch.keyed or id(self) in watch.grown) and not watch.suspended:
+        if id(self) in watch.keyed and not watch.suspended:
             watch.read(sys._getframe(1).f_code)
+        elif id(self) in watch.grown and not watch.suspended:
+            if watch.keying:
+                # A call memo's key of a counted dict, in a first call's watch (whose charges are
+                # the report's): the call is keyed by the dict's keys as a run without the watch
+                # keys it (else its charges would be new objects, listed apart in the report),
+                # but a reuse of it would hide what the call read of them (CallMemo.replay fails
+                # the watch then: ``keying.counted``). A log's items likewise (_get_items).
+                watch.entries_keyed = True
+            else:
+                watch.read(sys._getframe(1).f_code)
         watch = watch.outer
     return v
 
@@ -207,6 +220,7 @@ class CounterWatch:
         # (id, key) -> the default's class, in ``defaults``.
         self.grown: dict = {}
         self.defaults: dict = {}
+        self.entries_keyed = False  # a call memo's key read a counted dict (``keying``)
         # Lists the loop's counter indexes (repeats.SteadyLoop.indexed): id -> Indexed. Only
         # their items at the counter plus an offset are in the state's form; every other read
         # of them is seen. A list the counter indexes that is not among them is ``discovered``
@@ -231,6 +245,7 @@ class CounterWatch:
         self.inner: Optional["CounterWatch"] = None
         self.call_depth = interp.call_depth  # the user calls active where the watched loop runs
         self.carried = False  # a watch of a whole call of predict (carried.watch_numbers)
+        self.first_call = False  # of the first call (carried.watch_first), whose charges are the report's
         # Of a first call's (carried.watch_first): the loop statements an earlier run skipped
         # iterations of, whose watches may run within it (repeats.SteadyLoop.start_watch).
         self.skipped_before: frozenset = frozenset()
@@ -844,6 +859,7 @@ class keying:
         while watch is not None:  # and the watch it runs within (nested)
             if not watch.keying:
                 watch.key_touched = False
+                watch.entries_keyed = False
             watch.keying += 1
             self.watches.append(watch)
             watch = watch.outer
@@ -856,6 +872,11 @@ class keying:
     @property
     def touched(self) -> bool:
         return any(watch.key_touched for watch in self.watches)
+
+    @property
+    def counted(self) -> list:
+        """The watches a counted dict or a log of which the key read (CounterWatch.grown)."""
+        return [watch for watch in self.watches if watch.entries_keyed]
 
 
 # ---------------------------------------------------------------------------- the walk

@@ -1806,6 +1806,8 @@ class CallMemo:
                 self._misses[fn.node] = self._misses.get(fn.node, 0) + 1
             self._keyed = None
             return None
+        # the watches a reuse of the call fails (counters.keying.counted)
+        canon.counted_watches = reading.counted
         # A function's first call on the path is only shared (as when calls are not: it is not
         # recorded for this run, whose later calls then run it again).
         canon.shared_only = first
@@ -1862,6 +1864,9 @@ class CallMemo:
     def replay(self, key: tuple, canon: Canon) -> Optional[Value]:
         node, self._keyed = self._keyed, None
         value = self._replay(key, canon)
+        if value is not None:
+            for watch in getattr(canon, "counted_watches", ()):
+                watch.observed = True  # what the call read of a counted dict's keys, unseen
         if node is not None:
             self._misses[node] = 0 if value is not None else self._misses.get(node, 0) + 1
         return value
