@@ -43,7 +43,11 @@ def _analyzed(path: Path, point: Point, monkeypatch, watched: bool) -> tuple:
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
 @pytest.mark.parametrize("path", [FIXTURES / "first_call_watched.py", FIXTURES / "first_call_steers.py",
-                                  CORPUS / "whitened_moments.py", CORPUS / "ridge_head" / "estimator.py"],
+                                  CORPUS / "whitened_moments.py", CORPUS / "ridge_head" / "estimator.py",
+                                  # per-key counters in a dict (test_counted_dicts.py); in solver_hierarchy
+                                  # one a memoised call's key reaches
+                                  CORPUS / "fourier_power.py", CORPUS / "mask_cascade.py",
+                                  CORPUS / "solver_hierarchy.py"],
                          ids=lambda p: p.parent.name if p.name == "estimator.py" else p.stem)
 def test_watching_the_first_call_changes_no_report(path: Path, point: Point, monkeypatch) -> None:
     with_watch, tries, _ = _analyzed(path, point, monkeypatch, True)
