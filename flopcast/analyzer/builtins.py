@@ -511,6 +511,11 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             and isinstance(args[1], Known) and isinstance(args[1].value, str):
         interp.store_attr(args[0], args[1].value, args[2], node, hook=False, span=span)
         return Known(None)
+    if dunders.is_builtin_exception(name) and not kwargs:
+        # `e = ValueError("x", n)`, raised or kept later: the instance itself, its args known
+        if _all_known(args):
+            return Known(getattr(builtins, name)(*(a.value for a in args)))
+        return Unknown("", span, f"a {name} of values flopcast could not compute")
     if name.endswith("Error") or name == "NotImplemented" or dunders.is_builtin_exception(name):
         return Known(None)
     if name == "type":

@@ -1245,15 +1245,35 @@ class Interpreter:
         instance = None
         if node.exc is not None:
             raised = self.eval(node.exc.func if isinstance(node.exc, ast.Call) else node.exc)
-            if isinstance(raised, Known):
+            if isinstance(raised, Known) and isinstance(raised.value, BaseException):
+                # `e = ValueError("x"); raise e`: an instance of a builtin exception, computed
+                instance, raised = raised, Builtin(type(raised.value).__name__)
+                what = repr(instance.value)
+            elif isinstance(raised, Known):
                 raise UserRaise(self.node_span(node), "TypeError: exceptions must derive from BaseException")
             if isinstance(raised, ClassVal) and isinstance(node.exc, ast.Call):
                 made = self.eval(node.exc)  # `raise TooBig(k, cap)`: the instance, its __init__ run
                 instance = made if isinstance(made, InstanceVal) else None
+            elif isinstance(node.exc, ast.Call):
+                # `raise ValueError(f"{fnp.sum(h)}")`: Python evaluates the arguments (and
+                # flopscope charges them) before the exception is made
+                for arg in node.exc.args:
+                    self.eval(arg.value if isinstance(arg, ast.Starred) else arg)
+                for kw in node.exc.keywords:
+                    self.eval(kw.value)
             if isinstance(raised, InstanceVal):
                 instance, raised = raised, raised.cls
             if isinstance(raised, ClassVal):
                 family = _user_exception_family(raised)
+            elif isinstance(raised, (Builtin, LibRef)):
+                # `raise exc("x")` with `exc` bound to ValueError: the except clauses match the
+                # class it names, not the variable's name
+                callee = _source(node.exc.func) if isinstance(node.exc, ast.Call) else what
+                what = _class_name(raised) + what[len(callee):]
+            elif isinstance(raised, Unknown):
+                raise PathEnd(f"raises `{what}`, an exception of a class flopcast could not compute; which "
+                              "except clause catches it is not known, the cost after it is not counted",
+                              self.node_span(node))
         raise UserRaise(self.node_span(node), what, family, instance)
 
     def stmt_FunctionDef(self, node: ast.FunctionDef) -> None:
@@ -2083,7 +2103,23 @@ class Interpreter:
                 name = t.attr if isinstance(t, ast.Attribute) else t.id if isinstance(t, ast.Name) else None
                 if _exception_matches(exc, name):
                     return handler
+            for t in types:
+                if isinstance(t, ast.Name) and t.id not in _BUILTINS:
+                    # `except errors:` / `except Alias:`: a name bound to a class or a tuple of
+                    # them catches by the classes it holds
+                    if any(_exception_matches(exc, n) for n in self.handler_class_names(t)):
+                        return handler
         return None
+
+    def handler_class_names(self, t: ast.Name) -> list:
+        value = self.eval(t)
+        items = value.items if isinstance(value, TupleVal) else (value,)
+        names = [_class_name(v) for v in items]
+        if any(n is None for n in names):
+            raise PathEnd(f"an except clause names `{t.id}`, which flopcast could not compute as exception "
+                          "classes; whether it catches is not known, the cost after it is not counted",
+                          self.node_span(t))
+        return names
 
     def check_flopscope_exception(self, t: ast.expr) -> None:
         """``except fnp.linalg.LinAlgError:``: flopscope's modules raise AttributeError for a
@@ -4075,6 +4111,8 @@ class Interpreter:
             method = _known_method(obj.value, name)
             if method is not None:
                 return method
+            if isinstance(obj.value, BaseException) and name == "args":
+                return TupleVal(tuple(Known(a) for a in obj.value.args))  # (made only of known arguments)
             if isinstance(obj.value, PurePosixPath):
                 attr = submission_files.path_attr(obj.value, name)
                 if attr is not None:
