@@ -1182,6 +1182,17 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     if module == "operator" and name in _OPERATOR_BINOPS and len(args) == 2 and not kwargs:
         # operator.matmul(a, b) is a @ b: the same op, charged where the call is
         return interp.binop(_OPERATOR_BINOPS[name](), args[0], args[1], node)
+    if module == "bisect" and name in ("insort", "insort_left", "insort_right") and args:
+        return _insort(interp, name, args, kwargs, span, node)
+    if (module, name) == ("random", "shuffle") and len(args) == 1 and not kwargs and isinstance(args[0], ListVal):
+        forget_order(args[0], span, "random.shuffle")  # (random's own generator: charges nothing)
+        return Known(None)
+    if module == "operator" and name in _OPERATOR_WRITES and any(
+            isinstance(a, (ListVal, DictVal, InstanceVal)) for a in args):
+        from flopcast.analyzer.interpreter import PathEnd
+
+        raise PathEnd(f"{span}: operator.{name}() changes the container it is given, which flopcast does not "
+                      "follow; the cost after it is not counted", span)
     if module == "bisect" and name in ("bisect", "bisect_left", "bisect_right") and args:
         plain = [_py(a) for a in args] + [_py(v) for v in kwargs.values()]
         if all(p is not _NOT_PLAIN for p in plain):
@@ -1236,6 +1247,40 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     if any(isinstance(a, Array) for a in list(args) + list(kwargs.values())):
         return interp.unpriced(node, f"{path}()", "a library call that receives arrays; its charges are unknown")
     return Unknown("", span, f"result of {path}()")
+
+
+#: operator functions that write into their first argument (setitem, delitem, the in-place operators)
+_OPERATOR_WRITES = frozenset({"setitem", "delitem", "iadd", "iconcat", "isub", "imul", "iand", "ior", "ixor",
+                              "ilshift", "irshift", "imod", "ifloordiv", "itruediv", "ipow", "imatmul"})
+
+
+def forget_order(lst: ListVal, span: Span, what: str) -> None:
+    """A list reordered in place by a random generator: its length stays, which item sits where
+    is not known from here on (every item unknown, unless they are all one value)."""
+    items = lst.items
+    if items and not (_all_known(items) and len({repr(i.value) for i in items}) == 1):
+        items[:] = [Unknown("", span, f"an item of a list reordered by {what}") for _ in items]
+
+
+def _insort(interp, name: str, args, kwargs, span: Span, node) -> Value:
+    """``bisect.insort(xs, v)``: ``v`` inserted into the list where bisect finds its place, when
+    the list and ``v`` are known numbers or texts (and no key); else the list's items are not known."""
+    import bisect
+
+    lst = args[0]
+    if not isinstance(lst, ListVal) or lst.is_set or len(args) < 2:
+        return Unknown("", span, f"result of bisect.{name}()")
+    plain = [_py(a) for a in args] + [_py(v) for v in kwargs.values()]
+    if all(p is not _NOT_PLAIN for p in plain) and "key" not in kwargs:
+        try:
+            at = getattr(bisect, "bisect_left" if name == "insort_left" else "bisect_right")(
+                plain[0], plain[1], *plain[2:len(args)], **{k: _py(v) for k, v in kwargs.items()})
+        except TypeError as exc:
+            raise UserRaise(span, f"TypeError: {exc}")
+        lst.items.insert(at, args[1])
+        return Known(None)
+    lst.items[:] = [Unknown("", span, f"an item of a list bisect.{name}() inserted into") for _ in range(len(lst.items) + 1)]
+    return Known(None)
 
 
 def _copied(v: Value, deep: bool, memo: dict) -> Optional[Value]:

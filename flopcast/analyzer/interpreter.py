@@ -2218,13 +2218,30 @@ class Interpreter:
             steady = SteadyLoop.watch_yielding(self, node, items, MAX_STEPS)
         else:
             steady = SteadyLoop.watch(self, node, items, MAX_STEPS)
+        # A list the body changes (`for x in work: work.append(...)`, a pop, a store): Python's
+        # iterator reads the live list at each step, by index; the loop follows it from the change on.
+        live = iterable.items if iterable.__class__ is ListVal and not iterable.unordered and not iterable.is_set \
+            and limit is None else None
+        skipped_any = False
         try:
             index = 0
-            while index < len(items):
+            while True:
+                if live is not None and (len(live) != len(items) or index < len(live) and live[index] is not items[index]):
+                    if skipped_any:
+                        raise PathEnd(f"{self.node_span(node)}: the loop's list changes while it runs, after "
+                                      "iterations flopcast accounted for at once; the cost after it is not counted",
+                                      self.node_span(node))
+                    items = ctx.items = list(live)
+                    if steady is not None:
+                        steady.close()
+                        steady = None
+                if index >= len(items):
+                    break
                 self.tick()
                 ctx.index = index
                 self.assign(node.target, items[index])
                 skipped = steady.skip_from(index) if steady is not None else 0
+                skipped_any = skipped_any or bool(skipped)
                 if skipped:
                     # The iterations from `index` on repeat the last one: accounted for; run the next one.
                     if self.record_values:

@@ -187,6 +187,10 @@ def _shuffle(ctx, op: str, args, kwargs) -> Value:
     if not args or len(args) > 2 or set(kwargs) - {"axis"}:
         raise OpError(f"{op} with these arguments is not modelled")
     x = args[0]
+    if isinstance(x, ListVal) and not x.is_set:
+        from flopcast.analyzer.builtins import forget_order
+
+        forget_order(x, ctx.span, op)  # numpy shuffles a Python list in place too
     if not isinstance(x, Array) or x.ndim == 0:
         raise OpError(f"{op} of something other than an array is not modelled")
     axis = known_int(arg(args, kwargs, 1, "axis", Known(0)), "shuffle axis")
