@@ -1,0 +1,137 @@
+"""Lists changed while a loop runs over them, lists changed by library calls, and exceptions
+raised through variables: each against flopscope at two sizes (found by corpusD's probes, s21).
+
+Every program runs `h = fnp.tanh(h @ w)` a number of times the construct decides, so a wrong
+model of it shows as a wrong FLOP count. Each was a false exact before.
+"""
+
+from __future__ import annotations
+
+import pytest
+from oracle import first_call, first_call_unpriced, measure
+from test_interpreter_semantics import _program
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+EXACT = {
+    # Python's list iterator reads the live list by index at every step
+    "a_loop_over_a_list_it_appends_to_runs_the_new_items": ("", """
+        work = [1, 2]
+        for x in work:
+            if len(work) < mlp.depth + 3:
+                work.append(x)
+            STEP
+        """),
+    "a_loop_over_a_list_it_pops_from_stops_early": ("", """
+        xs = list(range(mlp.depth * 2))
+        for x in xs:
+            xs.pop()
+            STEP
+        """),
+    "a_loop_over_a_list_it_removes_from_skips_the_next_item": ("", """
+        xs = list(range(mlp.depth * 3))
+        for x in xs:
+            if x % 2 == 0:
+                xs.remove(x)
+            STEP
+        """),
+    "bisect_insort_inserts_in_order": ("import bisect\n", """
+        xs = [1, 5]
+        bisect.insort(xs, mlp.depth)
+        bisect.insort_left(xs, 0)
+        for _ in range(xs[2] + len(xs)):
+            STEP
+        """),
+    "a_raise_of_a_class_held_in_a_variable_is_caught_by_that_class": ("", """
+        n = 0
+        for exc in (ValueError, KeyError, ZeroDivisionError):
+            try:
+                if exc is ZeroDivisionError:
+                    1 / 0
+                raise exc("x")
+            except (KeyError, ZeroDivisionError):
+                n += 2
+            except ValueError:
+                n += mlp.depth
+        for _ in range(n):
+            STEP
+        """),
+    "a_kept_builtin_exception_instance_is_raised_and_caught_with_its_args": ("", """
+        errors = [KeyError("a"), ValueError(mlp.depth)]
+        n = 0
+        for e in errors:
+            try:
+                raise e
+            except LookupError:
+                n += 1
+            except ValueError as v:
+                n += v.args[0]
+        for _ in range(n):
+            STEP
+        """),
+    "an_except_clause_naming_a_tuple_variable_catches_its_classes": ("", """
+        retry = (KeyError, ValueError)
+        n = 0
+        for i in range(mlp.depth):
+            try:
+                raise ValueError(i)
+            except retry:
+                n += 2
+        for _ in range(n):
+            STEP
+        """),
+    "the_arguments_of_a_raised_builtin_exception_are_charged": ("", """
+        try:
+            raise ValueError(fnp.sum(h @ mlp.weights[0]))
+        except ValueError:
+            STEP
+        """),
+}
+
+#: the program changes a list in a way flopcast does not follow: a lower bound, never a false exact
+LOWER = {
+    "random_shuffle_forgets_the_order_of_the_list": ("import random\n", """
+        xs = list(range(mlp.depth + 3))
+        random.seed(0)
+        random.shuffle(xs)
+        for _ in range(xs[0]):
+            STEP
+        """),
+    "numpys_generator_shuffle_of_a_list_forgets_its_order": ("import numpy as np\n", """
+        xs = list(range(mlp.depth + 3))
+        np.random.default_rng(0).shuffle(xs)
+        for _ in range(xs[0]):
+            STEP
+        """),
+    "operator_setitem_on_a_dict_is_not_followed": ("import operator\n", """
+        d = {"n": 1}
+        operator.setitem(d, "n", mlp.depth)
+        for _ in range(d["n"]):
+            STEP
+        """),
+}
+
+
+@pytest.mark.parametrize("width,depth", [(6, 2), (9, 3)])
+@pytest.mark.parametrize("name", sorted(EXACT))
+def test_exact_and_equal_to_flopscope(name, width, depth, tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(_program(*EXACT[name]))
+    point = Point(width, depth, 2**41)
+    report = analyze(path, point)
+    runtime = measure(path, point).total
+    assert not first_call_unpriced(report), report.unpriced
+    assert first_call(report).exact and first_call(report).lo == runtime, (report.total, runtime)
+
+
+@pytest.mark.parametrize("width,depth", [(6, 2), (9, 3)])
+@pytest.mark.parametrize("name", sorted(LOWER))
+def test_a_lower_bound_at_most_flopscopes_count(name, width, depth, tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(_program(*LOWER[name]))
+    point = Point(width, depth, 2**41)
+    report = analyze(path, point)
+    runtime = measure(path, point).total
+    assert first_call_unpriced(report), f"expected something unpriced, got {report.total} (runtime {runtime:,})"
+    assert first_call(report).lo <= runtime, (report.total, runtime)
