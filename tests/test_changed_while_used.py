@@ -135,3 +135,38 @@ def test_a_lower_bound_at_most_flopscopes_count(name, width, depth, tmp_path):
     runtime = measure(path, point).total
     assert first_call_unpriced(report), f"expected something unpriced, got {report.total} (runtime {runtime:,})"
     assert first_call(report).lo <= runtime, (report.total, runtime)
+
+
+PROTOCOL = """
+from typing import Protocol, runtime_checkable
+
+
+@runtime_checkable
+class Runs(Protocol):
+    def run(self) -> int: ...
+
+
+class Plain:
+    def run(self):
+        return 2
+
+
+class Other:
+    pass
+"""
+
+
+@pytest.mark.parametrize("width,depth", [(6, 2), (9, 3)])
+def test_isinstance_against_a_protocol_is_not_decided_by_the_classes(width, depth, tmp_path):
+    # Plain matches Runs by its members (no base class in common): an interval holding the run, not a false False
+    path = tmp_path / "estimator.py"
+    path.write_text(_program(PROTOCOL, """
+        n = sum(1 for o in [Plain(), Other(), Plain()] if isinstance(o, Runs))
+        for _ in range(n):
+            STEP
+        """))
+    point = Point(width, depth, 2**41)
+    report = analyze(path, point)
+    runtime = measure(path, point).total
+    assert not report.unpriced, report.unpriced
+    assert not report.total.exact and report.total.contains(runtime), (report.total, runtime)

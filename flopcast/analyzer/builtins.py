@@ -388,6 +388,10 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
     if name == "isinstance":
         answer = _isinstance(args[0], args[1])
         if answer is None:
+            targets = args[1].items if isinstance(args[1], TupleVal) else (args[1],)
+            if any(isinstance(t, ClassVal) and _is_protocol(t) for t in targets):
+                return Unknown("bool", span, "isinstance() against a Protocol, which checks the members an "
+                                             "object has (not modelled)")
             return Unknown("bool", span, "isinstance() of a value read from data (a Python number or a numpy scalar)")
         return Known(answer)
     if name == "issubclass" and len(args) == 2 and not kwargs:
@@ -797,6 +801,12 @@ def _isinstance(obj: Value, cls: Value) -> Optional[bool]:
     return False if all(a is False for a in answers) else None
 
 
+def _is_protocol(cls: ClassVal) -> bool:
+    """Whether a user class is a ``typing.Protocol`` (one of its classes lists Protocol as a base)."""
+    return any(isinstance(b, LibRef) and b.path.rsplit(".", 1)[-1].split("[")[0] == "Protocol"
+               for c in cls.mro() for b in c.bases)
+
+
 def _builtin_class(name: str) -> Optional[type]:
     """Python's own class named ``name`` in ``builtins`` (int, dict, ValueError, ...), None for a function."""
     import builtins
@@ -860,7 +870,11 @@ def _instance_of(obj: Value, t: Value) -> Optional[bool]:
     if isinstance(obj, Unknown):
         return None
     if isinstance(t, ClassVal):
-        return isinstance(obj, InstanceVal) and t in obj.cls.mro()
+        if isinstance(obj, InstanceVal) and t in obj.cls.mro():
+            return True
+        if _is_protocol(t):
+            return None  # a runtime_checkable Protocol matches by the members an object has, not its classes
+        return False
     if isinstance(t, Builtin):
         if isinstance(obj, InstanceVal):
             # an instance of a user subclass of dict, list, ValueError (so of Exception), ...
