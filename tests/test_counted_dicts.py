@@ -154,3 +154,49 @@ def test_a_read_of_the_counted_dict_keeps_the_second_call(read: str, point: Poin
     assert all(calls[min(k, len(calls) - 1)].lo <= cost <= calls[min(k, len(calls) - 1)].hi
                for k, cost in enumerate(measured))
     assert report.per_call or report.total.lo < report.total.hi
+
+
+LAYER_KEYS = '''\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+CALLS = 0
+
+
+class Estimator(BaseEstimator):
+    def __init__(self):
+        self.log = {}
+
+    def predict(self, mlp, budget):
+        global CALLS
+        CALLS += 1
+        x = fnp.ones(mlp.width, dtype=fnp.float32)
+        rows = []
+        for i, w in enumerate(mlp.weights):
+            x = fnp.maximum(x @ w, 0.0)
+            if self.log.get(f"layer{i}", 0) > 0:
+                x = x @ w
+            self.log[f"layer{i}"] = self.log.get(f"layer{i}", 0) + 1
+            peak = float(fnp.max(x))
+            x = x / peak if peak > 1e30 else x * 2.0
+            x = fnp.nan_to_num(x) if peak != peak else x + 1.0
+            rows.append(x)
+        return fnp.stack(rows)
+'''
+
+
+@pytest.mark.parametrize("point", [Point(8, 6, 2**41), Point(16, 8, 2**41)], ids=lambda p: p.label())
+def test_a_count_compared_at_keys_made_from_the_layer_index_keeps_the_second_call(
+        point: Point, tmp_path: Path, monkeypatch) -> None:
+    """The layer loop adds a key per layer (a loop watch's keyed log, counters.CounterWatch.keyed,
+    within the first call's): the first call's default compared is a read of the counted dict."""
+    path = tmp_path / "estimator.py"
+    path.write_text(LAYER_KEYS)
+    report, with_watch, tries = _analyzed(path, point, monkeypatch, True)
+    assert tries and not any(tries)
+    _, without, _ = _analyzed(path, point, monkeypatch, False)
+    assert with_watch == without
+    measured = [m.total for m in measure_calls(path, point, 4)]
+    assert measured[1] > measured[0]
+    assert [i.lo for i in report.per_call] == [i.hi for i in report.per_call] == measured[:2]
+    assert report.per_call_settled and measured[2:] == [measured[1]] * 2

@@ -668,6 +668,14 @@ class CounterWatch:
         missing); otherwise the interpreter does it, reading the key and the log."""
         if id(obj) not in self.keyed:
             return False
+        outer = self.outer
+        while outer is not None:
+            if id(obj) in outer.grown:
+                # a dict a first call's watch counts: a key found missing here (or added), unseen
+                # by it, is a read of its keys (a later call finds the key there). The loop goes
+                # on as without that watch (whose charges are the report's), which fails.
+                outer.observed = True
+            outer = outer.outer
         items = obj.__dict__["items"]
         raw = raw_value(key)
         try:
