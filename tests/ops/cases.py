@@ -971,3 +971,15 @@ WINDOWS_GRIDS_AND_PICKS = {
     "cross_mixed_2_and_3_f64": "r = fnp.cross(w[:, :2], [1.0, 0.0, 0.0])",
 }
 FAMILIES["windows_grids_and_picks"] = WINDOWS_GRIDS_AND_PICKS
+
+# flopscope's ⌈log2 n⌉ is at least 1: a search among one sorted value, one edge or one bin
+# still bills a comparison per query (each was billed 0, floored to 1 in total)
+LOG2_OF_ONE = {
+    "searchsorted_in_one_value": "r = fnp.searchsorted(v[:1], u)",
+    "digitize_by_one_edge": "r = fnp.digitize(v, v[:1])",
+    "interp_on_one_knot": "r = fnp.interp(v, v[:1], u[:1])",
+    "legacy_choice_of_one_with_p": "r = fnp.random.choice(1, size=W, p=fnp.ones(1))",
+    "histogram_one_bin": "h, e = fnp.histogram(v, bins=1)",
+    "histogram_one_bin_in_a_range": "h, e = fnp.histogram(w, bins=1, range=(0.0, 1.0))",
+}
+FAMILIES["log2_of_one"] = LOG2_OF_ONE

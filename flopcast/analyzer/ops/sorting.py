@@ -106,7 +106,9 @@ def _partition(ctx, args, kwargs, op=None):
 
 
 def _ceil_log2(n: int) -> int:
-    return max(n - 1, 0).bit_length()
+    """flopscope's ``_ceil_log2``: ⌈log2 n⌉, at least 1 (a search among one edge or one sorted
+    value still bills one comparison per query)."""
+    return max(max(n - 1, 0).bit_length(), 1)
 
 
 def _sort_cost(n: int) -> int:
