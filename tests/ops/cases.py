@@ -983,3 +983,22 @@ LOG2_OF_ONE = {
     "histogram_one_bin_in_a_range": "h, e = fnp.histogram(w, bins=1, range=(0.0, 1.0))",
 }
 FAMILIES["log2_of_one"] = LOG2_OF_ONE
+
+# a Generator's draw of no size is what numpy hands back: a Python float (a Python int for
+# poisson/binomial, and for choice from an int pool), weak in promotion, billed by its type
+# (float64 even when dtype=float32 was asked); integers() a numpy scalar of its dtype
+GENERATOR_SCALARS = {
+    "random_of_no_size_is_a_python_float": "rng = fnp.random.default_rng(0); r = rng.random() * v",
+    "normal_of_no_size_is_weak": "rng = fnp.random.default_rng(0); r = v * rng.normal()",
+    "standard_normal_f32_of_no_size_bills_f64": "rng = fnp.random.default_rng(0); r = v * rng.standard_normal(dtype=fnp.float32)",
+    "uniform_of_no_size_is_weak": "rng = fnp.random.default_rng(0); r = w - rng.uniform(-1.0, 1.0)",
+    "poisson_of_no_size_is_a_python_int": "rng = fnp.random.default_rng(0); r = v * rng.poisson(2.0)",
+    "choice_of_an_int_pool_is_a_python_int": "rng = fnp.random.default_rng(0); r = v * rng.choice(W)",
+    "integers_of_no_size_is_a_numpy_int": "rng = fnp.random.default_rng(0); r = v * rng.integers(W)",
+    "normal_of_a_0d_loc_is_a_python_float": "rng = fnp.random.default_rng(0); r = v * rng.normal(fnp.sum(v), 2.0)",
+    # the parameters by keyword give the draw its shape too
+    "normal_loc_by_keyword_shapes_the_draw": "rng = fnp.random.default_rng(0); r = rng.normal(loc=v) + v",
+    "integers_high_array_by_keyword": "rng = fnp.random.default_rng(0); r = rng.integers(0, high=fnp.argsort(v) + 1) + 1",
+    "binomial_p_array_is_accepted": "rng = fnp.random.default_rng(0); r = rng.binomial(3, fnp.clip(fnp.abs(v), 0.0, 1.0)) + 1",
+}
+FAMILIES["generator_scalars"] = GENERATOR_SCALARS

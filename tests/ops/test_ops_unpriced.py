@@ -38,6 +38,17 @@ CASES = {
                                                      "not modelled", LOWER),
     "choice_axis": ("rng = fnp.random.default_rng(0); r = rng.choice(w, 3, axis=1)", "axis=", LOWER),
     "norm_fro_of_a_vector": ("r = fnp.linalg.norm(v, 'fro')", "ord", RAISES),
+    # out= read by no handler was priced as if absent (false exacts: a float64 buffer bills float64)
+    "matmul_out_f64": ("o = fnp.empty((W, W)); r = fnp.matmul(w, w, out=o)", "out=", LOWER),
+    "clip_out_f64": ("o = fnp.empty((W, W)); r = fnp.clip(w, 0.0, 1.0, out=o)", "out=", LOWER),
+    "generator_draw_into_out": ("rng = fnp.random.default_rng(0); o = fnp.empty((D, W)); r = rng.standard_normal(out=o)",
+                                "out=", LOWER),
+    "matmul_dtype_keyword": ("r = fnp.matmul(w, w, dtype=fnp.float64)", "keyword", RAISES),
+    "dot_out_keyword": ("o = fnp.empty((W, W), dtype=fnp.float32); r = fnp.dot(w, w, out=o)", "out=", RAISES),
+    # numpy checks these parameters with its own ufuncs inside flopscope's wrapper: RuntimeError
+    "generator_scale_array": ("rng = fnp.random.default_rng(0); r = rng.normal(0.0, fnp.abs(v) + 1.0)", "scale=", RAISES),
+    "generator_uniform_low_array": ("rng = fnp.random.default_rng(0); r = rng.uniform(v, v + 1.0)", "low=", RAISES),
+    "legacy_exponential_scale_array": ("r = fnp.random.exponential(fnp.abs(v) + 1.0)", "scale=", RAISES),
     "allclose_positional_tolerance": ("r = fnp.allclose(v, u, 1e-3)", "keywords only", RAISES),
     "out_into_symmetric_buffer": ("o = fnp.zeros((W, W)); r = fnp.exp(w, out=o)", "symmetric-tagged buffer", LOWER),
     "np_polynomial_evaluation_not_modelled": ("import numpy as np; r = np.polynomial.hermite_e.hermeval(v, [1.0, 0.5])",

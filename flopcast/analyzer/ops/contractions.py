@@ -118,8 +118,16 @@ def _matmul_subscripts(a: Array, b: Array) -> str:
     return "...ij,...jk->...ik"
 
 
+def _no_keywords(op: str, kwargs) -> None:
+    """Keywords these contractions do not take (matmul's dtype=, dot's out=) make flopscope's
+    wrapper raise TypeError; unread, they would be priced as if absent."""
+    if kwargs:
+        raise OpError(f"{op} with keyword arguments ({', '.join(sorted(kwargs))}) is not modelled")
+
+
 @handler("matmul", "linalg.matmul")
 def _matmul(ctx, args, kwargs, op="matmul"):
+    _no_keywords(op, kwargs)
     a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
     return contract(ctx, op, _matmul_subscripts(a, b), [args[0] if isinstance(args[0], Array) else a,
                                                       args[1] if isinstance(args[1], Array) else b])
@@ -127,6 +135,7 @@ def _matmul(ctx, args, kwargs, op="matmul"):
 
 @handler("dot")
 def _dot(ctx, args, kwargs):
+    _no_keywords("dot", kwargs)
     a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
     if a.ndim == 0 or b.ndim == 0:
         letters = "abcdefgh"
@@ -139,6 +148,7 @@ def _dot(ctx, args, kwargs):
 
 @handler("inner")
 def _inner(ctx, args, kwargs):
+    _no_keywords("inner", kwargs)
     a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
     letters_a = "abcdefgh"[: a.ndim - 1] + "z"
     letters_b = "ijklmnop"[: b.ndim - 1] + "z"
@@ -148,6 +158,7 @@ def _inner(ctx, args, kwargs):
 
 @handler("vdot")
 def _vdot(ctx, args, kwargs):
+    _no_keywords("vdot", kwargs)
     a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
     # flopscope ravels an operand that is not 1-D into a plain numpy view before pricing "i,i->":
     # a new object without symmetry (two views of one matrix are not the same operand)
@@ -158,6 +169,7 @@ def _vdot(ctx, args, kwargs):
 
 @handler("outer", "linalg.outer")
 def _outer(ctx, args, kwargs):
+    _no_keywords("outer", kwargs)
     a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
     if a.ndim != 1 or b.ndim != 1:
         raise OpError("outer of non-vectors is not modelled (flopscope ravels them)")

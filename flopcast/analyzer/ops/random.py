@@ -34,24 +34,47 @@ _DRAW_BASE = {"uniform": 3}
 _DRAW_DEFAULT_DTYPE = {"integers": "int64"}
 
 
+#: each sampler's distribution parameters, in order (the size follows them)
+_DRAW_PARAMS = {
+    "standard_normal": (), "random": (), "random_sample": (), "standard_exponential": (),
+    "normal": ("loc", "scale"), "uniform": ("low", "high"), "exponential": ("scale",), "integers": ("low", "high"),
+    "poisson": ("lam",), "gamma": ("shape", "scale"), "beta": ("a", "b"), "laplace": ("loc", "scale"),
+    "logistic": ("loc", "scale"), "lognormal": ("mean", "sigma"), "binomial": ("n", "p"),
+}
+#: The parameters numpy's sampler takes as a flopscope array. numpy checks every other one
+#: (a bound, a positive scale) with its own ufuncs on the array it was handed, inside
+#: flopscope's wrapper, and flopscope refuses that with a RuntimeError (measured on 0.12.4).
+_ARRAY_PARAMS_ACCEPTED = {("normal", "loc"), ("laplace", "loc"), ("logistic", "loc"), ("lognormal", "mean"),
+                          ("binomial", "p"), ("integers", "low"), ("integers", "high")}
+#: samplers whose draw of no size numpy hands back as a Python int (the others: a Python float)
+_INT_SCALAR_DRAWS = {"poisson", "binomial"}
+
+
 def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.") -> Value:
     op = f"{prefix}{method}"
-    size_positions = {
-        "standard_normal": 0, "random": 0, "random_sample": 0, "standard_exponential": 0, "normal": 2, "uniform": 2,
-        "exponential": 1, "integers": 2, "poisson": 1, "gamma": 2, "beta": 2, "laplace": 2,
-        "logistic": 2, "lognormal": 2, "binomial": 2,
-    }
     if method in ("choice", "permutation"):
         return _choice_permutation(ctx, method, args, kwargs)
     if method == "shuffle" and prefix == "random.Generator.":
         return _shuffle(ctx, op, args, kwargs)
     if method == "multivariate_normal" and prefix == "random.Generator.":
         return _multivariate_normal(ctx, op, args, kwargs)
-    if method not in size_positions:
+    if method not in _DRAW_PARAMS:
         raise OpError(f"Generator.{method} is not modelled yet")
-    size = arg(args, kwargs, size_positions[method], "size")
+    if not _none(kwargs.get("out")):
+        # the buffer is the draw (its shape and dtype, not size='s) and is billed as such
+        raise OpError(f"{op}(..., out=) is not modelled")
+    names = _DRAW_PARAMS[method]
+    params = []
+    for i, name in enumerate(names):
+        p = arg(args, kwargs, i, name)
+        if _none(p):
+            continue
+        if isinstance(p, Array) and p.ndim > 0 and not p.plain and (method, name) not in _ARRAY_PARAMS_ACCEPTED:
+            raise OpError(f"{op} with a flopscope array as {name}=: numpy checks it with its own ufuncs inside "
+                          "flopscope's wrapper, which flopscope refuses (RuntimeError)")
+        params.append(p)
+    size = arg(args, kwargs, len(names), "size")
     if size is None or (isinstance(size, Known) and size.value is None):
-        params = [a for i, a in enumerate(args) if i < size_positions[method]]
         shape = broadcast(*(shape_of(p) for p in params)) if params else ()
     else:
         shape = new_shape(known_shape(size, "size", ctx))
@@ -60,6 +83,12 @@ def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.
     n = 1
     for s in shape:
         n *= s
+    if shape == () and prefix == "random.Generator." and method != "integers":
+        # numpy hands back a Python float (int for poisson/binomial), whatever dtype= asked,
+        # and flopscope bills the type of what came back: float64 (int64); weak in promotion
+        billed = "int64" if method in _INT_SCALAR_DRAWS else "float64"
+        ctx.charge(op, _DRAW_BASE.get(method, 1), billed, None)
+        return Unknown("int" if method in _INT_SCALAR_DRAWS else "float", ctx.span, f"the value rng.{method}() draws")
     origin = ctx.span if (explicit is None and dt == "float64") else None
     ctx.charge(op, _DRAW_BASE.get(method, 1) * max(n, 1), dt, origin)
     if shape == ():
@@ -135,6 +164,8 @@ def _choice_permutation(ctx, method: str, args, kwargs) -> Value:
     base = pricing.choice_base(pool, shape + rest, replace, with_p)  # draws of whole rows count every element
     ctx.charge(op, base, None)
     if shape == () and not rest:
+        if isinstance(a, Known):  # numpy hands back the drawn index as a Python int (weak)
+            return Unknown("int", ctx.span, "the index rng.choice() draws")
         return NumpyScalar(pool_dtype)
     return Array(shape + rest, pool_dtype)
 

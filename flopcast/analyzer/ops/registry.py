@@ -12,7 +12,7 @@ import functools
 from typing import Callable
 
 from flopcast import installed
-from flopcast.analyzer.values import Value
+from flopcast.analyzer.values import Known, Value
 
 
 class OpError(Exception):
@@ -84,17 +84,35 @@ def handles(name: str) -> bool:
         or categories().get(name) in CATEGORIES
 
 
+#: Registry categories whose family handler models ``out=`` itself (the buffer's dtype joins the
+#: billed dtype; a reduction's handler refuses it in its own words).
+_OUT_MODELLED = {"counted_unary", "counted_binary", "counted_reduction"}
+
+
+def _refuse_out(name: str, kwargs: dict[str, Value]) -> None:
+    """An ``out=`` buffer can change the billed dtype (matmul, clip and a Generator draw bill a
+    float64 buffer at float64) or whether the call runs at all (dot has no out=): a handler
+    that does not read it would price the call as if it were absent."""
+    out = kwargs.get("out")
+    if out is not None and not (isinstance(out, Known) and out.value is None):
+        raise OpError(f"{name}(..., out=) is not modelled")
+
+
 def dispatch(ctx, name: str, args: list[Value], kwargs: dict[str, Value]) -> Value:
     """Price and model ``fnp.<name>(*args, **kwargs)``."""
     fn = HANDLERS.get(name)
     if fn is not None:
+        _refuse_out(name, kwargs)
         return fn(ctx, args, kwargs)
     for prefix, by_name in PREFIXES.items():
         if name.startswith(prefix):
+            _refuse_out(name, kwargs)
             return by_name(ctx, name[len(prefix):], args, kwargs)
     category = categories().get(name)
     by_name = CATEGORIES.get(category)
     if by_name is not None:
+        if category not in _OUT_MODELLED:
+            _refuse_out(name, kwargs)
         return by_name(ctx, name, args, kwargs)
     if category == "free":
         raise OpError(f"fnp.{name} is free in flopscope but its result is not modelled yet")
