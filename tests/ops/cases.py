@@ -1002,3 +1002,19 @@ GENERATOR_SCALARS = {
     "binomial_p_array_is_accepted": "rng = fnp.random.default_rng(0); r = rng.binomial(3, fnp.clip(fnp.abs(v), 0.0, 1.0)) + 1",
 }
 FAMILIES["generator_scalars"] = GENERATOR_SCALARS
+
+# diagonal's offset= and axes (the view's shape), nan variance's isnan pass, average's returned=
+DIAGONAL_NANVAR_AVERAGE = {
+    "diagonal_offset_is_shorter": "r = fnp.diagonal(w, offset=1) * 2.0 + fnp.diagonal(w, -2).sum()",
+    "diagonal_of_the_last_two_axes": "t = fnp.ones((D, W, W), dtype=fnp.float32); r = fnp.diagonal(t, axis1=1, axis2=2) * 2.0",
+    "diagonal_of_a_3d_default_axes_goes_last": "t = fnp.ones((D, W, 3), dtype=fnp.float32); r = fnp.diagonal(t) * 2.0 + t[:, 0].T[:, :1]",
+    "diagonal_method_with_offset": "r = w.diagonal(1) * 2.0 + w.diagonal(offset=-1, axis1=1, axis2=0)",
+    "nanvar_adds_the_isnan_pass": "r = fnp.nanvar(w, ddof=1) + fnp.nanvar(w, axis=0)",
+    "nanstd_adds_the_isnan_pass": "r = fnp.nanstd(w, axis=1) * 2.0",
+    "nanvar_of_ints_has_no_isnan_pass": "r = fnp.nanvar(fnp.argsort(v)) * 2.0",
+    "average_returned_rows": "a, s = fnp.average(w, axis=0, returned=True); r = a * s",
+    "average_returned_whole_is_numpy_scalars": "a, s = fnp.average(w, returned=True); r = v * a + s",
+    "average_returned_with_weights": "a, s = fnp.average(w, axis=1, weights=v, returned=True); r = a / s",
+    "average_returned_is_one_stacked_array": "p = fnp.average(w, axis=0, returned=True); r = p * 2.0",
+}
+FAMILIES["diagonal_nanvar_average"] = DIAGONAL_NANVAR_AVERAGE

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from flopcast.analyzer.ops.operands import arg, axis_index, known_int, known_shape, to_array
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
-from flopcast.analyzer.ops.shape import squeezed_axes
+from flopcast.analyzer.ops.shape import diagonal_of, squeezed_axes
 from flopcast.analyzer.ops.symmetry import _permute_sym
-from flopcast.analyzer.values import Array, Known
+from flopcast.analyzer.values import Known
 
 
 #: flopscope's in-place methods, which raise ValueError, and the advice its message gives
@@ -79,10 +79,8 @@ def _squeeze_method(ctx, args, kwargs):
 
 @handler("ndarray.diagonal")
 def _diagonal_method(ctx, args, kwargs):
-    x = to_array(ctx, args[0])
-    if len(args) > 1 or kwargs or x.ndim != 2:
-        raise OpError(".diagonal() with arguments or on a non-matrix is not modelled")
-    return Array((min(x.shape),), x.dtype, dtype_origin=x.dtype_origin)
+    # the method records nothing in flopscope (no wrapper), unlike fnp.diagonal's 0-cost record
+    return diagonal_of(to_array(ctx, args[0]), list(args[1:]), kwargs)
 
 
 @handler("ndarray.transpose", "ndarray.swapaxes")

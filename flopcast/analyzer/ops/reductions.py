@@ -52,9 +52,14 @@ def reduction(ctx, op: str, args, kwargs) -> Value:
     weights = arg(args, kwargs, 2, "weights") if op == "average" else None
     if isinstance(weights, Known) and weights.value is None:
         weights = None
-    if weights is not None:
-        if not isinstance(weights, Array) or "returned" in kwargs or len(args) > 3:
-            raise OpError("average(..., weights=) of a non-array or with returned= is not modelled")
+    if weights is not None and not isinstance(weights, Array):
+        raise OpError("average(..., weights=) of a non-array is not modelled")
+    returned = False
+    if op == "average":
+        returned_v = arg(args, kwargs, 3, "returned", Known(False))
+        if not (isinstance(returned_v, Known) and isinstance(returned_v.value, bool)) or len(args) > 4:
+            raise OpError("average with returned= that is not a known bool or extra arguments is not modelled")
+        returned = returned_v.value
     axis_v = arg(args, kwargs, 1, "axis")
     axes = _axes(axis_v, x.ndim)
     if op in _NO_IDENTITY and any(x.shape[i] == 0 for i in axes) or op in _NO_IDENTITY and x.size == 0 and not axes:
@@ -90,6 +95,8 @@ def reduction(ctx, op: str, args, kwargs) -> Value:
             raise OpError(f"{op}(..., mean=) is not modelled")
         total, m, out_sym = pricing.reduction(x.shape, axes, sym, 2, "2m", keepdims=keep)
         base = 2 * unique + total + (m if op.endswith("std") else 0)
+        if op.startswith("nan") and is_float:
+            base += unique  # the isnan pass over a float input, as for every nan-reduction
     elif op == "ptp":
         total, m, out_sym = pricing.reduction(x.shape, axes, sym, keepdims=keep)
         base = 2 * max(total, 1) + m
@@ -136,6 +143,12 @@ def reduction(ctx, op: str, args, kwargs) -> Value:
         out_dtype = billed
     if out_sym is not None and len(out_shape) != x.ndim - (0 if keep or op in _CUMULATIVE else len(axes)):
         out_sym = None
+    if returned:
+        # flopscope wraps numpy's (average, sum of weights) pair as one array stacked on a new
+        # first axis (the same price): unpacking it yields its two rows (numpy scalars when 0-d)
+        if out_sym is not None:
+            raise OpError("average(..., returned=True) of a symmetric array is not modelled")
+        return Array((2,) + out_shape, out_dtype, dtype_origin=origin if out_dtype == billed else None)
     return Array(out_shape, out_dtype, out_sym, dtype_origin=origin if out_dtype == billed else None,
                  vrange=counted if counted != (None, None) else None, counts=counts)
 

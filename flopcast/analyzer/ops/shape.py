@@ -312,11 +312,30 @@ def _diag(ctx, args, kwargs):
     return Array((length,), x.dtype, dtype_origin=x.dtype_origin)
 
 
+def diagonal_of(x: Array, args, kwargs) -> Array:
+    """numpy's ``diagonal(a, offset=0, axis1=0, axis2=1)`` view (``args`` after ``a``): the two
+    axes dropped and the diagonal, ``offset`` off the main one, appended last; untagged."""
+    if len(args) > 3 or set(kwargs) - {"offset", "axis1", "axis2"}:
+        raise OpError("diagonal with these arguments is not modelled")
+    if x.ndim < 2:
+        raise OpRaises("ValueError", "diag requires an array of at least two dimensions")
+    k = known_int(arg(args, kwargs, 0, "offset", Known(0)), "diagonal offset")
+    a1 = axis_index(known_int(arg(args, kwargs, 1, "axis1", Known(0)), "axis1"), x.ndim)
+    a2 = axis_index(known_int(arg(args, kwargs, 2, "axis2", Known(1)), "axis2"), x.ndim)
+    if a1 == a2:
+        raise OpRaises("ValueError", "axis1 and axis2 cannot be the same")
+    m, n = x.shape[a1], x.shape[a2]
+    length = max(0, min(m, n - k) if k >= 0 else min(m + k, n))
+    rest = tuple(e for i, e in enumerate(x.shape) if i not in (a1, a2))
+    return Array(rest + (length,), x.dtype, dtype_origin=x.dtype_origin)
+
+
 @handler("diagonal")
 def _diagonal(ctx, args, kwargs):
     x = to_array(ctx, args[0])
+    result = diagonal_of(x, list(args[1:]), kwargs)
     ctx.charge("diagonal", 0, x.dtype)
-    return Array((min(x.shape[0], x.shape[1]),) + x.shape[2:], x.dtype, dtype_origin=x.dtype_origin)
+    return result
 
 
 @handler("fill_diagonal")
