@@ -456,6 +456,13 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             except (TypeError, ValueError, OverflowError) as exc:
                 raise UserRaise(span, f"{type(exc).__name__}: {exc}") from None
         return _unknown_from(args, name, span, f"{name}() of a value that depends on data")
+    if name in ("divmod", "pow") and len(args) == 2 and not kwargs \
+            and any(isinstance(a, Array) and not a.plain for a in args):
+        # Python asks the array's __divmod__/__rdivmod__ (__pow__): flopscope's divmod ufunc, two
+        # outputs billed, or its power, as the operators are
+        if name == "pow":
+            return interp.binop(_ast.Pow(), args[0], args[1], node)
+        return interp.price_call("divmod", list(args), {}, node, span)
     if name == "divmod" and _all_known(args):
         return Known(divmod(args[0].value, args[1].value))
     if name == "pow" and _all_known(args):

@@ -99,6 +99,17 @@ def ufunc_loop(name: str, *operands: Operand) -> tuple[str, str]:
     return loop, out
 
 
+def ufunc_outputs(name: str, *operands: Operand) -> list[str]:
+    """The dtype of each of ``np.<name>``'s outputs on these operands (frexp: the mantissa's and
+    the int32 exponent's)."""
+    def compute() -> list:
+        ufunc = getattr(np, name)
+        sig = ufunc.resolve_dtypes(tuple(o.for_resolver() for o in operands) + (None,) * ufunc.nout)
+        return [d.name for d in sig[ufunc.nin:]]
+
+    return _asked(_key("ufunc_outputs", name, operands), compute)
+
+
 def heavier(a: Optional[str], b: Optional[str], rate) -> Optional[str]:
     if a is None:
         return b

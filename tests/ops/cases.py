@@ -1018,3 +1018,19 @@ DIAGONAL_NANVAR_AVERAGE = {
     "average_returned_is_one_stacked_array": "p = fnp.average(w, axis=0, returned=True); r = p * 2.0",
 }
 FAMILIES["diagonal_nanvar_average"] = DIAGONAL_NANVAR_AVERAGE
+
+# ufuncs of two outputs hand back a tuple, each output billed (nout × the pointwise cost), and
+# Python's divmod()/pow() of a flopscope array are its ufuncs; ldexp's exponent is not billed
+TWO_OUTPUT_UFUNCS = {
+    "frexp_mantissa_and_int32_exponent": "m, e = fnp.frexp(v); r = fnp.ldexp(m, e) + e * 2",
+    "modf_of_ints_is_f64": "a, b = fnp.modf(fnp.arange(W)); r = a + b",
+    "modf_keeps_the_symmetry_on_both": "C = fnp.einsum('ij,kj->ik', w, w); a, b = fnp.modf(C); r = a * 2.0 + b",
+    "divmod_function_pair": "q, m = fnp.divmod(v, 2.0); r = q + m",
+    "divmod_of_ints": "q, m = fnp.divmod(fnp.arange(W), 3); r = q * m",
+    "builtin_divmod_of_an_array": "q, m = divmod(w, 2.0); r = q + m",
+    "builtin_divmod_reflected": "q, m = divmod(2.0, fnp.abs(v) + 1.0); r = q * m",
+    "builtin_divmod_of_a_0d": "q, m = divmod(fnp.sum(v), 2.0); r = v * q",
+    "builtin_pow_of_an_array": "r = pow(w, 2) + pow(2.0, v)",
+    "ldexp_int64_exponent_bills_the_mantissa": "r = fnp.ldexp(v, fnp.arange(W))",
+}
+FAMILIES["two_output_ufuncs"] = TWO_OUTPUT_UFUNCS

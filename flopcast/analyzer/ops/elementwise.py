@@ -87,13 +87,15 @@ def _pointwise_key(op: str, values: list[Value], dtype_kw: Optional[str]):
     return tuple(parts)
 
 
-def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = None) -> Value:
+def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = None, outputs: int = 1) -> Value:
+    """``outputs``: flopscope prices a ufunc of several outputs (divmod, modf, frexp) as that
+    many applications; the first output is returned."""
     key = _pointwise_key(op, values, dtype_kw)
     hit = _POINTWISE_MEMO.get(key) if key is not None else None
     if hit is not None:
         out_shape, loop_out, billed, sym, base = hit
         origin = origin_of(values, billed)
-        ctx.charge(op, base, billed, origin)
+        ctx.charge(op, outputs * base, billed, origin)
         _check_weak_int(op, values)
         return Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None,
                      vrange=_int_range(op, values, loop_out))
@@ -114,7 +116,10 @@ def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = No
             loop_in, loop_out = _angle_loop(loop_in)
         elif len(ops_) == 1 and loop_in is not None:
             loop_in, loop_out = _function_loop(op, np_name, loop_in)
-    billed = dtypes.heavier(loop_in, dtypes.result_type(*ops_), pricing.rate) if len(ops_) > 1 else loop_in
+    # ldexp's exponent steers the mantissa loop without computing in it: flopscope leaves it out
+    # of the billed dtype (ldexp(float32, int32) bills float32, not result_type's float64)
+    rated = ops_[:1] if op == "ldexp" else ops_
+    billed = dtypes.heavier(loop_in, dtypes.result_type(*rated), pricing.rate) if len(ops_) > 1 else loop_in
     if dtype_kw is not None:
         billed = dtype_kw
     sym = _sym_of_pointwise(values, out_shape)
@@ -122,7 +127,7 @@ def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = No
     if key is not None:
         _POINTWISE_MEMO[key] = (out_shape, loop_out, billed, sym, base)
     origin = origin_of(values, billed)
-    ctx.charge(op, base, billed, origin)
+    ctx.charge(op, outputs * base, billed, origin)
     _check_weak_int(op, values)
     return Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None,
                  vrange=_int_range(op, values, loop_out))
@@ -493,9 +498,25 @@ def ufunc(ctx, name: str, args, kwargs) -> Value:
     out = kwargs.get("out", args[nin] if len(args) > nin else None)
     if set(kwargs) - {"dtype", "out"} or len(args) > nin + 1:
         raise OpError(f"{name} with where=, casting=, order= or extra arguments is not modelled")
+    if name in _TWO_OUTPUTS:
+        return _two_outputs(ctx, name, list(args[:nin]), out, dt)
     if not _none(out):
         return pointwise_out(ctx, name, list(args[:nin]), out, dt)
     return pointwise(ctx, name, list(args[:nin]), dtype_kw=dt)
+
+
+#: ufuncs of two outputs: a tuple of two arrays, each output billed (nout × the pointwise cost)
+_TWO_OUTPUTS = frozenset({"divmod", "modf", "frexp"})
+
+
+def _two_outputs(ctx, name: str, values: list[Value], out, dt: Optional[str]) -> Value:
+    if not _none(out) or dt is not None:
+        raise OpError(f"{name} with out= or dtype= is not modelled")
+    first = pointwise(ctx, name, values, outputs=2)
+    second = dtypes.ufunc_outputs(name, *(operand(v) for v in values))[1]
+    # two new arrays (not one object twice), each with the symmetry flopscope gives both
+    return TupleVal((first, first.with_(dtype=second, dtype_origin=first.dtype_origin if second == first.dtype
+                                        else None)))
 
 
 @handler("cross")
