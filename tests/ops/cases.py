@@ -1034,3 +1034,17 @@ TWO_OUTPUT_UFUNCS = {
     "ldexp_int64_exponent_bills_the_mantissa": "r = fnp.ldexp(v, fnp.arange(W))",
 }
 FAMILIES["two_output_ufuncs"] = TWO_OUTPUT_UFUNCS
+
+# clip(..., out=): the buffer's dtype joins the billed dtype (was ignored: a float64 buffer
+# billed float32), and the buffer itself is written and handed back
+CLIP_OUT = {
+    "clip_into_itself": "x = w * 1.0; fnp.clip(x, 0.0, None, out=x); r = x * 2.0",
+    "clip_into_itself_is_the_same_object": "x = w * 1.0; y = fnp.clip(x, 0.0, 1.0, out=x); r = fnp.outer(x[0], y[0])",
+    "clip_into_a_f64_buffer_bills_f64": "o = fnp.empty((W, W)); r = fnp.clip(w, 0.0, 1.0, out=o) + 1.0",
+    "clip_f64_into_a_f32_buffer": "o = fnp.empty((W, W), dtype=fnp.float32); r = fnp.clip(fnp.ones((W, W)), 0.0, 1.0, out=o) * 2.0",
+    "clip_out_positional": "o = fnp.empty((W, W)); r = fnp.clip(w, 0.0, 1.0, o) + 1.0",
+    "clip_of_a_symmetric_input_into_a_plain_buffer": ("C = fnp.einsum('ij,kj->ik', w, w); o = fnp.empty((W, W), dtype=fnp.float32); "
+                                                      "r = fnp.clip(C, 0.0, 1.0, out=o) * 2.0"),
+    "clip_method_out": "x = w * 1.0; x.clip(0.0, 1.0, out=x); r = x * 2.0",
+}
+FAMILIES["clip_out"] = CLIP_OUT

@@ -40,7 +40,6 @@ CASES = {
     "norm_fro_of_a_vector": ("r = fnp.linalg.norm(v, 'fro')", "ord", RAISES),
     # out= read by no handler was priced as if absent (false exacts: a float64 buffer bills float64)
     "matmul_out_f64": ("o = fnp.empty((W, W)); r = fnp.matmul(w, w, out=o)", "out=", LOWER),
-    "clip_out_f64": ("o = fnp.empty((W, W)); r = fnp.clip(w, 0.0, 1.0, out=o)", "out=", LOWER),
     "generator_draw_into_out": ("rng = fnp.random.default_rng(0); o = fnp.empty((D, W)); r = rng.standard_normal(out=o)",
                                 "out=", LOWER),
     "matmul_dtype_keyword": ("r = fnp.matmul(w, w, dtype=fnp.float64)", "keyword", RAISES),

@@ -319,11 +319,12 @@ def _nan_to_num(ctx, args, kwargs):
     return pointwise(ctx, "nan_to_num", [x])
 
 
-@handler("clip")
+@handler("clip", models_out=True)
 def _clip(ctx, args, kwargs):
     x = arg(args, kwargs, 0, "a")
     lo = arg(args, kwargs, 1, "a_min", kwargs.get("min"))
     hi = arg(args, kwargs, 2, "a_max", kwargs.get("max"))
+    out = arg(args, kwargs, 3, "out")
     bounds = [b for b in (lo, hi) if b is not None and not (isinstance(b, Known) and b.value is None)]
     values = [x] + bounds
     ops_ = [operand(v) for v in values]
@@ -331,9 +332,25 @@ def _clip(ctx, args, kwargs):
     billed = dtypes.result_type(*ops_)
     sym = _sym_of_pointwise(values, out_shape)
     base = max(len(bounds), 1) * max(pricing.unique_count(out_shape, sym), 1)
+    if not _none(out):
+        return _clip_into(ctx, values, out, out_shape, billed, base)
     origin = origin_of(values, billed)
     ctx.charge("clip", base, billed, origin)
     return Array(out_shape, billed, sym, dtype_origin=origin, vrange=_clip_range(billed, lo, hi))
+
+
+def _clip_into(ctx, values: list[Value], out: Value, out_shape: tuple, natural: str, base: int) -> Value:
+    """``clip(..., out=buf)``: the buffer's dtype joins the billed dtype (flopscope's
+    ``store_billing_dtypes``), the buffer is written and handed back, untagged. Only a plain buffer
+    of the result's shape that numpy can cast the result into is modelled (an input's own too)."""
+    if not isinstance(out, Array) or out.sym or out.shape != out_shape \
+            or not dtypes.can_cast(natural, out.dtype, "same_kind"):
+        raise OpError("clip(..., out=) into a tagged buffer, one of another shape, or one the result "
+                      "cannot be cast into is not modelled")
+    billed = dtypes.result_type(Operand(dtype=natural), Operand(dtype=out.dtype))
+    ctx.charge("clip", base, billed, origin_of(list(values) + [out], billed))
+    ctx.write_in_place(out)
+    return out
 
 
 def _clip_range(dtype: str, lo: Optional[Value], hi: Optional[Value]) -> Optional[tuple]:

@@ -37,13 +37,20 @@ class OpRaises(Exception):
 HANDLERS: dict[str, Callable] = {}
 
 
-def handler(*names: str):
+#: names whose handler reads and models ``out=`` itself
+OUT_HANDLED: set[str] = set()
+
+
+def handler(*names: str, models_out: bool = False):
     """Register ``fn(ctx, args, kwargs[, op])`` for these op names; a handler that takes
-    ``op`` serves several names and is told, once here, which one it was called as."""
+    ``op`` serves several names and is told, once here, which one it was called as.
+    ``models_out``: the handler prices ``out=`` (any other handler's call with one is unpriced)."""
     def register(fn):
         takes_op = "op" in fn.__code__.co_varnames[: fn.__code__.co_argcount]
         for n in names:
             HANDLERS[n] = functools.partial(fn, op=n) if takes_op else fn
+            if models_out:
+                OUT_HANDLED.add(n)
         return fn
 
     return register
@@ -102,7 +109,8 @@ def dispatch(ctx, name: str, args: list[Value], kwargs: dict[str, Value]) -> Val
     """Price and model ``fnp.<name>(*args, **kwargs)``."""
     fn = HANDLERS.get(name)
     if fn is not None:
-        _refuse_out(name, kwargs)
+        if name not in OUT_HANDLED:
+            _refuse_out(name, kwargs)
         return fn(ctx, args, kwargs)
     for prefix, by_name in PREFIXES.items():
         if name.startswith(prefix):
