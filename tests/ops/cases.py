@@ -1048,3 +1048,20 @@ CLIP_OUT = {
     "clip_method_out": "x = w * 1.0; x.clip(0.0, 1.0, out=x); r = x * 2.0",
 }
 FAMILIES["clip_out"] = CLIP_OUT
+
+# matmul(..., out=): billed at result_type(a, b, out) (the buffer was ignored: a float64 buffer
+# billed float32), the buffer written and handed back untagged
+MATMUL_OUT = {
+    "matmul_into_a_f32_buffer_is_untagged": "o = fnp.empty((W, W), dtype=fnp.float32); r = fnp.matmul(w, w.T, out=o); s = fnp.exp(r)",
+    "matmul_into_a_f64_buffer_bills_f64": "o = fnp.empty((W, W)); r = fnp.matmul(w, w, out=o) + 1.0",
+    "matmul_of_symmetric_operands_into_a_buffer": ("C = fnp.einsum('ij,kj->ik', w, w); o = fnp.empty((W, W), dtype=fnp.float32); "
+                                                   "r = fnp.matmul(C, C, out=o); s = fnp.exp(r)"),
+    "matmul_vector_into_a_buffer": "o = fnp.empty(W, dtype=fnp.float32); fnp.matmul(w, v, out=o); r = o * 2.0",
+    "matmul_out_positional": "o = fnp.empty((W, W), dtype=fnp.float32); r = fnp.matmul(w, w, o) + 1.0",
+    "matmul_then_maximum_into_one_buffer": ("buf = fnp.empty((D, W), dtype=fnp.float32); mu = fnp.ones((D, W), dtype=fnp.float32)\n"
+                                            "for _ in range(D):\n"
+                                            "    fnp.matmul(mu, w, out=buf)\n"
+                                            "    fnp.maximum(buf, 0.0, out=buf)\n"
+                                            "    mu = buf * 1.0"),
+}
+FAMILIES["matmul_out"] = MATMUL_OUT

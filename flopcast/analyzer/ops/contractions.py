@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
-from flopcast.analyzer.ops.operands import arg, as_numpy_scalar, broadcast, origin_of, to_array
+from flopcast.analyzer.ops.operands import _none, arg, as_numpy_scalar, broadcast, origin_of, to_array
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
 from flopcast.analyzer.values import Array, Known, ListVal, TupleVal, Value
 
@@ -33,6 +33,8 @@ def contract(ctx, op: str, subscripts: str, operands_: list[Value], *, out_dtype
         billed = dtypes.result_type(*(Operand(dtype=a.dtype) for a in arrays))
         hit = _CONTRACT_MEMO[key] = (base, sym, billed, _einsum_out_shape(subscripts, arrays))
     base, sym, billed, out_shape = hit
+    if out_dtype is not None:  # an out= buffer joins the billed dtype (result_type(a, b, out))
+        billed = dtypes.result_type(Operand(dtype=billed), Operand(dtype=out_dtype))
     origin = origin_of(arrays, billed)
     ctx.charge(op, base, billed, origin)
     return Array(out_shape, billed, sym, dtype_origin=origin)
@@ -125,12 +127,25 @@ def _no_keywords(op: str, kwargs) -> None:
         raise OpError(f"{op} with keyword arguments ({', '.join(sorted(kwargs))}) is not modelled")
 
 
-@handler("matmul", "linalg.matmul")
+@handler("matmul", "linalg.matmul", models_out=True)
 def _matmul(ctx, args, kwargs, op="matmul"):
-    _no_keywords(op, kwargs)
+    out = arg(args, kwargs, 2, "out") if op == "matmul" else None
+    _no_keywords(op, {k: v for k, v in kwargs.items() if k != "out" or op != "matmul"})
     a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
-    return contract(ctx, op, _matmul_subscripts(a, b), [args[0] if isinstance(args[0], Array) else a,
-                                                      args[1] if isinstance(args[1], Array) else b])
+    operands_ = [args[0] if isinstance(args[0], Array) else a, args[1] if isinstance(args[1], Array) else b]
+    subscripts = _matmul_subscripts(a, b)
+    if _none(out):
+        return contract(ctx, op, subscripts, operands_)
+    # matmul(a, b, out=buf): billed at result_type(a, b, buf), written into buf and buf handed
+    # back, untagged (the operands' symmetry still discounts the count)
+    if not isinstance(out, Array) or out.sym or out.shape != _einsum_out_shape(subscripts, [a, b]) \
+            or not dtypes.can_cast(dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=b.dtype)),
+                                   out.dtype, "same_kind"):
+        raise OpError("matmul(..., out=) into a tagged buffer, one of another shape, or one the result "
+                      "cannot be cast into is not modelled")
+    contract(ctx, op, subscripts, operands_, out_dtype=out.dtype)
+    ctx.write_in_place(out)
+    return out
 
 
 @handler("dot")
