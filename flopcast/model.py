@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 
 @dataclass(frozen=True, order=True)
@@ -116,9 +116,6 @@ class Charge:
     # For a static charge: where the billed dtype came from when it was widened
     # (the creation site of a float64 operand), so the float64-leak rule can name it.
     dtype_origin: Optional[Span] = None
-    # With analyze(trace=True) on a single-path analysis: the loops the charge was made in,
-    # outermost first (empty outside loops, or when not traced).
-    loops: tuple[LoopVisit, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -257,6 +254,9 @@ class Report:
     calibration: Optional[Calibration] = None
     # With analyze(trace=True) on a single-path analysis: loop statement -> times entered.
     loop_entries: dict[Span, int] = field(default_factory=dict)
+    # And the loops each charge was made in (analyzer.trace.ChargeLoops: ``loops.at(positions)``,
+    # indices into ``charges``); None when not traced.
+    loops: Optional[Any] = None
     # With analyze(memory=True): array memory of the widest path.
     memory: Optional[MemoryUse] = None
     # The nominal number: the count on the path where no safety net fires (None: there is

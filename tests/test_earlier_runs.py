@@ -115,8 +115,9 @@ def _report(monkeypatch, path: Path, point: Point, reuse: bool) -> list:
     with monkeypatch.context() as m:
         m.setattr(api, "run_point", functools.partial(run_point, reuse_runs=reuse))
         report = analyze(path, point, trace=True, memory=True)
-    return [(f.name, repr(getattr(report, f.name))) for f in dataclasses.fields(report) if f.name != "executed"] + \
-        [("executed", sorted(map(repr, report.executed))), ("loops", [c.loops for c in report.charges])]
+    return [(f.name, repr(getattr(report, f.name))) for f in dataclasses.fields(report) if f.name not in ("executed", "loops")] + \
+        [("executed", sorted(map(repr, report.executed))),
+         ("loops", report.loops and report.loops.at(range(len(report.charges))))]
 
 
 def _runs_made(monkeypatch, path: Path, point: Point, reuse: bool) -> int:

@@ -20,8 +20,9 @@ import pytest
 from oracle import measure
 
 from flopcast.analyzer import analyze
-from flopcast.analyzer.api import _with_loops, run_point
+from flopcast.analyzer.api import run_point
 from flopcast.analyzer.program import estimator_class, load_program
+from flopcast.analyzer.trace import ChargeLoops
 from flopcast.model import Point
 
 HERE = Path(__file__).resolve().parent
@@ -134,7 +135,7 @@ def _paths(path: Path, share_calls: bool, traced: bool = False) -> list:
              [s.key for s in r.sites], r.spent, r.inclusive, r.calls, r.compares,
              sorted((n.lineno, n.col_offset) for n in r.entered), r.raised,
              r.unpriced, r.notes, r.uncertain) + ((
-                 [c.loops for c in _with_loops(r.charges, t)], None if t.memory is None else t.memory.result())
+                 ChargeLoops(t, len(r.charges)).at(range(len(r.charges))), None if t.memory is None else t.memory.result())
                  if traced and t is not None else ())
             for r, t in zip(explored.results, traces if traced else explored.results)]
 

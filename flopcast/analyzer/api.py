@@ -7,14 +7,13 @@ import copy
 import dataclasses
 import weakref
 from collections import defaultdict
-from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Callable, Mapping, NamedTuple, Optional, Union
 
 from flopcast.syntax import ast_walk
 from flopcast import installed
 from flopcast.analyzer import alike, chargelist, dataints, disk_answers, rollup, sizetests
-from flopcast.analyzer.chargelist import ChargeList, tallied
+from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.decisions import nominal_option
 from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult, WorkMeter
 from flopcast.analyzer.lasting import LastingCalls
@@ -22,6 +21,7 @@ from flopcast.analyzer.nominal import Nominal, nominal, reusing
 from flopcast.analyzer.paths import SEPARABLE_AFTER, Exploration, explore, prove_separately
 from flopcast.analyzer.program import ROOT_CALLER, Program, call_graph, estimator_class, function_table, load_program
 from flopcast.analyzer.repeats import SharedCalls
+from flopcast.analyzer.trace import ChargeLoops
 from flopcast.analyzer.values import Array
 from flopcast.model import Charge, Interval, Note, Point, Raise, Report, Span, Uncertainty, Unpriced
 
@@ -44,7 +44,7 @@ def analyze(
 
     ``source`` replaces the text of ``path``; ``sources`` replaces the text of other files
     of the submission (unsaved editor buffers of sibling modules), by path. ``trace``
-    records the loops each charge was made in (``Charge.loops``, ``Report.loop_entries``)
+    records the loops each charge was made in (``Report.loops``, ``Report.loop_entries``)
     when the analysis has a single path, for the cost advice of `flopcast check`;
     ``memory`` measures the arrays' memory (``Report.memory``, see analyzer/memory.py).
     ``exact_only``: the report is wanted only when its total is one number (a saving formula's
@@ -441,9 +441,14 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
     widest = results[path_totals.index(max(path_totals))]
     charges = _mark_path_dependent(widest, results)
     loop_entries: dict = {}
+    loops = None
     if trace and traces and len(results) == 1:
-        charges = _with_loops(charges, traces[0], widest.charges)
+        loops = ChargeLoops(traces[0], len(charges))
         loop_entries = dict(traces[0].entries)
+        if isinstance(widest.charges, ChargeList):
+            counted = widest.charges.counted()
+            if counted is not None:
+                rollup.remember(charges, counted)  # the same charges, in the same order
     report = Report(
         path=program.main.path,
         point=point,
@@ -454,6 +459,7 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
         whestbench_version=installed.whestbench_version(),
         include_scorer_cast=include_scorer_cast,
         loop_entries=loop_entries,
+        loops=loops,
     )
     if per_call:
         report.per_call = per_call
@@ -608,81 +614,6 @@ def _defs(tree) -> set:
 
 
 _DEFS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
-def _with_loops(charges: list[Charge], trace, made: Optional[list[Charge]] = None) -> list[Charge]:
-    """Each charge with the loops it was made in. A repeated loop's charges or a reused call's
-    can be millions, in runs of charges given one tuple of loops (Trace.call_replayed gives a
-    reused call's charges, the same objects at each reuse, one per reuse): each run's distinct
-    charge objects are copied once and the run is mapped in C loops. A copy is made directly,
-    not by dataclasses.replace; a charge made outside loops is kept as it is. ``made`` is the
-    path's own list (``charges`` when not given), the same charges: its tally (chargelist.ChargeList) counts each run's
-    distinct charges without a list of the run's ids (millions of ints in a fresh process)."""
-    n = len(charges)
-    if not n:
-        return charges  # a path stopped before its first charge (the step limit)
-    out: list = []
-    # The new list's roll-up (rollup.counted) is tallied on the way, run by run: the report's
-    # lines, functions and ops and the rules' questions are then answered without walking it.
-    tally: dict = {}  # id of a charge in out -> (the charge, how often), in order of first occurrence
-    # And where each charge of out is in that order (rollup.positions): check's localize maps
-    # the list through it in C.
-    rank: dict = {}  # id of a charge in out -> its place in the tally
-    places: list = []
-    made = charges if made is None else made
-    source = made if isinstance(made, ChargeList) and len(made) == n else None
-    for a, b, loops in trace.runs(0, n):
-        if b == a + 1:
-            c = charges[a]
-            if loops or c.loops:
-                c = _with(c, loops)
-            out.append(c)
-            seen = tally.get(id(c))
-            tally[id(c)] = (c, 1 if seen is None else seen[1] + 1)
-            if seen is None:
-                rank[id(c)] = len(rank)
-            places.append(rank[id(c)])
-            continue
-        part = source.part_at(a, b) if source is not None else None  # a reused call's charges
-        if part is not None:
-            counts = part[1]
-        else:
-            counts = source.tally_between(a, b) if source is not None else tallied(charges[a:b])
-        copies = counts.objects
-        if not loops and not any(map(_LOOPS, copies.values())):
-            out.extend(charges[a:b])
-        else:
-            copies = {key: _with(c, loops) for key, c in copies.items()}
-            if part is not None:
-                out.extend(itemgetter(*counts.positions(part[0]))(list(copies.values())))
-            else:
-                out.extend(map(copies.__getitem__, map(id, charges[a:b])))
-        for key, k in counts.counts.items():
-            c = copies[key]
-            seen = tally.get(id(c))
-            tally[id(c)] = (c, k if seen is None else seen[1] + k)
-            if seen is None:
-                rank[id(c)] = len(rank)
-        ranks = [rank[id(c)] for c in copies.values()]  # in the order of counts.objects
-        if part is not None:
-            places.extend(itemgetter(*counts.positions(part[0]))(ranks))
-        else:
-            places.extend(map(dict(zip(copies, ranks)).__getitem__, map(id, charges[a:b])))
-    rollup.remember(out, list(tally.values()), places)
-    return out
-
-
-_LOOPS = attrgetter("loops")
-
-
-def _with(c: Charge, loops: tuple) -> Charge:
-    # A frozen dataclass's __init__ sets each field through object.__setattr__: copying the
-    # fields' dict is several times faster, and makes the same Charge.
-    copy = object.__new__(Charge)
-    fields = copy.__dict__
-    fields.update(c.__dict__)
-    fields["loops"] = loops
-    return copy
 
 
 def _raises(results: list[RunResult], single: bool) -> list[Raise]:

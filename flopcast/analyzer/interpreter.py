@@ -95,7 +95,7 @@ from flopcast.model import SCORER_SPAN, Charge, Note, Span, Uncertainty, Unprice
 _new_object = object.__new__
 # emit() writes a Charge's fields itself: these, in this order (a field added to Charge must be added there).
 assert [f.name for f in fields(Charge)] == ["span", "op", "flops", "dtype", "function", "certain",
-                                                        "detail", "dtype_origin", "loops"]
+                                            "detail", "dtype_origin"]
 
 MAX_STEPS = 3_000_000
 MAX_LOOP_ITERATIONS = 100_000
@@ -878,10 +878,10 @@ class Interpreter:
                           span, what="budget exhaustion")
         self.used += flops
         # Charge(span, op, flops, dtype, function, True, detail, origin), its fields written as the
-        # frozen dataclass's __init__ writes them (in order), without its nine object.__setattr__.
+        # frozen dataclass's __init__ writes them (in order), without its eight object.__setattr__.
         charge = _new_object(Charge)
         charge.__dict__.update(span=span, op=op, flops=flops, dtype=dtype, function=function, certain=True,
-                               detail=detail, dtype_origin=origin, loops=())
+                               detail=detail, dtype_origin=origin)
         charges = self.result.charges
         charges.append(charge)
         if self.trace is not None:

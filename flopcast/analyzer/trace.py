@@ -4,15 +4,15 @@ The cost advice of `flopcast check` needs more than the charges: to hoist work o
 loop it must know how many times the loop was entered and in which entry and iteration
 each charge was made. The interpreter calls two hooks when a Trace is given (and does
 nothing extra otherwise); ``api.analyze(trace=True)`` turns what they saw into
-``Charge.loops`` and ``Report.loop_entries``.
+``Report.loops`` (ChargeLoops) and ``Report.loop_entries``.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Optional
+from dataclasses import dataclass, field, replace
+from typing import Callable, Iterable, Optional
 
 from flopcast.model import LoopVisit, Span
 
@@ -265,3 +265,120 @@ def _visit(loop: Span, entry: int, index: int) -> LoopVisit:
     v = object.__new__(LoopVisit)
     v.__dict__.update(loop=loop, entry=entry, index=index)
     return v
+
+
+class ChargeLoops:
+    """The loops each charge of a single-path report was made in (``Report.loops``), worked out
+    only for the charges asked about. A steady loop's copies and a reused call's charges can be
+    hundreds of thousands, each in loops of its own (a comprehension over 4,096 units, 64 times);
+    the rules ask about the few made at one expression.
+
+    ``at`` gives what ``Trace.loops_between`` gives for those charges, each loop's span passed
+    through ``span_maps`` in order (check.engine.localize renames paths, the editor moves lines).
+    Picklable when the maps are (a `flopcast check` worker sends its report to the parent)."""
+
+    def __init__(self, trace: Trace, count: int, span_maps: tuple = ()) -> None:
+        self.count = count  # how many charges the report has
+        self._visits = trace.visits
+        self._reused_at, self._reused = trace._reused_at, trace._reused
+        self._copies_at, self._copies = trace._copies_at, trace._copies
+        self._span_maps = span_maps
+        self._caches()
+
+    def _caches(self) -> None:
+        # (entry of _copies, copy, id of the iteration's tuple) -> the copy's tuple, and each
+        # entry's _copied plans: equal loops share one tuple, as Trace.runs gives them.
+        self._made: dict = {}
+        self._plans: dict = {}
+        # id of a tuple -> (the tuple, its copy through the maps); equal visits share one copy.
+        self._mapped: dict = {}
+        self._mapped_visits: dict = {}
+        self._mapped_spans: dict = {}
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items()
+                if k not in ("_made", "_plans", "_mapped", "_mapped_visits", "_mapped_spans")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._caches()
+
+    def __eq__(self, other: object) -> bool:
+        """Equal loops for every charge (two reports compared: one carried over an edit, one made afresh)."""
+        if not isinstance(other, ChargeLoops):
+            return NotImplemented
+        return self.count == other.count and self.at(range(self.count)) == other.at(range(other.count))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ChargeLoops({self.count} charges)"
+
+    def mapped(self, span_map: Callable[[Span], Span]) -> "ChargeLoops":
+        """The same loops, each loop's span passed through ``span_map`` after the maps before."""
+        copy = object.__new__(ChargeLoops)
+        copy.__dict__.update(self.__getstate__())
+        copy._span_maps = self._span_maps + (span_map,)
+        copy._caches()
+        return copy
+
+    def at(self, positions: Iterable[int]) -> list[tuple[LoopVisit, ...]]:
+        """The loops of the charges at ``positions`` (indices into the report's charges), outermost first."""
+        return [self._mapped_tuple(self._loops(i)) for i in positions]
+
+    def _loops(self, i: int) -> tuple:
+        own = self._visits.get(i)
+        if own is not None:
+            return own
+        k = bisect_right(self._copies_at, i) - 1
+        if k >= 0:
+            a = self._copies_at[k]
+            b, width, iteration, span, nested, period = self._copies[k]
+            if i < b:
+                copy, at = divmod(i - a, width)
+                visits = iteration[at]
+                if visits:
+                    key = (k, copy, id(visits))
+                    made = self._made.get(key)
+                    if made is None:
+                        made = self._made[key] = _copied(visits, copy + 1, span, nested,
+                                                         self._plans.setdefault(k, {}), period)
+                    return made
+        k = bisect_right(self._reused_at, i) - 1
+        if k >= 0:
+            end, outer = self._reused[k]
+            if i < end:
+                return outer
+        return ()
+
+    def _mapped_tuple(self, loops: tuple) -> tuple:
+        if not loops or not self._span_maps:
+            return loops
+        held = self._mapped.get(id(loops))
+        if held is None:
+            held = self._mapped[id(loops)] = (loops, tuple(map(self._mapped_visit, loops)))
+        return held[1]
+
+    def _mapped_visit(self, v: LoopVisit) -> LoopVisit:
+        loop = self._mapped_spans.get(v.loop)
+        if loop is None:
+            loop = v.loop
+            for span_map in self._span_maps:
+                loop = span_map(loop)
+            self._mapped_spans[v.loop] = loop
+        key = (id(loop), v.entry, v.index)
+        found = self._mapped_visits.get(key)
+        if found is None:
+            found = self._mapped_visits[key] = _visit(loop, v.entry, v.index)
+        return found
+
+
+class RenamedPaths:
+    """A span map for ChargeLoops.mapped: the span with its path renamed, when ``paths`` names it."""
+
+    def __init__(self, paths: dict[str, str]) -> None:
+        self.paths = paths
+
+    def __call__(self, span: Span) -> Span:
+        path = self.paths.get(span.path)
+        return span if path is None else replace(span, path=path)

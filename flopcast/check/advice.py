@@ -1,7 +1,7 @@
 """Shared arithmetic of the cost-advice rules: which charges an expression made, and where.
 
-The analyzer's charges carry spans (and, when traced, the loop runs they were made in), so
-the FLOPs of an expression are the charges whose span lies within the expression's span.
+The analyzer's charges carry spans (and a traced report says which loop runs each was made
+in), so the FLOPs of an expression are the charges whose span lies within the expression's span.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Iterator, Optional
 from flopcast.syntax import ast_walk
 from flopcast.check.context import CheckContext
 from flopcast.check.source import SourceFile
-from flopcast.model import Charge, Report, Span
+from flopcast.model import Charge, LoopVisit, Report, Span
 
 
 def within(inner: Span, outer: Span) -> bool:
@@ -24,15 +24,30 @@ def within(inner: Span, outer: Span) -> bool:
 
 
 def charges_in(ctx: CheckContext, span: Span) -> list[Charge]:
-    """The report's charges made within ``span``, in order, repeats included. Each distinct
-    charge object is tested once; the repeats are then picked out in C loops."""
-    if ctx.report is None:
+    """The report's charges made within ``span``, in order, repeats included."""
+    charges = ctx.report.charges if ctx.report is not None else []
+    return list(compress(charges, _made_within(ctx, span)))
+
+
+def loops_in(ctx: CheckContext, span: Span) -> list[tuple[Charge, tuple[LoopVisit, ...]]]:
+    """Each charge of ``charges_in`` with the loops it was made in (none when not traced)."""
+    report = ctx.report
+    if report is None:
         return []
+    places = list(compress(range(len(report.charges)), _made_within(ctx, span)))
+    loops = report.loops.at(places) if report.loops is not None else [()] * len(places)
+    return list(zip(map(report.charges.__getitem__, places), loops))
+
+
+def _made_within(ctx: CheckContext, span: Span) -> Iterator[bool]:
+    """Whether each of the report's charges was made within ``span``. Each distinct charge
+    object is tested once; the repeats are then picked out in C loops."""
+    if ctx.report is None:
+        return iter(())
     inside = {id(c) for c in ctx.distinct_charges if within(c.span, span)}
     if not inside:
-        return []
-    charges = ctx.report.charges
-    return list(compress(charges, map(inside.__contains__, map(id, charges))))
+        return iter(())
+    return map(inside.__contains__, map(id, ctx.report.charges))
 
 
 def single_path(ctx: CheckContext) -> bool:
@@ -42,13 +57,13 @@ def single_path(ctx: CheckContext) -> bool:
             and all(c.certain for c in ctx.distinct_charges))
 
 
-def per_entry(charges: list[Charge], loop: Span) -> Optional[dict[int, tuple[int, int]]]:
-    """Loop entry -> (FLOPs charged in that entry, FLOPs of its first iteration that charged);
-    None when a charge was not traced inside ``loop``."""
+def per_entry(charged: list[tuple[Charge, tuple[LoopVisit, ...]]], loop: Span) -> Optional[dict[int, tuple[int, int]]]:
+    """Loop entry -> (FLOPs charged in that entry, FLOPs of its first iteration that charged),
+    from ``loops_in``'s charges; None when a charge was not traced inside ``loop``."""
     totals: dict[int, int] = defaultdict(int)
     first: dict[int, tuple[int, int]] = {}
-    for c in charges:
-        visit = next((v for v in c.loops if v.loop == loop), None)
+    for c, loops in charged:
+        visit = next((v for v in loops if v.loop == loop), None)
         if visit is None:
             return None
         totals[visit.entry] += c.flops

@@ -12,13 +12,14 @@ from typing import Callable, Optional
 
 from flopcast.analyzer import rollup
 from flopcast.analyzer.paths import NotExact
+from flopcast.analyzer.trace import RenamedPaths
 from flopcast.check import noqa
 from flopcast.check.context import CheckContext
 from flopcast.check.findings import Finding
 from flopcast.check.rules import ALL_RULES
 from flopcast.check.selection import Selection
 from flopcast.check.source import Submission
-from flopcast.model import LoopVisit, Point, Report, Span
+from flopcast.model import Point, Report, Span
 
 AnalyzeFn = Callable[..., Report]
 
@@ -142,8 +143,8 @@ def _suppressed(finding: Finding, submission: Submission,
 
 
 def _copied(value, **changes):
-    """``dataclasses.replace`` of a frozen dataclass without ``__post_init__`` (a Charge, a
-    LoopVisit), made directly: a loop's charges are tens of thousands of distinct objects,
+    """``dataclasses.replace`` of a frozen dataclass without ``__post_init__`` (a Charge),
+    made directly: a loop's charges are tens of thousands of distinct objects,
     and a frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``."""
     copy = object.__new__(type(value))
     fields = copy.__dict__
@@ -192,52 +193,25 @@ def localize(report: Report, submission: Submission) -> Report:
     # Repeated loops and reused calls share charge objects (a steady recursion's two million
     # charges can be a hundred objects): each distinct one is renamed once, the rest are C loops,
     # and the renamed list's roll-up is the original's, renamed.
-    # Equal visits share one renamed copy. They are keyed by their loop's renamed span's
-    # identity (equal spans have one renamed copy, held in ``spans``) and their two numbers:
-    # hashing a visit hashes its span's fields through two generated __hash__ methods, and
-    # a file's visits can be tens of thousands of equal objects made apart.
-    visits: dict = {}  # (id of the renamed loop span, entry, index) -> the renamed visit
-    # Looked up by identity first, as spans are.
-    visits_by_id: dict = {}  # id of a visit -> (the visit, its renamed copy); the visit is held
-
-    def visit(v: LoopVisit) -> LoopVisit:
-        held = visits_by_id.get(id(v))
-        if held is not None:
-            return held[1]
-        loop = span(v.loop)
-        key = (id(loop), v.entry, v.index)
-        found = visits.get(key)
-        if found is None:
-            found = visits[key] = _copied(v, loop=loop)
-        visits_by_id[id(v)] = (v, found)
-        return found
-
-    # The charges made in one run of a loop share one tuple of visits (api._with_loops): each
-    # tuple is renamed once, looked up by identity.
-    tuples_by_id: dict = {}  # id of a tuple of visits -> (the tuple, its renamed copy); the tuple is held
-
-    def loops(t: tuple) -> tuple:
-        if not t:
-            return ()
-        held = tuples_by_id.get(id(t))
-        if held is None:
-            held = tuples_by_id[id(t)] = (t, tuple(map(visit, t)))
-        return held[1]
-
     counts = rollup.counted(report.charges)
-    renamed = {id(c): _copied(c, span=span(c.span), dtype_origin=span(c.dtype_origin), loops=loops(c.loops))
-               for c, _ in counts}
+    renamed = {id(c): _copied(c, span=span(c.span), dtype_origin=span(c.dtype_origin)) for c, _ in counts}
     places = rollup.positions(report.charges)
     if places is not None and len(places) > 1:
         charges = list(itemgetter(*places)([renamed[id(c)] for c, _ in counts]))  # in C, no int per charge
     else:
         charges = list(map(renamed.__getitem__, map(id, report.charges)))
     rollup.remember(charges, [(renamed[id(c)], n) for c, n in counts], places)
+    loop_entries = {span(k): n for k, n in report.loop_entries.items()}
+    # Every loop a charge was made in was entered: its path was named above.
+    renamed_paths = {path: shown for path, shown in cache.items() if path != shown}
+    loops = report.loops.mapped(RenamedPaths(renamed_paths)) if report.loops is not None and renamed_paths \
+        else report.loops
 
     return dataclasses.replace(
         report,
         charges=charges,
-        loop_entries={span(k): n for k, n in report.loop_entries.items()},
+        loop_entries=loop_entries,
+        loops=loops,
         memory=None if report.memory is None else dataclasses.replace(
             report.memory, largest_span=span(report.memory.largest_span), peak_span=span(report.memory.peak_span),
             setup_largest_span=span(report.memory.setup_largest_span),

@@ -50,6 +50,7 @@ from typing import Any, Callable, Optional
 from flopcast.analyzer import write_only
 from flopcast.analyzer.loop_syntax import BUDGET_WORDS
 from flopcast.analyzer.program import Module, function_table
+from flopcast.analyzer.trace import ChargeLoops
 from flopcast.lsp.costs import FileCosts, LineCost
 from flopcast.model import Note, Report, Span
 
@@ -367,6 +368,10 @@ class _Mover:
         if isinstance(value, FileCosts):  # lines are keys; spans sort as before (lines keep their order)
             return FileCosts(value.path, {self.moved(k): self.move(v) for k, v in value.lines.items()},
                              self.move(value.spans), self.move(value.functions))
+        if isinstance(value, ChargeLoops):
+            # Its spans are worked out when a rule asks; each is a key of the report's
+            # loop_entries, moved with them (a loop that cannot move refuses the move there).
+            return value.mapped(self.move)
         if isinstance(value, LineCost):
             return dataclasses.replace(value, line=self.moved(value.line), ops=self.move(value.ops))
         if isinstance(value, Note) and value.span is not None and value.span.path == self.path \

@@ -23,7 +23,7 @@ class Rule:
     wants_report: ClassVar[bool] = False
     #: True when the rule reads the report's array memory (tracked only then: it is costly).
     wants_memory: ClassVar[bool] = False
-    #: True when the rule reads the loops each charge was made in (``Charge.loops``,
+    #: True when the rule reads the loops each charge was made in (``Report.loops``,
     #: ``Report.loop_entries``: traced only then).
     wants_loops: ClassVar[bool] = False
 

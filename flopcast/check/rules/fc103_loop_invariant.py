@@ -14,7 +14,7 @@ from typing import Iterator, Optional
 
 from flopcast.syntax import ast_children, ast_walk
 from flopcast.check import fmt
-from flopcast.check.advice import charges_in, functions, per_entry, short, single_path, source
+from flopcast.check.advice import functions, loops_in, per_entry, short, single_path, source
 from flopcast.check.context import CheckContext
 from flopcast.check.findings import Finding, Level
 from flopcast.check.fix.model import Fix, InsertBefore, RemoveStmt, ReplaceExpr
@@ -86,7 +86,7 @@ class LoopInvariant(Rule):
         for position, stmt in enumerate(loop.body):
             for expr in _maximal(stmt, invariant):
                 span = file.span(expr)
-                charged = charges_in(ctx, span)
+                charged = loops_in(ctx, span)
                 runs = per_entry(charged, loop_span)
                 if not charged or runs is None or len(runs) < entries:
                     continue  # not charged, or some entry of the loop never ran it: hoisting adds work
@@ -95,7 +95,7 @@ class LoopInvariant(Rule):
                 saving = total - once
                 if saving <= 0:
                     continue
-                count = len({(v.entry, v.index) for c in charged for v in c.loops if v.loop == loop_span})
+                count = len({(v.entry, v.index) for _, loops in charged for v in loops if v.loop == loop_span})
                 text = short(source(file, expr))
                 fix = _fix(file, loop, position, stmt, expr, f"hoist `{text}` out of the loop at line {loop.lineno}",
                            saving)
