@@ -906,6 +906,20 @@ def costly(h, k):
                 break
         gen.close()
         """),
+    # fuzz seed 2023: a float slice bound was an internal error; Python raises TypeError
+    "a_float_slice_bound_raises_type_error": ("", """
+        made = [1, 2, 3][:mlp.depth]
+        try:
+            made = made[:1e30]
+        except TypeError:
+            made = made + made
+        try:
+            made[0.5:] = []
+        except TypeError:
+            made = made + made
+        for _ in made:
+            STEP
+        """),
 }
 
 

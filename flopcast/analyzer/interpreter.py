@@ -2809,8 +2809,8 @@ class Interpreter:
                     return
                 try:
                     obj.items[key.value] = items
-                except ValueError as exc:
-                    raise UserRaise(self.node_span(target), f"ValueError: {exc}")
+                except (ValueError, TypeError) as exc:  # an extended slice's length, a float bound
+                    raise UserRaise(self.node_span(target), f"{type(exc).__name__}: {exc}")
             elif isinstance(obj, DictVal) and isinstance(key, Known):
                 obj.items[key.value] = value
             elif isinstance(obj, DictVal) and unhashable_instance(key):
@@ -3852,7 +3852,10 @@ class Interpreter:
                 except IndexError:
                     raise UserRaise(self.node_span(node), "IndexError: list index out of range")
             if isinstance(key, Known) and isinstance(key.value, slice):
-                items = obj.items[key.value]
+                try:
+                    items = obj.items[key.value]
+                except TypeError as exc:  # `made[:1e30]`: slice bounds must be integers
+                    raise UserRaise(self.node_span(node), f"TypeError: {exc}") from None
                 return ListVal(list(items)) if isinstance(obj, ListVal) else make_tuple(list(items))
             picked = self._pick(obj.items, key, node)
             if picked is not None:

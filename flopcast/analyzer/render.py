@@ -9,7 +9,8 @@ from flopcast import __version__
 from flopcast.analyzer import rollup
 from flopcast.model import SCORER_SPAN, Calibration, Report, Span, display_path
 
-JSON_SCHEMA_VERSION = "1.1"  # 1.1: each distinct charge once, with its "count"
+# 1.1: each distinct charge once, with its "count"; 1.2: charges equal in every field shown are one entry
+JSON_SCHEMA_VERSION = "1.2"
 
 
 def _status(report: Report) -> str:
@@ -97,6 +98,19 @@ def _calibrated_text(report: Report) -> list[str]:
     return out
 
 
+def _distinct_charges(report: Report) -> list[dict[str, Any]]:
+    """The charges as JSON, those equal in every field shown as one entry with their count:
+    what is one entry does not depend on which charges the analysis made as one object."""
+    entries: dict = {}
+    for c, n in rollup.counted(report.charges):
+        key = (c.span.path, c.span.line, c.span.col, c.span.end_line, c.span.end_col, c.op, c.flops, c.dtype,
+               c.function, c.certain)
+        entries[key] = entries.get(key, 0) + n
+    return [{"path": path, "line": line, "col": col, "end_line": end_line, "end_col": end_col, "op": op,
+             "flops": flops, "dtype": dtype, "function": function, "certain": certain, "count": n}
+            for (path, line, col, end_line, end_col, op, flops, dtype, function, certain), n in entries.items()]
+
+
 def _report_json(report: Report) -> dict[str, Any]:
     budget = report.point.budget
     cache: dict = {}
@@ -156,11 +170,7 @@ def _report_json(report: Report) -> dict[str, Any]:
                 for o in rollup.by_op(report)],
         # A repeated loop makes the same charges again (millions, in a Monte-Carlo loop):
         # each distinct charge once, in order of first occurrence, with how often it is made.
-        "charges": [{"path": c.span.path, "line": c.span.line, "col": c.span.col,
-                     "end_line": c.span.end_line, "end_col": c.span.end_col, "op": c.op,
-                     "flops": c.flops, "dtype": c.dtype, "function": c.function, "certain": c.certain,
-                     "count": n}
-                    for c, n in rollup.counted(report.charges)],
+        "charges": _distinct_charges(report),
         "unpriced": [{**_json_place(u.span), "what": u.what, "reason": u.reason} for u in report.unpriced],
         "value_dependent": [{**_json_place(u.span), "kind": u.kind, "reason": u.reason} for u in report.uncertain],
         "raises": [{**_json_place(r.span), "what": r.what, "every_path": r.every_path, "in_setup": r.in_setup,
