@@ -46,6 +46,17 @@ def test_json_lists_a_repeated_calls_charges_once_with_counts_that_add_up_to_the
     assert sum(c["flops"] * c["count"] for c in charges) == measure(SAMPLES / "strassen.py", point).total
 
 
+def test_json_lists_charges_equal_in_every_field_shown_as_one_entry():
+    # A loop's iterations make equal charges (the analysis may make them as separate objects or
+    # one): each is listed once, whatever the analysis shared.
+    proc = flopcast("analyze", str(SAMPLES / "mean_propagation.py"), "--width", "32", "--depth", "6",
+                    "--format", "json", "--no-formula")
+    charges = json.loads(proc.stdout)["charges"]
+    shown = [tuple(sorted((k, v) for k, v in c.items() if k != "count")) for c in charges]
+    assert len(set(shown)) == len(shown)
+    assert max(c["count"] for c in charges) >= 6  # a layer's charge, once per layer
+
+
 def test_default_point_is_whestbench_current_round():
     proc = flopcast("analyze", str(SAMPLES / "mean_propagation_f32.py"), "--format", "json")
     data = json.loads(proc.stdout)
