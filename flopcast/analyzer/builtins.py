@@ -1206,14 +1206,12 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     if module == "bisect" and name in ("insort", "insort_left", "insort_right") and args:
         return _insort(interp, name, args, kwargs, span, node)
     if (module, name) == ("random", "shuffle") and len(args) == 1 and not kwargs and isinstance(args[0], ListVal):
-        forget_order(args[0], span, "random.shuffle")  # (random's own generator: charges nothing)
+        stdlib_containers.forget_order(args[0], span, "random.shuffle")  # (random's own generator: charges nothing)
         return Known(None)
     if module == "operator" and name in _OPERATOR_WRITES and any(
             isinstance(a, (ListVal, DictVal, InstanceVal)) for a in args):
-        from flopcast.analyzer.interpreter import PathEnd
-
-        raise PathEnd(f"{span}: operator.{name}() changes the container it is given, which flopcast does not "
-                      "follow; the cost after it is not counted", span)
+        interp.stop_path(f"{span}: operator.{name}() changes the container it is given, which flopcast does not "
+                         "follow; the cost after it is not counted", span, "analysis stopped")
     if module == "bisect" and name in ("bisect", "bisect_left", "bisect_right") and args:
         plain = [_py(a) for a in args] + [_py(v) for v in kwargs.values()]
         if all(p is not _NOT_PLAIN for p in plain):
@@ -1273,14 +1271,6 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
 #: operator functions that write into their first argument (setitem, delitem, the in-place operators)
 _OPERATOR_WRITES = frozenset({"setitem", "delitem", "iadd", "iconcat", "isub", "imul", "iand", "ior", "ixor",
                               "ilshift", "irshift", "imod", "ifloordiv", "itruediv", "ipow", "imatmul"})
-
-
-def forget_order(lst: ListVal, span: Span, what: str) -> None:
-    """A list reordered in place by a random generator: its length stays, which item sits where
-    is not known from here on (every item unknown, unless they are all one value)."""
-    items = lst.items
-    if items and not (_all_known(items) and len({repr(i.value) for i in items}) == 1):
-        items[:] = [Unknown("", span, f"an item of a list reordered by {what}") for _ in items]
 
 
 def _insort(interp, name: str, args, kwargs, span: Span, node) -> Value:

@@ -306,3 +306,11 @@ def made_here(node, i: int) -> bool:
     item this call takes (a generator held by a name may be consumed again later)."""
     return isinstance(node, ast.Call) and i < len(node.args) and isinstance(node.args[i], ast.Call) \
         and not any(isinstance(a, ast.Starred) for a in node.args[:i + 1])
+
+
+def forget_order(lst: ListVal, span: Span, what: str) -> None:
+    """A list reordered in place by a random generator: its length stays, which item sits where
+    is not known from here on (every item unknown, unless they are all one value)."""
+    items = lst.items
+    if items and not (all(isinstance(i, Known) for i in items) and len({repr(i.value) for i in items}) == 1):
+        items[:] = [Unknown("", span, f"an item of a list reordered by {what}") for _ in items]

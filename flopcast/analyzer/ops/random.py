@@ -7,7 +7,7 @@ uniform 3N, random/integers 1); choice and permutation follow flopscope's
 
 from __future__ import annotations
 
-from flopcast.analyzer import pricing
+from flopcast.analyzer import pricing, stdlib_containers
 from flopcast.analyzer.ops.operands import (
     _none,
     arg,
@@ -219,9 +219,7 @@ def _shuffle(ctx, op: str, args, kwargs) -> Value:
         raise OpError(f"{op} with these arguments is not modelled")
     x = args[0]
     if isinstance(x, ListVal) and not x.is_set:
-        from flopcast.analyzer.builtins import forget_order
-
-        forget_order(x, ctx.span, op)  # numpy shuffles a Python list in place too
+        stdlib_containers.forget_order(x, ctx.span, op)  # numpy shuffles a Python list in place too
     if not isinstance(x, Array) or x.ndim == 0:
         raise OpError(f"{op} of something other than an array is not modelled")
     axis = known_int(arg(args, kwargs, 1, "axis", Known(0)), "shuffle axis")
