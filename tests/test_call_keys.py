@@ -92,3 +92,67 @@ def test_a_function_whose_calls_are_never_recorded_is_keyed_only_now_and_then(mo
     assert keyed["Pure.rows"] == keyed_always["Pure.rows"] and reused["Pure.rows"] == reused_always["Pure.rows"] > 0
     # one whose calls become recordable is keyed again once one is recorded, and reused
     assert reused["Warming.rows"] > reused_always["Warming.rows"] // 2
+
+
+PER_LAYER = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+def layer_rows(i, w):
+    return fnp.sum(fnp.ones((i + 1, w)), axis=0)
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        total = fnp.zeros(mlp.width)
+        rows = []
+        for i, w in enumerate(mlp.weights):
+            total = total @ w + layer_rows(i, mlp.width) ** 2
+            rows.append(total)
+        return fnp.stack(rows)
+"""
+
+
+def test_once_settled_a_function_whose_recorded_calls_are_never_reused_is_keyed_only_now_and_then(
+        monkeypatch, tmp_path):
+    # layer_rows(i, w) is recorded at every call (it writes nothing) and never reused (each layer
+    # asks for another i, each grid point for another w). The savings' analyses, made after the
+    # command's formula fit, key it only now and then; the fit keys it as before, and every
+    # number and formula printed is the same.
+    from flopcast.analyzer import api
+    from flopcast.check import savings
+    from flopcast.check.engine import session
+
+    path = tmp_path / "per_layer.py"
+    path.write_text(PER_LAYER)
+    point = Point(32, 6, 2**41)
+
+    def command(settling: bool) -> tuple:
+        keyed: collections.Counter = collections.Counter()
+        phase = ["analysis"]
+        key = repeats.CallMemo.key
+
+        def counting_key(self, fn, args, kwargs):
+            found = key(self, fn, args, kwargs)
+            if found is not None:
+                keyed[fn.qualname, phase[0]] += 1
+            return found
+
+        with monkeypatch.context() as patched:
+            patched.setattr(repeats.CallMemo, "key", counting_key)
+            if not settling:
+                patched.setattr(api, "settle", lambda lasting: None)
+            analyzer = session()
+            report = analyzer(str(path), point, trace=True, memory=True, formula=True)
+            phase[0] = "savings"
+            found = [(f.code, f.line, f.fix.saving, f.fix.formula)
+                     for f in savings.savings(str(path), report, formulas=True, analyzer=analyzer)]
+        return report, found, keyed
+
+    report, found, keyed = command(settling=True)
+    plain, plain_found, keyed_always = command(settling=False)
+    assert (report.total, report.formula, found) == (plain.total, plain.formula, plain_found)
+    assert any(formula for *_, formula in found)
+    assert keyed["layer_rows", "analysis"] == keyed_always["layer_rows", "analysis"] > 0
+    assert 0 < keyed["layer_rows", "savings"] * 3 < keyed_always["layer_rows", "savings"]

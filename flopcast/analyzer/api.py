@@ -15,6 +15,7 @@ from flopcast import installed
 from flopcast.analyzer import alike, chargelist, dataints, disk_answers, rollup, sizetests
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.decisions import nominal_option
+from flopcast.analyzer.futile import settle
 from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult, WorkMeter
 from flopcast.analyzer.lasting import LastingCalls
 from flopcast.analyzer.nominal import Nominal, nominal, reusing
@@ -89,6 +90,10 @@ class Session:
                 class_name: Optional[str] = None, sources: Optional[Mapping[str, str]] = None,
                 include_scorer_cast: bool = True, formula: bool = False, record_values: bool = False,
                 trace: bool = False, memory: bool = False, exact_only: bool = False) -> Report:
+        if not formula and self._calls is not None:
+            # A command fits the estimator's formula (under its work limit) in its first analysis or
+            # in none (`analyze`: the savings' analyses follow), so none after this one does.
+            settle(self._calls)
         key = (str(Path(path).resolve()), source, tuple(sorted((sources or {}).items())), class_name)
         if key not in self._programs:
             program = load_program(Path(path), source, sources)

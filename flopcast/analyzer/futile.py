@@ -29,27 +29,52 @@ class Futility:
 
     #: Calls ended without a recording before a function's keys are made only around powers of two.
     AFTER = 8
+    #: Once settled: keys made without a reuse before a function's keys are made only around powers of two.
+    UNREUSED = 4
 
     def __init__(self) -> None:
         self._counts: dict = {}  # (place, traced) -> [calls ended, recorded, keys not made since]
+        self._reuses: dict = {}  # (place, traced) -> [keys made, calls reused, keys not made since]
+        # Set once no later analysis of the command fits a formula under a work limit (api.Session:
+        # the savings' analyses, made after `analyze`'s own). Calls recorded and never reused (a
+        # layer's method, a constructor's helper: their arguments differ at every grid point and
+        # in every rewrite) then stop being keyed as those never recorded do. Before, a key not
+        # made changes what the fit's runs replay, so its work, and where it gives up (formula.py).
+        self.settled = False
 
     def skip(self, fn, traced: bool) -> bool:
         """Whether to leave this call of ``fn`` unkeyed."""
-        counts = self._counts.get((_place(fn), traced))
-        if counts is None or counts[1] or counts[0] < self.AFTER:
-            return False
-        counts[2] += 1
-        n = counts[2]
-        return not (n & (n - 1) == 0 or (n + 1) & n == 0)
+        place = (_place(fn), traced)
+        counts = self._counts.get(place)
+        if counts is not None and not counts[1] and counts[0] >= self.AFTER:
+            counts[2] += 1
+            n = counts[2]
+            return not (n & (n - 1) == 0 or (n + 1) & n == 0)
+        if self.settled:
+            reuses = self._reuses.get(place)
+            if reuses is not None and not reuses[1] and reuses[0] >= self.UNREUSED:
+                reuses[2] += 1
+                n = reuses[2]
+                return n & (n - 1) != 0
+        return False
 
-    def snapshot(self) -> dict:
+    def keyed(self, fn, traced: bool) -> None:
+        """A call of ``fn`` was keyed."""
+        self._reuses.setdefault((_place(fn), traced), [0, 0, 0])[0] += 1
+
+    def reused(self, fn, traced: bool) -> None:
+        """A keyed call of ``fn`` was reused (from any recording)."""
+        self._reuses.setdefault((_place(fn), traced), [0, 0, 0])[1] += 1
+
+    def snapshot(self) -> tuple:
         """The counts as they are (``restore`` puts them back)."""
-        return {k: list(v) for k, v in self._counts.items()}
+        return {k: list(v) for k, v in self._counts.items()}, {k: list(v) for k, v in self._reuses.items()}
 
-    def restore(self, snapshot: dict) -> None:
+    def restore(self, snapshot: tuple) -> None:
         """Back to a ``snapshot``: a run stopped before its end (formula.py) leaves no trace here,
         so the run made whole afterwards keys its calls as it would have."""
-        self._counts = {k: list(v) for k, v in snapshot.items()}
+        self._counts = {k: list(v) for k, v in snapshot[0].items()}
+        self._reuses = {k: list(v) for k, v in snapshot[1].items()}
 
     def ended(self, fn, traced: bool, recorded: bool) -> None:
         """A keyed call of ``fn`` ended (``recorded``: and was recorded)."""
@@ -62,6 +87,13 @@ class Futility:
 def _place(fn) -> tuple:
     node = fn.node
     return fn.module.path if fn.module is not None else None, node.lineno, node.col_offset, fn.qualname
+
+
+def settle(lasting) -> None:
+    """The command's later analyses fit no formula under a work limit (``Futility.settled``)."""
+    if lasting.futility is None:
+        lasting.futility = Futility()
+    lasting.futility.settled = True
 
 
 def futility(program) -> Futility:

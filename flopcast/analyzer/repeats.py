@@ -1816,6 +1816,7 @@ class CallMemo:
             canon.call = (fn, args, kwargs)  # for its lasting key, made when needed
             canon.fills = fn.cached and not interp._cache_results  # (CallMemo.lasting_key)
         canon.fn = fn  # the function whose lru_cache entries a reuse adds (_apply)
+        self.futility().keyed(fn, interp.trace is not None)
         return (form, interp.metered, interp.try_depth > 0, self.counters()), canon
 
     def canon(self) -> Canon:
@@ -1869,6 +1870,8 @@ class CallMemo:
                 watch.observed = True  # what the call read of a counted dict's keys, unseen
         if node is not None:
             self._misses[node] = 0 if value is not None else self._misses.get(node, 0) + 1
+        if value is not None:
+            self.futility().reused(canon.fn, self.interp.trace is not None)
         return value
 
     def _replay(self, key: tuple, canon: Canon) -> Optional[Value]:
