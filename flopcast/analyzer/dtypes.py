@@ -110,6 +110,15 @@ def ufunc_outputs(name: str, *operands: Operand) -> list[str]:
     return _asked(_key("ufunc_outputs", name, operands), compute)
 
 
+def itemsize(dtype: str) -> int:
+    return _asked(_key("itemsize", dtype), lambda: np.dtype(dtype).itemsize)
+
+
+def ndarray_method(name: str) -> bool:
+    """Whether ``ndarray.<name>`` is a method (``x.dot``), not a data attribute (``x.mT``)."""
+    return _asked(_key("ndarray_method", name), lambda: callable(getattr(np.ndarray, name, None)))
+
+
 def heavier(a: Optional[str], b: Optional[str], rate) -> Optional[str]:
     if a is None:
         return b

@@ -3960,6 +3960,13 @@ class Interpreter:
                 return Array(obj.shape, real, dtype_origin=obj.dtype_origin if real == obj.dtype else None)
             if name == "symmetry":
                 return Known(obj.sym)
+            if name in ("itemsize", "nbytes"):
+                itemsize = ops.dtypes.itemsize(obj.dtype)
+                return Known(itemsize if name == "itemsize" else itemsize * obj.size)
+            if not ops.dtypes.ndarray_method(name):
+                # a data attribute (.mT, .flat, .strides) or none at all (.H): a method reference
+                # in its place would be priced as nothing (`x.mT * 2.0` charged no multiply)
+                return self.unpriced(node, f"attribute {name!r}", f"the array attribute .{name} is not modelled")
             return BoundLib("numpy." + name, obj)
         if isinstance(obj, MLPVal):
             if name == "width":

@@ -1065,3 +1065,27 @@ MATMUL_OUT = {
                                             "    mu = buf * 1.0"),
 }
 FAMILIES["matmul_out"] = MATMUL_OUT
+
+# linspace/logspace take their endpoints' dtype (float32 numpy scalars or 0-d arrays give
+# float32; was always float64), linspace's retstep= hands back (samples, step); stack and
+# concatenate with dtype= bill the inputs' promotion and hand back the asked dtype
+SPACES_AND_JOINS = {
+    "linspace_between_f32_scalars": "r = fnp.linspace(fnp.float32(0.0), fnp.float32(1.0), W) * v",
+    "linspace_between_0d_extremes": "r = fnp.linspace(fnp.min(v), fnp.max(v), W) * v",
+    "linspace_of_int_scalars_is_f64": "r = fnp.linspace(fnp.int32(0), fnp.int32(3), W) * v",
+    "linspace_f32_start_python_stop": "r = fnp.linspace(fnp.float32(0.0), 1.0, W, endpoint=False) + v",
+    "linspace_retstep_pair": "x, dx = fnp.linspace(0, 1, W, retstep=True); r = x * dx",
+    "linspace_retstep_f32_step_is_f32": "x, dx = fnp.linspace(fnp.min(v), fnp.max(v), W, retstep=True); r = v * dx",
+    "logspace_between_f32_scalars": "r = fnp.logspace(fnp.float32(0.0), fnp.float32(1.0), W) * v",
+    "logspace_f64_base_promotes": "r = fnp.logspace(fnp.float32(0.0), 1.0, W, base=fnp.float64(2.0)) * v",
+    "geomspace_of_f32_is_f64": "r = fnp.geomspace(fnp.float32(1.0), fnp.float32(2.0), W) * v",
+    "stack_dtype_bills_the_inputs": "r = fnp.stack([v, u], dtype=fnp.float64) * 2.0",
+    "stack_narrower_dtype_bills_the_inputs": "r = fnp.stack([v * fnp.float64(1.0), u], dtype=fnp.float32) * 2.0",
+    "concatenate_dtype_bills_the_inputs": "r = fnp.concatenate([v, u], dtype=fnp.float64) + 1.0",
+    "concat_dtype_f16": "r = fnp.concat([w, w], dtype=fnp.float16) * 2.0",
+    # the array's data attributes: its item size and byte count are numbers
+    "itemsize_and_nbytes": "r = v * w.itemsize + w.nbytes",
+    # median and average normalise a list of axes (the ufunc reductions refuse one)
+    "median_and_average_axis_list": "r = fnp.median(w, axis=[0, 1]) * v + fnp.average(w, axis=[0])",
+}
+FAMILIES["spaces_and_joins"] = SPACES_AND_JOINS

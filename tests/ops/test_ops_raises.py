@@ -53,6 +53,9 @@ CASES = {
     "squeeze_an_axis_longer_than_one": ("r = fnp.squeeze(w[:1], axis=1)", "ValueError"),
     "squeeze_method_an_axis_longer_than_one": ("r = w[:1].squeeze(-1)", "ValueError"),
     "sum_axis_out_of_range": ("r = fnp.sum(w, axis=2)", "AxisError"),
+    # numpy's ufunc reductions take an int or a tuple of axes, not a list (median and average do)
+    "sum_axis_list": ("r = fnp.sum(w, axis=[0, 1])", "TypeError"),
+    "mean_method_axis_list": ("r = w.mean(axis=[0])", "TypeError"),
     "sort_axis_out_of_range": ("r = fnp.sort(w, axis=-3)", "AxisError"),
     "index_past_the_axis": ("r = w[:, 700]", "IndexError"),
     "as_symmetric_unknown_keyword": ("r = flops.as_symmetric(fnp.eye(W), symmetric_axes=(0, 1))", "TypeError"),

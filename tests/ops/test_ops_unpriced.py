@@ -47,6 +47,13 @@ CASES = {
     # numpy checks these parameters with its own ufuncs inside flopscope's wrapper: RuntimeError
     "generator_scale_array": ("rng = fnp.random.default_rng(0); r = rng.normal(0.0, fnp.abs(v) + 1.0)", "scale=", RAISES),
     "generator_uniform_low_array": ("rng = fnp.random.default_rng(0); r = rng.uniform(v, v + 1.0)", "low=", RAISES),
+    # a data attribute of an array was a method reference priced as nothing (`t.mT * 2.0`)
+    "array_attribute_mT": ("t = fnp.ones((D, W, 3)); r = t.mT * 2.0", ".mT", LOWER),
+    "array_attribute_H_does_not_exist": ("r = w.H * 2.0", ".H", RAISES),
+    "asarray_order_F_copies": ("r = fnp.asarray(w, order='F') * 2.0", "order=", LOWER),
+    "linspace_between_arrays": ("r = fnp.linspace(v, u, 3)", "array endpoints", LOWER),
+    "einsum_of_lists": ("r = fnp.einsum('i,i->', [1.0, 2.0], [3.0, 4.0])", "list", RAISES),
+    "vstack_dtype_keyword": ("r = fnp.vstack([v, u], dtype=fnp.float64)", "dtype=", RAISES),
     "legacy_exponential_scale_array": ("r = fnp.random.exponential(fnp.abs(v) + 1.0)", "scale=", RAISES),
     "allclose_positional_tolerance": ("r = fnp.allclose(v, u, 1e-3)", "keywords only", RAISES),
     "out_into_symmetric_buffer": ("o = fnp.zeros((W, W)); r = fnp.exp(w, out=o)", "symmetric-tagged buffer", LOWER),

@@ -198,6 +198,9 @@ def _einsum(ctx, args, kwargs):
         raise OpError("einsum subscripts are not a known string")
     if "out" in kwargs:
         raise OpError("einsum(..., out=) is not modelled")
+    if any(isinstance(a, (Known, ListVal, TupleVal)) for a in args[1:]):
+        # flopscope's einsum reads each operand's .shape before converting it (AttributeError)
+        raise OpError("einsum of a list or Python number operand is not modelled (flopscope raises)")
     return contract(ctx, "einsum", sub.value.replace(" ", ""), list(args[1:]))
 
 

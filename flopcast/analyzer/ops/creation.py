@@ -148,13 +148,33 @@ def _arange(ctx, args, kwargs):
     return Array((n,), dt, dtype_origin=origin, vrange=vrange)
 
 
+def _space_dtype(op: str, args, kwargs, extra: tuple = ()) -> str:
+    """numpy's dtype of a linspace/logspace: ``result_type(start, stop[, base], float)``, so
+    float32 endpoints (numpy scalars or 0-d arrays, such as ``fnp.min(v)``) give float32; a
+    Python number is weak. Array endpoints make an array of ramps, not modelled."""
+    ends = [arg(args, kwargs, 0, "start"), arg(args, kwargs, 1, "stop")] + list(extra)
+    if any(isinstance(e, Array) and e.ndim > 0 for e in ends):
+        raise OpError(f"{op} between array endpoints (one ramp per element) is not modelled")
+    return dtypes.result_type(*(operand(e) for e in ends if e is not None), Operand(weak="float"))
+
+
 @handler("linspace")
 def _linspace(ctx, args, kwargs):
+    if len(args) > 3 or set(kwargs) - {"start", "stop", "num", "endpoint", "retstep", "dtype", "axis"}:
+        raise OpError("linspace with these arguments is not modelled")
     num = known_int(arg(args, kwargs, 2, "num", Known(50)), "linspace num", ctx)
-    dt = dtype_arg(kwargs.get("dtype")) or "float64"
-    origin = ctx.span if "dtype" not in kwargs else None
+    natural = _space_dtype("linspace", args, kwargs)
+    dt = dtype_arg(kwargs.get("dtype")) or natural
+    origin = ctx.span if "dtype" not in kwargs and dt == "float64" else None
+    retstep = kwargs.get("retstep", Known(False))
+    if not (isinstance(retstep, Known) and isinstance(retstep.value, bool)):
+        raise OpError("linspace with retstep= that is not a known bool is not modelled")
+    if retstep.value and dtypes.kind(natural) != "f":
+        raise OpError("linspace(..., retstep=True) of non-float endpoints is not modelled")
     ctx.charge("linspace", 2 * num, dt, origin)
-    return Array((num,), dt, dtype_origin=origin)
+    result = Array((num,), dt, dtype_origin=origin)
+    # retstep: numpy hands back (samples, step), the step a numpy scalar of the endpoints' dtype
+    return TupleVal((result, NumpyScalar(natural))) if retstep.value else result
 
 
 @handler("array")
@@ -187,6 +207,12 @@ def _int_bounds(src, x: Array, dt: str) -> Optional[tuple]:
 
 @handler("asarray")
 def _asarray(ctx, args, kwargs):
+    order = arg(args, kwargs, 2, "order")
+    if len(args) > 3 or set(kwargs) - {"a", "dtype", "order"} or not (
+            order is None or isinstance(order, Known) and order.value in (None, "K")):
+        # order='F' (or 'C' of a transposed view) and copy= decide whether numpy copies, which
+        # flopscope bills; not followed
+        raise OpError("asarray with order= other than 'K', copy= or other arguments is not modelled")
     src = arg(args, kwargs, 0, "a")
     dt = dtype_arg(arg(args, kwargs, 1, "dtype"))
     if isinstance(src, Array):
@@ -366,11 +392,18 @@ def _diagflat(ctx, args, kwargs):
 @handler("logspace", "geomspace")
 def _logspace(ctx, args, kwargs, op=None):
     num = known_int(arg(args, kwargs, 2, "num", Known(50)), f"{op} num")
-    extra = set(kwargs) - {"num", "dtype"}
+    extra = set(kwargs) - {"num", "dtype", "base"} if op == "logspace" else set(kwargs) - {"num", "dtype"}
     if extra or len(args) > 3:
         raise OpError(f"{op} with {sorted(extra) or 'extra arguments'} is not modelled")
-    dt = dtype_arg(kwargs.get("dtype")) or "float64"
-    origin = ctx.span if "dtype" not in kwargs else None
+    # logspace's dtype is its endpoints' (and base's) promotion with a float; geomspace's
+    # is at least float64 whatever its endpoints
+    if op == "logspace":
+        natural = _space_dtype(op, args, kwargs, (kwargs.get("base"),))
+    else:
+        _space_dtype(op, args, kwargs)  # array endpoints are refused here too
+        natural = "float64"
+    dt = dtype_arg(kwargs.get("dtype")) or natural
+    origin = ctx.span if "dtype" not in kwargs and dt == "float64" else None
     ctx.charge(op, max(num, 1), dt, origin)
     return Array((num,), dt, dtype_origin=origin)
 

@@ -12,7 +12,7 @@ from typing import Optional
 from flopcast.analyzer import dataints, dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import arg, axis_index, dtype_arg, known_int, operand, origin_of, to_array
-from flopcast.analyzer.ops.registry import OpError, by_category, handler
+from flopcast.analyzer.ops.registry import OpError, OpRaises, by_category, handler
 from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
 
 
@@ -61,6 +61,10 @@ def reduction(ctx, op: str, args, kwargs) -> Value:
             raise OpError("average with returned= that is not a known bool or extra arguments is not modelled")
         returned = returned_v.value
     axis_v = arg(args, kwargs, 1, "axis")
+    if (isinstance(axis_v, ListVal) or isinstance(axis_v, Known) and isinstance(axis_v.value, list)) \
+            and op not in ("median", "average"):
+        # numpy's ufunc reductions take an int or a tuple; median and average normalise any sequence
+        raise OpRaises("TypeError", "'list' object cannot be interpreted as an integer")
     axes = _axes(axis_v, x.ndim)
     if op in _NO_IDENTITY and any(x.shape[i] == 0 for i in axes) or op in _NO_IDENTITY and x.size == 0 and not axes:
         raise OpError(f"{op} of an empty array raises ValueError in numpy (no identity)")

@@ -138,8 +138,13 @@ def _stack(ctx, args, kwargs, op=None):
     axis_v = arg(args, kwargs, 1, "axis", Known(0))
     axis = axis_v.value if isinstance(axis_v, Known) else None
     # Promotion is a join: each dtype once gives numpy's answer for thousands of layers' arrays.
-    dt = dtype_arg(kwargs.get("dtype")) or dtypes.result_type(*(Operand(dtype=d) for d in
-                                                                dict.fromkeys(a.dtype for a in items)))
+    dt = dtypes.result_type(*(Operand(dtype=d) for d in dict.fromkeys(a.dtype for a in items)))
+    # dtype= sets the result's dtype; flopscope still bills the inputs' promotion (stack of
+    # float32 rows with dtype=float64 bills float32). vstack/hstack/column_stack take no dtype=.
+    explicit = dtype_arg(kwargs.get("dtype"))
+    if explicit is not None and (op not in ("stack", "concatenate", "concat") or "casting" in kwargs
+                                 or not dtypes.can_cast(dt, explicit, "same_kind")):
+        raise OpError(f"{op}(..., dtype=) with this op, casting= or a cast numpy refuses is not modelled")
     name = {"row_stack": "vstack"}.get(op, op)  # flopscope records row_stack as vstack
     first = items[0]
     if op in ("concatenate", "concat") and first.ndim == 0:
@@ -184,6 +189,8 @@ def _stack(ctx, args, kwargs, op=None):
         n *= s
     origin = origin_of(items, dt)
     ctx.charge(name, max(n, 1), dt, origin)
+    if explicit is not None and explicit != dt:
+        return Array(shape, explicit, sym)
     return Array(shape, dt, sym, dtype_origin=origin)
 
 
