@@ -1089,3 +1089,12 @@ SPACES_AND_JOINS = {
     "median_and_average_axis_list": "r = fnp.median(w, axis=[0, 1]) * v + fnp.average(w, axis=[0])",
 }
 FAMILIES["spaces_and_joins"] = SPACES_AND_JOINS
+
+# einsum's optimize= changes no price (flopscope searches its own path) in every form it accepts
+EINSUM_OPTIMIZE = {
+    "optimize_path_of_tuples": "r = fnp.einsum('ij,jk,kl->il', w, w, w, optimize=[(0, 1), (0, 1)])",
+    "optimize_named_optimizers": ("a = fnp.einsum('ij,jk,kl->il', w, w, w, optimize='greedy'); "
+                                  "b = fnp.einsum('ij,jk,kl->il', w, w, w, optimize='dp')"),
+    "optimize_any_name_with_two_operands": "r = fnp.einsum('ij,jk->ik', w, w, optimize='bogus')",
+}
+FAMILIES["einsum_optimize"] = EINSUM_OPTIMIZE
