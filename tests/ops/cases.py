@@ -1098,3 +1098,9 @@ EINSUM_OPTIMIZE = {
     "optimize_any_name_with_two_operands": "r = fnp.einsum('ij,jk->ik', w, w, optimize='bogus')",
 }
 FAMILIES["einsum_optimize"] = EINSUM_OPTIMIZE
+
+# a reduction's axis by position is read (what follows it by position is not modelled)
+AXIS_BY_POSITION = {
+    "reductions_axis_by_position": "r = fnp.sum(w, 0) + w.mean(1) + fnp.max(w, -1) + fnp.average(w, 0, v)",
+}
+FAMILIES["axis_by_position"] = AXIS_BY_POSITION

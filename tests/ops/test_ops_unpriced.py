@@ -55,6 +55,10 @@ CASES = {
     "einsum_optimize_numpy_path_form": ("r = fnp.einsum('ij,jk,kl->il', w, w, w, optimize=['einsum_path', (0, 1), (0, 1)])",
                                         "optimize=", RAISES),
     "einsum_optimize_unknown_name": ("r = fnp.einsum('ij,jk,kl->il', w, w, w, optimize='bogus')", "optimize=", RAISES),
+    # numpy's third place is dtype for sum/mean/cumsum (float64 billed float64): was ignored
+    "sum_dtype_by_position": ("r = fnp.sum(w, 0, fnp.float64)", "by position", LOWER),
+    "mean_method_dtype_by_position": ("r = w.mean(1, fnp.float64, None, True)", "by position", LOWER),
+    "astype_copy_by_position": ("r = w.astype(fnp.float32, 'C', 'unsafe', True, False) * 2.0", "by position", LOWER),
     "einsum_of_lists": ("r = fnp.einsum('i,i->', [1.0, 2.0], [3.0, 4.0])", "list", RAISES),
     "vstack_dtype_keyword": ("r = fnp.vstack([v, u], dtype=fnp.float64)", "dtype=", RAISES),
     "legacy_exponential_scale_array": ("r = fnp.random.exponential(fnp.abs(v) + 1.0)", "scale=", RAISES),

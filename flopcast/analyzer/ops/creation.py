@@ -263,6 +263,9 @@ def _astype(ctx, args, kwargs):
     if given is None:
         raise OpRaises("TypeError", "astype() missing 1 required positional argument: 'dtype'")
     dt = dtype_arg(given) or "float64"  # numpy reads dtype=None as float64
+    if len(args) > 2:
+        # ndarray.astype(dtype, order, casting, subok, copy): copy= by position decides the charge
+        raise OpError("astype with order/casting/subok/copy given by position is not modelled")
     copy = kwargs.get("copy", Known(True))
     if isinstance(copy, Known) and copy.value is False and dt == x.dtype:
         ctx.charge("astype", 0, dt)

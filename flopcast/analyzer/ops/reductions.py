@@ -45,6 +45,10 @@ def reduction(ctx, op: str, args, kwargs) -> Value:
     """A counted reduction, priced by flopscope's orbit-mapping reduction model."""
     src = arg(args, kwargs, 0, "a")
     x = to_array(ctx, src)
+    if len(args) > 2 and op != "average":
+        # numpy's third place is dtype for sum/mean/cumsum but out for max/median, and some
+        # flopscope wrappers lay them out otherwise (median's keepdims): only keywords are read
+        raise OpError(f"{op} with arguments after axis given by position is not modelled")
     if "out" in kwargs:
         raise OpError(f"{op}(..., out=) is not modelled")
     if op in ("percentile", "quantile", "nanpercentile", "nanquantile", "nanmedian"):
