@@ -379,6 +379,8 @@ STATS = {
     "norm_pdf_loc_scale": "r = flops.stats.norm.pdf(v, loc=0.0, scale=2.0)",
     "norm_cdf_then_f32_pipeline": "c = flops.stats.norm.cdf(v); r = c * v",
     "uniform_cdf": "r = flops.stats.uniform.cdf(v)",
+    # a list of points is priced per point (was as one)
+    "norm_ppf_of_a_list": "r = flops.stats.norm.ppf([0.1, 0.5, 0.9]) * 2.0",
 }
 
 LINALG = {

@@ -59,6 +59,8 @@ CASES = {
     "sum_dtype_by_position": ("r = fnp.sum(w, 0, fnp.float64)", "by position", LOWER),
     "mean_method_dtype_by_position": ("r = w.mean(1, fnp.float64, None, True)", "by position", LOWER),
     "astype_copy_by_position": ("r = w.astype(fnp.float32, 'C', 'unsafe', True, False) * 2.0", "by position", LOWER),
+    # flopscope runs the kernel's arithmetic on a 0-d array parameter as billed ops
+    "stats_scale_0d_array": ("r = flops.stats.norm.cdf(v, scale=fnp.std(v))", "array-valued parameters", LOWER),
     "einsum_of_lists": ("r = fnp.einsum('i,i->', [1.0, 2.0], [3.0, 4.0])", "list", RAISES),
     "vstack_dtype_keyword": ("r = fnp.vstack([v, u], dtype=fnp.float64)", "dtype=", RAISES),
     "legacy_exponential_scale_array": ("r = fnp.random.exponential(fnp.abs(v) + 1.0)", "scale=", RAISES),

@@ -24,8 +24,11 @@ def stats_call(ctx, name: str, args, kwargs) -> Value:
     per = installed.stats_costs().get(name)
     if per is None:
         raise OpError(f"flops.stats.{name} is not in the installed flopscope")
-    values = [a for a in args] + [v for k, v in kwargs.items() if k not in ("out",)]
-    if any(isinstance(v, Array) and v.ndim > 0 for v in values[1:]):
+    # a list of points is an array of them (`norm.ppf([0.1, 0.5])` prices two, not one)
+    values = [to_array(ctx, v) if isinstance(v, (ListVal, TupleVal)) else v
+              for v in list(args) + [v for k, v in kwargs.items() if k not in ("out",)]]
+    if any(isinstance(v, Array) for v in values[1:]):
+        # a 0-d one too (scale=fnp.std(v)): flopscope runs the kernel's arithmetic on it as ops
         raise OpError(f"flops.stats.{name} with array-valued parameters: flopscope also charges the "
                       "kernel's own arithmetic on them (subtract, divide, ...), which is not modelled")
     shape = broadcast(*(shape_of(v) for v in values))
