@@ -906,6 +906,25 @@ def costly(h, k):
                 break
         gen.close()
         """),
+    # slice() was not a builtin flopcast knew ("not defined on this path"): a lower bound
+    "slice_objects_index_arrays_and_answer_their_bounds": ("", """
+        half = slice(0, mlp.width // 2)
+        rest = slice(mlp.width // 2, None)
+        both = (slice(None), half)
+        x = fnp.ones((3, mlp.width), dtype=fnp.float32)
+        for w in mlp.weights:
+            x = fnp.maximum(x @ w, 0.0)
+            x = fnp.concatenate([x[both], x[:, rest] * 2.0], axis=1)
+            if half.indices(mlp.width)[1] == mlp.width // 2 and rest.start is not None and half.step is None:
+                STEP
+            r = range(1, mlp.depth + 1)
+            if r.stop == mlp.depth + 1 and r.index(1) == 0:
+                x = x + 0.0
+        try:
+            slice()
+        except TypeError:
+            STEP
+        """),
     # fuzz seed 2023: a float slice bound was an internal error; Python raises TypeError
     "a_float_slice_bound_raises_type_error": ("", """
         made = [1, 2, 3][:mlp.depth]

@@ -129,6 +129,14 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         watched = interp.counter_watch.apply(name, args)  # of a number counters.py watches
         if watched is not None:
             return watched
+    if name == "slice":
+        if kwargs:
+            raise UserRaise(span, "TypeError: slice() takes no keyword arguments")
+        if not 1 <= len(args) <= 3:
+            raise UserRaise(span, f"TypeError: slice expected at {'least 1' if not args else 'most 3'} "
+                                  f"argument{'s' if args else ''}, got {len(args)}")
+        parts = [Known(None), args[0], Known(None)] if len(args) == 1 else list(args) + [Known(None)] * (3 - len(args))
+        return interp.make_slice(parts, span)
     if name == "range":
         if _all_known(args) and all(isinstance(a.value, int) for a in args):
             return Known(range(*(a.value for a in args)))

@@ -3780,11 +3780,15 @@ class Interpreter:
 
     def expr_Slice(self, node: ast.Slice) -> Value:
         parts = [self.eval(p) if p is not None else Known(None) for p in (node.lower, node.upper, node.step)]
+        return self.make_slice(parts, self.node_span(node))
+
+    def make_slice(self, parts: list, span: Span) -> Value:
+        """``start:stop:step`` (or ``slice(start, stop, step)``) of these three values."""
         if all(isinstance(p, Known) for p in parts):
             return Known(slice(*(p.value for p in parts)))
         if any(isinstance(p, Array) and p.ndim != 0 for p in parts):
             return Unknown("slice", None, "slice bounds depend on values")
-        saved, self.span = self.span, self.node_span(node)
+        saved, self.span = self.span, span
         try:
             taken = dataints.slice_value(self, parts)
         finally:
@@ -5847,7 +5851,7 @@ _BUILTINS = {
     "next", "type", "object", "Exception", "ValueError", "RuntimeError", "TypeError", "KeyError", "IndexError",
     "ArithmeticError", "ZeroDivisionError", "FloatingPointError", "OverflowError", "NotImplementedError",
     "AssertionError", "StopIteration", "callable", "frozenset", "id", "hash", "repr", "format", "NotImplemented",
-    "LookupError", "AttributeError", "compile", "exec", "complex", "vars", *TEXT_BUILTINS,
+    "LookupError", "AttributeError", "compile", "exec", "complex", "vars", "slice", *TEXT_BUILTINS,
 } | {name for name in dir(builtins) if dunders.is_builtin_exception(name)}  # (NameError, MemoryError, Warning, ...)
 
 _SAFE_METHODS = {
@@ -5859,6 +5863,8 @@ _SAFE_METHODS = {
     int: {"bit_length"},
     float: {"is_integer"},
     tuple: {"index", "count"},
+    slice: {"start", "stop", "step", "indices"},
+    range: {"start", "stop", "step", "index", "count"},
     dict: {"get", "keys", "values", "items"},
     # sets of plain values are the real sets (builtins.set_of): Python's own methods and order
     set: {"add", "discard", "remove", "pop", "clear", "update", "intersection_update", "difference_update",
