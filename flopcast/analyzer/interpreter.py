@@ -4506,7 +4506,15 @@ class Interpreter:
 
     def call_lib(self, path: str, args, kwargs, span: Span, node) -> Value:
         if path.startswith("flopscope.numpy."):
-            return self.price_call(path[len("flopscope.numpy."):], args, kwargs, node, span)
+            name = path[len("flopscope.numpy."):]
+            if len(args) > 1 and ops.handles(name) and name not in _POSITIONALS_CHECKED_BY_HANDLER:
+                capacity = pricing.positional_capacity(name)
+                if 0 <= capacity < len(args):
+                    # the handlers read numpy's layout (the methods share them): flopscope's
+                    # wrapper refuses the extra positional arguments with a TypeError
+                    return self._unpriced_at(span, f"fnp.{name}", f"fnp.{name} takes at most {capacity} "
+                                             f"arguments by position in flopscope (TypeError)")
+            return self.price_call(name, args, kwargs, node, span)
         if path.startswith("flopscope.stats."):
             return self.price_call(path[len("flopscope."):], args, kwargs, node, span)
         if path.startswith("flopscope."):
@@ -5428,6 +5436,9 @@ def _as_sequence(value: Value, other: Value) -> Value:
     return value
 
 
+#: fnp functions whose handler refuses extra positional arguments in its own words (bincount's
+#: weights, allclose's tolerances: the program's TypeError)
+_POSITIONALS_CHECKED_BY_HANDLER = frozenset({"bincount", "allclose"})
 _NUMERIC_BUILTINS = frozenset({"int", "float", "round", "abs", "range", "divmod", "pow", "bool"})
 #: Builtins whose work on numpy's own arrays is numpy's (conversions, arithmetic, comparisons,
 #: truth, formatting), billed nothing. The others only hold or hand the arrays over (iter, list,

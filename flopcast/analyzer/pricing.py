@@ -322,6 +322,23 @@ def _cached(key: list, compute) -> int:
     return value
 
 
+def positional_capacity(name: str) -> int:
+    """How many arguments ``fnp.<name>`` takes by position (-1: any number): its innermost
+    wrapped function's, which binds them (flopscope's outer wrappers pass ``*args`` on), so
+    ``fnp.argsort(v, -1, 'stable')`` raises TypeError though numpy's argsort takes ``kind`` there."""
+    def compute() -> int:
+        import importlib
+
+        module, _, attr = f"flopscope.numpy.{name}".rpartition(".")
+        fn = getattr(importlib.import_module(module), attr, None)
+        while getattr(fn, "__wrapped__", None) is not None:
+            fn = fn.__wrapped__
+        code = getattr(fn, "__code__", None)
+        return -1 if code is None or code.co_flags & 0x04 else code.co_argcount
+
+    return _cached(["positional capacity", name], compute)
+
+
 def fft_base(kind: str, input_shape: tuple[int, ...], lengths: tuple[int, ...], axes: tuple[int, ...]) -> int:
     """flopscope's analytical FFT count (before rate and weight), from its own cost functions.
 
