@@ -322,6 +322,10 @@ def _cached(key: list, compute) -> int:
     return value
 
 
+#: name -> positional capacity, in front of the disk cache (asked at every direct fnp call)
+_CAPACITY: dict[str, int] = {}
+
+
 def positional_capacity(name: str) -> int:
     """How many arguments ``fnp.<name>`` takes by position (-1: any number): its innermost
     wrapped function's, which binds them (flopscope's outer wrappers pass ``*args`` on), so
@@ -336,7 +340,10 @@ def positional_capacity(name: str) -> int:
         code = getattr(fn, "__code__", None)
         return -1 if code is None or code.co_flags & 0x04 else code.co_argcount
 
-    return _cached(["positional capacity", name], compute)
+    hit = _CAPACITY.get(name)
+    if hit is None:
+        hit = _CAPACITY[name] = _cached(["positional capacity", name], compute)
+    return hit
 
 
 def fft_base(kind: str, input_shape: tuple[int, ...], lengths: tuple[int, ...], axes: tuple[int, ...]) -> int:
