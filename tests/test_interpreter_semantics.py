@@ -906,6 +906,40 @@ def costly(h, k):
                 break
         gen.close()
         """),
+    # a frozen dataclass as a dict key or lru_cache argument was 'not known': a lower bound of 0
+    "frozen_dataclasses_are_keys_by_their_fields": ("""
+import functools
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Plan:
+    rows: int
+    damp: float = 0.5
+    note: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class Other:
+    rows: int
+    damp: float = 0.5
+
+
+@functools.lru_cache(maxsize=None)
+def cost(plan, width):
+    return plan.rows * width * width
+""", """
+        plans = [Plan(2), Plan(3), Plan(2, 0.5, note="again"), Plan(3, 0.25)]
+        best = {}
+        for p in plans:
+            best[p] = cost(p, mlp.width)
+        pick = min(best, key=lambda p: (best[p], -p.damp))
+        seen = {Other(2): 1}
+        for _ in range(len(best) + seen.get(Plan(2), 0) + (Other(2) in best) + (Plan(3, 0.25) in best)):
+            STEP
+        for _ in range(pick.rows + best[Plan(2, note="x")] // (mlp.width * mlp.width)):
+            STEP
+        """),
     # slice() was not a builtin flopcast knew ("not defined on this path"): a lower bound
     "slice_objects_index_arrays_and_answer_their_bounds": ("", """
         half = slice(0, mlp.width // 2)

@@ -124,9 +124,23 @@ def test_a_number_read_from_data_gives_an_interval_holding_every_call(tmp_path):
         assert interval.lo <= count and (report.lower_bound or count <= interval.hi), (i, interval, count)
 
 
-def test_a_frozen_dataclass_key_is_compared_by_value_so_both_outcomes_are_analysed(tmp_path):
+def test_a_frozen_dataclass_key_is_compared_by_its_fields_so_an_equal_one_made_apart_hits(tmp_path):
     helpers = "@dataclass(frozen=True)\nclass Cfg:\n    n: int\n\n" + HEAVY.format(args="(maxsize=None)")
-    path = _estimator(tmp_path, helpers, "heavy(Cfg(8))\nheavy(Cfg(8))")
+    path = _estimator(tmp_path, helpers, "heavy(Cfg(8))\nheavy(Cfg(8))\nheavy(Cfg(9))")
+    report = analyze(path, POINT, formula=False)
+    real = [m.total for m in measure_calls(path, POINT, CALLS)]
+    # Later MLPs find all three entries: equal Cfgs made anew by each call of predict hit them.
+    assert not report.unpriced and all(i.exact for i in report.per_call) and report.per_call_settled
+    assert real == [i.lo for i in report.per_call] + [report.per_call[-1].lo] * (CALLS - len(report.per_call))
+    assert real[1] < real[0]
+
+
+def test_a_dataclass_compared_by_its_own_eq_keeps_both_outcomes(tmp_path):
+    # Its __eq__ is the user's: whether two made apart are equal is not read from the fields.
+    helpers = ("@dataclass(frozen=True)\nclass Cfg:\n    n: int\n\n    def __eq__(self, other):\n"
+               "        return self.n // 2 == other.n // 2\n\n    def __hash__(self):\n        return 0\n\n"
+               + HEAVY.format(args="(maxsize=None)"))
+    path = _estimator(tmp_path, helpers, "heavy(Cfg(8))\nheavy(Cfg(9))")
     report = analyze(path, POINT, formula=False)
     first = measure_calls(path, POINT, 1)[0].total
     said = report.per_call[0] if report.per_call else report.total

@@ -68,6 +68,7 @@ from flopcast.analyzer.values import (
     NpzFile,
     OPAQUE,
     NumpyScalar,
+    FieldsKey,
     ObjKey,
     surely_missing,
     PartialVal,
@@ -1437,6 +1438,10 @@ class Interpreter:
                 if (eq is None or eq.value) and not cls.frozen and not (hashed is not None and hashed.value) \
                         and not isinstance(cls.attrs.get("__hash__"), FunctionVal):
                     cls.attrs["__hash__"] = Known(None)  # a mutable dataclass compared by fields: unhashable
+                # (unsafe_hash without frozen hashes fields that may change after the key is stored)
+                cls.hashed_by_fields = (eq is None or eq.value) and cls.frozen \
+                    and "__eq__" not in cls.attrs and "__hash__" not in cls.attrs \
+                    and not any("hash" in p[3] for p in cls.init_params or ())
                 if slots is not None:
                     if not (isinstance(slots, ast.Constant) and isinstance(slots.value, bool)):
                         raise OpError("dataclass(slots=...) of a value flopcast does not read")
@@ -1574,6 +1579,8 @@ class Interpreter:
                             default = self.eval(kw.value)
                         elif kw.arg == "default_factory":
                             factory = self.eval(kw.value)
+                        elif kw.arg == "hash":
+                            flags.add("hash")  # what the generated __hash__ reads is then not the compared fields
                         elif kw.arg == "compare":
                             choice = self.eval(kw.value)
                             if not isinstance(choice, Known):
@@ -2815,8 +2822,11 @@ class Interpreter:
                 obj.items[key.value] = value
             elif isinstance(obj, DictVal) and unhashable_instance(key):
                 self.refuse_unhashable(key, target)
-            elif isinstance(obj, DictVal) and (dict_key(key) in obj.items or _keyed_by_identity(key, obj)):
-                obj.items[dict_key(key)] = value  # the object already there, or one equal only to itself
+            elif isinstance(obj, DictVal) and (dict_key(key) in obj.items or _keyed_by_identity(key, obj)
+                                               or isinstance(dict_key(key), FieldsKey) and surely_missing(key, obj)):
+                # the object already there (or one equal to it by fields), one equal only to itself,
+                # or one no key there can equal
+                obj.items[dict_key(key)] = value
             elif isinstance(obj, (ListVal, DictVal)):
                 self.unpriced(target, "item assignment", "the index or key is not known")
         elif isinstance(target, ast.Starred):
@@ -3504,6 +3514,8 @@ class Interpreter:
                     left = Known(plain)
             if not isinstance(left, Known) and isinstance(right, DictVal) and dict_key(left) in right.items:
                 return Known(isinstance(op, ast.In))  # the same object is a key (an enum member)
+            if isinstance(right, DictVal) and isinstance(dict_key(left), FieldsKey) and surely_missing(left, right):
+                return Known(not isinstance(op, ast.In))  # compared by its fields: no key equals it
             if isinstance(left, DTypeRef) and isinstance(right, (ListVal, TupleVal)) \
                     and all(isinstance(i, DTypeRef) for i in right.items):
                 found = any(i.name == left.name for i in right.items)  # `x.dtype in (fnp.float16, fnp.float32)`

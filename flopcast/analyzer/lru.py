@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 from flopcast.analyzer.values import (
-    Array, ClassVal, DictVal, DTypeRef, FunctionVal, InstanceVal, Known, LibRef, ListVal, TupleVal, Value,
-    equal_only_to_itself,
+    Array, ClassVal, DictVal, DTypeRef, FieldsKey, FunctionVal, InstanceVal, Known, LibRef, ListVal, TupleVal, Value,
+    dict_key, equal_only_to_itself,
 )
 
 #: ``@lru_cache`` with no arguments keeps this many entries (CPython's default).
@@ -133,6 +133,9 @@ def _part(v: Value, keep: list):
         keep.append(v)
         return ("id", id(v))
     keep.append(v)
+    key = dict_key(v)
+    if isinstance(key, FieldsKey):
+        return ("fields", key)  # a frozen dataclass: equal to any instance with equal fields
     return (UNCERTAIN, id(v))  # a number read from data, an object with its own __eq__, a set of objects
 
 

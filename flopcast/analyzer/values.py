@@ -252,10 +252,63 @@ class ObjKey:
         return f"<key {self.plain!r}>" if self.plain is not None else f"<key at {id(self.value):#x}>"
 
 
+class FieldsKey(ObjKey):
+    """An instance of a frozen dataclass (ClassVal.hashed_by_fields) as a dict key: Python hashes
+    and compares it by its class and the fields its ``__eq__`` compares, so an equal instance made
+    apart finds it (``cache[Plan(rows=2)]``). ``fields`` is the class and those fields' keys."""
+
+    __slots__ = ("fields",)
+
+    def __init__(self, value: "Value", fields: tuple):
+        super().__init__(value)
+        self.fields = fields
+
+    def __hash__(self) -> int:
+        return hash(self.fields)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, FieldsKey) and (self.value is other.value or self.fields == other.fields)
+
+    def __repr__(self) -> str:
+        return f"<key {self.fields[1:]!r}>"
+
+
+def _fields_key(value: "InstanceVal") -> Optional[FieldsKey]:
+    """``value``'s FieldsKey, when each field it compares is a key Python hashes and compares as
+    flopcast does: a known hashable value (not NaN: two NaN fields made apart are unequal), such
+    an instance, an int-like enum member or an object equal only to itself."""
+    cls = value.cls
+    params = cls.init_params or [(*f, frozenset()) for f in cls.fields or ()]
+    parts: list = [cls]
+    for name, _, _, flags in params:
+        if "initvar" in flags or "nocompare" in flags:
+            continue
+        field = value.attrs.get(name)
+        if field is None:
+            return None
+        key = dict_key(field)
+        if isinstance(key, ObjKey):
+            if not (isinstance(key, FieldsKey) or key.plain is not None or equal_only_to_itself(field)):
+                return None
+        else:
+            try:
+                hash(key)
+            except TypeError:
+                return None
+            if isinstance(key, float) and key != key:
+                return None
+        parts.append(key)
+    return FieldsKey(value, tuple(parts))
+
+
 def dict_key(value: "Value") -> Any:
     """The key a DictVal stores ``value`` under."""
     if isinstance(value, Known):
         return value.value
+    if value.__class__ is InstanceVal and value.cls.hashed_by_fields:
+        key = _fields_key(value)
+        if key is not None:
+            return key
     plain = None
     if isinstance(value, InstanceVal) and value.cls.attrs.get("__int_like__") is not None:
         member = value.attrs.get("value")
@@ -345,13 +398,18 @@ class ClassVal(Value):
     tuple_like: bool = False
     # A @dataclass whose generated __init__ is not one parameter per field: every field and
     # InitVar in order, as (name, default, default_factory, flags), the flags a subset of
-    # {"initvar", "noinit", "kw_only", "nocompare"} (interpreter.dataclass_fields); None otherwise.
+    # {"initvar", "noinit", "kw_only", "nocompare", "hash"} (interpreter.dataclass_fields; "hash":
+    # field(hash=...) was given); None otherwise.
     init_params: Optional[list] = None
     # The user's class it was made by (``class K(metaclass=Registry)``, or a base's): its
     # __new__/__init__ ran at the class statement, its __call__ runs at ``K(...)``.
     metaclass: Any = None
     # A @dataclass(frozen=True): its generated __setattr__ refuses to assign its fields.
     frozen: bool = False
+    # A @dataclass whose instances Python hashes and compares by the class and the fields it
+    # compares (eq and frozen; no __eq__ or __hash__ of the class's own, no field(hash=...)):
+    # such an instance is a dict key by those fields (FieldsKey).
+    hashed_by_fields: bool = False
 
     def mro(self) -> list:
         """Python's method resolution order over the user's classes (C3: with a diamond,
@@ -710,6 +768,11 @@ def surely_missing(key: Value, d: "DictVal") -> bool:
         return all(not isinstance(k, ObjKey) and type(k) in plain or isinstance(k, ObjKey) and k.value is not key
                    and (equal_only_to_itself(k.value) or k.plain is not None) for k in d.items)
     k = dict_key(key)
+    if isinstance(k, FieldsKey):
+        # an instance compared by its fields, absent by them: no other key can equal it
+        return all(not isinstance(other, ObjKey) and type(other) in plain or isinstance(other, FieldsKey)
+                   or isinstance(other, ObjKey) and (other.plain is not None or equal_only_to_itself(other.value))
+                   for other in d.items)
     if not isinstance(k, ObjKey) or k.plain is None:
         return False
     return all(not isinstance(other, ObjKey) or other.plain is not None or equal_only_to_itself(other.value)
