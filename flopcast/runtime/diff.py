@@ -124,7 +124,10 @@ def compare(
         if raised is None:
             result.verdict = RUN_VERDICTS.get(run.status, run.status.upper())
             return result
-        assert report is not None and raised.charges_before is not None
+        assert report is not None
+        if raised.charges_before is None:
+            _join_raise_interval(result, report, kept, include_scorer)
+            return result
         static = [c for c in report.charges[:raised.charges_before] if include_scorer or c.span != SCORER_SPAN]
         # Some flopscope ops charge before numpy refuses the shapes: the raising call's own
         # charge follows the prefix, at the raise's own expression; the analyzer has none.
@@ -187,16 +190,31 @@ def _join(result: PointResult, report: Report, static: list[Charge], dynamic: li
     result.ops.sort(key=lambda r: (r.matches, -r.dynamic, r.op or ""))
 
 
+def _join_raise_interval(result: PointResult, report: Report, kept: list[Charge], include_scorer: bool) -> None:
+    """A raise every path makes, where the paths' charges before it differ (or one is unpriced):
+    the report's charges are every path's up to the raise, so the run must lie within them, line
+    by line and in total. The raising call's own charge (flopscope bills some ops before numpy
+    refuses the shapes) is left out where the analyzer has none at that expression."""
+    static = [c for c in report.charges if include_scorer or c.span != SCORER_SPAN]
+    error_span = result.run.error.span if result.run.error is not None else None
+    static_keys = {(c.span, c.op) for c in static}
+    dynamic = [c for c in kept if c.span != error_span or (c.span, c.op) in static_keys]
+    _join(result, report, static, dynamic)
+    total = sum(c.flops for c in dynamic)
+    matches = all(r.matches for r in result.expressions) and report.total.contains(total)
+    result.verdict = RAISES if matches else MISMATCH
+
+
 def _predicted_raise(report: Optional[Report], run: RunResult) -> Optional[Raise]:
     """The analyzer's Raise this failed run agrees with: raised on every path, of the run's
-    exception class, on the run's line (for a budget overrun, at the same op), with the
-    charges before it known."""
+    exception class, on the run's line (for a budget overrun, at the same op, with the charges
+    before it known: the report's total runs on past an overrun)."""
     error = run.error
     if report is None or error is None or error.span is None or run.status not in (EXCEPTION, BUDGET_EXHAUSTED):
         return None
     budget = run.status == BUDGET_EXHAUSTED
     for r in report.raises:
-        if (r.every_path and not r.in_setup and r.budget == budget and r.charges_before is not None
+        if (r.every_path and not r.in_setup and r.budget == budget and (r.charges_before is not None or not budget)
                 and r.span is not None and r.exc_type == error.type
                 and (r.span.path, r.span.line) == (error.span.path, error.span.line)
                 and (not budget or r.what.startswith(f"BudgetExhaustedError: {error.op} "))):

@@ -38,7 +38,8 @@ def _point_text(r: PointResult) -> list[str]:
     head = f"{r.point.label()}: {r.verdict}"
     lines: list[str] = []
     if r.verdict == RAISES and r.run.error is not None:
-        lines.append(f"{head}: {r.run.error.type} at {_where(r.run.error)} after {r.dynamic_total:,} FLOPs, "
+        within = "" if r.static_total is None or r.static_total.exact else f" (predicted {r.static_total})"
+        lines.append(f"{head}: {r.run.error.type} at {_where(r.run.error)} after {r.dynamic_total:,} FLOPs{within}, "
                      "as the analyzer predicted")
         lines.append(f"  {r.run.error.type}: {r.run.error.message}")
         return lines + _scorer_note(r)

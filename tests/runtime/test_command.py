@@ -54,6 +54,15 @@ def test_an_exception_the_analyzer_predicted_at_its_line_is_a_match(capsys):
     assert f"estimator.py:{line_of(path, 'raise ValueError')}:" in out
 
 
+def test_a_raise_on_every_path_after_value_dependent_work_is_a_match_within_the_interval(capsys):
+    path = fixture("raises_after_values")
+    code, out, _ = verify(capsys, path.parent, *SMALL)
+    assert code == 0
+    assert "raises as predicted: ValueError at " in out
+    assert f"estimator.py:{line_of(path, 'raise ValueError')}:" in out
+    assert "(predicted [" in out
+
+
 def test_a_timeout_exits_1_and_says_which_limit_was_hit(capsys):
     code, out, _ = verify(capsys, fixture("loops"), *SMALL, "--timeout", "2")
     assert code == 1
