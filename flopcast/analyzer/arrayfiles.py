@@ -1,14 +1,15 @@
-"""Shapes and dtypes of .npy / .npz files shipped beside the estimator, from headers only.
+"""Shapes and dtypes of .npy / .npz files shipped beside the estimator, from their headers.
 
-numpy's header parser reads a literal dict (``numpy.lib.format``); no array data and
-no pickle is ever loaded.
+numpy's header parser reads a literal dict (``numpy.lib.format``); no pickle is ever loaded.
+The only data read is the value of a 0-d numeric member (a learned threshold, a sample
+count), a few bytes unpacked with ``struct``.
 """
 
 from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from flopcast import installed
 from flopcast.analyzer.ops import OpError, OpRaises
@@ -53,10 +54,28 @@ def _plain_header(handle) -> Optional[tuple[tuple[int, ...], str]]:
     return None if name is None else (header["shape"], name)
 
 
-def _header(handle, where: str = "", flopscope_load: bool = False) -> tuple[tuple[int, ...], Optional[str]]:
+#: struct's code of each dtype whose 0-d value is read (complex and text members stay unknown)
+_STRUCT_CODE = {
+    "bool": "?", "int8": "b", "uint8": "B", "int16": "h", "uint16": "H", "int32": "i", "uint32": "I",
+    "int64": "q", "uint64": "Q", "float16": "e", "float32": "f", "float64": "d"}
+
+
+def _scalar_value(handle, dtype: str):
+    """The value of a 0-d little-endian member whose header ``handle`` has just read: its few
+    data bytes unpacked by ``struct`` (nothing is unpickled or executed); None when unreadable."""
+    import struct
+
+    code = "<" + _STRUCT_CODE[dtype]
+    data = handle.read(struct.calcsize(code))
+    return struct.unpack(code, data)[0] if len(data) == struct.calcsize(code) else None
+
+
+def _header(handle, where: str = "", flopscope_load: bool = False) -> tuple[tuple[int, ...], Optional[str], Any]:
+    """(shape, dtype name or None when not numeric, the value of a plain 0-d member or None)."""
     plain = _plain_header(handle)
     if plain is not None and not (flopscope_load and plain[1] not in installed.load_dtypes()):
-        return plain
+        shape, dtype = plain
+        return shape, dtype, _scalar_value(handle, dtype) if shape == () and dtype in _STRUCT_CODE else None
     handle.seek(0)
     from numpy.lib import format as npformat
 
@@ -74,8 +93,8 @@ def _header(handle, where: str = "", flopscope_load: bool = False) -> tuple[tupl
         raise OpRaises("ValueError", f"{where}: dtype {dtype!r} is not supported. Only numeric arrays "
                                      "may be saved/loaded (object dtype would require pickle).")
     if dtype.kind not in "biufc":
-        return tuple(shape), None  # text, dates, ...: numpy loads them; flopcast does not model them
-    return tuple(shape), dtype.name
+        return tuple(shape), None, None  # text, dates, ...: numpy loads them; flopcast does not model them
+    return tuple(shape), dtype.name, None
 
 
 def _meta(handle) -> dict:
@@ -113,18 +132,18 @@ def read_arrays(root: Path, name: str, flopscope_load: bool = False) -> Value:
                 for member in archive.namelist():
                     if member.endswith(".npy"):
                         with archive.open(member) as handle:  # (fnp.load decodes __meta__, never checks it)
-                            shape, dtype = _header(handle, f"load[{member[:-4]}]",
-                                                   flopscope_load and member != "__meta__.npy")
-                        arrays[member[:-4]] = Array(shape, dtype) if dtype is not None else Unknown(
+                            shape, dtype, value = _header(handle, f"load[{member[:-4]}]",
+                                                          flopscope_load and member != "__meta__.npy")
+                        arrays[member[:-4]] = Array(shape, dtype, value=value) if dtype is not None else Unknown(
                             "", None, f"member {member[:-4]!r} of {path.name} holds data that is not numeric")
                 if "__meta__.npy" in archive.namelist():
                     with archive.open("__meta__.npy") as handle:
                         meta = _meta(handle)
             return NpzFile(arrays, meta)
         with path.open("rb") as handle:
-            shape, dtype = _header(handle, "load", flopscope_load)
+            shape, dtype, value = _header(handle, "load", flopscope_load)
         if dtype is None:
             raise OpError(f"{path.name} holds data that is not numeric, which flopcast does not model")
-        return Array(shape, dtype)
+        return Array(shape, dtype, value=value)
     except (OSError, ValueError, zipfile.BadZipFile) as exc:
         raise OpError(f"cannot read the header of {path.name}: {exc}")

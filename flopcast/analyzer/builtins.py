@@ -124,6 +124,14 @@ _READ_WHOLE = frozenset({"len", "dict", "list", "tuple", "sorted", "set", "froze
                          "enumerate", "min", "max", "sum", "zip"})
 
 
+def _index_of(v: Value) -> Value:
+    """An integer 0-d array or numpy scalar of known value as the int its ``__index__`` gives."""
+    if (v.__class__ is Array and v.shape == () or v.__class__ is NumpyScalar) and v.value is not None \
+            and v.dtype.startswith(("int", "uint")):
+        return Known(int(v.value))
+    return v
+
+
 def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span, node) -> Value:
     if interp.counter_watch is not None and not kwargs:
         watched = interp.counter_watch.apply(name, args)  # of a number counters.py watches
@@ -138,6 +146,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         parts = [Known(None), args[0], Known(None)] if len(args) == 1 else list(args) + [Known(None)] * (3 - len(args))
         return interp.make_slice(parts, span)
     if name == "range":
+        args = [_index_of(a) for a in args]
         if _all_known(args) and all(isinstance(a.value, int) for a in args):
             return Known(range(*(a.value for a in args)))
         args = [dataints.as_data_int(a, span) for a in args]

@@ -38,6 +38,7 @@ from flopcast.analyzer.import_hooks import ImportHooks
 from flopcast.analyzer.loop_syntax import (BUDGET_WORDS, PURE_BUILTINS, assigned_names, caught_names, exit_ifs,
                                            loop_relevance, mentions_budget)
 from flopcast.analyzer.ops import OpError, OpRaises
+from flopcast.analyzer.ops.methods import IN_PLACE_METHODS
 from flopcast.analyzer.program import Module, Program, absolute_import
 from flopcast.analyzer.repeats import CallMemo, SteadyLoop
 from flopcast.analyzer.decisions import Decisions, Site
@@ -1001,8 +1002,9 @@ class Interpreter:
         drops the symmetry tag of that object, so the same object changes here, and every
         name, container, attribute and caller's frame holding it sees the change (a memoised
         call that does it changes its caller's state, and is not recorded). What was known of
-        its values (bounds, a presumption, what it counts) is no longer known."""
+        its values (bounds, a presumption, what it counts, a 0-d value) is no longer known."""
         x.sym = None
+        x.value = None
         x.vrange = None
         x.presumed = None
         x.counts = None
@@ -2782,6 +2784,7 @@ class Interpreter:
                 # the index itself is never read, nor a counter counters.py watches in it (`diag[i, 0] = v`)
                 self._free_index = target.slice if self.counter_watch is not None else None
                 self.eval(target.slice)
+                self.write_in_place(obj)
                 return
             if isinstance(obj, Array):
                 # Python evaluates the index before __setitem__ raises: `x[x > 0.5] = 0` pays the test
@@ -2790,6 +2793,9 @@ class Interpreter:
                                                         "(`x[i] = v` on an array; build rows in a list and "
                                                         "fnp.stack them)")
             key = self.eval(target.slice)
+            immutable = _immutable_type_name(obj)
+            if immutable:
+                raise UserRaise(self.node_span(target), f"TypeError: '{immutable}' object does not support item assignment")
             watch = self.counter_watch
             if watch is not None and obj.__class__ is DictVal and watch.entry_store(obj, key, value):
                 return  # a dict a first call adds per-key counters to (counters.py)
@@ -3768,7 +3774,7 @@ class Interpreter:
         try:
             result = presumptions.after_op(opname, values, ops.pointwise(self, opname, values))
             self.raise_on_values(opname, values, {}, result)
-            return result if self.free else scalar_values.attach(result, opname, values, {})
+            return scalar_values.attach(result, opname, values, {})
         except OpError as exc:
             return self.unpriced(node, opname, str(exc))
         except OpRaises as exc:
@@ -4426,7 +4432,9 @@ class Interpreter:
         if isinstance(func, DTypeRef):
             if args and isinstance(args[0], Array):
                 return self.price_call("dtype_call", [args[0], func], {}, node, span)
-            return NumpyScalar(func.name, span if func.name == "float64" else None)
+            made = plain_numpy.computed(func.name, args, kwargs)  # np.int64(4) is a 4
+            return NumpyScalar(func.name, span if func.name == "float64" else None,
+                               made.item() if made is not None and str(made.dtype) == func.name else None)
         if isinstance(func, Builtin):
             from flopcast.analyzer.builtins import call_builtin
 
@@ -4476,8 +4484,9 @@ class Interpreter:
             args = [a.payload if isinstance(a, InstanceVal) and a.payload is not None else a for a in args]
         try:
             result = ops.dispatch(self, name, args, kwargs)
-            if not self.free:
-                result = scalar_values.attach(plain_numpy.fnp_result(name, result), name, args, kwargs)
+            # (numpy's own work on its own arrays is free, and its 0-d values are numpy's too)
+            result = scalar_values.attach(result if self.free else plain_numpy.fnp_result(name, result),
+                                          name, args, kwargs)
             result = presumptions.after_op(name, args, result)
             self.raise_on_values(name, args, kwargs, result)
             return result
@@ -4503,6 +4512,20 @@ class Interpreter:
             return self._unpriced_at(span, what, f"raises {exc} with the sizes read from data this path "
                                                  "took; whether it raises depends on values")
         raise UserRaise(span, str(exc))
+
+    def _plain_in_place(self, x: Array, method: str, args, kwargs, span: Span) -> Value:
+        """An in-place method of numpy's own ndarray (flopscope's arrays refuse them): free, and
+        followed only in the forms that cannot raise; what was known of the values is gone."""
+        # (a Python int past float64's range raises OverflowError in fill)
+        number = len(args) == 1 and isinstance(args[0], Known) and (
+            type(args[0].value) in (bool, float) or type(args[0].value) is int and abs(args[0].value) < 2 ** 63)
+        if method == "fill" and number and not kwargs and x.dtype.startswith(("float", "complex")):
+            self.write_in_place(x)
+            return Known(None)
+        if method == "sort" and not args and not kwargs and x.ndim >= 1:
+            self.write_in_place(x)
+            return Known(None)
+        return self._unpriced_at(span, f"ndarray.{method}", "this form of numpy's in-place method is not modelled")
 
     def _unpriced_at(self, span: Span, what: str, reason: str) -> Value:
         if self.free:
@@ -4653,7 +4676,7 @@ class Interpreter:
             # numpy's own work on its own arrays (np.cos of a plain ndarray): free, plain results
             value = plain_numpy.free(self, lambda: self.price_call(name, args, kwargs, node, span))
             return value if plain_numpy.has_plain(values) else plain_numpy.with_known_value(
-                plain_numpy.scalar_result(value), name, args, kwargs)
+                plain_numpy.scalar_result(value, name), name, args, kwargs)
         scalars = all(isinstance(a, (NumpyScalar, Unknown)) or (isinstance(a, Known) and isinstance(
             a.value, (int, float, bool))) for a in list(args) + list(kwargs.values()))
         if scalars and name in _RAW_NUMPY_SCALAR_FUNCS:
@@ -4739,7 +4762,10 @@ class Interpreter:
             return Known(None)
         if getattr(recv, "plain", False) and not plain_numpy.has_flopscope(list(args) + list(kwargs.values())):
             # a method of numpy's own ndarray or generator: numpy's work, unbilled
-            flopscope_recv = recv.with_(plain=False, presumed=recv.presumed) if isinstance(recv, Array) else Generator()
+            if isinstance(recv, Array) and path.startswith("numpy.") and path[6:] in IN_PLACE_METHODS:
+                return self._plain_in_place(recv, path[6:], args, kwargs, span)
+            flopscope_recv = recv.with_(plain=False, presumed=recv.presumed, value=recv.value) \
+                if isinstance(recv, Array) else Generator()
             return plain_numpy.free(self, lambda: self.call_bound(BoundLib(path, flopscope_recv), args, kwargs, span, node))
         if path.startswith("random.Generator."):
             method = path[len("random.Generator."):]
@@ -4757,6 +4783,11 @@ class Interpreter:
                 self.span = saved
         if path.startswith("numpy."):
             method = path[len("numpy."):]
+            if method in ("item", "tolist") and not args and not kwargs and recv.__class__ is Array \
+                    and recv.value is not None:
+                known = scalar_values.python_value(method, recv)  # a 0-d array of known value
+                if known is not None:
+                    return known
             if method == "item" and isinstance(recv, Array) and recv.size == 1 \
                     and dataints.value_range(recv) is not None:
                 return dataints.from_array(recv, "int", span, "`.item()` reads array values")
@@ -5490,6 +5521,19 @@ def _not_a_context_manager(value: Value) -> str:
             and not any(isinstance(value.cls.lookup(m)[1], FunctionVal) for m in ("__enter__", "__exit__")) \
             and not any("__getattr__" in c.attrs for c in value.cls.mro()):
         return value.cls.name
+    return ""
+
+
+def _immutable_type_name(obj: Value) -> str:
+    """Python's name of the type of a value with no item assignment (a tuple, a number, a
+    numpy scalar); '' for anything else."""
+    if isinstance(obj, TupleVal):
+        return "tuple"
+    if isinstance(obj, NumpyScalar):
+        return f"numpy.{obj.dtype}"
+    if isinstance(obj, Known) and type(obj.value) in (tuple, str, bytes, int, float, complex, bool, frozenset, range,
+                                                      type(None)):
+        return type(obj.value).__name__
     return ""
 
 

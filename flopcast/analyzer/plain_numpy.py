@@ -71,7 +71,7 @@ def has_plain(values) -> bool:
 def as_plain(value: Value) -> Value:
     """What numpy hands back: the same shapes as plain ndarrays (0-d results are scalars)."""
     if isinstance(value, Array):
-        return value if value.plain else value.with_(sym=None, plain=True, presumed=value.presumed)
+        return value if value.plain else value.with_(sym=None, plain=True, presumed=value.presumed, value=value.value)
     if isinstance(value, ListVal):
         return ListVal([as_plain(v) for v in value.items])
     if isinstance(value, TupleVal):
@@ -88,7 +88,7 @@ def as_flopscope(value: Value) -> Value:
     """What an fnp function hands back for a plain operand it returned unchanged: a new
     flopscope array over the same buffer."""
     if isinstance(value, Array) and value.plain:
-        return value.with_(plain=False, presumed=value.presumed)
+        return value.with_(plain=False, presumed=value.presumed, value=value.value)
     if isinstance(value, ListVal) and has_plain(value.items):
         return ListVal([as_flopscope(v) for v in value.items])
     if isinstance(value, TupleVal) and has_plain(value.items):
@@ -125,9 +125,16 @@ def type_error(name: str, values) -> str:
     return f"TypeError: no implementation found for 'numpy.{name}' on types that implement __array_function__: [{listed}]"
 
 
-def scalar_result(value: Value) -> Value:
-    """numpy functions of scalars return numpy scalars, not 0-d arrays."""
-    if isinstance(value, Array) and value.shape == ():
+#: numpy functions that hand back an ndarray even of a Python number (``np.asarray(1.0)`` is a
+#: 0-d array, which takes item assignment; ``np.sqrt(1.0)`` is a numpy scalar, which does not)
+ARRAY_RESULT_FUNCS = frozenset({
+    "array", "asarray", "asanyarray", "ascontiguousarray", "asfortranarray", "copy", "require", "reshape",
+    "zeros", "ones", "empty", "full", "zeros_like", "ones_like", "empty_like", "full_like", "load"})
+
+
+def scalar_result(value: Value, name: str) -> Value:
+    """numpy functions of scalars return numpy scalars, not 0-d arrays (ARRAY_RESULT_FUNCS excepted)."""
+    if isinstance(value, Array) and value.shape == () and name not in ARRAY_RESULT_FUNCS:
         return NumpyScalar(value.dtype, value.dtype_origin)
     return value
 

@@ -73,15 +73,20 @@ def compute(name: str, args: list) -> Optional[tuple[Any, str]]:
     return out.item(), out.dtype.name
 
 
+#: the Python conversions of a numpy scalar that python_value answers
+_CONVERT = {"int": int, "float": float, "bool": bool, "item": lambda s: s.item(), "tolist": lambda s: s.tolist()}
+
+
 def python_value(name: str, a: Array) -> Optional[Known]:
-    """``int(a)``, ``float(a)``, ``bool(a)`` of a 0-d array of known value, as numpy answers."""
+    """``int(a)``, ``float(a)``, ``bool(a)``, ``a.item()``, ``a.tolist()`` of a 0-d array of known
+    value, as numpy answers."""
     import numpy
 
     if a.value is None or a.shape != ():
         return None
     scalar = numpy.dtype(a.dtype).type(a.value)
     try:
-        return Known({"int": int, "float": float, "bool": bool}[name](scalar))
+        return Known(_CONVERT[name](scalar))
     except (ValueError, OverflowError, KeyError):
         return None
 

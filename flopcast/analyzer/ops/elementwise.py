@@ -17,6 +17,7 @@ from flopcast.analyzer.ops.operands import (
     axis_index,
     broadcast,
     dtype_arg,
+    non_array_type,
     numel,
     operand,
     origin_of,
@@ -256,6 +257,11 @@ def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optio
     if isinstance(out, TupleVal) and len(out.items) == 1:
         out = out.items[0]
     if not isinstance(out, Array):
+        wrong = non_array_type(out)
+        if wrong is not None:
+            raise OpRaises("TypeError", f"{op}(): return arrays must be of ArrayType -- out= must be an array, or a "
+                                        f"tuple of 1 holding one per output, not {wrong[0]}. Pass the destination "
+                                        "array itself, not a container holding it.")
         raise OpError(f"{op}(..., out=) with a non-array buffer is not modelled")
     if out.sym:
         raise OpError(f"{op}(..., out=) into a symmetric-tagged buffer is not modelled")

@@ -9,15 +9,16 @@ from __future__ import annotations
 from flopcast.analyzer import dtypes
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import (
+    _sequence,
     arg,
     axis_index,
     broadcast,
     known_int,
     known_shape,
+    non_array_type,
     numel,
     operand,
     origin_of,
-    _sequence,
     shape_of,
     to_array,
 )
@@ -201,6 +202,9 @@ def _copyto(ctx, args, kwargs):
         raise OpError("copyto with where= or these arguments is not modelled")
     dst = args[0]
     if not isinstance(dst, Array):
+        wrong = non_array_type(dst)
+        if wrong is not None:
+            raise OpRaises("TypeError", f"copyto() argument 1 must be a numpy.ndarray, not {wrong[1]}")
         raise OpError("copyto into something other than an array is not modelled")
     src = to_array(ctx, args[1])
     broadcast(src.shape, dst.shape)

@@ -15,7 +15,7 @@ from flopcast.analyzer.values import Known
 
 
 #: flopscope's in-place methods, which raise ValueError, and the advice its message gives
-_IN_PLACE = {
+IN_PLACE_METHODS = {
     "sort": "Use fnp.sort(arr) to create a sorted copy.",
     "partition": "Use fnp.partition(arr, kth) to create a copy.",
     "fill": "Use fnp.full(shape, value) or fnp.full_like(arr, value) instead.",
@@ -39,16 +39,16 @@ ARRAY_METHOD_OPS = {
     "transpose": "ndarray.transpose",
     "swapaxes": "ndarray.swapaxes",
     "view": "ndarray.view",
-    **{m: f"ndarray.{m}" for m in _IN_PLACE},
+    **{m: f"ndarray.{m}" for m in IN_PLACE_METHODS},
 }
 
 
-@handler(*(f"ndarray.{m}" for m in _IN_PLACE))
+@handler(*(f"ndarray.{m}" for m in IN_PLACE_METHODS))
 def _inplace_method(ctx, args, kwargs, op=None):
     """flopscope refuses every in-place method before doing anything: the program's ValueError."""
     method = op.split(".", 1)[1]
     raise OpRaises("ValueError", f"in-place {method} is not supported; flopscope arrays are immutable. "
-                                 f"{_IN_PLACE[method]}")
+                                 f"{IN_PLACE_METHODS[method]}")
 
 
 @handler("ndarray.view")

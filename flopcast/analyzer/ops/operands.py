@@ -275,3 +275,15 @@ def _sequence(v: Value) -> list[Value]:
 
 def _none(v: Optional[Value]) -> bool:
     return v is None or (isinstance(v, Known) and v.value is None)
+
+
+def non_array_type(v: Value) -> Optional[tuple[str, str]]:
+    """(type name, module-qualified name) of a value that is certainly not an ndarray (a number,
+    a numpy scalar, a list), as numpy's messages print them; None for an array or an unknown."""
+    if isinstance(v, NumpyScalar):
+        return v.dtype, f"numpy.{v.dtype}"
+    if isinstance(v, ListVal):
+        return "list", "list"
+    if isinstance(v, Known) and v.value is not None and type(v.value) in (bool, int, float, complex, str, tuple):
+        return type(v.value).__name__, type(v.value).__name__
+    return None
