@@ -2109,24 +2109,31 @@ class Interpreter:
             for t in types:  # Python evaluates the clause's classes before it matches them
                 self.check_flopscope_exception(t)
             for t in types:
-                name = t.attr if isinstance(t, ast.Attribute) else t.id if isinstance(t, ast.Name) else None
-                if _exception_matches(exc, name):
+                if isinstance(t, ast.Name) and _exception_matches(exc, t.id):
                     return handler
             for t in types:
-                if isinstance(t, ast.Name) and t.id not in _BUILTINS:
-                    # `except errors:` / `except Alias:`: a name bound to a class or a tuple of
-                    # them catches by the classes it holds
-                    if any(_exception_matches(exc, n) for n in self.handler_class_names(t)):
-                        return handler
+                if not (isinstance(t, ast.Name) and t.id in _BUILTINS) \
+                        and any(_exception_matches(exc, n) for n in self.handler_class_names(t)):
+                    return handler
         return None
 
-    def handler_class_names(self, t: ast.Name) -> list:
-        value = self.eval(t)
+    def handler_class_names(self, t: ast.expr) -> list:
+        """The names of the exception classes an except clause's expression holds: a library's
+        class by its attribute name (``np.linalg.LinAlgError``); an attribute of the program's
+        own objects (``self.errors``, ``Config.retry``, ``errors.Fatal``), a name bound to a class
+        or a tuple of them, or any other expression (``registry["retry"]``), by what it holds."""
+        if isinstance(t, ast.Attribute):
+            owner = self.eval(t.value)
+            if not isinstance(owner, (InstanceVal, ClassVal, ModuleVal)):
+                return [t.attr]
+            value = self.get_attr(owner, t.attr, self.node_span(t))
+        else:
+            value = self.eval(t)
         items = value.items if isinstance(value, TupleVal) else (value,)
         names = [_class_name(v) for v in items]
         if any(n is None for n in names):
-            raise PathEnd(f"an except clause names `{t.id}`, which flopcast could not compute as exception "
-                          "classes; whether it catches is not known, the cost after it is not counted",
+            raise PathEnd(f"an except clause names `{ast.unparse(t)}`, which flopcast could not compute as "
+                          "exception classes; whether it catches is not known, the cost after it is not counted",
                           self.node_span(t))
         return names
 
