@@ -149,13 +149,17 @@ def _check_weak_int(op: str, values: list[Value]) -> None:
 
 def negative_int_power(op: str, values: list[Value]) -> bool:
     """``int_array ** -1``: numpy's integer power loop refuses a negative exponent (after
-    flopscope's charge). Only a known Python int exponent is decided here; an exponent read from
-    an array depends on its values."""
+    flopscope's charge). Only an exponent of known value (a Python int, a numpy integer scalar or
+    0-d array made from known numbers) is decided here; one read from an array depends on its values."""
     if op != "power" or len(values) != 2:
         return False
     base, exp = values
-    return (isinstance(base, (Array, NumpyScalar)) and base.dtype in _INT_RANGE
-            and type(exp) is Known and type(exp.value) is int and exp.value < 0)
+    if not (isinstance(base, (Array, NumpyScalar)) and base.dtype in _INT_RANGE):
+        return False
+    if type(exp) is Known:
+        return type(exp.value) is int and exp.value < 0
+    return (type(exp) is NumpyScalar or type(exp) is Array and exp.shape == ()) and exp.dtype in _INT_RANGE \
+        and exp.value is not None and exp.value < 0
 
 
 def weak_int_overflow(op: str, values: list[Value]) -> Optional[str]:
