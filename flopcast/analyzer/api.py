@@ -752,6 +752,8 @@ def _note_call_structure(program: Program, report: Report) -> None:
         names = " → ".join(cycle + [cycle[0]])
         report.notes.append(Note(None, f"recursive: {names} (unrolled with the known arguments)"))
     spans = {info.qualname: info.span for info in report.functions}
+    if any(r.in_setup and r.every_path for r in report.raises):
+        return  # predict is never reached: the raise says so, not a note per function
     for name in sorted(n for n in _graph_nodes(report) if n != ROOT_CALLER and n not in reached):
         span = spans.get(name)
         if _worth_a_note(program, name, span):

@@ -125,6 +125,11 @@ def compare(
             result.verdict = RUN_VERDICTS.get(run.status, run.status.upper())
             return result
         assert report is not None
+        if raised.in_setup:
+            # setup() runs off the meter: a raise there leaves nothing counted on either side
+            _join(result, report, [], kept)
+            result.verdict = RAISES if not kept else MISMATCH
+            return result
         if raised.charges_before is None:
             _join_raise_interval(result, report, kept, include_scorer)
             return result
@@ -206,15 +211,18 @@ def _join_raise_interval(result: PointResult, report: Report, kept: list[Charge]
 
 
 def _predicted_raise(report: Optional[Report], run: RunResult) -> Optional[Raise]:
-    """The analyzer's Raise this failed run agrees with: raised on every path, of the run's
-    exception class, on the run's line (for a budget overrun, at the same op, with the charges
+    """The analyzer's Raise this failed run agrees with: raised on every path, in setup() when the
+    run's setup() raised, of the run's exception class, on the run's line (for a budget overrun, at the same op, with the charges
     before it known: the report's total runs on past an overrun)."""
     error = run.error
-    if report is None or error is None or error.span is None or run.status not in (EXCEPTION, BUDGET_EXHAUSTED):
+    if report is None or error is None or error.span is None \
+            or run.status not in (EXCEPTION, BUDGET_EXHAUSTED, SETUP_ERROR):
         return None
     budget = run.status == BUDGET_EXHAUSTED
+    in_setup = run.status == SETUP_ERROR
     for r in report.raises:
-        if (r.every_path and not r.in_setup and r.budget == budget and (r.charges_before is not None or not budget)
+        if (r.every_path and r.in_setup == in_setup and r.budget == budget
+                and (r.charges_before is not None or not budget)
                 and r.span is not None and r.exc_type == error.type
                 and (r.span.path, r.span.line) == (error.span.path, error.span.line)
                 and (not budget or r.what.startswith(f"BudgetExhaustedError: {error.op} "))):
