@@ -2,7 +2,8 @@
 
 analyzer/arrayfiles.py reads a plain header (format 1.0, C order, a little-endian numeric
 dtype) itself, so a submission shipping weights does not cost the analysis numpy's import; any
-other header goes to numpy's parser. Both must give what ``numpy.lib.format`` reads.
+other header goes to numpy's parser. Both must give what ``numpy.lib.format`` reads, and a
+plain 0-d member's value (complex ones excepted) must be the one numpy loads.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ OTHER = [">f8", ">i4", "U3", "S2", "datetime64[s]", [("a", "<f4"), ("b", "<i8")]
 SHAPES = [(), (3,), (2, 0, 4), (1024, 1024)]
 
 
-def _saved(dtype, shape, order: str = "C") -> io.BytesIO:
+def _saved(dtype, shape, order: str = "C", fill=0) -> io.BytesIO:
     buffer = io.BytesIO()
-    np.save(buffer, np.zeros(shape, dtype=dtype, order=order))
+    np.save(buffer, np.full(shape, fill, dtype=dtype, order=order))
     buffer.seek(0)
     return buffer
 
@@ -32,7 +33,9 @@ def _numpy_reads(buffer: io.BytesIO):
     buffer.seek(0)
     npformat.read_magic(buffer)
     shape, _, dtype = npformat.read_array_header_1_0(buffer)
-    return tuple(shape), dtype.name if dtype.kind in "biufc" else None
+    buffer.seek(0)
+    value = np.load(buffer).item() if shape == () and dtype.kind in "biuf" and dtype.byteorder in "<|=" else None
+    return tuple(shape), dtype.name if dtype.kind in "biufc" else None, value
 
 
 @pytest.mark.parametrize("shape", SHAPES)
@@ -42,6 +45,14 @@ def test_a_plain_header_is_read_without_numpy_as_numpy_reads_it(dtype, shape):
     assert arrayfiles._plain_header(buffer) is not None
     buffer.seek(0)
     assert arrayfiles._header(buffer) == _numpy_reads(buffer)
+
+
+@pytest.mark.parametrize("dtype", PLAIN)
+def test_a_plain_0d_members_value_is_the_one_numpy_loads(dtype):
+    buffer = _saved(dtype, (), fill=3)
+    shape, name, value = arrayfiles._header(buffer)
+    assert (shape, name, value) == _numpy_reads(buffer)
+    assert value == (None if name.startswith("complex") else True if name == "bool" else 3)
 
 
 @pytest.mark.parametrize("dtype", OTHER, ids=str)
@@ -56,7 +67,7 @@ def test_a_fortran_order_header_is_left_to_numpy():
     buffer = _saved("float32", (2, 3), order="F")
     assert arrayfiles._plain_header(buffer) is None
     buffer.seek(0)
-    assert arrayfiles._header(buffer) == ((2, 3), "float32")
+    assert arrayfiles._header(buffer) == ((2, 3), "float32", None)
 
 
 def test_an_object_array_is_refused_as_before():
