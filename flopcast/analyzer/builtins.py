@@ -44,6 +44,7 @@ from flopcast.analyzer.values import (
     PartialVal,
     PyGenerator,
     ExitStackVal,
+    LazyIterator,
     SeqIterator,
     SuperVal,
     TupleVal,
@@ -171,8 +172,12 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             if x.ndim == 0:
                 raise UserRaise(span, "TypeError: len() of unsized object")
             return counted_extent(x, (0,))
+        if x.__class__ is ListVal and x.view_of is not None:
+            refresh_view(x)
         if isinstance(x, (ListVal, TupleVal, DictVal)):
             return Known(len(x.items))
+        if isinstance(x, SeqIterator):
+            raise UserRaise(span, "TypeError: object of type 'iterator' has no len()")
         if isinstance(x, ClassVal) and isinstance(x.attrs.get("__iter_members__"), ListVal):
             return Known(len(x.attrs["__iter_members__"].items))  # an enum: its members but aliases
         if isinstance(x, InstanceVal) and (held := flags.members_of(x)) is not None:
@@ -324,7 +329,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         start = start_v.value
         if items is None:
             return Unknown("", span, "enumerate of unknown")
-        return _lazy([make_tuple([Known(i + start), v]) for i, v in enumerate(items)], args[:1], before)
+        made = _lazy([make_tuple([Known(i + start), v]) for i, v in enumerate(items)], args[:1], before)
+        return _reading(made, args[:1]) if isinstance(made, SeqIterator) else made
     strict = kwargs.get("strict", Known(False)) if name == "zip" else Known(False)
     if name == "zip" and not (isinstance(strict, Known) and not strict.value) \
             and any(isinstance(a, (SeqIterator, PyGenerator, EndlessIter)) for a in args):
@@ -351,7 +357,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 k, word = next(i for i, q in enumerate(seqs) if len(q) > m), "longer"
             what = f"zip() argument {k + 1} is {word} than argument{' ' if k == 1 else 's 1-'}{k}"
             return PyGenerator(None, [], {}, span, items=made, error=UserRaise(span, f"ValueError: {what}"))
-        return ListVal(made)
+        return _reading(SeqIterator(made), args)
     if name in ("list", "tuple", "set", "frozenset", "sorted", "reversed"):
         if not args:
             return Known(()) if name == "tuple" else Known(set()) if name == "set" \
@@ -374,7 +380,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 keys = [plain_member(i) for i in items]
             return sorted_by_keys(interp, items, keys, bool(reverse.value), span, node)
         if name == "reversed":
-            return ListVal(list(reversed(items)))
+            return _reading(SeqIterator(list(reversed(items))), args[:1])
         if name in ("set", "frozenset"):
             return set_of(interp, items, node, frozen=name == "frozenset")
         return make_tuple(items) if name == "tuple" else ListVal(list(items))
@@ -397,6 +403,21 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                     out[kv[0].value] = kv[1]
         out.update(kwargs)
         return DictVal(out)
+    if name in ("any", "all") and isinstance(args[0], LazyIterator):
+        # map()/filter() items made one at a time, up to the first that decides
+        it = args[0]
+        if it.seen:
+            check_sources(interp, it, span)
+        while it.ready(it.consumed + 1):
+            item = it.item(it.consumed)
+            it.consumed += 1
+            truth = interp.known_truth(item)
+            if truth is None:
+                interp.stop_path(f"{span}: where {name}() stops reading map()/filter() items depends on values; "
+                                 "the cost after it is not counted", span, f"{name}()")
+            if truth == (name == "any"):
+                return Known(truth)
+        return Known(name == "all")
     if name in ("any", "all"):
         items = interp.iterate(args[0], node)
         if items is not None and _all_known(items):
@@ -494,16 +515,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if not sources or any(s is None for s in sources):
             return Unknown("", span, f"{name} over unknown")
         if name == "map":  # map(f, a, b) calls f(x, y) pairwise, up to the shortest
-            return ListVal([interp.call(fn, list(group), {}, span, node) for group in zip(*sources)])
-        out = []
-        for item in sources[0]:
-            r = item if isinstance(fn, Known) and fn.value is None else interp.call(fn, [item], {}, span, node)
-            truth = interp.known_truth(interp.size_truth(r, node))
-            if truth is None:
-                return interp.unpriced(node, "filter()", "which items pass depends on values")
-            if truth:
-                out.append(item)
-        return ListVal(out)
+            return _reading(LazyIterator(interp.call(fn, list(group), {}, span, node) for group in zip(*sources)),
+                            args[1:])
+        return _reading(LazyIterator(_filtered(interp, fn, sources[0], span, node)), args[1:])
     if name == "callable":
         x = args[0]
         if isinstance(x, Unknown):
@@ -576,9 +590,11 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         return args[0].take(1)[0]
     if name == "next" and args and isinstance(args[0], SeqIterator):
         it = args[0]
-        if it.consumed < len(it.items):
+        if it.seen:
+            check_sources(interp, it, span)
+        if it.ready(it.consumed + 1):
             it.consumed += 1
-            return it.items[it.consumed - 1]
+            return it.item(it.consumed - 1)
         if len(args) > 1:
             return args[1]
         raise UserRaise(span, "StopIteration")
@@ -659,13 +675,13 @@ def _zip_iterators(interp, args: list, span: Span, node) -> Value:
         row = []
         for i, a in enumerate(args):
             if isinstance(a, SeqIterator):
-                if a.consumed >= len(a.items):
-                    return ListVal(rows)
-                row.append(a.items[a.consumed])
+                if not a.ready(a.consumed + 1):
+                    return SeqIterator(rows)
+                row.append(a.item(a.consumed))
                 a.consumed += 1
             else:
                 if pos[i] >= len(seqs[i]):
-                    return ListVal(rows)
+                    return SeqIterator(rows)
                 row.append(seqs[i][pos[i]])
                 pos[i] += 1
         rows.append(make_tuple(row))
@@ -702,10 +718,51 @@ def _zip_generators(interp, args: list, span: Span, node) -> Value:
     return _lazy([make_tuple(list(t)) for t in zip(*avail)], args, before)
 
 
+def _reading(it: SeqIterator, sources: list) -> SeqIterator:
+    """``it``, remembering the lists among ``sources`` as they are now."""
+    seen = tuple((a, [id(v) for v in a.items]) for a in sources if a.__class__ is ListVal and a.view_of is None)
+    if seen:
+        it.seen = seen
+    return it
+
+
+def check_sources(interp, it: SeqIterator, span: Span) -> None:
+    """An iterator over lists that changed after it was made: not modelled (the path ends)."""
+    for source, ids in it.seen:
+        if len(source.items) != len(ids) or any(id(v) != i for v, i in zip(source.items, ids)):
+            interp.stop_path(f"{span}: a list changed after an iterator over it (zip, enumerate, reversed, map, "
+                             "filter) was made and before it was used up; the cost after it is not counted", span,
+                             "iterator over a changed list")
+    it.seen = ()
+
+
+def refresh_view(view: ListVal) -> None:
+    """A dict view's items as the dict holds them now (a view made before an insert sees it)."""
+    d, kind = view.view_of
+    if kind == "keys":
+        view.items[:] = [key_value(k) for k in d.items]
+    elif kind == "values":
+        view.items[:] = list(d.items.values())
+    else:
+        view.items[:] = [make_tuple([key_value(k), v]) for k, v in d.items.items()]
+
+
 def _lazy(items: list, args: list, before: list) -> Value:
     """enumerate/zip items; over a generator, a view that remembers where it started."""
     sources = [(a, n) for a, n in zip(args, before) if isinstance(a, (PyGenerator, EndlessIter))]
-    return GeneratorView(items, sources) if sources else ListVal(items)
+    return GeneratorView(items, sources) if sources else SeqIterator(items)
+
+
+def _filtered(interp, fn: Value, items: list, span: Span, node):
+    """filter(fn, items)'s items, each tested when it is asked for."""
+    for item in items:
+        r = item if isinstance(fn, Known) and fn.value is None else interp.call(fn, [item], {}, span, node)
+        truth = interp.known_truth(interp.size_truth(r, node))
+        if truth is None:
+            interp.stop_path(f"{span}: which items filter() passes depends on values; the cost after it is not "
+                             "counted", span, "filter()")
+        if truth:
+            yield item
 
 
 #: builtin classes ``isinstance`` can answer for a known Python value by asking Python
@@ -1621,12 +1678,11 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
             if not isinstance(key, Known) and not surely_missing(key, recv):
                 return interp.unpriced(node, "dict.get()", "the key is not known")
             return args[1] if len(args) > 1 else Known(None)
-        if name == "items":
-            return ListVal([make_tuple([key_value(k), v]) for k, v in recv.items.items()])
-        if name == "keys":
-            return ListVal([key_value(k) for k in recv.items])
-        if name == "values":
-            return ListVal(list(recv.items.values()))
+        if name in ("items", "keys", "values") and not args and not kwargs:
+            view = ListVal([])
+            view.view_of = (recv, name)
+            refresh_view(view)
+            return view
         if name == "setdefault":
             key = args[0]
             if isinstance(key, Known):

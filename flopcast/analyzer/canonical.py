@@ -33,6 +33,7 @@ from flopcast.analyzer.values import (
     DTypeRef,
     FunctionVal,
     Generator,
+    LazyIterator,
     InstanceVal,
     Known,
     LibRef,
@@ -42,6 +43,7 @@ from flopcast.analyzer.values import (
     NumpyScalar,
     ObjKey,
     PartialVal,
+    SeqIterator,
     TupleVal,
     Unknown,
 )
@@ -179,6 +181,16 @@ class Canon:
         if value.payload is not None:
             return ("I", n, self.definition(value.cls), self.attributes(value.attrs), self.form(value.payload))
         return ("I", n, self.definition(value.cls), self.attributes(value.attrs))
+
+    def _iterator(self, value: SeqIterator) -> tuple:
+        # zip/enumerate/reversed/iter(): the items left (an object: what next() takes is shared)
+        if isinstance(value, LazyIterator) and value._produce is not None:
+            raise Incomparable("map()/filter() with items not made yet")
+        n, new = self.number(self.objects, id(value), value)
+        if not new:
+            return ("SI", n)
+        form = self.form
+        return ("SI", n, tuple([form(v) for v in value.items[value.consumed:]]))
 
     def _mlp(self, value: MLPVal) -> tuple:
         n, new = self.number(self.objects, id(value), value)
@@ -406,7 +418,7 @@ _KINDS = (
     (CountKnown, Canon._count), (Known, Canon._known_value), (Array, Canon._array), (Unknown, Canon._unknown),
     (NumpyScalar, Canon._scalar),
     (TupleVal, Canon._tuple), (DequeVal, Canon._deque), (ListVal, Canon._list), (DictVal, Canon._dict), (InstanceVal, Canon._instance),
-    (ChainMapVal, Canon._chain_map), (MLPVal, Canon._mlp), (FunctionVal, Canon._function), (PartialVal, Canon._partial), (BoundMethod, Canon._bound), (BoundLib, Canon._bound_lib),
+    (ChainMapVal, Canon._chain_map), (SeqIterator, Canon._iterator), (MLPVal, Canon._mlp), (FunctionVal, Canon._function), (PartialVal, Canon._partial), (BoundMethod, Canon._bound), (BoundLib, Canon._bound_lib),
     (Generator, Canon._generator), (LibRef, Canon._reference), (DTypeRef, Canon._reference),
     (Builtin, Canon._reference), (ClassVal, Canon._class), (ModuleVal, Canon._module),
 )

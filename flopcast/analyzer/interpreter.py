@@ -76,6 +76,7 @@ from flopcast.analyzer.values import (
     PyGenerator,
     ExitStackVal,
     EndlessIter,
+    LazyIterator,
     SeqIterator,
     SuperVal,
     TupleVal,
@@ -2201,14 +2202,27 @@ class Interpreter:
         if isinstance(iterable, EndlessIter):
             self.for_endless(node, iterable, limit)
             return
-        if isinstance(iterable, PyGenerator):
+        if isinstance(iterable, (PyGenerator, SeqIterator)):
             sources = [(iterable, iterable.consumed)]
         else:
             sources = iterable.sources if isinstance(iterable, GeneratorView) else []
         self._stepping_loop = node  # a user iterator it runs over may be stepped all at once
         deferred, self._deferred_errors = self._deferred_errors, []
+        # map()/filter(): each item made when the loop asks for it (a break stops the calls)
+        lazy = iterable if iterable.__class__ is LazyIterator and limit is None else None
         try:
-            items = self.iterate(iterable, node.iter)
+            if lazy is not None:
+                if lazy.seen:
+                    from flopcast.analyzer.builtins import check_sources
+
+                    check_sources(self, lazy, self.node_span(node.iter))
+                items = lazy._made
+                lazy.ready(lazy.consumed)
+                del items[:lazy.consumed]
+                lazy.consumed = 0
+                sources = [(lazy, 0)]
+            else:
+                items = self.iterate(iterable, node.iter)
         finally:
             self._stepping_loop = None
             deferred, self._deferred_errors = self._deferred_errors, deferred
@@ -2228,7 +2242,7 @@ class Interpreter:
         ctx = self.enter_loop(node, limit)
         ctx.items = items
         broke = False
-        if self.decisions.per_execution:
+        if self.decisions.per_execution or lazy is not None:
             steady = None
         elif self.frame.generator is not None and _yields_in(node):  # a generator's loop handing out items
             steady = SteadyLoop.watch_yielding(self, node, items, MAX_STEPS)
@@ -2237,7 +2251,11 @@ class Interpreter:
         # A list the body changes (`for x in work: work.append(...)`, a pop, a store): Python's
         # iterator reads the live list at each step, by index; the loop follows it from the change on.
         live = iterable.items if iterable.__class__ is ListVal and not iterable.unordered and not iterable.is_set \
-            and limit is None else None
+            and iterable.view_of is None and limit is None else None
+        # A dict (or a view of it) whose size changes while the loop runs: Python's next item raises
+        watched = iterable if iterable.__class__ is DictVal else iterable.view_of[0] \
+            if iterable.__class__ is ListVal and iterable.view_of is not None else None
+        watched_keys = list(watched.items) if watched is not None else None
         skipped_any = False
         try:
             index = 0
@@ -2251,6 +2269,19 @@ class Interpreter:
                     if steady is not None:
                         steady.close()
                         steady = None
+                if lazy is not None:
+                    lazy.ready(index + 1)
+                if watched is not None and index and len(watched.items) != len(watched_keys):
+                    raise UserRaise(self.node_span(node.iter), "RuntimeError: dictionary changed size during iteration")
+                if watched is not None and index and len(watched_keys) <= 256:
+                    if list(watched.items) != watched_keys:
+                        raise PathEnd(f"{self.node_span(node)}: the dict the loop runs over changes its keys while "
+                                      "it runs; the cost after it is not counted", self.node_span(node))
+                    if iterable is not watched:  # a view reads the values as they are now
+                        from flopcast.analyzer.builtins import refresh_view
+
+                        refresh_view(iterable)
+                        items = ctx.items = iterable.items
                 if index >= len(items):
                     break
                 self.tick()
@@ -2279,6 +2310,8 @@ class Interpreter:
                 steady.close()
         if broke or truncated:
             self._suspend_sources(sources, ctx.index)
+        elif lazy is not None:
+            lazy.consumed = len(items)
         if not broke and not truncated:
             if deferred:
                 raise deferred[0]  # the next item asked for: the generator's body raised past its last
@@ -2289,7 +2322,8 @@ class Interpreter:
         """The generators a `for` loop left at item ``index`` stay suspended after it."""
         for gen, before in sources:
             gen.consumed = before + index + 1 if isinstance(gen, EndlessIter) else \
-                min(before + index + 1, len(gen.items))
+                min(before + index + 1, len(gen.items) if isinstance(gen, PyGenerator) else len(gen._made)
+                    if isinstance(gen, LazyIterator) else len(gen.items))
             if isinstance(gen, PyGenerator):
                 gen.past_last = False
 
@@ -2921,6 +2955,10 @@ class Interpreter:
                 return [Known(k) for k in v]
             return None
         if isinstance(value, (ListVal, TupleVal)):
+            if value.__class__ is ListVal and value.view_of is not None:
+                from flopcast.analyzer.builtins import refresh_view
+
+                refresh_view(value)
             if ordered and value.__class__ is ListVal and value.unordered:
                 return self.set_order(value, node)
             return list(value.items)
@@ -2942,6 +2980,10 @@ class Interpreter:
         if isinstance(value, PyGenerator):
             return self.consume_generator(value)
         if isinstance(value, SeqIterator):  # iter(seq): what next() and islice() left
+            if value.seen:
+                from flopcast.analyzer.builtins import check_sources
+
+                check_sources(self, value, self.node_span(node))
             rest, value.consumed = value.items[value.consumed:], len(value.items)
             return rest
         if isinstance(value, GeneratorView):

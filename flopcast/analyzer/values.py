@@ -170,6 +170,9 @@ class ListVal(Value):
     # A set of objects or enum members (builtins.set_of): its methods, operators and comparisons
     # are not a list's (set.pop() takes the first item, `==` ignores the order); unpriced
     is_set = False
+    # A dict view (``d.keys()``, ``.values()``, ``.items()``): (the DictVal, which view); Python's
+    # view is live, so its items are read again from the dict where it is used (builtins.refresh_view)
+    view_of = None
 
 
 @dataclass(eq=False)
@@ -189,10 +192,57 @@ class ExitStackVal(Value):
 
 @dataclass(eq=False)
 class SeqIterator(Value):
-    """``iter(seq)``: the items, and how many ``next()``/``islice``/a loop have taken."""
+    """``iter(seq)``, and what zip/enumerate/reversed hand back: the items, and how many
+    ``next()``/``islice``/a loop have taken (an iterator is used up once: a second loop over it
+    gets nothing)."""
 
     items: list
     consumed: int = 0
+    # The lists it reads (zip, enumerate, reversed, map, filter over lists), each with the
+    # identities of its items when the iterator was made: Python's iterator reads the list as
+    # it is when asked, so a list changed in between ends the path (builtins.check_sources)
+    seen = ()
+
+    def ready(self, n: int) -> bool:
+        """Whether the iterator holds ``n`` items (a LazyIterator makes them as needed)."""
+        return len(self.items) >= n
+
+    def item(self, i: int) -> "Value":
+        return self.items[i]
+
+
+class LazyIterator(SeqIterator):
+    """``map(f, ...)`` / ``filter(f, ...)``: ``f`` runs when an item is asked for, as Python runs
+    it (``next(m)`` calls it once; a map never consumed charges nothing). ``produce`` is a Python
+    iterator making the items; ``items`` runs it to its end."""
+
+    def __init__(self, produce) -> None:
+        self._made: list = []
+        self._produce = produce
+        self.consumed = 0
+
+    @property
+    def items(self) -> list:
+        if self._produce is not None:
+            produce, self._produce = self._produce, None
+            self._made.extend(produce)
+        return self._made
+
+    @items.setter
+    def items(self, value: list) -> None:
+        self._made, self._produce = value, None
+
+    def ready(self, n: int) -> bool:
+        """Whether ``n`` items exist, making them as needed (one more call of ``f`` each)."""
+        while len(self._made) < n and self._produce is not None:
+            try:
+                self._made.append(next(self._produce))
+            except StopIteration:
+                self._produce = None
+        return len(self._made) >= n
+
+    def item(self, i: int) -> "Value":
+        return self._made[i]
 
 
 @dataclass(eq=False)

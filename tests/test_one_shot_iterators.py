@@ -1,0 +1,82 @@
+"""zip, enumerate, reversed, map and filter hand back iterators, used up once; map's and
+filter's function runs when an item is asked for; a dict view reads the dict as it is when
+used; a dict whose size changes while a loop runs over it raises RuntimeError.
+
+Each was modelled as a list made at the call: a second loop over a zip ran again, a map's
+function ran for items nobody asked for, a view missed a later insert, and a dict grown in
+its own loop ran on — all false exacts. Each case is checked against the real flopscope.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from oracle import assert_exact_match, measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+PROGRAM = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.width
+            x = mlp.weights[0]
+    {body}
+            return fnp.zeros((mlp.depth, w)) + y[0]
+    """
+POINT = Point(16, 2, 2**41)
+
+EXACT = {
+    "a_zip_used_up_by_list": ("z = zip([1, 2], [3, 4])\nn = len(list(z))\ny = x\n"
+                              "for a, b in z:\n    y = y @ x"),
+    "next_of_a_map_calls_its_function_once": "m = map(lambda t: t @ x, [x, x, x])\ny = next(m)",
+    "a_loop_over_a_map_that_breaks": ("y = x\nfor t in map(lambda t: t @ x, [x, x, x]):\n"
+                                      "    y = y + t\n    break"),
+    "any_stops_at_the_first_true_item": ("ok = any(map(lambda t: float(t) > 1.0, [3.0, 0.5, x @ x]))\n"
+                                         "y = x * 2.0 if ok else x"),
+    "an_enumerate_advanced_by_next": ("e = enumerate([x, x, x])\nnext(e)\ny = x\n"
+                                      "for i, t in e:\n    y = y @ t"),
+    "a_filter_used_up_by_sum": ("f = filter(lambda n: n > 1, [1, 2, 3])\ny = x * float(sum(f))\n"
+                                "for n in f:\n    y = y @ x"),
+    "reversed_twice": "r = reversed([x, x])\ny = x\nfor t in r:\n    y = y @ t\nfor t in r:\n    y = y @ t",
+    "an_iter_left_by_a_break": ("it = iter([x, x, x])\ny = x\nfor t in it:\n    y = y @ t\n    break\n"
+                                "for t in it:\n    y = y + t"),
+    "a_view_made_before_an_insert": ('d = {"a": 1}\nks = d.keys()\nd["b"] = 2\ny = x\nfor k in ks:\n'
+                                     "    y = y @ x"),
+    "a_values_view_made_before_an_insert": ('d = {"a": 1, "b": 2}\nv = d.values()\nd["c"] = 3\ny = x\n'
+                                            "for n in v:\n    y = y * float(n)"),
+    "an_items_view_reads_a_value_changed_in_the_loop": (
+        'd = {"a": x, "b": x, "c": x}\ny = x\nfor k, v in d.items():\n    if k == "a":\n'
+        '        d["c"] = x[:4]\n    y = y + v @ x if v.shape[0] == w else y * 2.0'),
+    "a_dict_grown_in_its_own_loop_raises": (
+        'd = {"a": x, "b": x}\ny = x\ntry:\n    for k in d:\n        d[k + "2"] = d[k] * 2.0\n'
+        "except RuntimeError:\n    y = x @ x"),
+}
+
+
+def _write(tmp_path, body: str):
+    path = tmp_path / "estimator.py"
+    indented = textwrap.indent(body, " " * 8)
+    path.write_text(textwrap.dedent(PROGRAM).replace("{body}", indented.replace("\n", "\n", -1)))
+    return path
+
+
+@pytest.mark.parametrize("body", EXACT.values(), ids=EXACT.keys())
+def test_iterators_and_views_behave_as_pythons(tmp_path, body):
+    path = _write(tmp_path, body)
+    report = analyze(path, POINT)
+    assert report.total.exact and not report.unpriced and not report.raises, (report.unpriced, report.raises)
+    assert_exact_match(report, measure(path, POINT))
+
+
+def test_a_zip_over_a_list_changed_before_it_is_used_is_not_followed(tmp_path):
+    path = _write(tmp_path, "items = [1, 2]\nz = zip(items, items)\nitems.append(3)\ny = x\n"
+                            "for a, b in z:\n    y = y @ x")
+    report = analyze(path, POINT)
+    assert any("changed" in u.reason for u in report.unpriced), report.unpriced
+    assert report.total.lo <= measure(path, POINT).total
