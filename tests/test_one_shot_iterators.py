@@ -80,3 +80,27 @@ def test_a_zip_over_a_list_changed_before_it_is_used_is_not_followed(tmp_path):
     report = analyze(path, POINT)
     assert any("changed" in u.reason for u in report.unpriced), report.unpriced
     assert report.total.lo <= measure(path, POINT).total
+
+
+MORE_EXACT = {
+    "a_generator_expression_kept_in_a_name_taken_once_by_next": "gen = (t @ x for t in [x, x])\ny = next(gen)",
+    "a_generator_expression_read_by_any_then_a_loop": (
+        "gen = (t @ x for t in [x, x, x])\ny = x\n"
+        "if any(t.shape[0] == w for t in gen):\n    y = y * 2.0\nfor t in gen:\n    y = y + t"),
+    "a_kept_generator_expression_looped_twice": (
+        "gen = (t * 2.0 for t in [x, x])\ny = x\nfor t in gen:\n    y = y @ t\nfor t in gen:\n    y = y @ t"),
+    "itertools_chain_looped_twice": (
+        "import itertools\nchain = itertools.chain([x, x], [x])\nnext(chain)\ny = x\n"
+        "for t in chain:\n    y = y @ t\nfor t in chain:\n    y = y @ t"),
+    "itertools_product_looped_twice": (
+        "import itertools\nprod = itertools.product([x, x], repeat=1)\ny = x\n"
+        "for (t,) in prod:\n    y = y @ t\nfor (t,) in prod:\n    y = y @ t"),
+    "a_set_grown_in_its_own_loop_raises": (
+        "s = {1, 2, 3}\ny = x\ntry:\n    for v in s:\n        s.add(v + 10)\n        y = y @ x\n"
+        "except RuntimeError:\n    y = y + 1.0"),
+}
+
+
+@pytest.mark.parametrize("body", MORE_EXACT.values(), ids=MORE_EXACT.keys())
+def test_generators_itertools_and_sets_behave_as_pythons(tmp_path, body):
+    test_iterators_and_views_behave_as_pythons(tmp_path, body)

@@ -338,7 +338,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
     if name == "zip" and not isinstance(strict, Known):
         return interp.unpriced(node, "zip(strict=...)", "strict= depends on values")
     if name == "zip" and any(isinstance(a, SeqIterator) for a in args) \
-            and not any(isinstance(a, PyGenerator) for a in args):
+            and not any(isinstance(a, (PyGenerator, EndlessIter)) for a in args):
         return _zip_iterators(interp, args, span, node)
     if name == "zip" and any(isinstance(a, (PyGenerator, EndlessIter)) for a in args):
         return _zip_generators(interp, args, span, node)
@@ -416,6 +416,24 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 interp.stop_path(f"{span}: where {name}() stops reading map()/filter() items depends on values; "
                                  "the cost after it is not counted", span, f"{name}()")
             if truth == (name == "any"):
+                return Known(truth)
+        return Known(name == "all")
+    if name in ("any", "all") and isinstance(args[0], (PyGenerator, SeqIterator)):
+        # an iterator: read up to the first item that decides, the rest left to later readers
+        it = args[0]
+        before = it.consumed
+        items = interp.iterate(it, node)
+        for i, item in enumerate(items):
+            truth = interp.known_truth(item)
+            if truth is None and i < len(items) - 1:
+                interp.stop_path(f"{span}: where {name}() stops reading the iterator depends on values; the cost "
+                                 "after it is not counted", span, f"{name}()")
+            if truth is None:
+                return Unknown("bool", span, f"{name}() of values that depend on data")
+            if truth == (name == "any"):
+                it.consumed = before + i + 1
+                if isinstance(it, PyGenerator):
+                    it.past_last = False
                 return Known(truth)
         return Known(name == "all")
     if name in ("any", "all"):
@@ -1789,7 +1807,7 @@ def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
             return EndlessIter("count", [Known(start)], step)
         if name == "cycle":
             items = list(seq(args[0]))
-            return EndlessIter("cycle", items) if items else ListVal([])
+            return EndlessIter("cycle", items) if items else SeqIterator([])
         if name == "repeat":
             times = known(args[1] if len(args) > 1 else kwargs.get("times", Known(None)), "times")
             if times is None:
@@ -1880,7 +1898,8 @@ def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
         return interp.unpriced(node, f"itertools.{name}", str(exc))
     if len(out) > _MAX_ITEMS:
         return interp.unpriced(node, f"itertools.{name}", "too many items to unroll")
-    return ListVal([make_tuple(list(x)) if isinstance(x, tuple) else x for x in out])
+    # an iterator, used up once
+    return _reading(SeqIterator([make_tuple(list(x)) if isinstance(x, tuple) else x for x in out]), list(args))
 
 
 def _clamped_float(u: Unknown, name: str, known: list) -> Unknown:

@@ -174,6 +174,9 @@ class _ShortCircuit(Exception):
 
 #: builtins that stop consuming a generator expression early
 _SHORT_CIRCUITING = frozenset({"any", "all", "next"})
+#: builtins that take a generator's items one at a time, or keep it (every other builtin and
+#: library call consumes a generator expression argument whole, at once)
+_LAZY_CONSUMERS = frozenset({"any", "all", "next", "iter", "map", "filter", "zip", "enumerate", "reversed"})
 
 
 class _GeneratorPause(Exception):
@@ -2242,6 +2245,10 @@ class Interpreter:
         ctx = self.enter_loop(node, limit)
         ctx.items = items
         broke = False
+        # a generator this loop takes items from is not used up until the loop ends (_used_up)
+        looped = [gen for gen, _ in sources if gen.__class__ is PyGenerator]
+        for gen in looped:
+            gen.looping += 1
         if self.decisions.per_execution or lazy is not None:
             steady = None
         elif self.frame.generator is not None and _yields_in(node):  # a generator's loop handing out items
@@ -2256,6 +2263,10 @@ class Interpreter:
         watched = iterable if iterable.__class__ is DictVal else iterable.view_of[0] \
             if iterable.__class__ is ListVal and iterable.view_of is not None else None
         watched_keys = list(watched.items) if watched is not None else None
+        # a set likewise ("Set changed size during iteration")
+        a_set = iterable.value if iterable.__class__ is Known and iterable.value.__class__ is set \
+            else iterable.items if iterable.__class__ is ListVal and iterable.is_set else None
+        set_size = len(a_set) if a_set is not None else 0
         skipped_any = False
         try:
             index = 0
@@ -2271,6 +2282,8 @@ class Interpreter:
                         steady = None
                 if lazy is not None:
                     lazy.ready(index + 1)
+                if a_set is not None and index and len(a_set) != set_size:
+                    raise UserRaise(self.node_span(node.iter), "RuntimeError: Set changed size during iteration")
                 if watched is not None and index and len(watched.items) != len(watched_keys):
                     raise UserRaise(self.node_span(node.iter), "RuntimeError: dictionary changed size during iteration")
                 if watched is not None and index and len(watched_keys) <= 256:
@@ -2308,6 +2321,8 @@ class Interpreter:
             self.loops.pop()
             if steady is not None:
                 steady.close()
+            for gen in looped:
+                gen.looping -= 1
         if broke or truncated:
             self._suspend_sources(sources, ctx.index)
         elif lazy is not None:
@@ -4300,7 +4315,9 @@ class Interpreter:
             running.made.append(make())
             return True
         gen = gens[index]
-        items = self.iterate(self.eval(gen.iter), gen.iter)
+        source = self.eval(gen.iter)
+        before = source.consumed if source.__class__ in (PyGenerator, SeqIterator) else None
+        items = self.iterate(source, gen.iter)
         if items is None:
             self.unpriced(gen.iter, "comprehension", "iterates over a value whose length depends on data")
             return False
@@ -4331,6 +4348,14 @@ class Interpreter:
                     if not self._generators(gens, index + 1, make, running):
                         return False
                 position += 1
+        except (_ShortCircuit, UserRaise):
+            if before is not None:
+                # stopped early (any/next decided, an item raised): the iterator it reads was
+                # advanced to this item only; the rest stays for later readers
+                source.consumed = before + position + 1
+                if source.__class__ is PyGenerator:
+                    source.past_last = False
+            raise
         finally:
             if watcher is not None:
                 watcher.close()
@@ -4401,6 +4426,14 @@ class Interpreter:
         return ListVal(items) if items is not None else self._comprehension_unknown(node)
 
     def expr_GeneratorExp(self, node: ast.GeneratorExp) -> Value:
+        """A generator expression kept (``gen = (...)``, an argument of the program's own
+        function): used up once, and what its consumer never takes is taken back."""
+        made = self.genexp_as_generator(node)
+        return SeqIterator(made.items) if made.__class__ is ListVal else made
+
+    def eager_genexp(self, node: ast.GeneratorExp) -> Value:
+        """A generator expression a library call consumes whole at once (sum, list, sorted,
+        fnp.stack, list.extend): its items, made as a list comprehension's."""
         items = self.comprehension(node, lambda: self.eval(node.elt), steady=True)
         return ListVal(items) if items is not None else self._comprehension_unknown(node)
 
@@ -4428,9 +4461,14 @@ class Interpreter:
         args: list[Value] = []
         lazy = (func.__class__ is Builtin and func.name in ("zip", "enumerate")
                 or func.__class__ is LibRef and func.path == "py:itertools.islice")
+        eager = (func.__class__ is Builtin and func.name not in _LAZY_CONSUMERS
+                 or func.__class__ is LibRef and not func.path.startswith("py:itertools.")
+                 or func.__class__ is BoundLib and func.path.startswith(("py.", "numpy.", "flopscope")))
         for a in node.args:
             if lazy and a.__class__ is ast.GeneratorExp:
                 args.append(self.genexp_as_generator(a))  # taken as far as the call goes
+            elif eager and a.__class__ is ast.GeneratorExp:
+                args.append(self.eager_genexp(a))
             elif isinstance(a, ast.Starred):
                 seq = self.iterate(self.eval(a.value), a)
                 if seq is None:
@@ -4758,9 +4796,15 @@ class Interpreter:
         if self._first_unpriced is not None:
             return "an op before it is not priced"
         if self._starting_generator is not None or any(
-                g.end is None or g.end[1] != g.start[1] for g in self._ran_generators):
+                (g.end is None or g.end[1] != g.start[1]) and not self._used_up(g) for g in self._ran_generators):
             return "a generator's body ran ahead of its consumer (its charges are not interleaved as at run time)"
         return None
+
+    @staticmethod
+    def _used_up(gen: PyGenerator) -> bool:
+        """A generator consumed to its end: every charge its body made, the run made too by now."""
+        return gen.items is not None and gen.end is not None and gen.consumed >= len(gen.items) and gen.past_last \
+            and not gen.looping
 
     def budget_snapshot(self) -> Value:
         self.budget_reads += 1

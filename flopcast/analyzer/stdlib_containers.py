@@ -226,7 +226,7 @@ def islice(interp, source: Value, bounds: list, span, node) -> Value:
     # islice stops pulling from its source at `stop` (or when it runs out): count the pulls
     used = next(counter)
     source.consumed += min(used, len(rest))
-    return ListVal([item for item, _ in taken])
+    return SeqIterator([item for item, _ in taken])  # an iterator, used up once
 
 
 def is_iterator(value: Value) -> bool:

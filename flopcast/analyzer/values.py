@@ -560,6 +560,9 @@ class PyGenerator(Value):
     running totals, so items that are never consumed can have their cost taken back.
     """
 
+    # how many `for` loops are taking items from it now (Interpreter._used_up)
+    looping = 0
+
     function: "FunctionVal"
     args: list
     kwargs: dict
