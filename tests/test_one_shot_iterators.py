@@ -95,6 +95,9 @@ MORE_EXACT = {
     "itertools_product_looped_twice": (
         "import itertools\nprod = itertools.product([x, x], repeat=1)\ny = x\n"
         "for (t,) in prod:\n    y = y @ t\nfor (t,) in prod:\n    y = y @ t"),
+    "accumulate_and_starmap_call_their_function_per_item_asked": (
+        "import itertools\nacc = itertools.accumulate([x, x, x], lambda a, b: a @ b)\nnext(acc)\ny = next(acc)\n"
+        "sm = itertools.starmap(lambda a, b: a @ b, [(x, x), (x, x)])\ny = y + next(sm)"),
     "a_set_grown_in_its_own_loop_raises": (
         "s = {1, 2, 3}\ny = x\ntry:\n    for v in s:\n        s.add(v + 10)\n        y = y @ x\n"
         "except RuntimeError:\n    y = y + 1.0"),

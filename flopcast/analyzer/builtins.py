@@ -1877,19 +1877,27 @@ def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
         elif name == "accumulate":
             items = seq(args[0])
             fn = args[1] if len(args) > 1 else kwargs.get("func")
-            initial = kwargs.get("initial")
-            out = [] if initial is None else [initial]
-            acc = initial
-            for item in items:
-                if acc is None:
-                    acc = item
-                elif fn is None:
-                    acc = interp.binop(_ADD, acc, item, node)
-                else:
-                    acc = interp.call(fn, [acc, item], {}, span, node)
-                out.append(acc)
+            if len(items) > _MAX_ITEMS:
+                return interp.unpriced(node, f"itertools.{name}", "too many items to unroll")
+
+            def sums():  # each sum made when it is asked for, as itertools makes it
+                acc = kwargs.get("initial")
+                if acc is not None:
+                    yield acc
+                for item in items:
+                    if acc is None:
+                        acc = item
+                    elif fn is None:
+                        acc = interp.binop(_ADD, acc, item, node)
+                    else:
+                        acc = interp.call(fn, [acc, item], {}, span, node)
+                    yield acc
+            return _reading(LazyIterator(sums()), list(args))
         else:  # starmap
-            out = [interp.call(args[0], list(seq(t)), {}, span, node) for t in seq(args[1])]
+            groups = [list(seq(t)) for t in seq(args[1])]
+            if len(groups) > _MAX_ITEMS:
+                return interp.unpriced(node, f"itertools.{name}", "too many items to unroll")
+            return _reading(LazyIterator(interp.call(args[0], g, {}, span, node) for g in groups), list(args))
     except _NotKnown:
         if any(isinstance(a, Array) for a in args):
             return interp.unpriced(node, f"itertools.{name}", "its arguments are not known")
