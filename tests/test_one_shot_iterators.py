@@ -98,6 +98,9 @@ MORE_EXACT = {
     "accumulate_and_starmap_call_their_function_per_item_asked": (
         "import itertools\nacc = itertools.accumulate([x, x, x], lambda a, b: a @ b)\nnext(acc)\ny = next(acc)\n"
         "sm = itertools.starmap(lambda a, b: a @ b, [(x, x), (x, x)])\ny = y + next(sm)"),
+    "islice_of_a_map_makes_only_what_it_takes": (
+        "import itertools\nm = map(lambda t: t @ x, [x, x, x, x])\ny = list(itertools.islice(m, 2))[1]\n"
+        "for t in m:\n    y = y + t\n    break"),
     "a_set_grown_in_its_own_loop_raises": (
         "s = {1, 2, 3}\ny = x\ntry:\n    for v in s:\n        s.add(v + 10)\n        y = y @ x\n"
         "except RuntimeError:\n    y = y + 1.0"),

@@ -19,8 +19,8 @@ import functools
 import heapq
 import itertools
 
-from flopcast.analyzer.values import (Array, DequeVal, DictVal, EndlessIter, InstanceVal, Known, ListVal, PyGenerator,
-                                      SeqIterator, TupleVal, UserRaise, Value, make_tuple, plain_member)
+from flopcast.analyzer.values import (Array, DequeVal, DictVal, EndlessIter, InstanceVal, Known, LazyIterator, ListVal,
+                                      PyGenerator, SeqIterator, TupleVal, UserRaise, Value, make_tuple, plain_member)
 
 
 class Unordered(Exception):
@@ -209,7 +209,15 @@ def deque_method(interp, name: str, d: DequeVal, args: list, span, node) -> Valu
 
 def islice(interp, source: Value, bounds: list, span, node) -> Value:
     """itertools.islice of an iterator or a generator takes from it only what islice consumes."""
-    if isinstance(source, SeqIterator):
+    if isinstance(source, LazyIterator):
+        # map()/filter(): islice pulls at most `stop` items, each made when pulled
+        stop = bounds[0] if len(bounds) == 1 else bounds[1] if len(bounds) > 1 else None
+        if isinstance(stop, int):
+            source.ready(source.consumed + max(stop, 0))
+            rest = source._made[source.consumed:source.consumed + max(stop, 0)]
+        else:
+            rest = source.items[source.consumed:]
+    elif isinstance(source, SeqIterator):
         rest = source.items[source.consumed:]
     elif isinstance(source, EndlessIter):
         stop = bounds[0] if len(bounds) == 1 else bounds[1] if len(bounds) > 1 else None
