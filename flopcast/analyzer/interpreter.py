@@ -1008,10 +1008,11 @@ class Interpreter:
         call that does it changes its caller's state, and is not recorded). What was known of
         its values (bounds, a presumption, what it counts, a 0-d value) is no longer known."""
         x.sym = None
-        x.value = None
-        x.vrange = None
-        x.presumed = None
-        x.counts = None
+        for a in x.shared or (x,):  # (numpy writing into a flopscope array's buffer leaves its tag)
+            a.value = None
+            a.vrange = None
+            a.presumed = None
+            a.counts = None
 
     def read_array_file(self, path_value: Value) -> Value:
         from flopcast.analyzer.arrayfiles import read_arrays

@@ -68,10 +68,20 @@ def has_plain(values) -> bool:
     return False
 
 
+def same_buffer(made: Array, source: Array) -> Array:
+    """``made`` (a numpy or flopscope array over ``source``'s buffer) joined to its group."""
+    if source.shared is None:
+        source.shared = [source]
+    made.shared = source.shared
+    source.shared.append(made)
+    return made
+
+
 def as_plain(value: Value) -> Value:
     """What numpy hands back: the same shapes as plain ndarrays (0-d results are scalars)."""
     if isinstance(value, Array):
-        return value if value.plain else value.with_(sym=None, plain=True, presumed=value.presumed, value=value.value)
+        return value if value.plain else same_buffer(
+            value.with_(sym=None, plain=True, presumed=value.presumed, value=value.value), value)
     if isinstance(value, ListVal):
         return ListVal([as_plain(v) for v in value.items])
     if isinstance(value, TupleVal):
@@ -88,7 +98,7 @@ def as_flopscope(value: Value) -> Value:
     """What an fnp function hands back for a plain operand it returned unchanged: a new
     flopscope array over the same buffer."""
     if isinstance(value, Array) and value.plain:
-        return value.with_(plain=False, presumed=value.presumed, value=value.value)
+        return same_buffer(value.with_(plain=False, presumed=value.presumed, value=value.value), value)
     if isinstance(value, ListVal) and has_plain(value.items):
         return ListVal([as_flopscope(v) for v in value.items])
     if isinstance(value, TupleVal) and has_plain(value.items):

@@ -23,6 +23,7 @@ from flopcast.analyzer.ops.operands import (
     to_array,
 )
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
+from flopcast.analyzer.plain_numpy import same_buffer
 from flopcast.analyzer.values import Array, DTypeRef, Known, ListVal, NumpyScalar, TupleVal, Value
 
 
@@ -219,7 +220,7 @@ def _asarray(ctx, args, kwargs):
         if dt is None or dt == src.dtype:
             ctx.charge("asarray", 0, src.dtype)
             # a new array object over the same buffer: not the same operand to identity discounts
-            return src.with_(sym=None)
+            return same_buffer(src.with_(sym=None), src)
         billed = dtypes.heavier(src.dtype, dt, pricing.rate)
         ctx.charge("asarray", src.size, billed, origin_of([src], billed))
         return Array(src.shape, dt, dtype_origin=ctx.span if dt == "float64" else None)
