@@ -101,6 +101,8 @@ MORE_EXACT = {
     "islice_of_a_map_makes_only_what_it_takes": (
         "import itertools\nm = map(lambda t: t @ x, [x, x, x, x])\ny = list(itertools.islice(m, 2))[1]\n"
         "for t in m:\n    y = y + t\n    break"),
+    "in_reads_an_iterator_up_to_the_match": (
+        "z = zip([1, 2, 5], [3, 4, 6])\ny = x @ x if (1, 3) in z else x\ny = y + float(len(list(z)))"),
     "a_set_grown_in_its_own_loop_raises": (
         "s = {1, 2, 3}\ny = x\ntry:\n    for v in s:\n        s.add(v + 10)\n        y = y @ x\n"
         "except RuntimeError:\n    y = y + 1.0"),

@@ -3573,6 +3573,8 @@ class Interpreter:
                 right = right.payload
             if isinstance(right, ChainMapVal):
                 right = chain_maps.read(self, right, node)  # `any(key in m for m in self.maps)`
+            if isinstance(right, SeqIterator) and isinstance(left, Known):
+                return Known(self._iterator_holds(left, right, node) == isinstance(op, ast.In))
             if isinstance(right, Known) and not hasattr(right.value, "__contains__") \
                     and not hasattr(right.value, "__iter__"):  # `h in 0`
                 raise UserRaise(self.node_span(node),
@@ -3781,6 +3783,25 @@ class Interpreter:
         origin = next((v.origin for v in (left, right) if isinstance(v, Unknown)), None)
         kind = "float" if any(isinstance(v, Unknown) and v.kind == "float" or isinstance(v, Known) and isinstance(v.value, float) for v in (left, right)) or name == "Div" else "int"
         return Unknown(kind, origin, reason)
+
+    def _iterator_holds(self, left: Known, it: SeqIterator, node) -> bool:
+        """``left in it``: Python takes items from the iterator up to the first equal one."""
+        from flopcast.analyzer.builtins import _NOT_PLAIN, _py, check_sources
+
+        if it.seen:
+            check_sources(self, it, self.node_span(node))
+        i = it.consumed
+        while it.ready(i + 1):
+            v = _py(it.item(i))
+            i += 1
+            if v is _NOT_PLAIN:
+                raise PathEnd(f"{self.node_span(node)}: how far `in` reads the iterator depends on values; the "
+                              "cost after it is not counted", self.node_span(node))
+            if v == left.value:
+                it.consumed = i
+                return True
+        it.consumed = i
+        return False
 
     def array_binop(self, name: str, left: Value, right: Value, node) -> Value:
         opname = ops.BINARY_OPERATORS[name]
