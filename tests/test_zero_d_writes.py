@@ -47,6 +47,7 @@ WRITES = {
     "numpy_ellipsis_store": ("np.asarray(1.0)", "t[...] = 7.0"),
     "numpy_fill": ("np.asarray(1.0)", "t.fill(7.0)"),
     "numpy_write_through_its_buffer": ("fnp.sqrt(16.0)", "a = np.asarray(t)\n            a[...] = 1.0"),
+    "numpy_write_through_a_view_of_its_buffer": ("fnp.sqrt(16.0)", "b = np.asarray(t)[...]\n            b[...] = 1.0"),
     "numpy_write_through_fnp_asarray_of_it": ("fnp.sqrt(16.0)", "a = np.asarray(fnp.asarray(t))\n            a[...] = 1.0"),
 }
 

@@ -3934,7 +3934,10 @@ class Interpreter:
                 raise UserRaise(self.node_span(node), f"KeyError: {key.value!r}")
             return member
         if isinstance(obj, Array) and obj.plain:
-            return plain_numpy.free(self, lambda: self.subscript(obj.with_(plain=False, presumed=obj.presumed), key, node))
+            part = plain_numpy.free(self, lambda: self.subscript(obj.with_(plain=False, presumed=obj.presumed), key, node))
+            # (a basic index is a view: a write through it changes `obj`; a copy is joined too, which
+            # only forgets more than it must)
+            return plain_numpy.same_buffer(part, obj) if part.__class__ is Array else part
         if isinstance(obj, Array):
             from flopcast.analyzer.indexing import IndexRaises, index_array
 
