@@ -281,6 +281,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 return Known({"int": int, "float": float, "bool": bool, "round": round}[name](x.value))
             except (ValueError, OverflowError) as exc:
                 raise UserRaise(span, f"{type(exc).__name__}: {exc}")
+        if name in ("int", "round") and len(args) == 1:
+            _integer_conversion_may_raise(interp, name, x, span)
         if isinstance(x, (Array, NumpyScalar)):
             kind = {"int": "int", "float": "float", "bool": "bool", "round": "int", "abs": "float"}.get(name, "")
             if isinstance(x, Array) and x.size != 1:
@@ -1961,3 +1963,27 @@ def _namedtuple(interp, args, kwargs, span: Span) -> Value:
     cls.tuple_like = True
     return cls
 
+
+#: What int()/round() of a float raises when the float is not finite (CPython's messages).
+_NOT_FINITE_TO_INT = (("ValueError", "cannot convert float NaN to integer"),
+                      ("OverflowError", "cannot convert float infinity to integer"))
+
+
+def _integer_conversion_may_raise(interp, name: str, x, span) -> None:
+    """``int(x)`` / ``round(x)`` of a float read from data raises ValueError on a NaN and
+    OverflowError on an infinity. Inside a ``try`` (where a handler may run on it) each is a
+    value-dependent site, as a LinAlgError of fnp.linalg is; outside one the failure is
+    presumed away, as those are (README: such failures are presumed not to happen outside a `try`)."""
+    if not interp.try_depth:
+        return
+    if isinstance(x, (Array, NumpyScalar)):
+        if x.value is not None or not str(x.dtype).startswith("float"):
+            return
+    elif not (isinstance(x, Unknown) and x.kind == "float"):
+        return
+    for exc, why in _NOT_FINITE_TO_INT:
+        site = Site((f"raise-{exc}", span), (False, True), span, "exception",
+                    f"whether {name}() raises {exc} depends on the values ({why}); the except clause runs if it does",
+                    presumed=False, presumption=f"{name}() does not raise {exc}")
+        if interp.decisions.choose(site, interp.used):
+            raise UserRaise(span, f"{exc}: {why}")
