@@ -1,4 +1,4 @@
-"""``int()``/``round()`` of a float read from data raises on a NaN (ValueError) or an infinity
+"""``int()``/``round()``/``math.ceil/floor/trunc`` of a float read from data raises on a NaN (ValueError) or an infinity
 (OverflowError); inside a ``try`` whose handler catches it, the handler's work runs.
 
 An estimator that overflows its activations (``* 1e300``) and guards the conversion with
@@ -19,6 +19,8 @@ from flopcast.analyzer import analyze
 from flopcast.model import Point
 
 PROGRAM = """\
+    import math
+
     import flopscope.numpy as fnp
     from whestbench import BaseEstimator
 
@@ -45,6 +47,8 @@ CASES = {
     "int_of_a_nan": ("1e300", "int(fnp.sum(m * m) - fnp.sum(m * m))"),
     "round_of_float_of_an_infinite_max": ("1e300", "round(float(fnp.max(m * m)))"),
     "int_of_float_of_an_infinite_sum": ("1e300", "int(float(fnp.sum(m * m)))"),
+    "math_ceil_of_an_infinite_sum": ("1e300", "math.ceil(float(fnp.sum(m * m)))"),
+    "math_floor_of_a_nan": ("1e300", "math.floor(float(fnp.sum(m * m) - fnp.sum(m * m)))"),
     "finite_values_do_not_raise": ("1.0", "int(fnp.sum(m * m))"),
 }
 

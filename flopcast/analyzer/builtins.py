@@ -1194,6 +1194,8 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
             from flopcast.analyzer import presumptions
 
             return presumptions.after_op(name, args, Unknown("bool", span, f"math.{name} of a value that depends on data"))
+        if name in ("ceil", "floor", "trunc") and len(args) == 1 and not kwargs:
+            _integer_conversion_may_raise(interp, f"math.{name}", args[0], span)  # NaN, inf: as int() does
         kind = {"isclose": "bool", "lcm": "int", "perm": "int"}.get(name, "float")
         if name in ("frexp", "modf") and len(args) == 1 and not kwargs:
             # a pair of unknown numbers: (mantissa, exponent) for frexp, (fraction, whole) for modf,
