@@ -1,4 +1,4 @@
-"""Sorting, min() and max() of tuples holding flopscope arrays (huntA, s23).
+"""Sorting, min(), max() and heapq of tuples holding flopscope arrays (huntA, s23).
 
 Python compares tuples item by item; when the items before an array tie, it goes on to
 `a == b` of the arrays (flopscope bills an `equal`) and takes its truth, which raises
@@ -41,6 +41,18 @@ LOWER = {
         except ValueError:
             STEP
         STEP
+        """),
+    # the tie raises ValueError at the second push: the loop after it never runs (the analyzer
+    # left the heap's order unknown and went on, so its "lower bound" counted the loop)
+    "a_heappush_whose_tuples_tie_before_the_arrays_raises": ("import heapq\n", """
+        heap = []
+        try:
+            heapq.heappush(heap, (1.0, h))
+            heapq.heappush(heap, (1.0, h + 1.0))
+            for _ in range(10):
+                STEP
+        except ValueError:
+            pass
         """),
 }
 

@@ -132,6 +132,13 @@ def heap_call(interp, name: str, args: list, kwargs: dict, span, node, sort, sor
         else:
             return interp.unpriced(node, f"heapq.{name}", "not modelled")
     except (Unordered, _undecided()):
+        from flopcast.analyzer.builtins import _stop_at_array_ties
+
+        items = [*heap.items, *pushed]
+        if any(v.__class__ is Array for v in items) and len(items) > 1:
+            interp.stop_path(f"{span}: heapq.{name} compares arrays (each `<` billed, its truth depending on values "
+                             "or raising); the cost after it is not counted", span, f"heapq.{name}")
+        _stop_at_array_ties(interp, items, items, span, f"heapq.{name}")
         return _in_unknown_order(interp, name, heap, span, node)
     heap.items[:] = [k.obj for k in keyed]
     return out
