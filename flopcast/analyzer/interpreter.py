@@ -350,6 +350,19 @@ def _python_number(v: Value) -> bool:
     return v.__class__ is Unknown and v.kind in ("int", "float", "bool")
 
 
+def _yields_under_cleanup(fn) -> bool:
+    """Whether a generator function has a yield inside a try whose finally calls something, or
+    inside a with."""
+    for node in ast.walk(fn):
+        calls = isinstance(node, ast.Try) and any(isinstance(n, ast.Call) for b in node.finalbody for n in ast.walk(b))
+        if calls or isinstance(node, (ast.With, ast.AsyncWith)):  # (a finally with no call charges nothing)
+            body = node.body if not isinstance(node, ast.Try) else node.body + node.orelse + \
+                [s for h in node.handlers for s in h.body]
+            if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for b in body for n in ast.walk(b)):
+                return True
+    return False
+
+
 class Interpreter:
     #: Sites of integers read from data analysed at each of these values (dataints.enumeration).
     enumerated: dict = {}
@@ -3364,6 +3377,12 @@ class Interpreter:
             if gen.consumed < len(gen.items) or not gen.past_last:
                 mark = gen.marks[gen.consumed - 1] if gen.consumed else gen.start
                 regions.append((mark, gen.end))
+                if gen.consumed and _yields_under_cleanup(gen.function.node):
+                    # left at a yield inside try/finally or with: Python runs that cleanup when the
+                    # generator is closed (close(), or when it is collected), and its cost is the run's
+                    self._unpriced_at(gen.span, "generator cleanup", "a generator left at a yield inside "
+                                      "try/finally or with runs that code when it is closed or collected; "
+                                      "its cost is not counted")
         if not regions:
             return
         regions.sort(key=lambda r: (r[0][0], -r[1][0]))
