@@ -352,7 +352,9 @@ def _python_number(v: Value) -> bool:
 
 def _yields_under_cleanup(fn) -> bool:
     """Whether a generator function has a yield inside a try whose finally calls something, or
-    inside a with."""
+    inside a with (a generator expression, or a generator without a node: neither)."""
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
     for node in ast.walk(fn):
         calls = isinstance(node, ast.Try) and any(isinstance(n, ast.Call) for b in node.finalbody for n in ast.walk(b))
         if calls or isinstance(node, (ast.With, ast.AsyncWith)):  # (a finally with no call charges nothing)
@@ -3377,7 +3379,7 @@ class Interpreter:
             if gen.consumed < len(gen.items) or not gen.past_last:
                 mark = gen.marks[gen.consumed - 1] if gen.consumed else gen.start
                 regions.append((mark, gen.end))
-                if gen.consumed and _yields_under_cleanup(gen.function.node):
+                if gen.consumed and _yields_under_cleanup(getattr(gen.function, "node", None)):
                     # left at a yield inside try/finally or with: Python runs that cleanup when the
                     # generator is closed (close(), or when it is collected), and its cost is the run's
                     self._unpriced_at(gen.span, "generator cleanup", "a generator left at a yield inside "
