@@ -99,7 +99,7 @@ def _ordered_pick(interp, name: str, items: list, keys: list, span: Span, node) 
     except dunders.Undecided:
         return interp.unpriced(node, f"{name}()", "a comparison after a method of the user's ran depends on values")
     if picked is None:
-        _stop_at_array_ties(interp, items, keys, span, name)
+        stdlib_containers.stop_at_array_ties(interp, items, keys, span, name)
     return picked
 
 
@@ -1092,7 +1092,7 @@ def sorted_by_keys(interp, items: list, keys: list, reverse: bool, span: Span, n
     ranked = _ordered_sort(interp, items, keys, reverse, span, node)
     if ranked is not None:  # tuples, instances with __lt__: Python's own sort over their order
         return ranked
-    _stop_at_array_ties(interp, items, keys, span, "sorted")
+    stdlib_containers.stop_at_array_ties(interp, items, keys, span, "sorted")
     if len(items) > 1 and any(k.__class__ is Array and not k.plain for k in keys):
         return _sorted_flopscope_keys(interp, items, keys, reverse, span, node)
     if len({repr(signature(i)) for i in items}) <= 1:
@@ -1103,44 +1103,6 @@ def sorted_by_keys(interp, items: list, keys: list, reverse: bool, span: Span, n
         order = orders[_picked(interp, len(orders), span, "sorted(...)")]
         return ListVal([items[j] for j in order])
     return interp.unpriced(node, "sorted()", "the order depends on values and the items differ in cost")
-
-
-def _stop_at_array_ties(interp, items: list, keys: list, span: Span, name: str) -> None:
-    """Tuples whose earlier items may tie go on to compare the arrays they hold: `a == b`
-    (flopscope bills it), then its truth, which raises ValueError for more than one element.
-    Which arrays are compared depends on values: the path ends."""
-    if len(items) > 1 and any(_holds_array(k) for k in keys) and _arrays_reached(keys):
-        interp.stop_path(f"{span}: {name}() compares tuples holding arrays, and which arrays it compares (each "
-                         "`==` billed, its truth raising for arrays of more than one element) depends on values; "
-                         "the cost after it is not counted", span, f"{name}()")
-
-
-def _arrays_reached(keys: list) -> bool:
-    """Whether comparing some two of ``keys`` (tuples item by item) may reach an array: every
-    item before it may be equal (known items that differ decide first: `(score, i, arr)` with
-    distinct known i never compares arrays)."""
-    if len(keys) > 200:
-        return True
-    seqs = [k.items if isinstance(k, (TupleVal, ListVal)) else None for k in keys]
-    for a in range(len(seqs)):
-        for b in range(a + 1, len(seqs)):
-            x, y = seqs[a], seqs[b]
-            if x is None or y is None:
-                continue
-            for u, v in zip(x, y):
-                if u.__class__ is Array or v.__class__ is Array:
-                    if u is not v:
-                        return True
-                    continue
-                if isinstance(u, Known) and isinstance(v, Known) and type(u.value) in (int, float, str, bool) \
-                        and type(v.value) in (int, float, str, bool) and u.value != v.value:
-                    break  # these two differ here: decided before any array
-    return False
-
-
-def _holds_array(key: Value) -> bool:
-    """Whether a sort key is a tuple or list with an array among its items."""
-    return isinstance(key, (TupleVal, ListVal)) and any(i.__class__ is Array for i in key.items)
 
 
 def _sorted_flopscope_keys(interp, items: list, keys: list, reverse: bool, span: Span, node) -> Value:

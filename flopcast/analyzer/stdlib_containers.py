@@ -132,13 +132,11 @@ def heap_call(interp, name: str, args: list, kwargs: dict, span, node, sort, sor
         else:
             return interp.unpriced(node, f"heapq.{name}", "not modelled")
     except (Unordered, _undecided()):
-        from flopcast.analyzer.builtins import _stop_at_array_ties
-
         items = [*heap.items, *pushed]
         if any(v.__class__ is Array for v in items) and len(items) > 1:
             interp.stop_path(f"{span}: heapq.{name} compares arrays (each `<` billed, its truth depending on values "
                              "or raising); the cost after it is not counted", span, f"heapq.{name}")
-        _stop_at_array_ties(interp, items, items, span, f"heapq.{name}")
+        stop_at_array_ties(interp, items, items, span, f"heapq.{name}")
         return _in_unknown_order(interp, name, heap, span, node)
     heap.items[:] = [k.obj for k in keyed]
     return out
@@ -329,3 +327,41 @@ def forget_order(lst: ListVal, span: Span, what: str) -> None:
     items = lst.items
     if items and not (all(isinstance(i, Known) for i in items) and len({repr(i.value) for i in items}) == 1):
         items[:] = [Unknown("", span, f"an item of a list reordered by {what}") for _ in items]
+
+
+def stop_at_array_ties(interp, items: list, keys: list, span: Span, name: str) -> None:
+    """Tuples whose earlier items may tie go on to compare the arrays they hold: `a == b`
+    (flopscope bills it), then its truth, which raises ValueError for more than one element.
+    Which arrays are compared depends on values: the path ends."""
+    if len(items) > 1 and any(_holds_array(k) for k in keys) and _arrays_reached(keys):
+        interp.stop_path(f"{span}: {name}() compares tuples holding arrays, and which arrays it compares (each "
+                         "`==` billed, its truth raising for arrays of more than one element) depends on values; "
+                         "the cost after it is not counted", span, f"{name}()")
+
+
+def _arrays_reached(keys: list) -> bool:
+    """Whether comparing some two of ``keys`` (tuples item by item) may reach an array: every
+    item before it may be equal (known items that differ decide first: `(score, i, arr)` with
+    distinct known i never compares arrays)."""
+    if len(keys) > 200:
+        return True
+    seqs = [k.items if isinstance(k, (TupleVal, ListVal)) else None for k in keys]
+    for a in range(len(seqs)):
+        for b in range(a + 1, len(seqs)):
+            x, y = seqs[a], seqs[b]
+            if x is None or y is None:
+                continue
+            for u, v in zip(x, y):
+                if u.__class__ is Array or v.__class__ is Array:
+                    if u is not v:
+                        return True
+                    continue
+                if isinstance(u, Known) and isinstance(v, Known) and type(u.value) in (int, float, str, bool) \
+                        and type(v.value) in (int, float, str, bool) and u.value != v.value:
+                    break  # these two differ here: decided before any array
+    return False
+
+
+def _holds_array(key: Value) -> bool:
+    """Whether a sort key is a tuple or list with an array among its items."""
+    return isinstance(key, (TupleVal, ListVal)) and any(i.__class__ is Array for i in key.items)
