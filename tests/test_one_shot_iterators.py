@@ -30,6 +30,7 @@ PROGRAM = """\
             return fnp.zeros((mlp.depth, w)) + y[0]
     """
 POINT = Point(16, 2, 2**41)
+POINTS = (POINT, Point(32, 3, 2**41))  # each exact claim checked at two sizes
 
 EXACT = {
     "a_zip_used_up_by_list": ("z = zip([1, 2], [3, 4])\nn = len(list(z))\ny = x\n"
@@ -69,9 +70,10 @@ def _write(tmp_path, body: str):
 @pytest.mark.parametrize("body", EXACT.values(), ids=EXACT.keys())
 def test_iterators_and_views_behave_as_pythons(tmp_path, body):
     path = _write(tmp_path, body)
-    report = analyze(path, POINT)
-    assert report.total.exact and not report.unpriced and not report.raises, (report.unpriced, report.raises)
-    assert_exact_match(report, measure(path, POINT))
+    for point in POINTS:
+        report = analyze(path, point)
+        assert report.total.exact and not report.unpriced and not report.raises, (report.unpriced, report.raises)
+        assert_exact_match(report, measure(path, point))
 
 
 def test_a_zip_over_a_list_changed_before_it_is_used_is_not_followed(tmp_path):
