@@ -50,21 +50,18 @@ def test_sites_whose_choices_persist_are_run_in_every_combination():
     assert interval(separate) == interval(every)
 
 
-#: Where separate pricing is known to give another interval than every path (open bugs)
-SEPARATE_DIFFERS = {
-    "power_deflate": "open: separate pricing proves its sites separable and gives [782,349, 897,398] at "
-                     "16x2/1e8, every path [782,349, 900,846] (the high end 3,448 short; found session 23)",
-}
-CORPUS_FILES = [pytest.param(p, marks=pytest.mark.xfail(reason=SEPARATE_DIFFERS[p.stem], strict=True))
-                if p.stem in SEPARATE_DIFFERS else p for p in sorted(CORPUS.glob("*.py"))]
-
-
-@pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: getattr(p, "stem", None))
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.py")), ids=lambda p: p.stem)
 def test_on_the_corpus_separate_pricing_never_changes_theinterval(path):
     separate, every = both_ways(path, Point(16, 2, 10**8))
     if every.capped:
         pytest.skip("more paths than a test can enumerate")
-    assert interval(separate) == interval(every)
+    lo, hi = interval(every)
+    if separate.capped and separate.combined is None:
+        # The sites did not prove separable and their combinations pass the cap: the report
+        # gives the low end and says the upper end is open, so only what it explored is held.
+        assert interval(separate)[0] == lo and interval(separate)[1] <= hi
+        return
+    assert interval(separate) == (lo, hi)
 
 
 @pytest.mark.parametrize("name", ["entangled", "rescales"])
