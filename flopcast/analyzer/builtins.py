@@ -11,9 +11,10 @@ import builtins
 import collections
 import copy
 import dataclasses
+import io
 import itertools
 import math
-from typing import Optional
+from typing import Any, NoReturn, Optional
 
 from flopcast import installed
 from flopcast.analyzer import chain_maps, dataints, dtypes, dunders, flags, import_hooks, scalar_values, stdlib_containers, submission_files
@@ -141,6 +142,12 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         watched = interp.counter_watch.apply(name, args)  # of a number counters.py watches
         if watched is not None:
             return watched
+    if name == "open":
+        opened = submission_files.open_file(interp, args, kwargs, span)
+        if opened is None:
+            return interp.unpriced(node, "open()", "open() other than reading a file in the submission folder "
+                                   "by a known path is not modelled")
+        return opened
     if name == "slice":
         if kwargs:
             raise UserRaise(span, "TypeError: slice() takes no keyword arguments")
@@ -1334,11 +1341,15 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return acc
     if module in ("pathlib",) and name in ("Path", "PurePath", "PosixPath", "PurePosixPath"):
         return submission_files.make_path(args, span)
+    if path == "json.load" and len(args) == 1 and not kwargs and isinstance(args[0], Known) \
+            and isinstance(args[0].value, (io.StringIO, io.BytesIO)):
+        args = [Known(args[0].value.read())]  # an in-memory file over a file beside the estimator (open())
+        path = "json.loads"
     if path == "json.loads" and args and isinstance(args[0], Known) and isinstance(args[0].value, (str, bytes)):
         import json
 
         try:
-            return Known(json.loads(args[0].value))  # data, parsed; never evaluated
+            return _from_json(json.loads(args[0].value))  # data, parsed; never evaluated
         except ValueError as exc:
             raise UserRaise(span, f"json.JSONDecodeError: {exc}")
     if module == "os.path":
@@ -1615,12 +1626,12 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
         if name == "extend":
             items = interp.iterate(args[0], node)
             if items is None:
-                return interp.unpriced(node, "list.extend()", "extends a list by a sequence whose length is not known")
+                _unfollowed_change(interp, span, "list.extend()", "extends a list by a sequence whose length is not known")
             recv.items.extend(items)
             return Known(None)
         if name == "pop":
             if args and not (isinstance(args[0], Known) and isinstance(args[0].value, int)):
-                return interp.unpriced(node, "list.pop()", "the index depends on values")
+                _unfollowed_change(interp, span, "list.pop()", "the index depends on values")
             idx = args[0].value if args else -1
             if not recv.items:
                 raise UserRaise(span, "IndexError: pop from empty list")
@@ -1673,7 +1684,7 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
             if isinstance(ordered, ListVal):
                 recv.items[:] = ordered.items
                 return Known(None)
-            return ordered
+            _unfollowed_change(interp, span, "list.sort()", "the order it leaves is not known")
     if stdlib_containers.is_counter(recv):
         out = stdlib_containers.counter_method(interp, recv, name, args, kwargs, span, node)
         if out is not None:
@@ -1681,7 +1692,7 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
     if isinstance(recv, DictVal):
         if name in ("get", "setdefault") and not args:
             raise UserRaise(span, f"TypeError: {name} expected at least 1 argument, got 0")
-        if name in ("get", "setdefault", "pop", "move_to_end") and args and isinstance(args[0], Known):
+        if name in ("get", "setdefault", "pop", "move_to_end") and args:
             interp.refuse_unhashable(args[0], node)
         watch = interp.counter_watch
         if watch is not None and name in ("get", "setdefault") and recv.__class__ is DictVal and len(args) <= 2 \
@@ -1762,8 +1773,33 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
     if isinstance(recv, (ListVal, DictVal)):
         kind = "list" if isinstance(recv, ListVal) else "dict"
         # A method the analyzer does not model may change the container: never guess.
+        if name in (_LIST_MUTATORS if kind == "list" else _DICT_MUTATORS):
+            _unfollowed_change(interp, span, f"{kind}.{name}()", f"{kind}.{name}() with these arguments is not modelled")
         return interp.unpriced(node, f"{kind}.{name}()", f"{kind}.{name}() with these arguments is not modelled")
     return Unknown("", span, f".{name}() on a container")
+
+
+def _from_json(data: Any) -> Value:
+    """Parsed JSON as the program holds it: objects and arrays are dicts and lists it may change."""
+    if isinstance(data, dict):
+        return DictVal({k: _from_json(v) for k, v in data.items()})
+    if isinstance(data, list):
+        return ListVal([_from_json(v) for v in data])
+    return Known(data)
+
+
+#: The methods that change a list or a dict: one the analyzer cannot follow ends the path.
+_LIST_MUTATORS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
+                            "__setitem__", "__delitem__", "__iadd__", "__imul__"})
+_DICT_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "move_to_end",
+                            "__setitem__", "__delitem__", "__ior__"})
+
+
+def _unfollowed_change(interp, span, what: str, reason: str) -> NoReturn:
+    """A container changed in a way flopcast cannot follow: going on with it as it was would
+    count work the run may not do (a 'lower bound' above the run's count), so the path ends."""
+    interp.stop_path(f"{reason}; what the container holds after it is not known, so the cost "
+                     "after it is not counted", span, what)
 
 
 # ------------------------------------------------------------------- itertools & collections

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import io
 import itertools
 import math
 import operator
@@ -2984,6 +2985,8 @@ class Interpreter:
                 return [Known(x) for x in v]
             if isinstance(v, dict):
                 return [Known(k) for k in v]
+            if isinstance(v, (io.StringIO, io.BytesIO)):
+                return [Known(line) for line in v]  # the lines left (the loop reads the file to its end)
             return None
         if isinstance(value, (ListVal, TupleVal)):
             if value.__class__ is ListVal and value.view_of is not None:
@@ -3223,6 +3226,10 @@ class Interpreter:
         if unhashable_instance(key):
             raise UserRaise(self.node_span(node) if node is not None else self.span,
                             f"TypeError: unhashable type: {key.cls.name!r}")
+        container = _unhashable_container(key)
+        if container:  # a list or dict the program holds (parsed JSON is one)
+            raise UserRaise(self.node_span(node) if node is not None else self.span,
+                            f"TypeError: unhashable type: {container!r}")
         if key.__class__ is Known:
             try:
                 hash(raw_value(key))
@@ -5644,6 +5651,18 @@ def _is_enum_member(v: Value) -> bool:
     return isinstance(v, InstanceVal) and _is_enum(v.cls) and "value" in v.attrs and "name" in v.attrs
 
 
+def _unhashable_container(value: Value) -> str:
+    """Python's type name of the first list or dict in a key (a tuple's items are hashed in turn), or ''."""
+    if value.__class__ in _UNHASHABLE_CONTAINERS:
+        return _UNHASHABLE_CONTAINERS[value.__class__]
+    if value.__class__ is TupleVal:
+        return next((name for name in map(_unhashable_container, value.items) if name), "")
+    return ""
+
+
+_UNHASHABLE_CONTAINERS = {ListVal: "list", DictVal: "dict"}
+
+
 def _not_a_context_manager(value: Value) -> str:
     """The class name of a value Python refuses in a `with` (no __enter__/__exit__): a builtin
     container, number or text, an array, an instance of the user's own classes that define
@@ -6057,7 +6076,7 @@ _BUILTINS = {
     "next", "type", "object", "Exception", "ValueError", "RuntimeError", "TypeError", "KeyError", "IndexError",
     "ArithmeticError", "ZeroDivisionError", "FloatingPointError", "OverflowError", "NotImplementedError",
     "AssertionError", "StopIteration", "callable", "frozenset", "id", "hash", "repr", "format", "NotImplemented",
-    "LookupError", "AttributeError", "compile", "exec", "complex", "vars", "slice", *TEXT_BUILTINS,
+    "LookupError", "AttributeError", "compile", "exec", "complex", "vars", "slice", "open", *TEXT_BUILTINS,
 } | {name for name in dir(builtins) if dunders.is_builtin_exception(name)}  # (NameError, MemoryError, Warning, ...)
 
 _SAFE_METHODS = {
@@ -6065,7 +6084,10 @@ _SAFE_METHODS = {
           "partition", "rpartition", "rsplit", "lstrip", "rstrip", "count", "find", "rfind", "index", "zfill",
           "removeprefix", "removesuffix", "ljust", "rjust", "center", "title", "capitalize", "casefold",
           "splitlines", "isdigit", "isalpha", "isalnum", "isupper", "islower", "isspace"},
-    bytes: {"decode", "hex"},
+    bytes: {"decode", "hex", "split", "splitlines", "strip", "startswith", "endswith", "count", "find"},
+    # in-memory files over files beside the estimator (submission_files.open_file)
+    io.StringIO: {"read", "readline", "readlines", "close", "seek", "tell"},
+    io.BytesIO: {"read", "readline", "readlines", "close", "seek", "tell"},
     int: {"bit_length"},
     float: {"is_integer"},
     tuple: {"index", "count"},

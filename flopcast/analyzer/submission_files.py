@@ -10,6 +10,7 @@ working directory), gives a value-dependent truth value instead.
 
 from __future__ import annotations
 
+import io
 import os
 import posixpath
 from pathlib import Path, PurePosixPath
@@ -92,6 +93,27 @@ def _read(interp, text: str, as_text: bool, span) -> Value:
         return Known(data.decode("utf-8"))
     except UnicodeDecodeError:
         return Unknown("", span, f"{text} is not UTF-8 text")
+
+
+def open_file(interp, args: list, kwargs: dict, span) -> Optional[Value]:
+    """``open(path)`` / ``open(path, "rb")`` of a small file in the submission folder, for reading:
+    an in-memory file over its contents (``json.load(fh)``, ``fh.read()``, ``for line in fh``).
+    None for other modes or arguments (the caller reports them not modelled)."""
+    mode = args[1] if len(args) > 1 else kwargs.get("mode", Known("r"))
+    encoding = args[2] if len(args) > 2 else kwargs.get("encoding", Known(None))
+    if not args or len(args) > 3 or set(kwargs) - {"mode", "encoding"} or not isinstance(mode, Known) \
+            or mode.value not in _READ_MODES or not isinstance(encoding, Known) \
+            or encoding.value not in (None, "utf-8", "utf8", "UTF-8") or _text(args[0]) is None:
+        return None
+    binary = "b" in mode.value
+    contents = _read(interp, _text(args[0]), not binary, span)
+    if not isinstance(contents, Known):
+        return contents
+    return Known(io.BytesIO(contents.value) if binary else io.StringIO(contents.value))
+
+
+#: The modes of open() that only read.
+_READ_MODES = {"r", "rt", "tr", "rb", "br"}
 
 
 def call_path_method(interp, name: str, receiver: Value, args: list, span) -> Value:

@@ -1,0 +1,123 @@
+"""Files beside the estimator read with ``open()``, and containers changed in ways flopcast
+cannot follow.
+
+``open(path)`` of a small file in the submission folder (whestbench ships the folder) reads it
+as Python would: ``json.load(fh)``, ``fh.read()``, ``fh.readline()``, ``for line in fh`` give
+its contents, never run. A list or dict changed by a method flopcast cannot follow (an update
+by a mapping it does not know, a pop at an index that depends on values) ends the path: going
+on with the container as it was counted work the run does not do, a "lower bound" above the
+run's count. Each case is checked against the real flopscope.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+POINTS = (Point(16, 2, 2**41), Point(32, 3, 2**41))  # each exact claim checked at two sizes
+
+READS_CONFIG = """\
+    import json
+    import os
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+    HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+    class Estimator(BaseEstimator):
+        def setup(self, context=None):
+            with open(os.path.join(HERE, "cfg.json"), "r", encoding="utf-8") as fh:
+                self.cfg = json.load(fh)
+            lines = open(os.path.join(HERE, "scales.txt"))
+            self.scales = [float(line) for line in lines]
+            lines.close()
+            with open(os.path.join(HERE, "scales.txt"), "rb") as raw:
+                self.head = raw.readline()
+                self.rest = raw.read()
+
+        def predict(self, mlp, budget):
+            x = fnp.ones(mlp.width)
+            for w in mlp.weights:
+                for s in self.scales[: self.cfg["iters"] + len(self.rest.split())]:
+                    x = fnp.tanh(x @ w) * s
+            if self.head.startswith(b"1"):
+                x = x @ mlp.weights[0]
+            return fnp.stack([x] * mlp.depth)
+    """
+
+
+def _write(folder, source: str, files: dict = {}):
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    path = folder / "estimator.py"
+    path.write_text(textwrap.dedent(source))
+    return path
+
+
+@pytest.mark.parametrize("iters", [1, 2])
+def test_a_json_config_opened_beside_the_estimator_steers_the_analysis(tmp_path, iters):
+    path = _write(tmp_path, READS_CONFIG, {"cfg.json": f'{{"iters": {iters}}}', "scales.txt": "1.0\n0.5\n0.25\n0.125\n"})
+    for point in POINTS:
+        report = analyze(path, point)
+        assert report.total.exact and not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+        assert report.total.lo == measure(path, point).total, point
+
+
+def test_open_for_writing_is_not_modelled(tmp_path):
+    path = _write(tmp_path, """\
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                fh = open("log.txt", "w")
+                return fnp.zeros((mlp.depth, mlp.width))
+        """)
+    report = analyze(path, POINTS[0])
+    assert [u.what for u in report.unpriced] == ["open()"]
+
+
+UNFOLLOWED = {
+    "dict_update_by_an_unknown_mapping": (
+        "self.cfg = {'iters': 3}",
+        "self.cfg.update(json.loads(os.environ.get('FLOPCAST_UNSET_VARIABLE', '{\"iters\": 1}')))",
+        "self.cfg['iters']"),
+    "list_pop_at_an_index_from_values": (
+        "self.cfg = [1, 2, 3]",
+        "self.cfg.pop(int(float(fnp.sum(mlp.weights[0] * 0.0)) > -1.0))",
+        "len(self.cfg) - 1"),
+}
+
+
+@pytest.mark.parametrize("state, change, iters", UNFOLLOWED.values(), ids=UNFOLLOWED.keys())
+def test_a_change_flopcast_cannot_follow_ends_the_path_below_the_run(tmp_path, state, change, iters):
+    path = _write(tmp_path, f"""\
+        import json
+        import os
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        class Estimator(BaseEstimator):
+            def setup(self, context=None):
+                {state}
+
+            def predict(self, mlp, budget):
+                {change}
+                x = fnp.ones(mlp.width)
+                for w in mlp.weights:
+                    for _ in range({iters}):
+                        x = fnp.tanh(x @ w)
+                return fnp.stack([x] * mlp.depth)
+        """)
+    point = POINTS[0]
+    report = analyze(path, point)
+    assert report.lower_bound
+    assert report.total.lo <= measure(path, point).total
