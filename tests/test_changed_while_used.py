@@ -134,6 +134,7 @@ def test_a_lower_bound_at_most_flopscopes_count(name, width, depth, tmp_path):
     report = analyze(path, point)
     runtime = measure(path, point).total
     assert first_call_unpriced(report), f"expected something unpriced, got {report.total} (runtime {runtime:,})"
+    assert not [u for u in report.unpriced if u.what == "internal error"], report.unpriced
     assert first_call(report).lo <= runtime, (report.total, runtime)
 
 

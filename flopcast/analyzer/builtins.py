@@ -14,7 +14,7 @@ import dataclasses
 import io
 import itertools
 import math
-from typing import Any, NoReturn, Optional
+from typing import Any, Optional
 
 from flopcast import installed
 from flopcast.analyzer import chain_maps, dataints, dtypes, dunders, flags, import_hooks, scalar_values, stdlib_containers, submission_files
@@ -498,7 +498,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
     if name == "setattr":
         obj, attr, value = args
         if not (isinstance(attr, Known) and isinstance(attr.value, str)):
-            return interp.unpriced(node, "setattr()", "the attribute's name is not known")
+            interp.unfollowed_change(span, "setattr()", "the attribute's name is not known")
         interp.store_attr(obj, attr.value, value, node, span=span)
         return Known(None)
     if name in ("repr", "format") and args and isinstance(args[0], Known) and dunders.plain_value(args[0].value) \
@@ -1608,6 +1608,8 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
             made = ListVal(list(recv.items))
             made.is_set, made.unordered = True, recv.unordered
             return made
+        if name in _SET_CHANGES:
+            interp.unfollowed_change(span, f"set.{name}()", "a set of objects or enum members: its methods are not modelled")
         return interp.unpriced(node, f"set.{name}()", "a set of objects or enum members: its methods are not modelled")
     if isinstance(recv, DequeVal):
         done = stdlib_containers.deque_method(interp, name, recv, args, span, node)
@@ -1626,12 +1628,12 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
         if name == "extend":
             items = interp.iterate(args[0], node)
             if items is None:
-                _unfollowed_change(interp, span, "list.extend()", "extends a list by a sequence whose length is not known")
+                interp.unfollowed_change(span, "list.extend()", "extends a list by a sequence whose length is not known")
             recv.items.extend(items)
             return Known(None)
         if name == "pop":
             if args and not (isinstance(args[0], Known) and isinstance(args[0].value, int)):
-                _unfollowed_change(interp, span, "list.pop()", "the index depends on values")
+                interp.unfollowed_change(span, "list.pop()", "the index depends on values")
             idx = args[0].value if args else -1
             if not recv.items:
                 raise UserRaise(span, "IndexError: pop from empty list")
@@ -1684,7 +1686,7 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
             if isinstance(ordered, ListVal):
                 recv.items[:] = ordered.items
                 return Known(None)
-            _unfollowed_change(interp, span, "list.sort()", "the order it leaves is not known")
+            interp.unfollowed_change(span, "list.sort()", "the order it leaves is not known")
     if stdlib_containers.is_counter(recv):
         out = stdlib_containers.counter_method(interp, recv, name, args, kwargs, span, node)
         if out is not None:
@@ -1774,7 +1776,7 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
         kind = "list" if isinstance(recv, ListVal) else "dict"
         # A method the analyzer does not model may change the container: never guess.
         if name in (_LIST_MUTATORS if kind == "list" else _DICT_MUTATORS):
-            _unfollowed_change(interp, span, f"{kind}.{name}()", f"{kind}.{name}() with these arguments is not modelled")
+            interp.unfollowed_change(span, f"{kind}.{name}()", f"{kind}.{name}() with these arguments is not modelled")
         return interp.unpriced(node, f"{kind}.{name}()", f"{kind}.{name}() with these arguments is not modelled")
     return Unknown("", span, f".{name}() on a container")
 
@@ -1788,18 +1790,13 @@ def _from_json(data: Any) -> Value:
     return Known(data)
 
 
-#: The methods that change a list or a dict: one the analyzer cannot follow ends the path.
+#: The methods that change a list, a set or a dict: one the analyzer cannot follow ends the path.
 _LIST_MUTATORS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
                             "__setitem__", "__delitem__", "__iadd__", "__imul__"})
+_SET_CHANGES = frozenset({"add", "discard", "remove", "pop", "clear", "update", "intersection_update",
+                          "difference_update", "symmetric_difference_update"})
 _DICT_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "move_to_end",
                             "__setitem__", "__delitem__", "__ior__"})
-
-
-def _unfollowed_change(interp, span, what: str, reason: str) -> NoReturn:
-    """A container changed in a way flopcast cannot follow: going on with it as it was would
-    count work the run may not do (a 'lower bound' above the run's count), so the path ends."""
-    interp.stop_path(f"{reason}; what the container holds after it is not known, so the cost "
-                     "after it is not counted", span, what)
 
 
 # ------------------------------------------------------------------- itertools & collections

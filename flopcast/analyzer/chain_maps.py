@@ -76,8 +76,7 @@ def store(interp, chain: ChainMapVal, key: Value, value: Value, node) -> None:
     if first is None:
         return
     if not isinstance(key, Known):
-        interp.unpriced(node, "ChainMap item assignment", "the key is not known")
-        return
+        interp.unfollowed_change(interp.node_span(node), "ChainMap item assignment", "the key is not known")
     first.items[key.value] = value
 
 
@@ -90,6 +89,8 @@ def _first(interp, chain: ChainMapVal, node) -> Optional[DictVal]:
 
 
 _READS = frozenset({"get", "keys", "values", "items"})
+#: The methods that change a ChainMap's first map.
+_WRITES = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__", "__ior__"})
 
 
 def method(interp, name: str, chain: ChainMapVal, args: list, kwargs: dict, span, node,
@@ -119,7 +120,7 @@ def method(interp, name: str, chain: ChainMapVal, args: list, kwargs: dict, span
         # default are the first map's own
         first = _first(interp, chain, node)
         if first is None:
-            return interp.unpriced(node, f"ChainMap.{name}()", "its first map is not a plain dict")
+            interp.unfollowed_change(span, f"ChainMap.{name}()", "its first map is not a plain dict")
         return call_container_method(interp, name, first, args, kwargs, span, node)
     if name == "setdefault" and 1 <= len(args) <= 2 and not kwargs and isinstance(args[0], Known):
         snapshot = read(interp, chain, node)
@@ -130,5 +131,7 @@ def method(interp, name: str, chain: ChainMapVal, args: list, kwargs: dict, span
         default = args[1] if len(args) == 2 else Known(None)
         store(interp, chain, args[0], default, node)
         return default
+    if name in _WRITES:
+        interp.unfollowed_change(span, f"ChainMap.{name}()", "this ChainMap method is not modelled")
     return interp.unpriced(node, f"ChainMap.{name}()", "this ChainMap method is not modelled")
 

@@ -820,6 +820,13 @@ class Interpreter:
             used += c.flops
         return None
 
+    def unfollowed_change(self, span: Span, what: str, reason: str) -> NoReturn:
+        """A list, set, dict or object changed in a way flopcast cannot follow: going on with it as
+        it was would count work the run may not do (a 'lower bound' above the run's count): the
+        path ends."""
+        raise PathEnd(f"{reason}; what it holds after this is not known, so the cost after it is not counted",
+                      span, what=what)
+
     def stop_path(self, message: str, span: Span, what: str) -> NoReturn:
         """Ends this path where a builtin cannot go on (the builtins module raises no PathEnd of
         its own: it would import this module, which imports it)."""
@@ -1149,6 +1156,8 @@ class Interpreter:
                     del obj.items[key.value]
                 elif isinstance(obj, Array):
                     raise UserRaise(self.node_span(t), "TypeError: flopscope arrays are immutable")
+                elif isinstance(obj, (ListVal, DictVal)):
+                    self.unfollowed_change(self.node_span(t), "del", "the index or key is not known")
                 else:
                     self.unpriced(t, "del", f"deleting an item of {type(obj).__name__} is not modelled")
             elif isinstance(t, ast.Attribute):
@@ -1204,8 +1213,8 @@ class Interpreter:
             if isinstance(node.op, ast.Add):
                 items = self.iterate(operand, node)
                 if items is None:
-                    self.unpriced(node, "list +=", "extends a list by a sequence whose length is not known")
-                    return
+                    self.unfollowed_change(self.node_span(node), "list +=",
+                                           "extends a list by a sequence whose length is not known")
                 current.items.extend(items)
             else:
                 repeated = self.binop(node.op, current, operand, node)
@@ -2891,8 +2900,7 @@ class Interpreter:
             elif isinstance(obj, ListVal) and isinstance(key, Known) and isinstance(key.value, slice):
                 items = self.iterate(value, target)
                 if items is None:
-                    self.unpriced(target, "slice assignment", "the assigned sequence is not known")
-                    return
+                    self.unfollowed_change(self.node_span(target), "slice assignment", "the assigned sequence is not known")
                 try:
                     obj.items[key.value] = items
                 except (ValueError, TypeError) as exc:  # an extended slice's length, a float bound
@@ -2907,7 +2915,7 @@ class Interpreter:
                 # or one no key there can equal
                 obj.items[dict_key(key)] = value
             elif isinstance(obj, (ListVal, DictVal)):
-                self.unpriced(target, "item assignment", "the index or key is not known")
+                self.unfollowed_change(self.node_span(target), "item assignment", "the index or key is not known")
         elif isinstance(target, ast.Starred):
             self.assign(target.value, value)
 
@@ -4594,8 +4602,8 @@ class Interpreter:
             except _NotConcrete:
                 if isinstance(func.value.__self__, set) and func.value.__name__ in _SET_MUTATORS:
                     # the set would then hold what the analyzer does not know: later reads are guesses
-                    return self.unpriced(node, f"set.{func.value.__name__}()",
-                                         "changes a set by items the analyzer does not know")
+                    self.unfollowed_change(span, f"set.{func.value.__name__}()",
+                                           "changes a set by items the analyzer does not know")
                 return Unknown("", span, "result of a method called with values the analyzer does not know")
             try:
                 return Known(func.value(*plain_args, **plain_kwargs))

@@ -20,7 +20,9 @@ import heapq
 import itertools
 
 from flopcast.analyzer.values import (Array, DequeVal, DictVal, EndlessIter, InstanceVal, Known, LazyIterator, ListVal,
-                                      PyGenerator, SeqIterator, TupleVal, UserRaise, Value, make_tuple, plain_member)
+                                      PyGenerator, SeqIterator, TupleVal, Unknown, UserRaise, Value, make_tuple,
+                                      plain_member)
+from flopcast.model import Span
 
 
 class Unordered(Exception):
@@ -100,6 +102,8 @@ def heap_call(interp, name: str, args: list, kwargs: dict, span, node, sort, sor
         ordered = sort_by_keys(interp, items, keys, name == "nlargest", span, node)
         return ListVal(ordered.items[:n]) if isinstance(ordered, ListVal) else ordered
     if not args or not isinstance(args[0], ListVal) or kwargs:
+        if args and isinstance(args[0], (ListVal, DictVal)):  # a deque, a dict: heapq changes what it holds
+            interp.unfollowed_change(span, f"heapq.{name}", "a heap that is not a list is not modelled")
         return interp.unpriced(node, f"heapq.{name}", "a heap that is not a list is not modelled")
     heap = args[0]
     pushed = args[1:2]
@@ -190,7 +194,7 @@ def deque_method(interp, name: str, d: DequeVal, args: list, span, node) -> Valu
     if name == "extendleft":
         items = interp.iterate(args[0], node)
         if items is None:
-            return interp.unpriced(node, "deque.extendleft()", "extends by a sequence whose length is not known")
+            interp.unfollowed_change(span, "deque.extendleft()", "extends by a sequence whose length is not known")
         for item in items:
             d.items.insert(0, item)
         trim(d, left=False)
@@ -202,7 +206,7 @@ def deque_method(interp, name: str, d: DequeVal, args: list, span, node) -> Valu
     if name == "rotate":
         n = args[0] if args else Known(1)
         if not isinstance(n, Known) or not isinstance(n.value, int):
-            return interp.unpriced(node, "deque.rotate()", "the step depends on values")
+            interp.unfollowed_change(span, "deque.rotate()", "the step depends on values")
         if d.items:
             k = n.value % len(d.items)
             d.items[:] = d.items[-k:] + d.items[:-k] if k else d.items
@@ -294,7 +298,9 @@ def counter_method(interp, counter: DictVal, name: str, args: list, kwargs: dict
     """Counter's own methods; None for the dict methods it inherits."""
     if name in ("update", "subtract"):
         why = _count(interp, counter, args, kwargs, 1 if name == "update" else -1, node)
-        return Known(None) if why is None else interp.unpriced(node, f"Counter.{name}()", why)
+        if why is not None:
+            interp.unfollowed_change(span, f"Counter.{name}()", why)
+        return Known(None)
     if name not in ("most_common", "total", "elements"):
         return None
     counts = list(counter.items.items())

@@ -8,6 +8,7 @@ without a copy; constant fills with equal extents are tagged symmetric.
 from __future__ import annotations
 
 import math
+from typing import Optional
 
 from flopcast import installed
 from flopcast.analyzer import dataints, dtypes, pricing

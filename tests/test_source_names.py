@@ -1,0 +1,35 @@
+"""Every name flopcast's own code uses is defined: an undefined one is a NameError waiting in a
+branch the tests may not reach, and on a user's file it is an internal error (random.shuffle of
+a list of distinct items was one). pyflakes reads the source; nothing is run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pyflakes import api, messages, reporter
+
+ROOT = Path(__file__).resolve().parents[1] / "flopcast"
+
+
+class _Collect(reporter.Reporter):
+    def __init__(self) -> None:
+        self.found: list = []
+
+    def flake(self, message) -> None:
+        self.found.append(message)
+
+    def unexpectedError(self, filename, msg) -> None:
+        self.found.append(f"{filename}: {msg}")
+
+    def syntaxError(self, filename, msg, lineno, offset, text) -> None:
+        self.found.append(f"{filename}:{lineno}: {msg}")
+
+
+def test_flopcast_uses_no_undefined_name():
+    collect = _Collect()
+    for path in sorted(ROOT.rglob("*.py")):
+        api.checkPath(str(path), collect)
+    undefined = [str(m) for m in collect.found
+                 if not isinstance(m, messages.Message) or isinstance(m, messages.UndefinedName)
+                 and "noqa: F821" not in Path(m.filename).read_text().splitlines()[m.lineno - 1]]
+    assert not undefined, "\n".join(undefined)
