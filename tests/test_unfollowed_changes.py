@@ -1,7 +1,8 @@
 """Containers changed in ways flopcast cannot follow end the path.
 
 A list, set, deque, Counter, ChainMap or dict changed at an index, key or by items that depend
-on values (or an update by a mapping flopcast does not know) holds what flopcast cannot say.
+on values (or an update by a mapping flopcast does not know), or handed to a library flopcast
+does not model (which may change it, or call the program's code), holds what flopcast cannot say.
 Going on with it as it was counted the work of a state the run never had: a "lower bound"
 above the run's count. The path ends there instead, and the report says what is not counted.
 Each case is checked against the real flopscope.
@@ -33,6 +34,12 @@ UNFOLLOWED = {
     "deque_rotated_by_a_value": ("self.cfg = collections.deque([3, 1])", f"self.cfg.rotate({ONE})", "self.cfg[0]"),
     "counter_updated_by_a_value": ("self.cfg = collections.Counter({'a': 3})",
                                    f"self.cfg.update({{'a': {ONE} * -2}})", "self.cfg['a']"),
+    "a_library_generator_shuffling_a_list": ("self.cfg = [3, 1, 1, 1]", "random.Random(0).shuffle(self.cfg)",
+                                              "self.cfg[0]"),
+    "list_setitem_called_through_the_class": ("self.cfg = [3, 3]", f"list.__setitem__(self.cfg, {ONE}, 1)",
+                                              "self.cfg[1]"),
+    "a_library_calling_code_of_the_program": ("self.cfg = [3]", "timeit.timeit(lambda: self.cfg.pop(), number=1)",
+                                               "len(self.cfg) and self.cfg[0] or 1"),
     "chain_map_store_at_a_key_from_values": ("self.cfg = collections.ChainMap({'True': 3})",
                                              f"self.cfg[str({ONE} > 0)] = 1", "self.cfg['True']"),
 }
@@ -45,6 +52,8 @@ def test_a_change_flopcast_cannot_follow_ends_the_path_below_the_run(tmp_path, s
         import collections
         import json
         import os
+        import random
+        import timeit
         import flopscope.numpy as fnp
         from whestbench import BaseEstimator
 

@@ -61,6 +61,7 @@ from flopcast.analyzer.values import (
     surely_missing,
     signature,
     may_hold_known_key,
+    changeable,
 )
 from flopcast.model import Span
 from flopcast.syntax import lambda_at
@@ -507,8 +508,15 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return Known(repr(args[0].value) if name == "repr" else format(args[0].value, *[a.value for a in args[1:]]))
         except (TypeError, ValueError) as exc:
             raise UserRaise(span, f"{type(exc).__name__}: {exc}")
-    if name == "print" or name in ("repr", "format", "id", "hash"):
-        return Known(None) if name == "print" else Unknown("", span, name)
+    if name == "format" and 1 <= len(args) <= 2 and not kwargs and isinstance(args[0], InstanceVal):
+        spec = args[1] if len(args) == 2 else Known("")
+        made = dunders.formatted(interp, args[0], -1, spec, span)  # its __format__, or its str for ""
+        return Known(made) if made is not None else Unknown("str", span, "format() of an object whose text is not known")
+    if name == "print":
+        dunders.printed(interp, args, span)  # the text methods of the user's objects it prints run
+        return Known(None)
+    if name in ("repr", "format", "id", "hash"):
+        return Unknown("", span, name)
     if name == "super":
         frame = interp.frame
         cls = args[0] if args else frame.vars.get("__class__") or frame.cls
@@ -1374,10 +1382,46 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         import os
 
         return Known(os.path.dirname(str(args[0].value)))
-    if any(isinstance(a, Array) for a in list(args) + list(kwargs.values())):
+    handed = [*args, *kwargs.values()]
+    if path not in _KEEPS_WHAT_IT_IS_HANDED and _hands_over_program_objects(node, args, kwargs):
+        # a library flopcast does not model may change what it is handed, or call the program's
+        # code (`timeit.timeit(self.step)`): going on as if it did neither would be a guess
+        interp.unfollowed_change(span, f"{path}()", f"{path}() is not modelled and is handed objects or code "
+                                 "of the program it may change or call")
+    if any(isinstance(a, Array) for a in handed):
         return interp.unpriced(node, f"{path}()", "a library call that receives arrays; its charges are unknown")
     return Unknown("", span, f"result of {path}()")
 
+
+def _hands_over_program_objects(node, args: list, kwargs: dict) -> bool:
+    """Whether a call hands over objects the program holds or code it runs (values.changeable).
+    A list, tuple, set or dict written in the call itself (`run(["touch", path])`) is made for the
+    call and reachable from nowhere else: only what it holds counts."""
+    exprs: list = [None] * len(args)
+    named: dict = {}
+    if isinstance(node, _ast.Call) and not any(isinstance(a, _ast.Starred) for a in node.args):
+        exprs = list(node.args) if len(node.args) == len(args) else exprs
+        named = {k.arg: k.value for k in node.keywords if k.arg is not None}
+    pairs = [*zip(args, exprs), *((v, named.get(k)) for k, v in kwargs.items())]
+    return any(_fresh_items(value) if isinstance(expr, _FRESH_DISPLAYS) else changeable(value)
+               for value, expr in pairs)
+
+
+def _fresh_items(value: Value) -> bool:
+    """Whether a container made in the call's own expression holds objects the program can change."""
+    if isinstance(value, (ListVal, TupleVal)):
+        return any(map(changeable, value.items))
+    if isinstance(value, DictVal):
+        return any(map(changeable, value.items.values())) \
+            or any(isinstance(k, ObjKey) and changeable(k.value) for k in value.items)
+    return changeable(value)
+
+
+_FRESH_DISPLAYS = (_ast.List, _ast.Tuple, _ast.Set, _ast.Dict, _ast.ListComp, _ast.SetComp, _ast.DictComp)
+
+#: Library calls that only keep what they are handed, for code flopcast models to use later
+#: (a dataclass field's default_factory is called by the class's __init__, which flopcast writes).
+_KEEPS_WHAT_IT_IS_HANDED = frozenset({"dataclasses.field"})
 
 #: operator functions that write into their first argument (setitem, delitem, the in-place operators)
 _OPERATOR_WRITES = frozenset({"setitem", "delitem", "iadd", "iconcat", "isub", "imul", "iand", "ior", "ixor",

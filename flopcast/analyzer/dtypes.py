@@ -141,10 +141,6 @@ def kind(dtype: str) -> str:
     return _asked(_key("kind", dtype), lambda: np.dtype(dtype).kind)
 
 
-def itemsize(dtype: str) -> int:
-    return _asked(_key("itemsize", dtype), lambda: np.dtype(dtype).itemsize)
-
-
 def reduction_accumulator(op: str, dtype: str) -> str:
     """The dtype numpy accumulates a reduction in (what flopscope bills)."""
     kind_ = kind(dtype)

@@ -21,10 +21,12 @@ from flopcast.analyzer.values import (
     Array,
     Builtin,
     ClassVal,
+    DictVal,
     FunctionVal,
     InstanceVal,
     Known,
     ListVal,
+    ObjKey,
     TupleVal,
     Unknown,
     UserRaise,
@@ -601,3 +603,120 @@ def plainly_missing(obj, name: str) -> bool:
         if any(not isinstance(b, ClassVal) and not (isinstance(b, Builtin) and b.name == "object") for b in c.bases):
             return False
     return True
+
+
+# ------------------------------------------------------------------ texts Python makes of objects
+
+#: The methods Python asks of an object whose text it makes (print, `%`, str.format, format()).
+_TEXT_METHODS = ("__str__", "__repr__", "__format__")
+#: Values walked to render one text: past this, the path ends (a text of a huge structure).
+_RENDER_LIMIT = 100_000
+
+
+def holds_text_methods(value: Value, limit: int = _RENDER_LIMIT) -> bool:
+    """Whether a value is, or a list, tuple or dict of it holds, an instance of the user's classes
+    that gives its own __str__/__repr__/__format__ (Python runs it when it makes the text)."""
+    stack, seen = [value], 0
+    while stack:
+        v = stack.pop()
+        seen += 1
+        if seen > limit:
+            return True  # too large to look through: rendered (and refused) as such
+        if v.__class__ is InstanceVal:
+            if any(user_method(v, name) is not None for name in _TEXT_METHODS):
+                return True
+        elif isinstance(v, (ListVal, TupleVal)):
+            stack.extend(v.items)
+        elif isinstance(v, DictVal):
+            stack.extend(v.items.values())
+            stack.extend(k.value for k in v.items if isinstance(k, ObjKey))
+    return False
+
+
+class _Rendering:
+    """One text being made: whether a part of it is not known."""
+
+    def __init__(self, interp, span) -> None:
+        self.interp, self.span = interp, span
+        self.unknown = False
+        self.left = _RENDER_LIMIT
+
+
+class _Placeholder:
+    """A value whose text flopcast does not know, inside a text Python makes."""
+
+    def __init__(self, rendering: _Rendering) -> None:
+        self.rendering = rendering
+
+    def _unknown(self, *_args) -> str:
+        self.rendering.unknown = True
+        return "?"
+
+    __str__ = __repr__ = __format__ = _unknown
+
+
+class _TextOf(_Placeholder):
+    """An instance of the user's classes inside a text Python makes: the method Python asks for runs
+    when it asks (a call of the program's, its charges and effects with it)."""
+
+    def __init__(self, rendering: _Rendering, value: InstanceVal) -> None:
+        super().__init__(rendering)
+        self.value = value
+
+    def _text(self, kind: str) -> str:
+        made = text(self.rendering.interp, self.value, kind, self.rendering.span)
+        if isinstance(made, Known) and isinstance(made.value, str):
+            return made.value
+        return self._unknown()
+
+    def __str__(self) -> str:
+        return self._text("str")
+
+    def __repr__(self) -> str:
+        return self._text("repr")
+
+    def __format__(self, spec: str) -> str:
+        made = formatted(self.rendering.interp, self.value, -1, Known(spec), self.rendering.span)
+        return made if made is not None else self._unknown()
+
+
+def _render(rendering: _Rendering, value: Value):
+    """The Python object standing for ``value`` in a text: its own value when plain, a list,
+    tuple or dict of rendered items, a user object that runs its text methods when asked."""
+    rendering.left -= 1
+    if rendering.left < 0:
+        from flopcast.analyzer.interpreter import PathEnd
+
+        raise PathEnd("a text made of too many values for flopcast to follow", rendering.span)
+    if value.__class__ is InstanceVal:
+        return _TextOf(rendering, value)
+    if isinstance(value, Known) and plain_value(value.value):
+        return value.value
+    if value.__class__ is ListVal and not value.is_set and not value.unordered:
+        return [_render(rendering, v) for v in value.items]
+    if value.__class__ is TupleVal:
+        return tuple(_render(rendering, v) for v in value.items)
+    if value.__class__ is DictVal and value.factory is None:
+        return {(k if plain_value(k) else _Placeholder(rendering)): _render(rendering, v)
+                for k, v in value.items.items()}
+    return _Placeholder(rendering)
+
+
+def printed(interp, args: list, span) -> None:
+    """print(*args): the text of each argument, made as Python makes it (str of each, the repr of
+    what a list or dict holds), for what the user's text methods charge and change."""
+    for arg in args:
+        if holds_text_methods(arg):
+            rendering = _Rendering(interp, span)
+            str(_render(rendering, arg))
+
+
+def text_made(interp, make, values: list, kwargs: dict, span) -> Value:
+    """A text made by ``make(*rendered values, **rendered kwargs)`` (`%` formatting, str.format),
+    running the user's text methods as Python does: the text, or Unknown when a part is not known."""
+    rendering = _Rendering(interp, span)
+    try:
+        made = make(*[_render(rendering, v) for v in values], **{k: _render(rendering, v) for k, v in kwargs.items()})
+    except (TypeError, ValueError, KeyError, IndexError) as exc:
+        raise UserRaise(span, f"{type(exc).__name__}: {exc}")
+    return Unknown("str", span, "a text made of values flopcast does not know") if rendering.unknown else Known(made)

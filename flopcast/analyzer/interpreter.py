@@ -93,6 +93,7 @@ from flopcast.analyzer.values import (
     signature,
     is_plain_estimator_base,
     may_hold_known_key,
+    changeable,
 )
 from flopcast.model import SCORER_SPAN, Charge, Note, Span, Uncertainty, Unpriced
 
@@ -1348,10 +1349,11 @@ class Interpreter:
 
     stmt_AsyncFunctionDef = stmt_FunctionDef
 
-    def update_wrapper(self, wrapper: FunctionVal, wrapped: Value, span: Span) -> None:
-        """``@functools.wraps(wrapped)``: the wrapper takes the wrapped function's name, qualname
-        and doc, its attributes (``__dict__``) and ``__wrapped__``, as update_wrapper sets them
-        (a registry keyed by ``fn.__name__`` of decorated functions reads the wrapped name)."""
+    def update_wrapper(self, wrapper: Value, wrapped: Value, span: Span) -> None:
+        """``@functools.wraps(wrapped)``: the wrapper (a function, or an object of a decorator
+        class) takes the wrapped function's name, qualname and doc, its attributes (``__dict__``)
+        and ``__wrapped__``, as update_wrapper sets them (a registry keyed by ``fn.__name__`` of
+        decorated functions reads the wrapped name)."""
         if not isinstance(wrapped, FunctionVal):
             return  # (a class or a bound method: their names are read where they are asked for)
         for attr in ("__name__", "__qualname__", "__doc__"):
@@ -3753,6 +3755,13 @@ class Interpreter:
                 self.effects += 1
                 self.loop_effects += 1
                 return watched
+        if name == "Mod" and left.__class__ is Known and isinstance(left.value, str) \
+                and dunders.holds_text_methods(right):
+            # `"%s" % obj`: str's own formatting asks the objects for their text (their __str__, __repr__)
+            fmt = left.value
+            return dunders.text_made(self, lambda *parts: fmt % (parts if right.__class__ is TupleVal else parts[0]),
+                                     list(right.items) if right.__class__ is TupleVal else [right], {},
+                                     self.node_span(node))
         if left.__class__ is InstanceVal or right.__class__ is InstanceVal:
             done = flags.binary(name, left, right, self.node_span(node))  # `Mode.A | Mode.C` of a Flag
             if done is not None:
@@ -4600,10 +4609,16 @@ class Interpreter:
                 plain_args = [_concrete(a) for a in args]
                 plain_kwargs = {k: _concrete(v) for k, v in kwargs.items()}
             except _NotConcrete:
-                if isinstance(func.value.__self__, set) and func.value.__name__ in _SET_MUTATORS:
-                    # the set would then hold what the analyzer does not know: later reads are guesses
-                    self.unfollowed_change(span, f"set.{func.value.__name__}()",
-                                           "changes a set by items the analyzer does not know")
+                owner = func.value.__self__
+                if isinstance(owner, str) and func.value.__name__ == "format" \
+                        and any(dunders.holds_text_methods(a) for a in (*args, *kwargs.values())):
+                    # str.format asks each object for its text (its __format__, __str__, __repr__)
+                    return dunders.text_made(self, owner.format, list(args), dict(kwargs), span)
+                if isinstance(owner, set) and func.value.__name__ in _SET_MUTATORS \
+                        or isinstance(owner, (list, dict)) and func.value.__name__ in _PLAIN_MUTATORS:
+                    # it would then hold what the analyzer does not know: later reads are guesses
+                    self.unfollowed_change(span, f"{type(owner).__name__}.{func.value.__name__}()",
+                                           f"changes a {type(owner).__name__} by items the analyzer does not know")
                 return Unknown("", span, "result of a method called with values the analyzer does not know")
             try:
                 return Known(func.value(*plain_args, **plain_kwargs))
@@ -4617,6 +4632,12 @@ class Interpreter:
             # A method of a value the analyzer could not compute (`x.astype(...)` on the result
             # of an unpriced op): the call is unpriced for the same root cause.
             reason = ops.unknown_operand_reason(func)
+            handed = next((a for a in (*args, *kwargs.values()) if changeable(a)), None)
+            if handed is not None and node is not None:
+                # it may change what it is handed (`list.__setitem__(xs, i, v)`, a library's
+                # shuffle): going on with the object as it was would be a guess
+                self.unfollowed_change(span, "call on an unknown value",
+                                       f"{reason}; it is handed {kind_name(handed)} it may change")
             if node is not None and self.metered:
                 return self.unpriced(node, "call on an unknown value", reason)
             return Unknown("", func.origin, reason)
@@ -4726,7 +4747,8 @@ class Interpreter:
             return self.call_raw_numpy(path[len("rawnumpy."):], args, kwargs, span, node)
         if path in _CACHING_DECORATORS:
             return self.cache_wrapper(path, args, kwargs, span)
-        if path == "py:functools.update_wrapper" and len(args) == 2 and not kwargs and isinstance(args[0], FunctionVal):
+        if path == "py:functools.update_wrapper" and len(args) == 2 and not kwargs \
+                and isinstance(args[0], (FunctionVal, InstanceVal)):
             self.update_wrapper(args[0], args[1], span)  # what @wraps(f) does, called by hand
             return args[0]
         if path in dispatch.MAKERS:
@@ -5659,6 +5681,17 @@ def _is_enum_member(v: Value) -> bool:
     return isinstance(v, InstanceVal) and _is_enum(v.cls) and "value" in v.attrs and "name" in v.attrs
 
 
+def kind_name(value: Value) -> str:
+    """What a changeable value is, for messages: a list, a Model object, a function of the program."""
+    if isinstance(value, InstanceVal):
+        return f"a {value.cls.name} object"
+    if isinstance(value, (FunctionVal, BoundMethod, PartialVal)):
+        return "a function of the program, which it may call"
+    if value.__class__ is Array:
+        return "a numpy array"
+    return {ListVal: "a list", DictVal: "a dict", TupleVal: "a tuple holding objects"}.get(value.__class__, "an object")
+
+
 def _unhashable_container(value: Value) -> str:
     """Python's type name of the first list or dict in a key (a tuple's items are hashed in turn), or ''."""
     if value.__class__ in _UNHASHABLE_CONTAINERS:
@@ -6112,6 +6145,9 @@ _SAFE_METHODS = {
 #: `s op= t` of a set: the in-place operator (it changes the set itself).
 _SET_INPLACE = {ast.BitOr: operator.ior, ast.BitAnd: operator.iand, ast.Sub: operator.isub, ast.BitXor: operator.ixor}
 #: The methods of a set that change it.
+#: The methods of a plain list or dict (one held as a known value) that change it.
+_PLAIN_MUTATORS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse", "update",
+                             "setdefault", "popitem", "__setitem__", "__delitem__", "__iadd__", "__imul__"})
 _SET_MUTATORS = frozenset({"add", "discard", "remove", "pop", "clear", "update", "intersection_update",
                            "difference_update", "symmetric_difference_update"})
 

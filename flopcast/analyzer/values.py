@@ -833,3 +833,15 @@ def surely_missing(key: Value, d: "DictVal") -> bool:
         return False
     return all(not isinstance(other, ObjKey) or other.plain is not None or equal_only_to_itself(other.value)
                for other in d.items)
+
+
+def changeable(value: Value) -> bool:
+    """Whether a value is (or a tuple holds) an object the program can change in place (a list,
+    dict, set, deque, an instance of its classes, a numpy array), or code of the program that
+    unknown code may call, which may change anything it reaches: what a call flopcast does not
+    follow may leave otherwise than it found it."""
+    if isinstance(value, (ListVal, DictVal, InstanceVal, FunctionVal, BoundMethod, PartialVal)):
+        return True
+    if value.__class__ is Array:
+        return value.plain
+    return value.__class__ is TupleVal and any(map(changeable, value.items))

@@ -235,34 +235,6 @@ def _is_path_optimizer(name: str) -> bool:
     return bool(pricing._cached(["einsum path optimizer", name], compute))
 
 
-def _check_optimize(optimize, operands: int) -> None:
-    """flopscope prices every einsum by its own path search, whatever ``optimize=`` asks, but it
-    still reads the argument: a list must be a path of index tuples (numpy's
-    ``['einsum_path', ...]`` form raises TypeError), a number raises, and with three operands or
-    more a name must be one of opt_einsum's path optimizers (KeyError)."""
-    if optimize is None or isinstance(optimize, Known) and (optimize.value is None or isinstance(optimize.value, bool)):
-        return
-    if isinstance(optimize, Known) and isinstance(optimize.value, str):
-        if operands < 3 or _is_path_optimizer(optimize.value):
-            return
-    elif isinstance(optimize, (ListVal, TupleVal)) and all(
-            isinstance(step, TupleVal) or isinstance(step, Known) and isinstance(step.value, tuple)
-            for step in optimize.items):
-        return
-    elif isinstance(optimize, Known) and isinstance(optimize.value, list) \
-            and all(isinstance(step, tuple) for step in optimize.value):
-        return
-    raise OpError("einsum with this optimize= is not modelled (flopscope raises on it)")
-
-
-def _is_path_optimizer(name: str) -> bool:
-    def compute() -> int:
-        from flopscope._opt_einsum._paths import _PATH_OPTIONS
-
-        return int(name in _PATH_OPTIONS)
-
-    return bool(pricing._cached(["einsum path optimizer", name], compute))
-
 
 @handler("tensordot", "linalg.tensordot")
 def _tensordot(ctx, args, kwargs):
