@@ -149,6 +149,10 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return interp.unpriced(node, "open()", "open() other than reading a file in the submission folder "
                                    "by a known path is not modelled")
         return opened
+    if args and args[0].__class__ is InstanceVal and name in dunders.PROTOCOL_CALLS:
+        made = dunders.protocol_call(interp, name, args, kwargs, span)  # its __round__, __hash__, ...
+        if made is not None:
+            return made
     if name == "slice":
         if kwargs:
             raise UserRaise(span, "TypeError: slice() takes no keyword arguments")
@@ -405,6 +409,16 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 out = dict(src.items)
             elif isinstance(src, Known) and isinstance(src.value, dict):
                 out = {k: Known(v) for k, v in src.value.items()}
+            elif src.__class__ is InstanceVal and src.payload is None and dunders.user_method(src, "keys") is not None:
+                # a mapping of the user's: Python asks its keys(), then src[key] for each
+                keys = interp.iterate(dunders.call_method(interp, src, dunders.user_method(src, "keys"), [], span), node)
+                if keys is None:
+                    interp.stop_path(f"{span}: dict() of a mapping whose keys() are not known: which items it "
+                                     "reads is not known", span, "dict()")
+                for key in keys:
+                    if not isinstance(key, Known):
+                        interp.stop_path(f"{span}: dict() of a mapping with keys flopcast does not know", span, "dict()")
+                    out[key.value] = interp.subscript(src, key, node)
             else:
                 pairs = interp.iterate(src, node)
                 if pairs is None:
@@ -1170,6 +1184,10 @@ def _sorted_by_cmp(interp, items: list, cmp: Value, reverse: bool, span: Span, n
 
 def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     module, _, name = path.rpartition(".")
+    if args and args[0].__class__ is InstanceVal and path in dunders.PROTOCOL_CALLS:
+        made = dunders.protocol_call(interp, path, args, kwargs, span)  # its __floor__, __ceil__, __trunc__
+        if made is not None:
+            return made
     start = kwargs.get("start") if (module, name) == ("math", "prod") and set(kwargs) == {"start"} else None
     if (module, name) in _PURE_ITERABLE_MATH and len(args) == 1 and (not kwargs or isinstance(start, Known)):
         plain = _py(args[0])

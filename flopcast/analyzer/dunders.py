@@ -14,6 +14,7 @@ program's); nothing here is a guess: a value these rules cannot decide stays unk
 from __future__ import annotations
 
 import ast
+import weakref
 from pathlib import PurePath
 from typing import Optional
 
@@ -720,3 +721,53 @@ def text_made(interp, make, values: list, kwargs: dict, span) -> Value:
     except (TypeError, ValueError, KeyError, IndexError) as exc:
         raise UserRaise(span, f"{type(exc).__name__}: {exc}")
     return Unknown("str", span, "a text made of values flopcast does not know") if rendering.unknown else Known(made)
+
+
+# ------------------------------------------------------- builtins that ask an object's own method
+
+#: builtin or math function -> the method of the object (its first argument) Python asks.
+PROTOCOL_CALLS = {"round": "__round__", "complex": "__complex__", "hash": "__hash__", "reversed": "__reversed__",
+                  "divmod": "__divmod__", "math.floor": "__floor__", "math.ceil": "__ceil__",
+                  "math.trunc": "__trunc__"}
+
+
+def protocol_call(interp, name: str, args: list, kwargs: dict, span) -> Optional[Value]:
+    """``round(x)``, ``hash(x)``, ``math.floor(x)``... of an instance whose class gives the method
+    Python asks (``__round__``, ``__hash__``, ``__floor__``...): that method's result (its
+    charges with it); None when the class gives none, or the arguments are not the usual ones."""
+    method = PROTOCOL_CALLS.get(name)
+    if method is None or not args or kwargs or args[0].__class__ is not InstanceVal:
+        return None
+    found = user_method(args[0], method)
+    if found is None:
+        return None
+    rest = list(args[1:])
+    if name == "round" and rest and isinstance(rest[0], Known) and rest[0].value is None:
+        rest = []  # round(x, None) asks x.__round__()
+    result = call_method(interp, args[0], found, rest, span)
+    if name == "hash":
+        if not (isinstance(result, Known) and isinstance(result.value, int)):
+            if isinstance(result, Known):
+                raise UserRaise(span, "TypeError: __hash__ method should return an integer")
+            return Unknown("int", span, "hash() by the user's __hash__ of values flopcast does not know")
+        return Known(hash(result.value))  # Python folds a large hash into the machine's range
+    return result
+
+
+def hash_may_charge(value: Value) -> bool:
+    """Whether the ``__hash__`` the user's class gives ``value`` calls anything beyond a few pure
+    builtins (dict and set operations run it: its charges and effects are not followed there)."""
+    found = user_method(value, "__hash__")
+    if found is None:
+        return False
+    node = found[1].node
+    cached = _HASH_CHARGES.get(node)
+    if cached is None:
+        calls = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
+        cached = _HASH_CHARGES[node] = any(
+            not (isinstance(c.func, ast.Name) and c.func.id in _PURE_HASH_CALLS) for c in calls)
+    return cached
+
+
+_PURE_HASH_CALLS = frozenset({"hash", "tuple", "frozenset", "id", "len", "str", "int", "repr", "type"})
+_HASH_CHARGES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()

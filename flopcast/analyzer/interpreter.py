@@ -3236,6 +3236,9 @@ class Interpreter:
         if unhashable_instance(key):
             raise UserRaise(self.node_span(node) if node is not None else self.span,
                             f"TypeError: unhashable type: {key.cls.name!r}")
+        if key.__class__ is InstanceVal and dunders.hash_may_charge(key):
+            self.unpriced(node, "__hash__", f"{key.cls.name}.__hash__ runs here (Python hashes a dict key or set "
+                          "item); what it charges and changes is not followed")
         container = _unhashable_container(key)
         if container:  # a list or dict the program holds (parsed JSON is one)
             raise UserRaise(self.node_span(node) if node is not None else self.span,
