@@ -4593,6 +4593,10 @@ class Interpreter:
             if args and isinstance(args[0], Array):
                 return self.price_call("dtype_call", [args[0], func], {}, node, span)
             made = plain_numpy.computed(func.name, args, kwargs)  # np.int64(4) is a 4
+            if made is None:
+                refused = plain_numpy.refusal(func.name, args, kwargs)  # np.int32(2**40): OverflowError
+                if refused is not None:
+                    raise UserRaise(span, refused)
             return NumpyScalar(func.name, span if func.name == "float64" else None,
                                made.item() if made is not None and str(made.dtype) == func.name else None)
         if isinstance(func, Builtin):

@@ -25,7 +25,7 @@ operand on either side is billed (the plain side's ufunc defers to flopscope's
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Optional
 
 from flopcast import installed
 from flopcast.analyzer.values import Array, DictVal, Generator, Known, ListVal, NpzFile, NumpyScalar, TupleVal, Value
@@ -179,6 +179,21 @@ def computed(name: str, args, kwargs):
     except Exception:  # noqa: BLE001 - an unknown argument, or numpy refusing the arguments
         return None
     return out if isinstance(out, numpy.generic) else None
+
+
+def refusal(name: str, args, kwargs) -> Optional[str]:
+    """numpy's exception, as 'Class: message', when it refuses to make the scalar type ``name``
+    of known Python values (``np.int32(2**40)``: OverflowError, ``np.uint8(-1)`` too); None when
+    it accepts them or an argument is not a known Python number or text."""
+    import numpy
+
+    if kwargs or not args or not all(isinstance(a, Known) and type(a.value) in (int, float, bool, str) for a in args):
+        return None
+    try:
+        getattr(numpy, name)(*[a.value for a in args])
+    except (OverflowError, ValueError, TypeError) as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
 
 
 def with_known_value(result: Value, name: str, args, kwargs) -> Value:
