@@ -1188,6 +1188,9 @@ class Interpreter:
         entered.setdefault(armed.prefix.position[node], len(self.entered_log))
 
     def stmt_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if self.frame.function is None and isinstance(node.target, ast.Name) \
+                and _eager_annotations(self.frame.module.tree):
+            self._check_annotation(node.annotation)  # a module's or class body's annotation is evaluated
         if node.value is not None:
             self.assign(node.target, self.eval(node.value))
 
@@ -1311,6 +1314,13 @@ class Interpreter:
         raise UserRaise(self.node_span(node), what, family, instance)
 
     def stmt_FunctionDef(self, node: ast.FunctionDef) -> None:
+        if _eager_annotations(self.frame.module.tree):
+            a = node.args
+            for arg in (*a.posonlyargs, *a.args, a.vararg, *a.kwonlyargs, a.kwarg):
+                if arg is not None and arg.annotation is not None:
+                    self._check_annotation(arg.annotation)
+            if node.returns is not None:
+                self._check_annotation(node.returns)
         fn = self.make_function(node)
         for deco in reversed(node.decorator_list):
             if isinstance(deco, ast.Attribute) and deco.attr == "setter":
@@ -3167,6 +3177,18 @@ class Interpreter:
         if watch is not None and any(p.__class__ is Known for p in parts):
             return watch.join(parts)
         return Known("".join(parts))
+
+    def _check_annotation(self, annotation: ast.expr) -> None:
+        """Python evaluates an annotation where it is written (no `from __future__ import
+        annotations`): a name no code of the module ever defines raises NameError there, and
+        whestbench cannot load the file. Only the names are checked (nothing is evaluated)."""
+        frame = self.frame
+        env = self.module_envs.get(frame.module.path, {})
+        for n in ast_walk(annotation):
+            if isinstance(n, ast.Name) and n.id not in frame.vars and n.id not in env and n.id not in _BUILTINS \
+                    and not (frame.function is not None and frame.function.closure and n.id in frame.function.closure) \
+                    and undefined.never_defined(self.program, frame.module, n.id):
+                raise UserRaise(self.node_span(n), f"NameError: name {n.id!r} is not defined")
 
     def expr_Name(self, node: ast.Name) -> Value:
         name = node.id
@@ -5714,6 +5736,20 @@ def kind_name(value: Value) -> str:
     if value.__class__ is Array:
         return "a numpy array"
     return {ListVal: "a list", DictVal: "a dict", TupleVal: "a tuple holding objects"}.get(value.__class__, "an object")
+
+
+def _eager_annotations(tree: ast.Module) -> bool:
+    """Whether a module's annotations are evaluated where they are written (Python before 3.14,
+    without `from __future__ import annotations`)."""
+    found = _EAGER.get(tree)
+    if found is None:
+        found = _EAGER[tree] = sys.version_info < (3, 14) and not any(
+            isinstance(s, ast.ImportFrom) and s.module == "__future__" and any(a.name == "annotations" for a in s.names)
+            for s in tree.body)
+    return found
+
+
+_EAGER: "weakref.WeakKeyDictionary[ast.Module, bool]" = weakref.WeakKeyDictionary()
 
 
 def _importable(top: str) -> bool:

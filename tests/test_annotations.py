@@ -1,0 +1,61 @@
+"""Annotations are evaluated where Python evaluates them.
+
+Without `from __future__ import annotations` (Python before 3.14), a function's parameter and
+return annotations, and a module's or class body's variable annotations, are evaluated when the
+`def` or the statement runs: a name no code of the module defines raises NameError there, and
+whestbench cannot load the file. flopcast never looked at annotations (an exact count for a file
+that does not load). With the future import, or inside a function body, nothing is evaluated.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+POINT = Point(16, 2, 2**41)
+
+PROGRAM = """\
+    {future}
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    def helper(x: {annotation}) -> "Later":
+        y: NotEvaluatedInsideAFunction = x
+        return y
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            x = fnp.ones(mlp.width)
+            return fnp.stack([helper(x)] * mlp.depth)
+    """
+
+
+def _write(tmp_path, future: str, annotation: str):
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(PROGRAM.format(future=future, annotation=annotation)))
+    return path
+
+
+def test_an_annotation_naming_nothing_raises_nameerror_at_import(tmp_path):
+    path = _write(tmp_path, "", "UndefinedType")
+    report = analyze(path, POINT)
+    assert any("raises at import (NameError: name 'UndefinedType' is not defined)" in n.message
+               for n in report.notes), report.notes
+    with pytest.raises(NameError, match="UndefinedType"):
+        measure(path, POINT)
+
+
+@pytest.mark.parametrize("future, annotation", [("from __future__ import annotations", "UndefinedType"),
+                                                ("", "'UndefinedType'"), ("", "fnp.ndarray"), ("", "list[int] | None")])
+def test_annotations_that_are_not_evaluated_or_resolve_leave_the_count_exact(tmp_path, future, annotation):
+    path = _write(tmp_path, future, annotation)
+    report = analyze(path, POINT)
+    assert report.exact and not report.unpriced and not report.raises, report.unpriced
+    assert report.total.lo == measure(path, POINT).total
