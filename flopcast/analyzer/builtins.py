@@ -149,6 +149,14 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return interp.unpriced(node, "open()", "open() other than reading a file in the submission folder "
                                    "by a known path is not modelled")
         return opened
+    if name in _CHECKED_ON_PLAIN and args and _all_known(args) and not kwargs \
+            and all(dunders.plain_value(a.value) for a in args):
+        try:  # what Python refuses of known numbers and text is the program's error (`len(5)`, `round(x, 0.5)`)
+            getattr(builtins, name)(*(a.value for a in args))
+        except (TypeError, ValueError, ArithmeticError) as exc:
+            raise UserRaise(span, f"{type(exc).__name__}: {exc}") from None
+    if name == "hash" and len(args) == 1 and not kwargs:
+        interp.refuse_unhashable(args[0], node)  # `hash([1])`: a list or dict has no hash
     if args and args[0].__class__ is InstanceVal and name in dunders.PROTOCOL_CALLS:
         made = dunders.protocol_call(interp, name, args, kwargs, span)  # its __round__, __hash__, ...
         if made is not None:
@@ -165,6 +173,12 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         args = [_index_of(a) for a in args]
         if _all_known(args) and all(isinstance(a.value, int) for a in args):
             return Known(range(*(a.value for a in args)))
+        refused = next((a for a in args if isinstance(a, Known) and not isinstance(a.value, int)), None)
+        if refused is not None or not 1 <= len(args) <= 3 or kwargs:
+            try:  # `range(n / 2)`: Python refuses a float (or a text) whatever the other bounds are
+                range(*[a.value if isinstance(a, Known) else 1 for a in args], **{k: 1 for k in kwargs})
+            except (TypeError, ValueError) as exc:
+                raise UserRaise(span, f"{type(exc).__name__}: {exc}") from None
         args = [dataints.as_data_int(a, span) for a in args]
         if args and all(isinstance(a, Known) and isinstance(a.value, int) or dataints.is_data_int(a) for a in args):
             # A trip count read from data: one end of its range per path, or unbounded.
@@ -423,9 +437,12 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 pairs = interp.iterate(src, node)
                 if pairs is None:
                     return Unknown("", span, "dict() of an unknown value")
-                for pair in pairs:
+                for i, pair in enumerate(pairs):
                     kv = interp.iterate(pair, node)
-                    if kv is None or len(kv) != 2 or not isinstance(kv[0], Known):
+                    if kv is not None and len(kv) != 2:
+                        raise UserRaise(span, f"ValueError: dictionary update sequence element #{i} has length "
+                                              f"{len(kv)}; 2 is required")
+                    if kv is None or not isinstance(kv[0], Known):
                         return Unknown("", span, "dict() of pairs with unknown keys")
                     out[kv[0].value] = kv[1]
         out.update(kwargs)
@@ -553,10 +570,11 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if name == "pow":
             return interp.binop(_ast.Pow(), args[0], args[1], node)
         return interp.price_call("divmod", list(args), {}, node, span)
-    if name == "divmod" and _all_known(args):
-        return Known(divmod(args[0].value, args[1].value))
-    if name == "pow" and _all_known(args):
-        return Known(pow(*(a.value for a in args)))
+    if name in ("divmod", "pow") and _all_known(args):
+        try:  # Python's own arithmetic of known numbers; its refusals are the program's
+            return Known(divmod(args[0].value, args[1].value) if name == "divmod" else pow(*(a.value for a in args)))
+        except (ArithmeticError, ValueError, TypeError) as exc:
+            raise UserRaise(span, f"{type(exc).__name__}: {exc}") from None
     if name in ("staticmethod", "classmethod", "property"):
         fn = args[0]
         if isinstance(fn, FunctionVal):
@@ -1437,6 +1455,10 @@ def _fresh_items(value: Value) -> bool:
 
 _FRESH_DISPLAYS = (_ast.List, _ast.Tuple, _ast.Set, _ast.Dict, _ast.ListComp, _ast.SetComp, _ast.DictComp)
 
+#: Builtins whose refusals of known numbers and text are checked by running them on those values.
+_CHECKED_ON_PLAIN = frozenset({"len", "iter", "next", "hash", "abs", "chr", "ord", "bin", "hex", "oct", "round",
+                               "int", "float", "complex", "isinstance", "issubclass", "divmod", "pow"})
+
 #: Library calls that only keep what they are handed, for code flopcast models to use later
 #: (a dataclass field's default_factory is called by the class's __init__, which flopcast writes).
 _KEEPS_WHAT_IT_IS_HANDED = frozenset({"dataclasses.field"})
@@ -1966,6 +1988,7 @@ def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
                    for t in itertools.zip_longest(*(seq(a) for a in args), fillvalue=_FILL)]
         elif name == "islice":
             bounds = [known(a, "bound") for a in args[1:]]
+            stdlib_containers.check_islice_bounds(bounds, span)
             out = list(itertools.islice(seq(args[0]), *bounds))
         elif name == "pairwise":
             out = list(itertools.pairwise(seq(args[0])))

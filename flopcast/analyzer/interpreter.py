@@ -3908,7 +3908,12 @@ class Interpreter:
             return Known(_BINOPS[name](a, b))
         except ZeroDivisionError:
             raise UserRaise(self.node_span(node), "ZeroDivisionError")
-        except Exception as exc:  # noqa: BLE001 - a TypeError here is the program's error
+        except (TypeError, ValueError, ArithmeticError) as exc:
+            if dunders.plain_value(a) and dunders.plain_value(b):
+                # numbers and text as Python has them: its refusal is the program's error (`"a" * 1.5`)
+                raise UserRaise(self.node_span(node), f"{type(exc).__name__}: {exc}") from None
+            return self.unpriced(node, "arithmetic", f"{type(exc).__name__}: {exc}")
+        except Exception as exc:  # noqa: BLE001 - a value standing for something Python would not refuse alike
             return self.unpriced(node, "arithmetic", f"{type(exc).__name__}: {exc}")
 
     def raise_on_values(self, name: str, args, kwargs, result) -> None:
@@ -4040,8 +4045,8 @@ class Interpreter:
             if isinstance(key, Known) and isinstance(key.value, slice):
                 try:
                     items = obj.items[key.value]
-                except TypeError as exc:  # `made[:1e30]`: slice bounds must be integers
-                    raise UserRaise(self.node_span(node), f"TypeError: {exc}") from None
+                except (TypeError, ValueError) as exc:  # `made[:1e30]`: slice bounds must be integers; a zero step
+                    raise UserRaise(self.node_span(node), f"{type(exc).__name__}: {exc}") from None
                 return ListVal(list(items)) if isinstance(obj, ListVal) else make_tuple(list(items))
             picked = self._pick(obj.items, key, node)
             if picked is not None:

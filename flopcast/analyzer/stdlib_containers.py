@@ -216,8 +216,17 @@ def deque_method(interp, name: str, d: DequeVal, args: list, span, node) -> Valu
     return None
 
 
+def check_islice_bounds(bounds: list, span) -> None:
+    """islice's own refusal of its bounds (a float, a negative stop), raised before it takes anything."""
+    try:
+        itertools.islice((), *bounds)
+    except (ValueError, TypeError) as exc:
+        raise UserRaise(span, f"{type(exc).__name__}: {exc}") from None
+
+
 def islice(interp, source: Value, bounds: list, span, node) -> Value:
     """itertools.islice of an iterator or a generator takes from it only what islice consumes."""
+    check_islice_bounds(bounds, span)
     if isinstance(source, LazyIterator):
         # map()/filter(): islice pulls at most `stop` items, each made when pulled
         stop = bounds[0] if len(bounds) == 1 else bounds[1] if len(bounds) > 1 else None

@@ -1,0 +1,73 @@
+"""What Python refuses of known numbers, text and containers is the program's error.
+
+``range(n / 2)``, ``len(5)``, ``divmod(k, 0)``, ``pow(2, -1, 0)``, ``"a" * 1.5``, ``1 << -1``,
+``"%d" % "x"``, ``xs[::0]``, ``hash([1])``, ``dict([(1, 2, 3)])``, ``itertools.islice(gen, 0.5)``
+raise in Python; an `except` then takes over. flopcast went on past some of them as if they
+had worked (a false exact: the handler's cheaper path never taken), took others for an op it
+does not model (a "lower bound" above the run's count), and some were internal errors. Each is
+checked against the real run, in a try whose handler costs otherwise.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+POINTS = (Point(16, 2, 2**41), Point(32, 3, 2**41))
+
+PROGRAM = """\
+    import itertools
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    def gen(n):
+        for i in range(n):
+            yield fnp.ones(4) * i
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            n = mlp.width
+            k = 2
+            try:
+                r = {expr}
+            except (ValueError, TypeError, ZeroDivisionError, OverflowError):
+                k = 1
+            x = fnp.ones(mlp.width)
+            for _ in range(k):
+                x = x @ mlp.weights[0]
+            return fnp.stack([x] * mlp.depth)
+    """
+
+REFUSED = {
+    "range_of_a_float": "list(range(n / 2))",
+    "len_of_a_number": "len(n)",
+    "divmod_by_zero": "divmod(n, 0)",
+    "pow_modulo_zero": "pow(2, -1, 0)",
+    "text_times_a_float": "'a' * 1.5",
+    "negative_shift": "n << -1",
+    "percent_d_of_text": "'%d' % 'x'",
+    "sum_starting_at_text": "sum([n], start='a')",
+    "slice_step_zero": "[1, 2][::0]",
+    "hash_of_a_list": "hash([n])",
+    "dict_of_triples": "dict([(1, 2, 3)])",
+    "islice_of_a_generator_by_a_float": "list(itertools.islice(gen(n), 0.5))",
+    "round_to_float_digits": "round(1.5, 0.5)",
+    "isinstance_of_a_number": "isinstance(n, 5)",
+}
+
+
+@pytest.mark.parametrize("expr", REFUSED.values(), ids=REFUSED.keys())
+def test_pythons_refusal_takes_the_handler(tmp_path, expr):
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(PROGRAM.format(expr=expr)))
+    for point in POINTS:
+        report = analyze(path, point)
+        assert report.exact and not report.unpriced and not report.raises, [(u.what, u.reason) for u in report.unpriced]
+        assert report.total.lo == measure(path, point).total, point
