@@ -60,6 +60,7 @@ REFUSED = {
     "islice_of_a_generator_by_a_float": "list(itertools.islice(gen(n), 0.5))",
     "round_to_float_digits": "round(1.5, 0.5)",
     "isinstance_of_a_number": "isinstance(n, 5)",
+    "count_by_text": "list(itertools.count(0, 'a'))",
 }
 
 
@@ -71,3 +72,15 @@ def test_pythons_refusal_takes_the_handler(tmp_path, expr):
         report = analyze(path, point)
         assert report.exact and not report.unpriced and not report.raises, [(u.what, u.reason) for u in report.unpriced]
         assert report.total.lo == measure(path, point).total, point
+
+
+@pytest.mark.parametrize("expr", ["bytes(-1)", "memoryview(n)"])
+def test_an_op_flopcast_does_not_follow_inside_a_try_ends_the_path_below_the_run(tmp_path, expr):
+    """It may raise into the handler (these do): going on as if it had not put the "lower bound"
+    above the run's count."""
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(PROGRAM.format(expr=expr)))
+    point = POINTS[0]
+    report = analyze(path, point)
+    assert report.lower_bound or not report.exact
+    assert report.total.lo <= measure(path, point).total

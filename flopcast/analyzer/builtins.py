@@ -1928,6 +1928,8 @@ def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
             start = known(args[0] if args else kwargs.get("start", Known(0)), "start")
             step = known(args[1] if len(args) > 1 else kwargs.get("step", Known(1)), "step")
             if not all(isinstance(v, (int, float)) for v in (start, step)):
+                if all(dunders.plain_value(v) for v in (start, step)):
+                    raise UserRaise(span, "TypeError: a number is required")  # count(0, "a"), as Python refuses it
                 raise _NotKnown()
             return EndlessIter("count", [Known(start)], step)
         if name == "cycle":

@@ -4745,6 +4745,11 @@ class Interpreter:
             self.result.unpriced.append(Unpriced(span, what, reason, self.frame.qualname if self.frame else ""))
         if self.metered and self._first_unpriced is None:
             self._first_unpriced = len(self.result.charges)
+        if self.try_depth:
+            # what flopcast does not price may raise at run time, and a handler around it then runs
+            # instead of what follows: going on would count work the run may not do
+            raise PathEnd(f"{reason}; inside a try statement it may raise into a handler, so the cost after it "
+                          "is not counted", span, what=what)
         return Unknown("", span, reason)
 
     def call_lib(self, path: str, args, kwargs, span: Span, node) -> Value:
