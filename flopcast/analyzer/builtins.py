@@ -655,7 +655,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 return it  # stepped by next() as the program asks
             x = it
         items = interp.iterate(x, node)
-        return SeqIterator(list(items)) if items is not None else Unknown("", span, "iter() of unknown items")
+        return _reading(SeqIterator(list(items)), [x]) if items is not None \
+            else Unknown("", span, "iter() of unknown items")
     if name == "next" and args and isinstance(args[0], EndlessIter):
         return args[0].take(1)[0]
     if name == "next" and args and isinstance(args[0], SeqIterator):
@@ -789,21 +790,58 @@ def _zip_generators(interp, args: list, span: Span, node) -> Value:
 
 
 def _reading(it: SeqIterator, sources: list) -> SeqIterator:
-    """``it``, remembering the lists among ``sources`` as they are now."""
-    seen = tuple((a, [id(v) for v in a.items]) for a in sources if a.__class__ is ListVal and a.view_of is None)
+    """``it``, remembering the lists and dicts among ``sources`` as they are now."""
+    seen = tuple(s for s in (source_state(a) for a in sources) if s is not None)
     if seen:
         it.seen = seen
     return it
 
 
-def check_sources(interp, it: SeqIterator, span: Span) -> None:
-    """An iterator over lists that changed after it was made: not modelled (the path ends)."""
-    for source, ids in it.seen:
+def source_state(a) -> Optional[tuple]:
+    """What an iterator over ``a`` depends on, as it is now: a list's item identities, a dict's
+    keys (a dict view reads its dict), else None."""
+    if a.__class__ is ListVal and a.view_of is None and not a.is_set:
+        return (a, [id(v) for v in a.items])
+    d = a if a.__class__ is DictVal else a.view_of[0] if a.__class__ is ListVal and a.view_of is not None else None
+    if d is not None and d.__class__ is DictVal:
+        return (d, ("dict", list(d.items)))
+    return None
+
+
+def source_change(source, ids) -> Optional[str]:
+    """How a list or dict remembered by source_state changed since: None, "size" (a dict's
+    size: Python's iterator raises), or "changed"."""
+    if source.__class__ is DictVal:
+        if len(source.items) != len(ids[1]):
+            return "size"
+        return "changed" if list(source.items) != ids[1] else None
+    if len(source.items) != len(ids) or any(id(v) != i for v, i in zip(source.items, ids)):
+        return "changed"
+    return None
+
+
+def check_sources(interp, it: SeqIterator, span: Span, state: Optional[tuple] = None) -> None:
+    """An iterator over lists that changed after it was made: not modelled (the path ends). An
+    iterator over a dict whose size changed raises RuntimeError when an item is asked for, as
+    Python's does (its keys changed at the same size: not modelled)."""
+    for source, ids in (it.seen if state is None else state):
+        if source.__class__ is DictVal:
+            keys = ids[1]
+            # (a map/filter, or an iterator made of several, may stop before it asks the dict: not modelled)
+            if len(source.items) != len(keys) and it.__class__ is SeqIterator and len(it.seen or state) == 1 \
+                    and it.consumed < len(it.items):
+                raise UserRaise(span, "RuntimeError: dictionary changed size during iteration")
+            if list(source.items) != keys:
+                interp.stop_path(f"{span}: a dict changed after an iterator over it (iter, zip, enumerate, map, "
+                                 "filter) was made and before it was used up; the cost after it is not counted",
+                                 span, "iterator over a changed dict")
+            continue
         if len(source.items) != len(ids) or any(id(v) != i for v, i in zip(source.items, ids)):
             interp.stop_path(f"{span}: a list changed after an iterator over it (zip, enumerate, reversed, map, "
                              "filter) was made and before it was used up; the cost after it is not counted", span,
                              "iterator over a changed list")
-    it.seen = ()
+    if state is None:
+        it.seen = ()
 
 
 def refresh_view(view: ListVal) -> None:

@@ -2256,6 +2256,7 @@ class Interpreter:
         deferred, self._deferred_errors = self._deferred_errors, []
         # map()/filter(): each item made when the loop asks for it (a break stops the calls)
         lazy = iterable if iterable.__class__ is LazyIterator and limit is None else None
+        watched_sources = ()
         try:
             if lazy is not None:
                 if lazy.seen:
@@ -2268,7 +2269,14 @@ class Interpreter:
                 lazy.consumed = 0
                 sources = [(lazy, 0)]
             else:
+                watched_sources = iterable.seen if isinstance(iterable, SeqIterator) else ()
                 items = self.iterate(iterable, node.iter)
+                if watched_sources:
+                    # the lists and dicts an iterator reads (zip, enumerate, iter over them): a body that
+                    # changes one changes what Python's iterator hands out next, or makes it raise
+                    from flopcast.analyzer.builtins import source_state
+
+                    watched_sources = [source_state(src) for src, _ in watched_sources]
         finally:
             self._stepping_loop = None
             deferred, self._deferred_errors = self._deferred_errors, deferred
@@ -2314,6 +2322,8 @@ class Interpreter:
         try:
             index = 0
             while True:
+                if watched_sources and index:
+                    self._watch_sources(node, watched_sources, index < len(items), skipped_any)
                 if live is not None and (len(live) != len(items) or index < len(live) and live[index] is not items[index]):
                     if skipped_any:
                         raise PathEnd(f"{self.node_span(node)}: the loop's list changes while it runs, after "
@@ -2374,6 +2384,22 @@ class Interpreter:
             if deferred:
                 raise deferred[0]  # the next item asked for: the generator's body raised past its last
             self.exec_block(node.orelse)
+
+    def _watch_sources(self, node: ast.For, watched: list, more: bool, skipped_any: bool) -> None:
+        """Before a loop over an iterator asks for its next item: a list it reads that the body
+        changed ends the path; a dict whose size changed makes Python's next item raise (when
+        the loop's iterator reads only that dict and still has items), else ends the path."""
+        from flopcast.analyzer.builtins import source_change
+
+        span = self.node_span(node.iter)
+        for source, ids in watched:
+            change = source_change(source, ids)
+            if change is None:
+                continue
+            if change == "size" and more and len(watched) == 1 and not skipped_any:
+                raise UserRaise(span, "RuntimeError: dictionary changed size during iteration")
+            raise PathEnd(f"{span}: the loop's iterator reads a list or dict the body changes; the cost after "
+                          "it is not counted", span)
 
     @staticmethod
     def _suspend_sources(sources: list, index: int) -> None:
