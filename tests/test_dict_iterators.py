@@ -50,6 +50,14 @@ EXACT = {
             for _ in range(mlp.depth):
                 STEP
         """),
+    # a comprehension that appends to the list it runs over reads the live list (it ran the
+    # items the list held when it started: 4 steps where Python runs mlp.depth + 3)
+    "a_comprehension_appending_to_its_own_list_runs_the_new_items": ("", """
+        lst = [1, 2]
+        made = [lst.append(x) for x in lst if len(lst) < mlp.depth + 3]
+        for _ in lst:
+            STEP
+        """),
 }
 
 LOWER = {

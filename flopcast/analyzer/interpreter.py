@@ -4459,15 +4459,34 @@ class Interpreter:
         # probes, whose deep walks also map and unmap CPython's frame chunks at every crossing.
         watcher = None
         charged = len(self.result.charges)
+        # A list the comprehension changes (`[xs.append(x) for x in xs if ...]`): Python's iterator
+        # reads the live list by index at each step, as a `for` loop's does (stmt_For)
+        live = source.items if source.__class__ is ListVal and not source.unordered and not source.is_set \
+            and source.view_of is None else None
+        skipped_any = False
         try:
             position = 0
-            while position < len(items):
+            while True:
+                if live is not None and (len(live) != len(items) or position < len(live)
+                                         and live[position] is not items[position]):
+                    if skipped_any:
+                        raise PathEnd(f"{self.node_span(gen.iter)}: the comprehension's list changes while it "
+                                      "runs, after iterations flopcast accounted for at once; the cost after it "
+                                      "is not counted", self.node_span(gen.iter))
+                    items = level[0] = list(live)
+                    if watcher is not None:
+                        watcher.close()
+                        watcher = None
+                    steady = False
+                if position >= len(items):
+                    break
                 level[1] = position
                 self.tick()
                 self.assign(gen.target, items[position])
                 if steady and position == 1 and len(self.result.charges) > charged:
                     watcher = SteadyLoop.watch_comprehension(self, running.node, items, running.made, MAX_STEPS)
                 skipped = watcher.skip_from(position) if watcher is not None else 0
+                skipped_any = skipped_any or bool(skipped)
                 if skipped:
                     # The items from `position` on repeat the last one's: made; make the next one.
                     if self.record_values:
