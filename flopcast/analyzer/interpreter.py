@@ -2388,12 +2388,16 @@ class Interpreter:
     def _watch_sources(self, node: ast.For, watched: list, more: bool, skipped_any: bool) -> None:
         """Before a loop over an iterator asks for its next item: a list it reads that the body
         changed ends the path; a dict whose size changed makes Python's next item raise (when
-        the loop's iterator reads only that dict and still has items), else ends the path."""
+        the loop's iterator reads only that dict and still has items), else ends the path.
+        The look at the lists is the analysis' own: a steady loop's watch (repeats.SteadyLoop)
+        sets a zipped list aside as read only at the loop's position, and a read of it seen
+        here would fail every watch of a loop that only reads the list (counters._get_items)."""
         from flopcast.analyzer.builtins import source_change
 
         span = self.node_span(node.iter)
         for source, ids in watched:
-            change = source_change(source, ids)
+            with suspended(self.counter_watch):
+                change = source_change(source, ids)
             if change is None:
                 continue
             if change == "size" and more and len(watched) == 1 and not skipped_any:
