@@ -77,6 +77,20 @@ LOWER = {
             if len(lst) < 4:
                 lst.append(a)
         """),
+    # a comprehension over zip/enumerate of a list it appends to reads the live list, as a
+    # `for` loop does (it ran the items the list held when zip was made: a false exact)
+    "a_comprehension_over_zip_of_a_list_it_appends_to": ("", """
+        lst = [1, 2]
+        made = [lst.append(a) for a, b in zip(lst, range(mlp.depth + 5)) if len(lst) < mlp.depth + 3]
+        for _ in lst:
+            STEP
+        """),
+    "a_comprehension_over_enumerate_of_a_list_it_appends_to": ("", """
+        lst = [1, 2]
+        made = [lst.append(a) for i, a in enumerate(lst) if len(lst) < mlp.depth + 3]
+        for _ in lst:
+            STEP
+        """),
     # the same keys changed at the same size: not modelled
     "an_iterator_over_a_dict_whose_keys_changed": ("", """
         d = {0: 1.0, 1: 2.0}

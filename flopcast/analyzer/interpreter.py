@@ -2323,7 +2323,7 @@ class Interpreter:
             index = 0
             while True:
                 if watched_sources and index:
-                    self._watch_sources(node, watched_sources, index < len(items), skipped_any)
+                    self._watch_sources(node.iter, watched_sources, index < len(items), skipped_any)
                 if live is not None and (len(live) != len(items) or index < len(live) and live[index] is not items[index]):
                     if skipped_any:
                         raise PathEnd(f"{self.node_span(node)}: the loop's list changes while it runs, after "
@@ -2385,8 +2385,8 @@ class Interpreter:
                 raise deferred[0]  # the next item asked for: the generator's body raised past its last
             self.exec_block(node.orelse)
 
-    def _watch_sources(self, node: ast.For, watched: list, more: bool, skipped_any: bool) -> None:
-        """Before a loop over an iterator asks for its next item: a list it reads that the body
+    def _watch_sources(self, iter_node: ast.expr, watched: list, more: bool, skipped_any: bool) -> None:
+        """Before a loop (or a comprehension) over an iterator asks for its next item: a list it reads that the body
         changed ends the path; a dict whose size changed makes Python's next item raise (when
         the loop's iterator reads only that dict and still has items), else ends the path.
         The look at the lists is the analysis' own: a steady loop's watch (repeats.SteadyLoop)
@@ -2394,7 +2394,7 @@ class Interpreter:
         here would fail every watch of a loop that only reads the list (counters._get_items)."""
         from flopcast.analyzer.builtins import source_change
 
-        span = self.node_span(node.iter)
+        span = self.node_span(iter_node)
         for source, ids in watched:
             with suspended(self.counter_watch):
                 change = source_change(source, ids)
@@ -4452,10 +4452,17 @@ class Interpreter:
         gen = gens[index]
         source = self.eval(gen.iter)
         before = source.consumed if source.__class__ in (PyGenerator, SeqIterator) else None
+        watched_sources = source.seen if isinstance(source, SeqIterator) and source.__class__ is not LazyIterator \
+            else ()
         items = self.iterate(source, gen.iter)
         if items is None:
             self.unpriced(gen.iter, "comprehension", "iterates over a value whose length depends on data")
             return False
+        if watched_sources:
+            # zip/enumerate/iter over lists or dicts the comprehension changes: as a `for` loop's (stmt_For)
+            from flopcast.analyzer.builtins import source_state
+
+            watched_sources = [source_state(src) for src, _ in watched_sources]
         level = [items, -1]
         running.levels.append(level)
         # Watched from the second iteration on, and only when the first one charged: a comprehension
@@ -4471,6 +4478,8 @@ class Interpreter:
         try:
             position = 0
             while True:
+                if watched_sources and position:
+                    self._watch_sources(gen.iter, watched_sources, position < len(items), skipped_any)
                 if live is not None and (len(live) != len(items) or position < len(live)
                                          and live[position] is not items[position]):
                     if skipped_any:
