@@ -23,6 +23,7 @@ import weakref
 import re
 import sys
 from collections import ChainMap
+from collections.abc import Mapping
 from dataclasses import astuple, dataclass, field, fields, replace
 from pathlib import PurePosixPath
 from typing import Any, NoReturn, Optional
@@ -264,6 +265,35 @@ class RunningComprehension:
     made: list = field(default_factory=list)  # the items made so far
     # Per level entered: [its items, the position of the item being run]
     levels: list = field(default_factory=list)
+
+
+class _ComprehensionTargets(Mapping):
+    """A comprehension frame's own targets only (its other names are a copy of the enclosing
+    scope's, stale once the enclosing scope rebinds them)."""
+
+    __slots__ = ("vars", "names")
+
+    def __init__(self, vars: dict, names: frozenset) -> None:
+        self.vars, self.names = vars, names
+
+    def __getitem__(self, name):
+        if name in self.names:
+            return self.vars[name]
+        raise KeyError(name)
+
+    def __contains__(self, name) -> bool:
+        return name in self.names and name in self.vars
+
+    def __iter__(self):
+        return (n for n in self.names if n in self.vars)
+
+    def __len__(self) -> int:
+        return sum(1 for n in self.names if n in self.vars)
+
+
+def _target_names(node) -> frozenset:
+    """The names a comprehension's `for` targets bind (its own scope's)."""
+    return frozenset(n.id for gen in node.generators for n in ast.walk(gen.target) if isinstance(n, ast.Name))
 
 
 @dataclass
@@ -1395,12 +1425,41 @@ class Interpreter:
                 qual = f"{self.frame.qualname}.{qual}"
             else:
                 qual = f"{self.frame.qualname}.<locals>.{qual}"
-        closure = self.frame.vars if self.frame.qualname != "<module>" and self.frame.function is not None else None
-        outer = self.frame.function.closure if closure is not None else None
+        if self._comprehensions and self._comprehensions[-1].frame is self.frame:
+            # a lambda in a comprehension: its targets, then the enclosing function's live names
+            closure = self._comprehension_closure(len(self._comprehensions) - 1)
+            return FunctionVal(node, self.frame.module, qual, defaults, kw_defaults, closure, None)
+        closure = self._scope_closure(self.frame)
+        return FunctionVal(node, self.frame.module, qual, defaults, kw_defaults, closure, None)
+
+    @staticmethod
+    def _scope_closure(frame: Frame):
+        """What a function made in ``frame`` closes over: its variables (live, as Python's cells
+        are), then the enclosing functions' (None at module level and in a class body)."""
+        closure = frame.vars if frame.qualname != "<module>" and frame.function is not None else None
+        outer = frame.function.closure if closure is not None else None
         if outer is not None:
             # a def inside a nested function reads the enclosing functions' variables too
             closure = ChainMap(closure, *getattr(outer, "maps", [outer]))
-        return FunctionVal(node, self.frame.module, qual, defaults, kw_defaults, closure, None)
+        return closure
+
+    def _comprehension_closure(self, index: int) -> ChainMap:
+        """What a lambda made in the ``index``-th running comprehension closes over: that
+        comprehension's own targets (read when the lambda is called: the last item's once the
+        comprehension is done), then the enclosing scope's names as they are when it is called.
+        The comprehension's frame holds a copy of the enclosing names made when it started:
+        reading those would give a name rebound since its old value, and at module level the
+        targets were not visible at all (names there are looked up in the module)."""
+        running = self._comprehensions[index]
+        own = _ComprehensionTargets(running.frame.vars, _target_names(running.node))
+        enclosing = self._outer_frames[running.depth]
+        if index > 0 and self._comprehensions[index - 1].frame is enclosing:
+            rest = self._comprehension_closure(index - 1)
+        else:
+            rest = self._scope_closure(enclosing)
+        if rest is None:
+            return ChainMap(own)
+        return ChainMap(own, *getattr(rest, "maps", [rest]))
 
     def stmt_ClassDef(self, node: ast.ClassDef) -> None:
         bases = [self.eval(b) for b in node.bases]
