@@ -296,6 +296,55 @@ def _target_names(node) -> frozenset:
     return frozenset(n.id for gen in node.generators for n in ast.walk(gen.target) if isinstance(n, ast.Name))
 
 
+_LAZY_READS: "weakref.WeakKeyDictionary[ast.AST, frozenset]" = weakref.WeakKeyDictionary()
+_MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault",
+                       "popitem", "sort", "reverse", "add", "discard", "__setitem__", "__delitem__"})
+
+
+def _lazy_reads(node: ast.GeneratorExp) -> frozenset:
+    """The names a generator expression reads when each item is made (its element, its
+    conditions, the iterables after the first), less the names it binds itself."""
+    found = _LAZY_READS.get(node)
+    if found is None:
+        parts = [node.elt] + [c for g in node.generators for c in g.ifs] + [g.iter for g in node.generators[1:]]
+        loads, bound = set(), set()
+        for part in parts:
+            for n in ast.walk(part):
+                if isinstance(n, ast.Name):
+                    (loads if isinstance(n.ctx, ast.Load) else bound).add(n.id)
+                elif isinstance(n, ast.arg):
+                    bound.add(n.arg)
+        for g in node.generators:
+            bound.update(n.id for n in ast.walk(g.target) if isinstance(n, ast.Name))
+        found = _LAZY_READS[node] = frozenset(loads - bound)
+    return found
+
+
+def _held(value) -> tuple:
+    """What a name a generator expression reads holds, as far as its items' costs can tell (an
+    array's shape, dtype, symmetry and whether it is plain numpy; a number's value)."""
+    return (signature(value), getattr(value, "plain", None)) if value is not _MISSING else ("missing",)
+
+
+def _written_names(loop: ast.For) -> set:
+    """The names a loop's target and body bind, and those whose object they change in place
+    (an attribute or item store, a list or dict method that changes it)."""
+    written = set()
+    for n in itertools.chain(ast.walk(loop.target), *(ast.walk(s) for s in loop.body)):
+        if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
+            written.add(n.id)
+        elif isinstance(n, (ast.Global, ast.Nonlocal)):
+            written.update(n.names)
+        elif isinstance(n, (ast.Attribute, ast.Subscript)) and not isinstance(n.ctx, ast.Load) \
+                or isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in _MUTATORS:
+            base = n.func.value if isinstance(n, ast.Call) else n.value
+            while isinstance(base, (ast.Attribute, ast.Subscript)):
+                base = base.value
+            if isinstance(base, ast.Name):
+                written.add(base.id)
+    return written
+
+
 @dataclass
 class RunResult:
     charges: list[Charge] = field(default_factory=ChargeList)
@@ -479,6 +528,9 @@ class Interpreter:
         self._handling: list = []  # the exceptions whose except clauses are running (for a bare `raise`)
         self._starting_generator: Optional[PyGenerator] = None  # handed to the next frame made
         self._ran_generators: list[PyGenerator] = []  # generators whose bodies ran inside predict
+        # Generator expressions kept or looped over, made whole where written: id -> (the
+        # iterator, the frame it was made in, {name it reads lazily: the value bound then})
+        self._genexp_reads: dict = {}
         # While a `for` statement takes its items: the errors generators raised past their last
         # item, raised after the loop's body ran for every item (None: raised where consumed).
         self._deferred_errors: Optional[list] = None
@@ -590,6 +642,11 @@ class Interpreter:
                     self.result.failed = f"{exc.span}: {exc.what}"
                     self.result.raised = (exc.span, exc.what, False)
                     value = None
+                except PathEnd:
+                    # items made ahead of their consumer (a generator expression made where it is
+                    # written, a body run whole at the first next()) are not a lower bound's
+                    self.retract_unconsumed(ending=True)
+                    raise
                 self.retract_unconsumed()
                 self.result.returned = value
                 rejected = self.rejected_prediction(value, predict) if value is not None else None
@@ -782,6 +839,13 @@ class Interpreter:
                 value = self.call(predict, [self.make_mlp(), Known(self.budget)], {}, self.program.main_span)
             except UserRaise as exc:
                 stopped, value = f"call {len(first.later) + 2} raises {exc.what}", None
+            except PathEnd:
+                self._ran_generators = generators[before_generators:]
+                try:
+                    self.retract_unconsumed(ending=True)
+                finally:
+                    self._ran_generators = generators
+                raise
             self._ran_generators = generators[before_generators:]
             try:
                 self.retract_unconsumed()
@@ -2301,8 +2365,13 @@ class Interpreter:
         return ctx
 
     def stmt_For(self, node: ast.For) -> None:
-        iterable = self.genexp_as_generator(node.iter) if node.iter.__class__ is ast.GeneratorExp \
-            else self.eval(node.iter)
+        if node.iter.__class__ is ast.GeneratorExp:
+            iterable = self.genexp_as_generator(node.iter)
+            self._watch_genexp(iterable, node.iter)
+        else:
+            iterable = self.eval(node.iter)
+        # a generator expression made whole here whose next items read names the loop writes
+        interleaved = self._interleaved_reads(node, iterable)
         limit = self.loop_limit(node)
         if isinstance(iterable, EndlessIter):
             self.for_endless(node, iterable, limit)
@@ -2409,6 +2478,8 @@ class Interpreter:
                         items = ctx.items = iterable.items
                 if index >= len(items):
                     break
+                if interleaved is not None and index:
+                    self._check_interleaved(interleaved)
                 self.tick()
                 ctx.index = index
                 self.assign(node.target, items[index])
@@ -3126,8 +3197,12 @@ class Interpreter:
         if isinstance(value, NpzFile):
             return [Known(k) for k in value.arrays]
         if isinstance(value, PyGenerator):
+            if self._genexp_reads:
+                self._check_genexp_reads(value, node)
             return self.consume_generator(value)
         if isinstance(value, SeqIterator):  # iter(seq): what next() and islice() left
+            if self._genexp_reads:
+                self._check_genexp_reads(value, node)
             if value.seen:
                 from flopcast.analyzer.builtins import check_sources
 
@@ -3507,14 +3582,18 @@ class Interpreter:
             self._deferred_errors.append(gen.error)
         return rest
 
-    def retract_unconsumed(self) -> None:
+    def retract_unconsumed(self, ending: bool = False) -> None:
         """Take back the charges of generator bodies past the last item the program consumed
-        (a `for` that broke early, a lone `next()`): at run time that code never ran."""
+        (a `for` that broke early, a lone `next()`): at run time that code never ran.
+        ``ending``: the path ends here (PathEnd): the run may take those items later, or never;
+        what it surely made is what was taken so far (a body still running ends here)."""
         regions = []
         for gen in self._ran_generators:
+            if gen.items is None or gen.end is None and not ending:
+                continue
             if gen.consumed < len(gen.items) or not gen.past_last:
                 mark = gen.marks[gen.consumed - 1] if gen.consumed else gen.start
-                regions.append((mark, gen.end))
+                regions.append((mark, gen.end if gen.end is not None else self.ledger()))
                 if gen.consumed and _yields_under_cleanup(getattr(gen.function, "node", None)):
                     # left at a yield inside try/finally or with: Python runs that cleanup when the
                     # generator is closed (close(), or when it is collected), and its cost is the run's
@@ -4651,7 +4730,67 @@ class Interpreter:
         """A generator expression kept (``gen = (...)``, an argument of the program's own
         function): used up once, and what its consumer never takes is taken back."""
         made = self.genexp_as_generator(node)
-        return SeqIterator(made.items) if made.__class__ is ListVal else made
+        made = SeqIterator(made.items) if made.__class__ is ListVal else made
+        self._watch_genexp(made, node)
+        return made
+
+    def _watch_genexp(self, made: Value, node: ast.GeneratorExp) -> None:
+        """A generator expression whose items are taken later (kept, looped over) is made whole
+        here, but Python makes each item when it is taken, reading the names its element and
+        conditions mention as they are bound then: remember what they hold now."""
+        if made.__class__ not in (SeqIterator, PyGenerator):
+            return
+        names = _lazy_reads(node)
+        if names:
+            frame = self.frame
+            self._genexp_reads[id(made)] = (made, frame, node,
+                                            {n: _held(self._bound_in(frame, n)) for n in names})
+
+    def _bound_in(self, frame: Frame, name: str):
+        if name in frame.vars:
+            return frame.vars[name]
+        fn = frame.function
+        if fn is not None and fn.closure is not None and name in fn.closure:
+            return fn.closure[name]
+        return self.module_envs.get(frame.module.path, {}).get(name, _MISSING)
+
+    def _check_genexp_reads(self, made: Value, node) -> None:
+        """Taking the items of a generator expression made whole where it is written: a name it
+        reads that holds another value since makes the run's items differ from the ones made
+        (the path ends)."""
+        watched = self._genexp_reads.pop(id(made), None)
+        if watched is None or watched[0] is not made:
+            return
+        _, frame, gen_node, held = watched
+        for name, was in held.items():
+            if _held(self._bound_in(frame, name)) != was:
+                span = self.node_span(gen_node)
+                self.stop_path(f"{span}: the generator expression reads `{name}`, which holds another value "
+                               "since the generator was made and before its items were taken; flopcast makes "
+                               "the items where the expression is written, so the cost after it is not counted",
+                               span, "generator expression over a rebound name")
+
+    def _interleaved_reads(self, loop: ast.For, iterable: Value) -> Optional[tuple]:
+        """(frame, node, {name: held}) of the names a looped-over generator expression reads and
+        the loop writes (its target, its body), or None. Taking the first item checks the rest."""
+        watched = self._genexp_reads.get(id(iterable))
+        if watched is None or watched[0] is not iterable:
+            return None
+        self._check_genexp_reads(iterable, loop.iter)
+        _, frame, gen_node, held = watched
+        hit = set(held) & _written_names(loop)
+        return (frame, gen_node, {n: held[n] for n in hit}) if hit else None
+
+    def _check_interleaved(self, interleaved: tuple) -> None:
+        """Before the loop takes its next item: Python makes it now, with the names the body
+        wrote; flopcast made it before the loop ran (the path ends when one holds another value)."""
+        frame, gen_node, held = interleaved
+        for name, was in held.items():
+            if _held(self._bound_in(frame, name)) != was:
+                span = self.node_span(gen_node)
+                self.stop_path(f"{span}: the loop over this generator expression changes `{name}`, which the "
+                               "expression reads for its next item; flopcast made the items before the loop ran, "
+                               "so the cost after it is not counted", span, "generator expression over a rebound name")
 
     def eager_genexp(self, node: ast.GeneratorExp) -> Value:
         """A generator expression a library call consumes whole at once (sum, list, sorted,
