@@ -190,6 +190,27 @@ CORPUS = {
         ),
         guards=("if use_head and not fnp.all(fnp.isfinite(out)):",),
     ),
+    "spectral_stages": Entry(
+        points=(
+            (16, 2, 20_000, "interval"),      # little room: mean/diag stages whatever the power loop did
+            (16, 2, 10**7, "interval"),       # low-rank stages on both halves
+            (32, 3, 10**8, "interval"),
+        ),
+        data_sites=("while abs(lam - prev) > POWER_TOL * max(abs(lam), 1.0) and steps < POWER_CAP:",
+                    "while rank < MAX_RANK and ratio * (1.0 - ratio) ** rank > KEEP_FRAC * ratio:"),
+        notes={"16x2 at 1e5": "the power loop's trip count steers the plan (budget left): a run of 9 "
+                              "steps (18,895) is below the interval [22,015, 99,407] that takes the loop "
+                              "as 0 or 12 steps (the 'answers alike' caveat); not a corpus point"},
+    ),
+    "calib_mix": Entry(
+        points=(
+            (16, 2, 20_000, "interval"),      # only moment kernels fit
+            (16, 2, 200_000, "interval"),     # samples, downgraded blends
+            (32, 3, 200_000, "interval"),
+            (32, 3, 2**41, "interval"),       # the shipped plan: moment, sample, moment
+        ),
+        data_sites=("if code == K.BLEND:", "elif code == K.SAMPLE:"),
+    ),
     "topk_split": Entry(
         points=(
             (8, 2, 30_000, "interval"),    # dense block on the tail (k in [2, 8]), rejoined each layer
