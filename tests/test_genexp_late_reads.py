@@ -1,8 +1,11 @@
 """A generator expression makes each item when it is taken, reading the names its element
 mentions as they are bound then; flopcast makes a kept or looped-over one whole where it is
 written. A name rebound in between (before the items are taken, or by the loop's body) made a
-false "exact" (or a lower bound above the run): the path now ends there. Items made ahead of
-their consumer are taken back when a path ends, so the lower bound holds only what the run made.
+false "exact" (or a lower bound above the run): the path now ends there. A generator function's
+body, which flopcast runs whole at its first item, likewise ends the path when its consumer
+changes what the body reads (its arguments, the names it mentions) before a later item. Items
+made ahead of their consumer are taken back when a path ends, so the lower bound holds only what
+the run made.
 
 Each case is checked against the real flopscope.
 """
@@ -86,6 +89,144 @@ def test_a_kept_generator_over_unchanged_names_stays_exact(tmp_path):
             acc = acc + a
         return fnp.zeros((mlp.depth, mlp.width)) + y + acc
         """)
+    for point in POINTS:
+        report = analyze(path, point)
+        assert report.total.exact and not report.unpriced, (point, report.total)
+        assert report.total.lo == measure(path, point).total, point
+
+
+def test_a_generator_functions_later_items_read_the_state_its_consumer_changed(tmp_path):
+    """`blocks` reads cfg["n"] as each item is made; the loop sets it to the width after the
+    first item. flopcast ran the body whole at the first item (a false exact: 158 vs 326)."""
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent("""\
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        def blocks(cfg, k):
+            for _ in range(k):
+                yield fnp.ones(cfg["n"]) * 2.0
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                cfg = {"n": 2}
+                acc = 0.0
+                for a in blocks(cfg, 3):
+                    cfg["n"] = mlp.width
+                    acc = acc + float(fnp.sum(a))
+                return fnp.zeros((mlp.depth, mlp.width)) + acc
+        """))
+    _lower_bound_holds(path)
+
+
+def test_a_generator_reading_a_global_rebound_between_next_and_the_loop(tmp_path):
+    """The first item is taken with N = 2, the rest after N became the width."""
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent("""\
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+        N = 2
+
+
+        def blocks(k):
+            for _ in range(k):
+                yield fnp.ones(N) * 2.0
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                global N
+                N = 2
+                acc = 0.0
+                g = blocks(3)
+                first = next(g)
+                N = mlp.width
+                for a in g:
+                    acc = acc + float(fnp.sum(a))
+                return fnp.zeros((mlp.depth, mlp.width)) + acc + first[0]
+        """))
+    _lower_bound_holds(path)
+
+
+def test_a_generator_whose_consumer_changes_nothing_it_reads_stays_exact(tmp_path):
+    """The loop writes names the body never reads: every item is as flopcast made it."""
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent("""\
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        def layers(x, weights, log):
+            for w in weights:
+                x = fnp.tanh(x @ w)
+                yield x
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                log, rows, total = [], [], 0.0
+                for h in layers(fnp.ones(mlp.width), mlp.weights, log):
+                    rows.append(h * 2.0)
+                    total = total + 1.0
+                return fnp.stack(rows) + total
+        """))
+    for point in POINTS:
+        report = analyze(path, point)
+        assert report.total.exact and not report.unpriced, (point, report.total)
+        assert report.total.lo == measure(path, point).total, point
+
+
+def test_a_loop_reading_a_list_its_generator_appends_to_item_by_item(tmp_path):
+    """`blocks` appends to `log` before each item; the loop sizes an array by len(log): 1, 2, 3
+    widths in the run, 3, 3, 3 when the body ran whole first (a false exact: 704 vs 512)."""
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent("""\
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        def blocks(log, k):
+            for i in range(k):
+                log.append(i)
+                yield i
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                log = []
+                acc = fnp.zeros(1)
+                for i in blocks(log, 3):
+                    acc = fnp.sum(fnp.ones(len(log) * mlp.width)) + acc
+                return fnp.zeros((mlp.depth, mlp.width)) + acc
+        """))
+    _lower_bound_holds(path)
+
+
+def test_a_generator_that_logs_to_a_list_the_loop_never_reads_stays_exact(tmp_path):
+    """The body appends to `log`; the loop reads only its items."""
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent("""\
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        def layers(x, weights, log):
+            for w in weights:
+                x = fnp.tanh(x @ w)
+                log.append(x.shape)
+                yield x
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                log, rows = [], []
+                for h in layers(fnp.ones(mlp.width), mlp.weights, log):
+                    rows.append(h * 2.0)
+                return fnp.stack(rows) + float(len(log))
+        """))
     for point in POINTS:
         report = analyze(path, point)
         assert report.total.exact and not report.unpriced, (point, report.total)

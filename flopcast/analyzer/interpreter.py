@@ -326,6 +326,19 @@ def _held(value) -> tuple:
     return (signature(value), getattr(value, "plain", None)) if value is not _MISSING else ("missing",)
 
 
+def _holds(container, value) -> bool:
+    """Whether ``value`` is one of the items, values or attributes ``container`` holds."""
+    if value is _MISSING:
+        return False
+    if isinstance(container, (ListVal, TupleVal)):
+        return any(v is value for v in container.items)
+    if isinstance(container, DictVal):
+        return any(v is value for v in container.items.values())
+    if isinstance(container, InstanceVal):
+        return any(v is value for v in container.attrs.values())
+    return False
+
+
 def _written_names(loop: ast.For) -> set:
     """The names a loop's target and body bind, and those whose object they change in place
     (an attribute or item store, a list or dict method that changes it)."""
@@ -531,6 +544,11 @@ class Interpreter:
         # Generator expressions kept or looped over, made whole where written: id -> (the
         # iterator, the frame it was made in, {name it reads lazily: the value bound then})
         self._genexp_reads: dict = {}
+        # Generator bodies run whole at their first consumption: id -> (the generator, what the
+        # state its body reads looked like when it ended), checked as each later item is taken
+        self._generator_reads: dict = {}
+        # ... and those whose body changed what their consumer may read: id -> (the generator, what)
+        self._generator_changes: dict = {}
         # While a `for` statement takes its items: the errors generators raised past their last
         # item, raised after the loop's body ran for every item (None: raised where consumed).
         self._deferred_errors: Optional[list] = None
@@ -2421,6 +2439,8 @@ class Interpreter:
         elif limit is not None and limit < len(items):
             # The directive says the body runs N times: the loop leaves early (a break).
             items, truncated = items[:limit], True
+        if self._generator_changes and sources:
+            self._refuse_early_state(node, sources)
         ctx = self.enter_loop(node, limit)
         ctx.items = items
         broke = False
@@ -2480,6 +2500,10 @@ class Interpreter:
                     break
                 if interleaved is not None and index:
                     self._check_interleaved(interleaved)
+                if self._generator_reads:
+                    for source, before in sources:
+                        if before + index and source.__class__ is PyGenerator:
+                            self._check_generator_reads(source, self.node_span(node.iter))
                 self.tick()
                 ctx.index = index
                 self.assign(node.target, items[index])
@@ -3199,6 +3223,8 @@ class Interpreter:
         if isinstance(value, PyGenerator):
             if self._genexp_reads:
                 self._check_genexp_reads(value, node)
+            if value.consumed and self._generator_reads:
+                self._check_generator_reads(value, self.node_span(node) if node is not None else value.span)
             return self.consume_generator(value)
         if isinstance(value, SeqIterator):  # iter(seq): what next() and islice() left
             if self._genexp_reads:
@@ -3537,6 +3563,7 @@ class Interpreter:
                           "consumer takes) is consumed further, which is not modelled", span,
                           what="generator resumed")
         if gen.items is None:
+            before = self._generator_parts(gen) if gen.function is not None else None
             gen.items = []
             gen.start = self.ledger()
             gen.need = need
@@ -3555,7 +3582,75 @@ class Interpreter:
             if self.metered:
                 self.effects += 1
                 self._ran_generators.append(gen)
+            if gen.function is not None and len(gen.items) > 1:
+                after = self._generator_parts(gen)
+                self._generator_reads[id(gen)] = (gen, tuple(after))
+                if after != before:
+                    # the body changed what its consumer may read: the consumer sees it all at once
+                    changed = [key for key, (b, a) in enumerate(zip(before, after)) if b != a]
+                    self._generator_changes[id(gen)] = (gen, [before[i][0] for i in changed])
         return gen.items
+
+    def _generator_parts(self, gen: PyGenerator) -> list:
+        """What a generator's body can read that its consumer can change, and the other way
+        round: ((what, the object or name), signature) for the arguments it was called with
+        (their contents), and for the closure and module names its code mentions."""
+        from flopcast.analyzer.canonical import _mentioned
+
+        fn = gen.function
+        parts = [(("object", a), signature(a)) for a in gen.args]
+        parts += [(("object", v), signature(v)) for _, v in sorted(gen.kwargs.items())]
+        env = self.module_envs.get(fn.module.path, {}) if fn.module is not None else {}
+        names = _mentioned(fn.node)
+        for name in (names if names is not None else sorted(env)):
+            if fn.closure is not None and name in fn.closure:
+                parts.append((("object", fn.closure[name]), signature(fn.closure[name])))
+            elif name in env:
+                parts.append((("global", name), signature(env[name])))
+        return parts
+
+    def _generator_state(self, gen: PyGenerator) -> tuple:
+        return tuple(self._generator_parts(gen))
+
+    def _refuse_early_state(self, loop: ast.For, sources: list) -> None:
+        """A loop over a generator whose body (run whole at the first item) changed state the
+        loop's body reads: Python's loop sees it change item by item, flopcast's sees the last
+        state from the first item on (the path ends)."""
+        from flopcast.analyzer.canonical import _mentioned
+
+        for source, before in sources:
+            found = self._generator_changes.get(id(source))
+            if found is None or found[0] is not source or len(source.items or ()) - before < 2:
+                continue
+            objects = [what[1] for what in found[1] if what[0] == "object"]
+            globals_ = {what[1] for what in found[1] if what[0] == "global"}
+            names = set()
+            for stmt in loop.body:
+                names.update(n.id for n in ast.walk(stmt) if isinstance(n, ast.Name))
+            frame = self.frame
+            for name in sorted(names):
+                local = name in frame.vars or frame.function is not None and frame.function.closure is not None \
+                    and name in frame.function.closure
+                value = self._bound_in(frame, name)
+                if (name in globals_ and not local) or any(value is o for o in objects) \
+                        or any(_holds(o, value) for o in objects):
+                    span = self.node_span(loop.iter)
+                    self.stop_path(f"{span}: the generator's body changes `{name}`, which the loop's body reads; "
+                                   "flopcast runs the generator's body whole before the loop, so the cost after "
+                                   "it is not counted", span, "generator over changed state")
+
+    def _check_generator_reads(self, gen: Value, span: Span) -> None:
+        """Before a generator hands over an item after its first: Python makes that item now,
+        reading the state as the consumer left it; flopcast ran the body whole earlier. A change
+        to what the body reads ends the path."""
+        watched = self._generator_reads.get(id(gen))
+        if watched is None or watched[0] is not gen:
+            return
+        if self._generator_state(gen) != watched[1]:
+            del self._generator_reads[id(gen)]
+            self.stop_path(f"{span}: the state a generator's body reads (its arguments, the names it mentions) "
+                           "changed after it handed over an item; flopcast ran the body whole before its consumer, "
+                           "so the cost after it is not counted", span, "generator over changed state")
 
     def _generator_send(self, gen: PyGenerator, value: Value, span: Span) -> Value:
         """``gen.send(value)``: next(gen) when the body never sees what is sent (None, or no
