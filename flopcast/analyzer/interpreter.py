@@ -4659,7 +4659,15 @@ class Interpreter:
         expression made whole), so that a comprehension with one `for` may skip iterations
         that repeat the last one (repeats.SteadyLoop.watch_comprehension)."""
         saved = self.frame
-        inner = Frame(dict(saved.vars), saved.module, saved.qualname, saved.function, saved.cls, saved.receiver)
+        first = None
+        if saved.function is None and saved.cls is not None and saved.vars is saved.cls.attrs:
+            # In a class body the comprehension's scope does not see the class's names (they are
+            # not a scope functions close over): its first iterable is evaluated in the class
+            # body, everything else reads the module's names.
+            first = self.eval(node.generators[0].iter)
+            inner = Frame({}, saved.module, saved.qualname, saved.function, saved.cls, saved.receiver)
+        else:
+            inner = Frame(dict(saved.vars), saved.module, saved.qualname, saved.function, saved.cls, saved.receiver)
         running = RunningComprehension(node, len(self._outer_frames), inner)
         self._outer_frames.append(saved)
         self._comprehensions.append(running)
@@ -4667,7 +4675,8 @@ class Interpreter:
         self.frame = inner
         try:
             known = self._generators(node.generators, 0, make, running,
-                                     steady and len(node.generators) == 1 and not self.decisions.per_execution)
+                                     steady and len(node.generators) == 1 and not self.decisions.per_execution,
+                                     first)
         finally:
             self.frame = saved
             self._outer_frames.pop()
@@ -4675,7 +4684,8 @@ class Interpreter:
             self._opaque_depth -= 1
         return running.made if known else None
 
-    def _generators(self, gens, index, make, running: "RunningComprehension", steady: bool = False) -> bool:
+    def _generators(self, gens, index, make, running: "RunningComprehension", steady: bool = False,
+                    first: Optional[Value] = None) -> bool:
         """Runs one level of a comprehension; False when a level iterates over a value whose
         items are not known (the result is then unknown: never the part that was made).
         ``steady``: the one level may skip iterations that repeat (see ``comprehension``)."""
@@ -4683,7 +4693,7 @@ class Interpreter:
             running.made.append(make())
             return True
         gen = gens[index]
-        source = self.eval(gen.iter)
+        source = first if first is not None else self.eval(gen.iter)
         before = source.consumed if source.__class__ in (PyGenerator, SeqIterator) else None
         watched_sources = source.seen if isinstance(source, SeqIterator) and source.__class__ is not LazyIterator \
             else ()
