@@ -3236,6 +3236,8 @@ class Interpreter:
             rest, value.consumed = value.items[value.consumed:], len(value.items)
             return rest
         if isinstance(value, GeneratorView):
+            if self._genexp_reads:
+                self._check_genexp_reads(value, node)
             return list(value.items)
         if isinstance(value, InstanceVal) and value.cls.tuple_like:
             return [value.attrs.get(f[0], OPAQUE) for f in value.cls.fields]
@@ -4843,13 +4845,16 @@ class Interpreter:
         """A generator expression whose items are taken later (kept, looped over) is made whole
         here, but Python makes each item when it is taken, reading the names its element and
         conditions mention as they are bound then: remember what they hold now."""
-        if made.__class__ not in (SeqIterator, PyGenerator):
+        if made.__class__ not in (SeqIterator, PyGenerator, GeneratorView):
             return
         names = _lazy_reads(node)
         if names:
             frame = self.frame
-            self._genexp_reads[id(made)] = (made, frame, node,
-                                            {n: _held(self._bound_in(frame, n)) for n in names})
+            held = {n: _held(self._bound_in(frame, n)) for n in names}
+            earlier = self._genexp_reads.get(id(made))
+            if earlier is not None and earlier[0] is made:  # zip of two generator expressions
+                held.update(earlier[3])
+            self._genexp_reads[id(made)] = (made, frame, node, held)
 
     def _bound_in(self, frame: Frame, name: str):
         if name in frame.vars:
@@ -4930,9 +4935,11 @@ class Interpreter:
         eager = (func.__class__ is Builtin and func.name not in _LAZY_CONSUMERS
                  or func.__class__ is LibRef and not func.path.startswith("py:itertools.")
                  or func.__class__ is BoundLib and func.path.startswith(("py.", "numpy.", "flopscope")))
+        watch = []
         for a in node.args:
             if lazy and a.__class__ is ast.GeneratorExp:
                 args.append(self.genexp_as_generator(a))  # taken as far as the call goes
+                watch.append(a)
             elif eager and a.__class__ is ast.GeneratorExp:
                 args.append(self.eager_genexp(a))
             elif isinstance(a, ast.Starred):
@@ -4952,6 +4959,11 @@ class Interpreter:
                     return self.unpriced(node, "call with **kwargs", "the unpacked mapping is not known")
             else:
                 kwargs[kw.arg] = self.eval(kw.value)
+        if watch:
+            made = self.call(func, args, kwargs, self.node_span(node), node)
+            for a in watch:  # zip/enumerate/islice take the generator's items as they are asked
+                self._watch_genexp(made, a)
+            return made
         return self.call(func, args, kwargs, self.node_span(node), node)
 
     def call(self, func: Value, args: list[Value], kwargs: dict, span: Span, node=None) -> Value:
