@@ -550,6 +550,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         return Unknown("", span, name)
     if name == "super":
         frame = interp.frame
+        if not args:
+            _zero_argument_super_raises(interp, frame, span)
         cls = args[0] if args else frame.vars.get("__class__") or frame.cls
         receiver = args[1] if len(args) > 1 else (frame.vars.get(frame.function.node.args.args[0].arg)
                                                  if frame.function and frame.function.node.args.args else None)
@@ -729,6 +731,23 @@ def _scalar_conversion_error(name: str, x: Array) -> Optional[str]:
 
 
 import ast as _ast  # noqa: E402
+import sys as _sys  # noqa: E402
+
+
+def _zero_argument_super_raises(interp, frame, span: Span) -> None:
+    """``super()`` takes the first argument of the function whose code calls it. Before Python
+    3.12 a list, set or dict comprehension is a function of its own whose first argument is its
+    iterator: TypeError. A lambda or nested def with no argument has none: RuntimeError."""
+    running = interp._comprehensions[-1] if interp._comprehensions else None
+    if running is not None and running.frame is frame and _sys.version_info < (3, 12) \
+            and isinstance(running.node, (_ast.ListComp, _ast.SetComp, _ast.DictComp)):
+        raise UserRaise(span, "TypeError: super(type, obj): obj must be an instance or subtype of type")
+    fn = frame.function
+    if (running is None or running.frame is not frame) and fn is not None \
+            and isinstance(fn.node, (_ast.Lambda, _ast.FunctionDef)):
+        a = fn.node.args
+        if not a.posonlyargs and not a.args and a.vararg is None:
+            raise UserRaise(span, "RuntimeError: super(): no arguments")
 
 _ADD = _ast.Add()
 
