@@ -320,6 +320,55 @@ def _lazy_reads(node: ast.GeneratorExp) -> frozenset:
     return found
 
 
+_LOCALS: "weakref.WeakKeyDictionary[ast.AST, frozenset]" = weakref.WeakKeyDictionary()
+
+
+def _function_locals(fn_node) -> frozenset:
+    """The names a function (or lambda) binds in its own scope: its parameters and every name it
+    assigns, deletes, imports, defines or catches as, less those it declares global or nonlocal
+    (nested functions, classes and comprehensions have scopes of their own; `:=` in a
+    comprehension binds in the function)."""
+    found = _LOCALS.get(fn_node)
+    if found is not None:
+        return found
+    bound, declared = set(), set()
+    a = fn_node.args
+    for arg in a.posonlyargs + a.args + a.kwonlyargs + [x for x in (a.vararg, a.kwarg) if x is not None]:
+        bound.add(arg.arg)
+    todo = list(fn_node.body) if isinstance(fn_node.body, list) else [fn_node.body]
+    while todo:
+        n = todo.pop()
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(n.name)
+            todo.extend(n.decorator_list)
+            if not isinstance(n, ast.ClassDef):
+                todo.extend(d for d in n.args.defaults + n.args.kw_defaults if d is not None)
+            continue
+        if isinstance(n, ast.Lambda):
+            todo.extend(d for d in n.args.defaults + n.args.kw_defaults if d is not None)
+            continue
+        if isinstance(n, (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+            bound.update(w.target.id for w in ast.walk(n) if isinstance(w, ast.NamedExpr)
+                         and isinstance(w.target, ast.Name))
+            todo.append(n.generators[0].iter)
+            continue
+        if isinstance(n, (ast.Global, ast.Nonlocal)):
+            declared.update(n.names)
+        elif isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load):
+            bound.add(n.id)
+        elif isinstance(n, (ast.Import, ast.ImportFrom)):
+            bound.update((al.asname or al.name).split(".")[0] for al in n.names if al.name != "*")
+        elif isinstance(n, ast.ExceptHandler) and n.name:
+            bound.add(n.name)
+        elif isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name:
+            bound.add(n.name)
+        elif isinstance(n, ast.MatchMapping) and n.rest:
+            bound.add(n.rest)
+        todo.extend(ast.iter_child_nodes(n))
+    found = _LOCALS[fn_node] = frozenset(bound - declared)
+    return found
+
+
 def _held(value) -> tuple:
     """What a name a generator expression reads holds, as far as its items' costs can tell (an
     array's shape, dtype, symmetry and whether it is plain numpy; a number's value)."""
@@ -3388,6 +3437,14 @@ class Interpreter:
         if name in frame.vars:
             return frame.vars[name]
         fn = frame.function
+        if fn is not None and name in _function_locals(fn.node) \
+                and not (self._comprehensions and self._comprehensions[-1].frame is frame):
+            # A name the function binds somewhere is local to it everywhere: read before it is
+            # bound on this path, Python raises UnboundLocalError (never the module's name)
+            span = self.node_span(node)
+            raise PathEnd(f"{span}: local variable {name!r} is read before it is assigned on this path (Python "
+                          "raises UnboundLocalError); the cost after it is not counted", span,
+                          what=f"unbound local {name!r}")
         while fn is not None and fn.closure is not None:
             if name in fn.closure:
                 return fn.closure[name]
