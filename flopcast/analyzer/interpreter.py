@@ -240,6 +240,7 @@ class Frame:
     globals_: Optional[set] = None
     nonlocals_: Optional[set] = None
     generator: Optional[PyGenerator] = None  # set while a generator function's body runs
+    enclosing: Optional["Frame"] = None  # a class body's: the frame its class statement runs in
 
 
 @dataclass(frozen=True)
@@ -1563,10 +1564,12 @@ class Interpreter:
         closure = self._scope_closure(self.frame)
         return FunctionVal(node, self.frame.module, qual, defaults, kw_defaults, closure, None)
 
-    @staticmethod
-    def _scope_closure(frame: Frame):
+    def _scope_closure(self, frame: Frame):
         """What a function made in ``frame`` closes over: its variables (live, as Python's cells
-        are), then the enclosing functions' (None at module level and in a class body)."""
+        are), then the enclosing functions' (None at module level). A class body is no scope
+        functions close over: its methods close over the function the class statement runs in."""
+        if frame.function is None and frame.enclosing is not None:
+            return self._scope_closure(frame.enclosing)
         closure = frame.vars if frame.qualname != "<module>" and frame.function is not None else None
         outer = frame.function.closure if closure is not None else None
         if outer is not None:
@@ -1607,6 +1610,7 @@ class Interpreter:
         saved = self.frame
         body_frame = Frame(cls.attrs, self.frame.module, qual, None, cls)
         body_frame.vars = cls.attrs
+        body_frame.enclosing = saved
         self._outer_frames.append(saved)
         self._opaque_depth += 1
         self.frame = body_frame
