@@ -243,3 +243,39 @@ def test_zip_over_a_generator_expression_reads_the_name_when_the_items_are_taken
         u = sum(v for _, v in zg)
         return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(u)
         """))
+
+
+def test_next_on_a_kept_generator_expression_after_a_rebinding(tmp_path):
+    """next() takes the first item after `n` became the width (flopcast: made with n = 2)."""
+    _lower_bound_holds(_write(tmp_path, """\
+        n = 2
+        g = (fnp.ones(n) * 2.0 for _ in range(2))
+        n = mlp.width
+        a = next(g)
+        return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(a)
+        """))
+
+
+def test_next_on_a_generator_after_its_consumer_changed_what_it_reads(tmp_path):
+    """The second next() makes an item of the width the consumer set after the first."""
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent("""\
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        def blocks(cfg):
+            for _ in range(3):
+                yield fnp.ones(cfg["n"]) * 2.0
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                cfg = {"n": 2}
+                g = blocks(cfg)
+                a = next(g)
+                cfg["n"] = mlp.width
+                b = next(g)
+                return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(a) + fnp.sum(b)
+        """))
+    _lower_bound_holds(path)

@@ -665,6 +665,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         it = args[0]
         if it.seen:
             check_sources(interp, it, span)
+        if interp._genexp_reads:  # a generator expression made where it is written
+            interp._check_genexp_reads(it, node, keep=True)
         if it.ready(it.consumed + 1):
             it.consumed += 1
             return it.item(it.consumed - 1)
@@ -683,6 +685,10 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         fresh = gen.items is None
         if fresh:
             gen.taken_by_next = True
+        if interp._genexp_reads:
+            interp._check_genexp_reads(gen, node, keep=True)
+        if gen.consumed and interp._generator_reads:
+            interp._check_generator_reads(gen, span)
         items = interp.run_generator(gen)
         if fresh:
             gen.past_last = False  # suspended at its first yield, until asked further

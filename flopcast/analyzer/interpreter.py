@@ -4925,16 +4925,17 @@ class Interpreter:
             return fn.closure[name]
         return self.module_envs.get(frame.module.path, {}).get(name, _MISSING)
 
-    def _check_genexp_reads(self, made: Value, node) -> None:
+    def _check_genexp_reads(self, made: Value, node, keep: bool = False) -> None:
         """Taking the items of a generator expression made whole where it is written: a name it
         reads that holds another value since makes the run's items differ from the ones made
-        (the path ends)."""
-        watched = self._genexp_reads.pop(id(made), None)
+        (the path ends). ``keep``: one item is taken (next()), the rest are checked when taken."""
+        watched = self._genexp_reads.get(id(made)) if keep else self._genexp_reads.pop(id(made), None)
         if watched is None or watched[0] is not made:
             return
         _, frame, gen_node, held = watched
         for name, was in held.items():
             if _held(self._bound_in(frame, name)) != was:
+                self._genexp_reads.pop(id(made), None)
                 span = self.node_span(gen_node)
                 self.stop_path(f"{span}: the generator expression reads `{name}`, which holds another value "
                                "since the generator was made and before its items were taken; flopcast makes "
