@@ -62,6 +62,7 @@ from flopcast.analyzer.values import (
     signature,
     may_hold_known_key,
     changeable,
+    unhashable_instance,
 )
 from flopcast.model import Span
 from flopcast.syntax import lambda_at
@@ -155,8 +156,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             getattr(builtins, name)(*(a.value for a in args))
         except (TypeError, ValueError, ArithmeticError) as exc:
             raise UserRaise(span, f"{type(exc).__name__}: {exc}") from None
-    if name == "hash" and len(args) == 1 and not kwargs:
-        interp.refuse_unhashable(args[0], node)  # `hash([1])`: a list or dict has no hash
+    if name == "hash" and len(args) == 1 and not kwargs \
+            and (args[0].__class__ is not InstanceVal or unhashable_instance(args[0])):
+        interp.refuse_unhashable(args[0], node)  # `hash([1])`: a list or dict has no hash (an object: its __hash__ below)
     if args and args[0].__class__ is InstanceVal and name in dunders.PROTOCOL_CALLS:
         made = dunders.protocol_call(interp, name, args, kwargs, span)  # its __round__, __hash__, ...
         if made is not None:
