@@ -151,3 +151,36 @@ def assert_exact_match(report, measured: Measured, where: str = "") -> None:
         f"per-op totals differ\nstatic   {sorted(static.items())}\nmeasured {sorted(measured.per_op.items())}{where}"
     )
     assert report.total.lo == measured.total, f"total {report.total.lo:,} != runtime {measured.total:,}{where}"
+
+
+def assert_exact_at(path, points) -> None:
+    """The analysis of ``path`` claims one exact number at each point, with nothing unpriced or
+    raised, and it is the run's count there, op by op."""
+    from flopcast.analyzer import analyze
+
+    for point in points:
+        report = analyze(path, point)
+        assert not report.unpriced and not report.raises, ([(u.what, u.reason) for u in report.unpriced], report.raises)
+        assert_exact_match(report, measure(path, point), f" at {point.width}x{point.depth}")
+
+
+def assert_first_call_exact(path, point: Point) -> None:
+    """The first MLP's count is claimed exact, with nothing unpriced in it, and is the run's."""
+    from flopcast.analyzer import analyze
+
+    report = analyze(path, point)
+    runtime = measure(path, point).total
+    assert not first_call_unpriced(report), report.unpriced
+    assert first_call(report).exact and first_call(report).lo == runtime, (report.total, runtime)
+
+
+def assert_first_call_below_run(path, point: Point) -> None:
+    """Something the first MLP's count depends on is reported not priced (never an internal
+    error), and the count's low end is at most the run's."""
+    from flopcast.analyzer import analyze
+
+    report = analyze(path, point)
+    runtime = measure(path, point).total
+    assert first_call_unpriced(report), f"expected something unpriced, got {report.total} (runtime {runtime:,})"
+    assert not [u for u in report.unpriced if u.what == "internal error"], report.unpriced
+    assert first_call(report).lo <= runtime, (report.total, runtime)

@@ -8,7 +8,7 @@ model of it shows as a wrong FLOP count. Each was a false exact before.
 from __future__ import annotations
 
 import pytest
-from oracle import first_call, first_call_unpriced, measure
+from oracle import assert_first_call_below_run, assert_first_call_exact, measure
 from test_interpreter_semantics import _program
 
 from flopcast.analyzer import analyze
@@ -118,11 +118,7 @@ LOWER = {
 def test_exact_and_equal_to_flopscope(name, width, depth, tmp_path):
     path = tmp_path / "estimator.py"
     path.write_text(_program(*EXACT[name]))
-    point = Point(width, depth, 2**41)
-    report = analyze(path, point)
-    runtime = measure(path, point).total
-    assert not first_call_unpriced(report), report.unpriced
-    assert first_call(report).exact and first_call(report).lo == runtime, (report.total, runtime)
+    assert_first_call_exact(path, Point(width, depth, 2**41))
 
 
 @pytest.mark.parametrize("width,depth", [(6, 2), (9, 3)])
@@ -130,12 +126,7 @@ def test_exact_and_equal_to_flopscope(name, width, depth, tmp_path):
 def test_a_lower_bound_at_most_flopscopes_count(name, width, depth, tmp_path):
     path = tmp_path / "estimator.py"
     path.write_text(_program(*LOWER[name]))
-    point = Point(width, depth, 2**41)
-    report = analyze(path, point)
-    runtime = measure(path, point).total
-    assert first_call_unpriced(report), f"expected something unpriced, got {report.total} (runtime {runtime:,})"
-    assert not [u for u in report.unpriced if u.what == "internal error"], report.unpriced
-    assert first_call(report).lo <= runtime, (report.total, runtime)
+    assert_first_call_below_run(path, Point(width, depth, 2**41))
 
 
 PROTOCOL = """

@@ -11,7 +11,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from oracle import measure
+from oracle import assert_exact_at
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -60,10 +60,7 @@ def _write(folder, source: str, files: dict = {}):
 @pytest.mark.parametrize("iters", [1, 2])
 def test_a_json_config_opened_beside_the_estimator_steers_the_analysis(tmp_path, iters):
     path = _write(tmp_path, READS_CONFIG, {"cfg.json": f'{{"iters": {iters}}}', "scales.txt": "1.0\n0.5\n0.25\n0.125\n"})
-    for point in POINTS:
-        report = analyze(path, point)
-        assert report.total.exact and not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
-        assert report.total.lo == measure(path, point).total, point
+    assert_exact_at(path, POINTS)
 
 
 def test_open_for_writing_is_not_modelled(tmp_path):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from oracle import measure
+from oracle import assert_exact_at, measure
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -46,10 +46,7 @@ def test_an_optional_import_that_is_missing_takes_its_fallback(tmp_path):
                     x = fancy.step(x, w) if HAVE_FANCY else fnp.tanh(x @ w)
                 return fnp.stack([x] * mlp.depth)
         """)
-    for point in POINTS:
-        report = analyze(path, point)
-        assert report.exact and not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
-        assert report.total.lo == measure(path, point).total, point
+    assert_exact_at(path, POINTS)
 
 
 def test_an_import_of_a_missing_module_in_predict_raises(tmp_path):

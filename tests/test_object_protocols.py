@@ -13,7 +13,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from oracle import measure
+from oracle import assert_exact_at, measure
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -70,10 +70,7 @@ def _write(tmp_path, method: str, result: str, use: str):
 @pytest.mark.parametrize("method, result, use", PROTOCOLS.values(), ids=PROTOCOLS.keys())
 def test_the_method_python_asks_for_runs_and_is_charged(tmp_path, method, result, use):
     path = _write(tmp_path, method, result, use)
-    for point in POINTS:
-        report = analyze(path, point)
-        assert report.exact and not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
-        assert report.total.lo == measure(path, point).total, point
+    assert_exact_at(path, POINTS)
 
 
 @pytest.mark.parametrize("use", ["{p: 1}[p]", "{p}", "len({p: 1, 'k': p})"])

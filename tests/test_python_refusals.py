@@ -13,7 +13,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from oracle import measure
+from oracle import assert_exact_at, measure
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -68,10 +68,7 @@ REFUSED = {
 def test_pythons_refusal_takes_the_handler(tmp_path, expr):
     path = tmp_path / "estimator.py"
     path.write_text(textwrap.dedent(PROGRAM.format(expr=expr)))
-    for point in POINTS:
-        report = analyze(path, point)
-        assert report.exact and not report.unpriced and not report.raises, [(u.what, u.reason) for u in report.unpriced]
-        assert report.total.lo == measure(path, point).total, point
+    assert_exact_at(path, POINTS)
 
 
 @pytest.mark.parametrize("expr", ["bytes(-1)", "memoryview(n)"])

@@ -11,10 +11,9 @@ bound); tuples whose known items differ before the array still sort exactly.
 from __future__ import annotations
 
 import pytest
-from oracle import first_call, first_call_unpriced, measure
+from oracle import assert_first_call_below_run, assert_first_call_exact
 from test_interpreter_semantics import _program
 
-from flopcast.analyzer import analyze
 from flopcast.model import Point
 
 LOWER = {
@@ -73,11 +72,7 @@ EXACT = {
 def test_a_lower_bound_at_most_flopscopes_count(name, width, depth, tmp_path):
     path = tmp_path / "estimator.py"
     path.write_text(_program(*LOWER[name]))
-    point = Point(width, depth, 2**41)
-    report = analyze(path, point)
-    runtime = measure(path, point).total
-    assert first_call_unpriced(report), f"expected something unpriced, got {report.total} (runtime {runtime:,})"
-    assert first_call(report).lo <= runtime, (report.total, runtime)
+    assert_first_call_below_run(path, Point(width, depth, 2**41))
 
 
 @pytest.mark.parametrize("width,depth", [(6, 2), (9, 3)])
@@ -85,8 +80,4 @@ def test_a_lower_bound_at_most_flopscopes_count(name, width, depth, tmp_path):
 def test_exact_and_equal_to_flopscope(name, width, depth, tmp_path):
     path = tmp_path / "estimator.py"
     path.write_text(_program(*EXACT[name]))
-    point = Point(width, depth, 2**41)
-    report = analyze(path, point)
-    runtime = measure(path, point).total
-    assert not first_call_unpriced(report), report.unpriced
-    assert first_call(report).exact and first_call(report).lo == runtime, (report.total, runtime)
+    assert_first_call_exact(path, Point(width, depth, 2**41))

@@ -12,9 +12,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from oracle import measure
+from oracle import assert_exact_at
 
-from flopcast.analyzer import analyze
 from flopcast.model import Point
 
 POINTS = (Point(16, 2, 2**41), Point(32, 3, 2**41))
@@ -58,7 +57,4 @@ FORMS = {
 def test_the_text_methods_python_calls_are_run_and_charged(tmp_path, form):
     path = tmp_path / "estimator.py"
     path.write_text(textwrap.dedent(PROGRAM.format(text=form)))
-    for point in POINTS:
-        report = analyze(path, point)
-        assert report.exact and not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
-        assert report.total.lo == measure(path, point).total, point
+    assert_exact_at(path, POINTS)
