@@ -686,9 +686,8 @@ def _render(rendering: _Rendering, value: Value):
     tuple or dict of rendered items, a user object that runs its text methods when asked."""
     rendering.left -= 1
     if rendering.left < 0:
-        from flopcast.analyzer.interpreter import PathEnd
-
-        raise PathEnd("a text made of too many values for flopcast to follow", rendering.span)
+        rendering.interp.stop_path("a text made of too many values for flopcast to follow", rendering.span,
+                                   "text of an object")
     if value.__class__ is InstanceVal:
         return _TextOf(rendering, value)
     if isinstance(value, Known) and plain_value(value.value):
