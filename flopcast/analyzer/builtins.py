@@ -7,6 +7,7 @@ yields :class:`Unknown`. Python's ``sum`` over arrays is priced as flopscope see
 
 from __future__ import annotations
 
+import ast as _ast
 import builtins
 import collections
 import copy
@@ -14,6 +15,7 @@ import dataclasses
 import io
 import itertools
 import math
+import sys as _sys
 from typing import Any, Optional
 
 from flopcast import installed
@@ -63,6 +65,9 @@ from flopcast.analyzer.values import (
     may_hold_known_key,
     changeable,
     unhashable_instance,
+    DICT_MUTATORS,
+    LIST_MUTATORS,
+    SET_MUTATORS,
 )
 from flopcast.model import Span
 from flopcast.syntax import lambda_at
@@ -736,10 +741,6 @@ def _scalar_conversion_error(name: str, x: Array) -> Optional[str]:
             what = "a string or a real number" if name == "float" else "a string, a bytes-like object or a real number"
             return f"TypeError: {name}() argument must be {what}, not 'complex'"
     return None
-
-
-import ast as _ast  # noqa: E402
-import sys as _sys  # noqa: E402
 
 
 def _zero_argument_super_raises(interp, frame, span: Span) -> None:
@@ -1521,8 +1522,9 @@ def _fresh_items(value: Value) -> bool:
 _FRESH_DISPLAYS = (_ast.List, _ast.Tuple, _ast.Set, _ast.Dict, _ast.ListComp, _ast.SetComp, _ast.DictComp)
 
 #: Builtins whose refusals of known numbers and text are checked by running them on those values.
+#: (divmod and pow of known numbers are computed, their refusals raised, where they are modelled)
 _CHECKED_ON_PLAIN = frozenset({"len", "iter", "next", "hash", "abs", "chr", "ord", "bin", "hex", "oct", "round",
-                               "int", "float", "complex", "isinstance", "issubclass", "divmod", "pow"})
+                               "int", "float", "complex", "isinstance", "issubclass"})
 
 #: Library calls that only keep what they are handed, for code flopcast models to use later
 #: (a dataclass field's default_factory is called by the class's __init__, which flopcast writes).
@@ -1757,7 +1759,7 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
             made = ListVal(list(recv.items))
             made.is_set, made.unordered = True, recv.unordered
             return made
-        if name in _SET_CHANGES:
+        if name in SET_MUTATORS:
             interp.unfollowed_change(span, f"set.{name}()", "a set of objects or enum members: its methods are not modelled")
         return interp.unpriced(node, f"set.{name}()", "a set of objects or enum members: its methods are not modelled")
     if isinstance(recv, DequeVal):
@@ -1924,7 +1926,7 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
     if isinstance(recv, (ListVal, DictVal)):
         kind = "list" if isinstance(recv, ListVal) else "dict"
         # A method the analyzer does not model may change the container: never guess.
-        if name in (_LIST_MUTATORS if kind == "list" else _DICT_MUTATORS):
+        if name in (LIST_MUTATORS if kind == "list" else DICT_MUTATORS):
             interp.unfollowed_change(span, f"{kind}.{name}()", f"{kind}.{name}() with these arguments is not modelled")
         return interp.unpriced(node, f"{kind}.{name}()", f"{kind}.{name}() with these arguments is not modelled")
     return Unknown("", span, f".{name}() on a container")
@@ -1937,15 +1939,6 @@ def _from_json(data: Any) -> Value:
     if isinstance(data, list):
         return ListVal([_from_json(v) for v in data])
     return Known(data)
-
-
-#: The methods that change a list, a set or a dict: one the analyzer cannot follow ends the path.
-_LIST_MUTATORS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
-                            "__setitem__", "__delitem__", "__iadd__", "__imul__"})
-_SET_CHANGES = frozenset({"add", "discard", "remove", "pop", "clear", "update", "intersection_update",
-                          "difference_update", "symmetric_difference_update"})
-_DICT_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "move_to_end",
-                            "__setitem__", "__delitem__", "__ior__"})
 
 
 # ------------------------------------------------------------------- itertools & collections

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from flopcast.analyzer.values import ChainMapVal, DictVal, Known, ListVal, UserRaise, Value
+from flopcast.analyzer.values import DICT_MUTATORS, ChainMapVal, DictVal, Known, ListVal, UserRaise, Value
 
 
 def _plain(value: Value) -> bool:
@@ -89,8 +89,6 @@ def _first(interp, chain: ChainMapVal, node) -> Optional[DictVal]:
 
 
 _READS = frozenset({"get", "keys", "values", "items"})
-#: The methods that change a ChainMap's first map.
-_WRITES = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__", "__delitem__", "__ior__"})
 
 
 def method(interp, name: str, chain: ChainMapVal, args: list, kwargs: dict, span, node,
@@ -131,7 +129,7 @@ def method(interp, name: str, chain: ChainMapVal, args: list, kwargs: dict, span
         default = args[1] if len(args) == 2 else Known(None)
         store(interp, chain, args[0], default, node)
         return default
-    if name in _WRITES:
+    if name in DICT_MUTATORS:  # they change its first map
         interp.unfollowed_change(span, f"ChainMap.{name}()", "this ChainMap method is not modelled")
     return interp.unpriced(node, f"ChainMap.{name}()", "this ChainMap method is not modelled")
 

@@ -95,6 +95,9 @@ from flopcast.analyzer.values import (
     is_plain_estimator_base,
     may_hold_known_key,
     changeable,
+    DICT_MUTATORS,
+    LIST_MUTATORS,
+    SET_MUTATORS,
 )
 from flopcast.model import SCORER_SPAN, Charge, Note, Span, Uncertainty, Unpriced
 
@@ -298,8 +301,8 @@ def _target_names(node) -> frozenset:
 
 
 _LAZY_READS: "weakref.WeakKeyDictionary[ast.AST, frozenset]" = weakref.WeakKeyDictionary()
-_MUTATORS = frozenset({"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault",
-                       "popitem", "sort", "reverse", "add", "discard", "__setitem__", "__delitem__"})
+_MUTATORS = LIST_MUTATORS | DICT_MUTATORS | SET_MUTATORS
+_MUTATORS_OF = {list: LIST_MUTATORS, dict: DICT_MUTATORS, set: SET_MUTATORS}
 
 
 def _lazy_reads(node: ast.GeneratorExp) -> frozenset:
@@ -321,15 +324,13 @@ def _lazy_reads(node: ast.GeneratorExp) -> frozenset:
     return found
 
 
-_LOCALS: "weakref.WeakKeyDictionary[ast.AST, frozenset]" = weakref.WeakKeyDictionary()
-
-
 def _function_locals(fn_node) -> frozenset:
     """The names a function (or lambda) binds in its own scope: its parameters and every name it
     assigns, deletes, imports, defines or catches as, less those it declares global or nonlocal
     (nested functions, classes and comprehensions have scopes of their own; `:=` in a
     comprehension binds in the function)."""
-    found = _LOCALS.get(fn_node)
+    # Kept on the node (as its span is, node_span): asked at every read of a global in a function
+    found = getattr(fn_node, "_flopcast_locals", None)
     if found is not None:
         return found
     bound, declared = set(), set()
@@ -366,7 +367,7 @@ def _function_locals(fn_node) -> frozenset:
         elif isinstance(n, ast.MatchMapping) and n.rest:
             bound.add(n.rest)
         todo.extend(ast.iter_child_nodes(n))
-    found = _LOCALS[fn_node] = frozenset(bound - declared)
+    found = fn_node._flopcast_locals = frozenset(bound - declared)
     return found
 
 
@@ -5088,8 +5089,7 @@ class Interpreter:
                         and any(dunders.holds_text_methods(a) for a in (*args, *kwargs.values())):
                     # str.format asks each object for its text (its __format__, __str__, __repr__)
                     return dunders.text_made(self, owner.format, list(args), dict(kwargs), span)
-                if isinstance(owner, set) and func.value.__name__ in _SET_MUTATORS \
-                        or isinstance(owner, (list, dict)) and func.value.__name__ in _PLAIN_MUTATORS:
+                if func.value.__name__ in _MUTATORS_OF.get(type(owner), ()):
                     # it would then hold what the analyzer does not know: later reads are guesses
                     self.unfollowed_change(span, f"{type(owner).__name__}.{func.value.__name__}()",
                                            f"changes a {type(owner).__name__} by items the analyzer does not know")
@@ -6669,12 +6669,6 @@ _SAFE_METHODS = {
 }
 #: `s op= t` of a set: the in-place operator (it changes the set itself).
 _SET_INPLACE = {ast.BitOr: operator.ior, ast.BitAnd: operator.iand, ast.Sub: operator.isub, ast.BitXor: operator.ixor}
-#: The methods of a set that change it.
-#: The methods of a plain list or dict (one held as a known value) that change it.
-_PLAIN_MUTATORS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse", "update",
-                             "setdefault", "popitem", "__setitem__", "__delitem__", "__iadd__", "__imul__"})
-_SET_MUTATORS = frozenset({"add", "discard", "remove", "pop", "clear", "update", "intersection_update",
-                           "difference_update", "symmetric_difference_update"})
 
 
 _DATA_INT_STEPS = {"Add": ("add", "add"), "Sub": ("sub", "rsub"), "Mult": ("mul", "mul"), "FloorDiv": ("floordiv", None)}

@@ -845,3 +845,12 @@ def changeable(value: Value) -> bool:
     if value.__class__ is Array:
         return value.plain
     return value.__class__ is TupleVal and any(map(changeable, value.items))
+
+
+#: The methods of Python's list, dict and set that change the object they are called on.
+LIST_MUTATORS = frozenset({"append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
+                           "__setitem__", "__delitem__", "__iadd__", "__imul__"})
+DICT_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "move_to_end",
+                           "__setitem__", "__delitem__", "__ior__"})
+SET_MUTATORS = frozenset({"add", "discard", "remove", "pop", "clear", "update", "intersection_update",
+                          "difference_update", "symmetric_difference_update"})
