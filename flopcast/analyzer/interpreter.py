@@ -5190,13 +5190,17 @@ class Interpreter:
     def call_lib(self, path: str, args, kwargs, span: Span, node) -> Value:
         if path.startswith("flopscope.numpy."):
             name = path[len("flopscope.numpy."):]
-            if len(args) > 1 and ops.handles(name) and name not in _POSITIONALS_CHECKED_BY_HANDLER:
-                capacity = pricing.positional_capacity(name)
-                if 0 <= capacity < len(args):
+            if ops.handles(name) and name not in _POSITIONALS_CHECKED_BY_HANDLER:
+                params = pricing.parameters(name)
+                if 0 <= params.capacity < len(args):
                     # the handlers read numpy's layout (the methods share them): flopscope's
                     # wrapper refuses the extra positional arguments with a TypeError
-                    return self._unpriced_at(span, f"fnp.{name}", f"fnp.{name} takes at most {capacity} "
+                    return self._unpriced_at(span, f"fnp.{name}", f"fnp.{name} takes at most {params.capacity} "
                                              f"arguments by position in flopscope (TypeError)")
+                missing = params.missing(len(args), kwargs)
+                if missing:
+                    raise UserRaise(span, f"TypeError: {name.rsplit('.', 1)[-1]}() missing required argument"
+                                          f"{'s' if len(missing) > 1 else ''}: {', '.join(map(repr, missing))}")
             return self.price_call(name, args, kwargs, node, span)
         if path.startswith("flopscope.stats."):
             return self.price_call(path[len("flopscope."):], args, kwargs, node, span)

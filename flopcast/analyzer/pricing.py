@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from math import comb, factorial
+from dataclasses import dataclass
 from typing import Optional
 
 from flopcast import installed
@@ -322,27 +323,58 @@ def _cached(key: list, compute) -> int:
     return value
 
 
-#: name -> positional capacity, in front of the disk cache (asked at every direct fnp call)
-_CAPACITY: dict[str, int] = {}
+@dataclass(frozen=True)
+class Parameters:
+    """How ``fnp.<name>`` binds its arguments: its innermost wrapped function's parameters,
+    which bind them (flopscope's outer wrappers pass ``*args, **kwargs`` on)."""
+
+    capacity: int  # how many arguments it takes by position (-1: any number)
+    required: tuple[str, ...]  # positional parameters with no default, in order
+    required_keywords: tuple[str, ...]  # keyword-only parameters with no default
+
+    def missing(self, positional: int, keywords) -> list[str]:
+        """The required parameters a call with ``positional`` arguments by position and these
+        keyword names leaves unbound (Python's TypeError: missing required argument)."""
+        return [p for p in self.required[positional:] if p not in keywords] + \
+            [p for p in self.required_keywords if p not in keywords]
 
 
-def positional_capacity(name: str) -> int:
-    """How many arguments ``fnp.<name>`` takes by position (-1: any number): its innermost
-    wrapped function's, which binds them (flopscope's outer wrappers pass ``*args`` on), so
-    ``fnp.argsort(v, -1, 'stable')`` raises TypeError though numpy's argsort takes ``kind`` there."""
-    def compute() -> int:
+#: name -> its parameters, in front of the disk cache (asked at every direct fnp call)
+_PARAMETERS: dict[str, Parameters] = {}
+
+
+def parameters(name: str) -> Parameters:
+    """``fnp.<name>``'s parameters as its innermost wrapped function binds them, so
+    ``fnp.argsort(v, -1, 'stable')`` raises TypeError though numpy's argsort takes ``kind`` there,
+    and ``fnp.full_like(x)`` misses ``fill_value``. A function that passes ``*args`` on binds
+    nothing by position here (numpy binds them later: not modelled, so nothing is claimed)."""
+    def compute() -> list:
         import importlib
+        import inspect
 
         module, _, attr = f"flopscope.numpy.{name}".rpartition(".")
         fn = getattr(importlib.import_module(module), attr, None)
         while getattr(fn, "__wrapped__", None) is not None:
             fn = fn.__wrapped__
-        code = getattr(fn, "__code__", None)
-        return -1 if code is None or code.co_flags & 0x04 else code.co_argcount
+        try:
+            signature = inspect.signature(fn, follow_wrapped=False)
+        except (TypeError, ValueError):
+            return [-1, [], []]
+        kinds = inspect.Parameter
+        params = list(signature.parameters.values())
+        if any(p.kind is kinds.VAR_POSITIONAL for p in params):
+            capacity = -1
+        else:
+            capacity = sum(p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD) for p in params)
+        required = [p.name for p in params if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)
+                    and p.default is kinds.empty]
+        keywords = [p.name for p in params if p.kind is kinds.KEYWORD_ONLY and p.default is kinds.empty]
+        return [capacity, required, keywords]
 
-    hit = _CAPACITY.get(name)
+    hit = _PARAMETERS.get(name)
     if hit is None:
-        hit = _CAPACITY[name] = _cached(["positional capacity", name], compute)
+        capacity, required, keywords = _cached(["parameters", name], compute)
+        hit = _PARAMETERS[name] = Parameters(capacity, tuple(required), tuple(keywords))
     return hit
 
 

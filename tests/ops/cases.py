@@ -269,6 +269,9 @@ CREATION = {
     "zeros_like_empty_like": "a = fnp.zeros_like(w); b = fnp.empty_like(v)",
     "ones_like_dtype": "r = fnp.ones_like(w, dtype=fnp.float64)",
     "full_like": "r = fnp.full_like(v, 2.0)",
+    # numpy's layout puts dtype second (third for full_like): it sets the billed dtype downstream
+    "ones_like_positional_dtype": "r = fnp.ones_like(w, fnp.float64) @ w",
+    "full_like_positional_dtype": "r = fnp.full_like(v, 2.0, fnp.float64) * v",
     "empty": "r = fnp.empty((D, W))",
     # the Python builtins as dtypes: bool -> bool, int -> int64, float -> float64
     "eye_dtype_builtin_bool": "m = fnp.eye(W, dtype=bool); r = fnp.where(m, w, 0.0)",

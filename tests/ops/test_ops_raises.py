@@ -58,6 +58,11 @@ CASES = {
     "mean_method_axis_list": ("r = w.mean(axis=[0])", "TypeError"),
     "sort_axis_out_of_range": ("r = fnp.sort(w, axis=-3)", "AxisError"),
     "index_past_the_axis": ("r = w[:, 700]", "IndexError"),
+    # flopscope's own function binds the arguments before anything is charged
+    "full_like_without_a_fill_value": ("r = fnp.full_like(w)", "TypeError"),
+    "outer_with_one_operand": ("r = fnp.outer(v)", "TypeError"),
+    "percentile_without_q": ("r = fnp.percentile(v, axis=0)", "TypeError"),
+    "zeros_like_a_number_for_dtype": ("r = fnp.zeros_like(w, 0.0)", "TypeError"),
     "as_symmetric_unknown_keyword": ("r = flops.as_symmetric(fnp.eye(W), symmetric_axes=(0, 1))", "TypeError"),
     "as_symmetric_without_symmetry": ("r = flops.as_symmetric(fnp.eye(W))", "TypeError"),
     "as_symmetric_axis_out_of_range": ("r = flops.as_symmetric(fnp.eye(W), symmetry=(3, 1))", "ValueError"),
@@ -176,3 +181,29 @@ def test_a_shape_from_data_is_not_claimed_to_raise(tmp_path):
     report = analyze(path, POINT)
     assert not report.raises
     assert any(u.span.line == BODY_LINE + 2 for u in report.unpriced)
+
+
+def test_the_required_arguments_read_from_flopscope_are_those_it_refuses_a_call_without():
+    """``pricing.parameters`` reads each op's required arguments from flopscope's innermost
+    function; a call with one positional argument fewer than it requires must really raise
+    TypeError in flopscope (and the analysis says so), for every op flopcast prices."""
+    import importlib
+
+    import flopscope.numpy as fnp
+
+    from flopcast.analyzer import ops, pricing
+
+    checked = 0
+    for name in sorted(ops.HANDLERS):
+        if name.startswith(("ndarray.", "flopscope.")) or name == "dtype_call":
+            continue
+        required = pricing.parameters(name).required
+        if not required:
+            continue
+        module, _, attr = f"flopscope.numpy.{name}".rpartition(".")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pytest.raises(TypeError, match="missing"):
+                getattr(importlib.import_module(module), attr)(*[fnp.ones((3, 3))] * (len(required) - 1))
+        checked += 1
+    assert checked > 50

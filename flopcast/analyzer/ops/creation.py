@@ -87,7 +87,8 @@ def _full(ctx, args, kwargs):
 @handler("zeros_like", "empty_like", "ones_like", "full_like")
 def _like(ctx, args, kwargs, op=None):
     proto = to_array(ctx, args[0])
-    dt = dtype_arg(kwargs.get("dtype")) or proto.dtype
+    # flopscope's (a, [fill_value,] dtype=None, **kwargs): dtype may come by position
+    dt = dtype_arg(arg(args, kwargs, 2 if op == "full_like" else 1, "dtype")) or proto.dtype
     shape = known_shape(kwargs["shape"], ctx=ctx) if "shape" in kwargs else proto.shape
     cost = 0 if op in ("zeros_like", "empty_like") else 1
     if op == "full_like" and 0 in shape:

@@ -242,6 +242,8 @@ def _dtype_arg(v: Optional[Value]) -> Optional[str]:
         return dtypes.normalize({"float": float, "int": int, "bool": bool, "complex": complex}[v.name])
     if isinstance(v, Builtin) and v.name in ("str", "bytes", "object"):
         return v.name  # not numeric: refused (numpy's names are str, bytes and object)
+    if isinstance(v, Known) and type(v.value) in (int, float, complex):
+        raise OpRaises("TypeError", f"Cannot interpret '{v.value!r}' as a data type")
     raise OpError("dtype= is not known statically")
 
 
