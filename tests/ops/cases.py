@@ -272,6 +272,11 @@ CREATION = {
     # numpy's layout puts dtype second (third for full_like): it sets the billed dtype downstream
     "ones_like_positional_dtype": "r = fnp.ones_like(w, fnp.float64) @ w",
     "full_like_positional_dtype": "r = fnp.full_like(v, 2.0, fnp.float64) * v",
+    "arange_positional_dtype": "r = fnp.arange(0, W, 1, fnp.float32) @ w",
+    "arange_positional_dtype_by_name": "r = fnp.arange(0.0, W, 1.0, 'float32') @ w",
+    "trace_positional_dtype": "r = fnp.trace(w, 0, 0, 1, fnp.float64) * w",
+    "trace_method_positional_dtype": "r = w.trace(0, 0, 1, fnp.float64) * w",
+    "generator_positional_dtype_by_name": "r = fnp.random.default_rng(0).standard_normal((W,), 'float32') @ w",
     "empty": "r = fnp.empty((D, W))",
     # the Python builtins as dtypes: bool -> bool, int -> int64, float -> float64
     "eye_dtype_builtin_bool": "m = fnp.eye(W, dtype=bool); r = fnp.where(m, w, 0.0)",

@@ -63,6 +63,11 @@ CASES = {
     "outer_with_one_operand": ("r = fnp.outer(v)", "TypeError"),
     "percentile_without_q": ("r = fnp.percentile(v, axis=0)", "TypeError"),
     "zeros_like_a_number_for_dtype": ("r = fnp.zeros_like(w, 0.0)", "TypeError"),
+    "arange_a_dtype_for_a_bound": ("r = fnp.arange(W, fnp.float32)", "TypeError"),
+    # flopscope probes a sampler's arguments but dtype= for numeric sources: a type is refused
+    "generator_dtype_by_position": ("r = fnp.random.default_rng(0).standard_normal((W,), fnp.float32)",
+                                    "UnsupportedDtypeError"),
+    "module_sampler_dtype_by_position": ("r = fnp.random.normal(0.0, 1.0, W, fnp.float32)", "UnsupportedDtypeError"),
     "as_symmetric_unknown_keyword": ("r = flops.as_symmetric(fnp.eye(W), symmetric_axes=(0, 1))", "TypeError"),
     "as_symmetric_without_symmetry": ("r = flops.as_symmetric(fnp.eye(W))", "TypeError"),
     "as_symmetric_axis_out_of_range": ("r = flops.as_symmetric(fnp.eye(W), symmetry=(3, 1))", "ValueError"),

@@ -122,7 +122,14 @@ def _eye(ctx, args, kwargs, op=None):
 
 @handler("arange")
 def _arange(ctx, args, kwargs):
-    bounds = [a for a in args if not isinstance(a, DTypeRef)]
+    # numpy's arange(start, stop, step, dtype): a dtype in a bound's place is TypeError in
+    # flopscope's length arithmetic
+    if len(args) > 4:
+        raise OpError("arange with more than four arguments by position is not modelled")
+    bounds = list(args[:3])
+    if any(isinstance(b, DTypeRef) for b in bounds):
+        raise OpRaises("TypeError", "unsupported operand type(s): a dtype where arange takes a bound")
+    dtype = arg(args, kwargs, 3, "dtype")
     vals = []
     step = bounds[2].value if len(bounds) == 3 and isinstance(bounds[2], Known) else 1
     for i, b in enumerate(bounds):
@@ -136,12 +143,13 @@ def _arange(ctx, args, kwargs):
         0, math.ceil((vals[1] - vals[0]) / (vals[2] if len(vals) > 2 else 1)) if len(vals) > 1 else math.ceil(vals[0]))
     if dataints.unbounded(n):
         raise OpError("the length of arange depends on values and has no upper bound")
-    dt = dtype_arg(kwargs.get("dtype")) or dtypes.result_type(*(operand(b) for b in bounds))
+    explicit = dtype_arg(dtype)
+    dt = explicit or dtypes.result_type(*(operand(b) for b in bounds))
     if dt == "int64" and all(isinstance(v, int) for v in vals):
         dt = dtypes.array_literal_dtype(0)
     elif dt in ("float64",) or any(isinstance(v, float) for v in vals):
-        dt = dtype_arg(kwargs.get("dtype")) or "float64"
-    origin = ctx.span if dt == "float64" and "dtype" not in kwargs else None
+        dt = explicit or "float64"
+    origin = ctx.span if dt == "float64" and explicit is None else None
     ctx.charge("arange", 2 * n, dt, origin)
     taken = range(*vals) if all(isinstance(v, int) for v in vals) else None
     # a range's least and greatest items are its ends (min() and max() walked all of it:

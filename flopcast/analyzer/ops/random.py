@@ -20,9 +20,9 @@ from flopcast.analyzer.ops.operands import (
     shape_of,
     to_array,
 )
-from flopcast.analyzer.ops.registry import OpError, handler
+from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
 from flopcast.analyzer.ops.sorting import _ceil_log2
-from flopcast.analyzer.values import Array, Generator, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
+from flopcast.analyzer.values import Array, Builtin, DTypeRef, Generator, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
 
 
 @handler("random.default_rng")
@@ -46,6 +46,8 @@ _DRAW_PARAMS = {
 #: flopscope's wrapper, and flopscope refuses that with a RuntimeError (measured on 0.12.4).
 _ARRAY_PARAMS_ACCEPTED = {("normal", "loc"), ("laplace", "loc"), ("logistic", "loc"), ("lognormal", "mean"),
                           ("binomial", "p"), ("integers", "low"), ("integers", "high")}
+#: Generator samplers whose numpy signature takes ``dtype`` right after ``size``
+_DTYPE_AFTER_SIZE = {"standard_normal", "random", "standard_exponential", "integers"}
 #: samplers whose draw of no size numpy hands back as a Python int (the others: a Python float)
 _INT_SCALAR_DRAWS = {"poisson", "binomial"}
 
@@ -60,6 +62,7 @@ def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.
         return _multivariate_normal(ctx, op, args, kwargs)
     if method not in _DRAW_PARAMS:
         raise OpError(f"Generator.{method} is not modelled yet")
+    _refuse_type_objects(op, args, kwargs)
     if not _none(kwargs.get("out")):
         # the buffer is the draw (its shape and dtype, not size='s) and is billed as such
         raise OpError(f"{op}(..., out=) is not modelled")
@@ -78,7 +81,12 @@ def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.
         shape = broadcast(*(shape_of(p) for p in params)) if params else ()
     else:
         shape = new_shape(known_shape(size, "size", ctx))
-    explicit = dtype_arg(kwargs.get("dtype"))
+    dtype = kwargs.get("dtype")
+    if len(args) > len(names) + 1:
+        if prefix != "random.Generator." or method not in _DTYPE_AFTER_SIZE or len(args) > len(names) + 2:
+            raise OpError(f"{op} with arguments after size= given by position is not modelled")
+        dtype = arg(args, kwargs, len(names) + 1, "dtype")
+    explicit = dtype_arg(dtype)
     dt = explicit or _DRAW_DEFAULT_DTYPE.get(method, "float64")
     n = 1
     for s in shape:
@@ -94,6 +102,18 @@ def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.
     if shape == ():
         return NumpyScalar(dt, origin)
     return Array(shape, dt, dtype_origin=origin)
+
+
+def _refuse_type_objects(op: str, args, kwargs) -> None:
+    """flopscope probes every argument of a sampler but ``dtype=`` for a numeric dtype before
+    numpy draws (``refuse_non_numeric_source``): a dtype or type handed by position
+    (``rng.standard_normal((n, w), fnp.float32)``, which numpy would take) becomes an object
+    array there and is refused."""
+    handed = list(args) + [v for k, v in kwargs.items() if k != "dtype"]
+    if any(isinstance(v, DTypeRef) or (isinstance(v, Builtin) and v.name in ("float", "int", "bool", "complex"))
+           for v in handed):
+        raise OpRaises("UnsupportedDtypeError", f"{op}: dtype dtype('O') is not billable -- flopscope meters only "
+                                                "numeric dtypes (pass the dtype as dtype=)")
 
 
 def _multivariate_normal(ctx, op: str, args, kwargs) -> Value:

@@ -359,6 +359,10 @@ def _trace(ctx, args, kwargs):
     offset = known_int(arg(args, kwargs, 1, "offset", Known(0)), "trace offset")
     if x.ndim < 2:
         raise OpError("trace of an array with fewer than 2 dimensions")
+    axes = tuple(known_int(arg(args, kwargs, i, name, Known(default)), f"trace {name}") % x.ndim
+                 for i, name, default in ((2, "axis1", 0), (3, "axis2", 1)))
+    if axes != (0, 1) or len(args) > 5:
+        raise OpError("trace over axes other than the first two (or with out=) is not modelled")
     n1, n2 = x.shape[0], x.shape[1]
     if n1 > 0 and n2 > 0:
         k = min(n1, n2)
@@ -369,7 +373,7 @@ def _trace(ctx, args, kwargs):
         base = max(k, 1) * (x.size // (n1 * n2))
     else:
         base = 0
-    dt = dtype_arg(kwargs.get("dtype")) or dtypes.reduction_accumulator("sum", x.dtype)
+    dt = dtype_arg(arg(args, kwargs, 4, "dtype")) or dtypes.reduction_accumulator("sum", x.dtype)
     ctx.charge("trace", base, dt, origin_of([x], dt))
     return as_numpy_scalar(Array(x.shape[2:], dt, dtype_origin=origin_of([x], dt)))
 
