@@ -378,6 +378,17 @@ def parameters(name: str) -> Parameters:
     return hit
 
 
+def fill_diagonal_cells(shape: tuple[int, ...], wrap: bool) -> int:
+    """The cells ``fill_diagonal`` writes, by flopscope's own count (``wrap`` runs a tall
+    array's diagonal on to the end of its buffer)."""
+    def compute() -> int:
+        from flopscope._array_ops import _fill_diagonal_cells
+
+        return int(_fill_diagonal_cells(tuple(shape), wrap))
+
+    return _cached(["fill_diagonal", list(shape), wrap], compute)
+
+
 def fft_base(kind: str, input_shape: tuple[int, ...], lengths: tuple[int, ...], axes: tuple[int, ...]) -> int:
     """flopscope's analytical FFT count (before rate and weight), from its own cost functions.
 

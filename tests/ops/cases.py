@@ -272,6 +272,11 @@ CREATION = {
     # numpy's layout puts dtype second (third for full_like): it sets the billed dtype downstream
     "ones_like_positional_dtype": "r = fnp.ones_like(w, fnp.float64) @ w",
     "full_like_positional_dtype": "r = fnp.full_like(v, 2.0, fnp.float64) * v",
+    # wrap= runs a tall array's diagonal on down the buffer: flopscope counts the cells written
+    "fill_diagonal_wrap_tall": "a = fnp.ones((3 * W, W)); fnp.fill_diagonal(a, 2.0, wrap=True); r = a * 1.0",
+    "fill_diagonal_wrap_by_position": "a = fnp.ones((3 * W, W)); fnp.fill_diagonal(a, 2.0, True); r = a * 1.0",
+    "fill_diagonal_wrap_wide": "a = fnp.ones((W, 3 * W)); fnp.fill_diagonal(a, 2.0, True); r = a * 1.0",
+    "fill_diagonal_cube": "a = fnp.ones((W, W, W)); fnp.fill_diagonal(a, 2.0); r = a * 1.0",
     "arange_positional_dtype": "r = fnp.arange(0, W, 1, fnp.float32) @ w",
     "arange_positional_dtype_by_name": "r = fnp.arange(0.0, W, 1.0, 'float32') @ w",
     "trace_positional_dtype": "r = fnp.trace(w, 0, 0, 1, fnp.float64) * w",

@@ -148,6 +148,8 @@ CAUGHT = {
     "argpartition_float_kth": ("fnp.argpartition(v, v)", "TypeError"),
     "partition_float_kth": ("fnp.partition(v, 2.0)", "TypeError"),
     "partition_float_in_list": ("fnp.partition(v, [1, 2.0])", "TypeError"),
+    "fill_diagonal_of_a_vector": ("fnp.fill_diagonal(fnp.ones(W), 2.0)", "ValueError"),
+    "fill_diagonal_of_unequal_dims": ("fnp.fill_diagonal(fnp.ones((W, W, 3)), 2.0)", "ValueError"),
 }
 
 

@@ -348,7 +348,15 @@ def _diagonal(ctx, args, kwargs):
 @handler("fill_diagonal")
 def _fill_diagonal(ctx, args, kwargs):
     x = to_array(ctx, args[0])
-    ctx.charge("fill_diagonal", min(x.shape), x.dtype, x.dtype_origin)
+    wrap = arg(args, kwargs, 2, "wrap", Known(False))
+    if not (isinstance(wrap, Known) and isinstance(wrap.value, (bool, int))):
+        raise OpError("fill_diagonal's wrap= is not known statically")
+    ctx.charge("fill_diagonal", pricing.fill_diagonal_cells(x.shape, bool(wrap.value)), x.dtype, x.dtype_origin)
+    # flopscope charges before numpy checks the shape
+    if x.ndim < 2:
+        raise OpRaises("ValueError", "array must be at least 2-d")
+    if x.ndim > 2 and len(set(x.shape)) > 1:
+        raise OpRaises("ValueError", "All dimensions of input must be of equal length")
     ctx.write_in_place(x)
     return Known(None)
 
