@@ -5197,6 +5197,10 @@ class Interpreter:
                     # wrapper refuses the extra positional arguments with a TypeError
                     return self._unpriced_at(span, f"fnp.{name}", f"fnp.{name} takes at most {params.capacity} "
                                              f"arguments by position in flopscope (TypeError)")
+                unexpected = params.unexpected(kwargs)
+                if unexpected:
+                    raise UserRaise(span, f"TypeError: {name.rsplit('.', 1)[-1]}() got an unexpected keyword "
+                                          f"argument {unexpected[0]!r}")
                 missing = params.missing(len(args), kwargs)
                 if missing:
                     raise UserRaise(span, f"TypeError: {name.rsplit('.', 1)[-1]}() missing required argument"

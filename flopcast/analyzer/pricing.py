@@ -331,6 +331,11 @@ class Parameters:
     capacity: int  # how many arguments it takes by position (-1: any number)
     required: tuple[str, ...]  # positional parameters with no default, in order
     required_keywords: tuple[str, ...]  # keyword-only parameters with no default
+    keywords: Optional[tuple[str, ...]]  # the names it binds by keyword (None: any, it takes **kwargs)
+
+    def unexpected(self, keywords) -> list[str]:
+        """The keyword names a call passes that the function has no parameter for."""
+        return [] if self.keywords is None else [k for k in keywords if k not in self.keywords]
 
     def missing(self, positional: int, keywords) -> list[str]:
         """The required parameters a call with ``positional`` arguments by position and these
@@ -359,7 +364,7 @@ def parameters(name: str) -> Parameters:
         try:
             signature = inspect.signature(fn, follow_wrapped=False)
         except (TypeError, ValueError):
-            return [-1, [], []]
+            return [-1, [], [], None]
         kinds = inspect.Parameter
         params = list(signature.parameters.values())
         if any(p.kind is kinds.VAR_POSITIONAL for p in params):
@@ -368,13 +373,16 @@ def parameters(name: str) -> Parameters:
             capacity = sum(p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD) for p in params)
         required = [p.name for p in params if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)
                     and p.default is kinds.empty]
-        keywords = [p.name for p in params if p.kind is kinds.KEYWORD_ONLY and p.default is kinds.empty]
-        return [capacity, required, keywords]
+        required_keywords = [p.name for p in params if p.kind is kinds.KEYWORD_ONLY and p.default is kinds.empty]
+        by_keyword = None if any(p.kind is kinds.VAR_KEYWORD for p in params) else [
+            p.name for p in params if p.kind in (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY)]
+        return [capacity, required, required_keywords, by_keyword]
 
     hit = _PARAMETERS.get(name)
     if hit is None:
-        capacity, required, keywords = _cached(["parameters", name], compute)
-        hit = _PARAMETERS[name] = Parameters(capacity, tuple(required), tuple(keywords))
+        capacity, required, required_keywords, by_keyword = _cached(["binding", name], compute)
+        hit = _PARAMETERS[name] = Parameters(capacity, tuple(required), tuple(required_keywords),
+                                             None if by_keyword is None else tuple(by_keyword))
     return hit
 
 

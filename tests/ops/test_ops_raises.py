@@ -63,6 +63,11 @@ CASES = {
     "outer_with_one_operand": ("r = fnp.outer(v)", "TypeError"),
     "percentile_without_q": ("r = fnp.percentile(v, axis=0)", "TypeError"),
     "zeros_like_a_number_for_dtype": ("r = fnp.zeros_like(w, 0.0)", "TypeError"),
+    "count_nonzero_with_a_dtype": ("r = fnp.count_nonzero(w, dtype=fnp.float32)", "TypeError"),
+    "matmul_with_a_dtype": ("r = fnp.matmul(w, w, dtype=fnp.float64)", "TypeError"),
+    "dot_with_out": ("o = fnp.empty((W, W), dtype=fnp.float32); r = fnp.dot(w, w, out=o)", "TypeError"),
+    "vstack_with_a_dtype": ("r = fnp.vstack([v, u], dtype=fnp.float64)", "TypeError"),
+    "diagonal_float_offset_of_a_vector": ("r = fnp.diagonal(v, 0.0)", "TypeError"),
     "arange_a_dtype_for_a_bound": ("r = fnp.arange(W, fnp.float32)", "TypeError"),
     # flopscope probes a sampler's arguments but dtype= for numeric sources: a type is refused
     "generator_dtype_by_position": ("r = fnp.random.default_rng(0).standard_normal((W,), fnp.float32)",
@@ -212,5 +217,31 @@ def test_the_required_arguments_read_from_flopscope_are_those_it_refuses_a_call_
             warnings.simplefilter("ignore")
             with pytest.raises(TypeError, match="missing"):
                 getattr(importlib.import_module(module), attr)(*[fnp.ones((3, 3))] * (len(required) - 1))
+        checked += 1
+    assert checked > 50
+
+
+def test_the_keywords_read_from_flopscope_are_those_it_refuses_others_than():
+    """An op whose innermost function takes no ``**kwargs`` binds only its own parameter names:
+    flopscope raises TypeError for any other keyword, and ``pricing.parameters`` says so."""
+    import importlib
+
+    import flopscope.numpy as fnp
+
+    from flopcast.analyzer import ops, pricing
+
+    checked = 0
+    for name in sorted(ops.HANDLERS):
+        if name.startswith(("ndarray.", "flopscope.")) or name == "dtype_call":
+            continue
+        params = pricing.parameters(name)
+        if params.keywords is None:
+            continue
+        assert params.unexpected({"not_a_parameter": 1}) == ["not_a_parameter"]
+        module, _, attr = f"flopscope.numpy.{name}".rpartition(".")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pytest.raises(TypeError, match="unexpected keyword"):
+                getattr(importlib.import_module(module), attr)(fnp.ones((3, 3)), not_a_parameter=1)
         checked += 1
     assert checked > 50

@@ -324,11 +324,15 @@ def diagonal_of(x: Array, args, kwargs) -> Array:
     axes dropped and the diagonal, ``offset`` off the main one, appended last; untagged."""
     if len(args) > 3 or set(kwargs) - {"offset", "axis1", "axis2"}:
         raise OpError("diagonal with these arguments is not modelled")
+    # numpy parses the three integers before it looks at the array
+    given = [arg(args, kwargs, i, name, Known(default)) for i, name, default in ((0, "offset", 0), (1, "axis1", 0),
+                                                                               (2, "axis2", 1))]
+    if any(isinstance(v, Known) and isinstance(v.value, float) for v in given):
+        raise OpRaises("TypeError", "'float' object cannot be interpreted as an integer")
+    k, first, second = (known_int(v, f"diagonal {name}") for v, name in zip(given, ("offset", "axis1", "axis2")))
     if x.ndim < 2:
         raise OpRaises("ValueError", "diag requires an array of at least two dimensions")
-    k = known_int(arg(args, kwargs, 0, "offset", Known(0)), "diagonal offset")
-    a1 = axis_index(known_int(arg(args, kwargs, 1, "axis1", Known(0)), "axis1"), x.ndim)
-    a2 = axis_index(known_int(arg(args, kwargs, 2, "axis2", Known(1)), "axis2"), x.ndim)
+    a1, a2 = axis_index(first, x.ndim), axis_index(second, x.ndim)
     if a1 == a2:
         raise OpRaises("ValueError", "axis1 and axis2 cannot be the same")
     m, n = x.shape[a1], x.shape[a2]
