@@ -153,6 +153,9 @@ class Raise:
     # How many of ``Report.charges`` are made before the raise, when the report follows one
     # path and nothing before the raise is unpriced: `verify` compares that prefix with a run.
     charges_before: Optional[int] = None
+    # MemoryError: an array (or the arrays alive at once) past whestbench's memory limit. As for
+    # ``budget``, the report's total counts the run on as if memory were unlimited.
+    memory: bool = False
 
     @property
     def exc_type(self) -> str:

@@ -184,3 +184,69 @@ def assert_first_call_below_run(path, point: Point) -> None:
     assert first_call_unpriced(report), f"expected something unpriced, got {report.total} (runtime {runtime:,})"
     assert not [u for u in report.unpriced if u.what == "internal error"], report.unpriced
     assert first_call(report).lo <= runtime, (report.total, runtime)
+
+
+@dataclass
+class Capped:
+    """A run under whestbench's memory limit (measure_capped): what flopscope counted up to the
+    end of predict or up to the exception that ended it, and that exception's class and line."""
+
+    total: int
+    per_op: dict
+    error: str = ""  # the class name of what predict raised ("" when it returned)
+    line: int = 0  # the estimator's line the exception came from
+
+
+def measure_capped(path, point: Point, *, seed: int = 0) -> Capped:
+    """``measure`` of one MLP in a child process whose address space is capped at whestbench's
+    ``memory_limit_mb`` (RLIMIT_AS, as whestbench grades): an allocation past it raises
+    MemoryError as in the grader. The scorer's float32 cast is made too."""
+    import json
+    import subprocess
+
+    from flopcast.installed import resource_limits
+
+    limit = resource_limits().memory_limit_bytes
+    here = str(Path(__file__).resolve().parent)
+    code = (f"import sys; sys.path.insert(0, {here!r}); import oracle; "
+            f"oracle._capped_child({str(path)!r}, {point.width}, {point.depth}, {point.budget}, {seed}, {limit})")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    if done.returncode:
+        raise RuntimeError(f"the capped run failed:\n{done.stderr[-3000:]}")
+    return Capped(**json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _capped_child(path: str, width: int, depth: int, budget: int, seed: int, limit: int) -> None:
+    import json
+    import resource
+    import traceback
+
+    warnings.filterwarnings("ignore")
+    import flopscope as flops
+    import flopscope.numpy as fnp
+    from whestbench.generation import sample_mlp
+    from whestbench.scoring import materialise_predictions
+
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    target = Path(path).resolve()
+    sys.path.insert(0, str(target.parent))
+    spec = importlib.util.spec_from_file_location("_capped_estimator", target)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    estimator = module.Estimator()
+    mlp = sample_mlp(width, depth, fnp.random.default_rng(seed), seed=seed)
+    meter = flops.BudgetContext(flop_budget=budget, quiet=True)
+    error, line = "", 0
+    try:
+        with meter:
+            prediction = estimator.predict(mlp, budget)
+            materialise_predictions(prediction, depth=depth, width=width)
+    except Exception as exc:  # noqa: BLE001 - the run's outcome, reported to the parent
+        error = type(exc).__name__
+        line = next((f.lineno for f in reversed(traceback.extract_tb(exc.__traceback__))
+                     if Path(f.filename).resolve() == target), 0)
+    per_op: Counter = Counter()
+    for record in meter.op_log:
+        per_op[record.op_name] += record.flop_cost
+    print(json.dumps({"total": meter.flops_used, "per_op": dict(per_op), "error": error, "line": line}))

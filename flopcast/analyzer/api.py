@@ -519,6 +519,8 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
                 report.notes.append(n)
     real = [r for r in results if not r.bounding] or results
     report.raises.extend(_raises(real, single=len(results) == 1))
+    if report.memory is not None:
+        _memory_raises(report, single=len(results) == 1)
     if explored.capped:
         report.notes.append(Note(None, f"explored only {len(results)} value-dependent paths (fewest flipped "
                                        "sites first); the unexplored ones cost at least "
@@ -627,20 +629,43 @@ def _raises(results: list[RunResult], single: bool) -> list[Raise]:
     ``single``: the report follows one path, so its charges are that path's, in order."""
     raised = []
     for r in results:
-        if r.overrun is not None:
+        m = r.memory_raise
+        if m is not None and (m[2] or r.overrun is None or m[3] <= r.overrun.index):
+            # an array past whestbench's memory limit, made before anything else stops the path
+            span, what, in_setup, at = m
+            known = single and not in_setup and not r.ran_generators and (
+                r.first_unpriced is None or r.first_unpriced > at)
+            raised.append((span, what, in_setup, False, at if known else None, True))
+        elif r.overrun is not None:
             o = r.overrun
             raised.append((o.span, f"BudgetExhaustedError: {o.op} would cost {o.cost:,} FLOPs but only "
-                                   f"{o.remaining:,} remain", False, True, o.index if single else None))
+                                   f"{o.remaining:,} remain", False, True, o.index if single else None, False))
         elif r.raised is not None:
             span, what, in_setup = r.raised
             # Across paths the charges before a raise differ: the raise is one and the same.
             counted_before = single and r.first_unpriced is None and r.unbounded is None
-            raised.append((span, what, in_setup, False, len(r.charges) if counted_before else None))
+            raised.append((span, what, in_setup, False, len(r.charges) if counted_before else None, False))
     out = []
-    for span, what, in_setup, budget, before in dict.fromkeys(raised):
-        every = sum(1 for x in raised if x[0] == span and x[3] == budget) == len(results)
-        out.append(Raise(span, what, every, in_setup, budget, before))
+    for span, what, in_setup, budget, before, memory in dict.fromkeys(raised):
+        every = sum(1 for x in raised if x[0] == span and x[3] == budget and x[5] == memory) == len(results)
+        out.append(Raise(span, what, every, in_setup, budget, before, memory))
     return out
+
+
+def _memory_raises(report: Report, single: bool) -> None:
+    """The memory tracker's first allocation after which the reported path's live arrays pass
+    whestbench's memory limit (report.memory): the run dies of MemoryError there, unless an array
+    alone past it was already reported (memory_limit.py, in every run). Measured on that path only."""
+    from flopcast.analyzer.memory_limit import gib, limit
+
+    memory = report.memory
+    for span, peak, in_setup in ((memory.setup_over_limit_span, memory.setup_peak, True),
+                                 (memory.over_limit_span, memory.peak, False)):
+        if span is None or any(r.memory and r.in_setup == in_setup for r in report.raises):
+            continue
+        report.raises.append(Raise(span, f"MemoryError: the arrays alive at line {span.line} pass whestbench's "
+                                         f"memory limit of {gib(limit())} (their peak is {gib(peak)})",
+                                   single, in_setup, memory=True))
 
 
 def _add_nominal(report: Report, results: list[RunResult], run: Callable[[Decisions], RunResult]) -> None:

@@ -32,7 +32,8 @@ from flopcast.syntax import ast_children, ast_walk
 from flopcast import installed
 from flopcast.analyzer import (carried, chain_maps, first_writes, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, flags,
                                joins, lru, open_loops, ops, ordering,
-                               plain_numpy, presumptions, pricing, scalar_values, sizetests, submission_files, undefined)
+                               memory_limit, plain_numpy, presumptions, pricing, scalar_values, sizetests,
+                               submission_files, undefined)
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.grown_lists import GrownLists
 from flopcast.analyzer.counters import raw_value, suspended
@@ -421,6 +422,9 @@ class RunResult:
     raised: Optional[tuple] = None  # (span, what, in_setup) of that exception
     # The charge at which flopscope raises BudgetExhaustedError on this path, if any.
     overrun: Optional["Overrun"] = None
+    # (span, what, in setup, charges before it) of the first array past whestbench's memory limit
+    # made outside any handler of MemoryError: the run dies there (memory_limit.py).
+    memory_raise: Optional[tuple] = None
     # How many charges were made before the first unpriced op in predict (None: nothing unpriced).
     first_unpriced: Optional[int] = None
     # The loop or recursive call that never ends on this path (its total is then only
@@ -566,6 +570,8 @@ class Interpreter:
         self.active_calls: list[tuple] = []  # (function node id, argument signature) of the call stack
         self._mentions_budget: Optional[bool] = None
         self.try_depth = 0  # try statements with handlers around the code being run (any frame)
+        # those of them (and `with` statements) that may catch MemoryError (memory_limit.py)
+        self.catching_memory = 0
         # The handlers of those try statements that catch flopscope's BudgetExhaustedError
         # (bare, Exception, FlopscopeError, ...): a charge past the budget raises it there.
         self._catching_exhaustion = 0
@@ -990,6 +996,23 @@ class Interpreter:
         path ends."""
         raise PathEnd(f"{reason}; what it holds after this is not known, so the cost after it is not counted",
                       span, what=what)
+
+    def take_back_charges(self, mark: int) -> None:
+        """Take back the charges made after the first ``mark`` of the path's (an op's own, when the
+        path ends at it): from the running total, the roll-ups and the trace."""
+        r = self.result
+        if len(r.charges) <= mark:
+            return
+        dropped = r.charges[mark:]
+        r.charges = ChargeList(r.charges[:mark])
+        stack = set(self.call_stack)
+        for c in dropped:
+            self.used -= c.flops
+            for qualname in stack:
+                r.inclusive[qualname] -= c.flops
+        if self.trace is not None:
+            for i in range(mark, mark + len(dropped)):
+                self.trace.visits.pop(i, None)
 
     def stop_path(self, message: str, span: Span, what: str) -> NoReturn:
         """Ends this path where a builtin cannot go on (the builtins module raises no PathEnd of
@@ -2150,7 +2173,7 @@ class Interpreter:
             if item.optional_vars is not None:
                 self.assign(item.optional_vars, values[0] if kind == "nullcontext" and values else Known(None))
             try:
-                self.enter_contexts(rest, body)
+                self.enter_catching(kind == "suppress" and memory_limit.suppresses(values), rest, body)
             except UserRaise as exc:
                 if kind != "suppress" or not any(_exception_matches(exc, _class_name(v)) for v in values):
                     raise
@@ -2158,7 +2181,12 @@ class Interpreter:
             return
         manager = self.eval(item.context_expr)
         if isinstance(manager, ExitStackVal):
-            return exit_stack.run_with(self, manager, item, rest, body, span)
+            # (what it enters may swallow an exception: taken as one that may catch MemoryError)
+            self.catching_memory += 1
+            try:
+                return exit_stack.run_with(self, manager, item, rest, body, span)
+            finally:
+                self.catching_memory -= 1
         if isinstance(manager, PyGenerator) and _is_contextmanager(manager.function):
             return self._with_generator(manager, item, rest, body, span)
         enter = exit_ = None
@@ -2176,7 +2204,7 @@ class Interpreter:
         if item.optional_vars is not None:
             self.assign(item.optional_vars, entered)
         try:
-            self.enter_contexts(rest, body)
+            self.enter_catching(memory_limit.exit_may_swallow(exit_), rest, body)
         except UserRaise as exc:
             name = _exception_name(exc.what)
             kind = Builtin(name) if name in _BUILTINS else Unknown("", exc.span, "exception class")
@@ -2191,6 +2219,18 @@ class Interpreter:
                                 f"(the `with` at line {span.line})")
             return
         self.call(BoundMethod(exit_, manager), [Known(None), Known(None), Known(None)], {}, span)
+
+    def enter_catching(self, catches: bool, items: list, body: list) -> None:
+        """enter_contexts(items, body) inside a `with` whose manager may swallow MemoryError
+        (``catches``): for the body, as inside a try that may catch it (memory_limit.py)."""
+        if not catches:
+            self.enter_contexts(items, body)
+            return
+        self.catching_memory += 1
+        try:
+            self.enter_contexts(items, body)
+        finally:
+            self.catching_memory -= 1
 
     def _library_context(self, expr: ast.expr) -> Optional[tuple[str, list]]:
         """``contextlib.suppress(E, ...)`` or ``contextlib.nullcontext(x)``: the kind and the
@@ -2287,7 +2327,7 @@ class Interpreter:
         if item.optional_vars is not None:
             self.assign(item.optional_vars, items[0])
         try:
-            self.enter_contexts(rest, body)
+            self.enter_catching(memory_limit.has_handlers(gen.function), rest, body)
         except UserRaise:
             # The exception stops the generator at its `yield`: what followed it is taken back
             # when predict ends, as for a generator consumed part of the way (retract_unconsumed).
@@ -2302,9 +2342,11 @@ class Interpreter:
         handler whose class matches, as Python would; the charges made before it stay."""
         caught: Optional[UserRaise] = None
         catching = _catches_exhaustion(node.handlers)
+        memory = bool(node.handlers) and memory_limit.catches(self, node.handlers)
         if node.handlers:
             self.try_depth += 1
             self._catching_exhaustion += catching
+            self.catching_memory += memory
         try:
             try:
                 self.exec_block(node.body)
@@ -2316,6 +2358,7 @@ class Interpreter:
                 if node.handlers:
                     self.try_depth -= 1
                     self._catching_exhaustion -= catching
+                    self.catching_memory -= memory
             if caught is not None:
                 handler = self.matching_handler(node.handlers, caught)
                 if handler is None:
@@ -4264,8 +4307,10 @@ class Interpreter:
     def price_op(self, opname: str, values: list[Value], node) -> Value:
         saved = self.span
         self.span = self.node_span(node)
+        mark = len(self.result.charges)
         try:
             result = presumptions.after_op(opname, values, ops.pointwise(self, opname, values))
+            memory_limit.check(self, opname, values, result, mark)
             self.raise_on_values(opname, values, {}, result)
             return scalar_values.attach(result, opname, values, {})
         except OpError as exc:
@@ -5125,8 +5170,10 @@ class Interpreter:
         if any(isinstance(a, InstanceVal) and a.payload is not None for a in args):
             # numpy reads a user subclass of list (or dict) as the container it is
             args = [a.payload if isinstance(a, InstanceVal) and a.payload is not None else a for a in args]
+        mark = len(self.result.charges)
         try:
             result = ops.dispatch(self, name, args, kwargs)
+            memory_limit.check(self, name, args, result, mark)
             # (numpy's own work on its own arrays is free, and its 0-d values are numpy's too)
             result = scalar_values.attach(result if self.free else plain_numpy.fnp_result(name, result),
                                           name, args, kwargs)
@@ -5437,7 +5484,10 @@ class Interpreter:
             try:
                 if method in ("spawn",):
                     return ListVal([Generator() for _ in range(max(ops.known_int(args[0], "n"), 0))])
-                return ops.random_draw(self, method, args, kwargs)
+                mark = len(self.result.charges)
+                drawn = ops.random_draw(self, method, args, kwargs)
+                memory_limit.check(self, f"random.Generator.{method}", args, drawn, mark)
+                return drawn
             except OpError as exc:
                 return self._unpriced_at(span, f"rng.{method}", str(exc))
             except OpRaises as exc:

@@ -14,6 +14,12 @@ JSON_SCHEMA_VERSION = "1.2"
 
 
 def _status(report: Report) -> str:
+    dies = next((r for r in report.raises if r.memory and r.every_path), None)
+    if dies is not None:
+        # the run dies there: the count of the whole path is not the run's, whatever else holds
+        where = f" at line {dies.span.line}" if dies.span is not None else ""
+        return (f"not the run's count: {'setup()' if dies.in_setup else 'predict()'} raises MemoryError{where} "
+                "(arrays past whestbench's memory limit); counted as if memory were unlimited")
     if any(u.what == "unbounded" for u in report.unpriced):
         return "lower bound (a loop or recursion may never end; its cost is unbounded)"
     if report.unpriced:
@@ -174,7 +180,7 @@ def _report_json(report: Report) -> dict[str, Any]:
         "unpriced": [{**_json_place(u.span), "what": u.what, "reason": u.reason} for u in report.unpriced],
         "value_dependent": [{**_json_place(u.span), "kind": u.kind, "reason": u.reason} for u in report.uncertain],
         "raises": [{**_json_place(r.span), "what": r.what, "every_path": r.every_path, "in_setup": r.in_setup,
-                    "budget": r.budget} for r in report.raises],
+                    "budget": r.budget, "memory": r.memory} for r in report.raises],
         "notes": [{"path": n.span.path if n.span else None, "line": n.span.line if n.span else None,
                    "message": n.message} for n in report.notes],
         "returned": {"shape": list(report.returned[0]), "dtype": report.returned[1]} if report.returned else None,
@@ -288,6 +294,10 @@ def render_text(report: Report, top: int = 10) -> str:
         for r in report.raises:
             where = "setup()" if r.in_setup else "predict()"
             when = "always" if r.every_path else "on some value-dependent paths"
+            if r.memory:
+                out.append(f"  {_text_place(r.span)}{where} raises {r.what} ({when}; the count goes on as if "
+                           "memory were unlimited)")
+                continue
             if r.budget:
                 line = (" in whestbench's float32 cast of the prediction" if r.span == SCORER_SPAN
                         else f" at line {r.span.line}" if r.span is not None else "")

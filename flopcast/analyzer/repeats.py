@@ -1817,7 +1817,7 @@ class CallMemo:
             canon.fills = fn.cached and not interp._cache_results  # (CallMemo.lasting_key)
         canon.fn = fn  # the function whose lru_cache entries a reuse adds (_apply)
         self.futility().keyed(fn, interp.trace is not None)
-        return (form, interp.metered, interp.try_depth > 0, self.counters()), canon
+        return (form, interp.metered, interp.try_depth > 0, interp.catching_memory > 0, self.counters()), canon
 
     def canon(self) -> Canon:
         """A walk of the call's state; comparable across runs when calls are shared."""
@@ -2126,7 +2126,7 @@ class CallMemo:
         if started is not None:
             allocated = self.memory().allocated - started[0]
             peaks = self.memory().call_ended(started[1]) if started[1] is not None else None
-        if self.counters() != key[3]:
+        if self.counters() != key[4]:
             return
         added = None
         if interp.cache_version != cache_size or interp.cache_identity_lookups != by_identity:
@@ -2327,8 +2327,8 @@ class SharedCalls:
     @staticmethod
     def key(memo_key: tuple) -> tuple:
         """CallMemo's key without the sizes of the path's records (the state, whether metered, in
-        a try)."""
-        return memo_key[0], memo_key[1], memo_key[2]
+        a try, in one that may catch MemoryError)."""
+        return memo_key[0], memo_key[1], memo_key[2], memo_key[3]
 
     def release(self) -> None:
         """The analysis is over: no run reuses these calls any more (those kept for the command's

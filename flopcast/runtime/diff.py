@@ -222,7 +222,7 @@ def _predicted_raise(report: Optional[Report], run: RunResult) -> Optional[Raise
     in_setup = run.status == SETUP_ERROR
     for r in report.raises:
         if (r.every_path and r.in_setup == in_setup and r.budget == budget
-                and (r.charges_before is not None or not budget)
+                and (r.charges_before is not None or not (budget or r.memory))
                 and r.span is not None and r.exc_type == error.type
                 and (r.span.path, r.span.line) == (error.span.path, error.span.line)
                 and (not budget or r.what.startswith(f"BudgetExhaustedError: {error.op} "))):

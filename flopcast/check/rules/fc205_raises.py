@@ -21,8 +21,8 @@ class Raises(Rule):
         if report is None:
             return
         for raised in report.raises:
-            if raised.budget:
-                continue  # FC001's concern: it names the line where flopscope raises
+            if raised.budget or raised.memory:
+                continue  # FC001's and FC004's concern: they name the line where the run dies
             where = "setup()" if raised.in_setup else "predict()"
             when = "" if raised.every_path else " on some value-dependent paths"
             consequence = ("the whole submission fails" if raised.in_setup
