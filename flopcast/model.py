@@ -191,6 +191,11 @@ class MemoryUse:
     # Where the live arrays first exceed whestbench's memory limit (the run's MemoryError).
     over_limit_span: Optional[Span] = None
     setup_over_limit_span: Optional[Span] = None
+    # The first allocation inside a try (or with) that may catch MemoryError after which the live
+    # arrays may not fit (memory_limit.threshold), and the FLOPs charged before it.
+    caught_span: Optional[Span] = None
+    caught_used: int = 0
+    setup_caught_span: Optional[Span] = None
 
 
 @dataclass(frozen=True)

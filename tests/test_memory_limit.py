@@ -185,3 +185,26 @@ def test_arrays_alive_together_past_the_limit_are_a_raise(tmp_path):
     run = measure_capped(path, POINT)
     assert (run.error, run.line) == ("MemoryError", 13), run
     assert [r.span.line for r in report.raises if r.memory] == [13], report.raises
+
+
+def test_arrays_alive_together_inside_a_try_end_the_path(tmp_path):
+    """Three arrays of 3 GiB inside `except MemoryError:`, each below the margin, pass the limit
+    together at the third: the run takes the handler. The memory tracker (analyze(memory=True),
+    the reported path) ends the count at the charges before the allocation, a lower bound."""
+    path = _write(tmp_path, """\
+        n = 3 * 2**30 // 8
+        s = fnp.sum(x)
+        try:
+            a = fnp.zeros(n)
+            b = fnp.zeros(n)
+            c = fnp.zeros(n)
+            s = s + fnp.sum(x * x)
+        except MemoryError:
+            s = s + fnp.sum(x + x)
+        """)
+    report = analyze(path, POINT, memory=True)
+    run = measure_capped(path, POINT)
+    assert run.error == "", run
+    memory = [u for u in report.unpriced if u.what == "memory"]
+    assert [u.span.line for u in memory] == [14], report.unpriced
+    assert report.total.lo <= run.total, (report.total, run.total)

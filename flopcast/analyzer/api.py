@@ -656,9 +656,22 @@ def _memory_raises(report: Report, single: bool) -> None:
     """The memory tracker's first allocation after which the reported path's live arrays pass
     whestbench's memory limit (report.memory): the run dies of MemoryError there, unless an array
     alone past it was already reported (memory_limit.py, in every run). Measured on that path only."""
-    from flopcast.analyzer.memory_limit import gib, limit
+    from flopcast.analyzer.memory_limit import MARGIN, gib, limit
 
     memory = report.memory
+    caught = [(span, used) for span, used in ((memory.setup_caught_span, 0), (memory.caught_span, memory.caught_used))
+              if span is not None]
+    if caught and not any(u.what == "memory" for u in report.unpriced):
+        # the arrays alive at once may not fit inside a handler of MemoryError: the path's count
+        # is known up to there (a lower bound; measured on the reported path only)
+        span, used = caught[0]
+        reason = (f"the arrays alive at line {span.line} reach {gib(limit() - MARGIN)} or more, within "
+                  f"{gib(MARGIN)} of whestbench's memory limit of {gib(limit())}, so the allocation may raise "
+                  "MemoryError, and an except clause or a `with` around it may catch it: the cost from it on "
+                  "is not counted")
+        report.unpriced.append(Unpriced(span, "memory", reason))
+        report.notes.append(Note(span, reason))
+        report.total = Interval(min(report.total.lo, used), report.total.hi)
     for span, peak, in_setup in ((memory.setup_over_limit_span, memory.setup_peak, True),
                                  (memory.over_limit_span, memory.peak, False)):
         if span is None or any(r.memory and r.in_setup == in_setup for r in report.raises):

@@ -37,6 +37,13 @@ from flopcast.analyzer.counters import suspended
 from flopcast.analyzer.values import Array, BoundLib, BoundMethod, DictVal, InstanceVal, ListVal, MLPVal, TupleVal
 from flopcast.model import MemoryUse, Span
 
+#: How far below whestbench's limit an allocation may already fail. RLIMIT_AS caps the process's
+#: whole address space: a Python process with flopscope and whestbench imported holds ~1.4 GiB
+#: before any array (measured; OpenBLAS's thread stacks, the interpreter, shared libraries), and
+#: the grader's machine may hold more (more cores, more BLAS threads): 4 GiB leaves room for
+#: that, so arrays of limit − MARGIN or more may raise MemoryError (memory_limit.py).
+MARGIN = 4 * 2**30
+
 ITEMSIZE = {
     "bool": 1, "int8": 1, "uint8": 1, "int16": 2, "uint16": 2, "float16": 2, "int32": 4, "uint32": 4,
     "float32": 4, "int64": 8, "uint64": 8, "float64": 8, "complex64": 8, "complex128": 16,
@@ -56,12 +63,13 @@ def nbytes(a: Array) -> int:
 class _Level:
     """One expression being evaluated: the values of its operands evaluated so far."""
 
-    __slots__ = ("frame", "depth", "values")
+    __slots__ = ("frame", "depth", "values", "used")
 
-    def __init__(self, frame: object, depth: int) -> None:
+    def __init__(self, frame: object, depth: int, used: int) -> None:
         self.frame = frame
         self.depth = depth  # the interpreter's call depth: a called function's statements are not the caller's temporaries
         self.values: list = []
+        self.used = used  # the FLOPs charged when it began: at most those before the op that allocates
 
 
 @dataclass
@@ -76,6 +84,11 @@ class Side:
     # The first allocation after which the live arrays exceed whestbench's memory limit:
     # where the run dies of MemoryError, which can come well before the peak.
     over_limit_span: Optional[Span] = None
+    # The first allocation inside a try (or with) that may catch MemoryError after which the live
+    # arrays reach memory_limit.threshold(): the handler may run from there on instead of the rest,
+    # and the FLOPs charged before it (api ends the reported count there, a lower bound).
+    caught_span: Optional[Span] = None
+    caught_used: int = 0
     # What the live arrays came to at the last walk (without the op's scratch), and the bytes
     # allocated since: live arrays can only grow by allocations, so their sum bounds them.
     walked: int = 0
@@ -100,7 +113,7 @@ class MemoryTracker:
     _lists: dict = field(default_factory=dict)
 
     def enter(self, interp) -> None:
-        self._stack.append(_Level(interp.frame, interp.call_depth))
+        self._stack.append(_Level(interp.frame, interp.call_depth, interp.used))
 
     def abandon(self) -> None:
         self._stack.pop()
@@ -116,14 +129,15 @@ class MemoryTracker:
 
     def produced(self, interp, node: ast.AST, value) -> None:
         stack = self._stack
-        operands = stack.pop().values
+        level = stack.pop()
+        operands = level.values
         if stack and stack[-1].depth == interp.call_depth:
             stack[-1].values.append(value)
         if value.__class__ is TupleVal:
             if _returns_several(node):  # eigh, qr, svd, lstsq, nonzero ...: each array a new one
                 made = [a for a in value.items if isinstance(a, Array) and a.ident not in self.sizes]
                 if made:
-                    self._allocated(interp, node, operands, value, made, 0)
+                    self._allocated(interp, node, operands, value, made, 0, level.used)
             return
         if not isinstance(value, Array) or value.ident in self.sizes:
             return
@@ -135,11 +149,12 @@ class MemoryTracker:
             self.sizes[value.ident] = 0
             self.bases[value.ident] = view_of.ident
             return
-        self._allocated(interp, node, operands, value, [value], _cast_scratch(node, operands, value))
+        self._allocated(interp, node, operands, value, [value], _cast_scratch(node, operands, value), level.used)
 
-    def _allocated(self, interp, node: ast.AST, operands: list, value, made: list, scratch: int) -> None:
+    def _allocated(self, interp, node: ast.AST, operands: list, value, made: list, scratch: int, used: int) -> None:
         """``node`` made the arrays ``made`` (``value`` itself, or the arrays of the tuple ``value``),
-        with ``scratch`` bytes of an op's scratch buffer alive while it ran."""
+        with ``scratch`` bytes of an op's scratch buffer alive while it ran; ``used`` FLOPs had been
+        charged when its evaluation began."""
         side = self.predict if interp.metered else self.setup
         span = interp.node_span(node)
         for array in made:
@@ -152,7 +167,7 @@ class MemoryTracker:
         self.allocated += scratch  # alive with the rest while the op runs
         bound = side.walked + side.since + scratch
         if bound <= side.peak and (not self.limit or side.over_limit_span is not None or bound <= self.limit) \
-                and bound <= self._floor:
+                and bound <= self._floor and not self.may_be_caught(interp, side, bound):
             return  # cannot be a new peak, nor the first step past the limit, nor a call's new high: no walk needed
         walked = self._live(interp, operands + [value])
         side.walked, side.since = walked, 0
@@ -161,6 +176,8 @@ class MemoryTracker:
             side.peak, side.peak_span = live, span
         if self.limit and live > self.limit and side.over_limit_span is None:
             side.over_limit_span = span
+        if self.may_be_caught(interp, side, live):
+            side.caught_span, side.caught_used = span, used if interp.metered else 0
         if live > self._floor:
             self._mark(live, span)
 
@@ -181,7 +198,13 @@ class MemoryTracker:
         side = self.predict if interp.metered else self.setup
         bound = side.walked + side.since + allocated
         return bound > side.peak or bound > self._floor or bool(
-            self.limit and side.over_limit_span is None and bound > self.limit)
+            self.limit and side.over_limit_span is None and bound > self.limit) or self.may_be_caught(interp, side, bound)
+
+    def may_be_caught(self, interp, side: Side, live: int) -> bool:
+        """Whether ``live`` bytes alive at once, inside a try or with that may catch MemoryError,
+        may not fit (memory_limit.threshold), the first time on this side."""
+        return bool(self.limit and interp.catching_memory and side.caught_span is None
+                    and live >= max(self.limit - MARGIN, 0))
 
     def call_started(self, interp) -> "_CallPeak":
         """A call the call memo records begins: what is alive now is its base line."""
@@ -203,16 +226,17 @@ class MemoryTracker:
         self._floor = min((c.high for c in calls), default=float("inf"))
         return tuple((live - call.base, span) for live, span in call.marks)
 
-    def replayed(self, interp, marks: tuple) -> None:
-        """A call recorded with ``marks`` (see call_ended) is replayed now instead of run: what
-        it would have made of the peak, the limit and the highs of the calls around it."""
+    def replayed(self, interp, marks: tuple, used: int = 0) -> None:
+        """A call recorded with ``marks`` (see call_ended) is replayed now instead of run, ``used``
+        FLOPs charged before it: what it would have made of the peak, the limit and the highs of
+        the calls around it."""
         if not marks:
             return
         side = self.predict if interp.metered else self.setup
         top = marks[-1][0]
         bound = side.walked + side.since + top
         if bound <= side.peak and (not self.limit or side.over_limit_span is not None or bound <= self.limit) \
-                and bound <= self._floor:
+                and bound <= self._floor and not self.may_be_caught(interp, side, bound):
             return
         base = side.walked = self._live(interp, [])
         side.since = 0
@@ -220,6 +244,9 @@ class MemoryTracker:
             side.peak, side.peak_span = base + top, marks[-1][1]  # the first time the call reached its highest
         if self.limit and side.over_limit_span is None and base + top > self.limit:
             side.over_limit_span = next(span for rel, span in marks if base + rel > self.limit)
+        if self.may_be_caught(interp, side, base + top):
+            side.caught_span = next(span for rel, span in marks if self.may_be_caught(interp, side, base + rel))
+            side.caught_used = used if interp.metered else 0
         if base + top > self._floor:
             for rel, span in marks:
                 self._mark(base + rel, span)
@@ -324,7 +351,8 @@ class MemoryTracker:
                          self.predict.peak, self.predict.peak_span,
                          self.setup.largest, self.setup.largest_span, self.setup.largest_what,
                          self.setup.peak, self.setup.peak_span,
-                         self.predict.over_limit_span, self.setup.over_limit_span)
+                         self.predict.over_limit_span, self.setup.over_limit_span,
+                         self.predict.caught_span, self.predict.caught_used, self.setup.caught_span)
 
 
 class _CallPeak:

@@ -27,15 +27,11 @@ from __future__ import annotations
 
 import ast
 from functools import lru_cache
-from flopcast.analyzer.memory import ITEMSIZE, VIEWS
+
+# MARGIN: how far below whestbench's limit an allocation may already fail (why: see memory.py)
+from flopcast.analyzer.memory import ITEMSIZE, MARGIN, VIEWS
 from flopcast.analyzer.values import Array, Builtin, ClassVal, FunctionVal, LibRef, TupleVal
 
-#: How far below whestbench's limit an allocation may already fail. RLIMIT_AS caps the process's
-#: whole address space: a Python process with flopscope and whestbench imported holds ~1.4 GiB
-#: before any array (measured; OpenBLAS's thread stacks, the interpreter, shared libraries), and
-#: the grader's machine may hold more (more cores, more BLAS threads, other arrays of the
-#: estimator's): 4 GiB leaves room for that, so an array of limit − MARGIN or more may raise.
-MARGIN = 4 * 2**30
 
 #: The names of the exception classes whose handlers catch MemoryError.
 CATCHERS = frozenset({"MemoryError", "Exception", "BaseException"})

@@ -1096,8 +1096,9 @@ class SteadyLoop:
             return False
         side = memory.predict if self.interp.metered else memory.setup
         grown = sum(memory.sizes.get(ident, 0) for ident in appended)
-        return not memory.limit or side.over_limit_span is not None \
-            or side.peak + grown * len(self.items) <= memory.limit
+        bound = side.peak + grown * len(self.items)
+        return (not memory.limit or side.over_limit_span is not None or bound <= memory.limit) \
+            and not memory.may_be_caught(self.interp, side, bound)
 
     def items_alike_for(self, index: int, canon: Canon, index_names: frozenset) -> int:
         """How many iterations from ``index`` on (the last one apart) have items that look like
@@ -1934,7 +1935,7 @@ class CallMemo:
         if memory is not None:
             memory.allocated += entry.allocated  # a call recording this one allocated them too
             if entry.peaks:
-                memory.replayed(interp, entry.peaks)
+                memory.replayed(interp, entry.peaks, interp.used - entry.used)
             side = memory.predict if interp.metered else memory.setup
             for part, ident in made.items():
                 if isinstance(part, tuple) and part[0] == "ident":  # an array the call made: it holds its bytes
