@@ -77,18 +77,22 @@ def check(interp, name: str, args, result, mark: int) -> None:
     if size < threshold():
         return
     if any(a.ident == b.ident for a in made for b in args if b.__class__ is Array):
-        return  # the operand itself handed back (asarray of an array of its dtype)
+        return  # the operand itself handed back
+    if name == "asarray" and cls is Array and len(args) == 1 and args[0].__class__ is Array \
+            and (args[0].shape, args[0].dtype) == (result.shape, result.dtype):
+        return  # flopscope wraps the same buffer (as memory.py takes it)
     span = interp.span
     where = f"line {span.line}" if span is not None else "this op"
+    name = name if "." in name else f"np.{name}" if interp.free else f"fnp.{name}"
     if interp.catching_memory:
         interp.take_back_charges(mark)
         certain = "raises" if size > limit() else "may raise"
-        interp.stop_path(f"{where} allocates an array of {gib(size)} (fnp.{name}); whestbench's memory limit is "
+        interp.stop_path(f"{where} allocates an array of {gib(size)} ({name}); whestbench's memory limit is "
                          f"{gib(limit())}, so it {certain} MemoryError, and an except clause or a `with` around it "
                          "may catch it: the cost from it on is not counted", span, what="memory")
     if size > limit() and interp.result.memory_raise is None:
         interp.result.memory_raise = (span, f"MemoryError: {where} allocates an array of {gib(size)} "
-                                            f"(fnp.{name}), past whestbench's memory limit of {gib(limit())}",
+                                            f"({name}), past whestbench's memory limit of {gib(limit())}",
                                       not interp.metered, mark if interp.metered else 0)
         interp.effects += 1  # a call that made it is not reused by another run (which would not record it)
 

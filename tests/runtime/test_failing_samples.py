@@ -1,5 +1,7 @@
 """A sample built to fail fails where flopcast said it would: the memory hog's draw is over
-whestbench's memory limit, FC004 names its line, and the run dies there with MemoryError."""
+whestbench's memory limit, FC004 names its line, and the run dies there with MemoryError, which
+the report predicts (a Raise with memory=True): `verify` finds the raise as predicted, the
+charges before it the run's."""
 
 from __future__ import annotations
 
@@ -9,8 +11,7 @@ from flopcast.check.engine import check_target
 from flopcast.check.selection import Selection
 from flopcast.check.source import load_submission
 from flopcast.model import Point
-from flopcast.runtime.diff import RUN_VERDICTS
-from flopcast.runtime.protocol import EXCEPTION
+from flopcast.runtime.diff import RAISES
 from flopcast.runtime.verify import verify_point
 
 from .helpers import FAIL_WHEN_RUN, sample_id
@@ -23,6 +24,6 @@ def test_the_run_dies_of_memory_on_the_line_fc004_names(sample):
     static = check_target(load_submission(str(sample)), POINT, Selection(select=("FC004",)))
     assert [f.code for f in static.findings] == ["FC004"]
     result = verify_point(sample.resolve(), POINT, timeout=120)
-    assert result.verdict == RUN_VERDICTS[EXCEPTION]
+    assert result.verdict == RAISES
     assert result.run.error.type == "MemoryError"
     assert result.run.error.span.line == static.findings[0].span.line
