@@ -208,3 +208,35 @@ def test_arrays_alive_together_inside_a_try_end_the_path(tmp_path):
     memory = [u for u in report.unpriced if u.what == "memory"]
     assert [u.span.line for u in memory] == [14], report.unpriced
     assert report.total.lo <= run.total, (report.total, run.total)
+
+
+def test_a_generator_made_outside_the_try_and_consumed_inside_it(tmp_path):
+    """flopcast makes a generator expression's items where it is written, but the run makes them
+    where they are taken: inside the try, whose handler catches the MemoryError. Made ahead of
+    its consumer, the array is taken as inside a handler of it."""
+    path = _write(tmp_path, """\
+        blocks = (fnp.zeros(budget // 8) for _ in range(1))
+        try:
+            s = fnp.sum(next(blocks))
+        except MemoryError:
+            s = fnp.sum(x)
+        """)
+    _assert_lower_bound_below_run(path, 10)
+
+
+def test_a_with_whose_exit_returns_true_catches_it(tmp_path):
+    """A user context manager whose __exit__ returns True swallows the MemoryError, as an except
+    clause would."""
+    path = _write(tmp_path, """\
+        s = fnp.sum(x)
+        with Quiet():
+            s = fnp.sum(fnp.zeros(budget // 8))
+        """, helpers="""
+        class Quiet:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                return True
+        """)
+    _assert_lower_bound_below_run(path, 19)

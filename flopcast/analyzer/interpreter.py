@@ -3675,6 +3675,9 @@ class Interpreter:
             gen.start = self.ledger()
             gen.need = need
             self._starting_generator = gen
+            # its later items are made ahead of the consumer, whose handlers may then differ: an
+            # array that may not fit is taken as inside one that may catch MemoryError
+            self.catching_memory += 1
             try:
                 gen.returned = self._call_checked(gen.function, gen.args, gen.kwargs, gen.span)
             except _GeneratorPause:
@@ -3684,6 +3687,7 @@ class Interpreter:
                     raise  # raised before the first item: the first consumer meets it at once
                 gen.error = error
             finally:
+                self.catching_memory -= 1
                 self._starting_generator = None
                 gen.end = self.ledger()
             if self.metered:
@@ -4921,7 +4925,12 @@ class Interpreter:
             marks.append(self.ledger())
             return value
 
-        items = self.comprehension(node, make)
+        # made ahead of the consumer, whose handlers may differ (as in run_generator)
+        self.catching_memory += 1
+        try:
+            items = self.comprehension(node, make)
+        finally:
+            self.catching_memory -= 1
         if items is None:
             return self._comprehension_unknown(node)
         end = self.ledger()

@@ -10,8 +10,8 @@ one is taken to fit (the pricing's assumption everywhere else).
 Checked where an op's result is made (Interpreter.price_call, price_op and the random draws), in
 every run, for the op's new arrays (not views), cheaply:
 
-* inside a ``try`` (or a ``with``) that may catch MemoryError, on the interpreter's stack
-  (``Interpreter.catching_memory``), an array of at least ``limit - MARGIN`` ends the path, not
+* inside a ``try`` (or a ``with``) that may catch MemoryError, on the interpreter's stack, or in
+  a generator's body made ahead of its consumer (``Interpreter.catching_memory``), an array of at least ``limit - MARGIN`` ends the path, not
   priced: the handler may run instead of what follows. The charges the op made are taken back, so
   the count is that of the charges before it: what the run counts whether the allocation fails
   or not (flopscope bills most ops before numpy allocates, some after);
@@ -89,7 +89,8 @@ def check(interp, name: str, args, result, mark: int) -> None:
         certain = "raises" if size > limit() else "may raise"
         interp.stop_path(f"{where} allocates an array of {gib(size)} ({name}); whestbench's memory limit is "
                          f"{gib(limit())}, so it {certain} MemoryError, and an except clause or a `with` around it "
-                         "may catch it: the cost from it on is not counted", span, what="memory")
+                         "(or around the consumer of a generator that makes it) may catch it: the cost from it on "
+                         "is not counted", span, what="memory")
     if size > limit() and interp.result.memory_raise is None:
         interp.result.memory_raise = (span, f"MemoryError: {where} allocates an array of {gib(size)} "
                                             f"({name}), past whestbench's memory limit of {gib(limit())}",
