@@ -533,6 +533,11 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
             report.values[span] = merged + tuple(t for t in texts if t not in merged)
     _add_nominal(report, results, reusing(_runner(program, cls, point, include_scorer_cast, entered,
                                                   sharing[0] if sharing else None), results))
+    caught = next((u for u in report.unpriced if u.what == "memory"), None)
+    if caught is not None and report.nominal is not None:
+        # the nominal path runs on past an allocation whose MemoryError a handler may catch
+        report.nominal, report.nominal_presumes = None, []
+        report.nominal_missing = [(caught.span, "an allocation here may raise MemoryError into a handler")]
     if report.per_call:
         # The nominal number is one call's: each MLP's call costs otherwise.
         report.nominal, report.nominal_presumes = None, []
