@@ -240,3 +240,15 @@ def test_a_with_whose_exit_returns_true_catches_it(tmp_path):
                 return True
         """)
     _assert_lower_bound_below_run(path, 19)
+
+
+def test_except_star_catches_it_too(tmp_path):
+    """`except* MemoryError:` catches a MemoryError raised in its body (wrapped in a group)."""
+    path = _write(tmp_path, """\
+        s = fnp.sum(x)
+        try:
+            s = fnp.sum(fnp.zeros(budget // 8))
+        except* MemoryError:
+            s = fnp.sum(x * x)
+        """)
+    _assert_lower_bound_below_run(path, 12)

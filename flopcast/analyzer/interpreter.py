@@ -2437,11 +2437,15 @@ class Interpreter:
     def stmt_TryStar(self, node: ast.stmt) -> None:
         """`except*` splits exception groups between its clauses: not modelled. Without a
         raise the body, else and finally run; with one the path ends there (a lower bound)."""
+        memory = memory_limit.catches(self, node.handlers)  # `except* MemoryError` catches it too
+        self.catching_memory += memory
         try:
             self.exec_block(node.body)
         except UserRaise as exc:
             raise PathEnd(f"{exc.span}: raises {exc.what} into `except*` clauses, which flopcast does "
                           "not model; the cost after it is not counted", self.node_span(node))
+        finally:
+            self.catching_memory -= memory
         self.exec_block(node.orelse)
         self.exec_block(node.finalbody)
 
