@@ -5118,6 +5118,10 @@ class Interpreter:
         if isinstance(func, DTypeRef):
             if args and isinstance(args[0], Array):
                 return self.price_call("dtype_call", [args[0], func], {}, node, span)
+            if len(args) == 1 and not kwargs and (isinstance(args[0], (ListVal, TupleVal)) or (
+                    isinstance(args[0], Known) and isinstance(args[0].value, (list, tuple)))):
+                # numpy's scalar type called on a sequence makes numpy's own array of it
+                return self.call_raw_numpy("asarray", args, {"dtype": func}, span, node)
             made = plain_numpy.computed(func.name, args, kwargs)  # np.int64(4) is a 4
             if made is None:
                 refused = plain_numpy.refusal(func.name, args, kwargs)  # np.int32(2**40): OverflowError

@@ -672,6 +672,12 @@ FAMILIES["constructs"] = CONSTRUCTS
 # Plain numpy in an estimator (flopcast/analyzer/plain_numpy.py): np.* on flopscope arrays goes
 # through flopscope's protocols; numpy's own ndarrays compute for free; fnp bills them as operands.
 PLAIN_NUMPY = {
+    # numpy's scalar types called on a sequence make numpy's own array of it (ops on it are billed
+    # as on any plain array handed to flopscope; arithmetic on it alone is numpy's, free)
+    "scalar_type_of_a_list_of_rows": "r = fnp.isfinite(fnp.float64([v, u]))",
+    "scalar_type_of_a_nested_list_then_matmul": "r = fnp.asarray(fnp.float32([[1.0] * W] * 2)) @ w",
+    "scalar_type_of_rows_reduced": "r = fnp.mean(fnp.float64([v, u]), axis=0) @ w",
+    "scalar_type_of_a_list_alone_is_free": "r = fnp.float64([v, u]) * 1.0",
     "np_asarray_is_free": "import numpy as np; p = np.asarray(w, dtype=np.float64); r = len(p)",
     "fnp_bills_plain_operand": "import numpy as np; p = np.asarray(w, dtype=np.float64); r = fnp.exp(p) + w",
     "plain_arithmetic_is_free": "import numpy as np; p = np.asarray(w); r = (p * 2.0 + p).sum(axis=0) - p[0]",

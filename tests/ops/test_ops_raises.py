@@ -67,6 +67,7 @@ CASES = {
     "matmul_with_a_dtype": ("r = fnp.matmul(w, w, dtype=fnp.float64)", "TypeError"),
     "dot_with_out": ("o = fnp.empty((W, W), dtype=fnp.float32); r = fnp.dot(w, w, out=o)", "TypeError"),
     "vstack_with_a_dtype": ("r = fnp.vstack([v, u], dtype=fnp.float64)", "TypeError"),
+    "partition_float_axis": ("r = fnp.partition(v, 1, 2.0)", "TypeError"),
     "diagonal_float_offset_of_a_vector": ("r = fnp.diagonal(v, 0.0)", "TypeError"),
     "arange_a_dtype_for_a_bound": ("r = fnp.arange(W, fnp.float32)", "TypeError"),
     # flopscope probes a sampler's arguments but dtype= for numeric sources: a type is refused
@@ -153,6 +154,10 @@ CAUGHT = {
     "argpartition_float_kth": ("fnp.argpartition(v, v)", "TypeError"),
     "partition_float_kth": ("fnp.partition(v, 2.0)", "TypeError"),
     "partition_float_in_list": ("fnp.partition(v, [1, 2.0])", "TypeError"),
+    "partition_kth_past_the_end": ("fnp.partition(v, W + 1)", "ValueError"),
+    "partition_kth_before_the_start": ("fnp.partition(w, [1, -W - 1])", "ValueError"),
+    "argpartition_kth_past_the_end": ("fnp.argpartition(v, W)", "ValueError"),
+    "partition_axis_out_of_range": ("fnp.partition(w, 1, axis=2)", "IndexError"),  # numpy.exceptions.AxisError
     "fill_diagonal_of_a_vector": ("fnp.fill_diagonal(fnp.ones(W), 2.0)", "ValueError"),
     "fill_diagonal_of_unequal_dims": ("fnp.fill_diagonal(fnp.ones((W, W, 3)), 2.0)", "ValueError"),
 }

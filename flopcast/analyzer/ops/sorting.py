@@ -93,16 +93,36 @@ def _partition(ctx, args, kwargs, op=None):
     x = to_array(ctx, args[0])
     given = arg(args, kwargs, 1, "kth")
     kth = _kth_count(given)
+    axis = arg(args, kwargs, 2, "axis", Known(-1))
+    if x.ndim and isinstance(axis, Known) and isinstance(axis.value, float):
+        # flopscope's cost arithmetic indexes the shape by the axis, before its charge
+        raise OpRaises("TypeError", "tuple indices must be integers or slices, not float")
     ctx.charge(op, max(x.size * kth, 1) if x.ndim else 1, x.dtype, x.dtype_origin)
     if _kth_is_float(given):  # flopscope bills the call, then numpy refuses the positions
         raise OpRaises("TypeError", "Partition index must be integer")
-    axis = arg(args, kwargs, 2, "axis", Known(-1))
     flat = isinstance(axis, Known) and axis.value is None  # numpy partitions the flattened array
     shape = (x.size,) if flat else x.shape
+    n = None
+    if flat:
+        n = x.size
+    elif x.ndim and (op == "argpartition" or isinstance(axis, Known)):
+        n = x.shape[axis_index(known_int(axis, "axis"), x.ndim)]  # numpy's AxisError, after the charge
+    if n is not None:
+        _check_kth_in_bounds(given, n)
     if op == "partition":
         return Array(shape, x.dtype)
-    n = x.size if flat else (x.shape[axis_index(known_int(axis, "axis"), x.ndim)] if x.ndim else 1)
+    n = n if n is not None else 1
     return Array(shape, "int64", vrange=(0, max(n - 1, 0)))
+
+
+def _check_kth_in_bounds(kth: Value, n: int) -> None:
+    """numpy refuses a known position outside [-n, n) of the partitioned axis (ValueError)."""
+    values = kth.value if isinstance(kth, Known) and isinstance(kth.value, (list, tuple)) else \
+        [kth.value] if isinstance(kth, Known) else \
+        [item.value for item in kth.items if isinstance(item, Known)] if isinstance(kth, (ListVal, TupleVal)) else []
+    for k in values:
+        if type(k) is int and not -n <= k < n:
+            raise OpRaises("ValueError", f"kth(={k if k >= 0 else k + n}) out of bounds ({n})")
 
 
 def _ceil_log2(n: int) -> int:
