@@ -68,6 +68,16 @@ CASES = {
     "dot_with_out": ("o = fnp.empty((W, W), dtype=fnp.float32); r = fnp.dot(w, w, out=o)", "TypeError"),
     "vstack_with_a_dtype": ("r = fnp.vstack([v, u], dtype=fnp.float64)", "TypeError"),
     "partition_float_axis": ("r = fnp.partition(v, 1, 2.0)", "TypeError"),
+    # numpy checks a sampler's known parameters when it draws, before flopscope bills the draw
+    "generator_negative_scale": ("r = fnp.random.default_rng(0).normal(0.0, -1.0, W)", "ValueError"),
+    "generator_integers_empty_range": ("r = fnp.random.default_rng(0).integers(5, 5, W)", "ValueError"),
+    "generator_binomial_p_past_one": ("r = fnp.random.default_rng(0).binomial(W, 1.5, W)", "ValueError"),
+    "legacy_negative_scale": ("r = fnp.random.normal(0.0, -1.0, W)", "ValueError"),
+    "legacy_randint_empty_range": ("r = fnp.random.randint(3, 3, W)", "ValueError"),
+    "negative_seed": ("r = fnp.random.default_rng(-1)", "ValueError"),
+    "legacy_seed_past_32_bits": ("fnp.random.seed(2 ** 32)", "ValueError"),
+    "linspace_negative_count": ("r = fnp.linspace(0.0, 1.0, W - 9)", "ValueError"),
+    "geomspace_negative_count": ("r = fnp.geomspace(1.0, 2.0, -1)", "ValueError"),
     "diagonal_float_offset_of_a_vector": ("r = fnp.diagonal(v, 0.0)", "TypeError"),
     "arange_a_dtype_for_a_bound": ("r = fnp.arange(W, fnp.float32)", "TypeError"),
     # flopscope probes a sampler's arguments but dtype= for numeric sources: a type is refused

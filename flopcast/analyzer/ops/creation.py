@@ -173,6 +173,7 @@ def _space_dtype(op: str, args, kwargs, extra: tuple = ()) -> str:
 def _linspace(ctx, args, kwargs):
     if len(args) > 3 or set(kwargs) - {"start", "stop", "num", "endpoint", "retstep", "dtype", "axis"}:
         raise OpError("linspace with these arguments is not modelled")
+    _check_num("linspace", arg(args, kwargs, 2, "num"))
     num = known_int(arg(args, kwargs, 2, "num", Known(50)), "linspace num", ctx)
     natural = _space_dtype("linspace", args, kwargs)
     dt = dtype_arg(kwargs.get("dtype")) or natural
@@ -403,8 +404,15 @@ def _diagflat(ctx, args, kwargs):
     return Array((x.size, x.size), x.dtype, ((0, 1),), dtype_origin=x.dtype_origin)
 
 
+def _check_num(op: str, num) -> None:
+    """numpy refuses a known negative number of samples, before flopscope bills anything."""
+    if isinstance(num, Known) and type(num.value) is int and num.value < 0:
+        raise OpRaises("ValueError", f"Number of samples, {num.value}, must be non-negative.")
+
+
 @handler("logspace", "geomspace")
 def _logspace(ctx, args, kwargs, op=None):
+    _check_num(op, arg(args, kwargs, 2, "num"))
     num = known_int(arg(args, kwargs, 2, "num", Known(50)), f"{op} num")
     extra = set(kwargs) - {"num", "dtype", "base"} if op == "logspace" else set(kwargs) - {"num", "dtype"}
     if extra or len(args) > 3:

@@ -27,7 +27,22 @@ from flopcast.analyzer.values import Array, Builtin, DTypeRef, Generator, Known,
 
 @handler("random.default_rng")
 def _default_rng(ctx, args, kwargs):
+    _check_seed("default_rng", args, kwargs)
     return Generator()
+
+
+def _check_seed(how: str, args, kwargs) -> None:
+    """numpy refuses a known seed it cannot take (a negative int, a float; past 2**32 - 1 for the
+    legacy seed): numpy itself is asked with the same known seed."""
+    seed = arg(args, kwargs, 0, "seed")
+    if len(args) > 1 or not isinstance(seed, Known) or type(seed.value) not in (int, float, bool):
+        return
+    import numpy as np
+
+    try:
+        np.random.default_rng(seed.value) if how == "default_rng" else np.random.RandomState().seed(seed.value)
+    except (ValueError, TypeError) as exc:
+        raise OpRaises(type(exc).__name__, str(exc)) from None
 
 
 _DRAW_BASE = {"uniform": 3}
@@ -81,6 +96,7 @@ def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.
         shape = broadcast(*(shape_of(p) for p in params)) if params else ()
     else:
         shape = new_shape(known_shape(size, "size", ctx))
+    _check_parameters(prefix, method, {name: arg(args, kwargs, i, name) for i, name in enumerate(names)}, shape)
     dtype = kwargs.get("dtype")
     if len(args) > len(names) + 1:
         if prefix != "random.Generator." or method not in _DTYPE_AFTER_SIZE or len(args) > len(names) + 2:
@@ -102,6 +118,24 @@ def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.
     if shape == ():
         return NumpyScalar(dt, origin)
     return Array(shape, dt, dtype_origin=origin)
+
+
+def _check_parameters(prefix: str, method: str, given: dict, shape: tuple) -> None:
+    """numpy refuses some known parameters (a negative scale, ``low >= high``, ``p > 1``) when
+    it draws, before flopscope bills the draw: numpy itself is asked, with the same parameters
+    and one draw (none when the call draws none, where numpy skips some checks)."""
+    values = {name: v.value for name, v in given.items() if not _none(v)}
+    if not all(isinstance(v, Known) for v in given.values() if not _none(v)) or not all(
+            type(x) in (int, float, bool) for x in values.values()):
+        return
+    import numpy as np
+
+    sampler = np.random.default_rng(0) if prefix == "random.Generator." else np.random.RandomState(0)
+    empty = any(d == 0 for d in shape)
+    try:
+        getattr(sampler, method)(**values, size=0 if empty else None)
+    except (ValueError, OverflowError) as exc:
+        raise OpRaises(type(exc).__name__, str(exc)) from None
 
 
 def _refuse_type_objects(op: str, args, kwargs) -> None:
@@ -195,6 +229,7 @@ def _choice_permutation(ctx, method: str, args, kwargs) -> Value:
 
 @handler("random.seed")
 def _legacy_seed(ctx, args, kwargs):
+    _check_seed("seed", args, kwargs)
     return Known(None)
 
 
@@ -321,12 +356,14 @@ def _legacy_randint(ctx, args, kwargs):
     size = arg(args, kwargs, 2, "size")
     explicit = dtype_arg(arg(args, kwargs, 3, "dtype"))
     dt = explicit or "int64"
+    shape = () if _none(size) else new_shape(known_shape(size, "size", ctx))
+    _check_parameters("random.", "randint", {"low": arg(args, kwargs, 0, "low"), "high": arg(args, kwargs, 1, "high")},
+                      shape)
     if _none(size):
         if explicit is not None:
             raise OpError("fnp.random.randint of no size with dtype= is not modelled")
         ctx.charge("random.randint", 1, "int64")
         return Unknown("int", ctx.span, "the value fnp.random.randint() draws")
-    shape = new_shape(known_shape(size, "size", ctx))
     n = 1
     for d in shape:
         n *= d
