@@ -12,6 +12,7 @@ import builtins
 import collections
 import copy
 import dataclasses
+import fractions
 import io
 import itertools
 import math
@@ -1339,6 +1340,12 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return import_hooks.module_spec(args[0], args[1])
     if path == "enum.auto":
         return Known(ENUM_AUTO)
+    if path == "fractions.Fraction" and _all_known([*args, *kwargs.values()]) and len(args) <= 2 and all(
+            type(a.value) in (int, bool, float, str, fractions.Fraction) for a in [*args, *kwargs.values()]):
+        try:  # an exact ratio of known numbers (a cost model's shares): pure
+            return Known(fractions.Fraction(*(a.value for a in args), **{k: v.value for k, v in kwargs.items()}))
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError) as exc:
+            raise UserRaise(span, f"{type(exc).__name__}: {exc}")
     if path == "functools.partial" and args:
         return PartialVal(args[0], list(args[1:]), dict(kwargs))
     if path == "functools.cmp_to_key" and len(args) == 1 and not kwargs:

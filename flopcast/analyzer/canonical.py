@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import weakref
+from fractions import Fraction
 from pathlib import PurePath
 from typing import Any, Optional
 
@@ -54,7 +55,7 @@ class Incomparable(Exception):
     """The state holds a value whose behaviour the canonical form cannot capture."""
 
 
-_SCALARS = (int, float, complex, str, bytes, bool, type(None))
+_SCALARS = (int, float, complex, str, bytes, bool, type(None), Fraction)  # Fraction: a cost model's exact shares
 _EXACT_SCALARS = frozenset(_SCALARS)
 
 

@@ -4033,7 +4033,7 @@ class Interpreter:
                     left = Known(plain)
             if not isinstance(left, Known) and isinstance(right, DictVal) and dict_key(left) in right.items:
                 return Known(isinstance(op, ast.In))  # the same object is a key (an enum member)
-            if isinstance(right, DictVal) and isinstance(dict_key(left), FieldsKey) and surely_missing(left, right):
+            if isinstance(right, DictVal) and surely_missing(left, right):
                 return Known(not isinstance(op, ast.In))  # compared by its fields: no key equals it
             if isinstance(left, DTypeRef) and isinstance(right, (ListVal, TupleVal)) \
                     and all(isinstance(i, DTypeRef) for i in right.items):

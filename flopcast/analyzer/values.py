@@ -326,6 +326,45 @@ class FieldsKey(ObjKey):
         return f"<key {self.fields[1:]!r}>"
 
 
+class TupleKey(FieldsKey):
+    """A tuple holding objects that are not known Python values (an enum member, a frozen
+    dataclass instance, an object equal only to itself) as a dict key: Python hashes and
+    compares it item by item, so a tuple made apart with equal items finds it
+    (``memo[(Tier.A, 3)]``), and so does a known tuple equal to it (an IntEnum member is its
+    number). ``fields`` is the tuple of the items' keys; made only when each item's key is
+    one Python compares as flopcast does (_settled_part)."""
+
+    __slots__ = ()
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, TupleKey):
+            return self.value is other.value or self.fields == other.fields
+        if isinstance(other, ObjKey):
+            return False  # a tuple is no instance, enum member or number
+        return isinstance(other, tuple) and self.fields == other
+
+    def __hash__(self) -> int:
+        return hash(self.fields)
+
+    def __repr__(self) -> str:
+        return f"<key {self.fields!r}>"
+
+
+def _settled_part(key: Any) -> bool:
+    """Whether a dict key made by dict_key hashes and compares in Python as it does here: a
+    known hashable value (no NaN), a FieldsKey/TupleKey, an int-like enum member's key, or the
+    key of an object equal only to itself."""
+    if isinstance(key, FieldsKey):
+        return True
+    if isinstance(key, ObjKey):
+        return key.plain is not None or equal_only_to_itself(key.value)
+    try:
+        hash(key)
+    except TypeError:
+        return False
+    return not (isinstance(key, float) and key != key)
+
+
 def _fields_key(value: "InstanceVal") -> Optional[FieldsKey]:
     """``value``'s FieldsKey, when each field it compares is a key Python hashes and compares as
     flopcast does: a known hashable value (not NaN: two NaN fields made apart are unequal), such
@@ -362,6 +401,10 @@ def dict_key(value: "Value") -> Any:
         key = _fields_key(value)
         if key is not None:
             return key
+    if value.__class__ is TupleVal and value.items:
+        parts = tuple(dict_key(item) for item in value.items)
+        if all(_settled_part(p) for p in parts):
+            return TupleKey(value, parts)
     plain = None
     if isinstance(value, InstanceVal) and value.cls.attrs.get("__int_like__") is not None:
         member = value.attrs.get("value")
