@@ -105,6 +105,20 @@ MORE_EXACT = {
         "for t in m:\n    y = y + t\n    break"),
     "in_reads_an_iterator_up_to_the_match": (
         "z = zip([1, 2, 5], [3, 4, 6])\ny = x @ x if (1, 3) in z else x\ny = y + float(len(list(z)))"),
+    # zip, enumerate, takewhile, dropwhile and pairwise over a map/accumulate ask it for items one
+    # at a time: they made every item at the call (a false exact above the run: tiered budgets
+    # cut by `takewhile(fits, zip(names, accumulate(costs)))`)
+    "takewhile_of_a_zip_with_an_accumulate_makes_only_the_sums_it_reads": (
+        "import itertools\nrunning = itertools.accumulate([x, x, x, x, x], lambda a, b: a @ b)\n"
+        "kept = [k for k, t in itertools.takewhile(lambda kv: kv[0] != 'c', zip('abcdef', running))]\n"
+        "y = x * float(len(kept))"),
+    "dropwhile_and_enumerate_of_a_map_make_what_next_asks": (
+        "import itertools\nm = map(lambda t: t @ x, [x, x, x, x])\n"
+        "i, y = next(itertools.dropwhile(lambda it: it[0] < 1, enumerate(m)))\ny = y + next(m)"),
+    "pairwise_of_a_map_and_a_strict_zip_that_raises": (
+        "import itertools\na, b = next(itertools.pairwise(map(lambda t: t @ x, [x, x, x, x])))\ny = a + b\n"
+        "try:\n    for t, n in zip(map(lambda t: t * 2.0, [x, x, x]), [1, 2], strict=True):\n        y = y + t\n"
+        "except ValueError:\n    y = y @ x"),
     "a_set_grown_in_its_own_loop_raises": (
         "s = {1, 2, 3}\ny = x\ntry:\n    for v in s:\n        s.add(v + 10)\n        y = y @ x\n"
         "except RuntimeError:\n    y = y + 1.0"),

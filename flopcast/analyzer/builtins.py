@@ -359,6 +359,11 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         for item in items:
             total = interp.binop(_ADD, total, item, node)
         return total
+    if name == "enumerate" and args and _lazy_source(args[:1]):
+        start_v = args[1] if len(args) > 1 else kwargs.get("start", Known(0))
+        if isinstance(start_v, Known) and isinstance(start_v.value, int):
+            # over a map/accumulate: each item made when enumerate is asked for it
+            return LazyIterator(make_tuple([Known(i), v]) for i, v in enumerate(_pulled(args[0]), start_v.value))
     if name == "enumerate":
         before = [args[0].consumed if isinstance(args[0], PyGenerator) else 0]
         items = interp.iterate(args[0], node)
@@ -371,6 +376,12 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         made = _lazy([make_tuple([Known(i + start), v]) for i, v in enumerate(items)], args[:1], before)
         return _reading(made, args[:1]) if isinstance(made, SeqIterator) else made
     strict = kwargs.get("strict", Known(False)) if name == "zip" else Known(False)
+    if name == "zip" and isinstance(strict, Known) and strict.value and _same_known_lengths(interp, args, node):
+        # every argument holds as many items (iterators made from known sequences, not generators):
+        # a strict zip raises nothing and reads them as a plain one does
+        strict = Known(False)
+    if name == "zip" and isinstance(strict, Known) and _lazy_source(args):
+        return _zip_lazy(interp, args, bool(strict.value), span, node)
     if name == "zip" and not (isinstance(strict, Known) and not strict.value) \
             and any(isinstance(a, (SeqIterator, PyGenerator, EndlessIter)) for a in args):
         return interp.unpriced(node, "zip(strict=True)", "over iterators or generators: where it raises is not modelled")
@@ -760,6 +771,98 @@ def _zero_argument_super_raises(interp, frame, span: Span) -> None:
             raise UserRaise(span, "RuntimeError: super(): no arguments")
 
 _ADD = _ast.Add()
+
+
+def _lazy_source(args: list) -> bool:
+    """Whether an argument is an iterator that makes its items as they are asked for (map,
+    filter, accumulate, starmap: each item may run code and charge ops) and still has some to
+    make, and none is a generator or an endless iterator (handled apart)."""
+    return any(a.__class__ is LazyIterator and a._produce is not None for a in args) \
+        and not any(isinstance(a, (PyGenerator, EndlessIter)) for a in args)
+
+
+def _pulled(v: Value):
+    """An iterator's items taken one at a time, as a consumer asks (the iterator advances)."""
+    while v.ready(v.consumed + 1):
+        item = v.item(v.consumed)
+        v.consumed += 1
+        yield item
+
+
+def _zip_lazy(interp, args: list, strict: bool, span: Span, node) -> Value:
+    """zip beside an iterator that makes its items when asked: each row asks each argument in
+    turn, when the row is asked for (Python's zip is lazy: `takewhile(p, zip(names,
+    accumulate(arrays)))` makes the sums only up to the first row that fails)."""
+    sources = []
+    for a in args:
+        if isinstance(a, SeqIterator):
+            sources.append(_pulled(a))
+        else:
+            items = interp.iterate(a, node)
+            if items is None:
+                return Unknown("", span, "zip of unknown")
+            sources.append(iter(items))
+
+    def refuse(k: int, word: str):
+        what = f"zip() argument {k + 1} is {word} than argument{' ' if k == 1 else 's 1-'}{k}"
+        raise UserRaise(span, f"ValueError: {what}")
+
+    def rows():
+        while True:
+            row = []
+            for i, it in enumerate(sources):
+                try:
+                    row.append(next(it))
+                except StopIteration:
+                    if strict and i:
+                        refuse(i, "shorter")
+                    if strict:  # the first ran out: every other must have too
+                        for k, other in enumerate(sources[1:], 1):
+                            for _ in other:
+                                refuse(k, "longer")
+                    return
+            yield make_tuple(row)
+
+    return LazyIterator(rows())
+
+
+def _while_lazy(interp, name: str, fn: Value, source: Value, span: Span, node):
+    """takewhile/dropwhile over an iterator that makes its items when asked: each item made
+    and tested when the result is asked for the next (takewhile takes the first failing item
+    too, and makes none after it)."""
+    dropping = True
+    for item in _pulled(source):
+        r = item if isinstance(fn, Known) and fn.value is None else interp.call(fn, [item], {}, span, node)
+        truth = interp.known_truth(interp.size_truth(r, node))
+        if truth is None:
+            interp.stop_path(f"{span}: which items {name}() keeps depends on values; the cost after it is not "
+                             "counted", span, f"itertools.{name}")
+        if name == "takewhile":
+            if not truth:
+                return
+            yield item
+        elif dropping and truth:
+            continue
+        else:
+            dropping = False
+            yield item
+
+
+def _same_known_lengths(interp, args: list, node) -> bool:
+    """Whether every argument of a zip is a sequence or an iterator over items already made
+    (not a generator, nor a map/filter that runs code per item) and all hold as many items."""
+    lengths = set()
+    for a in args:
+        if a.__class__ is SeqIterator:
+            lengths.add(len(a.items) - a.consumed)
+        elif isinstance(a, (SeqIterator, PyGenerator, EndlessIter)):
+            return False
+        else:
+            items = interp.iterate(a, node)
+            if items is None:
+                return False
+            lengths.add(len(items))
+    return len(lengths) == 1
 
 
 def _zip_iterators(interp, args: list, span: Span, node) -> Value:
@@ -1988,6 +2091,10 @@ def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
         return truth(item if isinstance(fn, Known) and fn.value is None else
                      interp.call(fn, [item], {}, span, node), what)
 
+    if name in ("takewhile", "dropwhile") and len(args) == 2 and not kwargs and _lazy_source(args[1:]):
+        return LazyIterator(_while_lazy(interp, name, args[0], args[1], span, node))
+    if name == "pairwise" and len(args) == 1 and not kwargs and _lazy_source(args):
+        return LazyIterator(make_tuple(list(pair)) for pair in itertools.pairwise(_pulled(args[0])))
     try:
         if name == "count":
             start = known(args[0] if args else kwargs.get("start", Known(0)), "start")
