@@ -305,6 +305,9 @@ def _forced_scores(reads: list[str], ranks: tuple) -> dict:
 _PICKS = {
     "pick_min_by_data.py": ["float(fnp.std(w[0]))", "float(fnp.std(w[1]))", "float(fnp.std(w[2]))"],
     "pick_sorted_by_data.py": ["float(fnp.mean(w[0]))", "float(fnp.mean(w[1]))", "float(fnp.mean(w[2]))"],
+    # a tuple key holding a number read from data (was: 'min() by a key that depends on data', an
+    # unknown whose use was unpriced)
+    "pick_min_by_tuple_key.py": ["float(fnp.std(w[0]))", "float(fnp.std(w[1]))", "float(fnp.std(w[2]))"],
 }
 
 

@@ -94,8 +94,10 @@ MAX_ORDERED = 256
 
 
 def _comparable(keys) -> bool:
-    """Keys Python compares without flopscope: known numbers and numbers read from data."""
-    return all(isinstance(k, Known) or isinstance(k, Unknown) and k.kind in ("int", "float", "bool") for k in keys)
+    """Keys Python compares without flopscope: known numbers and numbers read from data, and
+    tuples of them (`key=lambda kv: (score[kv], kv)`: whichever item wins, it is one of them)."""
+    return all(isinstance(k, Known) or isinstance(k, Unknown) and k.kind in ("int", "float", "bool")
+               or k.__class__ is TupleVal and _comparable(k.items) for k in keys)
 
 
 def _ordered_pick(interp, name: str, items: list, keys: list, span: Span, node) -> Optional[Value]:
