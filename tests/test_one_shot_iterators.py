@@ -119,6 +119,29 @@ MORE_EXACT = {
         "import itertools\na, b = next(itertools.pairwise(map(lambda t: t @ x, [x, x, x, x])))\ny = a + b\n"
         "try:\n    for t, n in zip(map(lambda t: t * 2.0, [x, x, x]), [1, 2], strict=True):\n        y = y + t\n"
         "except ValueError:\n    y = y @ x"),
+    "next_of_itertools_over_maps_makes_one_item": (
+        "import itertools\nxs = [x, x, x, x]\n"
+        "y = next(itertools.chain(map(lambda t: t @ x, xs), xs))\n"
+        "y = y + next(filter(lambda t: t.ndim == 2, map(lambda t: t @ x, xs)))\n"
+        "y = y + next(map(lambda t: t * 2.0, map(lambda t: t @ x, xs)))\n"
+        "y = y + next(itertools.starmap(lambda a, b: a @ b, zip(map(lambda t: t * 3.0, xs), xs)))\n"
+        "y = y + next(itertools.cycle(map(lambda t: t @ x, xs)))\n"
+        "y = y + next(itertools.compress(map(lambda t: t @ x, xs), [1, 1, 1, 1]))\n"
+        "y = y + next(itertools.filterfalse(lambda t: t.ndim > 2, map(lambda t: t @ x, xs)))\n"
+        "y = y + next(itertools.zip_longest(map(lambda t: t @ x, xs), [1]))[0]\n"
+        "y = y + next(itertools.islice(map(lambda t: t @ x, xs), 1, 3))"),
+    # a generator expression handed straight to a lazy consumer: what it never takes is taken back
+    "next_of_itertools_over_generator_expressions_makes_one_item": (
+        "import itertools\nxs = [x, x, x, x]\n"
+        "y = x + len(list(itertools.takewhile(lambda t: t.ndim > 2, (t @ x for t in xs))))\n"
+        "y = y + next(itertools.chain((t @ x for t in xs), xs))\n"
+        "y = y + next(itertools.dropwhile(lambda t: False, (t * 2.0 for t in xs)))\n"
+        "y = y + next(zip((t @ x for t in xs), xs))[0]\n"
+        "y = y + next(enumerate(t * 3.0 for t in xs))[1]\n"
+        "y = y + next(itertools.pairwise(t @ x for t in xs))[1]\n"
+        "y = y + next(itertools.accumulate(t @ x for t in xs))\n"
+        "y = y + next(itertools.islice((t * 5.0 for t in xs), 1, 3))\n"
+        "y = y + next(map(lambda t: t @ x, (t * 4.0 for t in xs)))"),
     "a_set_grown_in_its_own_loop_raises": (
         "s = {1, 2, 3}\ny = x\ntry:\n    for v in s:\n        s.add(v + 10)\n        y = y @ x\n"
         "except RuntimeError:\n    y = y + 1.0"),

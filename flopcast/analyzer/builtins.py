@@ -365,7 +365,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         start_v = args[1] if len(args) > 1 else kwargs.get("start", Known(0))
         if isinstance(start_v, Known) and isinstance(start_v.value, int):
             # over a map/accumulate: each item made when enumerate is asked for it
-            return LazyIterator(make_tuple([Known(i), v]) for i, v in enumerate(_pulled(args[0]), start_v.value))
+            return LazyIterator(make_tuple([Known(i), v]) for i, v in enumerate(_pulled(args[0], interp, node), start_v.value))
     if name == "enumerate":
         before = [args[0].consumed if isinstance(args[0], PyGenerator) else 0]
         items = interp.iterate(args[0], node)
@@ -603,6 +603,16 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if isinstance(fn, FunctionVal):
             fn.kind = name
         return fn
+    if name in ("map", "filter") and len(args) > 1 and not kwargs and _lazy_source(args[1:]):
+        # over a map/accumulate: an item of the source is made when map/filter is asked for one
+        pulled = [_source_items(interp, a, node) for a in args[1:]]
+        if any(p is None for p in pulled):
+            return Unknown("", span, f"{name} over unknown")
+        fn = args[0]
+        if name == "map":
+            return _reading(LazyIterator(interp.call(fn, list(group), {}, span, node) for group in zip(*pulled)),
+                            args[1:])
+        return _reading(LazyIterator(_filtered(interp, fn, pulled[0], span, node)), args[1:])
     if name in ("map", "filter"):
         fn, sources = args[0], [interp.iterate(a, node) for a in args[1:]]
         if not sources or any(s is None for s in sources):
@@ -775,20 +785,50 @@ def _zero_argument_super_raises(interp, frame, span: Span) -> None:
 _ADD = _ast.Add()
 
 
+def _made_generator(a: Value) -> bool:
+    """A generator whose items are made already (a generator expression, made where it is
+    written; a body run by an earlier consumer) and that stopped nowhere in between: what a
+    consumer does not take of it is taken back when predict ends (retract_unconsumed), so a
+    consumer that takes its items one at a time (advancing ``consumed``) charges what Python does."""
+    return a.__class__ is PyGenerator and a.items is not None and not a.paused
+
+
 def _lazy_source(args: list) -> bool:
     """Whether an argument is an iterator that makes its items as they are asked for (map,
     filter, accumulate, starmap: each item may run code and charge ops) and still has some to
-    make, and none is a generator or an endless iterator (handled apart)."""
-    return any(a.__class__ is LazyIterator and a._produce is not None for a in args) \
-        and not any(isinstance(a, (PyGenerator, EndlessIter)) for a in args)
+    make, or a generator with its items made (_made_generator); and none is an endless iterator
+    or a generator whose body has not run (handled apart)."""
+    return any(a.__class__ is LazyIterator and a._produce is not None
+               or _made_generator(a) and a.consumed < len(a.items) for a in args) \
+        and not any(isinstance(a, EndlessIter) or isinstance(a, PyGenerator) and not _made_generator(a)
+                    for a in args)
 
 
-def _pulled(v: Value):
-    """An iterator's items taken one at a time, as a consumer asks (the iterator advances)."""
+def _pulled(v: Value, interp, node):
+    """An iterator's items taken one at a time, as a consumer asks (the iterator advances). A
+    generator expression made whole where it is written is checked at each item for a name it
+    reads that holds another value since (Python makes the item now, with that value)."""
+    if v.__class__ is PyGenerator:
+        yield from _pulled_generator(v, interp, node)
+        return
     while v.ready(v.consumed + 1):
+        interp._check_genexp_reads(v, node, keep=True)
         item = v.item(v.consumed)
         v.consumed += 1
         yield item
+
+
+def _pulled_generator(gen: PyGenerator, interp, node):
+    """A made generator's items taken one at a time; asked past its last, it is used up (and
+    raises the error its body raised after its last item)."""
+    while gen.consumed < len(gen.items):
+        interp._check_genexp_reads(gen, node, keep=True)
+        item = gen.items[gen.consumed]
+        gen.consumed += 1
+        yield item
+    gen.past_last = True
+    if gen.error is not None:
+        raise gen.error
 
 
 def _zip_lazy(interp, args: list, strict: bool, span: Span, node) -> Value:
@@ -797,8 +837,8 @@ def _zip_lazy(interp, args: list, strict: bool, span: Span, node) -> Value:
     accumulate(arrays)))` makes the sums only up to the first row that fails)."""
     sources = []
     for a in args:
-        if isinstance(a, SeqIterator):
-            sources.append(_pulled(a))
+        if isinstance(a, SeqIterator) or _made_generator(a):
+            sources.append(_pulled(a, interp, node))
         else:
             items = interp.iterate(a, node)
             if items is None:
@@ -828,12 +868,110 @@ def _zip_lazy(interp, args: list, strict: bool, span: Span, node) -> Value:
     return LazyIterator(rows())
 
 
+#: itertools that take items from their iterable arguments only as they are asked for theirs
+_LAZY_ITERTOOLS = frozenset({"takewhile", "dropwhile", "pairwise", "chain", "chain.from_iterable", "cycle",
+                             "compress", "filterfalse", "zip_longest", "starmap", "accumulate"})
+
+
+def _source_items(interp, v: Value, node):
+    """A Python iterator over ``v``'s items, taking them one at a time from an iterator (which
+    advances as they are taken); a sequence's items; None when not known."""
+    if isinstance(v, SeqIterator) or _made_generator(v):
+        return _pulled(v, interp, node)
+    if isinstance(v, (PyGenerator, EndlessIter)):
+        return None
+    items = interp.iterate(v, node)
+    return None if items is None else iter(items)
+
+
+def _itertools_lazy(interp, name: str, args, kwargs, span: Span, node) -> Optional[Value]:
+    """``name`` over an argument that makes its items when asked (a map, an accumulate): the
+    real itertools run over the items pulled one at a time, each call of the program's function
+    made when the result is asked for an item (Python's itertools are lazy; making every item
+    at the call charged ops for items nobody took). None when this is not the case handled."""
+    import itertools
+
+    def truth(value, what):
+        answer = interp.known_truth(interp.size_truth(value, node))
+        if answer is None:
+            interp.stop_path(f"{span}: which items {what} depends on values; the cost after it is not counted",
+                             span, f"itertools.{name}")
+        return answer
+
+    def test(fn, item, what):
+        return truth(item if isinstance(fn, Known) and fn.value is None else interp.call(fn, [item], {}, span, node),
+                     what)
+
+    def src(v):
+        made = _source_items(interp, v, node)
+        if made is None:
+            raise _NotKnown()
+        return made
+
+    try:
+        if name in ("takewhile", "dropwhile") and len(args) == 2 and not kwargs:
+            return LazyIterator(_while_lazy(interp, name, args[0], args[1], span, node))
+        if name == "pairwise" and len(args) == 1 and not kwargs:
+            return LazyIterator(make_tuple(list(pair)) for pair in itertools.pairwise(src(args[0])))
+        if name == "chain" and not kwargs:
+            sources = [src(a) for a in args]
+            return LazyIterator(itertools.chain(*sources))
+        if name == "chain.from_iterable" and len(args) == 1 and not kwargs:
+            outer = src(args[0])
+            return LazyIterator(x for inner in outer for x in src(inner))
+        if name == "cycle" and len(args) == 1 and not kwargs:
+            return LazyIterator(itertools.cycle(src(args[0])))
+        if name == "compress" and len(args) == 2 and not kwargs:
+            data, selectors = src(args[0]), src(args[1])
+            return LazyIterator(d for d, sel in zip(data, selectors) if truth(sel, "compress() keeps"))
+        if name == "filterfalse" and len(args) == 2 and not kwargs:
+            return LazyIterator(item for item in src(args[1]) if not test(args[0], item, "filterfalse() keeps"))
+        if name == "zip_longest" and set(kwargs) <= {"fillvalue"}:
+            fill = kwargs.get("fillvalue", Known(None))
+            sources = [src(a) for a in args]
+            return LazyIterator(make_tuple([fill if x is _FILL else x for x in row])
+                                for row in itertools.zip_longest(*sources, fillvalue=_FILL))
+        if name == "starmap" and len(args) == 2 and not kwargs:
+            groups = src(args[1])
+
+            def calls():
+                for g in groups:
+                    parts = interp.iterate(g, node)
+                    if parts is None:
+                        interp.stop_path(f"{span}: starmap() of an item whose length is not known; the cost after "
+                                         "it is not counted", span, "itertools.starmap")
+                    yield interp.call(args[0], list(parts), {}, span, node)
+            return LazyIterator(calls())
+        if name == "accumulate" and 1 <= len(args) <= 2 and set(kwargs) <= {"func", "initial"}:
+            items = src(args[0])
+            fn = args[1] if len(args) > 1 else kwargs.get("func")
+
+            def sums():
+                acc = kwargs.get("initial")
+                if acc is not None and not (isinstance(acc, Known) and acc.value is None):
+                    yield acc
+                else:
+                    acc = None
+                for item in items:
+                    if acc is None:
+                        acc = item
+                    elif fn is None or isinstance(fn, Known) and fn.value is None:
+                        acc = interp.binop(_ADD, acc, item, node)
+                    else:
+                        acc = interp.call(fn, [acc, item], {}, span, node)
+                    yield acc
+            return LazyIterator(sums())
+    except _NotKnown:
+        return None
+    return None
+
+
 def _while_lazy(interp, name: str, fn: Value, source: Value, span: Span, node):
     """takewhile/dropwhile over an iterator that makes its items when asked: each item made
     and tested when the result is asked for the next (takewhile takes the first failing item
     too, and makes none after it)."""
     dropping = True
-    for item in _pulled(source):
+    for item in _pulled(source, interp, node):
         r = item if isinstance(fn, Known) and fn.value is None else interp.call(fn, [item], {}, span, node)
         truth = interp.known_truth(interp.size_truth(r, node))
         if truth is None:
@@ -1477,6 +1615,11 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
                 raise UserRaise(span, "ValueError: Indices for islice() must be None or an integer: "
                                       "0 <= x <= sys.maxsize.")
             args = [args[0]] + taken
+    if name == "islice" and module == "itertools" and args and _lazy_source(args[:1]) \
+            and all(isinstance(a, Known) for a in args[1:]) and not kwargs:
+        bounds = [a.value for a in args[1:]]
+        stdlib_containers.check_islice_bounds(bounds, span)
+        return LazyIterator(itertools.islice(_pulled(args[0], interp, node), *bounds))  # each item made when asked for
     if name == "islice" and module == "itertools" and args and stdlib_containers.is_iterator(args[0]) \
             and all(isinstance(a, Known) for a in args[1:]) and not kwargs:
         return stdlib_containers.islice(interp, args[0], [a.value for a in args[1:]], span, node)
@@ -2093,10 +2236,10 @@ def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
         return truth(item if isinstance(fn, Known) and fn.value is None else
                      interp.call(fn, [item], {}, span, node), what)
 
-    if name in ("takewhile", "dropwhile") and len(args) == 2 and not kwargs and _lazy_source(args[1:]):
-        return LazyIterator(_while_lazy(interp, name, args[0], args[1], span, node))
-    if name == "pairwise" and len(args) == 1 and not kwargs and _lazy_source(args):
-        return LazyIterator(make_tuple(list(pair)) for pair in itertools.pairwise(_pulled(args[0])))
+    if name in _LAZY_ITERTOOLS and _lazy_source(list(args) + list(kwargs.values())):
+        made = _itertools_lazy(interp, name, args, kwargs, span, node)
+        if made is not None:
+            return made
     try:
         if name == "count":
             start = known(args[0] if args else kwargs.get("start", Known(0)), "start")

@@ -4965,7 +4965,7 @@ class Interpreter:
         """A generator expression whose items are taken later (kept, looped over) is made whole
         here, but Python makes each item when it is taken, reading the names its element and
         conditions mention as they are bound then: remember what they hold now."""
-        if made.__class__ not in (SeqIterator, PyGenerator, GeneratorView):
+        if made.__class__ not in (SeqIterator, LazyIterator, PyGenerator, GeneratorView):
             return
         names = _lazy_reads(node)
         if names:
