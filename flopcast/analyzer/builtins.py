@@ -361,7 +361,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         for item in items:
             total = interp.binop(_ADD, total, item, node)
         return total
-    if name == "enumerate" and args and _lazy_source(args[:1]):
+    if name == "enumerate" and args and _lazy_source(args[:1], unrun=True):
         start_v = args[1] if len(args) > 1 else kwargs.get("start", Known(0))
         if isinstance(start_v, Known) and isinstance(start_v.value, int):
             # over a map/accumulate: each item made when enumerate is asked for it
@@ -382,7 +382,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         # every argument holds as many items (iterators made from known sequences, not generators):
         # a strict zip raises nothing and reads them as a plain one does
         strict = Known(False)
-    if name == "zip" and isinstance(strict, Known) and _lazy_source(args):
+    if name == "zip" and isinstance(strict, Known) and _lazy_source(args, unrun=True):
+        _run_zipped_generators(interp, args, node)
         return _zip_lazy(interp, args, bool(strict.value), span, node)
     if name == "zip" and not (isinstance(strict, Known) and not strict.value) \
             and any(isinstance(a, (SeqIterator, PyGenerator, EndlessIter)) for a in args):
@@ -603,7 +604,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if isinstance(fn, FunctionVal):
             fn.kind = name
         return fn
-    if name in ("map", "filter") and len(args) > 1 and not kwargs and _lazy_source(args[1:]):
+    if name in ("map", "filter") and len(args) > 1 and not kwargs and _lazy_source(args[1:], unrun=True):
         # over a map/accumulate: an item of the source is made when map/filter is asked for one
         pulled = [_source_items(interp, a, node) for a in args[1:]]
         if any(p is None for p in pulled):
@@ -793,15 +794,20 @@ def _made_generator(a: Value) -> bool:
     return a.__class__ is PyGenerator and a.items is not None and not a.paused
 
 
-def _lazy_source(args: list) -> bool:
+def _lazy_source(args: list, unrun: bool = False) -> bool:
     """Whether an argument is an iterator that makes its items as they are asked for (map,
     filter, accumulate, starmap: each item may run code and charge ops) and still has some to
     make, or a generator with its items made (_made_generator); and none is an endless iterator
-    or a generator whose body has not run (handled apart)."""
+    or a generator whose body has not run (handled apart). ``unrun``: a consumer that took
+    every item of a generator whose body has not run (chain, takewhile, map...): its body runs
+    at the first item asked for, whole, and what is not taken is taken back (as list() of it)."""
+    def fresh(a):
+        return unrun and a.__class__ is PyGenerator and a.items is None and not a.paused
+
     return any(a.__class__ is LazyIterator and a._produce is not None
-               or _made_generator(a) and a.consumed < len(a.items) for a in args) \
+               or _made_generator(a) and a.consumed < len(a.items) or fresh(a) for a in args) \
         and not any(isinstance(a, EndlessIter) or isinstance(a, PyGenerator) and not _made_generator(a)
-                    for a in args)
+                    and not fresh(a) for a in args)
 
 
 def _pulled(v: Value, interp, node):
@@ -821,14 +827,35 @@ def _pulled(v: Value, interp, node):
 def _pulled_generator(gen: PyGenerator, interp, node):
     """A made generator's items taken one at a time; asked past its last, it is used up (and
     raises the error its body raised after its last item)."""
+    if gen.items is None:
+        interp.run_generator(gen)  # its whole body, now (what is never taken is taken back)
     while gen.consumed < len(gen.items):
         interp._check_genexp_reads(gen, node, keep=True)
         item = gen.items[gen.consumed]
         gen.consumed += 1
         yield item
+    if gen.paused:
+        interp.run_generator(gen, gen.consumed + 1)  # asked past where its body stopped: ends the path
     gen.past_last = True
     if gen.error is not None:
         raise gen.error
+
+
+def _run_zipped_generators(interp, args: list, node) -> None:
+    """Run the bodies of the generators zip is handed that have not run, each up to the items zip
+    can take of it beside its shortest sequence (one more when it comes before that sequence:
+    zip asks it first), so an endless body beside `range(n)` stops there (_zip_generators)."""
+    if not any(a.__class__ is PyGenerator and a.items is None for a in args):
+        return
+    # (a map's length is not asked: that would make its items)
+    fixed = [None if isinstance(a, (PyGenerator, EndlessIter, LazyIterator)) else
+             len(a.items) - a.consumed if isinstance(a, SeqIterator) else len(interp.iterate(a, node) or ())
+             for a in args]
+    bound = min((f for f in fixed if f is not None), default=None)
+    for i, a in enumerate(args):
+        if a.__class__ is PyGenerator and a.items is None:
+            interp.run_generator(a, a.consumed + bound + 1 if bound is not None
+                                 and stdlib_containers.made_here(node, i) else None)
 
 
 def _zip_lazy(interp, args: list, strict: bool, span: Span, node) -> Value:
@@ -837,7 +864,7 @@ def _zip_lazy(interp, args: list, strict: bool, span: Span, node) -> Value:
     accumulate(arrays)))` makes the sums only up to the first row that fails)."""
     sources = []
     for a in args:
-        if isinstance(a, SeqIterator) or _made_generator(a):
+        if isinstance(a, SeqIterator) or a.__class__ is PyGenerator:
             sources.append(_pulled(a, interp, node))
         else:
             items = interp.iterate(a, node)
@@ -876,7 +903,7 @@ _LAZY_ITERTOOLS = frozenset({"takewhile", "dropwhile", "pairwise", "chain", "cha
 def _source_items(interp, v: Value, node):
     """A Python iterator over ``v``'s items, taking them one at a time from an iterator (which
     advances as they are taken); a sequence's items; None when not known."""
-    if isinstance(v, SeqIterator) or _made_generator(v):
+    if isinstance(v, SeqIterator) or v.__class__ is PyGenerator and not v.paused:
         return _pulled(v, interp, node)
     if isinstance(v, (PyGenerator, EndlessIter)):
         return None
@@ -1615,10 +1642,16 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
                 raise UserRaise(span, "ValueError: Indices for islice() must be None or an integer: "
                                       "0 <= x <= sys.maxsize.")
             args = [args[0]] + taken
-    if name == "islice" and module == "itertools" and args and _lazy_source(args[:1]) \
+    if name == "islice" and module == "itertools" and args and _lazy_source(args[:1], unrun=True) \
             and all(isinstance(a, Known) for a in args[1:]) and not kwargs:
         bounds = [a.value for a in args[1:]]
         stdlib_containers.check_islice_bounds(bounds, span)
+        source = args[0]
+        if source.__class__ is PyGenerator and source.items is None:
+            stop = bounds[0] if len(bounds) == 1 else bounds[1]
+            # the body stops at the last item islice can take (an endless one too)
+            interp.run_generator(source, source.consumed + max(stop, 0) if isinstance(stop, int)
+                                 and stdlib_containers.made_here(node, 0) else None)
         return LazyIterator(itertools.islice(_pulled(args[0], interp, node), *bounds))  # each item made when asked for
     if name == "islice" and module == "itertools" and args and stdlib_containers.is_iterator(args[0]) \
             and all(isinstance(a, Known) for a in args[1:]) and not kwargs:
@@ -2236,7 +2269,7 @@ def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
         return truth(item if isinstance(fn, Known) and fn.value is None else
                      interp.call(fn, [item], {}, span, node), what)
 
-    if name in _LAZY_ITERTOOLS and _lazy_source(list(args) + list(kwargs.values())):
+    if name in _LAZY_ITERTOOLS and _lazy_source(list(args) + list(kwargs.values()), unrun=True):
         made = _itertools_lazy(interp, name, args, kwargs, span, node)
         if made is not None:
             return made
