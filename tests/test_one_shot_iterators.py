@@ -153,6 +153,12 @@ MORE_EXACT = {
         "y = y + next(enumerate(gen(4)))[1]\n"
         "y = y + next(itertools.islice(gen(4), 1, None))\n"
         "y = y + next(filter(lambda t: True, gen(4)))"),
+    "groupby_and_tee_over_a_map_make_what_is_asked": (
+        "import itertools\nxs = [x, x, x, x]\n"
+        "k, grp = next(itertools.groupby(map(lambda t: t @ x, xs), key=lambda t: t.shape[0]))\ny = next(grp)\n"
+        "a, b = itertools.tee(map(lambda t: t * 2.0, xs))\ny = y + next(a) + next(a) + next(b)\n"
+        "for key, g in itertools.groupby(map(lambda t: t * 3.0, xs), key=lambda t: t.ndim):\n"
+        "    for t in g:\n        y = y + t"),
     "a_set_grown_in_its_own_loop_raises": (
         "s = {1, 2, 3}\ny = x\ntry:\n    for v in s:\n        s.add(v + 10)\n        y = y @ x\n"
         "except RuntimeError:\n    y = y + 1.0"),

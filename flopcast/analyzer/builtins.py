@@ -897,7 +897,7 @@ def _zip_lazy(interp, args: list, strict: bool, span: Span, node) -> Value:
 
 #: itertools that take items from their iterable arguments only as they are asked for theirs
 _LAZY_ITERTOOLS = frozenset({"takewhile", "dropwhile", "pairwise", "chain", "chain.from_iterable", "cycle",
-                             "compress", "filterfalse", "zip_longest", "starmap", "accumulate"})
+                             "compress", "filterfalse", "zip_longest", "starmap", "accumulate", "groupby", "tee"})
 
 
 def _source_items(interp, v: Value, node):
@@ -969,6 +969,37 @@ def _itertools_lazy(interp, name: str, args, kwargs, span: Span, node) -> Option
                                          "it is not counted", span, "itertools.starmap")
                     yield interp.call(args[0], list(parts), {}, span, node)
             return LazyIterator(calls())
+        if name == "groupby" and 1 <= len(args) <= 2 and set(kwargs) <= {"key"}:
+            fn = args[1] if len(args) > 1 else kwargs.get("key", Known(None))
+            source = src(args[0])
+
+            class Key:  # groupby's `==` between consecutive keys, as flopcast can answer it
+                __slots__ = ("v",)
+                __hash__ = None
+
+                def __init__(self, v):
+                    self.v = v
+
+                def __eq__(self, other):
+                    try:
+                        return _same_key(self.v, other.v)
+                    except _Unpriced as exc:
+                        interp.stop_path(f"{span}: {exc}; the cost after it is not counted", span, "itertools.groupby")
+
+            def keyed(item):
+                return Key(item if isinstance(fn, Known) and fn.value is None
+                           else interp.call(fn, [item], {}, span, node))
+
+            # the real groupby over the items pulled one at a time: a group iterator is emptied
+            # when the groupby moves on, as Python's is
+            return LazyIterator(make_tuple([k.v, LazyIterator(iter(group))])
+                                for k, group in itertools.groupby(source, key=keyed))
+        if name == "tee" and 1 <= len(args) <= 2 and not kwargs:
+            n = args[1] if len(args) > 1 else Known(2)
+            if not (isinstance(n, Known) and isinstance(n.value, int) and 0 <= n.value <= _MAX_ITEMS):
+                return None
+            # independent iterators over one source, which advances when the first of them asks
+            return TupleVal(tuple(LazyIterator(iter(t)) for t in itertools.tee(src(args[0]), n.value)))
         if name == "accumulate" and 1 <= len(args) <= 2 and set(kwargs) <= {"func", "initial"}:
             items = src(args[0])
             fn = args[1] if len(args) > 1 else kwargs.get("func")
