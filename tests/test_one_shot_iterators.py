@@ -159,6 +159,12 @@ MORE_EXACT = {
         "a, b = itertools.tee(map(lambda t: t * 2.0, xs))\ny = y + next(a) + next(a) + next(b)\n"
         "for key, g in itertools.groupby(map(lambda t: t * 3.0, xs), key=lambda t: t.ndim):\n"
         "    for t in g:\n        y = y + t"),
+    "endless_iterators_beside_a_map_take_what_is_asked": (
+        "import itertools\nxs = [x, x, x, x]\n"
+        "i, y = next(zip(itertools.count(), map(lambda t: t @ x, xs)))\n"
+        "y = y + next(zip(map(lambda t: t * 2.0, xs), itertools.repeat(1)))[0]\n"
+        "for k, t in zip(itertools.count(5), (t * 3.0 for t in xs)):\n    y = y + t\n    break\n"
+        "y = y + float(len(list(zip(itertools.count(), map(lambda t: t @ x, xs)))))"),
     "a_set_grown_in_its_own_loop_raises": (
         "s = {1, 2, 3}\ny = x\ntry:\n    for v in s:\n        s.add(v + 10)\n        y = y @ x\n"
         "except RuntimeError:\n    y = y + 1.0"),

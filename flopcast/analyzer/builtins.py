@@ -806,8 +806,16 @@ def _lazy_source(args: list, unrun: bool = False) -> bool:
 
     return any(a.__class__ is LazyIterator and a._produce is not None
                or _made_generator(a) and a.consumed < len(a.items) or fresh(a) for a in args) \
-        and not any(isinstance(a, EndlessIter) or isinstance(a, PyGenerator) and not _made_generator(a)
-                    and not fresh(a) for a in args)
+        and not any(isinstance(a, PyGenerator) and not _made_generator(a) and not fresh(a) for a in args)
+
+
+def _endless_pulled(v: EndlessIter, interp, span: Span):
+    """An endless iterator's items taken one at a time beside a lazy source (zip(count(), m));
+    a consumer that takes more than flopcast unrolls ends the path (Python never stops)."""
+    for _ in range(_MAX_ITEMS + 1):
+        yield v.take(1)[0]
+    interp.stop_path(f"{span}: more than {_MAX_ITEMS:,} items of an endless iterator are taken; the cost after it "
+                     "is not counted", span, "endless iterator")
 
 
 def _pulled(v: Value, interp, node):
@@ -866,6 +874,8 @@ def _zip_lazy(interp, args: list, strict: bool, span: Span, node) -> Value:
     for a in args:
         if isinstance(a, SeqIterator) or a.__class__ is PyGenerator:
             sources.append(_pulled(a, interp, node))
+        elif isinstance(a, EndlessIter):
+            sources.append(_endless_pulled(a, interp, span))
         else:
             items = interp.iterate(a, node)
             if items is None:
@@ -905,7 +915,9 @@ def _source_items(interp, v: Value, node):
     advances as they are taken); a sequence's items; None when not known."""
     if isinstance(v, SeqIterator) or v.__class__ is PyGenerator and not v.paused:
         return _pulled(v, interp, node)
-    if isinstance(v, (PyGenerator, EndlessIter)):
+    if isinstance(v, EndlessIter):
+        return _endless_pulled(v, interp, interp.node_span(node))
+    if isinstance(v, PyGenerator):
         return None
     items = interp.iterate(v, node)
     return None if items is None else iter(items)
