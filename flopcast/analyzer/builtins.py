@@ -839,6 +839,8 @@ def _pulled_generator(gen: PyGenerator, interp, node):
         interp.run_generator(gen)  # its whole body, now (what is never taken is taken back)
     while gen.consumed < len(gen.items):
         interp._check_genexp_reads(gen, node, keep=True)
+        if gen.consumed and interp._generator_reads:  # the state its body reads, changed since
+            interp._check_generator_reads(gen, interp.node_span(node) if node is not None else gen.span)
         item = gen.items[gen.consumed]
         gen.consumed += 1
         yield item
