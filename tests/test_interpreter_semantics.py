@@ -1592,6 +1592,40 @@ def test_an_instance_without_a_dict_refuses_a_name_that_is_not_a_slot(cls, tmp_p
     assert_exact_match(analyze(path, point), measure(path, point), f" ({cls})")
 
 
+@pytest.mark.parametrize("slots", ['("w",)', '("w", "__dict__")'])
+def test_a_cached_property_of_an_instance_without_a_dict_raises_before_it_computes(slots, tmp_path):
+    # functools.cached_property needs the instance's __dict__ to store the value: on a slotted
+    # abc.ABC subclass it raises TypeError before calling the method (flopcast computed it: a
+    # false exact); with "__dict__" among the slots it computes once
+    path = tmp_path / "estimator.py"
+    path.write_text(_program(f"""
+        import abc
+        import functools
+
+        class Base(abc.ABC):
+            __slots__ = {slots}
+
+            def __init__(self, w):
+                self.w = w
+
+            @functools.cached_property
+            def gram(self):
+                return self.w.T @ self.w
+
+        class Impl(Base):
+            __slots__ = ()
+        """, """
+        obj = Impl(mlp.weights[0])
+        try:
+            y = obj.gram + obj.gram
+        except TypeError:
+            STEP
+        STEP
+        """))
+    point = Point(6, 2, 2**41)
+    assert_exact_match(analyze(path, point), measure(path, point), f" ({slots})")
+
+
 def test_an_instance_of_a_class_with_a_dict_somewhere_on_its_mro_takes_any_name(tmp_path):
     path = tmp_path / "estimator.py"
     path.write_text(_program("""

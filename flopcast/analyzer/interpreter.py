@@ -4760,6 +4760,10 @@ class Interpreter:
             if attr.kind == "property":
                 return self.call(BoundMethod(attr, receiver), [], {}, span)
             if attr.kind == "cached_property":
+                if isinstance(receiver, InstanceVal) and _has_no_dict(receiver):
+                    # functools.cached_property looks for the instance's __dict__ before it calls
+                    raise UserRaise(span, f"TypeError: No '__dict__' attribute on {receiver.cls.name!r} instance "
+                                          f"to cache {attr.node.name!r} property.")
                 # computed on the first access and stored in the instance, which then shadows it
                 value = self.call(BoundMethod(attr, receiver), [], {}, span)
                 if isinstance(receiver, InstanceVal):
@@ -6462,6 +6466,30 @@ def _may_hold(obj: InstanceVal, attr: str) -> bool:
         if not all(isinstance(b, ClassVal) or isinstance(b, Builtin) and b.name == "object" for b in c.bases):
             return True
     return attr in names or "__dict__" in names
+
+
+#: library bases that declare ``__slots__ = ()`` (they add no ``__dict__`` to a slotted class)
+_SLOTTED_LIBRARY_BASES = frozenset({"py:abc.ABC"})
+
+
+def _has_no_dict(obj: InstanceVal) -> bool:
+    """Whether an instance surely has no ``__dict__``: every class on its MRO (the user's own, over
+    ``object`` or ``abc.ABC``) declares known ``__slots__``, none of them ``__dict__``."""
+    names: set = set()
+    for c in obj.cls.mro():
+        slots = c.attrs.get("__slots__") if c.node is not None else None
+        if isinstance(slots, (TupleVal, ListVal)):
+            slots = Known(tuple(i.value if isinstance(i, Known) else None for i in slots.items))
+        if not isinstance(slots, Known):
+            return False
+        declared = (slots.value,) if isinstance(slots.value, str) else slots.value
+        if not isinstance(declared, (tuple, list)) or not all(isinstance(n, str) for n in declared):
+            return False
+        names.update(declared)
+        if not all(isinstance(b, ClassVal) or isinstance(b, Builtin) and b.name == "object"
+                   or isinstance(b, LibRef) and b.path in _SLOTTED_LIBRARY_BASES for b in c.bases):
+            return False
+    return "__dict__" not in names
 
 
 def _refuse_frozen_field(obj: InstanceVal, attr: str, span: Span) -> None:
