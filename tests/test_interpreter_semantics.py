@@ -1626,6 +1626,65 @@ def test_a_cached_property_of_an_instance_without_a_dict_raises_before_it_comput
     assert_exact_match(analyze(path, point), measure(path, point), f" ({slots})")
 
 
+@pytest.mark.parametrize("test", ["S(2) == S(2, 'other tag')", "S(1) != S(2)", "S(1) == T(1)", "T(1) != S(1)",
+                                  "S(1) == 3", "S(1) in [S(2), S(1)]", "N(1) == N(1)", "(h, 1) == (h, 1)"])
+def test_a_dataclass_compares_its_fields_as_its_generated_eq_does(test, tmp_path):
+    # @dataclass generates __eq__: the tuples of the compare=True fields when the other operand
+    # is of the same class, else NotImplemented (then identity); eq=False keeps identity. Each
+    # was a branch on an unknown value (an interval where the count is exact)
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+        import dataclasses
+
+        @dataclasses.dataclass(frozen=True)
+        class S:
+            n: int
+            tag: str = dataclasses.field(default="", compare=False)
+
+        @dataclasses.dataclass(frozen=True)
+        class T(S):
+            pass
+
+        @dataclasses.dataclass(eq=False)
+        class N:
+            n: int
+        """, f"""
+        if {test}:
+            STEP
+        STEP
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    assert report.total.exact and not report.uncertain, (test, report.uncertain)
+    assert_exact_match(report, measure(path, point), f" ({test})")
+
+
+@pytest.mark.parametrize("test", ["(h, 1) == (h * 2.0, 1)", "[h, h] != [h, h + 1.0]", "(h, 1) == (h * 2.0, 1, 3)",
+                                  "Box(h) == Box(h + 1.0)"])
+def test_sequences_holding_arrays_compare_item_by_item_as_python_does(test, tmp_path):
+    # tuple/list `==` asks each pair not the same object for its `==`: an array's is the billed
+    # `equal`, whose truth numpy refuses (ValueError) for more than one element; unequal lengths
+    # compare nothing. flopcast gave an unknown without the charge or the raise (a false exact)
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+        import dataclasses
+
+        @dataclasses.dataclass
+        class Box:
+            w: object
+        """, f"""
+        try:
+            if {test}:
+                STEP
+        except ValueError:
+            STEP
+            STEP
+        STEP
+        """))
+    point = Point(6, 2, 2**41)
+    assert_exact_match(analyze(path, point), measure(path, point), f" ({test})")
+
+
 def test_an_instance_of_a_class_with_a_dict_somewhere_on_its_mro_takes_any_name(tmp_path):
     path = tmp_path / "estimator.py"
     path.write_text(_program("""
@@ -1778,8 +1837,9 @@ def test_ordering_values_python_cannot_compare_raises_type_error(call, tmp_path)
 
 
 def test_removing_an_item_compared_by_fields_from_a_list_is_unpriced_not_skipped(tmp_path):
-    # which item list.remove takes depends on the fields' values: the path stops there, a lower
-    # bound below the run (going on with the list unchanged counted a removed item's work)
+    # which item list.remove takes depends on the fields' values when they are read from data:
+    # the path stops there, a lower bound below the run (going on with the list unchanged
+    # counted a removed item's work)
     path = tmp_path / "estimator.py"
     path.write_text(_program("""
         from dataclasses import dataclass
@@ -1788,8 +1848,8 @@ def test_removing_an_item_compared_by_fields_from_a_list_is_unpriced_not_skipped
         class P:
             a: int
         """, """
-        xs = [P(2), P(1)]
-        xs.remove(P(1))
+        xs = [P(2), P(int(fnp.sum(h)))]
+        xs.remove(P(6))
         for _ in range(len(xs) + 1):
             STEP
         """))
@@ -1797,6 +1857,27 @@ def test_removing_an_item_compared_by_fields_from_a_list_is_unpriced_not_skipped
     report = analyze(path, point)
     assert first_call_unpriced(report)
     assert first_call(report).lo <= measure(path, point).total
+
+
+def test_removing_an_item_compared_by_known_fields_from_a_list_is_exact(tmp_path):
+    # the dataclass's generated __eq__ compares known fields: list.remove, index, count and `in`
+    # find the item Python finds
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+        from dataclasses import dataclass
+
+        @dataclass
+        class P:
+            a: int
+        """, """
+        xs = [P(2), P(1), P(3)]
+        xs.remove(P(1))
+        n = xs.index(P(3)) + xs.count(P(2)) + (P(9) in xs)
+        for _ in range(len(xs) + n):
+            STEP
+        """))
+    point = Point(6, 2, 2**41)
+    assert_exact_match(analyze(path, point), measure(path, point))
 
 
 @pytest.mark.parametrize("lookup", ["d.get('K.A', 0)", "d['K.A'] if 'K.A' in d else 0", "d['K.A']"])

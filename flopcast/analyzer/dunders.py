@@ -70,6 +70,12 @@ def user_method(obj: Value, name: str):
     if obj.__class__ is not InstanceVal:
         return None
     owner, method = obj.cls.lookup(name)
+    for c in obj.cls.mro():  # a method a decorator made (a dataclass's __eq__) where no earlier class has one
+        if c is owner:
+            break
+        made = c.generated.get(name) if c.generated else None
+        if made is not None:
+            return c, made
     return (owner, method) if isinstance(method, FunctionVal) else None
 
 
@@ -93,8 +99,11 @@ def _plain_class(cls: ClassVal, op: str = "") -> bool:
     not a container, a NamedTuple, an enum or an exception), and every class written in the
     source (not a stand-in flopcast made for a library object, like finfo's). A @dataclass is
     plain too but for ``==``/``!=`` (its generated __eq__ compares fields; the order methods of
-    order=True are in its attributes)."""
-    return all(c.node is not None and (c.fields is None or op not in ("Eq", "NotEq", "")) and not c.tuple_like and all(
+    order=True are in its attributes), unless flopcast made that __eq__ (ClassVal.generated)."""
+    return all(c.node is not None and (c.fields is None or op not in ("Eq", "NotEq", "")
+                                       or op != "" and bool(c.generated)
+                                       and ("__eq__" in c.generated or "identity" in c.generated))
+               and not c.tuple_like and all(
         isinstance(b, ClassVal) or is_plain_estimator_base(b)
         or isinstance(b, Builtin) and b.name == "object" for b in c.bases) for c in cls.mro())
 

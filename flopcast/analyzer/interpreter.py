@@ -1711,6 +1711,12 @@ class Interpreter:
                         own = [p[0] for p in cls.init_params or cls.fields if not (p[3:] and "initvar" in p[3])]
                         inherited = {f[0] for b in cls.mro()[1:] for f in b.fields or ()}
                         cls.attrs["__slots__"] = Known(tuple(n for n in own if n not in inherited))
+                if eq is not None and not eq.value:
+                    cls.generated = {**(cls.generated or {}), "identity": True}  # eq=False: object's ==
+                if (eq is None or eq.value) and "__eq__" not in cls.attrs:
+                    compared = [p[0] for p in (cls.init_params or [(*f, frozenset()) for f in cls.fields])
+                                if "initvar" not in p[3] and "nocompare" not in p[3]]
+                    ordering.dataclass_eq(self, cls, compared, deco)
                 order = next((k.value for k in deco.keywords if k.arg == "order"), None) \
                     if isinstance(deco, ast.Call) else None
                 if order is not None:
@@ -4072,6 +4078,11 @@ class Interpreter:
                     found = left.value in vals
                 return Known(found if isinstance(op, ast.In) else not found)
             return Unknown("bool", None, "membership test on unknown values")
+        if name in ("Eq", "NotEq") and left.__class__ in (TupleVal, ListVal) and right.__class__ is left.__class__ \
+                and not (left.__class__ is ListVal and (left.is_set or right.is_set)) \
+                and any(v.__class__ is Array for v in (*left.items, *right.items)):
+            same = self._sequence_eq(list(left.items), list(right.items), node, left.__class__ is ListVal)
+            return Known(same == (name == "Eq")) if isinstance(same, bool) else same
         if isinstance(left, (ListVal, TupleVal, DictVal)) or isinstance(right, (ListVal, TupleVal, DictVal)):
             from flopcast.analyzer.builtins import _NOT_PLAIN, _py
 
@@ -4108,6 +4119,29 @@ class Interpreter:
         origin = next((v.origin for v in (left, right) if isinstance(v, Unknown)), None)
         symbol = {"Gt": ">", "GtE": ">=", "Lt": "<", "LtE": "<=", "Eq": "==", "NotEq": "!="}.get(name)
         return Unknown("bool", origin, reason, presumed=presumptions.comparison(symbol, left, right) if symbol else None)
+
+    def _sequence_eq(self, a: list, b: list, node, lists: bool):
+        """``a == b`` of two tuples (or two ``lists``) holding arrays, as CPython compares them:
+        lists of unequal lengths are unequal at once (tuples compare their common items first);
+        item by item, the same object equal without asking, else its ``==`` (an array's is
+        flopscope's billed ``equal``, whose truth numpy refuses for more than one element:
+        ValueError) until a pair is unequal. A bool, or an unknown."""
+        if lists and len(a) != len(b):
+            return False
+        for i, (x, y) in enumerate(zip(a, b)):
+            if x is y:
+                continue
+            r = self.compare(ast.Eq(), x, y, node)
+            self.check_array_truth(r, node)
+            t = None if isinstance(r, Array) else self.known_truth(self.size_truth(r, node))
+            if t is None:
+                if any(p is not q and (p.__class__ is Array or q.__class__ is Array) for p, q in zip(a[i + 1:], b[i + 1:])):
+                    return self.unpriced(node, "sequence comparison", "whether the later items are compared (each "
+                                         "array comparison billed) depends on values")
+                return Unknown("bool", self.node_span(node), "a comparison of sequences holding values read from data")
+            if not t:
+                return False
+        return len(a) == len(b)
 
     def expr_UnaryOp(self, node: ast.UnaryOp) -> Value:
         v = self.eval(node.operand)

@@ -60,3 +60,16 @@ def dataclass_order(interp, cls: ClassVal, names: list, deco: ast.expr, span) ->
         made = interp.make_function(lambda_at(source, deco), name)
         made.owner = cls
         cls.attrs[name] = made
+
+
+def dataclass_eq(interp, cls: ClassVal, names: list, deco: ast.expr) -> None:
+    """``@dataclass`` (eq=True, no ``__eq__`` of the class's own): the ``__eq__`` dataclasses
+    generates (Python 3.11's), comparing the tuples of the fields with ``compare=True`` when
+    the other operand is of the same class, else NotImplemented. Kept in ``cls.generated``:
+    ``==`` asks it, the hashing rules read the dataclass flags."""
+    left = "(" + "".join(f"self.{n}, " for n in names) + ")"
+    right = "(" + "".join(f"other.{n}, " for n in names) + ")"
+    source = f"lambda self, other: ({left} == {right}) if type(other) is type(self) else NotImplemented"
+    made = interp.make_function(lambda_at(source, deco), "__eq__")
+    made.owner = cls
+    cls.generated = {**(cls.generated or {}), "__eq__": made}

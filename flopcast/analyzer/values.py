@@ -506,6 +506,10 @@ class ClassVal(Value):
     # compares (eq and frozen; no __eq__ or __hash__ of the class's own, no field(hash=...)):
     # such an instance is a dict key by those fields (FieldsKey).
     hashed_by_fields: bool = False
+    # Methods a decorator generates that the class's own attributes do not show (a @dataclass's
+    # __eq__, comparing the fields): asked by the comparison operators (dunders.user_method), not
+    # by the hashing and identity rules, which read the dataclass flags above.
+    generated: Optional[dict] = None
 
     def mro(self) -> list:
         """Python's method resolution order over the user's classes (C3: with a diamond,
