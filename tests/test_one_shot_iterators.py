@@ -174,3 +174,12 @@ MORE_EXACT = {
 @pytest.mark.parametrize("body", MORE_EXACT.values(), ids=MORE_EXACT.keys())
 def test_generators_itertools_and_sets_behave_as_pythons(tmp_path, body):
     test_iterators_and_views_behave_as_pythons(tmp_path, body)
+
+
+def test_a_cycle_over_a_map_taken_whole_ends_the_path(tmp_path):
+    """list(cycle(map(...))) never ends in Python: the analysis ends the path after the items it
+    unrolls (reported not priced) instead of running forever; a cycle taken item by item is exact."""
+    path = _write(tmp_path, "import itertools\ny = next(itertools.cycle(map(lambda t: t @ x, [x, x])))\n"
+                            "if w > 0:\n    z = list(itertools.cycle(map(lambda t: t @ x, [x, x])))")
+    report = analyze(path, POINT)
+    assert any(u.what == "endless iterator" for u in report.unpriced), report.unpriced

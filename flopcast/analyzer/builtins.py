@@ -961,7 +961,13 @@ def _itertools_lazy(interp, name: str, args, kwargs, span: Span, node) -> Option
             outer = src(args[0])
             return LazyIterator(x for inner in outer for x in src(inner))
         if name == "cycle" and len(args) == 1 and not kwargs:
-            return LazyIterator(itertools.cycle(src(args[0])))
+            def cycled():  # endless: a consumer that takes everything (list()) ends the path
+                for made, item in enumerate(itertools.cycle(src(args[0]))):
+                    if made > _MAX_ITEMS:
+                        interp.stop_path(f"{span}: more than {_MAX_ITEMS:,} items of itertools.cycle() are taken; "
+                                         "the cost after it is not counted", span, "endless iterator")
+                    yield item
+            return LazyIterator(cycled())
         if name == "compress" and len(args) == 2 and not kwargs:
             data, selectors = src(args[0]), src(args[1])
             return LazyIterator(d for d, sel in zip(data, selectors) if truth(sel, "compress() keeps"))
