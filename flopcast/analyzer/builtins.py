@@ -365,7 +365,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         start_v = args[1] if len(args) > 1 else kwargs.get("start", Known(0))
         if isinstance(start_v, Known) and isinstance(start_v.value, int):
             # over a map/accumulate: each item made when enumerate is asked for it
-            return LazyIterator(make_tuple([Known(i), v]) for i, v in enumerate(_pulled(args[0], interp, node), start_v.value))
+            return LazyIterator(make_tuple([Known(i), v])
+                                for i, v in enumerate(_pulled(args[0], interp, node), start_v.value))
     if name == "enumerate":
         before = [args[0].consumed if isinstance(args[0], PyGenerator) else 0]
         items = interp.iterate(args[0], node)
@@ -827,6 +828,8 @@ def _pulled(v: Value, interp, node):
         return
     while v.ready(v.consumed + 1):
         interp._check_genexp_reads(v, node, keep=True)
+        if v.seen:  # iter(lst) of a list changed since
+            check_sources(interp, v, interp.node_span(node) if node is not None else interp.span)
         item = v.item(v.consumed)
         v.consumed += 1
         yield item
@@ -904,7 +907,7 @@ def _zip_lazy(interp, args: list, strict: bool, span: Span, node) -> Value:
                     return
             yield make_tuple(row)
 
-    return LazyIterator(rows())
+    return _reading(LazyIterator(rows()), list(args))  # a list it reads, changed before it is read, ends the path
 
 
 #: itertools that take items from their iterable arguments only as they are asked for theirs
@@ -2323,7 +2326,8 @@ def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
     if name in _LAZY_ITERTOOLS and _lazy_source(list(args) + list(kwargs.values()), unrun=True):
         made = _itertools_lazy(interp, name, args, kwargs, span, node)
         if made is not None:
-            return made
+            # the lists it reads as they are now: one changed before it reads it ends the path
+            return _reading(made, list(args)) if isinstance(made, SeqIterator) else made
     try:
         if name == "count":
             start = known(args[0] if args else kwargs.get("start", Known(0)), "start")
