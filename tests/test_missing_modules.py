@@ -67,3 +67,42 @@ def test_an_import_of_a_missing_module_in_predict_raises(tmp_path):
     assert report.raises[0].what == "ModuleNotFoundError: No module named 'fancy_solver_not_installed_anywhere'"
     with pytest.raises(ModuleNotFoundError):
         measure(path, point)
+
+
+def test_a_module_in_a_folder_the_submission_puts_on_sys_path_is_not_called_missing(tmp_path):
+    """`sys.path.insert(0, HERE / "vendor")` then `try: import fastkit / except ImportError:`:
+    the run finds vendor/fastkit.py and takes the try arm. flopcast, which does not follow
+    sys.path, raised ModuleNotFoundError there and claimed the fallback's count exact; the
+    import is now left unpriced (a lower bound, at most the run's count)."""
+    from oracle import assert_first_call_below_run
+
+    (tmp_path / "vendor").mkdir()
+    (tmp_path / "vendor" / "fastkit.py").write_text(textwrap.dedent("""\
+        import flopscope.numpy as fnp
+
+
+        def boost(x):
+            return fnp.exp(x) + fnp.tanh(x)
+        """))
+    path = _write(tmp_path, """\
+        import sys
+        from pathlib import Path
+
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+        sys.path.insert(0, str(Path(__file__).resolve().parent / "vendor"))
+        try:
+            import fastkit
+        except ImportError:
+            fastkit = None
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                x = fnp.ones(mlp.width)
+                if fastkit is not None:
+                    x = fastkit.boost(x)
+                return fnp.stack([x] * mlp.depth)
+        """)
+    assert_first_call_below_run(path, Point(16, 2, 2**41))

@@ -1811,6 +1811,18 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     if path == "importlib.import_module" and len(args) == 1 and not kwargs and isinstance(args[0], Known) \
             and isinstance(args[0].value, str) and not args[0].value.startswith("."):
         return interp.import_module(args[0].value, node)  # `importlib.import_module("helpers")`: `import helpers`
+    if path == "importlib.import_module" and args and isinstance(args[0], Known) and isinstance(args[0].value, str) \
+            and args[0].value.startswith(".") and args[0].value.strip("."):
+        # `importlib.import_module(f".{name}", __name__)` in a package (a lazy module __getattr__):
+        # the name resolved against the package as importlib.util.resolve_name does
+        package = args[1] if len(args) > 1 else kwargs.get("package")
+        if len(args) <= 2 and set(kwargs) <= {"package"} and isinstance(package, Known) \
+                and isinstance(package.value, str) and package.value:
+            level = len(args[0].value) - len(args[0].value.lstrip("."))
+            parts = package.value.split(".")
+            if level <= len(parts):
+                base = ".".join(parts[:len(parts) - (level - 1)])
+                return interp.import_module(f"{base}.{args[0].value[level:]}", node)
     if path in ("copy.copy", "copy.deepcopy") and len(args) == 1 and not kwargs:
         made = _copied(args[0], name == "deepcopy", {})
         if made is not None:

@@ -86,7 +86,7 @@ class Futility:
 
 def _place(fn) -> tuple:
     node = fn.node
-    return fn.module.path if fn.module is not None else None, node.lineno, node.col_offset, fn.qualname
+    return fn.module.key if fn.module is not None else None, node.lineno, node.col_offset, fn.qualname
 
 
 def settle(lasting) -> None:

@@ -1234,11 +1234,11 @@ class Interpreter:
     # ------------------------------------------------------------ modules
 
     def module_env(self, module: Module) -> dict:
-        env = self.module_envs.get(module.path)
+        env = self.module_envs.get(module.key)
         if env is not None:
             return env
         env = {"__name__": Known(module.name), "__file__": Known(str(module.path))}
-        self.module_envs[module.path] = env
+        self.module_envs[module.key] = env
         saved_frame, saved_meter = self.frame, self.metered
         self._outer_frames.append(saved_frame)
         self._opaque_depth += 1
@@ -1911,6 +1911,13 @@ class Interpreter:
                         isinstance(x, Known) and isinstance(x.value, str) for x in public.items) else None
                     if names is not None:  # `__all__` lists what a star import binds
                         missing = [n for n in names if n not in env]
+                        if missing and isinstance(env.get("__getattr__"), FunctionVal):
+                            # a star import takes each listed name with getattr: the module's
+                            # `__getattr__` (PEP 562) answers those its globals do not hold
+                            span = self.node_span(node)
+                            self.frame.vars.update({n: env[n] if n in env else self.get_attr(mod, n, span)
+                                                    for n in names})
+                            continue
                         if missing:
                             raise UserRaise(self.node_span(node), f"AttributeError: module {base.lstrip('.')!r} has "
                                                                   f"no attribute {missing[0]!r}")
@@ -1962,7 +1969,15 @@ class Interpreter:
         if stripped and not name.startswith(".") and not _importable(stripped.split(".")[0]):
             # neither the folder's, nor the standard library's, nor installed beside flopscope:
             # the grader (flopscope, whestbench and the standard library) has it no more than this
-            # machine does
+            # machine does; unless the submission puts folders on sys.path itself (its tools/
+            # subfolder: `import ledger` then finds tools/ledger.py), which is not followed
+            changed = _sys_path_change(self.program)
+            if changed is not None:
+                span = self.node_span(node)
+                reason = (f"sys.path is changed at {changed} (the module may be found in a folder put there; "
+                          "not followed)")
+                self._unpriced_at(span, f"import {stripped}", f"{reason}; the calls into it are not priced")
+                return Unknown("", span, reason)
             raise UserRaise(self.node_span(node), f"ModuleNotFoundError: No module named {stripped.split('.')[0]!r}")
         return LibRef("py:" + stripped)
 
@@ -2853,7 +2868,7 @@ class Interpreter:
         fn = frame.function
         if fn is not None and fn.closure is not None and name in fn.closure:
             return fn.closure[name]
-        return self.module_envs.get(frame.module.path, {}).get(name, Known(_MISSING))
+        return self.module_envs.get(frame.module.key, {}).get(name, Known(_MISSING))
 
     def may_read_budget(self, loop: ast.AST, calls: list) -> bool:
         """Whether the loop's exit may depend on the FLOPs charged so far (a budget query)."""
@@ -3134,7 +3149,7 @@ class Interpreter:
             if self.record_values:
                 self.remember_value(target, value)
             if self.frame.globals_ and target.id in self.frame.globals_:
-                self.module_envs[self.frame.module.path][target.id] = value
+                self.module_envs[self.frame.module.key][target.id] = value
             elif self.frame.nonlocals_ and target.id in self.frame.nonlocals_ and self.frame.function is not None \
                     and self.frame.function.closure is not None:
                 closure = self.frame.function.closure
@@ -3482,7 +3497,7 @@ class Interpreter:
         annotations`): a name no code of the module ever defines raises NameError there, and
         whestbench cannot load the file. Only the names are checked (nothing is evaluated)."""
         frame = self.frame
-        env = self.module_envs.get(frame.module.path, {})
+        env = self.module_envs.get(frame.module.key, {})
         for n in ast_walk(annotation):
             if isinstance(n, ast.Name) and n.id not in frame.vars and n.id not in env and n.id not in _BUILTINS \
                     and not (frame.function is not None and frame.function.closure and n.id in frame.function.closure) \
@@ -3512,7 +3527,7 @@ class Interpreter:
             outer = fn.closure
             if name in outer:
                 return outer[name]
-        env = self.module_envs.get(frame.module.path, {})
+        env = self.module_envs.get(frame.module.key, {})
         if name in env:
             return env[name]
         if name in _BUILTINS:
@@ -3721,7 +3736,7 @@ class Interpreter:
         fn = gen.function
         parts = [(("object", a), signature(a)) for a in gen.args]
         parts += [(("object", v), signature(v)) for _, v in sorted(gen.kwargs.items())]
-        env = self.module_envs.get(fn.module.path, {}) if fn.module is not None else {}
+        env = self.module_envs.get(fn.module.key, {}) if fn.module is not None else {}
         names = _mentioned(fn.node)
         for name in (names if names is not None else sorted(env)):
             if fn.closure is not None and name in fn.closure:
@@ -4591,6 +4606,16 @@ class Interpreter:
             env = self.module_env(obj.module)
             if name in env:
                 return env[name]
+            hook = env.get("__getattr__")
+            if isinstance(hook, FunctionVal):
+                # PEP 562: a module's own `__getattr__(name)` answers what its globals do not
+                # hold (a submodule imported lazily, a constant made on first use)
+                try:
+                    return self.call(hook, [Known(name)], {}, span)
+                except UserRaise as exc:
+                    if quiet and exc.what.startswith("AttributeError"):
+                        return Unknown("", span, f"no attribute {name}")
+                    raise
             sub = self.program.find_module(f"{obj.module.name}.{name}")
             if sub is not None:
                 return ModuleVal(sub)
@@ -5020,7 +5045,7 @@ class Interpreter:
         fn = frame.function
         if fn is not None and fn.closure is not None and name in fn.closure:
             return fn.closure[name]
-        return self.module_envs.get(frame.module.path, {}).get(name, _MISSING)
+        return self.module_envs.get(frame.module.key, {}).get(name, _MISSING)
 
     def _check_genexp_reads(self, made: Value, node, keep: bool = False) -> None:
         """Taking the items of a generator expression made whole where it is written: a name it
@@ -5993,7 +6018,7 @@ class Interpreter:
         """A call's identity for spotting endless recursion: the function, what the arguments
         are, the known module globals and closure it can read, and (if the program asks the
         budget anything) the FLOPs charged so far."""
-        env = self.module_envs.get(fn.module.path, {})
+        env = self.module_envs.get(fn.module.key, {})
         state = [
             id(fn.node),
             tuple(signature(a) for a in args),
@@ -6328,6 +6353,45 @@ def _importable(top: str) -> bool:
 
 
 _IMPORTABLE: dict = {}
+
+
+def _sys_path_change(program) -> Optional[str]:
+    """Where ("file:line") a module of the program loaded so far changes the import path
+    (`sys.path.insert/append/extend`, an assignment to `sys.path`, `site.addsitedir`); None
+    when none does."""
+    loaded = tuple(program.modules)
+    found = _SYS_PATH_CHANGES.get(id(program))
+    if found is not None and found[0] is program and found[1] == loaded:
+        return found[2]
+    where = None
+    for module in program.modules.values():
+        for n in ast_walk(module.tree):
+            target = None
+            if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute):
+                if n.func.attr in ("insert", "append", "extend", "__setitem__") and _is_sys_path(n.func.value):
+                    target = n
+                elif n.func.attr == "addsitedir" and isinstance(n.func.value, ast.Name) and n.func.value.id == "site":
+                    target = n
+            elif isinstance(n, (ast.Assign, ast.AugAssign)):
+                targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+                if any(_is_sys_path(t) or (isinstance(t, ast.Subscript) and _is_sys_path(t.value)) for t in targets):
+                    target = n
+            if target is not None:
+                where = f"{PurePosixPath(module.path).name}:{target.lineno}"
+                break
+        if where is not None:
+            break
+    _SYS_PATH_CHANGES.clear()  # (the last program only: an entry keeps its program alive)
+    _SYS_PATH_CHANGES[id(program)] = (program, loaded, where)
+    return where
+
+
+def _is_sys_path(node: ast.AST) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "path" and isinstance(node.value, ast.Name) \
+        and node.value.id == "sys"
+
+
+_SYS_PATH_CHANGES: dict = {}
 
 
 def _unhashable_container(value: Value) -> str:

@@ -134,7 +134,7 @@ class LastingCalls:
 
 def _place(fn) -> tuple:
     node = fn.node
-    return fn.module.path, node.lineno, node.col_offset, fn.qualname
+    return fn.module.key, node.lineno, node.col_offset, fn.qualname
 
 
 _PLACED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.For, ast.AsyncFor, ast.While)
@@ -190,7 +190,7 @@ class _LastingWalk(Canon):
 
     def _module(self, value) -> tuple:
         self.modules.append(value.module)
-        return ("Mod", value.module.path)
+        return ("Mod", value.module.key)
 
 
 def key(memo, fn, args: list, kwargs: dict) -> Optional[tuple]:
@@ -211,14 +211,14 @@ def key(memo, fn, args: list, kwargs: dict) -> Optional[tuple]:
             while i < len(walk.code):
                 f = walk.code[i]
                 i += 1
-                if (id(f.node), f.module.path) in code_done:
+                if (id(f.node), f.module.key) in code_done:
                     continue
-                code_done.add((id(f.node), f.module.path))
+                code_done.add((id(f.node), f.module.key))
                 names = code_names(f.node)
-                env = envs.get(f.module.path)
+                env = envs.get(f.module.key)
                 if names is None or env is None:
                     return None
-                parts.append((f.module.path, tuple([(name, form(env[name]) if name in env else _ABSENT)
+                parts.append((f.module.key, tuple([(name, form(env[name]) if name in env else _ABSENT)
                                                     for name in names])))
             while j < len(walk.met):
                 cls = walk.met[j]
@@ -232,13 +232,13 @@ def key(memo, fn, args: list, kwargs: dict) -> Optional[tuple]:
             while m < len(walk.modules):
                 module = walk.modules[m]
                 m += 1
-                if module.path in modules_done:
+                if module.key in modules_done:
                     continue
-                modules_done.add(module.path)
-                env = envs.get(module.path)
+                modules_done.add(module.key)
+                env = envs.get(module.key)
                 if env is None:
                     return None
-                parts.append(("module", module.path, walk.names(env)))
+                parts.append(("module", module.key, walk.names(env)))
     except (Incomparable, RecursionError):
         return None
     # Recursion keys (Interpreter.call_key) hold the FLOPs spent when the program mentions the
@@ -255,11 +255,11 @@ def _code(node: ast.AST, module, qualname: str) -> tuple:
     # module's path and text alone, so it holds for the same text object at the same path (the
     # node keeps no module: a deep copy of the tree, fix/rewrite.py, copies no program).
     found = node.__dict__.get("_flopcast_code")
-    if found is None or found[0] is not module.text or found[1][0] != module.path:
+    if found is None or found[0] is not module.text or found[1][0] != module.key:
         first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", ())])
         lines = module.text.splitlines()
         text = "\n".join(lines[max(first - 2, 0):node.end_lineno])
-        found = node._flopcast_code = (module.text, (module.path, node.lineno, node.col_offset, node.end_lineno,
+        found = node._flopcast_code = (module.text, (module.key, node.lineno, node.col_offset, node.end_lineno,
                                         node.end_col_offset, text))
     return (qualname,) + found[1]
 

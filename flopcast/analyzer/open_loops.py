@@ -225,7 +225,7 @@ def runs_to_unknown(interp, ctx, previous: tuple, state: tuple) -> Optional[tupl
 def _bound_names(interp) -> set:
     """The names the running frame can see other than the builtins."""
     frame = interp.frame
-    names = set(frame.vars) | set(interp.module_envs.get(frame.module.path, {}))
+    names = set(frame.vars) | set(interp.module_envs.get(frame.module.key, {}))
     if frame.function is not None and frame.function.closure is not None:
         names |= set(frame.function.closure)
     return names

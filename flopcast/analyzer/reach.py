@@ -71,18 +71,18 @@ class Reach:
                     self.at = at
                     self.partial = tuple(parts)
                     return None
-                done = (id(obj.node), module.path)
+                done = (id(obj.node), module.key)
                 if done not in code_done:
                     code_done.add(done)
                     names = _code_names(obj.node)
-                    env = envs.get(module.path)
+                    env = envs.get(module.key)
                     if names is None or env is None:
                         self.at = at
                         self.partial = tuple(parts)
                         return None
-                    seen = written.get(module.path)
+                    seen = written.get(module.key)
                     if seen is None:
-                        seen = written[module.path] = set()
+                        seen = written[module.key] = set()
                     # Only the names bound now: the names looked for are the same in two walks
                     # that met the same code, so those left out are the ones unbound in both.
                     fresh = names - seen
@@ -90,7 +90,7 @@ class Reach:
                         seen |= fresh
                         new = [name for name in sorted(fresh) if name in env]
                         if new:
-                            parts.append((module.path, self.globals(env, new)))
+                            parts.append((module.key, self.globals(env, new)))
                 # (a class met already is written: its number again would add nothing)
                 if obj.owner is not None and id(obj.owner) not in numbered:
                     parts.append(("owner", form(obj.owner)))

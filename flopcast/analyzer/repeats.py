@@ -426,7 +426,7 @@ class SteadyLoop:
         fn = frame.function
         if fn is not None and fn.closure is not None and name in fn.closure:
             return fn.closure[name], fn.closure
-        env = self.interp.module_envs.get(frame.module.path, {})
+        env = self.interp.module_envs.get(frame.module.key, {})
         return env.get(name), env
 
     # -- counters kept in the state (counters.py) --------------------------------------------
@@ -2392,13 +2392,13 @@ def _reads(fn, args: list, kwargs: dict, envs: dict) -> Optional[list]:
             continue
         seen.add(id(f))
         code = _closed_code(f.node)
-        if code is None or f.closure is not None or f.module is None or f.module.path not in envs \
+        if code is None or f.closure is not None or f.module is None or f.module.key not in envs \
                 or not all(_plain(v) for v in f.defaults) or not all(_plain(v) for v in f.kw_defaults.values()):
             return None
-        env = envs[f.module.path]
+        env = envs[f.module.key]
         loads, unresolved_ok = code
         for name in loads:
-            reads.add((f.module.path, name))  # absent now, it is in the key as absent
+            reads.add((f.module.key, name))  # absent now, it is in the key as absent
             if name not in env:
                 if name not in unresolved_ok:
                     return None
