@@ -4606,19 +4606,21 @@ class Interpreter:
             env = self.module_env(obj.module)
             if name in env:
                 return env[name]
+            sub = self.program.find_module(f"{obj.module.name}.{name}")
+            if sub is not None:
+                # (a submodule of the folder, imported or not yet: what a lazy `__getattr__`
+                # importing `.name` gives, without running its `globals()[name] = module`)
+                return ModuleVal(sub)
             hook = env.get("__getattr__")
             if isinstance(hook, FunctionVal):
                 # PEP 562: a module's own `__getattr__(name)` answers what its globals do not
-                # hold (a submodule imported lazily, a constant made on first use)
+                # hold (a constant made on first use)
                 try:
                     return self.call(hook, [Known(name)], {}, span)
                 except UserRaise as exc:
                     if quiet and exc.what.startswith("AttributeError"):
                         return Unknown("", span, f"no attribute {name}")
                     raise
-            sub = self.program.find_module(f"{obj.module.name}.{name}")
-            if sub is not None:
-                return ModuleVal(sub)
         if isinstance(obj, LibRef):
             return lib_attr(obj, name)
         if isinstance(obj, InstanceVal):

@@ -925,6 +925,25 @@ CORPUS = {
         xfail="FINDINGS #42: more than 64 paths (a tolerance while loop, a solver ladder and an early return "
               "from nested loops do not prove separable): a lower bound",
     ),
+    "lazy_engines": Entry(
+        points=(
+            (8, 2, 500, "guarded"),         # nothing fits: the prior rows; later calls blend the previous answer
+            (8, 4, 3000, "guarded"),        # no head_8.npz: np.random basis in setup; diag engine, factor cached per width
+            (16, 3, 10**5, "guarded"),      # lowrank via importlib lookup, float32 head_16.npz, samples calibrate
+            (32, 3, 3 * 10**5, "guarded"),  # float64 head_32.npz
+            (64, 2, 10**6, "guarded"),      # cov engine through the package's module __getattr__
+        ),
+        guards=("if not math.isfinite(float(scale)):", "if not fnp.all(fnp.isfinite(out)):"),
+    ),
+    "twin_ledger": Entry(
+        points=(
+            (8, 2, 1000, "exact"),          # the prior (head dtype float32)
+            (8, 5, 10**5, "interval"),      # odd calls smooth through tools.solvers: `from estimator import
+            (16, 3, 10**6, "interval"),     # band_basis` is a second module object with its own memo, so
+            (32, 4, 10**8, "interval"),     # calls 1 and 2 each build a basis and calls 3, 4 do not
+        ),
+        data_sites=("if float(tail) > 0.5 * float(fnp.sum(coef * coef)) + 1e-12:",),
+    ),
 }
 
 
