@@ -1243,7 +1243,9 @@ class Interpreter:
         self._outer_frames.append(saved_frame)
         self._opaque_depth += 1
         self.frame = Frame(env, module, "<module>")
-        self.metered = False  # module bodies run at import time, outside the meter
+        # A module body runs where it is first imported: at load time (or in setup()) outside
+        # the meter, but inside predict (`import tables` in predict, a lazy submodule) under the
+        # budget, where flopscope counts its ops on the first call: the meter stays as it is.
         try:
             # Statement by statement: a top-level raise would stop a real import, but the
             # definitions after it are still worth analysing (and the raise is reported).
