@@ -160,3 +160,35 @@ class Estimator(BaseEstimator):
     report = analyze(path, point)
     assert not report.unpriced, report.unpriced
     assert_exact_match(report, measure(path, point))
+
+
+def test_closing_numpys_npzfile_by_hand_is_priced(tmp_path):
+    """`z = np.load(path); w = z["coef"]; z.close()` (the NpzFile closed without a with block):
+    close() returns None and the arrays read before stay; flopcast left `close` unpriced, a
+    lower bound for a fully known program."""
+    from oracle import assert_exact_at
+
+    shutil.copy(FOLDER / "head.npz", tmp_path / "head.npz")
+    (tmp_path / "estimator.py").write_text("""\
+from pathlib import Path
+
+import numpy as np
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+HEAD = Path(__file__).parent / "head.npz"
+
+
+class Estimator(BaseEstimator):
+    def setup(self, context):
+        z = np.load(HEAD)
+        self.coef = {k: z[k] for k in z.files}
+        z.close()
+
+    def predict(self, mlp, budget):
+        x = fnp.ones(mlp.width)
+        for w in mlp.weights:
+            x = fnp.tanh(x @ w) * len(self.coef)
+        return fnp.stack([x] * mlp.depth)
+""")
+    assert_exact_at(tmp_path, [Point(8, 2, 2**41), Point(16, 3, 2**41)])

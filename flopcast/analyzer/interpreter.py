@@ -4747,6 +4747,8 @@ class Interpreter:
         if isinstance(obj, NpzFile):
             if name == "files":
                 return ListVal([Known(k) for k in obj.arrays])
+            if name == "close":
+                return BoundLib("py:npz.close", obj)  # `z = np.load(p); ...; z.close()`
         if isinstance(obj, PartialVal) and name in ("func", "args"):
             # what a registry or a log reads of a partial (`p.func.__name__`); a partial of a
             # partial is flattened, as functools.partial makes it
@@ -5547,6 +5549,8 @@ class Interpreter:
             return exit_stack.call(self, recv, path[len("py:ExitStack."):], list(args), dict(kwargs), span)
         if path == "py:generator.send" and len(args) == 1 and not kwargs:
             return self._generator_send(recv, args[0], span)
+        if path == "py:npz.close" and not args and not kwargs:
+            return Known(None)  # the arrays already read stay (numpy's NpzFile hands out copies)
         if path == "py:generator.close" and not args and not kwargs:
             return Known(None)  # the items it did not hand over are taken back (retract_unconsumed)
         if path == "py:functools.lru_cache.cache_clear":
