@@ -1963,7 +1963,14 @@ class Interpreter:
                 parent = self.program.find_module(".".join(parts[:i]))
                 if parent is not None:
                     self.module_env(parent)
+            first = module.key not in self.module_envs
             self.module_env(module)
+            if first and len(parts) > 1:
+                # Python binds a submodule in its package once it is loaded (`import kit.heavy`,
+                # `from .heavy import f` in kit, importlib): `kit.heavy` is an attribute from then on
+                parent = self.program.find_module(".".join(parts[:-1]))
+                if parent is not None:
+                    self.module_env(parent)[parts[-1]] = ModuleVal(module)
             return ModuleVal(module)
         if self.import_hooks.finders and stripped:
             self.effects += 1
@@ -4610,6 +4617,14 @@ class Interpreter:
                 return env[name]
             sub = self.program.find_module(f"{obj.module.name}.{name}")
             if sub is not None:
+                if sub.key not in self.module_envs and "__getattr__" not in env and not self.result.unpriced:
+                    # a submodule nothing imported yet (an import binds it in the package, see
+                    # import_module) and no module __getattr__: Python has no such attribute.
+                    # (Claimed only while nothing is unpriced: an import flopcast could not follow
+                    # may have loaded it.)
+                    if quiet:
+                        return Unknown("", span, f"no attribute {name}")
+                    raise UserRaise(span, f"AttributeError: module {obj.module.name!r} has no attribute {name!r}")
                 # (a submodule of the folder, imported or not yet: what a lazy `__getattr__`
                 # importing `.name` gives, without running its `globals()[name] = module`)
                 return ModuleVal(sub)
