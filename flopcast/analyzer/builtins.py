@@ -35,6 +35,7 @@ from flopcast.analyzer.values import (
     ClassVal,
     DequeVal,
     DictVal,
+    DTypeRef,
     EndlessIter,
     FunctionVal,
     GeneratorView,
@@ -290,6 +291,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         made = dunders.conversion(interp, name, args[0], span)  # its __bool__/__len__, __int__, __float__, __abs__
         if made is not None:
             return made
+    if name == "str" and len(args) == 1 and not kwargs and isinstance(args[0], DTypeRef) and args[0].instance \
+            and args[0].name in _DTYPE_NAMES:
+        return Known(args[0].name)  # `str(x.dtype)`: numpy's dtype prints its name ('float32'), a cache key
     if name in ("int", "float", "bool", "str", "round", "abs", "complex"):
         x = args[0] if args else Known(0)
         if name == "abs" and isinstance(x, Array):
@@ -1227,6 +1231,10 @@ def _filtered(interp, fn: Value, items: list, span: Span, node):
 
 
 #: builtin classes ``isinstance`` can answer for a known Python value by asking Python
+#: dtype names whose str() is the name itself (numpy: str(np.dtype("float32")) == "float32")
+_DTYPE_NAMES = frozenset({"float16", "float32", "float64", "complex64", "complex128", "int8", "int16", "int32",
+                          "int64", "uint8", "uint16", "uint32", "uint64", "bool"})
+
 _BUILTIN_TYPES = {"int": int, "float": float, "bool": bool, "str": str, "list": list, "tuple": tuple, "dict": dict,
                   "complex": complex, "set": set, "frozenset": frozenset, "bytes": bytes, "range": range,
                   "slice": slice, "type": type}
