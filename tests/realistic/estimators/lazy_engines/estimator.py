@@ -88,6 +88,7 @@ class Estimator(BaseEstimator):
         self.gain = 1.0
         self.fitted = 0
         self._factors: dict[int, object] = {}
+        self._spectra: dict[tuple, tuple] = {}
         self.prev = None
         self.calls = 0
         self.stats: list[float] = []
@@ -113,10 +114,11 @@ class Estimator(BaseEstimator):
         return cls()
 
     def factor_cost(self, width: int) -> int:
-        if width in self._factors:
-            return 0
         r = self.basis.shape[1]
-        return 2 * width * r * r + r ** 3
+        cost = 0 if width in self._factors else 2 * width * r * r + r ** 3
+        if self.cfg.get("whiten", False) and (width, str(self.basis.dtype)) not in self._spectra:
+            cost += 12 * width ** 3
+        return cost
 
     def plan(self, width: int, depth: int, budget: int) -> Plan:
         share = float(self.cfg["safety"]) * budget
@@ -147,10 +149,32 @@ class Estimator(BaseEstimator):
             self._factors[width] = fnp.linalg.cholesky(gram)
         return self._factors[width]
 
+    def spectrum(self, width: int):
+        """Eigenpairs of the basis' outer Gram matrix, cached on self by (width, the head's dtype):
+        the stored float32 and float64 heads are kept apart."""
+        key = (width, str(self.basis.dtype))
+        if key not in self._spectra:
+            b = fnp.asarray(self.basis)
+            vals, vecs = fnp.linalg.eigh(b @ b.T + RIDGE * fnp.eye(width))
+            self._spectra[key] = (vals, vecs[:, -self.basis.shape[1]:])
+        return self._spectra[key]
+
+    def whiten(self, rows, width: int):
+        """Shrink each row's component outside the head's leading eigenvectors."""
+        _, top = self.spectrum(width)
+        keep = float(self.cfg.get("whiten_keep", 0.8))
+        out = []
+        for row in rows:
+            inside = top @ (top.T @ row)
+            out.append(inside + keep * (row - inside))
+        return out
+
     def project(self, rows, width: int):
         """Smooth each row toward its projection on the head's basis (least squares via the factor)."""
         chol = self.factor(width)
         b = fnp.asarray(self.basis)
+        if self.cfg.get("whiten", False):
+            rows = self.whiten(rows, width)
         out = []
         for row in rows:
             rhs = b.T @ row

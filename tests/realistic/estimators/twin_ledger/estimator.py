@@ -21,6 +21,7 @@ module object of this file, whose BANDS is another dict. Each call keeps its ans
 from __future__ import annotations
 
 import importlib
+import itertools
 import json
 import math
 from pathlib import Path
@@ -80,6 +81,7 @@ class Estimator(BaseEstimator):
         self.calls = 0
         self.prev = None
         self.trace: list = []
+        self.schedule = iter(())
 
     # ------------------------------------------------------------------ setup
 
@@ -93,6 +95,8 @@ class Estimator(BaseEstimator):
         blend_path = root / "blend.npy"
         self.blend = fnp.load(str(blend_path)) if blend_path.is_file() else None
         self.seed = int(np.random.default_rng(context.seed).integers(1 << 30))
+        # the kept bands cycle over the calls (config "keeps"; else the fixed "keep")
+        self.schedule = itertools.cycle(self.cfg.get("keeps") or [self.cfg["keep"]])
 
     # ------------------------------------------------------------------ pieces
 
@@ -155,13 +159,13 @@ class Estimator(BaseEstimator):
         if budget >= depth * self.layer_cost(width) + 3 * n * width * width:
             emp = self.sample_check(mlp, n)
             rows[0] = self.solvers.mix(rows[0], emp, 0.5)
+        keep = min(int(next(self.schedule)), width)
         if self.calls % 2 == 1:
-            rows = self.solvers.smooth(rows, width, min(int(self.cfg["keep"]), width))
+            rows = self.solvers.smooth(rows, width, keep)
         out = fnp.stack(rows)
         # the last row's energy outside the kept frequencies (this module's memo)
         b = band_basis(width)
         coef = b.T @ out[-1]
-        keep = min(int(self.cfg["keep"]), width)
         tail = fnp.sum(coef[keep:] * coef[keep:])
         if float(tail) > 0.5 * float(fnp.sum(coef * coef)) + 1e-12:
             out = out * 0.99
