@@ -1816,6 +1816,12 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         answered = submission_files.call_os_path(interp, name, args, span)
         if answered is not None:
             return answered
+    if path == "pkgutil.iter_modules" and len(args) == 1 and not kwargs and isinstance(args[0], ListVal):
+        listed = submission_files.iter_modules(interp, args[0].items, span)
+        if listed is not None:
+            finder = Unknown("", span, "the module finder pkgutil made")
+            return ListVal([TupleVal((finder, Known(name), Known(ispkg)), fields=("module_finder", "name", "ispkg"))
+                            for name, ispkg in listed])
     if path == "importlib.import_module" and len(args) == 1 and not kwargs and isinstance(args[0], Known) \
             and isinstance(args[0].value, str) and not args[0].value.startswith("."):
         return interp.import_module(args[0].value, node)  # `importlib.import_module("helpers")`: `import helpers`

@@ -1238,6 +1238,9 @@ class Interpreter:
         if env is not None:
             return env
         env = {"__name__": Known(module.name), "__file__": Known(str(module.path))}
+        if module.path.endswith("__init__.py"):
+            # a package's search path (what `pkgutil.iter_modules(__path__)` lists)
+            env["__path__"] = ListVal([Known(str(PurePosixPath(module.path).parent))])
         self.module_envs[module.key] = env
         saved_frame, saved_meter = self.frame, self.metered
         self._outer_frames.append(saved_frame)

@@ -145,3 +145,19 @@ def call_os_path(interp, name: str, args: list, span) -> Optional[Value]:
             return Known(posixpath.normpath(texts[0]))
         return Unknown("", span, f"os.path.{name} of {texts[0]} depends on the grader's machine")
     return _ask(interp, texts[0], {"exists": "exists", "isfile": "is_file", "isdir": "is_dir"}[name], span)
+
+
+def iter_modules(interp, items: list, span) -> Optional[list]:
+    """``pkgutil.iter_modules(__path__)`` of a package of the submission folder: (name, ispkg)
+    of its modules and subpackages, as pkgutil lists them (sorted by file name; it reads the
+    folder, imports nothing). None when a directory is not known or not in the folder."""
+    import pkgutil
+
+    dirs = []
+    for item in items:
+        text = _text(item)
+        where = _inside(interp.program.root, text) if text is not None else None
+        if where is None or not os.path.isdir(where):
+            return None
+        dirs.append(where)
+    return [(info.name, bool(info.ispkg)) for info in pkgutil.iter_modules(dirs)]
