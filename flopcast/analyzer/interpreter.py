@@ -5354,8 +5354,7 @@ class Interpreter:
                                           f"argument {unexpected[0]!r}")
                 missing = params.missing(len(args), kwargs)
                 if missing:
-                    raise UserRaise(span, f"TypeError: {name.rsplit('.', 1)[-1]}() missing required argument"
-                                          f"{'s' if len(missing) > 1 else ''}: {', '.join(map(repr, missing))}")
+                    raise UserRaise(span, f"TypeError: {name.rsplit('.', 1)[-1]}() {missing}")
             return self.price_call(name, args, kwargs, node, span)
         if path.startswith("flopscope.stats."):
             return self.price_call(path[len("flopscope."):], args, kwargs, node, span)

@@ -337,11 +337,21 @@ class Parameters:
         """The keyword names a call passes that the function has no parameter for."""
         return [] if self.keywords is None else [k for k in keywords if k not in self.keywords]
 
-    def missing(self, positional: int, keywords) -> list[str]:
-        """The required parameters a call with ``positional`` arguments by position and these
-        keyword names leaves unbound (Python's TypeError: missing required argument)."""
-        return [p for p in self.required[positional:] if p not in keywords] + \
-            [p for p in self.required_keywords if p not in keywords]
+    def missing(self, positional: int, keywords) -> Optional[str]:
+        """Python's TypeError message (after the function's name) for the required parameters a
+        call with ``positional`` arguments by position and these keyword names leaves unbound."""
+        by_position = [p for p in self.required[positional:] if p not in keywords]
+        if by_position:
+            return _missing_text(by_position, "positional")
+        by_keyword = [p for p in self.required_keywords if p not in keywords]
+        return _missing_text(by_keyword, "keyword-only") if by_keyword else None
+
+
+def _missing_text(names: list[str], kind: str) -> str:
+    quoted = [repr(n) for n in names]
+    listed = quoted[0] if len(quoted) == 1 else " and ".join(quoted) if len(quoted) == 2 else \
+        ", ".join(quoted[:-1]) + ", and " + quoted[-1]
+    return f"missing {len(names)} required {kind} argument{'s' if len(names) > 1 else ''}: {listed}"
 
 
 #: name -> its parameters, in front of the disk cache (asked at every direct fnp call)
