@@ -6572,23 +6572,31 @@ def _with_field(params: list, field: tuple) -> list:
     return params + [field]
 
 
-def _may_hold(obj: InstanceVal, attr: str) -> bool:
-    """Whether an instance can take a new attribute ``attr``: it has a ``__dict__`` unless every
-    class on its MRO (the user's own, over ``object``) declares ``__slots__``; then only a slot."""
+def _declared_slots(obj: InstanceVal, slotted_library_bases: frozenset = frozenset()) -> Optional[set]:
+    """The names every class on an instance's MRO declares in known ``__slots__`` (the user's own
+    classes, over ``object`` or these library bases), or None when one of them declares none."""
     names: set = set()
     for c in obj.cls.mro():
         slots = c.attrs.get("__slots__") if c.node is not None else None
         if isinstance(slots, (TupleVal, ListVal)):
             slots = Known(tuple(i.value if isinstance(i, Known) else None for i in slots.items))
         if not isinstance(slots, Known):
-            return True
+            return None
         declared = (slots.value,) if isinstance(slots.value, str) else slots.value
         if not isinstance(declared, (tuple, list)) or not all(isinstance(n, str) for n in declared):
-            return True
+            return None
         names.update(declared)
-        if not all(isinstance(b, ClassVal) or isinstance(b, Builtin) and b.name == "object" for b in c.bases):
-            return True
-    return attr in names or "__dict__" in names
+        if not all(isinstance(b, ClassVal) or isinstance(b, Builtin) and b.name == "object"
+                   or isinstance(b, LibRef) and b.path in slotted_library_bases for b in c.bases):
+            return None
+    return names
+
+
+def _may_hold(obj: InstanceVal, attr: str) -> bool:
+    """Whether an instance can take a new attribute ``attr``: it has a ``__dict__`` unless every
+    class on its MRO (the user's own, over ``object``) declares ``__slots__``; then only a slot."""
+    names = _declared_slots(obj)
+    return names is None or attr in names or "__dict__" in names
 
 
 #: library bases that declare ``__slots__ = ()`` (they add no ``__dict__`` to a slotted class)
@@ -6598,21 +6606,8 @@ _SLOTTED_LIBRARY_BASES = frozenset({"py:abc.ABC"})
 def _has_no_dict(obj: InstanceVal) -> bool:
     """Whether an instance surely has no ``__dict__``: every class on its MRO (the user's own, over
     ``object`` or ``abc.ABC``) declares known ``__slots__``, none of them ``__dict__``."""
-    names: set = set()
-    for c in obj.cls.mro():
-        slots = c.attrs.get("__slots__") if c.node is not None else None
-        if isinstance(slots, (TupleVal, ListVal)):
-            slots = Known(tuple(i.value if isinstance(i, Known) else None for i in slots.items))
-        if not isinstance(slots, Known):
-            return False
-        declared = (slots.value,) if isinstance(slots.value, str) else slots.value
-        if not isinstance(declared, (tuple, list)) or not all(isinstance(n, str) for n in declared):
-            return False
-        names.update(declared)
-        if not all(isinstance(b, ClassVal) or isinstance(b, Builtin) and b.name == "object"
-                   or isinstance(b, LibRef) and b.path in _SLOTTED_LIBRARY_BASES for b in c.bases):
-            return False
-    return "__dict__" not in names
+    names = _declared_slots(obj, _SLOTTED_LIBRARY_BASES)
+    return names is not None and "__dict__" not in names
 
 
 def _refuse_frozen_field(obj: InstanceVal, attr: str, span: Span) -> None:
