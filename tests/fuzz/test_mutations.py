@@ -13,6 +13,9 @@ The committed run is derandomized (fixed seed) and takes MUTANTS valid mutants i
 spread evenly over the files. To hunt, run far more, e.g.::
 
     FLOPCAST_MUTANTS=10000 FLOPCAST_MUTANTS_SEED=3 .venv/bin/pytest tests/fuzz/test_mutations.py -q -x
+
+Whether what the analysis says about a mutant is true (against the real flopscope) is the
+question of tests/fuzz/mutation_verify.py, a slower hunting script.
 """
 
 from __future__ import annotations
