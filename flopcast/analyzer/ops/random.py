@@ -7,6 +7,9 @@ uniform 3N, random/integers 1); choice and permutation follow flopscope's
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Optional
+
 from flopcast.analyzer import pricing, stdlib_containers
 from flopcast.analyzer.ops.operands import (
     _none,
@@ -128,14 +131,26 @@ def _check_parameters(prefix: str, method: str, given: dict, shape: tuple) -> No
     if not all(isinstance(v, Known) for v in given.values() if not _none(v)) or not all(
             type(x) in (int, float, bool) for x in values.values()):
         return
+    # the type is in the key: 5 and 5.0 are equal keys, and numpy may take them otherwise
+    refused = _numpy_refusal(prefix == "random.Generator.", method,
+                             tuple((k, type(v).__name__, v) for k, v in sorted(values.items())),
+                             any(d == 0 for d in shape))
+    if refused is not None:
+        raise OpRaises(*refused)
+
+
+@lru_cache(maxsize=1024)
+def _numpy_refusal(generator: bool, method: str, values: tuple, empty: bool) -> Optional[tuple[str, str]]:
+    """(exception class, message) numpy raises drawing with these known parameters, or None
+    (asked once per parameters: a sampling loop draws with the same ones at every chunk)."""
     import numpy as np
 
-    sampler = np.random.default_rng(0) if prefix == "random.Generator." else np.random.RandomState(0)
-    empty = any(d == 0 for d in shape)
+    sampler = np.random.default_rng(0) if generator else np.random.RandomState(0)
     try:
-        getattr(sampler, method)(**values, size=0 if empty else None)
+        getattr(sampler, method)(**{k: v for k, _, v in values}, size=0 if empty else None)
     except (ValueError, OverflowError) as exc:
-        raise OpRaises(type(exc).__name__, str(exc)) from None
+        return type(exc).__name__, str(exc)
+    return None
 
 
 def _refuse_type_objects(op: str, args, kwargs) -> None:
