@@ -245,8 +245,14 @@ def test_flops_module_state_loaded_from_npz_takes_the_files_dtypes(tmp_path):
     assert exact_and_equal(folder, point) < shipped
 
 
-def test_a_missing_data_file_is_reported_not_guessed(tmp_path):
+def test_a_missing_data_file_is_reported_as_the_runs_error_not_guessed(tmp_path):
+    """whestbench ships the folder as it is: setup()'s load of a file that is not there raises
+    FileNotFoundError, as the run does (it was once reported unpriced; never guessed)."""
     folder = _copy_folder("folder_submission", tmp_path)
     (folder / "weights.npz").unlink()
-    report = analyze(folder, Point(32, 2, BIG))
-    assert any("weights.npz" in u.reason for u in report.unpriced)
+    point = Point(32, 2, BIG)
+    report = analyze(folder, point)
+    (raised,) = report.raises
+    assert raised.in_setup and raised.exc_type == "FileNotFoundError" and "weights.npz" in raised.what
+    with pytest.raises(FileNotFoundError, match="weights.npz"):
+        measure(folder, point)
