@@ -50,7 +50,13 @@ def test_sites_whose_choices_persist_are_run_in_every_combination():
     assert interval(separate) == interval(every)
 
 
-@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.py")), ids=lambda p: p.stem)
+#: corpus files whose paths are known to pass the cap at 16x2 (the enumeration below would take
+#: minutes to find that out and skip)
+_CAPPED = {"ridge_sweep": "past the 64-path cap at 16x2 (95 s to enumerate, session 25's CI)"}
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.skip(reason=_CAPPED[p.stem])) if p.stem in _CAPPED
+                                  else p for p in sorted(CORPUS.glob("*.py"))], ids=lambda p: p.stem)
 def test_on_the_corpus_separate_pricing_never_changes_theinterval(path):
     separate, every = both_ways(path, Point(16, 2, 10**8))
     if every.capped:
