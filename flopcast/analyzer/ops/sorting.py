@@ -117,9 +117,12 @@ def _partition(ctx, args, kwargs, op=None):
 
 def _check_kth_in_bounds(kth: Value, n: int) -> None:
     """numpy refuses a known position outside [-n, n) of the partitioned axis (ValueError)."""
-    values = kth.value if isinstance(kth, Known) and isinstance(kth.value, (list, tuple)) else \
-        [kth.value] if isinstance(kth, Known) else \
-        [item.value for item in kth.items if isinstance(item, Known)] if isinstance(kth, (ListVal, TupleVal)) else []
+    if isinstance(kth, Known):
+        values = kth.value if isinstance(kth.value, (list, tuple)) else [kth.value]
+    elif isinstance(kth, (ListVal, TupleVal)):
+        values = [item.value for item in kth.items if isinstance(item, Known)]
+    else:
+        values = []
     for k in values:
         if type(k) is int and not -n <= k < n:
             raise OpRaises("ValueError", f"kth(={k if k >= 0 else k + n}) out of bounds ({n})")
