@@ -123,6 +123,28 @@ class Estimator(BaseEstimator):
             x = x + spread(x)
         return x + fnp.mean(s)
 """,
+    "a helper that meets its sites first, then sites after it": """
+def sample(x, w, seed):
+    rng = fnp.random.default_rng(seed or 7)
+    acc = fnp.zeros(x.shape[1])
+    for _ in range(5):
+        x = fnp.tanh(x @ w)
+        acc = acc + fnp.sum(x, axis=0)
+    if not fnp.all(fnp.isfinite(acc)):
+        raise FloatingPointError("overflow")
+    if float(fnp.max(acc)) > 1e30:
+        acc = acc / 1e30
+    return acc
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        m = sample(fnp.ones((4, mlp.width)), mlp.weights[0], mlp.seed)
+        if float(fnp.min(m)) < 0.0:
+            m = fnp.exp(m)
+        if float(fnp.max(m)) > 2.0:
+            m = m @ mlp.weights[1]
+        return m
+""",
 }
 
 
@@ -259,6 +281,36 @@ def test_the_nominal_numbers_runs_are_as_when_every_call_runs(path: Path) -> Non
     assert seen == expected
     assert made  # not vacuous: the nominal number made runs of its own, and they reused calls
     assert sum(r.work for r in made) < sum(r.work for r in alone)
+
+
+def _sites() -> list:
+    from flopcast.analyzer.decisions import Site
+    from flopcast.model import Span
+
+    def site(line: int, presumed=None):
+        span = Span("estimator.py", line, 0, line, 1)
+        return Site(("branch", span), (True, False), span, "branch", "depends on values", presumed=presumed)
+
+    return [site(1), site(2, presumed=False), site(3, presumed=True), site(4, presumed=False)]
+
+
+@pytest.mark.parametrize("kind", ["plain", "presuming", "nominal"])
+def test_a_path_tells_the_answer_it_would_give_at_a_site_it_has_not_met(kind: str) -> None:
+    # A call shared from another run that met sites first inside it stands for running it only
+    # where this path would answer them as that run did (repeats._answers_alike): the answer told
+    # beforehand is the one meeting the site gives, for every kind of path that reuses calls.
+    from flopcast.analyzer.decisions import Decisions
+    from flopcast.analyzer.nominal import NominalDecisions
+
+    def make() -> Decisions:
+        fixed = {_sites()[3].key: True}  # a flip: it overrides the presumption
+        if kind == "nominal":
+            return NominalDecisions(fixed)
+        return Decisions(fixed, presume=kind == "presuming")
+
+    told, met = make(), make()
+    assert [told.would_choose(s) for s in _sites()] == [met.choose(s) for s in _sites()]
+    assert not told.chosen and not told.seen and not getattr(told, "presumes", [])
 
 
 def test_an_analysis_releases_its_call_records_when_it_ends(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -72,6 +72,10 @@ class Decisions:
         self.answers.append((site.key, answer))
         return answer
 
+    def would_choose(self, site: Site):
+        """The option ``choose`` would take at a site this path has not met, without meeting it."""
+        return self.fixed.get(site.key, nominal_option(site) if self.presume else site.options[0])
+
 
 def nominal_option(site: Site):
     """The option the nominal path takes at ``site``: its presumed one, else its first."""

@@ -1970,17 +1970,17 @@ class CallMemo:
         when every site it consulted was met on this path before and answered the same way, and
         the memory tracker (if any) can be handed on what running it would have made of it."""
         interp = self.interp
-        chosen = interp.decisions.chosen
         watched = interp.decisions.watch
         for entry in self.shared.entries.get(SharedCalls.key(key), ()):
             recorded = entry.recorded
             if entry.run == self.run or watched and entry.consults \
-                    or any(chosen.get(site, _UNSEEN) != answer for site, answer in entry.consults) \
+                    or not _answers_alike(interp.decisions, entry) \
                     or interp.call_depth > recorded.depth or interp.steps + recorded.steps > self.max_steps \
                     or recorded.budget_used is not None and (recorded.budget_used != interp.used
                                                              or entry.budget != interp.budget) \
                     or interp.trace is not None and recorded.loops is None or not self.memory_allows(entry, canon):
                 continue
+            began = interp.used
             value = self._apply(recorded, key, canon)
             if value is None:
                 return None
@@ -1989,12 +1989,14 @@ class CallMemo:
                 side = memory.predict if interp.metered else memory.setup
                 if entry.largest[1][0] > side.largest:
                     side.largest, side.largest_span, side.largest_what = entry.largest[1]
-            self._redo(entry, recorded, entry.entered, entry.history)
+            self._redo(entry, recorded, entry.entered, entry.history, began)
             return value
         return self.replay_lasting(key, canon)
 
-    def _redo(self, entry: "_SharedEntry", recorded: "_Recorded", entered: tuple, history: tuple) -> None:
-        """What running a call shared from another run would have left in the path's records and logs."""
+    def _redo(self, entry: "_SharedEntry", recorded: "_Recorded", entered: tuple, history: tuple,
+              began: int = 0) -> None:
+        """What running a call shared from another run would have left in the path's records and
+        logs; ``began``: the FLOPs the path had spent when the call began."""
         interp = self.interp
         inclusive = interp.result.inclusive
         for q in entry.credited | (set(interp.call_stack) if recorded.count else set()):
@@ -2008,7 +2010,14 @@ class CallMemo:
         for node, part in history:
             interp.steady_history.setdefault(node, [0, 0])[part] += 1
         interp.history_log.extend(history)
-        interp.decisions.answers.extend(entry.consults)
+        decisions = interp.decisions
+        for site_key, answer in entry.consults:
+            met = entry.first_met.get(site_key)
+            if met is not None and site_key not in decisions.chosen:
+                # met first inside the call: the path meets it here, as running the call would
+                decisions.choose(met[0], began + met[1])
+            else:
+                decisions.answers.append((site_key, answer))
         interp.active_keys_seen.extend(recorded.inner_keys)
 
     def lasting_key(self, canon: Canon, adding: bool = False) -> Optional[tuple]:
@@ -2082,7 +2091,7 @@ class CallMemo:
                 interp.trace.call_started(interp.loops) if interp.trace is not None else None, interp.budget_reads,
                 interp.effects, len(interp.decisions.answers), len(interp.entered_log), len(interp.compare_log),
                 len(interp.history_log), self._largest(), interp.loop_effects,
-                interp.counter_watch is None and not interp.counted_compares)
+                interp.counter_watch is None and not interp.counted_compares, len(interp.decisions.seen))
 
     def _largest(self) -> Optional[int]:
         """The largest allocation so far on the side the call runs on (None: memory is not traced)."""
@@ -2127,7 +2136,11 @@ class CallMemo:
         if started is not None:
             allocated = self.memory().allocated - started[0]
             peaks = self.memory().call_ended(started[1]) if started[1] is not None else None
-        if self.counters() != key[4]:
+        counters = self.counters()
+        # A call that met sites the path had not met (and grew no other record) is shared only:
+        # this path's later calls are keyed with the sites counted (_SharedEntry.first_met).
+        met_sites = counters[3] != key[4][3]
+        if counters[:3] + counters[4:] != key[4][:3] + key[4][4:]:
             return
         added = None
         if interp.cache_version != cache_size or interp.cache_identity_lookups != by_identity:
@@ -2177,10 +2190,10 @@ class CallMemo:
             frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
             interp.active_keys_seen[keys_seen:], allocated, peaks, loops, sizes, read_cache, read_budget,
             cache_template, interp.cache_identity_lookups != by_identity, view_bases)
-        if not canon.shared_only:
+        if not canon.shared_only and not met_sites:
             self.entries.setdefault(key, {})[(read_cache, read_budget)] = recorded
             self._recordings += 1
-        effects, answers, entered, compares, history, largest, loop_effects, outside_loops = marks[13:]
+        effects, answers, entered, compares, history, largest, loop_effects, outside_loops, seen = marks[13:]
         # Effects a call's own loops made on themselves only (a watch of their numbers, comparisons of
         # their counters: begun and ended inside it, their first comparisons logged) leave nothing of
         # the path but what _redo does again; any other effect, or one met inside a loop watched
@@ -2202,10 +2215,12 @@ class CallMemo:
                 side = memory.predict if interp.metered else memory.setup
                 largest = (largest, (side.largest, side.largest_span, side.largest_what)
                            if side.largest > largest else None)
+            decisions = interp.decisions
             entry = _SharedEntry(
-                recorded, tuple(dict(interp.decisions.answers[answers:]).items()), tuple(interp.entered_log[entered:]),
+                recorded, tuple(dict(decisions.answers[answers:]).items()), tuple(interp.entered_log[entered:]),
                 _first_per_span(interp.compare_log[compares:]), tuple(interp.history_log[history:]), largest, self.run,
-                frozenset(credited), interp.budget)
+                frozenset(credited), interp.budget,
+                {site.key: (site, decisions.spent[site.key] - used) for site in decisions.seen[seen:]})
             self.shared.add(key, entry)
             self._recordings += 1
             # Kept for the command's other analyses only when it consulted no site: a site's
@@ -2216,6 +2231,22 @@ class CallMemo:
                             for link in chain) \
                     and all(lasting.refers_within(t, canon.heads) for _, _, t in cache_template or ()):
                 self.shared.lasting.add(found, entry, interp.program, canon.heads, _budget_read(entry))
+
+
+def _answers_alike(decisions, entry: _SharedEntry) -> bool:
+    """Whether a path with ``decisions`` answers every site a shared call consulted as the run
+    that recorded it did: at the sites this path has met, by its choices; at those the recording
+    met first inside the call and this path has not met, by the option it would choose there."""
+    chosen = decisions.chosen
+    for site_key, answer in entry.consults:
+        got = chosen.get(site_key, _UNSEEN)
+        if got is _UNSEEN:
+            met = entry.first_met.get(site_key)
+            if met is None or decisions.would_choose(met[0]) != answer:
+                return False
+        elif got != answer:
+            return False
+    return True
 
 
 def _first_per_span(compares: list) -> tuple:
@@ -2281,6 +2312,10 @@ class _SharedEntry:
     run: int  # the number of the run that recorded it
     credited: frozenset  # the functions it ran that were on the stack at a charge
     budget: int  # the budget of the analysis that recorded it (a call that asked the budget read it)
+    # site key -> (the site, the FLOPs the call had spent when it met it) of the sites the recording
+    # path met first inside the call: a path that has not met them yet may reuse the call when it
+    # would answer them as the recording did (_answers_alike)
+    first_met: dict
 
 
 class SharedCalls:
