@@ -707,17 +707,35 @@ def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Ch
     # A path's charges are tens of thousands of entries but few distinct objects (a repeated
     # call or loop iteration adds the same Charge objects again): each distinct object is
     # hashed by its (span, op) once (rollup.counted).
-    counts = [rollup.counted(r.charges) for r in results]
+    # Each expression (span, op) is numbered once per distinct charge object: the paths share
+    # most of their charge objects (calls reused across runs), and hashing a Span is a Python call.
+    numbered: dict = {}  # (span, op) -> its number
+    expressions: list = []  # number -> (span, op)
+    number_of: dict = {}  # id of a charge -> (its expression's number, its FLOPs)
     per_path = []
-    a_charge: dict = {}  # (span, op) -> (path's sum, one of its charges) on the dearest path
-    for path_counts in counts:
-        sums: dict = defaultdict(int)
-        for c, n in path_counts:
-            sums[(c.span, c.op)] += c.flops * n
-        for c, _ in path_counts:
-            k = (c.span, c.op)
-            if sums[k] > a_charge.get(k, (-1,))[0]:
-                a_charge[k] = (sums[k], c)
+    a_charge: dict = {}  # expression number -> (path's sum, one of its charges) on the dearest path
+    for r in results:
+        counts, objects = rollup.tally(r.charges)
+        sums: dict = {}
+        first: dict = {}
+        for key, n in counts.items():
+            known = number_of.get(key)
+            if known is None:
+                c = objects[key]
+                k = numbered.get((c.span, c.op))
+                if k is None:
+                    k = numbered[(c.span, c.op)] = len(expressions)
+                    expressions.append((c.span, c.op))
+                known = number_of[key] = (k, c.flops)
+            k, flops = known
+            if k in sums:
+                sums[k] += flops * n
+            else:
+                sums[k] = flops * n
+                first[k] = objects[key]
+        for k, total in sums.items():
+            if total > a_charge.get(k, (-1,))[0]:
+                a_charge[k] = (total, first[k])
         per_path.append(sums)
     keys = set().union(*per_path)
     varying = {k for k in keys if len({p.get(k, 0) for p in per_path}) > 1}
@@ -730,9 +748,9 @@ def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Ch
                                              c.dtype_origin)
         return copy
 
-    widest_counts = counts[next(i for i, r in enumerate(results) if r is widest)]
+    widest_counts = rollup.counted(widest.charges)
     widest_objects = [c for c, _ in widest_counts]
-    changed = {id(c): marked(c) for c in widest_objects if (c.span, c.op) in varying}
+    changed = {id(c): marked(c) for c in widest_objects if number_of[id(c)][0] in varying}
     if changed:
         # In C loops: the widest path's charges can be millions (a reused recursion's).
         swap = {id(c): changed.get(id(c), c) for c in widest_objects}
@@ -745,19 +763,20 @@ def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Ch
     # Expressions only other paths reach (the cheaper arm of a branch) are listed too, as
     # uncertain, so per-line views and `verify` see them; report.total stays authoritative.
     widest_sums = per_path[results.index(widest)]
-    listed = dict(widest_sums)  # (span, op) -> the sum the charges in `out` give it
-    for r, path_counts, sums in zip(results, counts, per_path):
+    listed = dict(widest_sums)  # expression number -> the sum the charges in `out` give it
+    for r, sums in zip(results, per_path):
         if r is widest:
             continue
-        mine = {(c.span, c.op) for c, _ in path_counts if (c.span, c.op) not in listed}
+        mine = {k for k in sums if k not in listed}
         if mine:
-            picked = {id(c) for c, _ in path_counts if (c.span, c.op) in mine}
+            picked = {key for key in rollup.tally(r.charges)[0] if number_of[key][0] in mine}
             out.extend(map(marked, chargelist.picked(r.charges, picked)))
             listed.update((k, sums[k]) for k in mine)
     # An expression dearer on another path than on the one listed (a fallback's factorisation
     # of a bigger matrix) gets the difference as one more uncertain charge, so its per-expression
     # range reaches every path's figure (what `verify` and the per-line views compare against).
-    for k in sorted(varying, key=lambda k: (k[0].path, k[0].line, k[0].col, k[0].end_line, k[0].end_col, k[1])):
+    for k in sorted(varying, key=lambda k: (expressions[k][0].path, expressions[k][0].line, expressions[k][0].col,
+                                            expressions[k][0].end_line, expressions[k][0].end_col, expressions[k][1])):
         dearest, c = a_charge[k]
         if dearest > listed[k]:
             out.append(Charge(c.span, c.op, dearest - listed[k], c.dtype, c.function, False,

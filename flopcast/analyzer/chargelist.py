@@ -154,6 +154,13 @@ class ChargeList(list):
             out.append((at, len(self), None, 1, None))
         return out
 
+    def tally(self) -> Optional[tuple[dict, dict]]:
+        """The counts and the charges by id, in order of first occurrence (None when the list was
+        changed other than by appending): the list's own dicts, to be read only."""
+        if self._length != len(self):
+            return None
+        return self._counts, self._objects
+
     def counted(self) -> Optional[list[tuple[Charge, int]]]:
         """Each distinct charge object and its count, in order of first occurrence (None when
         the list was changed other than by appending)."""

@@ -40,6 +40,17 @@ class FunctionCost:
     inclusive: int = 0  # charged while it ran, callees included
 
 
+def tally(charges: list[Charge]) -> tuple[dict, dict]:
+    """``counted`` as two dicts keyed by the id of each distinct charge: its count and the charge
+    (in order of first occurrence; a ChargeList's own, not copied: read them only)."""
+    if isinstance(charges, ChargeList):
+        kept = charges.tally()
+        if kept is not None:
+            return kept
+    found = counted(charges)
+    return {id(c): n for c, n in found}, {id(c): c for c, _ in found}
+
+
 def counted(charges: list[Charge]) -> list[tuple[Charge, int]]:
     """Each distinct charge object and how often it occurs, in order of first occurrence.
 
