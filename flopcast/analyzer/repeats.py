@@ -1973,7 +1973,9 @@ class CallMemo:
         watched = interp.decisions.watch
         for entry in self.shared.entries.get(SharedCalls.key(key), ()):
             recorded = entry.recorded
-            if entry.run == self.run or watched and entry.consults \
+            # A call of this run that met sites first has no entry of its own in the run (its key
+            # counted fewer sites than any later call's): the shared one stands for it here too.
+            if entry.run == self.run and not entry.first_met or watched and entry.consults \
                     or not _answers_alike(interp.decisions, entry) \
                     or interp.call_depth > recorded.depth or interp.steps + recorded.steps > self.max_steps \
                     or recorded.budget_used is not None and (recorded.budget_used != interp.used
