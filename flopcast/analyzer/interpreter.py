@@ -627,6 +627,7 @@ class Interpreter:
         # and the logs of what a reused call must do again (functions entered, first comparisons,
         # loop watches).
         self.effects = 0
+        self.unpriced_marks = 0  # calls left unpriced so far (each time, not each site)
         # Those of ``effects`` made by a loop's watch of its numbers (counters.py) or its comparisons
         # of its counter (SteadyLoop.observe): a call that began outside every such loop and made
         # only these did them to its own loops (repeats.CallMemo.finish).
@@ -5322,6 +5323,7 @@ class Interpreter:
         return self._unpriced_at(span, f"ndarray.{method}", "this form of numpy's in-place method is not modelled")
 
     def _unpriced_at(self, span: Span, what: str, reason: str) -> Value:
+        self.unpriced_marks += 1
         if self.free:
             return Unknown("", span, reason)
         key = (span, what)
@@ -5348,13 +5350,10 @@ class Interpreter:
                     # wrapper refuses the extra positional arguments with a TypeError
                     return self._unpriced_at(span, f"fnp.{name}", f"fnp.{name} takes at most {params.capacity} "
                                              f"arguments by position in flopscope (TypeError)")
-                unexpected = params.unexpected(kwargs)
-                if unexpected:
-                    raise UserRaise(span, f"TypeError: {name.rsplit('.', 1)[-1]}() got an unexpected keyword "
-                                          f"argument {unexpected[0]!r}")
                 missing = params.missing(len(args), kwargs)
-                if missing:
+                if missing and not params.unexpected(kwargs):
                     raise UserRaise(span, f"TypeError: {name.rsplit('.', 1)[-1]}() {missing}")
+                return self._price_binding_keywords(name, args, kwargs, node, span)
             return self.price_call(name, args, kwargs, node, span)
         if path.startswith("flopscope.stats."):
             return self.price_call(path[len("flopscope."):], args, kwargs, node, span)
@@ -5403,6 +5402,35 @@ class Interpreter:
         if path.startswith("whestbench"):
             return Unknown("", span, f"{path} result")
         return Unknown("", span, f"result of {path}")
+
+    def _price_binding_keywords(self, name: str, args, kwargs: dict, node, span: Span) -> Value:
+        """``fnp.<name>(*args, **kwargs)`` (or an array method that is that call), with its keywords
+        bound as flopscope binds them: one its innermost function has no parameter for is a
+        TypeError before anything is charged. A function that gathers the keywords past its own
+        parameters in ``**kwargs`` hands them to numpy, which refuses one it has no parameter for:
+        flopscope makes that call inside its charge (the charge stands, then the raise) or before
+        any charge (nothing charged), as ``pricing.forwarded`` reads from flopscope's source."""
+        params = pricing.parameters(name)
+        unexpected = params.unexpected(kwargs)
+        if unexpected:
+            raise UserRaise(span, f"TypeError: {name.rsplit('.', 1)[-1]}() got an unexpected keyword "
+                                  f"argument {unexpected[0]!r}")
+        passed = pricing.forwarded(name) if params.keywords is None and kwargs else None
+        refused = passed.refused(kwargs) if passed is not None else []
+        if not refused:
+            return self.price_call(name, args, kwargs, node, span)
+        message = f"TypeError: {passed.function}() got an unexpected keyword argument {refused[0]!r}"
+        if not passed.charged_first:
+            raise UserRaise(span, message)
+        if "*" in passed.read or set(refused) & passed.read:
+            return self._unpriced_at(span, f"fnp.{name}", f"numpy refuses the keyword {refused[0]!r} (TypeError) "
+                                     "after flopscope charged a cost that reads it: not modelled")
+        marks = self.unpriced_marks
+        # flopscope's charge never sees the refused keywords (they only reach numpy)
+        result = self.price_call(name, args, {k: v for k, v in kwargs.items() if k not in refused}, node, span)
+        if self.unpriced_marks != marks:
+            return result
+        raise UserRaise(span, message)
 
     def budget_namespace(self, args: list, kwargs: dict, span: Span) -> Value:
         """``flops.namespace(name)``: a label for the records made in its ``with``, no FLOPs;
@@ -5634,7 +5662,11 @@ class Interpreter:
             if method == "transpose" and args:
                 args = [make_tuple(args) if len(args) > 1 else args[0]]
             if method in ops.ARRAY_METHOD_OPS:
-                return self.price_call(ops.ARRAY_METHOD_OPS[method], [recv] + list(args), kwargs, node, span)
+                op = ops.ARRAY_METHOD_OPS[method]
+                if kwargs and isinstance(recv, Array) and not recv.sym and pricing.method_delegate(method) == op:
+                    # flopscope's method is `fnp.<op>(self, *args, **kwargs)`: its keywords bound as there
+                    return self._price_binding_keywords(op, [recv] + list(args), kwargs, node, span)
+                return self.price_call(op, [recv] + list(args), kwargs, node, span)
             return self._unpriced_at(span, f"array method .{method}()", "not modelled")
         if path.startswith("flopscope.Module."):
             return self.call_module_method(path[len("flopscope.Module."):], recv, args, kwargs, span, node)

@@ -396,6 +396,190 @@ def parameters(name: str) -> Parameters:
     return hit
 
 
+@dataclass(frozen=True)
+class Forwarded:
+    """What ``fnp.<name>`` does with the keywords its ``**kwargs`` gathers: it passes them on to
+    one numpy function, whose own parameters decide which it takes (the rest: TypeError)."""
+
+    function: str  # the numpy function's name, as its TypeError names it
+    accepted: frozenset  # keywords the call takes: flopscope's own, those it takes out, numpy's
+    read: frozenset  # keywords flopscope itself reads (its charge may depend on them; "*": any)
+    charged_first: bool  # numpy is called after the charge (True) or before any (False)
+
+    def refused(self, keywords) -> list[str]:
+        return [k for k in keywords if k not in self.accepted]
+
+
+#: name -> what it does with its **kwargs (None: not derived; nothing is claimed)
+_FORWARDED: dict[str, Optional[Forwarded]] = {}
+#: flopscope helpers handed the whole ``**kwargs`` dict that only read (or normalise) numpy's
+#: own keywords in it, never add or take one: the ufunc wrappers' dtype/signature/casting freeze
+_KWARGS_READERS = frozenset({"_freeze_binary_ufunc_type_kwargs"})
+
+
+def forwarded(name: str) -> Optional[Forwarded]:
+    """``fnp.<name>``'s keywords past its own parameters, read from flopscope's source: the
+    numpy function each call site passing ``**kwargs`` on reaches, that function's parameters
+    (from its signature), and whether the call sits inside flopscope's charge (``with
+    budget.deduct(...)``: charged, then refused) or before every charge, or inside a
+    ``deduct_after`` that charges only when its block ends (refused, nothing charged). None where that is not read off plainly (a helper that may use the keywords, a
+    numpy function that takes ``**kwargs`` itself, a call after the charge): nothing is claimed."""
+    def compute():
+        try:
+            return _derive_forwarded(name)
+        except (OSError, TypeError, ValueError, SyntaxError):
+            return None
+
+    if name not in _FORWARDED:
+        found = _cached(["forwarded", 2, name], lambda: compute() or [])
+        _FORWARDED[name] = Forwarded(found[0], frozenset(found[1]), frozenset(found[2]), found[3]) if found else None
+    return _FORWARDED[name]
+
+
+def _derive_forwarded(name: str) -> Optional[list]:
+    import ast
+    import importlib
+    import inspect
+    import textwrap
+
+    import numpy as np
+
+    module, _, attr = f"flopscope.numpy.{name}".rpartition(".")
+    fn = getattr(importlib.import_module(module), attr, None)
+    while getattr(fn, "__wrapped__", None) is not None:
+        fn = fn.__wrapped__
+    if not inspect.isfunction(fn):
+        return None
+    kinds = inspect.Parameter
+    params = list(inspect.signature(fn, follow_wrapped=False).parameters.values())
+    var_kw = [p.name for p in params if p.kind is kinds.VAR_KEYWORD]
+    if not var_kw:
+        return None
+    kw = var_kw[0]
+    accepted = {p.name for p in params if p.kind in (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY)}
+    read: set[str] = set()
+    tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    names = {**fn.__globals__, **inspect.getclosurevars(fn).nonlocals}
+
+    def passes_on(call: ast.Call) -> bool:
+        for k in call.keywords:
+            if k.arg is None and isinstance(k.value, ast.Name) and k.value.id == kw:
+                return True
+            if k.arg is None and isinstance(k.value, ast.DictComp) and len(k.value.generators) == 1:
+                # ``**{k: strip(v) for k, v in kwargs.items()}``: the same keys
+                gen, key = k.value.generators[0], k.value.key
+                if isinstance(gen.target, ast.Tuple) and isinstance(key, ast.Name) and gen.target.elts and \
+                        isinstance(gen.target.elts[0], ast.Name) and gen.target.elts[0].id == key.id and \
+                        ast.unparse(gen.iter) == f"{kw}.items()" and not gen.ifs:
+                    return True
+        return False
+
+    def resolve(expr: ast.AST):
+        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and names.get(expr.value.id) is np:
+            return getattr(np, expr.attr, None)
+        return names.get(expr.id) if isinstance(expr, ast.Name) else None
+
+    sites = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and passes_on(node)]
+    site_parts = {id(part) for call in sites for k in call.keywords if k.arg is None for part in ast.walk(k.value)}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Name) and node.id == kw) or id(node) in site_parts:
+            continue
+        parent = parents.get(node)
+        method = parent.attr if isinstance(parent, ast.Attribute) else None
+        call = parents.get(parent)
+        const = call.args[0].value if isinstance(call, ast.Call) and call.args and \
+            isinstance(call.args[0], ast.Constant) else None
+        if method in ("get", "pop") and isinstance(call, ast.Call) and isinstance(const, str):
+            (read if method == "get" else accepted).add(const)  # a key taken out is never passed on
+        elif method == "get" and isinstance(call, ast.Call) and parent is call.func:
+            read.add("*")  # a key named by a variable: any keyword may be read
+        elif isinstance(parent, ast.Subscript) and isinstance(parent.slice, ast.Constant) and \
+                isinstance(parent.slice.value, str):
+            if isinstance(parent.ctx, ast.Load):
+                read.add(parent.slice.value)  # (a key flopscope stores is its own, passed on to numpy)
+        elif isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id in _KWARGS_READERS:
+            continue
+        else:
+            return None  # used some other way: what reaches numpy is not read off plainly
+    if not sites:
+        return None
+    charges = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+               and node.func.attr in ("deduct", "deduct_after")]
+    targets, inside = [], set()
+    for call in sites:
+        helper = resolve(call.func)
+        target = helper
+        if not (callable(helper) and getattr(helper, "__module__", "") and
+                str(getattr(helper, "__module__", "")).startswith("numpy")) and not isinstance(helper, np.ufunc):
+            # a flopscope helper handing numpy its first argument (``_call_numpy(_np.sort, ...)``):
+            # the helper's own parameters are taken by it, not numpy (no claim on them)
+            if not (inspect.isfunction(helper) and call.args and helper.__module__.startswith("flopscope")):
+                return None
+            helper_params = inspect.signature(helper).parameters.values()
+            accepted |= {p.name for p in helper_params if p.kind not in (kinds.VAR_POSITIONAL, kinds.VAR_KEYWORD)}
+            target = resolve(call.args[0])
+        if target is None or not (isinstance(target, np.ufunc) or str(getattr(target, "__module__", "")).startswith("numpy")):
+            return None
+        try:
+            target_params = list(inspect.signature(target).parameters.values())
+        except (TypeError, ValueError):
+            return None
+        if any(p.kind is kinds.VAR_KEYWORD for p in target_params):
+            return None
+        accepted |= {p.name for p in target_params if p.kind in (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY)}
+        if isinstance(target, np.ufunc):
+            accepted.add("sig")  # numpy's ufuncs take `sig` as another name of `signature` (not in their signature)
+        accepted |= {k.arg for k in call.keywords if k.arg is not None}
+        targets.append(target.__name__)
+        node, around = call, None
+        while node in parents and around is None:
+            node = parents[node]
+            if isinstance(node, ast.With):
+                around = next((item.context_expr for item in node.items if item.context_expr in charges), None)
+        if around is not None:
+            # ``deduct`` charges as its block opens; ``deduct_after`` when it closes, not on a raise
+            inside.add(around.func.attr == "deduct")
+        elif any((c.lineno, c.col_offset) < (call.lineno, call.col_offset) for c in charges):
+            return None  # after a charge that is not around it: not modelled
+        else:
+            inside.add(False)
+    if len(inside) != 1:
+        return None
+    return [targets[0], sorted(accepted), sorted(read), inside.pop()]
+
+
+@lru_cache(maxsize=None)
+def method_delegate(method: str) -> Optional[str]:
+    """The ``fnp`` function flopscope's array method ``method`` is, where its whole body is
+    ``return _me().<name>(self, *args, **kwargs)`` (its arguments bound as that function binds
+    them), else None."""
+    def compute() -> str:
+        import ast
+        import inspect
+        import textwrap
+
+        from flopscope._ndarray import FlopscopeArray
+
+        fn = FlopscopeArray.__dict__.get(method)
+        if not inspect.isfunction(fn):
+            return ""
+        body = ast.parse(textwrap.dedent(inspect.getsource(fn))).body[0].body
+        if len(body) != 1 or not isinstance(body[0], ast.Return):
+            return ""
+        done = ast.unparse(body[0].value)
+        call = body[0].value
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
+                done == f"_me().{call.func.attr}(self, *args, **kwargs)":
+            return call.func.attr
+        return ""
+
+    try:
+        return _cached(["method_delegate", 1, method], compute) or None
+    except (OSError, TypeError, SyntaxError):
+        return None
+
+
 def fill_diagonal_cells(shape: tuple[int, ...], wrap: bool) -> int:
     """The cells ``fill_diagonal`` writes, by flopscope's own count (``wrap`` runs a tall
     array's diagonal on to the end of its buffer)."""

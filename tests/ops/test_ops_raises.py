@@ -68,6 +68,12 @@ CASES = {
     "dot_with_out": ("o = fnp.empty((W, W), dtype=fnp.float32); r = fnp.dot(w, w, out=o)", "TypeError"),
     "vstack_with_a_dtype": ("r = fnp.vstack([v, u], dtype=fnp.float64)", "TypeError"),
     "partition_float_axis": ("r = fnp.partition(v, 1, 2.0)", "TypeError"),
+    # flopscope passes the keywords past its own parameters (**kwargs) on to numpy, which refuses
+    # one it has no parameter for; these before any charge (see also REFUSED_AFTER_THE_CHARGE)
+    "empty_like_unknown_keyword": ("r = fnp.empty_like(w, bogus=1)", "TypeError"),
+    "zeros_unknown_keyword": ("r = fnp.zeros(W, bogus=1)", "TypeError"),
+    "linspace_unknown_keyword": ("r = fnp.linspace(0.0, 1.0, W, bogus=1)", "TypeError"),  # deduct_after
+    "tri_unknown_keyword": ("r = fnp.tri(W, bogus=1)", "TypeError"),  # numpy first, then the charge
     # numpy checks a sampler's known parameters when it draws, before flopscope bills the draw
     "generator_negative_scale": ("r = fnp.random.default_rng(0).normal(0.0, -1.0, W)", "ValueError"),
     "generator_integers_empty_range": ("r = fnp.random.default_rng(0).integers(5, 5, W)", "ValueError"),
@@ -155,6 +161,35 @@ def test_a_call_that_raises_on_known_operands_is_reported_as_the_raise(tmp_path,
     assert all(c.span.line <= BODY_LINE for c in report.charges)
 
 
+#: Keywords flopscope passes on to numpy inside its charge: the charge stands, then numpy's TypeError.
+REFUSED_AFTER_THE_CHARGE = {
+    "median_with_a_dtype": "r = fnp.median(w, dtype=fnp.float32)",
+    "sum_unknown_keyword": "r = fnp.sum(w, axis=0, bogus=1)",
+    "exp_unknown_keyword": "r = fnp.exp(w, bogus=1)",
+    "add_unknown_keyword": "r = fnp.add(w, v, bogus=1)",
+    "sort_unknown_keyword": "r = fnp.sort(w, bogus=1)",
+    "concatenate_unknown_keyword": "r = fnp.concatenate([w, w], bogus=1)",
+    "argsort_unknown_keyword": "r = fnp.argsort(v, bogus=1)",
+    # the array methods that are `fnp.<op>(self, *args, **kwargs)` in flopscope bind the same way
+    "sum_method_unknown_keyword": "r = w.sum(axis=0, bogus=1)",
+    "mean_method_with_an_unknown_keyword": "r = w.mean(bogus=True)",
+}
+
+
+@pytest.mark.parametrize("body", list(REFUSED_AFTER_THE_CHARGE.values()), ids=list(REFUSED_AFTER_THE_CHARGE))
+def test_a_keyword_numpy_refuses_after_flopscope_charged_raises_with_the_charge_counted(tmp_path, body):
+    # Before, these were priced as running: an exact total for a run that raises TypeError.
+    path = write(tmp_path, body + "\n" + AFTER)
+    report = analyze(path, POINT)
+    runtime = run(path, POINT)
+    assert runtime.status == EXCEPTION and runtime.error.type == "TypeError", runtime.error
+    assert "unexpected keyword argument" in runtime.error.message
+    (raised,) = report.raises
+    assert raised.every_path and raised.what.split(":")[0] == "TypeError" and raised.span.line == BODY_LINE
+    assert not report.unpriced and report.total.exact
+    assert report.total.lo == runtime.flops_used > 0
+
+
 #: Raises a program catches, and what its handler sees: flopscope bills some ops before numpy
 #: refuses their arguments (the scatter of put_along_axis, bincount, partition), others not at all.
 CAUGHT = {
@@ -170,6 +205,10 @@ CAUGHT = {
     "partition_axis_out_of_range": ("fnp.partition(w, 1, axis=2)", "IndexError"),  # numpy.exceptions.AxisError
     "fill_diagonal_of_a_vector": ("fnp.fill_diagonal(fnp.ones(W), 2.0)", "ValueError"),
     "fill_diagonal_of_unequal_dims": ("fnp.fill_diagonal(fnp.ones((W, W, 3)), 2.0)", "ValueError"),
+    # a keyword numpy refuses after flopscope charged: the charge stands (the handler's exp is priced)
+    "median_with_a_dtype": ("fnp.median(w, axis=0, dtype=fnp.float64)", "TypeError"),
+    "mean_unknown_keyword": ("fnp.mean(w, bogus=True)", "TypeError"),
+    "linspace_unknown_keyword": ("fnp.linspace(0.0, 1.0, W, bogus=1)", "TypeError"),
 }
 
 
@@ -260,3 +299,45 @@ def test_the_keywords_read_from_flopscope_are_those_it_refuses_others_than():
                 getattr(importlib.import_module(module), attr)(fnp.ones((3, 3)), not_a_parameter=1)
         checked += 1
     assert checked > 50
+
+
+def test_the_keywords_flopscope_passes_on_are_refused_by_numpy_where_the_analysis_says():
+    """For every op whose innermost function passes its ``**kwargs`` on to numpy,
+    ``pricing.forwarded`` names the numpy function and where the call sits: flopscope must
+    raise numpy's TypeError for a keyword numpy has no parameter for, and charge nothing first
+    where the analysis says the call comes before any charge."""
+    import importlib
+
+    import flopscope as flops
+    import flopscope.numpy as fnp
+
+    from flopcast.analyzer import ops, pricing
+
+    names = {n for n in ops.HANDLERS if not n.startswith(("ndarray.", "flopscope.")) and n != "dtype_call"}
+    for prefix, module in (("", fnp), ("linalg.", fnp.linalg), ("fft.", fnp.fft), ("random.", fnp.random)):
+        names |= {prefix + n for n in dir(module) if not n.startswith("_") and ops.handles(prefix + n)}
+    operands = [fnp.ones((3, 3)), fnp.ones((3, 3), dtype=fnp.int64), 3]
+    checked = 0
+    for name in sorted(names):
+        params, passed = pricing.parameters(name), pricing.forwarded(name)
+        if params.keywords is not None or passed is None:
+            continue
+        assert passed.refused({"not_a_parameter": 1}) == ["not_a_parameter"]
+        module, _, attr = f"flopscope.numpy.{name}".rpartition(".")
+        fn = getattr(importlib.import_module(module), attr)
+        for operand in operands:
+            with warnings.catch_warnings(), flops.BudgetContext(flop_budget=10**9, quiet=True) as budget:
+                warnings.simplefilter("ignore")
+                try:
+                    fn(*[operand] * max(len(params.required), 1), not_a_parameter=1)
+                except TypeError as exc:
+                    if "not_a_parameter" not in str(exc):
+                        continue
+                    assert str(exc).startswith(f"{passed.function}()"), (name, exc)
+                    assert passed.charged_first or budget.flops_used == 0, name
+                    checked += 1
+                    break
+                except Exception:
+                    continue
+                raise AssertionError(f"fnp.{name} took a keyword numpy has no parameter for")
+    assert checked > 150
