@@ -74,6 +74,10 @@ CASES = {
     "zeros_unknown_keyword": ("r = fnp.zeros(W, bogus=1)", "TypeError"),
     "linspace_unknown_keyword": ("r = fnp.linspace(0.0, 1.0, W, bogus=1)", "TypeError"),  # deduct_after
     "tri_unknown_keyword": ("r = fnp.tri(W, bogus=1)", "TypeError"),  # numpy first, then the charge
+    # a Generator method passes its keywords to numpy's, which draws (and refuses) before the bill
+    "generator_uniform_with_a_dtype": ("r = fnp.random.default_rng(0).uniform(size=W, dtype=fnp.float32)",
+                                       "TypeError"),
+    "generator_choice_unknown_keyword": ("r = fnp.random.default_rng(0).choice(W, 3, bogus=1)", "TypeError"),
     # numpy checks a sampler's known parameters when it draws, before flopscope bills the draw
     "generator_negative_scale": ("r = fnp.random.default_rng(0).normal(0.0, -1.0, W)", "ValueError"),
     "generator_integers_empty_range": ("r = fnp.random.default_rng(0).integers(5, 5, W)", "ValueError"),

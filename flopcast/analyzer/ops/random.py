@@ -72,6 +72,9 @@ _INT_SCALAR_DRAWS = {"poisson", "binomial"}
 
 def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.") -> Value:
     op = f"{prefix}{method}"
+    generator = prefix == "random.Generator."
+    if generator and method in _MOVEMENT_METHODS:
+        _refuse_keywords(method, kwargs)
     if method in ("choice", "permutation"):
         return _choice_permutation(ctx, method, args, kwargs)
     if method == "shuffle" and prefix == "random.Generator.":
@@ -81,6 +84,8 @@ def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.
     if method not in _DRAW_PARAMS:
         raise OpError(f"Generator.{method} is not modelled yet")
     _refuse_type_objects(op, args, kwargs)
+    if generator:  # (the legacy functions' keywords are bound by flopscope's own parameters)
+        _refuse_keywords(method, kwargs)
     if not _none(kwargs.get("out")):
         # the buffer is the draw (its shape and dtype, not size='s) and is billed as such
         raise OpError(f"{op}(..., out=) is not modelled")
@@ -151,6 +156,38 @@ def _numpy_refusal(generator: bool, method: str, values: tuple, empty: bool) -> 
     except (ValueError, OverflowError) as exc:
         return type(exc).__name__, str(exc)
     return None
+
+
+#: methods flopscope hands numpy without probing their arguments first (values are moved, not drawn)
+_MOVEMENT_METHODS = frozenset({"choice", "permutation", "permuted", "shuffle"})
+
+
+def _refuse_keywords(method: str, kwargs) -> None:
+    """flopscope's sampler wrappers take ``**kwargs`` and pass them to numpy's method, which
+    draws before flopscope bills: a keyword the method has no parameter for
+    (``rng.uniform(size=n, dtype=fnp.float32)``) is numpy's TypeError, with nothing charged."""
+    accepted = _numpy_keywords(method)
+    refused = [k for k in kwargs if accepted is not None and k not in accepted]
+    if refused:
+        raise OpRaises("TypeError", f"{method}() got an unexpected keyword argument {refused[0]!r}")
+
+
+@lru_cache(maxsize=None)
+def _numpy_keywords(method: str) -> Optional[frozenset]:
+    """The keywords numpy's ``Generator`` method binds, from its signature; None where it has
+    none to read or takes any keyword."""
+    import inspect
+
+    import numpy as np
+
+    try:
+        params = inspect.signature(getattr(np.random.Generator, method)).parameters.values()
+    except (AttributeError, TypeError, ValueError):
+        return None
+    kinds = inspect.Parameter
+    if any(p.kind is kinds.VAR_KEYWORD for p in params):
+        return None
+    return frozenset(p.name for p in params if p.kind in (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY)) - {"self"}
 
 
 def _refuse_type_objects(op: str, args, kwargs) -> None:
