@@ -5204,6 +5204,10 @@ class Interpreter:
             flopscope_args = [plain_numpy.as_flopscope(a) for a in args]
             return plain_numpy.free(self, lambda: self.call(func, flopscope_args, kwargs, span, node))
         if isinstance(func, DTypeRef):
+            if kwargs:
+                refused = _scalar_type_keyword_refusal(func.name, len(args), tuple(kwargs))
+                if refused is not None:
+                    raise UserRaise(span, f"TypeError: {refused}")
             if args and isinstance(args[0], Array):
                 return self.price_call("dtype_call", [args[0], func], {}, node, span)
             if len(args) == 1 and not kwargs and (isinstance(args[0], (ListVal, TupleVal)) or (
@@ -6640,6 +6644,30 @@ def _has_no_dict(obj: InstanceVal) -> bool:
     ``object`` or ``abc.ABC``) declares known ``__slots__``, none of them ``__dict__``."""
     names = _declared_slots(obj, _SLOTTED_LIBRARY_BASES)
     return names is not None and "__dict__" not in names
+
+
+_SCALAR_KEYWORD_REFUSALS: dict = {}
+
+
+def _scalar_type_keyword_refusal(name: str, positional: int, keywords: tuple) -> Optional[str]:
+    """numpy's TypeError for its scalar type ``name`` called with keywords (``fnp.int64(rows,
+    axis=0)``), or None where numpy takes the call. The numeric scalar types parse their
+    arguments before reading any value, so numpy itself is asked with stand-in zeros (once per
+    form)."""
+    key = (name, positional, keywords)
+    if key not in _SCALAR_KEYWORD_REFUSALS:
+        import numpy as np
+
+        scalar_type, refused = getattr(np, name, None), None
+        if isinstance(scalar_type, type) and issubclass(scalar_type, (np.number, np.bool_)):
+            try:
+                scalar_type(*[0] * positional, **dict.fromkeys(keywords, 0))
+            except TypeError as exc:
+                refused = str(exc)
+            except (ValueError, OverflowError):
+                pass
+        _SCALAR_KEYWORD_REFUSALS[key] = refused
+    return _SCALAR_KEYWORD_REFUSALS[key]
 
 
 def _refuse_frozen_field(obj: InstanceVal, attr: str, span: Span) -> None:

@@ -78,6 +78,9 @@ CASES = {
     "generator_uniform_with_a_dtype": ("r = fnp.random.default_rng(0).uniform(size=W, dtype=fnp.float32)",
                                        "TypeError"),
     "generator_choice_unknown_keyword": ("r = fnp.random.default_rng(0).choice(W, 3, bogus=1)", "TypeError"),
+    # numpy's scalar types take no keywords (the mutation hunt's `fnp.int64(rows, axis=0)`)
+    "scalar_type_with_a_keyword": ("r = fnp.int64([1, 2], axis=0)", "TypeError"),
+    "float64_with_a_keyword": ("r = fnp.float64(v, bogus=1)", "TypeError"),
     # numpy checks a sampler's known parameters when it draws, before flopscope bills the draw
     "generator_negative_scale": ("r = fnp.random.default_rng(0).normal(0.0, -1.0, W)", "ValueError"),
     "generator_integers_empty_range": ("r = fnp.random.default_rng(0).integers(5, 5, W)", "ValueError"),
