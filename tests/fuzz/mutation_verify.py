@@ -52,6 +52,10 @@ def verdict(entry: Path, width: int, depth: int, budget: int) -> tuple[bool, str
     said, total = point["verdict"], point.get("static_total")
     exact = bool(total) and total["lo"] == total["hi"] and not point.get("static_lower_bound")
     bad = said in BAD or bool(point.get("static_error")) or (said == "EXCEPTION" and exact)
+    counted = point.get("dynamic_total")
+    if said == "MISMATCH" and point.get("static_lower_bound") and total and counted is not None \
+            and counted >= total["lo"] and not point.get("static_error"):
+        bad = False  # a lower bound the run is above: its upper end claims nothing (unpriced calls)
     error = point.get("static_error") or point.get("error")
     return bad, f"{said} static={total} lower_bound={point.get('static_lower_bound')} " \
                 f"counted={point.get('dynamic_total')} {str(error or '')[:160]}"
