@@ -5360,7 +5360,19 @@ class Interpreter:
                 return self._price_binding_keywords(name, args, kwargs, node, span)
             return self.price_call(name, args, kwargs, node, span)
         if path.startswith("flopscope.stats."):
-            return self.price_call(path[len("flopscope."):], args, kwargs, node, span)
+            name = path[len("flopscope."):]
+            params = pricing.parameters(name)
+            where = f"{name.rsplit('.', 1)[-1]}()"
+            if 0 <= params.capacity < len(args):
+                raise UserRaise(span, f"TypeError: {where} takes at most {params.capacity} positional arguments "
+                                      f"but {len(args)} were given")
+            unexpected = params.unexpected(kwargs)
+            if unexpected:
+                raise UserRaise(span, f"TypeError: {where} got an unexpected keyword argument {unexpected[0]!r}")
+            missing = params.missing(len(args), kwargs)
+            if missing:
+                raise UserRaise(span, f"TypeError: {where} {missing}")
+            return self.price_call(name, args, kwargs, node, span)
         if path.startswith("flopscope."):
             rest = path[len("flopscope."):]
             if rest in ("einsum",):

@@ -367,8 +367,13 @@ def parameters(name: str) -> Parameters:
         import importlib
         import inspect
 
-        module, _, attr = f"flopscope.numpy.{name}".rpartition(".")
-        fn = getattr(importlib.import_module(module), attr, None)
+        if name.startswith("stats."):  # flops.stats.norm.cdf: a method of a distribution object
+            fn = importlib.import_module("flopscope.stats")
+            for part in name.split(".")[1:]:
+                fn = getattr(fn, part, None)
+        else:
+            module, _, attr = f"flopscope.numpy.{name}".rpartition(".")
+            fn = getattr(importlib.import_module(module), attr, None)
         while getattr(fn, "__wrapped__", None) is not None:
             fn = fn.__wrapped__
         try:

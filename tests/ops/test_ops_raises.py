@@ -81,6 +81,10 @@ CASES = {
     # numpy's scalar types take no keywords (the mutation hunt's `fnp.int64(rows, axis=0)`)
     "scalar_type_with_a_keyword": ("r = fnp.int64([1, 2], axis=0)", "TypeError"),
     "float64_with_a_keyword": ("r = fnp.float64(v, bogus=1)", "TypeError"),
+    # flops.stats' distribution methods bind their arguments before anything is charged
+    "stats_cdf_unknown_keyword": ("r = flops.stats.norm.cdf(w, bogus=1)", "TypeError"),
+    "stats_cdf_too_many_positional": ("r = flops.stats.norm.cdf(w, 0.0, 1.0, 2.0)", "TypeError"),
+    "stats_lognorm_without_its_shape": ("r = flops.stats.lognorm.pdf(w)", "TypeError"),
     # numpy checks a sampler's known parameters when it draws, before flopscope bills the draw
     "generator_negative_scale": ("r = fnp.random.default_rng(0).normal(0.0, -1.0, W)", "ValueError"),
     "generator_integers_empty_range": ("r = fnp.random.default_rng(0).integers(5, 5, W)", "ValueError"),
