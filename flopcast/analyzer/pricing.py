@@ -436,18 +436,14 @@ def forwarded(name: str) -> Optional[Forwarded]:
             return None
 
     if name not in _FORWARDED:
-        found = _cached(["forwarded", 2, name], lambda: compute() or [])
+        found = _cached(["forwarded", 3, name], lambda: compute() or [])
         _FORWARDED[name] = Forwarded(found[0], frozenset(found[1]), frozenset(found[2]), found[3]) if found else None
     return _FORWARDED[name]
 
 
 def _derive_forwarded(name: str) -> Optional[list]:
-    import ast
     import importlib
     import inspect
-    import textwrap
-
-    import numpy as np
 
     module, _, attr = f"flopscope.numpy.{name}".rpartition(".")
     fn = getattr(importlib.import_module(module), attr, None)
@@ -460,12 +456,31 @@ def _derive_forwarded(name: str) -> Optional[list]:
     var_kw = [p.name for p in params if p.kind is kinds.VAR_KEYWORD]
     if not var_kw:
         return None
-    kw = var_kw[0]
-    accepted = {p.name for p in params if p.kind in (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY)}
+    scanned = _scan_kwargs(fn, var_kw[0], {})
+    if scanned is None:
+        return None
+    accepted, read, targets, inside = scanned
+    accepted |= {p.name for p in params if p.kind in (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY)}
+    return [targets[0], sorted(accepted), sorted(read), inside]
+
+
+def _scan_kwargs(fn, kw: str, bound: dict, depth: int = 0):
+    """(keywords taken, keywords read, numpy functions reached, called inside the charge) for the
+    dict ``kw`` of ``fn`` (``bound``: what some of its parameters are, as its caller passed them),
+    or None where what reaches numpy is not read off plainly. A flopscope helper handed the dict
+    whole (``_counted_predicate(op, _np.isnan, x, kwargs)``) is read the same way."""
+    import ast
+    import inspect
+    import textwrap
+
+    import numpy as np
+
+    kinds = inspect.Parameter
+    accepted: set[str] = set()
     read: set[str] = set()
     tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
-    names = {**fn.__globals__, **inspect.getclosurevars(fn).nonlocals}
+    names = {**fn.__globals__, **inspect.getclosurevars(fn).nonlocals, **bound}
 
     def passes_on(call: ast.Call) -> bool:
         for k in call.keywords:
@@ -485,8 +500,12 @@ def _derive_forwarded(name: str) -> Optional[list]:
             return getattr(np, expr.attr, None)
         return names.get(expr.id) if isinstance(expr, ast.Name) else None
 
+    def flopscope_function(obj) -> bool:
+        return inspect.isfunction(obj) and str(obj.__module__).startswith("flopscope")
+
     sites = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and passes_on(node)]
     site_parts = {id(part) for call in sites for k in call.keywords if k.arg is None for part in ast.walk(k.value)}
+    handed = []  # (call, helper, its parameter the dict binds to)
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Name) and node.id == kw) or id(node) in site_parts:
             continue
@@ -505,13 +524,48 @@ def _derive_forwarded(name: str) -> Optional[list]:
                 read.add(parent.slice.value)  # (a key flopscope stores is its own, passed on to numpy)
         elif isinstance(parent, ast.Call) and isinstance(parent.func, ast.Name) and parent.func.id in _KWARGS_READERS:
             continue
+        elif isinstance(parent, ast.Call) and node in parent.args and depth < 2 and \
+                not any(isinstance(a, ast.Starred) for a in parent.args) and flopscope_function(resolve(parent.func)):
+            helper = resolve(parent.func)
+            helper_params = list(inspect.signature(helper).parameters.values())
+            index = parent.args.index(node)
+            if index >= len(helper_params) or helper_params[index].kind not in (kinds.POSITIONAL_ONLY,
+                                                                                kinds.POSITIONAL_OR_KEYWORD):
+                return None
+            handed.append((parent, helper, helper_params[index].name,
+                           {p.name: resolve(a) for p, a in zip(helper_params, parent.args)
+                            if resolve(a) is not None}))
         else:
             return None  # used some other way: what reaches numpy is not read off plainly
-    if not sites:
+    if not sites and not handed:
         return None
     charges = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                and node.func.attr in ("deduct", "deduct_after")]
+
+    def timing(call: ast.Call) -> Optional[bool]:
+        """True: the charge is made before ``call``; False: none is; None: not read off plainly."""
+        node, around = call, None
+        while node in parents and around is None:
+            node = parents[node]
+            if isinstance(node, ast.With):
+                around = next((item.context_expr for item in node.items if item.context_expr in charges), None)
+        if around is not None:
+            # ``deduct`` charges as its block opens; ``deduct_after`` when it closes, not on a raise
+            return around.func.attr == "deduct"
+        if any((c.lineno, c.col_offset) < (call.lineno, call.col_offset) for c in charges):
+            return None  # after a charge that is not around it: not modelled
+        return False
+
     targets, inside = [], set()
+    for call, helper, param, passed in handed:
+        scanned = _scan_kwargs(helper, param, passed, depth + 1)
+        when = timing(call)
+        if scanned is None or when is None:
+            return None
+        accepted |= scanned[0]
+        read |= scanned[1]
+        targets += scanned[2]
+        inside.add(True if when else scanned[3])
     for call in sites:
         helper = resolve(call.func)
         target = helper
@@ -519,7 +573,7 @@ def _derive_forwarded(name: str) -> Optional[list]:
                 str(getattr(helper, "__module__", "")).startswith("numpy")) and not isinstance(helper, np.ufunc):
             # a flopscope helper handing numpy its first argument (``_call_numpy(_np.sort, ...)``):
             # the helper's own parameters are taken by it, not numpy (no claim on them)
-            if not (inspect.isfunction(helper) and call.args and helper.__module__.startswith("flopscope")):
+            if not (flopscope_function(helper) and call.args):
                 return None
             helper_params = inspect.signature(helper).parameters.values()
             accepted |= {p.name for p in helper_params if p.kind not in (kinds.VAR_POSITIONAL, kinds.VAR_KEYWORD)}
@@ -537,21 +591,13 @@ def _derive_forwarded(name: str) -> Optional[list]:
             accepted.add("sig")  # numpy's ufuncs take `sig` as another name of `signature` (not in their signature)
         accepted |= {k.arg for k in call.keywords if k.arg is not None}
         targets.append(target.__name__)
-        node, around = call, None
-        while node in parents and around is None:
-            node = parents[node]
-            if isinstance(node, ast.With):
-                around = next((item.context_expr for item in node.items if item.context_expr in charges), None)
-        if around is not None:
-            # ``deduct`` charges as its block opens; ``deduct_after`` when it closes, not on a raise
-            inside.add(around.func.attr == "deduct")
-        elif any((c.lineno, c.col_offset) < (call.lineno, call.col_offset) for c in charges):
-            return None  # after a charge that is not around it: not modelled
-        else:
-            inside.add(False)
+        when = timing(call)
+        if when is None:
+            return None
+        inside.add(when)
     if len(inside) != 1:
         return None
-    return [targets[0], sorted(accepted), sorted(read), inside.pop()]
+    return accepted, read, targets, inside.pop()
 
 
 @lru_cache(maxsize=None)

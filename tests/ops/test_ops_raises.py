@@ -181,6 +181,8 @@ REFUSED_AFTER_THE_CHARGE = {
     "sort_unknown_keyword": "r = fnp.sort(w, bogus=1)",
     "concatenate_unknown_keyword": "r = fnp.concatenate([w, w], bogus=1)",
     "argsort_unknown_keyword": "r = fnp.argsort(v, bogus=1)",
+    # isnan hands its **kwargs to a flopscope helper, which passes them to numpy's ufunc
+    "isnan_with_an_axis": "r = fnp.isnan(w, axis=0)",
     # the array methods that are `fnp.<op>(self, *args, **kwargs)` in flopscope bind the same way
     "sum_method_unknown_keyword": "r = w.sum(axis=0, bogus=1)",
     "mean_method_with_an_unknown_keyword": "r = w.mean(bogus=True)",
