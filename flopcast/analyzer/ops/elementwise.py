@@ -495,8 +495,10 @@ def _convolve(ctx, args, kwargs, op=None):
 @handler("isnan", "isinf", "isfinite")
 def _predicate(ctx, args, kwargs, op=None):
     x = to_array(ctx, args[0])
-    if "out" in kwargs:
-        raise OpError(f"{op}(..., out=) is not modelled")
+    if kwargs:
+        # out= is billed at its dtype, numpy's ufunc keywords (where=, dtype=, ...) are passed on
+        # as given (a flopscope array as where= reaches numpy unstripped: RuntimeError)
+        raise OpError(f"{op}(..., {', '.join(f'{k}=' for k in kwargs)}) is not modelled")
     ctx.charge(op, x.size, x.dtype, None)
     # flopscope hands back numpy's own bool array for a symmetric tensor: numpy ops on it
     # (`~mask`, `mask & other`) are free, fnp calls on it (`fnp.all(mask)`) are billed
