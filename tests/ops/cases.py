@@ -272,6 +272,8 @@ CREATION = {
     # numpy's layout puts dtype second (third for full_like): it sets the billed dtype downstream
     "ones_like_positional_dtype": "r = fnp.ones_like(w, fnp.float64) @ w",
     "full_like_positional_dtype": "r = fnp.full_like(v, 2.0, fnp.float64) * v",
+    # flopscope bills full_like by the template's size whatever shape= asks (ones_like reads shape=)
+    "full_like_shape_keyword": "r = fnp.full_like(w, 2.0, shape=(3, 3)) @ fnp.ones((3, 3)); s = fnp.ones_like(w, shape=(3,))",
     # wrap= runs a tall array's diagonal on down the buffer: flopscope counts the cells written
     "fill_diagonal_wrap_tall": "a = fnp.ones((3 * W, W)); fnp.fill_diagonal(a, 2.0, wrap=True); r = a * 1.0",
     "fill_diagonal_wrap_by_position": "a = fnp.ones((3 * W, W)); fnp.fill_diagonal(a, 2.0, True); r = a * 1.0",

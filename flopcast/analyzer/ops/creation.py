@@ -91,13 +91,15 @@ def _like(ctx, args, kwargs, op=None):
     dt = dtype_arg(arg(args, kwargs, 2 if op == "full_like" else 1, "dtype")) or proto.dtype
     shape = known_shape(kwargs["shape"], ctx=ctx) if "shape" in kwargs else proto.shape
     cost = 0 if op in ("zeros_like", "empty_like") else 1
-    if op == "full_like" and 0 in shape:
-        ctx.charge(op, 1, dt)  # flopscope floors full_like (not ones_like) at 1
-        return Array(shape, dt)
-    made = _fill(ctx, op, shape, dt, False, cost_per=cost, constant=op != "empty_like")
     if op == "full_like":
+        # flopscope bills full_like by the template's size, floored at 1, whatever shape= asks for
+        # (ones_like reads shape=)
+        ctx.charge(op, max(proto.size, 1), dt)
+        made = Array(shape, dt) if 0 in shape else \
+            Array(new_shape(shape), dt, pricing.inferred_constant_symmetry(new_shape(shape)))
         _check_int_fill(arg(args, kwargs, 1, "fill_value"), dt)  # after the charge, as flopscope raises
-    return made
+        return made
+    return _fill(ctx, op, shape, dt, False, cost_per=cost, constant=op != "empty_like")
 
 
 @handler("eye", "identity")
