@@ -22,6 +22,7 @@ POINTS = (Point(16, 2, 2**41), Point(32, 3, 2**41))
 
 PROGRAM = """\
     import itertools
+    import math
     import flopscope.numpy as fnp
     from whestbench import BaseEstimator
 
@@ -61,6 +62,20 @@ REFUSED = {
     "round_to_float_digits": "round(1.5, 0.5)",
     "isinstance_of_a_number": "isinstance(n, 5)",
     "count_by_text": "list(itertools.count(0, 'a'))",
+    # arguments Python cannot bind, whatever their values (signatures read from Python itself)
+    "sorted_reversed_keyword": "sorted([n, 1], reversed=True)",
+    "enumerate_begin_keyword": "list(enumerate([n], begin=1))",
+    "dict_get_default_keyword": "{1: n}.get(1, default=0)",
+    "list_sort_reversed_keyword": "[n, 1].sort(reversed=True)",
+    "math_sqrt_by_keyword": "math.sqrt(x=n)",
+    "abs_by_keyword": "abs(x=n)",
+    "isinstance_of_three": "isinstance(n, int, float)",
+    "list_of_two": "list([n], 2)",
+    "round_digits_keyword": "round(2.5, digits=1)",
+    # builtins Python gives no signature: their keywords are Python 3.11's
+    "max_unknown_keyword": "max([n, 1], axis=0)",
+    "int_base_misspelt": "int('5', bas=10)",
+    "map_with_a_keyword": "list(map(abs, [n], strict=True))",
 }
 
 

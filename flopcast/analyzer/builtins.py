@@ -149,6 +149,13 @@ def _index_of(v: Value) -> Value:
 
 
 def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span, node) -> Value:
+    refuse_binding(getattr(builtins, name, None), len(args), kwargs, span)
+    if kwargs and name in _KEYWORDS_WITHOUT_SIGNATURE:
+        taken = _KEYWORDS_WITHOUT_SIGNATURE[name]
+        refused = next((k for k in kwargs if k not in taken), None)
+        if refused is not None:
+            raise UserRaise(span, f"TypeError: '{refused}' is an invalid keyword argument for {name}()" if taken
+                            else f"TypeError: {name}() takes no keyword arguments")
     if interp.counter_watch is not None and not kwargs:
         watched = interp.counter_watch.apply(name, args)  # of a number counters.py watches
         if watched is not None:
@@ -1601,6 +1608,8 @@ def _sorted_by_cmp(interp, items: list, cmp: Value, reverse: bool, span: Span, n
 
 def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     module, _, name = path.rpartition(".")
+    if module in _BOUND_MODULES:
+        refuse_binding(getattr(_sys.modules.get(module), name, None), len(args), kwargs, span)
     if args and args[0].__class__ is InstanceVal and path in dunders.PROTOCOL_CALLS:
         made = dunders.protocol_call(interp, path, args, kwargs, span)  # its __floor__, __ceil__, __trunc__
         if made is not None:
@@ -1891,6 +1900,62 @@ _FRESH_DISPLAYS = (_ast.List, _ast.Tuple, _ast.Set, _ast.Dict, _ast.ListComp, _a
 
 #: Builtins whose refusals of known numbers and text are checked by running them on those values.
 #: (divmod and pow of known numbers are computed, their refusals raised, where they are modelled)
+#: stdlib modules whose functions' arguments are bound as their signatures say (loaded with flopcast)
+_BOUND_MODULES = frozenset({"math", "itertools", "functools", "operator", "statistics", "random", "heapq",
+                            "bisect", "copy", "json"})
+_REFUSALS: dict = {}
+#: the keywords of the builtins Python gives no signature to read (Python 3.11)
+_KEYWORDS_WITHOUT_SIGNATURE = {
+    "max": ("key", "default"), "min": ("key", "default"), "int": ("base",), "zip": ("strict",),
+    "str": ("object", "encoding", "errors"), "map": (), "filter": (), "iter": (), "next": (), "getattr": (),
+    "bool": (), "set": (), "frozenset": (),
+}
+
+
+def refuse_binding(function, positional: int, kwargs: dict, span: Span) -> None:
+    """Python's TypeError for a call of a builtin or stdlib function (or a method of a builtin
+    container, the receiver counted in ``positional``) its signature cannot bind:
+    `sorted(xs, reversed=True)`, `{}.get(k, default=0)`, `math.sqrt(x=4.0)`, `isinstance(a, b, c)`.
+    Binding reads no value, so the signature decides whatever the values are; a function
+    without one to read (`max`, `int`) is left to its model."""
+    if function is None:
+        return
+    key = (function, positional, tuple(kwargs))
+    try:
+        refused = _REFUSALS.get(key, False)
+    except TypeError:  # an unhashable attribute: nothing to bind
+        return
+    if refused is False:
+        import inspect
+
+        refused = None
+        try:
+            signature = inspect.signature(function)
+        except (TypeError, ValueError):
+            signature = None
+        if signature is not None:
+            try:
+                signature.bind(*[None] * positional, **dict.fromkeys(kwargs))
+            except TypeError as exc:
+                refused = f"{getattr(function, '__qualname__', getattr(function, '__name__', ''))}() {exc}"
+        _REFUSALS[key] = refused
+    if refused is not None:
+        raise UserRaise(span, f"TypeError: {refused}")
+
+
+def _container_type(recv: Value) -> Optional[type]:
+    """The builtin type whose methods ``recv``'s are (None: an object flopcast keeps otherwise)."""
+    if recv.__class__ is ListVal:
+        return set if recv.is_set else list
+    if recv.__class__ is DictVal:
+        return dict
+    if recv.__class__ is TupleVal:
+        return tuple
+    if recv.__class__ is Known and type(recv.value) in (str, int, float, list, tuple, dict, set, frozenset, bytes):
+        return type(recv.value)
+    return None
+
+
 _CHECKED_ON_PLAIN = frozenset({"len", "iter", "next", "hash", "abs", "chr", "ord", "bin", "hex", "oct", "round",
                                "int", "float", "complex", "isinstance", "issubclass"})
 
@@ -2120,6 +2185,9 @@ def _plain_items(recv) -> list | None:
 
 
 def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Span, node) -> Value:
+    kind = _container_type(recv)
+    if kind is not None:
+        refuse_binding(getattr(kind, name, None), len(args) + 1, kwargs, span)  # (+1: the receiver)
     if isinstance(recv, ChainMapVal):
         return chain_maps.method(interp, name, recv, args, kwargs, span, node, call_container_method)
     if recv.__class__ is ListVal and recv.is_set:
