@@ -5679,6 +5679,12 @@ class Interpreter:
                 args = [make_tuple(args) if len(args) > 1 else args[0]]
             if method in ops.ARRAY_METHOD_OPS:
                 op = ops.ARRAY_METHOD_OPS[method]
+                if kwargs and isinstance(recv, Array) and not recv.sym:
+                    # flopscope's method binds its arguments first (`w.astype(t, bogus=1)`: TypeError)
+                    from flopcast.analyzer.builtins import refuse_binding
+                    from flopscope._ndarray import FlopscopeArray
+
+                    refuse_binding(getattr(FlopscopeArray, method, None), len(args) + 1, kwargs, span)
                 if kwargs and isinstance(recv, Array) and not recv.sym and pricing.method_delegate(method) == op:
                     # flopscope's method is `fnp.<op>(self, *args, **kwargs)`: its keywords bound as there
                     return self._price_binding_keywords(op, [recv] + list(args), kwargs, node, span)

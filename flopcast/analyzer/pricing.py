@@ -602,9 +602,9 @@ def _scan_kwargs(fn, kw: str, bound: dict, depth: int = 0):
 
 @lru_cache(maxsize=None)
 def method_delegate(method: str) -> Optional[str]:
-    """The ``fnp`` function flopscope's array method ``method`` is, where its whole body is
-    ``return _me().<name>(self, *args, **kwargs)`` (its arguments bound as that function binds
-    them), else None."""
+    """The ``fnp`` function flopscope's array method ``method`` is, where its body ends in
+    ``return _me().<name>(self, <its own parameters>, *args, **kwargs)`` and nothing before that
+    touches the keywords (its keywords bound as that function binds them), else None."""
     def compute() -> str:
         import ast
         import inspect
@@ -615,18 +615,27 @@ def method_delegate(method: str) -> Optional[str]:
         fn = FlopscopeArray.__dict__.get(method)
         if not inspect.isfunction(fn):
             return ""
-        body = ast.parse(textwrap.dedent(inspect.getsource(fn))).body[0].body
-        if len(body) != 1 or not isinstance(body[0], ast.Return):
+        params = list(inspect.signature(fn).parameters.values())
+        kinds = inspect.Parameter
+        named = [p.name for p in params if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)]
+        var = [p.name for p in params if p.kind is kinds.VAR_POSITIONAL]
+        kw = [p.name for p in params if p.kind is kinds.VAR_KEYWORD]
+        if len(var) != 1 or len(kw) != 1 or len(named) != len(params) - 2 or not named:
             return ""
-        done = ast.unparse(body[0].value)
-        call = body[0].value
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and \
-                done == f"_me().{call.func.attr}(self, *args, **kwargs)":
-            return call.func.attr
-        return ""
+        body = ast.parse(textwrap.dedent(inspect.getsource(fn))).body[0].body
+        last = body[-1]
+        if not isinstance(last, ast.Return) or not isinstance(last.value, ast.Call) or \
+                not isinstance(last.value.func, ast.Attribute):
+            return ""
+        name = last.value.func.attr
+        if ast.unparse(last.value) != f"_me().{name}({', '.join(named)}, *{var[0]}, **{kw[0]})":
+            return ""
+        if any(isinstance(node, ast.Name) and node.id == kw[0] for stmt in body[:-1] for node in ast.walk(stmt)):
+            return ""
+        return name
 
     try:
-        return _cached(["method_delegate", 1, method], compute) or None
+        return _cached(["method_delegate", 2, method], compute) or None
     except (OSError, TypeError, SyntaxError):
         return None
 

@@ -78,6 +78,9 @@ CASES = {
     "generator_uniform_with_a_dtype": ("r = fnp.random.default_rng(0).uniform(size=W, dtype=fnp.float32)",
                                        "TypeError"),
     "generator_choice_unknown_keyword": ("r = fnp.random.default_rng(0).choice(W, 3, bogus=1)", "TypeError"),
+    # flopscope's array methods bind their own arguments first (astype's signature; take is fnp.take)
+    "astype_method_unknown_keyword": ("r = w.astype(fnp.float64, bogus=1)", "TypeError"),
+    "take_method_unknown_keyword": ("r = w.take([0, 1], axis=0, bogus=1)", "TypeError"),
     # numpy's scalar types take no keywords (the mutation hunt's `fnp.int64(rows, axis=0)`)
     "scalar_type_with_a_keyword": ("r = fnp.int64([1, 2], axis=0)", "TypeError"),
     "float64_with_a_keyword": ("r = fnp.float64(v, bogus=1)", "TypeError"),
@@ -186,6 +189,7 @@ REFUSED_AFTER_THE_CHARGE = {
     # the array methods that are `fnp.<op>(self, *args, **kwargs)` in flopscope bind the same way
     "sum_method_unknown_keyword": "r = w.sum(axis=0, bogus=1)",
     "mean_method_with_an_unknown_keyword": "r = w.mean(bogus=True)",
+    "reshape_method_unknown_keyword": "r = w.reshape(-1, bogus=1)",
 }
 
 
