@@ -32,6 +32,14 @@ PROGRAM = """\
             yield fnp.ones(4) * i
 
 
+    def first(a, /, b=1):
+        return a
+
+
+    class Bare:
+        pass
+
+
     class Estimator(BaseEstimator):
         def predict(self, mlp, budget):
             n = mlp.width
@@ -72,6 +80,8 @@ REFUSED = {
     "isinstance_of_three": "isinstance(n, int, float)",
     "list_of_two": "list([n], 2)",
     "round_digits_keyword": "round(2.5, digits=1)",
+    # the user's own: a positional-only parameter by keyword, object's __init__ given arguments
+    "positional_only_by_keyword": "first(a=n)",
     # builtins Python gives no signature: their keywords are Python 3.11's
     "max_unknown_keyword": "max([n, 1], axis=0)",
     "int_base_misspelt": "int('5', bas=10)",

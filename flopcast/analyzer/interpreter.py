@@ -6164,11 +6164,15 @@ class Interpreter:
         elif extra:
             raise UserRaise(span, f"TypeError: {fn.qualname}() takes {len(positional)} positional arguments")
         remaining = dict(kwargs)
-        for name in positional + [k.arg for k in a.kwonlyargs]:
+        for name in [p.arg for p in a.args + a.kwonlyargs]:  # (a positional-only one binds no keyword)
             if name in remaining:
                 if name in env:
                     raise UserRaise(span, f"TypeError: {fn.qualname}() got multiple values for argument {name!r}")
                 env[name] = remaining.pop(name)
+        by_keyword = [p.arg for p in a.posonlyargs if p.arg in remaining]
+        if by_keyword and not a.kwarg:
+            raise UserRaise(span, f"TypeError: {fn.qualname}() got some positional-only arguments passed as "
+                                  f"keyword arguments: {', '.join(repr(n) for n in by_keyword)}")
         if remaining and not a.kwarg:
             raise UserRaise(span, f"TypeError: {fn.qualname}() got an unexpected keyword argument "
                                   f"{next(iter(remaining))!r}")
