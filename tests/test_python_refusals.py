@@ -82,6 +82,7 @@ REFUSED = {
     "round_digits_keyword": "round(2.5, digits=1)",
     # the user's own: a positional-only parameter by keyword, object's __init__ given arguments
     "positional_only_by_keyword": "first(a=n)",
+    "object_init_given_arguments": "Bare(n)",
     # builtins Python gives no signature: their keywords are Python 3.11's
     "max_unknown_keyword": "max([n, 1], axis=0)",
     "int_base_misspelt": "int('5', bas=10)",

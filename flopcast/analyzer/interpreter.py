@@ -5858,6 +5858,11 @@ class Interpreter:
         owner, init = cls.lookup("__init__")
         if isinstance(init, FunctionVal):
             self.call_user(init, [instance] + list(args), kwargs, span)
+        elif (args or kwargs) and init is None and new is None and generated is None and cls.metaclass is None \
+                and all(isinstance(b, ClassVal) or isinstance(b, Builtin) and b.name == "object"
+                        for c in cls.mro() for b in c.bases):
+            # object's own __init__ and __new__, neither overridden: they take no arguments
+            raise UserRaise(span, f"TypeError: {cls.name}() takes no arguments")
         return instance
 
     def fill_container(self, instance: InstanceVal, args, kwargs, span: Span) -> None:
