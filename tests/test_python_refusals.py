@@ -40,6 +40,11 @@ PROGRAM = """\
         pass
 
 
+    class Child:
+        def __init__(self, n):
+            super().__init__(n)
+
+
     class Estimator(BaseEstimator):
         def predict(self, mlp, budget):
             n = mlp.width
@@ -83,6 +88,7 @@ REFUSED = {
     # the user's own: a positional-only parameter by keyword, object's __init__ given arguments
     "positional_only_by_keyword": "first(a=n)",
     "object_init_given_arguments": "Bare(n)",
+    "super_init_to_object_given_arguments": "Child(n)",
     # builtins Python gives no signature: their keywords are Python 3.11's
     "max_unknown_keyword": "max([n, 1], axis=0)",
     "int_base_misspelt": "int('5', bas=10)",

@@ -648,7 +648,18 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             raise UserRaise(span, f"TypeError: {args[0].cls.name}() takes no keyword arguments")
         dunders.init_exception_args(args[0], args[1:])  # BaseException.__init__ sets `args`
         return Known(None)
-    if name in ("object_init", "noop"):
+    if name == "object_init_of" and args and isinstance(args[0], InstanceVal) and (len(args) > 1 or kwargs):
+        # object.__init__(self, ...) given arguments: Python refuses them when the object's class
+        # overrides __init__ (or, not overriding __new__ either, takes none at all)
+        cls = args[0].cls
+        if all(isinstance(b, ClassVal) or isinstance(b, Builtin) and b.name == "object"
+               for c in cls.mro() for b in c.bases):
+            if cls.lookup("__init__")[1] is not None:
+                raise UserRaise(span, "TypeError: object.__init__() takes exactly one argument (the instance to "
+                                      "initialize)")
+            if cls.lookup("__new__")[1] is None:
+                raise UserRaise(span, f"TypeError: {cls.name}() takes no arguments")
+    if name in ("object_init", "object_init_of", "noop"):
         return Known(None)
     if name == "object.__new__" and args and isinstance(args[0], ClassVal):
         return InstanceVal(args[0])  # the object a user __new__ asks object for (its __init__ runs later)

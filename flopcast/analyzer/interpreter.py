@@ -4726,6 +4726,8 @@ class Interpreter:
                     return PartialVal(Builtin("container_init"), [obj.receiver], {})
                 if isinstance(obj.receiver, InstanceVal) and dunders.exception_base(obj.receiver.cls) is not None:
                     return PartialVal(Builtin("exception_init"), [obj.receiver], {})
+                if isinstance(obj.receiver, InstanceVal):
+                    return PartialVal(Builtin("object_init_of"), [obj.receiver], {})
                 return Builtin("object_init")
             if name == "__init_subclass__" or name in installed.base_estimator().noops and any(
                     isinstance(b, LibRef) and b.path == "whestbench.BaseEstimator" for c in after for b in c.bases):
