@@ -5634,7 +5634,12 @@ class Interpreter:
             self.span = span
             try:
                 if method in ("spawn",):
-                    return ListVal([Generator() for _ in range(max(ops.known_int(args[0], "n"), 0))])
+                    # flopscope's spawn(self, n_children): one argument, by position or by that name
+                    given = list(args) + [kwargs[k] for k in kwargs if k == "n_children"]
+                    if len(given) != 1 or set(kwargs) - {"n_children"}:
+                        raise UserRaise(span, "TypeError: _CountedGenerator.spawn() takes exactly one argument "
+                                              "(n_children)")
+                    return ListVal([Generator() for _ in range(max(ops.known_int(given[0], "n"), 0))])
                 mark = len(self.result.charges)
                 drawn = ops.random_draw(self, method, args, kwargs)
                 memory_limit.check(self, f"random.Generator.{method}", args, drawn, mark)

@@ -348,6 +348,7 @@ SHAPE = {
 }
 
 RANDOM = {
+    "spawn_count_by_keyword": "r = fnp.random.default_rng(0).spawn(n_children=2)[1].normal(size=(D, W))",
     "default_rng": "rng = fnp.random.default_rng(0)",
     "standard_normal_f64": "rng = fnp.random.default_rng(0); r = rng.standard_normal((D, W))",
     "standard_normal_f32": "rng = fnp.random.default_rng(0); r = rng.standard_normal((D, W), dtype=fnp.float32)",

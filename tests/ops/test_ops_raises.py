@@ -81,6 +81,9 @@ CASES = {
     # flopscope's array methods bind their own arguments first (astype's signature; take is fnp.take)
     "astype_method_unknown_keyword": ("r = w.astype(fnp.float64, bogus=1)", "TypeError"),
     "take_method_unknown_keyword": ("r = w.take([0, 1], axis=0, bogus=1)", "TypeError"),
+    # flopscope's spawn(self, n_children): one argument
+    "generator_spawn_two_arguments": ("r = fnp.random.default_rng(0).spawn(2, 3)", "TypeError"),
+    "generator_spawn_without_a_count": ("r = fnp.random.default_rng(0).spawn()", "TypeError"),
     # numpy's scalar types take no keywords (the mutation hunt's `fnp.int64(rows, axis=0)`)
     "scalar_type_with_a_keyword": ("r = fnp.int64([1, 2], axis=0)", "TypeError"),
     "float64_with_a_keyword": ("r = fnp.float64(v, bogus=1)", "TypeError"),
