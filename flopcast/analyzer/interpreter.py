@@ -5502,6 +5502,17 @@ class Interpreter:
 
     def call_raw_numpy(self, name: str, args, kwargs, span, node) -> Value:
         """A plain ``np.<name>(...)`` call: see plain_numpy.py for the rule."""
+        if kwargs and "sig" not in kwargs:
+            # numpy binds its arguments before anything (its dispatcher has the function's
+            # signature): a keyword it has no parameter for is a TypeError, nothing charged
+            import numpy as np
+
+            from flopcast.analyzer.builtins import refuse_binding
+
+            function = np
+            for part in name.split("."):
+                function = getattr(function, part, None)
+            refuse_binding(function, len(args), kwargs, span)
         values = list(args) + list(kwargs.values())
         if name.startswith("polynomial."):
             try:

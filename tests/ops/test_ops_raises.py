@@ -84,6 +84,9 @@ CASES = {
     # flopscope's spawn(self, n_children): one argument
     "generator_spawn_two_arguments": ("r = fnp.random.default_rng(0).spawn(2, 3)", "TypeError"),
     "generator_spawn_without_a_count": ("r = fnp.random.default_rng(0).spawn()", "TypeError"),
+    # plain numpy binds its arguments first, on a flopscope array too (before the protocol's charge)
+    "plain_numpy_sum_unknown_keyword": ("import numpy as np; r = np.sum(w, bogus=1)", "TypeError"),
+    "plain_numpy_median_with_a_dtype": ("import numpy as np; r = np.median(w, dtype=fnp.float32)", "TypeError"),
     # numpy's scalar types take no keywords (the mutation hunt's `fnp.int64(rows, axis=0)`)
     "scalar_type_with_a_keyword": ("r = fnp.int64([1, 2], axis=0)", "TypeError"),
     "float64_with_a_keyword": ("r = fnp.float64(v, bogus=1)", "TypeError"),
