@@ -99,6 +99,29 @@ def ufunc_loop(name: str, *operands: Operand) -> tuple[str, str]:
     return loop, out
 
 
+@lru_cache(maxsize=4096)
+def ufunc_refusal(name: str, *operands: Operand) -> Optional[tuple[str, str]]:
+    """(exception class, message) numpy raises calling the ufunc ``np.<name>`` on operands of these
+    dtypes, for want of a loop (``gcd`` of floats, ``bitwise_count`` of a float array), or None.
+    numpy itself is asked, on empty arrays of the dtypes (weak operands as Python numbers)."""
+    def compute() -> Optional[list]:
+        ufunc = getattr(np, name, None)
+        if not isinstance(ufunc, np.ufunc) or len(operands) != ufunc.nin:
+            return None
+        values = [np.empty(0, o.dtype) if o.dtype is not None else _WEAK_SAMPLE[o.weak] for o in operands]
+        if not any(isinstance(v, np.ndarray) for v in values):
+            return None  # Python numbers alone: numpy's scalar path, not asked here
+        try:
+            with np.errstate(all="ignore"):
+                ufunc(*values)
+        except TypeError as exc:
+            return [type(exc).__name__, str(exc)]
+        return None
+
+    found = _asked(_key("ufunc_refusal", name, operands), compute)
+    return tuple(found) if found else None
+
+
 def ufunc_outputs(name: str, *operands: Operand) -> list[str]:
     """The dtype of each of ``np.<name>``'s outputs on these operands (frexp: the mantissa's and
     the int32 exponent's)."""

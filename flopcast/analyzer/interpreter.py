@@ -6352,6 +6352,7 @@ _EXCEPTION_BASES = {
     "NotImplementedError": ("RuntimeError",),
     "AxisError": ("ValueError", "IndexError", "LookupError"),
     "_UFuncOutputCastingError": ("_UFuncCastingError", "UFuncTypeError", "TypeError"),
+    "UFuncTypeError": ("TypeError",),  # numpy's no-loop refusal (`gcd` of floats)
     "UnsupportedDtypeError": ("TypeError",),
     "FrozenInstanceError": ("AttributeError",),
 }

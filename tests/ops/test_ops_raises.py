@@ -120,6 +120,11 @@ CASES = {
     "invert_of_floats": ("r = ~w", "TypeError"),
     "bitwise_or_with_a_python_float": ("r = (w > 0) | 0.5", "TypeError"),
     "left_shift_of_floats": ("r = fnp.left_shift(v, 1)", "TypeError"),
+    # numpy itself asked whether it has a loop for the operands' dtypes (the snippet swap hunt)
+    "bitwise_count_of_floats": ("r = fnp.bitwise_count(w)", "TypeError"),
+    "gcd_of_floats": ("r = fnp.gcd(w, w)", "UFuncTypeError"),
+    "ldexp_with_a_float_exponent": ("r = fnp.ldexp(w, w)", "TypeError"),
+    "invert_into_out": ("r = fnp.invert(w, w)", "TypeError"),
     # flopscope arrays are immutable: every in-place method refuses before doing anything
     "inplace_sort": ("c = fnp.array(v); c.sort()", "ValueError"),
     "inplace_fill": ("c = w.copy(); c.fill(0.5)", "ValueError"),
@@ -228,6 +233,7 @@ CAUGHT = {
     "partition_axis_out_of_range": ("fnp.partition(w, 1, axis=2)", "IndexError"),  # numpy.exceptions.AxisError
     "fill_diagonal_of_a_vector": ("fnp.fill_diagonal(fnp.ones(W), 2.0)", "ValueError"),
     "fill_diagonal_of_unequal_dims": ("fnp.fill_diagonal(fnp.ones((W, W, 3)), 2.0)", "ValueError"),
+    "lcm_of_floats_caught_as_a_type_error": ("fnp.lcm(w, 2)", "TypeError"),
     # a keyword numpy refuses after flopscope charged: the charge stands (the handler's exp is priced)
     "median_with_a_dtype": ("fnp.median(w, axis=0, dtype=fnp.float64)", "TypeError"),
     "mean_unknown_keyword": ("fnp.mean(w, bogus=True)", "TypeError"),

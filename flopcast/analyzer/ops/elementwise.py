@@ -109,6 +109,11 @@ def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = No
     shapes = [shape_of(v) for v in values]
     out_shape = broadcast(*shapes)
     np_name = _NUMPY_UFUNC.get(op, op)
+    refused = dtypes.ufunc_refusal(np_name, *ops_)
+    if refused is not None:
+        # numpy has no loop for these dtypes (`gcd` of floats): flopscope resolves the loop
+        # before it charges, and numpy's TypeError is raised then
+        raise OpRaises(*refused)
     try:
         loop_in, loop_out = dtypes.ufunc_loop(np_name, *ops_) if dtype_kw is None else (dtype_kw, dtype_kw)
     except AttributeError:
@@ -277,6 +282,9 @@ def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optio
         raise OpError(f"{op}(..., out=) with a buffer of another shape than the result is not modelled")
     sym = _sym_of_pointwise(values, out_shape)  # prices the call; the plain buffer comes back untagged
     np_name = _NUMPY_UFUNC.get(op, op)
+    refused = dtypes.ufunc_refusal(np_name, *ops_)
+    if refused is not None:
+        raise OpRaises(*refused)  # no loop for the operands' dtypes, as in pointwise()
     if dtype_kw is not None:
         loop_in = loop_out = dtype_kw
     else:
