@@ -234,6 +234,7 @@ CAUGHT = {
     "fill_diagonal_of_a_vector": ("fnp.fill_diagonal(fnp.ones(W), 2.0)", "ValueError"),
     "fill_diagonal_of_unequal_dims": ("fnp.fill_diagonal(fnp.ones((W, W, 3)), 2.0)", "ValueError"),
     "lcm_of_floats_caught_as_a_type_error": ("fnp.lcm(v, 2)", "TypeError"),
+    "cumulative_sum_of_a_matrix_without_an_axis": ("fnp.cumulative_sum(w)", "ValueError"),
     # a keyword numpy refuses after flopscope charged: the charge stands (the handler's exp is priced)
     "median_with_a_dtype": ("fnp.median(w, axis=0, dtype=fnp.float64)", "TypeError"),
     "mean_unknown_keyword": ("fnp.mean(w, bogus=True)", "TypeError"),

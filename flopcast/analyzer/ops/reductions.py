@@ -134,6 +134,9 @@ def reduction(ctx, op: str, args, kwargs) -> Value:
             out_sym = None
     origin = origin_of([x], billed)
     ctx.charge(op, base, billed, origin)
+    if op in ("cumulative_sum", "cumulative_prod") and whole_none and x.ndim > 1:
+        # numpy's array-API scans take no axis only for a vector (after flopscope's charge)
+        raise OpRaises("ValueError", "For arrays which have more than one dimension ``axis`` argument is required.")
     counted = _reduced_range(op, x, axes)
     # A count over the whole array of its nonzero elements is tied to that array's mask size.
     counts = x.ident if len(axes) == x.ndim and (op == "count_nonzero" or op in ("sum", "nansum")
