@@ -351,10 +351,17 @@ def _clip(ctx, args, kwargs):
     sym = _sym_of_pointwise(values, out_shape)
     base = max(len(bounds), 1) * max(pricing.unique_count(out_shape, sym), 1)
     if not _none(out):
-        return _clip_into(ctx, values, out, out_shape, billed, base)
-    origin = origin_of(values, billed)
-    ctx.charge("clip", base, billed, origin)
-    return Array(out_shape, billed, sym, dtype_origin=origin, vrange=_clip_range(billed, lo, hi))
+        made = _clip_into(ctx, values, out, out_shape, billed, base)
+    else:
+        origin = origin_of(values, billed)
+        ctx.charge("clip", base, billed, origin)
+        made = Array(out_shape, billed, sym, dtype_origin=origin, vrange=_clip_range(billed, lo, hi))
+    given_min, given_max = len(args) > 1 or "a_min" in kwargs, len(args) > 2 or "a_max" in kwargs
+    if given_min != given_max:
+        # numpy's clip takes a_min and a_max as a pair (min=/max= alone): after flopscope's charge
+        raise OpRaises("TypeError", f"clip() missing 1 required positional argument: "
+                                    f"'{'a_max' if given_min else 'a_min'}'")
+    return made
 
 
 def _clip_into(ctx, values: list[Value], out: Value, out_shape: tuple, natural: str, base: int) -> Value:
