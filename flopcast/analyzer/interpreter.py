@@ -1222,6 +1222,7 @@ class Interpreter:
         for a in x.shared or (x,):  # (numpy writing into a flopscope array's buffer leaves its tag)
             a.value = None
             a.vrange = None
+            a.fbounds = None
             a.presumed = None
             a.counts = None
 

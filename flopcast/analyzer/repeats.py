@@ -1139,7 +1139,7 @@ class SteadyLoop:
             objects = [id(v) for v in leaves]
             if len(set(idents)) == len(idents) and len(set(objects)) == len(objects):
                 return (("leaves", tuple((v.shape, v.dtype, v.sym, v.dtype_origin, counts.get(v.ident), v.vrange,
-                                          v.plain, v.presumed) for v in leaves)), idents, objects)
+                                          v.plain, v.presumed, v.fbounds) for v in leaves)), idents, objects)
         own = Canon(counts)
         own.unread = self.unread
         form = ("whole", _bound_form(own, self.target, item, self.loaded, self.counters | index_names))
@@ -1497,12 +1497,14 @@ def _renamed(v: Array, ident: int) -> Array:
     over a layer's units)."""
     out = object.__new__(Array)
     out.__dict__.update(shape=v.shape, dtype=v.dtype, sym=v.sym, ident=ident, dtype_origin=v.dtype_origin,
-                        vrange=v.vrange, counts=None, plain=v.plain, presumed=v.presumed, counted=(), value=None)
+                        vrange=v.vrange, counts=None, plain=v.plain, presumed=v.presumed, counted=(), value=None,
+                        fbounds=v.fbounds)
     return out
 
 
 if tuple(f.name for f in dataclasses.fields(Array)) != ("shape", "dtype", "sym", "ident", "dtype_origin", "vrange",
-                                                        "counts", "plain", "presumed", "counted", "value"):
+                                                        "counts", "plain", "presumed", "counted", "value",
+                                                        "fbounds"):
     raise RuntimeError("Array's fields changed: _renamed sets each of them")  # fails at import, in every test
 
 

@@ -113,6 +113,9 @@ class Array(Value):
     counted: tuple = ()
     # The value of a 0-d array computed from known numbers (scalar_values.py); never copied by with_
     value: Any = None
+    # Bounds (lo, hi) of a float array's elements made from known numbers (linspace between known
+    # endpoints): whether quantile's q lies in range. Dropped by every op that does not set it.
+    fbounds: Optional[tuple] = None
     # The arrays over the same buffer (np.asarray of a flopscope array, fnp.asarray of a numpy
     # one): a write into one changes what is known of the values of all (plain_numpy.same_buffer)
     shared = None

@@ -186,7 +186,10 @@ def _linspace(ctx, args, kwargs):
     if retstep.value and dtypes.kind(natural) != "f":
         raise OpError("linspace(..., retstep=True) of non-float endpoints is not modelled")
     ctx.charge("linspace", 2 * num, dt, origin)
-    result = Array((num,), dt, dtype_origin=origin)
+    ends = [arg(args, kwargs, 0, "start"), arg(args, kwargs, 1, "stop")]
+    known = all(isinstance(e, Known) and type(e.value) in (int, float) for e in ends) and dtypes.kind(dt) == "f"
+    result = Array((num,), dt, dtype_origin=origin,
+                   fbounds=(min(e.value for e in ends), max(e.value for e in ends)) if known else None)
     # retstep: numpy hands back (samples, step), the step a numpy scalar of the endpoints' dtype
     return TupleVal((result, NumpyScalar(natural))) if retstep.value else result
 

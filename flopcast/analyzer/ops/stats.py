@@ -103,6 +103,12 @@ def _quantile(ctx, args, kwargs, op=None):
         raise OpError(f"{op}: q outside [0, {hi}] raises ValueError")
     if q_values is None and isinstance(arg(args, kwargs, 1, "q"), Array) and x.size == 0:
         raise OpError(f"{op} of an empty array is not modelled")
+    if q_values is None:
+        q_array = arg(args, kwargs, 1, "q")
+        bounds = getattr(q_array, "vrange", None) or getattr(q_array, "fbounds", None)
+        if not (bounds and bounds[0] >= 0 and bounds[1] <= hi):
+            # flopscope checks q's values before it charges: numpy's ValueError outside the range
+            raise OpError(f"{op}: q read from array values may lie outside [0, {hi}] (ValueError)")
     axis_v = arg(args, kwargs, 2, "axis")
     axes = _axes(axis_v, x.ndim)
     keepdims = arg(args, kwargs, None, "keepdims", Known(False))
