@@ -56,6 +56,8 @@ CASES = {
     # q read from array values: flopscope refuses one outside the range before it charges (the
     # snippet swap hunt's quantile(w, w) was exact for a run that raises ValueError)
     "quantile_q_from_data": ("r = fnp.quantile(w, w)", "outside", RAISES),
+    # an array where the axis goes was taken as axis=None (a flattening join): numpy raises TypeError
+    "concatenate_axis_array": ("r = fnp.concatenate(w, w)", "axis", RAISES),
     # isnan/isinf/isfinite pass numpy's ufunc keywords on as given: a flopscope where= mask reaches
     # numpy unstripped (RuntimeError after the charge); the keywords were ignored (a false exact)
     "isinf_where_mask": ("r = fnp.isinf(w, where=w > 0)", "where=", RAISES),

@@ -136,7 +136,10 @@ def _stack(ctx, args, kwargs, op=None):
     if not items:
         raise OpError(f"{op} of an empty sequence")
     axis_v = arg(args, kwargs, 1, "axis", Known(0))
-    axis = axis_v.value if isinstance(axis_v, Known) else None
+    if not (isinstance(axis_v, Known) and (axis_v.value is None or type(axis_v.value) is int)):
+        # (an axis read from data, or an array passed where the axis goes, was taken as None: flattened)
+        raise OpError(f"{op} with an axis that is not a known int or None is not modelled")
+    axis = axis_v.value
     # Promotion is a join: each dtype once gives numpy's answer for thousands of layers' arrays.
     dt = dtypes.result_type(*(Operand(dtype=d) for d in dict.fromkeys(a.dtype for a in items)))
     # dtype= sets the result's dtype; flopscope still bills the inputs' promotion (stack of
