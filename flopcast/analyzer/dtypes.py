@@ -100,7 +100,7 @@ def ufunc_loop(name: str, *operands: Operand) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=4096)
-def ufunc_refusal(name: str, *operands: Operand) -> Optional[tuple[str, str]]:
+def ufunc_refusal(name: str, *operands: Operand, dtype: Optional[str] = None) -> Optional[tuple[str, str]]:
     """(exception class, message) numpy raises calling the ufunc ``np.<name>`` on operands of these
     dtypes, for want of a loop (``gcd`` of floats, ``bitwise_count`` of a float array), or None.
     numpy itself is asked, on empty arrays of the dtypes (weak operands as Python numbers)."""
@@ -113,12 +113,12 @@ def ufunc_refusal(name: str, *operands: Operand) -> Optional[tuple[str, str]]:
             return None  # Python numbers alone: numpy's scalar path, not asked here
         try:
             with np.errstate(all="ignore"):
-                ufunc(*values)
+                ufunc(*values, **({"dtype": dtype} if dtype is not None else {}))
         except TypeError as exc:
             return [type(exc).__name__, str(exc)]
         return None
 
-    found = _asked(_key("ufunc_refusal", name, operands), compute)
+    found = _asked(_key("ufunc_refusal", name, operands, dtype or ""), compute)
     return tuple(found) if found else None
 
 

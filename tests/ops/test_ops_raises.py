@@ -125,6 +125,7 @@ CASES = {
     "gcd_of_floats": ("r = fnp.gcd(w, w)", "UFuncTypeError"),
     "ldexp_with_a_float_exponent": ("r = fnp.ldexp(w, w)", "TypeError"),
     "invert_into_out": ("r = fnp.invert(w, w)", "TypeError"),
+    "invert_of_ints_in_float32": ("r = fnp.invert((D, W), dtype=fnp.float32)", "TypeError"),
     # flopscope arrays are immutable: every in-place method refuses before doing anything
     "inplace_sort": ("c = fnp.array(v); c.sort()", "ValueError"),
     "inplace_fill": ("c = w.copy(); c.fill(0.5)", "ValueError"),

@@ -109,7 +109,7 @@ def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = No
     shapes = [shape_of(v) for v in values]
     out_shape = broadcast(*shapes)
     np_name = _NUMPY_UFUNC.get(op, op)
-    refused = dtypes.ufunc_refusal(np_name, *ops_)
+    refused = dtypes.ufunc_refusal(np_name, *ops_, dtype=dtype_kw)
     if refused is not None:
         # numpy has no loop for these dtypes (`gcd` of floats): flopscope resolves the loop
         # before it charges, and numpy's TypeError is raised then
@@ -282,7 +282,7 @@ def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optio
         raise OpError(f"{op}(..., out=) with a buffer of another shape than the result is not modelled")
     sym = _sym_of_pointwise(values, out_shape)  # prices the call; the plain buffer comes back untagged
     np_name = _NUMPY_UFUNC.get(op, op)
-    refused = dtypes.ufunc_refusal(np_name, *ops_)
+    refused = dtypes.ufunc_refusal(np_name, *ops_, dtype=dtype_kw)
     if refused is not None:
         raise OpRaises(*refused)  # no loop for the operands' dtypes, as in pointwise()
     if dtype_kw is not None:
