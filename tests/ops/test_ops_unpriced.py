@@ -56,6 +56,8 @@ CASES = {
     # q read from array values: flopscope refuses one outside the range before it charges (the
     # snippet swap hunt's quantile(w, w) was exact for a run that raises ValueError)
     "quantile_q_from_data": ("r = fnp.quantile(w, w)", "outside", RAISES),
+    # inner of a scalar is numpy's product: flopcast claimed an einsum ValueError for a run that works
+    "inner_of_a_scalar": ("r = fnp.inner(v, 2)", "0-d", LOWER),
     # an array where the axis goes was taken as axis=None (a flattening join): numpy raises TypeError
     "concatenate_axis_array": ("r = fnp.concatenate(w, w)", "axis", RAISES),
     # isnan/isinf/isfinite pass numpy's ufunc keywords on as given: a flopscope where= mask reaches

@@ -165,6 +165,10 @@ def _dot(ctx, args, kwargs):
 def _inner(ctx, args, kwargs):
     _no_keywords("inner", kwargs)
     a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    if a.ndim == 0 or b.ndim == 0:
+        # numpy's inner of a scalar is a product (flopscope prices it otherwise): the subscripts
+        # below gave it a contracted label and a false ValueError
+        raise OpError("inner of a 0-d operand is not modelled")
     letters_a = "abcdefgh"[: a.ndim - 1] + "z"
     letters_b = "ijklmnop"[: b.ndim - 1] + "z"
     out = letters_a[:-1] + letters_b[:-1]
