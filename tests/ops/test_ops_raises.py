@@ -237,6 +237,8 @@ CAUGHT = {
     "lcm_of_floats_caught_as_a_type_error": ("fnp.lcm(v, 2)", "TypeError"),
     "cumulative_sum_of_a_matrix_without_an_axis": ("fnp.cumulative_sum(w)", "ValueError"),
     "clip_with_one_bound_by_position": ("fnp.clip(w, 0.0)", "TypeError"),
+    "copy_with_an_int_order": ("fnp.copy(v, 2)", "TypeError"),
+    "ravel_with_an_int_order": ("fnp.ravel(v, 2)", "TypeError"),
     "clip_with_a_min_and_max_keyword": ("fnp.clip(w, a_min=0.0, max=1.0)", "TypeError"),
     # a keyword numpy refuses after flopscope charged: the charge stands (the handler's exp is priced)
     "median_with_a_dtype": ("fnp.median(w, axis=0, dtype=fnp.float64)", "TypeError"),

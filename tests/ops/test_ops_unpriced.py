@@ -56,6 +56,9 @@ CASES = {
     # q read from array values: flopscope refuses one outside the range before it charges (the
     # snippet swap hunt's quantile(w, w) was exact for a run that raises ValueError)
     "quantile_q_from_data": ("r = fnp.quantile(w, w)", "outside", RAISES),
+    # flopscope's second place is out= for these (numpy's TypeError for a number there)
+    "real_second_argument": ("r = fnp.real(v, 2)", "out=", RAISES),
+    "nan_to_num_second_argument": ("r = fnp.nan_to_num(v, 2)", "extra arguments", RAISES),
     # inner of a scalar is numpy's product: flopcast claimed an einsum ValueError for a run that works
     "inner_of_a_scalar": ("r = fnp.inner(v, 2)", "0-d", LOWER),
     # an array where the axis goes was taken as axis=None (a flattening join): numpy raises TypeError

@@ -346,8 +346,21 @@ def _check_int_fill(src, dt: Optional[str]) -> None:
 @handler("copy")
 def _copy(ctx, args, kwargs):
     x = to_array(ctx, args[0])
+    if len(args) > 2 or set(kwargs) - {"order"}:
+        raise OpError("copy with subok= or extra arguments is not modelled")
     ctx.charge("copy", max(x.size, 1), x.dtype, x.dtype_origin)
+    check_order("copy", arg(args, kwargs, 1, "order"))  # numpy reads it after flopscope's charge
     return x.with_()
+
+
+def check_order(op: str, order) -> None:
+    """numpy's refusal of a memory ``order`` that is not a string (TypeError); one it may read
+    otherwise is not modelled."""
+    if order is None or isinstance(order, Known) and (order.value is None or order.value in ("C", "F", "A", "K")):
+        return
+    if isinstance(order, Known) and type(order.value) in (int, float, bool):
+        raise OpRaises("TypeError", f"order must be str, not {type(order.value).__name__}")
+    raise OpError(f"{op} with this order= is not modelled")
 
 
 @handler("flopscope.as_symmetric")

@@ -132,6 +132,10 @@ def _fftshift(ctx, args, kwargs, op=None):
 @handler("real", "imag")
 def _real_imag(ctx, args, kwargs, op=None):
     x = to_array(ctx, arg(args, kwargs, 0, "val"))
+    if len(args) > 1 or set(kwargs) - {"val"}:
+        # flopscope's (x, out=None, **kwargs): a second argument is out= (numpy's TypeError when it
+        # is not an array), the keywords go to numpy
+        raise OpError(f"fnp.{op} with out= or keywords is not modelled")
     if x.sym:
         raise OpError(f"fnp.{op} of a symmetric array is not modelled")
     ctx.charge(op, 0, None)

@@ -44,6 +44,12 @@ def _reshape(ctx, args, kwargs, op=None):
             shape = tuple(known_int(r, "reshape size") for r in raw)
         shape = _reshaped(x, shape)
     ctx.charge(op, max(x.size, 1), x.dtype, x.dtype_origin)
+    if op == "ravel":
+        if len(args) > 2 or set(kwargs) - {"order"}:
+            raise OpError("ravel with extra arguments is not modelled")
+        from flopcast.analyzer.ops.creation import check_order
+
+        check_order("ravel", arg(args, kwargs, 1, "order"))  # numpy reads it after flopscope's charge
     return x.with_(shape=shape, sym=x.sym if shape == x.shape else None)
 
 
