@@ -4043,6 +4043,10 @@ class Interpreter:
                 held = flags.contains(left, right, self.node_span(node))  # `Mode.B in mode` of a Flag
                 if held is not None:
                     return Known(held == isinstance(op, ast.In))
+            if right.__class__ is ClassVal:
+                held = self._class_membership(left, right, node)
+                if held is not None:
+                    return held if isinstance(held, Unknown) else Known(held == isinstance(op, ast.In))
             contains = dunders.user_method(right, "__contains__")
             if contains is not None:  # the user's __contains__: its result's truth
                 truth = dunders.truth_of(self, dunders.call_method(self, right, contains, [left], self.node_span(node)),
@@ -4837,6 +4841,31 @@ class Interpreter:
             return Unknown(obj.kind if name in ("real",) else "", obj.origin, obj.reason)
         where = node if node is not None else None
         return self.unpriced(where, f"attribute {name!r}", f"not known on {type(obj).__name__}")
+
+    def _class_membership(self, left: Value, cls: ClassVal, node):
+        """``x in K`` for a class K of the user's: Python asks K's metaclass (``type(K)``), not
+        K. A user metaclass's ``__contains__`` runs with K as its receiver (its truth, or an
+        Unknown when that depends on values); a class whose
+        metaclass is ``type`` (every base the user's or a builtin class) is not a container, so
+        the test raises TypeError. None: not known here (a library base, such as Enum, whose
+        metaclass may hold members; a metaclass that iterates)."""
+        span = self.node_span(node)
+        meta = cls.metaclass
+        if meta is None:
+            if _type_is_plain_type(cls):
+                raise UserRaise(span, "TypeError: argument of type 'type' is not iterable")
+            return None
+        if not isinstance(meta, ClassVal):
+            return None
+        owner, method = meta.lookup("__contains__")
+        if isinstance(method, FunctionVal):
+            truth = dunders.truth_of(self, self.call(self.bind(method, cls, owner, span), [left], {}, span), span)
+            return Unknown("bool", span, "a metaclass's __contains__ that depends on values") if truth is None \
+                else truth
+        if any(meta.lookup(name)[1] is not None for name in ("__iter__", "__getitem__")) \
+                or not _type_is_plain_type(meta):
+            return None
+        raise UserRaise(span, f"TypeError: argument of type '{meta.name}' is not iterable")
 
     def bind(self, attr: Value, receiver: Value, owner: ClassVal, span: Span) -> Value:
         if isinstance(attr, FunctionVal):
@@ -7093,6 +7122,13 @@ _STAGED_DISPATCH = {**_STMT_DISPATCH, **{kind: _staged(_STMT_DISPATCH[kind]) for
                                                                                           ast.Expr)}}
 _EXPR_DISPATCH = {getattr(ast, name[len("expr_"):]): fn for name, fn in vars(Interpreter).items()
                   if name.startswith("expr_") and hasattr(ast, name[len("expr_"):])}
+
+
+def _type_is_plain_type(cls: ClassVal) -> bool:
+    """The class's own class is ``type``: no user metaclass anywhere in its hierarchy, and every
+    base the user's class statement or a builtin class (object, type, dict, Exception, ...)."""
+    return all(c.node is not None and c.metaclass is None
+               and all(isinstance(b, (ClassVal, Builtin)) for b in c.bases) for c in cls.mro())
 
 
 def _is_metaclass(cls: ClassVal) -> bool:
