@@ -944,6 +944,18 @@ CORPUS = {
         ),
         data_sites=("if float(tail) > 0.5 * float(fnp.sum(coef * coef)) + 1e-12:",),
     ),
+    "arccos_kernel": Entry(
+        points=(
+            (8, 1, 1000, "guarded"),        # nothing fits: the closed-form first layer, repeated
+            (8, 2, 4000, "guarded"),        # Polya diagonal moments, fnp.select between the tails
+            (8, 2, 20_000, "guarded"),      # trapezoid quadrature on 9 geomspace nodes (meshgrid), argmax refinement
+            (16, 2, 60_000, "guarded"),     # 17 nodes
+            (16, 2, 200_000, "guarded"),    # arc-cosine kernel covariance; in-place *= raises TypeError -> functional
+            (32, 3, 3 * 10**6, "guarded"),
+        ),
+        # rules from a metaclass registry (`tag in Rule` asks RuleMeta.__contains__), for-else pick
+        guards=("if peak > RESCALE_AT:", "if fnp.any(fnp.isnan(cov)):"),
+    ),
 }
 
 
