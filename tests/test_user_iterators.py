@@ -1,7 +1,7 @@
 """Objects that are their own iterators (``__iter__`` returning self, ``__next__`` raising
 StopIteration): a ``for`` over one and ``list()``/``sum()`` of one take every item; ``iter()`` and
-``next()`` step it as the program asks. Exact against the real flopscope; a loop that may stop
-early over one is not modelled (a lower bound that holds the real count)."""
+``next()`` step it as the program asks: a ``for`` calls ``__next__`` before each iteration, after the
+body before it ran (a body may feed the iterator). Exact against the real flopscope."""
 
 from __future__ import annotations
 
@@ -74,14 +74,65 @@ def test_iter_and_next_step_it_one_item_at_a_time_and_a_default_ends_it(tmp_path
     """))
 
 
-def test_a_loop_that_may_break_out_of_one_is_not_modelled_and_its_lower_bound_holds(tmp_path):
-    path = _write(tmp_path, """
+def test_a_loop_that_breaks_out_of_one_asks_for_no_further_item(tmp_path):
+    """A ``for`` steps the iterator as it goes (one ``__next__`` before each iteration), so a
+    break leaves the rest untaken: exact (it was left unpriced while the items were taken all at
+    once, ahead of the body)."""
+    _assert_exact(_write(tmp_path, """
         for W in Layers(mlp.weights):
             x = x @ W
-            if x.shape[0] > 100:
+            if x.shape[1] > 8:
                 break
-    """)
-    point = Point(8, 2, 2**41)
-    report = analyze(path, point)
-    assert report.unpriced
-    assert report.total.lo <= measure(path, point).total
+    """))
+
+
+PLANNER = '''import collections
+
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Planner:
+    """Chunk sizes until the plan is spent; fed each chunk back by the loop's body."""
+
+    def __init__(self, total):
+        self.total = total
+        self.used = 0
+        self.fed = True
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if not self.fed:
+            raise RuntimeError("feed() the last chunk first")
+        if self.used >= self.total:
+            raise StopIteration
+        self.fed = False
+        return min(4 * (1 + self.used), self.total - self.used)
+
+    def feed(self, rows):
+        self.used += rows
+        self.fed = True
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        acc = fnp.zeros(mlp.width)
+        plan = Planner(3 * mlp.width)
+        for size in plan:
+            x = fnp.ones((size, mlp.width)) @ w
+            acc = acc + fnp.sum(x, axis=0)
+            plan.feed(size)
+        return fnp.zeros((mlp.depth, mlp.width)) + acc
+'''
+
+
+def test_a_body_that_feeds_the_iterator_changes_what_it_hands_out_next(tmp_path):
+    """The run calls ``__next__`` after each body, which fed it: the chunk sizes follow the
+    feeds and the loop ends when the plan is spent. Stepped ahead of the body, ``__next__``
+    saw no feed and raised the RuntimeError the run never raises (an interval without the count)."""
+    path = tmp_path / "estimator.py"
+    path.write_text(PLANNER)
+    _assert_exact(path)

@@ -2527,6 +2527,8 @@ class Interpreter:
         # a generator expression made whole here whose next items read names the loop writes
         interleaved = self._interleaved_reads(node, iterable)
         limit = self.loop_limit(node)
+        if iterable.__class__ is InstanceVal and limit is None:
+            iterable = self._for_iterator(iterable, node)
         if isinstance(iterable, EndlessIter):
             self.for_endless(node, iterable, limit)
             return
@@ -2674,6 +2676,35 @@ class Interpreter:
             if deferred:
                 raise deferred[0]  # the next item asked for: the generator's body raised past its last
             self.exec_block(node.orelse)
+
+    def _for_iterator(self, value: InstanceVal, node: ast.For) -> Value:
+        """What a ``for`` over an instance of the user's runs over: Python calls ``iter()`` once,
+        then ``__next__`` before each iteration, so a body that changes the iterator (a planner
+        fed each chunk's result, ``ctrl.feed(...)``) changes what ``__next__`` hands out next. A
+        user iterator is stepped item by item as the loop asks (a LazyIterator), never ahead of
+        the body: stepped all at once, ``__next__`` saw none of the body's changes (the loop ran
+        the wrong number of times, or raised where the run does not). ``value`` itself when its
+        class has no ``__iter__`` of the user's (a container subclass, a NamedTuple, a Flag)."""
+        if value.cls.tuple_like or not isinstance(value.cls.lookup("__iter__")[1], FunctionVal) \
+                or flags.members_of(value) is not None:
+            return value
+        span = self.node_span(node.iter)
+        it = self.user_iter(value, span)
+        if not dunders.is_user_iterator(it):
+            return it  # __iter__ made a generator, a list, an iterator of the library's
+
+        def steps():
+            for _ in range(MAX_LOOP_ITERATIONS):
+                try:
+                    item = self.next_item(it, span)
+                except UserRaise as exc:
+                    if self.stops_iteration(exc):
+                        return
+                    raise
+                yield item
+            raise self._past_the_cap(node, span, "the loop over a user iterator")
+
+        return LazyIterator(steps())
 
     def _watch_sources(self, iter_node: ast.expr, watched: list, more: bool, skipped_any: bool) -> None:
         """Before a loop (or a comprehension) over an iterator asks for its next item: a list it reads that the body
