@@ -3686,12 +3686,16 @@ class Interpreter:
     def expr_YieldFrom(self, node: ast.YieldFrom) -> Value:
         gen = self.frame.generator
         source = self.eval(node.value) if gen is not None else None
+        # A subgenerator whose body runs here, whole: each item it hands on is its own item, the
+        # ledger just after the subgenerator's yield of it (not after its whole body), so a
+        # consumer that stops early takes back the subgenerator's code past that item too.
+        sub = source.marks if source.__class__ is PyGenerator and source.items is None else None
         items = self.iterate(source, node.value) if gen is not None else None
         if items is None:
             return self.unpriced(node, "yield from", "`yield from` of a value flopcast cannot iterate")
-        for item in items:
+        for k, item in enumerate(items):
             gen.items.append(item)
-            gen.marks.append(self.ledger())
+            gen.marks.append(sub[k] if sub is not None and k < len(sub) else self.ledger())
             if gen.need is not None and len(gen.items) >= gen.need:
                 raise _GeneratorPause()
         if isinstance(source, PyGenerator) and source.function is not None:
@@ -3867,7 +3871,9 @@ class Interpreter:
         for gen in self._ran_generators:
             if gen.items is None or gen.end is None and not ending:
                 continue
-            if gen.consumed < len(gen.items) or not gen.past_last:
+            # (paused: its body stopped at the last item its consumer takes; a `yield from` it
+            # ran there ran its subgenerator whole, past that item)
+            if gen.consumed < len(gen.items) or not gen.past_last or gen.paused:
                 mark = gen.marks[gen.consumed - 1] if gen.consumed else gen.start
                 regions.append((mark, gen.end if gen.end is not None else self.ledger()))
                 if gen.consumed and _yields_under_cleanup(getattr(gen.function, "node", None)):
