@@ -154,3 +154,31 @@ def test_nsmallest_of_fewer_than_all_by_flopscope_keys_is_unpriced(n, point, tmp
     report = analyze(path, point)
     assert [u.what for u in first_call_unpriced(report)][:1] == ["heapq.nsmallest"]
     assert report.total.lo <= measure(path, point).total
+
+
+def test_a_deques_maxlen_is_the_number_it_was_made_with(tmp_path):
+    """``len(q) == q.maxlen`` (a window that is full): the attribute is the maxlen the deque was
+    made with (None without one); flopcast read it as a value from data, a value-dependent
+    branch where the run's path is known."""
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent("""\
+        import collections
+
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                window = collections.deque(maxlen=2)
+                free = collections.deque()
+                h = fnp.ones(mlp.width)
+                for w in mlp.weights:
+                    h = fnp.tanh(h @ w)
+                    window.append(h)
+                    if len(window) == window.maxlen and free.maxlen is None:
+                        h = h + window[0]
+                return fnp.zeros((mlp.depth, mlp.width)) + h
+        """))
+    for width, depth in ((8, 1), (8, 3), (16, 4)):
+        assert_steered_exactly(path, width, depth)

@@ -57,6 +57,7 @@ from flopcast.analyzer.values import (
     BoundMethod,
     Builtin,
     ChainMapVal,
+    DequeVal,
     ClassVal,
     DictVal,
     DTypeRef,
@@ -4851,6 +4852,8 @@ class Interpreter:
         if isinstance(obj, ChainMapVal):
             attr = chain_maps.attribute(obj, name)
             return attr if attr is not None else BoundLib("py." + name, obj)
+        if obj.__class__ is DequeVal and name == "maxlen":
+            return Known(obj.maxlen)  # `len(q) == q.maxlen`: the number (or None) it was made with
         if isinstance(obj, (ListVal, DictVal)):
             if isinstance(obj, DictVal) and obj.factory is None and not quiet and not name.startswith("__") \
                     and name not in _CONTAINER_METHODS[DictVal] and name != "move_to_end":
