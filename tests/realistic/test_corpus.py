@@ -956,6 +956,20 @@ CORPUS = {
         # rules from a metaclass registry (`tag in Rule` asks RuleMeta.__contains__), for-else pick
         guards=("if peak > RESCALE_AT:", "if fnp.any(fnp.isnan(cov)):"),
     ),
+    "lhs_coroutine": Entry(
+        points=(
+            (8, 1, 3000, "exact"),          # 16 rows do not fit: mean field (stats.norm cdf/pdf)
+            (8, 1, 10_000, "guarded"),      # 24 antithetic float32 rows, no Latin hypercube
+            (8, 1, 10**5, "guarded"),       # an 8-row LHS block (double argsort, ppf), then antithetic pairs
+            (16, 2, 10**5, "guarded"),      # a source stopped inside its `yield from` (the last -z never made)
+            (16, 2, 10**6, "interval"),     # three chunks or more: the iterator's standard-error stop
+            (32, 4, 10**6, "guarded"),
+        ),
+        # chunk sizes from a user iterator the loop body feeds (`ctrl.feed`), array_split pieces,
+        # enumerate(zip(generator, accumulators)), fnp.average with weights, norm(ord=inf)
+        guards=("if not fnp.all(fnp.isfinite(out)):",),
+        data_sites=("return len(self.recent) == self.recent.maxlen and max(self.recent) < self.tol",),
+    ),
 }
 
 
