@@ -5241,11 +5241,48 @@ class Interpreter:
             else:
                 kwargs[kw.arg] = self.eval(kw.value)
         if watch:
-            made = self.call(func, args, kwargs, self.node_span(node), node)
+            made = self.call(func, args, kwargs, self.call_span(node), node)
             for a in watch:  # zip/enumerate/islice take the generator's items as they are asked
                 self._watch_genexp(made, a)
             return made
-        return self.call(func, args, kwargs, self.node_span(node), node)
+        return self.call(func, args, kwargs, self.call_span(node), node)
+
+    def call_span(self, node: ast.Call) -> Span:
+        """Where Python (3.11 on) places a call: a method call (``obj.name(...)``, no ``*args``
+        or ``**kwargs``, ``obj`` not a name the module imports) whose name sits on a later line
+        than the call's start (``fnp.stack([..., ...]).astype(t)``) starts at that name, as its CALL instruction's position does, which is
+        where flopscope's charge is attributed at run time; any other call (and one with 30
+        arguments or more, which CPython compiles as a plain call) is its node's span."""
+        span = self.node_span(node)
+        func = node.func
+        if func.__class__ is not ast.Attribute or func.end_lineno == node.lineno \
+                or func.value.__class__ is ast.Name and self._module_imports(func.value.id) \
+                or any(a.__class__ is ast.Starred for a in node.args) \
+                or any(k.arg is None for k in node.keywords) or func.end_col_offset < len(func.attr) \
+                or len(node.args) + len(node.keywords) + bool(node.keywords) >= 30:  # (CPython's stack guideline)
+            return span
+        cached = getattr(node, "_flopcast_call_span", None)
+        if cached is not None and cached.path == span.path:
+            return cached
+        made = Span(span.path, func.end_lineno, func.end_col_offset - len(func.attr), span.end_line, span.end_col)
+        node._flopcast_call_span = made
+        return made
+
+    def _module_imports(self, name: str) -> bool:
+        """Whether the module's own scope binds ``name`` by an import (CPython compiles
+        ``fnp.f(...)`` then as an attribute load and a plain call, placed at the call's start)."""
+        module = self.frame.module if self.frame else self.program.main
+        found = getattr(module.tree, "_flopcast_imports", None)
+        if found is None:
+            import symtable
+
+            try:
+                top = symtable.symtable(module.text, module.path, "exec")
+                found = frozenset(sym.get_name() for sym in top.get_symbols() if sym.is_imported())
+            except (SyntaxError, ValueError):
+                found = frozenset()
+            module.tree._flopcast_imports = found
+        return name in found
 
     def call(self, func: Value, args: list[Value], kwargs: dict, span: Span, node=None) -> Value:
         if isinstance(func, FunctionVal):
