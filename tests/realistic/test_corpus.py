@@ -970,6 +970,19 @@ CORPUS = {
         guards=("if not fnp.all(fnp.isfinite(out)):",),
         data_sites=("return len(self.recent) == self.recent.maxlen and max(self.recent) < self.tol",),
     ),
+    "eig_head": Entry(
+        points=(
+            (8, 1, 2000, "exact"),          # no room for features: plain mean field, logistic cdf
+            (8, 2, 40_000, "guarded"),      # fft2/fftshift features, float32 recursion, head via '...f,fh->...h'
+            (8, 2, 10**5, "guarded"),       # complex eigvals, angle, slogdet (float64 recursion)
+            (16, 2, 30_000, "guarded"),     # norms only (ord fro / 1 / inf)
+            (16, 2, 10**6, "guarded"),      # eig with vectors: argmax of |eigenvalue| picks a column
+            (32, 3, 5 * 10**6, "guarded"),
+        ),
+        # head.npz layout by `match` on shapes, slots dataclass head, functools.partial extractors
+        guards=("if not fnp.all(fnp.isfinite(feats)):", "vals, vecs = fnp.linalg.eig(w)",
+                "vals = fnp.linalg.eigvals(w)"),
+    ),
 }
 
 
