@@ -318,6 +318,10 @@ SHAPE = {
     "fill_diagonal": "c = fnp.array(w); fnp.fill_diagonal(c, 0.0); r = c + 1.0",
     "fill_diagonal_on_eye": "c = fnp.eye(W); fnp.fill_diagonal(c, 2.0); r = c * 2.0",
     "trace": "r = fnp.trace(w)",
+    # a batch of matrices on the last two axes (the first stays): one diagonal per matrix
+    "trace_batched_last_axes": "t = fnp.stack([w, w, w]); r = fnp.trace(t, axis1=1, axis2=2) + 1.0",
+    "trace_axes_reversed_negative_offset": "t = fnp.ones((W, 3, W)); r = fnp.trace(t, -1, axis1=-1, axis2=0) * v[:3]",
+    "trace_method_axes": "t = fnp.stack([w, w]); r = t.trace(offset=1, axis1=2, axis2=1) + 1.0",
     "index_int_row": "r = w[2] + 1.0",
     "index_column": "r = w[:, 0] + 1.0",
     "index_slice": "r = w[1:3] + 1.0",

@@ -380,11 +380,16 @@ def _trace(ctx, args, kwargs):
     offset = known_int(arg(args, kwargs, 1, "offset", Known(0)), "trace offset")
     if x.ndim < 2:
         raise OpError("trace of an array with fewer than 2 dimensions")
-    axes = tuple(known_int(arg(args, kwargs, i, name, Known(default)), f"trace {name}") % x.ndim
-                 for i, name, default in ((2, "axis1", 0), (3, "axis2", 1)))
-    if axes != (0, 1) or len(args) > 5:
-        raise OpError("trace over axes other than the first two (or with out=) is not modelled")
-    n1, n2 = x.shape[0], x.shape[1]
+    given = tuple(known_int(arg(args, kwargs, i, name, Known(default)), f"trace {name}")
+                  for i, name, default in ((2, "axis1", 0), (3, "axis2", 1)))
+    if len(args) > 5 or "out" in kwargs:
+        raise OpError("trace with out= is not modelled")
+    if any(not -x.ndim <= a < x.ndim for a in given) or given[0] % x.ndim == given[1] % x.ndim:
+        raise OpError("trace over an axis out of range, or twice, is not modelled")
+    # any two axes (a batch of matrices: `trace(grams, axis1=1, axis2=2)`): flopscope bills the
+    # diagonal's length once per matrix, numpy returns the other axes in their order
+    a1, a2 = (a % x.ndim for a in given)
+    n1, n2 = x.shape[a1], x.shape[a2]
     if n1 > 0 and n2 > 0:
         k = min(n1, n2)
         if offset > 0:
@@ -396,7 +401,8 @@ def _trace(ctx, args, kwargs):
         base = 0
     dt = dtype_arg(arg(args, kwargs, 4, "dtype")) or dtypes.reduction_accumulator("sum", x.dtype)
     ctx.charge("trace", base, dt, origin_of([x], dt))
-    return as_numpy_scalar(Array(x.shape[2:], dt, dtype_origin=origin_of([x], dt)))
+    rest = tuple(e for i, e in enumerate(x.shape) if i not in (a1, a2))
+    return as_numpy_scalar(Array(rest, dt, dtype_origin=origin_of([x], dt)))
 
 
 @handler("tril", "triu")
