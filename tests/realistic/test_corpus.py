@@ -983,6 +983,18 @@ CORPUS = {
         guards=("if not fnp.all(fnp.isfinite(feats)):", "vals, vecs = fnp.linalg.eig(w)",
                 "vals = fnp.linalg.eigvals(w)"),
     ),
+    "gauss_algebra": Entry(
+        points=(
+            (8, 1, 1000, "exact"),          # trace mode: a float() of each layer's scale feeds only arithmetic
+            (16, 2, 30_000, "guarded"),     # diag Gauss objects: `(g @ w).relu()`, einsum '...i,...ij->...j'
+            (8, 2, 30_000, "guarded"),      # block: batched einsum Grams, trace(axis1=1, axis2=2), slogdet,
+            (32, 2, 10**6, "guarded"),      #   convolve(mode="same"), lexsort top-k, ix_ sub-blocks, triu
+            (8, 2, 2 * 10**5, "guarded"),   # full: functools.reduce over the layers, `g | h` fusion by a
+            (16, 3, 2 * 10**6, "guarded"),  #   batched inv (LinAlgError ladder), multi_dot, matrix_power tail
+        ),
+        guards=("if not fnp.all(fnp.isfinite(out)):", "prec = fnp.linalg.inv(both)",
+                "fused_cov = fnp.linalg.inv(prec[0] + prec[1])"),
+    ),
 }
 
 
