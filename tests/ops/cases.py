@@ -376,6 +376,13 @@ RANDOM = {
     "gamma_beta": "rng = fnp.random.default_rng(0); a = rng.gamma(2.0, 1.0, size=W); b = rng.beta(2.0, 3.0, size=W)",
     "laplace_logistic": "rng = fnp.random.default_rng(0); a = rng.laplace(0.0, 1.0, W); b = rng.logistic(0.0, 1.0, W)",
     "lognormal_binomial": "rng = fnp.random.default_rng(0); a = rng.lognormal(0.0, 1.0, W); b = rng.binomial(5, 0.5, W)",
+    # heavy tails and the rest of the Generator's samplers: weight 16 a draw (geometric's are int64)
+    "standard_t_chisquare": "rng = fnp.random.default_rng(0); a = rng.standard_t(3.0, size=(D, W)); b = rng.chisquare(2.0, W)",
+    "cauchy_gamma_f32": "rng = fnp.random.default_rng(0); a = rng.standard_cauchy(W); b = rng.standard_gamma(2.0, W, dtype=fnp.float32)",
+    "rayleigh_weibull_pareto_power": "rng = fnp.random.default_rng(0); r = rng.rayleigh(1.0, W) + rng.weibull(2.0, W) + rng.pareto(3.0, W) + rng.power(2.0, W)",
+    "gumbel_wald_vonmises": "rng = fnp.random.default_rng(0); r = rng.gumbel(0.0, 1.0, W) + rng.wald(1.0, 2.0, W) + rng.vonmises(0.0, 1.0, W)",
+    "triangular_f_geometric": "rng = fnp.random.default_rng(0); a = rng.triangular(-1.0, 0.0, 2.0, size=(D, W)); b = rng.f(3.0, 4.0, W) + rng.geometric(0.3, W)",
+    "standard_t_of_no_size_is_weak": "rng = fnp.random.default_rng(0); r = v * rng.standard_t(5.0) + v * rng.geometric(0.5)",
     # numpy's legacy global RNG: float64 always, a draw of no size is a (weak) Python float
     "legacy_seed_randn_rand": "fnp.random.seed(3); a = fnp.random.randn(D, W); b = fnp.random.rand(W)",
     "legacy_standard_normal_normal": "a = fnp.random.standard_normal((D, W)); b = fnp.random.normal(0.0, 2.0, size=W)",

@@ -49,7 +49,7 @@ def _check_seed(how: str, args, kwargs) -> None:
 
 
 _DRAW_BASE = {"uniform": 3}
-_DRAW_DEFAULT_DTYPE = {"integers": "int64"}
+_DRAW_DEFAULT_DTYPE = {"integers": "int64", "geometric": "int64"}
 
 
 #: each sampler's distribution parameters, in order (the size follows them)
@@ -58,6 +58,10 @@ _DRAW_PARAMS = {
     "normal": ("loc", "scale"), "uniform": ("low", "high"), "exponential": ("scale",), "integers": ("low", "high"),
     "poisson": ("lam",), "gamma": ("shape", "scale"), "beta": ("a", "b"), "laplace": ("loc", "scale"),
     "logistic": ("loc", "scale"), "lognormal": ("mean", "sigma"), "binomial": ("n", "p"),
+    "standard_t": ("df",), "chisquare": ("df",), "standard_cauchy": (), "standard_gamma": ("shape",),
+    "rayleigh": ("scale",), "weibull": ("a",), "pareto": ("a",), "power": ("a",), "gumbel": ("loc", "scale"),
+    "wald": ("mean", "scale"), "vonmises": ("mu", "kappa"), "triangular": ("left", "mode", "right"),
+    "f": ("dfnum", "dfden"), "geometric": ("p",),
 }
 #: The parameters numpy's sampler takes as a flopscope array. numpy checks every other one
 #: (a bound, a positive scale) with its own ufuncs on the array it was handed, inside
@@ -65,9 +69,9 @@ _DRAW_PARAMS = {
 _ARRAY_PARAMS_ACCEPTED = {("normal", "loc"), ("laplace", "loc"), ("logistic", "loc"), ("lognormal", "mean"),
                           ("binomial", "p"), ("integers", "low"), ("integers", "high")}
 #: Generator samplers whose numpy signature takes ``dtype`` right after ``size``
-_DTYPE_AFTER_SIZE = {"standard_normal", "random", "standard_exponential", "integers"}
+_DTYPE_AFTER_SIZE = {"standard_normal", "random", "standard_exponential", "integers", "standard_gamma"}
 #: samplers whose draw of no size numpy hands back as a Python int (the others: a Python float)
-_INT_SCALAR_DRAWS = {"poisson", "binomial"}
+_INT_SCALAR_DRAWS = {"poisson", "binomial", "geometric"}
 
 
 def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.") -> Value:
