@@ -312,6 +312,11 @@ SHAPE = {
     "block_pads_leaf_ndim": "r = fnp.block([[w], [v]]) * 2.0",
     "block_of_gram_drops_tag": "C = fnp.einsum('ij,kj->ik', w, w); r = fnp.block([[C, C]]) * 2.0",
     "vstack_hstack": "a = fnp.vstack([v, u]); b = fnp.hstack([v, u])",
+    # atleast_3d then the third axis: (n,) -> (1, n, 1), (m, n) -> (m, n, 1); numel(out), promoted
+    "dstack_matrices": "r = fnp.dstack([w, w, w]) * 2.0",
+    "dstack_vectors": "r = fnp.dstack((v, fnp.ones(W), v)) + 1.0",
+    "dstack_mixed_dtype": "r = fnp.dstack([w, fnp.ones((W, W))]) * 2.0",
+    "dstack_cube_and_matrix": "r = fnp.dstack([fnp.ones((W, 3, 2)), w[:, :3]]) * 2.0",
     "diag_of_vector": "r = fnp.diag(v)",
     "diag_of_matrix": "r = fnp.diag(w)",
     "diagonal": "a = fnp.diagonal(w); b = w.diagonal()",

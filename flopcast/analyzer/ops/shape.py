@@ -203,6 +203,30 @@ def _stack(ctx, args, kwargs, op=None):
     return Array(shape, dt, sym, dtype_origin=origin)
 
 
+@handler("dstack")
+def _dstack(ctx, args, kwargs):
+    """``fnp.dstack(arrays)``: numpy's atleast_3d of each ((n,) -> (1, n, 1), (m, n) -> (m, n, 1)),
+    joined along the third axis; flopscope bills numel(out) at the inputs' promoted dtype once
+    numpy has made it (a refused join charges nothing), and the result carries no symmetry."""
+    if len(args) + len(kwargs) != 1:
+        raise OpError("dstack with these arguments is not modelled")
+    items = [to_array(ctx, v) for v in _sequence(arg(args, kwargs, 0, "tup"))]
+    if not items:
+        raise OpError("dstack of an empty sequence")
+    cubes = [a.with_(shape=(1, 1, 1) if a.ndim == 0 else (1,) + a.shape + (1,) if a.ndim == 1
+                     else a.shape + (1,) if a.ndim == 2 else a.shape, sym=None) for a in items]
+    _check_joinable("concatenate", cubes, 2)
+    dt = dtypes.result_type(*(Operand(dtype=d) for d in dict.fromkeys(a.dtype for a in items)))
+    first = cubes[0]
+    shape = first.shape[:2] + (sum(a.shape[2] for a in cubes),) + first.shape[3:]
+    n = 1
+    for e in shape:
+        n *= e
+    origin = origin_of(items, dt)
+    ctx.charge("dstack", max(n, 1), dt, origin)
+    return Array(shape, dt, dtype_origin=origin)
+
+
 def _check_joinable(op: str, items: list[Array], axis) -> None:
     """numpy's refusals when joining arrays of known shapes (flopscope passes them on)."""
     if op == "stack":
