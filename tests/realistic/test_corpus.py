@@ -995,6 +995,17 @@ CORPUS = {
         guards=("if not fnp.all(fnp.isfinite(out)):", "prec = fnp.linalg.inv(both)",
                 "fused_cov = fnp.linalg.inv(prec[0] + prec[1])"),
     ),
+    "bootstrap_quantiles": Entry(
+        points=(
+            (8, 1, 20_000, "exact"),        # 32 samples do not fit: the closed-form first layer
+            (8, 1, 40_000, "exact"),        # n by recursive bisection on the cost model; trimmed means
+            (8, 2, 2 * 10**5, "guarded"),   # (quantile along axis 0, 3-arg where); Poisson-bootstrap
+            (16, 2, 10**6, "guarded"),      # binomial counts, then Dirichlet (exponential) weights by
+            (16, 2, 3 * 10**6, "guarded"),  # einsum 'bn,nw->bw'; median of array_split group means
+        ),
+        # IntFlag options, a NamedTuple plan, bisect over chunk sizes, itertools.product grid
+        guards=("if fnp.isnan(reps).any():",),
+    ),
 }
 
 
