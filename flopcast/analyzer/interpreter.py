@@ -23,6 +23,7 @@ import weakref
 import re
 import sys
 from collections import ChainMap
+from functools import cache
 from collections.abc import Mapping
 from dataclasses import astuple, dataclass, field, fields, replace
 from pathlib import PurePosixPath
@@ -4686,6 +4687,9 @@ class Interpreter:
                         return Unknown("", span, f"no attribute {name}")
                     raise
         if isinstance(obj, LibRef):
+            if not quiet and obj.path.startswith("py:") and _missing_stdlib_attr(obj.path[3:], name):
+                # `math.step(...)`: the standard library module is the one the run imports
+                raise UserRaise(span, f"AttributeError: module '{obj.path[3:]}' has no attribute '{name}'")
             return lib_attr(obj, name)
         if isinstance(obj, InstanceVal):
             if self.descriptors:
@@ -7199,6 +7203,22 @@ _STAGED_DISPATCH = {**_STMT_DISPATCH, **{kind: _staged(_STMT_DISPATCH[kind]) for
                                                                                           ast.Expr)}}
 _EXPR_DISPATCH = {getattr(ast, name[len("expr_"):]): fn for name, fn in vars(Interpreter).items()
                   if name.startswith("expr_") and hasattr(ast, name[len("expr_"):])}
+
+
+@cache
+def _missing_stdlib_attr(module: str, name: str) -> bool:
+    """Whether the standard library module ``module`` (a pure one flopcast models by name: math,
+    itertools, functools, operator, ...) has no attribute ``name``; False for anything else."""
+    if module not in _CHECKED_STDLIB:
+        return False
+    import importlib
+
+    return not hasattr(importlib.import_module(module), name)
+
+
+#: modules whose attributes are read from the interpreter's own copy (the run's is the same)
+_CHECKED_STDLIB = frozenset({"math", "cmath", "itertools", "functools", "operator", "statistics", "bisect",
+                             "heapq"})
 
 
 def _type_is_plain_type(cls: ClassVal) -> bool:

@@ -1,0 +1,55 @@
+"""A standard library module flopcast models by name (math, itertools, operator, ...) has the
+attributes of the module the run imports: ``math.step(4)`` raises AttributeError there. flopcast
+took any name for a function of unknown result, so a loop bounded by it was unbounded (a
+mutant of lhs_coroutine analysed past 30 CPU s) and a handler for the AttributeError never ran.
+Checked against the real flopscope."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from oracle import assert_exact_match, measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+PROGRAM = """\
+    import itertools
+    import math as m
+
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            try:
+                k = {call}
+            except AttributeError:
+                k = 2
+            x = w
+            n = 0
+            while n < k:
+                x = x @ w
+                n += 1
+            return fnp.zeros((mlp.depth, mlp.width)) + x[0]
+    """
+POINTS = (Point(8, 1, 2**41), Point(16, 2, 2**41))
+
+CALLS = {
+    "a_math_function_that_does_not_exist": "m.step(4)",
+    "an_itertools_name_that_does_not_exist": "len(list(itertools.sliding(range(3), 2)))",
+    "a_math_function_that_exists": "m.isqrt(10)",
+}
+
+
+@pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
+def test_a_stdlib_modules_attributes_are_the_real_modules(tmp_path, call):
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(PROGRAM.format(call=call)))
+    for point in POINTS:
+        report = analyze(path, point)
+        assert report.total.exact and not report.raises and not report.unpriced, (report.total, report.raises)
+        assert_exact_match(report, measure(path, point))
