@@ -1,4 +1,4 @@
-"""A standard library module flopcast models by name (math, itertools, operator, ...) has the
+"""A standard library module flopcast models by name (math, itertools, operator, ...) and a list have the
 attributes of the module the run imports: ``math.step(4)`` raises AttributeError there. flopcast
 took any name for a function of unknown result, so a loop bounded by it was unbounded (a
 mutant of lhs_coroutine analysed past 30 CPU s) and a handler for the AttributeError never ran.
@@ -47,6 +47,26 @@ CALLS = {
 
 @pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
 def test_a_stdlib_modules_attributes_are_the_real_modules(tmp_path, call):
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(PROGRAM.format(call=call)))
+    for point in POINTS:
+        report = analyze(path, point)
+        assert report.total.exact and not report.raises and not report.unpriced, (report.total, report.raises)
+        assert_exact_match(report, measure(path, point))
+
+
+LISTS = {
+    "a_name_no_list_has": "[1, 2].average()",
+    "a_name_no_list_of_a_comprehension_has": "[x for x in range(3)].mean()",
+    "a_list_method": "[3, 2].index(2) + 1",
+}
+
+
+@pytest.mark.parametrize("call", LISTS.values(), ids=LISTS.keys())
+def test_a_name_no_list_or_iterator_has_raises_attribute_error(tmp_path, call):
+    """``pending.average()`` on a list (a mutant of lhs_coroutine) is Python's AttributeError;
+    flopcast left it an unknown result, and a loop that took its length from it never ended
+    in the analysis. A name some iterable a list value stands for has (``index``) is not raised."""
     path = tmp_path / "estimator.py"
     path.write_text(textwrap.dedent(PROGRAM.format(call=call)))
     for point in POINTS:

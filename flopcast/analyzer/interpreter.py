@@ -4865,6 +4865,10 @@ class Interpreter:
                 # `fnp.load(path).files` (flopscope's load returns a plain dict, not numpy's NpzFile);
                 # (a ListVal also stands for other iterables: map(), zip(), a generator expression)
                 raise UserRaise(span, f"AttributeError: 'dict' object has no attribute '{name}'")
+            if obj.__class__ is ListVal and not obj.is_set and obj.view_of is None and not quiet \
+                    and not name.startswith("__") and name not in _ITERABLE_ATTRS:
+                # `pending.average()`: a name no list has, nor any iterable a ListVal stands for
+                raise UserRaise(span, f"AttributeError: 'list' object has no attribute '{name}'")
             return BoundLib("py." + name, obj)
         if isinstance(obj, NumpyScalar):
             if name in ("item",):
@@ -7030,6 +7034,14 @@ def _source(node: ast.AST) -> str:
     if text is None:
         text = _SOURCES[node] = ast.unparse(node)
     return text
+
+
+#: The attributes of every iterable a ListVal may stand for (a list, map(), zip(), filter(),
+#: enumerate(), reversed(), a generator, a range, a tuple, a set): a name outside them all is
+#: Python's AttributeError, whichever it is.
+_ITERABLE_ATTRS = frozenset(n for t in (list, tuple, set, frozenset, range, map, zip, filter, enumerate, reversed,
+                                        type(x for x in ()), type(iter([])), type(iter(())), type({}.keys()))
+                            for n in dir(t))
 
 
 #: The methods of dict and list that an instance of a user subclass finds on its container.
