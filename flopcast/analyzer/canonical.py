@@ -279,7 +279,7 @@ class Canon:
 
     def _generator(self, value: Generator) -> tuple:
         ident, _ = self.number(self.idents, ("gen", value.ident), value)
-        return ("G", ident, value.plain)
+        return ("G", ident, value.plain, value.legacy)
 
     def _reference(self, value: Any) -> tuple:
         return (type(value).__name__, getattr(value, "path", None) or getattr(value, "name", None),

@@ -4796,7 +4796,7 @@ class Interpreter:
         if isinstance(obj, Builtin) and obj.name in ("object", "type") and name == "__new__":
             return Builtin(f"{obj.name}.__new__")
         if isinstance(obj, Generator):
-            return BoundLib("random.Generator." + name, obj)
+            return BoundLib(("random.RandomState." if obj.legacy else "random.Generator.") + name, obj)
         if isinstance(obj, ExitStackVal) and name in exit_stack.METHODS:
             return BoundLib("py:ExitStack." + name, obj)
         if isinstance(obj, PyGenerator) and obj.function is not None and name in ("send", "close"):
@@ -5716,6 +5716,27 @@ class Interpreter:
             "flops_remaining": Known(self.budget - used),
         })
 
+    def _legacy_draw(self, path: str, args: list, kwargs: dict, span: Span) -> Value:
+        """A method of a RandomState (``fnp.random.RandomState(seed).randn(n, w)``), priced by the
+        legacy global function of its name under its own op name (ops.legacy_method)."""
+        method = path[len("random.RandomState."):]
+        price = ops.legacy_method(path)
+        if price is None:
+            return self._unpriced_at(span, f"RandomState.{method}", f"RandomState.{method} is not modelled by flopcast")
+        saved = self.span
+        self.span = span
+        try:
+            mark = len(self.result.charges)
+            drawn = price(self, list(args), dict(kwargs))
+            memory_limit.check(self, path, args, drawn, mark)
+            return drawn
+        except OpError as exc:
+            return self._unpriced_at(span, f"RandomState.{method}", str(exc))
+        except OpRaises as exc:
+            return self.op_raises(span, f"RandomState.{method}", exc)
+        finally:
+            self.span = saved
+
     def call_bound(self, func: BoundLib, args, kwargs, span, node) -> Value:
         path, recv = func.path, func.receiver
         if path in (dispatch.REGISTER, dispatch.REGISTER_AS):
@@ -5752,8 +5773,10 @@ class Interpreter:
             if isinstance(recv, Array) and path.startswith("numpy.") and path[6:] in IN_PLACE_METHODS:
                 return self._plain_in_place(recv, path[6:], args, kwargs, span)
             flopscope_recv = recv.with_(plain=False, presumed=recv.presumed, value=recv.value) \
-                if isinstance(recv, Array) else Generator()
+                if isinstance(recv, Array) else Generator(legacy=recv.legacy)
             return plain_numpy.free(self, lambda: self.call_bound(BoundLib(path, flopscope_recv), args, kwargs, span, node))
+        if path.startswith("random.RandomState."):
+            return self._legacy_draw(path, args, kwargs, span)
         if path.startswith("random.Generator."):
             method = path[len("random.Generator."):]
             saved = self.span

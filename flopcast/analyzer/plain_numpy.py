@@ -87,7 +87,7 @@ def as_plain(value: Value) -> Value:
     if isinstance(value, TupleVal):
         return TupleVal(tuple(as_plain(v) for v in value.items))
     if isinstance(value, Generator) and not value.plain:
-        return Generator(plain=True)
+        return Generator(plain=True, legacy=value.legacy)
     if isinstance(value, NpzFile):
         # np.load's NpzFile hands out plain ndarrays (fnp.load's dict: fnp_result)
         return NpzFile({k: as_plain(a) for k, a in value.arrays.items()}, value.meta)

@@ -602,6 +602,7 @@ class BoundLib(Value):
 class Generator(Value):
     ident: int = field(default_factory=fresh_ident)
     plain: bool = False  # numpy's own generator (np.random.default_rng): free draws, plain arrays
+    legacy: bool = False  # a RandomState: its methods are flopscope's random.RandomState.<name>
 
 
 @dataclass(eq=False)

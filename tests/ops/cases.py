@@ -1144,3 +1144,20 @@ AXIS_BY_POSITION = {
     "reductions_axis_by_position": "r = fnp.sum(w, 0) + w.mean(1) + fnp.max(w, -1) + fnp.average(w, 0, v)",
 }
 FAMILIES["axis_by_position"] = AXIS_BY_POSITION
+
+# numpy's legacy generator object: flopscope bills RandomState.<name> at the legacy global
+# function's price, under its own op name (were unpriced, and everything computed from them)
+RANDOM_STATE = {
+    "random_state_randn_rand": "rs = fnp.random.RandomState(3); a = rs.randn(D, W); b = rs.rand(W); r = a @ w",
+    "random_state_scalar_draw_is_weak": "rs = fnp.random.RandomState(0); r = w * rs.randn()",
+    "random_state_normal_family": "rs = fnp.random.RandomState(1); a = rs.standard_normal((D, W)); b = rs.normal(0.0, 2.0, size=W); c = rs.uniform(-1, 1, (D, W)); r = a + b + c",
+    "random_state_random_exponential": "rs = fnp.random.RandomState(); r = rs.random(W) + rs.random_sample((W,)) + rs.exponential(1.0, W)",
+    "random_state_int_draws": "rs = fnp.random.RandomState(2); a = rs.randint(0, W, size=(D, W)); b = rs.poisson(3.0, W); c = rs.binomial(4, 0.5, (D, W)); r = a + b + c + v",
+    "random_state_randint_scalar": "rs = fnp.random.RandomState(2); k = rs.randint(3); r = v * k",
+    "random_state_choice_permutation_shuffle": "rs = fnp.random.RandomState(5); a = rs.choice(W, size=3); b = rs.permutation(W); x = fnp.ones((W, 2)); rs.shuffle(x); r = w[b] + x[a].sum()",
+    "random_state_choice_without_replacement_with_p": "rs = fnp.random.RandomState(5); p = fnp.ones(W) / W; r = rs.choice(v, 2, replace=False, p=p) * 2",
+    "random_state_gamma_beta_lognormal": "rs = fnp.random.RandomState(7); r = rs.gamma(2.0, 1.0, W) + rs.beta(1.0, 2.0, W) + rs.lognormal(0.0, 1.0, W)",
+    "random_state_reseeded": "rs = fnp.random.RandomState(7); rs.seed(11); r = rs.randn(W) * v",
+    "numpy_random_state_draws_free": "import numpy as np; rs = np.random.RandomState(3); r = fnp.asarray(rs.randn(D, W)) @ w",
+}
+FAMILIES["random_state"] = RANDOM_STATE

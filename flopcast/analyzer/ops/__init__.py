@@ -49,6 +49,6 @@ from flopcast.analyzer.ops.elementwise import (
 )
 from flopcast.analyzer.ops.methods import ARRAY_METHOD_OPS
 from flopcast.analyzer.ops.operands import dtype_arg, known_int, to_array, unknown_operand_reason
-from flopcast.analyzer.ops.random import random_draw
+from flopcast.analyzer.ops.random import legacy_method, random_draw
 from flopcast.analyzer.ops.registry import HANDLERS, OpError, OpRaises, dispatch, handles
 from flopcast.analyzer.ops.shape import transpose_attr

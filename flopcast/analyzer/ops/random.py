@@ -7,6 +7,7 @@ uniform 3N, random/integers 1); choice and permutation follow flopscope's
 
 from __future__ import annotations
 
+import functools
 from functools import lru_cache
 from typing import Optional
 
@@ -23,7 +24,7 @@ from flopcast.analyzer.ops.operands import (
     shape_of,
     to_array,
 )
-from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
+from flopcast.analyzer.ops.registry import HANDLERS, OpError, OpRaises, categories, handler
 from flopcast.analyzer.ops.sorting import _ceil_log2
 from flopcast.analyzer.values import Array, Builtin, DTypeRef, Generator, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
 
@@ -283,8 +284,18 @@ def _choice_permutation(ctx, method: str, args, kwargs) -> Value:
 # numpy's legacy global RNG (``fnp.random.seed``, ``fnp.random.randn(n, w)``): float64 always
 # (no dtype=), billed as ``random.<name>``; a draw of no size is a Python float.
 
+@handler("random.RandomState")
+def _random_state(ctx, args, kwargs):
+    """``fnp.random.RandomState(seed)``: numpy's legacy generator, whose samplers flopscope bills
+    as ``random.RandomState.<name>`` at the legacy global functions' prices (LEGACY_METHODS)."""
+    if len(args) > 1 or set(kwargs) - {"seed"}:
+        raise OpError("fnp.random.RandomState with these arguments is not modelled")
+    _check_seed("seed", args, kwargs)
+    return Generator(legacy=True)
+
+
 @handler("random.seed")
-def _legacy_seed(ctx, args, kwargs):
+def _legacy_seed(ctx, args, kwargs, op=None):
     _check_seed("seed", args, kwargs)
     return Known(None)
 
@@ -312,12 +323,12 @@ _LEGACY_INT_DRAWS = {"poisson", "binomial"}
          "random.gamma", "random.beta", "random.laplace", "random.logistic", "random.lognormal",
          "random.binomial")
 def _legacy_sized(ctx, args, kwargs, op=None):
-    method = op.split(".", 1)[1]
+    method = op.rsplit(".", 1)[1]
     if "dtype" in kwargs:
         raise OpError(f"fnp.{op} has no dtype= (numpy raises TypeError)")
     if method in _LEGACY_INT_DRAWS:
         kwargs = {**kwargs, "dtype": Known("int64")}
-    value = random_draw(ctx, method, args, kwargs, prefix="random.")
+    value = random_draw(ctx, method, args, kwargs, prefix=op[:-len(method)])
     if isinstance(value, NumpyScalar):
         kind = "int" if method in _LEGACY_INT_DRAWS else "float"
         return Unknown(kind, ctx.span, f"the value fnp.{op}() draws")
@@ -334,7 +345,7 @@ def _shuffle(ctx, op: str, args, kwargs) -> Value:
     if not isinstance(x, Array) or x.ndim == 0:
         raise OpError(f"{op} of something other than an array is not modelled")
     axis = known_int(arg(args, kwargs, 1, "axis", Known(0)), "shuffle axis")
-    if op == "random.shuffle" and axis != 0:
+    if op in ("random.shuffle", "random.RandomState.shuffle") and axis != 0:
         raise OpError("fnp.random.shuffle takes no axis")
     ctx.charge(op, max(x.shape[axis_index(axis, x.ndim)], 1), None)
     ctx.write_in_place(x)
@@ -342,12 +353,12 @@ def _shuffle(ctx, op: str, args, kwargs) -> Value:
 
 
 @handler("random.shuffle")
-def _legacy_shuffle(ctx, args, kwargs):
-    return _shuffle(ctx, "random.shuffle", args, kwargs)
+def _legacy_shuffle(ctx, args, kwargs, op=None):
+    return _shuffle(ctx, op, args, kwargs)
 
 
 @handler("random.permutation")
-def _legacy_permutation(ctx, args, kwargs):
+def _legacy_permutation(ctx, args, kwargs, op=None):
     """``fnp.random.permutation(x)``: max(len, 1), dtype-neutral, weight 4; int64 for an int x."""
     if len(args) != 1 or kwargs:
         raise OpError("fnp.random.permutation with these arguments is not modelled")
@@ -359,12 +370,12 @@ def _legacy_permutation(ctx, args, kwargs):
         if arr.ndim == 0:
             raise OpError("fnp.random.permutation of a 0-d array is not modelled")
         n, shape, dt = arr.shape[0], arr.shape, arr.dtype
-    ctx.charge("random.permutation", max(n, 1), None)
+    ctx.charge(op, max(n, 1), None)
     return Array(shape, dt, vrange=(0, max(n - 1, 0)) if dt == "int64" and isinstance(x, Known) else None)
 
 
 @handler("random.choice")
-def _legacy_choice(ctx, args, kwargs):
+def _legacy_choice(ctx, args, kwargs, op=None):
     """``fnp.random.choice(a, size=None, replace=True, p=None)`` (the legacy global RNG):
     draws (+ 3n + draws·⌈log2 n⌉ with ``p``), or n without replacement (n·⌈log2 n⌉ with ``p``),
     dtype-neutral, weight 4; n is the pool."""
@@ -397,14 +408,14 @@ def _legacy_choice(ctx, args, kwargs):
         base = max(draws, 1) + ((3 * pool + max(draws, 1) * log2) if with_p else 0)
     else:
         base = max(pool * log2, 1) if with_p else max(pool, 1)
-    ctx.charge("random.choice", base, None)
+    ctx.charge(op, base, None)
     if shape == ():
         return NumpyScalar(dt)
     return Array(shape, dt, vrange=(0, pool - 1) if isinstance(a, Known) else None)
 
 
 @handler("random.randint")
-def _legacy_randint(ctx, args, kwargs):
+def _legacy_randint(ctx, args, kwargs, op=None):
     """``fnp.random.randint(low, high=None, size=None, dtype=int)``: numel of the draw at its dtype
     (int64 by default); a draw of no size is a Python int."""
     if len(args) > 4 or set(kwargs) - {"low", "high", "size", "dtype"}:
@@ -413,15 +424,25 @@ def _legacy_randint(ctx, args, kwargs):
     explicit = dtype_arg(arg(args, kwargs, 3, "dtype"))
     dt = explicit or "int64"
     shape = () if _none(size) else new_shape(known_shape(size, "size", ctx))
-    _check_parameters("random.", "randint", {"low": arg(args, kwargs, 0, "low"), "high": arg(args, kwargs, 1, "high")},
+    _check_parameters(op[:-len("randint")], "randint", {"low": arg(args, kwargs, 0, "low"), "high": arg(args, kwargs, 1, "high")},
                       shape)
     if _none(size):
         if explicit is not None:
             raise OpError("fnp.random.randint of no size with dtype= is not modelled")
-        ctx.charge("random.randint", 1, "int64")
+        ctx.charge(op, 1, "int64")
         return Unknown("int", ctx.span, "the value fnp.random.randint() draws")
     n = 1
     for d in shape:
         n *= d
-    ctx.charge("random.randint", max(n, 1), dt)
+    ctx.charge(op, max(n, 1), dt)
     return Array(shape, dt)
+
+
+def legacy_method(op: str):
+    """The handler of ``RandomState.<name>`` (``op``: ``random.RandomState.<name>``), or None:
+    flopscope bills each at the price of the legacy global function of that name (measured on
+    0.12.4, tests/ops), under its own op name, which the handler is given."""
+    fn = HANDLERS.get("random." + op[len("random.RandomState."):])
+    if fn is None or not op.startswith("random.RandomState.") or op not in categories():
+        return None
+    return functools.partial(getattr(fn, "func", fn), op=op)
