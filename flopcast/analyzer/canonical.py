@@ -62,6 +62,15 @@ _EXACT_SCALARS = frozenset(_SCALARS)
 class Canon:
     """One walk: identities numbered in order of first meeting, shared across calls of ``form``."""
 
+    #: Whether the class writes a plain Known and a user instance as Canon does (it overrides
+    #: neither ``form`` nor ``_instance``): the containers' loops then write them without the
+    #: dispatch (``_items``). Set for each subclass (``__init_subclass__``).
+    _direct = True
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._direct = cls.form is Canon.form and cls._instance is Canon._instance and cls.number is Canon.number
+
     def __init__(self, nonzero_counts: Optional[dict] = None) -> None:
         # The interpreter's nonzero count chosen per mask identity: part of what a mask is.
         self.nonzero_counts = nonzero_counts or {}
@@ -112,9 +121,9 @@ class Canon:
     def _known_value(self, value: Known) -> tuple:
         v = value.value
         cls = v.__class__
-        if cls is float:
-            return ("K", ("float", v.hex()))
         if cls in _EXACT_SCALARS:
+            if cls is float:
+                return _known_form(value, v)
             return ("K", (cls.__name__, v))
         if cls is set:
             # a set is an object that can change (builtins.set_of): named by its object, as a list
@@ -125,7 +134,7 @@ class Canon:
             n = objects[id(v)] = len(objects)
             self.by_object.append(v)
             return ("KS", n, tuple(_known(x) for x in v))  # in its iteration order
-        return ("K", _known(v))
+        return _known_form(value, v)
 
     def _count(self, value: CountKnown) -> tuple:
         # a size read from a selection: its tests are answered and recorded (sizetests.py)
@@ -139,6 +148,8 @@ class Canon:
         return ("CM", self.form(value.maps))  # its maps: the list, and the dicts it shares
 
     def _tuple(self, value: TupleVal) -> tuple:
+        if self._direct:
+            return ("T", self._items(value.items))
         form = self.form
         return ("T", tuple([form(v) for v in value.items]))
 
@@ -149,8 +160,28 @@ class Canon:
             return ("L", n, None)
         n = objects[id(value)] = len(objects)
         self.by_object.append(value)
+        if self._direct:
+            return ("L", n, self._items(value.items))
         form = self.form
         return ("L", n, tuple([form(v) for v in value.items]))
+
+    def _items(self, items) -> tuple:
+        """``tuple(self.form(v) for v in items)`` for a class that keeps the dispatch (``_direct``),
+        with a plain Known, and a user instance met already, written without it (the items of a
+        memo's tuples are most of a cost model's state, walked at each of its calls' keys)."""
+        form, objects = self.form, self.objects
+        out = []
+        append = out.append
+        for v in items:
+            cls = v.__class__
+            if cls is Known:
+                append(_KNOWN_FORM(self, v))
+            elif cls is InstanceVal:
+                n = objects.get(id(v))
+                append(("I", n) if n is not None else _INSTANCE_FORM(self, v))
+            else:
+                append(form(v))
+        return tuple(out)
 
     def _form_by_kind(self, value: Any) -> Any:
         for kind, method in _KINDS:
@@ -168,17 +199,46 @@ class Canon:
         return ("S", value.dtype, value.dtype_origin)
 
     def _dict(self, value: DictVal) -> tuple:
-        n, new = self.number(self.objects, id(value), value)
-        if not new:
+        objects = self.objects
+        n = objects.get(id(value))
+        if n is not None:
             return ("D", n)
-        items = tuple((self.form(k.value) if isinstance(k, ObjKey) else _known(k), self.form(v))
-                      for k, v in value.items.items())
-        return ("D", n, items, self.form(value.factory) if value.factory is not None else None)
+        n = objects[id(value)] = len(objects)  # (Canon.number, inlined)
+        self.by_object.append(value)
+        form = self.form
+        out = []
+        append = out.append
+        if self._direct:
+            # (Canon._items, inlined: each key's form comes before its value's)
+            for k, v in value.items.items():
+                kcls = k.__class__
+                if kcls is tuple:
+                    key = _known_key(k)
+                elif isinstance(k, ObjKey):
+                    key = form(k.value)
+                else:
+                    key = _known(k)
+                cls = v.__class__
+                if cls is Known:
+                    append((key, _KNOWN_FORM(self, v)))
+                elif cls is InstanceVal:
+                    m = objects.get(id(v))
+                    append((key, ("I", m) if m is not None else _INSTANCE_FORM(self, v)))
+                else:
+                    append((key, form(v)))
+        else:
+            for k, v in value.items.items():
+                append((form(k.value) if isinstance(k, ObjKey) else _known_key(k) if k.__class__ is tuple else _known(k),
+                        form(v)))
+        return ("D", n, tuple(out), form(value.factory) if value.factory is not None else None)
 
     def _instance(self, value: InstanceVal) -> tuple:
-        n, new = self.number(self.objects, id(value), value)
-        if not new:
+        objects = self.objects
+        n = objects.get(id(value))
+        if n is not None:
             return ("I", n)
+        n = objects[id(value)] = len(objects)  # (Canon.number, inlined)
+        self.by_object.append(value)
         if value.payload is not None:
             return ("I", n, self.definition(value.cls), self.attributes(value.attrs), self.form(value.payload))
         return ("I", n, self.definition(value.cls), self.attributes(value.attrs))
@@ -317,9 +377,20 @@ class Canon:
         # keys and loop probes).
         # (made_function, inlined: a Python call per function and walk was a tenth of the walks)
         objects, by_object, namer = self.objects, self.by_object, type(self).definition
+        direct = self._direct
         out = []
         for k, v in env.items():
-            if v.__class__ is FunctionVal and v.closure is None and not v.attrs and id(v) not in objects:
+            cls = v.__class__
+            if direct:
+                # a plain Known, and a user instance met already, without the dispatch (Canon._items)
+                if cls is Known:
+                    out.append((k, _KNOWN_FORM(self, v)))
+                    continue
+                if cls is InstanceVal:
+                    n = objects.get(id(v))
+                    out.append((k, ("I", n) if n is not None else _INSTANCE_FORM(self, v)))
+                    continue
+            if cls is FunctionVal and v.closure is None and not v.attrs and id(v) not in objects:
                 made = v.form
                 got = made.get(namer) if made is not None else None
                 if got is not None:
@@ -388,6 +459,52 @@ _MENTIONED: "weakref.WeakKeyDictionary[ast.AST, Optional[tuple]]" = weakref.Weak
 _UNSEEN = object()
 
 
+def _immutable(v: Any) -> bool:
+    """Whether ``v`` is a number, text or None of an exact class, or a tuple of such values: what
+    it is, and so its form, can never change."""
+    cls = v.__class__
+    if cls is tuple:
+        for x in v:
+            if not _immutable(x):
+                return False
+        return True
+    return cls in _EXACT_SCALARS
+
+
+def _known_form(value: Known, v: Any) -> tuple:
+    """``("K", _known(v))`` of a Known holding ``v`` (not a set), kept on the Known when ``v`` can
+    never change (a float's hex text and a tuple's items were remade at every walk of a cost
+    model's memo). The Known's value is read by the caller, as before (counters.py watches reads);
+    what is kept names the value it was made of, so a copy of the Known with another value
+    (lsp.incremental copies fields) makes its own."""
+    kept = value.__dict__.get("_form")
+    if kept is not None and kept[0] is v:
+        return kept[1]
+    form = ("K", ("float", v.hex())) if v.__class__ is float else ("K", _known(v))
+    if _immutable(v):
+        value.__dict__["_form"] = (v, form)
+    return form
+
+
+#: _known of the tuples that are dict keys (a memo's (layer, alg, bucket)): id -> (the tuple, its
+#: form); the tuple is held, so its id stays its own while it is here. Emptied when full.
+_KEY_FORMS: dict = {}
+_KEY_FORMS_MAX = 1 << 16
+
+
+def _known_key(k: tuple) -> Any:
+    """``_known(k)`` of a tuple, kept while ``k`` can never change (``_immutable``)."""
+    kept = _KEY_FORMS.get(id(k))
+    if kept is not None and kept[0] is k:
+        return kept[1]
+    form = _known(k)
+    if _immutable(k):
+        if len(_KEY_FORMS) >= _KEY_FORMS_MAX:
+            _KEY_FORMS.clear()
+        _KEY_FORMS[id(k)] = (k, form)
+    return form
+
+
 def _known(v: Any) -> Any:
     # The exact classes first (a walk meets a log's tuples of texts and ints item by item:
     # staged_pipeline's STAGE_LOG at every probe); subclasses (np.float64, IntEnum members)
@@ -424,6 +541,7 @@ _KINDS = (
     (Builtin, Canon._reference), (ClassVal, Canon._class), (ModuleVal, Canon._module),
 )
 _FORMS = dict(_KINDS)
+_KNOWN_FORM, _INSTANCE_FORM = Canon._known_value, Canon._instance  # what the dispatch calls for these classes
 
 
 def canonical(*parts: Any) -> Optional[tuple]:

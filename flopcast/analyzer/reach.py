@@ -49,6 +49,9 @@ class Reach:
         # told a global's place, so that a counter kept there can be rewritten.
         self.leaf = getattr(canon, "leaf", None)
         self.partial: tuple = ()  # the parts written before ``more`` gave up (None)
+        # id of a module met -> its key (Module.key is a property, asked once per function met; the
+        # module is held by the functions the walk numbered, so its id stays its own)
+        self.keys: dict = {}
 
     def more(self) -> Optional[tuple]:
         """The parts for the objects the walk met since the last call (and what they reach);
@@ -59,7 +62,7 @@ class Reach:
         objects = canon.by_object
         numbered = canon.objects  # id -> number of the objects written
         parts: list = []
-        code_done, classes_done, written = self.code_done, self.classes_done, self.written
+        code_done, classes_done, written, keys = self.code_done, self.classes_done, self.written, self.keys
         at = self.at  # (a local: most objects met are arrays, passed over)
         while at < len(objects):
             obj = objects[at]
@@ -71,18 +74,21 @@ class Reach:
                     self.at = at
                     self.partial = tuple(parts)
                     return None
-                done = (id(obj.node), module.key)
+                key = keys.get(id(module))
+                if key is None:
+                    key = keys[id(module)] = module.key
+                done = (id(obj.node), key)
                 if done not in code_done:
                     code_done.add(done)
                     names = _code_names(obj.node)
-                    env = envs.get(module.key)
+                    env = envs.get(key)
                     if names is None or env is None:
                         self.at = at
                         self.partial = tuple(parts)
                         return None
-                    seen = written.get(module.key)
+                    seen = written.get(key)
                     if seen is None:
-                        seen = written[module.key] = set()
+                        seen = written[key] = set()
                     # Only the names bound now: the names looked for are the same in two walks
                     # that met the same code, so those left out are the ones unbound in both.
                     fresh = names - seen
@@ -90,7 +96,7 @@ class Reach:
                         seen |= fresh
                         new = [name for name in sorted(fresh) if name in env]
                         if new:
-                            parts.append((module.key, self.globals(env, new)))
+                            parts.append((key, self.globals(env, new)))
                 # (a class met already is written: its number again would add nothing)
                 if obj.owner is not None and id(obj.owner) not in numbered:
                     parts.append(("owner", form(obj.owner)))

@@ -726,6 +726,31 @@ def signature(value: Value, depth: int = 0):
     Arrays compare by shape, dtype and symmetry (not identity); unknown scalars all look
     alike; containers and instances compare by content, a few levels deep.
     """
+    # The exact classes of most values first (a recursion's key walks a cost model's memo: a
+    # million isinstance calls in switch_planner); every other value takes the chain below,
+    # which writes what it always wrote.
+    cls = value.__class__
+    if cls is Known:
+        v = value.value
+        try:
+            hash(v)
+            return ("K", type(v).__name__, v)
+        except TypeError:
+            return ("K", repr(v))
+    if cls is TupleVal or cls is ListVal or cls is InstanceVal or cls is DictVal:
+        if depth > 3:
+            return ("deep", cls.__name__)
+        if cls is TupleVal or cls is ListVal:
+            return ("L", tuple([signature(v, depth + 1) for v in value.items]))
+        if cls is InstanceVal:
+            return ("I", id(value), tuple(sorted([(k, signature(v, depth + 1)) for k, v in value.attrs.items()])))
+        if cls is DictVal:
+            return ("D", tuple(sorted([(repr(k), signature(v, depth + 1)) for k, v in value.items.items()])))
+    return _signature(value, depth)
+
+
+def _signature(value: Value, depth: int):
+    """``signature`` of a value of any class."""
     if isinstance(value, Known):
         v = value.value
         try:
