@@ -27,7 +27,7 @@ from functools import cache
 from collections.abc import Mapping
 from dataclasses import astuple, dataclass, field, fields, replace
 from pathlib import PurePosixPath
-from typing import Any, NoReturn, Optional
+from typing import Any, Callable, NoReturn, Optional
 
 from flopcast.syntax import ast_children, ast_walk
 from flopcast import installed
@@ -5723,19 +5723,33 @@ class Interpreter:
         price = ops.legacy_method(path)
         if price is None:
             return self._unpriced_at(span, f"RandomState.{method}", f"RandomState.{method} is not modelled by flopcast")
+        return self._sampler(span, f"RandomState.{method}", path, args, lambda: price(self, list(args), dict(kwargs)))
+
+    def _sampler(self, span: Span, what: str, op: Optional[str], args, price: Callable[[], Value]) -> Value:
+        """A generator's method, priced by ``price()`` at ``span`` and its result checked against
+        the memory limit (as ``op``; None: it allocates nothing); what the handler cannot price
+        is unpriced, and what numpy refuses is the program's raise."""
         saved = self.span
         self.span = span
         try:
             mark = len(self.result.charges)
-            drawn = price(self, list(args), dict(kwargs))
-            memory_limit.check(self, path, args, drawn, mark)
+            drawn = price()
+            if op is not None:
+                memory_limit.check(self, op, args, drawn, mark)
             return drawn
         except OpError as exc:
-            return self._unpriced_at(span, f"RandomState.{method}", str(exc))
+            return self._unpriced_at(span, what, str(exc))
         except OpRaises as exc:
-            return self.op_raises(span, f"RandomState.{method}", exc)
+            return self.op_raises(span, what, exc)
         finally:
             self.span = saved
+
+    def _spawn(self, args, kwargs, span: Span) -> Value:
+        # flopscope's spawn(self, n_children): one argument, by position or by that name
+        given = list(args) + [kwargs[k] for k in kwargs if k == "n_children"]
+        if len(given) != 1 or set(kwargs) - {"n_children"}:
+            raise UserRaise(span, "TypeError: _CountedGenerator.spawn() takes exactly one argument (n_children)")
+        return ListVal([Generator() for _ in range(max(ops.known_int(given[0], "n"), 0))])
 
     def call_bound(self, func: BoundLib, args, kwargs, span, node) -> Value:
         path, recv = func.path, func.receiver
@@ -5779,26 +5793,9 @@ class Interpreter:
             return self._legacy_draw(path, args, kwargs, span)
         if path.startswith("random.Generator."):
             method = path[len("random.Generator."):]
-            saved = self.span
-            self.span = span
-            try:
-                if method in ("spawn",):
-                    # flopscope's spawn(self, n_children): one argument, by position or by that name
-                    given = list(args) + [kwargs[k] for k in kwargs if k == "n_children"]
-                    if len(given) != 1 or set(kwargs) - {"n_children"}:
-                        raise UserRaise(span, "TypeError: _CountedGenerator.spawn() takes exactly one argument "
-                                              "(n_children)")
-                    return ListVal([Generator() for _ in range(max(ops.known_int(given[0], "n"), 0))])
-                mark = len(self.result.charges)
-                drawn = ops.random_draw(self, method, args, kwargs)
-                memory_limit.check(self, f"random.Generator.{method}", args, drawn, mark)
-                return drawn
-            except OpError as exc:
-                return self._unpriced_at(span, f"rng.{method}", str(exc))
-            except OpRaises as exc:
-                return self.op_raises(span, f"rng.{method}", exc)
-            finally:
-                self.span = saved
+            if method == "spawn":
+                return self._sampler(span, f"rng.{method}", None, args, lambda: self._spawn(args, kwargs, span))
+            return self._sampler(span, f"rng.{method}", path, args, lambda: ops.random_draw(self, method, args, kwargs))
         if path.startswith("numpy."):
             method = path[len("numpy."):]
             if method in ("item", "tolist") and not args and not kwargs and recv.__class__ is Array \
