@@ -1006,6 +1006,20 @@ CORPUS = {
         # IntFlag options, a NamedTuple plan, bisect over chunk sizes, itertools.product grid
         guards=("if fnp.isnan(reps).any():",),
     ),
+    "sigma_cubature": Entry(
+        points=(
+            (8, 1, 6000, "guarded"),        # mc: RandomState normals via fnp.asarray(float32), choice subset
+            (8, 2, 8000, "guarded"),        # diag, diag (both demotion loops ran)
+            (8, 2, 11_200, "guarded"),      # mc then diag
+            (8, 2, 20_000, "guarded"),      # sigma then mc: the covariance is formed for the mc layer
+            (16, 2, 100_000, "guarded"),    # sigma -> mc with the cholesky jitter-doubling ladder (for-else)
+            (32, 3, 1_200_000, "guarded"),  # sigma x3, float32 points at width 32
+        ),
+        # lru_cache'd cost table keyed by (width, depth), dict-of-lambdas dispatch,
+        # enumerate(zip(weights, weights[1:] + [None])) lookahead
+        guards=("factor = fnp.linalg.cholesky(p + jitter * eye)",
+                "if not bool(fnp.all(fnp.isfinite(out))):"),
+    ),
 }
 
 
