@@ -1423,6 +1423,13 @@ def _subclass_of(cls: Value, t: Value) -> Optional[bool]:
             return t in cls.mro()
         if isinstance(t, Builtin):
             return _user_class_subclasses(cls, t)
+    if isinstance(cls, LibRef) and cls.path == "numpy.linalg.LinAlgError":
+        # the class of a LinAlgError an op raised, handed to a user `__exit__`: numpy's, a ValueError
+        if isinstance(t, ClassVal):
+            return False
+        name = t.name if isinstance(t, Builtin) else t.path.rsplit(".", 1)[-1] if isinstance(t, LibRef) else None
+        if name is not None:
+            return name in ("LinAlgError", "ValueError", "Exception", "BaseException")
     if isinstance(cls, Builtin) and isinstance(t, (Builtin, ClassVal)):
         mine, theirs = _builtin_class(cls.name), _builtin_class(t.name) if isinstance(t, Builtin) else None
         if mine is not None and isinstance(t, ClassVal):

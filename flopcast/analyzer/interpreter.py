@@ -2210,7 +2210,8 @@ class Interpreter:
             if item.optional_vars is not None:
                 self.assign(item.optional_vars, values[0] if kind == "nullcontext" and values else Known(None))
             try:
-                self.enter_catching(kind == "suppress" and memory_limit.suppresses(values), rest, body)
+                self.enter_catching(kind == "suppress" and memory_limit.suppresses(values), rest, body,
+                                    swallows=kind == "suppress" and bool(values))
             except UserRaise as exc:
                 if kind != "suppress" or not any(_exception_matches(exc, _class_name(v)) for v in values):
                     raise
@@ -2220,10 +2221,12 @@ class Interpreter:
         if isinstance(manager, ExitStackVal):
             # (what it enters may swallow an exception: taken as one that may catch MemoryError)
             self.catching_memory += 1
+            self.try_depth += 1
             try:
                 return exit_stack.run_with(self, manager, item, rest, body, span)
             finally:
                 self.catching_memory -= 1
+                self.try_depth -= 1
         if isinstance(manager, PyGenerator) and _is_contextmanager(manager.function):
             return self._with_generator(manager, item, rest, body, span)
         enter = exit_ = None
@@ -2241,10 +2244,12 @@ class Interpreter:
         if item.optional_vars is not None:
             self.assign(item.optional_vars, entered)
         try:
-            self.enter_catching(memory_limit.exit_may_swallow(exit_), rest, body)
+            swallows = memory_limit.exit_may_swallow(exit_)
+            self.enter_catching(swallows, rest, body, swallows=swallows)
         except UserRaise as exc:
             name = _exception_name(exc.what)
-            kind = Builtin(name) if name in _BUILTINS else Unknown("", exc.span, "exception class")
+            kind = Builtin(name) if name in _BUILTINS else LibRef("numpy.linalg.LinAlgError") \
+                if name == "LinAlgError" else Unknown("", exc.span, "exception class")
             swallowed = self.known_truth(self.call(BoundMethod(exit_, manager), [
                 kind, Unknown("", exc.span, "exception object"), Known(None)], {}, span))
             if swallowed is None:
@@ -2257,17 +2262,23 @@ class Interpreter:
             return
         self.call(BoundMethod(exit_, manager), [Known(None), Known(None), Known(None)], {}, span)
 
-    def enter_catching(self, catches: bool, items: list, body: list) -> None:
+    def enter_catching(self, catches: bool, items: list, body: list, swallows: bool = False) -> None:
         """enter_contexts(items, body) inside a `with` whose manager may swallow MemoryError
-        (``catches``): for the body, as inside a try that may catch it (memory_limit.py)."""
-        if not catches:
+        (``catches``): for the body, as inside a try that may catch it (memory_limit.py).
+        ``swallows``: the manager may swallow some exception (a ``suppress(E)``, a user
+        ``__exit__`` that may return true, a ``@contextmanager`` with except clauses): for the
+        body, as inside a try with handlers, so that an op whether it raises depends on the values
+        (a Cholesky) is a value-dependent site there, not presumed away."""
+        if not catches and not swallows:
             self.enter_contexts(items, body)
             return
-        self.catching_memory += 1
+        self.catching_memory += catches
+        self.try_depth += swallows
         try:
             self.enter_contexts(items, body)
         finally:
-            self.catching_memory -= 1
+            self.catching_memory -= catches
+            self.try_depth -= swallows
 
     def _library_context(self, expr: ast.expr) -> Optional[tuple[str, list]]:
         """``contextlib.suppress(E, ...)`` or ``contextlib.nullcontext(x)``: the kind and the
@@ -2364,7 +2375,8 @@ class Interpreter:
         if item.optional_vars is not None:
             self.assign(item.optional_vars, items[0])
         try:
-            self.enter_catching(memory_limit.has_handlers(gen.function), rest, body)
+            handlers = memory_limit.has_handlers(gen.function)
+            self.enter_catching(handlers, rest, body, swallows=handlers)
         except UserRaise:
             # The exception stops the generator at its `yield`: what followed it is taken back
             # when predict ends, as for a generator consumed part of the way (retract_unconsumed).

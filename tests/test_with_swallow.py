@@ -1,0 +1,90 @@
+"""A `with` whose manager may swallow an exception is a handler around its body.
+
+``with Stage():`` (a user ``__exit__`` returning True for a LinAlgError),
+``with contextlib.suppress(np.linalg.LinAlgError):``, a ``@contextmanager`` whose ``yield`` is
+inside ``try``/``except`` and ``contextlib.ExitStack`` all catch what the body raises, as a
+``try`` does. An op whether it raises depends on the values (a Cholesky of a matrix that is not
+positive definite) was presumed not to raise there, as outside any ``try``: the work after it in
+the body was counted although the run skipped it (a false exact, or a "lower bound" above the
+run). Each case is checked against the real flopscope, on a matrix whose Cholesky fails.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+HEAD = """\
+    import contextlib
+    import numpy as np
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Stage:
+        def __enter__(self):
+            return self
+
+        def __exit__(self, exc_type, exc, tb):
+            if exc_type is None:
+                return False
+            return issubclass(exc_type, np.linalg.LinAlgError)
+
+
+    @contextlib.contextmanager
+    def guarded():
+        try:
+            yield
+        except np.linalg.LinAlgError:
+            pass
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            p = -(w.T @ w)
+            out = fnp.zeros((mlp.width, mlp.width))
+            with {manager}:{enter}
+                c = fnp.linalg.cholesky(p)
+                out = c @ c
+            return fnp.stack([out[0]] * mlp.depth)
+    """
+POINT = Point(8, 1, 2**41)
+
+MANAGERS = {
+    "user_exit_returns_true": ("Stage()", ""),
+    "contextlib_suppress": ("contextlib.suppress(np.linalg.LinAlgError)", ""),
+    "contextmanager_with_except": ("guarded()", ""),
+    "exit_stack_of_suppress": ("contextlib.ExitStack() as es",
+                               "\n            es.enter_context(contextlib.suppress(np.linalg.LinAlgError))"),
+}
+
+
+@pytest.mark.parametrize("manager, enter", MANAGERS.values(), ids=MANAGERS.keys())
+def test_a_swallowing_with_makes_a_value_dependent_raise_a_site(tmp_path, manager, enter):
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(HEAD).format(manager=manager, enter=enter))
+    report = analyze(path, POINT)
+    counted = measure(path, POINT).total
+    assert not report.total.exact or report.lower_bound
+    assert report.total.lo <= counted
+    if not report.lower_bound:  # (the generator's except and the ExitStack's suppress are unpriced)
+        assert not report.raises, report.raises
+        assert report.total.contains(counted), (report.total, counted)
+
+
+@pytest.mark.parametrize("manager", ["Stage()", "contextlib.suppress(np.linalg.LinAlgError)"])
+def test_the_swallowed_path_is_priced(tmp_path, manager):
+    """A user ``__exit__`` handed numpy's LinAlgError class answers issubclass() exactly, and a
+    suppress matches it: the path where the Cholesky failed is priced, not a lower bound."""
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(HEAD).format(manager=manager, enter=""))
+    report = analyze(path, POINT)
+    counted = measure(path, POINT).total
+    assert not report.lower_bound, report.unpriced
+    assert report.total.contains(counted) and report.total.lo == counted, (report.total, counted)
