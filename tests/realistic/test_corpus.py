@@ -1020,6 +1020,23 @@ CORPUS = {
         guards=("factor = fnp.linalg.cholesky(p + jitter * eye)",
                 "if not bool(fnp.all(fnp.isfinite(out))):"),
     ),
+    "lowrank_ledger": Entry(
+        points=(
+            (8, 1, 10_000, "exact"),          # full covariance
+            (8, 2, 3300, "exact"),            # diag, diag
+            (8, 2, 8000, "exact"),            # full then diag
+            (16, 2, 100_000, "exact"),        # full, full
+            (8, 1, 4000, "interval"),         # low rank from the white input: qr, svd(R), float(s[k]) truncation
+            (8, 2, 12_000, "interval"),       # full then low rank: a sketched Cholesky inside the ledger's stage
+            (16, 2, 70_000, "interval"),
+            (32, 3, 2_000_000, "interval"),   # low rank x3, float32-stored factors; the ledger is charged at the
+        ),                                    # kept rank, so later layers' methods depend on the truncation
+        # a Ledger whose Stage.__exit__ swallows LinAlgError (the caller's diag fallback stays),
+        # `while` refinement full -> lowrank -> halve the rank -> diag, lru_cache'd cost model
+        guards=("chol = fnp.linalg.cholesky(p + EPS * fnp.eye(p.shape[0]))",
+                "ur, sv, _ = fnp.linalg.svd(r, full_matrices=False)"),
+        data_sites=("if float(sv[k]) < thresh:",),
+    ),
 }
 
 
