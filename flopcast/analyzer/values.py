@@ -731,12 +731,7 @@ def signature(value: Value, depth: int = 0):
     # which writes what it always wrote.
     cls = value.__class__
     if cls is Known:
-        v = value.value
-        try:
-            hash(v)
-            return ("K", type(v).__name__, v)
-        except TypeError:
-            return ("K", repr(v))
+        return _known_signature(value.value)
     if cls is TupleVal or cls is ListVal or cls is InstanceVal or cls is DictVal:
         if depth > 3:
             return ("deep", cls.__name__)
@@ -749,15 +744,18 @@ def signature(value: Value, depth: int = 0):
     return _signature(value, depth)
 
 
+def _known_signature(v) -> tuple:
+    try:
+        hash(v)
+        return ("K", type(v).__name__, v)
+    except TypeError:
+        return ("K", repr(v))  # an unhashable value (a list, a dict): its contents as written
+
+
 def _signature(value: Value, depth: int):
     """``signature`` of a value of any class."""
     if isinstance(value, Known):
-        v = value.value
-        try:
-            hash(v)
-            return ("K", type(v).__name__, v)
-        except TypeError:
-            return ("K", repr(v))
+        return _known_signature(value.value)
     if isinstance(value, Unknown):
         return ("U", value.kind)
     if isinstance(value, Array):
