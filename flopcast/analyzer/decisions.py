@@ -42,6 +42,10 @@ class Decisions:
     #: outcomes): then a repeated state does not repeat its decisions, and neither steady
     #: loops nor reused calls may stand in for running the code.
     per_execution = False
+    #: Whether the path may reuse, from another run, a call that met sites first (repeats.SharedCalls):
+    #: set by the exploration past the runs api's per-execution proof reads (a reused call's answers
+    #: make a run unjoinable) and a first call's watch may fail on; every other path runs such calls.
+    share_first_met = False
 
     def __init__(self, fixed: Optional[dict] = None, watch: bool = False, presume: bool = False,
                  stages: bool = False):

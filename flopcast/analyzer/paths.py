@@ -100,6 +100,7 @@ def explore(run: Callable[[Decisions], RunResult], max_paths: int = MAX_PATHS,
             return Exploration(results, min(b.floor for b in pending))
         branch = heapq.heappop(pending)
         decisions = Decisions(branch.fixed)
+        decisions.share_first_met = len(results) >= SEPARABLE_AFTER
         result = run(decisions)
         results.append(result)
         if exact_only and branch.flips == 1 and _settled_apart(results[0], result, max_paths):

@@ -1977,7 +1977,8 @@ class CallMemo:
             recorded = entry.recorded
             # A call of this run that met sites first has no entry of its own in the run (its key
             # counted fewer sites than any later call's): the shared one stands for it here too.
-            if entry.run == self.run and not entry.first_met or watched and entry.consults \
+            if entry.first_met and not interp.decisions.share_first_met \
+                    or entry.run == self.run and not entry.first_met or watched and entry.consults \
                     or not _answers_alike(interp.decisions, entry) \
                     or interp.call_depth > recorded.depth or interp.steps + recorded.steps > self.max_steps \
                     or recorded.budget_used is not None and (recorded.budget_used != interp.used
@@ -2144,7 +2145,8 @@ class CallMemo:
         # A call that met sites the path had not met (and grew no other record) is shared only:
         # this path's later calls are keyed with the sites counted (_SharedEntry.first_met).
         met_sites = counters[3] != key[4][3]
-        if counters[:3] + counters[4:] != key[4][:3] + key[4][4:]:
+        if counters[:3] + counters[4:] != key[4][:3] + key[4][4:] \
+                or met_sites and not interp.decisions.share_first_met:
             return
         added = None
         if interp.cache_version != cache_size or interp.cache_identity_lookups != by_identity:
@@ -2380,8 +2382,11 @@ class SharedCalls:
 
     def add(self, memo_key: tuple, entry: _SharedEntry) -> None:
         found = self.entries.setdefault(self.key(memo_key), [])
-        if len(found) < self.PER_KEY and all(e.consults != entry.consults
-                                             or e.recorded.budget_used != entry.recorded.budget_used for e in found):
+        # The entries of calls that met sites first are kept apart: only some paths may reuse them
+        # (Decisions.share_first_met), and the others find what they found without them.
+        kin = [e for e in found if bool(e.first_met) == bool(entry.first_met)]
+        if len(kin) < self.PER_KEY and all(e.consults != entry.consults
+                                           or e.recorded.budget_used != entry.recorded.budget_used for e in kin):
             found.append(entry)
 
 
