@@ -45,14 +45,18 @@ CALLS = {
 }
 
 
-@pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
-def test_a_stdlib_modules_attributes_are_the_real_modules(tmp_path, call):
+def _assert_exact_both_ways(tmp_path, call: str) -> None:
     path = tmp_path / "estimator.py"
     path.write_text(textwrap.dedent(PROGRAM.format(call=call)))
     for point in POINTS:
         report = analyze(path, point)
         assert report.total.exact and not report.raises and not report.unpriced, (report.total, report.raises)
         assert_exact_match(report, measure(path, point))
+
+
+@pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
+def test_a_stdlib_modules_attributes_are_the_real_modules(tmp_path, call):
+    _assert_exact_both_ways(tmp_path, call)
 
 
 LISTS = {
@@ -67,9 +71,4 @@ def test_a_name_no_list_or_iterator_has_raises_attribute_error(tmp_path, call):
     """``pending.average()`` on a list (a mutant of lhs_coroutine) is Python's AttributeError;
     flopcast left it an unknown result, and a loop that took its length from it never ended
     in the analysis. A name some iterable a list value stands for has (``index``) is not raised."""
-    path = tmp_path / "estimator.py"
-    path.write_text(textwrap.dedent(PROGRAM.format(call=call)))
-    for point in POINTS:
-        report = analyze(path, point)
-        assert report.total.exact and not report.raises and not report.unpriced, (report.total, report.raises)
-        assert_exact_match(report, measure(path, point))
+    _assert_exact_both_ways(tmp_path, call)
