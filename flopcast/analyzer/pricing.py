@@ -354,6 +354,23 @@ def _missing_text(names: list[str], kind: str) -> str:
     return f"missing {len(names)} required {kind} argument{'s' if len(names) > 1 else ''}: {listed}"
 
 
+def _innermost(name: str):
+    """The innermost wrapped function of ``fnp.<name>`` (``stats.<dist>.<method>``: of
+    ``flops.stats``), where flopscope binds the call's arguments; None if there is none."""
+    import importlib
+
+    if name.startswith("stats."):  # flops.stats.norm.cdf: a method of a distribution object
+        fn = importlib.import_module("flopscope.stats")
+        for part in name.split(".")[1:]:
+            fn = getattr(fn, part, None)
+    else:
+        module, _, attr = f"flopscope.numpy.{name}".rpartition(".")
+        fn = getattr(importlib.import_module(module), attr, None)
+    while getattr(fn, "__wrapped__", None) is not None:
+        fn = fn.__wrapped__
+    return fn
+
+
 #: name -> its parameters, in front of the disk cache (asked at every direct fnp call)
 _PARAMETERS: dict[str, Parameters] = {}
 
@@ -364,18 +381,9 @@ def parameters(name: str) -> Parameters:
     and ``fnp.full_like(x)`` misses ``fill_value``. A function that passes ``*args`` on binds
     nothing by position here (numpy binds them later: not modelled, so nothing is claimed)."""
     def compute() -> list:
-        import importlib
         import inspect
 
-        if name.startswith("stats."):  # flops.stats.norm.cdf: a method of a distribution object
-            fn = importlib.import_module("flopscope.stats")
-            for part in name.split(".")[1:]:
-                fn = getattr(fn, part, None)
-        else:
-            module, _, attr = f"flopscope.numpy.{name}".rpartition(".")
-            fn = getattr(importlib.import_module(module), attr, None)
-        while getattr(fn, "__wrapped__", None) is not None:
-            fn = fn.__wrapped__
+        fn = _innermost(name)
         try:
             signature = inspect.signature(fn, follow_wrapped=False)
         except (TypeError, ValueError):
@@ -442,13 +450,9 @@ def forwarded(name: str) -> Optional[Forwarded]:
 
 
 def _derive_forwarded(name: str) -> Optional[list]:
-    import importlib
     import inspect
 
-    module, _, attr = f"flopscope.numpy.{name}".rpartition(".")
-    fn = getattr(importlib.import_module(module), attr, None)
-    while getattr(fn, "__wrapped__", None) is not None:
-        fn = fn.__wrapped__
+    fn = None if name.startswith("stats.") else _innermost(name)  # (distribution methods: not read)
     if not inspect.isfunction(fn):
         return None
     kinds = inspect.Parameter
