@@ -294,23 +294,21 @@ def _sites() -> list:
     return [site(1), site(2, presumed=False), site(3, presumed=True), site(4, presumed=False)]
 
 
-@pytest.mark.parametrize("kind", ["plain", "presuming", "nominal"])
+@pytest.mark.parametrize("kind", ["plain", "presuming"])
 def test_a_path_tells_the_answer_it_would_give_at_a_site_it_has_not_met(kind: str) -> None:
     # A call shared from another run that met sites first inside it stands for running it only
     # where this path would answer them as that run did (repeats._answers_alike): the answer told
-    # beforehand is the one meeting the site gives, for every kind of path that reuses calls.
+    # beforehand is the one meeting the site gives. (Only the exploration's plain paths past its
+    # first 8 reuse such calls: Decisions.share_first_met.)
     from flopcast.analyzer.decisions import Decisions
-    from flopcast.analyzer.nominal import NominalDecisions
 
     def make() -> Decisions:
         fixed = {_sites()[3].key: True}  # a flip: it overrides the presumption
-        if kind == "nominal":
-            return NominalDecisions(fixed)
         return Decisions(fixed, presume=kind == "presuming")
 
     told, met = make(), make()
     assert [told.would_choose(s) for s in _sites()] == [met.choose(s) for s in _sites()]
-    assert not told.chosen and not told.seen and not getattr(told, "presumes", [])
+    assert not told.chosen and not told.seen
 
 
 def test_an_analysis_releases_its_call_records_when_it_ends(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -42,11 +42,6 @@ class NominalDecisions(Decisions):
                 self.uncovered.append(site)
         return super().choose(site, spent)
 
-    def would_choose(self, site: Site):
-        if site.key not in self.fixed and site.presumed is not None and site.presumed in site.options:
-            return site.presumed
-        return super().would_choose(site)
-
 
 @dataclass
 class Nominal:
