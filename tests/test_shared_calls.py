@@ -62,6 +62,27 @@ class Estimator(BaseEstimator):
                 x = x * 0.5
         return fnp.mean(x, axis=0)
 """,
+    "a planner returning an object it made": """
+class Plan:
+    def __init__(self, k, layers):
+        self.k = k
+        self.layers = layers
+
+def plan(w, d):
+    return Plan(max(1, w // 4), list(range(d)))
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        p = plan(mlp.width, mlp.depth)
+        x = fnp.ones((p.k, mlp.width))
+        for i in p.layers:
+            x = fnp.maximum(x @ mlp.weights[i], 0.0)
+            if float(fnp.max(x)) > 1e3:
+                x = x / 1e3
+                p.k += 1
+        q = plan(mlp.width, mlp.depth)
+        return fnp.zeros((q.k, mlp.width)) + fnp.mean(x, axis=0) * p.k
+""",
     "helper charging 0 FLOPs and a generator": """
 def draw(n, w):
     return fnp.zeros((n, w))

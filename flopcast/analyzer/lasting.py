@@ -284,17 +284,3 @@ def code_names(node: ast.AST) -> Optional[tuple]:
 _UNSEEN = object()
 
 
-def refers_within(template, heads: tuple) -> bool:
-    """Whether a recorded call's returned value (repeats._template) names only objects and array
-    identities its function and arguments hold: numbered alike in every walk of an equal key."""
-    kind = template[0]
-    if kind == "object":
-        return template[1] < heads[0]
-    if kind == "array":
-        age, ident = template[2]
-        return age == "new" or ident < heads[1]
-    if kind == "tuple":
-        return all(refers_within(t, heads) for t in template[1])
-    if kind == "list":
-        return all(refers_within(t, heads) for t in template[2])
-    return True

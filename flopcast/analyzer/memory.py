@@ -310,8 +310,7 @@ class MemoryTracker:
                 todo.extend(v.attrs.values())
             else:
                 todo.append(v.receiver)  # `draw().astype(...)`: the draw lives while its copy is made
-        sizes = self.sizes
-        return sum(sizes.get(i, 0) for i in arrays)
+        return sum(filter(None, map(self.sizes.get, arrays)))  # (an ident never sized counts 0)
 
     def _arrays_in(self, owner, items, arrays: set, todo: list) -> None:
         """Walk a long list of values (a list's items, or the operands an expression being

@@ -2232,10 +2232,10 @@ class CallMemo:
             # Kept for the command's other analyses only when it consulted no site: a site's
             # options there may stand for other values.
             found = None if entry.consults else self.lasting_key(canon, adding=True)
-            if found is not None and lasting.refers_within(template, canon.heads) \
+            if found is not None and _refers_within(template, canon.heads) \
                     and all(link[0] != "old" or link[1] < canon.heads[1] for chain in view_bases.values()
                             for link in chain) \
-                    and all(lasting.refers_within(t, canon.heads) for _, _, t in cache_template or ()):
+                    and all(_refers_within(t, canon.heads) for _, _, t in cache_template or ()):
                 self.shared.lasting.add(found, entry, interp.program, canon.heads, _budget_read(entry))
 
 
@@ -2537,15 +2537,34 @@ def _cache_added(interp, version: int, fn) -> Optional[list]:
     return added
 
 
-def _holds_array(template) -> bool:
+def _parts(template) -> tuple:
+    """The templates a container's template holds (none for the other kinds)."""
     kind = template[0]
-    if kind == "array":
-        return True
     if kind == "tuple":
-        return any(_holds_array(t) for t in template[1])
+        return template[1]
     if kind == "list":
-        return any(_holds_array(t) for t in template[2])
-    return False
+        return template[2]
+    if kind in ("dict", "instance"):
+        return template[3]
+    return ()
+
+
+def _holds_array(template) -> bool:
+    return template[0] == "array" or any(_holds_array(t) for t in _parts(template))
+
+
+def _refers_within(template, heads: tuple) -> bool:
+    """Whether a recorded call's returned value names only objects and array identities its
+    function and arguments hold: numbered alike in every walk of an equal key (lasting.py)."""
+    kind = template[0]
+    if kind == "object":
+        return template[1] < heads[0]
+    if kind == "array":
+        age, ident = template[2]
+        return age == "new" or ident < heads[1]
+    if kind == "instance" and template[2] >= heads[0]:
+        return False  # its class
+    return all(_refers_within(t, heads) for t in _parts(template))
 
 
 def _template(value, canon: Canon, tuples: bool = False):
@@ -2568,7 +2587,24 @@ def _template(value, canon: Canon, tuples: bool = False):
         return ("tuple", items, id(value)) if tuples else ("tuple", items)
     if isinstance(value, ListVal):
         return ("list", id(value), tuple(_template(v, canon, tuples) for v in value.items))
+    if value.__class__ is DictVal and value.factory is None and all(map(_plain_key, value.items)):
+        return ("dict", id(value), tuple(value.items), tuple(_template(v, canon, tuples) for v in value.items.values()))
+    if value.__class__ is InstanceVal and value.payload is None:
+        # An object the call made (`return Plan(...)`): made anew at each reuse, of the class the
+        # state holds under the same number (the state's form names the class, hence the same one).
+        cls = canon.objects.get(id(value.cls))
+        if cls is None:
+            raise Incomparable("an object of a class its state does not hold")
+        return ("instance", id(value), cls, tuple(_template(v, canon, tuples) for v in value.attrs.values()),
+                tuple(value.attrs))
     raise Incomparable(type(value).__name__)
+
+
+def _plain_key(key) -> bool:
+    """A dict key that is a Python value (not an object kept by identity: ObjKey)."""
+    if key.__class__ is tuple:
+        return all(map(_plain_key, key))
+    return key.__class__ in (str, int, float, bool, type(None))
 
 
 def _made_idents(template) -> list:
@@ -2577,11 +2613,7 @@ def _made_idents(template) -> list:
     if kind == "array":
         age, ident = template[2]
         return [ident] if age == "new" else []
-    if kind == "tuple":
-        return [i for t in template[1] for i in _made_idents(t)]
-    if kind == "list":
-        return [i for t in template[2] for i in _made_idents(t)]
-    return []
+    return [i for t in _parts(template) for i in _made_idents(t)]
 
 
 def _base_chain(memory, ident: int, canon: Canon, made_idents: list) -> tuple:
@@ -2630,5 +2662,14 @@ def _instantiate(template, canon: Canon, made: dict):
     if kind == "list":
         if template[1] not in made:
             made[template[1]] = ListVal([_instantiate(t, canon, made) for t in template[2]])
+        return made[template[1]]
+    if kind == "dict":
+        if template[1] not in made:
+            made[template[1]] = DictVal(dict(zip(template[2], [_instantiate(t, canon, made) for t in template[3]])))
+        return made[template[1]]
+    if kind == "instance":
+        if template[1] not in made:
+            made[template[1]] = InstanceVal(canon.by_object[template[2]],
+                                            dict(zip(template[4], [_instantiate(t, canon, made) for t in template[3]])))
         return made[template[1]]
     raise Incomparable(kind)
