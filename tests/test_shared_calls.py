@@ -83,6 +83,31 @@ class Estimator(BaseEstimator):
         q = plan(mlp.width, mlp.depth)
         return fnp.zeros((q.k, mlp.width)) + fnp.mean(x, axis=0) * p.k
 """,
+    "a helper reused within its run, inside a call shared with other runs": """
+def root(x):
+    s = float(fnp.max(x))
+    if s > 1e30:
+        return fnp.sqrt(x) + x / s
+    return x * 2.0
+
+def advance(x, w):
+    h = fnp.maximum(x @ w, 0.0)
+    return root(h), h
+
+def rows(width):
+    n = 1
+    while n * n < width:
+        n += 1
+    return n
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        x = fnp.maximum(fnp.ones((rows(mlp.width), mlp.width)) @ mlp.weights[0], 0.0)
+        x = root(x)
+        for w in mlp.weights:
+            x, h = advance(x, w)
+        return fnp.zeros((mlp.depth, mlp.width)) + fnp.mean(x + h, axis=0)
+""",
     "helper charging 0 FLOPs and a generator": """
 def draw(n, w):
     return fnp.zeros((n, w))

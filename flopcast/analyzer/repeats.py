@@ -1681,6 +1681,10 @@ class _Recorded:
     cache_identity: bool = False  # it looked an entry up by identity or got a cached container (one it added)
     # With memory traced: identity of a view it made and returned -> its bases in order (_base_chain)
     view_bases: dict = field(default_factory=dict)
+    # (site key, option) of each value-dependent site it consulted, in order: sites the path had
+    # met before it (else it is not recorded for the path); a reuse consults them again, so that
+    # a call recorded around it for other runs knows them (SharedCalls' consults).
+    answers: tuple = ()
     _charges: Optional[list] = field(default=None, compare=False, repr=False)
     _tally: Optional[Tally] = field(default=None, compare=False, repr=False)  # made at its first reuse
 
@@ -1891,7 +1895,10 @@ class CallMemo:
             # Run instead, and from now on record this function's calls with their marks.
             self._followed.add(interp.active_calls[-1][0])
             return None
-        return self._apply(entry, key, canon)
+        value = self._apply(entry, key, canon)
+        if value is not None:
+            interp.decisions.answers.extend(entry.answers)
+        return value
 
     def _apply(self, entry: "_Recorded", key: tuple, canon: Canon) -> Optional[Value]:
         """What running an equal call recorded as ``entry`` does, done again (None: it cannot be)."""
@@ -2137,6 +2144,7 @@ class CallMemo:
         interp, result = self.interp, self.interp.result
         charges, used, steps, calls, inclusive, reentered, keys_seen, started, cache_size, lookups, \
             by_identity, loops, budget_reads = marks[:13]
+        effects, answers, entered, compares, history, largest, loop_effects, outside_loops, seen = marks[13:]
         allocated = peaks = None
         if started is not None:
             allocated = self.memory().allocated - started[0]
@@ -2195,11 +2203,11 @@ class CallMemo:
             {q: v - inclusive.get(q, 0) for q, v in result.inclusive.items() if v != inclusive.get(q, 0)},
             frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
             interp.active_keys_seen[keys_seen:], allocated, peaks, loops, sizes, read_cache, read_budget,
-            cache_template, interp.cache_identity_lookups != by_identity, view_bases)
+            cache_template, interp.cache_identity_lookups != by_identity, view_bases,
+            tuple(interp.decisions.answers[answers:]))
         if not canon.shared_only and not met_sites:
             self.entries.setdefault(key, {})[(read_cache, read_budget)] = recorded
             self._recordings += 1
-        effects, answers, entered, compares, history, largest, loop_effects, outside_loops, seen = marks[13:]
         # Effects a call's own loops made on themselves only (a watch of their numbers, comparisons of
         # their counters: begun and ended inside it, their first comparisons logged) leave nothing of
         # the path but what _redo does again; any other effect, or one met inside a loop watched
