@@ -1683,8 +1683,10 @@ class _Recorded:
     view_bases: dict = field(default_factory=dict)
     # (site key, option) of each value-dependent site it consulted, in order: sites the path had
     # met before it (else it is not recorded for the path); a reuse consults them again, so that
-    # a call recorded around it for other runs knows them (SharedCalls' consults).
+    # a call recorded around it for other runs knows them (SharedCalls' consults). Its first
+    # comparisons of known numbers are logged again for the same reason (formula.py reads them).
     answers: tuple = ()
+    compares: tuple = ()
     _charges: Optional[list] = field(default=None, compare=False, repr=False)
     _tally: Optional[Tally] = field(default=None, compare=False, repr=False)  # made at its first reuse
 
@@ -1898,6 +1900,7 @@ class CallMemo:
         value = self._apply(entry, key, canon)
         if value is not None:
             interp.decisions.answers.extend(entry.answers)
+            interp.compare_log.extend(entry.compares)
         return value
 
     def _apply(self, entry: "_Recorded", key: tuple, canon: Canon) -> Optional[Value]:
@@ -2204,7 +2207,7 @@ class CallMemo:
             frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
             interp.active_keys_seen[keys_seen:], allocated, peaks, loops, sizes, read_cache, read_budget,
             cache_template, interp.cache_identity_lookups != by_identity, view_bases,
-            tuple(interp.decisions.answers[answers:]))
+            tuple(interp.decisions.answers[answers:]), tuple(interp.compare_log[compares:]))
         if not canon.shared_only and not met_sites:
             self.entries.setdefault(key, {})[(read_cache, read_budget)] = recorded
             self._recordings += 1
