@@ -110,3 +110,30 @@ def test_a_reused_call_returns_new_objects_and_the_count_is_exact(tmp_path: Path
         assert sum(reused.values()) >= 1, "the maker's later calls are reused"
         total = first_call(report)
         assert total.exact and total.lo == measure(path, point).total
+
+
+
+def test_a_deque_a_call_returns_stays_a_deque(tmp_path: Path) -> None:
+    """A deque is a list to flopcast inside, with a maxlen: a reuse that made it a plain list
+    claimed `appendleft` raised AttributeError, always (a false exact of 0 FLOPs)."""
+    path = tmp_path / "estimator.py"
+    path.write_text(_HEAD + """
+from collections import deque
+
+def window(width):
+    return deque([width, width], maxlen=3)
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        windows = [window(mlp.width) for _ in range(3)]
+        q = windows[2]
+        q.append(1)
+        q.append(2)
+        q.appendleft(5)
+        return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(fnp.ones(sum(q) + len(windows[1])))
+""")
+    for point in POINTS:
+        report = analyze(path, point)
+        assert not report.raises
+        total = first_call(report)
+        assert total.exact and total.lo == measure(path, point).total

@@ -526,6 +526,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             if any(isinstance(t, ClassVal) and _is_protocol(t) for t in targets):
                 return Unknown("bool", span, "isinstance() against a Protocol, which checks the members an "
                                              "object has (not modelled)")
+            if _listed_otherwise(args[0]):
+                return Unknown("bool", span, "isinstance() of a set of objects or a dict's view (whether a set "
+                                             "or a frozenset, or which view, is not followed)")
             return Unknown("bool", span, "isinstance() of a value read from data (a Python number or a numpy scalar)")
         return Known(answer)
     if name == "issubclass" and len(args) == 2 and not kwargs:
@@ -695,7 +698,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return LibRef("numpy.ndarray" if x.plain else "flopscope.FlopscopeArray")
         # (a ChainMap's type is no builtin: `type(cm)` stays unknown)
         python_type = _CONTAINER_TYPES[type(x)].__name__ if type(x) in _CONTAINER_TYPES \
-            and type(x) is not ChainMapVal else None
+            and type(x) is not ChainMapVal and not _listed_otherwise(x) else None
         if isinstance(x, Known) and type(x.value).__name__ in _BUILTIN_TYPES \
                 and _BUILTIN_TYPES[type(x.value).__name__] is type(x.value):
             python_type = type(x.value).__name__
@@ -1461,6 +1464,9 @@ def _instance_of(obj: Value, t: Value) -> Optional[bool]:
             return isinstance(obj.value, py)
         if isinstance(obj, NumpyScalar):
             return _SCALAR_SUBCLASSES.get(obj.dtype) == t.name
+        if _listed_otherwise(obj):
+            # a set of objects (a set or a frozenset: not told apart) or a dict's view: no list
+            return None if obj.is_set and py in (set, frozenset) else False
         return _CONTAINER_TYPES.get(type(obj)) is py
     if isinstance(t, LibRef) and t.path.endswith("FlopscopeArray"):
         return isinstance(obj, Array) and not obj.plain
@@ -1474,6 +1480,11 @@ def _instance_of(obj: Value, t: Value) -> Optional[bool]:
     abstract = _abstract_class(t)
     if abstract is not None:
         python_type = _CONTAINER_TYPES.get(type(obj))
+        if _listed_otherwise(obj):
+            if obj.view_of is not None:
+                return None
+            answers = {issubclass(set, abstract), issubclass(frozenset, abstract)}
+            return answers.pop() if len(answers) == 1 else None
         if isinstance(obj, Known):
             return isinstance(obj.value, abstract)
         if python_type is not None:
@@ -1490,6 +1501,11 @@ def _instance_of(obj: Value, t: Value) -> Optional[bool]:
             return issubclass(FlopscopeArray, abstract)
         return None
     return False if isinstance(t, (ClassVal, Builtin)) else None
+
+
+def _listed_otherwise(obj: Value) -> bool:
+    """A ListVal that is no list to the program: a set of objects or a dict's view."""
+    return isinstance(obj, ListVal) and (obj.is_set or obj.view_of is not None)
 
 
 def _abstract_class(t: Value):

@@ -160,10 +160,11 @@ class Canon:
             return ("L", n, None)
         n = objects[id(value)] = len(objects)
         self.by_object.append(value)
-        if self._direct:
-            return ("L", n, self._items(value.items))
-        form = self.form
-        return ("L", n, tuple([form(v) for v in value.items]))
+        items = self._items(value.items) if self._direct else tuple([self.form(v) for v in value.items])
+        if value.is_set or value.unordered or value.view_of is not None:
+            # a set of objects, or a dict's view: not a list to the code that uses it
+            return ("L", n, items, (value.is_set, value.unordered, value.view_of is not None))
+        return ("L", n, items)
 
     def _items(self, items) -> tuple:
         """``tuple(self.form(v) for v in items)`` for a class that keeps the dispatch (``_direct``),

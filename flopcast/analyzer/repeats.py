@@ -1475,7 +1475,7 @@ def _clone_all(items: list, renamed: dict, values: Optional[dict] = None, instan
             out = _renamed(v, ident)
         elif isinstance(v, TupleVal):
             out = TupleVal(tuple(clone(x) for x in v.items))
-        elif isinstance(v, ListVal):
+        elif _plain_list(v):
             out = ListVal([clone(x) for x in v.items])
         elif isinstance(v, DictVal):
             out = DictVal({k: clone(x) for k, x in v.items.items()}, v.factory)
@@ -2596,7 +2596,7 @@ def _template(value, canon: Canon, tuples: bool = False):
     if isinstance(value, TupleVal):
         items = tuple(_template(v, canon, tuples) for v in value.items)
         return ("tuple", items, id(value)) if tuples else ("tuple", items)
-    if isinstance(value, ListVal):
+    if _plain_list(value):
         return ("list", id(value), tuple(_template(v, canon, tuples) for v in value.items))
     if value.__class__ is DictVal and value.factory is None and all(map(_plain_key, value.items)):
         return ("dict", id(value), tuple(value.items), tuple(_template(v, canon, tuples) for v in value.items.values()))
@@ -2609,6 +2609,12 @@ def _template(value, canon: Canon, tuples: bool = False):
         return ("instance", id(value), cls, tuple(_template(v, canon, tuples) for v in value.attrs.values()),
                 tuple(value.attrs))
     raise Incomparable(type(value).__name__)
+
+
+def _plain_list(value) -> bool:
+    """A list made anew as a plain list: not a deque, a set of objects or a dict's view (each
+    is a ListVal that behaves otherwise)."""
+    return value.__class__ is ListVal and not value.is_set and not value.unordered and value.view_of is None
 
 
 def _plain_key(key) -> bool:
