@@ -657,6 +657,17 @@ class Both(Twice, More):
         g = copy.deepcopy(h)
         h = fnp.tanh(deep[1]["h"] + g)
         """),
+    # a copy of a deque was a plain list: appendleft "always raised AttributeError" (a false exact)
+    "copies_of_a_deque_are_deques_with_its_maxlen": ("import copy\nfrom collections import deque\n", """
+        q = deque([1, 2], maxlen=3)
+        shallow = copy.copy(q)
+        shallow.appendleft(5)
+        shallow.append(7)
+        deep = copy.deepcopy(q)
+        deep.appendleft(0)
+        for _ in range(sum(shallow) + sum(deep) + len(q)):
+            STEP
+        """),
     "dataclasses_asdict_and_astuple_of_nested_dataclasses": ("import dataclasses\nfrom dataclasses import dataclass, field\n\n"
                                                              "@dataclass\nclass Inner:\n    k: int = 2\n\n"
                                                              "@dataclass\nclass Cfg:\n    inner: Inner = field(default_factory=Inner)\n"

@@ -1503,6 +1503,11 @@ def _instance_of(obj: Value, t: Value) -> Optional[bool]:
     return False if isinstance(t, (ClassVal, Builtin)) else None
 
 
+def _list_like(v: ListVal, items: list) -> ListVal:
+    """A new list, or deque with ``v``'s maxlen, holding ``items``."""
+    return DequeVal(items, v.maxlen) if isinstance(v, DequeVal) else ListVal(items)
+
+
 def _listed_otherwise(obj: Value) -> bool:
     """A ListVal that is no list to the program: a set of objects or a dict's view."""
     return isinstance(obj, ListVal) and (obj.is_set or obj.view_of is not None)
@@ -2049,11 +2054,13 @@ def _copied(v: Value, deep: bool, memo: dict) -> Optional[Value]:
             return None
         made.maps = maps
         return made
+    if _listed_otherwise(v):
+        return None  # a set of objects, a dict's view: not copied as a list
     if isinstance(v, Array):
         made = v.with_(presumed=v.presumed, vrange=v.vrange)
     elif isinstance(v, (ListVal, TupleVal, DictVal)):
         if not deep:
-            made = ListVal(list(v.items)) if isinstance(v, ListVal) else DictVal(dict(v.items), v.factory) \
+            made = _list_like(v, list(v.items)) if isinstance(v, ListVal) else DictVal(dict(v.items), v.factory) \
                 if isinstance(v, DictVal) else v
         else:
             if isinstance(v, DictVal):
@@ -2067,7 +2074,7 @@ def _copied(v: Value, deep: bool, memo: dict) -> Optional[Value]:
                     made.items[k] = c
                 return made
             if isinstance(v, ListVal):
-                made = memo[id(v)] = ListVal([])
+                made = memo[id(v)] = _list_like(v, [])
             items = [_copied(i, True, memo) for i in v.items]
             if any(i is None for i in items):
                 return None
