@@ -668,6 +668,31 @@ class Both(Twice, More):
         for _ in range(sum(shallow) + sum(deep) + len(q)):
             STEP
         """),
+    # a deque was a list to +, *, ==, slicing and the list's methods (false exacts)
+    "a_deque_concatenated_repeated_and_extended_stays_a_deque": ("from collections import deque\n", """
+        q = deque([1, 2], maxlen=3)
+        r = q + deque([5, 6])
+        t = q * 2
+        q += [7, 8]
+        same = 1 + 2 * (deque([1, 2]) == [1, 2]) + 3 * (deque([1]) != (1,)) + 4 * (deque([1, 2]) == deque([1, 2], maxlen=5))
+        for _ in range(sum(r) + sum(t) + sum(q) + len(r) + same):
+            STEP
+        """),
+    "what_a_deque_a_set_of_objects_and_a_dict_view_refuse": ("from collections import deque\n\nclass Unit:\n    pass\n", """
+        n = 0
+        attempts = [lambda: deque([1, 2])[0:1], lambda: deque([3, 1]).sort(), lambda: deque([1]).pop(0),
+                    lambda: {"a": 1}.keys()[0], lambda: {Unit(), Unit()}[0], lambda: deque([1]) + [2],
+                    lambda: deque([1]) < [2]]
+        for k, attempt in enumerate(attempts):
+            try:
+                attempt()
+            except TypeError:
+                n += k + 1
+            except AttributeError:
+                n += 10 * (k + 1)
+        for _ in range(n):
+            STEP
+        """),
     "dataclasses_asdict_and_astuple_of_nested_dataclasses": ("import dataclasses\nfrom dataclasses import dataclass, field\n\n"
                                                              "@dataclass\nclass Inner:\n    k: int = 2\n\n"
                                                              "@dataclass\nclass Cfg:\n    inner: Inner = field(default_factory=Inner)\n"

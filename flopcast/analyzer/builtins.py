@@ -2240,6 +2240,8 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
             interp.unfollowed_change(span, f"set.{name}()", "a set of objects or enum members: its methods are not modelled")
         return interp.unpriced(node, f"set.{name}()", "a set of objects or enum members: its methods are not modelled")
     if isinstance(recv, DequeVal):
+        if name == "pop" and args:
+            raise UserRaise(span, f"TypeError: deque.pop() takes no arguments ({len(args)} given)")
         done = stdlib_containers.deque_method(interp, name, recv, args, span, node)
         if done is not None:
             return done

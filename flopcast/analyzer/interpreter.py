@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import collections
 import io
 import itertools
 import math
@@ -34,7 +35,7 @@ from flopcast import installed
 from flopcast.analyzer import (carried, chain_maps, first_writes, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, flags,
                                joins, lru, open_loops, ops, ordering,
                                memory_limit, plain_numpy, presumptions, pricing, scalar_values, sizetests,
-                               submission_files, undefined)
+                               stdlib_containers, submission_files, undefined)
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.grown_lists import GrownLists
 from flopcast.analyzer.counters import raw_value, suspended
@@ -1407,6 +1408,9 @@ class Interpreter:
             raise UserRaise(self.node_span(node), "TypeError: flopscope arrays are immutable "
                                                   "(`x op= y` on an array; write `x = x op y`)")
         operand = self.eval(node.value)
+        if current.__class__ is ListVal and (current.is_set or current.view_of is not None):
+            self.unfollowed_change(self.node_span(node), "set or dict view op=",
+                                   "an in-place operator of a set of objects or a dict's view is not modelled")
         if isinstance(current, ListVal) and isinstance(node.op, (ast.Add, ast.Mult)):
             # `xs += ys` extends the list in place (every alias sees it), `xs *= n` repeats it
             if isinstance(node.op, ast.Add):
@@ -1415,6 +1419,8 @@ class Interpreter:
                     self.unfollowed_change(self.node_span(node), "list +=",
                                            "extends a list by a sequence whose length is not known")
                 current.items.extend(items)
+                if current.__class__ is DequeVal:
+                    stdlib_containers.trim(current, left=True)
             else:
                 repeated = self.binop(node.op, current, operand, node)
                 if not isinstance(repeated, ListVal):
@@ -4050,6 +4056,20 @@ class Interpreter:
         if (left.__class__ is ListVal and left.is_set or right.__class__ is ListVal and right.is_set) \
                 and name not in ("In", "NotIn", "Is", "IsNot"):
             return self.unpriced(node, "set comparison", "a set of objects or enum members: its comparisons are not modelled")
+        if (left.__class__ is ListVal and left.view_of is not None or right.__class__ is ListVal
+                and right.view_of is not None) and name not in ("In", "NotIn", "Is", "IsNot"):
+            return self.unpriced(node, "dict view comparison", "a dict's keys/values/items view: its comparisons "
+                                                               "are not modelled")
+        if (left.__class__ is DequeVal) != (right.__class__ is DequeVal) and name in _ORDER_AND_EQ \
+                and (isinstance(left, (ListVal, TupleVal)) or isinstance(right, (ListVal, TupleVal))
+                     or isinstance(left, Known) and isinstance(left.value, (list, tuple))
+                     or isinstance(right, Known) and isinstance(right.value, (list, tuple))):
+            # a deque equals only a deque; it is ordered only against one
+            if name in ("Eq", "NotEq"):
+                return Known(name == "NotEq")
+            raise UserRaise(self.node_span(node), f"TypeError: '{_CMP_SYMBOLS[name]}' not supported between "
+                                                  f"instances of '{_python_type_name(left)}' and "
+                                                  f"'{_python_type_name(right)}'")
         if left.__class__ is Known and right.__class__ is Known and name in _CMP:
             # two plain known values ordered or compared (what the steps below come to for them)
             try:
@@ -4311,6 +4331,8 @@ class Interpreter:
             return DictVal({**left.items, **right.items})  # `defaults | overrides` (Python 3.9)
         if left.__class__ is ListVal and left.is_set or right.__class__ is ListVal and right.is_set:
             return self.unpriced(node, "set operator", "a set of objects or enum members: its operators are not modelled")
+        if left.__class__ is ListVal and left.view_of is not None or right.__class__ is ListVal and right.view_of is not None:
+            return self.unpriced(node, "dict view operator", "a dict's keys/values/items view: its operators are not modelled")
         if name in ("Add", "Mult"):
             # `(Step(...),) + rest` with rest the literal `()`: a tuple of known items is a Known
             left, right = _as_sequence(left, right), _as_sequence(right, left)
@@ -4318,16 +4340,16 @@ class Interpreter:
                 left, right = right, left  # `3 * [x]` repeats as `[x] * 3`
         if isinstance(left, (ListVal, TupleVal)) and isinstance(right, (ListVal, TupleVal)) and name == "Add":
             if type(left) is not type(right):
-                kinds = ("list", "tuple") if isinstance(left, ListVal) else ("tuple", "list")
-                raise UserRaise(self.node_span(node), f'TypeError: can only concatenate {kinds[0]} (not "{kinds[1]}") '
-                                                      f"to {kinds[0]}")
+                mine = "deque" if left.__class__ is DequeVal else _SEQUENCE_NAMES[type(left)]
+                raise UserRaise(self.node_span(node), f'TypeError: can only concatenate {mine} (not '
+                                                      f'"{_SEQUENCE_NAMES[type(right)]}") to {mine}')
             items = list(left.items) + list(right.items)
-            return ListVal(items) if isinstance(left, ListVal) else make_tuple(items)
+            return _same_kind(left, items)
         if isinstance(left, (ListVal, TupleVal)) and isinstance(right, Known) and name == "Mult":
             if not isinstance(right.value, int) or len(left.items) * right.value > 100_000:
                 return self.unpriced(node, "huge repetition", "too large to evaluate")
             items = list(left.items) * right.value
-            return ListVal(items) if isinstance(left, ListVal) else make_tuple(items)
+            return _same_kind(left, items)
         derived = _data_int_arithmetic(name, left, right)
         if derived is not None:
             return derived
@@ -4533,6 +4555,13 @@ class Interpreter:
                 raise UserRaise(self.span, str(exc))
             finally:
                 self.span = saved
+        if obj.__class__ is ListVal and (obj.is_set or obj.view_of is not None):
+            kind = "set" if obj.is_set else f"dict_{obj.view_of[1]}"
+            raise UserRaise(self.node_span(node), f"TypeError: '{kind}' object is not subscriptable")
+        if obj.__class__ is DequeVal and not (isinstance(key, Known) and isinstance(key.value, int)) \
+                and not isinstance(key, (Unknown, NumpyScalar)):
+            raise UserRaise(self.node_span(node), f"TypeError: sequence index must be integer, not "
+                                                  f"'{_python_type_name(key)}'")
         if isinstance(obj, (ListVal, TupleVal)):
             key = plain_member(key)  # `costs[Level.DIAG]` of an IntEnum
             if isinstance(key, Known) and isinstance(key.value, int):
@@ -4870,6 +4899,8 @@ class Interpreter:
             return attr if attr is not None else BoundLib("py." + name, obj)
         if obj.__class__ is DequeVal and name == "maxlen":
             return Known(obj.maxlen)  # `len(q) == q.maxlen`: the number (or None) it was made with
+        if obj.__class__ is DequeVal and not quiet and not name.startswith("__") and name not in _DEQUE_ATTRS:
+            raise UserRaise(span, f"AttributeError: 'collections.deque' object has no attribute '{name}'")
         if isinstance(obj, (ListVal, DictVal)):
             if isinstance(obj, DictVal) and obj.factory is None and not quiet and not name.startswith("__") \
                     and name not in _CONTAINER_METHODS[DictVal] and name != "move_to_end":
@@ -7117,6 +7148,28 @@ _CMP = {
     "Gt": operator.gt, "GtE": operator.ge, "Lt": operator.lt, "LtE": operator.le, "Eq": operator.eq,
     "NotEq": operator.ne,
 }
+_CMP_SYMBOLS = {"Gt": ">", "GtE": ">=", "Lt": "<", "LtE": "<="}
+#: what Python's deque has besides its dunders (a list's `sort` is not among them)
+_DEQUE_ATTRS = frozenset(n for n in dir(collections.deque) if not n.startswith("__"))
+#: the names Python's concatenation errors give the sequences flopcast follows
+_SEQUENCE_NAMES = {ListVal: "list", TupleVal: "tuple", DequeVal: "collections.deque"}
+
+
+def _same_kind(like: Value, items: list) -> Value:
+    """A new list, tuple or deque (with ``like``'s maxlen, its oldest items dropped past it) of ``items``."""
+    if like.__class__ is DequeVal:
+        made = DequeVal(items, like.maxlen)
+        stdlib_containers.trim(made, left=True)
+        return made
+    return ListVal(items) if isinstance(like, ListVal) else make_tuple(items)
+
+
+def _python_type_name(v: Value) -> str:
+    """The name Python's errors give the type of ``v`` (as far as flopcast tells it)."""
+    if isinstance(v, Known):
+        return type(v.value).__name__
+    return {DequeVal: "collections.deque", ListVal: "list", TupleVal: "tuple", DictVal: "dict",
+            Array: "ndarray"}.get(v.__class__, type(v).__name__)
 _BUILTINS = {
     "range", "len", "min", "max", "abs", "int", "float", "bool", "str", "round", "sum", "enumerate", "zip",
     "list", "tuple", "dict", "set", "sorted", "reversed", "isinstance", "issubclass", "hasattr", "getattr", "setattr", "print",
