@@ -13,7 +13,7 @@ from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import _sequence, arg, as_numpy_scalar, known_int, origin_of, to_array
 from flopcast.analyzer.ops.reductions import _axes
-from flopcast.analyzer.ops.registry import OpError, handler
+from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
 from flopcast.analyzer.values import Array, Known, NumpyScalar, TupleVal, Unknown, Value
 
 
@@ -26,6 +26,18 @@ def _batch(a: Array) -> int:
     for s in a.shape[:-2]:
         n *= s
     return n
+
+
+def _square_or_raise(a: Array) -> None:
+    """numpy's linalg refuses, with LinAlgError, an array of fewer than two dimensions or whose
+    last two differ; flopscope has charged the call by then (its price reads only
+    ``a.shape[-1]``). Measured on flopscope 0.12.4: cholesky, eigh, eigvalsh, inv, det,
+    slogdet, eig, eigvals, solve, matrix_power (every exponent) and cond with an inverse-based
+    ``p`` all charge, then raise."""
+    if a.ndim < 2:
+        raise OpRaises("LinAlgError", f"{a.ndim}-dimensional array given. Array must be at least two-dimensional")
+    if a.shape[-1] != a.shape[-2]:
+        raise OpRaises("LinAlgError", "Last 2 dimensions of the array must be square")
 
 
 @handler("linalg.cholesky", "linalg.eigh", "linalg.eigvalsh", "linalg.inv", "linalg.det",
@@ -42,6 +54,7 @@ def _linalg_square(ctx, args, kwargs, op=None):
         base = pricing.accounting(f"{fn}_cost", n)
     dt = _linalg_dtype(a)
     ctx.charge(op, base * _batch(a), dt, a.dtype_origin, weighted_base=True)
+    _square_or_raise(a)
     batch = a.shape[:-2]
     if fn == "cholesky":
         return Array(a.shape, dt)
@@ -81,6 +94,13 @@ def _solve(ctx, args, kwargs):
     base = pricing.accounting("solve_cost", n, nrhs)
     dt = dtypes.result_type(Operand(dtype=_linalg_dtype(a)), Operand(dtype=_linalg_dtype(b)))
     ctx.charge("linalg.solve", base * _batch(a), dt, origin_of([a, b], dt), weighted_base=True)
+    _square_or_raise(a)
+    # numpy takes b as one vector only when it is 1-d (gufunc (m,m),(m)->(m)), else as columns
+    rows, name = (b.shape[-1], "solve1") if b.ndim == 1 else (b.shape[-2] if b.ndim >= 2 else None, "solve")
+    if rows is not None and rows != n:
+        signature = "(m,m),(m)->(m)" if b.ndim == 1 else "(m,m),(m,n)->(m,n)"
+        raise OpRaises("ValueError", f"{name}: Input operand 1 has a mismatch in its core dimension 0, with gufunc "
+                                     f"signature {signature} (size {rows} is different from {n})")
     return Array(b.shape, dt)
 
 
@@ -201,6 +221,8 @@ def _svd_family(ctx, args, kwargs, op=None):
     base = pricing.accounting(f"{fn}_cost", m, n, **extra)
     dt = _linalg_dtype(a)
     ctx.charge(op, base, dt, a.dtype_origin, weighted_base=True)
+    if fn == "cond" and options.get("p", Known(None)).value not in (None, 2, -2):
+        _square_or_raise(a)  # an inverse-based condition number (numpy inverts the matrix)
     if fn == "pinv":
         return Array((n, m), dt)
     if fn == "svdvals":
@@ -219,6 +241,8 @@ def _lstsq(ctx, args, kwargs):
     base = pricing.accounting("lstsq_cost", m, n, b_cols=cols, b_ndim=b.ndim)
     dt = dtypes.result_type(Operand(dtype=_linalg_dtype(a)), Operand(dtype=_linalg_dtype(b)))
     ctx.charge("linalg.lstsq", base, dt, origin_of([a, b], dt), weighted_base=True)
+    if b.ndim == 0 or b.shape[0] != m:
+        raise OpRaises("LinAlgError", "Incompatible dimensions")
     x = Array((n,) if b.ndim == 1 else (n, cols), dt)
     residuals = Array((ctx.choose_size(0, cols, "lstsq: residuals are empty unless the matrix has full rank")
                        if m > n else 0,), dt)
@@ -230,10 +254,11 @@ def _lstsq(ctx, args, kwargs):
 def _matrix_power(ctx, args, kwargs):
     a = _matrix(ctx, args[0], "matrix_power")
     p = known_int(arg(args, kwargs, 1, "n"), "matrix_power exponent")
-    base = pricing.accounting("matrix_power_cost", a.shape[0], p)
+    base = pricing.accounting("matrix_power_cost", a.shape[-1], p)
     # a negative exponent inverts first (LAPACK: an integer matrix runs, and comes out, in float64)
     dt = _linalg_dtype(a) if p < 0 else a.dtype
     ctx.charge("linalg.matrix_power", base, dt, a.dtype_origin, weighted_base=True)
+    _square_or_raise(a)
     return Array(a.shape, dt, dtype_origin=a.dtype_origin)
 
 

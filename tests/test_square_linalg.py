@@ -1,0 +1,106 @@
+"""numpy's linalg refuses a matrix that is not square (or not a matrix), whatever its values.
+
+``fnp.linalg.cholesky(w[:, :3])``, ``inv``/``det``/``slogdet``/``eigh``/``eig`` of a tall
+block, ``solve`` with a 1-d ``a`` or a right-hand side of the wrong length, ``matrix_power``
+(any exponent, 0 and 1 too) and ``cond`` with an inverse-based ``p`` of a non-square matrix:
+flopscope charges the call, then numpy raises (LinAlgError; ValueError for solve's
+right-hand side). flopcast priced these as if they returned: an "exact" total for a predict
+that crashes, and inside a ``try`` the handler's work missed (det, slogdet, matrix_power,
+cond: exact and wrong) or taken as a value-dependent maybe (cholesky, inv, eigh, solve: an
+interval whose nominal path presumes the call returns). Each case is checked against the
+real flopscope: the raise escapes predict as it does at runtime, and a handler's work is
+counted exactly.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from oracle import assert_exact_match, measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+PROGRAM = """\
+    import numpy as np
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            m = mlp.weights[0]
+            a = m[:, :3]
+            {body}
+            return fnp.zeros((mlp.depth, mlp.width)) + m[0]
+    """
+CAUGHT = "try:\n            r = {call}\n        except ({exc}):\n            m = m @ m"
+POINTS = (Point(8, 2, 2**41), Point(16, 3, 2**41))
+
+LINALG_ERROR = {
+    "cholesky_tall": "fnp.linalg.cholesky(a)",
+    "cholesky_vector": "fnp.linalg.cholesky(m[0])",
+    "inv_tall": "fnp.linalg.inv(a)",
+    "inv_batched_tall": "fnp.linalg.inv(fnp.stack([a, a]))",
+    "det_tall": "fnp.linalg.det(a)",
+    "slogdet_tall": "fnp.linalg.slogdet(a)",
+    "eigh_tall": "fnp.linalg.eigh(a)",
+    "eigvalsh_tall": "fnp.linalg.eigvalsh(a)",
+    "eig_tall": "fnp.linalg.eig(a)",
+    "eigvals_tall": "fnp.linalg.eigvals(a)",
+    "solve_tall": "fnp.linalg.solve(a, m[:, 0])",
+    "solve_vector": "fnp.linalg.solve(m[0], m[0])",
+    "matrix_power_2_tall": "fnp.linalg.matrix_power(a, 2)",
+    "matrix_power_1_tall": "fnp.linalg.matrix_power(a, 1)",
+    "matrix_power_0_tall": "fnp.linalg.matrix_power(a, 0)",
+    "cond_1_tall": "fnp.linalg.cond(a, 1)",
+    "cond_fro_tall": "fnp.linalg.cond(a, 'fro')",
+    "lstsq_short_rhs": "fnp.linalg.lstsq(m, m[0, :3], rcond=None)",
+}
+VALUE_ERROR = {
+    "solve_short_vector": "fnp.linalg.solve(m, m[0, :3])",
+    "solve_short_columns": "fnp.linalg.solve(m, m[:3, :2])",
+}
+
+
+def _write(tmp_path, body: str):
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(PROGRAM).format(body=body))
+    return path
+
+
+@pytest.mark.parametrize("call", [*LINALG_ERROR.values(), *VALUE_ERROR.values()],
+                         ids=[*LINALG_ERROR, *VALUE_ERROR])
+def test_the_refusal_escapes_predict_as_at_runtime(tmp_path, call):
+    path = _write(tmp_path, f"r = {call}")
+    for point in POINTS:
+        report = analyze(path, point)
+        assert [r.span.line for r in report.raises] == [10], (point, report.raises, report.total)
+        with pytest.raises((ValueError,)):  # numpy's LinAlgError is a ValueError
+            measure(path, point)
+
+
+@pytest.mark.parametrize("call, exc", [(c, "np.linalg.LinAlgError") for c in LINALG_ERROR.values()]
+                         + [(c, "ValueError") for c in VALUE_ERROR.values()],
+                         ids=[*LINALG_ERROR, *VALUE_ERROR])
+def test_a_handler_takes_over_after_the_charged_call(tmp_path, call, exc):
+    path = _write(tmp_path, CAUGHT.format(call=call, exc=exc))
+    for point in POINTS:
+        report = analyze(path, point)
+        assert not report.raises and not report.uncertain, (report.raises, report.uncertain)
+        assert_exact_match(report, measure(path, point), f" at {point}")
+
+
+@pytest.mark.parametrize("call", ["fnp.linalg.cholesky(m @ m.T + 8 * fnp.eye(mlp.width))",
+                                  "fnp.linalg.solve(m @ m.T + 8 * fnp.eye(mlp.width), m[:, :2])",
+                                  "fnp.linalg.matrix_power(m, 3)", "fnp.linalg.cond(m, 1)",
+                                  "fnp.linalg.cond(a)", "fnp.linalg.lstsq(a, m[:, 0], rcond=None)"])
+def test_square_and_fitting_operands_still_return(tmp_path, call):
+    """The check is on shapes only: a square matrix (and cond's SVD form, lstsq of a tall
+    matrix with a matching right-hand side) returns as before."""
+    path = _write(tmp_path, f"r = {call}")
+    for point in POINTS:
+        report = analyze(path, point)
+        assert not report.raises, report.raises
+        assert_exact_match(report, measure(path, point), f" at {point}")
