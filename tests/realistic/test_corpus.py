@@ -1037,6 +1037,47 @@ CORPUS = {
                 "ur, sv, _ = fnp.linalg.svd(r, full_matrices=False)"),
         data_sites=("if float(sv[k]) < thresh:",),
     ),
+    "peel_winograd": Entry(
+        points=(
+            (8, 2, 10**4, "exact"),         # diagonal only: no covariance layer fits
+            (8, 2, 10**5, "guarded"),       # cov, cov: 8 is at the leaf, plain products
+            (16, 3, 10**6, "guarded"),      # cov (Winograd, leaf 12 -> 8), mc, cov
+            (27, 2, 10**6, "guarded"),      # 27 peeled to 26, Winograd to 13; then samples
+            (43, 2, 3 * 10**6, "guarded"),  # 43 padded to 44 (fnp.pad of the eye-started covariance)
+        ),
+        # lru_cache'd recursive multiply model replayed by `multiply` (dict of engines),
+        # NamedTuple choices, a __slots__ planner memoised on (layer, log2 bucket)
+        guards=("if not fnp.all(fnp.isfinite(pre)):",),
+    ),
+    "tolerance_loops": Entry(
+        points=(
+            (8, 2, 10**4, "interval"),      # no power/fixed-point caps: Jacobi and Newton only
+            (8, 2, 10**5, "interval"),      # every loop: power, Jacobi (itertools.count), fixed point,
+            (16, 3, 10**6, "interval"),     #   bisection (branches cost alike), walrus Newton on floats
+            (32, 2, 10**6, "interval"),
+        ),
+        data_sites=("while it < cap and abs(lam - prev) > POWER_TOL * max(abs(lam), 1.0):",
+                    "if norm < JACOBI_TOL * (1.0 + float(fnp.linalg.norm(rhs))):",
+                    "if float(fnp.mean(fnp.sqrt(shrunk))) > target:",
+                    "while abs(step := (a * s * s + s - b) / (2.0 * a * s + 1.0)) > NEWTON_TOL and it < 50:",
+                    "if abs(step) < SCALE_TOL:",
+                    "rows[-1] = rows[-1] * (root / (b + 1e-12) if b > 1e-12 else 1.0)"),
+    ),
+    "rescue_ladder": Entry(
+        points=(
+            (8, 2, 10**4, "exact"),         # no covariance layer: the diagonal pass
+            (16, 3, 10**5, "exact"),        # one covariance layer, no samples
+            (32, 4, 10**6, "exact"),        # two covariance layers, no samples
+            (8, 2, 10**5, "guarded"),       # one sampled refresh through the factoriser ladder
+            (16, 2, 10**6, "guarded"),      #   (cholesky jitter for-else -> eigh -> svd -> diagonal,
+            (8, 3, 10**5, "guarded"),       #   each rung's isfinite raise, the 1e30 rescale)
+        ),
+        # not a point: 16x4 at 1e6 (two refreshes + the solve -> QR -> lstsq ladder) passes the
+        # path limit (FINDINGS #42): a lower bound [162,006, 987,774] around the run's 366,735
+        guards=("if not fnp.all(fnp.isfinite(arr)):", "scale = float(fnp.mean(fnp.diagonal(c))) or 1.0",
+                "out = fnp.linalg.cholesky(c + (jitter * scale) * eye)", "vals, vecs = fnp.linalg.eigh(c)",
+                "u, s, _ = fnp.linalg.svd(c)", "if peak > RESCALE_AT:"),
+    ),
 }
 
 
