@@ -1078,6 +1078,19 @@ CORPUS = {
                 "out = fnp.linalg.cholesky(c + (jitter * scale) * eye)", "vals, vecs = fnp.linalg.eigh(c)",
                 "u, s, _ = fnp.linalg.svd(c)", "if peak > RESCALE_AT:"),
     ),
+    "index_bookkeeper": Entry(
+        points=(
+            (8, 2, 30_000, "interval"),     # quad + pairs (np.triu_indices, np.ix_, bincount/flatnonzero loop)
+            (8, 2, 10**5, "interval"),      # + chunked MC (np.array_split of np.arange)
+            (16, 3, 10**6, "interval"),
+            (32, 2, 10**6, "interval"),     # quad + pairs at 32 (subset from np.random.default_rng.choice)
+        ),
+        # the stage plan: np.argsort / np.cumsum / np.searchsorted of an np.array of known costs
+        data_sites=('fit = int(np.searchsorted(cum, room, side="right")) if room > 0 else 0',),
+        xfail="plain numpy arrays of known numbers carry no values: np.searchsorted over np.cumsum of an "
+              "np.array of Python-computed costs is read as data, `names[i] for i in order[:fit]` is unpriced "
+              "and the stages after it are not counted (a lower bound around the run)",
+    ),
 }
 
 
