@@ -4,7 +4,8 @@
 block, ``solve`` with a 1-d ``a`` or a right-hand side of the wrong length, ``matrix_power``
 (any exponent, 0 and 1 too) and ``cond`` with an inverse-based ``p`` of a non-square matrix:
 flopscope charges the call, then numpy raises (LinAlgError; ValueError for solve's
-right-hand side). flopcast priced these as if they returned: an "exact" total for a predict
+right-hand side, and multi_dot's ValueError for a chain whose neighbours do not fit or a single
+array). flopcast priced these as if they returned: an "exact" total for a predict
 that crashes, and inside a ``try`` the handler's work missed (det, slogdet, matrix_power,
 cond: exact and wrong) or taken as a value-dependent maybe (cholesky, inv, eigh, solve: an
 interval whose nominal path presumes the call returns). Each case is checked against the
@@ -61,6 +62,10 @@ LINALG_ERROR = {
 VALUE_ERROR = {
     "solve_short_vector": "fnp.linalg.solve(m, m[0, :3])",
     "solve_short_columns": "fnp.linalg.solve(m, m[:3, :2])",
+    "multi_dot_misfit": "fnp.linalg.multi_dot([m, a, m])",
+    "multi_dot_two_misfit": "fnp.linalg.multi_dot([a, m])",
+    "multi_dot_vectors_misfit": "fnp.linalg.multi_dot([m[0], a, m[0]])",
+    "multi_dot_one_array": "fnp.linalg.multi_dot([m])",
 }
 
 
@@ -95,7 +100,9 @@ def test_a_handler_takes_over_after_the_charged_call(tmp_path, call, exc):
 @pytest.mark.parametrize("call", ["fnp.linalg.cholesky(m @ m.T + 8 * fnp.eye(mlp.width))",
                                   "fnp.linalg.solve(m @ m.T + 8 * fnp.eye(mlp.width), m[:, :2])",
                                   "fnp.linalg.matrix_power(m, 3)", "fnp.linalg.cond(m, 1)",
-                                  "fnp.linalg.cond(a)", "fnp.linalg.lstsq(a, m[:, 0], rcond=None)"])
+                                  "fnp.linalg.cond(a)", "fnp.linalg.lstsq(a, m[:, 0], rcond=None)",
+                                  "fnp.linalg.multi_dot([m, m, a, a.T])", "fnp.linalg.multi_dot([m[0], m, m[:, 0]])",
+                                  "fnp.linalg.multi_dot([m[0], m[0]])"])
 def test_square_and_fitting_operands_still_return(tmp_path, call):
     """The check is on shapes only: a square matrix (and cond's SVD form, lstsq of a tall
     matrix with a matching right-hand side) returns as before."""

@@ -265,11 +265,25 @@ def _matrix_power(ctx, args, kwargs):
 @handler("linalg.multi_dot")
 def _multi_dot(ctx, args, kwargs):
     arrays = [to_array(ctx, x) for x in _sequence(args[0])]
-    if len(arrays) < 2:
-        raise OpError("multi_dot of fewer than two arrays")
+    if not arrays or any(x.ndim > 2 for x in arrays) or (len(arrays) > 2 and any(x.ndim == 0 for x in arrays)):
+        raise OpError("multi_dot of no array, or of an array that is not a vector or a matrix, is not modelled")
     base = pricing.accounting("multi_dot_cost", [list(x.shape) for x in arrays])
     dt = dtypes.result_type(*(Operand(dtype=x.dtype) for x in arrays))
     ctx.charge("linalg.multi_dot", base, dt, origin_of(arrays, dt), weighted_base=True)
+    # flopscope charges, then numpy multiplies: it refuses one array (ValueError) and a chain
+    # whose neighbours do not fit (dot's ValueError); a 1-d first array is a row, a 1-d last
+    # one a column (measured on flopscope 0.12.4)
+    if len(arrays) < 2:
+        raise OpRaises("ValueError", "Expecting at least two arrays.")
+    if not any(x.ndim == 0 for x in arrays):
+        dims = [(1, x.shape[0]) if x.ndim == 1 and i == 0 else (x.shape[0], 1) if x.ndim == 1 else x.shape
+                for i, x in enumerate(arrays)]
+        if len(arrays) > 2 and any(x.ndim == 1 for x in arrays[1:-1]):
+            raise OpError("multi_dot with a vector inside the chain is not modelled")
+        for left, right in zip(dims, dims[1:]):
+            if left[1] != right[0]:
+                raise OpRaises("ValueError", f"shapes {left} and {right} not aligned: "
+                                             f"{left[1]} (dim 1) != {right[0]} (dim 0)")
     shape = arrays[0].shape[:-1] + arrays[-1].shape[1:]
     return Array(shape, dt, dtype_origin=origin_of(arrays, dt))
 
