@@ -444,9 +444,15 @@ def forwarded(name: str) -> Optional[Forwarded]:
             return None
 
     if name not in _FORWARDED:
-        found = _cached(["forwarded", 3, name], lambda: compute() or [])
+        found = _cached(["forwarded", 4, name], lambda: compute() or [])
         _FORWARDED[name] = Forwarded(found[0], frozenset(found[1]), frozenset(found[2]), found[3]) if found else None
     return _FORWARDED[name]
+
+
+#: keywords numpy's C functions take that their text signatures hide: arange's is
+#: ``(start_or_stop, /, stop=None, step=1, *, ...)`` but it parses ``start=`` too
+#: (``np.arange(start=0, stop=8, step=2)``; only a start with no stop is refused, as TypeError)
+_HIDDEN_KEYWORDS = {"arange": frozenset({"start"})}
 
 
 def _derive_forwarded(name: str) -> Optional[list]:
@@ -591,6 +597,7 @@ def _scan_kwargs(fn, kw: str, bound: dict, depth: int = 0):
         if any(p.kind is kinds.VAR_KEYWORD for p in target_params):
             return None
         accepted |= {p.name for p in target_params if p.kind in (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY)}
+        accepted |= _HIDDEN_KEYWORDS.get(target.__name__, frozenset())
         if isinstance(target, np.ufunc):
             accepted.add("sig")  # numpy's ufuncs take `sig` as another name of `signature` (not in their signature)
         accepted |= {k.arg for k in call.keywords if k.arg is not None}

@@ -122,13 +122,44 @@ def _eye(ctx, args, kwargs, op=None):
     return Array((n, m), dt_, sym, dtype_origin=origin)
 
 
+def _arange_bounds(args, kwargs) -> list:
+    """The bounds of ``arange`` as numpy reads them: ``[stop]``, ``[start, stop]`` or ``[start,
+    stop, step]``. Positions, then the keywords start/stop/step, fill them (a name given both
+    ways is TypeError); a missing (or None) stop takes a start given by position
+    (``arange(5, stop=None)``) and is TypeError otherwise; a step of None is 1 (measured on
+    flopscope 0.12.4 / numpy 2.4: fnp.arange reads them as numpy does)."""
+    names = ("start", "stop", "step")
+    given = dict(zip(names, args[:3]))
+    for position, name in enumerate(names):
+        if name in kwargs:
+            if name in given:
+                raise OpRaises("TypeError", f"argument for arange() given by name ('{name}') and position "
+                                            f"(position {position})")
+            given[name] = kwargs[name]
+
+    def missing(name):
+        v = given.get(name)
+        return v is None or isinstance(v, Known) and v.value is None
+
+    if missing("stop"):
+        if missing("start") or "start" in kwargs:
+            raise OpRaises("TypeError", "arange() requires stop to be specified.")
+        return [given["start"]] if missing("step") else [Known(0), given["start"], given["step"]]
+    start = Known(0) if missing("start") else given["start"]
+    if missing("step"):
+        return [given["stop"]] if missing("start") else [start, given["stop"]]
+    return [start, given["stop"], given["step"]]
+
+
 @handler("arange")
 def _arange(ctx, args, kwargs):
     # numpy's arange(start, stop, step, dtype): a dtype in a bound's place is TypeError in
     # flopscope's length arithmetic
     if len(args) > 4:
         raise OpError("arange with more than four arguments by position is not modelled")
-    bounds = list(args[:3])
+    if set(kwargs) - {"start", "stop", "step", "dtype"}:
+        raise OpError("arange with keywords other than start/stop/step/dtype is not modelled")
+    bounds = _arange_bounds(args, kwargs)
     if any(isinstance(b, DTypeRef) for b in bounds):
         raise OpRaises("TypeError", "unsupported operand type(s): a dtype where arange takes a bound")
     dtype = arg(args, kwargs, 3, "dtype")
@@ -141,6 +172,10 @@ def _arange(ctx, args, kwargs):
         if not (isinstance(b, Known) and isinstance(b.value, (int, float))):
             raise OpError("arange bounds are not known statically")
         vals.append(b.value)
+    if len(vals) == 3 and vals[2] == 0:
+        # numpy's length arithmetic divides by the step (flopscope charges nothing first)
+        raise OpRaises("ZeroDivisionError", "division by zero" if all(isinstance(v, int) for v in vals)
+                       else "float division by zero")
     n = len(range(*vals)) if all(isinstance(v, int) for v in vals) else max(
         0, math.ceil((vals[1] - vals[0]) / (vals[2] if len(vals) > 2 else 1)) if len(vals) > 1 else math.ceil(vals[0]))
     if dataints.unbounded(n):
