@@ -131,6 +131,20 @@ def _index_operand(ctx, p: Value) -> Array | None:
 _INT64 = range(-2 ** 63, 2 ** 63)
 
 
+def _known_ints(p: Value) -> tuple:
+    """The ints of a flat list of known Python ints (a Known list, a ListVal of Known ints); ()
+    for anything else."""
+    if isinstance(p, Known) and isinstance(p.value, list):
+        items = p.value
+    elif isinstance(p, ListVal) and all(isinstance(v, Known) for v in p.items):
+        items = [v.value for v in p.items]
+    else:
+        return ()
+    if not items or not all(type(v) is int for v in items):
+        return ()
+    return tuple(items)
+
+
 def _flat_index_list(items) -> Array | None:
     """What ``numpy.asarray`` makes of a non-empty flat list of Python ints or of bools, without
     importing numpy (a tenth of a second of a cold analysis); None for anything else."""
@@ -149,11 +163,17 @@ def _advanced(ctx, x: Array, parts: list) -> Value:
     alongside them) broadcast to one shape B, placed where they stand when they are adjacent
     and first otherwise; flopscope bills 4 per gathered element plus 1 per mask element."""
     consumed = []
+    known_lists: dict = {}  # id of an index array made from a list of known ints: those ints
     for p in parts:
         arr = _index_operand(ctx, p)
         if arr is not None:
             if arr.dtype not in ("bool",) and not arr.dtype.startswith(("int", "uint")):
                 raise OpError(f"an index array of dtype {arr.dtype} is not valid")
+            if arr.dtype != "bool":
+                known = _known_ints(p)
+                if known:
+                    arr = arr.with_() if arr is p else arr
+                    known_lists[id(arr)] = known
             consumed.append(("adv", arr, arr.ndim if arr.dtype == "bool" else 1))
         elif isinstance(p, Known) and p.value is None:
             consumed.append(("new", None, 0))
@@ -208,6 +228,11 @@ def _advanced(ctx, x: Array, parts: list) -> Value:
                 selected = ctx.last_count
                 adv_shapes.append((count,))
             else:
+                for i in known_lists.get(id(val), ()):
+                    # numpy checks a list of known indices against the axis (nothing charged)
+                    if not -x.shape[axis] <= i < x.shape[axis]:
+                        raise IndexRaises(f"IndexError: index {i} is out of bounds for axis {axis} "
+                                          f"with size {x.shape[axis]}")
                 adv_shapes.append(tuple(val.shape))
             adv_positions.append(pos)
             pieces.append(("adv",))

@@ -6,6 +6,8 @@ elements scattered for put_along_axis, at the array's dtype.
 
 from __future__ import annotations
 
+import math
+
 from flopcast.analyzer import dtypes
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import (
@@ -44,10 +46,16 @@ def _take(ctx, args, kwargs):
                                     "according to the rule 'same_kind'")
     axis = arg(args, kwargs, 2, "axis")
     if axis is None or (isinstance(axis, Known) and axis.value is None):
-        shape = idx.shape
+        shape, extent, ax = idx.shape, x.size, 0
     else:
         ax = axis_index(known_int(axis, "axis"), x.ndim)
-        shape = x.shape[:ax] + idx.shape + x.shape[ax + 1:]
+        shape, extent = x.shape[:ax] + idx.shape + x.shape[ax + 1:], x.shape[ax]
+    mode = arg(args, kwargs, 4, "mode", Known("raise"))
+    if isinstance(mode, Known) and mode.value == "raise":
+        for i in _known_indices(args[1]):
+            # numpy's bounds check comes before flopscope's charge (measured: nothing charged)
+            if not -extent <= i < extent:
+                raise OpRaises("IndexError", f"index {i} is out of bounds for axis {ax} with size {extent}")
     n = 1
     for s in shape:
         n *= s
@@ -263,6 +271,10 @@ def _unravel_index(ctx, args, kwargs):
         return TupleVal(tuple(Array(idx.shape, "int64", vrange=(0, max(n - 1, 0))) for n in dims))
     if isinstance(idx, NumpyScalar) and idx.dtype.startswith(("int", "uint")) or \
             isinstance(idx, Known) and isinstance(idx.value, int) and not isinstance(idx.value, bool):
+        size = math.prod(dims)
+        if isinstance(idx, Known) and not 0 <= idx.value < size:
+            # numpy's bounds check, before flopscope's charge (measured: nothing charged)
+            raise OpRaises("ValueError", f"index {idx.value} is out of bounds for array with size {size}")
         ctx.charge("unravel_index", max(len(dims), 1), None)
         return TupleVal(tuple(NumpyScalar("int64") for _ in dims))
     raise OpError("unravel_index of indices that are not known integers or integer arrays")
@@ -299,12 +311,13 @@ def _put(ctx, args, kwargs):
     if not (isinstance(mode, Known) and mode.value in ("raise", "wrap", "clip")):
         raise OpError("put mode= is not a known mode")
     ind = to_array(ctx, args[1])
-    if mode.value == "raise":
-        for i in _known_indices(args[1]):
-            if not -x.size <= i < x.size:
-                raise OpRaises("IndexError", f"index {i} is out of bounds for axis 0 with size {x.size}")
     to_array(ctx, args[2])
     ctx.charge("put", ind.size, x.dtype, x.dtype_origin)
+    if mode.value == "raise":
+        for i in _known_indices(args[1]):
+            # flopscope charges, then numpy checks (measured: the charge stands)
+            if not -x.size <= i < x.size:
+                raise OpRaises("IndexError", f"index {i} is out of bounds for axis 0 with size {x.size}")
     ctx.write_in_place(x)
     return Known(None)
 

@@ -496,6 +496,8 @@ def _tile(ctx, args, kwargs, op=None):
         shape = tuple(a * b for a, b in zip(xs, rs))
     else:
         reps = known_int(arg(args, kwargs, 1, "repeats"), "repeats")
+        if reps < 0:
+            raise OpRaises("ValueError", "negative dimensions are not allowed")  # numpy's, nothing charged
         axis = arg(args, kwargs, 2, "axis")
         if axis is None or (isinstance(axis, Known) and axis.value is None):
             shape = (x.size * reps,)
