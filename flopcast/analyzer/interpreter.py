@@ -5489,7 +5489,10 @@ class Interpreter:
     def _unpriced_at(self, span: Span, what: str, reason: str) -> Value:
         self.unpriced_marks += 1
         if self.free:
-            return Unknown("", span, reason)
+            # numpy's own work on plain arrays is free, but a call flopcast does not model may
+            # raise there (np.max of an empty array, rng.choice of more than the pool): the
+            # run then stops or goes to a handler, so nothing after it is claimed
+            reason = f"{reason} (numpy's own call on plain arrays: whether it raises is not known)"
         key = (span, what)
         self.effects += 1
         if key not in self._unpriced_keys:
