@@ -111,3 +111,38 @@ def test_square_and_fitting_operands_still_return(tmp_path, call):
         report = analyze(path, point)
         assert not report.raises, report.raises
         assert_exact_match(report, measure(path, point), f" at {point}")
+
+
+USED = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            m = mlp.weights[0]
+            s = m @ m.T + mlp.width * fnp.eye(mlp.width, dtype=m.dtype)
+            r = {call}
+            t = r * 2.0
+            return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(t)
+    """
+BATCHED_SOLVES = {
+    "batched_matrix_vector": "fnp.linalg.solve(fnp.stack([s, s]), m[0])",
+    "batched_matrix_columns": "fnp.linalg.solve(fnp.stack([s, s]), m[:, :3])",
+    "matrix_batched_columns": "fnp.linalg.solve(s, fnp.stack([m[:, :3]] * 3))",
+    "both_batched": "fnp.linalg.solve(fnp.stack([s, s]), fnp.stack([m[:, :2], m[:, :2]]))",
+}
+
+
+@pytest.mark.parametrize("call", BATCHED_SOLVES.values(), ids=BATCHED_SOLVES.keys())
+def test_a_batched_solve_broadcasts_its_loop_dimensions(tmp_path, call):
+    """numpy's solve is a gufunc: the result is the broadcast loop dimensions of a and b, then
+    (m,) for a 1-d b or b's (m, k); flopscope charges per broadcast loop. flopcast returned b's
+    shape and charged a's batch only: the product after it (and the solve itself, when b held
+    the batch) mispriced under an "exact" total."""
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(USED).format(call=call))
+    for point in POINTS:
+        report = analyze(path, point)
+        assert not report.raises and not report.unpriced, (report.raises, report.unpriced)
+        assert_exact_match(report, measure(path, point), f" at {point}")

@@ -11,7 +11,7 @@ import math
 
 from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
-from flopcast.analyzer.ops.operands import _sequence, arg, as_numpy_scalar, known_int, origin_of, to_array
+from flopcast.analyzer.ops.operands import _sequence, arg, as_numpy_scalar, broadcast, known_int, origin_of, to_array
 from flopcast.analyzer.ops.reductions import _axes
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
 from flopcast.analyzer.values import Array, Known, NumpyScalar, TupleVal, Unknown, Value
@@ -89,11 +89,16 @@ def _eig_dtype(ctx, op: str, a: Array, dt: str) -> str:
 @handler("linalg.solve")
 def _solve(ctx, args, kwargs):
     a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
+    if a.ndim == 0 or b.ndim == 0:
+        raise OpError("solve of a 0-d operand is not modelled")
     n = a.shape[-1]
     nrhs = 1 if b.ndim == 1 else b.shape[-1]
-    base = pricing.accounting("solve_cost", n, nrhs)
+    # flopscope's batch broadcasts a's and b's loop dimensions (gufunc cores: 2 for a, 1 or 2
+    # for b; a mismatch is numpy's ValueError before the charge) and a zero-size matrix costs 0
+    loops = broadcast(a.shape[:max(a.ndim - 2, 0)], b.shape[:max(b.ndim - (1 if b.ndim == 1 else 2), 0)])
+    base = 0 if a.ndim >= 2 and 0 in a.shape[-2:] else pricing.accounting("solve_cost", n, nrhs)
     dt = dtypes.result_type(Operand(dtype=_linalg_dtype(a)), Operand(dtype=_linalg_dtype(b)))
-    ctx.charge("linalg.solve", base * _batch(a), dt, origin_of([a, b], dt), weighted_base=True)
+    ctx.charge("linalg.solve", base * math.prod(loops), dt, origin_of([a, b], dt), weighted_base=True)
     _square_or_raise(a)
     # numpy takes b as one vector only when it is 1-d (gufunc (m,m),(m)->(m)), else as columns
     rows, name = (b.shape[-1], "solve1") if b.ndim == 1 else (b.shape[-2] if b.ndim >= 2 else None, "solve")
@@ -101,7 +106,8 @@ def _solve(ctx, args, kwargs):
         signature = "(m,m),(m)->(m)" if b.ndim == 1 else "(m,m),(m,n)->(m,n)"
         raise OpRaises("ValueError", f"{name}: Input operand 1 has a mismatch in its core dimension 0, with gufunc "
                                      f"signature {signature} (size {rows} is different from {n})")
-    return Array(b.shape, dt)
+    # the gufunc's result: the broadcast loop dimensions, then (m,) or (m, k)
+    return Array(loops + ((n,) if b.ndim == 1 else b.shape[-2:]), dt)
 
 
 @handler("linalg.qr")
