@@ -146,3 +146,40 @@ def test_a_batched_solve_broadcasts_its_loop_dimensions(tmp_path, call):
         report = analyze(path, point)
         assert not report.raises and not report.unpriced, (report.raises, report.unpriced)
         assert_exact_match(report, measure(path, point), f" at {point}")
+
+
+EMPTY = {
+    "cholesky": "fnp.linalg.cholesky(m[:0, :0])",
+    "inv": "fnp.linalg.inv(m[:0, :0])",
+    "det": "fnp.linalg.det(m[:0, :0])",
+    "slogdet": "fnp.linalg.slogdet(m[:0, :0])",
+    "eigh": "fnp.linalg.eigh(m[:0, :0])",
+    "eig": "fnp.linalg.eig(m[:0, :0])",
+    "svd": "fnp.linalg.svd(m[:0, :])",
+    "svdvals": "fnp.linalg.svdvals(m[:0, :])",
+    "pinv": "fnp.linalg.pinv(m[:0, :])",
+    "matrix_rank": "fnp.linalg.matrix_rank(m[:0, :])",
+    "lstsq": "fnp.linalg.lstsq(m[:, :0], m[:, 0], rcond=None)",
+    "solve": "fnp.linalg.solve(m[:0, :0], m[:0, 0])",
+    "matrix_power": "fnp.linalg.matrix_power(m[:0, :0], 3)",
+    "trace": "fnp.linalg.trace(m[:0, :])",
+}
+
+
+@pytest.mark.parametrize("call", EMPTY.values(), ids=EMPTY.keys())
+def test_a_matrix_with_no_rows_or_columns_costs_nothing(tmp_path, call):
+    """flopscope charges 0 for a zero-size matrix (its ``_has_zero_dim``) where the cost formulas
+    floor at 1: an empty active set's Cholesky was one FLOP over the run under an "exact"."""
+    path = _write(tmp_path, f"r = {call}")
+    for point in POINTS:
+        report = analyze(path, point)
+        assert not report.raises, report.raises
+        assert_exact_match(report, measure(path, point), f" at {point}")
+
+
+def test_cond_of_an_empty_matrix_raises(tmp_path):
+    path = _write(tmp_path, CAUGHT.format(call="fnp.linalg.cond(m[:0, :])", exc="np.linalg.LinAlgError"))
+    for point in POINTS:
+        report = analyze(path, point)
+        assert not report.raises, report.raises
+        assert_exact_match(report, measure(path, point), f" at {point}")

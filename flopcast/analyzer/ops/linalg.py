@@ -28,6 +28,13 @@ def _batch(a: Array) -> int:
     return n
 
 
+def _zero_dim(a: Array) -> bool:
+    """flopscope charges nothing for a matrix with no rows or no columns (``_has_zero_dim``:
+    cholesky, qr, eig(h), eigvals(h), svd, svdvals, det, slogdet, inv, solve, lstsq, pinv, cond,
+    matrix_rank, matrix_power, matrix_norm, trace), where the cost formulas floor at 1."""
+    return a.ndim >= 2 and (a.shape[-2] == 0 or a.shape[-1] == 0)
+
+
 def _square_or_raise(a: Array) -> None:
     """numpy's linalg refuses, with LinAlgError, an array of fewer than two dimensions or whose
     last two differ; flopscope has charged the call by then (its price reads only
@@ -53,7 +60,7 @@ def _linalg_square(ctx, args, kwargs, op=None):
     else:
         base = pricing.accounting(f"{fn}_cost", n)
     dt = _linalg_dtype(a)
-    ctx.charge(op, base * _batch(a), dt, a.dtype_origin, weighted_base=True)
+    ctx.charge(op, 0 if _zero_dim(a) else base * _batch(a), dt, a.dtype_origin, weighted_base=True)
     _square_or_raise(a)
     batch = a.shape[:-2]
     if fn == "cholesky":
@@ -142,7 +149,7 @@ def _svd(ctx, args, kwargs):
     uv_b = bool(uv.value) if isinstance(uv, Known) else True
     base = pricing.accounting("svd_cost", m, n, with_vectors=uv_b, full_matrices=full_b)
     dt = _linalg_dtype(a)
-    ctx.charge("linalg.svd", base * _batch(a), dt, a.dtype_origin, weighted_base=True)
+    ctx.charge("linalg.svd", 0 if _zero_dim(a) else base * _batch(a), dt, a.dtype_origin, weighted_base=True)
     batch = a.shape[:-2]
     s = Array(batch + (k,), dt)
     if not uv_b:
@@ -226,7 +233,9 @@ def _svd_family(ctx, args, kwargs, op=None):
     extra = {"p": options["p"].value} if "p" in options else {}
     base = pricing.accounting(f"{fn}_cost", m, n, **extra)
     dt = _linalg_dtype(a)
-    ctx.charge(op, base, dt, a.dtype_origin, weighted_base=True)
+    ctx.charge(op, 0 if _zero_dim(a) else base, dt, a.dtype_origin, weighted_base=True)
+    if fn == "cond" and _zero_dim(a):
+        raise OpRaises("LinAlgError", "cond is not defined on empty arrays")
     if fn == "cond" and options.get("p", Known(None)).value not in (None, 2, -2):
         _square_or_raise(a)  # an inverse-based condition number (numpy inverts the matrix)
     if fn == "pinv":
@@ -246,7 +255,7 @@ def _lstsq(ctx, args, kwargs):
     cols = 1 if b.ndim == 1 else b.shape[1]
     base = pricing.accounting("lstsq_cost", m, n, b_cols=cols, b_ndim=b.ndim)
     dt = dtypes.result_type(Operand(dtype=_linalg_dtype(a)), Operand(dtype=_linalg_dtype(b)))
-    ctx.charge("linalg.lstsq", base, dt, origin_of([a, b], dt), weighted_base=True)
+    ctx.charge("linalg.lstsq", 0 if _zero_dim(a) else base, dt, origin_of([a, b], dt), weighted_base=True)
     if b.ndim == 0 or b.shape[0] != m:
         raise OpRaises("LinAlgError", "Incompatible dimensions")
     x = Array((n,) if b.ndim == 1 else (n, cols), dt)
@@ -263,7 +272,7 @@ def _matrix_power(ctx, args, kwargs):
     base = pricing.accounting("matrix_power_cost", a.shape[-1], p)
     # a negative exponent inverts first (LAPACK: an integer matrix runs, and comes out, in float64)
     dt = _linalg_dtype(a) if p < 0 else a.dtype
-    ctx.charge("linalg.matrix_power", base, dt, a.dtype_origin, weighted_base=True)
+    ctx.charge("linalg.matrix_power", 0 if _zero_dim(a) else base, dt, a.dtype_origin, weighted_base=True)
     _square_or_raise(a)
     return Array(a.shape, dt, dtype_origin=a.dtype_origin)
 
@@ -318,5 +327,5 @@ def _linalg_trace(ctx, args, kwargs):
     if len(args) > 1 or kwargs:
         raise OpError("linalg.trace with offset/dtype is not modelled")
     base = pricing.accounting("trace_cost", min(a.shape))
-    ctx.charge("linalg.trace", base, a.dtype, a.dtype_origin, weighted_base=True)
+    ctx.charge("linalg.trace", 0 if _zero_dim(a) else base, a.dtype, a.dtype_origin, weighted_base=True)
     return NumpyScalar(a.dtype, a.dtype_origin)
