@@ -4,7 +4,8 @@
 block, ``solve`` with a 1-d ``a`` or a right-hand side of the wrong length, ``matrix_power``
 (any exponent, 0 and 1 too) and ``cond`` with an inverse-based ``p`` of a non-square matrix:
 flopscope charges the call, then numpy raises (LinAlgError; ValueError for solve's
-right-hand side, and multi_dot's ValueError for a chain whose neighbours do not fit or a single
+right-hand side, eigh's UPLO other than L/U and cond's unknown order ValueError, svd/pinv/
+matrix_rank with hermitian=True of a non-square matrix LinAlgError, and multi_dot's ValueError for a chain whose neighbours do not fit or a single
 array). flopcast priced these as if they returned: an "exact" total for a predict
 that crashes, and inside a ``try`` the handler's work missed (det, slogdet, matrix_power,
 cond: exact and wrong) or taken as a value-dependent maybe (cholesky, inv, eigh, solve: an
@@ -58,6 +59,10 @@ LINALG_ERROR = {
     "cond_1_tall": "fnp.linalg.cond(a, 1)",
     "cond_fro_tall": "fnp.linalg.cond(a, 'fro')",
     "lstsq_short_rhs": "fnp.linalg.lstsq(m, m[0, :3], rcond=None)",
+    "svd_hermitian_tall": "fnp.linalg.svd(a, hermitian=True)",
+    "svd_hermitian_values_tall": "fnp.linalg.svd(a, compute_uv=False, hermitian=True)",
+    "pinv_hermitian_tall": "fnp.linalg.pinv(a, hermitian=True)",
+    "matrix_rank_hermitian_tall": "fnp.linalg.matrix_rank(a, hermitian=True)",
 }
 VALUE_ERROR = {
     "solve_short_vector": "fnp.linalg.solve(m, m[0, :3])",
@@ -66,6 +71,10 @@ VALUE_ERROR = {
     "multi_dot_two_misfit": "fnp.linalg.multi_dot([a, m])",
     "multi_dot_vectors_misfit": "fnp.linalg.multi_dot([m[0], a, m[0]])",
     "multi_dot_one_array": "fnp.linalg.multi_dot([m])",
+    "eigh_uplo": 'fnp.linalg.eigh(m @ m.T, UPLO="X")',
+    "eigvalsh_uplo": 'fnp.linalg.eigvalsh(m @ m.T, UPLO="x")',
+    "cond_order": "fnp.linalg.cond(m, 3)",
+    "cond_order_text": 'fnp.linalg.cond(m, "abc")',
 }
 
 
@@ -102,7 +111,8 @@ def test_a_handler_takes_over_after_the_charged_call(tmp_path, call, exc):
                                   "fnp.linalg.matrix_power(m, 3)", "fnp.linalg.cond(m, 1)",
                                   "fnp.linalg.cond(a)", "fnp.linalg.lstsq(a, m[:, 0], rcond=None)",
                                   "fnp.linalg.multi_dot([m, m, a, a.T])", "fnp.linalg.multi_dot([m[0], m, m[:, 0]])",
-                                  "fnp.linalg.multi_dot([m[0], m[0]])"])
+                                  "fnp.linalg.multi_dot([m[0], m[0]])", 'fnp.linalg.eigh(m @ m.T, UPLO="u")',
+                                  "fnp.linalg.cond(m, fnp.inf)", "fnp.linalg.svd(m @ m.T, hermitian=True)"])
 def test_square_and_fitting_operands_still_return(tmp_path, call):
     """The check is on shapes only: a square matrix (and cond's SVD form, lstsq of a tall
     matrix with a matching right-hand side) returns as before."""

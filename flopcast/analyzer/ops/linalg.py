@@ -35,6 +35,17 @@ def _zero_dim(a: Array) -> bool:
     return a.ndim >= 2 and (a.shape[-2] == 0 or a.shape[-1] == 0)
 
 
+def _uplo_or_raise(uplo: Value) -> None:
+    """numpy's eigh/eigvalsh read ``UPLO.upper()`` first (after flopscope's charge): a string
+    other than l/L/u/U is ValueError, a known non-string AttributeError."""
+    if not isinstance(uplo, Known):
+        raise OpError("eigh UPLO= is not known statically")
+    if not isinstance(uplo.value, str):
+        raise OpRaises("AttributeError", f"'{type(uplo.value).__name__}' object has no attribute 'upper'")
+    if uplo.value.upper() not in ("L", "U"):
+        raise OpRaises("ValueError", "UPLO argument must be 'L' or 'U'")
+
+
 def _square_or_raise(a: Array) -> None:
     """numpy's linalg refuses, with LinAlgError, an array of fewer than two dimensions or whose
     last two differ; flopscope has charged the call by then (its price reads only
@@ -61,6 +72,8 @@ def _linalg_square(ctx, args, kwargs, op=None):
         base = pricing.accounting(f"{fn}_cost", n)
     dt = _linalg_dtype(a)
     ctx.charge(op, 0 if _zero_dim(a) else base * _batch(a), dt, a.dtype_origin, weighted_base=True)
+    if fn in ("eigh", "eigvalsh"):
+        _uplo_or_raise(arg(args, kwargs, 1, "UPLO", Known("L")))
     _square_or_raise(a)
     batch = a.shape[:-2]
     if fn == "cholesky":
@@ -145,11 +158,15 @@ def _svd(ctx, args, kwargs):
     k = min(m, n)
     full = arg(args, kwargs, 1, "full_matrices", Known(True))
     uv = arg(args, kwargs, 2, "compute_uv", Known(True))
-    full_b = bool(full.value) if isinstance(full, Known) else True
-    uv_b = bool(uv.value) if isinstance(uv, Known) else True
+    hermitian = arg(args, kwargs, 3, "hermitian", Known(False))
+    if not all(isinstance(v, Known) for v in (full, uv, hermitian)):
+        raise OpError("svd with full_matrices/compute_uv/hermitian not known statically is not modelled")
+    full_b, uv_b = bool(full.value), bool(uv.value)
     base = pricing.accounting("svd_cost", m, n, with_vectors=uv_b, full_matrices=full_b)
     dt = _linalg_dtype(a)
     ctx.charge("linalg.svd", 0 if _zero_dim(a) else base * _batch(a), dt, a.dtype_origin, weighted_base=True)
+    if hermitian.value:
+        _square_or_raise(a)  # numpy's hermitian SVD is an eigh
     batch = a.shape[:-2]
     s = Array(batch + (k,), dt)
     if not uv_b:
@@ -238,6 +255,10 @@ def _svd_family(ctx, args, kwargs, op=None):
         raise OpRaises("LinAlgError", "cond is not defined on empty arrays")
     if fn == "cond" and options.get("p", Known(None)).value not in (None, 2, -2):
         _square_or_raise(a)  # an inverse-based condition number (numpy inverts the matrix)
+        if options["p"].value not in (1, -1, math.inf, -math.inf, "fro", "nuc"):
+            raise OpRaises("ValueError", "Invalid norm order for matrices.")
+    if fn in ("pinv", "matrix_rank") and "hermitian" in options and options["hermitian"].value:
+        _square_or_raise(a)  # through numpy's hermitian SVD (an eigh) or eigvalsh
     if fn == "pinv":
         return Array((n, m), dt)
     if fn == "svdvals":
