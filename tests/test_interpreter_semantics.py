@@ -334,6 +334,16 @@ CASES = {
         for _ in range(p.m + len(P._fields) + (p._fields[1] == "m")):
             STEP
         """),
+    # tuple.__new__ of the items, counted: a default does not fill a short iterable (TypeError)
+    "namedtuple_make_of_too_few_items_raises_typeerror": (
+        "from typing import NamedTuple\n\n\nclass P(NamedTuple):\n    n: int\n    m: int = 2\n", """
+        try:
+            p = P._make([1])
+        except TypeError:
+            p = P(3, 3)
+        for _ in range(p.m):
+            STEP
+        """),
     "math_and_statistics_of_known_lists_are_known": ("import math\nimport statistics\n", """
         n = math.fsum([0.5, 0.5]) + statistics.mean([1, 2, 3]) + math.prod([1, 2]) - 2.0
         for _ in range(int(n)):

@@ -5809,7 +5809,12 @@ class Interpreter:
         if path == "py:namedtuple._asdict" and isinstance(recv, InstanceVal) and not args and not kwargs:
             return DictVal({n.value: recv.attrs.get(n.value, OPAQUE) for n in _namedtuple_fields(recv.cls).items})
         if path == "py:namedtuple._make" and isinstance(recv, ClassVal) and len(args) == 1 and not kwargs:
-            return self.call(recv, self.iterate(args[0], node), {}, span)
+            items = self.iterate(args[0], node)
+            fields = len(_namedtuple_fields(recv).items)
+            if items is not None and len(items) != fields:
+                # tuple.__new__ of the items, counted: no defaults fill a short iterable
+                raise UserRaise(span, f"TypeError: Expected {fields} arguments, got {len(items)}")
+            return self.call(recv, items, {}, span)
         if path == "py:functools.lru_cache.wrap":
             if len(args) != 1 or kwargs or not isinstance(args[0], FunctionVal):
                 return self._unpriced_at(span, "lru_cache", "a cache wrapper around something other than a function "
