@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flopcast.analyzer.ops.operands import arg, axis_index, known_int, known_shape, to_array
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
-from flopcast.analyzer.ops.shape import diagonal_of, squeezed_axes
+from flopcast.analyzer.ops.shape import checked_perm, diagonal_of, squeezed_axes
 from flopcast.analyzer.ops.symmetry import _permute_sym
 from flopcast.analyzer.values import Known
 
@@ -97,5 +97,5 @@ def _transpose_method(ctx, args, kwargs, op=None):
         if axes is None or (isinstance(axes, Known) and axes.value is None):
             perm = tuple(reversed(range(x.ndim)))
         else:
-            perm = known_shape(axes, "axes")
+            perm = checked_perm(known_shape(axes, "axes"), x.ndim)
     return x.with_(shape=tuple(x.shape[p] for p in perm), sym=_permute_sym(x.sym, perm))

@@ -85,7 +85,22 @@ def _transpose(ctx, args, kwargs, op=None):
         perm = known_shape(axes, "axes")
     if op == "transpose":  # permute_dims and matrix_transpose leave no record in flopscope
         ctx.charge(op, 0, x.dtype)
+    perm = checked_perm(perm, x.ndim)  # (numpy refuses after flopscope's record)
     return x.with_(shape=tuple(x.shape[p] for p in perm), sym=_permute_sym(x.sym, perm))
+
+
+def checked_perm(perm, ndim: int) -> tuple:
+    """numpy's transpose axes, normalised: as many as the dimensions (ValueError), each in range
+    (AxisError), none twice (ValueError)."""
+    if len(perm) != ndim:
+        raise OpRaises("ValueError", "axes don't match array")
+    for p in perm:
+        if not -ndim <= p < ndim:
+            raise OpRaises("AxisError", f"axis {p} is out of bounds for array of dimension {ndim}")
+    perm = tuple(p % ndim for p in perm)
+    if len(set(perm)) != ndim:
+        raise OpRaises("ValueError", "repeated axis in transpose")
+    return perm
 
 
 def transpose_attr(x: Array) -> Array:
