@@ -703,6 +703,21 @@ class Both(Twice, More):
         for _ in range(n):
             STEP
         """),
+    # a NamedTuple's field took an assignment (a false exact: Python refuses it)
+    "a_named_tuple_refuses_assignments": ("from typing import NamedTuple\n\nclass Choice(NamedTuple):\n"
+                                          "    how: str\n    cost: int = 1\n\nclass Loose(Choice):\n    pass\n", """
+        n = 0
+        c, loose = Choice("a", 3), Loose("b", 2)
+        loose.note = 4
+        for k, attempt in enumerate([lambda: setattr(c, "cost", 5), lambda: setattr(c, "extra", 1),
+                                     lambda: object.__setattr__(c, "how", "b"), lambda: setattr(loose, "cost", 9)]):
+            try:
+                attempt()
+            except AttributeError:
+                n += k + 1
+        for _ in range(n + c.cost + loose.cost + loose.note):
+            STEP
+        """),
     "dataclasses_asdict_and_astuple_of_nested_dataclasses": ("import dataclasses\nfrom dataclasses import dataclass, field\n\n"
                                                              "@dataclass\nclass Inner:\n    k: int = 2\n\n"
                                                              "@dataclass\nclass Cfg:\n    inner: Inner = field(default_factory=Inner)\n"

@@ -3312,6 +3312,7 @@ class Interpreter:
         """``obj.attr = value`` (an attribute target, or ``setattr(obj, attr, value)``); ``hook=False``
         is ``object.__setattr__``, which skips the class's own ``__setattr__``."""
         if isinstance(obj, InstanceVal):
+            _refuse_named_tuple_attr(obj, attr, span or self.node_span(node))
             if hook:
                 _refuse_frozen_field(obj, attr, span or self.node_span(node))
             owner, setattr_ = obj.cls.lookup("__setattr__") if hook else (None, None)
@@ -6900,6 +6901,18 @@ def _scalar_type_keyword_refusal(name: str, positional: int, keywords: tuple) ->
                 pass
         _SCALAR_KEYWORD_REFUSALS[key] = refused
     return _SCALAR_KEYWORD_REFUSALS[key]
+
+
+def _refuse_named_tuple_attr(obj: InstanceVal, attr: str, span: Span) -> None:
+    """A NamedTuple's fields are read-only properties (even to ``object.__setattr__``), and the class
+    keeps no ``__dict__`` (``__slots__ = ()``): a subclass of it without slots does."""
+    for c in obj.cls.mro():
+        if c.tuple_like:
+            if any(f[0] == attr for f in c.fields or ()):
+                raise UserRaise(span, "AttributeError: can't set attribute")
+            if c is obj.cls:
+                raise UserRaise(span, f"AttributeError: '{c.name}' object has no attribute '{attr}'")
+            return
 
 
 def _refuse_frozen_field(obj: InstanceVal, attr: str, span: Span) -> None:
