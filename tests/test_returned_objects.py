@@ -137,3 +137,62 @@ class Estimator(BaseEstimator):
         assert not report.raises
         total = first_call(report)
         assert total.exact and total.lo == measure(path, point).total
+
+
+_CACHED_MODEL = """
+from functools import lru_cache
+from typing import NamedTuple
+
+class Choice(NamedTuple):
+    how: str
+    cost: int
+
+@lru_cache(maxsize=None)
+def model(n):
+    return Choice("split" if n > 2 else "plain", n * n)
+
+def product(a, b):
+    if model(a.shape[0]).how == "plain":
+        return a @ b
+    h = a.shape[0] // 2
+    return fnp.concatenate([product(a[:h], b), product(a[h:], b)], axis=0)
+
+def choice_of(n):
+    return model(n)
+"""
+
+
+def test_a_call_handed_a_cached_named_tuple_is_reused(tmp_path: Path, monkeypatch) -> None:
+    """A cached value that cannot change (a NamedTuple of text and numbers) is read, not kept: the
+    recursive product consulting the cost model is reused like any other call."""
+    path = tmp_path / "estimator.py"
+    path.write_text(_HEAD + _CACHED_MODEL + """
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        x = fnp.ones((8, mlp.width))
+        for w in mlp.weights:
+            x = fnp.tanh(product(x, w))
+        return fnp.zeros((mlp.depth, mlp.width)) + x[0]
+""")
+    for point in POINTS:
+        report, reused = _reuses(monkeypatch, path, point)
+        assert reused["product"] >= 1
+        total = first_call(report)
+        assert total.exact and total.lo == measure(path, point).total
+
+
+def test_a_call_that_returns_a_cached_value_is_not_reused(tmp_path: Path, monkeypatch) -> None:
+    """Each hit returns the table's one object: a reuse, which makes its result anew, would lose
+    that (`a is b` is True at run time)."""
+    path = tmp_path / "estimator.py"
+    path.write_text(_HEAD + _CACHED_MODEL + """
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        got = [choice_of(mlp.width) for _ in range(3)]
+        n = 1 + 3 * (got[1] is got[2]) + 5 * (got[0] is got[2])
+        return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(fnp.ones(n))
+""")
+    report, reused = _reuses(monkeypatch, path, POINTS[0])
+    assert not reused["choice_of"]
+    total = first_call(report)
+    assert total.exact and total.lo == measure(path, POINTS[0]).total

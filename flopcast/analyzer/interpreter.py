@@ -597,6 +597,9 @@ class Interpreter:
         # time): CallMemo's record of what a call read.
         self.cache_lookups = 0
         self.cache_identity_lookups = 0
+        # id() of each cached value handed out that cannot change (a NamedTuple of numbers and text):
+        # only its identity is the table's, and it can leave a call only through what it returns.
+        self.cache_handed: list = []
         self._reentered: set = set()  # function nodes called while already executing (recursion)
         self._handling: list = []  # the exceptions whose except clauses are running (for a bare `raise`)
         self._starting_generator: Optional[PyGenerator] = None  # handed to the next frame made
@@ -6202,7 +6205,10 @@ class Interpreter:
     def _cache_hit(self, key: tuple, spec: lru.CacheSpec, plain: bool) -> Value:
         value = self._cache_results[key]
         if plain and not isinstance(value, (Known, Unknown, NumpyScalar)):
-            self.cache_identity_lookups += 1  # the object made at the first call: its identity counts
+            if lru.immutable(value):
+                self.cache_handed.append(id(value))  # (the table keeps it alive)
+            else:
+                self.cache_identity_lookups += 1  # the object made at the first call: its identity counts
         if spec.maxsize is not None:
             self.cache_touched(key)
         return value

@@ -155,3 +155,24 @@ def _type_name(v: Value) -> str:
     if isinstance(v, Array):
         return "numpy.ndarray"
     return "dict" if isinstance(v, DictVal) else "list"
+
+
+_IMMUTABLE_SCALARS = (int, float, complex, str, bytes, bool, type(None))
+
+
+def immutable(value: Value, depth: int = 0) -> bool:
+    """Whether a cached value can never change: a known number or text, a tuple or NamedTuple of
+    such (a cost model's `Choice(how, cost)`). A call handed one reads nothing of the table but
+    the value, and its identity, which leaves the call only in what it returns (repeats.CallMemo)."""
+    if depth > 8:
+        return False
+    if value.__class__ is Known:
+        v = value.value
+        return isinstance(v, _IMMUTABLE_SCALARS) or isinstance(v, (tuple, frozenset)) and all(
+            immutable(Known(x), depth + 1) for x in v)
+    if value.__class__ is TupleVal:
+        return all(immutable(x, depth + 1) for x in value.items)
+    if value.__class__ is InstanceVal and value.payload is None and value.cls.tuple_like:
+        # the NamedTuple class itself (a subclass may keep a __dict__): its fields refuse assignment
+        return all(immutable(x, depth + 1) for x in value.attrs.values())
+    return False

@@ -2106,7 +2106,8 @@ class CallMemo:
                 interp.trace.call_started(interp.loops) if interp.trace is not None else None, interp.budget_reads,
                 interp.effects, len(interp.decisions.answers), len(interp.entered_log), len(interp.compare_log),
                 len(interp.history_log), self._largest(), interp.loop_effects,
-                interp.counter_watch is None and not interp.counted_compares, len(interp.decisions.seen))
+                interp.counter_watch is None and not interp.counted_compares, len(interp.decisions.seen),
+                len(interp.cache_handed))
 
     def _largest(self) -> Optional[int]:
         """The largest allocation so far on the side the call runs on (None: memory is not traced)."""
@@ -2147,7 +2148,7 @@ class CallMemo:
         interp, result = self.interp, self.interp.result
         charges, used, steps, calls, inclusive, reentered, keys_seen, started, cache_size, lookups, \
             by_identity, loops, budget_reads = marks[:13]
-        effects, answers, entered, compares, history, largest, loop_effects, outside_loops, seen = marks[13:]
+        effects, answers, entered, compares, history, largest, loop_effects, outside_loops, seen, handed = marks[13:]
         allocated = peaks = None
         if started is not None:
             allocated = self.memory().allocated - started[0]
@@ -2174,6 +2175,8 @@ class CallMemo:
                 # With entries added, tuples are named by identity too: a cached tuple is the same
                 # object at every hit, in the table and in what the call returned.
                 template = _template(value, canon, added is not None)
+                if len(interp.cache_handed) != handed and _holds_any(value, set(interp.cache_handed[handed:])):
+                    return  # it returns a cached value: the same object at each hit, made anew by a reuse
                 cache_template = None
                 if added is not None:
                     cache_template = tuple((k[2], k[3], _template(v, canon, True)) for k, v in added)
@@ -2546,6 +2549,17 @@ def _cache_added(interp, version: int, fn) -> Optional[list]:
         if key[0] != node or key[1] != ident or not lru.is_plain(key[2]):
             return None
     return added
+
+
+def _holds_any(value, idents: set, depth: int = 0) -> bool:
+    """Whether ``value`` is, or holds in a container or an object, one of the objects ``idents``."""
+    if id(value) in idents:
+        return True
+    if depth > 50:
+        return True  # (deeper than any value a call returns: taken as holding one)
+    items = value.items if isinstance(value, (TupleVal, ListVal)) else value.items.values() \
+        if value.__class__ is DictVal else value.attrs.values() if value.__class__ is InstanceVal else ()
+    return any(_holds_any(v, idents, depth + 1) for v in items)
 
 
 def _parts(template) -> tuple:
