@@ -718,6 +718,19 @@ class Both(Twice, More):
         for _ in range(n + c.cost + loose.cost + loose.note):
             STEP
         """),
+    # an iterator indexed was unpriced (a lower bound): Python refuses it at once
+    "iterators_refuse_subscripts": ("import itertools\n\ndef gen():\n    yield 1\n", """
+        n = 0
+        for k, attempt in enumerate([lambda: zip([1], [2])[0], lambda: map(abs, [1])[0], lambda: enumerate([1])[0],
+                                     lambda: reversed([1, 2])[0], lambda: iter([1])[0], lambda: gen()[0],
+                                     lambda: itertools.count()[0], lambda: (x for x in [1])[0]]):
+            try:
+                attempt()
+            except TypeError:
+                n += k + 1
+        for _ in range(n):
+            STEP
+        """),
     "dataclasses_asdict_and_astuple_of_nested_dataclasses": ("import dataclasses\nfrom dataclasses import dataclass, field\n\n"
                                                              "@dataclass\nclass Inner:\n    k: int = 2\n\n"
                                                              "@dataclass\nclass Cfg:\n    inner: Inner = field(default_factory=Inner)\n"

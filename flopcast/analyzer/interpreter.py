@@ -4649,6 +4649,9 @@ class Interpreter:
             # a type alias (`Mode = Literal["a", "b"]`, `Vec = list[float]`): made for free, read by
             # annotations; calling `list[float]()` makes a list, as the class itself does
             return obj
+        if isinstance(obj, (SeqIterator, EndlessIter, PyGenerator)):
+            # zip, map, filter, enumerate, reversed, iter(), itertools' iterators, generators
+            raise UserRaise(self.node_span(node), "TypeError: an iterator object is not subscriptable")
         return self.unpriced(node, "subscript", f"cannot index {type(obj).__name__}")
 
     def expr_Attribute(self, node: ast.Attribute) -> Value:
