@@ -4843,6 +4843,9 @@ class Interpreter:
             return Builtin("object_setattr")  # a frozen dataclass's __post_init__ sets fields this way
         if isinstance(obj, Builtin) and obj.name in ("object", "type") and name == "__new__":
             return Builtin(f"{obj.name}.__new__")
+        if isinstance(obj, Builtin) and name in _PURE_CLASS_METHODS.get(obj.name, ()):
+            # `int.from_bytes(b"team", "little")`: a pure alternate constructor, called with known values
+            return Known(getattr(getattr(builtins, obj.name), name))
         if isinstance(obj, Generator):
             return BoundLib(("random.RandomState." if obj.legacy else "random.Generator.") + name, obj)
         if isinstance(obj, ExitStackVal) and name in exit_stack.METHODS:
@@ -7219,7 +7222,7 @@ _SAFE_METHODS = {
     # in-memory files over files beside the estimator (submission_files.open_file)
     io.StringIO: {"read", "readline", "readlines", "close", "seek", "tell"},
     io.BytesIO: {"read", "readline", "readlines", "close", "seek", "tell"},
-    int: {"bit_length"},
+    int: {"bit_length", "bit_count", "to_bytes", "as_integer_ratio"},
     float: {"is_integer"},
     tuple: {"index", "count"},
     slice: {"start", "stop", "step", "indices"},
@@ -7232,6 +7235,8 @@ _SAFE_METHODS = {
     frozenset: {"union", "intersection", "difference", "symmetric_difference", "issubset", "issuperset",
                 "isdisjoint", "copy"},
 }
+#: The builtin classes' pure alternate constructors (Python's own, called with known arguments).
+_PURE_CLASS_METHODS = {"int": {"from_bytes"}, "float": {"fromhex"}}
 #: `s op= t` of a set: the in-place operator (it changes the set itself).
 _SET_INPLACE = {ast.BitOr: operator.ior, ast.BitAnd: operator.iand, ast.Sub: operator.isub, ast.BitXor: operator.ixor}
 

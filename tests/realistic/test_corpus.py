@@ -1020,6 +1020,18 @@ CORPUS = {
         guards=("factor = fnp.linalg.cholesky(p + jitter * eye)",
                 "if not bool(fnp.all(fnp.isfinite(out))):"),
     ),
+    "scatter_head": Entry(
+        points=(
+            (8, 2, 10_000, "guarded"),       # no samples: mean field + the int8/float16 head
+            (8, 2, 10**5, "guarded"),        # top-k active set, chunks of 32 with a remainder
+            (16, 3, 10**5, "guarded"),
+            (32, 2, 10**6, "guarded"),
+            (16, 2, 10**7, "interval"),      # adaptive covering set (argsort, cumsum, searchsorted)
+        ),
+        guards=("if not fnp.all(fnp.isfinite(out)):",),
+        data_sites=("return lo if v < lo else hi if v > hi else v",
+                    "cut = int(fnp.searchsorted(csum, cover * csum[-1])) + 1"),
+    ),
     "lowrank_ledger": Entry(
         points=(
             (8, 1, 10_000, "exact"),          # full covariance

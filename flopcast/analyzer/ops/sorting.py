@@ -283,7 +283,8 @@ def _searchsorted(ctx, args, kwargs):
     # billed at the promotion of the haystack's and the needles' dtypes, as flopscope's deduct
     dt = dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=v.dtype))
     ctx.charge("searchsorted", max(m * _ceil_log2(a.size), 1), dt, origin_of([a, v], dt))
-    return Array(v.shape, "int64") if v.ndim else NumpyScalar("int64")
+    # an insertion point lies in [0, len(a)] whatever the values (NaN sorts last): bincount's length
+    return Array(v.shape, "int64", vrange=(0, a.size)) if v.ndim else NumpyScalar("int64")
 
 
 @handler("interp")
