@@ -1032,6 +1032,16 @@ CORPUS = {
         data_sites=("return lo if v < lo else hi if v > hi else v",
                     "cut = int(fnp.searchsorted(csum, cover * csum[-1])) + 1"),
     ),
+    "sym_spectrum": Entry(
+        points=(
+            (8, 2, 10_000, "guarded"),       # no samples, no rank: the symmetric sandwich only
+            (8, 2, 10**5, "guarded"),        # rank 2, smoothed spectrum (rFFT), 67 samples in 32 + 32 + 3
+            (16, 2, 3 * 10**5, "guarded"),   # 29 samples in one short chunk, rank 4 unsmoothed
+            (16, 3, 10**6, "guarded"),
+            (32, 2, 10**7, "guarded"),       # rank 8, chunks of 256 with a remainder of 132
+        ),
+        guards=("vals, vecs = fnp.linalg.eigh(cov)", "if not math.isfinite(spread):"),
+    ),
     "lowrank_ledger": Entry(
         points=(
             (8, 1, 10_000, "exact"),          # full covariance
