@@ -5554,7 +5554,7 @@ class Interpreter:
             if rest in ("as_symmetric",):
                 return self.price_call("flopscope." + rest, args, kwargs, node, span)
             if rest == "current_budget":
-                return self.budget_snapshot()
+                return self.budget_snapshot(span)
             if rest == "budget_live":
                 # a live display of the budget for `with` (no snapshot: `.flops_remaining` of it raises)
                 return InstanceVal(ClassVal("_BudgetLive", "_BudgetLive", [], {}), {})
@@ -5746,6 +5746,10 @@ class Interpreter:
         if self._starting_generator is not None or any(
                 (g.end is None or g.end[1] != g.start[1]) and not self._used_up(g) for g in self._ran_generators):
             return "a generator's body ran ahead of its consumer (its charges are not interleaved as at run time)"
+        if any(f is not None and f.generator is not None and f.generator.items
+               for f in (self.frame, *self._outer_frames)):
+            # a body running ahead past its first item: the run's consumer charged in between
+            return "a generator's body runs ahead of its consumer (the consumer's charges after its first item come later)"
         return None
 
     @staticmethod
@@ -5754,14 +5758,14 @@ class Interpreter:
         return gen.items is not None and gen.end is not None and gen.consumed >= len(gen.items) and gen.past_last \
             and not gen.looping
 
-    def budget_snapshot(self) -> Value:
+    def budget_snapshot(self, at: Optional[Span] = None) -> Value:
         self.budget_reads += 1
         used = self.used
         snap = ClassVal("BudgetSnapshot", "BudgetSnapshot", [], {})
         why = self.spent_unfollowed()
         if why is not None:
             # never a number that is not the run's: a test of it is then a value-dependent site
-            span = self.span or self.program.main_span
+            span = at or self.span or self.program.main_span
             return InstanceVal(snap, {
                 "flop_budget": Known(self.budget),
                 "flops_used": Unknown("int", span, f"current_budget().flops_used: {why}"),
