@@ -3807,16 +3807,28 @@ class Interpreter:
         from flopcast.analyzer.canonical import _mentioned
 
         fn = gen.function
-        parts = [(("object", a), signature(a)) for a in gen.args]
-        parts += [(("object", v), signature(v)) for _, v in sorted(gen.kwargs.items())]
+        parts = [(("object", a), self._held_signature(a)) for a in gen.args]
+        parts += [(("object", v), self._held_signature(v)) for _, v in sorted(gen.kwargs.items())]
         env = self.module_envs.get(fn.module.key, {}) if fn.module is not None else {}
         names = _mentioned(fn.node)
         for name in (names if names is not None else sorted(env)):
             if fn.closure is not None and name in fn.closure:
-                parts.append((("object", fn.closure[name]), signature(fn.closure[name])))
+                parts.append((("object", fn.closure[name]), self._held_signature(fn.closure[name])))
             elif name in env:
-                parts.append((("global", name), signature(env[name])))
+                parts.append((("global", name), self._held_signature(env[name])))
         return parts
+
+    def _held_signature(self, value: Value):
+        """``signature`` of a value, and for a class or a module what it holds: the consumer's
+        ``Knobs.rows += 4`` or ``consts.ROWS = 8`` changes what a generator reading it hands out
+        (signature() tells classes and modules apart by identity only)."""
+        if isinstance(value, ClassVal):
+            return ("C", id(value), tuple(sorted((k, signature(a)) for k, a in value.attrs.items())),
+                    tuple(self._held_signature(b) for b in value.bases if isinstance(b, ClassVal)))
+        if isinstance(value, ModuleVal):
+            env = self.module_envs.get(value.module.key, {})
+            return ("Mod", id(value.module), tuple(sorted((k, signature(a)) for k, a in env.items())))
+        return signature(value)
 
     def _generator_state(self, gen: PyGenerator) -> tuple:
         return tuple(self._generator_parts(gen))

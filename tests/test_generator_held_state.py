@@ -1,0 +1,57 @@
+"""A generator reading a class's or a module's attribute that its consumer changes between items.
+
+flopcast runs a generator's body whole before its consumer and checks that nothing the body
+reads (its arguments, the names it mentions) changed under the consumer; a class or a module
+was compared by identity only, so ``Knobs.rows += 4`` or ``knobs.ROWS += 4`` in the loop body
+went unseen: every item was the value before the first change, and flopcast claimed an exact
+count (4,416 at 8x2) the run does not make (10,944): a false exact.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+ESTIMATOR = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+    {imports}
+
+
+    def plan(k):
+        for _ in range(k):
+            yield {read}
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            {read} = 4
+            tot = fnp.zeros(mlp.width)
+            for m in plan(4):
+                x = fnp.ones((m, mlp.width)) @ mlp.weights[0]
+                tot = tot + fnp.sum(x, axis=0)
+                {read} += 4
+            return fnp.zeros((mlp.depth, mlp.width)) + tot
+    """
+
+CASES = {
+    "class_attribute": ("class Knobs:\n        rows = 4", "Knobs.rows"),
+    "module_attribute": ("import knobs", "knobs.ROWS"),
+}
+
+
+@pytest.mark.parametrize("imports, read", CASES.values(), ids=CASES.keys())
+def test_a_changed_class_or_module_attribute_is_not_a_stale_item(tmp_path, imports, read):
+    (tmp_path / "knobs.py").write_text("ROWS = 4\n")
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(ESTIMATOR).format(imports=imports.replace("\n    ", "\n"), read=read))
+    for point in (Point(8, 2, 2**41), Point(16, 3, 2**41)):
+        report = analyze(path, point)
+        run = measure(path, point).total
+        assert not (report.total.exact and not report.unpriced), f"claimed exact {report.total}, run {run:,}"
+        assert report.total.lo <= run
