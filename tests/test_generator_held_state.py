@@ -55,3 +55,41 @@ def test_a_changed_class_or_module_attribute_is_not_a_stale_item(tmp_path, impor
         run = measure(path, point).total
         assert not (report.total.exact and not report.unpriced), f"claimed exact {report.total}, run {run:,}"
         assert report.total.lo <= run
+
+
+DEEP = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Node:
+        pass
+
+
+    class Estimator(BaseEstimator):
+        def plan(self, k):
+            for _ in range(k):
+                yield self.a.b.c.d.rows
+
+        def predict(self, mlp, budget):
+            self.a = Node(); self.a.b = Node(); self.a.b.c = Node(); self.a.b.c.d = Node()
+            self.a.b.c.d.rows = 4
+            self.a.b.c.d.back = self.a  # a cycle: followed once
+            tot = fnp.zeros(mlp.width)
+            for m in self.plan(4):
+                x = fnp.ones((m, mlp.width)) @ mlp.weights[0]
+                tot = tot + fnp.sum(x, axis=0)
+                self.a.b.c.d.rows += 4
+            return fnp.zeros((mlp.depth, mlp.width)) + tot
+    """
+
+
+def test_an_attribute_deep_inside_an_argument_is_compared(tmp_path):
+    """signature() stops three levels into objects: the generator check follows them further."""
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(DEEP))
+    for point in (Point(8, 2, 2**41), Point(16, 3, 2**41)):
+        report = analyze(path, point)
+        run = measure(path, point).total
+        assert not (report.total.exact and not report.unpriced), f"claimed exact {report.total}, run {run:,}"
+        assert report.total.lo <= run

@@ -3818,13 +3818,30 @@ class Interpreter:
                 parts.append((("global", name), self._held_signature(env[name])))
         return parts
 
-    def _held_signature(self, value: Value):
+    def _held_signature(self, value: Value, depth: int = 0, seen: Optional[set] = None):
         """``signature`` of a value, and for a class or a module what it holds: the consumer's
         ``Knobs.rows += 4`` or ``consts.ROWS = 8`` changes what a generator reading it hands out
-        (signature() tells classes and modules apart by identity only)."""
-        if isinstance(value, ClassVal):
-            return ("C", id(value), tuple(sorted((k, signature(a)) for k, a in value.attrs.items())),
-                    tuple(self._held_signature(b) for b in value.bases if isinstance(b, ClassVal)))
+        (signature() tells classes and modules apart by identity only, and stops 3 levels into
+        objects: ``self.a.b.c.d.rows += 4`` went unseen). Objects are followed to
+        HELD_DEPTH levels, each once."""
+        if seen is None:
+            seen = set()
+        if isinstance(value, (ClassVal, InstanceVal, ListVal, TupleVal, DictVal)):
+            if id(value) in seen or depth > HELD_DEPTH:
+                return ("seen", id(value))
+            seen.add(id(value))
+            deeper = depth + 1
+            if isinstance(value, ClassVal):
+                return ("C", id(value),
+                        tuple(sorted((k, self._held_signature(a, deeper, seen)) for k, a in value.attrs.items())),
+                        tuple(self._held_signature(b, deeper, seen) for b in value.bases if isinstance(b, ClassVal)))
+            if isinstance(value, InstanceVal):
+                return ("I", id(value), self._held_signature(value.cls, deeper, seen),
+                        tuple(sorted((k, self._held_signature(a, deeper, seen)) for k, a in value.attrs.items())))
+            if isinstance(value, DictVal):
+                return ("D", tuple(sorted((repr(k), self._held_signature(a, deeper, seen))
+                                          for k, a in value.items.items())))
+            return (type(value).__name__, tuple(self._held_signature(a, deeper, seen) for a in value.items))
         if isinstance(value, ModuleVal):
             env = self.module_envs.get(value.module.key, {})
             return ("Mod", id(value.module), tuple(sorted((k, signature(a)) for k, a in env.items())))
@@ -7251,6 +7268,8 @@ _SAFE_METHODS = {
     frozenset: {"union", "intersection", "difference", "symmetric_difference", "issubset", "issuperset",
                 "isdisjoint", "copy"},
 }
+#: How many levels into objects a generator's held state is compared (Interpreter._held_signature).
+HELD_DEPTH = 12
 #: The builtin classes' pure alternate constructors (Python's own, called with known arguments).
 _PURE_CLASS_METHODS = {"int": {"from_bytes"}, "float": {"fromhex"}}
 #: `s op= t` of a set: the in-place operator (it changes the set itself).
