@@ -93,3 +93,65 @@ def test_an_attribute_deep_inside_an_argument_is_compared(tmp_path):
         run = measure(path, point).total
         assert not (report.total.exact and not report.unpriced), f"claimed exact {report.total}, run {run:,}"
         assert report.total.lo <= run
+
+
+# The other way round: the generator's body changes what the consumer reads.
+PRODUCER = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+    LOG = []
+
+
+    def producer(log, k):
+        for i in range(k):
+            log.append(i)
+            yield i
+
+
+    def sizer(log, k):
+        for _ in range(k):
+            yield 4 * len(log)
+
+
+    def size():
+        return 4 * len(LOG)
+
+
+    TABLE = {"size": lambda: 4 * len(LOG)}
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            LOG.clear()
+            tot = fnp.zeros(mlp.width)
+            {loop}
+                x = fnp.ones((m, mlp.width)) @ mlp.weights[0]
+                tot = tot + fnp.sum(x, axis=0)
+            return fnp.zeros((mlp.depth, mlp.width)) + tot
+    """
+
+CONSUMERS = {
+    # zip makes the sizer's items between the producer's: each sees the log as far as the producer got
+    "zip_of_a_producer_and_a_reader": "for i, m in zip(producer(LOG, 4), sizer(LOG, 4)):",
+    # a function the loop's body calls reads the global the producer appends to
+    "a_called_function_reads_it": "for i in producer(LOG, 4):\n        m = size()",
+    # a lambda found in a dispatch table reads it
+    "a_dispatch_table_entry_reads_it": "for i in producer(LOG, 4):\n        m = TABLE['size']()",
+    # a call flopcast does not follow (a call's result called): it may read anything
+    "an_opaque_call_may_read_it": "for i in producer(LOG, 4):\n        m = (lambda: size)()()",
+    # next() in a loop: the code between the calls reads the global
+    "next_then_a_read": "gen = producer(LOG, 4)\n    for _ in range(4):\n        i = next(gen)\n        m = 4 * len(LOG)",
+}
+
+
+@pytest.mark.parametrize("loop", CONSUMERS.values(), ids=CONSUMERS.keys())
+def test_a_consumer_reading_what_the_generator_changes_is_no_exact_count(tmp_path, loop):
+    path = tmp_path / "estimator.py"
+    body = textwrap.dedent(PRODUCER).replace("{loop}", loop.replace("\n", "\n    "))
+    path.write_text(body)
+    for point in (Point(8, 2, 2**41), Point(16, 3, 2**41)):
+        report = analyze(path, point)
+        run = measure(path, point).total
+        assert not (report.total.exact and not report.unpriced), f"claimed exact {report.total}, run {run:,}"
+        assert report.total.lo <= run

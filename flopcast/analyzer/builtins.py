@@ -750,6 +750,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         items = interp.run_generator(gen)
         if fresh:
             gen.past_last = False  # suspended at its first yield, until asked further
+            if interp._first_item_state:
+                interp.refuse_changes_past_first(gen, span)
         if gen.consumed < len(items):
             gen.consumed += 1
             return items[gen.consumed - 1]

@@ -612,6 +612,8 @@ class Interpreter:
         self._generator_reads: dict = {}
         # ... and those whose body changed what their consumer may read: id -> (the generator, what)
         self._generator_changes: dict = {}
+        # id -> (generator taken by next(), what its body could read when it handed over its first item)
+        self._first_item_state: dict = {}
         # While a `for` statement takes its items: the errors generators raised past their last
         # item, raised after the loop's body ran for every item (None: raised where consumed).
         self._deferred_errors: Optional[list] = None
@@ -3703,6 +3705,8 @@ class Interpreter:
             return self.unpriced(node, "yield", "`yield` outside a generator function flopcast recognised")
         gen.items.append(self.eval(node.value) if node.value is not None else Known(None))
         gen.marks.append(self.ledger())
+        if len(gen.items) == 1 and gen.taken_by_next and gen.function is not None:
+            self._first_item_state[id(gen)] = (gen, self._generator_parts(gen))
         if gen.need is not None and len(gen.items) >= gen.need:
             raise _GeneratorPause()
         return Known(None)  # what `send()` would pass in; flopcast models plain iteration only
@@ -3720,6 +3724,9 @@ class Interpreter:
         for k, item in enumerate(items):
             gen.items.append(item)
             gen.marks.append(sub[k] if sub is not None and k < len(sub) else self.ledger())
+            if len(gen.items) == 1 and gen.taken_by_next and gen.function is not None:
+                # (the state when the subgenerator's body ended, at the latest: a lower bound of the change)
+                self._first_item_state[id(gen)] = (gen, self._generator_parts(gen))
             if gen.need is not None and len(gen.items) >= gen.need:
                 raise _GeneratorPause()
         if isinstance(source, PyGenerator) and source.function is not None:
@@ -3769,6 +3776,8 @@ class Interpreter:
                           what="generator resumed")
         if gen.items is None:
             before = self._generator_parts(gen) if gen.function is not None else None
+            if before is not None and self._generator_changes:
+                self._refuse_reads_of_ahead(gen, before)
             gen.items = []
             gen.start = self.ledger()
             gen.need = need
@@ -3797,7 +3806,7 @@ class Interpreter:
                 if after != before:
                     # the body changed what its consumer may read: the consumer sees it all at once
                     changed = [key for key, (b, a) in enumerate(zip(before, after)) if b != a]
-                    self._generator_changes[id(gen)] = (gen, [before[i][0] for i in changed])
+                    self._generator_changes[id(gen)] = (gen, [before[i][0] for i in changed], self.result)
         return gen.items
 
     def _generator_parts(self, gen: PyGenerator) -> list:
@@ -3876,6 +3885,130 @@ class Interpreter:
                     self.stop_path(f"{span}: the generator's body changes `{name}`, which the loop's body reads; "
                                    "flopcast runs the generator's body whole before the loop, so the cost after "
                                    "it is not counted", span, "generator over changed state")
+            # what the functions the loop's body calls read (`m = size()` reading a global list)
+            home = source.function.module if source.function is not None else None
+            reached, opaque = self._functions_reached(loop.body, frame)
+            if opaque:
+                span = self.node_span(loop.iter)
+                self.stop_path(f"{span}: the generator's body changes what it was handed or the names it mentions, "
+                               "and the loop's body calls code flopcast does not follow there, which may read it; "
+                               "flopcast runs the generator's body whole before the loop, so the cost after it is "
+                               "not counted", span, "generator over changed state")
+            for fn in reached:
+                env = self.module_envs.get(fn.module.key, {}) if fn.module is not None else {}
+                mentioned = _mentioned(fn.node)
+                for name in (mentioned if mentioned is not None else sorted(env)):
+                    closed = fn.closure is not None and name in fn.closure
+                    value = fn.closure[name] if closed else env.get(name, _MISSING)
+                    if (name in globals_ and not closed and fn.module is home) or any(value is o for o in objects) \
+                            or any(_holds(o, value) for o in objects):
+                        span = self.node_span(loop.iter)
+                        self.stop_path(f"{span}: the generator's body changes `{name}`, which {fn.qualname}() "
+                                       "called in the loop's body reads; flopcast runs the generator's body whole "
+                                       "before the loop, so the cost after it is not counted", span,
+                                       "generator over changed state")
+
+    def _functions_reached(self, stmts: list, frame: Frame, limit: int = 4) -> tuple:
+        """The user functions the statements call (by a name, an attribute chain, a constant key
+        of a dict or list), and those these call in turn (to ``limit`` levels), each once; and
+        whether some call's target is one this does not follow (a call's result called, a
+        computed key, an object's __call__): the caller then assumes it may read anything."""
+        found: list = []
+        seen: set = set()
+        opaque = False
+
+        def resolve(name: str, fn: Optional[FunctionVal]):
+            if fn is None:
+                return self._bound_in(frame, name)
+            if fn.closure is not None and name in fn.closure:
+                return fn.closure[name]
+            return self.module_envs.get(fn.module.key, {}).get(name, _MISSING) if fn.module is not None else _MISSING
+
+        def target_value(expr, fn: Optional[FunctionVal]):
+            if isinstance(expr, ast.Name):
+                value = resolve(expr.id, fn)
+                if value is _MISSING and expr.id == "self" and fn is not None and isinstance(fn.owner, ClassVal):
+                    return fn.owner  # `self.method()` inside a method: its class's
+                if value is _MISSING and hasattr(builtins, expr.id):
+                    return None  # len(), print(): Python's own
+                return value
+            if isinstance(expr, ast.Attribute):
+                base = target_value(expr.value, fn)
+                if isinstance(base, InstanceVal):
+                    return base.attrs[expr.attr] if expr.attr in base.attrs else base.cls.lookup(expr.attr)[1]
+                if isinstance(base, ClassVal):
+                    return base.lookup(expr.attr)[1]
+                if isinstance(base, ModuleVal):
+                    return self.module_envs.get(base.module.key, {}).get(expr.attr, _MISSING)
+                return None if base is not _MISSING else _MISSING  # a library object's method
+            if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant):
+                base = target_value(expr.value, fn)
+                key = expr.slice.value
+                if isinstance(base, DictVal):
+                    return next((v for k, v in base.items.items() if isinstance(k, Known) and k.value == key
+                                 or k == key), _MISSING)
+                if isinstance(base, (ListVal, TupleVal)) and isinstance(key, int) and -len(base.items) <= key < len(base.items):
+                    return base.items[key]
+            return _MISSING
+
+        def callees(nodes, fn: Optional[FunctionVal]) -> list:
+            nonlocal opaque
+            out = []
+            for node in nodes:
+                if not isinstance(node, ast.Call):
+                    continue
+                value = target_value(node.func, fn)
+                while isinstance(value, (PartialVal, BoundMethod)):
+                    value = value.func if isinstance(value, PartialVal) else value.function
+                if isinstance(value, ClassVal):
+                    value = value.lookup("__init__")[1]  # its __init__ runs (None: a library one)
+                    if value is None:
+                        continue
+                if isinstance(value, FunctionVal):
+                    if id(value) not in seen:
+                        seen.add(id(value))
+                        out.append(value)
+                elif value is _MISSING or isinstance(value, InstanceVal):
+                    opaque = True  # a target this does not follow: it may read anything
+            return out
+
+        level = callees([n for stmt in stmts for n in ast.walk(stmt)], None)
+        for _ in range(limit):
+            found.extend(level)
+            level = [g for fn in level for g in callees(list(ast.walk(fn.node)), fn)]
+            if not level:
+                break
+        return found, opaque or bool(level)
+
+    def refuse_changes_past_first(self, gen: PyGenerator, span: Span) -> None:
+        """A generator taken by next() whose body, run whole at the first next(), changed what it
+        can reach (its arguments' contents, the names it mentions) after its first item: the code
+        between the next() calls reads that state as the run's body left it at the item taken,
+        not at its end (the path ends before that code runs)."""
+        first = self._first_item_state.pop(id(gen), None)
+        if first is None or first[0] is not gen or len(gen.items or ()) < 2:
+            return
+        if self._generator_parts(gen) != first[1]:
+            self.stop_path(f"{span}: the generator's body changes state after its first item, and flopcast ran it "
+                           "whole at the first next(); the code between the next() calls would read that state as "
+                           "the body leaves it at its end, so the cost after it is not counted", span,
+                           "generator over changed state")
+
+    def _refuse_reads_of_ahead(self, gen: PyGenerator, parts: list) -> None:
+        """A generator starting while another, run whole ahead of their consumer, still holds
+        items not handed over and changed what this one reads (``zip(producer(log),
+        sizer(log))``): Python makes this one's items between the other's, each seeing the
+        state as far as the other got; flopcast's other body already ran to its end (the path ends)."""
+        keys = {what for what, _ in parts}
+        for other, changed, made_in in self._generator_changes.values():
+            if other is gen or made_in is not self.result or other.items is None \
+                    or other.consumed >= len(other.items):
+                continue  # (another call's generator: its consumer is done)
+            if any(what in keys for what in changed):
+                span = self.span or gen.span
+                self.stop_path(f"{span}: a generator reads what another generator's body changes, and that body ran "
+                               "whole ahead of their consumer; Python interleaves their items, so the cost after it is "
+                               "not counted", span, "generator over changed state")
 
     def _check_generator_reads(self, gen: Value, span: Span) -> None:
         """Before a generator hands over an item after its first: Python makes that item now,

@@ -1042,6 +1042,16 @@ CORPUS = {
         ),
         guards=("vals, vecs = fnp.linalg.eigh(cov)", "if not math.isfinite(spread):"),
     ),
+    "stream_ledger": Entry(
+        points=(
+            (8, 2, 10_000, "exact"),         # no samples: the tabulated mean field (the table made on call 1 only)
+            (16, 2, 60_000, "guarded"),      # 16 samples in two chunks of 8, plain draws
+            (8, 2, 10**5, "guarded"),        # 89 antithetic samples: 5 x 16 + a plain remainder of 9
+            (16, 3, 10**6, "guarded"),       # 5 x 32 + an antithetic remainder of 19 (odd: one more row)
+            (32, 2, 10**7, "guarded"),
+        ),
+        guards=("if not bool(fnp.all(fnp.isfinite(out))):",),
+    ),
     "lowrank_ledger": Entry(
         points=(
             (8, 1, 10_000, "exact"),          # full covariance
