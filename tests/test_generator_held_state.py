@@ -140,6 +140,11 @@ CONSUMERS = {
     "a_dispatch_table_entry_reads_it": "for i in producer(LOG, 4):\n        m = TABLE['size']()",
     # a call flopcast does not follow (a call's result called): it may read anything
     "an_opaque_call_may_read_it": "for i in producer(LOG, 4):\n        m = (lambda: size)()()",
+    # a comprehension's element reads it, item by item
+    "a_comprehension_element_reads_it": "for m in [size() for i in producer(LOG, 4)]:",
+    # map's function reads it, item by item
+    "a_mapped_function_reads_it": "for m in map(lambda i: size(), producer(LOG, 4)):",
+    "a_mapped_function_over_a_list_of_it": "for m in list(map(lambda i: size(), producer(LOG, 4))):",
     # next() in a loop: the code between the calls reads the global
     "next_then_a_read": "gen = producer(LOG, 4)\n    for _ in range(4):\n        i = next(gen)\n        m = 4 * len(LOG)",
 }

@@ -625,14 +625,19 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if any(p is None for p in pulled):
             return Unknown("", span, f"{name} over unknown")
         fn = args[0]
+        gens = [a for a in args[1:] if isinstance(a, PyGenerator)]
         if name == "map":
-            return _reading(LazyIterator(interp.call(fn, list(group), {}, span, node) for group in zip(*pulled)),
-                            args[1:])
-        return _reading(LazyIterator(_filtered(interp, fn, pulled[0], span, node)), args[1:])
+            return _reading(LazyIterator(_mapped(interp, fn, pulled, gens, span, node)), args[1:])
+        return _reading(LazyIterator(_filtered(interp, fn, _checked_first(interp, fn, pulled[0], gens, node),
+                                               span, node)), args[1:])
     if name in ("map", "filter"):
+        before = [(a, a.consumed) for a in args[1:] if isinstance(a, PyGenerator)]
         fn, sources = args[0], [interp.iterate(a, node) for a in args[1:]]
         if not sources or any(s is None for s in sources):
             return Unknown("", span, f"{name} over unknown")
+        if before and interp._generator_changes:
+            # the function runs for each item: what it reads, a generator's body may change
+            interp.refuse_reads_by(fn, before, node)
         if name == "map":  # map(f, a, b) calls f(x, y) pairwise, up to the shortest
             return _reading(LazyIterator(interp.call(fn, list(group), {}, span, node) for group in zip(*sources)),
                             args[1:])
@@ -860,6 +865,23 @@ def _pulled(v: Value, interp, node):
         item = v.item(v.consumed)
         v.consumed += 1
         yield item
+
+
+def _checked_first(interp, fn, items, gens: list, node):
+    """``items`` as they are pulled; once the first is (a generator's body has then run whole),
+    what ``fn`` reads is checked against what the generators' bodies changed."""
+    for k, item in enumerate(items):
+        if k == 0 and gens and interp._generator_changes:
+            interp.refuse_reads_by(fn, [(g, 0) for g in gens], node)
+        yield item
+
+
+def _mapped(interp, fn, pulled: list, gens: list, span, node):
+    """map(fn, *sources) over lazily pulled sources: fn called on each group as it is asked for."""
+    for k, group in enumerate(zip(*pulled)):
+        if k == 0 and gens and interp._generator_changes:
+            interp.refuse_reads_by(fn, [(g, 0) for g in gens], node)
+        yield interp.call(fn, list(group), {}, span, node)
 
 
 def _pulled_generator(gen: PyGenerator, interp, node):

@@ -3859,12 +3859,15 @@ class Interpreter:
     def _generator_state(self, gen: PyGenerator) -> tuple:
         return tuple(self._generator_parts(gen))
 
-    def _refuse_early_state(self, loop: ast.For, sources: list) -> None:
+    def _refuse_early_state(self, loop, sources: list, body: Optional[list] = None, at=None) -> None:
         """A loop over a generator whose body (run whole at the first item) changed state the
         loop's body reads: Python's loop sees it change item by item, flopcast's sees the last
-        state from the first item on (the path ends)."""
+        state from the first item on (the path ends). ``body``: the nodes run for each item
+        (a comprehension's element and tests), ``at`` the iterable's node, for other consumers."""
         from flopcast.analyzer.canonical import _mentioned
 
+        body = loop.body if body is None else body
+        at = loop.iter if at is None else at
         for source, before in sources:
             found = self._generator_changes.get(id(source))
             if found is None or found[0] is not source or len(source.items or ()) - before < 2:
@@ -3872,7 +3875,7 @@ class Interpreter:
             objects = [what[1] for what in found[1] if what[0] == "object"]
             globals_ = {what[1] for what in found[1] if what[0] == "global"}
             names = set()
-            for stmt in loop.body:
+            for stmt in body:
                 names.update(n.id for n in ast.walk(stmt) if isinstance(n, ast.Name))
             frame = self.frame
             for name in sorted(names):
@@ -3881,15 +3884,15 @@ class Interpreter:
                 value = self._bound_in(frame, name)
                 if (name in globals_ and not local) or any(value is o for o in objects) \
                         or any(_holds(o, value) for o in objects):
-                    span = self.node_span(loop.iter)
+                    span = self.node_span(at)
                     self.stop_path(f"{span}: the generator's body changes `{name}`, which the loop's body reads; "
                                    "flopcast runs the generator's body whole before the loop, so the cost after "
                                    "it is not counted", span, "generator over changed state")
             # what the functions the loop's body calls read (`m = size()` reading a global list)
             home = source.function.module if source.function is not None else None
-            reached, opaque = self._functions_reached(loop.body, frame)
+            reached, opaque = self._functions_reached(body, frame)
             if opaque:
-                span = self.node_span(loop.iter)
+                span = self.node_span(at)
                 self.stop_path(f"{span}: the generator's body changes what it was handed or the names it mentions, "
                                "and the loop's body calls code flopcast does not follow there, which may read it; "
                                "flopcast runs the generator's body whole before the loop, so the cost after it is "
@@ -3902,11 +3905,20 @@ class Interpreter:
                     value = fn.closure[name] if closed else env.get(name, _MISSING)
                     if (name in globals_ and not closed and fn.module is home) or any(value is o for o in objects) \
                             or any(_holds(o, value) for o in objects):
-                        span = self.node_span(loop.iter)
+                        span = self.node_span(at)
                         self.stop_path(f"{span}: the generator's body changes `{name}`, which {fn.qualname}() "
                                        "called in the loop's body reads; flopcast runs the generator's body whole "
                                        "before the loop, so the cost after it is not counted", span,
                                        "generator over changed state")
+
+    def refuse_reads_by(self, fn: Value, sources: list, at) -> None:
+        """``map(fn, gen)``: ``fn`` runs for each item the generator hands over; what it reads,
+        the generator's body (run whole ahead) may have changed (as a loop's body, _refuse_early_state)."""
+        while isinstance(fn, (PartialVal, BoundMethod)):
+            fn = fn.func if isinstance(fn, PartialVal) else fn.function
+        body = [fn.node] if isinstance(fn, FunctionVal) else [ast.Call(func=ast.Name(id="_", ctx=ast.Load()), args=[],
+                                                                           keywords=[])]
+        self._refuse_early_state(None, [(g, before or 0) for g, before in sources], body=body, at=at)
 
     def _functions_reached(self, stmts: list, frame: Frame, limit: int = 4) -> tuple:
         """The user functions the statements call (by a name, an attribute chain, a constant key
@@ -5201,6 +5213,12 @@ class Interpreter:
         if items is None:
             self.unpriced(gen.iter, "comprehension", "iterates over a value whose length depends on data")
             return False
+        if self._generator_changes and source.__class__ is PyGenerator:
+            # the element and tests run for each item: what they read, the generator's body may change
+            comp = running.node
+            rest = [*gen.ifs, *(g for g in gens[index + 1:]),
+                    *((comp.key, comp.value) if isinstance(comp, ast.DictComp) else (comp.elt,))]
+            self._refuse_early_state(None, [(source, before or 0)], body=rest, at=gen.iter)
         if watched_sources:
             # zip/enumerate/iter over lists or dicts the comprehension changes: as a `for` loop's (stmt_For)
             from flopcast.analyzer.builtins import source_state
