@@ -156,6 +156,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if refused is not None:
             raise UserRaise(span, f"TypeError: '{refused}' is an invalid keyword argument for {name}()" if taken
                             else f"TypeError: {name}() takes no keyword arguments")
+    if name in ("max", "min") and "key" in kwargs and any(isinstance(a, PyGenerator) for a in args):
+        _refuse_reads_per_item(interp, kwargs["key"], args, node)
     if interp.counter_watch is not None and not kwargs:
         watched = interp.counter_watch.apply(name, args)  # of a number counters.py watches
         if watched is not None:
@@ -865,6 +867,18 @@ def _pulled(v: Value, interp, node):
         item = v.item(v.consumed)
         v.consumed += 1
         yield item
+
+
+def _refuse_reads_per_item(interp, fn, args, node) -> None:
+    """max(gen, key=fn), reduce(fn, gen): ``fn`` runs between the generator's items, which it
+    consumes whole; its body is run now (as it would be at the first item), and what ``fn`` reads
+    is checked against what the body changed (Interpreter.refuse_reads_by)."""
+    gens = [a for a in args if isinstance(a, PyGenerator) and a.function is not None]
+    for gen in gens:
+        if gen.items is None:
+            interp.run_generator(gen)
+    if gens and interp._generator_changes:
+        interp.refuse_reads_by(fn, [(g, g.consumed) for g in gens], node)
 
 
 def _checked_first(interp, fn, items, gens: list, node):
@@ -1862,6 +1876,8 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
             except TypeError as exc:
                 raise UserRaise(span, f"TypeError: {exc}")
     if module in ("functools",) and name == "reduce":
+        if len(args) > 1 and isinstance(args[1], PyGenerator):
+            _refuse_reads_per_item(interp, args[0], args[1:2], node)
         fn, seq = args[0], interp.iterate(args[1], node)
         if seq is None:
             return Unknown("", span, "reduce over unknown")
