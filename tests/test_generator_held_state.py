@@ -98,6 +98,7 @@ def test_an_attribute_deep_inside_an_argument_is_compared(tmp_path):
 # The other way round: the generator's body changes what the consumer reads.
 PRODUCER = """\
     import functools
+    import itertools
 
     import flopscope.numpy as fnp
     from whestbench import BaseEstimator
@@ -150,6 +151,7 @@ CONSUMERS = {
     # max's key and reduce's function run between the items
     "a_max_key_reads_it": "for m in [max(producer(LOG, 4), key=lambda i: size() * 0 + i) + 4]:",
     "a_reduce_function_reads_it": "for m in [functools.reduce(lambda a, i: a + size(), producer(LOG, 3), 0)]:",
+    "an_accumulate_function_reads_it": "for m in itertools.accumulate(producer(LOG, 3), lambda a, i: size(), initial=4):",
     # next() in a loop: the code between the calls reads the global
     "next_then_a_read": "gen = producer(LOG, 4)\n    for _ in range(4):\n        i = next(gen)\n        m = 4 * len(LOG)",
 }

@@ -869,13 +869,13 @@ def _pulled(v: Value, interp, node):
         yield item
 
 
-def _refuse_reads_per_item(interp, fn, args, node) -> None:
+def _refuse_reads_per_item(interp, fn, args, node, run: bool = True) -> None:
     """max(gen, key=fn), reduce(fn, gen): ``fn`` runs between the generator's items, which it
     consumes whole; its body is run now (as it would be at the first item), and what ``fn`` reads
     is checked against what the body changed (Interpreter.refuse_reads_by)."""
     gens = [a for a in args if isinstance(a, PyGenerator) and a.function is not None]
     for gen in gens:
-        if gen.items is None:
+        if gen.items is None and run:
             interp.run_generator(gen)
     if gens and interp._generator_changes:
         interp.refuse_reads_by(fn, [(g, g.consumed) for g in gens], node)
@@ -989,6 +989,10 @@ def _source_items(interp, v: Value, node):
         return None
     items = interp.iterate(v, node)
     return None if items is None else iter(items)
+
+
+#: itertools that call the program's function between the items of their source
+_PER_ITEM_CALLERS = frozenset({"accumulate", "takewhile", "dropwhile", "starmap", "groupby", "filterfalse"})
 
 
 def _itertools_lazy(interp, name: str, args, kwargs, span: Span, node) -> Optional[Value]:
@@ -2500,6 +2504,13 @@ def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
         return truth(item if isinstance(fn, Known) and fn.value is None else
                      interp.call(fn, [item], {}, span, node), what)
 
+    if name in _PER_ITEM_CALLERS and any(isinstance(a, PyGenerator) for a in (*args, *kwargs.values())):
+        # accumulate(gen, fn), takewhile(fn, gen), ...: fn runs between the generator's items
+        for fn in (*args, *kwargs.values()):
+            if isinstance(fn, (FunctionVal, PartialVal, BoundMethod)):
+                # (takewhile and dropwhile often stop an endless generator: not run whole here)
+                _refuse_reads_per_item(interp, fn, [*args, *kwargs.values()], node,
+                                       run=name not in ("takewhile", "dropwhile"))
     if name in _LAZY_ITERTOOLS and _lazy_source(list(args) + list(kwargs.values()), unrun=True):
         made = _itertools_lazy(interp, name, args, kwargs, span, node)
         if made is not None:
