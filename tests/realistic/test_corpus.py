@@ -1052,6 +1052,17 @@ CORPUS = {
         ),
         guards=("if not bool(fnp.all(fnp.isfinite(out))):",),
     ),
+    "mask_ledger": Entry(
+        points=(
+            (8, 2, 10_000, "interval"),      # no samples: masks, where-updates, the rFFT oscillation flag
+            (8, 2, 20_000, "interval"),      # 16 samples, k = 2 (argpartition of a where-masked score)
+            (8, 2, 3 * 10**5, "interval"),   # 408 samples in chunks of 64 and a remainder of 24
+            (16, 3, 10**6, "interval"),
+            (32, 2, 3 * 10**6, "interval"),  # k = 8
+        ),
+        guards=("if not fnp.all(fnp.isfinite(out)):",),
+        data_sites=("if high > OSC_LIMIT:", "self.seen = fnp.unique(fnp.concatenate(lives)) if lives else None"),
+    ),
     "lowrank_ledger": Entry(
         points=(
             (8, 1, 10_000, "exact"),          # full covariance
