@@ -3890,7 +3890,7 @@ class Interpreter:
                                    "it is not counted", span, "generator over changed state")
             # what the functions the loop's body calls read (`m = size()` reading a global list)
             home = source.function.module if source.function is not None else None
-            reached, opaque = self._functions_reached(body, frame)
+            reached, opaque = self._functions_reached([*body, loop.target] if loop is not None else body, frame)
             if opaque:
                 span = self.node_span(at)
                 self.stop_path(f"{span}: the generator's body changes what it was handed or the names it mentions, "
@@ -3928,9 +3928,15 @@ class Interpreter:
         found: list = []
         seen: set = set()
         opaque = False
+        # names the statements bind (a loop's own variables, not bound yet when this is asked):
+        # calls through them are not followed, nor taken for unknown code
+        local = {n.id for stmt in stmts for n in ast.walk(stmt) if isinstance(n, ast.Name)
+                 and not isinstance(n.ctx, ast.Load)}
 
         def resolve(name: str, fn: Optional[FunctionVal]):
             if fn is None:
+                if name in local and name not in frame.vars:
+                    return None
                 return self._bound_in(frame, name)
             if fn.closure is not None and name in fn.closure:
                 return fn.closure[name]
@@ -5216,7 +5222,7 @@ class Interpreter:
         if self._generator_changes and source.__class__ is PyGenerator:
             # the element and tests run for each item: what they read, the generator's body may change
             comp = running.node
-            rest = [*gen.ifs, *(g for g in gens[index + 1:]),
+            rest = [gen.target, *gen.ifs, *(g for g in gens[index + 1:]),
                     *((comp.key, comp.value) if isinstance(comp, ast.DictComp) else (comp.elt,))]
             self._refuse_early_state(None, [(source, before or 0)], body=rest, at=gen.iter)
         if watched_sources:
