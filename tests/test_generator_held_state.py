@@ -167,3 +167,42 @@ def test_a_consumer_reading_what_the_generator_changes_is_no_exact_count(tmp_pat
         run = measure(path, point).total
         assert not (report.total.exact and not report.unpriced), f"claimed exact {report.total}, run {run:,}"
         assert report.total.lo <= run
+
+
+CALLEE = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+    CFG = {"rows": 4}
+
+
+    def rows_of():
+        return CFG["rows"]
+
+
+    def plan(k):
+        for _ in range(k):
+            yield rows_of()
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            CFG["rows"] = 4
+            tot = fnp.zeros(mlp.width)
+            for m in plan(4):
+                x = fnp.ones((m, mlp.width)) @ mlp.weights[0]
+                tot = tot + fnp.sum(x, axis=0)
+                CFG["rows"] += 4
+            return fnp.zeros((mlp.depth, mlp.width)) + tot
+    """
+
+
+def test_what_a_function_the_generator_calls_reads_is_compared(tmp_path):
+    """The generator's body mentions only rows_of; rows_of reads the dict the consumer changes."""
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(CALLEE))
+    for point in (Point(8, 2, 2**41), Point(16, 3, 2**41)):
+        report = analyze(path, point)
+        run = measure(path, point).total
+        assert not (report.total.exact and not report.unpriced), f"claimed exact {report.total}, run {run:,}"
+        assert report.total.lo <= run

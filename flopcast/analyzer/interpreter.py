@@ -614,6 +614,7 @@ class Interpreter:
         self._generator_changes: dict = {}
         # id -> (generator taken by next(), what its body could read when it handed over its first item)
         self._first_item_state: dict = {}
+        self._generator_callees: dict = {}  # id -> (generator, the user functions its body calls)
         # While a `for` statement takes its items: the errors generators raised past their last
         # item, raised after the loop's body ran for every item (None: raised where consumed).
         self._deferred_errors: Optional[list] = None
@@ -3825,6 +3826,21 @@ class Interpreter:
                 parts.append((("object", fn.closure[name]), self._held_signature(fn.closure[name])))
             elif name in env:
                 parts.append((("global", name), self._held_signature(env[name])))
+        # and what the functions its body calls read (`yield rows_of()`, rows_of reading CFG)
+        cached = self._generator_callees.get(id(gen))
+        if cached is None or cached[0] is not gen:
+            cached = (gen, self._functions_reached([fn.node], self.frame, within=fn)[0])
+            self._generator_callees[id(gen)] = cached
+        for callee in cached[1]:
+            if callee is fn:
+                continue
+            callee_env = self.module_envs.get(callee.module.key, {}) if callee.module is not None else {}
+            mentioned = _mentioned(callee.node)
+            for name in (mentioned if mentioned is not None else sorted(callee_env)):
+                if callee.closure is not None and name in callee.closure:
+                    parts.append((("object", callee.closure[name]), self._held_signature(callee.closure[name])))
+                elif name in callee_env and not isinstance(callee_env[name], FunctionVal):
+                    parts.append((("global", name), self._held_signature(callee_env[name])))
         return parts
 
     def _held_signature(self, value: Value, depth: int = 0, seen: Optional[set] = None):
@@ -3920,7 +3936,8 @@ class Interpreter:
                                                                            keywords=[])]
         self._refuse_early_state(None, [(g, before or 0) for g, before in sources], body=body, at=at)
 
-    def _functions_reached(self, stmts: list, frame: Frame, limit: int = 4) -> tuple:
+    def _functions_reached(self, stmts: list, frame: Frame, limit: int = 4,
+                           within: Optional[FunctionVal] = None) -> tuple:
         """The user functions the statements call (by a name, an attribute chain, a constant key
         of a dict or list), and those these call in turn (to ``limit`` levels), each once; and
         whether some call's target is one this does not follow (a call's result called, a
@@ -3958,7 +3975,7 @@ class Interpreter:
                     return base.lookup(expr.attr)[1]
                 if isinstance(base, ModuleVal):
                     return self.module_envs.get(base.module.key, {}).get(expr.attr, _MISSING)
-                return None if base is not _MISSING else _MISSING  # a library object's method
+                return None  # a library object's method (an array's, a list's), or of a call's result
             if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant):
                 base = target_value(expr.value, fn)
                 key = expr.slice.value
@@ -3986,11 +4003,12 @@ class Interpreter:
                     if id(value) not in seen:
                         seen.add(id(value))
                         out.append(value)
-                elif value is _MISSING or isinstance(value, InstanceVal):
-                    opaque = True  # a target this does not follow: it may read anything
+                elif isinstance(value, InstanceVal) or value is _MISSING and isinstance(
+                        node.func, (ast.Call, ast.Subscript, ast.Lambda)):
+                    opaque = True  # a target this does not follow (a call's result called): it may read anything
             return out
 
-        level = callees([n for stmt in stmts for n in ast.walk(stmt)], None)
+        level = callees([n for stmt in stmts for n in ast.walk(stmt)], within)
         for _ in range(limit):
             found.extend(level)
             level = [g for fn in level for g in callees(list(ast.walk(fn.node)), fn)]
