@@ -5727,10 +5727,13 @@ class Interpreter:
             if ops.handles(name) and name not in _POSITIONALS_CHECKED_BY_HANDLER:
                 params = pricing.parameters(name)
                 if 0 <= params.capacity < len(args):
-                    # the handlers read numpy's layout (the methods share them): flopscope's
-                    # wrapper refuses the extra positional arguments with a TypeError
-                    return self._unpriced_at(span, f"fnp.{name}", f"fnp.{name} takes at most {params.capacity} "
-                                             f"arguments by position in flopscope (TypeError)")
+                    # flopscope's innermost function binds the call before anything is charged
+                    # (the handlers read numpy's layout, which takes more by position)
+                    raise UserRaise(span, f"TypeError: {params.too_many(name, len(args))}")
+                if params.capacity < 0:
+                    spread = pricing.spread(name)
+                    if spread is not None and spread.capacity < len(args):
+                        return self._spread_too_far(name, spread, args, kwargs, node, span)
                 missing = params.missing(len(args), kwargs)
                 if missing and not params.unexpected(kwargs):
                     raise UserRaise(span, f"TypeError: {name.rsplit('.', 1)[-1]}() {missing}")
@@ -5795,6 +5798,28 @@ class Interpreter:
         if path.startswith("whestbench"):
             return Unknown("", span, f"{path} result")
         return Unknown("", span, f"result of {path}")
+
+    def _spread_too_far(self, name: str, spread, args, kwargs: dict, node, span: Span) -> Value:
+        """``fnp.<name>(...)`` handing numpy's function (through flopscope's ``*args``) more
+        arguments by position than it takes: numpy's TypeError, after flopscope's charge where
+        numpy is called inside it. That charge reads no argument numpy does not bind
+        (``pricing.spread``), so it is the charge of the call without the extra ones."""
+        message = spread.message(len(args))
+        if not spread.charged_first:
+            raise UserRaise(span, message)
+        marks = self.unpriced_marks
+        try:
+            self._price_binding_keywords(name, list(args[:spread.capacity]), kwargs, node, span)
+        except UserRaise as exc:
+            # flopscope may refuse the arguments before numpy binds them, or numpy after: which
+            # one raises first (and what it raises) is not modelled
+            raise PathEnd(f"fnp.{name} hands numpy more arguments by position than it takes (TypeError) and "
+                          f"the call without them raises ({exc}): which raise comes first is not modelled",
+                          span, what=f"fnp.{name}") from None
+        if self.unpriced_marks != marks:
+            raise PathEnd(f"fnp.{name} hands numpy more arguments by position than it takes (TypeError) after "
+                          "a charge that is not priced", span, what=f"fnp.{name}")
+        raise UserRaise(span, message)
 
     def _price_binding_keywords(self, name: str, args, kwargs: dict, node, span: Span) -> Value:
         """``fnp.<name>(*args, **kwargs)`` (or an array method that is that call), with its keywords

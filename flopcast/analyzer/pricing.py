@@ -337,6 +337,11 @@ class Parameters:
         """The keyword names a call passes that the function has no parameter for."""
         return [] if self.keywords is None else [k for k in keywords if k not in self.keywords]
 
+    def too_many(self, name: str, positional: int) -> str:
+        """Python's TypeError message for a call with ``positional`` arguments by position, more
+        than the function takes."""
+        return _too_many_text(name.rsplit(".", 1)[-1], len(self.required), self.capacity, positional)
+
     def missing(self, positional: int, keywords) -> Optional[str]:
         """Python's TypeError message (after the function's name) for the required parameters a
         call with ``positional`` arguments by position and these keyword names leaves unbound."""
@@ -345,6 +350,12 @@ class Parameters:
             return _missing_text(by_position, "positional")
         by_keyword = [p for p in self.required_keywords if p not in keywords]
         return _missing_text(by_keyword, "keyword-only") if by_keyword else None
+
+
+def _too_many_text(function: str, fewest: int, most: int, given: int) -> str:
+    takes = f"{most} positional argument{'s' if most != 1 else ''}" if fewest == most else \
+        f"from {fewest} to {most} positional arguments"
+    return f"{function}() takes {takes} but {given} {'was' if given == 1 else 'were'} given"
 
 
 def _missing_text(names: list[str], kind: str) -> str:
@@ -549,22 +560,8 @@ def _scan_kwargs(fn, kw: str, bound: dict, depth: int = 0):
             return None  # used some other way: what reaches numpy is not read off plainly
     if not sites and not handed:
         return None
-    charges = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-               and node.func.attr in ("deduct", "deduct_after")]
-
     def timing(call: ast.Call) -> Optional[bool]:
-        """True: the charge is made before ``call``; False: none is; None: not read off plainly."""
-        node, around = call, None
-        while node in parents and around is None:
-            node = parents[node]
-            if isinstance(node, ast.With):
-                around = next((item.context_expr for item in node.items if item.context_expr in charges), None)
-        if around is not None:
-            # ``deduct`` charges as its block opens; ``deduct_after`` when it closes, not on a raise
-            return around.func.attr == "deduct"
-        if any((c.lineno, c.col_offset) < (call.lineno, call.col_offset) for c in charges):
-            return None  # after a charge that is not around it: not modelled
-        return False
+        return _charge_timing(tree, parents, call)
 
     targets, inside = [], set()
     for call, helper, param, passed in handed:
@@ -609,6 +606,155 @@ def _scan_kwargs(fn, kw: str, bound: dict, depth: int = 0):
     if len(inside) != 1:
         return None
     return accepted, read, targets, inside.pop()
+
+
+def _charge_timing(tree, parents: dict, call) -> Optional[bool]:
+    """Whether flopscope's charge is made before ``call`` (a call in the function ``tree``):
+    True: it is; False: no charge is; None: not read off plainly."""
+    import ast
+
+    charges = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+               and node.func.attr in ("deduct", "deduct_after")]
+    node, around = call, None
+    while node in parents and around is None:
+        node = parents[node]
+        if isinstance(node, ast.With):
+            around = next((item.context_expr for item in node.items if item.context_expr in charges), None)
+    if around is not None:
+        # ``deduct`` charges as its block opens; ``deduct_after`` when it closes, not on a raise
+        return around.func.attr == "deduct"
+    if any((c.lineno, c.col_offset) < (call.lineno, call.col_offset) for c in charges):
+        return None  # after a charge that is not around it: not modelled
+    return False
+
+
+@dataclass(frozen=True)
+class Spread:
+    """What ``fnp.<name>`` does with the arguments its ``*args`` gathers: it spreads them into one
+    numpy function's call, whose own positional parameters decide how many it takes (more: a
+    TypeError when numpy binds them)."""
+
+    function: str  # the numpy function's name, as its TypeError names it
+    capacity: int  # how many arguments fnp.<name> then takes by position in all
+    fewest: int  # how many numpy's function needs by position at least (for its message)
+    given: int  # how many arguments numpy's call is handed by position besides the spread ones,
+    # less fnp.<name>'s own positional parameters (a call with n by position hands it n + given)
+    charged_first: bool  # numpy is called after the charge (True) or before any (False)
+
+    def message(self, positional: int) -> str:
+        """numpy's TypeError for a call handing fnp.<name> ``positional`` arguments by position."""
+        return "TypeError: " + _too_many_text(self.function, self.fewest, self.capacity + self.given,
+                                              positional + self.given)
+
+
+#: name -> what it does with its *args (None: not derived; nothing is claimed)
+_SPREAD: dict[str, Optional[Spread]] = {}
+#: flopscope helpers that map a tuple of arguments to one of the same length (each stripped)
+_SAME_LENGTH = frozenset({"_to_base_ndarray_tree"})
+
+
+def spread(name: str) -> Optional[Spread]:
+    """``fnp.<name>``'s positional arguments past its own parameters, read from flopscope's
+    source: where its ``*args`` reach one numpy function whole (``_call_numpy(_np.fliplr,
+    *_to_base_ndarray_tree(args), **kwargs)``) and flopscope itself reads no more of them than
+    that function binds (``args[0]``), a call handing more raises numpy's TypeError, after
+    flopscope's charge when numpy is called inside it. None where that is not read off plainly."""
+    def compute():
+        try:
+            return _derive_spread(name)
+        except (OSError, TypeError, ValueError, SyntaxError):
+            return None
+
+    if name not in _SPREAD:
+        found = _cached(["spread", 1, name], lambda: compute() or [])
+        _SPREAD[name] = Spread(*found) if found else None
+    return _SPREAD[name]
+
+
+def _derive_spread(name: str) -> Optional[list]:
+    import ast
+    import inspect
+    import textwrap
+
+    import numpy as np
+
+    fn = None if name.startswith("stats.") else _innermost(name)
+    if not inspect.isfunction(fn):
+        return None
+    kinds = inspect.Parameter
+    params = list(inspect.signature(fn, follow_wrapped=False).parameters.values())
+    var = [p.name for p in params if p.kind is kinds.VAR_POSITIONAL]
+    if not var:
+        return None
+    own = sum(p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD) for p in params)
+    tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    names = {**fn.__globals__, **inspect.getclosurevars(fn).nonlocals}
+
+    def same_length(expr) -> bool:  # ``args`` or ``_to_base_ndarray_tree(args)``
+        if isinstance(expr, ast.Name):
+            return expr.id == var[0]
+        return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in _SAME_LENGTH \
+            and len(expr.args) == 1 and not expr.keywords and same_length(expr.args[0])
+
+    # ``stripped = _to_base_ndarray_tree(args)``: names standing for the arguments, each stripped
+    aliases = {var[0]}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                and same_length(node.value):
+            aliases.add(node.targets[0].id)
+    if len(aliases) > 2:
+        return None
+    stars = [node for node in ast.walk(tree) if isinstance(node, ast.Starred)
+             and (same_length(node.value) or isinstance(node.value, ast.Name) and node.value.id in aliases)]
+    if len(stars) != 1 or not isinstance(parents.get(stars[0]), ast.Call):
+        return None
+    call = parents[stars[0]]
+    arguments = list(call.args)
+    target = names.get(call.func.id) if isinstance(call.func, ast.Name) else None
+    if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and \
+            names.get(call.func.value.id) is np:
+        target = getattr(np, call.func.attr, None)
+    elif inspect.isfunction(target) and str(target.__module__).startswith("flopscope") and arguments and \
+            isinstance(arguments[0], ast.Attribute) and isinstance(arguments[0].value, ast.Name) and \
+            names.get(arguments[0].value.id) is np and getattr(target, "__name__", "") == "_call_numpy":
+        target, arguments = getattr(np, arguments[0].attr, None), arguments[1:]  # _call_numpy(_np.f, ...)
+    if target is None or isinstance(target, np.ufunc) or \
+            not str(getattr(target, "__module__", "")).startswith("numpy"):
+        return None
+    if arguments.index(stars[0]) != len(arguments) - 1 or any(isinstance(a, ast.Starred) for a in arguments[:-1]):
+        return None
+    try:
+        target_params = list(inspect.signature(target).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is kinds.VAR_POSITIONAL for p in target_params):
+        return None
+    bound = [p for p in target_params if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)]
+    before = len(arguments) - 1  # what flopscope hands numpy by position ahead of the spread ones
+    room = len(bound) - before  # how many of the spread ones numpy binds
+    if room < 0:
+        return None
+    star_parts = {id(part) for part in ast.walk(stars[0])}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Name) and node.id in aliases) or id(node) in star_parts:
+            continue
+        parent = parents.get(node)
+        if isinstance(parent, ast.Assign) and node.id == var[0] or \
+                isinstance(parent, ast.Call) and same_length(parent) and isinstance(parents.get(parent), ast.Assign):
+            continue  # (the alias's own assignment)
+        if isinstance(parent, ast.Assign) and node in parent.targets:
+            continue
+        if isinstance(parent, ast.Subscript) and isinstance(parent.ctx, ast.Load) and \
+                isinstance(parent.slice, ast.Constant) and type(parent.slice.value) is int and \
+                0 <= parent.slice.value < room:
+            continue  # ``args[0]``: an argument numpy binds as well
+        return None  # read some other way (``len(args)``, ``args[3]``): not read off plainly
+    when = _charge_timing(tree, parents, call)
+    if when is None:
+        return None
+    fewest = sum(p.default is kinds.empty for p in bound)
+    return [target.__name__, own + room, fewest, before - own, when]
 
 
 @lru_cache(maxsize=None)

@@ -227,6 +227,80 @@ def test_a_keyword_numpy_refuses_after_flopscope_charged_raises_with_the_charge_
     assert report.total.lo == runtime.flops_used > 0
 
 
+#: More arguments by position than flopscope binds: its innermost function's own TypeError
+#: before any charge, or numpy's, for the ones flopscope's ``*args`` spreads into numpy's call
+#: (after the charge where numpy is called inside it). Before, the first kind was unpriced and the
+#: code after it counted (a lower bound over the run's count), the second a false exact.
+TOO_MANY_BY_POSITION = {
+    "argsort_kind_by_position": "r = fnp.argsort(v, -1, 'stable')",
+    "flip_a_third_argument": "r = fnp.flip(v, 0, 5)",
+    "searchsorted_side_by_position": "r = fnp.searchsorted(fnp.sort(v), u, 'right')",
+    "dot_out_by_position": "o = fnp.empty((W, W), dtype=fnp.float32); r = fnp.dot(w, w, o)",
+    "flatnonzero_spread": "r = fnp.flatnonzero(v, 2)",
+    "nonzero_spread": "r = fnp.nonzero(v, 2)",
+    "argwhere_spread": "r = fnp.argwhere(v, 2)",
+    "fliplr_spread": "r = fnp.fliplr(w, 2)",
+    "flipud_spread": "r = fnp.flipud(w, 2)",
+    "diag_indices_from_spread_before_its_charge": "r = fnp.diag_indices_from(w, 2)",
+    "ravel_spread": "r = fnp.ravel(w, 'C', 2)",
+}
+
+
+@pytest.mark.parametrize("body", list(TOO_MANY_BY_POSITION.values()), ids=list(TOO_MANY_BY_POSITION))
+def test_more_arguments_by_position_than_bound_raise_typeerror_with_what_was_charged(tmp_path, body):
+    path = write(tmp_path, body + "\n" + AFTER)
+    report = analyze(path, POINT)
+    runtime = run(path, POINT)
+    assert runtime.status == EXCEPTION and runtime.error.type == "TypeError", runtime.error
+    assert "positional argument" in runtime.error.message
+    (raised,) = report.raises
+    assert raised.every_path and raised.what.split(":")[0] == "TypeError" and raised.span.line == BODY_LINE
+    assert raised.what.split(": ", 1)[1] == runtime.error.message
+    assert not report.unpriced and report.total.exact
+    assert report.total.lo == runtime.flops_used
+
+
+def test_the_arguments_flopscope_spreads_into_numpy_are_refused_past_numpys_capacity():
+    """For every op whose innermost function spreads its ``*args`` into a numpy call,
+    ``pricing.spread`` says how many it takes by position in all: flopscope must raise numpy's
+    TypeError for one more (with the message the analysis gives), and charge nothing first
+    where the analysis says numpy is called before any charge."""
+    import importlib
+
+    import flopscope as flops
+    import flopscope.numpy as fnp
+
+    from flopcast.analyzer import ops, pricing
+
+    names = {n for n in ops.HANDLERS if not n.startswith(("ndarray.", "flopscope.")) and n != "dtype_call"}
+    for prefix, module in (("", fnp), ("linalg.", fnp.linalg), ("fft.", fnp.fft), ("random.", fnp.random)):
+        names |= {prefix + n for n in dir(module) if not n.startswith("_") and ops.handles(prefix + n)}
+    operands = [fnp.ones((3, 3)), fnp.ones((3, 3), dtype=fnp.int64), 3]
+    checked = 0
+    for name in sorted(names):
+        spread = pricing.spread(name)
+        if pricing.parameters(name).capacity >= 0 or spread is None:
+            continue
+        module, _, attr = f"flopscope.numpy.{name}".rpartition(".")
+        fn = getattr(importlib.import_module(module), attr)
+        for operand in operands:
+            with warnings.catch_warnings(), flops.BudgetContext(flop_budget=10**9, quiet=True) as budget:
+                warnings.simplefilter("ignore")
+                try:
+                    fn(*[operand] * (spread.capacity + 1))
+                except TypeError as exc:
+                    if "positional argument" not in str(exc):
+                        continue
+                    assert "TypeError: " + str(exc) == spread.message(spread.capacity + 1), (name, exc)
+                    assert spread.charged_first or budget.flops_used == 0, name
+                    checked += 1
+                    break
+                except Exception:
+                    continue
+                raise AssertionError(f"fnp.{name} took more arguments by position than numpy's {spread.function}")
+    assert checked > 15
+
+
 #: Raises a program catches, and what its handler sees: flopscope bills some ops before numpy
 #: refuses their arguments (the scatter of put_along_axis, bincount, partition), others not at all.
 CAUGHT = {
@@ -252,6 +326,9 @@ CAUGHT = {
     "median_with_a_dtype": ("fnp.median(w, axis=0, dtype=fnp.float64)", "TypeError"),
     "mean_unknown_keyword": ("fnp.mean(w, bogus=True)", "TypeError"),
     "linspace_unknown_keyword": ("fnp.linspace(0.0, 1.0, W, bogus=1)", "TypeError"),
+    # numpy refuses a second argument flopscope's *args spread into its call: after the charge
+    "fliplr_spread_past_numpys_capacity": ("fnp.fliplr(w, 2)", "TypeError"),
+    "flatnonzero_spread_past_numpys_capacity": ("fnp.flatnonzero(v, 2)", "TypeError"),
 }
 
 
