@@ -57,6 +57,12 @@ CASES = {
     "sum_axis_list": ("r = fnp.sum(w, axis=[0, 1])", "TypeError"),
     "mean_method_axis_list": ("r = w.mean(axis=[0])", "TypeError"),
     "sort_axis_out_of_range": ("r = fnp.sort(w, axis=-3)", "AxisError"),
+    # flip's axes were not read (a false exact for the hunt's `fnp.flip(v, 2)`), nor the
+    # dimensions fliplr and flipud need
+    "flip_axis_out_of_range": ("r = fnp.flip(v, 2)", "AxisError"),
+    "flip_repeated_axis": ("r = fnp.flip(w, (0, -2))", "ValueError"),
+    "fliplr_of_a_vector": ("r = fnp.fliplr(v)", "ValueError"),
+    "flipud_of_a_0d_array": ("r = fnp.flipud(fnp.sum(w))", "ValueError"),
     "index_past_the_axis": ("r = w[:, 700]", "IndexError"),
     # flopscope's own function binds the arguments before anything is charged
     "full_like_without_a_fill_value": ("r = fnp.full_like(w)", "TypeError"),

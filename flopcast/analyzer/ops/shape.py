@@ -477,11 +477,36 @@ def _free_view(ctx, args, kwargs, op=None):
     else:
         if x.sym:
             raise OpError(f"{op} of a symmetric tensor is not modelled")
-        ctx.charge(op, 0, None)
+        ctx.charge(op, 0, None)  # numpy refuses the axes inside flopscope's (free) charge
+        _flipped_axes(op, x, arg(args, kwargs, 1, "axis") if op == "flip" else None)
         return x.with_()
     perm = tuple(perm)
     ctx.charge(op, 0, None)
     return x.with_(shape=tuple(x.shape[p] for p in perm), sym=_permute_sym(x.sym, perm))
+
+
+def _flipped_axes(op: str, x: Array, axis) -> None:
+    """numpy's refusals of the axes flip/fliplr/flipud reverse: fliplr needs 2 dimensions, flipud
+    1, and flip's ``axis`` must name axes of the array (AxisError), each once (ValueError)."""
+    least = {"fliplr": 2, "flipud": 1}.get(op, 0)
+    if x.ndim < least:
+        raise OpRaises("ValueError", f"Input must be >= {least}-d.")
+    if axis is None or isinstance(axis, Known) and axis.value is None:
+        return
+    if isinstance(axis, Known) and isinstance(axis.value, int):
+        axes = [axis.value]
+    elif isinstance(axis, Known) and isinstance(axis.value, (tuple, list)) and \
+            all(isinstance(a, int) for a in axis.value):
+        axes = list(axis.value)
+    elif isinstance(axis, (TupleVal, ListVal)):
+        axes = [known_int(a, f"{op} axis") for a in axis.items]
+    else:
+        raise OpError(f"{op}'s axis is not a known integer or tuple of integers")
+    for a in axes:
+        if not -x.ndim <= a < x.ndim:
+            raise OpRaises("AxisError", f"axis {a} is out of bounds for array of dimension {x.ndim}")
+    if len({a % x.ndim for a in axes}) != len(axes):
+        raise OpRaises("ValueError", "repeated axis")
 
 
 @handler("broadcast_to")
