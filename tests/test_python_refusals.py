@@ -21,6 +21,7 @@ from flopcast.model import Point
 POINTS = (Point(16, 2, 2**41), Point(32, 3, 2**41))
 
 PROGRAM = """\
+    import collections
     import itertools
     import math
     import flopscope.numpy as fnp
@@ -93,6 +94,10 @@ REFUSED = {
     "max_unknown_keyword": "max([n, 1], axis=0)",
     "int_base_misspelt": "int('5', bas=10)",
     "map_with_a_keyword": "list(map(abs, [n], strict=True))",
+    # deque's C constructor states no signature: its keywords and count checked by hand
+    "deque_unknown_keyword": "collections.deque([n], bogus=1)",
+    "deque_of_three": "collections.deque([n], 2, 3)",
+    "deque_iterable_twice": "collections.deque([n], iterable=[1])",
 }
 
 

@@ -5729,6 +5729,10 @@ class Interpreter:
                 if 0 <= params.capacity < len(args):
                     # flopscope's innermost function binds the call before anything is charged
                     # (the handlers read numpy's layout, which takes more by position)
+                    if not params.read_from_code:
+                        raise PathEnd(f"fnp.{name} states it takes at most {params.capacity} arguments by position "
+                                      "(a builtin's stated signature, not read from code: not modelled)",
+                                      span, what=f"fnp.{name}")
                     raise UserRaise(span, f"TypeError: {params.too_many(name, len(args))}")
                 if params.capacity < 0:
                     spread = pricing.spread(name)

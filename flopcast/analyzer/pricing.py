@@ -332,6 +332,9 @@ class Parameters:
     required: tuple[str, ...]  # positional parameters with no default, in order
     required_keywords: tuple[str, ...]  # keyword-only parameters with no default
     keywords: Optional[tuple[str, ...]]  # the names it binds by keyword (None: any, it takes **kwargs)
+    # its signature is Python code's (a function, or a class's own __new__/__init__), not a
+    # builtin's stated one (numpy's dtype states 3 places by position and takes 4)
+    read_from_code: bool = True
 
     def unexpected(self, keywords) -> list[str]:
         """The keyword names a call passes that the function has no parameter for."""
@@ -398,7 +401,9 @@ def parameters(name: str) -> Parameters:
         try:
             signature = inspect.signature(fn, follow_wrapped=False)
         except (TypeError, ValueError):
-            return [-1, [], [], None]
+            return [-1, [], [], None, False]
+        code = inspect.isfunction(fn) or inspect.isclass(fn) and any(
+            inspect.isfunction(getattr(fn, method, None)) for method in ("__new__", "__init__"))
         kinds = inspect.Parameter
         params = list(signature.parameters.values())
         if any(p.kind is kinds.VAR_POSITIONAL for p in params):
@@ -410,13 +415,13 @@ def parameters(name: str) -> Parameters:
         required_keywords = [p.name for p in params if p.kind is kinds.KEYWORD_ONLY and p.default is kinds.empty]
         by_keyword = None if any(p.kind is kinds.VAR_KEYWORD for p in params) else [
             p.name for p in params if p.kind in (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY)]
-        return [capacity, required, required_keywords, by_keyword]
+        return [capacity, required, required_keywords, by_keyword, bool(code)]
 
     hit = _PARAMETERS.get(name)
     if hit is None:
-        capacity, required, required_keywords, by_keyword = _cached(["binding", name], compute)
+        capacity, required, required_keywords, by_keyword, code = _cached(["binding", 2, name], compute)
         hit = _PARAMETERS[name] = Parameters(capacity, tuple(required), tuple(required_keywords),
-                                             None if by_keyword is None else tuple(by_keyword))
+                                             None if by_keyword is None else tuple(by_keyword), code)
     return hit
 
 

@@ -160,6 +160,15 @@ def _in_unknown_order(interp, name: str, heap: ListVal, span, node) -> Value:
 
 
 def make_deque(interp, args: list, kwargs: dict, span, node) -> Value:
+    # deque's C constructor states no signature for the binding check: its own refusals
+    if len(args) + len(kwargs) > 2:
+        raise UserRaise(span, f"TypeError: deque() takes at most 2 arguments ({len(args) + len(kwargs)} given)")
+    for key in kwargs:
+        if key not in ("iterable", "maxlen"):
+            raise UserRaise(span, f"TypeError: {key!r} is an invalid keyword argument for deque()")
+        if ("iterable", "maxlen").index(key) < len(args):
+            raise UserRaise(span, f"TypeError: argument for deque() given by name ({key!r}) and position "
+                                  f"({('iterable', 'maxlen').index(key) + 1})")
     source = args[0] if args else kwargs.get("iterable")
     maxlen = args[1] if len(args) > 1 else kwargs.get("maxlen", Known(None))
     if not isinstance(maxlen, Known) or not (maxlen.value is None or isinstance(maxlen.value, int)):

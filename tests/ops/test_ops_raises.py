@@ -62,6 +62,12 @@ CASES = {
     "flip_axis_out_of_range": ("r = fnp.flip(v, 2)", "AxisError"),
     "flip_repeated_axis": ("r = fnp.flip(w, (0, -2))", "ValueError"),
     "fliplr_of_a_vector": ("r = fnp.fliplr(v)", "ValueError"),
+    # numpy's dtype takes align, copy and metadata by keyword, nothing else
+    "dtype_unknown_keyword": ("r = fnp.dtype('f4', bogus=1)", "TypeError"),
+    # finfo/iinfo read an array as an object (a numpy scalar as its type)
+    "finfo_of_an_array": ("r = fnp.finfo(w)", "ValueError"),
+    "iinfo_of_an_array": ("r = fnp.iinfo(fnp.ones(W, dtype=fnp.int32))", "ValueError"),
+    "finfo_of_an_integer_type": ("r = fnp.finfo(fnp.int32)", "ValueError"),
     "flipud_of_a_0d_array": ("r = fnp.flipud(fnp.sum(w))", "ValueError"),
     "index_past_the_axis": ("r = w[:, 700]", "IndexError"),
     # flopscope's own function binds the arguments before anything is charged

@@ -583,6 +583,12 @@ def _indices(ctx, args, kwargs):
 def _dtype(ctx, args, kwargs):
     """``fnp.dtype(x)`` is numpy's dtype class, re-exported: free, not an op (nothing is logged);
     the dtype of a dtype, a name or a Python type (``fnp.dtype(self.dtype).name``)."""
+    # numpy's dtype takes these four, by position or keyword, and nothing else
+    if len(args) + len(kwargs) > 4:
+        raise OpRaises("TypeError", f"dtype() takes at most 4 arguments ({len(args) + len(kwargs)} given)")
+    refused = [k for k in kwargs if k not in ("dtype", "align", "copy", "metadata")]
+    if refused:
+        raise OpRaises("TypeError", f"{refused[0]!r} is an invalid keyword argument for dtype()")
     given = arg(args, kwargs, 0, "dtype")
     if isinstance(given, Array):
         raise OpRaises("TypeError", "Cannot interpret an array as a data type")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flopcast import installed
 from flopcast.analyzer.ops.operands import arg, dtype_arg
-from flopcast.analyzer.ops.registry import OpError, handler
+from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
 from flopcast.analyzer.values import Array, ClassVal, DTypeRef, InstanceVal, Known, LibRef, NumpyScalar, Value
 
 #: finfo's attributes that are numpy scalars of the dtype itself; the rest are Python ints
@@ -39,11 +39,16 @@ def _info(name: str, args, kwargs, keyword: str):
     import numpy
 
     _exported(name)
-    dtype = _dtype_of(arg(args, kwargs, 0, keyword))
+    given = arg(args, kwargs, 0, keyword)
+    if isinstance(given, Array):
+        # numpy reads an array as an object, not as its dtype (a numpy scalar is read as its type)
+        raise OpRaises("ValueError", "data type <class 'numpy.object_'> not inexact" if name == "finfo"
+                       else "Invalid integer data type 'O'.")
+    dtype = _dtype_of(given)
     try:
         return getattr(numpy, name)(dtype)
-    except ValueError as exc:
-        raise OpError(f"{name}: {exc}")
+    except ValueError as exc:  # numpy's own refusal of the dtype named (finfo of an integer type)
+        raise OpRaises("ValueError", str(exc))
 
 
 @handler("finfo")
