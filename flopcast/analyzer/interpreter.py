@@ -5725,23 +5725,7 @@ class Interpreter:
         if path.startswith("flopscope.numpy."):
             name = path[len("flopscope.numpy."):]
             if ops.handles(name) and name not in _POSITIONALS_CHECKED_BY_HANDLER:
-                params = pricing.parameters(name)
-                if 0 <= params.capacity < len(args):
-                    # flopscope's innermost function binds the call before anything is charged
-                    # (the handlers read numpy's layout, which takes more by position)
-                    if not params.read_from_code:
-                        raise PathEnd(f"fnp.{name} states it takes at most {params.capacity} arguments by position "
-                                      "(a builtin's stated signature, not read from code: not modelled)",
-                                      span, what=f"fnp.{name}")
-                    raise UserRaise(span, f"TypeError: {params.too_many(name, len(args))}")
-                if params.capacity < 0:
-                    spread = pricing.spread(name)
-                    if spread is not None and spread.capacity < len(args):
-                        return self._spread_too_far(name, spread, args, kwargs, node, span)
-                missing = params.missing(len(args), kwargs)
-                if missing and not params.unexpected(kwargs):
-                    raise UserRaise(span, f"TypeError: {name.rsplit('.', 1)[-1]}() {missing}")
-                return self._price_binding_keywords(name, args, kwargs, node, span)
+                return self._call_fnp(name, args, kwargs, node, span)
             return self.price_call(name, args, kwargs, node, span)
         if path.startswith("flopscope.stats."):
             name = path[len("flopscope."):]
@@ -5803,26 +5787,109 @@ class Interpreter:
             return Unknown("", span, f"{path} result")
         return Unknown("", span, f"result of {path}")
 
-    def _spread_too_far(self, name: str, spread, args, kwargs: dict, node, span: Span) -> Value:
-        """``fnp.<name>(...)`` handing numpy's function (through flopscope's ``*args``) more
-        arguments by position than it takes: numpy's TypeError, after flopscope's charge where
-        numpy is called inside it. That charge reads no argument numpy does not bind
-        (``pricing.spread``), so it is the charge of the call without the extra ones."""
-        message = spread.message(len(args))
-        if not spread.charged_first:
-            raise UserRaise(span, message)
+    def _call_fnp(self, name: str, args, kwargs: dict, node, span: Span) -> Value:
+        """``fnp.<name>(*args, **kwargs)`` with its arguments bound as flopscope binds them: its
+        innermost function's parameters (more by position, or a required one missing: TypeError
+        before any charge), then what it spreads into numpy's call (``pricing.spread``) and the
+        keywords it passes on (``_price_binding_keywords``)."""
+        params = pricing.parameters(name)
+        if 0 <= params.capacity < len(args):
+            # flopscope's innermost function binds the call before anything is charged
+            # (the handlers read numpy's layout, which takes more by position)
+            if not params.read_from_code:
+                raise PathEnd(f"fnp.{name} states it takes at most {params.capacity} arguments by position "
+                              "(a builtin's stated signature, not read from code: not modelled)",
+                              span, what=f"fnp.{name}")
+            raise UserRaise(span, f"TypeError: {params.too_many(name, len(args))}")
+        if params.capacity < 0:
+            spread = pricing.spread(name)
+            if spread is not None and spread.capacity < len(args):
+                return self._refused_after(
+                    name, f"fnp.{name}", spread.charged_first, spread.message(len(args)), args, kwargs,
+                    lambda: self._price_binding_keywords(name, list(args[:spread.capacity]), kwargs, node, span),
+                    span)
+        missing = params.missing(len(args), kwargs)
+        if missing and not params.unexpected(kwargs):
+            raise UserRaise(span, f"TypeError: {name.rsplit('.', 1)[-1]}() {missing}")
+        return self._price_binding_keywords(name, args, kwargs, node, span)
+
+    def _bind_own_method(self, method: str, recv: Array, args, kwargs: dict, span: Span, node) -> None:
+        """flopscope's array methods that hand their arguments to numpy's own method
+        (``_call_numpy(super().copy, *args, **kwargs)``: ``w.copy(bogus=1)``, ``w.flatten('C', 1)``):
+        numpy's TypeError for what it has no parameter for, after flopscope's charge where
+        numpy is called inside it (the charge is the call's without them)."""
+        name = f"ndarray.{method}"
+        if pricing.method_delegate(method) is not None:
+            return
+        spread = pricing.spread(name)
+        passed = pricing.forwarded(name) if kwargs else None
+        over = spread is not None and spread.capacity < 1 + len(args)
+        refused = passed.refused(kwargs) if passed is not None else []
+        if not (over or refused):
+            return
+        found = spread if over else passed
+        message = spread.message(1 + len(args)) if over else \
+            f"TypeError: {passed.function}() got an unexpected keyword argument {refused[0]!r}"
+        if over and kwargs and passed is None:
+            return  # (what numpy does with the keywords is not read: nothing claimed)
+        kept_args = list(args[:spread.capacity - 1]) if spread is not None else list(args)
+        kept = {k: v for k, v in kwargs.items() if passed is None or k not in passed.refused(kwargs)}
+        if passed is not None and (over and passed.charged_first != spread.charged_first or
+                                   "*" in passed.read or set(refused) & passed.read):
+            return
+        self._refused_after(name, f"array method .{method}()", found.charged_first, message,
+                            [recv] + list(args), kwargs,
+                            lambda: self.call_bound(BoundLib("numpy." + method, recv), kept_args, kept, span, node),
+                            span)
+
+    def _refused_after(self, name: str, what: str, charged_first: bool, message: str, args, kwargs, price,
+                       span: Span):
+        """numpy's refusal (``message``) of arguments flopscope hands it, made inside flopscope's
+        charge (``charged_first``: ``price()`` makes that charge, for the call without what numpy
+        refuses, which the charge never reads) or before any charge."""
+        if not charged_first:
+            self._raise_unless_checked(name, args, kwargs, span, message)
         marks = self.unpriced_marks
         try:
-            self._price_binding_keywords(name, list(args[:spread.capacity]), kwargs, node, span)
+            price()
         except UserRaise as exc:
             # flopscope may refuse the arguments before numpy binds them, or numpy after: which
             # one raises first (and what it raises) is not modelled
-            raise PathEnd(f"fnp.{name} hands numpy more arguments by position than it takes (TypeError) and "
-                          f"the call without them raises ({exc}): which raise comes first is not modelled",
-                          span, what=f"fnp.{name}") from None
+            raise PathEnd(f"{what}: numpy refuses arguments flopscope hands it ({message}) and the call without "
+                          f"them raises ({exc}): which raise comes first is not modelled", span, what=what) from None
         if self.unpriced_marks != marks:
-            raise PathEnd(f"fnp.{name} hands numpy more arguments by position than it takes (TypeError) after "
-                          "a charge that is not priced", span, what=f"fnp.{name}")
+            raise PathEnd(f"{what}: numpy refuses arguments flopscope hands it ({message}) after a charge that is "
+                          "not priced", span, what=what)
+        raise UserRaise(span, message)
+
+    def _raise_unless_checked(self, name: str, args: list, kwargs: dict, span: Span, message: str) -> None:
+        """numpy's refusal of the call's arguments, made before flopscope charges anything; but
+        where flopscope checks their values first (``pricing.values_checked``: the legacy samplers
+        refuse a non-numeric object, a type included, ``refuse_non_numeric_source``, all but
+        ``dtype=``), that check's refusal comes first, and numpy's is claimed only where every
+        value is one the check passes: numbers, text, None, numeric arrays and sequences of them."""
+        from flopcast.analyzer.ops.random import _refuse_type_objects
+
+        if not pricing.values_checked(name):
+            raise UserRaise(span, message)
+        try:
+            _refuse_type_objects(name, args, kwargs)
+        except OpRaises as exc:
+            raise UserRaise(span, str(exc)) from None
+
+        def plain(v) -> bool:
+            if isinstance(v, Known):
+                return v.value is None or type(v.value) in (bool, int, float, complex, str, bytes) or \
+                    isinstance(v.value, (tuple, list)) and all(plain(Known(x)) for x in v.value)
+            if isinstance(v, (TupleVal, ListVal)):
+                return all(plain(x) for x in v.items)
+            if isinstance(v, Array):
+                return v.dtype.startswith(("float", "int", "uint", "complex", "bool"))
+            return isinstance(v, NumpyScalar)
+
+        if not all(plain(v) for v in list(args) + [v for k, v in kwargs.items() if k != "dtype"]):
+            raise PathEnd(f"fnp.{name} refuses its arguments ({message}) unless a check of their values "
+                          "raises first: not modelled", span, what=f"fnp.{name}")
         raise UserRaise(span, message)
 
     def _price_binding_keywords(self, name: str, args, kwargs: dict, node, span: Span) -> Value:
@@ -5843,7 +5910,7 @@ class Interpreter:
             return self.price_call(name, args, kwargs, node, span)
         message = f"TypeError: {passed.function}() got an unexpected keyword argument {refused[0]!r}"
         if not passed.charged_first:
-            raise UserRaise(span, message)
+            self._raise_unless_checked(name, args, kwargs, span, message)
         if "*" in passed.read or set(refused) & passed.read:
             return self._unpriced_at(span, f"fnp.{name}", f"numpy refuses the keyword {refused[0]!r} (TypeError) "
                                      "after flopscope charged a cost that reads it: not modelled")
@@ -6108,6 +6175,8 @@ class Interpreter:
                 return dataints.to_list(recv, span)
             if method in ("item", "tolist", "__float__"):
                 return Unknown("float", span, f"`.{method}()` reads array values")
+            if (args or kwargs) and isinstance(recv, Array) and not recv.sym:
+                self._bind_own_method(method, recv, args, kwargs, span, node)
             if method == "flatten":
                 x = recv
                 saved = self.span
@@ -6136,9 +6205,13 @@ class Interpreter:
                     from flopscope._ndarray import FlopscopeArray
 
                     refuse_binding(getattr(FlopscopeArray, method, None), len(args) + 1, kwargs, span)
-                if kwargs and isinstance(recv, Array) and not recv.sym and pricing.method_delegate(method) == op:
-                    # flopscope's method is `fnp.<op>(self, *args, **kwargs)`: its keywords bound as there
-                    return self._price_binding_keywords(op, [recv] + list(args), kwargs, node, span)
+                if isinstance(recv, Array) and not recv.sym and pricing.method_delegate(method) == op:
+                    named = pricing.method_named(method)
+                    if named is not None and 1 + len(args) >= named:
+                        # flopscope's method is `fnp.<op>(self, *args, **kwargs)`: bound as that call
+                        return self._call_fnp(op, [recv] + list(args), kwargs, node, span)
+                    if kwargs:  # (it regroups the arguments by position first: its keywords bound as there)
+                        return self._price_binding_keywords(op, [recv] + list(args), kwargs, node, span)
                 return self.price_call(op, [recv] + list(args), kwargs, node, span)
             return self._unpriced_at(span, f"array method .{method}()", "not modelled")
         if path.startswith("flopscope.Module."):

@@ -377,6 +377,10 @@ def _innermost(name: str):
         fn = importlib.import_module("flopscope.stats")
         for part in name.split(".")[1:]:
             fn = getattr(fn, part, None)
+    elif name.startswith("ndarray."):  # a method of flopscope's array class, defined there
+        from flopscope._ndarray import FlopscopeArray
+
+        fn = FlopscopeArray.__dict__.get(name[len("ndarray."):])
     else:
         module, _, attr = f"flopscope.numpy.{name}".rpartition(".")
         fn = getattr(importlib.import_module(module), attr, None)
@@ -444,6 +448,58 @@ _FORWARDED: dict[str, Optional[Forwarded]] = {}
 #: flopscope helpers handed the whole ``**kwargs`` dict that only read (or normalise) numpy's
 #: own keywords in it, never add or take one: the ufunc wrappers' dtype/signature/casting freeze
 _KWARGS_READERS = frozenset({"_freeze_binary_ufunc_type_kwargs"})
+#: flopscope's checks of one argument's value that take nothing from it: they refuse a
+#: non-numeric object (a probe of its dtype) and pass numbers, arrays and text
+_VALUE_CHECKS = frozenset({"refuse_non_numeric_source"})
+
+
+@lru_cache(maxsize=None)
+def values_checked(name: str) -> bool:
+    """Whether ``fnp.<name>``'s innermost function hands each value its ``*args`` or
+    ``**kwargs`` gather to flopscope's value checks (``_VALUE_CHECKS``) before anything else
+    (the legacy samplers' ``for _v in args: refuse_non_numeric_source(op_name, _v)``)."""
+    import ast
+    import inspect
+    import textwrap
+
+    fn = None if name.startswith("stats.") else _innermost(name)
+    if not inspect.isfunction(fn):
+        return False
+    kinds = inspect.Parameter
+    gathered = {p.name for p in inspect.signature(fn, follow_wrapped=False).parameters.values()
+                if p.kind in (kinds.VAR_POSITIONAL, kinds.VAR_KEYWORD)}
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    for loop in ast.walk(tree):
+        if isinstance(loop, ast.For) and _only_checked(loop) and any(
+                isinstance(n, ast.Name) and n.id in gathered for n in ast.walk(loop.iter)):
+            return True
+    return False
+
+
+def _only_checked(loop) -> bool:
+    """Whether the ``for`` loop ``loop`` (over a function's ``*args`` or ``**kwargs``) does
+    nothing with what it walks but hand it to flopscope's value checks (``_VALUE_CHECKS``)."""
+    import ast
+
+    def plain(statements) -> bool:
+        for statement in statements:
+            if isinstance(statement, ast.If):
+                if not (plain(statement.body) and plain(statement.orelse)) or \
+                        any(isinstance(n, ast.Call) for n in ast.walk(statement.test)):
+                    return False
+            elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+                call = statement.value
+                if not (isinstance(call.func, ast.Name) and call.func.id in _VALUE_CHECKS) or \
+                        any(isinstance(n, (ast.Call, ast.Starred)) for a in call.args for n in ast.walk(a)):
+                    return False
+            elif not isinstance(statement, ast.Pass):
+                return False
+        return True
+
+    return not loop.orelse and plain(loop.body)
 
 
 def forwarded(name: str) -> Optional[Forwarded]:
@@ -460,7 +516,7 @@ def forwarded(name: str) -> Optional[Forwarded]:
             return None
 
     if name not in _FORWARDED:
-        found = _cached(["forwarded", 4, name], lambda: compute() or [])
+        found = _cached(["forwarded", 8, name], lambda: compute() or [])
         _FORWARDED[name] = Forwarded(found[0], frozenset(found[1]), frozenset(found[2]), found[3]) if found else None
     return _FORWARDED[name]
 
@@ -522,9 +578,7 @@ def _scan_kwargs(fn, kw: str, bound: dict, depth: int = 0):
         return False
 
     def resolve(expr: ast.AST):
-        if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and names.get(expr.value.id) is np:
-            return getattr(np, expr.attr, None)
-        return names.get(expr.id) if isinstance(expr, ast.Name) else None
+        return _resolve(expr, names)
 
     def flopscope_function(obj) -> bool:
         return inspect.isfunction(obj) and str(obj.__module__).startswith("flopscope")
@@ -540,10 +594,15 @@ def _scan_kwargs(fn, kw: str, bound: dict, depth: int = 0):
         call = parents.get(parent)
         const = call.args[0].value if isinstance(call, ast.Call) and call.args and \
             isinstance(call.args[0], ast.Constant) else None
-        if method in ("get", "pop") and isinstance(call, ast.Call) and isinstance(const, str):
+        if method in ("items", "values") and isinstance(call, ast.Call) and parent is call.func and \
+                isinstance(parents.get(call), ast.For) and parents[call].iter is call and _only_checked(parents[call]):
+            read.add("*")  # ``for k, v in kwargs.items(): refuse_non_numeric_source(op, v)``: each value checked
+        elif method in ("get", "pop") and isinstance(call, ast.Call) and isinstance(const, str):
             (read if method == "get" else accepted).add(const)  # a key taken out is never passed on
         elif method == "get" and isinstance(call, ast.Call) and parent is call.func:
-            read.add("*")  # a key named by a variable: any keyword may be read
+            # a key named by a variable: any keyword may be read, but those a loop over a
+            # tuple of names walks (``for key in ("a_min", "a_max"): kwargs.get(key)``)
+            read.update(_loop_names(call.args[0], parents) if len(call.args) >= 1 else {"*"})
         elif isinstance(parent, ast.Subscript) and isinstance(parent.slice, ast.Constant) and \
                 isinstance(parent.slice.value, str):
             if isinstance(parent.ctx, ast.Load):
@@ -587,17 +646,25 @@ def _scan_kwargs(fn, kw: str, bound: dict, depth: int = 0):
             # the helper's own parameters are taken by it, not numpy (no claim on them)
             if not (flopscope_function(helper) and call.args):
                 return None
-            helper_params = inspect.signature(helper).parameters.values()
-            accepted |= {p.name for p in helper_params if p.kind not in (kinds.VAR_POSITIONAL, kinds.VAR_KEYWORD)}
+            helper_params = list(inspect.signature(helper).parameters.values())
+            # (those the call fills by position, as `fn` of _call_numpy(fn, ...), are bound twice)
+            by_position = next((i for i, a in enumerate(call.args) if isinstance(a, ast.Starred)), len(call.args))
+            accepted |= {p.name for p in helper_params[by_position:]
+                         if p.kind not in (kinds.VAR_POSITIONAL, kinds.VAR_KEYWORD)}
             target = resolve(call.args[0])
-        if target is None or not (isinstance(target, np.ufunc) or str(getattr(target, "__module__", "")).startswith("numpy")):
+        if not _numpy_callable(target):
             return None
         try:
             target_params = list(inspect.signature(target).parameters.values())
         except (TypeError, ValueError):
             return None
         if any(p.kind is kinds.VAR_KEYWORD for p in target_params):
-            return None
+            ufunc = _kwargs_ufunc(target)
+            if ufunc is None:
+                return None
+            # numpy's clip hands its **kwargs to its ufunc: the ufunc's keywords are taken
+            accepted |= {p.name for p in inspect.signature(ufunc).parameters.values() if p.kind is kinds.KEYWORD_ONLY}
+            accepted.add("sig")
         accepted |= {p.name for p in target_params if p.kind in (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY)}
         accepted |= _HIDDEN_KEYWORDS.get(target.__name__, frozenset())
         if isinstance(target, np.ufunc):
@@ -611,6 +678,62 @@ def _scan_kwargs(fn, kw: str, bound: dict, depth: int = 0):
     if len(inside) != 1:
         return None
     return accepted, read, targets, inside.pop()
+
+
+def _resolve(expr, names: dict):
+    """What the expression ``expr`` in flopscope's function names (its globals and closure in
+    ``names``): ``_np.sort``, a name, or ``super().copy`` in an array method (numpy's ndarray's)."""
+    import ast
+
+    import numpy as np
+
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and names.get(expr.value.id) is np:
+        return getattr(np, expr.attr, None)
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Call) and \
+            isinstance(expr.value.func, ast.Name) and expr.value.func.id == "super" and not expr.value.args:
+        return getattr(np.ndarray, expr.attr, None)
+    return names.get(expr.id) if isinstance(expr, ast.Name) else None
+
+
+def _numpy_callable(target) -> bool:
+    """numpy's own function, ufunc or ndarray method (not flopscope's)."""
+    import numpy as np
+
+    return target is not None and (isinstance(target, np.ufunc) or getattr(target, "__objclass__", None) is np.ndarray
+                                   or str(getattr(target, "__module__", "")).startswith("numpy"))
+
+
+def _loop_names(expr, parents: dict) -> set:
+    """The strings the name ``expr`` can be where it is a ``for`` loop's variable walking a
+    tuple or list of string constants, else {"*"} (any)."""
+    import ast
+
+    node = expr
+    while node in parents and isinstance(expr, ast.Name):
+        node = parents[node]
+        if isinstance(node, ast.For):
+            if isinstance(node.target, ast.Name) and node.target.id == expr.id and \
+                    isinstance(node.iter, (ast.Tuple, ast.List)) and \
+                    all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.iter.elts):
+                return {e.value for e in node.iter.elts}
+            break
+    return {"*"}
+
+
+def _kwargs_ufunc(target):
+    """The ufunc a numpy function hands its ``**kwargs`` to, where its documentation sends
+    them to the ufunc keywords (numpy's clip: "see the ufunc docs") and numpy's core has a
+    ufunc of its name; None for any other."""
+    import numpy as np
+
+    if ":ref:`ufunc docs <ufuncs.kwargs>`" not in (getattr(target, "__doc__", "") or ""):
+        return None
+    try:
+        from numpy._core import umath
+    except ImportError:
+        return None
+    ufunc = getattr(umath, getattr(target, "__name__", ""), None)
+    return ufunc if isinstance(ufunc, np.ufunc) else None
 
 
 def _charge_timing(tree, parents: dict, call) -> Optional[bool]:
@@ -646,10 +769,15 @@ class Spread:
     # less fnp.<name>'s own positional parameters (a call with n by position hands it n + given)
     charged_first: bool  # numpy is called after the charge (True) or before any (False)
 
+    compiled: bool = False  # numpy's function is Cython's (its own words for the refusal)
+
     def message(self, positional: int) -> str:
         """numpy's TypeError for a call handing fnp.<name> ``positional`` arguments by position."""
-        return "TypeError: " + _too_many_text(self.function, self.fewest, self.capacity + self.given,
-                                              positional + self.given)
+        most, handed = self.capacity + self.given, positional + self.given
+        if self.compiled:  # Cython's argument parser
+            return f"TypeError: {self.function}() takes {'exactly' if self.fewest == most else 'at most'} " \
+                   f"{most} positional argument{'s' if most != 1 else ''} ({handed} given)"
+        return "TypeError: " + _too_many_text(self.function, self.fewest, most, handed)
 
 
 #: name -> what it does with its *args (None: not derived; nothing is claimed)
@@ -671,7 +799,7 @@ def spread(name: str) -> Optional[Spread]:
             return None
 
     if name not in _SPREAD:
-        found = _cached(["spread", 1, name], lambda: compute() or [])
+        found = _cached(["spread", 5, name], lambda: compute() or [])
         _SPREAD[name] = Spread(*found) if found else None
     return _SPREAD[name]
 
@@ -716,19 +844,17 @@ def _derive_spread(name: str) -> Optional[list]:
         return None
     call = parents[stars[0]]
     arguments = list(call.args)
-    target = names.get(call.func.id) if isinstance(call.func, ast.Name) else None
-    if isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Name) and \
-            names.get(call.func.value.id) is np:
-        target = getattr(np, call.func.attr, None)
-    elif inspect.isfunction(target) and str(target.__module__).startswith("flopscope") and arguments and \
-            isinstance(arguments[0], ast.Attribute) and isinstance(arguments[0].value, ast.Name) and \
-            names.get(arguments[0].value.id) is np and getattr(target, "__name__", "") == "_call_numpy":
-        target, arguments = getattr(np, arguments[0].attr, None), arguments[1:]  # _call_numpy(_np.f, ...)
-    if target is None or isinstance(target, np.ufunc) or \
-            not str(getattr(target, "__module__", "")).startswith("numpy"):
+    target = _resolve(call.func, names)
+    if inspect.isfunction(target) and str(target.__module__).startswith("flopscope") and \
+            getattr(target, "__name__", "") == "_call_numpy" and arguments:
+        target, arguments = _resolve(arguments[0], names), arguments[1:]  # _call_numpy(_np.f, ...)
+    if not _numpy_callable(target) or isinstance(target, np.ufunc):
         return None
     if arguments.index(stars[0]) != len(arguments) - 1 or any(isinstance(a, ast.Starred) for a in arguments[:-1]):
         return None
+    bound_self = getattr(target, "__objclass__", None) is np.ndarray
+    if bound_self:
+        arguments.insert(0, None)  # ``super().flatten(*args)``: the array itself is bound first
     try:
         target_params = list(inspect.signature(target).parameters.values())
     except (TypeError, ValueError):
@@ -741,6 +867,7 @@ def _derive_spread(name: str) -> Optional[list]:
     if room < 0:
         return None
     star_parts = {id(part) for part in ast.walk(stars[0])}
+    checked = False
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Name) and node.id in aliases) or id(node) in star_parts:
             continue
@@ -754,12 +881,45 @@ def _derive_spread(name: str) -> Optional[list]:
                 isinstance(parent.slice, ast.Constant) and type(parent.slice.value) is int and \
                 0 <= parent.slice.value < room:
             continue  # ``args[0]``: an argument numpy binds as well
+        if isinstance(parent, ast.For) and parent.iter is node and _only_checked(parent):
+            checked = True  # ``for v in args: refuse_non_numeric_source(op, v)``: each value checked
+            continue
         return None  # read some other way (``len(args)``, ``args[3]``): not read off plainly
     when = _charge_timing(tree, parents, call)
-    if when is None:
-        return None
+    if when is None or checked and when:
+        return None  # (values checked before the charge: the charge may not be made)
     fewest = sum(p.default is kinds.empty for p in bound)
-    return [target.__name__, own + room, fewest, before - own, when]
+    # (numpy's message for its own method counts the arguments past the array)
+    compiled = type(getattr(target, "__func__", target)).__name__ == "cython_function_or_method"
+    return [target.__name__, own + room, fewest - bound_self, before - own - bound_self, when, compiled]
+
+
+@lru_cache(maxsize=None)
+def method_named(method: str) -> Optional[int]:
+    """How many named parameters (``self`` with them) flopscope's array method ``method`` has,
+    where its body is nothing but ``return _me().<name>(self, <them>, *args, **kwargs)``, so it
+    hands that function its arguments by position as they came (``w.argsort(-1, 'stable')``
+    is ``fnp.argsort(w, -1, 'stable')``); None for any other (``reshape`` regroups them)."""
+    import ast
+    import inspect
+    import textwrap
+
+    from flopscope._ndarray import FlopscopeArray
+
+    if method_delegate(method) is None:
+        return None
+    fn = FlopscopeArray.__dict__.get(method)
+    try:
+        body = ast.parse(textwrap.dedent(inspect.getsource(fn))).body[0].body
+    except (OSError, TypeError, SyntaxError):
+        return None
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]  # (its docstring)
+    if len(body) != 1:
+        return None
+    kinds = inspect.Parameter
+    return sum(p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)
+               for p in inspect.signature(fn).parameters.values())
 
 
 @lru_cache(maxsize=None)
