@@ -1146,9 +1146,12 @@ class Interpreter:
         return cached[1]
 
     def charge(self, op: str, base: int, dtype: Optional[str], origin: Optional[Span] = None,
-               weighted_base: bool = False) -> None:
+               weighted_base: bool = False, measured: bool = False) -> None:
+        """``measured``: ``base`` is the FLOPs flopscope charged, read from flopscope itself."""
         try:
-            if weighted_base:
+            if measured:
+                flops = base
+            elif weighted_base:
                 flops = int(base * pricing.rate(dtype) * pricing.complex_factor(op, dtype))
             else:
                 flops = pricing.charge(op, base, dtype)
@@ -5667,6 +5670,7 @@ class Interpreter:
             return self.unpriced(node, f"fnp.{name}" if node is not None else name, str(exc)) if node is not None \
                 else self._unpriced_at(self.span, f"fnp.{name}", str(exc))
         except OpRaises as exc:
+            self._charged_before_refusal(name, args, kwargs, mark, exc)
             return self.op_raises(self.span, f"fnp.{name}", exc)
         except (IndexError, KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
             # Not an error the handler checked for (often a call with arguments numpy would
@@ -5675,6 +5679,30 @@ class Interpreter:
             return self.unpriced(node, f"fnp.{name}", reason) if node is not None else self._unpriced_at(self.span, name, reason)
         finally:
             self.span = saved
+
+    def _charged_before_refusal(self, name: str, args, kwargs: dict, mark: int, exc: OpRaises) -> None:
+        """flopscope charges many calls before numpy refuses them (``fnp.reshape(w, (3, 5))``
+        bills the copy, ``fnp.sort(w, axis=-3)`` the sort along the axis wrapped around): a
+        program that catches the raise has paid it. Where the handler's charge falls short,
+        flopscope is asked (``pricing.probe``, on zeros of the arrays' shapes): when that call
+        raises the same class, what it charged first is charged; where it does not (the refusal
+        reads array values), nothing is added."""
+        from flopcast.analyzer.ops.operands import NoSpec, probe_spec
+
+        if self.free or name.startswith(("ndarray.", "flopscope.", "stats.")) or name == "dtype_call":
+            return
+        try:
+            specs = [probe_spec(a) for a in args], {k: probe_spec(v) for k, v in kwargs.items()}
+        except NoSpec:
+            return
+        arrays = [v for v in list(args) + list(kwargs.values()) if isinstance(v, Array)]
+        if not pricing.can_probe(*(a.shape for a in arrays)):
+            return
+        found = pricing.probe(name, *specs)
+        charged = sum(c.flops for c in self.result.charges[mark:])
+        if found is None or found[0] != exc.exc_type or found[2] <= charged:
+            return
+        self.charge(name, found[2] - charged, arrays[0].dtype if arrays else None, measured=True)
 
     def op_raises(self, span: Span, what: str, exc: OpRaises) -> Value:
         """A call that raises on its operands: the program's own error, raised along the path

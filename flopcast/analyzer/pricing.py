@@ -1047,3 +1047,82 @@ def choice_base(pool: int, out_shape: tuple[int, ...], replace: bool, with_p: bo
         return int(_choice_cost((pool, out_shape, replace, p), {}, np.empty(out_shape)))
 
     return _cached(["choice_cost", pool, list(out_shape), replace, with_p], compute)
+
+
+#: the most elements the arrays of one probe hold together
+PROBE_LIMIT = 1 << 22
+
+
+def probe(name: str, args: list, kwargs: dict) -> Optional[tuple[str, str, int]]:
+    """What flopscope does with ``fnp.<name>(*args, **kwargs)``, asked of flopscope itself:
+    (the exception's class, its message, the FLOPs charged before it), or None when the call
+    goes through. Arguments are plain values; an array is ``{"array": [shape, dtype, plain]}``
+    and is built of zeros (a flopscope array, or numpy's own where ``plain``), so a probe tells
+    what a call does where that reads shapes, dtypes and the plain arguments, not array values.
+    Cached on disk. Run only where the analysis knows numpy may refuse the call (a refusal
+    flopscope charges some FLOPs before, op by op); the caller checks ``can_probe`` first."""
+    def compute() -> list:
+        import importlib
+        import warnings
+
+        import flopscope as flops
+        import numpy as np
+
+        warnings.filterwarnings("ignore")
+        fnp = importlib.import_module("flopscope.numpy")
+
+        def build(spec):
+            if isinstance(spec, dict) and "array" in spec:
+                shape, dtype, plain = spec["array"]
+                return np.zeros(tuple(shape), dtype) if plain else fnp.asarray(np.zeros(tuple(shape), dtype))
+            if isinstance(spec, dict) and "dtype" in spec:
+                return np.dtype(spec["dtype"]) if spec["instance"] else np.dtype(spec["dtype"]).type
+            if isinstance(spec, dict) and "list" in spec:
+                return [build(x) for x in spec["list"]]
+            if isinstance(spec, dict) and "tuple" in spec:
+                return tuple(build(x) for x in spec["tuple"])
+            return spec
+
+        module, _, attr = f"flopscope.numpy.{name}".rpartition(".")
+        fn = getattr(importlib.import_module(module), attr)
+        with flops.BudgetContext(flop_budget=1 << 62, quiet=True):
+            built = [build(a) for a in args], {k: build(v) for k, v in kwargs.items()}
+        state = np.random.get_state()  # (a legacy sampler probed draws from numpy's global generator)
+        try:
+            with flops.BudgetContext(flop_budget=1 << 62, quiet=True) as budget:
+                try:
+                    fn(*built[0], **built[1])
+                except Exception as exc:  # the program's error, as flopscope raises it
+                    return [type(exc).__name__, str(exc), int(budget.flops_used)]
+            return ["", "", int(budget.flops_used)]
+        finally:
+            np.random.set_state(state)
+
+    found = _cached(["probe", 2, name, json.dumps([args, sorted(kwargs.items())], default=repr)], compute)
+    return (found[0], found[1], found[2]) if found[0] else None
+
+
+def refusal(op: str, shape: tuple[int, ...], dtype: str, args: list, kwargs: dict) -> Optional[tuple[str, str, int]]:
+    """``probe`` of ``fnp.<op>(a, *args, **kwargs)`` for a dense flopscope array ``a`` of this
+    shape and dtype (the other arguments plain values)."""
+    return probe(op, [{"array": [list(shape), dtype, False]}, *map(plain_spec, args)],
+                 {k: plain_spec(v) for k, v in kwargs.items()})
+
+
+def plain_spec(value):
+    """A plain Python value as ``probe`` takes it (a tuple and a list told apart)."""
+    if isinstance(value, tuple):
+        return {"tuple": [plain_spec(v) for v in value]}
+    if isinstance(value, list):
+        return {"list": [plain_spec(v) for v in value]}
+    return value
+
+
+def can_probe(*shapes: tuple[int, ...]) -> bool:
+    total = 0
+    for shape in shapes:
+        n = 1
+        for s in shape:
+            n *= s
+        total += n
+    return total <= PROBE_LIMIT

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from flopcast.analyzer import dataints, dtypes
+from flopcast.analyzer import dataints, dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.registry import OpError, OpRaises
 from flopcast.analyzer.values import Array, Builtin, DTypeRef, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
@@ -289,3 +289,41 @@ def non_array_type(v: Value) -> Optional[tuple[str, str]]:
     if isinstance(v, Known) and v.value is not None and type(v.value) in (bool, int, float, complex, str, tuple):
         return type(v.value).__name__, type(v.value).__name__
     return None
+
+
+class NoSpec(Exception):
+    """A value ``probe_spec`` cannot hand flopscope as it is."""
+
+
+def probe_spec(v):
+    """``v`` as ``pricing.probe`` takes it: plain Python values as they are, an array by its
+    shape and dtype (of zeros: its values are not known), a dtype by name; NoSpec for any other
+    value (a symmetric tensor, an object of the program's, anything not known)."""
+    from flopcast.analyzer.values import DTypeRef
+
+    if isinstance(v, Known):
+        value = v.value
+        if value is None or type(value) in (bool, int, float, complex, str):
+            return value
+        if isinstance(value, (tuple, list)):
+            return pricing.plain_spec(value) if all(
+                x is None or type(x) in (bool, int, float, complex) for x in value) else _nested(value)
+        raise NoSpec()
+    if isinstance(v, Array):
+        if v.sym or not v.dtype.startswith(("float", "int", "uint", "bool", "complex")):
+            raise NoSpec()
+        return {"array": [list(v.shape), v.dtype, bool(v.plain)]}
+    if isinstance(v, (TupleVal, ListVal)) and not getattr(v, "is_set", False):
+        items = [probe_spec(x) for x in v.items]
+        return {"tuple": items} if isinstance(v, TupleVal) else {"list": items}
+    if isinstance(v, DTypeRef):
+        return {"dtype": v.name, "instance": bool(v.instance)}
+    raise NoSpec()
+
+
+def _nested(value):
+    if isinstance(value, (tuple, list)):
+        return {"tuple" if isinstance(value, tuple) else "list": [_nested(x) for x in value]}
+    if value is None or type(value) in (bool, int, float, complex, str):
+        return value
+    raise NoSpec()

@@ -13,7 +13,7 @@ from flopcast.analyzer import dataints, dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import arg, axis_index, dtype_arg, known_int, operand, origin_of, to_array
 from flopcast.analyzer.ops.registry import OpError, OpRaises, by_category, handler
-from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
+from flopcast.analyzer.values import Array, DTypeRef, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
 
 
 # Reductions priced as flopscope's tier-1 count ``max(reduce(shape, axes, sym), 1)``.
@@ -38,6 +38,58 @@ def _axes(axis: Optional[Value], ndim: int) -> tuple[int, ...]:
     if isinstance(axis, (TupleVal, ListVal)):
         return tuple(sorted({axis_index(known_int(a, "axis"), ndim) for a in axis.items}))
     raise OpError("axis= is not known statically")
+
+
+def _plain(v: Optional[Value]):
+    """``v`` as the plain Python value it is (an int, None, a bool, a dtype's name, a tuple or
+    list of ints), or ``_NOT_PLAIN``."""
+    if v is None:
+        return None
+    if isinstance(v, Known) and (v.value is None or type(v.value) in (int, bool) or
+                                 isinstance(v.value, (tuple, list)) and all(type(a) is int for a in v.value)):
+        return v.value
+    if isinstance(v, (TupleVal, ListVal)):
+        items = [_plain(i) if isinstance(i, Known) else _NOT_PLAIN for i in v.items]
+        if all(type(i) is int for i in items):
+            return tuple(items) if isinstance(v, TupleVal) else list(items)
+    if isinstance(v, DTypeRef):
+        return v.name
+    return _NOT_PLAIN
+
+
+_NOT_PLAIN = object()
+
+
+def refuse_axis(ctx, op: str, x: Array, axis_v: Optional[Value], kwargs: dict, probe: bool = True,
+                lead: tuple = ()) -> None:
+    """numpy's refusal of ``axis``, made after flopscope's charge or before it, op by op: an axis
+    out of range (flopscope prices the axis wrapped around, then numpy raises AxisError; median
+    and the quantiles index the shape first: IndexError), one twice, a tuple or a list where the
+    op takes one axis, any axis of a 0-d array. Where the axis may be refused, flopscope itself
+    is asked what it charges and raises (``pricing.refusal``); what it takes is left to the
+    caller's model. ``kwargs``: the call's other keywords (only ``keepdims``, a dtype and a
+    quantile's method are passed to the probe; with others, or ``probe`` False, a refusal is not
+    modelled); ``lead``: the plain values the call passes between the array and the axis."""
+    axis = _plain(axis_v)
+    if axis is None or axis is _NOT_PLAIN:
+        return
+    if isinstance(axis, int) and x.ndim and -x.ndim <= axis < x.ndim:
+        return  # one axis in range: every reduction takes it
+    passed = {k: v.value if k == "method" and isinstance(v, Known) and isinstance(v.value, str) else _plain(v)
+              for k, v in kwargs.items()}
+    if probe and not x.sym and pricing.can_probe(x.shape) and set(passed) <= {"keepdims", "dtype", "method"} and \
+            _NOT_PLAIN not in passed.values() and x.dtype.startswith(("float", "int", "uint", "bool", "complex")):
+        found = pricing.refusal(op, x.shape, x.dtype, [*lead, axis], passed)
+        if found is None:
+            return
+        exc_type, message, flops = found
+        ctx.charge(op, flops, x.dtype, x.dtype_origin, measured=True)
+        raise OpRaises(exc_type, message)
+    if x.ndim == 0 or isinstance(axis, int) or isinstance(axis, list) or len(set(a % x.ndim if x.ndim else a
+                                                                               for a in axis)) != len(axis) or \
+            any(not -x.ndim <= a < x.ndim for a in axis):
+        raise OpError(f"{op} with axis={axis!r} on a {x.ndim}-d array: numpy refuses it after a charge "
+                      "flopcast does not model")
 
 
 @by_category("counted_reduction")
@@ -65,10 +117,7 @@ def reduction(ctx, op: str, args, kwargs) -> Value:
             raise OpError("average with returned= that is not a known bool or extra arguments is not modelled")
         returned = returned_v.value
     axis_v = arg(args, kwargs, 1, "axis")
-    if (isinstance(axis_v, ListVal) or isinstance(axis_v, Known) and isinstance(axis_v.value, list)) \
-            and op not in ("median", "average"):
-        # numpy's ufunc reductions take an int or a tuple; median and average normalise any sequence
-        raise OpRaises("TypeError", "'list' object cannot be interpreted as an integer")
+    refuse_axis(ctx, op, x, axis_v, {k: v for k, v in kwargs.items() if k != "axis"}, len(args) <= 2)
     axes = _axes(axis_v, x.ndim)
     if op in _NO_IDENTITY and any(x.shape[i] == 0 for i in axes) or op in _NO_IDENTITY and x.size == 0 and not axes:
         raise OpError(f"{op} of an empty array raises ValueError in numpy (no identity)")

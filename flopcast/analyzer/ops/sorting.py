@@ -63,17 +63,32 @@ def _sort(ctx, args, kwargs, op=None):
 def _kth_count(kth: Value) -> int:
     """``np.size(kth)``: flopscope bills n per slice for each kth (``kth=[1, 2]`` costs twice; a
     float one too, before numpy refuses it)."""
-    if isinstance(kth, Known) and isinstance(kth.value, (int, float, NumpyScalar)) and not isinstance(kth.value, bool):
+    if isinstance(kth, Known) and isinstance(kth.value, (int, float, NumpyScalar)):
         return 1
-    if isinstance(kth, Known) and isinstance(kth.value, (list, tuple)):
+    if isinstance(kth, Known) and isinstance(kth.value, (list, tuple)) and \
+            not any(isinstance(v, (list, tuple)) for v in kth.value):
         return len(kth.value)
-    if isinstance(kth, (ListVal, TupleVal)):
+    if isinstance(kth, (ListVal, TupleVal)) and \
+            all(isinstance(item, (Known, NumpyScalar)) and not isinstance(getattr(item, "value", None), (list, tuple))
+                or isinstance(item, Unknown) and item.kind == "int" for item in kth.items):
         return len(kth.items)
     if isinstance(kth, (Array, NumpyScalar)):
         return kth.size if isinstance(kth, Array) else 1
     if isinstance(kth, Unknown) and kth.kind == "int":
         return 1  # one position read from data
     raise OpError("the number of kth positions is not known")
+
+
+def _kth_is_bool(kth: Value) -> bool:
+    """kth given as booleans only (True, [True], a bool array): numpy's ValueError."""
+    if isinstance(kth, Known):
+        values = kth.value if isinstance(kth.value, (list, tuple)) else [kth.value]
+        return bool(values) and all(type(v) is bool for v in values)
+    if isinstance(kth, (ListVal, TupleVal)):
+        return bool(kth.items) and all(isinstance(i, Known) and type(i.value) is bool for i in kth.items)
+    if isinstance(kth, (Array, NumpyScalar)):
+        return kth.dtype == "bool"
+    return False
 
 
 def _kth_is_float(kth: Value) -> bool:
@@ -98,8 +113,10 @@ def _partition(ctx, args, kwargs, op=None):
         # flopscope's cost arithmetic indexes the shape by the axis, before its charge
         raise OpRaises("TypeError", "tuple indices must be integers or slices, not float")
     ctx.charge(op, max(x.size * kth, 1) if x.ndim else 1, x.dtype, x.dtype_origin)
-    if _kth_is_float(given):  # flopscope bills the call, then numpy refuses the positions
-        raise OpRaises("TypeError", "Partition index must be integer")
+    # flopscope bills the call, then numpy refuses, in this order: positions of more than one
+    # dimension, the axis, booleans, floats (or none at all), positions out of bounds
+    if isinstance(given, Array) and given.ndim > 1:
+        raise OpRaises("ValueError", "object too deep for desired array")
     flat = isinstance(axis, Known) and axis.value is None  # numpy partitions the flattened array
     shape = (x.size,) if flat else x.shape
     n = None
@@ -107,6 +124,12 @@ def _partition(ctx, args, kwargs, op=None):
         n = x.size
     elif x.ndim and (op == "argpartition" or isinstance(axis, Known)):
         n = x.shape[axis_index(known_int(axis, "axis"), x.ndim)]  # numpy's AxisError, after the charge
+    elif x.ndim:
+        raise OpError(f"{op}'s axis is not known statically")
+    if _kth_is_bool(given):
+        raise OpRaises("ValueError", "Booleans unacceptable as partition index")
+    if _kth_is_float(given) or kth == 0:
+        raise OpRaises("TypeError", "Partition index must be integer")
     if n is not None:
         _check_kth_in_bounds(given, n)
     if op == "partition":

@@ -13,7 +13,7 @@ from flopcast import installed
 from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import arg, broadcast, dtype_arg, operand, origin_of, shape_of, to_array
-from flopcast.analyzer.ops.reductions import _axes
+from flopcast.analyzer.ops.reductions import _axes, refuse_axis
 from flopcast.analyzer.ops.sorting import _ceil_log2
 from flopcast.analyzer.ops.registry import OpError, OpRaises, by_prefix, handler
 from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Value
@@ -110,6 +110,11 @@ def _quantile(ctx, args, kwargs, op=None):
             # flopscope checks q's values before it charges: numpy's ValueError outside the range
             raise OpError(f"{op}: q read from array values may lie outside [0, {hi}] (ValueError)")
     axis_v = arg(args, kwargs, 2, "axis")
+    q = arg(args, kwargs, 1, "q")
+    q_plain = q.value if isinstance(q, Known) and (type(q.value) in (int, float) or isinstance(q.value, (tuple, list))
+                                                    and all(type(v) in (int, float) for v in q.value)) else None
+    refuse_axis(ctx, op, x, axis_v, {k: v for k, v in kwargs.items() if k not in ("axis", "q", "a")},
+                q_plain is not None, (q_plain,))
     axes = _axes(axis_v, x.ndim)
     keepdims = arg(args, kwargs, None, "keepdims", Known(False))
     keep = isinstance(keepdims, Known) and bool(keepdims.value)
@@ -149,6 +154,7 @@ def _nanmedian(ctx, args, kwargs):
     x = to_array(ctx, arg(args, kwargs, 0, "a"))
     if set(kwargs) - {"axis", "keepdims"} or len(args) > 2:
         raise OpError("nanmedian with out= or overwrite_input= is not modelled")
+    refuse_axis(ctx, "nanmedian", x, arg(args, kwargs, 1, "axis"), {k: v for k, v in kwargs.items() if k != "axis"})
     axes = _axes(arg(args, kwargs, 1, "axis"), x.ndim)
     keepdims = arg(args, kwargs, None, "keepdims", Known(False))
     if not isinstance(keepdims, Known):
