@@ -5845,7 +5845,9 @@ class Interpreter:
         """flopscope's array methods that hand their arguments to numpy's own method
         (``_call_numpy(super().copy, *args, **kwargs)``: ``w.copy(bogus=1)``, ``w.flatten('C', 1)``):
         numpy's TypeError for what it has no parameter for, after flopscope's charge where
-        numpy is called inside it (the charge is the call's without them)."""
+        numpy is called inside it (the charge is the call's without them). Claimed only where
+        what the method does with its arguments is read off plainly (``pricing.spread`` and
+        ``pricing.forwarded``, both at one moment of the charge, the charge reading neither)."""
         name = f"ndarray.{method}"
         if pricing.method_delegate(method) is not None:
             return
@@ -5853,22 +5855,19 @@ class Interpreter:
         passed = pricing.forwarded(name) if kwargs else None
         over = spread is not None and spread.capacity < 1 + len(args)
         refused = passed.refused(kwargs) if passed is not None else []
-        if not (over or refused):
+        if not (over or refused) or kwargs and passed is None or \
+                passed is not None and ("*" in passed.read or set(refused) & passed.read or
+                                        spread is not None and passed.charged_first != spread.charged_first):
             return
-        found = spread if over else passed
-        message = spread.message(1 + len(args)) if over else \
-            f"TypeError: {passed.function}() got an unexpected keyword argument {refused[0]!r}"
-        if over and kwargs and passed is None:
-            return  # (what numpy does with the keywords is not read: nothing claimed)
-        kept_args = list(args[:spread.capacity - 1]) if spread is not None else list(args)
-        kept = {k: v for k, v in kwargs.items() if passed is None or k not in passed.refused(kwargs)}
-        if passed is not None and (over and passed.charged_first != spread.charged_first or
-                                   "*" in passed.read or set(refused) & passed.read):
-            return
-        self._refused_after(name, f"array method .{method}()", found.charged_first, message,
-                            [recv] + list(args), kwargs,
-                            lambda: self.call_bound(BoundLib("numpy." + method, recv), kept_args, kept, span, node),
-                            span)
+        if over:
+            found, message = spread, spread.message(1 + len(args))
+        else:
+            found, message = passed, f"TypeError: {passed.function}() got an unexpected keyword argument {refused[0]!r}"
+        kept_args = list(args[:spread.capacity - 1]) if over else list(args)
+        kept = {k: v for k, v in kwargs.items() if k not in refused}
+        self._refused_after(name, f"array method .{method}()", found.charged_first, message, [recv] + list(args),
+                            kwargs, lambda: self.call_bound(BoundLib("numpy." + method, recv), kept_args, kept, span,
+                                                            node), span)
 
     def _refused_after(self, name: str, what: str, charged_first: bool, message: str, args, kwargs, price,
                        span: Span):
