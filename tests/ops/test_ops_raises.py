@@ -31,6 +31,11 @@ CASES = {
     "matmul_inner_dims_differ": ("r = w @ fnp.ones((3, 2), dtype=fnp.float32)", "ValueError"),
     "matmul_vector_inner_dim_differs": ("r = w @ fnp.ones(5)", "ValueError"),
     "dot_inner_dims_differ": ("r = fnp.dot(v, fnp.ones(3))", "ValueError"),
+    # tensordot's axes read by flopscope's own helpers (the default 2 on vectors was priced as
+    # a contraction; the mutation hunt's `outer` -> `tensordot`)
+    "tensordot_default_axes_of_vectors": ("r = fnp.tensordot(v, v)", "IndexError"),
+    "tensordot_extents_differ": ("r = fnp.tensordot(w, v[:3], axes=([1], [0]))", "ValueError"),
+    "tensordot_axis_twice": ("r = fnp.tensordot(w, w, axes=([0, 0], [0, 1]))", "ValueError"),
     "einsum_label_extents_differ": ("r = fnp.einsum('ij,jk->ik', w, fnp.ones((3, 4)))", "ValueError"),
     "einsum_too_few_indices": ("r = fnp.einsum('ij,jk->ik', v, w)", "ValueError"),
     "batched_matmul_batch_dims_differ": ("r = fnp.ones((2, W, W)) @ fnp.ones((3, W, W))", "ValueError"),

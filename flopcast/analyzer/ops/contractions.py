@@ -247,17 +247,11 @@ def _tensordot(ctx, args, kwargs):
     letters = "abcdefghijklmnopqrstuvwxy"
     la = list(letters[: a.ndim])
     lb = list(letters[a.ndim: a.ndim + b.ndim])
-    if isinstance(axes, Known) and isinstance(axes.value, int):
-        ax_a = list(range(a.ndim - axes.value, a.ndim))
-        ax_b = list(range(axes.value))
-    elif isinstance(axes, (Known, TupleVal, ListVal)):
-        raw = axes.value if isinstance(axes, Known) else tuple(
-            x.value if isinstance(x, Known) else tuple(y.value for y in x.items) for x in axes.items
-        )
-        ax_a = [raw[0]] if isinstance(raw[0], int) else list(raw[0])
-        ax_b = [raw[1]] if isinstance(raw[1], int) else list(raw[1])
-    else:
-        raise OpError("tensordot axes are not known")
+    try:
+        spec = _plain_axes(axes)
+    except (AttributeError, TypeError, ValueError):
+        raise OpError("tensordot axes are not known") from None
+    ax_a, ax_b = _tensordot_axes(a.shape, b.shape, spec)
     for i, j in zip(ax_a, ax_b):
         lb[j % b.ndim] = la[i % a.ndim]
     out = [c for i, c in enumerate(la) if i not in [x % a.ndim for x in ax_a]] + [
@@ -267,6 +261,30 @@ def _tensordot(ctx, args, kwargs):
     # flopscope prices the einsum (same-operand discount included) but hands back a plain
     # array: tensordot(x, x, axes=([0], [0])) is not tagged symmetric, unlike einsum's Gram
     return Array(result.shape, result.dtype, None, dtype_origin=result.dtype_origin) if result.sym else result
+
+
+def _plain_axes(axes: Value):
+    """tensordot's ``axes`` as the plain Python value it is (an int, pairs of ints or of tuples)."""
+    if isinstance(axes, Known):
+        return axes.value
+    if isinstance(axes, (TupleVal, ListVal)):
+        items = [_plain_axes(x) for x in axes.items]
+        return tuple(items) if isinstance(axes, TupleVal) else items
+    raise TypeError("not known")
+
+
+def _tensordot_axes(a_shape: tuple, b_shape: tuple, spec) -> tuple[list, list]:
+    """The axes tensordot contracts, paired, as flopscope reads ``axes`` (its own helpers): an
+    axis outside an operand (IndexError), counts or extents that differ, an axis twice
+    (ValueError), something that is no axis (TypeError) are refused before any charge."""
+    from flopscope import _pointwise
+
+    try:
+        pa, pb = _pointwise._tensordot_parse_axes(spec)
+        pa, pb = _pointwise._tensordot_pair_axes("tensordot", a_shape, b_shape, pa, pb)
+    except (IndexError, TypeError, ValueError) as exc:
+        raise OpRaises(type(exc).__name__, str(exc)) from None
+    return list(pa), list(pb)
 
 
 _BATCH_LETTERS = "abcdefghij"
