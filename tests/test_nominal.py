@@ -122,3 +122,24 @@ def test_a_site_no_presumption_covers_whose_answers_cost_differently_leaves_no_n
     report = analyze(path, POINTS[0])
     assert report.nominal is None
     assert line_of(path, "lam = 1.0 / d2") in [span.line for span, _ in report.nominal_missing]
+
+
+def test_a_threshold_past_floats_range_is_presumed_like_any_huge_one(tmp_path):
+    """``if k < 2 ** 1100`` with k read from data: the bound is past float's range, which the
+    presumption read as a float (OverflowError: an internal error on the line, and a doubling
+    loop met it at every step, 100,000 times). It is presumed as any bound past HUGE is: the
+    value stays below it."""
+    path = tmp_path / "estimator.py"
+    path.write_text(
+        "import flopscope.numpy as fnp\n"
+        "from whestbench import BaseEstimator\n\n\n"
+        "class Estimator(BaseEstimator):\n"
+        "    def predict(self, mlp, budget):\n"
+        "        w = mlp.weights[0]\n"
+        "        k = int(fnp.sum(w > 0.5))\n"
+        "        if k < 2 ** 1100:\n"
+        "            w = w @ w\n"
+        "        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + w[0]\n")
+    report = analyze(path, POINTS[0])
+    assert not report.unpriced, report.unpriced
+    assert report.nominal == measure(path, POINTS[0]).total

@@ -288,6 +288,39 @@ def test_a_name_error_that_escapes_predict_is_reported_at_its_line(tmp_path):
         ("NameError: name 'UNDEFINED_GAIN' is not defined", 10, True)]
 
 
+def test_a_name_only_a_plain_functions_parameter_binds_is_a_name_error_in_predict(tmp_path):
+    """``width`` is a parameter of a helper (its own local) and no global: reading it in predict
+    raises NameError. flopcast took any parameter anywhere for a possible global, left the name
+    unpriced and ran on with an unknown (the mutation hunt's deleted `width, depth = ...` line,
+    whose unknown loop bound then took minutes to run out)."""
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+def scaled(width, depth):
+    k = width * depth
+    return k
+""", "STEP\nk = scaled(width, 2)\nSTEP\n"))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    with pytest.raises(NameError, match="width"):
+        measure(path, point)
+    assert [(r.what, r.span.line, r.every_path) for r in report.raises] == [
+        ("NameError: name 'width' is not defined", 14, True)]
+
+
+def test_a_parameter_a_nested_function_may_read_is_not_claimed_undefined(tmp_path):
+    # `width` is a parameter of a function holding a closure: flopcast does not claim a name a
+    # scope of the program binds where another may reach it
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+def scaled(width):
+    return lambda: width
+""", "STEP\nk = scaled(2)()\nSTEP\n"))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    assert not report.raises and report.total.exact
+    assert report.total.lo == measure(path, point).total
+
+
 def test_a_name_that_code_could_define_otherwise_is_not_claimed_undefined(tmp_path):
     # globals() can bind it: flopcast does not follow that, so the name is unpriced (a lower
     # bound), never a claimed NameError

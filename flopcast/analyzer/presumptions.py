@@ -80,8 +80,13 @@ def tagged(value: Value, p: Optional[Presumed]) -> Value:
 
 
 def _number(v: Value) -> Optional[float]:
+    """A known number as a float; an int past float's range as an infinity of its sign (it is
+    compared only with values that stay below ``HUGE``: a loop doubling an int past 2**1024)."""
     if isinstance(v, Known) and isinstance(v.value, (int, float)) and not isinstance(v.value, bool):
-        return float(v.value)
+        try:
+            return float(v.value)
+        except OverflowError:
+            return math.inf if v.value > 0 else -math.inf
     return None
 
 

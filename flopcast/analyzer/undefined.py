@@ -4,7 +4,8 @@ A global the interpreter does not find is the program's NameError only when noth
 have made it: it is no Python builtin and no module dunder; no module of the program loaded so
 far binds that name anywhere (an assignment, a ``def``/``class``, an import, a parameter, an
 ``except ... as``, ``global``, a match capture, or an attribute set by that name on any
-object, which may be a module); the reading module star-imports only modules of the submission
+object, which may be a module), but as a parameter or assigned name of a function that holds
+no other scope and does not declare it global (a local of its own, that no closure reads); the reading module star-imports only modules of the submission
 (whose names flopcast binds); and no loaded module reaches namespaces by other ways
 (``globals()``, ``vars``, ``exec``, ``setattr``, ``sys``, ``importlib``, ``__dict__``, ...).
 Anything less certain stays an unpriced name (a lower bound), never a claimed raise.
@@ -24,15 +25,42 @@ _DYNAMIC = frozenset({"globals", "vars", "locals", "exec", "eval", "compile", "_
 _SCANS: dict = {}
 
 
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp, ast.SetComp, ast.DictComp,
+           ast.GeneratorExp)
+
+
+def _plain_locals(tree: ast.Module) -> set:
+    """The parameters and names bound by assignment in functions that hold no other scope (no
+    nested function, lambda, class or comprehension), less those they declare ``global``: they
+    are the function's own locals and can define no global, nor reach another scope as a closure."""
+    skipped: set = set()
+    for fn in ast_walk(tree):
+        if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        inside = [n for n in ast_walk(fn) if n is not fn]
+        if any(isinstance(n, _SCOPES) for n in inside):
+            continue
+        declared = {name for n in inside if isinstance(n, (ast.Global, ast.Nonlocal)) for name in n.names}
+        for n in inside:
+            if isinstance(n, ast.arg) and n.arg not in declared or \
+                    isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id not in declared:
+                skipped.add(id(n))
+    return skipped
+
+
 def _scan(tree: ast.Module) -> tuple:
-    """(names bound anywhere in the module, whether it reaches namespaces dynamically, its star imports)."""
+    """(names bound anywhere in the module but as a plain function's own locals, whether it
+    reaches namespaces dynamically, its star imports)."""
     hit = _SCANS.get(id(tree))
     if hit is not None and hit[0] is tree:
         return hit[1]
     bound: set = set()
     dynamic = False
     stars = []
+    local = _plain_locals(tree)
     for n in ast_walk(tree):
+        if id(n) in local:
+            continue
         if isinstance(n, ast.Name):
             if not isinstance(n.ctx, ast.Load):
                 bound.add(n.id)
