@@ -5700,7 +5700,13 @@ class Interpreter:
             return
         found = pricing.probe(name, *specs)
         charged = sum(c.flops for c in self.result.charges[mark:])
-        if found is None or found[0] != exc.exc_type or found[2] <= charged:
+        if found is not None and found[0] != exc.exc_type:
+            # flopscope refuses these shapes otherwise, or earlier (`fnp.piecewise` counts its
+            # functions before it looks at the dtype): which raise the run makes is not modelled
+            raise PathEnd(f"fnp.{name}: flopcast's model raises {exc.exc_type}, flopscope on arrays of these "
+                          f"shapes {found[0]}: which one the run raises is not modelled", self.span,
+                          what=f"fnp.{name}")
+        if found is None or found[2] <= charged:
             return
         self.charge(name, found[2] - charged, arrays[0].dtype if arrays else None, measured=True)
 

@@ -541,3 +541,16 @@ def test_a_handler_for_another_class_does_not_catch_the_raise(tmp_path, call, es
     (raised,) = report.raises
     assert raised.what.split(":")[0] == escapes and report.total.exact
     assert report.total.lo == runtime.flops_used
+
+
+def test_a_raise_flopscope_makes_otherwise_is_not_claimed(tmp_path):
+    """``fnp.piecewise("r,wr,wv->v", proj, basis, weight)`` (the hunt's einsum -> piecewise):
+    flopscope counts the functions against the conditions first (ValueError); flopcast claimed
+    the text's dtype (UnsupportedDtypeError). Where flopscope, asked on the same shapes, raises
+    another class, no raise is claimed: the path ends, a lower bound."""
+    path = write(tmp_path, "r = fnp.piecewise('r,wr,wv->v', v, w, w)\n" + AFTER)
+    report = analyze(path, POINT)
+    runtime = run(path, POINT)
+    assert runtime.status == EXCEPTION and runtime.error.type == "ValueError", runtime.error
+    assert not report.raises and report.lower_bound
+    assert report.total.lo <= runtime.flops_used
