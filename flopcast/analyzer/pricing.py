@@ -509,16 +509,25 @@ def forwarded(name: str) -> Optional[Forwarded]:
     budget.deduct(...)``: charged, then refused) or before every charge, or inside a
     ``deduct_after`` that charges only when its block ends (refused, nothing charged). None where that is not read off plainly (a helper that may use the keywords, a
     numpy function that takes ``**kwargs`` itself, a call after the charge): nothing is claimed."""
-    def compute():
-        try:
-            return _derive_forwarded(name)
-        except (OSError, TypeError, ValueError, SyntaxError):
-            return None
+    return _read_off_source(_FORWARDED, ["forwarded", 8, name], _derive_forwarded,
+                            lambda found: Forwarded(found[0], frozenset(found[1]), frozenset(found[2]), found[3]))
 
-    if name not in _FORWARDED:
-        found = _cached(["forwarded", 8, name], lambda: compute() or [])
-        _FORWARDED[name] = Forwarded(found[0], frozenset(found[1]), frozenset(found[2]), found[3]) if found else None
-    return _FORWARDED[name]
+
+def _read_off_source(table: dict, key: list, derive, make):
+    """A fact about ``fnp.<name>`` read from flopscope's source by ``derive(name)`` (the name is the
+    key's last part), kept in ``table`` and on disk under ``key`` (kind, version, name) and made
+    into its record by ``make``; None where the source does not say it plainly."""
+    name = key[-1]
+    if name not in table:
+        def compute():
+            try:
+                return derive(name)
+            except (OSError, TypeError, ValueError, SyntaxError):
+                return None
+
+        found = _cached(key, lambda: compute() or [])
+        table[name] = make(found) if found else None
+    return table[name]
 
 
 #: keywords numpy's C functions take that their text signatures hide: arange's is
@@ -792,16 +801,7 @@ def spread(name: str) -> Optional[Spread]:
     *_to_base_ndarray_tree(args), **kwargs)``) and flopscope itself reads no more of them than
     that function binds (``args[0]``), a call handing more raises numpy's TypeError, after
     flopscope's charge when numpy is called inside it. None where that is not read off plainly."""
-    def compute():
-        try:
-            return _derive_spread(name)
-        except (OSError, TypeError, ValueError, SyntaxError):
-            return None
-
-    if name not in _SPREAD:
-        found = _cached(["spread", 5, name], lambda: compute() or [])
-        _SPREAD[name] = Spread(*found) if found else None
-    return _SPREAD[name]
+    return _read_off_source(_SPREAD, ["spread", 5, name], _derive_spread, lambda found: Spread(*found))
 
 
 def _derive_spread(name: str) -> Optional[list]:
