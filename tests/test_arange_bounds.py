@@ -15,9 +15,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from oracle import assert_exact_match, measure
+from oracle import assert_exact_at
 
-from flopcast.analyzer import analyze
 from flopcast.model import Point
 
 PROGRAM = """\
@@ -69,16 +68,10 @@ def _write(tmp_path, expr):
 @pytest.mark.parametrize("expr", RETURNS.values(), ids=RETURNS.keys())
 def test_keyword_bounds_are_priced_as_numpy_reads_them(tmp_path, expr):
     path = _write(tmp_path, expr)
-    for point in POINTS:
-        report = analyze(path, point)
-        assert not report.raises and not report.unpriced, (report.raises, report.unpriced)
-        assert_exact_match(report, measure(path, point), f" at {point}")
+    assert_exact_at(path, POINTS)
 
 
 @pytest.mark.parametrize("expr", RAISES.values(), ids=RAISES.keys())
 def test_a_refused_arange_goes_to_the_handler(tmp_path, expr):
     path = _write(tmp_path, expr)
-    for point in POINTS:
-        report = analyze(path, point)
-        assert not report.raises and not report.unpriced, (report.raises, report.unpriced)
-        assert_exact_match(report, measure(path, point), f" at {point}")
+    assert_exact_at(path, POINTS)

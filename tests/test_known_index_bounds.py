@@ -14,9 +14,8 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from oracle import assert_exact_match, measure
+from oracle import assert_exact_at
 
-from flopcast.analyzer import analyze
 from flopcast.model import Point
 
 PROGRAM = """\
@@ -70,16 +69,10 @@ def _write(tmp_path, expr):
 @pytest.mark.parametrize("expr", OUT_OF_BOUNDS.values(), ids=OUT_OF_BOUNDS.keys())
 def test_a_known_index_out_of_bounds_goes_to_the_handler(tmp_path, expr):
     path = _write(tmp_path, expr)
-    for point in POINTS:
-        report = analyze(path, point)
-        assert not report.raises and not report.unpriced, (report.raises, report.unpriced)
-        assert_exact_match(report, measure(path, point), f" at {point}")
+    assert_exact_at(path, POINTS)
 
 
 @pytest.mark.parametrize("expr", IN_BOUNDS.values(), ids=IN_BOUNDS.keys())
 def test_a_known_index_in_bounds_returns(tmp_path, expr):
     path = _write(tmp_path, expr)
-    for point in POINTS:
-        report = analyze(path, point)
-        assert not report.raises and not report.unpriced, (report.raises, report.unpriced)
-        assert_exact_match(report, measure(path, point), f" at {point}")
+    assert_exact_at(path, POINTS)
