@@ -4336,6 +4336,11 @@ class Interpreter:
                 right = chain_maps.read(self, right, node)  # `any(key in m for m in self.maps)`
             if isinstance(right, SeqIterator) and isinstance(left, Known):
                 return Known(self._iterator_holds(left, right, node) == isinstance(op, ast.In))
+            if right.__class__ is Array and not right.plain:
+                # numpy's ndarray.__contains__ is `(a == x).any()`, whose ufuncs flopscope routes to its
+                # own and bills (an `equal` and an `any` over every element)
+                return self.unpriced(node, "membership test", "`x in array` of a flopscope array: numpy compares "
+                                     "every element through flopscope's billed ufuncs (not modelled)")
             if isinstance(right, Known) and not hasattr(right.value, "__contains__") \
                     and not hasattr(right.value, "__iter__"):  # `h in 0`
                 raise UserRaise(self.node_span(node),
