@@ -5705,9 +5705,11 @@ class Interpreter:
             return
         found = pricing.probe(name, *specs)
         charged = sum(c.flops for c in self.result.charges[mark:])
-        if found is not None and found[0] != exc.exc_type:
+        if found is not None and found[0] not in (exc.exc_type, *_EXCEPTION_BASES.get(exc.exc_type, ())):
             # flopscope refuses these shapes otherwise, or earlier (`fnp.piecewise` counts its
-            # functions before it looks at the dtype): which raise the run makes is not modelled
+            # functions before it looks at the dtype): which raise the run makes is not modelled.
+            # numpy shows its _UFuncOutputCastingError under a base's name (UFuncTypeError): a name
+            # among the modelled class's bases is the same raise.
             raise PathEnd(f"fnp.{name}: flopcast's model raises {exc.exc_type}, flopscope on arrays of these "
                           f"shapes {found[0]}: which one the run raises is not modelled", self.span,
                           what=f"fnp.{name}")
