@@ -536,18 +536,29 @@ def _read_off_source(table: dict, key: list, derive, make):
 _HIDDEN_KEYWORDS = {"arange": frozenset({"start"})}
 
 
+def _gathering(name: str, kind) -> Optional[tuple]:
+    """``fnp.<name>``'s innermost function, its parameters and the name of the one gathering the
+    arguments of ``kind`` (``*args``, ``**kwargs``); None when it has none or is no plain function
+    (a distribution's methods are not read)."""
+    import inspect
+
+    fn = None if name.startswith("stats.") else _innermost(name)
+    if not inspect.isfunction(fn):
+        return None
+    params = list(inspect.signature(fn, follow_wrapped=False).parameters.values())
+    gathering = [p.name for p in params if p.kind is kind]
+    return (fn, params, gathering[0]) if gathering else None
+
+
 def _derive_forwarded(name: str) -> Optional[list]:
     import inspect
 
-    fn = None if name.startswith("stats.") else _innermost(name)  # (distribution methods: not read)
-    if not inspect.isfunction(fn):
-        return None
     kinds = inspect.Parameter
-    params = list(inspect.signature(fn, follow_wrapped=False).parameters.values())
-    var_kw = [p.name for p in params if p.kind is kinds.VAR_KEYWORD]
-    if not var_kw:
+    found = _gathering(name, kinds.VAR_KEYWORD)
+    if found is None:
         return None
-    scanned = _scan_kwargs(fn, var_kw[0], {})
+    fn, params, var_kw = found
+    scanned = _scan_kwargs(fn, var_kw, {})
     if scanned is None:
         return None
     accepted, read, targets, inside = scanned
@@ -811,14 +822,11 @@ def _derive_spread(name: str) -> Optional[list]:
 
     import numpy as np
 
-    fn = None if name.startswith("stats.") else _innermost(name)
-    if not inspect.isfunction(fn):
-        return None
     kinds = inspect.Parameter
-    params = list(inspect.signature(fn, follow_wrapped=False).parameters.values())
-    var = [p.name for p in params if p.kind is kinds.VAR_POSITIONAL]
-    if not var:
+    found = _gathering(name, kinds.VAR_POSITIONAL)
+    if found is None:
         return None
+    fn, params, var = found
     own = sum(p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD) for p in params)
     tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
@@ -826,12 +834,12 @@ def _derive_spread(name: str) -> Optional[list]:
 
     def same_length(expr) -> bool:  # ``args`` or ``_to_base_ndarray_tree(args)``
         if isinstance(expr, ast.Name):
-            return expr.id == var[0]
+            return expr.id == var
         return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in _SAME_LENGTH \
             and len(expr.args) == 1 and not expr.keywords and same_length(expr.args[0])
 
     # ``stripped = _to_base_ndarray_tree(args)``: names standing for the arguments, each stripped
-    aliases = {var[0]}
+    aliases = {var}
     for node in ast.walk(tree):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
                 and same_length(node.value):
@@ -872,7 +880,7 @@ def _derive_spread(name: str) -> Optional[list]:
         if not (isinstance(node, ast.Name) and node.id in aliases) or id(node) in star_parts:
             continue
         parent = parents.get(node)
-        if isinstance(parent, ast.Assign) and node.id == var[0] or \
+        if isinstance(parent, ast.Assign) and node.id == var or \
                 isinstance(parent, ast.Call) and same_length(parent) and isinstance(parents.get(parent), ast.Assign):
             continue  # (the alias's own assignment)
         if isinstance(parent, ast.Assign) and node in parent.targets:

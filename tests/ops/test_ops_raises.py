@@ -256,15 +256,23 @@ REFUSED_AFTER_THE_CHARGE = {
 @pytest.mark.parametrize("body", list(REFUSED_AFTER_THE_CHARGE.values()), ids=list(REFUSED_AFTER_THE_CHARGE))
 def test_a_keyword_numpy_refuses_after_flopscope_charged_raises_with_the_charge_counted(tmp_path, body):
     # Before, these were priced as running: an exact total for a run that raises TypeError.
+    _, runtime = _typeerror_as_run(tmp_path, body, "unexpected keyword argument")
+    assert runtime.flops_used > 0
+
+
+def _typeerror_as_run(tmp_path, body: str, says: str):
+    """The run of ``body`` raises a TypeError that ``says`` so; flopcast claims it on every path at
+    the body's line, exactly, with the FLOPs the run charged before it. (report, runtime)"""
     path = write(tmp_path, body + "\n" + AFTER)
     report = analyze(path, POINT)
     runtime = run(path, POINT)
     assert runtime.status == EXCEPTION and runtime.error.type == "TypeError", runtime.error
-    assert "unexpected keyword argument" in runtime.error.message
+    assert says in runtime.error.message
     (raised,) = report.raises
     assert raised.every_path and raised.what.split(":")[0] == "TypeError" and raised.span.line == BODY_LINE
     assert not report.unpriced and report.total.exact
-    assert report.total.lo == runtime.flops_used > 0
+    assert report.total.lo == runtime.flops_used
+    return report, runtime
 
 
 #: More arguments by position than flopscope binds: its innermost function's own TypeError
@@ -296,16 +304,8 @@ TOO_MANY_BY_POSITION = {
 
 @pytest.mark.parametrize("body", list(TOO_MANY_BY_POSITION.values()), ids=list(TOO_MANY_BY_POSITION))
 def test_more_arguments_by_position_than_bound_raise_typeerror_with_what_was_charged(tmp_path, body):
-    path = write(tmp_path, body + "\n" + AFTER)
-    report = analyze(path, POINT)
-    runtime = run(path, POINT)
-    assert runtime.status == EXCEPTION and runtime.error.type == "TypeError", runtime.error
-    assert "positional argument" in runtime.error.message
-    (raised,) = report.raises
-    assert raised.every_path and raised.what.split(":")[0] == "TypeError" and raised.span.line == BODY_LINE
-    assert raised.what.split(": ", 1)[1] == runtime.error.message
-    assert not report.unpriced and report.total.exact
-    assert report.total.lo == runtime.flops_used
+    report, runtime = _typeerror_as_run(tmp_path, body, "positional argument")
+    assert report.raises[0].what.split(": ", 1)[1] == runtime.error.message
 
 
 def test_the_arguments_flopscope_spreads_into_numpy_are_refused_past_numpys_capacity():
