@@ -731,6 +731,25 @@ class Both(Twice, More):
         for _ in range(n):
             STEP
         """),
+    # an OrderedDict was a dict to the binding check: popitem(last=False) "always raised TypeError"
+    "an_ordered_dict_pops_and_moves_in_order_a_dict_refuses_to": ("from collections import OrderedDict\n", """
+        d = OrderedDict(a=1, b=2, c=3)
+        d.move_to_end("a")
+        d.move_to_end("c", last=False)
+        first = list(d)[0]
+        k, v = d.popitem(last=False)
+        copied = d.copy()
+        copied.move_to_end("b")
+        n = v + len(d) + 5 * (first == "c") + 7 * (list(copied)[-1] == "b")
+        plain = {"a": 1, "b": 2}
+        for k2, attempt in enumerate([lambda: plain.popitem(last=False), lambda: plain.move_to_end("a")]):
+            try:
+                attempt()
+            except (TypeError, AttributeError):
+                n += k2 + 1
+        for _ in range(n):
+            STEP
+        """),
     "dataclasses_asdict_and_astuple_of_nested_dataclasses": ("import dataclasses\nfrom dataclasses import dataclass, field\n\n"
                                                              "@dataclass\nclass Inner:\n    k: int = 2\n\n"
                                                              "@dataclass\nclass Cfg:\n    inner: Inner = field(default_factory=Inner)\n"

@@ -705,7 +705,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return LibRef("numpy.ndarray" if x.plain else "flopscope.FlopscopeArray")
         # (a ChainMap's type is no builtin: `type(cm)` stays unknown)
         python_type = _CONTAINER_TYPES[type(x)].__name__ if type(x) in _CONTAINER_TYPES \
-            and type(x) is not ChainMapVal and not _listed_otherwise(x) else None
+            and type(x) is not ChainMapVal and not _listed_otherwise(x) and not getattr(x, "ordered", False) else None
         if isinstance(x, Known) and type(x.value).__name__ in _BUILTIN_TYPES \
                 and _BUILTIN_TYPES[type(x.value).__name__] is type(x.value):
             python_type = type(x.value).__name__
@@ -1545,6 +1545,13 @@ def _instance_of(obj: Value, t: Value) -> Optional[bool]:
     return False if isinstance(t, (ClassVal, Builtin)) else None
 
 
+def _dict_like(v: DictVal, items: dict) -> DictVal:
+    """A new dict (an OrderedDict, a defaultdict with ``v``'s factory) holding ``items``."""
+    made = DictVal(items, v.factory)
+    made.ordered = v.ordered
+    return made
+
+
 def _list_like(v: ListVal, items: list) -> ListVal:
     """A new list, or deque with ``v``'s maxlen, holding ``items``."""
     return DequeVal(items, v.maxlen) if isinstance(v, DequeVal) else ListVal(items)
@@ -1826,7 +1833,10 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
             factory = None
         return DictVal({}, factory)
     if module == "collections" and name in ("OrderedDict",):
-        return call_builtin(interp, "dict", args, kwargs, span, node)
+        made = call_builtin(interp, "dict", args, kwargs, span, node)
+        if made.__class__ is DictVal:
+            made.ordered = True
+        return made
     if module == "collections" and name == "namedtuple":
         return _namedtuple(interp, args, kwargs, span)
     if path == "dataclasses.replace" and len(args) == 1 and isinstance(args[0], InstanceVal):
@@ -2031,7 +2041,7 @@ def _container_type(recv: Value) -> Optional[type]:
     if recv.__class__ is ListVal:
         return set if recv.is_set else list
     if recv.__class__ is DictVal:
-        return dict
+        return collections.OrderedDict if recv.ordered else dict
     if recv.__class__ is TupleVal:
         return tuple
     if recv.__class__ is Known and type(recv.value) in (str, int, float, list, tuple, dict, set, frozenset, bytes):
@@ -2104,13 +2114,13 @@ def _copied(v: Value, deep: bool, memo: dict) -> Optional[Value]:
         made = v.with_(presumed=v.presumed, vrange=v.vrange)
     elif isinstance(v, (ListVal, TupleVal, DictVal)):
         if not deep:
-            made = _list_like(v, list(v.items)) if isinstance(v, ListVal) else DictVal(dict(v.items), v.factory) \
+            made = _list_like(v, list(v.items)) if isinstance(v, ListVal) else _dict_like(v, dict(v.items)) \
                 if isinstance(v, DictVal) else v
         else:
             if isinstance(v, DictVal):
                 if any(isinstance(k, ObjKey) for k in v.items) or v.factory is not None:
                     return None
-                made = memo[id(v)] = DictVal({})
+                made = memo[id(v)] = _dict_like(v, {})
                 for k, item in v.items.items():
                     c = _copied(item, True, memo)
                     if c is None:
@@ -2442,7 +2452,7 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
                 recv.items.update(rest)
             return Known(None)
         if name == "copy":
-            return DictVal(dict(recv.items), recv.factory)
+            return _dict_like(recv, dict(recv.items))
         if name == "clear":
             recv.items.clear()
             return Known(None)

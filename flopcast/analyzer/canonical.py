@@ -231,6 +231,8 @@ class Canon:
             for k, v in value.items.items():
                 append((form(k.value) if isinstance(k, ObjKey) else _known_key(k) if k.__class__ is tuple else _known(k),
                         form(v)))
+        if value.ordered:
+            return ("D", n, tuple(out), form(value.factory) if value.factory is not None else None, "ordered")
         return ("D", n, tuple(out), form(value.factory) if value.factory is not None else None)
 
     def _instance(self, value: InstanceVal) -> tuple:

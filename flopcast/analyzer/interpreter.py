@@ -4261,6 +4261,9 @@ class Interpreter:
         if (left.__class__ is ListVal and left.is_set or right.__class__ is ListVal and right.is_set) \
                 and name not in ("In", "NotIn", "Is", "IsNot"):
             return self.unpriced(node, "set comparison", "a set of objects or enum members: its comparisons are not modelled")
+        if (left.__class__ is DictVal and left.ordered or right.__class__ is DictVal and right.ordered) \
+                and name in _ORDER_AND_EQ:
+            return self.unpriced(node, "OrderedDict comparison", "two OrderedDicts compare in order: not modelled")
         if (left.__class__ is ListVal and left.view_of is not None or right.__class__ is ListVal
                 and right.view_of is not None) and name not in ("In", "NotIn", "Is", "IsNot"):
             return self.unpriced(node, "dict view comparison", "a dict's keys/values/items view: its comparisons "
@@ -5119,8 +5122,8 @@ class Interpreter:
             raise UserRaise(span, f"AttributeError: 'collections.deque' object has no attribute '{name}'")
         if isinstance(obj, (ListVal, DictVal)):
             if isinstance(obj, DictVal) and obj.factory is None and not quiet and not name.startswith("__") \
-                    and name not in _CONTAINER_METHODS[DictVal] and name != "move_to_end":
-                # (move_to_end: collections.OrderedDict is a dict here)
+                    and name not in _CONTAINER_METHODS[DictVal] and not (name == "move_to_end" and obj.ordered):
+                # (move_to_end: collections.OrderedDict's)
                 # `fnp.load(path).files` (flopscope's load returns a plain dict, not numpy's NpzFile);
                 # (a ListVal also stands for other iterables: map(), zip(), a generator expression)
                 raise UserRaise(span, f"AttributeError: 'dict' object has no attribute '{name}'")

@@ -2612,7 +2612,7 @@ def _template(value, canon: Canon, tuples: bool = False):
         return ("tuple", items, id(value)) if tuples else ("tuple", items)
     if _plain_list(value):
         return ("list", id(value), tuple(_template(v, canon, tuples) for v in value.items))
-    if value.__class__ is DictVal and value.factory is None and all(map(_plain_key, value.items)):
+    if value.__class__ is DictVal and value.factory is None and not value.ordered and all(map(_plain_key, value.items)):
         return ("dict", id(value), tuple(value.items), tuple(_template(v, canon, tuples) for v in value.items.values()))
     if value.__class__ is InstanceVal and value.payload is None:
         # An object the call made (`return Plan(...)`): made anew at each reuse, of the class the

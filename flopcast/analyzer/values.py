@@ -435,6 +435,8 @@ class DictVal(Value):
     items: dict  # Python key (dict_key) -> Value
     # collections.defaultdict's default_factory (a callable Value), a Counter's missing value (Known(0)), else None
     factory: Any = None
+    # A collections.OrderedDict (set on the instance): move_to_end, popitem(last=), equality in order
+    ordered = False
 
 
 @dataclass(eq=False)
