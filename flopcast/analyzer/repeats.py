@@ -1479,6 +1479,7 @@ def _clone_all(items: list, renamed: dict, values: Optional[dict] = None, instan
             out = ListVal([clone(x) for x in v.items])
         elif isinstance(v, DictVal):
             out = DictVal({k: clone(x) for k, x in v.items.items()}, v.factory)
+            out.ordered = v.ordered
         elif instances and v.__class__ is InstanceVal and v.payload is None:
             # a generator's yielded object made in its iteration (`yield i, Moments(mu, var)`)
             out = InstanceVal(v.cls, {k: clone(x) for k, x in v.attrs.items()})
@@ -1768,6 +1769,7 @@ class CallMemo:
         # calls this run recorded.
         self._futility: Optional[Futility] = None
         self._recordings = 0
+        self._open = 0  # calls begun (start) and not yet finished or abandoned
 
     def release(self) -> None:
         """The run is over: its recorded calls are freed now rather than with the cyclic garbage
@@ -2099,6 +2101,7 @@ class CallMemo:
         return entry.largest[1] is not None or entry.largest[0] <= side.largest
 
     def start(self) -> tuple:
+        self._open += 1
         interp, result = self.interp, self.interp.result
         return (len(result.charges), interp.used, interp.steps, dict(result.calls), dict(result.inclusive),
                 frozenset(interp._reentered), len(interp.active_keys_seen), self._peaks_started(),
@@ -2129,8 +2132,16 @@ class CallMemo:
         followed = self.interp.active_calls[-1][0] in self._followed
         return memory.allocated, memory.call_started(self.interp) if followed else None
 
+    def _closed(self) -> None:
+        """A call being recorded ended: with none left open, no mark reads the cached values
+        handed out so far (their ids would pile up over a long run)."""
+        self._open -= 1
+        if not self._open:
+            self.interp.cache_handed.clear()
+
     def abandon(self, marks: tuple) -> None:
         """The call begun at ``marks`` ended by an exception: nothing is recorded."""
+        self._closed()
         if marks[7] is not None and marks[7][1] is not None:
             self.memory().call_ended(marks[7][1])
 
@@ -2141,7 +2152,10 @@ class CallMemo:
 
     def finish(self, key: tuple, canon: Canon, marks: tuple, fn, args: list, kwargs: dict, value) -> None:
         before = self._recordings
-        self._finish(key, canon, marks, fn, args, kwargs, value)
+        try:
+            self._finish(key, canon, marks, fn, args, kwargs, value)
+        finally:
+            self._closed()
         self.futility().ended(fn, self.interp.trace is not None, self._recordings != before)
 
     def _finish(self, key: tuple, canon: Canon, marks: tuple, fn, args: list, kwargs: dict, value) -> None:
