@@ -308,6 +308,18 @@ def test_more_arguments_by_position_than_bound_raise_typeerror_with_what_was_cha
     assert report.raises[0].what.split(": ", 1)[1] == runtime.error.message
 
 
+
+def _fnp_names_priced() -> set:
+    """Every fnp name (and linalg./fft./random. one) flopcast prices."""
+    import flopscope.numpy as fnp
+
+    from flopcast.analyzer import ops
+
+    names = {n for n in ops.HANDLERS if not n.startswith(("ndarray.", "flopscope.")) and n != "dtype_call"}
+    for prefix, module in (("", fnp), ("linalg.", fnp.linalg), ("fft.", fnp.fft), ("random.", fnp.random)):
+        names |= {prefix + n for n in dir(module) if not n.startswith("_") and ops.handles(prefix + n)}
+    return names
+
 def test_the_arguments_flopscope_spreads_into_numpy_are_refused_past_numpys_capacity():
     """For every op whose innermost function spreads its ``*args`` into a numpy call,
     ``pricing.spread`` says how many it takes by position in all: flopscope must raise numpy's
@@ -318,11 +330,9 @@ def test_the_arguments_flopscope_spreads_into_numpy_are_refused_past_numpys_capa
     import flopscope as flops
     import flopscope.numpy as fnp
 
-    from flopcast.analyzer import ops, pricing
+    from flopcast.analyzer import pricing
 
-    names = {n for n in ops.HANDLERS if not n.startswith(("ndarray.", "flopscope.")) and n != "dtype_call"}
-    for prefix, module in (("", fnp), ("linalg.", fnp.linalg), ("fft.", fnp.fft), ("random.", fnp.random)):
-        names |= {prefix + n for n in dir(module) if not n.startswith("_") and ops.handles(prefix + n)}
+    names = _fnp_names_priced()
     operands = [fnp.ones((3, 3)), fnp.ones((3, 3), dtype=fnp.int64), 3]
     checked = 0
     for name in sorted(names):
@@ -487,11 +497,9 @@ def test_the_keywords_flopscope_passes_on_are_refused_by_numpy_where_the_analysi
     import flopscope as flops
     import flopscope.numpy as fnp
 
-    from flopcast.analyzer import ops, pricing
+    from flopcast.analyzer import pricing
 
-    names = {n for n in ops.HANDLERS if not n.startswith(("ndarray.", "flopscope.")) and n != "dtype_call"}
-    for prefix, module in (("", fnp), ("linalg.", fnp.linalg), ("fft.", fnp.fft), ("random.", fnp.random)):
-        names |= {prefix + n for n in dir(module) if not n.startswith("_") and ops.handles(prefix + n)}
+    names = _fnp_names_priced()
     operands = [fnp.ones((3, 3)), fnp.ones((3, 3), dtype=fnp.int64), 3]
     checked = 0
     for name in sorted(names):
