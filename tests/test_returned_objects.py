@@ -192,7 +192,8 @@ class Estimator(BaseEstimator):
         n = 1 + 3 * (got[1] is got[2]) + 5 * (got[0] is got[2])
         return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(fnp.ones(n))
 """)
-    report, reused = _reuses(monkeypatch, path, POINTS[0])
-    assert not reused["choice_of"]
-    total = first_call(report)
-    assert total.exact and total.lo == measure(path, POINTS[0]).total
+    for point in POINTS:
+        report, reused = _reuses(monkeypatch, path, point)
+        assert not reused["choice_of"]
+        total = first_call(report)
+        assert total.exact and total.lo == measure(path, point).total
