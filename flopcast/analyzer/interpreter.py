@@ -4252,6 +4252,12 @@ class Interpreter:
                 self.effects += 1
                 self.loop_effects += 1
                 return watched
+        if left.__class__ is Known and right.__class__ is Known and name in _CMP:
+            # two plain known values ordered or compared (what the steps below come to for them)
+            try:
+                return Known(_CMP[name](left.value, right.value))
+            except TypeError as exc:
+                raise UserRaise(self.node_span(node), f"TypeError: {exc}")
         if (left.__class__ is InstanceVal or right.__class__ is InstanceVal) and name in _ORDER_AND_EQ:
             left, right = plain_member(left), plain_member(right)  # `level > Level.MEAN` of an IntEnum
             if left.__class__ is InstanceVal or right.__class__ is InstanceVal:
@@ -4278,12 +4284,6 @@ class Interpreter:
             raise UserRaise(self.node_span(node), f"TypeError: '{_CMP_SYMBOLS[name]}' not supported between "
                                                   f"instances of '{_python_type_name(left)}' and "
                                                   f"'{_python_type_name(right)}'")
-        if left.__class__ is Known and right.__class__ is Known and name in _CMP:
-            # two plain known values ordered or compared (what the steps below come to for them)
-            try:
-                return Known(_CMP[name](left.value, right.value))
-            except TypeError as exc:
-                raise UserRaise(self.node_span(node), f"TypeError: {exc}")
         if isinstance(left, CountKnown) or isinstance(right, CountKnown):
             return self.size_test(op, left, right, node)
         if isinstance(op, (ast.Eq, ast.NotEq)) and (left.__class__ is ChainMapVal or right.__class__ is ChainMapVal) \
