@@ -4558,6 +4558,9 @@ class Interpreter:
                                                       f'"{_SEQUENCE_NAMES[type(right)]}") to {mine}')
             items = list(left.items) + list(right.items)
             return _same_kind(left, items)
+        if isinstance(left, (ListVal, TupleVal)) and isinstance(right, (ListVal, TupleVal)) and name == "Mult":
+            raise UserRaise(self.node_span(node), f"TypeError: can't multiply sequence by non-int of type "
+                                                  f"'{_python_type_name(right)}'")
         if isinstance(left, (ListVal, TupleVal)) and isinstance(right, Known) and name == "Mult":
             if not isinstance(right.value, int) or len(left.items) * right.value > 100_000:
                 return self.unpriced(node, "huge repetition", "too large to evaluate")
@@ -6936,10 +6939,14 @@ _GENERIC_BUILTINS = frozenset({"list", "tuple", "dict", "set", "frozenset", "typ
 
 #: builtins that take an IntEnum member as the number it is
 def _as_sequence(value: Value, other: Value) -> Value:
-    """A Known tuple beside a TupleVal or ListVal operand, as the TupleVal of its items (a list
-    is always a ListVal), so the two concatenate item by item."""
-    if isinstance(value, Known) and type(value.value) is tuple and isinstance(other, (ListVal, TupleVal)):
-        return TupleVal(tuple(Known(v) for v in value.value))
+    """A Known tuple or list beside a TupleVal or ListVal operand, as the TupleVal or ListVal of
+    its items, so the two concatenate item by item (a known list is one a known value's method
+    made: `"a,b".split(",") + ["c"]`)."""
+    if isinstance(value, Known) and isinstance(other, (ListVal, TupleVal)):
+        if type(value.value) is tuple:
+            return TupleVal(tuple(Known(v) for v in value.value))
+        if type(value.value) is list:
+            return ListVal([Known(v) for v in value.value])
     return value
 
 
@@ -7578,6 +7585,8 @@ _SAFE_METHODS = {
     int: {"bit_length", "bit_count", "to_bytes", "as_integer_ratio"},
     float: {"is_integer"},
     tuple: {"index", "count"},
+    # a list only a known value's method made (`"a,b".split(",")`): the methods that read it
+    list: {"index", "count", "copy"},
     slice: {"start", "stop", "step", "indices"},
     range: {"start", "stop", "step", "index", "count"},
     dict: {"get", "keys", "values", "items"},

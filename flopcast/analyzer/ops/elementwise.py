@@ -27,7 +27,7 @@ from flopcast.analyzer.ops.operands import (
 from flopcast.analyzer.ops.registry import OpError, OpRaises, by_category, categories, handler
 from flopcast.analyzer.ops.sorting import _nonzero_like
 from flopcast.analyzer.ops.symmetry import _sym_of_pointwise
-from flopcast.analyzer.values import Array, Known, NumpyScalar, TupleVal, Unknown, Value
+from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
 
 
 # Python operators and the op names flopscope records for them.
@@ -405,10 +405,13 @@ def _where(ctx, args, kwargs):
 @handler("diff")
 def _diff(ctx, args, kwargs):
     """np.diff: n rounds of ``a[1:] - a[:-1]`` along the axis, billed at the input's dtype,
-    ``sum over k = 1..n of (L - k)`` per line (flopscope's closed form)."""
+    ``sum over k = 1..n of (L - k)`` per line (flopscope's closed form). ``prepend=`` and
+    ``append=`` are concatenated along the axis first: L grows by their length there (1 for a
+    scalar), and the bill is at the dtypes' promotion as arrays (np.concatenate's, no weak
+    Python scalars: a float32 input with ``prepend=0.0`` bills float64)."""
     x = to_array(ctx, args[0])
-    if len(args) > 3 or set(kwargs) - {"n", "axis"}:
-        raise OpError("diff with prepend=/append= is not modelled")
+    if len(args) > 5 or set(kwargs) - {"n", "axis", "prepend", "append"}:
+        raise OpError("diff with these arguments is not modelled")
     n_v = arg(args, kwargs, 1, "n", Known(1))
     axis_v = arg(args, kwargs, 2, "axis", Known(-1))
     if not (isinstance(n_v, Known) and type(n_v.value) is int and n_v.value >= 1):
@@ -416,13 +419,35 @@ def _diff(ctx, args, kwargs):
     if not (isinstance(axis_v, Known) and type(axis_v.value) is int):
         raise OpError("diff axis= is not a known int")
     if x.ndim == 0:
-        raise OpRaises("ValueError", "diff requires input that is at least one dimensional")
+        # flopscope reads the axis's length before numpy's own check (ValueError) can run
+        if ctx.free > 0:
+            raise OpRaises("ValueError", "diff requires input that is at least one dimensional")
+        raise OpRaises("IndexError", "tuple index out of range")
     ax = axis_index(axis_v.value, x.ndim)
     n, length = n_v.value, x.shape[ax]
-    lines = x.size // length if length else 0
-    ctx.charge("diff", max(lines * (n * length - n * (n + 1) // 2), 1), x.dtype, x.dtype_origin)
+    lines = 1
+    for i, extent in enumerate(x.shape):
+        lines *= extent if i != ax else 1
+    billed, origin = x.dtype, x.dtype_origin
+    for place, name in ((3, "prepend"), (4, "append")):
+        given = arg(args, kwargs, place, name, None)
+        if given is None:
+            continue
+        if not isinstance(given, (Array, Known, ListVal, TupleVal)):
+            raise OpError(f"diff {name}= of a value flopcast does not follow is not modelled")
+        edge = to_array(ctx, given)
+        if edge.ndim == 0:
+            length += 1
+        elif edge.ndim == x.ndim and all(e == s for i, (e, s) in enumerate(zip(edge.shape, x.shape)) if i != ax):
+            length += edge.shape[ax]
+        else:
+            raise OpError(f"diff {name}= whose shape does not fit the input's is not modelled")
+        promoted = dtypes.result_type(Operand(dtype=billed), Operand(dtype=edge.dtype))
+        if promoted != billed:
+            billed, origin = promoted, ctx.span
+    ctx.charge("diff", max(lines * (n * length - n * (n + 1) // 2), 1), billed, origin)
     shape = x.shape[:ax] + (max(length - n, 0),) + x.shape[ax + 1:]
-    return Array(shape, x.dtype, dtype_origin=x.dtype_origin)
+    return Array(shape, billed, dtype_origin=origin)
 
 
 @handler("gradient")
