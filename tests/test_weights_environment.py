@@ -65,3 +65,38 @@ def test_a_custom_weights_file_is_followed_and_does_not_poison_the_default_cache
     default = _static_and_runtime(estimator, {}, tmp_path)  # same cache folder, default weights
     assert default[0] == default[1]
     assert default != custom
+
+
+FRACTIONAL_ESTIMATOR = '''
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        spd = w.T @ w + fnp.eye(mlp.width)
+        c = fnp.linalg.cholesky(fnp.stack([spd, spd, spd]))
+        e = fnp.linalg.eigvalsh(fnp.stack([spd] * 3))
+        n = fnp.linalg.vector_norm(w, axis=0)
+        p = fnp.polyval(w[0], w[1])
+        f = fnp.polyfit(w[0], w[1], 2)
+        return fnp.zeros((mlp.depth, mlp.width)) + c[0, 0] + e[0] + n + p + f[0]
+'''
+
+
+def test_fractional_weights_are_applied_once_after_the_batch(tmp_path):
+    """flopscope multiplies a linalg op's unweighted cost by the batch (or a norm's groups)
+    and weights the product once; polyval and polyfit are weighted too. flopcast weighted each
+    matrix's price before the batch (936 where flopscope bills 937 for three Cholesky factors
+    at weight 1.37) and never weighted polyval/polyfit (84 for 210 at weight 2.5)."""
+    from flopcast.installed import weights as installed_weights
+
+    estimator = tmp_path / "estimator.py"
+    estimator.write_text(FRACTIONAL_ESTIMATOR)
+    weights = tmp_path / "w.json"
+    weights.write_text(json.dumps({"weights": {"linalg.cholesky": 1.37, "linalg.eigvalsh": 1.11,
+                                               "linalg.vector_norm": 1.7, "polyval": 2.5, "polyfit": 1.3},
+                                   "dtype_rates": dict(installed_weights().dtype_rates)}))
+    static, runtime = _static_and_runtime(estimator, {"FLOPSCOPE_WEIGHTS_FILE": str(weights)}, tmp_path)
+    assert static == runtime

@@ -1146,13 +1146,11 @@ class Interpreter:
         return cached[1]
 
     def charge(self, op: str, base: int, dtype: Optional[str], origin: Optional[Span] = None,
-               weighted_base: bool = False, measured: bool = False) -> None:
+               measured: bool = False) -> None:
         """``measured``: ``base`` is the FLOPs flopscope charged, read from flopscope itself."""
         try:
             if measured:
                 flops = base
-            elif weighted_base:
-                flops = int(base * pricing.rate(dtype) * pricing.complex_factor(op, dtype))
             else:
                 flops = pricing.charge(op, base, dtype)
         except pricing.ComplexDtypeError as exc:

@@ -135,7 +135,7 @@ def _matmul(ctx, args, kwargs, op="matmul"):
     operands_ = [args[0] if isinstance(args[0], Array) else a, args[1] if isinstance(args[1], Array) else b]
     subscripts = _matmul_subscripts(a, b)
     if _none(out):
-        return contract(ctx, op, subscripts, operands_)
+        return contract(ctx, "matmul", subscripts, operands_)  # (linalg.matmul is flopscope's matmul)
     # matmul(a, b, out=buf): billed at result_type(a, b, buf), written into buf and buf handed
     # back, untagged (the operands' symmetry still discounts the count)
     if not isinstance(out, Array) or out.sym or out.shape != _einsum_out_shape(subscripts, [a, b]) \

@@ -1,8 +1,8 @@
 """Linear algebra: cholesky, eigh, inv, det, solve, qr, svd, norms, lstsq, matrix_power, multi_dot.
 
-flopscope charges what ``flopscope.accounting``'s ``*_cost`` helpers return (base ×
-weight; flopcast caches them, see pricing.accounting) times the dtype rate, billing
-float64 for int inputs.
+flopscope charges the unweighted base of ``flopscope.accounting``'s ``*_cost`` helpers
+(flopcast caches them, see pricing.accounting) times the batch, then the op's weight and the
+dtype rate, billing float64 for int inputs.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def _linalg_square(ctx, args, kwargs, op=None):
     else:
         base = pricing.accounting(f"{fn}_cost", n)
     dt = _linalg_dtype(a)
-    ctx.charge(op, 0 if _zero_dim(a) else base * _batch(a), dt, a.dtype_origin, weighted_base=True)
+    ctx.charge(op, 0 if _zero_dim(a) else base * _batch(a), dt, a.dtype_origin)
     if fn in ("eigh", "eigvalsh"):
         _uplo_or_raise(arg(args, kwargs, 1, "UPLO", Known("L")))
     _square_or_raise(a)
@@ -118,7 +118,7 @@ def _solve(ctx, args, kwargs):
     loops = broadcast(a.shape[:max(a.ndim - 2, 0)], b.shape[:max(b.ndim - (1 if b.ndim == 1 else 2), 0)])
     base = 0 if a.ndim >= 2 and 0 in a.shape[-2:] else pricing.accounting("solve_cost", n, nrhs)
     dt = dtypes.result_type(Operand(dtype=_linalg_dtype(a)), Operand(dtype=_linalg_dtype(b)))
-    ctx.charge("linalg.solve", base * math.prod(loops), dt, origin_of([a, b], dt), weighted_base=True)
+    ctx.charge("linalg.solve", base * math.prod(loops), dt, origin_of([a, b], dt))
     _square_or_raise(a)
     # numpy takes b as one vector only when it is 1-d (gufunc (m,m),(m)->(m)), else as columns
     rows, name = (b.shape[-1], "solve1") if b.ndim == 1 else (b.shape[-2] if b.ndim >= 2 else None, "solve")
@@ -141,7 +141,7 @@ def _qr(ctx, args, kwargs):
     k = min(m, n)
     base = pricing.accounting("qr_cost", m, n, mode=mode) if a.size else 0
     dt = _linalg_dtype(a)
-    ctx.charge("linalg.qr", base * _batch(a), dt, a.dtype_origin, weighted_base=True)
+    ctx.charge("linalg.qr", base * _batch(a), dt, a.dtype_origin)
     batch = a.shape[:-2]
     if mode == "r":  # R alone
         return Array(batch + (k, n), dt)
@@ -164,7 +164,7 @@ def _svd(ctx, args, kwargs):
     full_b, uv_b = bool(full.value), bool(uv.value)
     base = pricing.accounting("svd_cost", m, n, with_vectors=uv_b, full_matrices=full_b)
     dt = _linalg_dtype(a)
-    ctx.charge("linalg.svd", 0 if _zero_dim(a) else base * _batch(a), dt, a.dtype_origin, weighted_base=True)
+    ctx.charge("linalg.svd", 0 if _zero_dim(a) else base * _batch(a), dt, a.dtype_origin)
     if hermitian.value:
         _square_or_raise(a)  # numpy's hermitian SVD is an eigh
     batch = a.shape[:-2]
@@ -250,7 +250,7 @@ def _svd_family(ctx, args, kwargs, op=None):
     extra = {"p": options["p"].value} if "p" in options else {}
     base = pricing.accounting(f"{fn}_cost", m, n, **extra)
     dt = _linalg_dtype(a)
-    ctx.charge(op, 0 if _zero_dim(a) else base, dt, a.dtype_origin, weighted_base=True)
+    ctx.charge(op, 0 if _zero_dim(a) else base, dt, a.dtype_origin)
     if fn == "cond" and _zero_dim(a):
         raise OpRaises("LinAlgError", "cond is not defined on empty arrays")
     if fn == "cond" and options.get("p", Known(None)).value not in (None, 2, -2):
@@ -276,7 +276,7 @@ def _lstsq(ctx, args, kwargs):
     cols = 1 if b.ndim == 1 else b.shape[1]
     base = pricing.accounting("lstsq_cost", m, n, b_cols=cols, b_ndim=b.ndim)
     dt = dtypes.result_type(Operand(dtype=_linalg_dtype(a)), Operand(dtype=_linalg_dtype(b)))
-    ctx.charge("linalg.lstsq", 0 if _zero_dim(a) else base, dt, origin_of([a, b], dt), weighted_base=True)
+    ctx.charge("linalg.lstsq", 0 if _zero_dim(a) else base, dt, origin_of([a, b], dt))
     if b.ndim == 0 or b.shape[0] != m:
         raise OpRaises("LinAlgError", "Incompatible dimensions")
     x = Array((n,) if b.ndim == 1 else (n, cols), dt)
@@ -293,7 +293,7 @@ def _matrix_power(ctx, args, kwargs):
     base = pricing.accounting("matrix_power_cost", a.shape[-1], p)
     # a negative exponent inverts first (LAPACK: an integer matrix runs, and comes out, in float64)
     dt = _linalg_dtype(a) if p < 0 else a.dtype
-    ctx.charge("linalg.matrix_power", 0 if _zero_dim(a) else base, dt, a.dtype_origin, weighted_base=True)
+    ctx.charge("linalg.matrix_power", 0 if _zero_dim(a) else base, dt, a.dtype_origin)
     _square_or_raise(a)
     return Array(a.shape, dt, dtype_origin=a.dtype_origin)
 
@@ -305,7 +305,7 @@ def _multi_dot(ctx, args, kwargs):
         raise OpError("multi_dot of no array, or of an array that is not a vector or a matrix, is not modelled")
     base = pricing.accounting("multi_dot_cost", [list(x.shape) for x in arrays])
     dt = dtypes.result_type(*(Operand(dtype=x.dtype) for x in arrays))
-    ctx.charge("linalg.multi_dot", base, dt, origin_of(arrays, dt), weighted_base=True)
+    ctx.charge("linalg.multi_dot", base, dt, origin_of(arrays, dt))
     # flopscope charges, then numpy multiplies: it refuses one array (ValueError) and a chain
     # whose neighbours do not fit (dot's ValueError); a 1-d first array is a row, a 1-d last
     # one a column (measured on flopscope 0.12.4)
@@ -327,19 +327,58 @@ def _multi_dot(ctx, args, kwargs):
 @handler("linalg.vector_norm", "linalg.matrix_norm")
 def _vector_matrix_norm(ctx, args, kwargs, op=None):
     a = to_array(ctx, args[0])
-    if len(args) > 1 or any(k != "ord" for k in kwargs):
-        raise OpError(f"{op} with axis/keepdims is not modelled")
-    ord_v = kwargs.get("ord")
+    fn = op.split(".")[1]
+    if fn == "matrix_norm" and (len(args) > 1 or any(k != "ord" for k in kwargs)):
+        raise OpError(f"{op} with keepdims is not modelled")
+    if len(args) > 4 or set(kwargs) - {"ord", "axis", "keepdims"}:
+        raise OpError(f"{op} with these arguments is not modelled")
+    ord_v = arg(args, kwargs, 1, "ord", None)
     ord_ = None if ord_v is None else ord_v.value if isinstance(ord_v, Known) else OpError
     if ord_ is OpError:
         raise OpError(f"{op} ord= is not known statically")
-    fn = op.split(".")[1]
     if fn == "matrix_norm" and a.ndim != 2:
         raise OpError("batched matrix_norm is not modelled")
-    base = pricing.accounting(f"{fn}_cost", list(a.shape), ord=ord_)
     dt = _linalg_dtype(a)
-    ctx.charge(op, base, dt, a.dtype_origin, weighted_base=True)
-    return NumpyScalar(dt, a.dtype_origin if dt == a.dtype else None)
+    if fn == "matrix_norm":
+        base = pricing.accounting(f"{fn}_cost", list(a.shape), ord=ord_)
+        ctx.charge(op, base, dt, a.dtype_origin)
+        return NumpyScalar(dt, a.dtype_origin if dt == a.dtype else None)
+    return _vector_norm(ctx, a, ord_, arg(args, kwargs, 2, "axis", Known(None)),
+                        arg(args, kwargs, 3, "keepdims", Known(False)), dt)
+
+
+def _vector_norm(ctx, a: Array, ord_, axis_v: Value, keepdims_v: Value, dt: str) -> Value:
+    """flopscope's vector_norm: its cost of the reduced axes' shape, once per group of the
+    others (the whole array one group when ``axis`` is None), read before numpy checks the axes."""
+    if not (isinstance(axis_v, Known) and (axis_v.value is None or type(axis_v.value) is int or (
+            type(axis_v.value) is tuple and all(type(i) is int for i in axis_v.value)))):
+        raise OpError("linalg.vector_norm axis= is not a known int or tuple of ints")
+    if not (isinstance(keepdims_v, Known) and type(keepdims_v.value) is bool):
+        raise OpError("linalg.vector_norm keepdims= is not a known bool")
+    axis = axis_v.value
+    picked = None if axis is None else (axis,) if type(axis) is int else axis
+    if picked is None:
+        effective = a.shape
+    else:
+        if any(not -a.ndim <= i < a.ndim for i in picked):
+            raise OpRaises("IndexError", "tuple index out of range")  # flopscope's `x.shape[axis]`
+        effective = tuple(a.shape[i] for i in picked)
+    numel = 1
+    for extent in effective:
+        numel *= extent
+    groups = a.size // numel if numel else 0
+    ctx.charge("linalg.vector_norm", pricing.vector_norm_base(effective, ord_) * groups, dt, a.dtype_origin)
+    reduced = range(a.ndim) if picked is None else sorted(i % a.ndim for i in picked)
+    if len(set(reduced)) != len(reduced):
+        raise OpRaises("ValueError", "duplicate value in 'axis'")
+    if keepdims_v.value:
+        shape = tuple(1 if i in reduced else e for i, e in enumerate(a.shape))
+    else:
+        shape = tuple(e for i, e in enumerate(a.shape) if i not in reduced)
+    origin = a.dtype_origin if dt == a.dtype else None
+    if not shape and not keepdims_v.value:
+        return NumpyScalar(dt, origin)
+    return Array(shape, dt, dtype_origin=origin)
 
 
 @handler("linalg.trace")
@@ -348,5 +387,5 @@ def _linalg_trace(ctx, args, kwargs):
     if len(args) > 1 or kwargs:
         raise OpError("linalg.trace with offset/dtype is not modelled")
     base = pricing.accounting("trace_cost", min(a.shape))
-    ctx.charge("linalg.trace", 0 if _zero_dim(a) else base, a.dtype, a.dtype_origin, weighted_base=True)
+    ctx.charge("linalg.trace", 0 if _zero_dim(a) else base, a.dtype, a.dtype_origin)
     return NumpyScalar(a.dtype, a.dtype_origin)

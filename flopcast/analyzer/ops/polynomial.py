@@ -45,7 +45,7 @@ def _polyval(ctx, args, kwargs):
     shape = broadcast(p.shape[1:], x.shape)
     dt = dtypes.result_type(Operand(dtype=p.dtype), Operand(dtype=x.dtype))
     ctx.charge("polyval", pricing.polynomial("polyval_cost", p.shape[0] - 1, math.prod(shape)), dt,
-               origin_of([p, x], dt), weighted_base=True)
+               origin_of([p, x], dt))
     return Array(shape, dt, dtype_origin=origin_of([p, x], dt)) if shape else NumpyScalar(dt)
 
 
@@ -62,7 +62,7 @@ def _polyfit(ctx, args, kwargs):
     dt = dtypes.result_type(Operand(dtype=x.dtype), Operand(dtype=y.dtype), Operand(dtype="float64"))
     if dt != "float64":
         raise OpError(f"polyfit billed at {dt} is not modelled")
-    ctx.charge("polyfit", pricing.polynomial("polyfit_cost", x.shape[0], deg, cols), dt, weighted_base=True)
+    ctx.charge("polyfit", pricing.polynomial("polyfit_cost", x.shape[0], deg, cols), dt)
     return Array((deg + 1,) + y.shape[1:], dt)
 
 

@@ -73,11 +73,11 @@ def _reshaped(x: Array, shape: tuple[int, ...]) -> tuple[int, ...]:
     return shape
 
 
-@handler("transpose", "permute_dims", "matrix_transpose")
+@handler("transpose", "permute_dims", "matrix_transpose", "linalg.matrix_transpose")
 def _transpose(ctx, args, kwargs, op=None):
     x = to_array(ctx, args[0])
     axes = arg(args, kwargs, 1, "axes")
-    if op == "matrix_transpose":
+    if op in ("matrix_transpose", "linalg.matrix_transpose"):
         perm = tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2)
     elif axes is None or (isinstance(axes, Known) and axes.value is None):
         perm = tuple(reversed(range(x.ndim)))
@@ -389,10 +389,17 @@ def diagonal_of(x: Array, args, kwargs) -> Array:
     return Array(rest + (length,), x.dtype, dtype_origin=x.dtype_origin)
 
 
-@handler("diagonal")
-def _diagonal(ctx, args, kwargs):
+@handler("diagonal", "linalg.diagonal")
+def _diagonal(ctx, args, kwargs, op=None):
     x = to_array(ctx, args[0])
-    result = diagonal_of(x, list(args[1:]), kwargs)
+    if op == "linalg.diagonal":
+        # flopscope's linalg.diagonal is its diagonal of the last two axes (`offset=` by keyword only)
+        if len(args) > 1 or set(kwargs) - {"offset"}:
+            raise OpRaises("TypeError", "diagonal() takes 1 positional argument and only offset= by keyword")
+        result = diagonal_of(x, [], {"offset": kwargs.get("offset", Known(0)), "axis1": Known(-2),
+                                     "axis2": Known(-1)})
+    else:
+        result = diagonal_of(x, list(args[1:]), kwargs)
     ctx.charge("diagonal", 0, x.dtype)
     return result
 
