@@ -100,3 +100,43 @@ def test_fractional_weights_are_applied_once_after_the_batch(tmp_path):
                                    "dtype_rates": dict(installed_weights().dtype_rates)}))
     static, runtime = _static_and_runtime(estimator, {"FLOPSCOPE_WEIGHTS_FILE": str(weights)}, tmp_path)
     assert static == runtime
+
+
+SWEEP = """
+import json, sys, tempfile
+from pathlib import Path
+sys.path[:0] = [{tests!r}, {ops!r}]
+from cases import FAMILIES
+from harness import compare, write
+cases = [(f"{{family}}-{{name}}", body) for family, table in FAMILIES.items() for name, body in table.items()]
+wrong = []
+for case, body in cases[::{stride}]:
+    path = write(Path(tempfile.mkdtemp()), body)
+    report, static, measured = compare(path, 6, 3)
+    if report.unpriced or not report.total.exact or static != measured.per_op:
+        wrong.append([case, sorted(static.items()), sorted(measured.per_op.items())])
+print(json.dumps([len(cases[::{stride}]), wrong]))
+"""
+
+
+def test_distinct_fractional_weights_on_sampled_op_snippets(tmp_path):
+    """Every op weighted by its own fractional weight (1 + crc32(name) % 97 / 64): an op billed
+    under another op's name, weighted twice, or weighted before a batch product shows here,
+    where the default table's weights (mostly 1.0) hide it. A sample of the op snippets
+    (tests/ops/cases.py, every fifth), each analysed and run under the same weights."""
+    import zlib
+
+    from flopcast.installed import weights as installed_weights
+
+    table = installed_weights()
+    weights = tmp_path / "w.json"
+    weights.write_text(json.dumps({"weights": {n: 1 + (zlib.crc32(n.encode()) % 97) / 64 for n in table.weights},
+                                   "dtype_rates": dict(table.dtype_rates)}))
+    tests = os.path.dirname(os.path.abspath(__file__))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLOPSCOPE_")}
+    env.update(FLOPCAST_CACHE_DIR=str(tmp_path / "cache"), FLOPSCOPE_WEIGHTS_FILE=str(weights))
+    code = SWEEP.format(tests=tests, ops=os.path.join(tests, "ops"), stride=5)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    checked, wrong = json.loads(out.stdout.strip().splitlines()[-1])
+    assert checked > 100
+    assert wrong == []
