@@ -11,7 +11,7 @@ import functools
 from functools import lru_cache
 from typing import Optional
 
-from flopcast.analyzer import pricing, stdlib_containers
+from flopcast.analyzer import dtypes, pricing, stdlib_containers
 from flopcast.analyzer.ops.operands import (
     _none,
     arg,
@@ -50,7 +50,6 @@ def _check_seed(how: str, args, kwargs) -> None:
 
 
 _DRAW_BASE = {"uniform": 3}
-_DRAW_DEFAULT_DTYPE = {"integers": "int64", "geometric": "int64"}
 
 
 #: each sampler's distribution parameters, in order (the size follows them)
@@ -71,8 +70,25 @@ _ARRAY_PARAMS_ACCEPTED = {("normal", "loc"), ("laplace", "loc"), ("logistic", "l
                           ("binomial", "p"), ("integers", "low"), ("integers", "high")}
 #: Generator samplers whose numpy signature takes ``dtype`` right after ``size``
 _DTYPE_AFTER_SIZE = {"standard_normal", "random", "standard_exponential", "integers", "standard_gamma"}
-#: samplers whose draw of no size numpy hands back as a Python int (the others: a Python float)
-_INT_SCALAR_DRAWS = {"poisson", "binomial", "geometric"}
+
+
+@lru_cache(maxsize=None)
+def _draw_dtype(generator: bool, method: str) -> str:
+    """The dtype numpy's sampler draws at when no ``dtype=`` is asked (int64 for the counting
+    distributions: integers, poisson, binomial, geometric), read from one draw of numpy's own
+    with the first parameters it accepts; a draw of no size is a Python int exactly when this is
+    an integer dtype."""
+    import numpy as np
+
+    sampler = np.random.default_rng(0) if generator else np.random.RandomState(0)
+    draw = getattr(sampler, method, None)
+    k = len(_DRAW_PARAMS[method])
+    for params in ((1,) * k, (0.5,) * k, (0, 1, 2)[:k], (1, 2, 3)[:k]):
+        try:
+            return np.asarray(draw(*params, size=1)).dtype.name
+        except (ValueError, TypeError, OverflowError):
+            continue
+    return "float64"
 
 
 def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.") -> Value:
@@ -116,16 +132,16 @@ def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.
             raise OpError(f"{op} with arguments after size= given by position is not modelled")
         dtype = arg(args, kwargs, len(names) + 1, "dtype")
     explicit = dtype_arg(dtype)
-    dt = explicit or _DRAW_DEFAULT_DTYPE.get(method, "float64")
+    dt = explicit or _draw_dtype(generator, method)
     n = 1
     for s in shape:
         n *= s
     if shape == () and prefix == "random.Generator." and method != "integers":
         # numpy hands back a Python float (int for poisson/binomial), whatever dtype= asked,
         # and flopscope bills the type of what came back: float64 (int64); weak in promotion
-        billed = "int64" if method in _INT_SCALAR_DRAWS else "float64"
-        ctx.charge(op, _DRAW_BASE.get(method, 1), billed, None)
-        return Unknown("int" if method in _INT_SCALAR_DRAWS else "float", ctx.span, f"the value rng.{method}() draws")
+        counts = dtypes.kind(_draw_dtype(generator, method)) in "iu"
+        ctx.charge(op, _DRAW_BASE.get(method, 1), "int64" if counts else "float64", None)
+        return Unknown("int" if counts else "float", ctx.span, f"the value rng.{method}() draws")
     origin = ctx.span if (explicit is None and dt == "float64") else None
     ctx.charge(op, _DRAW_BASE.get(method, 1) * max(n, 1), dt, origin)
     if shape == ():
@@ -314,10 +330,6 @@ def _legacy_dims(ctx, args, kwargs, op=None):
     return Array(shape, "float64", dtype_origin=ctx.span)
 
 
-#: legacy draws numpy returns as int64 (flopscope bills the result's dtype)
-_LEGACY_INT_DRAWS = {"poisson", "binomial"}
-
-
 @handler("random.standard_normal", "random.normal", "random.uniform", "random.random",
          "random.random_sample", "random.exponential", "random.standard_exponential", "random.poisson",
          "random.gamma", "random.beta", "random.laplace", "random.logistic", "random.lognormal",
@@ -326,11 +338,9 @@ def _legacy_sized(ctx, args, kwargs, op=None):
     method = op.rsplit(".", 1)[1]
     if "dtype" in kwargs:
         raise OpError(f"fnp.{op} has no dtype= (numpy raises TypeError)")
-    if method in _LEGACY_INT_DRAWS:
-        kwargs = {**kwargs, "dtype": Known("int64")}
     value = random_draw(ctx, method, args, kwargs, prefix=op[:-len(method)])
     if isinstance(value, NumpyScalar):
-        kind = "int" if method in _LEGACY_INT_DRAWS else "float"
+        kind = "int" if dtypes.kind(value.dtype) in "iu" else "float"
         return Unknown(kind, ctx.span, f"the value fnp.{op}() draws")
     return value
 
