@@ -190,8 +190,14 @@ def _vdot(ctx, args, kwargs):
 def _outer(ctx, args, kwargs):
     _no_keywords("outer", kwargs)
     a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
-    if a.ndim != 1 or b.ndim != 1:
-        raise OpError("outer of non-vectors is not modelled (flopscope ravels them)")
+    # flopscope ravels an operand that is not a vector (a plain view: no symmetry, no charge),
+    # and one object passed twice stays one (its identity discount)
+    if a.ndim != 1:
+        a = a.with_(shape=(a.size,), sym=None)
+    if args[0] is args[1]:
+        b = a
+    elif b.ndim != 1:
+        b = b.with_(shape=(b.size,), sym=None)
     return contract(ctx, "outer", "i,j->ij", [a, b])
 
 
