@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import textwrap
 import warnings
 from collections import Counter
 from dataclasses import dataclass
@@ -28,6 +29,14 @@ class Measured:
     output: tuple = ()
     # A later MLP's call (measure_calls) that ran out of budget: ``total`` is what it spent first.
     exhausted: bool = False
+
+
+def write_program(tmp_path: Path, template: str, **fields) -> Path:
+    """``template`` (indented as written in the test module) filled with ``fields``, written as
+    ``tmp_path/estimator.py``."""
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(template).format(**fields))
+    return path
 
 
 def measure(path, point: Point, *, seed: int = 0, scorer_cast: bool = True, class_name: str = "Estimator",

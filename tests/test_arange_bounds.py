@@ -12,10 +12,8 @@ as an unexpected keyword (numpy's text signature hides it; its C parser takes it
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
-from oracle import assert_exact_at
+from oracle import assert_exact_at, write_program
 
 from flopcast.model import Point
 
@@ -60,9 +58,7 @@ RAISES = {
 
 
 def _write(tmp_path, expr):
-    path = tmp_path / "estimator.py"
-    path.write_text(textwrap.dedent(PROGRAM).format(expr=expr))
-    return path
+    return write_program(tmp_path, PROGRAM, expr=expr)
 
 
 @pytest.mark.parametrize("expr", RETURNS.values(), ids=RETURNS.keys())

@@ -10,10 +10,8 @@ handler for ValueError does not catch it. Checked against the real flopscope at 
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
-from oracle import assert_exact_at
+from oracle import assert_exact_at, write_program
 
 from flopcast.model import Point
 
@@ -52,9 +50,7 @@ EDGES = {
 
 
 def _write(tmp_path, expr):
-    path = tmp_path / "estimator.py"
-    path.write_text(textwrap.dedent(PROGRAM).format(expr=expr))
-    return path
+    return write_program(tmp_path, PROGRAM, expr=expr)
 
 
 @pytest.mark.parametrize("expr", EDGES.values(), ids=EDGES.keys())

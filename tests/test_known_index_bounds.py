@@ -11,10 +11,8 @@ flopscope with the handler's work counted, at two sizes, and in-range indices st
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
-from oracle import assert_exact_at
+from oracle import assert_exact_at, write_program
 
 from flopcast.model import Point
 
@@ -61,9 +59,7 @@ IN_BOUNDS = {
 
 
 def _write(tmp_path, expr):
-    path = tmp_path / "estimator.py"
-    path.write_text(textwrap.dedent(PROGRAM).format(expr=expr))
-    return path
+    return write_program(tmp_path, PROGRAM, expr=expr)
 
 
 @pytest.mark.parametrize("expr", OUT_OF_BOUNDS.values(), ids=OUT_OF_BOUNDS.keys())

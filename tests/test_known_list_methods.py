@@ -9,10 +9,8 @@ Python's TypeError (it was an unknown length). Checked against the real flopscop
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
-from oracle import assert_exact_at
+from oracle import assert_exact_at, write_program
 
 from flopcast.model import Point
 
@@ -44,6 +42,5 @@ EXPRS = {
 
 @pytest.mark.parametrize("expr", EXPRS.values(), ids=EXPRS.keys())
 def test_known_list_methods_answer_as_python_does(tmp_path, expr):
-    path = tmp_path / "estimator.py"
-    path.write_text(textwrap.dedent(PROGRAM).format(expr=expr))
+    path = write_program(tmp_path, PROGRAM, expr=expr)
     assert_exact_at(path, POINTS)

@@ -13,10 +13,8 @@ Checked against the real flopscope at two sizes, op by op.
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
-from oracle import assert_exact_at
+from oracle import assert_exact_at, write_program
 
 from flopcast.model import Point
 
@@ -56,6 +54,5 @@ EXPRS = {
 
 @pytest.mark.parametrize("expr", EXPRS.values(), ids=EXPRS.keys())
 def test_linalg_namespace_is_priced_as_flopscope_records_it(tmp_path, expr):
-    path = tmp_path / "estimator.py"
-    path.write_text(textwrap.dedent(PROGRAM).format(expr=expr))
+    path = write_program(tmp_path, PROGRAM, expr=expr)
     assert_exact_at(path, POINTS)

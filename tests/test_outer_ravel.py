@@ -6,10 +6,8 @@ non-vector operand (a lower bound). Checked against the real flopscope at two si
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
-from oracle import assert_exact_at
+from oracle import assert_exact_at, write_program
 
 from flopcast.model import Point
 
@@ -39,6 +37,5 @@ EXPRS = {
 
 @pytest.mark.parametrize("expr", EXPRS.values(), ids=EXPRS.keys())
 def test_outer_ravels_its_operands(tmp_path, expr):
-    path = tmp_path / "estimator.py"
-    path.write_text(textwrap.dedent(PROGRAM).format(expr=expr))
+    path = write_program(tmp_path, PROGRAM, expr=expr)
     assert_exact_at(path, POINTS)

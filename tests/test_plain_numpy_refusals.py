@@ -11,10 +11,8 @@ nothing after it is claimed), and the real flopscope's count is never below the 
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
-from oracle import assert_exact_match, measure
+from oracle import assert_exact_match, measure, write_program
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -47,9 +45,7 @@ REFUSED = {
 
 
 def _write(tmp_path, body):
-    path = tmp_path / "estimator.py"
-    path.write_text(textwrap.dedent(PROGRAM).format(body=body))
-    return path
+    return write_program(tmp_path, PROGRAM, body=body)
 
 
 @pytest.mark.parametrize("expr", REFUSED.values(), ids=REFUSED.keys())

@@ -19,7 +19,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from oracle import assert_exact_match, measure
+from oracle import assert_exact_match, measure, write_program
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -79,9 +79,7 @@ VALUE_ERROR = {
 
 
 def _write(tmp_path, body: str):
-    path = tmp_path / "estimator.py"
-    path.write_text(textwrap.dedent(PROGRAM).format(body=body))
-    return path
+    return write_program(tmp_path, PROGRAM, body=body)
 
 
 @pytest.mark.parametrize("call", [*LINALG_ERROR.values(), *VALUE_ERROR.values()],

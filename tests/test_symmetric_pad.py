@@ -10,10 +10,8 @@ against the real flopscope: exact, op by op, at two sizes.
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
-from oracle import assert_exact_match, measure
+from oracle import assert_exact_match, measure, write_program
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -49,8 +47,7 @@ CALLS = {
 @pytest.mark.parametrize("sym", SYMMETRIC.values(), ids=SYMMETRIC.keys())
 @pytest.mark.parametrize("call", CALLS.values(), ids=CALLS.keys())
 def test_pad_and_roll_of_a_symmetric_tensor_are_priced_as_the_plain_array(tmp_path, sym, call):
-    path = tmp_path / "estimator.py"
-    path.write_text(textwrap.dedent(PROGRAM).format(sym=sym, call=call))
+    path = write_program(tmp_path, PROGRAM, sym=sym, call=call)
     for point in (Point(8, 2, 2**41), Point(16, 3, 2**41)):
         report = analyze(path, point)
         assert not report.unpriced and not report.raises, (report.unpriced, report.raises)

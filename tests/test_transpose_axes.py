@@ -9,10 +9,8 @@ flopscope at two sizes, with the handler's work counted op by op.
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
-from oracle import assert_exact_at
+from oracle import assert_exact_at, write_program
 
 from flopcast.model import Point
 
@@ -48,6 +46,5 @@ EXPRS = {
 
 @pytest.mark.parametrize("expr", EXPRS.values(), ids=EXPRS.keys())
 def test_transpose_axes_are_checked_as_numpy_does(tmp_path, expr):
-    path = tmp_path / "estimator.py"
-    path.write_text(textwrap.dedent(PROGRAM).format(expr=expr))
+    path = write_program(tmp_path, PROGRAM, expr=expr)
     assert_exact_at(path, POINTS)
