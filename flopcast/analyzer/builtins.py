@@ -46,6 +46,7 @@ from flopcast.analyzer.values import (
     MLPVal,
     ModuleVal,
     NumpyScalar,
+    not_iterable,
     PartialVal,
     PyGenerator,
     ExitStackVal,
@@ -2489,9 +2490,39 @@ _ITERTOOLS = {"product", "permutations", "combinations", "combinations_with_repl
 _MAX_ITEMS = 100_000
 
 
+#: the positions of each itertools function's iterable arguments (None: every one), which it
+#: asks ``iter()`` of when called; chain asks each only when its items are reached
+_ITERABLE_ARGS = {"product": None, "zip_longest": None, "chain": None, "chain.from_iterable": (0,), "islice": (0,),
+                  "pairwise": (0,), "accumulate": (0,), "starmap": (1,), "cycle": (0,), "takewhile": (1,),
+                  "dropwhile": (1,), "filterfalse": (1,), "compress": (0, 1), "groupby": (0,), "tee": (0,),
+                  "permutations": (0,), "combinations": (0,), "combinations_with_replacement": (0,)}
+
+
+def _then_raise(items: list, span: Span, wrong: str):
+    """A chain's items up to one that is no iterable, then Python's TypeError for it."""
+    yield from items
+    raise UserRaise(span, f"TypeError: '{wrong}' object is not iterable")
+
+
 def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
     """itertools on known sequences: run the real itertools on the abstract items."""
     import itertools
+
+    positions = _ITERABLE_ARGS.get(name, ())
+    for i, a in enumerate(args):
+        wrong = not_iterable(a) if positions is None or i in positions else None
+        if wrong is None:
+            continue
+        if name != "chain":  # `itertools.product(3)`: the program's TypeError, at the call
+            raise UserRaise(span, f"TypeError: '{wrong}' object is not iterable")
+        # chain(xs, 2): the items before it, then the TypeError when its items are asked for
+        if not all(isinstance(a_, (ListVal, TupleVal)) or isinstance(a_, Known) and isinstance(a_.value, (
+                list, tuple, range, str)) for a_ in args[:i]):
+            return interp.unpriced(node, "itertools.chain", "a chain that raises TypeError after the items of "
+                                                            "iterators is not modelled")
+        before = [x for a_ in args[:i] for x in interp.iterate(a_, node)]
+
+        return _reading(LazyIterator(_then_raise(before, span, wrong)), list(args))
 
     def seq(v):
         items = interp.iterate(v, node)
@@ -2586,7 +2617,12 @@ def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
         elif name in ("chain",):
             out = [x for a in args for x in seq(a)]
         elif name == "chain.from_iterable":
-            out = [x for a in seq(args[0]) for x in seq(a)]
+            out = []
+            for a in seq(args[0]):
+                wrong = not_iterable(a)
+                if wrong is not None:  # raised when the chain reaches it, not at the call
+                    return _reading(LazyIterator(_then_raise(out, span, wrong)), list(args))
+                out.extend(seq(a))
         elif name == "zip_longest":
             fill = kwargs.get("fillvalue", Known(None))
             out = [tuple(fill if x is _FILL else x for x in t)
@@ -2625,10 +2661,22 @@ def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
                     yield acc
             return _reading(LazyIterator(sums()), list(args))
         else:  # starmap
-            groups = [list(seq(t)) for t in seq(args[1])]
+            groups = []
+            for t in seq(args[1]):
+                wrong = not_iterable(t)
+                if wrong is not None:  # the TypeError comes when starmap reaches it, after the calls before
+                    groups.append(wrong)
+                    break
+                groups.append(list(seq(t)))
             if len(groups) > _MAX_ITEMS:
                 return interp.unpriced(node, f"itertools.{name}", "too many items to unroll")
-            return _reading(LazyIterator(interp.call(args[0], g, {}, span, node) for g in groups), list(args))
+
+            def calls():
+                for g in groups:
+                    if isinstance(g, str):
+                        raise UserRaise(span, f"TypeError: '{g}' object is not iterable")
+                    yield interp.call(args[0], g, {}, span, node)
+            return _reading(LazyIterator(calls()), list(args))
     except _NotKnown:
         if any(isinstance(a, Array) for a in args):
             return interp.unpriced(node, f"itertools.{name}", "its arguments are not known")

@@ -10,7 +10,7 @@ elements that depends on values (a size decision for the path explorer).
 from __future__ import annotations
 
 from flopcast.analyzer.ops import OpError, OpRaises, to_array, unknown_operand_reason
-from flopcast.analyzer.ops.operands import broadcast
+from flopcast.analyzer.ops.operands import broadcast, index_out_of_bounds
 from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
 
 
@@ -205,6 +205,7 @@ def _advanced(ctx, x: Array, parts: list) -> Value:
     selected = None  # (span, on the presumed count) of a boolean mask's selection
     adv_shapes = []
     adv_positions = []
+    checks = []  # (index array, axis): numpy's bounds check of each, once the parts broadcast
     pieces: list = []  # ("basic", extent) or ("adv",)
     for pos, (kind, val, n) in enumerate(expanded):
         if kind == "new":
@@ -228,11 +229,7 @@ def _advanced(ctx, x: Array, parts: list) -> Value:
                 selected = ctx.last_count
                 adv_shapes.append((count,))
             else:
-                for i in known_lists.get(id(val), ()):
-                    # numpy checks a list of known indices against the axis (nothing charged)
-                    if not -x.shape[axis] <= i < x.shape[axis]:
-                        raise IndexRaises(f"IndexError: index {i} is out of bounds for axis {axis} "
-                                          f"with size {x.shape[axis]}")
+                checks.append((val, axis))
                 adv_shapes.append(tuple(val.shape))
             adv_positions.append(pos)
             pieces.append(("adv",))
@@ -241,6 +238,17 @@ def _advanced(ctx, x: Array, parts: list) -> Value:
         b_shape = broadcast(*adv_shapes) if adv_shapes else ()
     except OpRaises:
         raise IndexRaises("IndexError: shape mismatch: indexing arrays could not be broadcast together")
+    for val, axis in checks:
+        # numpy checks the indices against the axis once the parts broadcast, and not at all
+        # where they broadcast to nothing (nothing charged): a list of known ints, or an index
+        # array holding a value known to lie out of the axis (a fill, an ix_ of known ints)
+        extent = x.shape[axis]
+        bad = [i for i in known_lists.get(id(val), ()) if not -extent <= i < extent][:1] if 0 not in b_shape else []
+        if not bad and 0 not in b_shape:
+            found = index_out_of_bounds(val, extent)
+            bad = [found] if found is not None else []
+        if bad:
+            raise IndexRaises(f"IndexError: index {bad[0]} is out of bounds for axis {axis} with size {extent}")
     adjacent = adv_positions == list(range(adv_positions[0], adv_positions[-1] + 1))
     out: list[int] = []
     if not adjacent:

@@ -54,6 +54,7 @@ from flopcast.analyzer.values import (
     CountKnown,
     counted_extent,
     equal_only_to_itself,
+    not_iterable,
     unhashable_instance,
     BoundLib,
     BoundMethod,
@@ -3391,6 +3392,9 @@ class Interpreter:
                 return [Known(k) for k in v]
             if isinstance(v, (io.StringIO, io.BytesIO)):
                 return [Known(line) for line in v]  # the lines left (the loop reads the file to its end)
+            if type(v) in (int, float, bool, complex, type(None)):  # `max(3)`: the program's TypeError
+                span = self.node_span(node) if node is not None else self.span or self.program.main_span
+                raise UserRaise(span, f"TypeError: '{type(v).__name__}' object is not iterable")
             return None
         if isinstance(value, (ListVal, TupleVal)):
             if value.__class__ is ListVal and value.view_of is not None:
@@ -3449,6 +3453,10 @@ class Interpreter:
                 return self.step_iterator(it, node, span) if dunders.is_user_iterator(it) else self.iterate(it, node)
         if isinstance(value, ClassVal) and _is_enum(value) and isinstance(value.attrs.get("__iter_members__"), ListVal):
             return list(value.attrs["__iter_members__"].items)
+        wrong = not_iterable(value)
+        if wrong is not None:  # `list(3)`, `zip(obj, xs)`: the program's TypeError, not an unknown
+            span = self.node_span(node) if node is not None else self.span or self.program.main_span
+            raise UserRaise(span, f"TypeError: '{wrong}' object is not iterable")
         return None
 
     def user_iter(self, value: InstanceVal, span: Span) -> Optional[Value]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import weakref
 from dataclasses import dataclass, field
 from math import comb
 from typing import Any, Optional
@@ -820,6 +821,24 @@ def counted_extent(a: "Array", axes: tuple) -> Known:
     return CountKnown(n, marks[0][1], on)
 
 
+#: Integer arrays whose ``vrange`` ends are values they hold (made from a list of known ints, a
+#: fill of a known int, an arange), not only bounds: numpy's bounds check of such an index array
+#: is known to fail when an end lies out of the axis (operands.check_index_values). A copy made
+#: elsewhere (with_, a clone) is not in it: its ends are then read as bounds only.
+_ENDS_HELD: "weakref.WeakSet" = weakref.WeakSet()
+
+
+def hold_ends(a: "Array") -> "Array":
+    """``a``, marked as holding the two ends of its ``vrange``."""
+    if a.vrange is not None:
+        _ENDS_HELD.add(a)
+    return a
+
+
+def holds_ends(a: "Array") -> bool:
+    return a in _ENDS_HELD
+
+
 def mark_counted(ctx, a: "Array", axis: int) -> "Array":
     """``a`` with ``axis`` marked as sized by the size site the interpreter chose last."""
     last = getattr(ctx, "last_count", None)
@@ -859,6 +878,26 @@ def unhashable_instance(v: Value) -> bool:
                and not is_plain_estimator_base(b) for b in c.bases):
             return False
     return False
+
+
+def not_iterable(v: Value) -> Optional[str]:
+    """The type name Python's TypeError gives for a value known to be no iterable: a number,
+    None, a numpy scalar, an instance of the user's classes none of which defines ``__iter__``
+    or ``__getitem__`` (and none of which has a library base that might); None otherwise."""
+    if v.__class__ is Known:
+        return type(v.value).__name__ if type(v.value) in (int, float, bool, complex, type(None)) else None
+    if isinstance(v, NumpyScalar):
+        return f"numpy.{v.dtype}"
+    if not isinstance(v, InstanceVal) or v.payload is not None:
+        return None
+    for c in v.cls.mro():
+        if c.node is None or c.tuple_like or "__iter__" in c.attrs or "__getitem__" in c.attrs \
+                or (c.generated and ("__iter__" in c.generated or "__getitem__" in c.generated)):
+            return None
+        if any(not isinstance(b, ClassVal) and not (isinstance(b, LibRef) and b.path == "py:abc.ABC")
+               and not is_plain_estimator_base(b) for b in c.bases):
+            return None
+    return v.cls.name
 
 
 def equal_only_to_itself(v: Value) -> bool:

@@ -25,7 +25,7 @@ from flopcast.analyzer.ops.operands import (
 )
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
 from flopcast.analyzer.plain_numpy import same_buffer
-from flopcast.analyzer.values import Array, DTypeRef, Known, ListVal, NumpyScalar, TupleVal, Value
+from flopcast.analyzer.values import Array, DTypeRef, Known, ListVal, NumpyScalar, TupleVal, Value, hold_ends, holds_ends
 
 
 def _fill(ctx, op: str, shape, dtype: str, origin_default: bool, cost_per: int = 1, constant: bool = True):
@@ -81,6 +81,11 @@ def _full(ctx, args, kwargs):
     made = _fill(ctx, "full", shape, dt, dt == "float64" and not isinstance(fill, (Array, NumpyScalar)),
                  constant=symmetric)
     _check_int_fill(fill, dt)  # after flopscope's charge, as it raises
+    if isinstance(fill, Known) and type(fill.value) is int and dt.startswith(("int", "uint")) \
+            and dtypes.fits_integer((fill.value, fill.value), dt):
+        # every element is the fill: an index array of it is checked against the axis
+        made.vrange = (fill.value, fill.value)
+        hold_ends(made)
     return made
 
 
@@ -193,7 +198,8 @@ def _arange(ctx, args, kwargs):
     # heap_frontier's fnp.arange(width) per pair term, thousands of items each time)
     vrange = (min(taken[0], taken[-1]), max(taken[0], taken[-1])) if taken and dt.startswith(("int", "uint")) \
         else None
-    return Array((n,), dt, dtype_origin=origin, vrange=vrange)
+    made = Array((n,), dt, dtype_origin=origin, vrange=vrange)
+    return hold_ends(made) if vrange is not None and dtypes.fits_integer(vrange, dt) else made
 
 
 def _space_dtype(op: str, args, kwargs, extra: tuple = ()) -> str:
@@ -240,7 +246,15 @@ def _array(ctx, args, kwargs):
         origin = ctx.span
     ctx.charge("array", max(x.size, 1), out_dt, origin)
     _check_int_fill(src, dt)  # after the charge, as flopscope raises
-    return Array(x.shape, out_dt, dtype_origin=origin, vrange=_int_bounds(src, x, out_dt))
+    return _held_if(Array(x.shape, out_dt, dtype_origin=origin, vrange=_int_bounds(src, x, out_dt)), src)
+
+
+def _held_if(made: Array, src) -> Array:
+    """``made`` (its vrange from ``src`` by _int_bounds) marked as holding its vrange's ends
+    where they are values of ``src``: a list of known ints, or an array that holds its own."""
+    if made.vrange is not None and (holds_ends(src) if isinstance(src, Array) else True):
+        hold_ends(made)
+    return made
 
 
 def _int_bounds(src, x: Array, dt: str) -> Optional[tuple]:
@@ -283,8 +297,8 @@ def _asarray(ctx, args, kwargs):
     _check_int_fill(src, dt)  # numpy's probe raises before flopscope charges
     billed = dtypes.heavier(x.dtype, out_dt, pricing.rate)
     ctx.charge("asarray", x.size, billed, ctx.span if billed == "float64" else None)
-    return Array(x.shape, out_dt, dtype_origin=ctx.span if out_dt == "float64" else None,
-                 vrange=_int_bounds(src, x, out_dt))
+    return _held_if(Array(x.shape, out_dt, dtype_origin=ctx.span if out_dt == "float64" else None,
+                          vrange=_int_bounds(src, x, out_dt)), src)
 
 
 @handler("frombuffer")
@@ -325,7 +339,7 @@ def _astype(ctx, args, kwargs):
     billed = dtypes.heavier(x.dtype, dt, pricing.rate)
     ctx.charge("astype", x.size, billed, origin_of([x], billed))
     vrange = x.vrange if x.vrange is not None and dt.startswith(("int", "uint")) and dtypes.fits_integer(x.vrange, dt) else None
-    return Array(x.shape, dt, dtype_origin=ctx.span if dt == "float64" else None, vrange=vrange)
+    return _held_if(Array(x.shape, dt, dtype_origin=ctx.span if dt == "float64" else None, vrange=vrange), x)
 
 
 def _known_ints(src) -> Optional[list]:
@@ -444,7 +458,10 @@ def _tri(ctx, args, kwargs):
     mv = arg(args, kwargs, 1, "M")
     m = n if mv is None or (isinstance(mv, Known) and mv.value is None) else known_int(mv, "tri M")
     dt = dtype_arg(arg(args, kwargs, 3, "dtype")) or "float64"
-    ctx.charge("tri", max(n * m, 1), dt, ctx.span if dt == "float64" else None)
+    # numpy makes a negative N or M an empty side (tri(-2) is 0x0), and flopscope bills the
+    # output's size, which is 0 for an empty one (not 1)
+    n, m = max(n, 0), max(m, 0)
+    ctx.charge("tri", n * m, dt, ctx.span if dt == "float64" else None)
     return Array((n, m), dt, dtype_origin=ctx.span if dt == "float64" else None)
 
 

@@ -534,7 +534,14 @@ def _convolve(ctx, args, kwargs, op=None):
 
 @handler("isnan", "isinf", "isfinite")
 def _predicate(ctx, args, kwargs, op=None):
-    x = to_array(ctx, args[0])
+    # flopscope's signature is (x, **kwargs): a second positional (`isfinite(x, 0.0)`, numpy's
+    # out) is Python's TypeError before anything is billed
+    if len(args) > 1:
+        raise OpRaises("TypeError", f"{op}() takes 1 positional argument but {len(args)} were given")
+    if not args and "x" not in kwargs:
+        raise OpRaises("TypeError", f"{op}() missing 1 required positional argument: 'x'")
+    kwargs = dict(kwargs)
+    x = to_array(ctx, args[0] if args else kwargs.pop("x"))
     if kwargs:
         # out= is billed at its dtype, numpy's ufunc keywords (where=, dtype=, ...) are passed on
         # as given (a flopscope array as where= reaches numpy unstripped: RuntimeError)

@@ -15,6 +15,7 @@ from flopcast.analyzer.ops.operands import (
     arg,
     axis_index,
     broadcast,
+    index_out_of_bounds,
     known_int,
     known_shape,
     non_array_type,
@@ -25,7 +26,14 @@ from flopcast.analyzer.ops.operands import (
     to_array,
 )
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
-from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, mark_counted
+from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, hold_ends, holds_ends, mark_counted
+
+
+def _check_bounds(idx: Array, extent: int, axis: int) -> None:
+    """numpy's IndexError for an index array holding a value known to lie out of the axis."""
+    bad = index_out_of_bounds(idx, extent)
+    if bad is not None:
+        raise OpRaises("IndexError", f"index {bad} is out of bounds for axis {axis} with size {extent}")
 
 
 def _integer_indices(idx: Array) -> None:
@@ -56,6 +64,7 @@ def _take(ctx, args, kwargs):
             # numpy's bounds check comes before flopscope's charge (measured: nothing charged)
             if not -extent <= i < extent:
                 raise OpRaises("IndexError", f"index {i} is out of bounds for axis {ax} with size {extent}")
+        _check_bounds(idx, extent, ax)
     n = 1
     for s in shape:
         n *= s
@@ -82,6 +91,9 @@ def _take_along_axis(ctx, args, kwargs):
         other = broadcast(tuple(1 if i == ax else s for i, s in enumerate(x.shape)),
                           tuple(1 if i == ax else s for i, s in enumerate(idx.shape)))
         shape = tuple(idx.shape[ax] if i == ax else s for i, s in enumerate(other))
+    # numpy's bounds check of the indices, before flopscope's charge (measured: nothing charged)
+    _check_bounds(idx, x.size if isinstance(axis, Known) and axis.value is None else x.shape[ax],
+                  0 if isinstance(axis, Known) and axis.value is None else ax)
     n = 1
     for s_ in shape:
         n *= s_
@@ -114,6 +126,10 @@ def _put_along_axis(ctx, args, kwargs):
         cost = 0 if x.size == 0 else (x.size // x.shape[ax]) * idx.shape[ax]
     ctx.charge("put_along_axis", cost, x.dtype, x.dtype_origin)
     _integer_indices(idx)  # flopscope bills before numpy checks
+    if isinstance(axis, Known) and axis.value is None:
+        _check_bounds(idx, x.size, 0)
+    else:
+        _check_bounds(idx, x.shape[ax], ax)
     ctx.write_in_place(x)
     return Known(None)
 
@@ -224,6 +240,13 @@ def _copyto(ctx, args, kwargs):
     return Known(None)
 
 
+def _known_int_list(a) -> tuple:
+    """The ints of a flat list or tuple of known Python ints (not bools); () otherwise."""
+    items = a.value if isinstance(a, Known) and isinstance(a.value, (list, tuple)) else \
+        [v.value if isinstance(v, Known) else None for v in a.items] if isinstance(a, (ListVal, TupleVal)) else ()
+    return tuple(items) if items and all(type(v) is int for v in items) else ()
+
+
 @handler("ix_")
 def _ix(ctx, args, kwargs):
     """``ix_(*seqs)``: an open mesh, one index array per sequence shaped to broadcast against the
@@ -243,10 +266,16 @@ def _ix(ctx, args, kwargs):
             dt, vrange = "int64", (0, max(x.size - 1, 0))
         elif x.dtype.startswith(("int", "uint")):
             n, dt, vrange = x.shape[0], x.dtype, x.vrange
+            held = holds_ends(x)
+            known = _known_int_list(a)
+            if known:  # a list of known ints: its least and greatest are values of the mesh
+                vrange, held = (min(known), max(known)), True
         else:
             raise OpError("ix_ of a sequence that is not of integers or booleans (numpy raises)")
         shape = (1,) * i + (n,) + (1,) * (k - i - 1)
         mesh = Array(shape, dt, vrange=vrange)
+        if x.dtype != "bool" and held:
+            hold_ends(mesh)
         meshes.append(mark_counted(ctx, mesh, i) if x.dtype == "bool" else mesh)
         out_dtypes.append(dt)
     dt = dtypes.result_type(*(Operand(dtype=d) for d in dict.fromkeys(out_dtypes)))

@@ -11,7 +11,8 @@ from typing import Optional
 from flopcast.analyzer import dataints, dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.registry import OpError, OpRaises
-from flopcast.analyzer.values import Array, Builtin, DTypeRef, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
+from flopcast.analyzer.values import (Array, Builtin, DTypeRef, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value,
+                                      holds_ends)
 
 
 def operand(v: Value) -> Operand:
@@ -132,6 +133,23 @@ def _flat_numbers(items: list) -> Optional[Array]:
         kinds[kind] = None
     # as the item-by-item path asks: each item's Operand, repeats dropped in order of first occurrence
     return Array((len(items),), dtypes.result_type(*(Operand(weak=k) for k in kinds)))
+
+
+def index_out_of_bounds(idx: Array, extent: int) -> Optional[int]:
+    """A value of the integer index array ``idx`` known to lie out of an axis of ``extent``
+    (numpy's IndexError), else None: an end of its ``vrange`` where the array holds its ends
+    (a list of known ints, a fill), or any value where the whole range lies outside. An array
+    of unknown values is presumed in bounds, as everywhere; an empty one is never checked."""
+    if idx.vrange is None or idx.size == 0 or idx.dtype == "bool":
+        return None
+    lo, hi = idx.vrange
+    if lo >= extent or hi < -extent:
+        return lo if lo >= extent else hi
+    if holds_ends(idx):
+        for v in (lo, hi):
+            if not -extent <= v < extent:
+                return v
+    return None
 
 
 def numel(shape: tuple[int, ...]) -> int:

@@ -49,6 +49,35 @@ def _check_seed(how: str, args, kwargs) -> None:
         raise OpRaises(type(exc).__name__, str(exc)) from None
 
 
+def _known_probabilities(p_v) -> Optional[list]:
+    """The numbers of a ``p=`` given as a flat list or tuple of known Python numbers; None otherwise."""
+    if isinstance(p_v, Known) and isinstance(p_v.value, (list, tuple)):
+        items = list(p_v.value)
+    elif isinstance(p_v, (ListVal, TupleVal)) and all(isinstance(v, Known) for v in p_v.items):
+        items = [v.value for v in p_v.items]
+    else:
+        return None
+    return items if items and all(type(v) in (int, float, bool) for v in items) else None
+
+
+def _check_probabilities(p_v, pool: int, draws: int, replace: bool, legacy: bool) -> None:
+    """numpy's ValueError for a known ``p=`` it refuses (a NaN, a negative, a sum off 1 by more
+    than its tolerance, fewer nonzero entries than draws without replacement): numpy itself is
+    asked with the same numbers. A ``p`` of unknown values is presumed valid."""
+    values = _known_probabilities(p_v)
+    if values is None or len(values) != pool:
+        return
+    import numpy as np
+
+    try:
+        if legacy:
+            np.random.RandomState(0).choice(pool, size=None if replace else draws, replace=replace, p=values)
+        else:
+            np.random.default_rng(0).choice(pool, size=None if replace else draws, replace=replace, p=values)
+    except ValueError as exc:
+        raise OpRaises("ValueError", str(exc)) from None
+
+
 _DRAW_BASE = {"uniform": 3}
 
 
@@ -288,6 +317,8 @@ def _choice_permutation(ctx, method: str, args, kwargs) -> Value:
         raise OpError("Generator.choice(replace=False) of more items than the pool raises ValueError")
     if pool == 0 and n > 0:
         raise OpError("Generator.choice from an empty pool raises ValueError")
+    if with_p:  # numpy checks p before flopscope charges (measured: nothing charged)
+        _check_probabilities(p_v, pool, n, replace, legacy=False)
     base = pricing.choice_base(pool, shape + rest, replace, with_p)  # draws of whole rows count every element
     ctx.charge(op, base, None)
     if shape == () and not rest:
@@ -419,6 +450,8 @@ def _legacy_choice(ctx, args, kwargs, op=None):
     else:
         base = max(pool * log2, 1) if with_p else max(pool, 1)
     ctx.charge(op, base, None)
+    if with_p:  # flopscope bills the legacy draw before numpy checks p (measured)
+        _check_probabilities(p_v, pool, draws, replace_v.value, legacy=True)
     if shape == ():
         return NumpyScalar(dt)
     return Array(shape, dt, vrange=(0, pool - 1) if isinstance(a, Known) else None)

@@ -1,0 +1,153 @@
+"""Calls whose arguments are known to make Python or numpy raise are taken as raising.
+
+Each was claimed exact while the run raised (a false exact: the handler's work, or the
+exception itself, missed): an index array holding an index known to lie out of the axis (a
+list of known ints through ``ix_``, an ``fnp.full`` of one), a ``choice`` whose known ``p=``
+numpy refuses, an iteration of a number or of an object whose classes define no
+``__iter__``/``__getitem__`` (an unknown value before, so nothing raised). The program catches
+the exception and does other work in its handler, so a missed raise shows in the count. Each
+case is checked against the real flopscope at two sizes.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from oracle import assert_exact_match, measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+PROGRAM = """\
+    import itertools
+
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Plain:
+        pass
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            n = mlp.width
+            z = fnp.zeros((mlp.depth, mlp.width))
+            try:
+                got = {expr}
+                extra = 1.0
+            except (TypeError, IndexError, ValueError):
+                extra = (w @ w)[0]
+            return z + extra
+    """
+POINTS = (Point(8, 2, 2**41), Point(16, 3, 2**41))  # each exact claim checked at two sizes
+
+RAISING = {
+    # IndexError: index n is out of bounds for axis 0 (nothing charged by the getitem)
+    "ix_mesh_of_known_ints_out_of_the_axis": "w[fnp.ix_([0, n], [1])]",
+    "ix_mesh_of_known_negative_int_out_of_the_axis": "w[fnp.ix_([1], [-n - 1, 0])]",
+    "full_index_array_out_of_the_axis": "w[fnp.full((3,), n + 2)]",
+    "take_along_axis_of_a_full_out_of_the_axis": "fnp.take_along_axis(w, fnp.full((n, 1), n + 3, dtype=int), axis=1)",
+    "take_along_axis_flat_of_a_full_out_of_range": "fnp.take_along_axis(w[0], fnp.full((2,), -n - 1), axis=0)",
+    "take_of_an_arange_past_the_axis": "fnp.take(w, fnp.arange(n + 1), axis=0)",
+    # numpy refuses p before flopscope bills the Generator's draw
+    "choice_with_a_negative_probability": "fnp.random.default_rng(0).choice(3, p=[.5, .6, -.1])",
+    "choice_with_probabilities_off_one": "fnp.random.default_rng(0).choice(3, p=[.5, .6, .1])",
+    "choice_without_replacement_of_too_few_nonzero": "fnp.random.default_rng(0).choice(3, size=2, replace=False, p=[1.0, 0.0, 0.0])",
+    # the legacy global draw is billed first, then numpy refuses p
+    "legacy_choice_with_a_nan_probability": "fnp.random.choice(3, p=[.5, .5, float('nan')])",
+    # TypeError: 'int' object is not iterable, at the call or when the items are reached
+    "chain_of_ints_when_listed": "list(itertools.chain(1, 2))",
+    "chain_reaching_an_int_after_a_list": "list(itertools.chain([1, 2], 3))",
+    "chain_from_iterable_of_ints": "list(itertools.chain.from_iterable([[1], 2]))",
+    "starmap_of_ints": "list(itertools.starmap(max, [(1, 2), 3]))",
+    "product_of_an_int": "itertools.product(3)",
+    "islice_of_none": "itertools.islice(None, 2)",
+    "chain_of_a_numpy_scalar": "list(itertools.chain([1], fnp.float64(2.0)))",
+    "max_of_an_int": "max(3)",
+    "set_of_an_int": "set(3)",
+    "zip_of_an_int": "list(zip(1, [2]))",
+    "enumerate_of_an_int": "list(enumerate(3))",
+    "reversed_of_an_int": "list(reversed(3))",
+    "list_of_a_plain_object": "list(Plain())",
+    "sorted_of_a_plain_object": "sorted(Plain())",
+    "zip_of_a_plain_object": "list(zip(Plain(), [1]))",
+    "comprehension_over_a_plain_object": "[x for x in Plain()]",
+    "map_over_a_plain_object": "list(map(str, Plain()))",
+}
+
+NOT_RAISING = {
+    "ix_mesh_of_known_ints_in_the_axis": "w[fnp.ix_([0, n - 1], [-n])]",
+    "full_index_array_of_a_negative_in_range": "w[fnp.full((3,), -n)]",
+    "index_array_out_of_the_axis_broadcast_to_nothing": "w[fnp.full((2, 1), n + 5), fnp.zeros((0,), dtype=int)]",
+    "take_along_axis_of_a_full_in_range": "fnp.take_along_axis(w, fnp.full((n, 1), n - 1, dtype=int), axis=1)",
+    "choice_with_valid_known_probabilities": "fnp.random.default_rng(0).choice(3, p=[.5, .5, 0.0])",
+    "legacy_choice_with_valid_known_probabilities": "fnp.random.choice(3, p=[.25, .25, .5])",
+    "chain_of_lists": "list(itertools.chain([1, 2], [3]))",
+    "chain_of_ints_never_listed": "itertools.chain(1, 2)",
+    "chain_from_iterable_of_ints_never_listed": "itertools.chain.from_iterable([[1], 2])",
+}
+
+
+def _check(tmp_path, expr: str) -> None:
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(PROGRAM.format(expr=expr)))
+    for point in POINTS:
+        report = analyze(path, point)
+        assert report.total.exact and not report.raises and not report.unpriced, (report.raises, report.unpriced)
+        assert_exact_match(report, measure(path, point))
+
+
+@pytest.mark.parametrize("expr", RAISING.values(), ids=RAISING.keys())
+def test_a_call_known_to_raise_goes_to_the_handler(tmp_path, expr):
+    _check(tmp_path, expr)
+
+
+@pytest.mark.parametrize("expr", NOT_RAISING.values(), ids=NOT_RAISING.keys())
+def test_a_call_known_not_to_raise_does_not(tmp_path, expr):
+    _check(tmp_path, expr)
+
+
+@pytest.mark.parametrize("expr, shape", [("fnp.tri(-2)", "(0, 0)"), ("fnp.tri(3, -2)", "(3, 0)"),
+                                         ("fnp.tri(-1, 4, dtype=fnp.float32)", "(0, 4)")])
+def test_tri_of_a_negative_side_is_empty_and_costs_nothing(tmp_path, expr, shape):
+    """numpy makes a negative N or M of ``tri`` an empty side, and flopscope bills the output's
+    size, 0 for an empty one (flopcast billed N·M floored at 1 and made a negative extent)."""
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(f"""\
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                t = {expr}
+                assert t.shape == {shape}
+                return fnp.zeros((mlp.depth, mlp.width)) + 1.0 + t.sum()
+        """))
+    for point in POINTS:
+        report = analyze(path, point)
+        assert not report.raises, report.raises
+        assert_exact_match(report, measure(path, point))
+
+
+def test_a_predicate_takes_its_array_by_keyword(tmp_path):
+    """``fnp.isfinite(x=w)``: flopscope's signature is ``(x, **kwargs)``, so the array may come
+    by keyword (flopcast read the first positional and failed with an internal error)."""
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent("""\
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                m = fnp.isfinite(x=mlp.weights[0])
+                return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(m)
+        """))
+    for point in POINTS:
+        report = analyze(path, point)
+        assert not report.raises and not report.unpriced, (report.raises, report.unpriced)
+        assert_exact_match(report, measure(path, point))
