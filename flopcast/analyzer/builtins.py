@@ -1120,7 +1120,12 @@ def _while_lazy(interp, name: str, fn: Value, source: Value, span: Span, node):
     and tested when the result is asked for the next (takewhile takes the first failing item
     too, and makes none after it)."""
     dropping = True
-    for item in _pulled(source, interp, node):
+    items = _pulled(source, interp, node)
+    if source.__class__ is PyGenerator and source.function is not None:
+        # the generator's body runs whole at the first item: what the test reads, that body may
+        # have changed past the item tested (as map's and filter's function)
+        items = _checked_first(interp, fn, items, [source], node)
+    for item in items:
         r = item if isinstance(fn, Known) and fn.value is None else interp.call(fn, [item], {}, span, node)
         truth = interp.known_truth(interp.size_truth(r, node))
         if truth is None:

@@ -3939,10 +3939,22 @@ class Interpreter:
     def refuse_reads_by(self, fn: Value, sources: list, at) -> None:
         """``map(fn, gen)``: ``fn`` runs for each item the generator hands over; what it reads,
         the generator's body (run whole ahead) may have changed (as a loop's body, _refuse_early_state)."""
+        handed = []  # what the function reads besides its names: a bound method's receiver (`self`), a partial's arguments
         while isinstance(fn, (PartialVal, BoundMethod)):
+            handed += [fn.receiver] if isinstance(fn, BoundMethod) else [*fn.args, *fn.kwargs.values()]
             fn = fn.func if isinstance(fn, PartialVal) else fn.function
         body = [fn.node] if isinstance(fn, FunctionVal) else [ast.Call(func=ast.Name(id="_", ctx=ast.Load()), args=[],
                                                                            keywords=[])]
+        for source, before in sources:
+            found = self._generator_changes.get(id(source))
+            if found is None or found[0] is not source or len(source.items or ()) - (before or 0) < 2:
+                continue
+            objects = [what[1] for what in found[1] if what[0] == "object"]
+            if any(value is o or _holds(o, value) for value in handed for o in objects):
+                span = self.node_span(at)
+                self.stop_path(f"{span}: the generator's body changes an object the function run for each of its "
+                               "items is bound to; flopcast runs the generator's body whole before, so the cost after "
+                               "it is not counted", span, "generator over changed state")
         self._refuse_early_state(None, [(g, before or 0) for g, before in sources], body=body, at=at)
 
     def _functions_reached(self, stmts: list, frame: Frame, limit: int = 4,
