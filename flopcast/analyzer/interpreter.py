@@ -411,6 +411,9 @@ def _written_names(loop: ast.For) -> set:
                 base = base.value
             if isinstance(base, ast.Name):
                 written.add(base.id)
+        elif isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id in ("setattr", "delattr") \
+                and n.args and isinstance(n.args[0], ast.Name):
+            written.add(n.args[0].id)  # `setattr(box, "f", g)` changes box as `box.f = g` does
     return written
 
 
@@ -2572,9 +2575,13 @@ class Interpreter:
         try:
             if lazy is not None:
                 if lazy.seen:
-                    from flopcast.analyzer.builtins import check_sources
+                    from flopcast.analyzer.builtins import check_sources, source_state
 
+                    seen = lazy.seen
                     check_sources(self, lazy, self.node_span(node.iter))
+                    # map(f, fns) takes the list's items as the loop asks for them: a body that
+                    # changes the list changes the items not taken yet (watched at each step)
+                    watched_sources = [source_state(src) for src, _ in seen]
                 items = lazy._made
                 lazy.ready(lazy.consumed)
                 del items[:lazy.consumed]
@@ -5425,6 +5432,11 @@ class Interpreter:
         if made.__class__ not in (SeqIterator, LazyIterator, PyGenerator, GeneratorView):
             return
         names = _lazy_reads(node)
+        first = node.generators[0].iter
+        if isinstance(first, ast.Name) and self._bound_in(self.frame, first.id).__class__ in (ListVal, DictVal):
+            # `(f(w) for f in fns)`: Python's iterator over the list reads its items as they are
+            # taken, so a change to the list (`fns[-1] = g`) reaches the items not taken yet
+            names = names | {first.id}
         if names:
             frame = self.frame
             held = {n: _held(self._bound_in(frame, n)) for n in names}
@@ -5467,6 +5479,10 @@ class Interpreter:
         self._check_genexp_reads(iterable, loop.iter)
         _, frame, gen_node, held = watched
         hit = set(held) & _written_names(loop)
+        if any(isinstance(n, ast.Call) for stmt in loop.body for n in ast.walk(stmt)):
+            # a call in the body may change what a name holds in place (`swap(box)`, `box.reset()`):
+            # every name the expression reads is looked at before each item
+            hit = set(held)
         return (frame, gen_node, {n: held[n] for n in hit}) if hit else None
 
     def _check_interleaved(self, interleaved: tuple) -> None:
