@@ -910,6 +910,7 @@ def _pulled_generator(gen: PyGenerator, interp, node):
             interp._check_generator_reads(gen, interp.node_span(node) if node is not None else gen.span)
         item = gen.items[gen.consumed]
         gen.consumed += 1
+        gen.past_last = False  # suspended at the yield of this item until asked for another
         yield item
     if gen.paused:
         interp.run_generator(gen, gen.consumed + 1)  # asked past where its body stopped: ends the path
