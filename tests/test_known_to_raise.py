@@ -23,6 +23,7 @@ PROGRAM = """\
     import itertools
 
     import flopscope.numpy as fnp
+    import numpy as np
     from whestbench import BaseEstimator
 
 
@@ -52,6 +53,11 @@ RAISING = {
     "take_along_axis_of_a_full_out_of_the_axis": "fnp.take_along_axis(w, fnp.full((n, 1), n + 3, dtype=int), axis=1)",
     "take_along_axis_flat_of_a_full_out_of_range": "fnp.take_along_axis(w[0], fnp.full((2,), -n - 1), axis=0)",
     "take_of_an_arange_past_the_axis": "fnp.take(w, fnp.arange(n + 1), axis=0)",
+    "arange_shifted_past_the_axis": "w[fnp.arange(n).astype(fnp.int32) + 1]",
+    # plain numpy's index arrays keep what is known of their values
+    "plain_ix_mesh_of_known_ints_out_of_the_axis": "w[np.ix_([0, n], [1])]",
+    "plain_array_of_known_ints_out_of_the_axis": "w[np.array([0, n])]",
+    "plain_full_out_of_the_axis": "w[np.full(2, n)]",
     # numpy refuses p before flopscope bills the Generator's draw
     "choice_with_a_negative_probability": "fnp.random.default_rng(0).choice(3, p=[.5, .6, -.1])",
     "choice_with_probabilities_off_one": "fnp.random.default_rng(0).choice(3, p=[.5, .6, .1])",
@@ -82,6 +88,7 @@ NOT_RAISING = {
     "ix_mesh_of_known_ints_in_the_axis": "w[fnp.ix_([0, n - 1], [-n])]",
     "full_index_array_of_a_negative_in_range": "w[fnp.full((3,), -n)]",
     "index_array_out_of_the_axis_broadcast_to_nothing": "w[fnp.full((2, 1), n + 5), fnp.zeros((0,), dtype=int)]",
+    "arange_shifted_within_the_axis": "w[fnp.arange(n - 1) + 1]",
     "take_along_axis_of_a_full_in_range": "fnp.take_along_axis(w, fnp.full((n, 1), n - 1, dtype=int), axis=1)",
     "choice_with_valid_known_probabilities": "fnp.random.default_rng(0).choice(3, p=[.5, .5, 0.0])",
     "legacy_choice_with_valid_known_probabilities": "fnp.random.choice(3, p=[.25, .25, .5])",
@@ -150,4 +157,27 @@ def test_a_predicate_takes_its_array_by_keyword(tmp_path):
     for point in POINTS:
         report = analyze(path, point)
         assert not report.raises and not report.unpriced, (report.raises, report.unpriced)
+        assert_exact_match(report, measure(path, point))
+
+
+INPLACE = {
+    # numpy's in-place op changes the values: `idx -= 1` brings [0, n] back into the axis, for
+    # every name over that buffer
+    "index_array_moved_back_in_place": ("idx = np.array([0, n])\n        view = idx\n        idx -= 1", "w[view]"),
+    # a 0-d plain array's known value after `a += 2` (the loop ran 3 times, not 5)
+    "zero_d_value_after_an_in_place_add": ("a = np.asarray(3)\n        a += 2", "[w + 1.0 for _ in range(int(a))]"),
+}
+
+
+@pytest.mark.parametrize("setup, expr", INPLACE.values(), ids=INPLACE.keys())
+def test_what_is_known_of_a_plain_array_follows_its_in_place_ops(tmp_path, setup, expr):
+    """numpy's ``x op= y`` on a plain ndarray writes its buffer: what flopcast knew of its values
+    (a 0-d value, the bounds of an index array) must follow (the 0-d value stayed 3: a false
+    exact of the loop it sized)."""
+    path = tmp_path / "estimator.py"
+    program = PROGRAM.replace("            try:\n", "            " + setup.replace("\n        ", "\n            ") + "\n            try:\n")
+    path.write_text(textwrap.dedent(program.format(expr=expr)))
+    for point in POINTS:
+        report = analyze(path, point)
+        assert report.total.exact and not report.raises and not report.unpriced, (report.raises, report.unpriced)
         assert_exact_match(report, measure(path, point))

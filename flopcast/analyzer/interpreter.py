@@ -54,7 +54,10 @@ from flopcast.analyzer.values import (
     CountKnown,
     counted_extent,
     equal_only_to_itself,
+    hold_ends,
+    holds_ends,
     not_iterable,
+    release_ends,
     unhashable_instance,
     BoundLib,
     BoundMethod,
@@ -1236,6 +1239,7 @@ class Interpreter:
         for a in x.shared or (x,):  # (numpy writing into a flopscope array's buffer leaves its tag)
             a.value = None
             a.vrange = None
+            release_ends(a)
             a.fbounds = None
             a.presumed = None
             a.counts = None
@@ -1408,8 +1412,17 @@ class Interpreter:
             if plain_numpy.has_flopscope([operand]):
                 self.unpriced(node, "in-place numpy op with a flopscope operand", "not modelled")
                 return
-            # numpy's in-place op: free; the array keeps its shape, dtype and identity
-            self.binop(node.op, current, operand, node)
+            # numpy's in-place op: free; the array keeps its shape, dtype and identity, and what
+            # was known of its values is what the op made (`a += 2` of a 0-d 3 holds 5), for
+            # every array over its buffer (nothing, where the op's result does not say)
+            made = self.binop(node.op, current, operand, node)
+            sym = current.sym
+            self.write_in_place(current)
+            current.sym = sym
+            if isinstance(made, Array) and made.dtype == current.dtype and made.shape == current.shape:
+                current.value, current.vrange, current.fbounds = made.value, made.vrange, made.fbounds
+                if holds_ends(made):
+                    hold_ends(current)
             self.assign(node.target, current)
             return
         if isinstance(current, Array):

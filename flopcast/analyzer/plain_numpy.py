@@ -28,7 +28,8 @@ from __future__ import annotations
 from typing import Callable, Optional
 
 from flopcast import installed
-from flopcast.analyzer.values import Array, DictVal, Generator, Known, ListVal, NpzFile, NumpyScalar, TupleVal, Value
+from flopcast.analyzer.values import (Array, DictVal, Generator, Known, ListVal, NpzFile, NumpyScalar, TupleVal, Value,
+                                      hold_ends, holds_ends)
 
 #: fnp functions whose result is a plain numpy ndarray, not a flopscope array.
 PLAIN_RESULT_OPS = frozenset({"isnan", "isinf", "isfinite"})
@@ -80,8 +81,12 @@ def same_buffer(made: Array, source: Array) -> Array:
 def as_plain(value: Value) -> Value:
     """What numpy hands back: the same shapes as plain ndarrays (0-d results are scalars)."""
     if isinstance(value, Array):
-        return value if value.plain else same_buffer(
-            value.with_(sym=None, plain=True, presumed=value.presumed, value=value.value), value)
+        if value.plain:
+            return value
+        # (what is known of the values stays: bounds of an index array, which numpy checks)
+        made = same_buffer(value.with_(sym=None, plain=True, presumed=value.presumed, value=value.value,
+                                       vrange=value.vrange), value)
+        return hold_ends(made) if holds_ends(value) else made
     if isinstance(value, ListVal):
         return ListVal([as_plain(v) for v in value.items])
     if isinstance(value, TupleVal):
@@ -98,7 +103,9 @@ def as_flopscope(value: Value) -> Value:
     """What an fnp function hands back for a plain operand it returned unchanged: a new
     flopscope array over the same buffer."""
     if isinstance(value, Array) and value.plain:
-        return same_buffer(value.with_(plain=False, presumed=value.presumed, value=value.value), value)
+        made = same_buffer(value.with_(plain=False, presumed=value.presumed, value=value.value, vrange=value.vrange),
+                           value)
+        return hold_ends(made) if holds_ends(value) else made
     if isinstance(value, ListVal) and has_plain(value.items):
         return ListVal([as_flopscope(v) for v in value.items])
     if isinstance(value, TupleVal) and has_plain(value.items):

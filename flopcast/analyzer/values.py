@@ -839,6 +839,11 @@ def holds_ends(a: "Array") -> bool:
     return a in _ENDS_HELD
 
 
+def release_ends(a: "Array") -> None:
+    """``a``'s values were written: its vrange (if it keeps one) is no longer of held values."""
+    _ENDS_HELD.discard(a)
+
+
 def mark_counted(ctx, a: "Array", axis: int) -> "Array":
     """``a`` with ``axis`` marked as sized by the size site the interpreter chose last."""
     last = getattr(ctx, "last_count", None)

@@ -27,7 +27,7 @@ from flopcast.analyzer.ops.operands import (
 from flopcast.analyzer.ops.registry import OpError, OpRaises, by_category, categories, handler
 from flopcast.analyzer.ops.sorting import _nonzero_like
 from flopcast.analyzer.ops.symmetry import _sym_of_pointwise
-from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
+from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value, hold_ends, holds_ends
 
 
 # Python operators and the op names flopscope records for them.
@@ -98,8 +98,8 @@ def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = No
         origin = origin_of(values, billed)
         ctx.charge(op, outputs * base, billed, origin)
         _check_weak_int(op, values)
-        return Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None,
-                     vrange=_int_range(op, values, loop_out))
+        return _held_ends(op, values, Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None,
+                                            vrange=_int_range(op, values, loop_out)))
     ops_ = [operand(v) for v in values]
     if op in _INTEGER_ONLY and any(o.weak in ("float", "complex") or o.dtype is not None
                                    and dtypes.kind(o.dtype) in "fc" for o in ops_):
@@ -135,8 +135,8 @@ def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = No
     origin = origin_of(values, billed)
     ctx.charge(op, outputs * base, billed, origin)
     _check_weak_int(op, values)
-    return Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None,
-                 vrange=_int_range(op, values, loop_out))
+    return _held_ends(op, values, Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None,
+                                        vrange=_int_range(op, values, loop_out)))
 
 
 #: the values each integer dtype holds; an int outside one of them is asked of numpy
@@ -217,6 +217,20 @@ def _int_range(op: str, values: list[Value], dtype: Optional[str]) -> Optional[t
     else:
         return None
     return bounds if dtypes.fits_integer(bounds, dtype) else None
+
+
+def _held_ends(op: str, values: list, made: Array) -> Array:
+    """``made`` marked as holding its vrange's ends where an operand holding its own meets a
+    known int by a map monotone in each element (``idx + 1``, ``2 * idx``, ``idx // 3``): the
+    ends are the images of the operand's ends."""
+    if made.vrange is None or len(values) != 2 or op not in ("add", "subtract", "multiply", "floor_divide"):
+        return made
+    arrays = [v for v in values if isinstance(v, Array)]
+    known = [v for v in values if isinstance(v, Known) and type(v.value) is int]
+    if len(arrays) == 1 and len(known) == 1 and holds_ends(arrays[0]) and arrays[0].shape == made.shape \
+            and (op != "floor_divide" or values[0] is arrays[0] and known[0].value > 0):
+        hold_ends(made)
+    return made
 
 
 def _int_bounds(v: Value) -> Optional[tuple]:
