@@ -336,6 +336,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 raise UserRaise(span, f"{type(exc).__name__}: {exc}")
         if name in ("int", "round") and len(args) == 1:
             _integer_conversion_may_raise(interp, name, x, span)
+        if name == "str" and len(args) == 1 and isinstance(x, (Array, NumpyScalar)):
+            return Unknown("str", span, "str() of an array value")  # numpy prints any array, billing nothing
         if isinstance(x, (Array, NumpyScalar)):
             kind = {"int": "int", "float": "float", "bool": "bool", "round": "int", "abs": "float"}.get(name, "")
             if isinstance(x, Array) and x.size != 1:
@@ -1373,6 +1375,31 @@ def _has_attribute(interp, obj: Value, name: str, span: Span) -> Optional[bool]:
             return False
         raise
     return not (isinstance(value, Unknown) and value.reason.startswith("no attribute"))
+
+
+def library_lacks(path: str, name: str) -> Optional[str]:
+    """The AttributeError text of reading ``name`` off the flopscope module or function ``path``
+    (``fnp.add.reduce``: flopscope's ufuncs are plain functions; ``fnp.nanstd2``), or None when
+    the installed library has it or the object is not a module or a plain function."""
+    if path.split(".", 1)[0] != "flopscope":
+        return None
+
+    def ask() -> Optional[str]:
+        import types
+
+        target = _library_object(path)
+        if target is _NO_OBJECT or not isinstance(target, (types.ModuleType, types.FunctionType)):
+            return None
+        try:
+            getattr(target, name)
+        except AttributeError as exc:
+            return str(exc)
+        except Exception:  # noqa: BLE001 - a lazy import failing: not an answer
+            return None
+        return None
+
+    answer = LIBRARY_ANSWERS.ask(f"lacks|{path}|{name}", ask)
+    return answer if isinstance(answer, str) else None
 
 
 _NO_OBJECT = object()

@@ -435,6 +435,9 @@ def formatted(interp, value: Value, conversion: int, spec: Value, span) -> Optio
             value = Known({ord("s"): str, ord("r"): repr, ord("a"): ascii}[conversion](value.value))
         else:
             return None
+    if isinstance(value, Array) and conversion == -1 and spec.value != "" and value.ndim > 0:
+        # numpy formats a 0-d array as its item; any other array refuses a format spec
+        raise UserRaise(span, f"TypeError: unsupported format string passed to {array_class(value)}.__format__")
     if isinstance(value, InstanceVal):
         found = user_method(value, "__format__")
         if found is not None:
@@ -453,6 +456,66 @@ def formatted(interp, value: Value, conversion: int, spec: Value, span) -> Optio
         return format(value.value, spec.value)
     except (TypeError, ValueError) as exc:
         raise UserRaise(span, f"{type(exc).__name__}: {exc}")
+
+
+def array_class(value: Array) -> str:
+    """The class name numpy's messages give an array (flopscope's, its symmetric one, numpy's own)."""
+    return "numpy.ndarray" if value.plain else "SymmetricTensor" if value.sym else "FlopscopeArray"
+
+
+class _ArrayStandIn:
+    """An array in ``fmt % array``: str's formatting asks its text (%s, %r) or a number of it
+    (%f, %d: numpy converts only a 0-d array; %x, %c need an integer one's __index__)."""
+
+    def __init__(self, zero_d: bool, integer: bool) -> None:
+        self._zero_d, self._integer = zero_d, integer
+
+    def __str__(self) -> str:
+        return "<array>"
+
+    __repr__ = __str__
+
+    def __getitem__(self, key):
+        # an array is a mapping to str's formatting: `%(k)s` indexes it with the key
+        raise IndexError("only integers, slices, ellipsis, numpy.newaxis and integer or boolean arrays are "
+                         "valid indices")
+
+    def __float__(self) -> float:
+        if not self._zero_d:
+            raise TypeError("only 0-dimensional arrays can be converted to Python scalars")
+        return 1.0
+
+    def __int__(self) -> int:
+        if not self._zero_d:
+            raise TypeError("only 0-dimensional arrays can be converted to Python scalars")
+        return 1
+
+    def __index__(self) -> int:
+        if not (self._zero_d and self._integer):
+            raise TypeError("an integer is required")
+        return 1
+
+
+def percent_format_of_arrays(fmt: str, right: Value, span) -> Optional[Value]:
+    """``fmt % x`` with ``x`` an array or a tuple holding arrays and known values: str's own
+    formatting (never numpy's remainder), which raises the program's TypeError when a
+    conversion needs a number of an array numpy will not convert; the text is not followed.
+    None when the right side holds something else."""
+    from flopcast.analyzer import dtypes
+
+    items = list(right.items) if isinstance(right, TupleVal) else [right]
+    if not any(isinstance(i, Array) for i in items) \
+            or not all(isinstance(i, Array) or isinstance(i, Known) and plain_value(i.value) for i in items):
+        return None
+    if any(isinstance(i, Array) and i.dtype is not None and dtypes.kind(i.dtype) == "c" for i in items):
+        return None  # a complex item: its conversions are not followed
+    made = [_ArrayStandIn(i.ndim == 0, i.dtype is not None and dtypes.kind(i.dtype) in "iu")
+            if isinstance(i, Array) else i.value for i in items]
+    try:
+        fmt % (tuple(made) if isinstance(right, TupleVal) else made[0])
+    except (TypeError, ValueError, KeyError) as exc:
+        raise UserRaise(span, f"{type(exc).__name__}: {exc}")
+    return Unknown("str", span, "text made of an array's values")
 
 
 def plain_value(v) -> bool:

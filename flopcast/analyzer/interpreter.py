@@ -4265,7 +4265,8 @@ class Interpreter:
                 self.result.compares.setdefault(*first)
             return self.compare(node.ops[0], left, right, node)
         result: Value = Known(True)
-        for op, comp in zip(node.ops, node.comparators):
+        condition = self._condition
+        for i, (op, comp) in enumerate(zip(node.ops, node.comparators)):
             right = self.eval(comp)
             if self.counted_compares and node in self.counted_compares:  # one operator: see SteadyLoop
                 self.effects += 1
@@ -4273,7 +4274,23 @@ class Interpreter:
                 self.counted_compares[node].observe(node, left, right)
             step = self.compare(op, left, right, node)
             if isinstance(step, Array):
-                return step
+                if i == len(node.ops) - 1:
+                    return step
+                # `lo < s < hi` is `(lo < s) and (s < hi)`: Python asks the array step's truth
+                # (numpy refuses unless it holds one element) and runs the next comparison, and
+                # charges it, only when the step is true
+                self.check_array_truth(step, node)
+                t = self.known_truth(step)
+                if t is None:
+                    if condition is not None and condition[2] is not None:
+                        t = condition[2]  # a directive decides the whole condition (as for `and`)
+                    else:
+                        t = self.decide_operand(comp, step, condition[1] if condition else "branch",
+                                                condition[0] if condition else None)
+                if not t:
+                    return Known(False) if condition is not None else step
+                left = right
+                continue
             t = self.known_truth(step)
             if t is False:
                 return Known(False)
@@ -4552,6 +4569,11 @@ class Interpreter:
                 self.effects += 1
                 self.loop_effects += 1
                 return watched
+        if name == "Mod" and left.__class__ is Known and isinstance(left.value, str) \
+                and (isinstance(right, Array) or right.__class__ is TupleVal):
+            made = dunders.percent_format_of_arrays(left.value, right, self.node_span(node))
+            if made is not None:
+                return made  # `"%.3f" % x`: str's formatting, not numpy's remainder
         if name == "Mod" and left.__class__ is Known and isinstance(left.value, str) \
                 and dunders.holds_text_methods(right):
             # `"%s" % obj`: str's own formatting asks the objects for their text (their __str__, __repr__)
@@ -4988,6 +5010,12 @@ class Interpreter:
             if not quiet and obj.path.startswith("py:") and _missing_stdlib_attr(obj.path[3:], name):
                 # `math.step(...)`: the standard library module is the one the run imports
                 raise UserRaise(span, f"AttributeError: module '{obj.path[3:]}' has no attribute '{name}'")
+            if not quiet:
+                from flopcast.analyzer.builtins import library_lacks
+
+                lacks = library_lacks(obj.path, name)  # `fnp.add.reduce`, `fnp.not_there`
+                if lacks is not None:
+                    raise UserRaise(span, f"AttributeError: {lacks}")
             return lib_attr(obj, name)
         if isinstance(obj, InstanceVal):
             if self.descriptors:

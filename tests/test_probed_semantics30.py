@@ -1,0 +1,130 @@
+"""Python and flopscope semantics a probe sweep found mispriced (session 30).
+
+Each program is run under the real flopscope (tests/oracle.py) and the analysis must claim
+exactly what the run counts, op by op, at two sizes.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from oracle import assert_exact_at, measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+POINTS = (Point(16, 2, 2**41), Point(32, 3, 2**41))
+
+HEAD = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            x = mlp.weights[0]
+"""
+TAIL = "        return fnp.zeros((mlp.depth, mlp.width)) + z[0]\n"
+
+
+def _write(tmp_path, body: str):
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(HEAD) + textwrap.indent(textwrap.dedent(body), " " * 8) + TAIL)
+    return path
+
+
+def test_reading_a_name_flopscope_numpy_lacks_raises_attribute_error(tmp_path):
+    """`fnp.not_there` raises AttributeError when read (not only when called): the handler
+    runs and the matmuls after the read in the try body never do. Reading it as a library
+    reference priced those matmuls as run (a false exact, 30x the count)."""
+    path = _write(tmp_path, """\
+        try:
+            f = fnp.not_a_function
+            z = x @ x @ x @ x
+        except AttributeError:
+            z = x + 1.0
+    """)
+    assert_exact_at(path, POINTS)
+
+
+def test_a_ufunc_method_of_a_flopscope_function_raises_attribute_error(tmp_path):
+    """flopscope's `fnp.add` is a plain function: `fnp.add.reduce` raises AttributeError, so
+    the fallback in the handler is what runs (it was left unpriced, a lower bound)."""
+    path = _write(tmp_path, """\
+        try:
+            z = fnp.add.reduce(x, axis=0)
+            z = z @ x
+        except AttributeError:
+            z = fnp.sum(x, axis=0)
+    """)
+    assert_exact_at(path, POINTS)
+
+
+def test_str_of_an_array_prints_it(tmp_path):
+    """`str(x)` of a 2-D array returns its text (numpy bills nothing); it was taken for a
+    conversion to a Python scalar and predicted to raise TypeError, dropping the rest of predict."""
+    path = _write(tmp_path, """\
+        text = str(x) + str(x[0]) + str(x.sum())
+        z = x * float(len(text) > 0)
+    """)
+    assert_exact_at(path, POINTS)
+
+
+def test_a_chained_comparison_asks_the_truth_of_an_array_step(tmp_path):
+    """`0 < x[0] < 1` asks bool() of the array `0 < x[0]`: numpy raises ValueError, so the
+    handler's multiply runs. The chain returned the first step's array instead (the handler
+    unpriced, a false exact)."""
+    path = _write(tmp_path, """\
+        z = x * 1.0
+        try:
+            ok = 0 < x[0] < 1
+        except ValueError:
+            z = z * 3.0
+    """)
+    assert_exact_at(path, POINTS)
+
+
+def test_a_chained_comparison_of_a_zero_d_array_runs_its_second_step(tmp_path):
+    """`-1e9 < s < 1e9` with `s` a 0-d flopscope array charges both comparisons when the first
+    holds (a value-dependent truth); the chain stopped after the first, so the second
+    comparison's charge was outside even the interval."""
+    path = _write(tmp_path, """\
+        s = x.sum()
+        flag = -1e9 < s < 1e9
+        z = x * 2.0
+    """)
+    for point in POINTS:
+        report = analyze(path, point)
+        assert report.total.contains(measure(path, point).total), report.total
+
+
+def test_a_format_spec_on_a_two_d_array_raises_type_error(tmp_path):
+    """`f"{x:.3f}"` of a 2-D array: numpy's __format__ takes a spec only for a 0-d array and
+    raises TypeError otherwise, so the handler's matmul runs (the f-string was taken as text
+    not followed, the handler unpriced: a false exact)."""
+    path = _write(tmp_path, """\
+        try:
+            text = f"{x:.3f}"
+            z = x * 2.0
+        except TypeError:
+            z = x @ x
+        text = f"{x.sum():.2e}"
+    """)
+    assert_exact_at(path, POINTS)
+
+
+def test_percent_formatting_an_array_is_str_formatting(tmp_path):
+    """`"%.3f" % x` is str's formatting (numpy's remainder never runs): it raises TypeError
+    for a 2-D array (float() of it) and formats a 0-d one. It was priced as fnp.remainder of a
+    str array, predicted to raise UnsupportedDtypeError."""
+    path = _write(tmp_path, """\
+        text = "%.3f" % x.sum() + "%.3f and %s" % (x.max(), x[0])
+        try:
+            text = "%.3f" % x
+            z = x * 2.0
+        except TypeError:
+            z = x @ x
+        z = z + float(len(text) > 0)
+    """)
+    assert_exact_at(path, POINTS)
