@@ -128,3 +128,15 @@ def test_percent_formatting_an_array_is_str_formatting(tmp_path):
         z = z + float(len(text) > 0)
     """)
     assert_exact_at(path, POINTS)
+
+
+def test_ufunc_keywords_spelled_at_their_defaults_are_priced(tmp_path):
+    """`casting="same_kind"`, `order="K"` and `subok=True` are numpy's defaults: the call costs
+    what it costs without them (it was left unpriced, a lower bound)."""
+    path = _write(tmp_path, """\
+        a = fnp.add(x, 1.0, casting="same_kind")
+        b = fnp.exp(x, order="K")
+        c = fnp.negative(x, subok=True)
+        z = fnp.multiply(x, 2, dtype=fnp.float64, casting="same_kind", order="K") + a + b + c
+    """)
+    assert_exact_at(path, POINTS)

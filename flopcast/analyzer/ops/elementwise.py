@@ -584,6 +584,10 @@ def ufunc(ctx, name: str, args, kwargs) -> Value:
             raise OpError(f"{name} with decimals= that is not a known int is not modelled")
         args = list(args[:1]) + list(args[2:])
         kwargs = {k: v for k, v in kwargs.items() if k != "decimals"}
+    # numpy's defaults spelled out change nothing (`casting="same_kind"`, `order="K"`, `subok=True`)
+    kwargs = {k: v for k, v in kwargs.items()
+              if not (k in _UFUNC_DEFAULTS and isinstance(v, Known) and v.value == _UFUNC_DEFAULTS[k]
+                      and type(v.value) is type(_UFUNC_DEFAULTS[k]))}
     dt = dtype_arg(kwargs.get("dtype"))
     out = kwargs.get("out", args[nin] if len(args) > nin else None)
     if set(kwargs) - {"dtype", "out"} or len(args) > nin + 1:
@@ -594,6 +598,9 @@ def ufunc(ctx, name: str, args, kwargs) -> Value:
         return pointwise_out(ctx, name, list(args[:nin]), out, dt)
     return pointwise(ctx, name, list(args[:nin]), dtype_kw=dt)
 
+
+#: keywords of every ufunc call whose value here is numpy's default
+_UFUNC_DEFAULTS = {"casting": "same_kind", "order": "K", "subok": True}
 
 #: ufuncs of two outputs: a tuple of two arrays, each output billed (nout × the pointwise cost)
 _TWO_OUTPUTS = frozenset({"divmod", "modf", "frexp"})
