@@ -140,3 +140,29 @@ def test_ufunc_keywords_spelled_at_their_defaults_are_priced(tmp_path):
         z = fnp.multiply(x, 2, dtype=fnp.float64, casting="same_kind", order="K") + a + b + c
     """)
     assert_exact_at(path, POINTS)
+
+
+def test_an_outer_tensordot_of_one_array_with_itself_is_unpriced_not_an_internal_error(tmp_path):
+    """`tensordot(x, x, axes=0)` makes a result flopscope tags with a block-swap symmetry
+    (axes (0,1) <-> (2,3)), not a product of full symmetric groups: the analysis crashed
+    converting it (an internal error). It is now reported not priced, a lower bound."""
+    path = _write(tmp_path, """\
+        t = fnp.tensordot(x, x, axes=0)
+        z = x * t.sum()
+    """)
+    for point in POINTS:
+        report = analyze(path, point)
+        assert report.unpriced and not [u for u in report.unpriced if u.what == "internal error"], report.unpriced
+        assert report.total.lo <= measure(path, point).total
+
+
+def test_einsum_in_the_interleaved_form_raises_attribute_error(tmp_path):
+    """flopscope's einsum has no interleaved form: `einsum(x, [0, 1], x, [1, 2])` asks the
+    sublist's .shape and raises AttributeError, so the handler runs (it was left unpriced)."""
+    path = _write(tmp_path, """\
+        try:
+            z = fnp.einsum(x, [0, 1], x, [1, 2], [0, 2])
+        except AttributeError:
+            z = x @ x
+    """)
+    assert_exact_at(path, POINTS)

@@ -204,6 +204,14 @@ def _outer(ctx, args, kwargs):
 @handler("einsum")
 def _einsum(ctx, args, kwargs):
     sub = args[0]
+    if isinstance(sub, Array) and len(args) > 1 and (isinstance(args[1], (ListVal, TupleVal))
+                                                      or isinstance(args[1], Known)
+                                                      and isinstance(args[1].value, (list, tuple))):
+        # numpy's interleaved form `einsum(a, [0, 1], b, [1, 2])`: flopscope takes every
+        # argument after the first for an operand and asks the sublist's .shape
+        kind = "tuple" if isinstance(args[1], TupleVal) or isinstance(args[1], Known) \
+            and isinstance(args[1].value, tuple) else "list"
+        raise OpRaises("AttributeError", f"'{kind}' object has no attribute 'shape'")
     if not (isinstance(sub, Known) and isinstance(sub.value, str)):
         raise OpError("einsum subscripts are not a known string")
     if "out" in kwargs:
