@@ -20,14 +20,8 @@ LOWER = "lower bound"
 
 # id: (body, what the reason must mention, what the real flopscope does)
 CASES = {
-    "erf_does_not_exist": ("r = fnp.erf(v)", "does not exist", RAISES),
-    "vectorize_does_not_exist": ("f = fnp.vectorize(abs)", "does not exist", RAISES),
-    "blacklisted_frompyfunc": ("f = fnp.frompyfunc(abs, 1, 1)", "blacklisted", RAISES),
-    "blacklisted_loadtxt": ("r = fnp.loadtxt('x.txt')", "blacklisted", RAISES),
     "errstate_raise_depends_on_values": ("with fnp.errstate(over='raise'):\n    r = fnp.exp(w)", "depends on values",
                                          LOWER),
-    "flops_einsum_missing": ("r = flops.einsum('i,i->', v, u)", "no top-level einsum", RAISES),
-    "flops_random_missing": ("r = flops.random(3)", "has no attribute `random`", RAISES),
     "stats_logpdf_missing": ("r = flops.stats.norm.logpdf(v)", "not in the installed flopscope", RAISES),
     "fft_out_not_modelled": ("o = fnp.fft.fft(v); r = fnp.fft.fft(v, out=o)", "out=", LOWER),
     "percentile_weights_not_modelled": ("r = fnp.quantile(v, 0.5, method='inverted_cdf', weights=fnp.ones(W))",
@@ -92,10 +86,10 @@ CASES = {
                                                   "broken symmetry metadata", LOWER),
     "max_of_empty": ("r = fnp.max(v[1:1])", "of an empty array raises ValueError", RAISES),
     "broadcast_symmetric_size1_keyerror": ("r = v * fnp.ones((1, 1, 1))", "flopscope raises KeyError", RAISES),
-    "unknown_result_in_scalar_arithmetic": ("x = fnp.erf(v); r = fnp.max(x) / fnp.float32(2.0)", "does not exist",
-                                            RAISES),
-    "unknown_result_in_comparison": ("x = fnp.erf(v); r = fnp.concatenate([x > 0, x > 0])", "uses a value flopcast could not compute",
-                                     RAISES),
+    "unknown_result_in_scalar_arithmetic": ("x = fnp.rollaxis(w, 1); r = fnp.max(x) / fnp.float32(2.0)",
+                                            "not modelled", LOWER),
+    "unknown_result_in_comparison": ("x = fnp.rollaxis(w, 1); r = fnp.concatenate([x > 0, x > 0])",
+                                     "uses a value flopcast could not compute", LOWER),
     "einsum_out": ("o = fnp.zeros((W, W), dtype=fnp.float32); fnp.einsum('ij,jk->ik', w, w, out=o)", "out=", LOWER),
 }
 
@@ -115,6 +109,30 @@ def test_unmodelled_op_is_reported_unpriced(tmp_path, body, reason, oracle):
     else:
         measured = measure(path, point)
         assert measured.total >= report.total.lo  # the static total is a true lower bound
+
+
+#: names the installed flopscope does not have: reading one raises AttributeError, which the
+#: analysis predicts at the line (a handler around it runs; nothing after it in the block does)
+MISSING_NAMES = {
+    "erf_does_not_exist": "r = fnp.erf(v)",
+    "vectorize_does_not_exist": "f = fnp.vectorize(abs)",
+    "blacklisted_frompyfunc": "f = fnp.frompyfunc(abs, 1, 1)",
+    "blacklisted_loadtxt": "r = fnp.loadtxt('x.txt')",
+    "flops_einsum_missing": "r = flops.einsum('i,i->', v, u)",
+    "flops_random_missing": "r = flops.random(3)",
+    "ufunc_method_of_a_function": "r = fnp.add.reduce(v)",
+}
+
+
+@pytest.mark.parametrize("body", list(MISSING_NAMES.values()), ids=list(MISSING_NAMES))
+def test_a_name_flopscope_lacks_raises_attribute_error_when_read(tmp_path, body):
+    path = write(tmp_path, body)
+    point = Point(8, 2, BUDGET)
+    report = analyze(path, point)
+    raised = [r for r in report.raises if r.span.line == BODY_LINE and r.span.path == str(path)]
+    assert raised and all(r.what.startswith("AttributeError") for r in raised), report.raises
+    with pytest.raises(AttributeError):
+        measure(path, point)
 
 
 VALUE_DEPENDENT_SIZES = {
