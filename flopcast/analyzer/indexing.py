@@ -38,6 +38,13 @@ def index_array(ctx, x: Array, key: Value) -> Value:
     parts = _parts(key)
     if sum(1 for p in parts if isinstance(p, Known) and p.value is Ellipsis) > 1:
         raise IndexRaises("IndexError: an index can only have a single ellipsis ('...')")
+    for p in parts:
+        if isinstance(p, Known) and isinstance(p.value, bool) or isinstance(p, NumpyScalar) and p.dtype == "bool":
+            # `x[True]` is a 0-d boolean mask (a new axis of 1 or 0, billed as a mask), not x[1]
+            raise OpError("a bool as an index (a 0-d boolean mask) is not modelled")
+        if isinstance(p, Known) and isinstance(p.value, (float, complex, str, bytes)):
+            raise IndexRaises("IndexError: only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) "
+                              "and integer or boolean arrays are valid indices")
     if any(isinstance(p, (Array, ListVal)) or isinstance(p, Known) and isinstance(p.value, (list, range))
            for p in parts):
         return _advanced(ctx, x, parts)
