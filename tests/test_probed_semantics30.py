@@ -191,3 +191,57 @@ def test_a_float_index_raises_index_error(tmp_path):
             z = x + 1.0
     """)
     assert_exact_at(path, POINTS)
+
+
+def test_an_assertion_on_values_inside_a_try_may_fail_into_the_handler(tmp_path):
+    """`assert x.sum() > 1e12` inside a try with an AssertionError handler: whether it fails
+    depends on the values, a site (as a Cholesky's LinAlgError is there). It was taken to hold
+    and the matmul after it claimed exact, while the run failed it and ran the handler."""
+    path = _write(tmp_path, """\
+        try:
+            assert x.sum() > 1e12, "big"
+            z = x @ x
+        except AssertionError:
+            z = x + 1.0
+    """)
+    for point in POINTS:
+        report = analyze(path, point)
+        assert report.total.contains(measure(path, point).total), report.total
+
+
+def test_membership_of_an_array_in_a_list_of_other_arrays_raises_value_error(tmp_path):
+    """`x[0] in [x[0], x[1]]`: the needle is a new array, so Python asks `item == needle`
+    (billed) and that 2-element answer's truth: ValueError. It was left unpriced and the
+    rest of predict counted (above what the run spent before raising)."""
+    path = _write(tmp_path, """\
+        rows = [x[0], x[1]]
+        z = x * 2.0
+        try:
+            found = x[0] in rows
+        except ValueError:
+            z = x + 1.0
+    """)
+    assert_exact_at(path, POINTS)
+
+
+def test_list_count_of_an_array_it_holds_compares_the_others(tmp_path):
+    """`rows.count(rows[0])`: the first item is the needle itself (no comparison), the second
+    is compared with `==` (billed) and its truth asked: ValueError."""
+    path = _write(tmp_path, """\
+        rows = [x[0] * 2.0, x[1]]
+        z = x * 2.0
+        try:
+            n = rows.count(rows[0])
+        except ValueError:
+            z = x + 1.0
+    """)
+    assert_exact_at(path, POINTS)
+
+
+def test_an_array_found_by_identity_in_a_list_is_not_compared(tmp_path):
+    """`x in [x]`: the item is the needle itself, so Python answers True with no comparison
+    (nothing billed, no truth of an array asked); it was left unpriced."""
+    path = _write(tmp_path, """\
+        z = x * 2.0 if x in [x] else x @ x
+    """)
+    assert_exact_at(path, POINTS)

@@ -2381,9 +2381,11 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
                     return Known(plain.index(x, *[a.value for a in args[1:] if isinstance(a, Known)]))
                 del recv.items[plain.index(x)]
                 return Known(None)
+        arrays = any(v.__class__ is Array and not v.plain for v in (*args, *recv.items))
         if name in ("index", "count", "remove") and len(args) == 1 and not kwargs and (
-                isinstance(args[0], InstanceVal) or any(isinstance(i, InstanceVal) for i in recv.items)):
-            hits = dunders.positions(interp, args[0], recv.items, span, first=name != "count")
+                arrays or isinstance(args[0], InstanceVal) or any(isinstance(i, InstanceVal) for i in recv.items)):
+            hits = interp.array_positions(args[0], list(recv.items), node, first=name != "count") if arrays \
+                else dunders.positions(interp, args[0], recv.items, span, first=name != "count")
             if hits is None and name == "remove":
                 # which item goes depends on values: going on with the list as it was would count
                 # work for an item the run removed (a 'lower bound' above the run)

@@ -1331,11 +1331,20 @@ class Interpreter:
         # The test runs (and charges) at run time; python -O is not how estimators are run.
         value = self.size_truth(self.eval(node.test), node.test)
         self.check_array_truth(value, node.test)
-        if self.known_truth(value) is False:
+        fails = self.known_truth(value) is False
+        if self.known_truth(value) is None and self.try_depth:
+            # Inside a try a handler may run on it: whether it fails is a value-dependent site
+            # (the nominal path takes it to hold), as a LinAlgError of fnp.linalg is
+            span = self.node_span(node)
+            site = Site(("raise", span), (False, True), span, "exception",
+                        f"whether `assert {_source(node.test)}` fails depends on the values; the except "
+                        f"clause runs if it does", presumed=False, presumption="the assertion holds")
+            fails = self.decisions.choose(site, self.used)
+        if fails:
             if node.msg is not None:
                 self.eval(node.msg)
             raise UserRaise(self.node_span(node), "AssertionError")
-        # A value-dependent assertion is taken to hold: the estimator states it does.
+        # Outside a try a value-dependent assertion is taken to hold: the estimator states it does.
 
     def stmt_Global(self, node: ast.Global) -> None:
         if self.frame.globals_ is None:
@@ -4299,6 +4308,34 @@ class Interpreter:
             left = right
         return result
 
+    def array_positions(self, needle: Value, items: list, node, first: bool) -> Optional[list]:
+        """Where ``needle`` is among ``items`` when arrays are involved (``x in [a, b]``,
+        ``list.index/count/remove``): Python takes an item that is the needle itself, else asks
+        ``item == needle`` (billed) and that answer's truth, which numpy refuses for an array of
+        more than one element (ValueError). None when an answer depends on values."""
+        found = []
+        for k, item in enumerate(items):
+            if item is needle:
+                found.append(k)
+                if first:
+                    break
+                continue
+            if not (item.__class__ is Array or needle.__class__ is Array):
+                return None
+            result = self.compare(ast.Eq(), item, needle, node)
+            if isinstance(result, Array):
+                if result.size != 1:
+                    self.check_array_truth(result, node)
+                return None
+            truth = self.known_truth(result)
+            if truth is None:
+                return None
+            if truth:
+                found.append(k)
+                if first:
+                    break
+        return found
+
     def compare(self, op: ast.cmpop, left: Value, right: Value, node) -> Value:
         name = type(op).__name__
         if self.counter_watch is not None and not (self.counted_compares and node in self.counted_compares):
@@ -4430,6 +4467,9 @@ class Interpreter:
             items = right.items if isinstance(right, (ListVal, TupleVal)) and not getattr(right, "is_set", False) \
                 else right.value if isinstance(right, Known) and isinstance(right.value, (list, tuple)) else ()
             if items and any(v.__class__ is Array and not v.plain for v in (left, *items)):
+                hits = self.array_positions(left, list(items), node, first=True)
+                if hits is not None:
+                    return Known(bool(hits) == isinstance(op, ast.In))
                 # `m in [0.0, 1.0]`: Python asks `item == m` until one holds, and flopscope bills
                 # each comparison of its arrays: how many it asks depends on the values
                 return self.unpriced(node, "membership test", "it compares flopscope arrays with `==`, each "
