@@ -245,3 +245,67 @@ def test_an_array_found_by_identity_in_a_list_is_not_compared(tmp_path):
         z = x * 2.0 if x in [x] else x @ x
     """)
     assert_exact_at(path, POINTS)
+
+
+def test_an_array_as_a_dict_key_raises_type_error(tmp_path):
+    """`{x: 1}` hashes the key: numpy arrays define no hash (TypeError), so the handler's
+    multiply runs; the display was built with the array's identity as its key (a false exact)."""
+    path = _write(tmp_path, """\
+        z = x + 1.0
+        try:
+            table = {x: 1}
+        except TypeError:
+            z = x * 2.0
+    """)
+    assert_exact_at(path, POINTS)
+
+
+def test_stop_iteration_out_of_a_generator_body_is_a_runtime_error(tmp_path):
+    """PEP 479: `raise StopIteration` in a generator's body reaches the consumer as
+    RuntimeError; it was predicted to leave predict as StopIteration, past the handler."""
+    path = _write(tmp_path, """\
+        def rows():
+            yield x[0] * 2.0
+            raise StopIteration
+        try:
+            z = list(rows())[0]
+        except RuntimeError:
+            z = x + 1.0
+    """)
+    assert_exact_at(path, POINTS)
+
+
+def test_sum_adds_the_items_a_generator_made_before_it_raised(tmp_path):
+    """`sum(gen)` whose body raises after three items: sum adds (and flopscope bills) those
+    three before the error reaches it. The error was raised before any add: the interval's
+    upper end fell below the run."""
+    path = _write(tmp_path, """\
+        def rows():
+            for i in range(5):
+                if i == 3:
+                    raise ValueError("stop")
+                yield x[i] * 2.0
+        try:
+            z = sum(rows())
+        except ValueError:
+            z = x + 1.0
+    """)
+    assert_exact_at(path, POINTS)
+
+
+def test_reduce_calls_its_function_on_the_items_before_the_generator_raised(tmp_path):
+    """`functools.reduce(operator.add, gen)`: the adds of the items made before the body
+    raised are billed before the error; they were dropped (a false exact)."""
+    path = _write(tmp_path, """\
+        import functools, operator
+        def rows():
+            for i in range(5):
+                if i == 3:
+                    raise ValueError("stop")
+                yield x[i] * 2.0
+        try:
+            z = functools.reduce(operator.add, rows())
+        except ValueError:
+            z = x + 1.0
+    """)
+    assert_exact_at(path, POINTS)

@@ -369,13 +369,16 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return interp.unpriced(node, "exec()", problem)
         return Known(None)
     if name == "sum":
-        items = interp.iterate(args[0], node)
+        # a generator whose body raises after some items: sum adds (and bills) those first
+        items, deferred = items_then_error(interp, args[0], node)
         start = args[1] if len(args) > 1 else kwargs.get("start", Known(0))
         if items is None:
             return interp.unpriced(node, "sum()", "sums a sequence whose length is not known")
         total = start
         for item in items:
             total = interp.binop(_ADD, total, item, node)
+        if deferred:
+            raise deferred[0]
         return total
     if name == "enumerate" and args and _lazy_source(args[:1], unrun=True):
         start_v = args[1] if len(args) > 1 else kwargs.get("start", Known(0))
@@ -772,6 +775,17 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return args[1]
         raise UserRaise(span, "StopIteration")
     return Unknown("", span, f"builtin {name}")
+
+
+def items_then_error(interp, value: Value, node) -> tuple:
+    """The items of ``value`` and the errors a generator's body raised after its last one
+    (a consumer works through those items before it meets the error, as Python's does)."""
+    saved, interp._deferred_errors = interp._deferred_errors, []
+    try:
+        items = interp.iterate(value, node)
+    finally:
+        deferred, interp._deferred_errors = interp._deferred_errors, saved
+    return items, deferred
 
 
 def _zero_d_only() -> bool:
@@ -1926,14 +1940,19 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     if module in ("functools",) and name == "reduce":
         if len(args) > 1 and isinstance(args[1], PyGenerator):
             _refuse_reads_per_item(interp, args[0], args[1:2], node)
-        fn, seq = args[0], interp.iterate(args[1], node)
+        fn = args[0]
+        seq, deferred = items_then_error(interp, args[1], node)  # (the calls on the items come first)
         if seq is None:
             return Unknown("", span, "reduce over unknown")
+        if not seq and deferred:
+            raise deferred[0]
         if not seq and len(args) < 3:
             raise UserRaise(span, "TypeError: reduce() of empty iterable with no initial value")
         acc = args[2] if len(args) > 2 else seq[0]
         for item in (seq if len(args) > 2 else seq[1:]):
             acc = interp.call(fn, [acc, item], {}, span, node)
+        if deferred:
+            raise deferred[0]
         return acc
     if module in ("pathlib",) and name in ("Path", "PurePath", "PosixPath", "PurePosixPath"):
         return submission_files.make_path(args, span)

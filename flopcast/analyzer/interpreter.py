@@ -3698,6 +3698,9 @@ class Interpreter:
         if key.__class__ is InstanceVal and dunders.hash_may_charge(key):
             self.unpriced(node, "__hash__", f"{key.cls.name}.__hash__ runs here (Python hashes a dict key or set "
                           "item); what it charges and changes is not followed")
+        if key.__class__ is Array:  # numpy's arrays (a 0-d one too) define no hash
+            raise UserRaise(self.node_span(node) if node is not None else self.span,
+                            f"TypeError: unhashable type: '{dunders.array_class(key)}'")
         container = _unhashable_container(key)
         if container:  # a list or dict the program holds (parsed JSON is one)
             raise UserRaise(self.node_span(node) if node is not None else self.span,
@@ -3829,8 +3832,11 @@ class Interpreter:
             except _GeneratorPause:
                 gen.paused = True
             except UserRaise as error:
+                if error.what.split(":", 1)[0] == "StopIteration" or "StopIteration" in error.family:
+                    # PEP 479: a StopIteration out of a generator's body is a RuntimeError
+                    error = UserRaise(error.span, "RuntimeError: generator raised StopIteration")
                 if not gen.items:
-                    raise  # raised before the first item: the first consumer meets it at once
+                    raise error  # raised before the first item: the first consumer meets it at once
                 gen.error = error
             finally:
                 self.catching_memory -= 1
