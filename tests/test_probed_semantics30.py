@@ -309,3 +309,15 @@ def test_reduce_calls_its_function_on_the_items_before_the_generator_raised(tmp_
             z = x + 1.0
     """)
     assert_exact_at(path, POINTS)
+
+
+def test_a_number_in_a_flopscope_array_bills_an_equal_and_an_any(tmp_path):
+    """`0.5 in x` is numpy's `(x == 0.5).any()`: flopscope bills an `equal` and an `any` over
+    every element (for a 0-d or numpy-scalar needle too); it was left unpriced."""
+    path = _write(tmp_path, """\
+        a = 0.5 in x
+        b = x[0, 0] in x
+        c = 3 in fnp.arange(x.shape[0])
+        z = x * 2.0
+    """)
+    assert_exact_at(path, POINTS)

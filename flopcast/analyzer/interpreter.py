@@ -4326,8 +4326,12 @@ class Interpreter:
                 if first:
                     break
                 continue
-            if not (item.__class__ is Array or needle.__class__ is Array):
-                return None
+            pair = (item, needle)
+            if not any(v.__class__ is Array for v in pair) \
+                    or not all(v.__class__ is Array or isinstance(v, NumpyScalar)
+                               or isinstance(v, Known) and type(v.value) in (int, float, bool) for v in pair) \
+                    or all(v.__class__ is not Array or v.size == 1 for v in pair):
+                return None  # (one element a side: the answer's truth depends on the values)
             result = self.compare(ast.Eq(), item, needle, node)
             if isinstance(result, Array):
                 if result.size != 1:
@@ -4437,6 +4441,16 @@ class Interpreter:
                 right = chain_maps.read(self, right, node)  # `any(key in m for m in self.maps)`
             if isinstance(right, SeqIterator) and isinstance(left, Known):
                 return Known(self._iterator_holds(left, right, node) == isinstance(op, ast.In))
+            if right.__class__ is Array and not right.plain and right.ndim > 0 and not right.sym \
+                    and (isinstance(left, Known) and type(left.value) in (int, float, bool)
+                         or isinstance(left, NumpyScalar) or left.__class__ is Array and not left.plain and left.ndim == 0 and not left.sym):
+                # numpy's ndarray.__contains__ is `(a == x).any()`, whose ufuncs flopscope routes to its
+                # own and bills: an `equal` and an `any` over every element; the answer depends on values
+                equal = self.compare(ast.Eq(), right, left, node)
+                if isinstance(equal, Array) and equal.shape == right.shape and not equal.sym:
+                    found = self.price_call("any", [equal], {}, node)
+                    if isinstance(found, Array):
+                        return Unknown("bool", self.node_span(node), "membership in an array's values")
             if right.__class__ is Array and not right.plain:
                 # numpy's ndarray.__contains__ is `(a == x).any()`, whose ufuncs flopscope routes to its
                 # own and bills (an `equal` and an `any` over every element)
