@@ -321,3 +321,34 @@ def test_a_number_in_a_flopscope_array_bills_an_equal_and_an_any(tmp_path):
         z = x * 2.0
     """)
     assert_exact_at(path, POINTS)
+
+
+def test_a_bool_method_returning_an_array_raises_type_error(tmp_path):
+    """`__bool__` returning `self.a.sum() > 0` hands Python a 0-d flopscope array, not a
+    bool: TypeError, so the handler's matmul runs. It was taken for a value-dependent truth
+    (both arms cost the same: a false exact)."""
+    path = _write(tmp_path, """\
+        class Gate:
+            def __init__(self, a):
+                self.a = a
+            def __bool__(self):
+                return self.a.sum() > 0
+        try:
+            z = x * 2.0 if Gate(x) else x + 1.0
+        except TypeError:
+            z = x @ x
+    """)
+    assert_exact_at(path, POINTS)
+
+
+def test_any_of_a_list_of_arrays_asks_an_array_its_truth(tmp_path):
+    """`any([x[0], x[1]])` asks bool(x[0]): numpy's ValueError, so the handler runs; it was
+    taken for a value-dependent answer (the handler unpriced, a false exact)."""
+    path = _write(tmp_path, """\
+        z = x + 1.0
+        try:
+            hit = any([x[0], x[1]])
+        except ValueError:
+            z = x * 2.0
+    """)
+    assert_exact_at(path, POINTS)

@@ -510,6 +510,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         before = it.consumed
         items = interp.iterate(it, node)
         for i, item in enumerate(items):
+            interp.check_array_truth(item, node)  # numpy refuses the truth of an n-d array: ValueError
             truth = interp.known_truth(item)
             if truth is None and i < len(items) - 1:
                 interp.stop_path(f"{span}: where {name}() stops reading the iterator depends on values; the cost "
@@ -526,6 +527,19 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         items = interp.iterate(args[0], node)
         if items is not None and _all_known(items):
             return Known((any if name == "any" else all)(i.value for i in items))
+        for i, item in enumerate(items or ()):
+            # Python asks each item's truth in order until one decides: an n-d array's is
+            # numpy's ValueError, where it is reached
+            if isinstance(item, Array) and item.size != 1:
+                interp.check_array_truth(item, node)
+            truth = interp.known_truth(item)
+            if truth == (name == "any"):
+                return Known(truth)
+            if truth is None:
+                if any(isinstance(later, Array) and later.size != 1 for later in items[i + 1:]):
+                    return interp.unpriced(node, f"{name}()", "whether it reaches an array item, whose truth "
+                                                              "numpy refuses (ValueError), depends on values")
+                break
         return Unknown("bool", span, f"{name}() of values that depend on data")
     if name == "isinstance":
         answer = _isinstance(args[0], args[1])

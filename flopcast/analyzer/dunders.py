@@ -265,6 +265,10 @@ def instance_truth(interp, value: Value, span) -> Value:
         result = call_method(interp, value, found, [], span)
         if isinstance(result, Known) and not isinstance(result.value, bool):
             raise UserRaise(span, f"TypeError: __bool__ should return bool, returned {type(result.value).__name__}")
+        if isinstance(result, Array):  # (`return self.a.sum() > 0`): an array, even a 0-d one, is no bool
+            raise UserRaise(span, f"TypeError: __bool__ should return bool, returned {array_class(result)}")
+        if result.__class__.__name__ == "NumpyScalar":  # numpy's bool is no subclass of Python's
+            raise UserRaise(span, f"TypeError: __bool__ should return bool, returned numpy.{result.dtype}")
         return result if isinstance(result, (Known, Unknown)) else Unknown("bool", span, "__bool__ returned "
                                                                                           "something unknown")
     found = user_method(value, "__len__")
