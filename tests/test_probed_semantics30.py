@@ -352,3 +352,21 @@ def test_any_of_a_list_of_arrays_asks_an_array_its_truth(tmp_path):
             z = x * 2.0
     """)
     assert_exact_at(path, POINTS)
+
+
+def test_type_of_an_array_is_fnp_ndarray_and_the_same_class_each_time(tmp_path):
+    """`fnp.ndarray` is flopscope's FlopscopeArray: `type(x) is fnp.ndarray`, `type(x) ==
+    fnp.ndarray` and `type(x) is type(z)` hold for flopscope arrays, and a plain numpy array is
+    no `fnp.ndarray`. Each `type()` made a new class reference, so `is` was always False, `==`
+    value-dependent and isinstance of a numpy array True (false exacts)."""
+    path = _write(tmp_path, """\
+        import numpy as np
+        z = x * 1.0
+        if type(x) is type(z):
+            z = z + 1.0
+        if type(x) == fnp.ndarray and type(x) is fnp.ndarray:
+            z = z * 2.0
+        if isinstance(np.ones(3), fnp.ndarray):
+            z = z @ x
+    """)
+    assert_exact_at(path, POINTS)

@@ -722,7 +722,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if isinstance(x, InstanceVal):
             return x.cls
         if isinstance(x, Array):
-            return LibRef("numpy.ndarray" if x.plain else "flopscope.FlopscopeArray")
+            return LibRef("numpy.ndarray" if x.plain else "flopscope.SymmetricTensor" if x.sym
+                          else "flopscope.FlopscopeArray")
         # (a ChainMap's type is no builtin: `type(cm)` stays unknown)
         python_type = _CONTAINER_TYPES[type(x)].__name__ if type(x) in _CONTAINER_TYPES \
             and type(x) is not ChainMapVal and not _listed_otherwise(x) and not getattr(x, "ordered", False) else None
@@ -1572,8 +1573,8 @@ def _instance_of(obj: Value, t: Value) -> Optional[bool]:
             # a set of objects (a set or a frozenset: not told apart) or a dict's view: no list
             return None if obj.is_set and py in (set, frozenset) else False
         return _CONTAINER_TYPES.get(type(obj)) is py
-    if isinstance(t, LibRef) and t.path.endswith("FlopscopeArray"):
-        return isinstance(obj, Array) and not obj.plain
+    if isinstance(t, LibRef) and (t.path.endswith("FlopscopeArray") or t.path == "flopscope.numpy.ndarray"):
+        return isinstance(obj, Array) and not obj.plain  # (fnp.ndarray is flopscope's array class)
     if isinstance(t, LibRef) and t.path.endswith("ndarray"):
         return isinstance(obj, Array)
     if isinstance(t, LibRef) and t.path == "py:collections.ChainMap":

@@ -4403,8 +4403,15 @@ class Interpreter:
             return Known((left.name == right.name) == isinstance(op, ast.Eq))
         if isinstance(op, (ast.Eq, ast.NotEq)) and isinstance(left, Builtin) and isinstance(right, Builtin):
             return Known((left.name == right.name) == isinstance(op, ast.Eq))  # `type(n) == int`
+        if isinstance(op, (ast.Eq, ast.NotEq)) and left.__class__ is LibRef and right.__class__ is LibRef \
+                and {_class_identity(left.path), _class_identity(right.path)} & _ARRAY_CLASSES:
+            # classes compare by identity (`type(x) == fnp.ndarray`)
+            same = _class_identity(left.path) == _class_identity(right.path)
+            return Known(same == isinstance(op, ast.Eq))
         if isinstance(op, (ast.Is, ast.IsNot)):
             same = left is right or (isinstance(left, Known) and isinstance(right, Known) and left.value is right.value) \
+                or (left.__class__ is LibRef and right.__class__ is LibRef
+                    and _class_identity(left.path) == _class_identity(right.path)) \
                 or (isinstance(left, Builtin) and isinstance(right, Builtin) and left.name == right.name) \
                 or (isinstance(left, DTypeRef) and isinstance(right, DTypeRef) and left.name == right.name
                     and left.instance == right.instance)  # numpy's scalar types and builtin dtypes are singletons
@@ -4992,7 +4999,8 @@ class Interpreter:
 
     def get_attr(self, obj: Value, name: str, span: Span, quiet: bool = False, node=None) -> Value:
         if name == "__name__" and (isinstance(obj, Builtin) or isinstance(obj, LibRef)
-                                   and obj.path in ("flopscope.FlopscopeArray", "numpy.ndarray")):
+                                   and obj.path in ("flopscope.FlopscopeArray", "numpy.ndarray",
+                                                    "flopscope.SymmetricTensor")):
             return Known(obj.name if isinstance(obj, Builtin) else obj.path.rsplit(".", 1)[1])  # `type(x).__name__`
         if isinstance(obj, Array):
             if name == "T":
@@ -6932,6 +6940,19 @@ _RAW_NUMPY_SCALAR_FUNCS = frozenset({
     "sqrt", "exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "tan", "tanh", "sinh", "cosh",
     "arcsin", "arccos", "arctan", "arctan2", "hypot", "power", "abs", "absolute", "fabs", "floor", "ceil",
     "maximum", "minimum", "fmax", "fmin", "square", "reciprocal", "sign", "erf", "float64"})
+
+
+#: LibRef paths that name one library class (`fnp.ndarray` is flopscope's FlopscopeArray)
+_CLASS_ALIASES = {"flopscope.numpy.ndarray": "flopscope.FlopscopeArray", "rawnumpy.ndarray": "numpy.ndarray"}
+
+
+#: the array classes type() of an array gives
+_ARRAY_CLASSES = frozenset({"flopscope.FlopscopeArray", "flopscope.SymmetricTensor", "numpy.ndarray"})
+
+
+def _class_identity(path: str) -> str:
+    """The one name of the library object a LibRef path reaches (``type(x) is fnp.ndarray``)."""
+    return _CLASS_ALIASES.get(path, path)
 
 
 def lib_attr(ref: LibRef, name: str) -> Value:
