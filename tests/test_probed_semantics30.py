@@ -370,3 +370,15 @@ def test_type_of_an_array_is_fnp_ndarray_and_the_same_class_each_time(tmp_path):
             z = z @ x
     """)
     assert_exact_at(path, POINTS)
+
+
+def test_math_fsum_of_zero_d_arrays_is_a_float_of_unknown_value(tmp_path):
+    """`math.fsum([row sums])` takes each 0-d array's float() (unbilled) and returns a Python
+    float; it was refused as a call that may change the program's objects, and the rest of
+    predict went uncounted."""
+    path = _write(tmp_path, """\
+        import math
+        total = math.fsum([x[i].sum() for i in range(3)])
+        z = x * total
+    """)
+    assert_exact_at(path, POINTS)

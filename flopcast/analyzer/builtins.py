@@ -1783,7 +1783,10 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
             items = interp.iterate(args[0], node)
             if items is not None and items and all(
                     isinstance(i, Known) and type(i.value) in (int, float, bool)
-                    or isinstance(i, Unknown) and i.kind in ("int", "float", "bool") for i in items):
+                    or isinstance(i, Unknown) and i.kind in ("int", "float", "bool")
+                    # a 0-d array or numpy scalar of real numbers: Python takes its float(), unbilled
+                    or isinstance(i, (Array, NumpyScalar)) and (not isinstance(i, Array) or i.ndim == 0)
+                    and i.dtype is not None and dtypes.kind(i.dtype) in "biuf" for i in items):
                 # a float sum of numbers read from data: a Python float of unknown value
                 return _unknown_from(items, "float", span, f"{module}.{name}() of numbers read from data")
     if module == "math" and name in _MATH:
