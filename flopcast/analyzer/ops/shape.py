@@ -675,6 +675,28 @@ def _split(ctx, args, kwargs, op=None):
     if not -x.ndim <= axis < x.ndim:
         raise OpError(f"{op} axis out of range")
     axis %= x.ndim
+    parts = _split_parts(op, x, how, axis)
+    ctx.charge(op, x.size, x.dtype, x.dtype_origin)
+    return parts
+
+
+@handler("hsplit", "vsplit", "dsplit")
+def _split_along(ctx, args, kwargs, op=None):
+    """``split`` along axis 1 (axis 0 of a vector), 0 or 2; flopscope records the call and
+    bills nothing."""
+    x = to_array(ctx, args[0])
+    if kwargs or len(args) != 2 or x.sym:
+        raise OpError(f"{op} with keywords or of a symmetric array is not modelled")
+    need = {"hsplit": 1, "vsplit": 2, "dsplit": 3}[op]
+    if x.ndim < need:
+        raise OpRaises("ValueError", f"{op} only works on arrays of {need} or more dimensions")
+    axis = {"vsplit": 0, "dsplit": 2}.get(op, 1 if x.ndim > 1 else 0)
+    parts = _split_parts("split", x, args[1], axis)
+    ctx.charge(op, 0, x.dtype, x.dtype_origin, measured=True)
+    return parts
+
+
+def _split_parts(op: str, x: Array, how, axis: int) -> ListVal:
     length = x.shape[axis]
     cuts = _plain(how)
     if isinstance(cuts, int) and not isinstance(cuts, bool):
@@ -689,7 +711,6 @@ def _split(ctx, args, kwargs, op=None):
         sizes = [len(range(length)[slice(a, b)]) for a, b in zip(bounds, bounds[1:])]
     else:
         raise OpError(f"{op} sections that are not known integers are not modelled")
-    ctx.charge(op, x.size, x.dtype, x.dtype_origin)
     return ListVal([Array(x.shape[:axis] + (n,) + x.shape[axis + 1:], x.dtype, dtype_origin=x.dtype_origin)
                     for n in sizes])
 
