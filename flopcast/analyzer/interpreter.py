@@ -43,6 +43,7 @@ from flopcast.analyzer.import_hooks import ImportHooks
 from flopcast.analyzer.loop_syntax import (BUDGET_WORDS, PURE_BUILTINS, assigned_names, caught_names, exit_ifs,
                                            loop_relevance, mentions_budget)
 from flopcast.analyzer.ops import OpError, OpRaises
+from flopcast.analyzer.ops.registry import FloatErrorsRaise
 from flopcast.analyzer.ops.methods import IN_PLACE_METHODS
 from flopcast.analyzer.program import Module, Program, absolute_import
 from flopcast.analyzer.repeats import CallMemo, SteadyLoop
@@ -564,6 +565,11 @@ class Interpreter:
         self._joinable_answers = 0
         self._later_answers = False  # a call of predict after the first consulted a site (_call_again)
         self.module_envs: dict[str, dict] = {}
+        # numpy's float error handling as np.seterr last set it (None: numpy's defaults), and,
+        # while some kind is set to "raise" or "call", (where, which): any op charged then may
+        # raise FloatingPointError, so the path ends there (emit)
+        self.float_errors: Optional[dict] = None
+        self.float_raise: Optional[tuple] = None
         self._unpriced_keys: set = set()
         self.span: Optional[Span] = None
         self.used = 0  # FLOPs charged so far on this path: what flops.current_budget() reports
@@ -1091,6 +1097,8 @@ class Interpreter:
     # ------------------------------------------------------------ charges and reports
 
     def emit(self, span, op, flops, dtype, function, origin=None, detail=""):
+        if self.float_raise is not None and self.metered:
+            self._float_op_may_raise(span, op, flops, dtype, function, origin, detail)
         if not self.metered or self.free:
             return
         flops = int(flops)
@@ -1151,6 +1159,20 @@ class Interpreter:
                         for m in self.program.modules.values() for n in ast_walk(m.tree))
             cached = _CATCHING[self.program.main.tree] = (key, found)
         return cached[1]
+
+    def _float_op_may_raise(self, span, op, flops, dtype, function, origin, detail) -> None:
+        """An op under np.seterr(...="raise"): flopscope charges it, then numpy may raise
+        FloatingPointError on its values (into a handler, or out of predict). The path ends
+        after the charge: what follows depends on whether it raised."""
+        where, which = self.float_raise
+        self.float_raise = None
+        try:
+            self.emit(span, op, flops, dtype, function, origin, detail)
+        finally:
+            self.float_raise = (where, which)
+        raise PathEnd(f"np.seterr({which}) at {where} makes float errors raise: whether this {op} raises "
+                      "FloatingPointError depends on the values, so the cost after it is not counted",
+                      span, what=f"{op} under np.seterr")
 
     def charge(self, op: str, base: int, dtype: Optional[str], origin: Optional[Span] = None,
                measured: bool = False) -> None:
@@ -5820,6 +5842,9 @@ class Interpreter:
             result = presumptions.after_op(name, args, result)
             self.raise_on_values(name, args, kwargs, result)
             return result
+        except FloatErrorsRaise as exc:
+            raise PathEnd(f"{exc}; any float op after it may raise FloatingPointError, so the cost after it "
+                          "is not counted", self.span, what=f"fnp.{name}")
         except OpError as exc:
             return self.unpriced(node, f"fnp.{name}" if node is not None else name, str(exc)) if node is not None \
                 else self._unpriced_at(self.span, f"fnp.{name}", str(exc))
@@ -6795,7 +6820,9 @@ class Interpreter:
             self.result.calls[(caller, fn.qualname)] = self.result.calls.get((caller, fn.qualname), 0) + 1
         self.call_stack.append(fn.qualname)
         try:
-            memo = None if self.decisions.per_execution else self.memo.key(fn, args, kwargs)
+            # (a recorded call's charges replayed would pass the np.seterr check in emit)
+            memo = None if self.decisions.per_execution or self.float_raise is not None \
+                else self.memo.key(fn, args, kwargs)
             if memo is None:
                 return self._call_user(fn, args, kwargs, span)
             memo_key, canon = memo

@@ -19,6 +19,13 @@ class OpError(Exception):
     """The call cannot be modelled; the interpreter reports it as unpriced with this reason."""
 
 
+class FloatErrorsRaise(OpError):
+    """numpy's float error handling is set to raise (or call a function): from here any float op
+    may raise FloatingPointError, which depends on the values. The path ends at this call (the
+    cost after it is not counted): going on would count work the run skips once an op raises
+    into a handler or out of predict."""
+
+
 class OpRaises(Exception):
     """On these known operands flopscope (or numpy under it) raises: the program's own error.
 

@@ -1,4 +1,5 @@
-"""numpy objects flopscope exports unchanged: ``finfo``, ``iinfo``, ``errstate``, ``issubdtype``.
+"""numpy objects flopscope exports unchanged: ``finfo``, ``iinfo``, ``errstate``, ``seterr``,
+``geterr``, ``issubdtype``.
 
 Its registry files them as "blacklisted", yet ``flopscope.numpy`` exports them (read from the
 installed flopscope: ``OpInventory.exported_blacklisted``); they make no flopscope record.
@@ -9,8 +10,8 @@ from __future__ import annotations
 
 from flopcast import installed
 from flopcast.analyzer.ops.operands import arg, dtype_arg
-from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
-from flopcast.analyzer.values import Array, ClassVal, DTypeRef, InstanceVal, Known, LibRef, NumpyScalar, Value
+from flopcast.analyzer.ops.registry import FloatErrorsRaise, OpError, OpRaises, handler
+from flopcast.analyzer.values import Array, ClassVal, DictVal, DTypeRef, InstanceVal, Known, LibRef, NumpyScalar, Value
 
 #: finfo's attributes that are numpy scalars of the dtype itself; the rest are Python ints
 _FINFO_SCALARS = ("eps", "epsneg", "max", "min", "tiny", "smallest_normal", "smallest_subnormal", "resolution")
@@ -18,6 +19,9 @@ _FINFO_INTS = ("bits", "precision", "iexp", "machep", "maxexp", "minexp", "negep
 #: errstate settings under which numpy only warns or stays quiet; "raise"/"call" make float
 #: errors exceptions, which depends on values
 _QUIET = ("ignore", "warn", "print", "log")
+_ERROR_KINDS = ("divide", "over", "under", "invalid")
+#: numpy's settings at start (whestbench and flopscope leave them): np.geterr()
+DEFAULT_FLOAT_ERRORS = {"divide": "warn", "over": "warn", "under": "ignore", "invalid": "warn"}
 
 
 def _exported(name: str) -> None:
@@ -76,8 +80,58 @@ def _errstate(ctx, args, kwargs):
         if key not in ("all", "divide", "over", "under", "invalid", "call"):
             raise OpError(f"errstate() got an unexpected keyword argument {key!r}")
         if key == "call" or not (isinstance(value, Known) and value.value in _QUIET):
-            raise OpError(f"errstate({key}=...) can make float errors raise, which depends on values")
+            # inside the `with` (or the function it decorates) any float op may raise: the path
+            # ends here, in a try statement or not (a raise out of predict stops the run too)
+            raise FloatErrorsRaise(f"errstate({key}=...) can make float errors raise, which depends on values")
     return Known(None)  # a `with` over it only runs its body
+
+
+def _settings(ctx) -> dict:
+    return getattr(ctx, "float_errors", None) or dict(DEFAULT_FLOAT_ERRORS)
+
+
+@handler("geterr")
+def _geterr(ctx, args, kwargs):
+    _exported("geterr")
+    if args or kwargs:
+        raise OpRaises("TypeError", "geterr() takes 0 positional arguments")
+    return DictVal({k: Known(v) for k, v in _settings(ctx).items()})
+
+
+@handler("seterr")
+def _seterr(ctx, args, kwargs):
+    """``np.seterr(...)``/``fnp.seterr(...)``: numpy's float error handling for the rest of the
+    process (a setting made at import or in setup() holds in predict). The old settings are
+    returned (``np.seterr(**old)`` restores them). Once any kind is set to "raise" or "call",
+    any float op after it may raise FloatingPointError: the interpreter ends the path at the
+    next op charged (Interpreter.float_raise)."""
+    _exported("seterr")
+    names = ("all", *_ERROR_KINDS)
+    if len(args) > len(names):
+        raise OpError("seterr() with more than five positional arguments is not modelled")
+    given = {}
+    for i, name in enumerate(names):
+        value = arg(args, kwargs, i, name)
+        if value is None or isinstance(value, Known) and value.value is None:
+            continue
+        if not (isinstance(value, Known) and isinstance(value.value, str)):
+            raise OpError(f"seterr({name}=...) of a setting not known statically")
+        if value.value not in (*_QUIET, "raise", "call"):
+            raise OpError(f"seterr({name}={value.value!r}) is refused by numpy (not modelled)")
+        given[name] = value.value
+    unexpected = [k for k in kwargs if k not in names]
+    if unexpected:
+        raise OpRaises("TypeError", f"seterr() got an unexpected keyword argument {unexpected[0]!r}")
+    old = _settings(ctx)
+    new = dict(old)
+    if "all" in given:
+        new.update({k: given["all"] for k in _ERROR_KINDS})
+    new.update({k: v for k, v in given.items() if k != "all"})
+    ctx.float_errors = new
+    ctx.note(ctx.span, "np.seterr(...) sets numpy's float error handling for the rest of the process")
+    raising = sorted(k for k, v in new.items() if v not in _QUIET)
+    ctx.float_raise = (ctx.span, ", ".join(f"{k}={new[k]!r}" for k in raising)) if raising else None
+    return DictVal({k: Known(v) for k, v in old.items()})
 
 
 @handler("issubdtype")
