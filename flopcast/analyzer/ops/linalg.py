@@ -233,24 +233,40 @@ def _matrix(ctx, v: Value, what: str) -> Array:
 #: the options (positional order, then keywords) of each, as flopscope's signatures give them
 _SVD_FAMILY_OPTIONS = {"pinv": ("rcond", "hermitian", "rtol"), "svdvals": (), "cond": ("p",),
                        "matrix_rank": ("tol", "hermitian", "rtol")}
+#: keyword-only options
+_SVD_FAMILY_KEYWORDS = {"svdvals": ("k",)}
 
 
 @handler("linalg.pinv", "linalg.svdvals", "linalg.cond", "linalg.matrix_rank")
 def _svd_family(ctx, args, kwargs, op=None):
-    a = _matrix(ctx, args[0], op)
+    """A matrix or a stack of them (``a.shape[:-2]``): flopscope charges each matrix's price
+    times the number of matrices (``_batch_size``), nothing when a matrix is empty."""
+    a = to_array(ctx, args[0])
+    if a.ndim < 2:
+        raise OpError(f"{op} of a vector or a scalar is not modelled")
     fn = op.split(".")[1]
     # the tolerances and `hermitian` leave the price alone when they are plain numbers (a
     # matrix_rank tolerance array would add a comparison per pair); cond's `p` picks its cost
     names = _SVD_FAMILY_OPTIONS[fn]
+    keywords = _SVD_FAMILY_KEYWORDS.get(fn, ())
     options = dict(zip(names, args[1:]), **kwargs)
-    if len(args) - 1 > len(names) or set(options) - set(names) or not all(
+    if len(args) - 1 > len(names) or set(options) - set(names) - set(keywords) or not all(
             isinstance(v, Known) and (v.value is None or isinstance(v.value, (int, float, str))) for v in options.values()):
         raise OpError(f"{op} with these arguments is not modelled")
-    m, n = a.shape
+    m, n = a.shape[-2:]
+    batch = _batch(a)
     extra = {"p": options["p"].value} if "p" in options else {}
+    k = min(m, n)
+    if fn == "svdvals" and options.get("k", Known(None)).value is not None:
+        k = options["k"].value
+        if type(k) is not int:
+            raise OpError("svdvals with a k that is not an int is not modelled")
+        if min(m, n) > 0 and not 1 <= k <= min(m, n):
+            raise OpRaises("ValueError", f"k must satisfy 1 <= k <= min(m, n) = {min(m, n)}, got k={k}")
+        extra = {"k": k}
     base = pricing.accounting(f"{fn}_cost", m, n, **extra)
     dt = _linalg_dtype(a)
-    ctx.charge(op, 0 if _zero_dim(a) else base, dt, a.dtype_origin)
+    ctx.charge(op, 0 if _zero_dim(a) else base * batch, dt, a.dtype_origin)
     if fn == "cond" and _zero_dim(a):
         raise OpRaises("LinAlgError", "cond is not defined on empty arrays")
     if fn == "cond" and options.get("p", Known(None)).value not in (None, 2, -2):
@@ -259,13 +275,14 @@ def _svd_family(ctx, args, kwargs, op=None):
             raise OpRaises("ValueError", "Invalid norm order for matrices.")
     if fn in ("pinv", "matrix_rank") and "hermitian" in options and options["hermitian"].value:
         _square_or_raise(a)  # through numpy's hermitian SVD (an eigh) or eigvalsh
+    stack = a.shape[:-2]
     if fn == "pinv":
-        return Array((n, m), dt)
+        return Array((*stack, n, m), dt)
     if fn == "svdvals":
-        return Array((min(m, n),), dt)
+        return Array((*stack, k), dt)
     if fn == "matrix_rank":
-        return NumpyScalar("int64")
-    return NumpyScalar(dt, a.dtype_origin if dt == a.dtype else None)
+        return Array(stack, "int64") if stack else NumpyScalar("int64")
+    return Array(stack, dt) if stack else NumpyScalar(dt, a.dtype_origin if dt == a.dtype else None)
 
 
 @handler("linalg.lstsq")
