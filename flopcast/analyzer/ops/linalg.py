@@ -11,7 +11,7 @@ import math
 
 from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
-from flopcast.analyzer.ops.operands import _sequence, arg, as_numpy_scalar, broadcast, known_int, origin_of, to_array
+from flopcast.analyzer.ops.operands import _sequence, arg, as_numpy_scalar, broadcast, dtype_arg, known_int, origin_of, to_array
 from flopcast.analyzer.ops.reductions import _axes
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
 from flopcast.analyzer.values import Array, Known, NumpyScalar, TupleVal, Unknown, Value
@@ -305,9 +305,12 @@ def _lstsq(ctx, args, kwargs):
 
 @handler("linalg.matrix_power")
 def _matrix_power(ctx, args, kwargs):
-    a = _matrix(ctx, args[0], "matrix_power")
+    a = to_array(ctx, args[0])
+    if a.ndim < 2:
+        raise OpError("matrix_power of a vector or a scalar is not modelled")
     p = known_int(arg(args, kwargs, 1, "n"), "matrix_power exponent")
-    base = pricing.accounting("matrix_power_cost", a.shape[-1], p)
+    # a stack of matrices: each one's price (flopscope's _batch_size)
+    base = pricing.accounting("matrix_power_cost", a.shape[-1], p) * _batch(a)
     # a negative exponent inverts first (LAPACK: an integer matrix runs, and comes out, in float64)
     dt = _linalg_dtype(a) if p < 0 else a.dtype
     ctx.charge("linalg.matrix_power", 0 if _zero_dim(a) else base, dt, a.dtype_origin)
@@ -400,9 +403,32 @@ def _vector_norm(ctx, a: Array, ord_, axis_v: Value, keepdims_v: Value, dt: str)
 
 @handler("linalg.trace")
 def _linalg_trace(ctx, args, kwargs):
-    a = _matrix(ctx, args[0], "linalg.trace")
-    if len(args) > 1 or kwargs:
-        raise OpError("linalg.trace with offset/dtype is not modelled")
-    base = pricing.accounting("trace_cost", min(a.shape))
-    ctx.charge("linalg.trace", 0 if _zero_dim(a) else base, a.dtype, a.dtype_origin)
-    return NumpyScalar(a.dtype, a.dtype_origin)
+    """numpy 2's ``linalg.trace(x, /, *, offset=0, dtype=None)``: the diagonal of the last two
+    axes summed, for each matrix of a stack. flopscope bills it as the sum it is: in numpy's
+    accumulator (an int32 matrix runs int64, at int64's rate) or the ``dtype=`` asked for, and
+    the result has that dtype."""
+    a = to_array(ctx, args[0])
+    if a.ndim < 2 or len(args) > 1 or set(kwargs) - {"offset", "dtype"}:
+        raise OpError("linalg.trace of a vector, or with these arguments, is not modelled")
+    offset = known_int(kwargs.get("offset", Known(0)), "linalg.trace offset")
+    explicit = dtype_arg(kwargs["dtype"]) if "dtype" in kwargs and not (
+        isinstance(kwargs["dtype"], Known) and kwargs["dtype"].value is None) else None
+    if "dtype" in kwargs and explicit is None and not (isinstance(kwargs["dtype"], Known)
+                                                       and kwargs["dtype"].value is None):
+        raise OpError("linalg.trace with a dtype not known statically is not modelled")
+    rows, cols = a.shape[-2:]
+    n = min(rows, cols)
+    if offset > 0:
+        n = min(n, cols - offset)
+    elif offset < 0:
+        n = min(n, rows + offset)
+    n = max(n, 0)
+    dt = explicit or dtypes.reduction_accumulator("sum", a.dtype)
+    if dtypes.kind(dt) not in "biufc":
+        raise OpError("linalg.trace into a non-numeric dtype is not modelled")
+    base = 0 if _zero_dim(a) else pricing.accounting("trace_cost", n) * _batch(a)
+    ctx.charge("linalg.trace", base, dt, origin_of([a], dt))
+    stack = a.shape[:-2]
+    if stack:
+        return Array(stack, dt, dtype_origin=origin_of([a], dt))
+    return NumpyScalar(dt, origin_of([a], dt))
