@@ -219,12 +219,6 @@ def polynomial(function: str, *args) -> int:
     return _cost_function("_polynomial", function, list(args), list(args))
 
 
-def vector_norm_base(shape: tuple[int, ...], ord_) -> int:
-    """flopscope's unweighted vector_norm cost of the reduced axes' shape (its wrapper scales it
-    by the number of groups before weighting: accounting's weighted price would truncate first)."""
-    return _cost_function("numpy.linalg._properties", "vector_norm_cost", [tuple(shape), ord_], [list(shape), ord_])
-
-
 def pointwise(function: str, *shapes_and_args) -> int:
     """``flopscope._pointwise.<function>(...)`` for a cost function that reads only its
     arrays' shapes (``_trapezoid_cost``): each shape is handed as a read-only broadcast array

@@ -346,59 +346,60 @@ def _multi_dot(ctx, args, kwargs):
 
 @handler("linalg.vector_norm", "linalg.matrix_norm")
 def _vector_matrix_norm(ctx, args, kwargs, op=None):
+    """``vector_norm(x, ord=2, axis=None, keepdims=False)``: flopscope's vector_norm_cost of one
+    group (the axes normed; all of them for None) times the number of groups (none for an
+    empty array). ``matrix_norm(x, ord="fro", keepdims=False)``: each matrix of a stack (the
+    last two axes), nothing for an empty one."""
     a = to_array(ctx, args[0])
     fn = op.split(".")[1]
-    if fn == "matrix_norm" and (len(args) > 1 or any(k != "ord" for k in kwargs)):
-        raise OpError(f"{op} with keepdims is not modelled")
-    if len(args) > 4 or set(kwargs) - {"ord", "axis", "keepdims"}:
+    names = ("ord", "axis", "keepdims") if fn == "vector_norm" else ("ord", "keepdims")
+    options = dict(zip(names, args[1:]), **kwargs)
+    if len(args) - 1 > len(names) or set(options) - set(names):
         raise OpError(f"{op} with these arguments is not modelled")
-    ord_v = arg(args, kwargs, 1, "ord", None)
-    ord_ = None if ord_v is None else ord_v.value if isinstance(ord_v, Known) else OpError
-    if ord_ is OpError:
-        raise OpError(f"{op} ord= is not known statically")
-    if fn == "matrix_norm" and a.ndim != 2:
-        raise OpError("batched matrix_norm is not modelled")
+    ord_v = options.get("ord", Known(2 if fn == "vector_norm" else "fro"))
+    keepdims = options.get("keepdims", Known(False))
+    if not isinstance(ord_v, Known) or not isinstance(keepdims, Known) or not isinstance(keepdims.value, bool):
+        raise OpError(f"{op} ord=/keepdims= not known statically")
+    order = ord_v.value
+    if isinstance(order, bool) or not (order is None or isinstance(order, (int, float, str))):
+        raise OpError(f"{op} with this ord is not modelled")
     dt = _linalg_dtype(a)
+    real = {"complex64": "float32", "complex128": "float64", "clongdouble": "longdouble"}.get(dt, dt)
     if fn == "matrix_norm":
-        base = pricing.accounting(f"{fn}_cost", list(a.shape), ord=ord_)
+        if a.ndim < 2 or order not in ("fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf):
+            raise OpError("matrix_norm of a vector, or with this ord, is not modelled")
+        base = 0 if _zero_dim(a) else pricing.accounting("matrix_norm_cost", list(a.shape), ord=order) * _batch(a)
         ctx.charge(op, base, dt, a.dtype_origin)
-        return NumpyScalar(dt, a.dtype_origin if dt == a.dtype else None)
-    return _vector_norm(ctx, a, ord_, arg(args, kwargs, 2, "axis", Known(None)),
-                        arg(args, kwargs, 3, "keepdims", Known(False)), dt)
-
-
-def _vector_norm(ctx, a: Array, ord_, axis_v: Value, keepdims_v: Value, dt: str) -> Value:
-    """flopscope's vector_norm: its cost of the reduced axes' shape, once per group of the
-    others (the whole array one group when ``axis`` is None), read before numpy checks the axes."""
-    if not (isinstance(axis_v, Known) and (axis_v.value is None or type(axis_v.value) is int or (
-            type(axis_v.value) is tuple and all(type(i) is int for i in axis_v.value)))):
-        raise OpError("linalg.vector_norm axis= is not a known int or tuple of ints")
-    if not (isinstance(keepdims_v, Known) and type(keepdims_v.value) is bool):
-        raise OpError("linalg.vector_norm keepdims= is not a known bool")
-    axis = axis_v.value
-    picked = None if axis is None else (axis,) if type(axis) is int else axis
-    if picked is None:
+        stack = a.shape[:-2]
+        shape = (*stack, 1, 1) if keepdims.value else stack
+        return as_numpy_scalar(Array(shape, real))
+    if isinstance(order, str):
+        raise OpError("vector_norm with a text ord is not modelled")
+    axis = options.get("axis")
+    if axis is None or isinstance(axis, Known) and axis.value is None:
+        axes = tuple(range(a.ndim))
         effective = a.shape
     else:
-        if any(not -a.ndim <= i < a.ndim for i in picked):
-            raise OpRaises("IndexError", "tuple index out of range")  # flopscope's `x.shape[axis]`
-        effective = tuple(a.shape[i] for i in picked)
-    numel = 1
+        named = axis.value if isinstance(axis, Known) else None
+        if any(type(i) is int and not -a.ndim <= i < a.ndim for i in (
+                (named,) if type(named) is int else named if isinstance(named, tuple) else ())):
+            raise OpRaises("IndexError", "tuple index out of range")  # flopscope's `x.shape[axis]`, first
+        axes = _axes(axis, a.ndim)
+        given = axis.value if isinstance(axis, Known) else getattr(axis, "items", ())
+        if isinstance(given, (tuple, list)) and len(given) != len(axes):
+            raise OpError("vector_norm over an axis given twice is not modelled (numpy raises after the charge)")
+        effective = tuple(a.shape[i] for i in axes)
+    group = 1
     for extent in effective:
-        numel *= extent
-    groups = a.size // numel if numel else 0
-    ctx.charge("linalg.vector_norm", pricing.vector_norm_base(effective, ord_) * groups, dt, a.dtype_origin)
-    reduced = range(a.ndim) if picked is None else sorted(i % a.ndim for i in picked)
-    if len(set(reduced)) != len(reduced):
-        raise OpRaises("ValueError", "duplicate value in 'axis'")
-    if keepdims_v.value:
-        shape = tuple(1 if i in reduced else e for i, e in enumerate(a.shape))
+        group *= extent
+    groups = a.size // group if group else 0
+    base = pricing.accounting("vector_norm_cost", tuple(effective), ord=order) * max(groups, 0)
+    ctx.charge(op, base, dt, a.dtype_origin)
+    if keepdims.value:
+        shape = tuple(1 if i in axes else e for i, e in enumerate(a.shape))
     else:
-        shape = tuple(e for i, e in enumerate(a.shape) if i not in reduced)
-    origin = a.dtype_origin if dt == a.dtype else None
-    if not shape and not keepdims_v.value:
-        return NumpyScalar(dt, origin)
-    return Array(shape, dt, dtype_origin=origin)
+        shape = tuple(e for i, e in enumerate(a.shape) if i not in axes)
+    return as_numpy_scalar(Array(shape, real))
 
 
 @handler("linalg.trace")
