@@ -1134,6 +1134,35 @@ CORPUS = {
               "np.array of Python-computed costs is read as data, `names[i] for i in order[:fit]` is unpriced "
               "and the stages after it are not counted (a lower bound around the run)",
     ),
+    "plan_registry": Entry(
+        points=(
+            (8, 2, 30_000, "exact"),         # diagonal only: no full layer fits the sqrt cap
+            (16, 3, 10**5, "exact"),
+            (32, 2, 10**6, "exact"),
+            (8, 2, 10**5, "guarded"),        # full, full + bisected samples through the kernel ladder
+            (16, 2, 10**6, "guarded"),       #   (chol -> eigh -> diag registry, slogdet-checked whitening)
+            (16, 4, 3 * 10**6, "guarded"),
+        ),
+        # a package (plankit/ with relative imports), dataclass configs (default_factory,
+        # __post_init__, @property), decorator-filled registries, functools.partial/reduce,
+        # an lru_cache'd recursive cost model bisected over sample counts
+        guards=("return fnp.linalg.cholesky(c + jitter * fnp.eye(n))", "vals, vecs = fnp.linalg.eigh(c)",
+                "if not bool(fnp.all(fnp.isfinite(r))):", "if float(sign) <= 0.0:",
+                "return float(clamp(math.exp(per_dim), 0.25, 4.0)) if math.isfinite(per_dim) else 1.0"),
+    ),
+    "logspace_ladder": Entry(
+        points=(
+            (8, 2, 1000, "guarded"),         # the clipped rung only
+            (8, 2, 3000, "guarded"),         # paths rung (frexp/ldexp mantissas, hand-written logsumexp)
+            (8, 2, 10**5, "guarded"),        # logmom rung + log-space calibration (running logaddexp)
+            (16, 3, 10**6, "guarded"),
+            (32, 4, 10**6, "guarded"),
+        ),
+        # np.seterr quieted for the call and restored from what it handed back (finally),
+        # fnp.errstate blocks, nan_to_num/clip/where masks, isfinite nets raising into the ladder
+        guards=("if not bool(fnp.all(fnp.isfinite(arr))):", "if peak == 0.0:", "if peak > RESCALE_AT:",
+                "if not bool(fnp.all(fnp.isfinite(out))):", "if not bool(fnp.all(fnp.isfinite(ratio))):"),
+    ),
 }
 
 
