@@ -56,7 +56,8 @@ def _sort(ctx, args, kwargs, op=None):
     per = n * math.ceil(math.log2(n)) if n > 1 else 0
     ctx.charge(op, max(slices * per, 1), x.dtype, x.dtype_origin)
     if op == "sort":
-        return Array(shape, x.dtype)
+        # the same elements, reordered: an index array sorted keeps its bounds (a bincount of it)
+        return Array(shape, x.dtype, vrange=x.vrange)
     return Array(shape, "int64", vrange=(0, max(n - 1, 0)))
 
 
@@ -133,7 +134,7 @@ def _partition(ctx, args, kwargs, op=None):
     if n is not None:
         _check_kth_in_bounds(given, n)
     if op == "partition":
-        return Array(shape, x.dtype)
+        return Array(shape, x.dtype, vrange=x.vrange)  # the same elements, reordered
     n = n if n is not None else 1
     return Array(shape, "int64", vrange=(0, max(n - 1, 0)))
 
