@@ -1163,6 +1163,25 @@ CORPUS = {
         guards=("if not bool(fnp.all(fnp.isfinite(arr))):", "if peak == 0.0:", "if peak > RESCALE_AT:",
                 "if not bool(fnp.all(fnp.isfinite(out))):", "if not bool(fnp.all(fnp.isfinite(ratio))):"),
     ),
+    "active_threshold": Entry(
+        points=(
+            (8, 2, 10_000, "interval"),      # active blocks from the energy cut, Newton-Schulz roots
+            (8, 3, 15_000, "interval"),
+            (16, 2, 30_000, "interval"),     # + unique-pooled variances between layers
+            (16, 2, 60_000, "interval"),     # + the sampled refresh of the largest means (cumsum share)
+            (32, 2, 60_000, "exact"),        # no block fits: diagonal steps only
+        ),
+        # argpartition/argsort/searchsorted/cumsum thresholds, where-masks, isin, bincount of
+        # sorted indices and of unique's inverse, np.add.at bookkeeping, capped data-dependent whiles.
+        # not points: 8x2 at 1e5, 16x3 at 1e6 and 32x2 at 1e6 pass the path limit ("too many
+        # value-dependent paths"): lower bounds around the runs
+        guards=("if not math.isfinite(norm) or norm == 0.0:",),
+        data_sites=("k = int(fnp.searchsorted(cum, ENERGY * total)) + 1",
+                    "while k > MIN_ACTIVE and not lb.fits(k) and steps < SHRINK_STEPS:",
+                    "while resid > tol and it < max_iter:",
+                    "_, inverse, counts = fnp.unique(q, return_inverse=True, return_counts=True)",
+                    "picked = order[fnp.nonzero(keep)[0]]"),
+    ),
 }
 
 
