@@ -1182,6 +1182,23 @@ CORPUS = {
                     "_, inverse, counts = fnp.unique(q, return_inverse=True, return_counts=True)",
                     "picked = order[fnp.nonzero(keep)[0]]"),
     ),
+    "block_head": Entry(
+        points=(
+            (8, 2, 10_000, "exact"),         # no block fits: the diagonal pass
+            (16, 2, 10**5, "exact"),
+            (8, 2, 10**5, "guarded"),        # blocks of 4 (max_block, a 0-d member of head.npz), refit
+            (16, 3, 10**6, "guarded"),       # blocks of 8
+            (32, 2, 10**6, "guarded"),       # blocks of 16
+            (32, 3, 3 * 10**6, "guarded"),
+        ),
+        # a package (solvers/ with relative imports), a BlockPlan dataclass, (B, bs, bs) stacks:
+        # einsum 'ibic->ibc' of a 4-d reshape, a three-operand einsum with optimize=, batched
+        # cholesky -> eigh -> diagonal, slogdet/svdvals/pinv(hermitian)/matrix_norm/trace features,
+        # @ on stacks, an lstsq ridge refit with a QR fallback
+        guards=("return fnp.linalg.cholesky(blocks + JITTER * eye), \"chol\"",
+                "vals, vecs = fnp.linalg.eigh(blocks)",
+                "coef, _, rank, _ = fnp.linalg.lstsq(aug, rhs, rcond=None)"),
+    ),
 }
 
 
