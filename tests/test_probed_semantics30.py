@@ -399,3 +399,21 @@ def test_hsplit_vsplit_and_dsplit_are_splits_along_their_axes(tmp_path):
             z = z + 1.0
     """)
     assert_exact_at(path, POINTS)
+
+
+@pytest.mark.parametrize("call", ["fnp.broadcast_to(x, (x.shape[0],))", "fnp.broadcast_to(x[:, :1], (2, 3))",
+                                  "fnp.tile(x, -1)", "fnp.tile(x, (2, -1))"])
+def test_broadcast_to_and_tile_refuse_what_numpy_refuses(tmp_path, call):
+    """broadcast_to goes one way (the array's extents must be the target's or 1, and it may
+    not lose dimensions) and tile takes no negative repetition: numpy raises ValueError, so the
+    handler runs. The mutual broadcast check and the missing sign check priced the call and the
+    matmul after it (false exacts)."""
+    path = _write(tmp_path, """\
+        z = x * 1.0
+        try:
+            r = CALL
+            z = z @ x
+        except ValueError:
+            z = z + 2.0
+    """.replace("CALL", call))
+    assert_exact_at(path, POINTS)

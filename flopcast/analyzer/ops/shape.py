@@ -522,7 +522,17 @@ def _broadcast_to(ctx, args, kwargs):
     shape = known_shape(arg(args, kwargs, 1, "shape"))
     if x.sym:
         raise OpError("broadcast_to of a symmetric tensor is not modelled")
-    broadcast(x.shape, shape)
+    if any(d < 0 for d in shape):
+        raise OpRaises("ValueError", "all elements of broadcast shape must be non-negative")
+    if len(shape) < x.ndim or any(a != b and a != 1 for a, b in zip(x.shape, shape[len(shape) - x.ndim:])):
+        # one way only: the array's extents must be the target's or 1 (flopscope records the
+        # call, at no cost, before numpy refuses it)
+        ctx.charge("broadcast_to", 0, x.dtype, measured=True)
+    if len(shape) < x.ndim:
+        raise OpRaises("ValueError", "input operand has more dimensions than allowed by the axis remapping")
+    if any(a != b and a != 1 for a, b in zip(x.shape, shape[len(shape) - x.ndim:])):
+        raise OpRaises("ValueError", f"operands could not be broadcast together with remapped shapes "
+                                     f"[original->remapped]: {x.shape} and requested shape {shape}")
     n = 1
     for d in shape:
         n *= d
@@ -537,6 +547,8 @@ def _tile(ctx, args, kwargs, op=None):
         raise OpError(f"{op} of a symmetric tensor is not modelled")
     if op == "tile":
         reps = known_shape(arg(args, kwargs, 1, "reps"), "reps")
+        if any(r < 0 for r in reps):
+            raise OpRaises("ValueError", "negative dimensions are not allowed")
         nd = max(len(reps), x.ndim)
         xs = (1,) * (nd - x.ndim) + x.shape
         rs = (1,) * (nd - len(reps)) + tuple(reps)
