@@ -417,3 +417,15 @@ def test_broadcast_to_and_tile_refuse_what_numpy_refuses(tmp_path, call):
             z = z + 2.0
     """.replace("CALL", call))
     assert_exact_at(path, POINTS)
+
+
+def test_operator_functions_of_arrays_are_their_operators(tmp_path):
+    """`operator.neg(x)` is `-x` and `operator.and_(m, n)` is `m & n`: flopscope bills the same
+    ops. They were library calls of unknown charges (unpriced)."""
+    path = _write(tmp_path, """\
+        import operator
+        m = x > 0
+        k = operator.and_(m, operator.invert(m))
+        z = operator.neg(x) + operator.pos(x) + k
+    """)
+    assert_exact_at(path, POINTS)

@@ -1936,6 +1936,17 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     if module == "operator" and name in _OPERATOR_BINOPS and len(args) == 2 and not kwargs:
         # operator.matmul(a, b) is a @ b: the same op, charged where the call is
         return interp.binop(_OPERATOR_BINOPS[name](), args[0], args[1], node)
+    if module == "operator" and name in _OPERATOR_UNARY and len(args) == 1 and not kwargs \
+            and isinstance(args[0], Array) and node is not None:
+        # operator.neg(x) is -x: the same op, charged where the call is
+        from flopcast.analyzer.ops.elementwise import UNARY_OPERATORS
+
+        opname = UNARY_OPERATORS[_OPERATOR_UNARY[name].__name__]
+        if args[0].plain:
+            from flopcast.analyzer import plain_numpy
+
+            return plain_numpy.free(interp, lambda: interp.price_op(opname, [args[0]], node))
+        return interp.price_op(opname, [args[0]], node)
     if module == "bisect" and name in ("insort", "insort_left", "insort_right") and args:
         return _insort(interp, name, args, kwargs, span, node)
     if (module, name) == ("random", "shuffle") and len(args) == 1 and not kwargs and isinstance(args[0], ListVal):
@@ -2555,7 +2566,10 @@ _PURE_ITERABLE_MATH = {("math", "fsum"), ("math", "prod"), ("statistics", "mean"
                        ("statistics", "pvariance"), ("statistics", "variance")}
 #: operator-module functions that are Python's binary operators
 _OPERATOR_BINOPS = {"add": _ast.Add, "sub": _ast.Sub, "mul": _ast.Mult, "matmul": _ast.MatMult, "truediv": _ast.Div,
-                    "floordiv": _ast.FloorDiv, "mod": _ast.Mod, "pow": _ast.Pow}
+                    "floordiv": _ast.FloorDiv, "mod": _ast.Mod, "pow": _ast.Pow, "and_": _ast.BitAnd,
+                    "or_": _ast.BitOr, "xor": _ast.BitXor, "lshift": _ast.LShift, "rshift": _ast.RShift}
+#: operator's functions of one operand that are Python's unary operators
+_OPERATOR_UNARY = {"neg": _ast.USub, "pos": _ast.UAdd, "invert": _ast.Invert, "inv": _ast.Invert}
 _ITERTOOLS = {"product", "permutations", "combinations", "combinations_with_replacement", "zip_longest",
               "chain", "chain.from_iterable", "islice", "pairwise", "repeat", "accumulate", "starmap",
               "count", "cycle", "takewhile", "dropwhile", "filterfalse", "compress", "groupby", "tee"}
