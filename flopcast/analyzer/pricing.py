@@ -71,7 +71,7 @@ class _ContractionCache:
         # Keyed by the weights too: accounting prices include them, and a custom
         # FLOPSCOPE_WEIGHTS_FILE must neither read nor overwrite the default table's cache.
         self._disk = DiskAnswers(lambda: installed.cache_dir() / (
-            f"contractions-flopscope-{installed.flopscope_version()}-{installed.weights().digest()}.json"))
+            f"contractions2-flopscope-{installed.flopscope_version()}-{installed.weights().digest()}.json"))
         self._memory: dict[str, tuple[int, Symmetry]] = {}
 
     def get(self, key: str):
@@ -126,7 +126,6 @@ def _contraction_from_flopscope(subscripts, shapes, pattern, syms) -> tuple[int,
     import numpy as np
 
     warnings.filterwarnings("ignore")
-    from flopscope import SymmetryGroup
     from flopscope._einsum import _resolve_cost_and_output_symmetry
     from flopscope._symmetry_utils import wrap_with_trusted_symmetry
 
@@ -136,11 +135,7 @@ def _contraction_from_flopscope(subscripts, shapes, pattern, syms) -> tuple[int,
         if slot not in proxies:
             proxy = np.broadcast_to(np.empty(()), shape)
             if sym:
-                groups = [SymmetryGroup.symmetric(axes=tuple(g)) for g in sym]
-                group = groups[0]
-                for extra in groups[1:]:
-                    group = group.direct_product(extra) if hasattr(group, "direct_product") else group
-                proxy = wrap_with_trusted_symmetry(proxy, group)
+                proxy = wrap_with_trusted_symmetry(proxy, _group_of(sym))
             proxies[slot] = proxy
         operands.append(proxies[slot])
     info = _resolve_cost_and_output_symmetry(subscripts, *operands)
@@ -267,10 +262,8 @@ def _group_of(sym: Symmetry):
     from flopscope import SymmetryGroup
 
     groups = [SymmetryGroup.symmetric(axes=tuple(g)) for g in sym]
-    group = groups[0]
-    for extra in groups[1:]:
-        group = group.direct_product(extra)
-    return group
+    # a classmethod: ``groups[0].direct_product(g)`` would drop the receiver and return g alone
+    return groups[0] if len(groups) == 1 else SymmetryGroup.direct_product(*groups)
 
 
 def reduction(

@@ -27,7 +27,7 @@ from flopcast.analyzer.ops.operands import (
     to_array,
 )
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
-from flopcast.analyzer.ops.symmetry import _permute_sym, meet_sym
+from flopcast.analyzer.ops.symmetry import _permute_sym, broadcast_sym, meet_sym
 from flopcast.analyzer.values import Array, Known, ListVal, TupleVal, Value, counted_extent
 
 
@@ -518,10 +518,13 @@ def _flipped_axes(op: str, x: Array, axis) -> None:
 
 @handler("broadcast_to")
 def _broadcast_to(ctx, args, kwargs):
+    """flopscope carries a tag onto the output (``transport_broadcast_to``: its
+    ``broadcast_group``), dense input or not: prepended axes of one extent form a symmetric
+    block (``broadcast_to(v, (3, 3, n))`` is symmetric in its first two axes), and a tagged
+    input keeps its blocks but the axes of extent 1 it stretches; a zero-size shape drops the
+    tag. Later pointwise ops are charged per unique element of the tag."""
     x = to_array(ctx, args[0])
     shape = known_shape(arg(args, kwargs, 1, "shape"))
-    if x.sym:
-        raise OpError("broadcast_to of a symmetric tensor is not modelled")
     if any(d < 0 for d in shape):
         raise OpRaises("ValueError", "all elements of broadcast shape must be non-negative")
     if len(shape) < x.ndim or any(a != b and a != 1 for a, b in zip(x.shape, shape[len(shape) - x.ndim:])):
@@ -536,8 +539,11 @@ def _broadcast_to(ctx, args, kwargs):
     n = 1
     for d in shape:
         n *= d
+    sym = None
+    if len(x.shape) <= len(shape) and 0 not in x.shape and 0 not in shape:
+        sym = broadcast_sym(x.sym, x.shape, tuple(shape))
     ctx.charge("broadcast_to", max(n, 1), x.dtype)
-    return Array(shape, x.dtype, dtype_origin=x.dtype_origin)
+    return Array(tuple(shape), x.dtype, sym=sym, dtype_origin=x.dtype_origin)
 
 
 @handler("tile", "repeat")
