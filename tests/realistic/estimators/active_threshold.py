@@ -52,7 +52,13 @@ def gauss_relu(mu, var):
 
 
 def energy_cut(var, cap: int) -> int:
-    """Smallest k whose largest k variances hold ENERGY of the total (at most ``cap``)."""
+    """Smallest k whose largest k variances hold ENERGY of the total (at most ``cap``).
+
+    The variances are sorted once (descending), their running sum is searched for the
+    threshold, and the answer is clamped to [MIN_ACTIVE, cap]: a layer whose energy sits in
+    a few units gets a small block, a flat layer the largest the budget allows. A zero
+    total (every unit dead) is floored so the search still returns a position.
+    """
     order = fnp.argsort(var)[::-1]
     cum = fnp.cumsum(var[order])
     total = max(float(cum[-1]), 1e-30)
