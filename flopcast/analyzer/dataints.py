@@ -98,7 +98,19 @@ def derive(u: Unknown, step: str, c) -> Optional[Unknown]:
         return None
     if step == "floordiv" and c <= 0:
         return None
-    return Unknown(u.kind, u.origin, u.reason, u.lo, u.hi, u.chain + ((step, c),), u.counts)
+    chain = u.chain + ((step, c),)
+    if step in ("add", "sub") and u.chain and u.chain[-1][0] in ("add", "sub"):
+        # `k -= 1` in a loop: one offset, not one step per iteration (each derive copies the chain)
+        last, offset = u.chain[-1]
+        total = (offset if last == "add" else -offset) + (c if step == "add" else -c)
+        chain = u.chain[:-1] + (("add", total),)
+    derived = Unknown(u.kind, u.origin, u.reason, u.lo, u.hi, chain, u.counts)
+    low, high = ends(derived)
+    if low == high and not unbounded(low):
+        # the chain is monotone and gives its two ends one value: every value read gives it
+        # (`k = max(2, k * 3 // 4)` repeated reaches 2 whatever k was read as)
+        return Known(low)
+    return derived
 
 
 def _direction(u: Unknown) -> int:

@@ -4382,6 +4382,10 @@ class Interpreter:
                 return Known(_CMP[name](left.value, right.value))
             except TypeError as exc:
                 raise UserRaise(self.node_span(node), f"TypeError: {exc}")
+        if name in _CMP and (left.__class__ is Unknown or right.__class__ is Unknown):
+            settled = _settled_by_range(name, left, right)
+            if settled is not None:
+                return settled
         if (left.__class__ is InstanceVal or right.__class__ is InstanceVal) and name in _ORDER_AND_EQ:
             left, right = plain_member(left), plain_member(right)  # `level > Level.MEAN` of an IntEnum
             if left.__class__ is InstanceVal or right.__class__ is InstanceVal:
@@ -7802,6 +7806,29 @@ def _data_int_arithmetic(name: str, left: Value, right: Value) -> Optional[Value
     if dataints.is_data_int(right) and isinstance(left, Known) and steps[1] is not None:
         return dataints.derive(right, steps[1], left.value)
     return None
+
+
+def _settled_by_range(name: str, left: Value, right: Value) -> Optional[Known]:
+    """An integer read from data compared with a known number, when every value of its range
+    answers alike (its chain is monotone, so its two ends decide): `k > 2` once `k - 1`
+    repeated has brought the range below 3. A data-dependent loop that shrinks such an integer
+    ends where the range settles its test, instead of running to the iteration cap."""
+    if dataints.is_data_int(left) and isinstance(right, Known) and type(right.value) in (int, float):
+        answers = {_CMP[name](end, right.value) for end in dataints.ends(left)}
+        ends = dataints.ends(left)
+    elif dataints.is_data_int(right) and isinstance(left, Known) and type(left.value) in (int, float):
+        answers = {_CMP[name](left.value, end) for end in dataints.ends(right)}
+        ends = dataints.ends(right)
+    else:
+        return None
+    if any(dataints.unbounded(e) for e in ends) or len(answers) != 1:
+        return None
+    if name in ("Eq", "NotEq") and ends[0] != ends[1]:
+        # equality is not monotone: both ends unequal to c say nothing of the values between
+        other = right.value if dataints.is_data_int(left) else left.value
+        if ends[0] <= other <= ends[1]:
+            return None
+    return Known(answers.pop())
 
 
 def _bounded_data_ints(left: Value, right: Value) -> bool:
