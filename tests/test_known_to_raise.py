@@ -58,6 +58,8 @@ RAISING = {
     "plain_ix_mesh_of_known_ints_out_of_the_axis": "w[np.ix_([0, n], [1])]",
     "plain_array_of_known_ints_out_of_the_axis": "w[np.array([0, n])]",
     "plain_full_out_of_the_axis": "w[np.full(2, n)]",
+    # numpy's repeat refuses a negative repetition before flopscope bills the tile
+    "tile_by_a_negative_repetition": "fnp.tile(w, (2, -1))",
     # numpy refuses p before flopscope bills the Generator's draw
     "choice_with_a_negative_probability": "fnp.random.default_rng(0).choice(3, p=[.5, .6, -.1])",
     "choice_with_probabilities_off_one": "fnp.random.default_rng(0).choice(3, p=[.5, .6, .1])",

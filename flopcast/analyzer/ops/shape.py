@@ -558,6 +558,10 @@ def _tile(ctx, args, kwargs, op=None):
         nd = max(len(reps), x.ndim)
         xs = (1,) * (nd - x.ndim) + x.shape
         rs = (1,) * (nd - len(reps)) + tuple(reps)
+        if any(r < 0 for r in rs):
+            if x.size == 0:
+                raise OpError("tile of an empty array with a negative repetition is not modelled")
+            raise OpRaises("ValueError", "negative dimensions are not allowed")  # numpy's repeat, nothing charged
         shape = tuple(a * b for a, b in zip(xs, rs))
     else:
         reps = known_int(arg(args, kwargs, 1, "repeats"), "repeats")
