@@ -84,6 +84,11 @@ RAISING = {
     "zip_of_a_plain_object": "list(zip(Plain(), [1]))",
     "comprehension_over_a_plain_object": "[x for x in Plain()]",
     "map_over_a_plain_object": "list(map(str, Plain()))",
+    # TypeError: object of type ... has no len() / enumerate's start is no integer
+    "len_of_a_plain_object": "len(Plain())",
+    "len_of_an_int": "len(3)",
+    "len_of_a_numpy_scalar": "len(fnp.float64(1.0))",
+    "enumerate_from_a_float": "list(enumerate([1], start=1.5))",
 }
 
 NOT_RAISING = {

@@ -238,8 +238,11 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if isinstance(x, Known):
             try:
                 return Known(len(x.value))
-            except TypeError:
-                pass
+            except TypeError as exc:  # `len(3)`: the program's TypeError
+                raise UserRaise(span, f"TypeError: {exc}") from None
+        wrong = not_iterable(x, "__len__")
+        if wrong is not None and isinstance(x, (InstanceVal, NumpyScalar)):
+            raise UserRaise(span, f"TypeError: object of type '{wrong}' has no len()")
         return Unknown("int", span, "len() of an unknown value")
     if name in ("min", "max"):
         keyed = kwargs.get("key") is not None and not (isinstance(kwargs["key"], Known) and kwargs["key"].value is None)
@@ -380,6 +383,12 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if deferred:
             raise deferred[0]
         return total
+    if name == "enumerate" and args:
+        start_v = args[1] if len(args) > 1 else kwargs.get("start", Known(0))
+        if isinstance(start_v, Known) and not isinstance(start_v.value, int):
+            # `enumerate(xs, start=1.5)`: Python's TypeError at the call
+            raise UserRaise(span, f"TypeError: '{type(start_v.value).__name__}' object cannot be interpreted as an "
+                                  "integer")
     if name == "enumerate" and args and _lazy_source(args[:1], unrun=True):
         start_v = args[1] if len(args) > 1 else kwargs.get("start", Known(0))
         if isinstance(start_v, Known) and isinstance(start_v.value, int):

@@ -885,10 +885,12 @@ def unhashable_instance(v: Value) -> bool:
     return False
 
 
-def not_iterable(v: Value) -> Optional[str]:
+def not_iterable(v: Value, *protocol: str) -> Optional[str]:
     """The type name Python's TypeError gives for a value known to be no iterable: a number,
     None, a numpy scalar, an instance of the user's classes none of which defines ``__iter__``
-    or ``__getitem__`` (and none of which has a library base that might); None otherwise."""
+    or ``__getitem__`` (and none of which has a library base that might); None otherwise.
+    ``protocol``: the special methods asked instead (``"__len__"``: a value with no len())."""
+    methods = protocol or ("__iter__", "__getitem__")
     if v.__class__ is Known:
         return type(v.value).__name__ if type(v.value) in (int, float, bool, complex, type(None)) else None
     if isinstance(v, NumpyScalar):
@@ -896,8 +898,7 @@ def not_iterable(v: Value) -> Optional[str]:
     if not isinstance(v, InstanceVal) or v.payload is not None:
         return None
     for c in v.cls.mro():
-        if c.node is None or c.tuple_like or "__iter__" in c.attrs or "__getitem__" in c.attrs \
-                or (c.generated and ("__iter__" in c.generated or "__getitem__" in c.generated)):
+        if c.node is None or c.tuple_like or any(m in c.attrs or c.generated and m in c.generated for m in methods):
             return None
         if any(not isinstance(b, ClassVal) and not (isinstance(b, LibRef) and b.path == "py:abc.ABC")
                and not is_plain_estimator_base(b) for b in c.bases):
