@@ -89,6 +89,12 @@ RAISING = {
     "len_of_an_int": "len(3)",
     "len_of_a_numpy_scalar": "len(fnp.float64(1.0))",
     "enumerate_from_a_float": "list(enumerate([1], start=1.5))",
+    # TypeError: no iterator / no container / not callable
+    "next_of_a_plain_object": "next(Plain())",
+    "next_of_a_list": "next([1, 2])",
+    "membership_in_a_plain_object": "3 in Plain()",
+    "a_call_of_an_array": "w(3)",
+    "a_call_of_a_numpy_scalar": "fnp.float64(1.0)(2)",
 }
 
 NOT_RAISING = {

@@ -798,6 +798,14 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if len(args) > 1:
             return args[1]
         raise UserRaise(span, "StopIteration")
+    if name == "next" and args:
+        # `next(xs)` of a list, `next(3)`, of an object whose classes define no __next__: no iterator
+        x = args[0]
+        kind = type(x.value).__name__ if x.__class__ is Known and type(x.value) in (
+            int, float, bool, complex, type(None), str, tuple, list, dict, set, frozenset, range) else \
+            {ListVal: "list", TupleVal: "tuple", DictVal: "dict"}.get(x.__class__) or not_iterable(x, "__next__")
+        if kind is not None and not (x.__class__ is ListVal and (x.is_set or x.view_of is not None)):
+            raise UserRaise(span, f"TypeError: '{kind}' object is not an iterator")
     return Unknown("", span, f"builtin {name}")
 
 

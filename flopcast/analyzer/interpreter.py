@@ -4470,6 +4470,10 @@ class Interpreter:
                 return Known(truth == isinstance(op, ast.In))
             if isinstance(right, InstanceVal) and right.payload is not None:
                 right = right.payload
+            if isinstance(right, (InstanceVal, NumpyScalar)):
+                wrong = not_iterable(right, "__contains__", "__iter__", "__getitem__")
+                if wrong is not None:  # `x in obj` of a class with none of them: Python's TypeError
+                    raise UserRaise(self.node_span(node), f"TypeError: argument of type '{wrong}' is not iterable")
             if isinstance(right, ChainMapVal):
                 right = chain_maps.read(self, right, node)  # `any(key in m for m in self.maps)`
             if isinstance(right, SeqIterator) and isinstance(left, Known):
@@ -5812,6 +5816,11 @@ class Interpreter:
         if isinstance(func, Known) and not callable(func.value) or isinstance(func, (ListVal, TupleVal, DictVal)):
             kind = type(func.value).__name__ if isinstance(func, Known) else \
                 {ListVal: "list", TupleVal: "tuple", DictVal: "dict"}[type(func)]
+            raise UserRaise(span, f"TypeError: '{kind}' object is not callable")
+        if isinstance(func, (Array, NumpyScalar)):
+            # `w(3)`, `fnp.float64(1.0)(2)`: an array or a numpy scalar is no callable
+            kind = ("numpy.ndarray" if func.plain else "FlopscopeArray") if isinstance(func, Array) \
+                else f"numpy.{func.dtype}"
             raise UserRaise(span, f"TypeError: '{kind}' object is not callable")
         if isinstance(func, Unknown):
             # A method of a value the analyzer could not compute (`x.astype(...)` on the result
