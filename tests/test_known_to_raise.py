@@ -95,6 +95,8 @@ RAISING = {
     "membership_in_a_plain_object": "3 in Plain()",
     "a_call_of_an_array": "w(3)",
     "a_call_of_a_numpy_scalar": "fnp.float64(1.0)(2)",
+    "keywords_unpacked_from_a_dict_of_ints": "dict(zip([1], [2]), **{1: 2})",
+    "a_keyword_given_twice_through_an_unpacked_dict": "dict(**{'a': 1}, a=2)",
 }
 
 NOT_RAISING = {
@@ -106,6 +108,7 @@ NOT_RAISING = {
     "choice_with_valid_known_probabilities": "fnp.random.default_rng(0).choice(3, p=[.5, .5, 0.0])",
     "legacy_choice_with_valid_known_probabilities": "fnp.random.choice(3, p=[.25, .25, .5])",
     "chain_of_lists": "list(itertools.chain([1, 2], [3]))",
+    "keywords_unpacked_from_a_dict_of_text": "dict(b=0, **{'a': 1})",
     "chain_of_ints_never_listed": "itertools.chain(1, 2)",
     "chain_from_iterable_of_ints_never_listed": "itertools.chain.from_iterable([[1], 2])",
 }

@@ -5687,11 +5687,25 @@ class Interpreter:
             if kw.arg is None:
                 d = self._unpacked_mapping(self.eval(kw.value), node)
                 if isinstance(d, DictVal):
-                    kwargs.update({str(k): v for k, v in d.items.items()})
+                    for k, v in d.items.items():
+                        key = key_value(k)
+                        if not (isinstance(key, Known) and isinstance(key.value, str)):
+                            if isinstance(key, Known) or isinstance(key, (TupleVal, InstanceVal)):
+                                # `f(**{1: 2})`: Python's TypeError before the call
+                                raise UserRaise(self.node_span(node), "TypeError: keywords must be strings")
+                            return self.unpriced(node, "call with **kwargs", "a key of the unpacked mapping is not known")
+                        if key.value in kwargs:
+                            raise UserRaise(self.node_span(node), f"TypeError: got multiple values for keyword "
+                                                                  f"argument '{key.value}'")
+                        kwargs[key.value] = v
                 else:
                     return self.unpriced(node, "call with **kwargs", "the unpacked mapping is not known")
             else:
-                kwargs[kw.arg] = self.eval(kw.value)
+                value = self.eval(kw.value)
+                if kw.arg in kwargs:  # `f(**{"a": 1}, a=2)` (Python refuses a repeated literal keyword itself)
+                    raise UserRaise(self.node_span(node), f"TypeError: got multiple values for keyword argument "
+                                                          f"'{kw.arg}'")
+                kwargs[kw.arg] = value
         if watch:
             made = self.call(func, args, kwargs, self.call_span(node), node)
             for a in watch:  # zip/enumerate/islice take the generator's items as they are asked
