@@ -290,6 +290,8 @@ def _sequence(v: Value) -> list[Value]:
         return list(v.items)
     if isinstance(v, Array) and v.ndim >= 1:
         return [Array(v.shape[1:], v.dtype) for _ in range(v.shape[0])]
+    if isinstance(v, Known) and type(v.value) in (tuple, list) and not v.value:
+        return []  # `()` reaches here as a constant
     raise OpError("the sequence of arrays is not known statically")
 
 

@@ -155,7 +155,14 @@ def _squeeze(ctx, args, kwargs):
 def _stack(ctx, args, kwargs, op=None):
     items = [to_array(ctx, v) for v in _sequence(arg(args, kwargs, 0, "arrays"))]
     if not items:
-        raise OpError(f"{op} of an empty sequence")
+        if len(args) + len(kwargs) != 1:
+            raise OpError(f"{op} of an empty sequence with more arguments is not modelled")
+        # flopscope bills max(0 elements, 1) = 1 FLOP (no dtype) before numpy refuses the
+        # empty join; concat (numpy 2's alias) refuses before its charge
+        if op != "concat":
+            ctx.charge({"row_stack": "vstack"}.get(op, op), 1, None, measured=True)
+        raise OpRaises("ValueError", "need at least one array to stack" if op == "stack"
+                       else "need at least one array to concatenate")
     axis_v = arg(args, kwargs, 1, "axis", Known(0))
     if not (isinstance(axis_v, Known) and (axis_v.value is None or type(axis_v.value) is int)):
         # (an axis read from data, or an array passed where the axis goes, was taken as None: flattened)
@@ -227,7 +234,7 @@ def _dstack(ctx, args, kwargs):
         raise OpError("dstack with these arguments is not modelled")
     items = [to_array(ctx, v) for v in _sequence(arg(args, kwargs, 0, "tup"))]
     if not items:
-        raise OpError("dstack of an empty sequence")
+        raise OpRaises("ValueError", "need at least one array to concatenate")  # before any charge
     cubes = [a.with_(shape=(1, 1, 1) if a.ndim == 0 else (1,) + a.shape + (1,) if a.ndim == 1
                      else a.shape + (1,) if a.ndim == 2 else a.shape, sym=None) for a in items]
     _check_joinable("concatenate", cubes, 2)

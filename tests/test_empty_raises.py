@@ -1,0 +1,56 @@
+"""Calls numpy refuses on an empty input are the program's raise, charged as flopscope charges
+them first.
+
+- Joining no arrays (``fnp.stack([])``, ``fnp.concatenate(())``, vstack/hstack/column_stack/
+  row_stack): flopscope bills ``max(0, 1)`` = 1 FLOP, then numpy raises ValueError; ``concat``
+  and ``dstack`` raise before any charge. flopcast left them unpriced (a lower bound).
+
+Each program catches the raise and does priced work in the handler, so a missed charge or a
+missed raise shows in the count. Checked against the real flopscope at two sizes.
+"""
+
+from __future__ import annotations
+
+import pytest
+from oracle import assert_exact_at, write_program
+
+from flopcast.model import Point
+
+PROGRAM = """\
+    import numpy as np
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            try:
+                r = {expr}
+                out = fnp.sum(r) * 2.0
+            except IndexError:
+                out = fnp.sum(w @ w)
+            except ValueError:
+                out = fnp.max(w @ w.T)
+            return fnp.zeros((mlp.depth, mlp.width)) + out
+    """
+POINTS = (Point(8, 2, 2**41), Point(16, 3, 2**41))
+
+EMPTY_JOINS = {
+    "stack_list": "fnp.stack([])",
+    "stack_tuple": "fnp.stack(())",
+    "concatenate_list": "fnp.concatenate([])",
+    "vstack": "fnp.vstack([])",
+    "hstack": "fnp.hstack(())",
+    "column_stack": "fnp.column_stack([])",
+    "row_stack": "fnp.row_stack([])",
+    "concat_charges_nothing": "fnp.concat([])",
+    "dstack_charges_nothing": "fnp.dstack([])",
+    "rows_of_an_empty_array": "fnp.stack(w[:0])",
+    "built_empty_in_a_loop": "fnp.stack([w[i] for i in range(w.shape[0]) if i > w.shape[0]])",
+}
+
+
+@pytest.mark.parametrize("expr", EMPTY_JOINS.values(), ids=EMPTY_JOINS.keys())
+def test_joining_no_arrays_is_charged_then_raises(tmp_path, expr):
+    assert_exact_at(write_program(tmp_path, PROGRAM, expr=expr), POINTS)
