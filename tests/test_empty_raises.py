@@ -54,3 +54,33 @@ EMPTY_JOINS = {
 @pytest.mark.parametrize("expr", EMPTY_JOINS.values(), ids=EMPTY_JOINS.keys())
 def test_joining_no_arrays_is_charged_then_raises(tmp_path, expr):
     assert_exact_at(write_program(tmp_path, PROGRAM, expr=expr), POINTS)
+
+
+# - A reduction with no identity (max/min/amax/amin/ptp, nanmax/nanmin, the arg- forms) over an
+#   empty extent: flopscope charges the op's usual price there (its floor of 1, at the billed
+#   dtype's rate), then numpy raises ValueError. flopcast left it unpriced; nanmax/nanmin it
+#   priced as going through (a false exact: the handler ran in the run, not the rest).
+EMPTY_REDUCTIONS = {
+    "max_float64": "fnp.max(fnp.zeros(0))",
+    "max_float32_rows": "fnp.max(w[:0])",
+    "max_of_empty_product": "fnp.max(w[:0] @ w)",
+    "min_empty_axis": "fnp.min(w[:, :0], axis=1)",
+    "min_nonempty_axis_goes_through": "fnp.min(w[:, :0], axis=0)",
+    "amax_keepdims": "fnp.amax(fnp.zeros((3, 0, 2)), keepdims=True)",
+    "amin_axis_tuple": "fnp.amin(w[:, :0], axis=(0, 1))",
+    "ptp": "fnp.ptp(fnp.zeros(0))",
+    "nanmax": "fnp.nanmax(fnp.zeros(0))",
+    "nanmin_float32": "fnp.nanmin(w[:0], axis=0)",
+    "argmax": "fnp.argmax(fnp.zeros(0))",
+    "argmax_axis0": "fnp.argmax(w[:0], axis=0)",
+    "argmax_axis1_goes_through": "fnp.argmax(w[:0], axis=1)",
+    "argmin": "fnp.argmin(fnp.zeros((0, 3)))",
+    "nanargmax": "fnp.nanargmax(fnp.zeros(0))",
+    "nanargmin_float32": "fnp.nanargmin(w[:0])",
+    "method_max": "w[:0].max()",
+}
+
+
+@pytest.mark.parametrize("expr", EMPTY_REDUCTIONS.values(), ids=EMPTY_REDUCTIONS.keys())
+def test_reducing_an_empty_extent_without_identity_is_charged_then_raises(tmp_path, expr):
+    assert_exact_at(write_program(tmp_path, PROGRAM, expr=expr), POINTS)

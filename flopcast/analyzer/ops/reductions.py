@@ -23,7 +23,15 @@ _SUM_LIKE = {"sum", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "a
 _CUMULATIVE = {"cumsum", "cumprod", "cumulative_sum", "cumulative_prod", "nancumsum", "nancumprod"}
 _INDEX_RESULT = {"argmax", "argmin", "nanargmax", "nanargmin"}
 #: reductions numpy refuses over an empty axis
-_NO_IDENTITY = {"max", "min", "amax", "amin", "argmax", "argmin", "nanargmax", "nanargmin", "ptp"}
+_EMPTY_MESSAGES = {
+    **{op: "zero-size array to reduction operation maximum which has no identity" for op in ("max", "amax", "ptp")},
+    **{op: "zero-size array to reduction operation minimum which has no identity" for op in ("min", "amin")},
+    "nanmax": "zero-size array to reduction operation fmax which has no identity",
+    "nanmin": "zero-size array to reduction operation fmin which has no identity",
+    **{op: "attempt to get argmax of an empty sequence" for op in ("argmax", "nanargmax")},
+    **{op: "attempt to get argmin of an empty sequence" for op in ("argmin", "nanargmin")},
+}
+_NO_IDENTITY = set(_EMPTY_MESSAGES)
 # nan-prefixed reductions add one isnan pass over a float input, except these two.
 _NAN_PASS_EXEMPT = {"nanmax", "nanmin"}
 
@@ -119,8 +127,9 @@ def reduction(ctx, op: str, args, kwargs) -> Value:
     axis_v = arg(args, kwargs, 1, "axis")
     refuse_axis(ctx, op, x, axis_v, {k: v for k, v in kwargs.items() if k != "axis"}, len(args) <= 2)
     axes = _axes(axis_v, x.ndim)
-    if op in _NO_IDENTITY and any(x.shape[i] == 0 for i in axes) or op in _NO_IDENTITY and x.size == 0 and not axes:
-        raise OpError(f"{op} of an empty array raises ValueError in numpy (no identity)")
+    # numpy refuses a reduction with no identity over an empty extent, after flopscope's charge
+    # of the op's usual price at that size (its floor of 1)
+    empty_raise = op in _NO_IDENTITY and (any(x.shape[i] == 0 for i in axes) or x.size == 0 and not axes)
     whole_none = axis_v is None or (isinstance(axis_v, Known) and axis_v.value is None)
     keepdims = arg(args, kwargs, None, "keepdims", Known(False))
     keep = isinstance(keepdims, Known) and bool(keepdims.value)
@@ -183,6 +192,8 @@ def reduction(ctx, op: str, args, kwargs) -> Value:
             out_sym = None
     origin = origin_of([x], billed)
     ctx.charge(op, base, billed, origin)
+    if empty_raise:
+        raise OpRaises("ValueError", _EMPTY_MESSAGES[op])
     if op in ("cumulative_sum", "cumulative_prod") and whole_none and x.ndim > 1:
         # numpy's array-API scans take no axis only for a vector (after flopscope's charge)
         raise OpRaises("ValueError", "For arrays which have more than one dimension ``axis`` argument is required.")
