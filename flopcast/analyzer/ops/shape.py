@@ -484,10 +484,19 @@ def _free_view(ctx, args, kwargs, op=None):
         perm = list(range(x.ndim))
         perm[a1], perm[a2] = perm[a2], perm[a1]
     elif op == "moveaxis":
-        src = axis_index(known_int(arg(args, kwargs, 1, "source"), "source"), x.ndim)
-        dst = axis_index(known_int(arg(args, kwargs, 2, "destination"), "destination"), x.ndim)
-        perm = [i for i in range(x.ndim) if i != src]
-        perm.insert(dst, src)
+        # numpy's normalize_axis_tuple of each (an int or a sequence of ints), inside
+        # flopscope's free charge: AxisError, a repeated axis, lengths that differ
+        if x.sym and not all(isinstance(v, Known) and type(v.value) is int
+                             for v in (arg(args, kwargs, 1, "source"), arg(args, kwargs, 2, "destination"))):
+            raise OpError("moveaxis of a symmetric tensor with sequences of axes is not modelled")
+        src = _move_axes(ctx, arg(args, kwargs, 1, "source"), x.ndim, "source")
+        dst = _move_axes(ctx, arg(args, kwargs, 2, "destination"), x.ndim, "destination")
+        if len(src) != len(dst):
+            ctx.charge(op, 0, None)
+            raise OpRaises("ValueError", "`source` and `destination` arguments must have the same number of elements")
+        perm = [i for i in range(x.ndim) if i not in src]
+        for d, a in sorted(zip(dst, src)):
+            perm.insert(d, a)
     else:
         if x.sym:
             raise OpError(f"{op} of a symmetric tensor is not modelled")
@@ -497,6 +506,48 @@ def _free_view(ctx, args, kwargs, op=None):
     perm = tuple(perm)
     ctx.charge(op, 0, None)
     return x.with_(shape=tuple(x.shape[p] for p in perm), sym=_permute_sym(x.sym, perm))
+
+
+def _move_axes(ctx, v, ndim: int, what: str) -> list[int]:
+    if isinstance(v, Known) and isinstance(v.value, (tuple, list)) and all(type(a) is int for a in v.value):
+        named = list(v.value)
+    elif isinstance(v, (TupleVal, ListVal)) and not getattr(v, "is_set", False):
+        named = [known_int(a, what) for a in v.items]
+    else:
+        named = [known_int(v, what)]
+    if ndim == 0:
+        raise OpError("moveaxis of a 0-d array is not modelled")
+    if any(not -ndim <= a < ndim for a in named):
+        ctx.charge("moveaxis", 0, None)
+    axes = [axis_index(a, ndim) for a in named]
+    if len(set(axes)) != len(axes):
+        ctx.charge("moveaxis", 0, None)
+        raise OpRaises("ValueError", f"repeated axis in `{what}` argument")
+    return axes
+
+
+@handler("rollaxis")
+def _rollaxis(ctx, args, kwargs):
+    """``rollaxis(a, axis, start=0)``: free in flopscope (a 0 charge after numpy's call, so a
+    refused axis charges nothing), the axes permuted as numpy's rollaxis does."""
+    if len(args) + len(kwargs) > 3 or set(kwargs) - {"axis", "start"}:
+        raise OpError("rollaxis with these arguments is not modelled")
+    x = to_array(ctx, args[0])
+    if x.sym:
+        raise OpError("rollaxis of a symmetric tensor is not modelled")
+    axis = axis_index(known_int(arg(args, kwargs, 1, "axis"), "rollaxis's axis"), x.ndim)
+    start = known_int(arg(args, kwargs, 2, "start", Known(0)), "rollaxis's start")
+    if start < 0:
+        start += x.ndim
+    if not 0 <= start < x.ndim + 1:
+        raise OpError("rollaxis with start out of range is not modelled")
+    if axis < start:
+        start -= 1
+    perm = list(range(x.ndim))
+    perm.remove(axis)
+    perm.insert(start, axis)
+    ctx.charge("rollaxis", 0, None)
+    return x.with_(shape=tuple(x.shape[p] for p in perm), sym=None)
 
 
 def _flipped_axes(op: str, x: Array, axis) -> None:
