@@ -622,20 +622,45 @@ def _tile(ctx, args, kwargs, op=None):
             raise OpRaises("ValueError", "negative dimensions are not allowed")  # numpy's repeat, nothing charged
         shape = tuple(a * b for a, b in zip(xs, rs))
     else:
-        reps = known_int(arg(args, kwargs, 1, "repeats"), "repeats")
-        if reps < 0:
-            raise OpRaises("ValueError", "negative dimensions are not allowed")  # numpy's, nothing charged
+        reps_v = arg(args, kwargs, 1, "repeats")
         axis = arg(args, kwargs, 2, "axis")
-        if axis is None or (isinstance(axis, Known) and axis.value is None):
-            shape = (x.size * reps,)
+        flat = axis is None or (isinstance(axis, Known) and axis.value is None)
+        ax = None if flat else axis_index(known_int(axis, "axis"), x.ndim)
+        extent = x.size if flat else x.shape[ax]
+        counts = _repeat_counts(reps_v)
+        if counts is None:
+            reps = known_int(reps_v, "repeats")
+            if reps < 0:
+                raise OpRaises("ValueError", "negative dimensions are not allowed")  # numpy's, nothing charged
+            total = extent * reps
+        elif len(counts) == 1:  # one count broadcast over the extent
+            if counts[0] < 0:
+                raise OpError("repeat with a negative count is not modelled")
+            total = extent * counts[0]
         else:
-            ax = axis_index(known_int(axis, "axis"), x.ndim)
-            shape = x.shape[:ax] + (x.shape[ax] * reps,) + x.shape[ax + 1:]
+            # one count per element along the axis (numpy refuses another length, or a negative
+            # count, before flopscope's charge after the call: not modelled here)
+            if len(counts) != extent or any(c < 0 for c in counts):
+                raise OpError("repeat with counts numpy refuses (a length other than the axis's, or negative) "
+                              "is not modelled")
+            total = sum(counts)
+        shape = (total,) if flat else x.shape[:ax] + (total,) + x.shape[ax + 1:]
     n = 1
     for d in shape:
         n *= d
     ctx.charge(op, max(n, 1), x.dtype, x.dtype_origin)
     return Array(shape, x.dtype, dtype_origin=x.dtype_origin)
+
+
+def _repeat_counts(v) -> Optional[list[int]]:
+    """``repeat``'s counts given as a list or tuple of known ints; None for anything else."""
+    if isinstance(v, Known) and isinstance(v.value, (tuple, list)) and all(type(c) is int for c in v.value):
+        return list(v.value)
+    if isinstance(v, (TupleVal, ListVal)) and not getattr(v, "is_set", False):
+        if not all(isinstance(c, Known) and type(c.value) is int for c in v.items):
+            raise OpError("repeat's counts are not known integers")
+        return [c.value for c in v.items]
+    return None
 
 
 @handler("atleast_1d", "atleast_2d", "atleast_3d")
