@@ -753,13 +753,29 @@ def _pad_roll(ctx, args, kwargs, op=None):
         shape = x.shape
     else:
         mode = arg(args, kwargs, 2, "mode", Known("constant"))
-        if len(args) > 3 or set(kwargs) - {"pad_width", "mode", "constant_values"} \
-                or not (isinstance(mode, Known) and mode.value in _PAD_PLAIN_MODES) \
+        reflecting = isinstance(mode, Known) and mode.value in ("reflect", "symmetric")
+        reflect_type = kwargs.get("reflect_type", Known("even")) if reflecting else None
+        if reflecting and not (isinstance(reflect_type, Known) and reflect_type.value in ("even", "odd")):
+            raise OpError("pad with a reflect_type other than a known 'even' or 'odd' is not modelled")
+        if len(args) > 3 or set(kwargs) - {"pad_width", "mode", "constant_values", *(("reflect_type",) if reflecting else ())} \
+                or not (isinstance(mode, Known) and (mode.value in _PAD_PLAIN_MODES or reflecting)) \
                 or "constant_values" in kwargs and not (isinstance(kwargs["constant_values"], Known)
                                                         and mode.value == "constant"):
-            raise OpError("pad with a mode other than constant/edge/wrap/empty is not modelled")
+            raise OpError("pad with a mode other than constant/edge/wrap/empty/reflect/symmetric is not modelled")
         pairs = _pad_pairs(arg(args, kwargs, 1, "pad_width"), x.ndim)
         shape = tuple(s + b + a for s, (b, a) in zip(x.shape, pairs))
+        if reflecting:
+            if any(s == 0 and (b or a) for s, (b, a) in zip(x.shape, pairs)):
+                raise OpError(f"pad mode={mode.value!r} extending an empty axis (numpy refuses it after "
+                              "flopscope's charge) is not modelled")
+            # flopscope's _pad_flop_cost: numel(out) for 'even', plus the border's second pass
+            # (numel(out) - numel(in)) for 'odd'
+            out_n = 1
+            for d in shape:
+                out_n *= d
+            extra = out_n - x.size if reflect_type.value == "odd" else 0
+            ctx.charge(op, max(out_n + extra, 1), x.dtype, x.dtype_origin)
+            return Array(shape, x.dtype, dtype_origin=x.dtype_origin)
     n = 1
     for d in shape:
         n *= d
