@@ -105,3 +105,18 @@ INVALID_MATRIX_NORMS = {
 @pytest.mark.parametrize("expr", INVALID_MATRIX_NORMS.values(), ids=INVALID_MATRIX_NORMS.keys())
 def test_a_matrix_norm_of_an_order_numpy_lacks_is_charged_then_raises(tmp_path, expr):
     assert_exact_at(write_program(tmp_path, PROGRAM, expr=expr), POINTS)
+
+
+def test_an_empty_max_with_initial_goes_through_and_is_not_claimed_as_a_raise(tmp_path):
+    """``initial=`` gives numpy an identity, so ``fnp.max(empty, initial=0.0)`` does not raise:
+    claiming the raise would be a false exact (predicted 1,089, counted 70 at 8x2). Not
+    modelled: reported unpriced, and the low end stays at most the run's count."""
+    from oracle import measure
+
+    from flopcast.analyzer import analyze
+
+    for expr in ("fnp.max(fnp.zeros(0), initial=0.0)", "fnp.nanmin(w[:0], axis=0, initial=1.0)"):
+        path = write_program(tmp_path, PROGRAM, expr=expr)
+        report = analyze(path, POINTS[0])
+        assert report.unpriced and not report.raises
+        assert report.total.lo <= measure(path, POINTS[0]).total

@@ -130,6 +130,9 @@ def reduction(ctx, op: str, args, kwargs) -> Value:
     # numpy refuses a reduction with no identity over an empty extent, after flopscope's charge
     # of the op's usual price at that size (its floor of 1)
     empty_raise = op in _NO_IDENTITY and (any(x.shape[i] == 0 for i in axes) or x.size == 0 and not axes)
+    if empty_raise and "initial" in kwargs:
+        # initial= gives numpy an identity: the reduction goes through
+        raise OpError(f"{op} of an empty extent with initial= is not modelled")
     whole_none = axis_v is None or (isinstance(axis_v, Known) and axis_v.value is None)
     keepdims = arg(args, kwargs, None, "keepdims", Known(False))
     keep = isinstance(keepdims, Known) and bool(keepdims.value)
