@@ -429,3 +429,25 @@ def test_operator_functions_of_arrays_are_their_operators(tmp_path):
         z = operator.neg(x) + operator.pos(x) + k
     """)
     assert_exact_at(path, POINTS)
+
+
+def test_tile_of_an_empty_array_by_a_negative_repetition_is_not_claimed_to_raise(tmp_path):
+    """numpy tiles an empty vector by -1 into an empty vector (it raises only when the output
+    has elements to place), so the analysis must not claim the ValueError: it is left unpriced,
+    a lower bound of the run's count."""
+    from oracle import measure
+
+    from flopcast.analyzer import analyze
+
+    path = _write(tmp_path, """\
+        z = x * 1.0
+        try:
+            r = fnp.tile(x[:0, 0], -1)
+            z = z @ x
+        except ValueError:
+            z = z + 2.0
+    """)
+    for point in POINTS:
+        report = analyze(path, point)
+        assert report.lower_bound and not report.raises
+        assert report.total.lo <= measure(path, point).total

@@ -611,8 +611,6 @@ def _tile(ctx, args, kwargs, op=None):
         raise OpError(f"{op} of a symmetric tensor is not modelled")
     if op == "tile":
         reps = known_shape(arg(args, kwargs, 1, "reps"), "reps")
-        if any(r < 0 for r in reps):
-            raise OpRaises("ValueError", "negative dimensions are not allowed")
         nd = max(len(reps), x.ndim)
         xs = (1,) * (nd - x.ndim) + x.shape
         rs = (1,) * (nd - len(reps)) + tuple(reps)
