@@ -20,6 +20,7 @@ from flopcast.analyzer import analyze
 from flopcast.model import Point
 
 PROGRAM = """\
+    import functools
     import itertools
 
     import flopscope.numpy as fnp
@@ -97,6 +98,10 @@ RAISING = {
     "a_call_of_a_numpy_scalar": "fnp.float64(1.0)(2)",
     "keywords_unpacked_from_a_dict_of_ints": "dict(zip([1], [2]), **{1: 2})",
     "a_keyword_given_twice_through_an_unpacked_dict": "dict(**{'a': 1}, a=2)",
+    # TypeError: reduce takes 2 or 3 positional arguments (was an internal error: a mutant of
+    # dispatch_plans.py)
+    "reduce_of_a_function_alone": "functools.reduce(max)",
+    "reduce_with_four_arguments": "functools.reduce(max, [1], 0, 3)",
 }
 
 NOT_RAISING = {

@@ -1984,7 +1984,9 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
             except TypeError as exc:
                 raise UserRaise(span, f"TypeError: {exc}")
     if module in ("functools",) and name == "reduce":
-        if len(args) > 1 and isinstance(args[1], PyGenerator):
+        if not 2 <= len(args) <= 3 or kwargs:
+            raise UserRaise(span, f"TypeError: reduce expected 2 or 3 positional arguments, got {len(args)}")
+        if isinstance(args[1], PyGenerator):
             _refuse_reads_per_item(interp, args[0], args[1:2], node)
         fn = args[0]
         seq, deferred = items_then_error(interp, args[1], node)  # (the calls on the items come first)
