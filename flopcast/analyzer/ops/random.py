@@ -105,8 +105,8 @@ _DTYPE_AFTER_SIZE = {"standard_normal", "random", "standard_exponential", "integ
 def _draw_dtype(generator: bool, method: str) -> str:
     """The dtype numpy's sampler draws at when no ``dtype=`` is asked (int64 for the counting
     distributions: integers, poisson, binomial, geometric), read from one draw of numpy's own
-    with the first parameters it accepts; a draw of no size is a Python int exactly when this is
-    an integer dtype."""
+    with the first parameters it accepts (the draw is unpriced when none is accepted); a draw of
+    no size is a Python int exactly when this is an integer dtype."""
     import numpy as np
 
     sampler = np.random.default_rng(0) if generator else np.random.RandomState(0)
@@ -117,7 +117,7 @@ def _draw_dtype(generator: bool, method: str) -> str:
             return np.asarray(draw(*params, size=1)).dtype.name
         except (ValueError, TypeError, OverflowError):
             continue
-    return "float64"
+    raise OpError(f"the dtype numpy draws {method} at could not be read from numpy (no sample draw went through)")
 
 
 def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.") -> Value:
