@@ -31,6 +31,29 @@ class Measured:
     exhausted: bool = False
 
 
+#: An estimator that evaluates one expression ``{expr}`` (``w`` is the first layer's weights)
+#: and whose IndexError and ValueError handlers each do other work than the rest, so a raise
+#: missed, claimed falsely or of the wrong class shows in the count.
+CAUGHT_RAISE_PROGRAM = """\
+    import numpy as np
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            try:
+                r = {expr}
+                out = fnp.sum(r) * 2.0
+            except IndexError:
+                out = fnp.sum(w @ w)
+            except ValueError:
+                out = fnp.max(w @ w.T)
+            return fnp.zeros((mlp.depth, mlp.width)) + out
+    """
+
+
 def write_program(tmp_path: Path, template: str, **fields) -> Path:
     """``template`` (indented as written in the test module) filled with ``fields``, written as
     ``tmp_path/estimator.py``."""

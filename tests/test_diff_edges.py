@@ -11,28 +11,11 @@ handler for ValueError does not catch it. Checked against the real flopscope at 
 from __future__ import annotations
 
 import pytest
+from oracle import CAUGHT_RAISE_PROGRAM as PROGRAM
 from oracle import assert_exact_at, write_program
 
 from flopcast.model import Point
 
-PROGRAM = """\
-    import numpy as np
-    import flopscope.numpy as fnp
-    from whestbench import BaseEstimator
-
-
-    class Estimator(BaseEstimator):
-        def predict(self, mlp, budget):
-            w = mlp.weights[0]
-            try:
-                r = {expr}
-                out = fnp.sum(r) * 2.0
-            except IndexError:
-                out = fnp.sum(w @ w)
-            except ValueError:
-                out = fnp.max(w @ w.T)
-            return fnp.zeros((mlp.depth, mlp.width)) + out
-    """
 POINTS = (Point(8, 2, 2**41), Point(16, 3, 2**41))
 
 EDGES = {
