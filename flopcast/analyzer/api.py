@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import copy
 import dataclasses
+import time
 import weakref
 from collections import defaultdict
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Callable, Mapping, NamedTuple, Optional, Union
 from flopcast.syntax import ast_walk
 from flopcast import installed
 from flopcast.analyzer import alike, chargelist, dataints, disk_answers, rollup, sizetests
+from flopcast.analyzer.ahead import Ahead, jobs as path_jobs
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.decisions import nominal_option
 from flopcast.analyzer.futile import settle
@@ -163,6 +165,19 @@ def _run_point(program: Program, cls: str, point: Point, include_scorer_cast: bo
             # (recording the loop runs of a repeated loop's copies cost up to half an analysis).
             if first_here or tracker is not None:
                 trace = Trace(memory=tracker)
+        made_ahead = helpers.take(_ahead_key(decisions)) if helpers is not None and trace is None else None
+        if made_ahead is not None:
+            result, state = made_ahead
+            vars(decisions).update(state)
+        else:
+            result = interpret(decisions, trace)
+        made[id(result)] = (result, trace, _Rerun(dict(decisions.chosen), enumerated, count_values, shared,
+                                                  dict(decisions.spent), _kind(decisions)))
+        if entered is not None:
+            entered.update(result.entered)
+        return result
+
+    def interpret(decisions: Decisions, trace) -> RunResult:
         interp = Interpreter(program, point.width, point.depth, point.budget, decisions, include_scorer_cast,
                              record_values, trace)
         interp.enumerated = enumerated
@@ -173,17 +188,41 @@ def _run_point(program: Program, cls: str, point: Point, include_scorer_cast: bo
             # A watched run (joins.py) reuses only calls that consulted no site: it records
             # every consultation and the joins of the statements that made them.
             shared.attach(interp.memo)
+        started = time.process_time()
         try:
-            result = interp.run(cls)
+            return interp.run(cls)
         finally:
+            run_seconds.append(time.process_time() - started)
             interp.memo.release()
             if meter is not None:
                 meter.spent += interp.work
-        made[id(result)] = (result, trace, _Rerun(dict(decisions.chosen), enumerated, count_values, shared,
-                                                  dict(decisions.spent), _kind(decisions)))
-        if entered is not None:
-            entered.update(result.entered)
-        return result
+
+    def _ahead_key(decisions: Decisions) -> tuple:
+        return (frozenset(decisions.fixed.items()), decisions.share_first_met, _kind(decisions))
+
+    def ahead(batch: Optional[list]) -> None:
+        """Start helpers making the runs of ``batch`` (paths.py's next branches, in the order they
+        will be asked for), the ones a previous call started stopped; None: only stop them."""
+        nonlocal helpers
+        if helpers is not None:
+            helpers.close()
+            helpers = None
+        if batch is None or meter is not None or record_values or max(run_seconds, default=0.0) < MIN_AHEAD_SECONDS:
+            return
+        # A run an earlier exploration made answers without interpreting.
+        batch = [d for d in batch if _earlier(d) is None]
+        workers = path_jobs()
+        if len(batch) < 2 or workers < 2:
+            return
+
+        def make(i: int) -> tuple:
+            return interpret(batch[i], None), vars(batch[i])
+
+        helpers = Ahead(program.loaded_trees(), [_ahead_key(d) for d in batch], make, workers)
+
+    run.ahead = ahead
+    helpers: Optional[Ahead] = None
+    run_seconds: list = []  # how long each run interpreted here took, in CPU seconds
 
     def paired(explored: Exploration) -> Exploration:
         # One trace per result kept, in the results' order: runs made and dropped (a separate
@@ -207,6 +246,25 @@ def _run_point(program: Program, cls: str, point: Point, include_scorer_cast: bo
         at one of its old counts is the same run), is that run, with those sites as they are now.
         Each earlier run stands for one run of an exploration; the decisions are left as that
         run would have left them."""
+        found = _earlier(decisions)
+        if found is None:
+            return None
+        key, result, trace, rerun, sites = found
+        for s in sites:
+            decisions.choose(s, rerun.spent[s.key])
+        taken.add(key)
+        # A run made with values analysed at keeps no options for nominal.py to reuse it by.
+        fresh = not enumerated and not count_values
+        if any(a is not b for a, b in zip(sites, result.sites)) or (result.chosen is not None) != fresh:
+            result = copy.copy(result)
+            result.sites = sites
+            result.chosen, result.spent = (dict(rerun.chosen), dict(rerun.spent)) if fresh else (None, None)
+            made[id(result)] = (result, trace, rerun._replace(kind=None))
+        return result
+
+    def _earlier(decisions: Decisions) -> Optional[tuple]:
+        """(key, result, trace, rerun, its sites now) of the earlier run _earlier_run would take
+        for ``decisions``, changing nothing; None if there is none."""
         kind = _kind(decisions)
         if not reuse_runs or not made or record_values or kind is None:
             return None
@@ -218,17 +276,7 @@ def _run_point(program: Program, cls: str, point: Point, include_scorer_cast: bo
                 continue
             probe = Decisions(dict(decisions.fixed), presume=decisions.presume)
             if all(probe.choose(s) == rerun.chosen[s.key] for s in sites):
-                for s in sites:
-                    decisions.choose(s, rerun.spent[s.key])
-                taken.add(key)
-                # A run made with values analysed at keeps no options for nominal.py to reuse it by.
-                fresh = not enumerated and not count_values
-                if any(a is not b for a, b in zip(sites, result.sites)) or (result.chosen is not None) != fresh:
-                    result = copy.copy(result)
-                    result.sites = sites
-                    result.chosen, result.spent = (dict(rerun.chosen), dict(rerun.spent)) if fresh else (None, None)
-                    made[id(result)] = (result, trace, rerun._replace(kind=None))
-                return result
+                return key, result, trace, rerun, sites
         return None
 
     def exploring() -> Exploration:
@@ -275,6 +323,11 @@ def _run_point(program: Program, cls: str, point: Point, include_scorer_cast: bo
         shared = new_shared()
         explored = exploring()
     return paired(first)
+
+
+#: A run cheaper than this (CPU seconds) is not worth a fork: paths run ahead only in explorations
+#: where a run made so far took at least this long.
+MIN_AHEAD_SECONDS = 0.02
 
 
 def _tracker():

@@ -66,6 +66,13 @@ def reusing(run: Callable[[Decisions], RunResult], results: list[RunResult],
                 return result
         return run(decisions)
 
+    def ahead(batch):
+        # Only the runs none of ``results`` answers are worth making ahead (paths.py, api.py).
+        if hasattr(run, "ahead"):
+            run.ahead(None if batch is None else [d for d in batch if not any(
+                r.chosen is not None and _replays(type(d)(dict(d.fixed)), r) for r in results)])
+
+    run_or_reuse.ahead = ahead
     return run_or_reuse
 
 

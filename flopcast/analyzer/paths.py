@@ -80,11 +80,22 @@ def explore(run: Callable[[Decisions], RunResult], max_paths: int = MAX_PATHS,
     proves larger than SEPARABLE_AFTER paths, first ask whether the sites' costs add up
     (unless ``separable`` is False: every path then runs, up to the cap). ``exact_only``: raise
     NotExact as soon as a path of one flip costs otherwise than the first path (_settled_apart)."""
+    ahead = getattr(run, "ahead", None)
+    try:
+        return _explore(run, ahead, max_paths, separable, exact_only)
+    finally:
+        if ahead is not None:
+            ahead(None)
+
+
+def _explore(run: Callable[[Decisions], RunResult], ahead: Optional[Callable[[Optional[list]], None]],
+             max_paths: int, separable: bool, exact_only: bool) -> Exploration:
     results: list[RunResult] = []
     pending: list[_Branch] = [_Branch(0, 0, 0, {})]
     seen: set = {frozenset()}
     order = 0
     spare: list[RunResult] = []  # the runs of a separability check that did not prove out
+    batch: dict = {}  # branch order -> the decisions made for it ahead (_batch)
     while pending:
         if separable and len(results) == SEPARABLE_AFTER:
             base, chosen = _nominal(run, spare)
@@ -96,11 +107,14 @@ def explore(run: Callable[[Decisions], RunResult], max_paths: int = MAX_PATHS,
             # A path those runs took is not run again (the runs watched by the check differ
             # only in what joins.py reads).
             run = reusing(run, spare, once=True)
+            ahead = run.ahead if ahead is not None else None
         if len(results) >= max_paths:
             return Exploration(results, min(b.floor for b in pending))
+        if ahead is not None and pending[0].order not in batch:
+            batch = _batch(pending, len(results), max_paths, separable)
+            ahead(list(batch.values()))
         branch = heapq.heappop(pending)
-        decisions = Decisions(branch.fixed)
-        decisions.share_first_met = len(results) >= SEPARABLE_AFTER
+        decisions = batch.pop(branch.order, None) or _decisions(branch, len(results))
         result = run(decisions)
         results.append(result)
         if exact_only and branch.flips == 1 and _settled_apart(results[0], result, max_paths):
@@ -109,6 +123,26 @@ def explore(run: Callable[[Decisions], RunResult], max_paths: int = MAX_PATHS,
             order += 1
             heapq.heappush(pending, _Branch(branch.flips + 1, decisions.spent.get(site.key, 0), order, child))
     return Exploration(results)
+
+
+def _decisions(branch: _Branch, made: int) -> Decisions:
+    """The decisions of ``branch``'s run, the ``made``-th of the exploration."""
+    decisions = Decisions(branch.fixed)
+    decisions.share_first_met = made >= SEPARABLE_AFTER
+    return decisions
+
+
+def _batch(pending: list[_Branch], made: int, max_paths: int, separable: bool) -> dict:
+    """Branch order -> decisions, for the branches run next, in the order they will run: those of
+    the next branch's depth (a run's children are one flip deeper, so they sort after every one of
+    them), as many as the cap leaves, and none past the separability check, which may end the
+    exploration (api.py's helpers make these runs ahead, in other processes)."""
+    depth = pending[0].flips
+    room = max_paths - made
+    if separable and made < SEPARABLE_AFTER:
+        room = min(room, SEPARABLE_AFTER - made)
+    level = heapq.nsmallest(room, (b for b in pending if b.flips == depth))
+    return {b.order: _decisions(b, made + i) for i, b in enumerate(level)}
 
 
 #: Sites that read no value analysed at (sizetests' counts, dataints' values): a run that met only

@@ -73,6 +73,11 @@ class Program:
     def main_span(self) -> Span:
         return Span(self.main.path, 1, 0, 1, 0)
 
+    def loaded_trees(self) -> list[ast.Module]:
+        """The syntax trees of every module read so far (the entry file, those imported, those peeked)."""
+        trees = {id(m.tree): m.tree for m in (self.main, *self.modules.values(), *self._peeked.values())}
+        return list(trees.values())
+
     def find_module(self, dotted: str) -> Optional[Module]:
         """A module of the submission folder for ``import dotted`` (never outside the folder)."""
         if not dotted:
