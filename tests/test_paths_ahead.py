@@ -72,3 +72,39 @@ def test_a_report_made_with_helpers_holds_flopscopes_count():
     counted = measure(ESTIMATORS / "rescue_ladder.py", point).total
     assert helped["helpers"] > 0
     assert total["lo"] <= counted <= total["hi"]
+
+
+_COMMAND = """
+import sys
+from flopcast import cli
+from flopcast.analyzer import ahead
+
+started = []
+made = ahead.Alongside.__init__
+def counted(self, *args, **kwargs):
+    made(self, *args, **kwargs)
+    started.append(1)
+ahead.Alongside.__init__ = counted
+cli.main(["analyze", *sys.argv[1:], "--format", "json"])
+print("helpers", len(started))
+"""
+
+
+def _command(args: list[str], jobs: int) -> tuple[str, int]:
+    env = {**os.environ, "FLOPCAST_PATH_JOBS": str(jobs)}
+    done = subprocess.run([sys.executable, "-c", _COMMAND, *args], capture_output=True, text=True, env=env,
+                          cwd=REPO, check=True)
+    printed, _, count = done.stdout.rpartition("helpers ")
+    return printed, int(count)
+
+
+@needs_two_cores
+def test_savings_made_beside_the_formula_fit_are_the_savings_made_after_it():
+    """`analyze` makes its savings in a helper while it fits the formula: the same JSON, formula
+    and savings (with their own formulas) included, as one process makes them one after the other."""
+    args = [str(ESTIMATORS / "lowrank_moments.py"), "--width", "16", "--depth", "2"]
+    alone, none_started = _command(args, jobs=1)
+    helped, started = _command(args, jobs=2)
+    assert none_started == 0
+    assert started == 1, "the savings were not made beside the fit: the test proves nothing"
+    assert json.loads(helped)["savings"] and json.loads(helped) == json.loads(alone)

@@ -118,17 +118,7 @@ class Ahead:
         return None
 
     def _read(self, stream) -> Optional[tuple]:
-        head = stream.read(4)
-        if len(head) < 4:
-            return None
-        size, = struct.unpack("<I", head)
-        if size == 0:
-            return None
-        body = stream.read(size)
-        try:
-            return _Unpickler(io.BytesIO(body), self.nodes).load()
-        except Exception:
-            return None
+        return _read(stream, self.nodes)
 
     def close(self) -> None:
         """Stop the helpers (those still running make runs nobody will take) and reap them."""
@@ -142,12 +132,54 @@ class Ahead:
         self.helpers.clear()
 
 
+class Alongside:
+    """One computation made in a forked helper while this process makes another (`analyze`'s
+    savings beside its formula fit): ``result()`` is what the helper made, or None when it could
+    not send it (the caller then makes it itself). The helper runs its paths on one core: this
+    process uses the other."""
+
+    def __init__(self, trees, compute: Callable[[], object]) -> None:
+        self.nodes = _nodes(trees)
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(read)
+            os.environ[JOBS_VARIABLE] = "1"
+            _serve(write, [0], lambda _: compute(), self.nodes)
+        os.close(write)
+        self.stream = os.fdopen(read, "rb")
+
+    def result(self) -> Optional[object]:
+        try:
+            return _read(self.stream, self.nodes)
+        finally:
+            self.stream.close()
+            os.waitpid(self.pid, 0)
+
+
+def _read(stream, nodes: dict) -> Optional[object]:
+    """The next object a helper sent on ``stream``; None when it sent none (or an empty one)."""
+    head = stream.read(4)
+    if len(head) < 4:
+        return None
+    size, = struct.unpack("<I", head)
+    if size == 0:
+        return None
+    body = stream.read(size)
+    try:
+        return _Unpickler(io.BytesIO(body), nodes).load()
+    except Exception:
+        return None
+
+
 def _serve(write: int, mine: list, make: Callable[[int], tuple], nodes: dict) -> None:
     """The helper's whole life: make its runs, send each, and leave without running any exit code
     of this process (its atexit callbacks, its buffered output belong to the parent)."""
     code = 0
     try:
         gc.disable()
+        # What the helper's code prints is this process's to print, when it makes the same again.
+        sys.stdout = sys.stderr = open(os.devnull, "w")
         with os.fdopen(write, "wb") as out:
             for i in mine:
                 try:

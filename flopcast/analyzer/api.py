@@ -59,13 +59,19 @@ def analyze(
 
 
 def _analyze(program: Program, cls: str, point: Point, include_scorer_cast: bool, formula: bool,
-             record_values: bool, trace: bool, memory: bool, exact_only: bool = False) -> Report:
+             record_values: bool, trace: bool, memory: bool, exact_only: bool = False,
+             beside_fit: Optional[Callable[[Report], None]] = None) -> Report:
+    """``beside_fit``: called with the report made at the point just before a formula is fitted
+    to it (`analyze` starts its savings then, in a helper process: ahead.Alongside)."""
     made: list = []
     try:
         report = analyze_program(program, cls, point, include_scorer_cast, record_values, trace, memory, made,
                                  exact_only)
         if formula:
-            from flopcast.analyzer.formula import fit_formula
+            from flopcast.analyzer.formula import fit_formula, fittable
+
+            if beside_fit is not None and fittable(report):
+                beside_fit(report)
 
             # The fit starts at the point itself: the run just made (traces change no count).
             report.formula = fit_formula(lambda at, meter=None: run_point(program, cls, at, include_scorer_cast,
@@ -91,7 +97,8 @@ class Session:
     def analyze(self, path: Union[str, Path], point: Point, *, source: Optional[str] = None,
                 class_name: Optional[str] = None, sources: Optional[Mapping[str, str]] = None,
                 include_scorer_cast: bool = True, formula: bool = False, record_values: bool = False,
-                trace: bool = False, memory: bool = False, exact_only: bool = False) -> Report:
+                trace: bool = False, memory: bool = False, exact_only: bool = False,
+                beside_fit: Optional[Callable[[Report], None]] = None) -> Report:
         if not formula and self._calls is not None:
             # A command fits the estimator's formula (under its work limit) in its first analysis or
             # in none (`analyze`: the savings' analyses follow), so none after this one does.
@@ -102,7 +109,8 @@ class Session:
             program.lasting = self._calls
             self._programs[key] = (program, estimator_class(program, class_name))
         program, cls = self._programs[key]
-        return _analyze(program, cls, point, include_scorer_cast, formula, record_values, trace, memory, exact_only)
+        return _analyze(program, cls, point, include_scorer_cast, formula, record_values, trace, memory, exact_only,
+                        beside_fit)
 
 
 def run_point(program: Program, cls: str, point: Point, include_scorer_cast: bool,

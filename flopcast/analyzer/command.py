@@ -18,9 +18,11 @@ def run(ns: argparse.Namespace) -> int:
     # One session for the analysis and the savings' re-analyses: the calls the analysis recorded
     # (a planner's dynamic programme) are reused by the rewrites' (analyzer/lasting.py).
     analyzer = session()
+    beside = _SavingsBesideFit(ns, analyzer)
     try:
         report = analyzer(ns.path, point, class_name=ns.class_name,
-                          include_scorer_cast=ns.scorer_cast, formula=ns.formula, trace=True, memory=True)
+                          include_scorer_cast=ns.scorer_cast, formula=ns.formula, trace=True, memory=True,
+                          **beside.option())
     except (ProgramError, SourceError) as exc:
         print(f"flopcast: error: {exc}", file=sys.stderr)
         return 2
@@ -35,7 +37,9 @@ def run(ns: argparse.Namespace) -> int:
             return 2
     from flopcast.check import savings
 
-    found = savings.savings(ns.path, report, ns.class_name, formulas=ns.formula, analyzer=analyzer)
+    found = beside.found()
+    if found is None:
+        found = savings.savings(ns.path, report, ns.class_name, formulas=ns.formula, analyzer=analyzer)
     if ns.format == "json":
         import json
 
@@ -47,3 +51,32 @@ def run(ns: argparse.Namespace) -> int:
         sys.stdout.write("\n" + savings.render_memory(report))
         sys.stdout.write(savings.render_savings(found))
     return 0
+
+
+class _SavingsBesideFit:
+    """The savings made in a helper process while this one fits the formula (ahead.Alongside):
+    they read the report made at the point, not its formula. Only where paths may run on more
+    than one core, and with the analyzer of api.Session (a test's stand-in takes no hook)."""
+
+    def __init__(self, ns: argparse.Namespace, analyzer) -> None:
+        from flopcast.analyzer import ahead
+        from flopcast.analyzer.api import Session
+
+        self.ns, self.analyzer = ns, analyzer
+        self.helper = None
+        self.wanted = ns.formula and isinstance(getattr(analyzer, "__self__", None), Session) and ahead.jobs() > 1
+
+    def option(self) -> dict:
+        return {"beside_fit": self.start} if self.wanted else {}
+
+    def start(self, report) -> None:
+        from flopcast.analyzer.ahead import Alongside
+        from flopcast.check import savings
+
+        ns = self.ns
+        self.helper = Alongside((), lambda: savings.savings(ns.path, report, ns.class_name, formulas=ns.formula,
+                                                             analyzer=self.analyzer))
+
+    def found(self):
+        """The helper's savings; None when none was started or it could not send them."""
+        return None if self.helper is None else self.helper.result()

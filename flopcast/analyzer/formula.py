@@ -387,6 +387,11 @@ def invert_exact(matrix: list[list[Fraction]]) -> Optional[list[list[Fraction]]]
     return [row[n:] for row in m]
 
 
+def fittable(report: Report) -> bool:
+    """Whether fit_formula fits anything for ``report``: only one exact total, all priced, has a formula."""
+    return report.exact and not report.unpriced
+
+
 def fit_formula(run_point: PointRun, point: Point, report: Report,
                 explored: Optional["Exploration"] = None) -> Optional[str]:
     """The total as a polynomial in w and d (piecewise in b where a branch compares the
@@ -395,7 +400,7 @@ def fit_formula(run_point: PointRun, point: Point, report: Report,
     ``run_point`` analyses the same program at another point (the caller's pipeline);
     ``explored`` is the run at ``point`` itself when the caller has made it already.
     """
-    if not report.exact or report.unpriced:
+    if not fittable(report):
         return None
     runs = _Runs(run_point, point)
     if explored is not None:
