@@ -35,3 +35,38 @@ def test_an_endless_generator_taken_by_next_is_unpriced_as_such(point: Point) ->
     assert entry.what == "endless generator"
     assert "scales never stops yielding and its items are taken by next()" in entry.reason
     assert not [u for u in report.uncertain if u.kind == "unbounded"]  # (nor "its cost is unbounded")
+
+
+PRIMES = """
+    import itertools
+
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    def primes():
+        found = []
+        for n in itertools.count(2):
+            if all(n % p for p in found):
+                found.append(n)
+                yield n
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            ps = {consumer}
+            x = fnp.ones(mlp.width) * float(sum(ps))
+            return fnp.stack([x] * mlp.depth)
+"""
+
+
+@pytest.mark.parametrize("consumer", ["tuple(itertools.islice(primes(), 3))",
+                                      "[p for _, p in zip(mlp.weights, primes())]"])
+def test_a_for_loop_over_count_that_yields_stops_where_its_consumer_stops(tmp_path, consumer) -> None:
+    """A prime generator `for n in itertools.count(2): ... yield n` taken by islice (or beside the
+    weights in zip): the body stops at the last item taken, as `while True:` bodies do; it was
+    reported as a loop that never ends (unpriced, a lower bound of 0 for the whole predict)."""
+    from oracle import assert_exact_at, write_program
+
+    path = write_program(tmp_path, PRIMES, consumer=consumer)
+    assert_exact_at(path, [Point(8, 2, 2**41), Point(16, 3, 2**41)])

@@ -2832,7 +2832,9 @@ class Interpreter:
                 if self.run_loop_body(node.body):
                     return
                 ctx.index += 1
-                if limit is None:
+                # (a generator body whose consumer takes a known number of items stops at the last
+                # of them, however its state repeats: as `while True:` in _stopped_by_consumer)
+                if limit is None and not self._stopped_by_consumer(node):
                     state = self.loop_state(ctx)
                     if state is not None and state == previous:
                         raise self._never_ends(node, span, "the loop over an endless iterator")
@@ -2955,8 +2957,8 @@ class Interpreter:
         if not broke:
             self.exec_block(node.orelse)
 
-    def _stopped_by_consumer(self, node: ast.While) -> bool:
-        """A `while True:` that yields, in a generator whose consumer takes a known number of
+    def _stopped_by_consumer(self, node: ast.While | ast.For) -> bool:
+        """A `while True:` (or a `for` over an endless iterator) that yields, in a generator whose consumer takes a known number of
         items: the generator stops at the last of them, however its state repeats."""
         gen = self.frame.generator
         return gen is not None and gen.need is not None and _yields_in(node)
