@@ -1202,6 +1202,21 @@ CORPUS = {
                 "vals, vecs = fnp.linalg.eigh(blocks)",
                 "coef, _, rank, _ = fnp.linalg.lstsq(aug, rhs, rcond=None)"),
     ),
+    "qmc_sobol": Entry(
+        points=(
+            (8, 2, 10_000, "exact"),       # too few pairs: closed-form mean field
+            (8, 2, 3_000, "exact"),        # not even mean field fits: the zero prior
+            (8, 2, 30_000, "interval"),    # Sobol (uint32 Gray code, xor/shift), 8 antithetic pairs, scalar control
+            (8, 2, 10**5, "guarded"),      # Sobol, 16 pairs, per-neuron control (fnp.cov, solve -> lstsq)
+            (8, 2, 3 * 10**5, "interval"),  # the Korobov lattice (modf of an outer product), 64 pairs
+            (32, 4, 3 * 10**5, "interval"),  # Halton in 10 coordinates (primes from itertools.count), 4 pairs
+            (16, 3, 10**8, "guarded"),     # Sobol, 512 pairs, per-neuron control on two layers
+        ),
+        guards=("if not fnp.all(fnp.isfinite(z)):", "if peak > RESCALE_AT:",
+                "beta = fnp.linalg.solve(s_cc, s_cy)", "if not fnp.all(fnp.isfinite(out)):"),
+        # a degenerate scalar control (no variance) skips the correction: no safety net flopcast presumes
+        data_sites=("if var_c > VAR_FLOOR:",),
+    ),
 }
 
 
