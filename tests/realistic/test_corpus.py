@@ -1217,6 +1217,18 @@ CORPUS = {
         # a degenerate scalar control (no variance) skips the correction: no safety net flopcast presumes
         data_sites=("if var_c > VAR_FLOOR:",),
     ),
+    "mixture_prune": Entry(
+        points=(
+            (8, 2, 10_000, "guarded"),     # one component: the mean-field pass
+            (8, 2, 10**5, "interval"),     # cap 12, four splits a layer (frozen dataclass, replace, zip strict)
+            (8, 4, 160_000, "interval"),   # cap 3: merges of the lightest pair (argpartition), top-cap pruning
+            (32, 4, 700_000, "interval"),  # cap 3, one split a layer
+            (16, 3, 10**6, "interval"),    # cap 12: merges at the third layer
+        ),
+        guards=("if peak > HUGE:", "if not fnp.all(fnp.isfinite(out)):"),
+        # whether pruning leaves a single live component (a count of a weight mask)
+        data_sites=("if n_alive < 2:",),
+    ),
 }
 
 
