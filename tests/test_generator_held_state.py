@@ -12,7 +12,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from oracle import measure
+from oracle import assert_exact_at, measure, write_program
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -206,3 +206,55 @@ def test_what_a_function_the_generator_calls_reads_is_compared(tmp_path):
         run = measure(path, point).total
         assert not (report.total.exact and not report.unpriced), f"claimed exact {report.total}, run {run:,}"
         assert report.total.lo <= run
+
+
+METHOD_GENERATOR = """
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def __init__(self):
+            self.events = []
+            self.rows = 4
+
+        def layers(self, mlp, period):
+            since = 0
+            for i, w in enumerate(mlp.weights):
+                due = since + 1 >= period
+                since = 0 if due else since + 1
+                yield i, w, {item}
+
+        def predict(self, mlp, budget):
+            self.rows = 4
+            x = fnp.ones(mlp.width)
+            rows = []
+            for i, w, due in self.layers(mlp, 2):
+                x = fnp.tanh(x @ w)
+                if due:
+                    x = fnp.ones((self.rows, mlp.width)).sum(axis=0) * x
+                self.events.append(i)
+                self.rows += 4
+                rows.append(x)
+            return fnp.stack(rows)
+"""
+
+
+@pytest.mark.parametrize("point", [Point(8, 3, 2**41), Point(16, 4, 2**41)], ids=lambda p: p.label())
+def test_a_method_generator_that_never_names_self_is_not_refused_over_changes_to_self(tmp_path, point):
+    """`for i, w, due in self.layers(mlp, 2):` with the loop changing self (a log, a counter):
+    the generator's body never names `self`, so nothing it hands over depends on it; the
+    path was ended as "generator over changed state" (unpriced, a lower bound)."""
+    path = write_program(tmp_path, METHOD_GENERATOR, item="due")
+    assert_exact_at(path, [point])
+
+
+def test_a_method_generator_that_reads_self_is_still_refused_when_the_loop_changes_it(tmp_path):
+    """The same generator handing out `self.rows` (which the loop grows): a body run whole ahead
+    would hand out the first value every time, so the path still ends (a lower bound)."""
+    path = write_program(tmp_path, METHOD_GENERATOR, item="due and self.rows")
+    point = Point(8, 3, 2**41)
+    report = analyze(path, point)
+    assert report.lower_bound and any(u.what == "generator over changed state" for u in report.unpriced)
+    assert report.total.lo <= measure(path, point).total
+

@@ -3885,8 +3885,14 @@ class Interpreter:
         from flopcast.analyzer.canonical import _mentioned
 
         fn = gen.function
-        parts = [(("object", a), self._held_signature(a)) for a in gen.args]
-        parts += [(("object", v), self._held_signature(v)) for _, v in sorted(gen.kwargs.items())]
+        # (an argument bound to a parameter the body never names is not read there: a method
+        # generator's `self` that the body does not use; another argument still holding the
+        # object keeps it in its own signature)
+        unread = _unread_parameters(fn.node)
+        params = [a.arg for a in (*fn.node.args.posonlyargs, *fn.node.args.args)]
+        parts = [(("object", a), self._held_signature(a)) for i, a in enumerate(gen.args)
+                 if not (i < len(params) and params[i] in unread)]
+        parts += [(("object", v), self._held_signature(v)) for k, v in sorted(gen.kwargs.items()) if k not in unread]
         env = self.module_envs.get(fn.module.key, {}) if fn.module is not None else {}
         names = _mentioned(fn.node)
         for name in (names if names is not None else sorted(env)):
@@ -7569,6 +7575,22 @@ def _is_contextmanager(fn: FunctionVal) -> bool:
     """Whether a generator function is decorated ``@contextmanager`` (``@contextlib.contextmanager``)."""
     return any((d.id if isinstance(d, ast.Name) else d.attr if isinstance(d, ast.Attribute) else None)
                == "contextmanager" for d in getattr(fn.node, "decorator_list", ()))
+
+
+def _unread_parameters(node) -> frozenset:
+    """The named parameters of a function ``node`` that its code never names (nothing in it
+    can read what they are bound to): none when the code may read its frame otherwise
+    (`locals()`, `vars()`, `eval`, `exec`, zero-argument `super()`, which reads the first)."""
+    args = node.args
+    params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    named = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name):
+            if sub.id in ("locals", "vars", "eval", "exec", "super"):
+                return frozenset()
+            named.add(sub.id)
+    # defaults and annotations are evaluated where the function is defined, not read by the body
+    return frozenset(params - named)
 
 
 def _reads_sent_values(node: ast.AST) -> bool:
