@@ -1229,6 +1229,20 @@ CORPUS = {
         # whether pruning leaves a single live component (a count of a weight mask)
         data_sites=("if n_alive < 2:",),
     ),
+    "lowrank_tracker": Entry(
+        points=(
+            (8, 2, 8_000, "guarded"),      # no rank fits: the diagonal push (LowRankDiag.__matmul__ of rank 1)
+            (8, 2, 5_000, "exact"),        # not even the diagonal fits: zeros
+            (8, 2, 30_000, "guarded"),     # rank 2, refactor every other layer (eigh, flip), QR re-orthonormalising
+            (8, 2, 10**5, "guarded"),      # refactor every layer + the head from head.npz (np.load in setup)
+            (16, 3, 200_000, "guarded"),   # rank 4 by the randomised sketch (recursive cost), every other layer
+            (16, 3, 432_995, "guarded"),   # every layer: the live meter (current_budget) skips the last refactor
+            (32, 4, 1_056_783, "guarded"),  # rank 5, period 2, the meter skips the second refactor
+        ),
+        guards=("if peak > RESCALE_AT:", "vals, vecs = fnp.linalg.eigh(full)", "vals, vecs = fnp.linalg.eigh(small)",
+                "u, sv, _ = fnp.linalg.svd(full)", "if not fnp.all(fnp.isfinite(out.s)):",
+                "if not fnp.all(fnp.isfinite(out)):"),
+    ),
 }
 
 
