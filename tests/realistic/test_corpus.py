@@ -1243,6 +1243,22 @@ CORPUS = {
                 "u, sv, _ = fnp.linalg.svd(full)", "if not fnp.all(fnp.isfinite(out.s)):",
                 "if not fnp.all(fnp.isfinite(out)):"),
     ),
+    "krylov_sampler": Entry(
+        points=(
+            (8, 2, 10_000, "guarded"),     # diagonal moments only
+            (8, 2, 20_000, "guarded"),     # full covariance on both layers, no refresh fits
+            (8, 2, 200_000, "interval"),   # Lanczos sqrt (DGKS re-orthogonalisation, early exits), 16 samples
+            (8, 2, 10**6, "interval"),     # a refresh every layer, 64 samples
+            (16, 3, 500_000, "interval"),  # refresh every other layer
+            (32, 4, 2 * 10**6, "interval"),  # every third layer
+        ),
+        guards=("if tr > HUGE:", "vals, vecs = fnp.linalg.eigh(t)", "if not fnp.all(fnp.isfinite(vals)):",
+                "ritz = fnp.linalg.eigvalsh(lz.tridiagonal())",
+                "chol = fnp.linalg.cholesky(cov + JITTER * fnp.trace(cov) / w * fnp.eye(w))",
+                "if not fnp.all(fnp.isfinite(out)):"),
+        data_sites=("if float(after) < DGKS * float(before):", "if float(beta) <= BREAKDOWN * anorm:",
+                    "if top is not None and abs(new - top) <= RITZ_TOL * max(abs(new), EPS):"),
+    ),
 }
 
 

@@ -69,6 +69,9 @@ class Mixture:
                        fnp.concatenate([self.means, other.means], axis=0),
                        fnp.concatenate([self.variances, other.variances], axis=0))
 
+    def __repr__(self) -> str:
+        return f"Mixture(k={self.k}, width={self.means.shape[1]})"
+
     def mean(self, per_component):
         """The mixture's mean of a per-component quantity (K, w) -> (w,)."""
         return fnp.einsum("k,kw->w", self.weights, per_component)
@@ -243,3 +246,11 @@ class Estimator(BaseEstimator):
         if not fnp.all(fnp.isfinite(out)):
             raise FloatingPointError(f"non-finite mixture estimate (sizes {self.sizes})")
         return out
+
+    def describe(self) -> str:
+        """Component counts after each layer, and how often the mixture was rescaled."""
+        if not self.sizes:
+            return "not run"
+        grew = sum(1 for a, b in zip(self.sizes, self.sizes[1:]) if b > a)
+        return (f"components per layer {self.sizes} (grew {grew} times, peak {max(self.sizes)}), "
+                f"rescaled {self.rescaled} times")
