@@ -70,3 +70,38 @@ def test_a_for_loop_over_count_that_yields_stops_where_its_consumer_stops(tmp_pa
 
     path = write_program(tmp_path, PRIMES, consumer=consumer)
     assert_exact_at(path, [Point(8, 2, 2**41), Point(16, 3, 2**41)])
+
+
+def test_generators_looping_over_cycle_and_repeat_beside_the_weights_are_exact(tmp_path) -> None:
+    """`for kind in itertools.cycle(("a", "b")): yield kind` and `for s in itertools.repeat(0.5):
+    yield s` zipped with the weights: their loop state repeats, which read as a loop that never
+    ends (a lower bound of 16 FLOPs at 8x3 for a run of 1,920)."""
+    from oracle import assert_exact_at, write_program
+
+    path = write_program(tmp_path, '''
+        import itertools
+
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        def schedule():
+            for kind in itertools.cycle(("a", "b")):
+                yield kind
+
+
+        def scales():
+            for s in itertools.repeat(0.5):
+                yield s
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                x = fnp.ones(mlp.width)
+                rows = []
+                for w, kind, s in zip(mlp.weights, schedule(), scales()):
+                    x = fnp.tanh(x @ w) if kind == "a" else fnp.exp(-(x @ w) ** 2)
+                    rows.append(x * s)
+                return fnp.stack(rows)
+    ''')
+    assert_exact_at(path, [Point(8, 3, 2**41), Point(16, 4, 2**41)])
