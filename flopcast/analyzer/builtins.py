@@ -980,8 +980,20 @@ def _run_zipped_generators(interp, args: list, node) -> None:
     bound = min((f for f in fixed if f is not None), default=None)
     for i, a in enumerate(args):
         if a.__class__ is PyGenerator and a.items is None:
-            interp.run_generator(a, a.consumed + bound + 1 if bound is not None
-                                 and stdlib_containers.made_here(node, i) else None)
+            pulls = _zip_pulls(fixed, bound, i, node)
+            interp.run_generator(a, None if pulls is None else a.consumed + pulls)
+
+
+def _zip_pulls(lengths: list, bound: Optional[int], i: int, node) -> Optional[int]:
+    """How many items zip pulls from its argument ``i`` (a generator made in the call), beside
+    sequences of ``lengths`` (None for the generators) whose shortest holds ``bound``: the row
+    that finds that sequence exhausted pulled one more from the arguments before it and none
+    from those after it, so the code after a later generator's last item taken never runs at run
+    time (a `log.append` there is not made). None: no bound (the body runs whole)."""
+    if bound is None or not stdlib_containers.made_here(node, i):
+        return None
+    short = next((j for j, n in enumerate(lengths) if n is not None and n == bound), len(lengths))
+    return bound + 1 if i < short else bound
 
 
 def _zip_lazy(interp, args: list, strict: bool, span: Span, node) -> Value:
@@ -1252,9 +1264,10 @@ def _zip_generators(interp, args: list, span: Span, node) -> Value:
     bound = min((len(f) for f in fixed if f is not None), default=None)
     if bound is None and any(isinstance(a, EndlessIter) for a in args):
         return interp.unpriced(node, "zip()", "zip of endless iterators and generators is not modelled")
+    lengths = [None if f is None else len(f) for f in fixed]
+    pulls = [_zip_pulls(lengths, bound, i, node) for i in range(len(args))]
     avail = [f if f is not None else [a.item(a.consumed + k) for k in range(bound + 1)] if isinstance(a, EndlessIter)
-             else interp.run_generator(
-                 a, a.consumed + bound + 1 if bound is not None and stdlib_containers.made_here(node, i) else None)[a.consumed:]
+             else interp.run_generator(a, None if pulls[i] is None else a.consumed + pulls[i])[a.consumed:]
              for i, (a, f) in enumerate(zip(args, fixed))]
     rows = min(len(f) for f in avail)
     first_short = next(i for i, f in enumerate(avail) if len(f) == rows)
