@@ -136,3 +136,36 @@ def test_a_size_tested_at_more_counts_than_analysed_leaves_an_honest_lower_bound
     report = analyze(path, point)
     assert [u.span.line for u in report.unpriced] == [11], report.unpriced
     assert report.total.lo <= measure(path, point).total
+
+
+GROWING = '''\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        wts = fnp.ones(1)
+        rows = []
+        for w in mlp.weights:
+            wts = fnp.concatenate([wts, wts * 0.5, wts * 0.25])
+            idx = fnp.nonzero(wts >= {threshold} * float(fnp.abs(w[0, 0])))[0]
+            if idx.shape[0] == 0:
+                wts = fnp.ones(1)
+            else:
+                wts = wts[idx]
+            rows.append(fnp.zeros(mlp.width) + fnp.sum(wts))
+        return fnp.stack(rows)
+'''
+
+
+@pytest.mark.parametrize("threshold", ["0.001", "1e9"])  # every weight kept at every layer; none ever
+def test_a_selection_from_a_growing_array_keeps_its_policy_at_every_layer(tmp_path, threshold):
+    """The array the selection is made from grows threefold per layer: the option "every element
+    kept" is 3 elements at the first layer and 9 at the second, not 3 again (the interval missed
+    the run that prunes nothing, 780 against [218, 366] at 8x3)."""
+    path = tmp_path / "estimator.py"
+    path.write_text(GROWING.format(threshold=threshold))
+    point = Point(8, 3, 10**6)
+    total = analyze(str(path), point).total
+    assert total.lo <= measure(path, point).total <= total.hi

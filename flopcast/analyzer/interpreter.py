@@ -639,6 +639,7 @@ class Interpreter:
         # handler marks the axis it sizes (Array.counted)
         self.last_count: Optional[tuple] = None
         self._count_sites: dict = {}  # array identity -> the key of the site that chose its count
+        self._size_ranges: dict = {}  # size site key -> the range it was first met over (_at_this_execution)
         self._data_int_uses: dict = {}  # site key -> (direction, value) of its first use (dataints.opposite)
         self.import_hooks = ImportHooks()  # finders the program put on sys.meta_path
         self._served: dict = {}  # module name -> what an import hook served for it
@@ -1241,7 +1242,7 @@ class Interpreter:
         key = ("size", self.span, reason)
         choices, reason = sizetests.analysed_at(key, self.enumerated.get(key, (hi, lo)), self.count_values, lo, hi)
         site = Site(key, choices, self.span, "shape", reason, presumed=presumed, presumption=presumption)
-        count = self.decisions.choose(site, self.used)
+        count = self._at_this_execution(key, self.decisions.choose(site, self.used), lo, hi)
         dataints.first_use(self, site.key, 1, count, (lo, hi))
         if nonzero_of is not None:
             self.effects += 1
@@ -1250,6 +1251,21 @@ class Interpreter:
         if lo != hi:
             self.last_count = (self.span, None if presumed is None else count == presumed, key, lo, hi)
         return count
+
+    def _at_this_execution(self, key: tuple, count: int, lo: int, hi: int) -> int:
+        """The count a size site's option stands for at an execution over the range ``lo``..``hi``.
+        A site met again over another range (a selection from an array that grows or shrinks from
+        one execution to the next) keeps its policy: an end of the range it was first met over
+        ("every element kept", "none") is the same end here; a count between them stays that count,
+        within this range."""
+        first = self._size_ranges.setdefault(key, (lo, hi))
+        if first == (lo, hi):
+            return count
+        if count == first[1]:
+            return hi
+        if count == first[0]:
+            return lo
+        return min(max(count, lo), hi)
 
     def write_in_place(self, x: Array) -> None:
         """An in-place op (fill_diagonal, putmask, put, shuffle) wrote into ``x``: flopscope
