@@ -91,8 +91,16 @@ class Ahead:
             mine = [i for i in range(h, len(keys), workers)]
             if not mine:
                 break
-            read, write = os.pipe()
-            pid = os.fork()
+            try:
+                read, write = os.pipe()
+            except OSError:
+                break  # no helper: this process makes the runs
+            try:
+                pid = os.fork()
+            except OSError:
+                os.close(read)
+                os.close(write)
+                break
             if pid == 0:  # the helper
                 os.close(read)
                 _serve(write, mine, make, self.nodes)
@@ -136,12 +144,17 @@ class Alongside:
     """One computation made in a forked helper while this process makes another (`analyze`'s
     savings beside its formula fit): ``result()`` is what the helper made, or None when it could
     not send it (the caller then makes it itself). The helper runs its paths on one core: this
-    process uses the other."""
+    process uses the other. OSError when no process can be made."""
 
     def __init__(self, trees, compute: Callable[[], object]) -> None:
         self.nodes = _nodes(trees)
         read, write = os.pipe()
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            raise
         if self.pid == 0:
             os.close(read)
             os.environ[JOBS_VARIABLE] = "1"

@@ -74,8 +74,11 @@ class _SavingsBesideFit:
         from flopcast.check import savings
 
         ns = self.ns
-        self.helper = Alongside((), lambda: savings.savings(ns.path, report, ns.class_name, formulas=ns.formula,
-                                                             analyzer=self.analyzer))
+        try:
+            self.helper = Alongside((), lambda: savings.savings(ns.path, report, ns.class_name, formulas=ns.formula,
+                                                                 analyzer=self.analyzer))
+        except OSError:
+            self.helper = None  # no process to spare: the savings are made after the fit
 
     def found(self):
         """The helper's savings; None when none was started or it could not send them."""
