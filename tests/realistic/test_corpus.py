@@ -1229,9 +1229,11 @@ CORPUS = {
         # whether pruning leaves a single live component (a count of a weight mask)
         data_sites=("if n_alive < 2:",),
         notes={"nonzero pruning": "a first draft kept fnp.nonzero(weights >= rel * max) of each layer's mixture: "
-                                  "that count is assumed alike at every layer (the report names the line), and a "
-                                  "run keeping all 3 then all 9 components counted 134,780 at 16x3 (budget 3e5), "
-                                  "above the interval [48,102, 112,487]; the top-cap argsort keeps sizes known"},
+                                  "its count was taken as the same number at every layer (3 kept of 9), and a run "
+                                  "keeping all 3 then all 9 components counted 134,780 at 16x3 (budget 3e5), above "
+                                  "the interval [48,102, 112,487]; an end of a selection's range now stands for "
+                                  "the same end at each layer (2b61915, test_selection_size_tests); the top-cap "
+                                  "argsort stays"},
     ),
     "lowrank_tracker": Entry(
         points=(
