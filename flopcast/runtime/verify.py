@@ -64,21 +64,32 @@ def verify_point(
     timeout: float = DEFAULT_TIMEOUT_S,
     memory_mib: Optional[int] = DEFAULT_MEMORY_MIB,
 ) -> PointResult:
-    """Predict statically, run in a child under the meter, and compare."""
-    report, static_error = static_report(path, point, class_name=class_name, scorer=scorer)
-    request = RunRequest(
-        estimator_path=str(path),
-        width=point.width,
-        depth=point.depth,
-        budget=point.budget,
-        seed=seed,
-        class_name=class_name,
-        scorer=True,  # whestbench always casts; --no-scorer-cast only drops it from the comparison
-        memory_mib=memory_mib,
-        # whestbench calls predict on one instance for every MLP: at least a second call, to see
-        # state the first leaves for it, and each call the analyzer priced apart plus one.
-        # (Not past the calls it followed when the state did not settle: it predicts none of those.)
-        calls=max(2, len(report.per_call) + report.per_call_settled) if report is not None else 2,
-    )
-    run = run_isolated(request, timeout=timeout)
+    """Predict statically while a child runs the point under the meter, and compare."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def request(calls: int) -> RunRequest:
+        return RunRequest(
+            estimator_path=str(path),
+            width=point.width,
+            depth=point.depth,
+            budget=point.budget,
+            seed=seed,
+            class_name=class_name,
+            scorer=True,  # whestbench always casts; --no-scorer-cast only drops it from the comparison
+            memory_mib=memory_mib,
+            calls=calls,
+        )
+
+    # The child runs while the analysis is made (it waits in its own process): two calls, the
+    # least the comparison reads, made again with more when the report follows more.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="flopcast-verify-run") as pool:
+        running = pool.submit(run_isolated, request(2), timeout=timeout)
+        report, static_error = static_report(path, point, class_name=class_name, scorer=scorer)
+        run = running.result()
+    # whestbench calls predict on one instance for every MLP: at least a second call, to see
+    # state the first leaves for it, and each call the analyzer priced apart plus one.
+    # (Not past the calls it followed when the state did not settle: it predicts none of those.)
+    calls = max(2, len(report.per_call) + report.per_call_settled) if report is not None else 2
+    if calls > 2:
+        run = run_isolated(request(calls), timeout=timeout)
     return compare(point, report, run, static_error=static_error, include_scorer=scorer)
