@@ -14,31 +14,18 @@ on a loaded one the helpers wait for a core like everything else.
 from __future__ import annotations
 
 import argparse
+import math
 import os
-import resource
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from speed_table import ROOT, timed
+
 CORPUS = ROOT / "tests" / "realistic" / "estimators"
 DEFAULT = ["rescue_ladder.py", "qr_active", "staged_pipeline.py", "power_deflate.py", "fourier_power.py",
            "newton_whiten.py", "quantile_gram.py", "flag_portfolio.py", "lowrank_moments.py", "stage_classes.py",
            "traced_kit", "segment_planner.py"]
-
-
-def timed(cmd: list[str], env: dict) -> tuple[float, float]:
-    """(wall, CPU) seconds of one process and everything it waited for."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, cwd=ROOT, env=env, text=True)
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise SystemExit(f"failed ({done.returncode}): {' '.join(cmd)}\n{done.stderr[-2000:]}")
-    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
@@ -59,8 +46,8 @@ def main() -> None:
     for path in files:
         cmd = [sys.executable, "-m", "flopcast", "analyze", str(path), "--width", str(args.width),
                "--depth", str(args.depth)]
-        for env in configs.values():
-            timed(cmd, env)  # warm the per-version caches and the file system
+        if any(math.isnan(timed(cmd, env)[0]) for env in configs.values()):  # also warms the caches
+            continue
         walls: dict = {name: [] for name in configs}
         cpus: dict = {name: [] for name in configs}
         for _ in range(args.repeat):

@@ -46,9 +46,9 @@ def label(path: Path) -> str:
     return str(rel.parent if path.name == "estimator.py" else rel).replace("tests/realistic/estimators/", "corpus/")
 
 
-def wall(cmd: list[str], env: dict) -> float:
-    """The process's CPU time (user + system), or its wall time with --wall. On a shared
-    machine the CPU time is what the process itself costs; the wall time adds the wait."""
+def timed(cmd: list[str], env: dict) -> tuple[float, float]:
+    """(wall, CPU) seconds of one process, the processes it waited for included (user + system);
+    (nan, nan) when it failed."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, cwd=ROOT, env=env, text=True)
@@ -58,10 +58,15 @@ def wall(cmd: list[str], env: dict) -> float:
         # A crash is not a time: say so, loudly, instead of timing the traceback.
         print(f"  FAILED ({done.returncode}): {' '.join(cmd[2:])}\n    " +
               "\n    ".join(done.stderr.strip().splitlines()[-3:]), file=sys.stderr)
-        return math.nan
-    if WALL:
-        return elapsed
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return math.nan, math.nan
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def wall(cmd: list[str], env: dict) -> float:
+    """The process's CPU time (user + system), or its wall time with --wall. On a shared
+    machine the CPU time is what the process itself costs; the wall time adds the wait."""
+    elapsed, cpu = timed(cmd, env)
+    return elapsed if WALL else cpu
 
 
 WALL = False
