@@ -5930,11 +5930,13 @@ class Interpreter:
             return
         found = pricing.probe(name, *specs)
         charged = sum(c.flops for c in self.result.charges[mark:])
-        if found is not None and found[0] not in (exc.exc_type, *_EXCEPTION_BASES.get(exc.exc_type, ())):
+        if found is not None and found[0] not in (exc.exc_type, _SHOWN_AS.get(exc.exc_type)):
             # flopscope refuses these shapes otherwise, or earlier (`fnp.piecewise` counts its
             # functions before it looks at the dtype): which raise the run makes is not modelled.
-            # numpy shows its _UFuncOutputCastingError under a base's name (UFuncTypeError): a name
-            # among the modelled class's bases is the same raise.
+            # A class among the modelled one's bases is another raise too: the run's TypeError
+            # (`fnp.argmax("ij", w, v)` refuses the float out= first) escapes an `except
+            # UnsupportedDtypeError:` the modelled class would meet. Only the name numpy shows a
+            # class under (its _UFuncOutputCastingError is named UFuncTypeError) is the same raise.
             raise PathEnd(f"fnp.{name}: flopcast's model raises {exc.exc_type}, flopscope on arrays of these "
                           f"shapes {found[0]}: which one the run raises is not modelled", self.span,
                           what=f"fnp.{name}")
@@ -7131,6 +7133,9 @@ def _integer(value) -> bool:
     """An array or numpy scalar of an integer dtype."""
     return isinstance(value, (Array, NumpyScalar)) and value.dtype is not None and dtypes.kind(value.dtype) in "iu"
 
+
+#: The ``__name__`` numpy gives a private exception class (what a probe of flopscope reports).
+_SHOWN_AS = {"_UFuncOutputCastingError": "UFuncTypeError"}
 
 #: Built-in exception classes' bases, for matching `except` clauses by name.
 _EXCEPTION_BASES = {

@@ -341,6 +341,33 @@ def probe_spec(v):
     raise NoSpec()
 
 
+def bare_refusal(op: str, src: Value, args, kwargs, refused: OpRaises) -> OpRaises:
+    """What flopscope raises for ``fnp.<op>(*args, **kwargs)`` whose operand ``src`` is a bare
+    str or bytes (``fnp.argmax("ji,j->i", w, mu)``), given that ``refused`` is the model's
+    UnsupportedDtypeError for it. flopscope's operand scan passes a bare string (it takes it for
+    an option, like ``ord='fro'``): it is refused only at the charge, after the wrapper has read
+    its other arguments, which refuse first where they can (an out= numpy cannot take, a float
+    out= of argmax: TypeError; median's axis on the 0-d array: IndexError). With other arguments,
+    flopscope is asked (``pricing.probe``: which of them refuses reads their types, shapes and
+    dtypes, not array values); where it cannot be asked, which raise comes first is unmodelled."""
+    if not (isinstance(src, Known) and isinstance(src.value, (str, bytes))) or \
+            refused.exc_type != "UnsupportedDtypeError" or (len(args) <= 1 and not kwargs):
+        return refused
+    try:
+        specs = [probe_spec(a) for a in args], {k: probe_spec(v) for k, v in kwargs.items()}
+    except NoSpec:
+        raise OpError(f"{op} of a {type(src.value).__name__}: flopscope refuses it at the charge, after "
+                      "reading arguments flopcast cannot hand it") from None
+    arrays = [v for v in list(args) + list(kwargs.values()) if isinstance(v, Array)]
+    if not pricing.can_probe(*(a.shape for a in arrays)):
+        raise OpError(f"{op} of a {type(src.value).__name__}: which of its arguments flopscope refuses "
+                      "first is not modelled")
+    found = pricing.probe(op, *specs)
+    if found is None or found[2]:
+        raise OpError(f"{op} of a {type(src.value).__name__}: flopscope does not refuse it as modelled")
+    return OpRaises(found[0], found[1])
+
+
 def _nested(value):
     if isinstance(value, (tuple, list)):
         return {"tuple" if isinstance(value, tuple) else "list": [_nested(x) for x in value]}

@@ -11,7 +11,7 @@ from typing import Optional
 
 from flopcast.analyzer import dataints, dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
-from flopcast.analyzer.ops.operands import arg, axis_index, dtype_arg, known_int, operand, origin_of, to_array
+from flopcast.analyzer.ops.operands import arg, axis_index, bare_refusal, dtype_arg, known_int, operand, origin_of, to_array
 from flopcast.analyzer.ops.registry import OpError, OpRaises, by_category, handler
 from flopcast.analyzer.values import Array, DTypeRef, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
 
@@ -104,7 +104,10 @@ def refuse_axis(ctx, op: str, x: Array, axis_v: Optional[Value], kwargs: dict, p
 def reduction(ctx, op: str, args, kwargs) -> Value:
     """A counted reduction, priced by flopscope's orbit-mapping reduction model."""
     src = arg(args, kwargs, 0, "a")
-    x = to_array(ctx, src)
+    try:
+        x = to_array(ctx, src)
+    except OpRaises as refused:
+        raise bare_refusal(op, src, args, kwargs, refused) from None
     if len(args) > 2 and op != "average":
         # numpy's third place is dtype for sum/mean/cumsum but out for max/median, and some
         # flopscope wrappers lay them out otherwise (median's keepdims): only keywords are read
