@@ -658,9 +658,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         fn = args[0]
         gens = [a for a in args[1:] if isinstance(a, PyGenerator)]
         if name == "map":
-            return _reading(LazyIterator(_mapped(interp, fn, pulled, gens, span, node)), args[1:])
-        return _reading(LazyIterator(_filtered(interp, fn, _checked_first(interp, fn, pulled[0], gens, node),
-                                               span, node)), args[1:])
+            return _reading(LazyIterator(pulled_at(interp, _mapped(interp, fn, pulled, gens, span, node))), args[1:])
+        return _reading(LazyIterator(pulled_at(interp, _filtered(
+            interp, fn, _checked_first(interp, fn, pulled[0], gens, node), span, node))), args[1:])
     if name in ("map", "filter"):
         before = [(a, a.consumed) for a in args[1:] if isinstance(a, PyGenerator)]
         fn, sources = args[0], [interp.iterate(a, node) for a in args[1:]]
@@ -670,9 +670,10 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             # the function runs for each item: what it reads, a generator's body may change
             interp.refuse_reads_by(fn, before, node)
         if name == "map":  # map(f, a, b) calls f(x, y) pairwise, up to the shortest
-            return _reading(LazyIterator(interp.call(fn, list(group), {}, span, node) for group in zip(*sources)),
+            return _reading(LazyIterator(pulled_at(interp, (interp.call(fn, list(group), {}, span, node)
+                                                            for group in zip(*sources)))),
                             args[1:])
-        return _reading(LazyIterator(_filtered(interp, fn, sources[0], span, node)), args[1:])
+        return _reading(LazyIterator(pulled_at(interp, _filtered(interp, fn, sources[0], span, node))), args[1:])
     if name == "callable":
         x = args[0]
         if isinstance(x, Unknown):
@@ -1053,6 +1054,19 @@ def _source_items(interp, v: Value, node):
     return None if items is None else iter(items)
 
 
+def pulled_at(interp, produce):
+    """``produce``'s items, each made where the program asks for it (``Interpreter.pulled_at``):
+    a lazy iterator's calls of flopscope (``map(fnp.exp, xs)``, ``accumulate(ws, matmul)``) charge
+    at the call, loop or unpacking that takes the item, as the run files them."""
+    pull = produce.__next__
+    while True:
+        try:
+            item = interp.pulled_at(pull)
+        except StopIteration:
+            return
+        yield item
+
+
 #: itertools that call the program's function between the items of their source
 _PER_ITEM_CALLERS = frozenset({"accumulate", "takewhile", "dropwhile", "starmap", "groupby", "filterfalse"})
 
@@ -1083,7 +1097,7 @@ def _itertools_lazy(interp, name: str, args, kwargs, span: Span, node) -> Option
 
     try:
         if name in ("takewhile", "dropwhile") and len(args) == 2 and not kwargs:
-            return LazyIterator(_while_lazy(interp, name, args[0], args[1], span, node))
+            return LazyIterator(pulled_at(interp, _while_lazy(interp, name, args[0], args[1], span, node)))
         if name == "pairwise" and len(args) == 1 and not kwargs:
             return LazyIterator(make_tuple(list(pair)) for pair in itertools.pairwise(src(args[0])))
         if name == "chain" and not kwargs:
@@ -1102,9 +1116,11 @@ def _itertools_lazy(interp, name: str, args, kwargs, span: Span, node) -> Option
             return LazyIterator(cycled())
         if name == "compress" and len(args) == 2 and not kwargs:
             data, selectors = src(args[0]), src(args[1])
-            return LazyIterator(d for d, sel in zip(data, selectors) if truth(sel, "compress() keeps"))
+            return LazyIterator(pulled_at(interp, (d for d, sel in zip(data, selectors)
+                                                   if truth(sel, "compress() keeps"))))
         if name == "filterfalse" and len(args) == 2 and not kwargs:
-            return LazyIterator(item for item in src(args[1]) if not test(args[0], item, "filterfalse() keeps"))
+            return LazyIterator(pulled_at(interp, (item for item in src(args[1])
+                                                   if not test(args[0], item, "filterfalse() keeps"))))
         if name == "zip_longest" and set(kwargs) <= {"fillvalue"}:
             fill = kwargs.get("fillvalue", Known(None))
             sources = [src(a) for a in args]
@@ -1120,7 +1136,7 @@ def _itertools_lazy(interp, name: str, args, kwargs, span: Span, node) -> Option
                         interp.stop_path(f"{span}: starmap() of an item whose length is not known; the cost after "
                                          "it is not counted", span, "itertools.starmap")
                     yield interp.call(args[0], list(parts), {}, span, node)
-            return LazyIterator(calls())
+            return LazyIterator(pulled_at(interp, calls()))
         if name == "groupby" and 1 <= len(args) <= 2 and set(kwargs) <= {"key"}:
             fn = args[1] if len(args) > 1 else kwargs.get("key", Known(None))
             source = src(args[0])
@@ -1144,8 +1160,8 @@ def _itertools_lazy(interp, name: str, args, kwargs, span: Span, node) -> Option
 
             # the real groupby over the items pulled one at a time: a group iterator is emptied
             # when the groupby moves on, as Python's is
-            return LazyIterator(make_tuple([k.v, LazyIterator(iter(group))])
-                                for k, group in itertools.groupby(source, key=keyed))
+            return LazyIterator(pulled_at(interp, (make_tuple([k.v, LazyIterator(iter(group))])
+                                                   for k, group in itertools.groupby(source, key=keyed))))
         if name == "tee" and 1 <= len(args) <= 2 and not kwargs:
             n = args[1] if len(args) > 1 else Known(2)
             if not (isinstance(n, Known) and isinstance(n.value, int) and 0 <= n.value <= _MAX_ITEMS):
@@ -1170,7 +1186,7 @@ def _itertools_lazy(interp, name: str, args, kwargs, span: Span, node) -> Option
                     else:
                         acc = interp.call(fn, [acc, item], {}, span, node)
                     yield acc
-            return LazyIterator(sums())
+            return LazyIterator(pulled_at(interp, sums()))
     except _NotKnown:
         return None
     return None
@@ -2777,7 +2793,7 @@ def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
                     else:
                         acc = interp.call(fn, [acc, item], {}, span, node)
                     yield acc
-            return _reading(LazyIterator(sums()), list(args))
+            return _reading(LazyIterator(pulled_at(interp, sums())), list(args))
         else:  # starmap
             groups = []
             for t in seq(args[1]):
@@ -2794,7 +2810,7 @@ def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
                     if isinstance(g, str):
                         raise UserRaise(span, f"TypeError: '{g}' object is not iterable")
                     yield interp.call(args[0], g, {}, span, node)
-            return _reading(LazyIterator(calls()), list(args))
+            return _reading(LazyIterator(pulled_at(interp, calls())), list(args))
     except _NotKnown:
         if any(isinstance(a, Array) for a in args):
             return interp.unpriced(node, f"itertools.{name}", "its arguments are not known")

@@ -645,6 +645,13 @@ class Interpreter:
         self._served: dict = {}  # module name -> what an import hook served for it
         self._served_paths: set = set()  # pseudo file names of the modules import hooks served
         self._call_spans: list = []  # the span of each user-function call being executed
+        # (frame, span): the instruction of the program's code running now that can ask an iterator
+        # for items (a call, a `for`, a comprehension, an unpacking, a starred display). The run
+        # files a charge made by code without a frame of the program's (map's fnp.exp, accumulate's
+        # operator.matmul) at the innermost frame of the program's, at that instruction: a lazy
+        # iterator's item made there is charged there (``_charge_at``), not where it was built.
+        self.consumer: Optional[tuple] = None
+        self._charge_at: Optional[tuple] = None
         # For calls reused across the runs of one analysis (repeats.SharedCalls): how many times
         # the path's records or per-path tables were written or read beyond the canonical state,
         # and the logs of what a reused call must do again (functions entered, first comparisons,
@@ -1186,11 +1193,37 @@ class Interpreter:
         except pricing.ComplexDtypeError as exc:
             raise OpError(str(exc)) from exc
         span = self.span
+        at = self._charge_at
+        if at is not None and at[0] is self.frame:
+            span = at[1]  # an item a lazy iterator makes when the program asks for it (pulled_at)
         if self._served_paths and span is not None and span.path in self._served_paths:
             # Code an import hook served has no file: flopscope's runtime (and `verify`) files
             # its charges at the innermost call in a real file, and so does the analysis.
             span = next((s for s in reversed(self._call_spans) if s.path not in self._served_paths), span)
         self.emit(span, op, flops, dtype, self.frame.qualname if self.frame else "<module>", origin)
+
+    def pulled_at(self, pull):
+        """``pull()``, the next item of a lazy iterator (map, accumulate, starmap, ...), made where
+        the run makes it: what the functions it calls without a frame of the program's charge
+        (``fnp.exp`` in ``map(fnp.exp, xs)``) is filed at the instruction of the program's asking
+        for the item (``consumer``), as flopscope's runtime files it; a function of the program's
+        it calls charges in its own frame, as always."""
+        consumer = self.consumer
+        if consumer is None or consumer[0] is not self.frame:
+            return pull()
+        saved, self._charge_at = self._charge_at, consumer
+        try:
+            return pull()
+        finally:
+            self._charge_at = saved
+
+    def consuming(self, span: Span, run):
+        """``run()`` with ``span`` the instruction of the program's asking iterators for items."""
+        saved, self.consumer = self.consumer, (self.frame, span)
+        try:
+            return run()
+        finally:
+            self.consumer = saved
 
     def unpriced(self, node: Optional[ast.AST], what: str, reason: str) -> Value:
         return self._unpriced_at(self.node_span(node) if node is not None else self.span or self.program.main_span,
@@ -2615,6 +2648,14 @@ class Interpreter:
             self._watch_genexp(iterable, node.iter)
         else:
             iterable = self.eval(node.iter)
+        # the loop's FOR_ITER, placed at the whole statement, asks for each item
+        saved, self.consumer = self.consumer, (self.frame, self.node_span(node))
+        try:
+            self._for_loop(node, iterable)
+        finally:
+            self.consumer = saved
+
+    def _for_loop(self, node: ast.For, iterable: Value) -> None:
         # a generator expression made whole here whose next items read names the loop writes
         interleaved = self._interleaved_reads(node, iterable)
         limit = self.loop_limit(node)
@@ -3304,16 +3345,21 @@ class Interpreter:
             else:
                 self.frame.vars[target.id] = value
         elif isinstance(target, (ast.Tuple, ast.List)):
-            items = self.unpack(value, len(target.elts), target)
+            # UNPACK_SEQUENCE, placed at the target, asks for the items, once (a map, a generator,
+            # an iterator hands them out only once:
+            # `first, *rest = map(f, xs)` asked it again for nothing and left `first` unbound)
+            known = self.consuming(self.node_span(target), lambda: self.iterate(value, target))
+            items = known if known is not None else \
+                [Unknown("", self.node_span(target), "unpacked from an unknown value")] * len(target.elts)
             starred = [i for i, e in enumerate(target.elts) if isinstance(e, ast.Starred)]
-            if self.iterate(value, target) is not None:
+            if known is not None:
                 n = len(target.elts)
                 if (len(items) != n and not starred) or (starred and len(items) < n - 1):
                     raise UserRaise(self.node_span(target), f"ValueError: cannot unpack {len(items)} values into {n}")
             if starred:
                 i = starred[0]
                 n_after = len(target.elts) - i - 1
-                seq = self.iterate(value, target) or []
+                seq = known or []
                 for e, v in zip(target.elts[:i], seq[:i]):
                     self.assign(e, v)
                 self.assign(target.elts[i].value, ListVal(list(seq[i: len(seq) - n_after])))
@@ -3432,12 +3478,6 @@ class Interpreter:
             text = describe_value(value)
             if text not in held:
                 held.append(text)
-
-    def unpack(self, value: Value, n: int, node) -> list[Value]:
-        seq = self.iterate(value, node)
-        if seq is None:
-            return [Unknown("", self.node_span(node), "unpacked from an unknown value")] * n
-        return seq
 
     def iterate(self, value: Value, node: ast.AST, ordered: bool = True) -> Optional[list[Value]]:
         """The items of ``value`` in the order Python gives them; ``ordered=False`` for callers
@@ -3686,33 +3726,35 @@ class Interpreter:
             raise UserRaise(self.node_span(node), f"NameError: name {name!r} is not defined")
         return self.unpriced(node, f"name {name!r}", "not defined on this path")
 
-    def _elements(self, elts: list[ast.expr]) -> list[Value]:
+    def _elements(self, elts: list[ast.expr], node: Optional[ast.AST] = None) -> list[Value]:
         items: list[Value] = []
         for e in elts:
             if isinstance(e, ast.Starred):
-                items.extend(self.iterate(self.eval(e.value), e) or [])
+                # LIST_EXTEND / SET_UPDATE, placed at the whole display, asks for the items
+                seq = self.eval(e.value)
+                items.extend(self.consuming(self.node_span(node or e), lambda: self.iterate(seq, e)) or [])
             else:
                 items.append(self.eval(e))
         return items
 
     def expr_Tuple(self, node: ast.Tuple) -> Value:
         if node is self._free_index:
-            items = self._elements(node.elts)
+            items = self._elements(node.elts, node)
             with suspended(self.counter_watch):
                 return make_tuple(items)
-        items = self._elements(node.elts)
+        items = self._elements(node.elts, node)
         indexed = self._array_index
         if indexed is not None and indexed[0] is node and self.counter_watch is not None:
             items = self.counter_watch.array_indices(indexed[1], items)  # counters.py
         return make_tuple(items)
 
     def expr_List(self, node: ast.List) -> Value:
-        return ListVal(self._elements(node.elts))
+        return ListVal(self._elements(node.elts, node))
 
     def expr_Set(self, node: ast.Set) -> Value:
         from flopcast.analyzer.builtins import set_of
 
-        return set_of(self, self._elements(node.elts), node)
+        return set_of(self, self._elements(node.elts, node), node)
 
     def expr_Dict(self, node: ast.Dict) -> Value:
         out = {}
@@ -3800,7 +3842,9 @@ class Interpreter:
         # ledger just after the subgenerator's yield of it (not after its whole body), so a
         # consumer that stops early takes back the subgenerator's code past that item too.
         sub = source.marks if source.__class__ is PyGenerator and source.items is None else None
-        items = self.iterate(source, node.value) if gen is not None else None
+        # (SEND, placed at the `yield from`, asks for the items)
+        items = self.consuming(self.node_span(node), lambda: self.iterate(source, node.value)) \
+            if gen is not None else None
         if items is None:
             return self.unpriced(node, "yield from", "`yield from` of a value flopcast cannot iterate")
         for k, item in enumerate(items):
@@ -4324,6 +4368,8 @@ class Interpreter:
                 first = (self.node_span(node), (type(node.ops[0]).__name__, left.value, right.value))
                 self.compare_log.append(first)
                 self.result.compares.setdefault(*first)
+            if node.ops[0].__class__ in (ast.In, ast.NotIn):  # CONTAINS_OP asks an iterator for items
+                return self.consuming(self.node_span(node), lambda: self.compare(node.ops[0], left, right, node))
             return self.compare(node.ops[0], left, right, node)
         result: Value = Known(True)
         condition = self._condition
@@ -5411,12 +5457,15 @@ class Interpreter:
         self._comprehensions.append(running)
         self._opaque_depth += 1
         self.frame = inner
+        # its FOR_ITERs, placed at the whole comprehension, ask for the items
+        consumer, self.consumer = self.consumer, (inner, self.node_span(node))
         try:
             known = self._generators(node.generators, 0, make, running,
                                      steady and len(node.generators) == 1 and not self.decisions.per_execution,
                                      first)
         finally:
             self.frame = saved
+            self.consumer = consumer
             self._outer_frames.pop()
             self._comprehensions.pop()
             self._opaque_depth -= 1
@@ -5683,6 +5732,13 @@ class Interpreter:
 
     def expr_Call(self, node: ast.Call) -> Value:
         func = self.eval(node.func)
+        saved, self.consumer = self.consumer, (self.frame, self.call_span(node))
+        try:
+            return self._call_node(node, func)
+        finally:
+            self.consumer = saved
+
+    def _call_node(self, node: ast.Call, func: Value) -> Value:
         if func.__class__ is Builtin and func.name in _SHORT_CIRCUITING and node.args \
                 and isinstance(node.args[0], ast.GeneratorExp) and not node.keywords:
             return self.short_circuit(func.name, node)
