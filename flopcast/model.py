@@ -228,6 +228,9 @@ class Calibration:
     run_seconds: float  # the small run's wall time, child process included
     sites: tuple[CalibratedSite, ...] = ()
     lower_bound: bool = False  # something on the replayed path is not priced
+    # The replayed path's own total, when it lay outside the report's interval: ``total`` is then
+    # that interval's nearest end (the observed decisions do not all hold together at this point).
+    replayed: Optional[int] = None
 
 
 @dataclass

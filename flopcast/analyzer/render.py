@@ -76,6 +76,8 @@ def to_json(report: Report) -> dict[str, Any]:
 def _calibrated_total_json(c: Calibration) -> dict[str, Any]:
     return {
         "calibrated": c.total,
+        # the replayed path's own total, outside the interval (``calibrated`` is then its nearest end)
+        "calibrated_replayed": c.replayed,
         "calibrated_from": {"width": c.point.width, "depth": c.point.depth, "budget": c.point.budget, "seed": c.seed},
     }
 
@@ -98,6 +100,11 @@ def _calibrated_text(report: Report) -> list[str]:
     out = [f"Calibrated:      {_fmt(c.total)}{' (lower bound)' if c.lower_bound else ''}  — decisions observed in a "
            f"run at {where} ({c.run_seconds:.1f} s); {len(c.sites) - approx} site(s) replayed exactly, "
            f"{approx} approximately"]
+    if c.replayed is not None:
+        side = "above" if c.replayed > c.total else "below"
+        out.append(f"                 the replayed path costs {_fmt(c.replayed)}, {side} the interval: the observed "
+                   f"decisions do not all hold together at this point, so the calibrated total is the interval's "
+                   f"nearest end")
     for s in c.sites:
         out.append(f"                 {_text_place(s.span)}{s.kind}: observed {s.observed}; {s.rule}"
                    f"{' (approximate)' if s.approximate else ''}")

@@ -314,7 +314,15 @@ def _calibrated_search(result: FitResult, sound: Search, size: str, path: Path, 
     except CalibrationError as exc:
         result.calibration_error = str(exc)
         return
-    search = Search(lambda value: replay_at(observation, value), result.point.budget)
+    def replayed(value: int) -> Evaluation:
+        # within the sound interval at that value, as calibrate() keeps it (runtime.calibrate.within)
+        cal, bounds = replay_at(observation, value), sound.at(value).total
+        if bounds.contains(cal.total.lo):
+            return cal
+        total = min(max(cal.total.lo, bounds.lo), bounds.hi)
+        return Evaluation(value, Interval(total, total), cal.lower_bound)
+
+    search = Search(replayed, result.point.budget)
     value, unbounded = search.largest(result.value if result.value is not None else result.current, low)
     cal = CalibratedFit(observation.point, observation.seed, observation.run_seconds, value, unbounded, 0)
     if value is not None:

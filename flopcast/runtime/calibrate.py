@@ -15,7 +15,7 @@ The small point's budget keeps the round's budget per ``w²·d`` (a budget rule 
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Optional
 
@@ -23,7 +23,7 @@ from flopcast.analyzer.api import run_point
 from flopcast.analyzer.interpreter import Interpreter
 from flopcast.analyzer.program import Program, estimator_class, load_program
 from flopcast.analyzer.replay import ReplayDecisions, site_bounds
-from flopcast.model import Calibration, CalibratedSite, Point, Report
+from flopcast.model import Calibration, CalibratedSite, Interval, Point, Report
 from flopcast.runtime.isolate import run_isolated
 from flopcast.runtime.observe import WatchSite
 from flopcast.runtime.protocol import RunRequest
@@ -81,9 +81,22 @@ class Observation:
 def calibrate(path: str | Path, report: Report, *, size: Optional[tuple[int, int]] = None, seed: int = 0,
               class_name: Optional[str] = None, timeout: float = 120.0,
               memory_mib: Optional[int] = 8192) -> Calibration:
-    """The calibrated prediction at ``report.point``; raises CalibrationError when the small run fails."""
-    return observe(path, report, size=size, seed=seed, class_name=class_name, timeout=timeout,
-                   memory_mib=memory_mib).replay(report.point)
+    """The calibrated prediction at ``report.point``, within the report's interval (``within``);
+    raises CalibrationError when the small run fails."""
+    return within(observe(path, report, size=size, seed=seed, class_name=class_name, timeout=timeout,
+                          memory_mib=memory_mib).replay(report.point), report.total)
+
+
+def within(calibration: Calibration, sound: Interval) -> Calibration:
+    """``calibration`` with its total inside ``sound``, the interval the analysis reports at the same
+    point. A replay carries the small run's decisions over as it observed them (trip counts reused,
+    a branch answered as it was there) and may so follow a path no run at this point takes (a
+    loop's trip count past what the target's cap lets it run): a total outside the interval is
+    then no estimate of anything. It is moved to the interval's nearest end and flagged
+    (``replayed`` keeps the path's own total), never reported outside."""
+    if sound.contains(calibration.total):
+        return calibration
+    return replace(calibration, total=min(max(calibration.total, sound.lo), sound.hi), replayed=calibration.total)
 
 
 def observe(path: str | Path, report: Report, *, size: Optional[tuple[int, int]] = None, seed: int = 0,

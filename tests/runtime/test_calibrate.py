@@ -148,3 +148,22 @@ def test_a_watched_site_in_a_match_pattern_leaves_the_pattern_valid():
     namespace: dict = {}
     exec(code, namespace)
     assert namespace["f"](0) == 0
+
+
+def test_a_replayed_total_outside_the_sound_interval_is_clamped_and_flagged():
+    """A replay can follow a path no run at the target takes (active_threshold at 16x2, budget 6e4:
+    the 8x2 run's trip counts make 461,488 against the interval's 59,400): the calibrated total is
+    then the interval's nearest end, with the path's own total kept and said in the text."""
+    from flopcast.analyzer.render import render_text
+    from flopcast.model import Calibration, Interval, Report
+    from flopcast.runtime.calibrate import within
+
+    point = Point(16, 2, 60_000)
+    above = within(Calibration(461_488, Point(8, 2, 15_000), 0, 1.0), Interval(16_348, 59_400))
+    assert (above.total, above.replayed) == (59_400, 461_488)
+    below = within(Calibration(10, Point(8, 2, 15_000), 0, 1.0), Interval(16_348, 59_400))
+    assert (below.total, below.replayed) == (16_348, 10)
+    inside = within(Calibration(20_000, Point(8, 2, 15_000), 0, 1.0), Interval(16_348, 59_400))
+    assert (inside.total, inside.replayed) == (20_000, None)
+    report = Report("estimator.py", point, Interval(16_348, 59_400), calibration=above)
+    assert "the replayed path costs 461,488, above the interval" in render_text(report)
