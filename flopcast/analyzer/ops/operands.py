@@ -347,24 +347,34 @@ def bare_refusal(op: str, src: Value, args, kwargs, refused: OpRaises) -> OpRais
     UnsupportedDtypeError for it. flopscope's operand scan passes a bare string (it takes it for
     an option, like ``ord='fro'``): it is refused only at the charge, after the wrapper has read
     its other arguments, which refuse first where they can (an out= numpy cannot take, a float
-    out= of argmax: TypeError; median's axis on the 0-d array: IndexError). With other arguments,
-    flopscope is asked (``pricing.probe``: which of them refuses reads their types, shapes and
-    dtypes, not array values); where it cannot be asked, which raise comes first is unmodelled."""
+    out= of argmax: TypeError; median's axis on the 0-d array: IndexError): flopscope is asked
+    (``refused_first``). Where it cannot be, which raise comes first is unmodelled."""
     if not (isinstance(src, Known) and isinstance(src.value, (str, bytes))) or \
             refused.exc_type != "UnsupportedDtypeError" or (len(args) <= 1 and not kwargs):
         return refused
+    found = refused_first(op, args, kwargs)
+    if found is None:
+        raise OpError(f"{op} of a {type(src.value).__name__}: which of its arguments flopscope refuses first "
+                      "is not modelled")
+    return found
+
+
+def refused_first(op: str, args, kwargs) -> Optional[OpRaises]:
+    """What flopscope raises for ``fnp.<op>(*args, **kwargs)`` before it charges anything (an
+    argument of the wrong type or form), asked of flopscope itself (``pricing.probe``, on zeros of
+    the arrays' shapes and dtypes); None where it charges first, goes through, or cannot be asked.
+    Only for ops whose wrapper reads no array values before its charge (the reductions): what
+    such a refusal reads is the arguments' types, shapes and dtypes, which the probe has."""
     try:
         specs = [probe_spec(a) for a in args], {k: probe_spec(v) for k, v in kwargs.items()}
     except NoSpec:
-        raise OpError(f"{op} of a {type(src.value).__name__}: flopscope refuses it at the charge, after "
-                      "reading arguments flopcast cannot hand it") from None
+        return None
     arrays = [v for v in list(args) + list(kwargs.values()) if isinstance(v, Array)]
     if not pricing.can_probe(*(a.shape for a in arrays)):
-        raise OpError(f"{op} of a {type(src.value).__name__}: which of its arguments flopscope refuses "
-                      "first is not modelled")
+        return None
     found = pricing.probe(op, *specs)
     if found is None or found[2]:
-        raise OpError(f"{op} of a {type(src.value).__name__}: flopscope does not refuse it as modelled")
+        return None
     return OpRaises(found[0], found[1])
 
 

@@ -11,7 +11,8 @@ from typing import Optional
 
 from flopcast.analyzer import dataints, dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
-from flopcast.analyzer.ops.operands import arg, axis_index, bare_refusal, dtype_arg, known_int, operand, origin_of, to_array
+from flopcast.analyzer.ops.operands import (arg, axis_index, bare_refusal, dtype_arg, known_int, operand, origin_of,
+                                           refused_first, to_array)
 from flopcast.analyzer.ops.registry import OpError, OpRaises, by_category, handler
 from flopcast.analyzer.values import Array, DTypeRef, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
 
@@ -102,7 +103,21 @@ def refuse_axis(ctx, op: str, x: Array, axis_v: Optional[Value], kwargs: dict, p
 
 @by_category("counted_reduction")
 def reduction(ctx, op: str, args, kwargs) -> Value:
-    """A counted reduction, priced by flopscope's orbit-mapping reduction model."""
+    """A counted reduction, priced by flopscope's orbit-mapping reduction model. A form the model
+    leaves unpriced (an out=, arguments after the axis, an axis of another type) that flopscope
+    refuses before charging (``fnp.argmax(w, None, v)``: a float out=, TypeError) raises as it does."""
+    mark = len(ctx.result.charges)
+    try:
+        return _reduction(ctx, op, args, kwargs)
+    except OpError:
+        if not ctx.free and len(ctx.result.charges) == mark:
+            found = refused_first(op, args, kwargs)
+            if found is not None:
+                raise found from None
+        raise
+
+
+def _reduction(ctx, op: str, args, kwargs) -> Value:
     src = arg(args, kwargs, 0, "a")
     try:
         x = to_array(ctx, src)
