@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
-from flopcast.analyzer.ops.operands import _none, arg, as_numpy_scalar, broadcast, origin_of, to_array
+from flopcast.analyzer.ops.operands import _none, arg, as_numpy_scalar, broadcast, origin_of, refused_first, to_array
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
 from flopcast.analyzer.values import Array, Known, ListVal, TupleVal, Value
 
@@ -189,6 +189,10 @@ def _vdot(ctx, args, kwargs):
 @handler("outer", "linalg.outer")
 def _outer(ctx, args, kwargs):
     _no_keywords("outer", kwargs)
+    if len(args) > 2 and not (isinstance(args[2], Known) and args[2].value is None):
+        # its third place is out=, which flopscope reads before its charge (`fnp.outer(a, b, 0.5)`:
+        # TypeError): asked of flopscope; an array there is not modelled
+        raise refused_first("outer", args, kwargs) or OpError("outer(a, b, out) is not modelled")
     a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
     # flopscope ravels an operand that is not a vector (a plain view: no symmetry, no charge),
     # and one object passed twice stays one (its identity discount)

@@ -14,7 +14,7 @@ import math
 
 from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
-from flopcast.analyzer.ops.operands import arg, axis_index, known_int, origin_of, to_array
+from flopcast.analyzer.ops.operands import NoSpec, arg, axis_index, known_int, origin_of, probe_spec, to_array
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
 from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value, mark_counted
 
@@ -55,10 +55,32 @@ def _sort(ctx, args, kwargs, op=None):
         shape = x.shape
     per = n * math.ceil(math.log2(n)) if n > 1 else 0
     ctx.charge(op, max(slices * per, 1), x.dtype, x.dtype_origin)
+    _refused_options(op, args, kwargs)
     if op == "sort":
         # the same elements, reordered: an index array sorted keeps its bounds (a bincount of it)
         return Array(shape, x.dtype, vrange=x.vrange)
     return Array(shape, "int64", vrange=(0, max(n - 1, 0)))
+
+
+def _refused_options(op: str, args, kwargs) -> None:
+    """numpy's refusal, after flopscope's charge, of sort's and argsort's ``kind``, ``order`` and
+    ``stable`` (a kind it cannot read, an order of an array without fields, kind and stable both):
+    asked of flopscope itself, as numpy parses them from their types and text alone. They were
+    not read, so ``fnp.sort(w, 0, "quicksort", 0.5)`` was claimed to go through where the run
+    raised ValueError."""
+    given = [arg(args, kwargs, 2, "kind"), arg(args, kwargs, 3, "order"), kwargs.get("stable")]
+    if all(v is None or isinstance(v, Known) and v.value is None for v in given):
+        return
+    try:
+        specs = [probe_spec(a) for a in args], {k: probe_spec(v) for k, v in kwargs.items()}
+    except NoSpec:
+        raise OpError(f"{op} with kind=, order= or stable= flopcast cannot hand flopscope is not modelled") from None
+    arrays = [v for v in list(args) + list(kwargs.values()) if isinstance(v, Array)]
+    if not pricing.can_probe(*(a.shape for a in arrays)):
+        raise OpError(f"{op} with kind=, order= or stable= on arrays this large is not modelled")
+    found = pricing.probe(op, *specs)
+    if found is not None:
+        raise OpRaises(found[0], found[1])
 
 
 def _kth_count(kth: Value) -> int:

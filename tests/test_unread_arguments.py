@@ -1,0 +1,60 @@
+"""Arguments a handler did not read were priced as if absent: now read, or asked of flopscope.
+
+``fnp.outer(a, b, 0.5)`` (its third place is out=: flopscope's TypeError before any charge) and
+``fnp.sort(w, 0, "quicksort", 0.5)`` (an order= on an array without fields: numpy's ValueError
+after the charge; a kind numpy cannot read, kind and stable both, the same) were claimed to go
+through: a false exact, the handler's work missed (mutation seed 406, spectral_head's
+``fnp.where`` turned ``fnp.outer``). Each handler below does different work, so the class
+claimed shows in the count; checked against the real flopscope.
+"""
+
+from __future__ import annotations
+
+import pytest
+from oracle import assert_exact_at, write_program
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+PROGRAM = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            mu = fnp.ones(mlp.width)
+            try:
+                r = {expr}
+                out = 1.0
+            except TypeError:
+                out = fnp.sum(w @ w)
+            except ValueError:
+                out = fnp.sum(w @ w @ w)
+            return fnp.zeros((mlp.depth, mlp.width)) + out
+    """
+POINTS = (Point(8, 2, 2**41), Point(16, 3, 2**41))
+
+CALLS = {
+    "outer_number_out": "fnp.outer(mu, mu, 0.5)",
+    "outer_none_out": "fnp.outer(mu, mu, None)",
+    "sort_order_by_position": 'fnp.sort(w, 0, "quicksort", 0.5)',
+    "sort_kind_numpy_cannot_read": 'fnp.sort(w, 0, "bogus")',
+    "sort_kind_by_its_first_letter": 'fnp.sort(w, 0, "stable")',
+    "argsort_kind_keyword": 'fnp.argsort(w, 0, kind="Q")',
+    "sort_kind_and_stable": 'fnp.sort(w, 0, "heapsort", stable=True)',
+    "sort_stable_alone": "fnp.sort(w, 0, None, None, stable=True)",
+    "argsort_method_bad_kind": 'w.argsort(kind="bogus")',
+}
+
+
+@pytest.mark.parametrize("expr", CALLS.values(), ids=CALLS.keys())
+def test_an_argument_the_handler_did_not_read_counts(tmp_path, expr):
+    assert_exact_at(write_program(tmp_path, PROGRAM, expr=expr), POINTS)
+
+
+def test_an_array_out_of_outer_is_unpriced(tmp_path):
+    """out= of outer is not modelled (its dtype joins the billing): not claimed."""
+    path = write_program(tmp_path, PROGRAM, expr="fnp.outer(mu, mu, fnp.zeros((mlp.width, mlp.width)))")
+    assert analyze(path, POINTS[0]).unpriced
