@@ -46,6 +46,17 @@ CALLS = {
     "sort_kind_and_stable": 'fnp.sort(w, 0, "heapsort", stable=True)',
     "sort_stable_alone": "fnp.sort(w, 0, None, None, stable=True)",
     "argsort_method_bad_kind": 'w.argsort(kind="bogus")',
+    # numpy's tolist takes nothing, item takes indices (none only for one element): mutation seed
+    # 407, folder_submission's `.astype(fnp.float32)` turned `.tolist(fnp.float32)`
+    "tolist_of_a_dtype": "mu.tolist(fnp.float32)",
+    "tolist_keyword": "mu.tolist(a=1)",
+    "item_of_a_vector": "mu.item()",
+    "item_of_too_many_indices": "mu.item(0, 0)",
+    "item_of_a_float_index": "mu.item(1.0)",
+    "item_of_a_dtype": "fnp.ones(1).item(fnp.float32)",
+    "item_of_none": "fnp.ones(1).item(None)",
+    "item_flat_index": "w.item(4)",
+    "item_one_index_per_axis": "w.item(0, 1)",
 }
 
 

@@ -6427,6 +6427,42 @@ class Interpreter:
         finally:
             self.span = saved
 
+    def _scalar_read_with_arguments(self, method: str, recv: Array, args, kwargs: dict, span: Span):
+        """numpy's ``tolist``/``__float__`` take nothing and ``item`` takes indices (none only for
+        one element): what they refuse, before anything is charged, is the program's raise (a
+        TypeError, ValueError or IndexError); an element ``item`` picks by known indices in range
+        reads array values (None: the caller goes on as for ``item()``); any other form is not
+        modelled. These were read as if the arguments were not there (``mu.tolist(fnp.float32)``,
+        ``mu.item()`` of a vector: claimed to go through)."""
+        if method == "tolist" and kwargs:
+            raise UserRaise(span, "TypeError: ndarray.tolist() takes no keyword arguments")
+        if method == "tolist":
+            raise UserRaise(span, f"TypeError: function takes exactly 0 arguments ({len(args)} given)")
+        if method == "__float__" and not kwargs:
+            raise UserRaise(span, f"TypeError: expected 0 arguments, got {len(args)}")
+        if method == "__float__" or kwargs:
+            return self._unpriced_at(span, f".{method}()", f".{method}() with keywords is not modelled")
+        if not args:
+            raise UserRaise(span, "ValueError: can only convert an array of size 1 to a Python scalar")
+        for a in args:
+            if isinstance(a, Known) and (a.value is None or type(a.value) in (float, str, complex)):
+                raise UserRaise(span, f"TypeError: '{type(a.value).__name__}' object cannot be interpreted as "
+                                      "an integer")
+            if isinstance(a, DTypeRef) and not a.instance:
+                raise UserRaise(span, "TypeError: 'type' object cannot be interpreted as an integer")
+            if not (isinstance(a, Known) and type(a.value) is int):
+                return self._unpriced_at(span, ".item()", ".item() of indices that are not known ints is not modelled")
+        if len(args) == 1 and len(args) != recv.ndim:
+            extents = [recv.size]
+        elif len(args) == recv.ndim:
+            extents = list(recv.shape)
+        else:
+            raise UserRaise(span, "ValueError: incorrect number of indices for array")
+        if any(not -n <= a.value < n for a, n in zip(args, extents)):
+            return self._unpriced_at(span, ".item()", "an index of .item() out of range (numpy's IndexError) is "
+                                                      "not modelled")
+        return Unknown("float", span, "`.item()` reads array values")
+
     def _spawn(self, args, kwargs, span: Span) -> Value:
         # flopscope's spawn(self, n_children): one argument, by position or by that name
         given = list(args) + [kwargs[k] for k in kwargs if k == "n_children"]
@@ -6486,6 +6522,11 @@ class Interpreter:
             return self._sampler(span, f"rng.{method}", path, args, lambda: ops.random_draw(self, method, args, kwargs))
         if path.startswith("numpy."):
             method = path[len("numpy."):]
+            if method in ("item", "tolist", "__float__") and isinstance(recv, Array) and (
+                    args or kwargs or method == "item" and recv.size != 1):
+                read = self._scalar_read_with_arguments(method, recv, args, kwargs, span)
+                if read is not None:
+                    return read
             if method in ("item", "tolist") and not args and not kwargs and recv.__class__ is Array \
                     and recv.value is not None:
                 known = scalar_values.python_value(method, recv)  # a 0-d array of known value
