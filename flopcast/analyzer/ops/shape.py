@@ -201,18 +201,23 @@ def _stack(ctx, args, kwargs, op=None):
             shape = first.shape[:ax] + (sum(a.shape[ax] for a in items),) + first.shape[ax + 1:]
             sym = _concat_sym(items, axis, len(shape))
     elif op in ("vstack", "row_stack"):
-        rows = [a if a.ndim >= 2 else a.with_(shape=(1,) + a.shape) for a in items]
+        # numpy's atleast_2d of each: a 0-d item (a row of the vector `fnp.vstack(v)` iterates)
+        # is (1, 1), a vector (1, n)
+        rows = [a if a.ndim >= 2 else a.with_(shape=(1,) * (2 - a.ndim) + a.shape) for a in items]
         shape = (sum(a.shape[0] for a in rows),) + rows[0].shape[1:]
         sym = _concat_sym(items, 0, len(shape)) if all(a.ndim >= 2 for a in items) else None
     elif op == "hstack":
-        if first.ndim == 1:
-            shape = (sum(a.shape[0] for a in items),)
+        # numpy's atleast_1d of each (`fnp.hstack(v)` joins the 0-d rows of a vector)
+        flat = [a if a.ndim >= 1 else a.with_(shape=(1,)) for a in items]
+        if flat[0].ndim == 1:
+            shape = (sum(a.shape[0] for a in flat),)
             sym = None
         else:
             shape = (first.shape[0], sum(a.shape[1] for a in items)) + first.shape[2:]
             sym = _concat_sym(items, 1, len(shape)) if all(a.ndim >= 2 for a in items) else None
     else:
-        cols = [a if a.ndim == 2 else a.with_(shape=(a.shape[0], 1)) for a in items]
+        # numpy's column_stack: a 0-d item is (1, 1), a vector a column
+        cols = [a if a.ndim == 2 else a.with_(shape=(a.shape[0] if a.ndim else 1, 1)) for a in items]
         shape = (cols[0].shape[0], sum(a.shape[1] for a in cols))
         sym = None
     n = 1
