@@ -57,6 +57,20 @@ CALLS = {
     "item_of_none": "fnp.ones(1).item(None)",
     "item_flat_index": "w.item(4)",
     "item_one_index_per_axis": "w.item(0, 1)",
+    # reduction keywords the model did not read: numpy's refusal after flopscope's charge
+    "max_initial_of_text": 'fnp.max(w, initial="x")',
+    "max_initial_number": "fnp.max(w, initial=0.0)",
+    "std_ddof_of_text": 'fnp.std(w, ddof="x")',
+    "std_ddof": "fnp.std(w, ddof=1)",
+    "var_ddof_and_correction": "fnp.var(w, correction=1, ddof=1)",
+    "sum_unknown_keyword": "fnp.sum(w, foo=1)",
+    "max_where_without_initial": "fnp.max(w, where=w > 0)",
+    "max_where_with_initial": "fnp.max(w, where=w > 0, initial=-1.0)",
+    # take's mode= and out= (numpy refuses them before flopscope's charge)
+    "take_mode_numpy_cannot_read": 'fnp.take(w, [0, 1], mode="bogus")',
+    "take_mode_of_one_letter": 'fnp.take(w, [0, 1], mode="c")',
+    "take_mode_wrap": 'fnp.take(w, [0, 1], mode="wrap")',
+    "take_number_out": "fnp.take(w, [0, 1], None, 0.5)",
 }
 
 

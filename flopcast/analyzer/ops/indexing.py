@@ -22,6 +22,7 @@ from flopcast.analyzer.ops.operands import (
     numel,
     operand,
     origin_of,
+    refused_first,
     shape_of,
     to_array,
 )
@@ -59,6 +60,12 @@ def _take(ctx, args, kwargs):
         ax = axis_index(known_int(axis, "axis"), x.ndim)
         shape, extent = x.shape[:ax] + idx.shape + x.shape[ax + 1:], x.shape[ax]
     mode = arg(args, kwargs, 4, "mode", Known("raise"))
+    out = arg(args, kwargs, 3, "out")
+    if not (isinstance(mode, Known) and mode.value in ("raise", "wrap", "clip", None)) or \
+            out is not None and not (isinstance(out, Known) and out.value is None):
+        # numpy refuses a mode it cannot read (`mode="c"`, `mode=3`: ValueError) and an out= that
+        # is no array before flopscope's charge: asked of flopscope; an array out= is not modelled
+        raise refused_first("take", args, kwargs) or OpError("take with this mode= or out= is not modelled")
     if isinstance(mode, Known) and mode.value == "raise":
         for i in _known_indices(args[1]):
             # numpy's bounds check comes before flopscope's charge (measured: nothing charged)

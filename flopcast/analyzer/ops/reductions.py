@@ -11,8 +11,8 @@ from typing import Optional
 
 from flopcast.analyzer import dataints, dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
-from flopcast.analyzer.ops.operands import (arg, axis_index, bare_refusal, dtype_arg, known_int, operand, origin_of,
-                                           refused_first, to_array)
+from flopcast.analyzer.ops.operands import (NoSpec, arg, axis_index, bare_refusal, dtype_arg, known_int, operand,
+                                           origin_of, probe_spec, refused_first, to_array)
 from flopcast.analyzer.ops.registry import OpError, OpRaises, by_category, handler
 from flopcast.analyzer.values import Array, DTypeRef, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
 
@@ -108,13 +108,35 @@ def reduction(ctx, op: str, args, kwargs) -> Value:
     refuses before charging (``fnp.argmax(w, None, v)``: a float out=, TypeError) raises as it does."""
     mark = len(ctx.result.charges)
     try:
-        return _reduction(ctx, op, args, kwargs)
+        made = _reduction(ctx, op, args, kwargs)
     except OpError:
         if not ctx.free and len(ctx.result.charges) == mark:
             found = refused_first(op, args, kwargs)
             if found is not None:
                 raise found from None
         raise
+    if set(kwargs) - _READ_KEYWORDS and not ctx.free:
+        # keywords the model does not read (initial=, where=, ddof=, correction=, a name numpy
+        # has not): numpy refuses what it cannot take after flopscope's charge (`fnp.max(w,
+        # initial="x")`, `fnp.var(w, ddof=1, correction=1)`: ValueError), from their types and
+        # forms alone; flopscope is asked, where it cannot be the call is not modelled
+        try:
+            specs = [probe_spec(a) for a in args], {k: probe_spec(v) for k, v in kwargs.items()}
+        except NoSpec:
+            raise OpError(f"{op} with {', '.join(sorted(set(kwargs) - _READ_KEYWORDS))}= of values flopcast cannot "
+                          "hand flopscope is not modelled") from None
+        arrays = [v for v in list(args) + list(kwargs.values()) if isinstance(v, Array)]
+        if not pricing.can_probe(*(a.shape for a in arrays)):
+            raise OpError(f"{op} with {', '.join(sorted(set(kwargs) - _READ_KEYWORDS))}= on arrays this large is "
+                          "not modelled")
+        found = pricing.probe(op, *specs)
+        if found is not None:
+            raise OpRaises(found[0], found[1])
+    return made
+
+
+#: the keywords the reductions' model reads (and refuses, where it does not model them)
+_READ_KEYWORDS = {"a", "axis", "keepdims", "dtype", "out", "weights", "returned", "mean"}
 
 
 def _reduction(ctx, op: str, args, kwargs) -> Value:
