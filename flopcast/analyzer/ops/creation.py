@@ -336,10 +336,36 @@ def _astype(ctx, args, kwargs):
     if isinstance(copy, Known) and copy.value is False and dt == x.dtype:
         ctx.charge("astype", 0, dt)
         return x.with_(sym=None)  # a new, plain FlopscopeArray: no tag, and not the same object
+    if set(kwargs) - {"dtype", "copy", "casting", "order", "subok"}:
+        raise OpError("astype with these keywords is not modelled")
     billed = dtypes.heavier(x.dtype, dt, pricing.rate)
     ctx.charge("astype", x.size, billed, origin_of([x], billed))
+    _astype_refusal(x.dtype, dt, kwargs)
     vrange = x.vrange if x.vrange is not None and dt.startswith(("int", "uint")) and dtypes.fits_integer(x.vrange, dt) else None
     return _held_if(Array(x.shape, dt, dtype_origin=ctx.span if dt == "float64" else None, vrange=vrange), x)
+
+
+_CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
+
+
+def _astype_refusal(source: str, target: str, kwargs: dict) -> None:
+    """numpy's refusal of the array method's ``casting=``/``order=``/``subok=``, after flopscope's
+    charge: a casting rule the cast breaks (``w.astype(fnp.int32, casting="safe")``: TypeError),
+    one numpy does not know (ValueError), an order it cannot read. They were not read: the call
+    was claimed to go through."""
+    casting = kwargs.get("casting")
+    if casting is not None and not (isinstance(casting, Known) and casting.value == "unsafe"):
+        if not (isinstance(casting, Known) and isinstance(casting.value, str)):
+            raise OpError("astype with a casting= that is not known text is not modelled")
+        if casting.value not in _CASTINGS:
+            raise OpRaises("ValueError", "casting must be one of 'no', 'equiv', 'safe', 'same_kind', or 'unsafe'")
+        if not dtypes.can_cast(source, target, casting.value):
+            raise OpRaises("TypeError", f"Cannot cast array data from dtype('{source}') to dtype('{target}') "
+                                        f"according to the rule '{casting.value}'")
+    check_order("astype", kwargs.get("order"))
+    subok = kwargs.get("subok")
+    if subok is not None and not (isinstance(subok, Known) and type(subok.value) is bool):
+        raise OpError("astype with a subok= that is not a known bool is not modelled")
 
 
 def _known_ints(src) -> Optional[list]:

@@ -44,12 +44,18 @@ def _reshape(ctx, args, kwargs, op=None):
             shape = tuple(known_int(r, "reshape size") for r in raw)
         shape = _reshaped(x, shape)
     ctx.charge(op, max(x.size, 1), x.dtype, x.dtype_origin)
+    from flopcast.analyzer.ops.creation import check_order
+
     if op == "ravel":
         if len(args) > 2 or set(kwargs) - {"order"}:
             raise OpError("ravel with extra arguments is not modelled")
-        from flopcast.analyzer.ops.creation import check_order
-
         check_order("ravel", arg(args, kwargs, 1, "order"))  # numpy reads it after flopscope's charge
+    else:
+        # reshape's order= is read by numpy after the charge too (it was not read: `w.reshape(
+        # (-1,), order="Z")` was claimed to go through); copy= and other keywords are not modelled
+        if set(kwargs) - {"order", "shape", "newshape"}:
+            raise OpError("reshape with these keywords is not modelled")
+        check_order("reshape", kwargs.get("order"))
     return x.with_(shape=shape, sym=x.sym if shape == x.shape else None)
 
 
