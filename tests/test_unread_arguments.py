@@ -77,6 +77,15 @@ CALLS = {
     "astype_order": 'w.astype(fnp.float32, casting="unsafe", order="C")',
     "reshape_order_of_a_number": "fnp.reshape(w, (-1,), order=3)",
     "reshape_order": 'w.reshape((-1,), order="F")',
+    # creation's order= (numpy refuses one it cannot read before flopscope's charge)
+    "zeros_order_numpy_cannot_read": 'fnp.zeros((3,), order="Z")',
+    "empty_order_of_a_number": "fnp.empty((3,), order=3)",
+    "zeros_like_order_numpy_cannot_read": 'fnp.zeros_like(w, order="Z")',
+    "ones_by_position_order_it_refuses": 'fnp.ones((3,), fnp.float32, "A")',
+    "zeros_order_f": 'fnp.zeros((3,), order="F")',
+    "ones_like_order_k": 'fnp.ones_like(w, order="K")',
+    "linspace_axis_0": "fnp.linspace(0, 1, 5, axis=0)",
+    "array_copy": "fnp.array(w, copy=True)",
 }
 
 
@@ -85,6 +94,9 @@ UNMODELLED = {
     "astype_casting_numpy_does_not_know": 'w.astype(fnp.float32, casting="bogus")',
     "astype_order_numpy_cannot_read": 'w.astype(fnp.float32, order="Z")',
     "reshape_order_numpy_cannot_read": 'w.reshape((-1,), order="Z")',
+    "full_order_refused_after_its_charge": 'fnp.full((3,), 1.0, order="Z")',
+    "linspace_axis_of_scalar_ends": "fnp.linspace(0, 1, 5, axis=1)",
+    "array_copy_of_text": 'fnp.array(w, copy="x")',
 }
 
 

@@ -21,6 +21,7 @@ from flopcast.analyzer.ops.operands import (
     new_shape,
     operand,
     origin_of,
+    refused_first,
     to_array,
 )
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
@@ -52,6 +53,7 @@ def _fill_shape(ctx, v: Value) -> tuple[tuple[int, ...], bool]:
 
 @handler("zeros", "empty")
 def _zeros(ctx, args, kwargs, op=None):
+    _creation_order(ctx, op or "zeros", args, kwargs, 2)
     shape, symmetric = _fill_shape(ctx, arg(args, kwargs, 0, "shape"))
     dt = dtype_arg(arg(args, kwargs, 1, "dtype"))
     return _fill(ctx, op or "zeros", shape, dt or "float64", dt is None, cost_per=0,
@@ -60,6 +62,7 @@ def _zeros(ctx, args, kwargs, op=None):
 
 @handler("ones")
 def _ones(ctx, args, kwargs):
+    _creation_order(ctx, "ones", args, kwargs, 2)
     shape, symmetric = _fill_shape(ctx, arg(args, kwargs, 0, "shape"))
     dt = dtype_arg(arg(args, kwargs, 1, "dtype"))
     return _fill(ctx, "ones", shape, dt or "float64", dt is None, constant=symmetric)
@@ -67,6 +70,7 @@ def _ones(ctx, args, kwargs):
 
 @handler("full")
 def _full(ctx, args, kwargs):
+    _creation_order(ctx, "full", args, kwargs, 3)
     shape, symmetric = _fill_shape(ctx, arg(args, kwargs, 0, "shape"))
     fill = arg(args, kwargs, 1, "fill_value")
     dt = dtype_arg(arg(args, kwargs, 2, "dtype"))
@@ -89,8 +93,27 @@ def _full(ctx, args, kwargs):
     return made
 
 
+def _creation_order(ctx, op: str, args, kwargs, index: int) -> None:
+    """A memory ``order`` other than 'C' or 'F' (or none): numpy refuses one it cannot read
+    (``fnp.zeros(3, order="Z")``: ValueError; a number: TypeError) before flopscope's charge,
+    asked of flopscope; where it is not refused before the charge it is not modelled. It was not
+    read: the call was claimed to go through."""
+    order = arg(args, kwargs, index, "order")
+    # (numpy's *_like functions also take 'A' and 'K': the prototype's layout)
+    valid = (None, "C", "F", "A", "K") if op.endswith("_like") else (None, "C", "F")
+    if order is None or isinstance(order, Known) and order.value in valid:
+        return
+    refused = refused_first(op, args, kwargs)
+    if refused is None:
+        raise OpError(f"{op} with this order= is not modelled")
+    if op in ("zeros", "empty", "zeros_like", "empty_like"):
+        ctx.charge(op, 0, None, measured=True)  # flopscope records their free charge before numpy refuses
+    raise refused
+
+
 @handler("zeros_like", "empty_like", "ones_like", "full_like")
 def _like(ctx, args, kwargs, op=None):
+    _creation_order(ctx, op, args, kwargs, 3 if op == "full_like" else 2)
     proto = to_array(ctx, args[0])
     # flopscope's (a, [fill_value,] dtype=None, **kwargs): dtype may come by position
     dt = dtype_arg(arg(args, kwargs, 2 if op == "full_like" else 1, "dtype")) or proto.dtype
@@ -217,6 +240,11 @@ def _linspace(ctx, args, kwargs):
     if len(args) > 3 or set(kwargs) - {"start", "stop", "num", "endpoint", "retstep", "dtype", "axis"}:
         raise OpError("linspace with these arguments is not modelled")
     _check_num("linspace", arg(args, kwargs, 2, "num"))
+    axis = kwargs.get("axis")
+    if axis is not None and not (isinstance(axis, Known) and axis.value in (0, -1)):
+        # numpy places the samples on this axis of the endpoints' shape (axis=1 of scalar ends:
+        # AxisError, after flopscope's charge): it was not read
+        raise OpError("linspace with an axis= other than 0 or -1 is not modelled")
     num = known_int(arg(args, kwargs, 2, "num", Known(50)), "linspace num", ctx)
     natural = _space_dtype("linspace", args, kwargs)
     dt = dtype_arg(kwargs.get("dtype")) or natural
@@ -238,6 +266,12 @@ def _linspace(ctx, args, kwargs):
 @handler("array")
 def _array(ctx, args, kwargs):
     src = arg(args, kwargs, 0, "object")
+    copy = kwargs.get("copy")
+    if copy is not None and not (isinstance(copy, Known) and type(copy.value) is bool or
+                                 isinstance(copy, Known) and copy.value is None):
+        # numpy reads copy= after flopscope's charge (`copy="x"`: ValueError): not read, it was
+        # claimed to go through
+        raise OpError("array with a copy= that is not a known bool or None is not modelled")
     dt = dtype_arg(arg(args, kwargs, 1, "dtype"))
     x = to_array(ctx, src)
     out_dt = dt or x.dtype
