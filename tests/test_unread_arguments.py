@@ -86,6 +86,11 @@ CALLS = {
     "ones_like_order_k": 'fnp.ones_like(w, order="K")',
     "linspace_axis_0": "fnp.linspace(0, 1, 5, axis=0)",
     "array_copy": "fnp.array(w, copy=True)",
+    # a Generator's dtype= its sampler does not draw in: numpy's TypeError before the charge
+    "integers_in_float": "fnp.random.default_rng(0).integers(0, 5, 3, dtype=float)",
+    "random_in_int": "fnp.random.default_rng(0).random(3, dtype=fnp.int64)",
+    "integers_in_int32": "fnp.random.default_rng(0).integers(0, 5, 3, dtype=fnp.int32) + 0",
+    "standard_normal_in_float32": "fnp.random.default_rng(0).standard_normal((3,), fnp.float32)",
 }
 
 
