@@ -91,6 +91,13 @@ CALLS = {
     "random_in_int": "fnp.random.default_rng(0).random(3, dtype=fnp.int64)",
     "integers_in_int32": "fnp.random.default_rng(0).integers(0, 5, 3, dtype=fnp.int32) + 0",
     "standard_normal_in_float32": "fnp.random.default_rng(0).standard_normal((3,), fnp.float32)",
+    # roll's axis: numpy's AxisError before flopscope's charge
+    "roll_axis_out_of_range": "fnp.roll(w, 1, axis=2)",
+    "roll_negative_axis_out_of_range": "fnp.roll(w, 1, axis=-3)",
+    "roll_axes_one_out_of_range": "fnp.roll(w, 1, axis=(0, 2))",
+    "roll_axis_by_position": "fnp.roll(w, 1, 1)",
+    "roll_without_axis": "fnp.roll(w, 1)",
+    "roll_axes_list": "fnp.roll(w, 2, axis=[1, -1])",
 }
 
 

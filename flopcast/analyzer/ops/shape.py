@@ -759,6 +759,19 @@ def _pad_roll(ctx, args, kwargs, op=None):
     if op == "roll":
         if set(kwargs) - {"axis"} or len(args) > 3:
             raise OpError("roll with extra arguments is not modelled")
+        # numpy's AxisError for an axis out of range, before flopscope's charge (it was not read:
+        # `fnp.roll(w, 1, axis=2)` was claimed to go through)
+        axis = arg(args, kwargs, 2, "axis")
+        plain = None if axis is None else axis.value if isinstance(axis, Known) else \
+            tuple(i.value if isinstance(i, Known) else None for i in axis.items) \
+            if isinstance(axis, (TupleVal, ListVal)) else Ellipsis
+        if plain is not None:
+            axes = (plain,) if type(plain) is int else plain
+            if not isinstance(axes, (tuple, list)) or any(type(a) is not int for a in axes):
+                raise OpError("roll with an axis that is not known ints is not modelled")
+            for a in axes:
+                if not -x.ndim <= a < x.ndim:
+                    raise OpRaises("AxisError", f"axis {a} is out of bounds for array of dimension {x.ndim}")
         shape = x.shape
     else:
         mode = arg(args, kwargs, 2, "mode", Known("constant"))
