@@ -5956,6 +5956,13 @@ class Interpreter:
             return self.unpriced(node, f"fnp.{name}" if node is not None else name, str(exc)) if node is not None \
                 else self._unpriced_at(self.span, f"fnp.{name}", str(exc))
         except OpRaises as exc:
+            if self.free and exc.exc_type in _FLOPSCOPE_ONLY:
+                # numpy's own call on its own values: flopscope's refusal (a string operand is not
+                # billable) is not numpy's, which raises otherwise or not at all
+                # (`np.diagonal("float32")`: numpy's ValueError)
+                reason = f"numpy's own {name} where flopscope would raise {exc.exc_type}: what numpy does is not modelled"
+                return self.unpriced(node, f"np.{name}", reason) if node is not None \
+                    else self._unpriced_at(self.span, f"np.{name}", reason)
             self._charged_before_refusal(name, args, kwargs, mark, exc)
             return self.op_raises(self.span, f"fnp.{name}", exc)
         except (IndexError, KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
@@ -7230,6 +7237,10 @@ def _integer(value) -> bool:
     """An array or numpy scalar of an integer dtype."""
     return isinstance(value, (Array, NumpyScalar)) and value.dtype is not None and dtypes.kind(value.dtype) in "iu"
 
+
+#: exceptions only flopscope raises (never numpy on its own arrays)
+_FLOPSCOPE_ONLY = frozenset({"UnsupportedDtypeError", "SymmetryError", "BudgetExhaustedError",
+                             "UnsupportedFunctionError", "FlopscopeError"})
 
 #: The ``__name__`` numpy gives a private exception class (what a probe of flopscope reports).
 _SHOWN_AS = {"_UFuncOutputCastingError": "UFuncTypeError"}
