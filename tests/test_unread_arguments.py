@@ -137,3 +137,14 @@ def test_numpys_own_call_on_a_string_is_not_flopscopes_refusal(tmp_path):
                                                    "import flopscope.numpy as fnp\n    import numpy as np"),
                          expr='float(np.diagonal("float32").eps)')
     assert analyze(path, POINTS[0]).unpriced
+
+
+def test_an_attribute_numpy_lacks_is_its_attributeerror(tmp_path):
+    """``np.random.empty_like(...)`` (mutation seed 408, lowrank_ledger's ``np.random.RandomState``
+    turned ``empty_like``): numpy.random has no such function, the run's AttributeError goes to
+    the handler. Only flopscope's modules were asked what they lack: the call was claimed."""
+    path = write_program(tmp_path, PROGRAM.replace("import flopscope.numpy as fnp",
+                                                   "import flopscope.numpy as fnp\n    import numpy as np")
+                         .replace("except TypeError:", "except AttributeError:"),
+                         expr="np.random.empty_like(0)")
+    assert_exact_at(path, POINTS)

@@ -1453,10 +1453,10 @@ def _has_attribute(interp, obj: Value, name: str, span: Span) -> Optional[bool]:
 
 
 def library_lacks(path: str, name: str) -> Optional[str]:
-    """The AttributeError text of reading ``name`` off the flopscope module or function ``path``
+    """The AttributeError text of reading ``name`` off the flopscope or numpy module or function ``path``
     (``fnp.add.reduce``: flopscope's ufuncs are plain functions; ``fnp.nanstd2``), or None when
     the installed library has it or the object is not a module or a plain function."""
-    if path.split(".", 1)[0] != "flopscope":
+    if path.split(".", 1)[0] not in ("flopscope", "numpy", "rawnumpy"):
         return None
 
     def ask() -> Optional[str]:
