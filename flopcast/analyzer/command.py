@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 
 from flopcast.analyzer.program import ProgramError
 from flopcast.analyzer.source import SourceError
@@ -58,6 +59,11 @@ class _SavingsBesideFit:
     they read the report made at the point, not its formula. Only where paths may run on more
     than one core, and with the analyzer of api.Session (a test's stand-in takes no hook)."""
 
+    #: CPU seconds the analysis at the point must have taken for a helper to pay: the savings and
+    #: the fit of a quicker one are shorter than forking and sending the findings back (a sample's
+    #: whole `analyze` took 0.45 s alone and 0.55 s with the helper).
+    MIN_SECONDS = 0.3
+
     def __init__(self, ns: argparse.Namespace, analyzer) -> None:
         from flopcast.analyzer import ahead
         from flopcast.analyzer.api import Session
@@ -65,6 +71,7 @@ class _SavingsBesideFit:
         self.ns, self.analyzer = ns, analyzer
         self.helper = None
         self.wanted = ns.formula and isinstance(getattr(analyzer, "__self__", None), Session) and ahead.jobs() > 1
+        self.started = time.process_time()
 
     def option(self) -> dict:
         return {"beside_fit": self.start} if self.wanted else {}
@@ -73,6 +80,8 @@ class _SavingsBesideFit:
         from flopcast.analyzer.ahead import Alongside
         from flopcast.check import savings
 
+        if time.process_time() - self.started < self.MIN_SECONDS:
+            return
         ns = self.ns
         try:
             self.helper = Alongside((), lambda: savings.savings(ns.path, report, ns.class_name, formulas=ns.formula,
