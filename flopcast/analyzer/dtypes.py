@@ -208,13 +208,15 @@ def fft_result(fn: str, dtype: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def quantile_result(fn: str, a_dtype: str, q: Operand) -> str:
-    """dtype ``np.<fn>(a, q)`` returns (percentile/quantile and their nan forms)."""
+def quantile_result(fn: str, a_dtype: str, q: Operand, method: str = "linear") -> str:
+    """dtype ``np.<fn>(a, q, method=method)`` returns (percentile/quantile and their nan forms):
+    the methods that pick an element (nearest, lower, higher, inverted_cdf, closest_observation)
+    keep ``a``'s dtype where the interpolating ones promote it with ``q``'s."""
     def compute() -> str:
         sample = 0 if q.weak == "int" else 0.0 if q.weak == "float" else np.zeros((), dtype=q.dtype)
-        return np.asarray(getattr(np, fn)(np.ones(3, dtype=a_dtype), sample)).dtype.name
+        return np.asarray(getattr(np, fn)(np.ones(3, dtype=a_dtype), sample, method=method)).dtype.name
 
-    return _asked(_key("quantile", fn, a_dtype, q), compute)
+    return _asked(_key("quantile", fn, a_dtype, q, method), compute)
 
 
 def can_cast(source: str, target: str, casting: str) -> bool:

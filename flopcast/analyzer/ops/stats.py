@@ -142,7 +142,10 @@ def _quantile(ctx, args, kwargs, op=None):
         out_sym = None
     if out_sym and q_shape:
         out_sym = tuple(tuple(a + len(q_shape) for a in g) for g in out_sym)
-    out_dtype = dtypes.quantile_result(op, x.dtype, q_op)
+    method = kwargs.get("method", Known("linear"))
+    if not (isinstance(method, Known) and isinstance(method.value, str)):
+        raise OpError(f"{op} with a method= that is not a known string is not modelled")
+    out_dtype = dtypes.quantile_result(op, x.dtype, q_op, method.value)
     shape = tuple(q_shape) + red_shape
     if shape == ():
         return Array((), out_dtype, dtype_origin=origin if out_dtype == billed else None)
