@@ -149,8 +149,7 @@ def _reduction(ctx, op: str, args, kwargs) -> Value:
         # numpy's third place is dtype for sum/mean/cumsum but out for max/median, and some
         # flopscope wrappers lay them out otherwise (median's keepdims): only keywords are read
         raise OpError(f"{op} with arguments after axis given by position is not modelled")
-    if "out" in kwargs:
-        raise OpError(f"{op}(..., out=) is not modelled")
+    out_buf = _out_buffer(op, x, kwargs)
     if op in ("percentile", "quantile", "nanpercentile", "nanquantile", "nanmedian"):
         raise OpError(f"{op} is not modelled yet")
     weights = arg(args, kwargs, 2, "weights") if op == "average" else None
@@ -233,6 +232,18 @@ def _reduction(ctx, op: str, args, kwargs) -> Value:
         out_shape = x.shape if not whole_none or x.ndim <= 1 else (x.size,)
         if whole_none and x.ndim > 1:
             out_sym = None
+    if out_buf is not None:
+        if out_buf.shape != out_shape:
+            raise OpError(f"{op}(..., out=) with a buffer of another shape than the result is not modelled")
+        if op not in _INDEX_RESULT and explicit is None:
+            # flopscope's reduction_billing_dtype: out= only widens the accumulator (by rate, the
+            # accumulator first on a tie), never below the input's width
+            billed = dtypes.heavier(dtypes.heavier(billed, out_buf.dtype, pricing.rate), x.dtype, pricing.rate)
+        ctx.charge(op, base, billed, origin_of([x, out_buf], billed))
+        if empty_raise:
+            raise OpRaises("ValueError", _EMPTY_MESSAGES[op])
+        ctx.write_in_place(out_buf)  # numpy casts the result into the buffer (unsafe casting)
+        return out_buf
     origin = origin_of([x], billed)
     ctx.charge(op, base, billed, origin)
     if empty_raise:
@@ -265,6 +276,29 @@ def _reduction(ctx, op: str, args, kwargs) -> Value:
         return Array((2,) + out_shape, out_dtype, dtype_origin=origin if out_dtype == billed else None)
     return Array(out_shape, out_dtype, out_sym, dtype_origin=origin if out_dtype == billed else None,
                  vrange=counted if counted != (None, None) else None, counts=counts)
+
+
+#: reductions whose ``out=`` flopcast models: flopscope's counted-reduction, mean and variance
+#: wrappers, which fold the buffer's dtype into reduction_billing_dtype and return the buffer
+_OUT_MODELLED = (_SUM_LIKE - {"cumulative_sum", "cumulative_prod"}) | {"mean", "nanmean", "var", "std", "nanvar",
+                                                                        "nanstd"}
+
+
+def _out_buffer(op: str, x: Array, kwargs: dict) -> Optional[Array]:
+    """The plain buffer a reduction writes into (``out=``), None when there is none, or OpError
+    for a form flopcast does not model (a complex input, whose complex factor flopscope re-imposes
+    on the store, a symmetric-tagged buffer, an index reduction's non-int64 buffer, which
+    flopscope refuses)."""
+    out = kwargs.get("out")
+    if out is None or isinstance(out, Known) and out.value is None:
+        return None
+    if isinstance(out, TupleVal) and len(out.items) == 1:
+        out = out.items[0]
+    if op not in _OUT_MODELLED or not isinstance(out, Array) or out.sym or out.plain or \
+            x.dtype.startswith("complex") or not dtypes.billable(out.dtype) or out.dtype.startswith("complex") or \
+            op in _INDEX_RESULT and out.dtype != "int64":
+        raise OpError(f"{op}(..., out=) of this buffer is not modelled")
+    return out
 
 
 def _reduced_range(op: str, x: Array, axes: tuple) -> tuple:
