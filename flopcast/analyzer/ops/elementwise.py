@@ -588,6 +588,7 @@ def ufunc(ctx, name: str, args, kwargs) -> Value:
     kwargs = {k: v for k, v in kwargs.items()
               if not (k in _UFUNC_DEFAULTS and isinstance(v, Known) and v.value == _UFUNC_DEFAULTS[k]
                       and type(v.value) is type(_UFUNC_DEFAULTS[k]))}
+    kwargs = _drop_where_and_order(name, args[:nin], kwargs)
     dt = dtype_arg(kwargs.get("dtype"))
     out = kwargs.get("out", args[nin] if len(args) > nin else None)
     if set(kwargs) - {"dtype", "out"} or len(args) > nin + 1:
@@ -597,6 +598,30 @@ def ufunc(ctx, name: str, args, kwargs) -> Value:
     if not _none(out):
         return pointwise_out(ctx, name, list(args[:nin]), out, dt)
     return pointwise(ctx, name, list(args[:nin]), dtype_kw=dt)
+
+
+def _drop_where_and_order(name: str, inputs, kwargs: dict) -> dict:
+    """``kwargs`` without the ``where=`` and ``order=`` that leave flopscope's bill as it is.
+
+    flopscope prices a ufunc on its inputs' shapes and dtypes and hands ``where=`` to numpy
+    untouched: a bool mask (or a known bool) that broadcasts into the inputs' shape changes which
+    elements numpy writes, not the count, the result's shape, dtype or tag. ``order=`` (a memory
+    layout) changes nothing billed either. A mask that widens the result, is not bool (numpy's
+    TypeError after the charge) or may not broadcast is left to the caller's refusal."""
+    where = kwargs.get("where")
+    if where is not None and not (isinstance(where, Known) and (where.value is None or type(where.value) is bool)):
+        if not (isinstance(where, Array) and where.dtype == "bool" and name not in _TWO_OUTPUTS):
+            return kwargs
+        try:
+            shape = broadcast(*(shape_of(v) for v in inputs))
+            if broadcast(shape, where.shape) != shape:
+                return kwargs
+        except Exception:
+            return kwargs
+    order = kwargs.get("order")
+    if order is not None and not (isinstance(order, Known) and order.value in ("C", "F", "A", "K")):
+        return kwargs
+    return {k: v for k, v in kwargs.items() if k not in ("where", "order")}
 
 
 #: keywords of every ufunc call whose value here is numpy's default
