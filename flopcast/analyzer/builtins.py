@@ -126,6 +126,32 @@ def _ordered_sort(interp, items: list, keys: list, reverse: bool, span: Span, no
     return None if ranked is None else ListVal(ranked)
 
 
+def _zero_d_pick(interp, name: str, items: list, keys: list, span: Span, node) -> Optional[Value]:
+    """``max(a, b)`` / ``min(a, b, 0.0)`` over 0-d flopscope arrays (``fnp.sum(...)`` results):
+    Python compares each key with the running winner's (``key > best`` for max, ``key < best``
+    for min; a Python number on the left is answered by the array's reflected comparison), and
+    flopscope charges each comparison as a 1-element ufunc. When the arrays are 0-d of one real
+    dtype (of any real dtypes for two items: one comparison) and at most one key is a Python number, every comparison has an array in it and costs
+    the same whichever item is winning, so the charges are known; which item wins is a
+    value-dependent pick (each outcome analysed, as for numbers read from data). None otherwise
+    (nothing charged: the caller refuses as before)."""
+    arrays = [k for k in keys if isinstance(k, Array)]
+    numbers = [k for k in keys if k.__class__ is Known and type(k.value) in (int, float, bool)]
+    if not arrays or len(numbers) > 1 or len(arrays) + len(numbers) != len(keys) or len(items) > MAX_PICKED_ITEMS:
+        return None
+    if any(a.__class__ is not Array or a.shape != () or a.plain or not a.dtype.startswith(("float", "int", "uint", "bool"))
+           for a in arrays):
+        return None
+    if len(keys) > 2 and any(a.dtype != arrays[0].dtype for a in arrays):
+        return None  # (two items make one comparison: its price does not depend on a winner)
+    op = _ast.Gt() if name == "max" else _ast.Lt()
+    for i in range(1, len(keys)):
+        # against an array that may be winning: the same op, dtype and price as against any other
+        best = keys[0] if isinstance(keys[i], Array) else next(k for k in keys[:i] if isinstance(k, Array))
+        interp.compare(op, keys[i], best, node)
+    return items[_picked(interp, len(items), span, f"{name}() of 0-d arrays")]
+
+
 def _picked(interp, count: int, span: Span, what: str) -> int:
     """Which of ``count`` outcomes of a comparison of numbers read from data this path takes:
     a value-dependent site with one option per outcome (the same on every execution of a path,
@@ -268,6 +294,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 return picked
             if _comparable(keys) and len(items) <= MAX_PICKED_ITEMS:
                 return items[_picked(interp, len(items), span, f"{name}(..., key=...)")]
+            picked = _zero_d_pick(interp, name, items, keys, span, node)
+            if picked is not None:
+                return picked
             if any(isinstance(i, Array) for i in items):
                 return interp.unpriced(node, f"builtin {name}() over arrays", "compares array values in Python")
             return _unknown_from(keys, "", span, f"{name}() by a key that depends on data")
@@ -291,6 +320,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             # `min(64, max(4, float(v) * 100))`: a float read from data, clamped; int() of it
             # is then an integer read from data with those bounds (a sample count)
             return _clamped_float(floats[0], name, [i.value for i in items if i is not floats[0]])
+        picked = _zero_d_pick(interp, name, items, items, span, node)
+        if picked is not None:
+            return picked
         if any(isinstance(i, Array) for i in items):
             return interp.unpriced(node, f"builtin {name}() over arrays", "compares array values in Python")
         return _unknown_from(items, "float", span, f"{name}() of values that depend on data")
