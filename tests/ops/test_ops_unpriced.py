@@ -30,7 +30,8 @@ CASES = {
     "complex_contraction": ("z = fnp.fft.fft(w); r = z @ z", "contraction decomposition", LOWER),
     "piecewise_callback_charging_by_its_selection": ("r = fnp.piecewise(v, [v < 0], [lambda a: fnp.exp(a), 0.0])",
                                                      "not modelled", LOWER),
-    "choice_axis": ("rng = fnp.random.default_rng(0); r = rng.choice(w, 3, axis=1)", "axis=", LOWER),
+    "choice_shuffle_not_known": ("rng = fnp.random.default_rng(0); r = rng.choice(w, 3, shuffle=fnp.sum(v) > 0)",
+                                 "shuffle=", LOWER),
     "norm_fro_of_a_vector": ("r = fnp.linalg.norm(v, 'fro')", "ord", RAISES),
     # out= read by no handler was priced as if absent (a float64 buffer bills float64: false exacts)
     "matmul_out_int_buffer": ("o = fnp.empty((W, W), dtype=fnp.int64); r = fnp.matmul(w, w, out=o)", "out=", RAISES),

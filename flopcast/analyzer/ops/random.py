@@ -127,6 +127,10 @@ def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.
         _refuse_keywords(method, kwargs)
     if method in ("choice", "permutation"):
         return _choice_permutation(ctx, method, args, kwargs)
+    if method == "permuted" and generator:
+        return _permuted(ctx, op, args, kwargs)
+    if method == "multinomial" and generator:
+        return _multinomial(ctx, op, args, kwargs)
     if method == "shuffle" and prefix == "random.Generator.":
         return _shuffle(ctx, op, args, kwargs)
     if method == "multivariate_normal" and prefix == "random.Generator.":
@@ -316,9 +320,20 @@ def _choice_permutation(ctx, method: str, args, kwargs) -> Value:
     if method == "permutation":
         ctx.charge(op, max(pool, 1), None)
         return Array((pool,) + rest, pool_dtype)
-    for name, index in (("axis", 4), ("shuffle", 5)):
-        if not _none(arg(args, kwargs, index, name)):
-            raise OpError(f"Generator.choice with {name}= is not modelled")
+    shuffle_v = arg(args, kwargs, 5, "shuffle")
+    if not (_none(shuffle_v) or isinstance(shuffle_v, Known) and isinstance(shuffle_v.value, bool)):
+        raise OpError("Generator.choice with a shuffle= that is not a known bool is not modelled")
+    axis_v = arg(args, kwargs, 4, "axis")
+    lead = ()
+    if not _none(axis_v):
+        axis = known_int(axis_v, "choice axis")
+        if isinstance(a, Known):
+            if axis not in (0, -1):
+                raise OpError("Generator.choice of an int pool with an axis other than 0 is not modelled")
+        else:
+            # draws along that axis: the pool is its extent, the result keeps the axes around it
+            ax = axis_index(axis, arr.ndim)
+            pool, lead, rest = arr.shape[ax], arr.shape[:ax], arr.shape[ax + 1:]
     replace_v = arg(args, kwargs, 2, "replace", Known(True))
     if not (isinstance(replace_v, Known) and isinstance(replace_v.value, bool)):
         raise OpError("Generator.choice: replace= is not a known bool")
@@ -340,13 +355,64 @@ def _choice_permutation(ctx, method: str, args, kwargs) -> Value:
         raise OpError("Generator.choice from an empty pool raises ValueError")
     if with_p:  # numpy checks p before flopscope charges (measured: nothing charged)
         _check_probabilities(p_v, pool, n, replace, legacy=False)
-    base = pricing.choice_base(pool, shape + rest, replace, with_p)  # draws of whole rows count every element
+    base = pricing.choice_base(pool, lead + shape + rest, replace, with_p)  # draws of whole rows count every element
     ctx.charge(op, base, None)
-    if shape == () and not rest:
+    if shape == () and not rest and not lead:
         if isinstance(a, Known):  # numpy hands back the drawn index as a Python int (weak)
             return Unknown("int", ctx.span, "the index rng.choice() draws")
         return NumpyScalar(pool_dtype)
-    return Array(shape + rest, pool_dtype)
+    return Array(lead + shape + rest, pool_dtype)
+
+
+def _permuted(ctx, op: str, args, kwargs) -> Value:
+    """``rng.permuted(x, axis=None)``: a shuffled copy, priced as flopscope's ``numel(input)``
+    (dtype-neutral: values are moved, not drawn), untagged, of ``x``'s shape and dtype."""
+    if len(args) > 2 or set(kwargs) - {"x", "axis"}:
+        raise OpError("Generator.permuted with out= or extra arguments is not modelled")
+    x = to_array(ctx, arg(args, kwargs, 0, "x"))
+    axis_v = arg(args, kwargs, 1, "axis")
+    if not _none(axis_v):
+        axis = known_int(axis_v, "permuted axis")
+        if not -x.ndim <= axis < x.ndim:
+            raise OpError("Generator.permuted with an axis out of range raises (not modelled)")
+    ctx.charge(op, max(x.size, 1), None)
+    return Array(x.shape, x.dtype)
+
+
+def _multinomial(ctx, op: str, args, kwargs) -> Value:
+    """``rng.multinomial(n, pvals, size=None)``: int64 counts of shape ``size + pvals.shape``,
+    priced as flopscope's ``numel(output)`` at the result's dtype. Only a number of trials that is
+    one number and pvals that are a vector or known numbers are modelled; pvals of unknown values
+    are presumed valid (as for choice's p)."""
+    if len(args) > 3 or set(kwargs) - {"n", "pvals", "size"}:
+        raise OpError("Generator.multinomial with these arguments is not modelled")
+    n = arg(args, kwargs, 0, "n")
+    if not (isinstance(n, Known) and type(n.value) in (int, float) and n.value >= 0):
+        raise OpError("Generator.multinomial with a number of trials that is not one known number is not modelled")
+    pvals = arg(args, kwargs, 1, "pvals")
+    values = _known_probabilities(pvals)
+    if values is not None:
+        k = len(values)
+        import numpy as np
+
+        try:
+            np.random.default_rng(0).multinomial(n.value, values)
+        except (ValueError, TypeError) as exc:  # numpy refuses before flopscope's bill (of its result)
+            raise OpRaises(type(exc).__name__, str(exc)) from None
+    else:
+        p_arr = to_array(ctx, pvals)
+        if p_arr.ndim != 1 or not p_arr.dtype.startswith("float"):
+            raise OpError("Generator.multinomial with pvals that are not a float vector is not modelled")
+        k = p_arr.shape[0]
+    if k == 0:
+        raise OpError("Generator.multinomial of no categories is not modelled")
+    size = arg(args, kwargs, 2, "size")
+    shape = (() if _none(size) else new_shape(known_shape(size, "size"))) + (k,)
+    count = 1
+    for d in shape:
+        count *= d
+    ctx.charge(op, max(count, 1), "int64", ctx.span)
+    return Array(shape, "int64", dtype_origin=ctx.span)
 
 
 # numpy's legacy global RNG (``fnp.random.seed``, ``fnp.random.randn(n, w)``): float64 always
