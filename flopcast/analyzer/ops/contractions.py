@@ -11,7 +11,7 @@ from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import _none, arg, as_numpy_scalar, broadcast, origin_of, refused_first, to_array
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
-from flopcast.analyzer.values import Array, Known, ListVal, TupleVal, Value
+from flopcast.analyzer.values import Array, Known, ListVal, TupleVal, Unknown, Value
 
 
 #: (subscripts, shapes, identity pattern, symmetries, dtypes) -> (base, output symmetry,
@@ -226,6 +226,57 @@ def _einsum(ctx, args, kwargs):
         # flopscope's einsum reads each operand's .shape before converting it (AttributeError)
         raise OpError("einsum of a list or Python number operand is not modelled (flopscope raises)")
     return contract(ctx, "einsum", sub.value.replace(" ", ""), list(args[1:]))
+
+
+@handler("einsum_path")
+def _einsum_path(ctx, args, kwargs):
+    """``einsum_path(subscripts, *operands, optimize="auto")``: flopscope charges a flat 1 first,
+    then searches the path (numpy's ValueError for operands that do not fit the subscripts comes
+    after that charge) and returns ``(path, info)``: the path a list of index tuples (its own
+    search on the shapes, asked of flopscope), the info an object flopcast does not follow. With
+    a symmetric or repeated operand flopscope searches with their symmetry: the path's pairs are
+    then unknown numbers (one pair per contraction all the same)."""
+    sub = args[0] if args else None
+    if not (isinstance(sub, Known) and isinstance(sub.value, str)) or set(kwargs) - {"optimize"}:
+        raise OpError("einsum_path with these arguments is not modelled")
+    optimize = kwargs.get("optimize", Known("auto"))
+    if not (isinstance(optimize, Known) and isinstance(optimize.value, (str, bool))):
+        raise OpError("einsum_path with this optimize= is not modelled")
+    if any(not isinstance(a, Array) for a in args[1:]) or len(args) < 2:
+        raise OpError("einsum_path of operands that are not arrays is not modelled")
+    operands = [to_array(ctx, a) for a in args[1:]]
+    ctx.charge("einsum_path", 1, None)
+    shapes = [list(a.shape) for a in operands]
+    found = _path_of(sub.value, shapes, optimize.value)
+    if isinstance(found, dict):
+        exc_type, message = found["error"]
+        if exc_type != "ValueError":
+            raise OpError(f"einsum_path raises {exc_type}: not modelled")
+        raise OpRaises(exc_type, message)
+    shared = len({id(a) for a in args[1:]}) < len(operands)
+    if any(a.sym for a in operands) or shared:
+        path = ListVal([TupleVal(tuple(Unknown("int", ctx.span, "a step of the path flopscope searches with "
+                                               "symmetry") for _ in step)) for step in found])
+    else:
+        path = ListVal([TupleVal(tuple(Known(i) for i in step)) for step in found])
+    return TupleVal((path, Unknown("", ctx.span, "einsum_path's path information")))
+
+
+def _path_of(subscripts: str, shapes: list, optimize):
+    """flopscope's path for dense operands of these shapes (a list of index lists), or
+    ``{"error": [exception class, message]}`` when it refuses them."""
+    def compute():
+        import numpy as np
+
+        from flopscope._einsum import _get_path_info
+
+        try:
+            info = _get_path_info(subscripts, tuple(np.zeros(s) for s in shapes), optimize)[-1]
+        except Exception as exc:  # noqa: BLE001 - what flopscope raises is the program's
+            return {"error": [type(exc).__name__, str(exc)]}
+        return [list(step) for step in info.path]
+
+    return pricing._cached(["einsum_path", subscripts, shapes, optimize], compute)
 
 
 def _check_optimize(optimize, operands: int) -> None:
