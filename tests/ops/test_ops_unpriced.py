@@ -27,7 +27,6 @@ CASES = {
     "percentile_weights_not_modelled": ("r = fnp.quantile(v, 0.5, method='inverted_cdf', weights=fnp.ones(W))",
                                         "weights=", LOWER),
     "percentile_of_complex_raises": ("z = fnp.fft.fft(v); r = fnp.percentile(z, 50)", "not defined for complex", RAISES),
-    "complex_contraction": ("z = fnp.fft.fft(w); r = z @ z", "contraction decomposition", LOWER),
     "piecewise_callback_charging_by_its_selection": ("r = fnp.piecewise(v, [v < 0], [lambda a: fnp.exp(a), 0.0])",
                                                      "not modelled", LOWER),
     "choice_shuffle_not_known": ("rng = fnp.random.default_rng(0); r = rng.choice(w, 3, shuffle=fnp.sum(v) > 0)",

@@ -7,6 +7,7 @@ passed twice (``outer(g, g)``) or operands are symmetric; billed at ``result_typ
 
 from __future__ import annotations
 
+from flopcast import installed
 from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import _none, arg, as_numpy_scalar, broadcast, origin_of, refused_first, to_array
@@ -36,6 +37,13 @@ def contract(ctx, op: str, subscripts: str, operands_: list[Value], *, out_dtype
     if out_dtype is not None:  # an out= buffer joins the billed dtype (result_type(a, b, out))
         billed = dtypes.result_type(Operand(dtype=billed), Operand(dtype=out_dtype))
     origin = origin_of(arrays, billed)
+    if billed.startswith("complex"):
+        # flopscope overrides the registry's "exact" complex factor with the contraction's own
+        # decomposition (contraction_complex_override): priced here as its deduct computes it
+        factor = pricing.complex_contraction_factor(subscripts, shapes, tuple(a.ident for a in arrays), syms)
+        weights = installed.weights()
+        ctx.charge(op, int(base * weights.rate(billed) * factor * weights.weight(op)), billed, origin, measured=True)
+        return Array(out_shape, billed, sym, dtype_origin=origin)
     ctx.charge(op, base, billed, origin)
     return Array(out_shape, billed, sym, dtype_origin=origin)
 
