@@ -504,9 +504,12 @@ def _load(ctx, args, kwargs):
 
 @handler("dtype_call")
 def _dtype_call(ctx, args, kwargs):
-    """``fnp.float64(x)`` on an array: numpy's scalar-type constructor casts without a record."""
+    """``fnp.float64(x)`` on an array: numpy's scalar-type constructor casts without a record; of
+    a 0-d array it makes numpy's own scalar (free arithmetic after it), of others a flopscope array."""
     x = to_array(ctx, args[0])
     dt = dtype_arg(args[1])
+    if x.shape == ():
+        return NumpyScalar(dt, ctx.span if dt == "float64" else None)
     if x.sym:
         raise OpError(f"{dt}(...) of a symmetric tensor returns a tensor with broken symmetry metadata")
     return Array(x.shape, dt, dtype_origin=ctx.span if dt == "float64" else None)
