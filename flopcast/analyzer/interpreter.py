@@ -6320,7 +6320,13 @@ class Interpreter:
                 return plain_numpy.free(self, lambda: ops.polynomial.numpy_polynomial(self, name, args, kwargs))
             except OpError as exc:
                 return self._unpriced_at(span, f"np.{name}", str(exc))
-        if plain_numpy.has_flopscope(values):
+        dispatched = plain_numpy.dispatch_values(name, args, kwargs)
+        if len(dispatched) < len(values) and plain_numpy.has_flopscope(values) \
+                and not plain_numpy.has_flopscope(dispatched):
+            # numpy's own asarray of the sequence (a copy, unbilled): its implementation runs on that
+            args = [plain_numpy.copied_plain(args[0])] + list(args[1:])
+            values = list(args) + list(kwargs.values())
+        if plain_numpy.has_flopscope(dispatched):
             kind, target = plain_numpy.protocol(name)
             if kind == "routed":
                 self.note(span, f"np.{name} on a flopscope array runs fnp.{target} through flopscope's numpy "

@@ -25,6 +25,7 @@ operand on either side is billed (the plain side's ufunc defers to flopscope's
 
 from __future__ import annotations
 
+import functools
 from typing import Callable, Optional
 
 from flopcast import installed
@@ -55,6 +56,55 @@ def has_flopscope(values) -> bool:
                 return True
         elif cls is not Known and any(not a.plain for a in _arrays(v)):  # (asked per operation: a Known holds none)
             return True
+    return False
+
+
+def dispatch_values(name: str, args, kwargs) -> list:
+    """The values of ``np.<name>(*args, **kwargs)`` numpy's ``__array_function__`` dispatch looks
+    at: a list or tuple in the first place is left out where numpy's dispatcher hands over the
+    sequence itself rather than its items (``np.sort([fnp.sum(a), fnp.sum(b)])`` converts the
+    list with numpy's own asarray, unbilled, and sorts it as numpy; ``np.concatenate`` and
+    ``np.stack`` look at the items). Asked of numpy once per function."""
+    values = list(args) + list(kwargs.values())
+    if args and isinstance(args[0], (ListVal, TupleVal)) and \
+            _sequence_dispatched(name, "tuple" if isinstance(args[0], TupleVal) else "list") is False:
+        values = values[1:]
+    return values
+
+
+@functools.lru_cache(maxsize=None)
+def _sequence_dispatched(name: str, kind: str) -> Optional[bool]:
+    """Whether numpy's dispatcher for ``np.<name>`` looks at the items of a list (tuple) passed
+    first: an object with ``__array_function__`` in it is consulted (True) or not (False); None
+    where the probe does not tell (the function takes more arguments, or is not numpy's)."""
+    import numpy
+
+    class _Seen(Exception):
+        pass
+
+    class _Probe:
+        def __array_function__(self, func, types, args, kwargs):
+            raise _Seen
+
+    function = numpy
+    for part in name.split("."):
+        function = getattr(function, part, None)
+    if type(function).__name__ != "_ArrayFunctionDispatcher":
+        return None
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            function((list if kind == "list" else tuple)([_Probe(), _Probe()]))
+    except _Seen:
+        return True
+    except TypeError as exc:
+        if "argument" in str(exc):  # the dispatcher's binding: more arguments needed
+            return None
+        return False
+    except Exception:  # noqa: BLE001 - numpy's implementation ran: the dispatcher did not look
+        return False
     return False
 
 
@@ -96,6 +146,17 @@ def as_plain(value: Value) -> Value:
     if isinstance(value, NpzFile):
         # np.load's NpzFile hands out plain ndarrays (fnp.load's dict: fnp_result)
         return NpzFile({k: as_plain(a) for k, a in value.arrays.items()}, value.meta)
+    return value
+
+
+def copied_plain(value: Value) -> Value:
+    """A sequence as numpy's asarray copies it: its arrays as new plain ndarrays (no buffer shared)."""
+    if isinstance(value, Array):
+        return value.with_(sym=None, plain=True, vrange=value.vrange)
+    if isinstance(value, ListVal):
+        return ListVal([copied_plain(v) for v in value.items])
+    if isinstance(value, TupleVal):
+        return TupleVal(tuple(copied_plain(v) for v in value.items))
     return value
 
 
