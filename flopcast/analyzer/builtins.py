@@ -1835,6 +1835,10 @@ def _sorted_by_cmp(interp, items: list, cmp: Value, reverse: bool, span: Span, n
     return ListVal([items[j] for j in order])
 
 
+#: math functions that take integers (``__index__``), not floats
+_MATH_INTEGER_ARGS = frozenset({"factorial", "comb", "perm", "isqrt", "gcd", "lcm"})
+
+
 def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     module, _, name = path.rpartition(".")
     if module in _BOUND_MODULES:
@@ -1867,6 +1871,13 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
                     and i.dtype is not None and dtypes.kind(i.dtype) in "biuf" for i in items):
                 # a float sum of numbers read from data: a Python float of unknown value
                 return _unknown_from(items, "float", span, f"{module}.{name}() of numbers read from data")
+    if module == "math" and name in _MATH and name not in _MATH_INTEGER_ARGS and any(
+            isinstance(a, Array) for a in args) and all(
+            not isinstance(a, Array) or a.__class__ is Array and a.dtype is not None
+            and dtypes.kind(a.dtype) in "biuf" for a in args):
+        # `math.sqrt(fnp.sum(w * w))`: Python takes each real array's float(), unbilled (numpy's
+        # TypeError for one with axes)
+        args = [call_builtin(interp, "float", [a], {}, span, node) if isinstance(a, Array) else a for a in args]
     if module == "math" and name in _MATH:
         if interp.counter_watch is not None and not kwargs:
             watched = interp.counter_watch.apply(f"math.{name}", args)  # of a number counters.py watches
@@ -1891,7 +1902,8 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
             return presumptions.after_op(name, args, Unknown("bool", span, f"math.{name} of a value that depends on data"))
         if name in ("ceil", "floor", "trunc") and len(args) == 1 and not kwargs:
             _integer_conversion_may_raise(interp, f"math.{name}", args[0], span)  # NaN, inf: as int() does
-        kind = {"isclose": "bool", "lcm": "int", "perm": "int"}.get(name, "float")
+        kind = {"isclose": "bool", "lcm": "int", "perm": "int", "floor": "int", "ceil": "int", "trunc": "int",
+                "isqrt": "int", "factorial": "int", "gcd": "int", "comb": "int"}.get(name, "float")
         if name in ("frexp", "modf") and len(args) == 1 and not kwargs:
             # a pair of unknown numbers: (mantissa, exponent) for frexp, (fraction, whole) for modf,
             # as a rescale by a power of two reads them
