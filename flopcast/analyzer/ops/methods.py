@@ -31,7 +31,7 @@ ARRAY_METHOD_OPS = {
     **{m: m for m in (
         "sum", "mean", "max", "min", "std", "var", "prod", "argmax", "argmin", "cumsum", "cumprod",
         "any", "all", "ptp", "reshape", "ravel", "astype", "copy", "dot", "clip", "trace", "round",
-        "nonzero", "argsort", "take", "repeat", "argpartition", "choose")},
+        "nonzero", "argsort", "take", "repeat", "argpartition", "choose", "searchsorted")},
     "conj": "conjugate",
     "conjugate": "conjugate",
     "squeeze": "ndarray.squeeze",
