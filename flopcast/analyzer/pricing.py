@@ -145,6 +145,8 @@ def complex_contraction_factor(
 
 
 def _path_info(subscripts, shapes, pattern, syms):
+    """flopscope's own contraction path and cost for operands of these shapes, slots (one object
+    passed twice is one slot) and symmetries, found on zero-stride stand-ins."""
     import warnings
 
     import numpy as np
@@ -166,24 +168,7 @@ def _path_info(subscripts, shapes, pattern, syms):
 
 
 def _contraction_from_flopscope(subscripts, shapes, pattern, syms) -> tuple[int, Symmetry]:
-    import warnings
-
-    import numpy as np
-
-    warnings.filterwarnings("ignore")
-    from flopscope._einsum import _resolve_cost_and_output_symmetry
-    from flopscope._symmetry_utils import wrap_with_trusted_symmetry
-
-    proxies: dict[int, object] = {}
-    operands = []
-    for shape, slot, sym in zip(shapes, pattern, syms):
-        if slot not in proxies:
-            proxy = np.broadcast_to(np.empty(()), shape)
-            if sym:
-                proxy = wrap_with_trusted_symmetry(proxy, _group_of(sym))
-            proxies[slot] = proxy
-        operands.append(proxies[slot])
-    info = _resolve_cost_and_output_symmetry(subscripts, *operands)
+    info = _path_info(subscripts, shapes, pattern, syms)
     try:
         out_sym = symmetry_from_group(info.output_symmetry)
     except NotImplementedError:
