@@ -1,8 +1,14 @@
+import os
 import sys
 from pathlib import Path
 
 # tests/oracle.py (the runtime oracle) is imported by test modules in every folder.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# The suite's workers already take every core (`pytest -n 2`): helper processes running paths
+# ahead (analyzer/ahead.py) would only add their forks and copied pages to the same cores (the
+# suite took 15.3 min with them, over its 15). tests/test_paths_ahead.py sets its own value.
+os.environ.setdefault("FLOPCAST_PATH_JOBS", "1")
 
 
 def pytest_terminal_summary(terminalreporter):
