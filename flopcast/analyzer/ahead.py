@@ -84,7 +84,7 @@ class Ahead:
         Helper h of ``workers - 1`` makes runs h, h + workers, ...; index 0 mod ``workers`` is
         left to this process."""
         self.nodes = _nodes(trees)
-        self.waiting: dict = {}  # key -> (helper index, position in its stream)
+        self.waiting: dict = {}  # key -> the index of the helper making it (in self.helpers)
         self.got: dict = {}  # key -> (result, state), or None when the helper could not send it
         self.helpers: list = []  # [pid, read end, keys still to read in order]
         for h in range(1, workers):
