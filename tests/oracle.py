@@ -54,6 +54,23 @@ CAUGHT_RAISE_PROGRAM = """\
     """
 
 
+#: An estimator that reads the shape and the values of one expression's result ``{expr}`` (``w``:
+#: the first weight matrix): its count shows both.
+SHAPED_RESULT_PROGRAM = """\
+    import numpy as np
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            r = {expr}
+            out = fnp.sum(fnp.ones(r.shape[0]) * 2.0) + fnp.sum(r) * 3.0
+            return fnp.zeros((mlp.depth, mlp.width)) + out
+    """
+
+
 def write_program(tmp_path: Path, template: str, **fields) -> Path:
     """``template`` (indented as written in the test module) filled with ``fields``, written as
     ``tmp_path/estimator.py``."""

@@ -9,23 +9,10 @@ work after it, so a wrong sum shows in the count. Checked against the real flops
 from __future__ import annotations
 
 import pytest
-from oracle import assert_exact_at, write_program
+from oracle import SHAPED_RESULT_PROGRAM, assert_exact_at, write_program
 
 from flopcast.model import Point
 
-PROGRAM = """\
-    import numpy as np
-    import flopscope.numpy as fnp
-    from whestbench import BaseEstimator
-
-
-    class Estimator(BaseEstimator):
-        def predict(self, mlp, budget):
-            w = mlp.weights[0]
-            r = {expr}
-            out = fnp.sum(fnp.ones(r.shape[0]) * 2.0) + fnp.sum(r) * 3.0
-            return fnp.zeros((mlp.depth, mlp.width)) + out
-    """
 POINTS = (Point(8, 2, 2**41), Point(16, 3, 2**41))
 
 CASES = {
@@ -41,4 +28,4 @@ CASES = {
 
 @pytest.mark.parametrize("expr", CASES.values(), ids=CASES.keys())
 def test_repeat_with_a_list_of_counts_is_priced_as_flopscope_bills_it(tmp_path, expr):
-    assert_exact_at(write_program(tmp_path, PROGRAM, expr=expr), POINTS)
+    assert_exact_at(write_program(tmp_path, SHAPED_RESULT_PROGRAM, expr=expr), POINTS)
