@@ -166,6 +166,6 @@ def test_a_selection_from_a_growing_array_keeps_its_policy_at_every_layer(tmp_pa
     the run that prunes nothing, 780 against [218, 366] at 8x3)."""
     path = tmp_path / "estimator.py"
     path.write_text(GROWING.format(threshold=threshold))
-    point = Point(8, 3, 10**6)
-    total = analyze(str(path), point).total
-    assert total.lo <= measure(path, point).total <= total.hi
+    for point in (Point(8, 3, 10**6), Point(16, 4, 10**6)):
+        total = analyze(str(path), point).total
+        assert total.lo <= measure(path, point).total <= total.hi, point
