@@ -52,8 +52,9 @@ needs_two_cores = pytest.mark.skipif(not hasattr(os, "sched_getaffinity") or len
 
 @needs_two_cores
 @pytest.mark.parametrize("name, point", [
-    ("rescue_ladder.py", Point(16, 2, 2**41)),  # eleven sites: the path cap, an interval
+    ("rescue_ladder.py", Point(16, 2, 2**41)),  # six sites here, an interval
     ("quantile_gram.py", Point(16, 2, 2**41)),
+    ("quantile_gram.py", Point(32, 3, 2**41)),
 ])
 def test_runs_made_ahead_make_the_report_made_here(name, point):
     alone = _analyzed(ESTIMATORS / name, point, jobs=1)
