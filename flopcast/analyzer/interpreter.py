@@ -4315,6 +4315,9 @@ class Interpreter:
                 if t is None:
                     if isinstance(last, Array) and i == len(node.values) - 1:
                         return last
+                    if not is_and and condition is None and _or_zero(last, node.values[i + 1:]):
+                        return last  # `mlp.seed or 0`: a false int is 0, so either way the value is the int's
+
                     if condition is not None and condition[2] is not None:
                         # A directive decides the whole condition; the first value-dependent operand
                         # takes its verdict (`assume False` on `a and b`: `a` is false, `b` never runs).
@@ -7850,6 +7853,15 @@ def _module_rebuild(obj: InstanceVal, prefix: str, arrays: dict) -> None:
 _SOURCES: "weakref.WeakKeyDictionary[ast.AST, str]" = weakref.WeakKeyDictionary()
 #: An augmented assignment's target -> the same expression read (Interpreter._load_version).
 _LOAD_VERSIONS: "weakref.WeakKeyDictionary[ast.AST, ast.expr]" = weakref.WeakKeyDictionary()
+
+
+def _or_zero(value: Value, rest: list) -> bool:
+    """Whether ``value or <rest>`` is ``value`` whatever its truth: an int of unknown value
+    followed only by the literal int ``0`` (a false int is 0 itself)."""
+    if value.__class__ is not Unknown or value.kind != "int" or len(rest) != 1:
+        return False
+    zero = rest[0]
+    return isinstance(zero, ast.Constant) and type(zero.value) is int and zero.value == 0
 
 
 def _source(node: ast.AST) -> str:

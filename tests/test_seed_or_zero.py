@@ -1,0 +1,40 @@
+"""`mlp.seed or 0` is the seed whatever its truth: a false int is 0 itself, so Python's
+short-circuit picks no other value and the analysis opens no value-dependent site there (it
+did, and so doubled every path after it and kept a sampling helper that meets it from being
+shared across paths: ridge_sweep's `default_rng(1000 + (mlp.seed or 0))`)."""
+
+from __future__ import annotations
+
+from oracle import assert_exact_at, write_program
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+PROGRAM = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            rng = fnp.random.default_rng(1000 + ({seed}))
+            x = rng.standard_normal((4, mlp.width))
+            for w in mlp.weights:
+                x = fnp.maximum(x @ w, 0.0)
+            return fnp.zeros((mlp.depth, mlp.width)) + fnp.mean(x, axis=0)
+    """
+
+POINT = Point(16, 2, 2**26)
+
+
+def test_seed_or_zero_opens_no_site_and_is_exact(tmp_path):
+    path = write_program(tmp_path, PROGRAM, seed="mlp.seed or 0")
+    assert analyze(path, POINT).uncertain == []
+    assert_exact_at(path, [POINT])
+
+
+def test_seed_or_another_default_still_asks_the_seeds_truth(tmp_path):
+    # `mlp.seed or 5` is 5 where the seed is 0: another value, decided at the operand
+    path = write_program(tmp_path, PROGRAM, seed="mlp.seed or 5")
+    assert [u.span.line for u in analyze(path, POINT).uncertain] == [7]
+    assert_exact_at(path, [POINT])
