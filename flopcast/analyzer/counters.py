@@ -50,7 +50,7 @@ import sys
 import threading
 from typing import Any, Optional
 
-from flopcast.analyzer.canonical import _EXACT_SCALARS, Canon, Incomparable, _known
+from flopcast.analyzer.canonical import _EXACT_SCALARS, Canon, Incomparable, _known, _known_form, _known_key
 from flopcast.analyzer.values import Array, DictVal, FunctionVal, Known, ListVal, ObjKey
 
 _ARITH = {"Add": operator.add, "Sub": operator.sub, "Mult": operator.mul, "Div": operator.truediv,
@@ -951,7 +951,7 @@ class LeafCanon(Canon):
             return ("K", ("float", v.hex()))
         if cls in _EXACT_SCALARS:
             return ("K", (cls.__name__, v))
-        return ("K", _known(v))
+        return _known_form(value, v)  # kept on the Known: a memo's tuple of 750 chunk bounds, at every probe
 
     def form(self, value):
         cls = value.__class__
@@ -1046,8 +1046,6 @@ class LeafCanon(Canon):
         n, new = self.number(self.objects, id(value), value)
         if not new:
             return ("D", n)
-        from flopcast.analyzer.canonical import _known
-
         if self.logs is not None and id(value) in self.logs:
             return ("log", n)
         items = value.items
@@ -1061,7 +1059,7 @@ class LeafCanon(Canon):
                 raise Incomparable("a counted dict lost or reordered keys")
             self.added.append((value, [(k, items[k]) for k in keys[len(start):]]))
             entries = [(k, items[k]) for k in start]
-        out = ("D", n, tuple([(self.form(k.value) if isinstance(k, ObjKey) else _known(k),
+        out = ("D", n, tuple([(self.form(k.value) if isinstance(k, ObjKey) else _known_key(k) if k.__class__ is tuple else _known(k),
                                self.leaf(v, (items, k)) if v.__class__ is Known else self.form(v))
                               for k, v in entries]),
                self.form(value.factory) if value.factory is not None else None)
