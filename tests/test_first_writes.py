@@ -45,7 +45,8 @@ def _analyzed(path: Path, point: Point, monkeypatch, proving: bool) -> tuple:
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
 @pytest.mark.parametrize("path", [FIXTURES / "prefix_adds.py", FIXTURES / "prefix_registry.py",
                                   FIXTURES / "prefix_helper.py", FIXTURES / "prefix_then_hasattr.py",
-                                  CORPUS / "quantile_gram.py"], ids=lambda p: p.stem)
+                                  FIXTURES / "prefix_overwrites.py", FIXTURES / "prefix_overwrites_reached.py",
+                                  CORPUS / "quantile_gram.py", CORPUS / "rescue_ladder.py"], ids=lambda p: p.stem)
 def test_skipping_the_second_call_changes_no_report(path: Path, point: Point, monkeypatch) -> None:
     proving, tries, _ = _analyzed(path, point, monkeypatch, True)
     plain, untried, _ = _analyzed(path, point, monkeypatch, False)
@@ -54,7 +55,8 @@ def test_skipping_the_second_call_changes_no_report(path: Path, point: Point, mo
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
-@pytest.mark.parametrize("path", [FIXTURES / "prefix_adds.py", CORPUS / "quantile_gram.py"], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [FIXTURES / "prefix_adds.py", FIXTURES / "prefix_overwrites.py",
+                                  CORPUS / "quantile_gram.py"], ids=lambda p: p.stem)
 def test_attributes_written_before_read_prove_the_later_calls(path: Path, point: Point, monkeypatch) -> None:
     _, tries, report = _analyzed(path, point, monkeypatch, True)
     assert tries and any(tries)  # some path's second call was not made
@@ -66,7 +68,8 @@ def test_attributes_written_before_read_prove_the_later_calls(path: Path, point:
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
 @pytest.mark.parametrize("path", [FIXTURES / "prefix_registry.py", FIXTURES / "prefix_helper.py",
-                                  FIXTURES / "prefix_then_hasattr.py"], ids=lambda p: p.stem)
+                                  FIXTURES / "prefix_then_hasattr.py", FIXTURES / "prefix_overwrites_reached.py"],
+                         ids=lambda p: p.stem)
 def test_an_attribute_a_later_call_can_read_keeps_the_second_call(path: Path, point: Point, monkeypatch) -> None:
     """The instance reached through a registry, a helper run before the attributes are written,
     an attribute added after the first assignments: the later calls cost otherwise than the

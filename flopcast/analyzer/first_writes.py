@@ -1,23 +1,29 @@
-"""Attributes the first call of ``predict`` adds, written before anything can read them.
+"""Attributes the first call of ``predict`` writes, before anything can read them.
 
 A first call that adds attributes to the instance (``self.log = []``, ``self.mu = [None] *
-depth``) leaves a state unlike the one it started from, so carried.py calls ``predict`` again on
-every path: about half of each run of quantile_gram (66 runs at 1024x16). Where the call added
-nothing else, the second call need not run when what it can see of the new attributes is what
-the first saw of their absence: nothing. That holds when
+depth``) or writes over those the constructor made leaves a state unlike the one it started
+from, so carried.py calls ``predict`` again on every path: about half of each run of
+quantile_gram (66 runs at 1024x16), a third of rescue_ladder's. Where the call changed nothing
+else, the second call need not run when what it can see of those attributes is what the first
+saw: nothing. That holds when
 
-* the state after the first call, the new attributes left out, is the one it started from
-  (carried.state: the instance, every module's globals, the lru_cache tables), the old
-  attributes in their order. The instance is walked as a copy, so a state that reaches the
-  instance otherwise than as the walk's root (a registry global, a class attribute, its own
-  attribute) writes it out whole where the state before wrote a reference, and differs;
+* the state after the first call, with the new attributes left out and the written-over ones
+  holding what they held before it, is the one it started from (carried.state: the instance,
+  every module's globals, the classes, the lru_cache tables), the old attributes in their
+  order. The instance is walked as a copy, so a state that reaches the instance otherwise than
+  as the walk's root (a registry global, a class attribute, its own attribute) writes it out
+  whole, as the call left it, where the state before wrote a reference, and differs;
 * the body of ``predict`` begins (after a docstring) with plain assignments (``prefix``) to
   local names and to attributes of its first parameter, whose values never name that
   parameter nor reach a frame or a namespace by name (``super``, ``locals``, ``vars``, ...), and
-  every new attribute is assigned by one of them;
-* no user code ran until the last of those assignments that the new attributes need was done
-  (the interpreter's ``entered_log`` did not grow from the first of them on): property setters,
-  ``__setattr__``, dunders, lambdas and generator bodies all enter a user function.
+  every attribute written is assigned by one of them;
+* no user code ran while those assignments, up to the last one the attributes need, wrote their
+  targets (a property setter, ``__setattr__``: interpreter._prefix_assign counts the functions
+  entered then). Their values may run user code (a planner object made and asked first, as
+  rescue_ladder's predict begins): it is handed nothing that names the first parameter, and the
+  other ways to the instance (module globals, classes, closures, the lru_cache tables) are in
+  the state compared above, so code that read the instance through them is seen there
+  (tests/fixtures/carried/prefix_helper.py, prefix_overwrites_reached.py).
 
 Then, up to that assignment, both calls evaluate the same expressions on states that are the
 same but for attributes neither can read (no code can reach the instance but through the
@@ -125,12 +131,14 @@ def _target(t: ast.expr, me: str, got: set) -> bool:
 
 class Armed(NamedTuple):
     """What a first call's proof needs, taken before it: its prefix, the instance's attribute
-    names, and (filled as the prefix runs: interpreter.stmt_Assign) the length of the
-    interpreter's entered_log before the first assignment and after each."""
+    names, the values of those the prefix assigns, and (filled as the prefix runs:
+    interpreter._prefix_assign) how many user functions writing its targets entered, from the
+    first assignment through each."""
 
     prefix: Prefix
     names: tuple
-    entered: dict  # "start" | place -> len(entered_log)
+    entered: dict  # "start" | "writing" | place -> functions entered writing the targets so far
+    old: dict  # attribute the prefix assigns -> the value it held before the call
 
 
 def arm(instance, predict) -> Optional[Armed]:
@@ -144,16 +152,18 @@ def arm(instance, predict) -> Optional[Armed]:
     found = prefix(fn.node)
     if found is None:
         return None
-    return Armed(found, tuple(instance.attrs), {})
+    attrs = instance.attrs
+    return Armed(found, tuple(attrs), {}, {k: attrs[k] for k in found.through[-1] if k in attrs})
 
 
 class Added(NamedTuple):
     """What a first call added that no later call can tell from its absence: the attributes its
-    prefix wrote first, and the lru_cache entries whose hits stand in for its runs
-    (pure_cache.py)."""
+    prefix wrote first, those it wrote over (each with the value it held before the call), and the
+    lru_cache entries whose hits stand in for its runs (pure_cache.py)."""
 
     attrs: tuple
     entries: tuple
+    overwritten: tuple = ()  # (name, the value before the call)
 
 
 def added(interp, instance, armed: Optional[Armed], cache_before: frozenset) -> Optional[Added]:
@@ -162,32 +172,39 @@ def added(interp, instance, armed: Optional[Armed], cache_before: frozenset) -> 
     each is of the kinds the module's comment and pure_cache.py prove; None when one is not, or
     it added nothing."""
     attrs: tuple = ()
+    overwritten: tuple = ()
     if armed is not None:
-        names = tuple(instance.attrs)
+        now = instance.attrs
+        names = tuple(now)
         old = armed.names
         if names[:len(old)] != old:
             return None
         attrs = names[len(old):]
-        if attrs:
-            new = frozenset(attrs)
-            last = next((k for k, through in enumerate(armed.prefix.through) if new <= through), None)
+        overwritten = tuple((k, v) for k, v in armed.old.items() if now[k] is not v)
+        if attrs or overwritten:
+            written = frozenset(attrs) | {k for k, _ in overwritten}
+            last = next((k for k, through in enumerate(armed.prefix.through) if written <= through), None)
             entered = armed.entered
-            if last is None or "start" not in entered or entered.get(last) != entered["start"]:
+            if last is None or "start" not in entered or entered.get(last) != 0:
                 return None
     entries = tuple(k for k in interp._cache_results if k not in cache_before)
     if not all(pure_cache.stands_in(interp, k) for k in entries):
         return None
-    return Added(attrs, entries) if attrs or entries else None
+    return Added(attrs, entries, overwritten) if attrs or entries or overwritten else None
 
 
 @contextmanager
 def hidden(interp, instance, found: Added):
-    """The instance to walk (a copy without the added attributes: a state that reaches the
-    instance otherwise than as the walk's root writes it out whole, the added attributes with
-    it, and differs), with the added entries left out of the tables until the walks are done."""
+    """The instance to walk (a copy without the added attributes and with the values the written
+    over ones held before the call: a state that reaches the instance otherwise than as the
+    walk's root writes it out whole, as the call left it, and differs), with the added entries
+    left out of the tables until the walks are done."""
     attrs = instance.attrs
-    copy = InstanceVal(instance.cls, {k: v for k, v in attrs.items() if k not in found.attrs},
-                       instance.payload) if found.attrs else instance
+    copy = instance
+    if found.attrs or found.overwritten:
+        before = dict(found.overwritten)
+        copy = InstanceVal(instance.cls, {k: before.get(k, v) for k, v in attrs.items() if k not in found.attrs},
+                           instance.payload)
     table = interp._cache_results
     order = list(table)
     entries = {k: table.pop(k) for k in found.entries}

@@ -1468,15 +1468,19 @@ class Interpreter:
             self.assign(target, value)
 
     def _prefix_assign(self, node: ast.Assign, armed: first_writes.Armed) -> None:
-        """One of the assignments a first call of predict begins with (first_writes.py), with the
-        length of entered_log before the first and after each, as first met."""
+        """One of the assignments a first call of predict begins with (first_writes.py), with how
+        many user functions writing the targets entered from the first on (a property setter,
+        ``__setattr__``), as first met. (Those its value entered are not counted: they cannot reach
+        the instance, first_writes.py.)"""
         entered = armed.entered
         if node is armed.prefix.first:
-            entered.setdefault("start", len(self.entered_log))
+            entered.setdefault("start", 0)
         value = self.eval(node.value)
+        began = len(self.entered_log)
         for target in node.targets:
             self.assign(target, value)
-        entered.setdefault(armed.prefix.position[node], len(self.entered_log))
+        entered["writing"] = entered.get("writing", 0) + len(self.entered_log) - began
+        entered.setdefault(armed.prefix.position[node], entered["writing"])
 
     def stmt_AnnAssign(self, node: ast.AnnAssign) -> None:
         if self.frame.function is None and isinstance(node.target, ast.Name) \
