@@ -218,3 +218,96 @@ def test_an_attribute_named_in_a_text_or_read_by_a_computed_name_is_read(tmp_pat
                 self.other = getattr(self, key)
     """
     assert _unread(tmp_path, computed) == frozenset()
+
+
+def test_an_attribute_only_stored_into_by_item_is_write_only_and_keeps_its_kind(tmp_path):
+    found = _write_only(tmp_path, """
+        class Estimator:
+            def predict(self, mlp, budget):
+                self.iters[0] = 3
+                self.counts["a"] += 1
+                self.seen[1] = self.peek[0]
+    """)
+    # `+=` on an item reads it; an item read is a read
+    assert found == {"iters": write_only.ITEM, "seen": write_only.ITEM}
+
+
+def test_a_class_with_its_own_setitem_makes_no_attribute_write_only(tmp_path):
+    assert _write_only(tmp_path, """
+        class Table(dict):
+            def __setitem__(self, key, value):
+                print(key)
+
+        class Estimator:
+            def predict(self, mlp, budget):
+                self.iters[0] = 3
+    """) == {}
+
+
+ITEMS = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def __init__(self):
+            self.iters = {{}}
+            self.slots = [0, 0]
+
+        def predict(self, mlp, budget):
+            x = fnp.ones(mlp.width)
+            for layer, w in enumerate(mlp.weights):
+                x = fnp.tanh(x @ w)
+                its = 0
+                while its < 3 and float(fnp.max(x)) > 2.0:
+                    x = x * 0.5
+                    its += 1
+                self.iters[layer] = its
+                try:
+                    self.slots[1] = layer
+                except IndexError:
+                    x = fnp.exp(x)
+            self.slots = {slots}
+            return fnp.zeros((mlp.depth, mlp.width)) + x
+    """
+POINT = Point(8, 2, 2**41)
+
+
+def _second_calls(path: Path, monkeypatch) -> tuple:
+    """The report, and how many times its runs called predict a second time."""
+    from flopcast.analyzer.interpreter import Interpreter
+
+    made = []
+    call_again = Interpreter._call_again
+
+    def spy(interp, predict):
+        made.append(predict)
+        return call_again(interp, predict)
+
+    monkeypatch.setattr(Interpreter, "_call_again", spy)
+    return analyze(path, POINT), len(made)
+
+
+def test_a_dict_stored_into_by_item_leaves_no_state_a_later_call_reads(tmp_path, monkeypatch):
+    # the while loop's count lands in a dict nothing reads: every MLP costs what the first does,
+    # known without calling predict a second time (the dicts differ only in what they hold)
+    from oracle import measure_calls, write_program
+
+    path = write_program(tmp_path, ITEMS, slots="[0, 0]")
+    report, second_calls = _second_calls(path, monkeypatch)
+    measured = [m.total for m in measure_calls(path, POINT, 3)]
+    assert measured == [measured[0]] * 3 and not report.per_call and second_calls == 0
+    assert not report.unpriced and report.total.contains(measured[0])
+
+
+def test_a_list_stored_into_by_item_keeps_its_length_across_calls(tmp_path, monkeypatch):
+    # the first call leaves a list too short for the item the next one stores: its IndexError
+    # handler makes every later MLP cost more, which only the second call shows
+    from oracle import measure_calls, write_program
+
+    path = write_program(tmp_path, ITEMS, slots="[0]")
+    report, second_calls = _second_calls(path, monkeypatch)
+    measured = [m.total for m in measure_calls(path, POINT, 3)]
+    assert measured[1] == measured[2] > measured[0] and second_calls
+    first, later = report.per_call
+    assert first.contains(measured[0]) and later.contains(measured[1])

@@ -168,7 +168,7 @@ class _LeafStateWalk(LeafCanon):
             if k not in dead:
                 parts.append((k, self.attribute(attrs, k, v)))
                 continue
-            summary = write_only.kind(v)
+            summary = write_only.kind(v, dead[k] == write_only.ITEM)
             if summary is None:
                 if dead[k]:
                     raise Incomparable("a write-only attribute holding an object")

@@ -77,7 +77,7 @@ class _Walk(Canon):
             if k not in dead:
                 parts.append((k, form(v)))
                 continue
-            summary = write_only.kind(v)
+            summary = write_only.kind(v, dead[k] == write_only.ITEM)
             if summary is None:
                 if dead[k]:  # `self.log.append(how)` on an object whose method may read `how`, which
                     raise Incomparable("a write-only attribute holding an object")  # liveness left out

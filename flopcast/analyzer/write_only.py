@@ -13,7 +13,10 @@ import (read statically, never run), is one of
 * a plain store or delete: ``x.name = v``, ``x.name: T = v``, ``del x.name``, a ``for``/``with``
   target;
 * the receiver of a mutating method that cannot raise on a value of its kind, called as a whole
-  statement (its result is dropped): ``x.name.append(v)``, ``.extend``, ``.add``, ``.update``, ...
+  statement (its result is dropped): ``x.name.append(v)``, ``.extend``, ``.add``, ``.update``, ...;
+* the container of an item an assignment stores: ``x.name[k] = v`` (``self.iters[layer] = its``).
+  Whether that raises depends on its kind, of a list on its length and of an array on its shape
+  (``kind``), never on what a dict holds;
 
 and the name is not otherwise read: not a plain name anywhere (``mod.name = v`` sets a global
 of ``mod``), not defined in a class body (a method, a property, a dataclass field — their code or
@@ -21,7 +24,7 @@ of ``mod``), not defined in a class body (a method, a property, a dataclass fiel
 (``getattr``, ``vars``, ``__dict__``, ``__getattr__``, ``__setattr__``, dynamic imports,
 import hooks; ``asdict`` and ``astuple`` read a dataclass's fields only, names its class body
 declares, which are read already), and no class of the program defines a method named like one of those mutating
-methods (``x.log.append(v)`` could then run the user's code on ``v``). An augmented assignment ``x.name += v`` reads it (the sum depends on it, and on
+methods or ``__setitem__`` (``x.log.append(v)`` could then run the user's code on ``v``). An augmented assignment ``x.name += v`` reads it (the sum depends on it, and on
 what it is: an array's add is charged).
 """
 
@@ -67,6 +70,13 @@ def unread(program) -> frozenset:
         program.unread = frozenset() if trees is None else frozenset(_write_only(trees, lenient=True))
     return program.unread
 
+
+#: What the table says of a name whose attribute has items stored into it (``x.name[k] = v``): its
+#: kind matters, and of a list its length, of an array its shape (``kind``).
+ITEM = "item"
+#: Methods a class of the program may not define for its attributes to be write-only: a write-only
+#: use of an attribute holding one of its instances would run them.
+_USER_WRITES = SAFE_MUTATORS | {"__setitem__"}
 
 #: The names of builtins that set or delete attributes, by a name that may be computed.
 _WRITES = frozenset({"setattr", "delattr"})
@@ -118,6 +128,7 @@ def _write_only(trees: list, lenient: bool = False) -> dict:
     written: set = set()
     read: set = set()
     kind_matters: set = set()
+    item_stored: set = set()
     uncalled = _uncalled(trees)
     for tree in trees:
         nodes = [n for n in ast_walk(tree) if n not in uncalled]
@@ -137,7 +148,10 @@ def _write_only(trees: list, lenient: bool = False) -> dict:
             elif isinstance(node, ast.Attribute):
                 if node.attr in _DYNAMIC:
                     return {}
-                if not _writes(node, parents):
+                if _stores_an_item(node, parents):
+                    written.add(node.attr)
+                    item_stored.add(node.attr)
+                elif not _writes(node, parents):
                     read.add(node.attr)
                 else:
                     written.add(node.attr)
@@ -145,7 +159,7 @@ def _write_only(trees: list, lenient: bool = False) -> dict:
                         kind_matters.add(node.attr)
             elif isinstance(node, ast.ClassDef):
                 defined = _class_body_names(node)
-                if defined & SAFE_MUTATORS:  # `x.log.append(v)` may run the user's own append
+                if defined & _USER_WRITES:  # `x.log.append(v)`, `x.iters[k] = v` may run the user's own code
                     return {}
                 read |= defined
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -153,7 +167,7 @@ def _write_only(trees: list, lenient: bool = False) -> dict:
                     return {}
                 if lenient and not isinstance(parents.get(node), ast.Expr):  # a docstring reads nothing
                     read.update(_WORD.findall(node.value))
-    return {name: name in kind_matters for name in written - read}
+    return {name: ITEM if name in item_stored else name in kind_matters for name in written - read}
 
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z_0-9]*")
@@ -235,7 +249,8 @@ def footprint(statements: list, counted: frozenset) -> tuple:
         named = _named_lookups(nodes)
         parts.append((
             _mentions(nodes, counted),
-            sorted((n.attr, _writes(n, parents), type(n.ctx).__name__) for n in nodes if isinstance(n, ast.Attribute)),
+            sorted((n.attr, _writes(n, parents), _stores_an_item(n, parents), type(n.ctx).__name__)
+                   for n in nodes if isinstance(n, ast.Attribute)),
             None if named is None else (sorted(named), sum(1 for n in nodes if isinstance(n, ast.Name)
                                                            and n.id in _DYNAMIC and n not in named.calls)),
             calls_introspection(nodes),
@@ -298,6 +313,14 @@ def _writes(node: ast.Attribute, parents: dict) -> bool:
             and isinstance(call, ast.Call) and call.func is method and isinstance(parents.get(call), ast.Expr))
 
 
+def _stores_an_item(node: ast.Attribute, parents: dict) -> bool:
+    """Whether this occurrence of ``x.name`` is only the container of an item an assignment
+    statement stores (``x.name[k] = v``, a target of its own)."""
+    item = parents.get(node)
+    return isinstance(node.ctx, ast.Load) and isinstance(item, ast.Subscript) and item.value is node \
+        and isinstance(item.ctx, ast.Store) and isinstance(parents.get(item), ast.Assign)
+
+
 def _class_body_names(node: ast.ClassDef) -> set:
     names = set()
     for stmt in node.body:
@@ -310,16 +333,23 @@ def _class_body_names(node: ast.ClassDef) -> set:
     return names
 
 
-def kind(value) -> Optional[tuple]:
+def kind(value, items: bool = False) -> Optional[tuple]:
     """What a join compares of a write-only attribute's value: what decides whether a write-only
-    operation on it raises (its kind), not what it holds. None for a value whose methods may be
-    the program's own code (an instance of a user class): it is compared whole."""
+    operation on it raises (its kind), not what it holds. ``items``: an item is stored into it
+    (``x.name[k] = v``), which raises on a list by its length and on an array by its shape (on a
+    dict by nothing it holds). None for a value whose methods may be the program's own code (an
+    instance of a user class): it is compared whole."""
     from flopcast.analyzer.values import Array, DictVal, Known, ListVal, NumpyScalar, TupleVal, Unknown
 
     if isinstance(value, Known):
         return ("K", type(value.value).__name__)
     if isinstance(value, Unknown):
         return ("U", value.kind)
-    if type(value) in (Array, DictVal, ListVal, NumpyScalar, TupleVal):
-        return (type(value).__name__,)
+    cls = type(value)
+    if items and cls is ListVal:
+        return ("ListVal", len(value.items))
+    if items and cls is Array:
+        return ("Array", value.shape, value.dtype)
+    if cls in (Array, DictVal, ListVal, NumpyScalar, TupleVal):
+        return (cls.__name__,)
     return None
