@@ -156,3 +156,58 @@ def test_a_generator_zipped_after_the_shortest_sequence_stops_at_its_last_item_t
 
     path = write_program(tmp_path, LOGGING, consumer=consumer)
     assert_exact_at(path, [Point(8, 2, 2**41), Point(16, 3, 2**41)])
+
+
+@pytest.mark.parametrize("consumer", [
+    "list(zip(mlp.weights, enumerate(counted(log, mlp.width))))",
+    "list(zip(enumerate(stepped(log, mlp.width), 1), mlp.weights))",
+    "list(zip(mlp.weights, map(float, counted(log, mlp.width))))",
+    "list(zip(mlp.weights, itertools.takewhile(lambda n: n < 100, counted(log, mlp.width))))",
+    "list(zip(mlp.weights, map(lambda k: fnp.ones(2) * k, itertools.count())))",
+    "[k * w for (i, k), w in zip(enumerate(itertools.count(3)), mlp.weights)]",
+])
+def test_an_endless_source_wrapped_in_enumerate_map_or_takewhile_stops_where_zip_stops(tmp_path, consumer) -> None:
+    """zip takes as many items of enumerate(gen()), map(f, gen()) or takewhile(p, gen()) as of a
+    bare generator, and each of those takes one item of the generator per item: the body stops
+    there. It ran whole, and read as a while loop that never ends (a lower bound); over
+    itertools.count() the trip count of the loop taking the items was unknown."""
+    from oracle import assert_exact_at, write_program
+
+    path = write_program(tmp_path, LOGGING, consumer=consumer)
+    assert_exact_at(path, [Point(8, 2, 2**41), Point(16, 3, 2**41)])
+
+
+def test_an_endless_generator_taken_by_a_loop_that_breaks_is_unpriced_as_such(tmp_path) -> None:
+    """`for i, s in enumerate(gen()): ... break`: at run time the generator stops where the loop
+    breaks; flopcast, which runs its body ahead, cannot tell where. Not "the while loop never
+    ends ... until the budget is exhausted", which is false."""
+    from oracle import write_program
+
+    path = write_program(tmp_path, '''
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        def rows(width):
+            k = 0
+            while True:
+                k += 1
+                yield fnp.ones(width) * k
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                x = fnp.ones(mlp.width)
+                for i, r in enumerate(rows(mlp.width)):
+                    x = x + r
+                    if i >= 3:
+                        break
+                return fnp.stack([x] * mlp.depth)
+    ''')
+    point = Point(8, 2, 2**41)
+    report = analyze(path, point)
+    assert report.lower_bound and report.total.lo <= measure(path, point).total
+    [entry] = report.unpriced
+    assert entry.what == "endless generator"
+    assert "rows never stops yielding and its items are taken by its consumer" in entry.reason
+    assert not [u for u in report.uncertain if u.kind == "unbounded"]

@@ -421,12 +421,13 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             # `enumerate(xs, start=1.5)`: Python's TypeError at the call
             raise UserRaise(span, f"TypeError: '{type(start_v.value).__name__}' object cannot be interpreted as an "
                                   "integer")
-    if name == "enumerate" and args and _lazy_source(args[:1], unrun=True):
+    if name == "enumerate" and args and (_lazy_source(args[:1], unrun=True) or isinstance(args[0], EndlessIter)):
         start_v = args[1] if len(args) > 1 else kwargs.get("start", Known(0))
         if isinstance(start_v, Known) and isinstance(start_v.value, int):
-            # over a map/accumulate: each item made when enumerate is asked for it
-            return LazyIterator(make_tuple([Known(i), v])
-                                for i, v in enumerate(_pulled(args[0], interp, node), start_v.value))
+            # over a map/accumulate (or an endless count()): each item made when enumerate is asked for it
+            return LazyIterator((make_tuple([Known(i), v])
+                                 for i, v in enumerate(_source_items(interp, args[0], node), start_v.value)),
+                                _unrun_made_here(args, 0, node))
     if name == "enumerate":
         before = [args[0].consumed if isinstance(args[0], PyGenerator) else 0]
         items = interp.iterate(args[0], node)
@@ -682,7 +683,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if isinstance(fn, FunctionVal):
             fn.kind = name
         return fn
-    if name in ("map", "filter") and len(args) > 1 and not kwargs and _lazy_source(args[1:], unrun=True):
+    if name in ("map", "filter") and len(args) > 1 and not kwargs \
+            and (_lazy_source(args[1:], unrun=True) or any(isinstance(a, EndlessIter) for a in args[1:])):
         # over a map/accumulate: an item of the source is made when map/filter is asked for one
         pulled = [_source_items(interp, a, node) for a in args[1:]]
         if any(p is None for p in pulled):
@@ -690,7 +692,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         fn = args[0]
         gens = [a for a in args[1:] if isinstance(a, PyGenerator)]
         if name == "map":
-            return _reading(LazyIterator(pulled_at(interp, _mapped(interp, fn, pulled, gens, span, node))), args[1:])
+            one = _unrun_made_here(args, 1, node) if len(args) == 2 else None
+            return _reading(LazyIterator(pulled_at(interp, _mapped(interp, fn, pulled, gens, span, node)), one),
+                            args[1:])
         return _reading(LazyIterator(pulled_at(interp, _filtered(
             interp, fn, _checked_first(interp, fn, pulled[0], gens, node), span, node))), args[1:])
     if name in ("map", "filter"):
@@ -926,6 +930,13 @@ def _lazy_source(args: list, unrun: bool = False) -> bool:
         and not any(isinstance(a, PyGenerator) and not _made_generator(a) and not fresh(a) for a in args)
 
 
+def _unrun_made_here(args: list, i: int, node) -> Optional[PyGenerator]:
+    """The argument ``i``, when it is a generator made in this call whose body has not run."""
+    a = args[i]
+    return a if a.__class__ is PyGenerator and a.items is None and not a.paused \
+        and stdlib_containers.made_here(node, i) else None
+
+
 def _endless_pulled(v: EndlessIter, interp, span: Span):
     """An endless iterator's items taken one at a time beside a lazy source (zip(count(), m));
     a consumer that takes more than flopcast unrolls ends the path (Python never stops)."""
@@ -1004,7 +1015,14 @@ def _run_zipped_generators(interp, args: list, node) -> None:
     """Run the bodies of the generators zip is handed that have not run, each up to the items zip
     can take of it beside its shortest sequence (one more when it comes before that sequence:
     zip asks it first), so an endless body beside `range(n)` stops there (_zip_generators)."""
-    if not any(a.__class__ is PyGenerator and a.items is None for a in args):
+    def unrun(a) -> Optional[PyGenerator]:
+        if a.__class__ is PyGenerator and a.items is None:
+            return a
+        # enumerate(gen()), map(f, gen()), takewhile(p, gen()): the body stops where zip stops them
+        gen = a.pulls_from if a.__class__ is LazyIterator else None
+        return gen if gen is not None and gen.items is None and not a._made else None
+
+    if not any(unrun(a) is not None for a in args):
         return
     # (a map's length is not asked: that would make its items)
     fixed = [None if isinstance(a, (PyGenerator, EndlessIter, LazyIterator)) else
@@ -1012,9 +1030,10 @@ def _run_zipped_generators(interp, args: list, node) -> None:
              for a in args]
     bound = min((f for f in fixed if f is not None), default=None)
     for i, a in enumerate(args):
-        if a.__class__ is PyGenerator and a.items is None:
+        gen = unrun(a)
+        if gen is not None:
             pulls = _zip_pulls(fixed, bound, i, node)
-            interp.run_generator(a, None if pulls is None else a.consumed + pulls)
+            interp.run_generator(gen, None if pulls is None else gen.consumed + pulls)
 
 
 def _zip_pulls(lengths: list, bound: Optional[int], i: int, node) -> Optional[int]:
@@ -1129,7 +1148,8 @@ def _itertools_lazy(interp, name: str, args, kwargs, span: Span, node) -> Option
 
     try:
         if name in ("takewhile", "dropwhile") and len(args) == 2 and not kwargs:
-            return LazyIterator(pulled_at(interp, _while_lazy(interp, name, args[0], args[1], span, node)))
+            return LazyIterator(pulled_at(interp, _while_lazy(interp, name, args[0], args[1], span, node)),
+                                _unrun_made_here(args, 1, node) if name == "takewhile" else None)
         if name == "pairwise" and len(args) == 1 and not kwargs:
             return LazyIterator(make_tuple(list(pair)) for pair in itertools.pairwise(src(args[0])))
         if name == "chain" and not kwargs:

@@ -2914,20 +2914,23 @@ class Interpreter:
                        "it runs until the budget is exhausted", span, unbounded=True)
 
     def _yields_for_next(self, node) -> bool:
-        """Whether ``node``, a loop that does not end, yields in the body of a generator that
-        ``next()`` first took an item from: at run time such a generator stops wherever its
-        consumer stops asking, so the loop is not endless, only its items are not known."""
+        """Whether ``node``, a loop that does not end, yields in the body of a generator whose
+        consumer's count flopcast does not know (next(), a loop that breaks, enumerate): at run
+        time such a generator stops wherever its consumer stops asking, so the loop is not
+        endless, only how many items are taken is not known."""
         gen = self.frame.generator
-        return isinstance(gen, PyGenerator) and gen.taken_by_next and gen.need is None \
+        return isinstance(gen, PyGenerator) and gen.need is None \
             and any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast_walk(node))
 
     def _endless_generator(self, span: Span) -> PathEnd:
-        """What ends a path where a generator body that never stops yielding runs for next()."""
+        """What ends a path where a generator body that never stops yielding runs for a consumer."""
         gen = self.frame.generator
-        return PathEnd(f"{span}: {gen.function.qualname} never stops yielding and its items are taken by next(): "
+        taker = "next()" if gen.taken_by_next else "its consumer"
+        return PathEnd(f"{span}: {gen.function.qualname} never stops yielding and its items are taken by {taker}: "
                        "flopcast runs a generator's body ahead of its consumer, all at once, so it cannot tell "
-                       "how many items the next() calls take; made inside the call that takes them "
-                       "(`islice(gen(), n)`, `zip(mlp.weights, gen())`) the body stops at the last item taken",
+                       f"how many items {'the next() calls take' if gen.taken_by_next else 'are taken'}; made "
+                       "inside the call that takes them (`islice(gen(), n)`, `zip(mlp.weights, gen())`) the body "
+                       "stops at the last item taken",
                        span, what="endless generator")
 
     def _runs_to_unknown(self, node, span: Span, counter: str, bound: str, why: str) -> PathEnd:

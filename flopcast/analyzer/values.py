@@ -223,10 +223,13 @@ class LazyIterator(SeqIterator):
     it (``next(m)`` calls it once; a map never consumed charges nothing). ``produce`` is a Python
     iterator making the items; ``items`` runs it to its end."""
 
-    def __init__(self, produce) -> None:
+    def __init__(self, produce, pulls_from: "Optional[PyGenerator]" = None) -> None:
         self._made: list = []
         self._produce = produce
         self.consumed = 0
+        # a generator made in the call and not yet run, of which it takes at most one item per item
+        # it makes (enumerate, map, takewhile): a zip that takes n of these needs at most n of those
+        self.pulls_from = pulls_from
 
     @property
     def items(self) -> list:
