@@ -176,6 +176,26 @@ def test_generators_itertools_and_sets_behave_as_pythons(tmp_path, body):
     test_iterators_and_views_behave_as_pythons(tmp_path, body)
 
 
+PER_ITEM = {
+    "filterfalse": "next(itertools.filterfalse(f, xs))",
+    "dropwhile": "next(itertools.dropwhile(f, xs))",
+    "takewhile": "next(itertools.takewhile(lambda t: not f(t), xs))",
+    "groupby": "next(next(itertools.groupby(xs, key=f))[1])",
+    "never_used": "itertools.filterfalse(f, xs) and itertools.groupby(xs, f) and itertools.dropwhile(f, xs) and xs[0]",
+}
+
+
+@pytest.mark.parametrize("taken", PER_ITEM.values(), ids=PER_ITEM.keys())
+def test_itertools_over_a_list_call_a_charging_function_only_for_the_items_asked_for(tmp_path, taken):
+    """filterfalse, dropwhile, takewhile and groupby over a list call their function as items are
+    asked for, as Python's do: it ran for every item where the iterator was made (a false exact
+    at 16x2: 33,660 FLOPs predicted for a run of 9,087 with next(filterfalse(f, xs)))."""
+    test_iterators_and_views_behave_as_pythons(tmp_path, (
+        "import itertools\nxs = [x, x * 2.0, x * 3.0, x * 4.0]\n"
+        "def f(t):\n    fnp.sum(t @ x)\n    return t.ndim > 2\n"
+        f"y = {taken}"))
+
+
 def test_a_cycle_over_a_map_taken_whole_ends_the_path(tmp_path):
     """list(cycle(map(...))) never ends in Python: the analysis ends the path after the items it
     unrolls (reported not priced) instead of running forever; a cycle taken item by item is exact."""
@@ -196,3 +216,27 @@ def test_a_lazy_zip_or_chain_over_a_list_changed_before_it_is_used_is_not_follow
     report = analyze(path, POINT)
     assert any("changed" in u.reason for u in report.unpriced), report.unpriced
     assert report.total.lo <= measure(path, POINT).total
+
+
+TAKEN_IN_STEP = {
+    "groupby_groups_read_in_a_comprehension": (
+        "import itertools\nxs = [x, x, x * 2.0, x]\n"
+        "sizes = {k: len(list(g)) for k, g in itertools.groupby(map(lambda t: t * 1.0, xs), key=lambda t: t.ndim)}\n"
+        "y = x\nfor _ in range(sizes[2]):\n    y = y @ x"),
+    "next_of_a_map_in_a_loop_over_it": (
+        "m = map(lambda k: x * float(k), range(6))\ny = x\nfor a in m:\n    y = y + a @ next(m)"),
+    "next_of_a_map_in_a_comprehension_over_it": (
+        "m = map(lambda k: x * float(k), range(6))\npairs = [a @ next(m) for a in m]\ny = pairs[-1]"),
+    "next_of_a_map_after_a_loop_over_it_broke": (
+        "m = map(lambda k: x * float(k), range(6))\ny = x\nfor a in m:\n    y = y + next(m)\n    break\n"
+        "y = y + float(len(list(m)))"),
+}
+
+
+@pytest.mark.parametrize("body", TAKEN_IN_STEP.values(), ids=TAKEN_IN_STEP.keys())
+def test_a_loop_or_comprehension_over_a_lazy_iterator_takes_its_items_one_at_a_time(tmp_path, body):
+    """A comprehension over groupby (or map) asks for each item when it gets there: it took
+    them all first, emptying each group before the element read it (a false exact, sizes[2]
+    read as 0); and a next() on the same map inside a loop or a comprehension over it takes the
+    item after the one the loop holds, which the loop then skips (it took item 0 again)."""
+    test_iterators_and_views_behave_as_pythons(tmp_path, body)

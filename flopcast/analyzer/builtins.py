@@ -1148,8 +1148,8 @@ def _itertools_lazy(interp, name: str, args, kwargs, span: Span, node) -> Option
 
     try:
         if name in ("takewhile", "dropwhile") and len(args) == 2 and not kwargs:
-            return LazyIterator(pulled_at(interp, _while_lazy(interp, name, args[0], args[1], span, node)),
-                                _unrun_made_here(args, 1, node) if name == "takewhile" else None)
+            made = _while_lazy(interp, name, args[0], src(args[1]), args[1], span, node)
+            return LazyIterator(pulled_at(interp, made), _unrun_made_here(args, 1, node) if name == "takewhile" else None)
         if name == "pairwise" and len(args) == 1 and not kwargs:
             return LazyIterator(make_tuple(list(pair)) for pair in itertools.pairwise(src(args[0])))
         if name == "chain" and not kwargs:
@@ -1244,12 +1244,22 @@ def _itertools_lazy(interp, name: str, args, kwargs, span: Span, node) -> Option
     return None
 
 
-def _while_lazy(interp, name: str, fn: Value, source: Value, span: Span, node):
-    """takewhile/dropwhile over an iterator that makes its items when asked: each item made
-    and tested when the result is asked for the next (takewhile takes the first failing item
-    too, and makes none after it)."""
+def _calls_program_per_item(name: str, args, kwargs) -> bool:
+    """takewhile/dropwhile/filterfalse/groupby over a sequence with a function that may charge
+    or change state (the program's, a flopscope op): Python calls it only as items are asked
+    for, so `next(filterfalse(f, rows))` calls it once and an iterator never used not at all."""
+    if name not in ("takewhile", "dropwhile", "filterfalse", "groupby") or not args:
+        return False
+    fn = args[0] if name != "groupby" else args[1] if len(args) > 1 else kwargs.get("key", Known(None))
+    return not isinstance(fn, (Known, Builtin)) \
+        and not any(isinstance(a, PyGenerator) for a in (*args, *kwargs.values()))
+
+
+def _while_lazy(interp, name: str, fn: Value, items, source: Value, span: Span, node):
+    """takewhile/dropwhile over an iterator that makes its items when asked (or a sequence):
+    each item made and tested when the result is asked for the next (takewhile takes the
+    first failing item too, and makes none after it)."""
     dropping = True
-    items = _pulled(source, interp, node)
     if source.__class__ is PyGenerator and source.function is not None:
         # the generator's body runs whole at the first item: what the test reads, that body may
         # have changed past the item tested (as map's and filter's function)
@@ -2750,7 +2760,8 @@ def _itertools(interp, name: str, args, kwargs, span: Span, node) -> Value:
                 # (takewhile and dropwhile often stop an endless generator: not run whole here)
                 _refuse_reads_per_item(interp, fn, [*args, *kwargs.values()], node,
                                        run=name not in ("takewhile", "dropwhile"))
-    if name in _LAZY_ITERTOOLS and _lazy_source(list(args) + list(kwargs.values()), unrun=True):
+    if name in _LAZY_ITERTOOLS and (_lazy_source(list(args) + list(kwargs.values()), unrun=True)
+                                    or _calls_program_per_item(name, args, kwargs)):
         made = _itertools_lazy(interp, name, args, kwargs, span, node)
         if made is not None:
             # the lists it reads as they are now: one changed before it reads it ends the path

@@ -2760,6 +2760,8 @@ class Interpreter:
                         steady.close()
                         steady = None
                 if lazy is not None:
+                    # (the body's next() on the same iterator took items too: the loop goes on after them)
+                    index = ctx.index = max(index, lazy.consumed)
                     lazy.ready(index + 1)
                 if a_set is not None and index and len(a_set) != set_size:
                     raise UserRaise(self.node_span(node.iter), "RuntimeError: Set changed size during iteration")
@@ -2784,6 +2786,8 @@ class Interpreter:
                             self._check_generator_reads(source, self.node_span(node.iter))
                 self.tick()
                 ctx.index = index
+                if lazy is not None:
+                    lazy.consumed = index + 1
                 self.assign(node.target, items[index])
                 skipped = steady.skip_from(index) if steady is not None else 0
                 skipped_any = skipped_any or bool(skipped)
@@ -2800,7 +2804,7 @@ class Interpreter:
                 index += 1
         except BaseException:
             # a raise or a return out of the body: the loop asked for no further item
-            self._suspend_sources(sources, ctx.index)
+            self._suspend_sources(sources if lazy is None else [], ctx.index)  # (a lazy one's count is kept)
             raise
         finally:
             self.loops.pop()
@@ -2809,7 +2813,7 @@ class Interpreter:
             for gen in looped:
                 gen.looping -= 1
         if broke or truncated:
-            self._suspend_sources(sources, ctx.index)
+            self._suspend_sources(sources if lazy is None else [], ctx.index)
         elif lazy is not None:
             lazy.consumed = len(items)
         if not broke and not truncated:
@@ -5494,7 +5498,23 @@ class Interpreter:
         before = source.consumed if source.__class__ in (PyGenerator, SeqIterator) else None
         watched_sources = source.seen if isinstance(source, SeqIterator) and source.__class__ is not LazyIterator \
             else ()
-        items = self.iterate(source, gen.iter)
+        # map(), groupby(), ...: each item made when the comprehension asks for it, as a `for`
+        # loop's (stmt_For): made all at first, groupby's groups were emptied before the body read them
+        lazy = source if source.__class__ is LazyIterator else None
+        if lazy is not None:
+            if self._genexp_reads:
+                self._check_genexp_reads(lazy, gen.iter)
+            if lazy.seen:
+                from flopcast.analyzer.builtins import check_sources
+
+                check_sources(self, lazy, self.node_span(gen.iter))
+            items = lazy._made
+            lazy.ready(lazy.consumed)
+            del items[:lazy.consumed]
+            lazy.consumed = 0
+            steady = False
+        else:
+            items = self.iterate(source, gen.iter)
         if items is None:
             self.unpriced(gen.iter, "comprehension", "iterates over a value whose length depends on data")
             return False
@@ -5537,8 +5557,13 @@ class Interpreter:
                         watcher.close()
                         watcher = None
                     steady = False
+                if lazy is not None:
+                    position = max(position, lazy.consumed)  # (the element's next() took items too)
+                    lazy.ready(position + 1)
                 if position >= len(items):
                     break
+                if lazy is not None:
+                    lazy.consumed = position + 1
                 level[1] = position
                 self.tick()
                 self.assign(gen.target, items[position])
@@ -5568,6 +5593,8 @@ class Interpreter:
         finally:
             if watcher is not None:
                 watcher.close()
+        if lazy is not None:
+            lazy.consumed = len(items)
         running.levels.pop()
         return True
 
