@@ -1306,6 +1306,7 @@ class Interpreter:
         name, container, attribute and caller's frame holding it sees the change (a memoised
         call that does it changes its caller's state, and is not recorded). What was known of
         its values (bounds, a presumption, what it counts, a 0-d value) is no longer known."""
+        x.was_tagged = x.was_tagged or bool(x.sym)
         x.sym = None
         for a in x.shared or (x,):  # (numpy writing into a flopscope array's buffer leaves its tag)
             a.value = None

@@ -120,6 +120,12 @@ class Array(Value):
     # The arrays over the same buffer (np.asarray of a flopscope array, fnp.asarray of a numpy
     # one): a write into one changes what is known of the values of all (plain_numpy.same_buffer)
     shared = None
+    # The tag came from a constant fill (zeros, ones, full and their _like): flopscope's inferred
+    # tag, which an out= write of an unsymmetric result drops where an explicit one raises
+    sym_inferred = False
+    # A SymmetricTensor whose tag an in-place write dropped: a later out= write of a symmetric
+    # result may stamp it again (flopscope checks the values it held)
+    was_tagged = False
 
     @property
     def ndim(self) -> int:

@@ -655,6 +655,10 @@ OUT = {
     "sqrt_out_f32_of_f64": "o = fnp.empty(W, dtype=fnp.float32); r = fnp.sqrt(fnp.ones(W), out=o)",
     "maximum_out_broadcast": "o = fnp.empty((W, W)); r = fnp.maximum(w, v, out=o)",
     "out_of_symmetric_operands_is_plain": "o = fnp.empty((W, W)); r = fnp.tanh(fnp.eye(W), out=o); s = r + r",
+    # a constant fill's inferred tag is dropped by an unsymmetric result (it was unpriced)
+    "out_into_a_square_fill_drops_its_tag": ("o = fnp.zeros((W, W)); fnp.exp(w, out=o); p = fnp.ones((W, W)); "
+                                             "fnp.multiply(w, 2.0, out=p); q = fnp.full_like(w, 2.0); "
+                                             "fnp.subtract(w, q, out=q); r = o * 3.0 + p * 2.0 + q"),
 }
 FAMILIES["out"] = OUT
 

@@ -70,7 +70,10 @@ CASES = {
     "einsum_of_lists": ("r = fnp.einsum('i,i->', [1.0, 2.0], [3.0, 4.0])", "list", RAISES),
     "legacy_exponential_scale_array": ("r = fnp.random.exponential(fnp.abs(v) + 1.0)", "scale=", RAISES),
     "allclose_positional_tolerance": ("r = fnp.allclose(v, u, 1e-3)", "keywords only", RAISES),
-    "out_into_symmetric_buffer": ("o = fnp.zeros((W, W)); r = fnp.exp(w, out=o)", "symmetric-tagged buffer", LOWER),
+    # flopscope checks the values the buffer held before it stamps the result's tag again
+    "out_into_symmetric_buffer": ("o = fnp.zeros((W, W)); fnp.fill_diagonal(o, 1.0); "
+                                  "r = fnp.exp(fnp.eye(W), out=o) * 2.0", "symmetric-tagged buffer", LOWER),
+    "out_into_explicitly_tagged_buffer": ("o = fnp.eye(W); r = fnp.exp(w, out=o)", "symmetric-tagged buffer", RAISES),
     "np_polynomial_evaluation_not_modelled": ("import numpy as np; r = np.polynomial.hermite_e.hermeval(v, [1.0, 0.5])",
                                               "numpy's loops through flopscope's ufuncs", LOWER),
     "polyfit_cov_not_modelled": ("r = fnp.polyfit(v, u, 2, cov=True)", "cov=", LOWER),

@@ -37,7 +37,9 @@ def _fill(ctx, op: str, shape, dtype: str, origin_default: bool, cost_per: int =
         n *= s
     origin = ctx.span if (origin_default and dtype == "float64") else None
     ctx.charge(op, cost_per * n, dtype if cost_per else None, origin)
-    return Array(shape, dtype, sym, dtype_origin=origin)
+    made = Array(shape, dtype, sym, dtype_origin=origin)
+    made.sym_inferred = bool(sym)
+    return made
 
 
 def _fill_shape(ctx, v: Value) -> tuple[tuple[int, ...], bool]:
@@ -123,8 +125,9 @@ def _like(ctx, args, kwargs, op=None):
         # flopscope bills full_like by the template's size, floored at 1, whatever shape= asks for
         # (ones_like reads shape=)
         ctx.charge(op, max(proto.size, 1), dt)
-        made = Array(shape, dt) if 0 in shape else \
-            Array(new_shape(shape), dt, pricing.inferred_constant_symmetry(new_shape(shape)))
+        sym = None if 0 in shape else pricing.inferred_constant_symmetry(new_shape(shape))
+        made = Array(shape, dt) if 0 in shape else Array(new_shape(shape), dt, sym)
+        made.sym_inferred = bool(sym)
         _check_int_fill(arg(args, kwargs, 1, "fill_value"), dt)  # after the charge, as flopscope raises
         return made
     return _fill(ctx, op, shape, dt, False, cost_per=cost, constant=op != "empty_like")

@@ -286,8 +286,6 @@ def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optio
                                         f"tuple of 1 holding one per output, not {wrong[0]}. Pass the destination "
                                         "array itself, not a container holding it.")
         raise OpError(f"{op}(..., out=) with a non-array buffer is not modelled")
-    if out.sym:
-        raise OpError(f"{op}(..., out=) into a symmetric-tagged buffer is not modelled")
     # An input passed as its own destination (`fnp.maximum(buf, 0.0, out=buf)`) is priced as
     # any other plain buffer: flopscope charges the ufunc once and returns that object.
     ops_ = [operand(v) for v in values]
@@ -295,6 +293,9 @@ def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optio
     if out_shape != out.shape:
         raise OpError(f"{op}(..., out=) with a buffer of another shape than the result is not modelled")
     sym = _sym_of_pointwise(values, out_shape)  # prices the call; the plain buffer comes back untagged
+    # (a constant fill's inferred tag is dropped by an unsymmetric result, as flopscope drops it)
+    if out.sym and not (out.sym_inferred and sym is None) or out.was_tagged and sym:
+        raise OpError(f"{op}(..., out=) into a symmetric-tagged buffer is not modelled")
     np_name = _NUMPY_UFUNC.get(op, op)
     refused = dtypes.ufunc_refusal(np_name, *ops_, dtype=dtype_kw)
     if refused is not None:
