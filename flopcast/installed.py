@@ -342,6 +342,9 @@ class OpInventory:
     exceptions: dict = field(default_factory=dict)
     #: the names ``import flopscope`` provides (``flops.random`` is an AttributeError)
     top_level: frozenset[str] = frozenset()
+    #: ``<ufunc>.reduce`` / ``<ufunc>.accumulate`` -> the fnp function flopscope's array routes
+    #: the numpy method to (``np.add.reduce(a)`` runs ``fnp.sum(a, axis=0)``)
+    ufunc_methods: dict = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -352,7 +355,7 @@ def op_inventory() -> OpInventory:
     try:
         data = json.loads(path.read_text())
         if any(key not in data for key in ("complex_factors", "numpy_protocol", "exported_blacklisted",
-                                           "exceptions", "top_level")):
+                                           "exceptions", "top_level", "ufunc_methods")):
             # written by an older flopcast
             raise ValueError("stale inventory cache")
     except (OSError, ValueError):
@@ -374,6 +377,7 @@ def op_inventory() -> OpInventory:
         exported_blacklisted=frozenset(data["exported_blacklisted"]),
         exceptions={module: frozenset(names) for module, names in data["exceptions"].items()},
         top_level=frozenset(data["top_level"]),
+        ufunc_methods=data["ufunc_methods"],
     )
 
 
@@ -392,7 +396,17 @@ def _derive_inventory() -> dict:
                                        if entry["category"] == "blacklisted" and _exported(name)),
         "exceptions": _exceptions(),
         "top_level": sorted(dir(flopscope)),
+        "ufunc_methods": _ufunc_methods(),
     }
+
+
+def _ufunc_methods() -> dict:
+    """The ufunc methods flopscope's ``__array_ufunc__`` hands to an fnp function of its own
+    (its routing tables); the others take its generic, separately billed paths."""
+    from flopscope._ndarray import FlopscopeArray
+
+    return {**{f"{u}.reduce": t for u, t in FlopscopeArray._REDUCE_TO_FLOPSCOPE.items()},
+            **{f"{u}.accumulate": t for u, t in FlopscopeArray._ACCUMULATE_TO_FLOPSCOPE.items()}}
 
 
 def _exported(name: str) -> bool:

@@ -272,3 +272,32 @@ class Estimator(BaseEstimator):
     report = analyze(path, POINTS[0])
     assert not report.unpriced, report.unpriced
     assert report.total.contains(measure(path, POINTS[0]).total), report.total
+
+
+@pytest.mark.parametrize("call", [
+    "np.add.reduce(w) + np.add.reduce(w, 1) + np.maximum.reduce(w, axis=1) + np.minimum.reduce(w, 0, None, None, True)[0]",
+    "np.add.accumulate(w[0]) + np.multiply.accumulate(w * 0.5, 1)[1]",
+    "np.multiply.reduce(fnp.eye(w.shape[0]) + 1.0, keepdims=True)[0] + float(np.add.reduce(w, axis=None))",
+    "w[0] * float(np.logical_and.reduce(w > -10.0, None, bool)) + float(np.logical_or.reduce(w > 0.0, axis=(0, 1)))",
+])
+@pytest.mark.parametrize("point", POINTS, ids=str)
+def test_ufunc_reduce_and_accumulate_on_a_flopscope_array_bill_the_fnp_function_they_run(call, point, tmp_path):
+    """flopscope's array hands np.add.reduce (multiply, maximum, minimum, logical_and, logical_or)
+    to fnp.sum (prod, max, min, all, any) with numpy's axis=0, and np.add.accumulate (multiply) to
+    fnp.cumsum (cumprod); they were unpriced, a lower bound."""
+    path = tmp_path / "estimator.py"
+    path.write_text(f"""\
+import numpy as np
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        r = {call}
+        return fnp.ones((mlp.depth, mlp.width)) * r
+""")
+    report = analyze(path, point)
+    assert report.exact and not report.unpriced, report.unpriced
+    assert_exact_match(report, measure(path, point))

@@ -6364,6 +6364,12 @@ class Interpreter:
             # numpy's own asarray of the sequence (a copy, unbilled): its implementation runs on that
             args = [plain_numpy.copied_plain(args[0])] + list(args[1:])
             values = list(args) + list(kwargs.values())
+        method_target = installed.op_inventory().ufunc_methods.get(name)
+        if method_target is not None and args and isinstance(args[0], Array) and not args[0].plain:
+            args, kwargs = plain_numpy.ufunc_method_call(name, method_target, args, kwargs)
+            self.note(span, f"np.{name} on a flopscope array runs fnp.{method_target} through flopscope's numpy "
+                            "protocol and is billed as such")
+            return self.price_call(method_target, args, kwargs, node, span)
         if plain_numpy.has_flopscope(dispatched):
             kind, target = plain_numpy.protocol(name)
             if kind == "routed":

@@ -190,6 +190,25 @@ def protocol(name: str) -> tuple[str, str]:
     return installed.op_inventory().numpy_protocol.get(name, ("", ""))
 
 
+def ufunc_method_call(name: str, target: str, args, kwargs) -> tuple[list, dict]:
+    """The call of ``fnp.<target>`` that flopscope's ``__array_ufunc__`` makes of ``np.<name>(a,
+    ...)`` (``np.add.reduce(a, 1)``): numpy hands the method's positional arguments after the
+    array over by keyword, flopscope sets numpy's default ``axis=0`` and drops the keywords
+    numpy's ``<target>`` does not take (``dtype=`` for ``all``)."""
+    import inspect
+
+    import numpy
+
+    order = ("axis", "dtype", "out", "keepdims", "initial", "where") if name.endswith(".reduce") \
+        else ("axis", "dtype", "out")
+    merged = {**dict(zip(order, args[1:])), **kwargs}
+    merged.setdefault("axis", Known(0))
+    accepted = inspect.signature(getattr(numpy, target)).parameters
+    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values()):
+        merged = {k: v for k, v in merged.items() if k in accepted}
+    return [args[0]], merged
+
+
 def type_error(name: str, values) -> str:
     """numpy's message when every implementation answers NotImplemented."""
     types = []
