@@ -776,6 +776,9 @@ SEARCHSORTED = {
     "searchsorted_f32_haystack_f64_needles": "c = fnp.cumsum(fnp.abs(v)); r = fnp.searchsorted(c, fnp.linspace(0.0, 1.0, 5))",
     "searchsorted_f32_haystack_python_float": "c = fnp.cumsum(fnp.abs(v)); r = fnp.searchsorted(c, 0.5) + 1",
     "searchsorted_int_haystack_f32_needles": "r = fnp.searchsorted(fnp.arange(W), v, side='right')",
+    # sorter= (argsort's permutation) changes where the needles land, not the bill (it was unpriced)
+    "searchsorted_with_argsorts_sorter": ("s = fnp.argsort(v); r = fnp.searchsorted(v, u, sorter=s) "
+                                          "+ fnp.searchsorted(v, w[0], side='right', sorter=s)"),
 }
 FAMILIES["searchsorted"] = SEARCHSORTED
 

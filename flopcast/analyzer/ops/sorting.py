@@ -323,8 +323,14 @@ def _set_op(ctx, args, kwargs, op=None):
 def _searchsorted(ctx, args, kwargs):
     a = to_array(ctx, args[0])
     v = to_array(ctx, args[1])
-    if a.ndim != 1 or set(kwargs) - {"side"}:
-        raise OpError("searchsorted with sorter= or a non-vector haystack is not modelled")
+    sorter = kwargs.get("sorter")
+    # a permutation of the haystack (argsort's: its values' bounds known) changes where the
+    # needles land, not the bill; numpy refuses others after flopscope's charge (not modelled)
+    sorted_by = sorter is None or isinstance(sorter, Known) and sorter.value is None or isinstance(sorter, Array) \
+        and sorter.shape == a.shape and sorter.dtype == "int64" and sorter.vrange is not None \
+        and sorter.vrange[0] >= 0 and sorter.vrange[1] <= a.size - 1
+    if a.ndim != 1 or set(kwargs) - {"side", "sorter"} or not sorted_by:
+        raise OpError("searchsorted with this sorter= or a non-vector haystack is not modelled")
     m = max(v.size, 1)
     # billed at the promotion of the haystack's and the needles' dtypes, as flopscope's deduct
     dt = dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=v.dtype))
