@@ -879,6 +879,10 @@ SEARCH_AND_UNIQUE = {
     "unique_inverse_field_has_the_input_shape": "res = fnp.unique_inverse(w > 0); r = res.inverse_indices * 2",
     "unique_all_unpacked": "a, i, j, c = fnp.unique_all(v); r = j + 1",
     "unique_every_flag": "a, i, j, c = fnp.unique(v, return_index=True, return_inverse=True, return_counts=True); r = j * 2",
+    # the slices along the axis sorted lexicographically: numel / R sorts of R (it was unpriced)
+    "unique_rows": "u = fnp.unique(fnp.round(w), axis=0); r = fnp.sum(v) * float(u.shape[1])",
+    "unique_columns_negative_axis": "u = fnp.unique(w[:, :3].astype(fnp.float32), axis=-1); r = fnp.sum(v) + u.shape[0]",
+    "unique_axis_of_a_3d_array": "u = fnp.unique(fnp.zeros((2, 3, D)), axis=1, equal_nan=True); r = v * float(u.ndim)",
 }
 FAMILIES["search_and_unique"] = SEARCH_AND_UNIQUE
 
