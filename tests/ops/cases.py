@@ -977,6 +977,11 @@ HISTOGRAM = {
     "histogram_density": "h, e = fnp.histogram(w, bins=4, density=True); r = h * 2.0",
     "histogram_density_weighted_f32": "h, e = fnp.histogram(v, bins=3, weights=u, density=True); r = h + 1.0",
     "histogram_weighted_counts_keep_f32": "h, e = fnp.histogram(v, bins=3, weights=u); r = h + 1.0",
+    # histogram2d: n·Σ⌈log2 bins⌉ at float64, edges in the data's float dtype (it was unpriced)
+    "histogram2d_f32_edges_stay_f32": "h, a, b = fnp.histogram2d(v, u, bins=4); r = h * 2.0 + fnp.sum(a * b)",
+    "histogram2d_bins_per_axis_density": "h, a, b = fnp.histogram2d(v, v * 1.0, [3, 7], density=True); r = h + b[0]",
+    "histogram2d_range_makes_f64_edges": ("h, a, b = fnp.histogram2d(fnp.argmax(w, axis=0), u, bins=(5, 2), "
+                                          "range=((0, W), (-1.0, 1.0))); r = a * 2.0 + fnp.sum(h)"),
 }
 FAMILIES["histogram"] = HISTOGRAM
 

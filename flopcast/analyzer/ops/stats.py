@@ -201,6 +201,46 @@ def _histogram_edge_dtype(a: Array, range_v: Value) -> str:
     return "float64" if dt == "bool" or dt.startswith(("int", "uint")) else dt
 
 
+def _known_numbers(v: Value):
+    """A known number, None, or a (nested) list of them for a Python list or tuple of known
+    items; the marker ``...`` where anything in it is not known."""
+    if isinstance(v, Known):
+        return [_known_numbers(Known(x)) for x in v.value] if isinstance(v.value, (list, tuple)) else v.value
+    if isinstance(v, (ListVal, TupleVal)):
+        return [_known_numbers(item) for item in v.items]
+    return ...
+
+
+@handler("histogram2d")
+def _histogram2d(ctx, args, kwargs):
+    """``histogram2d(x, y, bins=10, range=None, density=None)`` with a bin count (one, or one per
+    axis) as flopscope bills it: numel(x)·Σ⌈log2 bins⌉ (weight 4) at float64 (its counts' dtype
+    joins the billed dtypes), no charge for the edges; float64 counts, and edges in the data's
+    common float dtype (float64 for integers, or where ``range=`` gives Python numbers)."""
+    if len(args) > 3 or set(kwargs) - {"bins", "range", "density"}:
+        raise OpError("histogram2d with these arguments is not modelled")
+    x, y = to_array(ctx, args[0]), to_array(ctx, args[1])
+    if x.ndim != 1 or x.shape != y.shape or any(a.dtype.startswith(("complex", "float16")) for a in (x, y)):
+        raise OpError("histogram2d of other than two real vectors of one length is not modelled")
+    counts = _known_numbers(arg(args, kwargs, 2, "bins", Known(10)))
+    counts = [counts, counts] if type(counts) is int else counts if isinstance(counts, list) else []
+    range_v, density_v = _known_numbers(kwargs.get("range", Known(None))), kwargs.get("density", Known(None))
+    if len(counts) != 2 or any(type(c) is not int or c < 1 for c in counts) or not isinstance(density_v, Known):
+        raise OpError("histogram2d with bins other than known positive counts, or density= not known, is not modelled")
+    if range_v is None:
+        common = dtypes.result_type(Operand(dtype=x.dtype), Operand(dtype=y.dtype))
+        edge_dt = "float64" if common == "bool" or common.startswith(("int", "uint")) else common
+    elif isinstance(range_v, list) and len(range_v) == 2 and all(
+            isinstance(r, list) and len(r) == 2 and all(type(e) in (int, float) for e in r) and r[0] <= r[1]
+            for r in range_v):
+        edge_dt = "float64"
+    else:
+        raise OpError("histogram2d's range= is not a known pair of known (min, max) numbers")
+    ctx.charge("histogram2d", max(x.size * sum(_ceil_log2(c) for c in counts), 1), "float64", None)
+    return TupleVal((Array(tuple(counts), "float64"), Array((counts[0] + 1,), edge_dt),
+                     Array((counts[1] + 1,), edge_dt)))
+
+
 @handler("histogram")
 def _histogram(ctx, args, kwargs):
     """``histogram(a, bins=10, range=None, density=None, weights=None)`` as flopscope bills it:
