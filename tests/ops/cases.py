@@ -1177,3 +1177,17 @@ RANDOM_STATE = {
     "numpy_random_state_draws_free": "import numpy as np; rs = np.random.RandomState(3); r = fnp.asarray(rs.randn(D, W)) @ w",
 }
 FAMILIES["random_state"] = RANDOM_STATE
+
+# a complex matrix's eigenvalues (eigh, eigvalsh), singular values (svd, svdvals, lstsq), cond
+# and slogdet's log|det| are real: complex64 -> float32 (they came back complex, and every op
+# after them was billed at the complex rate: false exacts)
+COMPLEX_LINALG_REAL_RESULTS = {
+    "eigh_eigvalsh_of_hermitian": ("H = w + 1j * w.T; H = H + H.conj().T; e, q = fnp.linalg.eigh(H); "
+                                   "r = v + e + fnp.linalg.eigvalsh(H) + q[0]"),
+    "svd_svdvals_cond": ("H = w + 1j * w.T; u_, s, vh = fnp.linalg.svd(H); "
+                         "r = v + s + fnp.linalg.svd(H, compute_uv=False) + fnp.linalg.svdvals(H) + fnp.linalg.cond(H)"),
+    "slogdet_lstsq_of_complex128": ("H = w.astype(fnp.float64) + 1j * w.T; sign, ld = fnp.linalg.slogdet(H); "
+                                    "x_, res, rk, sv = fnp.linalg.lstsq(H[:, :3], H[:, 0]); r = v * ld + sv[0] + fnp.sum(res)"),
+    "batched_eigvalsh": "H = w + 1j * w.T; A = fnp.stack([H + H.conj().T] * 2); r = v + fnp.linalg.eigvalsh(A)[1]",
+}
+FAMILIES["complex_linalg_real_results"] = COMPLEX_LINALG_REAL_RESULTS

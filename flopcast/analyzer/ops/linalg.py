@@ -80,18 +80,19 @@ def _linalg_square(ctx, args, kwargs, op=None):
         return Array(a.shape, dt)
     if fn == "inv":
         return Array(a.shape, dt, a.sym)
+    real = dtypes.real_part(dt)  # a Hermitian matrix's eigenvalues, and |det|'s log, are real
     if fn == "eigh":
-        return TupleVal((Array(batch + (n,), dt), Array(a.shape, dt)), ("eigenvalues", "eigenvectors"))
+        return TupleVal((Array(batch + (n,), real), Array(a.shape, dt)), ("eigenvalues", "eigenvectors"))
     if fn in ("eig", "eigvals"):
         vt = _eig_dtype(ctx, op, a, dt)
         if fn == "eigvals":
             return Array(batch + (n,), vt)
         return TupleVal((Array(batch + (n,), vt), Array(a.shape, vt)), ("eigenvalues", "eigenvectors"))
     if fn in ("eigvalsh",):
-        return Array(batch + (n,), dt)
+        return Array(batch + (n,), real)
     if fn == "det":
         return as_numpy_scalar(Array(batch, dt))
-    return TupleVal((as_numpy_scalar(Array(batch, dt)), as_numpy_scalar(Array(batch, dt))), ("sign", "logabsdet"))
+    return TupleVal((as_numpy_scalar(Array(batch, dt)), as_numpy_scalar(Array(batch, real))), ("sign", "logabsdet"))
 
 
 def _eig_dtype(ctx, op: str, a: Array, dt: str) -> str:
@@ -168,7 +169,7 @@ def _svd(ctx, args, kwargs):
     if hermitian.value:
         _square_or_raise(a)  # numpy's hermitian SVD is an eigh
     batch = a.shape[:-2]
-    s = Array(batch + (k,), dt)
+    s = Array(batch + (k,), dtypes.real_part(dt))  # singular values are real
     if not uv_b:
         return s
     if full_b:
@@ -281,11 +282,12 @@ def _svd_family(ctx, args, kwargs, op=None):
     stack = a.shape[:-2]
     if fn == "pinv":
         return Array((*stack, n, m), dt)
+    real = dtypes.real_part(dt)  # singular values, and cond's ratio of them, are real
     if fn == "svdvals":
-        return Array((*stack, k), dt)
+        return Array((*stack, k), real)
     if fn == "matrix_rank":
         return Array(stack, "int64") if stack else NumpyScalar("int64")
-    return Array(stack, dt) if stack else NumpyScalar(dt, a.dtype_origin if dt == a.dtype else None)
+    return Array(stack, real) if stack else NumpyScalar(real, a.dtype_origin if real == a.dtype else None)
 
 
 @handler("linalg.lstsq")
@@ -301,9 +303,9 @@ def _lstsq(ctx, args, kwargs):
         raise OpRaises("LinAlgError", "Incompatible dimensions")
     x = Array((n,) if b.ndim == 1 else (n, cols), dt)
     residuals = Array((ctx.choose_size(0, cols, "lstsq: residuals are empty unless the matrix has full rank")
-                       if m > n else 0,), dt)
+                       if m > n else 0,), dtypes.real_part(dt))
     rank = Unknown("int", ctx.span, "the rank lstsq reports depends on values")
-    return TupleVal((x, residuals, rank, Array((min(m, n),), dt)))
+    return TupleVal((x, residuals, rank, Array((min(m, n),), dtypes.real_part(dt))))
 
 
 @handler("linalg.matrix_power")
