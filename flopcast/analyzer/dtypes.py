@@ -276,6 +276,11 @@ def real_part(dtype: str) -> str:
     return _asked(_key("real", dtype), lambda: np.empty(0, dtype=dtype).real.dtype.name)
 
 
+def lstsq_rank() -> str:
+    """dtype of the rank ``lstsq`` reports (a numpy scalar, LAPACK's integer: int32)."""
+    return _asked(_key("lstsq_rank"), lambda: np.linalg.lstsq(np.eye(1), np.ones(1), rcond=None)[2].dtype.name)
+
+
 def integer_to_float64_min(dtype: str) -> str:
     """flopscope floors integer and bool computation at float64 (allclose, isclose)."""
     return "float64" if kind(dtype) in "biu" else dtype

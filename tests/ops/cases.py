@@ -1191,3 +1191,10 @@ COMPLEX_LINALG_REAL_RESULTS = {
     "batched_eigvalsh": "H = w + 1j * w.T; A = fnp.stack([H + H.conj().T] * 2); r = v + fnp.linalg.eigvalsh(A)[1]",
 }
 FAMILIES["complex_linalg_real_results"] = COMPLEX_LINALG_REAL_RESULTS
+
+# lstsq's rank is a numpy int32 scalar, strong in promotion: float32 times it is float64 (it was
+# read as a Python int, weak: billed at float32, and the scorer's cast missed)
+LSTSQ_RANK = {
+    "lstsq_rank_promotes_float32": "x_, res, rk, sv = fnp.linalg.lstsq(w, v); r = v * rk + float(rk) * u",
+}
+FAMILIES["lstsq_rank"] = LSTSQ_RANK

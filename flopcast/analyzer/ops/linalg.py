@@ -14,7 +14,7 @@ from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import _sequence, arg, as_numpy_scalar, broadcast, dtype_arg, known_int, origin_of, to_array
 from flopcast.analyzer.ops.reductions import _axes
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
-from flopcast.analyzer.values import Array, Known, NumpyScalar, TupleVal, Unknown, Value
+from flopcast.analyzer.values import Array, Known, NumpyScalar, TupleVal, Value
 
 
 def _linalg_dtype(a: Array) -> str:
@@ -304,7 +304,7 @@ def _lstsq(ctx, args, kwargs):
     x = Array((n,) if b.ndim == 1 else (n, cols), dt)
     residuals = Array((ctx.choose_size(0, cols, "lstsq: residuals are empty unless the matrix has full rank")
                        if m > n else 0,), dtypes.real_part(dt))
-    rank = Unknown("int", ctx.span, "the rank lstsq reports depends on values")
+    rank = NumpyScalar(dtypes.lstsq_rank())  # strong in promotion: `x * rank` of float32 x is float64
     return TupleVal((x, residuals, rank, Array((min(m, n),), dtypes.real_part(dt))))
 
 
