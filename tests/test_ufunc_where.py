@@ -34,3 +34,20 @@ CALLS = {
 @pytest.mark.parametrize("expr", CALLS.values(), ids=CALLS.keys())
 def test_ufunc_where_and_order_leave_the_bill(tmp_path, expr):
     assert_exact_at(write_program(tmp_path, PROGRAM, expr=expr), POINTS)
+
+
+WIDENING = {
+    "row_by_a_matrix_mask": "fnp.add(w[0], 1.0, where=w > 0) * 0.0",
+    "column_mask_widens_a_row": "fnp.multiply(w[0], 2.0, where=w[:, :1] > 0).T * 0.0",
+    "into_a_buffer_of_the_widened_shape": "fnp.exp(w[0], out=fnp.zeros((w.shape[0], w.shape[1])), where=w > 0) * 0.0",
+    "a_plain_numpy_mask": "fnp.sqrt(fnp.abs(w[0]), where=np.ones((3, w.shape[1]), dtype=bool)) * 0.0",
+}
+
+
+@pytest.mark.parametrize("expr", WIDENING.values(), ids=WIDENING.keys())
+def test_a_where_mask_that_widens_the_result_bills_the_inputs_shape(tmp_path, expr):
+    """numpy writes the shape the inputs and the mask broadcast to; flopscope bills the inputs'
+    own shape. It was unpriced (a lower bound), as was everything made from the result."""
+    from oracle import SHAPED_RESULT_PROGRAM
+
+    assert_exact_at(write_program(tmp_path, SHAPED_RESULT_PROGRAM, expr=expr), POINTS)

@@ -272,7 +272,8 @@ def _angle_loop(dtype: str) -> tuple[str, str]:
     return (out, out) if kind in "iu" else (dtype, out)
 
 
-def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optional[str]) -> Value:
+def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optional[str],
+                  widened: Optional[tuple] = None) -> Value:
     """A ufunc writing into ``out=``: the buffer's dtype joins the billed-dtype resolution
     (flopscope's ``store_billing_dtypes``: ``result_type(loop dtypes..., out.dtype)``) and the
     buffer itself is returned, untagged (operand symmetry still discounts the count). Only plain
@@ -290,7 +291,7 @@ def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optio
     # any other plain buffer: flopscope charges the ufunc once and returns that object.
     ops_ = [operand(v) for v in values]
     out_shape = broadcast(*(shape_of(v) for v in values))
-    if out_shape != out.shape:
+    if (widened or out_shape) != out.shape:
         raise OpError(f"{op}(..., out=) with a buffer of another shape than the result is not modelled")
     sym = _sym_of_pointwise(values, out_shape)  # prices the call; the plain buffer comes back untagged
     # (a constant fill's inferred tag is dropped by an unsymmetric result, as flopscope drops it)
@@ -589,6 +590,9 @@ def ufunc(ctx, name: str, args, kwargs) -> Value:
     kwargs = {k: v for k, v in kwargs.items()
               if not (k in _UFUNC_DEFAULTS and isinstance(v, Known) and v.value == _UFUNC_DEFAULTS[k]
                       and type(v.value) is type(_UFUNC_DEFAULTS[k]))}
+    widened = _widened_by_where(name, args[:nin], kwargs)
+    if widened is not None:
+        kwargs = {k: v for k, v in kwargs.items() if k != "where"}
     kwargs = _drop_where_and_order(name, args[:nin], kwargs)
     dt = dtype_arg(kwargs.get("dtype"))
     out = kwargs.get("out", args[nin] if len(args) > nin else None)
@@ -597,8 +601,29 @@ def ufunc(ctx, name: str, args, kwargs) -> Value:
     if name in _TWO_OUTPUTS:
         return _two_outputs(ctx, name, list(args[:nin]), out, dt)
     if not _none(out):
-        return pointwise_out(ctx, name, list(args[:nin]), out, dt)
-    return pointwise(ctx, name, list(args[:nin]), dtype_kw=dt)
+        return pointwise_out(ctx, name, list(args[:nin]), out, dt, widened)
+    made = pointwise(ctx, name, list(args[:nin]), dtype_kw=dt)
+    if widened is None:
+        return made
+    if not isinstance(made, Array) or made.sym:
+        raise OpError(f"{name} with a where= mask that widens a symmetric or 0-d result is not modelled")
+    return Array(widened, made.dtype, dtype_origin=made.dtype_origin)
+
+
+def _widened_by_where(name: str, inputs, kwargs: dict) -> Optional[tuple]:
+    """The result's shape where a bool ``where=`` mask broadcasts the unsymmetric array inputs
+    to a larger one (``fnp.add(v, 1.0, where=m)`` with ``v`` (n,) and ``m`` (n, n)): numpy writes
+    that shape, flopscope bills the inputs' own broadcast shape. None otherwise."""
+    where = kwargs.get("where")
+    if not isinstance(where, Array) or where.dtype != "bool" or name in _TWO_OUTPUTS \
+            or any(isinstance(v, Array) and v.sym for v in inputs):
+        return None
+    try:
+        shape = broadcast(*(shape_of(v) for v in inputs))
+        wide = broadcast(shape, where.shape)
+    except Exception:
+        return None
+    return wide if wide != shape else None
 
 
 def _drop_where_and_order(name: str, inputs, kwargs: dict) -> dict:
