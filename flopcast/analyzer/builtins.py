@@ -31,6 +31,7 @@ from flopcast.analyzer.values import (
     BoundLib,
     BoundMethod,
     Builtin,
+    FlatIter,
     ChainMapVal,
     ClassVal,
     DequeVal,
@@ -244,6 +245,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         args = [chain_maps.read(interp, a, node) if isinstance(a, ChainMapVal) else a for a in args]
     if name == "len":
         x = args[0]
+        if isinstance(x, FlatIter):
+            return Known(x.base.size)
         if isinstance(x, Array):
             if x.ndim == 0:
                 raise UserRaise(span, "TypeError: len() of unsized object")

@@ -81,6 +81,7 @@ from flopcast.analyzer.values import (
     OPAQUE,
     NumpyScalar,
     FieldsKey,
+    FlatIter,
     ObjKey,
     surely_missing,
     PartialVal,
@@ -3384,6 +3385,12 @@ class Interpreter:
             self.store_attr(self.eval(target.value), target.attr, value, target)
         elif isinstance(target, ast.Subscript):
             obj = self.eval(target.value)
+            if isinstance(obj, FlatIter):
+                # flopscope's tracked flat iterator writes into the array for free and drops its tag;
+                # the index is read as numpy reads it (an element out of range: IndexError)
+                self.subscript(obj, self.eval(target.slice), target)
+                self.write_in_place(obj.base)
+                return
             if isinstance(obj, Array) and obj.plain:
                 # numpy writes into its own ndarray, for free: the index's parts are evaluated, but
                 # the index itself is never read, nor a counter counters.py watches in it (`diag[i, 0] = v`)
@@ -3538,6 +3545,8 @@ class Interpreter:
                 return [NumpyScalar(value.dtype, value.dtype_origin) for _ in range(value.shape[0])]
             return [Array(value.shape[1:], value.dtype, dtype_origin=value.dtype_origin, plain=value.plain)
                     for _ in range(value.shape[0])]
+        if isinstance(value, FlatIter):
+            return [NumpyScalar(value.base.dtype, value.base.dtype_origin) for _ in range(value.base.size)]
         if isinstance(value, NpzFile):
             return [Known(k) for k in value.arrays]
         if isinstance(value, PyGenerator):
@@ -4991,6 +5000,9 @@ class Interpreter:
             if member is None:
                 raise UserRaise(self.node_span(node), f"KeyError: {key.value!r}")
             return member
+        if isinstance(obj, FlatIter):
+            # numpy indexes the flattened elements: a numpy scalar, or a plain copy
+            obj = Array((obj.base.size,), obj.base.dtype, dtype_origin=obj.base.dtype_origin, plain=True)
         if isinstance(obj, Array) and obj.plain:
             part = plain_numpy.free(self, lambda: self.subscript(obj.with_(plain=False, presumed=obj.presumed), key, node))
             # (a basic index is a view: a write through it changes `obj`; a copy is joined too, which
@@ -5143,6 +5155,8 @@ class Interpreter:
             if name in ("itemsize", "nbytes"):
                 itemsize = ops.dtypes.itemsize(obj.dtype)
                 return Known(itemsize if name == "itemsize" else itemsize * obj.size)
+            if name == "flat" and not obj.counted and not obj.plain:
+                return FlatIter(obj)
             if not ops.dtypes.ndarray_method(name):
                 # a data attribute (.mT, .flat, .strides) or none at all (.H): a method reference
                 # in its place would be priced as nothing (`x.mT * 2.0` charged no multiply)

@@ -670,6 +670,15 @@ class GeneratorView(Value):
 
 
 @dataclass(eq=False)
+class FlatIter(Value):
+    """``a.flat`` of a flopscope array: numpy's flat iterator (flopscope's tracked one). Reading
+    it costs nothing and hands back numpy scalars or plain ndarrays; a write through it
+    changes ``a`` (and drops its symmetry tag), for free."""
+
+    base: "Array"
+
+
+@dataclass(eq=False)
 class ModuleVal(Value):
     module: Any  # analyzer.program.Module
 

@@ -1198,3 +1198,12 @@ LSTSQ_RANK = {
     "lstsq_rank_promotes_float32": "x_, res, rk, sv = fnp.linalg.lstsq(w, v); r = v * rk + float(rk) * u",
 }
 FAMILIES["lstsq_rank"] = LSTSQ_RANK
+
+# ndarray.flat: flopscope's tracked flat iterator reads numpy scalars and plain copies for free,
+# and a write through it changes the array and drops its tag (it was unpriced)
+FLAT = {
+    "flat_reads": "r = v * w.flat[3] + fnp.asarray(w.flat[2:2 + W]) * 2.0 + float(len(w.flat) + sum(1 for _ in w.flat))",
+    "flat_write_drops_the_tag": "b = fnp.zeros((W, W)); b.flat[1] = 5.0; b.flat[::3] = 1.0; r = b * 2.0",
+    "flat_index_out_of_range": "r = v * 1.0\ntry:\n    w.flat[10 ** 6]\nexcept IndexError:\n    r = v * 3.0",
+}
+FAMILIES["flat"] = FLAT
