@@ -1192,6 +1192,13 @@ COMPLEX_LINALG_REAL_RESULTS = {
 }
 FAMILIES["complex_linalg_real_results"] = COMPLEX_LINALG_REAL_RESULTS
 
+# so is a complex array's var/std (nan-aware too): complex64 -> float32 (it came back complex)
+COMPLEX_SPREAD = {
+    "var_std_of_complex64": "H = w + 1j * w.T; r = v + fnp.std(H, axis=0) + fnp.var(H[0]) + fnp.nanstd(H, axis=1)",
+    "nanvar_of_complex128_whole": "H = w.astype(fnp.float64) + 1j * w.T; r = v * fnp.nanvar(H)",
+}
+FAMILIES["complex_spread"] = COMPLEX_SPREAD
+
 # lstsq's rank is a numpy int32 scalar, strong in promotion: float32 times it is float64 (it was
 # read as a Python int, weak: billed at float32, and the scorer's cast missed)
 LSTSQ_RANK = {

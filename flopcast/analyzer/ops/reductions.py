@@ -264,6 +264,8 @@ def _reduction(ctx, op: str, args, kwargs) -> Value:
         out_dtype = "bool"
     elif op == "count_nonzero":
         out_dtype = "int64"
+    elif op in ("var", "std", "nanvar", "nanstd") and explicit is None:
+        out_dtype = dtypes.real_part(billed)  # a complex array's spread is real (complex64 -> float32)
     else:
         out_dtype = billed
     if out_sym is not None and len(out_shape) != x.ndim - (0 if keep or op in _CUMULATIVE else len(axes)):
