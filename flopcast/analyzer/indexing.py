@@ -93,7 +93,12 @@ def index_array(ctx, x: Array, key: Value) -> Value:
     if out_shape == () and x.ndim > 0:
         return NumpyScalar(x.dtype, x.dtype_origin)
     # a part of x holds a subset of its values: their bounds stay (an argsort's `[:k]`)
-    return Array(out_shape, x.dtype, _sliced_sym(x.sym, lands, whole), dtype_origin=x.dtype_origin, vrange=x.vrange)
+    made = Array(out_shape, x.dtype, _sliced_sym(x.sym, lands, whole), dtype_origin=x.dtype_origin, vrange=x.vrange)
+    root = ctx.view_roots.get(x.view_of) if x.view_of is not None else x
+    if root is not None and root.sym and not x.plain:
+        ctx.view_roots[root.ident] = root
+        made.view_of = root.ident
+    return made
 
 
 def _slice_indices(s: slice, n: int) -> tuple[int, int, int]:

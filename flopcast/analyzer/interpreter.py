@@ -635,6 +635,8 @@ class Interpreter:
         self._first_unpriced: Optional[int] = None  # charges made before the first unpriced op in predict
         self.active_keys_seen: list = []  # every recursion key computed, in call order (for CallMemo)
         self.memo = CallMemo(self, MAX_STEPS)
+        # the tagged arrays basic-index views were made of, by ident (Array.view_of)
+        self.view_roots: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
         self._nonzero_counts: dict = {}  # array identity -> its nonzero count chosen on this path
         # (span, on the presumed count) of the last size choose_size chose at a site: the
         # handler marks the axis it sizes (Array.counted)
@@ -1307,9 +1309,12 @@ class Interpreter:
         name, container, attribute and caller's frame holding it sees the change (a memoised
         call that does it changes its caller's state, and is not recorded). What was known of
         its values (bounds, a presumption, what it counts, a 0-d value) is no longer known."""
-        x.was_tagged = x.was_tagged or bool(x.sym)
-        x.sym = None
-        for a in x.shared or (x,):  # (numpy writing into a flopscope array's buffer leaves its tag)
+        base = self.view_roots.get(x.view_of) if x.view_of is not None and not x.plain else None
+        for a in (x,) if base is None else (x, base):  # flopscope drops the tag of the buffer a view writes
+            a.was_tagged = a.was_tagged or bool(a.sym)
+            a.sym = None
+        for a in tuple(x.shared or (x,)) + ((base,) if base is not None else ()):
+            # (numpy writing into a flopscope array's buffer leaves its tag)
             a.value = None
             a.vrange = None
             release_ends(a)
