@@ -9,6 +9,8 @@ elements that depends on values (a size decision for the path explorer).
 
 from __future__ import annotations
 
+import weakref
+
 from flopcast.analyzer.ops import OpError, OpRaises, to_array, unknown_operand_reason
 from flopcast.analyzer.ops.operands import broadcast, index_out_of_bounds
 from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
@@ -97,6 +99,7 @@ def index_array(ctx, x: Array, key: Value) -> Value:
     root = ctx.view_roots.get(x.view_of) if x.view_of is not None else x
     if root is not None and root.sym and not x.plain:
         ctx.view_roots[root.ident] = root
+        ctx.views_of.setdefault(root.ident, weakref.WeakSet()).add(made)
         made.view_of = root.ident
     return made
 

@@ -637,6 +637,7 @@ class Interpreter:
         self.memo = CallMemo(self, MAX_STEPS)
         # the tagged arrays basic-index views were made of, by ident (Array.view_of)
         self.view_roots: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+        self.views_of: dict = {}  # that array's ident -> its views (a WeakSet)
         self._nonzero_counts: dict = {}  # array identity -> its nonzero count chosen on this path
         # (span, on the presumed count) of the last size choose_size chose at a site: the
         # handler marks the axis it sizes (Array.counted)
@@ -1309,11 +1310,15 @@ class Interpreter:
         name, container, attribute and caller's frame holding it sees the change (a memoised
         call that does it changes its caller's state, and is not recorded). What was known of
         its values (bounds, a presumption, what it counts, a 0-d value) is no longer known."""
-        base = self.view_roots.get(x.view_of) if x.view_of is not None and not x.plain else None
-        for a in (x,) if base is None else (x, base):  # flopscope drops the tag of the buffer a view writes
+        # flopscope drops the tags of every array over the buffer it writes: the tagged array a view
+        # was made of, and that array's other views
+        root = x.view_of if x.view_of is not None and not x.plain else x.ident
+        base = self.view_roots.get(root)
+        family = [x] + [a for a in (base, *self.views_of.get(root, ())) if a is not None and a is not x]
+        for a in family:
             a.was_tagged = a.was_tagged or bool(a.sym)
             a.sym = None
-        for a in tuple(x.shared or (x,)) + ((base,) if base is not None else ()):
+        for a in tuple(x.shared or (x,)) + tuple(family[1:]):
             # (numpy writing into a flopscope array's buffer leaves its tag)
             a.value = None
             a.vrange = None

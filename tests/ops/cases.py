@@ -660,6 +660,9 @@ OUT = {
     # matrix was billed as still symmetric after it (a false exact)
     "out_into_a_row_of_a_square_fill": "o = fnp.zeros((W, W)); fnp.exp(w[0], out=o[0]); r = o * 2.0",
     "out_into_a_row_of_a_row_view": "o = fnp.eye(W) * 1.0; p = o[1:]; fnp.multiply(v, 2.0, out=p[0]); r = o * 2.0 + p[0]",
+    "a_write_into_the_array_drops_its_views_tags": "S = fnp.zeros((W, W)); s = S[:, :]; fnp.fill_diagonal(S, 1.0); r = s * 2.0",
+    "a_write_through_one_view_drops_another_views_tag": ("T = fnp.ones((W, W)); t = T[None]; fnp.exp(v, out=T[0]); "
+                                                         "r = t[0] * 2.0"),
     "out_into_a_square_fill_drops_its_tag": ("o = fnp.zeros((W, W)); fnp.exp(w, out=o); p = fnp.ones((W, W)); "
                                              "fnp.multiply(w, 2.0, out=p); q = fnp.full_like(w, 2.0); "
                                              "fnp.subtract(w, q, out=q); r = o * 3.0 + p * 2.0 + q"),
