@@ -660,6 +660,10 @@ OUT = {
     # matrix was billed as still symmetric after it (a false exact)
     "out_into_a_row_of_a_square_fill": "o = fnp.zeros((W, W)); fnp.exp(w[0], out=o[0]); r = o * 2.0",
     "out_into_a_row_of_a_row_view": "o = fnp.eye(W) * 1.0; p = o[1:]; fnp.multiply(v, 2.0, out=p[0]); r = o * 2.0 + p[0]",
+    "every_writer_through_a_row_drops_the_tag": ("B = fnp.zeros((W, W)); C = fnp.zeros((W, W)); M = fnp.zeros((W, W)); "
+                                                 "E = fnp.zeros((W, W)); fnp.sum(w, axis=0, out=B[0]); fnp.copyto(C[2], v); "
+                                                 "fnp.matmul(w, v, out=M[3]); fnp.fill_diagonal(E[:3, :3], 1.0); "
+                                                 "r = B * 2.0 + C * 2.0 + M * 2.0 + E * 2.0"),
     "a_write_into_the_array_drops_its_views_tags": "S = fnp.zeros((W, W)); s = S[:, :]; fnp.fill_diagonal(S, 1.0); r = s * 2.0",
     "a_write_through_one_view_drops_another_views_tag": ("T = fnp.ones((W, W)); t = T[None]; fnp.exp(v, out=T[0]); "
                                                          "r = t[0] * 2.0"),
