@@ -81,6 +81,24 @@ def _all_known(values) -> bool:
     return all(isinstance(v, Known) for v in values)
 
 
+def _numpy_numbers(values, free: int) -> Optional[list]:
+    """The items as Python compares them, where each is a known number, a numpy scalar or a
+    plain 0-d ndarray of known value (comparisons of those are numpy's, unbilled; ``free``: the
+    builtin runs on numpy's own arrays, handed over as flopscope's); else None."""
+    out = []
+    for v in values:
+        if v.__class__ is Known and type(v.value) in (int, float, bool):
+            out.append(v.value)
+        elif (v.__class__ is NumpyScalar or v.__class__ is Array and v.shape == () and (v.plain or free)) \
+                and v.value is not None:
+            import numpy
+
+            out.append(numpy.dtype(v.dtype).type(v.value))
+        else:
+            return None
+    return out if any(v.__class__ is not Known for v in values) else None
+
+
 def _unknown_from(values, kind: str, span: Span, default_reason: str) -> Unknown:
     for v in values:
         if isinstance(v, Unknown):
@@ -305,6 +323,10 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return _unknown_from(keys, "", span, f"{name}() by a key that depends on data")
         if _all_known(items):
             return Known(_python_pick(name, [i.value for i in items], None, span))
+        numbers = _numpy_numbers(items, interp.free)
+        if numbers is not None:
+            # numpy's scalars of known value (`max(counts.max(), 1)`): Python compares them, free
+            return items[_python_pick(name, range(len(items)), numbers.__getitem__, span)]
         picked = _ordered_pick(interp, name, items, items, span, node)  # tuples, instances with __lt__
         if picked is not None:
             return picked

@@ -239,10 +239,14 @@ def _advanced(ctx, x: Array, parts: list) -> Value:
                 if tuple(val.shape) != tuple(x.shape[axis: axis + n]):
                     raise OpError("boolean mask shape does not match the array")
                 mask_elems += val.size
-                count = ctx.choose_size(0, val.size, "boolean mask: the number of selected elements depends on values",
-                                        nonzero_of=val)
-                selected = ctx.last_count
-                adv_shapes.append((count,))
+                if val.value is not None and val.shape:
+                    # a plain mask of known elements (plain_numpy.with_elements) selects a known count
+                    adv_shapes.append((int(val.value.sum()),))
+                else:
+                    count = ctx.choose_size(0, val.size, "boolean mask: the number of selected elements depends on "
+                                            "values", nonzero_of=val)
+                    selected = ctx.last_count
+                    adv_shapes.append((count,))
             else:
                 checks.append((val, axis))
                 adv_shapes.append(tuple(val.shape))
@@ -259,6 +263,8 @@ def _advanced(ctx, x: Array, parts: list) -> Value:
         # array holding a value known to lie out of the axis (a fill, an ix_ of known ints)
         extent = x.shape[axis]
         bad = [i for i in known_lists.get(id(val), ()) if not -extent <= i < extent][:1] if 0 not in b_shape else []
+        if not bad and 0 not in b_shape and val.value is not None and val.shape:
+            bad = [int(i) for i in val.value.ravel() if not -extent <= i < extent][:1]  # known elements
         if not bad and 0 not in b_shape:
             found = index_out_of_bounds(val, extent)
             bad = [found] if found is not None else []

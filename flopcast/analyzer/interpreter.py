@@ -3552,9 +3552,15 @@ class Interpreter:
                 raise UserRaise(self.node_span(node) if node is not None else self.span or self.program.main_span,
                                 "TypeError: iteration over a 0-d array")
             if value.ndim == 1:
-                return [NumpyScalar(value.dtype, value.dtype_origin) for _ in range(value.shape[0])]
-            return [Array(value.shape[1:], value.dtype, dtype_origin=value.dtype_origin, plain=value.plain)
+                return [plain_numpy.element_of(NumpyScalar(value.dtype, value.dtype_origin), value, Known(i))
+                        if value.plain else NumpyScalar(value.dtype, value.dtype_origin) for i in range(value.shape[0])]
+            rows = [Array(value.shape[1:], value.dtype, dtype_origin=value.dtype_origin, plain=value.plain)
                     for _ in range(value.shape[0])]
+            if value.plain and value.value is not None:
+                # each row is a view: a write through one changes what is known of the other
+                rows = [plain_numpy.same_buffer(plain_numpy.element_of(row, value, Known(i)), value)
+                        for i, row in enumerate(rows)]
+            return rows
         if isinstance(value, FlatIter):
             return [NumpyScalar(value.base.dtype, value.base.dtype_origin) for _ in range(value.base.size)]
         if isinstance(value, NpzFile):
@@ -4524,7 +4530,8 @@ class Interpreter:
             left, right = (chain_maps.read(self, v, node) if isinstance(v, ChainMapVal) else v for v in (left, right))
         if (isinstance(left, Array) or isinstance(right, Array)) and not plain_numpy.has_flopscope((left, right)) \
                 and name in ops.COMPARE_OPERATORS:
-            return plain_numpy.free(self, lambda: self.compare_arrays(name, left, right, node))
+            made = plain_numpy.free(self, lambda: self.compare_arrays(name, left, right, node))
+            return plain_numpy.with_elements(made, ops.COMPARE_OPERATORS[name], [left, right], {})
         if isinstance(left, Array) or isinstance(right, Array):
             if name in ops.COMPARE_OPERATORS:
                 return self.compare_arrays(name, left, right, node)
@@ -4733,7 +4740,9 @@ class Interpreter:
             return Known(not t) if t is not None else Unknown("bool", None, "negated unknown",
                                                               presumed=presumptions.negate(presumptions.of(v)))
         if isinstance(v, Array) and v.plain:
-            return plain_numpy.free(self, lambda: self.price_op(ops.UNARY_OPERATORS[type(node.op).__name__], [v], node))
+            opname = ops.UNARY_OPERATORS[type(node.op).__name__]
+            return plain_numpy.with_elements(plain_numpy.free(self, lambda: self.price_op(opname, [v], node)), opname,
+                                             [v], {})
         if isinstance(v, Array):
             return self.price_op(ops.UNARY_OPERATORS[type(node.op).__name__], [v], node)
         if isinstance(v, CountKnown) and isinstance(node.op, (ast.USub, ast.UAdd)):
@@ -4793,7 +4802,8 @@ class Interpreter:
         if left.__class__ is Known and right.__class__ is Known:  # plain numbers (a cost model): the common case
             return self.known_binop(name, left.value, right.value, node)
         if (isinstance(left, Array) or isinstance(right, Array)) and not plain_numpy.has_flopscope((left, right)):
-            return plain_numpy.free(self, lambda: self.array_binop(name, left, right, node))
+            made = plain_numpy.free(self, lambda: self.array_binop(name, left, right, node))
+            return plain_numpy.with_elements(made, ops.BINARY_OPERATORS[name], [left, right], {})
         if isinstance(left, Array) or isinstance(right, Array):
             return self.array_binop(name, left, right, node)
         if isinstance(left, Known) and isinstance(right, Known):
@@ -4965,6 +4975,9 @@ class Interpreter:
 
     def make_slice(self, parts: list, span: Span) -> Value:
         """``start:stop:step`` (or ``slice(start, stop, step)``) of these three values."""
+        # (numpy's integers of known value are indices, as Python's are: `order[lo:hi]` of block bounds)
+        parts = [Known(p.value) if p.__class__ is NumpyScalar and p.value is not None
+                 and p.dtype.startswith(("int", "uint")) else p for p in parts]
         if all(isinstance(p, Known) for p in parts):
             return Known(slice(*(p.value for p in parts)))
         if any(isinstance(p, Array) and p.ndim != 0 for p in parts):
@@ -5015,6 +5028,7 @@ class Interpreter:
             obj = Array((obj.base.size,), obj.base.dtype, dtype_origin=obj.base.dtype_origin, plain=True)
         if isinstance(obj, Array) and obj.plain:
             part = plain_numpy.free(self, lambda: self.subscript(obj.with_(plain=False, presumed=obj.presumed), key, node))
+            part = plain_numpy.element_of(part, obj, key)
             # (a basic index is a view: a write through it changes `obj`; a copy is joined too, which
             # only forgets more than it must)
             return plain_numpy.same_buffer(part, obj) if part.__class__ is Array else part
@@ -5044,6 +5058,8 @@ class Interpreter:
                                                   f"'{_python_type_name(key)}'")
         if isinstance(obj, (ListVal, TupleVal)):
             key = plain_member(key)  # `costs[Level.DIAG]` of an IntEnum
+            if key.__class__ is NumpyScalar and key.value is not None and key.dtype.startswith(("int", "uint")):
+                key = Known(key.value)  # numpy's integer of known value (`names[i] for i in order`): its __index__
             if isinstance(key, Known) and isinstance(key.value, int):
                 try:
                     return obj.items[key.value]
@@ -6079,6 +6095,14 @@ class Interpreter:
                                                  "took; whether it raises depends on values")
         raise UserRaise(span, str(exc))
 
+    def _wrote_out(self, kwargs: dict) -> None:
+        """numpy's own call wrote its result into ``out=`` (``np.cumsum(a, out=b)``): what was
+        known of that buffer's values is gone."""
+        out = kwargs.get("out")
+        for a in (out.items if out.__class__ is TupleVal else (out,)):
+            if a.__class__ is Array and a.plain:
+                self.write_in_place(a)
+
     def _plain_in_place(self, x: Array, method: str, args, kwargs, span: Span) -> Value:
         """An in-place method of numpy's own ndarray (flopscope's arrays refuse them): free, and
         followed only in the forms that cannot raise; what was known of the values is gone."""
@@ -6411,11 +6435,17 @@ class Interpreter:
             reason = ("numpy's own implementation runs on a mix of flopscope and numpy arrays" if kind == "raises"
                       else "flopscope's numpy protocol for this function is not modelled")
             return self._unpriced_at(span, f"np.{name} on a flopscope array", reason)
+        if name in plain_numpy.VALUE_SHAPED:
+            made = plain_numpy.computed_plain(name, args, kwargs, span)  # shapes read off known values
+            if made is not None:
+                return made
         if name in ops.HANDLERS or plain_numpy.has_plain(values) and ops.handles(name):
             # numpy's own work on its own arrays (np.cos of a plain ndarray): free, plain results
             value = plain_numpy.free(self, lambda: self.price_call(name, args, kwargs, node, span))
-            return value if plain_numpy.has_plain(values) else plain_numpy.with_known_value(
-                plain_numpy.scalar_result(value, name), name, args, kwargs)
+            self._wrote_out(kwargs)
+            if not plain_numpy.has_plain(values):
+                value = plain_numpy.with_known_value(plain_numpy.scalar_result(value, name), name, args, kwargs)
+            return plain_numpy.with_elements(value, name, args, kwargs)
         scalars = all(isinstance(a, (NumpyScalar, Unknown)) or (isinstance(a, Known) and isinstance(
             a.value, (int, float, bool))) for a in list(args) + list(kwargs.values()))
         if scalars and name in _RAW_NUMPY_SCALAR_FUNCS:
@@ -6426,7 +6456,12 @@ class Interpreter:
                 return NumpyScalar(str(out.dtype), span, out.item())
             return NumpyScalar("float64", span)
         # a plain numpy function with no fnp model (np.polynomial...): its result is not
-        # tracked; never guess a scalar for it
+        # tracked; never guess a scalar for it. It may write into an array it is handed
+        # (`np.add.at(a, idx, 1)`): what was known of their values is gone
+        for value in values:
+            for a in plain_numpy.arrays_in(value):
+                if a.plain:
+                    self.write_in_place(a)
         return Unknown("", span, f"plain numpy np.{name}(): its result is not modelled")
 
     def budget_summary(self, span: Span) -> Value:
@@ -6591,9 +6626,22 @@ class Interpreter:
             # a method of numpy's own ndarray or generator: numpy's work, unbilled
             if isinstance(recv, Array) and path.startswith("numpy.") and path[6:] in IN_PLACE_METHODS:
                 return self._plain_in_place(recv, path[6:], args, kwargs, span)
+            method = path[len("numpy."):] if path.startswith("numpy.") else ""
+            if method in ("tolist", "item") and not args and not kwargs and recv.__class__ is Array \
+                    and recv.value is not None and recv.shape:
+                return plain_numpy.python_items(getattr(recv.value, method)())  # elements numpy computed
             flopscope_recv = recv.with_(plain=False, presumed=recv.presumed, value=recv.value) \
                 if isinstance(recv, Array) else Generator(legacy=recv.legacy)
-            return plain_numpy.free(self, lambda: self.call_bound(BoundLib(path, flopscope_recv), args, kwargs, span, node))
+            made = plain_numpy.free(self, lambda: self.call_bound(BoundLib(path, flopscope_recv), args, kwargs, span, node))
+            self._wrote_out(kwargs)  # (`rng.permuted(a, out=a)` too)
+            if isinstance(recv, Array):
+                if made.__class__ is Array and made is not recv:
+                    # a view (`.reshape`, `.ravel`, `.view`, `.astype(copy=False)`) or a copy: joined either
+                    # way, so a write through it forgets what is known of `recv` (a copy only forgets more)
+                    plain_numpy.same_buffer(made, recv)
+                if method in plain_numpy.ELEMENT_METHODS:
+                    made = plain_numpy.with_elements(made, method, args, kwargs, method_of=recv)
+            return made
         if path.startswith("random.RandomState."):
             return self._legacy_draw(path, args, kwargs, span)
         if path.startswith("random.Generator."):

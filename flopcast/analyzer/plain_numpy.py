@@ -47,6 +47,11 @@ def _arrays(value: Value):
             yield from _arrays(item)
 
 
+def arrays_in(value: Value):
+    """The arrays in ``value``, inside lists, tuples and dicts too."""
+    return _arrays(value)
+
+
 def has_flopscope(values) -> bool:
     """Whether a flopscope (not plain) array is among the values, inside lists/tuples too."""
     for v in values:
@@ -301,3 +306,223 @@ def free(ctx, compute: Callable[[], Value]) -> Value:
         return as_plain(compute())
     finally:
         ctx.free -= 1
+
+
+#: the most elements of a plain ndarray whose values flopcast keeps: index bookkeeping
+#: (block bounds, an order, a partition of the units) is small; the rest stays unknown
+MAX_ELEMENTS = 4096
+
+#: numpy functions whose values are not a function of their arguments' values (garbage, draws,
+#: files), never computed
+_NOT_VALUES = frozenset({"partition", "argpartition", "empty", "empty_like", "load", "loadtxt", "genfromtxt", "fromfile", "frombuffer",
+                         "memmap", "save", "savez", "savez_compressed", "savetxt", "shares_memory",
+                         "may_share_memory"})
+
+#: functions and methods whose order among equal keys numpy leaves to its sort kernel (which
+#: one runs depends on the CPU: x86-simd-sort): their values are kept only where no key ties or
+#: the sort is stable (a partition's order is the kernel's even without ties: never kept)
+_TIE_ORDERED = frozenset({"argsort", "lexsort"})
+
+#: numpy functions that hand back a view of their first argument (a write through one changes
+#: the other): the result joins its buffer group
+_VIEWS = frozenset({"reshape", "ravel", "transpose", "squeeze", "expand_dims", "moveaxis", "swapaxes",
+                    "broadcast_to", "atleast_1d", "atleast_2d", "atleast_3d", "asarray", "asanyarray",
+                    "ascontiguousarray", "asfortranarray", "require", "diagonal", "flip", "fliplr", "flipud",
+                    "rot90", "split", "array_split", "hsplit", "vsplit", "dsplit", "real", "imag"})
+
+#: methods of numpy's ndarray whose values flopcast computes (copies and reductions: views and
+#: in-place methods are left out)
+ELEMENT_METHODS = frozenset({"astype", "copy", "flatten", "sum", "prod", "min", "max", "argmin", "argmax",
+                             "argsort", "cumsum", "cumprod", "round", "clip", "searchsorted", "repeat", "take",
+                             "nonzero", "any", "all", "mean"})
+
+
+def numpy_operand(v: Value):
+    """``v`` as numpy sees it where its value is known (raises LookupError otherwise)."""
+    import numpy
+
+    cls = v.__class__
+    if cls is Known:
+        x = v.value
+        if x is None or x is Ellipsis or type(x) in (int, float, bool, str, slice):
+            return x
+        if type(x) in (tuple, list) and _plain_numbers(x):
+            return x
+        raise LookupError
+    if cls in (ListVal, TupleVal):
+        items = [numpy_operand(item) for item in v.items]
+        return items if cls is ListVal else tuple(items)
+    if cls is NumpyScalar and v.value is not None:
+        return numpy.dtype(v.dtype).type(v.value)
+    if cls is Array and v.value is not None and (v.plain or v.shape == ()):
+        return v.value if v.shape else numpy.asarray(v.value, dtype=v.dtype)
+    from flopcast.analyzer.values import DTypeRef
+
+    if cls is DTypeRef:
+        return numpy.dtype(v.name)
+    raise LookupError
+
+
+def _plain_numbers(x) -> bool:
+    return all(type(i) in (int, float, bool) or type(i) in (tuple, list) and _plain_numbers(i) for i in x)
+
+
+def _wanted(result: Value) -> bool:
+    cls = result.__class__
+    if cls is Array:
+        return result.plain and result.value is None and result.size <= MAX_ELEMENTS
+    if cls is NumpyScalar:
+        return result.value is None
+    if cls in (ListVal, TupleVal):
+        return bool(result.items) and all(_wanted(item) for item in result.items)
+    return False
+
+
+def _ties(operand) -> bool:
+    import numpy
+
+    keys = numpy.asarray(operand)
+    return keys.dtype.kind not in "biuf" or numpy.unique(keys).size != keys.size
+
+
+#: numpy functions whose result's shape is read off the values (``np.bincount``, ``np.nonzero``):
+#: on known values numpy's own result is the whole answer; on others flopcast's model decides
+VALUE_SHAPED = frozenset({"bincount", "nonzero", "flatnonzero", "argwhere", "unique", "setdiff1d", "intersect1d",
+                          "union1d", "setxor1d", "compress", "extract", "trim_zeros"})
+
+
+def computed_plain(name: str, args, kwargs, origin) -> Optional[Value]:
+    """numpy's own result of ``np.<name>`` on operands of known value, as flopcast holds it
+    (plain ndarrays with their elements, numpy scalars with their value); None where an
+    operand is not known, numpy refuses, or the result is not small arrays and scalars."""
+    import warnings
+
+    import numpy
+
+    try:
+        operands = [numpy_operand(a) for a in args]
+        keywords = {k: numpy_operand(v) for k, v in kwargs.items()}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = getattr(numpy, name)(*operands, **keywords)
+    except Exception:  # noqa: BLE001 - an operand not known, or numpy refusing it: the model decides
+        return None
+    return _held(out, origin)
+
+
+def _held(out, origin) -> Optional[Value]:
+    import numpy
+
+    if isinstance(out, numpy.ndarray) and out.size <= MAX_ELEMENTS and out.dtype.kind in "biuf":
+        made = Array(out.shape, out.dtype.name, dtype_origin=origin, plain=True)
+        return _attach(made, out)
+    if isinstance(out, numpy.generic) and out.dtype.kind in "biuf":
+        return NumpyScalar(out.dtype.name, origin, out.item())
+    if isinstance(out, (tuple, list)) and out:
+        parts = [_held(o, origin) for o in out]
+        if any(p is None for p in parts):
+            return None
+        return TupleVal(tuple(parts)) if isinstance(out, tuple) else ListVal(parts)
+    return None
+
+
+def with_elements(result: Value, name: str, args, kwargs, method_of: Optional[Value] = None) -> Value:
+    """``result`` (numpy's own result of ``np.<name>(*args, **kwargs)``, or of the method
+    ``name`` of ``method_of``) with the values numpy computes from known ones: a plain ndarray's
+    elements (``Array.value``, a read-only ndarray), a numpy scalar's value. Unchanged where an
+    operand's value is not known or numpy's result does not have the shapes and dtypes flopcast
+    gave it (flopcast's model is then what the run sees, and the values are not claimed)."""
+    if method_of is None and name in _VIEWS:
+        source = next((a for a in args if a.__class__ is Array and a.plain), None)
+        for part in (result.items if result.__class__ in (ListVal, TupleVal) else (result,)):
+            if source is not None and part.__class__ is Array and part is not source:
+                same_buffer(part, source)
+    if name in _NOT_VALUES or name.startswith(("random.", "polynomial.")) or "out" in kwargs or not _wanted(result):
+        return result
+    import warnings
+
+    import numpy
+
+    try:
+        operands = [numpy_operand(a) for a in args]
+        keywords = {k: numpy_operand(v) for k, v in kwargs.items()}
+        target = numpy_operand(method_of) if method_of is not None else None
+    except LookupError:
+        return result
+    if name in _TIE_ORDERED and keywords.get("kind") not in ("stable", "mergesort") and \
+            _ties(target if method_of is not None else operands[0] if operands else None):
+        return result
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if method_of is not None:
+                out = getattr(numpy.asarray(target), name)(*operands, **keywords)
+            else:
+                function = numpy
+                for part in name.split("."):
+                    function = getattr(function, part)
+                out = function(*operands, **keywords)
+    except Exception:  # noqa: BLE001 - numpy refuses these values: flopcast's model of the call decides
+        return result
+    made = _attach(result, out)
+    return result if made is None else made
+
+
+def _attach(result: Value, out) -> Optional[Value]:
+    import numpy
+
+    cls = result.__class__
+    if cls is Array:
+        if isinstance(out, numpy.generic) and result.shape == () and out.dtype.name == result.dtype:
+            result.value = out.item()  # (flopcast holds numpy's scalar result of a reduction as a 0-d array)
+            return result
+        if not isinstance(out, numpy.ndarray) or out.shape != result.shape or out.dtype.name != result.dtype:
+            return None
+        if out.shape == ():
+            result.value = out.item()
+        else:
+            kept = numpy.array(out, copy=True)
+            kept.setflags(write=False)
+            result.value = kept
+        return result
+    if cls is NumpyScalar:
+        if not isinstance(out, numpy.generic) or out.dtype.name != result.dtype:
+            return None
+        return NumpyScalar(result.dtype, result.dtype_origin, out.item())
+    if isinstance(out, (list, tuple)) and len(out) == len(result.items):
+        parts = [_attach(item, o) for item, o in zip(result.items, out)]
+        if any(p is None for p in parts):
+            return None
+        return ListVal(parts) if cls is ListVal else TupleVal(tuple(parts))
+    return None
+
+
+def element_of(part: Value, source: Array, key: Value) -> Value:
+    """``source[key]`` of a plain ndarray whose elements are known: ``part`` (flopcast's
+    result) with numpy's value of it."""
+    if source.value is None or not source.shape:
+        return part
+    try:
+        index = numpy_operand(key)
+    except LookupError:
+        return part
+    try:
+        out = source.value[index]
+    except Exception:  # noqa: BLE001 - flopcast's model of the index decides
+        return part
+    import numpy
+
+    if isinstance(out, numpy.ndarray) and part.__class__ is Array:
+        made = _attach(part, out) if part.value is None and part.plain else None
+        return part if made is None else made
+    if isinstance(out, numpy.generic) and part.__class__ is NumpyScalar and part.value is None:
+        made = _attach(part, out)
+        return part if made is None else made
+    return part
+
+
+def python_items(x) -> Value:
+    """What ``tolist()``/``item()`` of known elements hands back, as flopcast holds Python's lists."""
+    if isinstance(x, list):
+        return ListVal([python_items(i) for i in x])
+    return Known(x)

@@ -93,4 +93,8 @@ def python_value(name: str, a: Array) -> Optional[Known]:
 
 def form(v: Any) -> Any:
     """The value as part of a state's canonical form (floats by their bits, so NaN equals NaN)."""
-    return ("f", v.hex()) if isinstance(v, float) else v
+    if isinstance(v, float):
+        return ("f", v.hex())
+    if type(v).__name__ == "ndarray":  # a plain ndarray's elements (plain_numpy.with_elements)
+        return ("e", v.dtype.str, v.shape, v.tobytes())
+    return v
