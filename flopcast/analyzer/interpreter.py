@@ -6389,6 +6389,11 @@ class Interpreter:
 
     def call_raw_numpy(self, name: str, args, kwargs, span, node) -> Value:
         """A plain ``np.<name>(...)`` call: see plain_numpy.py for the rule."""
+        method = name[len("ndarray."):] if name.startswith("ndarray.") else ""
+        if method and args and args[0].__class__ is Array and args[0].plain and ops.dtypes.ndarray_method(method):
+            # numpy's unbound method on its own array (`np.ndarray.sort(a)` sorts `a` in place):
+            # the method, not flopscope's refusal of an in-place sort
+            return self.call_bound(BoundLib("numpy." + method, args[0]), list(args[1:]), kwargs, span, node)
         if kwargs and "sig" not in kwargs:
             # numpy binds its arguments before anything (its dispatcher has the function's
             # signature): a keyword it has no parameter for is a TypeError, nothing charged
