@@ -187,7 +187,7 @@ class Estimator(BaseEstimator):
             cov_pre = w.T @ cov @ w
             var_pre = fnp.diag(cov_pre)
             shrunk = (peak := float(fnp.max(var_pre))) > HUGE
-            if shrunk:
+            if shrunk:  # down before the closure
                 var_pre = var_pre * SHRINK
                 mu_pre = mu_pre * math.sqrt(SHRINK)
             field = self.field_of(mlp.weights[i + 1] if i + 1 < depth else w, i)
@@ -200,7 +200,7 @@ class Estimator(BaseEstimator):
             x = richardson(x, prev, used >= sched.iters)
             ends.append(used)
             m1, v1 = x[:width], fnp.maximum(x[width:], 0.0)
-            if shrunk:
+            if shrunk:  # and back up after it
                 m1 = m1 / math.sqrt(SHRINK)
                 v1 = v1 / SHRINK
             if not fnp.all(fnp.isfinite(m1)):
