@@ -72,7 +72,10 @@ WRITTEN = """
     "a = np.arange(4)\n        np.add.at(a, [0], 5)\n        k = a[0]",
     "a = np.arange(4)\n        b = np.zeros(4, dtype=np.int64)\n        np.cumsum(a, out=b)\n        k = b[3]",
     "a = np.arange(6).reshape(3, 2)\n        for r in a:\n            r[0] = 8\n        k = a[2, 0]",
-], ids=["ravel", "astype-no-copy", "reshape", "ufunc-at", "out", "rows"])
+    "a = np.array([[0, 1], [2, 3]])\n        t = a.T\n        t[0, 1] = 9\n        k = a[1, 0]",
+    "a = np.array([[0, 1], [2, 3]])\n        t = np.rollaxis(a, 1)\n        t[0, 1] = 5\n        k = a[1, 0]",
+    "a = np.array([0, 1, 2])\n        b = np.array(a, copy=None)\n        b[0] = 5\n        k = a[0]",
+], ids=["ravel", "astype-no-copy", "reshape", "ufunc-at", "out", "rows", "T", "rollaxis", "array-no-copy"])
 def test_a_write_into_a_plain_array_forgets_its_known_elements(tmp_path, body):
     path = write_program(tmp_path, WRITTEN, body=body)
     point = Point(8, 1, 10**6)

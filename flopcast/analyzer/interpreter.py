@@ -5157,7 +5157,9 @@ class Interpreter:
             return Known(obj.name if isinstance(obj, Builtin) else obj.path.rsplit(".", 1)[1])  # `type(x).__name__`
         if isinstance(obj, Array):
             if name == "T":
-                return ops.transpose_attr(obj)
+                # numpy's own .T is a view: a write through it changes what is known of `obj`
+                made = ops.transpose_attr(obj)
+                return plain_numpy.same_buffer(made, obj) if obj.plain and made is not obj else made
             if name == "shape":
                 if obj.counted:
                     return TupleVal(tuple(counted_extent(obj, (axis,)) for axis in range(obj.ndim)))
@@ -6448,6 +6450,7 @@ class Interpreter:
             # numpy's own work on its own arrays (np.cos of a plain ndarray): free, plain results
             value = plain_numpy.free(self, lambda: self.price_call(name, args, kwargs, node, span))
             self._wrote_out(kwargs)
+            plain_numpy.joined_to_operands(value, values)
             if not plain_numpy.has_plain(values):
                 value = plain_numpy.with_known_value(plain_numpy.scalar_result(value, name), name, args, kwargs)
             return plain_numpy.with_elements(value, name, args, kwargs)

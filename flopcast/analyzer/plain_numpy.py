@@ -47,6 +47,24 @@ def _arrays(value: Value):
             yield from _arrays(item)
 
 
+def joined_to_operands(result: Value, operands) -> None:
+    """``result`` of numpy's own call joined to the buffer group of each plain ndarray operand:
+    many functions hand back a view of one (``np.reshape``, ``np.transpose``, ``np.asarray``,
+    ``sliding_window_view``), so a write through either forgets what is known of the other
+    (a copy joined only forgets more)."""
+    group = [a for a in operands if a.__class__ is Array and a.plain]
+    if not group:
+        return
+    group += [p for p in (result.items if result.__class__ in (ListVal, TupleVal) else (result,)) if p.__class__ is Array]
+    merged: list = []
+    for a in group:
+        for member in a.shared or (a,):
+            if not any(m is member for m in merged):
+                merged.append(member)
+    for member in merged:
+        member.shared = merged
+
+
 def arrays_in(value: Value):
     """The arrays in ``value``, inside lists, tuples and dicts too."""
     return _arrays(value)
@@ -323,18 +341,12 @@ _NOT_VALUES = frozenset({"partition", "argpartition", "empty", "empty_like", "lo
 #: the sort is stable (a partition's order is the kernel's even without ties: never kept)
 _TIE_ORDERED = frozenset({"argsort", "lexsort"})
 
-#: numpy functions that hand back a view of their first argument (a write through one changes
-#: the other): the result joins its buffer group
-_VIEWS = frozenset({"reshape", "ravel", "transpose", "squeeze", "expand_dims", "moveaxis", "swapaxes",
-                    "broadcast_to", "atleast_1d", "atleast_2d", "atleast_3d", "asarray", "asanyarray",
-                    "ascontiguousarray", "asfortranarray", "require", "diagonal", "flip", "fliplr", "flipud",
-                    "rot90", "split", "array_split", "hsplit", "vsplit", "dsplit", "real", "imag"})
-
-#: methods of numpy's ndarray whose values flopcast computes (copies and reductions: views and
-#: in-place methods are left out)
+#: methods of numpy's ndarray whose values flopcast computes (in-place methods are left out; a
+#: view's result is joined to its receiver's buffer group, as every method's is)
 ELEMENT_METHODS = frozenset({"astype", "copy", "flatten", "sum", "prod", "min", "max", "argmin", "argmax",
                              "argsort", "cumsum", "cumprod", "round", "clip", "searchsorted", "repeat", "take",
-                             "nonzero", "any", "all", "mean"})
+                             "nonzero", "any", "all", "mean", "reshape", "ravel", "transpose", "squeeze",
+                             "swapaxes"})
 
 
 def numpy_operand(v: Value):
@@ -432,11 +444,6 @@ def with_elements(result: Value, name: str, args, kwargs, method_of: Optional[Va
     elements (``Array.value``, a read-only ndarray), a numpy scalar's value. Unchanged where an
     operand's value is not known or numpy's result does not have the shapes and dtypes flopcast
     gave it (flopcast's model is then what the run sees, and the values are not claimed)."""
-    if method_of is None and name in _VIEWS:
-        source = next((a for a in args if a.__class__ is Array and a.plain), None)
-        for part in (result.items if result.__class__ in (ListVal, TupleVal) else (result,)):
-            if source is not None and part.__class__ is Array and part is not source:
-                same_buffer(part, source)
     if name in _NOT_VALUES or name.startswith(("random.", "polynomial.")) or "out" in kwargs or not _wanted(result):
         return result
     import warnings
