@@ -52,17 +52,21 @@ def joined_to_operands(result: Value, operands) -> None:
     many functions hand back a view of one (``np.reshape``, ``np.transpose``, ``np.asarray``,
     ``sliding_window_view``), so a write through either forgets what is known of the other
     (a copy joined only forgets more)."""
-    group = [a for a in operands if a.__class__ is Array and a.plain]
-    if not group:
+    sources = [a for a in operands if a.__class__ is Array and a.plain]
+    if not sources:
         return
-    group += [p for p in (result.items if result.__class__ in (ListVal, TupleVal) else (result,)) if p.__class__ is Array]
-    merged: list = []
-    for a in group:
-        for member in a.shared or (a,):
-            if not any(m is member for m in merged):
-                merged.append(member)
-    for member in merged:
-        member.shared = merged
+    parts = [p for p in (result.items if result.__class__ in (ListVal, TupleVal) else (result,)) if p.__class__ is Array]
+    first = sources[0]
+    if first.shared is None:
+        first.shared = [first]
+    group = first.shared
+    for a in [*sources[1:], *parts]:
+        other = a.shared
+        if other is group:
+            continue
+        for member in other or (a,):  # (into the first group in place: a loop's views add a few each)
+            member.shared = group
+            group.append(member)
 
 
 def arrays_in(value: Value):
