@@ -67,3 +67,28 @@ def test_two_numbers_that_may_win_stay_refused(tmp_path):
     path = write_program(tmp_path, PROGRAM, expr="max(0.0, a, 1.0)")
     report = analyze(path, POINTS[0])
     assert report.unpriced and report.total.lo <= measure(path, POINTS[0]).total
+
+
+ONE_ITEM = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            scores = {{"only": fnp.sum(w)}}
+            best = min(scores, key=scores.get)
+            x = fnp.ones(mlp.width)
+            if best == "only":
+                x = x @ w
+            return fnp.zeros((mlp.depth, mlp.width)) + x
+    """
+
+
+def test_a_pick_among_one_item_opens_no_site(tmp_path):
+    # one outcome is no choice (a site of one option broke the single flips of a separability
+    # proof: an internal error on a mutant of lowrank_tracker, 'clip' -> 'kron')
+    path = write_program(tmp_path, ONE_ITEM)
+    assert analyze(path, POINTS[0]).uncertain == []
+    assert_exact_at(path, POINTS)

@@ -174,7 +174,9 @@ def _zero_d_pick(interp, name: str, items: list, keys: list, span: Span, node) -
 def _picked(interp, count: int, span: Span, what: str) -> int:
     """Which of ``count`` outcomes of a comparison of numbers read from data this path takes:
     a value-dependent site with one option per outcome (the same on every execution of a path,
-    as a branch's)."""
+    as a branch's). One outcome is no choice: no site."""
+    if count == 1:
+        return 0
     site = Site(("pick", span), tuple(range(count)), span, "pick",
                 f"{what} compares numbers read from data: each of its {count} outcomes is analysed")
     return interp.decisions.choose(site, interp.used)
