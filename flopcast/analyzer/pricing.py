@@ -842,6 +842,32 @@ class Spread:
 _SPREAD: dict[str, Optional[Spread]] = {}
 #: flopscope helpers that map a tuple of arguments to one of the same length (each stripped)
 _SAME_LENGTH = frozenset({"_to_base_ndarray_tree"})
+#: flopscope helpers that only warn about one value (a symmetry lost), never refuse or change it
+_WARNINGS = frozenset({"_warn_if_symmetric"})
+
+
+def _warns_only(loop, tree) -> bool:
+    """Whether the ``for`` loop ``loop`` hands each value only to a helper defined in ``tree``
+    that does nothing but walk lists and tuples and warn (block's ``_walk_warn``)."""
+    import ast
+
+    if loop.orelse or len(loop.body) != 1 or not isinstance(loop.body[0], ast.Expr):
+        return False
+    call = loop.body[0].value
+    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and not call.keywords
+            and [ast.dump(a) for a in call.args] == [ast.dump(ast.Name(loop.target.id, ast.Load()))]
+            if isinstance(loop.target, ast.Name) else False):
+        return False
+    helpers = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef) and node.name == call.func.id]
+    if len(helpers) != 1:
+        return False
+    callable_names = {helpers[0].name, "isinstance"} | _WARNINGS
+    plain = (ast.If, ast.For, ast.Expr, ast.Call, ast.Name, ast.Tuple, ast.Constant, ast.Load, ast.Store,
+             ast.arguments, ast.arg)
+    return all(isinstance(node, plain) and not (isinstance(node, ast.Call) and not (
+        isinstance(node.func, ast.Name) and node.func.id in callable_names and not node.keywords))
+        and not (isinstance(node, ast.For) and node.orelse)
+        for statement in helpers[0].body for node in ast.walk(statement))
 
 
 def spread(name: str) -> Optional[Spread]:
@@ -850,7 +876,7 @@ def spread(name: str) -> Optional[Spread]:
     *_to_base_ndarray_tree(args), **kwargs)``) and flopscope itself reads no more of them than
     that function binds (``args[0]``), a call handing more raises numpy's TypeError, after
     flopscope's charge when numpy is called inside it. None where that is not read off plainly."""
-    return _read_off_source(_SPREAD, ["spread", 5, name], _derive_spread, lambda found: Spread(*found))
+    return _read_off_source(_SPREAD, ["spread", 6, name], _derive_spread, lambda found: Spread(*found))
 
 
 def _derive_spread(name: str) -> Optional[list]:
@@ -870,9 +896,16 @@ def _derive_spread(name: str) -> Optional[list]:
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
     names = {**fn.__globals__, **inspect.getclosurevars(fn).nonlocals}
 
-    def same_length(expr) -> bool:  # ``args`` or ``_to_base_ndarray_tree(args)``
+    def same_length(expr) -> bool:  # ``args``, ``_to_base_ndarray_tree(args)``, or that of each
         if isinstance(expr, ast.Name):
             return expr.id == var
+        if isinstance(expr, ast.ListComp) and len(expr.generators) == 1:
+            loop = expr.generators[0]  # ``[_to_base_ndarray_tree(a) for a in args]``
+            return not loop.ifs and not loop.is_async and isinstance(loop.target, ast.Name) and \
+                same_length(loop.iter) and isinstance(expr.elt, ast.Call) and \
+                isinstance(expr.elt.func, ast.Name) and expr.elt.func.id in _SAME_LENGTH and \
+                not expr.elt.keywords and [ast.dump(a) for a in expr.elt.args] == \
+                [ast.dump(ast.Name(loop.target.id, ast.Load()))]
         return isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and expr.func.id in _SAME_LENGTH \
             and len(expr.args) == 1 and not expr.keywords and same_length(expr.args[0])
 
@@ -930,6 +963,8 @@ def _derive_spread(name: str) -> Optional[list]:
         if isinstance(parent, ast.For) and parent.iter is node and _only_checked(parent):
             checked = True  # ``for v in args: refuse_non_numeric_source(op, v)``: each value checked
             continue
+        if isinstance(parent, ast.For) and parent.iter is node and _warns_only(parent, tree):
+            continue  # ``for a in args: _walk_warn(a)``: a warning refuses nothing
         return None  # read some other way (``len(args)``, ``args[3]``): not read off plainly
     when = _charge_timing(tree, parents, call)
     if when is None or checked and when:
