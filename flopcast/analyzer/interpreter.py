@@ -46,6 +46,7 @@ from flopcast.analyzer.ops import OpError, OpRaises
 from flopcast.analyzer.ops.registry import FloatErrorsRaise
 from flopcast.analyzer.ops.methods import IN_PLACE_METHODS
 from flopcast.analyzer.program import Module, Program, absolute_import
+from flopcast.analyzer.source import SourceError
 from flopcast.analyzer.repeats import CallMemo, SteadyLoop
 from flopcast.analyzer.decisions import Decisions, Site
 from flopcast.analyzer.values import (
@@ -2062,7 +2063,7 @@ class Interpreter:
                 continue
             mod = self.import_module(base, node)
             if isinstance(mod, ModuleVal) and alias.name not in self.module_env(mod.module) \
-                    and self.program.find_module(f"{mod.module.name}.{alias.name}") is not None:
+                    and self.compiled_module(f"{mod.module.name}.{alias.name}", node) is not None:
                 # `from . import stages`: the submodule is imported (its body runs) when the
                 # package does not define the name itself
                 self.frame.vars[alias.asname or alias.name] = self.import_module(
@@ -2085,7 +2086,7 @@ class Interpreter:
             return LibRef("rawnumpy" + stripped[len("numpy"):])
         if stripped == "whestbench" or stripped.startswith("whestbench."):
             return LibRef(stripped)
-        module = self.program.find_module(stripped)
+        module = self.compiled_module(stripped, node)
         if module is not None:
             # An import runs the module's body there and then (parent packages first), as
             # Python does: `import plugins` whose decorators fill another module's registry
@@ -2093,7 +2094,7 @@ class Interpreter:
             # never used.
             parts = stripped.split(".")
             for i in range(1, len(parts)):
-                parent = self.program.find_module(".".join(parts[:i]))
+                parent = self.compiled_module(".".join(parts[:i]), node)
                 if parent is not None:
                     self.module_env(parent)
             first = module.key not in self.module_envs
@@ -2122,6 +2123,16 @@ class Interpreter:
                 return Unknown("", span, reason)
             raise UserRaise(self.node_span(node), f"ModuleNotFoundError: No module named {stripped.split('.')[0]!r}")
         return LibRef("py:" + stripped)
+
+    def compiled_module(self, dotted: str, node: ast.AST) -> Optional[Module]:
+        """The submission's module an import of ``dotted`` loads, or None; one Python cannot
+        compile makes the import raise its SyntaxError."""
+        try:
+            return self.program.find_module(dotted)
+        except SourceError as exc:
+            if not isinstance(exc.__cause__, SyntaxError):
+                raise
+            raise UserRaise(self.node_span(node), f"SyntaxError: {exc.__cause__}") from None
 
     def hooked_module(self, name: str, node: ast.AST) -> Value:
         """A module an import hook on sys.meta_path may serve (see analyzer/import_hooks.py)."""

@@ -11,6 +11,7 @@ import ast
 import io
 import re
 import tokenize
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -44,6 +45,11 @@ class SourceError(Exception):
 def parse_source(path: str, text: str) -> SourceFile:
     try:
         tree = ast.parse(text, filename=path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (its SyntaxWarnings are Python's to print at import)
+            # Python's compiler refuses some trees the parser makes (``*x`` as a statement,
+            # ``return`` outside a function): the import raises SyntaxError, nothing runs
+            compile(tree, path, "exec", dont_inherit=True)
     except SyntaxError as exc:
         where = f"{display_path(path)}:{exc.lineno or 0}:{(exc.offset or 1)}"
         raise SourceError(f"{where}: syntax error: {exc.msg}; fix it and run flopcast again") from exc

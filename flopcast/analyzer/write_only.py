@@ -35,6 +35,7 @@ import re
 from typing import Optional
 
 from flopcast.analyzer.program import absolute_import
+from flopcast.analyzer.source import SourceError
 from flopcast.syntax import ast_children, ast_walk, calls_introspection
 
 #: Methods of lists, dicts, sets and deques that cannot raise on a value of their kind.
@@ -95,7 +96,7 @@ def _importable_trees(program) -> Optional[list]:
                     continue
                 try:
                     other = program.peek_module(dotted)
-                except (SyntaxError, OSError, ValueError):
+                except (SourceError, OSError, ValueError):
                     return None
                 if other is not None:
                     found[dotted] = other
