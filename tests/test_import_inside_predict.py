@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import textwrap
 
-from oracle import assert_exact_at
+from oracle import assert_exact_at, measure_calls
 
+from flopcast.analyzer import analyze
 from flopcast.model import Point
 
 POINTS = (Point(16, 2, 2**41), Point(32, 3, 2**41))
@@ -58,3 +59,36 @@ def test_a_module_imported_at_load_time_is_not_counted(tmp_path):
                 return fnp.stack([x] * mlp.depth)
         """))
     assert_exact_at(tmp_path, POINTS)
+
+
+def test_a_module_whose_body_raises_makes_each_import_raise_into_the_handler(tmp_path):
+    """Python's import raises what the module's body raised and drops the module, so the next
+    MLP's import raises again. flopcast noted the raise and took the import as done: the
+    handler's cost was never counted (a false exact)."""
+    (tmp_path / "tables.py").write_text(textwrap.dedent("""\
+        import flopscope.numpy as fnp
+
+        BASE = fnp.cos(fnp.arange(64) * 0.1)
+        raise ValueError("no tables here")
+        """))
+    (tmp_path / "estimator.py").write_text(textwrap.dedent("""\
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                x = fnp.ones(mlp.width)
+                try:
+                    import tables
+                    x = x * 2.0
+                except ValueError:
+                    x = fnp.tanh(x @ mlp.weights[0])
+                return fnp.stack([x] * mlp.depth)
+        """))
+    assert_exact_at(tmp_path, POINTS)
+    report = analyze(tmp_path / "estimator.py", POINTS[0])
+    predicted = [report.per_call[min(i, len(report.per_call) - 1)] if report.per_call else report.total
+                 for i in range(3)]
+    assert all(i.exact for i in predicted)
+    assert [i.lo for i in predicted] == [m.total for m in measure_calls(tmp_path, POINTS[0], 3)]

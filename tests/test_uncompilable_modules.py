@@ -49,8 +49,7 @@ def test_a_package_importing_a_module_python_cannot_compile_raises_syntaxerror_a
         measure(path, POINTS[0])
     report = analyze(path, POINTS[0])
     assert not [u for u in report.unpriced if u.what == "internal error"], report.unpriced
-    assert any(n.span.path.endswith("__init__.py") and n.span.line == 1 and
-               "raises at import (SyntaxError: can't use starred expression here (steps.py, line 2))" in n.message
+    assert any("raises at import (SyntaxError: can't use starred expression here (steps.py, line 2))" in n.message
                for n in report.notes), report.notes
 
 

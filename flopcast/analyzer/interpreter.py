@@ -1354,12 +1354,17 @@ class Interpreter:
         # the meter, but inside predict (`import tables` in predict, a lazy submodule) under the
         # budget, where flopscope counts its ops on the first call: the meter stays as it is.
         try:
-            # Statement by statement: a top-level raise would stop a real import, but the
+            # Statement by statement: a top-level raise stops the entry file's load, but the
             # definitions after it are still worth analysing (and the raise is reported).
             for stmt in module.tree.body:
                 try:
                     self.exec_stmt(stmt)
                 except UserRaise as exc:
+                    if module is not self.program.main:
+                        # the import raises it (into a handler, or up to the entry file's load)
+                        # and Python drops the module: the next import runs its body again
+                        del self.module_envs[module.key]
+                        raise
                     self.note(exc.span, f"module {module.name} raises at import ({exc.what}); "
                                         "whestbench could not load it; the rest is analysed anyway")
                 except (_Return, _Break, _Continue):
