@@ -56,6 +56,9 @@ def verdict(entry: Path, width: int, depth: int, budget: int) -> tuple[bool, str
     if said == "MISMATCH" and point.get("static_lower_bound") and total and counted is not None \
             and counted >= total["lo"] and not point.get("static_error"):
         bad = False  # a lower bound the run is above: its upper end claims nothing (unpriced calls)
+    if said == "LOAD ERROR" and (point.get("error") or {}).get("type") == "SyntaxError" \
+            and "syntax error:" in str(point.get("static_error")):
+        bad = False  # a mutant Python's compiler refuses (it parsed): neither side loads it
     error = point.get("static_error") or point.get("error")
     return bad, f"{said} static={total} lower_bound={point.get('static_lower_bound')} " \
                 f"counted={point.get('dynamic_total')} {str(error or '')[:160]}"
