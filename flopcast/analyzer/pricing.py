@@ -851,23 +851,24 @@ def _warns_only(loop, tree) -> bool:
     that does nothing but walk lists and tuples and warn (block's ``_walk_warn``)."""
     import ast
 
-    if loop.orelse or len(loop.body) != 1 or not isinstance(loop.body[0], ast.Expr):
+    def calls_by_name(call, names) -> bool:
+        return isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id in names \
+            and not call.keywords
+
+    if loop.orelse or not isinstance(loop.target, ast.Name) or len(loop.body) != 1 or \
+            not isinstance(loop.body[0], ast.Expr):
         return False
     call = loop.body[0].value
-    if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and not call.keywords
-            and [ast.dump(a) for a in call.args] == [ast.dump(ast.Name(loop.target.id, ast.Load()))]
-            if isinstance(loop.target, ast.Name) else False):
+    helpers = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+               and calls_by_name(call, {node.name})]
+    if len(helpers) != 1 or [ast.dump(a) for a in call.args] != [ast.dump(ast.Name(loop.target.id, ast.Load()))]:
         return False
-    helpers = [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef) and node.name == call.func.id]
-    if len(helpers) != 1:
-        return False
-    callable_names = {helpers[0].name, "isinstance"} | _WARNINGS
+    allowed = {helpers[0].name, "isinstance"} | _WARNINGS
     plain = (ast.If, ast.For, ast.Expr, ast.Call, ast.Name, ast.Tuple, ast.Constant, ast.Load, ast.Store,
              ast.arguments, ast.arg)
-    return all(isinstance(node, plain) and not (isinstance(node, ast.Call) and not (
-        isinstance(node.func, ast.Name) and node.func.id in callable_names and not node.keywords))
-        and not (isinstance(node, ast.For) and node.orelse)
-        for statement in helpers[0].body for node in ast.walk(statement))
+    return all(isinstance(node, plain) and not (isinstance(node, ast.Call) and not calls_by_name(node, allowed))
+               and not (isinstance(node, ast.For) and node.orelse)
+               for statement in helpers[0].body for node in ast.walk(statement))
 
 
 def spread(name: str) -> Optional[Spread]:
