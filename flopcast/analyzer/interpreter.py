@@ -5955,8 +5955,8 @@ class Interpreter:
             flopscope_args = [plain_numpy.as_flopscope(a) for a in args]
             return plain_numpy.free(self, lambda: self.call(func, flopscope_args, kwargs, span, node))
         if isinstance(func, DTypeRef):
-            if kwargs:
-                refused = _scalar_type_keyword_refusal(func.name, len(args), tuple(kwargs))
+            if kwargs or len(args) > 1:
+                refused = _scalar_type_call_refusal(func.name, len(args), tuple(kwargs))
                 if refused is not None:
                     raise UserRaise(span, f"TypeError: {refused}")
             if args and isinstance(args[0], Array):
@@ -7744,16 +7744,17 @@ def _has_no_dict(obj: InstanceVal) -> bool:
     return names is not None and "__dict__" not in names
 
 
-_SCALAR_KEYWORD_REFUSALS: dict = {}
+_SCALAR_CALL_REFUSALS: dict = {}
 
 
-def _scalar_type_keyword_refusal(name: str, positional: int, keywords: tuple) -> Optional[str]:
+def _scalar_type_call_refusal(name: str, positional: int, keywords: tuple) -> Optional[str]:
     """numpy's TypeError for its scalar type ``name`` called with keywords (``fnp.int64(rows,
-    axis=0)``), or None where numpy takes the call. The numeric scalar types parse their
+    axis=0)``) or more than one argument by position (``fnp.int8(x, 0.0)``; ``complex128(re, im)``
+    takes two), or None where numpy takes the call. The numeric scalar types parse their
     arguments before reading any value, so numpy itself is asked with stand-in zeros (once per
     form)."""
     key = (name, positional, keywords)
-    if key not in _SCALAR_KEYWORD_REFUSALS:
+    if key not in _SCALAR_CALL_REFUSALS:
         import numpy as np
 
         scalar_type, refused = getattr(np, name, None), None
@@ -7764,8 +7765,8 @@ def _scalar_type_keyword_refusal(name: str, positional: int, keywords: tuple) ->
                 refused = str(exc)
             except (ValueError, OverflowError):
                 pass
-        _SCALAR_KEYWORD_REFUSALS[key] = refused
-    return _SCALAR_KEYWORD_REFUSALS[key]
+        _SCALAR_CALL_REFUSALS[key] = refused
+    return _SCALAR_CALL_REFUSALS[key]
 
 
 def _refuse_named_tuple_attr(obj: InstanceVal, attr: str, span: Span) -> None:

@@ -131,6 +131,9 @@ CASES = {
     # numpy's scalar types take no keywords (the mutation hunt's `fnp.int64(rows, axis=0)`)
     "scalar_type_with_a_keyword": ("r = fnp.int64([1, 2], axis=0)", "TypeError"),
     "float64_with_a_keyword": ("r = fnp.float64(v, bogus=1)", "TypeError"),
+    # nor a second argument by position (the mutation hunt's `fnp.int8(x, 0.0)`, seed 414)
+    "int8_with_two_arguments": ("r = fnp.int8(v, 0.0)", "TypeError"),
+    "float32_of_two_numbers": ("r = v * fnp.float32(1.0, 2.0)", "TypeError"),
     # flops.stats' distribution methods bind their arguments before anything is charged
     "stats_cdf_unknown_keyword": ("r = flops.stats.norm.cdf(w, bogus=1)", "TypeError"),
     "stats_cdf_too_many_positional": ("r = flops.stats.norm.cdf(w, 0.0, 1.0, 2.0)", "TypeError"),
