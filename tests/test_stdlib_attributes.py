@@ -15,6 +15,7 @@ from flopcast.analyzer import analyze
 from flopcast.model import Point
 
 PROGRAM = """\
+    import contextlib
     import itertools
     import math as m
 
@@ -42,6 +43,8 @@ CALLS = {
     "a_math_function_that_does_not_exist": "m.step(4)",
     "an_itertools_name_that_does_not_exist": "len(list(itertools.sliding(range(3), 2)))",
     "a_math_function_that_exists": "m.isqrt(10)",
+    # the mutation hunt's `with contextlib.sample_check(ZeroDivisionError):` (seed 414, 'suppress')
+    "a_contextlib_name_that_does_not_exist": "3 if contextlib.sample_check(ZeroDivisionError) else 1",
 }
 
 

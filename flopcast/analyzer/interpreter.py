@@ -8256,7 +8256,8 @@ def _missing_stdlib_attr(module: str, name: str) -> bool:
 
 #: modules whose attributes are read from the interpreter's own copy (the run's is the same)
 _CHECKED_STDLIB = frozenset({"math", "cmath", "itertools", "functools", "operator", "statistics", "bisect",
-                             "heapq"})
+                             "heapq", "contextlib", "collections", "dataclasses", "enum", "abc", "copy", "numbers",
+                             "fractions", "string", "warnings"})
 
 
 def _type_is_plain_type(cls: ClassVal) -> bool:
