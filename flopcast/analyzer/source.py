@@ -10,8 +10,10 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -45,7 +47,7 @@ class SourceError(Exception):
 def parse_source(path: str, text: str) -> SourceFile:
     try:
         tree = ast.parse(text, filename=path)
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _import_recursion_limit():
             warnings.simplefilter("ignore")  # (its SyntaxWarnings are Python's to print at import)
             # Python's compiler refuses some trees the parser makes (``*x`` as a statement,
             # ``return`` outside a function): the import raises SyntaxError, nothing runs
@@ -58,6 +60,24 @@ def parse_source(path: str, text: str) -> SourceFile:
         raise SourceError(f"{path}: expressions nested too deeply for Python to compile; "
                           "split the deepest expression into several statements") from exc
     return SourceFile(path=path, text=text, tree=tree, directives=_directives(text))
+
+
+#: CPython's default recursion limit, the one the run's import compiles under (its compiler's
+#: depth check scales with it).
+_IMPORT_RECURSION_LIMIT = 1000
+
+
+@contextmanager
+def _import_recursion_limit():
+    """At least the recursion limit the run's import has, while a tree is compiled: a process
+    that lowered its own (a test of deep nesting) would refuse what the import compiles."""
+    limit = sys.getrecursionlimit()
+    if limit < _IMPORT_RECURSION_LIMIT:
+        sys.setrecursionlimit(_IMPORT_RECURSION_LIMIT)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def read_source(path: Path, override: Optional[str] = None) -> SourceFile:
