@@ -8,6 +8,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
 from exploring import both_ways
 from oracle import measure
 
@@ -270,10 +271,10 @@ ITEMS = """\
             self.slots = {slots}
             return fnp.zeros((mlp.depth, mlp.width)) + x
     """
-POINT = Point(8, 2, 2**41)
+ITEM_POINTS = (Point(8, 2, 2**41), Point(16, 3, 2**41))
 
 
-def _second_calls(path: Path, monkeypatch) -> tuple:
+def _second_calls(path: Path, point: Point, monkeypatch) -> tuple:
     """The report, and how many times its runs called predict a second time."""
     from flopcast.analyzer.interpreter import Interpreter
 
@@ -285,29 +286,31 @@ def _second_calls(path: Path, monkeypatch) -> tuple:
         return call_again(interp, predict)
 
     monkeypatch.setattr(Interpreter, "_call_again", spy)
-    return analyze(path, POINT), len(made)
+    return analyze(path, point), len(made)
 
 
-def test_a_dict_stored_into_by_item_leaves_no_state_a_later_call_reads(tmp_path, monkeypatch):
+@pytest.mark.parametrize("point", ITEM_POINTS, ids=lambda p: p.label())
+def test_a_dict_stored_into_by_item_leaves_no_state_a_later_call_reads(tmp_path, monkeypatch, point):
     # the while loop's count lands in a dict nothing reads: every MLP costs what the first does,
     # known without calling predict a second time (the dicts differ only in what they hold)
     from oracle import measure_calls, write_program
 
     path = write_program(tmp_path, ITEMS, slots="[0, 0]")
-    report, second_calls = _second_calls(path, monkeypatch)
-    measured = [m.total for m in measure_calls(path, POINT, 3)]
+    report, second_calls = _second_calls(path, point, monkeypatch)
+    measured = [m.total for m in measure_calls(path, point, 3)]
     assert measured == [measured[0]] * 3 and not report.per_call and second_calls == 0
     assert not report.unpriced and report.total.contains(measured[0])
 
 
-def test_a_list_stored_into_by_item_keeps_its_length_across_calls(tmp_path, monkeypatch):
+@pytest.mark.parametrize("point", ITEM_POINTS, ids=lambda p: p.label())
+def test_a_list_stored_into_by_item_keeps_its_length_across_calls(tmp_path, monkeypatch, point):
     # the first call leaves a list too short for the item the next one stores: its IndexError
     # handler makes every later MLP cost more, which only the second call shows
     from oracle import measure_calls, write_program
 
     path = write_program(tmp_path, ITEMS, slots="[0]")
-    report, second_calls = _second_calls(path, monkeypatch)
-    measured = [m.total for m in measure_calls(path, POINT, 3)]
+    report, second_calls = _second_calls(path, point, monkeypatch)
+    measured = [m.total for m in measure_calls(path, point, 3)]
     assert measured[1] == measured[2] > measured[0] and second_calls
     first, later = report.per_call
     assert first.contains(measured[0]) and later.contains(measured[1])
