@@ -118,12 +118,8 @@ def _sequence_dispatched(name: str, kind: str) -> Optional[bool]:
         function = getattr(function, part, None)
     if type(function).__name__ != "_ArrayFunctionDispatcher":
         return None
-    import warnings
-
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            function((list if kind == "list" else tuple)([_Probe(), _Probe()]))
+        _quietly(function, (list if kind == "list" else tuple)([_Probe(), _Probe()]))
     except _Seen:
         return True
     except TypeError as exc:
@@ -273,8 +269,6 @@ KNOWN_VALUE_FUNCS = frozenset({
 def computed(name: str, args, kwargs):
     """numpy's own result of ``np.<name>`` on known Python numbers (or numpy scalars of known
     value), computed with numpy; None when an argument is not known or numpy refuses."""
-    import warnings
-
     import numpy
 
     def known(a):
@@ -287,9 +281,7 @@ def computed(name: str, args, kwargs):
     try:
         positional = [known(a) for a in args]
         keywords = {k: known(v) for k, v in kwargs.items()}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            out = getattr(numpy, name)(*positional, **keywords)
+        out = _quietly(getattr(numpy, name), *positional, **keywords)
     except Exception:  # noqa: BLE001 - an unknown argument, or numpy refusing the arguments
         return None
     return out if isinstance(out, numpy.generic) else None
@@ -411,16 +403,12 @@ def computed_plain(name: str, args, kwargs, origin) -> Optional[Value]:
     """numpy's own result of ``np.<name>`` on operands of known value, as flopcast holds it
     (plain ndarrays with their elements, numpy scalars with their value); None where an
     operand is not known, numpy refuses, or the result is not small arrays and scalars."""
-    import warnings
-
     import numpy
 
     try:
         operands = [numpy_operand(a) for a in args]
         keywords = {k: numpy_operand(v) for k, v in kwargs.items()}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            out = getattr(numpy, name)(*operands, **keywords)
+        out = _quietly(getattr(numpy, name), *operands, **keywords)
     except Exception:  # noqa: BLE001 - an operand not known, or numpy refusing it: the model decides
         return None
     return _held(out, origin)
@@ -450,8 +438,6 @@ def with_elements(result: Value, name: str, args, kwargs, method_of: Optional[Va
     gave it (flopcast's model is then what the run sees, and the values are not claimed)."""
     if name in _NOT_VALUES or name.startswith(("random.", "polynomial.")) or "out" in kwargs or not _wanted(result):
         return result
-    import warnings
-
     import numpy
 
     try:
@@ -464,15 +450,13 @@ def with_elements(result: Value, name: str, args, kwargs, method_of: Optional[Va
             _ties(target if method_of is not None else operands[0] if operands else None):
         return result
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            if method_of is not None:
-                out = getattr(numpy.asarray(target), name)(*operands, **keywords)
-            else:
-                function = numpy
-                for part in name.split("."):
-                    function = getattr(function, part)
-                out = function(*operands, **keywords)
+        if method_of is not None:
+            function = getattr(numpy.asarray(target), name)
+        else:
+            function = numpy
+            for part in name.split("."):
+                function = getattr(function, part)
+        out = _quietly(function, *operands, **keywords)
     except Exception:  # noqa: BLE001 - numpy refuses these values: flopcast's model of the call decides
         return result
     made = _attach(result, out)
@@ -537,3 +521,13 @@ def python_items(x) -> Value:
     if isinstance(x, list):
         return ListVal([python_items(i) for i in x])
     return Known(x)
+
+
+def _quietly(function, *args, **kwargs):
+    """numpy's ``function(*args, **kwargs)`` on values flopcast knows, its warnings silenced
+    (a RuntimeWarning there is the run's to print)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return function(*args, **kwargs)
