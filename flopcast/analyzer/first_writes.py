@@ -55,7 +55,6 @@ _NOT_PLAIN = (ast.Lambda, ast.NamedExpr, ast.Yield, ast.YieldFrom, ast.Await, as
 class Prefix(NamedTuple):
     """The plain assignments ``predict``'s body begins with."""
 
-    first: ast.Assign
     position: dict  # each of them -> its place among them
     through: tuple  # place -> the attributes of the first parameter assigned up to it
 
@@ -99,7 +98,7 @@ def _prefix(node: ast.AST) -> Optional[Prefix]:
         through.append(frozenset(names))
     if not names:
         return None
-    return Prefix(assigns[0], {stmt: k for k, stmt in enumerate(assigns)}, tuple(through))
+    return Prefix({stmt: k for k, stmt in enumerate(assigns)}, tuple(through))
 
 
 def _plain(value: ast.expr, me: str) -> bool:
@@ -137,7 +136,7 @@ class Armed(NamedTuple):
 
     prefix: Prefix
     names: tuple
-    entered: dict  # "start" | "writing" | place -> functions entered writing the targets so far
+    entered: dict  # "writing" | place -> functions entered writing the targets so far
     old: dict  # attribute the prefix assigns -> the value it held before the call
 
 
@@ -185,7 +184,7 @@ def added(interp, instance, armed: Optional[Armed], cache_before: frozenset) -> 
             written = frozenset(attrs) | {k for k, _ in overwritten}
             last = next((k for k, through in enumerate(armed.prefix.through) if written <= through), None)
             entered = armed.entered
-            if last is None or "start" not in entered or entered.get(last) != 0:
+            if last is None or entered.get(last) != 0:  # (None: the prefix did not run that far)
                 return None
     entries = tuple(k for k in interp._cache_results if k not in cache_before)
     if not all(pure_cache.stands_in(interp, k) for k in entries):

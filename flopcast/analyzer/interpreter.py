@@ -1491,8 +1491,6 @@ class Interpreter:
         ``__setattr__``), as first met. (Those its value entered are not counted: they cannot reach
         the instance, first_writes.py.)"""
         entered = armed.entered
-        if node is armed.prefix.first:
-            entered.setdefault("start", 0)
         value = self.eval(node.value)
         began = len(self.entered_log)
         for target in node.targets:
