@@ -29,7 +29,7 @@ import functools
 from typing import Callable, Optional
 
 from flopcast import installed
-from flopcast.analyzer.values import (Array, DictVal, Generator, Known, ListVal, NpzFile, NumpyScalar, TupleVal, Value,
+from flopcast.analyzer.values import (Array, DictVal, Generator, Known, ListVal, NpzFile, NumpyScalar, TupleVal, Unknown, Value,
                                       hold_ends, holds_ends)
 
 #: fnp functions whose result is a plain numpy ndarray, not a flopscope array.
@@ -40,10 +40,19 @@ def _arrays(value: Value):
     if isinstance(value, Array):
         yield value
     elif isinstance(value, (ListVal, TupleVal)):
-        for item in value.items:
-            yield from _arrays(item)
+        yield from _items_arrays(value.items)
     elif isinstance(value, DictVal):
-        for item in value.items.values():
+        yield from _items_arrays(value.items.values())
+
+
+def _items_arrays(items):
+    # A scalar item holds no array: not entering a generator for each keeps a list of
+    # thousands of numbers (`np.asarray(idx.tolist())`) cheap to look through.
+    for item in items:
+        cls = item.__class__
+        if cls is Array:
+            yield item
+        elif cls is not Known and cls is not Unknown:
             yield from _arrays(item)
 
 

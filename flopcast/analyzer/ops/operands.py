@@ -116,23 +116,32 @@ _WEAK_OF = {int: "int", float: "float"}
 
 
 def _flat_numbers(items: list) -> Optional[Array]:
-    """A list of known Python ints and floats (``fnp.array(sorted(units))`` of thousands):
-    the array ``to_array`` makes of it item by item (each a 0-d array, then their dtypes
-    promoted), without those arrays. None when any item is something else. Each item's value
-    is read as to_array reads it (``isinstance(x.value, ...)``), so a watched number is seen
-    read as it is there (counters.py)."""
+    """A list of Python numbers, known ints and floats or unknown ints, floats and bools
+    (``fnp.array(sorted(units))`` of thousands, ``np.asarray(idx.tolist())``): the array
+    ``to_array`` makes of it item by item (each a 0-d array, then their dtypes promoted),
+    without those arrays. None when any item is something else. Each item's value is read as
+    to_array reads it (``isinstance(x.value, ...)``), so a watched number is seen read as it is
+    there (counters.py)."""
     if not items:
         return None
-    kinds: dict = {}
+    seen: dict = {}
     for x in items:
-        if x.__class__ is not Known:
+        cls = x.__class__
+        if cls is Known:
+            kind = _WEAK_OF.get(x.value.__class__)
+            if kind is None:
+                return None
+            seen[Operand(weak=kind)] = None
+        elif cls is Unknown and x.kind in _SCALAR_KINDS:
+            seen[operand(x)] = None
+        else:
             return None
-        kind = _WEAK_OF.get(x.value.__class__)
-        if kind is None:
-            return None
-        kinds[kind] = None
     # as the item-by-item path asks: each item's Operand, repeats dropped in order of first occurrence
-    return Array((len(items),), dtypes.result_type(*(Operand(weak=k) for k in kinds)))
+    return Array((len(items),), dtypes.result_type(*seen))
+
+
+#: the kinds of an unknown number ``operand`` reads as one Python scalar (a bool array, else weak)
+_SCALAR_KINDS = frozenset({"int", "float", "bool"})
 
 
 def index_out_of_bounds(idx: Array, extent: int) -> Optional[int]:
