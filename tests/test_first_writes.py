@@ -46,7 +46,8 @@ def _analyzed(path: Path, point: Point, monkeypatch, proving: bool) -> tuple:
 @pytest.mark.parametrize("path", [FIXTURES / "prefix_adds.py", FIXTURES / "prefix_registry.py",
                                   FIXTURES / "prefix_helper.py", FIXTURES / "prefix_then_hasattr.py",
                                   FIXTURES / "prefix_overwrites.py", FIXTURES / "prefix_overwrites_reached.py",
-                                  CORPUS / "quantile_gram.py", CORPUS / "rescue_ladder.py"], ids=lambda p: p.stem)
+                                  FIXTURES / "prefix_guards.py", CORPUS / "quantile_gram.py",
+                                  CORPUS / "rescue_ladder.py"], ids=lambda p: p.stem)
 def test_skipping_the_second_call_changes_no_report(path: Path, point: Point, monkeypatch) -> None:
     proving, tries, _ = _analyzed(path, point, monkeypatch, True)
     plain, untried, _ = _analyzed(path, point, monkeypatch, False)
@@ -56,7 +57,7 @@ def test_skipping_the_second_call_changes_no_report(path: Path, point: Point, mo
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
 @pytest.mark.parametrize("path", [FIXTURES / "prefix_adds.py", FIXTURES / "prefix_overwrites.py",
-                                  CORPUS / "quantile_gram.py"], ids=lambda p: p.stem)
+                                  FIXTURES / "prefix_guards.py", CORPUS / "quantile_gram.py"], ids=lambda p: p.stem)
 def test_attributes_written_before_read_prove_the_later_calls(path: Path, point: Point, monkeypatch) -> None:
     _, tries, report = _analyzed(path, point, monkeypatch, True)
     assert tries and any(tries)  # some path's second call was not made
@@ -99,3 +100,24 @@ def test_the_prefix_is_the_plain_assignments_predict_begins_with() -> None:
     # targets: only local names and the instance's attributes
     for target in ("mlp.a", "d[0]", "self"):
         assert prefix_of(f"def predict(self, mlp, budget):\n    {target} = 1\n    self.a = 1\n") is None, target
+
+
+def test_guards_may_stand_in_the_prefix() -> None:
+    import ast
+
+    def prefix_of(body: str):
+        return first_writes.prefix(ast.parse("def predict(self, mlp, budget):\n" + body).body[0])
+
+    guarded = ("    assert mlp.depth > 0\n    if mlp.width > 9:\n        raise ValueError('wide')\n"
+               "    print(mlp.width)\n    match mlp.depth:\n        case 1 | 2:\n            return None\n")
+    found = prefix_of(guarded + "    self.a = 1\n")
+    assert found is not None and found.through == (frozenset("a"),)
+    # a branch that can end normally, a pattern that binds a name, a guard naming the instance:
+    # the prefix ends there (and so assigns nothing)
+    for guard in ("    if mlp.width > 9:\n        w = 1\n",
+                  "    if mlp.width > 9:\n        return 0\n    else:\n        w = 1\n",
+                  "    match mlp.depth:\n        case 1 as d:\n            return d\n",
+                  "    match mlp:\n        case {'w': 1, **rest}:\n            return 0\n",
+                  "    if self.ready:\n        return 0\n",
+                  "    assert self.ready\n"):
+        assert prefix_of(guard + "    self.a = 1\n") is None, guard

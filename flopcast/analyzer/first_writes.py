@@ -16,7 +16,10 @@ saw: nothing. That holds when
 * the body of ``predict`` begins (after a docstring) with plain assignments (``prefix``) to
   local names and to attributes of its first parameter, whose values never name that
   parameter nor reach a frame or a namespace by name (``super``, ``locals``, ``vars``, ...), and
-  every attribute written is assigned by one of them;
+  every attribute written is assigned by one of them. Guards may stand among them: an
+  ``assert``, an expression statement, an ``if`` or ``match`` whose every branch returns or
+  raises, each reading only what a value may (``_guard``; anderson_moments' predict returns
+  early by a ``match`` on its plan before ``self.fields = {}``);
 * no user code ran while those assignments, up to the last one the attributes need, wrote their
   targets (a property setter, ``__setattr__``: interpreter._prefix_assign counts the functions
   entered then). Their values may run user code (a planner object made and asked first, as
@@ -88,6 +91,8 @@ def _prefix(node: ast.AST) -> Optional[Prefix]:
     through: list = []
     names: set = set()
     for stmt in body[start:]:
+        if _guard(stmt, me):
+            continue
         if type(stmt) is not ast.Assign or not _plain(stmt.value, me):
             break
         got: set = set()
@@ -99,6 +104,45 @@ def _prefix(node: ast.AST) -> Optional[Prefix]:
     if not names:
         return None
     return Prefix({stmt: k for k, stmt in enumerate(assigns)}, tuple(through))
+
+
+def _guard(stmt: ast.stmt, me: str) -> bool:
+    """A statement that, when it ends normally, has only evaluated plain expressions: an
+    ``assert``, an expression statement, or an ``if`` / ``match`` every branch of which ends in a
+    ``return`` or a ``raise`` (predict's early exits: ``if width > LIMIT: return fnp.zeros(...)``,
+    ``match plan: case Plan(mode="zero"): return ...``). A call that went on past it took no
+    branch; a later call, evaluating the same tests on a state it cannot tell apart, takes none
+    either. Patterns capture no names (nor may a test bind one, as no prefix value may)."""
+    kind = type(stmt)
+    if kind is ast.Assert:
+        return _plain(stmt.test, me) and (stmt.msg is None or _plain(stmt.msg, me))
+    if kind is ast.Expr:
+        return _plain(stmt.value, me)
+    if kind is ast.If:
+        branches = [stmt.body] + ([stmt.orelse] if stmt.orelse else [])
+        return _plain(stmt.test, me) and all(_leaves(b) for b in branches)
+    if kind is ast.Match:
+        return _plain(stmt.subject, me) and all(
+            _plain_pattern(case.pattern, me) and (case.guard is None or _plain(case.guard, me)) and _leaves(case.body)
+            for case in stmt.cases)
+    return False
+
+
+def _leaves(body: list) -> bool:
+    """Whether a block never ends normally: its last statement returns or raises (no loop or try
+    encloses the prefix, so nothing after it in the block can be skipped to)."""
+    return type(body[-1]) in (ast.Return, ast.Raise)
+
+
+def _plain_pattern(pattern: ast.pattern, me: str) -> bool:
+    for n in ast.walk(pattern):
+        if type(n) in (ast.MatchAs, ast.MatchStar) and n.name is not None:
+            return False
+        if type(n) is ast.MatchMapping and n.rest is not None:
+            return False
+        if isinstance(n, ast.expr) and not _plain(n, me):
+            return False
+    return True
 
 
 def _plain(value: ast.expr, me: str) -> bool:
