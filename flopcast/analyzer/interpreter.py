@@ -40,7 +40,7 @@ from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.grown_lists import GrownLists
 from flopcast.analyzer.counters import raw_value, suspended
 from flopcast.analyzer.import_hooks import ImportHooks
-from flopcast.analyzer.loop_syntax import (BUDGET_WORDS, PURE_BUILTINS, assigned_names, caught_names, exit_ifs,
+from flopcast.analyzer.loop_syntax import (BUDGET_WORDS, PURE_BUILTINS, assigned_names, caught_names, counted_while, exit_ifs,
                                            loop_relevance, mentions_budget)
 from flopcast.analyzer.ops import OpError, OpRaises
 from flopcast.analyzer.ops.registry import FloatErrorsRaise
@@ -3009,9 +3009,16 @@ class Interpreter:
         span = self.node_span(node)
         broke = False
         previous = opened = None
+        steady = self._steady_while(node) if limit is None else None
         try:
             while True:
                 self.tick()
+                if steady is not None and steady.skip_from(ctx.index):
+                    # the iterations from here on repeat the last one as far as its numbers
+                    # follow: accounted for; the next one runs (and is not compared with the
+                    # state before them for open_loops' free counters)
+                    ctx.index = steady.resumed
+                    opened = None
                 ctx.known_exit_test = ctx.exit_by_sites = ctx.exit_known_otherwise = False
                 if limit is not None:
                     if ctx.index >= limit:
@@ -3048,8 +3055,28 @@ class Interpreter:
                     opened = state
         finally:
             self.loops.pop()
+            if steady is not None:
+                steady.close()
         if not broke:
             self.exec_block(node.orelse)
+
+    def _steady_while(self, node: ast.While) -> Optional[SteadyLoop]:
+        """A steady-state watcher for this execution of a `while` loop capped by a counter
+        against a known bound (`while res > tol and it < cap:`, `it += 1` in its body:
+        loop_syntax.counted_while), else None."""
+        counted = counted_while(node)
+        if counted is None or self.decisions.per_execution:
+            return None
+        start = self.peek_name(counted.counter)
+        bound = counted.bound
+        end = self.peek_name(bound.id) if bound.__class__ is ast.Name else \
+            Known(bound.value) if bound.__class__ is ast.Constant else None
+        # (read raw: looking is not a read a watch of an enclosing loop should see)
+        first = start.__dict__["value"] if start.__class__ is Known else None
+        last = end.__dict__["value"] if end.__class__ is Known else None
+        if first.__class__ is not int or last.__class__ is not int:
+            return None
+        return SteadyLoop.watch_while(self, node, last - first + counted.inclusive, MAX_STEPS)
 
     def _stopped_by_consumer(self, node: ast.While | ast.For) -> bool:
         """A `while True:` (or a `for` over an endless iterator) that yields, in a generator whose consumer takes a known number of

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import re
 import weakref
+from typing import NamedTuple, Optional
 
 from flopcast.syntax import ast_walk
 
@@ -168,3 +169,51 @@ def caught_names(loop: ast.AST) -> frozenset:
 def mentions_budget(node: ast.AST) -> bool:
     return any(isinstance(n, ast.Attribute) and BUDGET_WORDS.fullmatch(n.attr)
                or isinstance(n, ast.Name) and BUDGET_WORDS.fullmatch(n.id) for n in ast_walk(node))
+
+
+class CountedWhile(NamedTuple):
+    """`while ... and c < N:` whose body steps ``c`` by one: the counter, the bound's
+    expression, and whether the bound is inclusive (`c <= N`)."""
+
+    counter: str
+    bound: ast.expr
+    inclusive: bool
+
+
+COUNTED: "weakref.WeakKeyDictionary[ast.AST, Optional[CountedWhile]]" = weakref.WeakKeyDictionary()
+
+
+def counted_while(loop: ast.While) -> Optional[CountedWhile]:
+    """The counter that caps a `while` loop's iterations, when its test is a comparison `c < N`
+    (`c <= N`, `N > c`, `N >= c`) or a conjunction with one among its operands, the body's own
+    statements step `c` once (`c += 1`) and nothing else in the loop binds it; None otherwise.
+    Only a cap: the loop may leave earlier (its other operands, a break)."""
+    if loop in COUNTED:
+        return COUNTED[loop]
+    found = None
+    steps = [s for s in loop.body if isinstance(s, ast.AugAssign) and isinstance(s.target, ast.Name)
+             and isinstance(s.op, ast.Add) and isinstance(s.value, ast.Constant) and s.value.value == 1
+             and type(s.value.value) is int]
+    stepped = {s.target.id for s in steps}
+    tests = loop.test.values if isinstance(loop.test, ast.BoolOp) and isinstance(loop.test.op, ast.And) \
+        else [loop.test]
+    for test in tests:
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+            continue
+        op, left, right = test.ops[0], test.left, test.comparators[0]
+        if isinstance(op, (ast.Lt, ast.LtE)) and isinstance(left, ast.Name):
+            counter, bound, inclusive = left.id, right, isinstance(op, ast.LtE)
+        elif isinstance(op, (ast.Gt, ast.GtE)) and isinstance(right, ast.Name):
+            counter, bound, inclusive = right.id, left, isinstance(op, ast.GtE)
+        else:
+            continue
+        if counter not in stepped or sum(s.target.id == counter for s in steps) != 1:
+            continue
+        binds = [n for n in ast_walk(loop) if isinstance(n, ast.Name) and n.id == counter
+                 and not isinstance(n.ctx, ast.Load)]
+        if len(binds) != 1 or any(isinstance(n, ast.Name) and n.id == counter for n in ast_walk(bound)):
+            continue
+        found = CountedWhile(counter, bound, inclusive)
+        break
+    COUNTED[loop] = found
+    return found

@@ -133,19 +133,38 @@ class SteadyLoop:
         steady.generator = gen
         return steady
 
-    def __init__(self, interp, node: ast.For, items: list, max_steps: int, made: Optional[ListVal] = None):
+    @classmethod
+    def watch_while(cls, interp, node: ast.While, cap: int, max_steps: int) -> Optional["SteadyLoop"]:
+        """A watcher for this execution of a `while` loop that runs at most ``cap`` more
+        iterations (a counter stepped by one against a known bound: loop_syntax.counted_while),
+        or None. It is watched as the loop it stands for, `for _ in range(cap): if not T: break;
+        <body>` (``_while_as_loop``), its test evaluated inside the iteration it begins, and
+        keyed by the `while` statement itself. Only iterations whose numbers a watch follows
+        are skipped (``open_ended``): a state that repeats whole never ends, which the
+        interpreter's own check reports."""
+        loop = _while_as_loop(node)
+        if cap < cls.MIN_ITEMS or _names_of(loop)[0] & INTROSPECTION or _yields(loop):
+            return None
+        steady = cls(interp, loop, [_NO_ITEM] * cap, max_steps, key=node)
+        steady.open_ended = True
+        return steady
+
+    def __init__(self, interp, node: ast.For, items: list, max_steps: int, made: Optional[ListVal] = None,
+                 key: Optional[ast.stmt] = None):
         self.interp = interp
-        self.node = node
+        # the statement the loop's records are kept under (a `while` watched as a `for`: itself)
+        self.node = key = key or node
+        self.open_ended = False
         self.generator = None  # the generator whose items ``made`` holds (watch_yielding)
         # A comprehension's made list (None for a `for` statement), and the loops around it: its
         # repeated iterations' charges are made in those loops, the loops its element enters
         # nested in it (a `for` statement's are nested in its own loop, interp.loops[-1]).
         self.made = made
         self.depth = len(interp.loops)
-        history = interp.steady_history.setdefault(node, [0, 0])  # [executions watched, skipped]
+        history = interp.steady_history.setdefault(key, [0, 0])  # [executions watched, skipped]
         self.cold = history[0] >= self.COLD_AFTER and not history[1]
         history[0] += 1
-        interp.history_log.append((node, 0))  # (what a call shared across runs does again: repeats.SharedCalls)
+        interp.history_log.append((key, 0))  # (what a call shared across runs does again: repeats.SharedCalls)
         self.history = history
         self.items = items
         self.max_steps = max_steps
@@ -191,7 +210,7 @@ class SteadyLoop:
         # the loop's own code runs. Walks leave the modules' globals out (see ``walk``) from the
         # start when the loop's last execution ran only its own code, until one is entered.
         self.entered_at = len(interp.entered_log)
-        self.own_only = interp.own_code_loops.get(node, False) and _own_code(node)
+        self.own_only = interp.own_code_loops.get(key, False) and _own_code(node)
         # The attributes no code reads from an instance: of a number or a text one holds (a
         # layer object's `self.index = index`), the state's walks write only the kind, so items
         # and states that differ only there are alike (write_only.unread, Canon.attributes).
@@ -329,6 +348,8 @@ class SteadyLoop:
                 self.start_watch(previous, probe)
             if self.watch is None:
                 self.start_period_watch(probe)
+            return 0
+        if self.open_ended:
             return 0
         # As far as the counters' comparisons get the same answers and the items look alike (an
         # iteration whose item does not runs, and the one before it).
@@ -1251,6 +1272,23 @@ class SteadyLoop:
 #: user code can load, store or shadow it).
 _MADE = "<made>"
 _LOOPS: "weakref.WeakKeyDictionary[ast.AST, ast.For]" = weakref.WeakKeyDictionary()
+_WHILE_LOOPS: "weakref.WeakKeyDictionary[ast.AST, ast.For]" = weakref.WeakKeyDictionary()
+#: The item of each iteration of a `while` loop watched as a `for` (its target is never read).
+_NO_ITEM = Known(None)
+_WHILE_TARGET = "<while>"
+
+
+def _while_as_loop(node: ast.While) -> ast.For:
+    """The `for` statement a `while` loop is watched as, made of its own nodes: `for <while> in
+    ...: if not T: break` then its body (the names it loads and binds, its test's comparisons
+    among them; made once per loop)."""
+    loop = _WHILE_LOOPS.get(node)
+    if loop is None:
+        leave = ast.If(test=ast.UnaryOp(op=ast.Not(), operand=node.test), body=[ast.Break()], orelse=[])
+        loop = _WHILE_LOOPS[node] = ast.For(target=ast.Name(id=_WHILE_TARGET, ctx=ast.Store()),
+                                            iter=ast.Constant(value=None), body=[leave, *node.body], orelse=[],
+                                            type_comment=None)
+    return loop
 
 
 def _as_loop(node: ast.expr) -> ast.For:
