@@ -177,17 +177,39 @@ def test_counters_past_their_bounds_settle(point: Point) -> None:
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
-@pytest.mark.parametrize("name", ["counter_late", "log_read", "log_last"])
-def test_a_change_past_the_calls_followed_is_not_settled(name: str, point: Point) -> None:
-    """A counter compared with 7 (`>= 7`, and a doubling float `> 100.0`), a log read by its
-    length: the 7th MLP costs more than the 6 before it, past the 4 calls followed. A log read by
-    its last item (which repeats) is not proven either. None may be called settled: the calls
-    followed are exact, the later ones a lower bound."""
+@pytest.mark.parametrize("name", ["log_last", "log_window"])
+def test_logs_read_only_at_what_the_call_appended_settle(name: str, point: Point) -> None:
+    """`self.history[-1]` after the call appended it, `self.active_log[-depth:]` after the call
+    appended its layers: no call reaches what an earlier one appended, so every MLP costs the
+    first's, one exact number."""
     path = FIXTURES / f"{name}.py"
     report = analyze(path, point)
     measured = [m.total for m in measure_calls(path, point, LATE)]
-    if name != "log_last":
-        assert measured[:6] == [measured[0]] * 6 and measured[6] > measured[0]
+    assert report.per_call == [] and report.per_call_settled and report.exact and not report.unpriced
+    assert measured == [report.total.lo] * LATE
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+def test_a_log_read_past_what_the_call_appended_keeps_the_later_calls(point: Point) -> None:
+    """`self.history[-2:]` reaches the previous call's entry from the second call on: the second
+    MLP costs more, which only following the second call shows."""
+    path = FIXTURES / "log_reach.py"
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, 3)]
+    assert measured[1] == measured[2] > measured[0]
+    assert [_predicted(report, k).lo for k in range(2)] == measured[:2]
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+@pytest.mark.parametrize("name", ["counter_late", "log_read"])
+def test_a_change_past_the_calls_followed_is_not_settled(name: str, point: Point) -> None:
+    """A counter compared with 7 (`>= 7`, and a doubling float `> 100.0`), a log read by its
+    length: the 7th MLP costs more than the 6 before it, past the 4 calls followed. Neither may
+    be called settled: the calls followed are exact, the later ones a lower bound."""
+    path = FIXTURES / f"{name}.py"
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, LATE)]
+    assert measured[:6] == [measured[0]] * 6 and measured[6] > measured[0]
     assert not report.per_call_settled and report.lower_bound
     assert any(u.what == "later calls" for u in report.unpriced)
     followed = [_predicted(report, k) for k in range(LATE)]

@@ -589,6 +589,34 @@ class CounterWatch:
         found = constant_offset(self.events, hit[1])
         return found[0] if found is not None and found[1] == ("i", 0) and self.period == 1 else None
 
+    def own_appends(self, lst, key):
+        """``lst[key]`` when ``lst`` is a log watched here (or by a watch around this one) and
+        ``key`` (a negative int, or a slice from a negative start to the end) reaches only items
+        the watched code appended to it: what the log held before cannot steer anything through
+        them (``self.active_log[-depth:]`` once the call appended its layers). None otherwise:
+        the interpreter reads the list, which the hook sees."""
+        value = key.__dict__["value"] if key.__class__ is Known else None
+        if value.__class__ is int and value < 0:
+            reach = -value
+        elif value.__class__ is slice and value.start.__class__ is int and value.start < 0 \
+                and value.stop is None and value.step in (None, 1):
+            reach = -value.start
+        else:
+            return None
+        items = lst.__dict__["items"]
+        watch, held = self, False
+        while watch is not None:
+            # (a log is only appended to while watched: every other touch reads its items, which
+            # the hook sees; the items past its length at the start are the watched code's)
+            logged = watch.logs.get(id(lst))
+            if id(lst) in watch.indexed or logged is not None and (watch.suspended or len(items) - logged[1] < reach):
+                return None
+            held = held or logged is not None
+            watch = watch.outer
+        if not held:
+            return None
+        return items[value] if value.__class__ is int else ListVal(items[value])
+
     def subscript(self, obj, key):
         """``obj[key]`` when ``key`` is a watched number and ``obj`` a list the counter indexes
         at that offset: its item (None: the interpreter does it, and reads the number)."""

@@ -5098,6 +5098,10 @@ class Interpreter:
             raise UserRaise(self.node_span(node), f"TypeError: sequence index must be integer, not "
                                                   f"'{_python_type_name(key)}'")
         if isinstance(obj, (ListVal, TupleVal)):
+            if watch is not None and obj.__class__ is ListVal:
+                own = watch.own_appends(obj, key)  # a watched log's last items, appended under the watch
+                if own is not None:
+                    return own
             key = plain_member(key)  # `costs[Level.DIAG]` of an IntEnum
             if key.__class__ is NumpyScalar and key.value is not None and key.dtype.startswith(("int", "uint")):
                 key = Known(key.value)  # numpy's integer of known value (`names[i] for i in order`): its __index__
