@@ -6441,9 +6441,11 @@ class Interpreter:
             # numpy's unbound method on its own array (`np.ndarray.sort(a)` sorts `a` in place):
             # the method, not flopscope's refusal of an in-place sort
             return self.call_bound(BoundLib("numpy." + method, args[0]), list(args[1:]), kwargs, span, node)
-        if kwargs and "sig" not in kwargs:
+        if "sig" not in kwargs:
             # numpy binds its arguments before anything (its dispatcher has the function's
             # signature): a keyword it has no parameter for is a TypeError, nothing charged
+            import inspect
+
             import numpy as np
 
             from flopcast.analyzer.builtins import refuse_binding
@@ -6451,7 +6453,12 @@ class Interpreter:
             function = np
             for part in name.split("."):
                 function = getattr(function, part, None)
-            refuse_binding(function, len(args), kwargs, span)
+            # so are more arguments by position than it has room for (`np.kron(a, b, c)`), where
+            # the signature is the Python one numpy binds: a C function's text signature can be
+            # narrower than what it takes (`np.divmod`'s two outs, `np.add.reduce`'s keepdims)
+            bound_in_python = type(function).__name__ == "_ArrayFunctionDispatcher" or inspect.isfunction(function)
+            if kwargs or bound_in_python:
+                refuse_binding(function, len(args), kwargs, span)
         values = list(args) + list(kwargs.values())
         if name.startswith("polynomial."):
             try:

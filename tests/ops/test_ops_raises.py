@@ -128,6 +128,9 @@ CASES = {
     # plain numpy binds its arguments first, on a flopscope array too (before the protocol's charge)
     "plain_numpy_sum_unknown_keyword": ("import numpy as np; r = np.sum(w, bogus=1)", "TypeError"),
     "plain_numpy_median_with_a_dtype": ("import numpy as np; r = np.median(w, dtype=fnp.float32)", "TypeError"),
+    # and more arguments by position than its signature has room for, of numbers too
+    "plain_numpy_kron_of_three_numbers": ("import numpy as np; r = np.kron(2.0, 3.0, 4.0)", "TypeError"),
+    "plain_numpy_kron_of_three_arrays": ("import numpy as np; r = np.kron(w, w, w)", "TypeError"),
     # numpy's scalar types take no keywords (the mutation hunt's `fnp.int64(rows, axis=0)`)
     "scalar_type_with_a_keyword": ("r = fnp.int64([1, 2], axis=0)", "TypeError"),
     "float64_with_a_keyword": ("r = fnp.float64(v, bogus=1)", "TypeError"),
