@@ -762,6 +762,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                                       "initialize)")
             if cls.lookup("__new__")[1] is None:
                 raise UserRaise(span, f"TypeError: {cls.name}() takes no arguments")
+    if name == "numpy.vectorize":
+        return interp.call_vectorized(args[0], args[1].value, args[2:], kwargs, span)
     if name in ("object_init", "object_init_of", "noop"):
         return Known(None)
     if name == "object.__new__" and args and isinstance(args[0], ClassVal):

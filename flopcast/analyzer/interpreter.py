@@ -1676,6 +1676,8 @@ class Interpreter:
                     fn.abstract = True  # an ABC with it unresolved refuses to be instantiated
                 if d.path in _CACHING_DECORATORS:  # @cache keeps every entry, @lru_cache 128
                     self.cache_function(fn, lru.CacheSpec(None if d.path == "py:functools.cache" else lru.DEFAULT_MAXSIZE))
+            elif isinstance(d, LibRef) and d.path.startswith("rawnumpy."):
+                fn = self.call(d, [fn], {}, self.node_span(deco))  # `@np.vectorize`: what numpy makes of it
             elif isinstance(d, Known) or isinstance(d, LibRef):
                 pass
             else:
@@ -6459,6 +6461,8 @@ class Interpreter:
             bound_in_python = type(function).__name__ == "_ArrayFunctionDispatcher" or inspect.isfunction(function)
             if kwargs or bound_in_python:
                 refuse_binding(function, len(args), kwargs, span)
+        if name == "vectorize":
+            return self._vectorize(args, kwargs, span)
         values = list(args) + list(kwargs.values())
         if name.startswith("polynomial."):
             try:
@@ -6523,6 +6527,45 @@ class Interpreter:
                 if a.plain:
                     self.write_in_place(a)
         return Unknown("", span, f"plain numpy np.{name}(): its result is not modelled")
+
+    def _vectorize(self, args, kwargs, span: Span) -> Value:
+        """``np.vectorize(pyfunc[, otypes=])``: a callable whose calls ``call_vectorized`` models;
+        its other options (``excluded``, ``cache``, ``signature``) are not modelled."""
+        given = dict(zip(("pyfunc", "otypes"), args), **kwargs)
+        if len(args) > 2 or set(given) - {"pyfunc", "otypes", "doc"} or "pyfunc" not in given:
+            return self._unpriced_at(span, "np.vectorize", "options other than otypes= are not modelled")
+        otypes = given.get("otypes", Known(None))
+        return PartialVal(Builtin("numpy.vectorize"), [given["pyfunc"], Known(not (isinstance(otypes, Known)
+                                                                                  and otypes.value is None))], {})
+
+    def call_vectorized(self, pyfunc: Value, otypes: bool, args, kwargs, span: Span) -> Value:
+        """A call of ``np.vectorize(pyfunc)``. Without ``otypes`` numpy first calls ``pyfunc`` once
+        on the first element of each argument (numpy scalars of ``np.asarray``'s), refusing empty
+        ones (ValueError); then it hands each argument as an object array to a ufunc made by
+        ``frompyfunc``, which a flopscope array's ``__array_ufunc__`` answers NotImplemented:
+        TypeError. Calls numpy runs elementwise (no flopscope array) are not modelled."""
+        if kwargs or not args or not any(a.__class__ is Array and not a.plain for a in args) or not all(
+                a.__class__ in (Array, NumpyScalar) or a.__class__ is Known and type(a.value) in (int, float, bool)
+                for a in args):
+            return self._unpriced_at(span, "np.vectorize(...)()", "numpy calls the function on each element "
+                                                                   "(or with keywords): not modelled")
+        if not otypes:
+            if any(a.__class__ is Array and a.size == 0 for a in args):
+                raise UserRaise(span, "ValueError: cannot call `vectorize` on size 0 inputs unless `otypes` is set")
+            firsts = []
+            for a in args:
+                if a.__class__ is Known:
+                    import numpy as np
+
+                    first = np.asarray(a.value)
+                    firsts.append(NumpyScalar(first.dtype.name, None, first.item()))
+                else:
+                    firsts.append(a if a.__class__ is NumpyScalar else NumpyScalar(a.dtype))
+            self.call(pyfunc, firsts, {}, span)
+        kinds = {"flopscope._symmetric.SymmetricTensor" if a.sym else "flopscope._ndarray.FlopscopeArray"
+                 for a in args if a.__class__ is Array and not a.plain}
+        raise UserRaise(span, "TypeError: operand type(s) all returned NotImplemented from __array_ufunc__ "
+                              f"({', '.join(sorted(kinds))})")
 
     def budget_summary(self, span: Span) -> Value:
         """``flops.budget_summary_dict()``: flopscope sums it over every budget context recorded in
