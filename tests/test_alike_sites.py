@@ -127,3 +127,30 @@ def test_a_site_in_a_helper_called_twice_whose_option_casts_is_named(tmp_path):
     report = _report(tmp_path, "x = guard(x)\nx = guard(x @ x)\n", "x = x.astype(fnp.float64) / 2.0")
     assert [s.line for s in report.alike] == [8]
     assert to_json(report)["total"]["assumes_alike"][0]["line"] == 8
+
+
+SEED_STEPS = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        acc = fnp.zeros(mlp.width)
+        for k in range(mlp.seed % 4):
+            acc = acc + w[k] * 2.0
+        self.acc = acc
+        return fnp.zeros((mlp.depth, mlp.width)) + acc
+"""
+
+
+@pytest.mark.parametrize("point", [Point(8, 2, 2**41), Point(16, 3, 2**41)], ids=str)
+def test_a_site_on_an_integer_read_without_a_place_is_named_where_it_is_used(point, tmp_path):
+    # mlp.seed has no span of its own; predict keeps state on self, so the second MLP's call
+    # meets the range() site again (the analysis failed sorting the named sites on a None span)
+    path = tmp_path / "estimator.py"
+    path.write_text(SEED_STEPS)
+    report = analyze(path, point)
+    assert [(s.line, s.col) for s in report.alike] == [(9, 17)]
+    assert report.unpriced and report.total.lo <= measure(path, point).total

@@ -31,6 +31,7 @@ as a size or a trip count it is reported as unbounded and the total becomes a lo
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 from typing import Optional
 
@@ -56,10 +57,13 @@ def is_data_int(v: Value) -> bool:
 def as_data_int(v: Value, span) -> Value:
     """A 0-d integer array with known bounds (``fnp.sum(mask)``) used where Python wants an
     int (a size, a slice bound: numpy's ``__index__``) is an integer read from data; any
-    other value is returned as it is."""
+    other value is returned as it is. One read where no span is known (``mlp.seed % 4``) is
+    placed where it is used: its site needs a place to be reported at."""
     if isinstance(v, Array) and v.ndim == 0 and (v.dtype.startswith(("int", "uint")) or v.dtype == "bool") \
             and value_range(v) is not None:
         return from_array(v, "int", span, "an integer array used as an index or size")
+    if is_data_int(v) and v.origin is None:
+        return dataclasses.replace(v, origin=span)
     return v
 
 

@@ -4735,8 +4735,8 @@ class Interpreter:
             # branch, `if k == 0:`, stays a branch site: it may be a safety net.)
             # `while i < k` runs longer as k grows, `while k < i` (counting down) shorter
             grows = {"Lt": (-1, 1), "LtE": (-1, 1), "Gt": (1, -1), "GtE": (1, -1)}.get(name, (1, 1))
-            a, b = (Known(dataints.materialise(self, v, "a comparison", g)) if isinstance(v, Unknown) else v
-                    for v, g in zip((left, right), grows))
+            a, b = (Known(dataints.materialise(self, dataints.as_data_int(v, self.node_span(node)), "a comparison", g))
+                    if isinstance(v, Unknown) else v for v, g in zip((left, right), grows))
             return self.compare(op, a, b, node)
         reason = next((v.reason for v in (left, right) if isinstance(v, Unknown)), "a value computed from arrays")
         origin = next((v.origin for v in (left, right) if isinstance(v, Unknown)), None)
