@@ -6481,6 +6481,16 @@ class Interpreter:
             self.note(span, f"np.{name} on a flopscope array runs fnp.{method_target} through flopscope's numpy "
                             "protocol and is billed as such")
             return self.price_call(method_target, args, kwargs, node, span)
+        if name.endswith(".outer") and plain_numpy.has_flopscope(values):
+            self.note(span, f"np.{name} on a flopscope array runs flopscope's generic ufunc-method path and is "
+                            "billed as such")
+            saved, self.span = self.span, span
+            try:
+                return ops.elementwise.ufunc_outer(self, name, args, kwargs)
+            except OpError as exc:
+                return self._unpriced_at(span, f"np.{name}", str(exc))
+            finally:
+                self.span = saved
         if plain_numpy.has_flopscope(dispatched):
             kind, target = plain_numpy.protocol(name)
             if kind == "routed":

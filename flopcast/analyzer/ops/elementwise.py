@@ -682,3 +682,43 @@ def _cross(ctx, args, kwargs):
     origin = origin_of([a, b], dt)
     ctx.charge("cross", max(3 * numel(shape), 1), dt, origin)
     return Array(shape, dt, dtype_origin=origin)
+
+
+def ufunc_outer(ctx, op: str, args, kwargs) -> Array:
+    """``np.<ufunc>.outer(a, b)`` with a flopscope operand: flopscope's generic ufunc-method path
+    (``_counted_ufunc_outer``) charges ``a.size * b.size`` (floored at 1) under the name
+    ``<ufunc.__name__>.outer`` at the base ufunc's weight, scaled to the unique elements of the
+    output's symmetry: the direct product of the operands' groups (no discount for one array
+    passed twice). numpy's outer takes a Python number as the strong 0-d array ``np.asarray``
+    makes of it (``np.add.outer(float32, 2)`` is float64), and flopscope bills it so."""
+    import numpy as np
+
+    ufunc = getattr(np, op[: -len(".outer")], None)
+    if not isinstance(ufunc, np.ufunc) or ufunc.nin != 2 or ufunc.nout != 1:
+        raise OpError(f"{op} of other than a binary ufunc of one output is not modelled")
+    if kwargs or len(args) != 2:
+        raise OpError(f"{op} with keywords or other than two operands is not modelled")
+    operands = []
+    for v in args:
+        if isinstance(v, Array):
+            operands.append(v)
+        elif isinstance(v, NumpyScalar) or isinstance(v, Known) and type(v.value) in (bool, int, float):
+            dtype = v.dtype if isinstance(v, NumpyScalar) else np.asarray(v.value).dtype.name
+            operands.append(Array((), dtype))
+        else:
+            raise OpError(f"{op} of an operand other than an array or a number is not modelled")
+    name = ufunc.__name__
+    strong = [operand(v) for v in operands]
+    if dtypes.ufunc_refusal(name, *strong) is not None:
+        raise OpError(f"{op}: numpy has no loop for these operands (not modelled)")
+    loop_in, loop_out = dtypes.ufunc_loop(name, *strong)
+    billed = dtypes.heavier(loop_in, dtypes.result_type(*(strong[:1] if name == "ldexp" else strong)), pricing.rate)
+    a, b = operands
+    out_shape = a.shape + b.shape
+    sym = tuple(a.sym or ()) + tuple(tuple(axis + a.ndim for axis in group) for group in b.sym or ()) or None
+    dense = max(a.size * b.size, 1)
+    elements = numel(out_shape)
+    base = dense if elements <= 1 else max(dense * pricing.unique_count(out_shape, sym) // elements, 1)
+    origin = origin_of(operands, billed)
+    ctx.charge(f"{name}.outer", base, billed, origin)
+    return Array(out_shape, loop_out, sym, dtype_origin=origin if loop_out == billed else None)
