@@ -6481,12 +6481,15 @@ class Interpreter:
             self.note(span, f"np.{name} on a flopscope array runs fnp.{method_target} through flopscope's numpy "
                             "protocol and is billed as such")
             return self.price_call(method_target, args, kwargs, node, span)
-        if name.endswith(".outer") and plain_numpy.has_flopscope(values):
+        generic = ops.elementwise.ufunc_outer if name.endswith(".outer") and plain_numpy.has_flopscope(values) \
+            else ops.reductions.ufunc_reduction if name.endswith((".reduce", ".accumulate")) and args \
+            and args[0].__class__ is Array and not args[0].plain else None
+        if generic is not None:
             self.note(span, f"np.{name} on a flopscope array runs flopscope's generic ufunc-method path and is "
                             "billed as such")
             saved, self.span = self.span, span
             try:
-                return ops.elementwise.ufunc_outer(self, name, args, kwargs)
+                return generic(self, name, args, kwargs)
             except OpError as exc:
                 return self._unpriced_at(span, f"np.{name}", str(exc))
             finally:

@@ -352,3 +352,48 @@ def _trapezoid(ctx, args, kwargs) -> Value:
     ctx.charge("trapezoid", base, dt, origin_of([y], dt))
     shape = y.shape[:k] + y.shape[k + 1:]
     return Array(shape, dt) if shape else NumpyScalar(dt)
+
+
+def ufunc_reduction(ctx, op: str, args, kwargs) -> Array:
+    """``np.<ufunc>.reduce(a[, axis])`` / ``.accumulate`` on a flopscope array where flopscope has
+    no dedicated function for the ufunc (``np.subtract.reduce``, ``np.logaddexp.reduce``,
+    ``np.maximum.accumulate``): its generic path charges the tier-1 count ``N - n_out`` (orbit-mapped
+    for a symmetric input) under ``<ufunc>.<method>`` at the base ufunc's weight, billed at the
+    wider of numpy's loop for ``(a, a)`` and ``a``'s dtype, with numpy's default ``axis=0``.
+    numpy itself is asked on a small array of ``a``'s dtype what the result's dtype is (or that
+    it refuses the call)."""
+    import numpy as np
+
+    name, _, method = op.rpartition(".")
+    ufunc = getattr(np, name, None)
+    if not isinstance(ufunc, np.ufunc) or ufunc.nin != 2 or ufunc.nout != 1:
+        raise OpError(f"{op} of other than a binary ufunc of one output is not modelled")
+    allowed = {"axis", "keepdims"} if method == "reduce" else {"axis"}
+    if len(args) > 2 or not args or set(kwargs) - allowed or not isinstance(args[0], Array):
+        raise OpError(f"{op} with arguments other than the array, axis= and keepdims= is not modelled")
+    x = args[0]
+    axis_v = args[1] if len(args) > 1 else kwargs.get("axis", Known(0))
+    keepdims = kwargs.get("keepdims", Known(False))
+    if not (isinstance(axis_v, Known) and (axis_v.value is None or type(axis_v.value) is int)
+            and isinstance(keepdims, Known) and type(keepdims.value) is bool):
+        raise OpError(f"{op} with an axis other than a known int or None is not modelled")
+    axis = axis_v.value
+    if 0 in x.shape or x.ndim == 0 or axis is not None and not -x.ndim <= axis < x.ndim:
+        raise OpError(f"{op} of an empty or 0-d array or an axis out of range is not modelled")
+    keep = keepdims.value or method == "accumulate"
+    probe = np.ones(tuple(min(s, 2) for s in x.shape), dtype=x.dtype)
+    try:
+        shown = getattr(ufunc, method)(probe, axis=axis, **({"keepdims": keep} if method == "reduce" else {}))
+    except (TypeError, ValueError) as exc:
+        raise OpError(f"{op}: numpy refuses it ({type(exc).__name__}: {exc}), after or before a charge flopcast "
+                      "does not model") from None
+    axes = tuple(range(x.ndim)) if axis is None else (axis_index(axis, x.ndim),)
+    total, _, out_sym = pricing.reduction(x.shape, axes, x.sym, keepdims=keep)
+    loop = dtypes.ufunc_loop(name, Operand(dtype=x.dtype), Operand(dtype=x.dtype))[1]
+    billed = dtypes.heavier(loop, x.dtype, pricing.rate)
+    origin = origin_of([x], billed)
+    ctx.charge(f"{ufunc.__name__}.{method}", max(total, 1), billed, origin)
+    out_shape = x.shape if method == "accumulate" else tuple(1 if i in axes else s for i, s in enumerate(x.shape)) \
+        if keep else tuple(s for i, s in enumerate(x.shape) if i not in axes)
+    dtype = shown.dtype.name
+    return Array(out_shape, dtype, out_sym, dtype_origin=origin if dtype == billed else None)
