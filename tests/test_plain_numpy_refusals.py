@@ -74,3 +74,14 @@ def test_a_modelled_plain_call_stays_exact(tmp_path, expr):
         report = analyze(path, point)
         assert not report.unpriced, report.unpriced
         assert_exact_match(report, measure(path, point), f" at {point}")
+
+
+@pytest.mark.parametrize("expr", ["np.kron(2.0, 3.0, 4.0)", "np.outer(w[0], w[0], None, 1)"])
+def test_more_arguments_by_position_than_numpy_binds_raise_before_anything_runs(tmp_path, expr):
+    """numpy's dispatcher binds with the function's Python signature: one argument too many is a
+    TypeError before numpy (or flopscope) runs, on plain numbers too, and the handler runs."""
+    path = _write(tmp_path, CAUGHT.format(expr=expr))
+    for point in POINTS:
+        report = analyze(path, point)
+        assert not report.unpriced, report.unpriced
+        assert_exact_match(report, measure(path, point), f" at {point}")
