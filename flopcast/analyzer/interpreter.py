@@ -6457,10 +6457,12 @@ class Interpreter:
                 function = getattr(function, part, None)
             # so are more arguments by position than it has room for (`np.kron(a, b, c)`), where
             # the signature is the Python one numpy binds: a C function's text signature can be
-            # narrower than what it takes (`np.divmod`'s two outs, `np.add.reduce`'s keepdims)
-            bound_in_python = type(function).__name__ == "_ArrayFunctionDispatcher" or inspect.isfunction(function)
-            if kwargs or bound_in_python:
+            # narrower than what it takes (`np.divmod`'s two outs, `np.add.reduce`'s keepdims),
+            # so there only the keywords are bound, against the places the signature names
+            if type(function).__name__ == "_ArrayFunctionDispatcher" or inspect.isfunction(function):
                 refuse_binding(function, len(args), kwargs, span)
+            elif kwargs:
+                refuse_binding(function, min(len(args), _named_places(function)), kwargs, span)
         if name == "vectorize":
             return self._vectorize(args, kwargs, span)
         values = list(args) + list(kwargs.values())
@@ -7430,6 +7432,21 @@ _RAISES_ON_VALUES = {
 _SVD_NORM_ORDS = (2, -2, "nuc")
 #: Result dtypes whose rounding can break flopscope's symmetry check (atol 1e-6, rtol 1e-5).
 _LOW_PRECISION = frozenset({"float16", "float32", "complex64"})
+
+
+def _named_places(function) -> int:
+    """How many arguments by position the signature of ``function`` names (without a limit where
+    it gathers ``*args`` or has none to read)."""
+    import inspect
+
+    try:
+        params = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return 2 ** 31
+    kinds = inspect.Parameter
+    if any(p.kind is kinds.VAR_POSITIONAL for p in params):
+        return 2 ** 31
+    return sum(p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD) for p in params)
 
 
 def _raises_on_values(name: str, args, kwargs, result) -> Optional[tuple[str, str]]:
