@@ -6070,8 +6070,10 @@ class Interpreter:
         try:
             result = ops.dispatch(self, name, args, kwargs)
             memory_limit.check(self, name, args, result, mark)
-            # (numpy's own work on its own arrays is free, and its 0-d values are numpy's too)
-            result = scalar_values.attach(result if self.free else plain_numpy.fnp_result(name, result),
+            # (numpy's own work on its own arrays is free, and its 0-d values are numpy's too; an
+            # out= buffer, by keyword or by position, is handed back as it is, numpy's own too)
+            into_out = result.__class__ is Array and any(result is v for v in [*args[1:], kwargs.get("out")])
+            result = scalar_values.attach(result if self.free or into_out else plain_numpy.fnp_result(name, result),
                                           name, args, kwargs)
             result = presumptions.after_op(name, args, result)
             self.raise_on_values(name, args, kwargs, result)
