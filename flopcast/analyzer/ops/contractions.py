@@ -213,7 +213,7 @@ def _outer(ctx, args, kwargs):
     return contract(ctx, "outer", "i,j->ij", [a, b])
 
 
-@handler("einsum")
+@handler("einsum", models_out=True)
 def _einsum(ctx, args, kwargs):
     sub = args[0]
     if isinstance(sub, Array) and len(args) > 1 and (isinstance(args[1], (ListVal, TupleVal))
@@ -226,14 +226,40 @@ def _einsum(ctx, args, kwargs):
         raise OpRaises("AttributeError", f"'{kind}' object has no attribute 'shape'")
     if not (isinstance(sub, Known) and isinstance(sub.value, str)):
         raise OpError("einsum subscripts are not a known string")
-    if "out" in kwargs:
-        raise OpError("einsum(..., out=) is not modelled")
-    _check_optimize(kwargs.get("optimize"), len(args) - 1)
+    out = kwargs.get("out")
     _check_optimize(kwargs.get("optimize"), len(args) - 1)
     if any(isinstance(a, (Known, ListVal, TupleVal)) for a in args[1:]):
         # flopscope's einsum reads each operand's .shape before converting it (AttributeError)
         raise OpError("einsum of a list or Python number operand is not modelled (flopscope raises)")
-    return contract(ctx, "einsum", sub.value.replace(" ", ""), list(args[1:]))
+    if _none(out):
+        return contract(ctx, "einsum", sub.value.replace(" ", ""), list(args[1:]))
+    return _einsum_into(ctx, sub.value.replace(" ", ""), list(args[1:]), out, set(kwargs) - {"out", "optimize"})
+
+
+def _einsum_into(ctx, subscripts: str, operands_: list, out: Value, others: set) -> Array:
+    """``einsum(..., out=buf)``: flopscope bills the contraction at the operands' and the buffer's
+    promotion, in which numpy computes (refused unless it casts safely into the buffer), then a
+    ``copyto`` of ``buf.size`` into it; the buffer is handed back, untagged here. A tagged buffer,
+    one of another shape, other keywords and a symmetric low-precision result (whose check may
+    raise SymmetryError on the values) are not modelled."""
+    arrays = [to_array(ctx, v) for v in operands_]
+    computed = dtypes.result_type(*(Operand(dtype=a.dtype) for a in arrays), Operand(dtype=out.dtype)) \
+        if isinstance(out, Array) else None
+    if others or not isinstance(out, Array) or out.sym or out.shape != _einsum_out_shape(subscripts, arrays) \
+            or not dtypes.can_cast(computed, out.dtype, "safe"):
+        raise OpError("einsum(..., out=) into a tagged buffer, one of another shape, one the result cannot be "
+                      "cast into safely, or with other keywords is not modelled")
+    made = contract(ctx, "einsum", subscripts, operands_, out_dtype=out.dtype)
+    if made.sym and computed in ("float16", "float32", "complex64") and \
+            (len(arrays) != 2 or any(a.sym for a in arrays)):
+        # flopscope checks the result's symmetry on the values, which the rounding of a chain of
+        # products may fail (SymmetryError); two operands and no symmetric one come out of one
+        # BLAS product, symmetric to the bit
+        raise OpError("einsum(..., out=) of a symmetric low-precision result of a chain of products is not modelled")
+    billed = dtypes.heavier(computed, out.dtype, pricing.rate)
+    ctx.charge("copyto", out.size, billed, origin_of([out], billed))
+    ctx.write_in_place(out)
+    return out
 
 
 @handler("einsum_path")
