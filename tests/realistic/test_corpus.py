@@ -1315,6 +1315,23 @@ CORPUS = {
         guards=("if (peak := float(fnp.max(var))) > HUGE:", "if not value > 0.0:",
                 "if pre.scale != cov.scale:"),
     ),
+    "nystrom_operators": Entry(
+        points=(
+            (16, 2, 10**5, "guarded"),        # no sketch fits: the diagonal closure (peak rescale guard)
+            (8, 2, 10**5, "interval"),        # rank 2, sketch 4 (+1: popcount of 8 is odd)
+            (16, 2, 10**6, "interval"),       # rank 4 on both layers: lazy operators, Nystrom
+            (32, 3, 10**6, "interval"),       # two sketched layers, then the diagonal
+            (32, 3, 10**7, "interval"),       # three sketched layers, dense closure via singledispatch
+        ),
+        # user operator classes overloading @, + and scalar * (Scaled, Sum), reduced by
+        # functools.reduce(operator.add, ...); functools.singledispatch per class; descriptors with
+        # __set_name__ reading the plan; isqrt/bit_length/bit_count/divmod sizes; arctan2/hypot;
+        # argpartition + take_along_axis + put_along_axis; zip_longest with for-else
+        guards=("f = fnp.linalg.cholesky(b)", "vals, vecs = fnp.linalg.eigh(b)",
+                "if not fnp.all(fnp.isfinite(f)):", "x = fnp.linalg.solve(f, y.T).T",
+                "u, s, _ = fnp.linalg.svd(x, full_matrices=False)", "if peak > HUGE:"),
+        data_sites=("while float(fnp.linalg.norm(q.T @ q - eye)) > ORTHO_TOL and passes < ORTHO_PASSES:",),
+    ),
 }
 
 
