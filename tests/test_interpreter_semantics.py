@@ -1260,6 +1260,22 @@ def test_the_iteration_order_of_a_set_of_strings_is_a_site_not_an_answer(tmp_pat
     assert report.total.hi - report.total.lo == 2 * one_step > 0
 
 
+@pytest.mark.parametrize("pick", [
+    "for m in set(names):\n    if m == 'a':\n        STEP",
+    "best = max([fnp.sum(h * (i + 1.0)) for i in range(len(names))])\nif best is not None:\n    STEP",
+])
+def test_a_pick_met_again_with_fewer_items_answers_from_its_own_options(pick, tmp_path):
+    # The same line iterates a set of 3 strings, then of 2 (or takes max() of 3 arrays, then of
+    # 2): a path that took the 6th order of the first could not take it of the second
+    # (an internal error, IndexError, on every path but the first).
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("", 'for names in (("a", "b", "c"), ("a", "b")):\n' + textwrap.indent(pick, "    ")))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    assert report.total.contains(measure(path, point).total), report.total
+
+
 def test_sorting_a_set_of_strings_first_keeps_the_count_exact(tmp_path):
     path = tmp_path / "estimator.py"
     path.write_text(_program("", """

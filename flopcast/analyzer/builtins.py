@@ -177,7 +177,8 @@ def _picked(interp, count: int, span: Span, what: str) -> int:
     as a branch's). One outcome is no choice: no site."""
     if count == 1:
         return 0
-    site = Site(("pick", span), tuple(range(count)), span, "pick",
+    # (keyed by the count too: the same call met again with fewer items has fewer outcomes)
+    site = Site(("pick", span, count), tuple(range(count)), span, "pick",
                 f"{what} compares numbers read from data: each of its {count} outcomes is analysed")
     return interp.decisions.choose(site, interp.used)
 

@@ -3956,7 +3956,8 @@ class Interpreter:
             self.unpriced(node, "set iteration", reason + f"; {n} items are too many orders to analyse")
             return list(value.items)
         orders = list(itertools.permutations(range(n)))
-        site = Site(("pick", span), tuple(range(len(orders))), span, "pick", f"{reason}: each of its "
+        # (keyed by the size too: a set met again with fewer items has fewer orders to answer with)
+        site = Site(("pick", span, n), tuple(range(len(orders))), span, "pick", f"{reason}: each of its "
                     f"{len(orders)} orders is analysed")
         return [value.items[j] for j in orders[self.decisions.choose(site, self.used)]]
 
