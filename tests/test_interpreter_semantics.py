@@ -1260,6 +1260,34 @@ def test_the_iteration_order_of_a_set_of_strings_is_a_site_not_an_answer(tmp_pat
     assert report.total.hi - report.total.lo == 2 * one_step > 0
 
 
+def test_sorting_a_set_of_strings_by_a_key_that_never_ties_keeps_the_count_exact(tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(_program('RANK = {"diag": 0, "full": 1, "mean": 2}', """
+        for m in sorted({"diag", "full", "mean"}, key=RANK.get):
+            STEP
+            if m == "full":
+                break
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    assert report.total.exact and not report.uncertain and report.total.lo == measure(path, point).total
+
+
+def test_sorting_a_set_of_strings_by_a_key_that_ties_keeps_the_set_order_a_site(tmp_path):
+    # len() ties all three: the stable sort keeps the set's order, which changes from run to run
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("", """
+        for m in sorted({"diag", "full", "mean"}, key=len):
+            STEP
+            if m == "full":
+                break
+        """))
+    point = Point(6, 2, 2**41)
+    report = analyze(path, point)
+    assert not report.total.exact and report.total.contains(measure(path, point).total), report.total
+    assert [u.kind for u in report.uncertain] == ["pick"], report.uncertain
+
+
 @pytest.mark.parametrize("pick", [
     "for m in set(names):\n    if m == 'a':\n        STEP",
     "best = max([fnp.sum(h * (i + 1.0)) for i in range(len(names))])\nif best is not None:\n    STEP",

@@ -506,8 +506,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return Known(()) if name == "tuple" else Known(set()) if name == "set" \
                 else Known(frozenset()) if name == "frozenset" else ListVal([])
         keyed = kwargs.get("key") is not None and not (isinstance(kwargs["key"], Known) and kwargs["key"].value is None)
-        # a set's order shows in a list, a tuple, or a sort whose key can tie
-        items = interp.iterate(args[0], node, ordered=name in ("list", "tuple", "reversed") or keyed)
+        # a set's order shows in a list, a tuple, or a sort whose keys tie (asked below, once they are made)
+        items = interp.iterate(args[0], node, ordered=name in ("list", "tuple", "reversed"))
         if items is None:
             return Unknown("", span, f"{name}() of unknown")
         if name == "sorted":
@@ -517,8 +517,12 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 return interp.unpriced(node, "sorted()", "reverse= depends on values")
             if isinstance(key, BoundLib) and key.path == CMP_KEY:
                 return _sorted_by_cmp(interp, items, key.receiver, bool(reverse.value), span, node)
-            if key is not None and not (isinstance(key, Known) and key.value is None):
+            if keyed:
                 keys = [plain_member(interp.call(key, [i], {}, span, node)) for i in items]
+                if _set_order_shows(args[0]) and not _distinct_known(keys):
+                    at = {id(item): j for j, item in enumerate(items)}
+                    items = interp.set_order(ListVal(list(items)), node)
+                    keys = [keys[at[id(item)]] for item in items]
             else:
                 keys = [plain_member(i) for i in items]
             return sorted_by_keys(interp, items, keys, bool(reverse.value), span, node)
@@ -2478,6 +2482,24 @@ def set_of(interp, items: list, node, frozen: bool = False) -> Value:
     made.is_set = True
     made.unordered = len(out) > 1  # objects hashed by identity iterate in the order of their addresses
     return made
+
+
+def _set_order_shows(source: Value) -> bool:
+    """Whether ``source`` is a set whose iteration order changes from process to process."""
+    if isinstance(source, Known) and isinstance(source.value, (set, frozenset)):
+        return len(source.value) > 1 and any(hash_seeded(x) for x in source.value)
+    return source.__class__ is ListVal and source.unordered
+
+
+def _distinct_known(keys: list) -> bool:
+    """Whether the keys are known and no two tie: then a stable sort's result is one order."""
+    if not _all_known(keys):
+        return False
+    try:
+        ranked = sorted(k.value for k in keys)
+        return all(a < b for a, b in itertools.pairwise(ranked))
+    except TypeError:
+        return False
 
 
 def hash_seeded(v) -> bool:
