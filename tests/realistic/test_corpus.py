@@ -1332,6 +1332,25 @@ CORPUS = {
                 "u, s, _ = fnp.linalg.svd(x, full_matrices=False)", "if peak > HUGE:"),
         data_sites=("while float(fnp.linalg.norm(q.T @ q - eye)) > ORTHO_TOL and passes < ORTHO_PASSES:",),
     ),
+    "mixin_stages": Entry(
+        points=(
+            (8, 3, 30_000, "guarded"),        # covariance then moments; later MLPs reuse the projection
+            (16, 2, 20_000, "guarded"),       # moments only: no rank fits
+            (32, 3, 200_000, "guarded"),      # one covariance layer, two moment layers
+            (16, 4, 10**5, "interval"),       # + a float32 sampled stage; later MLPs warm-started
+            (32, 6, 10**6, "interval"),
+        ),
+        # stages composed of mixins chaining run/__call__/__init__ through super() (MRO order),
+        # an __init_subclass__ registry filled by class keywords, cached_property schedules built with
+        # accumulate/repeat/chain/bisect, builders found by getattr(self, f"_stage_{name}") over a
+        # sorted(set, key=...), an IntEnum with auto(), rfft/irfft with conj, a projection cached on
+        # the instance (the first MLP pays) and a sample count warm-started from the last MLP's values
+        guards=("if sampler is not None and sampler.ratio is not None and math.isfinite(sampler.ratio):",
+                "if not fnp.all(fnp.isfinite(out)):"),
+        data_sites=("self.ratio = float(fnp.mean(var / moment_var))",
+                    "return 0 if n < MIN_SAMPLES else min(n, MAX_SAMPLES)",
+                    "sampled = 1 if self.samples and tail >= 2 else 0"),
+    ),
 }
 
 
