@@ -1302,8 +1302,12 @@ def _while_lazy(interp, name: str, fn: Value, items, source: Value, span: Span, 
         r = item if isinstance(fn, Known) and fn.value is None else interp.call(fn, [item], {}, span, node)
         truth = interp.known_truth(interp.size_truth(r, node))
         if truth is None:
-            interp.stop_path(f"{span}: which items {name}() keeps depends on values; the cost after it is not "
-                             "counted", span, f"itertools.{name}")
+            # a value-dependent test, as an `if ...: break` in a for loop over the items: a
+            # branch site answering alike for every item (keep them all, or stop at the first)
+            interp.check_array_truth(r, node)
+            site = Site(("branch", span), (True, False), span, "branch",
+                        f"which items {name}() {'keeps' if name == 'takewhile' else 'drops'} depends on values")
+            truth = interp.decisions.choose(site, interp.used)
         if name == "takewhile":
             if not truth:
                 return
