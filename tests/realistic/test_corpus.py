@@ -1351,6 +1351,26 @@ CORPUS = {
                     "return 0 if n < MIN_SAMPLES else min(n, MAX_SAMPLES)",
                     "sampled = 1 if self.samples and tail >= 2 else 0"),
     ),
+    "circulant_refine": Entry(
+        points=(
+            (16, 2, 20_000, "guarded"),       # diagonal moments only (the circulant does not fit)
+            (8, 2, 10**5, "interval"),        # circulant layer, range finder, 6 chunks of 16 samples
+            (16, 2, 10**6, "interval"),
+            (16, 4, 10**6, "interval"),       # three circulant layers, one sampled
+            (32, 3, 10**6, "interval"),
+        ),
+        # a folder (refine/ package re-exporting, relative imports), tuning.npz of 0-d knobs and a
+        # float32 prior (make_tuning.py), rfft/irfft with complex128 spectra, plain numpy index
+        # arrays for the wrapped diagonals, np.searchsorted on a Python list, log2/divmod plans,
+        # a QR for-else with a float tolerance, takewhile over a generator of NamedTuples into a
+        # deque(maxlen=1), float32 samples summed in float64, FloatingPointError caught by predict
+        guards=("if float(fnp.max(self.spectrum)) <= HUGE:", "return fnp.linalg.cholesky(core)",
+                "vals, vecs = fnp.linalg.eigh(core)", "if not math.isfinite(drift):",
+                "if not fnp.all(fnp.isfinite(out)):"),
+        data_sites=("unsettled = itertools.takewhile(lambda e: e.stderr > tol, "
+                    "_running(mean, factor, weights, size, max_chunks, rng))",
+                    "if drift < ORTHO_TOL:"),
+    ),
 }
 
 
