@@ -3105,6 +3105,12 @@ class Interpreter:
             ctx.signed = GrownLists()
         sign = ctx.signed.signature
         state = [(name, sign(self.peek_name(name))) for name in sorted(names)]
+        if ctx.node.__class__ is ast.While:
+            # numbers the loop only steps, which nothing can read while it runs (open_loops.py):
+            # a rescale loop's `self.scale_exp += 100` does not make the state new at each iteration
+            steps = open_loops.unread_steps(self, ctx.node)
+            state = [(name, open_loops.left_out(signed, steps[name]) if name in steps else signed)
+                     for name, signed in state]
         if self.may_read_budget(ctx.node, calls):
             state.append(("<flops used>", self.used))
         return tuple(state)

@@ -217,3 +217,54 @@ def counted_while(loop: ast.While) -> Optional[CountedWhile]:
         break
     COUNTED[loop] = found
     return found
+
+
+UNREAD_ATTRIBUTES: "weakref.WeakKeyDictionary[ast.AST, dict]" = weakref.WeakKeyDictionary()
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp, ast.SetComp, ast.DictComp,
+           ast.GeneratorExp, ast.Global, ast.Nonlocal)
+
+
+def unread_attributes(loop: ast.While) -> dict:
+    """Attributes a `while` loop only steps by a number (`self.scale_exp += 100`), by the name
+    whose attributes they are: name -> the attributes, and every attribute the loop touches on
+    that name (``(stepped, touched)``). A name the loop uses otherwise than by its attributes
+    (passed on, called, a method called, bound) has none; a loop with a nested scope, or that
+    reads a namespace by name, has none at all. Nothing in the loop's own code reads such an
+    attribute: whether it can be read otherwise (a user function the loop calls, a property, a
+    ``__setattr__``) is the interpreter's to check."""
+    found = UNREAD_ATTRIBUTES.get(loop)
+    if found is not None:
+        return found
+    nodes = [loop.test, *loop.body]
+    parents: dict = {}
+    for root in nodes:
+        for n in ast_walk(root):
+            for child in ast.iter_child_nodes(n):
+                parents[id(child)] = n
+    stepped: dict = {}
+    other: dict = {}
+    whole: set = set()
+    opaque = False
+    for root in nodes:
+        for n in ast_walk(root):
+            if isinstance(n, _SCOPES) or isinstance(n, ast.Name) and n.id in ("locals", "vars", "globals", "eval",
+                                                                               "exec", "dir", "getattr", "setattr"):
+                opaque = True
+            if not isinstance(n, ast.Name):
+                continue
+            up = parents.get(id(n))
+            if not isinstance(n.ctx, ast.Load) or not (isinstance(up, ast.Attribute) and up.value is n) \
+                    or isinstance(parents.get(id(up)), ast.Call) and parents[id(up)].func is up:
+                whole.add(n.id)
+                continue
+            stmt = parents.get(id(up))
+            if isinstance(stmt, ast.AugAssign) and stmt.target is up and isinstance(stmt.op, (ast.Add, ast.Sub, ast.Mult)) \
+                    and isinstance(stmt.value, ast.Constant) and type(stmt.value.value) in (int, float):
+                stepped.setdefault(n.id, set()).add(up.attr)
+            else:
+                other.setdefault(n.id, set()).add(up.attr)
+    found = {} if opaque else {
+        name: (frozenset(attrs - other.get(name, set())), frozenset(attrs | other.get(name, set())))
+        for name, attrs in stepped.items() if name not in whole and attrs - other.get(name, set())}
+    UNREAD_ATTRIBUTES[loop] = found
+    return found

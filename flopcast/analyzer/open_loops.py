@@ -31,8 +31,8 @@ import ast
 import weakref
 from typing import Optional
 
-from flopcast.analyzer.loop_syntax import PURE_BUILTINS, loop_relevance, mentions_budget
-from flopcast.analyzer.values import Array, FunctionVal, Known, LibRef, ListVal, NumpyScalar, Unknown
+from flopcast.analyzer.loop_syntax import PURE_BUILTINS, loop_relevance, mentions_budget, unread_attributes
+from flopcast.analyzer.values import Array, FunctionVal, InstanceVal, Known, LibRef, ListVal, NumpyScalar, Unknown
 from flopcast.syntax import ast_walk
 
 #: Names whose call reads or writes a namespace by name: a counter could be read through them.
@@ -244,6 +244,66 @@ def _plain_calls(interp, ctx, lists: set) -> bool:
         if isinstance(func, ast.Attribute) and func.attr == "append" and isinstance(func.value, ast.Name) \
                 and func.value.id in lists:
             continue
+        if isinstance(func, ast.Name) and func.id in PURE_BUILTINS and func.id not in bound:
+            continue
+        root = func
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        value = interp.peek_name(root.id) if isinstance(root, ast.Name) and root.id in bound else None
+        if isinstance(value, (Array, NumpyScalar, Known)):
+            continue
+        if isinstance(value, LibRef) and value.path.startswith(("flopscope.numpy", "rawnumpy", "py:math")):
+            continue
+        return False
+    return True
+
+
+#: Methods of a class that run user code at an attribute's read or write, whatever its name.
+_ACCESS_HOOKS = ("__setattr__", "__getattribute__", "__delattr__")
+
+
+def unread_steps(interp, loop: ast.While) -> dict:
+    """The attributes of a name a `while` loop's state may leave out (Interpreter.loop_state):
+    numbers the loop only steps by a literal (`self.scale_exp += 100`, loop_syntax
+    .unread_attributes) held in the instance's own dict, where nothing can read them while the
+    loop runs: every call in it is a library function, a pure builtin or a method of an array
+    or a number, and the class defines no attribute the loop touches (a property, a slot's
+    descriptor of its own) nor a hook on every access. Two states alike but for them make the
+    loop repeat itself. name -> the attributes; {} for any other loop."""
+    found = unread_attributes(loop)
+    if not found or interp.counter_watch is not None or not _library_calls(interp, loop):
+        return {}
+    out = {}
+    for name, (stepped, touched) in found.items():
+        value = interp.peek_name(name)
+        if value.__class__ is not InstanceVal or value.payload is not None:
+            continue
+        cls = value.cls
+        if any(cls.lookup(a)[1] is not None for a in touched) or any(cls.lookup(h)[1] is not None
+                                                                     for h in _ACCESS_HOOKS):
+            continue
+        attrs = value.attrs
+        keep = frozenset(a for a in stepped if attrs.get(a).__class__ is Known
+                         and attrs[a].__dict__["value"].__class__ in (int, float))
+        if keep:
+            out[name] = keep
+    return out
+
+
+def left_out(signed: tuple, attrs: frozenset) -> tuple:
+    """An instance's signature (values.signature: ``("I", id, ((attribute, signature), ...))``)
+    without ``attrs``."""
+    return signed[:2] + (tuple(part for part in signed[2] if part[0] not in attrs),)
+
+
+def _library_calls(interp, loop: ast.While) -> bool:
+    """Whether every call in the loop is a library function, a pure builtin or a method of an
+    array or a number (none runs the program's code)."""
+    bound = _bound_names(interp)
+    for call in ast_walk(ast.Module(body=[ast.Expr(loop.test), *loop.body], type_ignores=[])):
+        if not isinstance(call, ast.Call):
+            continue
+        func = call.func
         if isinstance(func, ast.Name) and func.id in PURE_BUILTINS and func.id not in bound:
             continue
         root = func
