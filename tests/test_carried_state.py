@@ -152,11 +152,14 @@ LATE = 7  # MLPs measured for the rules that prove every later call: the fixture
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
-def test_logs_no_call_reads_settle(point: Point) -> None:
-    """A list on the instance, a module-level list of text made from a counter and a dict of
-    timing lists, each appended to at every call and never read back (carried.py, logs no call
-    reads): every MLP costs the first's, one exact number."""
-    path = FIXTURES / "logs_unread.py"
+@pytest.mark.parametrize("name", ["logs_unread", "log_last", "log_window"])
+def test_logs_no_call_reads_before_its_own_appends_settle(name: str, point: Point) -> None:
+    """Logs appended to at every call: never read back (a list on the instance, a module-level
+    list of text made from a counter, a dict of timing lists: carried.py), or read only at what
+    the call itself appended (`self.history[-1]` after appending it, `self.active_log[-depth:]`
+    after the call's layers: counters.CounterWatch.own_appends). No call reaches what an earlier
+    one appended: every MLP costs the first's, one exact number."""
+    path = FIXTURES / f"{name}.py"
     report = analyze(path, point)
     measured = [m.total for m in measure_calls(path, point, LATE)]
     assert report.per_call == [] and report.per_call_settled and report.exact and not report.unpriced
@@ -174,19 +177,6 @@ def test_counters_past_their_bounds_settle(point: Point) -> None:
     assert len(set(measured)) == 3 and measured[2:] == [measured[2]] * (LATE - 2)
     assert report.per_call_settled and not report.unpriced and all(i.exact for i in report.per_call)
     assert [_predicted(report, k).lo for k in range(LATE)] == measured
-
-
-@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
-@pytest.mark.parametrize("name", ["log_last", "log_window"])
-def test_logs_read_only_at_what_the_call_appended_settle(name: str, point: Point) -> None:
-    """`self.history[-1]` after the call appended it, `self.active_log[-depth:]` after the call
-    appended its layers: no call reaches what an earlier one appended, so every MLP costs the
-    first's, one exact number."""
-    path = FIXTURES / f"{name}.py"
-    report = analyze(path, point)
-    measured = [m.total for m in measure_calls(path, point, LATE)]
-    assert report.per_call == [] and report.per_call_settled and report.exact and not report.unpriced
-    assert measured == [report.total.lo] * LATE
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())

@@ -42,6 +42,19 @@ def run_counting(path: Path, width: int, depth: int) -> tuple[RunResult, Countin
     interp.executed = {}
     return interp.run("Estimator"), interp
 
+
+def line_runs(path: Path, width: int, depths: tuple):
+    """How many times each line of ``path`` ran at each depth (one run each): a function of a
+    line's stripped text to {depth: times}."""
+    lines = {n + 1: t.strip() for n, t in enumerate(path.read_text().splitlines())}
+    counted = {depth: run_counting(path, width, depth)[1].executed for depth in depths}
+
+    def of(text: str) -> dict[int, int]:
+        line = next(n for n, t in lines.items() if t == text)
+        return {depth: executed.get(line, 0) for depth, executed in counted.items()}
+
+    return of
+
 SPAN = Span("toy.py", 1, 0, 1, 1)
 
 

@@ -14,7 +14,7 @@ import pytest
 from flopcast.analyzer import analyze
 from flopcast.analyzer.values import Known
 from flopcast.model import Point
-from test_paths import assert_counted_exactly, run_counting
+from test_paths import assert_counted_exactly, line_runs, run_counting
 
 COUNTERS = Path(__file__).resolve().parent / "fixtures" / "steady" / "state_counters.py"
 
@@ -27,14 +27,7 @@ def test_loops_with_numbers_that_change_each_iteration_are_counted_exactly(width
 @pytest.fixture(scope="module")
 def runs():
     """How many times each line ran at depth 8 and at depth 400 (width 16), by its text."""
-    lines = {n + 1: t.strip() for n, t in enumerate(COUNTERS.read_text().splitlines())}
-    counted = {depth: run_counting(COUNTERS, 16, depth)[1].executed for depth in (8, 400)}
-
-    def of(text: str) -> dict[int, int]:
-        line = next(n for n, t in lines.items() if t == text)
-        return {depth: executed.get(line, 0) for depth, executed in counted.items()}
-
-    return of
+    return line_runs(COUNTERS, 16, (8, 400))
 
 
 def test_a_count_that_only_weighs_arrays_is_skipped(runs):

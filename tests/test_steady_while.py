@@ -12,7 +12,7 @@ from flopcast.analyzer import analyze, repeats
 from flopcast.analyzer.render import to_json
 from flopcast.model import Point
 from oracle import measure
-from test_paths import assert_counted_exactly, run_counting
+from test_paths import assert_counted_exactly, line_runs
 
 HERE = Path(__file__).resolve().parent
 COUNTED = HERE / "fixtures" / "steady" / "counted_while.py"
@@ -27,14 +27,7 @@ def test_counted_while_loops_are_counted_exactly(width, depth):
 @pytest.fixture(scope="module")
 def runs():
     """How many times each line ran at depth 8 and at depth 200 (width 8), by its text."""
-    lines = {n + 1: t.strip() for n, t in enumerate(COUNTED.read_text().splitlines())}
-    counted = {depth: run_counting(COUNTED, 8, depth)[1].executed for depth in (8, 200)}
-
-    def of(text: str) -> dict[int, int]:
-        line = next(n for n, t in lines.items() if t == text)
-        return {depth: executed.get(line, 0) for depth, executed in counted.items()}
-
-    return of
+    return line_runs(COUNTED, 8, (8, 200))
 
 
 @pytest.mark.parametrize("text", ["y = y @ t", "v = w.T @ (w @ v)", "log.append(k)", "x = x * 0.99 + 0.01"])

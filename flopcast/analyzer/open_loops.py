@@ -239,23 +239,23 @@ def _plain_calls(interp, ctx, lists: set) -> bool:
         return False
     _, calls = loop_relevance(ctx.node, ctx.exit_ifs)
     bound = _bound_names(interp)
-    for call in calls:
-        func = call.func
-        if isinstance(func, ast.Attribute) and func.attr == "append" and isinstance(func.value, ast.Name) \
-                and func.value.id in lists:
-            continue
-        if isinstance(func, ast.Name) and func.id in PURE_BUILTINS and func.id not in bound:
-            continue
-        root = func
-        while isinstance(root, ast.Attribute):
-            root = root.value
-        value = interp.peek_name(root.id) if isinstance(root, ast.Name) and root.id in bound else None
-        if isinstance(value, (Array, NumpyScalar, Known)):
-            continue
-        if isinstance(value, LibRef) and value.path.startswith(("flopscope.numpy", "rawnumpy", "py:math")):
-            continue
-        return False
-    return True
+    return all(isinstance(call.func, ast.Attribute) and call.func.attr == "append"
+               and isinstance(call.func.value, ast.Name) and call.func.value.id in lists
+               or _library_call(interp, call, bound) for call in calls)
+
+
+def _library_call(interp, call: ast.Call, bound: set) -> bool:
+    """Whether ``call`` is a library function, a pure builtin or a method of an array or a
+    number (it runs none of the program's code)."""
+    func = call.func
+    if isinstance(func, ast.Name) and func.id in PURE_BUILTINS and func.id not in bound:
+        return True
+    root = func
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    value = interp.peek_name(root.id) if isinstance(root, ast.Name) and root.id in bound else None
+    return isinstance(value, (Array, NumpyScalar, Known)) or isinstance(value, LibRef) \
+        and value.path.startswith(("flopscope.numpy", "rawnumpy", "py:math"))
 
 
 #: Methods of a class that run user code at an attribute's read or write, whatever its name.
@@ -297,22 +297,8 @@ def left_out(signed: tuple, attrs: frozenset) -> tuple:
 
 
 def _library_calls(interp, loop: ast.While) -> bool:
-    """Whether every call in the loop is a library function, a pure builtin or a method of an
-    array or a number (none runs the program's code)."""
+    """Whether every call in the loop is a library one (``_library_call``)."""
     bound = _bound_names(interp)
-    for call in ast_walk(ast.Module(body=[ast.Expr(loop.test), *loop.body], type_ignores=[])):
-        if not isinstance(call, ast.Call):
-            continue
-        func = call.func
-        if isinstance(func, ast.Name) and func.id in PURE_BUILTINS and func.id not in bound:
-            continue
-        root = func
-        while isinstance(root, ast.Attribute):
-            root = root.value
-        value = interp.peek_name(root.id) if isinstance(root, ast.Name) and root.id in bound else None
-        if isinstance(value, (Array, NumpyScalar, Known)):
-            continue
-        if isinstance(value, LibRef) and value.path.startswith(("flopscope.numpy", "rawnumpy", "py:math")):
-            continue
-        return False
-    return True
+    return all(_library_call(interp, call, bound)
+               for call in ast_walk(ast.Module(body=[ast.Expr(loop.test), *loop.body], type_ignores=[]))
+               if isinstance(call, ast.Call))
