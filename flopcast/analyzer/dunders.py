@@ -134,7 +134,9 @@ def _plain_operand(v: Value, op: str = "") -> bool:
 
 
 def _type_name(v: Value) -> str:
-    return v.cls.name if isinstance(v, InstanceVal) else type(v.value).__name__
+    if isinstance(v, InstanceVal):
+        return v.cls.name
+    return v.kind if v.__class__ is Unknown else type(v.value).__name__
 
 
 def _asking_order(left: Value, right: Value, method: str, reflected: str) -> list:
@@ -163,11 +165,18 @@ def _step(obj: Value, meth: str, other: Value, op: str):
         if found is not None:
             return "call", found
         return ("skip", None) if _plain_operand(obj, op) else ("stop", None)
-    if isinstance(obj, Known) and _plain_operand(obj) and _plain_operand(other, op):
-        if isinstance(obj.value, str) and op not in ("Add", "Eq", "NotEq", "Lt", "LtE", "Gt", "GtE"):
+    if (isinstance(obj, Known) and _plain_operand(obj) or _unknown_number(obj)) and _plain_operand(other, op):
+        if isinstance(obj, Known) and isinstance(obj.value, str) and op not in ("Add", "Eq", "NotEq", "Lt", "LtE", "Gt",
+                                                                                 "GtE"):
             return "stop", None  # `"%s" % x` formats, `"ab" * x` repeats by x.__index__
         return "skip", None
     return "stop", None
+
+
+def _unknown_number(v: Value) -> bool:
+    """A Python number whose value is not known (`float(fnp.max(w))`): its operators, as a known
+    number's, return NotImplemented for an instance of a plain class."""
+    return v.__class__ is Unknown and v.kind in ("int", "float", "bool")
 
 
 def binary(interp, name: str, left: Value, right: Value, span, inplace: bool = False) -> Optional[Value]:
@@ -193,7 +202,7 @@ def binary(interp, name: str, left: Value, right: Value, span, inplace: bool = F
             result = call_method(interp, obj, found, [other], span)
             if not _not_implemented(result):
                 return result
-    if _plain_operand(left, name) and _plain_operand(right, name):
+    if all(_plain_operand(v, name) or _unknown_number(v) for v in (left, right)):
         symbol = _SYMBOL[name] + ("=" if inplace and name != "Pow" else "")
         raise UserRaise(span, f"TypeError: unsupported operand type(s) for {symbol}: "
                               f"'{_type_name(left)}' and '{_type_name(right)}'")

@@ -4909,6 +4909,14 @@ class Interpreter:
             kinds = [type(v.value).__name__ if isinstance(v, Known) else v.kind for v in (left, right)]
             raise UserRaise(self.node_span(node), f"TypeError: unsupported operand type(s) for @: "
                                                   f"'{kinds[0]}' and '{kinds[1]}'")
+        hole = next((v for v in (left, right) if v.__class__ is Unknown and v.kind == ""), None)
+        if hole is not None:
+            return hole  # the result of something unpriced stays unknown (its entry names the cause)
+        if not all(isinstance(v, (Known, Unknown, NumpyScalar)) for v in (left, right)):
+            # an object whose operator flopcast did not ask (an instance of the user's beside an
+            # unknown number): its result is no number flopcast knows the kind of
+            return self.unpriced(node, "operator", f"`{dunders._SYMBOL.get(name, name)}` of {_python_type_name(left)} and "
+                                                   f"{_python_type_name(right)} is not modelled")
         reason = next((v.reason for v in (left, right) if isinstance(v, Unknown)), "arithmetic on unknown values")
         origin = next((v.origin for v in (left, right) if isinstance(v, Unknown)), None)
         kind = "float" if any(isinstance(v, Unknown) and v.kind == "float" or isinstance(v, Known) and isinstance(v.value, float) for v in (left, right)) or name == "Div" else "int"
