@@ -70,3 +70,27 @@ def test_a_while_loop_that_stops_on_values_is_within_the_interval(tmp_path, widt
     point = Point(width, depth, 2**41)
     report = analyze(path, point)
     assert report.total.hi == measure(path, point).total
+
+
+def test_a_loop_capped_past_the_iteration_cap_ends_its_path_there_as_before(tmp_path, monkeypatch):
+    """`it < cap` with a cap beyond the interpreter's iteration cap: skipped iterations stop short
+    of it, so the path ends at the cap with the charges running every iteration gives."""
+    from flopcast.analyzer import interpreter
+
+    path = tmp_path / "estimator.py"
+    path.write_text(
+        "import flopscope.numpy as fnp\nfrom whestbench import BaseEstimator\n\n\n"
+        "class Estimator(BaseEstimator):\n"
+        "    def predict(self, mlp, budget):\n"
+        "        x = fnp.ones(mlp.width)\n        it = 0\n        cap = 10 ** 12\n"
+        "        while float(fnp.max(x)) > -1.0 and it < cap:\n"
+        "            x = fnp.tanh(x) + 1.0\n            it += 1\n"
+        "        return fnp.zeros((mlp.depth, mlp.width)) + x\n")
+    point = Point(8, 2, 2**41)
+    monkeypatch.setattr(interpreter, "MAX_LOOP_ITERATIONS", 60)
+    skipping = analyze(path, point)
+    assert any("did not end within 60 iterations" in u.reason for u in skipping.unpriced), skipping.unpriced
+    with monkeypatch.context() as m:
+        m.setattr(repeats.SteadyLoop, "watch_while", classmethod(lambda cls, *args: None))
+        running = analyze(path, point)
+    assert to_json(skipping) == to_json(running)

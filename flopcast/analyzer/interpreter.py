@@ -3078,7 +3078,9 @@ class Interpreter:
         last = end.__dict__["value"] if end.__class__ is Known else None
         if first.__class__ is not int or last.__class__ is not int:
             return None
-        return SteadyLoop.watch_while(self, node, last - first + counted.inclusive, MAX_STEPS)
+        # (no further than the iteration cap: a loop that reaches it ends its path there, as before)
+        return SteadyLoop.watch_while(self, node, min(last - first + counted.inclusive, MAX_LOOP_ITERATIONS),
+                                      MAX_STEPS)
 
     def _stopped_by_consumer(self, node: ast.While | ast.For) -> bool:
         """A `while True:` (or a `for` over an endless iterator) that yields, in a generator whose consumer takes a known number of
