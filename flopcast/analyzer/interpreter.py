@@ -4914,9 +4914,9 @@ class Interpreter:
         hole = next((v for v in (left, right) if v.__class__ is Unknown and v.kind == ""), None)
         if hole is not None:
             return hole  # the result of something unpriced stays unknown (its entry names the cause)
-        if not all(isinstance(v, (Known, Unknown, NumpyScalar)) for v in (left, right)):
-            # an object whose operator flopcast did not ask (an instance of the user's beside an
-            # unknown number): its result is no number flopcast knows the kind of
+        if left.__class__ is InstanceVal or right.__class__ is InstanceVal:
+            # an instance of the user's whose operator flopcast did not ask (beside an unknown that
+            # is no plain number): its result is no number flopcast knows the kind of
             return self.unpriced(node, "operator", f"`{dunders._SYMBOL.get(name, name)}` of {_python_type_name(left)} and "
                                                    f"{_python_type_name(right)} is not modelled")
         reason = next((v.reason for v in (left, right) if isinstance(v, Unknown)), "arithmetic on unknown values")
