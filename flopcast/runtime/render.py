@@ -237,6 +237,9 @@ def _point_json(r: PointResult) -> dict:
         "status": r.run.status,
         "static_total": _interval_json(r.static_total),
         "static_lower_bound": r.report.lower_bound if r.report is not None else None,
+        # sites the static total assumes answer alike at every execution: a run mixing their
+        # answers may differ from the report expression by expression (analyze's total.assumes_alike)
+        "static_assumes_alike": [asdict(s) for s in r.report.alike] if r.report is not None else [],
         "dynamic_total": r.dynamic_total,
         "flops_used": r.run.flops_used,
         "predict_seconds": r.run.predict_seconds,
