@@ -129,7 +129,10 @@ def _index_operand(ctx, p: Value) -> Array | None:
     if isinstance(p, Array):
         return p
     if isinstance(p, ListVal):
-        return to_array(ctx, p)
+        try:
+            return to_array(ctx, p)
+        except OpRaises as exc:  # numpy's refusal of the list (ragged rows) is the subscript's
+            raise IndexRaises(f"{exc.exc_type}: {exc.message}") from None
     if isinstance(p, Known) and isinstance(p.value, (list, range)):
         flat = _flat_index_list(p.value)
         if flat is not None:

@@ -94,11 +94,8 @@ def to_array(ctx, v: Value) -> Array:
         items = [to_array(ctx, x) for x in v.items]
         if not items:
             return Array((0,), "float64")
-        if all(isinstance(x, (ListVal, TupleVal)) or isinstance(x, Known) and isinstance(x.value, (tuple, list))
-               for x in v.items):
-            # a nested list of numbers (`[[0.9, 0.1], [0.0, 1.0]]`)
-            if len({a.shape for a in items}) > 1:
-                raise OpError("a nested list whose rows differ in length is not modelled")
+        if len({a.shape for a in items}) > 1:
+            _refuse_ragged([a.shape for a in items])
         # numpy's array coercion promotes every item's dtype, and a Python number in a list is
         # not weak there (its 0-d array is float64, int64): `[np.float32(1), 2.0]` and
         # `[fnp.sum(v32), fnp.max(v64)]` are float64
@@ -110,6 +107,18 @@ def to_array(ctx, v: Value) -> Array:
     if isinstance(v, Known) and isinstance(v.value, (tuple, list)):
         return Array(shape_of(v), op.dtype)
     return Array((), op.dtype or dtypes.result_type(op))
+
+
+def _refuse_ragged(shapes: list) -> None:
+    """numpy refuses to make one array of items whose shapes differ (the last chunk of a list of
+    chunks): its ValueError, asked of empty views of those shapes (nothing is allocated)."""
+    import numpy as np
+
+    try:
+        np.array([np.broadcast_to(np.empty(()), s) for s in shapes])
+    except ValueError as exc:
+        raise OpRaises("ValueError", str(exc)) from None
+    raise OpError("a list of items whose shapes differ is not modelled")
 
 
 _WEAK_OF = {int: "int", float: "float"}
