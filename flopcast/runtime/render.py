@@ -240,6 +240,11 @@ def _point_json(r: PointResult) -> dict:
         # sites the static total assumes answer alike at every execution: a run mixing their
         # answers may differ from the report expression by expression (analyze's total.assumes_alike)
         "static_assumes_alike": [asdict(s) for s in r.report.alike] if r.report is not None else [],
+        # the raises the report predicts, on every path or on some: a run raising where one on some
+        # paths stands is the EXCEPTION verdict, whose count the report may still have right
+        "static_raises": [{"span": asdict(x.span) if x.span is not None else None, "what": x.what,
+                           "exc_type": x.exc_type, "every_path": x.every_path}
+                          for x in r.report.raises] if r.report is not None else [],
         "dynamic_total": r.dynamic_total,
         "flops_used": r.run.flops_used,
         "predict_seconds": r.run.predict_seconds,

@@ -17,3 +17,27 @@ def test_a_run_mixing_the_answers_of_a_site_the_report_assumes_alike_is_no_false
     # the run's total lies inside its interval: a true report, not a mutant to chase
     bad, said = mutation_verify.verdict(MIXED, width, depth, 2**41)
     assert said.startswith("MISMATCH") and not bad, said
+
+
+EITHER_RAISE = '''\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        x = fnp.max(mlp.weights[0] @ mlp.weights[-1])
+        if float(x) < 1e30:
+            raise ValueError("the weights are finite")
+        raise KeyError("not finite")
+'''
+
+
+@pytest.mark.parametrize("width, depth", [(8, 2), (16, 3)])
+def test_a_raise_the_report_predicts_on_some_paths_after_its_exact_count_is_no_false_claim(tmp_path, width, depth):
+    # every path raises after the same charges, so the count is exact, but neither raise is on
+    # every path: verify says EXCEPTION, and the report had both the raise and the count right
+    path = tmp_path / "estimator.py"
+    path.write_text(EITHER_RAISE)
+    bad, said = mutation_verify.verdict(path, width, depth, 2**41)
+    assert said.startswith("EXCEPTION") and not bad, said
