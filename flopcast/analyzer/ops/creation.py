@@ -673,6 +673,11 @@ def _dtype(ctx, args, kwargs):
     if refused:
         raise OpRaises("TypeError", f"{refused[0]!r} is an invalid keyword argument for dtype()")
     given = arg(args, kwargs, 0, "dtype")
+    align = arg(args, kwargs, 1, "align")
+    if isinstance(align, Array) and align.size > 1:
+        # numpy reads align= as a bool before it reads the dtype
+        raise OpRaises("ValueError", "The truth value of an array with more than one element is ambiguous. "
+                                     "Use a.any() or a.all()")
     if isinstance(given, Array):
         raise OpRaises("TypeError", "Cannot interpret an array as a data type")
     dt = dtype_arg(given) if given is not None and not (isinstance(given, Known) and given.value is None) else "float64"
