@@ -8,6 +8,7 @@ always. Each comparison prints its error, so the test output shows how close it 
 from __future__ import annotations
 
 import sys
+import textwrap
 from dataclasses import asdict
 from pathlib import Path
 
@@ -135,6 +136,38 @@ def test_a_failing_small_run_is_refused_with_the_error_and_its_line(tmp_path):
     message = str(caught.value)
     assert "ValueError: too small to be useful" in message
     assert f"{path}:9" in message
+
+
+def test_a_value_dependent_takewhile_is_replayed_approximately_not_broken(tmp_path):
+    """The site of `itertools.takewhile(pred, items)` names the call making the iterator, not a
+    condition: wrapped as one, the run got a bool for its iterator ("'bool' object is not
+    iterable", circulant_refine at 8x2). It is left unwatched, and the replay says so."""
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent("""\
+        import itertools
+        from collections import deque
+
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                def steps(h):
+                    for w in mlp.weights:
+                        h = fnp.tanh(h @ w)
+                        yield h
+                kept = deque(itertools.takewhile(lambda a: float(fnp.max(a)) < 0.5,
+                                                 steps(fnp.ones(mlp.width))), maxlen=1)
+                return fnp.zeros((mlp.depth, mlp.width)) + (kept[0] if kept else 0.0)
+        """))
+    target = Point(64, 4, BUDGET)
+    report = analyze(path, target)
+    calibration = calibrate(path, report, size=(16, 2))
+    taken = [s for s in calibration.sites if s.kind == "branch"]
+    assert taken and all(s.approximate for s in taken), calibration.sites
+    assert report.total.lo <= calibration.total <= report.total.hi
+    assert report.total.lo <= measure(path, target).total <= report.total.hi
 
 
 def test_a_watched_site_in_a_match_pattern_leaves_the_pattern_valid():
