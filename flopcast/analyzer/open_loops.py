@@ -296,9 +296,15 @@ def left_out(signed: tuple, attrs: frozenset) -> tuple:
     return signed[:2] + (tuple(part for part in signed[2] if part[0] not in attrs),)
 
 
+_CALLS: "weakref.WeakKeyDictionary[ast.AST, tuple]" = weakref.WeakKeyDictionary()
+
+
 def _library_calls(interp, loop: ast.While) -> bool:
-    """Whether every call in the loop is a library one (``_library_call``)."""
+    """Whether every call in the loop is a library one (``_library_call``). (Asked at every
+    iteration's loop state: the calls are listed once per loop.)"""
+    calls = _CALLS.get(loop)
+    if calls is None:
+        calls = _CALLS[loop] = tuple(n for root in (loop.test, *loop.body) for n in ast_walk(root)
+                                     if isinstance(n, ast.Call))
     bound = _bound_names(interp)
-    return all(_library_call(interp, call, bound)
-               for call in ast_walk(ast.Module(body=[ast.Expr(loop.test), *loop.body], type_ignores=[]))
-               if isinstance(call, ast.Call))
+    return all(_library_call(interp, call, bound) for call in calls)
