@@ -138,7 +138,8 @@ def test_a_failing_small_run_is_refused_with_the_error_and_its_line(tmp_path):
     assert f"{path}:9" in message
 
 
-def test_a_value_dependent_takewhile_is_replayed_approximately_not_broken(tmp_path):
+@pytest.mark.parametrize("target", TARGETS, ids=lambda p: p.label())
+def test_a_value_dependent_takewhile_is_replayed_approximately_not_broken(tmp_path, target):
     """The site of `itertools.takewhile(pred, items)` names the call making the iterator, not a
     condition: wrapped as one, the run got a bool for its iterator ("'bool' object is not
     iterable", circulant_refine at 8x2). It is left unwatched, and the replay says so."""
@@ -161,7 +162,6 @@ def test_a_value_dependent_takewhile_is_replayed_approximately_not_broken(tmp_pa
                                                  steps(fnp.ones(mlp.width))), maxlen=1)
                 return fnp.zeros((mlp.depth, mlp.width)) + (kept[0] if kept else 0.0)
         """))
-    target = Point(64, 4, BUDGET)
     report = analyze(path, target)
     calibration = calibrate(path, report, size=(16, 2))
     taken = [s for s in calibration.sites if s.kind == "branch"]
