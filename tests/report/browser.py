@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 
 import pytest
 
@@ -40,10 +39,10 @@ def require_chromium() -> str:
     return executable
 
 
-def launch(playwright):
-    """A fresh browser with an empty profile."""
+def launch(playwright, profile):
+    """A fresh browser with an empty profile in ``profile`` (a pytest temporary folder, so that
+    pytest removes the 2.5 MB it holds as it removes its other old runs' folders)."""
     executable = require_chromium()
-    profile = tempfile.mkdtemp(prefix="flopcast-chromium-")
     return playwright.chromium.launch_persistent_context(
-        profile, executable_path=executable, headless=True, args=FLAGS,
+        str(profile), executable_path=executable, headless=True, args=FLAGS,
         viewport={"width": 1300, "height": 1000})

@@ -29,7 +29,7 @@ def opened(tmp_path_factory):
     target = folder / "covariance.html"
     target.write_text(render_html(p), encoding="utf-8")
     with sync_api.sync_playwright() as pw:
-        context = launch(pw)
+        context = launch(pw, tmp_path_factory.mktemp("chromium-profile"))
         tab = context.new_page()
         messages, requests = [], []
         tab.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
