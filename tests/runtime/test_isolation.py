@@ -129,12 +129,14 @@ def _children_of(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-def test_the_child_dies_with_its_parent():
+def test_the_child_dies_with_its_parent(tmp_path):
     """A verify killed from outside (Ctrl-C, a CI timeout) leaves no estimator running on."""
+    # (the killed parent cannot remove its request folder: it is made in pytest's)
     parent = subprocess.Popen([sys.executable, "-c", (
         "from flopcast.runtime.isolate import run_isolated\n"
         "from flopcast.runtime.protocol import RunRequest\n"
-        f"run_isolated(RunRequest({str(fixture('loops'))!r}, 32, 2, 10**12), timeout=600)\n")])
+        f"run_isolated(RunRequest({str(fixture('loops'))!r}, 32, 2, 10**12), timeout=600)\n")],
+        env={**os.environ, "TMPDIR": str(tmp_path)})
     try:
         deadline = time.monotonic() + 120
         while not (children := _children_of(parent.pid)):
