@@ -134,7 +134,9 @@ def test_distinct_fractional_weights_on_sampled_op_snippets(tmp_path):
                                    "dtype_rates": dict(table.dtype_rates)}))
     tests = os.path.dirname(os.path.abspath(__file__))
     env = {k: v for k, v in os.environ.items() if not k.startswith("FLOPSCOPE_")}
-    env.update(FLOPCAST_CACHE_DIR=str(tmp_path / "cache"), FLOPSCOPE_WEIGHTS_FILE=str(weights))
+    (tmp_path / "cases").mkdir()  # the sweep's folder per case (mkdtemp), removed with pytest's
+    env.update(FLOPCAST_CACHE_DIR=str(tmp_path / "cache"), FLOPSCOPE_WEIGHTS_FILE=str(weights),
+               TMPDIR=str(tmp_path / "cases"))
     code = SWEEP.format(tests=tests, ops=os.path.join(tests, "ops"), stride=5)
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     checked, wrong = json.loads(out.stdout.strip().splitlines()[-1])
