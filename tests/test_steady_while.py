@@ -30,7 +30,8 @@ def runs():
     return line_runs(COUNTED, 8, (8, 200))
 
 
-@pytest.mark.parametrize("text", ["y = y @ t", "v = w.T @ (w @ v)", "log.append(k)", "x = x * 0.99 + 0.01"])
+@pytest.mark.parametrize("text", ["y = y @ t", "v = w.T @ (w @ v)", "log.append(k)", "x = x * 0.99 + 0.01",
+                                  "hist.append(x * 0.5)"])
 def test_a_counted_while_loop_runs_only_until_it_repeats(runs, text):
     ran = runs(text)
     assert ran[200] < 40 and ran[200] - ran[8] < 24  # (each stops where an answer changes: a few more run)

@@ -43,6 +43,7 @@ from flopcast.analyzer.reach import reached
 from flopcast.analyzer.values import (
     Array,
     Builtin,
+    DequeVal,
     DictVal,
     DTypeRef,
     FunctionVal,
@@ -587,6 +588,12 @@ class SteadyLoop:
         own = {id(lst) for lst in self.lists.values()}
         grown = [b for (a, la), (b, lb) in zip(previous.lists, probe.lists)
                  if a is b and lb > la and id(b) not in own and id(b) not in self.indexed]
+        if any(b.__class__ is DequeVal and b.maxlen is not None and b.maxlen < len(self.items) - probe.index
+               for b in grown):
+            # A bounded deque filling up (an Anderson solver's history): once full, its appends
+            # drop as many items and the state can repeat. A watch now would read the history
+            # growing and fail, and a loop gets only MAX_WATCHES of them.
+            return
         keyed = _grown_dicts(previous, probe)
         # the Knowns in a log or a list the counter indexes are not compared as numbers, nor
         # in a list of the same length that holds fewer or more of them (`rows[i] = mean` into
@@ -1194,8 +1201,11 @@ class SteadyLoop:
         of the lists at the positions ``substituted`` get: counters.CounterWatch.values_at)."""
         interp = self.interp
         result = interp.result
-        iteration = result.charges[before.charges:after.charges]
-        result.charges.extend_counted(iteration, tallied(iteration), times)
+        charges = result.charges
+        iteration = charges[before.charges:after.charges]
+        # (the iteration's reused calls are tallied already: a Strassen level's are most of it)
+        charges.extend_counted(iteration, charges.tally_between(before.charges, after.charges)
+                               if isinstance(charges, ChargeList) else tallied(iteration), times)
         if interp.trace is not None:
             interp.trace.repeated(before.charges, after.charges, times,
                                   interp.loops[-1] if self.made is None or self.generator is not None
@@ -1487,6 +1497,28 @@ def _unpacked(target: ast.expr, item) -> Optional[tuple]:
     if isinstance(item, Known) and isinstance(item.value, tuple) and len(item.value) == n:
         return tuple(Known(x) for x in item.value)
     return None
+
+
+_CHEAP: "weakref.WeakKeyDictionary[ast.AST, bool]" = weakref.WeakKeyDictionary()
+_NOT_CHEAP = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
+              ast.Lambda, ast.Yield, ast.YieldFrom, ast.Await, ast.FunctionDef, ast.AsyncFunctionDef,
+              ast.ClassDef, ast.Try, ast.With, ast.Global, ast.Nonlocal)
+
+
+def _cheaper_to_run(node: ast.AST) -> bool:
+    """Whether a function's calls cost less to run than to key: a body of a few statements
+    that calls nothing but ``len`` and loops over nothing (a property returning
+    ``len(self.alpha)``, a getter). Its key walks everything the call can read (the instance,
+    its lists of arrays); running it reads one attribute. Only the speed changes: a call that is
+    not keyed runs, as a first call does."""
+    cheap = _CHEAP.get(node)
+    if cheap is None:
+        body = getattr(node, "body", None)
+        cheap = _CHEAP[node] = isinstance(node, ast.FunctionDef) and len(body) <= 3 and not any(
+            isinstance(n, _NOT_CHEAP) or isinstance(n, ast.Call) and not (
+                isinstance(n.func, ast.Name) and n.func.id == "len")
+            for statement in body for n in ast_walk(statement))
+    return cheap
 
 
 def _near_power_of_two(i: int) -> bool:
@@ -1815,6 +1847,9 @@ class CallMemo:
         self.entries.clear()
 
     def key(self, fn, args: list, kwargs: dict) -> Optional[tuple]:
+        interp = self.interp
+        if _cheaper_to_run(fn.node) and id(fn.node) not in interp._reentered:
+            return None
         first = id(fn) not in self.called
         if first:
             self.called.add(id(fn))
@@ -1826,7 +1861,6 @@ class CallMemo:
                     and id(fn.node) not in self.interp._reentered:
                 self._misses[fn.node] = misses + 1
                 return None
-        interp = self.interp
         if id(fn.node) not in interp._reentered and self.futility().skip(fn, interp.trace is not None):
             return None
         self._keyed = None if first else fn.node

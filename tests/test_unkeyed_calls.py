@@ -1,0 +1,60 @@
+"""Calls of a function that costs less to run than to key run whole (repeats._cheaper_to_run):
+a getter of a few statements that calls nothing but `len` and loops over nothing. Keying one
+walks everything the call can read (an instance holding a Lanczos basis); running it reads an
+attribute. Only the speed may change: the counts are flopscope's, and the report is the one
+keying every call gives."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from flopcast.analyzer import analyze, repeats
+from flopcast.analyzer.render import to_json
+from flopcast.model import Point
+from oracle import assert_exact_at
+
+HERE = Path(__file__).resolve().parent
+GETTERS = HERE / "fixtures" / "unkeyed" / "getters.py"
+CORPUS = HERE / "realistic" / "estimators"
+
+
+def _function(source: str) -> ast.FunctionDef:
+    return ast.parse(source).body[0]
+
+
+@pytest.mark.parametrize("source", [
+    "def k(self):\n    return len(self.alpha)\n",
+    "def last(self):\n    return self.rows[-1] if self.rows else None\n",
+    "def bump(self):\n    self.reads += 1\n    return self.n\n",
+])
+def test_a_getter_is_cheaper_to_run(source: str) -> None:
+    assert repeats._cheaper_to_run(_function(source))
+
+
+@pytest.mark.parametrize("source", [
+    "def gram(self):\n    return self.w.T @ fnp.eye(3)\n",                 # a call
+    "def total(self):\n    return sum(self.rows)\n",                          # a call other than len
+    "def n(self):\n    return len([r for r in self.rows])\n",                 # a comprehension
+    "def f(self):\n    while self.k:\n        self.k -= 1\n    return 0\n",  # a loop
+    "def f(self):\n    a = 1\n    b = 2\n    c = 3\n    return a\n",          # more than three statements
+])
+def test_a_function_that_calls_or_loops_is_keyed(source: str) -> None:
+    assert not repeats._cheaper_to_run(_function(source))
+
+
+@pytest.mark.parametrize("width,depth", [(16, 5), (32, 8)])
+def test_getters_run_whole_are_counted_exactly(width: int, depth: int) -> None:
+    assert_exact_at(GETTERS, [Point(width, depth, 2**41)])
+
+
+@pytest.mark.parametrize("path", [GETTERS, CORPUS / "krylov_sampler.py"], ids=lambda p: p.stem)
+def test_running_getters_unkeyed_changes_no_report(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    point = Point(16, 3, 2**41)
+    running = to_json(analyze(path, point))
+    with monkeypatch.context() as m:
+        m.setattr(repeats, "_cheaper_to_run", lambda node: False)
+        keyed = to_json(analyze(path, point))
+    assert running == keyed
