@@ -27,7 +27,8 @@ def _per_call(report) -> list:
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
 @pytest.mark.parametrize("name", ["self_cache", "lru_helper", "global_dict", "counter_branch", "cache_counter",
-                                  "unit_loop_counter", "unit_loop_equal", "method_cache", "self_method_cache"])
+                                  "unit_loop_counter", "unit_loop_equal", "method_cache", "self_method_cache",
+                                  "log_tuple"])
 def test_settled_state_prices_every_call_exactly(name: str, point: Point) -> None:
     path = FIXTURES / f"{name}.py"
     report = analyze(path, point)

@@ -3832,8 +3832,12 @@ class Interpreter:
                 return make_tuple(items)
         items = self._elements(node.elts, node)
         indexed = self._array_index
-        if indexed is not None and indexed[0] is node and self.counter_watch is not None:
-            items = self.counter_watch.array_indices(indexed[1], items)  # counters.py
+        watch = self.counter_watch
+        if watch is not None:
+            if indexed is not None and indexed[0] is node:
+                items = watch.array_indices(indexed[1], items)  # counters.py
+            if watch.follows_any(items):
+                return TupleVal(tuple(items))
         return make_tuple(items)
 
     def expr_List(self, node: ast.List) -> Value:
