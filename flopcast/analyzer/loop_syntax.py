@@ -219,6 +219,46 @@ def counted_while(loop: ast.While) -> Optional[CountedWhile]:
     return found
 
 
+BOUNDS: "weakref.WeakKeyDictionary[ast.AST, Optional[tuple]]" = weakref.WeakKeyDictionary()
+
+
+def bounds_read_as_width(loop: ast.For) -> Optional[tuple[str, str]]:
+    """The names ``(lo, hi)`` of a loop `for lo, hi in ...:` whose body reads them only as their
+    difference (`hi - lo`, `lo - hi`) and binds neither: chunk bounds that size each chunk's
+    draw (`rng.standard_normal((hi - lo, width))`). An item is then worth its width alone: the
+    chunks (0, 8) and (8, 16) steer the body alike. None otherwise (either name read another way,
+    bound in the body, or read by a function, class or lambda the body makes)."""
+    if loop in BOUNDS:
+        return BOUNDS[loop]
+    found = None
+    target = loop.target
+    if isinstance(target, (ast.Tuple, ast.List)) and len(target.elts) == 2 \
+            and all(isinstance(e, ast.Name) for e in target.elts) and target.elts[0].id != target.elts[1].id:
+        names = {target.elts[0].id, target.elts[1].id}
+        differences: set = set()
+        reads = 0
+        ok = True
+        for statement in loop.body:
+            for n in ast_walk(statement):
+                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                    if any(isinstance(m, ast.Name) and m.id in names for m in ast_walk(n)):
+                        ok = False
+                elif isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub) and isinstance(n.left, ast.Name) \
+                        and isinstance(n.right, ast.Name) and {n.left.id, n.right.id} == names:
+                    differences.add(id(n.left))
+                    differences.add(id(n.right))
+                elif isinstance(n, ast.Name) and n.id in names:
+                    reads += 1
+                    if not isinstance(n.ctx, ast.Load) or id(n) not in differences:
+                        ok = False
+                elif isinstance(n, (ast.Global, ast.Nonlocal)) and names.intersection(n.names):
+                    ok = False
+        if ok and reads:
+            found = (target.elts[0].id, target.elts[1].id)
+    BOUNDS[loop] = found
+    return found
+
+
 UNREAD_ATTRIBUTES: "weakref.WeakKeyDictionary[ast.AST, dict]" = weakref.WeakKeyDictionary()
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp, ast.SetComp, ast.DictComp,
            ast.GeneratorExp, ast.Global, ast.Nonlocal)

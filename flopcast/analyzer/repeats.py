@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from flopcast.analyzer import lasting, lru, write_only
+from flopcast.analyzer.loop_syntax import bounds_read_as_width
 from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.chargelist import ChargeList, Tally, tallied
 from flopcast.analyzer.counters import CounterWatch, Indexed, LeafCanon, keying, raw_value, rewrite, suspended, undo
@@ -179,6 +180,8 @@ class SteadyLoop:
         # Only what the body can read of an item matters: `for i, w in enumerate(ws)` whose body
         # never loads `i` compares the weights alone (and that each item unpacks the same way).
         self.item_matters = not (isinstance(node.target, ast.Name) and node.target.id not in loaded)
+        # `for lo, hi in chunks:` read only as `hi - lo`: items compared by their width alone
+        self.widths_only = bounds_read_as_width(node) is not None
         self.previous: Optional[_Probe] = None
         self.resumed: Optional[int] = None  # where the loop ran again after its last skip
         # The counters (see the module's docstring): the comparisons that read them, and what
@@ -1160,6 +1163,8 @@ class SteadyLoop:
         """An item's form on its own (its identities numbered from zero), and the identities and
         objects it holds. The items of a loop over arrays (`for i, w in enumerate(mlp.weights)`)
         are written directly, as the canonical walk would write them, without one."""
+        if self.widths_only:
+            item = _as_width(item)
         leaves: list = []
         if _read_leaves(self.target, item, self.loaded, leaves, self.counters | index_names) \
                 and all(type(v) is Array and v.counts is None for v in leaves):
@@ -1180,6 +1185,8 @@ class SteadyLoop:
         loads; a part bound to a name it never loads is only required to be there (a watch's
         walk writes the counter it follows as a counter: counters.LeafCanon.index_names)."""
         names = self.counters | canon.index_names if isinstance(canon, LeafCanon) else self.counters
+        if self.widths_only:
+            item = _as_width(item)
         return _bound_form(canon, self.target, item, self.loaded, names)
 
     def remember_skipped(self, start: int, count: int, limit: int) -> None:
@@ -1519,6 +1526,20 @@ def _cheaper_to_run(node: ast.AST) -> bool:
                 isinstance(n.func, ast.Name) and n.func.id == "len")
             for statement in body for n in ast_walk(statement))
     return cheap
+
+
+def _as_width(item: Value) -> Value:
+    """Chunk bounds ``(lo, hi)`` of known ints as ``(0, hi - lo)``: what a body that reads them
+    only as their difference can tell of them (loop_syntax.bounds_read_as_width)."""
+    if item.__class__ is Known:
+        pair = item.__dict__["value"]
+    elif item.__class__ is TupleVal and all(v.__class__ is Known for v in item.items):
+        pair = tuple(v.__dict__["value"] for v in item.items)
+    else:
+        return item
+    if pair.__class__ is tuple and len(pair) == 2 and pair[0].__class__ is int and pair[1].__class__ is int:
+        return Known((0, pair[1] - pair[0]))
+    return item
 
 
 def _near_power_of_two(i: int) -> bool:
