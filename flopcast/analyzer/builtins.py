@@ -2062,7 +2062,7 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
             made.ordered = True
         return made
     if module == "collections" and name == "namedtuple":
-        return _namedtuple(interp, args, kwargs, span)
+        return _namedtuple(interp, args, kwargs, span, node)
     if path == "dataclasses.replace" and len(args) == 1 and isinstance(args[0], InstanceVal):
         return interp.replace_fields(args[0], kwargs, span)
     if path == "dataclasses.fields" and len(args) == 1 and not kwargs and isinstance(args[0], (ClassVal, InstanceVal)):
@@ -2985,7 +2985,7 @@ def _same_key(a: Value, b: Value) -> bool:
 _FILL = object()
 
 
-def _namedtuple(interp, args, kwargs, span: Span) -> Value:
+def _namedtuple(interp, args, kwargs, span: Span, node) -> Value:
     name = args[0] if args else kwargs.get("typename")
     names = args[1] if len(args) > 1 else kwargs.get("field_names")
     if not isinstance(name, Known):
@@ -3003,6 +3003,7 @@ def _namedtuple(interp, args, kwargs, span: Span) -> Value:
     cls = ClassVal(str(name.value), str(name.value), [], {}, None, interp.frame.module if interp.frame else None)
     cls.fields = [(f, d, None) for f, d in zip(fields, padded)]
     cls.tuple_like = True
+    cls.made_by = node
     return cls
 
 

@@ -2419,9 +2419,10 @@ class _SharedWalk(Canon):
     def definition(self, cls):
         if cls is None:
             return None
-        if cls.node not in self.classes:
+        node = cls.node if cls.node is not None else cls.made_by
+        if node not in self.classes:
             raise _Unshared("a class made at run time, or by a statement that may run more than once")
-        return id(cls.node)
+        return id(node)
 
 
 @dataclass
@@ -2474,11 +2475,15 @@ class SharedCalls:
 
     def classes(self, program) -> frozenset:
         """The class statements each run executes once: at a module's top level, or in such a
-        class's body (of the modules loaded so far: sibling modules are loaded at their import)."""
+        class's body (of the modules loaded so far: sibling modules are loaded at their import);
+        and the calls a module's top-level assignments make (`Moments = namedtuple(...)`), each
+        of which makes one class a run too."""
         modules = tuple(program.modules)
         if self._classes[0] != modules:
             found: set = set()
             todo = [n for m in program.modules.values() for n in m.tree.body]
+            found.update(n.value for n in todo if isinstance(n, (ast.Assign, ast.AnnAssign))
+                         and isinstance(n.value, ast.Call))
             while todo:
                 n = todo.pop()
                 if isinstance(n, ast.ClassDef):

@@ -506,6 +506,9 @@ class ClassVal(Value):
     attrs: dict
     node: Optional[ast.ClassDef] = None
     module: Any = None
+    # The call that made the class at run time (`Moments = namedtuple(...)`): at a module's top
+    # level it names the class across runs as a class statement does (repeats.SharedCalls.classes).
+    made_by: Optional[ast.Call] = None
     # A @dataclass or typing.NamedTuple: its fields in order, as (name, default Value or None,
     # default_factory Value or None); NamedTuple instances also unpack and index like tuples.
     fields: Optional[list] = None
