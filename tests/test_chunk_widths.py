@@ -47,6 +47,9 @@ def test_bounds_read_only_as_their_difference_are_widths(source: str) -> None:
     "for lo, hi in b:\n    g = lambda: hi - lo\n",        # read by a function the body makes
     "for lo, hi, k in b:\n    x = hi - lo\n",               # three names
     "for lo, hi in b:\n    x = hi + lo\n",                 # a sum
+    "for lo, hi in b:\n    try:\n        f()\n    except E as lo:\n        pass\n    x = hi - lo\n",  # bound by except
+    "for lo, hi in b:\n    import lo\n    x = hi - lo\n",  # bound by an import
+    "for lo, hi in b:\n    def lo():\n        pass\n    x = hi - lo\n",  # bound by a def
 ])
 def test_bounds_read_otherwise_are_not(source: str) -> None:
     assert bounds_read_as_width(_loop(source)) is None

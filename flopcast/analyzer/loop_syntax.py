@@ -240,7 +240,9 @@ def bounds_read_as_width(loop: ast.For) -> Optional[tuple[str, str]]:
         ok = True
         for statement in loop.body:
             for n in ast_walk(statement):
-                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+                if _binds(n) & names:
+                    ok = False
+                elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
                     if any(isinstance(m, ast.Name) and m.id in names for m in ast_walk(n)):
                         ok = False
                 elif isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub) and isinstance(n.left, ast.Name) \
@@ -257,6 +259,20 @@ def bounds_read_as_width(loop: ast.For) -> Optional[tuple[str, str]]:
             found = (target.elts[0].id, target.elts[1].id)
     BOUNDS[loop] = found
     return found
+
+
+def _binds(n: ast.AST) -> set:
+    """The names a statement or clause binds without a Name node of its own (`except E as lo`,
+    `import lo`, `def lo():`, a match capture)."""
+    if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {n.name}
+    if isinstance(n, ast.alias):
+        return {n.asname or n.name.split(".")[0]}
+    if isinstance(n, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+        return {n.name} if n.name else set()
+    if isinstance(n, ast.MatchMapping):
+        return {n.rest} if n.rest else set()
+    return set()
 
 
 UNREAD_ATTRIBUTES: "weakref.WeakKeyDictionary[ast.AST, dict]" = weakref.WeakKeyDictionary()
