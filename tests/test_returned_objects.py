@@ -70,7 +70,7 @@ class Estimator(BaseEstimator):
 """,
     "a dict": """
 def table(width, depth):
-    return {"rows": width, "cols": [depth] * 2, ("k", 1): 0.5}
+    return {"rows": int(width), "cols": [depth] * 2, ("k", 1): 0.5}  # (int: a call, so that it is keyed)
 
 class Estimator(BaseEstimator):
     def predict(self, mlp, budget):

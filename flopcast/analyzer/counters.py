@@ -580,9 +580,10 @@ class CounterWatch:
 
     def follows_any(self, items) -> bool:
         """Whether one of ``items`` is a number this watch, or one around it, follows: a tuple
-        made of them keeps them as they are (``TupleVal``), so that a later read of one is seen,
-        rather than their values in one Known tuple (whose making reads them all: a log entry
-        `(basis.uses, cost, kept)` appended at every call would be a read that steers)."""
+        made of them under the watch of a later call of predict keeps them as they are
+        (``TupleVal``), so that a later read of one is seen, rather than their values in one
+        Known tuple (whose making reads them all: a log entry `(basis.uses, cost, kept)`
+        appended at every call would be a read that steers)."""
         watch = self
         while watch is not None:
             tainted = watch.tainted

@@ -3836,7 +3836,9 @@ class Interpreter:
         if watch is not None:
             if indexed is not None and indexed[0] is node:
                 items = watch.array_indices(indexed[1], items)  # counters.py
-            if watch.follows_any(items):
+            if watch.carried and watch.follows_any(items):
+                # (a loop's watch keeps reading them: a heap of `(cost, i)` plans compares
+                # Known tuples, and a loop's log clones its items with their numbers anew)
                 return TupleVal(tuple(items))
         return make_tuple(items)
 
