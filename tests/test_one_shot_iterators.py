@@ -240,3 +240,34 @@ def test_a_loop_or_comprehension_over_a_lazy_iterator_takes_its_items_one_at_a_t
     read as 0); and a next() on the same map inside a loop or a comprehension over it takes the
     item after the one the loop holds, which the loop then skips (it took item 0 again)."""
     test_iterators_and_views_behave_as_pythons(tmp_path, body)
+
+
+STOPS = {
+    # a test no weight fails: the run reads every item, the interval's upper end
+    "all_reads_every_item": ("all", "> -1e300", "hi"),
+    # a test every weight passes: the run stops at the first item, the interval's lower end
+    "any_stops_at_the_first_item": ("any", "< 1e300", "lo"),
+}
+
+
+@pytest.mark.parametrize("reader,test,end", STOPS.values(), ids=STOPS.keys())
+def test_where_any_or_all_stops_reading_a_map_of_values_is_a_site(tmp_path, reader, test, end):
+    """any()/all() over a map() whose items depend on values make the next item (here a matmul)
+    only while none decides: each place to stop is a path, priced. It ended the path, leaving
+    the rest of predict unpriced (a lower bound; the contest's
+    `all(map(math.isfinite, stats.values()))` safety net)."""
+    path = _write(tmp_path, f"ok = {reader}(map(lambda t: float(fnp.sum(t @ x)) {test}, [x, x * 2.0, x * 3.0]))\n"
+                            "y = x @ x if ok else x")
+    for point in POINTS:
+        report = analyze(path, point)
+        assert not report.unpriced and not report.raises, (report.unpriced, report.raises)
+        assert getattr(report.total, end) == measure(path, point).total, (report.total, end)
+
+
+def test_a_finite_check_over_a_map_reads_every_item_on_the_nominal_path(tmp_path):
+    path = _write(tmp_path, "import math\nstats = {'a': float(fnp.sum(x)), 'b': float(fnp.max(x @ x))}\n"
+                            "y = x if all(map(math.isfinite, stats.values())) else x @ x")
+    for point in POINTS:
+        report = analyze(path, point)
+        assert not report.unpriced, report.unpriced
+        assert report.nominal == measure(path, point).total

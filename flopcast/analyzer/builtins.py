@@ -20,7 +20,7 @@ import sys as _sys
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import chain_maps, dataints, dtypes, dunders, flags, import_hooks, scalar_values, stdlib_containers, submission_files
+from flopcast.analyzer import chain_maps, dataints, dtypes, dunders, flags, import_hooks, presumptions, scalar_values, stdlib_containers, submission_files
 from flopcast.analyzer.disk_answers import DiskAnswers
 from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
@@ -573,8 +573,14 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             it.consumed += 1
             truth = interp.known_truth(item)
             if truth is None:
-                interp.stop_path(f"{span}: where {name}() stops reading map()/filter() items depends on values; "
-                                 "the cost after it is not counted", span, f"{name}()")
+                # whether this item decides is a site of its own: Python makes the next item only
+                # if it does not, so each place to stop is a path and what follows is priced on it
+                p = presumptions.of(item)
+                presumed = None if p is None or p.value is None or not p.guard else p.value == (name == "any")
+                site = Site((name, span, it.consumed), (True, False), span, "branch",
+                            f"whether item {it.consumed} of map()/filter() decides {name}() depends on values",
+                            presumed=presumed, presumption=f"{name}() reads every item: {p.text}" if presumed is not None else "")
+                truth = interp.decisions.choose(site, interp.used) == (name == "any")
             if truth == (name == "any"):
                 return Known(truth)
         return Known(name == "all")
@@ -1965,8 +1971,6 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         if any(isinstance(a, Array) for a in args):
             return interp.unpriced(node, f"math.{name} of an array", "math functions need Python scalars")
         if name in ("isfinite", "isnan", "isinf"):
-            from flopcast.analyzer import presumptions
-
             return presumptions.after_op(name, args, Unknown("bool", span, f"math.{name} of a value that depends on data"))
         if name in ("ceil", "floor", "trunc") and len(args) == 1 and not kwargs:
             _integer_conversion_may_raise(interp, f"math.{name}", args[0], span)  # NaN, inf: as int() does
