@@ -1371,6 +1371,24 @@ CORPUS = {
                     "_running(mean, factor, weights, size, max_chunks, rng))",
                     "if drift < ORTHO_TOL:"),
     ),
+    "batched_blocks": Entry(
+        points=(
+            (16, 2, 20_000, "exact"),         # no block fits: the diagonal plan (squared weights by fnp.power)
+            (8, 2, 10_000, "guarded"),        # blocks of 2
+            (16, 3, 60_000, "guarded"),       # blocks of 4: the kron leakage mask, 4-D tiles
+            (16, 2, 10**5, "guarded"),        # blocks of 8
+            (32, 3, 10**6, "guarded"),        # blocks of 16, two of them
+            (64, 2, 3 * 10**6, "guarded"),    # blocks of 16, four of them
+        ),
+        # (nb, g, g) block covariances: reshape/transpose tiles, a 4-D diagonal + moveaxis, tensordot
+        # over two axes, broadcast 4-D matmuls, a batched Cholesky with a jitter ladder and a for-loop
+        # fallthrough, interleaved sigma points pulled apart by strided slices, a kron mask, an
+        # lru_cache'd recursive plan, dataclass replace(), SimpleNamespace, dict(zip()) and
+        # all(map(math.isfinite, ...))
+        guards=("return fnp.linalg.cholesky(cov + (eps * scale + knobs.floor) * eye)",
+                "if float(fnp.max(fnp.abs(cov))) > HUGE:",
+                "if not all(map(math.isfinite, summary.values())):"),
+    ),
 }
 
 
