@@ -1389,6 +1389,26 @@ CORPUS = {
                 "if float(fnp.max(fnp.abs(cov))) > HUGE:",
                 "if not all(map(math.isfinite, summary.values())):"),
     ),
+    "gain_pipeline": Entry(
+        points=(
+            (8, 2, 3_000, "exact"),           # no plan fits: the constant fallback
+            (8, 2, 10_000, "interval"),       # topk 4 (nonzero-sized candidates, argpartition, ix_-free block)
+            (8, 2, 30_000, "interval"),       # sketch 4: accumulate'd fused products, Cholesky-QR ladder
+            (16, 2, 50_000, "interval"),      # topk 8
+            (16, 2, 300_000, "interval"),     # sketch 8
+            (32, 3, 200_000, "interval"),     # topk 8 at a bigger width
+            (32, 3, 10**6, "interval"),       # sketch 8 over three layers
+        ),
+        # ChainMap settings on a default_factory dict, NamedTuple plans from generators with yield
+        # from, filter + max(key=attrgetter), an lru_cache'd recursive layer cost, a dict of lambdas
+        # forwarding **kwargs, a plain-numpy test matrix from mlp.seed, a generator of bases zipped
+        # beside the weights and a break on float(gain) (the bases past it are never made),
+        # contextlib.suppress(LinAlgError) inside a jitter ladder, functools.reduce of matmuls
+        guards=("r = fnp.linalg.cholesky(gram + (eps * scale) * eye).T",
+                "return fnp.linalg.solve(r.T, y.T).T"),
+        data_sites=('if float(gain) < s["gain_stop"]:',
+                    "loud = fnp.nonzero(state.var > 10.0 * floor)[0]"),
+    ),
 }
 
 
