@@ -1409,6 +1409,22 @@ CORPUS = {
         data_sites=('if float(gain) < s["gain_stop"]:',
                     "loud = fnp.nonzero(state.var > 10.0 * floor)[0]"),
     ),
+    "quad_prior": Entry(
+        points=(
+            (8, 2, 2_000, "exact"),           # the rule does not fit: zeros
+            (8, 1, 4_000, "interval"),        # the rule alone, one layer
+            (16, 2, 50_000, "interval"),      # the rule, one chunk of samples blended by the 0-d temper
+            (16, 2, 200_000, "interval"),     # the rule and three chunks
+            (32, 3, 10**6, "interval"),
+            (32, 3, 3 * 10**6, "interval"),
+        ),
+        # a folder (rule.py, sampler.py, make_tables.py), tables.npz read whole into a dict by
+        # `{name: data[name] for name in data.files}` and `.get()`, 0-d knobs of int16/int32/bool/
+        # float32 dtypes, a 0-d float64 member kept as an array (it makes the float32 draw and the
+        # blend float64), a Gauss-Hermite rule trimmed by plain-numpy searchsorted on the table, a
+        # depth prior resampled by np.interp and broadcast as a plain (depth, 1) array
+        data_sites=("keep = int(np.searchsorted(-weights, -cut))",),
+    ),
 }
 
 
