@@ -1413,10 +1413,10 @@ CORPUS = {
         points=(
             (8, 2, 2_000, "exact"),           # the rule does not fit: zeros
             (8, 1, 4_000, "interval"),        # the rule alone, one layer
-            (16, 2, 50_000, "interval"),      # the rule, one chunk of samples blended by the 0-d temper
-            (16, 2, 200_000, "interval"),     # the rule and three chunks
-            (32, 3, 10**6, "interval"),
-            (32, 3, 3 * 10**6, "interval"),
+            (16, 2, 50_000, "interval"),      # the rule alone: no chunk of samples fits
+            (16, 2, 200_000, "interval"),     # the rule and one chunk, blended by the 0-d temper
+            (32, 3, 10**6, "interval"),       # one chunk
+            (32, 3, 3 * 10**6, "interval"),   # three chunks (the chunks knob caps it)
         ),
         # a folder (rule.py, sampler.py, make_tables.py), tables.npz read whole into a dict by
         # `{name: data[name] for name in data.files}` and `.get()`, 0-d knobs of int16/int32/bool/
