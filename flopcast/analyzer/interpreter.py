@@ -5170,7 +5170,13 @@ class Interpreter:
             return self.unpriced(node, "dict lookup", "the key is not known")
         if isinstance(obj, NpzFile):
             if isinstance(key, Known) and key.value in obj.arrays:
-                return obj.arrays[key.value]
+                member = obj.arrays[key.value]
+                if isinstance(member, Array):
+                    # numpy's NpzFile reads the member anew at each lookup (`z["p"] is z["p"]` is
+                    # False): flopscope's symmetry check of `einsum("ij,ik->jk", z["p"], z["p"])`
+                    # sees two operands
+                    return member.with_(value=member.value, vrange=member.vrange)
+                return member
             return self.unpriced(node, "array file lookup", f"no array named {getattr(key, 'value', '?')!r} in the file")
         if isinstance(obj, Known):
             if isinstance(key, Known):
