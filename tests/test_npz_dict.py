@@ -219,3 +219,42 @@ class Estimator(BaseEstimator):
         return fnp.zeros((mlp.depth, mlp.width)) + x
 """)
     assert_exact_at(tmp_path, [Point(8, 2, 2**41), Point(16, 3, 2**41)])
+
+
+MAPPING_READS = {
+    "dict_of_it": "a = dict(z)['scale']",                   # was a false raise: dict() took the keys as pairs
+    "unpacked_into_a_dict": "a = {**z}['scale']",
+    "values": "a = list(z.values())[2]",
+    "items": "a = dict(z.items())['scale']",
+    "keys": "a = z[sorted(z.keys())[2]]",
+    "get_with_a_default": "a = z.get('nope', z['coef'])[:4]",
+    "membership": "a = z['scale'] if 'scale' in z else z['coef']",
+    "len": "a = z['scale'] if len(z) == 3 else z['coef']",
+}
+
+
+@pytest.mark.parametrize("read", MAPPING_READS.values(), ids=MAPPING_READS.keys())
+def test_numpys_npzfile_reads_as_a_mapping_of_members_read_anew(tmp_path, read):
+    """numpy's NpzFile is a Mapping: dict(z), {**z}, keys/values/items/get, `in` and len() read
+    its members (each lookup a new array). They were unpriced or, for dict(z), a false raise."""
+    from oracle import assert_exact_at
+
+    shutil.copy(FOLDER / "head.npz", tmp_path / "head.npz")
+    (tmp_path / "estimator.py").write_text(f"""\
+from pathlib import Path
+
+import numpy as np
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+HEAD = Path(__file__).parent / "head.npz"
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        with np.load(HEAD) as z:
+            {read}
+            outer = fnp.einsum("i,j->ij", a, z["scale"])
+        return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(outer @ outer)
+""")
+    assert_exact_at(tmp_path, [Point(8, 2, 2**41), Point(16, 3, 2**41)])

@@ -20,7 +20,7 @@ import sys as _sys
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import chain_maps, dataints, dtypes, dunders, flags, import_hooks, presumptions, scalar_values, stdlib_containers, submission_files
+from flopcast.analyzer import chain_maps, dataints, dtypes, dunders, flags, import_hooks, plain_numpy, presumptions, scalar_values, stdlib_containers, submission_files
 from flopcast.analyzer.disk_answers import DiskAnswers
 from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
@@ -46,6 +46,7 @@ from flopcast.analyzer.values import (
     ListVal,
     MLPVal,
     ModuleVal,
+    NpzFile,
     NumpyScalar,
     not_iterable,
     PartialVal,
@@ -276,6 +277,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             refresh_view(x)
         if isinstance(x, (ListVal, TupleVal, DictVal)):
             return Known(len(x.items))
+        if isinstance(x, NpzFile):
+            return Known(len(x.arrays))  # numpy's NpzFile: its members
         if isinstance(x, SeqIterator):
             raise UserRaise(span, "TypeError: object of type 'iterator' has no len()")
         if isinstance(x, ClassVal) and isinstance(x.attrs.get("__iter_members__"), ListVal):
@@ -539,6 +542,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 out = dict(src.items)
             elif isinstance(src, Known) and isinstance(src.value, dict):
                 out = {k: Known(v) for k, v in src.value.items()}
+            elif isinstance(src, NpzFile):
+                out = dict(plain_numpy.npz_mapping(src).items)  # numpy's NpzFile is a Mapping: its keys, then z[key]
             elif src.__class__ is InstanceVal and src.payload is None and dunders.user_method(src, "keys") is not None:
                 # a mapping of the user's: Python asks its keys(), then src[key] for each
                 keys = interp.iterate(dunders.call_method(interp, src, dunders.user_method(src, "keys"), [], span), node)
@@ -2105,8 +2110,6 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
 
         opname = UNARY_OPERATORS[_OPERATOR_UNARY[name].__name__]
         if args[0].plain:
-            from flopcast.analyzer import plain_numpy
-
             return plain_numpy.free(interp, lambda: interp.price_op(opname, [args[0]], node))
         return interp.price_op(opname, [args[0]], node)
     if module == "bisect" and name in ("insort", "insort_left", "insort_right") and args:

@@ -527,6 +527,7 @@ def _yields_under_cleanup(fn) -> bool:
     return False
 
 
+
 class Interpreter:
     #: Sites of integers read from data analysed at each of these values (dataints.enumeration).
     enumerated: dict = {}
@@ -3895,6 +3896,8 @@ class Interpreter:
             return value.payload
         if isinstance(value, ChainMapVal):
             return chain_maps.read(self, value, node)
+        if isinstance(value, NpzFile):
+            return plain_numpy.npz_mapping(value)
         return value
 
     def expr_Starred(self, node: ast.Starred) -> Value:
@@ -4645,6 +4648,8 @@ class Interpreter:
                     raise UserRaise(self.node_span(node), f"TypeError: argument of type '{wrong}' is not iterable")
             if isinstance(right, ChainMapVal):
                 right = chain_maps.read(self, right, node)  # `any(key in m for m in self.maps)`
+            if isinstance(right, NpzFile):
+                right = plain_numpy.npz_mapping(right)  # `if "prior" in data:`
             if isinstance(right, SeqIterator) and isinstance(left, Known):
                 return Known(self._iterator_holds(left, right, node) == isinstance(op, ast.In))
             if right.__class__ is Array and not right.plain and right.ndim > 0 and not right.sym \
@@ -5170,13 +5175,7 @@ class Interpreter:
             return self.unpriced(node, "dict lookup", "the key is not known")
         if isinstance(obj, NpzFile):
             if isinstance(key, Known) and key.value in obj.arrays:
-                member = obj.arrays[key.value]
-                if isinstance(member, Array):
-                    # numpy's NpzFile reads the member anew at each lookup (`z["p"] is z["p"]` is
-                    # False): flopscope's symmetry check of `einsum("ij,ik->jk", z["p"], z["p"])`
-                    # sees two operands
-                    return member.with_(value=member.value, vrange=member.vrange)
-                return member
+                return plain_numpy.npz_member(obj, key.value)
             return self.unpriced(node, "array file lookup", f"no array named {getattr(key, 'value', '?')!r} in the file")
         if isinstance(obj, Known):
             if isinstance(key, Known):
@@ -5447,6 +5446,8 @@ class Interpreter:
                 return ListVal([Known(k) for k in obj.arrays])
             if name == "close":
                 return BoundLib("py:npz.close", obj)  # `z = np.load(p); ...; z.close()`
+            if name in ("keys", "values", "items", "get"):
+                return BoundLib("py." + name, plain_numpy.npz_mapping(obj))  # numpy's NpzFile is a Mapping
         if isinstance(obj, PartialVal) and name in ("func", "args"):
             # what a registry or a log reads of a partial (`p.func.__name__`); a partial of a
             # partial is flattened, as functools.partial makes it

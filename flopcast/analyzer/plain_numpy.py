@@ -181,6 +181,20 @@ def as_plain(value: Value) -> Value:
     return value
 
 
+def npz_member(npz: NpzFile, name: str) -> Value:
+    """``npz[name]`` of numpy's NpzFile, which reads the member anew at each lookup (``z["p"] is
+    z["p"]`` is False): flopscope's symmetry check of ``einsum("ij,ik->jk", z["p"], z["p"])``
+    sees two operands."""
+    member = npz.arrays[name]
+    return member.with_(value=member.value, vrange=member.vrange) if isinstance(member, Array) else member
+
+
+def npz_mapping(npz: NpzFile) -> DictVal:
+    """What numpy's NpzFile gives as a Mapping (``dict(z)``, ``{**z}``, ``z.items()``,
+    ``z.get(k)``, ``k in z``): each member read anew."""
+    return DictVal({name: npz_member(npz, name) for name in npz.arrays})
+
+
 def copied_plain(value: Value) -> Value:
     """A sequence as numpy's asarray copies it: its arrays as new plain ndarrays (no buffer shared)."""
     if isinstance(value, Array):
