@@ -1418,8 +1418,8 @@ CORPUS = {
             (32, 3, 10**6, "interval"),       # one chunk
             (32, 3, 3 * 10**6, "interval"),   # three chunks (the chunks knob caps it)
         ),
-        # a folder (rule.py, sampler.py, make_tables.py), tables.npz read whole into a dict by
-        # `{name: data[name] for name in data.files}` and `.get()`, 0-d knobs of int16/int32/bool/
+        # a folder (rule.py, sampler.py, make_tables.py), tables.npz read whole by dict() of numpy's
+        # NpzFile and asked `"prior" not in data`, 0-d knobs of int16/int32/bool/
         # float32 dtypes, a 0-d float64 member kept as an array (it makes the float32 draw and the
         # blend float64), a Gauss-Hermite rule trimmed by plain-numpy searchsorted on the table, a
         # depth prior resampled by np.interp and broadcast as a plain (depth, 1) array

@@ -44,14 +44,16 @@ class Estimator(BaseEstimator):
         if not path.exists():
             return
         with np.load(path) as data:
-            tables = {name: data[name] for name in data.files}
+            tables = dict(data)
+            if "prior" not in data:
+                tables["prior"] = self.prior
         self.nodes, self.weights = tables["nodes"], tables["weights"]
         self.cut = tables["cut"]
         self.temper = tables["temper"]
         self.chunk = int(tables["chunk"])
         self.chunks = int(tables["chunks"])
         self.use_prior = bool(tables["use_prior"])
-        self.prior = tables.get("prior", self.prior)
+        self.prior = tables["prior"]
 
     # -- cost model ----------------------------------------------------------------------
 
