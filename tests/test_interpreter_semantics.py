@@ -759,6 +759,18 @@ class Both(Twice, More):
         for _ in range(d["inner"]["k"] + len(d["sizes"]) + t[0][0]):
             STEP
         """),
+    # asdict/astuple deep-copy a field that is no dataclass, list, tuple or dict, each on its own:
+    # two fields holding one array hand flopscope's einsum two operands (unpriced before)
+    "dataclasses_asdict_and_astuple_deep_copy_array_fields": ("import dataclasses\nfrom dataclasses import dataclass\n\n"
+                                                              "@dataclass\nclass State:\n    m: object\n    c: object\n"
+                                                              "    hist: list\n", """
+        x = mlp.weights[0]
+        d = dataclasses.asdict(State(x, x, [x]))
+        m, c, hist = dataclasses.astuple(State(x, x, [x]))
+        for a, b in ((d["m"], d["c"]), (m, c), (hist[0], d["hist"][0])):
+            g = fnp.einsum("ij,ik->jk", a, b)
+            h = fnp.tanh(h @ (g @ g))
+        """),
     # FINDINGS #68: `self.__dict__.update(cfg)` and vars(obj) were unpriced
     "an_instances_dict_and_vars_are_its_attributes": ("""
 class Cfg:

@@ -2085,8 +2085,8 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
                 raise UserRaise(span, f"TypeError: {name}() should be called on dataclass instances")
             return Unknown("", span, f"{name}() of a value flopcast does not follow")
         made = _dataclass_copy(args[0], name == "asdict")
-        if made is None:  # a field deep-copied that is not plain data (an array: numpy's deepcopy)
-            return interp.unpriced(node, f"dataclasses.{name}()", "a field is not plain data (it would be deep-copied)")
+        if made is None:
+            return interp.unpriced(node, f"dataclasses.{name}()", "a field is deep-copied in a way flopcast does not follow")
         return made
     if path == "dataclasses.replace" and len(args) == 1 and isinstance(args[0], MLPVal):
         mlp = args[0]
@@ -2428,7 +2428,8 @@ def _is_dataclass_instance(v: Value) -> bool:
 
 def _dataclass_copy(v: Value, as_dict: bool) -> Optional[Value]:
     """What dataclasses.asdict/astuple make of a field value: dataclasses recursively, new
-    lists, tuples and dicts, known values as they are; None for anything else (deep-copied)."""
+    lists, tuples and dicts, known values as they are, a deep copy of anything else; None where
+    that copy is not followed."""
     if isinstance(v, Known) or isinstance(v, Unknown) and v.kind in ("int", "float", "bool", "str"):
         return v  # a number or text read from data: immutable, deepcopy gives it back
     if _is_dataclass_instance(v):
@@ -2445,7 +2446,7 @@ def _dataclass_copy(v: Value, as_dict: bool) -> Optional[Value]:
     if isinstance(v, DictVal) and v.factory is None and not any(isinstance(k, ObjKey) for k in v.items):
         items = {k: _dataclass_copy(i, as_dict) for k, i in v.items.items()}
         return None if any(i is None for i in items.values()) else DictVal(items)
-    return None
+    return _copied(v, True, {})  # anything else is copy.deepcopy'd, each leaf on its own (an array: a new one)
 
 
 def set_of(interp, items: list, node, frozen: bool = False) -> Value:
