@@ -222,14 +222,17 @@ class Estimator(BaseEstimator):
 
 
 MAPPING_READS = {
-    "dict_of_it": "a = dict(z)['scale']",                   # was a false raise: dict() took the keys as pairs
-    "unpacked_into_a_dict": "a = {**z}['scale']",
-    "values": "a = list(z.values())[2]",
-    "items": "a = dict(z.items())['scale']",
-    "keys": "a = z[sorted(z.keys())[2]]",
-    "get_with_a_default": "a = z.get('nope', z['coef'])[:4]",
-    "membership": "a = z['scale'] if 'scale' in z else z['coef']",
-    "len": "a = z['scale'] if len(z) == 3 else z['coef']",
+    "dict_of_it": "a, b = dict(z)['scale'], z['scale']",      # was a false raise: dict() took the keys as pairs
+    "unpacked_into_a_dict": "a, b = {**z}['scale'], z['scale']",
+    "values": "a, b = list(z.values())[2], z['scale']",
+    "items": "a, b = dict(z.items())['scale'], z['scale']",
+    "keys": "a, b = z[sorted(z.keys())[2]], z['scale']",
+    "get_with_a_default": "a, b = z.get('nope', z['coef'])[:4], z.get('scale')",
+    "membership": "a, b = z['scale'] if 'scale' in z else z['coef'], z['scale']",
+    "len": "a, b = z['scale'] if len(z) == 3 else z['coef'], z['scale']",
+    # a view reads the members again at each use, a bound get at each call
+    "one_values_view_read_twice": "vs = z.values()\n            a, b = list(vs)[2], list(vs)[2]",
+    "one_bound_get_called_twice": "get = z.get\n            a, b = get('scale'), get('scale')",
 }
 
 
@@ -254,7 +257,7 @@ class Estimator(BaseEstimator):
     def predict(self, mlp, budget):
         with np.load(HEAD) as z:
             {read}
-            outer = fnp.einsum("i,j->ij", a, z["scale"])
+            outer = fnp.einsum("i,j->ij", a, b)
         return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(outer @ outer)
 """)
     assert_exact_at(tmp_path, [Point(8, 2, 2**41), Point(16, 3, 2**41)])

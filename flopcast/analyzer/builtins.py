@@ -1462,6 +1462,8 @@ def check_sources(interp, it: SeqIterator, span: Span, state: Optional[tuple] = 
 def refresh_view(view: ListVal) -> None:
     """A dict view's items as the dict holds them now (a view made before an insert sees it)."""
     d, kind = view.view_of
+    if d.npz is not None:
+        d.items = plain_numpy.npz_mapping(d.npz).items  # an NpzFile's view reads its members anew
     if kind == "keys":
         view.items[:] = [key_value(k) for k in d.items]
     elif kind == "values":

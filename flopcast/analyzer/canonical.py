@@ -200,6 +200,8 @@ class Canon:
         return ("S", value.dtype, value.dtype_origin)
 
     def _dict(self, value: DictVal) -> tuple:
+        if value.npz is not None:
+            raise Incomparable("an NpzFile's view: its members are read anew at each use")
         objects = self.objects
         n = objects.get(id(value))
         if n is not None:

@@ -5446,8 +5446,12 @@ class Interpreter:
                 return ListVal([Known(k) for k in obj.arrays])
             if name == "close":
                 return BoundLib("py:npz.close", obj)  # `z = np.load(p); ...; z.close()`
-            if name in ("keys", "values", "items", "get"):
-                return BoundLib("py." + name, plain_numpy.npz_mapping(obj))  # numpy's NpzFile is a Mapping
+            if name in ("keys", "values", "items"):
+                backing = plain_numpy.npz_mapping(obj)  # numpy's NpzFile is a Mapping
+                backing.npz = obj
+                return BoundLib("py." + name, backing)
+            if name == "get":
+                return BoundLib("py:npz.get", obj)
         if isinstance(obj, PartialVal) and name in ("func", "args"):
             # what a registry or a log reads of a partial (`p.func.__name__`); a partial of a
             # partial is flattened, as functools.partial makes it
@@ -6763,6 +6767,10 @@ class Interpreter:
             return exit_stack.call(self, recv, path[len("py:ExitStack."):], list(args), dict(kwargs), span)
         if path == "py:generator.send" and len(args) == 1 and not kwargs:
             return self._generator_send(recv, args[0], span)
+        if path == "py:npz.get" and 1 <= len(args) <= 2 and not kwargs and isinstance(args[0], Known):
+            # each lookup reads the member anew
+            return plain_numpy.npz_member(recv, args[0].value) if args[0].value in recv.arrays else \
+                args[1] if len(args) == 2 else Known(None)
         if path == "py:npz.close" and not args and not kwargs:
             return Known(None)  # the arrays already read stay (numpy's NpzFile hands out copies)
         if path == "py:generator.close" and not args and not kwargs:

@@ -450,6 +450,8 @@ class DictVal(Value):
     factory: Any = None
     # A collections.OrderedDict (set on the instance): move_to_end, popitem(last=), equality in order
     ordered = False
+    # The NpzFile whose keys()/values()/items() view this dict backs: each use reads the members anew
+    npz = None
 
 
 @dataclass(eq=False)
