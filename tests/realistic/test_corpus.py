@@ -1403,7 +1403,8 @@ CORPUS = {
         # from, filter + max(key=attrgetter), an lru_cache'd recursive layer cost, a dict of lambdas
         # forwarding **kwargs, a plain-numpy test matrix from mlp.seed, a generator of bases zipped
         # beside the weights and a break on float(gain) (the bases past it are never made),
-        # contextlib.suppress(LinAlgError) inside a jitter ladder, functools.reduce of matmuls
+        # contextlib.suppress(LinAlgError) inside a jitter ladder, functools.reduce of matmuls, and
+        # dataclasses.asdict of the last state (its arrays deep-copied) on the path that breaks
         guards=("r = fnp.linalg.cholesky(gram + (eps * scale) * eye).T",
                 "return fnp.linalg.solve(r.T, y.T).T"),
         data_sites=('if float(gain) < s["gain_stop"]:',

@@ -27,7 +27,7 @@ import functools
 import itertools
 import math
 from collections import ChainMap
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from operator import attrgetter
 from typing import NamedTuple, Optional
 
@@ -256,6 +256,11 @@ class Estimator(BaseEstimator):
             rows.append(state.mu)
         if not rows:
             return self._fallback(mlp)
-        while len(rows) < depth:
-            rows.append(rows[-1] * s["damp"])
+        if len(rows) < depth:
+            # the quiet layers repeat the last row, damped by how spread the last state still is
+            last = asdict(state)
+            spread = fnp.mean(fnp.sqrt(last["var"]))
+            damp = s["damp"] * spread / (1.0 + spread)
+            while len(rows) < depth:
+                rows.append(rows[-1] * damp)
         return fnp.stack(rows)
