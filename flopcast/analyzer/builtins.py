@@ -578,14 +578,15 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             it.consumed += 1
             truth = interp.known_truth(item)
             if truth is None:
-                # whether this item decides is a site of its own: Python makes the next item only
-                # if it does not, so each place to stop is a path and what follows is priced on it
+                # each item's truth is a site of its own: Python makes the next item only while
+                # none decides, so each place to stop is a path and what follows is priced on it
+                # (a small run's observed all()/any() result replays as every item's truth)
                 p = presumptions.of(item)
-                presumed = None if p is None or p.value is None or not p.guard else p.value == (name == "any")
+                presumed = None if p is None or p.value is None or not p.guard else p.value
                 site = Site((name, span, it.consumed), (True, False), span, "branch",
-                            f"whether item {it.consumed} of map()/filter() decides {name}() depends on values",
-                            presumed=presumed, presumption=f"{name}() reads every item: {p.text}" if presumed is not None else "")
-                truth = interp.decisions.choose(site, interp.used) == (name == "any")
+                            f"the truth of item {it.consumed} of map()/filter() in {name}() depends on values",
+                            presumed=presumed, presumption=f"{name}() reads on: {p.text}" if presumed is not None else "")
+                truth = interp.decisions.choose(site, interp.used)
             if truth == (name == "any"):
                 return Known(truth)
         return Known(name == "all")
