@@ -651,6 +651,9 @@ class Interpreter:
         self._served: dict = {}  # module name -> what an import hook served for it
         self._served_paths: set = set()  # pseudo file names of the modules import hooks served
         self._call_spans: list = []  # the span of each user-function call being executed
+        # Per call of generated code being executed (syntax.lambda_at): the span of the call from
+        # the program's own code that entered it, and that code's frame (where its charges go).
+        self._generated_calls: list = []
         # (frame, span): the instruction of the program's code running now that can ask an iterator
         # for items (a call, a `for`, a comprehension, an unpacking, a starred display). The run
         # files a charge made by code without a frame of the program's (map's fnp.exp, accumulate's
@@ -1206,7 +1209,13 @@ class Interpreter:
             # Code an import hook served has no file: flopscope's runtime (and `verify`) files
             # its charges at the innermost call in a real file, and so does the analysis.
             span = next((s for s in reversed(self._call_spans) if s.path not in self._served_paths), span)
-        self.emit(span, op, flops, dtype, self.frame.qualname if self.frame else "<module>", origin)
+        frame = self.frame
+        if frame is not None and frame.function is not None and frame.function.node.__dict__.get("_flopcast_generated"):
+            # Code flopcast wrote for what Python does in C or in generated code
+            # (`operator.methodcaller`, a dataclass's order methods: syntax.lambda_at): the run
+            # files its charges at the call into it, in the caller's function.
+            span, frame = self._generated_calls[-1]
+        self.emit(span, op, flops, dtype, frame.qualname if frame else "<module>", origin)
 
     def pulled_at(self, pull):
         """``pull()``, the next item of a lazy iterator (map, accumulate, starmap, ...), made where
@@ -7252,10 +7261,15 @@ class Interpreter:
                           span, unbounded=True)
         self.active_calls.append(key)
         condition, self._condition = self._condition, None
-        if self.metered:
-            caller = self.call_stack[-1] if self.call_stack else "<whestbench>"
-            self.result.calls[(caller, fn.qualname)] = self.result.calls.get((caller, fn.qualname), 0) + 1
-        self.call_stack.append(fn.qualname)
+        if fn.node.__dict__.get("_flopcast_generated") and self.call_stack:
+            # generated code (syntax.lambda_at) stands for C or library code: its work is its
+            # caller's, as the run's roll-up has it
+            self.call_stack.append(self.call_stack[-1])
+        else:
+            if self.metered:
+                caller = self.call_stack[-1] if self.call_stack else "<whestbench>"
+                self.result.calls[(caller, fn.qualname)] = self.result.calls.get((caller, fn.qualname), 0) + 1
+            self.call_stack.append(fn.qualname)
         try:
             # (a recorded call's charges replayed would pass the np.seterr check in emit)
             memo = None if self.decisions.per_execution or self.float_raise is not None \
@@ -7316,6 +7330,11 @@ class Interpreter:
             frame.generator, self._starting_generator = self._starting_generator, None
             saved = self.frame
             self._outer_frames.append(saved)
+            generated = fn.node.__dict__.get("_flopcast_generated")
+            if generated:
+                caller = saved.function.node.__dict__.get("_flopcast_generated") if saved is not None \
+                    and saved.function is not None else False
+                self._generated_calls.append(self._generated_calls[-1] if caller else (span, saved))
             self.frame = frame
             self._call_spans.append(span)
             try:
@@ -7329,6 +7348,8 @@ class Interpreter:
                 self.frame = saved
                 self._outer_frames.pop()
                 self._call_spans.pop()
+                if generated:
+                    self._generated_calls.pop()
         finally:
             self.call_depth -= 1
 

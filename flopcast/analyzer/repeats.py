@@ -1869,8 +1869,9 @@ class CallMemo:
 
     def key(self, fn, args: list, kwargs: dict) -> Optional[tuple]:
         interp = self.interp
-        if _cheaper_to_run(fn.node) and id(fn.node) not in interp._reentered:
-            return None
+        if _cheaper_to_run(fn.node) and id(fn.node) not in interp._reentered \
+                or fn.node.__dict__.get("_flopcast_generated"):
+            return None  # (generated code's charges are filed at the call into it: not replayable)
         first = id(fn) not in self.called
         if first:
             self.called.add(id(fn))
