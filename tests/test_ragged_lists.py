@@ -1,6 +1,8 @@
 """A list of arrays whose shapes differ (the short last chunk of a list of chunks) is no array:
 numpy refuses to make one with ValueError ("inhomogeneous shape"), so every op given such a list
-raises before flopscope charges it, and so does an index made of one. flopcast priced the op
+raises before flopscope charges it, and so does an index made of one or an operator given one
+(`w + [w[0], w[0, :3]]`: numpy makes an array of the list first; flopcast had left every list
+of arrays beside an operator unpriced). flopcast priced the op
 as if the list stacked to its first item's shape (a false exact), and an index of ragged lists
 was an internal error.
 
@@ -26,6 +28,10 @@ RAGGED = {
     "index_by_lists_of_two_lengths": "w[[[0, 1], [2]]]",
     "index_by_arrays_of_two_lengths": "w[[fnp.arange(3), fnp.arange(2)]]",
     "chunks_of_one_shape_go_through": "fnp.prod([w[:2], w[1:3]], axis=0)",
+    "operator_on_rows_of_two_lengths": "w + [w[0], w[0, :3]]",
+    "comparison_with_a_tuple_of_two_lengths": "w < (w[0], w[1, :2])",
+    "ufunc_on_rows_of_two_lengths": "fnp.maximum(w, [w[0], w[0, :3]])",
+    "operator_on_rows_of_one_length_goes_through": "w[:2] * [w[1], w[0] + 1.0]",
 }
 
 

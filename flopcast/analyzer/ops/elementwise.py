@@ -88,9 +88,17 @@ def _pointwise_key(op: str, values: list[Value], dtype_kw: Optional[str]):
     return tuple(parts)
 
 
+def _lists_as_arrays(ctx, values: list[Value]) -> list[Value]:
+    """numpy makes an array of a list operand before the ufunc runs (`x + [x[0], x[1]]`), and
+    refuses a ragged one with its ValueError then."""
+    return [to_array(ctx, v) if v.__class__ is TupleVal or v.__class__ is ListVal and not v.is_set
+            and v.view_of is None else v for v in values]
+
+
 def pointwise(ctx, op: str, values: list[Value], *, dtype_kw: Optional[str] = None, outputs: int = 1) -> Value:
     """``outputs``: flopscope prices a ufunc of several outputs (divmod, modf, frexp) as that
     many applications; the first output is returned."""
+    values = _lists_as_arrays(ctx, values)
     key = _pointwise_key(op, values, dtype_kw)
     hit = _POINTWISE_MEMO.get(key) if key is not None else None
     if hit is not None:
@@ -287,6 +295,7 @@ def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optio
                                         f"tuple of 1 holding one per output, not {wrong[0]}. Pass the destination "
                                         "array itself, not a container holding it.")
         raise OpError(f"{op}(..., out=) with a non-array buffer is not modelled")
+    values = _lists_as_arrays(ctx, values)
     # An input passed as its own destination (`fnp.maximum(buf, 0.0, out=buf)`) is priced as
     # any other plain buffer: flopscope charges the ufunc once and returns that object.
     ops_ = [operand(v) for v in values]
