@@ -211,3 +211,33 @@ def test_an_endless_generator_taken_by_a_loop_that_breaks_is_unpriced_as_such(tm
     assert entry.what == "endless generator"
     assert "rows never stops yielding and its items are taken by its consumer" in entry.reason
     assert not [u for u in report.uncertain if u.kind == "unbounded"]
+
+
+@pytest.mark.parametrize("point", [Point(8, 2, 2**41), Point(16, 3, 2**41)], ids=lambda p: p.label())
+def test_an_endless_body_that_ends_the_path_is_no_part_of_its_lower_bound(tmp_path, point) -> None:
+    """The body runs ahead of its consumer until flopcast sees it never stop (here at its second
+    item), but the loop taking its items breaks at the first: the second item's matmul was kept in
+    the lower bound, which then passed the run's count (16,382 reported at least, 8,255 counted at
+    16x2). What the body charged ahead of its consumer is taken back where the path ends."""
+    from oracle import write_program
+
+    path = write_program(tmp_path, '''
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        def gram_sums(w):
+            while True:
+                yield fnp.sum(w @ w)
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                for first in gram_sums(mlp.weights[0]):
+                    if mlp.width > 4:
+                        break
+                return fnp.zeros((mlp.depth, mlp.width)) + first
+    ''')
+    report = analyze(path, point)
+    assert report.lower_bound and report.total.lo <= measure(path, point).total
+    assert [u.what for u in report.unpriced] == ["endless generator"]

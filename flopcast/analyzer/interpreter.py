@@ -4029,6 +4029,12 @@ class Interpreter:
                 if not gen.items:
                     raise error  # raised before the first item: the first consumer meets it at once
                 gen.error = error
+            except PathEnd:
+                if self.metered:
+                    # its items are made ahead of the consumer, which may take none of them: what
+                    # the body charged is not a lower bound's (retract_unconsumed at the path's end)
+                    self._ran_generators.append(gen)
+                raise
             finally:
                 self.catching_memory -= 1
                 self._starting_generator = None
