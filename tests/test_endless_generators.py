@@ -241,3 +241,58 @@ def test_an_endless_body_that_ends_the_path_is_no_part_of_its_lower_bound(tmp_pa
     report = analyze(path, point)
     assert report.lower_bound and report.total.lo <= measure(path, point).total
     assert [u.what for u in report.unpriced] == ["endless generator"]
+
+
+RUNNING_SUMS = """
+    import itertools
+
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    def running_sums(w):
+        total = fnp.zeros(w.shape[1])
+        while True:
+            total = total + fnp.sum(w, axis=0)
+            yield total
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            {consumer}
+            return fnp.stack([kept[-1]] * mlp.depth)
+"""
+
+
+@pytest.mark.parametrize("consumer", [
+    "kept = list(itertools.islice(itertools.takewhile(lambda t: t.ndim == 1, running_sums(w)), mlp.depth + 2))",
+    "kept = [t for _, t in itertools.islice(enumerate(running_sums(w)), mlp.depth + 2)]",
+    "running = itertools.takewhile(lambda t: t.ndim == 1, running_sums(w))\n"
+    "        kept = list(itertools.islice(running, mlp.depth + 2))",
+    "sums = running_sums(w)\n        kept = list(itertools.islice(sums, 3))",
+])
+def test_islice_of_an_endless_generator_or_its_takewhile_stops_the_body_at_the_last_item(tmp_path, consumer) -> None:
+    """islice takes a known number of items of takewhile(p, gen()) (or enumerate, map), each of
+    which takes one item of gen() at most: the body stops there, as under a bare islice. It ran
+    ahead of the consumer as if endless, a lower bound (and, where the state it carries never
+    repeats, for 100,000 iterations: minutes). Held by a name, the iterator may be asked for more
+    later; the body stops there all the same once it is in its endless loop."""
+    from oracle import assert_exact_at, write_program
+
+    path = write_program(tmp_path, RUNNING_SUMS, consumer=consumer)
+    assert_exact_at(path, [Point(8, 2, 2**41), Point(16, 3, 2**41)])
+
+
+@pytest.mark.parametrize("point", [Point(8, 2, 2**41), Point(16, 3, 2**41)], ids=lambda p: p.label())
+def test_islice_of_a_value_dependent_takewhile_of_an_endless_generator_is_an_interval(tmp_path, point) -> None:
+    """The takewhile keeps every item or stops at the first (a value-dependent site); at most
+    the islice's count either way, whose end is the run's when every item passes."""
+    from oracle import write_program
+
+    consumer = ("kept = [w[0]] + list(itertools.islice(itertools.takewhile(\n"
+                "            lambda t: float(fnp.max(t)) < 1e9, running_sums(w)), mlp.depth + 2))")
+    path = write_program(tmp_path, RUNNING_SUMS, consumer=consumer)
+    report = analyze(path, point)
+    assert not report.unpriced and not report.exact
+    assert report.total.hi == measure(path, point).total

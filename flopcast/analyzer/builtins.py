@@ -2042,11 +2042,19 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         bounds = [a.value for a in args[1:]]
         stdlib_containers.check_islice_bounds(bounds, span)
         source = args[0]
-        if source.__class__ is PyGenerator and source.items is None:
-            stop = bounds[0] if len(bounds) == 1 else bounds[1]
-            # the body stops at the last item islice can take (an endless one too)
-            interp.run_generator(source, source.consumed + max(stop, 0) if isinstance(stop, int)
-                                 and stdlib_containers.made_here(node, 0) else None)
+        # enumerate(gen()), map(f, gen()), takewhile(p, gen()) take one item of gen() per item
+        # at most: as many as islice takes of them
+        gen = source if source.__class__ is PyGenerator else \
+            source.pulls_from if source.__class__ is LazyIterator and not source._made else None
+        stop = bounds[0] if len(bounds) == 1 else bounds[1]
+        if gen is not None and gen.items is None:
+            # the body stops at the last item islice can take (an endless one too); held by a name,
+            # the generator may be asked for more later: only an endless loop stops there
+            need = gen.consumed + max(stop, 0) if isinstance(stop, int) else None
+            if need is not None and not stdlib_containers.made_here(node, 0):
+                interp.run_generator(gen, endless_need=need)
+            elif need is not None or gen is source:
+                interp.run_generator(gen, need)
         return LazyIterator(itertools.islice(_pulled(args[0], interp, node), *bounds))  # each item made when asked for
     if name == "islice" and module == "itertools" and args and stdlib_containers.is_iterator(args[0]) \
             and all(isinstance(a, Known) for a in args[1:]) and not kwargs:

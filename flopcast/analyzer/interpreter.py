@@ -2925,6 +2925,7 @@ class Interpreter:
         ctx = self.enter_loop(node, limit)
         span = self.node_span(node)
         previous = None
+        self._bound_endless_body(node)
         try:
             while limit is None or ctx.index < limit:
                 self.tick()
@@ -3022,6 +3023,8 @@ class Interpreter:
         broke = False
         previous = opened = None
         steady = self._steady_while(node) if limit is None else None
+        if node.test.__class__ is ast.Constant and node.test.value is True:
+            self._bound_endless_body(node)
         try:
             while True:
                 self.tick()
@@ -3091,6 +3094,14 @@ class Interpreter:
         # (no further than the iteration cap: a loop that reaches it ends its path there, as before)
         return SteadyLoop.watch_while(self, node, min(last - first + counted.inclusive, MAX_LOOP_ITERATIONS),
                                       MAX_STEPS)
+
+    def _bound_endless_body(self, node: ast.While | ast.For) -> None:
+        """A loop that ends only by a break, a return or a raise, yielding in a generator body
+        whose first consumer takes a known number of items but may not be its last: the body
+        stops at the last of them, as for a consumer that is (PyGenerator.endless_need)."""
+        gen = self.frame.generator
+        if gen is not None and gen.need is None and gen.endless_need is not None and _yields_in(node):
+            gen.need = gen.endless_need
 
     def _stopped_by_consumer(self, node: ast.While | ast.For) -> bool:
         """A `while True:` (or a `for` over an endless iterator) that yields, in a generator whose consumer takes a known number of
@@ -3992,9 +4003,11 @@ class Interpreter:
         r = self.result
         return (len(r.charges), self.used, dict(r.inclusive), dict(r.calls), len(r.unpriced))
 
-    def run_generator(self, gen: PyGenerator, need: Optional[int] = None) -> list[Value]:
+    def run_generator(self, gen: PyGenerator, need: Optional[int] = None,
+                      endless_need: Optional[int] = None) -> list[Value]:
         """Run a generator's whole body on its first consumption; its items, as a list.
-        ``need``: the most items this consumer can take (the body stops at that yield).
+        ``need``: the most items this consumer can take (the body stops at that yield);
+        ``endless_need``: the same from a consumer that may not be the last (PyGenerator.endless_need).
 
         Charges land when the body runs, not item by item, so the consumer's and the
         generator's charges are not interleaved as at run time; the totals are the same, and
@@ -4014,6 +4027,7 @@ class Interpreter:
             gen.items = []
             gen.start = self.ledger()
             gen.need = need
+            gen.endless_need = endless_need
             self._starting_generator = gen
             # its later items are made ahead of the consumer, whose handlers may then differ: an
             # array that may not fit is taken as inside one that may catch MemoryError

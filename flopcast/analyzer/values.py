@@ -651,6 +651,11 @@ class PyGenerator(Value):
     # ``paused`` once it did, with its code after that yield never run.
     need: Optional[int] = None
     paused: bool = False
+    # The items its first consumer takes at most when that consumer may not be its last (`g` held
+    # by a name, or a `takewhile(p, gen())` that is): the body stops there only once it enters a
+    # loop that ends only by a break, a return or a raise, which would otherwise run on ahead of
+    # every consumer to the iteration cap (a later consumer asking past it ends the path)
+    endless_need: Optional[int] = None
     # Whether a consumer asked past the last item, so the code after the last yield ran: a lone
     # `next()` that took the last item, or a loop that broke at it, leaves it suspended there.
     past_last: bool = True
