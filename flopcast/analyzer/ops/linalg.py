@@ -7,6 +7,7 @@ dtype rate, billing float64 for int inputs.
 
 from __future__ import annotations
 
+import functools
 import math
 
 from flopcast.analyzer import dtypes, pricing
@@ -58,6 +59,27 @@ def _square_or_raise(a: Array) -> None:
         raise OpRaises("LinAlgError", "Last 2 dimensions of the array must be square")
 
 
+@functools.lru_cache(maxsize=None)
+def _lapack_refusal(dtype: str):
+    """numpy's LAPACK routines compute in float32/float64 and their complex forms only: any other
+    inexact dtype (float16, longdouble) is refused with TypeError once the shapes have been
+    checked, after flopscope's charge. Asked of numpy on an empty matrix of that dtype."""
+    import numpy as np
+
+    try:
+        np.linalg.inv(np.empty((0, 0), dtype=dtype))
+    except TypeError as exc:
+        return str(exc)
+    return None
+
+
+def _lapack_or_raise(*arrays: Array) -> None:
+    for a in arrays:
+        refused = _lapack_refusal(a.dtype)
+        if refused is not None:
+            raise OpRaises("TypeError", refused)
+
+
 @handler("linalg.cholesky", "linalg.eigh", "linalg.eigvalsh", "linalg.inv", "linalg.det",
          "linalg.slogdet", "linalg.eig", "linalg.eigvals")
 def _linalg_square(ctx, args, kwargs, op=None):
@@ -75,6 +97,7 @@ def _linalg_square(ctx, args, kwargs, op=None):
     if fn in ("eigh", "eigvalsh"):
         _uplo_or_raise(arg(args, kwargs, 1, "UPLO", Known("L")))
     _square_or_raise(a)
+    _lapack_or_raise(a)
     batch = a.shape[:-2]
     if fn == "cholesky":
         return Array(a.shape, dt)
@@ -121,6 +144,7 @@ def _solve(ctx, args, kwargs):
     dt = dtypes.result_type(Operand(dtype=_linalg_dtype(a)), Operand(dtype=_linalg_dtype(b)))
     ctx.charge("linalg.solve", base * math.prod(loops), dt, origin_of([a, b], dt))
     _square_or_raise(a)
+    _lapack_or_raise(a, b)
     # numpy takes b as one vector only when it is 1-d (gufunc (m,m),(m)->(m)), else as columns
     rows, name = (b.shape[-1], "solve1") if b.ndim == 1 else (b.shape[-2] if b.ndim >= 2 else None, "solve")
     if rows is not None and rows != n:
@@ -143,6 +167,7 @@ def _qr(ctx, args, kwargs):
     base = pricing.accounting("qr_cost", m, n, mode=mode) if a.size else 0
     dt = _linalg_dtype(a)
     ctx.charge("linalg.qr", base * _batch(a), dt, a.dtype_origin)
+    _lapack_or_raise(a)
     batch = a.shape[:-2]
     if mode == "r":  # R alone
         return Array(batch + (k, n), dt)
@@ -168,6 +193,7 @@ def _svd(ctx, args, kwargs):
     ctx.charge("linalg.svd", 0 if _zero_dim(a) else base * _batch(a), dt, a.dtype_origin)
     if hermitian.value:
         _square_or_raise(a)  # numpy's hermitian SVD is an eigh
+    _lapack_or_raise(a)
     batch = a.shape[:-2]
     s = Array(batch + (k,), dtypes.real_part(dt))  # singular values are real
     if not uv_b:
@@ -221,6 +247,8 @@ def _norm(ctx, args, kwargs):
     ctx.charge("linalg.norm", base, dt, a.dtype_origin)
     if invalid:
         raise OpRaises("ValueError", "Invalid norm order for matrices.")
+    if not vector and order in (2, -2, "nuc"):
+        _lapack_or_raise(a)  # the singular values
     # A full reduction comes back as a numpy scalar (free arithmetic afterwards); a norm is
     # real: complex64 -> float32, billed above at the complex dtype
     real = {"complex64": "float32", "complex128": "float64", "clongdouble": "longdouble"}.get(dt, dt)
@@ -275,10 +303,13 @@ def _svd_family(ctx, args, kwargs, op=None):
         raise OpRaises("LinAlgError", "cond is not defined on empty arrays")
     if fn == "cond" and options.get("p", Known(None)).value not in (None, 2, -2):
         _square_or_raise(a)  # an inverse-based condition number (numpy inverts the matrix)
+        _lapack_or_raise(a)
         if options["p"].value not in (1, -1, math.inf, -math.inf, "fro", "nuc"):
             raise OpRaises("ValueError", "Invalid norm order for matrices.")
     if fn in ("pinv", "matrix_rank") and "hermitian" in options and options["hermitian"].value:
         _square_or_raise(a)  # through numpy's hermitian SVD (an eigh) or eigvalsh
+    if not (fn == "pinv" and _zero_dim(a)):  # (numpy's pinv of an empty matrix returns before its SVD)
+        _lapack_or_raise(a)
     stack = a.shape[:-2]
     if fn == "pinv":
         return Array((*stack, n, m), dt)
@@ -301,6 +332,7 @@ def _lstsq(ctx, args, kwargs):
     ctx.charge("linalg.lstsq", 0 if _zero_dim(a) else base, dt, origin_of([a, b], dt))
     if b.ndim == 0 or b.shape[0] != m:
         raise OpRaises("LinAlgError", "Incompatible dimensions")
+    _lapack_or_raise(a, b)
     x = Array((n,) if b.ndim == 1 else (n, cols), dt)
     residuals = Array((ctx.choose_size(0, cols, "lstsq: residuals are empty unless the matrix has full rank")
                        if m > n else 0,), dtypes.real_part(dt))
@@ -320,6 +352,8 @@ def _matrix_power(ctx, args, kwargs):
     dt = _linalg_dtype(a) if p < 0 else a.dtype
     ctx.charge("linalg.matrix_power", 0 if _zero_dim(a) else base, dt, a.dtype_origin)
     _square_or_raise(a)
+    if p < 0:
+        _lapack_or_raise(a)  # the inverse
     return Array(a.shape, dt, dtype_origin=a.dtype_origin)
 
 
@@ -375,6 +409,8 @@ def _vector_matrix_norm(ctx, args, kwargs, op=None):
             raise OpError("matrix_norm of a vector, or with this ord, is not modelled")
         base = 0 if _zero_dim(a) else pricing.accounting("matrix_norm_cost", list(a.shape), ord=order) * _batch(a)
         ctx.charge(op, base, dt, a.dtype_origin)
+        if order in (2, -2, "nuc"):
+            _lapack_or_raise(a)  # the singular values
         stack = a.shape[:-2]
         shape = (*stack, 1, 1) if keepdims.value else stack
         return as_numpy_scalar(Array(shape, real))
