@@ -56,7 +56,8 @@ def _check_extents(op: str, subscripts: str, arrays: list[Array]) -> None:
     """numpy's ValueError for subscripts that do not fit the operands' known shapes."""
     inputs = subscripts.replace(" ", "").partition("->")[0].split(",")
     if len(inputs) != len(arrays):
-        raise OpError(f"{op}: {len(inputs)} subscripts for {len(arrays)} operands is not modelled")
+        raise OpRaises("ValueError", f"Number of einsum subscripts, {len(inputs)}, must be equal to the number "
+                                     f"of operands, {len(arrays)}.")
     extents: dict[str, int] = {}
     for k, (part, a) in enumerate(zip(inputs, arrays)):
         named = part.replace("...", "")

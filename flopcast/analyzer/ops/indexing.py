@@ -92,9 +92,9 @@ def _take_along_axis(ctx, args, kwargs):
             raise OpError("take_along_axis(axis=None) needs 1-d indices")
         shape = idx.shape
     else:
-        if idx.ndim != x.ndim:
-            raise OpError("take_along_axis: indices and array must have the same number of dimensions")
         ax = axis_index(known_int(axis, "axis"), x.ndim)
+        if idx.ndim != x.ndim:
+            raise OpRaises("ValueError", "`indices` and `arr` must have the same number of dimensions")
         other = broadcast(tuple(1 if i == ax else s for i, s in enumerate(x.shape)),
                           tuple(1 if i == ax else s for i, s in enumerate(idx.shape)))
         shape = tuple(idx.shape[ax] if i == ax else s for i, s in enumerate(other))

@@ -162,6 +162,8 @@ def _qr(ctx, args, kwargs):
     if not (isinstance(mode_v, Known) and mode_v.value in ("reduced", "complete", "r", "raw")):
         raise OpError("linalg.qr with a mode= that is not known is not modelled")
     mode = mode_v.value
+    if a.ndim < 2:
+        raise OpRaises("IndexError", "tuple index out of range")  # flopscope's price reads a.shape[-2], first
     m, n = a.shape[-2], a.shape[-1]
     k = min(m, n)
     base = pricing.accounting("qr_cost", m, n, mode=mode) if a.size else 0
@@ -180,6 +182,8 @@ def _qr(ctx, args, kwargs):
 @handler("linalg.svd")
 def _svd(ctx, args, kwargs):
     a = to_array(ctx, args[0])
+    if a.ndim < 2:
+        raise OpRaises("ValueError", f"svd requires a 2D (or batched) array, got shape {a.shape}")  # flopscope's
     m, n = a.shape[-2], a.shape[-1]
     k = min(m, n)
     full = arg(args, kwargs, 1, "full_matrices", Known(True))
@@ -274,9 +278,11 @@ def _svd_family(ctx, args, kwargs, op=None):
     """A matrix or a stack of them (``a.shape[:-2]``): flopscope charges each matrix's price
     times the number of matrices (``_batch_size``), nothing when a matrix is empty."""
     a = to_array(ctx, args[0])
+    fn = op.split(".")[1]
+    if a.ndim < 2 and fn != "matrix_rank":
+        raise OpRaises("IndexError", "tuple index out of range")  # flopscope's price reads a.shape[-2], first
     if a.ndim < 2:
         raise OpError(f"{op} of a vector or a scalar is not modelled")
-    fn = op.split(".")[1]
     # the tolerances and `hermitian` leave the price alone when they are plain numbers (a
     # matrix_rank tolerance array would add a comparison per pair); cond's `p` picks its cost
     names = _SVD_FAMILY_OPTIONS[fn]
@@ -323,6 +329,8 @@ def _svd_family(ctx, args, kwargs, op=None):
 
 @handler("linalg.lstsq")
 def _lstsq(ctx, args, kwargs):
+    if to_array(ctx, args[0]).ndim < 2:
+        raise OpRaises("IndexError", "tuple index out of range")  # flopscope's price reads a.shape[-2], first
     a = _matrix(ctx, args[0], "lstsq")
     b = to_array(ctx, args[1])
     m, n = a.shape
