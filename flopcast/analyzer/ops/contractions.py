@@ -147,7 +147,8 @@ def _matmul(ctx, args, kwargs, op="matmul"):
         return contract(ctx, "matmul", subscripts, operands_)  # (linalg.matmul is flopscope's matmul)
     # matmul(a, b, out=buf): billed at result_type(a, b, buf), written into buf and buf handed
     # back, untagged (the operands' symmetry still discounts the count)
-    if not isinstance(out, Array) or out.sym or out.shape != _einsum_out_shape(subscripts, [a, b]) \
+    if not isinstance(out, Array) or not _untagged_by(out, lambda: _result_sym(op, subscripts, [a, b])) \
+            or out.shape != _einsum_out_shape(subscripts, [a, b]) \
             or not dtypes.can_cast(dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=b.dtype)),
                                    out.dtype, "same_kind"):
         raise OpError("matmul(..., out=) into a tagged buffer, one of another shape, or one the result "
@@ -155,6 +156,20 @@ def _matmul(ctx, args, kwargs, op="matmul"):
     contract(ctx, op, subscripts, operands_, out_dtype=out.dtype)
     ctx.write_in_place(out)
     return out
+
+
+def _result_sym(op: str, subscripts: str, arrays: list[Array]):
+    """The symmetry tag flopscope gives the contraction's result (nothing is charged)."""
+    _check_extents(op, subscripts, arrays)
+    return pricing.contraction(subscripts, tuple(a.shape for a in arrays), tuple(a.ident for a in arrays),
+                               tuple(a.sym for a in arrays))[1]
+
+
+def _untagged_by(out: Array, result_sym) -> bool:
+    """Whether ``out`` is a buffer an out= write is modelled into: untagged, or holding a constant
+    fill's inferred tag, which flopscope drops for a result it does not tag (as for a ufunc's
+    out=, elementwise.pointwise_out); ``result_sym`` is asked only then."""
+    return not out.sym or out.sym_inferred and not out.was_tagged and result_sym() is None
 
 
 @handler("dot")
@@ -246,7 +261,8 @@ def _einsum_into(ctx, subscripts: str, operands_: list, out: Value, others: set)
     arrays = [to_array(ctx, v) for v in operands_]
     computed = dtypes.result_type(*(Operand(dtype=a.dtype) for a in arrays), Operand(dtype=out.dtype)) \
         if isinstance(out, Array) else None
-    if others or not isinstance(out, Array) or out.sym or out.shape != _einsum_out_shape(subscripts, arrays) \
+    if others or not isinstance(out, Array) or out.shape != _einsum_out_shape(subscripts, arrays) \
+            or not _untagged_by(out, lambda: _result_sym("einsum", subscripts, arrays)) \
             or not dtypes.can_cast(computed, out.dtype, "safe"):
         raise OpError("einsum(..., out=) into a tagged buffer, one of another shape, one the result cannot be "
                       "cast into safely, or with other keywords is not modelled")

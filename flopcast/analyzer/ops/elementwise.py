@@ -393,7 +393,8 @@ def _clip_into(ctx, values: list[Value], out: Value, out_shape: tuple, natural: 
     """``clip(..., out=buf)``: the buffer's dtype joins the billed dtype (flopscope's
     ``store_billing_dtypes``), the buffer is written and handed back, untagged. Only a plain buffer
     of the result's shape that numpy can cast the result into is modelled (an input's own too)."""
-    if not isinstance(out, Array) or out.sym or out.shape != out_shape \
+    if not isinstance(out, Array) or out.shape != out_shape or out.sym and not (
+            out.sym_inferred and not out.was_tagged and _sym_of_pointwise(values, out_shape) is None) \
             or not dtypes.can_cast(natural, out.dtype, "same_kind"):
         raise OpError("clip(..., out=) into a tagged buffer, one of another shape, or one the result "
                       "cannot be cast into is not modelled")
