@@ -32,6 +32,9 @@ RAGGED = {
     "comparison_with_a_tuple_of_two_lengths": "w < (w[0], w[1, :2])",
     "ufunc_on_rows_of_two_lengths": "fnp.maximum(w, [w[0], w[0, :3]])",
     "operator_on_rows_of_one_length_goes_through": "w[:2] * [w[1], w[0] + 1.0]",
+    "where_of_rows_of_two_lengths": "fnp.where(w[:2] > 0, [w[0], w[0, :3]], 0.0)",
+    "clip_to_rows_of_two_lengths": "fnp.clip(w[:2], [w[0], w[0, :3]], 1.0)",
+    "where_and_clip_of_rows_of_one_length_go_through": "fnp.where(w[:2] > 0, [w[1], w[0]], fnp.clip(w[:2], -1.0, (w[0], w[1])))",
 }
 
 

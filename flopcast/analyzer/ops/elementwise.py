@@ -369,7 +369,7 @@ def _clip(ctx, args, kwargs):
     hi = arg(args, kwargs, 2, "a_max", kwargs.get("max"))
     out = arg(args, kwargs, 3, "out")
     bounds = [b for b in (lo, hi) if b is not None and not (isinstance(b, Known) and b.value is None)]
-    values = [x] + bounds
+    values = _lists_as_arrays(ctx, [x] + bounds)
     ops_ = [operand(v) for v in values]
     out_shape = broadcast(*(shape_of(v) for v in values))
     billed = dtypes.result_type(*ops_)
@@ -417,7 +417,7 @@ def _clip_range(dtype: str, lo: Optional[Value], hi: Optional[Value]) -> Optiona
 def _where(ctx, args, kwargs):
     if len(args) == 1 and not kwargs:
         return _nonzero_like(ctx, "nonzero", args[0], tuple_result=True)
-    cond, a, b = args[0], args[1], args[2]
+    cond, a, b = _lists_as_arrays(ctx, list(args[:3]))
     out_shape = broadcast(shape_of(cond), shape_of(a), shape_of(b))
     billed = dtypes.result_type(operand(a), operand(b))
     n = 1
