@@ -296,3 +296,36 @@ def test_islice_of_a_value_dependent_takewhile_of_an_endless_generator_is_an_int
     report = analyze(path, point)
     assert not report.unpriced and not report.exact
     assert report.total.hi == measure(path, point).total
+
+
+def test_a_named_generator_whose_loop_breaks_is_taken_on_past_its_first_islice(tmp_path) -> None:
+    """`head = list(islice(g, 2)); rest = list(g)` over a `while True:` that breaks after five
+    items: the body runs whole at the first islice, as before, so the second consumer's items
+    are priced. Stopping it at the islice's count made the second consumer resume a paused
+    body, a lower bound (512 against 1,472 counted at 16x2)."""
+    from oracle import assert_exact_at, write_program
+
+    path = write_program(tmp_path, '''
+        import itertools
+
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        def scaled_sums(w):
+            k = 0
+            while True:
+                k += 1
+                if k > 5:
+                    break
+                yield fnp.sum(w) * k
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                sums = scaled_sums(mlp.weights[0])
+                head = list(itertools.islice(sums, 2))
+                rest = list(sums)
+                return fnp.zeros((mlp.depth, mlp.width)) + head[0] + rest[-1]
+    ''')
+    assert_exact_at(path, [Point(8, 2, 2**41), Point(16, 3, 2**41)])

@@ -3096,11 +3096,13 @@ class Interpreter:
                                       MAX_STEPS)
 
     def _bound_endless_body(self, node: ast.While | ast.For) -> None:
-        """A loop that ends only by a break, a return or a raise, yielding in a generator body
-        whose first consumer takes a known number of items but may not be its last: the body
-        stops at the last of them, as for a consumer that is (PyGenerator.endless_need)."""
+        """A loop that ends only by a raise, yielding in a generator body whose first consumer
+        takes a known number of items but may not be its last: the body stops at the last of
+        them, as for a consumer that is (PyGenerator.endless_need). One that a break or a return
+        may end runs whole, as before: a later consumer may take the items after them."""
         gen = self.frame.generator
-        if gen is not None and gen.need is None and gen.endless_need is not None and _yields_in(node):
+        if gen is not None and gen.need is None and gen.endless_need is not None and _yields_in(node) \
+                and not _left_by_break_or_return(node):
             gen.need = gen.endless_need
 
     def _stopped_by_consumer(self, node: ast.While | ast.For) -> bool:
@@ -8098,6 +8100,20 @@ _LOOP_YIELDS: "weakref.WeakKeyDictionary[ast.AST, bool]" = weakref.WeakKeyDictio
 
 def _is_yield_statement(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Yield)
+
+
+def _left_by_break_or_return(loop: ast.AST) -> bool:
+    """Whether a break of this loop or a return (not in a nested def, lambda or class) is in its body."""
+    stack = [(n, True) for n in loop.body]
+    while stack:
+        n, own = stack.pop()
+        if isinstance(n, ast.Return) or own and isinstance(n, ast.Break):
+            return True
+        if not isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            # (a break inside a nested loop's body leaves that loop; one in its else, this one)
+            nested = isinstance(n, (ast.For, ast.AsyncFor, ast.While))
+            stack.extend((c, own and not (nested and c in n.body)) for c in ast_children(n))
+    return False
 
 
 def _has_yield(stmts: list) -> bool:
