@@ -82,6 +82,7 @@ class _Probe:
     lists: Optional[list] = None  # the lists the walk met and their lengths (counters.LeafCanon)
     entered: int = 0  # the trace's loop entries so far
     consults: int = 0  # the value-dependent sites consulted so far (decisions.log)
+    item: Any = None  # the form of the item about to run, on its own (SteadyLoop.item_alone)
 
 
 class SteadyLoop:
@@ -202,6 +203,7 @@ class SteadyLoop:
         self.recent: dict = {}
         self.period_watches = 0
         self.period_start = 0
+        self.items_changed = False  # an iteration changed its item: none is skipped (_skip_from)
         self.failed_periods: set = set()
         # The loop's counter read otherwise than compared (`stats.mean[i]`, `merge(i, ...)`):
         # the names the target binds that the body loads, watched like a number in the state,
@@ -314,7 +316,7 @@ class SteadyLoop:
             self.indexed.update(watch.discovered)  # set aside by the next watch
             if watch.observed and watch.follows_counter and not watch.discovered:
                 self.watches = self.MAX_WATCHES  # the counter is read otherwise than as an index
-        if index >= n - 1 or not (self.fingerprinted(index) or watch is not None):
+        if index >= n - 1 or self.items_changed or not (self.fingerprinted(index) or watch is not None):
             return 0
         probe = self.probe(index)
         previous, self.previous = self.previous, probe
@@ -326,6 +328,15 @@ class SteadyLoop:
         period = watch.period if watch is not None else 1
         if probe is None or previous is None or previous.index != index - period \
                 or (probe.reads != previous.reads and probe.used != previous.used):
+            return 0
+        if previous.item is not None and (previous.item is _INCOMPARABLE
+                                          or self.item_alone(previous.index) != previous.item):
+            # The body changed its item (`run.total = s` on a layer's accumulator): a skipped
+            # iteration would leave its own item as it was, which no state the loop reads shows
+            # (the list of accumulators is not among its names). No iteration is skipped.
+            self.watches = self.MAX_WATCHES
+            self.period_watches = self.MAX_PERIOD_WATCHES
+            self.items_changed = True
             return 0
         if self.made is not None and probe.consults != previous.consults:
             # A comprehension whose iterations consult a value-dependent site runs each one: the
@@ -397,7 +408,17 @@ class SteadyLoop:
         leaves, lists = (canon.leaves, canon.lists) if self.counting else (None, None)
         return _Probe(index, tuple(parts), canon, len(result.charges), interp.used, interp.steps,
                       dict(result.calls), dict(result.inclusive), lengths, interp.budget_reads, leaves, item_from,
-                      lists, interp.trace.entered() if interp.trace is not None else 0, len(interp.decisions.log))
+                      lists, interp.trace.entered() if interp.trace is not None else 0, len(interp.decisions.log),
+                      self.item_alone(index))
+
+    def item_alone(self, index: int) -> Any:
+        """The form of item ``index`` on its own (None: the body reads none of it)."""
+        if not self.item_matters:
+            return None
+        try:
+            return self.alone(self.items[index], self.interp._nonzero_counts)[0]
+        except (Incomparable, RecursionError):
+            return _INCOMPARABLE
 
     def walk(self, canon: Canon, index: int) -> tuple[list, int]:
         """The state before iteration ``index``, as a list of canonical parts, and how many
@@ -1288,6 +1309,7 @@ class SteadyLoop:
 #: The name a comprehension's made list has in the loop it is watched as (no identifier: no
 #: user code can load, store or shadow it).
 _MADE = "<made>"
+_INCOMPARABLE = ("<incomparable>",)  # an item whose form cannot be made (SteadyLoop.item_alone)
 _LOOPS: "weakref.WeakKeyDictionary[ast.AST, ast.For]" = weakref.WeakKeyDictionary()
 _WHILE_LOOPS: "weakref.WeakKeyDictionary[ast.AST, ast.For]" = weakref.WeakKeyDictionary()
 #: The item of each iteration of a `while` loop watched as a `for` (its target is never read).
