@@ -330,10 +330,13 @@ class SteadyLoop:
                 or (probe.reads != previous.reads and probe.used != previous.used):
             return 0
         if previous.item is not None and (previous.item is _INCOMPARABLE
-                                          or self.item_alone(previous.index) != previous.item):
-            # The body changed its item (`run.total = s` on a layer's accumulator): a skipped
-            # iteration would leave its own item as it was, which no state the loop reads shows
-            # (the list of accumulators is not among its names). No iteration is skipped.
+                                          or self.item_alone(previous.index) != previous.item) \
+                or self.indexed_item_changed(previous.index, index):
+            # The body changed its item (`run.total = s` on a layer's accumulator), or the item of
+            # a list its counter indexes (`per_layer[i].append(h)`): a skipped iteration would
+            # leave its own as it was, which no state the loop compares shows (the list of
+            # accumulators is not among its names; of a list the counter indexes only the item at
+            # the counter is compared). No iteration is skipped.
             self.watches = self.MAX_WATCHES
             self.period_watches = self.MAX_PERIOD_WATCHES
             self.items_changed = True
@@ -410,6 +413,26 @@ class SteadyLoop:
                       dict(result.calls), dict(result.inclusive), lengths, interp.budget_reads, leaves, item_from,
                       lists, interp.trace.entered() if interp.trace is not None else 0, len(interp.decisions.log),
                       self.item_alone(index))
+
+    def indexed_item_changed(self, before: int, after: int) -> bool:
+        """Whether iteration ``before`` changed an item it read of a list the counter indexes
+        (and does not store into): the state before it, which compared that item, equals the
+        state before iteration ``after``, which compares the item ``after`` reads, so an item
+        that now differs from that one was changed."""
+        counts = self.interp._nonzero_counts
+        for entry in self.indexed.values():
+            if entry.written:
+                continue
+            items = entry.lst.__dict__["items"]
+            for offset in entry.offsets:
+                j, k = before + offset, after + offset
+                if 0 <= j < len(items) and 0 <= k < len(items):
+                    try:
+                        if Canon(counts).form(items[j]) != Canon(counts).form(items[k]):
+                            return True
+                    except (Incomparable, RecursionError):
+                        return True
+        return False
 
     def item_alone(self, index: int) -> Any:
         """The form of item ``index`` on its own (None: the body reads none of it)."""
