@@ -6,7 +6,7 @@ iterations is never skipped there, so a wrong skip of a layer loop only shows at
 more. Session 32's run at 64x5 found two false claims that way (a loop changing its item, or the
 item its counter indexes: tests/test_changed_items.py).
 
-    .venv/bin/python tests/verify_sweep.py --point 64x5 [--skip a.py,b.py] > sweep.txt
+    .venv/bin/python tests/verify_sweep.py --point 64x5 [--budget N] [--skip a.py,b.py] > sweep.txt
 
 A FAIL is not always flopcast's: an estimator may raise at that size (a singular matrix outside a
 try, an allocation past the machine's memory), which verify reports as EXCEPTION.
@@ -25,6 +25,7 @@ from fingerprint import ROOT, estimators
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--point", default="64x5", help="WIDTHxDEPTH")
+    parser.add_argument("--budget", type=int, default=None, help="the round's budget when not given")
     parser.add_argument("--skip", default="", help="comma-separated file or folder names to leave out")
     parser.add_argument("--timeout", type=int, default=120, help="seconds for each estimator's run")
     args = parser.parse_args()
@@ -36,7 +37,7 @@ def main() -> None:
             continue
         name = str(path.relative_to(ROOT))
         command = [sys.executable, "-m", "flopcast", "verify", name, "--width", width, "--depth", depth,
-                   "--timeout", str(args.timeout)]
+                   "--timeout", str(args.timeout)] + (["--budget", str(args.budget)] if args.budget else [])
         try:
             out = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True,
                                  timeout=4 * args.timeout).stdout
