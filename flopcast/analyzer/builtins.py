@@ -783,6 +783,10 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         return interp.call_vectorized(args[0], args[1].value, args[2:], kwargs, span)
     if name in ("object_init", "object_init_of", "noop"):
         return Known(None)
+    if name == "object.__new__":
+        refused = _object_new_refusal(args, kwargs)
+        if refused is not None:
+            raise UserRaise(span, f"TypeError: {refused}")
     if name == "object.__new__" and args and isinstance(args[0], ClassVal):
         return InstanceVal(args[0])  # the object a user __new__ asks object for (its __init__ runs later)
     if name == "type.__new__" and len(args) == 4 and isinstance(args[0], ClassVal):
@@ -933,6 +937,30 @@ def _scalar_conversion_error(name: str, x: Array) -> Optional[str]:
             what = "a string or a real number" if name == "float" else "a string, a bytes-like object or a real number"
             return f"TypeError: {name}() argument must be {what}, not 'complex'"
     return None
+
+
+def _object_new_refusal(args: list, kwargs: dict) -> Optional[str]:
+    """Why CPython's ``object.__new__(cls, ...)`` refuses its arguments (typeobject.c's
+    object_new), when flopcast can tell; None otherwise."""
+    if not args:
+        return "object.__new__(): not enough arguments"
+    cls = args[0]
+    if isinstance(cls, ClassVal):
+        if not (len(args) > 1 or kwargs) or not all(
+                isinstance(b, ClassVal) or isinstance(b, Builtin) and b.name == "object"
+                for c in cls.mro() for b in c.bases):
+            return None
+        # extra arguments are refused from a class overriding __new__ (it passed them on), or
+        # overriding neither __new__ nor __init__
+        if cls.lookup("__new__")[1] is not None:
+            return "object.__new__() takes exactly one argument (the type to instantiate)"
+        return f"{cls.name}() takes no arguments" if cls.lookup("__init__")[1] is None else None
+    plain = isinstance(cls, Known) and not isinstance(cls.value, type) and dunders.plain_value(cls.value) \
+        or isinstance(cls, Unknown) and cls.kind in ("int", "float", "bool") \
+        or isinstance(cls, InstanceVal) and all(isinstance(b, ClassVal) or isinstance(b, Builtin) and b.name == "object"
+                                                for c in cls.cls.mro() for b in c.bases)
+    # `super().__new__(width)` in a classmethod: object's staticmethod given a number for the class
+    return f"object.__new__(X): X is not a type object ({dunders._type_name(cls)})" if plain else None
 
 
 def _zero_argument_super_raises(interp, frame, span: Span) -> None:
