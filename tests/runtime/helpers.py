@@ -64,6 +64,23 @@ def real_analyzer():
     return analyze
 
 
+def assert_verified_exact(tmp_path: Path, program: str, points) -> None:
+    """``program`` (an estimator's indented text) verified at each of ``points``: every
+    expression's static count is the run's."""
+    import textwrap
+
+    from flopcast.runtime.diff import EXACT
+    from flopcast.runtime.verify import verify_point
+
+    real_analyzer()
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(program))
+    for point in points:
+        result = verify_point(path.resolve(), point, timeout=120)
+        differing = [(str(r.span), r.op, r.static, r.dynamic) for r in result.expressions if not r.matches]
+        assert result.verdict == EXACT, (point, differing)
+
+
 def sample_id(path: Path) -> str:
     """A sample's name for test ids and messages: its path under samples/."""
     return path.relative_to(ROOT / "samples").with_suffix("").as_posix()

@@ -9,10 +9,8 @@ import textwrap
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
-from flopcast.runtime.diff import EXACT
-from flopcast.runtime.verify import verify_point
 
-from .helpers import real_analyzer
+from .helpers import assert_verified_exact
 
 PROGRAM = """\
     import operator
@@ -38,13 +36,7 @@ PROGRAM = """\
 
 
 def test_a_methodcallers_charges_are_filed_at_the_call_into_it(tmp_path):
-    real_analyzer()
-    path = tmp_path / "estimator.py"
-    path.write_text(textwrap.dedent(PROGRAM))
-    for point in (Point(8, 2, 2**41), Point(16, 3, 2**41)):
-        result = verify_point(path.resolve(), point, timeout=120)
-        differing = [(str(r.span), r.op, r.static, r.dynamic) for r in result.expressions if not r.matches]
-        assert result.verdict == EXACT, differing
+    assert_verified_exact(tmp_path, PROGRAM, (Point(8, 2, 2**41), Point(16, 3, 2**41)))
 
 
 def test_a_methodcallers_work_is_its_callers_own(tmp_path):

@@ -12,13 +12,9 @@ map was asked for its items twice)."""
 
 from __future__ import annotations
 
-import textwrap
-
 from flopcast.model import Point
-from flopcast.runtime.diff import EXACT
-from flopcast.runtime.verify import verify_point
 
-from .helpers import real_analyzer
+from .helpers import assert_verified_exact
 
 PROGRAM = """\
     import functools
@@ -81,10 +77,4 @@ PROGRAM = """\
 
 
 def test_a_lazy_iterators_charge_is_filed_where_its_item_is_asked_for(tmp_path):
-    real_analyzer()
-    path = tmp_path / "estimator.py"
-    path.write_text(textwrap.dedent(PROGRAM))
-    for point in (Point(8, 2, 2**41), Point(16, 3, 2**41)):
-        result = verify_point(path.resolve(), point, timeout=120)
-        differing = [(str(r.span), r.op, r.static, r.dynamic) for r in result.expressions if not r.matches]
-        assert result.verdict == EXACT, differing
+    assert_verified_exact(tmp_path, PROGRAM, (Point(8, 2, 2**41), Point(16, 3, 2**41)))

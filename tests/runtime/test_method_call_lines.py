@@ -7,13 +7,9 @@ the first line, keeps the node's start, as CPython compiles those."""
 
 from __future__ import annotations
 
-import textwrap
-
 from flopcast.model import Point
-from flopcast.runtime.diff import EXACT
-from flopcast.runtime.verify import verify_point
 
-from .helpers import real_analyzer
+from .helpers import assert_verified_exact
 
 PROGRAM = """\
     import flopscope.numpy as fnp
@@ -42,10 +38,4 @@ PROGRAM = """\
 
 
 def test_a_method_call_continued_on_a_later_line_is_placed_where_python_places_it(tmp_path):
-    real_analyzer()
-    path = tmp_path / "estimator.py"
-    path.write_text(textwrap.dedent(PROGRAM))
-    for point in (Point(8, 1, 2**41), Point(16, 2, 2**41)):
-        result = verify_point(path.resolve(), point, timeout=120)
-        differing = [(str(r.span), r.op, r.static, r.dynamic) for r in result.expressions if not r.matches]
-        assert result.verdict == EXACT, differing
+    assert_verified_exact(tmp_path, PROGRAM, (Point(8, 1, 2**41), Point(16, 2, 2**41)))
