@@ -69,6 +69,12 @@ def ast_children(node: ast.AST) -> list:
 _LAMBDAS: dict = {}
 
 
+def is_generated(node: ast.AST) -> bool:
+    """Whether ``node`` is code the analyzer wrote (``lambda_at``), not the program's: its charges
+    are filed at the call into it, in the caller's function (Interpreter)."""
+    return node.__dict__.get("_flopcast_generated", False)
+
+
 def lambda_at(source: str, node: ast.AST) -> ast.Lambda:
     """The lambda ``source`` parses to, every node of it placed at ``node`` (a finding inside it
     names the call or decorator that made it): the analyzer's stand-in for code Python generates
@@ -80,5 +86,5 @@ def lambda_at(source: str, node: ast.AST) -> ast.Lambda:
         for n in ast.walk(lam):
             n.lineno, n.col_offset = node.lineno, node.col_offset
             n.end_lineno, n.end_col_offset = node.end_lineno, node.end_col_offset
-        lam._flopcast_generated = True  # (its charges are filed at the call into it: Interpreter)
+        lam._flopcast_generated = True  # (is_generated)
     return lam

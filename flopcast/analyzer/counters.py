@@ -579,18 +579,12 @@ class CounterWatch:
         return out
 
     def follows_any(self, items) -> bool:
-        """Whether one of ``items`` is a number this watch, or one around it, follows: a tuple
-        made of them under the watch of a later call of predict keeps them as they are
+        """Whether one of ``items`` is a number this watch follows: a tuple made of them under
+        the watch of a later call of predict (the outermost watch) keeps them as they are
         (``TupleVal``), so that a later read of one is seen, rather than their values in one
         Known tuple (whose making reads them all: a log entry `(basis.uses, cost, kept)`
         appended at every call would be a read that steers)."""
-        watch = self
-        while watch is not None:
-            tainted = watch.tainted
-            if any(tainted.get(id(v), (None,))[0] is v for v in items):
-                return True
-            watch = watch.outer
-        return False
+        return any(self.is_tainted(v) for v in items)
 
     # -- the loop's counter as an index ----------------------------------------------------
 

@@ -30,7 +30,7 @@ from dataclasses import astuple, dataclass, field, fields, replace
 from pathlib import PurePosixPath
 from typing import Any, Callable, NoReturn, Optional
 
-from flopcast.syntax import ast_children, ast_walk
+from flopcast.syntax import ast_children, ast_walk, is_generated
 from flopcast import installed
 from flopcast.analyzer import (carried, chain_maps, first_writes, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, flags,
                                joins, lru, open_loops, ops, ordering,
@@ -525,7 +525,6 @@ def _yields_under_cleanup(fn) -> bool:
             if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for b in body for n in ast.walk(b)):
                 return True
     return False
-
 
 
 class Interpreter:
@@ -1210,7 +1209,7 @@ class Interpreter:
             # its charges at the innermost call in a real file, and so does the analysis.
             span = next((s for s in reversed(self._call_spans) if s.path not in self._served_paths), span)
         frame = self.frame
-        if frame is not None and frame.function is not None and frame.function.node.__dict__.get("_flopcast_generated"):
+        if frame is not None and frame.function is not None and is_generated(frame.function.node):
             # Code flopcast wrote for what Python does in C or in generated code
             # (`operator.methodcaller`, a dataclass's order methods: syntax.lambda_at): the run
             # files its charges at the call into it, in the caller's function.
@@ -7283,7 +7282,7 @@ class Interpreter:
                           span, unbounded=True)
         self.active_calls.append(key)
         condition, self._condition = self._condition, None
-        if fn.node.__dict__.get("_flopcast_generated") and self.call_stack:
+        if is_generated(fn.node) and self.call_stack:
             # generated code (syntax.lambda_at) stands for C or library code: its work is its
             # caller's, as the run's roll-up has it
             self.call_stack.append(self.call_stack[-1])
@@ -7352,9 +7351,9 @@ class Interpreter:
             frame.generator, self._starting_generator = self._starting_generator, None
             saved = self.frame
             self._outer_frames.append(saved)
-            generated = fn.node.__dict__.get("_flopcast_generated")
+            generated = is_generated(fn.node)
             if generated:
-                caller = saved.function.node.__dict__.get("_flopcast_generated") if saved is not None \
+                caller = is_generated(saved.function.node) if saved is not None \
                     and saved.function is not None else False
                 self._generated_calls.append(self._generated_calls[-1] if caller else (span, saved))
             self.frame = frame

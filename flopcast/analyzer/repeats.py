@@ -35,11 +35,11 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from flopcast.analyzer import lasting, lru, write_only
-from flopcast.analyzer.loop_syntax import bounds_read_as_width
 from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.chargelist import ChargeList, Tally, tallied
 from flopcast.analyzer.counters import CounterWatch, Indexed, LeafCanon, keying, raw_value, rewrite, suspended, undo
 from flopcast.analyzer.futile import Futility, futility
+from flopcast.analyzer.loop_syntax import bounds_read_as_width
 from flopcast.analyzer.reach import reached
 from flopcast.analyzer.values import (
     Array,
@@ -58,7 +58,7 @@ from flopcast.analyzer.values import (
     Value,
     fresh_ident,
 )
-from flopcast.syntax import INTROSPECTION, ast_children, ast_walk
+from flopcast.syntax import INTROSPECTION, ast_children, ast_walk, is_generated
 
 _MISSING_NAME = ("<unbound>",)
 #: Values a copy shares with what it copies (``_clone_all``): nothing can change them.
@@ -1915,7 +1915,7 @@ class CallMemo:
     def key(self, fn, args: list, kwargs: dict) -> Optional[tuple]:
         interp = self.interp
         if _cheaper_to_run(fn.node) and id(fn.node) not in interp._reentered \
-                or fn.node.__dict__.get("_flopcast_generated"):
+                or is_generated(fn.node):
             return None  # (generated code's charges are filed at the call into it: not replayable)
         first = id(fn) not in self.called
         if first:
