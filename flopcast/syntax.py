@@ -88,3 +88,45 @@ def lambda_at(source: str, node: ast.AST) -> ast.Lambda:
             n.end_lineno, n.end_col_offset = node.end_lineno, node.end_col_offset
         lam._flopcast_generated = True  # (is_generated)
     return lam
+
+
+#: (id of a function's node, a name) -> whether the function reads the name only as the whole
+#: test of its own `if` statements (``read_only_as_if_test``). The trees live as long as the program.
+_IF_TESTED: dict = {}
+
+
+def read_only_as_if_test(function: ast.AST, name: str) -> bool:
+    """Whether every read of ``name`` in ``function`` is the whole test of an `if` statement of
+    its own body (`if name:` or `if not name:`), none in a nested function, class or
+    comprehension: then what the name holds reaches the rest of the function only through
+    which block those statements run."""
+    key = (id(function), name)
+    found = _IF_TESTED.get(key)
+    if found is None:
+        tests = set()
+        for node in _own_scope(function):
+            if node.__class__ is ast.If:
+                test = node.test
+                if test.__class__ is ast.UnaryOp and test.op.__class__ is ast.Not:
+                    test = test.operand
+                if test.__class__ is ast.Name and test.id == name:
+                    tests.add(id(test))
+        found = _IF_TESTED[key] = all(
+            id(node) in tests for node in ast_walk(function)
+            if node.__class__ is ast.Name and node.id == name and node.ctx.__class__ is not ast.Store)
+    return found
+
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.ListComp, ast.SetComp,
+           ast.DictComp, ast.GeneratorExp)
+
+
+def _own_scope(function: ast.AST) -> list:
+    """The nodes of ``function``'s body outside its nested scopes."""
+    out, stack = [], list(ast_children(function))
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        if not isinstance(node, _SCOPES):
+            stack.extend(ast_children(node))
+    return out

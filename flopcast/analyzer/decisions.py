@@ -76,6 +76,13 @@ class Decisions:
         self.answers.append((site.key, answer))
         return answer
 
+    def consult_again(self, site: Site, answer) -> None:
+        """A test of a value an earlier answer at ``site`` decided (interpreter.narrow_tested_name):
+        a consultation that gives no new answer, recorded as ``choose`` records one."""
+        if self.watch:
+            self.log.append(site.key)
+        self.answers.append((site.key, answer))
+
     def would_choose(self, site: Site):
         """The option ``choose`` would take at a site this path has not met, without meeting it."""
         return self.fixed.get(site.key, nominal_option(site) if self.presume else site.options[0])

@@ -30,7 +30,7 @@ from dataclasses import astuple, dataclass, field, fields, replace
 from pathlib import PurePosixPath
 from typing import Any, Callable, NoReturn, Optional
 
-from flopcast.syntax import ast_children, ast_walk, is_generated
+from flopcast.syntax import ast_children, ast_walk, is_generated, read_only_as_if_test
 from flopcast import installed
 from flopcast.analyzer import (carried, chain_maps, first_writes, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, flags,
                                joins, lru, open_loops, ops, ordering,
@@ -640,6 +640,8 @@ class Interpreter:
         self.view_roots: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
         self.views_of: dict = {}  # that array's ident -> its views (a WeakSet)
         self._nonzero_counts: dict = {}  # array identity -> its nonzero count chosen on this path
+        # id() of the known bool a tested local was narrowed to -> (it, its site, the site's answer)
+        self.narrowed: dict = {}
         # (span, on the presumed count) of the last size choose_size chose at a site: the
         # handler marks the axis it sizes (Array.counted)
         self.last_count: Optional[tuple] = None
@@ -3230,6 +3232,8 @@ class Interpreter:
         self.check_array_truth(value, test)
         known = self.known_truth(value)
         if known is not None:
+            if self.narrowed:
+                self.tested_narrowed(test)
             if not isinstance(test, ast.Constant):
                 # `while a and b:` whose every operand a site decided (none came out known): its
                 # known verdict says nothing of the state (open_loops.py)
@@ -3252,7 +3256,45 @@ class Interpreter:
         kind = "loop" if loop else "branch"
         site = Site((kind, span), (True, False), span, kind, f"`{_source(test)}` depends on values ({reason})",
                     **self.presumed_truth(test, value, loop or self.exits_loop(stmt)))
-        return self.decisions.choose(site, self.used)
+        taken = self.decisions.choose(site, self.used)
+        if not loop:
+            self.narrow_tested_name(test, site, taken)
+        return taken
+
+    def narrow_tested_name(self, test: ast.expr, site: Site, taken: bool) -> None:
+        """`if shrunk:` (or `if not shrunk:`) of a local holding a Python bool read from data:
+        the path now knows that bool, so the local holds it from here on. A later test of the
+        same variable (`if shrunk:` again, after the solve) follows this answer instead of
+        opening a site of its own, whose other answer no run can give. When the function reads
+        the local only in such tests, each of them still consults ``site`` (``tested_narrowed``)
+        and the joins (joins.py) see the known bool as the site's answer, whichever it is: the
+        answer then shows only in those statements' blocks, so a site proven to add up stays
+        proven. Read otherwise (`x * shrunk`, `while shrunk`), the bool is a plain known value
+        to the joins too."""
+        negated = test.__class__ is ast.UnaryOp and test.op.__class__ is ast.Not
+        name = test.operand if negated else test
+        if name.__class__ is not ast.Name:
+            return
+        frame = self.frame
+        value = frame.vars.get(name.id)
+        if value.__class__ is not Unknown or value.kind != "bool" or frame.function is None \
+                or self._comprehensions and self._comprehensions[-1].frame is frame \
+                or name.id in (frame.globals_ or ()) or name.id in (frame.nonlocals_ or ()):
+            return
+        known = frame.vars[name.id] = Known(taken != negated)
+        if read_only_as_if_test(frame.function.node, name.id):
+            self.narrowed[id(known)] = (known, site, taken)
+
+    def tested_narrowed(self, test: ast.expr) -> None:
+        """A test of a local ``narrow_tested_name`` narrowed: a consultation of its site that
+        gives no new answer."""
+        negated = test.__class__ is ast.UnaryOp and test.op.__class__ is ast.Not
+        name = test.operand if negated else test
+        if name.__class__ is not ast.Name:
+            return
+        narrowed = self.narrowed.get(id(self.frame.vars.get(name.id)))
+        if narrowed is not None:
+            self.decisions.consult_again(narrowed[1], narrowed[2])
 
     def presumed_truth(self, test: ast.expr, value: Value, loop_exit: bool = False) -> dict:
         """The option the nominal path takes at a condition and why, from its value's presumption

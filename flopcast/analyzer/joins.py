@@ -95,6 +95,22 @@ class _Walk(Canon):
         return id(cls.node)
 
 
+class _NarrowedWalk(_Walk):
+    """The walk of a run whose tested locals hold the answers of sites (Interpreter.narrowed): such
+    a known bool is written as its site, whichever answer it holds. The function reads it only in
+    `if` tests, each a consultation with a join of its own (syntax.read_only_as_if_test)."""
+
+    def __init__(self, nonzero_counts: Optional[dict], write_only: Optional[dict], narrowed: dict) -> None:
+        super().__init__(nonzero_counts, write_only)
+        self.narrowed = narrowed
+
+    def form(self, value):
+        entry = self.narrowed.get(id(value))
+        if entry is not None and entry[0] is value:
+            return ("narrowed", entry[1].key)
+        return Canon.form(self, value)
+
+
 @dataclass(frozen=True)
 class Join:
     """One execution of an `if` statement whose test consulted a site (or of a `try` statement
@@ -132,7 +148,9 @@ def record(interp, node: ast.stmt, test: tuple, used_before: int, call: bool = F
     if pending is not None:
         try:
             with suspended(interp.counter_watch):  # the analysis' own reads (counters.py)
-                walk = _Walk(interp._nonzero_counts, write_only.attributes(interp.program))
+                dead = write_only.attributes(interp.program)
+                walk = _NarrowedWalk(interp._nonzero_counts, dead, interp.narrowed) if interp.narrowed \
+                    else _Walk(interp._nonzero_counts, dead)
                 form = _state(interp, walk, pending, node)
         except (Incomparable, RecursionError):
             form = None
