@@ -470,6 +470,11 @@ class CounterWatch:
         """``left <op> right`` when a watched number is compared with a plain number."""
         if not (self.is_tainted(left) or self.is_tainted(right)):
             return self._delegate("compare", (left, right), name, left, right)
+        if name in ("In", "NotIn"):
+            # `if key not in self.fields:` of a keyed log at a watched key it does not hold
+            if right.__class__ is DictVal and left.__class__ is Known and self.keyed_entry(right, left, "get"):
+                return Known(name == "NotIn")
+            return None
         fn = _CMP.get(name)
         if fn is None or left.__class__ is not Known or right.__class__ is not Known:
             return None
@@ -627,7 +632,16 @@ class CounterWatch:
 
     def subscript(self, obj, key):
         """``obj[key]`` when ``key`` is a watched number and ``obj`` a list the counter indexes
-        at that offset: its item (None: the interpreter does it, and reads the number)."""
+        at that offset, or a keyed log holding the entry this iteration added under that very
+        key (`return self.fields[key]` after `self.fields[key] = ...`): its item (None: the
+        interpreter does it, and reads the number)."""
+        if obj.__class__ is DictVal:
+            for op, added, value in self.keyed_ops.get(id(obj), ()):
+                if added is key and op == "set":
+                    items = obj.__dict__["items"]
+                    raw = raw_value(key)
+                    return value if raw in items and items[raw] is value else None
+            return None
         if obj.__class__ is not ListVal:
             return None
         offset = self.offset_of(key)
@@ -951,8 +965,11 @@ class LeafCanon(Canon):
 
     def __init__(self, nonzero_counts: Optional[dict] = None, blind: Optional[set] = None,
                  logs: Optional[set] = None, indexed: Optional[dict] = None, at: Optional[int] = None,
-                 index_names: frozenset = frozenset()) -> None:
+                 index_names: frozenset = frozenset(), indexed_apart: bool = False) -> None:
         super().__init__(nonzero_counts)
+        # Whether the lists the counter indexes are written without their items (what the state
+        # holds beside them: repeats.SteadyLoop.items_apart_from_state)
+        self.indexed_apart = indexed_apart
         # The lists the loop's counter indexes (id -> Indexed), written with their length and
         # only their items at ``at`` (the counter of the iteration about to run) plus an
         # offset; and the names bound to that counter, written as a counter in the item.
@@ -1064,6 +1081,8 @@ class LeafCanon(Canon):
         if entry is not None:
             if entry.offsets and self.at is None:
                 raise Incomparable("a list the loop's counter indexes, in a walk that does not follow it")
+            if self.indexed_apart:
+                return ("ix", n, len(items))
             return ("ix", n, len(items), tuple([self._at(items, self.at + offset) for offset in sorted(entry.offsets)]))
         self.lists.append((value, len(items)))
         first = len(self.leaves)

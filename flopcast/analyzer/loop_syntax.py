@@ -324,3 +324,65 @@ def unread_attributes(loop: ast.While) -> dict:
         for name, attrs in stepped.items() if name not in whole and attrs - other.get(name, set())}
     UNREAD_ATTRIBUTES[loop] = found
     return found
+
+
+WRITTEN_FIRST: "weakref.WeakKeyDictionary[ast.AST, frozenset]" = weakref.WeakKeyDictionary()
+_NESTED = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef, ast.GeneratorExp)
+
+
+def written_first(loop: ast.For, function: ast.AST) -> frozenset:
+    """The names every iteration of ``loop`` (a statement of ``function``) assigns before it can
+    read them: a plain `name = ...` of the body's own statements, with no read of the name, no
+    `break` or `continue`, in the statements before it nor in its value. What such a name holds
+    when an iteration begins is never read again: by the iteration (it assigns first), by a
+    later one (likewise), nor after the loop (the last iteration, which always runs, assigns it
+    too). The name must be read by no function, lambda, class or generator of ``function`` (one
+    could run before the assignment, reading the old value) and bound by no other statement
+    form, and the loop must stand in no `try` of ``function`` (a raise before the assignment
+    would leave the old value to a handler)."""
+    found = WRITTEN_FIRST.get(loop)
+    if found is not None:
+        return found
+    found = frozenset()
+    nodes = ast_walk(function)
+    # (a loop the interpreter stands in for a comprehension or a generator is not one of them)
+    if any(n is loop for n in nodes) and not _in_try(function, loop) and not calls_names(function):
+        unsafe: set = set()
+        for n in nodes:
+            if isinstance(n, _NESTED) and n is not function:
+                unsafe.update(m.id for m in ast_walk(n) if isinstance(m, ast.Name))
+            unsafe |= _binds(n)
+            if isinstance(n, (ast.Global, ast.Nonlocal)):
+                unsafe.update(n.names)
+        names: set = set()
+        read: set = set()
+        for statement in loop.body:
+            nodes = ast_walk(statement)
+            if any(isinstance(n, (ast.Break, ast.Continue)) for n in nodes):
+                break
+            if isinstance(statement, ast.Assign):
+                reads = {n.id for n in ast_walk(statement.value) if isinstance(n, ast.Name)}
+                for target in statement.targets:
+                    reads |= {n.id for n in ast_walk(target) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Store)}
+                read |= reads
+                names.update(t.id for t in statement.targets if isinstance(t, ast.Name) and t.id not in read)
+                continue
+            read |= {n.id for n in nodes if isinstance(n, ast.Name)}
+        found = frozenset(names - unsafe)
+    WRITTEN_FIRST[loop] = found
+    return found
+
+
+def calls_names(function: ast.AST) -> bool:
+    """Whether ``function`` reads its frame by name (`locals()`, `vars()`, `eval`, ...)."""
+    from flopcast.syntax import calls_introspection
+
+    return calls_introspection(ast_walk(function))
+
+
+def _in_try(function: ast.AST, loop: ast.AST) -> bool:
+    """Whether ``loop`` stands in a `try` statement of ``function`` (any of its blocks)."""
+    return any(isinstance(n, _TRY) and any(m is loop for m in ast_walk(n)) for n in ast_walk(function))
+
+
+_TRY = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)

@@ -39,7 +39,7 @@ from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.chargelist import ChargeList, Tally, tallied
 from flopcast.analyzer.counters import CounterWatch, Indexed, LeafCanon, keying, raw_value, rewrite, suspended, undo
 from flopcast.analyzer.futile import Futility, futility
-from flopcast.analyzer.loop_syntax import bounds_read_as_width
+from flopcast.analyzer.loop_syntax import bounds_read_as_width, written_first
 from flopcast.analyzer.reach import reached
 from flopcast.analyzer.values import (
     Array,
@@ -176,7 +176,12 @@ class SteadyLoop:
         # it is left out of the state, and repeated iterations append clones of what the
         # last one appended.
         self.lists = {name: value for name in appended if isinstance(value := self.resolve(name), ListVal)}
-        self.names = sorted(loaded - targets - set(self.lists))
+        # Of the names the body loads, not those it assigns before reading them: the value an
+        # iteration begins with there is never read (loop_syntax.written_first).
+        function = interp.frame.function
+        fresh = written_first(node, function.node) if function is not None and node.__class__ is ast.For \
+            else frozenset()
+        self.names = sorted(loaded - targets - set(self.lists) - fresh)
         self.target, self.loaded = node.target, loaded
         # Only what the body can read of an item matters: `for i, w in enumerate(ws)` whose body
         # never loads `i` compares the weights alone (and that each item unpacks the same way).
@@ -357,9 +362,10 @@ class SteadyLoop:
                     return skipped
             if period > 1:
                 self.failed_periods.add(period)  # the next watch of several tries a longer period
-            if watch is not None and watch.blocked:
+            if watch is not None and watch.blocked and not watch.discovered:
                 # One watch runs at a time: this one kept a loop inside the iteration from being
-                # watched (and skipped), and did not pay off itself.
+                # watched (and skipped), and did not pay off itself. (One that found a list the
+                # counter indexes, `ws[i + 1]`, failed for that alone: the next one sets it aside.)
                 self.watches = self.MAX_WATCHES
                 self.period_watches = self.MAX_PERIOD_WATCHES
             if period == 1:
@@ -546,20 +552,52 @@ class SteadyLoop:
                     break
         return found
 
-    def index_canon(self, blind, logs, index: int, follow: bool) -> Optional[LeafCanon]:
+    def index_canon(self, blind, logs, index: int, follow: bool, apart: bool = False) -> Optional[LeafCanon]:
         """The walk that sets aside the watched numbers, the logs, and the lists the loop's
         counter indexes (``follow``: a watch follows it) or that hold the loop's items, but for
-        the items the iteration ``index`` reads (None: the counter is not a known int there)."""
+        the items the iteration ``index`` reads (None: the counter is not a known int there);
+        ``apart``: those lists written without any of their items."""
         if not follow:
-            canon = LeafCanon(self.interp._nonzero_counts, blind, logs, self.indexed)
+            canon = LeafCanon(self.interp._nonzero_counts, blind, logs, self.indexed, indexed_apart=apart)
         else:
             counter = self.counter_at(index)
             if counter is None:
                 return None
             canon = LeafCanon(self.interp._nonzero_counts, blind, logs, self.indexed, counter[1].__dict__["value"],
-                              frozenset((counter[0],)))
+                              frozenset((counter[0],)), apart)
         canon.unread = self.unread
         return canon
+
+    def items_apart_from_state(self, index: int, canon: LeafCanon, blind, logs, follow: bool) -> Canon:
+        """The walk whose identities the items after iteration ``index`` must not share
+        (items_alike_for): ``canon``, or, for a loop over a list its counter also indexes ahead
+        (`for i, w in enumerate(ws): ... ws[i + 1]`), the state walked without that list's
+        items. Every iteration reads the item one or more ahead of its own through the counter:
+        a sharing alike in every iteration, whose items indexed_alike compares."""
+        ahead = [entry for entry in self.indexed.values() if any(offset > 0 for offset in entry.offsets)]
+        if not ahead:
+            return canon
+        last = len(self.items) - 1
+        for entry in ahead:
+            lst = entry.lst.items
+            if len(lst) != len(self.items) or any(self._sole_leaf(j) is not lst[j] for j in range(index, last + 1)):
+                return canon
+        apart = self.index_canon(blind, logs, index, follow, apart=True)
+        if apart is None:
+            return canon
+        try:
+            self.walk(apart, index)
+        except (Incomparable, RecursionError):
+            return canon
+        return apart
+
+    def _sole_leaf(self, j: int):
+        """The one value the body reads of item ``j`` but its counter (None: none, or several)."""
+        leaves: list = []
+        if not _read_leaves(self.target, self.items[j], self.loaded, leaves, self.counters | self.index_names) \
+                or len(leaves) != 1:
+            return None
+        return leaves[0]
 
     #: The longest period of a state that repeats every few iterations that is looked for, and
     #: the watches of several iterations one execution of a loop statement gets.
@@ -754,8 +792,10 @@ class SteadyLoop:
         # up to len(starts) - 2 compute as the watched one did (the one after the last of them
         # that does runs, and so does the last iteration).
         repeats = min(max(len(starts) - 2, 0), (last - index) // period)
+        apart = self.items_apart_from_state(index, canon, set(watch.tainted), set(watch.logs) | set(watch.keyed),
+                                            follow)
         alike = min(self.counters_agree(index, records), self.indexed_alike(index, canon),
-                    self.items_alike_for(index, canon, canon.index_names))
+                    self.items_alike_for(index, apart, canon.index_names))
         repeats = min(repeats, alike // period)
         if watch.keyed:
             repeats = min(repeats, self.keys_missing(watch, [(starts[r], self.counters_from(index + r * period, period))

@@ -1,0 +1,62 @@
+"""A layer loop that reads the next layer's weights through its counter (`ws[i + 1]` in
+`for i, w in enumerate(ws)`), keeps a field per layer in a dict keyed by the counter (`if key not
+in self.fields:` ... `return self.fields[key]`), and runs a `while` loop inside each iteration
+repeats once its state settles (repeats.SteadyLoop.items_apart_from_state, counters.CounterWatch's
+keyed-log membership and read-back), with the locals it assigns before reading them left out of
+the state compared (loop_syntax.written_first). Counted against flopscope."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from flopcast.analyzer.loop_syntax import written_first
+from flopcast.model import Point
+from test_paths import assert_counted_exactly, runs_of_line
+
+STEADY = Path(__file__).resolve().parent / "fixtures" / "steady"
+NEXT_LAYER = STEADY / "next_layer_fields.py"
+STALE = STEADY / "stale_locals.py"
+
+
+@pytest.mark.parametrize("width,depth", [(8, 5), (16, 9), (8, 12)])
+def test_a_loop_reading_the_next_layer_and_a_keyed_field_is_counted_exactly(width, depth):
+    assert_counted_exactly(NEXT_LAYER, Point(width, depth, 2**41))
+
+
+def test_a_loop_reading_the_next_layer_and_a_keyed_field_is_skipped_once_it_settles():
+    assert runs_of_line(NEXT_LAYER, "x = damped(field, fnp.maximum(mu, 0.0), 6)") == {8: 5, 400: 5}
+
+
+@pytest.mark.parametrize("width,depth", [(8, 5), (16, 9)])
+def test_locals_a_helper_or_a_handler_may_read_stale_are_counted_exactly(width, depth):
+    assert_counted_exactly(STALE, Point(width, depth, 2**41))
+
+
+def _written_first(source: str) -> frozenset:
+    function = ast.parse(source).body[0]
+    loop = next(n for n in ast.walk(function) if isinstance(n, ast.For))
+    return written_first(loop, function)
+
+
+def test_a_local_assigned_before_any_read_is_written_first():
+    assert _written_first("def f(ws, x):\n for w in ws:\n  y = x @ w\n  x = y + y\n") == {"y"}
+
+
+def test_a_local_read_before_its_assignment_is_not_written_first():
+    assert _written_first("def f(ws, x):\n for w in ws:\n  z = x\n  x = z @ w\n") == {"z"}
+
+
+def test_a_local_a_nested_function_reads_is_not_written_first():
+    assert _written_first("def f(ws, x):\n g = lambda: y\n for w in ws:\n  g()\n  y = x @ w\n") == frozenset()
+
+
+def test_no_local_is_written_first_after_a_continue():
+    assert _written_first("def f(ws, x):\n for w in ws:\n  if w is None:\n   continue\n  y = x @ w\n") == frozenset()
+
+
+def test_no_local_is_written_first_in_a_loop_inside_a_try():
+    assert _written_first("def f(ws, x):\n try:\n  for w in ws:\n   y = x @ w\n except ValueError:\n  pass\n") \
+        == frozenset()
