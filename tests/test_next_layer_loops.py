@@ -3,7 +3,8 @@
 in self.fields:` ... `return self.fields[key]`), and runs a `while` loop inside each iteration
 repeats once its state settles (repeats.SteadyLoop.items_apart_from_state, counters.CounterWatch's
 keyed-log membership and read-back), with the locals it assigns before reading them left out of
-the state compared (loop_syntax.written_first). Counted against flopscope."""
+the state compared (loop_syntax.written_first). A layer filling an array with its depth fraction
+(`fnp.full(n, (i + 1) / depth)`) repeats too. Counted against flopscope."""
 
 from __future__ import annotations
 
@@ -60,3 +61,16 @@ def test_no_local_is_written_first_after_a_continue():
 def test_no_local_is_written_first_in_a_loop_inside_a_try():
     assert _written_first("def f(ws, x):\n try:\n  for w in ws:\n   y = x @ w\n except ValueError:\n  pass\n") \
         == frozenset()
+
+
+FILLED = STEADY / "filled_by_counter.py"
+
+
+@pytest.mark.parametrize("width,depth", [(8, 5), (16, 9)])
+def test_a_layer_loop_filling_an_array_with_its_depth_fraction_is_counted_exactly(width, depth):
+    assert_counted_exactly(FILLED, Point(width, depth, 2**41))
+
+
+def test_a_float_fill_made_from_the_counter_lets_the_layer_loop_repeat():
+    # a float array's fill value is not read (only an integer fill is kept, as the array's range)
+    assert runs_of_line(FILLED, "mu = mu * (1.0 + 0.1 * frac)") == {8: 3, 400: 3}

@@ -87,7 +87,9 @@ def _full(ctx, args, kwargs):
     made = _fill(ctx, "full", shape, dt, dt == "float64" and not isinstance(fill, (Array, NumpyScalar)),
                  constant=symmetric)
     _check_int_fill(fill, dt)  # after flopscope's charge, as it raises
-    if isinstance(fill, Known) and type(fill.value) is int and dt.startswith(("int", "uint")) \
+    # (the dtype first: a float array's fill is not read, so a layer's `fnp.full(n, (i + 1) / depth)`
+    # lets a loop watching its counter repeat; counters.py)
+    if dt.startswith(("int", "uint")) and isinstance(fill, Known) and type(fill.value) is int \
             and dtypes.fits_integer((fill.value, fill.value), dt):
         # every element is the fill: an index array of it is checked against the axis
         made.vrange = (fill.value, fill.value)
