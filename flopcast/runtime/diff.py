@@ -27,9 +27,9 @@ from flopcast.runtime.protocol import (
 # Verdicts. The first three are matches; everything else makes `verify` exit non-zero.
 EXACT = "exact"  # every expression and the total agree to the FLOP
 INSIDE = "inside"  # every expression and the total fall inside the predicted ranges
-# The run raised what the analyzer said it raises on every path (same class, same line; for
-# flopscope's BudgetExhaustedError the same op), and the FLOPs charged before it agree
-# expression by expression with the analyzer's.
+# The run raised what the analyzer said it raises on every path, or on some paths (same class,
+# same line; for flopscope's BudgetExhaustedError, on every path, the same op), and the FLOPs
+# charged before it agree expression by expression with the analyzer's.
 RAISES = "raises as predicted"
 MISMATCH = "MISMATCH"
 ANALYZER_ERROR = "ANALYZER ERROR"  # the static side failed: a flopcast bug (exit 2)
@@ -86,6 +86,8 @@ class PointResult:
     # run made, each as (its number from 1, the predicted total for it, the counted total); the
     # prediction is None past the calls the analyzer followed (report.per_call_settled False).
     calls: list = field(default_factory=list)
+    # The report's raise the failed run agrees with (_predicted_raise), if any.
+    predicted_raise: Optional[Raise] = None
 
     @property
     def matched(self) -> bool:
@@ -120,7 +122,7 @@ def compare(
     result = PointResult(point, MISMATCH, run, report, static_error, scorer_excluded=not include_scorer)
     kept = [c for c in run.charges if include_scorer or c.span != SCORER_SPAN]
     if not run.ok:
-        raised = _predicted_raise(report, run)
+        raised = result.predicted_raise = _predicted_raise(report, run)
         if raised is None:
             result.verdict = RUN_VERDICTS.get(run.status, run.status.upper())
             return result
@@ -196,9 +198,9 @@ def _join(result: PointResult, report: Report, static: list[Charge], dynamic: li
 
 
 def _join_raise_interval(result: PointResult, report: Report, kept: list[Charge], include_scorer: bool) -> None:
-    """A raise every path makes, where the paths' charges before it differ (or one is unpriced):
-    the report's charges are every path's up to the raise, so the run must lie within them, line
-    by line and in total. The raising call's own charge (flopscope bills some ops before numpy
+    """A raise every path makes, where the paths' charges before it differ (or one is unpriced),
+    or that only some paths make: the report's charges are every path's (up to the raise, where
+    every path makes it), so the run must lie within them, line by line and in total. The raising call's own charge (flopscope bills some ops before numpy
     refuses the shapes) is left out where the analyzer has none at that expression."""
     static = [c for c in report.charges if include_scorer or c.span != SCORER_SPAN]
     error_span = result.run.error.span if result.run.error is not None else None
@@ -211,7 +213,8 @@ def _join_raise_interval(result: PointResult, report: Report, kept: list[Charge]
 
 
 def _predicted_raise(report: Optional[Report], run: RunResult) -> Optional[Raise]:
-    """The analyzer's Raise this failed run agrees with: raised on every path, in setup() when the
+    """The analyzer's Raise this failed run agrees with: raised on every path (or on some paths,
+    where the report follows several: its charges are then every path's), in setup() when the
     run's setup() raised, of the run's exception class, on the run's line (for a budget overrun, at the same op, with the charges
     before it known: the report's total runs on past an overrun)."""
     error = run.error
@@ -221,7 +224,8 @@ def _predicted_raise(report: Optional[Report], run: RunResult) -> Optional[Raise
     budget = run.status == BUDGET_EXHAUSTED
     in_setup = run.status == SETUP_ERROR
     for r in report.raises:
-        if (r.every_path and r.in_setup == in_setup and r.budget == budget
+        # (one raised on some paths only is compared as the report's paths, _join_raise_interval)
+        if ((r.every_path or r.charges_before is None) and r.in_setup == in_setup and r.budget == budget
                 and (r.charges_before is not None or not (budget or r.memory))
                 and r.span is not None and r.exc_type == error.type
                 and (r.span.path, r.span.line) == (error.span.path, error.span.line)

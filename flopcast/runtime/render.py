@@ -39,8 +39,9 @@ def _point_text(r: PointResult) -> list[str]:
     lines: list[str] = []
     if r.verdict == RAISES and r.run.error is not None:
         within = "" if r.static_total is None or r.static_total.exact else f" (predicted {r.static_total})"
+        some = r.predicted_raise is not None and not r.predicted_raise.every_path
         lines.append(f"{head}: {r.run.error.type} at {_where(r.run.error)} after {r.dynamic_total:,} FLOPs{within}, "
-                     "as the analyzer predicted")
+                     f"as the analyzer predicted{' on some paths' if some else ''}")
         lines.append(f"  {r.run.error.type}: {r.run.error.message}")
         return lines + _scorer_note(r)
     if r.matched:

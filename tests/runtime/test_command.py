@@ -38,11 +38,19 @@ def test_a_non_positive_timeout_is_a_usage_error(capsys):
 
 
 def test_an_exception_the_analyzer_did_not_predict_exits_1_and_names_the_raising_line(capsys):
-    path = fixture("raises_on_values")
+    path = fixture("raises_unpredicted")
     code, out, _ = verify(capsys, path.parent, *SMALL)
     assert code == 1
     assert "EXCEPTION" in out
-    assert "ValueError: the weights are finite" in out
+    assert "LinAlgError: Matrix is not positive definite" in out
+    assert f"estimator.py:{line_of(path, 'factor = fnp.linalg.cholesky')}:" in out
+
+
+def test_an_exception_the_analyzer_predicted_on_some_paths_is_a_match(capsys):
+    path = fixture("raises_on_values")
+    code, out, _ = verify(capsys, path.parent, *SMALL)
+    assert code == 0
+    assert "raises as predicted: ValueError at " in out and "as the analyzer predicted on some paths" in out
     assert f"estimator.py:{line_of(path, 'raise ValueError')}:" in out
 
 
@@ -86,14 +94,14 @@ def test_an_over_budget_run_stopped_where_the_analyzer_said_is_a_match(capsys):
 
 
 def test_json_output_carries_the_verdict_and_the_error_for_machines(capsys):
-    code, out, _ = verify(capsys, fixture("raises_on_values"), *SMALL, "--format", "json")
+    code, out, _ = verify(capsys, fixture("raises_unpredicted"), *SMALL, "--format", "json")
     data = json.loads(out)
     assert code == 1
     assert data["ok"] is False
     (point,) = data["points"]
     assert point["point"]["width"] == 32 and point["verdict"] == "EXCEPTION"
-    assert point["error"]["type"] == "ValueError"
-    assert point["error"]["span"]["line"] == line_of(fixture("raises_on_values"), "raise ValueError")
+    assert point["error"]["type"] == "LinAlgError"
+    assert point["error"]["span"]["line"] == line_of(fixture("raises_unpredicted"), "factor = fnp.linalg.cholesky")
 
 
 def _unmodelled_span(path):
