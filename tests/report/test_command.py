@@ -74,7 +74,7 @@ RUNTIME_FIXTURES = ROOT / "tests" / "runtime" / "fixtures"
 
 def test_verify_html_still_writes_the_page_when_the_run_fails_and_says_so(tmp_path, capsys):
     target = tmp_path / "failed.html"
-    code = main(["verify", str(RUNTIME_FIXTURES / "raises_on_values"), *SMALL_ARGS, "--html", str(target)])
+    code = main(["verify", str(RUNTIME_FIXTURES / "raises_unpredicted"), *SMALL_ARGS, "--html", str(target)])
     capsys.readouterr()
     assert code == 1
     html = target.read_text(encoding="utf-8")
