@@ -143,3 +143,15 @@ def test_a_threshold_past_floats_range_is_presumed_like_any_huge_one(tmp_path):
     report = analyze(path, POINTS[0])
     assert not report.unpriced, report.unpriced
     assert report.nominal == measure(path, POINTS[0]).total
+
+
+@pytest.mark.parametrize("point", POINTS, ids=str)
+def test_a_negated_threshold_filter_ending_a_loop_is_a_convergence_test_with_no_nominal_number(point):
+    """`if not fnp.any(fnp.abs(step) > TOL): break`: the `not` kept the filter's presumption
+    (the steps stay above the tolerance) but made it decide the loop's exit, so the nominal
+    number was the cap's count while the run stops far earlier."""
+    path = FIXTURES / "negated_filter_exit.py"
+    report = analyze(path, point)
+    assert report.nominal is None
+    assert [span.line for span, _ in report.nominal_missing] == [line_of(path, "if not fnp.any(fnp.abs(step) > TOL):")]
+    assert report.total.contains(measure(path, point).total)

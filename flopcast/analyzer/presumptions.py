@@ -64,7 +64,8 @@ def of(value: Value) -> Optional[Presumed]:
 def negate(p: Optional[Presumed]) -> Optional[Presumed]:
     if p is None or p.value is None:
         return p
-    return Presumed(not p.value, p.text)
+    # (a threshold filter negated is still one: `not fnp.any(abs(step) > tol)` ends a convergence loop)
+    return dataclasses.replace(p, value=not p.value)
 
 
 def tagged(value: Value, p: Optional[Presumed]) -> Value:
@@ -170,7 +171,7 @@ def _combine(is_and: bool, a: Optional[Presumed], b: Optional[Presumed]) -> Opti
         return None
     if a.value is None or b.value is None:
         return Presumed(None, a.text if a.value is None else b.text)
-    return Presumed(not decisive, a.text if a.text == b.text else f"{a.text}; {b.text}")
+    return Presumed(not decisive, a.text if a.text == b.text else f"{a.text}; {b.text}", a.guard and b.guard)
 
 
 def selection(mask: Optional[Array], lo: int, hi: int) -> tuple[Optional[int], str]:
