@@ -1410,6 +1410,41 @@ CORPUS = {
         data_sites=('if float(gain) < s["gain_stop"]:',
                     "loud = fnp.nonzero(state.var > 10.0 * floor)[0]"),
     ),
+    "reduce_compose": Entry(
+        points=(
+            (8, 2, 10**4, "exact"),        # below four mean fields: the mean field alone
+            (16, 2, 10**5, "interval"),    # + the reduce-composed sketch (rank 8, blocks of 1), no spot check
+            (24, 3, 10**6, "interval"),    # + sketch in blocks of 2, spot check of one layer (allclose loop)
+            (32, 5, 10**8, "interval"),    # rank 16, every layer spot-checked
+        ),
+        guards=("if peak > RESCALE_AT:", "if not fnp.all(fnp.isfinite(b)):"),
+        data_sites=("if float(sign) <= 0.0:", "ridge = 0.0 if int(fnp.linalg.matrix_rank(gram)) == rank else 1e-6",
+                    "if prev is not None and fnp.allclose(prev, cur, rtol=TOL, atol=TOL):",
+                    "if float(off) > 0.5:"),
+    ),
+    "hist_bins": Entry(
+        points=(
+            (16, 2, 3000, "exact"),        # not even the mean field fits: zeros
+            (16, 2, 20000, "guarded"),     # the mean field alone
+            (8, 2, 10**5, "guarded"),      # coarse histogram arm (16 bins), subsample, smoothing
+            (16, 2, 10**6, "guarded"),     # fine histogram arm (32 bins)
+            (32, 5, 10**8, "guarded"),
+        ),
+        guards=("if peak > RESCALE_AT:", "if not fnp.all(fnp.isfinite(out)):"),
+    ),
+    "solve_ladder": Entry(
+        points=(
+            (8, 2, 14000, "guarded"),      # no block: covariance propagation alone
+            (16, 2, 10**6, "interval"),    # a block of 3: the cholesky -> eigh -> svd -> diagonal ladder
+            (24, 3, 10**7, "interval"),
+            (32, 5, 10**8, "interval"),
+        ),
+        guards=("return fnp.linalg.cholesky(cov)", "vals, vecs = fnp.linalg.eigh(cov)",
+                "if not fnp.isclose(fnp.sum(clipped), fnp.trace(cov), rtol=1e-6):", "u, s, _ = fnp.linalg.svd(cov)",
+                "if not bool(fnp.all(fnp.isfinite(out))):", "if peak > RESCALE_AT:",
+                "if not fnp.all(fnp.isfinite(out)):"),
+        data_sites=("if float(ratio) < 0.25:",),
+    ),
     "quad_prior": Entry(
         points=(
             (8, 2, 2_000, "exact"),           # the rule does not fit: zeros
