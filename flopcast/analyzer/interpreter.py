@@ -56,6 +56,7 @@ from flopcast.analyzer.values import (
     CountKnown,
     counted_extent,
     equal_only_to_itself,
+    fresh_ident,
     hold_ends,
     holds_ends,
     not_iterable,
@@ -241,6 +242,9 @@ class LoopContext:
     exit_known_otherwise: bool = False
     items: Optional[list] = None  # a `for` loop's items (those after `index` are still to come)
     signed: Optional[GrownLists] = None  # the lists a while loop's exit reads, as signed last (loop_state)
+    # arrays made from here on have idents at least this: from the loop's start, from this pass's
+    first_ident: int = 0
+    pass_ident: int = 0
 
 
 @dataclass
@@ -2680,6 +2684,7 @@ class Interpreter:
 
     def enter_loop(self, node, limit: Optional[int]) -> LoopContext:
         ctx = LoopContext(node, self.frame, limit, exit_ifs(node))
+        ctx.first_ident = ctx.pass_ident = fresh_ident()
         self.loops.append(ctx)
         if self.trace is not None:
             self.trace.loop_entered(ctx, self.node_span(node), len(self.result.charges))
@@ -3008,6 +3013,7 @@ class Interpreter:
 
     def run_loop_body(self, body: list[ast.stmt]) -> bool:
         """Run one iteration's body; True when it breaks out of the loop."""
+        self.loops[-1].pass_ident = fresh_ident()
         try:
             self.exec_block(body)
         except _Break:
@@ -3255,7 +3261,7 @@ class Interpreter:
         reason = value.reason if isinstance(value, Unknown) else "condition depends on array values"
         kind = "loop" if loop else "branch"
         site = Site((kind, span), (True, False), span, kind, f"`{_source(test)}` depends on values ({reason})",
-                    **self.presumed_truth(test, value, loop or self.exits_loop(stmt)))
+                    **self.presumed_truth(test, value, loop or self.exits_loop(stmt), loop))
         taken = self.decisions.choose(site, self.used)
         if not loop:
             self.narrow_tested_name(test, site, taken)
@@ -3296,13 +3302,25 @@ class Interpreter:
         if narrowed is not None:
             self.decisions.consult_again(narrowed[1], narrowed[2])
 
-    def presumed_truth(self, test: ast.expr, value: Value, loop_exit: bool = False) -> dict:
+    def presumed_truth(self, test: ast.expr, value: Value, loop_exit: bool = False, loop_test: bool = False) -> dict:
         """The option the nominal path takes at a condition and why, from its value's presumption
         (a loop's exit takes only safety-net presumptions: a convergence test is not one)."""
         p = presumptions.of(value)
         if p is None or p.value is None or loop_exit and not p.guard:
             return {}
+        if loop_exit and p.compared is not None and self._compares_passes(p.compared, loop_test):
+            return {}
         return {"presumed": p.value, "presumption": f"`{_source(test)}` is {p.value}: {p.text}"}
+
+    def _compares_passes(self, compared: frozenset, loop_test: bool) -> bool:
+        """Whether a self-check that exits a loop is a convergence test: a while loop's own test
+        (its first pass compares the values the loop starts from), or a check of an array made in
+        an earlier pass of the loop (``allclose(prev, cur)``); a retry ladder's check of this
+        pass's result against what the loop started from stays a safety net."""
+        if loop_test:
+            return True
+        ctx = next((c for c in reversed(self.loops) if c.frame is self.frame), None)
+        return ctx is not None and any(ctx.first_ident <= i < ctx.pass_ident for i in compared)
 
     def exits_loop(self, stmt) -> bool:
         """Whether ``stmt`` is an `if` whose arm leaves a loop being run in this frame."""
@@ -4516,7 +4534,7 @@ class Interpreter:
         span = self.node_span(operand)
         reason = value.reason if isinstance(value, Unknown) else "depends on array values"
         site = Site((kind, span), (True, False), span, kind, f"`{_source(operand)}` depends on values ({reason})",
-                    **self.presumed_truth(operand, value, kind == "loop" or self.exits_loop(stmt)))
+                    **self.presumed_truth(operand, value, kind == "loop" or self.exits_loop(stmt), kind == "loop"))
         return self.decisions.choose(site, self.used)
 
     def expr_Compare(self, node: ast.Compare) -> Value:

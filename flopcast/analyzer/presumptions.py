@@ -40,6 +40,9 @@ class Presumed:
     # a loop's exit (a convergence test is not a safety net).
     guard: bool = True
     count: Optional[int] = None  # the presumed number of true elements a count of a mask has
+    # A self-check's compared arrays (their idents): one made in an earlier pass of the loop the
+    # check exits makes it a convergence test (``allclose(prev, cur)``), not a safety net.
+    compared: Optional[frozenset] = None
 
 
 _FINITE = Presumed(True, "the values are finite")
@@ -143,7 +146,10 @@ def after_op(name: str, args: list, result: Value) -> Value:
     if not isinstance(result, (Array, Unknown)):
         return result
     if name in _PREDICATES:
-        return tagged(result, _PREDICATES[name])
+        p = _PREDICATES[name]
+        if p is _SELF_CHECK:
+            p = dataclasses.replace(p, compared=frozenset(a.ident for a in args[:2] if isinstance(a, Array)))
+        return tagged(result, p)
     if name in _COMPARISONS and len(args) >= 2:
         return tagged(result, comparison(_COMPARISONS[name], args[0], args[1]))
     tags = [of(a) for a in args[:2]]
@@ -171,7 +177,9 @@ def _combine(is_and: bool, a: Optional[Presumed], b: Optional[Presumed]) -> Opti
         return None
     if a.value is None or b.value is None:
         return Presumed(None, a.text if a.value is None else b.text)
-    return Presumed(not decisive, a.text if a.text == b.text else f"{a.text}; {b.text}", a.guard and b.guard)
+    compared = None if a.compared is None and b.compared is None else (a.compared or frozenset()) | (b.compared or frozenset())
+    return Presumed(not decisive, a.text if a.text == b.text else f"{a.text}; {b.text}", a.guard and b.guard,
+                    compared=compared)
 
 
 def selection(mask: Optional[Array], lo: int, hi: int) -> tuple[Optional[int], str]:
