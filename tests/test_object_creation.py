@@ -336,6 +336,27 @@ CASES = {
         def run(mlp):
             return Square().step(mlp.weights[0])
     ''',
+    # `Registry[Rung]` asks the class's __class_getitem__ (an implicit classmethod, or an explicit
+    # one); what it returns is then called (a subscript of a class was unpriced: a lower bound)
+    "class_getitem_subscribes_a_class": '''
+        class Registry:
+            def __class_getitem__(cls, item):
+                return cls
+
+            def __init__(self):
+                self.steps = []
+
+        class Repeated:
+            @classmethod
+            def __class_getitem__(cls, n):
+                return [cls() for _ in range(n)]
+
+        def run(mlp):
+            reg = Registry[int]()
+            for w in mlp.weights[: len(Repeated[2])]:
+                reg.steps.append(w @ w)
+            return reg.steps[-1]
+    ''',
 }
 
 FOOTER = '''

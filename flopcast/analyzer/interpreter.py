@@ -5301,6 +5301,12 @@ class Interpreter:
                    for c in obj.cls.mro() for b in c.bases):
                 # only the user's own classes: a subclass of dict or of a library class may index
                 raise UserRaise(self.node_span(node), f"TypeError: '{obj.cls.name}' object is not subscriptable")
+        if isinstance(obj, ClassVal):
+            for base in obj.mro():
+                hook = base.attrs.get("__class_getitem__") if isinstance(base, ClassVal) else None
+                if isinstance(hook, FunctionVal) and hook.kind in ("function", "classmethod"):
+                    # `Registry[Rung]`: Python calls the class's __class_getitem__ (an implicit classmethod)
+                    return self.call(BoundMethod(hook, obj), [key], {}, self.node_span(node))
         if isinstance(obj, Unknown):
             return self.unpriced(node, "subscript", ops.unknown_operand_reason(obj))
         if isinstance(obj, LibRef) and obj.path.startswith(("py:typing.", "py:collections.abc.")) \
