@@ -144,6 +144,34 @@ def test_nsmallest_takes_a_generator_s_items_once(width, depth, tmp_path):
     assert_steered_exactly(path, width, depth)
 
 
+MERGED = '''import heapq
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        early = [(1, "a"), (4, "b")]
+        order = list(heapq.merge([k for k, _ in early], (2, 3, 8), range(2)))
+        desc = heapq.merge(sorted([2, 5, 9], reverse=True), [7, 1], reverse=True)
+        h = fnp.ones(mlp.width)
+        rows = []
+        for w in mlp.weights:
+            for k in order[: len(rows) + 2]:
+                h = fnp.tanh(h @ w) * k
+            rows.append(h)
+        return fnp.stack(rows) * fnp.ones(next(desc)).sum()
+'''
+
+
+@pytest.mark.parametrize("width,depth", [(8, 2), (16, 3)])
+def test_heapq_merge_of_known_sequences_steers_the_work_exactly(width, depth, tmp_path):
+    # (heapq.merge was unpriced: the loop over what it merged, and all after it, a lower bound)
+    path = tmp_path / "estimator.py"
+    path.write_text(MERGED)
+    assert_steered_exactly(path, width, depth)
+
+
 @pytest.mark.parametrize("point", [Point(8, 2, 2**41), Point(16, 3, 2**41)])
 @pytest.mark.parametrize("n", [1, 2])
 def test_nsmallest_of_fewer_than_all_by_flopscope_keys_is_unpriced(n, point, tmp_path):

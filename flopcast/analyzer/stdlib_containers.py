@@ -101,6 +101,8 @@ def heap_call(interp, name: str, args: list, kwargs: dict, span, node, sort, sor
                                    "its keys are compared as heapq compares them, which is not modelled")
         ordered = sort_by_keys(interp, items, keys, name == "nlargest", span, node)
         return ListVal(ordered.items[:n]) if isinstance(ordered, ListVal) else ordered
+    if name == "merge":
+        return _merge(interp, args, kwargs, span, node)
     if not args or not isinstance(args[0], ListVal) or kwargs:
         if args and isinstance(args[0], (ListVal, DictVal)):  # a deque, a dict: heapq changes what it holds
             interp.unfollowed_change(span, f"heapq.{name}", "a heap that is not a list is not modelled")
@@ -144,6 +146,25 @@ def heap_call(interp, name: str, args: list, kwargs: dict, span, node, sort, sor
         return _in_unknown_order(interp, name, heap, span, node)
     heap.items[:] = [k.obj for k in keyed]
     return out
+
+
+def _merge(interp, args: list, kwargs: dict, span, node) -> Value:
+    """heapq.merge(*lists) of plain items, no key: Python's merge of them, an iterator over the
+    lists as they are now (builtins' ``_reading``: a list changed before it is used up ends the path)."""
+    from flopcast.analyzer.builtins import _reading
+
+    reverse = kwargs.get("reverse", Known(False))
+    sequences = all(a.__class__ in (ListVal, TupleVal) and not (a.__class__ is ListVal and (a.is_set or a.view_of))
+                    or a.__class__ is Known and type(a.value) in (list, tuple, range) for a in args)
+    lists = [interp.iterate(a, node, ordered=True) for a in args] if sequences else None
+    if set(kwargs) - {"reverse"} or not isinstance(reverse, Known) or lists is None or None in lists \
+            or any(_holds_instance(v) or v.__class__ is Array for items in lists for v in items):
+        return interp.unpriced(node, "heapq.merge", "these arguments are not modelled")
+    try:
+        merged = [k.obj for k in heapq.merge(*([_KEY(v) for v in items] for items in lists), reverse=bool(reverse.value))]
+    except (Unordered, _undecided()):
+        return interp.unpriced(node, "heapq.merge", "the order of the items depends on values")
+    return _reading(SeqIterator(merged), list(args))
 
 
 def _in_unknown_order(interp, name: str, heap: ListVal, span, node) -> Value:
