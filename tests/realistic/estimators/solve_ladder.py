@@ -118,7 +118,7 @@ class DiagonalRung:
         return fnp.diag(fnp.sqrt(fnp.maximum(fnp.diag(cov), VAR_FLOOR)))
 
 
-LADDER: Registry[Rung] = Registry().add(CholeskyRung()).add(EighRung()).add(SvdRung()).add(DiagonalRung())
+LADDER = Registry[Rung]().add(CholeskyRung()).add(EighRung()).add(SvdRung()).add(DiagonalRung())
 
 
 def block_size(budget: int, width: int, depth: int) -> int:

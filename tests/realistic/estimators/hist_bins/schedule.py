@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-BIN_CHOICES = (8, 16, 32)
+BIN_CHOICES = (8, 32)
+EXTRA_BINS = [16]  # tried later, kept in order by heapq.merge
 SAMPLE_FLOOR, SAMPLE_CEIL = 16, 1024
 KEEP_CEIL = 12
 
@@ -103,7 +104,7 @@ class Planner:
         room = self.share * plan.left
         heap: list = []
         order = itertools.count()
-        for bins in BIN_CHOICES:
+        for bins in heapq.merge(BIN_CHOICES, EXTRA_BINS):
             n = samples_for(room / 2, histogram_cost(width, depth, bins, 1, keep))
             if n:
                 cost = histogram_cost(width, depth, bins, n, keep)
