@@ -77,3 +77,42 @@ class Estimator(BaseEstimator):
         return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(fnp.ones(n))
 """)
     _exact_at_every_point(path)
+
+
+def test_a_set_of_classes_grown_by_add_counts_each_class_once(tmp_path: Path) -> None:
+    # `seen.add(type(stage))` of a class already there adds nothing: `len(seen)` sizes the work
+    path = _written(tmp_path, """
+class Other:
+    pass
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        seen = {Unit}
+        for stage in (Unit(), Other(), Other()):
+            if type(stage) in seen:
+                continue
+            seen.add(type(stage))
+        seen.discard(Unit)
+        seen.discard(Unit)
+        x = fnp.ones((mlp.depth, mlp.width))
+        for _ in range(len(seen) + 1):
+            x = fnp.tanh(x)
+        return x
+""")
+    _exact_at_every_point(path)
+
+
+def test_removing_an_object_a_set_does_not_hold_raises_key_error(tmp_path: Path) -> None:
+    path = _written(tmp_path, """
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        held = {Unit}
+        held.remove(Unit)
+        x = fnp.ones((mlp.depth, mlp.width))
+        try:
+            held.remove(Unit)
+        except KeyError:
+            x = fnp.exp(x)
+        return x
+""")
+    _exact_at_every_point(path)

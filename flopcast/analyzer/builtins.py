@@ -2531,6 +2531,7 @@ def set_of(interp, items: list, node, frozen: bool = False) -> Value:
             out.append(v)
     made = ListVal(out)
     made.is_set = True
+    made.mutable_set = not frozen
     made.unordered = len(out) > 1  # objects hashed by identity iterate in the order of their addresses
     return made
 
@@ -2586,6 +2587,26 @@ def _plain_items(recv) -> list | None:
     return None if any(i is _NOT_PLAIN for i in items) else items
 
 
+def _identity_set_change(interp, name: str, recv: ListVal, item: Value, span: Span, node) -> Optional[Value]:
+    """``s.add(x)``, ``s.discard(x)``, ``s.remove(x)`` of a set of objects hashed by identity, with
+    ``x`` one too (a class, a function, an instance without ``__eq__``): ``x`` is there when it is
+    the very object. None when an item could equal another without being it."""
+    interp.refuse_unhashable(item, node)
+    if not interp.identity_hashed(item) or not all(interp.identity_hashed(v) for v in recv.items):
+        return None
+    items = recv.items
+    held = next((k for k, v in enumerate(items) if v is item), None)
+    if name == "add":
+        if held is None:
+            items.append(item)
+            recv.unordered = len(items) > 1  # iterated in the order of the objects' addresses
+    elif held is not None:
+        del items[held]
+    elif name == "remove":
+        raise UserRaise(span, "KeyError: the object is not in the set")
+    return Known(None)
+
+
 def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Span, node) -> Value:
     kind = _container_type(recv)
     if kind is not None:
@@ -2595,8 +2616,12 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
     if recv.__class__ is ListVal and recv.is_set:
         if name == "copy" and not args:
             made = ListVal(list(recv.items))
-            made.is_set, made.unordered = True, recv.unordered
+            made.is_set, made.unordered, made.mutable_set = True, recv.unordered, recv.mutable_set
             return made
+        if recv.mutable_set and name in ("add", "discard", "remove") and len(args) == 1 and not kwargs:
+            changed = _identity_set_change(interp, name, recv, args[0], span, node)
+            if changed is not None:
+                return changed
         if name in SET_MUTATORS:
             interp.unfollowed_change(span, f"set.{name}()", "a set of objects or enum members: its methods are not modelled")
         return interp.unpriced(node, f"set.{name}()", "a set of objects or enum members: its methods are not modelled")

@@ -186,6 +186,9 @@ class ListVal(Value):
     # A set of objects or enum members (builtins.set_of): its methods, operators and comparisons
     # are not a list's (set.pop() takes the first item, `==` ignores the order); unpriced
     is_set = False
+    # A set (not a frozenset) of objects hashed by identity that builtins.set_of made: its add,
+    # discard and remove are Python's (an item is there when it is the very object)
+    mutable_set = False
     # A dict view (``d.keys()``, ``.values()``, ``.items()``): (the DictVal, which view); Python's
     # view is live, so its items are read again from the dict where it is used (builtins.refresh_view)
     view_of = None
