@@ -132,6 +132,9 @@ def compare(
             _join(result, report, [], kept)
             result.verdict = RAISES if not kept else MISMATCH
             return result
+        if raised.charges_before is None and raised.budget:
+            _join_overrun(result, report, kept, include_scorer)
+            return result
         if raised.charges_before is None:
             _join_raise_interval(result, report, kept, include_scorer)
             return result
@@ -212,6 +215,17 @@ def _join_raise_interval(result: PointResult, report: Report, kept: list[Charge]
     result.verdict = RAISES if matches else MISMATCH
 
 
+def _join_overrun(result: PointResult, report: Report, kept: list[Charge], include_scorer: bool) -> None:
+    """flopscope's BudgetExhaustedError, predicted on some value-dependent paths at the op the run
+    stopped at: the report counts each path on past its overrun (as if unbounded), so the run,
+    stopped there, lies at or below it, expression by expression and in total."""
+    static = [c for c in report.charges if include_scorer or c.span != SCORER_SPAN]
+    _join(result, report, static, kept)
+    total = sum(c.flops for c in kept)
+    matches = all(r.dynamic <= r.static.hi for r in result.expressions) and total <= report.total.hi
+    result.verdict = RAISES if matches else MISMATCH
+
+
 def _predicted_raise(report: Optional[Report], run: RunResult) -> Optional[Raise]:
     """The analyzer's Raise this failed run agrees with: raised on every path (or on some paths,
     where the report follows several: its charges are then every path's), in setup() when the
@@ -226,7 +240,7 @@ def _predicted_raise(report: Optional[Report], run: RunResult) -> Optional[Raise
     for r in report.raises:
         # (one raised on some paths only is compared as the report's paths, _join_raise_interval)
         if ((r.every_path or r.charges_before is None) and r.in_setup == in_setup and r.budget == budget
-                and (r.charges_before is not None or not (budget or r.memory))
+                and (r.charges_before is not None or not (r.every_path and budget or r.memory))
                 and r.span is not None and r.exc_type == error.type
                 and (r.span.path, r.span.line) == (error.span.path, error.span.line)
                 and (not budget or r.what.startswith(f"BudgetExhaustedError: {error.op} "))):

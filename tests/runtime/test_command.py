@@ -93,6 +93,15 @@ def test_an_over_budget_run_stopped_where_the_analyzer_said_is_a_match(capsys):
     assert f"estimator.py:{span.line}:{span.col + 1}" in out
 
 
+def test_an_over_budget_run_the_analyzer_predicted_on_some_paths_is_a_match(capsys):
+    path = fixture("over_budget_some_paths")
+    code, out, _ = verify(capsys, path, "--width", "32", "--depth", "2", "--budget", "1000000")
+    assert code == 0
+    assert "raises as predicted: BudgetExhaustedError at " in out and "predicted on some paths" in out
+    span = ast_spans(path, line_of(path, "x @ w"), ast.BinOp)[0]
+    assert f"estimator.py:{span.line}:{span.col + 1}" in out
+
+
 def test_json_output_carries_the_verdict_and_the_error_for_machines(capsys):
     code, out, _ = verify(capsys, fixture("raises_unpredicted"), *SMALL, "--format", "json")
     data = json.loads(out)
