@@ -216,9 +216,10 @@ def _join_raise_interval(result: PointResult, report: Report, kept: list[Charge]
 
 
 def _join_overrun(result: PointResult, report: Report, kept: list[Charge], include_scorer: bool) -> None:
-    """flopscope's BudgetExhaustedError, predicted on some value-dependent paths at the op the run
-    stopped at: the report counts each path on past its overrun (as if unbounded), so the run,
-    stopped there, lies at or below it, expression by expression and in total."""
+    """flopscope's BudgetExhaustedError, predicted at the op the run stopped at, where the report
+    follows several paths (the overrun on some of them, or on all after charges that differ): the
+    report counts each path on past its overrun (as if unbounded), so the run, stopped there, lies
+    at or below it, expression by expression and in total."""
     static = [c for c in report.charges if include_scorer or c.span != SCORER_SPAN]
     _join(result, report, static, kept)
     total = sum(c.flops for c in kept)
@@ -240,7 +241,7 @@ def _predicted_raise(report: Optional[Report], run: RunResult) -> Optional[Raise
     for r in report.raises:
         # (one raised on some paths only is compared as the report's paths, _join_raise_interval)
         if ((r.every_path or r.charges_before is None) and r.in_setup == in_setup and r.budget == budget
-                and (r.charges_before is not None or not (r.every_path and budget or r.memory))
+                and (r.charges_before is not None or not r.memory)
                 and r.span is not None and r.exc_type == error.type
                 and (r.span.path, r.span.line) == (error.span.path, error.span.line)
                 and (not budget or r.what.startswith(f"BudgetExhaustedError: {error.op} "))):

@@ -102,6 +102,16 @@ def test_an_over_budget_run_the_analyzer_predicted_on_some_paths_is_a_match(caps
     assert f"estimator.py:{span.line}:{span.col + 1}" in out
 
 
+def test_an_over_budget_run_after_work_the_data_sizes_is_a_match(capsys):
+    # every path runs out at the batch's first matmul, after warm-up passes a test of the data counts
+    path = fixture("over_budget_after_values")
+    code, out, _ = verify(capsys, path, "--width", "32", "--depth", "2", "--budget", "1000000")
+    assert code == 0
+    assert "raises as predicted: BudgetExhaustedError at " in out and "on some paths" not in out
+    span = ast_spans(path, line_of(path, "x @ w"), ast.BinOp)[0]
+    assert f"estimator.py:{span.line}:{span.col + 1}" in out
+
+
 def test_json_output_carries_the_verdict_and_the_error_for_machines(capsys):
     code, out, _ = verify(capsys, fixture("raises_unpredicted"), *SMALL, "--format", "json")
     data = json.loads(out)
