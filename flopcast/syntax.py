@@ -95,6 +95,13 @@ def lambda_at(source: str, node: ast.AST) -> ast.Lambda:
 _IF_TESTED: dict = {}
 
 
+def tested_name(test: ast.expr) -> tuple[Optional[ast.Name], bool]:
+    """The local a test reads whole, `flag` of `flag` or `not flag`, and whether it is negated."""
+    negated = test.__class__ is ast.UnaryOp and test.op.__class__ is ast.Not
+    name = test.operand if negated else test
+    return (name if name.__class__ is ast.Name else None), negated
+
+
 def read_only_as_if_test(function: ast.AST, name: str) -> bool:
     """Whether every read of ``name`` in ``function`` is the whole test of an `if` statement of
     its own body (`if name:` or `if not name:`), none in a nested function, class or
@@ -106,10 +113,8 @@ def read_only_as_if_test(function: ast.AST, name: str) -> bool:
         tests = set()
         for node in _own_scope(function):
             if node.__class__ is ast.If:
-                test = node.test
-                if test.__class__ is ast.UnaryOp and test.op.__class__ is ast.Not:
-                    test = test.operand
-                if test.__class__ is ast.Name and test.id == name:
+                test = tested_name(node.test)[0]
+                if test is not None and test.id == name:
                     tests.add(id(test))
         found = _IF_TESTED[key] = all(
             id(node) in tests for node in ast_walk(function)

@@ -30,7 +30,7 @@ from dataclasses import astuple, dataclass, field, fields, replace
 from pathlib import PurePosixPath
 from typing import Any, Callable, NoReturn, Optional
 
-from flopcast.syntax import ast_children, ast_walk, is_generated, read_only_as_if_test
+from flopcast.syntax import ast_children, ast_walk, is_generated, read_only_as_if_test, tested_name
 from flopcast import installed
 from flopcast.analyzer import (carried, chain_maps, first_writes, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, flags,
                                joins, lru, open_loops, ops, ordering,
@@ -3277,9 +3277,8 @@ class Interpreter:
         answer then shows only in those statements' blocks, so a site proven to add up stays
         proven. Read otherwise (`x * shrunk`, `while shrunk`), the bool is a plain known value
         to the joins too."""
-        negated = test.__class__ is ast.UnaryOp and test.op.__class__ is ast.Not
-        name = test.operand if negated else test
-        if name.__class__ is not ast.Name:
+        name, negated = tested_name(test)
+        if name is None:
             return
         frame = self.frame
         value = frame.vars.get(name.id)
@@ -3294,9 +3293,8 @@ class Interpreter:
     def tested_narrowed(self, test: ast.expr) -> None:
         """A test of a local ``narrow_tested_name`` narrowed: a consultation of its site that
         gives no new answer."""
-        negated = test.__class__ is ast.UnaryOp and test.op.__class__ is ast.Not
-        name = test.operand if negated else test
-        if name.__class__ is not ast.Name:
+        name = tested_name(test)[0]
+        if name is None:
             return
         narrowed = self.narrowed.get(id(self.frame.vars.get(name.id)))
         if narrowed is not None:
