@@ -31,6 +31,12 @@ def test_a_loop_reading_the_next_layer_and_a_keyed_field_is_skipped_once_it_sett
     assert runs_of_line(NEXT_LAYER, "x = damped(field, fnp.maximum(mu, 0.0), 6)") == {8: 5, 400: 5}
 
 
+@pytest.mark.parametrize("width,depth", [(8, 7), (16, 11)])
+def test_a_loop_reading_ahead_and_a_reversed_list_at_its_counter_is_counted_exactly(width, depth):
+    # only the list read ahead is walked without its items: `rev[i]` meets a later item once
+    assert_counted_exactly(STEADY / "next_and_reversed.py", Point(width, depth, 2**41))
+
+
 @pytest.mark.parametrize("width,depth", [(8, 5), (16, 9)])
 def test_locals_a_helper_or_a_handler_may_read_stale_are_counted_exactly(width, depth):
     assert_counted_exactly(STALE, Point(width, depth, 2**41))

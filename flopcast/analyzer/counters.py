@@ -965,10 +965,10 @@ class LeafCanon(Canon):
 
     def __init__(self, nonzero_counts: Optional[dict] = None, blind: Optional[set] = None,
                  logs: Optional[set] = None, indexed: Optional[dict] = None, at: Optional[int] = None,
-                 index_names: frozenset = frozenset(), indexed_apart: bool = False) -> None:
+                 index_names: frozenset = frozenset(), indexed_apart: frozenset = frozenset()) -> None:
         super().__init__(nonzero_counts)
-        # Whether the lists the counter indexes are written without their items (what the state
-        # holds beside them: repeats.SteadyLoop.items_apart_from_state)
+        # The lists the counter indexes (ids) written without their items: what the state holds
+        # beside them (repeats.SteadyLoop.items_apart_from_state)
         self.indexed_apart = indexed_apart
         # The lists the loop's counter indexes (id -> Indexed), written with their length and
         # only their items at ``at`` (the counter of the iteration about to run) plus an
@@ -1081,7 +1081,7 @@ class LeafCanon(Canon):
         if entry is not None:
             if entry.offsets and self.at is None:
                 raise Incomparable("a list the loop's counter indexes, in a walk that does not follow it")
-            if self.indexed_apart:
+            if id(value) in self.indexed_apart:
                 return ("ix", n, len(items))
             return ("ix", n, len(items), tuple([self._at(items, self.at + offset) for offset in sorted(entry.offsets)]))
         self.lists.append((value, len(items)))

@@ -552,11 +552,11 @@ class SteadyLoop:
                     break
         return found
 
-    def index_canon(self, blind, logs, index: int, follow: bool, apart: bool = False) -> Optional[LeafCanon]:
+    def index_canon(self, blind, logs, index: int, follow: bool, apart: frozenset = frozenset()) -> Optional[LeafCanon]:
         """The walk that sets aside the watched numbers, the logs, and the lists the loop's
         counter indexes (``follow``: a watch follows it) or that hold the loop's items, but for
         the items the iteration ``index`` reads (None: the counter is not a known int there);
-        ``apart``: those lists written without any of their items."""
+        ``apart``: the ids of those lists written without any of their items."""
         if not follow:
             canon = LeafCanon(self.interp._nonzero_counts, blind, logs, self.indexed, indexed_apart=apart)
         else:
@@ -573,7 +573,9 @@ class SteadyLoop:
         (items_alike_for): ``canon``, or, for a loop over a list its counter also indexes ahead
         (`for i, w in enumerate(ws): ... ws[i + 1]`), the state walked without that list's
         items. Every iteration reads the item one or more ahead of its own through the counter:
-        a sharing alike in every iteration, whose items indexed_alike compares."""
+        a sharing alike in every iteration, whose items indexed_alike compares. Any other list
+        the counter indexes keeps its items in the walk (`rev[i]` of the reversed list meets a
+        later item once)."""
         ahead = [entry for entry in self.indexed.values() if any(offset > 0 for offset in entry.offsets)]
         if not ahead:
             return canon
@@ -582,7 +584,7 @@ class SteadyLoop:
             lst = entry.lst.items
             if len(lst) != len(self.items) or any(self._sole_leaf(j) is not lst[j] for j in range(index, last + 1)):
                 return canon
-        apart = self.index_canon(blind, logs, index, follow, apart=True)
+        apart = self.index_canon(blind, logs, index, follow, frozenset(id(entry.lst) for entry in ahead))
         if apart is None:
             return canon
         try:
