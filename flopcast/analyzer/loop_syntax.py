@@ -10,7 +10,7 @@ import re
 import weakref
 from typing import NamedTuple, Optional
 
-from flopcast.syntax import ast_walk
+from flopcast.syntax import ast_walk, calls_introspection
 
 BUDGET_WORDS = re.compile(r"current_budget|flops_remaining|flops_used|budget_summary")
 PURE_BUILTINS = {
@@ -346,7 +346,7 @@ def written_first(loop: ast.For, function: ast.AST) -> frozenset:
     found = frozenset()
     nodes = ast_walk(function)
     # (a loop the interpreter stands in for a comprehension or a generator is not one of them)
-    if any(n is loop for n in nodes) and not _in_try(function, loop) and not calls_names(function):
+    if any(n is loop for n in nodes) and not _in_try(function, loop) and not calls_introspection(nodes):
         unsafe: set = set()
         for n in nodes:
             if isinstance(n, _NESTED) and n is not function:
@@ -357,8 +357,8 @@ def written_first(loop: ast.For, function: ast.AST) -> frozenset:
         names: set = set()
         read: set = set()
         for statement in loop.body:
-            nodes = ast_walk(statement)
-            if any(isinstance(n, (ast.Break, ast.Continue)) for n in nodes):
+            inside = ast_walk(statement)
+            if any(isinstance(n, (ast.Break, ast.Continue)) for n in inside):
                 break
             if isinstance(statement, ast.Assign):
                 reads = {n.id for n in ast_walk(statement.value) if isinstance(n, ast.Name)}
@@ -367,17 +367,10 @@ def written_first(loop: ast.For, function: ast.AST) -> frozenset:
                 read |= reads
                 names.update(t.id for t in statement.targets if isinstance(t, ast.Name) and t.id not in read)
                 continue
-            read |= {n.id for n in nodes if isinstance(n, ast.Name)}
+            read |= {n.id for n in inside if isinstance(n, ast.Name)}
         found = frozenset(names - unsafe)
     WRITTEN_FIRST[loop] = found
     return found
-
-
-def calls_names(function: ast.AST) -> bool:
-    """Whether ``function`` reads its frame by name (`locals()`, `vars()`, `eval`, ...)."""
-    from flopcast.syntax import calls_introspection
-
-    return calls_introspection(ast_walk(function))
 
 
 def _in_try(function: ast.AST, loop: ast.AST) -> bool:
