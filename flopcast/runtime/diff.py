@@ -132,7 +132,7 @@ def compare(
             _join(result, report, [], kept)
             result.verdict = RAISES if not kept else MISMATCH
             return result
-        if raised.charges_before is None and raised.budget:
+        if raised.charges_before is None and (raised.budget or raised.memory):
             _join_overrun(result, report, kept, include_scorer)
             return result
         if raised.charges_before is None:
@@ -216,10 +216,11 @@ def _join_raise_interval(result: PointResult, report: Report, kept: list[Charge]
 
 
 def _join_overrun(result: PointResult, report: Report, kept: list[Charge], include_scorer: bool) -> None:
-    """flopscope's BudgetExhaustedError, predicted at the op the run stopped at, where the report
-    follows several paths (the overrun on some of them, or on all after charges that differ): the
-    report counts each path on past its overrun (as if unbounded), so the run, stopped there, lies
-    at or below it, expression by expression and in total."""
+    """flopscope's BudgetExhaustedError predicted at the op the run stopped at, or a MemoryError at
+    the allocating line, where the report follows several paths (the raise on some of them, or on
+    all after charges that differ): the report counts each path on past it (as if the budget and
+    the memory were unlimited), so the run, stopped there, lies at or below it, expression by
+    expression and in total."""
     static = [c for c in report.charges if include_scorer or c.span != SCORER_SPAN]
     _join(result, report, static, kept)
     total = sum(c.flops for c in kept)
@@ -230,8 +231,8 @@ def _join_overrun(result: PointResult, report: Report, kept: list[Charge], inclu
 def _predicted_raise(report: Optional[Report], run: RunResult) -> Optional[Raise]:
     """The analyzer's Raise this failed run agrees with: raised on every path (or on some paths,
     where the report follows several: its charges are then every path's), in setup() when the
-    run's setup() raised, of the run's exception class, on the run's line (for a budget overrun, at the same op, with the charges
-    before it known: the report's total runs on past an overrun)."""
+    run's setup() raised, of the run's exception class, on the run's line (for a budget overrun,
+    at the same op)."""
     error = run.error
     if report is None or error is None or error.span is None \
             or run.status not in (EXCEPTION, BUDGET_EXHAUSTED, SETUP_ERROR):
@@ -241,7 +242,6 @@ def _predicted_raise(report: Optional[Report], run: RunResult) -> Optional[Raise
     for r in report.raises:
         # (one raised on some paths only is compared as the report's paths, _join_raise_interval)
         if ((r.every_path or r.charges_before is None) and r.in_setup == in_setup and r.budget == budget
-                and (r.charges_before is not None or not r.memory)
                 and r.span is not None and r.exc_type == error.type
                 and (r.span.path, r.span.line) == (error.span.path, error.span.line)
                 and (not budget or r.what.startswith(f"BudgetExhaustedError: {error.op} "))):

@@ -108,6 +108,14 @@ def test_an_over_budget_run_where_the_report_follows_several_paths_is_a_match(ca
     assert f"estimator.py:{span.line}:{span.col + 1}" in out
 
 
+def test_a_memory_error_the_report_predicts_after_work_the_data_sizes_is_a_match(capsys):
+    path = fixture("memory_after_values")
+    code, out, _ = verify(capsys, path, "--width", "16", "--depth", "2")
+    assert code == 0
+    assert "raises as predicted: MemoryError at " in out
+    assert f"estimator.py:{line_of(path, 'batch = fnp.ones')}:" in out
+
+
 def test_json_output_carries_the_verdict_and_the_error_for_machines(capsys):
     code, out, _ = verify(capsys, fixture("raises_unpredicted"), *SMALL, "--format", "json")
     data = json.loads(out)
