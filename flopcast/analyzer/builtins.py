@@ -24,6 +24,7 @@ from flopcast.analyzer import chain_maps, dataints, dtypes, dunders, flags, impo
 from flopcast.analyzer.disk_answers import DiskAnswers
 from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
+from flopcast.analyzer.iterator_sources import reading as _reading
 from flopcast.analyzer.values import (
     ENUM_AUTO,
     TEXT_BUILTINS,
@@ -45,7 +46,6 @@ from flopcast.analyzer.values import (
     LibRef,
     ListVal,
     MLPVal,
-    ModuleVal,
     NpzFile,
     NumpyScalar,
     not_iterable,
@@ -1431,37 +1431,6 @@ def _zip_generators(interp, args: list, span: Span, node) -> Value:
         if isinstance(a, (PyGenerator, SeqIterator, EndlessIter)):
             a.consumed += rows + 1 if i < first_short else rows
     return _lazy([make_tuple(list(t)) for t in zip(*avail)], args, before)
-
-
-def _reading(it: SeqIterator, sources: list) -> SeqIterator:
-    """``it``, remembering the lists and dicts among ``sources`` as they are now."""
-    seen = tuple(s for s in (source_state(a) for a in sources) if s is not None)
-    if seen:
-        it.seen = seen
-    return it
-
-
-def source_state(a) -> Optional[tuple]:
-    """What an iterator over ``a`` depends on, as it is now: a list's item identities, a dict's
-    keys (a dict view reads its dict), else None."""
-    if a.__class__ is ListVal and a.view_of is None and not a.is_set:
-        return (a, [id(v) for v in a.items])
-    d = a if a.__class__ is DictVal else a.view_of[0] if a.__class__ is ListVal and a.view_of is not None else None
-    if d is not None and d.__class__ is DictVal:
-        return (d, ("dict", list(d.items)))
-    return None
-
-
-def source_change(source, ids) -> Optional[str]:
-    """How a list or dict remembered by source_state changed since: None, "size" (a dict's
-    size: Python's iterator raises), or "changed"."""
-    if source.__class__ is DictVal:
-        if len(source.items) != len(ids[1]):
-            return "size"
-        return "changed" if list(source.items) != ids[1] else None
-    if len(source.items) != len(ids) or any(id(v) != i for v, i in zip(source.items, ids)):
-        return "changed"
-    return None
 
 
 def check_sources(interp, it: SeqIterator, span: Span, state: Optional[tuple] = None) -> None:

@@ -2724,7 +2724,8 @@ class Interpreter:
         try:
             if lazy is not None:
                 if lazy.seen:
-                    from flopcast.analyzer.builtins import check_sources, source_state
+                    from flopcast.analyzer.builtins import check_sources
+                    from flopcast.analyzer.iterator_sources import source_state
 
                     seen = lazy.seen
                     check_sources(self, lazy, self.node_span(node.iter))
@@ -2742,7 +2743,7 @@ class Interpreter:
                 if watched_sources:
                     # the lists and dicts an iterator reads (zip, enumerate, iter over them): a body that
                     # changes one changes what Python's iterator hands out next, or makes it raise
-                    from flopcast.analyzer.builtins import source_state
+                    from flopcast.analyzer.iterator_sources import source_state
 
                     watched_sources = [source_state(src) for src, _ in watched_sources]
         finally:
@@ -2901,7 +2902,7 @@ class Interpreter:
         The look at the lists is the analysis' own: a steady loop's watch (repeats.SteadyLoop)
         sets a zipped list aside as read only at the loop's position, and a read of it seen
         here would fail every watch of a loop that only reads the list (counters._get_items)."""
-        from flopcast.analyzer.builtins import source_change
+        from flopcast.analyzer.iterator_sources import source_change
 
         span = self.node_span(iter_node)
         for source, ids in watched:
@@ -5746,7 +5747,7 @@ class Interpreter:
             self._refuse_early_state(None, [(source, before or 0)], body=rest, at=gen.iter)
         if watched_sources:
             # zip/enumerate/iter over lists or dicts the comprehension changes: as a `for` loop's (stmt_For)
-            from flopcast.analyzer.builtins import source_state
+            from flopcast.analyzer.iterator_sources import source_state
 
             watched_sources = [source_state(src) for src, _ in watched_sources]
         level = [items, -1]

@@ -19,6 +19,7 @@ import functools
 import heapq
 import itertools
 
+from flopcast.analyzer.iterator_sources import reading
 from flopcast.analyzer.values import (Array, DequeVal, DictVal, EndlessIter, InstanceVal, Known, LazyIterator, ListVal,
                                       PyGenerator, SeqIterator, TupleVal, Unknown, UserRaise, Value, make_tuple,
                                       plain_member)
@@ -150,9 +151,7 @@ def heap_call(interp, name: str, args: list, kwargs: dict, span, node, sort, sor
 
 def _merge(interp, args: list, kwargs: dict, span, node) -> Value:
     """heapq.merge(*lists) of plain items, no key: Python's merge of them, an iterator over the
-    lists as they are now (builtins' ``_reading``: a list changed before it is used up ends the path)."""
-    from flopcast.analyzer.builtins import _reading
-
+    lists as they are now (iterator_sources.reading: a list changed before it is used up ends the path)."""
     reverse = kwargs.get("reverse", Known(False))
     sequences = all(a.__class__ in (ListVal, TupleVal) and not (a.__class__ is ListVal and (a.is_set or a.view_of))
                     or a.__class__ is Known and type(a.value) in (list, tuple, range) for a in args)
@@ -164,7 +163,7 @@ def _merge(interp, args: list, kwargs: dict, span, node) -> Value:
         merged = [k.obj for k in heapq.merge(*([_KEY(v) for v in items] for items in lists), reverse=bool(reverse.value))]
     except (Unordered, _undecided()):
         return interp.unpriced(node, "heapq.merge", "the order of the items depends on values")
-    return _reading(SeqIterator(merged), list(args))
+    return reading(SeqIterator(merged), list(args))
 
 
 def _in_unknown_order(interp, name: str, heap: ListVal, span, node) -> Value:
