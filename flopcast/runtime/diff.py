@@ -120,7 +120,7 @@ def compare(
 ) -> PointResult:
     """Join one static report with one runtime result and decide the verdict."""
     result = PointResult(point, MISMATCH, run, report, static_error, scorer_excluded=not include_scorer)
-    kept = [c for c in run.charges if include_scorer or c.span != SCORER_SPAN]
+    kept = _scored(run.charges, include_scorer)
     if not run.ok:
         raised = result.predicted_raise = _predicted_raise(report, run)
         if raised is None:
@@ -138,7 +138,7 @@ def compare(
         if raised.charges_before is None:
             _join_raise_interval(result, report, kept, include_scorer)
             return result
-        static = [c for c in report.charges[:raised.charges_before] if include_scorer or c.span != SCORER_SPAN]
+        static = _scored(report.charges[:raised.charges_before], include_scorer)
         # Some flopscope ops charge before numpy refuses the shapes: the raising call's own
         # charge follows the prefix, at the raise's own expression; the analyzer has none.
         own = kept[len(static):]
@@ -203,9 +203,10 @@ def _join(result: PointResult, report: Report, static: list[Charge], dynamic: li
 def _join_raise_interval(result: PointResult, report: Report, kept: list[Charge], include_scorer: bool) -> None:
     """A raise every path makes, where the paths' charges before it differ (or one is unpriced),
     or that only some paths make: the report's charges are every path's (up to the raise, where
-    every path makes it), so the run must lie within them, line by line and in total. The raising call's own charge (flopscope bills some ops before numpy
-    refuses the shapes) is left out where the analyzer has none at that expression."""
-    static = [c for c in report.charges if include_scorer or c.span != SCORER_SPAN]
+    every path makes it), so the run must lie within them, line by line and in total. The raising
+    call's own charge (flopscope bills some ops before numpy refuses the shapes) is left out where
+    the analyzer has none at that expression."""
+    static = _scored(report.charges, include_scorer)
     error_span = result.run.error.span if result.run.error is not None else None
     static_keys = {(c.span, c.op) for c in static}
     dynamic = [c for c in kept if c.span != error_span or (c.span, c.op) in static_keys]
@@ -221,11 +222,16 @@ def _join_overrun(result: PointResult, report: Report, kept: list[Charge], inclu
     all after charges that differ): the report counts each path on past it (as if the budget and
     the memory were unlimited), so the run, stopped there, lies at or below it, expression by
     expression and in total."""
-    static = [c for c in report.charges if include_scorer or c.span != SCORER_SPAN]
+    static = _scored(report.charges, include_scorer)
     _join(result, report, static, kept)
     total = sum(c.flops for c in kept)
     matches = all(r.dynamic <= r.static.hi for r in result.expressions) and total <= report.total.hi
     result.verdict = RAISES if matches else MISMATCH
+
+
+def _scored(charges: Iterable[Charge], include_scorer: bool) -> list[Charge]:
+    """The charges compared: without whestbench's float32 cast when it is left out (--no-scorer-cast)."""
+    return [c for c in charges if include_scorer or c.span != SCORER_SPAN]
 
 
 def _predicted_raise(report: Optional[Report], run: RunResult) -> Optional[Raise]:
