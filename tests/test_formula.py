@@ -282,3 +282,32 @@ def test_a_piecewise_formula_gives_the_points_own_total_at_the_point(tmp_path):
     for point in (Point(32, 2, 2**41), Point(48, 3, 2**41)):
         report = _exact_with_formula(path, point)
         assert evaluate(report.formula, point.width, point.depth, point.budget) == report.total.lo, report.formula
+
+
+def test_a_saving_quadratic_in_w_is_fitted_without_the_cubic_grids_widest_points():
+    # Most savings are a matrix's worth per layer: the first small grid (degree 2 in w) fits them
+    # and the widest width is never analysed; a cubic saving goes on to the next grid, whose other
+    # points are the ones analysed already, and gets its formula there.
+    from flopcast.analyzer.formula import SMALL_GRIDS, fit_keyed
+
+    costs = {"quadratic": lambda w, d: 3 * d * w * w + w, "cubic": lambda w, d: d * w ** 3}
+    for key, cost in costs.items():
+        asked = []
+
+        def keyed(w, d, keys):
+            asked.append((w, d))
+            return {k: costs[k](w, d) for k in keys}
+
+        found = fit_keyed(SMALL_GRIDS, None, [key], known=[((1024, 16), {key: cost(1024, 16)})], keyed=keyed)
+        assert found == {"quadratic": {key: "3·d·w² + w"}, "cubic": {key: "d·w³"}}[key]
+        widest = max(w for grid in SMALL_GRIDS for w in grid.widths)
+        assert (widest in {w for w, _ in asked}) == (key == "cubic")
+        assert len(asked) == len(set(asked))  # no point is analysed twice
+
+
+def test_each_small_grid_s_points_are_the_next_one_s():
+    # (what makes a grid that cannot fit a number cost no analysis beyond the next grid's)
+    from flopcast.analyzer.formula import SMALL_GRIDS
+
+    for first, then in zip(SMALL_GRIDS, SMALL_GRIDS[1:]):
+        assert set(first.points) <= set(then.points) and set(first.fresh) <= set(then.fresh)

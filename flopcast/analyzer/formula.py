@@ -342,9 +342,11 @@ def _coefficients(keys: list[str], ys: list, inverse: list[list[Fraction]]) -> d
 
 
 #: Grids of small points for the formula of one number (a fix's saving, a threshold), tried
-#: in order: degree ≤ 3 in w and ≤ 1 in d (most costs are per layer), then ≤ 2 in d, which
-#: reuses the first grid's points; each confirmed at one fresh point (and at any known cost).
-SMALL_GRIDS = (Grid(widths=(16, 24, 32, 48), depths=(2, 3), fresh=((40, 5),)),
+#: in order: degree ≤ 2 in w and ≤ 1 in d (most savings: a matrix's worth per layer), ≤ 3 in w,
+#: then ≤ 2 in d. Each grid's points are the next one's, so a number the first cannot fit costs
+#: no analysis more; each confirmed at one fresh point (and at any known cost).
+SMALL_GRIDS = (Grid(widths=(16, 24, 32), depths=(2, 3), fresh=((40, 5),)),
+               Grid(widths=(16, 24, 32, 48), depths=(2, 3), fresh=((40, 5),)),
                Grid(widths=(16, 24, 32, 48), depths=(2, 3, 4), fresh=((40, 5),)))
 
 #: The grids the whole-estimator formula tries, in order: degree (in w, in d).
