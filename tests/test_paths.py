@@ -314,7 +314,7 @@ def test_a_long_run_of_a_loop_that_never_repeated_before_is_still_skipped():
                                   "indexed_layers.py", "source_lists.py", "formatted_counters.py",
                                   "own_code/estimator.py", "layer_records.py", "periodic_layers.py",
                                   "reached_calls.py", "unrecorded_calls.py", "comprehensions.py",
-                                  "yielding_layers.py", "keyed_logs.py", "rebound_names.py"])
+                                  "yielding_layers.py", "keyed_logs.py", "rebound_names.py", "budget_answers.py"])
 def test_skipping_and_reuse_change_nothing_but_the_work(name, monkeypatch):
     # Traced: the loop runs each charge was made in too, a reused call's charges included.
     from flopcast.analyzer import repeats
@@ -501,7 +501,9 @@ def test_a_loop_that_does_not_ask_the_budget_is_skipped_though_the_program_asks_
     asking = next(n for n, t in lines.items() if t == "if left() > budget // 2:")
     runs = {depth: run_counting(BUDGET_READS, 16, depth)[1].executed for depth in (8, 400)}
     assert runs[400][quiet] == runs[8][quiet] < 8
-    assert runs[400][asking] == 400
+    # the asking loop's answer compares alike at every iteration (2**41 is never half spent):
+    # it is skipped too, its answers worked out (tests/test_budget_answers.py)
+    assert runs[400][asking] < 8
 
 
 BUDGET_AND_HELPERS = STEADY.parent / "budget_and_helpers.py"

@@ -259,6 +259,32 @@ class CounterWatch:
         self.derived_events: set = set()  # the events that made them (and comparisons of them)
         self.outer_touched = False  # a number of the carrier's only was an operand in the iteration
         self.d_orefs: list = []  # the carrier's ref of each event's result (``hand_over``)
+        # The FLOPs charged when the watched iteration began (None: the budget's answers are not
+        # followed, e.g. in a watch of several iterations), and the budget: a read of
+        # ``flops_used`` (``flops_remaining``) made ``spent`` FLOPs into the iteration is recipe
+        # ("u", spent) (("r", spent)), its value in another iteration worked out from the FLOPs
+        # charged when that one begins (the last of ``counters``: ``budget_read``).
+        self.used_at_start: Optional[int] = None
+        self.budget = 0
+        self.reads_budget = False
+
+    def budget_read(self, used: int) -> Optional[tuple[Known, Known]]:
+        """``(flops_used, flops_remaining)`` of a budget query made now, as numbers this watch
+        follows (None: it does not follow the budget's answers)."""
+        if self.used_at_start is None or self.outer is not None or self.carrier is not None or self.carried:
+            return None
+        spent = used - self.used_at_start
+        so_far, left = Known(used), Known(self.budget - used)
+        self.tainted[id(so_far)] = (so_far, ("u", spent))
+        self.tainted[id(left)] = (left, ("r", spent))
+        self.reads_budget = True
+        return so_far, left
+
+    def _spent(self, ref: tuple, counters: tuple):
+        """The value of a budget read (recipe ("u", spent) or ("r", spent)) in the iteration whose
+        counters are ``counters`` (their last: the FLOPs charged when it begins)."""
+        used = counters[-1] + ref[1]
+        return used if ref[0] == "u" else self.budget - used
 
     # -- the hook --------------------------------------------------------------------------
 
@@ -755,7 +781,8 @@ class CounterWatch:
         done = self.computed(start, counters)
         out = {}
         for key, (_, (kind, at)) in self.tainted.items():
-            out[key] = start[at] if kind == "leaf" else counters[at] if kind == "i" else done[at]
+            out[key] = start[at] if kind == "leaf" else counters[at] if kind == "i" \
+                else self._spent((kind, at), counters) if kind == "u" or kind == "r" else done[at]
         return out
 
     def step(self, start: list, recipes: list, counters: tuple = (None,)) -> Optional[list]:
@@ -765,7 +792,8 @@ class CounterWatch:
         done = self.computed(start, counters)
         if done is None:
             return None
-        return [start[r[1]] if r[0] == "leaf" else counters[r[1]] if r[0] == "i" else done[r[1]] for r in recipes]
+        return [start[r[1]] if r[0] == "leaf" else counters[r[1]] if r[0] == "i"
+                else self._spent(r, counters) if r[0] == "u" or r[0] == "r" else done[r[1]] for r in recipes]
 
     def computed(self, start: list, counters: tuple, raws: Optional[list] = None) -> Optional[list]:
         """What each recorded event computes in an iteration starting from ``start`` (None:
@@ -776,9 +804,11 @@ class CounterWatch:
         for event in self.events:
             kind, name, a, b, expected = event
             x = start[a[1]] if a[0] == "leaf" else done[a[1]] if a[0] == "d" else counters[a[1]] if a[0] == "i" \
-                else o_refs[a[1]][1] if a[0] == "o" else a[1]
+                else o_refs[a[1]][1] if a[0] == "o" else self._spent(a, counters) if a[0] == "u" or a[0] == "r" \
+                else a[1]
             y = start[b[1]] if b[0] == "leaf" else done[b[1]] if b[0] == "d" else counters[b[1]] if b[0] == "i" \
-                else o_refs[b[1]][1] if b[0] == "o" else b[1]
+                else o_refs[b[1]][1] if b[0] == "o" else self._spent(b, counters) if b[0] == "u" or b[0] == "r" \
+                else b[1]
             if raws is not None:
                 raws.append((x, y))
             if kind == "bound":

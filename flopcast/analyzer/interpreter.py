@@ -580,6 +580,7 @@ class Interpreter:
         self.span: Optional[Span] = None
         self.used = 0  # FLOPs charged so far on this path: what flops.current_budget() reports
         self.budget_reads = 0  # how many times the program was told ``used`` (repeats.py)
+        self.watched_budget_reads = 0  # of them, those a steady loop's watch follows (counters.py)
         self.loops: list[LoopContext] = []
         self.steady_history: dict = {}  # loop statement -> its executions watched, skipped (repeats.py)
         self.own_code_loops: dict = {}  # loop statement -> its last watched execution ran only its own code
@@ -6761,10 +6762,16 @@ class Interpreter:
                 "flops_used": Unknown("int", span, f"current_budget().flops_used: {why}"),
                 "flops_remaining": Unknown("int", span, f"current_budget().flops_remaining: {why}"),
             })
-        return InstanceVal(snap, {
-            "flop_budget": Known(self.budget), "flops_used": Known(used),
-            "flops_remaining": Known(self.budget - used),
-        })
+        watch = self.counter_watch
+        followed = watch.budget_read(used) if watch is not None else None
+        if followed is not None:
+            # a steady loop's watched iteration: the answers of the skipped ones are worked out
+            # from the FLOPs charged when each begins (counters.CounterWatch.budget_read)
+            self.watched_budget_reads += 1
+            so_far, left = followed
+        else:
+            so_far, left = Known(used), Known(self.budget - used)
+        return InstanceVal(snap, {"flop_budget": Known(self.budget), "flops_used": so_far, "flops_remaining": left})
 
     def _legacy_draw(self, path: str, args: list, kwargs: dict, span: Span) -> Value:
         """A method of a RandomState (``fnp.random.RandomState(seed).randn(n, w)``), priced by the

@@ -331,8 +331,7 @@ class SteadyLoop:
         if self.compares:
             self.records = []
         period = watch.period if watch is not None else 1
-        if probe is None or previous is None or previous.index != index - period \
-                or (probe.reads != previous.reads and probe.used != previous.used):
+        if probe is None or previous is None or previous.index != index - period:
             return 0
         if previous.item is not None and (previous.item is _INCOMPARABLE
                                           or self.item_alone(previous.index) != previous.item) \
@@ -351,7 +350,13 @@ class SteadyLoop:
             # per-execution proof of such a site (joins.separable_interval) needs every
             # execution's join, and a skipped one has none (it would then only be proven alike).
             return 0
-        if previous.form != probe.form or period > 1:
+        if probe.reads != previous.reads and probe.used != previous.used:
+            # The budget was asked and answered otherwise than before: only a watch that follows
+            # its answers (counters.CounterWatch.budget_read) may skip iterations from here.
+            if period == 1:
+                self.start_watch(previous, probe, budget=True)
+            return 0
+        if previous.form != probe.form or period > 1 or watch is not None and watch.reads_budget:
             if watch is not None and not watch.observed:
                 if watch.carrier is None:
                     skipped = self.skip_counted(watch, previous, probe, index, records)
@@ -416,7 +421,8 @@ class SteadyLoop:
         lengths = tuple(len(lst.items) for lst in self.lists.values())
         leaves, lists = (canon.leaves, canon.lists) if self.counting else (None, None)
         return _Probe(index, tuple(parts), canon, len(result.charges), interp.used, interp.steps,
-                      dict(result.calls), dict(result.inclusive), lengths, interp.budget_reads, leaves, item_from,
+                      dict(result.calls), dict(result.inclusive), lengths,
+                      interp.budget_reads - interp.watched_budget_reads, leaves, item_from,
                       lists, interp.trace.entered() if interp.trace is not None else 0, len(interp.decisions.log),
                       self.item_alone(index))
 
@@ -637,10 +643,11 @@ class SteadyLoop:
         watch.tainted[id(counter[1])] = (counter[1], ("i", m))
         return True
 
-    def start_watch(self, previous: _Probe, probe: _Probe, period: int = 1) -> None:
+    def start_watch(self, previous: _Probe, probe: _Probe, period: int = 1, budget: bool = False) -> None:
         """The states before the last two iterations (``period`` iterations apart) differ: if
         only in numbers the walk can rewrite and in lists that grew, watch the iteration (the
-        ``period`` iterations) about to run."""
+        ``period`` iterations) about to run. With ``budget``, the budget's answers differed (the
+        states may not)."""
         interp = self.interp
         outer = interp.counter_watch
         if outer is not None and (outer.outer is not None
@@ -658,11 +665,11 @@ class SteadyLoop:
                 outer.blocked = True
                 return
             with suspended(outer):
-                self._start_watch(previous, probe, period)
+                self._start_watch(previous, probe, period, budget)
             return
-        self._start_watch(previous, probe, period)
+        self._start_watch(previous, probe, period, budget)
 
-    def _start_watch(self, previous: _Probe, probe: _Probe, period: int) -> None:
+    def _start_watch(self, previous: _Probe, probe: _Probe, period: int, budget: bool = False) -> None:
         interp = self.interp
         outer = interp.counter_watch
         if not self.counting or (self.watches >= self.MAX_WATCHES and period == 1) \
@@ -700,7 +707,7 @@ class SteadyLoop:
                 return
             changed.add(id(new))
         if not changed and not grown and not keyed and counter is None and not sources and not self.indexed \
-                and period == 1:
+                and period == 1 and not budget:
             return
         for key, entry in sources.items():
             self.indexed.setdefault(key, entry)
@@ -732,6 +739,8 @@ class SteadyLoop:
         watch.start_form = tuple(form) + probe.form[len(form):]
         watch.start_canon = canon
         watch.period = period
+        if period == 1 and outer is None:
+            watch.used_at_start, watch.budget = interp.used, interp.budget
         if outer is not None and outer.carried:
             # numbers the carried watch of this call of predict follows, taken over here: each
             # slot's ref there, handed back with what this watch records of them (counters.py)
@@ -776,7 +785,15 @@ class SteadyLoop:
         recipes = [watch.tainted[id(v)][1] for v in canon.slot_objects]
         now = [v.__dict__["value"] for v in canon.slot_objects]
         period = watch.period
-        if watch.step(watch.start_values, recipes, self.counters_from(index - period, period)) != now \
+        per_iteration = after.used - before.used
+
+        def counters_from(j: int, period: int) -> tuple:
+            # with the budget's answers followed, the FLOPs charged when iteration j begins last:
+            # each iteration from the watched one on charges what it did
+            counters = self.counters_from(j, period)
+            return counters + (after.used + (j - index) * per_iteration,) if watch.reads_budget else counters
+
+        if watch.step(watch.start_values, recipes, counters_from(index - period, period)) != now \
                 or any(a.__class__ is not b.__class__ for a, b in zip(now, watch.start_values)):
             return 0  # not what re-doing the arithmetic gives, or a number changed its type
         if period > 1 and not self.period_items_alike(index, canon.index_names):
@@ -786,7 +803,7 @@ class SteadyLoop:
         for j in range(index, last + 1 - (period - 1), period):
             if follow and any(self.counter_at(j + m) is None for m in range(period)):
                 break
-            following = watch.step(starts[-1], recipes, self.counters_from(j, period))
+            following = watch.step(starts[-1], recipes, counters_from(j, period))
             if following is None:
                 break
             starts.append(following)
@@ -800,7 +817,7 @@ class SteadyLoop:
                     self.items_alike_for(index, apart, canon.index_names))
         repeats = min(repeats, alike // period)
         if watch.keyed:
-            repeats = min(repeats, self.keys_missing(watch, [(starts[r], self.counters_from(index + r * period, period))
+            repeats = min(repeats, self.keys_missing(watch, [(starts[r], counters_from(index + r * period, period))
                                                              for r in range(repeats)]))
         steps = stood_for(after.steps - before.steps, after.charges - before.charges, repeats)
         if not repeats or interp.steps + steps > self.max_steps \
@@ -814,7 +831,7 @@ class SteadyLoop:
         stored = self.stored_repeatable(watch, canon, index - 1)
         if stored is None:
             return 0
-        runs = [(starts[r], self.counters_from(index + r * period, period)) for r in range(repeats)]
+        runs = [(starts[r], counters_from(index + r * period, period)) for r in range(repeats)]
         entries = self.keyed_repeatable(watch, canon, runs)
         if entries is None:
             return 0
