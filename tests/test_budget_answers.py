@@ -40,6 +40,7 @@ def test_a_loop_is_skipped_while_the_budget_s_answers_compare_alike():
     runs = line_runs(ANSWERS, 16, (8, 400))
     for text in ("left = flops.current_budget().flops_remaining",  # compared with a bound
                  "spare = room(layer)",  # through a helper, with arithmetic, logged
+                 "now = flops.current_budget().flops_remaining",  # kept, tested `is not None`
                  "if flops.current_budget().flops_used * 4 < 3 * budget:",
                  "self.seen = flops.current_budget().flops_remaining",  # kept for after the loop
                  "u = fnp.tanh(u @ w)"):  # asked in an inner loop's test

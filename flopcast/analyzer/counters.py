@@ -501,6 +501,14 @@ class CounterWatch:
             if right.__class__ is DictVal and left.__class__ is Known and self.keyed_entry(right, left, "get"):
                 return Known(name == "NotIn")
             return None
+        if name in ("Is", "IsNot"):
+            # `last is not None` of a watched number: no number is None, whatever its value (a
+            # skipped iteration's numbers keep their types: ``computed``)
+            if left.__class__ is Known and right.__class__ is Known \
+                    and (raw_value(left) is None or raw_value(right) is None) \
+                    and (raw_value(left).__class__ in _NUMBERS or raw_value(right).__class__ in _NUMBERS):
+                return Known(name == "IsNot")
+            return None
         fn = _CMP.get(name)
         if fn is None or left.__class__ is not Known or right.__class__ is not Known:
             return None

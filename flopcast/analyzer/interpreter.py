@@ -4546,8 +4546,8 @@ class Interpreter:
                 if watched is not None:
                     self.effects += 1
                     self.loop_effects += 1
-                    if right.__class__ is not Known:
-                        return watched  # a keyed log's membership (counters.CounterWatch.compare)
+                    if right.__class__ is not Known or node.ops[0].__class__ in (ast.Is, ast.IsNot):
+                        return watched  # a keyed log's membership, `is None` (counters.CounterWatch.compare)
                     first = (self.node_span(node), (type(node.ops[0]).__name__, left.__dict__["value"],
                                                     right.__dict__["value"]))
                     self.compare_log.append(first)
