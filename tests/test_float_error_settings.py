@@ -101,3 +101,23 @@ def test_raise_set_and_restored_before_any_op_stays_exact(tmp_path):
         z = fnp.sum(y) + len(settings)
         """)
     assert_exact_at(path, (POINT,))
+
+
+def test_quiet_errstate_entered_by_an_exit_stack_stays_exact(tmp_path):
+    """``stack.enter_context(fnp.errstate(over="ignore"))`` changes no count (was unpriced, the
+    cost after it not counted); ``with fnp.errstate(...) as got`` binds None, as numpy's
+    ``__enter__`` returns; a quiet errstate as a decorator only runs the function."""
+    path = _write(tmp_path, """\
+        import contextlib
+
+        @fnp.errstate(invalid="ignore")
+        def grow(a):
+            return fnp.exp(a) + 1.0
+
+        with contextlib.ExitStack() as stack:
+            stack.enter_context(fnp.errstate(over="ignore", under="ignore"))
+            y = grow(x)
+        with fnp.errstate(divide="ignore") as got:
+            z = fnp.sum(y) + (fnp.sum(y * y) if got is None else fnp.sum(x))
+        """)
+    assert_exact_at(path, (POINT, Point(16, 3, 10**6)))

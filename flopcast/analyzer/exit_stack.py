@@ -8,6 +8,7 @@ Anything else entered or asked of the stack is unpriced, never skipped.
 
 from __future__ import annotations
 
+from flopcast.analyzer.ops import type_info
 from flopcast.analyzer.values import (BoundMethod, ExitStackVal, FunctionVal, InstanceVal, Known, PyGenerator, Unknown,
                                       UserRaise, Value)
 
@@ -61,6 +62,8 @@ def _enter(interp, manager: Value, span):
         return interp.enter_generator(manager, span)  # None unless a @contextmanager whose yield is plain
     if not isinstance(manager, InstanceVal):
         return None
+    if type_info.is_errstate(manager):
+        return Known(None), _nothing, _nothing
     enter, exit_ = manager.cls.lookup("__enter__")[1], manager.cls.lookup("__exit__")[1]
     if not isinstance(enter, FunctionVal) or not isinstance(exit_, FunctionVal):
         return None
@@ -75,3 +78,7 @@ def _enter(interp, manager: Value, span):
             interp._unpriced_at(span, "__exit__", "whether it suppresses the exception is not followed")
 
     return value, finish, abort
+
+
+def _nothing() -> None:
+    pass

@@ -42,7 +42,7 @@ from flopcast.analyzer.counters import raw_value, suspended
 from flopcast.analyzer.import_hooks import ImportHooks
 from flopcast.analyzer.loop_syntax import (BUDGET_WORDS, PURE_BUILTINS, assigned_names, caught_names, counted_while, exit_ifs,
                                            loop_relevance, mentions_budget)
-from flopcast.analyzer.ops import OpError, OpRaises
+from flopcast.analyzer.ops import OpError, OpRaises, type_info
 from flopcast.analyzer.ops.registry import FloatErrorsRaise
 from flopcast.analyzer.ops.methods import IN_PLACE_METHODS
 from flopcast.analyzer.program import Module, Program, absolute_import
@@ -1694,7 +1694,7 @@ class Interpreter:
                     self.cache_function(fn, lru.CacheSpec(None if d.path == "py:functools.cache" else lru.DEFAULT_MAXSIZE))
             elif isinstance(d, LibRef) and d.path.startswith("rawnumpy."):
                 fn = self.call(d, [fn], {}, self.node_span(deco))  # `@np.vectorize`: what numpy makes of it
-            elif isinstance(d, Known) or isinstance(d, LibRef):
+            elif isinstance(d, Known) or isinstance(d, LibRef) or type_info.is_errstate(d):
                 pass
             else:
                 fn = self.call(d, [fn], {}, self.node_span(deco))
@@ -2395,7 +2395,7 @@ class Interpreter:
             raise UserRaise(span, f"TypeError: '{refused}' object does not support the context manager protocol")
         if not isinstance(enter, FunctionVal) or not isinstance(exit_, FunctionVal):
             if item.optional_vars is not None:
-                self.assign(item.optional_vars, manager)
+                self.assign(item.optional_vars, Known(None) if type_info.is_errstate(manager) else manager)
             self.enter_contexts(rest, body)
             return
         entered = self.call(BoundMethod(enter, manager), [], {}, span)

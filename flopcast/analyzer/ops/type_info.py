@@ -24,6 +24,12 @@ _ERROR_KINDS = ("divide", "over", "under", "invalid")
 DEFAULT_FLOAT_ERRORS = {"divide": "warn", "over": "warn", "under": "ignore", "invalid": "warn"}
 
 
+def is_errstate(value: Value) -> bool:
+    """A quiet ``errstate(...)``: a manager whose ``__enter__`` returns None, a decorator that
+    changes no count."""
+    return isinstance(value, InstanceVal) and value.cls.node is None and value.cls.qualname == "numpy.errstate"
+
+
 def _exported(name: str) -> None:
     if name not in installed.op_inventory().exported_blacklisted:
         raise OpError(f"fnp.{name} is blacklisted by flopscope and raises AttributeError")
@@ -83,7 +89,8 @@ def _errstate(ctx, args, kwargs):
             # inside the `with` (or the function it decorates) any float op may raise: the path
             # ends here, in a try statement or not (a raise out of predict stops the run too)
             raise FloatErrorsRaise(f"errstate({key}=...) can make float errors raise, which depends on values")
-    return Known(None)  # a `with` over it only runs its body
+    # a `with` over it only runs its body; an ExitStack enters it (exit_stack._enter)
+    return InstanceVal(ClassVal("errstate", "numpy.errstate", [], {}), {})
 
 
 def _settings(ctx) -> dict:
