@@ -116,6 +116,21 @@ def test_fractions_of_known_numbers_steer_the_plan_exactly(tmp_path):
     assert_exact_at(path, [Point(8, 2, 10_000), Point(8, 2, 5_000)])
 
 
+def test_a_fractions_parts_and_limit_denominator_steer_the_plan_exactly(tmp_path):
+    """``.numerator``, ``.denominator``, ``.limit_denominator()`` and ``.as_integer_ratio()`` of a
+    known Fraction are Python's (was: 'attribute not known on Known', a lower bound)."""
+    path = _write(tmp_path, """
+        RESERVE = Fraction(1, 20)
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                share = Fraction(budget, 3 * mlp.width).limit_denominator(7)
+                n = RESERVE.denominator // RESERVE.numerator % 7 + share.numerator % 3
+                n -= share.as_integer_ratio()[1] == 1
+        """ + _work())
+    assert_exact_at(path, [Point(8, 2, 10_000), Point(16, 2, 5_000)])
+
+
 def test_a_fraction_in_the_module_globals_lets_later_calls_be_compared(tmp_path):
     """A Fraction global (or one kept on the instance) is a value the carried-state walk compares:
     the calls after the first are followed (was: 'holds values flopcast cannot compare')."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import builtins
 import collections
+import fractions
 import io
 import itertools
 import math
@@ -8382,6 +8383,8 @@ _SAFE_METHODS = {
     io.BytesIO: {"read", "readline", "readlines", "close", "seek", "tell"},
     int: {"bit_length", "bit_count", "to_bytes", "as_integer_ratio"},
     float: {"is_integer"},
+    # a cost model's exact shares (fractions.Fraction of known numbers is the real one)
+    fractions.Fraction: {"numerator", "denominator", "limit_denominator", "as_integer_ratio"},
     tuple: {"index", "count"},
     # a list only a known value's method made (`"a,b".split(",")`): the methods that read it
     list: {"index", "count", "copy"},
