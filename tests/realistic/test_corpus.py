@@ -1461,6 +1461,21 @@ CORPUS = {
         # depth prior resampled by np.interp and broadcast as a plain (depth, 1) array
         data_sites=("keep = int(np.searchsorted(-weights, -cut))",),
     ),
+    "errstate_ledger": Entry(
+        points=(
+            (8, 1, 200_000, "guarded"),       # diag
+            (16, 2, 5_000, "exact"),          # not even the mean field fits: zeros
+            (16, 2, 200_000, "guarded"),      # diag, full
+            (24, 3, 200_000, "guarded"),      # diag, full, band (argpartition + isin mask, ix_ block)
+            (64, 4, 200_000, "guarded"),      # diag only; the meter's ratio scales the later shares
+            (64, 4, 3 * 10**6, "guarded"),    # band, full, band, diag
+        ),
+        # a Fraction cost model rounded with math.ceil, a while loop over a ledger synced with
+        # flops.current_budget() (the ratio of the meter's FLOPs to the plan's, limit_denominator'd,
+        # steers the next share), fnp.errstate entered by an ExitStack beside a stack.callback,
+        # linalg.diagonal / matrix_transpose / outer, fmax, isin, nan_to_num in the safety net
+        guards=("if not fnp.all(fnp.isfinite(out)):",),
+    ),
 }
 
 
