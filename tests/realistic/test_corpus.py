@@ -1476,6 +1476,24 @@ CORPUS = {
         # linalg.diagonal / matrix_transpose / outer, fmax, isin, nan_to_num in the safety net
         guards=("if not fnp.all(fnp.isfinite(out)):",),
     ),
+    "tee_pipeline": Entry(
+        points=(
+            (8, 2, 10**5, "interval"),        # one sampled layer (chunks of 49), then moments
+            (8, 1, 10**5, "interval"),        # one layer: sampled, the spread test still asked
+            (16, 2, 5_000, "exact"),          # the moment plan does not fit: zeros
+            (16, 2, 6_000, "guarded"),        # moments only (matvec, log1p logistic gate)
+            (16, 3, 10**6, "interval"),       # two sampled layers if the chunks agree
+            (32, 4, 3 * 10**6, "interval"),   # three planned sampled layers, chunks of 52
+        ),
+        # a typing.Protocol of stages, singledispatch over the state type, frozen kw_only
+        # dataclasses, itertools.tee of the layer stream (one copy priced, one run), groupby of
+        # the plan, starmap(operator.mul) over cost terms, zip_longest of weights and plan,
+        # enumerate(zip(..., strict=True)), yield from, functools.reduce of fnp sums, fnp.split,
+        # column_stack, cumulative_sum, vecdot, linalg.vector_norm
+        guards=("if not bool(fnp.isfinite(total)):",),
+        data_sites=("if chunk_spread(state) > SPREAD_TOL:",),
+        calibration_misses={(16, 3, 10**6): "the chunk spread stops sampling at 8x1 but not at 16x3"},
+    ),
 }
 
 
