@@ -1494,6 +1494,23 @@ CORPUS = {
         data_sites=("if chunk_spread(state) > SPREAD_TOL:",),
         calibration_misses={(16, 3, 10**6): "the chunk spread stops sampling at 8x1 but not at 16x3"},
     ),
+    "eigh_topk": Entry(
+        points=(
+            (16, 2, 200_000, "guarded"),      # Carry k=12 on every layer (the low-rank factor kept)
+            (16, 2, 5_000, "exact"),          # not even the mean field fits: zeros
+            (16, 3, 15_422, "guarded"),       # mean field only
+            (16, 3, 23_455, "guarded"),       # mean field x2, then Carry k=4
+            (16, 3, 26_973, "guarded"),       # mean field, then TopKEigh k=4 (super().step chain)
+            (32, 4, 290_272, "guarded"),      # mean field, then TopKEigh k=12
+            (64, 4, 10**6, "guarded"),        # Carry k=12
+        ),
+        # a folder: engines registered by __init_subclass__(key=, rank=) with super() chains, a
+        # frozen kw_only Plan swept by dataclasses.replace, match with class patterns, or-patterns,
+        # captures and guards, np.load of head.npz as a context manager (0-d knobs steer the plan),
+        # sweep.txt read as text, argpartition top-k, a one-hot selector from fnp.eye rows, take,
+        # eigh of the PSD-projected block, the learned head a callable subclass
+        guards=("if not fnp.all(fnp.isfinite(out)):",),
+    ),
 }
 
 
