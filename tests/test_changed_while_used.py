@@ -150,15 +150,59 @@ class Other:
 
 @pytest.mark.parametrize("width,depth", [(6, 2), (9, 3)])
 def test_isinstance_against_a_protocol_is_not_decided_by_the_classes(width, depth, tmp_path):
-    # Plain matches Runs by its members (no base class in common): an interval holding the run, not a false False
+    # Plain matches Runs by its members (no base class in common), Other lacks run(): not a false False
     path = tmp_path / "estimator.py"
     path.write_text(_program(PROTOCOL, """
         n = sum(1 for o in [Plain(), Other(), Plain()] if isinstance(o, Runs))
         for _ in range(n):
             STEP
         """))
-    point = Point(width, depth, 2**41)
+    assert_first_call_exact(path, Point(width, depth, 2**41))
+
+
+PROTOCOLS = PROTOCOL + """
+
+class Sized(Protocol):
+    def size(self) -> int: ...
+
+
+@runtime_checkable
+class Shaped(Runs, Protocol):
+    width: int
+
+
+class Layer:
+    def __init__(self, width):
+        self.width = width
+        self.run = None if width > 7 else (lambda: width)
+"""
+
+
+@pytest.mark.parametrize("width,depth", [(6, 2), (9, 3)])
+def test_isinstance_against_a_runtime_checkable_protocol_checks_the_members(width, depth, tmp_path):
+    """A method member set to None on the instance does not match; an annotated member set in
+    __init__ does; an earlier target of a tuple that matches answers first."""
+    path = tmp_path / "estimator.py"
+    path.write_text(_program(PROTOCOLS, """
+        n = sum(1 for o in [Plain(), Layer(mlp.width), Other()] if isinstance(o, Shaped))
+        n += isinstance(Other(), (Other, Sized)) + isinstance(Layer(mlp.width), Runs)
+        for _ in range(n):
+            STEP
+        """))
+    assert_first_call_exact(path, Point(width, depth, 2**41))
+
+
+def test_isinstance_against_a_protocol_not_runtime_checkable_raises_type_error(tmp_path):
+    """Python refuses the check (TypeError): the run stops there, it is no interval of answers."""
+    path = tmp_path / "estimator.py"
+    path.write_text(_program(PROTOCOLS, """
+        n = 2 if isinstance(Plain(), (Other, Sized)) else 1
+        for _ in range(n):
+            STEP
+        """))
+    point = Point(6, 2, 2**41)
     report = analyze(path, point)
-    runtime = measure(path, point).total
-    assert not report.unpriced, report.unpriced
-    assert not report.total.exact and report.total.contains(runtime), (report.total, runtime)
+    assert [(r.what, r.every_path) for r in report.raises] == [
+        ("TypeError: Instance and class checks can only be used with @runtime_checkable protocols", True)]
+    with pytest.raises(TypeError, match="runtime_checkable"):
+        measure(path, point)

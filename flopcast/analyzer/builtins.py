@@ -628,7 +628,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 break
         return Unknown("bool", span, f"{name}() of values that depend on data")
     if name == "isinstance":
-        answer = _isinstance(args[0], args[1])
+        targets = args[1].items if isinstance(args[1], TupleVal) else (args[1],)
+        answer = _protocol_answer(interp, args[0], targets, span) \
+            if any(isinstance(t, ClassVal) and _declares_protocol(t) for t in targets) else _isinstance(args[0], args[1])
         if answer is None:
             targets = args[1].items if isinstance(args[1], TupleVal) else (args[1],)
             if any(isinstance(t, ClassVal) and _is_protocol(t) for t in targets):
@@ -1632,6 +1634,78 @@ def _isinstance(obj: Value, cls: Value) -> Optional[bool]:
     if any(a is True for a in answers):
         return True
     return False if all(a is False for a in answers) else None
+
+
+#: the names typing leaves out of a Protocol's members (3.11's ``_get_protocol_attrs``)
+_NOT_PROTOCOL_MEMBERS = frozenset({
+    "__abstractmethods__", "__annotations__", "__weakref__", "_is_protocol", "_is_runtime_protocol", "__dict__",
+    "__args__", "__slots__", "__next_in_mro__", "__parameters__", "__origin__", "__orig_bases__", "__extra__",
+    "__tree_hash__", "__doc__", "__subclasshook__", "__init__", "__new__", "__module__",
+    "_MutableMapping__marker", "_gorg"})
+
+
+def _protocol_answer(interp, obj: Value, targets, span: Span) -> Optional[bool]:
+    """``isinstance(obj, (..., P, ...))`` for the user's Protocols P, asking the targets in order
+    as Python does: one not ``@runtime_checkable`` raises TypeError (even for an instance of a
+    class deriving from it); a runtime-checkable one matches an instance of a class deriving
+    from it, or a value having each of its members (a method not set to None). None when a
+    target, or a member, depends on what flopcast does not know."""
+    for t in targets:
+        if isinstance(t, ClassVal) and _declares_protocol(t):
+            answer = _has_protocol_members(interp, obj, t, span)
+        else:
+            answer = _instance_of(obj, t)
+        if answer is not False:
+            return answer
+    return False
+
+
+def _declares_protocol(cls: ClassVal) -> bool:
+    """``cls._is_protocol``: typing.Protocol is one of its own bases."""
+    return any(isinstance(b, LibRef) and b.path.rsplit(".", 1)[-1].split("[")[0] == "Protocol" for b in cls.bases)
+
+
+def _runtime_checkable(cls: ClassVal) -> Optional[bool]:
+    """Whether ``@runtime_checkable`` decorates the Protocol (None: a class it derives from is)."""
+    def decorated(c) -> bool:
+        return c.node is not None and any(
+            (d.id if isinstance(d, _ast.Name) else d.attr if isinstance(d, _ast.Attribute) else "") == "runtime_checkable"
+            for d in c.node.decorator_list)
+
+    if decorated(cls):
+        return True
+    return None if any(decorated(c) for c in cls.mro()[1:]) else False
+
+
+def _has_protocol_members(interp, obj: Value, cls: ClassVal, span: Span) -> Optional[bool]:
+    checkable = _runtime_checkable(cls)
+    if checkable is False:
+        raise UserRaise(span, "TypeError: Instance and class checks can only be used with @runtime_checkable protocols")
+    if checkable is None:
+        return None
+    if isinstance(obj, InstanceVal) and cls in obj.cls.mro():
+        return True
+    members = {}  # name -> whether the Protocol's member is a method
+    for c in cls.mro():
+        if c.node is None:
+            return None
+        for stmt in c.node.body:
+            if isinstance(stmt, (_ast.FunctionDef, _ast.AsyncFunctionDef)):
+                members.setdefault(stmt.name, True)
+            elif isinstance(stmt, _ast.AnnAssign) and isinstance(stmt.target, _ast.Name):
+                members.setdefault(stmt.target.id, False)
+            elif not isinstance(stmt, (_ast.Pass, _ast.Expr)):
+                return None  # (a class attribute assigned, a statement that makes names otherwise)
+    for member, method in members.items():
+        if member.startswith("_abc_") or member in _NOT_PROTOCOL_MEMBERS:
+            continue
+        has = _has_attribute(interp, obj, member, span)
+        if has and method:
+            value = interp.get_attr(obj, member, span, quiet=True)
+            has = None if isinstance(value, Unknown) else not (isinstance(value, Known) and value.value is None)
+        if not has:
+            return has
+    return True
 
 
 def _is_protocol(cls: ClassVal) -> bool:
