@@ -206,3 +206,35 @@ def test_isinstance_against_a_protocol_not_runtime_checkable_raises_type_error(t
         ("TypeError: Instance and class checks can only be used with @runtime_checkable protocols", True)]
     with pytest.raises(TypeError, match="runtime_checkable"):
         measure(path, point)
+
+
+def test_a_class_pattern_of_a_protocol_follows_isinstance(tmp_path):
+    """`case Runs():` matches Plain by its members; `case Sized():` (not runtime-checkable) raises
+    TypeError as isinstance does (was: exact on the `case _:` arm, for a run that raises)."""
+    path = tmp_path / "estimator.py"
+    path.write_text(_program(PROTOCOLS, """
+        match Plain():
+            case Other():
+                n = 0
+            case Runs():
+                n = 2
+        for _ in range(n):
+            STEP
+        """))
+    assert_first_call_exact(path, Point(6, 2, 2**41))
+    path.write_text(_program(PROTOCOLS, """
+        match Other():
+            case Runs():
+                n = 2
+            case Sized():
+                n = 3
+            case _:
+                n = 1
+        for _ in range(n):
+            STEP
+        """))
+    report = analyze(path, Point(6, 2, 2**41))
+    assert [(r.what, r.every_path) for r in report.raises] == [
+        ("TypeError: Instance and class checks can only be used with @runtime_checkable protocols", True)]
+    with pytest.raises(TypeError, match="runtime_checkable"):
+        measure(path, Point(6, 2, 2**41))

@@ -630,7 +630,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
     if name == "isinstance":
         targets = args[1].items if isinstance(args[1], TupleVal) else (args[1],)
         answer = _protocol_answer(interp, args[0], targets, span) \
-            if any(isinstance(t, ClassVal) and _declares_protocol(t) for t in targets) else _isinstance(args[0], args[1])
+            if any(isinstance(t, ClassVal) and declares_protocol(t) for t in targets) else _isinstance(args[0], args[1])
         if answer is None:
             targets = args[1].items if isinstance(args[1], TupleVal) else (args[1],)
             if any(isinstance(t, ClassVal) and _is_protocol(t) for t in targets):
@@ -1651,8 +1651,8 @@ def _protocol_answer(interp, obj: Value, targets, span: Span) -> Optional[bool]:
     from it, or a value having each of its members (a method not set to None). None when a
     target, or a member, depends on what flopcast does not know."""
     for t in targets:
-        if isinstance(t, ClassVal) and _declares_protocol(t):
-            answer = _has_protocol_members(interp, obj, t, span)
+        if isinstance(t, ClassVal) and declares_protocol(t):
+            answer = protocol_instance(interp, obj, t, span)
         else:
             answer = _instance_of(obj, t)
         if answer is not False:
@@ -1660,7 +1660,7 @@ def _protocol_answer(interp, obj: Value, targets, span: Span) -> Optional[bool]:
     return False
 
 
-def _declares_protocol(cls: ClassVal) -> bool:
+def declares_protocol(cls: ClassVal) -> bool:
     """``cls._is_protocol``: typing.Protocol is one of its own bases."""
     return any(isinstance(b, LibRef) and b.path.rsplit(".", 1)[-1].split("[")[0] == "Protocol" for b in cls.bases)
 
@@ -1677,7 +1677,8 @@ def _runtime_checkable(cls: ClassVal) -> Optional[bool]:
     return None if any(decorated(c) for c in cls.mro()[1:]) else False
 
 
-def _has_protocol_members(interp, obj: Value, cls: ClassVal, span: Span) -> Optional[bool]:
+def protocol_instance(interp, obj: Value, cls: ClassVal, span: Span) -> Optional[bool]:
+    """``isinstance(obj, cls)`` for a Protocol ``cls`` (None: it depends on what flopcast does not know)."""
     checkable = _runtime_checkable(cls)
     if checkable is False:
         raise UserRaise(span, "TypeError: Instance and class checks can only be used with @runtime_checkable protocols")

@@ -2307,7 +2307,15 @@ class Interpreter:
                                                          f"({len(pattern.patterns)} given)")
             fields = [(p, subject) for p in pattern.patterns]
         elif isinstance(cls, ClassVal):
-            if not (isinstance(subject, InstanceVal) and cls in subject.cls.mro()):
+            from flopcast.analyzer.builtins import declares_protocol, protocol_instance
+
+            # a Protocol matches by the members the subject has (isinstance's rules, TypeError included)
+            matched = protocol_instance(self, subject, cls, self.node_span(pattern)) if declares_protocol(cls) \
+                else isinstance(subject, InstanceVal) and cls in subject.cls.mro()
+            if matched is None:
+                raise self.match_unmodelled(pattern, f"whether {describe_value(subject)} has the members of "
+                                                     f"{cls.name} is not known")
+            if not matched:
                 if isinstance(subject, Unknown) and subject.kind == "":
                     raise self.match_unmodelled(pattern, "a class pattern on a value read from data is not modelled")
                 return False
