@@ -1078,6 +1078,19 @@ def cost(plan, width):
         for _ in made:
             STEP
         """),
+    # `if TYPE_CHECKING:` is for type checkers only: the run takes the `else` (was the `if` arm)
+    "type_checking_blocks_never_run": ("""
+import typing
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    REPEATS = 3
+else:
+    REPEATS = 1
+""", """
+        for _ in range(REPEATS + (2 if typing.TYPE_CHECKING else 0)):
+            STEP
+        """),
 }
 
 

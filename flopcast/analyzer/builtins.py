@@ -1890,6 +1890,8 @@ _MATH_CONST = {"pi": math.pi, "e": math.e, "inf": math.inf, "nan": math.nan, "ta
 
 
 def stdlib_attr(module: str, name: str) -> Value:
+    if module == "typing" and name == "TYPE_CHECKING":
+        return Known(False)  # True only to a type checker: `if TYPE_CHECKING:` blocks never run
     if module == "math":
         if name in _MATH_CONST:
             return Known(_MATH_CONST[name])
