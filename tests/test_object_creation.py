@@ -357,6 +357,55 @@ CASES = {
                 reg.steps.append(w @ w)
             return reg.steps[-1]
     ''',
+    # __set_name__ runs on every class attribute that defines it, descriptor or not (a field
+    # registry learning its names): flopcast ran it only in programs with a __get__/__set__ class,
+    # and claimed the module raised AttributeError at import
+    "set_name_without_get_names_its_fields": '''
+        class Field:
+            def __set_name__(self, owner, name):
+                self.name = name
+
+        class Plan:
+            alpha = Field()
+            be = Field()
+
+        def run(mlp):
+            x = mlp.weights[0]
+            for _ in range(len(Plan.alpha.name) + len(Plan.be.name)):
+                x = x * 0.5
+            return x @ mlp.weights[1]
+    ''',
+    # Base.register(Impl) makes Impl a virtual subclass of Base and of the ABCs Base derives from
+    # (was: 'register' unpriced, then isinstance answered False: a lower bound above the run)
+    "abc_register_makes_a_virtual_subclass": '''
+        class Root(abc.ABC):
+            pass
+
+        class Base(Root):
+            pass
+
+        class Impl:
+            pass
+
+        Base.register(Impl)
+
+        def run(mlp):
+            x = mlp.weights[0]
+            hits = [isinstance(Impl(), Base), isinstance(Impl(), Root), issubclass(Impl, Base), isinstance(3, Base)]
+            for _ in range(1 + 2 * sum(hits)):
+                x = x * 0.5
+            return x @ mlp.weights[1]
+    ''',
+    # typing.cast hands back its value (was unpriced: a call of an unknown library function)
+    "typing_cast_is_its_value": '''
+        from typing import cast
+
+        def run(mlp):
+            x = mlp.weights[0]
+            for _ in range(cast(int, 3) + len(cast("list[int]", [1, 2]))):
+                x = x * 0.5
+            return x @ mlp.weights[1]
+    ''',
 }
 
 FOOTER = '''
@@ -492,3 +541,30 @@ def run(mlp):
         report = analyze(path, point)
         assert report.total.exact and not report.unpriced, report.unpriced
         assert report.total.lo == measure(path, point).total
+
+
+def test_an_abc_with_a_subclass_hook_is_not_answered_by_the_classes(tmp_path):
+    """An ABC's ``__subclasshook__`` decides isinstance for classes that do not derive from it
+    (was: False from the classes alone, a false exact where the run takes the other arm)."""
+    path = tmp_path / "estimator.py"
+    path.write_text(HEADER + textwrap.dedent('''
+        class HasCost(abc.ABC):
+            @classmethod
+            def __subclasshook__(cls, other):
+                return True if any("cost" in b.__dict__ for b in other.__mro__) else NotImplemented
+
+        class Dense:
+            def cost(self):
+                return 1
+
+        def run(mlp):
+            x = mlp.weights[0]
+            for _ in range(2 if isinstance(Dense(), HasCost) else 5):
+                x = x * 0.5
+            return x @ mlp.weights[1]
+    ''') + FOOTER)
+    point = Point(8, 2, 2**41)
+    report = analyze(path, point)
+    runtime = measure(path, point).total
+    assert not report.unpriced and not first_call(report).exact and first_call(report).contains(runtime), \
+        (report.total, runtime)

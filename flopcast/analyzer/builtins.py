@@ -1760,7 +1760,7 @@ def _subclass_of(cls: Value, t: Value) -> Optional[bool]:
         return True
     if isinstance(cls, ClassVal):
         if isinstance(t, ClassVal):
-            return t in cls.mro()
+            return True if t in cls.mro() else _virtual_answer(t, lambda r: _subclass_of(cls, r))
         if isinstance(t, Builtin):
             return _user_class_subclasses(cls, t)
     if isinstance(cls, LibRef) and cls.path == "numpy.linalg.LinAlgError":
@@ -1779,6 +1779,21 @@ def _subclass_of(cls: Value, t: Value) -> Optional[bool]:
     return None
 
 
+def _virtual_answer(t: ClassVal, ask) -> Optional[bool]:
+    """isinstance/issubclass against the user's class ``t`` for what does not derive from it: a
+    Protocol (the members decide) or an ABC's ``__subclasshook__`` is not followed (None); else
+    whether it is one of the classes registered with ``t`` (``ask`` answers for each)."""
+    if _is_protocol(t):
+        return None
+    if any("__subclasshook__" in c.attrs for c in t.mro()):
+        from flopcast.analyzer.interpreter import is_abc
+
+        if is_abc(t):
+            return None
+    answers = [ask(r) for r in t.registered or ()]
+    return True if True in answers else None if None in answers else False
+
+
 def _instance_of(obj: Value, t: Value) -> Optional[bool]:
     if isinstance(t, Builtin) and t.name == "object":
         return True
@@ -1787,9 +1802,7 @@ def _instance_of(obj: Value, t: Value) -> Optional[bool]:
     if isinstance(t, ClassVal):
         if isinstance(obj, InstanceVal) and t in obj.cls.mro():
             return True
-        if _is_protocol(t):
-            return None  # a runtime_checkable Protocol matches by the members an object has, not its classes
-        return False
+        return _virtual_answer(t, lambda r: _instance_of(obj, r))
     if isinstance(t, Builtin):
         if isinstance(obj, InstanceVal):
             # an instance of a user subclass of dict, list, ValueError (so of Exception), ...
@@ -2077,6 +2090,8 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return Known(None)
     if path in ("importlib.util.spec_from_loader", "importlib.machinery.ModuleSpec") and len(args) >= 2:
         return import_hooks.module_spec(args[0], args[1])
+    if path == "typing.cast" and len(args) == 2 and not kwargs:
+        return args[1]  # the value itself: the type is for a checker
     if path == "enum.auto":
         return Known(ENUM_AUTO)
     if path == "fractions.Fraction" and _all_known([*args, *kwargs.values()]) and len(args) <= 2 and all(

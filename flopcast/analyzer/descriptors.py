@@ -18,8 +18,9 @@ from flopcast.analyzer.values import BoundMethod, ClassVal, FunctionVal, Instanc
 
 
 def defines_get(cls: ClassVal) -> bool:
-    """Whether a class statement made a descriptor class (the interpreter then looks for them)."""
-    return "__get__" in cls.attrs or "__set__" in cls.attrs
+    """Whether a class statement made a descriptor class, or one whose instances learn their name
+    (``__set_name__`` alone: a field registry), (the interpreter then looks for them)."""
+    return "__get__" in cls.attrs or "__set__" in cls.attrs or "__set_name__" in cls.attrs
 
 
 def _method(desc: Value, name: str) -> Optional[FunctionVal]:

@@ -5482,6 +5482,8 @@ class Interpreter:
                 return _namedtuple_fields(obj)
             if name == "_make" and any(c.tuple_like for c in obj.mro()):
                 return BoundLib("py:namedtuple._make", obj)
+            if name == "register" and is_abc(obj):
+                return BoundLib("py:abc.register", obj)
             if name == "__dataclass_fields__":
                 # `cls(**{k: d[k] for k in cls.__dataclass_fields__})`: a config built from a dict
                 from flopcast.analyzer.builtins import dataclass_fields_dict
@@ -6860,6 +6862,11 @@ class Interpreter:
         if path == "py:functools.cmp_to_key.key":  # sorted() orders by it; nothing else is modelled
             return self._unpriced_at(span, "functools.cmp_to_key", "a cmp_to_key key used outside sorted() "
                                      "or list.sort() is not modelled")
+        if path == "py:abc.register" and len(args) == 1 and not kwargs and isinstance(args[0], (ClassVal, Builtin)):
+            # a virtual subclass: isinstance of the ABC and of every ABC it derives from answers for it
+            for c in recv.mro():
+                c.registered = [*(c.registered or ()), args[0]]
+            return args[0]
         if path == "py:namedtuple._replace" and isinstance(recv, InstanceVal) and not args:
             return self.replace_fields(recv, kwargs, span)
         if path == "py:namedtuple._asdict" and isinstance(recv, InstanceVal) and not args and not kwargs:
@@ -7914,9 +7921,8 @@ class _EnumBody(dict):
         return 2 ** max(last).bit_length() if self.flag else max(last) + 1
 
 
-def _abstract_methods(cls: ClassVal) -> list:
-    """The abstract methods an instance of ``cls`` would lack, sorted, when ``cls`` is an ABC
-    (a base `abc.ABC` or `metaclass=ABCMeta` somewhere in its classes); else []."""
+def is_abc(cls: ClassVal) -> bool:
+    """Whether ``cls`` is an ABC (a base `abc.ABC` or `metaclass=ABCMeta` somewhere in its classes)."""
     mro = cls.mro()
     kept = cls.__dict__.get("_abc")  # (whether it is an ABC never changes: kept as its mro is)
     if kept is None or kept[0] != id(cls):
@@ -7924,8 +7930,14 @@ def _abstract_methods(cls: ClassVal) -> list:
             isinstance(b, LibRef) and b.path == "py:abc.ABC" for c in mro for b in c.bases) or any(
             c.node is not None and any(k.arg == "metaclass" and _source(k.value).rsplit(".", 1)[-1] == "ABCMeta"
                                        for k in c.node.keywords) for c in mro))
-    if not kept[1]:
+    return kept[1]
+
+
+def _abstract_methods(cls: ClassVal) -> list:
+    """The abstract methods an instance of ``cls`` would lack, sorted, when ``cls`` is an ABC; else []."""
+    if not is_abc(cls):
         return []
+    mro = cls.mro()
     names = {name for c in mro for name, v in c.attrs.items() if isinstance(v, FunctionVal) and v.abstract}
     return sorted(name for name in names if isinstance(cls.lookup(name)[1], FunctionVal) and cls.lookup(name)[1].abstract)
 

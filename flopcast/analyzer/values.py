@@ -536,6 +536,8 @@ class ClassVal(Value):
     # __eq__, comparing the fields): asked by the comparison operators (dunders.user_method), not
     # by the hashing and identity rules, which read the dataclass flags above.
     generated: Optional[dict] = None
+    # An ABC's virtual subclasses (``Base.register(Impl)`` on it or on a class deriving from it).
+    registered: Optional[list] = None
 
     def mro(self) -> list:
         """Python's method resolution order over the user's classes (C3: with a diamond,
