@@ -396,6 +396,25 @@ CASES = {
                 x = x * 0.5
             return x @ mlp.weights[1]
     ''',
+    # `Box[int](...)` of a Generic class makes a Box (was unpriced: 'cannot index ClassVal')
+    "subscripted_generic_class_makes_an_instance": '''
+        from typing import Generic, TypeVar
+
+        T = TypeVar("T")
+
+        class Box(Generic[T]):
+            def __init__(self, v):
+                self.v = v
+
+        class Pair(Box[T]):
+            pass
+
+        def run(mlp):
+            x = mlp.weights[0]
+            for _ in range(Box[int](2).v + Pair[float](1).v + isinstance(Pair[int](0), Box)):
+                x = x * 0.5
+            return x @ mlp.weights[1]
+    ''',
     # typing.cast hands back its value (was unpriced: a call of an unknown library function)
     "typing_cast_is_its_value": '''
         from typing import cast

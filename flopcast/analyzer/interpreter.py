@@ -5316,6 +5316,9 @@ class Interpreter:
                 if isinstance(hook, FunctionVal) and hook.kind in ("function", "classmethod"):
                     # `Registry[Rung]`: Python calls the class's __class_getitem__ (an implicit classmethod)
                     return self.call(BoundMethod(hook, obj), [key], {}, self.node_span(node))
+            if any(isinstance(b, LibRef) and b.path in ("py:typing.Generic", "py:typing.Protocol")
+                   for c in obj.mro() for b in c.bases):
+                return obj  # `Box[int]`: an alias that makes a Box when called, as the class does
         if isinstance(obj, Unknown):
             return self.unpriced(node, "subscript", ops.unknown_operand_reason(obj))
         if isinstance(obj, LibRef) and obj.path.startswith(("py:typing.", "py:collections.abc.")) \
