@@ -415,6 +415,31 @@ CASES = {
                 x = x * 0.5
             return x @ mlp.weights[1]
     ''',
+    # a class statement in a function: its body reads the function's names (was 'name not
+    # defined', a lower bound), but a name the body binds itself is the module's (LOAD_NAME)
+    "class_body_in_a_function_reads_the_functions_names": '''
+        SHIFT = 5
+
+        def make(n):
+            from math import isqrt as root
+
+            SHIFT = 1
+
+            class Plan:
+                steps = n + root(9)
+                early = SHIFT
+                SHIFT = 2
+                late = SHIFT
+
+            return Plan
+
+        def run(mlp):
+            plan = make(2)
+            x = mlp.weights[0]
+            for _ in range(plan.steps + plan.early + plan.late):
+                x = x * 0.5
+            return x @ mlp.weights[1]
+    ''',
     # typing.cast hands back its value (was unpriced: a call of an unknown library function)
     "typing_cast_is_its_value": '''
         from typing import cast

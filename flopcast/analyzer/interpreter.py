@@ -340,6 +340,22 @@ def _lazy_reads(node: ast.GeneratorExp) -> frozenset:
     return found
 
 
+def _names_bound_within(node: ast.AST) -> frozenset:
+    """Every name bound anywhere inside ``node`` (nested scopes too: more than Python's, never less)."""
+    found = getattr(node, "_flopcast_bound", None)
+    if found is None:
+        found = frozenset(
+            n.id if isinstance(n, ast.Name) else n.name if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                           ast.ClassDef)) else n.arg
+            for n in ast.walk(node)
+            if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load) or isinstance(n, ast.arg)
+            or n is not node and isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))) | frozenset(
+            (a.asname or a.name).split(".")[0] for n in ast.walk(node) if isinstance(n, (ast.Import, ast.ImportFrom))
+            for a in n.names)
+        node._flopcast_bound = found
+    return found
+
+
 def _function_locals(fn_node) -> frozenset:
     """The names a function (or lambda) binds in its own scope: its parameters and every name it
     assigns, deletes, imports, defines or catches as, less those it declares global or nonlocal
@@ -3896,6 +3912,13 @@ class Interpreter:
             outer = fn.closure
             if name in outer:
                 return outer[name]
+        if fn is None and frame.enclosing is not None and frame.cls is not None and frame.cls.node is not None \
+                and name not in _names_bound_within(frame.cls.node):
+            # a class body in a function reads the function's names (free variables), then the
+            # module's; a name the body binds itself is looked up in the module (LOAD_NAME)
+            closure = self._scope_closure(frame.enclosing)
+            if closure is not None and name in closure:
+                return closure[name]
         env = self.module_envs.get(frame.module.key, {})
         if name in env:
             return env[name]
