@@ -1506,7 +1506,7 @@ CORPUS = {
         ),
         # a folder: engines registered by __init_subclass__(key=, rank=) with super() chains, a
         # frozen kw_only Plan swept by dataclasses.replace, match with class patterns, or-patterns,
-        # captures and guards, np.load of head.npz as a context manager (0-d knobs steer the plan),
+        # captures and guards, fnp.load of head.npz in setup() (0-d knobs steer the plan),
         # sweep.txt read as text, argpartition top-k, a one-hot selector from fnp.eye rows, take,
         # eigh of the PSD-projected block, the learned head a callable subclass
         guards=("if not fnp.all(fnp.isfinite(out)):",),

@@ -19,7 +19,6 @@ import logging
 from pathlib import Path
 
 import flopscope.numpy as fnp
-import numpy as np
 from whestbench import BaseEstimator, MLP, SetupContext
 
 import engines
@@ -45,7 +44,7 @@ class Silent(Head):
     """No head shipped: no correction (the block is still computed, the plan does not change)."""
 
     def __init__(self):
-        super().__init__(np.zeros(4, dtype=np.float32), 0.0, 0.0)
+        super().__init__(fnp.zeros(4, dtype=fnp.float32), 0.0, 0.0)
 
 
 class Estimator(BaseEstimator):
@@ -55,11 +54,11 @@ class Estimator(BaseEstimator):
         path = root / "head.npz"
         if not path.exists():
             return
-        with np.load(path) as data:
-            if not bool(data["use_head"]):
-                return
-            self.head = Head(data["coef"], float(data["bias"]), float(data["gain"]))
-            self.k_max = int(data["k_max"])
+        data = fnp.load(path)          # flopscope's load: a plain dict of arrays (the grader has no numpy)
+        if not bool(data["use_head"]):
+            return
+        self.head = Head(data["coef"], float(data["bias"]), float(data["gain"]))
+        self.k_max = int(data["k_max"])
         sweep = root / "sweep.txt"
         if sweep.exists():
             self.sizes = tuple(sorted({int(tok) for tok in sweep.read_text().split()}))

@@ -2,7 +2,7 @@
 lives in our notebook; these are its numbers), and the knobs tuned with it. The block sizes the
 head was tuned on go to sweep.txt (one line, edited by hand between submissions).
 
-Run once: ``python make_head.py``. setup() reads it with plain numpy.
+Run once: ``python make_head.py`` (offline, plain numpy). setup() reads it with ``fnp.load``.
 """
 
 import numpy as np
