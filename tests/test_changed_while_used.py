@@ -171,6 +171,11 @@ class Shaped(Runs, Protocol):
     width: int
 
 
+class Concrete(Runs):
+    def run(self):
+        return 1
+
+
 class Layer:
     def __init__(self, width):
         self.width = width
@@ -181,11 +186,12 @@ class Layer:
 @pytest.mark.parametrize("width,depth", [(6, 2), (9, 3)])
 def test_isinstance_against_a_runtime_checkable_protocol_checks_the_members(width, depth, tmp_path):
     """A method member set to None on the instance does not match; an annotated member set in
-    __init__ does; an earlier target of a tuple that matches answers first."""
+    __init__ does; an earlier target of a tuple that matches answers first; a class deriving
+    from a Protocol without listing Protocol is no Protocol (Plain is no Concrete)."""
     path = tmp_path / "estimator.py"
     path.write_text(_program(PROTOCOLS, """
         n = sum(1 for o in [Plain(), Layer(mlp.width), Other()] if isinstance(o, Shaped))
-        n += isinstance(Other(), (Other, Sized)) + isinstance(Layer(mlp.width), Runs)
+        n += isinstance(Other(), (Other, Sized)) + isinstance(Layer(mlp.width), Runs) + 2 * isinstance(Plain(), Concrete)
         for _ in range(n):
             STEP
         """))

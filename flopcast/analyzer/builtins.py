@@ -1782,8 +1782,9 @@ def _subclass_of(cls: Value, t: Value) -> Optional[bool]:
 def _virtual_answer(t: ClassVal, ask) -> Optional[bool]:
     """isinstance/issubclass against the user's class ``t`` for what does not derive from it: a
     Protocol (the members decide) or an ABC's ``__subclasshook__`` is not followed (None); else
-    whether it is one of the classes registered with ``t`` (``ask`` answers for each)."""
-    if _is_protocol(t):
+    whether it is one of the classes registered with ``t`` (``ask`` answers for each). A class
+    deriving from a Protocol without listing Protocol among its bases is no Protocol."""
+    if declares_protocol(t):
         return None
     if any("__subclasshook__" in c.attrs for c in t.mro()):
         from flopcast.analyzer.interpreter import is_abc
