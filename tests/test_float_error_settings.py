@@ -121,3 +121,22 @@ def test_quiet_errstate_entered_by_an_exit_stack_stays_exact(tmp_path):
             z = fnp.sum(y) + (fnp.sum(y * y) if got is None else fnp.sum(x))
         """)
     assert_exact_at(path, (POINT, Point(16, 3, 10**6)))
+
+
+@pytest.mark.parametrize("enter", ["with guard:", "with contextlib.ExitStack() as stack:\n    stack.enter_context(guard)"])
+def test_an_errstate_entered_a_second_time_raises_type_error(tmp_path, enter):
+    """numpy sets an errstate's token once and never clears it: the second `with` of the same
+    object raises TypeError (was exact, for a run that raises)."""
+    path = _write(tmp_path, f"""\
+        import contextlib
+
+        guard = fnp.errstate(over="ignore")
+        z = fnp.sum(x)
+        for _ in range(2):
+{textwrap.indent(enter, " " * 12)}
+                z = z + fnp.sum(fnp.exp(x))
+        """)
+    report = analyze(path, POINT)
+    assert [(r.what, r.every_path) for r in report.raises] == [("TypeError: Cannot enter `np.errstate` twice.", True)]
+    with pytest.raises(TypeError, match="twice"):
+        measure(path, POINT)

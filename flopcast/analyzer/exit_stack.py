@@ -63,6 +63,8 @@ def _enter(interp, manager: Value, span):
     if not isinstance(manager, InstanceVal):
         return None
     if type_info.is_errstate(manager):
+        if not type_info.enter_errstate(manager):
+            raise UserRaise(span, type_info.ENTERED_TWICE)
         return Known(None), _nothing, _nothing
     enter, exit_ = manager.cls.lookup("__enter__")[1], manager.cls.lookup("__exit__")[1]
     if not isinstance(enter, FunctionVal) or not isinstance(exit_, FunctionVal):

@@ -2419,6 +2419,8 @@ class Interpreter:
         if refused:  # `with fnp.load("head.npz") as data:` (flopscope's load returns a dict)
             raise UserRaise(span, f"TypeError: '{refused}' object does not support the context manager protocol")
         if not isinstance(enter, FunctionVal) or not isinstance(exit_, FunctionVal):
+            if type_info.is_errstate(manager) and not type_info.enter_errstate(manager):
+                raise UserRaise(span, type_info.ENTERED_TWICE)
             if item.optional_vars is not None:
                 self.assign(item.optional_vars, Known(None) if type_info.is_errstate(manager) else manager)
             self.enter_contexts(rest, body)

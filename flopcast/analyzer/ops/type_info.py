@@ -24,6 +24,18 @@ _ERROR_KINDS = ("divide", "over", "under", "invalid")
 DEFAULT_FLOAT_ERRORS = {"divide": "warn", "over": "warn", "under": "ignore", "invalid": "warn"}
 
 
+#: numpy's refusal of an errstate entered a second time (its token is set once, never cleared)
+ENTERED_TWICE = "TypeError: Cannot enter `np.errstate` twice."
+
+
+def enter_errstate(value: InstanceVal) -> bool:
+    """Enter a quiet errstate; False when it was entered before (numpy then raises ENTERED_TWICE)."""
+    if "entered" in value.attrs:
+        return False
+    value.attrs["entered"] = Known(True)
+    return True
+
+
 def is_errstate(value: Value) -> bool:
     """A quiet ``errstate(...)``: a manager whose ``__enter__`` returns None, a decorator that
     changes no count."""
