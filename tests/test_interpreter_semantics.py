@@ -1078,6 +1078,28 @@ def cost(plan, width):
         for _ in made:
             STEP
         """),
+    # a subclass of contextlib.AbstractContextManager writes only __exit__: `with` enters it as
+    # itself and runs that __exit__ (was: body only, the exit's count missed, a false exact)
+    "abstract_context_manager_subclass_runs_its_exit": ("""
+import contextlib
+
+
+class Tally(contextlib.AbstractContextManager):
+    def __init__(self):
+        self.n = 1
+
+    def __exit__(self, *exc):
+        self.n += 2
+        return False
+""", """
+        t = Tally()
+        with t as got:
+            reps = 1 if got is t else 5
+        with contextlib.ExitStack() as stack:
+            same = stack.enter_context(t) is t
+        for _ in range(reps + t.n + same):
+            STEP
+        """),
     # `if TYPE_CHECKING:` is for type checkers only: the run takes the `else` (was the `if` arm)
     "type_checking_blocks_never_run": ("""
 import typing

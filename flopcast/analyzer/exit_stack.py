@@ -66,10 +66,13 @@ def _enter(interp, manager: Value, span):
         if not type_info.enter_errstate(manager):
             raise UserRaise(span, type_info.ENTERED_TWICE)
         return Known(None), _nothing, _nothing
+    from flopcast.analyzer.interpreter import enters_as_self
+
     enter, exit_ = manager.cls.lookup("__enter__")[1], manager.cls.lookup("__exit__")[1]
-    if not isinstance(enter, FunctionVal) or not isinstance(exit_, FunctionVal):
+    as_self = enter is None and isinstance(exit_, FunctionVal) and enters_as_self(manager.cls)
+    if not as_self and (not isinstance(enter, FunctionVal) or not isinstance(exit_, FunctionVal)):
         return None
-    value = interp.call(BoundMethod(enter, manager), [], {}, span)
+    value = manager if as_self else interp.call(BoundMethod(enter, manager), [], {}, span)
 
     def finish():
         interp.call(BoundMethod(exit_, manager), [Known(None)] * 3, {}, span)

@@ -2418,14 +2418,15 @@ class Interpreter:
         refused = _not_a_context_manager(manager)
         if refused:  # `with fnp.load("head.npz") as data:` (flopscope's load returns a dict)
             raise UserRaise(span, f"TypeError: '{refused}' object does not support the context manager protocol")
-        if not isinstance(enter, FunctionVal) or not isinstance(exit_, FunctionVal):
+        as_self = enter is None and isinstance(exit_, FunctionVal) and enters_as_self(manager.cls)
+        if not as_self and (not isinstance(enter, FunctionVal) or not isinstance(exit_, FunctionVal)):
             if type_info.is_errstate(manager) and not type_info.enter_errstate(manager):
                 raise UserRaise(span, type_info.ENTERED_TWICE)
             if item.optional_vars is not None:
                 self.assign(item.optional_vars, Known(None) if type_info.is_errstate(manager) else manager)
             self.enter_contexts(rest, body)
             return
-        entered = self.call(BoundMethod(enter, manager), [], {}, span)
+        entered = manager if as_self else self.call(BoundMethod(enter, manager), [], {}, span)
         if item.optional_vars is not None:
             self.assign(item.optional_vars, entered)
         try:
@@ -7947,6 +7948,15 @@ class _EnumBody(dict):
         if not last:
             return 1
         return 2 ** max(last).bit_length() if self.flag else max(last) + 1
+
+
+#: library bases whose ``__enter__`` returns self (a subclass writes only ``__exit__``)
+_SELF_ENTERING_BASES = frozenset({"py:contextlib.AbstractContextManager", "py:typing.ContextManager"})
+
+
+def enters_as_self(cls: ClassVal) -> bool:
+    """Whether ``cls`` takes ``__enter__`` (``return self``) from contextlib.AbstractContextManager."""
+    return any(isinstance(b, LibRef) and b.path in _SELF_ENTERING_BASES for c in cls.mro() for b in c.bases)
 
 
 def is_abc(cls: ClassVal) -> bool:
