@@ -1100,6 +1100,28 @@ class Tally(contextlib.AbstractContextManager):
         for _ in range(reps + t.n + same):
             STEP
         """),
+    # a class with __exit__ but no __enter__ (or the reverse) is refused by `with` (TypeError);
+    # flopcast ran the body when either was there
+    "a_manager_missing_enter_or_exit_raises_type_error": ("""
+class OnlyExit:
+    def __exit__(self, *exc):
+        return False
+
+
+class OnlyEnter:
+    def __enter__(self):
+        return self
+""", """
+        reps = 1
+        for cls in (OnlyExit, OnlyEnter):
+            try:
+                with cls():
+                    reps += 3
+            except TypeError:
+                reps += 1
+        for _ in range(reps):
+            STEP
+        """),
     # `if TYPE_CHECKING:` is for type checkers only: the run takes the `else` (was the `if` arm)
     "type_checking_blocks_never_run": ("""
 import typing

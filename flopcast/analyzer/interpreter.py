@@ -2417,7 +2417,8 @@ class Interpreter:
             enter, exit_ = manager.cls.lookup("__enter__")[1], manager.cls.lookup("__exit__")[1]
         refused = _not_a_context_manager(manager)
         if refused:  # `with fnp.load("head.npz") as data:` (flopscope's load returns a dict)
-            raise UserRaise(span, f"TypeError: '{refused}' object does not support the context manager protocol")
+            missed = " (missed __exit__ method)" if isinstance(enter, FunctionVal) else ""
+            raise UserRaise(span, f"TypeError: '{refused}' object does not support the context manager protocol{missed}")
         as_self = enter is None and isinstance(exit_, FunctionVal) and enters_as_self(manager.cls)
         if not as_self and (not isinstance(enter, FunctionVal) or not isinstance(exit_, FunctionVal)):
             if type_info.is_errstate(manager) and not type_info.enter_errstate(manager):
@@ -7877,8 +7878,8 @@ _UNHASHABLE_CONTAINERS = {ListVal: "list", DictVal: "dict"}
 
 def _not_a_context_manager(value: Value) -> str:
     """The class name of a value Python refuses in a `with` (no __enter__/__exit__): a builtin
-    container, number or text, an array, an instance of the user's own classes that define
-    neither; else '' (library objects flopcast stands in for, which may be managers)."""
+    container, number or text, an array, an instance of the user's own classes that lack either;
+    else '' (library objects flopcast stands in for, which may be managers)."""
     kinds = {DictVal: "dict", ListVal: "list", TupleVal: "tuple"}
     if value.__class__ in kinds:
         return kinds[value.__class__]
@@ -7888,7 +7889,7 @@ def _not_a_context_manager(value: Value) -> str:
         return type(value.value).__name__  # (None stands for library managers too: fnp.errstate)
     if isinstance(value, InstanceVal) and value.payload is None and all(c.node is not None for c in value.cls.mro()) \
             and _bases_are_plain(value.cls) \
-            and not any(isinstance(value.cls.lookup(m)[1], FunctionVal) for m in ("__enter__", "__exit__")) \
+            and not all(isinstance(value.cls.lookup(m)[1], FunctionVal) for m in ("__enter__", "__exit__")) \
             and not any("__getattr__" in c.attrs for c in value.cls.mro()):
         return value.cls.name
     return ""
