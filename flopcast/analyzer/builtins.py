@@ -1786,11 +1786,8 @@ def _virtual_answer(t: ClassVal, ask) -> Optional[bool]:
     deriving from a Protocol without listing Protocol among its bases is no Protocol."""
     if declares_protocol(t):
         return None
-    if any("__subclasshook__" in c.attrs for c in t.mro()):
-        from flopcast.analyzer.interpreter import is_abc
-
-        if is_abc(t):
-            return None
+    if any("__subclasshook__" in c.attrs for c in t.mro()) and dunders.is_abc(t):
+        return None
     answers = [ask(r) for r in t.registered or ()]
     return True if True in answers else None if None in answers else False
 

@@ -855,3 +855,24 @@ def hash_may_charge(value: Value) -> bool:
 
 _PURE_HASH_CALLS = frozenset({"hash", "tuple", "frozenset", "id", "len", "str", "int", "repr", "type"})
 _HASH_CHARGES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+#: library bases whose ``__enter__`` returns self (a subclass writes only ``__exit__``)
+_SELF_ENTERING_BASES = frozenset({"py:contextlib.AbstractContextManager", "py:typing.ContextManager"})
+
+
+def enters_as_self(cls: ClassVal) -> bool:
+    """Whether ``cls`` takes ``__enter__`` (``return self``) from contextlib.AbstractContextManager."""
+    return any(isinstance(b, LibRef) and b.path in _SELF_ENTERING_BASES for c in cls.mro() for b in c.bases)
+
+
+def is_abc(cls: ClassVal) -> bool:
+    """Whether ``cls`` is an ABC (a base `abc.ABC` or `metaclass=ABCMeta` somewhere in its classes)."""
+    mro = cls.mro()
+    kept = cls.__dict__.get("_abc")  # (whether it is an ABC never changes: kept as its mro is)
+    if kept is None or kept[0] != id(cls):
+        kept = cls.__dict__["_abc"] = (id(cls), any(
+            isinstance(b, LibRef) and b.path == "py:abc.ABC" for c in mro for b in c.bases) or any(
+            c.node is not None and any(k.arg == "metaclass" and ast.unparse(k.value).rsplit(".", 1)[-1] == "ABCMeta"
+                                       for k in c.node.keywords) for c in mro))
+    return kept[1]

@@ -8,6 +8,7 @@ Anything else entered or asked of the stack is unpriced, never skipped.
 
 from __future__ import annotations
 
+from flopcast.analyzer import dunders
 from flopcast.analyzer.ops import type_info
 from flopcast.analyzer.values import (BoundMethod, ExitStackVal, FunctionVal, InstanceVal, Known, PyGenerator, Unknown,
                                       UserRaise, Value)
@@ -66,10 +67,8 @@ def _enter(interp, manager: Value, span):
         if not type_info.enter_errstate(manager):
             raise UserRaise(span, type_info.ENTERED_TWICE)
         return Known(None), _nothing, _nothing
-    from flopcast.analyzer.interpreter import enters_as_self
-
     enter, exit_ = manager.cls.lookup("__enter__")[1], manager.cls.lookup("__exit__")[1]
-    as_self = enter is None and isinstance(exit_, FunctionVal) and enters_as_self(manager.cls)
+    as_self = enter is None and isinstance(exit_, FunctionVal) and dunders.enters_as_self(manager.cls)
     if not as_self and (not isinstance(enter, FunctionVal) or not isinstance(exit_, FunctionVal)):
         return None
     value = manager if as_self else interp.call(BoundMethod(enter, manager), [], {}, span)

@@ -2419,7 +2419,7 @@ class Interpreter:
         if refused:  # `with fnp.load("head.npz") as data:` (flopscope's load returns a dict)
             missed = " (missed __exit__ method)" if isinstance(enter, FunctionVal) else ""
             raise UserRaise(span, f"TypeError: '{refused}' object does not support the context manager protocol{missed}")
-        as_self = enter is None and isinstance(exit_, FunctionVal) and enters_as_self(manager.cls)
+        as_self = enter is None and isinstance(exit_, FunctionVal) and dunders.enters_as_self(manager.cls)
         if not as_self and (not isinstance(enter, FunctionVal) or not isinstance(exit_, FunctionVal)):
             if type_info.is_errstate(manager) and not type_info.enter_errstate(manager):
                 raise UserRaise(span, type_info.ENTERED_TWICE)
@@ -5512,7 +5512,7 @@ class Interpreter:
                 return _namedtuple_fields(obj)
             if name == "_make" and any(c.tuple_like for c in obj.mro()):
                 return BoundLib("py:namedtuple._make", obj)
-            if name == "register" and is_abc(obj):
+            if name == "register" and dunders.is_abc(obj):
                 return BoundLib("py:abc.register", obj)
             if name == "__dataclass_fields__":
                 # `cls(**{k: d[k] for k in cls.__dataclass_fields__})`: a config built from a dict
@@ -7951,30 +7951,9 @@ class _EnumBody(dict):
         return 2 ** max(last).bit_length() if self.flag else max(last) + 1
 
 
-#: library bases whose ``__enter__`` returns self (a subclass writes only ``__exit__``)
-_SELF_ENTERING_BASES = frozenset({"py:contextlib.AbstractContextManager", "py:typing.ContextManager"})
-
-
-def enters_as_self(cls: ClassVal) -> bool:
-    """Whether ``cls`` takes ``__enter__`` (``return self``) from contextlib.AbstractContextManager."""
-    return any(isinstance(b, LibRef) and b.path in _SELF_ENTERING_BASES for c in cls.mro() for b in c.bases)
-
-
-def is_abc(cls: ClassVal) -> bool:
-    """Whether ``cls`` is an ABC (a base `abc.ABC` or `metaclass=ABCMeta` somewhere in its classes)."""
-    mro = cls.mro()
-    kept = cls.__dict__.get("_abc")  # (whether it is an ABC never changes: kept as its mro is)
-    if kept is None or kept[0] != id(cls):
-        kept = cls.__dict__["_abc"] = (id(cls), any(
-            isinstance(b, LibRef) and b.path == "py:abc.ABC" for c in mro for b in c.bases) or any(
-            c.node is not None and any(k.arg == "metaclass" and _source(k.value).rsplit(".", 1)[-1] == "ABCMeta"
-                                       for k in c.node.keywords) for c in mro))
-    return kept[1]
-
-
 def _abstract_methods(cls: ClassVal) -> list:
     """The abstract methods an instance of ``cls`` would lack, sorted, when ``cls`` is an ABC; else []."""
-    if not is_abc(cls):
+    if not dunders.is_abc(cls):
         return []
     mro = cls.mro()
     names = {name for c in mro for name, v in c.attrs.items() if isinstance(v, FunctionVal) and v.abstract}
