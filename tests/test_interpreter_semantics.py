@@ -1122,6 +1122,25 @@ class OnlyEnter:
         for _ in range(reps):
             STEP
         """),
+    # close() ends a generator (a function's or an expression's): a consumer after it finds no
+    # item, and the body past the last item taken never ran (was: the next item handed out and
+    # charged, a lower bound above the run for the expression, a false exact for the function)
+    "a_closed_generator_hands_out_nothing_more": ("""
+def grown(mlp, h):
+    for w in mlp.weights:
+        h = fnp.tanh(h @ w)
+        yield h
+""", """
+        gen = grown(mlp, h)
+        first = next(gen)
+        gen.close()
+        rows = (fnp.tanh(h @ w) for w in mlp.weights)
+        head = next(rows)
+        rows.close()
+        reps = 1 + (next(gen, None) is None) + 2 * (next(rows, None) is None) + len(list(gen)) + len(list(rows))
+        for _ in range(reps):
+            STEP
+        """),
     # `if TYPE_CHECKING:` is for type checkers only: the run takes the `else` (was the `if` arm)
     "type_checking_blocks_never_run": ("""
 import typing

@@ -4454,13 +4454,25 @@ class Interpreter:
             self._deferred_errors.append(gen.error)
         return rest
 
-    def retract_unconsumed(self, ending: bool = False) -> None:
+    def close_generator(self, gen: PyGenerator) -> None:
+        """``gen.close()``: the body past the last item taken never runs (its charges are taken
+        back now), and a consumer after it finds no item left."""
+        if gen.items is None:
+            gen.items, gen.start = [], self.ledger()
+            gen.end = gen.start
+        elif gen.end is not None:
+            self.retract_unconsumed(only=[gen])
+            gen.items, gen.end = gen.items[:gen.consumed], gen.marks[gen.consumed - 1] if gen.consumed else gen.start
+        gen.past_last, gen.paused, gen.error = True, False, None
+
+    def retract_unconsumed(self, ending: bool = False, only: Optional[list] = None) -> None:
         """Take back the charges of generator bodies past the last item the program consumed
         (a `for` that broke early, a lone `next()`): at run time that code never ran.
         ``ending``: the path ends here (PathEnd): the run may take those items later, or never;
-        what it surely made is what was taken so far (a body still running ends here)."""
+        what it surely made is what was taken so far (a body still running ends here).
+        ``only``: those generators (one being closed), else every one that ran."""
         regions = []
-        for gen in self._ran_generators:
+        for gen in self._ran_generators if only is None else only:
             if gen.items is None or gen.end is None and not ending:
                 continue
             # (paused: its body stopped at the last item its consumer takes; a `yield from` it
@@ -5567,7 +5579,7 @@ class Interpreter:
             return BoundLib(("random.RandomState." if obj.legacy else "random.Generator.") + name, obj)
         if isinstance(obj, ExitStackVal) and name in exit_stack.METHODS:
             return BoundLib("py:ExitStack." + name, obj)
-        if isinstance(obj, PyGenerator) and obj.function is not None and name in ("send", "close"):
+        if isinstance(obj, PyGenerator) and (obj.function is not None and name == "send" or name == "close"):
             return BoundLib("py:generator." + name, obj)
         if isinstance(obj, DTypeRef):
             if name == "name":
@@ -6924,7 +6936,8 @@ class Interpreter:
         if path == "py:npz.close" and not args and not kwargs:
             return Known(None)  # the arrays already read stay (numpy's NpzFile hands out copies)
         if path == "py:generator.close" and not args and not kwargs:
-            return Known(None)  # the items it did not hand over are taken back (retract_unconsumed)
+            self.close_generator(recv)
+            return Known(None)
         if path == "py:functools.lru_cache.cache_clear":
             if args or kwargs:
                 raise UserRaise(span, "TypeError: cache_clear() takes no arguments")
