@@ -392,6 +392,9 @@ CASES = {
         def run(mlp):
             x = mlp.weights[0]
             hits = [isinstance(Impl(), Base), isinstance(Impl(), Root), issubclass(Impl, Base), isinstance(3, Base)]
+            match Impl():
+                case Root():
+                    hits.append(True)
             for _ in range(1 + 2 * sum(hits)):
                 x = x * 0.5
             return x @ mlp.weights[1]

@@ -2323,11 +2323,14 @@ class Interpreter:
                                                          f"({len(pattern.patterns)} given)")
             fields = [(p, subject) for p in pattern.patterns]
         elif isinstance(cls, ClassVal):
-            from flopcast.analyzer.builtins import declares_protocol, protocol_instance
+            from flopcast.analyzer.builtins import _isinstance, declares_protocol, protocol_instance
 
-            # a Protocol matches by the members the subject has (isinstance's rules, TypeError included)
+            # a Protocol matches by the members the subject has, an ABC its virtual subclasses
+            # (isinstance's rules, TypeError included)
             matched = protocol_instance(self, subject, cls, self.node_span(pattern)) if declares_protocol(cls) \
-                else isinstance(subject, InstanceVal) and cls in subject.cls.mro()
+                else isinstance(subject, InstanceVal) and cls in subject.cls.mro() or (
+                    _isinstance(subject, cls) if cls.registered or any("__subclasshook__" in c.attrs for c in cls.mro())
+                    else False)
             if matched is None:
                 raise self.match_unmodelled(pattern, f"whether {describe_value(subject)} has the members of "
                                                      f"{cls.name} is not known")
