@@ -167,6 +167,17 @@ class Raise:
 
 
 @dataclass(frozen=True)
+class NoRaise:
+    """An op outside any `try` whose raising depends on the values (a solve of a singular
+    matrix, an SVD of a NaN): the count presumes it does not raise, and says so."""
+
+    span: Span
+    op: str  # as the program names it: "fnp.linalg.solve"
+    exception: str
+    reason: str  # when it raises: "the matrix is singular"
+
+
+@dataclass(frozen=True)
 class Note:
     span: Optional[Span]
     message: str
@@ -275,6 +286,9 @@ class Report:
     nominal: Optional[int] = None
     nominal_presumes: list[tuple[Span, str]] = field(default_factory=list)
     nominal_missing: list[tuple[Optional[Span], str]] = field(default_factory=list)
+    # The ops outside any `try` the count presumes do not raise (README: presumed not to happen
+    # outside a `try`); inside one each is a value-dependent site instead.
+    presumes_no_raise: list[NoRaise] = field(default_factory=list)
     # The `def` position (line and column of the statement) of every user function whose body
     # ran on any run the analysis made: the editor reuses an analysis after an edit only
     # inside bodies that never ran (lsp/incremental.py).

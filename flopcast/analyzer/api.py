@@ -540,6 +540,7 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
     seen_unpriced: set = set()
     seen_uncertain: set = set()
     seen_notes: set = set()
+    seen_no_raise: set = set()
     # Bounding paths (dataints.opposite) are not paths the program takes: what stops one (a
     # raise, a shape nothing real has) is not the program's; it only leaves the high end open.
     exhausted = next((r.exhausted for r in results if r.exhausted is not None), None)
@@ -578,6 +579,10 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
             if (n.span, n.message) not in seen_notes:
                 seen_notes.add((n.span, n.message))
                 report.notes.append(n)
+        for key, presumed in r.no_raise.items():
+            if key not in seen_no_raise:
+                seen_no_raise.add(key)
+                report.presumes_no_raise.append(presumed)
     real = [r for r in results if not r.bounding] or results
     report.raises.extend(_raises(real, single=len(results) == 1))
     if report.memory is not None:

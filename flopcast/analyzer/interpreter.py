@@ -112,7 +112,7 @@ from flopcast.analyzer.values import (
     LIST_MUTATORS,
     SET_MUTATORS,
 )
-from flopcast.model import SCORER_SPAN, Charge, Note, Span, Uncertainty, Unpriced
+from flopcast.model import SCORER_SPAN, Charge, NoRaise, Note, Span, Uncertainty, Unpriced
 
 _new_object = object.__new__
 # emit() writes a Charge's fields itself: these, in this order (a field added to Charge must be added there).
@@ -450,6 +450,8 @@ class RunResult:
     unpriced: list[Unpriced] = field(default_factory=list)
     uncertain: list[Uncertainty] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    # (span, exception) -> NoRaise: ops outside any `try` this path presumes do not raise
+    no_raise: dict = field(default_factory=dict)
     returned: Optional[Value] = None
     sites: list[Site] = field(default_factory=list)
     failed: Optional[str] = None  # the path ended in an exception from the estimator
@@ -1013,6 +1015,8 @@ class Interpreter:
                 first.unpriced.append(u)
         first.uncertain.extend(fresh.uncertain)
         first.notes.extend(n for n in fresh.notes if n not in first.notes)
+        for key, presumed in fresh.no_raise.items():
+            first.no_raise.setdefault(key, presumed)
         first.entered.update(fresh.entered)
         for span, texts in fresh.values.items():
             first.values[span] = first.values.get(span, ()) + tuple(t for t in texts if t not in first.values.get(span, ()))
@@ -5137,11 +5141,16 @@ class Interpreter:
 
     def raise_on_values(self, name: str, args, kwargs, result) -> None:
         """Inside a try statement, the site of an op whether it raises depends on the values
-        (_raises_on_values): raises on the path that answers that it does."""
-        raising = _raises_on_values(name, args, kwargs, result) if self.try_depth else None
+        (_raises_on_values): raises on the path that answers that it does. Outside one the
+        count presumes it does not raise (no path ends there), and the report says so."""
+        raising = _raises_on_values(name, args, kwargs, result)
         if raising is None:
             return
         exc, why = raising
+        if not self.try_depth:
+            if (self.span, exc) not in self.result.no_raise:
+                self.result.no_raise[(self.span, exc)] = NoRaise(self.span, f"fnp.{name}", exc, why)
+            return
         # a failing Cholesky is a safety net's rare event (the nominal path presumes it
         # away); float32 rounding past the symmetry check is not rare: no presumption
         presumed = False if exc == "LinAlgError" else None

@@ -23,14 +23,34 @@ def _status(report: Report) -> str:
     if any(u.what == "unbounded" for u in report.unpriced):
         return "lower bound (a loop or recursion may never end; its cost is unbounded)"
     if report.unpriced:
-        return "lower bound (some ops are not priced)"
+        return "lower bound (some ops are not priced)" + presumes_no_raise(report)
     if report.per_call and all(i.exact for i in report.per_call) and not report.alike:
         return ("exact for each call; the MLPs of a run cost otherwise (predict keeps state on the instance, "
-                "and whestbench calls it on one instance for every MLP)")
+                "and whestbench calls it on one instance for every MLP)") + presumes_no_raise(report)
     if not report.exact:
         head, why = value_dependence(report)
-        return f"{head} ({why})" + alike_caveat(report)
-    return "exact"
+        return f"{head} ({why})" + alike_caveat(report) + presumes_no_raise(report)
+    return exact_status(report)
+
+
+def exact_status(report: Report) -> str:
+    """The status of a total that is one number: plain "exact" only when nothing is presumed."""
+    return "exact" + presumes_no_raise(report)
+
+
+def presumes_no_raise(report: Report, most: int = 6) -> str:
+    """The ops outside any `try` the count presumes do not raise, grouped by exception
+    (", presuming no LinAlgError: line 9 fnp.linalg.solve (the matrix is singular)"): a run in
+    which one raises stops there, and counts less."""
+    if not report.presumes_no_raise:
+        return ""
+    groups: dict[str, list[str]] = {}
+    for p in report.presumes_no_raise[:most]:
+        where = f"line {p.span.line}" if p.span.path == report.path else f"{display_path(p.span.path)}:{p.span.line}"
+        groups.setdefault(p.exception, []).append(f"{where} {p.op} ({p.reason})")
+    more = len(report.presumes_no_raise) - most
+    tail = f"; and {more} more (JSON total.presumes_no_raise)" if more > 0 else ""
+    return ", presuming " + "; ".join(f"no {exc}: " + ", ".join(items) for exc, items in groups.items()) + tail
 
 
 def per_call_text(report: Report) -> str:
@@ -169,7 +189,10 @@ def _report_json(report: Report) -> dict[str, Any]:
                                         "presumption": text} for span, text in report.nominal_presumes],
                   "nominal_missing": [{"path": display_path(span.path) if span else None,
                                        "line": span.line if span else None, "reason": text}
-                                      for span, text in report.nominal_missing]},
+                                      for span, text in report.nominal_missing],
+                  # ops outside any `try` the count (exact or not) presumes do not raise
+                  "presumes_no_raise": [{**_json_place(p.span), "op": p.op, "exception": p.exception,
+                                         "reason": p.reason} for p in report.presumes_no_raise]},
         "budget": budget,
         "share_of_budget": rollup.share(report.total.hi, budget),
         "over_budget": report.total.hi > budget,

@@ -17,7 +17,7 @@ from markupsafe import Markup
 from flopcast import __version__
 from flopcast.analyzer import rollup
 from flopcast.analyzer.program import ROOT_CALLER
-from flopcast.analyzer.render import alike_caveat, value_dependence
+from flopcast.analyzer.render import alike_caveat, exact_status, presumes_no_raise, value_dependence
 from flopcast.lsp.costs import SpanCost, fold
 from flopcast.lsp.keys import line_key, span_key
 from flopcast.model import SCORER_SPAN, Report, Span, display_path
@@ -352,11 +352,11 @@ def _status(report: Report) -> tuple[str, str]:
     if any(u.what == "unbounded" for u in report.unpriced):
         return "lower", "lower bound: a loop or recursion may never end, its cost is unbounded"
     if report.unpriced:
-        return "lower", "lower bound: some ops are not priced"
+        return "lower", "lower bound: some ops are not priced" + presumes_no_raise(report)
     if not report.exact:
         head, why = value_dependence(report)
-        return "interval", f"{head}: {why}" + alike_caveat(report)
-    return "exact", "exact"
+        return "interval", f"{head}: {why}" + alike_caveat(report) + presumes_no_raise(report)
+    return "exact", exact_status(report)
 
 
 def _header(report: Report, runtime_summary: Optional[str]) -> Header:

@@ -27,6 +27,9 @@ def document(results: Results) -> dict:
             "prediction": None if report is None else {
                 "lo": report.total.lo, "hi": report.total.hi,
                 "exact": report.exact, "lower_bound": report.lower_bound,
+                # ops outside any `try` the prediction presumes do not raise (README)
+                "presumes_no_raise": [{"path": p.span.path, "line": p.span.line, "op": p.op, "exception": p.exception,
+                                       "reason": p.reason} for p in report.presumes_no_raise],
                 **calibrated(report),
             },
             "analysis_error": t.analysis_error,
