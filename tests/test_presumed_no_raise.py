@@ -9,6 +9,8 @@ and when it raises, and the JSON lists them (``total.presumes_no_raise``).
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from oracle import assert_exact_match, measure, write_program
 
@@ -77,3 +79,17 @@ def test_a_program_with_no_such_op_is_plain_exact(tmp_path):
     assert_exact_match(report, measure(path, POINT))
     assert report.presumes_no_raise == []
     assert _status(report) == "exact"
+
+
+def test_check_json_and_the_html_header_name_the_presumption_too(tmp_path, capsys):
+    from flopcast.cli import main
+    from flopcast.report.page import _header
+
+    path = write_program(tmp_path, PROGRAM, matrix=SINGULAR)
+    main(["check", str(path), "--format", "json", "--width", "8", "--depth", "2"])
+    prediction = json.loads(capsys.readouterr().out)["targets"][0]["prediction"]
+    assert prediction["exact"] is True
+    assert [(p["line"], p["op"]) for p in prediction["presumes_no_raise"]] == [(10, "fnp.linalg.solve")]
+    header = _header(analyze(path, POINT), None)
+    assert (header.kind, header.status) == (
+        "exact", "exact, presuming no LinAlgError: line 10 fnp.linalg.solve (the matrix is singular)")

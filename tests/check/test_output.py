@@ -65,7 +65,8 @@ def test_json_is_versioned_and_lists_findings_and_the_prediction(output):
     assert doc["summary"] == {"errors": 1, "warnings": 1}
     first = doc["findings"][0]
     assert (first["code"], first["level"], first["line"], first["column"]) == ("FC201", "error", 1, 1)
-    assert doc["targets"][0]["prediction"] == {"lo": 4096, "hi": 4096, "exact": True, "lower_bound": False}
+    assert doc["targets"][0]["prediction"] == {"lo": 4096, "hi": 4096, "exact": True, "lower_bound": False,
+                                                  "presumes_no_raise": []}
     assert doc["targets"][0]["point"] == {"width": 64, "depth": 4, "budget": 1000000, "round": None}
 
 
