@@ -93,3 +93,12 @@ def test_check_json_and_the_html_header_name_the_presumption_too(tmp_path, capsy
     header = _header(analyze(path, POINT), None)
     assert (header.kind, header.status) == (
         "exact", "exact, presuming no LinAlgError: line 10 fnp.linalg.solve (the matrix is singular)")
+
+
+def test_int_of_a_float_read_from_data_outside_a_try_is_presumed_finite(tmp_path):
+    path = write_program(tmp_path, PROGRAM.replace("fnp.linalg.solve(a, fnp.ones(mlp.width))",
+                                                   "a[0] * int(float(fnp.max(w)) * 0.0)"), matrix=REGULAR)
+    report = analyze(path, POINT)
+    assert_exact_match(report, measure(path, POINT))
+    assert _status(report) == ("exact, presuming no ValueError: line 10 int() (cannot convert float NaN to integer); "
+                               "no OverflowError: line 10 int() (cannot convert float infinity to integer)")

@@ -74,7 +74,7 @@ from flopcast.analyzer.values import (
     LIST_MUTATORS,
     SET_MUTATORS,
 )
-from flopcast.model import Span
+from flopcast.model import NoRaise, Span
 from flopcast.syntax import lambda_at
 
 
@@ -3147,13 +3147,16 @@ def _integer_conversion_may_raise(interp, name: str, x, span) -> None:
     """``int(x)`` / ``round(x)`` of a float read from data raises ValueError on a NaN and
     OverflowError on an infinity. Inside a ``try`` (where a handler may run on it) each is a
     value-dependent site, as a LinAlgError of fnp.linalg is; outside one the failure is
-    presumed away, as those are (README: such failures are presumed not to happen outside a `try`)."""
-    if not interp.try_depth:
-        return
+    presumed away and the report names the presumption, as for those (README: such failures
+    are presumed not to happen outside a `try`)."""
     if isinstance(x, (Array, NumpyScalar)):
         if x.value is not None or not str(x.dtype).startswith("float"):
             return
     elif not (isinstance(x, Unknown) and x.kind == "float"):
+        return
+    if not interp.try_depth:
+        for exc, why in _NOT_FINITE_TO_INT:
+            interp.result.no_raise.setdefault((span, exc), NoRaise(span, f"{name}()", exc, why))
         return
     for exc, why in _NOT_FINITE_TO_INT:
         site = Site((f"raise-{exc}", span), (False, True), span, "exception",
