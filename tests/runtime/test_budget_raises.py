@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flopcast.analyzer import analyze
-from flopcast.model import Point
+from flopcast.model import Interval, Point
 from flopcast.runtime.diff import RAISES, compare
 from flopcast.runtime.protocol import BUDGET_EXHAUSTED
 from flopcast.runtime.verify import verify_point
@@ -67,3 +67,23 @@ def test_nothing_is_claimed_after_an_op_flopcast_cannot_price(tmp_path):
     path.write_text(text)
     report = analyze(path, half_budget())
     assert report.lower_bound and not report.raises
+
+
+def test_an_overrun_the_report_cannot_place_is_a_match_when_every_path_passes_the_budget():
+    # a generator's charges are filed ahead of its consumer's: no Raise names the op, but the
+    # total says the run cannot finish; what it charged before stopping is at most the report's
+    path = fixture("budget_in_generator")
+    point = replace(UNBOUNDED, budget=analyze(path, UNBOUNDED).total.lo // 2)
+    report = analyze(path, point)
+    assert not report.raises and not report.unpriced and report.total.lo > point.budget
+    result = verify_point(path, point, timeout=120)
+    assert result.run.status == BUDGET_EXHAUSTED
+    assert result.verdict == RAISES and result.matched
+
+
+def test_a_run_over_a_budget_the_report_says_suffices_is_over_budget():
+    path = fixture("budget_in_generator")
+    point = replace(UNBOUNDED, budget=analyze(path, UNBOUNDED).total.lo // 2)
+    report = analyze(path, point)
+    report.total = Interval(point.budget, report.total.hi)  # a report that says the run may fit
+    assert compare(point, report, run_here(path, point.width, point.depth, point.budget)).verdict == "OVER BUDGET"

@@ -106,12 +106,13 @@ def test_no_scorer_cast_leaves_the_scorer_charge_out_of_the_comparison():
 
 def test_a_run_that_went_over_budget_is_reported_with_what_the_analyzer_predicted_there():
     big = Span(PATH, 12, 16, 12, 21)
-    static = report(charge(big, "matmul", 4_000_000))
+    # on some paths only: the report does not say the run passes the budget
+    static = report(charge(big, "matmul", 4_000_000, certain=False))
     error = RunError("BudgetExhaustedError", "matmul would cost ...", span=big, op="matmul", flop_cost=4_000_000, flops_remaining=10)
     result = compare(POINT, static, RunResult(BUDGET_EXHAUSTED, flops_used=999_990, error=error))
     assert result.verdict == "OVER BUDGET"
     assert not result.matched
-    assert result.static_at_stop() == Interval(4_000_000, 4_000_000)
+    assert result.static_at_stop() == Interval(0, 4_000_000)
 
 
 def test_a_failed_run_is_never_a_match():
