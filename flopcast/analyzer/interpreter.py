@@ -1035,9 +1035,10 @@ class Interpreter:
         """The charge at which flopscope raises BudgetExhaustedError on this path: the first
         whose cost exceeds what is left (``_charge_op``: ``cost > flop_budget - flops_used``,
         checked before charging). Claimed only where the running total before it is the
-        path's real one: nothing unpriced before it, and no generator body (whose charges
-        are filed when it first runs, not interleaved with its consumer's as at run time)."""
-        if self._ran_generators:
+        path's real one: nothing unpriced before it, and no generator body that charged (its
+        charges are filed when it first runs, not interleaved with its consumer's as at run
+        time; a body that charged nothing, say one yielding chunk bounds, moves no charge)."""
+        if any(g.end is None or g.end[0] != g.start[0] for g in self._ran_generators):
             return None
         charges = self.result.charges
         if isinstance(charges, ChargeList) and charges.repeats():
