@@ -1038,7 +1038,7 @@ class Interpreter:
         path's real one: nothing unpriced before it, and no generator body that charged (its
         charges are filed when it first runs, not interleaved with its consumer's as at run
         time; a body that charged nothing, say one yielding chunk bounds, moves no charge)."""
-        if any(g.end is None or g.end[0] != g.start[0] for g in self._ran_generators):
+        if any(g.end is None or g.end[1] != g.start[1] for g in self._ran_generators):
             return None
         charges = self.result.charges
         if isinstance(charges, ChargeList) and charges.repeats():

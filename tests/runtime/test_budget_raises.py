@@ -87,3 +87,17 @@ def test_a_run_over_a_budget_the_report_says_suffices_is_over_budget():
     report = analyze(path, point)
     report.total = Interval(point.budget, report.total.hi)  # a report that says the run may fit
     assert compare(point, report, run_here(path, point.width, point.depth, point.budget)).verdict == "OVER BUDGET"
+
+
+def test_a_generator_body_that_charges_nothing_leaves_the_line_of_the_raise_known(tmp_path):
+    # the body runs ahead of its consumer, but handing out layers (or chunk bounds) charges
+    # nothing, so the running total at each charge is still the run's
+    text = PATH.read_text().replace("class Estimator", "def layers(mlp):\n    for w in mlp.weights:\n"
+                                    "        yield w\n\n\nclass Estimator", 1)
+    path = tmp_path / "estimator.py"
+    path.write_text(text.replace("for w in mlp.weights:\n            x =", "for w in layers(mlp):\n            x ="))
+    point = half_budget()
+    (raised,) = analyze(path, point).raises
+    assert raised.budget and raised.every_path
+    result = verify_point(path, point, timeout=120)
+    assert result.verdict == RAISES and result.matched
