@@ -15,6 +15,7 @@ from flopcast.model import Point
 from test_paths import assert_counted_exactly, line_runs
 
 ANSWERS = Path(__file__).resolve().parent / "fixtures" / "steady" / "budget_answers.py"
+INNER = ANSWERS.with_name("budget_inner.py")
 
 
 @pytest.mark.parametrize("width,depth,budget", [(16, 12, 2**41), (16, 12, 117_000), (16, 12, 90_000),
@@ -47,3 +48,10 @@ def test_a_loop_is_skipped_while_the_budget_s_answers_compare_alike():
         assert runs(text)[400] < 40, text
     # an answer that sizes an array is read otherwise than compared: every iteration runs
     assert runs("n = max(1, min(3, flops.current_budget().flops_remaining // (budget // 4)))")[400] == 400
+
+
+@pytest.mark.parametrize("width,depth,budget", [(8, 6, 10_088), (8, 9, 23_902), (12, 7, 33_349)])
+def test_an_inner_loop_asking_the_budget_inside_a_watched_iteration_runs_its_iterations(width, depth, budget):
+    # the layer loop's watch follows the inner loop's answers; the inner loop repeated on that
+    # account had its tanh go on past the half-budget mark (6,352 counted 7,632 at 8x6)
+    assert_counted_exactly(INNER, Point(width, depth, budget))

@@ -267,6 +267,9 @@ class CounterWatch:
         self.used_at_start: Optional[int] = None
         self.budget = 0
         self.reads_budget = False
+        # the budget queries this watch followed: not the loop's own unfollowed reads (a loop
+        # inside the iteration, unwatched, still sees its reads as the budget's moving answers)
+        self.followed_reads = 0
 
     def budget_read(self, used: int) -> Optional[tuple[Known, Known]]:
         """``(flops_used, flops_remaining)`` of a budget query made now, as numbers this watch
@@ -278,6 +281,7 @@ class CounterWatch:
         self.tainted[id(so_far)] = (so_far, ("u", spent))
         self.tainted[id(left)] = (left, ("r", spent))
         self.reads_budget = True
+        self.followed_reads += 1
         return so_far, left
 
     def _spent(self, ref: tuple, counters: tuple):

@@ -599,7 +599,6 @@ class Interpreter:
         self.span: Optional[Span] = None
         self.used = 0  # FLOPs charged so far on this path: what flops.current_budget() reports
         self.budget_reads = 0  # how many times the program was told ``used`` (repeats.py)
-        self.watched_budget_reads = 0  # of them, those a steady loop's watch follows (counters.py)
         self.loops: list[LoopContext] = []
         self.steady_history: dict = {}  # loop statement -> its executions watched, skipped (repeats.py)
         self.own_code_loops: dict = {}  # loop statement -> its last watched execution ran only its own code
@@ -6833,7 +6832,6 @@ class Interpreter:
         if followed is not None:
             # a steady loop's watched iteration: the answers of the skipped ones are worked out
             # from the FLOPs charged when each begins (counters.CounterWatch.budget_read)
-            self.watched_budget_reads += 1
             so_far, left = followed
         else:
             so_far, left = Known(used), Known(self.budget - used)

@@ -209,6 +209,9 @@ class SteadyLoop:
         self.period_watches = 0
         self.period_start = 0
         self.items_changed = False  # an iteration changed its item: none is skipped (_skip_from)
+        # The budget queries this loop's own watches followed (counters.CounterWatch.budget_read):
+        # left out of the reads its probes compare; any other read keeps the iteration.
+        self.followed_reads = 0
         self.failed_periods: set = set()
         # The loop's counter read otherwise than compared (`stats.mean[i]`, `merge(i, ...)`):
         # the names the target binds that the body loads, watched like a number in the state,
@@ -318,6 +321,7 @@ class SteadyLoop:
         self.watch = None
         if watch is not None:
             watch.stop()
+            self.followed_reads += watch.followed_reads
             self.indexed.update(watch.discovered)  # set aside by the next watch
             if watch.observed and watch.follows_counter and not watch.discovered:
                 self.watches = self.MAX_WATCHES  # the counter is read otherwise than as an index
@@ -422,7 +426,7 @@ class SteadyLoop:
         leaves, lists = (canon.leaves, canon.lists) if self.counting else (None, None)
         return _Probe(index, tuple(parts), canon, len(result.charges), interp.used, interp.steps,
                       dict(result.calls), dict(result.inclusive), lengths,
-                      interp.budget_reads - interp.watched_budget_reads, leaves, item_from,
+                      interp.budget_reads - self.followed_reads, leaves, item_from,
                       lists, interp.trace.entered() if interp.trace is not None else 0, len(interp.decisions.log),
                       self.item_alone(index))
 
