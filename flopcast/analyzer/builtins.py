@@ -632,7 +632,6 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         answer = _protocol_answer(interp, args[0], targets, span) \
             if any(isinstance(t, ClassVal) and declares_protocol(t) for t in targets) else _isinstance(args[0], args[1])
         if answer is None:
-            targets = args[1].items if isinstance(args[1], TupleVal) else (args[1],)
             if any(isinstance(t, ClassVal) and _is_protocol(t) for t in targets):
                 return Unknown("bool", span, "isinstance() against a Protocol, which checks the members an "
                                              "object has (not modelled)")
@@ -1711,8 +1710,7 @@ def protocol_instance(interp, obj: Value, cls: ClassVal, span: Span) -> Optional
 
 def _is_protocol(cls: ClassVal) -> bool:
     """Whether a user class is a ``typing.Protocol`` (one of its classes lists Protocol as a base)."""
-    return any(isinstance(b, LibRef) and b.path.rsplit(".", 1)[-1].split("[")[0] == "Protocol"
-               for c in cls.mro() for b in c.bases)
+    return any(declares_protocol(c) for c in cls.mro())
 
 
 def _builtin_class(name: str) -> Optional[type]:
