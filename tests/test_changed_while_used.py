@@ -198,7 +198,8 @@ def test_isinstance_against_a_runtime_checkable_protocol_checks_the_members(widt
     assert_first_call_exact(path, Point(width, depth, 2**41))
 
 
-def test_isinstance_against_a_protocol_not_runtime_checkable_raises_type_error(tmp_path):
+@pytest.mark.parametrize("point", [Point(6, 2, 2**41), Point(16, 3, 2**41)])
+def test_isinstance_against_a_protocol_not_runtime_checkable_raises_type_error(tmp_path, point):
     """Python refuses the check (TypeError): the run stops there, it is no interval of answers."""
     path = tmp_path / "estimator.py"
     path.write_text(_program(PROTOCOLS, """
@@ -206,7 +207,6 @@ def test_isinstance_against_a_protocol_not_runtime_checkable_raises_type_error(t
         for _ in range(n):
             STEP
         """))
-    point = Point(6, 2, 2**41)
     report = analyze(path, point)
     assert [(r.what, r.every_path) for r in report.raises] == [
         ("TypeError: Instance and class checks can only be used with @runtime_checkable protocols", True)]
@@ -214,7 +214,8 @@ def test_isinstance_against_a_protocol_not_runtime_checkable_raises_type_error(t
         measure(path, point)
 
 
-def test_a_class_pattern_of_a_protocol_follows_isinstance(tmp_path):
+@pytest.mark.parametrize("point", [Point(6, 2, 2**41), Point(16, 3, 2**41)])
+def test_a_class_pattern_of_a_protocol_follows_isinstance(tmp_path, point):
     """`case Runs():` matches Plain by its members; `case Sized():` (not runtime-checkable) raises
     TypeError as isinstance does (was: exact on the `case _:` arm, for a run that raises)."""
     path = tmp_path / "estimator.py"
@@ -227,7 +228,7 @@ def test_a_class_pattern_of_a_protocol_follows_isinstance(tmp_path):
         for _ in range(n):
             STEP
         """))
-    assert_first_call_exact(path, Point(6, 2, 2**41))
+    assert_first_call_exact(path, point)
     path.write_text(_program(PROTOCOLS, """
         match Other():
             case Runs():
@@ -239,8 +240,8 @@ def test_a_class_pattern_of_a_protocol_follows_isinstance(tmp_path):
         for _ in range(n):
             STEP
         """))
-    report = analyze(path, Point(6, 2, 2**41))
+    report = analyze(path, point)
     assert [(r.what, r.every_path) for r in report.raises] == [
         ("TypeError: Instance and class checks can only be used with @runtime_checkable protocols", True)]
     with pytest.raises(TypeError, match="runtime_checkable"):
-        measure(path, Point(6, 2, 2**41))
+        measure(path, point)
