@@ -861,9 +861,21 @@ _HASH_CHARGES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _SELF_ENTERING_BASES = frozenset({"py:contextlib.AbstractContextManager", "py:typing.ContextManager"})
 
 
-def enters_as_self(cls: ClassVal) -> bool:
-    """Whether ``cls`` takes ``__enter__`` (``return self``) from contextlib.AbstractContextManager."""
-    return any(isinstance(b, LibRef) and b.path in _SELF_ENTERING_BASES for c in cls.mro() for b in c.bases)
+def context_methods(manager: Value) -> Optional[tuple[Optional[FunctionVal], FunctionVal]]:
+    """(``__enter__``, ``__exit__``) of a manager whose class writes the context protocol, the
+    enter None when the class takes it (``return self``) from contextlib.AbstractContextManager;
+    None when the manager is not an instance of such a class."""
+    if not isinstance(manager, InstanceVal):
+        return None
+    enter, exit_ = manager.cls.lookup("__enter__")[1], manager.cls.lookup("__exit__")[1]
+    if not isinstance(exit_, FunctionVal):
+        return None
+    if isinstance(enter, FunctionVal):
+        return enter, exit_
+    if enter is None and any(isinstance(b, LibRef) and b.path in _SELF_ENTERING_BASES
+                             for c in manager.cls.mro() for b in c.bases):
+        return None, exit_
+    return None
 
 
 def is_abc(cls: ClassVal) -> bool:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from flopcast.analyzer import dunders
 from flopcast.analyzer.ops import type_info
-from flopcast.analyzer.values import (BoundMethod, ExitStackVal, FunctionVal, InstanceVal, Known, PyGenerator, Unknown,
-                                      UserRaise, Value)
+from flopcast.analyzer.values import BoundMethod, ExitStackVal, Known, PyGenerator, Unknown, UserRaise, Value
 
 #: the methods of an ExitStack that are modelled
 METHODS = ("enter_context", "callback", "close")
@@ -61,17 +60,13 @@ def _enter(interp, manager: Value, span):
     """(the entered value, its exit when the body ended, its exit when it raised), or None."""
     if isinstance(manager, PyGenerator) and manager.function is not None:
         return interp.enter_generator(manager, span)  # None unless a @contextmanager whose yield is plain
-    if not isinstance(manager, InstanceVal):
-        return None
     if type_info.is_errstate(manager):
-        if not type_info.enter_errstate(manager):
-            raise UserRaise(span, type_info.ENTERED_TWICE)
-        return Known(None), _nothing, _nothing
-    enter, exit_ = manager.cls.lookup("__enter__")[1], manager.cls.lookup("__exit__")[1]
-    as_self = enter is None and isinstance(exit_, FunctionVal) and dunders.enters_as_self(manager.cls)
-    if not as_self and (not isinstance(enter, FunctionVal) or not isinstance(exit_, FunctionVal)):
+        return type_info.enter_errstate(manager, span), _nothing, _nothing
+    methods = dunders.context_methods(manager)
+    if methods is None:
         return None
-    value = manager if as_self else interp.call(BoundMethod(enter, manager), [], {}, span)
+    enter, exit_ = methods
+    value = manager if enter is None else interp.call(BoundMethod(enter, manager), [], {}, span)
 
     def finish():
         interp.call(BoundMethod(exit_, manager), [Known(None)] * 3, {}, span)

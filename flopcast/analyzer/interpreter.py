@@ -2419,22 +2419,20 @@ class Interpreter:
                 self.try_depth -= 1
         if isinstance(manager, PyGenerator) and _is_contextmanager(manager.function):
             return self._with_generator(manager, item, rest, body, span)
-        enter = exit_ = None
-        if isinstance(manager, InstanceVal):
-            enter, exit_ = manager.cls.lookup("__enter__")[1], manager.cls.lookup("__exit__")[1]
         refused = _not_a_context_manager(manager)
         if refused:  # `with fnp.load("head.npz") as data:` (flopscope's load returns a dict)
-            missed = " (missed __exit__ method)" if isinstance(enter, FunctionVal) else ""
+            missed = " (missed __exit__ method)" if isinstance(manager, InstanceVal) and isinstance(
+                manager.cls.lookup("__enter__")[1], FunctionVal) else ""
             raise UserRaise(span, f"TypeError: '{refused}' object does not support the context manager protocol{missed}")
-        as_self = enter is None and isinstance(exit_, FunctionVal) and dunders.enters_as_self(manager.cls)
-        if not as_self and (not isinstance(enter, FunctionVal) or not isinstance(exit_, FunctionVal)):
-            if type_info.is_errstate(manager) and not type_info.enter_errstate(manager):
-                raise UserRaise(span, type_info.ENTERED_TWICE)
+        methods = dunders.context_methods(manager)
+        if methods is None:
+            entered = type_info.enter_errstate(manager, span) if type_info.is_errstate(manager) else manager
             if item.optional_vars is not None:
-                self.assign(item.optional_vars, Known(None) if type_info.is_errstate(manager) else manager)
+                self.assign(item.optional_vars, entered)
             self.enter_contexts(rest, body)
             return
-        entered = manager if as_self else self.call(BoundMethod(enter, manager), [], {}, span)
+        enter, exit_ = methods
+        entered = manager if enter is None else self.call(BoundMethod(enter, manager), [], {}, span)
         if item.optional_vars is not None:
             self.assign(item.optional_vars, entered)
         try:

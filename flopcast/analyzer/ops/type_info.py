@@ -11,7 +11,8 @@ from __future__ import annotations
 from flopcast import installed
 from flopcast.analyzer.ops.operands import arg, dtype_arg
 from flopcast.analyzer.ops.registry import FloatErrorsRaise, OpError, OpRaises, handler
-from flopcast.analyzer.values import Array, ClassVal, DictVal, DTypeRef, InstanceVal, Known, LibRef, NumpyScalar, Value
+from flopcast.analyzer.values import (Array, ClassVal, DictVal, DTypeRef, InstanceVal, Known, LibRef, NumpyScalar, UserRaise,
+                                      Value)
 
 #: finfo's attributes that are numpy scalars of the dtype itself; the rest are Python ints
 _FINFO_SCALARS = ("eps", "epsneg", "max", "min", "tiny", "smallest_normal", "smallest_subnormal", "resolution")
@@ -28,12 +29,12 @@ DEFAULT_FLOAT_ERRORS = {"divide": "warn", "over": "warn", "under": "ignore", "in
 ENTERED_TWICE = "TypeError: Cannot enter `np.errstate` twice."
 
 
-def enter_errstate(value: InstanceVal) -> bool:
-    """Enter a quiet errstate; False when it was entered before (numpy then raises ENTERED_TWICE)."""
+def enter_errstate(value: InstanceVal, span) -> Known:
+    """Enter a quiet errstate: its ``__enter__`` returns None; a second entry raises as numpy's."""
     if "entered" in value.attrs:
-        return False
+        raise UserRaise(span, ENTERED_TWICE)
     value.attrs["entered"] = Known(True)
-    return True
+    return Known(None)
 
 
 def is_errstate(value: Value) -> bool:
