@@ -6916,7 +6916,8 @@ class Interpreter:
         if path == "py:abc.register" and len(args) == 1 and not kwargs and isinstance(args[0], (ClassVal, Builtin)):
             # a virtual subclass: isinstance of the ABC and of every ABC it derives from answers for it
             for c in recv.mro():
-                c.registered = [*(c.registered or ()), args[0]]
+                if not any(r is args[0] for r in c.registered or ()):  # (a register run again adds nothing)
+                    c.registered = [*(c.registered or ()), args[0]]
             return args[0]
         if path == "py:namedtuple._replace" and isinstance(recv, InstanceVal) and not args:
             return self.replace_fields(recv, kwargs, span)
