@@ -78,10 +78,13 @@ def value_dependence(report: Report) -> tuple[str, str]:
 
 def alike_caveat(report: Report) -> str:
     """What an interval assumes of the sites that may run more than once on a path (alike.py)."""
-    if not report.alike:
-        return ""
+    return "; it " + alike_assumption(report) if report.alike else ""
+
+
+def alike_assumption(report: Report) -> str:
+    """``assumes each site answers ...`` of a report with sites assumed alike (its ``alike``)."""
     lines = ", ".join(str(s.line) for s in report.alike[:6]) + (", ..." if len(report.alike) > 6 else "")
-    return (f"; it assumes each site answers the same at every execution (line{'s' if len(report.alike) > 1 else ''} "
+    return (f"assumes each site answers the same at every execution (line{'s' if len(report.alike) > 1 else ''} "
             f"{lines}; a run that mixes answers may fall outside)")
 
 

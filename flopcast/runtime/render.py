@@ -7,6 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Optional
 
+from flopcast.analyzer.render import alike_assumption
 from flopcast.installed import flopscope_version, whestbench_version
 from flopcast.model import SCORER_SPAN, Interval, Span, display_path
 from flopcast.runtime.diff import ANALYZER_ERROR, RAISES, PointResult, Row
@@ -59,6 +60,8 @@ def _point_text(r: PointResult) -> list[str]:
         lines.append(f"{head}  predicted {first}{which}, counted {r.dynamic_total:,} ({delta})")
         if r.report.lower_bound:
             lines.append(f"  the prediction is a lower bound: {_plural(len(r.report.unpriced), 'call')} could not be priced")
+        if r.report.alike:
+            lines.append(f"  the prediction {alike_assumption(r.report)}")
         lines += _calls_text(r)
         lines += _table("differing expressions", r.expressions, expression=True)
         lines += _table("differing lines", r.lines, line=True)
