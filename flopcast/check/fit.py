@@ -105,9 +105,12 @@ class Evaluation:
     value: int
     total: Interval
     lower_bound: bool
+    # The exception predict raises on every path there (its own guard, `raise RuntimeError("no
+    # strategy fits")`): whestbench zeroes the prediction, so the value does not fit.
+    raises: str = ""
 
     def fits(self, budget: int) -> bool:
-        return self.total.hi <= budget
+        return not self.raises and self.total.hi <= budget
 
 
 @dataclass
@@ -249,7 +252,7 @@ def fit(path: str, target: str, point: Point, *, scorer_cast: bool = True,
     options = {"include_scorer_cast": scorer_cast, "formula": False}
 
     def measured(report: Report, value: int) -> Evaluation:
-        return Evaluation(value, report.total, report.lower_bound)
+        return Evaluation(value, report.total, report.lower_bound, _raised_always(report))
 
     if target in ("width", "depth"):
         kind, low, current, site = target, 1, getattr(point, target), None
@@ -363,6 +366,14 @@ def formula_answer(formula: Optional[str], kind: str, point: Point) -> Optional[
     return lo
 
 
+def _raised_always(report: Report) -> str:
+    """``RuntimeError('no strategy fits') at line 201`` of a raise on every path, else ''."""
+    for r in report.raises:
+        if r.every_path:
+            return r.what + (f" at line {r.span.line}" if r.span is not None else "")
+    return ""
+
+
 def render_text(r: FitResult) -> str:
     budget = r.point.budget
     fixed = {"width": f"depth {r.point.depth}", "depth": f"width {r.point.width}"}.get(
@@ -373,7 +384,8 @@ def render_text(r: FitResult) -> str:
     def line(e: Evaluation, word: str = "predicted") -> str:
         bound = " (lower bound: some ops are not priced)" if e.lower_bound else ""
         gap = budget - e.total.hi
-        verdict = (f"fits, {fmt.flops(gap)} to spare" if gap >= 0
+        verdict = (f"raises {e.raises} (whestbench zeroes the prediction)" if e.raises
+                   else f"fits, {fmt.flops(gap)} to spare" if gap >= 0
                    else f"over budget by {fmt.flops(-gap)}")
         return (f"  {label} = {e.value:,}: {word} {e.total} FLOPs = "
                 f"{fmt.share(e.total.hi, budget)} of the budget, {verdict}{bound}")
@@ -419,7 +431,7 @@ def render_text(r: FitResult) -> str:
 def render_json(r: FitResult) -> str:
     def ev(e: Optional[Evaluation]):
         return None if e is None else {"value": e.value, "lo": e.total.lo, "hi": e.total.hi,
-                                       "lower_bound": e.lower_bound}
+                                       "lower_bound": e.lower_bound, "raises": e.raises or None}
 
     return json.dumps({
         "schema_version": "1.0",

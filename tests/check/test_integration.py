@@ -91,3 +91,14 @@ def test_an_item_assignment_on_an_array_is_a_raise_at_its_line(capsys):
     assert code == 1
     assert ("estimator.py", "FC205", 9) in findings(doc)
     assert "immutable" in next(f["message"] for f in doc["findings"] if f["code"] == "FC205")
+
+
+def test_fit_does_not_call_a_depth_where_predict_always_raises_a_fit(capsys):
+    # Past depth 6 the estimator raises its own RuntimeError: nothing is charged, yet whestbench
+    # zeroes the prediction, so the largest depth that fits is 6, not "every depth".
+    code = main(["fit", str(FIXTURES / "guarded_depth"), "--for", "depth", "--width", "16", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert (doc["value"], doc["unbounded"]) == (6, False)
+    assert doc["at_value"]["raises"] is None
+    assert doc["at_next"]["raises"].startswith("RuntimeError") and doc["at_next"]["raises"].endswith("at line 9")
