@@ -367,9 +367,10 @@ def formula_answer(formula: Optional[str], kind: str, point: Point) -> Optional[
 
 
 def _raised_always(report: Report) -> str:
-    """``RuntimeError('no strategy fits') at line 201`` of a raise on every path, else ''."""
+    """``RuntimeError('no strategy fits') at line 201`` of a raise on every path, else '' (a
+    budget overrun is told by the total, which counts the run on past it)."""
     for r in report.raises:
-        if r.every_path:
+        if r.every_path and not r.budget:
             return r.what + (f" at line {r.span.line}" if r.span is not None else "")
     return ""
 
