@@ -52,6 +52,7 @@ from flopcast.analyzer.values import (
     PartialVal,
     PyGenerator,
     ExitStackVal,
+    ClosingVal,
     LazyIterator,
     SeqIterator,
     SuperVal,
@@ -2148,6 +2149,8 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return _itertools(interp, name, args, kwargs, span, node)
     if path == "contextlib.ExitStack" and not args and not kwargs:
         return ExitStackVal()
+    if path == "contextlib.closing" and len(args) == 1 and not kwargs:
+        return ClosingVal(args[0])
     if module == "collections" and name == "deque":
         return stdlib_containers.make_deque(interp, args, kwargs, span, node)
     if module == "heapq":

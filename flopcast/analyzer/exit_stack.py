@@ -1,6 +1,8 @@
 """``contextlib.ExitStack`` run on abstract values: ``enter_context`` enters a ``@contextmanager``
-generator or a user class with ``__enter__``/``__exit__`` at once and keeps its exit, ``callback``
-keeps a call; when the stack's `with` ends the exits run last-in first-out, as Python runs them.
+generator, a ``contextlib.closing`` or a user class with ``__enter__``/``__exit__`` at once and
+keeps its exit, ``callback`` keeps a call, ``pop_all`` moves the exits kept so far to a new stack
+(the old one then exits nothing); when the stack's `with` ends the exits run last-in first-out, as
+Python runs them.
 When the body raises, a generator's ``finally`` and a class's ``__exit__`` run and the exception
 goes on (one that an ``__exit__`` might swallow is left unpriced, as the plain `with` does).
 Anything else entered or asked of the stack is unpriced, never skipped.
@@ -10,10 +12,11 @@ from __future__ import annotations
 
 from flopcast.analyzer import dunders
 from flopcast.analyzer.ops import type_info
-from flopcast.analyzer.values import BoundMethod, ExitStackVal, Known, PyGenerator, Unknown, UserRaise, Value
+from flopcast.analyzer.values import (BoundMethod, ClosingVal, ExitStackVal, Known, PyGenerator, Unknown, UserRaise,
+                                      Value)
 
 #: the methods of an ExitStack that are modelled
-METHODS = ("enter_context", "callback", "close")
+METHODS = ("enter_context", "callback", "close", "pop_all")
 
 
 def run_with(interp, stack: ExitStackVal, item, rest: list, body: list, span) -> None:
@@ -39,6 +42,10 @@ def call(interp, stack: ExitStackVal, name: str, args: list, kwargs: dict, span)
     if name == "close" and not args and not kwargs:
         unwind(stack, raised=False)
         return Known(None)
+    if name == "pop_all" and not args and not kwargs:
+        moved = ExitStackVal(stack.exits)
+        stack.exits = []
+        return moved
     if name == "callback" and args:
         fn, rest = args[0], list(args[1:])
 
@@ -60,6 +67,8 @@ def _enter(interp, manager: Value, span):
     """(the entered value, its exit when the body ended, its exit when it raised), or None."""
     if isinstance(manager, PyGenerator) and manager.function is not None:
         return interp.enter_generator(manager, span)  # None unless a @contextmanager whose yield is plain
+    if isinstance(manager, ClosingVal):
+        return manager.thing, *[lambda: close(interp, manager, span)] * 2
     if type_info.is_errstate(manager):
         return type_info.enter_errstate(manager, span), _nothing, _nothing
     methods = dunders.context_methods(manager)
@@ -77,6 +86,11 @@ def _enter(interp, manager: Value, span):
             interp._unpriced_at(span, "__exit__", "whether it suppresses the exception is not followed")
 
     return value, finish, abort
+
+
+def close(interp, manager: ClosingVal, span) -> None:
+    """The exit of ``contextlib.closing(thing)``: ``thing.close()``, looked up when it runs."""
+    interp.call(interp.get_attr(manager.thing, "close", span), [], {}, span)
 
 
 def _nothing() -> None:

@@ -90,6 +90,7 @@ from flopcast.analyzer.values import (
     PartialVal,
     PyGenerator,
     ExitStackVal,
+    ClosingVal,
     EndlessIter,
     LazyIterator,
     SeqIterator,
@@ -2419,6 +2420,16 @@ class Interpreter:
                 self.try_depth -= 1
         if isinstance(manager, PyGenerator) and _is_contextmanager(manager.function):
             return self._with_generator(manager, item, rest, body, span)
+        if isinstance(manager, ClosingVal):
+            if item.optional_vars is not None:
+                self.assign(item.optional_vars, manager.thing)
+            try:
+                self.enter_contexts(rest, body)
+            except UserRaise:
+                exit_stack.close(self, manager, span)
+                raise
+            exit_stack.close(self, manager, span)
+            return
         refused = _not_a_context_manager(manager)
         if refused:  # `with fnp.load("head.npz") as data:` (flopscope's load returns a dict)
             missed = " (missed __exit__ method)" if isinstance(manager, InstanceVal) and isinstance(

@@ -210,6 +210,14 @@ class ExitStackVal(Value):
 
 
 @dataclass(eq=False)
+class ClosingVal(Value):
+    """``contextlib.closing(thing)``: entered as ``thing``; its exit calls ``thing.close()``,
+    whether the body ended or raised."""
+
+    thing: Value
+
+
+@dataclass(eq=False)
 class SeqIterator(Value):
     """``iter(seq)``, and what zip/enumerate/reversed hand back: the items, and how many
     ``next()``/``islice``/a loop have taken (an iterator is used up once: a second loop over it
