@@ -13,9 +13,12 @@ import collections
 import copy
 import dataclasses
 import fractions
+import hashlib
+import importlib
 import io
 import itertools
 import math
+import struct
 import sys as _sys
 from typing import Any, Optional
 
@@ -2097,6 +2100,17 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
             return Known(fractions.Fraction(*(a.value for a in args), **{k: v.value for k, v in kwargs.items()}))
         except (TypeError, ValueError, ZeroDivisionError, OverflowError) as exc:
             raise UserRaise(span, f"{type(exc).__name__}: {exc}")
+    if (module == "struct" and name in _STRUCT_CALLS or module == "hashlib" and name in _HASHES
+            or module == "zlib" and name in ("crc32", "adler32")) \
+            and all(isinstance(a, Known) and type(a.value) in _PLAIN_BYTES_ARGS for a in [*args, *kwargs.values()]):
+        # a deterministic seed made of known numbers (`sha256(struct.pack("<II", w, d)).digest()`):
+        # pure functions of bytes, the same in the run's Python
+        try:
+            made = getattr(importlib.import_module(module), name)(*(a.value for a in args),
+                                                                   **{k: v.value for k, v in kwargs.items()})
+        except (TypeError, ValueError, OverflowError, struct.error) as exc:
+            raise UserRaise(span, f"{type(exc).__name__}: {exc}")
+        return make_tuple([Known(v) for v in made]) if isinstance(made, tuple) else Known(made)
     if path == "functools.partial" and args:
         return PartialVal(args[0], list(args[1:]), dict(kwargs))
     if path == "functools.cmp_to_key" and len(args) == 1 and not kwargs:
@@ -2403,6 +2417,11 @@ _CHECKED_ON_PLAIN = frozenset({"len", "iter", "next", "hash", "abs", "chr", "ord
 #: Library calls that only keep what they are handed, for code flopcast models to use later
 #: (a dataclass field's default_factory is called by the class's __init__, which flopcast writes).
 _KEEPS_WHAT_IT_IS_HANDED = frozenset({"dataclasses.field"})
+#: struct's pure functions of known bytes and numbers (pack_into writes into a buffer: not here)
+_STRUCT_CALLS = frozenset({"pack", "unpack", "unpack_from", "calcsize"})
+#: hashlib's constructors: a hash object of known bytes, read by its digest methods
+_HASHES = frozenset({*hashlib.algorithms_guaranteed, "new"})
+_PLAIN_BYTES_ARGS = (bytes, str, int, bool, float, type(None))
 
 #: operator functions that write into their first argument (setitem, delitem, the in-place operators)
 _OPERATOR_WRITES = frozenset({"setitem", "delitem", "iadd", "iconcat", "isub", "imul", "iand", "ior", "ixor",

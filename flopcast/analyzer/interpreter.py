@@ -17,6 +17,7 @@ import ast
 import builtins
 import collections
 import fractions
+import hashlib
 import io
 import itertools
 import math
@@ -5649,6 +5650,8 @@ class Interpreter:
             method = _known_method(obj.value, name)
             if method is not None:
                 return method
+            if isinstance(obj.value, _HASH_TYPES) and name == "update":
+                self.unfollowed_change(span, "hash.update", "update() of a hash object is not modelled")
             if isinstance(obj.value, BaseException) and name == "args":
                 return TupleVal(tuple(Known(a) for a in obj.value.args))  # (made only of known arguments)
             if isinstance(obj.value, PurePosixPath):
@@ -8444,6 +8447,7 @@ _BUILTINS = {
     "LookupError", "AttributeError", "compile", "exec", "complex", "vars", "slice", "open", *TEXT_BUILTINS,
 } | {name for name in dir(builtins) if dunders.is_builtin_exception(name)}  # (NameError, MemoryError, Warning, ...)
 
+_HASH_TYPES = tuple({type(hashlib.new(n)) for n in sorted(hashlib.algorithms_guaranteed)})
 _SAFE_METHODS = {
     str: {"join", "format", "upper", "lower", "strip", "split", "replace", "startswith", "endswith", "encode",
           "partition", "rpartition", "rsplit", "lstrip", "rstrip", "count", "find", "rfind", "index", "zfill",
@@ -8458,6 +8462,8 @@ _SAFE_METHODS = {
     # a cost model's exact shares (fractions.Fraction of known numbers is the real one)
     fractions.Fraction: {"numerator", "denominator", "limit_denominator", "as_integer_ratio"},
     tuple: {"index", "count"},
+    # hash objects of known bytes (builtins: hashlib); update() changes one and is not here
+    **{typ: {"digest", "hexdigest", "digest_size", "block_size", "name", "copy"} for typ in _HASH_TYPES},
     # a list only a known value's method made (`"a,b".split(",")`): the methods that read it
     list: {"index", "count", "copy"},
     slice: {"start", "stop", "step", "indices"},
