@@ -73,6 +73,7 @@ from flopcast.analyzer.values import (
     signature,
     may_hold_known_key,
     changeable,
+    equal_only_to_itself,
     unhashable_instance,
     DICT_MUTATORS,
     LIST_MUTATORS,
@@ -834,6 +835,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if python_type is not None and len(args) == 1:
             return Builtin(python_type)
         return Unknown("", span, "type()")
+    if name == "iter" and len(args) == 2 and not kwargs:
+        return LazyIterator(pulled_at(interp, _calls_until(interp, args[0], args[1], span, node)))
     if name == "iter":
         x = args[0]
         if len(args) != 1 or isinstance(x, (PyGenerator, GeneratorView, SeqIterator, EndlessIter)):
@@ -1195,6 +1198,36 @@ def pulled_at(interp, produce):
         except StopIteration:
             return
         yield item
+
+
+#: values whose == with an object of another class is Python's identity fallback
+_BUILTIN_EQ = frozenset({Known, TupleVal, ListVal, DictVal})
+
+
+def _calls_until(interp, fn: Value, sentinel: Value, span: Span, node):
+    """``iter(fn, sentinel)``: ``fn()`` called as each item is asked for, until it returns the
+    sentinel (Python's test: the same object, or ``==``, whose answer must be known of values
+    that are not arrays: an array's ``==`` charges, and its truth may raise)."""
+    from flopcast.analyzer.interpreter import MAX_LOOP_ITERATIONS
+
+    for _ in range(MAX_LOOP_ITERATIONS):
+        item = interp.call(fn, [], {}, span, node)
+        if item is sentinel:
+            return
+        if any(isinstance(v, (Array, NumpyScalar)) for v in (item, sentinel)):
+            same = None
+        elif any(equal_only_to_itself(a) and (equal_only_to_itself(b) or b.__class__ in _BUILTIN_EQ)
+                 for a, b in ((item, sentinel), (sentinel, item))):
+            same = False  # `DONE = object()`: neither side's == is more than identity
+        else:
+            same = interp.known_truth(interp.compare(_ast.Eq(), item, sentinel, node))
+        if same is None:
+            interp.stop_path("iter(callable, sentinel) compares an item whose equality with the sentinel is not "
+                             "known; the cost after it is not counted", span, "iter(callable, sentinel)")
+        if same:
+            return
+        yield item
+    raise interp._past_the_cap(node, span, "iter(callable, sentinel)")
 
 
 #: itertools that call the program's function between the items of their source
