@@ -53,6 +53,7 @@ from flopcast.analyzer.values import (
     NumpyScalar,
     not_iterable,
     PartialVal,
+    PartialMethodVal,
     PyGenerator,
     ExitStackVal,
     ClosingVal,
@@ -2144,6 +2145,8 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         except (TypeError, ValueError, OverflowError, struct.error) as exc:
             raise UserRaise(span, f"{type(exc).__name__}: {exc}")
         return make_tuple([Known(v) for v in made]) if isinstance(made, tuple) else Known(made)
+    if path == "functools.partialmethod" and args:
+        return PartialMethodVal(args[0], list(args[1:]), dict(kwargs))
     if path == "functools.partial" and args:
         return PartialVal(args[0], list(args[1:]), dict(kwargs))
     if path == "functools.cmp_to_key" and len(args) == 1 and not kwargs:

@@ -44,6 +44,7 @@ from flopcast.analyzer.values import (
     NumpyScalar,
     ObjKey,
     PartialVal,
+    PartialMethodVal,
     SeqIterator,
     TupleVal,
     Unknown,
@@ -336,6 +337,9 @@ class Canon:
         return ("P", n, form(value.func), tuple([form(v) for v in value.args]),
                 tuple([(k, form(v)) for k, v in value.kwargs.items()]))
 
+    def _partial_method(self, value: PartialMethodVal) -> tuple:
+        return ("PM", *self._partial(value)[1:])
+
     def _bound(self, value: BoundMethod) -> tuple:
         return ("B", self.form(value.function), self.form(value.receiver))
 
@@ -541,7 +545,7 @@ _KINDS = (
     (CountKnown, Canon._count), (Known, Canon._known_value), (Array, Canon._array), (Unknown, Canon._unknown),
     (NumpyScalar, Canon._scalar),
     (TupleVal, Canon._tuple), (DequeVal, Canon._deque), (ListVal, Canon._list), (DictVal, Canon._dict), (InstanceVal, Canon._instance),
-    (ChainMapVal, Canon._chain_map), (SeqIterator, Canon._iterator), (MLPVal, Canon._mlp), (FunctionVal, Canon._function), (PartialVal, Canon._partial), (BoundMethod, Canon._bound), (BoundLib, Canon._bound_lib),
+    (ChainMapVal, Canon._chain_map), (SeqIterator, Canon._iterator), (MLPVal, Canon._mlp), (FunctionVal, Canon._function), (PartialVal, Canon._partial), (PartialMethodVal, Canon._partial_method), (BoundMethod, Canon._bound), (BoundLib, Canon._bound_lib),
     (Generator, Canon._generator), (LibRef, Canon._reference), (DTypeRef, Canon._reference),
     (Builtin, Canon._reference), (ClassVal, Canon._class), (ModuleVal, Canon._module),
 )

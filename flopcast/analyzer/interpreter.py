@@ -89,6 +89,7 @@ from flopcast.analyzer.values import (
     ObjKey,
     surely_missing,
     PartialVal,
+    PartialMethodVal,
     PyGenerator,
     ExitStackVal,
     ClosingVal,
@@ -5533,6 +5534,8 @@ class Interpreter:
             if attr is not None:
                 if isinstance(attr, FunctionVal) and attr.kind == "classmethod":
                     return BoundMethod(attr, obj)
+                if isinstance(attr, PartialMethodVal):
+                    return self._partial_method(attr, obj, span)
                 if isinstance(attr, FunctionVal) and attr.attrs and dispatch.is_dispatcher(attr):
                     return dispatch.through_class(attr)
                 if self.descriptors and isinstance(attr, InstanceVal) and descriptors.on_type(obj, name) is attr:
@@ -5746,7 +5749,24 @@ class Interpreter:
                     receiver.attrs[attr.node.name] = value
                 return value
             return BoundMethod(attr, receiver)
+        if isinstance(attr, PartialMethodVal):
+            return self._partial_method(attr, receiver, span)
         return attr
+
+    def _partial_method(self, attr: PartialMethodVal, receiver: Value, span: Span) -> Value:
+        """``functools.partialmethod`` read on an instance (``receiver``) or on a class: its function
+        bound as the class's own would be, then partial(bound, *args, **kwargs). On the class a
+        plain function stays unbound, its receiver the first argument of the call, before the
+        partial's arguments: a partial of it is that only with no positional arguments."""
+        func = attr.func
+        if isinstance(func, FunctionVal) and func.kind in ("function", "classmethod") \
+                and (isinstance(receiver, InstanceVal) or func.kind == "classmethod" or not attr.args):
+            bound = BoundMethod(func, receiver.cls if isinstance(receiver, InstanceVal) else receiver) \
+                if func.kind == "classmethod" else BoundMethod(func, receiver) if isinstance(receiver, InstanceVal) \
+                else func
+            return PartialVal(bound, list(attr.args), dict(attr.kwargs))
+        return self._unpriced_at(span, "functools.partialmethod", "read this way, or of this callable, it is not "
+                                 "modelled")
 
     # ------------------------------------------------------------ comprehensions
 

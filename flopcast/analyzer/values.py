@@ -601,6 +601,16 @@ class PartialVal(Value):
 
 
 @dataclass(eq=False)
+class PartialMethodVal(Value):
+    """``functools.partialmethod(func, *args, **kwargs)`` in a class body: read on an instance it
+    is ``partial(<func bound to the instance>, *args, **kwargs)``."""
+
+    func: Value
+    args: list
+    kwargs: dict
+
+
+@dataclass(eq=False)
 class SuperVal(Value):
     cls: ClassVal
     receiver: Value
