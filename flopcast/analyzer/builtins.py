@@ -12,6 +12,7 @@ import builtins
 import collections
 import copy
 import dataclasses
+import decimal
 import fractions
 import hashlib
 import importlib
@@ -1939,6 +1940,8 @@ _MATH_CONST = {"pi": math.pi, "e": math.e, "inf": math.inf, "nan": math.nan, "ta
 def stdlib_attr(module: str, name: str) -> Value:
     if module == "typing" and name == "TYPE_CHECKING":
         return Known(False)  # True only to a type checker: `if TYPE_CHECKING:` blocks never run
+    if module == "decimal" and name.startswith("ROUND_"):
+        return Known(getattr(decimal, name))  # the rounding modes are text
     if module == "math":
         if name in _MATH_CONST:
             return Known(_MATH_CONST[name])
@@ -2145,6 +2148,16 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         except (TypeError, ValueError, OverflowError, struct.error) as exc:
             raise UserRaise(span, f"{type(exc).__name__}: {exc}")
         return make_tuple([Known(v) for v in made]) if isinstance(made, tuple) else Known(made)
+    if module == "decimal":
+        if name == "Decimal" and len(args) <= 1 and not kwargs and all(
+                isinstance(a, Known) and type(a.value) in (int, str, float, decimal.Decimal) for a in args):
+            try:  # a budget model's exact decimal shares: the real Decimal, rounded by the default context
+                return Known(decimal.Decimal(*(a.value for a in args)))
+            except decimal.InvalidOperation:
+                return interp.unpriced(node, "decimal.Decimal", "of text that is not a number")
+        # a context changed here may round every later operation otherwise than the default one
+        interp.unfollowed_change(span, f"decimal.{name}", f"decimal.{name} is not modelled (decimal contexts are "
+                                 "not)")
     if path == "functools.partialmethod" and args:
         return PartialMethodVal(args[0], list(args[1:]), dict(kwargs))
     if path == "functools.partial" and args:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import weakref
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import PurePath
 from typing import Any, Optional
@@ -533,6 +534,8 @@ def _known_by_kind(v: Any) -> Any:
         return ("float", v.hex())  # tells -0.0 from 0.0 and compares NaNs
     if isinstance(v, _SCALARS):
         return (type(v).__name__, v)
+    if isinstance(v, Decimal):
+        return ("Decimal", str(v))  # (1.0 and 1.00 are equal, but print and quantize otherwise)
     if isinstance(v, (range, slice, PurePath)) or v is Ellipsis:
         return (type(v).__name__, repr(v))  # a path (`Path(__file__).parent`) is its text
     if isinstance(v, (tuple, frozenset)):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import builtins
 import collections
+import decimal
 import fractions
 import hashlib
 import io
@@ -3679,6 +3680,10 @@ class Interpreter:
         elif isinstance(obj, LibRef) and obj.path.startswith("flopscope"):
             self.unpriced(node, "assignment to a flopscope attribute",
                           "monkeypatching flopscope is forbidden and is not analysed")
+        elif isinstance(obj, LibRef) and obj.path.startswith("py:decimal."):
+            # `decimal.DefaultContext.prec = 6`: Decimal arithmetic is priced in the default context only
+            self.unfollowed_change(span or self.node_span(node), f"{obj.path[3:]}.{attr}", "a decimal context "
+                                   "changed here is not modelled")
 
     def remember_value(self, target: ast.Name, value: Value) -> None:
         """Keep what a name was assigned (the editor's hover shows it), a few distinct kinds."""
@@ -8484,6 +8489,10 @@ _SAFE_METHODS = {
     tuple: {"index", "count"},
     # hash objects of known bytes (builtins: hashlib); update() changes one and is not here
     **{typ: {"digest", "hexdigest", "digest_size", "block_size", "name", "copy"} for typ in _HASH_TYPES},
+    # the default context's arithmetic (builtins: decimal; any other context ends the path)
+    decimal.Decimal: {"quantize", "to_integral_value", "to_integral", "to_integral_exact", "sqrt", "exp", "ln",
+                      "log10", "is_finite", "is_nan", "is_infinite", "is_zero", "is_signed", "adjusted", "normalize",
+                      "copy_abs", "copy_negate", "max", "min", "compare", "scaleb", "fma", "as_integer_ratio"},
     # a list only a known value's method made (`"a,b".split(",")`): the methods that read it
     list: {"index", "count", "copy"},
     slice: {"start", "stop", "step", "indices"},
