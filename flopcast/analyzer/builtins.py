@@ -24,7 +24,7 @@ import sys as _sys
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import chain_maps, dataints, dtypes, dunders, flags, import_hooks, plain_numpy, presumptions, scalar_values, stdlib_containers, submission_files
+from flopcast.analyzer import chain_maps, dataints, dtypes, dunders, flags, import_hooks, plain_numpy, presumptions, scalar_values, stdlib_containers, stdlib_random, submission_files
 from flopcast.analyzer.disk_answers import DiskAnswers
 from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
@@ -2212,6 +2212,10 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return _itertools(interp, name, args, kwargs, span, node)
     if path == "contextlib.ExitStack" and not args and not kwargs:
         return ExitStackVal()
+    if path == "random.Random":
+        made = stdlib_random.make(args, kwargs)
+        if made is not None:
+            return made
     if path == "contextlib.closing" and len(args) == 1 and not kwargs:
         return ClosingVal(args[0])
     if module == "collections" and name == "deque":

@@ -46,6 +46,7 @@ from flopcast.analyzer.values import (
     ObjKey,
     PartialVal,
     PartialMethodVal,
+    RandomVal,
     SeqIterator,
     TupleVal,
     Unknown,
@@ -338,6 +339,10 @@ class Canon:
         return ("P", n, form(value.func), tuple([form(v) for v in value.args]),
                 tuple([(k, form(v)) for k, v in value.kwargs.items()]))
 
+    def _random(self, value: RandomVal) -> tuple:
+        n, new = self.number(self.objects, id(value), value)
+        return ("R", n, value.rng.getstate()) if new else ("R", n)
+
     def _partial_method(self, value: PartialMethodVal) -> tuple:
         return ("PM", *self._partial(value)[1:])
 
@@ -548,7 +553,7 @@ _KINDS = (
     (CountKnown, Canon._count), (Known, Canon._known_value), (Array, Canon._array), (Unknown, Canon._unknown),
     (NumpyScalar, Canon._scalar),
     (TupleVal, Canon._tuple), (DequeVal, Canon._deque), (ListVal, Canon._list), (DictVal, Canon._dict), (InstanceVal, Canon._instance),
-    (ChainMapVal, Canon._chain_map), (SeqIterator, Canon._iterator), (MLPVal, Canon._mlp), (FunctionVal, Canon._function), (PartialVal, Canon._partial), (PartialMethodVal, Canon._partial_method), (BoundMethod, Canon._bound), (BoundLib, Canon._bound_lib),
+    (ChainMapVal, Canon._chain_map), (SeqIterator, Canon._iterator), (MLPVal, Canon._mlp), (FunctionVal, Canon._function), (PartialVal, Canon._partial), (PartialMethodVal, Canon._partial_method), (RandomVal, Canon._random), (BoundMethod, Canon._bound), (BoundLib, Canon._bound_lib),
     (Generator, Canon._generator), (LibRef, Canon._reference), (DTypeRef, Canon._reference),
     (Builtin, Canon._reference), (ClassVal, Canon._class), (ModuleVal, Canon._module),
 )

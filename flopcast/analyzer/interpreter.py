@@ -38,7 +38,7 @@ from flopcast import installed
 from flopcast.analyzer import (carried, chain_maps, first_writes, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, flags,
                                joins, lru, open_loops, ops, ordering,
                                memory_limit, plain_numpy, presumptions, pricing, scalar_values, sizetests,
-                               stdlib_containers, submission_files, undefined)
+                               stdlib_containers, stdlib_random, submission_files, undefined)
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.grown_lists import GrownLists
 from flopcast.analyzer.counters import raw_value, suspended
@@ -94,6 +94,7 @@ from flopcast.analyzer.values import (
     PyGenerator,
     ExitStackVal,
     ClosingVal,
+    RandomVal,
     EndlessIter,
     LazyIterator,
     SeqIterator,
@@ -5607,6 +5608,8 @@ class Interpreter:
             return Known(getattr(getattr(builtins, obj.name), name))
         if isinstance(obj, Generator):
             return BoundLib(("random.RandomState." if obj.legacy else "random.Generator.") + name, obj)
+        if isinstance(obj, RandomVal) and name in stdlib_random.METHODS:
+            return BoundLib("py:Random." + name, obj)
         if isinstance(obj, ExitStackVal) and name in exit_stack.METHODS:
             return BoundLib("py:ExitStack." + name, obj)
         if isinstance(obj, PyGenerator) and (obj.function is not None and name == "send" or name == "close"):
@@ -6974,6 +6977,8 @@ class Interpreter:
                 return self._unpriced_at(span, "lru_cache", "a cache wrapper around something other than a function "
                                          "of the user's is not modelled")
             return self.cached_copy(args[0], None if recv.value is None else lru.CacheSpec(*recv.value))
+        if path.startswith("py:Random."):
+            return stdlib_random.call(self, recv, path[len("py:Random."):], list(args), dict(kwargs), span, node)
         if path.startswith("py:ExitStack."):
             return exit_stack.call(self, recv, path[len("py:ExitStack."):], list(args), dict(kwargs), span)
         if path == "py:generator.send" and len(args) == 1 and not kwargs:

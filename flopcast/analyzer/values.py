@@ -210,6 +210,14 @@ class ExitStackVal(Value):
 
 
 @dataclass(eq=False)
+class RandomVal(Value):
+    """``random.Random(seed)`` of a known seed: the real generator, drawn from as the run draws
+    (analyzer/stdlib_random.py)."""
+
+    rng: Any
+
+
+@dataclass(eq=False)
 class ClosingVal(Value):
     """``contextlib.closing(thing)``: entered as ``thing``; its exit calls ``thing.close()``,
     whether the body ended or raised."""
