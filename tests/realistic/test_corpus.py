@@ -1511,6 +1511,24 @@ CORPUS = {
         # eigh of the PSD-projected block, the learned head a callable subclass
         guards=("if not fnp.all(fnp.isfinite(out)):",),
     ),
+    "decimal_ledger": Entry(
+        points=(
+            (8, 2, 10_000, "guarded"),        # a block of 2, no chunk fits the samples' share
+            (8, 2, 5_000, "exact"),           # the mean field does not fit: zeros
+            (8, 2, 30_000, "guarded"),        # a block of 4, one chunk of 16 of three, then the meter stops
+            (16, 2, 100_000, "guarded"),      # a block of 8, chunks of 16
+            (16, 3, 10**6, "guarded"),        # a block of 12, 7 chunks of 32 of 11
+            (32, 3, 3 * 10**6, "guarded"),    # a block of 12, 6 chunks of 32 of 9
+        ),
+        # Decimal shares quantized with ROUND_FLOOR and a Decimal blend weight, contextlib.closing
+        # of a stage meter entered by an ExitStack whose sampling exit is handed on by pop_all(),
+        # chunk sizes off a deque through iter(callable, 0) with a flops.current_budget() stop,
+        # partialmethod moment variants, argpartition + take + isin blocks, and a
+        # cholesky -> eigh -> svd ladder caught with except (np.linalg.LinAlgError, FloatingPointError)
+        guards=("root = fnp.linalg.cholesky(cov)", "if not bool(fnp.all(fnp.isfinite(root))):",
+                "vals, vecs = fnp.linalg.eigh(cov)", "u, s, _ = fnp.linalg.svd(cov)",
+                "if not fnp.all(fnp.isfinite(out)):"),
+    ),
 }
 
 
