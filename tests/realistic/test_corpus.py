@@ -1516,7 +1516,7 @@ CORPUS = {
             (8, 2, 10_000, "guarded"),        # a block of 2, no chunk fits the samples' share
             (8, 2, 5_000, "exact"),           # the mean field does not fit: zeros
             (8, 2, 30_000, "guarded"),        # a block of 4, one chunk of 16 of three, then the meter stops
-            (16, 2, 100_000, "guarded"),      # a block of 8, chunks of 16
+            (16, 2, 100_000, "guarded"),      # a block of 8, one chunk of 16 of three
             (16, 3, 10**6, "guarded"),        # a block of 12, 7 chunks of 32 of 11
             (32, 3, 3 * 10**6, "guarded"),    # a block of 12, 6 chunks of 32 of 9
         ),
