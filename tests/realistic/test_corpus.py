@@ -1529,6 +1529,26 @@ CORPUS = {
                 "vals, vecs = fnp.linalg.eigh(cov)", "u, s, _ = fnp.linalg.svd(cov)",
                 "if not fnp.all(fnp.isfinite(out)):"),
     ),
+    "seeded_strassen": Entry(
+        points=(
+            (8, 2, 10**5, "guarded"),         # plain products (no leaf pays at 8), 16 rows on both layers
+            (8, 2, 10_000, "exact"),          # the covariance plan does not fit: mean field
+            (16, 2, 50_000, "exact"),
+            (16, 2, 140_000, "guarded"),      # Strassen, leaf 8; the meter keeps back the next layer: no rows
+            (16, 2, 200_000, "guarded"),      # one chunk of the four the seed asked for, then the meter stops
+            (16, 3, 10**6, "guarded"),        # the seed checks layers 1 and 2, 80 rows each
+            (32, 2, 3 * 10**6, "guarded"),    # two Strassen levels, 96 rows
+            (64, 2, 10**7, "guarded"),        # three levels
+        ),
+        # a seed hashed from the shape (struct.pack, hashlib.blake2b, struct.unpack) into
+        # random.Random: randint rows and a sample() of the layers to check; an lru_cache'd
+        # recursive Strassen cost model picking the leaf, fnp.block reassembly, argpartition + a
+        # nonzero mask among the picked neurons feeding a selector-sandwiched eigh, a Cholesky
+        # caught with except (np.linalg.LinAlgError, FloatingPointError), a while loop on the meter
+        guards=("loud = top[fnp.nonzero(fnp.take(var, top) > VAR_FLOOR)[0]]",
+                "root = fnp.linalg.cholesky(cov + 1e-9 * fnp.eye(cov.shape[0]))",
+                "if not bool(fnp.all(fnp.isfinite(root))):", "if not fnp.all(fnp.isfinite(result)):"),
+    ),
 }
 
 
