@@ -1549,6 +1549,25 @@ CORPUS = {
                 "root = fnp.linalg.cholesky(cov + 1e-9 * fnp.eye(cov.shape[0]))",
                 "if not bool(fnp.all(fnp.isfinite(root))):", "if not fnp.all(fnp.isfinite(result)):"),
     ),
+    "cached_heads": Entry(
+        points=(
+            (8, 2, 20_000, "guarded"),        # the topk head at rank 4 (half the width)
+            (8, 2, 5_000, "exact"),           # not even the mean field fits: zeros
+            (8, 2, 7_000, "guarded"),         # the mean field alone: no head fits
+            (16, 2, 20_000, "guarded"),       # the linear fallback
+            (16, 2, 10**5, "guarded"),        # the topk head at rank 6
+            (16, 3, 10**5, "guarded"),        # the linear fallback over three layers
+            (32, 3, 10**6, "guarded"),        # the topk head; its QR basis paid by the first MLP only
+        ),
+        # a folder: heads.py's hierarchy registered by __init_subclass__(kind=, w3=, w2=) with a
+        # super().__init_subclass__(**kwargs) chain, properties, functools.cached_property arrays
+        # (a QR basis from a plain-numpy test matrix, its Gram, a reshaped mixer) kept across MLPs
+        # and dropped from __dict__ by bind() when the width changes, super().correct() chains,
+        # heads.npz of 0-d knobs (int8 kind, int32 rank, float32 temper) and a 1-d float32 member
+        # read by shape only, iter(callable, None) over the candidate heads, argpartition + take
+        # + eigh of the loud block, a one-hot bump per picked neuron
+        guards=("if not fnp.all(fnp.isfinite(out)):",),
+    ),
 }
 
 
