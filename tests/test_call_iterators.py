@@ -1,7 +1,7 @@
 """``iter(callable, sentinel)`` against the real flopscope at two sizes: the callable runs as
-each item is asked for, until it returns the sentinel (the same object, or ``==``), so the work
-of the loop over it, and of the callable itself, is counted exactly. An item whose equality with
-the sentinel is not known (an array) ends the path: a lower bound."""
+each item is asked for, until it returns the sentinel (the same object, or ``==``) or raises
+StopIteration, so the work of the loop over it, and of the callable itself, is counted exactly.
+An item whose equality with the sentinel is not known (an array) ends the path: a lower bound."""
 
 from __future__ import annotations
 
@@ -60,7 +60,12 @@ PROGRAM = """\
         for t in list(ticks):
             x = fnp.sqrt(fnp.abs(x) + t)
             rows.append(x)""",
-], ids=["pop_until_minus_one", "partial_next", "tuples_until_none", "next_then_list"])
+    # no sentinel comes: the StopIteration of the exhausted iterator ends the loop, as in Python
+    """sizes = iter(range(1, mlp.depth + 2))
+        for n in iter(functools.partial(next, sizes), 0):
+            x = fnp.tanh(x * float(n))
+            rows.append(x)""",
+], ids=["pop_until_minus_one", "partial_next", "tuples_until_none", "next_then_list", "stop_iteration_ends"])
 def test_the_callable_runs_until_it_returns_the_sentinel(tmp_path, loop):
     assert_exact_at(write_program(tmp_path, PROGRAM, loop=loop), POINTS)
 

@@ -63,7 +63,9 @@ def test_a_generator_kept_on_the_instance_draws_on_at_each_call(tmp_path):
 @pytest.mark.parametrize("rng,more", [
     ("rng = random.Random()", ""),  # seeded by the operating system
     ("rng = random.Random(3)", "rng.shuffle(layers)\n        x = x @ layers[0]"),
-], ids=["unseeded", "shuffle"])
+    # reseeded from the operating system: its next draws are not the analysis's
+    ("rng = random.Random(3)", "rng.seed()\n        x = x[:rng.randint(1, 3)]"),
+], ids=["unseeded", "shuffle", "reseeded_from_the_system"])
 def test_draws_flopcast_cannot_follow_are_a_lower_bound(tmp_path, rng, more):
     path = write_program(tmp_path, PROGRAM, seed="None", rng=rng, more=more)
     assert_first_call_below_run(path, Point(16, 4, 2**41))

@@ -1208,12 +1208,18 @@ _BUILTIN_EQ = frozenset({Known, TupleVal, ListVal, DictVal})
 
 def _calls_until(interp, fn: Value, sentinel: Value, span: Span, node):
     """``iter(fn, sentinel)``: ``fn()`` called as each item is asked for, until it returns the
-    sentinel (Python's test: the same object, or ``==``, whose answer must be known of values
-    that are not arrays: an array's ``==`` charges, and its truth may raise)."""
+    sentinel or raises StopIteration (Python's test of the sentinel: the same object, or ``==``,
+    whose answer must be known of values that are not arrays: an array's ``==`` charges, and its
+    truth may raise)."""
     from flopcast.analyzer.interpreter import MAX_LOOP_ITERATIONS
 
     for _ in range(MAX_LOOP_ITERATIONS):
-        item = interp.call(fn, [], {}, span, node)
+        try:
+            item = interp.call(fn, [], {}, span, node)
+        except UserRaise as exc:
+            if interp.stops_iteration(exc):
+                return  # Python's call iterator ends there too (`iter(partial(next, it), 0)`)
+            raise
         if item is sentinel:
             return
         if any(isinstance(v, (Array, NumpyScalar)) for v in (item, sentinel)):

@@ -55,6 +55,8 @@ def call(interp, gen: RandomVal, name: str, args: list, kwargs: dict, span, node
     rng = gen.rng
     try:
         if name in NUMBER_DRAWS:
+            if name == "seed" and not (args and isinstance(args[0], Known) and args[0].value is not None):
+                raise _NotPlain  # seed() and seed(None) draw from the operating system
             plain = [_plain(a) for a in args]
             named = {k: _plain(v) for k, v in kwargs.items()}
             return _made(getattr(rng, name), plain, named, span)
