@@ -53,3 +53,15 @@ def test_decimal_shares_steer_the_sample_count_exactly(tmp_path, share):
 ], ids=["getcontext", "localcontext", "default_context"])
 def test_another_decimal_context_ends_the_path(tmp_path, share):
     assert_first_call_below_run(write_program(tmp_path, PROGRAM, share=share), Point(16, 3, 3 * 10**6))
+
+
+@pytest.mark.parametrize("share", [
+    # InvalidOperation (an ArithmeticError) of a NaN ordered against a number
+    "try:\n            rows = 5 if Decimal('NaN') < 1 else 6\n        except ArithmeticError:\n            rows = 9",
+    # DivisionByZero (a ZeroDivisionError too)
+    "try:\n            rows = Decimal(budget) / (per_row - per_row)\n        except ZeroDivisionError:\n            rows = 3",
+    # InvalidOperation from a method (the square root of a negative number), caught as its base
+    "try:\n            rows = Decimal(-budget).sqrt()\n        except ArithmeticError:\n            rows = 4",
+], ids=["nan_ordered", "division_by_zero", "negative_sqrt"])
+def test_decimal_signals_reach_the_handlers_python_picks(tmp_path, share):
+    assert_exact_at(write_program(tmp_path, PROGRAM, share=share), POINTS)

@@ -102,6 +102,7 @@ from flopcast.analyzer.values import (
     TupleVal,
     Unknown,
     UserRaise,
+    python_raise,
     Value,
     describe_value,
     dict_key,
@@ -4717,6 +4718,8 @@ class Interpreter:
                 return Known(_CMP[name](left.value, right.value))
             except TypeError as exc:
                 raise UserRaise(self.node_span(node), f"TypeError: {exc}")
+            except ArithmeticError as exc:  # `Decimal("NaN") < 1`: decimal's InvalidOperation
+                raise python_raise(self.node_span(node), exc) from None
         if name in _CMP and (left.__class__ is Unknown or right.__class__ is Unknown):
             settled = _settled_by_range(name, left, right)
             if settled is not None:
@@ -5146,9 +5149,17 @@ class Interpreter:
             return Known(os.path.join(a, b))  # pathlib's `Path(dir) / "file"`, kept as a string
         try:
             return Known(_BINOPS[name](a, b))
-        except ZeroDivisionError:
+        except ZeroDivisionError as exc:
+            if isinstance(a, decimal.Decimal) or isinstance(b, decimal.Decimal):
+                raise python_raise(self.node_span(node), exc) from None  # decimal's DivisionByZero
             raise UserRaise(self.node_span(node), "ZeroDivisionError")
-        except (TypeError, ValueError, ArithmeticError) as exc:
+        except ArithmeticError as exc:
+            if isinstance(a, decimal.Decimal) or isinstance(b, decimal.Decimal):
+                raise python_raise(self.node_span(node), exc) from None  # Overflow, InvalidOperation
+            if dunders.plain_value(a) and dunders.plain_value(b):
+                raise UserRaise(self.node_span(node), f"{type(exc).__name__}: {exc}") from None
+            return self.unpriced(node, "arithmetic", f"{type(exc).__name__}: {exc}")
+        except (TypeError, ValueError) as exc:
             if dunders.plain_value(a) and dunders.plain_value(b):
                 # numbers and text as Python has them: its refusal is the program's error (`"a" * 1.5`)
                 raise UserRaise(self.node_span(node), f"{type(exc).__name__}: {exc}") from None
@@ -6270,7 +6281,7 @@ class Interpreter:
             try:
                 return Known(func.value(*plain_args, **plain_kwargs))
             except Exception as exc:  # noqa: BLE001
-                raise UserRaise(span, f"{type(exc).__name__}: {exc}")
+                raise python_raise(span, exc) from None
         if isinstance(func, Known) and not callable(func.value) or isinstance(func, (ListVal, TupleVal, DictVal)):
             kind = type(func.value).__name__ if isinstance(func, Known) else \
                 {ListVal: "list", TupleVal: "tuple", DictVal: "dict"}[type(func)]

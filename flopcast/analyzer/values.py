@@ -854,6 +854,13 @@ class UserRaise(Exception):
         self.value = value  # the instance of a user exception class raised (what `except ... as e` binds)
 
 
+def python_raise(span: Span, exc: BaseException) -> UserRaise:
+    """The program's raise of ``exc``, an exception Python itself raised on known values: its
+    class's names along its mro, so that a handler of any base catches it (decimal's
+    InvalidOperation is an ArithmeticError)."""
+    return UserRaise(span, f"{type(exc).__name__}: {exc}", family=tuple(c.__name__ for c in type(exc).__mro__))
+
+
 #: Builtins of one known number or text that give text or a number and run no user code.
 TEXT_BUILTINS = frozenset({"bin", "oct", "hex", "chr", "ord", "ascii"})
 
