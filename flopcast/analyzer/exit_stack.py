@@ -19,12 +19,16 @@ from flopcast.analyzer.values import (BoundMethod, ClosingVal, ExitStackVal, Kno
 METHODS = ("enter_context", "callback", "close", "pop_all")
 
 
-def run_with(interp, stack: ExitStackVal, item, rest: list, body: list, span) -> None:
-    """`with ExitStack() as stack: body`."""
+def run_with(interp, stack: ExitStackVal, item, rest: list, body: list, span, leaves: tuple) -> None:
+    """`with ExitStack() as stack: body`; ``leaves``: the interpreter's `return`, `break` and
+    `continue`, which end the body as its last statement does."""
     if item.optional_vars is not None:
         interp.assign(item.optional_vars, stack)
     try:
         interp.enter_contexts(rest, body)
+    except leaves:
+        unwind(stack, raised=False)
+        raise
     except UserRaise:
         unwind(stack, raised=True)
         raise

@@ -210,6 +210,8 @@ class _GeneratorPause(Exception):
 
 #: Exceptions that carry the program's control flow and findings through the interpreter.
 _CONTROL = (PathEnd, UserRaise, _Return, _Break, _Continue, _GeneratorPause)
+#: A `return`, `break` or `continue` leaving a `with` body: to its manager, a body that ended
+_LEAVES = (_Return, _Break, _Continue)
 #: Python frames the interpreter may use: about ten per user call, MAX_CALL_DEPTH calls deep.
 _RECURSION_LIMIT = 4000
 
@@ -2419,7 +2421,7 @@ class Interpreter:
             self.catching_memory += 1
             self.try_depth += 1
             try:
-                return exit_stack.run_with(self, manager, item, rest, body, span)
+                return exit_stack.run_with(self, manager, item, rest, body, span, _LEAVES)
             finally:
                 self.catching_memory -= 1
                 self.try_depth -= 1
@@ -2430,7 +2432,7 @@ class Interpreter:
                 self.assign(item.optional_vars, manager.thing)
             try:
                 self.enter_contexts(rest, body)
-            except UserRaise:
+            except (UserRaise, *_LEAVES):
                 exit_stack.close(self, manager, span)
                 raise
             exit_stack.close(self, manager, span)
@@ -2454,6 +2456,9 @@ class Interpreter:
         try:
             swallows = memory_limit.exit_may_swallow(exit_)
             self.enter_catching(swallows, rest, body, swallows=swallows)
+        except _LEAVES:
+            self.call(BoundMethod(exit_, manager), [Known(None), Known(None), Known(None)], {}, span)
+            raise
         except UserRaise as exc:
             name = _exception_name(exc.what)
             kind = Builtin(name) if name in _BUILTINS else LibRef("numpy.linalg.LinAlgError") \
@@ -2510,6 +2515,9 @@ class Interpreter:
             self.assign(item.optional_vars, yielded)
         try:
             self.enter_contexts(rest, body)
+        except _LEAVES:
+            finish()
+            raise
         except UserRaise:
             abort()
             raise
