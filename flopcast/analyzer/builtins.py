@@ -76,6 +76,7 @@ from flopcast.analyzer.values import (
     may_hold_known_key,
     changeable,
     equal_only_to_itself,
+    python_raise,
     unhashable_instance,
     DICT_MUTATORS,
     LIST_MUTATORS,
@@ -2152,7 +2153,7 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
             made = getattr(importlib.import_module(module), name)(*(a.value for a in args),
                                                                    **{k: v.value for k, v in kwargs.items()})
         except (TypeError, ValueError, OverflowError, struct.error) as exc:
-            raise UserRaise(span, f"{type(exc).__name__}: {exc}")
+            raise python_raise(span, exc) from None
         return make_tuple([Known(v) for v in made]) if isinstance(made, tuple) else Known(made)
     if module == "decimal":
         if name == "Decimal" and len(args) <= 1 and not kwargs and all(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 
-from flopcast.analyzer.values import Known, ListVal, RandomVal, TupleVal, UserRaise, Value, make_tuple
+from flopcast.analyzer.values import Known, ListVal, RandomVal, TupleVal, Value, make_tuple, python_raise
 
 #: draws of known numbers: the generator's own method, called as written
 NUMBER_DRAWS = frozenset({"random", "uniform", "randint", "randrange", "getrandbits", "gauss", "normalvariate",
@@ -90,5 +90,5 @@ def _made(method, args: list, kwargs: dict, span) -> Value:
     try:
         made = method(*args, **kwargs)
     except (TypeError, ValueError, IndexError, OverflowError) as exc:
-        raise UserRaise(span, f"{type(exc).__name__}: {exc}") from None
+        raise python_raise(span, exc) from None
     return make_tuple([Known(v) for v in made]) if isinstance(made, tuple) else Known(made)
