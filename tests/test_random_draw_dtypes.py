@@ -44,3 +44,14 @@ EXPRS = {
 def test_a_draw_has_numpy_s_dtype(tmp_path, expr):
     path = write_program(tmp_path, PROGRAM, expr=expr)
     assert_exact_at(path, POINTS)
+
+
+@pytest.mark.parametrize("expr", [
+    "fnp.random.uniform(float(fnp.max(mlp.weights[0])), 2.0, size=n)",
+    "rng.normal(float(fnp.min(mlp.weights[0])), 1.0, size=(2, n))",
+    "fnp.ones(n) * fnp.random.uniform(mlp.seed)",
+], ids=["legacy_uniform_low", "normal_loc", "uniform_of_the_seed"])
+def test_a_draw_of_parameters_read_from_data_is_priced(tmp_path, expr):
+    # numpy's own check of the parameters needs their values: here it is not asked (it raised
+    # an internal error), and the draw costs what it costs for any values
+    assert_exact_at(write_program(tmp_path, PROGRAM, expr=expr), POINTS)

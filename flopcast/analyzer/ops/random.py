@@ -190,9 +190,10 @@ def _check_parameters(prefix: str, method: str, given: dict, shape: tuple) -> No
     """numpy refuses some known parameters (a negative scale, ``low >= high``, ``p > 1``) when
     it draws, before flopscope bills the draw: numpy itself is asked, with the same parameters
     and one draw (none when the call draws none, where numpy skips some checks)."""
+    if not all(isinstance(v, Known) for v in given.values() if not _none(v)):
+        return  # (a parameter read from data, `uniform(mlp.seed)`: numpy is not asked)
     values = {name: v.value for name, v in given.items() if not _none(v)}
-    if not all(isinstance(v, Known) for v in given.values() if not _none(v)) or not all(
-            type(x) in (int, float, bool) for x in values.values()):
+    if not all(type(x) in (int, float, bool) for x in values.values()):
         return
     # the type is in the key: 5 and 5.0 are equal keys, and numpy may take them otherwise
     refused = _numpy_refusal(prefix == "random.Generator.", method,
