@@ -226,21 +226,23 @@ class Estimator(BaseEstimator):
 
         k = pick_block(ledger)
         refiner = BlockRefiner(k) if k else None
-        later = None
         with contextlib.ExitStack() as stack:
             stage = stack.enter_context(contextlib.closing(Stage("mean", ledger)))
             prior = self.mean_field(mlp, refiner, stage)
             sizes = chunk_sizes(ledger)
-            if sizes:
-                sampler = stack.enter_context(contextlib.closing(Stage("samples", ledger)))
-                sums, n = self.sample(mlp, sizes, ledger, sampler)
-                # the blend below is billed to sampling: its stage closes after it
-                later = stack.pop_all()
-            else:
-                sums, n = None, 0
+            if not sizes:
+                # no chunk fits: the mean stage is closed on the way out
+                return self.finish(prior, ledger, refiner)
+            sampler = stack.enter_context(contextlib.closing(Stage("samples", ledger)))
+            sums, n = self.sample(mlp, sizes, ledger, sampler)
+            # the blend below is billed to sampling: its stage closes after it
+            later = stack.pop_all()
         out = self.blend(prior, sums, n)
-        if later is not None:
-            later.close()
+        later.close()
+        return self.finish(out, ledger, refiner)
+
+    @staticmethod
+    def finish(out, ledger: Ledger, refiner):
         if not fnp.all(fnp.isfinite(out)):
             out = fnp.nan_to_num(out, nan=0.0, posinf=HUGE, neginf=0.0)
         log.debug("ledger %s; block rungs %s", ledger.summary(), refiner.rungs if refiner else {})

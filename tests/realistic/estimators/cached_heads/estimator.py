@@ -10,12 +10,15 @@ fallback. predict() walks the heads from the best down (``iter`` over a callable
 the next candidate, stopping at ``None``) and takes the first whose cost fits what the mean
 field leaves of the budget; the head is bound to the width (its cached basis survives from one
 MLP to the next, so only the first MLP pays for its QR). A head of kind "topk" eigendecomposes
-the block of the ``rank`` loudest neurons (``argpartition``) on every layer.
+the block of the ``rank`` loudest neurons (``argpartition``) on every layer. Each call runs in a
+``Watch`` whose ``__exit__`` logs the time and the output's mean size, also when the call
+returns early from inside it.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 import flopscope as flops
@@ -47,11 +50,34 @@ def relu_moments(mu, var):
     return mean, fnp.maximum(second - mean * mean, 0.0)
 
 
+class Watch:
+    """Per call: the wall time and the mean absolute output, logged when the call ends (also on
+    an early return; the output is handed over with ``keep``)."""
+
+    def __init__(self, owner: "Estimator"):
+        self.owner = owner
+        self.out = None
+
+    def __enter__(self):
+        self.start = time.perf_counter()
+        return self
+
+    def keep(self, out):
+        self.out = out
+        return out
+
+    def __exit__(self, *exc):
+        size = 0.0 if self.out is None else float(fnp.mean(fnp.abs(self.out)))
+        self.owner.log_lines.append((time.perf_counter() - self.start, size))
+        return False
+
+
 class Estimator(BaseEstimator):
     def __init__(self):
         self.head = None
         self.fallback = None
         self.calls = 0
+        self.log_lines = []
 
     def setup(self, context: SetupContext) -> None:
         root = Path(context.submission_dir) if context.submission_dir else Path(__file__).parent
@@ -83,22 +109,23 @@ class Estimator(BaseEstimator):
     def predict(self, mlp: MLP, budget: int) -> fnp.ndarray:
         self.calls += 1
         width, depth = mlp.width, mlp.depth
-        if mean_cost(width, depth) > budget:
-            return fnp.zeros((depth, width), dtype=fnp.float32)
-        head = self.pick(width, depth, budget)
-        log.debug("call %d: head %s", self.calls, head)
-        mu = fnp.zeros(width)
-        var = fnp.ones(width)
-        rows = []
-        for w in mlp.weights:
-            mu_pre = w.T @ mu
-            var_pre = (w * w).T @ var
-            mean, var_next = relu_moments(mu_pre, var_pre)
-            if head is not None:
-                mean = head.correct(mean, var_next, w)
-            mu, var = mean, var_next
-            rows.append(mu)
-        out = fnp.stack(rows)
-        if not fnp.all(fnp.isfinite(out)):
-            out = fnp.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0)
-        return out.astype(fnp.float32)
+        with Watch(self) as watch:
+            if mean_cost(width, depth) > budget:
+                return watch.keep(fnp.zeros((depth, width), dtype=fnp.float32))
+            head = self.pick(width, depth, budget)
+            log.debug("call %d: head %s", self.calls, head)
+            mu = fnp.zeros(width)
+            var = fnp.ones(width)
+            rows = []
+            for w in mlp.weights:
+                mu_pre = w.T @ mu
+                var_pre = (w * w).T @ var
+                mean, var_next = relu_moments(mu_pre, var_pre)
+                if head is not None:
+                    mean = head.correct(mean, var_next, w)
+                mu, var = mean, var_next
+                rows.append(mu)
+            out = fnp.stack(rows)
+            if not fnp.all(fnp.isfinite(out)):
+                out = fnp.nan_to_num(out, nan=0.0, posinf=0.0, neginf=0.0)
+            return watch.keep(out.astype(fnp.float32))
