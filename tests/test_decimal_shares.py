@@ -62,6 +62,8 @@ def test_another_decimal_context_ends_the_path(tmp_path, share):
     "try:\n            rows = Decimal(budget) / (per_row - per_row)\n        except ZeroDivisionError:\n            rows = 3",
     # InvalidOperation from a method (the square root of a negative number), caught as its base
     "try:\n            rows = Decimal(-budget).sqrt()\n        except ArithmeticError:\n            rows = 4",
-], ids=["nan_ordered", "division_by_zero", "negative_sqrt"])
+    # InvalidOperation of text that is no number, from the constructor
+    "try:\n            rows = Decimal('two')\n        except ArithmeticError:\n            rows = 5",
+], ids=["nan_ordered", "division_by_zero", "negative_sqrt", "not_a_number"])
 def test_decimal_signals_reach_the_handlers_python_picks(tmp_path, share):
     assert_exact_at(write_program(tmp_path, PROGRAM, share=share), POINTS)

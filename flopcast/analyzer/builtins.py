@@ -2160,8 +2160,8 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
                 isinstance(a, Known) and type(a.value) in (int, str, float, decimal.Decimal) for a in args):
             try:  # a budget model's exact decimal shares: the real Decimal, rounded by the default context
                 return Known(decimal.Decimal(*(a.value for a in args)))
-            except decimal.InvalidOperation:
-                return interp.unpriced(node, "decimal.Decimal", "of text that is not a number")
+            except decimal.InvalidOperation as exc:  # `Decimal("abc")`
+                raise python_raise(span, exc) from None
         # a context changed here may round every later operation otherwise than the default one
         interp.unfollowed_change(span, f"decimal.{name}", f"decimal.{name} is not modelled (decimal contexts are "
                                  "not)")
