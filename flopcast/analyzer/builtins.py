@@ -2165,6 +2165,9 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         # a context changed here may round every later operation otherwise than the default one
         interp.unfollowed_change(span, f"decimal.{name}", f"decimal.{name} is not modelled (decimal contexts are "
                                  "not)")
+    if path == "types.MethodType" and len(args) == 2 and not kwargs and isinstance(args[0], FunctionVal) \
+            and args[0].kind == "function":
+        return BoundMethod(args[0], args[1])  # a function bound to an object by hand
     if path == "functools.partialmethod" and args:
         return PartialMethodVal(args[0], list(args[1:]), dict(kwargs))
     if path == "functools.partial" and args:
