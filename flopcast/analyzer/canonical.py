@@ -341,7 +341,8 @@ class Canon:
 
     def _random(self, value: RandomVal) -> tuple:
         n, new = self.number(self.objects, id(value), value)
-        return ("R", n, value.rng.getstate()) if new else ("R", n)
+        # (a generator whose state is not known draws numbers read from data whatever it is)
+        return ("R", n, value.rng and value.rng.getstate()) if new else ("R", n)
 
     def _partial_method(self, value: PartialMethodVal) -> tuple:
         return ("PM", *self._partial(value)[1:])

@@ -5,13 +5,18 @@ numbers; ``choice``/``sample``/``choices`` pick among the items of a sequence by
 alone (and known weights), as CPython's do, so their items may be anything. Anything else asked
 of the generator (``shuffle`` of a list, a draw of unknown arguments) is unpriced, and the
 generator's later draws are not known: the path ends there.
+
+Seeded by the system (no seed, None, ``seed()``) or by a number read from data, the generator's
+state is not known: ``randint``/``randrange`` of known bounds draw an integer read from data
+within them (analyzer/dataints.py takes the path at its ends), the float draws a float read from
+data; anything else ends the path, and ``seed(k)`` of a known ``k`` makes the state known again.
 """
 
 from __future__ import annotations
 
 import random
 
-from flopcast.analyzer.values import Known, ListVal, RandomVal, TupleVal, Value, make_tuple, python_raise
+from flopcast.analyzer.values import Known, ListVal, RandomVal, TupleVal, Unknown, Value, make_tuple, python_raise
 
 #: draws of known numbers: the generator's own method, called as written
 NUMBER_DRAWS = frozenset({"random", "uniform", "randint", "randrange", "getrandbits", "gauss", "normalvariate",
@@ -26,12 +31,42 @@ _PLAIN = (int, float, str, bytes, bool, type(None))
 
 
 def make(args: list, kwargs: dict) -> Value | None:
-    """``random.Random(seed)``: None unless the seed is a known number, text or bytes (with
-    none, or None, the run seeds from the operating system)."""
-    if len(args) == 1 and not kwargs and isinstance(args[0], Known) and args[0].value is not None \
-            and type(args[0].value) in _PLAIN:
-        return RandomVal(random.Random(args[0].value))
+    """``random.Random(seed)``: of a known number, text or bytes, the real generator; with no
+    seed, None, or a number read from data, a generator whose state is not known (its draws are
+    numbers read from data, within the bounds the call gives); None for anything else."""
+    if kwargs or len(args) > 1:
+        return None
+    seed = args[0] if args else Known(None)
+    if isinstance(seed, Known) and seed.value is not None and type(seed.value) in _PLAIN:
+        return RandomVal(random.Random(seed.value))
+    if isinstance(seed, Known) and seed.value is None or isinstance(seed, Unknown) and seed.kind in ("int", "float"):
+        return RandomVal(None)
     return None
+
+
+def _unknown_draw(gen: RandomVal, name: str, args: list, kwargs: dict, span) -> Value | None:
+    """A draw of a generator whose state is not known: an integer within its known bounds, a
+    float, or a reseed; None for anything else (what it picks, its state)."""
+    ints = [a.value for a in args if isinstance(a, Known) and type(a.value) is int]
+    why = "a draw of a random.Random whose seed is not known"
+    if kwargs or len(ints) != len(args):
+        return Unknown("float", span, why) if name in _FLOAT_DRAWS and not kwargs else None
+    if name == "randint" and len(ints) == 2 and ints[0] <= ints[1]:
+        return Unknown("int", span, why, ints[0], ints[1])
+    if name == "randrange" and len(ints) in (1, 2) and ([0] + ints)[-2] < ints[-1]:
+        return Unknown("int", span, why, ([0] + ints)[-2], ints[-1] - 1)
+    if name in _FLOAT_DRAWS:
+        return Unknown("float", span, why)
+    if name == "seed" and len(args) == 1 and type(ints[0]) is int:
+        gen.rng = random.Random(ints[0])
+        return Known(None)
+    return None
+
+
+#: draws of one float whatever their arguments (a number read from data)
+_FLOAT_DRAWS = frozenset({"random", "uniform", "gauss", "normalvariate", "lognormvariate", "expovariate",
+                          "triangular", "betavariate", "gammavariate", "vonmisesvariate", "paretovariate",
+                          "weibullvariate"})
 
 
 def _plain(value: Value):
@@ -53,10 +88,19 @@ class _NotPlain(Exception):
 
 def call(interp, gen: RandomVal, name: str, args: list, kwargs: dict, span, node) -> Value:
     rng = gen.rng
+    if rng is None:
+        drawn = _unknown_draw(gen, name, args, kwargs, span)
+        if drawn is not None:
+            return drawn
+        interp.unfollowed_change(span, f"Random.{name}", f"Random.{name}() of a generator whose seed is not known "
+                                 "is not modelled")
     try:
         if name in NUMBER_DRAWS:
             if name == "seed" and not (args and isinstance(args[0], Known) and args[0].value is not None):
-                raise _NotPlain  # seed() and seed(None) draw from the operating system
+                if len(args) <= 1 and not kwargs:
+                    gen.rng = None  # reseeded from the system or by data: its state is not known now
+                    return Known(None)
+                raise _NotPlain
             plain = [_plain(a) for a in args]
             named = {k: _plain(v) for k, v in kwargs.items()}
             return _made(getattr(rng, name), plain, named, span)
