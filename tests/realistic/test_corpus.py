@@ -1538,7 +1538,7 @@ CORPUS = {
             (16, 2, 200_000, "guarded"),      # one chunk of the four the seed asked for, then the meter stops
             (16, 3, 10**6, "guarded"),        # the seed checks layers 1 and 2, 80 rows each
             (32, 2, 3 * 10**6, "guarded"),    # two Strassen levels, 96 rows
-            (64, 2, 10**7, "guarded"),        # three levels
+            (64, 2, 10**7, "guarded"),        # two levels down to a leaf of 16 (MAX_LEVELS)
         ),
         # a seed hashed from the shape (struct.pack, hashlib.blake2b, struct.unpack) into
         # random.Random: randint rows and a sample() of the layers to check; an lru_cache'd

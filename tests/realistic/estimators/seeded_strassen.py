@@ -9,7 +9,7 @@ picks how many Monte-Carlo rows we draw and which layers get the spot check.
 * Products: ``strassen(a, b, leaf)`` splits square matrices of even size above ``leaf`` into
   quadrants (seven products, ``fnp.block`` to reassemble). The leaf is chosen per width by
   ``best_leaf``: the cost model ``strassen_cost`` (a recursion, memoised) over the candidate
-  leaves, the plain product when no leaf beats it.
+  leaves at most MAX_LEVELS levels down, the plain product when no leaf beats it.
 * Repair: at each layer the ``k`` neurons of largest variance (``argpartition``) whose variance is
   above the floor (a ``nonzero`` mask among those ``k``) get their covariance block projected
   to PSD with ``eigh``; the block goes back into the full matrix through a selector made of
@@ -36,7 +36,9 @@ from whestbench import BaseEstimator, MLP
 log = logging.getLogger(__name__)
 
 SALT = 0x5EED
-LEAVES = (4, 8, 16, 32)
+LEAVES = (4, 8, 16, 32, 64, 128, 256, 512)
+#: at most this many Strassen levels: each level costs Python overhead the FLOP model ignores
+MAX_LEVELS = 2
 REPAIR_K = 6
 VAR_FLOOR = 1e-3
 CHUNK = 16
@@ -72,7 +74,7 @@ def strassen_cost(n: int, leaf: int) -> int:
 def best_leaf(n: int):
     """The leaf of least modelled cost, or None when the plain product is as cheap."""
     plain = 2 * n ** 3 - n ** 2
-    costs = {leaf: strassen_cost(n, leaf) for leaf in LEAVES if leaf < n}
+    costs = {leaf: strassen_cost(n, leaf) for leaf in LEAVES if leaf < n and n <= leaf << MAX_LEVELS}
     if not costs:
         return None
     leaf = min(costs, key=costs.get)
