@@ -5786,11 +5786,13 @@ class Interpreter:
         plain function stays unbound, its receiver the first argument of the call, before the
         partial's arguments: a partial of it is that only with no positional arguments."""
         func = attr.func
+        on_instance = isinstance(receiver, InstanceVal)
         if isinstance(func, FunctionVal) and func.kind in ("function", "classmethod") \
-                and (isinstance(receiver, InstanceVal) or func.kind == "classmethod" or not attr.args):
-            bound = BoundMethod(func, receiver.cls if isinstance(receiver, InstanceVal) else receiver) \
-                if func.kind == "classmethod" else BoundMethod(func, receiver) if isinstance(receiver, InstanceVal) \
-                else func
+                and (on_instance or func.kind == "classmethod" or not attr.args):
+            if func.kind == "classmethod":
+                bound = BoundMethod(func, receiver.cls if on_instance else receiver)
+            else:
+                bound = BoundMethod(func, receiver) if on_instance else func
             return PartialVal(bound, list(attr.args), dict(attr.kwargs))
         return self._unpriced_at(span, "functools.partialmethod", "read this way, or of this callable, it is not "
                                  "modelled")

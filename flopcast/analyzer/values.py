@@ -211,8 +211,9 @@ class ExitStackVal(Value):
 
 @dataclass(eq=False)
 class RandomVal(Value):
-    """``random.Random(seed)`` of a known seed: the real generator, drawn from as the run draws
-    (analyzer/stdlib_random.py)."""
+    """``random.Random(seed)``: of a known seed, the real generator, drawn from as the run draws;
+    ``rng`` None when its state is not known (seeded by the system or by data: its draws are
+    numbers read from data; analyzer/stdlib_random.py)."""
 
     rng: Any
 
