@@ -85,7 +85,8 @@ UNKNOWN_STATE = """\
     "rng = random.Random()",  # seeded by the operating system
     "rng = random.Random(mlp.seed)",  # seeded by a number flopcast does not know
     "rng = random.Random(3)\n        rng.seed()",  # reseeded by the system
-], ids=["unseeded", "seeded_by_data", "reseeded_from_the_system"])
+    "rng = random.Random()\n        rng.seed(mlp.seed)",  # reseeded by data: still not known
+], ids=["unseeded", "seeded_by_data", "reseeded_from_the_system", "unknown_reseeded_by_data"])
 def test_draws_of_a_generator_whose_seed_is_not_known_are_read_from_data(tmp_path, rng):
     # randint/randrange of known bounds are integers read from data within them, the float
     # draws floats read from data: an interval that holds the run, never a claim of one number

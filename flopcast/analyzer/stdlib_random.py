@@ -49,6 +49,15 @@ def _unknown_draw(gen: RandomVal, name: str, args: list, kwargs: dict, span) -> 
     float, or a reseed; None for anything else (what it picks, its state)."""
     ints = [a.value for a in args if isinstance(a, Known) and type(a.value) is int]
     why = "a draw of a random.Random whose seed is not known"
+    if name == "seed" and len(args) <= 1 and not kwargs:
+        seed = args[0] if args else Known(None)
+        if isinstance(seed, Known) and seed.value is not None and type(seed.value) in _PLAIN:
+            gen.rng = random.Random(seed.value)
+            return Known(None)
+        if isinstance(seed, Known) and seed.value is None \
+                or isinstance(seed, Unknown) and seed.kind in ("int", "float"):
+            return Known(None)  # reseeded by the system or by data: still not known
+        return None
     if kwargs or len(ints) != len(args):
         return Unknown("float", span, why) if name in _FLOAT_DRAWS and not kwargs else None
     if name == "randint" and len(ints) == 2 and ints[0] <= ints[1]:
@@ -57,9 +66,6 @@ def _unknown_draw(gen: RandomVal, name: str, args: list, kwargs: dict, span) -> 
         return Unknown("int", span, why, ([0] + ints)[-2], ints[-1] - 1)
     if name in _FLOAT_DRAWS:
         return Unknown("float", span, why)
-    if name == "seed" and len(args) == 1 and type(ints[0]) is int:
-        gen.rng = random.Random(ints[0])
-        return Known(None)
     return None
 
 
@@ -97,10 +103,9 @@ def call(interp, gen: RandomVal, name: str, args: list, kwargs: dict, span, node
     try:
         if name in NUMBER_DRAWS:
             if name == "seed" and not (args and isinstance(args[0], Known) and args[0].value is not None):
-                if len(args) <= 1 and not kwargs:
-                    gen.rng = None  # reseeded from the system or by data: its state is not known now
-                    return Known(None)
-                raise _NotPlain
+                gen.rng = None  # reseeded by the system or by data: its state is not known now
+                return _unknown_draw(gen, name, args, kwargs, span) or interp.unfollowed_change(
+                    span, "Random.seed", "Random.seed() of these arguments is not modelled")
             plain = [_plain(a) for a in args]
             named = {k: _plain(v) for k, v in kwargs.items()}
             return _made(getattr(rng, name), plain, named, span)
