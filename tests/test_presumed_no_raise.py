@@ -102,3 +102,157 @@ def test_int_of_a_float_read_from_data_outside_a_try_is_presumed_finite(tmp_path
     assert_exact_match(report, measure(path, POINT))
     assert _status(report) == ("exact, presuming no ValueError: line 10 int() (cannot convert float NaN to integer); "
                                "no OverflowError: line 10 int() (cannot convert float infinity to integer)")
+
+
+# --- assertions: an `assert` outside any `try` whose truth depends on the values ---------------
+
+ASSERTING = """\
+    import math
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            x = w @ w
+            {statement}
+            return fnp.zeros((mlp.depth, mlp.width)) + x[0]
+    """
+TWO_SIZES = [Point(8, 2, 10**6), Point(16, 3, 10**7)]
+
+
+@pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("test", ["float(fnp.max(x)) < 1e6", "fnp.all(fnp.isfinite(x))"])
+def test_an_assert_of_the_values_outside_a_try_is_a_named_presumption(tmp_path, point, test):
+    path = write_program(tmp_path, ASSERTING, statement=f"assert {test}")
+    report = analyze(path, point)
+    assert_exact_match(report, measure(path, point))  # the count of the run past the assert, as before
+    shown = "float(fnp.max(x)) < 1000000.0" if "max" in test else test
+    assert _status(report) == f"exact, presuming no AssertionError: line 10 assert (`{shown}` is false)"
+
+
+def test_a_run_whose_assert_fails_stops_where_the_presumed_count_goes_on(tmp_path):
+    path = write_program(tmp_path, ASSERTING, statement="assert float(fnp.max(x)) < -1e6")
+    report = analyze(path, POINT)
+    with pytest.raises(AssertionError):
+        measure(path, POINT)
+    assert report.exact
+    assert [(p.span.line, p.op, p.exception) for p in report.presumes_no_raise] == [(10, "assert", "AssertionError")]
+
+
+@pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
+def test_an_assert_the_analysis_decides_is_no_presumption(tmp_path, point):
+    path = write_program(tmp_path, ASSERTING,
+                         statement="assert x.shape == (mlp.width, mlp.width) and mlp.width > 0 and x.ndim == 2")
+    report = analyze(path, point)
+    assert_exact_match(report, measure(path, point))
+    assert _status(report) == "exact"
+
+
+def test_an_assert_inside_a_try_is_a_site_not_a_presumption(tmp_path):
+    path = write_program(tmp_path, ASSERTING.replace(
+        "            {statement}\n",
+        "            try:\n"
+        "                assert float(fnp.max(x)) < 1e6\n"
+        "            except AssertionError:\n"
+        "                x = x @ w\n"))
+    report = analyze(path, POINT)
+    assert report.presumes_no_raise == []
+    assert [(u.span.line, u.kind) for u in report.uncertain] == [(11, "exception")]
+    assert report.total.contains(measure(path, POINT).total)
+
+
+@pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
+def test_a_finite_guard_that_raises_is_a_site_of_two_paths_not_a_presumption(tmp_path, point):
+    """`if not fnp.all(fnp.isfinite(x)): raise ...` is a branch on values: both of its answers are
+    analysed (the raise is on some paths) and the nominal count is the run's; nothing is presumed
+    outside the interval."""
+    path = write_program(tmp_path, ASSERTING, statement="if not fnp.all(fnp.isfinite(x)): raise ValueError('not finite')")
+    report = analyze(path, point)
+    run = measure(path, point).total
+    assert report.presumes_no_raise == []
+    assert (report.nominal, report.total.hi) == (run, run) and report.total.lo < run
+    assert [(r.span.line, r.what, r.every_path) for r in report.raises] == [(10, "ValueError('not finite')", False)]
+    assert "presuming" not in _status(report)
+
+
+# --- math functions of numbers read from data ----------------------------------------------------
+
+MATH_OF = """\
+    import math
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            x = w @ w
+            s = {expr}
+            return fnp.zeros((mlp.depth, mlp.width)) + x[0] * s
+    """
+
+
+@pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("expr, presumed", [
+    ("math.sqrt(float(fnp.sum(x * x)))", "no ValueError: line 10 math.sqrt() (the argument is negative)"),
+    ("math.log(float(fnp.sum(x * x)))", "no ValueError: line 10 math.log() (the argument is zero or negative)"),
+    ("math.log(float(fnp.sum(x * x)), 2)", "no ValueError: line 10 math.log() (the argument is zero or negative)"),
+    ("math.exp(-float(fnp.max(x)))",
+     "no OverflowError: line 10 math.exp() (the argument is above 709.78, the result past the largest float)"),
+    ("math.cos(float(fnp.max(x)))", "no ValueError: line 10 math.cos() (the argument is infinite)"),
+    ("math.log(int(fnp.sum(x > 1.0)))",  # a count, which may be 0
+     "no ValueError: line 10 math.log() (the argument is zero or negative)"),
+])
+def test_a_math_function_of_data_that_may_raise_is_a_named_presumption(tmp_path, point, expr, presumed):
+    path = write_program(tmp_path, MATH_OF, expr=expr)
+    report = analyze(path, point)
+    assert_exact_match(report, measure(path, point))
+    assert _status(report) == f"exact, presuming {presumed}"
+
+
+def test_a_math_function_of_data_outside_its_domain_raises_in_the_run_the_count_presumes_past(tmp_path):
+    path = write_program(tmp_path, MATH_OF, expr="math.sqrt(float(fnp.min(w)))")  # weights are signed
+    report = analyze(path, POINT)
+    with pytest.raises(ValueError, match="math domain error"):
+        measure(path, POINT)
+    assert report.exact
+    assert [(p.span.line, p.op, p.exception) for p in report.presumes_no_raise] == [(10, "math.sqrt()", "ValueError")]
+
+
+@pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("expr", [
+    "math.sqrt(2.0 * mlp.width)",  # a known number
+    "math.tanh(float(fnp.max(x))) + math.atan(float(fnp.max(x)))",  # no value makes these raise
+    "math.sqrt(int(fnp.sum(x > 1.0))) + math.log(1 + int(fnp.sum(x > 1.0)))",  # a count: 0 or more
+])
+def test_a_math_function_no_value_of_its_arguments_makes_raise_is_no_presumption(tmp_path, point, expr):
+    path = write_program(tmp_path, MATH_OF, expr=expr)
+    report = analyze(path, point)
+    assert_exact_match(report, measure(path, point))
+    assert _status(report) == "exact"
+
+
+def test_every_output_names_the_assert_and_math_presumptions(tmp_path, capsys):
+    """The text status, analyze's and check's JSON and the HTML page's header share the status."""
+    from markupsafe import escape
+
+    from flopcast.cli import main
+
+    path = write_program(tmp_path, MATH_OF.replace("            s = {expr}\n",
+                                                   "            assert fnp.all(fnp.isfinite(x))\n"
+                                                   "            s = math.sqrt(float(fnp.sum(x * x)))\n"))
+    status = ("exact, presuming no AssertionError: line 10 assert (`fnp.all(fnp.isfinite(x))` is false); "
+              "no ValueError: line 11 math.sqrt() (the argument is negative)")
+    listed = [(10, "assert", "AssertionError"), (11, "math.sqrt()", "ValueError")]
+    assert _status(analyze(path, POINT)) == status
+    main(["analyze", str(path), "--format", "json", "--width", "8", "--depth", "2"])
+    total = json.loads(capsys.readouterr().out)["total"]
+    assert [(p["line"], p["op"], p["exception"]) for p in total["presumes_no_raise"]] == listed
+    main(["check", str(path), "--format", "json", "--width", "8", "--depth", "2"])
+    prediction = json.loads(capsys.readouterr().out)["targets"][0]["prediction"]
+    assert [(p["line"], p["op"], p["exception"]) for p in prediction["presumes_no_raise"]] == listed
+    page = tmp_path / "page.html"
+    assert main(["report", str(path), "-o", str(page), "--width", "8", "--depth", "2"]) == 0
+    assert str(escape(status)) in page.read_text()

@@ -2113,6 +2113,8 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
             return presumptions.after_op(name, args, Unknown("bool", span, f"math.{name} of a value that depends on data"))
         if name in ("ceil", "floor", "trunc") and len(args) == 1 and not kwargs:
             _integer_conversion_may_raise(interp, f"math.{name}", args[0], span)  # NaN, inf: as int() does
+        elif not kwargs and not interp.try_depth:
+            _math_may_raise(interp, name, args, span)
         kind = {"isclose": "bool", "lcm": "int", "perm": "int", "floor": "int", "ceil": "int", "trunc": "int",
                 "isqrt": "int", "factorial": "int", "gcd": "int", "comb": "int"}.get(name, "float")
         if name in ("frexp", "modf") and len(args) == 1 and not kwargs:
@@ -3224,6 +3226,88 @@ def _namedtuple(interp, args, kwargs, span: Span, node) -> Value:
 #: What int()/round() of a float raises when the float is not finite (CPython's messages).
 _NOT_FINITE_TO_INT = (("ValueError", "cannot convert float NaN to integer"),
                       ("OverflowError", "cannot convert float infinity to integer"))
+
+
+#: Values a number read from data may hold, at which CPython's math functions are asked whether
+#: they raise: each sign, zero, the ends of the domains (±1, -2 a pole of gamma), a subnormal,
+#: past exp's overflow (1e308, 2000 for ldexp's exponent), the infinities and NaN.
+_FLOAT_PROBES = (math.nan, math.inf, -math.inf, 0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 2.5, -2.5,
+                 1e-320, 1e308, -1e308)
+_INT_PROBES = (0, 1, -1, 2, -2, 3, 2000, -2000)
+#: When each math function raises, in words (CPython's own message, "math domain error", otherwise).
+_MATH_RAISE_REASONS = {
+    ("sqrt", "ValueError"): "the argument is negative",
+    ("log", "ValueError"): "the argument is zero or negative",
+    ("log", "ZeroDivisionError"): "the base is 1",
+    ("log2", "ValueError"): "the argument is zero or negative",
+    ("log10", "ValueError"): "the argument is zero or negative",
+    ("log1p", "ValueError"): "the argument is -1 or less",
+    ("exp", "OverflowError"): "the argument is above 709.78, the result past the largest float",
+    ("expm1", "OverflowError"): "the argument is above 709.78, the result past the largest float",
+    ("cosh", "OverflowError"): "the argument is beyond ±710.47, the result past the largest float",
+    ("sinh", "OverflowError"): "the argument is beyond ±710.47, the result past the largest float",
+    ("sin", "ValueError"): "the argument is infinite",
+    ("cos", "ValueError"): "the argument is infinite",
+    ("asin", "ValueError"): "the argument is outside [-1, 1]",
+    ("acos", "ValueError"): "the argument is outside [-1, 1]",
+    ("gamma", "ValueError"): "the argument is zero, a negative integer or -inf",
+    ("gamma", "OverflowError"): "the result is past the largest float",
+    ("lgamma", "ValueError"): "the argument is zero or a negative integer",
+    ("lgamma", "OverflowError"): "the result is past the largest float",
+    ("pow", "ValueError"): "zero to a negative power, or a negative number to a fractional one",
+    ("pow", "OverflowError"): "the result is past the largest float",
+    ("fmod", "ValueError"): "the dividend is infinite or the divisor zero",
+    ("remainder", "ValueError"): "the dividend is infinite or the divisor zero",
+    ("ldexp", "OverflowError"): "the result is past the largest float",
+}
+_MATH_RAISES: dict = {}
+
+
+def _math_probes(x) -> Optional[tuple]:
+    """The values ``x`` may hold, as a key of what a math function makes of them: its own value
+    when known, the numbers read from data otherwise (an integer within its bounds)."""
+    if isinstance(x, Known) or isinstance(x, NumpyScalar) and x.value is not None:
+        return (x.value,)
+    kind = x.kind if isinstance(x, Unknown) else str(x.dtype) if isinstance(x, NumpyScalar) else None
+    if kind == "bool":
+        return (False, True)
+    if kind is not None and kind.startswith(("int", "uint")):
+        lo, hi = dataints.ends(x) if isinstance(x, Unknown) else (-dataints.BIG, dataints.BIG)
+        ends = tuple(e for e in (lo, hi) if not dataints.unbounded(e))
+        return tuple(v for v in (*_INT_PROBES, *ends) if lo <= v <= hi)
+    if kind in ("", "float") or kind is not None and kind.startswith("float"):
+        return _FLOAT_PROBES  # a float, or a number of unknown type
+    return None
+
+
+def _math_may_raise(interp, name: str, args, span) -> None:
+    """``math.sqrt(x)`` of a number read from data raises ValueError when it is negative,
+    ``math.exp(x)`` OverflowError past 709.78, ...: which exceptions it may raise are asked of
+    CPython's own function at the values the arguments may hold. Outside a ``try`` the count is
+    the run on past it, as for an fnp.linalg op that may raise, and the report names it."""
+    probes = [_math_probes(a) for a in args]
+    if any(p is None for p in probes):
+        return
+    key = (name, tuple(probes))
+    try:
+        raising = _MATH_RAISES.get(key)
+    except TypeError:  # a known argument Python cannot hash: no math function takes one
+        return
+    if raising is None:
+        raising = {}
+        for values in itertools.product(*probes):
+            try:
+                _MATH[name](*values)
+            except (ValueError, OverflowError, ZeroDivisionError) as exc:
+                raising.setdefault(type(exc).__name__, str(exc))
+            except TypeError:
+                pass  # of the argument's type, not its value
+        _MATH_RAISES[key] = raising
+    for exc, message in raising.items():
+        why = _MATH_RAISE_REASONS.get((name, exc), message)
+        if name == "log" and len(args) == 2 and len(probes[1]) > 1 and exc == "ValueError":
+            why = "the argument or the base is zero or negative"
+        interp.result.no_raise.setdefault((span, exc), NoRaise(span, f"math.{name}()", exc, why))
 
 
 def _integer_conversion_may_raise(interp, name: str, x, span) -> None:

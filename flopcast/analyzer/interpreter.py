@@ -1465,11 +1465,19 @@ class Interpreter:
         # The test runs (and charges) at run time; python -O is not how estimators are run.
         value = self.size_truth(self.eval(node.test), node.test)
         self.check_array_truth(value, node.test)
-        fails = self.known_truth(value) is False
-        if self.known_truth(value) is None and self.try_depth:
+        truth = self.known_truth(value)
+        fails = truth is False
+        if truth is None:
+            span = self.node_span(node)
+            if not self.try_depth:
+                # Outside a try the count is the run on past it, as for an fnp.linalg op that may
+                # raise (raise_on_values): a run where it fails stops there, so the report names it
+                if (span, "AssertionError") not in self.result.no_raise:
+                    self.result.no_raise[(span, "AssertionError")] = NoRaise(
+                        span, "assert", "AssertionError", f"`{_source(node.test)}` is false")
+                return
             # Inside a try a handler may run on it: whether it fails is a value-dependent site
             # (the nominal path takes it to hold), as a LinAlgError of fnp.linalg is
-            span = self.node_span(node)
             site = Site(("raise", span), (False, True), span, "exception",
                         f"whether `assert {_source(node.test)}` fails depends on the values; the except "
                         f"clause runs if it does", presumed=False, presumption="the assertion holds")
@@ -1478,7 +1486,6 @@ class Interpreter:
             if node.msg is not None:
                 self.eval(node.msg)
             raise UserRaise(self.node_span(node), "AssertionError")
-        # Outside a try a value-dependent assertion is taken to hold: the estimator states it does.
 
     def stmt_Global(self, node: ast.Global) -> None:
         if self.frame.globals_ is None:
