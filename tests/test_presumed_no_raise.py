@@ -234,6 +234,42 @@ def test_a_math_function_no_value_of_its_arguments_makes_raise_is_no_presumption
     assert _status(report) == "exact"
 
 
+CAUGHT_MATH = """\
+    import math
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            x = w @ w
+            try:
+                s = {expr}
+            except ValueError:
+                x = x @ w
+                s = 1.0
+            return fnp.zeros((mlp.depth, mlp.width)) + x[0] * s
+    """
+
+
+@pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
+def test_a_math_function_of_data_inside_a_try_is_a_presumption_too(tmp_path, point):
+    """No site: flopcast knows no float's sign, and a site would add a raising path to every
+    `math.sqrt(peak)` under `if peak > 1e30:` inside a `try`, a path no run takes."""
+    path = write_program(tmp_path, CAUGHT_MATH, expr="math.sqrt(float(fnp.sum(x * x)))")
+    report = analyze(path, point)
+    assert_exact_match(report, measure(path, point))
+    assert _status(report) == "exact, presuming no ValueError: line 11 math.sqrt() (the argument is negative)"
+
+
+def test_a_run_whose_caught_math_error_runs_the_handler_is_the_one_the_presumption_names(tmp_path):
+    path = write_program(tmp_path, CAUGHT_MATH, expr="math.sqrt(float(fnp.min(w)))")  # weights are signed
+    report = analyze(path, POINT)
+    assert report.exact and report.total.lo < measure(path, POINT).total  # the run made the handler's matmul
+    assert [(p.span.line, p.exception) for p in report.presumes_no_raise] == [(11, "ValueError")]
+
+
 def test_every_output_names_the_assert_and_math_presumptions(tmp_path, capsys):
     """The text status, analyze's and check's JSON and the HTML page's header share the status."""
     from markupsafe import escape
@@ -256,3 +292,10 @@ def test_every_output_names_the_assert_and_math_presumptions(tmp_path, capsys):
     page = tmp_path / "page.html"
     assert main(["report", str(path), "-o", str(page), "--width", "8", "--depth", "2"]) == 0
     assert str(escape(status)) in page.read_text()
+
+
+def test_two_calls_on_one_line_are_one_presumption_in_the_status(tmp_path):
+    path = write_program(tmp_path, MATH_OF, expr="math.log(float(fnp.max(x))) - math.log(float(fnp.min(x)))")
+    report = analyze(path, POINT)
+    assert len(report.presumes_no_raise) == 2  # each call is listed in JSON, at its column
+    assert _status(report) == "exact, presuming no ValueError: line 10 math.log() (the argument is zero or negative)"

@@ -2113,7 +2113,7 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
             return presumptions.after_op(name, args, Unknown("bool", span, f"math.{name} of a value that depends on data"))
         if name in ("ceil", "floor", "trunc") and len(args) == 1 and not kwargs:
             _integer_conversion_may_raise(interp, f"math.{name}", args[0], span)  # NaN, inf: as int() does
-        elif not kwargs and not interp.try_depth:
+        elif not kwargs:
             _math_may_raise(interp, name, args, span)
         kind = {"isclose": "bool", "lcm": "int", "perm": "int", "floor": "int", "ceil": "int", "trunc": "int",
                 "isqrt": "int", "factorial": "int", "gcd": "int", "comb": "int"}.get(name, "float")
@@ -3283,8 +3283,10 @@ def _math_probes(x) -> Optional[tuple]:
 def _math_may_raise(interp, name: str, args, span) -> None:
     """``math.sqrt(x)`` of a number read from data raises ValueError when it is negative,
     ``math.exp(x)`` OverflowError past 709.78, ...: which exceptions it may raise are asked of
-    CPython's own function at the values the arguments may hold. Outside a ``try`` the count is
-    the run on past it, as for an fnp.linalg op that may raise, and the report names it."""
+    CPython's own function at the values the arguments may hold. The count is the run on past
+    it, as for an fnp.linalg op outside a ``try``, and the report names it; inside a ``try`` too:
+    flopcast knows no float's sign, so a site there would add a raising path to `math.sqrt(peak)`
+    under `if peak > 1e30:` that no run takes (winograd_cov's, whose handler does not even catch it)."""
     probes = [_math_probes(a) for a in args]
     if any(p is None for p in probes):
         return

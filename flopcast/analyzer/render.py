@@ -44,11 +44,15 @@ def presumes_no_raise(report: Report, most: int = 6) -> str:
     which one raises stops there, and counts less."""
     if not report.presumes_no_raise:
         return ""
-    groups: dict[str, list[str]] = {}
-    for p in report.presumes_no_raise[:most]:
+    # two calls on one line (`math.log(a) - math.log(b)`) read as one presumption
+    said: dict[tuple[str, str], None] = {}
+    for p in report.presumes_no_raise:
         where = f"line {p.span.line}" if p.span.path == report.path else f"{display_path(p.span.path)}:{p.span.line}"
-        groups.setdefault(p.exception, []).append(f"{where} {p.op} ({p.reason})")
-    more = len(report.presumes_no_raise) - most
+        said.setdefault((p.exception, f"{where} {p.op} ({p.reason})"), None)
+    groups: dict[str, list[str]] = {}
+    for exc, text in list(said)[:most]:
+        groups.setdefault(exc, []).append(text)
+    more = len(said) - most
     tail = f"; and {more} more (JSON total.presumes_no_raise)" if more > 0 else ""
     return ", presuming " + "; ".join(f"no {exc}: " + ", ".join(items) for exc, items in groups.items()) + tail
 
