@@ -3234,6 +3234,7 @@ _NOT_FINITE_TO_INT = (("ValueError", "cannot convert float NaN to integer"),
 _FLOAT_PROBES = (math.nan, math.inf, -math.inf, 0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 2.5, -2.5,
                  1e-320, 1e308, -1e308)
 _INT_PROBES = (0, 1, -1, 2, -2, 3, 2000, -2000)
+_MOST_MATH_PROBES = 4096
 #: When each math function raises, in words (CPython's own message, "math domain error", otherwise).
 _MATH_RAISE_REASONS = {
     ("sqrt", "ValueError"): "the argument is negative",
@@ -3288,8 +3289,8 @@ def _math_may_raise(interp, name: str, args, span) -> None:
     flopcast knows no float's sign, so a site there would add a raising path to `math.sqrt(peak)`
     under `if peak > 1e30:` that no run takes (winograd_cov's, whose handler does not even catch it)."""
     probes = [_math_probes(a) for a in args]
-    if any(p is None for p in probes):
-        return
+    if any(p is None for p in probes) or math.prod(len(p) for p in probes) > _MOST_MATH_PROBES:
+        return  # (many unknown arguments: hypot, gcd, lcm, which no number makes raise)
     key = (name, tuple(probes))
     try:
         raising = _MATH_RAISES.get(key)
