@@ -234,6 +234,44 @@ def test_a_math_function_no_value_of_its_arguments_makes_raise_is_no_presumption
     assert _status(report) == "exact"
 
 
+GUARDED = """\
+    import math
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+    HUGE = 1e30
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            x = mlp.weights[0] @ mlp.weights[0]
+            s, peak, low = 1.0, float(fnp.max(x)), float(fnp.min(x))
+            {guarded}
+            return fnp.zeros((mlp.depth, mlp.width)) + x[0] * s
+    """
+
+
+@pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("guarded, presumed", [
+    ("if peak > HUGE: s = s / math.sqrt(peak)", None),  # past 1e30: no negative reaches it
+    ("if 0.5 < peak: s = s + math.log(peak)", None),
+    ("if low <= 0.5: s = 0.0\n        else: s = math.sqrt(low) + math.log(low)", None),  # above 0.5, or a NaN
+    ("if (big := float(fnp.sum(x))) >= 0: s = math.sqrt(big)", None),
+    ("if peak > 2.0: s = s + math.exp(peak)",
+     "no OverflowError: line 12 math.exp() (the argument is above 709.78, the result past the largest float)"),
+    ("if peak < 1e300: s = s + math.sqrt(peak)", "no ValueError: line 12 math.sqrt() (the argument is negative)"),
+    ("if peak >= 0: s = s + math.log(peak)", "no ValueError: line 12 math.log() (the argument is zero or negative)"),
+    ("if peak > -1.0: s = s + math.sqrt(peak)", "no ValueError: line 12 math.sqrt() (the argument is negative)"),
+])
+def test_a_float_an_if_put_past_a_bound_is_asked_only_past_it(tmp_path, point, guarded, presumed):
+    """`math.sqrt(peak)` under `if peak > 1e30:` cannot raise: the branch holds it past the bound
+    (at least 0), and CPython's function is asked only there (a NaN fails `>`, passes `not <=`)."""
+    path = write_program(tmp_path, GUARDED, guarded=guarded)
+    report = analyze(path, point)
+    assert_exact_match(report, measure(path, point))
+    assert _status(report) == ("exact" if presumed is None else f"exact, presuming {presumed}")
+
+
 CAUGHT_MATH = """\
     import math
     import flopscope.numpy as fnp

@@ -3264,9 +3264,10 @@ _MATH_RAISE_REASONS = {
 _MATH_RAISES: dict = {}
 
 
-def _math_probes(x) -> Optional[tuple]:
+def _math_probes(x, floors: dict) -> Optional[tuple]:
     """The values ``x`` may hold, as a key of what a math function makes of them: its own value
-    when known, the numbers read from data otherwise (an integer within its bounds)."""
+    when known, the numbers read from data otherwise (an integer within its bounds, a float past
+    the bound an `if` put it beyond, and that bound's nearest value)."""
     if isinstance(x, Known) or isinstance(x, NumpyScalar) and x.value is not None:
         return (x.value,)
     kind = x.kind if isinstance(x, Unknown) else str(x.dtype) if isinstance(x, NumpyScalar) else None
@@ -3277,7 +3278,12 @@ def _math_probes(x) -> Optional[tuple]:
         ends = tuple(e for e in (lo, hi) if not dataints.unbounded(e))
         return tuple(v for v in (*_INT_PROBES, *ends) if lo <= v <= hi)
     if kind in ("", "float") or kind is not None and kind.startswith("float"):
-        return _FLOAT_PROBES  # a float, or a number of unknown type
+        floor = floors.get(id(x))
+        if floor is None or floor[0] is not x:
+            return _FLOAT_PROBES  # a float, or a number of unknown type
+        _, c, strict, nan = floor
+        past = tuple(v for v in _FLOAT_PROBES if (v > c if strict else v >= c) or nan and v != v)
+        return (*past, math.nextafter(float(c), math.inf) if strict else c)
     return None
 
 
@@ -3286,9 +3292,9 @@ def _math_may_raise(interp, name: str, args, span) -> None:
     ``math.exp(x)`` OverflowError past 709.78, ...: which exceptions it may raise are asked of
     CPython's own function at the values the arguments may hold. The count is the run on past
     it, as for an fnp.linalg op outside a ``try``, and the report names it; inside a ``try`` too:
-    flopcast knows no float's sign, so a site there would add a raising path to `math.sqrt(peak)`
-    under `if peak > 1e30:` that no run takes (winograd_cov's, whose handler does not even catch it)."""
-    probes = [_math_probes(a) for a in args]
+    flopcast knows no sign of a norm, so a site there would add a raising path to `math.sqrt(norm)`
+    that no run takes (and no handler may catch: winograd_cov's catches FloatingPointError)."""
+    probes = [_math_probes(a, interp.result.floors) for a in args]
     if any(p is None for p in probes) or math.prod(len(p) for p in probes) > _MOST_MATH_PROBES:
         return  # (many unknown arguments: hypot, gcd, lcm, which no number makes raise)
     key = (name, tuple(probes))

@@ -460,6 +460,9 @@ class RunResult:
     notes: list[Note] = field(default_factory=list)
     # (span, exception) -> NoRaise: ops outside any `try` this path presumes do not raise
     no_raise: dict = field(default_factory=dict)
+    # id(a float read from data) -> (the float, c, strict, may be NaN): an `if` answered on this
+    # path put it past c >= 0 (`if peak > 1e30:`), so `math.sqrt(peak)` there cannot raise
+    floors: dict = field(default_factory=dict)
     returned: Optional[Value] = None
     sites: list[Site] = field(default_factory=list)
     failed: Optional[str] = None  # the path ended in an exception from the estimator
@@ -3332,7 +3335,48 @@ class Interpreter:
         taken = self.decisions.choose(site, self.used)
         if not loop:
             self.narrow_tested_name(test, site, taken)
+            self.floor_compared(test, taken)
         return taken
+
+    def floor_compared(self, test: ast.expr, taken: bool) -> None:
+        """`if peak > 1e30:` (or `1e30 < peak`, or the else of `if peak <= 1e30:`) answered on
+        this path: the float it compared is past that bound from here on (RunResult.floors), for
+        the math functions whose raising is asked at the values it may hold. Only bounds of at
+        least 0, read without evaluating anything again."""
+        if test.__class__ is not ast.Compare or len(test.ops) != 1:
+            return
+        op, left, right = test.ops[0].__class__, self._peek(test.left), self._peek(test.comparators[0])
+        if left.__class__ is Known and right.__class__ is Unknown:
+            op, left, right = _MIRRORED.get(op), right, left
+        if left.__class__ is not Unknown or left.kind not in ("float", "") or right.__class__ is not Known \
+                or type(right.value) not in (int, float) or not right.value >= 0:
+            return
+        if taken and op in (ast.Gt, ast.GtE):
+            floor = (left, right.value, op is ast.Gt, False)
+        elif not taken and op in (ast.Lt, ast.LtE):
+            floor = (left, right.value, op is ast.LtE, True)  # not (nan < c): a NaN passes
+        else:
+            return
+        held = self.result.floors.get(id(left))
+        if held is None or held[1] < floor[1]:
+            self.result.floors[id(left)] = floor
+
+    def _peek(self, node: ast.expr) -> Optional[Value]:
+        """What a name or a number in a test just evaluated holds, without evaluating it again."""
+        if node.__class__ is ast.NamedExpr:
+            node = node.target
+        if node.__class__ is ast.Constant:
+            return Known(node.value)
+        if node.__class__ is ast.UnaryOp and node.op.__class__ is ast.USub and node.operand.__class__ is ast.Constant:
+            return Known(-node.operand.value) if type(node.operand.value) in (int, float) else None
+        if node.__class__ is not ast.Name:
+            return None
+        fn = self.frame.function
+        for scope in (self.frame.vars, fn.closure if fn is not None and fn.closure is not None else {},
+                      self.module_envs.get(self.frame.module.key, {}) if self.frame.module is not None else {}):
+            if node.id in scope:
+                return scope[node.id]
+        return None
 
     def narrow_tested_name(self, test: ast.expr, site: Site, taken: bool) -> None:
         """`if shrunk:` (or `if not shrunk:`) of a local holding a Python bool read from data:
@@ -8413,6 +8457,10 @@ def _or_zero(value: Value, rest: list) -> bool:
         return False
     zero = rest[0]
     return isinstance(zero, ast.Constant) and type(zero.value) is int and zero.value == 0
+
+
+#: `c < x` read as `x > c`
+_MIRRORED = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE}
 
 
 def _source(node: ast.AST) -> str:
