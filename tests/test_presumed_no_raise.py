@@ -257,6 +257,7 @@ GUARDED = """\
     ("if 0.5 < peak: s = s + math.log(peak)", None),
     ("if low <= 0.5: s = 0.0\n        else: s = math.sqrt(low) + math.log(low)", None),  # above 0.5, or a NaN
     ("if (big := float(fnp.sum(x))) >= 0: s = math.sqrt(big)", None),
+    ("s = math.log(max(low, 1e-30)) + math.log(max(1e-30, low))", None),  # at least 1e-30, or a NaN
     ("if peak > 2.0: s = s + math.exp(peak)",
      "no OverflowError: line 12 math.exp() (the argument is above 709.78, the result past the largest float)"),
     ("if peak < 1e300: s = s + math.sqrt(peak)", "no ValueError: line 12 math.sqrt() (the argument is negative)"),
@@ -265,7 +266,8 @@ GUARDED = """\
 ])
 def test_a_float_an_if_put_past_a_bound_is_asked_only_past_it(tmp_path, point, guarded, presumed):
     """`math.sqrt(peak)` under `if peak > 1e30:` cannot raise: the branch holds it past the bound
-    (at least 0), and CPython's function is asked only there (a NaN fails `>`, passes `not <=`)."""
+    (at least 0), and CPython's function is asked only there (a NaN fails `>`, passes `not <=`);
+    so does `max(low, 1e-30)`."""
     path = write_program(tmp_path, GUARDED, guarded=guarded)
     report = analyze(path, point)
     assert_exact_match(report, measure(path, point))

@@ -364,7 +364,13 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return picked
         if any(isinstance(i, Array) for i in items):
             return interp.unpriced(node, f"builtin {name}() over arrays", "compares array values in Python")
-        return _unknown_from(items, "float", span, f"{name}() of values that depend on data")
+        made = _unknown_from(items, "float", span, f"{name}() of values that depend on data")
+        if name == "max" and len(floats) == 1 and items[0] is floats[0] and all(
+                isinstance(i, Known) and type(i.value) in (int, float) for i in items[1:]):
+            # `max(x, 1e-30)`: at least 1e-30, or a NaN (Python keeps the first item when a NaN compares
+            # false), for the math functions whose raising is asked at the values it may hold
+            interp.result.floors[id(made)] = (made, max(i.value for i in items[1:]), False, True)
+        return made
     if name == "complex" and not all(isinstance(a, Known) for a in list(args) + list(kwargs.values())):
         # never a weak float: what uses it is unpriced (an Unknown of no kind)
         return Unknown("", span, "complex() of a value that depends on data")
@@ -3278,12 +3284,17 @@ def _math_probes(x, floors: dict) -> Optional[tuple]:
         ends = tuple(e for e in (lo, hi) if not dataints.unbounded(e))
         return tuple(v for v in (*_INT_PROBES, *ends) if lo <= v <= hi)
     if kind in ("", "float") or kind is not None and kind.startswith("float"):
+        values = _FLOAT_PROBES  # a float, or a number of unknown type
+        lo, hi = (x.lo, x.hi) if isinstance(x, Unknown) else (None, None)
+        if lo is not None or hi is not None:  # `max(x, 1e-30)`: clamped, but a NaN stays NaN
+            values = (*(v for v in values if v != v or (lo is None or v >= lo) and (hi is None or v <= hi)),
+                      *(b for b in (lo, hi) if b is not None))
         floor = floors.get(id(x))
-        if floor is None or floor[0] is not x:
-            return _FLOAT_PROBES  # a float, or a number of unknown type
-        _, c, strict, nan = floor
-        past = tuple(v for v in _FLOAT_PROBES if (v > c if strict else v >= c) or nan and v != v)
-        return (*past, math.nextafter(float(c), math.inf) if strict else c)
+        if floor is not None and floor[0] is x:
+            _, c, strict, nan = floor
+            values = (*(v for v in values if (v > c if strict else v >= c) or nan and v != v),
+                      math.nextafter(float(c), math.inf) if strict else c)
+        return values
     return None
 
 
