@@ -258,6 +258,7 @@ GUARDED = """\
     ("if low <= 0.5: s = 0.0\n        else: s = math.sqrt(low) + math.log(low)", None),  # above 0.5, or a NaN
     ("if (big := float(fnp.sum(x))) >= 0: s = math.sqrt(big)", None),
     ("s = math.log(max(low, 1e-30)) + math.log(max(1e-30, low))", None),  # at least 1e-30, or a NaN
+    ("assert peak > 0.0\n        s = math.log(peak)", "no AssertionError: line 12 assert (`peak > 0.0` is false)"),
     ("if peak > 2.0: s = s + math.exp(peak)",
      "no OverflowError: line 12 math.exp() (the argument is above 709.78, the result past the largest float)"),
     ("if peak < 1e300: s = s + math.sqrt(peak)", "no ValueError: line 12 math.sqrt() (the argument is negative)"),

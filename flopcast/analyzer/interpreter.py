@@ -1478,6 +1478,7 @@ class Interpreter:
                 if (span, "AssertionError") not in self.result.no_raise:
                     self.result.no_raise[(span, "AssertionError")] = NoRaise(
                         span, "assert", "AssertionError", f"`{_source(node.test)}` is false")
+                self.floor_compared(node.test, True)  # `assert peak > 0`: math.log(peak) presumes no more
                 return
             # Inside a try a handler may run on it: whether it fails is a value-dependent site
             # (the nominal path takes it to hold), as a LinAlgError of fnp.linalg is
