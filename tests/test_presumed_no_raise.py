@@ -264,6 +264,7 @@ GUARDED = """\
     ("if peak < 1e300: s = s + math.sqrt(peak)", "no ValueError: line 12 math.sqrt() (the argument is negative)"),
     ("if peak >= 0: s = s + math.log(peak)", "no ValueError: line 12 math.log() (the argument is zero or negative)"),
     ("if peak > -1.0: s = s + math.sqrt(peak)", "no ValueError: line 12 math.sqrt() (the argument is negative)"),
+    ("s = math.sqrt(max([peak]))", "no ValueError: line 12 math.sqrt() (the argument is negative)"),  # no bound
 ])
 def test_a_float_an_if_put_past_a_bound_is_asked_only_past_it(tmp_path, point, guarded, presumed):
     """`math.sqrt(peak)` under `if peak > 1e30:` cannot raise: the branch holds it past the bound

@@ -365,7 +365,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if any(isinstance(i, Array) for i in items):
             return interp.unpriced(node, f"builtin {name}() over arrays", "compares array values in Python")
         made = _unknown_from(items, "float", span, f"{name}() of values that depend on data")
-        if name == "max" and len(floats) == 1 and items[0] is floats[0] and all(
+        if name == "max" and len(items) > 1 and len(floats) == 1 and items[0] is floats[0] and all(
                 isinstance(i, Known) and type(i.value) in (int, float) for i in items[1:]):
             # `max(x, 1e-30)`: at least 1e-30, or a NaN (Python keeps the first item when a NaN compares
             # false), for the math functions whose raising is asked at the values it may hold
