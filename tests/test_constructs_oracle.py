@@ -25,7 +25,7 @@ EXACT = ["nan_to_num_kwargs.py", "put_along_axis.py", "frombuffer_encode.py", "o
          "dict_write_behind_import.py", "plugin_package", "clip_bincount.py",
          "ordered_squeeze.py", "python_sets.py", "bincount_known_list.py", "dtype_identity.py",
          "suspended_generators.py", "type_aliases.py", "flag_auto.py", "flag_members.py", "text_builtins.py", "heap_candidates.py",
-         "dataclass_params.py", "strict_zip_yield_from.py", "abstract_classes.py"]
+         "dataclass_params.py", "strict_zip_yield_from.py", "abstract_classes.py", "sorted_top_k.py"]
 
 
 @pytest.mark.parametrize("name", EXACT)

@@ -2003,7 +2003,21 @@ def sorted_by_keys(interp, items: list, keys: list, reverse: bool, span: Span, n
         orders = list(itertools.permutations(range(len(items))))
         order = orders[_picked(interp, len(orders), span, "sorted(...)")]
         return ListVal([items[j] for j in order])
+    permuted = _permuted_ints(items, span)
+    if permuted is not None:
+        return permuted
     return interp.unpriced(node, "sorted()", "the order depends on values and the items differ in cost")
+
+
+def _permuted_ints(items: list, span: Span) -> Optional[ListVal]:
+    """Known ints in an order read from data (``sorted(range(w), key=lambda i: -float(var[i]))``,
+    a top-k by value): which goes where is not known, but each is one of them, an int within their
+    range, so indexing by them is priced as indexing by any int of that range."""
+    if not items or any(item.__class__ is not Known or type(item.value) is not int for item in items):
+        return None
+    lo, hi = min(item.value for item in items), max(item.value for item in items)
+    why = "an item of a list sorted by values read from data"
+    return ListVal([Unknown("int", span, why, lo=lo, hi=hi) for _ in items])
 
 
 def _sorted_flopscope_keys(interp, items: list, keys: list, reverse: bool, span: Span, node) -> Value:
