@@ -33,6 +33,8 @@ POINTS = [Point(32, 2, 2**41), Point(16, 3, 2**41)]
                           "if fnp.isnan(out).any():"]),
     # a 1e-3 floor was a "moderate threshold": every variance presumed below it (FINDINGS-s15 corpus11 F7)
     ("small_floors.py", ["if int(fnp.count_nonzero(v < VAR_FLOOR)) > 0:", "live = fnp.nonzero(fnp.abs(mu) > PRUNE)[0]"]),
+    # a 5% cut of a probability was a "moderate threshold": every unit presumed nearly always off
+    ("probability_cuts.py", ["dead = v[gate < DEAD]", "live = fnp.nonzero(gate > LIVE)[0]"]),
 ])
 @pytest.mark.parametrize("point", POINTS, ids=str)
 def test_nominal_number_is_the_runtime_count_and_lies_in_the_interval(name, presumed_lines, point):

@@ -25,8 +25,10 @@ from flopcast.analyzer.values import Array, Known, NumpyScalar, Unknown, Value
 HUGE = 1e30
 #: A threshold at most this large in magnitude is a floor at zero: variance floors and pruning
 #: cuts are 1e-3, 1e-4 as often as 1e-12 (a 1e-3 floor taken for a moderate threshold presumed
-#: every variance below it: a nominal number no healthy run takes).
-TINY = 1e-2
+#: every variance below it: a nominal number no healthy run takes), and a cut of a probability
+#: or a fraction is 5% or 10% (`gate < 0.05`: the units nearly always off, none on a healthy
+#: MLP); deviations are bounded in units of a standard deviation, 1 and more.
+TINY = 0.1
 
 
 @dataclass(frozen=True)
