@@ -1568,6 +1568,53 @@ CORPUS = {
         # + eigh of the loud block, a one-hot bump per picked neuron
         guards=("if not fnp.all(fnp.isfinite(out)):",),
     ),
+    "winograd_padded": Entry(
+        points=(
+            (16, 2, 2_500, "guarded"),        # not even the diagonal fits: mean-only
+            (16, 2, 20_000, "guarded"),       # diagonal moments
+            (32, 2, 3 * 10**6, "guarded"),    # covariance with plain products (the call overhead beats Winograd)
+            (96, 2, 10**8, "guarded"),        # Winograd, leaf 48: one level
+            (97, 2, 10**8, "guarded"),        # Winograd, leaf 64, the odd size padded to 98 (fnp.pad)
+        ),
+        # Winograd's 15-addition variant reassembled with fnp.block, a memoised recursive cost
+        # model with a per-call overhead, a probes-halving while loop against the budget,
+        # (m + m.T) / 2, cholesky -> eigh (clipped) -> diag ladder on np.linalg.LinAlgError,
+        # slogdet of root @ root.T, fnp.outer gain, fnp.where on a numpy eye mask, trace,
+        # a per-layer dataclass with a default_factory list, the rescale undone by exp(log_scale)
+        guards=("if peak > RESCALE_AT:", "root = fnp.linalg.cholesky(cov + JITTER * fnp.eye(n))",
+                "vals, vecs = fnp.linalg.eigh(cov)", "nxt.logdet = float(logdet) if float(sign) > 0 else -math.inf",
+                "if not fnp.all(fnp.isfinite(state.mean)):", "if state.log_scale:"),
+    ),
+    "active_cg": Entry(
+        points=(
+            (16, 2, 10**6, "interval"),       # no samples: mean field with the dead-unit mask only
+            (16, 2, 10**7, "interval"),       # energy-chosen k, direct solve or CG
+            (32, 2, 10**7, "interval"),
+            (64, 2, 10**8, "interval"),       # k up to 32: CG with the budget's iteration cap
+        ),
+        # float32 moments, argpartition + argsort top-k turned into numpy indices, a float64
+        # ridge system from einsum('ni,nj->ij', x, x), CG with a norm test and a budget cap,
+        # solve -> lstsq on np.linalg.LinAlgError, cumsum + np.searchsorted + np.clip for k,
+        # a numpy scatter matrix, fnp.where/clip, np.exp(...) blend promoting to float64 (NEP 50),
+        # x[mask] with its .size tested, fnp.multiply(..., out=)
+        guards=("return fnp.linalg.solve(a, b)",),
+        data_sites=("while it < cap and float(fnp.linalg.norm(r)) > tol * max(bnorm, 1e-30):",
+                    "return int(np.clip(k, MIN_K, k_max))", "dead = new_var[off]"),
+    ),
+    "poly_moments": Entry(
+        points=(
+            (8, 2, 200_000, "guarded"),       # full rank: no range finder
+            (16, 2, 10**7, "guarded"),
+            (32, 3, 3 * 10**6, "guarded"),    # rank-16 range finder (qr + thin svd)
+            (64, 2, 10**8, "guarded"),        # rank 32
+        ),
+        # lstsq fit in setup(), einsum('ij,ij->ij', c, c), fnp.outer(m, m), cov @ cov,
+        # matrix_power(cov / tr, 4), slogdet, qr + svd(full_matrices=False), a clamped
+        # budget-sized Monte Carlo batch, sorted(range(w), key=-variance) top-4 through np.ix_,
+        # fnp.kron and fnp.dot(sub, sub)
+        guards=("coef, resid, rank, sv = fnp.linalg.lstsq(vander, target, rcond=None)",
+                "if not fnp.all(fnp.isfinite(cov)):"),
+    ),
 }
 
 

@@ -178,10 +178,9 @@ class Estimator(BaseEstimator):
                 new_mu = blend * new_mu + (1.0 - blend) * mf_mu
             # shrink the variance of units that are nearly always off
             off = gate < 0.05
-            n_off = int(fnp.sum(off))
-            if n_off:
-                dead = new_var[off]
-                floor = float(fnp.max(dead)) if n_off > 1 else float(dead[0])
+            dead = new_var[off]
+            if dead.size:
+                floor = float(fnp.max(dead)) if dead.size > 1 else float(dead[0])
                 shrink = fnp.ones(w, dtype=fnp.float32)
                 fnp.multiply(shrink, fnp.where(off, 0.5, 1.0).astype(fnp.float32), out=shrink)
                 new_var = fnp.maximum(new_var * shrink, min(floor, 1e-6))
