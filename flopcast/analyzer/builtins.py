@@ -334,6 +334,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 return picked
             if any(isinstance(i, Array) for i in items):
                 return interp.unpriced(node, f"builtin {name}() over arrays", "compares array values in Python")
+            one = _one_of(items, span, f"the item {name}() picks by a key that depends on data")
+            if one is not None:
+                return one()
             return _unknown_from(keys, "", span, f"{name}() by a key that depends on data")
         if _all_known(items):
             return Known(_python_pick(name, [i.value for i in items], None, span))
@@ -2010,14 +2013,33 @@ def sorted_by_keys(interp, items: list, keys: list, reverse: bool, span: Span, n
 
 
 def _permuted_ints(items: list, span: Span) -> Optional[ListVal]:
-    """Known ints in an order read from data (``sorted(range(w), key=lambda i: -float(var[i]))``,
-    a top-k by value): which goes where is not known, but each is one of them, an int within their
-    range, so indexing by them is priced as indexing by any int of that range."""
-    if not items or any(item.__class__ is not Known or type(item.value) is not int for item in items):
+    """Items in an order read from data (``sorted(range(w), key=lambda i: -float(var[i]))``,
+    ``sorted(enumerate(vals), key=...)``: a top-k by value): which goes where is not known, but
+    each is one of them (``_one_of``), so indexing by them is priced as indexing by any."""
+    one = _one_of(items, span, "an item of a list sorted by values read from data")
+    return None if one is None else ListVal([one() for _ in items])
+
+
+def _one_of(items: list, span: Span, why: str):
+    """A maker of a value standing for any one of ``items`` (None when flopcast has none): known
+    ints stand as an int within their range, unknown numbers of one kind as such a number,
+    tuples of one length position by position."""
+    if not items:
         return None
-    lo, hi = min(item.value for item in items), max(item.value for item in items)
-    why = "an item of a list sorted by values read from data"
-    return ListVal([Unknown("int", span, why, lo=lo, hi=hi) for _ in items])
+    if all(item.__class__ is Known and type(item.value) is int for item in items):
+        lo, hi = min(item.value for item in items), max(item.value for item in items)
+        return lambda: Unknown("int", span, why, lo=lo, hi=hi)
+    if all(item.__class__ is Unknown for item in items) and len({item.kind for item in items}) == 1 \
+            and items[0].kind in ("int", "float"):
+        kind = items[0].kind
+        return lambda: Unknown(kind, span, why)
+    if all(item.__class__ is TupleVal and not item.fields for item in items) \
+            and len({len(item.items) for item in items}) == 1:
+        parts = [_one_of([item.items[j] for item in items], span, why) for j in range(len(items[0].items))]
+        if any(part is None for part in parts):
+            return None
+        return lambda: TupleVal(tuple(part() for part in parts))
+    return None
 
 
 def _sorted_flopscope_keys(interp, items: list, keys: list, reverse: bool, span: Span, node) -> Value:
