@@ -2976,6 +2976,9 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
         if name == "clear":
             recv.items.clear()
             return Known(None)
+    if isinstance(recv, (ListVal, DictVal)) and name == "__getitem__" and len(args) == 1 and not kwargs:
+        # `sorted(range(n), key=vals.__getitem__)`, Python's argsort: the subscript itself
+        return interp.subscript(recv, args[0], node)
     if isinstance(recv, (ListVal, DictVal)):
         kind = "list" if isinstance(recv, ListVal) else "dict"
         # A method the analyzer does not model may change the container: never guess.
