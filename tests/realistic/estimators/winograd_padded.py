@@ -253,6 +253,10 @@ class Estimator(BaseEstimator):
         nxt.cov = cov
         nxt.var = v
         nxt.notes.append(f"trace={float(fnp.trace(cov)):.3g}")
+        # how much of the widest unit's variance is shared with the others (a diagnostic)
+        pivot = max(range(w), key=lambda j: float(v[j]))
+        shared = float(fnp.sum(cov[pivot] ** 2)) / max(float(v[pivot]) ** 2, 1e-300)
+        nxt.notes.append(f"pivot={pivot} shared={shared:.3g}")
         return nxt
 
     def _diag_layer(self, layer, state: LayerState) -> LayerState:
