@@ -74,6 +74,21 @@ def test_one_mask_at_two_sites_selects_one_count(width, depth, tmp_path):
     assert [u.span.line for u in mask_sites] == [line_of(path, "idx = "), line_of(path, "hot = ")]
 
 
+@pytest.mark.parametrize("width,depth", POINTS, ids=[f"{w}x{d}" for w, d in POINTS])
+def test_a_masks_count_read_after_its_selection_is_that_selections_size(width, depth, tmp_path):
+    # `int(fnp.sum(off))` after `dead = row[off]` counts what the selection took on the path:
+    # its tests do not pair a count of 2 with an empty `dead` (an fnp.max that would raise), so
+    # nothing is unpriced and the interval's ends are the runs selecting nothing and everything
+    path = FIXTURES / "count_after_mask.py"
+    point = Point(width, depth, BUDGET)
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    assert report.total.contains(measure(path, point).total)
+    nothing = _variant(tmp_path / "none", "count_after_mask.py", {"THRESHOLD = 0.0": "THRESHOLD = -1e30"})
+    everything = _variant(tmp_path / "all", "count_after_mask.py", {"THRESHOLD = 0.0": "THRESHOLD = 1e30"})
+    assert (report.total.lo, report.total.hi) == (measure(nothing, point).total, measure(everything, point).total)
+
+
 _ENDS = [{"THRESHOLD = 0.0": f"THRESHOLD = {t}", "DIRECTION = 1": f"DIRECTION = {d}"}
          for t in ("1e30", "-1e30") for d in ("1", "-1")]
 

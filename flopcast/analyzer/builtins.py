@@ -39,6 +39,7 @@ from flopcast.analyzer.values import (
     FlatIter,
     ChainMapVal,
     ClassVal,
+    CountKnown,
     DequeVal,
     DictVal,
     DTypeRef,
@@ -426,6 +427,10 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             if isinstance(x, Array) and x.size != 1:
                 raise UserRaise(span, "TypeError: only size-1 arrays can be converted to Python scalars")
             presumed = x.presumed if isinstance(x, Array) and name in ("bool", "int") else None
+            if isinstance(x, Array) and len(args) == 1 and name in ("int", "round"):
+                counted = _selected_count(interp, x)
+                if counted is not None:
+                    return counted
             if isinstance(x, Array) and len(args) == 1 and name != "bool":
                 return dataclasses.replace(dataints.from_array(x, kind, span, f"`{name}(...)` of an array value"),
                                            presumed=presumed)
@@ -2010,6 +2015,18 @@ def sorted_by_keys(interp, items: list, keys: list, reverse: bool, span: Span, n
     if permuted is not None:
         return permuted
     return interp.unpriced(node, "sorted()", "the order depends on values and the items differ in cost")
+
+
+def _selected_count(interp, x: Array) -> Optional[CountKnown]:
+    """``int(fnp.sum(mask))`` after ``v[mask]`` on this path: the number of elements that
+    selection took, a size its tests answer as ``v[mask].size``'s do (sizetests.py), rather
+    than a number read from data that this path's selection knows nothing of."""
+    count = interp._nonzero_counts.get(x.counts) if x.counts is not None else None
+    key = interp._count_sites.get(x.counts) if count is not None else None
+    bounds = dataints.value_range(x) if key is not None and key[0] == "size" else None
+    if bounds is None or interp.result.bounding is not None:
+        return None
+    return CountKnown(count, key[1], None, key, bounds[0], bounds[1])
 
 
 def _permuted_ints(items: list, span: Span) -> Optional[ListVal]:
