@@ -9,7 +9,7 @@ from typing import Optional
 
 from flopcast.analyzer.render import alike_assumption
 from flopcast.installed import flopscope_version, whestbench_version
-from flopcast.model import SCORER_SPAN, Interval, Span, display_path
+from flopcast.model import SCORER_SPAN, Interval, NoRaise, Span, display_path
 from flopcast.runtime.diff import ANALYZER_ERROR, RAISES, PointResult, Row
 from flopcast.runtime.protocol import BUDGET_EXHAUSTED, TIMEOUT, RunError
 
@@ -103,6 +103,10 @@ def _failure_text(r: PointResult) -> list[str]:
     lines.append(f"  {error.type}: {error.message}")
     if error.span is not None:
         lines.append(f"  at {_where(error)}")
+        presumed = _presumed_no_raise(r)
+        if presumed is not None:
+            lines.append(f"  the report presumed {presumed.op} here does not raise {presumed.exception} "
+                         f"({presumed.reason}): its count is of a run past it")
     if r.run.status == TIMEOUT:
         lines.append("  raise --timeout if it is just slow, or look for a loop whose exit depends on values")
     if error.traceback:
@@ -112,6 +116,15 @@ def _failure_text(r: PointResult) -> list[str]:
         lines.append("  the child's stderr ends with:")
         lines += ["    " + line for line in tail]
     return lines
+
+
+def _presumed_no_raise(r: PointResult) -> Optional[NoRaise]:
+    """The report's presumption that the op the run raised at does not raise that exception."""
+    error = r.run.error
+    if r.report is None or error is None or error.span is None:
+        return None
+    return next((p for p in r.report.presumes_no_raise if p.exception == error.type
+                 and (p.span.path, p.span.line) == (error.span.path, error.span.line)), None)
 
 
 def _where(error: RunError) -> str:
@@ -249,6 +262,11 @@ def _point_json(r: PointResult) -> dict:
         "static_raises": [{"span": asdict(x.span) if x.span is not None else None, "what": x.what,
                            "exc_type": x.exc_type, "every_path": x.every_path}
                           for x in r.report.raises] if r.report is not None else [],
+        # ops outside any `try` the count presumes do not raise: a run raising at one of them is
+        # the EXCEPTION verdict, of a run the report's count was never about
+        "static_presumes_no_raise": [{"span": asdict(p.span), "op": p.op, "exception": p.exception,
+                                      "reason": p.reason} for p in r.report.presumes_no_raise]
+                                    if r.report is not None else [],
         "dynamic_total": r.dynamic_total,
         "flops_used": r.run.flops_used,
         "predict_seconds": r.run.predict_seconds,

@@ -69,6 +69,10 @@ def verdict(entry: Path, width: int, depth: int, budget: int) -> tuple[bool, str
             and any(r["span"] and (r["span"]["path"], r["span"]["line"]) == where
                     and r["exc_type"] == run_error.get("type") for r in point.get("static_raises", ())):
         bad = False  # the raise the report predicts on some paths, after the exact count it claims
+    if said == "EXCEPTION" and exact and not point.get("static_error") and point.get("flops_used", 0) <= total["hi"] \
+            and any((p["span"]["path"], p["span"]["line"]) == where and p["exception"] == run_error.get("type")
+                    for p in point.get("static_presumes_no_raise", ())):
+        bad = False  # a raise at an op the report names as presumed not to raise: its count says so
     error = point.get("static_error") or point.get("error")
     return bad, f"{said} static={total} lower_bound={point.get('static_lower_bound')} " \
                 f"counted={point.get('dynamic_total')} {str(error or '')[:160]}"

@@ -127,6 +127,23 @@ def test_json_output_carries_the_verdict_and_the_error_for_machines(capsys):
     assert point["error"]["span"]["line"] == line_of(fixture("raises_unpredicted"), "factor = fnp.linalg.cholesky")
 
 
+
+def test_a_run_raising_where_the_report_presumed_no_raise_is_named_as_that_presumption(capsys):
+    """The report's count is "exact, presuming no LinAlgError" at the Cholesky: verify still fails
+    the run that raised there, and says which presumption it broke (text and JSON), so a machine
+    can tell it from a raise the report missed."""
+    path = fixture("raises_unpredicted")
+    line = line_of(path, "factor = fnp.linalg.cholesky")
+    code, out, _ = verify(capsys, path, "--points", "8x1,32x2", "--budget", "10**9", "--format", "json")
+    assert code == 1
+    for point in json.loads(out)["points"]:
+        assert point["verdict"] == "EXCEPTION" and point["error"]["span"]["line"] == line
+        assert [(p["span"]["line"], p["op"], p["exception"]) for p in point["static_presumes_no_raise"]] == [
+            (line, "fnp.linalg.cholesky", "LinAlgError")]
+    code, out, _ = verify(capsys, path, *SMALL)
+    assert "the report presumed fnp.linalg.cholesky here does not raise LinAlgError " \
+           "(the matrix is not positive definite): its count is of a run past it" in out
+
 def _unmodelled_span(path):
     """The ast span of the `fnp.gradient(...)` call (not the enclosing `fnp.abs(...)`)."""
     tree = ast.parse(path.read_text())
