@@ -341,3 +341,59 @@ def test_two_calls_on_one_line_are_one_presumption_in_the_status(tmp_path):
     report = analyze(path, POINT)
     assert len(report.presumes_no_raise) == 2  # each call is listed in JSON, at its column
     assert _status(report) == "exact, presuming no ValueError: line 10 math.log() (the argument is zero or negative)"
+
+#: An inverse made ahead of its consumer: by a generator expression kept in `gen`, or by a
+#: generator function's body, run whole when its first item is taken (outside the `try`).
+AHEAD = """\
+    import flopscope.numpy as fnp
+    import numpy as np
+    from whestbench import BaseEstimator
+
+
+    def items(a):
+        yield a * 1.0
+        yield fnp.linalg.inv(a)
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            a = {matrix}
+            {made}
+            out = w
+            try:
+                {taken}
+            except np.linalg.LinAlgError:
+                out = w * 3.0
+            return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(out)
+    """
+MADE_AHEAD = {
+    "kept_generator_expression_taken_by_next": ("gen = (fnp.linalg.inv(x) for x in [a, a])", "out = out + next(gen)"),
+    "kept_generator_expression_looped_over": ("gen = (fnp.linalg.inv(x) for x in [a, a])",
+                                              "for m in gen: out = out @ m"),
+    "generator_function_after_a_first_next": ("gen = items(a); out = next(gen)", "out = out + next(gen)"),
+}
+
+
+@pytest.mark.parametrize("made, taken", MADE_AHEAD.values(), ids=MADE_AHEAD.keys())
+def test_items_made_ahead_and_taken_inside_a_try_are_not_presumed_not_to_raise(tmp_path, made, taken):
+    """flopcast makes the items where the generator is written (outside the `try`) and presumed
+    the inverse does not raise; Python makes them as the `try` takes them, whose handler runs on
+    a singular matrix: the count after it is not counted (a lower bound, below the run)."""
+    path = write_program(tmp_path, AHEAD, matrix=SINGULAR, made=made, taken=taken)
+    for point in (POINT, Point(16, 3, 10**7)):
+        report = analyze(path, point)
+        counted = measure(path, point).total
+        assert report.lower_bound and report.total.lo <= counted, (report.total, counted)
+
+
+def test_items_made_ahead_and_taken_outside_any_try_keep_the_presumed_count(tmp_path):
+    path = write_program(tmp_path, AHEAD.replace("            try:\n                {taken}\n"
+                                                 "            except np.linalg.LinAlgError:\n                out = w * 3.0\n",
+                                                 "            {taken}\n"),
+                         matrix=REGULAR, made=MADE_AHEAD["kept_generator_expression_taken_by_next"][0],
+                         taken="out = out + next(gen)")
+    for point in (POINT, Point(16, 3, 10**7)):
+        report = analyze(path, point)
+        assert_exact_match(report, measure(path, point))
+        assert _status(report).startswith("exact, presuming no LinAlgError: line 15 fnp.linalg.inv")

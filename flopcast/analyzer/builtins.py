@@ -83,7 +83,7 @@ from flopcast.analyzer.values import (
     LIST_MUTATORS,
     SET_MUTATORS,
 )
-from flopcast.model import NoRaise, Span
+from flopcast.model import Span
 from flopcast.syntax import lambda_at
 
 
@@ -3383,7 +3383,7 @@ def _math_may_raise(interp, name: str, args, span) -> None:
         why = _MATH_RAISE_REASONS.get((name, exc), message)
         if name == "log" and len(args) == 2 and len(probes[1]) > 1 and exc == "ValueError":
             why = "the argument or the base is zero or negative"
-        interp.result.no_raise.setdefault((span, exc), NoRaise(span, f"math.{name}()", exc, why))
+        interp.presume_no_raise(span, f"math.{name}()", exc, why)
 
 
 def _integer_conversion_may_raise(interp, name: str, x, span) -> None:
@@ -3399,7 +3399,7 @@ def _integer_conversion_may_raise(interp, name: str, x, span) -> None:
         return
     if not interp.try_depth:
         for exc, why in _NOT_FINITE_TO_INT:
-            interp.result.no_raise.setdefault((span, exc), NoRaise(span, f"{name}()", exc, why))
+            interp.presume_no_raise(span, f"{name}()", exc, why)
         return
     for exc, why in _NOT_FINITE_TO_INT:
         site = Site((f"raise-{exc}", span), (False, True), span, "exception",

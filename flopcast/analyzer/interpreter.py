@@ -653,6 +653,9 @@ class Interpreter:
         self._handling: list = []  # the exceptions whose except clauses are running (for a bare `raise`)
         self._starting_generator: Optional[PyGenerator] = None  # handed to the next frame made
         self._ran_generators: list[PyGenerator] = []  # generators whose bodies ran inside predict
+        # The generators whose items are being made ahead of their consumer, innermost last:
+        # (the generator's item count so far, the indices of items an op presumed not to raise in)
+        self._making_ahead: list[tuple[list, list]] = []
         # Generator expressions kept or looped over, made whole where written: id -> (the
         # iterator, the frame it was made in, {name it reads lazily: the value bound then})
         self._genexp_reads: dict = {}
@@ -4202,7 +4205,9 @@ class Interpreter:
             raise PathEnd(f"{span}: a generator flopcast ran up to item {len(gen.items)} (what its first "
                           "consumer takes) is consumed further, which is not modelled", span,
                           what="generator resumed")
-        if gen.items is None:
+        if gen.items is not None:
+            self._presumed_ahead(gen)
+        else:
             before = self._generator_parts(gen) if gen.function is not None else None
             if before is not None and self._generator_changes:
                 self._refuse_reads_of_ahead(gen, before)
@@ -4214,6 +4219,7 @@ class Interpreter:
             # its later items are made ahead of the consumer, whose handlers may then differ: an
             # array that may not fit is taken as inside one that may catch MemoryError
             self.catching_memory += 1
+            self._making_ahead.append((gen.items, gen.presumed_at))
             try:
                 gen.returned = self._call_checked(gen.function, gen.args, gen.kwargs, gen.span)
             except _GeneratorPause:
@@ -4233,6 +4239,7 @@ class Interpreter:
                 raise
             finally:
                 self.catching_memory -= 1
+                self._making_ahead.pop()
                 self._starting_generator = None
                 gen.end = self.ledger()
             if self.metered:
@@ -4524,6 +4531,17 @@ class Interpreter:
             return call_builtin(self, "next", [gen], {}, span, None)
         raise PathEnd(f"{span}: a value sent into a generator whose body reads it (`x = yield ...`) is not "
                       "modelled: flopcast runs generator bodies as plain iteration", span, what="generator.send()")
+
+    def _presumed_ahead(self, gen: PyGenerator) -> None:
+        """A consumer inside a `try` taking items made ahead of it outside any: an op in their
+        making was presumed not to raise (raise_on_values), but Python makes them now, where a
+        raise is caught and the handler runs. Not modelled: the path ends."""
+        if self.try_depth and any(i >= gen.consumed for i in gen.presumed_at):
+            span = self.span or gen.span
+            self.stop_path(f"{span}: items of the generator made at {gen.span} are taken inside a `try`, "
+                           "and making them runs an op whose raising depends on the values; flopcast made "
+                           "them ahead, outside the `try`, so whether its handler runs is not modelled",
+                           span, "generator made ahead of a try")
 
     def consume_generator(self, gen: PyGenerator) -> list[Value]:
         """Everything a generator has left, as iterating it to the end hands it over; the error
@@ -5227,6 +5245,13 @@ class Interpreter:
         except Exception as exc:  # noqa: BLE001 - a value standing for something Python would not refuse alike
             return self.unpriced(node, "arithmetic", f"{type(exc).__name__}: {exc}")
 
+    def presume_no_raise(self, span: Span, op: str, exc: str, why: str) -> None:
+        """Outside any `try`: the count goes on as if ``op`` does not raise ``exc``, and says so.
+        An item of a generator made ahead of its consumer remembers it (_presumed_ahead)."""
+        self.result.no_raise.setdefault((span, exc), NoRaise(span, op, exc, why))
+        for made, presumed in self._making_ahead:
+            presumed.append(len(made))
+
     def raise_on_values(self, name: str, args, kwargs, result) -> None:
         """Inside a try statement, the site of an op whether it raises depends on the values
         (_raises_on_values): raises on the path that answers that it does. Outside one the
@@ -5236,8 +5261,7 @@ class Interpreter:
             return
         exc, why = raising
         if not self.try_depth:
-            if (self.span, exc) not in self.result.no_raise:
-                self.result.no_raise[(self.span, exc)] = NoRaise(self.span, f"fnp.{name}", exc, why)
+            self.presume_no_raise(self.span, f"fnp.{name}", exc, why)
             return
         # a failing Cholesky is a safety net's rare event (the nominal path presumes it
         # away); float32 rounding past the symmetry check is not rare: no presumption
@@ -6044,17 +6068,20 @@ class Interpreter:
 
         # made ahead of the consumer, whose handlers may differ (as in run_generator)
         self.catching_memory += 1
+        presumed: list = []
+        self._making_ahead.append((marks, presumed))
         try:
             items = self.comprehension(node, make)
         finally:
             self.catching_memory -= 1
+            self._making_ahead.pop()
         if items is None:
             return self._comprehension_unknown(node)
         end = self.ledger()
         if end[0] == start[0] and end[4] == start[4] or not self.metered:
             return ListVal(items)  # nothing charged or unpriced: nothing to take back
         gen = PyGenerator(None, [], {}, self.node_span(node), items=items, marks=marks, end=end, start=start,
-                          comprehension=node)
+                          comprehension=node, presumed_at=presumed)
         self.effects += 1
         self._ran_generators.append(gen)
         return gen

@@ -699,6 +699,10 @@ class PyGenerator(Value):
     error: Any = None
     # What its body returned when it ran to the end (the value of a `yield from` over it)
     returned: Any = None
+    # The items (their index; len(items): the code after the last) whose making ran an op
+    # presumed not to raise, made outside any `try` (Interpreter.raise_on_values): a consumer
+    # inside one that takes them would catch the raise the presumption set aside.
+    presumed_at: list = field(default_factory=list)
     # A generator expression a loop, zip, enumerate or islice takes items from (function is
     # None): made whole where it is written, its items after the last one taken are taken back
     # as a generator body's are (Interpreter.genexp_as_generator).
