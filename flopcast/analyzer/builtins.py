@@ -1095,6 +1095,8 @@ def _pulled_generator(gen: PyGenerator, interp, node):
     raises the error its body raised after its last item)."""
     if gen.items is None:
         interp.run_generator(gen)  # its whole body, now (what is never taken is taken back)
+    else:
+        interp._presumed_ahead(gen)
     while gen.consumed < len(gen.items):
         interp._check_genexp_reads(gen, node, keep=True)
         if gen.consumed and interp._generator_reads:  # the state its body reads, changed since

@@ -6060,9 +6060,16 @@ class Interpreter:
         taken are taken back when predict ends (retract_unconsumed): Python never made them."""
         start = self.ledger()
         marks: list = []
+        made: list = []
+        raised: list = []
 
         def make():
-            value = self.eval(node.elt)
+            try:
+                value = self.eval(node.elt)
+            except UserRaise as error:
+                raised.append(error)
+                raise
+            made.append(value)
             marks.append(self.ledger())
             return value
 
@@ -6072,16 +6079,24 @@ class Interpreter:
         self._making_ahead.append((marks, presumed))
         try:
             items = self.comprehension(node, make)
+        except UserRaise as error:
+            if not raised or raised[-1] is not error:
+                raise  # its first iterable, which Python evaluates where the expression is written
+            # an item raised: Python raises it to the consumer that asks for that item, in the
+            # consumer's `try` (if any), after the consumer took the items before it
+            items = made
         finally:
             self.catching_memory -= 1
             self._making_ahead.pop()
         if items is None:
             return self._comprehension_unknown(node)
         end = self.ledger()
-        if end[0] == start[0] and end[4] == start[4] or not self.metered:
+        if not raised and (end[0] == start[0] and end[4] == start[4] or not self.metered):
             return ListVal(items)  # nothing charged or unpriced: nothing to take back
         gen = PyGenerator(None, [], {}, self.node_span(node), items=items, marks=marks, end=end, start=start,
-                          comprehension=node, presumed_at=presumed)
+                          comprehension=node, presumed_at=presumed, error=raised[-1] if raised else None)
+        if not self.metered:
+            return gen
         self.effects += 1
         self._ran_generators.append(gen)
         return gen
