@@ -371,6 +371,8 @@ MADE_AHEAD = {
     "kept_generator_expression_taken_by_next": ("gen = (fnp.linalg.inv(x) for x in [a, a])", "out = out + next(gen)"),
     "kept_generator_expression_looped_over": ("gen = (fnp.linalg.inv(x) for x in [a, a])",
                                               "for m in gen: out = out @ m"),
+    "kept_generator_expression_zipped": ("gen = (fnp.linalg.inv(x) for x in [a, a])",
+                                         "for k, m in zip(range(2), gen): out = out @ m"),
     "generator_function_after_a_first_next": ("gen = items(a); out = next(gen)", "out = out + next(gen)"),
 }
 
