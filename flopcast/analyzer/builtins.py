@@ -28,6 +28,7 @@ from flopcast.analyzer import chain_maps, dataints, dtypes, dunders, flags, impo
 from flopcast.analyzer.disk_answers import DiskAnswers
 from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
+from flopcast.analyzer.open_loops import MAX_LOOP_ITERATIONS
 from flopcast.analyzer.iterator_sources import reading as _reading
 from flopcast.analyzer.values import (
     ENUM_AUTO,
@@ -1228,8 +1229,6 @@ def _calls_until(interp, fn: Value, sentinel: Value, span: Span, node):
     sentinel or raises StopIteration (Python's test of the sentinel: the same object, or ``==``,
     whose answer must be known of values that are not arrays: an array's ``==`` charges, and its
     truth may raise)."""
-    from flopcast.analyzer.interpreter import MAX_LOOP_ITERATIONS
-
     for _ in range(MAX_LOOP_ITERATIONS):
         try:
             item = interp.call(fn, [], {}, span, node)

@@ -125,8 +125,9 @@ _new_object = object.__new__
 assert [f.name for f in fields(Charge)] == ["span", "op", "flops", "dtype", "function", "certain",
                                             "detail", "dtype_origin"]
 
+from flopcast.analyzer.open_loops import MAX_LOOP_ITERATIONS  # noqa: E402 (also read by builtins)
+
 MAX_STEPS = 3_000_000
-MAX_LOOP_ITERATIONS = 100_000
 MAX_CALL_DEPTH = 120
 MAX_VALUES_PER_NAME = 4
 #: Base classes that make a class a named tuple (fields from annotations, unpacks like a tuple).

@@ -35,6 +35,9 @@ from flopcast.analyzer.loop_syntax import PURE_BUILTINS, loop_relevance, mention
 from flopcast.analyzer.values import Array, FunctionVal, InstanceVal, Known, LibRef, ListVal, NumpyScalar, Unknown
 from flopcast.syntax import ast_walk
 
+#: iterations after which a loop is taken not to end (the path ends there: unbounded)
+MAX_LOOP_ITERATIONS = 100_000
+
 #: Names whose call reads or writes a namespace by name: a counter could be read through them.
 _NAMESPACE_CALLS = frozenset({"locals", "vars", "globals", "eval", "exec", "dir"})
 
