@@ -43,7 +43,7 @@ SAFE_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appen
                            "discard", "setdefault"})
 #: Names whose mention means attributes may be read by a computed name.
 _DYNAMIC = frozenset({"getattr", "setattr", "hasattr", "delattr", "vars", "dir", "__dict__", "__getattr__",
-                      "__getattribute__", "__setattr__", "__delattr__", "__slots__",
+                      "__getattribute__", "__setattr__", "__delattr__",
                       "import_module", "__import__", "meta_path", "attrgetter", "__class__"})
 
 
@@ -340,17 +340,17 @@ def kind(value, items: bool = False) -> Optional[tuple]:
     (``x.name[k] = v``), which raises on a list by its length and on an array by its shape (on a
     dict by nothing it holds). None for a value whose methods may be the program's own code (an
     instance of a user class): it is compared whole."""
-    from flopcast.analyzer.values import Array, DictVal, Known, ListVal, NumpyScalar, TupleVal, Unknown
+    from flopcast.analyzer.values import Array, DequeVal, DictVal, Known, ListVal, NumpyScalar, TupleVal, Unknown
 
     if isinstance(value, Known):
         return ("K", type(value.value).__name__)
     if isinstance(value, Unknown):
         return ("U", value.kind)
     cls = type(value)
-    if items and cls is ListVal:
-        return ("ListVal", len(value.items))
+    if items and cls in (ListVal, DequeVal):
+        return (cls.__name__, len(value.items))
     if items and cls is Array:
         return ("Array", value.shape, value.dtype)
-    if cls in (Array, DictVal, ListVal, NumpyScalar, TupleVal):
+    if cls in (Array, DequeVal, DictVal, ListVal, NumpyScalar, TupleVal):  # (a deque's append evicts, never raises)
         return (cls.__name__,)
     return None
