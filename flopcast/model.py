@@ -262,8 +262,13 @@ class Report:
     flopscope_version: str = ""
     whestbench_version: str = ""
     include_scorer_cast: bool = True
-    # FLOPs charged while each user function ran, its callees included (widest path).
+    # FLOPs charged while each user function ran, its callees included: the most any explored
+    # path charged (one path: that path's).
     inclusive: dict[str, int] = field(default_factory=dict)
+    # FLOPs charged in each user function's own body, the most any explored path charged; empty
+    # for one path, whose charges give it (the charges of several paths list each expression at
+    # its dearest, which may add arms no one path takes).
+    own: dict[str, int] = field(default_factory=dict)
     # The call graph among user functions observed from predict: (caller, callee) -> calls.
     calls: dict[tuple[str, str], int] = field(default_factory=dict)
     # With analyze(record_values=True): assignment target span -> the values it held

@@ -73,3 +73,46 @@ def test_a_ring_is_written_from_its_first_defined_function_in_every_process(tmp_
                              env=dict(os.environ, PYTHONHASHSEED=seed), check=True).stdout
         rings.update(n["message"] for n in json.loads(out)["notes"] if n["message"].startswith("recursive: "))
     assert rings == {"recursive: even → odd → even (unrolled with the known arguments)"}
+
+
+BRANCHED = '''
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+def settle(x, s):
+    if s > 0:
+        return x + 1.0
+    return fnp.exp(x) * 2.0 + fnp.tanh(x) * fnp.sqrt(fnp.abs(x))
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        mu = fnp.ones(mlp.width)
+        for w in mlp.weights:
+            mu = mu @ w
+        s = float(fnp.sum(mu))
+        mu = settle(mu, s)
+        if s > 0:
+            big = mlp.weights[0] @ mlp.weights[0] @ mlp.weights[0]
+            mu = mu + big[0]
+        return fnp.stack([mu] * mlp.depth)
+'''
+
+
+def test_with_callees_is_never_below_the_own_body_when_paths_differ(tmp_path):
+    """The dearest path (s > 0) takes settle's cheap arm; the other path its dear one. The
+    per-function table's own body is each line's most on any path, so "with callees" is the
+    most any path charged while the function ran, never the dearest path's alone (it was
+    below the own body: winograd_padded's factor_cov at 32x2 b3e6)."""
+    path = tmp_path / "estimator.py"
+    path.write_text(BRANCHED)
+    report = analyze(path, POINT)
+    assert len({c.span.line for c in report.charges if c.function == "settle"}) > 1  # both arms listed
+    from flopcast.analyzer import rollup
+
+    for f in rollup.by_function(report):
+        if f.qualname in report.inclusive:  # (the scorer's cast is no user function)
+            assert f.inclusive >= f.flops, f
+    own = sum(c.flops for c in report.charges if c.function == "settle" and c.span.line == 9)  # the dear arm
+    assert report.inclusive["settle"] == report.own["settle"] == own > 0

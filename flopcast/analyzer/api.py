@@ -611,7 +611,7 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
                                    "predict leaves state for the next call: the MLPs of a run cost otherwise")]
     report.executed = frozenset(Span(m.path, n.lineno, n.col_offset, n.lineno, n.col_offset)
                                 for n in entered for m in (_module_of(program, n),) if m is not None)
-    report.inclusive = dict(widest.inclusive)
+    report.inclusive, report.own = _per_function_dearest(widest, results)
     report.calls = dict(widest.calls)
     for module in program.modules.values():
         report.functions.extend(function_table(module))
@@ -765,6 +765,29 @@ def _add_nominal(report: Report, results: list[RunResult], run: Callable[[Decisi
     report.nominal = found.total
     report.nominal_presumes = found.presumes
     report.nominal_missing = found.why_not
+
+
+def _per_function_dearest(widest: RunResult, results: list[RunResult]) -> tuple[dict, dict]:
+    """(with callees, own body) of each user function, the most any path charged: one function
+    may be dearest on a path that is not the dearest overall (a fallback arm it takes only when
+    the rest is cheap), and a table mixing paths would show its own body above its whole cost."""
+    if len(results) == 1:
+        return dict(widest.inclusive), {}
+    inclusive: dict = {}
+    own: dict = {}
+    for r in results:
+        for name, flops in r.inclusive.items():
+            if flops > inclusive.get(name, -1):
+                inclusive[name] = flops
+        counts, objects = rollup.tally(r.charges)
+        mine: dict = {}
+        for key, n in counts.items():
+            c = objects[key]
+            mine[c.function] = mine.get(c.function, 0) + c.flops * n
+        for name, flops in mine.items():
+            if flops > own.get(name, -1):
+                own[name] = flops
+    return inclusive, own
 
 
 def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Charge]:

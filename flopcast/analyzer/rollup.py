@@ -122,6 +122,8 @@ def by_function(report: Report) -> list[FunctionCost]:
         fc = out.setdefault(c.function, FunctionCost(c.function))
         fc.flops += c.flops * n
         fc.calls += n
+    for name, flops in report.own.items():  # several paths: the dearest one's own body
+        out.setdefault(name, FunctionCost(name)).flops = flops
     for name, total in report.inclusive.items():
         out.setdefault(name, FunctionCost(name)).inclusive = total
     # Names break ties: the tables' insertion order depends on which calls the memo replayed.

@@ -136,12 +136,12 @@ def fold(report: Report, path: str) -> FileCosts:
     for info in report.functions:
         if not same_file(info.span.path, path):
             continue
-        own = own_by_function.get(info.qualname, 0)
+        own = report.own.get(info.qualname, own_by_function.get(info.qualname, 0))
         if info.qualname.split(".")[-1] == "predict" and info.qualname.split(".")[0] == report.estimator_class:
             # Everything predict() triggers, callees and the scorer's cast included.
             functions.append(FunctionCost(info, own, report.total.hi, True))
         elif info.qualname in report.inclusive:
-            # Charged while it ran, on the widest path, its callees included.
+            # Charged while it ran, its callees included (the dearest path's).
             functions.append(FunctionCost(info, own, report.inclusive[info.qualname], False, True))
         else:
             functions.append(FunctionCost(info, own, own, False))
