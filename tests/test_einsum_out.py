@@ -36,6 +36,10 @@ CASES = {
     "product_into_float64": ("fnp.empty((w.shape[0], w.shape[0]))", "'ij,jk->ik', w, w * 2.0"),
     "matrix_vector": ("fnp.empty(w.shape[0], dtype=fnp.float32)", "'ij,j->i', w, v"),
     "into_numpys_own_buffer": ("np.empty((w.shape[0], w.shape[0]))", "'ij,kj->ik', w, w"),
+    # a constant fill's inferred tag: never a requirement, voided by the copy (o is dense after)
+    "gram_into_zeros": ("fnp.zeros((w.shape[0], w.shape[0]))", "'ij,kj->ik', w, w"),
+    "gram_into_float32_ones": ("fnp.ones((w.shape[0], w.shape[0]), dtype=fnp.float32)", "'ij,kj->ik', w, w"),
+    "product_into_zeros": ("fnp.zeros((w.shape[0], w.shape[0]))", "'ij,jk->ik', w, w * 2.0"),
 }
 
 

@@ -255,16 +255,18 @@ def _einsum(ctx, args, kwargs):
 def _einsum_into(ctx, subscripts: str, operands_: list, out: Value, others: set) -> Array:
     """``einsum(..., out=buf)``: flopscope bills the contraction at the operands' and the buffer's
     promotion, in which numpy computes (refused unless it casts safely into the buffer), then a
-    ``copyto`` of ``buf.size`` into it; the buffer is handed back, untagged here. A tagged buffer,
-    one of another shape, other keywords and a symmetric low-precision result (whose check may
-    raise SymmetryError on the values) are not modelled."""
+    ``copyto`` of ``buf.size`` into it; the buffer is handed back, untagged here. A constant
+    fill's inferred tag never becomes a requirement: flopscope drops it for a result of another
+    symmetry, checks a like one against the fill's values (which hold it), and the copy voids it
+    either way. A tag the caller gave, a buffer of another shape, other keywords and a symmetric
+    low-precision result (whose check may raise SymmetryError on the values) are not modelled."""
     arrays = [to_array(ctx, v) for v in operands_]
     computed = dtypes.result_type(*(Operand(dtype=a.dtype) for a in arrays), Operand(dtype=out.dtype)) \
         if isinstance(out, Array) else None
     if others or not isinstance(out, Array) or out.shape != _einsum_out_shape(subscripts, arrays) \
-            or not _untagged_by(out, lambda: _result_sym("einsum", subscripts, arrays)) \
+            or out.sym and not (out.sym_inferred and not out.was_tagged) \
             or not dtypes.can_cast(computed, out.dtype, "safe"):
-        raise OpError("einsum(..., out=) into a tagged buffer, one of another shape, one the result cannot be "
+        raise OpError("einsum(..., out=) into a buffer tagged by the caller, one of another shape, one the result cannot be "
                       "cast into safely, or with other keywords is not modelled")
     made = contract(ctx, "einsum", subscripts, operands_, out_dtype=out.dtype)
     if made.sym and computed in ("float16", "float32", "complex64") and \
