@@ -133,10 +133,12 @@ def _one_shot_gc(put_back: bool) -> Iterator[None]:
     thresholds = gc.get_threshold()
     gc.freeze()  # what is loaded now (the modules, their tables) is never walked again
     # A young-generation collection walks what the command built since the last one, most of
-    # which lives to the end: 0.1-0.15 s each where 100,000 objects set one off (two to four per
-    # whole `analyze` of the slowest corpus files); 300,000 sets off none in most commands and
-    # bounds the cycles left to collect (~20 MB more at the peak in lowrank_moments).
-    gc.set_threshold(300_000, 50, 100)
+    # which lives to the end, and frees the dead paths' interpreters (their frames are cycles):
+    # 0.1-0.15 s each where 100,000 objects set one off; at 300,000 one still came in the
+    # files with the most paths (0.85 s of sketch_dispatch's 4.1 s at 256x8, 0.35 s of
+    # active_threshold's 2.6 s at 1024x16). 1,000,000 sets off none there and bounds the cycles
+    # left to collect (+7% at the peak in sketch_dispatch, 700 -> 750 MB; unchanged elsewhere).
+    gc.set_threshold(1_000_000, 50, 100)
     try:
         yield
     finally:
