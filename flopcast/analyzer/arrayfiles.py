@@ -2,17 +2,20 @@
 
 numpy's header parser reads a literal dict (``numpy.lib.format``); no pickle is ever loaded.
 The only data read is the value of a 0-d numeric member (a learned threshold, a sample
-count), a few bytes unpacked with ``struct``.
+count), a few bytes unpacked with ``struct``, and, for numpy's own ``np.load``, the elements of
+a small numeric member (a list of ranks, a few coefficients), reinterpreted by ``numpy.frombuffer``.
 """
 
 from __future__ import annotations
 
+import math
 import zipfile
 from pathlib import Path
 from typing import Any, Optional
 
 from flopcast import installed
 from flopcast.analyzer.ops import OpError, OpRaises
+from flopcast.analyzer.plain_numpy import MAX_ELEMENTS
 from flopcast.analyzer.values import Array, NpzFile, Unknown, Value
 
 
@@ -70,12 +73,38 @@ def _scalar_value(handle, dtype: str):
     return struct.unpack(code, data)[0] if len(data) == struct.calcsize(code) else None
 
 
+def _elements(handle, shape: tuple[int, ...], dtype: str):
+    """The elements of a small C-order little-endian member whose header ``handle`` has just
+    read, as a read-only ndarray (how flopcast holds a plain ndarray's known elements): its data
+    bytes reinterpreted by ``numpy.frombuffer`` (nothing is unpickled or executed); None when
+    the file is shorter."""
+    import numpy
+
+    kind = numpy.dtype("<" + _STRUCT_CODE[dtype])
+    count = math.prod(shape)
+    data = handle.read(count * kind.itemsize)
+    if len(data) != count * kind.itemsize:
+        return None
+    elements = numpy.frombuffer(data, dtype=kind).astype(dtype).reshape(shape)
+    elements.setflags(write=False)
+    return elements
+
+
 def _header(handle, where: str = "", flopscope_load: bool = False) -> tuple[tuple[int, ...], Optional[str], Any]:
-    """(shape, dtype name or None when not numeric, the value of a plain 0-d member or None)."""
+    """(shape, dtype name or None when not numeric, the value of a plain 0-d member or None).
+    Read by numpy's ``np.load`` (not ``flopscope_load``), a small member of more dimensions gives
+    its elements too: numpy hands out plain ndarrays, whose known elements flopcast computes with
+    (plain_numpy.py: sizes kept in a head file, `[int(k) for k in z["ranks"]]`)."""
     plain = _plain_header(handle)
     if plain is not None and not (flopscope_load and plain[1] not in installed.load_dtypes()):
         shape, dtype = plain
-        return shape, dtype, _scalar_value(handle, dtype) if shape == () and dtype in _STRUCT_CODE else None
+        if dtype not in _STRUCT_CODE:
+            return shape, dtype, None
+        if shape == ():
+            return shape, dtype, _scalar_value(handle, dtype)
+        if not flopscope_load and 0 < math.prod(shape) <= MAX_ELEMENTS:
+            return shape, dtype, _elements(handle, shape, dtype)
+        return shape, dtype, None
     handle.seek(0)
     from numpy.lib import format as npformat
 
