@@ -1448,18 +1448,18 @@ CORPUS = {
     "quad_prior": Entry(
         points=(
             (8, 2, 2_000, "exact"),           # the rule does not fit: zeros
-            (8, 1, 4_000, "interval"),        # the rule alone, one layer
-            (16, 2, 50_000, "interval"),      # the rule alone: no chunk of samples fits
-            (16, 2, 200_000, "interval"),     # the rule and one chunk, blended by the 0-d temper
-            (32, 3, 10**6, "interval"),       # one chunk
-            (32, 3, 3 * 10**6, "interval"),   # three chunks (the chunks knob caps it)
+            (8, 1, 4_000, "exact"),           # the rule alone, one layer
+            (16, 2, 50_000, "exact"),         # the rule alone: no chunk of samples fits
+            (16, 2, 200_000, "exact"),        # the rule and one chunk, blended by the 0-d temper
+            (32, 3, 10**6, "exact"),          # one chunk
+            (32, 3, 3 * 10**6, "exact"),      # three chunks (the chunks knob caps it)
         ),
         # a folder (rule.py, sampler.py, make_tables.py), tables.npz read whole by dict() of numpy's
         # NpzFile and asked `"prior" not in data`, 0-d knobs of int16/int32/bool/
         # float32 dtypes, a 0-d float64 member kept as an array (it makes the float32 draw and the
-        # blend float64), a Gauss-Hermite rule trimmed by plain-numpy searchsorted on the table, a
-        # depth prior resampled by np.interp and broadcast as a plain (depth, 1) array
-        data_sites=("keep = int(np.searchsorted(-weights, -cut))",),
+        # blend float64), a Gauss-Hermite rule trimmed by plain-numpy searchsorted on the table (its
+        # elements read from the file: np.load's small members are known), a depth prior resampled by
+        # np.interp and broadcast as a plain (depth, 1) array
     ),
     "errstate_ledger": Entry(
         points=(
