@@ -51,7 +51,7 @@ import threading
 from typing import Any, Optional
 
 from flopcast.analyzer.canonical import _EXACT_SCALARS, Canon, Incomparable, _known, _known_form, _known_key
-from flopcast.analyzer.values import Array, DictVal, FunctionVal, Known, ListVal, ObjKey
+from flopcast.analyzer.values import DictVal, FunctionVal, Known, ListVal, ObjKey
 
 _ARITH = {"Add": operator.add, "Sub": operator.sub, "Mult": operator.mul, "Div": operator.truediv,
           "FloorDiv": operator.floordiv, "Mod": operator.mod}

@@ -7279,13 +7279,13 @@ class Interpreter:
         params = next((c.init_params for c in obj.cls.mro() if c.fields is not None), None)
         if params is not None:  # InitVars and init=False fields, as dataclasses.replace treats them
             values = dict(changes)
-            for name, default, _, flags in params:
-                if "noinit" in flags:
+            for name, default, _, marks in params:
+                if "noinit" in marks:
                     if name in changes:
                         raise UserRaise(span, f"ValueError: field {name} is declared with init=False, "
                                               "it cannot be specified with replace()")
                 elif name not in changes:
-                    if "initvar" in flags:
+                    if "initvar" in marks:
                         if default is None:
                             raise UserRaise(span, f"ValueError: InitVar {name!r} must be specified with replace()")
                         values[name] = default
@@ -7399,7 +7399,7 @@ class Interpreter:
             raise UserRaise(span, f"TypeError: {name}() takes {positional} positional arguments")
         remaining = dict(kwargs)
         initvars = []
-        for i, (field_name, default, factory, flags) in enumerate(order):
+        for i, (field_name, default, factory, marks) in enumerate(order):
             if i < len(args):
                 value = args[i]
             elif field_name in remaining:
@@ -7410,15 +7410,15 @@ class Interpreter:
                 value = self.call(factory, [], {}, span)
             else:
                 raise UserRaise(span, f"TypeError: {name}() missing argument {field_name!r}")
-            if "initvar" in flags:
+            if "initvar" in marks:
                 initvars.append((field_name, value))
                 continue
             self.set_field(instance, field_name, value, span)
         if remaining:
             raise UserRaise(span, f"TypeError: {name}() got an unexpected keyword argument {next(iter(remaining))!r}")
-        for field_name, default, factory, flags in params:
+        for field_name, default, factory, marks in params:
             # `field(init=False, default_factory=list)` is made in __init__; a plain default is the class's
-            if "noinit" in flags and "initvar" not in flags and factory is not None:
+            if "noinit" in marks and "initvar" not in marks and factory is not None:
                 self.set_field(instance, field_name, self.call(factory, [], {}, span), span)
         by_name = dict(initvars)
         return [by_name[p[0]] for p in params if "initvar" in p[3] and p[0] in by_name]

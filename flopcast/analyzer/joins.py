@@ -373,11 +373,11 @@ def _chain_to(body: list, stmt: ast.stmt, owner=None) -> Optional[list]:
     for i, s in enumerate(body):
         if s is stmt:
             return [(owner, body, i)]
-        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
-            inner = getattr(s, field, None)
+        for part in ("body", "orelse", "finalbody", "handlers", "cases"):
+            inner = getattr(s, part, None)
             if not isinstance(inner, list):
                 continue
-            blocks = [h.body for h in inner] if field in ("handlers", "cases") else [inner]
+            blocks = [h.body for h in inner] if part in ("handlers", "cases") else [inner]
             for block in blocks:
                 found = _chain_to(block, stmt, s)
                 if found is not None:
