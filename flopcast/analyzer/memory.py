@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from flopcast.analyzer.counters import suspended
-from flopcast.analyzer.values import Array, BoundLib, BoundMethod, DictVal, InstanceVal, ListVal, MLPVal, TupleVal
+from flopcast.analyzer.values import Array, BoundLib, BoundMethod, DictVal, InstanceVal, ListVal, TupleVal
 from flopcast.model import MemoryUse, Span
 
 #: How far below whestbench's limit an allocation may already fail. RLIMIT_AS caps the process's
