@@ -193,11 +193,12 @@ def test_a_log_read_past_what_the_call_appended_keeps_the_later_calls(point: Poi
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
-@pytest.mark.parametrize("name", ["counter_late", "log_read"])
+@pytest.mark.parametrize("name", ["counter_late", "log_read", "deque_insert_full"])
 def test_a_change_past_the_calls_followed_is_not_settled(name: str, point: Point) -> None:
     """A counter compared with 7 (`>= 7`, and a doubling float `> 100.0`), a log read by its
-    length: the 7th MLP costs more than the 6 before it, past the 4 calls followed. Neither may
-    be called settled: the calls followed are exact, the later ones a lower bound."""
+    length, a bounded deque only inserted into (`insert` raises once it is full, into a handler):
+    the 7th MLP costs more than the 6 before it, past the 4 calls followed. None may be called
+    settled: the calls followed are exact, the later ones a lower bound."""
     path = FIXTURES / f"{name}.py"
     report = analyze(path, point)
     measured = [m.total for m in measure_calls(path, point, LATE)]

@@ -16,7 +16,8 @@ import (read statically, never run), is one of
   statement (its result is dropped): ``x.name.append(v)``, ``.extend``, ``.add``, ``.update``, ...;
 * the container of an item an assignment stores: ``x.name[k] = v`` (``self.iters[layer] = its``).
   Whether that raises depends on its kind, of a list on its length and of an array on its shape
-  (``kind``), never on what a dict holds;
+  (``kind``), never on what a dict holds. ``x.name.insert(i, v)`` is read the same way: it raises
+  on a bounded deque by its length (IndexError once it is full);
 
 and the name is not otherwise read: not a plain name anywhere (``mod.name = v`` sets a global
 of ``mod``), not defined in a class body (a method, a property, a dataclass field — their code or
@@ -72,8 +73,9 @@ def unread(program) -> frozenset:
     return program.unread
 
 
-#: What the table says of a name whose attribute has items stored into it (``x.name[k] = v``): its
-#: kind matters, and of a list its length, of an array its shape (``kind``).
+#: What the table says of a name whose attribute has items stored into it (``x.name[k] = v``, or
+#: inserted: ``x.name.insert(i, v)``): its kind matters, and of a list or a deque its length, of an
+#: array its shape (``kind``).
 ITEM = "item"
 #: Methods a class of the program may not define for its attributes to be write-only: a write-only
 #: use of an attribute holding one of its instances would run them.
@@ -158,6 +160,8 @@ def _write_only(trees: list, lenient: bool = False) -> dict:
                     written.add(node.attr)
                     if not isinstance(node.ctx, ast.Store):
                         kind_matters.add(node.attr)
+                    if _method_of(node, parents) == "insert":  # a full bounded deque's raises IndexError
+                        item_stored.add(node.attr)
             elif isinstance(node, ast.ClassDef):
                 defined = _class_body_names(node)
                 if defined & _USER_WRITES:  # `x.log.append(v)`, `x.iters[k] = v` may run the user's own code
@@ -314,6 +318,12 @@ def _writes(node: ast.Attribute, parents: dict) -> bool:
             and isinstance(call, ast.Call) and call.func is method and isinstance(parents.get(call), ast.Expr))
 
 
+def _method_of(node: ast.Attribute, parents: dict) -> Optional[str]:
+    """The method called on this occurrence of ``x.name`` (``x.name.insert(...)``), if any."""
+    method = parents.get(node)
+    return method.attr if isinstance(method, ast.Attribute) and method.value is node else None
+
+
 def _stores_an_item(node: ast.Attribute, parents: dict) -> bool:
     """Whether this occurrence of ``x.name`` is only the container of an item an assignment
     statement stores (``x.name[k] = v``, a target of its own)."""
@@ -347,10 +357,12 @@ def kind(value, items: bool = False) -> Optional[tuple]:
     if isinstance(value, Unknown):
         return ("U", value.kind)
     cls = type(value)
-    if items and cls in (ListVal, DequeVal):
-        return (cls.__name__, len(value.items))
+    if items and cls is ListVal:
+        return ("ListVal", len(value.items))
+    if cls is DequeVal:  # (appends evict, never raise; an insert into a full one raises: ``items``)
+        return ("DequeVal", value.maxlen) + ((len(value.items),) if items else ())
     if items and cls is Array:
         return ("Array", value.shape, value.dtype)
-    if cls in (Array, DequeVal, DictVal, ListVal, NumpyScalar, TupleVal):  # (a deque's append evicts, never raises)
+    if cls in (Array, DictVal, ListVal, NumpyScalar, TupleVal):
         return (cls.__name__,)
     return None
