@@ -102,7 +102,7 @@ def _header(handle, where: str = "", flopscope_load: bool = False) -> tuple[tupl
             return shape, dtype, None
         if shape == ():
             return shape, dtype, _scalar_value(handle, dtype)
-        if not flopscope_load and 0 < math.prod(shape) <= MAX_ELEMENTS:
+        if 0 < math.prod(shape) <= MAX_ELEMENTS:
             return shape, dtype, _elements(handle, shape, dtype)
         return shape, dtype, None
     handle.seek(0)

@@ -3803,8 +3803,10 @@ class Interpreter:
                 raise UserRaise(self.node_span(node) if node is not None else self.span or self.program.main_span,
                                 "TypeError: iteration over a 0-d array")
             if value.ndim == 1:
+                # (a flopscope array whose elements are known: fnp.asarray of a known ndarray, fnp.load)
                 return [plain_numpy.element_of(NumpyScalar(value.dtype, value.dtype_origin), value, Known(i))
-                        if value.plain else NumpyScalar(value.dtype, value.dtype_origin) for i in range(value.shape[0])]
+                        if value.value is not None else NumpyScalar(value.dtype, value.dtype_origin)
+                        for i in range(value.shape[0])]
             rows = [Array(value.shape[1:], value.dtype, dtype_origin=value.dtype_origin, plain=value.plain)
                     for _ in range(value.shape[0])]
             if value.plain and value.value is not None:
@@ -5375,6 +5377,9 @@ class Interpreter:
             self.span = self.node_span(node)
             try:
                 picked = index_array(self, obj, key)
+                if obj.value is not None and obj.shape:
+                    # an element of a flopscope array whose elements are known
+                    picked = plain_numpy.element_of(picked, obj, key)
                 if obj.presumed is not None and obj.presumed.value in (True, False):
                     # part of a mask every element of which a safety net presumes (`isfinite(x)[0]`)
                     picked = presumptions.tagged(picked, obj.presumed)

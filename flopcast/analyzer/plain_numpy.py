@@ -533,6 +533,9 @@ def element_of(part: Value, source: Array, key: Value) -> Value:
     if isinstance(out, numpy.ndarray) and part.__class__ is Array:
         made = _attach(part, out) if part.value is None and part.plain else None
         return part if made is None else made
+    if isinstance(out, numpy.generic) and part.__class__ is Array and part.shape == () and part.value is None:
+        made = _attach(part, out)  # (a 0-d array's value is held for a flopscope array too)
+        return part if made is None else made
     if isinstance(out, numpy.generic) and part.__class__ is NumpyScalar and part.value is None:
         made = _attach(part, out)
         return part if made is None else made

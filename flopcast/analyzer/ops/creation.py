@@ -324,7 +324,8 @@ def _asarray(ctx, args, kwargs):
         if dt is None or dt == src.dtype:
             ctx.charge("asarray", 0, src.dtype)
             # a new array object over the same buffer: not the same operand to identity discounts
-            return same_buffer(src.with_(sym=None), src)
+            # (its known elements the buffer's: a write through either forgets them in both)
+            return same_buffer(src.with_(sym=None, value=src.value), src)
         billed = dtypes.heavier(src.dtype, dt, pricing.rate)
         ctx.charge("asarray", src.size, billed, origin_of([src], billed))
         return Array(src.shape, dt, dtype_origin=ctx.span if dt == "float64" else None)
