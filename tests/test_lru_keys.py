@@ -168,6 +168,22 @@ def test_cache_clear_empties_the_table_so_every_mlp_misses_again(tmp_path):
     _counted_exactly(path)
 
 
+def test_cache_info_logged_keeps_every_mlp_exact(tmp_path):
+    """``cache_info()`` charges nothing and changes no table: a log line of it leaves the count
+    exact (it was an unmodelled attribute: a lower bound)."""
+    body = "heavy(1)\nheavy(1)\ninfo = heavy.cache_info()\nprint(f'{info} of {heavy.__name__}')"
+    _counted_exactly(_estimator(tmp_path, HEAVY.format(args="(maxsize=None)"), body))
+
+
+def test_a_branch_on_cache_info_is_a_site_whose_interval_holds_the_run(tmp_path):
+    """Its counts are not followed: a test of them is a value-dependent site."""
+    body = "heavy(1)\nheavy(1)\nif heavy.cache_info().hits > 3:\n    heavy(2)"
+    path = _estimator(tmp_path, HEAVY.format(args="(maxsize=None)"), body)
+    report = analyze(path, POINT, formula=False)
+    assert not report.lower_bound and not report.exact
+    assert all(report.total.contains(m.total) for m in measure_calls(path, POINT, CALLS))
+
+
 def test_a_cache_made_by_calling_lru_cache_or_cache_is_a_table_of_its_own(tmp_path):
     helpers = ("import functools\n\n\ndef _heavy(k):\n    return fnp.ones(64) * 2.0\n\n\n"
                "heavy = functools.lru_cache(maxsize=None)(_heavy)\nlight = functools.cache(_heavy)\n"

@@ -5748,8 +5748,8 @@ class Interpreter:
             return obj.attrs[name]
         if isinstance(obj, FunctionVal) and name == "register" and dispatch.is_dispatcher(obj):
             return BoundLib(dispatch.REGISTER, obj)
-        if isinstance(obj, FunctionVal) and obj.cached and name == "cache_clear":
-            return BoundLib("py:functools.lru_cache.cache_clear", obj)
+        if isinstance(obj, FunctionVal) and obj.cached and name in ("cache_clear", "cache_info"):
+            return BoundLib(f"py:functools.lru_cache.{name}", obj)
         if isinstance(obj, FunctionVal) and name in ("__name__", "__qualname__", "__doc__"):
             # what a logging or timing decorator reads of the function it wraps
             named = isinstance(obj.node, (ast.FunctionDef, ast.AsyncFunctionDef))
@@ -7118,6 +7118,13 @@ class Interpreter:
                 raise UserRaise(span, "TypeError: cache_clear() takes no arguments")
             self.cache_clear(recv)
             return Known(None)
+        if path == "py:functools.lru_cache.cache_info":
+            if args or kwargs:
+                raise UserRaise(span, "TypeError: cache_info() takes no arguments")
+            # (its counts are not followed: a log line of them is text read from data, a test of
+            # them a value-dependent site; it charges nothing and changes no table)
+            return Unknown("", span, f"{recv.qualname}.cache_info(): the table's hit and miss counts")
+
         if getattr(recv, "plain", False) and not plain_numpy.has_flopscope(list(args) + list(kwargs.values())):
             # a method of numpy's own ndarray or generator: numpy's work, unbilled
             if isinstance(recv, Array) and path.startswith("numpy.") and path[6:] in IN_PLACE_METHODS:
