@@ -49,6 +49,7 @@ SQRT_2PI = math.sqrt(2.0 * math.pi)
 INV_SQRT_2 = 1.0 / math.sqrt(2.0)
 RESCALE_AT = 1e30
 TINY = 1e-12
+F64 = 2  # flopscope's float64 rate against float32's
 
 
 # ============================================================================================
@@ -143,23 +144,35 @@ class CostModel:
         return self.width * self.width
 
     def moments(self) -> int:
-        return 30 * self.width
+        return 60 * self.width
+
+    def product(self, n: int, m: int, k: int) -> int:
+        """A float64 product (flopscope bills float64 at twice the float32 rate)."""
+        return F64 * dense_cost(n, m, k)
 
     def cov_layer(self, leaf: int) -> int:
         w = self.width
-        prod = strassen_cost(w, leaf, self.cfg.call_overhead)
-        factor = w ** 3 // 3 + 2 * self.w2
-        return 2 * prod + factor + 8 * self.w2 + self.moments()
+        prod = F64 * strassen_cost(w, leaf, self.cfg.call_overhead)
+        factor = F64 * (w ** 3 // 3 + 2 * self.w2)      # cholesky of the jittered covariance
+        return 2 * prod + factor + F64 * 12 * self.w2 + self.moments()
 
     def lowrank_layer(self, rank: int) -> int:
         w = self.width
-        return (2 * w * w * rank + 4 * w * rank * rank + 12 * rank ** 3 + 4 * w * w + self.moments())
+        qr = F64 * 2 * (2 * w * rank * rank - 2 * rank ** 3 // 3)
+        svd = 52 * rank ** 3
+        power = self.product(rank, rank, w) + self.cfg.power_cap * self.product(rank, 1, rank)
+        return self.product(w, rank, w) + qr + svd + power + F64 * 6 * w * w + self.moments()
 
     def sample_layer(self, n: int) -> int:
-        return dense_cost(n, self.width, self.width) + 6 * n * self.width
+        return self.product(n, self.width, self.width) + F64 * 6 * n * self.width
 
     def diag_layer(self, k: int) -> int:
-        return 4 * self.w2 + self.moments() + (k ** 3 // 3 + 6 * k * k if k else 0)
+        base = F64 * 4 * self.w2 + self.moments()
+        if not k:
+            return base
+        block = self.product(k, k, self.width) + F64 * k * self.width
+        solve = F64 * (k ** 3 // 3 + 4 * k * k) + self.product(1, self.width, k)
+        return base + block + solve
 
     def total(self, family: str, param: int) -> int:
         """Cost of ``family`` over the whole net; recursive over layers so that the first layer,
