@@ -44,6 +44,25 @@ def test_past_the_path_cap_the_interval_is_closed_and_holds_the_real_count(point
     assert report.total.contains(real), f"{report.total} vs the run's {real:,}"
 
 
+def test_choices_inside_assignments_rejoin_like_if_statements():
+    """`x = x / s if s > limit else x` and `default_rng(seed or 7)` end where their statement
+    ends, as an `if` does: seven of them are priced from eight runs, the interval the 128 give."""
+    separate, every = both_ways(FIXTURES / "chosen_values.py", POINT)
+    assert separate.combined is not None, "the choices' costs add up: they should be priced separately"
+    assert not every.capped and len(every.results) == 2 ** 7 > MAX_PATHS
+    assert interval(separate) == interval(every)
+
+
+@pytest.mark.parametrize("point", [POINT, Point(32, 2, 10**9)], ids=lambda p: f"{p.width}x{p.depth}")
+def test_choices_inside_assignments_past_the_cap_hold_the_real_count(point):
+    path = FIXTURES / "chosen_values.py"
+    report = analyze(path, point)
+    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+    assert len(report.uncertain) == 7
+    real = measure(path, point).total
+    assert report.total.contains(real), f"{report.total} vs the run's {real:,}"
+
+
 def test_sites_whose_choices_persist_are_run_in_every_combination():
     separate, every = both_ways(FIXTURES / "entangled.py", POINT)
     assert separate.combined is None

@@ -8744,6 +8744,49 @@ def _joined_try(interp: Interpreter, node: ast.Try) -> None:
 
 _STMT_DISPATCH[ast.Try] = _joined_try
 
+_CHOOSES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _chooses(value: Optional[ast.expr]) -> bool:
+    """Whether an expression picks by a truth value (`a or b`, `x if t else y`) outside a lambda."""
+    if value is None:
+        return False
+    found = _CHOOSES.get(value)
+    if found is None:
+        stack, found = [value], False
+        while stack and not found:
+            n = stack.pop()
+            found = isinstance(n, (ast.BoolOp, ast.IfExp))
+            stack.extend(c for c in ast_children(n) if not isinstance(c, ast.Lambda))
+        _CHOOSES[value] = found
+    return found
+
+
+def _joined_choice(plain):
+    """``plain`` for an assignment or expression statement, recording its join when its own
+    expression chose by a truth value that consulted one site and nothing in it recorded a join
+    of its own (`cov = cov / s if s > 1e30 else cov`, `default_rng(seed or 7)`): the choice ends
+    with its statement as an `if` does, so it rejoins or not by the same proof (joins.py). A
+    `return` is left out: its value waits in the caller, where no walk of the state sees it."""
+    def run(interp: Interpreter, node) -> None:
+        if not _chooses(node.value):
+            return plain(interp, node)
+        decisions = interp.decisions
+        first, used, asked, joined = len(decisions.log), interp.used, len(decisions.answers), len(interp.result.joins)
+        plain(interp, node)
+        log = decisions.log
+        if len(log) == first or len(interp.result.joins) != joined or len(set(log[first:])) != 1:
+            return
+        if len(decisions.answers) > asked and joins.comparable_stack(interp):
+            interp._joinable_answers += len(decisions.answers) - asked
+        joins.record(interp, node, (first, len(log)), used)
+
+    return run
+
+
+for _kind in (ast.Assign, ast.AnnAssign, ast.Expr):
+    _STMT_DISPATCH[_kind] = _joined_choice(_STMT_DISPATCH[_kind])
+
 #: The most stage boundaries one watched run records (each walks the whole state).
 MAX_STAGE_JOINS = 256
 
