@@ -1616,6 +1616,66 @@ CORPUS = {
         guards=("coef, resid, rank, sv = fnp.linalg.lstsq(vander, target, rcond=None)",
                 "if not fnp.all(fnp.isfinite(cov)):"),
     ),
+    "portfolio_planner": Entry(
+        points=(
+            (16, 2, 3_000, "guarded"),        # nothing fits: the mean pushed through (the seed's `or` only)
+            (16, 2, 15_000, "interval"),      # mean field, top-6 active set (argpartition -> argsort)
+            (32, 2, 50_000, "interval"),      # mean field, top-8 active set, cholesky -> lstsq ladder
+            (16, 3, 1_000_000, "interval"),   # deep: Monte Carlo, 258 antithetic samples in chunks of 32
+            (32, 3, 10**7, "interval"),       # deep: Monte Carlo, the 512 cap
+        ),
+        # 819 lines: a frozen config dataclass with properties and a generator of leaves, an
+        # lru_cached Winograd cost recursion, a per-layer recursion over the net and a recursive
+        # split search checked against itertools.accumulate, families picked in an order that
+        # depends on the depth; cov (Winograd blocks, rescale past 1e30, cholesky -> eigh -> diag),
+        # split, lowrank (qr + svd truncation by an energy while loop, a power iteration with a
+        # tolerance), sampling (a chunk generator, Welford running moments, an early stop) and
+        # mean field with a top-k active set; a fallback ladder on FloatingPointError, a refiner
+        # steered by flops_remaining, functools.reduce over gaps, diagnostics and log f-strings.
+        # The cov, split and lowrank families pass the 64-path cap at every point tried (16x1 to
+        # 64x4): lower bounds, so no point here takes them.
+        guards=("if not fnp.all(fnp.isfinite(x)):", "rng = fnp.random.default_rng(mlp.seed or 7)",
+                "chol = fnp.linalg.cholesky(block + self.cfg.jitter * fnp.eye(k))",
+                "y = fnp.linalg.solve(chol, rhs)", "return fnp.linalg.solve(chol.T, y)",
+                "return fnp.linalg.lstsq(block, rhs, rcond=None)[0]",
+                "if not math.isfinite(scale) or scale > 1e6:"),
+        data_sites=("if n_dead:",
+                    "if c + 1 >= self.cfg.min_chunks and layers[-1].stderr < self.cfg.target_se:"),
+    ),
+    "segment_portfolio": Entry(
+        points=(
+            (8, 2, 10_000, "guarded"),        # mean field on both layers
+            (16, 2, 100_000, "interval"),     # sampled: sigma-free Monte Carlo from a matrix root
+            (16, 2, 300_000, "interval"),     # unscented on both layers (2w+1 sigma points)
+            (32, 2, 10**6, "guarded"),        # sandwich (plain products: no Strassen leaf below 32)
+            (32, 2, 3 * 10**6, "interval"),   # sandwich then lowrank (k from the spectrum), active-set polish
+            (32, 3, 6 * 10**6, "interval"),   # lowrank on every layer
+            (64, 2, 6 * 10**6, "guarded"),    # sandwich through Strassen, leaf 32 (fnp.block reassembly)
+            (64, 2, 3 * 10**7, "interval"),   # lowrank through Strassen
+        ),
+        # a folder (estimator.py + kernels.py, ~750 lines): a frozen Config with derived
+        # properties and with_overrides over dataclasses.fields, a per-layer dynamic programme
+        # (an lru_cached closure over (layer, budget units, previous method)) with conversion
+        # prices, itertools.groupby into segments, runner classes registered by a decorator,
+        # functools.cached_property and functools.partial Strassen, a cholesky -> Newton-Schulz
+        # (tolerance while loop) -> eigh -> diag square-root ladder raising a custom error,
+        # energy rank by cumsum + np.searchsorted + np.clip, batched samples from a generator,
+        # a contextmanager timer, nonzero active set scattered back through a numpy matrix
+        guards=("if not fnp.all(fnp.isfinite(x)):", "if not fnp.all(fnp.isfinite(d)):",
+                "return self.mean * math.exp(self.log_scale) if self.log_scale else self.mean",
+                "if peak > self.cfg.rescale_at:",
+                "rows[-1] = polished * math.exp(state.log_scale) if state.log_scale else polished",
+                'return RootResult(fnp.linalg.cholesky(c + jitter * fnp.eye(n)), "cholesky")',
+                "vals, vecs = fnp.linalg.eigh(c)", "vals, vecs = fnp.linalg.eigh(cov)",
+                "if not math.isfinite(norm) or norm <= 0.0:", "if total <= 0.0:"),
+        data_sites=("while it < cap and err > tol:", "if err < 10 * ns_tol:", "(idx,) = fnp.nonzero(live)",
+                    "return int(np.clip(k, floor, cap))",
+                    "return Moments(m, v, gain_cov(cov, gain, v) if k < w.shape[0] // 2 else cov, log_scale)"),
+        notes={"32x3 at 6e5": "sampled, sampled, diag: the nominal number presumes the polish's "
+                              "`state.var > cfg.active_var` (1e-6) keeps every unit, but 8 samples leave a "
+                              "unit that never fired with a variance of exactly 0 on the MLPs of seeds 0 and "
+                              "1: nominal 358,769, the run 354,115 (the interval holds it); not a corpus point"},
+    ),
 }
 
 
@@ -1775,7 +1835,7 @@ def test_corpus_estimator_is_participant_sized_and_checked_at_three_points(name)
     path = _path(name)
     files = sorted(path.parent.rglob("*.py")) if path.name == "estimator.py" else [path]
     lines = sum(len(f.read_text().splitlines()) for f in files)
-    assert 150 <= lines <= 600, f"{name}: {lines} lines"
+    assert 150 <= lines <= 1_200, f"{name}: {lines} lines"
     # whestbench loads only a subclass of its BaseEstimator (calibration runs it that way)
     assert "(BaseEstimator)" in path.read_text(), f"{name}: Estimator does not subclass whestbench.BaseEstimator"
     assert len(CORPUS[name].points) >= 3

@@ -489,6 +489,7 @@ class Estimator(BaseEstimator):
 
     def predict(self, mlp, budget):
         self.calls += 1
+        self.timings = Timings()  # the last MLP's only: the harness keeps one instance for all
         width, depth = mlp.width, mlp.depth
         choice, samples = self.plan(width, depth, budget)
         if choice is None:
