@@ -8764,9 +8764,11 @@ def _chooses(value: Optional[ast.expr]) -> bool:
 
 def _joined_choice(plain):
     """``plain`` for an assignment or expression statement, recording its join when its own
-    expression chose by a truth value that consulted one site and nothing in it recorded a join
-    of its own (`cov = cov / s if s > 1e30 else cov`, `default_rng(seed or 7)`): the choice ends
-    with its statement as an `if` does, so it rejoins or not by the same proof (joins.py). A
+    expression chose by a truth value that consulted a site once and nothing in it recorded a
+    join of its own (`cov = cov / s if s > 1e30 else cov`, `default_rng(seed or 7)`): the choice
+    ends with its statement as an `if` does, so it rejoins or not by the same proof (joins.py),
+    and one consultation per join keeps the per-execution proof per execution. A join whose
+    state cannot be compared is not kept: it would refuse a proof an ending site still gives. A
     `return` is left out: its value waits in the caller, where no walk of the state sees it."""
     def run(interp: Interpreter, node) -> None:
         if not _chooses(node.value):
@@ -8775,11 +8777,14 @@ def _joined_choice(plain):
         first, used, asked, joined = len(decisions.log), interp.used, len(decisions.answers), len(interp.result.joins)
         plain(interp, node)
         log = decisions.log
-        if len(log) == first or len(interp.result.joins) != joined or len(set(log[first:])) != 1:
+        if len(log) != first + 1 or len(interp.result.joins) != joined:
             return
-        if len(decisions.answers) > asked and joins.comparable_stack(interp):
-            interp._joinable_answers += len(decisions.answers) - asked
         joins.record(interp, node, (first, len(log)), used)
+        if interp.result.joins[-1].form is None:
+            del interp.result.joins[joined:]
+            return
+        if len(decisions.answers) > asked:
+            interp._joinable_answers += len(decisions.answers) - asked
 
     return run
 
