@@ -1624,7 +1624,7 @@ CORPUS = {
             (16, 3, 1_000_000, "interval"),   # deep: Monte Carlo, 258 antithetic samples in chunks of 32
             (32, 3, 10**7, "interval"),       # deep: Monte Carlo, the 512 cap
         ),
-        # 819 lines: a frozen config dataclass with properties and a generator of leaves, an
+        # 832 lines: a frozen config dataclass with properties and a generator of leaves, an
         # lru_cached Winograd cost recursion, a per-layer recursion over the net and a recursive
         # split search checked against itertools.accumulate, families picked in an order that
         # depends on the depth; cov (Winograd blocks, rescale past 1e30, cholesky -> eigh -> diag),
@@ -1653,7 +1653,7 @@ CORPUS = {
             (64, 2, 6 * 10**6, "guarded"),    # sandwich through Strassen, leaf 32 (fnp.block reassembly)
             (64, 2, 3 * 10**7, "interval"),   # lowrank through Strassen
         ),
-        # a folder (estimator.py + kernels.py, ~750 lines): a frozen Config with derived
+        # a folder (estimator.py + kernels.py, 771 lines): a frozen Config with derived
         # properties and with_overrides over dataclasses.fields, a per-layer dynamic programme
         # (an lru_cached closure over (layer, budget units, previous method)) with conversion
         # prices, itertools.groupby into segments, runner classes registered by a decorator,
