@@ -399,3 +399,17 @@ def test_items_made_ahead_and_taken_outside_any_try_keep_the_presumed_count(tmp_
         report = analyze(path, point)
         assert_exact_match(report, measure(path, point))
         assert _status(report).startswith("exact, presuming no LinAlgError: line 15 fnp.linalg.inv")
+
+
+def test_an_assert_made_ahead_and_taken_inside_a_try_is_not_presumed_to_hold(tmp_path):
+    """The assert runs where Python makes the item, inside the consumer's `try`, whose handler runs
+    when it fails (the weights are signed): not the count of a run past it ('exact, presuming no
+    AssertionError' was 254 for a run of 1,150 at 8x2)."""
+    path = write_program(tmp_path, AHEAD.replace("    def items(a):\n", "    def checked(a):\n"
+                                                 "        assert float(fnp.min(a)) > 0.0\n        return a\n\n\n"
+                                                 "    def items(a):\n").replace("np.linalg.LinAlgError", "AssertionError"),
+                         matrix="w", made="gen = (checked(x) for x in [a, a])", taken="out = out @ next(gen)")
+    for point in (POINT, Point(16, 3, 10**7)):
+        report = analyze(path, point)
+        counted = measure(path, point).total
+        assert report.lower_bound and report.total.lo <= counted, (report.total, counted)

@@ -1479,9 +1479,7 @@ class Interpreter:
             if not self.try_depth:
                 # Outside a try the count is the run on past it, as for an fnp.linalg op that may
                 # raise (raise_on_values): a run where it fails stops there, so the report names it
-                if (span, "AssertionError") not in self.result.no_raise:
-                    self.result.no_raise[(span, "AssertionError")] = NoRaise(
-                        span, "assert", "AssertionError", f"`{_source(node.test)}` is false")
+                self.presume_no_raise(span, "assert", "AssertionError", f"`{_source(node.test)}` is false")
                 self.floor_compared(node.test, True)  # `assert peak > 0`: math.log(peak) presumes no more
                 return
             # Inside a try a handler may run on it: whether it fails is a value-dependent site
