@@ -413,3 +413,112 @@ def test_an_assert_made_ahead_and_taken_inside_a_try_is_not_presumed_to_hold(tmp
         report = analyze(path, point)
         counted = measure(path, point).total
         assert report.lower_bound and report.total.lo <= counted, (report.total, counted)
+
+
+# --- Python's operators on numbers read from data ------------------------------------------------
+
+CAUGHT_OPERATOR = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            x = w @ w
+            c = float(fnp.sum(x > 1e9))  # 0.0 in the run: no entry is that large
+            try:
+                s = {expr}
+            except {caught}:
+                x = x @ w
+                s = 1.0
+            return fnp.zeros((mlp.depth, mlp.width)) + x[0] * s
+    """
+
+
+@pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("caught", ["ZeroDivisionError", "ArithmeticError", "Exception", "(ValueError, ZeroDivisionError)"])
+@pytest.mark.parametrize("expr", ["1.0 / c", "2.0 // c", "1.0 % c"])
+def test_a_division_by_data_inside_a_try_that_catches_it_is_a_site_of_two_paths(tmp_path, point, caught, expr):
+    """The handler's matmul runs when the count is 0: the run is inside the interval, not past an
+    'exact' count of the path where the division goes through (1,222 for a run of 2,182 at 8x2)."""
+    path = write_program(tmp_path, CAUGHT_OPERATOR, expr=expr, caught=caught)
+    report = analyze(path, point)
+    run = measure(path, point).total
+    assert not report.exact and report.total.contains(run) and report.total.lo < run
+    assert report.presumes_no_raise == []
+    assert [(u.span.line, u.kind) for u in report.uncertain] == [(11, "exception")]
+
+
+def test_a_power_of_data_raises_either_exception_into_the_handler_that_catches_both(tmp_path):
+    """`c ** -1` raises ZeroDivisionError at 0 and OverflowError past 1/1e-308: two sites under
+    `except ArithmeticError:`; under `except ZeroDivisionError:` the OverflowError is presumed away."""
+    path = write_program(tmp_path, CAUGHT_OPERATOR, expr="c ** -1", caught="ArithmeticError")
+    report = analyze(path, POINT)
+    run = measure(path, POINT).total
+    assert not report.exact and report.total.contains(run) and report.total.lo < run
+    assert report.presumes_no_raise == []
+    path = write_program(tmp_path, CAUGHT_OPERATOR, expr="c ** -1", caught="ZeroDivisionError")
+    report = analyze(path, POINT)
+    assert report.total.contains(run) and report.total.lo < run
+    assert [(p.span.line, p.exception) for p in report.presumes_no_raise] == [(11, "OverflowError")]
+
+
+def test_a_bare_except_catches_the_division_too(tmp_path):
+    path = write_program(tmp_path, CAUGHT_OPERATOR.replace("except {caught}:", "except:"), expr="1.0 / c")
+    report = analyze(path, POINT)
+    run = measure(path, POINT).total
+    assert not report.exact and report.total.contains(run) and report.total.lo < run
+
+
+@pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
+def test_a_division_by_data_inside_a_try_whose_handler_cannot_catch_it_is_a_presumption(tmp_path, point):
+    """A ZeroDivisionError goes past `except ValueError:` and ends the run, as outside any try."""
+    path = write_program(tmp_path, CAUGHT_OPERATOR, expr="1.0 / (c + 1.0)", caught="ValueError")
+    report = analyze(path, point)
+    assert_exact_match(report, measure(path, point))
+    assert _status(report) == "exact, presuming no ZeroDivisionError: line 11 `/` (the divisor is zero)"
+
+
+@pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("expr, presumed", [
+    ("1.0 / float(fnp.sum(x * x))", "no ZeroDivisionError: line 10 `/` (the divisor is zero)"),
+    ("mlp.width // int(fnp.sum(x > 1.0))", "no ZeroDivisionError: line 10 `//` (the divisor is zero)"),
+    ("float(fnp.max(x)) ** 3", "no OverflowError: line 10 `**` (the result is past the largest float)"),
+])
+def test_a_python_operator_of_data_that_may_raise_outside_a_try_is_a_named_presumption(tmp_path, point, expr, presumed):
+    path = write_program(tmp_path, MATH_OF, expr=expr)
+    report = analyze(path, point)
+    assert_exact_match(report, measure(path, point))
+    assert _status(report) == f"exact, presuming {presumed}"
+
+
+def test_a_division_by_zero_outside_a_try_stops_the_run_the_count_presumes_past(tmp_path):
+    path = write_program(tmp_path, MATH_OF, expr="1.0 / float(fnp.sum(x > 1e9))")
+    report = analyze(path, POINT)
+    with pytest.raises(ZeroDivisionError):
+        measure(path, POINT)
+    assert report.exact
+    assert [(p.span.line, p.op, p.exception) for p in report.presumes_no_raise] == [(10, "`/`", "ZeroDivisionError")]
+
+
+@pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("expr", [
+    "float(fnp.sum(x * x)) / 4.0 + float(fnp.max(x)) * 2.0 - 1.0",  # no divisor read from data
+    "1.0 / max(float(fnp.sum(x * x)), 1e-12)",  # at least 1e-12, or a NaN (NaN / NaN is no raise)
+    "int(fnp.sum(x > 1.0)) // 2 + 2.0 ** int(fnp.sum(x > 1.0))",  # a count is at most w*w
+    "float(fnp.max(x)) / mlp.width",
+])
+def test_a_python_operator_no_value_of_its_operands_makes_raise_is_no_presumption(tmp_path, point, expr):
+    path = write_program(tmp_path, MATH_OF, expr=expr)
+    report = analyze(path, point)
+    assert_exact_match(report, measure(path, point))
+    assert _status(report) == "exact"
+
+
+@pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
+def test_a_division_an_if_put_past_zero_is_no_presumption(tmp_path, point):
+    path = write_program(tmp_path, GUARDED, guarded="if peak > 0.0: s = 1.0 / peak")
+    report = analyze(path, point)
+    assert_exact_match(report, measure(path, point))
+    assert _status(report) == "exact"

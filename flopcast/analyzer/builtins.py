@@ -19,6 +19,7 @@ import importlib
 import io
 import itertools
 import math
+import operator
 import struct
 import sys as _sys
 from typing import Any, Optional
@@ -2185,7 +2186,9 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
                                   for k in parts))
         if name in ("frexp", "modf", "dist"):
             return interp.unpriced(node, f"math.{name}", "of a value that depends on data is not modelled")
-        return _unknown_from(args, kind, span, f"math.{name} of a value that depends on data")
+        made = _unknown_from(args, kind, span, f"math.{name} of a value that depends on data")
+        _floor_through(interp, name, args, made)
+        return made
     decoded = import_hooks.decode(path, args)
     if decoded is not None:
         return decoded
@@ -3355,6 +3358,26 @@ def _math_probes(x, floors: dict) -> Optional[tuple]:
     return None
 
 
+#: math functions that never decrease past 0 and keep a NaN a NaN: of a float past a bound of at
+#: least 0, past the bound's image
+_RISING_MATH = frozenset({"sqrt", "exp", "expm1", "log", "log2", "log10", "log1p", "atan", "tanh", "sinh", "erf",
+                          "fabs", "degrees", "radians"})
+
+
+def _floor_through(interp, name: str, args, made) -> None:
+    """``math.sqrt(peak)`` under ``if peak > 1e30:`` is at least 1e15 (RunResult.floors): the
+    operators asked whether a division by it may raise (operator_may_raise) see it is not zero."""
+    floor = interp.result.floors.get(id(args[0])) if len(args) == 1 and name in _RISING_MATH else None
+    if floor is None or floor[0] is not args[0]:
+        return
+    try:
+        bound = _MATH[name](floor[1])
+    except (ValueError, OverflowError):
+        return
+    if bound >= 0:
+        interp.result.floors[id(made)] = (made, bound, False, floor[3])
+
+
 def _math_may_raise(interp, name: str, args, span) -> None:
     """``math.sqrt(x)`` of a number read from data raises ValueError when it is negative,
     ``math.exp(x)`` OverflowError past 709.78, ...: which exceptions it may raise are asked of
@@ -3362,29 +3385,73 @@ def _math_may_raise(interp, name: str, args, span) -> None:
     it, as for an fnp.linalg op outside a ``try``, and the report names it; inside a ``try`` too:
     flopcast knows no sign of a norm, so a site there would add a raising path to `math.sqrt(norm)`
     that no run takes (and no handler may catch: winograd_cov's catches FloatingPointError)."""
+    raising = _raises_at_probes(interp, name, _MATH[name], args)
+    for exc, message in raising.items():
+        why = _MATH_RAISE_REASONS.get((name, exc), message)
+        if name == "log" and len(args) == 2 and len(_math_probes(args[1], interp.result.floors)) > 1 and exc == "ValueError":
+            why = "the argument or the base is zero or negative"
+        interp.presume_no_raise(span, f"math.{name}()", exc, why)
+
+
+def _raises_at_probes(interp, name: str, function, args) -> dict:
+    """The exceptions CPython's ``function`` raises at the values ``args`` may hold (_math_probes),
+    each with the message of its first raise."""
     probes = [_math_probes(a, interp.result.floors) for a in args]
     if any(p is None for p in probes) or math.prod(len(p) for p in probes) > _MOST_MATH_PROBES:
-        return  # (many unknown arguments: hypot, gcd, lcm, which no number makes raise)
+        return {}  # (many unknown arguments: hypot, gcd, lcm, which no number makes raise)
     key = (name, tuple(probes))
     try:
         raising = _MATH_RAISES.get(key)
     except TypeError:  # a known argument Python cannot hash: no math function takes one
-        return
+        return {}
     if raising is None:
         raising = {}
         for values in itertools.product(*probes):
             try:
-                _MATH[name](*values)
+                function(*values)
             except (ValueError, OverflowError, ZeroDivisionError) as exc:
                 raising.setdefault(type(exc).__name__, str(exc))
             except TypeError:
                 pass  # of the argument's type, not its value
         _MATH_RAISES[key] = raising
-    for exc, message in raising.items():
-        why = _MATH_RAISE_REASONS.get((name, exc), message)
-        if name == "log" and len(args) == 2 and len(probes[1]) > 1 and exc == "ValueError":
-            why = "the argument or the base is zero or negative"
-        interp.presume_no_raise(span, f"math.{name}()", exc, why)
+    return raising
+
+
+#: Python's operators on its numbers that raise for some values (a float division past the largest
+#: float is inf, no raise), by the name of their ast operator.
+def _int_power(a, b):
+    # an int to a large int power never raises (an int past 0 to a negative one is a float near 0),
+    # and computing it would take as long as the run does
+    if type(a) is int and type(b) is int and abs(b) > 4096 and abs(a) > 1:
+        return None
+    return a ** b
+
+
+_RAISING_OPERATORS = {"Div": ("/", operator.truediv), "FloorDiv": ("//", operator.floordiv),
+                      "Mod": ("%", operator.mod), "Pow": ("**", _int_power)}
+_OPERATOR_RAISE_REASONS = {("Pow", "ZeroDivisionError"): "zero to a negative power",
+                           ("Pow", "OverflowError"): "the result is past the largest float"}
+
+
+def operator_may_raise(interp, name: str, left, right, span) -> None:
+    """``1.0 / c`` of a number read from data raises ZeroDivisionError when it is zero, ``x ** n``
+    OverflowError past the largest float: asked of Python's operator at the values the operands
+    may hold, as for the math functions. Inside a ``try`` whose handler may catch the exception
+    (``Interpreter.catching_arithmetic``) whether it raises is a value-dependent site, the handler
+    running on one path (a presumption there named a count of the run past it 'exact' when the
+    handler's matmul ran); elsewhere a raise ends the run: the count presumes it away, and the
+    report names it."""
+    symbol, function = _RAISING_OPERATORS[name]
+    for exc, message in _raises_at_probes(interp, name, function, [left, right]).items():
+        why = _OPERATOR_RAISE_REASONS.get((name, exc), "the divisor is zero")
+        if not interp.catching_arithmetic.get(exc):
+            interp.presume_no_raise(span, f"`{symbol}`", exc, why)
+            continue
+        site = Site((f"raise-{exc}", span), (False, True), span, "exception",
+                    f"whether `{symbol}` raises {exc} depends on the values ({why}); the except clause runs if it does",
+                    presumed=False, presumption=f"`{symbol}` does not raise {exc}")
+        if interp.decisions.choose(site, interp.used):
+            raise UserRaise(span, f"{exc}: {message}")
 
 
 def _integer_conversion_may_raise(interp, name: str, x, span) -> None:

@@ -540,6 +540,13 @@ class RunResult:
         return sum(map(operator.attrgetter("flops"), self.charges))
 
 
+#: The exceptions Python's arithmetic on its numbers raises, each with the names of the classes that
+#: catch it (itself and its bases: ArithmeticError, Exception, BaseException).
+_ARITHMETIC_CATCHERS = {exc.__name__: frozenset(c.__name__ for c in exc.__mro__ if c is not object)
+                        for exc in (ZeroDivisionError, OverflowError)}
+_RAISING_OPERATORS = frozenset({"Div", "FloorDiv", "Mod", "Pow"})
+
+
 def _python_number(v: Value) -> bool:
     """A Python int, float or bool, known or read from data (not a numpy scalar, not an array)."""
     if v.__class__ is Known:
@@ -625,6 +632,9 @@ class Interpreter:
         self.try_depth = 0  # try statements with handlers around the code being run (any frame)
         # those of them (and `with` statements) that may catch MemoryError (memory_limit.py)
         self.catching_memory = 0
+        # of them, those whose handlers may catch each exception Python's arithmetic raises
+        # (builtins.operator_may_raise); a `with` that may swallow an exception catches all
+        self.catching_arithmetic = dict.fromkeys(_ARITHMETIC_CATCHERS, 0)
         # The handlers of those try statements that catch flopscope's BudgetExhaustedError
         # (bare, Exception, FlopscopeError, ...): a charge past the budget raises it there.
         self._catching_exhaustion = 0
@@ -2433,11 +2443,13 @@ class Interpreter:
             # (what it enters may swallow an exception: taken as one that may catch MemoryError)
             self.catching_memory += 1
             self.try_depth += 1
+            self.catch_arithmetic(_ARITHMETIC_CATCHERS, 1)
             try:
                 return exit_stack.run_with(self, manager, item, rest, body, span, _LEAVES)
             finally:
                 self.catching_memory -= 1
                 self.try_depth -= 1
+                self.catch_arithmetic(_ARITHMETIC_CATCHERS, -1)
         if isinstance(manager, PyGenerator) and _is_contextmanager(manager.function):
             return self._with_generator(manager, item, rest, body, span)
         if isinstance(manager, ClosingVal):
@@ -2488,6 +2500,10 @@ class Interpreter:
             return
         self.call(BoundMethod(exit_, manager), [Known(None), Known(None), Known(None)], {}, span)
 
+    def catch_arithmetic(self, exceptions, step: int) -> None:
+        for exc in exceptions:
+            self.catching_arithmetic[exc] += step
+
     def enter_catching(self, catches: bool, items: list, body: list, swallows: bool = False) -> None:
         """enter_contexts(items, body) inside a `with` whose manager may swallow MemoryError
         (``catches``): for the body, as inside a try that may catch it (memory_limit.py).
@@ -2500,11 +2516,13 @@ class Interpreter:
             return
         self.catching_memory += catches
         self.try_depth += swallows
+        self.catch_arithmetic(_ARITHMETIC_CATCHERS if swallows else (), 1)
         try:
             self.enter_contexts(items, body)
         finally:
             self.catching_memory -= catches
             self.try_depth -= swallows
+            self.catch_arithmetic(_ARITHMETIC_CATCHERS if swallows else (), -1)
 
     def _library_context(self, expr: ast.expr) -> Optional[tuple[str, list]]:
         """``contextlib.suppress(E, ...)`` or ``contextlib.nullcontext(x)``: the kind and the
@@ -2621,10 +2639,13 @@ class Interpreter:
         caught: Optional[UserRaise] = None
         catching = _catches_exhaustion(node.handlers)
         memory = bool(node.handlers) and memory_limit.catches(self, node.handlers)
+        arithmetic = [exc for exc, catchers in _ARITHMETIC_CATCHERS.items()
+                      if node.handlers and memory_limit.catches(self, node.handlers, catchers)]
         if node.handlers:
             self.try_depth += 1
             self._catching_exhaustion += catching
             self.catching_memory += memory
+            self.catch_arithmetic(arithmetic, 1)
         try:
             try:
                 self.exec_block(node.body)
@@ -2637,6 +2658,7 @@ class Interpreter:
                     self.try_depth -= 1
                     self._catching_exhaustion -= catching
                     self.catching_memory -= memory
+                    self.catch_arithmetic(arithmetic, -1)
             if caught is not None:
                 handler = self.matching_handler(node.handlers, caught)
                 if handler is None:
@@ -5146,6 +5168,10 @@ class Interpreter:
                 return self.unpriced(node, "huge repetition", "too large to evaluate")
             items = list(left.items) * right.value
             return _same_kind(left, items)
+        if name in _RAISING_OPERATORS and _python_number(left) and _python_number(right):
+            from flopcast.analyzer.builtins import operator_may_raise
+
+            operator_may_raise(self, name, left, right, self.node_span(node))
         derived = _data_int_arithmetic(name, left, right)
         if derived is not None:
             return derived
@@ -5247,8 +5273,10 @@ class Interpreter:
             return self.unpriced(node, "arithmetic", f"{type(exc).__name__}: {exc}")
 
     def presume_no_raise(self, span: Span, op: str, exc: str, why: str) -> None:
-        """Outside any `try`: the count goes on as if ``op`` does not raise ``exc``, and says so.
-        An item of a generator made ahead of its consumer remembers it (_presumed_ahead)."""
+        """The count goes on as if ``op`` does not raise ``exc``, and the report says so: where no
+        handler around may catch it (a raise ends the run), and for math functions of data inside a
+        `try` too (builtins._math_may_raise). An item of a generator made ahead of its consumer
+        remembers it (_presumed_ahead)."""
         self.result.no_raise.setdefault((span, exc), NoRaise(span, op, exc, why))
         for made, presumed in self._making_ahead:
             presumed.append(len(made))

@@ -98,43 +98,44 @@ def check(interp, name: str, args, result, mark: int) -> None:
         interp.effects += 1  # a call that made it is not reused by another run (which would not record it)
 
 
-def catches(interp, handlers: list) -> bool:
-    """Whether one of these except clauses may catch MemoryError: a bare `except`, Exception,
-    BaseException, MemoryError, a tuple holding one, or a class flopcast cannot name from the
-    clause without evaluating it (Python evaluates it only when an exception arrives)."""
+def catches(interp, handlers: list, catchers: frozenset = CATCHERS) -> bool:
+    """Whether one of these except clauses may catch MemoryError (or the builtin exception
+    whose class and bases are ``catchers``): a bare `except`, one of ``catchers``, a tuple
+    holding one, or a class flopcast cannot name from the clause without evaluating it (Python
+    evaluates it only when an exception arrives)."""
     for handler in handlers:
         if handler.type is None:
             return True
         types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
         for t in types:
-            if _may_catch(interp, t):
+            if _may_catch(interp, t, catchers):
                 return True
     return False
 
 
-def _may_catch(interp, t: ast.expr) -> bool:
+def _may_catch(interp, t: ast.expr, catchers: frozenset) -> bool:
     if isinstance(t, ast.Name):
-        return _value_may_catch(interp.peek_name(t.id), t.id)
+        return _value_may_catch(interp.peek_name(t.id), t.id, catchers)
     if isinstance(t, ast.Attribute):
         # a library's class (np.linalg.LinAlgError, flopscope's errors) or an attribute of the
-        # program's objects: by its name, which for a class other than these three names one
-        # that is not a base of MemoryError
-        return t.attr in CATCHERS or not t.attr.endswith(("Error", "Warning", "Exit", "Interrupt", "Iteration"))
+        # program's objects: by its name, which for a class other than the catchers names one
+        # that is not a base of the exception
+        return t.attr in catchers or not t.attr.endswith(("Error", "Warning", "Exit", "Interrupt", "Iteration"))
     return True
 
 
-def _value_may_catch(value, name: str) -> bool:
+def _value_may_catch(value, name: str, catchers: frozenset) -> bool:
     if isinstance(value, Builtin):
-        return value.name in CATCHERS or not _is_exception_name(value.name)
+        return value.name in catchers or not _is_exception_name(value.name)
     if isinstance(value, ClassVal):
-        return False  # a class of the program's: MemoryError is none of them, nor a subclass of one
+        return False  # a class of the program's: no builtin exception is one, nor a subclass of one
     if isinstance(value, TupleVal):
-        return any(_value_may_catch(v, "") for v in value.items)
+        return any(_value_may_catch(v, "", catchers) for v in value.items)
     if isinstance(value, LibRef):
         last = value.path.rsplit(".", 1)[-1]
-        return last in CATCHERS or not last.endswith(("Error", "Warning", "Exit", "Interrupt", "Iteration"))
+        return last in catchers or not last.endswith(("Error", "Warning", "Exit", "Interrupt", "Iteration"))
     if _is_exception_name(name):
-        return name in CATCHERS  # a builtin class by its name (not bound in the program)
+        return name in catchers  # a builtin class by its name (not bound in the program)
     return True  # not known here: may
 
 

@@ -2030,7 +2030,8 @@ class CallMemo:
             canon.fills = fn.cached and not interp._cache_results  # (CallMemo.lasting_key)
         canon.fn = fn  # the function whose lru_cache entries a reuse adds (_apply)
         self.futility().keyed(fn, interp.trace is not None)
-        return (form, interp.metered, interp.try_depth > 0, interp.catching_memory > 0, self.counters()), canon
+        caught = (interp.catching_memory > 0, *(n > 0 for n in interp.catching_arithmetic.values()))
+        return (form, interp.metered, interp.try_depth > 0, caught, self.counters()), canon
 
     def canon(self) -> Canon:
         """A walk of the call's state; comparable across runs when calls are shared."""
@@ -2604,7 +2605,7 @@ class SharedCalls:
     @staticmethod
     def key(memo_key: tuple) -> tuple:
         """CallMemo's key without the sizes of the path's records (the state, whether metered, in
-        a try, in one that may catch MemoryError)."""
+        a try, in one that may catch MemoryError and each exception of Python's arithmetic)."""
         return memo_key[0], memo_key[1], memo_key[2], memo_key[3]
 
     def release(self) -> None:
