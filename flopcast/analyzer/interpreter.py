@@ -37,7 +37,7 @@ from flopcast.syntax import ast_children, ast_walk, is_generated, read_only_as_i
 from flopcast import installed
 from flopcast.analyzer import (carried, chain_maps, first_writes, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, flags,
                                joins, lru, open_loops, ops, ordering,
-                               memory_limit, plain_numpy, presumptions, pricing, scalar_values, sizetests,
+                               memory_limit, overflow, plain_numpy, presumptions, pricing, scalar_values, sizetests,
                                stdlib_containers, stdlib_random, submission_files, undefined)
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.grown_lists import GrownLists
@@ -5309,6 +5309,7 @@ class Interpreter:
         mark = len(self.result.charges)
         try:
             result = presumptions.after_op(opname, values, ops.pointwise(self, opname, values))
+            overflow.after_op(self, opname, values, {}, result)
             memory_limit.check(self, opname, values, result, mark)
             self.raise_on_values(opname, values, {}, result)
             return scalar_values.attach(result, opname, values, {})
@@ -5409,6 +5410,8 @@ class Interpreter:
                 if obj.presumed is not None and obj.presumed.value in (True, False):
                     # part of a mask every element of which a safety net presumes (`isfinite(x)[0]`)
                     picked = presumptions.tagged(picked, obj.presumed)
+                if obj.unbounded and picked.__class__ is Array:
+                    picked.unbounded = True
                 return picked
             except OpError as exc:
                 return self.unpriced(node, "indexing", str(exc))
@@ -6460,6 +6463,7 @@ class Interpreter:
             result = scalar_values.attach(result if self.free or into_out else plain_numpy.fnp_result(name, result),
                                           name, args, kwargs)
             result = presumptions.after_op(name, args, result)
+            overflow.after_op(self, name, args, kwargs, result)
             self.raise_on_values(name, args, kwargs, result)
             return result
         except FloatErrorsRaise as exc:

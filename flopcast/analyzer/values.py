@@ -126,6 +126,9 @@ class Array(Value):
     # A SymmetricTensor whose tag an in-place write dropped: a later out= write of a symmetric
     # result may stamp it again (flopscope checks the values it held)
     was_tagged = False
+    # Made from data scaled past the data's own magnitude by a known number (``w * 1e12``): a
+    # symmetric product of it may overflow, and flopscope then drops the tag (overflow.py)
+    unbounded = False
     # A basic index's view of a symmetric-tagged flopscope array: that array's ident (found in
     # Interpreter.view_roots), whose tag flopscope drops when anything writes through the view
     view_of = None

@@ -1,0 +1,91 @@
+"""Arrays scaled past the typical magnitude, for the symmetry tags of products (no charges).
+
+flopscope stamps a symmetric tag on a contraction's result only after checking its values, and
+skips the check, and the tag, when the result holds an inf or a NaN (``_validate_result_symmetry``
+in flopscope/_pointwise.py, asked by matmul, dot, inner, vecdot, matvec/vecmat and einsum; outer
+and tensordot tag without it): an op on an overflowed product then costs the unsymmetric price.
+flopcast knows no values. It follows the arrays made from data scaled past ``SCALE`` by a known
+number (``w * 1e12``, ``fnp.full(n, fnp.inf)``) through every op but those that bound their values
+(``Array.unbounded``); a symmetric product of one is priced tagged, and the report names that
+presumption ("presuming no overflow"). Arrays of the data's own scale (the MLP's weights, draws
+and what is made of them) are taken to stay finite, as the rest of the pricing takes them.
+"""
+
+from __future__ import annotations
+
+import math
+
+from flopcast.analyzer.counters import raw_value
+from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Value
+from flopcast.model import NoRaise
+
+#: A known factor, term or fill this large in magnitude takes values of the data's scale past it.
+SCALE = 1e8
+#: flopscope's contractions that check a symmetric result's values before tagging it.
+CHECKED = frozenset({"matmul", "linalg.matmul", "dot", "inner", "vecdot", "linalg.vecdot", "matvec", "vecmat",
+                     "einsum"})
+#: Ops whose values stay within bounds whatever their operands hold (an inf or a NaN apart).
+_BOUNDING = frozenset({"tanh", "sin", "cos", "arctan", "sign", "isfinite", "isnan", "isinf"})
+_SCALING = frozenset({"multiply", "add", "subtract", "full", "full_like", "true_divide", "divide"})
+
+
+def _number(v: Value):
+    # (read past the watch of numbers that steer nothing, counters.py: a count scaled into an
+    # array, `x + calls * 0.0`, steers no charge; only which products the report names)
+    if v.__class__ is Known and type(raw_value(v)) in (int, float):
+        return raw_value(v)
+    if v.__class__ is NumpyScalar and isinstance(v.value, (int, float)):
+        return v.value
+    return None
+
+
+def _huge(name: str, values: list) -> bool:
+    """A known number among the operands takes the result past the data's scale: a factor, a term
+    or a fill of at least ``SCALE`` in magnitude (or not a number), a divisor of at most 1/SCALE."""
+    for i, v in enumerate(values):
+        c = _number(v)
+        if c is None:
+            continue
+        if math.isnan(c) or math.isinf(c):
+            return True
+        if name in ("true_divide", "divide"):
+            if i == 1 and 0 < abs(c) <= 1 / SCALE:
+                return True
+        elif abs(c) >= SCALE:
+            return True
+    return False
+
+
+def _arrays(values: list):
+    for v in values:
+        if v.__class__ is Array:
+            yield v
+        elif v.__class__ in (ListVal, TupleVal):
+            yield from (i for i in v.items if i.__class__ is Array)
+
+
+def after_op(interp, name: str, args: list, kwargs: dict, result: Value) -> None:
+    """Mark ``result`` of ``fnp.<name>(*args, **kwargs)`` unbounded from its operands, and name the
+    presumption when a checked contraction tags one symmetric."""
+    made = [result] if result.__class__ is Array else \
+        [i for i in result.items if i.__class__ is Array] if result.__class__ is TupleVal else []
+    if not made:
+        return
+    values = [*args, *kwargs.values()]
+    operands = list(_arrays(values))
+    wild = any(a.unbounded for a in operands)
+    if wild and name in CHECKED and any(a.sym for a in made):
+        # not presume_no_raise: nothing raises, so a consumer's `try` changes nothing
+        span = interp.span
+        interp.result.no_raise.setdefault((span, "overflow"), NoRaise(
+            span, f"fnp.{name}", "overflow",
+            f"an operand holds data scaled past {SCALE:.0e} by a known number: flopscope tags a product "
+            "holding an inf or a NaN unsymmetric, and later ops on it pay for that".replace("e+0", "e")))
+    wild = wild or name in _SCALING and _huge(name, values)
+    if name in _BOUNDING or name == "clip" and all(
+            c is not None and abs(c) < SCALE for c in map(_number, args[1:3])) and len(args) >= 3:
+        wild = False
+    for a in made:
+        here = wild and not (a.dtype is not None and a.dtype.startswith(("bool", "int", "uint")))
+        if here or a.unbounded:
+            a.unbounded = here

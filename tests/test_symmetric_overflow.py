@@ -1,0 +1,70 @@
+"""A symmetric product that may overflow: flopscope tags it unsymmetric when it holds an inf or NaN.
+
+flopscope checks a symmetric contraction's values before it stamps the tag and skips both when
+the result is not finite (``_validate_result_symmetry``), so an op on an overflowed ``s @ s`` costs
+the unsymmetric price. flopcast knows no values: where the operands were scaled past the data's
+own magnitude by a known number (``w * 1e12``) the count still prices the tag, but is not plain
+"exact": the status names each such product ("presuming no overflow"); data of its own scale is
+taken to stay finite, and no presumption is listed for it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from oracle import assert_exact_match, measure, write_program
+
+from flopcast.analyzer import analyze
+from flopcast.analyzer.render import render_text
+from flopcast.model import Point
+
+PROGRAM = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            a = {scaled}
+            s = fnp.einsum("ij,kj->ik", a, a)
+            s2 = {product}
+            u = fnp.exp(s2 * 1e-30)
+            return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.diagonal(u)
+    """
+POINTS = [Point(16, 2, 10**7), Point(8, 3, 10**7)]
+
+
+def _status(report) -> str:
+    return render_text(report).splitlines()[4].strip()
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("product", ["s @ s", "fnp.einsum('ij,jk->ik', s, s)", "fnp.dot(s, s)"])
+def test_a_product_of_data_scaled_past_its_magnitude_is_exact_only_presuming_no_overflow(tmp_path, point, product):
+    """float32 weights times 1e12: s holds about 1e25, s @ s overflows, and the run prices the
+    exp after it unsymmetric (15,280 at 16x2 where the tagged count is 13,240, once called exact)."""
+    path = write_program(tmp_path, PROGRAM, scaled="mlp.weights[0] * 1e12", product=product)
+    report = analyze(path, point)
+    assert report.total.lo < measure(path, point).total
+    assert [p.span.line for p in report.presumes_no_raise if p.exception == "overflow"] == [8, 9]
+    assert _status(report).startswith("exact, presuming no overflow: line 8 fnp.einsum (an operand holds data "
+                                      "scaled past 1e8 by a known number")
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("scaled", [
+    "mlp.weights[0] * 2.0",  # the data's own scale
+    "fnp.tanh(mlp.weights[0] * 1e12)",  # bounded again before the product
+    "mlp.weights[0] * 1e4",  # 1e17 at most after two products
+])
+def test_a_product_of_data_of_its_own_scale_is_plain_exact(tmp_path, point, scaled):
+    path = write_program(tmp_path, PROGRAM, scaled=scaled, product="s @ s")
+    report = analyze(path, point)
+    assert_exact_match(report, measure(path, point))
+    assert _status(report) == "exact"
+
+
+def test_a_scaled_slice_is_still_scaled(tmp_path):
+    path = write_program(tmp_path, PROGRAM, scaled="(mlp.weights[0] * 1e12)[:, :]", product="s @ s")
+    report = analyze(path, POINTS[0])
+    assert report.total.lo < measure(path, POINTS[0]).total
+    assert [p.span.line for p in report.presumes_no_raise if p.exception == "overflow"] == [8, 9]
