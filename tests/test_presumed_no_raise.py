@@ -522,3 +522,13 @@ def test_a_division_an_if_put_past_zero_is_no_presumption(tmp_path, point):
     report = analyze(path, point)
     assert_exact_match(report, measure(path, point))
     assert _status(report) == "exact"
+
+
+@pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("expr", ["c / 0", "c % 0.0", "(c + 1.0) // 0"])
+def test_a_number_read_from_data_divided_by_a_known_zero_always_raises(tmp_path, point, expr):
+    """Whatever the number, the handler runs: exact (it was 'exact' without the handler's matmul)."""
+    path = write_program(tmp_path, CAUGHT_OPERATOR, expr=expr, caught="ZeroDivisionError")
+    report = analyze(path, point)
+    assert_exact_match(report, measure(path, point))
+    assert _status(report) == "exact"

@@ -3442,7 +3442,10 @@ def operator_may_raise(interp, name: str, left, right, span) -> None:
     handler's matmul ran); elsewhere a raise ends the run: the count presumes it away, and the
     report names it."""
     symbol, function = _RAISING_OPERATORS[name]
-    for exc, message in _raises_at_probes(interp, name, function, [left, right]).items():
+    raising = _raises_at_probes(interp, name, function, [left, right])
+    if "ZeroDivisionError" in raising and name != "Pow" and right.__class__ is Known and right.value == 0:
+        raise UserRaise(span, f"ZeroDivisionError: {raising['ZeroDivisionError']}")  # by a known zero: always
+    for exc, message in raising.items():
         why = _OPERATOR_RAISE_REASONS.get((name, exc), "the divisor is zero")
         if not interp.catching_arithmetic.get(exc):
             interp.presume_no_raise(span, f"`{symbol}`", exc, why)
