@@ -3417,8 +3417,6 @@ def _raises_at_probes(interp, name: str, function, args) -> dict:
     return raising
 
 
-#: Python's operators on its numbers that raise for some values (a float division past the largest
-#: float is inf, no raise), by the name of their ast operator.
 def _int_power(a, b):
     # an int to a large int power never raises (an int past 0 to a negative one is a float near 0),
     # and computing it would take as long as the run does
@@ -3427,6 +3425,8 @@ def _int_power(a, b):
     return a ** b
 
 
+#: Python's operators on its numbers that raise for some values (a float division past the largest
+#: float is inf, no raise), by the name of their ast operator.
 _RAISING_OPERATORS = {"Div": ("/", operator.truediv), "FloorDiv": ("//", operator.floordiv),
                       "Mod": ("%", operator.mod), "Pow": ("**", _int_power)}
 _OPERATOR_RAISE_REASONS = {("Pow", "ZeroDivisionError"): "zero to a negative power",
