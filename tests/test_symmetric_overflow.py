@@ -54,6 +54,7 @@ def test_a_product_of_data_scaled_past_its_magnitude_is_exact_only_presuming_no_
 @pytest.mark.parametrize("scaled", [
     "mlp.weights[0] * 2.0",  # the data's own scale
     "fnp.tanh(mlp.weights[0] * 1e12)",  # bounded again before the product
+    "fnp.clip(mlp.weights[0] * 1e12, -1.0, 1.0)",
     "mlp.weights[0] * 1e4",  # 1e17 at most after two products
 ])
 def test_a_product_of_data_of_its_own_scale_is_plain_exact(tmp_path, point, scaled):

@@ -56,24 +56,27 @@ def _huge(name: str, values: list) -> bool:
     return False
 
 
-def _arrays(values: list):
+def _any_unbounded(values) -> bool:
     for v in values:
-        if v.__class__ is Array:
-            yield v
-        elif v.__class__ in (ListVal, TupleVal):
-            yield from (i for i in v.items if i.__class__ is Array)
+        cls = v.__class__
+        if cls is Array:
+            if v.unbounded:
+                return True
+        elif (cls is ListVal or cls is TupleVal) and any(i.__class__ is Array and i.unbounded for i in v.items):
+            return True
+    return False
 
 
 def after_op(interp, name: str, args: list, kwargs: dict, result: Value) -> None:
     """Mark ``result`` of ``fnp.<name>(*args, **kwargs)`` unbounded from its operands, and name the
     presumption when a checked contraction tags one symmetric."""
-    made = [result] if result.__class__ is Array else \
-        [i for i in result.items if i.__class__ is Array] if result.__class__ is TupleVal else []
-    if not made:
+    cls = result.__class__
+    if cls is not Array and cls is not TupleVal:
         return
-    values = [*args, *kwargs.values()]
-    operands = list(_arrays(values))
-    wild = any(a.unbounded for a in operands)
+    wild = _any_unbounded(args) or bool(kwargs) and _any_unbounded(kwargs.values())
+    made = (result,) if cls is Array else [i for i in result.items if i.__class__ is Array]
+    if not wild and name not in _SCALING and not any(a.unbounded for a in made):
+        return  # (every op of data of its own scale: the common case)
     if wild and name in CHECKED and any(a.sym for a in made):
         # not presume_no_raise: nothing raises, so a consumer's `try` changes nothing
         span = interp.span
@@ -81,9 +84,9 @@ def after_op(interp, name: str, args: list, kwargs: dict, result: Value) -> None
             span, f"fnp.{name}", "overflow",
             f"an operand holds data scaled past {SCALE:.0e} by a known number: flopscope tags a product "
             "holding an inf or a NaN unsymmetric, and later ops on it pay for that".replace("e+0", "e")))
-    wild = wild or name in _SCALING and _huge(name, values)
-    if name in _BOUNDING or name == "clip" and all(
-            c is not None and abs(c) < SCALE for c in map(_number, args[1:3])) and len(args) >= 3:
+    wild = wild or name in _SCALING and _huge(name, [*args, *kwargs.values()])
+    if name in _BOUNDING or name == "clip" and len(args) >= 3 and all(
+            c is not None and abs(c) < SCALE for c in map(_number, args[1:3])):
         wild = False
     for a in made:
         here = wild and not (a.dtype is not None and a.dtype.startswith(("bool", "int", "uint")))
