@@ -8774,21 +8774,20 @@ def _joined_try(interp: Interpreter, node: ast.Try) -> None:
 
 _STMT_DISPATCH[ast.Try] = _joined_try
 
-_CHOOSES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
 def _chooses(value: Optional[ast.expr]) -> bool:
     """Whether an expression picks by a truth value (`a or b`, `x if t else y`) outside a lambda."""
     if value is None:
         return False
-    found = _CHOOSES.get(value)
+    # Kept on the node, as repeats keeps a loop's names: asked at every assignment and
+    # expression statement run, where a weak table's lookup makes a weak reference each time.
+    found = value.__dict__.get("_flopcast_chooses")
     if found is None:
         stack, found = [value], False
         while stack and not found:
             n = stack.pop()
             found = isinstance(n, (ast.BoolOp, ast.IfExp))
             stack.extend(c for c in ast_children(n) if not isinstance(c, ast.Lambda))
-        _CHOOSES[value] = found
+        value._flopcast_chooses = found
     return found
 
 
