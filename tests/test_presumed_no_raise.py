@@ -450,6 +450,20 @@ def test_a_division_by_data_inside_a_try_that_catches_it_is_a_site_of_two_paths(
     assert [(u.span.line, u.kind) for u in report.uncertain] == [(11, "exception")]
 
 
+@pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("expr,operator", [("pow(c, -1)", "c ** -1"), ("divmod(1.0, c)[0]", "1.0 // c")])
+def test_the_builtins_pow_and_divmod_of_data_raise_as_their_operators(tmp_path, point, expr, operator):
+    """``pow(a, b)`` is ``a ** b`` and ``divmod(a, b)`` is ``(a // b, a % b)``: the same interval
+    as the operator's, the run inside it (they were not priced: a lower bound)."""
+    (tmp_path / "builtin").mkdir()
+    (tmp_path / "operator").mkdir()
+    path = write_program(tmp_path / "builtin", CAUGHT_OPERATOR, expr=expr, caught="ArithmeticError")
+    report = analyze(path, point)
+    twin = analyze(write_program(tmp_path / "operator", CAUGHT_OPERATOR, expr=operator, caught="ArithmeticError"), point)
+    assert not report.lower_bound and report.total == twin.total
+    assert report.total.contains(measure(path, point).total)
+
+
 def test_a_power_of_data_raises_either_exception_into_the_handler_that_catches_both(tmp_path):
     """`c ** -1` raises ZeroDivisionError at 0 and OverflowError past 1/1e-308: two sites under
     `except ArithmeticError:`; under `except ZeroDivisionError:` the OverflowError is presumed away."""

@@ -747,6 +747,14 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return Known(divmod(args[0].value, args[1].value) if name == "divmod" else pow(*(a.value for a in args)))
         except (ArithmeticError, ValueError, TypeError) as exc:
             raise UserRaise(span, f"{type(exc).__name__}: {exc}") from None
+    if name in ("divmod", "pow") and len(args) == 2 and not kwargs \
+            and all(isinstance(a, (Known, Unknown, NumpyScalar)) for a in args):
+        # a number read from data: ``pow(a, b)`` is ``a ** b``, ``divmod(a, b)`` is ``(a // b, a % b)``
+        # (CPython's float floor division is divmod's first part), raising as they do
+        if name == "pow":
+            return interp.binop(_ast.Pow(), args[0], args[1], node)
+        return make_tuple([interp.binop(_ast.FloorDiv(), args[0], args[1], node),
+                           interp.binop(_ast.Mod(), args[0], args[1], node)])
     if name in ("staticmethod", "classmethod", "property"):
         fn = args[0]
         if isinstance(fn, FunctionVal):
