@@ -173,6 +173,8 @@ CASES = {
     # numpy itself asked whether it has a loop for the operands' dtypes (the snippet swap hunt)
     "bitwise_count_of_floats": ("r = fnp.bitwise_count(w)", "TypeError"),
     "gcd_of_floats": ("r = fnp.gcd(w, w)", "UFuncTypeError"),
+    # numpy's clip without bounds is np.positive, which has no bool loop (mutation hunt seed 432)
+    "clip_of_a_mask_without_bounds": ("r = fnp.clip(w > 0)", "UFuncTypeError"),
     "ldexp_with_a_float_exponent": ("r = fnp.ldexp(w, w)", "TypeError"),
     "invert_into_out": ("r = fnp.invert(w, w)", "TypeError"),
     "invert_of_ints_in_float32": ("r = fnp.invert((D, W), dtype=fnp.float32)", "TypeError"),
@@ -389,6 +391,7 @@ CAUGHT = {
     "copy_with_an_int_order": ("fnp.copy(v, 2)", "TypeError"),
     "ravel_with_an_int_order": ("fnp.ravel(v, 2)", "TypeError"),
     "clip_with_a_min_and_max_keyword": ("fnp.clip(w, a_min=0.0, max=1.0)", "TypeError"),
+    "clip_of_a_mask_with_bounds_of_none": ("fnp.clip(w > 0, None, None)", "TypeError"),
     # a keyword numpy refuses after flopscope charged: the charge stands (the handler's exp is priced)
     "median_with_a_dtype": ("fnp.median(w, axis=0, dtype=fnp.float64)", "TypeError"),
     "mean_unknown_keyword": ("fnp.mean(w, bogus=True)", "TypeError"),

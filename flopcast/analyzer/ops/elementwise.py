@@ -386,6 +386,11 @@ def _clip(ctx, args, kwargs):
         # numpy's clip takes a_min and a_max as a pair (min=/max= alone): after flopscope's charge
         raise OpRaises("TypeError", f"clip() missing 1 required positional argument: "
                                     f"'{'a_max' if given_min else 'a_min'}'")
+    if not bounds:
+        # numpy's clip without bounds is np.positive, which has no bool loop: raised after the charge
+        refused = dtypes.ufunc_refusal("positive", operand(values[0]))
+        if refused is not None:
+            raise OpRaises(*refused)
     return made
 
 
