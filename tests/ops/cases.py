@@ -167,6 +167,12 @@ SYMMETRY = {
     "gram_reshape_same_keeps": "C = fnp.einsum('ij,kj->ik', w, w); r = fnp.exp(C.reshape((W, W)))",
     "gram_reshape_flat_drops": "C = fnp.einsum('ij,kj->ik', w, w); r = fnp.exp(C.reshape(-1))",
     "gram_stack_keeps": "C = fnp.einsum('ij,kj->ik', w, w); r = fnp.exp(fnp.stack([C, C]))",
+    # flopscope's flip keeps the permutations mapping the flipped axes among themselves; fliplr
+    # and flipud drop the tag (unpriced before: corr_propagation's diagonal -> flip, seed 432)
+    "gram_flip_of_every_axis_keeps": "C = fnp.einsum('ij,kj->ik', w, w); r = fnp.exp(fnp.flip(C)) + fnp.flip(C, (1, 0))",
+    "gram_flip_of_one_axis_drops": "C = fnp.einsum('ij,kj->ik', w, w); r = fnp.exp(fnp.flip(C, -1)) + fnp.fliplr(C) + fnp.flipud(C)",
+    "cube_flip_of_one_axis_keeps_the_others": "T = fnp.ones((W, W, W)); r = fnp.exp(fnp.flip(T, 0)) + fnp.flip(T, (0, 2))",
+    "flip_off_the_block_keeps": "Z = fnp.ones((D, D, W)); r = fnp.exp(fnp.flip(Z, 2))",
     "gram_concat_drops": "C = fnp.einsum('ij,kj->ik', w, w); r = fnp.exp(fnp.concatenate([C, C]))",
     "gram_where_drops": "C = fnp.einsum('ij,kj->ik', w, w); r = fnp.where(C > 0, C, 0.0)",
     "gram_clip_keeps": "C = fnp.einsum('ij,kj->ik', w, w); r = fnp.exp(fnp.clip(C, 0.0, 1.0))",

@@ -509,11 +509,14 @@ def _free_view(ctx, args, kwargs, op=None):
         for d, a in sorted(zip(dst, src)):
             perm.insert(d, a)
     else:
-        if x.sym:
-            raise OpError(f"{op} of a symmetric tensor is not modelled")
         ctx.charge(op, 0, None)  # numpy refuses the axes inside flopscope's (free) charge
-        _flipped_axes(op, x, arg(args, kwargs, 1, "axis") if op == "flip" else None)
-        return x.with_()
+        flipped = _flipped_axes(op, x, arg(args, kwargs, 1, "axis") if op == "flip" else None)
+        if op != "flip":
+            return x.with_(sym=None)  # flopscope's fliplr/flipud hand back numpy's plain result
+        # flopscope's transport_flip: a block flipped on some of its axes keeps the permutations
+        # that map the flipped axes among themselves
+        rest = tuple(a for a in range(x.ndim) if a not in flipped)
+        return x.with_(sym=meet_sym(x.sym, (flipped, rest)))
     perm = tuple(perm)
     ctx.charge(op, 0, None)
     return x.with_(shape=tuple(x.shape[p] for p in perm), sym=_permute_sym(x.sym, perm))
@@ -561,14 +564,17 @@ def _rollaxis(ctx, args, kwargs):
     return x.with_(shape=tuple(x.shape[p] for p in perm), sym=None)
 
 
-def _flipped_axes(op: str, x: Array, axis) -> None:
-    """numpy's refusals of the axes flip/fliplr/flipud reverse: fliplr needs 2 dimensions, flipud
-    1, and flip's ``axis`` must name axes of the array (AxisError), each once (ValueError)."""
+def _flipped_axes(op: str, x: Array, axis) -> tuple[int, ...]:
+    """The axes flip/fliplr/flipud reverse, after numpy's refusals of them: fliplr needs 2
+    dimensions, flipud 1, and flip's ``axis`` must name axes of the array (AxisError), each once
+    (ValueError)."""
     least = {"fliplr": 2, "flipud": 1}.get(op, 0)
     if x.ndim < least:
         raise OpRaises("ValueError", f"Input must be >= {least}-d.")
+    if op != "flip":
+        return (1,) if op == "fliplr" else (0,)
     if axis is None or isinstance(axis, Known) and axis.value is None:
-        return
+        return tuple(range(x.ndim))
     if isinstance(axis, Known) and isinstance(axis.value, int):
         axes = [axis.value]
     elif isinstance(axis, Known) and isinstance(axis.value, (tuple, list)) and \
@@ -583,6 +589,7 @@ def _flipped_axes(op: str, x: Array, axis) -> None:
             raise OpRaises("AxisError", f"axis {a} is out of bounds for array of dimension {x.ndim}")
     if len({a % x.ndim for a in axes}) != len(axes):
         raise OpRaises("ValueError", "repeated axis")
+    return tuple(a % x.ndim for a in axes)
 
 
 @handler("broadcast_to")
