@@ -1618,20 +1618,26 @@ _CHEAP: "weakref.WeakKeyDictionary[ast.AST, bool]" = weakref.WeakKeyDictionary()
 _NOT_CHEAP = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp,
               ast.Lambda, ast.Yield, ast.YieldFrom, ast.Await, ast.FunctionDef, ast.AsyncFunctionDef,
               ast.ClassDef, ast.Try, ast.With, ast.Global, ast.Nonlocal)
+_CHEAP_CALLS = frozenset({"len"})
+_CHEAP_LAMBDA_CALLS = frozenset({"len", "int", "float"})
 
 
 def _cheaper_to_run(node: ast.AST) -> bool:
     """Whether a function's calls cost less to run than to key: a body of a few statements
     that calls nothing but ``len`` and loops over nothing (a property returning
-    ``len(self.alpha)``, a getter). Its key walks everything the call can read (the instance,
-    its lists of arrays); running it reads one attribute. Only the speed changes: a call that is
-    not keyed runs, as a first call does."""
+    ``len(self.alpha)``, a getter), or a lambda that calls nothing but ``len``, ``int`` and
+    ``float`` (a sort key ``lambda j: float(v[j])``). Its key walks everything the call can read
+    (the instance, its lists of arrays; the key's closure, at each of the thousand units
+    `max(range(w), key=...)` asks about); running it reads an attribute or an item. Only the
+    speed changes: a call that is not keyed runs, as a first call does."""
     cheap = _CHEAP.get(node)
     if cheap is None:
-        body = getattr(node, "body", None)
-        cheap = _CHEAP[node] = isinstance(node, ast.FunctionDef) and len(body) <= 3 and not any(
+        lam = isinstance(node, ast.Lambda)
+        body = [node.body] if lam else getattr(node, "body", None)
+        calls = _CHEAP_LAMBDA_CALLS if lam else _CHEAP_CALLS
+        cheap = _CHEAP[node] = (lam or isinstance(node, ast.FunctionDef)) and len(body) <= 3 and not any(
             isinstance(n, _NOT_CHEAP) or isinstance(n, ast.Call) and not (
-                isinstance(n.func, ast.Name) and n.func.id == "len")
+                isinstance(n.func, ast.Name) and n.func.id in calls)
             for statement in body for n in ast_walk(statement))
     return cheap
 
