@@ -1042,11 +1042,11 @@ class LeafCanon(Canon):
         # Canon._known_value, inlined (every plain number of a walk's state comes here)
         v = value.__dict__["value"]
         cls = v.__class__
-        if cls is float:
-            return ("K", ("float", v.hex()))
-        if cls in _EXACT_SCALARS:
+        if cls in _EXACT_SCALARS and cls is not float:
             return ("K", (cls.__name__, v))
-        return _known_form(value, v)  # kept on the Known: a memo's tuple of 750 chunk bounds, at every probe
+        # kept on the Known: a memo's tuple of 750 chunk bounds, a float's hex text (a module's
+        # constants and a class's defaults, at every probe)
+        return _known_form(value, v)
 
     def form(self, value):
         cls = value.__class__
