@@ -37,6 +37,15 @@ def _parts(key: Value) -> list:
 
 
 def index_array(ctx, x: Array, key: Value) -> Value:
+    if key.__class__ is Known and len(x.shape) == 1:
+        # `v[j]` of a known int: what the general path below makes of it, without its lists
+        # (a sort key asks it of every unit at every layer)
+        i = key.value
+        if i.__class__ is int:
+            n = x.shape[0]
+            if not -n <= i < n:
+                raise IndexRaises(f"IndexError: index {i} is out of bounds for axis 0 with size {n}")
+            return NumpyScalar(x.dtype, x.dtype_origin)
     parts = _parts(key)
     if sum(1 for p in parts if isinstance(p, Known) and p.value is Ellipsis) > 1:
         raise IndexRaises("IndexError: an index can only have a single ellipsis ('...')")
