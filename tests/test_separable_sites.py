@@ -63,6 +63,26 @@ def test_choices_inside_assignments_past_the_cap_hold_the_real_count(point):
     assert report.total.contains(real), f"{report.total} vs the run's {real:,}"
 
 
+def test_fallback_ladders_that_return_from_their_try_rejoin_at_the_callers_statement():
+    """`try: return cholesky(c)` / `except LinAlgError: return fallback`: the rung ends where the
+    caller binds the value, and joins there; seven such ladders are priced from eight runs, the
+    interval the 128 give."""
+    separate, every = both_ways(FIXTURES / "fallback_ladders.py", POINT)
+    assert separate.combined is not None, "the ladders' costs add up: they should be priced separately"
+    assert not every.capped and len(every.results) == 2 ** 7 > MAX_PATHS
+    assert interval(separate) == interval(every)
+
+
+@pytest.mark.parametrize("point", [POINT, Point(32, 2, 10**9)], ids=lambda p: f"{p.width}x{p.depth}")
+def test_fallback_ladders_past_the_cap_hold_the_real_count(point):
+    path = FIXTURES / "fallback_ladders.py"
+    report = analyze(path, point)
+    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+    assert len(report.uncertain) == 7
+    real = measure(path, point).total
+    assert report.total.contains(real), f"{report.total} vs the run's {real:,}"
+
+
 def test_sites_whose_choices_persist_are_run_in_every_combination():
     separate, every = both_ways(FIXTURES / "entangled.py", POINT)
     assert separate.combined is None

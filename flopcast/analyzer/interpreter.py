@@ -181,6 +181,7 @@ class PathEnd(Exception):
 class _Return(Exception):
     def __init__(self, value: Value):
         self.value = value
+        self.joined: Optional[tuple] = None  # (log start, FLOPs then) of a try it left (_joined_try)
 
 
 class _Break(Exception):
@@ -607,6 +608,9 @@ class Interpreter:
         # Unwatched, how many answers were given where a watched run could record a join (see
         # RunResult.joinable).
         self._joinable_answers = 0
+        # (caller frame, call span, try start in the log, FLOPs then): the call just returned out
+        # of a try that consulted one raise point (_joined_try), for its caller's statement to join.
+        self._returned_try: Optional[tuple] = None
         self._later_answers = False  # a call of predict after the first consulted a site (_call_again)
         self.module_envs: dict[str, dict] = {}
         # numpy's float error handling as np.seterr last set it (None: numpy's defaults), and,
@@ -7709,6 +7713,8 @@ class Interpreter:
                 self.exec_block(fn.node.body)
                 return Known(None)
             except _Return as r:
+                if r.joined is not None:
+                    self._returned_try = (saved, span, *r.joined)
                 return r.value
             finally:
                 self.frame = saved
@@ -8764,7 +8770,14 @@ def _joined_try(interp: Interpreter, node: ast.Try) -> None:
     consulted and it ended normally (joins.py: a fallback that rejoins adds up with the rest)."""
     decisions = interp.decisions
     first, used, asked = len(decisions.log), interp.used, len(decisions.answers)
-    interp.stmt_Try(node)
+    try:
+        interp.stmt_Try(node)
+    except _Return as r:
+        # A rung that returns (`try: return cholesky(c)`) ends its statement in the caller, where
+        # the returned value is bound: the join is recorded there (_joined_return).
+        log = decisions.log
+        r.joined = (first, used) if len(log) == first + 1 and log[first][0] == "raise" else None
+        raise
     if len(decisions.answers) > asked and all(key[0] == "raise" for key, _ in decisions.answers[asked:]) \
             and joins.comparable_stack(interp):
         interp._joinable_answers += len(decisions.answers) - asked
@@ -8818,8 +8831,35 @@ def _joined_choice(plain):
     return run
 
 
+def _joined_return(plain):
+    """``plain`` for an assignment or expression statement whose whole value is a call, recording
+    the join of a try the callee returned out of after consulting one raise point (a fallback
+    ladder's rung) once the statement has bound the value: the state the rest of the program
+    sees is then walked as for any join, the callee's frame gone. Nothing may be consulted between
+    the return and the statement's end; a join whose state cannot be compared is not kept (it
+    would refuse a proof an ending site still gives)."""
+    def run(interp: Interpreter, node) -> None:
+        if type(node.value) is not ast.Call:
+            return plain(interp, node)
+        interp._returned_try = None  # a statement cut short must not hand its return to a later one
+        plain(interp, node)
+        returned, interp._returned_try = interp._returned_try, None
+        if returned is None:
+            return
+        caller, span, first, used = returned
+        log, joined = interp.decisions.log, len(interp.result.joins)
+        if caller is not interp.frame or len(log) != first + 1 \
+                or joins.statement_of(interp.program, span) is not node:
+            return
+        joins.record(interp, node, (first, len(log)), used)
+        if interp.result.joins[-1].form is None:
+            del interp.result.joins[joined:]
+
+    return run
+
+
 for _kind in (ast.Assign, ast.AnnAssign, ast.Expr):
-    _STMT_DISPATCH[_kind] = _joined_choice(_STMT_DISPATCH[_kind])
+    _STMT_DISPATCH[_kind] = _joined_choice(_joined_return(_STMT_DISPATCH[_kind]))
 
 #: The most stage boundaries one watched run records (each walks the whole state).
 MAX_STAGE_JOINS = 256

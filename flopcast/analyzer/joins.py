@@ -188,14 +188,14 @@ def _pending_free(interp) -> Optional[list]:
     for depth, caller in enumerate(interp._outer_frames):
         comprehension = running.get(depth)
         if comprehension is not None:  # ``caller`` runs it as the whole value of a statement
-            stmt = _statement_of(interp.program, comprehension.node)
+            stmt = statement_of(interp.program, comprehension.node)
             if stmt is None or not _element_is_a_call(comprehension.node):
                 return None
             pending.append(_Pending(caller, _targets(stmt), stmt))
             continue
         span = next(spans)
         if caller is None or caller.qualname == "<module>":  # the harness calling setup() or predict()
-            pending.append(_Pending(caller, frozenset(), _statement_of(interp.program, span)))
+            pending.append(_Pending(caller, frozenset(), statement_of(interp.program, span)))
             continue
         comprehension = own.get(id(caller))
         if comprehension is not None:  # the comprehension's own frame, calling its element
@@ -203,10 +203,10 @@ def _pending_free(interp) -> Optional[list]:
             if (elt.lineno, elt.col_offset, elt.end_lineno, elt.end_col_offset) != \
                     (span.line, span.col, span.end_line, span.end_col):
                 return None
-            pending.append(_Pending(caller, frozenset(), _statement_of(interp.program, comprehension.node),
+            pending.append(_Pending(caller, frozenset(), statement_of(interp.program, comprehension.node),
                                     frozenset(_loads(comprehension.node))))
             continue
-        stmt = _statement_of(interp.program, span)
+        stmt = statement_of(interp.program, span)
         if stmt is None:
             return None
         pending.append(_Pending(caller, _targets(stmt), stmt))
@@ -230,7 +230,7 @@ _CALLS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _WHOLE = (ast.Call, ast.ListComp, ast.SetComp, ast.GeneratorExp)
 
 
-def _statement_of(program, where) -> Optional[ast.stmt]:
+def statement_of(program, where) -> Optional[ast.stmt]:
     """The statement whose whole value is the call at the span ``where`` (or the comprehension node
     ``where``): a call's arguments are evaluated before it and only bound to the callee's
     parameters, so nothing else waits for it to return."""
