@@ -13,7 +13,8 @@ The proof is checked, not presumed, on the runs themselves (:func:`separable_int
 
 * every `if` statement whose test consults a site, and every `try` statement whose body
   consults one (a raise point that may fail), records, each time it ends normally, the
-  state the rest of the program can see (:func:`record`) as a canonical form in which
+  state the rest of the program can see (:func:`record`; a `try` a return leaves after one raise
+  point, at the end of the caller's statement whose whole value is the call) as a canonical form in which
   objects are numbered in order of meeting (``canonical.py``): equal forms mean states
   that are the same up to a renaming of objects, from which the interpreter makes the
   same charges and the same decisions;
