@@ -83,6 +83,12 @@ def test_fallback_ladders_past_the_cap_hold_the_real_count(point):
     assert report.total.contains(real), f"{report.total} vs the run's {real:,}"
 
 
+def test_fallback_ladders_whose_rungs_return_what_the_caller_tells_apart_run_every_combination():
+    separate, every = both_ways(FIXTURES / "persisting_ladders.py", Point(16, 2, 10**9))
+    assert separate.combined is None
+    assert interval(separate) == interval(every)
+
+
 def test_sites_whose_choices_persist_are_run_in_every_combination():
     separate, every = both_ways(FIXTURES / "entangled.py", POINT)
     assert separate.combined is None
