@@ -52,9 +52,9 @@ def _per_call(report, calls: int) -> list:
     return [report.per_call[min(i, len(report.per_call) - 1)] for i in range(calls)]
 
 
-def _counted_exactly(path: Path) -> list[int]:
-    report = analyze(path, POINT, formula=False)
-    real = [m.total for m in measure_calls(path, POINT, CALLS)]
+def _counted_exactly(path: Path, point: Point = POINT) -> list[int]:
+    report = analyze(path, point, formula=False)
+    real = [m.total for m in measure_calls(path, point, CALLS)]
     said = _per_call(report, CALLS)
     assert not report.lower_bound and all(i.exact for i in said), f"not exact: {said}"
     assert [i.lo for i in said] == real
@@ -168,20 +168,25 @@ def test_cache_clear_empties_the_table_so_every_mlp_misses_again(tmp_path):
     _counted_exactly(path)
 
 
-def test_cache_info_logged_keeps_every_mlp_exact(tmp_path):
+TWO_POINTS = [POINT, Point(16, 3, 2**41)]
+
+
+@pytest.mark.parametrize("point", TWO_POINTS, ids=lambda p: f"{p.width}x{p.depth}")
+def test_cache_info_logged_keeps_every_mlp_exact(tmp_path, point):
     """``cache_info()`` charges nothing and changes no table: a log line of it leaves the count
     exact (it was an unmodelled attribute: a lower bound)."""
     body = "heavy(1)\nheavy(1)\ninfo = heavy.cache_info()\nprint(f'{info} of {heavy.__name__}')"
-    _counted_exactly(_estimator(tmp_path, HEAVY.format(args="(maxsize=None)"), body))
+    _counted_exactly(_estimator(tmp_path, HEAVY.format(args="(maxsize=None)"), body), point)
 
 
-def test_a_branch_on_cache_info_is_a_site_whose_interval_holds_the_run(tmp_path):
+@pytest.mark.parametrize("point", TWO_POINTS, ids=lambda p: f"{p.width}x{p.depth}")
+def test_a_branch_on_cache_info_is_a_site_whose_interval_holds_the_run(tmp_path, point):
     """Its counts are not followed: a test of them is a value-dependent site."""
     body = "heavy(1)\nheavy(1)\nif heavy.cache_info().hits > 3:\n    heavy(2)"
     path = _estimator(tmp_path, HEAVY.format(args="(maxsize=None)"), body)
-    report = analyze(path, POINT, formula=False)
+    report = analyze(path, point, formula=False)
     assert not report.lower_bound and not report.exact
-    assert all(report.total.contains(m.total) for m in measure_calls(path, POINT, CALLS))
+    assert all(report.total.contains(m.total) for m in measure_calls(path, point, CALLS))
 
 
 def test_a_cache_made_by_calling_lru_cache_or_cache_is_a_table_of_its_own(tmp_path):
