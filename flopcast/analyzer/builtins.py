@@ -3445,7 +3445,7 @@ def operator_may_raise(interp, name: str, left, right, span) -> None:
     """``1.0 / c`` of a number read from data raises ZeroDivisionError when it is zero, ``x ** n``
     OverflowError past the largest float: asked of Python's operator at the values the operands
     may hold, as for the math functions. Inside a ``try`` whose handler may catch the exception
-    (``Interpreter.catching_arithmetic``) whether it raises is a value-dependent site, the handler
+    (``Interpreter.handlers``) whether it raises is a value-dependent site, the handler
     running on one path (a presumption there named a count of the run past it 'exact' when the
     handler's matmul ran); elsewhere a raise ends the run: the count presumes it away, and the
     report names it."""
@@ -3455,7 +3455,7 @@ def operator_may_raise(interp, name: str, left, right, span) -> None:
         raise UserRaise(span, f"ZeroDivisionError: {raising['ZeroDivisionError']}")  # by a known zero: always
     for exc, message in raising.items():
         why = _OPERATOR_RAISE_REASONS.get((name, exc), "the divisor is zero")
-        if not interp.catching_arithmetic.get(exc):
+        if not interp.handlers.catches(exc):
             interp.presume_no_raise(span, f"`{symbol}`", exc, why)
             continue
         site = Site((f"raise-{exc}", span), (False, True), span, "exception",
@@ -3476,7 +3476,7 @@ def _integer_conversion_may_raise(interp, name: str, x, span) -> None:
             return
     elif not (isinstance(x, Unknown) and x.kind == "float"):
         return
-    if not interp.try_depth:
+    if not interp.handlers.depth:
         for exc, why in _NOT_FINITE_TO_INT:
             interp.presume_no_raise(span, f"{name}()", exc, why)
         return

@@ -36,7 +36,7 @@ from typing import Any, Callable, NoReturn, Optional
 from flopcast.syntax import ast_children, ast_walk, is_generated, read_only_as_if_test, tested_name
 from flopcast import installed
 from flopcast.analyzer import (carried, chain_maps, first_writes, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, flags,
-                               joins, lru, open_loops, ops, ordering,
+                               handlers, joins, lru, open_loops, ops, ordering,
                                memory_limit, overflow, plain_numpy, presumptions, pricing, scalar_values, sizetests,
                                stdlib_containers, stdlib_random, submission_files, undefined)
 from flopcast.analyzer.chargelist import ChargeList
@@ -541,10 +541,6 @@ class RunResult:
         return sum(map(operator.attrgetter("flops"), self.charges))
 
 
-#: The exceptions Python's arithmetic on its numbers raises, each with the names of the classes that
-#: catch it (itself and its bases: ArithmeticError, Exception, BaseException).
-_ARITHMETIC_CATCHERS = {exc.__name__: frozenset(c.__name__ for c in exc.__mro__ if c is not object)
-                        for exc in (ZeroDivisionError, OverflowError)}
 _RAISING_OPERATORS = frozenset({"Div", "FloorDiv", "Mod", "Pow"})
 
 
@@ -633,13 +629,8 @@ class Interpreter:
         self._array_index: Optional[tuple] = None
         self.active_calls: list[tuple] = []  # (function node id, argument signature) of the call stack
         self._mentions_budget: Optional[bool] = None
-        self.try_depth = 0  # try statements with handlers around the code being run (any frame)
-        # those of them (and `with` statements) that may catch MemoryError (memory_limit.py)
-        self.catching_memory = 0
-        # of them, those whose handlers may catch each exception Python's arithmetic raises
-        # (builtins.operator_may_raise); a `with` that may swallow an exception catches all
-        self.catching_arithmetic = dict.fromkeys(_ARITHMETIC_CATCHERS, 0)
-        # The handlers of those try statements that catch flopscope's BudgetExhaustedError
+        self.handlers = handlers.NONE  # what the except clauses around the code being run may catch
+        # The try statements around whose handlers catch flopscope's BudgetExhaustedError
         # (bare, Exception, FlopscopeError, ...): a charge past the budget raises it there.
         self._catching_exhaustion = 0
         # The statement whose condition is being evaluated and the site kind it would use, so
@@ -1490,7 +1481,7 @@ class Interpreter:
         fails = truth is False
         if truth is None:
             span = self.node_span(node)
-            if not self.try_depth:
+            if not self.handlers.depth:
                 # Outside a try the count is the run on past it, as for an fnp.linalg op that may
                 # raise (raise_on_values): a run where it fails stops there, so the report names it
                 self.presume_no_raise(span, "assert", "AssertionError", f"`{_source(node.test)}` is false")
@@ -2444,16 +2435,12 @@ class Interpreter:
             return
         manager = self.eval(item.context_expr)
         if isinstance(manager, ExitStackVal):
-            # (what it enters may swallow an exception: taken as one that may catch MemoryError)
-            self.catching_memory += 1
-            self.try_depth += 1
-            self.catch_arithmetic(_ARITHMETIC_CATCHERS, 1)
+            # (what it enters may swallow any exception)
+            outer, self.handlers = self.handlers, self.handlers.inside(True, handlers.EVERY)
             try:
                 return exit_stack.run_with(self, manager, item, rest, body, span, _LEAVES)
             finally:
-                self.catching_memory -= 1
-                self.try_depth -= 1
-                self.catch_arithmetic(_ARITHMETIC_CATCHERS, -1)
+                self.handlers = outer
         if isinstance(manager, PyGenerator) and _is_contextmanager(manager.function):
             return self._with_generator(manager, item, rest, body, span)
         if isinstance(manager, ClosingVal):
@@ -2504,10 +2491,6 @@ class Interpreter:
             return
         self.call(BoundMethod(exit_, manager), [Known(None), Known(None), Known(None)], {}, span)
 
-    def catch_arithmetic(self, exceptions, step: int) -> None:
-        for exc in exceptions:
-            self.catching_arithmetic[exc] += step
-
     def enter_catching(self, catches: bool, items: list, body: list, swallows: bool = False) -> None:
         """enter_contexts(items, body) inside a `with` whose manager may swallow MemoryError
         (``catches``): for the body, as inside a try that may catch it (memory_limit.py).
@@ -2518,15 +2501,14 @@ class Interpreter:
         if not catches and not swallows:
             self.enter_contexts(items, body)
             return
-        self.catching_memory += catches
-        self.try_depth += swallows
-        self.catch_arithmetic(_ARITHMETIC_CATCHERS if swallows else (), 1)
+        # (a manager that may swallow some exception is taken to swallow any arithmetic one)
+        outer = self.handlers
+        self.handlers = outer.inside(swallows, {exc for exc in handlers.EVERY
+                                                if (catches if exc == "MemoryError" else swallows)})
         try:
             self.enter_contexts(items, body)
         finally:
-            self.catching_memory -= catches
-            self.try_depth -= swallows
-            self.catch_arithmetic(_ARITHMETIC_CATCHERS if swallows else (), -1)
+            self.handlers = outer
 
     def _library_context(self, expr: ast.expr) -> Optional[tuple[str, list]]:
         """``contextlib.suppress(E, ...)`` or ``contextlib.nullcontext(x)``: the kind and the
@@ -2626,8 +2608,8 @@ class Interpreter:
         if item.optional_vars is not None:
             self.assign(item.optional_vars, items[0])
         try:
-            handlers = memory_limit.has_handlers(gen.function)
-            self.enter_catching(handlers, rest, body, swallows=handlers)
+            catching = memory_limit.has_handlers(gen.function)
+            self.enter_catching(catching, rest, body, swallows=catching)
         except UserRaise:
             # The exception stops the generator at its `yield`: what followed it is taken back
             # when predict ends, as for a generator consumed part of the way (retract_unconsumed).
@@ -2642,14 +2624,11 @@ class Interpreter:
         handler whose class matches, as Python would; the charges made before it stay."""
         caught: Optional[UserRaise] = None
         catching = _catches_exhaustion(node.handlers)
-        memory = bool(node.handlers) and memory_limit.catches(self, node.handlers)
-        arithmetic = [exc for exc, catchers in _ARITHMETIC_CATCHERS.items()
-                      if node.handlers and memory_limit.catches(self, node.handlers, catchers)]
+        outer = self.handlers
         if node.handlers:
-            self.try_depth += 1
             self._catching_exhaustion += catching
-            self.catching_memory += memory
-            self.catch_arithmetic(arithmetic, 1)
+            self.handlers = outer.inside(True, [exc for exc, catchers in handlers.CATCHERS.items()
+                                                if memory_limit.catches(self, node.handlers, catchers)])
         try:
             try:
                 self.exec_block(node.body)
@@ -2659,10 +2638,8 @@ class Interpreter:
                 caught = exc
             finally:
                 if node.handlers:
-                    self.try_depth -= 1
                     self._catching_exhaustion -= catching
-                    self.catching_memory -= memory
-                    self.catch_arithmetic(arithmetic, -1)
+                    self.handlers = outer
             if caught is not None:
                 handler = self.matching_handler(node.handlers, caught)
                 if handler is None:
@@ -2741,15 +2718,16 @@ class Interpreter:
     def stmt_TryStar(self, node: ast.stmt) -> None:
         """`except*` splits exception groups between its clauses: not modelled. Without a
         raise the body, else and finally run; with one the path ends there (a lower bound)."""
-        memory = memory_limit.catches(self, node.handlers)  # `except* MemoryError` catches it too
-        self.catching_memory += memory
+        outer = self.handlers
+        if memory_limit.catches(self, node.handlers):  # `except* MemoryError` catches it too
+            self.handlers = outer.inside(False, {"MemoryError"})
         try:
             self.exec_block(node.body)
         except UserRaise as exc:
             raise PathEnd(f"{exc.span}: raises {exc.what} into `except*` clauses, which flopcast does "
                           "not model; the cost after it is not counted", self.node_span(node))
         finally:
-            self.catching_memory -= memory
+            self.handlers = outer
         self.exec_block(node.orelse)
         self.exec_block(node.finalbody)
 
@@ -3227,7 +3205,7 @@ class Interpreter:
         if ctx.known_exit_test and not by_sites:
             return None
         names, calls = loop_relevance(ctx.node, ctx.exit_ifs)
-        if self.try_depth:
+        if self.handlers.depth:
             # An exception can end the loop too (`lst[i]` raising IndexError into a handler
             # around it): whatever the body assigns may decide when.
             names = names | assigned_names(ctx.node)
@@ -4245,7 +4223,7 @@ class Interpreter:
             self._starting_generator = gen
             # its later items are made ahead of the consumer, whose handlers may then differ: an
             # array that may not fit is taken as inside one that may catch MemoryError
-            self.catching_memory += 1
+            outer, self.handlers = self.handlers, self.handlers.inside(False, {"MemoryError"})
             self._making_ahead.append((gen.items, gen.presumed_at))
             try:
                 gen.returned = self._call_checked(gen.function, gen.args, gen.kwargs, gen.span)
@@ -4265,7 +4243,7 @@ class Interpreter:
                     self._ran_generators.append(gen)
                 raise
             finally:
-                self.catching_memory -= 1
+                self.handlers = outer
                 self._making_ahead.pop()
                 self._starting_generator = None
                 gen.end = self.ledger()
@@ -4563,7 +4541,7 @@ class Interpreter:
         """A consumer inside a `try` taking items made ahead of it outside any: an op in their
         making was presumed not to raise (raise_on_values), but Python makes them now, where a
         raise is caught and the handler runs. Not modelled: the path ends."""
-        if self.try_depth and any(i >= gen.consumed for i in gen.presumed_at):
+        if self.handlers.depth and any(i >= gen.consumed for i in gen.presumed_at):
             span = self.span or gen.span
             self.stop_path(f"{span}: items of the generator made at {gen.span} are taken inside a `try`, "
                            "and making them runs an op whose raising depends on the values; flopcast made "
@@ -5293,7 +5271,7 @@ class Interpreter:
         if raising is None:
             return
         exc, why = raising
-        if not self.try_depth:
+        if not self.handlers.depth:
             self.presume_no_raise(self.span, f"fnp.{name}", exc, why)
             return
         # a failing Cholesky is a safety net's rare event (the nominal path presumes it
@@ -6113,7 +6091,7 @@ class Interpreter:
             return value
 
         # made ahead of the consumer, whose handlers may differ (as in run_generator)
-        self.catching_memory += 1
+        outer, self.handlers = self.handlers, self.handlers.inside(False, {"MemoryError"})
         presumed: list = []
         self._making_ahead.append((marks, presumed))
         try:
@@ -6125,7 +6103,7 @@ class Interpreter:
             # consumer's `try` (if any), after the consumer took the items before it
             items = made
         finally:
-            self.catching_memory -= 1
+            self.handlers = outer
             self._making_ahead.pop()
         if items is None:
             return self._comprehension_unknown(node)
@@ -6574,7 +6552,7 @@ class Interpreter:
             self.result.unpriced.append(Unpriced(span, what, reason, self.frame.qualname if self.frame else ""))
         if self.metered and self._first_unpriced is None:
             self._first_unpriced = len(self.result.charges)
-        if self.try_depth:
+        if self.handlers.depth:
             # what flopcast does not price may raise at run time, and a handler around it then runs
             # instead of what follows: going on would count work the run may not do
             raise PathEnd(f"{reason}; inside a try statement it may raise into a handler, so the cost after it "

@@ -319,8 +319,7 @@ def _state(interp, walk: _Walk, pending: list, node: ast.stmt) -> tuple:
                               for items, position in c.levels))
                        for c in interp._comprehensions))
     parts.append((interp.cache_version, frozenset(interp._reentered), len(interp._served),
-                  len(interp._ran_generators), interp.metered, interp.free, interp.try_depth, interp.catching_memory,
-                  tuple(interp.catching_arithmetic.values()),
+                  len(interp._ran_generators), interp.metered, interp.free, interp.handlers,
                   interp.used if interp.program_mentions_budget() else None))
     return tuple(parts)
 

@@ -243,8 +243,7 @@ def key(memo, fn, args: list, kwargs: dict) -> Optional[tuple]:
         return None
     # Recursion keys (Interpreter.call_key) hold the FLOPs spent when the program mentions the
     # budget; other files of the submission are part of the program as texts it may read.
-    return (tuple(parts), interp.metered, interp.try_depth > 0, interp.catching_memory > 0,
-            tuple(n > 0 for n in interp.catching_arithmetic.values()), interp.program_mentions_budget(),
+    return (tuple(parts), interp.metered, interp.handlers.flags(), interp.program_mentions_budget(),
             memo.shared.lasting.texts(interp.program))
 
 

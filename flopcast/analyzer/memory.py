@@ -203,7 +203,7 @@ class MemoryTracker:
     def may_be_caught(self, interp, side: Side, live: int) -> bool:
         """Whether ``live`` bytes alive at once, inside a try or with that may catch MemoryError,
         may not fit (memory_limit.threshold), the first time on this side."""
-        return bool(self.limit and interp.catching_memory and side.caught_span is None
+        return bool(self.limit and interp.handlers.catches("MemoryError") and side.caught_span is None
                     and live >= max(self.limit - MARGIN, 0))
 
     def call_started(self, interp) -> "_CallPeak":

@@ -11,7 +11,7 @@ Checked where an op's result is made (Interpreter.price_call, price_op and the r
 every run, for the op's new arrays (not views), cheaply:
 
 * inside a ``try`` (or a ``with``) that may catch MemoryError, on the interpreter's stack, or in
-  a generator's body made ahead of its consumer (``Interpreter.catching_memory``), an array of at least ``limit - MARGIN`` ends the path, not
+  a generator's body made ahead of its consumer (``Interpreter.handlers``), an array of at least ``limit - MARGIN`` ends the path, not
   priced: the handler may run instead of what follows. The charges the op made are taken back, so
   the count is that of the charges before it: what the run counts whether the allocation fails
   or not (flopscope bills most ops before numpy allocates, some after);
@@ -84,7 +84,7 @@ def check(interp, name: str, args, result, mark: int) -> None:
     span = interp.span
     where = f"line {span.line}" if span is not None else "this op"
     name = name if "." in name else f"np.{name}" if interp.free else f"fnp.{name}"
-    if interp.catching_memory:
+    if interp.handlers.catches("MemoryError"):
         interp.take_back_charges(mark)
         certain = "raises" if size > limit() else "may raise"
         interp.stop_path(f"{where} allocates an array of {gib(size)} ({name}); whestbench's memory limit is "

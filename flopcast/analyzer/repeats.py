@@ -2036,8 +2036,8 @@ class CallMemo:
             canon.fills = fn.cached and not interp._cache_results  # (CallMemo.lasting_key)
         canon.fn = fn  # the function whose lru_cache entries a reuse adds (_apply)
         self.futility().keyed(fn, interp.trace is not None)
-        caught = (interp.catching_memory > 0, *(n > 0 for n in interp.catching_arithmetic.values()))
-        return (form, interp.metered, interp.try_depth > 0, caught, self.counters()), canon
+        around, caught = interp.handlers.flags()
+        return (form, interp.metered, around, caught, self.counters()), canon
 
     def canon(self) -> Canon:
         """A walk of the call's state; comparable across runs when calls are shared."""

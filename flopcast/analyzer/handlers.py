@@ -1,0 +1,54 @@
+"""What the except clauses around the code being run may catch (``Interpreter.handlers``).
+
+Where a raise that depends on the values goes decides how flopcast follows it: into a handler
+that may catch it, whether it raises is a value-dependent site (the handler runs on one path);
+past every handler, a raise ends the run, so the count presumes it away and the report names
+the presumption (presumptions.py). Only a few exceptions are asked about by class: MemoryError
+(memory_limit.py) and those Python's own arithmetic, math functions and int() of a float raise on
+numbers read from data (builtins.py); an op of a library whose raising depends on the values (a
+Cholesky) asks only whether any handler is around.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+#: The exceptions asked about by class, each with the names of the classes that catch it: itself
+#: and its bases (ArithmeticError, Exception, BaseException).
+CATCHERS = {exc.__name__: frozenset(c.__name__ for c in exc.__mro__ if c is not object)
+            for exc in (MemoryError, ZeroDivisionError, OverflowError)}
+EVERY = frozenset(CATCHERS)
+_INDEX = {name: i for i, name in enumerate(CATCHERS)}
+
+
+@dataclass(frozen=True)
+class Handlers:
+    """The handlers around the code being run, in every frame: entering a `try` makes a new one,
+    and leaving it puts the one before back (frozen: a join's or a memo's key holds it as it was).
+    The counts, not only whether there are any, are compared in those keys: code that leaves a
+    `try` behaves alike only from an equal number of them."""
+
+    # try statements with except clauses, and `with` statements whose manager may swallow an
+    # exception, around the code being run
+    depth: int = 0
+    # of them, and of the generators made ahead of their consumer (whose handlers may differ),
+    # how many may catch each exception of CATCHERS, in its order
+    counts: tuple = (0,) * len(CATCHERS)
+
+    def catches(self, exc: str) -> bool:
+        """Whether a handler around may catch ``exc`` (a name of CATCHERS)."""
+        return self.counts[_INDEX[exc]] > 0
+
+    def inside(self, handler: bool, catching: Iterable[str]) -> "Handlers":
+        """These and one more around: a `try`'s except clauses or a swallowing `with`
+        (``handler``), which may catch the exceptions named in ``catching``."""
+        catching = frozenset(catching)
+        return Handlers(self.depth + handler, tuple(n + (name in catching) for n, name in zip(self.counts, CATCHERS)))
+
+    def flags(self) -> tuple:
+        """Whether any handler is around, and whether one may catch each exception."""
+        return self.depth > 0, tuple(n > 0 for n in self.counts)
+
+
+NONE = Handlers()
