@@ -17,6 +17,10 @@ from flopcast.analyzer import analyze
 from flopcast.model import Point
 
 POINTS = (Point(8, 2, 2**41), Point(16, 3, 2**41))
+#: The harness with no clause that catches a math function's ValueError: under `except ValueError:`
+#: whether `math.sqrt(fnp.sum(w * w))` raises is a site of two paths (flopcast knows no sign of a
+#: sum; tests/test_presumed_no_raise.py), outside one the count presumes it does not.
+UNCAUGHT = PROGRAM.replace("except ValueError:", "except KeyError:")
 
 CALLS = {
     "sqrt_of_a_sum": "math.sqrt(fnp.sum(w * w)) * w[0]",
@@ -29,7 +33,7 @@ CALLS = {
 
 @pytest.mark.parametrize("expr", CALLS.values(), ids=CALLS.keys())
 def test_math_of_0d_array_is_a_python_float(tmp_path, expr):
-    assert_exact_at(write_program(tmp_path, "    import math\n" + PROGRAM, expr=expr), POINTS)
+    assert_exact_at(write_program(tmp_path, "    import math\n" + UNCAUGHT, expr=expr), POINTS)
 
 
 def test_floor_of_a_count_is_a_size_interval(tmp_path):

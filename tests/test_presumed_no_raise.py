@@ -288,7 +288,7 @@ CAUGHT_MATH = """\
             x = w @ w
             try:
                 s = {expr}
-            except ValueError:
+            except {caught}:
                 x = x @ w
                 s = 1.0
             return fnp.zeros((mlp.depth, mlp.width)) + x[0] * s
@@ -296,20 +296,53 @@ CAUGHT_MATH = """\
 
 
 @pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
-def test_a_math_function_of_data_inside_a_try_is_a_presumption_too(tmp_path, point):
-    """No site: flopcast knows no float's sign, and a site would add a raising path to every
-    `math.sqrt(peak)` under `if peak > 1e30:` inside a `try`, a path no run takes."""
-    path = write_program(tmp_path, CAUGHT_MATH, expr="math.sqrt(float(fnp.sum(x * x)))")
+@pytest.mark.parametrize("caught", ["ValueError", "Exception", "(KeyError, ValueError)", "BaseException"])
+def test_a_math_function_of_data_under_a_handler_that_catches_its_error_is_a_site_of_two_paths(tmp_path, point, caught):
+    """The weights are signed: the run's sqrt raises and the handler's matmul runs. It is inside
+    the interval, not past an 'exact, presuming no ValueError' count of the path where the sqrt
+    goes through (1,095 for a run of 2,055 at 8x2)."""
+    path = write_program(tmp_path, CAUGHT_MATH, expr="math.sqrt(float(fnp.min(w)))", caught=caught)
+    report = analyze(path, point)
+    run = measure(path, point).total
+    assert not report.exact and report.total.contains(run) and report.total.lo < run
+    assert report.presumes_no_raise == []
+    assert [(u.span.line, u.kind) for u in report.uncertain] == [(11, "exception")]
+
+
+def test_a_bare_except_catches_the_math_error_too(tmp_path):
+    path = write_program(tmp_path, CAUGHT_MATH.replace("except {caught}:", "except:"),
+                         expr="math.log(float(fnp.min(w)))")
+    report = analyze(path, POINT)
+    run = measure(path, POINT).total
+    assert not report.exact and report.total.contains(run) and report.total.lo < run
+
+
+@pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("expr, caught, presumed", [
+    # ArithmeticError is no base of ValueError: a domain error goes past it and ends the run
+    ("math.sqrt(float(fnp.sum(x * x)))", "ArithmeticError", "no ValueError: line 11 math.sqrt() (the argument is negative)"),
+    ("math.sqrt(float(fnp.sum(x * x)))", "FloatingPointError",
+     "no ValueError: line 11 math.sqrt() (the argument is negative)"),
+    ("math.exp(-float(fnp.max(x)))", "ValueError",
+     "no OverflowError: line 11 math.exp() (the argument is above 709.78, the result past the largest float)"),
+])
+def test_a_math_function_of_data_under_a_handler_that_cannot_catch_its_error_is_a_presumption(
+        tmp_path, point, expr, caught, presumed):
+    """Session 35's choice stands outside such handlers: no raising path for every `sqrt(norm)`."""
+    path = write_program(tmp_path, CAUGHT_MATH, expr=expr, caught=caught)
     report = analyze(path, point)
     assert_exact_match(report, measure(path, point))
-    assert _status(report) == "exact, presuming no ValueError: line 11 math.sqrt() (the argument is negative)"
+    assert _status(report) == f"exact, presuming {presumed}"
 
 
-def test_a_run_whose_caught_math_error_runs_the_handler_is_the_one_the_presumption_names(tmp_path):
-    path = write_program(tmp_path, CAUGHT_MATH, expr="math.sqrt(float(fnp.min(w)))")  # weights are signed
-    report = analyze(path, POINT)
-    assert report.exact and report.total.lo < measure(path, POINT).total  # the run made the handler's matmul
-    assert [(p.span.line, p.exception) for p in report.presumes_no_raise] == [(11, "ValueError")]
+@pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
+def test_an_overflow_of_a_math_function_is_a_site_under_the_handler_that_catches_it(tmp_path, point):
+    """math.exp raises OverflowError (an ArithmeticError) past 709.78, never ValueError."""
+    path = write_program(tmp_path, CAUGHT_MATH, expr="math.exp(-float(fnp.max(x)))", caught="ArithmeticError")
+    report = analyze(path, point)
+    assert report.total.contains(measure(path, point).total) and not report.exact
+    assert report.presumes_no_raise == []
+    assert [(u.span.line, u.kind) for u in report.uncertain] == [(11, "exception")]
 
 
 def test_every_output_names_the_assert_and_math_presumptions(tmp_path, capsys):
@@ -413,6 +446,60 @@ def test_an_assert_made_ahead_and_taken_inside_a_try_is_not_presumed_to_hold(tmp
         report = analyze(path, point)
         counted = measure(path, point).total
         assert report.lower_bound and report.total.lo <= counted, (report.total, counted)
+
+
+
+CAUGHT_INT = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            x = w @ w
+            try:
+                n = {conversion}(float(fnp.max(x)) * 0.0)
+            except {caught}:
+                x = x @ w
+                n = 1
+            return fnp.zeros((mlp.depth, mlp.width)) + x[0] * n
+    """
+
+
+@pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("conversion", ["int", "round"])
+@pytest.mark.parametrize("caught, presumed", [
+    ("KeyError", ["ValueError", "OverflowError"]),  # neither goes to the handler: as outside a try
+    ("ValueError", ["OverflowError"]),
+    ("(OverflowError, KeyError)", ["ValueError"]),
+    ("ArithmeticError", ["ValueError"]),
+    ("Exception", []),
+])
+def test_int_of_a_float_read_from_data_under_a_handler_is_a_site_only_for_what_it_catches(
+        tmp_path, point, conversion, caught, presumed):
+    """int() of a NaN raises ValueError, of an infinity OverflowError: each goes to the handler
+    only when it catches that class (a site of the line); past it a raise ends the run, presumed
+    away as outside a try (a site there made a raising path out of predict no handler runs on)."""
+    path = write_program(tmp_path, CAUGHT_INT, conversion=conversion, caught=caught)
+    report = analyze(path, point)
+    run = measure(path, point).total
+    assert [p.exception for p in report.presumes_no_raise] == presumed
+    caught_some = len(presumed) < 2
+    assert [(u.span.line, u.kind) for u in report.uncertain] == ([(10, "exception")] if caught_some else [])
+    if caught_some:  # the handler's matmul on one path (the run, finite, takes the other)
+        assert not report.exact and report.total.contains(run) and report.total.lo < report.total.hi
+    else:
+        assert_exact_match(report, measure(path, point))
+
+
+def test_int_of_a_nan_read_from_data_runs_the_handler_that_catches_its_value_error(tmp_path):
+    path = write_program(tmp_path, CAUGHT_INT.replace("* 0.0)", "* math.nan)").replace(
+        "    import flopscope.numpy as fnp\n", "    import math\n    import flopscope.numpy as fnp\n"),
+        conversion="int", caught="ValueError")
+    report = analyze(path, POINT)
+    run = measure(path, POINT).total
+    assert report.total.contains(run) and report.total.lo < run == report.total.hi
 
 
 # --- Python's operators on numbers read from data ------------------------------------------------

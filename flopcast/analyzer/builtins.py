@@ -3389,16 +3389,32 @@ def _floor_through(interp, name: str, args, made) -> None:
 def _math_may_raise(interp, name: str, args, span) -> None:
     """``math.sqrt(x)`` of a number read from data raises ValueError when it is negative,
     ``math.exp(x)`` OverflowError past 709.78, ...: which exceptions it may raise are asked of
-    CPython's own function at the values the arguments may hold. The count is the run on past
-    it, as for an fnp.linalg op outside a ``try``, and the report names it; inside a ``try`` too:
-    flopcast knows no sign of a norm, so a site there would add a raising path to `math.sqrt(norm)`
-    that no run takes (and no handler may catch: winograd_cov's catches FloatingPointError)."""
+    CPython's own function at the values the arguments may hold, and each is a site or a
+    presumption by the handlers around (may_raise). Most handlers around a `math.sqrt(norm)`
+    catch no ValueError (winograd_cov's catch FloatingPointError): flopcast knows no sign of a
+    norm, and a site there would add a raising path no run takes."""
     raising = _raises_at_probes(interp, name, _MATH[name], args)
     for exc, message in raising.items():
         why = _MATH_RAISE_REASONS.get((name, exc), message)
         if name == "log" and len(args) == 2 and len(_math_probes(args[1], interp.result.floors)) > 1 and exc == "ValueError":
             why = "the argument or the base is zero or negative"
-        interp.presume_no_raise(span, f"math.{name}()", exc, why)
+        may_raise(interp, span, f"math.{name}()", exc, why, message)
+
+
+def may_raise(interp, span, op: str, exc: str, why: str, message: str) -> None:
+    """``op`` raises ``exc`` (a name of handlers.CATCHERS) for some values of numbers read from
+    data. Where a handler around may catch it, whether it raises is a value-dependent site, the
+    handler running on one path (a presumption there named a count of the run past it 'exact'
+    when the handler's matmul ran); elsewhere a raise ends the run: the count presumes it away,
+    and the report names it."""
+    if not interp.handlers.catches(exc):
+        interp.presume_no_raise(span, op, exc, why)
+        return
+    site = Site((f"raise-{exc}", span), (False, True), span, "exception",
+                f"whether {op} raises {exc} depends on the values ({why}); the except clause runs if it does",
+                presumed=False, presumption=f"{op} does not raise {exc}")
+    if interp.decisions.choose(site, interp.used):
+        raise UserRaise(span, f"{exc}: {message}")
 
 
 def _raises_at_probes(interp, name: str, function, args) -> dict:
@@ -3444,45 +3460,24 @@ _OPERATOR_RAISE_REASONS = {("Pow", "ZeroDivisionError"): "zero to a negative pow
 def operator_may_raise(interp, name: str, left, right, span) -> None:
     """``1.0 / c`` of a number read from data raises ZeroDivisionError when it is zero, ``x ** n``
     OverflowError past the largest float: asked of Python's operator at the values the operands
-    may hold, as for the math functions. Inside a ``try`` whose handler may catch the exception
-    (``Interpreter.handlers``) whether it raises is a value-dependent site, the handler
-    running on one path (a presumption there named a count of the run past it 'exact' when the
-    handler's matmul ran); elsewhere a raise ends the run: the count presumes it away, and the
-    report names it."""
+    may hold, as for the math functions, and a site or a presumption as they are (may_raise)."""
     symbol, function = _RAISING_OPERATORS[name]
     raising = _raises_at_probes(interp, name, function, [left, right])
     if "ZeroDivisionError" in raising and name != "Pow" and right.__class__ is Known and right.value == 0:
         raise UserRaise(span, f"ZeroDivisionError: {raising['ZeroDivisionError']}")  # by a known zero: always
     for exc, message in raising.items():
-        why = _OPERATOR_RAISE_REASONS.get((name, exc), "the divisor is zero")
-        if not interp.handlers.catches(exc):
-            interp.presume_no_raise(span, f"`{symbol}`", exc, why)
-            continue
-        site = Site((f"raise-{exc}", span), (False, True), span, "exception",
-                    f"whether `{symbol}` raises {exc} depends on the values ({why}); the except clause runs if it does",
-                    presumed=False, presumption=f"`{symbol}` does not raise {exc}")
-        if interp.decisions.choose(site, interp.used):
-            raise UserRaise(span, f"{exc}: {message}")
+        may_raise(interp, span, f"`{symbol}`", exc, _OPERATOR_RAISE_REASONS.get((name, exc), "the divisor is zero"),
+                  message)
 
 
 def _integer_conversion_may_raise(interp, name: str, x, span) -> None:
     """``int(x)`` / ``round(x)`` of a float read from data raises ValueError on a NaN and
-    OverflowError on an infinity. Inside a ``try`` (where a handler may run on it) each is a
-    value-dependent site, as a LinAlgError of fnp.linalg is; outside one the failure is
-    presumed away and the report names the presumption, as for those (README: such failures
-    are presumed not to happen outside a `try`)."""
+    OverflowError on an infinity: each a site or a presumption by the handlers around, as for
+    Python's operators (may_raise)."""
     if isinstance(x, (Array, NumpyScalar)):
         if x.value is not None or not str(x.dtype).startswith("float"):
             return
     elif not (isinstance(x, Unknown) and x.kind == "float"):
         return
-    if not interp.handlers.depth:
-        for exc, why in _NOT_FINITE_TO_INT:
-            interp.presume_no_raise(span, f"{name}()", exc, why)
-        return
     for exc, why in _NOT_FINITE_TO_INT:
-        site = Site((f"raise-{exc}", span), (False, True), span, "exception",
-                    f"whether {name}() raises {exc} depends on the values ({why}); the except clause runs if it does",
-                    presumed=False, presumption=f"{name}() does not raise {exc}")
-        if interp.decisions.choose(site, interp.used):
-            raise UserRaise(span, f"{exc}: {why}")
+        may_raise(interp, span, f"{name}()", exc, why, why)

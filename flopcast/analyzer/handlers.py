@@ -17,7 +17,7 @@ from typing import Iterable
 #: The exceptions asked about by class, each with the names of the classes that catch it: itself
 #: and its bases (ArithmeticError, Exception, BaseException).
 CATCHERS = {exc.__name__: frozenset(c.__name__ for c in exc.__mro__ if c is not object)
-            for exc in (MemoryError, ZeroDivisionError, OverflowError)}
+            for exc in (MemoryError, ZeroDivisionError, OverflowError, ValueError)}
 EVERY = frozenset(CATCHERS)
 _INDEX = {name: i for i, name in enumerate(CATCHERS)}
 

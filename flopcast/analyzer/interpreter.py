@@ -5256,9 +5256,8 @@ class Interpreter:
 
     def presume_no_raise(self, span: Span, op: str, exc: str, why: str) -> None:
         """The count goes on as if ``op`` does not raise ``exc``, and the report says so: where no
-        handler around may catch it (a raise ends the run), and for math functions of data inside a
-        `try` too (builtins._math_may_raise). An item of a generator made ahead of its consumer
-        remembers it (_presumed_ahead)."""
+        handler around may catch it (a raise ends the run; builtins.may_raise). An item of a
+        generator made ahead of its consumer remembers it (_presumed_ahead)."""
         self.result.no_raise.setdefault((span, exc), NoRaise(span, op, exc, why))
         for made, presumed in self._making_ahead:
             presumed.append(len(made))
