@@ -502,6 +502,50 @@ def test_int_of_a_nan_read_from_data_runs_the_handler_that_catches_its_value_err
     assert report.total.contains(run) and report.total.lo < run == report.total.hi
 
 
+
+SUPPRESSED = """\
+    import contextlib
+    import math
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            x = w @ w
+            s = 1.0
+            with contextlib.suppress({caught}):
+                s = {expr}
+                x = x @ w
+            return fnp.zeros((mlp.depth, mlp.width)) + x[0] * s
+    """
+
+
+@pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("expr, caught, presumed", [
+    ("int(float(fnp.max(x)) * 0.0)", "KeyError", ["ValueError", "OverflowError"]),
+    ("int(float(fnp.max(x)) * 0.0)", "ValueError, KeyError", ["OverflowError"]),
+    ("int(float(fnp.max(x)) * 0.0)", "ArithmeticError", ["ValueError"]),
+    ("1.0 / (float(fnp.sum(x > 1e9)) + 1.0)", "ValueError", ["ZeroDivisionError"]),
+    ("1.0 / float(fnp.sum(x > 1e9))", "ZeroDivisionError", []),  # the run divides by 0: the matmul is skipped
+    ("math.sqrt(float(fnp.min(w)))", "ValueError", []),  # the weights are signed: skipped too
+    ("math.sqrt(float(fnp.min(w)))", "Exception", []),
+])
+def test_a_suppress_with_catches_what_an_except_clause_of_its_classes_would(tmp_path, point, expr, caught, presumed):
+    """`with contextlib.suppress(KeyError):` lets a ValueError through as `except KeyError:` does:
+    a raise there ends the run, presumed away (it was a site, whatever the classes suppressed)."""
+    path = write_program(tmp_path, SUPPRESSED, expr=expr, caught=caught)
+    report = analyze(path, point)
+    run = measure(path, point).total
+    assert [p.exception for p in report.presumes_no_raise] == presumed
+    caught_some = len(presumed) < (1 if expr.startswith("1.0") else 2)
+    assert [(u.span.line, u.kind) for u in report.uncertain] == ([(13, "exception")] if caught_some else [])
+    if caught_some:
+        assert not report.exact and report.total.contains(run) and report.total.lo < report.total.hi
+    else:
+        assert_exact_match(report, measure(path, point))
+
 # --- Python's operators on numbers read from data ------------------------------------------------
 
 CAUGHT_OPERATOR = """\

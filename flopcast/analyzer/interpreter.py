@@ -2426,8 +2426,10 @@ class Interpreter:
             if item.optional_vars is not None:
                 self.assign(item.optional_vars, values[0] if kind == "nullcontext" and values else Known(None))
             try:
-                self.enter_catching(kind == "suppress" and memory_limit.suppresses(values), rest, body,
-                                    swallows=kind == "suppress" and bool(values))
+                suppress = kind == "suppress"
+                self.enter_catching([exc for exc, catchers in handlers.CATCHERS.items()
+                                     if suppress and memory_limit.suppresses(values, catchers)], rest, body,
+                                    swallows=suppress and bool(values))
             except UserRaise as exc:
                 if kind != "suppress" or not any(_exception_matches(exc, _class_name(v)) for v in values):
                     raise
@@ -2471,7 +2473,8 @@ class Interpreter:
             self.assign(item.optional_vars, entered)
         try:
             swallows = memory_limit.exit_may_swallow(exit_)
-            self.enter_catching(swallows, rest, body, swallows=swallows)
+            # (what it may swallow is not known: taken as any exception)
+            self.enter_catching(handlers.EVERY if swallows else (), rest, body, swallows=swallows)
         except _LEAVES:
             self.call(BoundMethod(exit_, manager), [Known(None), Known(None), Known(None)], {}, span)
             raise
@@ -2491,20 +2494,18 @@ class Interpreter:
             return
         self.call(BoundMethod(exit_, manager), [Known(None), Known(None), Known(None)], {}, span)
 
-    def enter_catching(self, catches: bool, items: list, body: list, swallows: bool = False) -> None:
-        """enter_contexts(items, body) inside a `with` whose manager may swallow MemoryError
-        (``catches``): for the body, as inside a try that may catch it (memory_limit.py).
+    def enter_catching(self, catching, items: list, body: list, swallows: bool = False) -> None:
+        """enter_contexts(items, body) inside a `with` whose manager may swallow the exceptions of
+        handlers.CATCHERS named in ``catching``: for the body, as inside a try that may catch them.
         ``swallows``: the manager may swallow some exception (a ``suppress(E)``, a user
         ``__exit__`` that may return true, a ``@contextmanager`` with except clauses): for the
         body, as inside a try with handlers, so that an op whether it raises depends on the values
         (a Cholesky) is a value-dependent site there, not presumed away."""
-        if not catches and not swallows:
+        if not catching and not swallows:
             self.enter_contexts(items, body)
             return
-        # (a manager that may swallow some exception is taken to swallow any arithmetic one)
         outer = self.handlers
-        self.handlers = outer.inside(swallows, {exc for exc in handlers.EVERY
-                                                if (catches if exc == "MemoryError" else swallows)})
+        self.handlers = outer.inside(swallows, catching)
         try:
             self.enter_contexts(items, body)
         finally:
@@ -2608,8 +2609,8 @@ class Interpreter:
         if item.optional_vars is not None:
             self.assign(item.optional_vars, items[0])
         try:
-            catching = memory_limit.has_handlers(gen.function)
-            self.enter_catching(catching, rest, body, swallows=catching)
+            catching = memory_limit.has_handlers(gen.function)  # (of which classes: not read)
+            self.enter_catching(handlers.EVERY if catching else (), rest, body, swallows=catching)
         except UserRaise:
             # The exception stops the generator at its `yield`: what followed it is taken back
             # when predict ends, as for a generator consumed part of the way (retract_unconsumed).

@@ -29,12 +29,13 @@ import ast
 from functools import lru_cache
 
 # MARGIN: how far below whestbench's limit an allocation may already fail (why: see memory.py)
+from flopcast.analyzer import handlers
 from flopcast.analyzer.memory import ITEMSIZE, MARGIN, VIEWS
 from flopcast.analyzer.values import Array, Builtin, ClassVal, FunctionVal, LibRef, TupleVal
 
 
 #: The names of the exception classes whose handlers catch MemoryError.
-CATCHERS = frozenset({"MemoryError", "Exception", "BaseException"})
+CATCHERS = handlers.CATCHERS["MemoryError"]
 
 
 @lru_cache(maxsize=1)
@@ -146,10 +147,11 @@ def _is_exception_name(name: str) -> bool:
     return isinstance(cls, type) and issubclass(cls, BaseException)
 
 
-def suppresses(values: list) -> bool:
-    """Whether ``contextlib.suppress(*values)`` may suppress MemoryError."""
+def suppresses(values: list, catchers: frozenset = CATCHERS) -> bool:
+    """Whether ``contextlib.suppress(*values)`` may suppress MemoryError (or the builtin exception
+    whose class and bases are ``catchers``)."""
     return any(not isinstance(v, (Builtin, ClassVal)) or isinstance(v, Builtin) and
-               (v.name in CATCHERS or not _is_exception_name(v.name)) for v in values)
+               (v.name in catchers or not _is_exception_name(v.name)) for v in values)
 
 
 def exit_may_swallow(fn) -> bool:
