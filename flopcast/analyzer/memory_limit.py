@@ -28,8 +28,8 @@ from __future__ import annotations
 import ast
 from functools import lru_cache
 
-# MARGIN: how far below whestbench's limit an allocation may already fail (why: see memory.py)
 from flopcast.analyzer import handlers
+# MARGIN: how far below whestbench's limit an allocation may already fail (why: see memory.py)
 from flopcast.analyzer.memory import ITEMSIZE, MARGIN, VIEWS
 from flopcast.analyzer.values import Array, Builtin, ClassVal, FunctionVal, LibRef, TupleVal
 
@@ -147,9 +147,9 @@ def _is_exception_name(name: str) -> bool:
     return isinstance(cls, type) and issubclass(cls, BaseException)
 
 
-def suppresses(values: list, catchers: frozenset = CATCHERS) -> bool:
-    """Whether ``contextlib.suppress(*values)`` may suppress MemoryError (or the builtin exception
-    whose class and bases are ``catchers``)."""
+def suppresses(values: list, catchers: frozenset) -> bool:
+    """Whether ``contextlib.suppress(*values)`` may suppress the builtin exception whose class and
+    bases are ``catchers``."""
     return any(not isinstance(v, (Builtin, ClassVal)) or isinstance(v, Builtin) and
                (v.name in catchers or not _is_exception_name(v.name)) for v in values)
 
