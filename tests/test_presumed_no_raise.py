@@ -164,6 +164,24 @@ def test_an_assert_inside_a_try_is_a_site_not_a_presumption(tmp_path):
 
 
 @pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("caught", ["KeyError", "ArithmeticError", "(KeyError, ValueError)"])
+def test_an_assert_under_a_handler_that_cannot_catch_it_is_a_named_presumption(tmp_path, point, caught):
+    """AssertionError goes past these handlers and ends the run, as outside any try: the count
+    is the run past the assert, named as a presumption (it was a site whose failing path ran the
+    handler's matmul, which no run can do)."""
+    path = write_program(tmp_path, ASSERTING.replace(
+        "            {statement}\n",
+        "            try:\n"
+        "                assert float(fnp.max(x)) < 1e6\n"
+        f"            except {caught}:\n"
+        "                x = x @ w\n"))
+    report = analyze(path, point)
+    assert_exact_match(report, measure(path, point))
+    assert _status(report) == \
+        "exact, presuming no AssertionError: line 11 assert (`float(fnp.max(x)) < 1000000.0` is false)"
+
+
+@pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
 def test_a_finite_guard_that_raises_is_a_site_of_two_paths_not_a_presumption(tmp_path, point):
     """`if not fnp.all(fnp.isfinite(x)): raise ...` is a branch on values: both of its answers are
     analysed (the raise is on some paths) and the nominal count is the run's; nothing is presumed

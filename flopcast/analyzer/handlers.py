@@ -4,8 +4,8 @@ Where a raise that depends on the values goes decides how flopcast follows it: i
 that may catch it, whether it raises is a value-dependent site (the handler runs on one path);
 past every handler, a raise ends the run, so the count presumes it away and the report names
 the presumption (presumptions.py). Only a few exceptions are asked about by class: MemoryError
-(memory_limit.py) and those Python's own arithmetic, math functions and int() of a float raise on
-numbers read from data (builtins.py); an op of a library whose raising depends on the values (a
+(memory_limit.py), those Python's own arithmetic, math functions and int() of a float raise on
+numbers read from data (builtins.py), and an `assert` of data's AssertionError; an op of a library whose raising depends on the values (a
 Cholesky) asks only whether any handler is around.
 """
 
@@ -17,7 +17,7 @@ from typing import Iterable
 #: The exceptions asked about by class, each with the names of the classes that catch it: itself
 #: and its bases (ArithmeticError, Exception, BaseException).
 CATCHERS = {exc.__name__: frozenset(c.__name__ for c in exc.__mro__ if c is not object)
-            for exc in (MemoryError, ZeroDivisionError, OverflowError, ValueError)}
+            for exc in (MemoryError, ZeroDivisionError, OverflowError, ValueError, AssertionError)}
 EVERY = frozenset(CATCHERS)
 _INDEX = {name: i for i, name in enumerate(CATCHERS)}
 

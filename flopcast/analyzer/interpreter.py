@@ -1481,13 +1481,14 @@ class Interpreter:
         fails = truth is False
         if truth is None:
             span = self.node_span(node)
-            if not self.handlers.depth:
-                # Outside a try the count is the run on past it, as for an fnp.linalg op that may
-                # raise (raise_on_values): a run where it fails stops there, so the report names it
+            if not self.handlers.catches("AssertionError"):
+                # Past every handler that may catch it the count is the run on past it, as for an
+                # fnp.linalg op that may raise outside a try (raise_on_values): a run where it
+                # fails stops there, so the report names it
                 self.presume_no_raise(span, "assert", "AssertionError", f"`{_source(node.test)}` is false")
                 self.floor_compared(node.test, True)  # `assert peak > 0`: math.log(peak) presumes no more
                 return
-            # Inside a try a handler may run on it: whether it fails is a value-dependent site
+            # A handler that may catch it may run: whether it fails is a value-dependent site
             # (the nominal path takes it to hold), as a LinAlgError of fnp.linalg is
             site = Site(("raise", span), (False, True), span, "exception",
                         f"whether `assert {_source(node.test)}` fails depends on the values; the except "
