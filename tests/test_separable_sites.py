@@ -83,6 +83,30 @@ def test_fallback_ladders_past_the_cap_hold_the_real_count(point):
     assert report.total.contains(real), f"{report.total} vs the run's {real:,}"
 
 
+def test_sites_inside_helpers_rejoin_through_generators_method_arguments_and_fresh_objects():
+    """Safety nets and rescales reached the way helpers are written: layers handed out by a
+    generator that only yields (its body, run ahead of the loop, moves no charge and consults
+    nothing), a check called as the argument of `rows.append(...)` (the caller waits holding only
+    the bound method), and `Propagator(cfg).run(mlp)` (the new object is the method's `self`).
+    Seven sites are priced from a run per site; a rescale met in every layer may answer
+    differently per layer, so the interval holds every same-answer combination and more."""
+    separate, every = both_ways(FIXTURES / "kept_helpers.py", POINT)
+    assert separate.combined is not None, "the sites' costs add up: they should be priced separately"
+    assert len(separate.results) < len(every.results) and not every.capped
+    lo, hi = interval(separate)
+    assert lo <= interval(every)[0] and interval(every)[1] <= hi
+
+
+@pytest.mark.parametrize("point", [POINT, Point(32, 2, 10**9)], ids=lambda p: f"{p.width}x{p.depth}")
+def test_sites_inside_helpers_past_the_cap_hold_the_real_count(point):
+    path = FIXTURES / "kept_helpers.py"
+    report = analyze(path, point)
+    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+    real = measure(path, point).total
+    assert report.total.lo < report.total.hi
+    assert report.total.contains(real), f"{report.total} vs the run's {real:,}"
+
+
 def test_fallback_ladders_whose_rungs_return_what_the_caller_tells_apart_run_every_combination():
     separate, every = both_ways(FIXTURES / "persisting_ladders.py", Point(16, 2, 10**9))
     assert separate.combined is None

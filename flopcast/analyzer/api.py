@@ -704,7 +704,7 @@ def _raises(results: list[RunResult], single: bool) -> list[Raise]:
         if m is not None and (m[2] or r.overrun is None or m[3] <= r.overrun.index):
             # an array past whestbench's memory limit, made before anything else stops the path
             span, what, in_setup, at = m
-            known = single and not in_setup and not r.ran_generators and (
+            known = single and not in_setup and not r.generators_moved and (
                 r.first_unpriced is None or r.first_unpriced > at)
             raised.append((span, what, in_setup, False, at if known else None, True))
         elif r.overrun is not None:

@@ -510,7 +510,9 @@ class RunResult:
     exhausted: Optional[Span] = None
     # The FLOPs charged when the path met its first site: every path costs at least that.
     prefix: Optional[int] = None
-    ran_generators: bool = False
+    # Whether a generator body run ahead of its consumer charged, left an op unpriced, consulted a
+    # site or raised: its charges and consultations are then filed out of their run-time order.
+    generators_moved: bool = False
     # Assignment target span -> descriptions of the values assigned there (record_values only).
     values: dict = field(default_factory=dict)
     # The nodes of the user functions whose bodies ran on this path (lsp/incremental.py).
@@ -734,7 +736,7 @@ class Interpreter:
                 sys.setrecursionlimit(limit)
         result.consults = self.decisions.log
         result.joinable = self._joinable_answers == len(self.decisions.answers) and not self._later_answers
-        result.ran_generators = bool(self._ran_generators)
+        result.generators_moved = any(not g.quiet() for g in self._ran_generators)
         result.work = self.work
         if not self.enumerated and not self.count_values:
             result.chosen, result.spent = dict(self.decisions.chosen), dict(self.decisions.spent)
@@ -4220,6 +4222,7 @@ class Interpreter:
                 self._refuse_reads_of_ahead(gen, before)
             gen.items = []
             gen.start = self.ledger()
+            answers_before = len(self.decisions.answers)
             gen.need = need
             gen.endless_need = endless_need
             self._starting_generator = gen
@@ -4249,6 +4252,7 @@ class Interpreter:
                 self._making_ahead.pop()
                 self._starting_generator = None
                 gen.end = self.ledger()
+                gen.consulted = len(self.decisions.answers) != answers_before
             if self.metered:
                 self.effects += 1
                 self._ran_generators.append(gen)

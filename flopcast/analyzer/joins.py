@@ -208,17 +208,32 @@ def _pending_free(interp) -> Optional[list]:
                                     frozenset(_loads(comprehension.node))))
             continue
         stmt = statement_of(interp.program, span)
-        if stmt is None:
+        if stmt is not None:
+            pending.append(_Pending(caller, _targets(stmt), stmt))
+            continue
+        found = argument_of(interp.program, span)
+        if found is None or not _holds_own(caller, found[1]):
             return None
-        pending.append(_Pending(caller, _targets(stmt), stmt))
+        stmt, receiver = found
+        pending.append(_Pending(caller, _targets(stmt), stmt, frozenset({receiver})))
     return pending
+
+
+def _holds_own(frame, name: str) -> bool:
+    """Whether ``name`` is a variable of ``frame``'s own that no code it calls can rebind (not
+    declared global or nonlocal there, nor nonlocal in a function defined inside it)."""
+    function = frame.function
+    if function is None or name not in frame.vars or name in (frame.globals_ or ()) \
+            or name in (frame.nonlocals_ or ()):
+        return False
+    return not any(isinstance(n, ast.Nonlocal) and name in n.names for n in ast_walk(function.node))
 
 
 def _element_is_a_call(node: ast.expr) -> bool:
     """A list, set or generator comprehension whose element is a call of a plain callee (its
     arguments are only bound to the callee's parameters: nothing else waits for it)."""
     elt = getattr(node, "elt", None)
-    return isinstance(elt, ast.Call) and _plain(elt.func)
+    return isinstance(elt, ast.Call) and _callee(elt.func)
 
 
 def _targets(stmt: ast.stmt) -> frozenset:
@@ -249,7 +264,7 @@ def statement_of(program, where) -> Optional[ast.stmt]:
         for stmt in ast_walk(module.tree):
             value = getattr(stmt, "value", None)
             if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr, ast.Return)) and isinstance(value, _WHOLE) \
-                    and (not isinstance(value, ast.Call) or _plain(value.func)) \
+                    and (not isinstance(value, ast.Call) or _callee(value.func)) \
                     and all(isinstance(t, (ast.Name, ast.Tuple, ast.List, ast.Starred, ast.Attribute))
                             for t in getattr(stmt, "targets", [getattr(stmt, "target", None) or ast.Name("_")])):
                 table[(value.lineno, value.col_offset, value.end_lineno, value.end_col_offset)] = (value, stmt)
@@ -257,6 +272,33 @@ def statement_of(program, where) -> Optional[ast.stmt]:
     if found is None or (found[0] is not where if isinstance(where, ast.AST) else not isinstance(found[0], ast.Call)):
         return None
     return found[1]
+
+
+_ARGUMENTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def argument_of(program, span) -> Optional[tuple[ast.stmt, str]]:
+    """(statement, receiver) when the call at ``span`` is the first argument of a method call on
+    a plain name that is the whole value of a statement (``rows.append(checked(x))``): Python
+    evaluates only the bound method before it, so the caller waits holding that method alone,
+    whose object the walk sees under the receiver's name (kept live for the walk)."""
+    module = next((m for m in program.modules.values() if str(m.path) == span.path), None)
+    if module is None:
+        return None
+    table = _ARGUMENTS.get(module.tree)
+    if table is None:
+        table = _ARGUMENTS[module.tree] = {}
+        for stmt in ast_walk(module.tree):
+            value = getattr(stmt, "value", None)
+            if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr, ast.Return)) and isinstance(value, ast.Call) \
+                    and isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Name) \
+                    and value.args and isinstance(value.args[0], ast.Call) and _callee(value.args[0].func) \
+                    and all(isinstance(t, (ast.Name, ast.Tuple, ast.List, ast.Starred))
+                            for t in getattr(stmt, "targets", [getattr(stmt, "target", None) or ast.Name("_")])):
+                inner = value.args[0]
+                table[(inner.lineno, inner.col_offset, inner.end_lineno, inner.end_col_offset)] = \
+                    (stmt, value.func.value.id)
+    return table.get((span.line, span.col, span.end_line, span.end_col))
 
 
 _COMPREHENSIONS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -279,6 +321,16 @@ def _bound_names(target: ast.expr) -> list:
     if isinstance(target, (ast.Tuple, ast.List)):
         return [n for t in target.elts for n in _bound_names(t)]
     return []
+
+
+def _callee(node: ast.expr) -> bool:
+    """A callee whose evaluation leaves nothing waiting but the callable: a plain expression, or a
+    method of an object a finished call made (``Propagator(plan).run(mlp)``: the object is bound to
+    the method's ``self``, where the walk sees it; the caller holds only the bound method, which
+    nothing reads once the call returns)."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Call):
+        return _callee(node.value.func)
+    return _plain(node)
 
 
 def _plain(node: ast.expr) -> bool:
@@ -504,7 +556,7 @@ def _confined(run) -> set:
 
 
 def _clean(run) -> bool:
-    return run.unbounded is None and not run.ran_generators and not any(
+    return run.unbounded is None and not run.generators_moved and not any(
         u.what == "internal error" for u in run.unpriced)
 
 

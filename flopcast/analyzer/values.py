@@ -702,6 +702,8 @@ class PyGenerator(Value):
     error: Any = None
     # What its body returned when it ran to the end (the value of a `yield from` over it)
     returned: Any = None
+    # Whether its body consulted a value-dependent site (an answer given ahead of its consumer)
+    consulted: bool = False
     # The items (their index; len(items): the code after the last) whose making ran an op
     # presumed not to raise, made outside any `try` (Interpreter.raise_on_values): a consumer
     # inside one that takes them would catch the raise the presumption set aside.
@@ -710,6 +712,12 @@ class PyGenerator(Value):
     # None): made whole where it is written, its items after the last one taken are taken back
     # as a generator body's are (Interpreter.genexp_as_generator).
     comprehension: Any = None
+
+    def quiet(self) -> bool:
+        """Whether running its body ahead of its consumer moved nothing the consumer would see
+        at run time: no charge, nothing unpriced, no site consulted, no raise held back."""
+        return self.end is not None and self.end[0] == self.start[0] and self.end[4] == self.start[4] \
+            and not self.consulted and self.error is None
 
 
 @dataclass(eq=False)
