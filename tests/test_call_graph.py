@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from oracle import SAMPLES
 
 from flopcast.analyzer import analyze
@@ -116,3 +117,28 @@ def test_with_callees_is_never_below_the_own_body_when_paths_differ(tmp_path):
             assert f.inclusive >= f.flops, f
     own = sum(c.flops for c in report.charges if c.function == "settle" and c.span.line == 9)  # the dear arm
     assert report.inclusive["settle"] == report.own["settle"] == own > 0
+
+
+@pytest.mark.parametrize("point", [POINT, Point(8, 3, 2**41)], ids=lambda p: f"{p.width}x{p.depth}")
+def test_each_functions_own_body_in_the_run_is_within_the_tables(tmp_path, point):
+    """The per-function table against the real run: what flopscope charged inside each function's
+    own lines (the run's charges carry their function) is at most the table's own body, which is
+    at most its with-callees; the run takes one of the two paths, the table holds both."""
+    from collections import Counter
+
+    from flopcast.analyzer import rollup
+    from flopcast.runtime.counter import run_in_process
+    from flopcast.runtime.protocol import RunRequest
+
+    path = tmp_path / "estimator.py"
+    path.write_text(BRANCHED)
+    report = analyze(path, point)
+    run = run_in_process(RunRequest(str(path), point.width, point.depth, point.budget, scorer=False))
+    assert run.ok, run.error
+    ran: Counter = Counter()
+    for c in run.charges:
+        ran[c.function] += c.flops
+    table = {f.qualname: f for f in rollup.by_function(report)}
+    assert set(ran) <= set(table), (set(ran), set(table))
+    for name, flops in ran.items():
+        assert 0 < flops <= table[name].flops <= table[name].inclusive, (name, flops, table[name])
