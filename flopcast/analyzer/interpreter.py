@@ -8757,7 +8757,7 @@ def _joined_try(interp: Interpreter, node: ast.Try) -> None:
         interp.stmt_Try(node)
     except _Return as r:
         # A rung that returns (`try: return cholesky(c)`) ends its statement in the caller, where
-        # the returned value is bound: the join is recorded there (_joined_return).
+        # the returned value is bound: the join is recorded there (_joined_statement).
         log = decisions.log
         r.joined = (first, used) if len(log) == first + 1 and log[first][0] == "raise" else None
         raise
@@ -8787,22 +8787,43 @@ def _chooses(value: Optional[ast.expr]) -> bool:
     return found
 
 
-def _joined_choice(plain):
-    """``plain`` for an assignment or expression statement, recording its join when its own
-    expression chose by a truth value that consulted a site once and nothing in it recorded a
-    join of its own (`cov = cov / s if s > 1e30 else cov`, `default_rng(seed or 7)`): the choice
-    ends with its statement as an `if` does, so it rejoins or not by the same proof (joins.py),
-    and one consultation per join keeps the per-execution proof per execution. A join whose
-    state cannot be compared is not kept: it would refuse a proof an ending site still gives. A
-    `return` is left out: its value waits in the caller, where no walk of the state sees it."""
+def _joined_statement(plain):
+    """``plain`` for an assignment or expression statement, recording the joins it ends (joins.py).
+
+    * A choice by a truth value in its own expression that consulted a site once, when nothing in
+      it recorded a join of its own (`cov = cov / s if s > 1e30 else cov`, `default_rng(seed or
+      7)`): the choice ends with its statement as an `if` does, so it rejoins or not by the same
+      proof, and one consultation per join keeps the per-execution proof per execution. A
+      `return` is left out: its value waits in the caller, where no walk of the state sees it.
+    * When its whole value is a call: a try the callee returned out of after consulting one raise
+      point (a fallback ladder's rung), once the statement has bound the value: the state the
+      rest of the program sees is then walked as for any join, the callee's frame gone. Nothing
+      may be consulted between the return and the statement's end.
+
+    A join whose state cannot be compared is not kept: it would refuse a proof an ending site
+    still gives."""
     def run(interp: Interpreter, node) -> None:
-        if not _chooses(node.value):
+        value = node.value
+        chooses, whole_call = _chooses(value), type(value) is ast.Call
+        if not chooses and not whole_call:
             return plain(interp, node)
         decisions = interp.decisions
         first, used, asked, joined = len(decisions.log), interp.used, len(decisions.answers), len(interp.result.joins)
+        if whole_call:
+            interp._returned_try = None  # a statement cut short must not hand its return to a later one
         plain(interp, node)
         log = decisions.log
-        if len(log) != first + 1 or len(interp.result.joins) != joined:
+        if whole_call:
+            returned, interp._returned_try = interp._returned_try, None
+            if returned is not None:
+                caller, span, rung_first, rung_used = returned
+                if caller is interp.frame and len(log) == rung_first + 1 \
+                        and joins.statement_of(interp.program, span) is node:
+                    recorded = len(interp.result.joins)
+                    joins.record(interp, node, (rung_first, len(log)), rung_used)
+                    if interp.result.joins[-1].form is None:
+                        del interp.result.joins[recorded:]
+        if not chooses or len(log) != first + 1 or len(interp.result.joins) != joined:
             return
         joins.record(interp, node, (first, len(log)), used)
         if interp.result.joins[-1].form is None:
@@ -8814,35 +8835,8 @@ def _joined_choice(plain):
     return run
 
 
-def _joined_return(plain):
-    """``plain`` for an assignment or expression statement whose whole value is a call, recording
-    the join of a try the callee returned out of after consulting one raise point (a fallback
-    ladder's rung) once the statement has bound the value: the state the rest of the program
-    sees is then walked as for any join, the callee's frame gone. Nothing may be consulted between
-    the return and the statement's end; a join whose state cannot be compared is not kept (it
-    would refuse a proof an ending site still gives)."""
-    def run(interp: Interpreter, node) -> None:
-        if type(node.value) is not ast.Call:
-            return plain(interp, node)
-        interp._returned_try = None  # a statement cut short must not hand its return to a later one
-        plain(interp, node)
-        returned, interp._returned_try = interp._returned_try, None
-        if returned is None:
-            return
-        caller, span, first, used = returned
-        log, joined = interp.decisions.log, len(interp.result.joins)
-        if caller is not interp.frame or len(log) != first + 1 \
-                or joins.statement_of(interp.program, span) is not node:
-            return
-        joins.record(interp, node, (first, len(log)), used)
-        if interp.result.joins[-1].form is None:
-            del interp.result.joins[joined:]
-
-    return run
-
-
 for _kind in (ast.Assign, ast.AnnAssign, ast.Expr):
-    _STMT_DISPATCH[_kind] = _joined_choice(_joined_return(_STMT_DISPATCH[_kind]))
+    _STMT_DISPATCH[_kind] = _joined_statement(_STMT_DISPATCH[_kind])
 
 #: The most stage boundaries one watched run records (each walks the whole state).
 MAX_STAGE_JOINS = 256
