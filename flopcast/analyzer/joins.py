@@ -24,7 +24,10 @@ The proof is checked, not presumed, on the runs themselves (:func:`separable_int
   code after its current statement may read (a conservative liveness: later statements,
   whole enclosing loops, handlers, closures). For that to be all the program can still
   see, each call on the stack must be the whole value of an assignment, an expression
-  statement or a `return`, or the whole element of a list, set or generator comprehension
+  statement or a `return` (its callee a plain name or attribute, or a method of an object a
+  finished call made: `Propagator(plan).run(mlp)`), the first argument of a method called on
+  a local name as such a value (`rows.append(checked(x))`: the name is walked, its object
+  receives the result), or the whole element of a list, set or generator comprehension
   that is such a value (its items made and still to come are walked): then no temporary of
   an enclosing expression is waiting for the call to return (its arguments were only bound
   to the callee's parameters), and the names the assignment is about to overwrite are left
@@ -34,7 +37,8 @@ The proof is checked, not presumed, on the runs themselves (:func:`separable_int
   order and records equal joins; every consultation of it must have been in the test of
   an `if` statement (or anywhere in a `try` statement) that then ended normally, with no
   other site consulted in that statement. A site *ends* when the flipped run consults no other site after it (a
-  raise, an early return); anything else, and any run that ran a generator, an unbounded loop or an
+  raise, an early return); anything else, and any run that ran a generator body that charged,
+  consulted a site or raised (run ahead of its consumer, it files those out of order), an unbounded loop or an
   internal error, falls back to running the combinations.
 
 Within those conditions every combination's total is computed, not estimated: for sites in
