@@ -388,16 +388,18 @@ def _kind(decisions: Decisions) -> Optional[tuple]:
     return (decisions.watch, decisions.presume, decisions.stages) if type(decisions) is Decisions else None
 
 
-def _per_call(results: list[RunResult], path_totals: list[int]) -> list[Interval]:
+def _per_call(results: list[RunResult], path_totals: list[int], combined: tuple = ()) -> list[Interval]:
     """Each call's total over the paths (carried.py), when some path's calls cost otherwise than
-    its first; a path that settled sooner than another costs its last call's total from then on."""
-    if not any(r.later for r in results):
+    its first; a path that settled sooner than another costs its last call's total from then on.
+    ``combined``: each call's (lowest, highest) of the combinations added up (joins.Separation)."""
+    if not any(r.later for r in results) and not any(len(c) > 1 for c in combined):
         return []
-    calls = [[t, *r.later] for r, t in zip(results, path_totals) if r.unbounded is None]
+    calls = [[(t, t), *((x, x) for x in r.later)] for r, t in zip(results, path_totals) if r.unbounded is None]
+    calls += combined
     if not calls:
         return []
     n = max(map(len, calls))
-    out = [Interval(min(c[min(i, len(c) - 1)] for c in calls), max(c[min(i, len(c) - 1)] for c in calls))
+    out = [Interval(min(c[min(i, len(c) - 1)][0] for c in calls), max(c[min(i, len(c) - 1)][1] for c in calls))
            for i in range(n)]
     return out if len(set(out)) > 1 or not all(r.settled for r in results) else []
 
@@ -410,7 +412,7 @@ def _note_later_calls(program: Program, report: Report, results: list[RunResult]
     for why in dict.fromkeys(r.unsettled for r in results if not r.settled):
         report.unpriced.append(Unpriced(span, "later calls", f"whestbench calls predict on one instance for "
                                         f"every MLP; {why}, so the calls after it are not priced"))
-    if explored.combined is not None or explored.capped:
+    if explored.capped or explored.combined is not None and explored.calls is None:
         report.unpriced.append(Unpriced(span, "later calls", "the later calls of the paths not run (their "
                                         "costs were added up or capped) are not priced"))
 
@@ -500,7 +502,7 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
         # The sites' costs add up (joins.py): every combination's total lies in this range,
         # and both ends are totals of combinations.
         totals.extend(explored.combined)
-    per_call = _per_call(results, path_totals)
+    per_call = _per_call(results, path_totals, explored.calls or ())
     if per_call:
         # The total is over every MLP's call: its upper end is the costliest call.
         totals.extend(t for i in per_call[1:] for t in (i.lo, i.hi))

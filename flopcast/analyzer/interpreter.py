@@ -530,6 +530,9 @@ class RunResult:
     # when it left none: every call costs ``total``). ``settled``: the last of them repeats for
     # every later call; else ``unsettled`` says why the calls after them are not followed.
     later: list = field(default_factory=list)
+    # Where each call after the first began in ``consults`` (joins.py prices a site by the call
+    # it is first met in).
+    later_consults: list = field(default_factory=list)
     settled: bool = True
     unsettled: str = ""
     # The spans of the sites a later call met that an earlier call had met: the path takes one
@@ -985,6 +988,7 @@ class Interpreter:
         answers = self.decisions.answers
         seen_before = {key for key, _ in answers}
         answers_start = len(answers)
+        first.later_consults.append(len(self.decisions.log))
         saved = (self.used, self._first_unpriced, self.trace, self._unpriced_keys)
         # The generators run so far stay listed (call keys count them: repeats.CallMemo); only this
         # call's have charges in its list to take back.
@@ -1025,11 +1029,13 @@ class Interpreter:
         if traced_eval is not None:
             self.eval = traced_eval
         first.later.append(fresh.total)
+        # Tagged with their call: joins.py compares a flipped run's calls with the nominal path's.
+        first.joins.extend(replace(j, predict_call=len(first.later)) for j in fresh.joins)
         seen = {s.key: s.span for s in self.decisions.seen}
         later_keys = {key for key, _ in answers[answers_start:]}
         first.repeated_sites.update(seen[k] for k in later_keys & seen_before if k in seen)
         if later_keys:
-            # what joins.py records of a later call is not kept: watching this path proves nothing
+            # the per-execution proof of an unwatched exploration (api) reads no later call's answers
             self._later_answers = True
         for u in fresh.unpriced:
             if all((u.span, u.what) != (v.span, v.what) for v in first.unpriced):

@@ -132,6 +132,8 @@ class Join:
     # The FLOPs the statement charged, from its start to its end: what this execution of its
     # sites' options cost (separable_interval's per-execution deltas). Not part of the state.
     charged: int = field(default=0, compare=False)
+    # Which call of predict it ended in (0: the first; whestbench calls it once per MLP).
+    predict_call: int = 0
 
     def same_as(self, other: "Join") -> bool:
         return self.form is not None and self == other
@@ -485,12 +487,15 @@ def _branch_joins(run) -> list:
 @dataclass(frozen=True)
 class Separation:
     """What the base run and the single flips prove when the sites' costs add up: the lowest and
-    highest total over every combination of options, and the sites for which that holds even
-    when each execution of the site answers on its own (a rescale taken in some layers only)."""
+    highest total over every combination of options, the sites for which that holds even when
+    each execution of the site answers on its own (a rescale taken in some layers only), and,
+    per combination kind, the (lowest, highest) cost of each call of predict whestbench makes
+    (a list shorter than another's: its last call repeats)."""
 
     lo: int
     hi: int
     each_execution: frozenset
+    calls: tuple = ()
 
 
 def separable_interval(base, flips) -> Optional[Separation]:
@@ -503,14 +508,17 @@ def separable_interval(base, flips) -> Optional[Separation]:
     whatever the other executions answer: the combinations of per-execution answers span the
     sums of those additions' negative and positive parts. That holds when the executions'
     additions account for the whole difference of the two runs' totals (no execution was
-    skipped over by a repeated loop); otherwise only the site answering alike is proven."""
+    skipped over by a repeated loop); otherwise only the site answering alike is proven.
+    Each call of predict is summed on its own: an execution adds to the call it ran in."""
     if not may_separate(base):
         return None
     order = [s.key for s in base.sites]
     joined = _confined(base)
     base_joins = _branch_joins(base)
-    before_lo = before_hi = 0  # what the rejoining sites met so far can add, at least / at most
-    ends: list = []  # (lowest, highest) of the combinations whose first ending site is each one
+    base_calls = _calls(base)
+    # what the rejoining sites met so far can add to each call, at least / at most
+    before_lo, before_hi = [0] * len(base_calls), [0] * len(base_calls)
+    ends: list = []  # each call's (lowest, highest) of the combinations whose first ending site is each one
     each: set = set()
     for i, key in enumerate(order):
         run = flips.get(key)
@@ -519,30 +527,46 @@ def separable_interval(base, flips) -> Optional[Separation]:
         met = [s.key for s in run.sites]
         run_joins = _branch_joins(run)
         if met == order and key in joined and len(run_joins) == len(base_joins) \
-                and all(a.same_as(b) for a, b in zip(run_joins, base_joins)):
-            delta = run.total - base.total
-            adds = [a.charged - b.charged for a, b in zip(run_joins, base_joins)]
-            if sum(adds) == delta:
+                and all(a.same_as(b) for a, b in zip(run_joins, base_joins)) \
+                and len(run.later) == len(base.later) and run.settled == base.settled:
+            alone = True
+            for call, (mine, theirs) in enumerate(zip(_calls(run), base_calls)):
+                delta = mine - theirs
+                adds = [a.charged - b.charged for a, b in zip(run_joins, base_joins) if a.predict_call == call]
+                if sum(adds) != delta:
+                    alone, adds = False, [delta]
+                before_lo[call] += sum(a for a in adds if a < 0)
+                before_hi[call] += sum(a for a in adds if a > 0)
+            if alone:
                 each.add(key)
-            else:
-                adds = [delta]
-            before_lo += sum(a for a in adds if a < 0)
-            before_hi += sum(a for a in adds if a > 0)
         elif met == order[:i + 1] and key in run.consults \
                 and set(run.consults[run.consults.index(key):]) == {key}:
-            # Ends: no other site is consulted after it, so the cost from here depends only on
-            # the state at the site, which the rejoining sites before it leave as the base
-            # path has it. Answering differently per execution is proven only when it has one.
-            ends.append((run.total + before_lo, run.total + before_hi))
+            # Ends: no other site is consulted after it, so the cost from here, in its call and
+            # every call after, depends only on the state at the site, which the rejoining sites
+            # before it leave as the base path has it. The calls before it are the base path's
+            # (within the combinations that end nowhere). Answering differently per execution is
+            # proven only when it has one.
+            position = base.consults.index(key)
+            at = sum(1 for start in base.later_consults if start <= position)
+            calls = _calls(run)
+            if len(calls) <= at:
+                return None
+            ends.append([(base_calls[c] + before_lo[c], base_calls[c] + before_hi[c]) for c in range(at)]
+                        + [(calls[at] + before_lo[at], calls[at] + before_hi[at])]
+                        + [(t, t) for t in calls[at + 1:]])
             if base.consults.count(key) == 1:
                 each.add(key)
         else:
             return None
     # No site ends: the base path plus what each flipped site adds.
-    lows, highs = [base.total + before_lo], [base.total + before_hi]
-    lows += [lo for lo, _ in ends]
-    highs += [hi for _, hi in ends]
-    return Separation(min(lows), max(highs), frozenset(each))
+    paths = [[(t + lo, t + hi) for t, lo, hi in zip(base_calls, before_lo, before_hi)], *ends]
+    return Separation(min(p[0][0] for p in paths), max(p[0][1] for p in paths), frozenset(each),
+                      tuple(tuple(p) for p in paths))
+
+
+def _calls(run) -> list:
+    """What each call of predict the run followed cost (carried.py), the first's first."""
+    return [run.total, *run.later]
 
 
 def _confined(run) -> set:
@@ -595,7 +619,8 @@ def stage_groups(base) -> Optional[list]:
         return None
     # Call statements only: a site of an `if` that rejoins is the single flips' business, and
     # an `if` that does not rejoin may still sit in a call that does.
-    candidates = [j for j in base.joins if j.call and j.form is not None]
+    # Of the first call of predict: a stage's paths are priced by the first call's total alone.
+    candidates = [j for j in base.joins if j.call and j.form is not None and not j.predict_call]
     spans: dict = {}
     for i, key in enumerate(base.consults):
         first, _ = spans.get(key, (i, i))
