@@ -412,7 +412,7 @@ def _note_later_calls(program: Program, report: Report, results: list[RunResult]
     for why in dict.fromkeys(r.unsettled for r in results if not r.settled):
         report.unpriced.append(Unpriced(span, "later calls", f"whestbench calls predict on one instance for "
                                         f"every MLP; {why}, so the calls after it are not priced"))
-    if explored.capped or explored.combined is not None and explored.calls is None:
+    if explored.capped or explored.combined is not None and explored.per_call is None:
         report.unpriced.append(Unpriced(span, "later calls", "the later calls of the paths not run (their "
                                         "costs were added up or capped) are not priced"))
 
@@ -502,7 +502,7 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
         # The sites' costs add up (joins.py): every combination's total lies in this range,
         # and both ends are totals of combinations.
         totals.extend(explored.combined)
-    per_call = _per_call(results, path_totals, explored.calls or ())
+    per_call = _per_call(results, path_totals, explored.per_call or ())
     if per_call:
         # The total is over every MLP's call: its upper end is the costliest call.
         totals.extend(t for i in per_call[1:] for t in (i.lo, i.hi))

@@ -48,6 +48,28 @@ add; a combination with no ending site costs the base path plus what its flipped
 Since every execution of a rejoining site rejoins, the same holds per execution: a run whose
 site answers differently from one execution to the next costs the base path plus what each
 flipped execution's statement adds (:class:`Separation`).
+
+Later calls of predict. whestbench calls predict on one instance once per MLP; a run follows
+the calls after the first while the state a call can read keeps changing (carried.py), and
+every consultation goes to the one log, so the joins of every call are recorded, each tagged
+with its call (``Join.predict_call``). A site keeps its option in every call of a path, as in
+every execution of one call (the report names such sites: ``alike``). The proof above then
+runs over the whole sequence of calls as over one program: the state between two joins is
+carried from the end of one call to the start of the next by code that consults no site (the
+rest of predict, whestbench's harness, the start of the next call), so a combination whose
+flipped statements each leave the base path's state meets the base path's joins, in every
+call, with the base path's state; what decides whether another call is followed (the state at
+the end of each call, what the numbers a call changed steer) is then the base path's too,
+which the single flips confirm: each follows as many calls as the base path, and settles as
+it does. Each call's total is summed on its own: call ``c`` of a combination costs the base
+path's call ``c`` plus what the flipped executions in call ``c`` add (``Separation.calls``;
+a call whose additions do not account for its difference, a call replayed from an equal one,
+adds its whole difference). An ending site ends in the call it is first met in: that call of
+the combination costs the flipped run's plus what the rejoining sites before it add there,
+and the calls after it are the flipped run's own (nothing but the ending site is consulted
+from there); the calls before it are the base path's, within the combinations that end
+nowhere. A flipped run that raises out of a call follows no call after it, as whestbench's
+run of that path is reported, so the combination's list of calls is the flipped run's.
 """
 
 from __future__ import annotations

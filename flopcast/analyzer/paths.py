@@ -62,7 +62,7 @@ class Exploration:
     each_execution: frozenset = frozenset()
     # Each call of predict's (lowest, highest) per kind of combination within ``combined`` (joins.
     # Separation.calls); None when ``combined`` prices the first call alone (stages).
-    calls: Optional[tuple] = None
+    per_call: Optional[tuple] = None
 
     @property
     def capped(self) -> bool:
@@ -207,7 +207,7 @@ def _separately(run: Callable[[Decisions], RunResult], earlier: list[RunResult],
         return None
     # Every run made is a real path: kept, in the order made (callers pair them with traces).
     return Exploration([*earlier, base, *singles.made.values()], combined=(separation.lo, separation.hi),
-                       each_execution=separation.each_execution, calls=separation.calls)
+                       each_execution=separation.each_execution, per_call=separation.calls)
 
 
 class _SingleFlips:
