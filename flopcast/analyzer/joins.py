@@ -43,8 +43,9 @@ The proof is checked, not presumed, on the runs themselves (:func:`separable_int
 
 Within those conditions every combination's total is computed, not estimated: for sites in
 the order the base path meets them, a combination whose first ending site is ``i`` costs
-what the run flipping ``i`` alone cost plus what the rejoining sites flipped before ``i``
-add; a combination with no ending site costs the base path plus what its flipped sites add.
+what the run flipping ``i`` alone cost plus what the executions of the rejoining sites
+flipped before ``i``'s first consultation add; a combination with no ending site costs the
+base path plus what its flipped sites add.
 Since every execution of a rejoining site rejoins, the same holds per execution: a run whose
 site answers differently from one execution to the next costs the base path plus what each
 flipped execution's statement adds (:class:`Separation`).
@@ -538,8 +539,9 @@ def separable_interval(base, flips) -> Optional[Separation]:
     joined = _confined(base)
     base_joins = _branch_joins(base)
     base_calls = _calls(base)
-    # what the rejoining sites met so far can add to each call, at least / at most
-    before_lo, before_hi = [0] * len(base_calls), [0] * len(base_calls)
+    # Per rejoining site met so far, each call's additions as (where its statement's consultations
+    # began, what it adds); where None: the call's whole difference (not known per execution).
+    rejoined: list = []
     ends: list = []  # each call's (lowest, highest) of the combinations whose first ending site is each one
     each: set = set()
     for i, key in enumerate(order):
@@ -551,39 +553,49 @@ def separable_interval(base, flips) -> Optional[Separation]:
         if met == order and key in joined and len(run_joins) == len(base_joins) \
                 and all(a.same_as(b) for a, b in zip(run_joins, base_joins)) \
                 and len(run.later) == len(base.later) and run.settled == base.settled:
-            alone = True
+            alone, per_call = True, []
             for call, (mine, theirs) in enumerate(zip(_calls(run), base_calls)):
-                delta = mine - theirs
-                adds = [a.charged - b.charged for a, b in zip(run_joins, base_joins) if a.predict_call == call]
-                if sum(adds) != delta:
-                    alone, adds = False, [delta]
-                before_lo[call] += sum(a for a in adds if a < 0)
-                before_hi[call] += sum(a for a in adds if a > 0)
+                adds = [(a.test[0], a.charged - b.charged) for a, b in zip(run_joins, base_joins)
+                        if a.predict_call == call]
+                if sum(add for _, add in adds) != mine - theirs:
+                    alone, adds = False, [(None, mine - theirs)]
+                per_call.append(adds)
+            rejoined.append(per_call)
             if alone:
                 each.add(key)
         elif met == order[:i + 1] and key in run.consults \
                 and set(run.consults[run.consults.index(key):]) == {key}:
             # Ends: no other site is consulted after it, so the cost from here, in its call and
             # every call after, depends only on the state at the site, which the rejoining sites
-            # before it leave as the base path has it. The calls before it are the base path's
-            # (within the combinations that end nowhere). Answering differently per execution is
-            # proven only when it has one.
+            # before it leave as the base path has it: their executions before it add what they
+            # add, those after it never run. The calls before it are the base path's (within the
+            # combinations that end nowhere). Answering differently per execution is proven only
+            # when it has one.
             position = base.consults.index(key)
             at = sum(1 for start in base.later_consults if start <= position)
             calls = _calls(run)
             if len(calls) <= at:
                 return None
-            ends.append([(base_calls[c] + before_lo[c], base_calls[c] + before_hi[c]) for c in range(at)]
-                        + [(calls[at] + before_lo[at], calls[at] + before_hi[at])]
-                        + [(t, t) for t in calls[at + 1:]])
+            lo, hi = _spread(rejoined, at, position)
+            ends.append([(t + d[0], t + d[1]) for t, d in ((base_calls[c], _spread(rejoined, c)) for c in range(at))]
+                        + [(calls[at] + lo, calls[at] + hi)] + [(t, t) for t in calls[at + 1:]])
             if base.consults.count(key) == 1:
                 each.add(key)
         else:
             return None
     # No site ends: the base path plus what each flipped site adds.
-    paths = [[(t + lo, t + hi) for t, lo, hi in zip(base_calls, before_lo, before_hi)], *ends]
+    paths = [[(t + d[0], t + d[1]) for t, d in ((t, _spread(rejoined, c)) for c, t in enumerate(base_calls))], *ends]
     return Separation(min(p[0][0] for p in paths), max(p[0][1] for p in paths), frozenset(each),
                       tuple(tuple(p) for p in paths))
+
+
+def _spread(rejoined: list, call: int, before: Optional[int] = None) -> tuple[int, int]:
+    """What the rejoining sites can add to a call, at least and at most: each execution's addition
+    on its own, of the executions whose consultations began before the position ``before`` (all,
+    when None; a whole difference not known per execution is counted whole)."""
+    adds = [add for site in rejoined for where, add in site[call]
+            if before is None or where is None or where < before]
+    return sum(a for a in adds if a < 0), sum(a for a in adds if a > 0)
 
 
 def _calls(run) -> list:
