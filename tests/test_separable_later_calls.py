@@ -69,3 +69,16 @@ def test_a_guard_whose_effect_a_later_call_reads_is_not_priced_separately(point)
     report = analyze(path, point)
     assert "paths" in {u.what for u in report.unpriced}
     assert not every.capped and per_call(every)[1].lo < per_call(separate)[1].lo
+
+
+@pytest.mark.parametrize("point", POINTS, ids=ids)
+def test_guards_of_the_first_call_alone_leave_every_later_call_priced(point):
+    """Guards consulted by the first call only (making what later calls reuse): the separated
+    paths' later calls are priced too, each call's interval closed and holding the real call."""
+    path = FIXTURES / "first_call_guards.py"
+    report = analyze(path, point)
+    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+    assert len(report.per_call) == 2 and report.per_call[1].exact and not report.per_call[0].exact
+    for i, real in enumerate(measure_calls(path, point, 3)):
+        call = report.per_call[min(i, len(report.per_call) - 1)]
+        assert call.contains(real.total), f"call {i + 1}: {call} vs the run's {real.total:,}"
