@@ -32,7 +32,7 @@ def per_call(explored) -> list:
     return _per_call(explored.results, [r.total for r in explored.results], explored.per_call or ())
 
 
-@pytest.mark.parametrize("name", ["later_rescales", "later_safety_nets", "later_second_net"])
+@pytest.mark.parametrize("name", ["later_rescales", "later_safety_nets", "later_second_net", "first_call_guards"])
 @pytest.mark.parametrize("point", POINTS, ids=ids)
 def test_sites_every_call_consults_are_priced_separately_each_call_as_every_combination_prices_it(name, point):
     """Rescale guards in every call (a projection made by the first call makes the second cheaper),
