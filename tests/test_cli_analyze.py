@@ -72,6 +72,49 @@ def test_text_report_names_total_share_formula_and_costliest_line():
     assert "cov_pre = w.T @ cov @ w" in proc.stdout
 
 
+UNBOUNDED_LOOP = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        x = mlp.weights[0] @ mlp.weights[0]
+        while float(fnp.max(x)) > 1.0:  # no bound on how often: a lower bound
+            x = x * 0.5
+        return fnp.zeros((mlp.depth, mlp.width)) + x[0]
+"""
+
+BRANCHED_COST = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        x = mlp.weights[0]
+        if float(fnp.max(x)) > 0.0:
+            for _ in range(50):
+                x = x @ mlp.weights[0]
+        return fnp.zeros((mlp.depth, mlp.width)) + x[0]
+"""
+
+
+@pytest.mark.parametrize("program, budget, verdict", [
+    (UNBOUNDED_LOOP, "1000000", "within budget where priced"),  # the loop may run on past it
+    (UNBOUNDED_LOOP, "100", "OVER BUDGET"),  # the priced part alone passes it
+    (BRANCHED_COST, "10000", "OVER BUDGET ON SOME PATHS"),  # 50 matmuls on one path only
+    (BRANCHED_COST, "10000000", "within budget"),
+])
+def test_the_budget_verdict_claims_only_what_the_prediction_shows(tmp_path, program, budget, verdict):
+    path = tmp_path / "estimator.py"
+    path.write_text(program)
+    proc = flopcast("analyze", str(path), "--width", "8", "--depth", "2", "--budget", budget)
+    assert proc.returncode == 0, proc.stderr
+    head = proc.stdout.split("\n")[3]
+    assert head.endswith(f", {verdict})") or f", {verdict}); " in head, head
+
+
 def test_missing_file_is_a_usage_error_with_a_message(tmp_path):
     proc = flopcast("analyze", str(tmp_path / "nope.py"))
     assert proc.returncode == 2

@@ -260,7 +260,9 @@ def render_text(report: Report, top: int = 10) -> str:
     out.append("")
     total = report.total
     pct = rollup.share(total.hi, budget)
-    verdict = "OVER BUDGET" if total.hi > budget else "within budget"
+    verdict = rollup.budget_verdict(total, budget, report.lower_bound)
+    if verdict.startswith("over"):
+        verdict = verdict.upper()
     if report.nominal is not None and not report.exact:
         nominal_pct = rollup.share(report.nominal, budget)
         out.append(f"Predicted FLOPs: {_fmt(report.nominal)} nominal  (≈{_approx(report.nominal)}; "

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from flopcast.analyzer.chargelist import ChargeList
-from flopcast.model import Charge, Report
+from flopcast.model import Charge, Interval, Report
 
 
 @dataclass
@@ -139,6 +139,17 @@ def by_op(report: Report) -> list[OpCost]:
 
 def share(flops: int, budget: int) -> float:
     return 100.0 * flops / budget if budget else 0.0
+
+
+def budget_verdict(total: Interval, budget: int, lower_bound: bool) -> str:
+    """What the prediction says of the budget, no more: over it only when every count is; a range
+    reaching past it is over on some paths; a lower bound's priced part within it says nothing
+    of the ops not priced."""
+    if total.lo > budget:
+        return "over budget"
+    if total.hi > budget:
+        return "over budget on some paths"
+    return "within budget where priced" if lower_bound else "within budget"
 
 
 def source_line(path: str, line: int, cache: Optional[dict] = None) -> str:

@@ -12,6 +12,7 @@ from typing import Optional
 
 from lsprotocol import types
 
+from flopcast.analyzer import rollup
 from flopcast.lsp import fmt
 from flopcast.lsp.calibration import Calibrated
 from flopcast.lsp.costs import FunctionCost
@@ -27,7 +28,7 @@ def lens_title(fn: FunctionCost, analysis: Analysis, point: Point, formula: Opti
     share = fmt.share(fn.total, point.budget).strip(fmt.FIGURE_SPACE)
     if fn.includes_callees:
         total = fmt.interval(report.total.lo, report.total.hi)
-        verdict = "over budget" if report.total.hi > point.budget else "within budget"
+        verdict = rollup.budget_verdict(report.total, point.budget, report.lower_bound)
         bound = " (lower bound: unpriced ops)" if report.lower_bound else ""
         title = f"flopcast: {total} FLOPs{bound} · {share} of {fmt.grouped(point.budget)} · {verdict}"
         if calibrated is not None and calibrated.total is not None:
