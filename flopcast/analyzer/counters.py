@@ -51,7 +51,8 @@ import threading
 from typing import Any, Optional
 
 from flopcast.analyzer.canonical import _EXACT_SCALARS, Canon, Incomparable, _known, _known_form, _known_key
-from flopcast.analyzer.values import DictVal, FunctionVal, Known, ListVal, ObjKey
+from flopcast.analyzer.open_loops import COMPARED_BELOW, never_compared
+from flopcast.analyzer.values import DictVal, FunctionVal, Known, ListVal, ObjKey, Unknown
 
 _ARITH = {"Add": operator.add, "Sub": operator.sub, "Mult": operator.mul, "Div": operator.truediv,
           "FloorDiv": operator.floordiv, "Mod": operator.mod}
@@ -514,7 +515,11 @@ class CounterWatch:
                 return Known(name == "IsNot")
             return None
         fn = _CMP.get(name)
-        if fn is None or left.__class__ is not Known or right.__class__ is not Known:
+        if fn is None:
+            return None
+        if left.__class__ is Unknown or right.__class__ is Unknown:
+            return self._answered_alike(left, right)
+        if left.__class__ is not Known or right.__class__ is not Known:
             return None
         a, b = raw_value(left), raw_value(right)
         if a.__class__ not in _NUMBERS or b.__class__ not in _NUMBERS:
@@ -522,6 +527,24 @@ class CounterWatch:
         answer = fn(a, b)
         self._record(("cmp", name, self.ref(left), self.ref(right), answer), a, b)
         return Known(answer)
+
+    def _answered_alike(self, left, right) -> Optional[Unknown]:
+        """A watched int ordered against a number flopcast never compares (`drawn < rows` with
+        ``rows`` read from data and unbounded, open_loops.never_compared): the interpreter's
+        unknown answer, which names only that number, so every iteration gets it alike and its
+        site answers it alike on the path. The int's staying within the range where that holds
+        is recorded as a bound each skipped iteration's int must keep."""
+        mine, other = (left, right) if right.__class__ is Unknown else (right, left)
+        if not (self.is_tainted(mine) and mine.__class__ is Known and raw_value(mine).__class__ is int
+                and never_compared(other)):
+            return None
+        raw = raw_value(mine)
+        if abs(raw) >= COMPARED_BELOW:
+            return None
+        self._record(("bound", "", self.ref(mine), ("c", COMPARED_BELOW), None), raw, COMPARED_BELOW)
+        if other.kind == "":
+            return other  # (as Interpreter.compare: the result of something unpriced stays itself)
+        return Unknown("bool", other.origin, other.reason)
 
     def format(self, value: Known, spec: str) -> Optional[Known]:
         """``format(value, spec)`` of a watched number (or text) in an f-string: a watched text

@@ -3173,8 +3173,16 @@ class Interpreter:
         """A steady-state watcher for this execution of a `while` loop capped by a counter
         against a known bound (`while res > tol and it < cap:`, `it += 1` in its body:
         loop_syntax.counted_while), else None."""
+        if self.decisions.per_execution:
+            return None
+        if open_loops.against_unknown(self, node) \
+                and self.may_read_budget(node, loop_relevance(node, self.loops[-1].exit_ifs)[1]):
+            # `while drawn < rows and <budget left> > cost:` with rows read from data, unbounded:
+            # on the path that keeps going, the budget's answer ends the loop, possibly after
+            # thousands of iterations alike (counters.CounterWatch._answered_alike)
+            return SteadyLoop.watch_while(self, node, MAX_LOOP_ITERATIONS, MAX_STEPS)
         counted = counted_while(node)
-        if counted is None or self.decisions.per_execution:
+        if counted is None:
             return None
         start = self.peek_name(counted.counter)
         bound = counted.bound
@@ -4714,8 +4722,11 @@ class Interpreter:
                 if watched is not None:
                     self.effects += 1
                     self.loop_effects += 1
-                    if right.__class__ is not Known or node.ops[0].__class__ in (ast.Is, ast.IsNot):
-                        return watched  # a keyed log's membership, `is None` (counters.CounterWatch.compare)
+                    if watched.__class__ is not Known or right.__class__ is not Known \
+                            or node.ops[0].__class__ in (ast.Is, ast.IsNot):
+                        # a keyed log's membership, `is None`, an answer that names a number read
+                        # from data alone (counters.CounterWatch.compare)
+                        return watched
                     first = (self.node_span(node), (type(node.ops[0]).__name__, left.__dict__["value"],
                                                     right.__dict__["value"]))
                     self.compare_log.append(first)

@@ -162,7 +162,12 @@ def _captured(function: ast.FunctionDef) -> frozenset:
     return found
 
 
-def _never_compared(value) -> bool:
+#: Ints of smaller magnitude compare with a ``never_compared`` number as the interpreter says
+#: (presumptions.HUGE decides a presumption only above it).
+COMPARED_BELOW = 2**62
+
+
+def never_compared(value) -> bool:
     """Whether `Interpreter.compare` of a known int (below presumptions.HUGE) with ``value``
     comes out unknown whatever the int, with the same reason and no presumption: an unknown
     number with no presumption of its own, which is not an integer read from data with bounds
@@ -171,6 +176,25 @@ def _never_compared(value) -> bool:
     unpriced x stays unknown against every counter)."""
     return isinstance(value, Unknown) and value.presumed is None and value.counts is None \
         and (value.kind in ("", "float") or value.kind == "int" and value.lo is None and value.hi is None)
+
+
+def against_unknown(interp, loop: ast.While) -> bool:
+    """Whether the loop's test (or an operand of its `and`) orders a name against a name the
+    loop does not bind whose value comparisons never settle (``never_compared``: `drawn < rows`
+    with ``rows`` read from data, unbounded): on the path where that test's site says "go on",
+    only the loop's other exits can end it."""
+    tests = loop.test.values if isinstance(loop.test, ast.BoolOp) and isinstance(loop.test.op, ast.And) \
+        else [loop.test]
+    assigned = _uses(loop).assigned
+    for test in tests:
+        if not (isinstance(test, ast.Compare) and len(test.ops) == 1
+                and isinstance(test.ops[0], (ast.Lt, ast.LtE, ast.Gt, ast.GtE))):
+            continue
+        sides = (test.left, test.comparators[0])
+        if all(isinstance(side, ast.Name) for side in sides) \
+                and any(side.id not in assigned and never_compared(interp.peek_name(side.id)) for side in sides):
+            return True
+    return False
 
 
 def runs_to_unknown(interp, ctx, previous: tuple, state: tuple) -> Optional[tuple[str, str, str]]:
@@ -201,7 +225,7 @@ def runs_to_unknown(interp, ctx, previous: tuple, state: tuple) -> Optional[tupl
             return None
         value = frame.vars[name]
         if name in uses.counters and isinstance(value, Known) and type(value.value) is int \
-                and abs(value.value) < 2**62 and before[:2] == ("K", "int"):
+                and abs(value.value) < COMPARED_BELOW and before[:2] == ("K", "int"):
             partners = uses.counters[name]
             text = name
         elif name in uses.lists and value.__class__ is ListVal and not value.is_set and before[:1] == ("L",):
@@ -213,7 +237,7 @@ def runs_to_unknown(interp, ctx, previous: tuple, state: tuple) -> Optional[tupl
         if not partners:
             return None  # only updated: its change would not explain the loop going on
         for partner in partners:
-            if partner in uses.assigned or not _never_compared(interp.peek_name(partner)):
+            if partner in uses.assigned or not never_compared(interp.peek_name(partner)):
                 return None
         differ.append((text, partner, interp.peek_name(partner).reason))
     if not differ:

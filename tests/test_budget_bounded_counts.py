@@ -1,0 +1,86 @@
+"""A `while` loop bounded by a count read from data with no bound and by the budget left
+(`while drawn < rows and flops.current_budget().flops_remaining > cost:`), as a participant's
+sampling loop draws chunks while the meter has room.
+
+`drawn < rows` is a value-dependent site at every iteration; on the path where it answers "go
+on", the budget's answer ends the loop, and that answer is known at every iteration. The
+count can be anything from none to the budget's, so the total is an interval whose ends are
+the runs where the count is 0 and where it never ends the loop. That path used to run one
+iteration at a time: tens of thousands of iterations, or up to the 3,000,000-step limit
+(counters.CounterWatch follows the counter, whose comparison with the unbounded count answers
+alike whatever it holds, and the budget's answers, so the repeated iterations are skipped).
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from oracle import measure
+from test_paths import Counting
+
+from flopcast.analyzer import analyze
+from flopcast.analyzer.interpreter import Decisions
+from flopcast.analyzer.program import load_program
+from flopcast.model import Point
+
+PROGRAM = """\
+    import flopscope as flops
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator, MLP
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp: MLP, budget: int):
+            w = mlp.weights[0]
+            x = fnp.ones((8, mlp.width), dtype=fnp.float32)
+            rows = int(float(fnp.max(fnp.abs(w))) * 1000.0){count}
+            cost = 2 * 8 * mlp.width * mlp.width
+            drawn = 0
+            while drawn < rows and flops.current_budget().flops_remaining > cost:
+                x = x @ w
+                drawn += 1
+            return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(x) * 0.0
+    """
+
+STEP = "x = x @ w"
+
+#: Budgets where the budget ends the run's loop (a few hundred chunks' worth), and where the
+#: count read from data does (tens of thousands of chunks' worth, over the run's count).
+BY_BUDGET, BY_COUNT = 2**20, 2**25
+
+
+def _write(tmp_path, name: str, count: str = ""):
+    folder = tmp_path / name
+    folder.mkdir()
+    path = folder / "estimator.py"
+    path.write_text(textwrap.dedent(PROGRAM).format(count=count))
+    return path
+
+
+@pytest.mark.parametrize("width,depth,budget,ended_by", [(16, 2, BY_BUDGET, "budget"), (16, 2, BY_COUNT, "count"),
+                                                         (32, 3, BY_BUDGET, "budget"), (32, 3, BY_COUNT, "count")])
+def test_the_interval_runs_from_no_chunk_to_the_budget_s_last(tmp_path, width, depth, budget, ended_by):
+    point = Point(width, depth, budget)
+    report = analyze(_write(tmp_path, "estimator"), point, formula=False)
+    assert not report.total.exact and not report.unpriced, (report.total, report.unpriced)
+    # the ends are real runs: the count 0, and a count the budget always ends first
+    assert report.total.lo == measure(_write(tmp_path, "none", " * 0"), point).total
+    assert report.total.hi == measure(_write(tmp_path, "endless", " + 10**12"), point).total
+    run = measure(_write(tmp_path, "run"), point).total
+    assert report.total.lo < run <= report.total.hi
+    assert (run == report.total.hi) == (ended_by == "budget")
+
+
+def test_the_path_to_the_budget_s_last_chunk_runs_a_few_iterations(tmp_path):
+    path = _write(tmp_path, "estimator")
+    step = next(n + 1 for n, line in enumerate(path.read_text().splitlines()) if line.strip() == STEP)
+    interp = Counting(load_program(path), 16, 2, BY_COUNT, Decisions())  # "go on" at `drawn < rows`
+    interp.executed = {}
+    result = interp.run("Estimator")
+    chunks = [c for c in result.charges if c.span.line == step]
+    # as many chunks as the run where the count never ends the loop draws: 8,456
+    endless = measure(_write(tmp_path, "endless", " + 10**12"), Point(16, 2, BY_COUNT))
+    assert sum(c.flops for c in chunks) == endless.per_op["matmul"] and len(chunks) > 8_000
+    assert interp.executed[step] < 40
