@@ -3172,7 +3172,8 @@ class Interpreter:
     def _steady_while(self, node: ast.While) -> Optional[SteadyLoop]:
         """A steady-state watcher for this execution of a `while` loop capped by a counter
         against a known bound (`while res > tol and it < cap:`, `it += 1` in its body:
-        loop_syntax.counted_while), else None."""
+        loop_syntax.counted_while), or by the budget where its counter's bound is a number
+        flopcast never compares (open_loops.against_unknown), else None."""
         if self.decisions.per_execution:
             return None
         if open_loops.against_unknown(self, node) \
