@@ -21,6 +21,7 @@ from oracle import measure
 from test_paths import Counting
 
 from flopcast.analyzer import analyze
+from flopcast.analyzer import interpreter
 from flopcast.analyzer.interpreter import Decisions
 from flopcast.analyzer.program import load_program
 from flopcast.model import Point
@@ -88,3 +89,29 @@ def test_the_interval_runs_from_no_chunk_to_the_budget_s_last(tmp_path, width, d
     chunks, ran = _going_on(path, point)
     assert sum(c.flops for c in chunks) == endless.per_op["matmul"] and len(chunks) > 60
     assert ran < 40
+
+
+def test_a_budget_with_room_past_the_iteration_cap_ends_the_path_at_once(tmp_path):
+    # 2**41 leaves room for 554 million chunks at 16x2: the path that goes on ends as unbounded
+    # where it finds that out (it ran the 100,000 iterations of the cap, 7 s, before)
+    point = Point(16, 2, 2**41)
+    path = _write(tmp_path, "estimator")
+    report = analyze(path, point, formula=False)
+    assert not report.total.exact
+    ends = [u for u in report.unpriced if u.what == "unbounded"]
+    assert ends and "more than 100,000 iterations" in ends[0].reason, report.unpriced
+    assert measure(path, point).total >= report.total.lo
+    assert _going_on(path, point)[1] < 40
+
+
+def test_chunks_past_the_step_limit_end_the_path_at_once(tmp_path, monkeypatch):
+    # 8,456 chunks of a few steps each pass a limit of 20,000 steps: running them one by one
+    # would only reach the limit
+    monkeypatch.setattr(interpreter, "MAX_STEPS", 20_000)
+    point = Point(16, 2, BY_COUNT)
+    path = _write(tmp_path, "estimator")
+    report = analyze(path, point, formula=False)
+    ends = [u for u in report.unpriced if u.what == "unbounded"]
+    assert ends and "past the analysis' step limit" in ends[0].reason, report.unpriced
+    assert measure(path, point).total >= report.total.lo
+    assert _going_on(path, point)[1] < 40

@@ -3079,6 +3079,14 @@ class Interpreter:
                        f"flopcast does not know ({why}), so how many iterations it runs is not known",
                        span, unbounded=True)
 
+    def _beyond_unrolling(self, node, span: Span, why: str) -> PathEnd:
+        """What ends a path whose while loop only the budget can end, where it ends past what
+        is unrolled (repeats.SteadyLoop.beyond): recorded unbounded, as a loop past the cap."""
+        self.record_uncertain(node, "unbounded", f"on some value-dependent paths only the budget ends this loop, "
+                              f"and {why}; add `# flopcast: iterations=N` or a known cap")
+        return PathEnd(f"{span}: on this path only the budget ends the while loop, and {why}; analysis stopped",
+                       span, unbounded=True)
+
     def _past_the_cap(self, node, span: Span, loop: str) -> PathEnd:
         """What ends a path whose loop ran MAX_LOOP_ITERATIONS iterations."""
         if self._yields_for_next(node):
@@ -3128,6 +3136,8 @@ class Interpreter:
                     # state before them for open_loops' free counters)
                     ctx.index = steady.resumed
                     opened = None
+                elif steady is not None and steady.beyond is not None:
+                    raise self._beyond_unrolling(node, span, steady.beyond)
                 ctx.known_exit_test = ctx.exit_by_sites = ctx.exit_known_otherwise = False
                 if limit is not None:
                     if ctx.index >= limit:
@@ -3181,7 +3191,7 @@ class Interpreter:
             # `while drawn < rows and <budget left> > cost:` with rows read from data, unbounded:
             # on the path that keeps going, the budget's answer ends the loop, possibly after
             # thousands of iterations alike (counters.CounterWatch._answered_alike)
-            return SteadyLoop.watch_while(self, node, MAX_LOOP_ITERATIONS, MAX_STEPS)
+            return SteadyLoop.watch_while(self, node, MAX_LOOP_ITERATIONS, MAX_STEPS, by_budget=True)
         counted = counted_while(node)
         if counted is None:
             return None

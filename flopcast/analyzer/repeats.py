@@ -137,19 +137,23 @@ class SteadyLoop:
         return steady
 
     @classmethod
-    def watch_while(cls, interp, node: ast.While, cap: int, max_steps: int) -> Optional["SteadyLoop"]:
+    def watch_while(cls, interp, node: ast.While, cap: int, max_steps: int,
+                    by_budget: bool = False) -> Optional["SteadyLoop"]:
         """A watcher for this execution of a `while` loop that runs at most ``cap`` more
         iterations (a counter stepped by one against a known bound: loop_syntax.counted_while),
         or None. It is watched as the loop it stands for, `for _ in range(cap): if not T: break;
         <body>` (``_while_as_loop``), its test evaluated inside the iteration it begins, and
         keyed by the `while` statement itself. Only iterations whose numbers a watch follows
         are skipped (``open_ended``): a state that repeats whole never ends, which the
-        interpreter's own check reports."""
+        interpreter's own check reports. ``by_budget``: only the budget's answer can end the
+        loop on this path (``cap`` is the iteration cap): iterations that compute alike up to
+        the cap, or past the step limit, end the path (``beyond``) instead of being skipped."""
         loop = _while_as_loop(node)
         if cap < cls.MIN_ITEMS or _names_of(loop)[0] & INTROSPECTION or _yields(loop):
             return None
         steady = cls(interp, loop, [_NO_ITEM] * cap, max_steps, key=node)
         steady.open_ended = True
+        steady.by_budget = by_budget
         return steady
 
     def __init__(self, interp, node: ast.For, items: list, max_steps: int, made: Optional[ListVal] = None,
@@ -158,6 +162,11 @@ class SteadyLoop:
         # the statement the loop's records are kept under (a `while` watched as a `for`: itself)
         self.node = key = key or node
         self.open_ended = False
+        self.by_budget = False
+        # Why the path ends at this loop (a watch ``by_budget`` found the budget's answers
+        # alike up to the iteration cap, or so many iterations alike that running them passes
+        # the step limit); None while it does not.
+        self.beyond: Optional[str] = None
         self.generator = None  # the generator whose items ``made`` holds (watch_yielding)
         # A comprehension's made list (None for a `for` statement), and the loops around it: its
         # repeated iterations' charges are made in those loops, the loops its element enters
@@ -824,6 +833,14 @@ class SteadyLoop:
             repeats = min(repeats, self.keys_missing(watch, [(starts[r], counters_from(index + r * period, period))
                                                              for r in range(repeats)]))
         steps = stood_for(after.steps - before.steps, after.charges - before.charges, repeats)
+        if self.by_budget and repeats and watch.reads_budget:
+            # the iterations to come would be run one by one to the same end, charges and all
+            if repeats == (last - index) // period:
+                self.beyond = f"the budget leaves room for more than {len(self.items):,} iterations"
+                return 0
+            if interp.steps + steps > self.max_steps:
+                self.beyond = f"the budget leaves room for {repeats:,} more iterations, past the analysis' step limit"
+                return 0
         if not repeats or interp.steps + steps > self.max_steps \
                 or interp.may_exhaust_inside((after.used - before.used) * repeats) \
                 or not self.appends_repeatable(before, after) or not self.yielded_once(before, after) \
