@@ -262,13 +262,28 @@ def _plain_calls(interp, ctx, lists: set) -> bool:
     """Whether every call the loop's exits depend on is a library function, a pure builtin, a
     method of an array or a number, or a free list's `append`: none reads state no name of the
     loop's shows (a user function could read a global the loop changes, or the FLOPs charged)."""
-    if mentions_budget(ctx.node):
+    # Past an op flopcast does not price, every budget query answers numbers it does not know
+    # (Interpreter.budget_snapshot), which settle no comparison either: such a query is one more
+    # library call.
+    unfollowed = interp._first_unpriced is not None
+    if mentions_budget(ctx.node) and not unfollowed:
         return False
     _, calls = loop_relevance(ctx.node, ctx.exit_ifs)
     bound = _bound_names(interp)
     return all(isinstance(call.func, ast.Attribute) and call.func.attr == "append"
                and isinstance(call.func.value, ast.Name) and call.func.value.id in lists
-               or _library_call(interp, call, bound) for call in calls)
+               or _library_call(interp, call, bound) or unfollowed and _budget_query(interp, call, bound)
+               for call in calls)
+
+
+def _budget_query(interp, call: ast.Call, bound: set) -> bool:
+    """``flops.current_budget()`` (``flops`` the flopscope module)."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr == "current_budget" and isinstance(func.value, ast.Name)
+            and func.value.id in bound):
+        return False
+    module = interp.peek_name(func.value.id)
+    return isinstance(module, LibRef) and module.path == "flopscope"
 
 
 def _library_call(interp, call: ast.Call, bound: set) -> bool:
