@@ -26,7 +26,7 @@ from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.counters import _ONE_ARG, CounterWatch, LeafCanon, raw_value, rewrite, suspended, undo
 from flopcast.analyzer.flags import PSEUDO_MEMBERS
 from flopcast.analyzer.joins import _Walk
-from flopcast.analyzer.values import Known
+from flopcast.analyzer.values import ClassVal, InstanceVal, Known
 
 #: The most calls of ``predict`` followed on one instance (the first included).
 MAX_CALLS = 4
@@ -84,25 +84,51 @@ def _live_entries(interp, walk) -> Optional[dict]:
     and the tables' values) is never equal to a later key: `@lru_cache` on a method of an object
     made in the call. Such an entry is left out: in a table that keeps every entry it changes
     nothing; in a bounded one, while it is older than every live entry of its function, it is
-    evicted before them, as free room would be. Dropped entries among live ones: None."""
+    evicted before them, as free room would be. Dropped entries among live ones: None. So is
+    every entry of a table whose wrapper nothing a later call can read holds (an lru_cache'd
+    closure a planner makes at each call): no later call can look it up."""
     cache = interp._cache_results
-    if not any(_names_objects(key[2]) for key in cache):
+    if not cache:
         return cache
     reached = set(walk.objects)
+    if all(key[1] in reached and not _names_objects(key[2]) for key in cache):
+        return cache
+    held = list(walk.by_object)
     for value in cache.values():
         probe = Canon(interp._nonzero_counts)
         probe.form(value)
         reached.update(probe.objects)
+        held.extend(probe.by_object)
+    _reach_classes(interp, held, reached)
     live: dict = {}
     seen_live: set = set()
     for key, value in cache.items():
-        if _names_objects(key[2]) - reached:
+        if key[1] not in reached or _names_objects(key[2]) - reached:
             if key[:2] in seen_live and key[:2] in interp.cache_bounded:
                 return None
             continue
         seen_live.add(key[:2])
         live[key] = value
     return live
+
+
+def _reach_classes(interp, held: list, reached: set) -> None:
+    """Add to ``reached`` what the classes of the objects held can reach: a walk names an
+    instance's class by identity without its attributes, and a class made inside a call (its
+    cached methods among them) is held only by its instances."""
+    classes = [v.cls for v in held if isinstance(v, InstanceVal)] + [v for v in held if isinstance(v, ClassVal)]
+    seen: set = set()
+    while classes:
+        cls = classes.pop()
+        if not isinstance(cls, ClassVal) or id(cls) in seen:
+            continue
+        seen.add(id(cls))
+        probe = Canon(interp._nonzero_counts)
+        probe.form(cls)
+        reached.update(probe.objects)
+        classes.extend(cls.bases)
+        classes.extend(v.cls for v in probe.by_object if isinstance(v, InstanceVal))
+        classes.extend(v for v in probe.by_object if isinstance(v, ClassVal))
 
 
 def _renamed(parts: tuple, numbers: dict) -> tuple:
