@@ -1725,6 +1725,15 @@ def _renamed(v: Array, ident: int) -> Array:
     return out
 
 
+def _renamed_keeping(v: Array, ident: int) -> Array:
+    """``_renamed`` with the known elements kept: what an equal call returned (its key holds the
+    elements of every array it read). A skipped iteration's copies drop them: each iteration may
+    make other elements (``x * i``)."""
+    out = _renamed(v, ident)
+    out.value = v.value
+    return out
+
+
 if tuple(f.name for f in dataclasses.fields(Array)) != ("shape", "dtype", "sym", "ident", "dtype_origin", "vrange",
                                                         "counts", "plain", "presumed", "counted", "value",
                                                         "fbounds"):
@@ -2851,7 +2860,7 @@ def _template(value, canon: Canon, tuples: bool = False):
         return ("object", canon.objects[id(value)])
     if isinstance(value, Array):
         ident = ("old", canon.idents[value.ident]) if value.ident in canon.idents else ("new", value.ident)
-        return ("array", _renamed(value, value.ident), ident, id(value))
+        return ("array", _renamed_keeping(value, value.ident), ident, id(value))
     if isinstance(value, TupleVal):
         items = tuple(_template(v, canon, tuples) for v in value.items)
         return ("tuple", items, id(value)) if tuples else ("tuple", items)
@@ -2926,7 +2935,7 @@ def _instantiate(template, canon: Canon, made: dict):
             ident = canon.by_ident[ident]
         else:
             ident = made.setdefault(("ident", ident), fresh_ident())
-        made[obj] = _renamed(array, ident)
+        made[obj] = _renamed_keeping(array, ident)
         return made[obj]
     if kind == "tuple":
         if len(template) == 3:  # one object wherever it appears (_template's ``tuples``)
