@@ -200,6 +200,8 @@ class Canon:
     def _scalar(self, value: NumpyScalar) -> tuple:
         if value.value is not None:
             return ("S", value.dtype, value.dtype_origin, scalar_values.form(value.value))
+        if value.vrange is not None:
+            return ("S", value.dtype, value.dtype_origin, None, value.vrange)
         return ("S", value.dtype, value.dtype_origin)
 
     def _dict(self, value: DictVal) -> tuple:

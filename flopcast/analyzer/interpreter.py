@@ -3836,7 +3836,7 @@ class Interpreter:
             if value.ndim == 1:
                 # (a flopscope array whose elements are known: fnp.asarray of a known ndarray, fnp.load)
                 return [plain_numpy.element_of(NumpyScalar(value.dtype, value.dtype_origin), value, Known(i))
-                        if value.value is not None else NumpyScalar(value.dtype, value.dtype_origin)
+                        if value.value is not None else NumpyScalar(value.dtype, value.dtype_origin, vrange=value.vrange)
                         for i in range(value.shape[0])]
             rows = [Array(value.shape[1:], value.dtype, dtype_origin=value.dtype_origin, plain=value.plain)
                     for _ in range(value.shape[0])]
@@ -5486,6 +5486,13 @@ class Interpreter:
                     value = obj.items[dict_key(key)] = self.call(obj.factory, [], {}, self.node_span(node), node)
                     return value
                 raise UserRaise(self.node_span(node), f"KeyError: {_key_text(key)}")
+            if not may_hold_known_key(obj):
+                # `experts[int(idx[0])]` of an argpartition: every value of the integer's range is
+                # a path, as for a list; each looks its value up (a missing one raises KeyError)
+                data = dataints.as_data_int(key, self.node_span(node))
+                at = dataints.position(self, data) if dataints.is_data_int(data) else None
+                if at is not None:
+                    return self.subscript(obj, Known(at), node)
             return self.unpriced(node, "dict lookup", "the key is not known")
         if isinstance(obj, NpzFile):
             if isinstance(key, Known) and key.value in obj.arrays:

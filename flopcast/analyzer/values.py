@@ -178,6 +178,9 @@ class NumpyScalar(Value):
     dtype: str
     dtype_origin: Optional[Span] = None
     value: Any = None
+    # Bounds of its value when unknown: an element of an index array (an argsort's, an
+    # argpartition's), so ``int(order[0])`` is an integer read from data within them (dataints.py).
+    vrange: Optional[tuple] = None
 
 
 @dataclass(eq=False)

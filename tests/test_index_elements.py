@@ -1,0 +1,68 @@
+"""An element of an index array (an argsort's, an argpartition's) keeps the bounds of its values:
+``int(order[0])`` is an integer read from data within ``[0, n)``, and picking a dict's value or a
+list's item by it is analysed at every value of that range (dataints.position), as
+``int(fnp.argmax(scores))`` is. It was an integer with no bounds: the pick was unpriced, a lower
+bound (the corpus's expert_gate picks its experts by ``argpartition`` of the gate's scores).
+"""
+
+from __future__ import annotations
+
+import pytest
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+PROGRAM = """
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+def cheap(w):
+    return fnp.sum(w, axis=0)
+
+
+def dear(w):
+    return fnp.sum(w @ w, axis=0)
+
+
+def dearer(w):
+    return fnp.sum(w @ w @ w, axis=0)
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        experts = {pick}
+        rows = []
+        for w in mlp.weights:
+            scores = fnp.stack([fnp.max(w), fnp.min(w), fnp.mean(w)])
+            rows.append(experts[{index}](w))
+        return fnp.stack(rows)
+"""
+
+CASES = {
+    "dict by argpartition": ("{0: cheap, 1: dear, 2: dearer}", "int(fnp.argpartition(-scores, 0)[:1][0])"),
+    "list by argsort": ("[cheap, dear, dearer]", "int(fnp.argsort(scores)[-1])"),
+    "dict by an iterated argsort": ("{0: cheap, 1: dear, 2: dearer}", "[int(i) for i in fnp.argsort(scores)][0]"),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("point", (Point(8, 2, 10**7), Point(16, 3, 10**7)), ids=lambda p: f"{p.width}x{p.depth}")
+def test_an_item_picked_by_an_element_of_an_index_array_is_priced_at_every_value(tmp_path, case, point):
+    pick, index = CASES[case]
+    path = tmp_path / "estimator.py"
+    path.write_text(PROGRAM.replace("{pick}", pick).replace("{index}", index))
+    report = analyze(path, point)
+    run = measure(path, point).total
+    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+    # its ends are the runs that pick the cheapest, and the dearest, expert at every layer
+    assert (report.total.lo, report.total.hi) == (_picking_only(tmp_path, "cheap", index, point),
+                                                  _picking_only(tmp_path, "dearer", index, point))
+    assert report.total.contains(run)
+
+
+def _picking_only(tmp_path, name, index, point) -> int:
+    path = tmp_path / f"{name}_only.py"
+    path.write_text(PROGRAM.replace("{pick}", f"[{name}, {name}, {name}]").replace("{index}", index))
+    return measure(path, point).total
