@@ -1676,6 +1676,45 @@ CORPUS = {
                               "unit that never fired with a variance of exactly 0 on the MLPs of seeds 0 and "
                               "1: nominal 358,769, the run 354,115 (the interval holds it); not a corpus point"},
     ),
+    "riccati_filter": Entry(
+        points=(
+            (16, 2, 30_000, "guarded"),     # diag, diag without particles: the moment filter alone
+            (16, 2, 100_000, "interval"),   # diag, diag with 11 particles: the per-unit Riccati loop
+            (8, 3, 10_000, "guarded"),      # diag, mean, mean
+            (8, 3, 30_000, "interval"),     # three diag layers, 8 particles
+            (32, 2, 100_000, "guarded"),
+            (32, 2, 300_000, "interval"),
+        ),
+        # 610 lines: a frozen FilterConfig with __post_init__, a damping-schedule property and
+        # with_overrides, a memoised recursive planner over (layers, room units, previous mode),
+        # particles from a generator, an iterated Kalman update whose sweeps follow the damping
+        # schedule with an early exit, a Cholesky -> solve -> lstsq -> pinv gain ladder, a QR +
+        # eigh + nonzero low-rank update (its factor collapses on the first layer: FilterBreakdown
+        # falls back to diag), rescales past 1e30 with a log scale, a diagonal RTS smoother.
+        # The full and low-rank modes (16x2 at 1e6, 8x3 at 1e5 and 3e5, 32x2 at 3e6) pass the
+        # 64-path cap: lower bounds, so no point here takes them.
+        guards=("if not fnp.all(fnp.isfinite(out)):",
+                "clouds = particle_stream(mlp.weights, n, mlp.seed or 11) if n else itertools.repeat(None)"),
+        data_sites=("while it < self.cfg.riccati_cap and change > self.cfg.riccati_tol:",),
+    ),
+    "expert_gate": Entry(
+        points=(
+            (16, 2, 30_000, "guarded"),     # only the mean-field expert is affordable
+            (8, 3, 8_000, "guarded"),
+            (16, 3, 40_000, "guarded"),
+            (32, 2, 300_000, "guarded"),
+            (16, 4, 3_000, "exact"),        # nothing affordable: the closed-form fallback
+        ),
+        # a folder (estimator.py + experts.py, 550 lines; gate.npz made by make_gate.py): a
+        # GateConfig read from the .npz by a classmethod, a per-width plan cached on the instance
+        # from a knapsack memoised by an lru_cache closure made at each call, experts registered
+        # by __init_subclass__, a gate that keeps the top k of its scores by argpartition and
+        # blends them by softmax, spares tried when an expert fails, a Cholesky jitter ladder, a
+        # solve -> lstsq -> pinv ridge readout, an svd + qr low-rank expert, an eigvalsh PSD clip.
+        # Every point with the dense-covariance expert or a real choice of experts (8x2 at 1.2e4,
+        # 8x3 at 1e5 and 3e5, 16x2 at 1e6, 32x2 at 3e6) passes the 64-path cap: lower bounds.
+        guards=("if not fnp.all(fnp.isfinite(out)):",),
+    ),
 }
 
 
