@@ -134,6 +134,48 @@ def test_capped_floor_is_below_every_path_not_run():
     assert explored.floor >= 50  # the charges before the first site are common to every path
 
 
+TAKEN_BACK = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+def powers(x, w):
+    for _ in range(4):
+        x = x @ w
+        yield x
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        out = w
+        for x in powers(w, w):
+            if float(fnp.max(x)) < -1e9:
+                continue
+            out = x
+            break
+        return fnp.zeros((mlp.depth, mlp.width)) + out[0]
+"""
+
+
+@pytest.mark.parametrize("point", [Point(8, 2, 10**9), Point(16, 3, 10**9)], ids=lambda p: f"{p.width}x{p.depth}")
+def test_capped_floor_leaves_out_what_a_generator_run_ahead_may_take_back(tmp_path: Path, point):
+    """The generator's four matmuls are charged when the loop first asks for an item, before the
+    test; the run breaks at the first item and its other three charges never happen (flopcast
+    takes them back). The path explored first never breaks, so the one left unexplored is the
+    run's: its floor must not count the three charges the run never makes."""
+    from flopcast.analyzer.api import _runner
+    from flopcast.analyzer.program import estimator_class
+
+    path = tmp_path / "estimator.py"
+    path.write_text(TAKEN_BACK)
+    program = load_program(path)
+    capped = explore(_runner(program, estimator_class(program, None), point, True), max_paths=1, separable=False)
+    run = measure(path, point).total
+    assert capped.floor is not None and [r.total for r in capped.results] != [run]
+    assert capped.floor <= run, (capped.floor, run)
+
+
 def random_tree(seed: int, sites: int) -> Toy:
     """A decision tree where the choices so far decide the next site and every charge."""
     def step(path):

@@ -192,7 +192,7 @@ def _picked(interp, count: int, span: Span, what: str) -> int:
     # (keyed by the count too: the same call met again with fewer items has fewer outcomes)
     site = Site(("pick", span, count), tuple(range(count)), span, "pick",
                 f"{what} compares numbers read from data: each of its {count} outcomes is analysed")
-    return interp.decisions.choose(site, interp.used)
+    return interp.decisions.choose(site, interp.kept_used())
 
 
 #: Builtins that read a mapping argument whole through its keys and lookups (a ChainMap's is
@@ -613,7 +613,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 site = Site((name, span, it.consumed), (True, False), span, "branch",
                             f"the truth of item {it.consumed} of map()/filter() in {name}() depends on values",
                             presumed=presumed, presumption=f"{name}() reads on: {p.text}" if presumed is not None else "")
-                truth = interp.decisions.choose(site, interp.used)
+                truth = interp.decisions.choose(site, interp.kept_used())
             if truth == (name == "any"):
                 return Known(truth)
         return Known(name == "all")
@@ -1421,7 +1421,7 @@ def _while_lazy(interp, name: str, fn: Value, items, source: Value, span: Span, 
             interp.check_array_truth(r, node)
             site = Site(("branch", span), (True, False), span, "branch",
                         f"which items {name}() {'keeps' if name == 'takewhile' else 'drops'} depends on values")
-            truth = interp.decisions.choose(site, interp.used)
+            truth = interp.decisions.choose(site, interp.kept_used())
         if name == "takewhile":
             if not truth:
                 return
@@ -3416,7 +3416,7 @@ def may_raise(interp, span, op: str, exc: str, why: str, message: str) -> None:
     site = Site((f"raise-{exc}", span), (False, True), span, "exception",
                 f"whether {op} raises {exc} depends on the values ({why}); the except clause runs if it does",
                 presumed=False, presumption=f"{op} does not raise {exc}")
-    if interp.decisions.choose(site, interp.used):
+    if interp.decisions.choose(site, interp.kept_used()):
         raise UserRaise(span, f"{exc}: {message}")
 
 

@@ -183,7 +183,7 @@ def opposite(ctx, key, grows: int, u_bounds: tuple, span, what: str, chain: tupl
     reason = (f"{what} uses the integer read from data{where} so that sizes move against its other uses "
               "(the cost need not be monotone in it): its two ends are analysed apart from theirs")
     site = Site(("against", key), ("high", "low"), span, "shape", reason, (lo, hi))
-    end = ctx.decisions.choose(site, ctx.used)
+    end = ctx.decisions.choose(site, ctx.kept_used())
     if isinstance(end, int) and not isinstance(end, bool):  # replayed from a run
         base = end
     else:
@@ -217,7 +217,7 @@ def materialise(ctx, u: Unknown, what: str, grows: int = 1) -> int:
     reason = f"{what} uses an integer read from data{where} ({u.reason}; from {lo} to {hi}): both ends are analysed"
     key = ("value", span)
     site = Site(key, ctx.enumerated.get(key, ("high", "low")), span, "shape", reason, (u.lo, u.hi))
-    end = ctx.decisions.choose(site, ctx.used)
+    end = ctx.decisions.choose(site, ctx.kept_used())
     if isinstance(end, int) and not isinstance(end, bool):  # a value of an enumerated site, or replayed (--calibrate)
         base = end
     else:
@@ -253,7 +253,7 @@ def position(ctx, u: Unknown) -> Optional[int]:
     reason = (f"an item of a list is picked by an integer read from data{where} ({u.reason}; from {u.lo:,} "
               f"to {u.hi:,}): every value is analysed")
     site = Site(key, tuple(range(u.hi, u.lo - 1, -1)), span, "shape", reason, (u.lo, u.hi))
-    base = ctx.decisions.choose(site, ctx.used)
+    base = ctx.decisions.choose(site, ctx.kept_used())
     ctx._data_int_uses.setdefault(key, (0, base))  # direction 0: every value is analysed
     return _apply(u.chain, base)
 

@@ -667,6 +667,8 @@ class Interpreter:
         # The generators whose items are being made ahead of their consumer, innermost last:
         # (the generator's item count so far, the indices of items an op presumed not to raise in)
         self._making_ahead: list[tuple[list, list]] = []
+        # what the path had charged when each generator body now running ahead began (kept_used)
+        self._ahead_since: list[int] = []
         # Generator expressions kept or looped over, made whole where written: id -> (the
         # iterator, the frame it was made in, {name it reads lazily: the value bound then})
         self._genexp_reads: dict = {}
@@ -1319,7 +1321,7 @@ class Interpreter:
         ``linalg.eig``'s result): a value-dependent site, the same on every execution of a path."""
         site = Site(("pick", self.span), options, self.span, "pick", reason,
                     presumed=presumed, presumption=presumption)
-        return self.decisions.choose(site, self.used)
+        return self.decisions.choose(site, self.kept_used())
 
     def choose_size(self, lo: int, hi: int, reason: str, nonzero_of: Optional[Array] = None) -> int:
         """A size that depends on values. With ``nonzero_of``, the size is the number of
@@ -1345,7 +1347,7 @@ class Interpreter:
         key = ("size", self.span, reason)
         choices, reason = sizetests.analysed_at(key, self.enumerated.get(key, (hi, lo)), self.count_values, lo, hi)
         site = Site(key, choices, self.span, "shape", reason, presumed=presumed, presumption=presumption)
-        count = self._at_this_execution(key, self.decisions.choose(site, self.used), lo, hi)
+        count = self._at_this_execution(key, self.decisions.choose(site, self.kept_used()), lo, hi)
         dataints.first_use(self, site.key, 1, count, (lo, hi))
         if nonzero_of is not None:
             self.effects += 1
@@ -1501,7 +1503,7 @@ class Interpreter:
             site = Site(("raise", span), (False, True), span, "exception",
                         f"whether `assert {_source(node.test)}` fails depends on the values; the except "
                         f"clause runs if it does", presumed=False, presumption="the assertion holds")
-            fails = self.decisions.choose(site, self.used)
+            fails = self.decisions.choose(site, self.kept_used())
         if fails:
             if node.msg is not None:
                 self.eval(node.msg)
@@ -2290,7 +2292,7 @@ class Interpreter:
         reason = value.reason if isinstance(value, Unknown) else "depends on array values"
         site = Site(("branch", span), (True, False), span, "branch",
                     f"`case {_source(pattern)}` depends on values ({reason})")
-        return self.decisions.choose(site, self.used)
+        return self.decisions.choose(site, self.kept_used())
 
     def match_sequence(self, pattern: ast.MatchSequence, subject: Value) -> bool:
         if isinstance(subject, Known) and isinstance(subject.value, (list, tuple)):
@@ -3368,7 +3370,7 @@ class Interpreter:
         kind = "loop" if loop else "branch"
         site = Site((kind, span), (True, False), span, kind, f"`{_source(test)}` depends on values ({reason})",
                     **self.presumed_truth(test, value, loop or self.exits_loop(stmt), loop))
-        taken = self.decisions.choose(site, self.used)
+        taken = self.decisions.choose(site, self.kept_used())
         if not loop:
             self.narrow_tested_name(test, site, taken)
             self.floor_compared(test, taken)
@@ -4215,7 +4217,7 @@ class Interpreter:
         # (keyed by the size too: a set met again with fewer items has fewer orders to answer with)
         site = Site(("pick", span, n), tuple(range(len(orders))), span, "pick", f"{reason}: each of its "
                     f"{len(orders)} orders is analysed")
-        return [value.items[j] for j in orders[self.decisions.choose(site, self.used)]]
+        return [value.items[j] for j in orders[self.decisions.choose(site, self.kept_used())]]
 
     def ledger(self) -> tuple:
         """The running totals a partly consumed generator's cost is taken back to."""
@@ -4255,6 +4257,7 @@ class Interpreter:
             # array that may not fit is taken as inside one that may catch MemoryError
             outer, self.handlers = self.handlers, self.handlers.inside(False, {"MemoryError"})
             self._making_ahead.append((gen.items, gen.presumed_at))
+            self._ahead_since.append(self.used)
             try:
                 gen.returned = self._call_checked(gen.function, gen.args, gen.kwargs, gen.span)
             except _GeneratorPause:
@@ -4275,6 +4278,7 @@ class Interpreter:
             finally:
                 self.handlers = outer
                 self._making_ahead.pop()
+                self._ahead_since.pop()
                 self._starting_generator = None
                 gen.end = self.ledger()
                 gen.consulted = len(self.decisions.answers) != answers_before
@@ -4604,6 +4608,24 @@ class Interpreter:
             gen.items, gen.end = gen.items[:gen.consumed], gen.marks[gen.consumed - 1] if gen.consumed else gen.start
         gen.past_last, gen.paused, gen.error = True, False, None
 
+    def kept_used(self) -> int:
+        """What this path has charged that no generator can take back: a body run ahead of its
+        consumer charges items the consumer may never take, and those charges go when it stops
+        (retract_unconsumed). Every path through a site met now costs at least this (the floor of
+        the paths not explored, paths.py), where ``used`` may be more."""
+        kept = self._ahead_since[0] if self._ahead_since else self.used
+        for gen in self._ran_generators:
+            if gen.items is None or gen.end is None:
+                continue
+            if gen.looping:
+                # a `for` taking its items counts them all as taken until it breaks: any of
+                # its charges may still go
+                kept -= gen.end[1] - gen.start[1]
+            elif gen.consumed < len(gen.items) or not gen.past_last or gen.paused:
+                mark = gen.marks[gen.consumed - 1] if gen.consumed else gen.start
+                kept -= gen.end[1] - mark[1]
+        return max(kept, 0)
+
     def retract_unconsumed(self, ending: bool = False, only: Optional[list] = None) -> None:
         """Take back the charges of generator bodies past the last item the program consumed
         (a `for` that broke early, a lone `next()`): at run time that code never ran.
@@ -4722,7 +4744,7 @@ class Interpreter:
         reason = value.reason if isinstance(value, Unknown) else "depends on array values"
         site = Site((kind, span), (True, False), span, kind, f"`{_source(operand)}` depends on values ({reason})",
                     **self.presumed_truth(operand, value, kind == "loop" or self.exits_loop(stmt), kind == "loop"))
-        return self.decisions.choose(site, self.used)
+        return self.decisions.choose(site, self.kept_used())
 
     def expr_Compare(self, node: ast.Compare) -> Value:
         left = self.eval(node.left)
@@ -5315,7 +5337,7 @@ class Interpreter:
                     f"({why}); the except clause runs if it does",
                     presumed=presumed, presumption=f"fnp.{name} does not raise {exc}" if presumed is not None else "",
                     rounding=exc == "SymmetryError")
-        if self.decisions.choose(site, self.used):
+        if self.decisions.choose(site, self.kept_used()):
             raise UserRaise(self.span, f"{exc}: {why}")
 
     def price_op(self, opname: str, values: list[Value], node) -> Value:
@@ -6134,6 +6156,7 @@ class Interpreter:
         outer, self.handlers = self.handlers, self.handlers.inside(False, {"MemoryError"})
         presumed: list = []
         self._making_ahead.append((marks, presumed))
+        self._ahead_since.append(self.used)
         try:
             items = self.comprehension(node, make)
         except UserRaise as error:
@@ -6145,6 +6168,7 @@ class Interpreter:
         finally:
             self.handlers = outer
             self._making_ahead.pop()
+            self._ahead_since.pop()
         if items is None:
             return self._comprehension_unknown(node)
         end = self.ledger()
@@ -7547,7 +7571,7 @@ class Interpreter:
                         f"whether this call of the cached {fn.qualname} finds its arguments in the table depends "
                         "on values: each entry they may equal, and none, is analysed")
             self._cache_sites += 1
-            answer = self.decisions.choose(site, self.used)
+            answer = self.decisions.choose(site, self.kept_used())
             if answer != "miss":
                 return self._cache_hit(candidates[answer], spec, plain)
         value = self._call_checked(fn, args, kwargs, span)
