@@ -394,7 +394,10 @@ def _per_call(results: list[RunResult], path_totals: list[int], combined: tuple 
     ``combined``: each call's (lowest, highest) of the combinations added up (joins.Separation)."""
     if not any(r.later for r in results) and not any(len(c) > 1 for c in combined):
         return []
-    calls = [[(t, t), *((x, x) for x in r.later)] for r, t in zip(results, path_totals) if r.unbounded is None]
+    kept = [(r, t) for r, t in zip(results, path_totals) if r.unbounded is None]
+    # a call may raise at an op not priced, having charged only what came before it
+    calls = [[(_charged_before_unpriced(r) if r.first_unpriced is not None else t, t),
+              *((r.later_floors.get(i, later), later) for i, later in enumerate(r.later))] for r, t in kept]
     calls += combined
     if not calls:
         return []
@@ -556,6 +559,7 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
         # Every path repeats the first one up to its first site: only that much is certain.
         floor = min((r.prefix for r in results if r.prefix is not None), default=0)
         report.total = Interval(min(report.total.lo, floor), report.total.hi)
+    _floor_at_first_unpriced(report, [r for r in results if not r.bounding] or results)
     broken = [r for r in results if r.bounding and (r.raised is not None or r.unpriced)]
     if broken:
         first = broken[0]
@@ -694,6 +698,22 @@ def _defs(tree) -> set:
 
 
 _DEFS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _floor_at_first_unpriced(report: Report, results: list[RunResult]) -> None:
+    """An op flopcast does not price may raise at run time: the run then stops there (or leaves
+    for a handler around predict's caller), having charged only what came before it. A path goes
+    on past such an op, so its total is not a lower bound of such a run: the low end is what the
+    path charged before its first one (its later charges stay in the high end and the lines)."""
+    floors = [_charged_before_unpriced(r) for r in results if r.first_unpriced is not None]
+    if floors and min(floors) < report.total.lo:
+        report.total = Interval(min(floors), report.total.hi)
+        report.notes.append(Note(None, "an op that is not priced may raise, and the run then stops there: the low "
+                                       f"end, {min(floors):,}, counts only what is charged before the first one"))
+
+
+def _charged_before_unpriced(r: RunResult) -> int:
+    return sum(c.flops for c in r.charges[:r.first_unpriced])
 
 
 def _raises(results: list[RunResult], single: bool) -> list[Raise]:

@@ -533,6 +533,8 @@ class RunResult:
     # Where each call after the first began in ``consults`` (joins.py prices a site by the call
     # it is first met in).
     later_consults: list = field(default_factory=list)
+    # Index in ``later`` -> what that call charged before its first op not priced (it may raise there).
+    later_floors: dict = field(default_factory=dict)
     settled: bool = True
     unsettled: str = ""
     # The spans of the sites a later call met that an earlier call had met: the path takes one
@@ -1026,6 +1028,8 @@ class Interpreter:
         except Exception as exc:  # noqa: BLE001 - a flopcast bug never fakes a total
             self._end_path_at(exc)
         overrun = self._budget_overrun()
+        if self._first_unpriced is not None:
+            first.later_floors[len(first.later)] = sum(c.flops for c in fresh.charges[:self._first_unpriced])
         self.result = first
         self.used, self._first_unpriced, self.trace, self._unpriced_keys = saved
         if traced_eval is not None:
