@@ -3780,6 +3780,10 @@ class Interpreter:
             obj.attrs[attr] = value
         elif isinstance(obj, ModuleVal):
             self.module_env(obj.module)[attr] = value  # `knobs.rows = 4`: the module's global
+        elif isinstance(obj, RandomVal):
+            # a later read of the name would be Python's AttributeError to the analysis (stdlib_random.ATTRIBUTES)
+            self.unfollowed_change(span or self.node_span(node), f"random.Random.{attr}",
+                                   "an attribute set on a random.Random is not followed")
         elif isinstance(obj, LibRef) and obj.path.startswith("flopscope"):
             self.unpriced(node, "assignment to a flopscope attribute",
                           "monkeypatching flopscope is forbidden and is not analysed")
@@ -5788,6 +5792,8 @@ class Interpreter:
             return BoundLib(("random.RandomState." if obj.legacy else "random.Generator.") + name, obj)
         if isinstance(obj, RandomVal) and name in stdlib_random.METHODS:
             return BoundLib("py:Random." + name, obj)
+        if isinstance(obj, RandomVal) and not quiet and name not in stdlib_random.ATTRIBUTES:
+            raise UserRaise(span, f"AttributeError: 'Random' object has no attribute '{name}'")
         if isinstance(obj, ExitStackVal) and name in exit_stack.METHODS:
             return BoundLib("py:ExitStack." + name, obj)
         if isinstance(obj, PyGenerator) and (obj.function is not None and name == "send" or name == "close"):
@@ -5847,9 +5853,11 @@ class Interpreter:
                 attr = submission_files.path_attr(obj.value, name)
                 if attr is not None:
                     return attr
-            if type(obj.value) in _PLAIN_TYPES and not quiet and not hasattr(type(obj.value), name):
+            missing = _missing_attribute(obj.value, name) \
+                if (type(obj.value) in _PLAIN_TYPES or _fixed_library_type(obj.value)) and not quiet else None
+            if missing is not None:
                 # `n.bit_lenght()`: a number's, a string's or a tuple's type is fixed, so this is Python's raise
-                raise UserRaise(span, f"AttributeError: '{type(obj.value).__name__}' object has no attribute '{name}'")
+                raise UserRaise(span, f"AttributeError: {missing}")
         if isinstance(obj, TupleVal) and name in obj.fields:
             return obj.items[obj.fields.index(name)]  # numpy's named results (eigh(c).eigenvalues)
         if isinstance(obj, ChainMapVal):
@@ -8797,6 +8805,24 @@ def _concrete(v: Value) -> Any:
     if isinstance(v, TupleVal):
         return tuple(_concrete(x) for x in v.items)
     raise _NotConcrete
+
+
+def _fixed_library_type(value: Any) -> bool:
+    """Whether ``value`` is of a library type flopcast models (a hash object, a Fraction, a
+    Decimal, ...) whose instances hold no attributes of their own: its class's names are all it has."""
+    return not hasattr(value, "__dict__") and any(isinstance(value, typ) for typ in _SAFE_METHODS)
+
+
+def _missing_attribute(value: Any, name: str) -> Optional[str]:
+    """Python's own message when ``value`` (a number, a text, a library object of a fixed type) has
+    no attribute ``name`` (its C types name their module: '_blake2.blake2b'); None when it has."""
+    if hasattr(type(value), name):
+        return None
+    try:
+        getattr(value, name)
+    except AttributeError as exc:
+        return str(exc)
+    return None
 
 
 def _known_method(value: Any, name: str) -> Optional[Value]:

@@ -26,6 +26,9 @@ NUMBER_DRAWS = frozenset({"random", "uniform", "randint", "randrange", "getrandb
 #: draws that pick items of a sequence by index
 PICKS = frozenset({"choice", "sample", "choices"})
 METHODS = NUMBER_DRAWS | PICKS
+#: what a generator has (the running Python's class, and what its __init__ sets): any other name
+#: read of it is Python's AttributeError (an attribute the program sets on one ends the path)
+ATTRIBUTES = frozenset(dir(random.Random()))
 
 _PLAIN = (int, float, str, bytes, bool, type(None))
 
