@@ -396,7 +396,7 @@ def _per_call(results: list[RunResult], path_totals: list[int], combined: tuple 
         return []
     kept = [(r, t) for r, t in zip(results, path_totals) if r.unbounded is None]
     # a call may raise at an op not priced, having charged only what came before it
-    calls = [[(_charged_before_unpriced(r) if r.first_unpriced is not None else t, t),
+    calls = [[(_charged_before_unpriced(r) if r.first_raising is not None else t, t),
               *((r.later_floors.get(i, later), later) for i, later in enumerate(r.later))] for r, t in kept]
     calls += combined
     if not calls:
@@ -705,7 +705,7 @@ def _floor_at_first_unpriced(report: Report, results: list[RunResult]) -> None:
     for a handler around predict's caller), having charged only what came before it. A path goes
     on past such an op, so its total is not a lower bound of such a run: the low end is what the
     path charged before its first one (its later charges stay in the high end and the lines)."""
-    floors = [_charged_before_unpriced(r) for r in results if r.first_unpriced is not None]
+    floors = [_charged_before_unpriced(r) for r in results if r.first_raising is not None]
     if floors and min(floors) < report.total.lo:
         report.total = Interval(min(floors), report.total.hi)
         report.notes.append(Note(None, "an op that is not priced may raise, and the run then stops there: the low "
@@ -713,7 +713,7 @@ def _floor_at_first_unpriced(report: Report, results: list[RunResult]) -> None:
 
 
 def _charged_before_unpriced(r: RunResult) -> int:
-    return sum(c.flops for c in r.charges[:r.first_unpriced])
+    return sum(c.flops for c in r.charges[:r.first_raising])
 
 
 def _raises(results: list[RunResult], single: bool) -> list[Raise]:

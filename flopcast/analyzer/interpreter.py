@@ -474,8 +474,10 @@ class RunResult:
     # (span, what, in setup, charges before it) of the first array past whestbench's memory limit
     # made outside any handler of MemoryError: the run dies there (memory_limit.py).
     memory_raise: Optional[tuple] = None
-    # How many charges were made before the first unpriced op in predict (None: nothing unpriced).
+    # How many charges were made before the first unpriced op in predict (None: nothing unpriced),
+    # and before the first that may raise.
     first_unpriced: Optional[int] = None
+    first_raising: Optional[int] = None
     # The loop or recursive call that never ends on this path (its total is then only
     # what was charged before it; the real run goes on until the budget is exhausted).
     unbounded: Optional[Span] = None
@@ -686,6 +688,7 @@ class Interpreter:
         # item, raised after the loop's body ran for every item (None: raised where consumed).
         self._deferred_errors: Optional[list] = None
         self._first_unpriced: Optional[int] = None  # charges made before the first unpriced op in predict
+        self._first_raising: Optional[int] = None  # ... before the first that may raise (most do)
         self.active_keys_seen: list = []  # every recursion key computed, in call order (for CallMemo)
         self.memo = CallMemo(self, MAX_STEPS)
         # the tagged arrays basic-index views were made of, by ident (Array.view_of)
@@ -835,6 +838,7 @@ class Interpreter:
         self.result.overrun = self._budget_overrun()
         self.result.prefix = min(self.decisions.spent.values(), default=None)
         self.result.first_unpriced = self._first_unpriced
+        self.result.first_raising = self._first_raising
         return self.result
 
     def _end_path_at(self, exc: Exception) -> None:
@@ -993,13 +997,13 @@ class Interpreter:
         seen_before = {key for key, _ in answers}
         answers_start = len(answers)
         first.later_consults.append(len(self.decisions.log))
-        saved = (self.used, self._first_unpriced, self.trace, self._unpriced_keys)
+        saved = (self.used, self._first_unpriced, self._first_raising, self.trace, self._unpriced_keys)
         # The generators run so far stay listed (call keys count them: repeats.CallMemo); only this
         # call's have charges in its list to take back.
         generators = self._ran_generators
         before_generators = len(generators)
         self.result = fresh = RunResult()
-        self.used, self._first_unpriced, self.trace = 0, None, None
+        self.used, self._first_unpriced, self._first_raising, self.trace = 0, None, None, None
         self._unpriced_keys = set()
         traced_eval = self.__dict__.pop("eval", None)  # the memory tracker's (the trace is off)
         stopped = None
@@ -1028,10 +1032,10 @@ class Interpreter:
         except Exception as exc:  # noqa: BLE001 - a flopcast bug never fakes a total
             self._end_path_at(exc)
         overrun = self._budget_overrun()
-        if self._first_unpriced is not None:
-            first.later_floors[len(first.later)] = sum(c.flops for c in fresh.charges[:self._first_unpriced])
+        if self._first_raising is not None:
+            first.later_floors[len(first.later)] = sum(c.flops for c in fresh.charges[:self._first_raising])
         self.result = first
-        self.used, self._first_unpriced, self.trace, self._unpriced_keys = saved
+        self.used, self._first_unpriced, self._first_raising, self.trace, self._unpriced_keys = saved
         if traced_eval is not None:
             self.eval = traced_eval
         first.later.append(fresh.total)
@@ -1301,9 +1305,9 @@ class Interpreter:
         finally:
             self.consumer = saved
 
-    def unpriced(self, node: Optional[ast.AST], what: str, reason: str) -> Value:
+    def unpriced(self, node: Optional[ast.AST], what: str, reason: str, raises: bool = True) -> Value:
         return self._unpriced_at(self.node_span(node) if node is not None else self.span or self.program.main_span,
-                                 what, reason)
+                                 what, reason, raises)
 
     def note(self, span: Optional[Span], message: str) -> None:
         self.effects += 1
@@ -6614,7 +6618,9 @@ class Interpreter:
             return Known(None)
         return self._unpriced_at(span, f"ndarray.{method}", "this form of numpy's in-place method is not modelled")
 
-    def _unpriced_at(self, span: Span, what: str, reason: str) -> Value:
+    def _unpriced_at(self, span: Span, what: str, reason: str, raises: bool = True) -> Value:
+        """``raises``: whether the op may raise at run time (the run then stops there: the path's
+        low end counts what came before it, api._floor_at_first_unpriced)."""
         self.unpriced_marks += 1
         if self.free:
             # numpy's own work on plain arrays is free, but a call flopcast does not model may
@@ -6628,6 +6634,8 @@ class Interpreter:
             self.result.unpriced.append(Unpriced(span, what, reason, self.frame.qualname if self.frame else ""))
         if self.metered and self._first_unpriced is None:
             self._first_unpriced = len(self.result.charges)
+        if self.metered and raises and self._first_raising is None:
+            self._first_raising = len(self.result.charges)
         if self.handlers.depth:
             # what flopcast does not price may raise at run time, and a handler around it then runs
             # instead of what follows: going on would count work the run may not do

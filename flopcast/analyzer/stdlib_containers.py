@@ -15,9 +15,11 @@ an order that depends on values leaves the call unpriced. ``nsmallest``/``nlarge
 from __future__ import annotations
 
 import ast
+import dataclasses
 import functools
 import heapq
 import itertools
+from typing import Optional
 
 from flopcast.analyzer.iterator_sources import reading
 from flopcast.analyzer.values import (Array, DequeVal, DictVal, EndlessIter, InstanceVal, Known, LazyIterator, ListVal,
@@ -173,10 +175,35 @@ def _in_unknown_order(interp, name: str, heap: ListVal, span, node) -> Value:
     does instead of running to the iteration cap on a heap that never shrinks."""
     if name in ("heappop", "heapreplace") and not heap.items:
         raise UserRaise(span, "IndexError: index out of range")
-    unknown = interp.unpriced(node, f"heapq.{name}", "the order of the heap's items depends on values")
+    quiet = _quiet_kind(heap.items)
+    unknown = interp.unpriced(node, f"heapq.{name}", "the order of the heap's items depends on values",
+                              raises=quiet is None)
     length = len(heap.items) + (name == "heappush") - (name == "heappop")
-    heap.items[:] = [unknown] * length
+    heap.items[:] = [unknown if quiet is None else dataclasses.replace(unknown, reason=_QUIET_ITEMS[quiet])] * length
     return Known(None) if name in ("heapify", "heappush") else unknown
+
+
+#: What an item of a heap in unknown order is when its items compare quietly (_quiet_kind), by
+#: their kind: the next heapq call on the heap knows them as such.
+_QUIET_ITEMS = {"number": "an item of a heap of numbers in an order that depends on values",
+                "tuple": "an item of a heap of tuples of numbers in an order that depends on values"}
+
+
+def _quiet_kind(items: list) -> Optional[str]:
+    """"number" or "tuple" when any two of ``items`` compare without raising whatever their values:
+    all numbers, or all tuples of numbers (`(score, i)`); None otherwise."""
+    def number(v: Value) -> bool:
+        return isinstance(v, Known) and type(v.value) in (int, float, bool) or \
+            isinstance(v, Unknown) and v.kind in ("int", "float")
+
+    def made(v: Value, kind: str) -> bool:
+        return isinstance(v, Unknown) and v.reason == _QUIET_ITEMS[kind]
+
+    if all(number(v) or made(v, "number") for v in items):
+        return "number"
+    if all(made(v, "tuple") or v.__class__ is TupleVal and all(map(number, v.items)) for v in items):
+        return "tuple"
+    return None
 
 
 def make_deque(interp, args: list, kwargs: dict, span, node) -> Value:
