@@ -362,7 +362,9 @@ def _nominal_lines(report: Report) -> list[str]:
         out = ["Nominal path presumes (override with `# flopcast: assume ...`, docs/directives.md):"]
         out.extend(f"  {display_path(span.path)}:{span.line}: {text}" for span, text in report.nominal_presumes)
         return out
-    out = ["No nominal number: a value-dependent site no safety-net presumption covers:"]
+    # (with no value-dependent site, only ops not priced leave it without one)
+    why = "a value-dependent site no safety-net presumption covers" if report.uncertain else "ops are not priced"
+    out = [f"No nominal number: {why}:"]
     for span, text in report.nominal_missing[:5]:
         where = f"{display_path(span.path)}:{span.line}: " if span else ""
         out.append(f"  {where}{text}")
