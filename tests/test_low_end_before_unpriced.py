@@ -11,6 +11,7 @@ import textwrap
 import pytest
 
 from flopcast.analyzer import analyze
+from flopcast.analyzer.render import render_text
 from flopcast.model import Point
 from oracle import measure_capped
 
@@ -126,3 +127,11 @@ def test_a_later_call_that_raises_at_an_unpriced_op_is_within_its_range(tmp_path
     second = report.per_call[1]
     assert second.lo == counts[1] and second.hi > counts[1], (report.per_call, counts)
     assert report.total.lo <= counts[1]
+
+
+def test_the_report_says_no_nominal_number_because_ops_are_not_priced(tmp_path):
+    """A single path with nothing value-dependent: its low end is below its total only for the
+    op not priced, and the report says that is why there is no nominal number."""
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(PROGRAMS["unknown attribute"]))
+    assert "No nominal number: ops are not priced:" in render_text(analyze(path, POINT))
