@@ -63,14 +63,18 @@ def _square_or_raise(a: Array) -> None:
 def _lapack_refusal(dtype: str):
     """numpy's LAPACK routines compute in float32/float64 and their complex forms only: any other
     inexact dtype (float16, longdouble) is refused with TypeError once the shapes have been
-    checked, after flopscope's charge. Asked of numpy on an empty matrix of that dtype."""
-    import numpy as np
+    checked, after flopscope's charge. Asked of numpy on an empty matrix of that dtype, once per
+    numpy version (dtypes.ANSWERS: importing numpy to ask was a tenth of an estimator's analysis)."""
+    def ask():
+        import numpy as np
 
-    try:
-        np.linalg.inv(np.empty((0, 0), dtype=dtype))
-    except TypeError as exc:
-        return str(exc)
-    return None
+        try:
+            np.linalg.inv(np.empty((0, 0), dtype=dtype))
+        except TypeError as exc:
+            return str(exc)
+        return None
+
+    return dtypes.ANSWERS.ask(f"lapack_refusal|{dtype}", ask)
 
 
 def _lapack_or_raise(*arrays: Array) -> None:

@@ -41,12 +41,21 @@ def _check_seed(how: str, args, kwargs) -> None:
     seed = arg(args, kwargs, 0, "seed")
     if len(args) > 1 or not isinstance(seed, Known) or type(seed.value) not in (int, float, bool):
         return
-    import numpy as np
+    value = seed.value
 
-    try:
-        np.random.default_rng(seed.value) if how == "default_rng" else np.random.RandomState().seed(seed.value)
-    except (ValueError, TypeError) as exc:
-        raise OpRaises(type(exc).__name__, str(exc)) from None
+    def ask() -> Optional[list]:
+        import numpy as np
+
+        try:
+            np.random.default_rng(value) if how == "default_rng" else np.random.RandomState().seed(value)
+        except (ValueError, TypeError) as exc:
+            return [type(exc).__name__, str(exc)]
+        return None
+
+    # Kept per numpy version (dtypes.ANSWERS): importing numpy.random to ask was a tenth of an analysis.
+    refused = dtypes.ANSWERS.ask(f"seed_refusal|{how}|{type(value).__name__}|{value!r}", ask)
+    if refused is not None:
+        raise OpRaises(*refused)
 
 
 def _known_probabilities(p_v) -> Optional[list]:
@@ -106,18 +115,25 @@ def _draw_dtype(generator: bool, method: str) -> str:
     """The dtype numpy's sampler draws at when no ``dtype=`` is asked (int64 for the counting
     distributions: integers, poisson, binomial, geometric), read from one draw of numpy's own
     with the first parameters it accepts (the draw is unpriced when none is accepted); a draw of
-    no size is a Python int exactly when this is an integer dtype."""
-    import numpy as np
+    no size is a Python int exactly when this is an integer dtype. Kept per numpy version
+    (dtypes.ANSWERS)."""
+    def ask() -> Optional[str]:
+        import numpy as np
 
-    sampler = np.random.default_rng(0) if generator else np.random.RandomState(0)
-    draw = getattr(sampler, method, None)
-    k = len(_DRAW_PARAMS[method])
-    for params in ((1,) * k, (0.5,) * k, (0, 1, 2)[:k], (1, 2, 3)[:k]):
-        try:
-            return np.asarray(draw(*params, size=1)).dtype.name
-        except (ValueError, TypeError, OverflowError):
-            continue
-    raise OpError(f"the dtype numpy draws {method} at could not be read from numpy (no sample draw went through)")
+        sampler = np.random.default_rng(0) if generator else np.random.RandomState(0)
+        draw = getattr(sampler, method, None)
+        k = len(_DRAW_PARAMS[method])
+        for params in ((1,) * k, (0.5,) * k, (0, 1, 2)[:k], (1, 2, 3)[:k]):
+            try:
+                return np.asarray(draw(*params, size=1)).dtype.name
+            except (ValueError, TypeError, OverflowError):
+                continue
+        return None
+
+    found = dtypes.ANSWERS.ask(f"draw_dtype|{generator}|{method}", ask)
+    if found is None:
+        raise OpError(f"the dtype numpy draws {method} at could not be read from numpy (no sample draw went through)")
+    return found
 
 
 def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.") -> Value:
@@ -206,15 +222,20 @@ def _check_parameters(prefix: str, method: str, given: dict, shape: tuple) -> No
 @lru_cache(maxsize=1024)
 def _numpy_refusal(generator: bool, method: str, values: tuple, empty: bool) -> Optional[tuple[str, str]]:
     """(exception class, message) numpy raises drawing with these known parameters, or None
-    (asked once per parameters: a sampling loop draws with the same ones at every chunk)."""
-    import numpy as np
+    (asked once per parameters: a sampling loop draws with the same ones at every chunk; kept per
+    numpy version, dtypes.ANSWERS)."""
+    def ask() -> Optional[list]:
+        import numpy as np
 
-    sampler = np.random.default_rng(0) if generator else np.random.RandomState(0)
-    try:
-        getattr(sampler, method)(**{k: v for k, _, v in values}, size=0 if empty else None)
-    except (ValueError, OverflowError) as exc:
-        return type(exc).__name__, str(exc)
-    return None
+        sampler = np.random.default_rng(0) if generator else np.random.RandomState(0)
+        try:
+            getattr(sampler, method)(**{k: v for k, _, v in values}, size=0 if empty else None)
+        except (ValueError, OverflowError) as exc:
+            return [type(exc).__name__, str(exc)]
+        return None
+
+    found = dtypes.ANSWERS.ask(f"draw_refusal|{generator}|{method}|{values!r}|{empty}", ask)
+    return None if found is None else tuple(found)
 
 
 @lru_cache(maxsize=None)
@@ -222,16 +243,20 @@ def _numpy_dtype_refusal(method: str, dtype: str) -> Optional[tuple[str, str]]:
     """(exception class, message) numpy's Generator raises for a ``dtype=`` its sampler does not
     draw in (``integers(..., dtype=float)``, ``standard_normal(dtype=fnp.float16)``: TypeError
     or ValueError, as it draws, before flopscope bills), or None. It was not read: the draw was
-    claimed to go through."""
-    import numpy as np
+    claimed to go through. Kept per numpy version (dtypes.ANSWERS)."""
+    def ask() -> Optional[list]:
+        import numpy as np
 
-    rng = np.random.default_rng(0)
-    lead = {"integers": (0, 1), "standard_gamma": (1.0,)}.get(method, ())
-    try:
-        getattr(rng, method)(*lead, size=1, dtype=np.dtype(dtype))
-    except (TypeError, ValueError) as exc:
-        return type(exc).__name__, str(exc)
-    return None
+        rng = np.random.default_rng(0)
+        lead = {"integers": (0, 1), "standard_gamma": (1.0,)}.get(method, ())
+        try:
+            getattr(rng, method)(*lead, size=1, dtype=np.dtype(dtype))
+        except (TypeError, ValueError) as exc:
+            return [type(exc).__name__, str(exc)]
+        return None
+
+    found = dtypes.ANSWERS.ask(f"draw_dtype_refusal|{method}|{dtype}", ask)
+    return None if found is None else tuple(found)
 
 
 #: methods flopscope hands numpy without probing their arguments first (values are moved, not drawn)
@@ -251,19 +276,24 @@ def _refuse_keywords(method: str, kwargs) -> None:
 @lru_cache(maxsize=None)
 def _numpy_keywords(method: str) -> Optional[frozenset]:
     """The keywords numpy's ``Generator`` method binds, from its signature; None where it has
-    none to read or takes any keyword."""
-    import inspect
+    none to read or takes any keyword. Read once per numpy version (dtypes.ANSWERS: importing
+    numpy.random to read it was a tenth of an estimator's analysis)."""
+    def ask() -> Optional[list]:
+        import inspect
 
-    import numpy as np
+        import numpy as np
 
-    try:
-        params = inspect.signature(getattr(np.random.Generator, method)).parameters.values()
-    except (AttributeError, TypeError, ValueError):
-        return None
-    kinds = inspect.Parameter
-    if any(p.kind is kinds.VAR_KEYWORD for p in params):
-        return None
-    return frozenset(p.name for p in params if p.kind in (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY)) - {"self"}
+        try:
+            params = inspect.signature(getattr(np.random.Generator, method)).parameters.values()
+        except (AttributeError, TypeError, ValueError):
+            return None
+        kinds = inspect.Parameter
+        if any(p.kind is kinds.VAR_KEYWORD for p in params):
+            return None
+        return sorted({p.name for p in params if p.kind in (kinds.POSITIONAL_OR_KEYWORD, kinds.KEYWORD_ONLY)} - {"self"})
+
+    found = dtypes.ANSWERS.ask(f"generator_keywords|{method}", ask)
+    return None if found is None else frozenset(found)
 
 
 def _refuse_type_objects(op: str, args, kwargs) -> None:
