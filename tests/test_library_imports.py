@@ -82,3 +82,50 @@ def test_a_second_analysis_imports_neither_numpy_nor_flopscope(tmp_path):
     assert second == first
     point = resolve_point(None, 16, 3, None)
     assert first["total"]["exact"] and first["total"]["lo"] == measure(folder, point).total
+
+
+DRAWS = '''
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        rng = fnp.random.default_rng(7)                                  # a seed numpy takes
+        x = rng.standard_normal(mlp.width, dtype=fnp.float32)            # keywords numpy's Generator binds
+        noise = rng.exponential(scale=0.5, size=mlp.width)               # parameters numpy checks as it draws
+        picks = rng.integers(0, mlp.width, size=4)                       # the dtype numpy draws at
+        for w in mlp.weights:
+            x = fnp.maximum(x @ w, 0.0)
+        w0 = mlp.weights[0]
+        g = fnp.linalg.inv(w0 @ w0.T + fnp.eye(mlp.width, dtype=fnp.float32))   # a dtype LAPACK takes
+        try:
+            fnp.linalg.inv(g.astype(fnp.float16))                        # one it refuses: TypeError
+        except TypeError:
+            pass
+        try:
+            fnp.random.default_rng(-1)                                   # a seed numpy refuses: ValueError
+        except ValueError:
+            pass
+        try:
+            rng.standard_normal(mlp.width, dtype=fnp.float16)            # a dtype the sampler refuses
+        except (TypeError, ValueError):
+            pass
+        row = x + fnp.sum(g) + noise.astype(fnp.float32) + fnp.sum(picks)
+        return fnp.stack([row] * mlp.depth)
+'''
+
+
+def test_seeded_draws_and_lapack_dtypes_are_answered_from_disk_the_second_time(tmp_path):
+    """What numpy answers of seeds, draws and LAPACK dtypes (taken or refused) is kept too: a
+    second analysis of an estimator that draws from a seeded Generator and inverts a matrix imports
+    no numpy, and both give flopscope's count."""
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / "estimator.py").write_text(DRAWS)
+    first, _ = _analyze(folder, tmp_path / "cache")
+    second, imported = _analyze(folder, tmp_path / "cache")
+    assert imported == []
+    assert second == first
+    point = resolve_point(None, 16, 3, None)
+    assert first["total"]["exact"] and first["total"]["lo"] == measure(folder, point).total
