@@ -2162,8 +2162,8 @@ class CallMemo:
             made: dict = {}
             value = _instantiate(entry.template, canon, made)
             # The entries the call added, made with the returned value (they may share parts with it).
-            added = [((id(canon.fn.node), id(canon.fn), parts, names), _instantiate(t, canon, made))
-                     for parts, names, t in entry.cache_added or ()]
+            added = [((id(canon.fn.node), id(canon.fn), _key_instance(parts, canon), names),
+                      _instantiate(t, canon, made)) for parts, names, t in entry.cache_added or ()]
         except Incomparable:
             return None
         result = interp.result
@@ -2212,6 +2212,7 @@ class CallMemo:
             interp.cache_identity_lookups += 1
         for k, v in added:  # in the order the call added them (joins walk them in order)
             interp.cache_store(k, v)
+        interp._cache_kept.extend(o for parts, _, _ in entry.cache_added or () for o in _key_objects(parts, canon))
         return value
 
     def replay_shared(self, key: tuple, canon: Canon) -> Optional[Value]:
@@ -2411,7 +2412,7 @@ class CallMemo:
             return
         added = None
         if interp.cache_version != cache_size or interp.cache_identity_lookups != by_identity:
-            added = _cache_added(interp, cache_size, fn)
+            added = _cache_added(interp, cache_size, fn, canon)
             if added is None:
                 return
         after = self.canon() if type(canon) is _SharedWalk else Canon(interp._nonzero_counts)
@@ -2428,7 +2429,8 @@ class CallMemo:
                     return  # it returns a cached value: the same object at each hit, made anew by a reuse
                 cache_template = None
                 if added is not None:
-                    cache_template = tuple((k[2], k[3], _template(v, canon, True)) for k, v in added)
+                    cache_template = tuple((_key_template(k[2], canon), k[3], _template(v, canon, True))
+                                           for k, v in added)
                     if any(_holds_array(t) for _, _, t in cache_template):
                         return  # a cached array: its identity and memory are the tracker's, not replayed
             except (Incomparable, RecursionError):
@@ -2498,7 +2500,8 @@ class CallMemo:
             if found is not None and _refers_within(template, canon.heads) \
                     and all(link[0] != "old" or link[1] < canon.heads[1] for chain in view_bases.values()
                             for link in chain) \
-                    and all(_refers_within(t, canon.heads) for _, _, t in cache_template or ()):
+                    and all(_refers_within(t, canon.heads) and _key_within(parts, canon.heads)
+                            for parts, _, t in cache_template or ()):
                 self.shared.lasting.add(found, entry, interp.program, canon.heads, _budget_read(entry))
 
 
@@ -2788,21 +2791,46 @@ def _identity_free(key) -> bool:
     return True
 
 
-def _cache_added(interp, version: int, fn) -> Optional[list]:
+def _cache_added(interp, version: int, fn, canon: Canon) -> Optional[list]:
     """The lru_cache entries a call of ``fn`` added, as (key, value) in order, when it can be
     replayed by adding them again: the tables were empty when it began (so every entry it looked up
     it had added itself, and nothing else of the table was read) and it only added entries (none
     evicted or moved), and every entry is one of ``fn``'s own (a reuse names them by the function it
-    calls) with plain arguments (none looked up by identity). None otherwise."""
+    calls) with arguments that are plain or objects of the call's state (a method's ``self``: a
+    reuse names them by the number the walk of its equal state gives them). None otherwise."""
     table = interp._cache_results
     if version != 0 or interp.cache_version != len(table):
         return None
     node, ident = id(fn.node), id(fn)
     added = list(table.items())
     for key, _ in added:
-        if key[0] != node or key[1] != ident or not lru.is_plain(key[2]):
+        if key[0] != node or key[1] != ident or not _held_key(key[2], canon):
             return None
     return added
+
+
+def _held_key(parts: tuple, canon: Canon) -> bool:
+    """Whether an lru_cache key names by identity only objects the call's state holds."""
+    return all(p[0] in ("K", "fast", "kw", "dtype", "lib") or p[0] == "id" and p[1] in canon.objects
+               or p[0] == "tuple" and _held_key(p[1], canon) for p in parts)
+
+
+def _key_template(parts: tuple, canon: Canon) -> tuple:
+    """An lru_cache key (``_held_key``) with the objects it names by identity named by number."""
+    return tuple(("object", canon.objects[p[1]]) if p[0] == "id" else ("tuple", _key_template(p[1], canon))
+                 if p[0] == "tuple" else p for p in parts)
+
+
+def _key_instance(parts: tuple, canon: Canon) -> tuple:
+    """The key ``_key_template`` recorded, naming the objects of the reusing call's state."""
+    return tuple(("id", id(canon.by_object[p[1]])) if p[0] == "object" else ("tuple", _key_instance(p[1], canon))
+                 if p[0] == "tuple" else p for p in parts)
+
+
+def _key_objects(parts: tuple, canon: Canon) -> list:
+    """The objects of the reusing call's state a recorded key (``_key_template``) names."""
+    return [o for p in parts for o in ([canon.by_object[p[1]]] if p[0] == "object"
+                                        else _key_objects(p[1], canon) if p[0] == "tuple" else [])]
 
 
 def _holds_any(value, idents: set, depth: int = 0) -> bool:
@@ -2830,6 +2858,12 @@ def _parts(template) -> tuple:
 
 def _holds_array(template) -> bool:
     return template[0] == "array" or any(_holds_array(t) for t in _parts(template))
+
+
+def _key_within(parts: tuple, heads: tuple) -> bool:
+    """Whether a recorded lru_cache key names only objects its function and arguments hold (as
+    ``_refers_within``)."""
+    return all(p[1] < heads[0] if p[0] == "object" else p[0] != "tuple" or _key_within(p[1], heads) for p in parts)
 
 
 def _refers_within(template, heads: tuple) -> bool:
