@@ -111,6 +111,39 @@ class Estimator(BaseEstimator):
 """
 
 
+# The planner as a method: its table's keys name the cost model (``self``) by identity, and each
+# analysis makes its own.
+METHOD_PLANNER = """
+class Costs:
+    def __init__(self, width):
+        self.width = width
+
+    @lru_cache(maxsize=None)
+    def best(self, layers, units):
+        if layers == 0:
+            return (0, ())
+        found = (10**9, ())
+        for kind in range(3):
+            cost = (kind + 1) * self.width
+            if cost <= units:
+                err, rest = self.best(layers - 1, units - cost)
+                if err + 2 - kind < found[0]:
+                    found = (err + 2 - kind, (kind,) + rest)
+        return found
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        _, kinds = Costs(mlp.width).best(mlp.depth, 5 * mlp.width)
+        x = fnp.ones((4, mlp.width))
+        rows = []
+        for w, kind in zip(mlp.weights, kinds):
+            x = fnp.maximum(x @ w, 0.0) if kind else fnp.tanh(x @ w)
+            rows.append(x[0])
+        return {tail}
+"""
+
+
 def _write(folder: Path, text: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "estimator.py"
@@ -181,3 +214,16 @@ def test_analyze_and_its_savings_share_the_calls_of_the_analysis(tmp_path: Path)
                 for f in savings.savings(str(path), report, formulas=True, **kw)]
 
     assert found(analyzer=analyzer) == found()
+
+
+def test_a_memoised_method_filling_its_table_is_reused_by_a_rewrite(tmp_path: Path) -> None:
+    path = _write(tmp_path / "a", METHOD_PLANNER.format(tail="fnp.stack(rows, axis=0)"))
+    tail = "fnp.stack([r.astype(fnp.float32) for r in rows], axis=0)"
+    rewrite = _HEAD + METHOD_PLANNER.format(tail=tail)
+    store = LastingCalls()
+    paths_of(kept_program(path, store), POINT)
+    kept, kept_work = paths_of(kept_program(path, store, rewrite), POINT)
+    alone, alone_work = paths_of(load_program(path, rewrite), POINT)
+    assert kept == alone
+    assert kept_work < alone_work / 2  # the programme was reused with the rewrite's cost model
+    _check_with_flopscope(tmp_path / "b", METHOD_PLANNER.format(tail=tail))

@@ -215,6 +215,41 @@ class Estimator(BaseEstimator):
             m = m @ mlp.weights[1]
         return m
 """,
+    # The table's keys name the cost model (``self``) by identity, and each path makes its own:
+    # the planner's first call, made with the table empty, is reused with that path's object.
+    "a memoised method of an object made on each path": """
+import functools
+
+class Costs:
+    def __init__(self, width):
+        self.width = width
+
+    def layer(self, kind):
+        return (kind + 1) * self.width
+
+    @functools.lru_cache(maxsize=None)
+    def best(self, layers, units):
+        if layers == 0:
+            return (0, ())
+        found = (10**9, ())
+        for kind in range(3):
+            cost = self.layer(kind)
+            if cost <= units:
+                err, rest = self.best(layers - 1, units - cost)
+                if err + 2 - kind < found[0]:
+                    found = (err + 2 - kind, (kind,) + rest)
+        return found
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        _, kinds = Costs(mlp.width).best(mlp.depth, 5 * mlp.width)
+        x = fnp.ones((4, mlp.width))
+        for w, kind in zip(mlp.weights, kinds):
+            x = fnp.maximum(x @ w, 0.0) if kind else fnp.tanh(x @ w)
+            if float(fnp.min(x)) < -1.0:
+                x = x * 0.5
+        return fnp.stack([fnp.mean(x, axis=0)] * mlp.depth)
+""",
 }
 
 
@@ -409,3 +444,16 @@ def test_an_analysis_releases_its_call_records_when_it_ends(monkeypatch: pytest.
     assert recorded and memos and session._calls.entries  # calls were shared, recorded and kept
     assert all(not s.entries for s in made) and all(not m.entries for m in memos)
     assert report == analyze(path, POINT)
+
+
+def test_a_memoised_method_is_not_interpreted_again_on_later_paths(tmp_path: Path) -> None:
+    # Each path makes its own cost model, so the table's keys name another object on each: the
+    # planner's calls are reused with the later path's object in their place.
+    path = tmp_path / "estimator.py"
+    path.write_text(_HEAD + PROGRAMS["a memoised method of an object made on each path"])
+    program = load_program(path)
+    first, *later = [r.work for r in run_point(program, estimator_class(program, None), POINT, True,
+                                                share_calls=True).results]
+    assert later and all(work < first / 4 for work in later)
+    report = analyze(path, POINT)
+    assert report.total.lo <= measure(path, POINT).total <= report.total.hi
