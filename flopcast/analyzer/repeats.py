@@ -1959,7 +1959,9 @@ class CallMemo:
     the table has the size it had (it only grows on a path, so its size tells its content).
     A call that looked an object up in the table by its identity, or was handed a cached
     array or container (the same object at every hit), is not recorded: the table's content
-    is not part of the canonical state, so an equal-looking call can miss where it hit.
+    is not part of the canonical state, so an equal-looking call can miss where it hit. (One
+    that began on an empty table looked up only entries it added: it is recorded, and a reuse
+    adds them naming the objects of its own state, see ``_cache_added``.)
 
     The FLOPs spent are read the same way: a call that asked the budget (``current_budget()``,
     itself or in a callee) is reused only where as much has been spent; one that did not is
