@@ -271,8 +271,46 @@ def _targets(stmt: ast.stmt) -> frozenset:
     return frozenset(name for t in targets if t is not None for name in _bound_names(t))
 
 
-_CALLS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _WHOLE = (ast.Call, ast.ListComp, ast.SetComp, ast.GeneratorExp)
+
+
+@dataclass(frozen=True)
+class _Statements:
+    """A module's statements a call may be waited on from, by the call's span: ``wholes`` where
+    the call (or comprehension) is the statement's whole value -> (that node, the statement);
+    ``arguments`` where it is the first argument of a method called on a plain name as such a
+    value -> (the statement, the name)."""
+
+    wholes: dict
+    arguments: dict
+
+
+_STATEMENTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _statements(tree: ast.AST) -> _Statements:
+    found = _STATEMENTS.get(tree)
+    if found is not None:
+        return found
+    wholes: dict = {}
+    arguments: dict = {}
+    for stmt in ast_walk(tree):
+        value = getattr(stmt, "value", None)
+        if not isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr, ast.Return)) or not isinstance(value, _WHOLE):
+            continue
+        targets = getattr(stmt, "targets", [getattr(stmt, "target", None) or ast.Name("_")])
+        if not all(isinstance(t, (ast.Name, ast.Tuple, ast.List, ast.Starred, ast.Attribute)) for t in targets):
+            continue
+        if not isinstance(value, ast.Call) or _callee(value.func):
+            wholes[(value.lineno, value.col_offset, value.end_lineno, value.end_col_offset)] = (value, stmt)
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) \
+                and isinstance(value.func.value, ast.Name) and value.args and isinstance(value.args[0], ast.Call) \
+                and _callee(value.args[0].func) and not any(isinstance(t, ast.Attribute) for t in targets):
+            inner = value.args[0]
+            arguments[(inner.lineno, inner.col_offset, inner.end_lineno, inner.end_col_offset)] = \
+                (stmt, value.func.value.id)
+    found = _STATEMENTS[tree] = _Statements(wholes, arguments)
+    return found
 
 
 def statement_of(program, where) -> Optional[ast.stmt]:
@@ -287,23 +325,10 @@ def statement_of(program, where) -> Optional[ast.stmt]:
         module = next((m for m in program.modules.values() if str(m.path) == where.path), None)
     if module is None:
         return None
-    table = _CALLS.get(module.tree)
-    if table is None:
-        table = _CALLS[module.tree] = {}
-        for stmt in ast_walk(module.tree):
-            value = getattr(stmt, "value", None)
-            if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr, ast.Return)) and isinstance(value, _WHOLE) \
-                    and (not isinstance(value, ast.Call) or _callee(value.func)) \
-                    and all(isinstance(t, (ast.Name, ast.Tuple, ast.List, ast.Starred, ast.Attribute))
-                            for t in getattr(stmt, "targets", [getattr(stmt, "target", None) or ast.Name("_")])):
-                table[(value.lineno, value.col_offset, value.end_lineno, value.end_col_offset)] = (value, stmt)
-    found = table.get(key)
+    found = _statements(module.tree).wholes.get(key)
     if found is None or (found[0] is not where if isinstance(where, ast.AST) else not isinstance(found[0], ast.Call)):
         return None
     return found[1]
-
-
-_ARGUMENTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def argument_of(program, span) -> Optional[tuple[ast.stmt, str]]:
@@ -314,20 +339,7 @@ def argument_of(program, span) -> Optional[tuple[ast.stmt, str]]:
     module = next((m for m in program.modules.values() if str(m.path) == span.path), None)
     if module is None:
         return None
-    table = _ARGUMENTS.get(module.tree)
-    if table is None:
-        table = _ARGUMENTS[module.tree] = {}
-        for stmt in ast_walk(module.tree):
-            value = getattr(stmt, "value", None)
-            if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.Expr, ast.Return)) and isinstance(value, ast.Call) \
-                    and isinstance(value.func, ast.Attribute) and isinstance(value.func.value, ast.Name) \
-                    and value.args and isinstance(value.args[0], ast.Call) and _callee(value.args[0].func) \
-                    and all(isinstance(t, (ast.Name, ast.Tuple, ast.List, ast.Starred))
-                            for t in getattr(stmt, "targets", [getattr(stmt, "target", None) or ast.Name("_")])):
-                inner = value.args[0]
-                table[(inner.lineno, inner.col_offset, inner.end_lineno, inner.end_col_offset)] = \
-                    (stmt, value.func.value.id)
-    return table.get((span.line, span.col, span.end_line, span.end_col))
+    return _statements(module.tree).arguments.get((span.line, span.col, span.end_line, span.end_col))
 
 
 _COMPREHENSIONS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
