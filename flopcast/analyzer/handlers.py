@@ -5,8 +5,8 @@ that may catch it, whether it raises is a value-dependent site (the handler runs
 past every handler, a raise ends the run, so the count presumes it away and the report names
 the presumption (presumptions.py). Only a few exceptions are asked about by class: MemoryError
 (memory_limit.py), those Python's own arithmetic, math functions and int() of a float raise on
-numbers read from data (builtins.py), and an `assert` of data's AssertionError; an op of a library whose raising depends on the values (a
-Cholesky) asks only whether any handler is around.
+numbers read from data (builtins.py), and an `assert` of data's AssertionError; an op of a
+library whose raising depends on the values (a Cholesky) asks only whether any handler is around.
 """
 
 from __future__ import annotations

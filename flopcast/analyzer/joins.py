@@ -255,7 +255,17 @@ def _holds_own(frame, name: str) -> bool:
     if function is None or name not in frame.vars or name in (frame.globals_ or ()) \
             or name in (frame.nonlocals_ or ()):
         return False
-    return not any(isinstance(n, ast.Nonlocal) and name in n.names for n in ast_walk(function.node))
+    return name not in _rebound_inside(function.node)
+
+
+def _rebound_inside(node: ast.AST) -> frozenset:
+    """The names a `nonlocal` statement anywhere in ``node`` declares. Kept on the node (asked at
+    every join recorded while a call waits as a method's argument)."""
+    found = node.__dict__.get("_flopcast_nonlocals")
+    if found is None:
+        found = node._flopcast_nonlocals = frozenset(
+            name for n in ast_walk(node) if isinstance(n, ast.Nonlocal) for name in n.names)
+    return found
 
 
 def _element_is_a_call(node: ast.expr) -> bool:
