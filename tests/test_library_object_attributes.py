@@ -104,3 +104,74 @@ def test_an_attribute_the_program_sets_on_a_random_generator_is_not_claimed_miss
     report = analyze(path, POINT)
     assert not report.raises and report.lower_bound
     assert report.total.lo <= measure(path, POINT).total
+
+
+#: objects of fixed library types: none has an instance __dict__, so Python refuses a new attribute
+REFUSED_STORES = {
+    "hash object": "hashlib.sha256(b'abc')",
+    "range": "range(3)",
+    "slice": "slice(2)",
+    "Fraction": "fractions.Fraction(1, 3)",
+    "int": "7",
+    "str": "'text'",
+    "tuple": "(1, 2)",
+    "list": "[1, 2]",
+    "dict": "{1: 2}",
+    "numpy array": "np.zeros(2)",
+    "numpy scalar": "np.float64(1.5)",
+}
+
+STORE = """\
+    import fractions
+    import hashlib
+
+    import numpy as np
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            obj = {obj}
+            try:
+                {store}
+                out = fnp.sum(w @ w)
+            except AttributeError:
+                out = fnp.max(w)
+            return fnp.zeros((mlp.depth, mlp.width)) + out
+    """
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED_STORES))
+@pytest.mark.parametrize("store", ["obj.tag = 1", "setattr(obj, 'tag', 1)"])
+def test_storing_an_attribute_on_a_fixed_library_type_raises_attribute_error(tmp_path, name, store):
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(STORE).format(obj=REFUSED_STORES[name], store=store))
+    report = analyze(path, POINT)
+    assert report.exact and report.total.lo == measure(path, POINT).total, (report.total, report.unpriced)
+
+
+def test_an_attribute_a_library_type_lets_python_store_is_not_claimed_refused(tmp_path):
+    # ndarray.shape is a data descriptor: the store reshapes the array, which flopcast does not follow
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent("""\
+        import numpy as np
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                w = mlp.weights[0]
+                obj = np.zeros(4)
+                try:
+                    obj.shape = (2, 2)
+                    out = fnp.sum(w @ w) * obj.shape[0]
+                except AttributeError:
+                    out = fnp.max(w)
+                return fnp.zeros((mlp.depth, mlp.width)) + out
+        """))
+    report = analyze(path, POINT)
+    assert not report.raises and report.lower_bound
+    assert report.total.lo <= measure(path, POINT).total

@@ -35,7 +35,7 @@ from typing import Any, Callable, NoReturn, Optional
 
 from flopcast.syntax import ast_children, ast_walk, is_generated, read_only_as_if_test, tested_name
 from flopcast import installed
-from flopcast.analyzer import (carried, chain_maps, first_writes, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, flags,
+from flopcast.analyzer import (carried, chain_maps, first_writes, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, fixed_attrs, flags,
                                handlers, joins, lru, open_loops, ops, ordering,
                                memory_limit, overflow, plain_numpy, presumptions, pricing, scalar_values, sizetests,
                                stdlib_containers, stdlib_random, submission_files, undefined)
@@ -3795,6 +3795,13 @@ class Interpreter:
             # `decimal.DefaultContext.prec = 6`: Decimal arithmetic is priced in the default context only
             self.unfollowed_change(span or self.node_span(node), f"{obj.path[3:]}.{attr}", "a decimal context "
                                    "changed here is not modelled")
+        else:
+            store = fixed_attrs.store_on(obj, attr)
+            if store is not None and store.refused is not None:  # `h = hashlib.sha256(); h.tag = 1`
+                raise UserRaise(span or self.node_span(node), f"AttributeError: {store.refused}")
+            if store is not None:
+                self.unfollowed_change(span or self.node_span(node), f".{attr} = ...", "an attribute stored on "
+                                       "a library object is not followed")
 
     def remember_value(self, target: ast.Name, value: Value) -> None:
         """Keep what a name was assigned (the editor's hover shows it), a few distinct kinds."""
