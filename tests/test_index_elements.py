@@ -44,6 +44,10 @@ CASES = {
     "dict by argpartition": ("{0: cheap, 1: dear, 2: dearer}", "int(fnp.argpartition(-scores, 0)[:1][0])"),
     "list by argsort": ("[cheap, dear, dearer]", "int(fnp.argsort(scores)[-1])"),
     "dict by an iterated argsort": ("{0: cheap, 1: dear, 2: dearer}", "[int(i) for i in fnp.argsort(scores)][0]"),
+    # numpy's integer scalar is a dict key as the int it equals, without int()
+    "dict by an argsort's element": ("{0: cheap, 1: dear, 2: dearer}", "fnp.argsort(scores)[-1]"),
+    "dict by an argpartition's element": ("{0: cheap, 1: dear, 2: dearer}", "fnp.argpartition(-scores, 0)[:1][0]"),
+    "dict by an iterated argsort's element": ("{0: cheap, 1: dear, 2: dearer}", "[i for i in fnp.argsort(scores)][0]"),
 }
 
 
@@ -66,3 +70,13 @@ def _picking_only(tmp_path, name, index, point) -> int:
     path = tmp_path / f"{name}_only.py"
     path.write_text(PROGRAM.replace("{pick}", f"[{name}, {name}, {name}]").replace("{index}", index))
     return measure(path, point).total
+
+
+@pytest.mark.parametrize("index", ["np.int64(2)", "np.uint8(0)", "np.array([0, 2])[1]"])
+def test_a_numpy_integer_of_known_value_looks_its_dict_key_up(tmp_path, index):
+    path = tmp_path / "estimator.py"
+    path.write_text("import numpy as np\n" + PROGRAM.replace("{pick}", "{0: cheap, 1: dear, 2: dearer}")
+                    .replace("{index}", index))
+    point = Point(8, 2, 10**7)
+    report = analyze(path, point)
+    assert report.exact and report.total.lo == measure(path, point).total, (report.total, report.unpriced)

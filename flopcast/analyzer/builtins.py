@@ -436,9 +436,10 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             if isinstance(x, Array) and len(args) == 1 and name != "bool":
                 return dataclasses.replace(dataints.from_array(x, kind, span, f"`{name}(...)` of an array value"),
                                            presumed=presumed)
-            if x.__class__ is NumpyScalar and x.vrange is not None and kind == "int" and len(args) == 1 \
-                    and x.dtype.startswith(("int", "uint")):
-                return Unknown("int", span, f"`{name}(...)` of an element of an index array", *x.vrange)
+            if x.__class__ is NumpyScalar and kind == "int" and len(args) == 1 and x.vrange is not None:
+                made = dataints.from_scalar(x, span, f"`{name}(...)` of an element of an index array")
+                if made is not x:
+                    return made
             return Unknown(kind, span, f"`{name}(...)` of an array value", presumed=presumed)
         if dataints.is_data_int(x) and name in ("int", "round") and len(args) == 1:
             return x

@@ -36,7 +36,7 @@ import operator
 from typing import Optional
 
 from flopcast.analyzer.decisions import Site
-from flopcast.analyzer.values import Array, Known, ListVal, Unknown, Value
+from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, Unknown, Value
 
 #: The most values a site is analysed at when its bounding paths cannot run (enumeration).
 MAX_ENUMERATED = 16
@@ -65,6 +65,19 @@ def as_data_int(v: Value, span) -> Value:
     if is_data_int(v) and v.origin is None:
         return dataclasses.replace(v, origin=span)
     return v
+
+
+def from_scalar(x: NumpyScalar, span, reason: str) -> Value:
+    """A numpy integer scalar as the Python int it equals: its value where known (numpy computed it
+    from known numbers), else an integer read from data within the bounds of the index array it is
+    an element of (an argsort's); any other scalar is returned as it is."""
+    if not x.dtype.startswith(("int", "uint")):
+        return x
+    if x.value is not None:
+        return Known(int(x.value))
+    if x.vrange is not None:
+        return Unknown("int", span, reason, *x.vrange)
+    return x
 
 
 def value_range(a: Array) -> Optional[tuple]:

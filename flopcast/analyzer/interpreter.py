@@ -5506,6 +5506,10 @@ class Interpreter:
                 return picked
             return self.unpriced(node, "list indexing", "the index depends on values")
         if isinstance(obj, DictVal):
+            if key.__class__ is NumpyScalar:
+                # numpy's integers hash and compare as Python's ints: `experts[fnp.argsort(s)[-1]]` looks
+                # its key up as `experts[int(...)]` does (an index array's element: every value of its range)
+                key = dataints.from_scalar(key, self.node_span(node), "an element of an index array used as a dict key")
             if isinstance(key, Known) and key.value in obj.items:
                 return obj.items[key.value]
             if isinstance(key, Known) and may_hold_known_key(obj):
