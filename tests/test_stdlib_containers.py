@@ -210,3 +210,67 @@ def test_a_deques_maxlen_is_the_number_it_was_made_with(tmp_path):
         """))
     for width, depth in ((8, 1), (8, 3), (16, 4)):
         assert_steered_exactly(path, width, depth)
+
+
+#: heap operations whose `<` Python cannot answer: TypeError, the heap left as the sift left it
+INCOMPARABLE_HEAPS = {
+    "push None onto ints": ("[0, 1]", "heapq.heappush(heap, None)"),
+    "push a tuple whose first differing item is None": ("[(1, None)]", "heapq.heappush(heap, (1, 2))"),
+    "push a tuple holding a function whose first differing item is None":
+        ("[(1, None, fnp.sum)]", "heapq.heappush(heap, (1, 2, fnp.sum))"),
+    "pop onto a None": ("[0, 1, None]", "heapq.heappop(heap)"),
+    "pushpop a str onto ints": ("[0, 1]", "heapq.heappushpop(heap, 'a')"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INCOMPARABLE_HEAPS))
+def test_a_heap_of_known_items_python_cannot_order_raises_type_error(tmp_path, case):
+    heap, call = INCOMPARABLE_HEAPS[case]
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(f"""\
+        import heapq
+
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                w = mlp.weights[0]
+                heap = {heap}
+                try:
+                    {call}
+                    out = fnp.sum(w @ w)
+                except TypeError:
+                    out = fnp.max(w)
+                # what the heap holds after the raise steers the work
+                out = out + fnp.sum(fnp.ones(len(heap) * mlp.width))
+                return fnp.zeros((mlp.depth, mlp.width)) + out
+        """))
+    point = Point(8, 2, 10**7)
+    report = analyze(path, point)
+    assert report.exact and report.total.lo == measure(path, point).total, (report.total, report.unpriced)
+
+
+def test_equal_nones_in_heap_tuples_are_not_compared(tmp_path):
+    # Python orders tuples by their first items that differ by `==`: the Nones are equal, never compared by `<`
+    # (a function in the tuple keeps it from being one known constant)
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent("""\
+        import heapq
+
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                w = mlp.weights[0]
+                heap = [(1, None, 1, fnp.sum)]
+                heapq.heappush(heap, (1, None, 0, fnp.sum))
+                _, _, first, _ = heapq.heappop(heap)
+                return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(w @ w) + fnp.sum(fnp.ones((first + 1) * mlp.width))
+        """))
+    point = Point(8, 2, 10**7)
+    report = analyze(path, point)
+    assert report.exact and report.total.lo == measure(path, point).total, (report.total, report.unpriced)

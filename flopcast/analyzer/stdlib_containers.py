@@ -8,7 +8,8 @@ leave the call unpriced otherwise.
 
 A deque is a list with a ``maxlen``; heapq's functions run the real heapq on the items,
 ordered the way Python orders them (numbers, and tuples and lists of them, lexicographically);
-an order that depends on values leaves the call unpriced. ``nsmallest``/``nlargest`` are
+an order that depends on values leaves the call unpriced; known items Python cannot order (``None < 1``)
+raise its TypeError, the heap left as the sift left it. ``nsmallest``/``nlargest`` are
 ``sorted(iterable, key=key)[:n]`` (and ``reverse=True``), as heapq documents them.
 """
 
@@ -32,19 +33,39 @@ class Unordered(Exception):
     """Two items whose order depends on values."""
 
 
+class Incomparable(Exception):
+    """Two known values Python cannot order (``None < 1``): its TypeError, in its words."""
+
+
 def _compare(a: Value, b: Value) -> int:
     if isinstance(a, Known) and isinstance(b, Known):
         try:
             return -1 if a.value < b.value else 1 if b.value < a.value else 0
-        except TypeError:
-            raise Unordered()
+        except TypeError as exc:
+            raise Incomparable(str(exc)) from None
     if isinstance(a, (TupleVal, ListVal)) and type(a) is type(b):
+        # Python orders sequences by their first pair of items that differ by `==`; only that
+        # pair is compared with `<` (equal Nones in a tuple do not raise)
         for x, y in zip(a.items, b.items):
-            c = _compare(x, y)
-            if c:
-                return c
+            same = _equal(x, y)
+            if same is None:
+                raise Unordered()
+            if not same:
+                return _compare(x, y)
         return (len(a.items) > len(b.items)) - (len(a.items) < len(b.items))
     raise Unordered()
+
+
+def _equal(a: Value, b: Value) -> Optional[bool]:
+    """``a == b`` of known values and of tuples and lists of them; None when it depends on values."""
+    if isinstance(a, Known) and isinstance(b, Known):
+        return bool(a.value == b.value)
+    if isinstance(a, (TupleVal, ListVal)) and type(a) is type(b):
+        if len(a.items) != len(b.items):
+            return False
+        answers = [_equal(x, y) for x, y in zip(a.items, b.items)]
+        return False if False in answers else None if None in answers else True
+    return None
 
 
 _KEY = functools.cmp_to_key(_compare)
@@ -140,6 +161,10 @@ def heap_call(interp, name: str, args: list, kwargs: dict, span, node, sort, sor
             out = getattr(heapq, name)(keyed, wrap(args[1])).obj
         else:
             return interp.unpriced(node, f"heapq.{name}", "not modelled")
+    except Incomparable as exc:
+        # the heap is left as Python's sift left it when `<` raised (the pushed item already in it)
+        heap.items[:] = [k.obj for k in keyed]
+        raise UserRaise(span, f"TypeError: {exc}") from None
     except (Unordered, _undecided()):
         items = [*heap.items, *pushed]
         if any(v.__class__ is Array for v in items) and len(items) > 1:
@@ -163,7 +188,8 @@ def _merge(interp, args: list, kwargs: dict, span, node) -> Value:
         return interp.unpriced(node, "heapq.merge", "these arguments are not modelled")
     try:
         merged = [k.obj for k in heapq.merge(*([_KEY(v) for v in items] for items in lists), reverse=bool(reverse.value))]
-    except (Unordered, _undecided()):
+    except (Unordered, Incomparable, _undecided()):
+        # (merge compares lazily, as its items are read: a TypeError would be raised there, not here)
         return interp.unpriced(node, "heapq.merge", "the order of the items depends on values")
     return reading(SeqIterator(merged), list(args))
 
