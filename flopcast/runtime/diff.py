@@ -24,13 +24,16 @@ from flopcast.runtime.protocol import (
     RunResult,
 )
 
-# Verdicts. The first three are matches; everything else makes `verify` exit non-zero.
+# Verdicts. The first four are matches; everything else makes `verify` exit non-zero.
 EXACT = "exact"  # every expression and the total agree to the FLOP
 INSIDE = "inside"  # every expression and the total fall inside the predicted ranges
 # The run raised what the analyzer said it raises on every path, or on some paths (same class,
 # same line; for flopscope's BudgetExhaustedError, on every path, the same op), and the FLOPs
 # charged before it agree expression by expression with the analyzer's.
 RAISES = "raises as predicted"
+# The report said it is a lower bound (some op unpriced) and the run counted at least its low end,
+# on every MLP: the analyzer told the truth, the run charged what it said it could not price.
+ABOVE_LOWER_BOUND = "above lower bound"
 MISMATCH = "MISMATCH"
 ANALYZER_ERROR = "ANALYZER ERROR"  # the static side failed: a flopcast bug (exit 2)
 RUN_VERDICTS = {
@@ -91,7 +94,7 @@ class PointResult:
 
     @property
     def matched(self) -> bool:
-        return self.verdict in (EXACT, INSIDE, RAISES)
+        return self.verdict in (EXACT, INSIDE, RAISES, ABOVE_LOWER_BOUND)
 
     @property
     def static_total(self) -> Optional[Interval]:
@@ -163,9 +166,15 @@ def compare(
     result.calls = _later_calls(report, run, include_scorer)
     later_match = all(static is not None and static.contains(counted) for _, static, counted in result.calls)
     if all(r.matches for r in result.expressions) and first.contains(total) and later_match:
-        exact = (all(i.exact for i in report.per_call) and not report.alike and not report.unpriced
-                 if report.per_call else report.exact) and all(r.static.exact for r in result.expressions)
+        exact = (all(i.exact for i in report.per_call) and not report.alike
+                 if report.per_call else report.exact) and not report.unpriced \
+            and all(r.static.exact for r in result.expressions)  # a lower bound is never exact
         result.verdict = EXACT if exact else INSIDE
+    elif report.lower_bound and first.lo <= total and all(static is not None and static.lo <= counted
+                                                          for _, static, counted in result.calls):
+        # a lower bound claims only its low end (what is charged before the first unpriced op):
+        # a run past the priced range is the unpriced work, a run below the low end a false claim
+        result.verdict = ABOVE_LOWER_BOUND
     else:
         result.verdict = MISMATCH
     return result

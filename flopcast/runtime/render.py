@@ -10,7 +10,7 @@ from typing import Optional
 from flopcast.analyzer.render import alike_assumption
 from flopcast.installed import flopscope_version, whestbench_version
 from flopcast.model import SCORER_SPAN, Interval, NoRaise, Span, display_path
-from flopcast.runtime.diff import ANALYZER_ERROR, RAISES, PointResult, Row
+from flopcast.runtime.diff import ABOVE_LOWER_BOUND, ANALYZER_ERROR, RAISES, PointResult, Row
 from flopcast.runtime.protocol import BUDGET_EXHAUSTED, TIMEOUT, RunError
 
 SCHEMA_VERSION = 1
@@ -28,7 +28,11 @@ def render_text(path: Path, results: list[PointResult], *, seed: int) -> str:
         out += _point_text(result)
         out.append("")
     matched = sum(r.matched for r in results)
-    if matched == len(results):
+    bounds = sum(r.verdict == ABOVE_LOWER_BOUND for r in results)
+    if matched == len(results) and bounds:
+        out.append(f"OK: the prediction matches the run at {_plural(len(results), 'point')} "
+                   f"({bounds} a lower bound the run kept to).")
+    elif matched == len(results):
         out.append(f"OK: the prediction matches the run at {_plural(len(results), 'point')}.")
     else:
         out.append(f"FAILED: {len(results) - matched} of {_plural(len(results), 'point')} did not match.")
@@ -45,6 +49,8 @@ def _point_text(r: PointResult) -> list[str]:
                      f"as the analyzer predicted{' on some paths' if some else ''}")
         lines.append(f"  {r.run.error.type}: {r.run.error.message}")
         return lines + _scorer_note(r)
+    if r.verdict == ABOVE_LOWER_BOUND:
+        return _above_lower_bound_text(r, head) + _scorer_note(r)
     if r.matched:
         head += f"  {r.dynamic_total:,} FLOPs"
         if r.report is not None and r.report.per_call:
@@ -74,6 +80,34 @@ def _point_text(r: PointResult) -> list[str]:
         return lines
     lines += _failure_text(r)
     return lines
+
+
+#: the unpriced sites a lower bound's verdict names; JSON lists them all
+_MAX_UNPRICED = 5
+
+
+def _above_lower_bound_text(r: PointResult, head: str) -> list[str]:
+    """A lower bound the run kept to: the analyzer was right, and the FLOPs past its priced range
+    are the run's charges at the ops it said it could not price."""
+    assert r.report is not None and r.dynamic_total is not None
+    first = r.report.per_call[0] if r.report.per_call else r.report.total
+    which = " for the first MLP" if r.report.per_call else ""
+    lines = [f"{head}  {r.dynamic_total:,} FLOPs (predicted at least {first.lo:,}{which}): consistent, "
+             "the analyzer said it could not price everything"]
+    past = r.dynamic_total - first.hi
+    sites = []
+    for u in r.report.unpriced:
+        where = _span_text(u.span, with_col=False) if u.span is not None else "the estimator"
+        text = f"{where}: {u.what} ({u.reason})"
+        if text not in sites:
+            sites.append(text)
+    said = f"{past:,} FLOPs past the priced {first.hi:,}" if past > 0 else "the count lies within the priced range"
+    lines.append(f"  {said}; not priced, as the analyzer reported, at:")
+    lines += [f"    {text}" for text in sites[:_MAX_UNPRICED]]
+    if len(sites) > _MAX_UNPRICED:
+        lines.append(f"    ... {len(sites) - _MAX_UNPRICED} more (use --format json for all)")
+    lines += _calls_text(r)
+    return lines + _table("differing expressions", r.expressions, expression=True)
 
 
 def _failure_text(r: PointResult) -> list[str]:
@@ -209,7 +243,8 @@ def _calls_text(r: PointResult) -> list[str]:
     out = []
     for i, static, counted in r.calls:
         predicted = "not predicted (the analyzer did not follow this call)" if static is None else f"predicted {static}"
-        mark = "" if static is not None and static.contains(counted) else "  MISMATCH"
+        kept = static is not None and (static.contains(counted) or r.verdict == ABOVE_LOWER_BOUND and static.lo <= counted)
+        mark = "" if kept else "  MISMATCH"
         out.append(f"  MLP {i} on the same instance: counted {counted:,}, {predicted}{mark}")
     if r.run.later_error:
         out.append(f"  later MLPs not run: {r.run.later_error}")

@@ -1,0 +1,81 @@
+"""A report that says it is a lower bound (some op unpriced) makes one claim: the run counts at
+least its low end. `flopcast verify` calls a run at or above it `above lower bound`, a match that
+names where the analyzer said it could not price; a low end above the run is a false claim and
+stays a MISMATCH."""
+
+from __future__ import annotations
+
+import pytest
+
+from flopcast.model import Charge, Interval, Point, Report, Span, Unpriced
+from flopcast.runtime.diff import ABOVE_LOWER_BOUND, INSIDE, MISMATCH, compare
+from flopcast.runtime.protocol import OK, RunResult
+from flopcast.runtime.render import render_text
+from flopcast.runtime.verify import verify_point
+
+#: an expert picked by a heap ordered by data: the pick, and the matmul it feeds, are unpriced
+HEAP_PICK = """\
+import heapq
+
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        heap = []
+        for i, w in enumerate(mlp.weights):
+            heapq.heappush(heap, (float(fnp.max(w)), i))
+        j = heapq.heappop(heap)[1]
+        g = fnp.sum(mlp.weights[j] @ mlp.weights[0])
+        return fnp.zeros((mlp.depth, mlp.width)) + g
+"""
+
+
+@pytest.mark.parametrize("point", (Point(8, 3, 10**7), Point(16, 4, 10**8)), ids=lambda p: f"{p.width}x{p.depth}")
+def test_a_run_past_a_lower_bound_is_consistent_and_names_the_unpriced_sites(tmp_path, point):
+    path = tmp_path / "estimator.py"
+    path.write_text(HEAP_PICK)
+    result = verify_point(path, point, memory_mib=None)
+    assert result.report.lower_bound and result.dynamic_total > result.report.total.hi
+    assert result.verdict == ABOVE_LOWER_BOUND and result.matched
+    text = render_text(path, [result], seed=0)
+    past = result.dynamic_total - result.report.total.hi
+    assert f"{past:,} FLOPs past the priced {result.report.total.hi:,}; not priced, as the analyzer reported, at:" in text
+    assert "estimator.py:13: list indexing (the index depends on values)" in text
+    assert "MISMATCH" not in text
+
+
+PATH = "/sub/estimator.py"
+MUL = Span(PATH, 10, 8, 10, 13)
+FFT = Span(PATH, 12, 4, 12, 14)
+POINT = Point(width=32, depth=2, budget=10**6)
+
+
+def charge(span, op, flops):
+    return Charge(span=span, op=op, flops=flops, dtype="float32", function="Estimator.predict")
+
+
+def _lower_bound(flops: int) -> Report:
+    return Report(PATH, POINT, Interval(flops, flops), charges=[charge(MUL, "multiply", flops)],
+                  unpriced=[Unpriced(FFT, "fnp.fft.rfft", "no cost model for fft")])
+
+
+def test_a_lower_bound_matches_from_its_low_end_up_and_is_a_mismatch_below_it():
+    verdicts = {}
+    for multiply, fft in ((300, 100), (500, 0), (500, 400), (600, 0)):
+        run = RunResult(OK, charges=[charge(MUL, "multiply", multiply), charge(FFT, "fft.rfft", fft)],
+                        flops_used=multiply + fft)
+        verdicts[multiply + fft] = compare(POINT, _lower_bound(500), run).verdict
+    # 400: the low end claimed 500 FLOPs the run never charged, a false claim; 500: every
+    # expression as priced, inside (a lower bound is never exact)
+    assert verdicts == {400: MISMATCH, 500: INSIDE, 900: ABOVE_LOWER_BOUND, 600: ABOVE_LOWER_BOUND}
+
+
+def test_every_later_mlp_must_reach_the_lower_bound_too():
+    verdicts = []
+    for later in (200, 10):
+        run = RunResult(OK, charges=[charge(MUL, "multiply", 64), charge(FFT, "fft.rfft", 100)], flops_used=164,
+                        later=[(later, later)])
+        verdicts.append(compare(POINT, _lower_bound(64), run).verdict)
+    assert verdicts == [ABOVE_LOWER_BOUND, MISMATCH]
