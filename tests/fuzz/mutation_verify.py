@@ -52,10 +52,6 @@ def verdict(entry: Path, width: int, depth: int, budget: int) -> tuple[bool, str
     said, total = point["verdict"], point.get("static_total")
     exact = bool(total) and total["lo"] == total["hi"] and not point.get("static_lower_bound")
     bad = said in BAD or bool(point.get("static_error")) or (said == "EXCEPTION" and exact)
-    counted = point.get("dynamic_total")
-    if said == "MISMATCH" and point.get("static_lower_bound") and total and counted is not None \
-            and counted >= total["lo"] and not point.get("static_error"):
-        bad = False  # a lower bound the run is above: its upper end claims nothing (unpriced calls)
     if said == "LOAD ERROR" and (point.get("error") or {}).get("type") == "SyntaxError" \
             and "syntax error:" in str(point.get("static_error")):
         bad = False  # a mutant Python's compiler refuses (it parsed): neither side loads it
