@@ -80,3 +80,15 @@ def test_a_numpy_integer_of_known_value_looks_its_dict_key_up(tmp_path, index):
     point = Point(8, 2, 10**7)
     report = analyze(path, point)
     assert report.exact and report.total.lo == measure(path, point).total, (report.total, report.unpriced)
+
+
+def test_a_plain_numpy_reduction_used_as_a_dict_key_is_not_claimed_unhashable(tmp_path):
+    # np.argmax returns a numpy integer (hashable): the run looks the expert up; a 0-d ndarray would
+    # raise TypeError, and flopcast holds both alike, so the lookup ends the priced path
+    path = tmp_path / "estimator.py"
+    path.write_text("import numpy as np\n" + PROGRAM.replace("{pick}", "{0: cheap, 1: dear, 2: dearer}")
+                    .replace("{index}", "np.argmax(np.array([1.0, 5.0, 2.0]))"))
+    point = Point(8, 2, 10**7)
+    report = analyze(path, point)
+    assert not report.raises and report.lower_bound
+    assert report.total.lo <= measure(path, point).total

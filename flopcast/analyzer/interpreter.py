@@ -4135,6 +4135,12 @@ class Interpreter:
         if key.__class__ is InstanceVal and dunders.hash_may_charge(key):
             self.unpriced(node, "__hash__", f"{key.cls.name}.__hash__ runs here (Python hashes a dict key or set "
                           "item); what it charges and changes is not followed")
+        if key.__class__ is Array and key.plain and key.ndim == 0:
+            # numpy's scalar result of a reduction (`np.argmax(a)`: hashable) is held as a 0-d array,
+            # which has no hash: which one this is is not known
+            self.stop_path("a numpy 0-d result used as a key may be a numpy scalar (hashable) or a 0-d array "
+                           "(TypeError); the cost after it is not counted",
+                           self.node_span(node) if node is not None else self.span, "hash of a numpy value")
         if key.__class__ is Array:  # numpy's arrays (a 0-d one too) define no hash
             raise UserRaise(self.node_span(node) if node is not None else self.span,
                             f"TypeError: unhashable type: '{dunders.array_class(key)}'")
