@@ -38,7 +38,7 @@ from flopcast import installed
 from flopcast.analyzer import (carried, chain_maps, first_writes, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, fixed_attrs, flags,
                                handlers, joins, lru, open_loops, ops, ordering,
                                memory_limit, overflow, plain_numpy, presumptions, pricing, scalar_values, sizetests,
-                               stdlib_containers, stdlib_random, submission_files, undefined)
+                               stdlib_containers, stdlib_random, submission_files, undefined, write_only)
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.grown_lists import GrownLists
 from flopcast.analyzer.counters import raw_value, suspended
@@ -3741,6 +3741,11 @@ class Interpreter:
                                                or isinstance(dict_key(key), FieldsKey) and surely_missing(key, obj)):
                 # the object already there (or one equal to it by fields), one equal only to itself,
                 # or one no key there can equal
+                obj.items[dict_key(key)] = value
+            elif obj.__class__ is DictVal and isinstance(key, Unknown) and isinstance(target.value, ast.Attribute) \
+                    and target.value.attr in write_only.keyless_dicts(self.program):
+                # a diagnostic keyed by a value read at run time (``self.seen[mlp.name] = plan``) that
+                # nothing reads (write_only.keyless_dicts): kept under a key of its own, for memory
                 obj.items[dict_key(key)] = value
             elif isinstance(obj, (ListVal, DictVal)):
                 self.unfollowed_change(self.node_span(target), "item assignment", "the index or key is not known")

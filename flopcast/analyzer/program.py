@@ -55,6 +55,8 @@ class Program:
     write_only: Optional[dict] = field(default=None, repr=False, compare=False)
     #: write_only.unread(self), made once
     unread: Optional[frozenset] = field(default=None, repr=False, compare=False)
+    #: write_only.keyless_dicts(self), made once
+    keyless_dicts: Optional[frozenset] = field(default=None, repr=False, compare=False)
     #: The calls kept across the analyses of one command that analyses this program and rewrites
     #: of it (lasting.LastingCalls, set by api.Session); None: not kept.
     lasting: Optional[object] = field(default=None, repr=False, compare=False)

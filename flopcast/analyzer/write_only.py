@@ -73,6 +73,75 @@ def unread(program) -> frozenset:
     return program.unread
 
 
+def keyless_dicts(program) -> frozenset:
+    """The write-only names (``attributes``) with items stored into them whose every store is a
+    dict made right there (``self.seen = {}``, ``= dict()``, ``= collections.defaultdict(list)``,
+    one target), made once per program. No code reaches such a dict but through the name, and
+    through the name nothing reads what it holds: an item stored under a key flopcast does not
+    know (``self.seen[mlp.name] = plan``) changes nothing the run can read."""
+    if program.keyless_dicts is None:
+        trees = _importable_trees(program)
+        names = {n for n, how in attributes(program).items() if how == ITEM}
+        program.keyless_dicts = frozenset() if trees is None or not names else _only_fresh_dicts(trees, names)
+    return program.keyless_dicts
+
+
+#: Calls that make a new dict, by the name they are called by (``dict`` a builtin, the rest
+#: from ``collections``).
+_DICT_MAKERS = frozenset({"dict", "defaultdict", "OrderedDict", "Counter"})
+
+
+def _only_fresh_dicts(trees: list, names: set) -> frozenset:
+    rebound = _rebound_makers(trees)
+    for tree in trees:
+        parents = {child: node for node in ast_walk(tree) for child in ast_children(node)}
+        for node in ast_walk(tree):
+            if not (isinstance(node, ast.Attribute) and node.attr in names and isinstance(node.ctx, ast.Store)):
+                continue
+            stmt = parents.get(node)
+            single = (isinstance(stmt, ast.Assign) and stmt.targets == [node]
+                      or isinstance(stmt, ast.AnnAssign) and stmt.target is node and stmt.value is not None)
+            if not (single and _fresh_dict(stmt.value, rebound)):
+                names.discard(node.attr)  # a for/with target, an unpacking, a dict held elsewhere too
+    return frozenset(names)
+
+
+def _fresh_dict(value: ast.AST, rebound: set) -> bool:
+    if isinstance(value, (ast.Dict, ast.DictComp)):
+        return True
+    if not isinstance(value, ast.Call):
+        return False
+    func = value.func
+    if isinstance(func, ast.Name):
+        return func.id in _DICT_MAKERS and func.id not in rebound
+    return (isinstance(func, ast.Attribute) and func.attr in _DICT_MAKERS - {"dict"}
+            and isinstance(func.value, ast.Name) and func.value.id == "collections" and "collections" not in rebound)
+
+
+def _rebound_makers(trees: list) -> set:
+    """The names of _DICT_MAKERS (and ``collections``) the program binds to something else than
+    the builtin or the ``collections`` class: a def, a class, an assignment, another import."""
+    watched = _DICT_MAKERS | {"collections"}
+    out = set()
+    for tree in trees:
+        for node in ast_walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name in watched:
+                out.add(node.name)
+            elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load) and node.id in watched:
+                out.add(node.id)
+            elif isinstance(node, ast.arg) and node.arg in watched:
+                out.add(node.arg)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                from_collections = isinstance(node, ast.ImportFrom) and node.module == "collections" and not node.level
+                for alias in node.names:
+                    bound = alias.asname or alias.name.split(".")[0]
+                    same = (alias.name == bound and (from_collections or isinstance(node, ast.Import)
+                                                     and bound == "collections"))
+                    if bound in watched and not same:
+                        out.add(bound)
+    return out
+
+
 #: What the table says of a name whose attribute has items stored into it (``x.name[k] = v``, or
 #: inserted: ``x.name.insert(i, v)``): its kind matters, and of a list or a deque its length, of an
 #: array its shape (``kind``).

@@ -1,0 +1,95 @@
+"""A dict kept on ``self`` as a diagnostic, keyed by a value read at run time
+(``self.seen[mlp.name] = plan``) and never read, does not end the path: nothing the run can read
+depends on the key (write_only.keyless_dicts). A dict some other code can reach still does."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from oracle import measure_calls
+
+from flopcast.analyzer import analyze, write_only
+from flopcast.analyzer.program import load_program
+from flopcast.model import Point
+
+KEYED_BY_NAME = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def __init__(self):
+            self.seen = {}
+
+        def predict(self, mlp, budget):
+            self.seen[mlp.name] = budget          # which MLP got which budget: never read back
+            mu = fnp.ones(mlp.width)
+            rows = []
+            for w in mlp.weights:
+                mu = fnp.maximum(w.T @ mu, 0.0)
+                rows.append(mu)
+            return fnp.stack(rows)
+"""
+
+
+def _write(tmp_path, source: str):
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(source))
+    return path
+
+
+@pytest.mark.parametrize("point", [Point(8, 2, 10**6), Point(32, 3, 10**6)], ids=lambda p: p.label())
+def test_a_diagnostic_keyed_by_the_mlp_name_is_priced_exactly(tmp_path, point):
+    path = _write(tmp_path, KEYED_BY_NAME)
+    report = analyze(path, point)
+    runs = [m.total for m in measure_calls(path, point, 2)]
+    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+    assert report.total.exact and [report.total.lo] * 2 == runs
+
+
+def _keyless(tmp_path, source: str) -> frozenset:
+    return write_only.keyless_dicts(load_program(_write(tmp_path, source)))
+
+
+def test_only_dicts_made_where_they_are_stored_are_keyless(tmp_path):
+    found = _keyless(tmp_path, """
+        import collections
+        from collections import defaultdict
+
+
+        class Estimator:
+            def __init__(self, shared):
+                self.a = {}
+                self.b = dict()
+                self.c = defaultdict(list)
+                self.d = collections.OrderedDict()
+                self.e = shared                    # reachable through the caller's name too
+                self.f = self.g = {}               # and through another attribute
+                self.h = {}
+
+            def predict(self, mlp, budget):
+                self.a[mlp.name] = self.b[mlp.name] = self.c[mlp.name] = 1
+                self.d[mlp.name] = self.e[mlp.name] = self.f[mlp.name] = 1
+                self.h[mlp.name] = 1
+                return len(self.g)
+    """)
+    assert found == {"a", "b", "c", "d", "h"}
+
+
+def test_a_dict_maker_the_program_rebinds_makes_no_keyless_dict(tmp_path):
+    found = _keyless(tmp_path, """
+        SHARED = {}
+
+
+        def dict():
+            return SHARED
+
+
+        class Estimator:
+            def predict(self, mlp, budget):
+                self.seen = dict()
+                self.seen[mlp.name] = 1
+                return len(SHARED)
+    """)
+    assert found == frozenset()
