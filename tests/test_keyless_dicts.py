@@ -93,3 +93,45 @@ def test_a_dict_maker_the_program_rebinds_makes_no_keyless_dict(tmp_path):
                 return len(SHARED)
     """)
     assert found == frozenset()
+
+
+FROZEN_CONFIG = """\
+    from dataclasses import dataclass
+
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    @dataclass(frozen=True)
+    class Config:
+        passes: int = 1
+
+        def __post_init__(self):
+            object.__setattr__(self, "passes", max(self.passes, 2))   # a frozen field set once
+
+
+    class Estimator(BaseEstimator):
+        def __init__(self):
+            self.cfg = Config()
+            self.seen = {}
+
+        def predict(self, mlp, budget):
+            self.seen[mlp.name] = self.cfg.passes
+            mu = fnp.ones(mlp.width)
+            rows = []
+            for w in mlp.weights:
+                for _ in range(self.cfg.passes):
+                    mu = fnp.maximum(w.T @ mu, 0.0)
+                rows.append(mu)
+            return fnp.stack(rows)
+"""
+
+
+@pytest.mark.parametrize("point", [Point(8, 2, 10**6), Point(16, 3, 10**6)], ids=lambda p: p.label())
+def test_a_frozen_dataclass_setting_its_own_field_leaves_the_diagnostic_unread(tmp_path, point):
+    # object.__setattr__(self, "passes", ...) reads the one name it spells out, no other
+    path = _write(tmp_path, FROZEN_CONFIG)
+    report = analyze(path, point)
+    runs = [m.total for m in measure_calls(path, point, 2)]
+    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+    assert report.total.exact and [report.total.lo] * 2 == runs

@@ -314,3 +314,19 @@ def test_a_list_stored_into_by_item_keeps_its_length_across_calls(tmp_path, monk
     assert measured[1] == measured[2] > measured[0] and second_calls
     first, later = report.per_call
     assert first.contains(measured[0]) and later.contains(measured[1])
+
+
+def test_object_setattr_with_a_constant_name_reads_that_name_only(tmp_path):
+    found = _write_only(tmp_path, """
+        class Config:
+            def __post_init__(self):
+                object.__setattr__(self, "passes", 2)
+
+
+        class Estimator:
+            def predict(self, mlp, budget):
+                self.passes = 1
+                self.log.append(1)
+    """)
+    assert found == {"log": True}
+

@@ -24,7 +24,8 @@ of ``mod``), not defined in a class body (a method, a property, a dataclass fiel
 ``__eq__`` reads it), and the program has no way to read attributes by a computed name
 (``getattr``, ``vars``, ``__dict__``, ``__getattr__``, ``__setattr__``, dynamic imports,
 import hooks; ``asdict`` and ``astuple`` read a dataclass's fields only, names its class body
-declares, which are read already), and no class of the program defines a method named like one of those mutating
+declares, which are read already; ``getattr(x, "name")`` and ``object.__setattr__(x, "name", v)``,
+a frozen dataclass's ``__post_init__`` setting a field, name theirs and count as its read), and no class of the program defines a method named like one of those mutating
 methods or ``__setitem__`` (``x.log.append(v)`` could then run the user's code on ``v``). An augmented assignment ``x.name += v`` reads it (the sum depends on it, and on
 what it is: an array's add is charged).
 """
@@ -218,7 +219,7 @@ def _write_only(trees: list, lenient: bool = False) -> dict:
                 if not lenient:
                     read.add(node.id)
             elif isinstance(node, ast.Attribute):
-                if node.attr in _DYNAMIC:
+                if node.attr in _DYNAMIC and node not in named.calls:
                     return {}
                 if _stores_an_item(node, parents):
                     written.add(node.attr)
@@ -367,13 +368,28 @@ def _named_lookups(nodes: list, writes: frozenset = frozenset()) -> Optional[_Na
     computed. The builtins in ``writes`` are left alone (``unread``)."""
     named = _Named()
     for node in nodes:
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id in ("getattr", "hasattr", "setattr", "delattr") and node.func.id not in writes:
-            if len(node.args) < 2 or not (isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):
-                return None
-            named.add(node.args[1].value)
-            named.calls.add(node.func)
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in ("getattr", "hasattr", "setattr", "delattr"):
+            builtin = func.id
+        elif isinstance(func, ast.Attribute) and func.attr in _OBJECT_HOOKS \
+                and isinstance(func.value, ast.Name) and func.value.id == "object":
+            builtin = _OBJECT_HOOKS[func.attr]  # a frozen dataclass's __post_init__ sets its own field
+            named.calls.add(func)
+        else:
+            continue
+        if builtin in writes:
+            continue
+        if len(node.args) < 2 or not (isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):
+            return None
+        named.add(node.args[1].value)
+        named.calls.add(func)
     return named
+
+
+#: ``object.__setattr__(x, "name", v)`` and its kin: the builtin each does the work of.
+_OBJECT_HOOKS = {"__setattr__": "setattr", "__delattr__": "delattr", "__getattribute__": "getattr"}
 
 
 def _writes(node: ast.Attribute, parents: dict) -> bool:
