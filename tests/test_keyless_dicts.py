@@ -23,7 +23,7 @@ KEYED_BY_NAME = """\
             self.seen = {}
 
         def predict(self, mlp, budget):
-            self.seen[mlp.name] = budget          # which MLP got which budget: never read back
+            self.seen[{key}] = budget          # which MLP got which budget: never read back
             mu = fnp.ones(mlp.width)
             rows = []
             for w in mlp.weights:
@@ -39,9 +39,10 @@ def _write(tmp_path, source: str):
     return path
 
 
+@pytest.mark.parametrize("key", ["mlp.name", "(mlp.name, mlp.seed)"])
 @pytest.mark.parametrize("point", [Point(8, 2, 10**6), Point(32, 3, 10**6)], ids=lambda p: p.label())
-def test_a_diagnostic_keyed_by_the_mlp_name_is_priced_exactly(tmp_path, point):
-    path = _write(tmp_path, KEYED_BY_NAME)
+def test_a_diagnostic_keyed_by_the_mlp_name_is_priced_exactly(tmp_path, point, key):
+    path = _write(tmp_path, KEYED_BY_NAME.replace("{key}", key))
     report = analyze(path, point)
     runs = [m.total for m in measure_calls(path, point, 2)]
     assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
