@@ -1715,6 +1715,38 @@ CORPUS = {
         # 8x3 at 1e5 and 3e5, 16x2 at 1e6, 32x2 at 3e6) passes the 64-path cap: lower bounds.
         guards=("if not fnp.all(fnp.isfinite(out)):",),
     ),
+    "twin_gram": Entry(
+        points=(
+            (16, 3, 30_000, "guarded"),      # nothing fits: Monte Carlo, antithetic float32 chunks
+            (16, 2, 30_000, "guarded"),      # active sets (argpartition) with a cholesky -> lstsq ladder
+            (32, 2, 200_000, "guarded"),
+            (16, 2, 50_000, "interval"),     # lowrank: qr + svd truncation by an energy while loop
+        ),
+        # 622 lines: a frozen TwinConfig whose __post_init__ sets a field by object.__setattr__, an
+        # lru_cached plan over (layers, units, previous mode), propagators registered by mode with
+        # super().__init__(**options) and *args/**kwargs forwarding; roots pushed through a layer and
+        # squared as a Gram (a @ a.T, outer(g, g) in place by out=, fill_diagonal), a cholesky ->
+        # jittered -> eigh -> diag root ladder, a float32 low-rank root beside a float64 diagonal,
+        # a rescale past 1e30 by divide(out=), a diagnostic dict keyed by (mlp.name, mlp.seed), a
+        # power-iteration polish through a matmul(out=) buffer and a numpy float64 scalar.
+        # Every point with a gram layer (8x2 and 8x3 at 3e4, 16x2 at 1e5 and 2e5, 16x3 at 5e4 and 1e5,
+        # 32x2 at 6e5) passes the 64-path cap: the root ladder's answers leave roots of other tags and
+        # shapes, and the low-rank truncation a data-dependent rank, that the next layer or the polish
+        # prices apart. Lower bounds, so no point here takes them.
+        guards=("if not fnp.all(fnp.isfinite(x)):", "if peak > cfg.rescale_at:",
+                "return math.exp(self.log_scale) if self.log_scale else 1.0",
+                "root = fnp.linalg.cholesky(cov + jitter * fnp.eye(n) if jitter else cov)",
+                "vals, vecs = fnp.linalg.eigh(cov)", "chol = fnp.linalg.cholesky(gram + ridge * fnp.eye(n))",
+                "y = fnp.linalg.solve(chol, rhs)", "return fnp.linalg.solve(chol.T, y)",
+                "return fnp.linalg.lstsq(gram, rhs, rcond=None)[0]", "s = fnp.linalg.svd(r, compute_uv=False)",
+                "u, s, vt = fnp.linalg.svd(r, full_matrices=False)",
+                "if total <= 0.0 or not math.isfinite(total):",
+                "rng = fnp.random.default_rng(mlp.seed or 5)"),
+        data_sites=("while k < min(len(s), self.cfg.energy_cap) and kept < self.cfg.energy_keep * total:",
+                    "if last.change < self.tol * max(abs(last.value), 1.0):",
+                    "if v is None or not math.isfinite(last.value) or last.value <= 0.0:",
+                    "if se < self.cfg.stop_se:"),
+    ),
 }
 
 
