@@ -49,6 +49,16 @@ def test_a_diagnostic_keyed_by_the_mlp_name_is_priced_exactly(tmp_path, point, k
     assert report.total.exact and [report.total.lo] * 2 == runs
 
 
+@pytest.mark.parametrize("point", [Point(8, 2, 10**6), Point(32, 3, 10**6)], ids=lambda p: p.label())
+def test_a_list_per_mlp_filled_through_setdefault_is_priced_exactly(tmp_path, point):
+    source = KEYED_BY_NAME.replace("self.seen[{key}] = budget", "self.seen.setdefault(mlp.name, []).append(budget)")
+    path = _write(tmp_path, source)
+    report = analyze(path, point)
+    runs = [m.total for m in measure_calls(path, point, 2)]
+    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+    assert report.total.exact and [report.total.lo] * 2 == runs
+
+
 def _keyless(tmp_path, source: str) -> frozenset:
     return write_only.keyless_dicts(load_program(_write(tmp_path, source)))
 

@@ -25,7 +25,7 @@ import sys as _sys
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import chain_maps, dataints, dtypes, dunders, flags, import_hooks, plain_numpy, presumptions, scalar_values, stdlib_containers, stdlib_random, submission_files
+from flopcast.analyzer import chain_maps, dataints, dtypes, dunders, flags, import_hooks, plain_numpy, presumptions, scalar_values, stdlib_containers, stdlib_random, submission_files, write_only
 from flopcast.analyzer.disk_answers import DiskAnswers
 from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
@@ -33,6 +33,7 @@ from flopcast.analyzer.open_loops import MAX_LOOP_ITERATIONS
 from flopcast.analyzer.iterator_sources import reading as _reading
 from flopcast.analyzer.values import (
     ENUM_AUTO,
+    hashes_without_code,
     TEXT_BUILTINS,
     Array,
     BoundLib,
@@ -2963,6 +2964,10 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
             key = args[0]
             if isinstance(key, Known):
                 return recv.items.setdefault(key.value, args[1] if len(args) > 1 else Known(None))
+            if _fills_a_keyless_dict(interp, recv, args, node):
+                # ``self.seen.setdefault(mlp.name, []).append(plan)``: the list it fills is this new
+                # one or one like it stored before, and nothing reads either (write_only.keyless_dicts)
+                return recv.items.setdefault(dict_key(key), args[1])
         if name == "update" and args and isinstance(args[0], ChainMapVal):
             args = [chain_maps.read(interp, args[0], node), *args[1:]]  # its keys and what their lookups find
         if name == "update" and args and isinstance(args[0], DictVal):
@@ -3485,3 +3490,15 @@ def _integer_conversion_may_raise(interp, name: str, x, span) -> None:
         return
     for exc, why in _NOT_FINITE_TO_INT:
         may_raise(interp, span, f"{name}()", exc, why, why)
+
+
+def _fills_a_keyless_dict(interp, recv: DictVal, args: list, node) -> bool:
+    """``x.name.setdefault(key, default)`` on a dict of a keyless name (write_only.keyless_dicts:
+    the call fills what it returns at once, nothing else reads it) by a key Python hashes without
+    the program's code, where every item already there is of the default's kind (a ``.append``
+    on the item found then does what it does on the default)."""
+    func = getattr(node, "func", None)
+    return (recv.__class__ is DictVal and len(args) == 2 and hashes_without_code(args[0])
+            and isinstance(func, _ast.Attribute) and isinstance(func.value, _ast.Attribute)
+            and func.value.attr in write_only.keyless_dicts(interp.program)
+            and all(v.__class__ is args[1].__class__ for v in recv.items.values()))

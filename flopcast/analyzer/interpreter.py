@@ -100,6 +100,7 @@ from flopcast.analyzer.values import (
     SeqIterator,
     SuperVal,
     TupleVal,
+    hashes_without_code,
     Unknown,
     UserRaise,
     python_raise,
@@ -3742,7 +3743,7 @@ class Interpreter:
                 # the object already there (or one equal to it by fields), one equal only to itself,
                 # or one no key there can equal
                 obj.items[dict_key(key)] = value
-            elif obj.__class__ is DictVal and _hashes_without_code(key) and isinstance(target.value, ast.Attribute) \
+            elif obj.__class__ is DictVal and hashes_without_code(key) and isinstance(target.value, ast.Attribute) \
                     and target.value.attr in write_only.keyless_dicts(self.program):
                 # a diagnostic keyed by a value read at run time (``self.seen[mlp.name] = plan``) that
                 # nothing reads (write_only.keyless_dicts): kept under a key of its own, for memory
@@ -8221,21 +8222,6 @@ def _immutable_type_name(obj: Value) -> str:
                                                       type(None)):
         return type(obj.value).__name__
     return ""
-
-
-def _hashes_without_code(key: Value) -> bool:
-    """Whether Python hashes ``key`` without raising and without running the program's code: a
-    number or text read at run time (``mlp.name``, ``mlp.seed``), a known hashable value, or a
-    tuple of those (``(mlp.name, layer)``)."""
-    if isinstance(key, (Unknown, NumpyScalar)):
-        return True
-    if isinstance(key, Known):
-        try:
-            hash(key.value)
-        except TypeError:
-            return False
-        return True
-    return key.__class__ is TupleVal and all(_hashes_without_code(item) for item in key.items)
 
 
 def _keyed_by_identity(key: Value, d: DictVal) -> bool:

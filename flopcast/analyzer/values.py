@@ -1022,6 +1022,21 @@ def may_hold_known_key(d: "DictVal") -> bool:
         for k in d.items)
 
 
+def hashes_without_code(key: Value) -> bool:
+    """Whether Python hashes ``key`` without raising and without running the program's code: a
+    number or text read at run time (``mlp.name``, ``mlp.seed``), a known hashable value, or a
+    tuple of those (``(mlp.name, layer)``)."""
+    if isinstance(key, (Unknown, NumpyScalar)):
+        return True
+    if isinstance(key, Known):
+        try:
+            hash(key.value)
+        except TypeError:
+            return False
+        return True
+    return key.__class__ is TupleVal and all(hashes_without_code(item) for item in key.items)
+
+
 def surely_missing(key: Value, d: "DictVal") -> bool:
     """Whether ``key`` (not a known value, and not the same object as any key of ``d``) is surely
     no key of ``d``: it is equal only to itself and every key is a plain known value or equal only

@@ -411,10 +411,27 @@ def _method_of(node: ast.Attribute, parents: dict) -> Optional[str]:
 
 def _stores_an_item(node: ast.Attribute, parents: dict) -> bool:
     """Whether this occurrence of ``x.name`` is only the container of an item an assignment
-    statement stores (``x.name[k] = v``, a target of its own)."""
+    statement stores (``x.name[k] = v``, a target of its own), or of a new empty container a
+    statement fills at once (``x.name.setdefault(k, []).append(v)``: the item it fills is the new
+    one or one stored before, read by nothing else)."""
     item = parents.get(node)
-    return isinstance(node.ctx, ast.Load) and isinstance(item, ast.Subscript) and item.value is node \
-        and isinstance(item.ctx, ast.Store) and isinstance(parents.get(item), ast.Assign)
+    if not isinstance(node.ctx, ast.Load) or not isinstance(item, ast.AST):
+        return False
+    if isinstance(item, ast.Subscript):
+        return item.value is node and isinstance(item.ctx, ast.Store) and isinstance(parents.get(item), ast.Assign)
+    call = parents.get(item)
+    filled = parents.get(call)
+    fill = parents.get(filled)
+    return (isinstance(item, ast.Attribute) and item.value is node and item.attr == "setdefault"
+            and isinstance(call, ast.Call) and call.func is item and len(call.args) == 2 and not call.keywords
+            and _empty_container(call.args[1])
+            and isinstance(filled, ast.Attribute) and filled.value is call and filled.attr in SAFE_MUTATORS
+            and isinstance(fill, ast.Call) and fill.func is filled and isinstance(parents.get(fill), ast.Expr))
+
+
+def _empty_container(node: ast.AST) -> bool:
+    """``[]`` or ``{}``: a new empty list or dict (``list()`` may be the program's own ``list``)."""
+    return isinstance(node, ast.List) and not node.elts or isinstance(node, ast.Dict) and not node.keys
 
 
 def _class_body_names(node: ast.ClassDef) -> set:
