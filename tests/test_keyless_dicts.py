@@ -146,3 +146,54 @@ def test_a_frozen_dataclass_setting_its_own_field_leaves_the_diagnostic_unread(t
     runs = [m.total for m in measure_calls(path, point, 2)]
     assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
     assert report.total.exact and [report.total.lo] * 2 == runs
+
+
+GENERATOR_BESIDE_A_DIAGNOSTIC = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def __init__(self):
+            self.scale = 0.5
+            self.fallbacks = {}
+
+        def steps(self, weights):
+            for w in weights:
+                yield w * self.scale
+
+        def predict(self, mlp, budget):
+            mu = fnp.ones(mlp.width)
+            rows = []
+            for i, w in enumerate(self.steps(mlp.weights)):
+                mu = fnp.maximum(w.T @ mu, 0.0)
+                self.fallbacks.setdefault(mlp.name, []).append(i)   # written between the items
+                rows.append(mu)
+            return fnp.stack(rows)
+"""
+
+
+@pytest.mark.parametrize("point", [Point(8, 2, 10**6), Point(16, 3, 10**6)], ids=lambda p: p.label())
+def test_a_diagnostic_written_while_a_generator_of_self_is_suspended_is_priced_exactly(tmp_path, point):
+    # the generator's body reads self.scale, never self.fallbacks: what the loop writes there
+    # cannot change the items it hands over
+    path = _write(tmp_path, GENERATOR_BESIDE_A_DIAGNOSTIC)
+    report = analyze(path, point)
+    runs = [m.total for m in measure_calls(path, point, 2)]
+    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+    assert report.total.exact and [report.total.lo] * 2 == runs
+
+
+def test_a_dict_filled_through_setdefault_alone_is_write_only_and_one_given_other_items_is_not(tmp_path):
+    path = _write(tmp_path, """
+        class Estimator:
+            def __init__(self):
+                self.runs = {}
+                self.mixed = {}
+
+            def predict(self, mlp, budget):
+                self.runs.setdefault(mlp.name, []).append(1)
+                self.mixed[mlp.name] = 1                      # an int where a list is filled below
+                self.mixed.setdefault(mlp.name, []).append(1)
+    """)
+    assert write_only.attributes(load_program(path)) == {"runs": write_only.ITEM}

@@ -4364,6 +4364,17 @@ class Interpreter:
                     parts.append((("global", name), self._held_signature(callee_env[name])))
         return parts
 
+    def _held_attribute(self, name: str, value: Value, depth: int, seen: set):
+        """_held_signature of an instance's attribute: of one nothing reads (write_only.py: a
+        diagnostic such as ``self.fallbacks.setdefault(mlp.name, []).append(i)``) only its kind,
+        which is all a write to it may raise by."""
+        dead = write_only.attributes(self.program)
+        if name in dead:
+            summary = write_only.kind(value, dead[name] == write_only.ITEM)
+            if summary is not None:
+                return ("write-only", summary)
+        return self._held_signature(value, depth, seen)
+
     def _held_signature(self, value: Value, depth: int = 0, seen: Optional[set] = None):
         """``signature`` of a value, and for a class or a module what it holds: the consumer's
         ``Knobs.rows += 4`` or ``consts.ROWS = 8`` changes what a generator reading it hands out
@@ -4383,7 +4394,7 @@ class Interpreter:
                         tuple(self._held_signature(b, deeper, seen) for b in value.bases if isinstance(b, ClassVal)))
             if isinstance(value, InstanceVal):
                 return ("I", id(value), self._held_signature(value.cls, deeper, seen),
-                        tuple(sorted((k, self._held_signature(a, deeper, seen)) for k, a in value.attrs.items())))
+                        tuple(sorted((k, self._held_attribute(k, a, deeper, seen)) for k, a in value.attrs.items())))
             if isinstance(value, DictVal):
                 return ("D", tuple(sorted((repr(k), self._held_signature(a, deeper, seen))
                                           for k, a in value.items.items())))

@@ -202,6 +202,8 @@ def _write_only(trees: list, lenient: bool = False) -> dict:
     read: set = set()
     kind_matters: set = set()
     item_stored: set = set()
+    fills: dict = {}  # name -> the kinds of the defaults ``x.name.setdefault(k, []).append(v)`` fills
+    other_uses: set = set()  # names used otherwise than so, or than by storing a new empty dict
     uncalled = _uncalled(trees)
     for tree in trees:
         nodes = [n for n in ast_walk(tree) if n not in uncalled]
@@ -221,6 +223,11 @@ def _write_only(trees: list, lenient: bool = False) -> dict:
             elif isinstance(node, ast.Attribute):
                 if node.attr in _DYNAMIC and node not in named.calls:
                     return {}
+                fill = _fill_kind(node, parents)
+                if fill is not None:
+                    fills.setdefault(node.attr, set()).add(fill)
+                elif not _empties(node, parents):
+                    other_uses.add(node.attr)
                 if _stores_an_item(node, parents):
                     written.add(node.attr)
                     item_stored.add(node.attr)
@@ -242,6 +249,9 @@ def _write_only(trees: list, lenient: bool = False) -> dict:
                     return {}
                 if lenient and not isinstance(parents.get(node), ast.Expr):  # a docstring reads nothing
                     read.update(_WORD.findall(node.value))
+    # a dict filled by ``setdefault(k, []).append(v)`` holds items of the default's kind only when
+    # nothing else puts items there (a join compares its kind, not its items')
+    read |= {name for name, kinds in fills.items() if len(kinds) > 1 or name in other_uses}
     return {name: ITEM if name in item_stored else name in kind_matters for name in written - read}
 
 
@@ -429,6 +439,23 @@ def _stores_an_item(node: ast.Attribute, parents: dict) -> bool:
             and isinstance(fill, ast.Call) and fill.func is filled and isinstance(parents.get(fill), ast.Expr))
 
 
+def _fill_kind(node: ast.Attribute, parents: dict) -> Optional[str]:
+    """The kind of the default of ``x.name.setdefault(k, default).m(...)`` (``"List"``, ``"Dict"``),
+    when this occurrence of ``x.name`` is that; else None."""
+    if not _stores_an_item(node, parents) or isinstance(parents.get(node), ast.Subscript):
+        return None
+    return type(parents[parents[node]].args[1]).__name__
+
+
+def _empties(node: ast.Attribute, parents: dict) -> bool:
+    """``x.name = {}`` (one target) or ``del x.name``."""
+    stmt = parents.get(node)
+    if isinstance(node.ctx, ast.Del):
+        return True
+    return (isinstance(stmt, ast.Assign) and stmt.targets == [node] and isinstance(stmt.value, ast.Dict)
+            and not stmt.value.keys)
+
+
 def _empty_container(node: ast.AST) -> bool:
     """``[]`` or ``{}``: a new empty list or dict (``list()`` may be the program's own ``list``)."""
     return isinstance(node, ast.List) and not node.elts or isinstance(node, ast.Dict) and not node.keys
@@ -450,7 +477,7 @@ def kind(value, items: bool = False) -> Optional[tuple]:
     """What a join compares of a write-only attribute's value: what decides whether a write-only
     operation on it raises (its kind), not what it holds. ``items``: an item is stored into it
     (``x.name[k] = v``), which raises on a list by its length and on an array by its shape (on a
-    dict by nothing it holds). None for a value whose methods may be the program's own code (an
+    dict by nothing it holds: one filled by ``setdefault`` holds only items of its one kind). None for a value whose methods may be the program's own code (an
     instance of a user class): it is compared whole."""
     from flopcast.analyzer.values import Array, DequeVal, DictVal, Known, ListVal, NumpyScalar, TupleVal, Unknown
 

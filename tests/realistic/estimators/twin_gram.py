@@ -538,6 +538,7 @@ class TwinGram(BaseEstimator):
         super().__init__()
         self.cfg = TwinConfig().tuned(**overrides) if overrides else type(self).cfg
         self.history = {}
+        self.fallbacks = {}     # per MLP, the layers that fell back (read in the notebook, not here)
 
     # -- planning -------------------------------------------------------------------------
 
@@ -581,6 +582,7 @@ class TwinGram(BaseEstimator):
                 state = prop(state, weight, layer=i)
             except (Breakdown, np.linalg.LinAlgError) as err:
                 fallback = NEXT_CHEAPER.get(prop.mode)
+                self.fallbacks.setdefault(mlp.name, []).append((i, prop.mode, fallback))
                 log.info("layer %d: %s failed (%s), falling back to %s", i, prop.mode, err, fallback)
                 if fallback in (None, "sample"):
                     raise
