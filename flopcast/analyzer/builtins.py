@@ -25,7 +25,7 @@ import sys as _sys
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import chain_maps, dataints, dtypes, dunders, flags, import_hooks, plain_numpy, presumptions, scalar_values, stdlib_containers, stdlib_random, submission_files, write_only
+from flopcast.analyzer import chain_maps, dataints, dtypes, dunders, flags, import_hooks, plain_numpy, presumptions, scalar_values, stdlib_containers, stdlib_random, submission_files, warning_filters, write_only
 from flopcast.analyzer.disk_answers import DiskAnswers
 from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
@@ -1996,6 +1996,41 @@ _LOGGING_CALLS = frozenset({"debug", "info", "warning", "warn", "error", "critic
                             "basicConfig", "setLevel", "addHandler", "removeHandler", "disable"})
 
 
+#: the parameters (with their defaults) of the warnings functions that read or change the filters
+_WARNING_CALLS = {
+    "simplefilter": (("action", None), ("category", Builtin("Warning")), ("lineno", Known(0)), ("append", Known(False))),
+    "filterwarnings": (("action", None), ("message", Known("")), ("category", Builtin("Warning")), ("module", Known("")),
+                       ("lineno", Known(0)), ("append", Known(False))),
+    "resetwarnings": (),
+    "warn": (("message", None), ("category", Known(None)), ("stacklevel", Known(1)), ("source", Known(None))),
+}
+
+
+def _warnings_call(interp, name: str, args: list, kwargs: dict, span) -> Value:
+    """``warnings.simplefilter``/``filterwarnings``/``resetwarnings``/``warn``: the filters the
+    program installs, and the warning they turn into an exception (warning_filters.py)."""
+    params = _WARNING_CALLS[name]
+    names = [p for p, _ in params]
+    if len(args) > len(params) or any(k not in names for k in kwargs if k != "skip_file_prefixes"):
+        raise UserRaise(span, f"TypeError: {name}() got arguments it does not take")
+    bound = dict(zip(names, args))
+    for key, default in params:
+        if key not in bound:
+            bound[key] = kwargs.get(key, default)
+        if bound[key] is None:
+            raise UserRaise(span, f"TypeError: {name}() missing required argument: '{key}'")
+    if name == "resetwarnings":
+        warning_filters.reset(interp)
+    elif name == "warn":
+        warning_filters.warn(interp, bound["message"], bound["category"], span)
+    else:
+        bound.setdefault("message", Known(""))
+        bound.setdefault("module", Known(""))
+        warning_filters.install(interp, bound["action"], bound["category"], bound["message"], bound["module"],
+                                bound["lineno"], bound["append"], span)
+    return Known(None)
+
+
 #: ``functools.cmp_to_key(f)``: the key object's class, its receiver the comparison function
 CMP_KEY = "py:functools.cmp_to_key.key"
 
@@ -2252,6 +2287,8 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return PartialVal(args[0], list(args[1:]), dict(kwargs))
     if path == "functools.cmp_to_key" and len(args) == 1 and not kwargs:
         return BoundLib(CMP_KEY, args[0])  # a key sorted() orders by calling the function (_sorted_by_cmp)
+    if module == "warnings" and name in _WARNING_CALLS:
+        return _warnings_call(interp, name, args, kwargs, span)
     if path == "logging.getLogger":
         return LibRef("py:logging.Logger")
     if module in ("logging", "logging.Logger") and name in _LOGGING_CALLS:

@@ -38,7 +38,7 @@ from flopcast import installed
 from flopcast.analyzer import (carried, chain_maps, first_writes, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, fixed_attrs, flags,
                                handlers, joins, lru, open_loops, ops, ordering,
                                memory_limit, overflow, plain_numpy, presumptions, pricing, scalar_values, sizetests,
-                               stdlib_containers, stdlib_random, submission_files, undefined, write_only)
+                               stdlib_containers, stdlib_random, submission_files, undefined, warning_filters, write_only)
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.grown_lists import GrownLists
 from flopcast.analyzer.counters import raw_value, suspended
@@ -705,6 +705,7 @@ class Interpreter:
         self._size_ranges: dict = {}  # size site key -> the range it was first met over (_at_this_execution)
         self._data_int_uses: dict = {}  # site key -> (direction, value) of its first use (dataints.opposite)
         self.import_hooks = ImportHooks()  # finders the program put on sys.meta_path
+        self.warning_filters = warning_filters.Filters()  # the warning filters the program installed
         self._served: dict = {}  # module name -> what an import hook served for it
         self._served_paths: set = set()  # pseudo file names of the modules import hooks served
         self._call_spans: list = []  # the span of each user-function call being executed
@@ -1182,6 +1183,8 @@ class Interpreter:
     def emit(self, span, op, flops, dtype, function, origin=None, detail=""):
         if self.float_raise is not None and self.metered:
             self._float_op_may_raise(span, op, flops, dtype, function, origin, detail)
+        if self.warning_filters.raising and self.metered:
+            self._float_warning_may_raise(span, op, flops, dtype, function, origin, detail)
         if not self.metered or self.free:
             return
         flops = int(flops)
@@ -1256,6 +1259,23 @@ class Interpreter:
         raise PathEnd(f"np.seterr({which}) at {where} makes float errors raise: whether this {op} raises "
                       "FloatingPointError depends on the values, so the cost after it is not counted",
                       span, what=f"{op} under np.seterr")
+
+    def _float_warning_may_raise(self, span, op, flops, dtype, function, origin, detail) -> None:
+        """An op while a warnings filter makes numpy's float warnings raise (``simplefilter("error")``
+        with np.seterr's default "warn"): as under np.seterr(all="raise"), whether it raises
+        (RuntimeWarning) depends on its values. The path ends after the charge."""
+        settings = tuple(sorted((self.float_errors or type_info.DEFAULT_FLOAT_ERRORS).items()))
+        which = warning_filters.float_warnings_raise(self.warning_filters, settings)
+        if which is None:
+            return
+        saved, self.warning_filters = self.warning_filters, warning_filters.Filters()
+        try:
+            self.emit(span, op, flops, dtype, function, origin, detail)
+        finally:
+            self.warning_filters = saved
+        raise PathEnd(f"a {which} makes numpy's float warnings raise: whether this {op} raises RuntimeWarning "
+                      "depends on the values, so the cost after it is not counted", span,
+                      what=f"{op} under a warnings filter")
 
     def charge(self, op: str, base: int, dtype: Optional[str], origin: Optional[Span] = None,
                measured: bool = False) -> None:
@@ -2440,6 +2460,8 @@ class Interpreter:
             return
         item, rest = items[0], items[1:]
         span = self.node_span(item.context_expr)
+        if self._catch_warnings(item, rest, body, span):
+            return
         library = self._library_context(item.context_expr)
         if library is not None:
             kind, values = library
@@ -2530,6 +2552,36 @@ class Interpreter:
             self.enter_contexts(items, body)
         finally:
             self.handlers = outer
+
+    def _catch_warnings(self, item: ast.withitem, rest: list, body: list, span: Span) -> bool:
+        """`with warnings.catch_warnings(action="error"):`: the body under the filters it installs,
+        the program's filters put back as they were on leaving (warning_filters.py). False for any
+        other manager (not evaluated here)."""
+        expr = item.context_expr
+        if not isinstance(expr, ast.Call) or not isinstance(expr.func, (ast.Name, ast.Attribute)):
+            return False
+        func = self.eval(expr.func)
+        if not isinstance(func, LibRef) or func.path != "py:warnings.catch_warnings":
+            return False
+        kwargs = {kw.arg: self.eval(kw.value) for kw in expr.keywords if kw.arg is not None}
+        if expr.args or len(kwargs) < len(expr.keywords) or set(kwargs) - {"record", "module", "action", "category",
+                                                                            "lineno", "append"}:
+            raise PathEnd("warnings.catch_warnings() with arguments flopcast does not follow; the cost after it is "
+                          "not counted", span, what="warnings.catch_warnings")
+        saved = self.warning_filters
+        action = kwargs.get("action", Known(None))
+        if not (isinstance(action, Known) and action.value is None):
+            warning_filters.install(self, action, kwargs.get("category", Builtin("Warning")), Known(""), Known(""),
+                                    kwargs.get("lineno", Known(0)), kwargs.get("append", Known(False)), span)
+        if item.optional_vars is not None:
+            record = kwargs.get("record", Known(False))
+            self.assign(item.optional_vars, Unknown("list", span, "the warnings caught")
+                        if not (isinstance(record, Known) and not record.value) else Known(None))
+        try:
+            self.enter_contexts(rest, body)
+        finally:
+            self.warning_filters = saved
+        return True
 
     def _library_context(self, expr: ast.expr) -> Optional[tuple[str, list]]:
         """``contextlib.suppress(E, ...)`` or ``contextlib.nullcontext(x)``: the kind and the
@@ -7738,7 +7790,7 @@ class Interpreter:
             self.call_stack.append(fn.qualname)
         try:
             # (a recorded call's charges replayed would pass the np.seterr check in emit)
-            memo = None if self.decisions.per_execution or self.float_raise is not None \
+            memo = None if self.decisions.per_execution or self.float_raise is not None or self.warning_filters.raising \
                 else self.memo.key(fn, args, kwargs)
             if memo is None:
                 return self._call_user(fn, args, kwargs, span)

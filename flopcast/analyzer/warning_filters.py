@@ -1,0 +1,163 @@
+"""The program's warning filters, and whether its ``warnings.warn`` raises.
+
+``warnings.warn`` is free, but under an ``"error"`` filter (``warnings.simplefilter("error")``
+in ``setup()``, "fail loudly while tuning") it raises the warning as an exception, and an
+``except UserWarning:`` around it then runs other work. The filters the program itself installs
+(``simplefilter``, ``filterwarnings``, ``resetwarnings``, ``catch_warnings``, its ``action=``) are
+followed in order, newest first, as ``warnings.warn_explicit`` matches them. Below them lie the
+process's own filters: Python's defaults (and whestbench's) only ignore some categories
+(DEPENDS_ON_PROCESS), so a warning of another category reaching them is shown, never raised. A
+match that depends on what flopcast does not know (a message pattern against text read from
+data, a module pattern, a line number, a category of those the defaults name) ends the path.
+"""
+
+from __future__ import annotations
+
+import builtins
+import functools
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from flopcast.analyzer.values import Builtin, ClassVal, InstanceVal, Known, UserRaise, Value
+from flopcast.model import Span
+
+ACTIONS = frozenset({"error", "ignore", "always", "default", "module", "once"})
+
+#: categories the process's own filters (Python's defaults, whestbench's) may name: a warning of
+#: one of them that no filter of the program's matches may be ignored there or not
+DEPENDS_ON_PROCESS = frozenset({"DeprecationWarning", "PendingDeprecationWarning", "ImportWarning",
+                                "ResourceWarning", "RuntimeWarning"})
+
+
+@dataclass(frozen=True)
+class Filter:
+    action: str
+    message: str      # a pattern matched at the start of the text, ignoring case ("" = any)
+    category: str     # the class name a warning's class must have along its mro
+    module: str       # "" = any module
+    lineno: int
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filters the program installed: ``front`` before the process's own (first = consulted
+    first), ``after`` appended behind them; ``below`` False once ``resetwarnings()`` dropped the
+    process's filters too."""
+    front: tuple = ()
+    after: tuple = ()
+    below: bool = True
+
+    @property
+    def raising(self) -> bool:
+        """Some filter turns warnings into exceptions: without one, no warning raises."""
+        return any(f.action == "error" for f in self.front + self.after)
+
+
+def family(cls: Value) -> Optional[tuple]:
+    """The class names along a warning class's mro (what ``issubclass`` and ``except`` see)."""
+    if isinstance(cls, Builtin) and isinstance(getattr(builtins, cls.name, None), type):
+        return tuple(c.__name__ for c in getattr(builtins, cls.name).__mro__)
+    if isinstance(cls, ClassVal):
+        names = []
+        for c in cls.mro():
+            names.append(c.name)
+            for base in c.bases:
+                if isinstance(base, Builtin):
+                    names += list(family(base) or ())
+        return tuple(names)
+    return None
+
+
+def install(interp, action: Value, category: Value, message: Value, module: Value, lineno: Value,
+            append: Value, span: Span) -> None:
+    """``simplefilter``/``filterwarnings``, as ``warnings._add_filter``: in front (an equal filter
+    moved there), or appended unless an equal one is there already."""
+    if not all(isinstance(p, Known) for p in (action, message, module, lineno, append)) or family(category) is None:
+        interp.stop_path("a warning filter made of values flopcast does not know: whether a later warnings.warn "
+                         "raises is not known", span, "warnings filter")
+    if action.value not in ACTIONS:
+        raise UserRaise(span, f"AssertionError: invalid action: {action.value!r}")
+    made = Filter(action.value, message.value or "", category.name, module.value or "", int(lineno.value))
+    state: Filters = interp.warning_filters
+    if append.value:
+        if made not in state.front + state.after:
+            state = Filters(state.front, state.after + (made,), state.below)
+    else:
+        state = Filters((made,) + tuple(f for f in state.front if f != made),
+                        tuple(f for f in state.after if f != made), state.below)
+    interp.warning_filters = state
+    interp.effects += 1
+
+
+def reset(interp) -> None:
+    """``resetwarnings()`` empties the list, the process's filters included."""
+    interp.warning_filters = Filters(below=False)
+    interp.effects += 1
+
+
+def warn(interp, message: Value, category: Optional[Value], span: Span) -> None:
+    """Raises the program's ``UserRaise`` when the first filter the warning matches is "error"."""
+    state: Filters = interp.warning_filters
+    if not state.raising:
+        return  # shown or ignored, never raised
+    interp.effects += 1
+    if isinstance(message, InstanceVal) and "Warning" in (family(message.cls) or ()):
+        category = message.cls  # `warnings.warn(Drift("x"))`: the instance's class is the category
+    elif category is None or isinstance(category, Known) and category.value is None:
+        category = Builtin("UserWarning")
+    names = family(category)
+    if names is None or "Warning" not in names:
+        interp.stop_path("warnings.warn of a category flopcast does not know: whether a filter makes it raise "
+                         "is not known", span, "warnings.warn")
+    text = message.value if isinstance(message, Known) and isinstance(message.value, str) else None
+    action = _first_match(interp, state.front, names, text, span)
+    if action is None and state.after:
+        if state.below and DEPENDS_ON_PROCESS & set(names):
+            interp.stop_path(f"a {category.name} may be matched by the process's own warning filters before the "
+                             "program's appended ones: whether warnings.warn raises is not known", span,
+                             "warnings.warn")
+        action = _first_match(interp, state.after, names, text, span)
+    if action == "error":
+        raise UserRaise(span, f"{category.name}: {text if text is not None else '...'}", family=names)
+
+
+#: numpy's float error kinds and the RuntimeWarning it issues for each under "warn"
+FLOAT_WARNINGS = ("divide", "over", "invalid", "under")
+
+
+@functools.lru_cache(maxsize=256)
+def float_warnings_raise(state: Filters, settings: tuple) -> Optional[str]:
+    """The filter that may turn numpy's float warnings into exceptions ("overflow encountered in
+    exp" is a RuntimeWarning while ``np.seterr`` leaves the kind at "warn", its default), as text
+    for the report; None when none does. ``settings``: (kind, setting) pairs of np.seterr."""
+    if not state.raising or not any(k in FLOAT_WARNINGS and v == "warn" for k, v in settings):
+        return None
+    names = family(Builtin("RuntimeWarning"))
+    for f in state.front + (state.after if not state.below else ()):
+        if f.category in names:
+            if f.action == "error":
+                return f"warnings filter {f.action!r} for {f.category}"
+            if not (f.message or f.module or f.lineno):
+                return None  # every float warning stops at this quiet filter
+    if state.below and any(f.action == "error" and f.category in names for f in state.after):
+        return "appended warnings filter 'error' for RuntimeWarning"
+    return None
+
+
+def _first_match(interp, filters: tuple, names: tuple, text: Optional[str], span: Span) -> Optional[str]:
+    """The action of the first filter the warning matches, as ``warn_explicit`` tests them."""
+    for f in filters:
+        if f.category not in names:
+            continue
+        if f.module or f.lineno:
+            interp.stop_path("a warning filter on a module or a line: whether warnings.warn raises here is not "
+                             "modelled", span, "warnings.warn")
+        if f.message:
+            if text is None:
+                interp.stop_path("warnings.warn of a message flopcast does not know, under a filter on the "
+                                 "message: whether it raises is not known", span, "warnings.warn")
+            if not re.compile(f.message, re.I).match(text):
+                continue
+        return f.action
+    return None
