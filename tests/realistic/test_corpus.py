@@ -1697,6 +1697,26 @@ CORPUS = {
                 "clouds = particle_stream(mlp.weights, n, mlp.seed or 11) if n else itertools.repeat(None)"),
         data_sites=("while it < self.cfg.riccati_cap and change > self.cfg.riccati_tol:",),
     ),
+    "bazaar_sweep": Entry(
+        points=(
+            (8, 2, 3_000, "guarded"),          # nothing fits: DriftWarning raised under setup()'s filter, point fallback
+            (16, 2, 20_000, "guarded"),        # diag, no refit
+            (16, 3, 100_000, "guarded"),       # lowrank (argsort top-r factor) + head
+            (8, 2, 100_000, "interval"),       # cov + head + Monte Carlo refit of the top k
+            (64, 4, 1_000_000, "guarded"),     # lowrank + head at the widest point
+        ),
+        # a folder (estimator.py + strategies.py + sampler.py, 600 lines; head.npz made by
+        # make_head.py): strategies filed by a decorator with cost lambdas, a match on an Enum,
+        # NamedTuple plans cached on the class, a head read by a classmethod with NpzFile.get, a
+        # reversed |W| importance pass into a deque, fnp.random Monte Carlo in float32 merged by
+        # Welford, argsort top-k masks made in plain numpy, and warnings.simplefilter("error",
+        # DriftWarning) in setup() turning the planner's warning into the fallback's raise
+        guards=("if (peak := float(fnp.max(fnp.abs(big)))) <= RESCALE_AT:",
+                "if (peak := float(fnp.max(fnp.abs(x)))) > RESCALE_AT:",
+                "if not bool(fnp.all(ok := fnp.isfinite(out))):",
+                "warnings.warn(f\"non-finite estimate for {mlp.name or 'an MLP'}: plain rows where it blew up\")"),
+        data_sites=("if self.early_stop and c >= 1 and (se := acc.stderr(depth - 1)) < TARGET_SE:",),
+    ),
     "expert_gate": Entry(
         points=(
             (16, 2, 30_000, "guarded"),     # only the mean-field expert is affordable

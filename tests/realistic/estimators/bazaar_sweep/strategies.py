@@ -27,6 +27,10 @@ TANH_CUBIC = 0.044715
 RANK_CAP = 6
 
 
+class DriftWarning(UserWarning):
+    """The plan or the numbers drifted from what the head was fitted on (an error in setup())."""
+
+
 class Kind(enum.Enum):
     POINT = "point"
     DIAG = "diag"
