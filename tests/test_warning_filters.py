@@ -105,3 +105,30 @@ except RuntimeWarning:
         assert report.unpriced, f"claimed {report.total} while overflows raise (run: {runtime:,})"
         assert not [u for u in report.unpriced if u.what == "internal error"], report.unpriced
         assert report.total.lo <= runtime, (report.total, runtime)
+
+
+ROUTED = """\
+try:
+    s = {expr}
+except UserWarning:
+    s = fnp.sqrt(x @ W)
+x = x + s
+"""
+
+
+@pytest.mark.parametrize("expr", ["np.sqrt(x)", "np.sum(x)", "np.add.reduce(x)", "np.multiply.outer(x, x)[0]",
+                                  "np.float64(2.0) * x"])
+def test_numpy_on_a_flopscope_array_warns_before_it_is_routed(tmp_path, expr):
+    """flopscope's numpy protocol warns (UserWarning) before routing np.<f> of its array to
+    fnp.<f>: under an "error" filter the warning is raised and nothing is charged for np.<f>
+    (flopcast billed the routed op: 656 where the run counts 1,136 at 8x2 for np.sqrt)."""
+    path = _write(tmp_path, 'warnings.simplefilter("error", UserWarning)\nimport numpy as np',
+                  ROUTED.format(expr=expr).replace("try:", "import numpy as np\ntry:", 1))
+    assert_exact_at(path, POINTS)
+
+
+def test_a_message_filter_picks_which_routed_call_raises(tmp_path):
+    body = ROUTED.format(expr="np.sqrt(x) + np.sum(x)")
+    path = _write(tmp_path, 'warnings.filterwarnings("error", message=r"np\\.sum\\(", category=UserWarning)', body)
+    path.write_text("import numpy as np\n" + path.read_text())
+    assert_exact_at(path, POINTS)

@@ -1260,6 +1260,21 @@ class Interpreter:
                       "FloatingPointError depends on the values, so the cost after it is not counted",
                       span, what=f"{op} under np.seterr")
 
+    def routed_warning(self, name: str, span: Span) -> None:
+        """flopscope's numpy protocol warns (a UserWarning) before it routes ``np.<name>`` of a
+        flopscope array to ``fnp.<name>``; under an "error" filter that warning is raised there,
+        before any charge (warning_filters.py)."""
+        if not self.warning_filters.raising:
+            return
+        import numpy
+
+        function = numpy
+        for part in name.split("."):
+            function = getattr(function, part, None)
+        real = getattr(function, "__name__", name)
+        warning_filters.warn(self, Known(f"np.{real}(FlopscopeArray) auto-routed to fnp.{real}; call fnp.{real} "
+                                         "directly to avoid this warning."), Builtin("UserWarning"), span)
+
     def _float_warning_may_raise(self, span, op, flops, dtype, function, origin, detail) -> None:
         """An op while a warnings filter makes numpy's float warnings raise (``simplefilter("error")``
         with np.seterr's default "warn"): as under np.seterr(all="raise"), whether it raises
@@ -5365,6 +5380,8 @@ class Interpreter:
         if isinstance(left, NumpyScalar) and isinstance(right, Array):
             # the numpy scalar's own operator calls the ufunc, recorded by its __name__
             opname = ops.NUMPY_SCALAR_LEFT.get(opname, opname)
+            if not right.plain:
+                self.routed_warning(opname, self.node_span(node))
         return self.price_op(opname, [left, right], node)
 
     def compare_arrays(self, name: str, left: Value, right: Value, node) -> Value:
@@ -7021,6 +7038,7 @@ class Interpreter:
             values = list(args) + list(kwargs.values())
         method_target = installed.op_inventory().ufunc_methods.get(name)
         if method_target is not None and args and isinstance(args[0], Array) and not args[0].plain:
+            self.routed_warning(name.split(".")[0], span)
             args, kwargs = plain_numpy.ufunc_method_call(name, method_target, args, kwargs)
             self.note(span, f"np.{name} on a flopscope array runs fnp.{method_target} through flopscope's numpy "
                             "protocol and is billed as such")
@@ -7029,6 +7047,7 @@ class Interpreter:
             else ops.reductions.ufunc_reduction if name.endswith((".reduce", ".accumulate")) and args \
             and args[0].__class__ is Array and not args[0].plain else None
         if generic is not None:
+            self.routed_warning(name.split(".")[0], span)
             self.note(span, f"np.{name} on a flopscope array runs flopscope's generic ufunc-method path and is "
                             "billed as such")
             saved, self.span = self.span, span
@@ -7041,6 +7060,7 @@ class Interpreter:
         if plain_numpy.has_flopscope(dispatched):
             kind, target = plain_numpy.protocol(name)
             if kind == "routed":
+                self.routed_warning(name, span)
                 self.note(span, f"np.{name} on a flopscope array runs fnp.{target} through flopscope's numpy "
                                 "protocol and is billed as such (numpy is not available on the grader)")
                 return self.price_call(target, args, kwargs, node, span)
