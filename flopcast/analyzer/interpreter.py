@@ -1260,6 +1260,23 @@ class Interpreter:
                       "FloatingPointError depends on the values, so the cost after it is not counted",
                       span, what=f"{op} under np.seterr")
 
+    def _symmetry_loss_may_raise(self, name: str, args, kwargs, result) -> None:
+        """flopscope warns SymmetryLossWarning (a UserWarning) after charging an op that drops a
+        symmetric operand's tag (``C + W``, ``fnp.sum(C, axis=0)``, ``C.reshape``); under an
+        "error" filter it raises there. Not every op that drops a tag warns (``C @ W``): the path
+        ends after the charge, a lower bound."""
+        if not self.warning_filters.raising or self.free:
+            return
+        if result.__class__ is Array and result.sym is not None:
+            return
+        if not any(a.__class__ is Array and a.sym is not None for a in [*args, *kwargs.values()]):
+            return
+        which = warning_filters.may_raise(self.warning_filters, warning_filters.SYMMETRY_LOSS)
+        if which is not None:
+            raise PathEnd(f"a {which} makes flopscope's SymmetryLossWarning raise: fnp.{name} drops a symmetric "
+                          "operand's tag, and whether flopscope warns there is not modelled, so the cost after it "
+                          "is not counted", self.span, what=f"fnp.{name} under a warnings filter")
+
     def routed_warning(self, name: str, span: Span) -> None:
         """flopscope's numpy protocol warns (a UserWarning) before it routes ``np.<name>`` of a
         flopscope array to ``fnp.<name>``; under an "error" filter that warning is raised there,
@@ -5460,6 +5477,7 @@ class Interpreter:
             overflow.after_op(self, opname, values, {}, result)
             memory_limit.check(self, opname, values, result, mark)
             self.raise_on_values(opname, values, {}, result)
+            self._symmetry_loss_may_raise(opname, values, {}, result)
             return scalar_values.attach(result, opname, values, {})
         except OpError as exc:
             return self.unpriced(node, opname, str(exc))
@@ -5480,7 +5498,14 @@ class Interpreter:
                 self._array_index = saved
         else:
             key = self.eval(node.slice)
-        return self.subscript(obj, key, node)
+        made = self.subscript(obj, key, node)
+        if obj.__class__ is Array and obj.sym is not None and self.warning_filters.raising:
+            saved, self.span = self.span, self.node_span(node)
+            try:
+                self._symmetry_loss_may_raise("getitem", [obj], {}, made)  # `C[0]` of a symmetric C
+            finally:
+                self.span = saved
+        return made
 
     def expr_Slice(self, node: ast.Slice) -> Value:
         parts = [self.eval(p) if p is not None else Known(None) for p in (node.lower, node.upper, node.step)]
@@ -6630,6 +6655,7 @@ class Interpreter:
             result = presumptions.after_op(name, args, result)
             overflow.after_op(self, name, args, kwargs, result)
             self.raise_on_values(name, args, kwargs, result)
+            self._symmetry_loss_may_raise(name, args, kwargs, result)
             return result
         except FloatErrorsRaise as exc:
             raise PathEnd(f"{exc}; any float op after it may raise FloatingPointError, so the cost after it "

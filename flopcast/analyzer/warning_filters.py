@@ -48,9 +48,10 @@ class Filters:
     after: tuple = ()
     below: bool = True
 
-    @property
+    @functools.cached_property
     def raising(self) -> bool:
-        """Some filter turns warnings into exceptions: without one, no warning raises."""
+        """Some filter turns warnings into exceptions: without one, no warning raises (asked at
+        every charge: kept once made)."""
         return any(f.action == "error" for f in self.front + self.after)
 
 
@@ -126,23 +127,33 @@ def warn(interp, message: Value, category: Optional[Value], span: Span) -> None:
 FLOAT_WARNINGS = ("divide", "over", "invalid", "under")
 
 
+#: the classes of flopscope's SymmetryLossWarning along its mro
+SYMMETRY_LOSS = ("SymmetryLossWarning", "FlopscopeWarning", "UserWarning", "Warning", "Exception", "BaseException")
+
+
 @functools.lru_cache(maxsize=256)
-def float_warnings_raise(state: Filters, settings: tuple) -> Optional[str]:
-    """The filter that may turn numpy's float warnings into exceptions ("overflow encountered in
-    exp" is a RuntimeWarning while ``np.seterr`` leaves the kind at "warn", its default), as text
-    for the report; None when none does. ``settings``: (kind, setting) pairs of np.seterr."""
-    if not state.raising or not any(k in FLOAT_WARNINGS and v == "warn" for k, v in settings):
+def may_raise(state: Filters, names: tuple) -> Optional[str]:
+    """The filter that may turn a warning of the class ``names`` (its mro) whose text flopcast
+    does not know into an exception, as text for the report; None when none does. A filter on
+    a message, module or line may match or not: an "error" one counts, a quiet one is passed."""
+    if not state.raising:
         return None
-    names = family(Builtin("RuntimeWarning"))
-    for f in state.front + (state.after if not state.below else ()):
+    for f in state.front + state.after:
         if f.category in names:
             if f.action == "error":
                 return f"warnings filter {f.action!r} for {f.category}"
             if not (f.message or f.module or f.lineno):
-                return None  # every float warning stops at this quiet filter
-    if state.below and any(f.action == "error" and f.category in names for f in state.after):
-        return "appended warnings filter 'error' for RuntimeWarning"
+                return None  # every such warning stops at this quiet filter
     return None
+
+
+def float_warnings_raise(state: Filters, settings: tuple) -> Optional[str]:
+    """The filter that may turn numpy's float warnings into exceptions ("overflow encountered in
+    exp" is a RuntimeWarning while ``np.seterr`` leaves the kind at "warn", its default); None
+    when none does. ``settings``: (kind, setting) pairs of np.seterr."""
+    if not any(k in FLOAT_WARNINGS and v == "warn" for k, v in settings):
+        return None
+    return may_raise(state, family(Builtin("RuntimeWarning")))
 
 
 def _first_match(interp, filters: tuple, names: tuple, text: Optional[str], span: Span) -> Optional[str]:
