@@ -154,3 +154,21 @@ x = x + m
         runtime = measure(path, point).total
         assert report.unpriced, f"claimed {report.total} while symmetry loss raises (run: {runtime:,})"
         assert report.total.lo <= runtime, (report.total, runtime)
+
+
+@pytest.mark.parametrize("call", ["m = fnp.apply_along_axis(fnp.sum, 0, W)", "flops.configure(symmetry_warnings=True)"])
+def test_flopscope_warnings_before_a_callback_op_or_after_configure_raise(tmp_path, call):
+    """flopscope warns RemoteCallbackWarning as an op that runs a Python callback starts (its
+    remote-unsupported ops) and ConfigureNoOpWarning after ``flops.configure(...)``; both are
+    UserWarnings, raised under an "error" filter (flopcast: 7 exact for apply_along_axis where
+    the run counts 2,048 at 8x2)."""
+    body = f"""\
+try:
+    {call}
+    x = x * 2.0
+except UserWarning:
+    x = x @ W
+"""
+    path = _write(tmp_path, 'warnings.simplefilter("error", UserWarning)', body)
+    path.write_text("import flopscope as flops\n" + path.read_text())
+    assert_exact_at(path, POINTS)

@@ -706,6 +706,7 @@ class Interpreter:
         self._data_int_uses: dict = {}  # site key -> (direction, value) of its first use (dataints.opposite)
         self.import_hooks = ImportHooks()  # finders the program put on sys.meta_path
         self.warning_filters = warning_filters.Filters()  # the warning filters the program installed
+        self.silenced: frozenset = frozenset()  # flopscope's warnings switched off by flops.configure
         self._served: dict = {}  # module name -> what an import hook served for it
         self._served_paths: set = set()  # pseudo file names of the modules import hooks served
         self._call_spans: list = []  # the span of each user-function call being executed
@@ -1265,7 +1266,7 @@ class Interpreter:
         symmetric operand's tag (``C + W``, ``fnp.sum(C, axis=0)``, ``C.reshape``); under an
         "error" filter it raises there. Not every op that drops a tag warns (``C @ W``): the path
         ends after the charge, a lower bound."""
-        if not self.warning_filters.raising or self.free:
+        if not self.warning_filters.raising or self.free or "symmetry_warnings" in self.silenced:
             return
         if result.__class__ is Array and result.sym is not None:
             return
@@ -6645,6 +6646,8 @@ class Interpreter:
             args = [a.payload if isinstance(a, InstanceVal) and a.payload is not None else a for a in args]
         mark = len(self.result.charges)
         try:
+            if self.warning_filters.raising and not self.free and name in installed.op_inventory().remote_unsupported:
+                warning_filters.callback_op(self, name, self.span)
             result = ops.dispatch(self, name, args, kwargs)
             memory_limit.check(self, name, args, result, mark)
             # (numpy's own work on its own arrays is free, and its 0-d values are numpy's too; an
@@ -6804,6 +6807,8 @@ class Interpreter:
             if rest == "budget_live":
                 # a live display of the budget for `with` (no snapshot: `.flops_remaining` of it raises)
                 return InstanceVal(ClassVal("_BudgetLive", "_BudgetLive", [], {}), {})
+            if rest == "configure":
+                warning_filters.configure(self, kwargs, span)
             if rest in ("configure", "einsum_clear_caches", "clear_cache", "budget_summary"):
                 return Known(None)  # budget_summary() prints a table and returns None
             if rest == "budget_summary_dict":

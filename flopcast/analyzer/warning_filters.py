@@ -97,6 +97,45 @@ def reset(interp) -> None:
     interp.effects += 1
 
 
+#: the classes of flopscope's RemoteCallbackWarning along its mro
+REMOTE_CALLBACK = ("RemoteCallbackWarning", "FlopscopeWarning", "UserWarning", "Warning", "Exception", "BaseException")
+
+
+#: flops.configure switches of flopscope's own warnings
+SWITCHES = ("symmetry_warnings", "callback_warnings")
+
+
+def configure(interp, kwargs: dict, span: Span) -> None:
+    """``flops.configure(callback_warnings=False)``: that warning of flopscope's is not issued
+    (interp.silenced) from then on; a configure with settings warns ConfigureNoOpWarning."""
+    silenced = set(interp.silenced)
+    for key in SWITCHES:
+        if key in kwargs:
+            value = kwargs[key]
+            if not isinstance(value, Known):
+                interp.stop_path(f"flops.configure({key}=...) of a value flopcast does not know: whether flopscope "
+                                 "warns later is not known", span, "flops.configure")
+            (silenced.discard if value.value else silenced.add)(key)
+    interp.silenced = frozenset(silenced)
+    interp.effects += 1
+    if kwargs:  # the settings are made, then flopscope warns that the graders ignore them
+        _raise_if_error(interp, ("ConfigureNoOpWarning",) + REMOTE_CALLBACK[1:],
+                        "flops.configure() configures the in-process flopscope backend only; it is a no-op on "
+                        "flopscope-client and the evaluation servers, so these settings will not affect a graded "
+                        "submission.", span)
+
+
+def callback_op(interp, name: str, span: Span) -> None:
+    """flopscope warns RemoteCallbackWarning as an op that runs a Python callback starts (its
+    remote-unsupported ops, read from the installed flopscope), before any charge."""
+    if "callback_warnings" in interp.silenced:
+        return
+    text = (f"{name}() runs a Python callback in-process, but raises RemoteCallbackError on the remote "
+            "(client/server) backend used for AIcrowd submissions. Precompute the result or avoid this op in "
+            "submitted code. Suppress with flops.configure(callback_warnings=False).")
+    _raise_if_error(interp, REMOTE_CALLBACK, text, span)
+
+
 def warn(interp, message: Value, category: Optional[Value], span: Span) -> None:
     """Raises the program's ``UserRaise`` when the first filter the warning matches is "error"."""
     state: Filters = interp.warning_filters
@@ -112,15 +151,24 @@ def warn(interp, message: Value, category: Optional[Value], span: Span) -> None:
         interp.stop_path("warnings.warn of a category flopcast does not know: whether a filter makes it raise "
                          "is not known", span, "warnings.warn")
     text = message.value if isinstance(message, Known) and isinstance(message.value, str) else None
+    _raise_if_error(interp, names, text, span)
+
+
+def _raise_if_error(interp, names: tuple, text: Optional[str], span: Span) -> None:
+    """The program's ``UserRaise`` of the warning of class ``names`` (its mro) and ``text``
+    (None: not known) when the first filter it matches is "error"."""
+    state: Filters = interp.warning_filters
+    if not state.raising:
+        return
     action = _first_match(interp, state.front, names, text, span)
     if action is None and state.after:
         if state.below and DEPENDS_ON_PROCESS & set(names):
-            interp.stop_path(f"a {category.name} may be matched by the process's own warning filters before the "
+            interp.stop_path(f"a {names[0]} may be matched by the process's own warning filters before the "
                              "program's appended ones: whether warnings.warn raises is not known", span,
                              "warnings.warn")
         action = _first_match(interp, state.after, names, text, span)
     if action == "error":
-        raise UserRaise(span, f"{category.name}: {text if text is not None else '...'}", family=names)
+        raise UserRaise(span, f"{names[0]}: {text if text is not None else '...'}", family=names)
 
 
 #: numpy's float error kinds and the RuntimeWarning it issues for each under "warn"
