@@ -1184,7 +1184,7 @@ class Interpreter:
     def emit(self, span, op, flops, dtype, function, origin=None, detail=""):
         if self.float_raise is not None and self.metered:
             self._float_op_may_raise(span, op, flops, dtype, function, origin, detail)
-        if self.warning_filters.raising and self.metered:
+        if self.warning_filters.inside_ops and self.metered:
             self._float_warning_may_raise(span, op, flops, dtype, function, origin, detail)
         if not self.metered or self.free:
             return
@@ -1266,7 +1266,7 @@ class Interpreter:
         symmetric operand's tag (``C + W``, ``fnp.sum(C, axis=0)``, ``C.reshape``); under an
         "error" filter it raises there. Not every op that drops a tag warns (``C @ W``): the path
         ends after the charge, a lower bound."""
-        if not self.warning_filters.raising or self.free or "symmetry_warnings" in self.silenced:
+        if not self.warning_filters.inside_ops or self.free or "symmetry_warnings" in self.silenced:
             return
         if result.__class__ is Array and result.sym is not None:
             return
@@ -1282,7 +1282,7 @@ class Interpreter:
         """flopscope's numpy protocol warns (a UserWarning) before it routes ``np.<name>`` of a
         flopscope array to ``fnp.<name>``; under an "error" filter that warning is raised there,
         before any charge (warning_filters.py)."""
-        if not self.warning_filters.raising:
+        if not self.warning_filters.inside_ops:
             return
         import numpy
 
@@ -5500,7 +5500,7 @@ class Interpreter:
         else:
             key = self.eval(node.slice)
         made = self.subscript(obj, key, node)
-        if obj.__class__ is Array and obj.sym is not None and self.warning_filters.raising:
+        if obj.__class__ is Array and obj.sym is not None and self.warning_filters.inside_ops:
             saved, self.span = self.span, self.node_span(node)
             try:
                 self._symmetry_loss_may_raise("getitem", [obj], {}, made)  # `C[0]` of a symmetric C
@@ -6646,7 +6646,7 @@ class Interpreter:
             args = [a.payload if isinstance(a, InstanceVal) and a.payload is not None else a for a in args]
         mark = len(self.result.charges)
         try:
-            if self.warning_filters.raising and not self.free and name in installed.op_inventory().remote_unsupported:
+            if self.warning_filters.inside_ops and not self.free and name in installed.op_inventory().remote_unsupported:
                 warning_filters.callback_op(self, name, self.span)
             result = ops.dispatch(self, name, args, kwargs)
             memory_limit.check(self, name, args, result, mark)
@@ -7841,7 +7841,7 @@ class Interpreter:
             self.call_stack.append(fn.qualname)
         try:
             # (a recorded call's charges replayed would pass the np.seterr check in emit)
-            memo = None if self.decisions.per_execution or self.float_raise is not None or self.warning_filters.raising \
+            memo = None if self.decisions.per_execution or self.float_raise is not None or self.warning_filters.inside_ops \
                 else self.memo.key(fn, args, kwargs)
             if memo is None:
                 return self._call_user(fn, args, kwargs, span)

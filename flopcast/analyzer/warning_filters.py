@@ -54,6 +54,15 @@ class Filters:
         every charge: kept once made)."""
         return any(f.action == "error" for f in self.front + self.after)
 
+    @functools.cached_property
+    def inside_ops(self) -> bool:
+        """Some filter may raise a warning numpy or flopscope issues inside an op (a float
+        RuntimeWarning, flopscope's UserWarnings): ops are then checked one by one, and no
+        recorded call is replayed past those checks. A filter for the program's own warning
+        class alone (DriftWarning) leaves ops alone."""
+        return self.raising and any(may_raise(self, names) is not None
+                                    for names in (family(Builtin("RuntimeWarning")), SYMMETRY_LOSS, REMOTE_CALLBACK))
+
 
 def family(cls: Value) -> Optional[tuple]:
     """The class names along a warning class's mro (what ``issubclass`` and ``except`` see)."""
