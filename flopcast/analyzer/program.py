@@ -57,6 +57,8 @@ class Program:
     unread: Optional[frozenset] = field(default=None, repr=False, compare=False)
     #: write_only.keyless_dicts(self), made once
     keyless_dicts: Optional[frozenset] = field(default=None, repr=False, compare=False)
+    #: what those two tables read of the trees, in a 1-tuple: (write_only._Walked or None,)
+    write_only_walk: Optional[tuple] = field(default=None, repr=False, compare=False)
     #: The calls kept across the analyses of one command that analyses this program and rewrites
     #: of it (lasting.LastingCalls, set by api.Session); None: not kept.
     lasting: Optional[object] = field(default=None, repr=False, compare=False)

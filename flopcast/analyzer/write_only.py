@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 from typing import Optional
 
 from flopcast.analyzer.program import absolute_import
@@ -54,8 +55,8 @@ def attributes(program) -> dict:
     what it holds can still matter: a write-only method called on it (``.append``) or a ``del``
     raises when it is missing or of another kind; a name only ever assigned matters not at all."""
     if program.write_only is None:
-        trees = _importable_trees(program)
-        program.write_only = {} if trees is None else _write_only(trees)
+        walked = _walked(program)
+        program.write_only = {} if walked is None else _write_only(walked)
     return program.write_only
 
 
@@ -69,8 +70,8 @@ def unread(program) -> frozenset:
     (``namedtuple("P", "index x")``, read by position) counts as a read. Its kind is still
     compared there, so what it holds matters not at all."""
     if program.unread is None:
-        trees = _importable_trees(program)
-        program.unread = frozenset() if trees is None else frozenset(_write_only(trees, lenient=True))
+        walked = _walked(program)
+        program.unread = frozenset() if walked is None else frozenset(_write_only(walked, lenient=True))
     return program.unread
 
 
@@ -194,7 +195,37 @@ def _imported_names(node: ast.AST, module=None) -> list:
     return []
 
 
-def _write_only(trees: list, lenient: bool = False) -> dict:
+@dataclass
+class _Walked:
+    """What both tables read of a program's trees, made once for the two (``_walked``): each
+    tree's nodes outside the functions nothing calls, with each one's parent, and whether they
+    call introspection. A rewrite analysed by `analyze`'s savings is a program of its own, so
+    this was made twice for each of them (16-26 ms a program in the slowest single-path files)."""
+
+    trees: list  # [(nodes, parents, calls introspection)] per tree
+
+    @classmethod
+    def of(cls, trees: list) -> "_Walked":
+        uncalled = _uncalled(trees)
+        walked = []
+        for tree in trees:
+            nodes = [n for n in ast_walk(tree) if n not in uncalled]
+            introspects = calls_introspection(nodes)
+            parents = {} if introspects else {child: node for node in nodes for child in ast_children(node)}
+            walked.append((nodes, parents, introspects))
+        return cls(walked)
+
+
+def _walked(program) -> Optional[_Walked]:
+    """The program's _Walked (made once per program), or None when a module it can import
+    cannot be read."""
+    if program.write_only_walk is None:
+        trees = _importable_trees(program)
+        program.write_only_walk = (None if trees is None else _Walked.of(trees),)
+    return program.write_only_walk[0]
+
+
+def _write_only(walked: _Walked, lenient: bool = False) -> dict:
     """``lenient``: the names ``unread`` tells apart (see there)."""
     writes = _WRITES if lenient else frozenset()
     dynamic = _DYNAMIC - writes
@@ -204,12 +235,9 @@ def _write_only(trees: list, lenient: bool = False) -> dict:
     item_stored: set = set()
     fills: dict = {}  # name -> the kinds of the defaults ``x.name.setdefault(k, []).append(v)`` fills
     other_uses: set = set()  # names used otherwise than so, or than by storing a new empty dict
-    uncalled = _uncalled(trees)
-    for tree in trees:
-        nodes = [n for n in ast_walk(tree) if n not in uncalled]
-        if calls_introspection(nodes):
+    for nodes, parents, introspects in walked.trees:
+        if introspects:
             return {}
-        parents = {child: node for node in nodes for child in ast_children(node)}
         named = _named_lookups(nodes, writes)  # getattr(x, "name"): reads a name the text spells out
         if named is None:
             return {}
