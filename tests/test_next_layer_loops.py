@@ -69,6 +69,21 @@ def test_no_local_is_written_first_in_a_loop_inside_a_try():
         == frozenset()
 
 
+def test_each_loop_of_a_function_is_answered_from_one_walk_of_it(monkeypatch):
+    # A rewrite priced by `analyze`'s savings is new syntax: every loop of every function was
+    # asked about again, and each walked its whole function and each `try` of it.
+    from flopcast.analyzer import loop_syntax
+
+    function = ast.parse("def f(ws, x):\n for w in ws:\n  y = x @ w\n try:\n  for w in ws:\n   z = x @ w\n"
+                         " except ValueError:\n  pass\n for w in ws:\n  v = x @ w\n").body[0]
+    loops = [n for n in ast.walk(function) if isinstance(n, ast.For)]
+    walked = []
+    walk = loop_syntax.ast_walk
+    monkeypatch.setattr(loop_syntax, "ast_walk", lambda node: walked.append(node) or walk(node))
+    assert [written_first(loop, function) for loop in loops] == [{"y"}, {"v"}, frozenset()]
+    assert walked.count(function) == 1
+
+
 FILLED = STEADY / "filled_by_counter.py"
 
 

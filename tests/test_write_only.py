@@ -330,3 +330,26 @@ def test_object_setattr_with_a_constant_name_reads_that_name_only(tmp_path):
     """)
     assert found == {"log": True}
 
+
+def test_the_unread_table_walks_no_tree_once_the_write_only_one_is_made(tmp_path, monkeypatch):
+    # Each fix's rewrite that `analyze`'s savings prices is a program of its own: its two tables
+    # come from one walk of its trees, and say what each says made alone.
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent("""
+        class Estimator:
+            def setup(self, ctx):
+                self.log = []
+                self.seen = 0
+
+            def predict(self, mlp, budget):
+                self.log.append(budget)
+                self.seen = len(mlp.weights)
+                return None
+    """))
+    alone = write_only.unread(load_program(path))
+    program = load_program(path)
+    write_only.attributes(program)
+    walks = []
+    monkeypatch.setattr(write_only, "ast_walk", lambda node: walks.append(node) or [])
+    assert write_only.unread(program) == alone == {"log", "seen"}
+    assert walks == []

@@ -344,16 +344,9 @@ def written_first(loop: ast.For, function: ast.AST) -> frozenset:
     if found is not None:
         return found
     found = frozenset()
-    nodes = ast_walk(function)
+    facts = _function_facts(function)
     # (a loop the interpreter stands in for a comprehension or a generator is not one of them)
-    if any(n is loop for n in nodes) and not _in_try(function, loop) and not calls_introspection(nodes):
-        unsafe: set = set()
-        for n in nodes:
-            if isinstance(n, _NESTED) and n is not function:
-                unsafe.update(m.id for m in ast_walk(n) if isinstance(m, ast.Name))
-            unsafe |= _binds(n)
-            if isinstance(n, (ast.Global, ast.Nonlocal)):
-                unsafe.update(n.names)
+    if id(loop) in facts.nodes and id(loop) not in facts.in_try and facts.unsafe is not None:
         names: set = set()
         read: set = set()
         for statement in loop.body:
@@ -368,14 +361,41 @@ def written_first(loop: ast.For, function: ast.AST) -> frozenset:
                 names.update(t.id for t in statement.targets if isinstance(t, ast.Name) and t.id not in read)
                 continue
             read |= {n.id for n in inside if isinstance(n, ast.Name)}
-        found = frozenset(names - unsafe)
+        found = frozenset(names - facts.unsafe)
     WRITTEN_FIRST[loop] = found
     return found
 
 
-def _in_try(function: ast.AST, loop: ast.AST) -> bool:
-    """Whether ``loop`` stands in a `try` statement of ``function`` (any of its blocks)."""
-    return any(isinstance(n, _TRY) and any(m is loop for m in ast_walk(n)) for n in ast_walk(function))
+class _FunctionFacts(NamedTuple):
+    """What ``written_first`` reads of a function whatever the loop: made once per function, not
+    once per loop of it (each loop walked the whole function, and each `try` of it, again)."""
+
+    nodes: frozenset  # the ids of its nodes
+    in_try: frozenset  # the ids of the nodes standing in a `try` statement of it (any of its blocks)
+    unsafe: Optional[frozenset]  # the names no loop of it may count as written first; None: it calls introspection
+
+
+_FUNCTION_FACTS: "weakref.WeakKeyDictionary[ast.AST, _FunctionFacts]" = weakref.WeakKeyDictionary()
+
+
+def _function_facts(function: ast.AST) -> _FunctionFacts:
+    found = _FUNCTION_FACTS.get(function)
+    if found is not None:
+        return found
+    nodes = ast_walk(function)
+    unsafe: Optional[set] = None
+    if not calls_introspection(nodes):
+        unsafe = set()
+        for n in nodes:
+            if isinstance(n, _NESTED) and n is not function:
+                unsafe.update(m.id for m in ast_walk(n) if isinstance(m, ast.Name))
+            unsafe |= _binds(n)
+            if isinstance(n, (ast.Global, ast.Nonlocal)):
+                unsafe.update(n.names)
+    in_try = frozenset(id(m) for n in nodes if isinstance(n, _TRY) for m in ast_walk(n))
+    found = _FUNCTION_FACTS[function] = _FunctionFacts(frozenset(map(id, nodes)), in_try,
+                                                        None if unsafe is None else frozenset(unsafe))
+    return found
 
 
 _TRY = (ast.Try, ast.TryStar) if hasattr(ast, "TryStar") else (ast.Try,)
