@@ -239,3 +239,31 @@ def test_the_savings_and_their_formulas_are_as_when_nothing_iskept_program(monke
     kept = found()
     monkeypatch.setattr(engine, "session", lambda: api.Session(keep_calls=False).analyze)
     assert kept and kept == found()
+
+
+def test_a_rewrite_resolves_no_import_an_earlier_rewrite_found_no_file_of_the_folder_for(tmp_path, monkeypatch):
+    # Each fix's rewrite is a program of its own; `import heapq` is looked for in the folder
+    # (heapq.py, heapq/__init__.py) by the first rewrite only, and counts the same.
+    path = tmp_path / "estimator.py"
+    path.write_text(_HEAD + """
+import heapq
+import math
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        x = fnp.ones(mlp.width)
+        for w in mlp.weights:
+            x = fnp.maximum(w @ x, 0.0) * math.sqrt(2.0)
+        heapq.heapify([3, 1, 2])
+        return fnp.stack([x] * mlp.depth)
+""")
+    point = Point(16, 3, 2**41)
+    session = api.Session()
+    session.analyze(path, point, source=path.read_text() + "# one rewrite\n")
+    looked = []
+    resolve = Path.resolve
+    monkeypatch.setattr(Path, "resolve", lambda self, *a, **k: looked.append(self.name) or resolve(self, *a, **k))
+    report = session.analyze(path, point, source=path.read_text() + "# another\n")
+    assert "heapq.py" not in looked and "math.py" not in looked
+    assert report.exact and report.total.lo == measure(path, point).total
