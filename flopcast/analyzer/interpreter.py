@@ -7764,6 +7764,15 @@ class Interpreter:
         self._cache_sizes[key[:2]] = self._cache_sizes.get(key[:2], 0) + 1
         self.cache_version += 1
 
+    def cache_store_all(self, owner: tuple, items: list) -> None:
+        """Entries of one function's table (``owner``: its node's and its identity), in order:
+        ``cache_store`` of each, its counts added up once."""
+        table = self._cache_results
+        for key, value in items:
+            table[key] = value
+        self._cache_sizes[owner] = self._cache_sizes.get(owner, 0) + len(items)
+        self.cache_version += len(items)
+
     def cache_wrapper(self, path: str, args: list, kwargs: dict, span: Span) -> Value:
         """``functools.cache(f)``, ``lru_cache(f)`` (a new cached function) and ``lru_cache(maxsize=...)``
         (the decorator that makes one) called as functions rather than written as decorators."""

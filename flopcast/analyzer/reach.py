@@ -91,12 +91,11 @@ class Reach:
                         seen = written[key] = set()
                     # Only the names bound now: the names looked for are the same in two walks
                     # that met the same code, so those left out are the ones unbound in both.
-                    fresh = names - seen
-                    if fresh:
-                        seen |= fresh
-                        new = [name for name in sorted(fresh) if name in env]
-                        if new:
-                            parts.append((key, self.globals(env, new)))
+                    # (In sorted order, those not written yet: a walk meets a dozen functions.)
+                    new = [name for name in names if name not in seen and name in env]
+                    seen.update(names)
+                    if new:
+                        parts.append((key, self.globals(env, new)))
                 # (a class met already is written: its number again would add nothing)
                 if obj.owner is not None and id(obj.owner) not in numbered:
                     parts.append(("owner", form(obj.owner)))
@@ -146,13 +145,13 @@ class Reach:
         return tuple(out)
 
 
-def _code_names(node) -> Optional[frozenset]:
-    """``lasting.code_names`` of a function's node, as a set kept on the node (the hot path of every key)."""
+def _code_names(node) -> Optional[tuple]:
+    """``lasting.code_names`` of a function's node, sorted, kept on the node (the hot path of every key)."""
     try:
         return node._flopcast_names
     except AttributeError:
         found = code_names(node)
-        found = node._flopcast_names = frozenset(found) if found is not None else None
+        found = node._flopcast_names = tuple(sorted(set(found))) if found is not None else None
         return found
 
 

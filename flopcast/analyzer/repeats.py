@@ -34,7 +34,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from flopcast.analyzer import lasting, lru, write_only
+from flopcast.analyzer import lasting, write_only
 from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.chargelist import ChargeList, Tally, tallied
 from flopcast.analyzer.counters import CounterWatch, Indexed, LeafCanon, keying, raw_value, rewrite, suspended, undo
@@ -1673,6 +1673,14 @@ def _as_width(item: Value) -> Value:
     return item
 
 
+def _fills_once(fn) -> bool:
+    """Whether ``fn`` is an lru_cache function whose table keeps every entry: a call of it that
+    runs is a miss, and arguments that missed are in the table at every later call on the path,
+    so its recursion runs each arguments once, keyed or not."""
+    spec = fn.cache_spec
+    return fn.cached and spec is not None and spec.known and spec.maxsize is None
+
+
 def _near_power_of_two(i: int) -> bool:
     return i & (i - 1) == 0 or (i + 1) & i == 0
 
@@ -1921,6 +1929,15 @@ class _Recorded:
     compares: tuple = ()
     _charges: Optional[list] = field(default=None, compare=False, repr=False)
     _tally: Optional[Tally] = field(default=None, compare=False, repr=False)  # made at its first reuse
+    _cache_parts: Optional[tuple] = field(default=None, compare=False, repr=False)  # made at its first reuse
+
+    def cache_parts(self) -> tuple:
+        """``cache_added`` with each key's parts marked plain when they name no object of the
+        state (``_key_template``): such parts are the key itself at every reuse."""
+        if self._cache_parts is None:
+            self._cache_parts = tuple((all(p[0] != "object" and p[0] != "tuple" for p in parts), parts, names, t)
+                                      for parts, names, t in self.cache_added or ())
+        return self._cache_parts
 
     @property
     def charges(self) -> list:
@@ -1972,8 +1989,10 @@ class CallMemo:
     ``UNREUSED`` times in a row without a reuse (a layer index among its arguments, a counter
     its object keeps) has its later calls keyed only around powers of two, until one is
     reused; a recursive function (one re-entered on the path) is always keyed, since a
-    recursion not reused can take exponential time. A call that is not keyed runs, as a
-    first call does: only the speed changes.
+    recursion not reused can take exponential time, unless its own lru_cache keeps every entry
+    (``_fills_once``): a recursive planner filling its table runs each arguments once on a path,
+    and its calls' keys (one walk of the planner's state each) were most of its first run. A
+    call that is not keyed runs, as a first call does: only the speed changes.
     """
 
     UNREUSED = 16
@@ -2022,7 +2041,7 @@ class CallMemo:
         else:
             misses = self._misses.get(fn.node, 0)
             if misses >= self.UNREUSED and not _near_power_of_two(misses) \
-                    and id(fn.node) not in self.interp._reentered:
+                    and (id(fn.node) not in self.interp._reentered or _fills_once(fn)):
                 self._misses[fn.node] = misses + 1
                 return None
         if id(fn.node) not in interp._reentered and self.futility().skip(fn, interp.trace is not None):
@@ -2164,8 +2183,11 @@ class CallMemo:
             made: dict = {}
             value = _instantiate(entry.template, canon, made)
             # The entries the call added, made with the returned value (they may share parts with it).
-            added = [((id(canon.fn.node), id(canon.fn), _key_instance(parts, canon), names),
-                      _instantiate(t, canon, made)) for parts, names, t in entry.cache_added or ()]
+            # (a key naming no object of the state is the recorded one as it stands: a planner's
+            # table re-added on every later path is thousands of them)
+            node, ident = id(canon.fn.node), id(canon.fn)
+            added = [((node, ident, parts if plain else _key_instance(parts, canon), names),
+                      _instantiate(t, canon, made)) for plain, parts, names, t in entry.cache_parts()]
         except Incomparable:
             return None
         result = interp.result
@@ -2212,9 +2234,10 @@ class CallMemo:
             interp.cache_lookups += 1  # what reuses this call read the table too
         if entry.cache_identity:
             interp.cache_identity_lookups += 1
-        for k, v in added:  # in the order the call added them (joins walk them in order)
-            interp.cache_store(k, v)
-        interp._cache_kept.extend(o for parts, _, _ in entry.cache_added or () for o in _key_objects(parts, canon))
+        if added:  # in the order the call added them (joins walk them in order)
+            interp.cache_store_all((id(canon.fn.node), id(canon.fn)), added)
+        interp._cache_kept.extend(o for plain, parts, _, _ in entry.cache_parts() if not plain
+                                  for o in _key_objects(parts, canon))
         return value
 
     def replay_shared(self, key: tuple, canon: Canon) -> Optional[Value]:
