@@ -13,8 +13,6 @@ import collections
 from dataclasses import dataclass
 from typing import Optional
 
-import numpy as np
-
 from flopcast.analyzer.values import Array, DictVal, Known, ListVal, NumpyScalar, TupleVal, Unknown
 
 
@@ -62,9 +60,13 @@ def attribute_store(obj) -> Optional[type]:
     arrays, values of unknown type)."""
     if isinstance(obj, Known):
         return type(obj.value)
-    if isinstance(obj, NumpyScalar):
-        return np.dtype(obj.dtype).type
-    if isinstance(obj, Array):
+    if isinstance(obj, (NumpyScalar, Array)):
+        # numpy is imported only here: an analysis that stores no attribute on a numpy value
+        # need not import it (tests/test_library_imports.py)
+        import numpy as np
+
+        if isinstance(obj, NumpyScalar):
+            return np.dtype(obj.dtype).type
         return np.ndarray if obj.plain else None  # a flopscope array has an instance __dict__
     if isinstance(obj, Unknown):
         return _UNKNOWN_KINDS.get(obj.kind)
