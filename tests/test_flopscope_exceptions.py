@@ -58,6 +58,36 @@ def test_numpys_linalgerror_catches_a_failed_cholesky(tmp_path):
     assert report.total.contains(measure(path, POINT).total)
 
 
+EXHAUSTED = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            out = fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32)
+            try:
+                try:
+                    out = out + fnp.sum(w @ w)
+                    out = out + fnp.sum(fnp.ones(budget + 1))  # costs more than the budget
+                except fnp.linalg.LinAlgError:
+                    out = out * 2.0
+            except AttributeError:
+                out = out + fnp.sum(w)
+            return out
+    """
+
+
+def test_a_budget_run_out_into_a_clause_naming_fnp_linalg_linalgerror_becomes_attributeerror(tmp_path):
+    # Python evaluates the clause as BudgetExhaustedError passes it: the AttributeError replaces
+    # it there, and an outer handler catches that one. flopcast let the exhaustion pass the
+    # clause and named an overrun at the sum (a count over the budget, the handler's work missing)
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(EXHAUSTED))
+    _exact_as_run(path)
+
+
 CAUGHT = """\
     import flopscope.numpy as fnp
     import numpy as np

@@ -1242,7 +1242,10 @@ class Interpreter:
         key = tuple(self.program.modules)
         cached = _CATCHING.get(self.program.main.tree)
         if cached is None or cached[0] != key:
-            found = any(isinstance(n, ast.Try) and _catches_exhaustion(n.handlers)
+            # a clause naming a class flopscope lacks stops the run there too (stmt_Try); its
+            # module is read from the module's own names (an import inside a function is missed)
+            found = any(isinstance(n, ast.Try) and (_catches_exhaustion(n.handlers) or _names_missing_flopscope_class(
+                            n.handlers, self.module_envs.get(m.key, {}).get))
                         for m in self.program.modules.values() for n in ast_walk(m.tree))
             cached = _CATCHING[self.program.main.tree] = (key, found)
         return cached[1]
@@ -2729,7 +2732,9 @@ class Interpreter:
         or a value-dependent raise point such as a Cholesky that may fail) goes to the first
         handler whose class matches, as Python would; the charges made before it stay."""
         caught: Optional[UserRaise] = None
-        catching = _catches_exhaustion(node.handlers)
+        # a clause naming a class flopscope's module lacks turns the BudgetExhaustedError that
+        # reaches it into an AttributeError there: the run stops at that clause, so the path does too
+        catching = _catches_exhaustion(node.handlers) or self.names_missing_flopscope_class(node.handlers)
         outer = self.handlers
         if node.handlers:
             self._catching_exhaustion += catching
@@ -2808,6 +2813,12 @@ class Interpreter:
                           "exception classes; whether it catches is not known, the cost after it is not counted",
                           self.node_span(t))
         return names
+
+    def names_missing_flopscope_class(self, handlers: list) -> bool:
+        """Whether one of these except clauses names an exception class that flopscope's module
+        does not provide (``fnp.linalg.LinAlgError``), its module read from the frame's names."""
+        env = self.module_envs.get(self.frame.module.key, {})
+        return _names_missing_flopscope_class(handlers, lambda name: self.frame.vars.get(name, env.get(name)))
 
     def check_flopscope_exception(self, t: ast.expr) -> None:
         """``except fnp.linalg.LinAlgError:``: flopscope's modules raise AttributeError for a
@@ -8570,6 +8581,35 @@ def _catches_exhaustion(handlers: list) -> bool:
             if name is not None and _exception_matches(_EXHAUSTION, name):
                 return True
     return False
+
+
+def _names_missing_flopscope_class(handlers: list, lookup: Callable[[str], Optional[Value]]) -> bool:
+    """Whether one of these except clauses names an exception class that flopscope's module does
+    not provide (``fnp.linalg.LinAlgError``: Python raises AttributeError evaluating it). The
+    module is found without evaluating anything: a name ``lookup`` binds to a library module,
+    and its attributes."""
+    for handler in handlers:
+        types = () if handler.type is None else \
+            handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+        for t in types:
+            if isinstance(t, ast.Attribute):
+                owner = _library_module(t.value, lookup)
+                provided = None if owner is None else installed.op_inventory().exceptions.get(owner.path)
+                if provided is not None and t.attr not in provided:
+                    return True
+    return False
+
+
+def _library_module(node: ast.expr, lookup: Callable[[str], Optional[Value]]) -> Optional[LibRef]:
+    """The library object a chain of names reaches (``fnp.linalg``), or None."""
+    if isinstance(node, ast.Attribute):
+        owner = _library_module(node.value, lookup)
+        value = None if owner is None else lib_attr(owner, node.attr)
+    elif isinstance(node, ast.Name):
+        value = lookup(node.id)
+    else:
+        return None
+    return value if isinstance(value, LibRef) else None
 
 
 def _exception_matches(exc: UserRaise, name: Optional[str]) -> bool:
