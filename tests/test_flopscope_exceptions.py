@@ -88,6 +88,18 @@ def test_a_budget_run_out_into_a_clause_naming_fnp_linalg_linalgerror_becomes_at
     _exact_as_run(path)
 
 
+@pytest.mark.parametrize("point", [POINT, Point(12, 3, 10**6)])
+def test_a_budget_run_out_into_a_clause_naming_fnp_linalg_linalgerror_raises_attributeerror_there(tmp_path, point):
+    # with no handler around, the AttributeError leaves predict from the clause's line (13), not
+    # BudgetExhaustedError from the sum's (12)
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(EXHAUSTED).replace("except AttributeError:", "except ValueError:"))
+    report = analyze(path, point)
+    assert [(r.span.line, r.what.split(":")[0]) for r in report.raises] == [(13, "AttributeError")], report.raises
+    with pytest.raises(AttributeError, match="does not provide 'LinAlgError'"):
+        measure(path, point)
+
+
 CAUGHT = """\
     import flopscope.numpy as fnp
     import numpy as np

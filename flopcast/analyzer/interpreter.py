@@ -643,6 +643,9 @@ class Interpreter:
         # The try statements around whose handlers catch flopscope's BudgetExhaustedError
         # (bare, Exception, FlopscopeError, ...): a charge past the budget raises it there.
         self._catching_exhaustion = 0
+        # try statements around with a clause naming a class flopscope lacks (fnp.linalg.LinAlgError):
+        # BudgetExhaustedError becomes AttributeError there (stmt_Try), caught or not
+        self._replacing_exhaustion = 0
         # The statement whose condition is being evaluated and the site kind it would use, so
         # `a and b` with a value-dependent `a` can decide its operands consistently.
         self._condition: Optional[tuple] = None
@@ -1189,12 +1192,13 @@ class Interpreter:
         if not self.metered or self.free:
             return
         flops = int(flops)
-        if self._catching_exhaustion and self.exhaustion_caught(flops):
-            self.result.exhausted = self.result.exhausted or span
+        if (self._catching_exhaustion or self._replacing_exhaustion) and self.exhaustion_caught(flops):
+            if self._catching_exhaustion:
+                self.result.exhausted = self.result.exhausted or span
             self.effects += 1  # what the call around it did depends on the FLOPs spent (repeats.SharedCalls)
             self.budget_reads += 1  # and a call around it is reused only where as much was spent (CallMemo)
             raise UserRaise(span, f"BudgetExhaustedError: {op} would cost {flops:,} FLOPs but only "
-                                  f"{self.budget - self.used:,} remain")
+                                  f"{self.budget - self.used:,} remain", exhausted=span)
         if self._catching_exhaustion and flops > self.budget - self.used:
             # flopscope may refuse this charge into the program's handler, but the running total
             # is not the run's (exhaustion_caught): going on as if unbounded would count work the
@@ -1224,7 +1228,7 @@ class Interpreter:
         the path then goes on in the handler. Where nothing catches it, the path's count runs
         on as if unbounded and the report names the overrun (_budget_overrun). Claimed only
         where the running total is the run's: nothing unpriced before, no generator body."""
-        return (self._catching_exhaustion > 0 and cost > self.budget - self.used
+        return ((self._catching_exhaustion > 0 or self._replacing_exhaustion > 0) and cost > self.budget - self.used
                 and self.spent_unfollowed() is None)
 
     def may_exhaust_inside(self, cost: int) -> bool:
@@ -1235,7 +1239,7 @@ class Interpreter:
             return False
         # also where the FLOPs spent are not followed (something unpriced, a generator ran): the
         # code then runs, and emit stops the path where the budget may run out into a handler
-        return self._catching_exhaustion > 0 or self.program_catches_exhaustion()
+        return self._catching_exhaustion > 0 or self._replacing_exhaustion > 0 or self.program_catches_exhaustion()
 
     def program_catches_exhaustion(self) -> bool:
         """Whether any ``except`` clause of the modules loaded so far catches BudgetExhaustedError."""
@@ -2732,12 +2736,14 @@ class Interpreter:
         or a value-dependent raise point such as a Cholesky that may fail) goes to the first
         handler whose class matches, as Python would; the charges made before it stay."""
         caught: Optional[UserRaise] = None
+        catching = _catches_exhaustion(node.handlers)
         # a clause naming a class flopscope's module lacks turns the BudgetExhaustedError that
-        # reaches it into an AttributeError there: the run stops at that clause, so the path does too
-        catching = _catches_exhaustion(node.handlers) or self.names_missing_flopscope_class(node.handlers)
+        # reaches it into an AttributeError there, which an outer handler may catch
+        replacing = not catching and self.names_missing_flopscope_class(node.handlers)
         outer = self.handlers
         if node.handlers:
             self._catching_exhaustion += catching
+            self._replacing_exhaustion += replacing
             self.handlers = outer.inside(True, [exc for exc, catchers in handlers.CATCHERS.items()
                                                 if memory_limit.catches(self, node.handlers, catchers)])
         try:
@@ -2750,11 +2756,14 @@ class Interpreter:
             finally:
                 if node.handlers:
                     self._catching_exhaustion -= catching
+                    self._replacing_exhaustion -= replacing
                     self.handlers = outer
             if caught is not None:
                 handler = self.matching_handler(node.handlers, caught)
                 if handler is None:
                     raise caught
+                if caught.exhausted is not None:  # the path goes on after the budget ran out (api.py)
+                    self.result.exhausted = self.result.exhausted or caught.exhausted
                 self.note(caught.span, f"raises {caught.what}; handled by the except clause "
                                        f"at line {handler.lineno}")
                 if handler.name:
@@ -2784,7 +2793,11 @@ class Interpreter:
                 return handler
             types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
             for t in types:  # Python evaluates the clause's classes before it matches them
-                self.check_flopscope_exception(t)
+                try:
+                    self.check_flopscope_exception(t)
+                except UserRaise as replaced:
+                    replaced.exhausted = exc.exhausted  # an AttributeError for the budget run out
+                    raise
             for t in types:
                 if isinstance(t, ast.Name) and _exception_matches(exc, t.id):
                     return handler

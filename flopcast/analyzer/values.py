@@ -865,12 +865,16 @@ def _signature(value: Value, depth: int):
 class UserRaise(Exception):
     """An exception the analysed program raises on this path."""
 
-    def __init__(self, span: Span, what: str, family: tuple = (), value: Optional["Value"] = None):
+    def __init__(self, span: Span, what: str, family: tuple = (), value: Optional["Value"] = None,
+                 exhausted: Optional[Span] = None):
         super().__init__(what)
         self.span = span
         self.what = what
         self.family = family  # names of the raised class and its bases, when it is a user class
         self.value = value  # the instance of a user exception class raised (what `except ... as e` binds)
+        # where the budget ran out, when this is the BudgetExhaustedError raised there or what
+        # replaced it (an except clause naming a class flopscope lacks)
+        self.exhausted = exhausted
 
 
 def python_raise(span: Span, exc: BaseException) -> UserRaise:
