@@ -1248,8 +1248,9 @@ class Interpreter:
         if cached is None or cached[0] != key:
             # a clause naming a class flopscope lacks stops the run there too (stmt_Try); its
             # module is read from the module's own names (an import inside a function is missed)
-            found = any(isinstance(n, ast.Try) and (_catches_exhaustion(n.handlers) or _names_missing_flopscope_class(
-                            n.handlers, self.module_envs.get(m.key, {}).get))
+            found = any(isinstance(n, ast.Try) and (_catches_exhaustion(n.handlers) or _clause_fails(
+                            n.handlers, self.module_envs.get(m.key, {}).get,
+                            lambda name, m=m: undefined.never_defined(self.program, m, name)))
                         for m in self.program.modules.values() for n in ast_walk(m.tree))
             cached = _CATCHING[self.program.main.tree] = (key, found)
         return cached[1]
@@ -2737,9 +2738,10 @@ class Interpreter:
         handler whose class matches, as Python would; the charges made before it stay."""
         caught: Optional[UserRaise] = None
         catching = _catches_exhaustion(node.handlers)
-        # a clause naming a class flopscope's module lacks turns the BudgetExhaustedError that
-        # reaches it into an AttributeError there, which an outer handler may catch
-        replacing = not catching and self.names_missing_flopscope_class(node.handlers)
+        # a clause naming a class flopscope's module lacks, or a name never defined, turns the
+        # BudgetExhaustedError that reaches it into an AttributeError or a NameError there, which
+        # an outer handler may catch
+        replacing = not catching and self.clause_fails(node.handlers)
         outer = self.handlers
         if node.handlers:
             self._catching_exhaustion += catching
@@ -2788,16 +2790,19 @@ class Interpreter:
             self.exec_block(node.finalbody)
 
     def matching_handler(self, handlers: list, exc: UserRaise) -> Optional[ast.ExceptHandler]:
+        try:
+            return self._matching_handler(handlers, exc)
+        except UserRaise as replaced:  # a clause that raises replaces the exception (AttributeError, NameError)
+            replaced.exhausted = exc.exhausted  # the path goes on from a budget run out, if it is caught
+            raise
+
+    def _matching_handler(self, handlers: list, exc: UserRaise) -> Optional[ast.ExceptHandler]:
         for handler in handlers:
             if handler.type is None:
                 return handler
             types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
             for t in types:  # Python evaluates the clause's classes before it matches them
-                try:
-                    self.check_flopscope_exception(t)
-                except UserRaise as replaced:
-                    replaced.exhausted = exc.exhausted  # an AttributeError for the budget run out
-                    raise
+                self.check_flopscope_exception(t)
             for t in types:
                 if isinstance(t, ast.Name) and _exception_matches(exc, t.id):
                     return handler
@@ -2827,11 +2832,13 @@ class Interpreter:
                           self.node_span(t))
         return names
 
-    def names_missing_flopscope_class(self, handlers: list) -> bool:
-        """Whether one of these except clauses names an exception class that flopscope's module
-        does not provide (``fnp.linalg.LinAlgError``), its module read from the frame's names."""
+    def clause_fails(self, handlers: list) -> bool:
+        """Whether evaluating one of these except clauses raises: a class flopscope's module does
+        not provide (``fnp.linalg.LinAlgError``, its module read from the frame's names), or a name
+        the program never defines (``LinAlgError`` not imported)."""
         env = self.module_envs.get(self.frame.module.key, {})
-        return _names_missing_flopscope_class(handlers, lambda name: self.frame.vars.get(name, env.get(name)))
+        return _clause_fails(handlers, lambda name: self.frame.vars.get(name, env.get(name)),
+                             lambda name: undefined.never_defined(self.program, self.frame.module, name))
 
     def check_flopscope_exception(self, t: ast.expr) -> None:
         """``except fnp.linalg.LinAlgError:``: flopscope's modules raise AttributeError for a
@@ -8596,15 +8603,18 @@ def _catches_exhaustion(handlers: list) -> bool:
     return False
 
 
-def _names_missing_flopscope_class(handlers: list, lookup: Callable[[str], Optional[Value]]) -> bool:
-    """Whether one of these except clauses names an exception class that flopscope's module does
-    not provide (``fnp.linalg.LinAlgError``: Python raises AttributeError evaluating it). The
-    module is found without evaluating anything: a name ``lookup`` binds to a library module,
-    and its attributes."""
+def _clause_fails(handlers: list, lookup: Callable[[str], Optional[Value]],
+                  never_defined: Callable[[str], bool]) -> bool:
+    """Whether one of these except clauses raises when Python evaluates it: it names an exception
+    class that flopscope's module does not provide (``fnp.linalg.LinAlgError``: AttributeError),
+    or a name ``never_defined`` (NameError). The module is found without evaluating anything: a
+    name ``lookup`` binds to a library module, and its attributes."""
     for handler in handlers:
         types = () if handler.type is None else \
             handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
         for t in types:
+            if isinstance(t, ast.Name) and never_defined(t.id):
+                return True
             if isinstance(t, ast.Attribute):
                 owner = _library_module(t.value, lookup)
                 provided = None if owner is None else installed.op_inventory().exceptions.get(owner.path)
