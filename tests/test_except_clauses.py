@@ -51,6 +51,9 @@ CLAUSES = {
     "dict_item": ('HANDLERS["k"]', "Exception"),
     "dict_item_that_misses": ('HANDLERS["v"]', "LookupError"),
     "tuple_built_from_attributes": ("self.errors + (self.other,)", "Exception"),
+    # Python evaluates the whole tuple before matching: the name never defined raises NameError
+    # though KeyError follows it (flopcast matched KeyError by its name: a false exact)
+    "name_never_defined_before_the_class": ("(LinAlgError, KeyError)", "NameError"),
 }
 
 

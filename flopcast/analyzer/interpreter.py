@@ -2803,6 +2803,8 @@ class Interpreter:
             types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
             for t in types:  # Python evaluates the clause's classes before it matches them
                 self.check_flopscope_exception(t)
+                if isinstance(t, ast.Name) and undefined.never_defined(self.program, self.frame.module, t.id):
+                    self.eval(t)  # NameError, even where a later class of the tuple matches
             for t in types:
                 if isinstance(t, ast.Name) and _exception_matches(exc, t.id):
                     return handler
