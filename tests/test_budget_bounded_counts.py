@@ -21,7 +21,7 @@ from oracle import measure
 from test_paths import Counting
 
 from flopcast.analyzer import analyze
-from flopcast.analyzer import interpreter
+from flopcast.analyzer.interpreter import limits
 from flopcast.analyzer.interpreter import Decisions
 from flopcast.analyzer.program import load_program
 from flopcast.model import Point
@@ -107,7 +107,7 @@ def test_a_budget_with_room_past_the_iteration_cap_ends_the_path_at_once(tmp_pat
 def test_chunks_past_the_step_limit_end_the_path_at_once(tmp_path, monkeypatch):
     # 8,456 chunks of a few steps each pass a limit of 20,000 steps: running them one by one
     # would only reach the limit
-    monkeypatch.setattr(interpreter, "MAX_STEPS", 20_000)
+    monkeypatch.setattr(limits, "MAX_STEPS", 20_000)
     point = Point(16, 2, BY_COUNT)
     path = _write(tmp_path, "estimator")
     report = analyze(path, point, formula=False)

@@ -414,9 +414,10 @@ NUMERIC = STEADY.parent / "numeric_cost_model.py"
 def test_skipped_iterations_that_charge_nothing_count_one_step(monkeypatch):
     # 8 calls of a 360-iteration loop (16x9) make more than 5,000 steps run one by one; skipped,
     # they count one step each time, and the program reaches its end with flopscope's count
-    from flopcast.analyzer import interpreter, repeats
+    from flopcast.analyzer import repeats
+    from flopcast.analyzer.interpreter import limits
 
-    monkeypatch.setattr(interpreter, "MAX_STEPS", 5_000)
+    monkeypatch.setattr(limits, "MAX_STEPS", 5_000)
     assert_counted_exactly(NUMERIC, Point(16, 9, 2**41))
     monkeypatch.setattr(repeats.SteadyLoop, "watch", classmethod(lambda cls, *args: None))
     stopped = analyze(NUMERIC, Point(16, 9, 2**41), formula=False).unpriced  # unskipped: the limit
@@ -425,11 +426,11 @@ def test_skipped_iterations_that_charge_nothing_count_one_step(monkeypatch):
 
 def test_skipped_iterations_that_charge_count_every_step(monkeypatch):
     # the layer loop's skipped iterations charge: they count as if run, and a limit they pass stops the path
-    from flopcast.analyzer import interpreter
+    from flopcast.analyzer.interpreter import limits
 
     point = Point(16, 200, 2**41)
     assert not analyze(NUMERIC, point, formula=False).unpriced
-    monkeypatch.setattr(interpreter, "MAX_STEPS", 3_000)
+    monkeypatch.setattr(limits, "MAX_STEPS", 3_000)
     assert [u.what for u in analyze(NUMERIC, point, formula=False).unpriced] == ["analysis stopped"]
 
 

@@ -109,11 +109,11 @@ def test_a_bug_outside_the_interpreter_reaches_the_command_lines_last_line_of_de
 def test_nesting_deeper_than_pythons_recursion_limit_ends_the_path_as_a_lower_bound(monkeypatch):
     import sys
 
-    from flopcast.analyzer import interpreter
+    from flopcast.analyzer.interpreter import limits
 
     deep = Path(__file__).parent / "adversarial" / "deep_nesting.py"  # a 900-term sum
     previous = sys.getrecursionlimit()
-    monkeypatch.setattr(interpreter, "_RECURSION_LIMIT", 600)
+    monkeypatch.setattr(limits, "_RECURSION_LIMIT", 600)
     sys.setrecursionlimit(600)
     try:
         report = analyze(deep, POINT)
@@ -178,9 +178,9 @@ def test_a_known_axis_out_of_range_is_never_priced_as_if_valid(tmp_path):
 def test_a_traced_path_stopped_by_the_step_limit_before_any_charge_is_a_lower_bound(tmp_path, monkeypatch):
     """segment_planner at 4096x64: its planner ran out of steps before predict charged anything,
     and attaching loops to no charges raised IndexError (an internal error)."""
-    from flopcast.analyzer import interpreter
+    from flopcast.analyzer.interpreter import limits
 
-    monkeypatch.setattr(interpreter, "MAX_STEPS", 500)
+    monkeypatch.setattr(limits, "MAX_STEPS", 500)
     path = tmp_path / "estimator.py"
     path.write_text(SOURCE.replace("        w = ", "        n = 0\n        for i in range(10**6):\n"
                                    "            n = (n * 31 + i) % 1009\n        w = ", 1))

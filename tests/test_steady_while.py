@@ -76,7 +76,7 @@ def test_a_while_loop_that_stops_on_values_is_within_the_interval(tmp_path, widt
 def test_a_loop_capped_past_the_iteration_cap_ends_its_path_there_as_before(tmp_path, monkeypatch):
     """`it < cap` with a cap beyond the interpreter's iteration cap: skipped iterations stop short
     of it, so the path ends at the cap with the charges running every iteration gives."""
-    from flopcast.analyzer import interpreter
+    from flopcast.analyzer.interpreter import limits
 
     path = tmp_path / "estimator.py"
     path.write_text(
@@ -88,7 +88,7 @@ def test_a_loop_capped_past_the_iteration_cap_ends_its_path_there_as_before(tmp_
         "            x = fnp.tanh(x) + 1.0\n            it += 1\n"
         "        return fnp.zeros((mlp.depth, mlp.width)) + x\n")
     point = Point(8, 2, 2**41)
-    monkeypatch.setattr(interpreter, "MAX_LOOP_ITERATIONS", 60)
+    monkeypatch.setattr(limits, "MAX_LOOP_ITERATIONS", 60)
     skipping = analyze(path, point)
     assert any("did not end within 60 iterations" in u.reason for u in skipping.unpriced), skipping.unpriced
     with monkeypatch.context() as m:

@@ -1,0 +1,98 @@
+"""The interpreter's frames: a call's locals, a loop's context, a running comprehension.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Optional
+
+from flopcast.analyzer.grown_lists import GrownLists
+from flopcast.analyzer.program import Module
+from flopcast.analyzer.values import ClassVal, FunctionVal, PyGenerator, Value
+from flopcast.model import Span
+
+
+@dataclass
+class LoopContext:
+    """An active loop, for `# flopcast: iterations=N` and for spotting loops that never end."""
+
+    node: ast.stmt
+    frame: "Frame"
+    limit: Optional[int]  # N from the directive, or None
+    exit_ifs: dict  # id(ast.If) -> True when its body exits the loop, False when its orelse does
+    index: int = 0  # the iteration being run, from 0
+    known_exit_test: bool = False  # an exit test came out known (not by a site) this iteration
+    # the while test came out known only because a site decided each operand of its `and`
+    # (open_loops.py), and no other exit test came out known, this iteration
+    exit_by_sites: bool = False
+    exit_known_otherwise: bool = False
+    items: Optional[list] = None  # a `for` loop's items (those after `index` are still to come)
+    signed: Optional[GrownLists] = None  # the lists a while loop's exit reads, as signed last (loop_state)
+    # arrays made from here on have idents at least this: from the loop's start, from this pass's
+    first_ident: int = 0
+    pass_ident: int = 0
+
+
+@dataclass
+class Frame:
+    vars: dict
+    module: Module
+    qualname: str
+    function: Optional[FunctionVal] = None
+    cls: Optional[ClassVal] = None  # the class whose method this is (for super())
+    receiver: Optional[Value] = None
+    globals_: Optional[set] = None
+    nonlocals_: Optional[set] = None
+    generator: Optional[PyGenerator] = None  # set while a generator function's body runs
+    enclosing: Optional["Frame"] = None  # a class body's: the frame its class statement runs in
+
+
+@dataclass(frozen=True)
+class Overrun:
+    """The charge that would take a path past the budget: flopscope raises BudgetExhaustedError
+    there, before charging it. ``index`` is its place in the path's charges (those before it
+    are what flopscope charged before raising)."""
+
+    span: Span
+    op: str
+    cost: int
+    remaining: int
+    index: int
+
+
+@dataclass
+class RunningComprehension:
+    """A comprehension being run: what the rest of its run will see (joins.py walks it)."""
+
+    node: ast.expr
+    depth: int  # its enclosing frame's index in Interpreter._outer_frames
+    frame: "Frame"  # its own frame (its targets, over a copy of the enclosing frame's names)
+    made: list = field(default_factory=list)  # the items made so far
+    # Per level entered: [its items, the position of the item being run]
+    levels: list = field(default_factory=list)
+
+
+class _ComprehensionTargets(Mapping):
+    """A comprehension frame's own targets only (its other names are a copy of the enclosing
+    scope's, stale once the enclosing scope rebinds them)."""
+
+    __slots__ = ("vars", "names")
+
+    def __init__(self, vars: dict, names: frozenset) -> None:
+        self.vars, self.names = vars, names
+
+    def __getitem__(self, name):
+        if name in self.names:
+            return self.vars[name]
+        raise KeyError(name)
+
+    def __contains__(self, name) -> bool:
+        return name in self.names and name in self.vars
+
+    def __iter__(self):
+        return (n for n in self.names if n in self.vars)
+
+    def __len__(self) -> int:
+        return sum(1 for n in self.names if n in self.vars)

@@ -1,0 +1,564 @@
+"""Generator functions run ahead of their consumer, and what is taken back when it stops.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import itertools
+from typing import Optional
+
+from flopcast.analyzer import write_only
+from flopcast.analyzer.chargelist import ChargeList
+from flopcast.analyzer.decisions import Site
+from flopcast.analyzer.values import (BoundMethod, ClassVal, DictVal, FunctionVal, InstanceVal, Known, ListVal,
+                                      ModuleVal, PartialVal, PyGenerator, signature, TupleVal, UserRaise, Value)
+from flopcast.model import Span
+from flopcast.syntax import ast_walk
+from flopcast.analyzer.interpreter.common import _MISSING
+from flopcast.analyzer.interpreter.control import PathEnd, _GeneratorPause
+from flopcast.analyzer.interpreter.frames import Frame
+
+
+def _holds(container, value) -> bool:
+    """Whether ``value`` is one of the items, values or attributes ``container`` holds."""
+    if value is _MISSING:
+        return False
+    if isinstance(container, (ListVal, TupleVal)):
+        return any(v is value for v in container.items)
+    if isinstance(container, DictVal):
+        return any(v is value for v in container.items.values())
+    if isinstance(container, InstanceVal):
+        return any(v is value for v in container.attrs.values())
+    return False
+
+
+def _yields_under_cleanup(fn) -> bool:
+    """Whether a generator function has a yield inside a try whose finally calls something, or
+    inside a with (a generator expression, or a generator without a node: neither)."""
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    for node in ast.walk(fn):
+        calls = isinstance(node, ast.Try) and any(isinstance(n, ast.Call) for b in node.finalbody for n in ast.walk(b))
+        if calls or isinstance(node, (ast.With, ast.AsyncWith)):  # (a finally with no call charges nothing)
+            body = node.body if not isinstance(node, ast.Try) else node.body + node.orelse + \
+                [s for h in node.handlers for s in h.body]
+            if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for b in body for n in ast.walk(b)):
+                return True
+    return False
+
+
+class Generators:
+    """The Interpreter's methods for generator functions run ahead of their consumer, and what is taken back when it stops."""
+
+    def set_order(self, value: ListVal, node) -> list[Value]:
+        """The items of a set of strings (or of objects hashed by address) in the order this path
+        takes: Python's order changes from process to process, so with up to 3 items every order
+        is a value-dependent site's option; with more, the order is unpriced (a lower bound)."""
+        span = self.node_span(node) if node is not None else self.span
+        n = len(value.items)
+        reason = ("the order a set of strings or objects iterates in changes from run to run "
+                  "(hash randomization, addresses)")
+        if n > 3:
+            self.unpriced(node, "set iteration", reason + f"; {n} items are too many orders to analyse")
+            return list(value.items)
+        orders = list(itertools.permutations(range(n)))
+        # (keyed by the size too: a set met again with fewer items has fewer orders to answer with)
+        site = Site(("pick", span, n), tuple(range(len(orders))), span, "pick", f"{reason}: each of its "
+                    f"{len(orders)} orders is analysed")
+        return [value.items[j] for j in orders[self.decisions.choose(site, self.kept_used())]]
+
+    def ledger(self) -> tuple:
+        """The running totals a partly consumed generator's cost is taken back to."""
+        r = self.result
+        return (len(r.charges), self.used, dict(r.inclusive), dict(r.calls), len(r.unpriced))
+
+    def run_generator(self, gen: PyGenerator, need: Optional[int] = None,
+                      endless_need: Optional[int] = None) -> list[Value]:
+        """Run a generator's whole body on its first consumption; its items, as a list.
+        ``need``: the most items this consumer can take (the body stops at that yield);
+        ``endless_need``: the same from a consumer that may not be the last (PyGenerator.endless_need).
+
+        Charges land when the body runs, not item by item, so the consumer's and the
+        generator's charges are not interleaved as at run time; the totals are the same, and
+        what the program never consumes is taken back when predict ends (``retract_unconsumed``).
+        """
+        if gen.paused and (need is None or need > len(gen.items)):
+            # its body stopped at the last item the first consumer could take: what follows
+            # that yield is not run by this eager model
+            span = self.span or gen.span
+            raise PathEnd(f"{span}: a generator flopcast ran up to item {len(gen.items)} (what its first "
+                          "consumer takes) is consumed further, which is not modelled", span,
+                          what="generator resumed")
+        if gen.items is not None:
+            self._presumed_ahead(gen)
+        else:
+            before = self._generator_parts(gen) if gen.function is not None else None
+            if before is not None and self._generator_changes:
+                self._refuse_reads_of_ahead(gen, before)
+            gen.items = []
+            gen.start = self.ledger()
+            answers_before = len(self.decisions.answers)
+            gen.need = need
+            gen.endless_need = endless_need
+            self._starting_generator = gen
+            # its later items are made ahead of the consumer, whose handlers may then differ: an
+            # array that may not fit is taken as inside one that may catch MemoryError
+            outer, self.handlers = self.handlers, self.handlers.inside(False, {"MemoryError"})
+            self._making_ahead.append((gen.items, gen.presumed_at))
+            self._ahead_since.append(self.used)
+            try:
+                gen.returned = self._call_checked(gen.function, gen.args, gen.kwargs, gen.span)
+            except _GeneratorPause:
+                gen.paused = True
+            except UserRaise as error:
+                if error.what.split(":", 1)[0] == "StopIteration" or "StopIteration" in error.family:
+                    # PEP 479: a StopIteration out of a generator's body is a RuntimeError
+                    error = UserRaise(error.span, "RuntimeError: generator raised StopIteration")
+                if not gen.items:
+                    raise error  # raised before the first item: the first consumer meets it at once
+                gen.error = error
+            except PathEnd:
+                if self.metered:
+                    # its items are made ahead of the consumer, which may take none of them: what
+                    # the body charged is not a lower bound's (retract_unconsumed at the path's end)
+                    self._ran_generators.append(gen)
+                raise
+            finally:
+                self.handlers = outer
+                self._making_ahead.pop()
+                self._ahead_since.pop()
+                self._starting_generator = None
+                gen.end = self.ledger()
+                gen.consulted = len(self.decisions.answers) != answers_before
+            if self.metered:
+                self.effects += 1
+                self._ran_generators.append(gen)
+            if gen.function is not None and len(gen.items) > 1:
+                after = self._generator_parts(gen)
+                self._generator_reads[id(gen)] = (gen, tuple(after))
+                if after != before:
+                    # the body changed what its consumer may read: the consumer sees it all at once
+                    changed = [key for key, (b, a) in enumerate(zip(before, after)) if b != a]
+                    self._generator_changes[id(gen)] = (gen, [before[i][0] for i in changed], self.result)
+        return gen.items
+
+    def _generator_parts(self, gen: PyGenerator) -> list:
+        """What a generator's body can read that its consumer can change, and the other way
+        round: ((what, the object or name), signature) for the arguments it was called with
+        (their contents), and for the closure and module names its code mentions."""
+        from flopcast.analyzer.canonical import _mentioned
+
+        fn = gen.function
+        # (an argument bound to a parameter the body never names is not read there: a method
+        # generator's `self` that the body does not use; another argument still holding the
+        # object keeps it in its own signature)
+        unread = _unread_parameters(fn.node)
+        params = [a.arg for a in (*fn.node.args.posonlyargs, *fn.node.args.args)]
+        parts = [(("object", a), self._held_signature(a)) for i, a in enumerate(gen.args)
+                 if not (i < len(params) and params[i] in unread)]
+        parts += [(("object", v), self._held_signature(v)) for k, v in sorted(gen.kwargs.items()) if k not in unread]
+        env = self.module_envs.get(fn.module.key, {}) if fn.module is not None else {}
+        names = _mentioned(fn.node)
+        for name in (names if names is not None else sorted(env)):
+            if fn.closure is not None and name in fn.closure:
+                parts.append((("object", fn.closure[name]), self._held_signature(fn.closure[name])))
+            elif name in env:
+                parts.append((("global", name), self._held_signature(env[name])))
+        # and what the functions its body calls read (`yield rows_of()`, rows_of reading CFG)
+        cached = self._generator_callees.get(id(gen))
+        if cached is None or cached[0] is not gen:
+            cached = (gen, self._functions_reached([fn.node], self.frame, within=fn)[0])
+            self._generator_callees[id(gen)] = cached
+        for callee in cached[1]:
+            if callee is fn:
+                continue
+            callee_env = self.module_envs.get(callee.module.key, {}) if callee.module is not None else {}
+            mentioned = _mentioned(callee.node)
+            for name in (mentioned if mentioned is not None else sorted(callee_env)):
+                if callee.closure is not None and name in callee.closure:
+                    parts.append((("object", callee.closure[name]), self._held_signature(callee.closure[name])))
+                elif name in callee_env and not isinstance(callee_env[name], FunctionVal):
+                    parts.append((("global", name), self._held_signature(callee_env[name])))
+        return parts
+
+    def _held_attribute(self, name: str, value: Value, depth: int, seen: set):
+        """_held_signature of an instance's attribute: of one nothing reads (write_only.py: a
+        diagnostic such as ``self.fallbacks.setdefault(mlp.name, []).append(i)``) only its kind,
+        which is all a write to it may raise by."""
+        dead = write_only.attributes(self.program)
+        if name in dead:
+            summary = write_only.kind(value, dead[name] == write_only.ITEM)
+            if summary is not None:
+                return ("write-only", summary)
+        return self._held_signature(value, depth, seen)
+
+    def _held_signature(self, value: Value, depth: int = 0, seen: Optional[set] = None):
+        """``signature`` of a value, and for a class or a module what it holds: the consumer's
+        ``Knobs.rows += 4`` or ``consts.ROWS = 8`` changes what a generator reading it hands out
+        (signature() tells classes and modules apart by identity only, and stops 3 levels into
+        objects: ``self.a.b.c.d.rows += 4`` went unseen). Objects are followed to
+        HELD_DEPTH levels, each once."""
+        if seen is None:
+            seen = set()
+        if isinstance(value, (ClassVal, InstanceVal, ListVal, TupleVal, DictVal)):
+            if id(value) in seen or depth > HELD_DEPTH:
+                return ("seen", id(value))
+            seen.add(id(value))
+            deeper = depth + 1
+            if isinstance(value, ClassVal):
+                return ("C", id(value),
+                        tuple(sorted((k, self._held_signature(a, deeper, seen)) for k, a in value.attrs.items())),
+                        tuple(self._held_signature(b, deeper, seen) for b in value.bases if isinstance(b, ClassVal)))
+            if isinstance(value, InstanceVal):
+                return ("I", id(value), self._held_signature(value.cls, deeper, seen),
+                        tuple(sorted((k, self._held_attribute(k, a, deeper, seen)) for k, a in value.attrs.items())))
+            if isinstance(value, DictVal):
+                return ("D", tuple(sorted((repr(k), self._held_signature(a, deeper, seen))
+                                          for k, a in value.items.items())))
+            return (type(value).__name__, tuple(self._held_signature(a, deeper, seen) for a in value.items))
+        if isinstance(value, ModuleVal):
+            env = self.module_envs.get(value.module.key, {})
+            return ("Mod", id(value.module), tuple(sorted((k, signature(a)) for k, a in env.items())))
+        return signature(value)
+
+    def _generator_state(self, gen: PyGenerator) -> tuple:
+        return tuple(self._generator_parts(gen))
+
+    def _refuse_early_state(self, loop, sources: list, body: Optional[list] = None, at=None) -> None:
+        """A loop over a generator whose body (run whole at the first item) changed state the
+        loop's body reads: Python's loop sees it change item by item, flopcast's sees the last
+        state from the first item on (the path ends). ``body``: the nodes run for each item
+        (a comprehension's element and tests), ``at`` the iterable's node, for other consumers."""
+        from flopcast.analyzer.canonical import _mentioned
+
+        body = loop.body if body is None else body
+        at = loop.iter if at is None else at
+        for source, before in sources:
+            found = self._generator_changes.get(id(source))
+            if found is None or found[0] is not source or len(source.items or ()) - before < 2:
+                continue
+            objects = [what[1] for what in found[1] if what[0] == "object"]
+            globals_ = {what[1] for what in found[1] if what[0] == "global"}
+            names = set()
+            for stmt in body:
+                names.update(n.id for n in ast.walk(stmt) if isinstance(n, ast.Name))
+            frame = self.frame
+            for name in sorted(names):
+                local = name in frame.vars or frame.function is not None and frame.function.closure is not None \
+                    and name in frame.function.closure
+                value = self._bound_in(frame, name)
+                if (name in globals_ and not local) or any(value is o for o in objects) \
+                        or any(_holds(o, value) for o in objects):
+                    span = self.node_span(at)
+                    self.stop_path(f"{span}: the generator's body changes `{name}`, which the loop's body reads; "
+                                   "flopcast runs the generator's body whole before the loop, so the cost after "
+                                   "it is not counted", span, "generator over changed state")
+            # what the functions the loop's body calls read (`m = size()` reading a global list)
+            home = source.function.module if source.function is not None else None
+            reached, opaque = self._functions_reached([*body, loop.target] if loop is not None else body, frame)
+            if opaque:
+                span = self.node_span(at)
+                self.stop_path(f"{span}: the generator's body changes what it was handed or the names it mentions, "
+                               "and the loop's body calls code flopcast does not follow there, which may read it; "
+                               "flopcast runs the generator's body whole before the loop, so the cost after it is "
+                               "not counted", span, "generator over changed state")
+            for fn in reached:
+                env = self.module_envs.get(fn.module.key, {}) if fn.module is not None else {}
+                mentioned = _mentioned(fn.node)
+                for name in (mentioned if mentioned is not None else sorted(env)):
+                    closed = fn.closure is not None and name in fn.closure
+                    value = fn.closure[name] if closed else env.get(name, _MISSING)
+                    if (name in globals_ and not closed and fn.module is home) or any(value is o for o in objects) \
+                            or any(_holds(o, value) for o in objects):
+                        span = self.node_span(at)
+                        self.stop_path(f"{span}: the generator's body changes `{name}`, which {fn.qualname}() "
+                                       "called in the loop's body reads; flopcast runs the generator's body whole "
+                                       "before the loop, so the cost after it is not counted", span,
+                                       "generator over changed state")
+
+    def refuse_reads_by(self, fn: Value, sources: list, at) -> None:
+        """``map(fn, gen)``: ``fn`` runs for each item the generator hands over; what it reads,
+        the generator's body (run whole ahead) may have changed (as a loop's body, _refuse_early_state)."""
+        handed = []  # what the function reads besides its names: a bound method's receiver (`self`), a partial's arguments
+        while isinstance(fn, (PartialVal, BoundMethod)):
+            handed += [fn.receiver] if isinstance(fn, BoundMethod) else [*fn.args, *fn.kwargs.values()]
+            fn = fn.func if isinstance(fn, PartialVal) else fn.function
+        body = [fn.node] if isinstance(fn, FunctionVal) else [ast.Call(func=ast.Name(id="_", ctx=ast.Load()), args=[],
+                                                                           keywords=[])]
+        for source, before in sources:
+            found = self._generator_changes.get(id(source))
+            if found is None or found[0] is not source or len(source.items or ()) - (before or 0) < 2:
+                continue
+            objects = [what[1] for what in found[1] if what[0] == "object"]
+            if any(value is o or _holds(o, value) for value in handed for o in objects):
+                span = self.node_span(at)
+                self.stop_path(f"{span}: the generator's body changes an object the function run for each of its "
+                               "items is bound to; flopcast runs the generator's body whole before, so the cost after "
+                               "it is not counted", span, "generator over changed state")
+        self._refuse_early_state(None, [(g, before or 0) for g, before in sources], body=body, at=at)
+
+    def _functions_reached(self, stmts: list, frame: Frame, limit: int = 4,
+                           within: Optional[FunctionVal] = None) -> tuple:
+        """The user functions the statements call (by a name, an attribute chain, a constant key
+        of a dict or list), and those these call in turn (to ``limit`` levels), each once; and
+        whether some call's target is one this does not follow (a call's result called, a
+        computed key, an object's __call__): the caller then assumes it may read anything."""
+        found: list = []
+        seen: set = set()
+        opaque = False
+        # names the statements bind (a loop's own variables, not bound yet when this is asked):
+        # calls through them are not followed, nor taken for unknown code
+        local = {n.id for stmt in stmts for n in ast.walk(stmt) if isinstance(n, ast.Name)
+                 and not isinstance(n.ctx, ast.Load)}
+
+        def resolve(name: str, fn: Optional[FunctionVal]):
+            if fn is None:
+                if name in local and name not in frame.vars:
+                    return None
+                return self._bound_in(frame, name)
+            if fn.closure is not None and name in fn.closure:
+                return fn.closure[name]
+            return self.module_envs.get(fn.module.key, {}).get(name, _MISSING) if fn.module is not None else _MISSING
+
+        def target_value(expr, fn: Optional[FunctionVal]):
+            if isinstance(expr, ast.Name):
+                value = resolve(expr.id, fn)
+                if value is _MISSING and expr.id == "self" and fn is not None and isinstance(fn.owner, ClassVal):
+                    return fn.owner  # `self.method()` inside a method: its class's
+                if value is _MISSING and hasattr(builtins, expr.id):
+                    return None  # len(), print(): Python's own
+                return value
+            if isinstance(expr, ast.Attribute):
+                base = target_value(expr.value, fn)
+                if isinstance(base, InstanceVal):
+                    return base.attrs[expr.attr] if expr.attr in base.attrs else base.cls.lookup(expr.attr)[1]
+                if isinstance(base, ClassVal):
+                    return base.lookup(expr.attr)[1]
+                if isinstance(base, ModuleVal):
+                    return self.module_envs.get(base.module.key, {}).get(expr.attr, _MISSING)
+                return None  # a library object's method (an array's, a list's), or of a call's result
+            if isinstance(expr, ast.Subscript) and isinstance(expr.slice, ast.Constant):
+                base = target_value(expr.value, fn)
+                key = expr.slice.value
+                if isinstance(base, DictVal):
+                    return next((v for k, v in base.items.items() if isinstance(k, Known) and k.value == key
+                                 or k == key), _MISSING)
+                if isinstance(base, (ListVal, TupleVal)) and isinstance(key, int) and -len(base.items) <= key < len(base.items):
+                    return base.items[key]
+            return _MISSING
+
+        def callees(nodes, fn: Optional[FunctionVal]) -> list:
+            nonlocal opaque
+            out = []
+            for node in nodes:
+                if not isinstance(node, ast.Call):
+                    continue
+                value = target_value(node.func, fn)
+                while isinstance(value, (PartialVal, BoundMethod)):
+                    value = value.func if isinstance(value, PartialVal) else value.function
+                if isinstance(value, ClassVal):
+                    value = value.lookup("__init__")[1]  # its __init__ runs (None: a library one)
+                    if value is None:
+                        continue
+                if isinstance(value, FunctionVal):
+                    if id(value) not in seen:
+                        seen.add(id(value))
+                        out.append(value)
+                elif isinstance(value, InstanceVal) or value is _MISSING and isinstance(
+                        node.func, (ast.Call, ast.Subscript, ast.Lambda)):
+                    opaque = True  # a target this does not follow (a call's result called): it may read anything
+            return out
+
+        level = callees([n for stmt in stmts for n in ast.walk(stmt)], within)
+        for _ in range(limit):
+            found.extend(level)
+            level = [g for fn in level for g in callees(list(ast.walk(fn.node)), fn)]
+            if not level:
+                break
+        return found, opaque or bool(level)
+
+    def refuse_changes_past_first(self, gen: PyGenerator, span: Span) -> None:
+        """A generator taken by next() whose body, run whole at the first next(), changed what it
+        can reach (its arguments' contents, the names it mentions) after its first item: the code
+        between the next() calls reads that state as the run's body left it at the item taken,
+        not at its end (the path ends before that code runs)."""
+        first = self._first_item_state.pop(id(gen), None)
+        if first is None or first[0] is not gen or len(gen.items or ()) < 2:
+            return
+        if self._generator_parts(gen) != first[1]:
+            self.stop_path(f"{span}: the generator's body changes state after its first item, and flopcast ran it "
+                           "whole at the first next(); the code between the next() calls would read that state as "
+                           "the body leaves it at its end, so the cost after it is not counted", span,
+                           "generator over changed state")
+
+    def _refuse_reads_of_ahead(self, gen: PyGenerator, parts: list) -> None:
+        """A generator starting while another, run whole ahead of their consumer, still holds
+        items not handed over and changed what this one reads (``zip(producer(log),
+        sizer(log))``): Python makes this one's items between the other's, each seeing the
+        state as far as the other got; flopcast's other body already ran to its end (the path ends)."""
+        keys = {what for what, _ in parts}
+        for other, changed, made_in in self._generator_changes.values():
+            if other is gen or made_in is not self.result or other.items is None \
+                    or other.consumed >= len(other.items):
+                continue  # (another call's generator: its consumer is done)
+            if any(what in keys for what in changed):
+                span = self.span or gen.span
+                self.stop_path(f"{span}: a generator reads what another generator's body changes, and that body ran "
+                               "whole ahead of their consumer; Python interleaves their items, so the cost after it is "
+                               "not counted", span, "generator over changed state")
+
+    def _check_generator_reads(self, gen: Value, span: Span) -> None:
+        """Before a generator hands over an item after its first: Python makes that item now,
+        reading the state as the consumer left it; flopcast ran the body whole earlier. A change
+        to what the body reads ends the path."""
+        watched = self._generator_reads.get(id(gen))
+        if watched is None or watched[0] is not gen:
+            return
+        if self._generator_state(gen) != watched[1]:
+            del self._generator_reads[id(gen)]
+            self.stop_path(f"{span}: the state a generator's body reads (its arguments, the names it mentions) "
+                           "changed after it handed over an item; flopcast ran the body whole before its consumer, "
+                           "so the cost after it is not counted", span, "generator over changed state")
+
+    def _generator_send(self, gen: PyGenerator, value: Value, span: Span) -> Value:
+        """``gen.send(value)``: next(gen) when the body never sees what is sent (None, or no
+        `yield` whose value it reads); otherwise the path ends, since the eager body ran with
+        every `yield` answering None (expr_Yield)."""
+        from flopcast.analyzer.builtins import call_builtin
+
+        if (isinstance(value, Known) and value.value is None) or not _reads_sent_values(gen.function.node):
+            return call_builtin(self, "next", [gen], {}, span, None)
+        raise PathEnd(f"{span}: a value sent into a generator whose body reads it (`x = yield ...`) is not "
+                      "modelled: flopcast runs generator bodies as plain iteration", span, what="generator.send()")
+
+    def _presumed_ahead(self, gen: PyGenerator) -> None:
+        """A consumer inside a `try` taking items made ahead of it outside any: an op in their
+        making was presumed not to raise (raise_on_values), but Python makes them now, where a
+        raise is caught and the handler runs. Not modelled: the path ends."""
+        if self.handlers.depth and any(i >= gen.consumed for i in gen.presumed_at):
+            span = self.span or gen.span
+            self.stop_path(f"{span}: items of the generator made at {gen.span} are taken inside a `try`, "
+                           "and making them runs an op whose raising depends on the values; flopcast made "
+                           "them ahead, outside the `try`, so whether its handler runs is not modelled",
+                           span, "generator made ahead of a try")
+
+    def consume_generator(self, gen: PyGenerator) -> list[Value]:
+        """Everything a generator has left, as iterating it to the end hands it over; the error
+        its body raised after its last item is raised here (a `for` loop's, after its body ran
+        for those items: ``_deferred_errors``)."""
+        items = self.run_generator(gen)
+        rest = items[gen.consumed:]
+        gen.consumed = len(items)
+        gen.past_last = True
+        if gen.error is not None:
+            if self._deferred_errors is None:
+                raise gen.error
+            self._deferred_errors.append(gen.error)
+        return rest
+
+    def close_generator(self, gen: PyGenerator) -> None:
+        """``gen.close()``: the body past the last item taken never runs (its charges are taken
+        back now), and a consumer after it finds no item left."""
+        if gen.items is None:
+            gen.items, gen.start = [], self.ledger()
+            gen.end = gen.start
+        elif gen.end is not None:
+            self.retract_unconsumed(only=[gen])
+            gen.items, gen.end = gen.items[:gen.consumed], gen.marks[gen.consumed - 1] if gen.consumed else gen.start
+        gen.past_last, gen.paused, gen.error = True, False, None
+
+    def kept_used(self) -> int:
+        """What this path has charged that no generator can take back: a body run ahead of its
+        consumer charges items the consumer may never take, and those charges go when it stops
+        (retract_unconsumed). Every path through a site met now costs at least this (the floor of
+        the paths not explored, paths.py), where ``used`` may be more."""
+        kept = self._ahead_since[0] if self._ahead_since else self.used
+        for gen in self._ran_generators:
+            if gen.items is None or gen.end is None:
+                continue
+            if gen.looping:
+                # a `for` taking its items counts them all as taken until it breaks: any of
+                # its charges may still go
+                kept -= gen.end[1] - gen.start[1]
+            elif gen.consumed < len(gen.items) or not gen.past_last or gen.paused:
+                mark = gen.marks[gen.consumed - 1] if gen.consumed else gen.start
+                kept -= gen.end[1] - mark[1]
+        return max(kept, 0)
+
+    def retract_unconsumed(self, ending: bool = False, only: Optional[list] = None) -> None:
+        """Take back the charges of generator bodies past the last item the program consumed
+        (a `for` that broke early, a lone `next()`): at run time that code never ran.
+        ``ending``: the path ends here (PathEnd): the run may take those items later, or never;
+        what it surely made is what was taken so far (a body still running ends here).
+        ``only``: those generators (one being closed), else every one that ran."""
+        regions = []
+        for gen in self._ran_generators if only is None else only:
+            if gen.items is None or gen.end is None and not ending:
+                continue
+            # (paused: its body stopped at the last item its consumer takes; a `yield from` it
+            # ran there ran its subgenerator whole, past that item)
+            if gen.consumed < len(gen.items) or not gen.past_last or gen.paused:
+                mark = gen.marks[gen.consumed - 1] if gen.consumed else gen.start
+                regions.append((mark, gen.end if gen.end is not None else self.ledger()))
+                if gen.consumed and _yields_under_cleanup(getattr(gen.function, "node", None)):
+                    # left at a yield inside try/finally or with: Python runs that cleanup when the
+                    # generator is closed (close(), or when it is collected), and its cost is the run's
+                    self._unpriced_at(gen.span, "generator cleanup", "a generator left at a yield inside "
+                                      "try/finally or with runs that code when it is closed or collected; "
+                                      "its cost is not counted")
+        if not regions:
+            return
+        regions.sort(key=lambda r: (r[0][0], -r[1][0]))
+        outer = []  # generator bodies nest like calls: keep only the outermost regions
+        for mark, end in regions:
+            if outer and mark[0] < outer[-1][1][0]:
+                continue
+            outer.append((mark, end))
+        r = self.result
+        drop_charges, drop_unpriced = set(), set()
+        for mark, end in outer:
+            drop_charges.update(range(mark[0], end[0]))
+            drop_unpriced.update(range(mark[4], end[4]))
+            self.used -= end[1] - mark[1]
+            for table, before, after in ((r.inclusive, mark[2], end[2]), (r.calls, mark[3], end[3])):
+                for key, value in after.items():
+                    delta = value - before.get(key, 0)
+                    if delta:
+                        table[key] -= delta
+                        if not table[key]:
+                            del table[key]
+        # A generator that stopped at its last item (a loop that broke there) usually charged
+        # nothing after that yield: its region is empty, and rebuilding a list of millions of
+        # charges (a reused recursion's) to take nothing back cost seconds.
+        if drop_charges:
+            r.charges = ChargeList(c for i, c in enumerate(r.charges) if i not in drop_charges)
+        if drop_unpriced:
+            r.unpriced = [u for i, u in enumerate(r.unpriced) if i not in drop_unpriced]
+
+
+def _unread_parameters(node) -> frozenset:
+    """The named parameters of a function ``node`` that its code never names (nothing in it
+    can read what they are bound to): none when the code may read its frame otherwise
+    (`locals()`, `vars()`, `eval`, `exec`, zero-argument `super()`, which reads the first)."""
+    args = node.args
+    params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    named = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name):
+            if sub.id in ("locals", "vars", "eval", "exec", "super"):
+                return frozenset()
+            named.add(sub.id)
+    # defaults and annotations are evaluated where the function is defined, not read by the body
+    return frozenset(params - named)
+
+
+def _reads_sent_values(node: ast.AST) -> bool:
+    """Whether a generator function's body can see what ``send()`` passes in: a `yield` used as a
+    value (`x = yield n`), or a `yield from` (which forwards sends to its subgenerator)."""
+    bare = {id(s.value) for s in ast_walk(node) if isinstance(s, ast.Expr) and isinstance(s.value, ast.Yield)}
+    return any(isinstance(n, ast.YieldFrom) or isinstance(n, ast.Yield) and id(n) not in bare for n in ast_walk(node))
+
+
+#: How many levels into objects a generator's held state is compared (Interpreter._held_signature).
+HELD_DEPTH = 12

@@ -1,0 +1,323 @@
+"""Truth values and decisions: what a test reads, and which way a path goes where it depends on data.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+from flopcast.analyzer import chain_maps, dunders, presumptions, sizetests
+from flopcast.analyzer.decisions import Site
+from flopcast.analyzer.values import (Array, BoundMethod, ChainMapVal, ClassVal, CountKnown, DictVal,
+                                      equal_only_to_itself, FunctionVal, Generator, GeneratorView, InstanceVal,
+                                      Known, LibRef, ListVal, MLPVal, OPAQUE, PartialVal, plain_member, PyGenerator,
+                                      SeqIterator, TupleVal, Unknown, UserRaise, Value)
+from flopcast.syntax import read_only_as_if_test, tested_name
+from flopcast.analyzer.interpreter.classes import _is_enum_member
+from flopcast.analyzer.interpreter.common import _source
+
+
+class Truth:
+    """The Interpreter's methods for truth values and decisions."""
+
+    def truth(self, test: ast.expr, stmt: ast.stmt, loop: bool = False) -> bool:
+        directive = self.directive_at(stmt, test, "assume") if isinstance(stmt, ast.stmt) else None
+        # What a directive says the condition is (evaluated first, so `a and b` can use it too).
+        preset, problem = self.assumed_truth(directive, stmt) if directive is not None else (None, None)
+        if preset is None:
+            preset = self.forced_exit(stmt)
+        saved, self._condition = self._condition, (stmt, "loop" if loop else "branch", preset)
+        operands, self._loop_operands = self._loop_operands, 0
+        try:
+            value = self.size_truth(self.eval(test), test)
+        finally:
+            self._condition = saved
+            decided, self._loop_operands = self._loop_operands, operands
+        self.check_array_truth(value, test)
+        known = self.known_truth(value)
+        if known is not None:
+            if self.narrowed:
+                self.tested_narrowed(test)
+            if not isinstance(test, ast.Constant):
+                # `while a and b:` whose every operand a site decided (none came out known): its
+                # known verdict says nothing of the state (open_loops.py)
+                by_sites = loop and known and test.__class__ is ast.BoolOp and test.op.__class__ is ast.And \
+                    and decided == len(test.values)
+                for ctx in self.loops:
+                    if ctx.frame is self.frame and (stmt is ctx.node or id(stmt) in ctx.exit_ifs):
+                        ctx.known_exit_test = True
+                        if by_sites and stmt is ctx.node:
+                            ctx.exit_by_sites = True
+                        else:
+                            ctx.exit_known_otherwise = True
+            return known
+        if preset is not None:
+            return preset
+        if problem:
+            self.note(self.node_span(stmt), problem)
+        span = self.node_span(test)
+        reason = value.reason if isinstance(value, Unknown) else "condition depends on array values"
+        kind = "loop" if loop else "branch"
+        site = Site((kind, span), (True, False), span, kind, f"`{_source(test)}` depends on values ({reason})",
+                    **self.presumed_truth(test, value, loop or self.exits_loop(stmt), loop))
+        taken = self.decisions.choose(site, self.kept_used())
+        if not loop:
+            self.narrow_tested_name(test, site, taken)
+            self.floor_compared(test, taken)
+        return taken
+
+    def floor_compared(self, test: ast.expr, taken: bool) -> None:
+        """`if peak > 1e30:` (or `1e30 < peak`, or the else of `if peak <= 1e30:`) answered on
+        this path: the float it compared is past that bound from here on (RunResult.floors), for
+        the math functions whose raising is asked at the values it may hold. Only bounds of at
+        least 0, read without evaluating anything again."""
+        if test.__class__ is not ast.Compare or len(test.ops) != 1:
+            return
+        op, left, right = test.ops[0].__class__, self._peek(test.left), self._peek(test.comparators[0])
+        if left.__class__ is Known and right.__class__ is Unknown:
+            op, left, right = _MIRRORED.get(op), right, left
+        if left.__class__ is not Unknown or left.kind not in ("float", "") or right.__class__ is not Known \
+                or type(right.value) not in (int, float) or not right.value >= 0:
+            return
+        if taken and op in (ast.Gt, ast.GtE):
+            floor = (left, right.value, op is ast.Gt, False)
+        elif not taken and op in (ast.Lt, ast.LtE):
+            floor = (left, right.value, op is ast.LtE, True)  # not (nan < c): a NaN passes
+        else:
+            return
+        held = self.result.floors.get(id(left))
+        if held is None or held[1] < floor[1]:
+            self.result.floors[id(left)] = floor
+
+    def _peek(self, node: ast.expr) -> Optional[Value]:
+        """What a name or a number in a test just evaluated holds, without evaluating it again."""
+        if node.__class__ is ast.NamedExpr:
+            node = node.target
+        if node.__class__ is ast.Constant:
+            return Known(node.value)
+        if node.__class__ is ast.UnaryOp and node.op.__class__ is ast.USub and node.operand.__class__ is ast.Constant:
+            return Known(-node.operand.value) if type(node.operand.value) in (int, float) else None
+        if node.__class__ is not ast.Name:
+            return None
+        fn = self.frame.function
+        for scope in (self.frame.vars, fn.closure if fn is not None and fn.closure is not None else {},
+                      self.module_envs.get(self.frame.module.key, {}) if self.frame.module is not None else {}):
+            if node.id in scope:
+                return scope[node.id]
+        return None
+
+    def narrow_tested_name(self, test: ast.expr, site: Site, taken: bool) -> None:
+        """`if shrunk:` (or `if not shrunk:`) of a local holding a Python bool read from data:
+        the path now knows that bool, so the local holds it from here on. A later test of the
+        same variable (`if shrunk:` again, after the solve) follows this answer instead of
+        opening a site of its own, whose other answer no run can give. When the function reads
+        the local only in such tests, each of them still consults ``site`` (``tested_narrowed``)
+        and the joins (joins.py) see the known bool as the site's answer, whichever it is: the
+        answer then shows only in those statements' blocks, so a site proven to add up stays
+        proven. Read otherwise (`x * shrunk`, `while shrunk`), the bool is a plain known value
+        to the joins too."""
+        name, negated = tested_name(test)
+        if name is None:
+            return
+        frame = self.frame
+        value = frame.vars.get(name.id)
+        if value.__class__ is not Unknown or value.kind != "bool" or frame.function is None \
+                or self._comprehensions and self._comprehensions[-1].frame is frame \
+                or name.id in (frame.globals_ or ()) or name.id in (frame.nonlocals_ or ()):
+            return
+        known = frame.vars[name.id] = Known(taken != negated)
+        if read_only_as_if_test(frame.function.node, name.id):
+            self.narrowed[id(known)] = (known, site, taken)
+
+    def tested_narrowed(self, test: ast.expr) -> None:
+        """A test of a local ``narrow_tested_name`` narrowed: a consultation of its site that
+        gives no new answer."""
+        name = tested_name(test)[0]
+        if name is None:
+            return
+        narrowed = self.narrowed.get(id(self.frame.vars.get(name.id)))
+        if narrowed is not None:
+            self.decisions.consult_again(narrowed[1], narrowed[2])
+
+    def presumed_truth(self, test: ast.expr, value: Value, loop_exit: bool = False, loop_test: bool = False) -> dict:
+        """The option the nominal path takes at a condition and why, from its value's presumption
+        (a loop's exit takes only safety-net presumptions: a convergence test is not one)."""
+        p = presumptions.of(value)
+        if p is None or p.value is None or loop_exit and not p.guard:
+            return {}
+        if loop_exit and p.compared is not None and self._compares_passes(p.compared, loop_test):
+            return {}
+        return {"presumed": p.value, "presumption": f"`{_source(test)}` is {p.value}: {p.text}"}
+
+    def _compares_passes(self, compared: frozenset, loop_test: bool) -> bool:
+        """Whether a self-check that exits a loop is a convergence test: a while loop's own test
+        (its first pass compares the values the loop starts from), or a check of an array made in
+        an earlier pass of the loop (``allclose(prev, cur)``); a retry ladder's check of this
+        pass's result against what the loop started from stays a safety net."""
+        if loop_test:
+            return True
+        ctx = next((c for c in reversed(self.loops) if c.frame is self.frame), None)
+        return ctx is not None and any(ctx.first_ident <= i < ctx.pass_ident for i in compared)
+
+    def exits_loop(self, stmt) -> bool:
+        """Whether ``stmt`` is an `if` whose arm leaves a loop being run in this frame."""
+        return stmt is not None and any(ctx.frame is self.frame and id(stmt) in ctx.exit_ifs for ctx in self.loops)
+
+    def assumed_truth(self, directive, stmt: ast.stmt) -> tuple[Optional[bool], Optional[str]]:
+        """`# flopcast: assume <expr>`: <expr> is evaluated where the condition is, and must
+        come out a known truth value; it then replaces the condition. Returns the verdict, or
+        None and why the directive cannot be used."""
+        value, problem = self.directive_value(directive)
+        if problem:
+            return None, problem
+        verdict = self.known_truth(value)
+        if verdict is None:
+            return None, (f"ignored `# flopcast: assume {directive.text}`: it does not evaluate to a known "
+                          "truth value here (write `assume True` or `assume False`, or a condition on known values)")
+        return verdict, None
+
+    def directive_value(self, directive) -> tuple[Value, Optional[str]]:
+        """The value of a directive's expression, evaluated where the site is, never charged."""
+        try:
+            expr = ast.parse(directive.text.strip(), mode="eval").body
+        except SyntaxError as exc:
+            return OPAQUE, f"ignored `# flopcast: assume {directive.text}`: not a Python expression ({exc.msg})"
+        ast.increment_lineno(expr, directive.line - 1)
+        saved_unpriced, saved_keys = list(self.result.unpriced), set(self._unpriced_keys)
+        saved_metered = self.metered
+        self.metered = False  # the assumption is the author's statement, not program code: never charged
+        try:
+            return self.eval(expr), None
+        except UserRaise:
+            return OPAQUE, None
+        finally:
+            self.metered = saved_metered
+            self.result.unpriced[:], self._unpriced_keys = saved_unpriced, saved_keys
+
+    def assumed_count(self, lo: int, hi: int) -> Optional[int]:
+        """`# flopcast: assume <count>` on the line of a selection (nonzero, a boolean mask):
+        the number of elements it selects, a known integer between 0 and the full size."""
+        directive = self.frame.module.directives.get(self.span.line) if self.frame and self.span else None
+        if directive is None or directive.kind != "assume":
+            return None
+        value, problem = self.directive_value(directive)
+        if not problem and isinstance(value, Known) and isinstance(value.value, int) \
+                and not isinstance(value.value, bool) and lo <= value.value <= hi:
+            return value.value
+        if isinstance(value, Known) and isinstance(value.value, bool):
+            return None  # a truth value: the directive of a condition on the same line
+        self.note(self.span, problem or f"ignored `# flopcast: assume {directive.text}`: a selection's count must "
+                                        f"be a known integer from {lo} to {hi} here")
+        return None
+
+    def forced_exit(self, stmt) -> Optional[bool]:
+        """Inside a loop with `# flopcast: iterations=N`, an `if` whose arm leaves the loop is
+        decided by the directive: stay for the first N-1 iterations, leave on the N-th."""
+        for ctx in reversed(self.loops):
+            if ctx.frame is not self.frame:
+                break
+            if id(stmt) in ctx.exit_ifs:
+                if ctx.limit is None:
+                    return None
+                body_exits = ctx.exit_ifs[id(stmt)]
+                leave = ctx.index >= ctx.limit - 1
+                return body_exits if leave else not body_exits
+        return None
+
+    def check_array_truth(self, value: Value, node: ast.AST) -> None:
+        """`if a:` asks the array's __bool__, which numpy refuses unless it holds one element."""
+        if isinstance(value, Array) and value.size != 1:
+            what = "an empty array" if value.size == 0 else "an array with more than one element"
+            raise UserRaise(self.node_span(node), f"ValueError: The truth value of {what} is ambiguous")
+
+    def size_test(self, op: ast.cmpop, left: Value, right: Value, node) -> Value:
+        """A test of a size a value-dependent site chose (``if idx.size == 0:``,
+        ``if len(idx) // 2 >= 4:``): answered at this path's count, and the counts where its
+        answer changes are recorded, so the site is analysed on both sides of them
+        (sizetests.py); a plain value-dependent site when those cannot be worked out."""
+        count = left if isinstance(left, CountKnown) else right
+        result = self.compare(op, Known(left.value) if isinstance(left, CountKnown) else left,
+                              Known(right.value) if isinstance(right, CountKnown) else right, node)
+        truth = self.known_truth(result)
+        if truth is None:
+            return result
+        name = type(op).__name__
+        if name != "Eq" and getattr(node, "_flopcast_loop_test", False):
+            return Known(truth)  # a while loop's exit: its trip count grows with the size (sizetests.py)
+        breaks = sizetests.breakpoints(name, left, right)
+        if breaks is None:
+            return self.count_test(count, result, node)
+        if breaks:
+            if self.count_values.get(count.key) == sizetests.OPEN:
+                line = f" at line {count.origin.line}" if count.origin is not None else ""
+                self.unpriced(node, "size test", f"tests of the size of the selection{line} answer differently at "
+                              f"more than {sizetests.MAX_VALUES} counts in its range: the cost between the counts "
+                              "analysed is not bounded")
+            else:
+                self.effects += 1
+                sizetests.record(self.result, count, breaks, self.node_span(node).line)
+        return Known(truth)
+
+    def size_truth(self, value: Value, node) -> Value:
+        """The truth of a size a value-dependent site chose (``if idx.size:``): ``!= 0``."""
+        if isinstance(value, CountKnown):
+            return self.size_test(ast.NotEq(), value, Known(0), node)
+        if value.__class__ is InstanceVal:  # its class's __bool__ / __len__
+            return dunders.instance_truth(self, value, self.node_span(node))
+        return value
+
+    def count_test(self, count: CountKnown, result: Value, node) -> Value:
+        """A test of a size a value-dependent site chose, where the counts at which it answers
+        differently are not worked out: this path took one end of the size's range, but the
+        run may stop between the ends, where the test can go the other way; it depends on
+        values. The nominal path, on the selection's presumed count, presumes the outcome that
+        count gives."""
+        truth = self.known_truth(result)
+        if truth is None:
+            return result
+        line = f" at line {count.origin.line}" if count.origin is not None else ""
+        presumed = presumptions.Presumed(truth, f"the selection{line} keeps its presumed count") \
+            if count.on_presumed else None
+        return Unknown("bool", self.node_span(node), f"tests the size of the selection{line}", presumed=presumed)
+
+    @staticmethod
+    def identity_hashed(value: Value) -> bool:
+        """Whether Python hashes and compares ``value`` by identity alone (a set of such values
+        keeps each object once): an enum member, a function, a class, an instance of classes
+        that define no equality."""
+        return isinstance(value, (FunctionVal, ClassVal)) or _is_enum_member(value) and not \
+            value.cls.attrs.get("__int_like__") or equal_only_to_itself(value)
+
+    def known_truth(self, value: Value) -> Optional[bool]:
+        if isinstance(value, CountKnown):
+            return None  # a size chosen at a value-dependent site: the test depends on values
+        if isinstance(value, Known):
+            try:
+                return bool(value.value)
+            except Exception:  # noqa: BLE001 - exotic values are simply not known
+                return None
+        if isinstance(value, (ListVal, TupleVal, DictVal)):
+            return bool(value.items)
+        if isinstance(value, ChainMapVal):
+            snapshot = chain_maps.flat(value)  # `any(self.maps)`
+            return None if snapshot is None else bool(snapshot.items)
+        if isinstance(value, InstanceVal) and value.payload is not None and not any(
+                isinstance(value.cls.lookup(m)[1], FunctionVal) for m in ("__bool__", "__len__")):
+            return bool(value.payload.items)
+        if value.__class__ is InstanceVal and plain_member(value) is not value:
+            return bool(plain_member(value).value)  # an IntEnum member of value 0 is false
+        if value.__class__ is InstanceVal and (dunders.user_method(value, "__bool__") is not None
+                                               or dunders.user_method(value, "__len__") is not None):
+            return None  # what its __bool__/__len__ say (size_truth asks them where Python does)
+        if isinstance(value, (FunctionVal, ClassVal, InstanceVal, LibRef, MLPVal, Generator, BoundMethod,
+                              PyGenerator, GeneratorView, PartialVal, SeqIterator)):
+            return True
+        if isinstance(value, Array) and value.size != 1:
+            return None
+        if value.__class__ is Array and value.value is not None:
+            return bool(value.value)  # a 0-d array of a known value (`if fnp.sqrt(x) > 3:`)
+        return None
+
+
+#: `c < x` read as `x > c`
+_MIRRORED = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE}
