@@ -345,6 +345,9 @@ class OpInventory:
     #: ``<ufunc>.reduce`` / ``<ufunc>.accumulate`` -> the fnp function flopscope's array routes
     #: the numpy method to (``np.add.reduce(a)`` runs ``fnp.sum(a, axis=0)``)
     ufunc_methods: dict = field(default_factory=dict)
+    #: flopscope's warning classes -> the class names along their mro (what a warnings filter
+    #: and an ``except`` match: SymmetryLossWarning, FlopscopeWarning, UserWarning, ...)
+    warnings: dict = field(default_factory=dict)
 
 
 @lru_cache(maxsize=1)
@@ -355,7 +358,7 @@ def op_inventory() -> OpInventory:
     try:
         data = json.loads(path.read_text())
         if any(key not in data for key in ("complex_factors", "numpy_protocol", "exported_blacklisted",
-                                           "exceptions", "top_level", "ufunc_methods")):
+                                           "exceptions", "top_level", "ufunc_methods", "warnings")):
             # written by an older flopcast
             raise ValueError("stale inventory cache")
     except (OSError, ValueError):
@@ -378,6 +381,7 @@ def op_inventory() -> OpInventory:
         exceptions={module: frozenset(names) for module, names in data["exceptions"].items()},
         top_level=frozenset(data["top_level"]),
         ufunc_methods=data["ufunc_methods"],
+        warnings={name: tuple(mro) for name, mro in data["warnings"].items()},
     )
 
 
@@ -397,6 +401,7 @@ def _derive_inventory() -> dict:
         "exceptions": _exceptions(),
         "top_level": sorted(dir(flopscope)),
         "ufunc_methods": _ufunc_methods(),
+        "warnings": _warnings(),
     }
 
 
@@ -407,6 +412,14 @@ def _ufunc_methods() -> dict:
 
     return {**{f"{u}.reduce": t for u, t in FlopscopeArray._REDUCE_TO_FLOPSCOPE.items()},
             **{f"{u}.accumulate": t for u, t in FlopscopeArray._ACCUMULATE_TO_FLOPSCOPE.items()}}
+
+
+def _warnings() -> dict:
+    """flopscope's warning classes (those of ``flopscope.errors``) and the names along their mro."""
+    from flopscope import errors
+
+    return {name: [c.__name__ for c in cls.__mro__ if c is not object] for name, cls in vars(errors).items()
+            if isinstance(cls, type) and issubclass(cls, Warning) and cls.__module__ == errors.__name__}
 
 
 def _exported(name: str) -> bool:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from flopcast import installed
 from flopcast.analyzer.values import Builtin, ClassVal, InstanceVal, Known, UserRaise, Value
 from flopcast.model import Span
 
@@ -61,7 +62,8 @@ class Filters:
         recorded call is replayed past those checks. A filter for the program's own warning
         class alone (DriftWarning) leaves ops alone."""
         return self.raising and any(may_raise(self, names) is not None
-                                    for names in (family(Builtin("RuntimeWarning")), SYMMETRY_LOSS, REMOTE_CALLBACK))
+                                    for names in (family(Builtin("RuntimeWarning")), flopscope_warning("SymmetryLossWarning"),
+                                                  flopscope_warning("RemoteCallbackWarning")))
 
 
 def family(cls: Value) -> Optional[tuple]:
@@ -106,8 +108,10 @@ def reset(interp) -> None:
     interp.effects += 1
 
 
-#: the classes of flopscope's RemoteCallbackWarning along its mro
-REMOTE_CALLBACK = ("RemoteCallbackWarning", "FlopscopeWarning", "UserWarning", "Warning", "Exception", "BaseException")
+def flopscope_warning(name: str) -> tuple:
+    """The class names along the mro of flopscope's warning class ``name`` (from the installed
+    flopscope: installed.op_inventory)."""
+    return installed.op_inventory().warnings[name]
 
 
 #: flops.configure switches of flopscope's own warnings
@@ -128,7 +132,7 @@ def configure(interp, kwargs: dict, span: Span) -> None:
     interp.silenced = frozenset(silenced)
     interp.effects += 1
     if kwargs:  # the settings are made, then flopscope warns that the graders ignore them
-        _raise_if_error(interp, ("ConfigureNoOpWarning",) + REMOTE_CALLBACK[1:],
+        _raise_if_error(interp, flopscope_warning("ConfigureNoOpWarning"),
                         "flops.configure() configures the in-process flopscope backend only; it is a no-op on "
                         "flopscope-client and the evaluation servers, so these settings will not affect a graded "
                         "submission.", span)
@@ -142,7 +146,7 @@ def callback_op(interp, name: str, span: Span) -> None:
     text = (f"{name}() runs a Python callback in-process, but raises RemoteCallbackError on the remote "
             "(client/server) backend used for AIcrowd submissions. Precompute the result or avoid this op in "
             "submitted code. Suppress with flops.configure(callback_warnings=False).")
-    _raise_if_error(interp, REMOTE_CALLBACK, text, span)
+    _raise_if_error(interp, flopscope_warning("RemoteCallbackWarning"), text, span)
 
 
 def warn(interp, message: Value, category: Optional[Value], span: Span) -> None:
@@ -182,10 +186,6 @@ def _raise_if_error(interp, names: tuple, text: Optional[str], span: Span) -> No
 
 #: numpy's float error kinds and the RuntimeWarning it issues for each under "warn"
 FLOAT_WARNINGS = ("divide", "over", "invalid", "under")
-
-
-#: the classes of flopscope's SymmetryLossWarning along its mro
-SYMMETRY_LOSS = ("SymmetryLossWarning", "FlopscopeWarning", "UserWarning", "Warning", "Exception", "BaseException")
 
 
 @functools.lru_cache(maxsize=256)

@@ -128,7 +128,8 @@ class Charges:
             return
         if not any(a.__class__ is Array and a.sym is not None for a in [*args, *kwargs.values()]):
             return
-        which = warning_filters.may_raise(self.warning_filters, warning_filters.SYMMETRY_LOSS)
+        loss = warning_filters.flopscope_warning("SymmetryLossWarning")
+        which = warning_filters.may_raise(self.warning_filters, loss)
         if which is not None:
             raise PathEnd(f"a {which} makes flopscope's SymmetryLossWarning raise: fnp.{name} drops a symmetric "
                           "operand's tag, and whether flopscope warns there is not modelled, so the cost after it "
