@@ -77,12 +77,18 @@ def _clause_fails(handlers: list, lookup: Callable[[str], Optional[Value]],
         for t in types:
             if isinstance(t, ast.Name) and never_defined(t.id):
                 return True
-            if isinstance(t, ast.Attribute):
-                owner = _library_module(t.value, lookup)
-                provided = None if owner is None else installed.op_inventory().exceptions.get(owner.path)
-                if provided is not None and t.attr not in provided:
-                    return True
+            if isinstance(t, ast.Attribute) and _lacks_exception(_library_module(t.value, lookup), t.attr):
+                return True
     return False
+
+
+def _lacks_exception(owner: Optional[Value], name: str) -> bool:
+    """Whether ``owner`` is a flopscope module that provides no exception class ``name``, so that
+    Python's evaluation of ``owner.name`` in an except clause raises AttributeError."""
+    if not isinstance(owner, LibRef):
+        return False
+    provided = installed.op_inventory().exceptions.get(owner.path)
+    return provided is not None and name not in provided
 
 
 def _library_module(node: ast.expr, lookup: Callable[[str], Optional[Value]]) -> Optional[LibRef]:

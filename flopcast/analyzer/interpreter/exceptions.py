@@ -6,13 +6,12 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from flopcast import installed
 from flopcast.analyzer import handlers, memory_limit, undefined
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (Builtin, ClassVal, InstanceVal, Known, LibRef, ModuleVal, TupleVal, Unknown,
                                       UserRaise)
 from flopcast.analyzer.interpreter.classes import _class_name
-from flopcast.analyzer.interpreter.common import _BUILTINS, _clause_fails, _source
+from flopcast.analyzer.interpreter.common import _BUILTINS, _clause_fails, _lacks_exception, _source
 from flopcast.analyzer.interpreter.control import PathEnd
 from flopcast.analyzer.interpreter.exception_names import _EXCEPTION_BASES, _catches_exhaustion, _exception_matches
 
@@ -203,11 +202,9 @@ class Exceptions:
         if not (isinstance(t, ast.Attribute) and isinstance(t.value, (ast.Name, ast.Attribute))):
             return
         owner = self.eval(t.value)
-        if isinstance(owner, LibRef):
-            provided = installed.op_inventory().exceptions.get(owner.path)
-            if provided is not None and t.attr not in provided:
-                raise UserRaise(self.node_span(t), f"AttributeError: {owner.path} does not provide '{t.attr}' "
-                                                   "(numpy's is numpy.linalg.LinAlgError)")
+        if _lacks_exception(owner, t.attr):
+            raise UserRaise(self.node_span(t), f"AttributeError: {owner.path} does not provide '{t.attr}' "
+                                               "(numpy's is numpy.linalg.LinAlgError)")
 
     def stmt_TryStar(self, node: ast.stmt) -> None:
         """`except*` splits exception groups between its clauses: not modelled. Without a
