@@ -21,7 +21,9 @@ question of tests/fuzz/mutation_verify.py, a slower hunting script.
 from __future__ import annotations
 
 import ast
+import bisect
 import io
+import itertools
 import math
 import os
 import random
@@ -30,7 +32,7 @@ import signal
 import tokenize
 import traceback
 from pathlib import Path
-from typing import Callable, Iterator, NamedTuple
+from typing import Callable, NamedTuple
 
 import pytest
 from exercise import exercise
@@ -72,23 +74,32 @@ def _called_names(files: list[Path]) -> list[str]:
     return sorted(names)
 
 
-def mutants(text: str, op_names: list[str]) -> Iterator[tuple[str, Callable[[], str]]]:
-    """Every single-line mutant of ``text``, in a fixed order (some do not parse), as its
-    description and a function that writes it out: the corpus has over a million mutants and a
-    run draws about a thousand, so only those drawn are written."""
+class Run(NamedTuple):
+    """``count`` mutants of one line or token, in a fixed order; ``make(k)`` describes the k-th
+    and gives a function that writes it out."""
+    count: int
+    make: Callable[[int], tuple[str, Callable[[], str]]]
+
+
+def mutant_runs(text: str, op_names: list[str]) -> list[Run]:
+    """Every single-line mutant of ``text`` (some do not parse), as runs in a fixed order: the
+    corpus has over five million mutants and a run draws about a thousand, so a mutant is only
+    described and written when it is drawn."""
     lines = text.splitlines(keepends=True)
+    runs = []
     for i, line in enumerate(lines):
         if not line.strip():
             continue
-        yield f"line {i + 1}: delete", lambda i=i: "".join(lines[:i] + lines[i + 1:])
-        yield f"line {i + 1}: duplicate", lambda i=i: "".join(lines[:i + 1] + lines[i:])
+        edits = [(f"line {i + 1}: delete", lambda i=i: "".join(lines[:i] + lines[i + 1:])),
+                 (f"line {i + 1}: duplicate", lambda i=i: "".join(lines[:i + 1] + lines[i:]))]
         if i + 1 < len(lines):
-            yield (f"line {i + 1}: swap with the next",
-                   lambda i=i: "".join(lines[:i] + [lines[i + 1], lines[i]] + lines[i + 2:]))
+            edits.append((f"line {i + 1}: swap with the next",
+                          lambda i=i: "".join(lines[:i] + [lines[i + 1], lines[i]] + lines[i + 2:])))
+        runs.append(Run(len(edits), edits.__getitem__))
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
     except (tokenize.TokenError, SyntaxError):
-        return
+        return runs
     for k, tok in enumerate(tokens):
         if tok.type == tokenize.NUMBER:
             choices = [n for n in _NUMBERS if n != tok.string]
@@ -104,22 +115,30 @@ def mutants(text: str, op_names: list[str]) -> Iterator[tuple[str, Callable[[], 
         (row, col), (end_row, end_col) = tok.start, tok.end
         if row != end_row:
             continue
-        line = lines[row - 1]
-        for choice in choices:
-            yield (f"line {row}: {tok.string!r} -> {choice!r}",
-                   lambda row=row, changed=line[:col] + choice + line[end_col:]:
-                   "".join(lines[:row - 1] + [changed] + lines[row:]))
+        runs.append(Run(len(choices), lambda j, row=row, col=col, end_col=end_col, old=tok.string, choices=choices:
+                        _replaced(lines, row, col, end_col, old, choices[j])))
+    return runs
+
+
+def _replaced(lines: list[str], row: int, col: int, end_col: int, old: str, new: str) -> tuple[str, Callable[[], str]]:
+    changed = lines[row - 1][:col] + new + lines[row - 1][end_col:]
+    return f"line {row}: {old!r} -> {new!r}", lambda: "".join(lines[:row - 1] + [changed] + lines[row:])
 
 
 def sample_mutants(path: Path, count: int, seed: int, op_names: list[str]) -> list[Mutant]:
-    """``count`` distinct valid (parsing) mutants of ``path``, drawn with a fixed seed."""
+    """``count`` distinct valid (parsing) mutants of ``path``, drawn with a fixed seed: the
+    order of every mutant's index shuffled (the same draws as shuffling the mutants)."""
     text = path.read_text()
-    every = list(mutants(text, op_names))
-    random.Random(f"{seed}:{path.name}").shuffle(every)
+    runs = mutant_runs(text, op_names)
+    starts = list(itertools.accumulate((r.count for r in runs), initial=0))
+    order = list(range(starts[-1]))
+    random.Random(f"{seed}:{path.name}").shuffle(order)
     chosen, seen = [], {text}
-    for what, write in every:
+    for n in order:
         if len(chosen) >= count:
             break
+        r = bisect.bisect_right(starts, n) - 1
+        what, write = runs[r].make(n - starts[r])
         m = Mutant(what, write())
         if m.text in seen:
             continue
