@@ -42,13 +42,19 @@ def exercise(path: Path, point: Point, source: Optional[str] = None,
     json.dumps(json.loads(render_json(report)))
     text = source if source is not None else Path(path).read_text()
     entry = parse_file(Path(path), text)
-    submission = Submission(str(path), entry, [], local_module_names(entry.path.parent), entry.path,
+    # The sibling modules given as text are the ones checked: read from disk, the check would
+    # run its rules' analyses on a program other than the one reported.
+    others = [parse_file(Path(p), t) for p, t in (sources or {}).items()]
+    submission = Submission(str(path), entry, others, local_module_names(entry.path.parent), entry.path,
                             folder_mode=False)
     with _analyses_made_once():
         target = engine.check_target(submission, point, report=report)
         for render in RENDERERS.values():
             render(Results([target]))
-        _editor_diagnostics(str(entry.path), text, point, report)
+        if not sources:
+            # The editor checks one buffer, with its siblings as saved: a report of other
+            # siblings' texts is not one it can be handed.
+            _editor_diagnostics(str(entry.path), text, point, report)
     return report
 
 
