@@ -9,16 +9,25 @@ from typing import TYPE_CHECKING, Optional
 from flopcast.analyzer.api import _runner, run_point
 from flopcast.analyzer.paths import Exploration, explore
 from flopcast.analyzer.program import estimator_class, load_program
+from flopcast.analyzer.repeats import SharedCalls
 from flopcast.model import Point
 
 if TYPE_CHECKING:
     from flopcast.analyzer.lasting import LastingCalls
 
 
-def both_ways(path: Path, point: Point) -> tuple[Exploration, Exploration]:
+def both_ways(path: Path, point: Point, share_calls: bool = False) -> tuple[Exploration, Exploration]:
+    """``share_calls``: each exploration's runs reuse the calls its earlier runs recorded, as
+    `analyze`'s do (repeats.SharedCalls; tests/test_shared_calls.py holds every path the same
+    as with none shared): a corpus file whose every path re-runs a planner is then enumerated
+    in a third of the time."""
     program = load_program(path)
-    run = _runner(program, estimator_class(program, None), point, True)
-    return explore(run), explore(run, max_paths=4096, separable=False)
+    cls = estimator_class(program, None)
+
+    def run():
+        return _runner(program, cls, point, True, shared=SharedCalls() if share_calls else None)
+
+    return explore(run()), explore(run(), max_paths=4096, separable=False)
 
 
 def interval(explored: Exploration) -> tuple[int, int]:

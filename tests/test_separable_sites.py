@@ -127,7 +127,7 @@ _CAPPED = {"ridge_sweep": "past the 64-path cap at 16x2 (95 s to enumerate, sess
 @pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.skip(reason=_CAPPED[p.stem])) if p.stem in _CAPPED
                                   else p for p in sorted(CORPUS.glob("*.py"))], ids=lambda p: p.stem)
 def test_on_the_corpus_separate_pricing_never_changes_theinterval(path):
-    separate, every = both_ways(path, Point(16, 2, 10**8))
+    separate, every = both_ways(path, Point(16, 2, 10**8), share_calls=True)
     if every.capped:
         pytest.skip("more paths than a test can enumerate")
     lo, hi = interval(every)
