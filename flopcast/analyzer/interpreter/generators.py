@@ -38,6 +38,14 @@ def _yields_under_cleanup(fn) -> bool:
     inside a with (a generator expression, or a generator without a node: neither)."""
     if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
+    # Kept on the node: asked for every generator a path left unfinished, at each of its ends.
+    found = fn.__dict__.get("_flopcast_cleanup")
+    if found is None:
+        found = fn._flopcast_cleanup = _finds_yield_under_cleanup(fn)
+    return found
+
+
+def _finds_yield_under_cleanup(fn: ast.AST) -> bool:
     for node in ast.walk(fn):
         calls = isinstance(node, ast.Try) and any(isinstance(n, ast.Call) for b in node.finalbody for n in ast.walk(b))
         if calls or isinstance(node, (ast.With, ast.AsyncWith)):  # (a finally with no call charges nothing)
@@ -240,9 +248,7 @@ class Generators:
                 continue
             objects = [what[1] for what in found[1] if what[0] == "object"]
             globals_ = {what[1] for what in found[1] if what[0] == "global"}
-            names = set()
-            for stmt in body:
-                names.update(n.id for n in ast.walk(stmt) if isinstance(n, ast.Name))
+            names = set().union(*[_walked(stmt)[2] for stmt in body])
             frame = self.frame
             for name in sorted(names):
                 local = name in frame.vars or frame.function is not None and frame.function.closure is not None \
@@ -309,8 +315,7 @@ class Generators:
         opaque = False
         # names the statements bind (a loop's own variables, not bound yet when this is asked):
         # calls through them are not followed, nor taken for unknown code
-        local = {n.id for stmt in stmts for n in ast.walk(stmt) if isinstance(n, ast.Name)
-                 and not isinstance(n.ctx, ast.Load)}
+        local = set().union(*[_walked(stmt)[1] for stmt in stmts])
 
         def resolve(name: str, fn: Optional[FunctionVal]):
             if fn is None:
@@ -351,9 +356,7 @@ class Generators:
         def callees(nodes, fn: Optional[FunctionVal]) -> list:
             nonlocal opaque
             out = []
-            for node in nodes:
-                if not isinstance(node, ast.Call):
-                    continue
+            for node in nodes:  # (the calls only: _walked)
                 value = target_value(node.func, fn)
                 while isinstance(value, (PartialVal, BoundMethod)):
                     value = value.func if isinstance(value, PartialVal) else value.function
@@ -370,10 +373,10 @@ class Generators:
                     opaque = True  # a target this does not follow (a call's result called): it may read anything
             return out
 
-        level = callees([n for stmt in stmts for n in ast.walk(stmt)], within)
+        level = callees([n for stmt in stmts for n in _walked(stmt)[0]], within)
         for _ in range(limit):
             found.extend(level)
-            level = [g for fn in level for g in callees(list(ast.walk(fn.node)), fn)]
+            level = [g for fn in level for g in callees(_walked(fn.node)[0], fn)]
             if not level:
                 break
         return found, opaque or bool(level)
@@ -537,10 +540,32 @@ class Generators:
             r.unpriced = [u for i, u in enumerate(r.unpriced) if i not in drop_unpriced]
 
 
+def _walked(node: ast.AST) -> tuple:
+    """What the generator checks read of a statement or a function's code, in ``ast.walk``'s
+    order: its calls, the names it binds (a Name stored or deleted) and every Name's id. Kept on
+    the node: asked at every generator a loop consumes and every item a body hands over."""
+    found = node.__dict__.get("_flopcast_gen_walk")
+    if found is None:
+        nodes = ast_walk(node)
+        found = node._flopcast_gen_walk = (
+            tuple([n for n in nodes if isinstance(n, ast.Call)]),
+            frozenset([n.id for n in nodes if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)]),
+            frozenset([n.id for n in nodes if isinstance(n, ast.Name)]))
+    return found
+
+
 def _unread_parameters(node) -> frozenset:
     """The named parameters of a function ``node`` that its code never names (nothing in it
     can read what they are bound to): none when the code may read its frame otherwise
-    (`locals()`, `vars()`, `eval`, `exec`, zero-argument `super()`, which reads the first)."""
+    (`locals()`, `vars()`, `eval`, `exec`, zero-argument `super()`, which reads the first).
+    Kept on the node: asked at every state of a generator compared."""
+    found = node.__dict__.get("_flopcast_unread")
+    if found is None:
+        found = node._flopcast_unread = _finds_unread_parameters(node)
+    return found
+
+
+def _finds_unread_parameters(node) -> frozenset:
     args = node.args
     params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
     named = set()
