@@ -127,9 +127,11 @@ _ORDERLESS_ENUMS = frozenset({"py:enum.Enum", "py:enum.Flag"})
 def _plain_operand(v: Value, op: str = "") -> bool:
     """A value whose operators Python knows are absent unless its class defines them: a plain
     Python number/text/None or an instance of a plain user class (never an array or an unknown);
-    ``op`` the operator asked (a dataclass is plain but for ``==``; "" asks for every operator)."""
+    ``op`` the operator asked (a dataclass is plain but for ``==``; "" asks for every operator). A
+    plain Enum's or Flag's member is plain for ``==``/``!=``: Enum defines neither, so object's
+    identity answers them (``list(Kind).index(member)``)."""
     if isinstance(v, InstanceVal):
-        return v.payload is None and _plain_class(v.cls, op)
+        return v.payload is None and (_plain_class(v.cls, op) or op in ("Eq", "NotEq") and _orderless_member(v))
     return isinstance(v, Known) and type(v.value) in (int, float, bool, str, type(None))
 
 
