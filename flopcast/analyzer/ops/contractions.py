@@ -210,13 +210,14 @@ def _vdot(ctx, args, kwargs):
     return as_numpy_scalar(contract(ctx, "vdot", "i,i->", [a, b]))
 
 
-@handler("outer", "linalg.outer")
-def _outer(ctx, args, kwargs):
-    _no_keywords("outer", kwargs)
-    if len(args) > 2 and not (isinstance(args[2], Known) and args[2].value is None):
-        # its third place is out=, which flopscope reads before its charge (`fnp.outer(a, b, 0.5)`:
-        # TypeError): asked of flopscope; an array there is not modelled
-        raise refused_first("outer", args, kwargs) or OpError("outer(a, b, out) is not modelled")
+@handler("outer", "linalg.outer", models_out=True)
+def _outer(ctx, args, kwargs, op="outer"):
+    # linalg.outer takes no out=: its third place or keyword is Python's TypeError, asked of flopscope
+    out = arg(args, kwargs, 2, "out") if op == "outer" else (args[2] if len(args) > 2 else kwargs.get("out"))
+    _no_keywords(op, {k: v for k, v in kwargs.items() if k != "out" or op != "outer"})
+    if not _none(out) and (op != "outer" or not isinstance(out, Array)):
+        # flopscope reads out= before its charge (`fnp.outer(a, b, 0.5)`: TypeError)
+        raise refused_first(op, args, kwargs) or OpError(f"{op}(a, b, out) with this out is not modelled")
     a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
     # flopscope ravels an operand that is not a vector (a plain view: no symmetry, no charge),
     # and one object passed twice stays one (its identity discount)
@@ -226,7 +227,19 @@ def _outer(ctx, args, kwargs):
         b = a
     elif b.ndim != 1:
         b = b.with_(shape=(b.size,), sym=None)
-    return contract(ctx, "outer", "i,j->ij", [a, b])
+    if _none(out):
+        return contract(ctx, "outer", "i,j->ij", [a, b])
+    # outer(a, b, out=buf): billed at result_type(a, b, buf), numpy's multiply writes buf and
+    # flopscope hands back buf itself, untagged even where the result is symmetric (outer(g, g):
+    # its tag is checked on the values, which g_i * g_j always pass, and not stamped on buf)
+    if not _untagged_by(out, lambda: _result_sym("outer", "i,j->ij", [a, b])) or out.shape != (a.size, b.size) \
+            or not dtypes.can_cast(dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=b.dtype)),
+                                   out.dtype, "same_kind"):
+        raise OpError("outer(..., out=) into a tagged buffer, one of another shape, or one the result cannot be "
+                      "cast into is not modelled")
+    contract(ctx, "outer", "i,j->ij", [a, b], out_dtype=out.dtype)
+    ctx.write_in_place(out)
+    return out
 
 
 @handler("einsum", models_out=True)
