@@ -59,6 +59,57 @@ def test_a_list_per_mlp_filled_through_setdefault_is_priced_exactly(tmp_path, po
     assert report.total.exact and [report.total.lo] * 2 == runs
 
 
+KNOBS_PROXY = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Knobs:
+        def __init__(self):
+            self._table = {"damp": 0.5}
+
+        def __getattr__(self, name):
+            # a proxy reads its own state through __dict__, or it would recurse
+            try:
+                return self.__dict__["_table"][name]
+            except KeyError:
+                raise AttributeError(name) from None
+
+
+    class Estimator(BaseEstimator):
+        def __init__(self):
+            self.knobs = Knobs()
+            self.seen = {}
+
+        def predict(self, mlp, budget):
+            self.seen[mlp.name] = budget          # never read back
+            mu = fnp.ones(mlp.width)
+            rows = []
+            for w in mlp.weights:
+                mu = fnp.maximum(w.T @ mu, 0.0) * self.knobs.damp
+                rows.append(mu)
+            return fnp.stack(rows)
+"""
+
+
+@pytest.mark.parametrize("point", [Point(8, 2, 10**6), Point(32, 3, 10**6)], ids=lambda p: p.label())
+def test_a_proxy_reading_its_own_state_through_dunder_dict_leaves_the_diagnostic_priced(tmp_path, point):
+    # `self.__dict__["_table"]` reads one name the text spells out, as getattr(self, "_table")
+    # does: it no longer hides every other attribute's reads (the path ended at the store)
+    path = _write(tmp_path, KNOBS_PROXY)
+    report = analyze(path, point)
+    runs = [m.total for m in measure_calls(path, point, 2)]
+    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+    assert report.total.exact and [report.total.lo] * 2 == runs
+
+
+def test_a_dunder_dict_read_reads_the_one_name_it_spells_out(tmp_path):
+    spelt_other = _keyless(tmp_path, KNOBS_PROXY)
+    computed = _keyless(tmp_path, KNOBS_PROXY.replace('self.__dict__["_table"][name]', 'self.__dict__[name]'))
+    spelt_same = _keyless(tmp_path, KNOBS_PROXY.replace('self.__dict__["_table"][name]', 'self.__dict__["seen"][name]'))
+    assert (spelt_other, computed, spelt_same) == ({"seen"}, frozenset(), frozenset())
+
+
 def _keyless(tmp_path, source: str) -> frozenset:
     return write_only.keyless_dicts(load_program(_write(tmp_path, source)))
 

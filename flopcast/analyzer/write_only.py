@@ -402,10 +402,17 @@ class _Named(set):
 
 def _named_lookups(nodes: list, writes: frozenset = frozenset()) -> Optional[_Named]:
     """``getattr(x, "name")``, ``hasattr(x, "name", ...)``, ``setattr``/``delattr`` with a constant
-    name: the names they read (a write through them is taken as a read too); None when a name is
+    name, ``x.__dict__["name"]``: the names they read (a write through them is taken as a read too); None when a name is
     computed. The builtins in ``writes`` are left alone (``unread``)."""
     named = _Named()
     for node in nodes:
+        if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Attribute) and node.value.attr == "__dict__" \
+                and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str):
+            # `self.__dict__["_table"]` (how a __getattr__ reads its own state without recursing):
+            # the one name the text spells out, as getattr(self, "_table") reads it
+            named.add(node.slice.value)
+            named.calls.add(node.value)
+            continue
         if not isinstance(node, ast.Call):
             continue
         func = node.func
