@@ -158,6 +158,45 @@ class Definitions:
             return ChainMap(own)
         return ChainMap(own, *getattr(rest, "maps", [rest]))
 
+    def _init_enum_members(self, cls: ClassVal, node: ast.ClassDef) -> None:
+        """Enum makes each member by the class's own ``__new__`` where it has one (whose
+        ``_value_`` is then the member's value, ``Kind("full")`` finds it by that, and a member
+        whose value an earlier one has is an alias of it), then runs the class's own ``__init__``
+        on it; both take the member's value, a tuple spread over the parameters
+        (``FULL = ("full", 3)`` with ``__init__(self, label, passes)``)."""
+        _, new = cls.lookup("__new__")
+        _, init = cls.lookup("__init__")
+        members = cls.attrs.get("__members__")
+        if not isinstance(members, DictVal) or not isinstance(new, FunctionVal) and not isinstance(init, FunctionVal):
+            return
+        span = self.node_span(node)
+        made: list = []
+        for name, member in list(members.items.items()):
+            if any(member is m for m in made):
+                continue  # an alias: made once
+            value = member.attrs["value"]
+            args = [Known(v) for v in value.value] if isinstance(value.value, tuple) else [value]
+            if isinstance(new, FunctionVal):
+                obj = self.call_user(new, [cls] + args, {}, span)
+                if not (isinstance(obj, InstanceVal) and obj.cls is cls):
+                    # (`int.__new__(cls, v)` of an IntEnum's: a number that is a member, not modelled)
+                    self.unpriced(node, f"{cls.name}.__new__", "an Enum whose __new__ makes its members "
+                                  "otherwise than by object.__new__(cls) is not modelled")
+                    return
+                own = obj.attrs.get("_value_", value)
+                member.attrs.update({k: v for k, v in obj.attrs.items() if k not in ("name", "_name_")})
+                member.attrs["value"] = member.attrs["_value_"] = own
+                earlier = next((m for m in made if isinstance(own, Known) and isinstance(m.attrs["value"], Known)
+                                and m.attrs["value"].value == own.value), None)
+                if earlier is not None:
+                    cls.attrs[name] = members.items[name] = earlier
+                    listed = cls.attrs["__iter_members__"].items
+                    listed[:] = [m for m in listed if m is not member]
+                    continue
+            made.append(member)
+            if isinstance(init, FunctionVal):
+                self.call_user(init, [member] + args, {}, span)
+
     def stmt_ClassDef(self, node: ast.ClassDef) -> None:
         bases = [self.eval(b) for b in node.bases]
         qual = node.name
@@ -200,6 +239,7 @@ class Definitions:
             self.init_subclass(cls, node)
         if _is_enum(cls):
             _make_enum_members(cls)
+            self._init_enum_members(cls, node)
         named_tuple = any(isinstance(b, LibRef) and b.path in _NAMEDTUPLE_BASES for b in bases)
         if named_tuple:
             cls.fields = self.dataclass_fields(cls, node)

@@ -54,7 +54,8 @@ class Instances:
             if isinstance(call, FunctionVal):  # `K(...)` is `meta.__call__(K, ...)`
                 return self.call_user(call, [cls] + list(args), kwargs, span)
         _, new = cls.lookup("__new__")
-        if isinstance(new, FunctionVal) and dunders.exception_base(cls) is None and _container_base(cls) is None:
+        if isinstance(new, FunctionVal) and dunders.exception_base(cls) is None and _container_base(cls) is None \
+                and not _is_enum(cls):  # (an Enum's own __new__ made its members: `Kind(v)` looks one up)
             # `cls.__new__(cls, ...)` makes the object; `__init__` runs on it when it is a cls
             made = self.call_user(new, [cls] + list(args), kwargs, span)
             if isinstance(made, InstanceVal) and cls in made.cls.mro():
