@@ -1767,6 +1767,34 @@ CORPUS = {
                     "if v is None or not math.isfinite(last.value) or last.value <= 0.0:",
                     "if se < self.cfg.stop_se:"),
     ),
+    "enum_tactics": Entry(
+        points=(
+            (8, 1, 20_000, "interval"),      # full covariance (one layer: no re-rooting) + mean-field cross-check
+            (16, 2, 100_000, "interval"),    # float32 low-rank root + float64 diagonal, SMOOTH polish
+            (8, 2, 10_000, "interval"),      # Monte Carlo, too few samples to polish
+            (16, 3, 25_000, "interval"),     # mean field with the damped fixed point on the variance scale
+        ),
+        # 548 lines: tactics as an Enum with (label, passes) values unpacked by the class's own
+        # __init__, its cost model a method with a `match self`, its rank `list(Tactic).index(self)`;
+        # propagators filed in a class-level registry by a decorator; plans as a NamedTuple built by a
+        # walrus comprehension, ranked by sorted(key=lambda), matched on (tactic, depth) tuples and on
+        # Plan(tactic=A | B, rank=k) class patterns, changed by _replace; a frozen dataclass changed by
+        # dataclasses.replace; a Knobs proxy answering through __getattr__ from self.__dict__; a
+        # Layers helper with __iter__; a closure counter (nonlocal) around a functools.partial, read
+        # into a log keyed by an f-string of mlp.name; isqrt/log2/int(budget ** 0.5) sizes with
+        # clamps; a History over a deque(maxlen=3) with __iter__/__len__/__bool__ and a star unpack;
+        # a Polish enum whose members are callables; outer(g, g, out=buf), einsum('ij,ij->i', a, a),
+        # a @ a.T, float32 roots beside float64 diagonals, add/multiply/maximum(out=), a QR under
+        # contextlib.suppress, a cholesky -> eigh -> svd -> diagonal re-rooting ladder, a power
+        # iteration (while with tolerance and cap) and an any(float(...)) / isfinite net.
+        # The full covariance past one layer (8x2 at 4e4, 16x2 at 2e5, 16x3 at 1e6) passes the 64-path
+        # cap: the re-rooting ladder, the power iteration and the cross-check per layer. Lower bounds,
+        # so no point here takes them.
+        guards=("if any(float(fnp.max(fnp.abs(r))) > RESCALE_AT for r in rows):",
+                "if not fnp.all(fnp.isfinite(out)):"),
+        data_sites=("while steps < SCALE_CAP and abs(",
+                    "if not all(float(fnp.max(fnp.abs(a - b))) < 10.0 * (1 + k) for a, b in zip(rows, check)):"),
+    ),
 }
 
 
