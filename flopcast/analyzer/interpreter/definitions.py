@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from collections import ChainMap
 from typing import Optional
 
@@ -158,6 +159,19 @@ class Definitions:
             return ChainMap(own)
         return ChainMap(own, *getattr(rest, "maps", [rest]))
 
+    def _enum_auto_value(self, cls: ClassVal, node: ast.ClassDef, name: str, last_values: list) -> Optional[Value]:
+        """What ``NAME = enum.auto()`` is, where the numbering is not Enum's or Flag's own: the
+        ``_generate_next_value_(name, start, count, last_values)`` the body defined before it (or a
+        base enum of the user's), called as a plain function as _EnumDict calls it, or StrEnum's,
+        the name in lower case; None for the default numbering."""
+        _, generate = cls.lookup("_generate_next_value_")  # (the body itself is cls.attrs while it runs)
+        if isinstance(generate, FunctionVal):
+            return self.call_user(generate, [Known(name), Known(1), Known(len(last_values)), ListVal(list(last_values))],
+                                  {}, self.node_span(node))
+        if any(isinstance(b, LibRef) and b.path == "py:enum.StrEnum" for c in cls.mro() for b in c.bases):
+            return Known(name.lower())
+        return None
+
     def _init_enum_members(self, cls: ClassVal, node: ast.ClassDef) -> None:
         """Enum makes each member by the class's own ``__new__`` where it has one (whose
         ``_value_`` is then the member's value, ``Kind("full")`` finds it by that, and a member
@@ -208,7 +222,8 @@ class Definitions:
         cls.metaclass = self.metaclass_of(node, bases)
         enum_body = _is_enum(cls)
         if enum_body:
-            cls.attrs = _EnumBody(flags.is_flag(cls))  # auto() numbered as it is assigned, as enum's _EnumDict does
+            # auto() numbered as it is assigned, as enum's _EnumDict does
+            cls.attrs = _EnumBody(flags.is_flag(cls), functools.partial(self._enum_auto_value, cls, node))
         saved = self.frame
         body_frame = Frame(cls.attrs, self.frame.module, qual, None, cls)
         body_frame.vars = cls.attrs
@@ -464,13 +479,15 @@ class _EnumBody(dict):
     ``_generate_next_value_``: Enum the largest value so far plus one, Flag the power of two
     above the largest (1, 2, 4, ...), both from 1."""
 
-    def __init__(self, flag: bool):
+    def __init__(self, flag: bool, generate):
         super().__init__()
         self.flag = flag
+        self.generate = generate  # (name, last values) -> a value another numbering gives, or None
 
     def __setitem__(self, name, value) -> None:
         if isinstance(value, Known) and value.value is ENUM_AUTO and not name.startswith("_"):
-            value = Known(self._next())
+            last = [v for k, v in self.items() if not k.startswith("_") and isinstance(v, Known)]
+            value = self.generate(name, last) or Known(self._next())
         super().__setitem__(name, value)
 
     def _next(self):
