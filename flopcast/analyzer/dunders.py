@@ -18,6 +18,7 @@ import weakref
 from pathlib import PurePath
 from typing import Optional
 
+from flopcast.analyzer import enum_text
 from flopcast.analyzer.values import (
     Array,
     Builtin,
@@ -404,7 +405,8 @@ def text(interp, value: Value, kind: str, span) -> Optional[Value]:
             base = exception_base(value.cls)
             if base is not None:
                 return _exception_str(base, value.attrs.get("args"))
-    return None
+    made = enum_text.member_text(value, kind)  # an enum member's, as its kind of enum gives it
+    return None if made is None else Known(made)
 
 
 def conversion(interp, name: str, value: InstanceVal, span) -> Optional[Value]:
@@ -459,6 +461,9 @@ def formatted(interp, value: Value, conversion: int, spec: Value, span) -> Optio
             result = call_method(interp, value, found, [spec], span)
             return result.value if isinstance(result, Known) and isinstance(result.value, str) else None
         if spec.value != "":
+            made = enum_text.member_text(value, "format", spec.value)
+            if made is not None:
+                return made
             if _plain_operand(value):
                 raise UserRaise(span, f"TypeError: unsupported format string passed to {value.cls.name}.__format__")
             return None

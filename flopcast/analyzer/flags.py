@@ -49,7 +49,9 @@ def _member_values(cls: ClassVal) -> Optional[dict]:
     return values
 
 
-def _real_class(cls: ClassVal) -> Optional[type]:
+def real_class(cls: ClassVal) -> Optional[type]:
+    """A real Flag (or IntFlag) class with the names and int values of the analysed flag class's
+    members, or None when one is not a known int."""
     values = _member_values(cls)
     if values is None:
         return None
@@ -102,7 +104,7 @@ def pseudo_member(cls: ClassVal, value: Any, span) -> Optional[Value]:
     values or ``value`` are not known ints. Python's refusal (a STRICT boundary) is the program's."""
     if type(value) is not int:
         return None
-    real = _real_class(cls)
+    real = real_class(cls)
     if real is None:
         return None
     try:
@@ -114,7 +116,7 @@ def pseudo_member(cls: ClassVal, value: Any, span) -> Optional[Value]:
 
 def _with_real(cls: Optional[ClassVal]) -> Optional[tuple]:
     """(the flag class, the real enum class with its members), or None when either is unknown."""
-    real = _real_class(cls) if cls is not None else None
+    real = real_class(cls) if cls is not None else None
     return None if real is None else (cls, real)
 
 
