@@ -72,3 +72,12 @@ TEXTS = {
 @pytest.mark.parametrize("text", TEXTS.values(), ids=TEXTS.keys())
 def test_enum_members_read_as_text_as_python_gives_it(tmp_path, text):
     assert_exact_at(write_program(tmp_path, PROGRAM, text=text), POINTS)
+
+
+LENGTHS = {"strenum": "' ' * len(Name.FULL)", "str_mixin": "' ' * len(Mixed.FULL) * 2"}
+
+
+@pytest.mark.parametrize("text", LENGTHS.values(), ids=LENGTHS.keys())
+def test_the_length_of_a_text_enum_member_is_its_texts(tmp_path, text):
+    # a StrEnum's or a (str, Enum) mixin's member is a str: len() is its value's (a lower bound before)
+    assert_exact_at(write_program(tmp_path, PROGRAM, text=text), POINTS)

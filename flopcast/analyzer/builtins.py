@@ -300,6 +300,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if isinstance(x, InstanceVal) and isinstance(x.cls.lookup("__len__")[1], FunctionVal):
             owner, method = x.cls.lookup("__len__")
             return interp.call(interp.bind(method, x, owner, span), [], {}, span)
+        text = plain_member(x)
+        if text is not x and isinstance(text, Known) and isinstance(text.value, str):
+            return Known(len(text.value))  # a StrEnum's (or a `(str, Enum)`'s) member is its text
         if isinstance(x, Known):
             try:
                 return Known(len(x.value))
