@@ -248,3 +248,35 @@ def test_a_dict_filled_through_setdefault_alone_is_write_only_and_one_given_othe
                 self.mixed.setdefault(mlp.name, []).append(1)
     """)
     assert write_only.attributes(load_program(path)) == {"runs": write_only.ITEM}
+
+
+@pytest.mark.parametrize("point", [Point(8, 2, 10**6), Point(32, 3, 10**6)], ids=lambda p: p.label())
+def test_a_count_per_mlp_kept_by_get_and_store_is_priced_exactly(tmp_path, point):
+    # self.seen[k] = self.seen.get(k, 0) + 1: the number read goes back into the entry only
+    source = KEYED_BY_NAME.replace("self.seen[{key}] = budget", "self.seen[mlp.name] = self.seen.get(mlp.name, 0) + 1")
+    path = _write(tmp_path, source)
+    report = analyze(path, point)
+    runs = [m.total for m in measure_calls(path, point, 3)]
+    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+    assert report.total.exact and [report.total.lo] * 3 == runs
+
+
+def test_a_count_read_back_only_into_its_own_entry_is_keyless_and_one_read_otherwise_is_not(tmp_path):
+    found = _keyless(tmp_path, """
+        import flopscope.numpy as fnp
+
+
+        class Estimator:
+            def __init__(self):
+                self.calls = {}
+                self.steered = {}
+                self.summed = {}
+
+            def predict(self, mlp, budget):
+                self.calls[mlp.name] = self.calls.get(mlp.name, 0) + 1
+                self.steered[mlp.name] = self.steered.get(mlp.name, 0) + 1
+                self.summed[mlp.name] = self.summed.get(mlp.name, 0) + fnp.sum(mlp.weights[0])
+                if self.steered.get(mlp.name, 0) > 2:
+                    return None
+    """)
+    assert found == {"calls"}

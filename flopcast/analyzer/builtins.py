@@ -2993,6 +2993,9 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
             if not isinstance(key, Known) and dict_key(key) in recv.items:
                 return recv.items[dict_key(key)]
             if not isinstance(key, Known) and not surely_missing(key, recv):
+                counted = _counted_entry(interp, recv, args, node)
+                if counted is not None:
+                    return counted
                 return interp.unpriced(node, "dict.get()", "the key is not known")
             return args[1] if len(args) > 1 else Known(None)
         if name in ("items", "keys", "values") and not args and not kwargs:
@@ -3542,3 +3545,22 @@ def _fills_a_keyless_dict(interp, recv: DictVal, args: list, node) -> bool:
             and isinstance(func, _ast.Attribute) and isinstance(func.value, _ast.Attribute)
             and func.value.attr in write_only.keyless_dicts(interp.program)
             and all(v.__class__ is args[1].__class__ for v in recv.items.values()))
+
+
+def _counted_entry(interp, recv: DictVal, args: list, node) -> Optional[Unknown]:
+    """``x.name.get(key, 0)`` of a counter statement (``x.name[k] = x.name.get(k, 0) + 1``,
+    write_only.counted_item) on a keyless dict (write_only.keyless_dicts) by a key read at run
+    time: the default or an entry stored before, a number of unknown value of the default's
+    class when every entry is one (the sum then charges nothing and raises on neither; it reaches
+    nothing but the dict, which nothing reads). None: not so."""
+    func = getattr(node, "func", None)
+    default = args[1] if len(args) == 2 else None
+    if not (recv.__class__ is DictVal and default.__class__ is Known and type(default.value) in (int, float)
+            and hashes_without_code(args[0]) and isinstance(func, _ast.Attribute)
+            and isinstance(func.value, _ast.Attribute) and func.value.attr in write_only.keyless_dicts(interp.program)):
+        return None
+    kind = type(default.value).__name__
+    if not all(v.__class__ is Known and type(v.value) is type(default.value)
+               or v.__class__ is Unknown and v.kind == kind for v in recv.items.values()):
+        return None
+    return Unknown(kind, interp.node_span(node), "an entry of a counter kept under a key read at run time")

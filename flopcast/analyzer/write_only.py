@@ -17,7 +17,8 @@ import (read statically, never run), is one of
 * the container of an item an assignment stores: ``x.name[k] = v`` (``self.iters[layer] = its``).
   Whether that raises depends on its kind, of a list on its length and of an array on its shape
   (``kind``), never on what a dict holds. ``x.name.insert(i, v)`` is read the same way: it raises
-  on a bounded deque by its length (IndexError once it is full);
+  on a bounded deque by its length (IndexError once it is full). So is the read of a counter
+  statement, ``x.name[k] = x.name.get(k, 0) + 1``: the number read reaches only the entry;
 
 and the name is not otherwise read: not a plain name anywhere (``mod.name = v`` sets a global
 of ``mod``), not defined in a class body (a method, a property, a dataclass field — their code or
@@ -458,10 +459,13 @@ def _stores_an_item(node: ast.Attribute, parents: dict) -> bool:
     """Whether this occurrence of ``x.name`` is only the container of an item an assignment
     statement stores (``x.name[k] = v``, a target of its own), or of a new empty container a
     statement fills at once (``x.name.setdefault(k, []).append(v)``: the item it fills is the new
-    one or one stored before, read by nothing else)."""
+    one or one stored before, read by nothing else), or the dict a counter statement reads its
+    entry from to store it back (``counted_item``)."""
     item = parents.get(node)
     if not isinstance(node.ctx, ast.Load) or not isinstance(item, ast.AST):
         return False
+    if counted_item(node, parents):
+        return True
     if isinstance(item, ast.Subscript):
         return item.value is node and isinstance(item.ctx, ast.Store) and isinstance(parents.get(item), ast.Assign)
     call = parents.get(item)
@@ -474,10 +478,36 @@ def _stores_an_item(node: ast.Attribute, parents: dict) -> bool:
             and isinstance(fill, ast.Call) and fill.func is filled and isinstance(parents.get(fill), ast.Expr))
 
 
+def counted_item(node: ast.Attribute, parents: dict) -> bool:
+    """Whether this occurrence of ``x.name`` is the dict of a counter statement,
+    ``x.name[k] = x.name.get(k2, 0) + 1``: a number read from the dict only to store it back
+    plus or minus a number, under one target. What the entry holds then reaches nothing but the
+    entry (the sum charges nothing whatever the number, and raises on no number), so the read
+    counts as a store of an item."""
+    get = parents.get(node)
+    call = parents.get(get)
+    step = parents.get(call)
+    stmt = parents.get(step)
+    return (isinstance(get, ast.Attribute) and get.value is node and get.attr == "get"
+            and isinstance(call, ast.Call) and call.func is get and len(call.args) == 2 and not call.keywords
+            and _number(call.args[1])
+            and isinstance(step, ast.BinOp) and isinstance(step.op, (ast.Add, ast.Sub))
+            and (step.left is call and _number(step.right) or step.right is call and _number(step.left))
+            and isinstance(stmt, ast.Assign) and stmt.value is step and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Subscript)
+            and ast.dump(stmt.targets[0].value) == ast.dump(node))
+
+
+def _number(node: ast.AST) -> bool:
+    """An int or float literal (not a bool)."""
+    return isinstance(node, ast.Constant) and type(node.value) in (int, float)
+
+
 def _fill_kind(node: ast.Attribute, parents: dict) -> Optional[str]:
     """The kind of the default of ``x.name.setdefault(k, default).m(...)`` (``"List"``, ``"Dict"``),
     when this occurrence of ``x.name`` is that; else None."""
-    if not _stores_an_item(node, parents) or isinstance(parents.get(node), ast.Subscript):
+    if not _stores_an_item(node, parents) or isinstance(parents.get(node), ast.Subscript) \
+            or counted_item(node, parents):
         return None
     return type(parents[parents[node]].args[1]).__name__
 
