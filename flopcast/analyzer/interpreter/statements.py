@@ -188,6 +188,13 @@ class Statements:
                 raise UserRaise(self.node_span(node), f"TypeError: {exc}")
             self.assign(node.target, current)
             return
+        if isinstance(current, DictVal) and operand.__class__ is DictVal and isinstance(node.op, ast.BitOr) \
+                and not stdlib_containers.is_counter(current):
+            # `d |= e` is `d.update(e)`: the dict itself changes, every alias sees it (`d | e` makes
+            # a new one); a Counter's keeps the larger counts
+            current.items.update(operand.items)
+            self.assign(node.target, current)
+            return
         if current.__class__ is InstanceVal or operand.__class__ is InstanceVal:
             done = flags.binary(type(node.op).__name__, current, operand, self.node_span(node))  # `mode |= Mode.B`
             if done is not None:
