@@ -280,3 +280,14 @@ def test_a_count_read_back_only_into_its_own_entry_is_keyless_and_one_read_other
                     return None
     """)
     assert found == {"calls"}
+
+
+@pytest.mark.parametrize("point", [Point(8, 2, 10**6), Point(32, 3, 10**6)], ids=lambda p: p.label())
+def test_a_diagnostic_merged_in_by_or_assign_is_priced_exactly(tmp_path, point):
+    # self.seen |= {k: v} is self.seen.update(...): a write nothing reads, as an item store is
+    source = KEYED_BY_NAME.replace("self.seen[{key}] = budget", "self.seen |= {mlp.name: budget}")
+    path = _write(tmp_path, source)
+    report = analyze(path, point)
+    runs = [m.total for m in measure_calls(path, point, 3)]
+    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+    assert report.total.exact and [report.total.lo] * 3 == runs

@@ -14,6 +14,7 @@ import (read statically, never run), is one of
   target;
 * the receiver of a mutating method that cannot raise on a value of its kind, called as a whole
   statement (its result is dropped): ``x.name.append(v)``, ``.extend``, ``.add``, ``.update``, ...;
+  also ``x.name |= {k: v}``, a dict's ``update`` (whose kind matters: other kinds raise);
 * the container of an item an assignment stores: ``x.name[k] = v`` (``self.iters[layer] = its``).
   Whether that raises depends on its kind, of a list on its length and of an array on its shape
   (``kind``), never on what a dict holds. ``x.name.insert(i, v)`` is read the same way: it raises
@@ -264,7 +265,7 @@ def _write_only(walked: _Walked, lenient: bool = False) -> dict:
                     read.add(node.attr)
                 else:
                     written.add(node.attr)
-                    if not isinstance(node.ctx, ast.Store):
+                    if not isinstance(node.ctx, ast.Store) or isinstance(parents.get(node), ast.AugAssign):
                         kind_matters.add(node.attr)
                     if _method_of(node, parents) == "insert":  # a full bounded deque's raises IndexError
                         item_stored.add(node.attr)
@@ -442,11 +443,17 @@ def _writes(node: ast.Attribute, parents: dict) -> bool:
     """Whether this occurrence of ``x.name`` only writes it."""
     parent = parents.get(node)
     if isinstance(node.ctx, (ast.Store, ast.Del)):
-        return not isinstance(parent, ast.AugAssign)
+        return not isinstance(parent, ast.AugAssign) or merges_a_dict(parent)
     method = parent
     call = parents.get(method)
     return (isinstance(method, ast.Attribute) and method.value is node and method.attr in SAFE_MUTATORS
             and isinstance(call, ast.Call) and call.func is method and isinstance(parents.get(call), ast.Expr))
+
+
+def merges_a_dict(stmt: ast.AugAssign) -> bool:
+    """``x.name |= {k: v}``: ``x.name.update({k: v})`` on a dict (the items are the display's, the
+    dict the same), a TypeError on most other kinds."""
+    return isinstance(stmt.op, ast.BitOr) and isinstance(stmt.value, ast.Dict)
 
 
 def _method_of(node: ast.Attribute, parents: dict) -> Optional[str]:
