@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import builtins
 from typing import Optional
 
 from flopcast.analyzer import chain_maps, dunders, plain_numpy, undefined
@@ -15,6 +16,10 @@ from flopcast.syntax import ast_walk
 from flopcast.analyzer.interpreter.common import _BUILTINS
 from flopcast.analyzer.interpreter.control import PathEnd, _CONTROL, _GeneratorPause, _failure_reason, _too_deep
 from flopcast.analyzer.interpreter.tables import _EXPR_DISPATCH
+
+#: Python's builtins flopcast does not model (``bytes``, ``memoryview``, ``input``): a read of
+#: one that no global shadows is the builtin, not a name undefined on the path.
+_UNMODELLED_BUILTINS = frozenset(n for n in dir(builtins) if not n.startswith("_")) - _BUILTINS
 
 
 def _names_bound_within(node: ast.AST) -> frozenset:
@@ -196,6 +201,8 @@ class Expressions:
             return env[name]
         if name in _BUILTINS:
             return Builtin(name)
+        if name in _UNMODELLED_BUILTINS:
+            return self.unpriced(node, f"name {name!r}", f"the builtin {name} is not modelled")
         if undefined.never_defined(self.program, frame.module, name):
             raise UserRaise(self.node_span(node), f"NameError: name {name!r} is not defined")
         return self.unpriced(node, f"name {name!r}", "not defined on this path")
