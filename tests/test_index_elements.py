@@ -72,6 +72,30 @@ def _picking_only(tmp_path, name, index, point) -> int:
     return measure(path, point).total
 
 
+#: ``experts[...]`` of the program above, as other lookups by an argsort's element write it
+LOOKUPS = {
+    "dict.get": ("{0: cheap, 1: dear, 2: dearer}", "experts.get(fnp.argsort(scores)[-1], cheap)(w)"),
+    # the test and the lookup ask one site: no path tests one value and looks another up (KeyError)
+    "in, then the lookup": ("{1: dear, 2: dearer}",
+                            "(experts[k] if (k := fnp.argsort(scores)[-1]) in experts else cheap)(w)"),
+}
+
+
+@pytest.mark.parametrize("case", LOOKUPS)
+@pytest.mark.parametrize("point", (Point(8, 2, 10**7), Point(16, 3, 10**7)), ids=lambda p: f"{p.width}x{p.depth}")
+def test_a_dict_looked_up_otherwise_by_an_element_of_an_index_array_is_priced_at_every_value(tmp_path, case, point):
+    pick, lookup = LOOKUPS[case]
+    path = tmp_path / "estimator.py"
+    path.write_text(PROGRAM.replace("{pick}", pick).replace("experts[{index}](w)", lookup))
+    report = analyze(path, point)
+    run = measure(path, point).total
+    assert not report.unpriced and not report.raises
+    index = "fnp.argsort(scores)[-1]"
+    assert (report.total.lo, report.total.hi) == (_picking_only(tmp_path, "cheap", index, point),
+                                                  _picking_only(tmp_path, "dearer", index, point))
+    assert report.total.contains(run)
+
+
 @pytest.mark.parametrize("index", ["np.int64(2)", "np.uint8(0)", "np.array([0, 2])[1]"])
 def test_a_numpy_integer_of_known_value_looks_its_dict_key_up(tmp_path, index):
     path = tmp_path / "estimator.py"

@@ -2983,6 +2983,10 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
                 return found
         if name == "get":
             key = args[0]
+            if key.__class__ is NumpyScalar:
+                # numpy's integers hash and compare as Python's ints: `experts.get(fnp.argsort(s)[-1])`
+                # looks its key up as `experts[int(...)]` does (interpreter/lookups.py)
+                key = dataints.dict_key(key, span)
             if watch is not None and key.__class__ is Known and watch.is_tainted(key) \
                     and recv.__class__ is DictVal and watch.keyed_entry(recv, key, "get"):
                 return args[1] if len(args) > 1 else Known(None)  # a keyed log's missing key (counters.py)
@@ -2996,6 +3000,9 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
                 counted = _counted_entry(interp, recv, args, node)
                 if counted is not None:
                     return counted
+                at = _data_int_position(interp, key, recv, span)
+                if at is not None:
+                    return recv.items[at] if at in recv.items else args[1] if len(args) > 1 else Known(None)
                 return interp.unpriced(node, "dict.get()", "the key is not known")
             return args[1] if len(args) > 1 else Known(None)
         if name in ("items", "keys", "values") and not args and not kwargs:
@@ -3564,3 +3571,13 @@ def _counted_entry(interp, recv: DictVal, args: list, node) -> Optional[Unknown]
                or v.__class__ is Unknown and v.kind == kind for v in recv.items.values()):
         return None
     return Unknown(kind, interp.node_span(node), "an entry of a counter kept under a key read at run time")
+
+
+def _data_int_position(interp, key: Value, d: DictVal, span) -> Optional[int]:
+    """The value an integer read from data takes on this path where it looks up a dict of known
+    keys (``experts.get(int(idx[0]))``): every value of its range is a path, as for ``d[key]``
+    (interpreter/lookups.py). None where its range is not known or too wide."""
+    if may_hold_known_key(d):
+        return None
+    data = dataints.as_data_int(key, span)
+    return dataints.position(interp, data) if dataints.is_data_int(data) else None

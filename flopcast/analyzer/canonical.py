@@ -201,7 +201,7 @@ class Canon:
         if value.value is not None:
             return ("S", value.dtype, value.dtype_origin, scalar_values.form(value.value))
         if value.vrange is not None:
-            return ("S", value.dtype, value.dtype_origin, None, value.vrange)
+            return ("S", value.dtype, value.dtype_origin, None, value.vrange, value.origin)  # (its site: dataints.dict_key)
         return ("S", value.dtype, value.dtype_origin)
 
     def _dict(self, value: DictVal) -> tuple:

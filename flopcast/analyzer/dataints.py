@@ -80,6 +80,12 @@ def from_scalar(x: NumpyScalar, span, reason: str) -> Value:
     return x
 
 
+def dict_key(x: NumpyScalar, span) -> Value:
+    """A numpy integer scalar used as a dict's key (``experts[k]``, ``experts.get(k)``, ``k in
+    experts``): ``from_scalar`` read where the element was taken, so every use of it asks one site."""
+    return from_scalar(x, x.origin or span, "an element of an index array used as a dict key")
+
+
 def value_range(a: Array) -> Optional[tuple]:
     """Bounds of an integer or boolean array's elements, when known."""
     if a.vrange is not None:

@@ -45,7 +45,7 @@ def index_array(ctx, x: Array, key: Value) -> Value:
             n = x.shape[0]
             if not -n <= i < n:
                 raise IndexRaises(f"IndexError: index {i} is out of bounds for axis 0 with size {n}")
-            return NumpyScalar(x.dtype, x.dtype_origin, vrange=x.vrange)
+            return NumpyScalar(x.dtype, x.dtype_origin, vrange=x.vrange, origin=ctx.span)
     parts = _parts(key)
     if sum(1 for p in parts if isinstance(p, Known) and p.value is Ellipsis) > 1:
         raise IndexRaises("IndexError: an index can only have a single ellipsis ('...')")
@@ -102,7 +102,7 @@ def index_array(ctx, x: Array, key: Value) -> Value:
         shape.append(x.shape[a])
     out_shape = tuple(shape)
     if out_shape == () and x.ndim > 0:
-        return NumpyScalar(x.dtype, x.dtype_origin, vrange=x.vrange)
+        return NumpyScalar(x.dtype, x.dtype_origin, vrange=x.vrange, origin=ctx.span)
     # a part of x holds a subset of its values: their bounds stay (an argsort's `[:k]`)
     made = Array(out_shape, x.dtype, _sliced_sym(x.sym, lands, whole), dtype_origin=x.dtype_origin, vrange=x.vrange)
     root = ctx.view_roots.get(x.view_of) if x.view_of is not None else x

@@ -173,7 +173,7 @@ class Lookups:
             if key.__class__ is NumpyScalar:
                 # numpy's integers hash and compare as Python's ints: `experts[fnp.argsort(s)[-1]]` looks
                 # its key up as `experts[int(...)]` does (an index array's element: every value of its range)
-                key = dataints.from_scalar(key, self.node_span(node), "an element of an index array used as a dict key")
+                key = dataints.dict_key(key, self.node_span(node))
             if isinstance(key, Known) and key.value in obj.items:
                 return obj.items[key.value]
             if isinstance(key, Known) and may_hold_known_key(obj):

@@ -333,6 +333,9 @@ class Operators:
                 plain = _py(left)
                 if plain is not _NOT_PLAIN:
                     left = Known(plain)
+            if isinstance(right, DictVal) and not may_hold_known_key(right) \
+                    and (left.__class__ is NumpyScalar or dataints.is_data_int(left)):
+                left = self._data_int_key(left, node)  # `k in experts` as `experts[k]` looks k up
             if not isinstance(left, Known) and isinstance(right, DictVal) and dict_key(left) in right.items:
                 return Known(isinstance(op, ast.In))  # the same object is a key (an enum member)
             if isinstance(right, DictVal) and surely_missing(left, right):
@@ -418,6 +421,18 @@ class Operators:
         origin = next((v.origin for v in (left, right) if isinstance(v, Unknown)), None)
         symbol = {"Gt": ">", "GtE": ">=", "Lt": "<", "LtE": "<=", "Eq": "==", "NotEq": "!="}.get(name)
         return Unknown("bool", origin, reason, presumed=presumptions.comparison(symbol, left, right) if symbol else None)
+
+    def _data_int_key(self, key: Value, node) -> Value:
+        """A numpy integer or an integer read from data tested for membership in a dict of known
+        keys: the value it takes on this path, each value of its range a path of the site its
+        lookup ``d[key]`` consults (lookups.py), so the test and the lookup agree; ``key`` itself
+        where its range is not known or too wide."""
+        span = self.node_span(node)
+        if key.__class__ is NumpyScalar:
+            key = dataints.dict_key(key, span)
+        data = dataints.as_data_int(key, span)
+        at = dataints.position(self, data) if dataints.is_data_int(data) else None
+        return key if at is None else Known(at)
 
     def _sequence_eq(self, a: list, b: list, node, lists: bool):
         """``a == b`` of two tuples (or two ``lists``) holding arrays, as CPython compares them:
