@@ -39,24 +39,26 @@ def _write(tmp_path, source: str):
     return path
 
 
+def assert_exact_over_calls(path, point: Point, calls: int) -> None:
+    """Nothing unpriced, and the exact total is the count of each of ``calls`` MLPs' runs on one instance."""
+    report = analyze(path, point)
+    runs = [m.total for m in measure_calls(path, point, calls)]
+    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+    assert report.total.exact and [report.total.lo] * calls == runs
+
+
 @pytest.mark.parametrize("key", ["mlp.name", "(mlp.name, mlp.seed)"])
 @pytest.mark.parametrize("point", [Point(8, 2, 10**6), Point(32, 3, 10**6)], ids=lambda p: p.label())
 def test_a_diagnostic_keyed_by_the_mlp_name_is_priced_exactly(tmp_path, point, key):
     path = _write(tmp_path, KEYED_BY_NAME.replace("{key}", key))
-    report = analyze(path, point)
-    runs = [m.total for m in measure_calls(path, point, 2)]
-    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
-    assert report.total.exact and [report.total.lo] * 2 == runs
+    assert_exact_over_calls(path, point, 2)
 
 
 @pytest.mark.parametrize("point", [Point(8, 2, 10**6), Point(32, 3, 10**6)], ids=lambda p: p.label())
 def test_a_list_per_mlp_filled_through_setdefault_is_priced_exactly(tmp_path, point):
     source = KEYED_BY_NAME.replace("self.seen[{key}] = budget", "self.seen.setdefault(mlp.name, []).append(budget)")
     path = _write(tmp_path, source)
-    report = analyze(path, point)
-    runs = [m.total for m in measure_calls(path, point, 2)]
-    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
-    assert report.total.exact and [report.total.lo] * 2 == runs
+    assert_exact_over_calls(path, point, 2)
 
 
 KNOBS_PROXY = """\
@@ -97,10 +99,7 @@ def test_a_proxy_reading_its_own_state_through_dunder_dict_leaves_the_diagnostic
     # `self.__dict__["_table"]` reads one name the text spells out, as getattr(self, "_table")
     # does: it no longer hides every other attribute's reads (the path ended at the store)
     path = _write(tmp_path, KNOBS_PROXY)
-    report = analyze(path, point)
-    runs = [m.total for m in measure_calls(path, point, 2)]
-    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
-    assert report.total.exact and [report.total.lo] * 2 == runs
+    assert_exact_over_calls(path, point, 2)
 
 
 def test_a_dunder_dict_read_reads_the_one_name_it_spells_out(tmp_path):
@@ -193,10 +192,7 @@ FROZEN_CONFIG = """\
 def test_a_frozen_dataclass_setting_its_own_field_leaves_the_diagnostic_unread(tmp_path, point):
     # object.__setattr__(self, "passes", ...) reads the one name it spells out, no other
     path = _write(tmp_path, FROZEN_CONFIG)
-    report = analyze(path, point)
-    runs = [m.total for m in measure_calls(path, point, 2)]
-    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
-    assert report.total.exact and [report.total.lo] * 2 == runs
+    assert_exact_over_calls(path, point, 2)
 
 
 GENERATOR_BESIDE_A_DIAGNOSTIC = """\
@@ -229,10 +225,7 @@ def test_a_diagnostic_written_while_a_generator_of_self_is_suspended_is_priced_e
     # the generator's body reads self.scale, never self.fallbacks: what the loop writes there
     # cannot change the items it hands over
     path = _write(tmp_path, GENERATOR_BESIDE_A_DIAGNOSTIC)
-    report = analyze(path, point)
-    runs = [m.total for m in measure_calls(path, point, 2)]
-    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
-    assert report.total.exact and [report.total.lo] * 2 == runs
+    assert_exact_over_calls(path, point, 2)
 
 
 def test_a_dict_filled_through_setdefault_alone_is_write_only_and_one_given_other_items_is_not(tmp_path):
@@ -255,10 +248,7 @@ def test_a_count_per_mlp_kept_by_get_and_store_is_priced_exactly(tmp_path, point
     # self.seen[k] = self.seen.get(k, 0) + 1: the number read goes back into the entry only
     source = KEYED_BY_NAME.replace("self.seen[{key}] = budget", "self.seen[mlp.name] = self.seen.get(mlp.name, 0) + 1")
     path = _write(tmp_path, source)
-    report = analyze(path, point)
-    runs = [m.total for m in measure_calls(path, point, 3)]
-    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
-    assert report.total.exact and [report.total.lo] * 3 == runs
+    assert_exact_over_calls(path, point, 3)
 
 
 def test_a_count_read_back_only_into_its_own_entry_is_keyless_and_one_read_otherwise_is_not(tmp_path):
@@ -287,7 +277,4 @@ def test_a_diagnostic_merged_in_by_or_assign_is_priced_exactly(tmp_path, point):
     # self.seen |= {k: v} is self.seen.update(...): a write nothing reads, as an item store is
     source = KEYED_BY_NAME.replace("self.seen[{key}] = budget", "self.seen |= {mlp.name: budget}")
     path = _write(tmp_path, source)
-    report = analyze(path, point)
-    runs = [m.total for m in measure_calls(path, point, 3)]
-    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
-    assert report.total.exact and [report.total.lo] * 3 == runs
+    assert_exact_over_calls(path, point, 3)
