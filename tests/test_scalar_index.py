@@ -5,13 +5,15 @@ against the real flopscope at two sizes."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from oracle import CAUGHT_RAISE_PROGRAM as PROGRAM
 from oracle import assert_exact_at, write_program
 
 from flopcast.analyzer import indexing
 from flopcast.analyzer.values import Array, Known, NumpyScalar
-from flopcast.model import Point
+from flopcast.model import Point, Span
 
 POINTS = (Point(8, 2, 2**41), Point(16, 3, 2**41))
 
@@ -35,7 +37,10 @@ def test_an_item_by_a_known_int_needs_no_index_parts(monkeypatch):
 
     monkeypatch.setattr(indexing, "_parts", refuse)
     row = Array((4,), "float32")
-    item = indexing.index_array(None, row, Known(-4))
-    assert item.__class__ is NumpyScalar and item.dtype == "float32"
+    at = Span("estimator.py", 7, 4, 7, 10)
+    here = SimpleNamespace(span=at)  # the interpreter, as far as the fast path asks it
+    item = indexing.index_array(here, row, Known(-4))
+    # the item remembers the line it was taken at: its uses there share one choice of its value
+    assert item.__class__ is NumpyScalar and item.dtype == "float32" and item.origin == at
     with pytest.raises(indexing.IndexRaises, match="index 4 is out of bounds for axis 0 with size 4"):
-        indexing.index_array(None, row, Known(4))
+        indexing.index_array(here, row, Known(4))
