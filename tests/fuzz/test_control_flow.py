@@ -677,7 +677,7 @@ def check_program(width: int, depth: int, budget: int, source: str, folder: Path
     assert_exact_match(report, measured, where)
 
 
-_EXAMPLES = int(os.environ.get("FLOPCAST_FUZZ_EXAMPLES", "400"))
+_EXAMPLES = int(os.environ.get("FLOPCAST_FUZZ_EXAMPLES", "250"))
 _SEED = os.environ.get("FLOPCAST_FUZZ_SEED")
 
 

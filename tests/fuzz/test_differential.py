@@ -613,7 +613,7 @@ def check_program(width: int, depth: int, source: str, folder: Path) -> None:
     assert_exact_match(report, measured, where)
 
 
-_EXAMPLES = int(os.environ.get("FLOPCAST_FUZZ_EXAMPLES", "1000"))
+_EXAMPLES = int(os.environ.get("FLOPCAST_FUZZ_EXAMPLES", "600"))
 _SEED = os.environ.get("FLOPCAST_FUZZ_SEED")
 
 
