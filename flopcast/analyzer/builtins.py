@@ -3577,7 +3577,4 @@ def _data_int_position(interp, key: Value, d: DictVal, span) -> Optional[int]:
     """The value an integer read from data takes on this path where it looks up a dict of known
     keys (``experts.get(int(idx[0]))``): every value of its range is a path, as for ``d[key]``
     (interpreter/lookups.py). None where its range is not known or too wide."""
-    if may_hold_known_key(d):
-        return None
-    data = dataints.as_data_int(key, span)
-    return dataints.position(interp, data) if dataints.is_data_int(data) else None
+    return None if may_hold_known_key(d) else dataints.picked_position(interp, key, span)

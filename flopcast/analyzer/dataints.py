@@ -80,6 +80,14 @@ def from_scalar(x: NumpyScalar, span, reason: str) -> Value:
     return x
 
 
+def picked_position(ctx, key: Value, span) -> Optional[int]:
+    """The value ``key``, an integer read from data, takes on this path where it picks an item of
+    a list or looks up a dict of known keys (every value of its range is a path: ``position``);
+    None where ``key`` is no such integer or its range is not known or too wide."""
+    data = as_data_int(key, span)
+    return position(ctx, data) if is_data_int(data) else None
+
+
 def dict_key(x: NumpyScalar, span) -> Value:
     """A numpy integer scalar used as a dict's key (``experts[k]``, ``experts.get(k)``, ``k in
     experts``): ``from_scalar`` read where the element was taken, so every use of it asks one site."""

@@ -79,8 +79,7 @@ class Lookups:
     def _pick(self, items: list, key: Value, node) -> Optional[Value]:
         """The item a path picks from a list or tuple by an integer read from data (every
         value of its range is a path: dataints.position); None when that is not possible."""
-        key = dataints.as_data_int(key, self.node_span(node))
-        at = dataints.position(self, key) if dataints.is_data_int(key) else None
+        at = dataints.picked_position(self, key, self.node_span(node))
         if at is None:
             return None
         try:
@@ -198,8 +197,7 @@ class Lookups:
             if not may_hold_known_key(obj):
                 # `experts[int(idx[0])]` of an argpartition: every value of the integer's range is
                 # a path, as for a list; each looks its value up (a missing one raises KeyError)
-                data = dataints.as_data_int(key, self.node_span(node))
-                at = dataints.position(self, data) if dataints.is_data_int(data) else None
+                at = dataints.picked_position(self, key, self.node_span(node))
                 if at is not None:
                     return self.subscript(obj, Known(at), node)
             return self.unpriced(node, "dict lookup", "the key is not known")

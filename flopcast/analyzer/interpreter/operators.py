@@ -430,8 +430,7 @@ class Operators:
         span = self.node_span(node)
         if key.__class__ is NumpyScalar:
             key = dataints.dict_key(key, span)
-        data = dataints.as_data_int(key, span)
-        at = dataints.position(self, data) if dataints.is_data_int(data) else None
+        at = dataints.picked_position(self, key, span)
         return key if at is None else Known(at)
 
     def _sequence_eq(self, a: list, b: list, node, lists: bool):
