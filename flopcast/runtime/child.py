@@ -10,6 +10,7 @@ subprocess worker does), so the limit measures the estimator, not flopcast.
 from __future__ import annotations
 
 import faulthandler
+import importlib
 import os
 import signal
 import sys
@@ -38,7 +39,7 @@ def _limit_memory(mib: int) -> None:
 PARENT_ENV = "FLOPCAST_VERIFY_PARENT"
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Ask the kernel to kill this child when its parent dies: the parent owns the time limit,
     so an orphan (the parent killed, or stopped with Ctrl-C) would run the estimator forever."""
     if sys.platform.startswith("linux"):
@@ -53,8 +54,18 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
+#: What every run imports before the estimator's code (made once by a zygote, for all its children).
+MACHINERY = ("flopscope.numpy", "whestbench.generation", "whestbench.loader", "whestbench.scoring",
+             "flopcast.runtime.counter", "flopcast.runtime.protocol")
+
+
+def import_machinery() -> None:
+    for name in MACHINERY:
+        importlib.import_module(name)
+
+
 def main(argv: list[str]) -> int:
-    _die_with_parent()
+    die_with_parent()
     request_path, result_path = argv
     # A segfault in numpy or the participant's code still leaves a Python stack on stderr.
     faulthandler.enable()
@@ -66,11 +77,7 @@ def main(argv: list[str]) -> int:
     request = request_from_json(Path(request_path).read_text())
 
     # Import the machinery before limiting memory: its own footprint is not the estimator's.
-    import flopscope.numpy  # noqa: F401
-    import whestbench.generation  # noqa: F401
-    import whestbench.loader  # noqa: F401
-    import whestbench.scoring  # noqa: F401
-
+    import_machinery()
     from flopcast.runtime.counter import run_in_process
 
     recorder = None

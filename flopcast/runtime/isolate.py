@@ -19,6 +19,7 @@ from typing import Optional
 import flopcast
 from flopcast.model import Span
 from flopcast.runtime.protocol import CRASH, TIMEOUT, RunError, RunRequest, RunResult, request_to_json, result_from_json
+from flopcast.runtime.warm import ForkedRun, Zygote, ZygoteGone, forked_turn
 
 #: How long a timed-out child gets to print its stack before it is killed.
 _DUMP_GRACE_S = 1.0
@@ -26,22 +27,27 @@ _TAIL_CHARS = 4000
 
 
 def run_isolated(request: RunRequest, *, timeout: float) -> RunResult:
-    """Run ``request`` in ``python -m flopcast.runtime.child``; never raises for the child's sake."""
+    """Run ``request`` in a child process as ``python -m flopcast.runtime.child`` runs it, forked by
+    the warm zygote when it is free (runtime/warm.py); never raises for the child's sake."""
     with tempfile.TemporaryDirectory(prefix="flopcast-verify-") as tmp:
         tmpdir = Path(tmp)
         request_file = tmpdir / "request.json"
         result_file = tmpdir / "result.json"
         request_file.write_text(request_to_json(request))
-        with open(tmpdir / "stdout", "w+b") as out, open(tmpdir / "stderr", "w+b") as err:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "flopcast.runtime.child", str(request_file), str(result_file)],
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=err,
-                env=_child_env(),
-                # Own process group: on timeout the estimator's own subprocesses go too.
-                start_new_session=True,
-            )
+        argv = [str(request_file), str(result_file)]
+        env = _child_env()
+        with open(tmpdir / "stdout", "w+b") as out, open(tmpdir / "stderr", "w+b") as err, forked_turn(env) as zygote:
+            proc = _forked(zygote, argv, env, out.name, err.name, timeout)
+            if proc is None:
+                proc = subprocess.Popen(
+                    [sys.executable, "-m", "flopcast.runtime.child", *argv],
+                    stdin=subprocess.DEVNULL,
+                    stdout=out,
+                    stderr=err,
+                    env=env,
+                    # Own process group: on timeout the estimator's own subprocesses go too.
+                    start_new_session=True,
+                )
             timed_out = False
             try:
                 returncode = proc.wait(timeout=timeout)
@@ -63,8 +69,8 @@ def run_isolated(request: RunRequest, *, timeout: float) -> RunResult:
         return _failure(
             TIMEOUT,
             "Timeout",
-            f"the estimator did not finish within {timeout:g} s (--timeout; the limit covers the whole "
-            "child: ~1 s of imports, load, setup() and predict())",
+            f"the estimator did not finish within {timeout:g} s (--timeout; the limit covers loading the "
+            "estimator, setup() and predict(), and ~1 s of imports when the child starts fresh)",
             stdout_tail,
             stderr_tail,
             request,
@@ -90,6 +96,17 @@ def run_isolated(request: RunRequest, *, timeout: float) -> RunResult:
     )
 
 
+def _forked(zygote: Optional[Zygote], argv: list[str], env: dict[str, str], stdout: str, stderr: str,
+            timeout: float) -> Optional[ForkedRun]:
+    """The child forked by the warm zygote (imports made), or None to spawn it fresh."""
+    if zygote is None:
+        return None
+    try:
+        return zygote.start(argv, env, stdout, stderr, timeout=timeout)
+    except ZygoteGone:
+        return None
+
+
 def _child_env() -> dict[str, str]:
     """The child must import this flopcast even when it is not installed (a source checkout)."""
     env = dict(os.environ)
@@ -101,7 +118,7 @@ def _child_env() -> dict[str, str]:
     return env
 
 
-def _stop(proc: subprocess.Popen) -> int:
+def _stop(proc) -> int:
     """Ask a timed-out child where it is, then kill its process group."""
     from flopcast.runtime.child import DUMP_SIGNAL
 
