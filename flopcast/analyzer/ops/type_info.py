@@ -1,5 +1,5 @@
 """numpy objects flopscope exports unchanged: ``finfo``, ``iinfo``, ``errstate``, ``seterr``,
-``geterr``, ``issubdtype``.
+``geterr``, ``issubdtype``; and the free dtype questions ``result_type``, ``promote_types``.
 
 Its registry files them as "blacklisted", yet ``flopscope.numpy`` exports them (read from the
 installed flopscope: ``OpInventory.exported_blacklisted``); they make no flopscope record.
@@ -9,7 +9,8 @@ The facts of a dtype come from the installed numpy, which is what runs them.
 from __future__ import annotations
 
 from flopcast import installed
-from flopcast.analyzer.ops.operands import arg, dtype_arg
+from flopcast.analyzer import dtypes
+from flopcast.analyzer.ops.operands import arg, dtype_arg, operand
 from flopcast.analyzer.ops.registry import FloatErrorsRaise, OpError, OpRaises, handler
 from flopcast.analyzer.values import (Array, ClassVal, DictVal, DTypeRef, InstanceVal, Known, LibRef, NumpyScalar, UserRaise,
                                       Value)
@@ -167,3 +168,33 @@ def _issubdtype(ctx, args, kwargs):
             raise OpError(f"issubdtype against {second.path} is not modelled")
         return Known(bool(numpy.issubdtype(first, abstract)))
     return Known(bool(numpy.issubdtype(first, numpy.dtype(_dtype_of(second)))))
+
+
+def _promoted(v: Value) -> dtypes.Operand:
+    """One argument of ``result_type``: an array or numpy scalar by its dtype, a Python number
+    as a weak scalar (NEP 50), anything else as the dtype it names."""
+    if isinstance(v, (Array, NumpyScalar)) or isinstance(v, Known) and type(v.value) in (bool, int, float, complex):
+        return operand(v)
+    return dtypes.Operand(dtype=dtype_arg(v))
+
+
+@handler("result_type")
+def _result_type(ctx, args, kwargs):
+    """``fnp.result_type(x, fnp.float32)``: numpy's dtype instance (free, no flopscope record)."""
+    if kwargs:
+        raise OpRaises("TypeError", f"result_type() got an unexpected keyword argument {next(iter(kwargs))!r}")
+    if not args:
+        raise OpRaises("ValueError", "at least one array or dtype is required")
+    return DTypeRef(dtypes.result_type(*(_promoted(a) for a in args)), instance=True)
+
+
+@handler("promote_types")
+def _promote_types(ctx, args, kwargs):
+    """``fnp.promote_types(a, b)`` of two dtypes: numpy's dtype instance (free)."""
+    first, second = arg(args, kwargs, 0, "type1"), arg(args, kwargs, 1, "type2")
+    if first is None or second is None or len(args) + len(kwargs) != 2:
+        raise OpRaises("TypeError", "promote_types() takes exactly 2 arguments")
+    names = [dtype_arg(v) for v in (first, second)]
+    if None in names:
+        raise OpRaises("TypeError", "Cannot interpret 'None' as a data type")
+    return DTypeRef(dtypes.result_type(*(dtypes.Operand(dtype=n) for n in names)), instance=True)
