@@ -387,11 +387,18 @@ def numpy_operand(v: Value):
         return numpy.dtype(v.dtype).type(v.value)
     if cls is Array and v.value is not None and (v.plain or v.shape == ()):
         return v.value if v.shape else numpy.asarray(v.value, dtype=v.dtype)
-    from flopcast.analyzer.values import DTypeRef
+    from flopcast.analyzer.values import Builtin, DTypeRef
 
     if cls is DTypeRef:
         return numpy.dtype(v.name)
+    if cls is Builtin and v.name in _BUILTIN_TYPES:
+        # a builtin type as a dtype (`edges.astype(int)`), as the interpreter holds it
+        return _BUILTIN_TYPES[v.name]
     raise LookupError
+
+
+#: the builtin types numpy reads as dtypes (int: numpy's default integer; float: float64; ...)
+_BUILTIN_TYPES = {"int": int, "float": float, "bool": bool, "complex": complex}
 
 
 def _plain_numbers(x) -> bool:
