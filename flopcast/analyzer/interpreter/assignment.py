@@ -54,10 +54,16 @@ class Assignment:
                 n = len(target.elts)
                 if (len(items) != n and not starred) or (starred and len(items) < n - 1):
                     raise UserRaise(self.node_span(target), f"ValueError: cannot unpack {len(items)} values into {n}")
+            if starred and known is None:
+                # each name is bound, to a value flopcast does not know (Python binds them all or
+                # raises): `coef, *_ = lstsq(...)` of an unpriced operand left `coef` unbound
+                for e in target.elts:
+                    self.assign(e.value if isinstance(e, ast.Starred) else e, items[0])
+                return
             if starred:
                 i = starred[0]
                 n_after = len(target.elts) - i - 1
-                seq = known or []
+                seq = known
                 for e, v in zip(target.elts[:i], seq[:i]):
                     self.assign(e, v)
                 self.assign(target.elts[i].value, ListVal(list(seq[i: len(seq) - n_after])))
