@@ -105,6 +105,8 @@ def index_array(ctx, x: Array, key: Value) -> Value:
         return NumpyScalar(x.dtype, x.dtype_origin, vrange=x.vrange, origin=ctx.span)
     # a part of x holds a subset of its values: their bounds stay (an argsort's `[:k]`)
     made = Array(out_shape, x.dtype, _sliced_sym(x.sym, lands, whole), dtype_origin=x.dtype_origin, vrange=x.vrange)
+    # a slice of distinct positions holds distinct positions (`order[-k:]`, `order[::2]`)
+    made.distinct = x.distinct and x.ndim == 1 and len(out_shape) == 1
     root = ctx.view_roots.get(x.view_of) if x.view_of is not None else x
     if root is not None and root.sym and not x.plain:
         ctx.view_roots[root.ident] = root

@@ -132,6 +132,14 @@ class Array(Value):
     # A basic index's view of a symmetric-tagged flopscope array: that array's ident (found in
     # Interpreter.view_roots), whose tag flopscope drops when anything writes through the view
     view_of = None
+    # A 1-d integer array whose elements are pairwise distinct though not known (an argsort's or an
+    # argpartition's of a 1-d array, a slice of one): `mask[idx] = True` sets exactly idx.size
+    # elements. Never copied by with_; dropped by a write into it.
+    distinct = False
+    # The number of True elements of a boolean array whose elements are not known (a zero mask
+    # set at distinct positions, its `~`): a selection by it has that size (choose_size).
+    # Never copied by with_; dropped by a write into it.
+    true_count = None
 
     @property
     def ndim(self) -> int:

@@ -86,8 +86,10 @@ class Assignment:
                 # numpy writes into its own ndarray, for free: the index's parts are evaluated, but
                 # the index itself is never read, nor a counter counters.py watches in it (`diag[i, 0] = v`)
                 self._free_index = target.slice if self.counter_watch is not None else None
-                self.eval(target.slice)
+                key = self.eval(target.slice)
+                before = _uniform_truth(obj)
                 self.write_in_place(obj)
+                obj.true_count = _count_after_setting(obj, before, key, value)
                 return
             if isinstance(obj, Array):
                 # Python evaluates the index before __setitem__ raises: `x[x > 0.5] = 0` pays the test
@@ -430,3 +432,29 @@ def _may_leave_early(loop: ast.AST) -> bool:
         return False
 
     return leaves(loop.body, False)
+
+
+def _uniform_truth(mask: Array) -> Optional[bool]:
+    """The truth every element of a 1-d boolean ndarray holds (``np.zeros(w, bool)``), or None."""
+    if mask.dtype != "bool" or mask.ndim != 1:
+        return None
+    if mask.true_count in (0, mask.size):
+        return mask.true_count == mask.size
+    if mask.value is not None and (mask.value.all() or not mask.value.any()):
+        return bool(mask.value.all())
+    return None
+
+
+def _count_after_setting(mask: Array, before: Optional[bool], key: Value, value: Value) -> Optional[int]:
+    """How many elements of ``mask`` are True after ``mask[key] = value``, where that is known
+    without the elements: a mask all of one truth set at distinct positions in range (an
+    argsort's top k), to a known truth. None otherwise."""
+    if before is None or not (isinstance(value, Known) and type(value.value) in (bool, int, float)):
+        return None
+    if not (isinstance(key, Array) and key.distinct and key.ndim == 1 and key.dtype.startswith(("int", "uint"))
+            and key.vrange is not None and 0 <= key.vrange[0] and key.vrange[1] < mask.size):
+        return None
+    now = bool(value.value)
+    if now == before:
+        return mask.size if before else 0
+    return key.size if now else mask.size - key.size

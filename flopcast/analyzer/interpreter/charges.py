@@ -247,6 +247,8 @@ class Charges:
         nonzero elements of that array: one mask used at several sites (``idx[keep]``,
         ``w[:, keep]``, ``fnp.nonzero(keep)``) selects the same count on a path."""
         self.last_count = None
+        if nonzero_of is not None and nonzero_of.true_count is not None:
+            return nonzero_of.true_count  # known without its elements (assignment.set_positions)
         if nonzero_of is not None:
             shared = self._nonzero_counts.get(nonzero_of.ident)
             if shared is not None:
@@ -313,6 +315,8 @@ class Charges:
             a.fbounds = None
             a.presumed = None
             a.counts = None
+            a.distinct = False
+            a.true_count = None
 
     def read_array_file(self, path_value: Value) -> Value:
         from flopcast.analyzer.arrayfiles import read_arrays

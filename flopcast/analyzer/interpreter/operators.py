@@ -474,10 +474,10 @@ class Operators:
                                                               presumed=presumptions.negate(presumptions.of(v)))
         if isinstance(v, Array) and v.plain:
             opname = ops.UNARY_OPERATORS[type(node.op).__name__]
-            return plain_numpy.with_elements(plain_numpy.free(self, lambda: self.price_op(opname, [v], node)), opname,
-                                             [v], {})
+            return _complement(v, node.op, plain_numpy.with_elements(
+                plain_numpy.free(self, lambda: self.price_op(opname, [v], node)), opname, [v], {}))
         if isinstance(v, Array):
-            return self.price_op(ops.UNARY_OPERATORS[type(node.op).__name__], [v], node)
+            return _complement(v, node.op, self.price_op(ops.UNARY_OPERATORS[type(node.op).__name__], [v], node))
         if isinstance(v, CountKnown) and isinstance(node.op, (ast.USub, ast.UAdd)):
             return v if isinstance(node.op, ast.UAdd) else sizetests.through("USub", [v], Known(-v.value))
         if v.__class__ is InstanceVal:
@@ -806,3 +806,11 @@ def _bounded_data_ints(left: Value, right: Value) -> bool:
         elif not (isinstance(v, Known) and isinstance(v.value, (int, float))):
             return False
     return seen
+
+
+def _complement(mask: Array, op: ast.AST, made: Value) -> Value:
+    """``~mask`` of a boolean array whose count of True is known: the rest of its elements."""
+    if isinstance(op, ast.Invert) and mask.dtype == "bool" and mask.true_count is not None \
+            and isinstance(made, Array) and made.dtype == "bool" and made.shape == mask.shape:
+        made.true_count = mask.size - mask.true_count
+    return made

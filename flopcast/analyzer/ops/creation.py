@@ -325,7 +325,10 @@ def _asarray(ctx, args, kwargs):
             ctx.charge("asarray", 0, src.dtype)
             # a new array object over the same buffer: not the same operand to identity discounts
             # (its known elements the buffer's: a write through either forgets them in both)
-            return same_buffer(src.with_(sym=None, value=src.value), src)
+            # (and what is known of them: bounds, distinct positions, a count of True)
+            made = same_buffer(src.with_(sym=None, value=src.value, vrange=src.vrange), src)
+            made.distinct, made.true_count = src.distinct, src.true_count
+            return made
         billed = dtypes.heavier(src.dtype, dt, pricing.rate)
         ctx.charge("asarray", src.size, billed, origin_of([src], billed))
         return Array(src.shape, dt, dtype_origin=ctx.span if dt == "float64" else None)

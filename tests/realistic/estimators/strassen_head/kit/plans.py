@@ -18,7 +18,7 @@ class Plan:
 
 
 def mean_field_cost(width: int, depth: int) -> int:
-    return depth * (2 * width * width + 60 * width)
+    return depth * (2 * width * width + 320 * width)
 
 
 def sample_count(width: int, depth: int, budget: int) -> int:
@@ -39,8 +39,9 @@ def candidates(width: int, depth: int, budget: int, model: CostModel):
         yield Plan("cov", fits[-1] + mean_field_cost(width, depth - layers), layers=layers,
                    active=max(2, width // 4))
     n = sample_count(width, depth, budget)
-    yield from (Plan("mc", mf + n * depth * 2 * width * width + 8 * n * width, samples=n, active=k)
-                for k in itertools.islice((width // 2, width // 4), 1))
+    # the refit's lstsq on k neurons costs about 56 k^3: try the wider active set first
+    yield from (Plan("mc", mf + n * depth * 2 * width * width + 8 * n * width + 56 * k ** 3, samples=n, active=k)
+                for k in itertools.islice((width // 4, width // 8), 2) if k >= 2)
 
 
 def choose(width: int, depth: int, budget: int, cfg: Config) -> Plan:
