@@ -111,7 +111,10 @@ class Lookups:
             # numpy indexes the flattened elements: a numpy scalar, or a plain copy
             obj = Array((obj.base.size,), obj.base.dtype, dtype_origin=obj.base.dtype_origin, plain=True)
         if isinstance(obj, Array) and obj.plain:
-            part = plain_numpy.free(self, lambda: self.subscript(obj.with_(plain=False, presumed=obj.presumed), key, node))
+            # (the part of an index array keeps what is known of its elements: bounds, distinct positions)
+            flop = obj.with_(plain=False, presumed=obj.presumed, vrange=obj.vrange)
+            flop.distinct = obj.distinct
+            part = plain_numpy.free(self, lambda: self.subscript(flop, key, node))
             part = plain_numpy.element_of(part, obj, key)
             # (a basic index is a view: a write through it changes `obj`; a copy is joined too, which
             # only forgets more than it must)
