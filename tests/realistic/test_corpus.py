@@ -1795,6 +1795,27 @@ CORPUS = {
         data_sites=("while steps < SCALE_CAP and abs(",
                     "if not all(float(fnp.max(fnp.abs(a - b))) < 10.0 * (1 + k) for a, b in zip(rows, check)):"),
     ),
+    "strassen_head": Entry(
+        points=(
+            (32, 2, 10**6, "guarded"),        # covariance on both layers, Strassen one level (32 > leaf 16)
+            (16, 3, 30_000, "guarded"),       # plain mean field: nothing else fits
+            (16, 3, 50_000, "interval"),      # Monte Carlo, block bounds from np.linspace, top-k lstsq refit
+        ),
+        # a folder: kit/ (a package: `from .helpers import ...`, `from . import plans`) imported as
+        # `import kit` / `from kit import plans`; a learned head from head.npz checked against the width
+        # (its mixer fits 16 only); a memoised Strassen-or-plain cost model (a dict on a __slots__
+        # class, a staticmethod and a classmethod, lru_cache'd depth) with itertools accumulate /
+        # takewhile / islice / pairwise and yield from; fnp.result_type and float32 buffers; int block
+        # bounds from np.linspace(...).astype(int); an argpartition active set whitened by a jittered
+        # Cholesky ladder and a solve; an argsort top-k marked in a numpy mask and scattered back by
+        # the inverse permutation after an lstsq on its Gram (s @ s.T); maximum/add with out=; a
+        # damped fixed point (while with tolerance and cap); a log/exp rescale past 1e30 (.item()).
+        guards=("if peak > cfg.rescale_at:",
+                "return fnp.linalg.cholesky(a), 0.0",
+                "return fnp.linalg.cholesky(a + (eps * max(scale, 1.0)) * eye), eps",
+                "if not fnp.all(fnp.isfinite(rows)):"),
+        data_sites=("while steps < cfg.max_steps and delta > cfg.tol:",),
+    ),
 }
 
 

@@ -124,6 +124,8 @@ class Estimator(BaseEstimator):
             if i == plan.layers - 1 and self.head is not None:
                 mu = self._refit_active(mu, sigma, cdf, pdf, cov, plan.active, width)
             rows.append(mu)
+        log.debug("strassen: %d levels at width %d, %d sizes recursed", kit.strassen_depth(width, cfg.leaf), width,
+                  model.levels)
         self._mean_field(mlp.weights[plan.layers:], rows, mu, var_post)
 
     def _refit_active(self, mu, sigma, cdf, pdf, cov, k: int, width: int):
