@@ -1,10 +1,13 @@
-"""``fnp.result_type`` and ``fnp.promote_types``: free dtype questions whose answer steers the work.
+"""Free dtype questions whose answer steers the work: ``fnp.result_type``, ``fnp.promote_types``,
+``fnp.can_cast``, ``fnp.isdtype``, ``fnp.iscomplexobj``/``isrealobj``, ``fnp.isscalar``.
 
 flopscope answers them as numpy does (a dtype instance, no charge). flopcast refused them as
 "free in flopscope but its result is not modelled yet", so a float32 pipeline sized by
 ``dt = fnp.result_type(x, fnp.float32)`` (``w.astype(dt)``, ``fnp.zeros(n, dtype=dt)``) left
 everything after it unpriced: a lower bound of a few hundred FLOPs where the run counts
-thousands. Checked against the real flopscope at two sizes.
+thousands; a branch on ``fnp.can_cast(x, fnp.float64)`` or ``fnp.isdtype(x.dtype, ...)`` left
+the work under it unpriced the same way, and numpy's refusals (a Python float to can_cast, an
+array to isdtype) were not predicted. Checked against the real flopscope at two sizes.
 """
 
 from __future__ import annotations
@@ -45,3 +48,44 @@ DTYPES = {
 @pytest.mark.parametrize("expr", DTYPES.values(), ids=DTYPES.keys())
 def test_the_dtype_asked_prices_the_work_it_sizes(tmp_path, expr):
     assert_exact_at(write_program(tmp_path, PROGRAM, expr=expr), POINTS)
+
+
+BRANCHED = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            x = fnp.ones((4, mlp.width), dtype=fnp.float32)
+            rows = []
+            for w in mlp.weights:
+                try:
+                    wide = {expr}
+                except TypeError:
+                    wide = None
+                x = fnp.maximum(x @ (w if wide else w.astype(fnp.float32)), 0.0)
+                if wide is None:
+                    x = x * 3.0
+                rows.append(fnp.mean(x, axis=0))
+            return fnp.stack(rows)
+    """
+
+QUESTIONS = {
+    "can_cast_array_safe": "fnp.can_cast(x, fnp.float64)",
+    "can_cast_refused_narrowing": "fnp.can_cast(fnp.float64, x.dtype)",
+    "can_cast_same_kind": "fnp.can_cast(fnp.float64, fnp.float32, casting='same_kind')",
+    "can_cast_python_float_raises": "fnp.can_cast(2.0, fnp.float32)",
+    "isdtype_kind": "fnp.isdtype(x.dtype, 'real floating')",
+    "isdtype_kinds": "fnp.isdtype(x.dtype, ('integral', 'bool'))",
+    "isdtype_of_array_raises": "fnp.isdtype(x, 'real floating')",
+    "iscomplexobj": "fnp.iscomplexobj(w)",
+    "isrealobj": "fnp.isrealobj(x)",
+    "isscalar_of_array": "fnp.isscalar(x)",
+    "isscalar_of_number": "fnp.isscalar(2.0)",
+}
+
+
+@pytest.mark.parametrize("expr", QUESTIONS.values(), ids=QUESTIONS.keys())
+def test_a_branch_on_a_dtype_question_is_priced_as_numpy_answers(tmp_path, expr):
+    assert_exact_at(write_program(tmp_path, BRANCHED, expr=expr), POINTS)

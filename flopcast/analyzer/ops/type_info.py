@@ -1,5 +1,7 @@
 """numpy objects flopscope exports unchanged: ``finfo``, ``iinfo``, ``errstate``, ``seterr``,
-``geterr``, ``issubdtype``; and the free dtype questions ``result_type``, ``promote_types``.
+``geterr``, ``issubdtype``; and the free dtype questions ``result_type``, ``promote_types``,
+``can_cast``, ``isdtype``, ``iscomplexobj``, ``isrealobj``, ``isscalar`` (asked of numpy itself,
+with the dtypes flopcast knows).
 
 Its registry files them as "blacklisted", yet ``flopscope.numpy`` exports them (read from the
 installed flopscope: ``OpInventory.exported_blacklisted``); they make no flopscope record.
@@ -12,8 +14,8 @@ from flopcast import installed
 from flopcast.analyzer import dtypes
 from flopcast.analyzer.ops.operands import arg, dtype_arg, operand
 from flopcast.analyzer.ops.registry import FloatErrorsRaise, OpError, OpRaises, handler
-from flopcast.analyzer.values import (Array, ClassVal, DictVal, DTypeRef, InstanceVal, Known, LibRef, NumpyScalar, UserRaise,
-                                      Value)
+from flopcast.analyzer.values import (Array, ClassVal, DictVal, DTypeRef, InstanceVal, Known, LibRef, NumpyScalar, TupleVal,
+                                      UserRaise, Value)
 
 #: finfo's attributes that are numpy scalars of the dtype itself; the rest are Python ints
 _FINFO_SCALARS = ("eps", "epsneg", "max", "min", "tiny", "smallest_normal", "smallest_subnormal", "resolution")
@@ -198,3 +200,93 @@ def _promote_types(ctx, args, kwargs):
     if None in names:
         raise OpRaises("TypeError", "Cannot interpret 'None' as a data type")
     return DTypeRef(dtypes.result_type(*(dtypes.Operand(dtype=n) for n in names)), instance=True)
+
+
+def _as_numpy(v: Value, *, array_as_dtype: bool = False):
+    """``v`` as numpy receives it, for a question answered from dtypes alone: a dtype instance or
+    scalar type, a dtype name, a Python number; an array (or numpy scalar) as an empty one of its
+    dtype where only its dtype is read (``array_as_dtype``). LookupError when not known."""
+    import numpy
+
+    if isinstance(v, (Array, NumpyScalar)):
+        if not array_as_dtype:
+            raise LookupError
+        return numpy.empty((0,) if isinstance(v, Array) else (), dtype=v.dtype)
+    if isinstance(v, DTypeRef):
+        return numpy.dtype(v.name) if v.instance else getattr(numpy, v.name, numpy.dtype(v.name).type)
+    if isinstance(v, Known) and type(v.value) in (bool, int, float, complex, str):
+        return v.value
+    name = dtype_arg(v)
+    if name is None:
+        raise LookupError
+    return numpy.dtype(name)
+
+
+def _asked_of_numpy(name: str, args, kwargs, *, array_as_dtype: bool = False):
+    """numpy's own answer to ``np.<name>(*args, **kwargs)`` where it reads dtypes only; its
+    refusal (a Python float to can_cast, an array to isdtype) raised as numpy raises it."""
+    import numpy
+
+    try:
+        given = [_as_numpy(a, array_as_dtype=array_as_dtype) for a in args]
+        keywords = {k: _as_numpy(v, array_as_dtype=array_as_dtype) for k, v in kwargs.items()}
+    except LookupError:
+        raise OpError(f"fnp.{name} of a value whose dtype is not known statically") from None
+    try:
+        return getattr(numpy, name)(*given, **keywords)
+    except (TypeError, ValueError) as exc:
+        raise OpRaises(type(exc).__name__, str(exc).splitlines()[0])
+
+
+@handler("can_cast")
+def _can_cast(ctx, args, kwargs):
+    """``fnp.can_cast(x.dtype, fnp.float32, "same_kind")`` (an array is read by its dtype; numpy
+    refuses a Python number since NEP 50)."""
+    if set(kwargs) - {"from_", "to", "casting"}:
+        raise OpError("can_cast with other keywords is not modelled")
+    source, to = arg(args, kwargs, 0, "from_"), arg(args, kwargs, 1, "to")
+    if source is None or to is None:
+        raise OpRaises("TypeError", "can_cast() missing required argument")
+    if isinstance(source, (Array, NumpyScalar)):
+        source = DTypeRef(source.dtype, instance=True)
+    casting = arg(args, kwargs, 2, "casting", Known("safe"))
+    return Known(bool(_asked_of_numpy("can_cast", [source, to, casting], {})))
+
+
+@handler("isdtype")
+def _isdtype(ctx, args, kwargs):
+    """``fnp.isdtype(x.dtype, "real floating")`` or of a tuple of kinds; numpy refuses an array."""
+    dtype, kind = arg(args, kwargs, 0, "dtype"), arg(args, kwargs, 1, "kind")
+    if isinstance(dtype, (Array, NumpyScalar)):
+        raise OpRaises("TypeError", "dtype argument must be a NumPy dtype")
+    if isinstance(kind, TupleVal):
+        kind = Known(tuple(kind.items))
+    kinds = kind.value if isinstance(kind, Known) and isinstance(kind.value, tuple) else None
+    if kinds is not None:
+        import numpy
+
+        try:
+            given = tuple(_as_numpy(k if isinstance(k, Value) else Known(k)) for k in kinds)
+            return Known(bool(numpy.isdtype(_as_numpy(dtype), given)))
+        except LookupError:
+            raise OpError("fnp.isdtype of kinds not known statically") from None
+        except (TypeError, ValueError) as exc:
+            raise OpRaises(type(exc).__name__, str(exc).splitlines()[0])
+    return Known(bool(_asked_of_numpy("isdtype", [dtype, kind], {})))
+
+
+@handler("iscomplexobj", "isrealobj")
+def _complex_obj(ctx, args, kwargs, op=None):
+    """``fnp.iscomplexobj(x)``: read off the dtype (of an array, a numpy scalar, a Python number)."""
+    return Known(bool(_asked_of_numpy(op, args, kwargs, array_as_dtype=True)))
+
+
+@handler("isscalar")
+def _isscalar(ctx, args, kwargs):
+    """``fnp.isscalar(v)``: a numpy scalar or a Python number is; an array (even 0-d) is not."""
+    v = arg(args, kwargs, 0, "element")
+    if isinstance(v, Array):
+        return Known(False)
+    if isinstance(v, NumpyScalar) or isinstance(v, Known) and type(v.value) in (bool, int, float, complex, str):
+        return Known(True)
+    raise OpError("fnp.isscalar of a value flopcast does not hold as a number or an array")

@@ -102,7 +102,7 @@ class Estimator(BaseEstimator):
     def _covariance(self, mlp: MLP, plan: plans.Plan, rows) -> None:
         cfg = self.cfg
         width = mlp.width
-        model = kit.CostModel.from_config(cfg)
+        model = kit.CostModel.from_config(cfg, width)
         mu = fnp.zeros(width)
         cov = fnp.eye(width)
         var_post = fnp.ones(width)
@@ -124,7 +124,7 @@ class Estimator(BaseEstimator):
             if i == plan.layers - 1 and self.head is not None:
                 mu = self._refit_active(mu, sigma, cdf, pdf, cov, plan.active, width)
             rows.append(mu)
-        log.debug("strassen: %d levels at width %d, %d sizes recursed", kit.strassen_depth(width, cfg.leaf), width,
+        log.debug("strassen: %d levels at width %d, %d sizes recursed", kit.strassen_depth(width, model.leaf), width,
                   model.levels)
         self._mean_field(mlp.weights[plan.layers:], rows, mu, var_post)
 

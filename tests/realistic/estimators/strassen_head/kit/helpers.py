@@ -40,8 +40,9 @@ class CostModel:
         return 2 * n * n * n
 
     @classmethod
-    def from_config(cls, cfg: Config) -> "CostModel":
-        return cls(cfg.leaf)
+    def from_config(cls, cfg: Config, width: int = 0) -> "CostModel":
+        # at most three levels: deeper recursion spends more on additions and bookkeeping than it saves
+        return cls(max(cfg.leaf, width // 8))
 
     def best(self, n: int) -> int:
         if n in self._seen:

@@ -45,7 +45,7 @@ def candidates(width: int, depth: int, budget: int, model: CostModel):
 
 
 def choose(width: int, depth: int, budget: int, cfg: Config) -> Plan:
-    model = CostModel.from_config(cfg)
+    model = CostModel.from_config(cfg, width)
     fitting = [p for p in candidates(width, depth, budget, model) if p.cost <= budget]
     rank = {"cov": 0, "mc": 1, "mean": 2, "zeros": 3}
     return min(fitting, key=lambda p: (rank[p.name], -p.cost))
