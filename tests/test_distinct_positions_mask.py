@@ -1,7 +1,7 @@
 """A mask set at distinct positions counts them: ``mask[np.asarray(top)] = True``.
 
-Active-set code marks the top-k neurons of an argsort (or an argpartition) in a plain numpy
-mask and then selects by it and by its complement (``mean[~mask]``, ``np.flatnonzero(~mask)``)
+Active-set code marks the top-k neurons of an argsort (or an argpartition, or k drawn without
+replacement, or the head of a permutation) in a plain numpy mask and then selects by it and by its complement (``mean[~mask]``, ``np.flatnonzero(~mask)``)
 to scatter a refit back in place. The positions are distinct and in range, so the mask holds
 exactly k True elements whatever the values. flopcast made every selection by it a value-
 dependent size site, chosen apart from the others, so paths whose counts disagreed "raised"
@@ -48,6 +48,11 @@ TOPS = {
     "argpartition_tail": "fnp.argpartition(mean, width - k)[width - k:]",
     "plain_argsort": "np.argsort(np.asarray(mean))[:k]",
     "flat_argsort_of_a_row": "fnp.argsort(x[:1], axis=None)[:k]",
+    "numpy_choice_without_replacement": "np.random.default_rng(0).choice(width, size=k, replace=False)",
+    "numpy_permutation_head": "np.random.default_rng(0).permutation(width)[:k]",
+    "flopscope_choice_without_replacement": "fnp.random.default_rng(0).choice(width, size=k, replace=False)",
+    "legacy_permutation_head": "fnp.random.permutation(width)[:k]",
+    "legacy_choice_without_replacement": "fnp.random.choice(width, size=k, replace=False)",
 }
 
 

@@ -25,7 +25,7 @@ from flopcast.analyzer.ops.operands import (
     to_array,
 )
 from flopcast.analyzer.ops.registry import HANDLERS, OpError, OpRaises, categories, handler
-from flopcast.analyzer.ops.sorting import _ceil_log2
+from flopcast.analyzer.ops.sorting import _ceil_log2, positions
 from flopcast.analyzer.values import Array, Builtin, DTypeRef, Generator, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
 
 
@@ -350,6 +350,8 @@ def _choice_permutation(ctx, method: str, args, kwargs) -> Value:
         pool, pool_dtype, rest = arr.shape[0], arr.dtype, arr.shape[1:]
     if method == "permutation":
         ctx.charge(op, max(pool, 1), None)
+        if isinstance(a, Known):  # a shuffled arange(pool): each position once
+            return positions((pool,), pool)
         return Array((pool,) + rest, pool_dtype)
     shuffle_v = arg(args, kwargs, 5, "shuffle")
     if not (_none(shuffle_v) or isinstance(shuffle_v, Known) and isinstance(shuffle_v.value, bool)):
@@ -392,6 +394,11 @@ def _choice_permutation(ctx, method: str, args, kwargs) -> Value:
         if isinstance(a, Known):  # numpy hands back the drawn index as a Python int (weak)
             return Unknown("int", ctx.span, "the index rng.choice() draws")
         return NumpyScalar(pool_dtype)
+    if isinstance(a, Known) and len(shape) == 1 and not lead:
+        # indices of an int pool; drawn without replacement, each at most once
+        made = Array(shape, pool_dtype, vrange=(0, max(pool - 1, 0)))
+        made.distinct = not replace
+        return made
     return Array(lead + shape + rest, pool_dtype)
 
 
@@ -530,7 +537,9 @@ def _legacy_permutation(ctx, args, kwargs, op=None):
             raise OpError("fnp.random.permutation of a 0-d array is not modelled")
         n, shape, dt = arr.shape[0], arr.shape, arr.dtype
     ctx.charge(op, max(n, 1), None)
-    return Array(shape, dt, vrange=(0, max(n - 1, 0)) if dt == "int64" and isinstance(x, Known) else None)
+    if isinstance(x, Known):
+        return positions(shape, n)  # a shuffled arange(n): each position once
+    return Array(shape, dt)
 
 
 @handler("random.choice")
@@ -572,7 +581,9 @@ def _legacy_choice(ctx, args, kwargs, op=None):
         _check_probabilities(p_v, pool, draws, replace_v.value, legacy=True)
     if shape == ():
         return NumpyScalar(dt)
-    return Array(shape, dt, vrange=(0, pool - 1) if isinstance(a, Known) else None)
+    made = Array(shape, dt, vrange=(0, pool - 1) if isinstance(a, Known) else None)
+    made.distinct = isinstance(a, Known) and len(shape) == 1 and not replace_v.value
+    return made
 
 
 @handler("random.randint")

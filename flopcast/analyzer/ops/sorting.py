@@ -59,11 +59,12 @@ def _sort(ctx, args, kwargs, op=None):
     if op == "sort":
         # the same elements, reordered: an index array sorted keeps its bounds (a bincount of it)
         return Array(shape, x.dtype, vrange=x.vrange)
-    return _positions(shape, n)
+    return positions(shape, n)
 
 
-def _positions(shape: tuple, n: int) -> Array:
-    """The index array an argsort or argpartition hands back: along a 1-d array, each position once."""
+def positions(shape: tuple, n: int) -> Array:
+    """Positions along an axis of n (an argsort's, an argpartition's, a permutation of n): in a
+    1-d result each position once."""
     made = Array(shape, "int64", vrange=(0, max(n - 1, 0)))
     made.distinct = len(shape) == 1
     return made
@@ -164,7 +165,7 @@ def _partition(ctx, args, kwargs, op=None):
         _check_kth_in_bounds(given, n)
     if op == "partition":
         return Array(shape, x.dtype, vrange=x.vrange)  # the same elements, reordered
-    return _positions(shape, n if n is not None else 1)
+    return positions(shape, n if n is not None else 1)
 
 
 def _check_kth_in_bounds(kth: Value, n: int) -> None:
