@@ -6,7 +6,8 @@ to scatter a refit back in place. The positions are distinct and in range, so th
 exactly k True elements whatever the values. flopcast made every selection by it a value-
 dependent size site, chosen apart from the others, so paths whose counts disagreed "raised"
 a shape mismatch and the rest of predict was unpriced. Checked against the real flopscope at
-two sizes. (Positions that may repeat, an argmax per row, stay value-dependent:
+two sizes. So does the rest of the units by a set operation against ``np.arange(w)``
+(``np.setdiff1d(np.arange(w), np.sort(top))``: w - k of them). (Positions that may repeat, an argmax per row, stay value-dependent:
 /tmp/corpus50/repeat_positions.py in session 40's report.)
 """
 
@@ -60,3 +61,34 @@ TOPS = {
 @pytest.mark.parametrize("fill,truth", [("zeros", "True"), ("ones", "False")], ids=["set", "cleared"])
 def test_a_mask_set_at_distinct_positions_selects_their_count(tmp_path, top, fill, truth):
     assert_exact_at(write_program(tmp_path, PROGRAM, top=top, fill=fill, truth=truth), POINTS)
+
+
+SETS = """\
+    import flopscope.numpy as fnp
+    import numpy as np
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            width, k = mlp.width, mlp.width // 4
+            x = fnp.ones((8, width))
+            rows = []
+            for w in mlp.weights:
+                x = fnp.maximum(x @ w, 0.0)
+                mean = fnp.mean(x, axis=0)
+                top = np.sort(np.asarray(fnp.argpartition(mean, width - k)[width - k:]))
+                units = np.arange(width)
+                rest = {rest}
+                rows.append(fnp.concatenate([mean[top] * 2.0, mean[rest]]) + fnp.sum(mean[{other}]))
+            return fnp.stack(rows)
+    """
+SET_OPS = {
+    "setdiff1d": ("np.setdiff1d(units, top)", "np.intersect1d(units, top)"),
+    "setxor1d": ("np.setxor1d(units, top)", "np.union1d(units, top)"),
+}
+
+
+@pytest.mark.parametrize("rest,other", SET_OPS.values(), ids=SET_OPS.keys())
+def test_the_rest_of_the_units_by_a_set_operation_has_a_known_size(tmp_path, rest, other):
+    assert_exact_at(write_program(tmp_path, SETS, rest=rest, other=other), POINTS)

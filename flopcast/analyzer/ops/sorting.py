@@ -11,6 +11,7 @@ their values (``Array.vrange``), which bounds the length of a ``bincount`` of th
 from __future__ import annotations
 
 import math
+from typing import Optional
 
 from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
@@ -58,7 +59,10 @@ def _sort(ctx, args, kwargs, op=None):
     _refused_options(op, args, kwargs)
     if op == "sort":
         # the same elements, reordered: an index array sorted keeps its bounds (a bincount of it)
-        return Array(shape, x.dtype, vrange=x.vrange)
+        # and its distinct positions (`np.sort(top)`)
+        made = Array(shape, x.dtype, vrange=x.vrange)
+        made.distinct = x.distinct and len(shape) == 1
+        return made
     return positions(shape, n)
 
 
@@ -338,10 +342,34 @@ def _set_op(ctx, args, kwargs, op=None):
         sizes = (max(n + m, 1),)
     dt = dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=b.dtype))
     ctx.charge(op, sum(max(t * _ceil_log2(t), 1) for t in sizes), dt, origin_of([a, b], dt))
+    known = _positions_within(a, b)
+    if known is not None:
+        # b's m distinct positions all lie among a's known values: the answer's size is known
+        count = {"setdiff1d": known - m, "union1d": known, "intersect1d": m, "setxor1d": known - m}[op]
+        made = Array((count,), a.dtype if op == "setdiff1d" else dt,
+                     vrange=b.vrange if op == "intersect1d" else (int(a.value.min()), int(a.value.max())))
+        made.distinct = True  # sorted unique values
+        return made
     lo, hi = {"setdiff1d": (0, n), "union1d": (min(max(n, m), 1), n + m),
               "intersect1d": (0, min(n, m)), "setxor1d": (0, n + m)}[op]
     count = ctx.choose_size(lo, hi, f"{op}: the number of elements it returns depends on values")
     return mark_counted(ctx, Array((count,), a.dtype if op == "setdiff1d" else dt), 0)
+
+
+def _positions_within(a: Array, b: Array) -> Optional[int]:
+    """The number of unique values of ``a`` when they are known and hold every integer of the
+    bounds of ``b``'s distinct positions (``setdiff1d(np.arange(w), top)``); None otherwise."""
+    import numpy
+
+    if a.value is None or not a.shape:
+        return None
+    if not (b.distinct and b.ndim == 1 and b.vrange is not None and a.dtype.startswith(("int", "uint"))):
+        return None
+    values = numpy.unique(numpy.asarray(a.value))
+    lo, hi = b.vrange
+    if hi - lo + 1 > values.size or not numpy.isin(numpy.arange(lo, hi + 1), values).all():
+        return None
+    return int(values.size)
 
 
 @handler("searchsorted")
