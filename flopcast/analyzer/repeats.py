@@ -1927,6 +1927,9 @@ class _Recorded:
     # comparisons of known numbers are logged again for the same reason (formula.py reads them).
     answers: tuple = ()
     compares: tuple = ()
+    # The generators whose bodies ran inside it and were used up there (Generators.spent): a reuse lists
+    # them on the path as running it does, so the records that count or scan them stay alike.
+    generators: tuple = ()
     _charges: Optional[list] = field(default=None, compare=False, repr=False)
     _tally: Optional[Tally] = field(default=None, compare=False, repr=False)  # made at its first reuse
     _cache_parts: Optional[tuple] = field(default=None, compare=False, repr=False)  # made at its first reuse
@@ -2191,6 +2194,9 @@ class CallMemo:
         except Incomparable:
             return None
         result = interp.result
+        if entry.generators:
+            interp._ran_generators.extend(entry.generators)
+            interp.effects += len(entry.generators)
         if interp.trace is not None:
             interp.trace.call_replayed(entry.loops, len(result.charges), entry.count, interp.loops)
         result.charges.extend_counted(entry.charges, entry.tally())
@@ -2432,7 +2438,11 @@ class CallMemo:
         # A call that met sites the path had not met (and grew no other record) is shared only:
         # this path's later calls are keyed with the sites counted (_SharedEntry.first_met).
         met_sites = counters[3] != key[4][3]
-        if counters[:3] + counters[4:] != key[4][:3] + key[4][4:] \
+        # Generators whose bodies ran inside the call (the list only grows within it): each was
+        # made there (a generator is no part of a state that can be keyed, canonical.py) and, when
+        # it is used up there, nothing after the call can read it (Generators.spent).
+        ran = tuple(interp._ran_generators[key[4][6]:])
+        if counters[:3] + counters[4:6] != key[4][:3] + key[4][4:6] or not all(map(interp.spent, ran)) \
                 or met_sites and not interp.decisions.share_first_met:
             return
         added = None
@@ -2486,7 +2496,7 @@ class CallMemo:
             frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
             interp.active_keys_seen[keys_seen:], allocated, peaks, loops, sizes, read_cache, read_budget,
             cache_template, interp.cache_identity_lookups != by_identity, view_bases,
-            tuple(interp.decisions.answers[answers:]), tuple(interp.compare_log[compares:]))
+            tuple(interp.decisions.answers[answers:]), tuple(interp.compare_log[compares:]), ran)
         if not canon.shared_only and not met_sites:
             self.entries.setdefault(key, {})[(read_cache, read_budget)] = recorded
             self._recordings += 1
@@ -2494,15 +2504,17 @@ class CallMemo:
         # their counters: begun and ended inside it, their first comparisons logged) leave nothing of
         # the path but what _redo does again; any other effect, or one met inside a loop watched
         # around the call, keeps it from being shared.
-        own_effects = interp.effects != effects and outside_loops and interp.counter_watch is None \
-            and not interp.counted_compares and interp.effects - effects == interp.loop_effects - loop_effects
+        # (each generator run counts one effect: those of ``ran`` are done again by a reuse)
+        other_effects = interp.effects - effects - len(ran)
+        own_effects = other_effects != 0 and outside_loops and interp.counter_watch is None \
+            and not interp.counted_compares and other_effects == interp.loop_effects - loop_effects
         # Every function on the stack at a charge, even of 0 FLOPs, has an entry in the path's
         # roll-up: those the call ran must be known (one with an entry before the call and
         # credited nothing in it may have been on the stack at a charge of 0 FLOPs, or not).
         credited = {q for q in inner if q in result.inclusive and result.inclusive[q] != inclusive.get(q, 0)
                     or q not in inclusive and q in result.inclusive}
         # Across runs the table's size does not tell its content, but an empty table is empty.
-        if type(canon) is _SharedWalk and read_cache in (None, 0) and (interp.effects == effects or own_effects) \
+        if type(canon) is _SharedWalk and read_cache in (None, 0) and (other_effects == 0 or own_effects) \
                 and canon.tracked \
                 and all(q in credited or q not in inclusive for q in inner - {interp.call_stack[-1]}):
             if memory is not None:
@@ -2520,8 +2532,9 @@ class CallMemo:
             self.shared.add(key, entry)
             self._recordings += 1
             # Kept for the command's other analyses only when it consulted no site: a site's
-            # options there may stand for other values.
-            found = None if entry.consults else self.lasting_key(canon, adding=True)
+            # options there may stand for other values; and ran no generator, whose spans are
+            # this program's.
+            found = None if entry.consults or ran else self.lasting_key(canon, adding=True)
             if found is not None and _refers_within(template, canon.heads) \
                     and all(link[0] != "old" or link[1] < canon.heads[1] for chain in view_bases.values()
                             for link in chain) \

@@ -471,6 +471,23 @@ class Generators:
             gen.items, gen.end = gen.items[:gen.consumed], gen.marks[gen.consumed - 1] if gen.consumed else gen.start
         gen.past_last, gen.paused, gen.error = True, False, None
 
+    @staticmethod
+    def spent(gen: PyGenerator) -> bool:
+        """Whether a generator whose body ran is used up and leaves nothing for the path's records:
+        it charged nothing, left nothing unpriced, consulted no site and holds no raise back
+        (``quiet``), its consumer took every item and no loop is taking items from it, and the
+        code after its last yield ran (a consumer asked past it) or, where the consumer stopped
+        at that yield, the code after it called nothing and runs no cleanup. Then no charge, call
+        or unpriced op of it is taken back (retract_unconsumed), none is out of order for the
+        budget's answers (spent_unfollowed, _budget_overrun), and kept_used counts it whole."""
+        if not gen.quiet() or gen.items is None or gen.consumed < len(gen.items) or gen.paused or gen.looping:
+            return False
+        if gen.past_last:
+            return True
+        mark = gen.marks[gen.consumed - 1] if gen.consumed else gen.start
+        return mark[2] == gen.end[2] and mark[3] == gen.end[3] \
+            and not _yields_under_cleanup(getattr(gen.function, "node", None))
+
     def kept_used(self) -> int:
         """What this path has charged that no generator can take back: a body run ahead of its
         consumer charges items the consumer may never take, and those charges go when it stops
