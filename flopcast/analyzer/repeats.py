@@ -2637,8 +2637,9 @@ class SharedCalls:
     Within a run a recorded call is reused by CallMemo, whose records only grow along the path.
     Across runs they do not, so a call is shared only when it wrote and read nothing of the
     path beyond the canonical state (no note, unpriced entry, uncertainty, count of a mask,
-    integer read from data, generator run, lru_cache lookup, import through a hook, comparison
-    watched by a loop: ``Interpreter.effects`` did not move), and it is reused only on a path
+    integer read from data, generator run but one used up inside it (Generators.spent: a reuse
+    lists it again), lru_cache lookup, import through a hook, comparison watched by a loop:
+    ``Interpreter.effects`` did not move, but for those generators), and it is reused only on a path
     that met every site the call consulted before, with the same options. What else running it
     does to the path (functions entered, first comparisons, loop watches) is done again; what it
     interpreted is not (``RunResult.work`` counts what the run executed)."""
