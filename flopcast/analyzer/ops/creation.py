@@ -285,7 +285,8 @@ def _array(ctx, args, kwargs):
         origin = ctx.span
     ctx.charge("array", max(x.size, 1), out_dt, origin)
     _check_int_fill(src, dt)  # after the charge, as flopscope raises
-    return _held_if(Array(x.shape, out_dt, dtype_origin=origin, vrange=_int_bounds(src, x, out_dt)), src)
+    return _held_if(Array(x.shape, out_dt, dtype_origin=origin, vrange=_int_bounds(src, x, out_dt),
+                          fbounds=_float_bounds(src, out_dt)), src)
 
 
 def _held_if(made: Array, src) -> Array:
@@ -341,7 +342,7 @@ def _asarray(ctx, args, kwargs):
     billed = dtypes.heavier(x.dtype, out_dt, pricing.rate)
     ctx.charge("asarray", x.size, billed, ctx.span if billed == "float64" else None)
     return _held_if(Array(x.shape, out_dt, dtype_origin=ctx.span if out_dt == "float64" else None,
-                          vrange=_int_bounds(src, x, out_dt)), src)
+                          vrange=_int_bounds(src, x, out_dt), fbounds=_float_bounds(src, out_dt)), src)
 
 
 @handler("frombuffer")
@@ -409,6 +410,25 @@ def _astype_refusal(source: str, target: str, kwargs: dict) -> None:
     subok = kwargs.get("subok")
     if subok is not None and not (isinstance(subok, Known) and type(subok.value) is bool):
         raise OpError("astype with a subok= that is not a known bool is not modelled")
+
+
+def _float_bounds(src, dt: str) -> Optional[tuple]:
+    """The least and greatest of the known numbers a float array is made from
+    (``fnp.array([0.25, 0.75])``: quantile's q then lies in range); None when any is not known.
+    Rounding to the dtype is monotonic, so the bounds stay bounds of the stored elements."""
+    if dtypes.kind(dt) != "f":
+        return None
+    if isinstance(src, (ListVal, TupleVal)):
+        values = [x.value for x in src.items if isinstance(x, Known)]
+        if len(values) != len(src.items):
+            return None
+    elif isinstance(src, Known) and isinstance(src.value, (list, tuple)):
+        values = list(src.value)  # a literal tuple of numbers is one Known
+    else:
+        return None
+    if not values or not all(type(v) in (int, float) and math.isfinite(v) for v in values):
+        return None
+    return min(values), max(values)
 
 
 def _known_ints(src) -> Optional[list]:
