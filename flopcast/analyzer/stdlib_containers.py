@@ -373,6 +373,12 @@ def _count(interp, counter: DictVal, args: list, kwargs: dict, sign: int, node):
             if items is None or not all(isinstance(i, Known) for i in items):
                 return "the items counted are not known"
             sources = [(i.value, Known(1)) for i in items]
+        if sign == 1 and not counter.items and (isinstance(src, DictVal) or isinstance(src, Known)
+                                                and isinstance(src.value, dict)):
+            # CPython updates an empty Counter from a mapping by dict.update: the counts are stored
+            # as they are, added to nothing (Counter({i: int(c) for ...}) of unknown ints is free)
+            counter.items.update(sources)
+            sources = []
     sources += list(kwargs.items())
     for key, n in sources:
         now = counter.items.get(key, COUNTER_MISSING)
