@@ -142,3 +142,22 @@ def test_each_functions_own_body_in_the_run_is_within_the_tables(tmp_path, point
     assert set(ran) <= set(table), (set(ran), set(table))
     for name, flops in ran.items():
         assert 0 < flops <= table[name].flops <= table[name].inclusive, (name, flops, table[name])
+
+
+@pytest.mark.parametrize("width", [8, 16])
+def test_a_helper_called_on_a_cheaper_value_dependent_path_is_not_noted_as_never_called(tmp_path, width):
+    # the call graph was the widest path's alone: a helper only the cheaper answer of a branch
+    # calls was noted "never called ... its cost is not counted" though the interval's low end counts it
+    path = tmp_path / "estimator.py"
+    path.write_text(
+        "import flopscope.numpy as fnp\nfrom whestbench import BaseEstimator\n\n\n"
+        "def cheap_check(w):\n    return fnp.sum(w)\n\n\n"
+        "class Estimator(BaseEstimator):\n    def predict(self, mlp, budget):\n"
+        "        w = mlp.weights[0]\n"
+        "        if float(fnp.max(w)) > 0.5:\n            s = cheap_check(w)\n"
+        "        else:\n            s = fnp.sum(w @ w)\n"
+        "        return fnp.zeros((mlp.depth, mlp.width)) + s\n")
+    report = analyze(path, Point(width, 2, 2**41))
+    assert report.inclusive["cheap_check"] > 0
+    assert report.calls[("Estimator.predict", "cheap_check")] == 1
+    assert not any("cheap_check is never called" in n.message for n in report.notes)

@@ -623,7 +623,13 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
     report.executed = frozenset(Span(m.path, n.lineno, n.col_offset, n.lineno, n.col_offset)
                                 for n in entered for m in (_module_of(program, n),) if m is not None)
     report.inclusive, report.own = _per_function_dearest(widest, results)
+    # the call graph of every path (a helper called only on a cheaper path is still called): the
+    # widest path's counts, and the most any other path makes of an edge it does not take
     report.calls = dict(widest.calls)
+    for r in results:
+        for edge, n in r.calls.items():
+            if edge not in widest.calls:
+                report.calls[edge] = max(n, report.calls.get(edge, 0))
     for module in program.modules.values():
         report.functions.extend(function_table(module))
     _note_call_structure(program, report)
