@@ -1816,6 +1816,27 @@ CORPUS = {
                 "if not fnp.all(fnp.isfinite(rows)):"),
         data_sites=("while steps < cfg.max_steps and delta > cfg.tol:",),
     ),
+    "portfolio_atlas": Entry(
+        points=(
+            (8, 1, 20_000, "guarded"),       # full covariance (einsum optimize=, fill_diagonal), low rank after it
+            (16, 2, 50_000, "guarded"),      # low rank + diagonal by a thin SVD, quadrature and mean field after it
+            (8, 4, 30_000, "guarded"),       # deep: Monte Carlo with a control variate ranks first
+        ),
+        # 900 lines: five arms filed by a decorator and priced by a module-level coefficient table
+        # (Horner by functools.reduce, a recursive memo on tuple keys, bisect ladders, a doubling
+        # sample search by while/else), candidates on a heapq ordered by a class's __lt__, fallen
+        # back along on a for/else isfinite net; a custom error hierarchy with raise ... from and
+        # finally; NamedTuple plans changed by _replace, cached_property, Counter(mapping) of
+        # unknown counts, defaultdict(list)/setdefault logs under f-string keys; quadrature nodes by
+        # cumsum + searchsorted, a cumprod trust profile, fnp.quantile of an fnp.array q, and
+        # diagnostics (svd, eigvalsh, slogdet, pinv, matrix_power, norm ord=, rfft, polyval,
+        # histogram, bincount, tril/triu, kron, trace) when the budget leaves room. Every point with
+        # the diagnostics on (8x1 and 8x4 at 2e5) passes the 64-path cap: lower bounds, so no point
+        # here takes them.
+        guards=("if not bool(fnp.all(fnp.isfinite(row))):",
+                "u, s, _ = fnp.linalg.svd(root, full_matrices=False)",
+                "kept = float(energy[k - 1] / energy[-1]) if float(energy[-1]) > 0 else 1.0"),
+    ),
 }
 
 
