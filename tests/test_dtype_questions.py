@@ -1,5 +1,6 @@
 """Free dtype questions whose answer steers the work: ``fnp.result_type``, ``fnp.promote_types``,
-``fnp.can_cast``, ``fnp.isdtype``, ``fnp.iscomplexobj``/``isrealobj``, ``fnp.isscalar``.
+``fnp.can_cast``, ``fnp.isdtype``, ``fnp.iscomplexobj``/``isrealobj``, ``fnp.isscalar``,
+``fnp.common_type``, ``fnp.min_scalar_type``, ``fnp.mintypecode``, ``fnp.typename``, ``fnp.iterable``.
 
 flopscope answers them as numpy does (a dtype instance, no charge). flopcast refused them as
 "free in flopscope but its result is not modelled yet", so a float32 pipeline sized by
@@ -42,6 +43,9 @@ DTYPES = {
     "an_array_dtype": "fnp.result_type(x.dtype, fnp.int64)",              # float64
     "promote_types": "fnp.promote_types(x.dtype, fnp.int16)",             # float32
     "promote_types_widens": "fnp.promote_types(fnp.float32, fnp.int64)",  # float64
+    "common_type_of_an_int_array": "fnp.common_type(x, fnp.ones(2, dtype=fnp.int32))",  # float64
+    "min_scalar_type_of_a_number": "fnp.min_scalar_type(3.5)",           # float16
+    "min_scalar_type_of_an_array": "fnp.min_scalar_type(x)",             # float32
 }
 
 
@@ -83,6 +87,11 @@ QUESTIONS = {
     "isrealobj": "fnp.isrealobj(x)",
     "isscalar_of_array": "fnp.isscalar(x)",
     "isscalar_of_number": "fnp.isscalar(2.0)",
+    "common_type_of_bool_raises": "fnp.common_type(x > 0)",
+    "iterable_array": "fnp.iterable(x)",
+    "iterable_number": "fnp.iterable(2.0)",
+    "mintypecode": "fnp.mintypecode(['f', 'd']) == 'd'",
+    "typename": "fnp.typename('f') == 'single precision'",
 }
 
 

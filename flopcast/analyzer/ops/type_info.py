@@ -1,7 +1,8 @@
 """numpy objects flopscope exports unchanged: ``finfo``, ``iinfo``, ``errstate``, ``seterr``,
 ``geterr``, ``issubdtype``; and the free dtype questions ``result_type``, ``promote_types``,
-``can_cast``, ``isdtype``, ``iscomplexobj``, ``isrealobj``, ``isscalar`` (asked of numpy itself,
-with the dtypes flopcast knows).
+``can_cast``, ``isdtype``, ``iscomplexobj``, ``isrealobj``, ``isscalar``, ``common_type``,
+``min_scalar_type``, ``mintypecode``, ``typename``, ``iterable`` (asked of numpy itself, with the
+dtypes flopcast knows).
 
 Its registry files them as "blacklisted", yet ``flopscope.numpy`` exports them (read from the
 installed flopscope: ``OpInventory.exported_blacklisted``); they make no flopscope record.
@@ -14,8 +15,8 @@ from flopcast import installed
 from flopcast.analyzer import dtypes
 from flopcast.analyzer.ops.operands import arg, dtype_arg, operand
 from flopcast.analyzer.ops.registry import FloatErrorsRaise, OpError, OpRaises, handler
-from flopcast.analyzer.values import (Array, ClassVal, DictVal, DTypeRef, InstanceVal, Known, LibRef, NumpyScalar, TupleVal,
-                                      UserRaise, Value)
+from flopcast.analyzer.values import (Array, ClassVal, DictVal, DTypeRef, InstanceVal, Known, LibRef, ListVal,
+                                      NumpyScalar, TupleVal, UserRaise, Value)
 
 #: finfo's attributes that are numpy scalars of the dtype itself; the rest are Python ints
 _FINFO_SCALARS = ("eps", "epsneg", "max", "min", "tiny", "smallest_normal", "smallest_subnormal", "resolution")
@@ -290,3 +291,86 @@ def _isscalar(ctx, args, kwargs):
     if isinstance(v, NumpyScalar) or isinstance(v, Known) and type(v.value) in (bool, int, float, complex, str):
         return Known(True)
     raise OpError("fnp.isscalar of a value flopcast does not hold as a number or an array")
+
+
+@handler("common_type")
+def _common_type(ctx, args, kwargs):
+    """``fnp.common_type(a, b)``: the inexact scalar type numpy reads off the arrays' dtypes
+    (an integer array counts as float64); numpy takes arrays only."""
+    import numpy
+
+    if kwargs or not args or not all(isinstance(a, Array) for a in args):
+        raise OpError("fnp.common_type of anything but arrays is not modelled")
+    try:
+        found = numpy.common_type(*(numpy.empty((0,), dtype=a.dtype) for a in args))
+    except TypeError as exc:  # numpy's refusal of a dtype it cannot make inexact (bool)
+        raise OpRaises("TypeError", str(exc).splitlines()[0])
+    return DTypeRef(numpy.dtype(found).name)
+
+
+@handler("min_scalar_type")
+def _min_scalar_type(ctx, args, kwargs):
+    """``fnp.min_scalar_type(3.5)`` of a known number, or of an array of one dimension or more
+    (its own dtype); a 0-d array's answer depends on its value."""
+    import numpy
+
+    v = arg(args, kwargs, 0, "a")
+    if isinstance(v, Array) and v.shape:
+        return DTypeRef(v.dtype, instance=True)
+    if isinstance(v, Known) and type(v.value) in (bool, int, float, complex):
+        return DTypeRef(numpy.min_scalar_type(v.value).name, instance=True)
+    raise OpError("fnp.min_scalar_type of a value not known statically")
+
+
+def _chars(v: Value):
+    """Known type characters: a string, or a list/tuple of known strings; None otherwise."""
+    if isinstance(v, Known) and isinstance(v.value, str):
+        return v.value
+    if isinstance(v, Known) and isinstance(v.value, (list, tuple)) and all(isinstance(c, str) for c in v.value):
+        return list(v.value)
+    if isinstance(v, (ListVal, TupleVal)) and all(isinstance(c, Known) and isinstance(c.value, str) for c in v.items):
+        return [c.value for c in v.items]
+    return None
+
+
+@handler("mintypecode")
+def _mintypecode(ctx, args, kwargs):
+    """``fnp.mintypecode(['f', 'd'])``: numpy's character answer from known type characters."""
+    import numpy
+
+    given = [arg(args, kwargs, i, name) for i, name in enumerate(("typechars", "typeset", "default"))]
+    if len(args) + len(kwargs) > 3 or set(kwargs) - {"typechars", "typeset", "default"}:
+        raise OpError("mintypecode with these arguments is not modelled")
+    chars = [_chars(v) for v in given if v is not None]
+    if given[0] is None or None in chars:
+        raise OpError("fnp.mintypecode of type characters not known statically")
+    names = [n for n, v in zip(("typechars", "typeset", "default"), given) if v is not None]
+    return Known(numpy.mintypecode(**dict(zip(names, chars))))
+
+
+@handler("typename")
+def _typename(ctx, args, kwargs):
+    """``fnp.typename('d')``: numpy's description of a known type character."""
+    import numpy
+
+    char = arg(args, kwargs, 0, "char")
+    if not (isinstance(char, Known) and isinstance(char.value, str)):
+        raise OpError("fnp.typename of a character not known statically")
+    try:
+        return Known(numpy.typename(char.value))
+    except KeyError as exc:  # numpy indexes its table: an unknown character raises KeyError
+        raise OpRaises("KeyError", str(exc))
+
+
+@handler("iterable")
+def _iterable(ctx, args, kwargs):
+    """``fnp.iterable(x)``: an array of one dimension or more, a list, a tuple, a dict or a
+    string is; a 0-d array, a numpy scalar and a Python number are not."""
+    v = arg(args, kwargs, 0, "y")
+    if isinstance(v, Array):
+        return Known(bool(v.shape))
+    if isinstance(v, (ListVal, TupleVal, DictVal, NumpyScalar)):
+        return Known(not isinstance(v, NumpyScalar))
+    if isinstance(v, Known) and type(v.value) in (bool, int, float, complex, str, list, tuple, dict, type(None)):
+        return Known(isinstance(v.value, (str, list, tuple, dict)))
+    raise OpError("fnp.iterable of a value flopcast does not hold as a number, container or array")
