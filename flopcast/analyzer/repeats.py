@@ -1930,6 +1930,9 @@ class _Recorded:
     # The generators whose bodies ran inside it and were used up there (Generators.spent): a reuse lists
     # them on the path as running it does, so the records that count or scan them stay alike.
     generators: tuple = ()
+    # It consulted only its own function's lru_cache table, which held none of its entries when it
+    # began (``cache_size`` then tells nothing of it): a reuse needs that table empty, not all.
+    own_table: bool = False
     _charges: Optional[list] = field(default=None, compare=False, repr=False)
     _tally: Optional[Tally] = field(default=None, compare=False, repr=False)  # made at its first reuse
     _cache_parts: Optional[tuple] = field(default=None, compare=False, repr=False)  # made at its first reuse
@@ -2083,7 +2086,7 @@ class CallMemo:
         if type(canon) is _SharedWalk:
             canon.tracked = _tracked(self.memory(), canon)
             canon.call = (fn, args, kwargs)  # for its lasting key, made when needed
-            canon.fills = fn.cached and not interp._cache_results  # (CallMemo.lasting_key)
+            canon.fills = fn.cached and not interp._cache_sizes.get((id(fn.node), id(fn)))  # (CallMemo.lasting_key)
         canon.fn = fn  # the function whose lru_cache entries a reuse adds (_apply)
         self.futility().keyed(fn, interp.trace is not None)
         around, caught = interp.handlers.flags()
@@ -2169,7 +2172,10 @@ class CallMemo:
         interp = self.interp
         if interp.may_exhaust_inside(entry.used):
             return None  # the budget may run out inside the call, into a handler: run it
-        if entry.cache_size == 0 and interp._cache_results:
+        if entry.own_table:
+            if interp._cache_sizes.get((id(canon.fn.node), id(canon.fn))):
+                return None  # it read only its own function's table, then empty
+        elif entry.cache_size == 0 and interp._cache_results:
             return None  # it read an empty lru_cache table (across runs its size does not tell its content)
         memory = self.memory()
         outer = frozenset(interp.call_stack[:-1])
@@ -2238,6 +2244,9 @@ class CallMemo:
             interp.budget_reads += 1  # what reuses this call asked the budget too
         if entry.cache_size is not None:
             interp.cache_lookups += 1  # what reuses this call read the table too
+            if entry.own_table:  # (its own function's only)
+                owner = (id(canon.fn.node), id(canon.fn))
+                interp.cache_owner_lookups[owner] = interp.cache_owner_lookups.get(owner, 0) + 1
         if entry.cache_identity:
             interp.cache_identity_lookups += 1
         if added:  # in the order the call added them (joins walk them in order)
@@ -2367,9 +2376,10 @@ class CallMemo:
         side = memory.predict if self.interp.metered else memory.setup
         return entry.largest[1] is not None or entry.largest[0] <= side.largest
 
-    def start(self) -> tuple:
+    def start(self, fn) -> tuple:
         self._open += 1
         interp, result = self.interp, self.interp.result
+        owner = (id(fn.node), id(fn))
         return (len(result.charges), interp.used, interp.steps, dict(result.calls), dict(result.inclusive),
                 frozenset(interp._reentered), len(interp.active_keys_seen), self._peaks_started(),
                 interp.cache_version, interp.cache_lookups, interp.cache_identity_lookups,
@@ -2377,7 +2387,8 @@ class CallMemo:
                 interp.effects, len(interp.decisions.answers), len(interp.entered_log), len(interp.compare_log),
                 len(interp.history_log), self._largest(), interp.loop_effects,
                 interp.counter_watch is None and not interp.counted_compares, len(interp.decisions.seen),
-                len(interp.cache_handed))
+                len(interp.cache_handed),
+                (interp.cache_owner_lookups.get(owner, 0), interp._cache_sizes.get(owner, 0), len(interp._cache_results)))
 
     def _largest(self) -> Optional[int]:
         """The largest allocation so far on the side the call runs on (None: memory is not traced)."""
@@ -2429,7 +2440,8 @@ class CallMemo:
         interp, result = self.interp, self.interp.result
         charges, used, steps, calls, inclusive, reentered, keys_seen, started, cache_size, lookups, \
             by_identity, loops, budget_reads = marks[:13]
-        effects, answers, entered, compares, history, largest, loop_effects, outside_loops, seen, handed = marks[13:]
+        effects, answers, entered, compares, history, largest, loop_effects, outside_loops, seen, handed, \
+            (own_lookups, own_entries, length) = marks[13:]
         allocated = peaks = None
         if started is not None:
             allocated = self.memory().allocated - started[0]
@@ -2447,7 +2459,7 @@ class CallMemo:
             return
         added = None
         if interp.cache_version != cache_size or interp.cache_identity_lookups != by_identity:
-            added = _cache_added(interp, cache_size, fn, canon)
+            added = _cache_added(interp, cache_size, length, fn, canon)
             if added is None:
                 return
         after = self.canon() if type(canon) is _SharedWalk else Canon(interp._nonzero_counts)
@@ -2488,6 +2500,11 @@ class CallMemo:
         inner_calls = {k: v - calls.get(k, 0) for k, v in result.calls.items() if v != calls.get(k, 0)}
         inner = frozenset({interp.call_stack[-1]} | {callee for _, callee in inner_calls})
         read_cache = cache_size if interp.cache_lookups != lookups else None
+        # It consulted only its own function's table, which held none of its entries when it
+        # began: what it found there it had added itself, whatever the other tables hold (a
+        # planner's first call with its instance's cached factory's entry already in).
+        own_table = read_cache is not None and own_entries == 0 \
+            and interp.cache_lookups - lookups == interp.cache_owner_lookups.get((id(fn.node), id(fn)), 0) - own_lookups
         read_budget = used if interp.budget_reads != budget_reads else None
         recorded = _Recorded(
             template, (result.charges, charges, len(result.charges)), interp.used - used, interp.steps - steps,
@@ -2496,7 +2513,7 @@ class CallMemo:
             frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
             interp.active_keys_seen[keys_seen:], allocated, peaks, loops, sizes, read_cache, read_budget,
             cache_template, interp.cache_identity_lookups != by_identity, view_bases,
-            tuple(interp.decisions.answers[answers:]), tuple(interp.compare_log[compares:]), ran)
+            tuple(interp.decisions.answers[answers:]), tuple(interp.compare_log[compares:]), ran, own_table)
         if not canon.shared_only and not met_sites:
             self.entries.setdefault(key, {})[(read_cache, read_budget)] = recorded
             self._recordings += 1
@@ -2513,8 +2530,9 @@ class CallMemo:
         # credited nothing in it may have been on the stack at a charge of 0 FLOPs, or not).
         credited = {q for q in inner if q in result.inclusive and result.inclusive[q] != inclusive.get(q, 0)
                     or q not in inclusive and q in result.inclusive}
-        # Across runs the table's size does not tell its content, but an empty table is empty.
-        if type(canon) is _SharedWalk and read_cache in (None, 0) and (other_effects == 0 or own_effects) \
+        # Across runs the table's size does not tell its content, but an empty table is empty,
+        # and so is a function's own table that a reuse finds empty (_apply).
+        if type(canon) is _SharedWalk and (read_cache in (None, 0) or own_table) and (other_effects == 0 or own_effects) \
                 and canon.tracked \
                 and all(q in credited or q not in inclusive for q in inner - {interp.call_stack[-1]}):
             if memory is not None:
@@ -2830,18 +2848,19 @@ def _identity_free(key) -> bool:
     return True
 
 
-def _cache_added(interp, version: int, fn, canon: Canon) -> Optional[list]:
+def _cache_added(interp, version: int, length: int, fn, canon: Canon) -> Optional[list]:
     """The lru_cache entries a call of ``fn`` added, as (key, value) in order, when it can be
-    replayed by adding them again: the tables were empty when it began (so every entry it looked up
-    it had added itself, and nothing else of the table was read) and it only added entries (none
-    evicted or moved), and every entry is one of ``fn``'s own (a reuse names them by the function it
-    calls) with arguments that are plain or objects of the call's state (a method's ``self``: a
-    reuse names them by the number the walk of its equal state gives them). None otherwise."""
+    replayed by adding them again: it only added entries (none evicted or moved: the tables'
+    changes since ``version`` are the entries past the ``length`` they had), and every entry is
+    one of ``fn``'s own (a reuse names them by the function it calls) with arguments that are plain
+    or objects of the call's state (a method's ``self``: a reuse names them by the number the walk
+    of its equal state gives them). None otherwise. (Whether what it looked up is there again at a
+    reuse is the reuse's to check: the same version, an empty table, or an empty own one.)"""
     table = interp._cache_results
-    if version != 0 or interp.cache_version != len(table):
+    if interp.cache_version - version != len(table) - length:
         return None
     node, ident = id(fn.node), id(fn)
-    added = list(table.items())
+    added = list(itertools.islice(table.items(), length, None))
     for key, _ in added:
         if key[0] != node or key[1] != ident or not _held_key(key[2], canon):
             return None

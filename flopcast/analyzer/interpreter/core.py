@@ -141,6 +141,9 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         # time): CallMemo's record of what a call read.
         self.cache_lookups = 0
         self.cache_identity_lookups = 0
+        # ... and how many of those consulted each function's table (its node's and its identity):
+        # a call that consulted only its own function's table depends on no other entry.
+        self.cache_owner_lookups: dict = {}
         # id() of each cached value handed out that cannot change (a NamedTuple of numbers and text):
         # only its identity is the table's, and it can leave a call only through what it returns.
         self.cache_handed: list = []

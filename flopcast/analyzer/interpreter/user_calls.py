@@ -54,6 +54,7 @@ class UserCalls:
             self.cache_bounded.add(owner)
         table = self._cache_results
         self.cache_lookups += 1
+        self.cache_owner_lookups[owner] = self.cache_owner_lookups.get(owner, 0) + 1
         plain = lru.is_plain(parts)
         if not plain:
             self.cache_identity_lookups += 1
@@ -201,7 +202,7 @@ class UserCalls:
             memo_key, canon = memo
             value = self.memo.replay(memo_key, canon)
             if value is None:
-                marks = self.memo.start()
+                marks = self.memo.start(fn)
                 try:
                     value = self._call_user(fn, args, kwargs, span)
                 except BaseException:
