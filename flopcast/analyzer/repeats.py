@@ -2457,9 +2457,17 @@ class CallMemo:
         if counters[:3] + counters[4:6] != key[4][:3] + key[4][4:6] or not all(map(interp.spent, ran)) \
                 or met_sites and not interp.decisions.share_first_met:
             return
+        # It consulted only its own function's table, which held none of its entries when it
+        # began: what it found there it had added itself, whatever the other tables hold (a
+        # planner's first call with its instance's cached factory's entry already in), as when
+        # the tables were empty.
+        own_table = interp.cache_lookups != lookups and own_entries == 0 \
+            and interp.cache_lookups - lookups == interp.cache_owner_lookups.get((id(fn.node), id(fn)), 0) - own_lookups
         added = None
         if interp.cache_version != cache_size or interp.cache_identity_lookups != by_identity:
-            added = _cache_added(interp, cache_size, length, fn, canon)
+            # (a call that found an entry it had not added may return that entry's object, which
+            # a reuse would make anew)
+            added = _cache_added(interp, cache_size, length, fn, canon) if cache_size == 0 or own_table else None
             if added is None:
                 return
         after = self.canon() if type(canon) is _SharedWalk else Canon(interp._nonzero_counts)
@@ -2500,11 +2508,6 @@ class CallMemo:
         inner_calls = {k: v - calls.get(k, 0) for k, v in result.calls.items() if v != calls.get(k, 0)}
         inner = frozenset({interp.call_stack[-1]} | {callee for _, callee in inner_calls})
         read_cache = cache_size if interp.cache_lookups != lookups else None
-        # It consulted only its own function's table, which held none of its entries when it
-        # began: what it found there it had added itself, whatever the other tables hold (a
-        # planner's first call with its instance's cached factory's entry already in).
-        own_table = read_cache is not None and own_entries == 0 \
-            and interp.cache_lookups - lookups == interp.cache_owner_lookups.get((id(fn.node), id(fn)), 0) - own_lookups
         read_budget = used if interp.budget_reads != budget_reads else None
         recorded = _Recorded(
             template, (result.charges, charges, len(result.charges)), interp.used - used, interp.steps - steps,
@@ -2854,8 +2857,8 @@ def _cache_added(interp, version: int, length: int, fn, canon: Canon) -> Optiona
     changes since ``version`` are the entries past the ``length`` they had), and every entry is
     one of ``fn``'s own (a reuse names them by the function it calls) with arguments that are plain
     or objects of the call's state (a method's ``self``: a reuse names them by the number the walk
-    of its equal state gives them). None otherwise. (Whether what it looked up is there again at a
-    reuse is the reuse's to check: the same version, an empty table, or an empty own one.)"""
+    of its equal state gives them). None otherwise. (Called when every entry it found it had
+    added: the tables, or its own function's that alone it consulted, were empty when it began.)"""
     table = interp._cache_results
     if interp.cache_version - version != len(table) - length:
         return None
