@@ -12,6 +12,7 @@ from flopcast.analyzer import dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import _none, arg, as_numpy_scalar, broadcast, origin_of, refused_first, to_array
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
+from flopcast.analyzer.ops.symmetry import refuse_voided_claim
 from flopcast.analyzer.values import Array, Known, ListVal, TupleVal, Unknown, Value
 
 
@@ -153,6 +154,7 @@ def _matmul(ctx, args, kwargs, op="matmul"):
                                    out.dtype, "same_kind"):
         raise OpError("matmul(..., out=) into a tagged buffer, one of another shape, or one the result "
                       "cannot be cast into is not modelled")
+    refuse_voided_claim(op, out, lambda: _result_sym(op, subscripts, [a, b]))
     contract(ctx, op, subscripts, operands_, out_dtype=out.dtype)
     ctx.write_in_place(out)
     return out
@@ -231,15 +233,36 @@ def _outer(ctx, args, kwargs, op="outer"):
         return contract(ctx, "outer", "i,j->ij", [a, b])
     # outer(a, b, out=buf): billed at result_type(a, b, buf), numpy's multiply writes buf and
     # flopscope hands back buf itself, untagged even where the result is symmetric (outer(g, g):
-    # its tag is checked on the values, which g_i * g_j always pass, and not stamped on buf)
-    if not _untagged_by(out, lambda: _result_sym("outer", "i,j->ij", [a, b])) or out.shape != (a.size, b.size) \
+    # its tag is checked on the values, which g_i * g_j always pass, and not stamped on a plain buf)
+    keeps = _keeps_tag(out, lambda: _result_sym("outer", "i,j->ij", [a, b]), [a, b])
+    if not (keeps or _untagged_by(out, lambda: _result_sym("outer", "i,j->ij", [a, b]))) \
+            or out.shape != (a.size, b.size) \
             or not dtypes.can_cast(dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=b.dtype)),
                                    out.dtype, "same_kind"):
         raise OpError("outer(..., out=) into a tagged buffer, one of another shape, or one the result cannot be "
                       "cast into is not modelled")
+    refuse_voided_claim("outer", out, lambda: _result_sym("outer", "i,j->ij", [a, b]))
+    if out.was_tagged and not out.sym and _result_sym("outer", "i,j->ij", [a, b]) is not None:
+        # a constant fill's tag a write voided: flopscope checks the symmetric result's group on
+        # the buffer's values and stamps it back when they hold it
+        raise OpError("outer(..., out=) of a symmetric result into a constant fill whose tag a write voided is "
+                      "not modelled (flopscope checks the tag against the buffer's values)")
     contract(ctx, "outer", "i,j->ij", [a, b], out_dtype=out.dtype)
+    tag, was_tagged = out.sym, out.was_tagged
     ctx.write_in_place(out)
+    if keeps:
+        out.sym, out.was_tagged = tag, was_tagged
     return out
+
+
+def _keeps_tag(out: Array, result_sym, operands_: list[Array]) -> bool:
+    """Whether outer's out= write leaves ``out`` tagged: flopscope writes a SymmetricTensor
+    buffer whose standing tag is the result's own (``fnp.zeros((n, n))`` under ``outer(g, g)``)
+    through ``_wrap_result``, which checks the result on its values and stamps the tag back
+    when they hold it, as g_i * g_j always do, but skips the check and the stamp when the result
+    holds an inf or a NaN: an operand scaled past the data's magnitude (overflow.py) is not
+    modelled. ``result_sym`` is asked only for a tagged buffer."""
+    return bool(out.sym) and not any(a.unbounded for a in operands_) and result_sym() == out.sym
 
 
 @handler("einsum", models_out=True)
@@ -281,6 +304,7 @@ def _einsum_into(ctx, subscripts: str, operands_: list, out: Value, others: set)
             or not dtypes.can_cast(computed, out.dtype, "safe"):
         raise OpError("einsum(..., out=) into a buffer tagged by the caller, one of another shape, one the result cannot be "
                       "cast into safely, or with other keywords is not modelled")
+    refuse_voided_claim("einsum", out, lambda: _result_sym("einsum", subscripts, arrays))
     made = contract(ctx, "einsum", subscripts, operands_, out_dtype=out.dtype)
     if made.sym and computed in ("float16", "float32", "complex64") and \
             (len(arrays) != 2 or any(a.sym for a in arrays)):

@@ -26,7 +26,7 @@ from flopcast.analyzer.ops.operands import (
 )
 from flopcast.analyzer.ops.registry import OpError, OpRaises, by_category, categories, handler
 from flopcast.analyzer.ops.sorting import _nonzero_like
-from flopcast.analyzer.ops.symmetry import _sym_of_pointwise
+from flopcast.analyzer.ops.symmetry import _sym_of_pointwise, refuse_voided_claim
 from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value, hold_ends, holds_ends
 
 
@@ -306,6 +306,7 @@ def pointwise_out(ctx, op: str, values: list[Value], out: Value, dtype_kw: Optio
     # (a constant fill's inferred tag is dropped by an unsymmetric result, as flopscope drops it)
     if out.sym and not (out.sym_inferred and sym is None) or out.was_tagged and sym:
         raise OpError(f"{op}(..., out=) into a symmetric-tagged buffer is not modelled")
+    refuse_voided_claim(op, out, lambda: sym)
     np_name = _NUMPY_UFUNC.get(op, op)
     refused = dtypes.ufunc_refusal(np_name, *ops_, dtype=dtype_kw)
     if refused is not None:
@@ -403,6 +404,7 @@ def _clip_into(ctx, values: list[Value], out: Value, out_shape: tuple, natural: 
             or not dtypes.can_cast(natural, out.dtype, "same_kind"):
         raise OpError("clip(..., out=) into a tagged buffer, one of another shape, or one the result "
                       "cannot be cast into is not modelled")
+    refuse_voided_claim("clip", out, lambda: _sym_of_pointwise(values, out_shape))
     billed = dtypes.result_type(Operand(dtype=natural), Operand(dtype=out.dtype))
     ctx.charge("clip", base, billed, origin_of(list(values) + [out], billed))
     ctx.write_in_place(out)

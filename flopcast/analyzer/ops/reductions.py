@@ -296,8 +296,10 @@ def _out_buffer(op: str, x: Array, kwargs: dict) -> Optional[Array]:
         return None
     if isinstance(out, TupleVal) and len(out.items) == 1:
         out = out.items[0]
-    # (a constant fill's inferred tag is dropped by the write: a reduction's result is untagged)
-    if op not in _OUT_MODELLED or not isinstance(out, Array) or out.sym and not out.sym_inferred or out.plain or \
+    # (a constant fill's inferred tag is dropped by the write: a reduction's result is untagged; a
+    # caller's tag a write voided is still checked against the result: ops/symmetry.refuse_voided_claim)
+    if op not in _OUT_MODELLED or not isinstance(out, Array) or (out.sym or out.was_tagged) and not out.sym_inferred \
+            or out.plain or \
             x.dtype.startswith("complex") or not dtypes.billable(out.dtype) or out.dtype.startswith("complex") or \
             op in _INDEX_RESULT and out.dtype != "int64":
         raise OpError(f"{op}(..., out=) of this buffer is not modelled")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flopcast.analyzer import pricing
 from flopcast.analyzer.ops.operands import shape_of
-from flopcast.analyzer.ops.registry import OpError
+from flopcast.analyzer.ops.registry import OpError, OpRaises
 from flopcast.analyzer.values import Array
 
 
@@ -69,3 +69,17 @@ def _permute_sym(sym, perm):
         return None
     inverse = {old: new for new, old in enumerate(perm)}
     return tuple(sorted(tuple(sorted(inverse[a] for a in g)) for g in sym))
+
+
+def refuse_voided_claim(op: str, out: Array, result_sym) -> None:
+    """flopscope's ``_prepare_symmetric_out`` on an out= buffer whose own tag (``as_symmetric``'s, or
+    a symmetric result's) a write voided: still a SymmetricTensor, and not a constant fill's, whose
+    inferred tag alone is dropped quietly. An unsymmetric result is then refused with ValueError
+    before any charge; a symmetric one is checked against the buffer's values, which flopcast does
+    not know. ``result_sym`` is asked only for such a buffer."""
+    if out.sym or not out.was_tagged or out.sym_inferred:
+        return
+    if result_sym() is None:
+        raise OpRaises("ValueError", "out symmetry does not match result symmetry")
+    raise OpError(f"{op}(..., out=) of a symmetric result into a buffer whose own symmetric tag a write voided is "
+                  "not modelled (flopscope checks that tag against the buffer's values)")
