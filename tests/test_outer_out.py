@@ -3,7 +3,7 @@
 operands into a float64 buffer bill float64), ``outer(g, g)``'s identity discount kept, and
 ``buf`` itself handed back untagged (flopscope checks the symmetric result on its values but
 stamps no tag on a plain buffer, so ``r @ r`` after it is a full product; a constant fill's
-inferred tag is dropped by an unsymmetric result). flopcast left every
+inferred tag is dropped by an unsymmetric result and stamped back by a symmetric one). flopcast left every
 ``outer`` with an ``out=`` unpriced (a lower bound). Checked against the real flopscope at two
 sizes.
 """
@@ -43,6 +43,7 @@ CASES = {
                          "fnp.outer(g.astype(fnp.float32), g.astype(fnp.float32), out=buf)"),
     "numpy_buffer": ("np.empty((mlp.width, mlp.width))", "fnp.outer(g, g, out=buf)"),
     "constant_fill_buffer": ("fnp.zeros((mlp.width, mlp.width))", "fnp.outer(g, h, out=buf)"),
+    "constant_fill_buffer_symmetric_result": ("fnp.zeros((mlp.width, mlp.width))", "fnp.outer(g, g, out=buf)"),
     "row_raveled": ("fnp.empty((mlp.width, mlp.width))", "fnp.outer(w[:1], g, out=buf)"),
 }
 
