@@ -25,7 +25,7 @@ import sys as _sys
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import chain_maps, dataints, dtypes, dunders, flags, import_hooks, plain_numpy, presumptions, scalar_values, stdlib_containers, stdlib_random, submission_files, warning_filters, write_only
+from flopcast.analyzer import chain_maps, dataints, enum_functional, dtypes, dunders, flags, import_hooks, plain_numpy, presumptions, scalar_values, stdlib_containers, stdlib_random, submission_files, warning_filters, write_only
 from flopcast.analyzer.disk_answers import DiskAnswers
 from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
@@ -2254,6 +2254,10 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return args[1]  # the value itself: the type is for a checker
     if path == "enum.auto":
         return Known(ENUM_AUTO)
+    if module == "enum" and name in enum_functional.BASES:
+        made = enum_functional.make(interp, name, args, kwargs, span, node)
+        if made is not None:
+            return made
     if path == "fractions.Fraction" and _all_known([*args, *kwargs.values()]) and len(args) <= 2 and all(
             type(a.value) in (int, bool, float, str, fractions.Fraction) for a in [*args, *kwargs.values()]):
         try:  # an exact ratio of known numbers (a cost model's shares): pure
