@@ -2254,6 +2254,10 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return args[1]  # the value itself: the type is for a checker
     if path == "enum.auto":
         return Known(ENUM_AUTO)
+    if path == "enum.nonmember" and len(args) == 1 and not kwargs and isinstance(args[0], Known):
+        import enum
+
+        return Known(enum.nonmember(args[0].value))  # (an enum body stores its value as a plain attribute)
     if module == "enum" and name in enum_functional.BASES:
         made = enum_functional.make(interp, name, args, kwargs, span, node)
         if made is not None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import enum
 import functools
 from collections import ChainMap
 from typing import Optional
@@ -66,6 +67,8 @@ class Definitions:
             d = self.eval(deco)
             if isinstance(d, Builtin) and d.name in ("staticmethod", "classmethod", "property"):
                 fn.kind = d.name
+            elif isinstance(d, LibRef) and d.path == "py:enum.property":
+                fn.kind = "property"  # (on a member: the builtin property's call of the getter)
             elif isinstance(d, LibRef) and d.path == "py:functools.cached_property":
                 fn.kind = "cached_property"
             elif isinstance(d, LibRef) and d.path in dispatch.MAKERS:
@@ -210,6 +213,17 @@ class Definitions:
             made.append(member)
             if isinstance(init, FunctionVal):
                 self.call_user(init, [member] + args, {}, span)
+        if isinstance(new, FunctionVal) and "_value2member_map_" in cls.attrs:
+            # (the members' values are their own __new__'s `_value_`)
+            by_value: dict = {}
+            for m in made:
+                value = m.attrs["value"]
+                if isinstance(value, Known):
+                    try:
+                        by_value.setdefault(value.value, m)
+                    except TypeError:  # (an unhashable value: in no map)
+                        pass
+            cls.attrs["_value2member_map_"] = DictVal(by_value)
 
     def stmt_ClassDef(self, node: ast.ClassDef) -> None:
         bases = [self.eval(b) for b in node.bases]
@@ -221,6 +235,7 @@ class Definitions:
         cls = ClassVal(node.name, qual, [b for b in bases], {}, node, self.frame.module)
         cls.metaclass = self.metaclass_of(node, bases)
         enum_body = _is_enum(cls)
+        nonmembers: set = set()
         if enum_body:
             # auto() numbered as it is assigned, as enum's _EnumDict does
             cls.attrs = _EnumBody(flags.is_flag(cls), functools.partial(self._enum_auto_value, cls, node))
@@ -238,6 +253,7 @@ class Definitions:
             self._outer_frames.pop()
             self._opaque_depth -= 1
         if enum_body:
+            nonmembers = cls.attrs.nonmembers
             cls.attrs = dict(cls.attrs)
         if descriptors.defines_get(cls):
             self.descriptors = True
@@ -253,7 +269,7 @@ class Definitions:
         else:
             self.init_subclass(cls, node)
         if _is_enum(cls):
-            _make_enum_members(cls)
+            _make_enum_members(cls, nonmembers)
             self._init_enum_members(cls, node)
         named_tuple = any(isinstance(b, LibRef) and b.path in _NAMEDTUPLE_BASES for b in bases)
         if named_tuple:
@@ -483,33 +499,41 @@ class _EnumBody(dict):
         super().__init__()
         self.flag = flag
         self.generate = generate  # (name, last values) -> a value another numbering gives, or None
+        self.nonmembers: set = set()  # names assigned an enum.nonmember(...)
 
     def __setitem__(self, name, value) -> None:
-        if isinstance(value, Known) and value.value is ENUM_AUTO and not name.startswith("_"):
-            last = [v for k, v in self.items() if not k.startswith("_") and isinstance(v, Known)]
+        if isinstance(value, Known) and isinstance(value.value, enum.nonmember):
+            # `LIMIT = enum.nonmember(3)`: a plain class attribute holding 3, as _EnumDict stores it
+            self.nonmembers.add(name)
+            value = Known(value.value.value)
+        elif isinstance(value, Known) and value.value is ENUM_AUTO and not name.startswith("_"):
+            last = [v for k, v in self.items() if not k.startswith("_") and isinstance(v, Known)
+                    and k not in self.nonmembers]
             value = self.generate(name, last) or Known(self._next())
         super().__setitem__(name, value)
 
     def _next(self):
         last = [v.value for k, v in self.items() if not k.startswith("_") and isinstance(v, Known)
-                and type(v.value) is int]
+                and type(v.value) is int and k not in self.nonmembers]
         if not last:
             return 1
         return 2 ** max(last).bit_length() if self.flag else max(last) + 1
 
 
-def _make_enum_members(cls: ClassVal) -> None:
+def _make_enum_members(cls: ClassVal, nonmembers: set = frozenset()) -> None:
     """``class Kind(enum.Enum): FAST = 1``: each public constant (or ``enum.auto()``, numbered
     as _EnumBody numbers it) becomes a member with ``.name`` and ``.value``; ``Kind.FAST``,
     ``Kind["FAST"]``, ``Kind(1)`` and iteration give the same member objects. A constant whose
     value an earlier member has is an alias of that member (``Kind.B is Kind.A``); iteration and
-    ``len`` skip aliases and, in a Flag, the members that are not one bit (``FULL = A | B``)."""
+    ``len`` skip aliases and, in a Flag, the members that are not one bit (``FULL = A | B``).
+    ``_value2member_map_`` finds an Enum's first member of each value, ``_member_map_`` is ``__members__``;
+    a name in ``nonmembers`` (``enum.nonmember``) stays a plain attribute."""
     members: dict = {}
     canonical: list = []
     by_value: dict = {}
     flag = flags.is_flag(cls)
     for name, value in list(cls.attrs.items()):
-        if name.startswith("_"):
+        if name.startswith("_") or name in nonmembers:
             continue
         if isinstance(value, LibRef) and value.path == "py:enum.auto":
             continue
@@ -532,7 +556,9 @@ def _make_enum_members(cls: ClassVal) -> None:
         v = value.value
         if not flag or type(v) is int and v > 0 and v & (v - 1) == 0:
             canonical.append(member)
-    cls.attrs["__members__"] = DictVal(members)
+    cls.attrs["__members__"] = cls.attrs["_member_map_"] = DictVal(members)
+    if not flag:  # (a Flag's map grows by each combination made: not followed)
+        cls.attrs["_value2member_map_"] = DictVal(by_value)
     cls.attrs["__iter_members__"] = ListVal(canonical)
     # (`class Kind(str, Enum)` / `(int, Enum)`: a member is also its text or number, as a StrEnum's is)
     if any(isinstance(b, LibRef) and b.path in ("py:enum.IntEnum", "py:enum.IntFlag", "py:enum.StrEnum")

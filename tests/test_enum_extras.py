@@ -1,0 +1,49 @@
+"""``enum.nonmember`` (a plain class attribute, neither a member nor counted by ``len`` or
+auto()'s numbering), ``@enum.property`` (read on a member as a property) and the maps Enum keeps
+(``_value2member_map_``, by the members' own ``__new__``'s ``_value_`` where they have one, and
+``_member_map_``) steer the count exactly. flopcast left each unknown (a lower bound). Checked
+against the real flopscope at two sizes.
+"""
+
+from __future__ import annotations
+
+import pytest
+from oracle import assert_exact_at, write_program
+
+from flopcast.model import Point
+
+PROGRAM = """\
+    import enum
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class T(enum.Enum):
+        {body}
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            n = {count}
+            x = fnp.ones(mlp.width)
+            for _ in range(n):
+                x = mlp.weights[0].T @ x
+            return fnp.zeros((mlp.depth, mlp.width)) + x
+    """
+POINTS = (Point(8, 2, 2**41), Point(16, 3, 2**41))
+
+CASES = {
+    "nonmember": ("A = 1\n    LIMIT = enum.nonmember(3)\n    B = enum.auto()",
+                  "len(T) + T.LIMIT + T.B.value + (T.LIMIT in T.__members__)"),
+    "enum_property": ("A = 1\n    B = 2\n\n    @enum.property\n    def twice(self):\n"
+                      "        return self.value * 2", "T.B.twice"),
+    "value_map": ("A = 1\n    B = 3\n    C = 3", "T._value2member_map_[3].value + len(T._member_map_)"),
+    "value_map_by_own_new": ("A = (1, 'a')\n    B = (2, 'b')\n\n    def __new__(cls, v, label):\n"
+                             "        obj = object.__new__(cls)\n        obj._value_ = v\n"
+                             "        return obj", "T._value2member_map_[2].value + 1"),
+}
+
+
+@pytest.mark.parametrize("body,count", CASES.values(), ids=CASES.keys())
+def test_an_enum_extra_steers_the_count_exactly(tmp_path, body, count):
+    assert_exact_at(write_program(tmp_path, PROGRAM, body=body, count=count), POINTS)
