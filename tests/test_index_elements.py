@@ -116,3 +116,33 @@ def test_a_plain_numpy_reduction_used_as_a_dict_key_is_not_claimed_unhashable(tm
     report = analyze(path, point)
     assert not report.raises and report.lower_bound
     assert report.total.lo <= measure(path, point).total
+
+
+#: one element of an argsort picks from a dict directly and from a list ordered the other way
+#: through int(): whichever it is, the layer costs one cheap and one dear expert
+OPPOSED = PROGRAM.replace(", fnp.mean(w)])", "])").replace("rows.append(experts[{index}](w))",
+                          "k = fnp.argsort(scores)[-1]\n"
+                          "            rows.append(experts[k](w) + [dear, cheap][{index}](w))")
+
+
+@pytest.mark.parametrize("index", ["int(k)", "round(k)"])
+@pytest.mark.parametrize("point", (Point(8, 2, 10**7), Point(16, 3, 10**7)), ids=lambda p: f"{p.width}x{p.depth}")
+def test_an_element_read_again_by_int_asks_the_site_of_its_dict_lookup(tmp_path, index, point):
+    # int(k) was a site of its own line: its paths mixed values the one element cannot hold at once
+    path = tmp_path / "estimator.py"
+    path.write_text(OPPOSED.replace("{pick}", "{0: cheap, 1: dear}").replace("{index}", index))
+    report = analyze(path, point)
+    assert not report.unpriced and not report.raises
+    assert report.total.lo == report.total.hi == measure(path, point).total
+
+
+@pytest.mark.parametrize("pick,index,said", [
+    ("{0: cheap, 1: dear, 2: dearer}", "fnp.argsort(scores)[-1]", "a dict entry is looked up"),
+    ("[cheap, dear, dearer]", "int(fnp.argsort(scores)[-1])", "an item of a list is picked"),
+])
+def test_the_site_says_whether_a_dict_or_a_list_is_read(tmp_path, pick, index, said):
+    # a dict's lookup was reported as "an item of a list is picked"
+    path = tmp_path / "estimator.py"
+    path.write_text(PROGRAM.replace("{pick}", pick).replace("{index}", index))
+    report = analyze(path, Point(8, 2, 10**7))
+    assert [u.reason.split(" by ")[0] for u in report.uncertain] == [said]

@@ -441,7 +441,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 return dataclasses.replace(dataints.from_array(x, kind, span, f"`{name}(...)` of an array value"),
                                            presumed=presumed)
             if x.__class__ is NumpyScalar and kind == "int" and len(args) == 1 and x.vrange is not None:
-                made = dataints.from_scalar(x, span, f"`{name}(...)` of an element of an index array")
+                # read where the element was taken: `int(k)` and `d[k]` of one element ask one site
+                made = dataints.from_scalar(x, x.origin or span, f"`{name}(...)` of an element of an index array")
                 if made is not x:
                     return made
             return Unknown(kind, span, f"`{name}(...)` of an array value", presumed=presumed)
@@ -3585,4 +3586,4 @@ def _data_int_position(interp, key: Value, d: DictVal, span) -> Optional[int]:
     """The value an integer read from data takes on this path where it looks up a dict of known
     keys (``experts.get(int(idx[0]))``): every value of its range is a path, as for ``d[key]``
     (interpreter/lookups.py). None where its range is not known or too wide."""
-    return None if may_hold_known_key(d) else dataints.picked_position(interp, key, span)
+    return None if may_hold_known_key(d) else dataints.picked_position(interp, key, span, dataints.DICT_LOOKUP)

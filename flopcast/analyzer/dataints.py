@@ -80,12 +80,18 @@ def from_scalar(x: NumpyScalar, span, reason: str) -> Value:
     return x
 
 
-def picked_position(ctx, key: Value, span) -> Optional[int]:
+#: what a site of ``position`` says its integer does (a dict's lookup, ``in`` and ``get`` alike)
+LIST_PICK = "an item of a list is picked"
+DICT_LOOKUP = "a dict entry is looked up"
+
+
+def picked_position(ctx, key: Value, span, what: str = LIST_PICK) -> Optional[int]:
     """The value ``key``, an integer read from data, takes on this path where it picks an item of
     a list or looks up a dict of known keys (every value of its range is a path: ``position``);
-    None where ``key`` is no such integer or its range is not known or too wide."""
+    None where ``key`` is no such integer or its range is not known or too wide. ``what`` says
+    which, in the site's reason."""
     data = as_data_int(key, span)
-    return position(ctx, data) if is_data_int(data) else None
+    return position(ctx, data, what) if is_data_int(data) else None
 
 
 def dict_key(x: NumpyScalar, span) -> Value:
@@ -256,7 +262,7 @@ def materialise(ctx, u: Unknown, what: str, grows: int = 1) -> int:
     return _apply(u.chain, base)
 
 
-def position(ctx, u: Unknown) -> Optional[int]:
+def position(ctx, u: Unknown, what: str = LIST_PICK) -> Optional[int]:
     """The position ``u`` takes on this path where it picks an item of a Python list or tuple
     (``METHODS[int(fnp.argmax(scores))]``): which item is picked is not monotone in anything,
     so the site is analysed at every value of its range, not at its ends. None when the range
@@ -277,7 +283,7 @@ def position(ctx, u: Unknown) -> Optional[int]:
             ctx.result.picks.add(key)
         return None
     where = f" at line {span.line}" if span is not None else ""
-    reason = (f"an item of a list is picked by an integer read from data{where} ({u.reason}; from {u.lo:,} "
+    reason = (f"{what} by an integer read from data{where} ({u.reason}; from {u.lo:,} "
               f"to {u.hi:,}): every value is analysed")
     site = Site(key, tuple(range(u.hi, u.lo - 1, -1)), span, "shape", reason, (u.lo, u.hi))
     base = ctx.decisions.choose(site, ctx.kept_used())

@@ -200,7 +200,7 @@ class Lookups:
             if not may_hold_known_key(obj):
                 # `experts[int(idx[0])]` of an argpartition: every value of the integer's range is
                 # a path, as for a list; each looks its value up (a missing one raises KeyError)
-                at = dataints.picked_position(self, key, self.node_span(node))
+                at = dataints.picked_position(self, key, self.node_span(node), dataints.DICT_LOOKUP)
                 if at is not None:
                     return self.subscript(obj, Known(at), node)
             return self.unpriced(node, "dict lookup", "the key is not known")

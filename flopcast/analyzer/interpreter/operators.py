@@ -430,7 +430,7 @@ class Operators:
         span = self.node_span(node)
         if key.__class__ is NumpyScalar:
             key = dataints.dict_key(key, span)
-        at = dataints.picked_position(self, key, span)
+        at = dataints.picked_position(self, key, span, dataints.DICT_LOOKUP)
         return key if at is None else Known(at)
 
     def _sequence_eq(self, a: list, b: list, node, lists: bool):
