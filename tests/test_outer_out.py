@@ -44,6 +44,7 @@ CASES = {
     "numpy_buffer": ("np.empty((mlp.width, mlp.width))", "fnp.outer(g, g, out=buf)"),
     "constant_fill_buffer": ("fnp.zeros((mlp.width, mlp.width))", "fnp.outer(g, h, out=buf)"),
     "constant_fill_buffer_symmetric_result": ("fnp.zeros((mlp.width, mlp.width))", "fnp.outer(g, g, out=buf)"),
+    "tagged_buffer_symmetric_result": ("fnp.outer(h, h)", "fnp.outer(g, g, out=buf)"),
     "row_raveled": ("fnp.empty((mlp.width, mlp.width))", "fnp.outer(w[:1], g, out=buf)"),
 }
 
