@@ -122,10 +122,11 @@ def test_an_argument_the_handler_did_not_read_counts(tmp_path, expr):
     assert_exact_at(write_program(tmp_path, PROGRAM, expr=expr), POINTS)
 
 
-def test_an_array_out_of_outer_is_unpriced(tmp_path):
-    """out= of outer is not modelled (its dtype joins the billing): not claimed."""
+def test_an_array_out_of_outer_by_position_is_read(tmp_path):
+    """outer's third place is out= (its dtype joins the billing; a constant fill's tag stays on a
+    symmetric result, tests/test_outer_out.py): priced as flopscope prices it."""
     path = write_program(tmp_path, PROGRAM, expr="fnp.outer(mu, mu, fnp.zeros((mlp.width, mlp.width)))")
-    assert analyze(path, POINTS[0]).unpriced
+    assert_exact_at(path, POINTS)
 
 
 def test_numpys_own_call_on_a_string_is_not_flopscopes_refusal(tmp_path):

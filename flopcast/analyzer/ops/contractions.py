@@ -148,7 +148,7 @@ def _matmul(ctx, args, kwargs, op="matmul"):
         return contract(ctx, "matmul", subscripts, operands_)  # (linalg.matmul is flopscope's matmul)
     # matmul(a, b, out=buf): billed at result_type(a, b, buf), written into buf and buf handed
     # back, untagged (the operands' symmetry still discounts the count)
-    if not isinstance(out, Array) or not _untagged_by(out, lambda: _result_sym(op, subscripts, [a, b])) \
+    if not isinstance(out, Array) or not _untagged_by(out) \
             or out.shape != _einsum_out_shape(subscripts, [a, b]) \
             or not dtypes.can_cast(dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=b.dtype)),
                                    out.dtype, "same_kind"):
@@ -167,11 +167,13 @@ def _result_sym(op: str, subscripts: str, arrays: list[Array]):
                                tuple(a.sym for a in arrays))[1]
 
 
-def _untagged_by(out: Array, result_sym) -> bool:
-    """Whether ``out`` is a buffer an out= write is modelled into: untagged, or holding a constant
-    fill's inferred tag, which flopscope drops for a result it does not tag (as for a ufunc's
-    out=, elementwise.pointwise_out); ``result_sym`` is asked only then."""
-    return not out.sym or out.sym_inferred and not out.was_tagged and result_sym() is None
+def _untagged_by(out: Array) -> bool:
+    """Whether ``out`` is a buffer an out= write is modelled into, left untagged: a plain one, or
+    one holding a constant fill's inferred tag, which flopscope drops for a result of another
+    symmetry or none, and checks against the fill's values (which hold it) for a like one; numpy's
+    write then voids it (outer into such a buffer stamps a like tag back: _keeps_tag). A buffer
+    whose tag a write voided is refused by refuse_voided_claim where flopscope refuses it."""
+    return not out.sym or out.sym_inferred and not out.was_tagged
 
 
 @handler("dot")
@@ -234,8 +236,12 @@ def _outer(ctx, args, kwargs, op="outer"):
     # outer(a, b, out=buf): billed at result_type(a, b, buf), numpy's multiply writes buf and
     # flopscope hands back buf itself, untagged even where the result is symmetric (outer(g, g):
     # its tag is checked on the values, which g_i * g_j always pass, and not stamped on a plain buf)
-    keeps = _keeps_tag(out, lambda: _result_sym("outer", "i,j->ij", [a, b]), [a, b])
-    if not (keeps or _untagged_by(out, lambda: _result_sym("outer", "i,j->ij", [a, b]))) \
+    keeps = _keeps_tag(out, lambda: _result_sym("outer", "i,j->ij", [a, b]))
+    if keeps and (a.unbounded or b.unbounded):
+        # flopscope skips the check, and the stamp, when the result holds an inf or a NaN
+        raise OpError("outer(..., out=) of a symmetric result that may overflow (an operand scaled past the data's "
+                      "magnitude) into a buffer of its tag is not modelled")
+    if not (keeps or _untagged_by(out)) \
             or out.shape != (a.size, b.size) \
             or not dtypes.can_cast(dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=b.dtype)),
                                    out.dtype, "same_kind"):
@@ -255,14 +261,13 @@ def _outer(ctx, args, kwargs, op="outer"):
     return out
 
 
-def _keeps_tag(out: Array, result_sym, operands_: list[Array]) -> bool:
+def _keeps_tag(out: Array, result_sym) -> bool:
     """Whether outer's out= write leaves ``out`` tagged: flopscope writes a SymmetricTensor
     buffer whose standing tag is the result's own (``fnp.zeros((n, n))`` under ``outer(g, g)``)
-    through ``_wrap_result``, which checks the result on its values and stamps the tag back
-    when they hold it, as g_i * g_j always do, but skips the check and the stamp when the result
-    holds an inf or a NaN: an operand scaled past the data's magnitude (overflow.py) is not
-    modelled. ``result_sym`` is asked only for a tagged buffer."""
-    return bool(out.sym) and not any(a.unbounded for a in operands_) and result_sym() == out.sym
+    through ``_wrap_result``, which checks the result on its values and stamps the tag back when
+    they hold it, as g_i * g_j always do (but for an inf or a NaN, asked by the caller).
+    ``result_sym`` is asked only for a tagged buffer."""
+    return bool(out.sym) and result_sym() == out.sym
 
 
 @handler("einsum", models_out=True)
