@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from flopcast.analyzer import descriptors, dunders, flags
+from flopcast.analyzer import descriptors, dunders, enum_functional, flags
 from flopcast.analyzer.values import (BoundMethod, Builtin, ClassVal, DictVal, FunctionVal, InstanceVal, Known,
                                       ListVal, Unknown, UserRaise, Value)
 from flopcast.model import Span
@@ -63,6 +63,13 @@ class Instances:
                 if isinstance(init, FunctionVal):
                     self.call_user(init, [made] + list(args), kwargs, span)
             return made
+        if _is_enum(cls) and (len(args) > 1 or "names" in kwargs):
+            # `Kind("T", "A B")`: EnumType's functional API, a new class deriving from Kind, not a lookup
+            made = enum_functional.make(self, cls, list(args), kwargs, span)
+            if made is not None:
+                return made
+            return self._unpriced_at(span, f"{cls.name}(...)", "Enum's functional API on a class with members or "
+                                     "with hooks of its own is not modelled")
         members = cls.attrs.get("__members__")
         if isinstance(members, DictVal) and _is_enum(cls):
             # `Kind(1)`: the member with that value
