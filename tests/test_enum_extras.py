@@ -1,5 +1,6 @@
 """``enum.nonmember`` (a plain class attribute, neither a member nor counted by ``len`` or
-auto()'s numbering), ``@enum.property`` (read on a member as a property) and the maps Enum keeps
+auto()'s numbering), ``@enum.property`` (read on a member as a property, no attribute of the class:
+flopcast took it for a method there, a false exact of ``hasattr(T, "twice")``) and the maps Enum keeps
 (``_value2member_map_``, by the members' own ``__new__``'s ``_value_`` where they have one, and
 ``_member_map_``) steer the count exactly. flopcast left each unknown (a lower bound). Checked
 against the real flopscope at two sizes.
@@ -37,6 +38,9 @@ CASES = {
                   "len(T) + T.LIMIT + T.B.value + (T.LIMIT in T.__members__)"),
     "enum_property": ("A = 1\n    B = 2\n\n    @enum.property\n    def twice(self):\n"
                       "        return self.value * 2", "T.B.twice"),
+    # on the class it is no attribute (enum.property looks for a member of its name, then refuses)
+    "enum_property_on_the_class": ("A = 1\n    B = 2\n\n    @enum.property\n    def twice(self):\n"
+                                   "        return self.value * 2", "5 if hasattr(T, 'twice') else 2"),
     "value_map": ("A = 1\n    B = 3\n    C = 3", "T._value2member_map_[3].value + len(T._member_map_)"),
     "value_map_by_own_new": ("A = (1, 'a')\n    B = (2, 'b')\n\n    def __new__(cls, v, label):\n"
                              "        obj = object.__new__(cls)\n        obj._value_ = v\n"

@@ -519,7 +519,7 @@ class FunctionVal(Value):
     kw_defaults: dict
     closure: Optional[dict] = None  # enclosing frame's variables, for nested defs and lambdas
     owner: Any = None  # ClassVal the def appears in (for super())
-    kind: str = "function"  # "function", "staticmethod", "classmethod", "property"
+    kind: str = "function"  # "function", "staticmethod", "classmethod", "property", "enum_property"
     cached: bool = False  # @functools.lru_cache / @cache: a repeated call returns the first result, uncharged
     cache_spec: Any = None  # lru.CacheSpec of a cached function: its table's maxsize and typed
     # canonical.Canon's form of the function after its number, made once per way a walk names

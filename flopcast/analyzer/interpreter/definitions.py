@@ -68,7 +68,7 @@ class Definitions:
             if isinstance(d, Builtin) and d.name in ("staticmethod", "classmethod", "property"):
                 fn.kind = d.name
             elif isinstance(d, LibRef) and d.path == "py:enum.property":
-                fn.kind = "property"  # (on a member: the builtin property's call of the getter)
+                fn.kind = "enum_property"  # a property on a member; on the class, AttributeError
             elif isinstance(d, LibRef) and d.path == "py:functools.cached_property":
                 fn.kind = "cached_property"
             elif isinstance(d, LibRef) and d.path in dispatch.MAKERS:

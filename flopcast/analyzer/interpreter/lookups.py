@@ -402,6 +402,10 @@ class Lookups:
             if attr is not None:
                 if isinstance(attr, FunctionVal) and attr.kind == "classmethod":
                     return BoundMethod(attr, obj)
+                if isinstance(attr, FunctionVal) and attr.kind == "enum_property":
+                    # enum.property's __get__ on the class looks for a member of its name (a member
+                    # would have shadowed it here), then refuses
+                    raise UserRaise(span, f"AttributeError: {name}")  # (Python's message: the name alone)
                 if isinstance(attr, PartialMethodVal):
                     return self._partial_method(attr, obj, span)
                 if isinstance(attr, FunctionVal) and attr.attrs and dispatch.is_dispatcher(attr):
@@ -610,7 +614,7 @@ class Lookups:
                 return attr
             if attr.kind == "classmethod":
                 return BoundMethod(attr, receiver.cls if isinstance(receiver, InstanceVal) else receiver)
-            if attr.kind == "property":
+            if attr.kind in ("property", "enum_property"):
                 return self.call(BoundMethod(attr, receiver), [], {}, span)
             if attr.kind == "cached_property":
                 if isinstance(receiver, InstanceVal) and _has_no_dict(receiver):
