@@ -9,7 +9,7 @@ against the real flopscope at two sizes.
 from __future__ import annotations
 
 import pytest
-from oracle import assert_exact_at, write_program
+from oracle import assert_exact_at, assert_first_call_below_run, write_program
 
 from flopcast.model import Point
 
@@ -51,3 +51,24 @@ CASES = {
 @pytest.mark.parametrize("body,count", CASES.values(), ids=CASES.keys())
 def test_an_enum_extra_steers_the_count_exactly(tmp_path, body, count):
     assert_exact_at(write_program(tmp_path, PROGRAM, body=body, count=count), POINTS)
+
+
+MEMBERS = {
+    "single_underscore_name": ("A = 1\n    _b = 2", "len(T) + T._b.value"),
+    "member_call": ("A = 1\n    B = enum.member(2)", "len(T) + T.B.value"),
+}
+
+
+@pytest.mark.parametrize("body,count", MEMBERS.values(), ids=MEMBERS.keys())
+def test_every_member_python_makes_is_counted(tmp_path, body, count):
+    # `_b` and `enum.member(2)` are members; flopcast skipped them (len(T) one short: a false exact)
+    assert_exact_at(write_program(tmp_path, PROGRAM, body=body, count=count), POINTS)
+
+
+@pytest.mark.parametrize("body", ["A = 1\n    B = [1, 2]", "A = 1\n\n    class N:\n        pass"],
+                         ids=["list_value", "nested_class"])
+def test_an_enum_with_a_member_of_no_known_constant_is_not_claimed(tmp_path, body):
+    # a list value and (in 3.11) a nested class are members too: the class is not known
+    path = write_program(tmp_path, PROGRAM, body=body, count="10 - 3 * len(T)")
+    for point in POINTS:
+        assert_first_call_below_run(path, point)

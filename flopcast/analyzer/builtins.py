@@ -270,7 +270,11 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             if len(bounds) == 3 and bounds[2] == 0:
                 raise UserRaise(span, "ValueError: range() arg 3 must not be zero")
             taken = range(*bounds)
-            if not dataints.unbounded(len(taken)):
+            try:
+                length = len(taken)
+            except OverflowError:  # (longer than sys.maxsize: scaled past the sentinel of an unbounded end)
+                length = None
+            if length is not None and not dataints.unbounded(length):
                 return Known(taken)
             return _unknown_from(args, "range", span, "the range's length depends on values and has no upper bound")
         return _unknown_from(args, "range", span, "range bounds depend on values")
@@ -2255,10 +2259,11 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         return args[1]  # the value itself: the type is for a checker
     if path == "enum.auto":
         return Known(ENUM_AUTO)
-    if path == "enum.nonmember" and len(args) == 1 and not kwargs and isinstance(args[0], Known):
+    if path in ("enum.nonmember", "enum.member") and len(args) == 1 and not kwargs and isinstance(args[0], Known):
         import enum
 
-        return Known(enum.nonmember(args[0].value))  # (an enum body stores its value as a plain attribute)
+        # (an enum body stores the value as a plain attribute, or as a member)
+        return Known(getattr(enum, name)(args[0].value))
     if module == "enum" and name in enum_functional.BASES:
         made = enum_functional.make(interp, name, args, kwargs, span, node)
         if made is not None:

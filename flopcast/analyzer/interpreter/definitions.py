@@ -12,7 +12,8 @@ from typing import Optional
 from flopcast.analyzer import descriptors, dispatch, flags, lru, ordering
 from flopcast.analyzer.ops import OpError, type_info
 from flopcast.analyzer.values import (BoundMethod, Builtin, ClassVal, DictVal, ENUM_AUTO, FunctionVal, InstanceVal,
-                                      Known, LibRef, ListVal, PartialVal, TupleVal, Value)
+                                      Known, LibRef, ListVal, PartialMethodVal, PartialVal, TupleVal,
+                                      Value)
 from flopcast.model import Span
 from flopcast.analyzer.interpreter.classes import _CACHING_DECORATORS, _is_enum
 from flopcast.analyzer.interpreter.common import _eager_annotations, _source
@@ -269,7 +270,13 @@ class Definitions:
         else:
             self.init_subclass(cls, node)
         if _is_enum(cls):
-            _make_enum_members(cls, nonmembers)
+            unknown = _make_enum_members(cls, nonmembers)
+            if unknown:
+                # the class is not known: len(), iteration and lookups by value would miss them
+                saved.vars[node.name] = self.unpriced(
+                    node, f"class {cls.name}", f"Enum members whose values are not known constants "
+                    f"({', '.join(unknown)}: a list, a nested class, a value read at run time) are not modelled")
+                return
             self._init_enum_members(cls, node)
         named_tuple = any(isinstance(b, LibRef) and b.path in _NAMEDTUPLE_BASES for b in bases)
         if named_tuple:
@@ -506,38 +513,62 @@ class _EnumBody(dict):
             # `LIMIT = enum.nonmember(3)`: a plain class attribute holding 3, as _EnumDict stores it
             self.nonmembers.add(name)
             value = Known(value.value.value)
-        elif isinstance(value, Known) and value.value is ENUM_AUTO and not name.startswith("_"):
-            last = [v for k, v in self.items() if not k.startswith("_") and isinstance(v, Known)
+        elif isinstance(value, Known) and isinstance(value.value, enum.member):
+            value = Known(value.value.value)  # `B = enum.member(2)`: the member's value
+        elif isinstance(value, Known) and value.value is ENUM_AUTO and _enum_member_name(name):
+            last = [v for k, v in self.items() if _enum_member_name(k) and isinstance(v, Known)
                     and k not in self.nonmembers]
             value = self.generate(name, last) or Known(self._next())
         super().__setitem__(name, value)
 
     def _next(self):
-        last = [v.value for k, v in self.items() if not k.startswith("_") and isinstance(v, Known)
+        last = [v.value for k, v in self.items() if _enum_member_name(k) and isinstance(v, Known)
                 and type(v.value) is int and k not in self.nonmembers]
         if not last:
             return 1
         return 2 ** max(last).bit_length() if self.flag else max(last) + 1
 
 
-def _make_enum_members(cls: ClassVal, nonmembers: set = frozenset()) -> None:
+def _enum_member_name(name: str) -> bool:
+    """Whether Python's _EnumDict makes a member of a name: not a dunder (``__x__``), a sunder
+    (``_x_``, reserved) or a private name (``__x``, kept as its mangled ``_Kind__x``); ``_x`` is one."""
+    dunder = len(name) > 4 and name[:2] == name[-2:] == "__" and name[2] != "_" and name[-3] != "_"
+    sunder = len(name) > 2 and name[0] == name[-1] == "_" and name[1] != "_" and name[-2] != "_"
+    private = name.startswith("__") and not name.endswith("__")
+    return not (dunder or sunder or private)
+
+
+def _not_a_member(value) -> bool:
+    """A value _EnumDict keeps a plain attribute of the class: a descriptor (a function, whatever
+    decorated it, a partialmethod, an object of a class with __get__/__set__)."""
+    return isinstance(value, (FunctionVal, PartialMethodVal)) or isinstance(value, LibRef) and \
+        value.path == "py:enum.auto" or isinstance(value, InstanceVal) and descriptors.defines_get(value.cls)
+
+
+def _make_enum_members(cls: ClassVal, nonmembers: set = frozenset()) -> list:
     """``class Kind(enum.Enum): FAST = 1``: each public constant (or ``enum.auto()``, numbered
     as _EnumBody numbers it) becomes a member with ``.name`` and ``.value``; ``Kind.FAST``,
     ``Kind["FAST"]``, ``Kind(1)`` and iteration give the same member objects. A constant whose
     value an earlier member has is an alias of that member (``Kind.B is Kind.A``); iteration and
     ``len`` skip aliases and, in a Flag, the members that are not one bit (``FULL = A | B``).
     ``_value2member_map_`` finds an Enum's first member of each value, ``_member_map_`` is ``__members__``;
-    a name in ``nonmembers`` (``enum.nonmember``) stays a plain attribute."""
+    a name in ``nonmembers`` (``enum.nonmember``) or in ``_ignore_`` stays a plain attribute.
+    Returns the names Python makes members of whose values are not known constants (a list, a
+    nested class, a value read at run time): the caller reports them, as the members are not known."""
     members: dict = {}
     canonical: list = []
     by_value: dict = {}
     flag = flags.is_flag(cls)
+    ignored = cls.attrs.get("_ignore_")
+    ignored = ignored.value.replace(",", " ").split() if isinstance(ignored, Known) and isinstance(ignored.value, str) \
+        else [i.value for i in ignored.items if isinstance(i, Known)] if isinstance(ignored, (ListVal, TupleVal)) \
+        else list(ignored.value) if isinstance(ignored, Known) and isinstance(ignored.value, (list, tuple)) else []
+    unknown: list = []
     for name, value in list(cls.attrs.items()):
-        if name.startswith("_") or name in nonmembers:
-            continue
-        if isinstance(value, LibRef) and value.path == "py:enum.auto":
+        if not _enum_member_name(name) or name in nonmembers or name in ignored or _not_a_member(value):
             continue
         if not isinstance(value, Known) or value.value is ENUM_AUTO:
+            unknown.append(name)
             continue
         try:
             alias = by_value.get(value.value)
@@ -564,6 +595,7 @@ def _make_enum_members(cls: ClassVal, nonmembers: set = frozenset()) -> None:
     if any(isinstance(b, LibRef) and b.path in ("py:enum.IntEnum", "py:enum.IntFlag", "py:enum.StrEnum")
            or isinstance(b, Builtin) and b.name in ("int", "str") for b in cls.bases):
         cls.attrs["__int_like__"] = Known(True)
+    return unknown
 
 
 def _with_field(params: list, field: tuple) -> list:
