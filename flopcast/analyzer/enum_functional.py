@@ -4,7 +4,7 @@
 The members' names and values are asked of the real enum base, called on the known names and
 values (plain constants: nothing of the program runs), so its numbering (``start`` and counting for
 Enum, powers of two for Flag, lower-case names for StrEnum) and its refusals are Python's own. The
-class is then made as a class statement with those constants makes it (``_make_enum_members``):
+class is then made as a class statement with those constants makes it (``enum_members.make_members``):
 ``Kind.FULL``, ``Kind(1)``, ``Kind["FULL"]``, ``len(Kind)`` and iteration read the same members.
 A form with another keyword or a name or value not known is left to the caller: None. So is
 ``Kind("T", "A B")`` on a user's enum class (EnumType's functional API, deriving from it) that
@@ -16,6 +16,7 @@ from __future__ import annotations
 import enum
 from typing import Optional
 
+from flopcast.analyzer import enum_members
 from flopcast.analyzer.values import (ClassVal, DictVal, FunctionVal, Known, LibRef, ListVal, TupleVal, UserRaise,
                                       Value)
 from flopcast.model import Span
@@ -84,14 +85,12 @@ def make(interp, base, args: list, kwargs: dict, span: Span, node=None) -> Optio
         real = getattr(enum, root)(args[0].value, names, start=start.value)
     except (TypeError, ValueError) as exc:
         raise UserRaise(span, f"{type(exc).__name__}: {exc}")
-    from flopcast.analyzer.interpreter.definitions import _make_enum_members
-
     # (__members__ holds the aliases too, each under its own name, in definition order)
     attrs = {name: Known(member._value_) for name, member in real.__members__.items()}
     cls = ClassVal(args[0].value, args[0].value, [LibRef(f"py:enum.{root}") if isinstance(base, str) else base], attrs,
                    None, interp.frame.module if interp.frame else None)
     cls.made_by = node
-    _make_enum_members(cls)
+    enum_members.make_members(cls)
     return cls
 
 
