@@ -40,12 +40,16 @@ def _answer(**fields) -> None:
     os.write(1, (json.dumps(fields) + "\n").encode())
 
 
-def _be_the_child(job: dict) -> None:
+def _be_the_child(job: dict, zygote: int) -> None:
     """In the forked child: become the process ``python -m flopcast.runtime.child`` would be, and run."""
     from flopcast.runtime import child
 
     code = 1
     try:
+        # First of all: die with the zygote, or stop now if it died since the fork (its pid taken
+        # before the fork: after it, an orphan's parent is the reaper, and it would run on unseen).
+        os.environ[child.PARENT_ENV] = str(zygote)
+        child.die_with_parent()
         os.setsid()
         stdin = os.open(os.devnull, os.O_RDONLY)
         stdout = os.open(job["stdout"], os.O_WRONLY | os.O_CREAT | os.O_APPEND)
@@ -56,7 +60,7 @@ def _be_the_child(job: dict) -> None:
         os.chdir(job["cwd"])
         os.environ.clear()
         os.environ.update(job["env"])
-        os.environ[child.PARENT_ENV] = str(os.getppid())  # this process's parent is the zygote
+        os.environ[child.PARENT_ENV] = str(zygote)  # child.main checks it again
         if sys.path and sys.path[0] == _STARTED_IN:  # ``-m`` put the start's directory first, a fresh child its own
             sys.path[0] = job["cwd"]
         # Every fork shares the state numpy seeded from the OS at import; a fresh process draws its own.
@@ -86,9 +90,10 @@ def main() -> int:
     # The children check that their parent lives by this pid (child.die_with_parent).
     os.environ[child.PARENT_ENV] = str(os.getpid())
     for job in _read_jobs():
+        zygote = os.getpid()
         pid = os.fork()
         if pid == 0:
-            _be_the_child(job)
+            _be_the_child(job, zygote)
         _answer(pid=pid)
         _, status = os.waitpid(pid, 0)
         _answer(returncode=os.waitstatus_to_exitcode(status))
