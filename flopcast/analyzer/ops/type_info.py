@@ -217,6 +217,9 @@ def _as_numpy(v: Value, *, array_as_dtype: bool = False):
         return numpy.dtype(v.name) if v.instance else getattr(numpy, v.name, numpy.dtype(v.name).type)
     if isinstance(v, Known) and type(v.value) in (bool, int, float, complex, str):
         return v.value
+    if isinstance(v, TupleVal) or isinstance(v, Known) and type(v.value) is tuple:  # isdtype's kinds
+        items = v.items if isinstance(v, TupleVal) else [Known(k) for k in v.value]
+        return tuple(_as_numpy(k, array_as_dtype=array_as_dtype) for k in items)
     name = dtype_arg(v)
     if name is None:
         raise LookupError
@@ -260,19 +263,6 @@ def _isdtype(ctx, args, kwargs):
     dtype, kind = arg(args, kwargs, 0, "dtype"), arg(args, kwargs, 1, "kind")
     if isinstance(dtype, (Array, NumpyScalar)):
         raise OpRaises("TypeError", "dtype argument must be a NumPy dtype")
-    if isinstance(kind, TupleVal):
-        kind = Known(tuple(kind.items))
-    kinds = kind.value if isinstance(kind, Known) and isinstance(kind.value, tuple) else None
-    if kinds is not None:
-        import numpy
-
-        try:
-            given = tuple(_as_numpy(k if isinstance(k, Value) else Known(k)) for k in kinds)
-            return Known(bool(numpy.isdtype(_as_numpy(dtype), given)))
-        except LookupError:
-            raise OpError("fnp.isdtype of kinds not known statically") from None
-        except (TypeError, ValueError) as exc:
-            raise OpRaises(type(exc).__name__, str(exc).splitlines()[0])
     return Known(bool(_asked_of_numpy("isdtype", [dtype, kind], {})))
 
 
@@ -369,8 +359,10 @@ def _iterable(ctx, args, kwargs):
     v = arg(args, kwargs, 0, "y")
     if isinstance(v, Array):
         return Known(bool(v.shape))
-    if isinstance(v, (ListVal, TupleVal, DictVal, NumpyScalar)):
-        return Known(not isinstance(v, NumpyScalar))
+    if isinstance(v, (ListVal, TupleVal, DictVal)):
+        return Known(True)
+    if isinstance(v, NumpyScalar):
+        return Known(False)
     if isinstance(v, Known) and type(v.value) in (bool, int, float, complex, str, list, tuple, dict, type(None)):
         return Known(isinstance(v.value, (str, list, tuple, dict)))
     raise OpError("fnp.iterable of a value flopcast does not hold as a number, container or array")
