@@ -37,6 +37,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, reject, seed, settings
 from hypothesis import strategies as st
 from oracle import measure
@@ -679,13 +680,19 @@ def check_program(width: int, depth: int, budget: int, source: str, folder: Path
 
 _EXAMPLES = int(os.environ.get("FLOPCAST_FUZZ_EXAMPLES", "250"))
 _SEED = os.environ.get("FLOPCAST_FUZZ_SEED")
+#: The programs are drawn in shards, each its own test, so xdist's workers share them: one test of
+#: 250 programs was the suite's longest (40-64 s), carried by one worker at the end. Hypothesis
+#: seeds each parametrized case apart (its node id joins the derandomized digest), so the shards
+#: draw different programs.
+_SHARDS = 5
 
 
-@settings(max_examples=_EXAMPLES, deadline=None, derandomize=_SEED is None, database=None,
+@pytest.mark.parametrize("shard", range(_SHARDS))
+@settings(max_examples=max(1, _EXAMPLES // _SHARDS), deadline=None, derandomize=_SEED is None, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                  HealthCheck.data_too_large, HealthCheck.filter_too_much])
 @given(programs())
-def test_control_flow_static_count_equals_flopscope(tmp_path, case):
+def test_control_flow_static_count_equals_flopscope(tmp_path, shard, case):
     width, depth, budget, source = case
     check_program(width, depth, budget, source, tmp_path)
 
