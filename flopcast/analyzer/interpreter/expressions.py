@@ -361,8 +361,9 @@ class Expressions:
         return self.make_function(node, "<lambda>")
 
     def expr_IfExp(self, node: ast.IfExp) -> Value:
-        if self.truth(node.test, node):
-            return self.eval(node.body)
+        covering: list = []  # the body's value, when its path covers the orelse's (covered_arms.py)
+        if self.truth(node.test, node, cover=covering):
+            return covering[0] if covering else self.eval(node.body)
         return self.eval(node.orelse)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from flopcast.analyzer import chain_maps, dunders, presumptions, sizetests
+from flopcast.analyzer import chain_maps, covered_arms, dunders, presumptions, sizetests
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (Array, BoundMethod, ChainMapVal, ClassVal, CountKnown, DictVal,
                                       equal_only_to_itself, FunctionVal, Generator, GeneratorView, InstanceVal,
@@ -20,7 +20,11 @@ from flopcast.analyzer.interpreter.common import _source
 class Truth:
     """The Interpreter's methods for truth values and decisions."""
 
-    def truth(self, test: ast.expr, stmt: ast.stmt, loop: bool = False) -> bool:
+    def truth(self, test: ast.expr, stmt: ast.stmt, loop: bool = False, cover: Optional[list] = None) -> bool:
+        """Whether ``test`` holds on this path: known, presumed by a directive, or a site's answer.
+        ``cover`` (a conditional expression's): where the site would have no presumption and the
+        body's path covers the orelse's (covered_arms.py), the body's value is appended to it and
+        the answer is True, no site asked."""
         directive = self.directive_at(stmt, test, "assume") if isinstance(stmt, ast.stmt) else None
         # What a directive says the condition is (evaluated first, so `a and b` can use it too).
         preset, problem = self.assumed_truth(directive, stmt) if directive is not None else (None, None)
@@ -58,8 +62,14 @@ class Truth:
         span = self.node_span(test)
         reason = value.reason if isinstance(value, Unknown) else "condition depends on array values"
         kind = "loop" if loop else "branch"
+        presumed = self.presumed_truth(test, value, loop or self.exits_loop(stmt), loop)
+        if cover is not None and not presumed:
+            body = covered_arms.covering_body(self, stmt)
+            if body is not None:
+                cover.append(body)
+                return True
         site = Site((kind, span), (True, False), span, kind, f"`{_source(test)}` depends on values ({reason})",
-                    **self.presumed_truth(test, value, loop or self.exits_loop(stmt), loop))
+                    **presumed)
         taken = self.decisions.choose(site, self.kept_used())
         if not loop:
             self.narrow_tested_name(test, site, taken)
