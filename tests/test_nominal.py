@@ -118,7 +118,7 @@ def test_sites_no_presumption_covers_but_that_cost_the_same_either_way_keep_the_
 
 def test_a_site_no_presumption_covers_whose_answers_cost_differently_leaves_no_nominal_number(tmp_path):
     source = (FIXTURES / "neutral_sites.py").read_text().replace(
-        "lam = 1.0 / d2 if d2 > 0 else 1.0", "lam = 1.0 / d2 if d2 > 0 else fnp.exp(x)")
+        "lam = 1.0 / d2 if d2 > 0 else 1", "lam = 1.0 / d2 if d2 > 0 else fnp.exp(x)")
     path = tmp_path / "estimator.py"
     path.write_text(source)
     report = analyze(path, POINTS[0])
