@@ -1831,8 +1831,8 @@ CORPUS = {
         # cumsum + searchsorted, a cumprod trust profile, fnp.quantile of an fnp.array q, and
         # diagnostics (svd, eigvalsh, slogdet, pinv, matrix_power, norm ord=, rfft, polyval,
         # histogram, bincount, tril/triu, kron, trace) when the budget leaves room. The points with
-        # the diagnostics on take 14-17 s to analyse (8x1 at 2e5 passes the 64-path cap: a lower
-        # bound; 8x4 at 2e5 is an interval), too slow for the suite: no point here takes them.
+        # the diagnostics on take 7-9 s to analyse (8x1 and 8x4 at 2e5: intervals; 8x1 passed the
+        # 64-path cap before session 41), too slow for the suite: no point here takes them.
         guards=("if not bool(fnp.all(fnp.isfinite(row))):",
                 "u, s, _ = fnp.linalg.svd(root, full_matrices=False)",
                 "kept = float(energy[k - 1] / energy[-1]) if float(energy[-1]) > 0 else 1.0"),
