@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flopcast.runtime.isolate import _child_env, run_isolated  # noqa: E402
+from flopcast.runtime.isolate import child_env, run_isolated  # noqa: E402
 from flopcast.runtime.protocol import RunRequest, request_to_json, result_from_json  # noqa: E402
 
 
@@ -31,7 +31,7 @@ def fresh(request: RunRequest) -> int:
         request_file, result_file = Path(tmp) / "request.json", Path(tmp) / "result.json"
         request_file.write_text(request_to_json(request))
         subprocess.run([sys.executable, "-m", "flopcast.runtime.child", str(request_file), str(result_file)],
-                       env=_child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+                       env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         return result_from_json(result_file.read_text()).flops_used
 
 

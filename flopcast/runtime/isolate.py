@@ -35,7 +35,7 @@ def run_isolated(request: RunRequest, *, timeout: float) -> RunResult:
         result_file = tmpdir / "result.json"
         request_file.write_text(request_to_json(request))
         argv = [str(request_file), str(result_file)]
-        env = _child_env()
+        env = child_env()
         with open(tmpdir / "stdout", "w+b") as out, open(tmpdir / "stderr", "w+b") as err, forked_turn(env) as zygote:
             proc = _forked(zygote, argv, env, out.name, err.name, timeout)
             if proc is None:
@@ -107,8 +107,10 @@ def _forked(zygote: Optional[Zygote], argv: list[str], env: dict[str, str], stdo
         return None
 
 
-def _child_env() -> dict[str, str]:
-    """The child must import this flopcast even when it is not installed (a source checkout)."""
+def child_env() -> dict[str, str]:
+    """The environment a fresh child runs in: the caller's, with this flopcast importable even when it
+    is not installed (a source checkout), and the pid the child stops with (bench/isolated_runs.py
+    times a fresh child against a forked one with it)."""
     env = dict(os.environ)
     root = str(Path(flopcast.__file__).resolve().parent.parent)
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
