@@ -2250,6 +2250,11 @@ class CallMemo:
         if entry.cache_identity:
             interp.cache_identity_lookups += 1
         if added:  # in the order the call added them (joins walk them in order)
+            # Only the table changes: the function's other marks need no update. ``_cache_uncertain``
+            # names functions with an entry whose key may equal another (lru.is_certain), and no
+            # such key is recorded (``_held_key`` refuses lru.UNCERTAIN parts). ``cache_bounded``
+            # and ``program.cached_nodes`` are set by ``call_cached`` around this very call (the
+            # entries are all its function's, and a cached function is called through it).
             interp.cache_store_all((id(canon.fn.node), id(canon.fn)), added)
         interp._cache_kept.extend(o for plain, parts, _, _ in entry.cache_parts() if not plain
                                   for o in _key_objects(parts, canon))
