@@ -571,3 +571,55 @@ def test_a_memoised_method_is_not_interpreted_again_on_later_paths(tmp_path: Pat
     assert later and all(work < first / 4 for work in later)
     report = analyze(path, POINT)
     assert report.total.lo <= measure(path, POINT).total <= report.total.hi
+
+
+# A block recursion handed an object (its leaf size on an instance): the recursion keys of its
+# calls name that object by id, and a reuse under a frame of the function checks the keys it
+# would make with its own state's object (held_keys.py).
+_BLOCKS = """
+class Blocks:
+    def __init__(self, leaf):
+        self.leaf = leaf
+
+    def split(self, n):
+        return n % 2 == 0 and n > self.leaf
+
+
+def product(a, b, blocks):
+    n = a.shape[0]
+    if not blocks.split(n):
+        return a @ b
+    h = n // 2
+    top = fnp.concatenate([product(a[:h, :h], b[:h, :h], blocks), product(a[:h, h:], b[h:, h:], blocks)], axis=1)
+    bottom = fnp.concatenate([product(a[h:, :h], b[:h, h:], blocks), product(a[h:, h:], b[h:, :h], blocks)], axis=1)
+    return fnp.concatenate([top, bottom], axis=0)
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        blocks = Blocks(4)
+        x = fnp.ones((mlp.width, mlp.width)) @ mlp.weights[0]
+        if float(fnp.max(x)) > 0.0:
+            x = x * 0.5
+        x = fnp.tanh(product(x, mlp.weights[1], blocks))
+        return fnp.stack([fnp.mean(x, axis=0)] * mlp.depth)
+"""
+
+
+def _first_work(path: Path, point: Point) -> int:
+    program = load_program(path)
+    return run_point(program, estimator_class(program, None), point, True, share_calls=True).results[0].work
+
+
+def test_a_recursion_through_an_object_reuses_its_equal_calls_inside_itself(tmp_path: Path) -> None:
+    # Each level of blocks runs its first product and reuses the three others (same shapes, the
+    # same object): the work grows by the same amount at each level, not fourfold.
+    path = tmp_path / "estimator.py"
+    path.write_text(_HEAD + _BLOCKS)
+    works = [_first_work(path, Point(w, 2, 10**9)) for w in (16, 32, 64)]
+    assert works[2] - works[1] == works[1] - works[0]
+    for w in (16, 64):
+        point = Point(w, 2, 10**9)
+        report = analyze(path, point)
+        assert report.total.lo <= measure(path, point).total <= report.total.hi
+

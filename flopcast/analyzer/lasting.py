@@ -31,6 +31,7 @@ import ast
 from typing import Optional
 
 from flopcast.analyzer.canonical import Canon, Incomparable
+from flopcast.analyzer.held_keys import HeldKey
 from flopcast.syntax import INTROSPECTION, ast_walk, calls_introspection
 
 #: Names and attributes that reach a namespace by name: code that holds one has no lasting key.
@@ -107,7 +108,8 @@ class LastingCalls:
 
             try:
                 reentered = frozenset(_must(ident(i)) for i in entry.recorded.reentered)
-                keys = [(_must(ident(k[0])),) + tuple(k[1:]) for k in entry.recorded.inner_keys]
+                keys = [k.moved(_must(ident(k.key[0]))) if isinstance(k, HeldKey) else (_must(ident(k[0])),) + tuple(k[1:])
+                        for k in entry.recorded.inner_keys]
                 entered = tuple(_must(node(n)) for n in entry.entered)
                 history = tuple((_must(node(n)), part) for n, part in entry.history)
                 self._moved[cache_key] = (entry, (reentered, keys, entered, history))

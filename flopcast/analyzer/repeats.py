@@ -39,6 +39,7 @@ from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.chargelist import ChargeList, Tally, tallied
 from flopcast.analyzer.counters import CounterWatch, Indexed, LeafCanon, keying, raw_value, rewrite, suspended, undo
 from flopcast.analyzer.futile import Futility, futility
+from flopcast.analyzer.held_keys import HeldKey, Replayed, held, renumbered, stack_forms
 from flopcast.analyzer.loop_syntax import bounds_read_as_width, written_first
 from flopcast.analyzer.reach import reached
 from flopcast.analyzer.values import (
@@ -1908,7 +1909,7 @@ class _Recorded:
     inner: frozenset  # qualnames of the function and of everything it called
     depth: int  # the interpreter's call depth at the call
     reentered: frozenset  # function nodes found recursive while it ran
-    inner_keys: list  # recursion keys of the calls it made of functions that were on the stack
+    inner_keys: list  # recursion keys of the calls it made of functions that were on the stack (HeldKey: naming its state)
     allocated: Optional[int]  # bytes of the arrays allocated while it ran (None: memory not traced)
     peaks: Optional[tuple]  # its memory high-water marks over what was alive when it began (MemoryTracker.call_ended; None: not followed)
     loops: Optional[tuple]  # the loops its charges were made in inside it (Trace.call_loops; None: not traced)
@@ -2016,6 +2017,7 @@ class CallMemo:
         # id of a recorded recursion key -> (the key, whether it names no object by id): a
         # deep recursion replays the same entries hundreds of times, each walking its keys.
         self._identity_free: dict = {}
+        self._held_ids: dict = {}  # id of a recursion key -> (the key, the ids it names): held_keys.held
         # function node -> its calls keyed since one was last reused
         self._misses: dict = {}
         self._keyed = None  # the function node of the call last keyed
@@ -2129,6 +2131,20 @@ class CallMemo:
             known = self._identity_free[id(key)] = (key, _identity_free(key))
         return known[1]
 
+    def _held_keys(self, keys: list, canon: Canon) -> list:
+        """The recursion keys a call made, those naming objects of its state by their numbers in
+        its walk (held_keys.py): a reuse in another equal state checks the keys it would make."""
+        objects, ids_of = canon.objects, self._held_ids
+        out = []
+        for k in keys:
+            if k.__class__ is Replayed:
+                # the keys of a call reused inside this one (one written as recorded names the
+                # recording's objects: kept as it is)
+                out.extend(renumbered(h, k.by_object, objects) if h.__class__ is HeldKey else h for h in k.keys)
+            else:
+                out.append(k if len(k) == 1 or self._free(k) else held(k, objects, ids_of) or k)
+        return out
+
     def counters(self) -> tuple:
         """The sizes of the path's append-only records (the lru_cache table's apart, see the class)."""
         interp, result = self.interp, self.interp.result
@@ -2185,8 +2201,16 @@ class CallMemo:
         # not repeat one of the calls below this one now.
         active = interp.active_calls[:-1]
         nodes = {k[0] for k in active}
+        stack = None
         for k in entry.inner_keys:
-            if k[0] in nodes and (len(k) == 1 or not self._free(k) or k in active):
+            if k.__class__ is HeldKey:
+                if k.key[0] in nodes:
+                    # (as this state's objects make it: compared in the numbers of its walk)
+                    if stack is None:
+                        stack = stack_forms(active, canon.objects)
+                    if stack is None or k.form() in stack:
+                        return None
+            elif k[0] in nodes and (len(k) == 1 or not self._free(k) or k in active):
                 return None
         try:
             made: dict = {}
@@ -2258,6 +2282,8 @@ class CallMemo:
             interp.cache_store_all((id(canon.fn.node), id(canon.fn)), added)
         interp._cache_kept.extend(o for plain, parts, _, _ in entry.cache_parts() if not plain
                                   for o in _key_objects(parts, canon))
+        if self._open and entry.inner_keys:  # (a call recorded around this one keeps them)
+            interp.active_keys_seen.append(Replayed(entry.inner_keys, canon.by_object))
         return value
 
     def replay_shared(self, key: tuple, canon: Canon) -> Optional[Value]:
@@ -2316,7 +2342,6 @@ class CallMemo:
                 decisions.choose(met[0], began + met[1])
             else:
                 decisions.answers.append((site_key, answer))
-        interp.active_keys_seen.extend(recorded.inner_keys)
 
     def lasting_key(self, canon: Canon, adding: bool = False) -> Optional[tuple]:
         """The call's key among the calls kept across the command's analyses (lasting.py), made
@@ -2519,7 +2544,7 @@ class CallMemo:
             inner_calls,
             {q: v - inclusive.get(q, 0) for q, v in result.inclusive.items() if v != inclusive.get(q, 0)},
             frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
-            interp.active_keys_seen[keys_seen:], allocated, peaks, loops, sizes, read_cache, read_budget,
+            self._held_keys(interp.active_keys_seen[keys_seen:], canon), allocated, peaks, loops, sizes, read_cache, read_budget,
             cache_template, interp.cache_identity_lookups != by_identity, view_bases,
             tuple(interp.decisions.answers[answers:]), tuple(interp.compare_log[compares:]), ran, own_table)
         if not canon.shared_only and not met_sites:
