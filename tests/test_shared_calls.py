@@ -623,3 +623,56 @@ def test_a_recursion_through_an_object_reuses_its_equal_calls_inside_itself(tmp_
         report = analyze(path, point)
         assert report.total.lo <= measure(path, point).total <= report.total.hi
 
+
+# The cost model's memo fills at the first layer's product; the next layers are watched as a
+# steady loop with that memo set aside as a log (counters.py), and their products' keys read it.
+_MEMO_BLOCKS = """
+class Costs:
+    def __init__(self, leaf):
+        self.leaf = leaf
+        self.seen = {}
+
+    def best(self, n):
+        if n not in self.seen:
+            plain = 2 * n ** 3
+            self.seen[n] = plain if n <= self.leaf or n % 2 else min(plain, 4 * self.best(n // 2) + n * n)
+        return self.seen[n]
+
+    def split(self, n):
+        return n % 2 == 0 and n > self.leaf and self.best(n) < 2 * n ** 3
+
+
+def product(a, b, costs):
+    n = a.shape[0]
+    if not costs.split(n):
+        return a @ b
+    h = n // 2
+    top = fnp.concatenate([product(a[:h, :h], b[:h, :h], costs), product(a[:h, h:], b[h:, h:], costs)], axis=1)
+    bottom = fnp.concatenate([product(a[h:, :h], b[:h, h:], costs), product(a[h:, h:], b[h:, :h], costs)], axis=1)
+    return fnp.concatenate([top, bottom], axis=0)
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        costs = Costs(4)
+        x = fnp.ones((mlp.width, mlp.width)) @ mlp.weights[0]
+        if float(fnp.max(x)) > 0.0:
+            x = x * 0.5
+        for w in mlp.weights:
+            x = fnp.tanh(product(x, w, costs))
+        return fnp.stack([fnp.mean(x, axis=0)] * mlp.depth)
+"""
+
+
+@pytest.mark.parametrize("width", [16, 32])
+def test_a_layer_reuses_a_product_whose_key_reads_a_memo_an_earlier_layer_filled(tmp_path: Path,
+                                                                                  width: int) -> None:
+    # Every layer after the first reuses the first's product, also the watched one: a fourth
+    # layer costs no work.
+    path = tmp_path / "estimator.py"
+    path.write_text(_HEAD + _MEMO_BLOCKS)
+    assert _first_work(path, Point(width, 4, 10**9)) == _first_work(path, Point(width, 3, 10**9))
+    point = Point(width, 4, 10**9)
+    report = analyze(path, point)
+    assert report.total.lo <= measure(path, point).total <= report.total.hi
+    assert _paths(path, share_calls=True) == _paths(path, share_calls=False)

@@ -150,15 +150,15 @@ def _get_entries(self):
     v = self.__dict__["items"]
     watch = _ACTIVE
     while watch is not None:
-        if id(self) in watch.keyed and not watch.suspended:
-            watch.read(sys._getframe(1).f_code)
-        elif id(self) in watch.grown and not watch.suspended:
+        if (id(self) in watch.keyed or id(self) in watch.grown) and not watch.suspended:
             if watch.keying:
                 # A call memo's key of a counted dict, in a first call's watch (whose charges are
                 # the report's): the call is keyed by the dict's keys as a run without the watch
                 # keys it (else its charges would be new objects, listed apart in the report),
                 # but a reuse of it would hide what the call read of them (CallMemo.replay fails
-                # the watch then: ``keying.counted``). A log's items likewise (_get_items).
+                # the watch then: ``keying.counted``). A log's items likewise (_get_items), and a
+                # keyed log's entries (a cost model's memo the first layer filled, read by each
+                # layer's recursion: its calls were run afresh in the watched layer).
                 watch.entries_keyed = True
             else:
                 watch.read(sys._getframe(1).f_code)
