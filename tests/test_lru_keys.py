@@ -95,6 +95,19 @@ def test_a_bounded_table_evicts_the_entry_used_least_recently(tmp_path, args):
     _counted_exactly(_estimator(tmp_path, HEAVY.format(args=args), body))
 
 
+@pytest.mark.parametrize("point", [Point(8, 2, 2**41), Point(16, 3, 2**41)])
+def test_a_generator_functions_table_keeps_the_generator_so_a_repeat_gets_it_used_up(tmp_path, point):
+    # The first call's generator is the entry: the second loop (and every later MLP's loops) take
+    # no item from it. (The instance's state is not seen to settle: the calls after the fourth are
+    # left unpriced, a lower bound.)
+    helpers = "@lru_cache(maxsize=None)\ndef layers(n):\n    for i in range(n):\n        yield i\n"
+    body = "x = fnp.ones((4, mlp.width))\nfor _ in range(2):\n    for i in layers(mlp.depth):\n        x = fnp.tanh(x @ mlp.weights[i])"
+    path = _estimator(tmp_path, helpers, body)
+    report = analyze(path, point, formula=False)
+    real = [m.total for m in measure_calls(path, point, CALLS)]
+    assert [(c.lo, c.hi) for c in report.per_call[:CALLS]] == [(n, n) for n in real]
+
+
 def test_cache_keeps_every_entry(tmp_path):
     helpers = "@cache\ndef heavy(k):\n    return fnp.ones(64) * 2.0\n"
     _counted_exactly(_estimator(tmp_path, helpers, "for k in range(200):\n    heavy(k)\nfor k in range(200):\n    heavy(k)"))

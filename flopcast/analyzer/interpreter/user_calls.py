@@ -28,17 +28,22 @@ class UserCalls:
             return impl if isinstance(impl, Unknown) else self.call(impl, args, kwargs, span)
         self.result.entered.add(fn.node)  # called: whether its body yields was read
         self.entered_log.append(fn.node)
+        if fn.cached:
+            return self.call_cached(fn, args, kwargs, span)
+        return self._call_unless_generator(fn, args, kwargs, span)
+
+    def _call_unless_generator(self, fn: FunctionVal, args: list, kwargs: dict, span: Span) -> Value:
         if _is_generator_function(fn.node):
             # Calling a generator function runs none of its body (Python runs it as it is consumed).
             return PyGenerator(fn, list(args), dict(kwargs), span)
-        if fn.cached:
-            return self.call_cached(fn, args, kwargs, span)
         return self._call_checked(fn, args, kwargs, span)
 
     def call_cached(self, fn: FunctionVal, args: list, kwargs: dict, span: Span) -> Value:
         """An @lru_cache function: a call whose key is not in the table runs (and charges); a
         repeat returns the same object and charges nothing, as at run time. Keys are CPython's
-        (lru.py); a lookup that cannot tell a hit from a miss is a value-dependent site."""
+        (lru.py); a lookup that cannot tell a hit from a miss is a value-dependent site. (A
+        generator function's table keeps the generator its first call made: a repeat gets that
+        generator, used up or not.)"""
         spec = fn.cache_spec
         if not spec.known:
             self._unpriced_at(span, f"{fn.qualname}'s lru_cache", "its maxsize or typed is not a known value: "
@@ -76,7 +81,7 @@ class UserCalls:
             answer = self.decisions.choose(site, self.kept_used())
             if answer != "miss":
                 return self._cache_hit(candidates[answer], spec, plain)
-        value = self._call_checked(fn, args, kwargs, span)
+        value = self._call_unless_generator(fn, args, kwargs, span)
         self.program.cached_nodes[owner[0]] = fn.node
         if key not in table:  # (a recursive call may have added it meanwhile, as CPython checks)
             if spec.maxsize is not None and self._cache_sizes.get(owner, 0) >= spec.maxsize:
