@@ -69,3 +69,16 @@ def test_a_scaled_slice_is_still_scaled(tmp_path):
     report = analyze(path, POINTS[0])
     assert report.total.lo < measure(path, POINTS[0]).total
     assert [p.span.line for p in report.presumes_no_raise if p.exception == "overflow"] == [8, 9]
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
+def test_a_float16_product_of_data_of_its_own_scale_is_exact_only_presuming_no_overflow(tmp_path, point):
+    """float16 holds at most 65504: the Gram of the weights times 300 overflows it with no factor
+    past 1e8, and the run prices s * 0.5 unsymmetric (1,844 at 8x3 where the tagged count is 1,340,
+    once called plain exact)."""
+    path = write_program(tmp_path, PROGRAM, scaled="(mlp.weights[0] * 300.0).astype(fnp.float16)",
+                         product="s * 0.5")
+    report = analyze(path, point)
+    assert report.total.lo < measure(path, point).total
+    assert [p.span.line for p in report.presumes_no_raise if p.exception == "overflow"] == [8]
+    assert _status(report).startswith("exact, presuming no overflow: line 8 fnp.einsum (a float16 result overflows")

@@ -8,7 +8,9 @@ flopcast knows no values. It follows the arrays made from data scaled past ``SCA
 number (``w * 1e12``, ``fnp.full(n, fnp.inf)``) through every op but those that bound their values
 (``Array.unbounded``); a symmetric product of one is priced tagged, and the report names that
 presumption ("presuming no overflow"). Arrays of the data's own scale (the MLP's weights, draws
-and what is made of them) are taken to stay finite, as the rest of the pricing takes them.
+and what is made of them) are taken to stay finite, as the rest of the pricing takes them, but
+in float16, whose largest value (65504) a sum of K products of such data reaches (a Gram of
+weights times 300 at width 8): every symmetric float16 product checked there names the presumption.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ CHECKED = frozenset({"matmul", "linalg.matmul", "dot", "inner", "vecdot", "linal
 #: Ops whose values stay within bounds whatever their operands hold (an inf or a NaN apart).
 _BOUNDING = frozenset({"tanh", "sin", "cos", "arctan", "sign", "isfinite", "isnan", "isinf"})
 _SCALING = frozenset({"multiply", "add", "subtract", "full", "full_like", "true_divide", "divide"})
+#: Result dtypes so narrow that a product of data of its own scale may overflow them.
+_NARROW = frozenset({"float16"})
 
 
 def _number(v: Value):
@@ -75,15 +79,17 @@ def after_op(interp, name: str, args: list, kwargs: dict, result: Value) -> None
         return
     wild = _any_unbounded(args) or bool(kwargs) and _any_unbounded(kwargs.values())
     made = (result,) if cls is Array else [i for i in result.items if i.__class__ is Array]
-    if not wild and name not in _SCALING and not any(a.unbounded for a in made):
+    narrow = name in CHECKED and any(a.sym and a.dtype in _NARROW for a in made)
+    if not wild and not narrow and name not in _SCALING and not any(a.unbounded for a in made):
         return  # (every op of data of its own scale: the common case)
-    if wild and name in CHECKED and any(a.sym for a in made):
+    if (wild or narrow) and name in CHECKED and any(a.sym for a in made):
         # not presume_no_raise: nothing raises, so a consumer's `try` changes nothing
         span = interp.span
+        cause = (f"an operand holds data scaled past {SCALE:.0e} by a known number".replace("e+0", "e") if wild
+                 else "a float16 result overflows past 65504, which a sum of products of data of its own scale reaches")
         interp.result.no_raise.setdefault((span, "overflow"), NoRaise(
             span, f"fnp.{name}", "overflow",
-            f"an operand holds data scaled past {SCALE:.0e} by a known number: flopscope tags a product "
-            "holding an inf or a NaN unsymmetric, and later ops on it pay for that".replace("e+0", "e")))
+            f"{cause}: flopscope tags a product holding an inf or a NaN unsymmetric, and later ops on it pay for that"))
     wild = wild or name in _SCALING and _huge(name, [*args, *kwargs.values()])
     if name in _BOUNDING or name == "clip" and len(args) >= 3 and all(
             c is not None and abs(c) < SCALE for c in map(_number, args[1:3])):
