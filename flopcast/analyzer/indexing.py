@@ -9,8 +9,7 @@ elements that depends on values (a size decision for the path explorer).
 
 from __future__ import annotations
 
-import weakref
-
+from flopcast.analyzer import buffer_views
 from flopcast.analyzer.ops import OpError, OpRaises, to_array, unknown_operand_reason
 from flopcast.analyzer.ops.operands import broadcast, index_out_of_bounds
 from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
@@ -107,11 +106,7 @@ def index_array(ctx, x: Array, key: Value) -> Value:
     made = Array(out_shape, x.dtype, _sliced_sym(x.sym, lands, whole), dtype_origin=x.dtype_origin, vrange=x.vrange)
     # a slice of distinct positions holds distinct positions (`order[-k:]`, `order[::2]`)
     made.distinct = x.distinct and x.ndim == 1 and len(out_shape) == 1
-    root = ctx.view_roots.get(x.view_of) if x.view_of is not None else x
-    if root is not None and root.sym and not x.plain:
-        ctx.view_roots[root.ident] = root
-        ctx.views_of.setdefault(root.ident, weakref.WeakSet()).add(made)
-        made.view_of = root.ident
+    buffer_views.link(ctx, x, made)
     return made
 
 

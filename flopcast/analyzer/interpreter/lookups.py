@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import (chain_maps, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, ops,
+from flopcast.analyzer import (buffer_views, chain_maps, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, ops,
                                plain_numpy, presumptions, stdlib_random, submission_files)
 from flopcast.analyzer.ops import OpError
 from flopcast.analyzer.values import (Array, BoundLib, BoundMethod, Builtin, ChainMapVal, ClassVal, counted_extent,
@@ -274,6 +274,7 @@ class Lookups:
             if name == "T":
                 # numpy's own .T is a view: a write through it changes what is known of `obj`
                 made = ops.transpose_attr(obj)
+                buffer_views.link(self, obj, made)  # (a write through either voids the other's tag)
                 return plain_numpy.same_buffer(made, obj) if obj.plain and made is not obj else made
             if name == "shape":
                 if obj.counted:

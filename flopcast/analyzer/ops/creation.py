@@ -11,7 +11,7 @@ import math
 from typing import Optional
 
 from flopcast import installed
-from flopcast.analyzer import dataints, dtypes, pricing
+from flopcast.analyzer import buffer_views, dataints, dtypes, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import (
     arg,
@@ -329,6 +329,7 @@ def _asarray(ctx, args, kwargs):
             # (and what is known of them: bounds, distinct positions, a count of True)
             made = same_buffer(src.with_(sym=None, value=src.value, vrange=src.vrange), src)
             made.distinct, made.true_count = src.distinct, src.true_count
+            buffer_views.link(ctx, src, made)  # a write through it voids src's tag
             return made
         billed = dtypes.heavier(src.dtype, dt, pricing.rate)
         ctx.charge("asarray", src.size, billed, origin_of([src], billed))
@@ -379,7 +380,9 @@ def _astype(ctx, args, kwargs):
     copy = kwargs.get("copy", Known(True))
     if isinstance(copy, Known) and copy.value is False and dt == x.dtype:
         ctx.charge("astype", 0, dt)
-        return x.with_(sym=None)  # a new, plain FlopscopeArray: no tag, and not the same object
+        made = x.with_(sym=None)  # a new, plain FlopscopeArray: no tag, and not the same object
+        buffer_views.link(ctx, x, made)  # but over x's buffer: a write through it voids x's tag
+        return made
     if set(kwargs) - {"dtype", "copy", "casting", "order", "subok"}:
         raise OpError("astype with these keywords is not modelled")
     billed = dtypes.heavier(x.dtype, dt, pricing.rate)

@@ -12,6 +12,7 @@ import functools
 from typing import Callable
 
 from flopcast import installed
+from flopcast.analyzer import buffer_views
 from flopcast.analyzer.values import Known, Value
 
 
@@ -118,7 +119,10 @@ def dispatch(ctx, name: str, args: list[Value], kwargs: dict[str, Value]) -> Val
     if fn is not None:
         if name not in OUT_HANDLED:
             _refuse_out(name, kwargs)
-        return fn(ctx, args, kwargs)
+        made = fn(ctx, args, kwargs)
+        if name in buffer_views.VIEW_OPS and args:
+            buffer_views.link(ctx, args[0], made)
+        return made
     for prefix, by_name in PREFIXES.items():
         if name.startswith(prefix):
             _refuse_out(name, kwargs)

@@ -1,0 +1,38 @@
+"""Arrays over one buffer, for the symmetry tags a write voids (no charges).
+
+flopscope stamps each symmetric tag with its buffer's write count and voids the tag once the
+count moves (flopscope/_write_epoch.py): every alias counts, since all of them end their
+``.base`` chain at the same root. A ``fill_diagonal`` or an ``out=`` through ``g.T``,
+``fnp.transpose(g)``, ``swapaxes``, a flip, ``expand_dims``, ``squeeze``, an ``asarray`` or an
+``astype(copy=False)`` that made no copy voids ``g``'s tag, and a write into ``g`` voids the tag
+of a transpose made of it earlier. ``link`` files a view under its base's root, where
+Interpreter.write_in_place finds the whole family. reshape and ravel are not filed: whether
+numpy hands back a view or a copy depends on the memory layout, which flopcast does not follow.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+from flopcast.analyzer.values import Array, Value
+
+#: fnp functions and array methods (ops/methods.py's names) whose result is a view of their first
+#: operand, writable where the operand is
+VIEW_OPS = frozenset({
+    "transpose", "permute_dims", "matrix_transpose", "linalg.matrix_transpose", "swapaxes", "moveaxis",
+    "flip", "fliplr", "flipud", "rollaxis", "rot90", "expand_dims", "squeeze",
+    "atleast_1d", "atleast_2d", "atleast_3d",
+    "ndarray.transpose", "ndarray.swapaxes", "ndarray.squeeze", "ndarray.view",
+})
+
+
+def link(ctx, x: Value, made: Value) -> None:
+    """``made``, a view of ``x``'s buffer, joins the family of the tagged array at its root (only
+    tags can be voided, so an untagged root keeps no family)."""
+    if made.__class__ is not Array or x.__class__ is not Array or made is x or x.plain:
+        return
+    root = ctx.view_roots.get(x.view_of) if x.view_of is not None else x
+    if root is not None and root.sym:
+        ctx.view_roots[root.ident] = root
+        ctx.views_of.setdefault(root.ident, weakref.WeakSet()).add(made)
+        made.view_of = root.ident
