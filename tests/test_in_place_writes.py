@@ -11,7 +11,8 @@ from oracle import measure
 from flopcast.analyzer import analyze
 from flopcast.model import Point
 
-TEMPLATE = '''import flopscope as flops
+TEMPLATE = '''import numpy as np
+import flopscope as flops
 import flopscope.numpy as fnp
 from whestbench import BaseEstimator, MLP
 
@@ -67,6 +68,8 @@ VIEW_CASES = {
     "fill_diagonal_through_astype_without_copy": "zero_diagonal(C.astype(C.dtype, copy=False))\nr = C * 2.0",
     "out_into_an_asarray_alias": "fnp.exp(C, out=fnp.asarray(C))\nr = C * 2.0",
     "a_transpose_made_before_the_write": "T = C.T\nzero_diagonal(C)\nr = T * 2.0",
+    # an fnp write into numpy's own view of C counts on C's buffer too (np.fill_diagonal would not)
+    "fill_diagonal_into_np_asarray": "raw = np.asarray(C)\nfnp.fill_diagonal(raw, 0.0)\nr = C * 2.0",
 }
 
 

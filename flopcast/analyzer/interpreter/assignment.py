@@ -88,7 +88,7 @@ class Assignment:
                 self._free_index = target.slice if self.counter_watch is not None else None
                 key = self.eval(target.slice)
                 before = _uniform_truth(obj)
-                self.write_in_place(obj)
+                self.write_in_place(obj, counted=False)
                 obj.true_count = _count_after_setting(obj, before, key, value)
                 return
             if isinstance(obj, Array):

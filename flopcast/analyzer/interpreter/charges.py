@@ -293,17 +293,23 @@ class Charges:
             return lo
         return min(max(count, lo), hi)
 
-    def write_in_place(self, x: Array) -> None:
+    def write_in_place(self, x: Array, counted: bool = True) -> None:
         """An in-place op (fill_diagonal, putmask, put, shuffle) wrote into ``x``: flopscope
         drops the symmetry tag of that object, so the same object changes here, and every
         name, container, attribute and caller's frame holding it sees the change (a memoised
         call that does it changes its caller's state, and is not recorded). What was known of
-        its values (bounds, a presumption, what it counts, a 0-d value) is no longer known."""
+        its values (bounds, a presumption, what it counts, a 0-d value) is no longer known.
+        ``counted``: flopscope made the write (not numpy's own ``raw[i] = v`` nor an np function run free
+        (``self.free``), which leave tags)."""
         # flopscope drops the tags of every array over the buffer it writes: the tagged array a view
         # was made of, and that array's other views
-        root = x.view_of if x.view_of is not None and not x.plain else x.ident
-        base = self.view_roots.get(root)
-        family = [x] + [a for a in (base, *self.views_of.get(root, ())) if a is not None and a is not x]
+        family = self._tag_family(x)
+        if counted and x.plain and not self.free:
+            # an fnp op writing into a plain ndarray taken from a flopscope array (np.asarray(g))
+            # counts the write on the buffer they share: g's tag, and its views', go too
+            for a in x.shared or ():
+                if not a.plain:
+                    family += [b for b in self._tag_family(a) if all(b is not c for c in family)]
         for a in family:
             a.was_tagged = a.was_tagged or bool(a.sym)
             a.sym = None
@@ -317,6 +323,12 @@ class Charges:
             a.counts = None
             a.distinct = False
             a.true_count = None
+
+    def _tag_family(self, x: Array) -> list:
+        """``x``, the tagged array it is a view of and that array's other views (buffer_views.link)."""
+        root = x.view_of if x.view_of is not None and not x.plain else x.ident
+        base = self.view_roots.get(root)
+        return [x] + [a for a in (base, *self.views_of.get(root, ())) if a is not None and a is not x]
 
     def read_array_file(self, path_value: Value) -> Value:
         from flopcast.analyzer.arrayfiles import read_arrays
