@@ -291,8 +291,7 @@ class Lookups:
                 real = ops.dtypes.real_part(obj.dtype)
                 if name == "real" and real == obj.dtype:
                     return obj
-                if obj.sym:
-                    return self.unpriced(node, f"attribute {name!r}", f".{name} of a symmetric array is not modelled")
+                # numpy's view drops a symmetric tensor's tag (fnp.real and fnp.imag keep it)
                 return Array(obj.shape, real, dtype_origin=obj.dtype_origin if real == obj.dtype else None)
             if name == "symmetry":
                 return Known(obj.sym)

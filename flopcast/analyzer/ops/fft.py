@@ -7,7 +7,7 @@ complex128 otherwise.
 
 from __future__ import annotations
 
-from flopcast.analyzer import dtypes, pricing
+from flopcast.analyzer import buffer_views, dtypes, pricing
 from flopcast.analyzer.ops.operands import _none, arg, known_int, known_shape, to_array
 from flopcast.analyzer.ops.registry import OpError, handler
 from flopcast.analyzer.values import Array, Known, ListVal, TupleVal, Value
@@ -136,8 +136,11 @@ def _real_imag(ctx, args, kwargs, op=None):
         # flopscope's (x, out=None, **kwargs): a second argument is out= (numpy's TypeError when it
         # is not an array), the keywords go to numpy
         raise OpError(f"fnp.{op} with out= or keywords is not modelled")
-    if x.sym:
-        raise OpError(f"fnp.{op} of a symmetric array is not modelled")
     ctx.charge(op, 0, None)
     dt = dtypes.real_part(x.dtype)
-    return Array(x.shape, dt, dtype_origin=x.dtype_origin if dt == x.dtype else None)
+    # flopscope's real and imag keep a symmetric tensor's tag (the array attributes drop it)
+    made = Array(x.shape, dt, sym=x.sym, dtype_origin=x.dtype_origin if dt == x.dtype else None)
+    made.sym_inferred = x.sym_inferred
+    if op == "real" or dt != x.dtype:
+        buffer_views.link(ctx, x, made)  # numpy's view of x's buffer (imag of a real array is new zeros)
+    return made
