@@ -1837,6 +1837,25 @@ CORPUS = {
                 "u, s, _ = fnp.linalg.svd(root, full_matrices=False)",
                 "kept = float(energy[k - 1] / energy[-1]) if float(energy[-1]) > 0 else 1.0"),
     ),
+    "precision_tags": Entry(
+        points=(
+            (8, 1, 10**6, "interval"),       # float64 full covariance (tag voided through an asarray alias) + audit
+            (16, 2, 30_000, "guarded"),      # float16 sketch: eigh refuses float16 (TypeError), lifted to float32
+            (16, 2, 60_000, "interval"),     # float32 full covariance + refinement by argpartition, mask, unique
+        ),
+        # 470 lines: the working dtype picked from the budget (float64, float32 copies, a float16
+        # sketch), fnp.result_type over the rows, a numpy-scalar blend that promotes on purpose,
+        # stats.norm's float64 results cast back, rfft/irfft of float32 (complex64); the covariance
+        # tagged through einsum('ji,jk,kl->il', w, c, w), outer(g, g) and eye, its diagonal reset
+        # through an asarray alias (voiding the tag), a Gram's diagonal zeroed through .T; the same
+        # object twice from an attribute pair and a tuple unpacked into einsum; eigvalsh on the
+        # tagged covariance as a health check.
+        guards=("if not fnp.all(fnp.isfinite(cov)):", "if not fnp.all(fnp.isfinite(mu)):",
+                "if not fnp.all(fnp.isfinite(out)):", "return rows, (cov if healthy else None)",
+                "chol = fnp.linalg.cholesky(g64 + JITTER * eye)"),
+        data_sites=("flagged = len(fnp.flatnonzero(rel > self.tol))", "chosen = top[firing]", "levels = fnp.unique((score[chosen] * 4).astype(fnp.int32))",
+                    "if levels > 1:", "if len(chosen) == 0:"),
+    ),
 }
 
 
