@@ -336,7 +336,7 @@ def refine(w, mu, var, chosen, work):
 @dataclass
 class AuditResult:
     drift: float
-    flagged: int
+    lost: float
     method: str
 
 
@@ -371,12 +371,12 @@ class PrecisionAudit:
         diff = g64 - g32                             # float64: the float32 side is promoted
         scale = fnp.max(fnp.abs(g64)) + 1e-30        # a 0-d float64 array: strong in promotion
         rel = fnp.abs(diff) / scale
-        flagged = len(fnp.flatnonzero(rel > self.tol))
+        lost = float(fnp.mean(rel > self.tol))       # the share of entries float32 got wrong
         root, method = self.factor(g64, n)
         probe = fnp.linalg.solve(g64 + JITTER * fnp.eye(n), mu.astype(fnp.float64))
         energy = float(fnp.dot(probe, probe))        # the same vector twice: no discount for dot
         drift = float(fnp.sqrt(fnp.sum(rel * rel))) + 1e-3 * math.log1p(energy)
-        out = AuditResult(drift, flagged, method)
+        out = AuditResult(drift, lost, method)
         self.results.append(out)
         return out
 
@@ -500,8 +500,7 @@ class Estimator(BaseEstimator):
         if plan.audit:
             report = PrecisionAudit().run(mlp.weights[-1], out[-1])
             # the more float32 lost on this MLP, the more the last row is damped toward its mean
-            lost = report.flagged / float(width * width)
-            damp = fnp.float32(1.0 - min(report.drift * lost, 0.5))
+            damp = fnp.float32(1.0 - min(report.drift * report.lost, 0.5))
             out = fnp.concatenate([out[:-1], (damp * out[-1] + (1 - damp) * fnp.mean(out[-1]))[None, :]])
 
         if self.bank.left is not None:
