@@ -17,7 +17,9 @@ We read the cost model closely and built the estimator around what it discounts:
   same array unpacked into an einsum, an attribute read back) and a spectral check of the mean
   through ``rfft``/``irfft`` (complex64 from float32);
 * a refinement pass that picks the units to refine by a boolean mask, ``unique`` and
-  ``argpartition``.
+  ``argpartition``;
+* with budget to spare, an audit of how much float32 loses on the last layer's Gram against
+  float64 (a Cholesky with an eigh fallback, a solve on the tagged Gram).
 
 Every arm ends in an ``isfinite`` safety net that falls back to the mean field.
 """
