@@ -1843,7 +1843,7 @@ CORPUS = {
             (16, 2, 30_000, "guarded"),      # float16 sketch: eigh refuses float16 (TypeError), lifted to float32
             (16, 1, 20_000, "guarded"),
         ),
-        # 510 lines: the working dtype picked from the budget (float64, float32 copies, a float16
+        # 517 lines: the working dtype picked from the budget (float64, float32 copies, a float16
         # sketch), fnp.result_type over the rows, a numpy-scalar blend that promotes on purpose,
         # stats.norm's float64 results cast back, rfft/irfft of float32 (complex64) and fnp.real of
         # the spectrum's outer; the covariance tagged through einsum('ji,jk,kl->il', w, c, w),
