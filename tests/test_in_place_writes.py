@@ -83,3 +83,22 @@ def test_a_write_through_any_view_of_a_buffer_voids_every_tag_on_it(tmp_path, bo
         report = analyze(path, point)
         assert report.total.exact and not report.unpriced, report.unpriced
         assert report.total.lo == measure(path, point).total
+
+
+#: a reshape or a ravel is a view or a copy by the memory layout, which flopcast does not follow
+MAYBE_VIEW_CASES = {
+    "fill_diagonal_through_a_reshape": "fnp.fill_diagonal(C.reshape(C.shape), 0.0)\nr = C * 2.0",
+    "put_through_a_ravel": "fnp.put(fnp.ravel(C), [0], 1.0)\nr = C * 2.0",
+}
+
+
+@pytest.mark.parametrize("body", MAYBE_VIEW_CASES.values(), ids=MAYBE_VIEW_CASES.keys())
+def test_a_write_through_a_reshape_of_a_tagged_array_is_left_unpriced(tmp_path, body):
+    """(both are views of C here, and the run prices C * 2.0 dense: once called exact, tagged)"""
+    path = tmp_path / "estimator.py"
+    indented = "\n".join("        " + line for line in body.splitlines())
+    path.write_text(TEMPLATE.format(body=indented))
+    for point in (Point(8, 2, 2**41), Point(16, 3, 2**41)):
+        report = analyze(path, point)
+        assert [u.what for u in report.unpriced] == ["a write through a reshape or ravel of a symmetric array"]
+        assert report.total.lo < measure(path, point).total

@@ -6,8 +6,9 @@ count moves (flopscope/_write_epoch.py): every alias counts, since all of them e
 ``fnp.transpose(g)``, ``swapaxes``, a flip, ``expand_dims``, ``squeeze``, an ``asarray`` or an
 ``astype(copy=False)`` that made no copy voids ``g``'s tag, and a write into ``g`` voids the tag
 of a transpose made of it earlier. ``link`` files a view under its base's root, where
-Interpreter.write_in_place finds the whole family. reshape and ravel are not filed: whether
-numpy hands back a view or a copy depends on the memory layout, which flopcast does not follow.
+Interpreter.write_in_place finds the whole family. reshape and ravel hand back a view or a copy by
+the memory layout, which flopcast does not follow: ``link_maybe`` remembers the tagged root of
+theirs, and a write through one is left unpriced (flopscope voids the tag only if it is a view).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ VIEW_OPS = frozenset({
     "atleast_1d", "atleast_2d", "atleast_3d",
     "ndarray.transpose", "ndarray.swapaxes", "ndarray.squeeze", "ndarray.view",
 })
+#: ... whose result is a view or a copy by the operand's memory layout
+MAYBE_VIEW_OPS = frozenset({"reshape", "ravel"})
 
 
 def link(ctx, x: Value, made: Value) -> None:
@@ -31,8 +34,28 @@ def link(ctx, x: Value, made: Value) -> None:
     tags can be voided, so an untagged root keeps no family)."""
     if made.__class__ is not Array or x.__class__ is not Array or made is x or x.plain:
         return
+    made.maybe_view_of = x.maybe_view_of  # a view of what may be a view of a tagged buffer
     root = ctx.view_roots.get(x.view_of) if x.view_of is not None else x
     if root is not None and root.sym:
         ctx.view_roots[root.ident] = root
         ctx.views_of.setdefault(root.ident, weakref.WeakSet()).add(made)
         made.view_of = root.ident
+
+
+def link_maybe(ctx, x: Value, made: Value) -> None:
+    """``made`` is a view of ``x``'s buffer or a copy, by a memory layout flopcast does not follow:
+    the tagged root of x's family, if any, is remembered (``Array.maybe_view_of``)."""
+    if made.__class__ is not Array or x.__class__ is not Array or made is x or x.plain:
+        return
+    root = ctx.view_roots.get(x.view_of) if x.view_of is not None else x
+    if root is not None and root.sym:
+        ctx.view_roots[root.ident] = root
+        made.maybe_view_of = root.ident
+    elif x.maybe_view_of is not None:
+        made.maybe_view_of = x.maybe_view_of
+
+
+def may_void(ctx, x: Array):
+    """The tagged array a write through ``x`` voids the tag of if ``x`` is a view (None: none)."""
+    root = ctx.view_roots.get(x.maybe_view_of) if x.maybe_view_of is not None else None
+    return root if root is not None and root.sym else None

@@ -132,6 +132,9 @@ class Array(Value):
     # A basic index's view of a symmetric-tagged flopscope array: that array's ident (found in
     # Interpreter.view_roots), whose tag flopscope drops when anything writes through the view
     view_of = None
+    # A reshape's or ravel's result over such an array's buffer, or a copy (buffer_views.link_maybe):
+    # that array's ident; a write through it may void the tag, and is left unpriced
+    maybe_view_of = None
     # A 1-d integer array whose elements are pairwise distinct though not known (an argsort's or an
     # argpartition's of a 1-d array, a slice of one): `mask[idx] = True` sets exactly idx.size
     # elements. Never copied by with_; dropped by a write into it.

@@ -10,7 +10,7 @@ from dataclasses import fields
 from pathlib import PurePosixPath
 from typing import Optional
 
-from flopcast.analyzer import dataints, presumptions, pricing, sizetests, undefined, warning_filters
+from flopcast.analyzer import buffer_views, dataints, presumptions, pricing, sizetests, undefined, warning_filters
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.ops import OpError, type_info
 from flopcast.analyzer.values import Array, Builtin, Known, release_ends, UserRaise, Value
@@ -304,6 +304,13 @@ class Charges:
         # flopscope drops the tags of every array over the buffer it writes: the tagged array a view
         # was made of, and that array's other views
         family = self._tag_family(x)
+        voided = buffer_views.may_void(self, x)
+        if voided is not None:
+            # the tag stays in the count, a lower bound: the run voids it if numpy made a view
+            self._unpriced_at(self.span, "a write through a reshape or ravel of a symmetric array",
+                              "numpy hands back a view or a copy by the memory layout, which flopcast does not "
+                              "follow, and flopscope voids the tag if it is a view (write into the array "
+                              "itself, or into a .copy(), to have it priced)", raises=False)
         if counted and x.plain and not self.free:
             # an fnp op writing into a plain ndarray taken from a flopscope array (np.asarray(g))
             # counts the write on the buffer they share: g's tag, and its views', go too

@@ -122,6 +122,8 @@ def dispatch(ctx, name: str, args: list[Value], kwargs: dict[str, Value]) -> Val
         made = fn(ctx, args, kwargs)
         if name in buffer_views.VIEW_OPS and args:
             buffer_views.link(ctx, args[0], made)
+        elif name in buffer_views.MAYBE_VIEW_OPS and args:
+            buffer_views.link_maybe(ctx, args[0], made)
         return made
     for prefix, by_name in PREFIXES.items():
         if name.startswith(prefix):
