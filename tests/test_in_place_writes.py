@@ -45,15 +45,23 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("body", CASES.values(), ids=CASES.keys())
-def test_every_holder_of_a_written_array_sees_it_dense(tmp_path, body):
+def _estimator(tmp_path, body: str):
+    """TEMPLATE with ``body`` in predict, written to tmp_path."""
     path = tmp_path / "estimator.py"
-    indented = "\n".join("        " + line for line in body.splitlines())
-    path.write_text(TEMPLATE.format(body=indented))
+    path.write_text(TEMPLATE.format(body="\n".join("        " + line for line in body.splitlines())))
+    return path
+
+
+def _exact_as_the_run(path) -> None:
     for point in (Point(8, 2, 2**41), Point(16, 3, 2**41)):
         report = analyze(path, point)
         assert report.total.exact and not report.unpriced, report.unpriced
         assert report.total.lo == measure(path, point).total
+
+
+@pytest.mark.parametrize("body", CASES.values(), ids=CASES.keys())
+def test_every_holder_of_a_written_array_sees_it_dense(tmp_path, body):
+    _exact_as_the_run(_estimator(tmp_path, body))
 
 
 #: writes through another array object over C's buffer: flopscope voids C's tag by the buffer's
@@ -76,13 +84,7 @@ VIEW_CASES = {
 @pytest.mark.parametrize("body", VIEW_CASES.values(), ids=VIEW_CASES.keys())
 def test_a_write_through_any_view_of_a_buffer_voids_every_tag_on_it(tmp_path, body):
     """(C * 2.0 at 8x2 costs 64 dense; each case was once called exact at 36, the tagged count)"""
-    path = tmp_path / "estimator.py"
-    indented = "\n".join("        " + line for line in body.splitlines())
-    path.write_text(TEMPLATE.format(body=indented))
-    for point in (Point(8, 2, 2**41), Point(16, 3, 2**41)):
-        report = analyze(path, point)
-        assert report.total.exact and not report.unpriced, report.unpriced
-        assert report.total.lo == measure(path, point).total
+    _exact_as_the_run(_estimator(tmp_path, body))
 
 
 #: a reshape or a ravel is a view or a copy by the memory layout, which flopcast does not follow
@@ -95,9 +97,7 @@ MAYBE_VIEW_CASES = {
 @pytest.mark.parametrize("body", MAYBE_VIEW_CASES.values(), ids=MAYBE_VIEW_CASES.keys())
 def test_a_write_through_a_reshape_of_a_tagged_array_is_left_unpriced(tmp_path, body):
     """(both are views of C here, and the run prices C * 2.0 dense: once called exact, tagged)"""
-    path = tmp_path / "estimator.py"
-    indented = "\n".join("        " + line for line in body.splitlines())
-    path.write_text(TEMPLATE.format(body=indented))
+    path = _estimator(tmp_path, body)
     for point in (Point(8, 2, 2**41), Point(16, 3, 2**41)):
         report = analyze(path, point)
         assert [u.what for u in report.unpriced] == ["a write through a reshape or ravel of a symmetric array"]
