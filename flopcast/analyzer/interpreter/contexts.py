@@ -40,6 +40,7 @@ class Contexts:
         span = self.node_span(item.context_expr)
         if self._catch_warnings(item, rest, body, span):
             return
+        self._refuse_nested_budget(item.context_expr, span)
         library = self._library_context(item.context_expr)
         if library is not None:
             kind, values = library
@@ -160,6 +161,29 @@ class Contexts:
         finally:
             self.warning_filters = saved
         return True
+
+    def _refuse_nested_budget(self, expr: ast.expr, span: Span) -> None:
+        """`with flops.budget(n):` (or ``flops.BudgetContext(n)``) inside ``predict``: whestbench
+        runs predict inside its own BudgetContext and flopscope refuses a second one on entry, so
+        the body never runs. Outside predict (setup, module level) nothing refuses it: left to
+        the rest of enter_contexts."""
+        if not self.metered or not isinstance(expr, ast.Call) or not isinstance(expr.func, (ast.Name, ast.Attribute)):
+            return
+        func = self.eval(expr.func)
+        if not isinstance(func, LibRef) or func.path not in ("flopscope.budget", "flopscope.BudgetContext"):
+            return
+        args = [self.eval(a) for a in expr.args]
+        kwargs = {kw.arg: self.eval(kw.value) for kw in expr.keywords if kw.arg is not None}
+        amount = args[0] if args else kwargs.get("flop_budget")
+        if isinstance(amount, Known) and type(amount.value) in (int, float) and amount.value <= 0:
+            raise UserRaise(span, f"ValueError: flop_budget must be > 0, got {amount.value}")
+        if not (isinstance(amount, Known) and type(amount.value) in (int, float)):
+            self._unpriced_at(span, func.path.replace("flopscope.", "flops."), "a budget amount not known "
+                              "statically: flopscope refuses one <= 0 (ValueError) before refusing the nesting")
+        self.note(span, "whestbench already runs predict inside a BudgetContext: flopscope refuses a second one "
+                        "(RuntimeError: Cannot nest BudgetContexts), and the grader refuses any budget a submission "
+                        "opens (UnauthorizedControlError, which `except RuntimeError` does not catch)")
+        raise UserRaise(span, "RuntimeError: Cannot nest BudgetContexts")
 
     def _library_context(self, expr: ast.expr) -> Optional[tuple[str, list]]:
         """``contextlib.suppress(E, ...)`` or ``contextlib.nullcontext(x)``: the kind and the
