@@ -1,0 +1,69 @@
+"""A budget a participant opens inside ``predict``.
+
+whestbench runs ``predict`` inside its own BudgetContext, and flopscope refuses a second one
+when it is entered (RuntimeError: Cannot nest BudgetContexts): the body of
+``with flops.budget(n):`` never runs, and a handler around it takes over.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from oracle import assert_exact_match, measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+SUB_BUDGET = """\
+import flopscope as flops
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        try:
+            with {opener}:
+                g = w.T @ w @ w
+        except {caught}:
+            g = w * 2.0
+        return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(g)
+"""
+
+
+def _write(tmp_path, opener: str, caught: str = "RuntimeError"):
+    path = tmp_path / "estimator.py"
+    path.write_text(SUB_BUDGET.format(opener=opener, caught=caught))
+    return path
+
+
+@pytest.mark.parametrize("width,depth", [(8, 1), (32, 3)])
+@pytest.mark.parametrize("opener", ["flops.budget(budget // 2)", "flops.BudgetContext(flop_budget=10**9, quiet=True)"])
+def test_a_sub_budget_in_predict_is_refused_and_the_fallback_runs(tmp_path, width, depth, opener):
+    path = _write(tmp_path, opener)
+    point = Point(width, depth, 10**9)
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    assert_exact_match(report, measure(path, point))
+
+
+@pytest.mark.parametrize("width,depth", [(8, 1), (32, 3)])
+def test_a_sub_budget_of_zero_is_refused_by_its_amount_first(tmp_path, width, depth):
+    # flopscope checks the amount when the context is made: ValueError, which
+    # `except ValueError` catches, before the nesting is refused
+    path = _write(tmp_path, "flops.budget(0)", caught="ValueError")
+    point = Point(width, depth, 10**9)
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    assert_exact_match(report, measure(path, point))
+
+
+def test_an_uncaught_sub_budget_fails_predict(tmp_path):
+    path = _write(tmp_path, "flops.budget(budget)", caught="ZeroDivisionError")
+    point = Point(8, 1, 10**9)
+    with pytest.raises(RuntimeError, match="Cannot nest BudgetContexts"):
+        measure(path, point)
+    report = analyze(path, point)
+    (raised,) = report.raises
+    assert raised.what == "RuntimeError: Cannot nest BudgetContexts" and raised.every_path
