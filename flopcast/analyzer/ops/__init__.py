@@ -34,6 +34,7 @@ from flopcast.analyzer.ops import (  # noqa: F401
     polynomial,
     type_info,
     callbacks,
+    symmetry_api,
 )
 from flopcast.analyzer.ops.elementwise import (
     BINARY_OPERATORS,

@@ -504,28 +504,6 @@ def check_order(op: str, order) -> None:
     raise OpError(f"{op} with this order= is not modelled")
 
 
-@handler("flopscope.as_symmetric")
-def _as_symmetric(ctx, args, kwargs):
-    # flopscope's signature is as_symmetric(data, *, symmetry): Python rejects anything else
-    if len(args) > 1:
-        raise OpRaises("TypeError", f"as_symmetric() takes 1 positional argument but {len(args)} were given")
-    for key in kwargs:
-        if key not in ("data", "symmetry"):
-            raise OpRaises("TypeError", f"as_symmetric() got an unexpected keyword argument '{key}'")
-    if "symmetry" not in kwargs:
-        raise OpRaises("TypeError", "as_symmetric() missing 1 required keyword-only argument: 'symmetry'")
-    x = to_array(ctx, args[0] if args else kwargs["data"])
-    sym_v = kwargs["symmetry"]
-    axes = known_shape(sym_v, "symmetry")
-    if any(not 0 <= a < x.ndim for a in axes):
-        raise OpRaises("ValueError", f"symmetry axes are out of range for ndim={x.ndim}")
-    if len(set(axes)) != len(axes):
-        raise OpRaises("ValueError", "symmetry axes contain duplicate entries")
-    generators = max(len(axes) - 1, 1)
-    ctx.charge("as_symmetric", generators * (7 * x.size - 1), x.dtype, x.dtype_origin)
-    return x.with_(sym=(tuple(sorted(axes)),))
-
-
 @handler("load")
 def _load(ctx, args, kwargs):
     path = arg(args, kwargs, 0, "file")

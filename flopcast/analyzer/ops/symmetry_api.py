@@ -1,0 +1,101 @@
+"""flopscope's own symmetry API: ``flops.as_symmetric``, ``flops.symmetrize`` and
+``flops.is_symmetric`` (``flopscope/_symmetric.py``), with the symmetry given as its axis
+shorthand (a tuple or list of axes: the full symmetric group on them). A ``SymmetryGroup``
+object is not followed (the call stays unpriced).
+"""
+
+from __future__ import annotations
+
+import math
+
+from flopcast.analyzer import dtypes
+from flopcast.analyzer.dtypes import Operand
+from flopcast.analyzer.ops.operands import known_shape, to_array
+from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
+from flopcast.analyzer.values import Array, Known, Unknown
+
+_MODES = ("canonical-copy", "reynolds-projection")
+
+
+def _signature(op: str, args, kwargs, keywords: tuple[str, ...]):
+    """(data, symmetry) of ``op(data, *, symmetry, ...)``: Python refuses any other call."""
+    if len(args) > 1:
+        raise OpRaises("TypeError", f"{op}() takes 1 positional argument but {len(args)} were given")
+    for key in kwargs:
+        if key not in ("data", "symmetry") + keywords:
+            raise OpRaises("TypeError", f"{op}() got an unexpected keyword argument '{key}'")
+    if "symmetry" not in kwargs:
+        raise OpRaises("TypeError", f"{op}() missing 1 required keyword-only argument: 'symmetry'")
+    if not args and "data" not in kwargs:
+        raise OpRaises("TypeError", f"{op}() missing 1 required positional argument: 'data'")
+    return args[0] if args else kwargs["data"], kwargs["symmetry"]
+
+
+def _axes(ctx, x: Array, symmetry) -> tuple[int, ...]:
+    """The axes of the shorthand, checked as flopscope's validate_symmetry_group checks them
+    (before any charge)."""
+    axes = known_shape(symmetry, "symmetry")
+    if any(not 0 <= a < x.ndim for a in axes):
+        raise OpRaises("ValueError", f"symmetry axes are out of range for ndim={x.ndim}")
+    if len(set(axes)) != len(axes):
+        raise OpRaises("ValueError", "symmetry axes contain duplicate entries")
+    if len({x.shape[a] for a in axes}) > 1:
+        # flopscope raises SymmetryError here (after is_symmetric's and symmetrize's charge)
+        raise OpError(f"symmetry axes {axes} of unequal sizes in shape {x.shape} (SymmetryError) are not modelled")
+    return axes
+
+
+def _generators(axes: tuple[int, ...]) -> int:
+    """The non-identity generators of the symmetric group on ``axes`` (adjacent transpositions),
+    at least one as flopscope bills: ``max(k, 1)``."""
+    return max(len(axes) - 1, 1)
+
+
+def _tagged(x: Array, axes: tuple[int, ...]) -> bool:
+    return len(axes) < 2 or tuple(sorted(axes)) in (x.sym or ())
+
+
+@handler("flopscope.as_symmetric")
+def _as_symmetric(ctx, args, kwargs):
+    data, symmetry = _signature("as_symmetric", args, kwargs, ())
+    x = to_array(ctx, data)
+    axes = _axes(ctx, x, symmetry)
+    # allclose's cost per generator, in the dtype allclose compares in (ints in float64)
+    billed = dtypes.integer_to_float64_min(x.dtype)
+    ctx.charge("as_symmetric", _generators(axes) * (7 * x.size - 1), billed, x.dtype_origin)
+    return x.with_(sym=(tuple(sorted(axes)),))
+
+
+@handler("flopscope.is_symmetric")
+def _is_symmetric(ctx, args, kwargs):
+    data, symmetry = _signature("is_symmetric", args, kwargs, ("atol", "rtol"))
+    x = to_array(ctx, data)
+    axes = _axes(ctx, x, symmetry)
+    billed = dtypes.integer_to_float64_min(x.dtype)
+    ctx.charge("is_symmetric", max(_generators(axes) * (7 * x.size - 1), 1), billed, x.dtype_origin)
+    if _tagged(x, axes):
+        return Known(True)  # exactly invariant data passes any tolerance
+    return Unknown("bool", ctx.span, "is_symmetric returns a Python bool read from array values")
+
+
+@handler("flopscope.symmetrize")
+def _symmetrize(ctx, args, kwargs):
+    data, symmetry = _signature("symmetrize", args, kwargs, ("mode",))
+    mode = kwargs.get("mode", Known("reynolds-projection"))
+    if not (isinstance(mode, Known) and isinstance(mode.value, str)):
+        raise OpError("a symmetrize mode not known statically")
+    if mode.value not in _MODES:
+        raise OpRaises("ValueError", f"unknown symmetrize mode {mode.value!r}; expected one of "
+                                     f"{', '.join(map(repr, _MODES))}")
+    x = to_array(ctx, data)
+    axes = _axes(ctx, x, symmetry)
+    tag = (tuple(sorted(axes)),) if len(axes) >= 2 else ()
+    if mode.value == "canonical-copy":
+        # one write per element, in the input's own dtype
+        ctx.charge("symmetrize", max(x.size, 1), x.dtype, x.dtype_origin)
+        return x.with_(sym=tag)
+    # Reynolds averaging: |G| transposed adds and one scaling pass, accumulated in float64 at least
+    billed = dtypes.result_type(Operand(dtype=x.dtype), Operand(dtype="float64"))
+    ctx.charge("symmetrize", max((math.factorial(len(axes)) + 1) * x.size, 1), billed,
+               x.dtype_origin if billed == x.dtype else ctx.span)
+    return Array(x.shape, billed, sym=tag, dtype_origin=x.dtype_origin if billed == x.dtype else ctx.span)
