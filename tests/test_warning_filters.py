@@ -172,3 +172,25 @@ except UserWarning:
     path = _write(tmp_path, 'warnings.simplefilter("error", UserWarning)', body)
     path.write_text("import flopscope as flops\n" + path.read_text())
     assert_exact_at(path, POINTS)
+
+
+@pytest.mark.parametrize("category", ["flops.SymmetryLossWarning", "flops.FlopscopeWarning",
+                                      "flopscope.errors.SymmetryLossWarning"])
+def test_a_filter_on_flopscope_s_own_warning_class_is_followed(tmp_path, category):
+    """A filter on a class of flopscope's own (``flops.SymmetryLossWarning``) is followed as a
+    UserWarning filter is: where no operand is symmetric nothing warns (flopcast left the whole
+    estimator a lower bound at the filter), where one is the path ends a lower bound."""
+    body = """\
+C = fnp.einsum("ij,ik->jk", W, W) if mlp.width > 8 else W
+try:
+    m = fnp.sum(C, axis=0)
+except flops.SymmetryLossWarning:
+    m = fnp.sum(C @ W, axis=0)
+x = x + m
+"""
+    path = _write(tmp_path, f'warnings.simplefilter("error", {category})', body)
+    path.write_text("import flopscope as flops\nimport flopscope.errors\n" + path.read_text())
+    quiet, warns = POINTS  # width 8: no symmetric operand; width 16: C is symmetric
+    assert_exact_at(path, (quiet,))
+    report = analyze(path, warns)
+    assert report.unpriced and report.total.lo <= measure(path, warns).total

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from flopcast import installed
-from flopcast.analyzer.values import Builtin, ClassVal, InstanceVal, Known, UserRaise, Value
+from flopcast.analyzer.values import Builtin, ClassVal, InstanceVal, Known, LibRef, UserRaise, Value
 from flopcast.model import Span
 
 ACTIONS = frozenset({"error", "ignore", "always", "default", "module", "once"})
@@ -78,6 +78,11 @@ def family(cls: Value) -> Optional[tuple]:
                 if isinstance(base, Builtin):
                     names += list(family(base) or ())
         return tuple(names)
+    if isinstance(cls, LibRef):
+        # flopscope's own classes (``flops.SymmetryLossWarning``, ``flopscope.errors.FlopscopeWarning``)
+        module, _, name = cls.path.rpartition(".")
+        if module in ("flopscope", "flopscope.errors"):
+            return installed.op_inventory().warnings.get(name)
     return None
 
 
@@ -90,7 +95,7 @@ def install(interp, action: Value, category: Value, message: Value, module: Valu
                          "raises is not known", span, "warnings filter")
     if action.value not in ACTIONS:
         raise UserRaise(span, f"AssertionError: invalid action: {action.value!r}")
-    made = Filter(action.value, message.value or "", category.name, module.value or "", int(lineno.value))
+    made = Filter(action.value, message.value or "", family(category)[0], module.value or "", int(lineno.value))
     state: Filters = interp.warning_filters
     if append.value:
         if made not in state.front + state.after:
