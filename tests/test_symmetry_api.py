@@ -75,3 +75,15 @@ def test_as_symmetric_of_integers_is_billed_as_the_float64_comparison_it_makes(t
     report = analyze(path, point)
     assert not report.unpriced, report.unpriced
     assert_exact_match(report, measure(path, point))
+
+
+@pytest.mark.parametrize("width,depth", [(8, 1), (32, 3)])
+@pytest.mark.parametrize("group", ["flops.SymmetryGroup.symmetric(axes=(1, 0))",
+                                   "flops.SymmetryGroup.symmetric(axes=[0, 1])"])
+def test_an_explicit_symmetric_group_is_the_shorthand_made_explicit(tmp_path, width, depth, group):
+    path = _write(tmp_path, f"flops.symmetrize(w, symmetry={group})",
+                  tail=f" * {group}.degree * (2.0 if flops.is_symmetric(w.T @ w, symmetry={group}) else 1.0)")
+    point = Point(width, depth, 2**41)
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    assert_exact_match(report, measure(path, point))

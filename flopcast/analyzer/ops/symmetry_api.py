@@ -1,7 +1,8 @@
 """flopscope's own symmetry API: ``flops.as_symmetric``, ``flops.symmetrize`` and
 ``flops.is_symmetric`` (``flopscope/_symmetric.py``), with the symmetry given as its axis
-shorthand (a tuple or list of axes: the full symmetric group on them). A ``SymmetryGroup``
-object is not followed (the call stays unpriced).
+shorthand (a tuple or list of axes: the full symmetric group on them) or as
+``flops.SymmetryGroup.symmetric(axes=...)``, the same group made explicit. Other groups
+(cyclic, dihedral, from generators) are not followed (the call stays unpriced).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from flopcast.analyzer import dtypes
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import known_shape, to_array
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
-from flopcast.analyzer.values import Array, Known, Unknown
+from flopcast.analyzer.values import Array, ClassVal, InstanceVal, Known, ListVal, TupleVal, Unknown
 
 _MODES = ("canonical-copy", "reynolds-projection")
 
@@ -31,10 +32,42 @@ def _signature(op: str, args, kwargs, keywords: tuple[str, ...]):
     return args[0] if args else kwargs["data"], kwargs["symmetry"]
 
 
+#: what ``SymmetryGroup.symmetric(axes=...)`` makes: flopscope's class (no node: no user class)
+GROUP = ClassVal("SymmetryGroup", "flopscope.SymmetryGroup", [], {})
+
+
+def _is_group(v) -> bool:
+    return isinstance(v, InstanceVal) and v.cls.node is None and v.cls.qualname == GROUP.qualname
+
+
+@handler("flopscope.SymmetryGroup.symmetric")
+def _symmetric_group(ctx, args, kwargs):
+    """The full symmetric group on ``axes`` (its ``axes``, ``degree`` are read; its methods are not
+    followed)."""
+    if args:
+        raise OpRaises("TypeError", f"SymmetryGroup.symmetric() takes 1 positional argument but {len(args) + 1} "
+                                    "were given")
+    if set(kwargs) != {"axes"}:
+        extra = sorted(set(kwargs) - {"axes"})
+        raise OpRaises("TypeError", f"SymmetryGroup.symmetric() got an unexpected keyword argument '{extra[0]}'"
+                       if extra else "SymmetryGroup.symmetric() missing 1 required keyword-only argument: 'axes'")
+    given = kwargs["axes"]
+    if not (isinstance(given, (TupleVal, ListVal)) or isinstance(given, Known) and isinstance(given.value, (tuple, list))):
+        raise OpError("SymmetryGroup.symmetric of axes that are not a known tuple or list")
+    if isinstance(given, Known) and isinstance(given.value, list):
+        given = Known(tuple(given.value))
+    axes = known_shape(given, "symmetry axes")
+    if not axes:
+        raise OpRaises("ValueError", "axes must be non-empty")
+    if len(set(axes)) != len(axes):
+        raise OpRaises("ValueError", "axes must be unique")
+    return InstanceVal(GROUP, {"axes": Known(axes), "degree": Known(len(axes))})
+
+
 def _axes(ctx, x: Array, symmetry) -> tuple[int, ...]:
-    """The axes of the shorthand, checked as flopscope's validate_symmetry_group checks them
-    (before any charge)."""
-    axes = known_shape(symmetry, "symmetry")
+    """The axes of the shorthand or of a symmetric group, checked as flopscope's
+    validate_symmetry_group checks them (before any charge)."""
+    axes = symmetry.attrs["axes"].value if _is_group(symmetry) else known_shape(symmetry, "symmetry")
     if any(not 0 <= a < x.ndim for a in axes):
         raise OpRaises("ValueError", f"symmetry axes are out of range for ndim={x.ndim}")
     if len(set(axes)) != len(axes):
