@@ -1856,6 +1856,16 @@ CORPUS = {
         guards=("if not fnp.all(fnp.isfinite(cov)):", "if not fnp.all(fnp.isfinite(mu)):",
                 "if not fnp.all(fnp.isfinite(out)):", "return rows, (cov if healthy else None)"),
     ),
+    "scope_native": Entry(
+        points=(
+            (8, 2, 10**6, "interval"),     # roomy: Reynolds re-projection, eigh-factored sampled correction
+                                           # refused its sub-budget (RuntimeError) -> diagonal fallback
+            (16, 3, 300_000, "interval"),  # canonical-copy re-projection, a correction in layer 1 only
+            (16, 2, 200_000, "interval"),  # tight: no correction affordable
+        ),
+        guards=("vals, vecs = fnp.linalg.eigh(cov)",),
+        data_sites=("if flops.is_symmetric(cov, symmetry=GROUP):",),
+    ),
 }
 
 
