@@ -144,15 +144,32 @@ def complex_contraction_factor(
     return real_total / total if total > 0 else 1.0
 
 
-def _path_info(subscripts, shapes, pattern, syms):
-    """flopscope's own contraction path and cost for operands of these shapes, slots (one object
-    passed twice is one slot) and symmetries, found on zero-stride stand-ins."""
+def accumulation_total(subscripts: str, shapes: tuple[tuple[int, ...], ...], idents: tuple[int, ...],
+                       syms: tuple[Symmetry, ...]) -> int:
+    """``flops.einsum_accumulation_cost(subscripts, *operands).total``: flopscope's own function
+    (it charges nothing) on stand-ins of these shapes, slots and symmetries. A ValueError of
+    flopscope's (subscripts that do not fit the shapes) is the program's."""
+    first_seen: dict[int, int] = {}
+    pattern = tuple(first_seen.setdefault(i, len(first_seen)) for i in idents)
+    key = json.dumps(["accumulation-total", subscripts, [list(s) for s in shapes], list(pattern),
+                      [_sym_to_json(s) for s in syms]])
+    hit = CONTRACTIONS.get(key)
+    if hit is None:
+        import flopscope
+
+        hit = (int(flopscope.einsum_accumulation_cost(subscripts, *_stand_ins(shapes, pattern, syms)).total), None)
+        CONTRACTIONS.put(key, hit)
+    return hit[0]
+
+
+def _stand_ins(shapes, pattern, syms) -> list:
+    """Zero-stride arrays of these shapes, one per slot (one object passed twice is one slot),
+    carrying these symmetries as flopscope's trusted tags."""
     import warnings
 
     import numpy as np
 
     warnings.filterwarnings("ignore")
-    from flopscope._einsum import _resolve_cost_and_output_symmetry
     from flopscope._symmetry_utils import wrap_with_trusted_symmetry
 
     proxies: dict[int, object] = {}
@@ -164,7 +181,16 @@ def _path_info(subscripts, shapes, pattern, syms):
                 proxy = wrap_with_trusted_symmetry(proxy, _group_of(sym))
             proxies[slot] = proxy
         operands.append(proxies[slot])
-    return _resolve_cost_and_output_symmetry(subscripts, *operands)
+    return operands
+
+
+def _path_info(subscripts, shapes, pattern, syms):
+    """flopscope's own contraction path and cost for operands of these shapes, slots (one object
+    passed twice is one slot) and symmetries, found on zero-stride stand-ins."""
+    from flopscope._einsum import _resolve_cost_and_output_symmetry
+
+    return _resolve_cost_and_output_symmetry(subscripts, *_stand_ins(shapes, pattern, syms))
+
 
 
 def _contraction_from_flopscope(subscripts, shapes, pattern, syms) -> tuple[int, Symmetry]:

@@ -441,7 +441,8 @@ class Calls:
             if rest in ("einsum",):
                 return self._unpriced_at(span, f"flops.{rest}", "flopscope has no top-level einsum (AttributeError); "
                                          "use fnp.einsum")
-            if rest in ("as_symmetric", "symmetrize", "is_symmetric", "SymmetryGroup.symmetric"):
+            if rest in ("as_symmetric", "symmetrize", "is_symmetric", "SymmetryGroup.symmetric",
+                        "einsum_accumulation_cost"):
                 return self.price_call("flopscope." + rest, args, kwargs, node, span)
             if rest == "current_budget":
                 return self.budget_snapshot(span)

@@ -13,7 +13,7 @@ from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import _none, arg, as_numpy_scalar, broadcast, origin_of, refused_first, to_array
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
 from flopcast.analyzer.ops.symmetry import refuse_voided_claim
-from flopcast.analyzer.values import Array, Known, ListVal, TupleVal, Unknown, Value
+from flopcast.analyzer.values import Array, ClassVal, InstanceVal, Known, ListVal, TupleVal, Unknown, Value
 
 
 #: (subscripts, shapes, identity pattern, symmetries, dtypes) -> (base, output symmetry,
@@ -511,3 +511,33 @@ def _matvec(ctx, args, kwargs, op=None):
         raise OpError("vecmat of a 0-d vector or a non-matrix (numpy raises)")
     la, lb, out = _batch_letters(a.shape[:-1], b.shape[:-2], op)
     return contract(ctx, op, f"{la}z,{lb}zy->{out}y", [a, b])
+
+
+#: what ``flops.einsum_accumulation_cost`` returns: flopscope's class (no node: no user class)
+_ACCUMULATION_COST = ClassVal("AccumulationCost", "flopscope.AccumulationCost", [], {})
+
+
+@handler("flopscope.einsum_accumulation_cost")
+def _accumulation_cost(ctx, args, kwargs):
+    """``flops.einsum_accumulation_cost(subscripts, *operands)``: a participant's own cost model,
+    free (it runs no einsum); its ``.total`` is flopscope's own function on stand-ins of the
+    operands, its other fields are not followed."""
+    if kwargs:
+        raise OpError("einsum_accumulation_cost with keywords (partition_budget=) is not modelled")
+    if not args:
+        raise OpRaises("TypeError", "einsum_accumulation_cost() missing 1 required positional argument: "
+                                    "'subscripts'")
+    sub = args[0]
+    if not (isinstance(sub, Known) and isinstance(sub.value, str)):
+        raise OpError("einsum_accumulation_cost subscripts are not a known string")
+    if not all(isinstance(a, Array) for a in args[1:]):
+        raise OpError("einsum_accumulation_cost of operands that are not arrays is not modelled")
+    arrays = list(args[1:])
+    subscripts = sub.value.replace(" ", "")
+    _check_extents("einsum_accumulation_cost", subscripts, arrays)
+    try:
+        total = pricing.accumulation_total(subscripts, tuple(a.shape for a in arrays),
+                                           tuple(a.ident for a in arrays), tuple(a.sym for a in arrays))
+    except ValueError as exc:
+        raise OpError(f"flopscope refuses these subscripts for these operands ({exc}): not modelled") from None
+    return InstanceVal(_ACCUMULATION_COST, {"total": Known(total)})

@@ -1,0 +1,45 @@
+"""``flops.einsum_accumulation_cost`` used as the participant's own cost model: free, and its
+``.total`` (flopscope's own count, symmetry and aliasing included) steers what runs next."""
+
+from __future__ import annotations
+
+import pytest
+
+from oracle import assert_exact_match, measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+PROGRAM = """\
+import flopscope as flops
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        g = w.T @ w
+        s = flops.symmetrize(w, symmetry=(0, 1))
+        total = flops.einsum_accumulation_cost({call}).total
+        x = w
+        for _ in range(total % 5):  # every unit of the total changes the count
+            x = x @ w
+        return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(x)
+"""
+
+
+@pytest.mark.parametrize("width,depth", [(8, 1), (24, 2)])
+@pytest.mark.parametrize("call", [
+    '"ij,jk->ik", w, w',                # dense
+    '"ki,kj->ij", w, w',                # one object twice: the output is symmetric
+    '"ij,jk->ik", g, s',                # symmetric operands
+    '"ij,jk,kl->il", g, w, s',          # three operands
+])
+def test_the_total_of_flopscope_s_own_cost_model_is_read(tmp_path, width, depth, call):
+    path = tmp_path / "estimator.py"
+    path.write_text(PROGRAM.format(call=call))
+    point = Point(width, depth, 2**41)
+    report = analyze(path, point)
+    assert not report.unpriced, report.unpriced
+    assert_exact_match(report, measure(path, point))
