@@ -132,6 +132,16 @@ def test_fc203_refuses_importing_them_by_name(check):
     assert codes(check(source, select="FC203")) == ["FC203"]
 
 
+@pytest.mark.parametrize("opener", ["flops.budget(budget // 2)", "flops.BudgetContext(flop_budget=10**6)"])
+def test_fc203_refuses_a_budget_the_submission_opens(check, opener):
+    # locally predict's `with` raises RuntimeError (whestbench's budget is open); the grader's
+    # client raises UnauthorizedControlError, which this handler does not catch
+    body = f"try:\n    with {opener}:\n        x = mlp.weights[0] @ mlp.weights[0]\nexcept RuntimeError:\n    x = None\nreturn x"
+    found = check(estimator(body), select="FC203")
+    assert codes(found) == ["FC203"]
+    assert "UnauthorizedControlError" in found[0].message
+
+
 def test_fc203_allows_client_side_cost_helpers(check):
     source = estimator("c = flops.accounting.einsum_cost('ij,jk->ik', [(2, 2), (2, 2)])\nreturn c")
     assert check(source, select="FC203") == []

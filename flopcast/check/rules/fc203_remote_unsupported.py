@@ -4,7 +4,9 @@ The grader runs a numpy-free flopscope client that ships every op to a server.
 Ops that call back into Python per element (``flopscope.remote_unsupported_ops()``)
 and the server-side names (``flopscope._server_only.SERVER_ONLY``: ``namespace``,
 ``FlopscopeArray``, the ``*_cost`` helpers ...) are missing there. Both lists are
-read from the installed flopscope, never hard-coded.
+read from the installed flopscope, never hard-coded. A budget the submission opens
+(``flops.budget``, ``flops.BudgetContext``) is refused there too: session lifecycle is the
+grader's (flopscope's ``UnauthorizedControlError``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,10 @@ def server_only_name(qual: str, server_only: frozenset[str]) -> bool:
     if f"flops.{last}" in server_only and (len(parts) == 1 or parts[:-1] == ["accounting"]):
         return True
     return False
+
+
+#: what opens a budget context: session lifecycle is the grader's (flopscope's UnauthorizedControlError)
+_OPENS_A_BUDGET = frozenset({"flopscope.budget", "flopscope.BudgetContext"})
 
 
 class RemoteUnsupported(Rule):
@@ -67,6 +73,12 @@ class RemoteUnsupported(Rule):
             return (f"`fnp.{op}` calls back into Python and is not supported by the grader's "
                     "flopscope client (it passes locally, then fails in grading); express it with "
                     "vectorised fnp ops")
+        if qual in _OPENS_A_BUDGET:
+            shown = qual.replace("flopscope.", "flops.", 1)
+            return (f"`{shown}` opens a budget: inside predict whestbench's own is already open, so flopscope "
+                    "refuses it on entry (RuntimeError: Cannot nest BudgetContexts), and the grader's client "
+                    "refuses any budget a submission opens (UnauthorizedControlError, a FlopscopeError that "
+                    "`except RuntimeError` does not catch); read `flops.current_budget()` instead")
         if server_only_name(qual, server_only):
             shown = qual.replace("flopscope.", "flops.", 1)
             return (f"`{shown}` is server-side only: the grader's flopscope client does not have "
