@@ -49,10 +49,11 @@ def test_a_sub_budget_in_predict_is_refused_and_the_fallback_runs(tmp_path, widt
 
 
 @pytest.mark.parametrize("width,depth", [(8, 1), (32, 3)])
-def test_a_sub_budget_of_zero_is_refused_by_its_amount_first(tmp_path, width, depth):
+@pytest.mark.parametrize("amount", ["0", "float('nan')", "float('inf')"])
+def test_a_sub_budget_of_no_amount_is_refused_by_its_amount_first(tmp_path, width, depth, amount):
     # flopscope checks the amount when the context is made: ValueError, which
     # `except ValueError` catches, before the nesting is refused
-    path = _write(tmp_path, "flops.budget(0)", caught="ValueError")
+    path = _write(tmp_path, f"flops.budget({amount})", caught="ValueError")
     point = Point(width, depth, 10**9)
     report = analyze(path, point)
     assert not report.unpriced, report.unpriced

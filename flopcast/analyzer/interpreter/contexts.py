@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import math
 from typing import Optional
 
 from flopcast.analyzer import dunders, exit_stack, handlers, memory_limit, warning_filters
@@ -175,6 +176,8 @@ class Contexts:
         args = [self.eval(a) for a in expr.args]
         kwargs = {kw.arg: self.eval(kw.value) for kw in expr.keywords if kw.arg is not None}
         amount = args[0] if args else kwargs.get("flop_budget")
+        if isinstance(amount, Known) and type(amount.value) is float and not math.isfinite(amount.value):
+            raise UserRaise(span, f"ValueError: flop_budget must be finite, got {amount.value}")
         if isinstance(amount, Known) and type(amount.value) in (int, float) and amount.value <= 0:
             raise UserRaise(span, f"ValueError: flop_budget must be > 0, got {amount.value}")
         if not (isinstance(amount, Known) and type(amount.value) in (int, float)):
