@@ -162,6 +162,20 @@ def accumulation_total(subscripts: str, shapes: tuple[tuple[int, ...], ...], ide
     return hit[0]
 
 
+def reduction_helper(function: str, shape: tuple[int, ...], axis, numbers: dict) -> int:
+    """``flops.reduction_accumulation_cost(a, axis, **numbers).total`` or
+    ``flops.tier2_reduction_cost(a, axis, **numbers)`` (free helpers) on a stand-in of ``shape``."""
+    key = json.dumps(["reduction-helper", function, list(shape), axis, sorted(numbers.items())])
+    hit = CONTRACTIONS.get(key)
+    if hit is None:
+        import flopscope
+
+        result = getattr(flopscope, function)(_stand_ins((shape,), (0,), (None,))[0], axis, **numbers)
+        hit = (int(result.total if function == "reduction_accumulation_cost" else result), None)
+        CONTRACTIONS.put(key, hit)
+    return hit[0]
+
+
 def _stand_ins(shapes, pattern, syms) -> list:
     """Zero-stride arrays of these shapes, one per slot (one object passed twice is one slot),
     carrying these symmetries as flopscope's trusted tags."""

@@ -442,7 +442,7 @@ class Calls:
                 return self._unpriced_at(span, f"flops.{rest}", "flopscope has no top-level einsum (AttributeError); "
                                          "use fnp.einsum")
             if rest in ("as_symmetric", "symmetrize", "is_symmetric", "SymmetryGroup.symmetric",
-                        "einsum_accumulation_cost"):
+                        "einsum_accumulation_cost", "reduction_accumulation_cost", "tier2_reduction_cost"):
                 return self.price_call("flopscope." + rest, args, kwargs, node, span)
             if rest == "current_budget":
                 return self.budget_snapshot(span)

@@ -35,6 +35,7 @@ from flopcast.analyzer.ops import (  # noqa: F401
     type_info,
     callbacks,
     symmetry_api,
+    cost_helpers,
 )
 from flopcast.analyzer.ops.elementwise import (
     BINARY_OPERATORS,
