@@ -13,7 +13,9 @@ The budget steers everything through ``flops.current_budget()``: a warm-up layer
 FLOPs (``flops_used`` before and after), the sample count of the Monte Carlo correction is sized
 from ``flops_remaining`` and the measured cost of one sample, and every correction is asked to
 fit under a sub-budget opened with ``flops.budget(cap)``; when flopscope refuses it (the author
-catches ``RuntimeError`` and ``BudgetExhaustedError``), a cheaper diagonal correction runs. A
+catches ``RuntimeError`` and ``BudgetExhaustedError``), a cheaper diagonal correction runs. Sampled
+rows are combined by the median or the mean, whichever flopscope's own reduction cost helpers
+(``reduction_accumulation_cost``, ``tier2_reduction_cost``) price as affordable. A
 ``flops.namespace`` labels each stage for the author's own profiling, and a planner compares
 two contraction orders of the covariance update with ``flops.einsum_accumulation_cost`` (the
 author's own hand model, mirroring flopscope's, when the helper is missing).
@@ -211,6 +213,36 @@ class SampleSizer:
         return 1 << int(math.log2(rows))
 
 
+class Aggregator:
+    """Combines sampled rows: the median resists the heavy right tail of a ReLU, the mean is
+    cheaper. flopscope's own helpers price both before either runs; without them (the grader's
+    client may lack them) the mean."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.picked: dict[tuple, str] = {}
+
+    def _choose(self, rows) -> str:
+        key = tuple(rows.shape)
+        if key in self.picked:
+            return self.picked[key]
+        try:
+            mean_cost = flops.reduction_accumulation_cost(rows, axis=0, extra_ops=rows.shape[1]).total
+            median_cost = flops.tier2_reduction_cost(rows, axis=0)
+        except (AttributeError, TypeError):
+            self.picked[key] = "mean"
+            return "mean"
+        # the median is worth up to twice the mean's price
+        choice = "median" if median_cost <= 2 * mean_cost else "mean"
+        self.picked[key] = choice
+        return choice
+
+    def __call__(self, rows):
+        if self._choose(rows) == "median":
+            return fnp.median(rows, axis=0)
+        return fnp.mean(rows, axis=0)
+
+
 class Correction:
     """A sampled correction of the next layer's mean, under a sub-budget when flopscope allows
     one; a diagonal (independent units) correction otherwise."""
@@ -220,18 +252,19 @@ class Correction:
         self.ledger = ledger
         self.refused = 0
         self.ran_full = 0
+        self.aggregate = Aggregator(settings)
 
     def full(self, mean, cov_half, w, b, rows: int):
         z = fnp.random.standard_normal((rows, mean.shape[0]))
         x = mean + z @ cov_half
         pre = x @ w + b
-        return fnp.mean(fnp.maximum(pre, 0.0), axis=0)
+        return self.aggregate(fnp.maximum(pre, 0.0))
 
     def diagonal(self, mean, var, w, b, rows: int):
         z = fnp.random.standard_normal((rows, mean.shape[0]))
         x = mean + z * fnp.sqrt(fnp.maximum(var, EPS))
         pre = x @ w + b
-        return fnp.mean(fnp.maximum(pre, 0.0), axis=0)
+        return self.aggregate(fnp.maximum(pre, 0.0))
 
     def planned(self, width: int, rows: int) -> int:
         return rows * (4 * width * width + 4 * width)
