@@ -87,3 +87,12 @@ def test_an_explicit_symmetric_group_is_the_shorthand_made_explicit(tmp_path, wi
     report = analyze(path, point)
     assert not report.unpriced, report.unpriced
     assert_exact_match(report, measure(path, point))
+
+
+def test_an_attribute_flopcast_does_not_model_is_named_with_the_value_it_was_asked_of(tmp_path):
+    """A person reads what the value is (a SymmetryGroup instance), not flopcast's own class name
+    (it said "not known on InstanceVal")."""
+    path = _write(tmp_path, "w", tail=" * flops.SymmetryGroup.symmetric(axes=(1, 0)).order()")
+    report = analyze(path, Point(8, 1, 10**6))
+    reasons = [u.reason for u in report.unpriced if u.what == "attribute 'order'"]
+    assert reasons == ["not modelled for SymmetryGroup instance"]

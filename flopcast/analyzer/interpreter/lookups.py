@@ -22,7 +22,7 @@ from flopcast.analyzer.values import (Array, BoundLib, BoundMethod, Builtin, Cha
                                       DequeVal, dict_key, DictVal, DTypeRef, EndlessIter, ExitStackVal, FlatIter,
                                       FunctionVal, Generator, InstanceVal, Known, LibRef, ListVal, make_tuple,
                                       may_hold_known_key, MLPVal, ModuleVal, NpzFile, NumpyScalar, PartialMethodVal,
-                                      PartialVal, plain_member, PyGenerator, RandomVal, SeqIterator, SuperVal,
+                                      PartialVal, plain_member, describe_value, PyGenerator, RandomVal, SeqIterator, SuperVal,
                                       surely_missing, TupleVal, Unknown, UserRaise, Value)
 from flopcast.model import Span
 from flopcast.analyzer.interpreter.classes import (_SLOTTED_LIBRARY_BASES, _declared_slots, _is_enum,
@@ -581,7 +581,7 @@ class Lookups:
         if isinstance(obj, Unknown):
             return Unknown(obj.kind if name in ("real",) else "", obj.origin, obj.reason)
         where = node if node is not None else None
-        return self.unpriced(where, f"attribute {name!r}", f"not known on {type(obj).__name__}")
+        return self.unpriced(where, f"attribute {name!r}", f"not modelled for {describe_value(obj)}")
 
     def _class_membership(self, left: Value, cls: ClassVal, node):
         """``x in K`` for a class K of the user's: Python asks K's metaclass (``type(K)``), not
