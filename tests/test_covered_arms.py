@@ -13,6 +13,7 @@ from oracle import measure
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
+from flopcast.runtime.calibrate import calibrate
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "covered_arms"
 POINTS = [Point(8, 2, 2**41), Point(16, 3, 2**41)]
@@ -45,3 +46,15 @@ def test_the_float_a_guard_leaves_unknown_steers_later_code_both_ways(tmp_path, 
     assert (report.total.lo, report.total.hi) == (min(counts), max(counts))
     # `low > 0` bounds `low` inside the guard's body only: the division after it may be by zero.
     assert [(r.span.line, r.exception) for r in report.presumes_no_raise] == [(21, "ZeroDivisionError")]
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
+def test_a_calibration_watches_a_covered_guard_and_replays_the_arm_the_run_took(point):
+    # The static paths ask no site at the guard, but the replay does: unwatched, it took the body
+    # ("not reached by the small run") and ran the loop the real run skips.
+    path = FIXTURES / "calibrated.py"
+    report = analyze(path, point)
+    calibration = calibrate(path, report, size=(8, 2))
+    guard = [s for s in calibration.sites if s.span.line == 16]
+    assert [(s.kind, s.approximate) for s in guard] == [("branch", False)]
+    assert calibration.total == measure(path, point).total

@@ -33,7 +33,8 @@ What must hold, and is checked before the body is kept (``covering_body``):
 The test's bound (``den > 0``: RunResult.floors) holds only while the body is evaluated: after
 the expression the number may be anything the orelse's path allows. A site with a presumption
 (a safety net, whose nominal answer the report names) and a replay of observed answers
-(calibration) keep asking the site.
+(calibration) keep asking the site; the guards a path covered are listed (RunResult.covered) so
+that the calibration's small run watches them too.
 """
 
 from __future__ import annotations

@@ -108,8 +108,10 @@ def observe(path: str | Path, report: Report, *, size: Optional[tuple[int, int]]
     cls = estimator_class(program, class_name)
     target = report.point
     scorer = report.include_scorer_cast
-    small, small_sites = _small_point(program, cls, target, size, scorer)
+    small, small_sites, covered = _small_point(program, cls, target, size, scorer)
     spans = {(s.span, s.kind) for s in small_sites if s.kind in WATCHED_KINDS}
+    # a guard the static paths covered (covered_arms.py) is a site again in the replay
+    spans |= {(span, "branch") for span in covered}
     spans |= {(u.span, u.kind) for u in report.uncertain if u.kind in WATCHED_KINDS}
     watch = sorted(spans, key=lambda sk: (sk[0].path, sk[0].line, sk[0].col, sk[1]))
     request = RunRequest(
@@ -132,7 +134,8 @@ def observe(path: str | Path, report: Report, *, size: Optional[tuple[int, int]]
 
 
 def _small_point(program, cls: str, target: Point, size: Optional[tuple[int, int]], scorer: bool):
-    """The small point and the sites its static analysis meets on any path."""
+    """The small point, the sites its static analysis meets on any path and the spans of the
+    guards it covered (RunResult.covered)."""
     candidates = [size] if size is not None else list(SMALL_POINTS)
     fallback = None
     for width, depth in candidates:
@@ -140,9 +143,10 @@ def _small_point(program, cls: str, target: Point, size: Optional[tuple[int, int
         explored = run_point(program, cls, point, scorer)
         results = explored.results
         sites = {s.key: s for r in results for s in r.sites}
+        covered = set().union(*(r.covered for r in results))
         refused = all(r.raised is not None for r in results)
         if fallback is None:
-            fallback = (point, list(sites.values()))
+            fallback = (point, list(sites.values()), covered)
         if not refused:
-            return point, list(sites.values())
+            return point, list(sites.values()), covered
     return fallback

@@ -202,6 +202,7 @@ class LaterCalls:
         if traced_eval is not None:
             self.eval = traced_eval
         first.later.append(fresh.total)
+        first.covered |= fresh.covered
         # Tagged with their call: joins.py compares a flipped run's calls with the nominal path's.
         first.joins.extend(replace(j, predict_call=len(first.later)) for j in fresh.joins)
         seen = {s.key: s.span for s in self.decisions.seen}

@@ -68,6 +68,9 @@ class RunResult:
     # with its answers counts as not): else watching the path proves nothing (api's per-execution
     # proof is then not attempted).
     joinable: bool = True
+    # The tests of the conditional expressions this path took the covering body of without asking
+    # their site (covered_arms.py): a calibration's replay asks them, so its small run watches them.
+    covered: set = field(default_factory=set)
     # Where the budget ran out into a handler of the program's (BudgetExhaustedError caught).
     exhausted: Optional[Span] = None
     # The FLOPs charged when the path met its first site: every path costs at least that.

@@ -67,6 +67,7 @@ class Truth:
             body = covered_arms.covering_body(self, stmt)
             if body is not None:
                 cover.append(body)
+                self.result.covered.add(span)
                 return True
         site = Site((kind, span), (True, False), span, kind, f"`{_source(test)}` depends on values ({reason})",
                     **presumed)
