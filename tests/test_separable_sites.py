@@ -119,10 +119,14 @@ def test_sites_whose_choices_persist_are_run_in_every_combination():
     assert interval(separate) == interval(every)
 
 
-#: corpus files whose paths are known to pass the cap at 16x2 (the enumeration below would take
+#: corpus files whose paths are known to pass the cap at 16x2, or too many to enumerate in a test (the enumeration below would take
 #: minutes to find that out and skip)
 _CAPPED = {"ridge_sweep": "past the 64-path cap at 16x2 (95 s to enumerate, session 25's CI)",
-           "portfolio_atlas": "past the 64-path cap at 16x2 with its diagnostics on (71 paths, 39 s to enumerate, session 41)"}
+           "portfolio_atlas": "past the 64-path cap at 16x2 with its diagnostics on (71 paths, 39 s to enumerate, session 41)",
+           # (the floor a capped exploration reports is checked on fixtures: test_paths.py,
+           # test_capped_floor_is_below_every_path_not_run and the capped-interval fuzz)
+           "riccati_filter": "1,140 paths at any size, every one enumerated: 50-60 CPU s, the suite's longest test "
+                             "(session 41); its separate pricing passes the cap and reports a floor"}
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.skip(reason=_CAPPED[p.stem])) if p.stem in _CAPPED
