@@ -6,7 +6,7 @@ is exact against the real flopscope at two points."""
 from __future__ import annotations
 
 import pytest
-from oracle import measure
+from oracle import assert_exact_at, measure
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -52,16 +52,12 @@ def _estimator(tmp_path, body: str):
     return path
 
 
-def _exact_as_the_run(path) -> None:
-    for point in (Point(8, 2, 2**41), Point(16, 3, 2**41)):
-        report = analyze(path, point)
-        assert report.total.exact and not report.unpriced, report.unpriced
-        assert report.total.lo == measure(path, point).total
+POINTS = (Point(8, 2, 2**41), Point(16, 3, 2**41))
 
 
 @pytest.mark.parametrize("body", CASES.values(), ids=CASES.keys())
 def test_every_holder_of_a_written_array_sees_it_dense(tmp_path, body):
-    _exact_as_the_run(_estimator(tmp_path, body))
+    assert_exact_at(_estimator(tmp_path, body), POINTS)
 
 
 #: writes through another array object over C's buffer: flopscope voids C's tag by the buffer's
@@ -84,7 +80,7 @@ VIEW_CASES = {
 @pytest.mark.parametrize("body", VIEW_CASES.values(), ids=VIEW_CASES.keys())
 def test_a_write_through_any_view_of_a_buffer_voids_every_tag_on_it(tmp_path, body):
     """(C * 2.0 at 8x2 costs 64 dense; each case was once called exact at 36, the tagged count)"""
-    _exact_as_the_run(_estimator(tmp_path, body))
+    assert_exact_at(_estimator(tmp_path, body), POINTS)
 
 
 #: a reshape or a ravel is a view or a copy by the memory layout, which flopcast does not follow
@@ -98,7 +94,7 @@ MAYBE_VIEW_CASES = {
 def test_a_write_through_a_reshape_of_a_tagged_array_is_left_unpriced(tmp_path, body):
     """(both are views of C here, and the run prices C * 2.0 dense: once called exact, tagged)"""
     path = _estimator(tmp_path, body)
-    for point in (Point(8, 2, 2**41), Point(16, 3, 2**41)):
+    for point in POINTS:
         report = analyze(path, point)
         assert [u.what for u in report.unpriced] == ["a write through a reshape or ravel of a symmetric array"]
         assert report.total.lo < measure(path, point).total

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from oracle import assert_exact_match, measure
+from oracle import assert_exact_at, measure
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -43,9 +43,7 @@ def _write(tmp_path, made: str, tail: str = ""):
 def test_symmetrize_is_priced_and_tags_its_result(tmp_path, width, depth, made):
     path = _write(tmp_path, made)
     point = Point(width, depth, 2**41)
-    report = analyze(path, point)
-    assert not report.unpriced, report.unpriced
-    assert_exact_match(report, measure(path, point))
+    assert_exact_at(path, [point])
 
 
 @pytest.mark.parametrize("width,depth", [(8, 1), (32, 3)])
@@ -53,9 +51,7 @@ def test_is_symmetric_of_a_symmetric_product_is_true_for_certain(tmp_path, width
     # w.T @ w is exactly symmetric: the check costs k·(7n − 1) and answers True on every run
     path = _write(tmp_path, "w.T @ w", tail=" * (2.0 if flops.is_symmetric(x, symmetry=(0, 1)) else 1.0)")
     point = Point(width, depth, 2**41)
-    report = analyze(path, point)
-    assert not report.unpriced, report.unpriced
-    assert_exact_match(report, measure(path, point))
+    assert_exact_at(path, [point])
 
 
 @pytest.mark.parametrize("width,depth", [(8, 1), (32, 3)])
@@ -72,9 +68,7 @@ def test_is_symmetric_of_data_is_priced_and_its_answer_read_from_values(tmp_path
 def test_as_symmetric_of_integers_is_billed_as_the_float64_comparison_it_makes(tmp_path, width, depth):
     path = _write(tmp_path, "flops.as_symmetric(fnp.asarray(w.T @ w, dtype=fnp.int32), symmetry=(0, 1))")
     point = Point(width, depth, 2**41)
-    report = analyze(path, point)
-    assert not report.unpriced, report.unpriced
-    assert_exact_match(report, measure(path, point))
+    assert_exact_at(path, [point])
 
 
 @pytest.mark.parametrize("width,depth", [(8, 1), (32, 3)])
@@ -84,9 +78,7 @@ def test_an_explicit_symmetric_group_is_the_shorthand_made_explicit(tmp_path, wi
     path = _write(tmp_path, f"flops.symmetrize(w, symmetry={group})",
                   tail=f" * {group}.degree * (2.0 if flops.is_symmetric(w.T @ w, symmetry={group}) else 1.0)")
     point = Point(width, depth, 2**41)
-    report = analyze(path, point)
-    assert not report.unpriced, report.unpriced
-    assert_exact_match(report, measure(path, point))
+    assert_exact_at(path, [point])
 
 
 def test_an_attribute_flopcast_does_not_model_is_named_with_the_value_it_was_asked_of(tmp_path):
