@@ -109,8 +109,7 @@ def contraction(
     ``idents`` says which operands are the same Python object (flopscope's aliasing
     discount keys on ``id()``); only the pattern matters, so it is normalised.
     """
-    first_seen: dict[int, int] = {}
-    pattern = tuple(first_seen.setdefault(i, len(first_seen)) for i in idents)
+    pattern = slot_pattern(idents)
     key = json.dumps([subscripts, [list(s) for s in shapes], list(pattern), [_sym_to_json(s) for s in syms]])
     hit = CONTRACTIONS.get(key)
     if hit is not None:
@@ -118,6 +117,13 @@ def contraction(
     value = _contraction_from_flopscope(subscripts, shapes, pattern, syms)
     CONTRACTIONS.put(key, value)
     return value
+
+
+def slot_pattern(idents) -> tuple[int, ...]:
+    """Each operand's slot: the order in which its object was first seen (``(a, b, a)`` is
+    ``(0, 1, 0)``), since one object passed twice is priced as one operand by flopscope."""
+    first_seen: dict = {}
+    return tuple(first_seen.setdefault(i, len(first_seen)) for i in idents)
 
 
 def complex_contraction_factor(
@@ -129,8 +135,7 @@ def complex_contraction_factor(
     """flopscope's ``contraction_complex_override`` for this contraction on complex operands: the
     real FLOPs of its decomposition (6 per multiply, 2 per add) over its total, 1.0 when it does
     no work; the charge is then ``int(total x rate x factor x weight)``, one truncation."""
-    first_seen: dict[int, int] = {}
-    pattern = tuple(first_seen.setdefault(i, len(first_seen)) for i in idents)
+    pattern = slot_pattern(idents)
     key = json.dumps(["complex-real-total", subscripts, [list(s) for s in shapes], list(pattern),
                       [_sym_to_json(s) for s in syms]])
     hit = CONTRACTIONS.get(key)
@@ -149,8 +154,7 @@ def accumulation_total(subscripts: str, shapes: tuple[tuple[int, ...], ...], ide
     """``flops.einsum_accumulation_cost(subscripts, *operands).total``: flopscope's own function
     (it charges nothing) on stand-ins of these shapes, slots and symmetries. A ValueError of
     flopscope's (subscripts that do not fit the shapes) is the program's."""
-    first_seen: dict[int, int] = {}
-    pattern = tuple(first_seen.setdefault(i, len(first_seen)) for i in idents)
+    pattern = slot_pattern(idents)
     key = json.dumps(["accumulation-total", subscripts, [list(s) for s in shapes], list(pattern),
                       [_sym_to_json(s) for s in syms]])
     hit = CONTRACTIONS.get(key)
