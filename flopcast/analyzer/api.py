@@ -284,6 +284,8 @@ def _run_point(program: Program, cls: str, point: Point, include_scorer_cast: bo
         for key, (result, trace, rerun) in made.items():
             if key in taken or rerun.kind != kind or (rerun.enumerated is enumerated and rerun.count_values is count_values):
                 continue
+            if any(rerun.count_values.get(k) != count_values.get(k) for k in result.isolating):
+                continue  # it left a raise unclaimed that a run with the counts now asked for claims
             sites = _sites_now(result.sites, rerun, enumerated, count_values)
             if sites is None:
                 continue

@@ -146,6 +146,21 @@ def record(result, sized: CountKnown, breaks: tuple, line: int) -> None:
     entry[3].add(line)
 
 
+def isolate(result, key, lo: int, hi: int, count: int, line: int) -> None:
+    """Note on the run's result that the count ``count`` (an end of the site's range ``[lo, hi]``)
+    answers otherwise than its neighbour: an op raised there (a reduction of an empty selection)."""
+    entry = result.count_breaks.setdefault(key, [lo, hi, set(), set()])
+    entry[0], entry[1] = min(entry[0], lo), max(entry[1], hi)
+    entry[2].update(b for b in (count, count + 1) if lo < b <= hi)
+    entry[3].add(line)
+
+
+def alone(analysed: tuple, count: int, lo: int, hi: int) -> bool:
+    """Whether ``count`` is the only count of its stretch, or every count of it is analysed:
+    its neighbours inside ``[lo, hi]`` are analysed too."""
+    return all(n < lo or n > hi or n in analysed for n in (count - 1, count + 1))
+
+
 def enumeration(results, current: dict) -> dict:
     """Site key -> (the counts inside its range to analyse it at: both ends of every stretch
     between breakpoints; the lines of the tests), or OPEN when they would be more than

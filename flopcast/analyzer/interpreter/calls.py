@@ -363,11 +363,33 @@ class Calls:
         """A call that raises on its operands: the program's own error, raised along the path
         as Python would (an `except` catches it; escaping predict, it is a Raise). When this
         path took a size read from data at one end of its range, the shapes were chosen, not
-        known: the raise is not claimed and the call stays unpriced."""
-        if any(site.kind == "shape" for site in self.decisions.seen):
+        known: that end stands for the counts next to it, which may not raise, so the raise is
+        not claimed and the call stays unpriced. A selection's count is analysed apart from its
+        neighbours next round (sizetests.isolate: ``fnp.max(s[s > tol])`` raises only when
+        nothing is kept); once every size this path took is a count of its own, the raise is
+        the run's at that count."""
+        shaped = [site for site in self.decisions.seen if site.kind == "shape"]
+        if any(not self._own_count(site, span) for site in shaped):
             return self._unpriced_at(span, what, f"raises {exc} with the sizes read from data this path "
                                                  "took; whether it raises depends on values")
         raise UserRaise(span, str(exc))
+
+    def _own_count(self, site, span: Span) -> bool:
+        """Whether the selection ``site`` took a count analysed apart from its neighbours on this
+        path (they are analysed too, or past the range); where the count is an end of the range
+        standing for its neighbours, they are asked for next round (``span``: the op that raised)."""
+        key = site.key
+        count, first = self.decisions.chosen.get(key), self._size_ranges.get(key)
+        if key[0] != "size" or not isinstance(count, int) or isinstance(count, bool) or first is None:
+            return False
+        lo, hi = first
+        if sizetests.alone(site.options, count, lo, hi):
+            return True
+        if count in (lo, hi) and self.count_values.get(key) != sizetests.OPEN:
+            self.effects += 1
+            sizetests.isolate(self.result, key, lo, hi, count, span.line)
+            self.result.isolating.add(key)
+        return False
 
     def _wrote_out(self, kwargs: dict) -> None:
         """numpy's own call wrote its result into ``out=`` (``np.cumsum(a, out=b)``): what was

@@ -225,6 +225,7 @@ class LaterCalls:
             for key, value in getattr(fresh, table).items():
                 getattr(first, table).setdefault(key, value)
         first.picks |= fresh.picks
+        first.isolating |= fresh.isolating
         first.exhausted = first.exhausted or fresh.exhausted
         if fresh.unpriced:
             return stopped or f"call {len(first.later) + 1} is not priced whole"

@@ -52,6 +52,10 @@ class RunResult:
     # Selection site key -> [lo, hi, counts where a test of its size changes its answer, the
     # tests' lines] (sizetests.py).
     count_breaks: dict = field(default_factory=dict)
+    # Selection site keys whose count, an end of the range standing for its neighbours, an op
+    # raised at (calls.op_raises): the run made once those are analysed too claims the raise, so
+    # this run is not that run (api._earlier).
+    isolating: set = field(default_factory=set)
     # First evaluation of each single comparison of two known numbers in predict:
     # span -> (operator name, left, right). The formula uses them to find budget thresholds.
     compares: dict = field(default_factory=dict)
