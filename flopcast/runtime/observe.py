@@ -11,7 +11,9 @@ recorder that notes the outcome and hands the value back:
 * a call that may raise (``exception``): ``_fc_done(i, _fc_enter(i) or call)``
   records whether the call returned;
 * a size or integer read from data (``shape``): ``_fc_shape(i, expr)`` records the
-  integer, or the length of the array (or of a ``nonzero`` tuple's first array).
+  integer, or the length of the array (or of a ``nonzero`` tuple's first array); a mask
+  among slices counts along its own axis (``u[:, keep]``: ``_fc_shape(i, expr, 0, 1)``) and
+  ``lstsq``'s site is its residuals, the second item of what it returns.
 
 Every wrapper node carries the wrapped expression's own position, and the wrapped
 expression keeps its positions, so ``co_positions()`` — and with it the counter's
@@ -65,14 +67,15 @@ class Recorder:
             self.outcomes[index][self._open[index].pop()] = False
         return value
 
-    def shape(self, index: int, value: Any) -> Any:
-        self.outcomes[index].append(_count(value))
+    def shape(self, index: int, value: Any, item: int = 0, axis: int = 0) -> Any:
+        self.outcomes[index].append(_count(value, item, axis))
         return value
 
 
-def _count(value: Any) -> Optional[int]:
-    if isinstance(value, tuple) and value:
-        value = value[0]
+def _count(value: Any, item: int = 0, axis: int = 0) -> Optional[int]:
+    """The integer, or the length along ``axis`` of the array (of a tuple's ``item``)."""
+    if isinstance(value, tuple) and len(value) > item:
+        value = value[item]
     shape = getattr(value, "shape", None)
     if shape is not None:
         if len(shape) == 0:
@@ -80,7 +83,7 @@ def _count(value: Any) -> Optional[int]:
                 return int(value)
             except (TypeError, ValueError, OverflowError):
                 return None
-        return int(shape[0])
+        return int(shape[axis]) if -len(shape) <= axis < len(shape) else None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
             return int(value)
@@ -114,7 +117,27 @@ class _Wrap(ast.NodeTransformer):
         if kind == "exception":
             entered = ast.BoolOp(ast.Or(), [_call("_fc_enter", index, None, node), node])
             return _call("_fc_done", index, _at(entered, node), node)
-        return _call("_fc_shape", index, node, node)
+        return _call("_fc_shape", index, node, node, _counted_at(node))
+
+
+def _counted_at(node: ast.expr) -> tuple[int, int]:
+    """(item, axis) of the value a size site's expression makes that holds its count: the mask
+    of ``u[:, keep]`` selects along axis 1 (the slices before it keep their axes); ``lstsq``'s
+    site is whether its residuals, the second item, are empty."""
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Tuple):
+        elts = node.slice.elts
+        ellipsis = [i for i, e in enumerate(elts) if isinstance(e, ast.Constant) and e.value is Ellipsis]
+        # a slice keeps its axis and None adds one: each is one axis of the result
+        picks = [i for i, e in enumerate(elts) if i not in ellipsis and not isinstance(e, ast.Slice)
+                 and not (isinstance(e, ast.Constant) and e.value is None)]
+        if len(picks) != 1 or len(ellipsis) > 1:
+            return 0, 0
+        if ellipsis and ellipsis[0] < picks[0]:
+            return 0, picks[0] - len(elts)  # counted from the end (`x[..., keep, :]`: axis -2)
+        return 0, picks[0]
+    func = node.func if isinstance(node, ast.Call) else None
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    return (1, 0) if name == "lstsq" else (0, 0)
 
 
 def _lazy_test(node: ast.expr) -> bool:
@@ -133,8 +156,9 @@ def _at(new: ast.AST, old: ast.AST) -> ast.AST:
     return new
 
 
-def _call(name: str, index: int, arg: Optional[ast.expr], where: ast.expr) -> ast.expr:
+def _call(name: str, index: int, arg: Optional[ast.expr], where: ast.expr, extra: tuple = ()) -> ast.expr:
     args = [_at(ast.Constant(index), where)] + ([arg] if arg is not None else [])
+    args += [_at(ast.Constant(v), where) for v in extra if any(extra)]
     return _at(ast.Call(_at(ast.Name(name, ast.Load()), where), args, []), where)
 
 
