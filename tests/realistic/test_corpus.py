@@ -1867,19 +1867,22 @@ CORPUS = {
         data_sites=("if flops.is_symmetric(cov, symmetry=GROUP):",),
     ),
     "ritz_deflation": Entry(
-        # The Krylov arm (any budget whose memoised cost model affords a block of 2: 8x1 from about
-        # 24,000) meets a tolerance while loop, selective re-orthogonalisation, a stall restart, two
-        # masks whose counts set the rank, lstsq's rank and a Cholesky ladder per layer: past the
-        # 64-path cap at every such point (FINDINGS #42), a lower bound with the run inside it
-        # (`verify` at 8x1 25,000, 8x2 10**5, 16x2 10**6, 32x2 10**6), 2-3 s to analyse. Its
-        # findings are specified on their own: tests/test_empty_selection_raises.py (the deflation's
-        # max of a mask that may keep nothing) and tests/runtime/test_calibrate_counted_axis.py.
+        # The Krylov arm (a Lanczos run fits the memoised cost model's share: 8x1 from about 24,000)
+        # meets a tolerance while loop, selective re-orthogonalisation, a stall restart, two masks
+        # whose counts set the rank, lstsq's rank and a Cholesky ladder per layer: past the 64-path
+        # cap at every such point (FINDINGS #42), a lower bound with the run inside it (`verify` at
+        # 8x1 25,000, 8x2 10**5, 16x2 10**6, 32x2 10**6), 2-3 s to analyse. Its findings are
+        # specified on their own: tests/test_empty_selection_raises.py (the merge's mask may keep
+        # nothing, and the deflation's max then raises) and tests/runtime/test_calibrate_counted_axis.py.
         points=(
             (8, 2, 10**4, "guarded"),      # no block fits: diagonal moments, float32 throughout
-            (16, 3, 30_000, "guarded"),
-            (32, 2, 50_000, "guarded"),
+            (8, 2, 21_000, "interval"),    # block 2, no Lanczos step fits: float32 sketch (reduced QR, eigh,
+                                           # argsort[::-1]) refined in float64, masked deflation, lstsq refit
+            (16, 2, 50_000, "interval"),
         ),
-        guards=("if peak > RESCALE_AT:",),
+        guards=("if peak > RESCALE_AT:", "coef, _, rank, _ = fnp.linalg.lstsq(design, target, rcond=None)",
+                "if int(rank) < design.shape[1]:"),
+        data_sites=("theta, vecs = theta[alive], vecs[:, alive]",),
     ),
 }
 

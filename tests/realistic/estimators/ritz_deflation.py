@@ -102,7 +102,8 @@ class CostModel:
 
     def best(self, share: float, k: int | None = None) -> tuple[int, int]:
         """The largest power-of-two block (with a cap of 2k Lanczos steps, at most the width)
-        whose layer fits the share; halves the block until it does, (0, 0) below MIN_BLOCK."""
+        whose layer fits the share; halves the block until it does, (0, 0) below MIN_BLOCK.
+        When no Lanczos run fits any block, the largest block whose sketch alone fits (cap 0)."""
         if k is None:
             k = 1 << (min(self.width, MAX_BLOCK).bit_length() - 1)
         if k < MIN_BLOCK:
@@ -112,7 +113,10 @@ class CostModel:
             if self.layer(k, steps) <= share:
                 return k, steps
             steps //= 2
-        return self.best(share, k // 2)
+        smaller = self.best(share, k // 2)
+        if smaller != (0, 0) or self.layer(k, 0) > share:
+            return smaller
+        return k, 0
 
 
 @dataclass
@@ -345,8 +349,27 @@ def refit_weights(vecs, theta, target):
     return fnp.clip(coef, 0.0, None)
 
 
+def sketch_factor(op, plan: Plan, rng) -> Factor:
+    """No Lanczos run fits: the float32 sketch's Ritz pairs, refined once in float64 (a
+    Rayleigh-Ritz step on the sketch's basis), deflated and refit as compress does."""
+    q32, theta32, _ = randomized_range(op, plan.block, rng)
+    basis = q32.astype(fnp.float64)
+    projected = basis.T @ op.apply(basis)
+    theta, s = fnp.linalg.eigh(fnp.float32(0.5) * (projected + projected.T))
+    drift = float(fnp.max(fnp.abs(theta[::-1] - theta32)))
+    theta, s = deflate(theta, s, plan.block)
+    vecs = basis @ s
+    diag = op.diagonal()
+    weights = refit_weights(vecs, fnp.maximum(theta, 0.0), diag)
+    u = vecs * fnp.sqrt(weights)[None, :]
+    d = fnp.maximum(diag - fnp.sum(u * u, axis=1), 0.0)
+    return Factor(u, d, u.shape[1], f"sketch only, rank {u.shape[1]}, float32 drift {drift:.2e}")
+
+
 def compress(op, plan: Plan, rng) -> Factor:
     """The rank-k factor (plus the diagonal it misses) of the operator."""
+    if plan.cap == 0:
+        return sketch_factor(op, plan, rng)
     q32, theta32, s32 = randomized_range(op, plan.block, rng)
     start = (q32 @ s32[:, 0]).astype(fnp.float64)
     run = Lanczos(op, plan.cap).run(start)
