@@ -380,8 +380,9 @@ class Calls:
         standing for its neighbours, they are asked for next round (``span``: the op that raised)."""
         key = site.key
         count, first = self.decisions.chosen.get(key), self._size_ranges.get(key)
-        if key[0] != "size" or not isinstance(count, int) or isinstance(count, bool) or first is None:
-            return False
+        if key[0] != "size" or not isinstance(count, int) or isinstance(count, bool) or first is None \
+                or key in self._size_ranges_moved:
+            return False  # (met over another range since: its count there is not the one chosen)
         lo, hi = first
         if sizetests.alone(site.options, count, lo, hi):
             return True

@@ -287,6 +287,7 @@ class Charges:
         first = self._size_ranges.setdefault(key, (lo, hi))
         if first == (lo, hi):
             return count
+        self._size_ranges_moved.add(key)
         if count == first[1]:
             return hi
         if count == first[0]:

@@ -185,6 +185,7 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         self.last_count: Optional[tuple] = None
         self._count_sites: dict = {}  # array identity -> the key of the site that chose its count
         self._size_ranges: dict = {}  # size site key -> the range it was first met over (_at_this_execution)
+        self._size_ranges_moved: set = set()  # size site keys met over another range since (calls._own_count)
         self._data_int_uses: dict = {}  # site key -> (direction, value) of its first use (dataints.opposite)
         self.import_hooks = ImportHooks()  # finders the program put on sys.meta_path
         self.warning_filters = warning_filters.Filters()  # the warning filters the program installed
