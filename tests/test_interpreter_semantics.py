@@ -771,6 +771,16 @@ class Both(Twice, More):
             g = fnp.einsum("ij,ik->jk", a, b)
             h = fnp.tanh(h @ (g @ g))
         """),
+    # Enum.__deepcopy__ gives the member back: asdict/astuple/deepcopy of a config holding a
+    # StrEnum strategy keep the member (unpriced before: corpus54's notebook_moments)
+    "dataclasses_asdict_of_an_enum_member_field_keeps_the_member": (
+        "import copy\nimport dataclasses\nimport enum\n\n\nclass Kind(enum.StrEnum):\n    A = 'a'\n    B = 'b'\n\n\n"
+        "@dataclasses.dataclass(frozen=True, slots=True)\nclass Cfg:\n    kind: Kind\n    n: int = 1\n", """
+        d = dataclasses.asdict(Cfg(Kind.B, 2))
+        t = dataclasses.astuple(Cfg(Kind.A))
+        for _ in range(d["n"] + (d["kind"] is Kind.B) + (t[0] == "a") + (copy.deepcopy(Kind.B) is Kind.B)):
+            STEP
+        """),
     # FINDINGS #68: `self.__dict__.update(cfg)` and vars(obj) were unpriced
     "an_instances_dict_and_vars_are_its_attributes": ("""
 class Cfg:

@@ -2656,6 +2656,10 @@ def _copied(v: Value, deep: bool, memo: dict) -> Optional[Value]:
         return made
     if isinstance(v, (Known, FunctionVal, ClassVal, Builtin, LibRef)):
         return v
+    from flopcast.analyzer.interpreter.classes import _is_enum_member
+
+    if _is_enum_member(v):
+        return v  # Enum.__copy__ and __deepcopy__ give the member itself back (members are singletons)
     if id(v) in memo:
         return memo[id(v)]
     if isinstance(v, ChainMapVal):
