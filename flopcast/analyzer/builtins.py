@@ -76,6 +76,7 @@ from flopcast.analyzer.values import (
     make_tuple,
     plain_member,
     surely_missing,
+    unknown_key_reason,
     signature,
     may_hold_known_key,
     changeable,
@@ -729,6 +730,9 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
     if name == "print":
         dunders.printed(interp, args, span)  # the text methods of the user's objects it prints run
         return Known(None)
+    if name == "id" and len(args) == 1 and not kwargs:
+        # an int, the object's address: CPython may hand it to a later object once this one is freed
+        return Unknown("int", span, "id() of an object: its address, which a later object may reuse")
     if name in ("repr", "format", "id", "hash"):
         return Unknown("", span, name)
     if name == "super":
@@ -3021,7 +3025,7 @@ def call_container_method(interp, name: str, recv: Value, args, kwargs, span: Sp
                 at = _data_int_position(interp, key, recv, span)
                 if at is not None:
                     return recv.items[at] if at in recv.items else args[1] if len(args) > 1 else Known(None)
-                return interp.unpriced(node, "dict.get()", "the key is not known")
+                return interp.unpriced(node, "dict.get()", unknown_key_reason(key))
             return args[1] if len(args) > 1 else Known(None)
         if name in ("items", "keys", "values") and not args and not kwargs:
             view = ListVal([])

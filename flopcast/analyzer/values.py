@@ -1055,6 +1055,14 @@ def hashes_without_code(key: Value) -> bool:
     return key.__class__ is TupleVal and all(hashes_without_code(item) for item in key.items)
 
 
+def unknown_key_reason(key: Value) -> str:
+    """Why a lookup by ``key`` is not followed, naming where the key came from when it was read
+    at run time (``id(mlp)`` in a cache an earlier call filled)."""
+    if isinstance(key, Unknown) and key.reason:
+        return f"the key is not known ({key.reason}) and may equal a key the dict holds"
+    return "the key is not known"
+
+
 def surely_missing(key: Value, d: "DictVal") -> bool:
     """Whether ``key`` (not a known value, and not the same object as any key of ``d``) is surely
     no key of ``d``: it is equal only to itself and every key is a plain known value or equal only
@@ -1062,6 +1070,8 @@ def surely_missing(key: Value, d: "DictVal") -> bool:
     hashing already compared) and every key is a known value, such a member or an object equal
     only to itself. A miss then reads the default (``get``) or raises KeyError (``d[key]``)."""
     plain = (type(None), bool, int, float, str, bytes)
+    if not d.items and d.npz is None and hashes_without_code(key):
+        return True  # an empty dict holds no key (a cache keyed by id(mlp) on the first call)
     if equal_only_to_itself(key):
         return all(not isinstance(k, ObjKey) and type(k) in plain or isinstance(k, ObjKey) and k.value is not key
                    and (equal_only_to_itself(k.value) or k.plain is not None) for k in d.items)

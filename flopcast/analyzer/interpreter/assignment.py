@@ -133,7 +133,8 @@ class Assignment:
             elif isinstance(obj, DictVal) and unhashable_instance(key):
                 self.refuse_unhashable(key, target)
             elif isinstance(obj, DictVal) and (dict_key(key) in obj.items or _keyed_by_identity(key, obj)
-                                               or isinstance(dict_key(key), FieldsKey) and surely_missing(key, obj)):
+                                               or (isinstance(dict_key(key), FieldsKey) or not obj.items)
+                                               and surely_missing(key, obj)):
                 # the object already there (or one equal to it by fields), one equal only to itself,
                 # or one no key there can equal
                 obj.items[dict_key(key)] = value

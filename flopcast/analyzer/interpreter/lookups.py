@@ -23,7 +23,7 @@ from flopcast.analyzer.values import (Array, BoundLib, BoundMethod, Builtin, Cha
                                       FunctionVal, Generator, InstanceVal, Known, LibRef, ListVal, make_tuple,
                                       may_hold_known_key, MLPVal, ModuleVal, NpzFile, NumpyScalar, PartialMethodVal,
                                       PartialVal, plain_member, describe_value, PyGenerator, RandomVal, SeqIterator, SuperVal,
-                                      surely_missing, TupleVal, Unknown, UserRaise, Value)
+                                      surely_missing, TupleVal, Unknown, unknown_key_reason, UserRaise, Value)
 from flopcast.model import Span
 from flopcast.analyzer.interpreter.classes import (_SLOTTED_LIBRARY_BASES, _declared_slots, _is_enum,
                                                    _is_flops_module, _namedtuple_fields, _python_type_name)
@@ -203,7 +203,7 @@ class Lookups:
                 at = dataints.picked_position(self, key, self.node_span(node), dataints.DICT_LOOKUP)
                 if at is not None:
                     return self.subscript(obj, Known(at), node)
-            return self.unpriced(node, "dict lookup", "the key is not known")
+            return self.unpriced(node, "dict lookup", unknown_key_reason(key))
         if isinstance(obj, NpzFile):
             if isinstance(key, Known) and key.value in obj.arrays:
                 return plain_numpy.npz_member(obj, key.value)
