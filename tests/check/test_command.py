@@ -100,7 +100,7 @@ def test_exit_2_when_the_analysis_fails_but_source_findings_are_still_printed(ch
 def test_source_rules_alone_never_run_the_analysis(check, capsys):
     check.write(ESTIMATOR)
     check.use_report(None)
-    assert main(["check", str(check.tmp_path), *POINT_ARGS, "--select", "FC201,FC202,FC203,FC3"]) == 0
+    assert main(["check", str(check.tmp_path), *POINT_ARGS, "--select", "FC201,FC202,FC203,FC301,FC302"]) == 0
 
 
 def test_the_console_script_exits_1_on_a_forbidden_import(tmp_path):

@@ -102,3 +102,15 @@ def test_fit_does_not_call_a_depth_where_predict_always_raises_a_fit(capsys):
     assert (doc["value"], doc["unbounded"]) == (6, False)
     assert doc["at_value"]["raises"] is None
     assert doc["at_next"]["raises"].startswith("RuntimeError") and doc["at_next"]["raises"].endswith("at line 9")
+
+
+def test_a_clock_reading_or_an_environment_variable_that_chooses_the_work_is_machine_steered(capsys):
+    # the clock read only to log a timing (line 16) steers nothing: no finding there
+    code, doc = check_json(capsys, "machine_steered", "--select", "FC303")
+    assert code == 0  # warnings
+    assert findings(doc) == [("estimator.py", "FC303", 17), ("estimator.py", "FC303", 19),
+                             ("estimator.py", "FC303", 19), ("estimator.py", "FC303", 22)]
+    clock, get, is_in, item = (f["message"] for f in doc["findings"])
+    assert clock.startswith("a clock reading") and "time.perf_counter()" in clock and "`budget`" in clock
+    assert get.startswith("an environment variable") and "os.environ.get()" in get and "unset" in get
+    assert "set in os.environ" in is_in and "os.environ['NB_GAIN']" in item and "KeyError" in item

@@ -138,3 +138,16 @@ def test_fc205_fires_on_a_raise_the_analyzer_found(check):
 
 def test_fc205_is_quiet_when_nothing_raises(check):
     assert check(SIMPLE, select="FC205", report=lambda p: report(p, [charge(p, 8, 10)])) == []
+
+
+# FC303 machine-steered -------------------------------------------------------------
+
+def test_fc303_flags_a_site_whose_value_came_from_a_clock_or_the_environment_once_a_line(check):
+    found = check(SIMPLE, select="FC303", report=lambda p: report(
+        p, [charge(p, 8, 10)], total=Interval(10, 20),
+        uncertain=[Uncertainty(span(p, 8), "branch", "`t > 1` depends on values (result of time.perf_counter())"),
+                   Uncertainty(span(p, 9), "branch", "`m` depends on values (the truth of an array's value)")],
+        unpriced=[Unpriced(span(p, 8), "os.environ lookup", "os.environ['A'] is read from the environment"),
+                  Unpriced(span(p, 10), "os.environ lookup", "os.environ['B'] is read from the environment")]))
+    assert [(f.code, f.line) for f in found] == [("FC303", 8), ("FC303", 10)]
+    assert found[0].message.startswith("a clock reading") and found[1].message.startswith("an environment variable")

@@ -259,6 +259,10 @@ class Lookups:
         if isinstance(obj, (SeqIterator, EndlessIter, PyGenerator)):
             # zip, map, filter, enumerate, reversed, iter(), itertools' iterators, generators
             raise UserRaise(self.node_span(node), "TypeError: an iterator object is not subscriptable")
+        if isinstance(obj, LibRef) and obj.path == "py:os.environ":
+            name = repr(key.value) if isinstance(key, Known) else "..."
+            return self.unpriced(node, "os.environ lookup",
+                                 f"os.environ[{name}] is read from the environment (KeyError where it is unset)")
         return self.unpriced(node, "subscript", f"cannot index {type(obj).__name__}")
 
     def expr_Attribute(self, node: ast.Attribute) -> Value:

@@ -379,6 +379,8 @@ class Operators:
                         return Unknown("bool", None, "membership in a list of unknowns")
                     found = left.value in vals
                 return Known(found if isinstance(op, ast.In) else not found)
+            if isinstance(right, LibRef) and right.path == "py:os.environ":
+                return Unknown("bool", None, "whether a variable is set in os.environ, read from the environment")
             return Unknown("bool", None, "membership test on unknown values")
         if name in ("Eq", "NotEq") and left.__class__ in (TupleVal, ListVal) and right.__class__ is left.__class__ \
                 and not (left.__class__ is ListVal and (left.is_set or right.is_set)) \

@@ -21,13 +21,14 @@ from flopcast.check.rules.fc204_return_shape import ReturnShape
 from flopcast.check.rules.fc205_raises import Raises
 from flopcast.check.rules.fc301_residual_loop import ResidualLoop
 from flopcast.check.rules.fc302_setup_work import SetupWork
+from flopcast.check.rules.fc303_machine_steered import MachineSteered
 
 ALL_RULES: tuple[type[Rule], ...] = (
     BudgetOverrun, UnpricedOp, ValueDependentCost, MemoryLimit,
     Float64Leak, CostlyPower, LoopInvariant, DeadWork, RepeatedWork, AliasingDiscount,
     BudgetThreshold,
     ForbiddenImport, ForbiddenMechanism, RemoteUnsupported, ReturnShape, Raises,
-    ResidualLoop, SetupWork,
+    ResidualLoop, SetupWork, MachineSteered,
 )
 
 BY_CODE: dict[str, type[Rule]] = {r.code: r for r in ALL_RULES}
