@@ -2515,6 +2515,11 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         import os
 
         return Known(os.path.dirname(str(args[0].value)))
+    if path in ("os.environ.get", "os.getenv") and 1 <= len(args) <= 2 and not kwargs:
+        # text, or the default where the variable is unset (None when none is given)
+        default = args[1] if len(args) == 2 else Known(None)
+        kind = "str" if isinstance(default, Known) and isinstance(default.value, str) else ""
+        return Unknown(kind, span, f"result of {path}()")
     handed = [*args, *kwargs.values()]
     if path not in _KEEPS_WHAT_IT_IS_HANDED and _hands_over_program_objects(node, args, kwargs):
         # a library flopcast does not model may change what it is handed, or call the program's

@@ -9,7 +9,11 @@ from flopcast.analyzer import descriptors, dunders, enum_functional, flags
 from flopcast.analyzer.values import (BoundMethod, Builtin, ClassVal, DictVal, FunctionVal, InstanceVal, Known,
                                       ListVal, Unknown, UserRaise, Value)
 from flopcast.model import Span
+from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.interpreter.classes import _is_enum
+
+#: ``Kind(value read at run time)``: each member a path up to this many members (a site's options)
+MOST_PICKED_MEMBERS = 16
 
 
 class Instances:
@@ -91,6 +95,19 @@ class Instances:
                                           f"instead of None or a valid member")
             if isinstance(wanted, Known):
                 raise UserRaise(span, f"ValueError: {wanted.value!r} is not a valid {cls.name}")
+            canonical = cls.attrs.get("__iter_members__")
+            if wanted is not None and not flags.is_flag(cls) and cls.lookup("_missing_")[1] is None \
+                    and isinstance(canonical, ListVal) and 0 < len(canonical.items) <= MOST_PICKED_MEMBERS:
+                # a value no member has raises ValueError: into a handler that may catch it, a path
+                # of its own (`Kind(os.environ.get("MODE", "a"))` under `except ValueError:`); else
+                # each member is a path, so every later test of it agrees (`case Kind.A:`, `is Kind.B`)
+                from flopcast.analyzer.builtins import may_raise
+
+                may_raise(self, span, f"{cls.name}()", "ValueError", f"the value may be no {cls.name} member's",
+                          f"the value is not a valid {cls.name}")
+                names = tuple(m.attrs["name"].value for m in canonical.items)
+                site = Site(("pick", span), names, span, "pick", f"the {cls.name} member for a value that depends on data")
+                return canonical.items[names.index(self.decisions.choose(site, self.kept_used()))]
             return Unknown("", span, f"the {cls.name} member for a value that depends on data")
         missing = _abstract_methods(cls)
         if missing:  # object.__new__ of an ABC whose abstract methods are not all overridden

@@ -465,6 +465,11 @@ class LibraryCalls:
             from flopcast.analyzer.builtins import call_container_method
 
             return call_container_method(self, path[3:], recv, args, kwargs, span, node)
+        if path.startswith("text.") and all(isinstance(a, Known) and isinstance(a.value, (str, tuple))
+                                            for a in (*args, *kwargs.values())):
+            from flopcast.analyzer.interpreter.lookups import UNKNOWN_TEXT_METHODS
+
+            return Unknown(UNKNOWN_TEXT_METHODS[path[5:]], recv.origin, recv.reason)
         if path == "scalar.item":
             return Unknown("float", span, "numpy scalar value")
         if path == "scalar.astype" and len(args) + len(kwargs) == 1 and (args or "dtype" in kwargs):

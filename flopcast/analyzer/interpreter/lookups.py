@@ -30,6 +30,14 @@ from flopcast.analyzer.interpreter.classes import (_SLOTTED_LIBRARY_BASES, _decl
 from flopcast.analyzer.interpreter.common import lib_attr
 
 
+#: str methods of a text read at run time (an environment variable) and the kind of their result:
+#: text, or a bool; none runs the program's code or raises for any text and known arguments
+UNKNOWN_TEXT_METHODS = {**{m: "str" for m in ("lower", "upper", "casefold", "strip", "lstrip", "rstrip",
+                                                 "title", "capitalize", "swapcase")},
+                        **{m: "bool" for m in ("startswith", "endswith", "isdigit", "isdecimal", "isnumeric",
+                                                 "isalpha", "isalnum", "isspace", "islower", "isupper", "isidentifier")}}
+
+
 class Lookups:
     """The Interpreter's methods for subscripts and attributes."""
 
@@ -582,6 +590,8 @@ class Lookups:
         if isinstance(obj, ClassVal) and not self.result.unpriced and dunders.class_plainly_missing(obj, name):
             # `Plan.ones(...)` for `Plan.make(...)`: the class statement's and its bases' names are all known
             raise UserRaise(span, f"AttributeError: type object '{obj.name}' has no attribute '{name}'")
+        if isinstance(obj, Unknown) and obj.kind == "str" and name in UNKNOWN_TEXT_METHODS:
+            return BoundLib("text." + name, obj)  # `os.environ.get("MODE", "").lower()`: text again
         if isinstance(obj, Unknown):
             return Unknown(obj.kind if name in ("real",) else "", obj.origin, obj.reason)
         where = node if node is not None else None
