@@ -2768,7 +2768,8 @@ def _dataclass_copy(v: Value, as_dict: bool) -> Optional[Value]:
         items = [_dataclass_copy(i, as_dict) for i in v.items]
         if any(i is None for i in items):
             return None
-        return ListVal(items) if isinstance(v, ListVal) else make_tuple(items)
+        # (a tuple stays one of its items, not a known value read from them: a call counter in it stays watched)
+        return ListVal(items) if isinstance(v, ListVal) else TupleVal(tuple(items), v.fields)
     if isinstance(v, DictVal) and v.factory is None and not any(isinstance(k, ObjKey) for k in v.items):
         items = {k: _dataclass_copy(i, as_dict) for k, i in v.items.items()}
         return None if any(i is None for i in items.values()) else DictVal(items)

@@ -563,6 +563,9 @@ class Operators:
                 raise UserRaise(self.node_span(node), f'TypeError: can only concatenate {mine} (not '
                                                       f'"{_SEQUENCE_NAMES[type(right)]}") to {mine}')
             items = list(left.items) + list(right.items)
+            watch = self.counter_watch
+            if left.__class__ is TupleVal and watch is not None and watch.carried and watch.follows_any(items):
+                return TupleVal(tuple(items))  # a call counter in `notes + (f"call {n}",)` stays watched (expr_Tuple)
             return _same_kind(left, items)
         if isinstance(left, (ListVal, TupleVal)) and isinstance(right, (ListVal, TupleVal)) and name == "Mult":
             raise UserRaise(self.node_span(node), f"TypeError: can't multiply sequence by non-int of type "
