@@ -1884,6 +1884,27 @@ CORPUS = {
                 "if int(rank) < design.shape[1]:"),
         data_sites=("theta, vecs = theta[alive], vecs[:, alive]",),
     ),
+    "notebook_moments": Entry(
+        points=(
+            (8, 2, 40_000, "interval"),    # covariance path: W.T @ C @ W, stats.norm moments, the diagonal blocks
+                                           # repaired by a batched eigh, einsum('...ij,...j,...kj') and a batched
+                                           # solve; the logger's level (NB_LOGLEVEL) steers a diagnostic
+            (16, 2, 60_000, "interval"),   # diagonal moments + 16 samples as a (1, 16, w) einsum stack, skipped
+                                           # when the moments stage took longer than NB_STAGE_SECONDS
+            (16, 3, 3000, "guarded"),      # mean field (tensordot) only
+        ),
+        # a notebook turned into a folder: a StrEnum strategy in a frozen slotted config (asdict, replace),
+        # plan and fan-in caches in module globals, a call counter noted into each call's asdict log, the
+        # stages timed by a contextmanager appending to a global list. At 8x2 1e5 and 16x3 2e5 the first
+        # call is slow (imports) and takes the cheap path the clock picks, the later calls the other one:
+        # inside the per-call intervals under verify, but 1.2-2 s to analyse (8x2 1e5, 16x3 2e5)
+        guards=("evals, evecs = fnp.linalg.eigh(blocks)",
+                'rebuilt = fnp.einsum("...ij,...j,...kj->...ik", evecs, clipped, evecs)',
+                "z = fnp.linalg.solve(blocks + jitter * eye, m)",
+                "if not fnp.all(fnp.isfinite(state.cov)):", "if not fnp.all(fnp.isfinite(out)):"),
+        data_sites=("if lows and log.isEnabledFor(logging.DEBUG):",
+                    'if n and st["seconds"] > cfg.stage_seconds:'),
+    ),
 }
 
 
