@@ -106,3 +106,41 @@ def test_fc101_does_not_count_a_stats_call_own_charge_as_saveable(check):
     found = check(CAST, select="FC101", report=made)
     assert codes(found) == ["FC101"]
     assert "64 FLOPs downstream" in found[0].message and "save 32 FLOPs" in found[0].message
+
+
+CAST_BY_NAME = """\
+import flopscope as flops
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+def cdf(a, dtype=fnp.{dtype}):
+    return flops.stats.norm.cdf(a).astype(dtype)
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        x = fnp.ones(mlp.width, dtype=fnp.float32)
+        rows = []
+        for w in mlp.weights:
+            x = cdf(x @ w)
+            rows.append(x)
+        return fnp.stack(rows)
+"""
+
+
+def test_fc101_is_quiet_when_the_cast_where_it_is_made_names_float32_through_a_parameter(tmp_path, capsys):
+    # the real analysis: with `.astype(dtype)` and dtype=fnp.float32 only the cast itself is billed at
+    # float64, and casting again saves nothing (it was a finding claiming a saving); with float64 it stays
+    import json
+
+    from flopcast.cli import main
+
+    found = {}
+    for dtype in ("float32", "float64"):
+        (tmp_path / "estimator.py").write_text(CAST_BY_NAME.format(dtype=dtype))
+        for width, depth in ((8, 2), (16, 3)):
+            main(["check", str(tmp_path), "--select", "FC101", "--width", str(width), "--depth", str(depth),
+                  "--budget", "1000000", "--format", "json"])
+            found[dtype, width] = [f["code"] for f in json.loads(capsys.readouterr().out)["findings"]]
+    assert found == {("float32", 8): [], ("float32", 16): [], ("float64", 8): ["FC101"], ("float64", 16): ["FC101"]}

@@ -45,6 +45,18 @@ def _is_float32(ctx: CheckContext, file, node: Optional[ast.AST]) -> bool:
     return (ctx.imports(file).qualname(node) or dotted(node) or "").endswith("float32")
 
 
+def cast_call(ctx: CheckContext, span: Span) -> Optional[ast.Call]:
+    """The `.astype(...)` call made right on the origin's result (`stats.norm.cdf(a).astype(t)`),
+    whatever its argument."""
+    call = ctx.node_at(span, ast.Call)
+    file = ctx.file(span.path)
+    if call is None or file is None:
+        return None
+    up = file.parents.get(id(call))
+    cast = file.parents.get(id(up)) if isinstance(up, ast.Attribute) and up.attr == "astype" else None
+    return cast if isinstance(cast, ast.Call) and cast.func is up else None
+
+
 def cast_in_place(ctx: CheckContext, span: Span) -> bool:
     """True when the origin's result is cast to float32 right where it is made:
     `flops.stats.norm.cdf(a).astype(fnp.float32)` or `fnp.asarray(..., dtype=fnp.float32)`."""
@@ -52,14 +64,11 @@ def cast_in_place(ctx: CheckContext, span: Span) -> bool:
     file = ctx.file(span.path)
     if call is None or file is None:
         return False
-    parents = file.parents
-    up = parents.get(id(call))
-    if isinstance(up, ast.Attribute) and up.attr == "astype":
-        cast = parents.get(id(up))
-        if isinstance(cast, ast.Call) and cast.func is up:
-            target = cast.args[0] if cast.args else next(
-                (kw.value for kw in cast.keywords if kw.arg == "dtype"), None)
-            return _is_float32(ctx, file, target)
+    cast = cast_call(ctx, span)
+    if cast is not None:
+        target = cast.args[0] if cast.args else next((kw.value for kw in cast.keywords if kw.arg == "dtype"), None)
+        return _is_float32(ctx, file, target)
+    up = file.parents.get(id(call))
     if isinstance(up, ast.Call) and call in up.args:
         if fnp_op(ctx.imports(file).qualname(up.func)) in ("asarray", "array", "float32"):
             dtype = next((kw.value for kw in up.keywords if kw.arg == "dtype"), None)
@@ -128,6 +137,9 @@ class Float64Leak(Rule):
             if inherently_float64(ctx, origin):
                 # A cast cannot make the op itself cheaper, only what follows it.
                 charges = [(c, n) for c, n in charges if c.span != origin]
+            cast = cast_call(ctx, origin)
+            if cast is not None and all(ctx.node_at(c.span, ast.Call) is cast for c, _ in charges):
+                continue  # cast where it is made by a name (`.astype(dtype)`): only the cast itself is float64
             billed = sum(c.flops * n for c, n in charges)
             if not billed:
                 continue
