@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, Optional
 
 from flopcast import __version__
@@ -87,7 +88,13 @@ def alike_caveat(report: Report) -> str:
 
 def alike_assumption(report: Report) -> str:
     """``assumes each site answers ...`` of a report with sites assumed alike (its ``alike``)."""
-    lines = ", ".join(str(s.line) for s in report.alike[:6]) + (", ..." if len(report.alike) > 6 else "")
+    # each site by its line, in a helper module by its file too, and by its column where a line holds two
+    entry = Path(report.path).name
+    where = [(Path(s.path).name, s.line, s.col) for s in report.alike]
+    shared = {(f, line) for f, line, _ in where if sum((g, m) == (f, line) for g, m, _ in where) > 1}
+    named = [(f"{f}:" if f != entry else "") + (f"{line}:{col + 1}" if (f, line) in shared else str(line))
+             for f, line, col in where]
+    lines = ", ".join(named[:6]) + (", ..." if len(named) > 6 else "")
     return (f"assumes each site answers the same at every execution (line{'s' if len(report.alike) > 1 else ''} "
             f"{lines}; a run that mixes answers may fall outside)")
 

@@ -38,3 +38,14 @@ def test_a_mismatch_with_no_site_assumed_alike_says_nothing_of_it():
     run = RunResult(OK, charges=[charge(LOCK, "matmul", 200)], flops_used=200)
     text = render_text(Path(PATH), [compare(POINT, report, run)], seed=0)
     assert "assumes each site" not in text
+
+
+def test_sites_assumed_alike_are_told_apart_by_column_on_one_line_and_by_file_in_a_helper():
+    # two sites on line 12 read "line 12, 12" and a helper module's line read as the entry's
+    twin = Span(PATH, 12, 40, 12, 52)
+    helper = Span("/sub/nbkit/gauss.py", 73, 20, 73, 44)
+    report = Report(PATH, POINT, Interval(100, 400), charges=[charge(LOCK, "matmul", 400, certain=False)],
+                    alike=[LOCK, twin, helper])
+    run = RunResult(OK, charges=[charge(LOCK, "matmul", 200), charge(DEFLATE, "subtract", 50)], flops_used=250)
+    text = render_text(Path(PATH), [compare(POINT, report, run)], seed=0)
+    assert "at every execution (lines 12:9, 12:41, gauss.py:73; " in text
