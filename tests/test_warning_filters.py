@@ -107,6 +107,19 @@ except RuntimeWarning:
         assert report.total.lo <= runtime, (report.total, runtime)
 
 
+def test_ops_that_only_make_or_move_data_never_raise_a_float_warning(tmp_path):
+    # numpy's float warnings come from arithmetic and casts: a stack, concatenate, reshape, copy,
+    # zeros or split under an "error" filter raises none whatever the values (each ended the path)
+    body = """\
+with warnings.catch_warnings():
+    warnings.simplefilter("error")
+    both = fnp.concatenate([fnp.copy(x), fnp.zeros(mlp.width)])
+    x, _ = fnp.split(both, 2)
+    x = fnp.reshape(fnp.stack([x]), (mlp.width,))
+"""
+    assert_exact_at(_write(tmp_path, "pass", body), POINTS)
+
+
 ROUTED = """\
 try:
     s = {expr}

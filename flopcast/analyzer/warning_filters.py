@@ -191,6 +191,20 @@ def _raise_if_error(interp, names: tuple, text: Optional[str], span: Span) -> No
 
 #: numpy's float error kinds and the RuntimeWarning it issues for each under "warn"
 FLOAT_WARNINGS = ("divide", "over", "invalid", "under")
+#: ops that only make or move data: numpy raises its float warnings (and np.seterr's
+#: FloatingPointError) from arithmetic and casts only, so these never do, whatever the values
+#: (inf and NaN included), but where a `dtype=` casts what the stacking ones are handed
+FLOAT_SILENT = frozenset({
+    "zeros", "ones", "empty", "zeros_like", "ones_like", "empty_like", "eye", "identity",
+    "reshape", "ravel", "transpose", "swapaxes", "moveaxis", "squeeze", "expand_dims", "copy", "broadcast_to",
+    "atleast_1d", "atleast_2d", "atleast_3d", "diag", "diagonal", "triu", "tril", "take", "repeat", "tile",
+    "flip", "fliplr", "flipud", "roll", "split", "array_split", "hsplit", "vsplit"})
+FLOAT_SILENT_UNLESS_CAST = frozenset({"stack", "hstack", "vstack", "dstack", "column_stack", "concatenate"})
+
+
+def float_silent(name: str, kwargs: dict) -> bool:
+    """Whether fnp.``name`` with these keywords does no float arithmetic nor cast."""
+    return name in FLOAT_SILENT or name in FLOAT_SILENT_UNLESS_CAST and "dtype" not in kwargs
 
 
 @functools.lru_cache(maxsize=256)

@@ -289,7 +289,11 @@ class Calls:
         try:
             if self.warning_filters.inside_ops and not self.free and name in installed.op_inventory().remote_unsupported:
                 warning_filters.callback_op(self, name, self.span)
-            result = ops.dispatch(self, name, args, kwargs)
+            silent, self.float_silent = self.float_silent, warning_filters.float_silent(name, kwargs)
+            try:
+                result = ops.dispatch(self, name, args, kwargs)
+            finally:
+                self.float_silent = silent
             memory_limit.check(self, name, args, result, mark)
             # (numpy's own work on its own arrays is free, and its 0-d values are numpy's too; an
             # out= buffer, by keyword or by position, is handed back as it is, numpy's own too)

@@ -33,9 +33,9 @@ class Charges:
     """The Interpreter's methods for charges and reports."""
 
     def emit(self, span, op, flops, dtype, function, origin=None, detail=""):
-        if self.float_raise is not None and self.metered:
+        if self.float_raise is not None and self.metered and not self.float_silent:
             self._float_op_may_raise(span, op, flops, dtype, function, origin, detail)
-        if self.warning_filters.inside_ops and self.metered:
+        if self.warning_filters.inside_ops and self.metered and not self.float_silent:
             self._float_warning_may_raise(span, op, flops, dtype, function, origin, detail)
         if not self.metered or self.free:
             return

@@ -116,6 +116,7 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         self.active_calls: list[tuple] = []  # (function node id, argument signature) of the call stack
         self._mentions_budget: Optional[bool] = None
         self.handlers = handlers.NONE  # what the except clauses around the code being run may catch
+        self.float_silent = False  # pricing an op that does no float arithmetic (warning_filters.FLOAT_SILENT)
         # The try statements around whose handlers catch flopscope's BudgetExhaustedError
         # (bare, Exception, FlopscopeError, ...): a charge past the budget raises it there.
         self._catching_exhaustion = 0
