@@ -9,8 +9,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from flopcast.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
