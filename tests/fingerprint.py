@@ -6,7 +6,7 @@ diffing the two outputs: one line per (estimator, point) with the total, whether
 a lower bound or an interval, the raises, the unpriced count, the nominal number and the
 per-call totals.
 
-    .venv/bin/python tests/fingerprint.py [--points 256x8,1024x16] [--skip a.py,b.py] > fp.txt
+    .venv/bin/python tests/fingerprint.py [--points 256x8,1024x16] [--skip a.py,b.py] [--only c.py,d] > fp.txt
 
 Each estimator is analysed in a child process of its own (a fork) with an alarm, so one that
 outruns it (--seconds) prints TIMEOUT and the rest go on.
@@ -74,13 +74,17 @@ def main() -> None:
     parser.add_argument("--points", default="256x8,1024x16")
     parser.add_argument("--budget", type=int, default=2**41)
     parser.add_argument("--skip", default="", help="comma-separated file or folder names to leave out")
+    parser.add_argument("--only", default="", help="comma-separated file or folder names: these alone")
     parser.add_argument("--seconds", type=int, default=300)
     args = parser.parse_args()
     skip = {name for name in args.skip.split(",") if name}
+    only = {name for name in args.only.split(",") if name}
     points = [Point(*map(int, p.split("x")), args.budget) for p in args.points.split(",")]
     for path in estimators():
         name = str(path.relative_to(ROOT))
         if path.name in skip or path.parent.name in skip:
+            continue
+        if only and path.name not in only and path.parent.name not in only:
             continue
         for point in points:
             print(f"{name} {point.width}x{point.depth}: {fingerprint(path, point, args.seconds)}", flush=True)
