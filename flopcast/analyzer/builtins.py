@@ -121,9 +121,9 @@ def _unknown_from(values, kind: str, span: Span, default_reason: str) -> Unknown
 
 
 #: A Python ``min``/``max`` by keys read from data is a site when it picks among this many items
-#: at most; ``sorted`` when it orders this many (3! = 6 orders, each a path).
+#: at most; ``sorted`` when it orders this many (4! = 24 orders, each a path: a blend ranks four candidates).
 MAX_PICKED_ITEMS = 8
-MAX_SORTED_ITEMS = 3
+MAX_SORTED_ITEMS = 4
 #: min()/max()/sorted() over tuples or instances are ordered item by item up to this many items
 MAX_ORDERED = 256
 
