@@ -228,9 +228,10 @@ def _putmask(ctx, args, kwargs, op=None):
 @handler("copyto")
 def _copyto(ctx, args, kwargs):
     """``copyto(dst, src)`` in place: numel(dst) at the promotion of src's and dst's dtypes;
-    returns None. A ``where=`` mask writes a count that depends on values (not modelled)."""
-    if len(args) != 2 or set(kwargs) - {"casting"}:
-        raise OpError("copyto with where= or these arguments is not modelled")
+    returns None. With a ``where=`` mask flopscope charges the elements written: the mask's
+    nonzero count (a size site) times how often broadcasting to dst repeats each element."""
+    if len(args) != 2 or set(kwargs) - {"casting", "where"}:
+        raise OpError("copyto with these arguments is not modelled")
     dst = args[0]
     if not isinstance(dst, Array):
         wrong = non_array_type(dst)
@@ -242,9 +243,28 @@ def _copyto(ctx, args, kwargs):
     if len(broadcast(src.shape, dst.shape)) > dst.ndim or broadcast(src.shape, dst.shape) != dst.shape:
         raise OpRaises("ValueError", f"could not broadcast input array from shape {src.shape} into shape {dst.shape}")
     dt = dtypes.result_type(Operand(dtype=src.dtype), Operand(dtype=dst.dtype))
-    ctx.charge("copyto", dst.size, dt, origin_of([src, dst], dt))
+    written = dst.size if _unmasked(kwargs.get("where")) else _masked_writes(ctx, kwargs["where"], dst)
+    ctx.charge("copyto", written, dt, origin_of([src, dst], dt))
     ctx.write_in_place(dst)
     return Known(None)
+
+
+def _unmasked(where) -> bool:
+    return where is None or (isinstance(where, Known) and where.value is True)
+
+
+def _masked_writes(ctx, where, dst: Array) -> int:
+    """The elements ``copyto(dst, src, where=mask)`` writes: each nonzero of the bool mask once
+    per copy broadcasting to dst's shape makes of it (``where=False`` writes nothing)."""
+    if isinstance(where, Known) and where.value is False:
+        return 0
+    mask = to_array(ctx, where)
+    if mask.dtype != "bool":
+        raise OpError("copyto with a where= mask that is not a bool array is not modelled (numpy casts it safely or raises)")
+    if broadcast(mask.shape, dst.shape) != dst.shape:
+        raise OpError("copyto with a where= mask that does not broadcast to the destination is not modelled")
+    repeats = dst.size // mask.size if mask.size else 0
+    return _selected(ctx, "copyto", mask) * repeats
 
 
 def _known_int_list(a) -> tuple:
