@@ -172,7 +172,7 @@ from whestbench import BaseEstimator
 
 class Estimator(BaseEstimator):
     def predict(self, mlp, budget):
-        fl = [fnp.ones(mlp.width) * i for i in range(4)]
+        fl = [fnp.ones(mlp.width) * i for i in range(5)]
         return fnp.stack(sorted(fl, key=np.sum))[: mlp.depth]
 """)
     report = analyze(path, POINTS[0])
