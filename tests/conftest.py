@@ -2,6 +2,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 # tests/oracle.py (the runtime oracle) is imported by test modules in every folder.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -18,3 +20,26 @@ def pytest_terminal_summary(terminalreporter):
     if skipped:
         terminalreporter.write_sep("!", f"BROWSER TESTS DID NOT RUN ({len(skipped)} skipped): "
                                         "no Chromium here; install Debian's chromium package to run them", red=True)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-xdist's own hook, which appends the group where it still can
+def pytest_collection_modifyitems(config, items):
+    """Make ``--dist loadgroup`` group again (tests/corpus_runs.same_worker). pytest-xdist marks a
+    test's group by appending ``@group`` to ``item._nodeid``; pytest 9 keeps the id elsewhere
+    (``item._id``), so the suffix was lost and every group was split over both workers: each
+    corpus point was analysed and run once per worker, not once (about a third of test_corpus's
+    and test_calibrate's CPU). Where xdist's suffix did not take, it is set here, on the worker
+    that collected the test, before the ids are sent to the scheduler."""
+    if not getattr(config.option, "loadgroup", False):
+        return  # not an xdist worker under --dist loadgroup
+    for item in items:
+        groups = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                         for m in item.iter_markers("xdist_group")})
+        if not groups or item.nodeid.endswith("@" + "_".join(groups)):
+            continue
+        if not hasattr(item, "_id"):
+            raise pytest.UsageError(f"{item.nodeid}: cannot append its xdist_group; this pytest keeps node ids "
+                                    "neither where pytest-xdist nor where tests/conftest.py looks")
+        from _pytest.nodeid import NodeId  # pytest >= 9 (the only version reaching here)
+
+        item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(groups)}")
