@@ -9,11 +9,16 @@ is an arrow to ``P.N`` when that is a module of flopcast, otherwise to ``P``.
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 import networkx as nx
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent / "flopcast"
+
+#: Both tests read one graph (parsing every module of flopcast takes seconds): on one worker, made once.
+pytestmark = pytest.mark.xdist_group("import_graph")
 
 
 def _module_name(path: Path) -> str:
@@ -31,7 +36,9 @@ def _resolve(node: ast.ImportFrom, module: str, is_package: bool) -> str:
     return ".".join(base + ([node.module] if node.module else []))
 
 
+@cache
 def import_graph() -> nx.DiGraph:
+    """(Cached: the tests only read it.)"""
     files = sorted(ROOT.rglob("*.py"))
     modules = {_module_name(f): f for f in files}
     graph = nx.DiGraph()

@@ -5,11 +5,16 @@ drifts from the live copy. pyflakes reads the source; nothing is run."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
+import pytest
 from pyflakes import api, messages, reporter
 
 ROOT = Path(__file__).resolve().parents[1] / "flopcast"
+
+#: Both tests filter one pyflakes pass over flopcast (seconds): on one worker, made once.
+pytestmark = pytest.mark.xdist_group("source_names")
 
 
 class _Collect(reporter.Reporter):
@@ -26,11 +31,12 @@ class _Collect(reporter.Reporter):
         self.found.append(f"{filename}:{lineno}: {msg}")
 
 
-def _found() -> list:
+@cache
+def _found() -> tuple:
     collect = _Collect()
     for path in sorted(ROOT.rglob("*.py")):
         api.checkPath(str(path), collect)
-    return collect.found
+    return tuple(collect.found)
 
 
 def test_flopcast_uses_no_undefined_name():
