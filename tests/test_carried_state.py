@@ -6,6 +6,7 @@ running several MLPs on one instance (oracle.measure_calls)."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -224,13 +225,23 @@ SETTLED = ["stage_classes.py", "mc_welford.py", "cached_sampler.py", "staged_pip
            "stage_match.py", "strassen_meter.py"]
 
 
+@cache
+def _corpus_calls(name: str, point: Point) -> tuple:
+    """A corpus file's report and its LATE MLPs run on one instance, made once: the qr_active
+    test below reads the same pair at the same point (the tests only read them)."""
+    path = HERE / "realistic" / "estimators" / name
+    return analyze(path, point), tuple(measure_calls(path, point, LATE))
+
+
+#: qr_active's two tests at POINTS[0] share one analysis and run on one worker
+_QR_SHARED = pytest.mark.xdist_group("carried-qr_active")
+
+
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
-@pytest.mark.parametrize("name", SETTLED)
+@pytest.mark.parametrize("name", [pytest.param(n, marks=_QR_SHARED) if n == "qr_active" else n for n in SETTLED])
 def test_corpus_states_that_settle(name: str, point: Point) -> None:
     """Every one of 7 MLPs on one instance is inside what flopcast claims for its call."""
-    path = HERE / "realistic" / "estimators" / name
-    report = analyze(path, point)
-    measured = [m for m in measure_calls(path, point, LATE)]
+    report, measured = _corpus_calls(name, point)
     assert report.per_call_settled and not [u for u in report.unpriced if u.what == "later calls"]
     for k, run in enumerate(measured):
         claimed = _predicted(report, k)
@@ -238,14 +249,13 @@ def test_corpus_states_that_settle(name: str, point: Point) -> None:
             f"{name} call {k + 1}: {claimed} vs {run.total:,}"
 
 
+@_QR_SHARED
 def test_qr_active_per_call_matches_the_runtime() -> None:
     """The corpus's qr_active: a refit counter on self read back in `== depth` polishes the first
     MLP only; from the second call the counter is past depth for good (carried_bounds.py), so the
     second call's interval holds for every later one."""
-    path = HERE / "realistic" / "estimators" / "qr_active"
-    point = POINTS[0]
-    report = analyze(path, point)
-    measured = [m.total for m in measure_calls(path, point, LATE)]
+    report, runs = _corpus_calls("qr_active", POINTS[0])
+    measured = [m.total for m in runs]
     assert measured[0] != measured[1] == measured[2]
     assert len(report.per_call) == 2 and report.per_call_settled
     for k, total in enumerate(measured):
