@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import itertools
 import random
+from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
@@ -258,7 +260,15 @@ STEADY = Path(__file__).resolve().parent / "fixtures" / "steady" / "steady_loops
 def runs_of_line(path: Path, text: str) -> dict[int, int]:
     """How many times the line reading ``text`` ran at depth 8 and at depth 400 (width 16)."""
     line = next(n + 1 for n, t in enumerate(path.read_text().splitlines()) if t.strip() == text)
-    return {depth: run_counting(path, 16, depth)[1].executed[line] for depth in (8, 400)}
+    return {depth: _executed(path, 16, depth)[line] for depth in (8, 400)}
+
+
+@cache
+def _executed(path: Path, width: int, depth: int) -> MappingProxyType:
+    """The times each line ran in one run: made once per (fixture, width, depth), as a test asks
+    about up to eight lines of one fixture (a run at depth 400 takes seconds; runs are
+    deterministic)."""
+    return MappingProxyType(run_counting(path, width, depth)[1].executed)
 
 
 def assert_counted_exactly(path: Path, point: Point) -> None:
