@@ -27,7 +27,7 @@ def pytest_collection_modifyitems(config, items):
     """Make ``--dist loadgroup`` group again (tests/corpus_runs.same_worker). pytest-xdist marks a
     test's group by appending ``@group`` to ``item._nodeid``; pytest 9 keeps the id elsewhere
     (``item._id``), so the suffix was lost and every group was split over both workers: each
-    corpus point was analysed and run once per worker, not once (about a third of test_corpus's
+    corpus point was analysed and run once per worker, not once (over 40% of test_corpus's
     and test_calibrate's CPU). Where xdist's suffix did not take, it is set here, on the worker
     that collected the test, before the ids are sent to the scheduler."""
     if not getattr(config.option, "loadgroup", False):
