@@ -6,8 +6,6 @@ counters the corpus keeps (a count past a bound, a root of a growing count)."""
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from flopcast.analyzer.carried_bounds import alike_for_every_later_call

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import textwrap
 
-import pytest
 from oracle import measure
 
 from flopcast.analyzer import analyze

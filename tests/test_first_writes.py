@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from flopcast.analyzer import first_writes, interpreter
+from flopcast.analyzer import first_writes
 from flopcast.analyzer.api import analyze
 from flopcast.analyzer.render import to_json
 from flopcast.model import Point
