@@ -548,9 +548,12 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 else Known(frozenset()) if name == "frozenset" else ListVal([])
         keyed = kwargs.get("key") is not None and not (isinstance(kwargs["key"], Known) and kwargs["key"].value is None)
         # a set's order shows in a list, a tuple, or a sort whose keys tie (asked below, once they are made)
+        fresh = args[0] if isinstance(args[0], PyGenerator) and args[0].items is None else None
         items = interp.iterate(args[0], node, ordered=name in ("list", "tuple", "reversed"))
         if items is None:
             return Unknown("", span, f"{name}() of unknown")
+        if fresh is not None and name in ("list", "tuple") and fresh.end is not None:
+            fresh.in_order = True
         if name == "sorted":
             key = kwargs.get("key")
             reverse = kwargs.get("reverse", Known(False))

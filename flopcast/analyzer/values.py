@@ -729,6 +729,19 @@ class PyGenerator(Value):
     # None): made whole where it is written, its items after the last one taken are taken back
     # as a generator body's are (Interpreter.genexp_as_generator).
     comprehension: Any = None
+    # Whether list() or tuple() took every item at its first consumption: nothing charged between
+    # its items, so its body's charges are in the run's order, and the charge where the budget
+    # runs out is the run's (Interpreter._budget_overrun).
+    in_order: bool = False
+    # The generator whose `yield from` took every item of this one at its first consumption: no
+    # charge comes between its items either, so its charges are in the run's order where that
+    # generator's are.
+    yielded_into: Any = None
+
+    def ordered(self) -> bool:
+        """Whether its body's charges are in the run's order (``in_order``, here or in the generator
+        whose `yield from` took it whole)."""
+        return self.in_order or self.yielded_into is not None and self.yielded_into.ordered()
 
     def quiet(self) -> bool:
         """Whether running its body ahead of its consumer moved nothing the consumer would see

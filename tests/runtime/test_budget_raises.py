@@ -5,7 +5,10 @@ analysis names that charge's line as a Raise, keeps the total as if the run were
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import replace
+
+import pytest
 
 from flopcast.analyzer import analyze
 from flopcast.model import Interval, Point
@@ -101,3 +104,56 @@ def test_a_generator_body_that_charges_nothing_leaves_the_line_of_the_raise_know
     assert raised.budget and raised.every_path
     result = verify_point(path, point, timeout=120)
     assert result.verdict == RAISES and result.matched
+
+
+#: A generator of column sums (``{body}``) its consumer takes whole with list(), then a
+#: value-dependent branch (always taken at run time) whose matmuls make that path pass a budget
+#: the other path fits in: flopscope stops the run at one of those matmuls.
+LISTED_GENERATOR = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    def columns(w):
+        {body}
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            feats = fnp.stack(list(columns(w)))
+            x = fnp.ones((mlp.width, mlp.width), dtype=fnp.float32)
+            if float(fnp.max(w)) > -1e30:
+                for v in mlp.weights:
+                    x = x @ v
+            return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(feats) + fnp.sum(x)
+    """
+
+
+def _stops_where_the_report_says(path, width: int, depth: int) -> None:
+    paths = analyze(path, Point(width, depth, 2**41)).total
+    point = Point(width, depth, (paths.lo + paths.hi) // 2)  # the cheap path fits, the dear one does not
+    report = analyze(path, point)
+    runtime = run_here(path, width, depth, point.budget)
+    assert runtime.status == BUDGET_EXHAUSTED
+    (raised,) = [r for r in report.raises if r.budget]
+    assert not raised.every_path and raised.span == runtime.error.span
+    assert f"{runtime.error.op} would cost {runtime.error.flop_cost:,} FLOPs" in raised.what
+    assert compare(point, report, runtime).verdict == RAISES
+
+
+@pytest.mark.parametrize("width, depth", [(8, 4), (12, 3)])
+def test_a_generator_list_takes_whole_leaves_the_op_the_budget_runs_out_at_known(tmp_path, width, depth):
+    # list() charges nothing between the items: the body's charges come in the run's order
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(LISTED_GENERATOR).format(
+        body="for k in range(3):\n        yield fnp.sum(w * float(k + 1), axis=0)"))
+    _stops_where_the_report_says(path, width, depth)
+
+
+@pytest.mark.parametrize("width, depth", [(8, 4), (12, 3)])
+def test_a_generator_expression_a_listed_generator_yields_from_keeps_the_run_order(tmp_path, width, depth):
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(LISTED_GENERATOR).format(
+        body="yield fnp.sum(w, axis=0)\n    yield from (fnp.sum(w * float(k), axis=0) for k in range(2, 4))"))
+    _stops_where_the_report_says(path, width, depth)

@@ -345,8 +345,9 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         checked before charging). Claimed only where the running total before it is the
         path's real one: nothing unpriced before it, and no generator body that charged (its
         charges are filed when it first runs, not interleaved with its consumer's as at run
-        time; a body that charged nothing, say one yielding chunk bounds, moves no charge)."""
-        if any(g.end is None or g.end[1] != g.start[1] for g in self._ran_generators):
+        time; a body that charged nothing, say one yielding chunk bounds, moves no charge, nor
+        does one that list() or tuple() took whole: PyGenerator.ordered)."""
+        if any((g.end is None or g.end[1] != g.start[1]) and not g.ordered() for g in self._ran_generators):
             return None
         charges = self.result.charges
         if isinstance(charges, ChargeList) and charges.repeats():

@@ -337,11 +337,16 @@ class Expressions:
         # ledger just after the subgenerator's yield of it (not after its whole body), so a
         # consumer that stops early takes back the subgenerator's code past that item too.
         sub = source.marks if source.__class__ is PyGenerator and source.items is None else None
+        # a generator first consumed here (or a generator expression made here) is taken whole
+        whole = source.__class__ is PyGenerator and source.consumed == 0 \
+            and (source.items is None or source.comprehension is node.value)
         # (SEND, placed at the `yield from`, asks for the items)
         items = self.consuming(self.node_span(node), lambda: self.iterate(source, node.value)) \
             if gen is not None else None
         if items is None:
             return self.unpriced(node, "yield from", "`yield from` of a value flopcast cannot iterate")
+        if whole:
+            source.yielded_into = gen
         for k, item in enumerate(items):
             gen.items.append(item)
             gen.marks.append(sub[k] if sub is not None and k < len(sub) else self.ledger())
