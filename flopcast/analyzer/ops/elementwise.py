@@ -487,7 +487,9 @@ def _diff(ctx, args, kwargs):
 def _gradient(ctx, args, kwargs):
     """np.gradient with uniform spacing (none, or one scalar): 2·size per differentiated axis,
     + 6·(size // L) with edge_order 2 (flopscope's closed form), billed at mean's compute
-    dtype (an integer input in float64). One array for a single axis, else a tuple."""
+    dtype (an integer input in float64). One array for a single axis, else a tuple (empty for a
+    0-d input). flopscope charges, then numpy refuses an axis of fewer than edge_order + 1
+    elements (a stack of one layer's rows at depth 1)."""
     x = to_array(ctx, args[0])
     spacing = args[1:]
     if set(kwargs) - {"axis", "edge_order"} or len(spacing) > 1 or spacing and not (
@@ -501,13 +503,16 @@ def _gradient(ctx, args, kwargs):
     origin = x.dtype_origin if billed == x.dtype else ctx.span
     if x.ndim == 0:
         ctx.charge("gradient", 1, billed, origin)
-        return Array((), billed, dtype_origin=origin)
+        return TupleVal(())
     raw = axis.value
     single = isinstance(raw, int) or x.ndim == 1 and raw is None
     axes = range(x.ndim) if raw is None else [raw] if isinstance(raw, int) else list(raw)
     axes = [axis_index(a, x.ndim) for a in axes]
     cost = sum(2 * x.size + (6 * (x.size // x.shape[a]) if edge.value != 1 and x.shape[a] > 0 else 0) for a in axes)
     ctx.charge("gradient", max(cost, 1), billed, origin)
+    if any(x.shape[a] < edge.value + 1 for a in axes):
+        raise OpRaises("ValueError", "Shape of array too small to calculate a numerical gradient, at least "
+                                     "(edge_order + 1) elements are required.")
     if single:
         return Array(x.shape, billed, dtype_origin=origin)
     return TupleVal(tuple(Array(x.shape, billed, dtype_origin=origin) for _ in axes))
