@@ -140,6 +140,27 @@ def _sequence_dispatched(name: str, kind: str) -> Optional[bool]:
     return False
 
 
+def has_number_sequence(args) -> bool:
+    """Whether an argument is a list or tuple of numbers only (Python numbers, numpy scalars,
+    numbers read from data, nested lists of them): numpy converts it with its own asarray, for
+    free, and runs its implementation on that plain ndarray."""
+    return any(a.__class__ in (ListVal, TupleVal) and a.items and not getattr(a, "is_set", False)
+               and all(_number_or_numbers(item) for item in a.items) for a in args)
+
+
+def _number_or_numbers(v: Value) -> bool:
+    cls = v.__class__
+    if cls is NumpyScalar:
+        return True
+    if cls is Known:
+        return type(v.value) in (int, float, bool)
+    if cls is Unknown:
+        return v.kind in ("int", "float", "bool")
+    if cls in (ListVal, TupleVal):
+        return bool(v.items) and not getattr(v, "is_set", False) and all(_number_or_numbers(i) for i in v.items)
+    return False
+
+
 def has_plain(values) -> bool:
     for v in values:
         cls = v.__class__
