@@ -459,6 +459,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             fn = int if name == "int" else round
             return Unknown("int", span, f"`{name}(...)` of a clamped value read from data ({x.reason})",
                            fn(x.lo), fn(x.hi))
+        if isinstance(x, Unknown) and x.kind == "bool" and name in ("int", "round") and len(args) == 1:
+            return dataints.counted_bool(x, span)
         if isinstance(x, Unknown):
             return Unknown({"int": "int", "float": "float", "bool": "bool", "round": "int"}.get(name, x.kind), x.origin, x.reason,
                            presumed=x.presumed if name == "bool" else None)

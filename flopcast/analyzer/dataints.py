@@ -67,6 +67,29 @@ def as_data_int(v: Value, span) -> Value:
     return v
 
 
+def counted_bool(v: Value, span) -> Value:
+    """An unknown boolean where Python counts it (``int(b)``, ``count += x > t``, ``sum(flags)``):
+    an integer read from data that is 0 or 1 -- a Python bool and numpy's bool_ are nothing
+    else. Its site is the place it is counted at (``span``), not the place its operands were
+    read: a branch on the same comparison is a site of its own, and tying the two would skip
+    the run's pairing of answers. Any other value is returned as it is."""
+    if v.__class__ is Unknown and v.kind == "bool":
+        return Unknown("int", span, f"a boolean counted as 0 or 1 ({v.reason})", 0, 1)
+    return v
+
+
+def bounded_sum(left: Value, right: Value, span) -> Optional[Unknown]:
+    """``a + b`` of two integers read from data, both bounded: a new integer read from data
+    at ``span`` within the sum of their ranges (a count of booleans grown one at a time); None
+    when either side has no bound (the sum then has none)."""
+    if not (is_data_int(left) and is_data_int(right)):
+        return None
+    (a_lo, a_hi), (b_lo, b_hi) = ends(left), ends(right)
+    if any(unbounded(e) for e in (a_lo, a_hi, b_lo, b_hi)):
+        return None
+    return Unknown("int", span, f"a sum of integers read from data ({left.reason})", a_lo + b_lo, a_hi + b_hi)
+
+
 def from_scalar(x: NumpyScalar, span, reason: str) -> Value:
     """A numpy integer scalar as the Python int it equals: its value where known (numpy computed it
     from known numbers), else an integer read from data within the bounds of the index array it is

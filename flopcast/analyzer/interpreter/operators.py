@@ -579,6 +579,14 @@ class Operators:
             from flopcast.analyzer.builtins import operator_may_raise
 
             operator_may_raise(self, name, left, right, self.node_span(node))
+        if name in _DATA_INT_STEPS and (left.__class__ is Unknown or right.__class__ is Unknown):
+            # Python counts a bool as 0 or 1 (`2 + (x > t)`, `count += x > t`): a bounded data int
+            span = self.node_span(node)
+            left, right = dataints.counted_bool(left, span), dataints.counted_bool(right, span)
+            if name == "Add":
+                summed = dataints.bounded_sum(left, right, span)
+                if summed is not None:
+                    return summed
         derived = _data_int_arithmetic(name, left, right)
         if derived is not None:
             return derived
