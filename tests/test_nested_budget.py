@@ -64,3 +64,45 @@ def test_an_uncaught_sub_budget_fails_predict(tmp_path):
     report = analyze(path, point)
     (raised,) = report.raises
     assert raised.what == "RuntimeError: Cannot nest BudgetContexts" and raised.every_path
+
+
+HELD_BUDGET = """\
+import flopscope as flops
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+CAP = flops.budget(10**9)
+
+
+@flops.budget(10**6)
+def gram(w):
+    return w.T @ w @ w
+
+
+class Estimator(BaseEstimator):
+    def setup(self, context):
+        with CAP:  # outside predict nothing refuses it: the body runs
+            self.scale = 2.0
+
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        {body}
+        return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(g)
+"""
+HELD_BODIES = {
+    "made_then_entered": "cap = flops.budget(budget // 2)\n        try:\n            with cap:\n"
+                         "                g = w.T @ w @ w\n        except RuntimeError:\n            g = w * self.scale",
+    "module_level_entered_in_predict": "try:\n            with CAP as c:\n                g = w.T @ w @ w\n"
+                                       "        except RuntimeError:\n            g = w * self.scale",
+    "decorated_function": "try:\n            g = gram(w)\n        except RuntimeError:\n            g = w * self.scale",
+}
+
+
+@pytest.mark.parametrize("body", HELD_BODIES.values(), ids=HELD_BODIES.keys())
+def test_a_budget_made_first_is_refused_when_entered_in_predict(tmp_path, body):
+    """`cap = flops.budget(n)` then `with cap:`, and `@flops.budget(n)` on a helper: flopscope
+    refuses the context when it is entered inside predict, not when it is made (flopcast left
+    `flops.budget(...)` outside a `with` unpriced: a lower bound)."""
+    path = tmp_path / "estimator.py"
+    path.write_text(HELD_BUDGET.format(body=body))
+    assert_exact_at(path, [Point(8, 1, 10**9), Point(32, 3, 10**9)])

@@ -18,6 +18,7 @@ from flopcast.analyzer.values import (Array, BoundLib, BoundMethod, Builtin, cha
                                       python_raise, SET_MUTATORS, TupleVal, Unknown, UserRaise, Value)
 from flopcast.model import NoRaise, Span, Unpriced
 from flopcast.analyzer.interpreter.classes import _CACHING_DECORATORS
+from flopcast.analyzer.interpreter.contexts import is_held_budget
 from flopcast.analyzer.interpreter.control import PathEnd, _LAZY_CONSUMERS, _SHORT_CIRCUITING
 from flopcast.analyzer.interpreter.exception_names import _FLOPSCOPE_ONLY, _SHOWN_AS
 
@@ -186,6 +187,11 @@ class Calls:
             return self.instantiate(func, args, kwargs, span)
         if isinstance(func, PartialVal):
             return self.call(func.func, list(func.args) + list(args), {**func.kwargs, **kwargs}, span, node)
+        if is_held_budget(func):
+            # `@flops.budget(n)`: flopscope's wrapper enters the context at each call
+            if len(args) != 1 or kwargs:
+                return self._unpriced_at(span, "BudgetContext()", "a call other than as a decorator is not modelled")
+            return PartialVal(LibRef(_INSIDE_BUDGET), [args[0]], {})
         if isinstance(func, InstanceVal):
             owner, method = func.cls.lookup("__call__")
             if isinstance(method, FunctionVal):
@@ -446,6 +452,10 @@ class Calls:
         return Unknown("", span, reason)
 
     def call_lib(self, path: str, args, kwargs, span: Span, node) -> Value:
+        if path == _INSIDE_BUDGET:
+            if self.metered:
+                self.refuse_budget_entry(span)
+            return self.call(args[0], list(args[1:]), kwargs, span, node)
         if path.startswith("flopscope.numpy."):
             name = path[len("flopscope.numpy."):]
             if ops.handles(name) and name not in _POSITIONALS_CHECKED_BY_HANDLER:
@@ -473,6 +483,8 @@ class Calls:
             if rest in ("as_symmetric", "symmetrize", "is_symmetric", "SymmetryGroup.symmetric",
                         "einsum_accumulation_cost", "reduction_accumulation_cost", "tier2_reduction_cost"):
                 return self.price_call("flopscope." + rest, args, kwargs, node, span)
+            if rest in ("budget", "BudgetContext"):
+                return self.held_budget(path, args, kwargs, span)
             if rest == "current_budget":
                 return self.budget_snapshot(span)
             if rest == "budget_live":
@@ -765,6 +777,8 @@ def _integer(value) -> bool:
 #: fnp functions whose handler refuses extra positional arguments in its own words (bincount's
 #: weights, allclose's tolerances: the program's TypeError)
 _POSITIONALS_CHECKED_BY_HANDLER = frozenset({"bincount", "allclose"})
+#: The function a held budget's decorator makes: it enters the budget, then calls the function.
+_INSIDE_BUDGET = "flopcast:inside-budget"
 
 
 _NUMERIC_BUILTINS = frozenset({"int", "float", "round", "abs", "range", "divmod", "pow", "bool"})

@@ -9,7 +9,7 @@ from typing import Optional
 
 from flopcast.analyzer import dunders, exit_stack, handlers, memory_limit, warning_filters
 from flopcast.analyzer.ops import type_info
-from flopcast.analyzer.values import (Array, BoundMethod, Builtin, ClosingVal, DictVal, ExitStackVal, FunctionVal,
+from flopcast.analyzer.values import (Array, BoundMethod, Builtin, ClassVal, ClosingVal, DictVal, ExitStackVal, FunctionVal,
                                       InstanceVal, Known, LibRef, ListVal, PyGenerator, TupleVal, Unknown, UserRaise,
                                       Value)
 from flopcast.model import Span
@@ -18,6 +18,14 @@ from flopcast.analyzer.interpreter.common import _BUILTINS, _has_yield
 from flopcast.analyzer.interpreter.control import PathEnd, _LEAVES, _Return
 from flopcast.analyzer.interpreter.exception_names import _exception_matches, _exception_name
 from flopcast.analyzer.interpreter.frames import Frame
+
+
+#: The qualname of the class of a budget made and kept (Contexts.held_budget).
+_HELD_BUDGET = "flopscope.BudgetContext"
+
+
+def is_held_budget(value: Value) -> bool:
+    return value.__class__ is InstanceVal and value.cls.qualname == _HELD_BUDGET and value.cls.node is None
 
 
 class Contexts:
@@ -58,6 +66,8 @@ class Contexts:
                 self.note(exc.span, f"raises {exc.what}; suppressed by the `with` at line {span.line}")
             return
         manager = self.eval(item.context_expr)
+        if is_held_budget(manager):
+            return self.enter_held_budget(manager, item, rest, body, span)
         if isinstance(manager, ExitStackVal):
             # (what it enters may swallow any exception)
             outer, self.handlers = self.handlers, self.handlers.inside(True, handlers.EVERY)
@@ -175,18 +185,38 @@ class Contexts:
             return
         args = [self.eval(a) for a in expr.args]
         kwargs = {kw.arg: self.eval(kw.value) for kw in expr.keywords if kw.arg is not None}
+        self.held_budget(func.path, args, kwargs, span)
+        self.refuse_budget_entry(span)
+
+    def held_budget(self, path: str, args, kwargs, span: Span) -> Value:
+        """``flops.budget(n)`` (or ``flops.BudgetContext(...)``) made and kept (``cap = ...``, a
+        decorator): flopscope checks the amount when it is made (ValueError), and the context
+        refuses only when it is entered (refuse_budget_entry)."""
         amount = args[0] if args else kwargs.get("flop_budget")
         if isinstance(amount, Known) and type(amount.value) is float and not math.isfinite(amount.value):
             raise UserRaise(span, f"ValueError: flop_budget must be finite, got {amount.value}")
         if isinstance(amount, Known) and type(amount.value) in (int, float) and amount.value <= 0:
             raise UserRaise(span, f"ValueError: flop_budget must be > 0, got {amount.value}")
         if not (isinstance(amount, Known) and type(amount.value) in (int, float)):
-            self._unpriced_at(span, func.path.replace("flopscope.", "flops."), "a budget amount not known "
+            self._unpriced_at(span, path.replace("flopscope.", "flops."), "a budget amount not known "
                               "statically: flopscope refuses one <= 0 (ValueError) before refusing the nesting")
+        return InstanceVal(ClassVal("BudgetContext", _HELD_BUDGET, [], {}), {"flop_budget": amount or Known(None)})
+
+    def refuse_budget_entry(self, span: Span) -> None:
+        """A budget entered inside ``predict`` (by ``with`` or by a function it decorates)."""
         self.note(span, "whestbench already runs predict inside a BudgetContext: flopscope refuses a second one "
                         "(RuntimeError: Cannot nest BudgetContexts), and the grader refuses any budget a submission "
                         "opens (UnauthorizedControlError, which `except RuntimeError` does not catch)")
         raise UserRaise(span, "RuntimeError: Cannot nest BudgetContexts")
+
+    def enter_held_budget(self, manager: InstanceVal, item: ast.withitem, rest: list, body: list, span: Span) -> None:
+        """``with cap:`` of a budget made earlier: refused inside predict; elsewhere (setup, module
+        level) the body runs, ``as`` naming the context itself."""
+        if self.metered:
+            self.refuse_budget_entry(span)
+        if item.optional_vars is not None:
+            self.assign(item.optional_vars, manager)
+        self.enter_contexts(rest, body)
 
     def _library_context(self, expr: ast.expr) -> Optional[tuple[str, list]]:
         """``contextlib.suppress(E, ...)`` or ``contextlib.nullcontext(x)``: the kind and the
