@@ -376,6 +376,9 @@ class Lookups:
                     return descriptors.get(self, desc, obj, obj.cls, span)
             if name in obj.attrs:
                 return obj.attrs[name]
+            queried = ops.symmetry_api.group_query(obj, name)  # `g.order()`: flopscope's own answer
+            if queried is not None:
+                return queried
             if name == "__class__":
                 return obj.cls
             if name == "__dict__" and obj.payload is None and all(c.node is not None and "__slots__" not in c.attrs

@@ -1,8 +1,10 @@
 """flopscope's own symmetry API: ``flops.as_symmetric``, ``flops.symmetrize`` and
 ``flops.is_symmetric`` (``flopscope/_symmetric.py``), with the symmetry given as its axis
 shorthand (a tuple or list of axes: the full symmetric group on them) or as
-``flops.SymmetryGroup.symmetric(axes=...)``, the same group made explicit. Other groups
-(cyclic, dihedral, from generators) are not followed (the call stays unpriced).
+``flops.SymmetryGroup.symmetric(axes=...)``, the same group made explicit, whose queries
+(``order()``, ``orbits()``, ``is_abelian``, ...) are flopscope's own answers. Other groups
+(cyclic, dihedral, from generators) and the group-making methods (``restrict``, stabilizers)
+are not followed (the call stays unpriced).
 """
 
 from __future__ import annotations
@@ -42,8 +44,8 @@ def _is_group(v) -> bool:
 
 @handler("flopscope.SymmetryGroup.symmetric")
 def _symmetric_group(ctx, args, kwargs):
-    """The full symmetric group on ``axes`` (its ``axes``, ``degree`` are read; its methods are not
-    followed)."""
+    """The full symmetric group on ``axes`` (its ``axes``, ``degree`` are read, and its queries:
+    group_query)."""
     if args:
         raise OpRaises("TypeError", f"SymmetryGroup.symmetric() takes 1 positional argument but {len(args) + 1} "
                                     "were given")
@@ -62,6 +64,24 @@ def _symmetric_group(ctx, args, kwargs):
     if len(set(axes)) != len(axes):
         raise OpRaises("ValueError", "axes must be unique")
     return InstanceVal(GROUP, {"axes": Known(axes), "degree": Known(len(axes))})
+
+
+#: A group's queries whose answers are plain Python data (ints, bools, axes, orbits): read off
+#: flopscope's own group of the same axes. They charge nothing. Methods that make groups or
+#: permutations (restrict, elements, contains, equals) are not followed.
+_QUERIES = frozenset({"order", "is_symmetric", "orbits", "orbit", "burnside_unique_count", "to_payload",
+                      "is_abelian", "is_transitive", "generator_literals"})
+
+
+def group_query(group, name: str):
+    """``g.<name>`` of a group SymmetryGroup.symmetric made, as flopscope answers it: a property's
+    value, or a method bound to flopscope's own group (called on known arguments, as Python's own
+    methods are); None for anything else."""
+    if not _is_group(group) or name not in _QUERIES:
+        return None
+    from flopscope import SymmetryGroup
+
+    return Known(getattr(SymmetryGroup.symmetric(axes=group.attrs["axes"].value), name))
 
 
 def _axes(ctx, x: Array, symmetry) -> tuple[int, ...]:
