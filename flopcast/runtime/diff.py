@@ -242,15 +242,16 @@ def _join_overrun(result: PointResult, report: Report, kept: list[Charge], inclu
 
 
 def _overrun_unplaced(report: Optional[Report], run: RunResult, point: Point) -> bool:
-    """A budget overrun the report saw coming without naming its op: every path counts past the
-    budget, nothing unpriced, but where generator bodies ran their charges are filed ahead of
-    their consumer's, not in the run's order, so no charge is the one flopscope refuses
-    (interpreter._budget_overrun). The run must stop somewhere; what it charged before is
-    compared as for an overrun on some paths (_join_overrun)."""
+    """A budget overrun the report saw coming without naming its op: every path, or some (the
+    interval's upper end, "over budget on some paths"), counts past the budget, nothing unpriced,
+    but no charge is the one flopscope refuses -- where generator bodies ran their charges are
+    filed ahead of their consumer's, not in the run's order (interpreter._budget_overrun), and
+    combinations summed from single flips (joins.py) are not run. The run must stop somewhere;
+    what it charged before is compared as for an overrun on some paths (_join_overrun)."""
     if report is None or run.status != BUDGET_EXHAUSTED or report.unpriced or any(r.budget for r in report.raises):
         return False
     first = report.per_call[0] if report.per_call else report.total
-    return first.lo > point.budget
+    return first.hi > point.budget
 
 
 def _scored(charges: Iterable[Charge], include_scorer: bool) -> list[Charge]:
