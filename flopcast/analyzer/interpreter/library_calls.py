@@ -124,8 +124,8 @@ class LibraryCalls:
             made = plain_numpy.computed_plain(name, args, kwargs, span)  # shapes read off known values
             if made is not None:
                 return made
-        if name in ops.HANDLERS or (plain_numpy.has_plain(values) or plain_numpy.has_number_sequence(args)) \
-                and ops.handles(name):
+        if name in ops.HANDLERS or (plain_numpy.has_plain(values) or plain_numpy.has_number_sequence(args)
+                                    and not name.startswith("random.")) and ops.handles(name):
             # numpy's own work on its own arrays (np.cos of a plain ndarray), or on a list of numbers
             # it converts to one (np.mean([v[0], v[1]]), np.std of floats read from data): free, plain results
             value = plain_numpy.free(self, lambda: self.price_call(name, args, kwargs, node, span))
