@@ -95,6 +95,9 @@ GROUP_QUERIES = {
     "orbits_size_a_slice": "w[:len(g.orbits()) + 1].T @ w[:len(g.orbits()) + 1]",
     "is_symmetric_picks_the_branch": "(w @ w.T) if g.is_symmetric() else (w @ w.T @ w)",
     "orbit_and_abelian_size_a_slice": "w[:len(g.orbit(0)) + int(g.is_abelian) + int(g.is_transitive)].T @ w[:4]",
+    "payload_and_generators_size_a_slice":
+        "w[:len(g.to_payload()['axes']) + len(g.generator_literals) - 1].T"
+        " @ w[:2]",
 }
 
 

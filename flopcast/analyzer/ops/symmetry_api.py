@@ -68,8 +68,9 @@ def _symmetric_group(ctx, args, kwargs):
 
 #: A group's queries whose answers are plain Python data (ints, bools, axes, orbits): read off
 #: flopscope's own group of the same axes. They charge nothing. Methods that make groups or
-#: permutations (restrict, elements, contains, equals) are not followed.
-_QUERIES = frozenset({"order", "is_symmetric", "orbits", "orbit", "burnside_unique_count", "to_payload",
+#: permutations (restrict, elements, contains, equals), and burnside_unique_count (its size dict is the
+#: program's own dict, not handed to flopscope), are not followed.
+_QUERIES = frozenset({"order", "is_symmetric", "orbits", "orbit", "to_payload",
                       "is_abelian", "is_transitive", "generator_literals"})
 
 
