@@ -207,3 +207,45 @@ x = x + m
     assert_exact_at(path, (quiet,))
     report = analyze(path, warns)
     assert report.unpriced and report.total.lo <= measure(path, warns).total
+
+
+def _float_silent_calls(fnp, x, v, index) -> dict:
+    """One call of each op warning_filters.FLOAT_SILENT(_UNLESS_CAST) lists, on arrays holding inf,
+    NaN, signed zeros, subnormals and numbers near the float64 limits."""
+    return {
+        "zeros": lambda: fnp.zeros(4), "ones": lambda: fnp.ones(4), "empty": lambda: fnp.empty(4),
+        "zeros_like": lambda: fnp.zeros_like(x), "ones_like": lambda: fnp.ones_like(x),
+        "empty_like": lambda: fnp.empty_like(x), "eye": lambda: fnp.eye(4), "identity": lambda: fnp.identity(4),
+        "reshape": lambda: fnp.reshape(x, (2, 8)), "ravel": lambda: fnp.ravel(x), "transpose": lambda: fnp.transpose(x),
+        "swapaxes": lambda: fnp.swapaxes(x, 0, 1), "moveaxis": lambda: fnp.moveaxis(x, 0, 1),
+        "squeeze": lambda: fnp.squeeze(x[None]), "expand_dims": lambda: fnp.expand_dims(x, 0),
+        "copy": lambda: fnp.copy(x), "broadcast_to": lambda: fnp.broadcast_to(v, (3, 4)),
+        "atleast_1d": lambda: fnp.atleast_1d(v), "atleast_2d": lambda: fnp.atleast_2d(v),
+        "atleast_3d": lambda: fnp.atleast_3d(v), "diag": lambda: fnp.diag(v), "diagonal": lambda: fnp.diagonal(x),
+        "triu": lambda: fnp.triu(x), "tril": lambda: fnp.tril(x), "take": lambda: fnp.take(v, index),
+        "repeat": lambda: fnp.repeat(v, 2), "tile": lambda: fnp.tile(v, 2), "flip": lambda: fnp.flip(x),
+        "fliplr": lambda: fnp.fliplr(x), "flipud": lambda: fnp.flipud(x), "roll": lambda: fnp.roll(v, 1),
+        "split": lambda: fnp.split(v, 2), "array_split": lambda: fnp.array_split(v, 3),
+        "hsplit": lambda: fnp.hsplit(x, 2), "vsplit": lambda: fnp.vsplit(x, 2), "stack": lambda: fnp.stack([v, v]),
+        "hstack": lambda: fnp.hstack([v, v]), "vstack": lambda: fnp.vstack([v, v]), "dstack": lambda: fnp.dstack([v, v]),
+        "column_stack": lambda: fnp.column_stack([v, v]), "concatenate": lambda: fnp.concatenate([v, v]),
+    }
+
+
+def test_the_ops_taken_as_float_silent_raise_nothing_under_error_filters_in_the_real_flopscope():
+    """warning_filters' table of ops that never warn, checked op by op against the installed
+    flopscope under `simplefilter("error")` and `np.seterr(all="raise")`, on inf and NaN data."""
+    import numpy as np
+    import flopscope as flops
+    import flopscope.numpy as fnp
+
+    from flopcast.analyzer.warning_filters import FLOAT_SILENT, FLOAT_SILENT_UNLESS_CAST
+
+    edges = np.array([[np.inf, np.nan, -np.inf, 1e308], [0.0, -0.0, 5e-324, -1e308]] * 2)
+    calls = _float_silent_calls(fnp, fnp.asarray(edges), fnp.asarray(edges[0]), fnp.asarray(np.array([0, 2])))
+    assert set(calls) == FLOAT_SILENT | FLOAT_SILENT_UNLESS_CAST, "every op of the table has a call here"
+    with flops.BudgetContext(flop_budget=10**9, quiet=True):
+        for name, call in calls.items():
+            with warnings.catch_warnings(), np.errstate(all="raise"):
+                warnings.simplefilter("error")
+                call()  # raises (failing the test) where the op warns after all
