@@ -90,6 +90,9 @@ def main(argv: list[str]) -> int:
     if request.memory_mib:
         _limit_memory(request.memory_mib)
 
+    # A check must leave the submission folder as it found it: no __pycache__ beside the
+    # participant's files (and none to go stale when a file is edited again within a second).
+    sys.dont_write_bytecode = True
     result = run_in_process(request)
     if recorder is not None:
         result.observations = recorder.outcomes

@@ -173,3 +173,19 @@ def _cmdline(pid: int) -> bytes:
         return Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return b""
+
+
+def test_a_run_leaves_no_bytecode_cache_in_the_submission_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+    (tmp_path / "helpers.py").write_text("def double(x):\n    return x + x\n")
+    (tmp_path / "estimator.py").write_text(
+        "import flopscope.numpy as fnp\n"
+        "from whestbench import BaseEstimator\n"
+        "from helpers import double\n\n\n"
+        "class Estimator(BaseEstimator):\n"
+        "    def predict(self, mlp, budget):\n"
+        "        return double(fnp.zeros((mlp.depth, mlp.width)))\n"
+    )
+    result = _run(tmp_path / "estimator.py", width=8, depth=1)
+    assert result.status == OK
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["estimator.py", "helpers.py"]
