@@ -109,6 +109,8 @@ def measure_calls(path, point: Point, calls: int, *, seed: int = 0, scorer_cast:
         if cached is not None and not str(getattr(cached, "__file__", "") or "").startswith(folder):
             del sys.modules[sibling.stem]
     sys.path.insert(0, folder)
+    # No .pyc of the estimator: a test that rewrites it within a second would run the old code.
+    writes_bytecode, sys.dont_write_bytecode = sys.dont_write_bytecode, True
     try:
         name = f"_oracle_{abs(hash(str(path.resolve())))}"
         spec = importlib.util.spec_from_file_location(name, path)
@@ -148,6 +150,7 @@ def measure_calls(path, point: Point, calls: int, *, seed: int = 0, scorer_cast:
                 break
             runs.append((budget, prediction))
     finally:
+        sys.dont_write_bytecode = writes_bytecode
         sys.path.remove(folder)
         sys.modules.pop(name, None)
         for key in [k for k, m in sys.modules.items() if getattr(m, "__file__", None) and str(getattr(m, "__file__", "")).startswith(folder)]:
