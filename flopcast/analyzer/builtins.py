@@ -31,6 +31,7 @@ from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.open_loops import MAX_LOOP_ITERATIONS
 from flopcast.analyzer.iterator_sources import reading as _reading
+from flopcast.analyzer.one_of import one_of as _one_of
 from flopcast.analyzer.values import (
     ENUM_AUTO,
     hashes_without_code,
@@ -2102,28 +2103,6 @@ def _permuted_ints(items: list, span: Span) -> Optional[ListVal]:
     each is one of them (``_one_of``), so indexing by them is priced as indexing by any."""
     one = _one_of(items, span, "an item of a list sorted by values read from data")
     return None if one is None else ListVal([one() for _ in items])
-
-
-def _one_of(items: list, span: Span, why: str):
-    """A maker of a value standing for any one of ``items`` (None when flopcast has none): known
-    ints stand as an int within their range, unknown numbers of one kind as such a number,
-    tuples of one length position by position."""
-    if not items:
-        return None
-    if all(item.__class__ is Known and type(item.value) is int for item in items):
-        lo, hi = min(item.value for item in items), max(item.value for item in items)
-        return lambda: Unknown("int", span, why, lo=lo, hi=hi)
-    if all(item.__class__ is Unknown for item in items) and len({item.kind for item in items}) == 1 \
-            and items[0].kind in ("int", "float"):
-        kind = items[0].kind
-        return lambda: Unknown(kind, span, why)
-    if all(item.__class__ is TupleVal and not item.fields for item in items) \
-            and len({len(item.items) for item in items}) == 1:
-        parts = [_one_of([item.items[j] for item in items], span, why) for j in range(len(items[0].items))]
-        if any(part is None for part in parts):
-            return None
-        return lambda: TupleVal(tuple(part() for part in parts))
-    return None
 
 
 def _sorted_flopscope_keys(interp, items: list, keys: list, reverse: bool, span: Span, node) -> Value:

@@ -23,6 +23,7 @@ import itertools
 from typing import Optional
 
 from flopcast.analyzer.iterator_sources import reading
+from flopcast.analyzer.one_of import one_of
 from flopcast.analyzer.values import (Array, DequeVal, DictVal, EndlessIter, InstanceVal, Known, LazyIterator, ListVal,
                                       PyGenerator, SeqIterator, TupleVal, Unknown, UserRaise, Value, make_tuple,
                                       plain_member)
@@ -171,7 +172,7 @@ def heap_call(interp, name: str, args: list, kwargs: dict, span, node, sort, sor
             interp.stop_path(f"{span}: heapq.{name} compares arrays (each `<` billed, its truth depending on values "
                              "or raising); the cost after it is not counted", span, f"heapq.{name}")
         stop_at_array_ties(interp, items, items, span, f"heapq.{name}")
-        return _in_unknown_order(interp, name, heap, span, node)
+        return _in_unknown_order(interp, name, heap, pushed, span, node)
     heap.items[:] = [k.obj for k in keyed]
     return out
 
@@ -194,17 +195,25 @@ def _merge(interp, args: list, kwargs: dict, span, node) -> Value:
     return reading(SeqIterator(merged), list(args))
 
 
-def _in_unknown_order(interp, name: str, heap: ListVal, span, node) -> Value:
+def _in_unknown_order(interp, name: str, heap: ListVal, pushed: list, span, node) -> Value:
     """heapq.<name> on items whose order depends on values: which item goes where is not known,
-    but how many the heap holds is. The heap keeps that length with every item unknown (and
-    what a pop returns is unknown), so a `while heap: heappop(heap)` loop ends as the program's
-    does instead of running to the iteration cap on a heap that never shrinks."""
+    but how many the heap holds is, and when its items are numbers or tuples of numbers, each
+    is one of them (one_of: a top-k of ``(score, index)`` pairs indexes as any index would).
+    Otherwise the heap keeps its length with every item unknown (and what a pop returns is
+    unknown), so a `while heap: heappop(heap)` loop ends as the program's does instead of
+    running to the iteration cap on a heap that never shrinks."""
     if name in ("heappop", "heapreplace") and not heap.items:
         raise UserRaise(span, "IndexError: index out of range")
+    length = len(heap.items) + (name == "heappush") - (name == "heappop")
+    every = [*heap.items, *pushed]
+    one = one_of(every, span, "an item of a heap ordered by values read from data") \
+        if _quiet_kind(every) is not None else None
+    if one is not None:
+        heap.items[:] = [one() for _ in range(length)]
+        return Known(None) if name in ("heapify", "heappush") else one()
     quiet = _quiet_kind(heap.items)
     unknown = interp.unpriced(node, f"heapq.{name}", "the order of the heap's items depends on values",
                               raises=quiet is None)
-    length = len(heap.items) + (name == "heappush") - (name == "heappop")
     heap.items[:] = [unknown if quiet is None else dataclasses.replace(unknown, reason=_QUIET_ITEMS[quiet])] * length
     return Known(None) if name in ("heapify", "heappush") else unknown
 
@@ -227,7 +236,9 @@ def _quiet_kind(items: list) -> Optional[str]:
 
     if all(number(v) or made(v, "number") for v in items):
         return "number"
-    if all(made(v, "tuple") or v.__class__ is TupleVal and all(map(number, v.items)) for v in items):
+    if all(made(v, "tuple") or v.__class__ is TupleVal and all(map(number, v.items))
+           or v.__class__ is Known and type(v.value) is tuple and all(type(x) in (int, float, bool) for x in v.value)
+           for v in items):
         return "tuple"
     return None
 
