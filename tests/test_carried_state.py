@@ -171,6 +171,18 @@ def test_logs_no_call_reads_before_its_own_appends_settle(name: str, point: Poin
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+def test_a_logs_length_only_logged_printed_or_stored_settles(point: Point) -> None:
+    """`len(self.history)` of a history appended at every call, only passed to a logger, stored
+    on the instance and formatted into text (counters.CounterWatch.log_length): it steers no
+    call, so every MLP costs the first's, one exact number."""
+    path = FIXTURES / "log_length_noted.py"
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, LATE)]
+    assert report.per_call == [] and report.per_call_settled and report.exact and not report.unpriced
+    assert measured == [report.total.lo] * LATE
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
 def test_counters_past_their_bounds_settle(point: Point) -> None:
     """`self.calls == 1`, `self.calls <= 2` and `math.sqrt(1.0 + CALLS * 1e-9)`: after the third
     call every comparison answers as it did there and the root's argument stays positive, for
@@ -195,10 +207,12 @@ def test_a_log_read_past_what_the_call_appended_keeps_the_later_calls(point: Poi
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
-@pytest.mark.parametrize("name", ["counter_late", "log_read", "deque_insert_full"])
+@pytest.mark.parametrize("name", ["counter_late", "log_read", "log_length_steers", "log_length_kept",
+                                  "deque_insert_full"])
 def test_a_change_past_the_calls_followed_is_not_settled(name: str, point: Point) -> None:
     """A counter compared with 7 (`>= 7`, and a doubling float `> 100.0`), a log read by its
-    length, a bounded deque only inserted into (`insert` raises once it is full, into a handler):
+    length (compared, doubled and compared, kept on the instance and compared at the next call),
+    a bounded deque only inserted into (`insert` raises once it is full, into a handler):
     the 7th MLP costs more than the 6 before it, past the 4 calls followed. None may be called
     settled: the calls followed are exact, the later ones a lower bound."""
     path = FIXTURES / f"{name}.py"

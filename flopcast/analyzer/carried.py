@@ -333,7 +333,7 @@ def numbers_steer_nothing(interp, instance, watch: CounterWatch) -> bool:
     # raise: then the later calls' numbers are bounded (carried_bounds.py), once the state is
     # found to be the same but for them.
     bounded = not all(_safe(event) for event in watch.events)
-    if bounded and watch.defaults:
+    if bounded and (watch.defaults or watch.lengths_read):
         return False  # (carried_bounds follows the numbers the call started from only)
     # Each watched number at its own place, as the start's were (`log[key] = CALLS` shares one).
     logs = set(watch.logs)

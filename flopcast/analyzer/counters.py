@@ -235,6 +235,8 @@ class CounterWatch:
         self.period = 1
         self.substituted: set = set()  # ids of the logs whose appends hold watched numbers
         self.observed = False
+        # A carried watch gave the length of one of its logs as a number it follows (``log_length``)
+        self.lengths_read = False
         self.blocked = False  # a loop inside the iteration could not be watched while this one ran
         self.suspended = 0
         self.keying = 0
@@ -479,6 +481,8 @@ class CounterWatch:
     def apply(self, name: str, args: list) -> Optional[Known]:
         """``name(*args)`` of one or two plain numbers, a watched one among them (None: the
         interpreter does it, and reads the number if it needs it)."""
+        if name == "len" and len(args) == 1 and args[0].__class__ is ListVal:
+            return self.log_length(args[0])
         fn = _CALLS.get(name)
         if fn is not None and self.carrier is not None and not any(self.is_tainted(a) for a in args):
             return self._delegate("apply", args, name, args)
@@ -495,6 +499,20 @@ class CounterWatch:
         first = self.ref(args[0])
         second = self.ref(args[1]) if len(args) == 2 else ("c", _ONE_ARG)
         self._record(("arith", name, first, second, r.__class__), raw[0], raw[1] if len(raw) == 2 else _ONE_ARG, out)
+        return out
+
+    def log_length(self, lst: ListVal) -> Optional[Known]:
+        """``len(log)`` of a log this carried watch follows (a call counter kept as the length of
+        a history, ``log.info("%d plans", len(self.history))``): a number it follows, as one it
+        watches in the state, so that reading it only by arithmetic that raises at no value, to
+        print, log or store it, steers nothing. Its ref names no start value: a watch that read
+        one proves nothing by bounds (carried.numbers_steer_nothing). None (the interpreter reads
+        the log, which the hook sees) for any other list, or within a loop's watch."""
+        if not self.carried or self.suspended or self.keying or id(lst) not in self.logs or lst.view_of is not None:
+            return None
+        out = Known(len(lst.__dict__["items"]))
+        self.tainted[id(out)] = (out, ("len", id(lst)))
+        self.lengths_read = True
         return out
 
     def compare(self, name: str, left, right) -> Optional[Known]:
