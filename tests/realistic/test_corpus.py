@@ -1905,6 +1905,18 @@ CORPUS = {
         data_sites=("if lows and log.isEnabledFor(logging.DEBUG):",
                     'if n and st["seconds"] > cfg.stage_seconds:'),
     ),
+    "se_strategies": Entry(
+        points=(
+            (8, 1, 10_000, "exact"),       # covariance strategy (w.T @ cov @ w)
+            (16, 2, 40_000, "exact"),      # mean field, then a sampled blend of the first layer (doubling size)
+            (16, 3, 100_000, "exact"),     # sampling strategy, its sample count from the budget
+        ),
+        # a folder (estimator.py + ops.py by a sibling import): an ABC with three strategies registered
+        # by a class decorator, a frozen dataclass config (dataclasses.replace in a classmethod), an
+        # lru_cache'd cost function of ints (its cache_info logged), a cached_property, __call__ and
+        # super().__init__(); a planner history whose length is only logged (len() of a log every call
+        # appends to: counters.CounterWatch.log_length), so every MLP costs the first's
+    ),
 }
 
 
