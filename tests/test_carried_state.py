@@ -170,12 +170,14 @@ def test_logs_no_call_reads_before_its_own_appends_settle(name: str, point: Poin
     assert measured == [report.total.lo] * LATE
 
 
-@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
-def test_a_logs_length_only_logged_printed_or_stored_settles(point: Point) -> None:
+@pytest.mark.parametrize("point", DECORATED_POINTS, ids=lambda p: p.label())
+@pytest.mark.parametrize("name", ["log_length_noted", "log_length_in_loop"])
+def test_a_logs_length_only_logged_printed_or_stored_settles(name: str, point: Point) -> None:
     """`len(self.history)` of a history appended at every call, only passed to a logger, stored
-    on the instance and formatted into text (counters.CounterWatch.log_length): it steers no
-    call, so every MLP costs the first's, one exact number."""
-    path = FIXTURES / "log_length_noted.py"
+    on the instance and formatted into text, also inside a layer loop whose iterations are
+    skipped at 40 layers (counters.CounterWatch.log_length): it steers no call, so every MLP
+    costs the first's, one exact number."""
+    path = FIXTURES / f"{name}.py"
     report = analyze(path, point)
     measured = [m.total for m in measure_calls(path, point, LATE)]
     assert report.per_call == [] and report.per_call_settled and report.exact and not report.unpriced
@@ -224,6 +226,18 @@ def test_a_change_past_the_calls_followed_is_not_settled(name: str, point: Point
     followed = [_predicted(report, k) for k in range(LATE)]
     assert followed[len(report.per_call):] == [None] * (LATE - len(report.per_call))
     assert [i.lo for i in followed if i is not None] == measured[:len(report.per_call)]
+
+
+def test_a_logs_length_compared_in_a_skipped_layer_loop_is_not_settled() -> None:
+    """`if len(self.history) > 6:` at every layer of 40: the seventh MLP costs more, past the
+    calls followed; none may be called settled."""
+    point = DECORATED_POINTS[-1]
+    path = FIXTURES / "log_length_loop_steers.py"
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, LATE)]
+    assert measured[:6] == [measured[0]] * 6 and measured[6] > measured[0]
+    assert not report.per_call_settled and report.lower_bound
+    assert [_predicted(report, k).lo for k in range(len(report.per_call))] == measured[:len(report.per_call)]
 
 
 # The corpus files whose state never repeated (session 14: a lower bound, "later calls"); each

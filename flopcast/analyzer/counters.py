@@ -506,9 +506,19 @@ class CounterWatch:
         a history, ``log.info("%d plans", len(self.history))``): a number it follows, as one it
         watches in the state, so that reading it only by arithmetic that raises at no value, to
         print, log or store it, steers nothing. Its ref names no start value: a watch that read
-        one proves nothing by bounds (carried.numbers_steer_nothing). None (the interpreter reads
-        the log, which the hook sees) for any other list, or within a loop's watch."""
-        if not self.carried or self.suspended or self.keying or id(lst) not in self.logs or lst.view_of is not None:
+        one proves nothing by bounds (carried.numbers_steer_nothing). Within a loop's watch that
+        runs in the carried one, the carrier's number, and the loop's iterations all run (each
+        gives the carrier its own). None (the interpreter reads the log, which the hook sees)
+        for any other list, or one the loop's watch follows itself."""
+        if not self.carried:
+            carrier = self.carrier
+            if carrier is None or self.outer is not carrier or id(lst) in self.logs or id(lst) in self.indexed:
+                return None
+            out = carrier.log_length(lst)
+            if out is not None:
+                self.outer_touched = True  # (repeats.SteadyLoop.carried_skippable: no iteration skipped)
+            return out
+        if self.suspended or self.keying or id(lst) not in self.logs or lst.view_of is not None:
             return None
         out = Known(len(lst.__dict__["items"]))
         self.tainted[id(out)] = (out, ("len", id(lst)))
