@@ -45,6 +45,23 @@ def test_a_helper_predict_never_calls_is_noted_as_not_counted(tmp_path):
     assert any("unused is never called from predict" in n.message for n in report.notes)
 
 
+def test_a_helper_only_setup_calls_is_noted_as_setup_s(tmp_path):
+    """A loader called in setup() (off the meter) and never from predict is named as setup's,
+    not as code nothing runs; a helper nothing calls keeps the plain note."""
+    path = tmp_path / "estimator.py"
+    path.write_text(
+        "import flopscope.numpy as fnp\nfrom whestbench import BaseEstimator\n\n\n"
+        "def load_head(n):\n    return fnp.ones(n)\n\n\n"
+        "def unused(x):\n    return fnp.exp(x)\n\n\n"
+        "class Estimator(BaseEstimator):\n    def setup(self, context):\n        self.head = load_head(4)\n\n"
+        "    def predict(self, mlp, budget):\n"
+        "        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32)\n")
+    notes = [n.message for n in analyze(path, POINT).notes]
+    assert "load_head is never called from predict at this point (only from setup(), which whestbench runs off " \
+           "the meter); its cost is not counted" in notes, notes
+    assert "unused is never called from predict at this point; its cost is not counted" in notes, notes
+
+
 MUTUAL = (
     "import flopscope.numpy as fnp\nfrom whestbench import BaseEstimator\n\n\n"
     "def even(x, n):\n    return x if n == 0 else odd(fnp.exp(x), n - 1)\n\n\n"

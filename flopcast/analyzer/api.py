@@ -940,10 +940,14 @@ def _note_call_structure(program: Program, report: Report) -> None:
     spans = {info.qualname: info.span for info in report.functions}
     if any(r.in_setup and r.every_path for r in report.raises):
         return  # predict is never reached: the raise says so, not a note per function
+    from_setup = _called_in_setup(program)
     for name in sorted(n for n in _graph_nodes(report) if n != ROOT_CALLER and n not in reached):
         span = spans.get(name)
         if _worth_a_note(program, name, span):
-            report.notes.append(Note(span, f"{name} is never called from predict at this point; its cost is not counted"))
+            where = " (only from setup(), which whestbench runs off the meter)" \
+                if name.split(".")[-1] in from_setup else ""
+            report.notes.append(Note(span, f"{name} is never called from predict at this point{where}; "
+                                           "its cost is not counted"))
 
 
 def _from_first(cycle: list, place: dict) -> list:
@@ -969,6 +973,20 @@ def _reachable(edges: dict, start: str) -> set:
                 reached.add(callee)
                 stack.append(callee)
     return reached
+
+
+def _called_in_setup(program: Program) -> frozenset:
+    """The names a ``setup`` method of the main file calls (``load_head(...)``, ``self.fit(...)``):
+    a helper unreached from predict is then named as setup's, not as code nothing runs. Read
+    from the syntax (only the note's wording depends on it)."""
+    names = set()
+    for node in ast.walk(program.main.tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "setup":
+            for call in ast.walk(node):
+                if isinstance(call, ast.Call):
+                    func = call.func
+                    names.add(func.id if isinstance(func, ast.Name) else getattr(func, "attr", ""))
+    return frozenset(names)
 
 
 def _worth_a_note(program: Program, name: str, span) -> bool:
