@@ -119,7 +119,8 @@ class Canon:
         return ("A", value.shape, value.dtype, value.sym, value.dtype_origin, ident, obj,
                 self.nonzero_counts.get(value.ident), value.vrange,
                 None if value.counts is None else self.counted(value.counts), value.plain, value.presumed,
-                None if value.value is None else scalar_values.form(value.value), value.fbounds)
+                None if value.value is None else scalar_values.form(value.value), value.fbounds,
+                None if value.elements is None else value.elements.key)
 
     def _known_value(self, value: Known) -> tuple:
         v = value.value

@@ -143,6 +143,10 @@ class Array(Value):
     # set at distinct positions, its `~`): a selection by it has that size (choose_size).
     # Never copied by with_; dropped by a write into it.
     true_count = None
+    # Elements of a flopscope array known from how it was made (an eye, an arange, a comparison of
+    # one with a known number): const_masks.Elements, read only to count a mask's True elements.
+    # Never copied by with_; dropped by a write into it.
+    elements = None
 
     @property
     def ndim(self) -> int:

@@ -7,8 +7,8 @@ import ast
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import (dispatch, dtypes, dunders, memory_limit, ops, overflow, plain_numpy, presumptions,
-                               pricing, scalar_values, sizetests, warning_filters)
+from flopcast.analyzer import (const_masks, dispatch, dtypes, dunders, memory_limit, ops, overflow, plain_numpy,
+                               presumptions, pricing, scalar_values, sizetests, warning_filters)
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.ops import OpError, OpRaises
 from flopcast.analyzer.ops.registry import FloatErrorsRaise
@@ -69,7 +69,7 @@ class Calls:
             memory_limit.check(self, opname, values, result, mark)
             self.raise_on_values(opname, values, {}, result)
             self._symmetry_loss_may_raise(opname, values, {}, result)
-            return scalar_values.attach(result, opname, values, {})
+            return const_masks.attach(scalar_values.attach(result, opname, values, {}), opname, values, {})
         except OpError as exc:
             return self.unpriced(node, opname, str(exc))
         except OpRaises as exc:
@@ -306,6 +306,8 @@ class Calls:
             into_out = result.__class__ is Array and any(result is v for v in [*args[1:], kwargs.get("out")])
             result = scalar_values.attach(result if self.free or into_out else plain_numpy.fnp_result(name, result),
                                           name, args, kwargs)
+            if not self.free and not into_out:
+                result = const_masks.attach(result, name, args, kwargs)
             result = presumptions.after_op(name, args, result)
             overflow.after_op(self, name, args, kwargs, result)
             self.raise_on_values(name, args, kwargs, result)

@@ -331,6 +331,7 @@ class Charges:
             a.counts = None
             a.distinct = False
             a.true_count = None
+            a.elements = None
 
     def _tag_family(self, x: Array) -> list:
         """``x``, the tagged array it is a view of and that array's other views (buffer_views.link)."""

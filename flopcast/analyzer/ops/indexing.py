@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from flopcast.analyzer import dtypes
+from flopcast.analyzer import const_masks, dtypes
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import (
     _sequence,
@@ -259,6 +259,9 @@ def _masked_writes(ctx, where, dst: Array) -> int:
     if isinstance(where, Known) and where.value is False:
         return 0
     mask = to_array(ctx, where)
+    listed = const_masks.known_count(where)
+    if listed is not None and mask.dtype == "bool" and mask.ndim == 1:
+        mask.true_count = listed  # a list of known bools: its True items, known without a site
     if mask.dtype != "bool":
         raise OpError("copyto with a where= mask that is not a bool array is not modelled (numpy casts it safely or raises)")
     if broadcast(mask.shape, dst.shape) != dst.shape:
