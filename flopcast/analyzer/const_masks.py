@@ -32,7 +32,8 @@ _LIKE = frozenset({"ones_like", "zeros_like", "full_like"})
 _FROM_ELEMENTS = frozenset({
     "triu", "tril", "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
     "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or", "bitwise_xor",
-    "invert", "bitwise_not",
+    "invert", "bitwise_not", "add", "subtract", "multiply", "floor_divide", "mod", "remainder", "negative",
+    "absolute", "abs", "minimum", "maximum",
 })
 FOLLOWED = _MADE | _LIKE | _FROM_ELEMENTS
 

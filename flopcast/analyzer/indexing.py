@@ -9,7 +9,7 @@ elements that depends on values (a size decision for the path explorer).
 
 from __future__ import annotations
 
-from flopcast.analyzer import buffer_views
+from flopcast.analyzer import buffer_views, const_masks
 from flopcast.analyzer.ops import OpError, OpRaises, to_array, unknown_operand_reason
 from flopcast.analyzer.ops.operands import broadcast, index_out_of_bounds
 from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Unknown, Value
@@ -136,9 +136,13 @@ def _index_operand(ctx, p: Value) -> Array | None:
         return p
     if isinstance(p, ListVal):
         try:
-            return to_array(ctx, p)
+            made = to_array(ctx, p)
         except OpRaises as exc:  # numpy's refusal of the list (ragged rows) is the subscript's
             raise IndexRaises(f"{exc.exc_type}: {exc.message}") from None
+        listed = const_masks.known_count(p)
+        if listed is not None and made.dtype == "bool" and made.ndim == 1:
+            made.true_count = listed  # a list of known bools selects its True items (choose_size)
+        return made
     if isinstance(p, Known) and isinstance(p.value, (list, range)):
         flat = _flat_index_list(p.value)
         if flat is not None:
@@ -176,7 +180,9 @@ def _flat_index_list(items) -> Array | None:
         return None
     kinds = {type(v) for v in items}
     if kinds == {bool}:
-        return Array((len(items),), "bool")
+        made = Array((len(items),), "bool")
+        made.true_count = sum(items)  # a selection by it has as many elements (choose_size)
+        return made
     if kinds <= {int, bool} and all(v in _INT64 for v in items):
         return Array((len(items),), "int64")
     return None
