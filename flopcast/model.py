@@ -7,6 +7,7 @@ Nothing here imports flopscope, numpy or the user's code.
 
 from __future__ import annotations
 
+import enum
 import os
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -128,6 +129,14 @@ class Unpriced:
     function: str = ""
 
 
+class Machine(enum.Enum):
+    """What of the machine a value was read from, where the value is no function of the MLP: the
+    grader's machine answers otherwise (check rule FC303 reads it; the reason text is for people)."""
+
+    CLOCK = "a clock reading"
+    ENVIRONMENT = "an environment variable"
+
+
 @dataclass(frozen=True)
 class Uncertainty:
     """A place where the cost depends on values: a branch, loop or op whose size is data-driven."""
@@ -137,6 +146,7 @@ class Uncertainty:
     # the dtype linalg.eig returns),
     # "cache" (whether an lru_cache lookup with a value read from data hits)
     reason: str
+    machine: Optional[Machine] = None  # the value deciding it was read from the machine (a clock, the environment)
 
 
 @dataclass(frozen=True)

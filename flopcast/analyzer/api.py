@@ -583,7 +583,7 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
             key = (site.span, site.kind)
             if key not in seen_uncertain:
                 seen_uncertain.add(key)
-                report.uncertain.append(Uncertainty(site.span, site.kind, site.reason))
+                report.uncertain.append(Uncertainty(site.span, site.kind, site.reason, site.machine))
         for u in r.uncertain:
             if (u.span, u.kind) not in seen_uncertain:
                 seen_uncertain.add((u.span, u.kind))

@@ -88,7 +88,7 @@ from flopcast.analyzer.values import (
     LIST_MUTATORS,
     SET_MUTATORS,
 )
-from flopcast.model import Span
+from flopcast.model import Machine, Span
 from flopcast.syntax import lambda_at
 
 
@@ -117,7 +117,7 @@ def _numpy_numbers(values, free: int) -> Optional[list]:
 def _unknown_from(values, kind: str, span: Span, default_reason: str) -> Unknown:
     for v in values:
         if isinstance(v, Unknown):
-            return Unknown(kind, v.origin, v.reason)
+            return Unknown(kind, v.origin, v.reason, machine=v.machine)
     return Unknown(kind, span, default_reason)
 
 
@@ -459,12 +459,12 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             # a clamped float read from data: int() / round() is monotone, so its ends are the ends'
             fn = int if name == "int" else round
             return Unknown("int", span, f"`{name}(...)` of a clamped value read from data ({x.reason})",
-                           fn(x.lo), fn(x.hi))
+                           fn(x.lo), fn(x.hi), machine=x.machine)
         if isinstance(x, Unknown) and x.kind == "bool" and name in ("int", "round") and len(args) == 1:
             return dataints.counted_bool(x, span)
         if isinstance(x, Unknown):
             return Unknown({"int": "int", "float": "float", "bool": "bool", "round": "int"}.get(name, x.kind), x.origin, x.reason,
-                           presumed=x.presumed if name == "bool" else None)
+                           presumed=x.presumed if name == "bool" else None, machine=x.machine)
         return Unknown("", span, f"{name}() of an unknown value")
     if name == "compile":
         compiled = import_hooks.compile_call(args, kwargs)
@@ -2009,6 +2009,10 @@ def stdlib_attr(module: str, name: str) -> Value:
 _SEES_CONTAINER = frozenset({"dict", "list", "tuple", "set", "frozenset", "sorted", "len", "sum", "min", "max",
                              "any", "all", "enumerate", "zip", "reversed", "iter", "map", "filter"})
 
+#: the library calls that read the machine's clock: what they give is no function of the MLP
+CLOCK_READS = frozenset({f"time.{name}{ns}" for name in ("time", "perf_counter", "monotonic", "process_time", "thread_time")
+                         for ns in ("", "_ns")} | {f"datetime.datetime.{name}" for name in ("now", "utcnow", "today")})
+
 #: logging functions and Logger methods that return None and charge nothing
 _LOGGING_CALLS = frozenset({"debug", "info", "warning", "warn", "error", "critical", "exception", "log",
                             "basicConfig", "setLevel", "addHandler", "removeHandler", "disable"})
@@ -2503,7 +2507,8 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         # text, or the default where the variable is unset (None when none is given)
         default = args[1] if len(args) == 2 else Known(None)
         kind = "str" if isinstance(default, Known) and isinstance(default.value, str) else ""
-        return Unknown(kind, span, f"result of {path}()")
+        return Unknown(kind, span, f"result of {path}()", machine=Machine.ENVIRONMENT,
+                       text_or_none=isinstance(default, Known) and default.value is None)
     handed = [*args, *kwargs.values()]
     if path not in _KEEPS_WHAT_IT_IS_HANDED and _hands_over_program_objects(node, args, kwargs):
         # a library flopcast does not model may change what it is handed, or call the program's
@@ -2512,7 +2517,7 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
                                  "of the program it may change or call")
     if any(isinstance(a, Array) for a in handed):
         return interp.unpriced(node, f"{path}()", "a library call that receives arrays; its charges are unknown")
-    return Unknown("", span, f"result of {path}()")
+    return Unknown("", span, f"result of {path}()", machine=Machine.CLOCK if path in CLOCK_READS else None)
 
 
 def _hands_over_program_objects(node, args: list, kwargs: dict) -> bool:

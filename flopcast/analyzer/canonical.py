@@ -196,7 +196,7 @@ class Canon:
 
     def _unknown(self, value: Unknown) -> tuple:
         return ("U", value.kind, value.origin, value.reason, value.lo, value.hi, value.chain,
-                self.counted(value.counts), value.presumed)
+                self.counted(value.counts), value.presumed, value.machine, value.text_or_none)
 
     def _scalar(self, value: NumpyScalar) -> tuple:
         if value.value is not None:

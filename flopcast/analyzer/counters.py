@@ -572,7 +572,7 @@ class CounterWatch:
         self._record(("bound", "", self.ref(mine), ("c", COMPARED_BELOW), None), raw, COMPARED_BELOW)
         if other.kind == "":
             return other  # (as Interpreter.compare: the result of something unpriced stays itself)
-        return Unknown("bool", other.origin, other.reason)
+        return Unknown("bool", other.origin, other.reason, machine=other.machine)
 
     def format(self, value: Known, spec: str) -> Optional[Known]:
         """``format(value, spec)`` of a watched number (or text) in an f-string: a watched text

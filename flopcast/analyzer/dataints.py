@@ -36,7 +36,7 @@ import operator
 from typing import Optional
 
 from flopcast.analyzer.decisions import Site
-from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, Unknown, Value
+from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, Unknown, Value, machine_of
 
 #: The most values a site is analysed at when its bounding paths cannot run (enumeration).
 MAX_ENUMERATED = 16
@@ -74,7 +74,7 @@ def counted_bool(v: Value, span) -> Value:
     read: a branch on the same comparison is a site of its own, and tying the two would skip
     the run's pairing of answers. Any other value is returned as it is."""
     if v.__class__ is Unknown and v.kind == "bool":
-        return Unknown("int", span, f"a boolean counted as 0 or 1 ({v.reason})", 0, 1)
+        return Unknown("int", span, f"a boolean counted as 0 or 1 ({v.reason})", 0, 1, machine=v.machine)
     return v
 
 
@@ -87,7 +87,8 @@ def bounded_sum(left: Value, right: Value, span) -> Optional[Unknown]:
     (a_lo, a_hi), (b_lo, b_hi) = ends(left), ends(right)
     if any(unbounded(e) for e in (a_lo, a_hi, b_lo, b_hi)):
         return None
-    return Unknown("int", span, f"a sum of integers read from data ({left.reason})", a_lo + b_lo, a_hi + b_hi)
+    return Unknown("int", span, f"a sum of integers read from data ({left.reason})", a_lo + b_lo, a_hi + b_hi,
+                   machine=machine_of(left, right))
 
 
 def from_scalar(x: NumpyScalar, span, reason: str) -> Value:
@@ -164,7 +165,7 @@ def derive(u: Unknown, step: str, c) -> Optional[Unknown]:
         last, offset = u.chain[-1]
         total = (offset if last == "add" else -offset) + (c if step == "add" else -c)
         chain = u.chain[:-1] + (("add", total),)
-    derived = Unknown(u.kind, u.origin, u.reason, u.lo, u.hi, chain, u.counts)
+    derived = Unknown(u.kind, u.origin, u.reason, u.lo, u.hi, chain, u.counts, machine=u.machine)
     low, high = ends(derived)
     if low == high and not unbounded(low):
         # the chain is monotone and gives its two ends one value: every value read gives it
@@ -272,7 +273,7 @@ def materialise(ctx, u: Unknown, what: str, grows: int = 1) -> int:
     where = f" at line {span.line}" if span is not None else ""
     reason = f"{what} uses an integer read from data{where} ({u.reason}; from {lo} to {hi}): both ends are analysed"
     key = ("value", span)
-    site = Site(key, ctx.enumerated.get(key, ("high", "low")), span, "shape", reason, (u.lo, u.hi))
+    site = Site(key, ctx.enumerated.get(key, ("high", "low")), span, "shape", reason, (u.lo, u.hi), machine=u.machine)
     end = ctx.decisions.choose(site, ctx.kept_used())
     if isinstance(end, int) and not isinstance(end, bool):  # a value of an enumerated site, or replayed (--calibrate)
         base = end
@@ -308,7 +309,7 @@ def position(ctx, u: Unknown, what: str = LIST_PICK) -> Optional[int]:
     where = f" at line {span.line}" if span is not None else ""
     reason = (f"{what} by an integer read from data{where} ({u.reason}; from {u.lo:,} "
               f"to {u.hi:,}): every value is analysed")
-    site = Site(key, tuple(range(u.hi, u.lo - 1, -1)), span, "shape", reason, (u.lo, u.hi))
+    site = Site(key, tuple(range(u.hi, u.lo - 1, -1)), span, "shape", reason, (u.lo, u.hi), machine=u.machine)
     base = ctx.decisions.choose(site, ctx.kept_used())
     ctx._data_int_uses.setdefault(key, (0, base))  # direction 0: every value is analysed
     return _apply(u.chain, base)

@@ -29,6 +29,8 @@ class Site:
     # Whether the answer turns on rounding that grows with the sizes (flopscope's numerical
     # symmetry check of a float32 product): a small run's answers say little about a larger point.
     rounding: bool = False
+    # The value deciding it was read from the machine (model.Machine: a clock, the environment)
+    machine: Any = None
 
 
 class Decisions:

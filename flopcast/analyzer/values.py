@@ -85,6 +85,20 @@ class Unknown(Value):
     # it then agrees with the size of ``x[mask]`` on every path.
     counts: Optional[int] = None
     presumed: Any = None  # presumptions.Presumed: what the nominal path presumes this boolean is
+    # model.Machine: read from the machine (a clock, the environment), not from the MLP; every value
+    # computed from it carries it on (machine_of), and so do the sites it decides (check rule FC303)
+    machine: Any = None
+    # os.environ.get() with no default: text, or None where the variable is unset; a truthy test
+    # of it narrows it to text (truth.narrow_tested_name)
+    text_or_none: bool = False
+
+
+def machine_of(*values: Value) -> Any:
+    """The machine an unknown among ``values`` was read from (model.Machine), or None."""
+    for v in values:
+        if v.__class__ is Unknown and v.machine is not None:
+            return v.machine
+    return None
 
 
 #: Symmetry is a tuple of axis groups; each group is fully symmetric (S_k on those axes).

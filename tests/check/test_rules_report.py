@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flopcast.model import Machine
+
 from .helpers import Interval, Uncertainty, Unpriced, charge, codes, report, span
 
 SIMPLE = """\
@@ -145,9 +147,21 @@ def test_fc205_is_quiet_when_nothing_raises(check):
 def test_fc303_flags_a_site_whose_value_came_from_a_clock_or_the_environment_once_a_line(check):
     found = check(SIMPLE, select="FC303", report=lambda p: report(
         p, [charge(p, 8, 10)], total=Interval(10, 20),
-        uncertain=[Uncertainty(span(p, 8), "branch", "`t > 1` depends on values (result of time.perf_counter())"),
+        uncertain=[Uncertainty(span(p, 8), "branch", "`t > 1` depends on values (result of time.perf_counter())",
+                               Machine.CLOCK),
                    Uncertainty(span(p, 9), "branch", "`m` depends on values (the truth of an array's value)")],
         unpriced=[Unpriced(span(p, 8), "os.environ lookup", "os.environ['A'] is read from the environment"),
                   Unpriced(span(p, 10), "os.environ lookup", "os.environ['B'] is read from the environment")]))
     assert [(f.code, f.line) for f in found] == [("FC303", 8), ("FC303", 10)]
     assert found[0].message.startswith("a clock reading") and found[1].message.startswith("an environment variable")
+
+
+def test_fc303_reads_where_the_value_came_from_not_how_the_reason_is_worded(check):
+    # a site decided by a clock reading whose reason says so in other words is flagged; a reason
+    # that quotes a clock call for a value not read from one (a user function's name) is not
+    found = check(SIMPLE, select="FC303", report=lambda p: report(
+        p, [charge(p, 8, 10)], total=Interval(10, 20),
+        uncertain=[Uncertainty(span(p, 8), "branch", "`late` depends on the wall clock", Machine.CLOCK),
+                   Uncertainty(span(p, 9), "branch", "`m` depends on values (result of time.perf_counter())")]))
+    assert [(f.code, f.line) for f in found] == [("FC303", 8)]
+    assert found[0].message.startswith("a clock reading")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Optional
 
 from flopcast.analyzer import descriptors, dunders, enum_functional, flags
-from flopcast.analyzer.values import (BoundMethod, Builtin, ClassVal, DictVal, FunctionVal, InstanceVal, Known,
+from flopcast.analyzer.values import (machine_of, BoundMethod, Builtin, ClassVal, DictVal, FunctionVal, InstanceVal, Known,
                                       ListVal, Unknown, UserRaise, Value)
 from flopcast.model import Span
 from flopcast.analyzer.decisions import Site
@@ -106,9 +106,10 @@ class Instances:
                 may_raise(self, span, f"{cls.name}()", "ValueError", f"the value may be no {cls.name} member's",
                           f"the value is not a valid {cls.name}")
                 names = tuple(m.attrs["name"].value for m in canonical.items)
-                site = Site(("pick", span), names, span, "pick", f"the {cls.name} member for a value that depends on data")
+                site = Site(("pick", span), names, span, "pick", f"the {cls.name} member for a value that depends on data",
+                            machine=machine_of(wanted))
                 return canonical.items[names.index(self.decisions.choose(site, self.kept_used()))]
-            return Unknown("", span, f"the {cls.name} member for a value that depends on data")
+            return Unknown("", span, f"the {cls.name} member for a value that depends on data", machine=machine_of(wanted))
         missing = _abstract_methods(cls)
         if missing:  # object.__new__ of an ABC whose abstract methods are not all overridden
             raise UserRaise(span, f"TypeError: Can't instantiate abstract class {cls.name} with abstract "

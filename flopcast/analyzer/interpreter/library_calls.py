@@ -471,7 +471,7 @@ class LibraryCalls:
                                             for a in (*args, *kwargs.values())):
             from flopcast.analyzer.interpreter.lookups import UNKNOWN_TEXT_METHODS
 
-            return Unknown(UNKNOWN_TEXT_METHODS[path[5:]], recv.origin, recv.reason)
+            return Unknown(UNKNOWN_TEXT_METHODS[path[5:]], recv.origin, recv.reason, machine=recv.machine)
         if path == "scalar.item":
             return Unknown("float", span, "numpy scalar value")
         if path == "scalar.astype" and len(args) + len(kwargs) == 1 and (args or "dtype" in kwargs):

@@ -596,7 +596,7 @@ class Lookups:
         if isinstance(obj, Unknown) and obj.kind == "str" and name in UNKNOWN_TEXT_METHODS:
             return BoundLib("text." + name, obj)  # `os.environ.get("MODE", "").lower()`: text again
         if isinstance(obj, Unknown):
-            return Unknown(obj.kind if name in ("real",) else "", obj.origin, obj.reason)
+            return Unknown(obj.kind if name in ("real",) else "", obj.origin, obj.reason, machine=obj.machine)
         where = node if node is not None else None
         return self.unpriced(where, f"attribute {name!r}", f"not modelled for {describe_value(obj)}")
 

@@ -7,7 +7,7 @@ import ast
 from typing import Optional
 
 from flopcast.analyzer.decisions import Site
-from flopcast.analyzer.values import (Array, Builtin, ClassVal, describe_value, DictVal, FunctionVal, InstanceVal,
+from flopcast.analyzer.values import (machine_of, Array, Builtin, ClassVal, describe_value, DictVal, FunctionVal, InstanceVal,
                                       Known, ListVal, MLPVal, TupleVal, Unknown, UserRaise, Value)
 from flopcast.analyzer.interpreter.common import _source
 from flopcast.analyzer.interpreter.control import PathEnd
@@ -66,7 +66,7 @@ class Matching:
         span = self.node_span(pattern)
         reason = value.reason if isinstance(value, Unknown) else "depends on array values"
         site = Site(("branch", span), (True, False), span, "branch",
-                    f"`case {_source(pattern)}` depends on values ({reason})")
+                    f"`case {_source(pattern)}` depends on values ({reason})", machine=machine_of(value))
         return self.decisions.choose(site, self.kept_used())
 
     def match_sequence(self, pattern: ast.MatchSequence, subject: Value) -> bool:

@@ -15,7 +15,8 @@ from flopcast.analyzer.values import (Array, Builtin, ChainMapVal, ClassVal, Cou
                                       DTypeRef, equal_only_to_itself, InstanceVal, is_number, key_value, Known,
                                       LibRef, ListVal, make_tuple, may_hold_known_key, not_iterable, NpzFile,
                                       NumpyScalar, plain_member, python_raise, SeqIterator, surely_missing, TupleVal,
-                                      Unknown, UserRaise, Value)
+                                      Unknown, UserRaise, Value, machine_of)
+from flopcast.model import Machine
 from flopcast.analyzer.interpreter.classes import _is_enum_member, _python_type_name
 from flopcast.analyzer.interpreter.common import _source
 from flopcast.analyzer.interpreter.control import PathEnd
@@ -93,7 +94,7 @@ class Operators:
         span = self.node_span(operand)
         reason = value.reason if isinstance(value, Unknown) else "depends on array values"
         site = Site((kind, span), (True, False), span, kind, f"`{_source(operand)}` depends on values ({reason})",
-                    **self.presumed_truth(operand, value, kind == "loop" or self.exits_loop(stmt), kind == "loop"))
+                    machine=machine_of(value), **self.presumed_truth(operand, value, kind == "loop" or self.exits_loop(stmt), kind == "loop"))
         return self.decisions.choose(site, self.kept_used())
 
     def expr_Compare(self, node: ast.Compare) -> Value:
@@ -273,12 +274,12 @@ class Operators:
                 return Known(same if isinstance(op, ast.Is) else not same)
             if isinstance(right, Known) and right.value is None:
                 if isinstance(left, Unknown) and left.kind not in ("int", "float", "bool"):
-                    return Unknown("bool", left.origin, left.reason)  # an unknown may be None
+                    return Unknown("bool", left.origin, left.reason, machine=left.machine)  # an unknown may be None
                 is_none = isinstance(left, Known) and left.value is None
                 return Known(is_none if isinstance(op, ast.Is) else not is_none)
             if not same and (isinstance(left, Unknown) or isinstance(right, Unknown)):
                 unknown = left if isinstance(left, Unknown) else right
-                return Unknown("bool", unknown.origin, unknown.reason)  # (`type(s) is float`)
+                return Unknown("bool", unknown.origin, unknown.reason, machine=unknown.machine)  # (`type(s) is float`)
             return Known(same if isinstance(op, ast.Is) else not same)
         if isinstance(op, (ast.In, ast.NotIn)):
             if right.__class__ is InstanceVal:
@@ -380,7 +381,8 @@ class Operators:
                     found = left.value in vals
                 return Known(found if isinstance(op, ast.In) else not found)
             if isinstance(right, LibRef) and right.path == "py:os.environ":
-                return Unknown("bool", None, "whether a variable is set in os.environ, read from the environment")
+                return Unknown("bool", None, "whether a variable is set in os.environ, read from the environment",
+                               machine=Machine.ENVIRONMENT)
             return Unknown("bool", None, "membership test on unknown values")
         if name in ("Eq", "NotEq") and left.__class__ in (TupleVal, ListVal) and right.__class__ is left.__class__ \
                 and not (left.__class__ is ListVal and (left.is_set or right.is_set)) \
@@ -422,7 +424,8 @@ class Operators:
         reason = next((v.reason for v in (left, right) if isinstance(v, Unknown)), "a value computed from arrays")
         origin = next((v.origin for v in (left, right) if isinstance(v, Unknown)), None)
         symbol = {"Gt": ">", "GtE": ">=", "Lt": "<", "LtE": "<=", "Eq": "==", "NotEq": "!="}.get(name)
-        return Unknown("bool", origin, reason, presumed=presumptions.comparison(symbol, left, right) if symbol else None)
+        return Unknown("bool", origin, reason, presumed=presumptions.comparison(symbol, left, right) if symbol else None,
+                       machine=machine_of(left, right))
 
     def _data_int_key(self, key: Value, node) -> Value:
         """A numpy integer or an integer read from data tested for membership in a dict of known
@@ -620,7 +623,7 @@ class Operators:
         reason = next((v.reason for v in (left, right) if isinstance(v, Unknown)), "arithmetic on unknown values")
         origin = next((v.origin for v in (left, right) if isinstance(v, Unknown)), None)
         kind = "float" if any(isinstance(v, Unknown) and v.kind == "float" or isinstance(v, Known) and isinstance(v.value, float) for v in (left, right)) or name == "Div" else "int"
-        return Unknown(kind, origin, reason)
+        return Unknown(kind, origin, reason, machine=machine_of(left, right))
 
     def _iterator_holds(self, left: Known, it: SeqIterator, node) -> bool:
         """``left in it``: Python takes items from the iterator up to the first equal one."""

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 from typing import Optional
 
 from flopcast.analyzer import chain_maps, covered_arms, dunders, presumptions, sizetests
 from flopcast.analyzer.decisions import Site
-from flopcast.analyzer.values import (Array, BoundMethod, ChainMapVal, ClassVal, CountKnown, DictVal,
+from flopcast.analyzer.values import (machine_of, Array, BoundMethod, ChainMapVal, ClassVal, CountKnown, DictVal,
                                       equal_only_to_itself, FunctionVal, Generator, GeneratorView, InstanceVal,
                                       Known, LibRef, ListVal, MLPVal, OPAQUE, PartialVal, plain_member, PyGenerator,
                                       SeqIterator, TupleVal, Unknown, UserRaise, Value)
@@ -70,7 +71,7 @@ class Truth:
                 self.result.covered.add(span)
                 return True
         site = Site((kind, span), (True, False), span, kind, f"`{_source(test)}` depends on values ({reason})",
-                    **presumed)
+                    machine=machine_of(value), **presumed)
         taken = self.decisions.choose(site, self.kept_used())
         if not loop:
             self.narrow_tested_name(test, site, taken)
@@ -132,6 +133,11 @@ class Truth:
             return
         frame = self.frame
         value = frame.vars.get(name.id)
+        if value.__class__ is Unknown and value.text_or_none and taken != negated and frame.function is not None \
+                and name.id not in (frame.globals_ or ()) and name.id not in (frame.nonlocals_ or ()):
+            # `if forced:` of os.environ.get("X"): where it holds, the variable is set, to some text
+            frame.vars[name.id] = dataclasses.replace(value, kind="str", text_or_none=False)
+            return
         if value.__class__ is not Unknown or value.kind != "bool" or frame.function is None \
                 or self._comprehensions and self._comprehensions[-1].frame is frame \
                 or name.id in (frame.globals_ or ()) or name.id in (frame.nonlocals_ or ()):
