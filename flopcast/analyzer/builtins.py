@@ -25,7 +25,7 @@ import sys as _sys
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import chain_maps, dataints, enum_functional, dtypes, dunders, flags, import_hooks, plain_numpy, presumptions, scalar_values, stdlib_containers, stdlib_random, submission_files, warning_filters, write_only
+from flopcast.analyzer import chain_maps, dataints, enum_functional, dtypes, dunders, flags, import_hooks, key_orders, plain_numpy, presumptions, scalar_values, stdlib_containers, stdlib_random, submission_files, warning_filters, write_only
 from flopcast.analyzer.disk_answers import DiskAnswers
 from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
@@ -186,14 +186,15 @@ def _zero_d_pick(interp, name: str, items: list, keys: list, span: Span, node) -
     return items[_picked(interp, len(items), span, f"{name}() of 0-d arrays")]
 
 
-def _picked(interp, count: int, span: Span, what: str) -> int:
+def _picked(interp, count: int, span: Span, what: str, pinned: Optional[tuple] = None) -> int:
     """Which of ``count`` outcomes of a comparison of numbers read from data this path takes:
     a value-dependent site with one option per outcome (the same on every execution of a path,
-    as a branch's). One outcome is no choice: no site."""
+    as a branch's). One outcome is no choice: no site. ``pinned``: what narrowed the outcomes
+    (key_orders.orders), part of the site's key, since its options then stand for other outcomes."""
     if count == 1:
         return 0
     # (keyed by the count too: the same call met again with fewer items has fewer outcomes)
-    site = Site(("pick", span, count), tuple(range(count)), span, "pick",
+    site = Site(("pick", span, count) + ((pinned,) if pinned is not None else ()), tuple(range(count)), span, "pick",
                 f"{what} compares numbers read from data: each of its {count} outcomes is analysed")
     return interp.decisions.choose(site, interp.kept_used())
 
@@ -341,7 +342,11 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             if picked is not None:
                 return picked
             if _comparable(keys) and len(items) <= MAX_PICKED_ITEMS:
-                return items[_picked(interp, len(items), span, f"{name}(..., key=...)")]
+                index = key_orders.picked(interp, name, keys)  # the first of an order this path gave them
+                if index is None:
+                    index = _picked(interp, len(items), span, f"{name}(..., key=...)")
+                    key_orders.note_pick(interp, name, keys, index)
+                return items[index]
             picked = _zero_d_pick(interp, name, items, keys, span, node)
             if picked is not None:
                 return picked
@@ -2080,8 +2085,10 @@ def sorted_by_keys(interp, items: list, keys: list, reverse: bool, span: Span, n
         # The order depends on values, but every item looks alike to the cost model.
         return ListVal(list(items))
     if _comparable(keys) and len(items) <= MAX_SORTED_ITEMS:
-        orders = list(itertools.permutations(range(len(items))))
-        order = orders[_picked(interp, len(orders), span, "sorted(...)")]
+        # (only the orders that agree with a min/max of the same keys this path picked already)
+        orders, pinned = key_orders.orders(interp, keys, reverse, list(itertools.permutations(range(len(items)))))
+        order = orders[_picked(interp, len(orders), span, "sorted(...)", pinned)]
+        key_orders.note_order(interp, keys, reverse, order)
         return ListVal([items[j] for j in order])
     permuted = _permuted_ints(items, span)
     if permuted is not None:
