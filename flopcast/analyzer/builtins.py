@@ -25,7 +25,7 @@ import sys as _sys
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import chain_maps, dataints, enum_functional, dtypes, dunders, flags, import_hooks, key_orders, plain_numpy, presumptions, scalar_values, stdlib_containers, stdlib_random, submission_files, warning_filters, write_only
+from flopcast.analyzer import chain_maps, dataints, enum_functional, dtypes, dunders, flags, import_hooks, key_orders, loggers, plain_numpy, presumptions, scalar_values, stdlib_containers, stdlib_random, submission_files, warning_filters, write_only
 from flopcast.analyzer.disk_answers import DiskAnswers
 from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
@@ -2306,7 +2306,11 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
     if module == "warnings" and name in _WARNING_CALLS:
         return _warnings_call(interp, name, args, kwargs, span)
     if path == "logging.getLogger":
-        return LibRef("py:logging.Logger")
+        return loggers.get_logger(args, kwargs) or LibRef("py:logging.Logger")
+    if path == "logging.disable":
+        loggers.disable(interp, args, kwargs, span)
+    if path in ("logging.Logger.setLevel", "logging.setLoggerClass"):
+        loggers.some_logger_changed(interp, span)  # of a logger whose name is not known: it may be any
     if module in ("logging", "logging.Logger") and name in _LOGGING_CALLS:
         return Known(None)  # formatting a record (arrays included) makes no flopscope op
     if path == "itertools.chain.from_iterable":

@@ -7,7 +7,7 @@ import ast
 import io
 from typing import Optional
 
-from flopcast.analyzer import chain_maps, descriptors, dunders, fixed_attrs, flags, plain_numpy, write_only
+from flopcast.analyzer import chain_maps, descriptors, dunders, fixed_attrs, flags, loggers, plain_numpy, write_only
 from flopcast.analyzer.values import (Array, BoundMethod, ChainMapVal, ClassVal, describe_value, dict_key, DictVal,
                                       equal_only_to_itself, FieldsKey, FlatIter, FunctionVal, GeneratorView,
                                       hashes_without_code, InstanceVal, key_value, Known, LibRef, ListVal, ModuleVal,
@@ -197,6 +197,9 @@ class Assignment:
             self.unfollowed_change(span or self.node_span(node), f"{obj.path[3:]}.{attr}", "a decimal context "
                                    "changed here is not modelled")
         else:
+            if isinstance(obj, LibRef) and obj.path.startswith("py:logging."):
+                # `log.disabled = True`, `log.level = 10`: what isEnabledFor answers is no longer followed
+                loggers.attribute_set(self, obj, span or self.node_span(node))
             store = fixed_attrs.store_on(obj, attr)
             if store is not None and store.refused is not None:  # `h = hashlib.sha256(); h.tag = 1`
                 raise UserRaise(span or self.node_span(node), f"AttributeError: {store.refused}")

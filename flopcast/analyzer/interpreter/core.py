@@ -11,7 +11,7 @@ import sys
 import weakref
 from typing import NoReturn, Optional
 
-from flopcast.analyzer import carried, dtypes, first_writes, handlers, pricing, warning_filters
+from flopcast.analyzer import carried, dtypes, first_writes, handlers, loggers, pricing, warning_filters
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.decisions import Decisions
 from flopcast.analyzer.import_hooks import ImportHooks
@@ -188,6 +188,7 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         self._size_ranges: dict = {}  # size site key -> the range it was first met over (_at_this_execution)
         self._size_ranges_moved: set = set()  # size site keys met over another range since (calls._own_count)
         self._data_int_uses: dict = {}  # site key -> (direction, value) of its first use (dataints.opposite)
+        self.logger_levels = loggers.Levels()  # the levels the program set on its loggers (loggers.py)
         self.key_orders: dict = {}  # ids of keys read from data -> what this path chose of their order (key_orders.py)
         self.import_hooks = ImportHooks()  # finders the program put on sys.meta_path
         self.warning_filters = warning_filters.Filters()  # the warning filters the program installed

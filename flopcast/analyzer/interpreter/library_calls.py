@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Callable, Optional
 
 from flopcast import installed
-from flopcast.analyzer import (dataints, dispatch, exit_stack, lru, memory_limit, ops, plain_numpy, pricing,
+from flopcast.analyzer import (dataints, dispatch, exit_stack, loggers, lru, memory_limit, ops, plain_numpy, pricing,
                                scalar_values, stdlib_random, submission_files)
 from flopcast.analyzer.ops import OpError, OpRaises
 from flopcast.analyzer.ops.methods import IN_PLACE_METHODS
@@ -349,6 +349,8 @@ class LibraryCalls:
             return self.cached_copy(args[0], None if recv.value is None else lru.CacheSpec(*recv.value))
         if path.startswith("py:Random."):
             return stdlib_random.call(self, recv, path[len("py:Random."):], list(args), dict(kwargs), span, node)
+        if path.startswith("py:logger."):
+            return loggers.call(self, recv, path[len("py:logger."):], list(args), dict(kwargs), span)
         if path.startswith("py:ExitStack."):
             return exit_stack.call(self, recv, path[len("py:ExitStack."):], list(args), dict(kwargs), span)
         if path == "py:generator.send" and len(args) == 1 and not kwargs:

@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import (buffer_views, chain_maps, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, ops,
+from flopcast.analyzer import (buffer_views, chain_maps, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, loggers, ops,
                                plain_numpy, presumptions, stdlib_random, submission_files)
 from flopcast.analyzer.ops import OpError
 from flopcast.analyzer.values import (Array, BoundLib, BoundMethod, Builtin, ChainMapVal, ClassVal, counted_extent,
@@ -358,6 +358,8 @@ class Lookups:
                     if quiet and exc.what.startswith("AttributeError"):
                         return Unknown("", span, f"no attribute {name}")
                     raise
+        if obj.__class__ is loggers.LoggerRef and name in loggers.METHODS:
+            return BoundLib("py:logger." + name, obj)  # `log.isEnabledFor`: of this logger
         if isinstance(obj, LibRef):
             if not quiet and obj.path.startswith("py:") and _missing_stdlib_attr(obj.path[3:], name):
                 # `math.step(...)`: the standard library module is the one the run imports
