@@ -36,6 +36,9 @@ _FROM_ELEMENTS = frozenset({
     "absolute", "abs", "minimum", "maximum",
 })
 FOLLOWED = _MADE | _LIKE | _FROM_ELEMENTS
+#: Only masks and the integers they are made of (an arange) are kept: a float array's elements
+#: would cost a copy of every zeros((w, w)) and count nothing
+_COUNTED_KINDS = ("bool", "int", "uint")
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,7 @@ class Elements:
 
 
 def _held(out) -> Elements:
-    out = out.copy()
-    out.setflags(write=False)
+    out.setflags(write=False)  # (numpy's fresh result: no one else holds it)
     digest = hashlib.blake2b(out.tobytes(), digest_size=16).digest()
     return Elements(out, (out.dtype.str, out.shape, digest))
 
@@ -83,7 +85,8 @@ def attach(result: Value, name: str, args: list, kwargs: dict) -> Value:
     """``result`` (flopscope's array from ``fnp.<name>(*args, **kwargs)``) with the elements numpy
     computes from known operands, and a boolean one with its count of True elements; else unchanged."""
     if name not in FOLLOWED or result.__class__ is not Array or result.plain or not result.shape \
-            or result.elements is not None or "out" in kwargs or "where" in kwargs:
+            or result.elements is not None or "out" in kwargs or "where" in kwargs \
+            or not result.dtype.startswith(_COUNTED_KINDS):
         return result
     if name in _FROM_ELEMENTS and not any(a.__class__ is Array and a.elements is not None for a in args):
         return result  # (decided before numpy is imported: most operands are arrays of data)
