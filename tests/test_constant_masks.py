@@ -18,6 +18,7 @@ from flopcast.model import Point
 
 PROGRAM = """\
     import flopscope.numpy as fnp
+    import numpy as np
     from whestbench import BaseEstimator
 
 
@@ -45,12 +46,21 @@ MASKS = {
     "odd_units": "fnp.logical_not(fnp.arange(n) % 2 == 0)",
     "or_of_triangles": "fnp.tri(n, k=-1, dtype=bool) | fnp.eye(n, dtype=bool)",
     "list_of_bools": "[True] + [False] * (n - 1)",
+    "array_of_bools": "fnp.array([i % 3 == 0 for i in range(n)])",
+    "numpy_eye": "np.eye(n, dtype=bool)",
+    "numpy_arange_below_a_number": "np.arange(n) < 3",
 }
 
 
 @pytest.mark.parametrize("mask", MASKS.values(), ids=MASKS.keys())
 def test_a_selection_by_a_constant_mask_has_its_count(tmp_path, mask):
     assert_exact_at(write_program(tmp_path, PROGRAM, mask=mask), POINTS)
+
+
+def test_a_numpy_mask_past_the_elements_plain_arrays_keep_has_its_count(tmp_path):
+    # np.eye(72) has 5,184 elements: more than plain_numpy keeps the values of (4,096)
+    mask = "np.eye(n, dtype=bool) | (np.arange(n) < 3)"
+    assert_exact_at(write_program(tmp_path, PROGRAM, mask=mask), (Point(72, 1, 2**41),))
 
 
 WRITTEN = """\

@@ -4,7 +4,7 @@
 ``x[fnp.triu(fnp.ones((n, n), dtype=bool), 1)]`` select a count that shapes and known numbers
 decide. The run computes those elements with numpy; flopcast computes them the same way with the
 installed numpy, from the same shapes and numbers (never from user code), and keeps them on the
-flopscope array (``Array.elements``). A boolean result then carries its count of True elements
+array (``Array.elements``; numpy's own ``np.eye`` too, past the 4,096 elements plain_numpy keeps). A boolean result then carries its count of True elements
 (``Array.true_count``), which every size site asked about that mask answers (``choose_size``).
 
 Only the calls listed here are followed, each on operands whose elements are all known; any
@@ -27,7 +27,7 @@ MAX_BYTES = 1 << 24
 
 #: flopscope calls (and the ufuncs Python's operators call) whose elements numpy computes from
 #: shapes and known numbers, or from operands whose elements are known
-_MADE = frozenset({"eye", "identity", "tri", "arange", "ones", "zeros", "full"})
+_MADE = frozenset({"eye", "identity", "tri", "arange", "ones", "zeros", "full", "array", "asarray"})
 _LIKE = frozenset({"ones_like", "zeros_like", "full_like"})
 _FROM_ELEMENTS = frozenset({
     "triu", "tril", "less", "less_equal", "greater", "greater_equal", "equal", "not_equal",
@@ -70,6 +70,8 @@ def _operand(v: Value, numpy, like: bool):
             return numpy.zeros(v.shape, dtype=v.dtype)
         if v.elements is not None:
             return v.elements.array
+        if v.value is not None and v.shape:
+            return v.value  # a plain ndarray's (plain_numpy.with_elements), an npz member's
         if v.shape == () and v.value is not None:
             return numpy.dtype(v.dtype).type(v.value)
         raise _NotKnown
@@ -82,13 +84,15 @@ def _operand(v: Value, numpy, like: bool):
 
 
 def attach(result: Value, name: str, args: list, kwargs: dict) -> Value:
-    """``result`` (flopscope's array from ``fnp.<name>(*args, **kwargs)``) with the elements numpy
+    """``result`` (the array ``fnp.<name>(*args, **kwargs)`` gives, or numpy's own ``np.<name>``)
+    with the elements numpy
     computes from known operands, and a boolean one with its count of True elements; else unchanged."""
-    if name not in FOLLOWED or result.__class__ is not Array or result.plain or not result.shape \
+    if name not in FOLLOWED or result.__class__ is not Array or not result.shape \
             or result.elements is not None or "out" in kwargs or "where" in kwargs \
             or not result.dtype.startswith(_COUNTED_KINDS):
         return result
-    if name in _FROM_ELEMENTS and not any(a.__class__ is Array and a.elements is not None for a in args):
+    if name in _FROM_ELEMENTS and not any(a.__class__ is Array and (a.elements is not None or a.value is not None
+                                                                      and a.shape) for a in args):
         return result  # (decided before numpy is imported: most operands are arrays of data)
     import warnings
 

@@ -189,7 +189,7 @@ def as_plain(value: Value) -> Value:
         # (what is known of the values stays: bounds of an index array, which numpy checks)
         made = same_buffer(value.with_(sym=None, plain=True, presumed=value.presumed, value=value.value,
                                        vrange=value.vrange), value)
-        made.distinct, made.true_count = value.distinct, value.true_count
+        made.distinct, made.true_count, made.elements = value.distinct, value.true_count, value.elements
         return hold_ends(made) if holds_ends(value) else made
     if isinstance(value, ListVal):
         return ListVal([as_plain(v) for v in value.items])
@@ -234,7 +234,7 @@ def as_flopscope(value: Value) -> Value:
     if isinstance(value, Array) and value.plain:
         made = same_buffer(value.with_(plain=False, presumed=value.presumed, value=value.value, vrange=value.vrange),
                            value)
-        made.distinct, made.true_count = value.distinct, value.true_count
+        made.distinct, made.true_count, made.elements = value.distinct, value.true_count, value.elements
         return hold_ends(made) if holds_ends(value) else made
     if isinstance(value, ListVal) and has_plain(value.items):
         return ListVal([as_flopscope(v) for v in value.items])

@@ -306,7 +306,7 @@ class Calls:
             into_out = result.__class__ is Array and any(result is v for v in [*args[1:], kwargs.get("out")])
             result = scalar_values.attach(result if self.free or into_out else plain_numpy.fnp_result(name, result),
                                           name, args, kwargs)
-            if not self.free and not into_out:
+            if not into_out:
                 result = const_masks.attach(result, name, args, kwargs)
             result = presumptions.after_op(name, args, result)
             overflow.after_op(self, name, args, kwargs, result)

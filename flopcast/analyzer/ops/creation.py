@@ -328,7 +328,7 @@ def _asarray(ctx, args, kwargs):
             # (its known elements the buffer's: a write through either forgets them in both)
             # (and what is known of them: bounds, distinct positions, a count of True)
             made = same_buffer(src.with_(sym=None, value=src.value, vrange=src.vrange), src)
-            made.distinct, made.true_count = src.distinct, src.true_count
+            made.distinct, made.true_count, made.elements = src.distinct, src.true_count, src.elements
             buffer_views.link(ctx, src, made)  # a write through it voids src's tag
             return made
         billed = dtypes.heavier(src.dtype, dt, pricing.rate)

@@ -142,8 +142,11 @@ def _put_along_axis(ctx, args, kwargs):
 
 
 def _selected(ctx, op: str, cond: Array) -> int:
-    """How many of ``cond``'s elements are nonzero: known for a constant mask, else a size
-    site shared with every other selection by the same mask on the path."""
+    """How many of ``cond``'s elements are nonzero: known for a constant mask (its elements
+    known: a plain ndarray's, an npz member's, or counted by const_masks.py), else a size site
+    shared with every other selection by the same mask on the path."""
+    if cond.value is not None and cond.shape:
+        return int(cond.value.astype(bool).sum())
     return ctx.choose_size(0, cond.size, f"{op}: the number of selected elements depends on values",
                            nonzero_of=cond)
 
