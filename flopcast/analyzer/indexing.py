@@ -23,7 +23,7 @@ class IndexRaises(Exception):
 def _unknown_index(p: Unknown) -> OpError:
     # A value flopcast could not compute may be an array as well as an int: its shape is unknown.
     if p.kind == "":
-        return OpError(unknown_operand_reason(p))
+        return OpError(unknown_operand_reason(p), machine=p.machine)
     return OpError("index depends on values and is not an integer")
 
 

@@ -93,6 +93,14 @@ class Unknown(Value):
     text_or_none: bool = False
 
 
+def carrying(value: Value, machine: Any) -> Value:
+    """``value`` (an unknown made of one read from the machine) carrying where that came from."""
+    if machine is None or value.__class__ is not Unknown or value.machine is not None:
+        return value
+    return Unknown(value.kind, value.origin, value.reason, value.lo, value.hi, value.chain, value.counts,
+                   value.presumed, machine, value.text_or_none)
+
+
 def machine_of(*values: Value) -> Any:
     """The machine an unknown among ``values`` was read from (model.Machine), or None."""
     for v in values:

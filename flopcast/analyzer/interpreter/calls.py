@@ -12,7 +12,7 @@ from flopcast.analyzer import (const_masks, dispatch, dtypes, dunders, memory_li
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.ops import OpError, OpRaises
 from flopcast.analyzer.ops.registry import FloatErrorsRaise
-from flopcast.analyzer.values import (Array, BoundLib, BoundMethod, Builtin, changeable, ClassVal, CountKnown,
+from flopcast.analyzer.values import (carrying, Array, BoundLib, BoundMethod, Builtin, changeable, ClassVal, CountKnown,
                                       DICT_MUTATORS, DictVal, DTypeRef, FunctionVal, InstanceVal, key_value, Known,
                                       LibRef, LIST_MUTATORS, ListVal, MLPVal, NumpyScalar, PartialVal, plain_member,
                                       python_raise, SET_MUTATORS, TupleVal, Unknown, UserRaise, Value)
@@ -71,7 +71,7 @@ class Calls:
             self._symmetry_loss_may_raise(opname, values, {}, result)
             return const_masks.attach(scalar_values.attach(result, opname, values, {}), opname, values, {})
         except OpError as exc:
-            return self.unpriced(node, opname, str(exc))
+            return carrying(self.unpriced(node, opname, str(exc)), exc.machine)
         except OpRaises as exc:
             return self.op_raises(self.span, opname, exc)
         finally:
@@ -279,8 +279,8 @@ class Calls:
                 self.unfollowed_change(span, "call on an unknown value",
                                        f"{reason}; it is handed {kind_name(handed)} it may change")
             if node is not None and self.metered:
-                return self.unpriced(node, "call on an unknown value", reason)
-            return Unknown("", func.origin, reason)
+                return carrying(self.unpriced(node, "call on an unknown value", reason), func.machine)
+            return Unknown("", func.origin, reason, machine=func.machine)
         if any(isinstance(a, Array) for a in args):
             return self.unpriced(node, "call of an unknown function", "it receives arrays; its charges are unknown")
         return Unknown("", span, "result of an unknown call")
@@ -317,8 +317,8 @@ class Calls:
             raise PathEnd(f"{exc}; any float op after it may raise FloatingPointError, so the cost after it "
                           "is not counted", self.span, what=f"fnp.{name}")
         except OpError as exc:
-            return self.unpriced(node, f"fnp.{name}" if node is not None else name, str(exc)) if node is not None \
-                else self._unpriced_at(self.span, f"fnp.{name}", str(exc))
+            return carrying(self.unpriced(node, f"fnp.{name}" if node is not None else name, str(exc)) if node is not None
+                            else self._unpriced_at(self.span, f"fnp.{name}", str(exc)), exc.machine)
         except OpRaises as exc:
             if self.free and exc.exc_type in _FLOPSCOPE_ONLY:
                 # numpy's own call on its own values: flopscope's refusal (a string operand is not

@@ -18,7 +18,7 @@ from flopcast import installed
 from flopcast.analyzer import (buffer_views, chain_maps, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, loggers, ops,
                                plain_numpy, presumptions, stdlib_random, submission_files)
 from flopcast.analyzer.ops import OpError
-from flopcast.analyzer.values import (Array, BoundLib, BoundMethod, Builtin, ChainMapVal, ClassVal, counted_extent,
+from flopcast.analyzer.values import (carrying, Array, BoundLib, BoundMethod, Builtin, ChainMapVal, ClassVal, counted_extent,
                                       DequeVal, dict_key, DictVal, DTypeRef, EndlessIter, ExitStackVal, FlatIter,
                                       FunctionVal, Generator, InstanceVal, Known, LibRef, ListVal, make_tuple,
                                       may_hold_known_key, MLPVal, ModuleVal, NpzFile, NumpyScalar, PartialMethodVal,
@@ -144,7 +144,7 @@ class Lookups:
                     picked.unbounded = True
                 return picked
             except OpError as exc:
-                return self.unpriced(node, "indexing", str(exc))
+                return carrying(self.unpriced(node, "indexing", str(exc)), exc.machine)
             except IndexRaises as exc:
                 raise UserRaise(self.span, str(exc))
             finally:
@@ -258,7 +258,7 @@ class Lookups:
                    for c in obj.mro() for b in c.bases):
                 return obj  # `Box[int]`: an alias that makes a Box when called, as the class does
         if isinstance(obj, Unknown):
-            return self.unpriced(node, "subscript", ops.unknown_operand_reason(obj))
+            return carrying(self.unpriced(node, "subscript", ops.unknown_operand_reason(obj)), obj.machine)
         if isinstance(obj, LibRef) and obj.path.startswith(("py:typing.", "py:collections.abc.")) \
                 or isinstance(obj, Builtin) and obj.name in _GENERIC_BUILTINS:
             # a type alias (`Mode = Literal["a", "b"]`, `Vec = list[float]`): made for free, read by

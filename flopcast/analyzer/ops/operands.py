@@ -39,7 +39,7 @@ def operand(v: Value) -> Operand:
     if isinstance(v, Unknown):
         if v.kind == "":
             # The result of something unpriced: pricing it as a scalar would hide cost.
-            raise OpError(unknown_operand_reason(v))
+            raise OpError(unknown_operand_reason(v), machine=v.machine)
         if v.kind == "bool":
             return Operand(dtype="bool")
         return Operand(weak="int" if v.kind == "int" else "float")
@@ -68,7 +68,7 @@ def shape_of(v: Value) -> tuple[int, ...]:
         return v.shape
     if isinstance(v, Unknown) and v.kind == "":
         # The result of something unpriced may be an array of any shape, not a scalar.
-        raise OpError(unknown_operand_reason(v))
+        raise OpError(unknown_operand_reason(v), machine=v.machine)
     if isinstance(v, Known) and isinstance(v.value, (tuple, list)):
         import numpy as np
 

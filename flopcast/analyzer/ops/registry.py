@@ -17,7 +17,13 @@ from flopcast.analyzer.values import Known, Value
 
 
 class OpError(Exception):
-    """The call cannot be modelled; the interpreter reports it as unpriced with this reason."""
+    """The call cannot be modelled; the interpreter reports it as unpriced with this reason.
+    ``machine``: the unknown operand that stopped it was read from the machine (model.Machine),
+    which the unpriced result carries on (check rule FC303)."""
+
+    def __init__(self, *args, machine=None) -> None:
+        super().__init__(*args)
+        self.machine = machine
 
 
 class FloatErrorsRaise(OpError):
