@@ -67,7 +67,7 @@ def _operand(v: Value, numpy, like: bool):
 
     if v.__class__ is Array:
         if like:
-            return numpy.zeros(v.shape, dtype=v.dtype)
+            return numpy.broadcast_to(numpy.zeros((), dtype=v.dtype), v.shape)  # (its shape and dtype, no memory)
         if v.elements is not None:
             return v.elements.array
         if v.value is not None and v.shape:
