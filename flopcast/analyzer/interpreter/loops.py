@@ -12,6 +12,7 @@ from flopcast.analyzer.counters import suspended
 from flopcast.analyzer.grown_lists import GrownLists
 from flopcast.analyzer.loop_syntax import (assigned_names, BUDGET_WORDS, caught_names, counted_while, exit_ifs,
                                            loop_relevance, mentions_budget, PURE_BUILTINS)
+from flopcast.analyzer.renamed_state import only_objects_differ, RenamedStates
 from flopcast.analyzer.repeats import SteadyLoop
 from flopcast.analyzer.values import (Array, Builtin, DictVal, EndlessIter, fresh_ident, FunctionVal, GeneratorView,
                                       InstanceVal, Known, LazyIterator, LibRef, ListVal, NumpyScalar, PyGenerator,
@@ -319,7 +320,7 @@ class Loops:
                 # of them, however its state repeats: as `while True:` in _stopped_by_consumer)
                 if limit is None and not self._stopped_by_consumer(node):
                     state = self.loop_state(ctx)
-                    if state is not None and state == previous:
+                    if self.repeats(ctx, previous, state):
                         raise self._never_ends(node, span, "the loop over an endless iterator")
                     previous = state
         finally:
@@ -447,7 +448,7 @@ class Loops:
                 ctx.index += 1
                 if limit is None and not self._stopped_by_consumer(node):
                     state = self.loop_state(ctx)
-                    if state is not None and state == previous:
+                    if self.repeats(ctx, previous, state):
                         raise self._never_ends(node, span, "the while loop")
                     previous = state
                     # the state again where only sites made the while test known (open_loops.py)
@@ -519,12 +520,7 @@ class Loops:
         """
         if ctx.known_exit_test and not by_sites:
             return None
-        names, calls = loop_relevance(ctx.node, ctx.exit_ifs)
-        if self.handlers.depth:
-            # An exception can end the loop too (`lst[i]` raising IndexError into a handler
-            # around it): whatever the body assigns may decide when.
-            names = names | assigned_names(ctx.node)
-        names = names | caught_names(ctx.node)
+        names, calls = self._state_names(ctx)
         if ctx.signed is None:
             ctx.signed = GrownLists()
         sign = ctx.signed.signature
@@ -538,6 +534,28 @@ class Loops:
         if self.may_read_budget(ctx.node, calls):
             state.append(("<flops used>", self.used))
         return tuple(state)
+
+    def _state_names(self, ctx: LoopContext) -> tuple[frozenset, list]:
+        """The names a loop's state signs (loop_state), and the calls its exits depend on."""
+        names, calls = loop_relevance(ctx.node, ctx.exit_ifs)
+        if self.handlers.depth:
+            # An exception can end the loop too (`lst[i]` raising IndexError into a handler
+            # around it): whatever the body assigns may decide when.
+            names = names | assigned_names(ctx.node)
+        return names | caught_names(ctx.node), calls
+
+    def repeats(self, ctx: LoopContext, previous: Optional[tuple], state: Optional[tuple]) -> bool:
+        """Whether the loop head's ``state`` repeats the last one's: equal, or equal but for the
+        objects that hold it at this head and the last (renamed_state.py)."""
+        if state is None:
+            return False
+        if state == previous:
+            return True
+        if ctx.renamed is None:
+            if previous is None or not only_objects_differ(previous, state):
+                return False  # (the common case: no walk, nothing kept)
+            ctx.renamed = RenamedStates()
+        return ctx.renamed.repeats(previous, state, [self.peek_name(n) for n in sorted(self._state_names(ctx)[0])])
 
     def peek_name(self, name: str) -> Value:
         """A name's value without any side effect (no unpriced entry when it is missing)."""
