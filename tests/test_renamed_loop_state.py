@@ -60,8 +60,8 @@ class Estimator(BaseEstimator):
 
 #: a new Box of the same contents at every iteration
 FRESH = "return Box(box.h * 0.5)  # step"
-#: a new Box holding the last one: a chain that grows, and raises at its sixth link
-CHAIN = """if depth_of(box) > 5:
+#: a new Box holding the last one: a chain that grows, and raises past its eighth link
+CHAIN = """if depth_of(box) > 8:
         raise ValueError("too deep")
     return Box(box.h * 0.5, box)  # step"""
 
