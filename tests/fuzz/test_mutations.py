@@ -189,10 +189,6 @@ SLOW_MUTANTS = {
     "tests/realistic/estimators/strassen_levels/make_head.py":
         "open (issue 10): this file's mutants, analysed through strassen_levels/estimator.py, took 312 s "
         "(session 25's CI)",
-    "tests/realistic/estimators/mixture_prune.py":
-        "open (issue 10): the mutant line 92 'pdf' -> '_run_layer' (an attribute flopscope lacks, so every moment "
-        "after it is unknown) takes 53-62 CPU s at 8x1, on session 41's main too; drawn once the corpus grew "
-        "(found session 42)",
 }
 
 
