@@ -196,6 +196,7 @@ def test_a_finite_guard_that_raises_is_a_site_of_two_paths_not_a_presumption(tmp
 
 
 # --- math functions of numbers read from data ----------------------------------------------------
+# (a sum of squares is never negative: signs.py; its difference with a number may be)
 
 MATH_OF = """\
     import math
@@ -214,7 +215,7 @@ MATH_OF = """\
 
 @pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
 @pytest.mark.parametrize("expr, presumed", [
-    ("math.sqrt(float(fnp.sum(x * x)))", "no ValueError: line 10 math.sqrt() (the argument is negative)"),
+    ("math.sqrt(float(fnp.sum(x * x) - 1e-30))", "no ValueError: line 10 math.sqrt() (the argument is negative)"),
     ("math.log(float(fnp.sum(x * x)))", "no ValueError: line 10 math.log() (the argument is zero or negative)"),
     ("math.log(float(fnp.sum(x * x)), 2)", "no ValueError: line 10 math.log() (the argument is zero or negative)"),
     ("math.exp(-float(fnp.max(x)))",
@@ -338,8 +339,8 @@ def test_a_bare_except_catches_the_math_error_too(tmp_path):
 @pytest.mark.parametrize("point", TWO_SIZES, ids=lambda p: f"{p.width}x{p.depth}")
 @pytest.mark.parametrize("expr, caught, presumed", [
     # ArithmeticError is no base of ValueError: a domain error goes past it and ends the run
-    ("math.sqrt(float(fnp.sum(x * x)))", "ArithmeticError", "no ValueError: line 11 math.sqrt() (the argument is negative)"),
-    ("math.sqrt(float(fnp.sum(x * x)))", "FloatingPointError",
+    ("math.sqrt(float(fnp.sum(x * x) - 1e-30))", "ArithmeticError", "no ValueError: line 11 math.sqrt() (the argument is negative)"),
+    ("math.sqrt(float(fnp.sum(x * x) - 1e-30))", "FloatingPointError",
      "no ValueError: line 11 math.sqrt() (the argument is negative)"),
     ("math.exp(-float(fnp.max(x)))", "ValueError",
      "no OverflowError: line 11 math.exp() (the argument is above 709.78, the result past the largest float)"),
@@ -371,7 +372,7 @@ def test_every_output_names_the_assert_and_math_presumptions(tmp_path, capsys):
 
     path = write_program(tmp_path, MATH_OF.replace("            s = {expr}\n",
                                                    "            assert fnp.all(fnp.isfinite(x))\n"
-                                                   "            s = math.sqrt(float(fnp.sum(x * x)))\n"))
+                                                   "            s = math.sqrt(float(fnp.sum(x * x) - 1e-30))\n"))
     status = ("exact, presuming no AssertionError: line 10 assert (`fnp.all(fnp.isfinite(x))` is false); "
               "no ValueError: line 11 math.sqrt() (the argument is negative)")
     listed = [(10, "assert", "AssertionError"), (11, "math.sqrt()", "ValueError")]

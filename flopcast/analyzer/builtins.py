@@ -456,6 +456,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 made = dataints.from_scalar(x, x.origin or span, f"`{name}(...)` of an element of an index array")
                 if made is not x:
                     return made
+            if x.__class__ is NumpyScalar and kind == "float" and x.fbounds is not None and len(args) == 1:
+                return dataints.from_array(x, kind, span, f"`{name}(...)` of an array value")  # a norm's sign
             return Unknown(kind, span, f"`{name}(...)` of an array value", presumed=presumed)
         if dataints.is_data_int(x) and name in ("int", "round") and len(args) == 1:
             return x
@@ -3441,6 +3443,8 @@ def _math_probes(x, floors: dict) -> Optional[tuple]:
     if kind in ("", "float") or kind is not None and kind.startswith("float"):
         values = _FLOAT_PROBES  # a float, or a number of unknown type
         lo, hi = (x.lo, x.hi) if isinstance(x, Unknown) else (None, None)
+        if x.__class__ is NumpyScalar and x.fbounds is not None:  # (signs.py: a norm is at least 0)
+            lo, hi = x.fbounds[0], None if x.fbounds[1] == math.inf else x.fbounds[1]
         if lo is not None or hi is not None:  # `max(x, 1e-30)`: clamped, but a NaN stays NaN
             values = (*(v for v in values if v != v or (lo is None or v >= lo) and (hi is None or v <= hi)),
                       *(b for b in (lo, hi) if b is not None))

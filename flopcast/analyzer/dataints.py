@@ -359,7 +359,12 @@ def slice_value(ctx, parts: list) -> Optional[slice]:
 
 
 def from_array(a: Array, kind: str, span, reason: str) -> Unknown:
-    """``int(x)``, ``x.item()`` of a 0-d integer or boolean array with known bounds."""
+    """``int(x)``, ``x.item()`` of a 0-d integer or boolean array with known bounds; ``float(x)``
+    of a float array whose elements are bounded (signs.py: a norm is at least 0) keeps them,
+    a NaN aside, as a clamped float does."""
+    if kind == "float" and a.fbounds is not None:
+        lo, hi = a.fbounds
+        return Unknown(kind, span, reason, lo, None if hi == float("inf") else hi)
     bounds = value_range(a) if kind == "int" else None
     if bounds is None:
         return Unknown(kind, span, reason)

@@ -221,6 +221,8 @@ class NumpyScalar(Value):
     # Where such an element was taken (``order[-1]``): each dict lookup or membership test of it
     # asks the one site there, so ``k in d`` and ``d[k]`` agree on its value (dataints.dict_key).
     origin: Optional[Span] = None
+    # Bounds (lo, hi) of a float scalar's value when it is not NaN (signs.py: a norm is at least 0)
+    fbounds: Optional[tuple] = None
 
 
 @dataclass(eq=False)

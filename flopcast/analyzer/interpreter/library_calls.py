@@ -420,6 +420,9 @@ class LibraryCalls:
                 return dataints.from_array(recv, "int", span, "`.item()` reads array values")
             if method == "tolist" and isinstance(recv, Array) and recv.ndim >= 1 and recv.size <= limits.MAX_LOOP_ITERATIONS:
                 return dataints.to_list(recv, span)
+            if method in ("item", "__float__") and recv.__class__ is Array and recv.size == 1 and recv.fbounds is not None \
+                    and recv.dtype.startswith("float"):
+                return dataints.from_array(recv, "float", span, f"`.{method}()` reads array values")  # a norm's sign
             if method in ("item", "tolist", "__float__"):
                 return Unknown("float", span, f"`.{method}()` reads array values")
             if (args or kwargs) and isinstance(recv, Array) and not recv.sym:

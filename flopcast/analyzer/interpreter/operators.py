@@ -8,7 +8,7 @@ import decimal
 import operator
 from typing import Any, Optional
 
-from flopcast.analyzer import (chain_maps, dataints, dunders, flags, ops, plain_numpy, presumptions, scalar_values,
+from flopcast.analyzer import (chain_maps, dataints, dunders, flags, ops, plain_numpy, presumptions, scalar_values, signs,
                                sizetests, stdlib_containers)
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (Array, Builtin, ChainMapVal, ClassVal, CountKnown, DequeVal, dict_key, DictVal,
@@ -620,6 +620,9 @@ class Operators:
             # is no plain number): its result is no number flopcast knows the kind of
             return self.unpriced(node, "operator", f"`{dunders._SYMBOL.get(name, name)}` of {_python_type_name(left)} and "
                                                    f"{_python_type_name(right)} is not modelled")
+        bounded = signs.python_sum_or_product(name, left, right)  # `1.0 + norm`: still past 0
+        if bounded is not None:
+            return bounded
         reason = next((v.reason for v in (left, right) if isinstance(v, Unknown)), "arithmetic on unknown values")
         origin = next((v.origin for v in (left, right) if isinstance(v, Unknown)), None)
         kind = "float" if any(isinstance(v, Unknown) and v.kind == "float" or isinstance(v, Known) and isinstance(v.value, float) for v in (left, right)) or name == "Div" else "int"

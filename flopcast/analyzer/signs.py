@@ -1,0 +1,90 @@
+"""Arrays whose elements are never negative: a norm, an absolute value, a square, an exponential,
+a variance, a sum of squares (``fnp.sum(v * v)``, ``v @ v`` of one real vector).
+
+``math.sqrt(float(fnp.linalg.norm(v)))`` raises ValueError only for a negative argument; without
+the sign the count was "exact, presuming no ValueError". The fact rides on ``Array.fbounds`` as
+``(0.0, inf)`` (bounds of the elements that are not NaN: a NaN stays a NaN through these ops, and
+CPython's math functions do not raise on one), and ``float(...)``/``.item()`` of a 0-d array carry
+it to the Python float as its low bound (dataints.from_array), where builtins._math_probes reads it.
+
+Only float results: integer arithmetic wraps (a square of an int64 may be negative), and a complex
+square is no square of a magnitude. A write into the array drops the bounds (write_in_place).
+"""
+
+from __future__ import annotations
+
+import math
+
+from flopcast.analyzer.values import Array, Known, NumpyScalar, Unknown, Value
+
+NONNEGATIVE = (0.0, math.inf)
+
+#: ops whose every element is at least 0 (or NaN) whatever their real operands hold
+_ALWAYS = frozenset({"abs", "absolute", "fabs", "sqrt", "exp", "exp2", "square", "cosh", "hypot",
+                     "linalg.norm", "linalg.vector_norm", "linalg.matrix_norm", "var", "std", "nanvar", "nanstd"})
+#: ops that keep a non-negative operand non-negative (a reduction of it, its order statistics, a
+#: copy; not a view, which a write through its base would change unseen)
+_KEEP = frozenset({"sum", "nansum", "mean", "nanmean", "max", "amax", "min", "amin", "nanmax", "nanmin", "median",
+                   "nanmedian", "cumsum", "prod", "cumprod", "sort", "copy", "array", "astype"})
+#: binary ops non-negative when both operands are (a product of one operand with itself is a square)
+_BOTH = frozenset({"add", "multiply", "divide", "true_divide", "maximum", "fmax", "minimum", "fmin"})
+#: one real vector times itself: the sum of its squares
+_SELF_PRODUCTS = frozenset({"matmul", "dot", "inner", "vdot"})
+
+
+def nonnegative(v: Value) -> bool:
+    """Whether every element of ``v`` is at least 0 or NaN (a known number at least 0 too)."""
+    if v.__class__ is Known:
+        return type(v.value) in (int, float) and v.value >= 0
+    return v.__class__ in (Array, NumpyScalar) and v.fbounds is not None and v.fbounds[0] >= 0
+
+
+def _real(v: Value) -> bool:
+    return v.dtype.startswith(("float", "int", "uint", "bool"))
+
+
+def after_op(name: str, args: list, kwargs: dict, result: Value) -> None:
+    """Mark ``result`` of ``fnp.<name>(*args, **kwargs)`` non-negative where that is proven: a
+    fresh float array (not an out= buffer nor an operand handed back)."""
+    if result.__class__ not in (Array, NumpyScalar) or not result.dtype.startswith("float") or result.fbounds is not None \
+            or "out" in kwargs or "where" in kwargs or any(result is a for a in args):
+        return
+    operands = [a for a in args if a.__class__ in (Array, NumpyScalar)]
+    if not operands or not all(_real(a) for a in operands):
+        return
+    first = operands[0]
+    if name in _ALWAYS or name in _KEEP and nonnegative(first) \
+            or name == "power" and len(args) == 2 and _even(args[1]) \
+            or name in _BOTH and len(args) == 2 and (args[0] is args[1] and name == "multiply"
+                                                     or nonnegative(args[0]) and nonnegative(args[1])) \
+            or name in ("maximum", "fmax") and len(args) == 2 and (nonnegative(args[0]) or nonnegative(args[1])) \
+            or name in _SELF_PRODUCTS and len(args) == 2 and args[0] is args[1] and first.__class__ is Array \
+            and first.ndim == 1 \
+            or name == "clip" and len(args) >= 2 and nonnegative(args[1]):
+        result.fbounds = NONNEGATIVE
+
+
+def _even(v: Value) -> bool:
+    return v.__class__ is Known and type(v.value) is int and v.value % 2 == 0
+
+
+def python_sum_or_product(name: str, left: Value, right: Value) -> Value:
+    """``1.0 + x`` or ``x * y`` of Python floats read from data that are at least 0 (``x`` from a
+    norm): the result's low bound, rounding being monotone; None where either side is not so."""
+    if name not in ("Add", "Mult") or not any(v.__class__ is Unknown for v in (left, right)):
+        return None
+    bounds = [_low(v) for v in (left, right)]
+    if None in bounds or not any(v.__class__ is Unknown and v.kind == "float" for v in (left, right)):
+        return None
+    made = next(v for v in (left, right) if v.__class__ is Unknown)
+    lo = bounds[0] + bounds[1] if name == "Add" else bounds[0] * bounds[1]
+    return Unknown("float", made.origin, made.reason, float(lo))
+
+
+def _low(v: Value):
+    if v.__class__ is Known:
+        return v.value if type(v.value) in (int, float) and v.value >= 0 else None
+    if v.__class__ is Unknown and v.kind in ("float", "int") and v.lo is not None and v.lo >= 0 \
+            and (v.kind == "float" or not v.chain):
+        return v.lo
+    return None
