@@ -203,6 +203,8 @@ class Canon:
             return ("S", value.dtype, value.dtype_origin, scalar_values.form(value.value))
         if value.vrange is not None:
             return ("S", value.dtype, value.dtype_origin, None, value.vrange, value.origin)  # (its site: dataints.dict_key)
+        if value.fbounds is not None:
+            return ("S", value.dtype, value.dtype_origin, None, None, None, value.fbounds)  # (a norm's sign: signs.py)
         return ("S", value.dtype, value.dtype_origin)
 
     def _dict(self, value: DictVal) -> tuple:
