@@ -35,6 +35,8 @@ POINTS = [Point(32, 2, 2**41), Point(16, 3, 2**41)]
     ("small_floors.py", ["if int(fnp.count_nonzero(v < VAR_FLOOR)) > 0:", "live = fnp.nonzero(fnp.abs(mu) > PRUNE)[0]"]),
     # a 5% cut of a probability was a "moderate threshold": every unit presumed nearly always off
     ("probability_cuts.py", ["dead = v[gate < DEAD]", "live = fnp.nonzero(gate > LIVE)[0]"]),
+    # a hand-written isclose was a floor: every entry presumed flagged, the rare branch taken
+    ("closeness_checks.py", ["flagged = len(fnp.flatnonzero(rel > 1e-5))", "bad = fnp.nonzero(drift > 1e-2"]),
 ])
 @pytest.mark.parametrize("point", POINTS, ids=str)
 def test_nominal_number_is_the_runtime_count_and_lies_in_the_interval(name, presumed_lines, point):

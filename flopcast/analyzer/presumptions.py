@@ -62,6 +62,15 @@ _COMPARISONS = {"greater": ">", "greater_equal": ">=", "less": "<", "less_equal"
 _FLIPPED = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "==": "==", "!=": "!="}
 
 
+#: Marks on float arrays (never a truth value): a difference of two arrays, and its magnitude
+#: (``fnp.abs(a - b)``, its square, that divided by a scale, its max): a deviation. A deviation
+#: compared with a tolerance is a hand-written ``isclose``, a self-check presumed to pass.
+_DIFFERENCE = Presumed(None, "a difference of two arrays", guard=False)
+_DEVIATION = Presumed(None, "a deviation between two arrays", guard=False)
+_MAGNITUDES = {"abs", "absolute", "fabs", "square"}
+_SCALINGS = {"divide", "true_divide", "multiply"}
+
+
 def of(value: Value) -> Optional[Presumed]:
     return getattr(value, "presumed", None)
 
@@ -109,6 +118,9 @@ def comparison(symbol: str, left: Value, right: Value) -> Optional[Presumed]:
             holds = {">": left.presumed.count > n, ">=": left.presumed.count >= n, "<": left.presumed.count < n,
                      "<=": left.presumed.count <= n, "==": left.presumed.count == n, "!=": left.presumed.count != n}
             return Presumed(holds[symbol], f"{left.presumed.text}: the count is {left.presumed.count}", False)
+    deviation = _deviation_against_tolerance(symbol, left, right)
+    if deviation is not None:
+        return deviation
     t = _number(right)
     if t is None:
         t, symbol = _number(left), _FLIPPED[symbol]
@@ -129,6 +141,22 @@ def comparison(symbol: str, left: Value, right: Value) -> Optional[Presumed]:
         return None  # a scalar against an ordinary number is an algorithmic choice, not a safety net
     return Presumed(_typical(symbol, t), f"values are typical for the threshold test `{symbol} {t:g}` "
                                          "(nothing is pruned or degenerate)", guard=False)
+
+
+def _deviation_against_tolerance(symbol: str, left: Value, right: Value) -> Optional[Presumed]:
+    """``fnp.abs(a - b) > 1e-5`` (or ``/ scale``, ``<=``): numpy's ``isclose`` written by hand,
+    presumed to pass like ``isclose`` -- the deviation stays within a tolerance of the threshold
+    floor's size (at most TINY; a larger threshold is a moderate one, which _typical already
+    presumes a deviation stays below). A threshold filter, not a guard: a loop's exit on it is a
+    convergence test."""
+    t, value_side = _number(right), left
+    if t is None:
+        t, value_side, symbol = _number(left), right, _FLIPPED[symbol]
+    if t is None or math.isnan(t) or not 0 <= t <= TINY or symbol in ("==", "!=") \
+            or not (isinstance(value_side, Array) and value_side.ndim >= 1 and of(value_side) is _DEVIATION):
+        return None
+    return Presumed(symbol in ("<", "<="), f"the deviation stays within the tolerance `{t:g}` "
+                                           "(a hand-written closeness check passes)", guard=False)
 
 
 def _typical(symbol: str, t: float) -> bool:
@@ -154,7 +182,18 @@ def after_op(name: str, args: list, result: Value) -> Value:
         return tagged(result, p)
     if name in _COMPARISONS and len(args) >= 2:
         return tagged(result, comparison(_COMPARISONS[name], args[0], args[1]))
+    if name == "subtract" and len(args) == 2 and all(isinstance(a, Array) for a in args) and isinstance(result, Array) \
+            and result.dtype.startswith("float"):
+        return tagged(result, _DIFFERENCE)
     tags = [of(a) for a in args[:2]]
+    if tags and tags[0] in (_DIFFERENCE, _DEVIATION) and isinstance(result, Array):
+        if name in _MAGNITUDES and tags[0] is _DIFFERENCE or tags[0] is _DEVIATION and (
+                name in _SCALINGS and not any(a is result for a in args) or name in ("max", "amax", "nanmax")):
+            return tagged(result, _DEVIATION)
+        if name == "power" and tags[0] is _DIFFERENCE and len(args) == 2 and isinstance(args[1], Known) \
+                and args[1].value == 2:
+            return tagged(result, _DEVIATION)
+        return result
     if not tags or tags[0] is None and name not in _ANDS | _ORS:
         return result
     if name in _NEGATIONS:
