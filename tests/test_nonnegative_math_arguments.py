@@ -41,6 +41,7 @@ NONNEGATIVE = {
     "sqrt_of_a_variance": "math.sqrt(float(fnp.var(v)))",
     "sqrt_of_an_exponential_item": "math.sqrt(fnp.max(fnp.exp(v)).item())",
     "log_of_one_plus_a_mean_magnitude": "math.log(1.0 + float(fnp.mean(fnp.abs(v))))",
+    "sqrt_of_a_clipped_max": "math.sqrt(float(fnp.max(fnp.clip(v, 0.0, None))))",
 }
 
 

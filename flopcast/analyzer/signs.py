@@ -13,6 +13,7 @@ square is no square of a magnitude. A write into the array drops the bounds (wri
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from flopcast.analyzer.values import Array, Known, NumpyScalar, Unknown, Value
@@ -43,15 +44,16 @@ def _real(v: Value) -> bool:
     return v.dtype.startswith(("float", "int", "uint", "bool"))
 
 
-def after_op(name: str, args: list, kwargs: dict, result: Value) -> None:
-    """Mark ``result`` of ``fnp.<name>(*args, **kwargs)`` non-negative where that is proven: a
-    fresh float array (not an out= buffer nor an operand handed back)."""
+def after_op(name: str, args: list, kwargs: dict, result: Value) -> Value:
+    """``result`` of ``fnp.<name>(*args, **kwargs)``, marked non-negative where that is proven: a
+    fresh float array (not an out= buffer nor an operand handed back) in place, a numpy scalar
+    (immutable, maybe shared by a memoised call) as a copy."""
     if result.__class__ not in (Array, NumpyScalar) or not result.dtype.startswith("float") or result.fbounds is not None \
             or "out" in kwargs or "where" in kwargs or any(result is a for a in args):
-        return
+        return result
     operands = [a for a in args if a.__class__ in (Array, NumpyScalar)]
     if not operands or not all(_real(a) for a in operands):
-        return
+        return result
     first = operands[0]
     if name in _ALWAYS or name in _KEEP and nonnegative(first) \
             or name == "power" and len(args) == 2 and _even(args[1]) \
@@ -60,8 +62,13 @@ def after_op(name: str, args: list, kwargs: dict, result: Value) -> None:
             or name in ("maximum", "fmax") and len(args) == 2 and (nonnegative(args[0]) or nonnegative(args[1])) \
             or name in _SELF_PRODUCTS and len(args) == 2 and args[0] is args[1] and first.__class__ is Array \
             and first.ndim == 1 \
-            or name == "clip" and len(args) >= 2 and nonnegative(args[1]):
+            or name == "clip" and len(args) >= 2 and nonnegative(args[1]) and (
+                len(args) < 3 or args[2].__class__ is Known and args[2].value is None or nonnegative(args[2])):
+        # (numpy's clip gives a_max where a_max < a_min: a negative a_max would show)
+        if result.__class__ is NumpyScalar:
+            return dataclasses.replace(result, fbounds=NONNEGATIVE)
         result.fbounds = NONNEGATIVE
+    return result
 
 
 def _even(v: Value) -> bool:
