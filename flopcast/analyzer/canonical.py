@@ -21,7 +21,7 @@ from fractions import Fraction
 from pathlib import PurePath
 from typing import Any, Optional
 
-from flopcast.analyzer import scalar_values
+from flopcast.analyzer import presumptions, scalar_values, signs
 from flopcast.analyzer.values import (
     Array,
     BoundLib,
@@ -69,6 +69,17 @@ class Canon:
     #: neither ``form`` nor ``_instance``): the containers' loops then write them without the
     #: dispatch (``_items``). Set for each subclass (``__init_subclass__``).
     _direct = True
+    #: Whether what is known of a value beyond its kind is part of its form: its sign (signs.py: a
+    #: norm is never negative) and whether it is a difference of two arrays (presumptions.py: a
+    #: hand-written closeness check). It is of a memoised call's key (what a call knows of its
+    #: arguments decides what it presumes); a join's walk (joins.py) leaves it out: a branch that
+    #: takes `fnp.abs(var)` or `d - fnp.mean(d)` leaves values the other branch's code treats
+    #: alike, only known otherwise. What that knowledge can change after the join is a site's
+    #: presumed option (joins.py then finds the single flip answering a later site otherwise than
+    #: the base path), whether a math function's raise is a site (a site the runs do not share),
+    #: and an integer clamped from a norm (`int(min(norm, k))`), whose low end 0 a size or a trip
+    #: count takes either way.
+    knowledge = True
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -118,8 +129,10 @@ class Canon:
             self.by_object.append(value)
         return ("A", value.shape, value.dtype, value.sym, value.dtype_origin, ident, obj,
                 self.nonzero_counts.get(value.ident), value.vrange,
-                None if value.counts is None else self.counted(value.counts), value.plain, value.presumed,
-                None if value.value is None else scalar_values.form(value.value), value.fbounds,
+                None if value.counts is None else self.counted(value.counts), value.plain,
+                value.presumed if self.knowledge or not presumptions.is_mark(value.presumed) else None,
+                None if value.value is None else scalar_values.form(value.value),
+                value.fbounds if self.knowledge or value.fbounds is not signs.NONNEGATIVE else None,
                 None if value.elements is None else value.elements.key)
 
     def _known_value(self, value: Known) -> tuple:
@@ -196,14 +209,16 @@ class Canon:
 
     def _unknown(self, value: Unknown) -> tuple:
         return ("U", value.kind, value.origin, value.reason, value.lo, value.hi, value.chain,
-                self.counted(value.counts), value.presumed, value.machine, value.text_or_none)
+                self.counted(value.counts),
+                value.presumed if self.knowledge or not presumptions.is_mark(value.presumed) else None,
+                value.machine, value.text_or_none)
 
     def _scalar(self, value: NumpyScalar) -> tuple:
         if value.value is not None:
             return ("S", value.dtype, value.dtype_origin, scalar_values.form(value.value))
         if value.vrange is not None:
             return ("S", value.dtype, value.dtype_origin, None, value.vrange, value.origin)  # (its site: dataints.dict_key)
-        if value.fbounds is not None:
+        if value.fbounds is not None and self.knowledge:
             return ("S", value.dtype, value.dtype_origin, None, None, None, value.fbounds)  # (a norm's sign: signs.py)
         return ("S", value.dtype, value.dtype_origin)
 

@@ -91,6 +91,8 @@ class _Walk(Canon):
     """The canonical walk, comparable across runs; of an attribute the program never reads, only
     its kind (write_only.py)."""
 
+    knowledge = False  # (see Canon.knowledge)
+
     def __init__(self, nonzero_counts: Optional[dict] = None, write_only: Optional[dict] = None) -> None:
         super().__init__(nonzero_counts)
         self.write_only = write_only or {}
@@ -571,6 +573,11 @@ def separable_interval(base, flips) -> Optional[Separation]:
         if run is None or not _clean(run):
             return None
         met = [s.key for s in run.sites]
+        if run.chosen is not None and base.chosen is not None and any(
+                run.chosen.get(k) != base.chosen.get(k) for k in met if k != key and k in base.chosen):
+            # another site answered otherwise than on the base path (what the flip made known of
+            # a value changed a presumption: Canon.knowledge): the flip alone is not what it adds
+            return None
         run_joins = _branch_joins(run)
         if met == order and key in joined and len(run_joins) == len(base_joins) \
                 and all(a.same_as(b) for a, b in zip(run_joins, base_joins)) \

@@ -71,6 +71,11 @@ _MAGNITUDES = {"abs", "absolute", "fabs", "square"}
 _SCALINGS = {"divide", "true_divide", "multiply"}
 
 
+def is_mark(p: Optional[Presumed]) -> bool:
+    """Whether ``p`` is a mark of a float array (a difference, a deviation), not a truth value."""
+    return p is _DIFFERENCE or p is _DEVIATION
+
+
 def of(value: Value) -> Optional[Presumed]:
     return getattr(value, "presumed", None)
 
