@@ -149,7 +149,11 @@ def _plain_number(interp, value) -> bool:
     watch = interp.counter_watch
     if value.__class__ is Known:
         return type(value.value) in (int, float) and (watch is None or not watch.sees(value))
-    return value.__class__ is Unknown and value.kind in ("float", "int") and value.lo is None \
+    # (a float known only to be at least 0, a norm's or a mean of a ReLU's: signs.py, is as plain:
+    # the bound only removes raises the body is asked for, and the body's value must still be a
+    # float with nothing known of it)
+    return value.__class__ is Unknown and value.kind in ("float", "int") \
+        and (value.lo is None or value.kind == "float" and value.lo >= 0) \
         and value.hi is None and not value.chain and value.counts is None
 
 
