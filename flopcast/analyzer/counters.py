@@ -617,12 +617,13 @@ class CounterWatch:
         while owner is not None and id(obj) not in owner.grown:
             owner = owner.outer
         if owner is None or owner.suspended or key.__class__ is not Known or obj.factory is not None \
-                or self._followed(key):
+                or self.follows(key):
             return None
         return owner if _plain_key(raw_value(key)) else None
 
-    def _followed(self, value) -> bool:
-        """``value`` is a number this watch or one it runs within watches."""
+    def follows(self, value) -> bool:
+        """``value`` is a number this watch or one it runs within watches (signs.py then asks no
+        sign of it: its value's sign is a read that may differ at a skipped iteration)."""
         watch = self
         while watch is not None:
             if watch.is_tainted(value):
@@ -660,7 +661,7 @@ class CounterWatch:
         found = items.get(raw)
         if found is not None:
             return found
-        if default.__class__ is not Known or self._followed(default):
+        if default.__class__ is not Known or self.follows(default):
             return None
         number = raw_value(default)
         cls = number.__class__

@@ -33,9 +33,16 @@ _BOTH = frozenset({"add", "multiply", "divide", "true_divide", "maximum", "fmax"
 _SELF_PRODUCTS = frozenset({"matmul", "dot", "inner", "vdot"})
 
 
-def nonnegative(v: Value) -> bool:
-    """Whether every element of ``v`` is at least 0 or NaN (a known number at least 0 too)."""
+def nonnegative(v: Value, watch=None) -> bool:
+    """Whether every element of ``v`` is at least 0 or NaN (a known number at least 0 too).
+    ``watch``: the interpreter's counter watch (counters.py). A number it follows is not known
+    to be non-negative, and its value is not read: the watched iteration stands for iterations
+    whose number differs, so a sign it has only here proves nothing of theirs, and a read would
+    count as the number steering the work (carried states and steady loops never settling). A
+    fact dropped only narrows nothing: the watched iteration's moves hold whatever the sign."""
     if v.__class__ is Known:
+        if watch is not None and watch.follows(v):
+            return False
         return type(v.value) in (int, float) and v.value >= 0
     return v.__class__ in (Array, NumpyScalar) and v.fbounds is not None and v.fbounds[0] >= 0
 
@@ -44,10 +51,10 @@ def _real(v: Value) -> bool:
     return v.dtype.startswith(("float", "int", "uint", "bool"))
 
 
-def after_op(name: str, args: list, kwargs: dict, result: Value) -> Value:
+def after_op(name: str, args: list, kwargs: dict, result: Value, watch=None) -> Value:
     """``result`` of ``fnp.<name>(*args, **kwargs)``, marked non-negative where that is proven: a
     fresh float array (not an out= buffer nor an operand handed back) in place, a numpy scalar
-    (immutable, maybe shared by a memoised call) as a copy."""
+    (immutable, maybe shared by a memoised call) as a copy. ``watch`` as for ``nonnegative``."""
     if result.__class__ not in (Array, NumpyScalar) or not result.dtype.startswith("float") or result.fbounds is not None \
             or "out" in kwargs or "where" in kwargs or any(result is a for a in args):
         return result
@@ -56,14 +63,15 @@ def after_op(name: str, args: list, kwargs: dict, result: Value) -> Value:
         return result
     first = operands[0]
     if name in _ALWAYS or name in _KEEP and nonnegative(first) \
-            or name == "power" and len(args) == 2 and _even(args[1]) \
+            or name == "power" and len(args) == 2 and _even(args[1], watch) \
             or name in _BOTH and len(args) == 2 and (args[0] is args[1] and name == "multiply"
-                                                     or nonnegative(args[0]) and nonnegative(args[1])) \
-            or name in ("maximum", "fmax") and len(args) == 2 and (nonnegative(args[0]) or nonnegative(args[1])) \
+                                                     or nonnegative(args[0], watch) and nonnegative(args[1], watch)) \
+            or name in ("maximum", "fmax") and len(args) == 2 and (nonnegative(args[0], watch)
+                                                                    or nonnegative(args[1], watch)) \
             or name in _SELF_PRODUCTS and len(args) == 2 and args[0] is args[1] and first.__class__ is Array \
             and first.ndim == 1 \
-            or name == "clip" and len(args) >= 2 and nonnegative(args[1]) and (
-                len(args) < 3 or args[2].__class__ is Known and args[2].value is None or nonnegative(args[2])):
+            or name == "clip" and len(args) >= 2 and nonnegative(args[1], watch) and (
+                len(args) < 3 or _none(args[2]) or nonnegative(args[2], watch)):
         # (numpy's clip gives a_max where a_max < a_min: a negative a_max would show)
         if result.__class__ is NumpyScalar:
             return dataclasses.replace(result, fbounds=NONNEGATIVE)
@@ -71,16 +79,25 @@ def after_op(name: str, args: list, kwargs: dict, result: Value) -> Value:
     return result
 
 
-def _even(v: Value) -> bool:
-    return v.__class__ is Known and type(v.value) is int and v.value % 2 == 0
+def _even(v: Value, watch) -> bool:
+    if v.__class__ is not Known or watch is not None and watch.follows(v):
+        return False  # (a followed number: as nonnegative)
+    return type(v.value) is int and v.value % 2 == 0
 
 
-def python_sum_or_product(name: str, left: Value, right: Value) -> Value:
+def _none(v: Value) -> bool:
+    """``v`` is None (clip's missing bound); a number a watch follows never is, whatever its
+    value, so only its class is looked at."""
+    return v.__class__ is Known and v.__dict__["value"] is None
+
+
+def python_sum_or_product(name: str, left: Value, right: Value, watch=None) -> Value:
     """``1.0 + x`` or ``x * y`` of Python floats read from data that are at least 0 (``x`` from a
-    norm): the result's low bound, rounding being monotone; None where either side is not so."""
+    norm): the result's low bound, rounding being monotone; None where either side is not so.
+    A number ``watch`` follows (counters.py) bounds nothing (see ``nonnegative``)."""
     if name not in ("Add", "Mult") or not any(v.__class__ is Unknown for v in (left, right)):
         return None
-    bounds = [_low(v) for v in (left, right)]
+    bounds = [_low(v, watch) for v in (left, right)]
     if None in bounds or not any(v.__class__ is Unknown and v.kind == "float" for v in (left, right)):
         return None
     made = next(v for v in (left, right) if v.__class__ is Unknown)
@@ -88,8 +105,10 @@ def python_sum_or_product(name: str, left: Value, right: Value) -> Value:
     return Unknown("float", made.origin, made.reason, float(lo))
 
 
-def _low(v: Value):
+def _low(v: Value, watch):
     if v.__class__ is Known:
+        if watch is not None and watch.follows(v):
+            return None
         return v.value if type(v.value) in (int, float) and v.value >= 0 else None
     if v.__class__ is Unknown and v.kind in ("float", "int") and v.lo is not None and v.lo >= 0 \
             and (v.kind == "float" or not v.chain):

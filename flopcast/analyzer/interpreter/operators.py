@@ -620,7 +620,7 @@ class Operators:
             # is no plain number): its result is no number flopcast knows the kind of
             return self.unpriced(node, "operator", f"`{dunders._SYMBOL.get(name, name)}` of {_python_type_name(left)} and "
                                                    f"{_python_type_name(right)} is not modelled")
-        bounded = signs.python_sum_or_product(name, left, right)  # `1.0 + norm`: still past 0
+        bounded = signs.python_sum_or_product(name, left, right, self.counter_watch)  # `1.0 + norm`: still past 0
         if bounded is not None:
             return bounded
         reason = next((v.reason for v in (left, right) if isinstance(v, Unknown)), "arithmetic on unknown values")
