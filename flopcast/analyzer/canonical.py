@@ -480,6 +480,17 @@ class Canon:
         return self.form(value)
 
 
+def without_knowledge(form: Any) -> Any:
+    """A form a Canon with ``knowledge`` made, as one without it would have: what is known of
+    values beyond their kind (a non-negative sign, a difference's mark) left out. Those facts
+    are shared objects (signs.NONNEGATIVE, presumptions' marks) the walk puts in as they are."""
+    if form is signs.NONNEGATIVE or presumptions.is_mark(form):
+        return None
+    if form.__class__ is tuple:
+        return tuple(without_knowledge(part) for part in form)
+    return form
+
+
 def _mentioned(node: ast.AST) -> Optional[tuple]:
     """The names a function's code mentions anywhere (nested functions included), sorted: all it can
     read of its closure. None when it calls ``locals()``, ``eval`` and the like."""

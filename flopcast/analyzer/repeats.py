@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from flopcast.analyzer import lasting, write_only
-from flopcast.analyzer.canonical import Canon, Incomparable
+from flopcast.analyzer.canonical import Canon, Incomparable, without_knowledge
 from flopcast.analyzer.chargelist import ChargeList, Tally, tallied
 from flopcast.analyzer.counters import CounterWatch, Indexed, LeafCanon, keying, raw_value, rewrite, suspended, undo
 from flopcast.analyzer.futile import Futility, futility
@@ -212,6 +212,7 @@ class SteadyLoop:
         self.counting = not interp.record_values
         self.watch: Optional[CounterWatch] = None
         self.watches = 0
+        self.knowledge_refunded = False  # (refund_if_knowledge_changed)
         # A state that repeats every few iterations (an SVD every second layer): the probes of
         # the last iterations by index, the watches of several iterations made so far, and
         # where the one running began.
@@ -772,6 +773,22 @@ class SteadyLoop:
         if period == 1:
             self.watches += 1
 
+    def refund_if_knowledge_changed(self, watch: CounterWatch, end_form: tuple, slots: int) -> None:
+        """A watched iteration that ended in its start's state but for what is known of a value
+        (a sign, signs.py: `fnp.maximum` taken under `if i < LIMIT:` no more) was the loop still
+        settling, not its numbers steering: the watch is given back, once per execution (a fact
+        that comes and goes at every iteration would otherwise be watched for ever). It still
+        fails: the next iteration starts from less knowledge than the watched one had, and a
+        sign the watched one knew (`math.sqrt` of a sum that cannot raise) may not hold there."""
+        if watch.period == 1 and not self.knowledge_refunded and slots == len(watch.start_values):
+            try:
+                alike = without_knowledge(end_form) == without_knowledge(watch.start_form)
+            except RecursionError:
+                return
+            if alike:
+                self.knowledge_refunded = True
+                self.watches -= 1
+
     def skip_counted(self, watch: CounterWatch, before: _Probe, after: _Probe, index: int, records) -> int:
         """After a watched iteration: how many iterations from ``index`` on are accounted for
         (see counters.py), the state's numbers set to those the iteration that runs next
@@ -785,8 +802,9 @@ class SteadyLoop:
             form, _ = self.walk(canon, index)
         except (Incomparable, RecursionError):
             return 0
-        if tuple(form) + after.form[len(form):] != watch.start_form \
-                or len(canon.slot_objects) != len(watch.start_values):
+        end_form = tuple(form) + after.form[len(form):]
+        if end_form != watch.start_form or len(canon.slot_objects) != len(watch.start_values):
+            self.refund_if_knowledge_changed(watch, end_form, len(canon.slot_objects))
             return 0
         for key, (lst, start) in watch.logs.items():
             added = watch.log_items.get(key, [])
