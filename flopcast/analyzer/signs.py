@@ -37,9 +37,9 @@ def nonnegative(v: Value, watch=None) -> bool:
     """Whether every element of ``v`` is at least 0 or NaN (a known number at least 0 too).
     ``watch``: the interpreter's counter watch (counters.py). A number it follows is not known
     to be non-negative, and its value is not read: the watched iteration stands for iterations
-    whose number differs, so a sign it has only here proves nothing of theirs, and a read would
-    count as the number steering the work (carried states and steady loops never settling). A
-    fact dropped only narrows nothing: the watched iteration's moves hold whatever the sign."""
+    whose number differs (its sign too, maybe), and a read would count as the number steering
+    the work (carried states and steady loops never settling). Not knowing a sign is always
+    safe: the watched iteration then takes every course a negative number could."""
     if v.__class__ is Known:
         if watch is not None and watch.follows(v):
             return False
