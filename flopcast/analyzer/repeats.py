@@ -778,8 +778,8 @@ class SteadyLoop:
         (a sign, signs.py: `fnp.maximum` taken under `if i < LIMIT:` no more) was the loop still
         settling, not its numbers steering: the watch is given back, once per execution (a fact
         that comes and goes at every iteration would otherwise be watched for ever). It still
-        fails: the next iteration starts from less knowledge than the watched one had, and a
-        sign the watched one knew (`math.sqrt` of a sum that cannot raise) may not hold there."""
+        fails: the next iteration starts knowing otherwise than the watched one did, and a sign
+        the watched one knew (`math.sqrt` of a sum that cannot raise) may not hold there."""
         if watch.period == 1 and not self.knowledge_refunded and slots == len(watch.start_values):
             try:
                 alike = without_knowledge(end_form) == without_knowledge(watch.start_form)
