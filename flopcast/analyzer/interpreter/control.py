@@ -77,8 +77,13 @@ class _GeneratorPause(Exception):
     """A generator body reached the last item its consumer takes (PyGenerator.need)."""
 
 
+class _StopsAtUnknown(Exception):
+    """The test of a loop counting the items before its first answering the other way depends on
+    values: the loop stops there, its counts read from data (first_break.py)."""
+
+
 #: Exceptions that carry the program's control flow and findings through the interpreter.
-_CONTROL = (PathEnd, UserRaise, _Return, _Break, _Continue, _GeneratorPause)
+_CONTROL = (PathEnd, UserRaise, _Return, _Break, _Continue, _GeneratorPause, _StopsAtUnknown)
 
 
 #: A `return`, `break` or `continue` leaving a `with` body: to its manager, a body that ended

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Optional
 
+from flopcast.analyzer.first_break import CountedRun, Marks
 from flopcast.analyzer.grown_lists import GrownLists
 from flopcast.analyzer.program import Module
 from flopcast.analyzer.renamed_state import RenamedStates
@@ -35,6 +36,10 @@ class LoopContext:
     # arrays made from here on have idents at least this: from the loop's start, from this pass's
     first_ident: int = 0
     pass_ident: int = 0
+    # a `for` loop that counts the items before its test first answers the other way
+    # (first_break.py), and what the path had recorded when this iteration began
+    counted: Optional[CountedRun] = None
+    marks: Optional[Marks] = None
 
 
 @dataclass

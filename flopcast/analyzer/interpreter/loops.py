@@ -7,7 +7,7 @@ import ast
 import weakref
 from typing import Optional
 
-from flopcast.analyzer import dunders, flags, open_loops
+from flopcast.analyzer import dunders, first_break, flags, open_loops
 from flopcast.analyzer.counters import suspended
 from flopcast.analyzer.grown_lists import GrownLists
 from flopcast.analyzer.loop_syntax import (assigned_names, BUDGET_WORDS, caught_names, counted_while, exit_ifs,
@@ -21,7 +21,7 @@ from flopcast.model import Span
 from flopcast.syntax import ast_children, ast_walk
 from flopcast.analyzer.interpreter import limits
 from flopcast.analyzer.interpreter.common import _MISSING, _has_yield
-from flopcast.analyzer.interpreter.control import PathEnd, _Break, _Continue
+from flopcast.analyzer.interpreter.control import PathEnd, _Break, _Continue, _StopsAtUnknown
 from flopcast.analyzer.interpreter.frames import LoopContext
 
 
@@ -163,6 +163,10 @@ class Loops:
             else iterable.items if iterable.__class__ is ListVal and iterable.is_set else None
         set_size = len(a_set) if a_set is not None else 0
         skipped_any = False
+        # a count of the items before the first whose test depends on values stops there (first_break.py)
+        run = first_break.counted_run(node) if limit is None and lazy is None and not sources \
+            and not self.decisions.per_execution else None
+        ctx.counted = run if run is not None and first_break.counters_known(self, run) else None
         try:
             index = 0
             while True:
@@ -216,7 +220,14 @@ class Loops:
                     index += skipped
                     ctx.index = index
                     self.assign(node.target, items[index])
-                if self.run_loop_body(node.body):
+                if ctx.counted is not None:
+                    ctx.marks = first_break.Marks.of(self)
+                try:
+                    if self.run_loop_body(node.body):
+                        broke = True
+                        break
+                except _StopsAtUnknown:
+                    first_break.stop(self, node, ctx.counted, items, index)
                     broke = True
                     break
                 index += 1

@@ -16,6 +16,7 @@ from flopcast.analyzer.values import (machine_of, Array, BoundMethod, ChainMapVa
 from flopcast.syntax import read_only_as_if_test, tested_name
 from flopcast.analyzer.interpreter.classes import _is_enum_member
 from flopcast.analyzer.interpreter.common import _source
+from flopcast.analyzer.interpreter.control import _StopsAtUnknown
 
 
 class Truth:
@@ -60,6 +61,7 @@ class Truth:
             return preset
         if problem:
             self.note(self.node_span(stmt), problem)
+        self.stops_counted_run(stmt)
         span = self.node_span(test)
         reason = value.reason if isinstance(value, Unknown) else "condition depends on array values"
         kind = "loop" if loop else "branch"
@@ -77,6 +79,15 @@ class Truth:
             self.narrow_tested_name(test, site, taken)
             self.floor_compared(test, taken)
         return taken
+
+    def stops_counted_run(self, stmt) -> None:
+        """The test of a loop that counts the items before its first answering the other way
+        depends on values: the loop stops here and its counts become integers read from data
+        (first_break.py), unless this test charged, met a site or left something unpriced."""
+        ctx = self.loops[-1] if self.loops else None
+        if ctx is not None and ctx.counted is not None and ctx.counted.test_if is stmt and ctx.frame is self.frame \
+                and ctx.marks.unchanged(self):
+            raise _StopsAtUnknown()
 
     def floor_compared(self, test: ast.expr, taken: bool) -> None:
         """`if peak > 1e30:` (or `1e30 < peak`, or the else of `if peak <= 1e30:`) answered on
