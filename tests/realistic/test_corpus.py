@@ -1291,14 +1291,14 @@ CORPUS = {
         ),
         guards=("while float(fnp.trace(cov)) > HUGE and exp > -1000:", "vals, vecs = fnp.linalg.eigh(t)",
                 "if not fnp.all(fnp.isfinite(var)):"),
-        # how many leading Ritz columns lock at a sweep: a loop over a boolean array that breaks
-        data_sites=("if not bool(flag):",),
+        # how many leading Ritz columns lock at a sweep: a loop over a boolean array that breaks at its
+        # first False leaves a count of 0..k (first_break.py), which the `if n_new:` after it tests
+        data_sites=("if not bool(flag):", "if n_new:"),
         notes={"mixed locking": "a run that locks some columns at one sweep and more at a later one (16x2 at "
-                                "3e6, 8x1 at 1e5) makes deflate's projection, which no path of one answer per "
-                                "site makes (each path locks all columns at once or none): the total stays "
-                                "inside the interval, whose ends are the no-locking and all-at-once runs, but "
-                                "`verify` shows line 90 as a differing expression; the report names the site "
-                                "as assumed alike"},
+                                "3e6, 8x1 at 1e5, 9x6 at 1e6) pays for deflate's projection against the columns "
+                                "locked so far: the count is a data int of 0..k whose bounding paths price that "
+                                "projection at its largest (before session 43 each path locked all columns at "
+                                "once or none, and `verify` showed line 90 differing)"},
     ),
     "block_strassen": Entry(
         points=(
