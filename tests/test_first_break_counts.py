@@ -54,6 +54,7 @@ LOOPS = {
     "index_over_a_range_stepped_by_two": (STOPS_AT_FALSE,
                                           "for i in range(mlp.width):\n    if not conv[i]:\n        break\n"
                                           "    n = n + 2\nn = n // 2"),
+    "while_below_a_cap_and_the_test": (STOPS_AT_FALSE, "while n < len(conv) and conv[n]:\n    n += 1"),
 }
 
 

@@ -12,7 +12,7 @@ between is covered. A count whose every test is known runs as before, exact.
 
 Only a body of exactly that shape is read so: one ``if`` whose one arm is ``break`` and the
 steps of counters by integer literals (in the other arm, or after the ``if``); the test reads
-names, items, attributes and numbers and calls only ``bool``/``int``/``float``/``abs`` and
+names, items, attributes and numbers and calls only ``bool``/``int``/``float``/``abs``/``len`` and
 ``.item()``, so it is the same test at every item, and at run time it charged nothing, met no
 site and left nothing unpriced.
 """
@@ -28,31 +28,62 @@ from flopcast.analyzer import dataints
 from flopcast.analyzer.values import Array, Known, NumpyScalar, Unknown, Value
 
 #: builtins a test may call: pure conversions, the same answer at each call
-_PURE_CALLS = frozenset({"bool", "int", "float", "abs"})
+_PURE_CALLS = frozenset({"bool", "int", "float", "abs", "len"})
 _PURE_NODES = (ast.Name, ast.Constant, ast.Compare, ast.BoolOp, ast.UnaryOp, ast.BinOp, ast.Subscript, ast.Slice,
                ast.Tuple, ast.Attribute, ast.Load, ast.boolop, ast.cmpop, ast.operator, ast.unaryop, ast.Call)
 
 
 @dataclass(frozen=True)
 class CountedRun:
-    """A loop body that stops at the first item answering its test one way."""
+    """A loop that stops at the first item answering its test one way."""
 
-    test_if: ast.If
+    #: the statement whose test stops the loop: the body's ``if``, or the ``while`` itself
+    stops_at: ast.stmt
+    #: the value-dependent test
+    test: ast.expr
     #: (counter name, known int step) of each ``name += step`` run while the loop goes on
     steps: tuple
+    #: a ``while i < bound and test:``'s ``i < bound`` (a Compare), which caps the count
+    cap: Optional[ast.Compare] = None
 
 
 def counted_run(loop: ast.AST) -> Optional[CountedRun]:
-    """The counted run a ``for`` loop's body is, or None."""
+    """The counted run a ``for`` or ``while`` loop is, or None."""
     if loop in _RUNS:
         return _RUNS[loop]
-    found = _match(loop) if isinstance(loop, ast.For) and not loop.orelse and isinstance(loop.target, ast.Name) \
-        else None
+    found = None
+    if isinstance(loop, ast.For) and not loop.orelse and isinstance(loop.target, ast.Name):
+        found = _match_for(loop)
+    elif isinstance(loop, ast.While) and not loop.orelse:
+        found = _match_while(loop)
     _RUNS[loop] = found
     return found
 
 
-def _match(loop: ast.For) -> Optional[CountedRun]:
+def _match_while(loop: ast.While) -> Optional[CountedRun]:
+    """``while i < bound and test: i += 1`` (``<=`` too; other counters may step with ``i``)."""
+    test = loop.test
+    if not (isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) and len(test.values) == 2):
+        return None
+    cap, data = test.values
+    if not (isinstance(cap, ast.Compare) and len(cap.ops) == 1 and isinstance(cap.ops[0], (ast.Lt, ast.LtE))
+            and isinstance(cap.left, ast.Name) and _pure(cap.comparators[0]) and _pure(data)):
+        return None
+    steps = _steps(loop.body)
+    if steps is None or cap.left.id not in {name for name, _ in steps}:
+        return None
+    return CountedRun(loop, data, steps, cap)
+
+
+def _steps(stmts: list) -> Optional[tuple]:
+    """The counters ``stmts`` step, each once, when that is all they do."""
+    steps = [_step(st) for st in stmts]
+    if not steps or None in steps or len({name for name, _ in steps}) != len(steps):
+        return None
+    return tuple(steps)
+
+
+def _match_for(loop: ast.For) -> Optional[CountedRun]:
     first, rest = loop.body[0], loop.body[1:]
     if not isinstance(first, ast.If) or not _pure(first.test):
         return None
@@ -62,11 +93,10 @@ def _match(loop: ast.For) -> Optional[CountedRun]:
         goes_on = first.body
     else:
         return None
-    steps = [_step(st) for st in goes_on]
-    if not steps or None in steps or len({name for name, _ in steps}) != len(steps) \
-            or any(name == loop.target.id for name, _ in steps):
+    steps = _steps(goes_on)
+    if steps is None or any(name == loop.target.id for name, _ in steps):
         return None
-    return CountedRun(first, tuple(steps))
+    return CountedRun(first, first.test, steps)
 
 
 def _is_break(stmts: list) -> bool:
@@ -122,24 +152,40 @@ class Marks:
 
 
 def stop(interp, loop: ast.For, run: CountedRun, items: list, index: int) -> None:
-    """The loop met its first value-dependent test at item ``index``: each counter becomes its
-    value now plus its step times an integer read from data in ``0..len(items) - index`` (how
-    many items still answer so the loop goes on), and the target the item the loop stopped at
-    (a value read from data when the items left are not alike)."""
-    test = run.test_if.test
-    span = interp.node_span(test)
-    left = len(items) - index
-    base = Unknown("int", span, f"the items counted before the first at which `{ast.unparse(test)}` ends the loop",
-                   0, left)
+    """The ``for`` loop met its first value-dependent test at item ``index``: each counter
+    steps as many times as the items left answer so the loop goes on (``0..len(items) - index``),
+    and the target holds the item the loop stopped at (a value read from data when the items
+    left are not alike)."""
+    step_counters(interp, loop, run, len(items) - index)
+    rest = items[index:]
+    if not all(_alike(rest[0], item) for item in rest[1:]):
+        interp.assign(loop.target, Unknown("", interp.node_span(run.test), "the item the loop stopped at"))
+
+
+def room(interp, run: CountedRun) -> Optional[int]:
+    """How many more times a ``while i < bound and test:`` can step ``i`` while ``i < bound``
+    holds (``test`` answering so the loop goes on); None when ``bound`` is no known int here."""
+    bound = interp.eval(run.cap.comparators[0])
+    start = interp.peek_name(run.cap.left.id).__dict__["value"]
+    if bound.__class__ is not Known or bound.__dict__["value"].__class__ is not int:
+        return None
+    left = bound.__dict__["value"] - start + isinstance(run.cap.ops[0], ast.LtE)
+    return -(-left // dict(run.steps)[run.cap.left.id])
+
+
+def step_counters(interp, loop: ast.stmt, run: CountedRun, most: int) -> None:
+    """Each counter: its value now plus its step times an integer read from data in ``0..most``,
+    read at the loop statement: one count per execution of the loop, which answers alike only
+    where the loop itself runs again (alike.py sees the statement, not its test, in a loop)."""
+    span = interp.node_span(loop)
+    base = Unknown("int", span, f"the items counted before the first at which `{ast.unparse(run.test)}` ends the "
+                   "loop", 0, most)
     for name, step in run.steps:
         start = interp.peek_name(name).__dict__["value"]  # (read raw: a watch would count a read)
         count = base if step == 1 else dataints.derive(base, "mul", step)
         if start:
             count = dataints.derive(count, "add", start)
         interp.assign(ast.copy_location(ast.Name(id=name, ctx=ast.Store()), loop), count)
-    rest = items[index:]
-    if not all(_alike(rest[0], item) for item in rest[1:]):
-        interp.assign(loop.target, Unknown("", span, "the item the loop stopped at"))
 
 
 def counters_known(interp, run: CountedRun) -> bool:

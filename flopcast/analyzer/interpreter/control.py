@@ -79,7 +79,11 @@ class _GeneratorPause(Exception):
 
 class _StopsAtUnknown(Exception):
     """The test of a loop counting the items before its first answering the other way depends on
-    values: the loop stops there, its counts read from data (first_break.py)."""
+    values: the loop stops there, its counts read from data (first_break.py). ``room``: how many
+    more iterations a ``while`` loop's own cap allows (None for a ``for`` loop's items)."""
+
+    def __init__(self, room: Optional[int] = None):
+        self.room = room
 
 
 #: Exceptions that carry the program's control flow and findings through the interpreter.

@@ -423,6 +423,9 @@ class Loops:
         broke = False
         previous = opened = None
         steady = self._steady_while(node) if limit is None else None
+        # `while i < k and test: i += 1` stops at its first value-dependent test (first_break.py)
+        run = first_break.counted_run(node) if limit is None and not self.decisions.per_execution else None
+        ctx.counted = run if run is not None and first_break.counters_known(self, run) else None
         if node.test.__class__ is ast.Constant and node.test.value is True:
             self._bound_endless_body(node)
         try:
@@ -449,8 +452,16 @@ class Loops:
                         self._condition = saved
                     if self.known_truth(test) is False:
                         break
-                elif not self.truth(node.test, node, loop=True):
-                    break
+                else:
+                    if ctx.counted is not None:
+                        ctx.marks = first_break.Marks.of(self)
+                    try:
+                        goes_on = self.truth(node.test, node, loop=True)
+                    except _StopsAtUnknown as stopped:
+                        first_break.step_counters(self, node, ctx.counted, stopped.room)
+                        break
+                    if not goes_on:
+                        break
                 if ctx.index >= limits.MAX_LOOP_ITERATIONS:
                     raise self._past_the_cap(node, span, "the while loop")
                 if self.run_loop_body(node.body):

@@ -90,6 +90,7 @@ class Operators:
 
     def decide_operand(self, operand: ast.expr, value: Value, kind: str, stmt=None) -> bool:
         if kind == "loop" and stmt is not None:
+            self.stops_counted_run(stmt, operand)
             self._loop_operands += 1
         span = self.node_span(operand)
         reason = value.reason if isinstance(value, Unknown) else "depends on array values"

@@ -7,7 +7,7 @@ import ast
 import dataclasses
 from typing import Optional
 
-from flopcast.analyzer import chain_maps, covered_arms, dunders, presumptions, sizetests
+from flopcast.analyzer import chain_maps, covered_arms, dunders, first_break, presumptions, sizetests
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (machine_of, Array, BoundMethod, ChainMapVal, ClassVal, CountKnown, DictVal,
                                       equal_only_to_itself, FunctionVal, Generator, GeneratorView, InstanceVal,
@@ -80,14 +80,21 @@ class Truth:
             self.floor_compared(test, taken)
         return taken
 
-    def stops_counted_run(self, stmt) -> None:
+    def stops_counted_run(self, stmt, operand: Optional[ast.expr] = None) -> None:
         """The test of a loop that counts the items before its first answering the other way
         depends on values: the loop stops here and its counts become integers read from data
-        (first_break.py), unless this test charged, met a site or left something unpriced."""
+        (first_break.py), unless this test charged, met a site or left something unpriced. A
+        ``while i < k and test:`` stops at its ``test`` operand (``operand``), ``i < k`` known true."""
         ctx = self.loops[-1] if self.loops else None
-        if ctx is not None and ctx.counted is not None and ctx.counted.test_if is stmt and ctx.frame is self.frame \
-                and ctx.marks.unchanged(self):
-            raise _StopsAtUnknown()
+        if ctx is not None and ctx.counted is not None and ctx.counted.stops_at is stmt and ctx.frame is self.frame \
+                and (ctx.counted.cap is None) == (operand is None) and ctx.marks.unchanged(self):
+            if ctx.counted.cap is None:
+                raise _StopsAtUnknown()
+            if operand is not ctx.counted.test:
+                return
+            room = first_break.room(self, ctx.counted)
+            if room is not None:
+                raise _StopsAtUnknown(room)
 
     def floor_compared(self, test: ast.expr, taken: bool) -> None:
         """`if peak > 1e30:` (or `1e30 < peak`, or the else of `if peak <= 1e30:`) answered on
