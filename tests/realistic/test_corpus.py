@@ -196,8 +196,11 @@ CORPUS = {
             (16, 2, 10**7, "interval"),       # low-rank stages on both halves
             (32, 3, 10**8, "interval"),
         ),
+        # the rank loop stops at its first False: a rank of 1..MAX_RANK read from data (first_break.py),
+        # and plans of equal score are then ordered by costs that hold it (`-total` in the key)
         data_sites=("while abs(lam - prev) > POWER_TOL * max(abs(lam), 1.0) and steps < POWER_CAP:",
-                    "while rank < MAX_RANK and ratio * (1.0 - ratio) ** rank > KEEP_FRAC * ratio:"),
+                    "while rank < MAX_RANK and ratio * (1.0 - ratio) ** rank > KEEP_FRAC * ratio:",
+                    "if best_key is None or key > best_key:"),
         notes={"16x2 at 1e5": "the power loop's trip count steers the plan (budget left): a run of 9 "
                               "steps (18,895) is below the interval [22,015, 99,407] that takes the loop "
                               "as 0 or 12 steps (the 'answers alike' caveat); not a corpus point"},

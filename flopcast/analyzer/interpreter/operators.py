@@ -163,6 +163,21 @@ class Operators:
             left = right
         return result
 
+    def _lexicographic(self, op: ast.cmpop, left: list, right: list, node) -> Optional[Value]:
+        """``(score, -cost) > best`` of tuples (or lists) holding numbers read from data: Python
+        compares the first items that differ, so items known equal are passed and the first pair
+        known unequal decides (a later unknown item then reads nothing). None where an earlier
+        pair's equality is not known, or an item is no number."""
+        for a, b in zip(left, right):
+            if not (_plain_number(a) and _plain_number(b)):
+                return None
+            equal = self.known_truth(self.compare(ast.Eq(), a, b, node))
+            if equal is None:
+                return None
+            if not equal:
+                return self.compare(op, a, b, node)
+        return Known(_CMP[type(op).__name__](len(left), len(right)))
+
     def array_positions(self, needle: Value, items: list, node, first: bool) -> Optional[list]:
         """Where ``needle`` is among ``items`` when arrays are involved (``x in [a, b]``,
         ``list.index/count/remove``): Python takes an item that is the needle itself, else asks
@@ -396,6 +411,12 @@ class Operators:
             a, b = _py(left), _py(right)
             if a is not _NOT_PLAIN and b is not _NOT_PLAIN:
                 left, right = Known(a), Known(b)
+            elif name in _ORDER:
+                a, b = _ordered_items(left), _ordered_items(right)
+                decided = self._lexicographic(op, a[1], b[1], node) if a is not None and b is not None \
+                    and a[0] is b[0] else None
+                if decided is not None:
+                    return decided
         if name in ("Eq", "NotEq") and (_is_enum_member(left) or _is_enum_member(right)):
             same = left is right or (isinstance(left, InstanceVal) and isinstance(right, Known)
                                      and left.cls.attrs.get("__int_like__") and left.attrs["value"].value == right.value)
@@ -711,6 +732,25 @@ def _class_identity(path: str) -> str:
 
 
 _ORDER_AND_EQ = frozenset({"Lt", "LtE", "Gt", "GtE", "Eq", "NotEq"})
+_ORDER = frozenset({"Lt", "LtE", "Gt", "GtE"})
+
+
+def _ordered_items(v: Value) -> Optional[tuple]:
+    """(tuple or list, items) of a tuple or a list (not a set) Python orders item by item; None for
+    anything else."""
+    if v.__class__ is Known and type(v.value) in (tuple, list):
+        return type(v.value), [Known(x) for x in v.value]
+    if v.__class__ is TupleVal or v.__class__ is ListVal and not v.is_set:
+        return (tuple if v.__class__ is TupleVal else list), list(v.items)
+    return None
+
+
+def _plain_number(v: Value) -> bool:
+    """A Python number, known or read from data (its comparisons are plain, and charge nothing); a
+    known NaN is not one (Python passes an item that is the same object, equal or not)."""
+    if v.__class__ is Known:
+        return type(v.value) is int or type(v.value) is float and v.value == v.value
+    return v.__class__ is Unknown and v.kind in ("int", "float")
 
 
 #: builtins that take an IntEnum member as the number it is
