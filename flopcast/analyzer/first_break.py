@@ -10,8 +10,10 @@ read from data within the counts the remaining items allow (dataints.py), analys
 of that range, or on bounding paths where its uses pull sizes both ways, so every count in
 between is covered. A count whose every test is known runs as before, exact.
 
-Only a body of exactly that shape is read so: one ``if`` whose one arm is ``break`` and the
-steps of counters by integer literals (in the other arm, or after the ``if``); the test reads
+Only a loop of exactly that shape is read so: a ``for`` body of one ``if`` whose one arm is
+``break`` and the steps of counters by integer literals (in the other arm, or after the ``if``),
+or ``while i < bound and test:`` whose body steps counters, ``i`` among them (the count is then
+capped by the steps ``i < bound`` leaves); the test reads
 names, items, attributes and numbers and calls only ``bool``/``int``/``float``/``abs``/``len`` and
 ``.item()``, so it is the same test at every item, and at run time it charged nothing, met no
 site and left nothing unpriced.

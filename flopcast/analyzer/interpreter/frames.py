@@ -36,7 +36,7 @@ class LoopContext:
     # arrays made from here on have idents at least this: from the loop's start, from this pass's
     first_ident: int = 0
     pass_ident: int = 0
-    # a `for` loop that counts the items before its test first answers the other way
+    # a loop that counts the items before its test first answers the other way
     # (first_break.py), and what the path had recorded when this iteration began
     counted: Optional[CountedRun] = None
     marks: Optional[Marks] = None
