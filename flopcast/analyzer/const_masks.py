@@ -50,6 +50,33 @@ class Elements:
     key: bytes = field(compare=False)
 
 
+@dataclass(frozen=True)
+class Filled:
+    """Elements all one value (``fnp.ones(n, dtype=bool)``, ``zeros_like``): counted and keyed
+    without importing numpy (a tenth of a cold analysis), made an array only for an op that
+    combines them with others."""
+
+    fill: int
+    dtype: str
+    shape: tuple
+
+    @property
+    def key(self) -> tuple:
+        return ("filled", self.dtype, self.shape, self.fill)
+
+    @property
+    def array(self):
+        import numpy
+
+        out = numpy.full(self.shape, self.fill, dtype=self.dtype)
+        out.setflags(write=False)
+        return out
+
+
+#: constructors whose every element is the one value they are named for
+_FILLS = {"ones": 1, "ones_like": 1, "zeros": 0, "zeros_like": 0}
+
+
 def _held(out) -> Elements:
     out.setflags(write=False)  # (numpy's fresh result: no one else holds it)
     digest = hashlib.blake2b(out.tobytes(), digest_size=16).digest()
@@ -90,6 +117,11 @@ def attach(result: Value, name: str, args: list, kwargs: dict) -> Value:
     if name not in FOLLOWED or result.__class__ is not Array or not result.shape \
             or result.elements is not None or "out" in kwargs or "where" in kwargs \
             or not result.dtype.startswith(_COUNTED_KINDS):
+        return result
+    if name in _FILLS:
+        result.elements = Filled(_FILLS[name], result.dtype, tuple(result.shape))
+        if result.dtype == "bool":
+            result.true_count = result.size if _FILLS[name] else 0
         return result
     if name in _FROM_ELEMENTS and not any(a.__class__ is Array and (a.elements is not None or a.value is not None
                                                                       and a.shape) for a in args):
