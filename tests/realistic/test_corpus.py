@@ -798,10 +798,9 @@ CORPUS = {
         points=(
             (8, 2, 14_000, "exact"),       # moments only: argsort ranks (int64) in float64 arithmetic, float16 rows
             (8, 2, 18_000, "exact"),       # + sampled fire rates (bool mask summed, int64 / n) through out= buffers
-            (16, 3, 10**5, "interval"),    # + the rfft tilt (complex128 power, a low-band mask)
-            (32, 2, 10**6, "interval"),
+            (16, 3, 10**5, "exact"),       # + the rfft tilt (complex128 power, a low-band mask
+            (32, 2, 10**6, "exact"),       #   arange(n) < band: counted from how it was made, const_masks.py)
         ),
-        data_sites=("energy = fnp.sum(power[low]) / (fnp.sum(power) + 1e-12)",),
     ),
     "factor_zoo": Entry(
         points=(
