@@ -13,7 +13,8 @@ from flopcast.runtime.protocol import OK, RunResult
 from flopcast.runtime.render import render_text
 from flopcast.runtime.verify import verify_point
 
-#: an expert picked by a heap ordered by data: the pick, and the matmul it feeds, are unpriced
+#: an expert picked by a heap ordered by data, its index taken modulo the depth (a heap pop alone is
+#: one of its items, priced since corpus57): the pick, and the matmul it feeds, are unpriced
 HEAP_PICK = """\
 import heapq
 
@@ -26,7 +27,7 @@ class Estimator(BaseEstimator):
         heap = []
         for i, w in enumerate(mlp.weights):
             heapq.heappush(heap, (float(fnp.max(w)), i))
-        j = heapq.heappop(heap)[1]
+        j = heapq.heappop(heap)[1] % mlp.depth
         g = fnp.sum(mlp.weights[j] @ mlp.weights[0])
         return fnp.zeros((mlp.depth, mlp.width)) + g
 """
