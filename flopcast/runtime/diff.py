@@ -102,7 +102,7 @@ class PointResult:
 
     @property
     def dynamic_total(self) -> Optional[int]:
-        return sum(r.dynamic for r in self.ops) if self.run.ok or self.verdict == RAISES else None
+        return sum(r.dynamic for r in self.ops) if self.run.ok or self.verdict in (RAISES, ABOVE_LOWER_BOUND) else None
 
     def static_at_stop(self) -> Optional[Interval]:
         """For a budget overrun: what the analyzer predicted for the op that would have exceeded."""
@@ -129,6 +129,13 @@ def compare(
         if raised is None:
             if _overrun_unplaced(report, run, point):
                 _join_overrun(result, report, kept, include_scorer)
+                return result
+            if report is not None and report.lower_bound and run.status == BUDGET_EXHAUSTED:
+                # a lower bound's upper end is open (an op not priced, paths past the cap not
+                # explored): any run may pass the budget, at an op the report could not place,
+                # and its stop comes before the low end a finished run reaches
+                _join(result, report, _scored(report.charges, include_scorer), kept)
+                result.verdict = ABOVE_LOWER_BOUND
                 return result
             result.verdict = RUN_VERDICTS.get(run.status, run.status.upper())
             return result

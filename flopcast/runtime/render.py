@@ -94,6 +94,10 @@ def _above_lower_bound_text(r: PointResult, head: str) -> list[str]:
     which = " for the first MLP" if r.report.per_call else ""
     lines = [f"{head}  {r.dynamic_total:,} FLOPs (predicted at least {first.lo:,}{which}): consistent, "
              "the analyzer said it could not price everything"]
+    error = r.run.error
+    if r.run.status == BUDGET_EXHAUSTED and error is not None:
+        lines.append(f"  the run stopped at {_where(error)}: {error.op} would cost {error.flop_cost:,} FLOPs "
+                     f"with {error.flops_remaining:,} of {r.point.budget:,} left")
     past = r.dynamic_total - first.hi
     sites = []
     for u in r.report.unpriced:

@@ -1,7 +1,7 @@
 """A report that says it is a lower bound (some op unpriced) makes one claim: the run counts at
 least its low end. `flopcast verify` calls a run at or above it `above lower bound`, a match that
 names where the analyzer said it could not price; a low end above the run is a false claim and
-stays a MISMATCH."""
+stays a MISMATCH. Its upper end is open, so a run out of budget is above lower bound too."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from flopcast.model import Charge, Interval, Point, Report, Span, Unpriced
 from flopcast.runtime.diff import ABOVE_LOWER_BOUND, INSIDE, MISMATCH, compare
-from flopcast.runtime.protocol import OK, RunResult
+from flopcast.runtime.protocol import BUDGET_EXHAUSTED, OK, RunResult
 from flopcast.runtime.render import render_text
 from flopcast.runtime.verify import verify_point
 
@@ -45,6 +45,24 @@ def test_a_run_past_a_lower_bound_is_consistent_and_names_the_unpriced_sites(tmp
     assert f"{past:,} FLOPs past the priced {result.report.total.hi:,}; not priced, as the analyzer reported, at:" in text
     assert "estimator.py:13: list indexing (the index depends on values)" in text
     assert "MISMATCH" not in text
+
+
+@pytest.mark.parametrize("point", (Point(8, 3, 10**7), Point(16, 4, 10**8)), ids=lambda p: f"{p.width}x{p.depth}")
+def test_a_run_out_of_budget_at_an_op_a_lower_bound_could_not_price_is_consistent(tmp_path, point):
+    # the budget covers the priced range but not the unpriced matmul: the run stops there, at
+    # an op the report could not place a raise at (verify called it OVER BUDGET, a failure;
+    # expert_gate at 6x1, budget 5,000, stopped so on a path past the 64-path cap)
+    path = tmp_path / "estimator.py"
+    path.write_text(HEAP_PICK)
+    priced = verify_point(path, point, memory_mib=None).report.total.hi
+    point = Point(point.width, point.depth, priced + 10)
+    result = verify_point(path, point, memory_mib=None)
+    assert result.report.lower_bound and not result.report.raises
+    assert result.run.status == BUDGET_EXHAUSTED and result.run.error.span.line == 13
+    assert result.verdict == ABOVE_LOWER_BOUND and result.matched
+    text = render_text(path, [result], seed=0)
+    assert "estimator.py:13:" in text.split("the run stopped at ")[1].split("\n")[0]
+    assert "matmul would cost" in text and "estimator.py:13: list indexing" in text
 
 
 PATH = "/sub/estimator.py"
