@@ -92,3 +92,53 @@ def test_a_chain_growing_past_three_levels_is_not_alike_and_runs_to_its_raise(tm
     assert not [u for u in report.unpriced if u.what == "unbounded"], report.unpriced
     runtime = measure(path, point).total
     assert report.total.lo <= runtime <= report.total.hi, (report.total, runtime)
+
+
+#: lists nested one level deeper at each iteration, which sign alike past signature's few levels
+#: (lists are signed without identity); the loop ends by a raise at the ninth level
+NESTED_LISTS = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+HUGE = 1e30
+
+
+def depth_of(x):
+    n = 0
+    while isinstance(x, list):
+        n += 1
+        x = x[0]
+    return n
+
+
+def grow(x, h):
+    if depth_of(x) > 8:
+        raise ValueError("too deep")
+    return [x, h * 0.5]
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        h = fnp.ones(mlp.width)
+        rows = []
+        for w in mlp.weights:
+            h = fnp.maximum(h @ w, 0.0)
+            x = [h * 1e40]
+            try:
+                while float(fnp.max(x[-1])) > HUGE:
+                    x = grow(x, x[-1])
+            except ValueError:
+                pass
+            rows.append(h)
+        return fnp.stack(rows)
+"""
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+def test_lists_nesting_deeper_each_iteration_are_not_a_loop_that_never_ends(tmp_path, point):
+    path = tmp_path / "estimator.py"
+    path.write_text(NESTED_LISTS)
+    report = analyze(path, point, formula=False)
+    assert not [u for u in report.unpriced if u.what == "unbounded"], report.unpriced
+    runtime = measure(path, point).total
+    assert report.total.lo <= runtime <= report.total.hi, (report.total, runtime)

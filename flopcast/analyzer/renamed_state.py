@@ -121,3 +121,40 @@ class RenamedStates:
         hit = key is not None and key == self.last
         self.last = key
         return hit
+
+
+#: Heads in a row whose signatures match only past signature's depth, confirmed on the whole
+#: graph, before the old reading (the path ends) is taken again: a loop that grows a structure
+#: and then raises (a depth check) is followed that far, one that never stops costs no more.
+DEEP_TRIES = 64
+
+
+def signed_past_depth(sign) -> bool:
+    """Whether a signature holds ``("deep", ...)``: a value below signature's few levels,
+    signed by its kind only, so two equal signatures may stand for different states."""
+    if sign.__class__ is not tuple:
+        return False
+    if len(sign) == 2 and sign[0] == "deep":
+        return True
+    return any([signed_past_depth(s) for s in sign])
+
+
+@dataclass
+class DeepStates:
+    """Per loop execution: the graph key at the last head whose state signed equal to the one
+    before only past signature's depth (a list grown one level per iteration, ``x = [x, h]``,
+    signs alike from the fourth level on though each head's is deeper)."""
+
+    last: Optional[tuple] = None
+    tries: int = 0
+
+    def repeats(self, values: list[Value]) -> bool:
+        """Whether this head repeats the last one on the whole object graph; past DEEP_TRIES
+        heads, or past what graph_key walks, as the signatures say."""
+        self.tries += 1
+        key = graph_key(values)
+        if key is None or self.tries > DEEP_TRIES:
+            return True
+        hit = key == self.last
+        self.last = key
+        return hit

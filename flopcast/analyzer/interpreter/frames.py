@@ -11,7 +11,7 @@ from typing import Optional
 from flopcast.analyzer.first_break import CountedRun, Marks
 from flopcast.analyzer.grown_lists import GrownLists
 from flopcast.analyzer.program import Module
-from flopcast.analyzer.renamed_state import RenamedStates
+from flopcast.analyzer.renamed_state import DeepStates, RenamedStates
 from flopcast.analyzer.values import ClassVal, FunctionVal, PyGenerator, Value
 from flopcast.model import Span
 
@@ -33,6 +33,7 @@ class LoopContext:
     items: Optional[list] = None  # a `for` loop's items (those after `index` are still to come)
     signed: Optional[GrownLists] = None  # the lists a while loop's exit reads, as signed last (loop_state)
     renamed: Optional[RenamedStates] = None  # the last state alike but for its objects (renamed_state.py)
+    deep: Optional[DeepStates] = None  # the last state alike only past signature's depth (renamed_state.py)
     # arrays made from here on have idents at least this: from the loop's start, from this pass's
     first_ident: int = 0
     pass_ident: int = 0

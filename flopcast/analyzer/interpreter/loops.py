@@ -12,7 +12,7 @@ from flopcast.analyzer.counters import suspended
 from flopcast.analyzer.grown_lists import GrownLists
 from flopcast.analyzer.loop_syntax import (assigned_names, BUDGET_WORDS, caught_names, counted_while, exit_ifs,
                                            loop_relevance, mentions_budget, PURE_BUILTINS)
-from flopcast.analyzer.renamed_state import only_objects_differ, RenamedStates
+from flopcast.analyzer.renamed_state import DeepStates, only_objects_differ, RenamedStates, signed_past_depth
 from flopcast.analyzer.repeats import SteadyLoop
 from flopcast.analyzer.values import (Array, Builtin, DictVal, EndlessIter, fresh_ident, FunctionVal, GeneratorView,
                                       InstanceVal, Known, LazyIterator, LibRef, ListVal, NumpyScalar, PyGenerator,
@@ -572,7 +572,12 @@ class Loops:
         if state is None:
             return False
         if state == previous:
-            return True
+            if not signed_past_depth(state):
+                return True
+            if ctx.deep is None:
+                ctx.deep = DeepStates()
+            return ctx.deep.repeats([self.peek_name(n) for n in sorted(self._state_names(ctx)[0])])
+        ctx.deep = None
         if ctx.renamed is None:
             if previous is None or not only_objects_differ(previous, state):
                 return False  # (the common case: no walk, nothing kept)
