@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import itertools
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from math import comb
 from typing import Any, Optional
 
@@ -97,8 +97,7 @@ def carrying(value: Value, machine: Any) -> Value:
     """``value`` (an unknown made of one read from the machine) carrying where that came from."""
     if machine is None or value.__class__ is not Unknown or value.machine is not None:
         return value
-    return Unknown(value.kind, value.origin, value.reason, value.lo, value.hi, value.chain, value.counts,
-                   value.presumed, machine, value.text_or_none)
+    return replace(value, machine=machine)
 
 
 def machine_of(*values: Value) -> Any:
