@@ -576,13 +576,17 @@ class Loops:
                 return True
             if ctx.deep is None:
                 ctx.deep = DeepStates()
-            return ctx.deep.repeats([self.peek_name(n) for n in sorted(self._state_names(ctx)[0])])
+            return ctx.deep.repeats(self._state_values(ctx))
         ctx.deep = None
         if ctx.renamed is None:
             if previous is None or not only_objects_differ(previous, state):
                 return False  # (the common case: no walk, nothing kept)
             ctx.renamed = RenamedStates()
-        return ctx.renamed.repeats(previous, state, [self.peek_name(n) for n in sorted(self._state_names(ctx)[0])])
+        return ctx.renamed.repeats(previous, state, self._state_values(ctx))
+
+    def _state_values(self, ctx: LoopContext) -> list:
+        """The values of the names a loop's state signs, in loop_state's order."""
+        return [self.peek_name(n) for n in sorted(self._state_names(ctx)[0])]
 
     def peek_name(self, name: str) -> Value:
         """A name's value without any side effect (no unpriced entry when it is missing)."""
