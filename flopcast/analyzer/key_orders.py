@@ -32,11 +32,14 @@ class _Ranking:
     order: dict = field(default_factory=dict)  # direction -> the whole order (indices)
 
 
+def _recorded(interp, keys: list) -> Optional[_Ranking]:
+    return interp.key_orders.get(tuple(id(k) for k in keys))
+
+
 def _ranking(interp, keys: list) -> _Ranking:
-    ident = tuple(id(k) for k in keys)
-    found = interp.key_orders.get(ident)
+    found = _recorded(interp, keys)
     if found is None:
-        found = interp.key_orders[ident] = _Ranking(tuple(keys))
+        found = interp.key_orders[tuple(id(k) for k in keys)] = _Ranking(tuple(keys))
     return found
 
 
@@ -47,7 +50,7 @@ def _direction(name: str, reverse: bool = False) -> str:
 def picked(interp, name: str, keys: list) -> Optional[int]:
     """The index ``min``/``max`` (``name``) picks among ``keys`` where this path already ranked
     them; None where it did not."""
-    ranking = interp.key_orders.get(tuple(id(k) for k in keys))
+    ranking = _recorded(interp, keys)
     if ranking is None:
         return None
     direction = _direction(name)
@@ -65,10 +68,10 @@ def orders(interp, keys: list, reverse: bool, candidates: list) -> tuple[list, O
     """The orders of ``keys`` a sort may give on this path, and what pins them (for the site's
     key; None: nothing): the one order it already gave, or those that rank first the item a
     ``min``/``max`` picked."""
-    ranking = interp.key_orders.get(tuple(id(k) for k in keys))
+    ranking = _recorded(interp, keys)
     if ranking is None:
         return candidates, None
-    direction = "max" if reverse else "min"
+    direction = _direction("min", reverse)
     order = ranking.order.get(direction)
     if order is not None:
         return [order], ("order",)
@@ -82,6 +85,6 @@ def note_order(interp, keys: list, reverse: bool, order: tuple) -> None:
     """A sort of ``keys`` gave ``order`` on this path."""
     interp.effects += 1
     ranking = _ranking(interp, keys)
-    direction = "max" if reverse else "min"
+    direction = _direction("min", reverse)
     ranking.order[direction] = tuple(order)
     ranking.first[direction] = order[0]
