@@ -16,6 +16,7 @@ changed before any answer makes the logger's later answers value-dependent, as b
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -45,8 +46,9 @@ class Levels:
     everything_unsure: bool = False  # a logger of a name not known had its level set
 
 
-_LEVEL_NAMES = {"CRITICAL": 50, "FATAL": 50, "ERROR": 40, "WARN": 30, "WARNING": 30, "INFO": 20, "DEBUG": 10,
-                "NOTSET": 0}
+#: level names as the installed logging reads them in setLevel("DEBUG") (getLevelNamesMapping()
+#: from Python 3.11 on; flopcast runs on 3.10 too). A name the program adds is not here: unsure.
+_LEVEL_NAMES = dict(logging._nameToLevel)
 
 
 def level_of(v: Value, names: bool = True) -> Optional[int]:
