@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from flopcast.analyzer.values import Array, Known, NumpyScalar, Unknown, Value
+from flopcast.analyzer.values import Array, Known, machine_of, NumpyScalar, Unknown, Value
 
 NONNEGATIVE = (0.0, math.inf)
 
@@ -102,7 +102,7 @@ def python_sum_or_product(name: str, left: Value, right: Value, watch=None) -> V
         return None
     made = next(v for v in (left, right) if v.__class__ is Unknown)
     lo = bounds[0] + bounds[1] if name == "Add" else bounds[0] * bounds[1]
-    return Unknown("float", made.origin, made.reason, float(lo))
+    return Unknown("float", made.origin, made.reason, float(lo), machine=machine_of(left, right))
 
 
 def _low(v: Value, watch):
