@@ -197,9 +197,26 @@ def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.
         return Unknown("int" if counts else "float", ctx.span, f"the value rng.{method}() draws")
     origin = ctx.span if (explicit is None and dt == "float64") else None
     ctx.charge(op, _DRAW_BASE.get(method, 1) * max(n, 1), dt, origin)
+    bounds = _integers_bounds(args, kwargs) if generator and method == "integers" else None
     if shape == ():
-        return NumpyScalar(dt, origin)
-    return Array(shape, dt, dtype_origin=origin)
+        return NumpyScalar(dt, origin, vrange=bounds)
+    return Array(shape, dt, dtype_origin=origin, vrange=bounds)
+
+
+def _integers_bounds(args, kwargs) -> Optional[tuple]:
+    """The bounds (lo, hi) of ``rng.integers(low, high, endpoint=)``'s values when the limits are
+    known Python ints: [0, low) with one limit, [low, high) with two, the high end included under
+    ``endpoint=True`` (what bounds a ``bincount`` of the draws). numpy refused limits it cannot
+    draw between before this is asked (_check_parameters)."""
+    low, high = arg(args, kwargs, 0, "low"), arg(args, kwargs, 1, "high")
+    endpoint = kwargs.get("endpoint", Known(False))
+    if not (isinstance(endpoint, Known) and isinstance(endpoint.value, bool)):
+        return None
+    limits = [v for v in (low, high) if not _none(v)]
+    if not limits or not all(isinstance(v, Known) and type(v.value) is int for v in limits):
+        return None
+    lo, hi = (0, limits[0].value) if len(limits) == 1 else (limits[0].value, limits[1].value)
+    return (lo, hi if endpoint.value else hi - 1)
 
 
 def _check_parameters(prefix: str, method: str, given: dict, shape: tuple) -> None:

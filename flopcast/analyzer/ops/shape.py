@@ -56,7 +56,8 @@ def _reshape(ctx, args, kwargs, op=None):
         if set(kwargs) - {"order", "shape", "newshape"}:
             raise OpError("reshape with these keywords is not modelled")
         check_order("reshape", kwargs.get("order"))
-    return x.with_(shape=shape, sym=x.sym if shape == x.shape else None)
+    # the same values in another shape: bounds of an integer array's values carry over
+    return x.with_(shape=shape, sym=x.sym if shape == x.shape else None, vrange=x.vrange)
 
 
 def _reshaped(x: Array, shape: tuple[int, ...]) -> tuple[int, ...]:
