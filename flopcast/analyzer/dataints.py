@@ -148,6 +148,19 @@ def ends(u: Unknown) -> tuple[int, int]:
     return (a, b) if a <= b else (b, a)
 
 
+def _range_text(u: Unknown) -> tuple[str, str]:
+    """The ends of the integer itself, for people: its clamps applied (`min(12, max(4,
+    ceil(x)))` is 4 to 12, whatever x's range), "no ... bound" on a side that still moves
+    with a base that has none (`n // 1000` of an unbounded n)."""
+    def at(far: int) -> tuple[int, int]:
+        a = _apply(u.chain, -far if u.lo is None else u.lo)
+        b = _apply(u.chain, far if u.hi is None else u.hi)
+        return (a, b) if a <= b else (b, a)
+
+    (low, high), (low2, high2) = at(BIG), at(BIG // 2)
+    return ("no lower bound" if low != low2 else f"{low:,}", "no upper bound" if high != high2 else f"{high:,}")
+
+
 def unbounded(n: int) -> bool:
     return abs(n) >= BIG // 2
 
@@ -268,8 +281,7 @@ def materialise(ctx, u: Unknown, what: str, grows: int = 1) -> int:
     against = opposite(ctx, ("value", span), grows, (u.lo, u.hi), span, what, u.chain)
     if against is not None:
         return _apply(u.chain, against)
-    lo = "no lower bound" if u.lo is None else f"{u.lo:,}"
-    hi = "no upper bound" if u.hi is None else f"{u.hi:,}"
+    lo, hi = _range_text(u)
     where = f" at line {span.line}" if span is not None else ""
     reason = f"{what} uses an integer read from data{where} ({u.reason}; from {lo} to {hi}): both ends are analysed"
     key = ("value", span)
