@@ -2275,6 +2275,14 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
             return Known(fractions.Fraction(*(a.value for a in args), **{k: v.value for k, v in kwargs.items()}))
         except (TypeError, ValueError, ZeroDivisionError, OverflowError) as exc:
             raise UserRaise(span, f"{type(exc).__name__}: {exc}")
+    if path == "statistics.NormalDist" and len(args) <= 2 and set(kwargs) <= {"mu", "sigma"} and all(
+            isinstance(a, Known) and type(a.value) in (int, bool, float) for a in [*args, *kwargs.values()]):
+        import statistics
+
+        try:  # `NormalDist().inv_cdf(0.975)` sizing a sample: a pure object of known numbers
+            return Known(statistics.NormalDist(*(a.value for a in args), **{k: v.value for k, v in kwargs.items()}))
+        except statistics.StatisticsError as exc:  # a negative sigma
+            raise python_raise(span, exc) from None
     if (module == "struct" and name in _STRUCT_CALLS or module == "hashlib" and name in _HASHES
             or module == "zlib" and name in ("crc32", "adler32")) \
             and all(isinstance(a, Known) and type(a.value) in _PLAIN_BYTES_ARGS for a in [*args, *kwargs.values()]):

@@ -766,10 +766,18 @@ def _missing_attribute(value: Any, name: str) -> Optional[str]:
     return None
 
 
+#: statistics.NormalDist's pure methods and properties (``samples`` draws from ``random``: not here).
+#: Keyed by name: an instance exists only once builtins made one, which imports statistics.
+_NORMAL_DIST_NAMES = frozenset({"cdf", "inv_cdf", "pdf", "zscore", "quantiles", "overlap", "mean", "median",
+                                "mode", "stdev", "variance"})
+
+
 def _known_method(value: Any, name: str) -> Optional[Value]:
     for typ, names in _SAFE_METHODS.items():
         if isinstance(value, typ) and name in names:
             return Known(getattr(value, name))
+    if name in _NORMAL_DIST_NAMES and type(value).__module__ == "statistics" and type(value).__name__ == "NormalDist":
+        return Known(getattr(value, name))
     return None
 
 
