@@ -1009,6 +1009,19 @@ CORPUS = {
         # IntFlag options, a NamedTuple plan, bisect over chunk sizes, itertools.product grid
         guards=("if fnp.isnan(reps).any():",),
     ),
+    "bootstrap_moments": Entry(
+        points=(
+            (8, 2, 20_000, "exact"),        # no cloud fits (NormalDist's minimum sample): mean field
+            (8, 3, 300_000, "interval"),    # skew-chosen layers; stop-when-stable, Poisson(1) and percentile
+                                            #   bootstraps (bincount of integers draws, minlength=n)
+            (16, 2, 3_000_000, "interval"),  # + first-layer diagnostics: quantiles, cov/corrcoef, histogram,
+                                             #   choice(p=...) importance resample
+        ),
+        data_sites=("if skew_max < SKEW_GAUSS:", "if heavy:", "if float(fnp.sum(wts)) == 0.0:",
+                    "if last_var is not None and abs(v - last_var) <= STAB_TOL * max(last_var, VAR_EPS):",
+                    "if fnp.allclose(lo, hi, atol=1e-3):"),
+        calibration_misses={(16, 2, 3_000_000): "`if heavy:` (IQR against MAD) answers true at 8x2, false at 16x2"},
+    ),
     "sigma_cubature": Entry(
         points=(
             (8, 1, 6000, "guarded"),        # mc: RandomState normals via fnp.asarray(float32), choice subset
