@@ -199,7 +199,8 @@ def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.
     ctx.charge(op, _DRAW_BASE.get(method, 1) * max(n, 1), dt, origin)
     bounds = _integers_bounds(args, kwargs) if generator and method == "integers" else None
     if shape == ():
-        return NumpyScalar(dt, origin, vrange=bounds)
+        # (one draw: each read of it, `int(k)` twice, asks the one site where it was drawn)
+        return NumpyScalar(dt, origin, vrange=bounds, origin=ctx.span if bounds is not None else None)
     return Array(shape, dt, dtype_origin=origin, vrange=bounds)
 
 
