@@ -322,10 +322,10 @@ def scaled(width):
 
 
 def test_a_name_that_code_could_define_otherwise_is_not_claimed_undefined(tmp_path):
-    # globals() can bind it: flopcast does not follow that, so the name is unpriced (a lower
-    # bound), never a claimed NameError
+    # vars() at module level can bind it: flopcast does not follow that, so the name is unpriced
+    # (a lower bound), never a claimed NameError (globals() is followed: tests/test_module_globals.py)
     path = tmp_path / "estimator.py"
-    path.write_text(_program("globals()['GAIN'] = 3\n", """
+    path.write_text(_program("vars()['GAIN'] = 3\n", """
         for _ in range(GAIN):
             STEP
         """))

@@ -25,7 +25,7 @@ import sys as _sys
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import chain_maps, dataints, enum_functional, dtypes, dunders, flags, import_hooks, key_orders, loggers, plain_numpy, presumptions, scalar_values, stdlib_containers, stdlib_random, submission_files, warning_filters, write_only
+from flopcast.analyzer import chain_maps, dataints, enum_functional, dtypes, dunders, flags, import_hooks, key_orders, loggers, namespaces, plain_numpy, presumptions, scalar_values, stdlib_containers, stdlib_random, submission_files, warning_filters, write_only
 from flopcast.analyzer.disk_answers import DiskAnswers
 from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
@@ -227,6 +227,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         watched = interp.counter_watch.apply(name, args)  # of a number counters.py watches
         if watched is not None:
             return watched
+    if name == "globals":  # (refuse_binding raised Python's TypeError for arguments)
+        return namespaces.namespace(interp, interp.frame.module)
     if name == "open":
         opened = submission_files.open_file(interp, args, kwargs, span)
         if opened is None:

@@ -302,7 +302,7 @@ def test_a_new_number_for_a_constant_a_run_reads_is_analysed_afresh(tmp_path: Pa
     old = CONSTANT.format(**READS[way])
     analyzer, before, after = analyzed_twice(tmp_path, old, old.replace("SIZE = 3", "SIZE = 5"))
     assert analyzer.carried == 0
-    if way not in ("through globals()", "in a string"):  # those two are not modelled: unpriced either way
+    if way != "in a string":  # eval is not modelled: unpriced either way
         assert after.report.total != before.report.total
 
 

@@ -95,6 +95,7 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         self._returned_try: Optional[tuple] = None
         self._later_answers = False  # a call of predict after the first consulted a site (_call_again)
         self.module_envs: dict[str, dict] = {}
+        self.namespaces: dict[str, DictVal] = {}  # what globals() returned, per module (namespaces.py)
         # numpy's float error handling as np.seterr last set it (None: numpy's defaults), and,
         # while some kind is set to "raise" or "call", (where, which): any op charged then may
         # raise FloatingPointError, so the path ends there (emit)
