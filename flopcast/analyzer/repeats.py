@@ -1935,7 +1935,8 @@ class _Recorded:
     cache_size: Optional[int]  # the lru_cache table's size, if the call read it (None: it did not)
     budget_used: Optional[int]  # the FLOPs spent when it began, if it asked the budget (None: it did not)
     # The lru_cache entries it added to a table that was empty when it began (CallMemo.cache_added):
-    # (arguments' parts, keyword names, value template) in the order it added them; None: it added none.
+    # (arguments' parts, keyword names, value template, owner) in the order it added them; None: it
+    # added none. The owner is None for the called function's own table, else _CacheOwner.
     cache_added: Optional[tuple] = None
     cache_identity: bool = False  # it looked an entry up by identity or got a cached container (one it added)
     # With memory traced: identity of a view it made and returned -> its bases in order (_base_chain)
@@ -1952,6 +1953,9 @@ class _Recorded:
     # It consulted only its own function's lru_cache table, which held none of its entries when it
     # began (``cache_size`` then tells nothing of it): a reuse needs that table empty, not all.
     own_table: bool = False
+    # How much more the tables' version moved in the call than the entries added (uses that moved
+    # an entry, evictions), moved again by a reuse so that the version goes as a run's does.
+    cache_moves: int = 0
     _charges: Optional[list] = field(default=None, compare=False, repr=False)
     _tally: Optional[Tally] = field(default=None, compare=False, repr=False)  # made at its first reuse
     _cache_parts: Optional[tuple] = field(default=None, compare=False, repr=False)  # made at its first reuse
@@ -1960,8 +1964,8 @@ class _Recorded:
         """``cache_added`` with each key's parts marked plain when they name no object of the
         state (``_key_template``): such parts are the key itself at every reuse."""
         if self._cache_parts is None:
-            self._cache_parts = tuple((all(p[0] != "object" and p[0] != "tuple" for p in parts), parts, names, t)
-                                      for parts, names, t in self.cache_added or ())
+            self._cache_parts = tuple((all(p[0] != "object" and p[0] != "tuple" for p in parts), parts, names, t, owner)
+                                      for parts, names, t, owner in self.cache_added or ())
         return self._cache_parts
 
     @property
@@ -2237,8 +2241,10 @@ class CallMemo:
             # (a key naming no object of the state is the recorded one as it stands: a planner's
             # table re-added on every later path is thousands of them)
             node, ident = id(canon.fn.node), id(canon.fn)
-            added = [((node, ident, parts if plain else _key_instance(parts, canon), names),
-                      _instantiate(t, canon, made)) for plain, parts, names, t in entry.cache_parts()]
+            owners: dict = {}  # _CacheOwner -> (node, identity) in this state
+            added = [(((node, ident) if owner is None else owners.get(owner) or _owner_here(owner, canon, owners, interp))
+                      + (parts if plain else _key_instance(parts, canon), names), _instantiate(t, canon, made))
+                     for plain, parts, names, t, owner in entry.cache_parts()]
         except Incomparable:
             return None
         result = interp.result
@@ -2297,8 +2303,13 @@ class CallMemo:
             # such key is recorded (``_held_key`` refuses lru.UNCERTAIN parts). ``cache_bounded``
             # and ``program.cached_nodes`` are set by ``call_cached`` around this very call (the
             # entries are all its function's, and a cached function is called through it).
-            interp.cache_store_all((id(canon.fn.node), id(canon.fn)), added)
-        interp._cache_kept.extend(o for plain, parts, _, _ in entry.cache_parts() if not plain
+            if owners:
+                for k, v in added:
+                    interp.cache_store(k, v)
+            else:
+                interp.cache_store_all((id(canon.fn.node), id(canon.fn)), added)
+        interp.cache_version += entry.cache_moves
+        interp._cache_kept.extend(o for plain, parts, _, _, _ in entry.cache_parts() if not plain
                                   for o in _key_objects(parts, canon))
         if self._open and entry.inner_keys:  # (a call recorded around this one keeps them)
             interp.active_keys_seen.append(Replayed(entry.inner_keys, canon.by_object))
@@ -2532,9 +2543,9 @@ class CallMemo:
                     return  # it returns a cached value: the same object at each hit, made anew by a reuse
                 cache_template = None
                 if added is not None:
-                    cache_template = tuple((_key_template(k[2], canon), k[3], _template(v, canon, True))
-                                           for k, v in added)
-                    if any(_holds_array(t) for _, _, t in cache_template):
+                    cache_template = tuple((_key_template(k[2], canon), k[3], _template(v, canon, True), owner)
+                                           for owner, k, v in added)
+                    if any(_holds_array(t) for _, _, t, _ in cache_template):
                         return  # a cached array: its identity and memory are the tracker's, not replayed
             except (Incomparable, RecursionError):
                 return
@@ -2564,7 +2575,8 @@ class CallMemo:
             frozenset(interp.call_stack[:-1]), inner, interp.call_depth, frozenset(interp._reentered - reentered),
             self._held_keys(interp.active_keys_seen[keys_seen:], canon), allocated, peaks, loops, sizes, read_cache, read_budget,
             cache_template, interp.cache_identity_lookups != by_identity, view_bases,
-            tuple(interp.decisions.answers[answers:]), tuple(interp.compare_log[compares:]), ran, own_table)
+            tuple(interp.decisions.answers[answers:]), tuple(interp.compare_log[compares:]), ran, own_table,
+            cache_moves=interp.cache_version - cache_size - len(added or ()))
         if not canon.shared_only and not met_sites:
             self.entries.setdefault(key, {})[(read_cache, read_budget)] = recorded
             self._recordings += 1
@@ -2608,7 +2620,7 @@ class CallMemo:
                     and all(link[0] != "old" or link[1] < canon.heads[1] for chain in view_bases.values()
                             for link in chain) \
                     and all(_refers_within(t, canon.heads) and _key_within(parts, canon.heads)
-                            for parts, _, t in cache_template or ()):
+                            and owner is None for parts, _, t, owner in cache_template or ()):
                 self.shared.lasting.add(found, entry, interp.program, canon.heads, _budget_read(entry))
 
 
@@ -2900,22 +2912,69 @@ def _identity_free(key) -> bool:
 
 
 def _cache_added(interp, version: int, length: int, fn, canon: Canon) -> Optional[list]:
-    """The lru_cache entries a call of ``fn`` added, as (key, value) in order, when it can be
-    replayed by adding them again: it only added entries (none evicted or moved: the tables'
-    changes since ``version`` are the entries past the ``length`` they had), and every entry is
-    one of ``fn``'s own (a reuse names them by the function it calls) with arguments that are plain
-    or objects of the call's state (a method's ``self``: a reuse names them by the number the walk
-    of its equal state gives them). None otherwise. (Called when every entry it found it had
-    added: the tables, or its own function's that alone it consulted, were empty when it began.)"""
+    """The lru_cache entries a call of ``fn`` added, as (owner, key, value) in order, when it can
+    be replayed by adding them again; None otherwise. Their keys' arguments must be plain or
+    objects of the call's state (a method's ``self``: a reuse names them by the number the walk
+    of its equal state gives them). (Called when every entry it found it had added: the tables,
+    or its own function's that alone it consulted, were empty when it began.)
+
+    When some tables held entries (``version`` above 0), it must only have added entries (none
+    evicted or moved: the tables' changes since ``version`` are the entries past the ``length``
+    they had), every one ``fn``'s own (owner None). When every table was empty (``version`` 0),
+    what they hold now is what it added, in the order a reuse adds it to tables that are empty
+    too, whatever it moved or evicted meanwhile; then an entry may also be another function's
+    (_CacheOwner): one of the call's state (a cost model a planner consults), or one the call
+    made (the lru_cache'd closure of a planner's recursion), which nothing after the call can
+    look up, and whose entries a reuse files under a new stand-in of it."""
     table = interp._cache_results
-    if interp.cache_version - version != len(table) - length:
+    if version and interp.cache_version - version != len(table) - length:
         return None
     node, ident = id(fn.node), id(fn)
-    added = list(itertools.islice(table.items(), length, None))
-    for key, _ in added:
-        if key[0] != node or key[1] != ident or not _held_key(key[2], canon):
+    added: list = []
+    made: dict = {}  # (node, identity) of a function the call made -> its _CacheOwner
+    for key, value in itertools.islice(table.items(), length, None):
+        if not _held_key(key[2], canon):
             return None
+        if key[0] == node and key[1] == ident:
+            owner = None
+        elif version:
+            return None
+        elif key[1] in canon.objects:
+            owner = _CacheOwner(key[0], canon.objects[key[1]], key[:2] in interp.cache_bounded)
+        else:
+            owner = made.get(key[:2])
+            if owner is None:
+                owner = made[key[:2]] = _CacheOwner(key[0], None, key[:2] in interp.cache_bounded, len(made))
+        added.append((owner, key, value))
     return added
+
+
+@dataclass(frozen=True)
+class _CacheOwner:
+    """The function whose lru_cache table a recorded call added an entry to, other than the one
+    it called: the node of its definition, its number in the call's state (None: the call made
+    it; ``made`` then tells the call's functions apart), and whether its table is bounded."""
+
+    node: int
+    number: Optional[int]
+    bounded: bool
+    made: int = 0
+
+
+def _owner_here(owner: _CacheOwner, canon: Canon, owners: dict, interp) -> tuple:
+    """The table of ``owner`` in the state of a call reusing the recording (``canon``): the
+    function of the same number, or for one the recorded call made, a new stand-in (kept alive, so
+    that its identity stays its own) whose table nothing else reads, as nothing reads the
+    table of the function the run made."""
+    if owner.number is not None:
+        fn = canon.by_object[owner.number]
+    else:
+        fn = object()
+        interp._cache_kept.append(fn)
+    found = owners[owner] = (owner.node, id(fn))
+    if owner.bounded:
+        interp.cache_bounded.add(found)
+    return found
 
 
 def _held_key(parts: tuple, canon: Canon) -> bool:
