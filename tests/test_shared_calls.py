@@ -320,6 +320,48 @@ class Estimator(BaseEstimator):
                 x = x * 0.5
         return fnp.stack([fnp.mean(x, axis=0)] * mlp.depth)
 """,
+    # A planner's recursion is an lru_cache'd closure it makes at each call, consulting a cost model
+    # cached at module level (a bounded table: hits move its entries), which predict hits again
+    # afterwards. Both tables are empty when the planner begins: it is shared with the entries it
+    # added, the closure's under a stand-in and the cost model's in its table.
+    "a planner's cached closure consulting a cached cost model": """
+import functools
+
+@functools.lru_cache(maxsize=64)
+def layer_cost(width, kind):
+    fnp.sum(fnp.ones(width))
+    return kind + 1
+
+def plan(width, depth, units):
+    @functools.lru_cache(maxsize=None)
+    def best(layer, left, prev):
+        if layer == depth:
+            return (0, ())
+        found = (10**9, ())
+        for kind in range(4):
+            cost = layer_cost(width, kind) + (kind != prev)
+            if cost <= left:
+                err, rest = best(layer + 1, left - cost, kind)
+                if err + 2 - kind < found[0]:
+                    found = (err + 2 - kind, (kind,) + rest)
+        return found
+
+    return best(0, units, None)[1]
+
+class Estimator(BaseEstimator):
+    def setup(self, context=None):
+        self.plans = {}
+
+    def predict(self, mlp, budget):
+        if mlp.width not in self.plans:
+            self.plans[mlp.width] = plan(mlp.width, mlp.depth, 4 * mlp.depth)
+        x = fnp.ones((4, mlp.width)) * layer_cost(mlp.width, 2)
+        for w, kind in zip(mlp.weights, self.plans[mlp.width]):
+            x = fnp.maximum(x @ w, 0.0) if kind else fnp.tanh(x @ w)
+            if float(fnp.min(x)) < -1.0:
+                x = x * 0.5
+        return fnp.stack([fnp.mean(x, axis=0)] * mlp.depth)
+""",
     # The planner looks up another cached function's table too, whose entry only some paths
     # have added before it: it misses (and charges) on those without. Not shared across them.
     "a memoised method that looks up another function's table": """
@@ -571,6 +613,21 @@ def test_a_memoised_method_is_not_interpreted_again_on_later_paths(tmp_path: Pat
     assert later and all(work < first / 4 for work in later)
     report = analyze(path, POINT)
     assert report.total.lo <= measure(path, POINT).total <= report.total.hi
+
+
+@pytest.mark.parametrize("point", [Point(8, 2, 10**9), Point(16, 3, 10**9)], ids=str)
+def test_a_planner_filling_tables_it_began_empty_is_not_interpreted_again_on_later_paths(
+        tmp_path: Path, point: Point) -> None:
+    # The planner adds entries to its own closure's table and to the cost model's: it was run
+    # again on every path while a recorded call could add entries only to its own function's.
+    path = tmp_path / "estimator.py"
+    path.write_text(_HEAD + PROGRAMS["a planner's cached closure consulting a cached cost model"])
+    program = load_program(path)
+    first, *later = [r.work for r in run_point(program, estimator_class(program, None), point, True,
+                                                share_calls=True).results]
+    assert later and all(work < first / 4 for work in later)
+    report = analyze(path, point)
+    assert report.total.lo <= measure(path, point).total <= report.total.hi
 
 
 # A block recursion handed an object (its leaf size on an instance): the recursion keys of its
