@@ -2300,9 +2300,12 @@ class CallMemo:
         if added:  # in the order the call added them (joins walk them in order)
             # Only the table changes: the function's other marks need no update. ``_cache_uncertain``
             # names functions with an entry whose key may equal another (lru.is_certain), and no
-            # such key is recorded (``_held_key`` refuses lru.UNCERTAIN parts). ``cache_bounded``
-            # and ``program.cached_nodes`` are set by ``call_cached`` around this very call (the
-            # entries are all its function's, and a cached function is called through it).
+            # such key is recorded (``_held_key`` refuses lru.UNCERTAIN parts). For the called
+            # function's own entries, ``cache_bounded`` and ``program.cached_nodes`` are set by
+            # ``call_cached`` around this very call (a cached function is called through it); for
+            # another function's (_CacheOwner: recorded only when every table was empty as the call
+            # began, reused only where they all are), ``_owner_here`` marks its table bounded, and
+            # the recording run, of the same program, named its node.
             if owners:
                 for k, v in added:
                     interp.cache_store(k, v)
