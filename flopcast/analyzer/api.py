@@ -290,7 +290,7 @@ def _run_point(program: Program, cls: str, point: Point, include_scorer_cast: bo
             if sites is None:
                 continue
             probe = Decisions(dict(decisions.fixed), presume=decisions.presume)
-            if all(probe.choose(s) == rerun.chosen[s.key] for s in sites):
+            if all(probe.take(s) == rerun.chosen[s.key] for s in sites):
                 return key, result, trace, rerun, sites
         return None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from flopcast.analyzer.onsets import Onset
 from flopcast.model import Span
 
 
@@ -31,6 +32,9 @@ class Site:
     rounding: bool = False
     # The value deciding it was read from the machine (model.Machine: a clock, the environment)
     machine: Any = None
+    # A branch in a loop whose arms write state the loop's other tests read (onsets.py): a path may
+    # switch its answer at any execution.
+    steers: bool = False
 
 
 class Decisions:
@@ -65,18 +69,43 @@ class Decisions:
         # Every answer given, in order (site key, option): what a call reused across runs
         # (repeats.SharedCalls) consulted.
         self.answers: list = []
+        # Steering site key -> how many times the path answered it (onsets.py), and those answers
+        # in all: a loop iteration that answers one is never the same as the last (repeats.py).
+        self.executions: dict = {}
+        self.steered = 0
+        if any(v.__class__ is Onset for v in self.fixed.values()):
+            # answers differ from one execution of a site to the next (see the class attribute)
+            self.per_execution = True
 
-    def choose(self, site: Site, spent: int = 0):
-        if self.watch:
-            self.log.append(site.key)
+    def take(self, site: Site, spent: int = 0):
+        """The option (a plan, at a steering site) this path takes at ``site``, met now if it was
+        not met yet; no answer is given."""
         if site.key not in self.chosen:
             self.seen.append(site)
             default = nominal_option(site) if self.presume else site.options[0]
             self.chosen[site.key] = self.fixed.get(site.key, default)
             self.spent[site.key] = spent
-        answer = self.chosen[site.key]
+        return self.chosen[site.key]
+
+    def choose(self, site: Site, spent: int = 0):
+        if self.watch:
+            self.log.append(site.key)
+        answer = self.take(site, spent)
+        if site.steers or site.key in self.executions:
+            n = self.executions[site.key] = self.executions.get(site.key, 0) + 1
+            self.steered += 1
+            if answer.__class__ is Onset:
+                answer = answer.answer(n)
         self.answers.append((site.key, answer))
         return answer
+
+    def replayed(self, answers) -> None:
+        """The (site key, answer) pairs a reused call gave again, recorded as given now."""
+        for key, answer in answers:
+            self.answers.append((key, answer))
+            if key in self.executions:
+                self.executions[key] += 1
+                self.steered += 1
 
     def consult_again(self, site: Site, answer) -> None:
         """A test of a value an earlier answer at ``site`` decided (interpreter.narrow_tested_name):
@@ -86,7 +115,8 @@ class Decisions:
         self.answers.append((site.key, answer))
 
     def would_choose(self, site: Site):
-        """The option ``choose`` would take at a site this path has not met, without meeting it."""
+        """The option ``choose`` would take at a site this path has not met, without meeting it
+        (a plan, not an answer, at a steering site: it then answers alike nowhere)."""
         return self.fixed.get(site.key, nominal_option(site) if self.presume else site.options[0])
 
 

@@ -79,7 +79,7 @@ def reusing(run: Callable[[Decisions], RunResult], results: list[RunResult],
 def _replays(decisions: Decisions, result: RunResult) -> bool:
     """Whether ``decisions``, asked at ``result``'s sites in the order it met them (with what it
     had spent there), answer as it did."""
-    return all(decisions.choose(site, result.spent[site.key]) == result.chosen[site.key] for site in result.sites)
+    return all(decisions.take(site, result.spent[site.key]) == result.chosen[site.key] for site in result.sites)
 
 
 def nominal(run: Callable[[Decisions], RunResult]) -> Nominal:

@@ -27,7 +27,7 @@ many sites there are: the cap then never applies.
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from flopcast.analyzer.decisions import Decisions
@@ -41,6 +41,7 @@ from flopcast.analyzer.joins import (
     staged_interval,
 )
 from flopcast.analyzer.nominal import reusing
+from flopcast.analyzer.onsets import switches
 
 MAX_PATHS = 64
 
@@ -75,6 +76,8 @@ class _Branch:
     floor: int
     order: int
     fixed: dict
+    # the site whose option this branch changed from its parent's path (None: the first path)
+    flipped: Optional[tuple] = field(default=None, compare=False)
 
 
 def explore(run: Callable[[Decisions], RunResult], max_paths: int = MAX_PATHS,
@@ -122,9 +125,9 @@ def _explore(run: Callable[[Decisions], RunResult], ahead: Optional[Callable[[Op
         results.append(result)
         if exact_only and branch.flips == 1 and _settled_apart(results[0], result, max_paths):
             raise NotExact()
-        for site, child in _children(result, decisions.chosen, branch.fixed, seen):
+        for site, child in _children(result, decisions.chosen, branch.fixed, seen, flipped=branch.flipped):
             order += 1
-            heapq.heappush(pending, _Branch(branch.flips + 1, decisions.spent.get(site.key, 0), order, child))
+            heapq.heappush(pending, _Branch(branch.flips + 1, decisions.spent.get(site.key, 0), order, child, site.key))
     return Exploration(results)
 
 
@@ -164,16 +167,28 @@ def _settled_apart(root: RunResult, flipped: RunResult, max_paths: int) -> bool:
         for r in (root, flipped))
 
 
-def _children(result: RunResult, taken_at: dict, fixed: dict, seen: set, within: Optional[set] = None):
+def _children(result: RunResult, taken_at: dict, fixed: dict, seen: set, within: Optional[set] = None,
+              flipped: Optional[tuple] = None):
     """The paths one more flip away from ``result``'s (which took ``taken_at`` below ``fixed``):
     for each site it met that is not fixed (and is ``within``, if given), each other option, with
-    the sites met before it at the options taken; each only once (``seen``). Yields (site, fixed)."""
+    the sites met before it at the options taken; each only once (``seen``). ``flipped``: the site
+    whose option ``result``'s path changed from its parent's, whose switches (onsets.py) from that
+    option are children of this path. Yields (site, fixed)."""
+    if flipped is not None:
+        site = next((s for s in result.sites if s.key == flipped), None)
+        for option in switches(fixed[flipped], result.executions.get(flipped, 0)) if site is not None else ():
+            child = {**fixed, flipped: option}
+            key = frozenset(child.items())
+            if key not in seen:
+                seen.add(key)
+                yield site, child
     prefix = dict(fixed)
     for site in result.sites:
         if site.key in fixed or within is not None and site.key not in within:
             continue
         taken = taken_at[site.key]
-        for option in site.options:
+        # a steering site's switches (onsets.py): the other answer from each later execution it met
+        for option in (*site.options, *switches(taken, result.executions.get(site.key, 0))):
             if option == taken:
                 continue
             child = {**prefix, site.key: option}
@@ -203,7 +218,9 @@ def _separately(run: Callable[[Decisions], RunResult], earlier: list[RunResult],
     sites' costs add up (joins.py), else None (the runs made are then added to ``spare``)."""
     singles = _SingleFlips(run, spare, base, chosen)  # made only as separable_interval asks for them
     separation = separable_interval(base, singles)
-    if separation is None:
+    if separation is None or any(n > 1 and key not in separation.each_execution for key, n in base.executions.items()):
+        # (a steering site met again whose executions are not proven to add up on their own: the
+        # combinations of alike answers leave out its switches, onsets.py)
         return None
     # Every run made is a real path: kept, in the order made (callers pair them with traces).
     return Exploration([*earlier, base, *singles.made.values()], combined=(separation.lo, separation.hi),
@@ -261,11 +278,12 @@ def _by_stages(run: Callable[[Decisions], RunResult], earlier: list[RunResult], 
     for stage in stages:
         others = {k: v for k, v in chosen.items() if k not in stage.sites}
         found: list = []
-        pending: list = [({}, base, chosen)]
+        pending: list = [({}, base, chosen, None)]
         seen: set = {frozenset()}
         while pending:
-            fixed, result, taken_at = pending.pop(0)
-            for _, child in _children(result, taken_at, fixed, seen, within=stage_sites(result, stage)):
+            fixed, result, taken_at, flipped = pending.pop(0)
+            for site, child in _children(result, taken_at, fixed, seen, within=stage_sites(result, stage),
+                                         flipped=flipped):
                 if len(made) >= MAX_STAGE_RUNS:
                     return None
                 decisions = Decisions({**others, **child}, watch=True, presume=True, stages=True)
@@ -276,6 +294,6 @@ def _by_stages(run: Callable[[Decisions], RunResult], earlier: list[RunResult], 
                 if outcome is None:
                     return None
                 found.append(outcome)
-                pending.append((child, child_run, decisions.chosen))
+                pending.append((child, child_run, decisions.chosen, site.key))
         outcomes.append(found)
     return Exploration([*earlier, base, *made], combined=staged_interval(base, outcomes))

@@ -431,8 +431,10 @@ class SteadyLoop:
         # layer adds one): only whether any ran, and those not consumed to the end, have a
         # later effect (interpreter.retract_unconsumed; a path whose generator bodies ran does
         # not claim its budget overrun).
+        # (the steering sites' answers: each execution is a point where a path may switch, onsets.py)
         parts.append((len(result.unpriced), len(result.notes), len(result.uncertain), len(interp.decisions.seen),
-                      interp.cache_version, len(interp._reentered), _unfinished(interp._ran_generators)))
+                      interp.cache_version, len(interp._reentered), _unfinished(interp._ran_generators),
+                      interp.decisions.steered))
         lengths = tuple(len(lst.items) for lst in self.lists.values())
         leaves, lists = (canon.leaves, canon.lists) if self.counting else (None, None)
         return _Probe(index, tuple(parts), canon, len(result.charges), interp.used, interp.steps,
@@ -2201,7 +2203,7 @@ class CallMemo:
             return None
         value = self._apply(entry, key, canon)
         if value is not None:
-            interp.decisions.answers.extend(entry.answers)
+            interp.decisions.replayed(entry.answers)
             interp.compare_log.extend(entry.compares)
         return value
 
@@ -2373,7 +2375,7 @@ class CallMemo:
                 # met first inside the call: the path meets it here, as running the call would
                 decisions.choose(met[0], began + met[1])
             else:
-                decisions.answers.append((site_key, answer))
+                decisions.replayed(((site_key, answer),))
 
     def lasting_key(self, canon: Canon, adding: bool = False) -> Optional[tuple]:
         """The call's key among the calls kept across the command's analyses (lasting.py), made

@@ -146,7 +146,7 @@ class LaterCalls:
             seen = {s.key: s.span for s in self.decisions.seen}
             first.repeated_sites.update(seen[k] for k, _ in again if k in seen)
             self._later_answers = True
-            answers.extend(again)
+            self.decisions.replayed(again)
         self.steps += took
         self.work += self.work - work
 

@@ -95,7 +95,8 @@ class Operators:
         span = self.node_span(operand)
         reason = value.reason if isinstance(value, Unknown) else "depends on array values"
         site = Site((kind, span), (True, False), span, kind, f"`{_source(operand)}` depends on values ({reason})",
-                    machine=machine_of(value), **self.presumed_truth(operand, value, kind == "loop" or self.exits_loop(stmt), kind == "loop"))
+                    machine=machine_of(value), steers=kind == "branch" and self.steers_loop(stmt),
+                    **self.presumed_truth(operand, value, kind == "loop" or self.exits_loop(stmt), kind == "loop"))
         return self.decisions.choose(site, self.kept_used())
 
     def expr_Compare(self, node: ast.Compare) -> Value:

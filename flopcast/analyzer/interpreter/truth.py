@@ -7,7 +7,7 @@ import ast
 import dataclasses
 from typing import Optional
 
-from flopcast.analyzer import chain_maps, covered_arms, dunders, first_break, presumptions, sizetests
+from flopcast.analyzer import chain_maps, covered_arms, dunders, first_break, onsets, presumptions, sizetests
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (machine_of, Array, BoundMethod, ChainMapVal, ClassVal, CountKnown, DictVal,
                                       equal_only_to_itself, FunctionVal, Generator, GeneratorView, InstanceVal,
@@ -73,12 +73,22 @@ class Truth:
                 self.result.covered.add(span)
                 return True
         site = Site((kind, span), (True, False), span, kind, f"`{_source(test)}` depends on values ({reason})",
-                    machine=machine_of(value), **presumed)
+                    machine=machine_of(value), steers=not loop and self.steers_loop(stmt), **presumed)
         taken = self.decisions.choose(site, self.kept_used())
         if not loop:
             self.narrow_tested_name(test, site, taken)
             self.floor_compared(test, taken)
         return taken
+
+    def steers_loop(self, stmt) -> bool:
+        """Whether ``stmt`` is an ``if`` whose arms write state the innermost loop of this frame
+        carries into another of its tests (onsets.py)."""
+        if stmt.__class__ is not ast.If:
+            return False
+        for ctx in reversed(self.loops):
+            if ctx.frame is self.frame:
+                return ctx.node.__class__ in (ast.For, ast.AsyncFor, ast.While) and onsets.steers(stmt, ctx.node)
+        return False
 
     def stops_counted_run(self, stmt, operand: Optional[ast.expr] = None) -> None:
         """The test of a loop that counts the items before its first answering the other way

@@ -1,0 +1,122 @@
+"""Sites in a loop that steer its carried state: explored switching at each execution.
+
+A path answers a value-dependent site alike at every execution (decisions.py). Inside a loop,
+a site whose arms write state the loop carries into a later test (a stall counter stepped or
+reset, a flag set: ``if stalled >= 2 and not restarted:``) makes that later test answer at a
+different iteration when a real run's answers change from one iteration to the next: a one-shot
+restart fires at iteration 5 in the run, at iteration 2 or never on the two alike paths, and
+costs more at 5 than at either (its work grows with the iteration).
+
+Such a *steering* site also takes the options "answer as the alike path does up to execution k,
+the other way from k on", for every k > 1 at which the path met it: every iteration at which the
+state it steers may first change. A run whose answers switch once is then a path; one whose
+answers switch back and forth again is not, and the site is still named among those the total
+assumes answer alike (alike.py). A loop that meets the site more times than the cap on paths
+allows leaves the high end open (paths.py's floor), as any tree past the cap does.
+
+Only an ``if`` in a loop of its own function is read so: its arms write a name or attribute (not
+one the loop body assigns afresh before the ``if`` at each iteration) that another test in the
+loop reads: a nested ``if`` or ``while``, a conditional expression, or the ``while`` loop's own test.
+"""
+
+from __future__ import annotations
+
+import ast
+import weakref
+from dataclasses import dataclass
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+@dataclass(frozen=True)
+class Onset:
+    """A steering site's plan on one path: ``first`` at executions before ``at`` (from 1), the
+    other answer from execution ``at`` on."""
+
+    first: bool
+    at: int
+
+    def answer(self, execution: int) -> bool:
+        return self.first if execution < self.at else not self.first
+
+
+def steers(stmt: ast.stmt, loop: ast.stmt) -> bool:
+    """Whether the ``if`` ``stmt`` in ``loop``'s body steers state the loop carries into another
+    of its tests."""
+    if stmt.__class__ is not ast.If:
+        return False
+    per_loop = _STEERING.get(loop)
+    if per_loop is None:
+        per_loop = _STEERING[loop] = {}
+    found = per_loop.get(stmt)
+    if found is None:
+        found = per_loop[stmt] = _steers(stmt, loop)
+    return found
+
+
+def _steers(stmt: ast.If, loop: ast.stmt) -> bool:
+    written = {_text(t) for st in stmt.body + stmt.orelse for t in _targets(st)} - {None}
+    if not written:
+        return False
+    tests = [loop.test] if loop.__class__ is ast.While else []
+    for n in _walk(loop.body):
+        if n.__class__ in (ast.If, ast.While, ast.IfExp) and n is not stmt:
+            tests.append(n.test)
+    read = {_text(n) for test in tests for n in ast.walk(test) if n.__class__ in (ast.Name, ast.Attribute)}
+    return bool((written & read) - _reset_before(stmt, loop))
+
+
+def _reset_before(stmt: ast.If, loop: ast.stmt) -> set:
+    """The names a plain assignment at the top of the loop body sets before ``stmt``'s statement:
+    what the ``if`` writes there does not reach the next iteration."""
+    reset: set = set()
+    for st in loop.body:
+        if any(n is stmt for n in ast.walk(st)):
+            break
+        if st.__class__ in (ast.Assign, ast.AnnAssign):
+            reset |= {_text(t) for t in _targets(st)}
+    return reset
+
+
+def _targets(st: ast.stmt) -> list:
+    """The Name and Attribute targets ``st`` (and the statements in its blocks) assigns."""
+    found: list = []
+    for n in _walk([st]):
+        if n.__class__ is ast.Assign:
+            targets = n.targets
+        elif n.__class__ in (ast.AugAssign, ast.AnnAssign):
+            targets = [n.target]
+        else:
+            continue
+        for t in targets:
+            found.extend(e for e in ast.walk(t) if e.__class__ in (ast.Name, ast.Attribute) and e.ctx.__class__ is ast.Store)
+    return found
+
+
+def _text(node: ast.expr):
+    if node.__class__ is ast.Name:
+        return node.id
+    if node.__class__ is ast.Attribute:
+        inner = _text(node.value)
+        return None if inner is None else f"{inner}.{node.attr}"
+    return None
+
+
+def _walk(stmts: list):
+    """The nodes of ``stmts``, not those of the functions, lambdas and classes they define."""
+    todo = list(stmts)
+    while todo:
+        n = todo.pop()
+        yield n
+        todo.extend(c for c in ast.iter_child_nodes(n) if c.__class__ not in _SCOPES)
+
+
+def switches(taken, executions: int) -> list:
+    """The plans one switch away from an alike answer ``taken`` at a site met ``executions``
+    times on the path: the other answer from execution 2, 3, ... on."""
+    if taken.__class__ is not bool:
+        return []
+    return [Onset(taken, k) for k in range(2, executions + 1)]
+
+
+_STEERING: "weakref.WeakKeyDictionary[ast.AST, dict]" = weakref.WeakKeyDictionary()
