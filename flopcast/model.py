@@ -311,6 +311,9 @@ class Report:
     # The sites that may run more than once on a path, each of which the total assumes answers
     # alike at every execution (analyzer/alike.py): those not proven to add up per execution.
     alike: list[Span] = field(default_factory=list)
+    # Those of them whose answer the paths also change once, at each execution after the first
+    # (analyzer/onsets.py: a loop's site that steers state a later test of the loop reads).
+    switching: list[Span] = field(default_factory=list)
     # whestbench calls predict on one instance for every MLP of a run (analyzer/carried.py): when
     # the first call leaves state a later one reads, each call's total over the paths, in order
     # (the first call's is the one the charges, lines and functions show); the last one holds

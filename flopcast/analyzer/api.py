@@ -643,6 +643,8 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
             shared = reruns[-1].shared if reruns else None
             _prove_each_execution(report, explored, reruns, results,
                                   _runner(program, cls, point, include_scorer_cast, shared=shared))
+    switched = {site.span for r in results for site in r.sites if r.executions.get(site.key, 0) > 1}
+    report.switching = [span for span in report.alike if span in switched]
     repeated = {s for r in results for s in r.repeated_sites}
     if repeated:
         # A path takes one option at a site for every call: as if each MLP answered alike.

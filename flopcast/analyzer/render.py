@@ -95,8 +95,11 @@ def alike_assumption(report: Report) -> str:
     named = [(f"{f}:" if f != entry else "") + (f"{line}:{col + 1}" if (f, line) in shared else str(line))
              for f, line, col in where]
     lines = ", ".join(named[:6]) + (", ..." if len(named) > 6 else "")
+    switching = [n for n, s in zip(named, report.alike) if s in report.switching]
+    once = f"; line{'s' if len(switching) > 1 else ''} {', '.join(switching)} may also change its answer once, at " \
+           "any execution" if switching else ""
     return (f"assumes each site answers the same at every execution (line{'s' if len(report.alike) > 1 else ''} "
-            f"{lines}; a run that mixes answers may fall outside)")
+            f"{lines}{once}; a run that mixes answers {'otherwise ' if switching else ''}may fall outside)")
 
 
 def to_json(report: Report) -> dict[str, Any]:
@@ -191,6 +194,9 @@ def _report_json(report: Report) -> dict[str, Any]:
                   # sites that may run more than once on a path, which the interval assumes answer alike
                   "assumes_alike": [{"path": display_path(s.path), "line": s.line, "col": s.col + 1}
                                     for s in report.alike],
+                  # those of them whose answer the interval also lets change once, at any execution
+                  "switches_once": [{"path": display_path(s.path), "line": s.line, "col": s.col + 1}
+                                    for s in report.switching],
                   # whestbench calls predict on one instance for every MLP: when the first call leaves
                   # state a later one reads, each call's total in order (the last one's holds for every
                   # later call when per_call_settled); total.hi is then the costliest call's
