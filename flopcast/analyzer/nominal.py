@@ -31,7 +31,7 @@ class NominalDecisions(Decisions):
         self.presumes: list[tuple[Span, str]] = []
         self.uncovered: list[Site] = []
 
-    def choose(self, site: Site, spent: int = 0):
+    def take(self, site: Site, spent: int = 0):
         if site.key not in self.chosen:
             if site.key in self.fixed:
                 pass  # an uncovered site answered one way by _neutral's enumeration
@@ -40,7 +40,7 @@ class NominalDecisions(Decisions):
                 self.presumes.append((site.span, site.presumption))
             else:
                 self.uncovered.append(site)
-        return super().choose(site, spent)
+        return super().take(site, spent)
 
 
 @dataclass
