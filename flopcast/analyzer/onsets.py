@@ -16,7 +16,8 @@ allows leaves the high end open (paths.py's floor), as any tree past the cap doe
 
 Only an ``if`` in a loop of its own function is read so: its arms write a name or attribute (not
 one the loop body assigns afresh before the ``if`` at each iteration) that another test in the
-loop reads: a nested ``if`` or ``while``, a conditional expression, or the ``while`` loop's own test.
+loop reads (a nested ``if`` or ``while``, a conditional expression, the ``while`` loop's own test),
+or that an assignment in the loop reads to compute such a name (``done = hits >= 2``).
 """
 
 from __future__ import annotations
@@ -55,15 +56,46 @@ def steers(stmt: ast.stmt, loop: ast.stmt) -> bool:
 
 
 def _steers(stmt: ast.If, loop: ast.stmt) -> bool:
-    written = {_text(t) for st in stmt.body + stmt.orelse for t in _targets(st)} - {None}
+    written = {_text(t) for n in _walk(stmt.body + stmt.orelse) if _plain(n) for t in _targets(n)} - {None}
     if not written:
         return False
     tests = [loop.test] if loop.__class__ is ast.While else []
     for n in _walk(loop.body):
         if n.__class__ in (ast.If, ast.While, ast.IfExp) and n is not stmt:
             tests.append(n.test)
-    read = {_text(n) for test in tests for n in ast.walk(test) if n.__class__ in (ast.Name, ast.Attribute)}
+    read = _read_by(tests, loop.body)
     return bool((written & read) - _reset_before(stmt, loop))
+
+
+def _read_by(tests: list, body: list) -> set:
+    """The names and attributes the ``tests`` read, and those read to compute them in ``body``
+    (``done = hits >= 2`` before ``while not done``), to a fixed point."""
+    read = {_text(n) for test in tests for n in ast.walk(test) if n.__class__ in (ast.Name, ast.Attribute)}
+    assigns = [n for n in _walk(body) if _plain(n)]
+    grown = True
+    while grown:
+        grown = False
+        for n in assigns:
+            if {_text(t) for t in _targets(n)} & read:
+                more = {_text(e) for e in ast.walk(n.value) if e.__class__ in (ast.Name, ast.Attribute)} - read
+                if more:
+                    read |= more
+                    grown = True
+    return read
+
+
+#: what a plain value is made of: names, numbers and their arithmetic, no call, item or array op
+_PLAIN = (ast.Name, ast.Attribute, ast.Constant, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp, ast.Load,
+          ast.operator, ast.unaryop, ast.boolop, ast.cmpop, ast.Tuple)
+
+
+def _plain(n: ast.AST) -> bool:
+    """Whether ``n`` assigns a plain value: a count, a flag, a name's value (``stalled += 1``,
+    ``restarted = True``, ``done = hits >= 2``), the state a later known test reads. An array a
+    call made (``r = r - q @ (q.T @ r)``) reaches a later test only through its values, which
+    that test's own site answers for."""
+    return n.__class__ in (ast.Assign, ast.AugAssign, ast.AnnAssign) and n.value is not None \
+        and all(e.__class__ in _PLAIN for e in ast.walk(n.value))
 
 
 def _reset_before(stmt: ast.If, loop: ast.stmt) -> set:
@@ -73,24 +105,15 @@ def _reset_before(stmt: ast.If, loop: ast.stmt) -> set:
     for st in loop.body:
         if any(n is stmt for n in ast.walk(st)):
             break
-        if st.__class__ in (ast.Assign, ast.AnnAssign):
+        if st.__class__ is ast.Assign or st.__class__ is ast.AnnAssign and st.value is not None:
             reset |= {_text(t) for t in _targets(st)}
     return reset
 
 
 def _targets(st: ast.stmt) -> list:
-    """The Name and Attribute targets ``st`` (and the statements in its blocks) assigns."""
-    found: list = []
-    for n in _walk([st]):
-        if n.__class__ is ast.Assign:
-            targets = n.targets
-        elif n.__class__ in (ast.AugAssign, ast.AnnAssign):
-            targets = [n.target]
-        else:
-            continue
-        for t in targets:
-            found.extend(e for e in ast.walk(t) if e.__class__ in (ast.Name, ast.Attribute) and e.ctx.__class__ is ast.Store)
-    return found
+    """The Name and Attribute targets the assignment ``st`` assigns."""
+    targets = st.targets if st.__class__ is ast.Assign else [st.target]
+    return [e for t in targets for e in ast.walk(t) if e.__class__ in (ast.Name, ast.Attribute) and e.ctx.__class__ is ast.Store]
 
 
 def _text(node: ast.expr):
