@@ -95,7 +95,7 @@ def _plain(n: ast.AST) -> bool:
     call made (``r = r - q @ (q.T @ r)``) reaches a later test only through its values, which
     that test's own site answers for."""
     return n.__class__ in (ast.Assign, ast.AugAssign, ast.AnnAssign) and n.value is not None \
-        and all(e.__class__ in _PLAIN for e in ast.walk(n.value))
+        and all(isinstance(e, _PLAIN) for e in ast.walk(n.value))
 
 
 def _reset_before(stmt: ast.If, loop: ast.stmt) -> set:
