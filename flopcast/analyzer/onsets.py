@@ -14,9 +14,10 @@ answers switch back and forth again is not, and the site is still named among th
 assumes answer alike (alike.py). A loop that meets the site more times than the cap on paths
 allows leaves the high end open (paths.py's floor), as any tree past the cap does.
 
-Only an ``if`` in a loop of its own function is read so: its arms write a name or attribute (not
-one the loop body assigns afresh before the ``if`` at each iteration) that another test in the
-loop reads (a nested ``if`` or ``while``, a conditional expression, the ``while`` loop's own test),
+Only an ``if`` in a loop of its own function is read so: its arms set a count or a flag (a
+constant, or a step by a constant: a name or attribute the loop does not assign afresh before the
+``if`` at each iteration) that another test in the loop reads (a nested ``if`` or ``while``, a
+conditional expression, the ``while`` loop's own test),
 or that an assignment in the loop reads to compute such a name (``done = hits >= 2``).
 """
 
@@ -56,7 +57,7 @@ def steers(stmt: ast.stmt, loop: ast.stmt) -> bool:
 
 
 def _steers(stmt: ast.If, loop: ast.stmt) -> bool:
-    written = {_text(t) for n in _walk(stmt.body + stmt.orelse) if _plain(n) for t in _targets(n)} - {None}
+    written = {_text(t) for n in _walk(stmt.body + stmt.orelse) if _counts(n) for t in _targets(n)} - {None}
     if not written:
         return False
     tests = [loop.test] if loop.__class__ is ast.While else []
@@ -89,6 +90,21 @@ _PLAIN = (ast.Name, ast.Attribute, ast.Constant, ast.BinOp, ast.UnaryOp, ast.Boo
           ast.operator, ast.unaryop, ast.boolop, ast.cmpop, ast.Tuple)
 
 
+def _counts(n: ast.AST) -> bool:
+    """Whether ``n`` sets a count or a flag: a constant (``stalled = 0``, ``restarted = True``) or a
+    step by a constant (``stalled += 1``, ``left = left - 1``). A value of other names (a bisection's
+    ``hi = mid``) moves alike whichever way the test answers, as far as the loop's known tests see."""
+    if n.__class__ is ast.AugAssign:
+        return n.value.__class__ is ast.Constant
+    if n.__class__ is not ast.Assign:
+        return False
+    value = n.value
+    if value.__class__ is ast.Constant:
+        return True
+    return value.__class__ is ast.BinOp and value.right.__class__ is ast.Constant and len(n.targets) == 1 \
+        and _text(value.left) is not None and _text(value.left) == _text(n.targets[0])
+
+
 def _plain(n: ast.AST) -> bool:
     """Whether ``n`` assigns a plain value: a count, a flag, a name's value (``stalled += 1``,
     ``restarted = True``, ``done = hits >= 2``), the state a later known test reads. An array a
@@ -99,15 +115,32 @@ def _plain(n: ast.AST) -> bool:
 
 
 def _reset_before(stmt: ast.If, loop: ast.stmt) -> set:
-    """The names a plain assignment at the top of the loop body sets before ``stmt``'s statement:
-    what the ``if`` writes there does not reach the next iteration."""
+    """The names an assignment sets at each iteration before ``stmt`` runs (one before it in its
+    block, or before the statement holding it in each block from the loop body down: a flag reset
+    in the same ``else`` as the guard): what the ``if`` writes there does not reach the next
+    iteration."""
     reset: set = set()
-    for st in loop.body:
-        if any(n is stmt for n in ast.walk(st)):
-            break
-        if st.__class__ is ast.Assign or st.__class__ is ast.AnnAssign and st.value is not None:
-            reset |= {_text(t) for t in _targets(st)}
+    block = loop.body
+    while block is not None:
+        inner = None
+        for st in block:
+            if st is stmt:
+                break
+            if any(n is stmt for n in ast.walk(st)):
+                inner = next((b for b in _blocks(st) if any(any(n is stmt for n in ast.walk(x)) for x in b)), None)
+                break
+            if st.__class__ is ast.Assign or st.__class__ is ast.AnnAssign and st.value is not None:
+                reset |= {_text(t) for t in _targets(st)}
+        block = inner
     return reset
+
+
+def _blocks(st: ast.stmt) -> list:
+    """The statement lists ``st`` holds (an ``if``'s body and else, a ``with``'s body, ...)."""
+    found = [getattr(st, name) for name in ("body", "orelse", "finalbody") if isinstance(getattr(st, name, None), list)]
+    found += [h.body for h in getattr(st, "handlers", ())]
+    found += [c.body for c in getattr(st, "cases", ())]
+    return found
 
 
 def _targets(st: ast.stmt) -> list:
