@@ -72,6 +72,9 @@ class Decisions:
         # Steering site key -> how many times the path answered it (onsets.py), and those answers
         # in all: a loop iteration that answers one is never the same as the last (repeats.py).
         self.executions: dict = {}
+        # and what the path had spent at each of its executions: a path switching there agrees with
+        # this one up to it, so it costs at least that (paths.py's floor)
+        self.spent_at: dict = {}
         self.steered = 0
         if any(v.__class__ is Onset for v in self.fixed.values()):
             # answers differ from one execution of a site to the next (see the class attribute)
@@ -93,6 +96,7 @@ class Decisions:
         answer = self.take(site, spent)
         if site.steers or site.key in self.executions:
             n = self.executions[site.key] = self.executions.get(site.key, 0) + 1
+            self.spent_at.setdefault(site.key, []).append(spent)
             self.steered += 1
             if answer.__class__ is Onset:
                 answer = answer.answer(n)

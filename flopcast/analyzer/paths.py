@@ -41,7 +41,7 @@ from flopcast.analyzer.joins import (
     staged_interval,
 )
 from flopcast.analyzer.nominal import reusing
-from flopcast.analyzer.onsets import switches
+from flopcast.analyzer.onsets import Onset, switches
 
 MAX_PATHS = 64
 
@@ -127,8 +127,19 @@ def _explore(run: Callable[[Decisions], RunResult], ahead: Optional[Callable[[Op
             raise NotExact()
         for site, child in _children(result, decisions.chosen, branch.fixed, seen, flipped=branch.flipped):
             order += 1
-            heapq.heappush(pending, _Branch(branch.flips + 1, decisions.spent.get(site.key, 0), order, child, site.key))
+            heapq.heappush(pending, _Branch(branch.flips + 1, _floor(result, decisions, site.key, child[site.key]), order,
+                                            child, site.key))
     return Exploration(results)
+
+
+def _floor(result: RunResult, decisions: Decisions, key: tuple, option) -> int:
+    """What a path taking ``option`` at the site ``key`` costs at least: what ``result``'s path had
+    spent where they part, at the site's first execution, or at the one a switch (onsets.py)
+    begins at."""
+    spent = result.spent_at.get(key, ())
+    if option.__class__ is Onset and option.at <= len(spent):
+        return spent[option.at - 1]
+    return decisions.spent.get(key, 0)
 
 
 def _decisions(branch: _Branch, made: int) -> Decisions:

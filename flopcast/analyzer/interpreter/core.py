@@ -236,7 +236,7 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         result.joinable = self._joinable_answers == len(self.decisions.answers) and not self._later_answers
         result.generators_moved = any(not g.quiet() for g in self._ran_generators)
         result.work = self.work
-        result.executions = self.decisions.executions
+        result.executions, result.spent_at = self.decisions.executions, self.decisions.spent_at
         if not self.enumerated and not self.count_values:
             result.chosen, result.spent = dict(self.decisions.chosen), dict(self.decisions.spent)
         return result

@@ -97,6 +97,8 @@ class RunResult:
     # Steering site key -> how many times the path answered it (onsets.py): the executions from
     # which another path may answer it the other way.
     executions: dict = field(default_factory=dict, repr=False)
+    # and what the path had spent at each of those executions (paths.py's floor of a switch)
+    spent_at: dict = field(default_factory=dict, repr=False)
     # whestbench calls predict on one instance for every MLP of a run (carried.py): the totals of
     # the calls after the first, made because the first left state a later call can read (empty
     # when it left none: every call costs ``total``). ``settled``: the last of them repeats for
