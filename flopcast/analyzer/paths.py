@@ -229,9 +229,10 @@ def _separately(run: Callable[[Decisions], RunResult], earlier: list[RunResult],
     sites' costs add up (joins.py), else None (the runs made are then added to ``spare``)."""
     singles = _SingleFlips(run, spare, base, chosen)  # made only as separable_interval asks for them
     separation = separable_interval(base, singles)
-    if separation is None or any(n > 1 and key not in separation.each_execution for key, n in base.executions.items()):
-        # (a steering site met again whose executions are not proven to add up on their own: the
-        # combinations of alike answers leave out its switches, onsets.py)
+    if separation is None or any(n > 1 and key not in separation.each_execution
+                                 for r in (*earlier, base, *singles.made.values()) for key, n in r.executions.items()):
+        # (a steering site some run met again whose executions are not proven to add up on their
+        # own: the combinations of alike answers leave out its switches, onsets.py)
         return None
     # Every run made is a real path: kept, in the order made (callers pair them with traces).
     return Exploration([*earlier, base, *singles.made.values()], combined=(separation.lo, separation.hi),
