@@ -4,7 +4,9 @@ Each run of the interpreter follows one path: every value-dependent site (branch
 loop exit, exception, data-dependent size) takes the option its assignment says,
 or the first option. A site keeps its choice for the whole path (a consistent
 policy: "always rescale" / "never rescale"), which keeps the number of paths at
-2^(number of sites) instead of growing with loop trip counts.
+2^(number of sites) instead of growing with loop trip counts. A site in a loop that steers
+a count or flag a later test of the loop reads (onsets.py) also takes, as a child of each path
+that answers it alike, the plans that switch its answer at each later execution that path met.
 
 The paths form a tree: a run with choices ``fixed`` meets sites in some order, and
 every path that differs from it first differs at one of the sites it met. That
