@@ -24,6 +24,11 @@ the site is analysed at every value of its range instead, one per distinct outco
 chains its uses apply (``enumeration``), if there are at most MAX_ENUMERATED of them;
 otherwise the interval's high end is left open.
 
+A test of such an integer (``if n:``, ``n == 0``) is answered at the value the path takes for it
+(``tested``), not at a site of its own: the site is then analysed at both ends of each stretch of
+the range where the test answers alike (``0``, ``1`` and ``k`` for ``if n:``), so within a stretch
+every run takes the branches its ends take.
+
 A side with no bound is the sentinel ``BIG``: as a slice bound it clamps to the axis
 (``x[BIG:]`` is empty, ``x[-BIG:]`` whole), so the slice's length still spans ``[0, n]``;
 as a size or a trip count it is reported as unbounded and the total becomes a lower bound.
@@ -33,7 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 import operator
-from typing import Optional
+from typing import Callable, Optional
 
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, Unknown, Value, machine_of
@@ -287,7 +292,9 @@ def materialise(ctx, u: Unknown, what: str, grows: int = 1) -> int:
     key = ("value", span)
     site = Site(key, ctx.enumerated.get(key, ("high", "low")), span, "shape", reason, (u.lo, u.hi), machine=u.machine)
     end = ctx.decisions.choose(site, ctx.kept_used())
-    if isinstance(end, int) and not isinstance(end, bool):  # a value of an enumerated site, or replayed (--calibrate)
+    if key in ctx._tested_ends:
+        base = _base(u, end)  # a test of it made the site: a stretch's end, kept inside this range
+    elif isinstance(end, int) and not isinstance(end, bool):  # a value of an enumerated site, or replayed (--calibrate)
         base = end
     else:
         base = (BIG if u.hi is None else u.hi) if end == "high" else (-BIG if u.lo is None else u.lo)
@@ -325,6 +332,56 @@ def position(ctx, u: Unknown, what: str = LIST_PICK) -> Optional[int]:
     base = ctx.decisions.choose(site, ctx.kept_used())
     ctx._data_int_uses.setdefault(key, (0, base))  # direction 0: every value is analysed
     return _apply(u.chain, base)
+
+
+#: The widest range whose tests are answered at the value a path takes (each value is tried).
+MAX_TESTED = 256
+
+
+def tested(ctx, u: Unknown, holds: Callable[[int], bool], what: str) -> Optional[bool]:
+    """Whether a test of ``u`` (``if n:``, ``n == 0``, ``n > 2``: ``holds`` of the integer) holds
+    on this path: at the value the path takes for the integer read at ``u``'s line, its one site.
+    That site is analysed at both ends of every stretch of the range where the test answers alike
+    (``if n:`` parts ``0..k`` into ``{0}`` and ``1..k``: 0, 1 and k), so a run stopping inside a
+    stretch takes the branches its ends take, and the sizes its uses make are bounded by those
+    ends (and their twins, ``opposite``) as at the ends of the whole range. ``what`` names the test.
+    None, and the test is a site of its own, when the range is unbounded or wider than MAX_TESTED,
+    has more than MAX_ENUMERATED stretch ends, carries a presumption (a safety net keeps its
+    branch site), counts a selection's elements, or this path took the site where those ends
+    are not all options (a use of its size came first)."""
+    if u.lo is None or u.hi is None or u.hi - u.lo > MAX_TESTED or u.presumed is not None or u.counts is not None:
+        return None
+    answers = [holds(_apply(u.chain, v)) for v in range(u.lo, u.hi + 1)]
+    if len(set(answers)) == 1:
+        return answers[0]  # every value of the range answers alike
+    inner = frozenset(u.lo + j + d for j in range(1, len(answers)) if answers[j] != answers[j - 1]
+                      for d in (-1, 0)) - {u.lo, u.hi}
+    if len(inner) + 2 > MAX_ENUMERATED:
+        return None
+    span = u.origin or ctx.span
+    key = ("value", span)
+    if key not in ctx.enumerated and key in ctx.decisions.chosen and not inner <= ctx._tested_ends.get(key, frozenset()):
+        return None
+    ctx.effects += 1  # it reads and writes the path's records of this site (repeats.SharedCalls)
+    options = ctx.enumerated.get(key) or ("high", *sorted(inner, reverse=True), "low")
+    ends = ", ".join(str(_apply(u.chain, v)) for v in sorted(inner | {u.lo, u.hi}, reverse=True))
+    where = f" at line {span.line}" if span is not None else ""
+    reason = (f"{what} tests an integer read from data{where} ({u.reason}; from {u.lo:,} to {u.hi:,}): "
+              f"analysed at {ends}, the ends of the stretches where the test answers alike")
+    if key not in ctx.decisions.chosen and key not in ctx.enumerated:
+        ctx._tested_ends[key] = inner
+    end = ctx.decisions.choose(Site(key, options, span, "shape", reason, (u.lo, u.hi), machine=u.machine),
+                               ctx.kept_used())
+    ctx.result.data_ints.setdefault(key, ((u.lo, u.hi), set()))[1].add(u.chain)
+    return holds(_apply(u.chain, _base(u, end)))
+
+
+def _base(u: Unknown, end) -> int:
+    """The value read at ``u``'s line that the option ``end`` of its site stands for: an end of
+    its range, or a value inside it (a stretch's end, kept inside a range since narrowed)."""
+    if isinstance(end, int) and not isinstance(end, bool):
+        return min(max(end, u.lo), u.hi) if u.lo is not None and u.hi is not None else end
+    return (BIG if u.hi is None else u.hi) if end == "high" else (-BIG if u.lo is None else u.lo)
 
 
 def size(ctx, u: Unknown, what: str) -> Optional[int]:

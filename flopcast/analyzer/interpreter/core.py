@@ -189,6 +189,7 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         self._size_ranges: dict = {}  # size site key -> the range it was first met over (_at_this_execution)
         self._size_ranges_moved: set = set()  # size site keys met over another range since (calls._own_count)
         self._data_int_uses: dict = {}  # site key -> (direction, value) of its first use (dataints.opposite)
+        self._tested_ends: dict = {}  # value site key a test made -> the stretch ends inside its range (dataints.tested)
         self.logger_levels = loggers.Levels()  # the levels the program set on its loggers (loggers.py)
         self.key_orders: dict = {}  # ids of keys read from data -> what this path chose of their order (key_orders.py)
         self.import_hooks = ImportHooks()  # finders the program put on sys.meta_path

@@ -88,6 +88,18 @@ class Operators:
         finally:
             self._condition = condition
 
+    def _tested_data_int(self, name: str, left: Value, right: Value, node) -> Optional[Known]:
+        """`if n == 0:` (`n > 2`, ...) of an integer read from data against a known number: answered
+        at the value this path takes for it (dataints.tested); None where it is a site of its own."""
+        if dataints.is_data_int(left) and right.__class__ is Known and type(right.value) in (int, float):
+            u, c, holds = left, right.value, lambda n: _CMP[name](n, c)
+        elif dataints.is_data_int(right) and left.__class__ is Known and type(left.value) in (int, float):
+            u, c, holds = right, left.value, lambda n: _CMP[name](c, n)
+        else:
+            return None
+        answered = dataints.tested(self, u, holds, f"`{_source(node)}`")
+        return None if answered is None else Known(answered)
+
     def decide_operand(self, operand: ast.expr, value: Value, kind: str, stmt=None) -> bool:
         if kind == "loop" and stmt is not None:
             self.stops_counted_run(stmt, operand)
@@ -231,6 +243,10 @@ class Operators:
             settled = _settled_by_range(name, left, right)
             if settled is not None:
                 return settled
+            if self._condition is not None and self._condition[1] == "branch" and self._condition[2] is None:
+                answered = self._tested_data_int(name, left, right, node)
+                if answered is not None:
+                    return answered
         if (left.__class__ is InstanceVal or right.__class__ is InstanceVal) and name in _ORDER_AND_EQ:
             left, right = plain_member(left), plain_member(right)  # `level > Level.MEAN` of an IntEnum
             if left.__class__ is InstanceVal or right.__class__ is InstanceVal:

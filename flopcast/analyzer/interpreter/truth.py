@@ -7,7 +7,7 @@ import ast
 import dataclasses
 from typing import Optional
 
-from flopcast.analyzer import chain_maps, covered_arms, dunders, first_break, onsets, presumptions, sizetests
+from flopcast.analyzer import chain_maps, covered_arms, dataints, dunders, first_break, onsets, presumptions, sizetests
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (machine_of, Array, BoundMethod, ChainMapVal, ClassVal, CountKnown, DictVal,
                                       equal_only_to_itself, FunctionVal, Generator, GeneratorView, InstanceVal,
@@ -62,6 +62,11 @@ class Truth:
         if problem:
             self.note(self.node_span(stmt), problem)
         self.stops_counted_run(stmt)
+        if not loop and value.__class__ is Unknown and value.kind == "int":
+            # `if n:` of an integer read from data: the value this path takes for it answers
+            answered = dataints.tested(self, value, bool, f"`{_source(test)}`")
+            if answered is not None:
+                return answered
         span = self.node_span(test)
         reason = value.reason if isinstance(value, Unknown) else "condition depends on array values"
         kind = "loop" if loop else "branch"
