@@ -1307,8 +1307,9 @@ CORPUS = {
         guards=("while float(fnp.trace(cov)) > HUGE and exp > -1000:", "vals, vecs = fnp.linalg.eigh(t)",
                 "if not fnp.all(fnp.isfinite(var)):"),
         # how many leading Ritz columns lock at a sweep: a loop over a boolean array that breaks at its
-        # first False leaves a count of 0..k (first_break.py), which the `if n_new:` after it tests
-        data_sites=("for flag in conv:", "if n_new:"),
+        # first False leaves a count of 0..k (first_break.py); the `if n_new:` after it is answered at
+        # the count's site, analysed at 0, 1 and k (dataints.tested)
+        data_sites=("for flag in conv:",),
         notes={"mixed locking": "a run that locks some columns at one sweep and more at a later one (16x2 at "
                                 "3e6, 8x1 at 1e5, 9x6 at 1e6) pays for deflate's projection against the columns "
                                 "locked so far: the count is a data int of 0..k whose bounding paths price that "
