@@ -14,8 +14,6 @@ two sizes, with the run stopping at the stretch's low end and inside it.
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 from oracle import measure
 

@@ -243,7 +243,8 @@ class Operators:
             settled = _settled_by_range(name, left, right)
             if settled is not None:
                 return settled
-            if self._condition is not None and self._condition[1] == "branch" and self._condition[2] is None:
+            if self._condition is not None and self._condition[1] == "branch" and self._condition[2] is None \
+                    and not self.counted_stop(self._condition[0]):
                 answered = self._tested_data_int(name, left, right, node)
                 if answered is not None:
                     return answered

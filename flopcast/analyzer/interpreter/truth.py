@@ -40,6 +40,12 @@ class Truth:
             self._condition = saved
             decided, self._loop_operands = self._loop_operands, operands
         self.check_array_truth(value, test)
+        if value.__class__ is Unknown and value.kind == "int" and preset is None and not loop \
+                and not self.counted_stop(stmt):
+            # `if n:` of an integer read from data: the value this path takes for it answers
+            answered = dataints.tested(self, value, bool, f"`{_source(test)}`")
+            if answered is not None:
+                value = Known(answered)
         known = self.known_truth(value)
         if known is not None:
             if self.narrowed:
@@ -62,11 +68,6 @@ class Truth:
         if problem:
             self.note(self.node_span(stmt), problem)
         self.stops_counted_run(stmt)
-        if not loop and value.__class__ is Unknown and value.kind == "int":
-            # `if n:` of an integer read from data: the value this path takes for it answers
-            answered = dataints.tested(self, value, bool, f"`{_source(test)}`")
-            if answered is not None:
-                return answered
         span = self.node_span(test)
         reason = value.reason if isinstance(value, Unknown) else "condition depends on array values"
         kind = "loop" if loop else "branch"
@@ -94,6 +95,12 @@ class Truth:
             if ctx.frame is self.frame:
                 return ctx.node.__class__ in (ast.For, ast.AsyncFor, ast.While) and onsets.steers(stmt, ctx.node)
         return False
+
+    def counted_stop(self, stmt) -> bool:
+        """Whether ``stmt`` is the test that stops the counted run this frame is in (first_break.py):
+        a test there that depends on values stops the loop, whatever it reads."""
+        ctx = self.loops[-1] if self.loops else None
+        return ctx is not None and ctx.counted is not None and ctx.counted.stops_at is stmt and ctx.frame is self.frame
 
     def stops_counted_run(self, stmt, operand: Optional[ast.expr] = None) -> None:
         """The test of a loop that counts the items before its first answering the other way
