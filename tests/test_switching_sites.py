@@ -90,3 +90,60 @@ def test_the_run_whose_test_first_answers_otherwise_at_a_late_iteration_is_insid
     test_line = next(i for i, text in enumerate(PROGRAMS[name].splitlines(), 1) if "# the test" in text)
     assert [s.line for s in report.switching] == [test_line]
     assert test_line in [s.line for s in report.alike]
+
+
+#: a stability counter that only stops the loop: a switch stops it later, between the alike ends
+EARLY_STOP = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        v = fnp.sum(w, axis=0)
+        stable = 0
+        for step in range(8):
+            v = w @ v
+            if (float(fnp.linalg.norm(v)) >= 0.0) == (step >= 3):  # the test
+                stable += 1
+                if stable >= 2:
+                    break
+            else:
+                stable = 0
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(v)
+"""
+
+#: a label every arm sets, read later in the same iteration only: it carries nothing to the next
+LABEL = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        v = fnp.sum(w, axis=0)
+        for step in range(5):
+            v = w @ v
+            if (float(fnp.linalg.norm(v)) >= 0.0) == (step >= 2):  # the test
+                kind = "gauss"
+            else:
+                kind = "moment"
+            if kind == "gauss":
+                v = v + fnp.sum(w @ w, axis=0)
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(v)
+"""
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("program", [EARLY_STOP, LABEL], ids=["a counter that only stops the loop",
+                                                            "a label set in every arm, read after"])
+def test_a_site_steering_only_a_stop_or_this_iterations_label_keeps_its_alike_answers(tmp_path, program, point):
+    path = write_program(tmp_path, program)
+    report = analyze(path, point)
+    counted = measure(path, point).total
+    assert report.total.lo <= counted <= report.total.hi, (report.total, counted)
+    assert not report.lower_bound
+    test_line = next(i for i, text in enumerate(program.splitlines(), 1) if "# the test" in text)
+    assert report.switching == [] and test_line in [s.line for s in report.alike]

@@ -17,8 +17,11 @@ allows leaves the high end open (paths.py's floor), as any tree past the cap doe
 Only an ``if`` in a loop of its own function is read so: its arms set a count or a flag (a
 constant, or a step by a constant: a name or attribute the loop does not assign afresh before the
 ``if`` at each iteration) that another test in the loop reads (a nested ``if`` or ``while``, a
-conditional expression, the ``while`` loop's own test),
-or that an assignment in the loop reads to compute such a name (``done = hits >= 2``).
+conditional expression), or that an assignment in the loop reads to compute such a name (``done =
+hits >= 2``). Two kinds of state keep the alike answers: one a test reads only to stop the loop
+(``if stable >= 2: break``, the ``while`` loop's own test: a later switch stops it between the two
+alike ends), and a label every arm sets to a constant that the loop reads only after the ``if``
+(``kind = "gauss"`` / ``kind = "moment"``: a function of this execution's answer alone).
 """
 
 from __future__ import annotations
@@ -60,12 +63,17 @@ def _steers(stmt: ast.If, loop: ast.stmt) -> bool:
     written = {_text(t) for n in _walk(stmt.body + stmt.orelse) if _counts(n) for t in _targets(n)} - {None}
     if not written:
         return False
-    tests = [loop.test] if loop.__class__ is ast.While else []
+    # A test that only stops the loop (``if stable >= 2: break``, the ``while`` loop's own test) is
+    # left to the alike answers: a switch there stops the loop at a later iteration, which costs
+    # less than the never-stopping path's work, a bootstrap's early stop as well as a solver's
+    # tolerance, and each such loop's switches would fill the path cap (an interval becomes a
+    # lower bound whose high end is open). Switches are for gates that do work once they open.
+    tests = []
     for n in _walk(loop.body):
-        if n.__class__ in (ast.If, ast.While, ast.IfExp) and n is not stmt:
+        if n.__class__ in (ast.If, ast.While, ast.IfExp) and n is not stmt and not _stops(n):
             tests.append(n.test)
     read = _read_by(tests, loop.body)
-    return bool((written & read) - _reset_before(stmt, loop))
+    return bool((written & read) - _reset_before(stmt, loop) - _labels(stmt, loop))
 
 
 def _read_by(tests: list, body: list) -> set:
@@ -133,6 +141,68 @@ def _reset_before(stmt: ast.If, loop: ast.stmt) -> set:
                 reset |= {_text(t) for t in _targets(st)}
         block = inner
     return reset
+
+
+def _stops(n: ast.AST) -> bool:
+    """Whether ``n`` is an ``if`` whose only work is to stop the loop: ``if done: break``."""
+    return n.__class__ is ast.If and not n.orelse and len(n.body) == 1 and n.body[0].__class__ is ast.Break
+
+
+def _labels(stmt: ast.If, loop: ast.stmt) -> set:
+    """The names every arm of ``stmt`` sets to a constant (``kind = "gauss"`` / ``kind = "moment"``)
+    that the loop reads only after ``stmt``, as do the names computed from them: each is a
+    function of this execution's answer alone, which carries nothing into a later iteration (a
+    later test reading it answers as this site does, alike with it)."""
+    if not stmt.orelse:
+        return set()
+    labels = _set_in_every_arm(stmt)
+    if not labels:
+        return set()
+    end = (stmt.end_lineno, stmt.end_col_offset)
+    loads = [n for n in _walk([loop.test] if loop.__class__ is ast.While else []) if _loaded(n)]
+    loads += [n for n in _walk(loop.body) if _loaded(n)]
+    assigns = [n for n in _walk(loop.body) if _plain(n)]
+    kept = set()
+    for label in labels:
+        # the label and what plain assignments compute from it, each read only after it is set
+        todo, done, ok = [(label, end)], set(), True
+        while todo and ok:
+            name, after = todo.pop()
+            if name in done:
+                continue
+            done.add(name)
+            ok = all((n.lineno, n.col_offset) >= after for n in loads if _text(n) == name)
+            for a in assigns:
+                if any(_text(e) == name for e in ast.walk(a.value) if _loaded(e)):
+                    todo += [(_text(t), (a.end_lineno, a.end_col_offset)) for t in _targets(a) if _text(t) is not None]
+        if ok:
+            kept.add(label)
+    return kept
+
+
+def _set_in_every_arm(stmt: ast.If) -> set:
+    """The names each arm of ``stmt`` (an ``elif`` chain's too; an ``else`` needed) assigns a
+    constant at its top level."""
+    arms, node = [], stmt
+    while True:
+        arms.append(node.body)
+        if len(node.orelse) == 1 and node.orelse[0].__class__ is ast.If:
+            node = node.orelse[0]
+            continue
+        if not node.orelse:
+            return set()
+        arms.append(node.orelse)
+        break
+    found = None
+    for arm in arms:
+        names = {_text(t) for st in arm if st.__class__ is ast.Assign and st.value.__class__ is ast.Constant
+                 for t in _targets(st)} - {None}
+        found = names if found is None else found & names
+    return found or set()
+
+
+def _loaded(n: ast.AST) -> bool:
+    return n.__class__ in (ast.Name, ast.Attribute) and n.ctx.__class__ is ast.Load
 
 
 def _blocks(st: ast.stmt) -> list:
