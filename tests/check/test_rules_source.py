@@ -186,6 +186,23 @@ return None
     assert codes(check(source, select="FC301")) == ["FC301"]
 
 
+@pytest.mark.parametrize("count", [
+    "rounds = min(24, int(0.02 * budget / (32 * mlp.width * mlp.depth)))",  # shrinks as w grows
+    "rounds = 64 - mlp.width // 4",
+    "rounds = mlp.width % 7",  # no direction
+])
+def test_fc301_calls_a_range_width_sized_only_when_its_count_grows_with_the_width(check, count):
+    source = estimator(f"""
+{count}
+x = fnp.ones(8)
+out = []
+for r in range(rounds):
+    out.append(float(x[r % 8]))
+return out
+""")
+    assert check(source, select="FC301") == []
+
+
 def test_fc301_is_quiet_for_loops_over_the_depth_or_without_scalar_work(check):
     source = estimator("""
 for i in range(mlp.depth):

@@ -5,9 +5,11 @@ on the grader every scalar pull (`float(x[i])`, `.item()`) is a round trip to th
 flopscope server. A loop whose trip count grows with the width multiplies both.
 
 Detection is syntactic and dataflow-light: a name is width-sized when it was
-assigned from an expression that reads `.width` (or another width-sized name),
-or when it is a parameter a width-sized argument was passed to (callees in
-sibling modules of a folder submission included, see flopcast.check.reach).
+assigned from an expression that grows with `.width` (or with another width-sized
+name; a count divided by the width shrinks and is not one, see
+flopcast.check.width_trend), or when it is a parameter a width-sized argument was
+passed to (callees in sibling modules of a folder submission included, see
+flopcast.check.reach).
 """
 
 from __future__ import annotations
@@ -22,70 +24,69 @@ from flopcast.check.context import CheckContext
 from flopcast.check.findings import Finding, Level
 from flopcast.check.reach import Reached, reachable
 from flopcast.check.rules.base import Rule
+from flopcast.check.width_trend import GROWS, UNCLEAR, Trend, range_count_trend, trend
 
 SCALAR_BUILTINS = frozenset({"float", "int", "complex", "bool"})
 SCALAR_METHODS = frozenset({"item", "tolist"})
 
 
-def _mentions_width(node: Optional[ast.AST], tainted: set[str]) -> bool:
-    if node is None:
-        return False
-    for sub in ast_walk(node):
-        if isinstance(sub, ast.Attribute) and sub.attr == "width":
-            return True
-        if isinstance(sub, ast.Name) and sub.id in tainted:
-            return True
-    return False
-
-
-def _bind(target: ast.AST, value: Optional[ast.AST], tainted: set[str]) -> None:
-    """Mark names bound by `target = value` that receive a width-sized value."""
+def _bind(target: ast.AST, value: Optional[ast.AST], names: dict[str, int]) -> None:
+    """Record the trend of names bound by `target = value` that depend on the width."""
     if isinstance(target, (ast.Tuple, ast.List)):
         if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts):
             for t, v in zip(target.elts, value.elts):
-                _bind(t, v, tainted)
-        elif _mentions_width(value, tainted):
+                _bind(t, v, names)
+        else:
             for t in target.elts:
-                _bind(t, value, tainted)
-    elif isinstance(target, ast.Name) and _mentions_width(value, tainted):
-        tainted.add(target.id)
+                _bind(t, value, names)
+    elif isinstance(target, ast.Name):
+        _record(target.id, trend(value, names), names)
 
 
-def width_names(functions: list[Reached]) -> dict[int, set[str]]:
-    """Per function (by id of its node), the names that hold width-sized integers.
+def _record(name: str, t: Trend, names: dict[str, int]) -> None:
+    """A name bound both ways (or rebound the other way) has no direction."""
+    if t is None:
+        return
+    names[name] = t if names.get(name, t) == t else UNCLEAR
 
-    A parameter is width-sized when some resolved call passes it a width-sized
-    argument, whichever file the callee lives in.
+
+def width_names(functions: list[Reached]) -> dict[int, dict[str, int]]:
+    """Per function (by id of its node), the names that depend on the width, with their
+    trend (see flopcast.check.width_trend).
+
+    A parameter takes the trend of the arguments some resolved call passes it, whichever
+    file the callee lives in.
     """
-    tainted: dict[int, set[str]] = {id(r.fn): set() for r in functions}
-    for _ in range(max(4, len(functions) + 1)):  # until nothing new is tainted
-        before = sum(len(s) for s in tainted.values())
+    trends: dict[int, dict[str, int]] = {id(r.fn): {} for r in functions}
+    for _ in range(max(4, len(functions) + 1)):  # until no trend changes
+        before = [dict(n) for n in trends.values()]
         for r in functions:
-            names = tainted[id(r.fn)]
+            names = trends[id(r.fn)]
             for node in walk_body(r.fn):
                 if isinstance(node, ast.Assign):
                     for target in node.targets:
                         _bind(target, node.value, names)
-                elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and node.value is not None:
+                elif isinstance(node, ast.AugAssign):
+                    _bind(node.target, ast.BinOp(node.target, node.op, node.value), names)
+                elif isinstance(node, ast.AnnAssign) and node.value is not None:
                     _bind(node.target, node.value, names)
                 elif isinstance(node, ast.NamedExpr):
                     _bind(node.target, node.value, names)
             for call, callee, implicit in r.calls:
-                _taint_parameters(call, names, callee.fn, implicit, tainted[id(callee.fn)])
-        if sum(len(s) for s in tainted.values()) == before:
+                _bind_parameters(call, names, callee.fn, implicit, trends[id(callee.fn)])
+        if [dict(n) for n in trends.values()] == before:
             break
-    return tainted
+    return trends
 
 
-def _taint_parameters(call: ast.Call, names: set[str], callee: FunctionNode, implicit: int,
-                      into: set[str]) -> None:
+def _bind_parameters(call: ast.Call, names: dict[str, int], callee: FunctionNode, implicit: int,
+                     into: dict[str, int]) -> None:
     params = [a.arg for a in callee.args.posonlyargs + callee.args.args][implicit:]
     for param, arg in zip(params, call.args):
-        if _mentions_width(arg, names):
-            into.add(param)
+        _record(param, trend(arg, names), into)
     for kw in call.keywords:
-        if kw.arg and _mentions_width(kw.value, names):
-            into.add(kw.arg)
+        if kw.arg:
+            _record(kw.arg, trend(kw.value, names), into)
 
 
 def scalar_work(body: list[ast.AST]) -> Optional[str]:
@@ -102,10 +103,11 @@ def scalar_work(body: list[ast.AST]) -> Optional[str]:
     return None
 
 
-def _range_over_width(iter_node: ast.AST, names: set[str]) -> bool:
+def _range_over_width(iter_node: ast.AST, names: dict[str, int]) -> bool:
+    """A `range(...)` whose trip count grows with the width."""
     return (isinstance(iter_node, ast.Call) and isinstance(iter_node.func, ast.Name)
             and iter_node.func.id == "range"
-            and any(_mentions_width(a, names) for a in iter_node.args))
+            and range_count_trend(iter_node, names) == GROWS)
 
 
 class ResidualLoop(Rule):
@@ -119,14 +121,14 @@ class ResidualLoop(Rule):
         if cls is None:
             return
         functions = reachable(ctx.submission, cls, "predict")
-        tainted = width_names(functions)
+        trends = width_names(functions)
         for r in functions:
-            names = tainted[id(r.fn)]
+            names = trends[id(r.fn)]
             for node in walk_body(r.fn):
                 loop_kind = body = None
                 if isinstance(node, (ast.For, ast.AsyncFor)) and _range_over_width(node.iter, names):
                     loop_kind, body = "`for` loop over a width-sized range", node.body
-                elif isinstance(node, ast.While) and _mentions_width(node.test, names):
+                elif isinstance(node, ast.While) and trend(node.test, names) == GROWS:
                     loop_kind, body = "`while` loop bounded by the width", node.body
                 elif isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
                     if any(_range_over_width(g.iter, names) for g in node.generators):
