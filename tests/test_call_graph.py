@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from oracle import SAMPLES
+from oracle import SAMPLES, assert_exact_match, measure
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -91,6 +91,76 @@ def test_a_ring_is_written_from_its_first_defined_function_in_every_process(tmp_
                              env=dict(os.environ, PYTHONHASHSEED=seed), check=True).stdout
         rings.update(n["message"] for n in json.loads(out)["notes"] if n["message"].startswith("recursive: "))
     assert rings == {"recursive: even → odd → even (unrolled with the known arguments)"}
+
+
+WRAPPED = """
+import functools
+
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+def counted(fn):
+    @functools.wraps(fn)
+    def wrap(*args):
+        return fn(*args)
+    return wrap
+
+
+@counted
+def inner(x):
+    return fnp.maximum(x, 0.0)
+
+
+@counted
+def outer(mlp):
+    x = fnp.ones(mlp.width)
+    for w in mlp.weights:
+        x = inner(x @ w)
+    return x
+
+
+@counted
+def halve(x, n):
+    return x if n == 0 else halve(x * 0.5, n - 1)
+
+
+@counted
+@counted
+def twice(x):
+    return x + 1.0
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        x = twice(halve(outer(mlp), 2))
+        return fnp.stack([x] * mlp.depth)
+"""
+
+
+def test_two_closures_of_one_decorator_calling_each_other_are_no_recursion(tmp_path):
+    """Every wrapper `counted` makes is one node of the call graph: outer's wrapper reaching
+    inner's, and twice's outer wrapper calling its inner one with the same arguments, recurse
+    no more than at run time. Only halve's ring is one; the count stays exact."""
+    path = tmp_path / "estimator.py"
+    path.write_text(WRAPPED)
+    point = Point(8, 2, 10**6)
+    report = analyze(path, point)
+    rings = [n.message for n in report.notes if n.message.startswith("recursive: ")]
+    assert rings == ["recursive: counted.<locals>.wrap → halve → counted.<locals>.wrap "
+                     "(unrolled with the known arguments)"]
+    assert_exact_match(report, measure(path, point))
+
+
+def test_a_wrapper_reaching_another_of_its_decorator_imports_no_graph_library(tmp_path):
+    """A ring only closures of one def make is none: networkx, whose import costs more than a
+    small analysis, is not loaded to list it."""
+    path = tmp_path / "estimator.py"
+    path.write_text(WRAPPED.replace("halve(outer(mlp), 2)", "outer(mlp)"))
+    probe = ("import sys\nfrom flopcast.analyzer import analyze\nfrom flopcast.model import Point\n"
+             f"analyze({str(path)!r}, Point(8, 1, 10**6))\nprint('networkx' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False"]
 
 
 BRANCHED = '''

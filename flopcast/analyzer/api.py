@@ -634,7 +634,7 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
                 report.calls[edge] = max(n, report.calls.get(edge, 0))
     for module in program.modules.values():
         report.functions.extend(function_table(module))
-    _note_call_structure(program, report)
+    _note_call_structure(program, report, frozenset().union(*(r.recursed for r in results)))
     if any(r.sites for r in results):
         # Even paths that all cost the same rest on each site answering alike: a run mixing
         # answers may cost otherwise, unless the sites are proven to add up per execution.
@@ -914,30 +914,37 @@ def _mark_path_dependent(widest: RunResult, results: list[RunResult]) -> list[Ch
     return out
 
 
-def _note_call_structure(program: Program, report: Report) -> None:
+def _note_call_structure(program: Program, report: Report, recursed: frozenset) -> None:
     """Recursion and helpers predict never reaches, from the observed call graph.
 
-    Self-recursion and reachability are a few lines over the edges; networkx's cycle
-    enumeration is asked only when functions call each other in a ring (its import costs
-    more than the rest of a small analysis)."""
+    The graph names a function by its def, so every closure of a nested def is one node there
+    (one decorator's wrappers of two helpers): its rings through nested defs are not read
+    from it but from the recursions the interpreter saw (``recursed``). Self-recursion and
+    reachability are a few lines over the edges; networkx's cycle enumeration is asked only
+    when functions call each other in a ring (its import costs more than the rest of a small
+    analysis)."""
     edges: dict = defaultdict(set)
     for caller, callee in report.calls:
         edges[caller].add(callee)
     reached = _reachable(edges, ROOT_CALLER)
-    if any(_reaches(edges, name, name, skip_self=True) for name in reached):
+    place = {name: k for k, name in enumerate(_graph_nodes(report))}
+    calls = {(a, b): n for (a, b), n in report.calls.items() if "<locals>" not in a and "<locals>" not in b}
+    plain: dict = defaultdict(set)
+    for caller, callee in calls:
+        plain[caller].add(callee)
+    if any(_reaches(plain, name, name, skip_self=True) for name in reached):
         import networkx as nx
 
         # networkx starts each cycle, and orders them, by sets of names, which vary with
         # Python's string hashing from one process to the next: each is written from its node
         # the graph met first, in that order, so the note reads the same in every run.
-        place = {name: k for k, name in enumerate(_graph_nodes(report))}
-        cycles = sorted((_from_first(list(c), place) for c in nx.simple_cycles(call_graph(report.functions,
-                                                                                        report.calls))),
-                        key=lambda c: [place[n] for n in c])
+        cycles = [_from_first(list(c), place) for c in nx.simple_cycles(call_graph(report.functions, calls))]
     else:
-        cycles = [[name] for name in _graph_nodes(report) if name in edges[name]]
-    for cycle in cycles:
-        names = " → ".join(cycle + [cycle[0]])
+        cycles = [[name] for name in place if name in plain[name]]
+    # (a ring seen from each function on it is one ring)
+    cycles.extend(_from_first(list(ring), place) for ring in recursed if all(n in place for n in ring))
+    for cycle in sorted(dict.fromkeys(map(tuple, cycles)), key=lambda c: [place[n] for n in c]):
+        names = " → ".join(cycle + (cycle[0],))
         report.notes.append(Note(None, f"recursive: {names} (unrolled with the known arguments)"))
     spans = {info.qualname: info.span for info in report.functions}
     if any(r.in_setup and r.every_path for r in report.raises):

@@ -115,6 +115,7 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         # (tuple node, array) of the tuple index being evaluated while a counter is watched (expr_Subscript)
         self._array_index: Optional[tuple] = None
         self.active_calls: list[tuple] = []  # (function node id, argument signature) of the call stack
+        self.active_functions: list = []  # the FunctionVal of each call of active_calls
         self._mentions_budget: Optional[bool] = None
         self.handlers = handlers.NONE  # what the except clauses around the code being run may catch
         self.float_silent = False  # pricing an op that does no float arithmetic (warning_filters.FLOAT_SILENT)

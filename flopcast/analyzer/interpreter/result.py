@@ -63,6 +63,10 @@ class RunResult:
     inclusive: dict = field(default_factory=dict)
     # (caller qualname, callee qualname) -> number of calls made on this path.
     calls: dict = field(default_factory=dict)
+    # The rings of calls (qualnames, from the function called back) through a nested def seen
+    # in predict calling a function while it was executing: one def run in one enclosing frame,
+    # so two closures of one def calling each other make none (user_calls._note_recursion).
+    recursed: set = field(default_factory=set)
     # Every consultation of a site (its key) in order, and the joins of the `if` statements
     # whose tests consulted one (when the decisions watch them): see joins.py.
     consults: list = field(default_factory=list)

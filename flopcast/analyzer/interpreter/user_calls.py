@@ -170,6 +170,8 @@ class UserCalls:
         node_id = id(fn.node)
         if node_id in self._reentered or any(k[0] == node_id for k in self.active_calls):
             self._reentered.add(node_id)
+            if self.metered:
+                self._note_recursion(fn)
             # The key is the analysis' own read, not the program's: a counter a decorator's
             # wrapper bumps at every call (`CALLS[name] += 1`) is read here by every call of the
             # wrapper re-entered through the helpers it wraps, yet only the program's reads
@@ -181,13 +183,17 @@ class UserCalls:
         else:
             key = (node_id,)
         self.active_keys_seen.append(key)
-        if len(key) > 1 and key in self.active_calls:
+        # (the same function: two closures of one def, a decorator's wrappers stacked on one
+        # helper, pass the same arguments on without recursing; the key does not tell them apart)
+        if len(key) > 1 and any(k == key and _same_function(g, fn) for k, g in zip(self.active_calls,
+                                                                                   self.active_functions)):
             self.record_uncertain_span(span, "recursion", f"on some value-dependent paths {fn.qualname} calls "
                                        "itself again with the same arguments, forever")
             raise PathEnd(f"{span}: on this path the recursion never ends ({fn.qualname} is called again with "
                           "the same arguments); at run time it ends in RecursionError or an exhausted budget",
                           span, unbounded=True)
         self.active_calls.append(key)
+        self.active_functions.append(fn)
         condition, self._condition = self._condition, None
         if is_generated(fn.node) and self.call_stack:
             # generated code (syntax.lambda_at) stands for C or library code: its work is its
@@ -218,7 +224,20 @@ class UserCalls:
         finally:
             self.call_stack.pop()
             self.active_calls.pop()
+            self.active_functions.pop()
             self._condition = condition
+
+    def _note_recursion(self, fn: FunctionVal) -> None:
+        """Record the ring of calls back to ``fn`` if ``fn`` itself is executing, where a nested
+        def is on it: the call graph names every closure of a def alike, so only this tells a
+        closure calling itself back from two closures of one def calling each other."""
+        active = self.active_functions
+        for i in range(len(active) - 1, -1, -1):
+            if _same_function(active[i], fn):
+                names = [g.qualname for g in active[i:] if not is_generated(g.node)]
+                if any("<locals>" in n for n in names):
+                    self.result.recursed.add(_elementary(names))
+                return
 
     def call_key(self, fn: FunctionVal, args: list, kwargs: dict) -> tuple:
         """A call's identity for spotting endless recursion: the function, what the arguments
@@ -343,3 +362,21 @@ def _is_generator_function(node: ast.AST) -> bool:
                     stack.extend(ast_children(child))
         node._flopcast_generator = cached
     return cached
+
+
+def _same_function(a: FunctionVal, b: FunctionVal) -> bool:
+    """Whether two function values are one function: one def run in one enclosing frame. Two
+    closures of one def made by separate calls (one decorator's wrappers) share the def but
+    are different functions: one calling the other is no recursion."""
+    return a is b or (a.node is b.node and a.closure is b.closure)
+
+
+def _elementary(names: list) -> tuple:
+    """The ring of qualnames ``names`` with inner rings cut out (a → b → c → b → a: a → b)."""
+    out: list = []
+    for name in names:
+        if name in out:
+            del out[out.index(name) + 1:]
+        else:
+            out.append(name)
+    return tuple(out)
