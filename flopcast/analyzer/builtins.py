@@ -455,12 +455,14 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                                            presumed=presumed)
             if x.__class__ is NumpyScalar and kind == "int" and len(args) == 1 and x.vrange is not None:
                 # read where the element was taken: `int(k)` and `d[k]` of one element ask one site
-                made = dataints.from_scalar(x, x.origin or span, f"`{name}(...)` of an element of an index array")
+                made = dataints.from_scalar(x, x.origin or span,
+                                            f"`{name}(...)` of {x.what or 'an element of an index array'}")
                 if made is not x:
                     return made
             if x.__class__ is NumpyScalar and kind == "float" and x.fbounds is not None and len(args) == 1:
                 return dataints.from_array(x, kind, span, f"`{name}(...)` of an array value")  # a norm's sign
-            return Unknown(kind, span, f"`{name}(...)` of an array value", presumed=presumed)
+            what = x.what if x.__class__ is NumpyScalar and x.what else "an array value"
+            return Unknown(kind, span, f"`{name}(...)` of {what}", presumed=presumed)
         if dataints.is_data_int(x) and name in ("int", "round") and len(args) == 1:
             return x
         if isinstance(x, Unknown) and x.kind == "float" and x.lo is not None and x.hi is not None \

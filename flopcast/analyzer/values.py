@@ -222,6 +222,9 @@ class NumpyScalar(Value):
     origin: Optional[Span] = None
     # Bounds (lo, hi) of a float scalar's value when it is not NaN (signs.py: a norm is at least 0)
     fbounds: Optional[tuple] = None
+    # What it is, for messages, where more is known than "an array value": a random draw
+    # ("the integer rng.integers(2, 6) draws"). Says nothing of its value: no key reads it.
+    what: Optional[str] = field(default=None, compare=False)
 
 
 @dataclass(eq=False)

@@ -200,7 +200,8 @@ def random_draw(ctx, method: str, args, kwargs, prefix: str = "random.Generator.
     bounds = _integers_bounds(args, kwargs) if generator and method == "integers" else None
     if shape == ():
         # (one draw: each read of it, `int(k)` twice, asks the one site where it was drawn)
-        return NumpyScalar(dt, origin, vrange=bounds, origin=ctx.span if bounds is not None else None)
+        return NumpyScalar(dt, origin, vrange=bounds, origin=ctx.span if bounds is not None else None,
+                           what=_drawn(prefix, method, args, kwargs))
     return Array(shape, dt, dtype_origin=origin, vrange=bounds)
 
 
@@ -218,6 +219,14 @@ def _integers_bounds(args, kwargs) -> Optional[tuple]:
         return None
     lo, hi = (0, limits[0].value) if len(limits) == 1 else (limits[0].value, limits[1].value)
     return (lo, hi if endpoint.value else hi - 1)
+
+
+def _drawn(prefix: str, method: str, args, kwargs) -> str:
+    """What one scalar draw is, for messages: the call with its known limits, which bound it."""
+    given = [repr(a.value) if isinstance(a, Known) else "..." for a in args]
+    given += [f"{k}={v.value!r}" if isinstance(v, Known) else f"{k}=..." for k, v in kwargs.items()]
+    caller = "rng." if prefix == "random.Generator." else prefix.replace("random.", "np.random.", 1)
+    return f"the {'integer' if method in ('integers', 'randint') else 'value'} {caller}{method}({', '.join(given)}) draws"
 
 
 def _check_parameters(prefix: str, method: str, given: dict, shape: tuple) -> None:
