@@ -2542,7 +2542,9 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
                                  "of the program it may change or call")
     if any(isinstance(a, Array) for a in handed):
         return interp.unpriced(node, f"{path}()", "a library call that receives arrays; its charges are unknown")
-    return Unknown("", span, f"result of {path}()", machine=Machine.CLOCK if path in CLOCK_READS else None)
+    if path in CLOCK_READS:
+        return Unknown("", span, f"result of {path}()", machine=Machine.CLOCK)
+    return Unknown("", span, f"result of {path}(), {dataints.UNMODELLED_CALL}")
 
 
 def _hands_over_program_objects(node, args: list, kwargs: dict) -> bool:

@@ -269,6 +269,25 @@ def opposite(ctx, key, grows: int, u_bounds: tuple, span, what: str, chain: tupl
     return base
 
 
+#: How the reason of a value made from one flopcast could not compute begins (ops.unknown_operand_reason)
+UNKNOWN_PREFIX = "uses a value flopcast could not compute"
+
+
+#: How the reason of an unmodelled library call's result ends (builtins.call_stdlib)
+UNMODELLED_CALL = "a library call flopcast does not model"
+
+
+def described(u: Unknown) -> tuple[str, str]:
+    """What a site says ``u`` is, and its reason for that: an integer made from a value flopcast
+    could not compute (an unmodelled library call's result) is not one read from the data."""
+    if u.reason.endswith(UNMODELLED_CALL) and not u.reason.startswith(UNKNOWN_PREFIX):
+        return "an integer flopcast could not compute", f"the {u.reason}"
+    if not u.reason.startswith(UNKNOWN_PREFIX):
+        return "an integer read from data", u.reason
+    where, _, root = u.reason[len(UNKNOWN_PREFIX):].partition(": ")
+    return "an integer flopcast could not compute", f"made{where} from {'the ' if root.startswith('result of ') else ''}{root}"
+
+
 def materialise(ctx, u: Unknown, what: str, grows: int = 1) -> int:
     """The integer this path takes for ``u``: one end of its range, chosen once per line
     that read it (BIG, or -BIG, for a side with no bound). ``grows`` says whether the sizes
@@ -288,7 +307,8 @@ def materialise(ctx, u: Unknown, what: str, grows: int = 1) -> int:
         return _apply(u.chain, against)
     lo, hi = _range_text(u)
     where = f" at line {span.line}" if span is not None else ""
-    reason = f"{what} uses an integer read from data{where} ({u.reason}; from {lo} to {hi}): both ends are analysed"
+    noun, said = described(u)
+    reason = f"{what} uses {noun}{where} ({said}; from {lo} to {hi}): both ends are analysed"
     key = ("value", span)
     site = Site(key, ctx.enumerated.get(key, ("high", "low")), span, "shape", reason, (u.lo, u.hi), machine=u.machine)
     end = ctx.decisions.choose(site, ctx.kept_used())
@@ -326,8 +346,8 @@ def position(ctx, u: Unknown, what: str = LIST_PICK) -> Optional[int]:
             ctx.result.picks.add(key)
         return None
     where = f" at line {span.line}" if span is not None else ""
-    reason = (f"{what} by an integer read from data{where} ({u.reason}; from {u.lo:,} "
-              f"to {u.hi:,}): every value is analysed")
+    noun, said = described(u)
+    reason = f"{what} by {noun}{where} ({said}; from {u.lo:,} to {u.hi:,}): every value is analysed"
     site = Site(key, tuple(range(u.hi, u.lo - 1, -1)), span, "shape", reason, (u.lo, u.hi), machine=u.machine)
     base = ctx.decisions.choose(site, ctx.kept_used())
     ctx._data_int_uses.setdefault(key, (0, base))  # direction 0: every value is analysed

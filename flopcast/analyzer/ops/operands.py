@@ -51,7 +51,7 @@ def _shown(x) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-_UNKNOWN_PREFIX = "uses a value flopcast could not compute"
+_UNKNOWN_PREFIX = dataints.UNKNOWN_PREFIX
 
 
 def unknown_operand_reason(v: Unknown) -> str:
