@@ -8,13 +8,15 @@ import itertools
 import weakref
 from typing import Optional
 
+from flopcast.analyzer import first_index
 from flopcast.analyzer.repeats import SteadyLoop
 from flopcast.analyzer.values import (dict_key, DICT_MUTATORS, DictVal, GeneratorView, Known, LazyIterator,
                                       LIST_MUTATORS, ListVal, PyGenerator, SeqIterator, SET_MUTATORS, signature,
                                       Unknown, UserRaise, Value)
 from flopcast.analyzer.interpreter import limits
 from flopcast.analyzer.interpreter.common import _MISSING
-from flopcast.analyzer.interpreter.control import PathEnd, _ShortCircuit
+from flopcast.analyzer.first_break import Marks
+from flopcast.analyzer.interpreter.control import PathEnd, _FirstIndexFound, _ShortCircuit, _StopsAtUnknown
 from flopcast.analyzer.interpreter.frames import Frame, RunningComprehension
 
 
@@ -74,11 +76,12 @@ def _written_names(loop: ast.For) -> set:
 class Comprehensions:
     """The Interpreter's methods for list, set and dict comprehensions and generator expressions."""
 
-    def comprehension(self, node, make, steady: bool = False) -> Value:
+    def comprehension(self, node, make, steady: bool = False, counted: Optional[ast.expr] = None) -> Value:
         """Run a comprehension; its items made, or None when a level's items are not known.
         ``steady``: ``make`` only evaluates the element (a list comprehension, a generator
         expression made whole), so that a comprehension with one `for` may skip iterations
-        that repeat the last one (repeats.SteadyLoop.watch_comprehension)."""
+        that repeat the last one (repeats.SteadyLoop.watch_comprehension). ``counted``: the
+        test of a ``next(<first index>, default)`` (first_index.py)."""
         saved = self.frame
         first = None
         if saved.function is None and saved.cls is not None and saved.vars is saved.cls.attrs:
@@ -89,7 +92,7 @@ class Comprehensions:
             inner = Frame({}, saved.module, saved.qualname, saved.function, saved.cls, saved.receiver)
         else:
             inner = Frame(dict(saved.vars), saved.module, saved.qualname, saved.function, saved.cls, saved.receiver)
-        running = RunningComprehension(node, len(self._outer_frames), inner)
+        running = RunningComprehension(node, len(self._outer_frames), inner, counted=counted)
         self._outer_frames.append(saved)
         self._comprehensions.append(running)
         self._opaque_depth += 1
@@ -201,7 +204,23 @@ class Comprehensions:
                     position += skipped
                     level[1] = position
                     self.assign(gen.target, items[position])
-                if all(self.truth(cond, cond) for cond in gen.ifs):
+                # (the iterator is the call's own fresh range or enumerate: no one else reads it)
+                if running.counted is not None and lazy is None and source.__class__ is not PyGenerator \
+                        and not self.decisions.per_execution:
+                    running.marks = Marks.of(self)
+                    try:
+                        passes = self.truth(gen.ifs[0], gen.ifs[0])
+                    except _StopsAtUnknown:
+                        indices = []
+                        for item in items[position:]:
+                            self.assign(gen.target, item)
+                            indices.append(self.eval(running.node.elt))
+                        raise _FirstIndexFound(indices)
+                    finally:
+                        running.marks = None
+                else:
+                    passes = all(self.truth(cond, cond) for cond in gen.ifs)
+                if passes:
                     if not self._generators(gens, index + 1, make, running):
                         return False
                 position += 1
@@ -240,10 +259,13 @@ class Comprehensions:
                 raise _ShortCircuit(Known(want))
             return None
 
+        counted = first_index.counted_next(node, extra) if name == "next" else None
         try:
-            made = self.comprehension(gen, make)
+            made = self.comprehension(gen, make, counted=counted)
         except _ShortCircuit as stop:
             return stop.value
+        except _FirstIndexFound as stop:
+            return first_index.found(self, node, counted, stop.indices, extra[0].value)
         if made is None:
             return self._comprehension_unknown(gen)
         if name != "next":

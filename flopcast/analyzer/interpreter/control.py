@@ -86,6 +86,14 @@ class _StopsAtUnknown(Exception):
         self.room = room
 
 
+class _FirstIndexFound(Exception):
+    """``next(<first index>, default)``'s test depends on values at an item: the index found is
+    read from data (first_index.py). ``indices``: what the element is at that item and each after."""
+
+    def __init__(self, indices: list):
+        self.indices = indices
+
+
 #: Exceptions that carry the program's control flow and findings through the interpreter.
 _CONTROL = (PathEnd, UserRaise, _Return, _Break, _Continue, _GeneratorPause, _StopsAtUnknown)
 

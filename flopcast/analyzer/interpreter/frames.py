@@ -80,6 +80,10 @@ class RunningComprehension:
     made: list = field(default_factory=list)  # the items made so far
     # Per level entered: [its items, the position of the item being run]
     levels: list = field(default_factory=list)
+    # `next(<first index>, default)`'s test (first_index.py), and what the path had recorded
+    # when the test of the item being run began
+    counted: Optional[ast.expr] = None
+    marks: Optional[Marks] = None
 
 
 class _ComprehensionTargets(Mapping):
