@@ -5,8 +5,8 @@ Each program finds the first item of a boolean array that the run answers True f
 ``width // 4`` items and False after (``fnp.abs(x) >= 0.0`` then ``< 0.0``: always so at run time,
 unknown to flopcast), then splits the weights at that index and multiplies the two parts: the
 product costs nothing at the first index or at the default and the most in between. Presumed
-alike at every item, the index was 0 or the default only, and the run's count lay above the
-interval. Checked against the real flopscope at two sizes.
+alike at every item, the index was 0 or the default (or StopIteration) only, and the run's count
+lay above the interval. Checked against the real flopscope at two sizes.
 """
 
 from __future__ import annotations
@@ -49,6 +49,11 @@ FINDS = {
         FALSE_FIRST, "n = next((i for i in range(mlp.width) if conv[i]), mlp.width)"),
     "enumerate_with_minus_one_as_default": (
         TRUE_FIRST, "n = next((i for i, flag in enumerate(conv) if not flag), -1) + 1"),
+    # no default, or one that is no index: whether any item passes is a site of its own
+    "range_with_no_default": (FALSE_FIRST, "n = next(i for i in range(mlp.width) if conv[i])"),
+    "enumerate_with_none_as_default": (
+        TRUE_FIRST, "found = next((i for i, flag in enumerate(conv) if not flag), None)\n"
+                    "n = mlp.width if found is None else found"),
 }
 
 
@@ -69,8 +74,9 @@ def test_a_run_finding_a_middle_item_is_inside_the_interval(tmp_path, form, poin
 
 
 @pytest.mark.parametrize(("form", "named"), [(FINDS["enumerate_with_the_length_as_default"], "from 0 to 8"),
-                                             (FINDS["enumerate_with_minus_one_as_default"], "from -1 to 7")],
-                         ids=["length_default", "minus_one_default"])
+                                             (FINDS["enumerate_with_minus_one_as_default"], "from -1 to 7"),
+                                             (FINDS["enumerate_with_none_as_default"], "from 0 to 7")],
+                         ids=["length_default", "minus_one_default", "none_default"])
 def test_the_report_names_the_index_and_its_range_at_the_next_call(tmp_path, form, named):
     path = _write(tmp_path / "estimator.py", *form)
     report = analyze(path, Point(8, 4, 2**41))

@@ -13,10 +13,10 @@ in between is covered. Indices whose test is known run as before, exact.
 Only this shape is read so: one ``for`` over ``range(...)`` (no step) or ``enumerate(...)``
 (the index its first target), whose element is that index, with one test that is pure as
 first_break's is (it reads names, items, attributes and numbers and calls only conversions),
-and that at run time charged nothing, met no site and left nothing unpriced; and a known
-int default (``len(xs)``, ``-1``) next to the indices, so that one range holds them all
-(``-1`` below a first index past 0 widens it: a superset, still sound). Anything else
-(no default, ``None``, an item rather than its index) is made as before.
+and that at run time charged nothing, met no site and left nothing unpriced. A known int
+default next to the indices (``len(xs)``, ``-1``) joins their range (``-1`` below a first
+index past 0 widens it: a superset, still sound); any other default, or none, is the other
+answer of a site. A test that charges, or an item rather than its index, is made as before.
 """
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ import ast
 from typing import Optional
 
 from flopcast.analyzer.first_break import _pure
-from flopcast.analyzer.values import Known, Unknown, Value
+from flopcast.analyzer.decisions import Site
+from flopcast.analyzer.values import Known, Unknown, UserRaise, Value
 
 
 def counted_next(node: ast.Call, extra: list) -> Optional[ast.expr]:
     """The test of a ``next(<first index>, default)`` read as above, or None."""
     gen = node.args[0]
-    if len(gen.generators) != 1 or len(extra) != 1 or extra[0].__class__ is not Known \
-            or type(extra[0].value) is not int:
+    if len(gen.generators) != 1 or len(extra) > 1:
         return None
     comp = gen.generators[0]
     if comp.is_async or len(comp.ifs) != 1 or not _pure(comp.ifs[0]) or not isinstance(gen.elt, ast.Name):
@@ -52,15 +52,27 @@ def counted_next(node: ast.Call, extra: list) -> Optional[ast.expr]:
     return comp.ifs[0]
 
 
-def found(interp, node: ast.Call, test: ast.expr, indices: list, default: int) -> Value:
+def found(interp, node: ast.Call, test: ast.expr, indices: list, extra: list) -> Value:
     """The index found: an integer read from data over ``indices`` (the one whose test first
-    depended on values and those after it) and ``default``. ``indices`` are what the element
+    depended on values and those after it) and the default. ``indices`` are what the element
     evaluated to at those items: not consecutive known ints (``range`` rebound by the
-    program) gives an unknown value instead, never a wrong range."""
+    program) gives an unknown value instead, never a wrong range. A default that is no int
+    next to them (``None``), or none (StopIteration), is a site of its own: some item passes
+    (the index read from data) or none does (the default, or the raise)."""
     span = interp.node_span(node)
+    source = ast.unparse(test)
     values = [v.value if v.__class__ is Known and type(v.value) is int else None for v in indices]
-    steady = None not in values and values == list(range(values[0], values[0] + len(values)))
-    if not steady or not (default == -1 or values[0] - 1 <= default <= values[-1] + 1):
-        return Unknown("", span, f"the first index at which `{ast.unparse(test)}` holds")
-    return Unknown("int", span, f"the first index at which `{ast.unparse(test)}` holds, or {default} where none does",
-                   min(values[0], default), max(values[-1], default))
+    if None in values or values != list(range(values[0], values[0] + len(values))):
+        return Unknown("", span, f"the first index at which `{source}` holds")
+    lo, hi = values[0], values[-1]
+    default = extra[0].value if extra and extra[0].__class__ is Known and type(extra[0].value) is int else None
+    if default is not None and (default == -1 or lo - 1 <= default <= hi + 1):
+        return Unknown("int", span, f"the first index at which `{source}` holds, or {default} where none does",
+                       min(lo, default), max(hi, default))
+    site = Site(("first-found", span), (True, False), span, "branch",
+                f"whether any item passes `{source}` depends on values")
+    if not interp.decisions.choose(site, interp.kept_used()):
+        if extra:
+            return extra[0]
+        raise UserRaise(span, "StopIteration")
+    return Unknown("int", span, f"the first index at which `{source}` holds", lo, hi)

@@ -265,7 +265,7 @@ class Comprehensions:
         except _ShortCircuit as stop:
             return stop.value
         except _FirstIndexFound as stop:
-            return first_index.found(self, node, counted, stop.indices, extra[0].value)
+            return first_index.found(self, node, counted, stop.indices, extra)
         if made is None:
             return self._comprehension_unknown(gen)
         if name != "next":
