@@ -74,7 +74,7 @@ def test_a_run_finding_a_middle_item_is_inside_the_interval(tmp_path, form, poin
 
 
 @pytest.mark.parametrize(("form", "named"), [(FINDS["enumerate_with_the_length_as_default"], "from 0 to 8"),
-                                             (FINDS["enumerate_with_minus_one_as_default"], "from -1 to 7"),
+                                             (FINDS["enumerate_with_minus_one_as_default"], "from 0 to 8"),  # (of n, the index + 1)
                                              (FINDS["enumerate_with_none_as_default"], "from 0 to 7")],
                          ids=["length_default", "minus_one_default", "none_default"])
 def test_the_report_names_the_index_and_its_range_at_the_next_call(tmp_path, form, named):
