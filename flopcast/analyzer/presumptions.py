@@ -69,11 +69,48 @@ _DIFFERENCE = Presumed(None, "a difference of two arrays", guard=False)
 _DEVIATION = Presumed(None, "a deviation between two arrays", guard=False)
 _MAGNITUDES = {"abs", "absolute", "fabs", "square"}
 _SCALINGS = {"divide", "true_divide", "multiply"}
+#: A pre-activation: a product of data with a matrix not known to be non-negative (``x @ w``, the
+#: MLP's weights taking both signs), shifted (``+ b``), scaled by a positive amount or copied. Its
+#: elements take either sign as the data has them: a test of its sign (``h < 0``: a ReLU's mask)
+#: selects about half of them, so no count of that test is typical, and its sites presume nothing.
+_SIGNED = Presumed(None, "a pre-activation (a product with weights of both signs)", guard=False)
+_PRODUCTS = {"matmul", "dot", "inner"}
+_SHIFTS = {"add", "subtract"}
+_COPIES = {"negative", "positive", "astype", "copy", "array"}
 
 
 def is_mark(p: Optional[Presumed]) -> bool:
-    """Whether ``p`` is a mark of a float array (a difference, a deviation), not a truth value."""
-    return p is _DIFFERENCE or p is _DEVIATION
+    """Whether ``p`` is a mark of a float array (a difference, a deviation, a pre-activation), not a
+    truth value."""
+    return p is _DIFFERENCE or p is _DEVIATION or p is _SIGNED
+
+
+def _signed(name: str, args: list, result: Value) -> bool:
+    """Whether ``result`` of ``fnp.<name>(*args)`` is a pre-activation (``_SIGNED``): a product of
+    two distinct arrays not both non-negative whose result flopscope does not tag symmetric (a Gram
+    ``a @ a.T`` has a positive diagonal), or one made from a pre-activation by a shift, a copy, a
+    negation, or a scaling by a known number or a never-negative array. A mark wrongly given only
+    loses a nominal number; one wrongly missed keeps the presumption every threshold test makes."""
+    from flopcast.analyzer import signs
+
+    if not (isinstance(result, Array) and result.dtype.startswith("float") and result.ndim >= 1) \
+            or any(result is a for a in args):
+        return False
+    if name in _PRODUCTS:
+        return len(args) == 2 and all(isinstance(a, Array) for a in args) and not result.sym \
+            and args[0].ident != args[1].ident and not all(signs.nonnegative(a) for a in args)
+    marked = [of(a) is _SIGNED for a in args[:2]]
+    if name in _COPIES:
+        return marked[0]
+    if name in _SHIFTS:
+        return len(args) == 2 and any(marked)
+    if name in _SCALINGS and len(args) == 2 and any(marked):
+        other = args[1] if marked[0] else args[0]
+        if name != "multiply" and not marked[0]:
+            return False  # (a number divided by a pre-activation is no pre-activation)
+        return isinstance(other, Known) and type(other.value) in (int, float) and other.value > 0 \
+            or isinstance(other, (Array, NumpyScalar)) and signs.nonnegative(other)
+    return False
 
 
 def of(value: Value) -> Optional[Presumed]:
@@ -135,6 +172,8 @@ def comparison(symbol: str, left: Value, right: Value) -> Optional[Presumed]:
         return None
     if math.isnan(t):
         return None
+    if abs(t) <= TINY and of(right if _number(right) is None else left) is _SIGNED:
+        return None  # the sign of a pre-activation is the data's: no count of it is typical
     if abs(t) >= HUGE:
         # the value stays strictly between -HUGE and HUGE
         above = symbol in (">", ">=")
@@ -190,7 +229,11 @@ def after_op(name: str, args: list, result: Value) -> Value:
     if name == "subtract" and len(args) == 2 and all(isinstance(a, Array) for a in args) and isinstance(result, Array) \
             and result.dtype.startswith("float"):
         return tagged(result, _DIFFERENCE)
+    if _signed(name, args, result):
+        return tagged(result, _SIGNED)
     tags = [of(a) for a in args[:2]]
+    if _SIGNED in tags:
+        return result  # (a reduction of a pre-activation, its magnitude: no pre-activation)
     if tags and tags[0] in (_DIFFERENCE, _DEVIATION) and isinstance(result, Array):
         if name in _MAGNITUDES and tags[0] is _DIFFERENCE or tags[0] is _DEVIATION and (
                 name in _SCALINGS and not any(a is result for a in args) or name in ("max", "amax", "nanmax")):

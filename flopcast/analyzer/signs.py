@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
+from flopcast.analyzer.const_masks import Filled
 from flopcast.analyzer.values import Array, Known, machine_of, NumpyScalar, Unknown, Value
 
 NONNEGATIVE = (0.0, math.inf)
@@ -76,6 +77,47 @@ def after_op(name: str, args: list, kwargs: dict, result: Value, watch=None) -> 
         if result.__class__ is NumpyScalar:
             return dataclasses.replace(result, fbounds=NONNEGATIVE)
         result.fbounds = NONNEGATIVE
+    return result
+
+
+#: comparisons of ``x`` with a number ``t`` that no element at least 0 (nor a NaN) passes, by ``t``:
+#: ``x < 0``, ``x <= -1``, ``x == -1``; and ``x != -1``, which every one passes
+_NONE_PASS = {"less": lambda t: t <= 0, "less_equal": lambda t: t < 0, "equal": lambda t: t < 0}
+_ALL_PASS = {"not_equal": lambda t: t < 0}
+#: the same comparison with its operands swapped (``0 > x`` is ``x < 0``)
+_SWAPPED = {"greater": "less", "greater_equal": "less_equal", "equal": "equal", "not_equal": "not_equal"}
+
+
+def decided_mask(name: str, args: list, result: Value, watch=None) -> Value:
+    """``result`` of the comparison ``fnp.<name>(x, t)`` (or ``t`` first) of a never-negative ``x``
+    with a known number ``t`` where the sign decides every element: ``x < 0`` of a ReLU's output
+    is False everywhere, so a selection or a ``copyto(..., where=)`` by it writes nothing (an
+    exact count, where a test of signed data is a size site). A 0-d test (``if norm < 0:``) is left
+    to its presumption. Only the answers a NaN gives too
+    (NaN compares False, and unequal): ``x >= 0`` is False at a NaN, and stays value-dependent.
+    The mask's True count and elements are set; what presumptions.after_op presumed goes."""
+    if len(args) != 2 or result.__class__ is not Array or result.dtype != "bool":
+        return result
+    x, t = args
+    if x.__class__ is not Array:
+        if name not in _SWAPPED:
+            return result
+        x, t, name = t, x, _SWAPPED[name]
+    if x.__class__ is not Array or not x.shape or x.shape != result.shape or t.__class__ is not Known \
+            or type(t.__dict__["value"]) not in (int, float) or watch is not None and watch.follows(t) \
+            or not nonnegative(x):
+        return result
+    threshold = t.value
+    if math.isnan(threshold):
+        return result
+    if name in _NONE_PASS and _NONE_PASS[name](threshold):
+        result.true_count = 0
+    elif name in _ALL_PASS and _ALL_PASS[name](threshold):
+        result.true_count = result.size
+    else:
+        return result
+    result.elements = Filled(1 if result.true_count else 0, "bool", tuple(result.shape))
+    result.presumed = None
     return result
 
 

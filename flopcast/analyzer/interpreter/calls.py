@@ -66,6 +66,7 @@ class Calls:
         try:
             result = presumptions.after_op(opname, values, ops.pointwise(self, opname, values))
             result = signs.after_op(opname, values, {}, result, self.counter_watch)
+            result = signs.decided_mask(opname, values, result, self.counter_watch)
             overflow.after_op(self, opname, values, {}, result)
             memory_limit.check(self, opname, values, result, mark)
             self.raise_on_values(opname, values, {}, result)
@@ -311,6 +312,8 @@ class Calls:
                 result = const_masks.attach(result, name, args, kwargs)
             result = presumptions.after_op(name, args, result)
             result = signs.after_op(name, args, kwargs, result, self.counter_watch)
+            if not into_out:
+                result = signs.decided_mask(name, args, result, self.counter_watch)
             overflow.after_op(self, name, args, kwargs, result)
             self.raise_on_values(name, args, kwargs, result)
             self._symmetry_loss_may_raise(name, args, kwargs, result)
