@@ -69,14 +69,22 @@ _DIFFERENCE = Presumed(None, "a difference of two arrays", guard=False)
 _DEVIATION = Presumed(None, "a deviation between two arrays", guard=False)
 _MAGNITUDES = {"abs", "absolute", "fabs", "square"}
 _SCALINGS = {"divide", "true_divide", "multiply"}
-#: A pre-activation: a product of data with a matrix not known to be non-negative (``x @ w``, the
-#: MLP's weights taking both signs), shifted (``+ b``), scaled by a positive amount or copied. Its
+#: A pre-activation: the MLP's weights (drawn with both signs), a product of data with them or with
+#: another pre-activation (``x @ w``), shifted (``+ b``), scaled by a positive amount or copied. Its
 #: elements take either sign as the data has them: a test of its sign (``h < 0``: a ReLU's mask)
 #: selects about half of them, so no count of that test is typical, and its sites presume nothing.
 _SIGNED = Presumed(None, "a pre-activation (a product with weights of both signs)", guard=False)
 _PRODUCTS = {"matmul", "dot", "inner"}
 _SHIFTS = {"add", "subtract"}
-_COPIES = {"negative", "positive", "astype", "copy", "array"}
+_COPIES = {"negative", "positive", "astype", "copy", "array", "transpose"}
+
+
+def pre_activation(made: Array, of_array: Optional[Array] = None) -> Array:
+    """``made`` marked a pre-activation: one of the MLP's weights (``of_array`` None), or a view of
+    the pre-activation ``of_array`` (``w.T``)."""
+    if of_array is None or of(of_array) is _SIGNED and made is not of_array:
+        made.presumed = _SIGNED
+    return made
 
 
 def is_mark(p: Optional[Presumed]) -> bool:
@@ -87,7 +95,7 @@ def is_mark(p: Optional[Presumed]) -> bool:
 
 def _signed(name: str, args: list, result: Value) -> bool:
     """Whether ``result`` of ``fnp.<name>(*args)`` is a pre-activation (``_SIGNED``): a product of
-    two distinct arrays not both non-negative whose result flopscope does not tag symmetric (a Gram
+    two distinct arrays, one a pre-activation, whose result flopscope does not tag symmetric (a Gram
     ``a @ a.T`` has a positive diagonal), or one made from a pre-activation by a shift, a copy, a
     negation, or a scaling by a known number or a never-negative array. A mark wrongly given only
     loses a nominal number; one wrongly missed keeps the presumption every threshold test makes."""
@@ -96,10 +104,10 @@ def _signed(name: str, args: list, result: Value) -> bool:
     if not (isinstance(result, Array) and result.dtype.startswith("float") and result.ndim >= 1) \
             or any(result is a for a in args):
         return False
+    marked = [of(a) is _SIGNED for a in args[:2]]
     if name in _PRODUCTS:
         return len(args) == 2 and all(isinstance(a, Array) for a in args) and not result.sym \
-            and args[0].ident != args[1].ident and not all(signs.nonnegative(a) for a in args)
-    marked = [of(a) is _SIGNED for a in args[:2]]
+            and args[0].ident != args[1].ident and any(marked)
     if name in _COPIES:
         return marked[0]
     if name in _SHIFTS:

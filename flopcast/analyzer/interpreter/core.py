@@ -11,7 +11,7 @@ import sys
 import weakref
 from typing import NoReturn, Optional
 
-from flopcast.analyzer import carried, dtypes, first_writes, handlers, loggers, pricing, warning_filters
+from flopcast.analyzer import carried, dtypes, first_writes, handlers, loggers, presumptions, pricing, warning_filters
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.decisions import Decisions
 from flopcast.analyzer.import_hooks import ImportHooks
@@ -412,7 +412,8 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
             self.result.unpriced.append(Unpriced(where, end.what, str(end)))
 
     def make_mlp(self) -> MLPVal:
-        weights = ListVal([Array((self.width, self.width), "float32") for _ in range(self.depth)])
+        weights = ListVal([presumptions.pre_activation(Array((self.width, self.width), "float32"))
+                           for _ in range(self.depth)])
         return MLPVal(self.width, self.depth, weights, Unknown("int", None, "mlp.seed"))
 
     def rejected_prediction(self, value: Value, predict: Value) -> Optional[tuple]:

@@ -285,7 +285,7 @@ class Lookups:
         if isinstance(obj, Array):
             if name == "T":
                 # numpy's own .T is a view: a write through it changes what is known of `obj`
-                made = ops.transpose_attr(obj)
+                made = presumptions.pre_activation(ops.transpose_attr(obj), obj)
                 buffer_views.link(self, obj, made)  # (a write through either voids the other's tag)
                 return plain_numpy.same_buffer(made, obj) if obj.plain and made is not obj else made
             if name == "shape":

@@ -1,0 +1,98 @@
+"""A ReLU written as a masked write or a selection by the sign test ``h < 0``.
+
+Of a never-negative ``h`` (a ReLU's output, signs.py) the test is False everywhere: the masked
+write or the selection writes nothing, and the count is exact. Of a pre-activation (``x @ w``,
+``+ b``) about half the elements are negative, as the data has them: the count is an interval
+from none to every element, with no nominal number. flopcast presumed the selection empty in
+both ("a unit fires"): an interval with a false nominal number of the pre-activation (the run
+writes about half), and no exact count of the ReLU's output. Checked against the real flopscope
+at two sizes.
+"""
+
+from __future__ import annotations
+
+import pytest
+from oracle import assert_exact_at, measure, write_program
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+POINTS = (Point(8, 2, 2**41), Point(16, 3, 2**41))
+
+PROGRAM = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            x = fnp.random.standard_normal((16, mlp.width)).astype(fnp.float32)
+            b = fnp.full(mlp.width, 0.1, dtype=fnp.float32)
+            rows = []
+            for w in mlp.weights:
+                h = {made}
+                {relu}
+                rows.append(fnp.mean(h, axis=0) + 0.0 * fnp.sum(picked))
+                x = h
+            return fnp.stack(rows)
+    """
+
+#: the ReLU's masked write or selection, each leaving ``picked`` (what it selected, or 0.0)
+RELUS = {
+    "copyto_where": "fnp.copyto(h, 0.0, where={test}); picked = 0.0",
+    "selection": "picked = h[{test}]",
+}
+
+NEVER_NEGATIVE = {
+    "maximum": "fnp.maximum(x @ w, 0.0)",
+    "clip_of_a_shifted_product": "fnp.clip(x @ w + b, 0.0, None)",
+}
+
+PRE_ACTIVATIONS = {
+    "product_plus_bias": "x @ w + b",
+    "product_by_the_transpose_scaled": "(x @ w.T) * 0.5",
+}
+
+
+def _program(folder, **fields):
+    folder.mkdir(exist_ok=True)
+    return write_program(folder, PROGRAM, **fields)
+
+
+@pytest.mark.parametrize("made", NEVER_NEGATIVE.values(), ids=NEVER_NEGATIVE.keys())
+@pytest.mark.parametrize("relu", RELUS.values(), ids=RELUS.keys())
+@pytest.mark.parametrize("test", ["h < 0", "0 > h"])
+def test_a_negative_test_of_a_never_negative_array_selects_nothing_exactly(tmp_path, made, relu, test):
+    path = write_program(tmp_path, PROGRAM, made=made, relu=relu.format(test=test))
+    assert_exact_at(path, POINTS)
+
+
+@pytest.mark.parametrize("made", PRE_ACTIVATIONS.values(), ids=PRE_ACTIVATIONS.keys())
+@pytest.mark.parametrize("relu", RELUS.values(), ids=RELUS.keys())
+@pytest.mark.parametrize("test", ["h < 0", "h > 0"])
+def test_a_sign_test_of_a_pre_activation_is_an_interval_with_no_nominal_number(tmp_path, made, relu, test):
+    path = write_program(tmp_path, PROGRAM, made=made, relu=relu.format(test=test))
+    none = _program(tmp_path / "none", made=made, relu=relu.format(test="h < -1e30"))
+    every = _program(tmp_path / "every", made=made, relu=relu.format(test="h > -1e30"))
+    for point in POINTS:
+        report = analyze(path, point)
+        run = measure(path, point).total
+        assert report.nominal is None and not report.unpriced, (report.nominal, report.unpriced)
+        assert (report.total.lo, report.total.hi) == (measure(none, point).total, measure(every, point).total)
+        assert report.total.lo < run < report.total.hi
+
+
+def test_the_three_spellings_of_a_relu_on_a_pre_activation_agree_with_the_run(tmp_path):
+    """``fnp.where`` costs the same whatever the signs (exact); ``h[h < 0] = 0`` raises TypeError
+    in flopscope before any write; the masked write is the interval above, with no nominal."""
+    where = _program(tmp_path / "where", made="x @ w", relu="h = fnp.where(h < 0, 0, h); picked = 0.0")
+    assert_exact_at(where, POINTS)
+    setitem = _program(tmp_path / "setitem", made="x @ w", relu="h[h < 0] = 0; picked = 0.0")
+    copyto = _program(tmp_path / "copyto", made="x @ w", relu=RELUS["copyto_where"].format(test="h < 0"))
+    for point in POINTS:
+        raised = analyze(setitem, point)
+        assert [r.what.split(":")[0] for r in raised.raises] == ["TypeError"] and raised.raises[0].every_path
+        with pytest.raises(TypeError, match="immutable"):
+            measure(setitem, point)
+        report = analyze(copyto, point)
+        assert report.nominal is None and report.total.contains(measure(copyto, point).total)
