@@ -633,6 +633,10 @@ class Operators:
         derived = _data_int_arithmetic(name, left, right)
         if derived is not None:
             return derived
+        if name == "Mod":
+            remainder = _data_int_remainder(left, right, self.node_span(node))
+            if remainder is not None:
+                return remainder
         free = ops.free_scalar_arithmetic([left, right]) if all(
             isinstance(v, (Known, Unknown, NumpyScalar)) for v in (left, right)) else None
         if free is not None:
@@ -848,6 +852,21 @@ def _data_int_arithmetic(name: str, left: Value, right: Value) -> Optional[Value
     if dataints.is_data_int(right) and isinstance(left, Known) and steps[1] is not None:
         return dataints.derive(right, steps[1], left.value)
     return None
+
+
+def _data_int_remainder(left: Value, right: Value, span) -> Optional[Unknown]:
+    """``k % c`` of an integer read from data and a known non-zero int: Python's remainder has the
+    divisor's sign, so it lies in 0..c-1 (c+1..0 for a negative c) whatever ``k`` is. It is not
+    monotone in ``k``, so it is no step of ``k``'s chain (dataints.derive) but an integer read
+    from data of its own with that range: a list indexed by it (``mlp.weights[k % mlp.depth]``)
+    picks each item on a path of its own (dataints.position), and a size taken from it is
+    analysed at its ends. (Taking it apart from ``k`` explores pairs of values no run can give
+    together, never fewer than it can.)"""
+    if not (dataints.is_data_int(left) and right.__class__ is Known and type(right.value) is int and right.value):
+        return None
+    c = right.value
+    lo, hi = (0, c - 1) if c > 0 else (c + 1, 0)
+    return Unknown("int", span, f"a remainder modulo {c} of {left.reason}", lo=lo, hi=hi, machine=left.machine)
 
 
 def _settled_by_range(name: str, left: Value, right: Value) -> Optional[Known]:
