@@ -70,7 +70,7 @@ _DEVIATION = Presumed(None, "a deviation between two arrays", guard=False)
 _MAGNITUDES = {"abs", "absolute", "fabs", "square"}
 _SCALINGS = {"divide", "true_divide", "multiply"}
 #: A pre-activation: the MLP's weights (drawn with both signs), a product of data with them or with
-#: another pre-activation (``x @ w``), shifted (``+ b``), scaled by a positive amount or copied. Its
+#: another pre-activation (``x @ w``), shifted (``+ b``), scaled or copied. Its
 #: elements take either sign as the data has them: a test of its sign (``h < 0``: a ReLU's mask)
 #: selects about half of them, so no count of that test is typical, and its sites presume nothing.
 _SIGNED = Presumed(None, "a pre-activation (a product with weights of both signs)", guard=False)
@@ -116,7 +116,9 @@ def _signed(name: str, args: list, result: Value) -> bool:
         other = args[1] if marked[0] else args[0]
         if name != "multiply" and not marked[0]:
             return False  # (a number divided by a pre-activation is no pre-activation)
-        return isinstance(other, Known) and type(other.value) in (int, float) and other.value > 0 \
+        # (any known number: a negative one flips the signs, which stay the data's; its value is not
+        # read, since a call counter's read counts as the counter steering the work, counters.py)
+        return isinstance(other, Known) and type(other.__dict__["value"]) in (int, float) \
             or isinstance(other, (Array, NumpyScalar)) and signs.nonnegative(other)
     return False
 
