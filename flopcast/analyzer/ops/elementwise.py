@@ -369,7 +369,7 @@ def _clip(ctx, args, kwargs):
     lo = arg(args, kwargs, 1, "a_min", kwargs.get("min"))
     hi = arg(args, kwargs, 2, "a_max", kwargs.get("max"))
     out = arg(args, kwargs, 3, "out")
-    bounds = [b for b in (lo, hi) if b is not None and not (isinstance(b, Known) and b.value is None)]
+    bounds = [b for b in (lo, hi) if not _none(b)]
     values = _lists_as_arrays(ctx, [x] + bounds)
     ops_ = [operand(v) for v in values]
     out_shape = broadcast(*(shape_of(v) for v in values))

@@ -314,7 +314,10 @@ def _sequence(v: Value) -> list[Value]:
 
 
 def _none(v: Optional[Value]) -> bool:
-    return v is None or (isinstance(v, Known) and v.value is None)
+    """``v`` is missing or None (clip's bound, an out=). A number a counter watch follows
+    (counters.py) never is: its value is not read, since a read counts as the counter steering
+    the work (``fnp.clip(mu, 0.0, self.calls * 1e30)``: the calls' state never settled)."""
+    return v is None or (isinstance(v, Known) and v.__dict__["value"] is None)
 
 
 def non_array_type(v: Value) -> Optional[tuple[str, str]]:
