@@ -76,7 +76,7 @@ def test_numbers_the_first_call_adds_are_watched_from_the_second_call(point: Poi
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
 @pytest.mark.parametrize("name", ["setup_only", "counter_arith", "deque_log", "slotted_log", "counter_noted",
-                                  "counter_norm_sum"])
+                                  "counter_norm_sum", "counter_clip_bound"])
 def test_state_no_call_steers_by_stays_one_exact_number(name: str, point: Point) -> None:
     """State made in setup and read by predict, a log only appended to and an attribute only
     assigned (setup_only); call counters in a global, a dict and on the instance that feed only
@@ -84,7 +84,8 @@ def test_state_no_call_steers_by_stays_one_exact_number(name: str, point: Point)
     appended to, which grows past the calls followed (deque_log), also in a program with a
     ``__slots__`` class (slotted_log); a counter written into log entries through tuple
     concatenation and ``dataclasses.asdict`` (counter_noted); a counter added to a norm's float,
-    whose sign signs.py does not ask (counter_norm_sum): the first call's count holds for all."""
+    whose sign signs.py does not ask (counter_norm_sum); a counter as clip's bound, of which only
+    its being given is asked (counter_clip_bound): the first call's count holds for all."""
     path = FIXTURES / f"{name}.py"
     report = analyze(path, point)
     measured = [m.total for m in measure_calls(path, point, 3)]
