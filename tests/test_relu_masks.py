@@ -11,6 +11,8 @@ at two sizes.
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 from oracle import assert_exact_at, measure, write_program
 
@@ -96,3 +98,41 @@ def test_the_three_spellings_of_a_relu_on_a_pre_activation_agree_with_the_run(tm
             measure(setitem, point)
         report = analyze(copyto, point)
         assert report.nominal is None and report.total.contains(measure(copyto, point).total)
+
+
+VIEW_WRITES = {
+    "copyto_into_a_row": "fnp.copyto(h[0], -1.0)",
+    "copyto_into_a_reshape_slice": "fnp.copyto(h.reshape(-1)[:4], -1.0)",
+    "out_into_a_transpose": "fnp.subtract(h.T[0], 5.0, out=h.T[0])",
+}
+
+SQRT_PROGRAM = """\
+    import math
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            h = fnp.abs(mlp.weights[0])
+            {write}
+            try:
+                out = fnp.zeros((mlp.depth, mlp.width)) + math.sqrt(float(fnp.min(h)))
+            except ValueError:
+                out = fnp.exp(fnp.zeros((mlp.depth, mlp.width)))
+            return out
+    """
+
+
+@pytest.mark.parametrize("write", VIEW_WRITES.values(), ids=VIEW_WRITES.keys())
+def test_a_negative_write_through_a_view_forgets_that_the_array_is_never_negative(tmp_path, write):
+    """The view and the array share a buffer: ``h < 0`` then selects the written elements, and
+    ``math.sqrt`` of the minimum raises (flopcast called both exact, the selection empty and the
+    square root safe: signs.py's bounds outlived a write through a view)."""
+    relu = _program(tmp_path / "relu", made="fnp.maximum(x @ w, 0.0)", relu=f"{write}; picked = h[h < 0]")
+    root = _program(tmp_path / "sqrt", made="x", relu="picked = 0.0")
+    root.write_text(textwrap.dedent(SQRT_PROGRAM.format(write=write)))
+    for point in POINTS:
+        for path in (relu, root):
+            report, run = analyze(path, point), measure(path, point).total
+            assert not report.total.exact and report.total.contains(run), (path.parent.name, report.total, run)

@@ -29,11 +29,37 @@ VIEW_OPS = frozenset({
 MAYBE_VIEW_OPS = frozenset({"reshape", "ravel"})
 
 
+def _knows_values(x: Array) -> bool:
+    """What is known of ``x``'s elements that a write changes: never-negative bounds (signs.py),
+    known elements or a mask's count (const_masks.py), an index array's range, a 0-d value."""
+    return x.fbounds is not None or x.elements is not None or x.true_count is not None \
+        or x.vrange is not None or x.value is not None
+
+
+def _join(x: Array, made: Array) -> None:
+    """``made`` (a view of ``x``'s buffer, or a copy) and ``x`` in one buffer group
+    (``Array.shared``) where either knows something of its elements: a write through either then
+    forgets it of both (Interpreter.write_in_place). ``fnp.copyto(h[0], -1.0)`` into a ReLU's output
+    left ``h`` never negative, and ``h[h < 0]`` selected nothing: a false exact count. (A copy
+    joined only forgets more than it must.)"""
+    if x.shared is None and not (_knows_values(x) or _knows_values(made)):
+        return  # (a view of a view of a known array is in its group already: joined too)
+    if x.shared is None:
+        x.shared = [x]
+    group = x.shared
+    for member in made.shared or (made,):
+        if all(member is not m for m in group):
+            member.shared = group
+            group.append(member)
+
+
 def link(ctx, x: Value, made: Value) -> None:
     """``made``, a view of ``x``'s buffer, joins the family of the tagged array at its root (only
-    tags can be voided, so an untagged root keeps no family)."""
+    tags can be voided, so an untagged root keeps no family), and ``x``'s buffer group where
+    anything is known of their elements (``_join``)."""
     if made.__class__ is not Array or x.__class__ is not Array or made is x or x.plain:
         return
+    _join(x, made)
     made.maybe_view_of = x.maybe_view_of  # a view of what may be a view of a tagged buffer
     root = ctx.view_roots.get(x.view_of) if x.view_of is not None else x
     if root is not None and root.sym:
@@ -47,6 +73,7 @@ def link_maybe(ctx, x: Value, made: Value) -> None:
     the tagged root of x's family, if any, is remembered (``Array.maybe_view_of``)."""
     if made.__class__ is not Array or x.__class__ is not Array or made is x or x.plain:
         return
+    _join(x, made)
     root = ctx.view_roots.get(x.view_of) if x.view_of is not None else x
     if root is not None and root.sym:
         ctx.view_roots[root.ident] = root
