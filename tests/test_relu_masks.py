@@ -53,6 +53,7 @@ NEVER_NEGATIVE = {
 PRE_ACTIVATIONS = {
     "product_plus_bias": "x @ w + b",
     "product_by_the_transpose_scaled": "(x @ w.T) * 0.5",
+    "rows_of_a_product": "(x @ w)[:8]",
 }
 
 

@@ -80,8 +80,8 @@ _COPIES = {"negative", "positive", "astype", "copy", "array", "transpose"}
 
 
 def pre_activation(made: Array, of_array: Optional[Array] = None) -> Array:
-    """``made`` marked a pre-activation: one of the MLP's weights (``of_array`` None), or a view of
-    the pre-activation ``of_array`` (``w.T``)."""
+    """``made`` marked a pre-activation: one of the MLP's weights (``of_array`` None), or a view or
+    a part of the pre-activation ``of_array`` (``w.T``, ``h[:, :k]``); else unchanged."""
     if of_array is None or of(of_array) is _SIGNED and made is not of_array:
         made.presumed = _SIGNED
     return made

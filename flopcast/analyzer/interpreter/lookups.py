@@ -140,6 +140,8 @@ class Lookups:
                 if obj.presumed is not None and obj.presumed.value in (True, False):
                     # part of a mask every element of which a safety net presumes (`isfinite(x)[0]`)
                     picked = presumptions.tagged(picked, obj.presumed)
+                elif picked.__class__ is Array:
+                    picked = presumptions.pre_activation(picked, obj)  # a part of a pre-activation is one
                 if obj.unbounded and picked.__class__ is Array:
                     picked.unbounded = True
                 return picked
