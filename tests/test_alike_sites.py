@@ -138,7 +138,7 @@ class Estimator(BaseEstimator):
     def predict(self, mlp, budget):
         w = mlp.weights[0]
         acc = fnp.zeros(mlp.width)
-        for k in range(mlp.seed % 4):
+        for k in range(mlp.seed // 4):
             acc = acc + w[k] * 2.0
         self.acc = acc
         return fnp.zeros((mlp.depth, mlp.width)) + acc
@@ -148,7 +148,9 @@ class Estimator(BaseEstimator):
 @pytest.mark.parametrize("point", [Point(8, 2, 2**41), Point(16, 3, 2**41)], ids=str)
 def test_a_site_on_an_integer_read_without_a_place_is_named_where_it_is_used(point, tmp_path):
     # mlp.seed has no span of its own; predict keeps state on self, so the second MLP's call
-    # meets the range() site again (the analysis failed sorting the named sites on a None span)
+    # meets the range() site again (the analysis failed sorting the named sites on a None span).
+    # (`mlp.seed // 4` keeps mlp.seed's missing place; `mlp.seed % 4` was the example until a
+    # remainder became an integer of its own, placed at the `%`: tests/test_pick_by_remainder.py)
     path = tmp_path / "estimator.py"
     path.write_text(SEED_STEPS)
     report = analyze(path, point)

@@ -95,7 +95,9 @@ def decided_mask(name: str, args: list, result: Value, watch=None) -> Value:
     exact count, where a test of signed data is a size site). A 0-d test (``if norm < 0:``) is left
     to its presumption. Only the answers a NaN gives too
     (NaN compares False, and unequal): ``x >= 0`` is False at a NaN, and stays value-dependent.
-    The mask's True count and elements are set; what presumptions.after_op presumed goes."""
+    The mask's True count and elements are set. What presumptions.after_op presumed of it (the
+    same answer: a unit's output is not negative) stays for what counts no True count answers
+    (``if fnp.any(h < 0):`` is still a branch site, presumed False)."""
     if len(args) != 2 or result.__class__ is not Array or result.dtype != "bool":
         return result
     x, t = args
@@ -117,7 +119,6 @@ def decided_mask(name: str, args: list, result: Value, watch=None) -> Value:
     else:
         return result
     result.elements = Filled(1 if result.true_count else 0, "bool", tuple(result.shape))
-    result.presumed = None
     return result
 
 
