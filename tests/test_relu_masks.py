@@ -54,6 +54,7 @@ PRE_ACTIVATIONS = {
     "product_plus_bias": "x @ w + b",
     "product_by_the_transpose_scaled": "(x @ w.T) * 0.5",
     "rows_of_a_product": "(x @ w)[:8]",
+    "product_minus_a_bias_array": "x @ w - b",
 }
 
 

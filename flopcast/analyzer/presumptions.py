@@ -93,6 +93,17 @@ def is_mark(p: Optional[Presumed]) -> bool:
     return p is _DIFFERENCE or p is _DEVIATION or p is _SIGNED
 
 
+def _minus_bias(args: list) -> bool:
+    """``a - b`` of a pre-activation and an array of fewer axes not one (``x @ w - b``, ``h - mu``
+    of a mean over the rows): the pre-activation shifted (_signed), not a difference of two arrays
+    of one kind, which a hand-written closeness check compares (``g64 - g32``, ``cur - prev``)."""
+    signed = [of(a) is _SIGNED for a in args]
+    if signed[0] == signed[1]:
+        return False
+    other, pre = (args[1], args[0]) if signed[0] else (args[0], args[1])
+    return other.ndim < pre.ndim
+
+
 def _signed(name: str, args: list, result: Value) -> bool:
     """Whether ``result`` of ``fnp.<name>(*args)`` is a pre-activation (``_SIGNED``): a product of
     two distinct arrays, one a pre-activation, whose result flopscope does not tag symmetric (a Gram
@@ -237,7 +248,7 @@ def after_op(name: str, args: list, result: Value) -> Value:
     if name in _COMPARISONS and len(args) >= 2:
         return tagged(result, comparison(_COMPARISONS[name], args[0], args[1]))
     if name == "subtract" and len(args) == 2 and all(isinstance(a, Array) for a in args) and isinstance(result, Array) \
-            and result.dtype.startswith("float"):
+            and result.dtype.startswith("float") and not _minus_bias(args):
         return tagged(result, _DIFFERENCE)
     if _signed(name, args, result):
         return tagged(result, _SIGNED)
