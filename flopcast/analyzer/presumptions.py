@@ -106,9 +106,9 @@ def _minus_bias(args: list) -> bool:
 
 def _signed(name: str, args: list, result: Value) -> bool:
     """Whether ``result`` of ``fnp.<name>(*args)`` is a pre-activation (``_SIGNED``): a product of
-    two distinct arrays, one a pre-activation, whose result flopscope does not tag symmetric (a Gram
-    ``a @ a.T`` has a positive diagonal), or one made from a pre-activation by a shift, a copy, a
-    negation, or a scaling by a known number or a never-negative array. A mark wrongly given only
+    two distinct arrays, one a pre-activation, with no symmetry tag (``a @ a`` of one array is a
+    square; a tagged Gram has a positive diagonal), or one made from a pre-activation by a shift, a
+    copy, a negation, or a scaling by a known number or a never-negative array. A mark wrongly given only
     loses a nominal number; one wrongly missed keeps the presumption every threshold test makes."""
     from flopcast.analyzer import signs
 

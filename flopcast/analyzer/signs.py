@@ -93,9 +93,9 @@ def decided_mask(name: str, args: list, result: Value, watch=None) -> Value:
     with a known number ``t`` where the sign decides every element: ``x < 0`` of a ReLU's output
     is False everywhere, so a selection or a ``copyto(..., where=)`` by it writes nothing (an
     exact count, where a test of signed data is a size site). A 0-d test (``if norm < 0:``) is left
-    to its presumption. Only the answers a NaN gives too
-    (NaN compares False, and unequal): ``x >= 0`` is False at a NaN, and stays value-dependent.
-    The mask's True count and elements are set. What presumptions.after_op presumed of it (the
+    to its presumption. Only the answers a NaN gives too (NaN compares False, and unequal):
+    ``x >= 0`` is False at a NaN, and stays value-dependent. The mask's True count and elements
+    are set. What presumptions.after_op presumed of it (the
     same answer: a unit's output is not negative) stays for what counts no True count answers
     (``if fnp.any(h < 0):`` is still a branch site, presumed False)."""
     if len(args) != 2 or result.__class__ is not Array or result.dtype != "bool":
