@@ -13,8 +13,10 @@ from flopcast.runtime.protocol import BUDGET_EXHAUSTED, OK, RunResult
 from flopcast.runtime.render import render_text
 from flopcast.runtime.verify import verify_point
 
-#: an expert picked by a heap ordered by data, its index taken modulo the depth (a heap pop alone is
-#: one of its items, priced since corpus57): the pick, and the matmul it feeds, are unpriced
+#: an expert picked by a heap ordered by data, its index taken modulo 1000 (a heap pop alone is one
+#: of its items, priced since corpus57; a remainder modulo the depth picks each layer on a path since
+#: session 56, tests/test_pick_by_remainder.py): 1000 values are past the 16 a pick is analysed at,
+#: so the pick, and the matmul it feeds, are unpriced
 HEAP_PICK = """\
 import heapq
 
@@ -27,7 +29,7 @@ class Estimator(BaseEstimator):
         heap = []
         for i, w in enumerate(mlp.weights):
             heapq.heappush(heap, (float(fnp.max(w)), i))
-        j = heapq.heappop(heap)[1] % mlp.depth
+        j = heapq.heappop(heap)[1] % 1000
         g = fnp.sum(mlp.weights[j] @ mlp.weights[0])
         return fnp.zeros((mlp.depth, mlp.width)) + g
 """
