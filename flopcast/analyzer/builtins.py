@@ -455,8 +455,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                                            presumed=presumed)
             if x.__class__ is NumpyScalar and kind == "int" and len(args) == 1 and x.vrange is not None:
                 # read where the element was taken: `int(k)` and `d[k]` of one element ask one site
-                made = dataints.from_scalar(x, x.origin or span,
-                                            f"`{name}(...)` of {x.what or 'an element of an index array'}")
+                made = dataints.from_scalar(x, x.origin or span, f"`{name}(...)` of "
+                                            f"{x.what or 'a bounded numpy integer (an element of an index array, a clamp)'}")
                 if made is not x:
                     return made
             if x.__class__ is NumpyScalar and kind == "float" and x.fbounds is not None and len(args) == 1:

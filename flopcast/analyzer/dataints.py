@@ -109,6 +109,40 @@ def from_scalar(x: NumpyScalar, span, reason: str) -> Value:
     return x
 
 
+#: numpy's clamps of integer scalars and their arity: each is non-decreasing in every argument
+#: (numpy's clip is ``minimum(maximum(a, a_min), a_max)``, also where a_min > a_max)
+_CLAMPS = {"clip": (3, lambda a, lo, hi: min(max(a, lo), hi)), "minimum": (2, min), "maximum": (2, max)}
+
+
+def clamped_scalar(result: Value, name: str, args, kwargs, span) -> Value:
+    """``np.clip(k, 4, 8)`` (or ``np.minimum``/``np.maximum``) of an integer read from data and known
+    integers: numpy's integer scalar, bounded by the clamp of its arguments' ends (it is monotone in
+    each), so ``int()`` of it is an integer read from data within them (a site at ``span``), not one
+    with no bound; ``result`` unchanged otherwise."""
+    arity, clamp = _CLAMPS.get(name, (None, None))
+    if result.__class__ is not NumpyScalar or result.value is not None or result.vrange is not None \
+            or not result.dtype.startswith(("int", "uint")) or kwargs or len(args) != arity:
+        return result
+    lows, highs = [], []
+    for a in args:
+        if a.__class__ is Known and a.value.__class__ is int:
+            lo = hi = a.value
+        elif is_data_int(a):
+            lo, hi = ends(a)
+        elif a.__class__ is NumpyScalar and a.dtype.startswith(("int", "uint")) and a.value is not None:
+            lo = hi = int(a.value)
+        elif a.__class__ is NumpyScalar and a.dtype.startswith(("int", "uint")) and a.vrange is not None:
+            lo, hi = a.vrange
+        else:
+            return result
+        lows.append(lo)
+        highs.append(hi)
+    lo, hi = clamp(*lows), clamp(*highs)
+    if unbounded(lo) or unbounded(hi):
+        return result
+    return NumpyScalar(result.dtype, result.dtype_origin, vrange=(lo, hi), origin=span)
+
+
 #: what a site of ``position`` says its integer does (a dict's lookup, ``in`` and ``get`` alike)
 LIST_PICK = "an item of a list is picked"
 DICT_LOOKUP = "a dict entry is looked up"

@@ -215,7 +215,8 @@ class NumpyScalar(Value):
     dtype_origin: Optional[Span] = None
     value: Any = None
     # Bounds of its value when unknown: an element of an index array (an argsort's, an
-    # argpartition's), so ``int(order[0])`` is an integer read from data within them (dataints.py).
+    # argpartition's), a clamp (``np.clip(k, 4, 8)``), so ``int(order[0])`` is an integer read from
+    # data within them (dataints.py).
     vrange: Optional[tuple] = None
     # Where such an element was taken (``order[-1]``): each dict lookup or membership test of it
     # asks the one site there, so ``k in d`` and ``d[k]`` agree on its value (dataints.dict_key).

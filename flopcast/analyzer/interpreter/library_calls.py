@@ -133,6 +133,7 @@ class LibraryCalls:
             plain_numpy.joined_to_operands(value, values)
             if not plain_numpy.has_plain(values):
                 value = plain_numpy.with_known_value(plain_numpy.scalar_result(value, name), name, args, kwargs)
+                value = dataints.clamped_scalar(value, name, args, kwargs, span)
             return plain_numpy.with_elements(value, name, args, kwargs)
         scalars = all(isinstance(a, (NumpyScalar, Unknown)) or (isinstance(a, Known) and isinstance(
             a.value, (int, float, bool))) for a in list(args) + list(kwargs.values()))
@@ -142,7 +143,9 @@ class LibraryCalls:
             out = plain_numpy.computed(name, args, kwargs)
             if out is not None and out.dtype.kind in "biuf":
                 return NumpyScalar(str(out.dtype), span, out.item())
-            return NumpyScalar("float64", span)
+            # np.maximum(k, 2) of an integer read from data: numpy's default integer, bounded
+            clamped = dataints.clamped_scalar(NumpyScalar("int64", span), name, args, kwargs, span)
+            return clamped if clamped.vrange is not None else NumpyScalar("float64", span)
         # a plain numpy function with no fnp model (np.polynomial...): its result is not
         # tracked; never guess a scalar for it. It may write into an array it is handed
         # (`np.add.at(a, idx, 1)`): what was known of their values is gone
