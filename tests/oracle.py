@@ -216,6 +216,19 @@ def assert_exact_at(path, points) -> None:
         assert_exact_match(report, measure(path, point), f" at {point.width}x{point.depth}")
 
 
+def assert_interval_holds_run(path, point: Point):
+    """The analysis of ``path`` prices everything, reports an interval (two ends apart) and the
+    run's count lies inside it. Returns the report, for what a test says of it besides."""
+    from flopcast.analyzer import analyze
+
+    report = analyze(path, point)
+    counted = measure(path, point).total
+    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+    assert report.total.lo <= counted <= report.total.hi, (counted, report.total)
+    assert report.total.lo < report.total.hi, report.total
+    return report
+
+
 def assert_first_call_exact(path, point: Point) -> None:
     """The first MLP's count is claimed exact, with nothing unpriced in it, and is the run's."""
     from flopcast.analyzer import analyze

@@ -15,7 +15,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from oracle import measure
+from oracle import assert_interval_holds_run, measure
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -66,12 +66,7 @@ def _write(path, flags: str, loop: str):
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
 @pytest.mark.parametrize("form", LOOPS.values(), ids=LOOPS.keys())
 def test_a_run_stopping_between_the_first_and_the_last_item_is_inside_the_interval(tmp_path, form, point):
-    path = _write(tmp_path / "estimator.py", *form)
-    counted = measure(path, point).total
-    report = analyze(path, point)
-    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
-    assert report.total.lo <= counted <= report.total.hi, (counted, report.total)
-    assert report.total.lo < report.total.hi
+    assert_interval_holds_run(_write(tmp_path / "estimator.py", *form), point)
 
 
 KNOWN = {

@@ -14,7 +14,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from oracle import measure
+from oracle import assert_interval_holds_run
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -65,12 +65,7 @@ def _write(path, flags: str, find: str):
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
 @pytest.mark.parametrize("form", FINDS.values(), ids=FINDS.keys())
 def test_a_run_finding_a_middle_item_is_inside_the_interval(tmp_path, form, point):
-    path = _write(tmp_path / "estimator.py", *form)
-    counted = measure(path, point).total
-    report = analyze(path, point)
-    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
-    assert report.total.lo <= counted <= report.total.hi, (counted, report.total)
-    assert report.total.lo < report.total.hi
+    assert_interval_holds_run(_write(tmp_path / "estimator.py", *form), point)
 
 
 @pytest.mark.parametrize(("form", "named"), [(FINDS["enumerate_with_the_length_as_default"], "from 0 to 8"),
