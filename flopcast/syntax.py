@@ -30,6 +30,17 @@ def last_names(nodes: Iterable[ast.AST]) -> list[str]:
     return [name for name in map(last_name, nodes) if name is not None]
 
 
+def dotted(node: ast.AST) -> Optional[str]:
+    """The source spelling of a Name/Attribute chain, e.g. 'self.rng.normal'."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
+
+
 def ast_walk(node: ast.AST) -> list:
     """``ast.walk(node)`` as a list, in the same (breadth-first) order, made without its nested
     generators (ast.walk → iter_child_nodes → iter_fields, a resumption per field): about 2.3×

@@ -30,6 +30,8 @@ import ast
 import weakref
 from dataclasses import dataclass
 
+from flopcast.syntax import dotted
+
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
@@ -60,7 +62,7 @@ def steers(stmt: ast.stmt, loop: ast.stmt) -> bool:
 
 
 def _steers(stmt: ast.If, loop: ast.stmt) -> bool:
-    written = {_text(t) for n in _walk(stmt.body + stmt.orelse) if _counts(n) for t in _targets(n)} - {None}
+    written = {dotted(t) for n in _walk(stmt.body + stmt.orelse) if _counts(n) for t in _targets(n)} - {None}
     if not written:
         return False
     # A test that only stops the loop (``if stable >= 2: break``, the ``while`` loop's own test) is
@@ -79,14 +81,14 @@ def _steers(stmt: ast.If, loop: ast.stmt) -> bool:
 def _read_by(tests: list, body: list) -> set:
     """The names and attributes the ``tests`` read, and those read to compute them in ``body``
     (``done = hits >= 2`` before ``while not done``), to a fixed point."""
-    read = {_text(n) for test in tests for n in ast.walk(test) if n.__class__ in (ast.Name, ast.Attribute)}
+    read = {dotted(n) for test in tests for n in ast.walk(test) if n.__class__ in (ast.Name, ast.Attribute)}
     assigns = [n for n in _walk(body) if _plain(n)]
     grown = True
     while grown:
         grown = False
         for n in assigns:
-            if {_text(t) for t in _targets(n)} & read:
-                more = {_text(e) for e in ast.walk(n.value) if e.__class__ in (ast.Name, ast.Attribute)} - read
+            if {dotted(t) for t in _targets(n)} & read:
+                more = {dotted(e) for e in ast.walk(n.value) if e.__class__ in (ast.Name, ast.Attribute)} - read
                 if more:
                     read |= more
                     grown = True
@@ -110,7 +112,7 @@ def _counts(n: ast.AST) -> bool:
     if value.__class__ is ast.Constant:
         return True
     return value.__class__ is ast.BinOp and value.right.__class__ is ast.Constant and len(n.targets) == 1 \
-        and _text(value.left) is not None and _text(value.left) == _text(n.targets[0])
+        and dotted(value.left) is not None and dotted(value.left) == dotted(n.targets[0])
 
 
 def _plain(n: ast.AST) -> bool:
@@ -138,7 +140,7 @@ def _reset_before(stmt: ast.If, loop: ast.stmt) -> set:
                 inner = next((b for b in _blocks(st) if any(any(n is stmt for n in ast.walk(x)) for x in b)), None)
                 break
             if st.__class__ is ast.Assign or st.__class__ is ast.AnnAssign and st.value is not None:
-                reset |= {_text(t) for t in _targets(st)}
+                reset |= {dotted(t) for t in _targets(st)}
         block = inner
     return reset
 
@@ -171,10 +173,10 @@ def _labels(stmt: ast.If, loop: ast.stmt) -> set:
             if name in done:
                 continue
             done.add(name)
-            ok = all((n.lineno, n.col_offset) >= after for n in loads if _text(n) == name)
+            ok = all((n.lineno, n.col_offset) >= after for n in loads if dotted(n) == name)
             for a in assigns:
-                if any(_text(e) == name for e in ast.walk(a.value) if _loaded(e)):
-                    todo += [(_text(t), (a.end_lineno, a.end_col_offset)) for t in _targets(a) if _text(t) is not None]
+                if any(dotted(e) == name for e in ast.walk(a.value) if _loaded(e)):
+                    todo += [(dotted(t), (a.end_lineno, a.end_col_offset)) for t in _targets(a) if dotted(t) is not None]
         if ok:
             kept.add(label)
     return kept
@@ -195,7 +197,7 @@ def _set_in_every_arm(stmt: ast.If) -> set:
         break
     found = None
     for arm in arms:
-        names = {_text(t) for st in arm if st.__class__ is ast.Assign and st.value.__class__ is ast.Constant
+        names = {dotted(t) for st in arm if st.__class__ is ast.Assign and st.value.__class__ is ast.Constant
                  for t in _targets(st)} - {None}
         found = names if found is None else found & names
     return found or set()
@@ -217,15 +219,6 @@ def _targets(st: ast.stmt) -> list:
     """The Name and Attribute targets the assignment ``st`` assigns."""
     targets = st.targets if st.__class__ is ast.Assign else [st.target]
     return [e for t in targets for e in ast.walk(t) if e.__class__ in (ast.Name, ast.Attribute) and e.ctx.__class__ is ast.Store]
-
-
-def _text(node: ast.expr):
-    if node.__class__ is ast.Name:
-        return node.id
-    if node.__class__ is ast.Attribute:
-        inner = _text(node.value)
-        return None if inner is None else f"{inner}.{node.attr}"
-    return None
 
 
 def _walk(stmts: list):

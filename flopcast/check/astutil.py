@@ -9,7 +9,7 @@ flopscope.numpy only because an import statement in the same module says so.
 from __future__ import annotations
 
 import ast
-from flopcast.syntax import ast_children, ast_walk
+from flopcast.syntax import ast_children, ast_walk, dotted
 
 from dataclasses import dataclass, field
 from typing import Iterator, Optional, Union
@@ -51,17 +51,6 @@ class ImportTable:
         if head is None:
             return None
         return f"{head}.{rest}" if rest else head
-
-
-def dotted(node: ast.AST) -> Optional[str]:
-    """The source spelling of a Name/Attribute chain, e.g. 'self.rng.normal'."""
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    return ".".join([node.id, *reversed(parts)])
 
 
 def is_flopscope(qualname: Optional[str]) -> bool:
