@@ -16,12 +16,21 @@ first_break's is (it reads names, items, attributes and numbers and calls only c
 and that at run time charged nothing, met no site and left nothing unpriced. A known int
 default next to the indices (``len(xs)``, ``-1``) joins their range (``-1`` below a first
 index past 0 widens it: a superset, still sound); any other default, or none, is the other
-answer of a site. A test that charges, or an item rather than its index, is made as before.
+answer of a site.
+
+Any other ``next(<one for, one if>)`` — a test that charges (``float(fnp.mean(v)) > t``), or the
+item rather than its index — is a *search* (``stop_answer``): how many tests run before the first
+match steers the count (each test's charges, and the item found), so from the first item whose
+test depends on values each item's test is a site of its own, met only while the search goes on
+(stop here, or go on): one path per stop, the run's own charges on each. Past ``MAX_STOPS`` such
+items the later stops are unpriced, an open high end. ``itertools.takewhile`` and ``dropwhile``
+are the same search for the first item answering False (builtins._while_lazy).
 """
 
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 from typing import Optional
 
 from flopcast.analyzer.first_break import _pure
@@ -29,27 +38,71 @@ from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import Known, Unknown, UserRaise, Value
 
 
-def counted_next(node: ast.Call, extra: list) -> Optional[ast.expr]:
-    """The test of a ``next(<first index>, default)`` read as above, or None."""
+#: the most items from the first value-dependent test on whose stops a search explores, one path each
+MAX_STOPS = 16
+
+
+@dataclass(frozen=True)
+class Search:
+    """A ``next(<generator expression with one for and one if>[, default])``."""
+
+    #: the one test
+    test: ast.expr
+    #: whether the first index it finds may be an integer read from data (found, below): the
+    #: element is the index of a ``range``/``enumerate`` and the test is pure
+    by_index: bool
+
+
+def counted_next(node: ast.Call, extra: list) -> Optional[Search]:
+    """The search a ``next(...)`` call is, or None."""
     gen = node.args[0]
     if len(gen.generators) != 1 or len(extra) > 1:
         return None
     comp = gen.generators[0]
-    if comp.is_async or len(comp.ifs) != 1 or not _pure(comp.ifs[0]) or not isinstance(gen.elt, ast.Name):
+    if comp.is_async or len(comp.ifs) != 1:
         return None
+    return Search(comp.ifs[0], _pure(comp.ifs[0]) and _finds_index(gen, comp))
+
+
+def _finds_index(gen: ast.GeneratorExp, comp: ast.comprehension) -> bool:
+    """Whether the element is the index of a ``range(...)`` or ``enumerate(...)`` the one ``for`` reads."""
     it, target = comp.iter, comp.target
-    if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and not it.keywords):
-        return None
+    if not (isinstance(gen.elt, ast.Name) and isinstance(it, ast.Call) and isinstance(it.func, ast.Name)
+            and not it.keywords):
+        return False
     if it.func.id == "range" and 1 <= len(it.args) <= 2:
         index = target
     elif it.func.id == "enumerate" and 1 <= len(it.args) <= 2 and isinstance(target, ast.Tuple) \
             and len(target.elts) == 2:
         index = target.elts[0]
     else:
-        return None
-    if not (isinstance(index, ast.Name) and index.id == gen.elt.id):
-        return None
-    return comp.ifs[0]
+        return False
+    return isinstance(index, ast.Name) and index.id == gen.elt.id
+
+
+def stop_answer(interp, test: ast.AST, what: str, stops: bool, position: int, first: int,
+                left: Optional[int]) -> bool:
+    """The answer of a search's value-dependent test at item ``position`` (``stops``: the answer
+    that ends the search): a site of its own per item from ``first`` (the first item whose test
+    depended on values) on, met only while the search goes on, so each stop is one path and
+    the tests run before it are charged on that path as the run charges them. ``left``: the
+    items from ``first`` on, None when not known (a generator's). Beyond ``MAX_STOPS`` of them
+    the search goes on past the first without a site, and the stops not explored leave the
+    total open above (unpriced at the test): a stop there may cost more than every path."""
+    span = interp.node_span(test)
+    explored = MAX_STOPS if left is None or left <= MAX_STOPS else 1
+    if position - first >= explored:
+        if position - first == explored:
+            items = "items" if left is None else f"{left} items"
+            interp.unpriced(test, what, f"the search stops at the first item where `{ast.unparse(test)}` answers "
+                            f"{stops}, and its tests charge or steer what follows; of its {items} more than "
+                            f"{MAX_STOPS} can stop it, too many stops to analyse each: a stop past the "
+                            f"{'first' if explored == 1 else f'{explored}th'} may cost more than every path")
+        return not stops
+    site = Site(("first-stop", span, position), (True, False), span, "branch",
+                f"`{ast.unparse(test)}` depends on values: the search stops at the first item where it "
+                f"answers {stops}, each item a site of its own")
+    return interp.decisions.choose(site, interp.kept_used())
 
 
 def found(interp, node: ast.Call, test: ast.expr, indices: list, extra: list) -> Value:

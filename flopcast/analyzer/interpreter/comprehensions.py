@@ -76,12 +76,12 @@ def _written_names(loop: ast.For) -> set:
 class Comprehensions:
     """The Interpreter's methods for list, set and dict comprehensions and generator expressions."""
 
-    def comprehension(self, node, make, steady: bool = False, counted: Optional[ast.expr] = None) -> Value:
+    def comprehension(self, node, make, steady: bool = False, counted: Optional[first_index.Search] = None) -> Value:
         """Run a comprehension; its items made, or None when a level's items are not known.
         ``steady``: ``make`` only evaluates the element (a list comprehension, a generator
         expression made whole), so that a comprehension with one `for` may skip iterations
         that repeat the last one (repeats.SteadyLoop.watch_comprehension). ``counted``: the
-        test of a ``next(<first index>, default)`` (first_index.py)."""
+        search a ``next(...)`` runs (first_index.py)."""
         saved = self.frame
         first = None
         if saved.function is None and saved.cls is not None and saved.vars is saved.cls.attrs:
@@ -167,6 +167,7 @@ class Comprehensions:
         live = source.items if source.__class__ is ListVal and not source.unordered and not source.is_set \
             and source.view_of is None else None
         skipped_any = False
+        first_unknown = None  # a search's first item whose test depended on values (first_index.stop_answer)
         try:
             position = 0
             while True:
@@ -211,11 +212,17 @@ class Comprehensions:
                     try:
                         passes = self.truth(gen.ifs[0], gen.ifs[0])
                     except _StopsAtUnknown:
-                        indices = []
-                        for item in items[position:]:
-                            self.assign(gen.target, item)
-                            indices.append(self.eval(running.node.elt))
-                        raise _FirstIndexFound(indices)
+                        if first_unknown is None and running.counted.by_index and running.marks.unchanged(self):
+                            indices = []
+                            for item in items[position:]:
+                                self.assign(gen.target, item)
+                                indices.append(self.eval(running.node.elt))
+                            raise _FirstIndexFound(indices)
+                        # a test that charged (or an item, not its index, found): each stop a path
+                        if first_unknown is None:
+                            first_unknown = position
+                        passes = first_index.stop_answer(self, gen.ifs[0], "next()", True, position, first_unknown,
+                                                         len(items) - first_unknown)
                     finally:
                         running.marks = None
                 else:
@@ -265,7 +272,7 @@ class Comprehensions:
         except _ShortCircuit as stop:
             return stop.value
         except _FirstIndexFound as stop:
-            return first_index.found(self, node, counted, stop.indices, extra)
+            return first_index.found(self, node, counted.test, stop.indices, extra)
         if made is None:
             return self._comprehension_unknown(gen)
         if name != "next":

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from flopcast.analyzer.first_break import CountedRun, Marks
+from flopcast.analyzer.first_index import Search
 from flopcast.analyzer.grown_lists import GrownLists
 from flopcast.analyzer.program import Module
 from flopcast.analyzer.renamed_state import DeepStates, RenamedStates
@@ -80,9 +81,9 @@ class RunningComprehension:
     made: list = field(default_factory=list)  # the items made so far
     # Per level entered: [its items, the position of the item being run]
     levels: list = field(default_factory=list)
-    # `next(<first index>, default)`'s test (first_index.py), and what the path had recorded
-    # when the test of the item being run began
-    counted: Optional[ast.expr] = None
+    # the search a `next(...)` runs (first_index.py), and what the path had recorded when the
+    # test of the item being run began
+    counted: Optional[Search] = None
     marks: Optional[Marks] = None
 
 

@@ -108,9 +108,9 @@ class Truth:
         (first_break.py), unless this test charged, met a site or left something unpriced. A
         ``while i < k and test:`` stops at its ``test`` operand (``operand``), ``i < k`` known true."""
         running = self._comprehensions[-1] if self._comprehensions else None
-        if running is not None and running.counted is stmt and running.frame is self.frame \
-                and running.marks is not None and running.marks.unchanged(self):
-            raise _StopsAtUnknown()  # (the first index next() finds: first_index.py)
+        if running is not None and running.counted is not None and running.counted.test is stmt \
+                and running.frame is self.frame and running.marks is not None:
+            raise _StopsAtUnknown()  # (where next()'s search stops: first_index.py, which reads the marks)
         ctx = self.loops[-1] if self.loops else None
         if ctx is not None and ctx.counted is not None and ctx.counted.stops_at is stmt and ctx.frame is self.frame \
                 and (ctx.counted.cap is None) == (operand is None) and ctx.marks.unchanged(self):
