@@ -46,6 +46,8 @@ MAX_STOPS = 16
 class Search:
     """A ``next(<generator expression with one for and one if>[, default])``."""
 
+    #: the ``next(...)`` call
+    call: ast.Call
     #: the one test
     test: ast.expr
     #: whether the first index it finds may be an integer read from data (found, below): the
@@ -61,7 +63,7 @@ def counted_next(node: ast.Call, extra: list) -> Optional[Search]:
     comp = gen.generators[0]
     if comp.is_async or len(comp.ifs) != 1:
         return None
-    return Search(comp.ifs[0], _pure(comp.ifs[0]) and _finds_index(gen, comp))
+    return Search(node, comp.ifs[0], _pure(comp.ifs[0]) and _finds_index(gen, comp))
 
 
 def _finds_index(gen: ast.GeneratorExp, comp: ast.comprehension) -> bool:
@@ -80,28 +82,30 @@ def _finds_index(gen: ast.GeneratorExp, comp: ast.comprehension) -> bool:
     return isinstance(index, ast.Name) and index.id == gen.elt.id
 
 
-def stop_answer(interp, test: ast.AST, what: str, stops: bool, position: int, first: int,
+def stop_answer(interp, at: ast.AST, test: str, stops: bool, position: int, first: int,
                 left: Optional[int]) -> bool:
-    """The answer of a search's value-dependent test at item ``position`` (``stops``: the answer
-    that ends the search): a site of its own per item from ``first`` (the first item whose test
-    depended on values) on, met only while the search goes on, so each stop is one path and
-    the tests run before it are charged on that path as the run charges them. ``left``: the
-    items from ``first`` on, None when not known (a generator's). Beyond ``MAX_STOPS`` of them
-    the search goes on past the first without a site, and the stops not explored leave the
-    total open above (unpriced at the test): a stop there may cost more than every path."""
-    span = interp.node_span(test)
+    """The answer of a search's value-dependent test ``test`` at item ``position`` (``stops``:
+    the answer that ends the search): a site of its own per item from ``first`` (the first item
+    whose test depended on values) on, met only while the search goes on, so each stop is one
+    path and the tests run before it are charged on that path as the run charges them. The
+    sites are placed at the call ``at`` that runs the search: they answer alike only where that
+    call runs again (alike.py). ``left``: the items from ``first`` on, None when not known (a
+    generator's). Beyond ``MAX_STOPS`` of them the search goes on past the first without a
+    site, and the stops not explored leave the total open above (unpriced there): a stop past
+    them may cost more than every path."""
     explored = MAX_STOPS if left is None or left <= MAX_STOPS else 1
     if position - first >= explored:
         if position - first == explored:
             items = "items" if left is None else f"{left} items"
-            interp.unpriced(test, what, f"the search stops at the first item where `{ast.unparse(test)}` answers "
+            interp.unpriced(at, "first-match search", f"the search stops at the first item where {test} answers "
                             f"{stops}, and its tests charge or steer what follows; of its {items} more than "
                             f"{MAX_STOPS} can stop it, too many stops to analyse each: a stop past the "
                             f"{'first' if explored == 1 else f'{explored}th'} may cost more than every path")
         return not stops
+    span = interp.node_span(at)
     site = Site(("first-stop", span, position), (True, False), span, "branch",
-                f"`{ast.unparse(test)}` depends on values: the search stops at the first item where it "
-                f"answers {stops}, each item a site of its own")
+                f"{test} depends on values: the search stops at the first item where it answers {stops}, each "
+                "item a site of its own")
     return interp.decisions.choose(site, interp.kept_used())
 
 

@@ -14,7 +14,7 @@ from flopcast.analyzer.values import (dict_key, DICT_MUTATORS, DictVal, Generato
                                       LIST_MUTATORS, ListVal, PyGenerator, SeqIterator, SET_MUTATORS, signature,
                                       Unknown, UserRaise, Value)
 from flopcast.analyzer.interpreter import limits
-from flopcast.analyzer.interpreter.common import _MISSING
+from flopcast.analyzer.interpreter.common import _MISSING, _source
 from flopcast.analyzer.first_break import Marks
 from flopcast.analyzer.interpreter.control import PathEnd, _FirstIndexFound, _ShortCircuit, _StopsAtUnknown
 from flopcast.analyzer.interpreter.frames import Frame, RunningComprehension
@@ -221,8 +221,8 @@ class Comprehensions:
                         # a test that charged (or an item, not its index, found): each stop a path
                         if first_unknown is None:
                             first_unknown = position
-                        passes = first_index.stop_answer(self, gen.ifs[0], "next()", True, position, first_unknown,
-                                                         len(items) - first_unknown)
+                        passes = first_index.stop_answer(self, running.counted.call, f"`{_source(gen.ifs[0])}`",
+                                                         True, position, first_unknown, len(items) - first_unknown)
                     finally:
                         running.marks = None
                 else:
