@@ -25,7 +25,7 @@ import sys as _sys
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import chain_maps, dataints, enum_functional, dtypes, dunders, flags, import_hooks, key_orders, loggers, namespaces, plain_numpy, presumptions, scalar_values, stdlib_containers, stdlib_random, submission_files, warning_filters, write_only
+from flopcast.analyzer import chain_maps, dataints, enum_functional, dtypes, dunders, first_index, flags, import_hooks, key_orders, loggers, namespaces, plain_numpy, presumptions, scalar_values, stdlib_containers, stdlib_random, submission_files, warning_filters, write_only
 from flopcast.analyzer.disk_answers import DiskAnswers
 from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
@@ -1437,29 +1437,37 @@ def _calls_program_per_item(name: str, args, kwargs) -> bool:
 def _while_lazy(interp, name: str, fn: Value, items, source: Value, span: Span, node):
     """takewhile/dropwhile over an iterator that makes its items when asked (or a sequence):
     each item made and tested when the result is asked for the next (takewhile takes the
-    first failing item too, and makes none after it)."""
+    first failing item too, and makes none after it; dropwhile tests none after it). Where the
+    test depends on values the call is a search for the first item answering False: each item
+    from there on is a stop of its own (first_index.stop_answer), as the run may stop at any."""
     dropping = True
+    left = None
     if source.__class__ is PyGenerator and source.function is not None:
         # the generator's body runs whole at the first item: what the test reads, that body may
         # have changed past the item tested (as map's and filter's function)
         items = _checked_first(interp, fn, items, [source], node)
-    for item in items:
+    elif not isinstance(source, (SeqIterator, PyGenerator, EndlessIter)):
+        items = list(items)  # a sequence's items, made already: how many a search may stop at is known
+        left = len(items)
+    first = None
+    for position, item in enumerate(items):
+        if not dropping:
+            yield item  # (past the first item kept, dropwhile calls the test no more)
+            continue
         r = item if isinstance(fn, Known) and fn.value is None else interp.call(fn, [item], {}, span, node)
         truth = interp.known_truth(interp.size_truth(r, node))
         if truth is None:
-            # a value-dependent test, as an `if ...: break` in a for loop over the items: a
-            # branch site answering alike for every item (keep them all, or stop at the first)
             interp.check_array_truth(r, node)
-            site = Site(("branch", span), (True, False), span, "branch",
-                        f"which items {name}() {'keeps' if name == 'takewhile' else 'drops'} depends on values")
-            truth = interp.decisions.choose(site, interp.kept_used())
+            if first is None:
+                first = position
+            test = f"`{name}()`'s test" + (f" `{_ast.unparse(node.args[0])}`" if getattr(node, "args", None) else "")
+            truth = first_index.stop_answer(interp, node, test, False, position, first,
+                                            None if left is None else left - first)
         if name == "takewhile":
             if not truth:
                 return
             yield item
-        elif dropping and truth:
-            continue
-        else:
+        elif not truth:
             dropping = False
             yield item
 
