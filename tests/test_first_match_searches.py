@@ -87,3 +87,19 @@ def test_a_search_over_more_than_sixteen_items_leaves_the_high_end_open(tmp_path
     report = analyze(path, point)
     assert [u.what for u in report.unpriced] == ["first-match search"], report.unpriced
     assert report.total.lo <= measure(path, point).total
+
+
+@pytest.mark.parametrize("point", [Point(8, 2, 2**41), Point(16, 3, 2**41)], ids=lambda p: f"{p.width}x{p.depth}")
+def test_a_takewhile_over_a_generator_is_named_as_answering_alike_never_exact(tmp_path, point):
+    """Over a generator (items not counted ahead) the search keeps one site answered alike at
+    every item: both of its ends split nothing here, and a run stopping in between splits the
+    weights, so the total rests on that presumption and says so (it was called exact)."""
+    body = FLAGS + ("def flags():\n"
+                    "    for j in range(mlp.width):\n"
+                    "        yield conv[j]\n"
+                    "n = len(list(itertools.takewhile(lambda f: bool(f), flags())))\n") + SPLIT
+    path = _write(tmp_path, body)
+    report = analyze(path, point)
+    assert measure(path, point).total > report.total.hi  # (the presumption the report names)
+    assert not report.exact, report.total
+    assert [s.line for s in report.alike] == [15], report.alike

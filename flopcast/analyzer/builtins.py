@@ -1439,7 +1439,8 @@ def _while_lazy(interp, name: str, fn: Value, items, source: Value, span: Span, 
     each item made and tested when the result is asked for the next (takewhile takes the
     first failing item too, and makes none after it; dropwhile tests none after it). Where the
     test depends on values the call is a search for the first item answering False: each item
-    from there on is a stop of its own (first_index.stop_answer), as the run may stop at any."""
+    from there on is a stop of its own (first_index.stop_answer), as the run may stop at any; over
+    items made as asked for, one site answered alike (_stops_alike)."""
     dropping = True
     left = None
     if source.__class__ is PyGenerator and source.function is not None:
@@ -1460,9 +1461,12 @@ def _while_lazy(interp, name: str, fn: Value, items, source: Value, span: Span, 
             interp.check_array_truth(r, node)
             if first is None:
                 first = position
-            test = f"`{name}()`'s test" + (f" `{_ast.unparse(node.args[0])}`" if getattr(node, "args", None) else "")
-            truth = first_index.stop_answer(interp, node, test, False, position, first,
-                                            None if left is None else left - first)
+            if left is None:
+                truth = _stops_alike(interp, name, span)
+            else:
+                test = f"`{name}()`'s test" + (f" `{_ast.unparse(node.args[0])}`" if getattr(node, "args", None)
+                                               else "")
+                truth = first_index.stop_answer(interp, node, test, False, position, first, left - first)
         if name == "takewhile":
             if not truth:
                 return
@@ -1470,6 +1474,18 @@ def _while_lazy(interp, name: str, fn: Value, items, source: Value, span: Span, 
         elif not truth:
             dropping = False
             yield item
+
+
+def _stops_alike(interp, name: str, span: Span) -> bool:
+    """The answer of a takewhile/dropwhile's value-dependent test over items made as they are
+    asked for (a generator's: how many there are is not known ahead): one site answered alike at
+    every item (keep them all, or stop at the first), named as a presumption (the total is never
+    called exact on it): a run stopping in between is presumed away. Explored stop by stop, as a
+    sequence's are, the stops multiplied every other site's paths past the cap (circulant_refine)."""
+    site = Site(("branch", span), (True, False), span, "branch",
+                f"which items {name}() {'keeps' if name == 'takewhile' else 'drops'} depends on values")
+    interp.result.repeated_sites.add(span)
+    return interp.decisions.choose(site, interp.kept_used())
 
 
 def _same_known_lengths(interp, args: list, node) -> bool:

@@ -22,9 +22,11 @@ Any other ``next(<one for, one if>)`` — a test that charges (``float(fnp.mean(
 item rather than its index — is a *search* (``stop_answer``): how many tests run before the first
 match steers the count (each test's charges, and the item found), so from the first item whose
 test depends on values each item's test is a site of its own, met only while the search goes on
-(stop here, or go on): one path per stop, the run's own charges on each. Past ``MAX_STOPS`` such
-items the later stops are unpriced, an open high end. ``itertools.takewhile`` and ``dropwhile``
-are the same search for the first item answering False (builtins._while_lazy).
+(stop here, or go on): one path per stop, the run's own charges on each. With more than
+``MAX_STOPS`` such items the stops past the first are unpriced, an open high end.
+``itertools.takewhile`` and ``dropwhile`` over a sequence are the same search for the first item
+answering False (builtins._while_lazy; over a generator, whose items are not counted ahead, they
+keep one site answered alike at every item, named as the presumption it is).
 """
 
 from __future__ import annotations
@@ -82,25 +84,21 @@ def _finds_index(gen: ast.GeneratorExp, comp: ast.comprehension) -> bool:
     return isinstance(index, ast.Name) and index.id == gen.elt.id
 
 
-def stop_answer(interp, at: ast.AST, test: str, stops: bool, position: int, first: int,
-                left: Optional[int]) -> bool:
+def stop_answer(interp, at: ast.AST, test: str, stops: bool, position: int, first: int, left: int) -> bool:
     """The answer of a search's value-dependent test ``test`` at item ``position`` (``stops``:
     the answer that ends the search): a site of its own per item from ``first`` (the first item
     whose test depended on values) on, met only while the search goes on, so each stop is one
     path and the tests run before it are charged on that path as the run charges them. The
     sites are placed at the call ``at`` that runs the search: they answer alike only where that
-    call runs again (alike.py). ``left``: the items from ``first`` on, None when not known (a
-    generator's). Beyond ``MAX_STOPS`` of them the search goes on past the first without a
-    site, and the stops not explored leave the total open above (unpriced there): a stop past
-    them may cost more than every path."""
-    explored = MAX_STOPS if left is None or left <= MAX_STOPS else 1
-    if position - first >= explored:
-        if position - first == explored:
-            items = "items" if left is None else f"{left} items"
+    call runs again (alike.py). ``left``: the items from ``first`` on. When more than
+    ``MAX_STOPS``, only the first is a site: past it the search goes on, and the stops not
+    explored leave the total open above (unpriced there), since one may cost more than every path."""
+    if left > MAX_STOPS and position > first:
+        if position == first + 1:
             interp.unpriced(at, "first-match search", f"the search stops at the first item where {test} answers "
-                            f"{stops}, and its tests charge or steer what follows; of its {items} more than "
-                            f"{MAX_STOPS} can stop it, too many stops to analyse each: a stop past the "
-                            f"{'first' if explored == 1 else f'{explored}th'} may cost more than every path")
+                            f"{stops}, and its tests charge or steer what follows; any of its {left} items "
+                            f"can stop it, more than the {MAX_STOPS} stops analysed each: a stop past the "
+                            "first may cost more than every path")
         return not stops
     span = interp.node_span(at)
     site = Site(("first-stop", span, position), (True, False), span, "branch",
