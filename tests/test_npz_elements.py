@@ -65,6 +65,13 @@ READS = {
     "an_element_of_an_fnp_load_member": "r = fnp.load(str(HERE / 'head.npz'))['ranks']\n"
                                         "        self.ranks = [int(r[2]), int(r[0])]",
     "fnp_asarray_of_known_elements": "self.ranks = [int(k) for k in fnp.asarray(np.array([3, 1, 4]))]",
+    # a per-stage cost table read row by row (stage_framework's Prior.from_npz)
+    "rows_of_an_fnp_load_2d_member": "t = fnp.load(str(HERE / 'head.npz'))['table']\n"
+                                     "        self.ranks = [int(c) for row in t for c in row][1::2]",
+    "a_row_of_an_fnp_load_2d_member": "t = fnp.load(str(HERE / 'head.npz'))['table']\n"
+                                      "        self.ranks = [int(t[1][0]), int(t[0][2])]",
+    "a_row_by_a_tuple_index": "t = fnp.load(str(HERE / 'head.npz'))['table']\n"
+                              "        self.ranks = [int(c) for c in t[1, :2]]",
 }
 
 

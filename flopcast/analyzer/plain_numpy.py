@@ -551,7 +551,7 @@ def element_of(part: Value, source: Array, key: Value) -> Value:
     if source.value is None or not source.shape:
         return part
     try:
-        index = numpy_operand(key)
+        index = _basic_index(key)
     except LookupError:
         return part
     try:
@@ -561,7 +561,8 @@ def element_of(part: Value, source: Array, key: Value) -> Value:
     import numpy
 
     if isinstance(out, numpy.ndarray) and part.__class__ is Array:
-        made = _attach(part, out) if part.value is None and part.plain else None
+        # (a flopscope array's part too: a row of an fnp.load member, `coef[1]`, keeps its elements)
+        made = _attach(part, out) if part.value is None else None
         return part if made is None else made
     if isinstance(out, numpy.generic) and part.__class__ is Array and part.shape == () and part.value is None:
         made = _attach(part, out)  # (a 0-d array's value is held for a flopscope array too)
@@ -570,6 +571,15 @@ def element_of(part: Value, source: Array, key: Value) -> Value:
         made = _attach(part, out)
         return part if made is None else made
     return part
+
+
+def _basic_index(key: Value):
+    """``key`` as numpy reads it for an index: a tuple of ints, slices, None and Ellipsis
+    (``coef[1, :]``) as it is, anything else as numpy_operand reads it."""
+    if key.__class__ is Known and type(key.value) is tuple \
+            and all(x is None or x is Ellipsis or type(x) in (int, slice) for x in key.value):
+        return key.value
+    return numpy_operand(key)
 
 
 def python_items(x) -> Value:

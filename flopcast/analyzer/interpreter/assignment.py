@@ -265,7 +265,7 @@ class Assignment:
                         for i in range(value.shape[0])]
             rows = [Array(value.shape[1:], value.dtype, dtype_origin=value.dtype_origin, plain=value.plain)
                     for _ in range(value.shape[0])]
-            if value.plain and value.value is not None:
+            if value.value is not None:
                 # each row is a view: a write through one changes what is known of the other
                 rows = [plain_numpy.same_buffer(plain_numpy.element_of(row, value, Known(i)), value)
                         for i, row in enumerate(rows)]

@@ -135,8 +135,11 @@ class Lookups:
             try:
                 picked = index_array(self, obj, key)
                 if obj.value is not None and obj.shape:
-                    # an element of a flopscope array whose elements are known
+                    # an element or a part of a flopscope array whose elements are known; a part
+                    # joins its buffer's group (a write through np.asarray of either forgets both)
                     picked = plain_numpy.element_of(picked, obj, key)
+                    if picked.__class__ is Array and picked.shape and picked.value is not None:
+                        picked = plain_numpy.same_buffer(picked, obj)
                 if obj.presumed is not None and obj.presumed.value in (True, False):
                     # part of a mask every element of which a safety net presumes (`isfinite(x)[0]`)
                     picked = presumptions.tagged(picked, obj.presumed)
