@@ -2480,6 +2480,9 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
                     k: _py(v) for k, v in kwargs.items()}))
             except TypeError as exc:
                 raise UserRaise(span, f"TypeError: {exc}")
+        found = _bisect_by_data(name, args, kwargs, span)
+        if found is not None:
+            return found
     if module in ("functools",) and name == "reduce":
         if not 2 <= len(args) <= 3 or kwargs:
             raise UserRaise(span, f"TypeError: reduce expected 2 or 3 positional arguments, got {len(args)}")
@@ -2890,6 +2893,28 @@ def hash_seeded(v) -> bool:
     if isinstance(v, (tuple, frozenset)):
         return any(hash_seeded(x) for x in v)
     return False
+
+
+def _bisect_by_data(name: str, args, kwargs, span) -> Optional[Unknown]:
+    """``bisect.bisect(levels, float(x))``: a search of a known list of numbers for a Python number
+    read from data is an integer read from data within ``[lo, hi]`` (each of bisect's comparisons
+    is Python's, of two numbers: nothing is charged, nothing of the user's runs, and a NaN only
+    moves the answer within the range). None where anything else is asked (a key, which calls
+    code of the program, or an array as the number, whose comparisons flopscope charges)."""
+    bound = dict(zip(("a", "x", "lo", "hi"), args))
+    if len(args) > 4 or set(kwargs) - {"lo", "hi"} or any(k in bound for k in kwargs):
+        return None
+    bound.update(kwargs)
+    items, x = _py(bound.get("a", Known(None))), bound.get("x")
+    if not isinstance(items, (list, tuple)) or not all(type(i) in (int, float) for i in items) \
+            or not (x.__class__ is Unknown and x.kind in ("int", "float")):
+        return None
+    lo, hi = _py(bound.get("lo", Known(0))), _py(bound.get("hi", Known(None)))
+    hi = len(items) if hi is None else hi
+    if type(lo) is not int or type(hi) is not int or lo < 0 or hi > len(items):
+        return None  # (bisect's ValueError, TypeError and IndexError past the end: not modelled)
+    return Unknown("int", span, f"bisect.{name}() of a number read from data ({x.reason})", lo, max(lo, hi),
+                   machine=x.machine)
 
 
 def _py(value: Value):
