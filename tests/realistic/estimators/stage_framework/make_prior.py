@@ -21,7 +21,7 @@ import numpy as np
 def main(path: str = "prior.npz") -> None:
     np.savez(
         path,
-        coef=np.array([[0, 4, 60], [9, 6, 70], [0, 14, 90], [0, 0, 0]], dtype=np.int32),
+        coef=np.array([[0, 4, 200], [6, 6, 200], [0, 10, 500], [0, 0, 0]], dtype=np.int32),
         stage_ids=np.array([0, 1, 2, 3], dtype=np.int8),
         quality=np.array([1.0, 4.0, 2.0, 3.0]),
         rank=np.array(4, dtype=np.int16),
