@@ -1933,6 +1933,43 @@ CORPUS = {
         # super().__init__(); a planner history whose length is only logged (len() of a log every call
         # appends to: counters.CounterWatch.log_length), so every MLP costs the first's
     ),
+    "robust_irls": Entry(
+        points=(
+            (16, 2, 40_000, "exact"),      # no cloud fits: Gaussian mean field (stats.norm)
+            (8, 2, 100_000, "interval"),   # a cloud: per layer a trimmed mean (sort) or a Huber IRLS
+                                           #   (partition median, MAD, while tolerance loop), ranked by
+                                           #   sorted(key=lambda) of a dispersion read from data
+            (8, 1, 200_000, "guarded"),    # Mahalanobis re-weighting: cholesky jitter ladder under
+                                           #   `except ValueError`, solve, average(weights=)
+        ),
+        # 322 lines: frozen dataclass configs (replace), a Plan with a score property ranked by
+        # sorted(key=lambda) over candidates, functools.partial Huber weights, enumerate(zip(...)),
+        # fnp.percentile quartiles whose float() ratio picks the estimate, argsort top-variance units.
+        # 16x2 at 3e5 and 8x3 at 1e5 are inside under verify but take 1-2 s (49 paths: the
+        # `mlp.seed or 7` site doubles them, /tmp/corpus59/repro/seed_or_default_doubles_paths.py)
+        guards=("rng = fnp.random.default_rng(mlp.seed or 7)",
+                "return fnp.linalg.cholesky(cov + (j * scale) * eye), j",
+                "if not bool(fnp.all(fnp.isfinite(out))):"),
+        data_sites=("while it < max_iter and delta > tol:", "if spread > self.cfg.spread_switch:",
+                    "ranked = sorted(found.items(), key=lambda kv: dispersion(x, kv[1]))"),
+    ),
+    "stage_framework": Entry(
+        points=(
+            (8, 2, 12_000, "guarded"),     # covariance on both layers: float64 three-operand einsum
+            (16, 2, 30_000, "interval"),   # low rank: reduced qr of W^T F, svd of R's leading block,
+                                           #   a flat spectrum (energy read from data) keeps the diagonal
+            (32, 2, 300_000, "guarded"),   # the sampler stage: a float32 cloud held on the stage object
+        ),
+        # a folder (estimator.py + stages.py, 430 lines; prior.npz made by make_prior.py, read by
+        # fnp.load in setup, its per-stage cost table row by row): an ABC with abstract cost/run,
+        # stages filed by a class decorator with aliases, built by build(name, *args, **kwargs) and
+        # called through __call__ and a forward(fn, *args, **kwargs); @property on a State, a
+        # greedy planner over stage qualities with a for/else fallback, yield from a zip generator,
+        # float32 states beside a float64 covariance (astype, stats.norm cast back, fnp.float32 blend)
+        guards=("stages = make_stages(self.prior, mlp.seed or 3)",
+                "if not fnp.all(fnp.isfinite(rows)):"),
+        data_sites=("if kept < self.energy:",),
+    ),
 }
 
 

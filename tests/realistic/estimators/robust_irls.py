@@ -100,8 +100,9 @@ def irls_cost(width: int, n: int) -> int:
 
 
 def cov_cost(k: int, n: int) -> int:
-    """Covariance of k units (2 n k^2), its Cholesky (k^3 / 3), the solve (n k^2)."""
-    return 3 * n * k * k + k ** 3
+    """Covariance of k units (2 n k^2), its Cholesky (k^3 / 3), the solve with n right-hand
+    sides (float64 after the cov: about 4 n k^2), the distances and weights."""
+    return 8 * n * k * k + k ** 3
 
 
 def candidate_plans(width: int, depth: int, budget: int, cfg: RobustConfig) -> list[Plan]:
