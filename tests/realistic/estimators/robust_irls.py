@@ -296,7 +296,7 @@ class Estimator(BaseEstimator):
         plan = self.plan_for(mlp.width, mlp.depth, budget)
         if plan.n == 0:
             return mean_field(mlp)
-        rng = fnp.random.default_rng(mlp.seed or 7)
+        rng = fnp.random.default_rng(mlp.seed)
         x = rng.standard_normal((plan.n, mlp.width)).astype(fnp.float32)
         layer_est = LayerEstimator(self.cfg, plan)
         rows = []
