@@ -34,7 +34,7 @@ class Estimator(BaseEstimator):
 """
 
 CLAMPS = {
-    # an integer with no bound (a searchsorted position), clipped into [2, 4]
+    # a searchsorted position (in [0, width]: a count that reaches past the clamp), clipped into [2, 4]
     "np.clip": ("int(np.clip(int(np.searchsorted(np.asarray(energy), 0.5 * float(energy[-1]))) + 1, 2, 4))",
                 lambda width: (2, 4)),
     # a count of booleans in [0, width], kept at least 2

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import textwrap
 
-from oracle import assert_exact_match, measure
+import pytest
+from oracle import assert_exact_match, assert_interval_holds_run, measure, write_program
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -37,3 +38,30 @@ def test_bincount_of_insertion_points_has_a_known_length(tmp_path):
         report = analyze(path, point)
         assert not report.unpriced and not report.uncertain, (report.unpriced, report.uncertain)
         assert_exact_match(report, measure(path, point))
+
+
+RANK_PROGRAM = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            s = fnp.sqrt(fnp.sum(w * w, axis=0))
+            cum = fnp.cumsum(s * s)
+            k = {rank}
+            acc = fnp.zeros(mlp.width)
+            for _ in range(k):
+                acc = acc + s * (acc @ w)
+            return fnp.zeros((mlp.depth, mlp.width)) + acc
+    """
+
+RANKS = {"searchsorted": "int(fnp.searchsorted(cum, 0.9 * cum[-1])) + 1",
+         "digitize": "int(fnp.digitize(0.5 * cum[-1], cum))"}
+
+
+@pytest.mark.parametrize("point", (Point(8, 2, 2**41), Point(16, 3, 2**41)), ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("rank", RANKS.values(), ids=RANKS.keys())
+def test_one_needles_insertion_point_is_a_bounded_count(tmp_path, rank, point):
+    assert_interval_holds_run(write_program(tmp_path, RANK_PROGRAM, rank=rank), point)

@@ -297,7 +297,7 @@ def _digitize(ctx, args, kwargs):
     nb = bins.shape[0]
     dt = dtypes.result_type(Operand(dtype=x.dtype), Operand(dtype=bins.dtype))
     ctx.charge("digitize", max(max(x.size, 1) * _ceil_log2(max(nb, 1)), 1), dt, origin_of([x, bins], dt))
-    return Array(x.shape, "int64", vrange=(0, nb)) if x.ndim else NumpyScalar("int64")
+    return Array(x.shape, "int64", vrange=(0, nb)) if x.ndim else NumpyScalar("int64", vrange=(0, nb))
 
 
 @handler("lexsort")
@@ -388,8 +388,9 @@ def _searchsorted(ctx, args, kwargs):
     # billed at the promotion of the haystack's and the needles' dtypes, as flopscope's deduct
     dt = dtypes.result_type(Operand(dtype=a.dtype), Operand(dtype=v.dtype))
     ctx.charge("searchsorted", max(m * _ceil_log2(a.size), 1), dt, origin_of([a, v], dt))
-    # an insertion point lies in [0, len(a)] whatever the values (NaN sorts last): bincount's length
-    return Array(v.shape, "int64", vrange=(0, a.size)) if v.ndim else NumpyScalar("int64")
+    # an insertion point lies in [0, len(a)] whatever the values (NaN sorts last): bincount's length,
+    # and for one needle the count `int(searchsorted(cum, 0.9 * cum[-1])) + 1` an energy rank loops to
+    return Array(v.shape, "int64", vrange=(0, a.size)) if v.ndim else NumpyScalar("int64", vrange=(0, a.size))
 
 
 @handler("interp")
