@@ -9,6 +9,7 @@ from typing import Optional
 
 from flopcast.analyzer import dunders, first_break, flags, open_loops
 from flopcast.analyzer.counters import suspended
+from flopcast.analyzer.endless import EndlessWatch
 from flopcast.analyzer.grown_lists import GrownLists
 from flopcast.analyzer.loop_syntax import (assigned_names, BUDGET_WORDS, caught_names, counted_while, exit_ifs,
                                            loop_relevance, mentions_budget, PURE_BUILTINS)
@@ -421,7 +422,7 @@ class Loops:
         ctx = self.enter_loop(node, limit)
         span = self.node_span(node)
         broke = False
-        previous = opened = None
+        previous = opened = endless = None
         steady = self._steady_while(node) if limit is None else None
         # `while i < k and test: i += 1` stops at its first value-dependent test (first_break.py)
         run = first_break.counted_run(node) if limit is None and not self.decisions.per_execution else None
@@ -481,6 +482,12 @@ class Loops:
                         if open_end is not None:
                             raise self._runs_to_unknown(node, span, *open_end)
                     opened = state
+                    if state is None and steady is None and ctx.counted is None:
+                        # an exit test came out known: the loop's whole state repeating keeps it going
+                        if endless is None:
+                            endless = EndlessWatch.watch(self, node) or False
+                        if endless:
+                            ctx.index += endless.skip(ctx.index, limits.MAX_LOOP_ITERATIONS, limits.MAX_STEPS)
         finally:
             self.loops.pop()
             if steady is not None:
