@@ -30,7 +30,10 @@ from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.counters import suspended
 from flopcast.analyzer.repeats import (_MISSING_NAME, _names_of, _near_power_of_two, _OWN_CODE_ONLY, _own_code,
                                        _unfinished, _while_as_loop, _yields)
+from flopcast.analyzer.values import Known
 from flopcast.syntax import INTROSPECTION
+
+_PLAIN = (int, float, str, bool)
 
 
 @dataclass
@@ -38,10 +41,10 @@ class _Head:
     """What the loop's head saw after ``index`` iterations."""
 
     index: int
-    records: tuple  # what a repeated iteration leaves alike: FLOPs, charges, answers, records' sizes
+    records: tuple  # what a repeated iteration leaves alike: FLOPs, charges, answers, records' sizes, numbers
     form: Optional[tuple]  # the state's canonical form (None: not walked, or not comparable)
     steps: int
-    calls: dict
+    calls: Optional[dict]  # (kept with the form: a skip reads the calls of two walked heads)
 
 
 class EndlessWatch:
@@ -100,12 +103,21 @@ class EndlessWatch:
         result, decisions = interp.result, interp.decisions
         records = (interp.used, len(result.charges), len(decisions.answers), decisions.steered, len(result.unpriced),
                    len(result.notes), len(result.uncertain), len(decisions.seen), interp.cache_version,
-                   len(interp._reentered), _unfinished(interp._ran_generators))
+                   len(interp._reentered), _unfinished(interp._ran_generators), self.numbers())
         last = self.last
         # (walked only where the iteration before this head left the records alike: a loop that
         # charges at every iteration is never walked)
         walk = last is not None and last.index == index - 1 and last.records == records
-        return _Head(index, records, self.form() if walk else None, interp.steps, dict(result.calls))
+        return _Head(index, records, self.form() if walk else None, interp.steps,
+                     dict(result.calls) if walk else None)
+
+    def numbers(self) -> tuple:
+        """The plain numbers and texts the loop's own names hold: a bisection's `lo` and `hi`
+        change at every iteration, and its state is then not walked (a number that changes
+        changes the form too)."""
+        local = self.interp.frame.vars
+        return tuple([v.__dict__["value"] if v.__class__ is Known and v.__dict__["value"].__class__ in _PLAIN
+                      else None for v in map(local.get, self.names)])
 
     def form(self) -> Optional[tuple]:
         """The state an iteration can read, as repeats.SteadyLoop.walk writes it (None: not comparable)."""
