@@ -73,14 +73,20 @@ WALL = False
 
 
 def sites_and_paths(path: Path) -> tuple[int, int, bool]:
-    from flopcast.analyzer.api import run_point
+    """The sites and paths of the exploration `flopcast analyze` makes at the round's point: the
+    same call (calls shared across paths), or a file whose paths re-run a planner's table would
+    be counted far slower than it is analysed (riccati_filter: 14 CPU minutes)."""
+    from flopcast.analyzer.api import analyze_program
     from flopcast.analyzer.program import estimator_class, load_program
     from flopcast.installed import rounds
     from flopcast.model import Point
 
     table, current = rounds()
     program = load_program(path)
-    explored = run_point(program, estimator_class(program, None), Point(1024, 16, table[current].flop_budget), True)
+    explorations: list = []
+    analyze_program(program, estimator_class(program, None), Point(1024, 16, table[current].flop_budget), True,
+                    explorations=explorations)
+    explored = explorations[0]
     keys = {site.key for r in explored.results for site in r.sites}
     return len(keys), len(explored.results), explored.capped
 
