@@ -51,7 +51,11 @@ BIG = 2**62
 _STEPS = {
     "add": operator.add, "sub": operator.sub, "rsub": lambda a, c: c - a, "mul": operator.mul,
     "floordiv": operator.floordiv, "min": min, "max": max,
+    # rounding to powers of two (`1 << (k - 1).bit_length()`): monotone where derive allows them
+    "bit_length": lambda a, c: a.bit_length(), "shl": lambda a, c: c << a,
 }
+#: the largest shift a chain may apply (`1 << k` past it is a number no size is made of)
+MAX_SHIFT = 4096
 
 
 def is_data_int(v: Value) -> bool:
@@ -211,6 +215,11 @@ def derive(u: Unknown, step: str, c) -> Optional[Unknown]:
         return None
     if step == "floordiv" and c <= 0:
         return None
+    if step in ("bit_length", "shl"):
+        # bit_length is monotone on k >= 0 only (|k| is measured); `c << k` raises for k < 0
+        low, high = ends(u)
+        if low < 0 or high > (MAX_SHIFT if step == "shl" else BIG // 4):
+            return None
     chain = u.chain + ((step, c),)
     if step in ("add", "sub") and u.chain and u.chain[-1][0] in ("add", "sub"):
         # `k -= 1` in a loop: one offset, not one step per iteration (each derive copies the chain)

@@ -480,6 +480,9 @@ class LibraryCalls:
             from flopcast.analyzer.interpreter.lookups import UNKNOWN_TEXT_METHODS
 
             return Unknown(UNKNOWN_TEXT_METHODS[path[5:]], recv.origin, recv.reason, machine=recv.machine)
+        if path == "dataint.bit_length" and not args and not kwargs:
+            stepped = dataints.derive(recv, "bit_length", 0)
+            return stepped if stepped is not None else Unknown("int", recv.origin, recv.reason, machine=recv.machine)
         if path == "scalar.item":
             return Unknown("float", span, "numpy scalar value")
         if path == "scalar.astype" and len(args) + len(kwargs) == 1 and (args or "dtype" in kwargs):

@@ -838,7 +838,8 @@ def _same_kind(like: Value, items: list) -> Value:
     return ListVal(items) if isinstance(like, ListVal) else make_tuple(items)
 
 
-_DATA_INT_STEPS = {"Add": ("add", "add"), "Sub": ("sub", "rsub"), "Mult": ("mul", "mul"), "FloorDiv": ("floordiv", None)}
+_DATA_INT_STEPS = {"Add": ("add", "add"), "Sub": ("sub", "rsub"), "Mult": ("mul", "mul"), "FloorDiv": ("floordiv", None),
+                   "LShift": (None, "shl")}
 
 
 def _data_int_arithmetic(name: str, left: Value, right: Value) -> Optional[Value]:
@@ -847,7 +848,7 @@ def _data_int_arithmetic(name: str, left: Value, right: Value) -> Optional[Value
     steps = _DATA_INT_STEPS.get(name)
     if steps is None:
         return None
-    if dataints.is_data_int(left) and isinstance(right, Known):
+    if dataints.is_data_int(left) and isinstance(right, Known) and steps[0] is not None:
         return dataints.derive(left, steps[0], right.value)
     if dataints.is_data_int(right) and isinstance(left, Known) and steps[1] is not None:
         return dataints.derive(right, steps[1], left.value)

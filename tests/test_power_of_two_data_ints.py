@@ -1,0 +1,53 @@
+"""Rounding an integer read from data to a power of two keeps its bounds: ``1 << (k - 1).bit_length()``
+and ``1 << (k.bit_length() - 1)`` of a count ``k`` in ``[1, n + 1]`` are monotone in ``k``, so a size
+made of them is analysed at the ends of ``k``'s range (steps of its chain, dataints.derive). The
+method call ``.bit_length()`` on such an integer was "a call on an unknown value": everything sized by
+it was unpriced and the total a lower bound (a contestant's static-shape bucketing,
+corpus knapsack_gather's ``refine_mass``).
+"""
+
+from __future__ import annotations
+
+import pytest
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+PROGRAM = """
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        k = int(fnp.sum(w[0] > 0.0)) + 1
+        m = min({m}, mlp.width)
+        a = w[:m, :m] @ w[:m, :m].T
+        return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(a)
+"""
+
+ROUNDINGS = {
+    "up": "1 << (k - 1).bit_length()",
+    "down": "1 << (k.bit_length() - 1)",
+}
+
+
+@pytest.mark.parametrize("rounding", ROUNDINGS)
+@pytest.mark.parametrize("point", (Point(8, 2, 10**7), Point(16, 3, 10**7)), ids=lambda p: f"{p.width}x{p.depth}")
+def test_a_size_rounded_to_a_power_of_two_is_priced_at_the_ends_of_the_count(tmp_path, rounding, point):
+    path = tmp_path / "estimator.py"
+    path.write_text(PROGRAM.replace("{m}", ROUNDINGS[rounding]))
+    report = analyze(path, point)
+    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+    # k = 1 rounds to 1 either way; k = n + 1 to n or past it (clamped to n)
+    assert (report.total.lo, report.total.hi) == (_pinned(tmp_path, 1, point), _pinned(tmp_path, point.width, point))
+    assert report.total.contains(measure(path, point).total)
+
+
+def _pinned(tmp_path, m: int, point: Point) -> int:
+    """The run's count where the rounded size is ``m``."""
+    path = tmp_path / f"pinned_{m}.py"
+    path.write_text(PROGRAM.replace("{m}", str(m)))
+    return measure(path, point).total
