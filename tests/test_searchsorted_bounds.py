@@ -65,3 +65,38 @@ RANKS = {"searchsorted": "int(fnp.searchsorted(cum, 0.9 * cum[-1])) + 1",
 @pytest.mark.parametrize("rank", RANKS.values(), ids=RANKS.keys())
 def test_one_needles_insertion_point_is_a_bounded_count(tmp_path, rank, point):
     assert_interval_holds_run(write_program(tmp_path, RANK_PROGRAM, rank=rank), point)
+
+
+ONE_NEEDLE = """
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        cum = fnp.cumsum(fnp.sort(fnp.sum(w * w, axis=0)))
+        k = int(fnp.searchsorted(cum, 0.5 * cum[-1]))
+        {pin}
+        x = fnp.ones(mlp.width)
+        for _ in range(k):
+            x = fnp.tanh(x @ w)
+        return fnp.zeros((mlp.depth, mlp.width)) + x
+"""
+
+
+@pytest.mark.parametrize("point", (Point(8, 2, 10**7), Point(16, 3, 10**7)), ids=lambda p: f"{p.width}x{p.depth}")
+def test_a_loop_counted_by_one_insertion_point_is_priced_at_zero_and_at_the_haystacks_length(tmp_path, point):
+    path = tmp_path / "estimator.py"
+    path.write_text(ONE_NEEDLE.replace("{pin}", "pass"))
+    report = analyze(path, point)
+    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+    assert (report.total.lo, report.total.hi) == (_pinned(tmp_path, 0, point), _pinned(tmp_path, point.width, point))
+    assert report.total.contains(measure(path, point).total)
+
+
+def _pinned(tmp_path, k: int, point: Point) -> int:
+    """The run's count where the insertion point is ``k``."""
+    path = tmp_path / f"pinned_{k}.py"
+    path.write_text(ONE_NEEDLE.replace("{pin}", f"k = {k}"))
+    return measure(path, point).total
