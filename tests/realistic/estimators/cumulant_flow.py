@@ -35,7 +35,7 @@ MAX_ORDER = 6                  # highest Hermite order of the skew correction
 TEMPERATURES = (0.5, 1.0, 2.0)
 NEWTON_TOL = 1e-10
 NEWTON_MAX = 30
-NEWTON_STEPS = 4               # Newton steps on the data-dependent temperature
+NEWTON_STEPS = 3               # Newton steps on the data-dependent temperature
 COV_SHARE = 0.6                # share of the budget the covariance layers may take
 
 
@@ -171,7 +171,7 @@ def newton_temperature(corr, target=0.5):
         th = fnp.tanh(beta * mag)
         g = float(fnp.mean(th)) - target * math.tanh(beta * top)
         dg = float(fnp.mean(mag * (1.0 - th * th))) - target * top * (1.0 - math.tanh(beta * top) ** 2)
-        step = g / dg if dg != 0.0 else 0.0
+        step = g / (dg + 1e-12)   # dg > 0: tanh is increasing in beta
         beta = max(beta - step, 1e-3 / top)
         it += 1
     return beta
