@@ -11,7 +11,7 @@ import functools
 from functools import lru_cache
 from typing import Optional
 
-from flopcast.analyzer import dtypes, pricing, stdlib_containers
+from flopcast.analyzer import counters, dtypes, pricing, stdlib_containers
 from flopcast.analyzer.ops.operands import (
     _none,
     arg,
@@ -35,11 +35,30 @@ def _default_rng(ctx, args, kwargs):
     return Generator()
 
 
+def _accepted_counter(how: str, seed: Known) -> bool:
+    """A watched number (a call counter: ``default_rng(1000 * self.calls + layer)``) that numpy
+    takes as a seed, told by comparisons the watch records rather than by reading its value: the
+    seed steers the values drawn, never a cost, and a read would keep the calls from settling.
+    A later call whose seed would answer otherwise is run, not skipped (counters.py)."""
+    watch = counters._ACTIVE
+    if watch is None or not watch.sees(seed) or counters.raw_value(seed).__class__ is not int:
+        return False
+    if not _holds(watch.compare("GtE", seed, Known(0))):
+        return False
+    # the legacy seed takes 32 bits only
+    return how == "default_rng" or _holds(watch.compare("LtE", seed, Known(2**32 - 1)))
+
+
+def _holds(answer: Optional[Known]) -> bool:
+    return answer is not None and counters.raw_value(answer) is True
+
+
 def _check_seed(how: str, args, kwargs) -> None:
     """numpy refuses a known seed it cannot take (a negative int, a float; past 2**32 - 1 for the
     legacy seed): numpy itself is asked with the same known seed."""
     seed = arg(args, kwargs, 0, "seed")
-    if len(args) > 1 or not isinstance(seed, Known) or type(seed.value) not in (int, float, bool):
+    if len(args) > 1 or not isinstance(seed, Known) or _accepted_counter(how, seed) \
+            or type(seed.value) not in (int, float, bool):
         return
     value = seed.value
 
