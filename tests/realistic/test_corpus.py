@@ -1971,6 +1971,31 @@ CORPUS = {
                 "if not fnp.all(fnp.isfinite(rows)):"),
         data_sites=("if kept < self.energy:",),
     ),
+    "cumulant_flow": Entry(
+        points=(
+            (16, 2, 2_000, "exact"),       # prior: the cost table says nothing fits, early return
+            (16, 2, 30_000, "exact"),      # rectified Gaussian + Hermite skew correction, no covariance
+            (8, 2, 10**6, "interval"),     # covariance layers (eigh clipped) and the Newton temperature
+        ),
+        # a physicist: hand-written erfc, Hermite recursion, fnp.where tail chains, (c + c.T) / 2 then
+        # eigh with a count of clipped eigenvalues (int of count_nonzero) choosing the rebuild, tril/triu
+        # shrinkage by a scalar Newton on known sizes, a Newton on float() of data, log-sum-exp with the
+        # max shift, math.erf of float(), a @staticmethod cost table
+        data_sites=("if clipped > sym.shape[0] // 2:", "while abs(step) > 1e-6 and it < NEWTON_STEPS:"),
+    ),
+    "knapsack_gather": Entry(
+        points=(
+            (16, 2, 15_000, "interval"),   # mass + alive: a searchsorted count bucketed by bit_length, a mask
+            (32, 3, 10**6, "interval"),    # + gather: np.argsort of a flopscope array, fnp.take, seeded by a global
+            (8, 2, 50, "exact"),           # early return below 6 FLOPs a unit
+        ),
+        # a competitive programmer (a folder: estimator.py + util.py by a sibling import): a dict-memo
+        # 0/1 knapsack over budget units, a heapq schedule with divmod and Counter/deque, bit tricks
+        # (1 << k, bit_length), itertools.product/accumulate, take_along_axis of an argsort, a boolean
+        # mask gathering rows, and a module-level call counter (global) seeding the sampler: every MLP
+        # costs alike (ops/random.py _accepted_counter)
+        data_sites=("cut = int(fnp.searchsorted(spend, MASS_SHARE * spend[-1]))", "rows = w_next[alive]"),
+    ),
 }
 
 
