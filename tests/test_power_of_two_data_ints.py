@@ -3,7 +3,8 @@ and ``1 << (k.bit_length() - 1)`` of a count ``k`` in ``[1, n + 1]`` are monoton
 made of them is analysed at the ends of ``k``'s range (steps of its chain, dataints.derive). The
 method call ``.bit_length()`` on such an integer was "a call on an unknown value": everything sized by
 it was unpriced and the total a lower bound (a contestant's static-shape bucketing,
-corpus knapsack_gather's ``refine_mass``).
+corpus knapsack_gather's ``refine_mass``). ``k.bit_count()`` is bounded by the bit length of ``k``'s
+largest value.
 """
 
 from __future__ import annotations
@@ -51,3 +52,16 @@ def _pinned(tmp_path, m: int, point: Point) -> int:
     path = tmp_path / f"pinned_{m}.py"
     path.write_text(PROGRAM.replace("{m}", str(m)))
     return measure(path, point).total
+
+
+def test_a_size_made_of_the_set_bits_of_a_count_is_priced_within_its_bit_length(tmp_path):
+    # bit_count is not monotone (8 has one bit, 7 three): an integer of its own in [0, bit_length of
+    # the count's largest value], as a remainder is; it was "a call on an unknown value", unpriced
+    for point in (Point(8, 2, 10**7), Point(16, 3, 10**7)):
+        path = tmp_path / "estimator.py"
+        path.write_text(PROGRAM.replace("{m}", "max(k.bit_count(), 1)"))
+        report = analyze(path, point)
+        assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+        most = (point.width + 1).bit_length()
+        assert (report.total.lo, report.total.hi) == (_pinned(tmp_path, 1, point), _pinned(tmp_path, most, point))
+        assert report.total.contains(measure(path, point).total)

@@ -235,6 +235,16 @@ def derive(u: Unknown, step: str, c) -> Optional[Unknown]:
     return derived
 
 
+def bit_count(u: Unknown, span) -> Unknown:
+    """``k.bit_count()`` of an integer read from data: not monotone in ``k`` (no step of its chain),
+    but at most the bit length of its largest magnitude, so an integer read from data of its own
+    in ``[0, that]`` (as a remainder is: operators._data_int_remainder); unbounded where ``k`` is."""
+    low, high = ends(u)
+    top = max(abs(low), abs(high))
+    return Unknown("int", span, f"the set bits of {u.reason}", 0, None if unbounded(top) else top.bit_length(),
+                   machine=u.machine)
+
+
 def _direction(u: Unknown) -> int:
     """+1 when ``u``'s chain grows with the value read at its origin, -1 when it shrinks."""
     lo = -BIG if u.lo is None else u.lo

@@ -483,6 +483,8 @@ class LibraryCalls:
         if path == "dataint.bit_length" and not args and not kwargs:
             stepped = dataints.derive(recv, "bit_length", 0)
             return stepped if stepped is not None else Unknown("int", recv.origin, recv.reason, machine=recv.machine)
+        if path == "dataint.bit_count" and not args and not kwargs:
+            return dataints.bit_count(recv, span)
         if path == "scalar.item":
             return Unknown("float", span, "numpy scalar value")
         if path == "scalar.astype" and len(args) + len(kwargs) == 1 and (args or "dtype" in kwargs):

@@ -602,8 +602,8 @@ class Lookups:
             raise UserRaise(span, f"AttributeError: type object '{obj.name}' has no attribute '{name}'")
         if isinstance(obj, Unknown) and obj.kind == "str" and name in UNKNOWN_TEXT_METHODS:
             return BoundLib("text." + name, obj)  # `os.environ.get("MODE", "").lower()`: text again
-        if dataints.is_data_int(obj) and name == "bit_length":
-            return BoundLib("dataint.bit_length", obj)  # `(k - 1).bit_length()`: a step of k's chain
+        if dataints.is_data_int(obj) and name in ("bit_length", "bit_count"):
+            return BoundLib("dataint." + name, obj)  # `(k - 1).bit_length()`: a step of k's chain
         if isinstance(obj, Unknown):
             return Unknown(obj.kind if name in ("real",) else "", obj.origin, obj.reason, machine=obj.machine)
         where = node if node is not None else None
