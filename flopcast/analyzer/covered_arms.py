@@ -35,6 +35,24 @@ the expression the number may be anything the orelse's path allows. A site with 
 (a safety net, whose nominal answer the report names) and a replay of observed answers
 (calibration) keep asking the site; the guards a path covered are listed (RunResult.covered) so
 that the calibration's small run watches them too.
+
+The same holds of any choice between two numbers of one Python type, at least one of them read
+from data with nothing known of it, when neither arm does anything but make its number
+(``default_rng(mlp.seed or 7)``, ``float(fnp.mean(d)) or 1.0``, ``x if t > 0 else 0.5`` of an
+unknown float ``x``): the number read from data already stands for every number of its type, so
+a fresh unknown of that type stands for what either arm gives, and the path that holds it covers
+both. Both arms' paths charge the same (the test, evaluated before, is charged on both; the arms
+charge nothing) and leave the same state but for that number. So the choice takes no site, its
+value is the fresh unknown (``joined``), and every later use reads it as data: a test of it is a
+site there with both answers, a size or a trip count made of it is unbounded. The type must be
+the same (``seed or 7.0`` is an int or a float, which later arithmetic promotes apart), and the
+unknown must carry no bound, no relation to a selection and no presumption, which the fresh one
+would lose; it keeps only where the number was read (``machine``, check rule FC303). A fresh
+value is tied to nothing: not to the arm it may equal (``s = mlp.seed or 7`` then ``s ==
+mlp.seed`` is a site, not a known answer), nor to the line (its ``origin`` is left for the use to
+place, as ``mlp.seed``'s is), so a data integer read elsewhere is never taken at the same end as
+it (``tests/test_joined_arms.py``: a seed default in every layer's loop, a later test of the
+joined number, each against the real flopscope).
 """
 
 from __future__ import annotations
@@ -53,11 +71,13 @@ _MATH_FLOATS = frozenset({"inf", "nan", "pi", "e", "tau"})
 
 def covering_body(interp, node: ast.IfExp) -> Optional[Value]:
     """The value of ``node``'s body when the path taking it covers the one taking its orelse (see
-    the module's docstring), evaluated under the test's bound; None when not (nothing was done:
-    the caller asks the site as before)."""
-    if interp.decisions.per_execution or not _float_literal(interp, node.orelse) \
-            or node.body.__class__ not in (ast.BinOp, ast.UnaryOp, ast.Call):
+    the module's docstring), evaluated under the test's bound, or the fresh number that stands for
+    both arms (``joined``); None when neither (nothing was done: the caller asks the site as before)."""
+    if interp.decisions.per_execution:
         return None
+    if not _float_literal(interp, node.orelse) or node.body.__class__ not in (ast.BinOp, ast.UnaryOp, ast.Call):
+        body = _plain_value(interp, node.body, node.test)
+        return None if body is None else joined(body, _plain_value(interp, node.orelse))
     leaves: list = []
     if not _plain_arithmetic(interp, node.body, leaves):
         return None
@@ -66,21 +86,84 @@ def covering_body(interp, node: ast.IfExp) -> Optional[Value]:
     interp.floor_compared(node.test, True)
     bound = {k: before.get(k) for k in floors if floors[k] is not before.get(k)}
     try:
-        with _Refusals(interp):
-            value = interp.eval(node.body)
-    except (_Refused, UserRaise, PathEnd):
-        value = None
+        value = _refused_or(interp, node.body)
     finally:
         for k, held in bound.items():
             if held is None:
                 floors.pop(k, None)
             else:
                 floors[k] = held
+    if value is None:
+        return None
     if value.__class__ is not Unknown or value.kind != "float" or value.lo is not None or value.hi is not None \
             or value.chain or value.counts is not None or value.presumed is not None or id(value) in floors \
             or any(value is leaf for leaf in leaves):
         return None
     return value
+
+
+def joined_or(interp, node: ast.BoolOp, first: Value) -> Optional[Value]:
+    """``first or last`` (``node``'s two last operands, ``first`` the value of the one before the
+    last) as the fresh number standing for both (the module's docstring), when ``last`` is plain
+    arithmetic that makes a number of ``first``'s type; None when not (nothing was done)."""
+    if interp.decisions.per_execution or not _plain_unknown(first):
+        return None
+    value = joined(first, _plain_value(interp, node.values[-1]))
+    if value is not None:
+        interp.result.covered.add(interp.node_span(node.values[-2]))
+    return value
+
+
+def joined(one: Optional[Value], other: Optional[Value]) -> Optional[Value]:
+    """A fresh unknown number standing for ``one`` and ``other`` (each a known number or one read
+    from data with nothing known of it), when they are of one Python type, int or float, and at
+    least one is read from data; None otherwise."""
+    if one is None or other is None or not (_plain_unknown(one) or _plain_unknown(other)):
+        return None
+    kinds = {v.kind if v.__class__ is Unknown else type(v.value).__name__ for v in (one, other)}
+    if len(kinds) != 1 or not kinds <= {"int", "float"}:
+        return None
+    unknown = one if _plain_unknown(one) else other
+    machine = one.machine if _plain_unknown(one) and one.machine is not None \
+        else other.machine if _plain_unknown(other) else None
+    return Unknown(unknown.kind, None, unknown.reason, machine=machine)
+
+
+def _plain_unknown(value: Value) -> bool:
+    """A Python int or float read from data with nothing known of it (no bound, no relation to a
+    selection or to other integers, no presumption)."""
+    return value.__class__ is Unknown and value.kind in ("int", "float") and value.lo is None and value.hi is None \
+        and not value.chain and value.counts is None and value.presumed is None and not value.text_or_none
+
+
+def _plain_value(interp, node: ast.expr, test: Optional[ast.expr] = None) -> Optional[Value]:
+    """The number ``node`` makes, when it is plain arithmetic (``_plain_arithmetic``) evaluated
+    under refusals (under ``test``'s bound, as the path taking it would), known or read from data
+    with nothing known of it; None otherwise (nothing was done)."""
+    if not _plain_arithmetic(interp, node, []):
+        return None
+    floors = interp.result.floors
+    before = dict(floors)
+    if test is not None:
+        interp.floor_compared(test, True)
+    try:
+        value = _refused_or(interp, node)
+    finally:
+        floors.clear()
+        floors.update(before)
+    if value is None or not (_plain_unknown(value) or value.__class__ is Known and type(value.value) in (int, float)):
+        return None
+    return value
+
+
+def _refused_or(interp, node: ast.expr) -> Optional[Value]:
+    """``node``'s value, evaluated where asking a site, presuming, charging, noting or leaving
+    anything unpriced is refused (``_Refusals``); None when it tried one of those or raised."""
+    try:
+        with _Refusals(interp):
+            return interp.eval(node)
+    except (_Refused, UserRaise, PathEnd):
+        return None
 
 
 def _float_literal(interp, node: ast.expr) -> bool:

@@ -8,8 +8,8 @@ import decimal
 import operator
 from typing import Any, Optional
 
-from flopcast.analyzer import (chain_maps, dataints, dunders, flags, ops, plain_numpy, presumptions, scalar_values, signs,
-                               sizetests, stdlib_containers)
+from flopcast.analyzer import (chain_maps, covered_arms, dataints, dunders, flags, ops, plain_numpy, presumptions,
+                               scalar_values, signs, sizetests, stdlib_containers)
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (Array, Builtin, ChainMapVal, ClassVal, CountKnown, DequeVal, dict_key, DictVal,
                                       DTypeRef, equal_only_to_itself, InstanceVal, is_number, key_value, Known,
@@ -65,6 +65,11 @@ class Operators:
                         return last
                     if not is_and and condition is None and _or_zero(last, node.values[i + 1:]):
                         return last  # `mlp.seed or 0`: a false int is 0, so either way the value is the int's
+                    if not is_and and condition is None and i == len(node.values) - 2:
+                        # `mlp.seed or 7`: a fresh number read from data stands for either (covered_arms.py)
+                        either = covered_arms.joined_or(self, node, last)
+                        if either is not None:
+                            return either
 
                     if condition is not None and condition[2] is not None:
                         # A directive decides the whole condition; the first value-dependent operand
