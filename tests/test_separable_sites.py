@@ -45,7 +45,7 @@ def test_past_the_path_cap_the_interval_is_closed_and_holds_the_real_count(point
 
 
 def test_choices_inside_assignments_rejoin_like_if_statements():
-    """`x = x / s if s > limit else x` and `default_rng(seed or 7)` end where their statement
+    """`x = x / s if s > limit else x` and `default_rng(seed or None)` end where their statement
     ends, as an `if` does: seven of them are priced from eight runs, the interval the 128 give."""
     separate, every = both_ways(FIXTURES / "chosen_values.py", POINT)
     assert separate.combined is not None, "the choices' costs add up: they should be priced separately"

@@ -193,9 +193,9 @@ class Estimator(BaseEstimator):
 """,
     "a helper that meets its sites first, then sites after it": """
 def sample(x, w, seed):
-    # (the choice made in a lambda: an assignment's own `seed or 7` joins where its statement
+    # (the choice made in a lambda: an assignment's own `seed or None` joins where its statement
     # ends, and the runs then have no call left to share)
-    rng = fnp.random.default_rng((lambda s: s or 7)(seed))
+    rng = fnp.random.default_rng((lambda s: s or None)(seed))
     acc = fnp.zeros(x.shape[1])
     for _ in range(5):
         x = fnp.tanh(x @ w)

@@ -58,6 +58,7 @@ joined number, each against the real flopscope).
 from __future__ import annotations
 
 import ast
+import math
 from typing import Optional
 
 from flopcast.analyzer.interpreter.control import PathEnd
@@ -75,40 +76,25 @@ def covering_body(interp, node: ast.IfExp) -> Optional[Value]:
     both arms (``joined``); None when neither (nothing was done: the caller asks the site as before)."""
     if interp.decisions.per_execution:
         return None
-    if not _float_literal(interp, node.orelse) or node.body.__class__ not in (ast.BinOp, ast.UnaryOp, ast.Call):
-        body = _plain_value(interp, node.body, node.test)
-        return None if body is None else joined(body, _plain_value(interp, node.orelse))
     leaves: list = []
-    if not _plain_arithmetic(interp, node.body, leaves):
-        return None
-    floors = interp.result.floors
-    before = dict(floors)
-    interp.floor_compared(node.test, True)
-    bound = {k: before.get(k) for k in floors if floors[k] is not before.get(k)}
-    try:
-        value = _refused_or(interp, node.body)
-    finally:
-        for k, held in bound.items():
-            if held is None:
-                floors.pop(k, None)
-            else:
-                floors[k] = held
+    value = _evaluated(interp, node.body, leaves, node.test)
     if value is None:
         return None
-    if value.__class__ is not Unknown or value.kind != "float" or value.lo is not None or value.hi is not None \
-            or value.chain or value.counts is not None or value.presumed is not None or id(value) in floors \
-            or any(value is leaf for leaf in leaves):
-        return None
-    return value
+    if _float_literal(interp, node.orelse) and value.__class__ is Unknown and value.kind == "float" \
+            and value.lo is None and value.hi is None and not value.chain and value.counts is None \
+            and value.presumed is None and id(value) not in interp.result.floors \
+            and not any(value is leaf for leaf in leaves):
+        return value
+    return joined(value, _evaluated(interp, node.orelse, []))
 
 
 def joined_or(interp, node: ast.BoolOp, first: Value) -> Optional[Value]:
     """``first or last`` (``node``'s two last operands, ``first`` the value of the one before the
     last) as the fresh number standing for both (the module's docstring), when ``last`` is plain
     arithmetic that makes a number of ``first``'s type; None when not (nothing was done)."""
-    if interp.decisions.per_execution or not _plain_unknown(first):
+    if interp.decisions.per_execution or not _joinable(first):
         return None
-    value = joined(first, _plain_value(interp, node.values[-1]))
+    value = joined(first, _evaluated(interp, node.values[-1], []))
     if value is not None:
         interp.result.covered.add(interp.node_span(node.values[-2]))
     return value
@@ -116,54 +102,62 @@ def joined_or(interp, node: ast.BoolOp, first: Value) -> Optional[Value]:
 
 def joined(one: Optional[Value], other: Optional[Value]) -> Optional[Value]:
     """A fresh unknown number standing for ``one`` and ``other`` (each a known number or one read
-    from data with nothing known of it), when they are of one Python type, int or float, and at
-    least one is read from data; None otherwise."""
-    if one is None or other is None or not (_plain_unknown(one) or _plain_unknown(other)):
+    from data, ``_joinable``), when they are of one Python type, int or float, and at least one is
+    read from data; None otherwise. A float keeps the bounds both arms share (a norm or its
+    default 1.0 is at least 0); an int keeps none, which only an int with none may be."""
+    arms = (one, other)
+    if None in arms or not any(v.__class__ is Unknown for v in arms) \
+            or not all(v.__class__ is Known and type(v.value) in (int, float) or _joinable(v) for v in arms):
         return None
-    kinds = {v.kind if v.__class__ is Unknown else type(v.value).__name__ for v in (one, other)}
-    if len(kinds) != 1 or not kinds <= {"int", "float"}:
+    kinds = {v.kind if v.__class__ is Unknown else type(v.value).__name__ for v in arms}
+    if len(kinds) != 1:
         return None
-    unknown = one if _plain_unknown(one) else other
-    machine = one.machine if _plain_unknown(one) and one.machine is not None \
-        else other.machine if _plain_unknown(other) else None
-    return Unknown(unknown.kind, None, unknown.reason, machine=machine)
+    unknown = next(v for v in arms if v.__class__ is Unknown)
+    machine = next((v.machine for v in arms if v.__class__ is Unknown and v.machine is not None), None)
+    lo = hi = None
+    if unknown.kind == "float":
+        ends = [(v.value, v.value) if v.__class__ is Known else (v.lo, v.hi) for v in arms]
+        if all(math.isfinite(v.value) for v in arms if v.__class__ is Known):
+            lows, highs = [a for a, _ in ends], [b for _, b in ends]
+            lo = None if None in lows else min(lows)
+            hi = None if None in highs else max(highs)
+    return Unknown(unknown.kind, None, unknown.reason, lo=lo, hi=hi, machine=machine)
 
 
-def _plain_unknown(value: Value) -> bool:
-    """A Python int or float read from data with nothing known of it (no bound, no relation to a
-    selection or to other integers, no presumption)."""
-    return value.__class__ is Unknown and value.kind in ("int", "float") and value.lo is None and value.hi is None \
-        and not value.chain and value.counts is None and value.presumed is None and not value.text_or_none
+def _joinable(value: Value) -> bool:
+    """A Python number read from data that a fresh one may stand for: an int with nothing known of
+    it (a bound or a relation to a selection would be lost, and its sizes with it), or a float of
+    any bounds (kept where both arms share them) but no relation to other values or presumption."""
+    if value.__class__ is not Unknown or value.chain or value.counts is not None or value.presumed is not None \
+            or value.text_or_none:
+        return False
+    return value.kind == "float" or value.kind == "int" and value.lo is None and value.hi is None
 
 
-def _plain_value(interp, node: ast.expr, test: Optional[ast.expr] = None) -> Optional[Value]:
-    """The number ``node`` makes, when it is plain arithmetic (``_plain_arithmetic``) evaluated
-    under refusals (under ``test``'s bound, as the path taking it would), known or read from data
-    with nothing known of it; None otherwise (nothing was done)."""
-    if not _plain_arithmetic(interp, node, []):
+def _evaluated(interp, node: ast.expr, leaves: list, test: Optional[ast.expr] = None) -> Optional[Value]:
+    """The value of ``node`` when it is plain arithmetic (``_plain_arithmetic``, whose leaves go to
+    ``leaves``), evaluated as the path taking it would (under ``test``'s bound: ``/ den`` after
+    ``den > 0``) where asking a site, presuming, charging, noting or leaving anything unpriced is
+    refused (``_Refusals``); None when it is not, tried one of those or raised (nothing was done).
+    The bound holds only while ``node`` is evaluated."""
+    if not _plain_arithmetic(interp, node, leaves):
         return None
     floors = interp.result.floors
     before = dict(floors)
     if test is not None:
         interp.floor_compared(test, True)
-    try:
-        value = _refused_or(interp, node)
-    finally:
-        floors.clear()
-        floors.update(before)
-    if value is None or not (_plain_unknown(value) or value.__class__ is Known and type(value.value) in (int, float)):
-        return None
-    return value
-
-
-def _refused_or(interp, node: ast.expr) -> Optional[Value]:
-    """``node``'s value, evaluated where asking a site, presuming, charging, noting or leaving
-    anything unpriced is refused (``_Refusals``); None when it tried one of those or raised."""
+    bound = {k: before.get(k) for k in floors if floors[k] is not before.get(k)}
     try:
         with _Refusals(interp):
             return interp.eval(node)
     except (_Refused, UserRaise, PathEnd):
         return None
+    finally:
+        for k, held in bound.items():
+            if held is None:
+                floors.pop(k, None)
+            else:
+                floors[k] = held
 
 
 def _float_literal(interp, node: ast.expr) -> bool:

@@ -62,7 +62,7 @@ def _joined_statement(plain):
 
     * A choice by a truth value in its own expression that consulted a site once, when nothing in
       it recorded a join of its own (`cov = cov / s if s > 1e30 else cov`, `default_rng(seed or
-      7)`): the choice ends with its statement as an `if` does, so it rejoins or not by the same
+      None)`): the choice ends with its statement as an `if` does, so it rejoins or not by the same
       proof, and one consultation per join keeps the per-execution proof per execution. A
       `return` is left out: its value waits in the caller, where no walk of the state sees it.
     * When its whole value is a call: a try the callee returned out of after consulting one raise
