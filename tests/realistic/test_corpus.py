@@ -893,9 +893,8 @@ CORPUS = {
                 "if not fnp.all(fnp.isfinite(mean)):", "if total <= 0.0:"),
         data_sites=("if int(fnp.count_nonzero(quiet)) > width // 2:",
                     "while acc < share * total and r < min(vals.shape[0], MAX_RANK_STEPS):"),
-        # the energy-share while loop (float reads) and the per-layer count_nonzero test
-        xfail="FINDINGS #42: more than 64 paths (a tolerance while loop, a solver ladder and an early return "
-              "from nested loops do not prove separable): a lower bound",
+        # the energy-share while loop (float reads) and the per-layer count_nonzero test; more than
+        # 64 paths (FINDINGS #42) until the seed's `or` joined instead of doubling them (42 runs at 16x2)
     ),
     "tiered_search": Entry(
         points=(
@@ -1634,7 +1633,7 @@ CORPUS = {
     ),
     "portfolio_planner": Entry(
         points=(
-            (16, 2, 3_000, "guarded"),        # nothing fits: the mean pushed through (the seed's `or` only)
+            (16, 2, 3_000, "exact"),          # nothing fits: the mean pushed through (the seed's `or` joins)
             (16, 2, 15_000, "interval"),      # mean field, top-6 active set (argpartition -> argsort)
             (32, 2, 50_000, "interval"),      # mean field, top-8 active set, cholesky -> lstsq ladder
             (16, 3, 1_000_000, "interval"),   # deep: Monte Carlo, 258 antithetic samples in chunks of 32
