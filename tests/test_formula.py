@@ -99,6 +99,32 @@ def test_the_fit_gives_up_after_a_counted_amount_of_work_not_of_time(monkeypatch
     assert report.formula == "(no formula: fitting it needs more than 0 steps of re-analysis)"
 
 
+def test_the_fit_gives_the_same_formula_on_a_machine_whose_clock_runs_fast(monkeypatch):
+    # A slower or busier machine spends more CPU seconds on the same fit: nothing timed may change
+    # its text. Every read of the CPU clock here is 20 s past the last (a 15 CPU-second cap gave up).
+    import time
+
+    point = Point(64, 2, 2**41)
+    steady = analyze(SAMPLES / "mean_propagation.py", point, formula=True).formula
+    clock = iter(range(0, 10**9, 20))
+    monkeypatch.setattr(time, "process_time", lambda: float(next(clock)))
+    assert analyze(SAMPLES / "mean_propagation.py", point, formula=True).formula == steady
+    assert not steady.startswith("(no ")
+
+
+def test_the_fits_last_guard_counts_the_paths_its_analyses_run(monkeypatch):
+    # What FIT_WORK does not see (pricing, path finding) grows with the paths run: the guard counts
+    # them, so every machine gives up at the same place. mean_propagation's fit runs 10 paths.
+    from flopcast.analyzer import formula
+
+    point = Point(64, 2, 2**41)
+    monkeypatch.setattr(formula, "FIT_RUNS", 3)
+    report = analyze(SAMPLES / "mean_propagation.py", point, formula=True)
+    assert report.formula == "(no formula: fitting it runs more than 3 paths of re-analysis)"
+    monkeypatch.setattr(formula, "FIT_RUNS", 10)
+    assert not analyze(SAMPLES / "mean_propagation.py", point, formula=True).formula.startswith("(no ")
+
+
 def test_the_grid_inverse_is_the_design_matrix_inverse():
     # _inverse builds the inverse from the widths' and the depths' Vandermonde inverses (the design
     # matrix is their Kronecker product): it must equal the design matrix's own exact inverse.

@@ -133,8 +133,8 @@ def run_point(program: Program, cls: str, point: Point, include_scorer_cast: boo
     ``sharing`` gets the calls shared by the runs made with no values analysed at (the first
     exploration's), for other runs with none (the nominal number's, _runner).
     ``exact_only``: paths.NotExact is raised once two paths prove the total is not one number.
-    ``meter``: every run made adds the work it executed to ``meter.spent``, and stops with
-    interpreter.WorkOut once the runs made have executed more than ``meter.allowance``.
+    ``meter``: every run made adds the work it executed to ``meter.spent`` and one to ``meter.runs``, and
+    stops with interpreter.WorkOut once the runs made have executed more than ``meter.allowance``.
     ``shares`` gets every SharedCalls made (the caller releases them once it is done with the runs)."""
     args = (program, cls, point, include_scorer_cast, record_values, traces, memory, entered, share_calls, reruns,
             reuse_runs, sharing, exact_only, meter, shares)
@@ -209,6 +209,7 @@ def _run_point(program: Program, cls: str, point: Point, include_scorer_cast: bo
             interp.memo.release()
             if meter is not None:
                 meter.spent += interp.work
+                meter.runs += 1
 
     def _ahead_key(decisions: Decisions) -> tuple:
         return (frozenset(decisions.fixed.items()), decisions.share_first_met, _kind(decisions))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import math
 import sys
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Optional, Sequence
@@ -31,12 +30,19 @@ _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 #: iterations; replayed calls and skipped iterations apart): counted, not timed, so that
 #: every machine prints the same formulas. About 1.5 CPU seconds on the machine it was set on.
 FIT_WORK = 20_000
-#: A last guard for time the count does not see (pricing, path finding), far above FIT_WORK's.
-FIT_SECONDS_CAP = 15.0
+#: A last guard for the time FIT_WORK does not see (pricing, path finding, each run's own set-up),
+#: which grows with the runs (paths) the analyses interpret: past this many the fit gives up. A
+#: count, not a clock (a 15 CPU-second cap before, which a slower or busier machine, or a cold cache
+#: of prices, could reach where another did not): about 15 CPU seconds of the corpus's fits' runs.
+FIT_RUNS = 400
 
 
 class _TooSlow(Exception):
-    pass
+    """The fit gives up; the text says which limit its re-analyses passed."""
+
+
+def _past_work() -> _TooSlow:
+    return _TooSlow(f"(no formula: fitting it needs more than {FIT_WORK:,} steps of re-analysis)")
 
 
 #: One run of the program at a point: every path it explored. Called with a ``meter``
@@ -45,7 +51,7 @@ PointRun = Callable[..., "Exploration"]
 
 
 class _Runs:
-    """Analyses of one program at other points, each made once, within one time budget.
+    """Analyses of one program at other points, each made once, within FIT_WORK and FIT_RUNS.
 
     The work counted is what the runs executed (interpreter.WorkMeter). An analysis that may take it past
     FIT_WORK, after which the fit asks for another whatever this one answers (``_given_up``: the
@@ -58,7 +64,7 @@ class _Runs:
         self.memo: dict = {}
         self.work = 0
         self.largest = 0  # the most work one analysis executed so far (the point's own included)
-        self.deadline = time.process_time() + FIT_SECONDS_CAP
+        self.runs = 0  # the runs (paths) the analyses interpreted (the point's own not included)
         # While the fit is replayed (``_given_up``): the point asked for and the answer it stands for.
         self.replaying = False
         self.pending: Optional[tuple] = None
@@ -68,8 +74,10 @@ class _Runs:
         if (w, d, b) not in self.memo:
             if self.pending is not None and self.pending[0] == (w, d, b):
                 return self.pending[1]
-            if self.replaying or self.work > FIT_WORK or time.process_time() > self.deadline:
-                raise _TooSlow()
+            if self.replaying or self.work > FIT_WORK:
+                raise _past_work()
+            if self.runs > FIT_RUNS:
+                raise _TooSlow(f"(no formula: fitting it runs more than {FIT_RUNS:,} paths of re-analysis)")
             from flopcast.analyzer.interpreter import WorkMeter, WorkOut
 
             left = FIT_WORK - self.work
@@ -79,8 +87,9 @@ class _Runs:
             try:
                 explored = self.run_point(Point(w, d, b), meter=meter)
             except WorkOut:
-                raise _TooSlow() from None
+                raise _past_work() from None
             self.work += meter.spent
+            self.runs += meter.runs
             self.largest = max(self.largest, meter.spent)
             self.seed(Point(w, d, b), explored)
         return self.memo[(w, d, b)]
@@ -410,8 +419,8 @@ def fit_formula(run_point: PointRun, point: Point, report: Report,
         runs.largest = sum(r.work for r in explored.results)
     try:
         return _fit_formula(runs, point)
-    except _TooSlow:
-        return f"(no formula: fitting it needs more than {FIT_WORK:,} steps of re-analysis)"
+    except _TooSlow as stop:
+        return str(stop)
 
 
 def _fit_formula(runs: _Runs, point: Point) -> Optional[str]:

@@ -18,12 +18,14 @@ class WorkOut(BaseException):
 
 
 class WorkMeter:
-    """The interpretation work the runs of one run_point call executed (``spent``), and how much
-    they may execute before the next statement stops them with WorkOut (``allowance``; formula.py)."""
+    """The interpretation work the runs of one run_point call executed (``spent``), how many runs
+    (paths) they were (``runs``), and how much they may execute before the next statement stops
+    them with WorkOut (``allowance``; formula.py)."""
 
     def __init__(self, allowance: int) -> None:
         self.allowance = allowance
         self.spent = 0
+        self.runs = 0
 
 
 class PathEnd(Exception):
