@@ -138,3 +138,29 @@ def test_a_negative_write_through_a_view_forgets_that_the_array_is_never_negativ
         for path in (relu, root):
             report, run = analyze(path, point), measure(path, point).total
             assert not report.total.exact and report.total.contains(run), (path.parent.name, report.total, run)
+
+
+ANSWERED = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            x = fnp.random.standard_normal((16, mlp.width)).astype(fnp.float32)
+            rows = []
+            for w in mlp.weights:
+                h = fnp.maximum(x @ w, 0.0)
+                if {test}:
+                    h = fnp.exp(h)
+                rows.append(fnp.mean(h, axis=0))
+                x = h
+            return fnp.stack(rows)
+    """
+
+
+@pytest.mark.parametrize("test", ["fnp.any(h < 0)", "fnp.any(0 > h)", "fnp.all(h != -1)", "not fnp.all(h != -1)"])
+def test_any_or_all_of_a_decided_sign_test_answers_the_branch_exactly(tmp_path, test):
+    # Every element of a ReLU's output passes `h != -1` and none `h < 0` (a NaN neither): the whole
+    # any()/all() of the mask is known, so the `if` is no site (it was one, presumed False).
+    assert_exact_at(write_program(tmp_path, ANSWERED, test=test), POINTS)

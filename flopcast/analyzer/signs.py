@@ -96,8 +96,8 @@ def decided_mask(name: str, args: list, result: Value, watch=None) -> Value:
     to its presumption. Only the answers a NaN gives too (NaN compares False, and unequal):
     ``x >= 0`` is False at a NaN, and stays value-dependent. The mask's True count and elements
     are set. What presumptions.after_op presumed of it (the
-    same answer: a unit's output is not negative) stays for what counts no True count answers
-    (``if fnp.any(h < 0):`` is still a branch site, presumed False)."""
+    same answer: a unit's output is not negative) stays for what counts no True count answers (a
+    whole ``fnp.any``/``fnp.all`` of the mask is known from it: ops/reductions.py)."""
     if len(args) != 2 or result.__class__ is not Array or result.dtype != "bool":
         return result
     x, t = args

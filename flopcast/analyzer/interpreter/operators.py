@@ -518,6 +518,8 @@ class Operators:
                 if v.size != 1:
                     raise UserRaise(self.node_span(node), "ValueError: The truth value of an array with more "
                                                           "than one element is ambiguous. Use a.any() or a.all()")
+                if t is not None:
+                    return Known(not t)  # a 0-d array of a known value (`not fnp.all(mask)` of a decided mask)
                 return Unknown("bool", self.node_span(node.operand), "the truth of an array's value",
                                presumed=presumptions.negate(v.presumed))
             return Known(not t) if t is not None else Unknown("bool", None, "negated unknown",

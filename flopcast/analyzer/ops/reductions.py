@@ -276,8 +276,14 @@ def _reduction(ctx, op: str, args, kwargs) -> Value:
         if out_sym is not None:
             raise OpError("average(..., returned=True) of a symmetric array is not modelled")
         return Array((2,) + out_shape, out_dtype, dtype_origin=origin if out_dtype == billed else None)
-    return Array(out_shape, out_dtype, out_sym, dtype_origin=origin if out_dtype == billed else None,
+    made = Array(out_shape, out_dtype, out_sym, dtype_origin=origin if out_dtype == billed else None,
                  vrange=counted if counted != (None, None) else None, counts=counts)
+    if op in ("any", "all") and not out_shape and x.dtype == "bool" and x.true_count is not None \
+            and "where" not in kwargs:
+        # A mask whose True count is known (a sign test of a ReLU's output: signs.decided_mask, a
+        # const_masks one) answers a whole any()/all() too: `if fnp.any(h < 0):` is no site.
+        made.value = x.true_count > 0 if op == "any" else x.true_count == x.size
+    return made
 
 
 #: reductions whose ``out=`` flopcast models: flopscope's counted-reduction, mean and variance
