@@ -1649,7 +1649,7 @@ CORPUS = {
         # steered by flops_remaining, functools.reduce over gaps, diagnostics and log f-strings.
         # The cov, split and lowrank families pass the 64-path cap at every point tried (16x1 to
         # 64x4): lower bounds, so no point here takes them.
-        guards=("if not fnp.all(fnp.isfinite(x)):", "rng = fnp.random.default_rng(mlp.seed)",
+        guards=("if not fnp.all(fnp.isfinite(x)):",
                 "chol = fnp.linalg.cholesky(block + self.cfg.jitter * fnp.eye(k))",
                 "y = fnp.linalg.solve(chol, rhs)", "return fnp.linalg.solve(chol.T, y)",
                 "return fnp.linalg.lstsq(block, rhs, rcond=None)[0]",
