@@ -166,6 +166,20 @@ class Raise:
     # MemoryError: an array (or the arrays alive at once) past whestbench's memory limit. As for
     # ``budget``, the report's total counts the run on as if memory were unlimited.
     memory: bool = False
+    # The entry file raises while whestbench loads it (a relative import in a file loaded in no
+    # package, a top-level `raise`): nothing runs, like a raise in setup(). A stage of its own,
+    # not ``in_setup``: setup() is reached only after a load, and verify names the run's status apart.
+    at_load: bool = False
+
+    @property
+    def stage(self) -> str:
+        """Where it raises, as the reports name it."""
+        return "loading the estimator" if self.at_load else "setup()" if self.in_setup else "predict()"
+
+    @property
+    def fails_submission(self) -> bool:
+        """Whether whestbench fails the whole submission (not only the prediction) on it."""
+        return self.at_load or self.in_setup
 
     @property
     def exc_type(self) -> str:

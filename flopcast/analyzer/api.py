@@ -736,7 +736,9 @@ def _raises(results: list[RunResult], single: bool) -> list[Raise]:
     """What each path raises: the program's own exception, or flopscope's BudgetExhaustedError
     where the running total passes the budget first (the program's raise after it never runs).
     ``single``: the report follows one path, so its charges are that path's, in order."""
-    raised = []
+    # The entry file's load fails before anything runs (listed first): reported beside what the
+    # path raises later, which describes predict once the load is fixed.
+    raised = [(*r.load_raised, False, False, None, False, True) for r in results if r.load_raised is not None]
     for r in results:
         m = r.memory_raise
         if m is not None and (m[2] or r.overrun is None or m[3] <= r.overrun.index):
@@ -744,20 +746,21 @@ def _raises(results: list[RunResult], single: bool) -> list[Raise]:
             span, what, in_setup, at = m
             known = single and not in_setup and not r.generators_moved and (
                 r.first_unpriced is None or r.first_unpriced > at)
-            raised.append((span, what, in_setup, False, at if known else None, True))
+            raised.append((span, what, in_setup, False, at if known else None, True, False))
         elif r.overrun is not None:
             o = r.overrun
             raised.append((o.span, f"BudgetExhaustedError: {o.op} would cost {o.cost:,} FLOPs but only "
-                                   f"{o.remaining:,} remain", False, True, o.index if single else None, False))
+                                   f"{o.remaining:,} remain", False, True, o.index if single else None, False, False))
         elif r.raised is not None:
             span, what, in_setup = r.raised
             # Across paths the charges before a raise differ: the raise is one and the same.
             counted_before = single and r.first_unpriced is None and r.unbounded is None
-            raised.append((span, what, in_setup, False, len(r.charges) if counted_before else None, False))
+            raised.append((span, what, in_setup, False, len(r.charges) if counted_before else None, False, False))
     out = []
-    for span, what, in_setup, budget, before, memory in dict.fromkeys(raised):
-        every = sum(1 for x in raised if x[0] == span and x[3] == budget and x[5] == memory) == len(results)
-        out.append(Raise(span, what, every, in_setup, budget, before, memory))
+    for span, what, in_setup, budget, before, memory, at_load in dict.fromkeys(raised):
+        every = sum(1 for x in raised if x[0] == span and x[3] == budget and x[5] == memory
+                    and x[6] == at_load) == len(results)
+        out.append(Raise(span, what, every, in_setup, budget, before, memory, at_load))
     return out
 
 

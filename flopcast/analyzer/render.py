@@ -10,8 +10,9 @@ from flopcast import __version__
 from flopcast.analyzer import rollup
 from flopcast.model import SCORER_SPAN, Calibration, Report, Span, display_path
 
-# 1.1: each distinct charge once, with its "count"; 1.2: charges equal in every field shown are one entry
-JSON_SCHEMA_VERSION = "1.2"
+# 1.1: each distinct charge once, with its "count"; 1.2: charges equal in every field shown are one entry;
+# 1.3: raises carry "at_load" (the entry file fails to load)
+JSON_SCHEMA_VERSION = "1.3"
 
 
 def _status(report: Report) -> str:
@@ -19,7 +20,7 @@ def _status(report: Report) -> str:
     if dies is not None:
         # the run dies there: the count of the whole path is not the run's, whatever else holds
         where = f" at line {dies.span.line}" if dies.span is not None else ""
-        return (f"not the run's count: {'setup()' if dies.in_setup else 'predict()'} raises MemoryError{where} "
+        return (f"not the run's count: {dies.stage} raises MemoryError{where} "
                 "(arrays past whestbench's memory limit); counted as if memory were unlimited")
     if any(u.what == "unbounded" for u in report.unpriced):
         return "lower bound (a loop or recursion may never end; its cost is unbounded)"
@@ -230,7 +231,7 @@ def _report_json(report: Report) -> dict[str, Any]:
         "unpriced": [{**_json_place(u.span), "what": u.what, "reason": u.reason} for u in report.unpriced],
         "value_dependent": [{**_json_place(u.span), "kind": u.kind, "reason": u.reason} for u in report.uncertain],
         "raises": [{**_json_place(r.span), "what": r.what, "every_path": r.every_path, "in_setup": r.in_setup,
-                    "budget": r.budget, "memory": r.memory} for r in report.raises],
+                    "at_load": r.at_load, "budget": r.budget, "memory": r.memory} for r in report.raises],
         "notes": [{"path": n.span.path if n.span else None, "line": n.span.line if n.span else None,
                    "message": n.message} for n in report.notes],
         "returned": {"shape": list(report.returned[0]), "dtype": report.returned[1]} if report.returned else None,
@@ -276,6 +277,7 @@ def render_text(report: Report, top: int = 10) -> str:
     verdict = rollup.budget_verdict(total, budget, report.lower_bound)
     if verdict.startswith("over"):
         verdict = verdict.upper()
+    out.extend(_load_failure(report))
     if report.nominal is not None and not report.exact:
         nominal_pct = rollup.share(report.nominal, budget)
         out.append(f"Predicted FLOPs: {_fmt(report.nominal)} nominal  (≈{_approx(report.nominal)}; "
@@ -344,7 +346,7 @@ def render_text(report: Report, top: int = 10) -> str:
     if report.raises:
         out.append("Raises (whestbench would record an error and zero the prediction):")
         for r in report.raises:
-            where = "setup()" if r.in_setup else "predict()"
+            where = r.stage
             when = "always" if r.every_path else "on some value-dependent paths"
             if r.memory:
                 out.append(f"  {_text_place(r.span)}{where} raises {r.what} ({when}; the count goes on as if "
@@ -365,6 +367,27 @@ def render_text(report: Report, top: int = 10) -> str:
             out.append(f"  {where}{n.message}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def _load_failure(report: Report) -> list[str]:
+    """The headline of an entry file that raises while whestbench loads it: the whole submission
+    fails, whatever predict would cost; the numbers after it are predict's once the load is fixed."""
+    failed = next((r for r in report.raises if r.at_load), None)
+    if failed is None:
+        return []
+    when = "" if failed.every_path else " (on some value-dependent paths)"
+    return [f"DOES NOT LOAD: {_text_place(failed.span)}{failed.what}{when}",
+            f"                 whestbench fails the whole submission; {load_advice(failed.what)}",
+            "                 The numbers below are predict()'s cost once the load is fixed."]
+
+
+def load_advice(what: str) -> str:
+    """What to do about a load failure, for the text headline and `flopcast check`."""
+    if "relative import" in what:
+        # whestbench's loader puts the estimator's folder on sys.path and loads the file in no package
+        return ("use an absolute import (`from util import ...`, not `from .util import ...`): whestbench puts "
+                "the estimator's folder on sys.path")
+    return "fix the module's top-level code so that importing estimator.py succeeds"
 
 
 def _nominal_lines(report: Report) -> list[str]:

@@ -333,7 +333,7 @@ def build_page(g: Gathered, runtime_lines: Optional[dict[tuple[str, int], int]] 
                        f.message, f.code, f.level.value) for f in g.findings],
         unpriced=[_item(u.span, files, f"{u.what}: {u.reason}") for u in report.unpriced],
         uncertain=[_item(u.span, files, f"{u.kind}: {u.reason}") for u in report.uncertain],
-        raises=[_item(r.span, files, f"{'setup()' if r.in_setup else 'predict()'} raises {r.what} "
+        raises=[_item(r.span, files, f"{r.stage} raises {r.what} "
                                      f"({'always' if r.every_path else 'on some value-dependent paths'})")
                 for r in report.raises],
         notes=[_item(n.span, files, n.message) for n in report.notes],

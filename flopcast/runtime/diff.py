@@ -140,8 +140,8 @@ def compare(
             result.verdict = RUN_VERDICTS.get(run.status, run.status.upper())
             return result
         assert report is not None
-        if raised.in_setup:
-            # setup() runs off the meter: a raise there leaves nothing counted on either side
+        if raised.fails_submission:
+            # the load and setup() run off the meter: a raise there leaves nothing counted on either side
             _join(result, report, [], kept)
             result.verdict = RAISES if not kept else MISMATCH
             return result
@@ -269,17 +269,19 @@ def _scored(charges: Iterable[Charge], include_scorer: bool) -> list[Charge]:
 def _predicted_raise(report: Optional[Report], run: RunResult) -> Optional[Raise]:
     """The analyzer's Raise this failed run agrees with: raised on every path (or on some paths,
     where the report follows several: its charges are then every path's), in setup() when the
-    run's setup() raised, of the run's exception class, on the run's line (for a budget overrun,
+    run's setup() raised (at load when its load failed), of the run's exception class, on the run's line (for a budget overrun,
     at the same op)."""
     error = run.error
     if report is None or error is None or error.span is None \
-            or run.status not in (EXCEPTION, BUDGET_EXHAUSTED, SETUP_ERROR):
+            or run.status not in (EXCEPTION, BUDGET_EXHAUSTED, SETUP_ERROR, LOAD_ERROR):
         return None
     budget = run.status == BUDGET_EXHAUSTED
     in_setup = run.status == SETUP_ERROR
+    at_load = run.status == LOAD_ERROR
     for r in report.raises:
         # (one raised on some paths only is compared as the report's paths, _join_raise_interval)
-        if ((r.every_path or r.charges_before is None) and r.in_setup == in_setup and r.budget == budget
+        if ((r.every_path or r.charges_before is None) and r.in_setup == in_setup and r.at_load == at_load
+                and r.budget == budget
                 and r.span is not None and r.exc_type == error.type
                 and (r.span.path, r.span.line) == (error.span.path, error.span.line)
                 and (not budget or r.what.startswith(f"BudgetExhaustedError: {error.op} "))):

@@ -43,7 +43,10 @@ def _point_text(r: PointResult) -> list[str]:
     head = f"{r.point.label()}: {r.verdict}"
     lines: list[str] = []
     if r.verdict == RAISES and r.run.error is not None:
-        within = "" if r.static_total is None or r.static_total.exact else f" (predicted {r.static_total})"
+        # (a load or setup() failure stops before predict: the report's total is not what is compared)
+        off_meter = r.predicted_raise is not None and r.predicted_raise.fails_submission
+        within = "" if r.static_total is None or r.static_total.exact or off_meter \
+            else f" (predicted {r.static_total})"
         some = r.predicted_raise is not None and not r.predicted_raise.every_path
         lines.append(f"{head}: {r.run.error.type} at {_where(r.run.error)} after {r.dynamic_total:,} FLOPs{within}, "
                      f"as the analyzer predicted{' on some paths' if some else ''}")

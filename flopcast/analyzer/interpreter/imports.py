@@ -49,8 +49,9 @@ class Imports:
                         # and Python drops the module: the next import runs its body again
                         del self.module_envs[module.key]
                         raise
-                    self.note(exc.span, f"module {module.name} raises at import ({exc.what}); "
-                                        "whestbench could not load it; the rest is analysed anyway")
+                    # Python stops the load at the first: later top-level raises never run
+                    if self.result.load_raised is None:
+                        self.result.load_raised = (exc.span, exc.what)
                 except (_Return, _Break, _Continue):
                     pass
         finally:

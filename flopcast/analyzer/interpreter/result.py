@@ -29,6 +29,9 @@ class RunResult:
     sites: list[Site] = field(default_factory=list)
     failed: Optional[str] = None  # the path ended in an exception from the estimator
     raised: Optional[tuple] = None  # (span, what, in_setup) of that exception
+    # (span, what) of the first exception the entry file's top level raises: whestbench cannot
+    # load it. The path still runs predict (what it would cost once the load is fixed).
+    load_raised: Optional[tuple] = None
     # The charge at which flopscope raises BudgetExhaustedError on this path, if any.
     overrun: Optional["Overrun"] = None
     # (span, what, in setup, charges before it) of the first array past whestbench's memory limit
