@@ -46,8 +46,7 @@ def _write(tmp_path, future: str, annotation: str):
 def test_an_annotation_naming_nothing_raises_nameerror_at_import(tmp_path):
     path = _write(tmp_path, "", "UndefinedType")
     report = analyze(path, POINT)
-    assert any("raises at import (NameError: name 'UndefinedType' is not defined)" in n.message
-               for n in report.notes), report.notes
+    assert [(r.what, r.at_load) for r in report.raises] == [("NameError: name 'UndefinedType' is not defined", True)]
     with pytest.raises(NameError, match="UndefinedType"):
         measure(path, POINT)
 

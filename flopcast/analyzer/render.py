@@ -376,7 +376,7 @@ def _load_failure(report: Report) -> list[str]:
     if failed is None:
         return []
     when = "" if failed.every_path else " (on some value-dependent paths)"
-    return [f"DOES NOT LOAD: {_text_place(failed.span)}{failed.what}{when}",
+    return [f"DOES NOT LOAD:   {_text_place(failed.span)}{failed.what}{when}",
             f"                 whestbench fails the whole submission; {load_advice(failed.what)}",
             "                 The numbers below are predict()'s cost once the load is fixed."]
 

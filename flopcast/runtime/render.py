@@ -302,7 +302,7 @@ def _point_json(r: PointResult) -> dict:
         # the raises the report predicts, on every path or on some: a run raising where one on some
         # paths stands is the EXCEPTION verdict, whose count the report may still have right
         "static_raises": [{"span": asdict(x.span) if x.span is not None else None, "what": x.what,
-                           "exc_type": x.exc_type, "every_path": x.every_path}
+                           "exc_type": x.exc_type, "every_path": x.every_path, "at_load": x.at_load}
                           for x in r.report.raises] if r.report is not None else [],
         # ops outside any `try` the count presumes do not raise: a run raising at one of them is
         # the EXCEPTION verdict, of a run the report's count was never about

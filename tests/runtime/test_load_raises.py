@@ -64,3 +64,13 @@ def test_verify_calls_the_runs_load_error_at_the_predicted_line_a_match(tmp_path
     assert runtime.status == LOAD_ERROR
     result = compare(POINT, analyze(path, POINT), runtime)
     assert result.verdict == RAISES and result.matched
+
+
+def test_the_text_headline_says_it_does_not_load_and_the_json_raise_carries_the_flag(tmp_path):
+    from flopcast.analyzer.render import render_json, render_text
+
+    report = analyze(_submission(tmp_path, RELATIVE), POINT)
+    head = render_text(report).split("Predicted FLOPs")[0]
+    assert "DOES NOT LOAD: " in head and "estimator.py:3" in head and "from util import" in head
+    assert "once the load is fixed" in head
+    assert [r["at_load"] for r in json.loads(render_json(report))["raises"]] == [True]
