@@ -55,6 +55,9 @@ def verdict(entry: Path, width: int, depth: int, budget: int) -> tuple[bool, str
     if said == "LOAD ERROR" and (point.get("error") or {}).get("type") == "SyntaxError" \
             and "syntax error:" in str(point.get("static_error")):
         bad = False  # a mutant Python's compiler refuses (it parsed): neither side loads it
+    if said == "LOAD ERROR" and "No BaseEstimator subclasses" in str((point.get("error") or {}).get("message")) \
+            and "no BaseEstimator subclass is defined" in str(point.get("static_error")):
+        bad = False  # its class line deleted (predict nests in the function above): neither side finds a class
     if said == "MISMATCH" and point.get("static_assumes_alike") and total and total["lo"] < total["hi"] \
             and total["lo"] <= sum(r["dynamic"] for r in point["ops"]) <= total["hi"] \
             and all(c["matches"] for c in point["calls"]) and not point.get("static_error"):

@@ -41,3 +41,27 @@ def test_a_raise_the_report_predicts_on_some_paths_after_its_exact_count_is_no_f
     path.write_text(EITHER_RAISE)
     bad, said = mutation_verify.verdict(path, width, depth, 2**41)
     assert said.startswith("raises as predicted") and not bad, said
+
+
+CLASS_LINE_GONE = '''\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+def relu(x):
+    return fnp.maximum(x, 0.0)
+
+
+    def predict(self, mlp, budget):
+        return fnp.zeros((mlp.depth, mlp.width))
+'''
+
+
+@pytest.mark.parametrize("width, depth", [(8, 1), (16, 2)])
+def test_a_mutant_without_its_class_line_is_refused_by_both_sides_and_is_no_false_claim(tmp_path, width, depth):
+    # deleting `class Estimator(BaseEstimator):` leaves valid Python (predict nests in relu,
+    # after its return): whestbench finds no estimator and neither does flopcast, which is true
+    path = tmp_path / "estimator.py"
+    path.write_text(CLASS_LINE_GONE)
+    bad, said = mutation_verify.verdict(path, width, depth, 2**41)
+    assert said.startswith("LOAD ERROR") and not bad, said
