@@ -453,7 +453,8 @@ def test_a_relative_import_in_the_entry_file_is_the_import_error_whestbench_meet
         measure(tmp_path, point)
     report = analyze(tmp_path, point)
     assert report.lower_bound or not report.exact, "an exact prediction for a file whestbench cannot load"
-    assert any("ImportError: attempted relative import" in n.message for n in report.notes), report.notes
+    assert [(r.what.startswith("ImportError: attempted relative import"), r.at_load, r.every_path)
+            for r in report.raises] == [(True, True, True)], report.raises
 
 
 @pytest.mark.parametrize("width,depth", POINTS, ids=[f"{w}x{d}" for w, d in POINTS])
