@@ -229,6 +229,14 @@ def assert_interval_holds_run(path, point: Point):
     return report
 
 
+def pinned_run(tmp_path: Path, template: str, slot: str, fill: str, point: Point) -> int:
+    """The run's count of ``template`` with ``slot`` replaced by ``fill``: the program with a value
+    read from data pinned to one of its ends, whose runs are an interval's exact ends."""
+    path = tmp_path / f"pinned_{len(list(tmp_path.glob('pinned_*.py')))}.py"
+    path.write_text(template.replace(slot, fill))
+    return measure(path, point).total
+
+
 def assert_first_call_exact(path, point: Point) -> None:
     """The first MLP's count is claimed exact, with nothing unpriced in it, and is the run's."""
     from flopcast.analyzer import analyze

@@ -10,7 +10,7 @@ largest value.
 from __future__ import annotations
 
 import pytest
-from oracle import measure
+from oracle import measure, pinned_run
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -49,9 +49,7 @@ def test_a_size_rounded_to_a_power_of_two_is_priced_at_the_ends_of_the_count(tmp
 
 def _pinned(tmp_path, m: int, point: Point) -> int:
     """The run's count where the rounded size is ``m``."""
-    path = tmp_path / f"pinned_{m}.py"
-    path.write_text(PROGRAM.replace("{m}", str(m)))
-    return measure(path, point).total
+    return pinned_run(tmp_path, PROGRAM, "{m}", str(m), point)
 
 
 def test_a_size_made_of_the_set_bits_of_a_count_is_priced_within_its_bit_length(tmp_path):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from oracle import assert_exact_match, assert_interval_holds_run, measure, write_program
+from oracle import assert_exact_match, assert_interval_holds_run, measure, pinned_run, write_program
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -97,6 +97,4 @@ def test_a_loop_counted_by_one_insertion_point_is_priced_at_zero_and_at_the_hays
 
 def _pinned(tmp_path, k: int, point: Point) -> int:
     """The run's count where the insertion point is ``k``."""
-    path = tmp_path / f"pinned_{k}.py"
-    path.write_text(ONE_NEEDLE.replace("{pin}", f"k = {k}"))
-    return measure(path, point).total
+    return pinned_run(tmp_path, ONE_NEEDLE, "{pin}", f"k = {k}", point)
