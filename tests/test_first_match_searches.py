@@ -1,6 +1,7 @@
 """A search for the first item whose test depends on values stops at any item, not only at the
 first or at none (first_index.stop_answer): ``next(<genexp with one if>, default)`` whose test
-charges or that finds an item, and ``itertools.takewhile``/``dropwhile`` over a sequence.
+charges or that finds an item, and ``itertools.takewhile``/``dropwhile`` over a sequence, a generator
+or a map.
 
 Presumed alike at every item, the search stopped at the first item or ran through all of them:
 a run stopping at a middle item (its tests charged up to there, its index or item sizing what
@@ -89,17 +90,32 @@ def test_a_search_over_more_than_sixteen_items_leaves_the_high_end_open(tmp_path
     assert report.total.lo <= measure(path, point).total
 
 
+#: sources of the run's flags whose items are made as the search asks for them
+LAZY_FLAGS = {
+    # a generator's body runs whole at its first item: how many it holds is known from there
+    "generator": "def flags():\n    for j in range(mlp.width):\n        yield conv[j]\nsource = flags()\n",
+    # a map's items are not counted ahead: searched stop by stop as they come
+    "map": "source = map(lambda j: conv[j], range(mlp.width))\n",
+}
+
+
 @pytest.mark.parametrize("point", [Point(8, 2, 2**41), Point(16, 3, 2**41)], ids=lambda p: f"{p.width}x{p.depth}")
-def test_a_takewhile_over_a_generator_is_named_as_answering_alike_never_exact(tmp_path, point):
-    """Over a generator (items not counted ahead) the search keeps one site answered alike at
-    every item: both of its ends split nothing here, and a run stopping in between splits the
-    weights, so the total rests on that presumption and says so (it was called exact)."""
-    body = FLAGS + ("def flags():\n"
-                    "    for j in range(mlp.width):\n"
-                    "        yield conv[j]\n"
-                    "n = len(list(itertools.takewhile(lambda f: bool(f), flags())))\n") + SPLIT
-    path = _write(tmp_path, body)
+@pytest.mark.parametrize("source", LAZY_FLAGS.values(), ids=LAZY_FLAGS.keys())
+def test_a_takewhile_over_items_made_as_asked_stopping_at_a_middle_item_is_inside_the_interval(tmp_path, source,
+                                                                                                point):
+    """Over a generator or a map each item is a stop of its own too: both ends of the search split
+    nothing here, and the run, stopping in between, splits the weights. Answered alike at every
+    item, the search was presumed to stop at the first item or at none, and the run fell above
+    the interval's high end."""
+    body = FLAGS + source + "n = len(list(itertools.takewhile(lambda f: bool(f), source)))\n" + SPLIT
+    assert_interval_holds_run(_write(tmp_path, body), point)
+
+
+@pytest.mark.parametrize("source", LAZY_FLAGS.values(), ids=LAZY_FLAGS.keys())
+def test_a_takewhile_over_more_than_sixteen_items_made_as_asked_leaves_the_high_end_open(tmp_path, source):
+    """24 items, more stops than are explored: a lower bound, the run above its low end."""
+    point = Point(24, 2, 2**41)
+    path = _write(tmp_path, FLAGS + source + "n = len(list(itertools.takewhile(lambda f: bool(f), source)))\n" + SPLIT)
     report = analyze(path, point)
-    assert measure(path, point).total > report.total.hi  # (the presumption the report names)
-    assert not report.exact, report.total
-    assert [s.line for s in report.alike] == [15], report.alike
+    assert [u.what for u in report.unpriced] == ["first-match search"], report.unpriced
+    assert report.total.lo <= measure(path, point).total

@@ -1439,8 +1439,8 @@ def _while_lazy(interp, name: str, fn: Value, items, source: Value, span: Span, 
     each item made and tested when the result is asked for the next (takewhile takes the
     first failing item too, and makes none after it; dropwhile tests none after it). Where the
     test depends on values the call is a search for the first item answering False: each item
-    from there on is a stop of its own (first_index.stop_answer), as the run may stop at any; over
-    items made as asked for, one site answered alike (_stops_alike)."""
+    from there on is a stop of its own (first_index.stop_answer), as the run may stop at any,
+    over a generator's items as over a sequence's."""
     dropping = True
     left = None
     if source.__class__ is PyGenerator and source.function is not None:
@@ -1461,12 +1461,11 @@ def _while_lazy(interp, name: str, fn: Value, items, source: Value, span: Span, 
             interp.check_array_truth(r, node)
             if first is None:
                 first = position
-            if left is None:
-                truth = _stops_alike(interp, name, span)
-            else:
-                test = f"`{name}()`'s test" + (f" `{_ast.unparse(node.args[0])}`" if getattr(node, "args", None)
-                                               else "")
-                truth = first_index.stop_answer(interp, node, test, False, position, first, left - first)
+                if left is None:
+                    left = _counted_ahead(source, position)
+            test = f"`{name}()`'s test" + (f" `{_ast.unparse(node.args[0])}`" if getattr(node, "args", None) else "")
+            truth = first_index.stop_answer(interp, node, test, False, position, first,
+                                            None if left is None else left - first)
         if name == "takewhile":
             if not truth:
                 return
@@ -1476,16 +1475,15 @@ def _while_lazy(interp, name: str, fn: Value, items, source: Value, span: Span, 
             yield item
 
 
-def _stops_alike(interp, name: str, span: Span) -> bool:
-    """The answer of a takewhile/dropwhile's value-dependent test over items made as they are
-    asked for (a generator's: how many there are is not known ahead): one site answered alike at
-    every item (keep them all, or stop at the first), named as a presumption (the total is never
-    called exact on it): a run stopping in between is presumed away. Explored stop by stop, as a
-    sequence's are, the stops multiplied every other site's paths past the cap (circulant_refine)."""
-    site = Site(("branch", span), (True, False), span, "branch",
-                f"which items {name}() {'keeps' if name == 'takewhile' else 'drops'} depends on values")
-    interp.result.repeated_sites.add(span)
-    return interp.decisions.choose(site, interp.kept_used())
+def _counted_ahead(source: Value, position: int) -> Optional[int]:
+    """How many items an iterator ``source`` hands a takewhile/dropwhile from its first, once its
+    item ``position`` was taken: known of a generator whose body ran to its end (it runs whole at
+    the first item) and of an iterator over a sequence; None of one whose items are made as asked
+    (a map, an endless or paused generator), searched then stop by stop as they come."""
+    if source.__class__ is PyGenerator and source.items is not None and not source.paused \
+            or source.__class__ is SeqIterator:
+        return position + 1 + len(source.items) - source.consumed
+    return None
 
 
 def _same_known_lengths(interp, args: list, node) -> bool:

@@ -24,9 +24,9 @@ match steers the count (each test's charges, and the item found), so from the fi
 test depends on values each item's test is a site of its own, met only while the search goes on
 (stop here, or go on): one path per stop, the run's own charges on each. With more than
 ``MAX_STOPS`` such items the stops past the first are unpriced, an open high end.
-``itertools.takewhile`` and ``dropwhile`` over a sequence are the same search for the first item
-answering False (builtins._while_lazy; over a generator, whose items are not counted ahead, they
-keep one site answered alike at every item, named as the presumption it is).
+``itertools.takewhile`` and ``dropwhile`` over a sequence, a generator or a map are the same search
+for the first item answering False (builtins._while_lazy); items not counted ahead (a map's, an
+endless generator's) are searched stop by stop as they come, up to ``MAX_STOPS``.
 """
 
 from __future__ import annotations
@@ -84,7 +84,8 @@ def _finds_index(gen: ast.GeneratorExp, comp: ast.comprehension) -> bool:
     return isinstance(index, ast.Name) and index.id == gen.elt.id
 
 
-def stop_answer(interp, at: ast.AST, test: str, stops: bool, position: int, first: int, left: int) -> bool:
+def stop_answer(interp, at: ast.AST, test: str, stops: bool, position: int, first: int,
+                left: Optional[int]) -> bool:
     """The answer of a search's value-dependent test ``test`` at item ``position`` (``stops``:
     the answer that ends the search): a site of its own per item from ``first`` (the first item
     whose test depended on values) on, met only while the search goes on, so each stop is one
@@ -92,13 +93,21 @@ def stop_answer(interp, at: ast.AST, test: str, stops: bool, position: int, firs
     sites are placed at the call ``at`` that runs the search: they answer alike only where that
     call runs again (alike.py). ``left``: the items from ``first`` on. When more than
     ``MAX_STOPS``, only the first is a site: past it the search goes on, and the stops not
-    explored leave the total open above (unpriced there), since one may cost more than every path."""
-    if left > MAX_STOPS and position > first:
-        if position == first + 1:
+    explored leave the total open above (unpriced there), since one may cost more than every path.
+    ``left`` None: not counted ahead (items made as asked for): the first ``MAX_STOPS`` items are
+    sites, and a search still going on at the next leaves the stops past it unpriced."""
+    if left is None:
+        beyond, told = position - first >= MAX_STOPS, position - first == MAX_STOPS
+    else:
+        beyond, told = left > MAX_STOPS and position > first, position == first + 1
+    if beyond:
+        if told:
+            items, past = (f"its {left} items", "the first") if left is not None \
+                else ("its items", f"the {MAX_STOPS}th")
             interp.unpriced(at, "first-match search", f"the search stops at the first item where {test} answers "
-                            f"{stops}, and its tests charge or steer what follows; any of its {left} items "
-                            f"can stop it, more than the {MAX_STOPS} stops analysed each: a stop past the "
-                            "first may cost more than every path")
+                            f"{stops}, and its tests charge or steer what follows; any of {items} "
+                            f"can stop it, more than the {MAX_STOPS} stops analysed each: a stop past {past} "
+                            "may cost more than every path")
         return not stops
     span = interp.node_span(at)
     site = Site(("first-stop", span, position), (True, False), span, "branch",

@@ -46,6 +46,8 @@ class Entry:
     data_sites: tuple = ()
     #: FINDINGS.md reference when flopcast is wrong on this file today
     xfail: str = ""
+    #: the points (width, depth, budget) ``xfail`` is for; empty: every point
+    xfail_at: tuple = ()
     #: why calibrating at the smallest point misses the real count at these (w, d, b) points
     #: although no site is marked approximate (tests/runtime/test_calibrate.py expects it to fail)
     calibration_misses: dict = field(default_factory=dict)
@@ -1387,6 +1389,9 @@ CORPUS = {
         data_sites=("unsettled = itertools.takewhile(lambda e: e.stderr > tol, "
                     "_running(mean, factor, weights, size, max_chunks, rng))",
                     "if drift < ORTHO_TOL:"),
+        xfail="more than 64 paths: the takewhile over the generator of chunks stops at any chunk, each stop "
+              "a path (first_index.stop_answer), beside the spectral guards' paths: a lower bound",
+        xfail_at=((8, 2, 10**5), (16, 2, 10**6), (16, 4, 10**6), (32, 3, 10**6)),
     ),
     "batched_blocks": Entry(
         points=(
@@ -2026,7 +2031,8 @@ def _cases(kinds=("exact", "guarded", "interval"), strict_xfail=True):
         for w, d, b, kind in entry.points:
             if kind not in kinds:
                 continue
-            marks = [pytest.mark.xfail(strict=True, reason=entry.xfail)] if entry.xfail and strict_xfail else []
+            failing = entry.xfail and (not entry.xfail_at or (w, d, b) in entry.xfail_at)
+            marks = [pytest.mark.xfail(strict=True, reason=entry.xfail)] if failing and strict_xfail else []
             out.append(pytest.param(name, w, d, b, id=f"{name}-{w}x{d}-b{b:.0e}", marks=[*marks, same_worker(name)]))
     return out
 
