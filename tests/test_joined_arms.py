@@ -1,5 +1,5 @@
 """A choice between a number read from data and a known number of the same type (`mlp.seed or
-7`, `float(m) or 1.0`, `d2 if d2 > 1.0 else 1.0`) takes no site: a fresh number read from data
+7`, `mlp.seed if mlp.seed else 7`, `float(m) or 1.0`, `d2 if d2 > 1.0 else 1.0`) takes no site: a fresh number read from data
 stands for what either arm gives, and both arms charge the same (covered_arms.py). It doubled
 every path after it (a robust IRLS estimator: 49 runs for 25). Where a later test reads the
 joined number, that test is the site, with both answers, and the interval holds both runs."""
@@ -56,7 +56,7 @@ TESTED = """\
 
     class Estimator(BaseEstimator):
         def predict(self, mlp, budget):
-            s = mlp.seed or 7
+            s = {seed}
             x = fnp.ones((4, mlp.width))
             for w in mlp.weights:
                 x = fnp.maximum(x @ w, 0.0)
@@ -71,11 +71,17 @@ def _paths(path, point) -> int:
     return len(run_point(program, estimator_class(program, None), point, True).results)
 
 
+#: a seed read from the MLP, defaulted where it is 0: each form picks one of two ints
+SEED_DEFAULTS = ("mlp.seed or 7", "mlp.seed if mlp.seed else 7", "7 if not mlp.seed else mlp.seed")
+
+
+@pytest.mark.parametrize("default", SEED_DEFAULTS)
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
-def test_a_seed_default_explores_the_paths_of_a_fixed_seed(tmp_path, point):
+def test_a_seed_default_explores_the_paths_of_a_fixed_seed(tmp_path, point, default):
+    """The conditional expression forked every later path at its test (4 paths for 2)."""
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    defaulted = write_program(tmp_path / "a", SEEDED, seed="mlp.seed or 7")
+    defaulted = write_program(tmp_path / "a", SEEDED, seed=default)
     fixed = write_program(tmp_path / "b", SEEDED, seed="7")
     assert _paths(defaulted, point) == _paths(fixed, point) == 2
     report = analyze(defaulted, point)
@@ -94,11 +100,12 @@ def test_a_float_default_used_only_as_data_takes_no_site_and_is_exact(tmp_path, 
     assert report.total.lo == measure(path, point).total
 
 
+@pytest.mark.parametrize("default", SEED_DEFAULTS)
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
-def test_a_later_test_of_the_joined_number_is_the_site_and_the_interval_holds_both_runs(tmp_path, point):
-    path = write_program(tmp_path, TESTED)
+def test_a_later_test_of_the_joined_number_is_the_site_and_the_interval_holds_both_runs(tmp_path, point, default):
+    path = write_program(tmp_path, TESTED, seed=default)
     report = analyze(path, point)
-    assert [u.span.line for u in report.uncertain] == [11]  # `if s > 3:`, not `mlp.seed or 7`
+    assert [u.span.line for u in report.uncertain] == [11]  # `if s > 3:`, not the seed's default
     default, small = (measure(path, point, seed=seed).total for seed in (0, 1))  # s is 7, then 1
     assert default > small
     assert (report.total.lo, report.total.hi) == (small, default)

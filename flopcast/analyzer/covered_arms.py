@@ -19,10 +19,11 @@ What must hold, and is checked before the body is kept (``covering_body``):
 
 * the orelse is a float literal (``0.0``, ``-1.0``, ``math.inf``, ``-math.nan``): evaluating it
   does nothing, and its value is a Python float;
-* the body is names, number literals, ``+ - * /``, unary ``-``/``+`` and ``float(x)`` of a name or
-  of a known item of a 1-D float array, whose names hold Python numbers (known or read from data
-  with no bounds, no watched counter) and, inside ``float()``, a float array of one element or a
-  numpy float, of values not known: no operator of an array, no user code, nothing priced;
+* the body is names, number literals, the MLP's numbers (``mlp.seed``), ``+ - * /``, unary
+  ``-``/``+`` and ``float(x)`` of a name or of a known item of a 1-D float array, whose names hold
+  Python numbers (known or read from data with no bounds, no watched counter) and, inside
+  ``float()``, a float array of one element or a numpy float, of values not known: no operator of
+  an array, no user code, nothing priced;
 * the body, evaluated as the path that takes it would (the test's bound in force: ``/ den`` after
   ``den > 0`` cannot divide by zero), asks no site, presumes no raise, charges, notes or leaves
   unpriced nothing, and raises nothing: each of those aborts the evaluation before it happens
@@ -38,21 +39,21 @@ that the calibration's small run watches them too.
 
 The same holds of any choice between two numbers of one Python type, at least one of them read
 from data with nothing known of it, when neither arm does anything but make its number
-(``default_rng(mlp.seed or 7)``, ``float(fnp.mean(d)) or 1.0``, ``x if t > 0 else 0.5`` of an
-unknown float ``x``): the number read from data already stands for every number of its type, so
-a fresh unknown of that type stands for what either arm gives, and the path that holds it covers
-both. Both arms' paths charge the same (the test, evaluated before, is charged on both; the arms
-charge nothing) and leave the same state but for that number. So the choice takes no site, its
-value is the fresh unknown (``joined``), and every later use reads it as data: a test of it is a
-site there with both answers, a size or a trip count made of it is unbounded. The type must be
-the same (``seed or 7.0`` is an int or a float, which later arithmetic promotes apart), and the
-unknown must carry no bound, no relation to a selection and no presumption, which the fresh one
-would lose; it keeps only where the number was read (``machine``, check rule FC303). A fresh
-value is tied to nothing: not to the arm it may equal (``s = mlp.seed or 7`` then ``s ==
-mlp.seed`` is a site, not a known answer), nor to the line (its ``origin`` is left for the use to
-place, as ``mlp.seed``'s is), so a data integer read elsewhere is never taken at the same end as
-it (``tests/test_joined_arms.py``: a seed default in every layer's loop, a later test of the
-joined number, each against the real flopscope).
+(``default_rng(mlp.seed or 7)``, ``mlp.seed if mlp.seed else 7``, ``float(fnp.mean(d)) or 1.0``,
+``x if t > 0 else 0.5`` of an unknown float ``x``): the number read from data already stands for
+every number of its type, so a fresh unknown of that type stands for what either arm gives, and
+the path that holds it covers both. Both arms' paths charge the same (the test, evaluated before,
+is charged on both; the arms charge nothing) and leave the same state but for that number. So the
+choice takes no site, its value is the fresh unknown (``joined``), and every later use reads it as
+data: a test of it is a site there with both answers, a size or a trip count made of it is
+unbounded. The type must be the same (``seed or 7.0`` is an int or a float, which later arithmetic
+promotes apart), and the unknown must carry no bound, no relation to a selection and no
+presumption, which the fresh one would lose; it keeps only where the number was read (``machine``,
+check rule FC303). A fresh value is tied to nothing: not to the arm it may equal (``s = mlp.seed
+or 7`` then ``s == mlp.seed`` is a site, not a known answer), nor to the line (its ``origin`` is
+left for the use to place, as ``mlp.seed``'s is), so a data integer read elsewhere is never taken
+at the same end as it (``tests/test_joined_arms.py``: a seed default in every layer's loop, a
+later test of the joined number, each against the real flopscope).
 """
 
 from __future__ import annotations
@@ -62,10 +63,12 @@ import math
 from typing import Optional
 
 from flopcast.analyzer.interpreter.control import PathEnd
-from flopcast.analyzer.values import Array, Known, LibRef, NumpyScalar, Unknown, UserRaise, Value
+from flopcast.analyzer.values import Array, Known, LibRef, MLPVal, NumpyScalar, Unknown, UserRaise, Value
 
 #: The operators of the body: Python's arithmetic on its numbers, which charges nothing.
 _OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div)
+#: The MLP's numbers an arm may read (``mlp.seed``).
+_MLP_NUMBERS = frozenset({"width", "depth", "seed"})
 #: Floats of the math module an orelse may name.
 _MATH_FLOATS = frozenset({"inf", "nan", "pi", "e", "tau"})
 
@@ -187,6 +190,15 @@ def _plain_arithmetic(interp, node: ast.expr, leaves: list) -> bool:
     if cls is ast.BinOp:
         return node.op.__class__ in _OPERATORS and _plain_arithmetic(interp, node.left, leaves) \
             and _plain_arithmetic(interp, node.right, leaves)
+    if cls is ast.Attribute:
+        # `mlp.seed if mlp.seed else 7`: a field of the MLP, read without running any code (an
+        # attribute of the program's objects may be a property that does)
+        if node.value.__class__ is not ast.Name or node.attr not in _MLP_NUMBERS \
+                or interp._peek(node.value).__class__ is not MLPVal:
+            return False
+        value = interp.get_attr(interp._peek(node.value), node.attr, interp.node_span(node))
+        leaves.append(value)
+        return _plain_number(interp, value)
     if cls is ast.Call:
         return node.func.__class__ is ast.Name and node.func.id == "float" and interp._peek(node.func) is None \
             and len(node.args) == 1 and not node.keywords and _float_argument(interp, node.args[0], leaves)
