@@ -760,6 +760,11 @@ class PyGenerator(Value):
     # None): made whole where it is written, its items after the last one taken are taken back
     # as a generator body's are (Interpreter.genexp_as_generator).
     comprehension: Any = None
+    # Of such an expression over a generator (`(h for h in layers())`): that generator, how many
+    # of its items were taken before, and per item made the position of the generator's item it
+    # came from. Python takes the generator's items as the expression's are taken, so it is left
+    # where the last one taken came from (Interpreter.settle_fed).
+    fed_by: Any = None
     # Whether list() or tuple() took every item at its first consumption: nothing charged between
     # its items, so its body's charges are in the run's order, and the charge where the budget
     # runs out is the run's (Interpreter._budget_overrun).

@@ -122,6 +122,8 @@ class Comprehensions:
         gen = gens[index]
         source = first if first is not None else self.eval(gen.iter)
         before = source.consumed if source.__class__ in (PyGenerator, SeqIterator) else None
+        if not index:
+            running.source = (source, before)
         watched_sources = source.seen if isinstance(source, SeqIterator) and source.__class__ is not LazyIterator \
             else ()
         # map(), groupby(), ...: each item made when the comprehension asks for it, as a `for`
@@ -290,8 +292,13 @@ class Comprehensions:
         marks: list = []
         made: list = []
         raised: list = []
+        came_from: list = []  # per item made, the position of the first level's item it came from
+        running: list = []
 
         def make():
+            if not running:
+                running.append(self._comprehensions[-1])
+            came_from.append(running[0].levels[0][1])
             try:
                 value = self.eval(node.elt)
             except UserRaise as error:
@@ -321,10 +328,17 @@ class Comprehensions:
         if items is None:
             return self._comprehension_unknown(node)
         end = self.ledger()
-        if not raised and (end[0] == start[0] and end[4] == start[4] or not self.metered):
+        source, before = running[0].source if running else (None, None)
+        # over a generator made where the expression's first iterable is written (no one else holds
+        # it, to take its items later), its items past the one the last item taken came from are
+        # taken back too
+        fed_by = (source, before, came_from) if source.__class__ is PyGenerator and not before \
+            and source.span == self.node_span(node.generators[0].iter) else None
+        if not raised and fed_by is None and (end[0] == start[0] and end[4] == start[4] or not self.metered):
             return ListVal(items)  # nothing charged or unpriced: nothing to take back
         gen = PyGenerator(None, [], {}, self.node_span(node), items=items, marks=marks, end=end, start=start,
-                          comprehension=node, presumed_at=presumed, error=raised[-1] if raised else None)
+                          comprehension=node, presumed_at=presumed, error=raised[-1] if raised else None,
+                          fed_by=fed_by)
         if not self.metered:
             return gen
         self.effects += 1

@@ -81,6 +81,9 @@ class RunningComprehension:
     made: list = field(default_factory=list)  # the items made so far
     # Per level entered: [its items, the position of the item being run]
     levels: list = field(default_factory=list)
+    # what its first level iterates over and how many of its items were taken before (a generator
+    # a generator expression takes items from)
+    source: tuple = (None, None)
     # the search a `next(...)` runs (first_index.py), and what the path had recorded when the
     # test of the item being run began
     counted: Optional[Search] = None

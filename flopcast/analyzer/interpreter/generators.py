@@ -467,8 +467,14 @@ class Generators:
             gen.items, gen.start = [], self.ledger()
             gen.end = gen.start
         elif gen.end is not None:
-            self.retract_unconsumed(only=[gen])
-            gen.items, gen.end = gen.items[:gen.consumed], gen.marks[gen.consumed - 1] if gen.consumed else gen.start
+            # (a generator expression's, with the generators it reads: their regions may nest)
+            closed = [gen]
+            while closed[-1].fed_by is not None:
+                closed.append(closed[-1].fed_by[0])
+            self.retract_unconsumed(only=closed)
+            for g in closed:
+                if g.items is not None and g.end is not None:
+                    g.items, g.end = g.items[:g.consumed], g.marks[g.consumed - 1] if g.consumed else g.start
         gen.past_last, gen.paused, gen.error = True, False, None
 
     @staticmethod
@@ -506,6 +512,23 @@ class Generators:
                 kept -= gen.end[1] - mark[1]
         return max(kept, 0)
 
+    def settle_fed(self, gen: PyGenerator) -> None:
+        """A generator expression made whole over a generator (``fed_by``) took all of that
+        generator's items; Python's took them one at a time as its own were taken. Left short of
+        its end, the generator it reads is left at the item its last item taken came from (or
+        where it was, when none was taken), so that generator's items past it are taken back too."""
+        if gen.fed_by is None or gen.items is None or not self._left_short(gen):
+            return
+        source, before, came_from = gen.fed_by
+        source.consumed = before + came_from[gen.consumed - 1] + 1 if gen.consumed else before
+        source.past_last = False
+        self.settle_fed(source)  # (an expression over one over a generator)
+
+    @staticmethod
+    def _left_short(gen: PyGenerator) -> bool:
+        """Whether the program left ``gen`` before its end: its body past the last item taken never ran."""
+        return gen.consumed < len(gen.items) or not gen.past_last or gen.paused
+
     def retract_unconsumed(self, ending: bool = False, only: Optional[list] = None) -> None:
         """Take back the charges of generator bodies past the last item the program consumed
         (a `for` that broke early, a lone `next()`): at run time that code never ran.
@@ -513,12 +536,15 @@ class Generators:
         what it surely made is what was taken so far (a body still running ends here).
         ``only``: those generators (one being closed), else every one that ran."""
         regions = []
-        for gen in self._ran_generators if only is None else only:
+        gens = self._ran_generators if only is None else only
+        for gen in gens:
+            self.settle_fed(gen)
+        for gen in gens:
             if gen.items is None or gen.end is None and not ending:
                 continue
             # (paused: its body stopped at the last item its consumer takes; a `yield from` it
             # ran there ran its subgenerator whole, past that item)
-            if gen.consumed < len(gen.items) or not gen.past_last or gen.paused:
+            if self._left_short(gen):
                 mark = gen.marks[gen.consumed - 1] if gen.consumed else gen.start
                 regions.append((mark, gen.end if gen.end is not None else self.ledger()))
                 if gen.consumed and _yields_under_cleanup(getattr(gen.function, "node", None)):
