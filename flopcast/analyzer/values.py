@@ -760,9 +760,8 @@ class PyGenerator(Value):
     # None): made whole where it is written, its items after the last one taken are taken back
     # as a generator body's are (Interpreter.genexp_as_generator).
     comprehension: Any = None
-    # Of such an expression over a generator (`(h for h in layers())`): that generator, how many
-    # of its items were taken before, and per item made the position of the generator's item it
-    # came from. Python takes the generator's items as the expression's are taken, so it is left
+    # Of such an expression over a generator made in its first iterable (`(h for h in layers())`):
+    # that generator, and per item made the position of the generator's item it came from. Python takes the generator's items as the expression's are taken, so it is left
     # where the last one taken came from (Interpreter.settle_fed).
     fed_by: Any = None
     # Whether list() or tuple() took every item at its first consumption: nothing charged between

@@ -332,9 +332,9 @@ class Comprehensions:
         # over a generator made where the expression's first iterable is written (no one else holds
         # it, to take its items later), its items past the one the last item taken came from are
         # taken back too
-        fed_by = (source, before, came_from) if source.__class__ is PyGenerator and not before \
+        fed_by = (source, came_from) if source.__class__ is PyGenerator and not before \
             and source.span == self.node_span(node.generators[0].iter) else None
-        if not raised and fed_by is None and (end[0] == start[0] and end[4] == start[4] or not self.metered):
+        if not raised and (end[0] == start[0] and end[4] == start[4] or not self.metered):
             return ListVal(items)  # nothing charged or unpriced: nothing to take back
         gen = PyGenerator(None, [], {}, self.node_span(node), items=items, marks=marks, end=end, start=start,
                           comprehension=node, presumed_at=presumed, error=raised[-1] if raised else None,

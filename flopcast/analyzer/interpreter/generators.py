@@ -515,12 +515,14 @@ class Generators:
     def settle_fed(self, gen: PyGenerator) -> None:
         """A generator expression made whole over a generator (``fed_by``) took all of that
         generator's items; Python's took them one at a time as its own were taken. Left short of
-        its end, the generator it reads is left at the item its last item taken came from (or
-        where it was, when none was taken), so that generator's items past it are taken back too."""
-        if gen.fed_by is None or gen.items is None or not self._left_short(gen):
+        its end, the generator it reads is left at the item its last item taken came from, so that
+        generator's items past it are taken back too. (With none taken, the expression's own region
+        holds that generator's whole run, taken back with it; a second region inside it would be
+        taken back twice.)"""
+        if gen.fed_by is None or gen.items is None or not gen.consumed or not self._left_short(gen):
             return
-        source, before, came_from = gen.fed_by
-        source.consumed = before + came_from[gen.consumed - 1] + 1 if gen.consumed else before
+        source, came_from = gen.fed_by
+        source.consumed = came_from[gen.consumed - 1] + 1
         source.past_last = False
         self.settle_fed(source)  # (an expression over one over a generator)
 
