@@ -2001,6 +2001,82 @@ CORPUS = {
         # costs alike (ops/random.py _accepted_counter)
         data_sites=("cut = int(fnp.searchsorted(spend, MASS_SHARE * spend[-1]))", "rows = w_next[alive]"),
     ),
+    "hutch_trace": Entry(
+        points=(
+            (16, 4, 30_000, "guarded"),    # diagonal moments only: the Hutch++ pass does not fit
+            (8, 2, 100_000, "interval"),   # Hutch++ (qr of the sketch, deflated Rademacher rest), 6 probes
+                                           #   doubled to 12 while two estimates disagree (float() of traces)
+            (16, 4, 10**6, "interval"),    # 12..24 probes per layer, the argpartition top-k Gram refresh
+            (32, 2, 10**6, "interval"),    # the cholesky -> jitter -> eigh ladder on a 4 x 4 block
+        ),
+        # a numerical linear algebra student: the operator W^T diag(v) W applied lazily, Rademacher probes
+        # drawn by plain numpy, the trace ratio clamped in Python floats, a one-hot scatter instead of an
+        # item assignment (flopscope arrays are immutable); a run whose layers stop refining at different
+        # probe counts is inside (64x4 at 1e7: 3,571,016 in [644,259, 8,217,648], session 46)
+        guards=("return fnp.linalg.cholesky(block + (jitter * scale) * eye)",
+                "if not fnp.all(fnp.isfinite(var)):"),
+        data_sites=("while abs(est - prev) > REL_TOL * abs(est) and 2 * m <= plan.max_probes:",
+                    "if diag_trace > 0.0 and math.isfinite(est):"),
+    ),
+    "rsvd_rank": Entry(
+        points=(
+            (16, 4, 30_000, "exact"),      # no rank fits: the diagonal moments
+            (8, 2, 100_000, "interval"),   # rank 2 doubled on the held-out residual, trimmed by energy
+            (16, 4, 10**6, "interval"),    # ranks carried from layer to layer in the low-rank state
+            (32, 2, 10**6, "interval"),
+        ),
+        # Halko-Martinsson-Tropp: a randomized range finder with a power iteration re-orthonormalised by
+        # qr (an svd when the R diagonal collapses), the rank doubled while the residual read from data
+        # is large, eigh of the small projection, keep = searchsorted(cumsum) + 1 giving the next layer's
+        # factor its width; an Operator class with __matmul__ and a frozen dataclass of cost formulas
+        guards=("if float(fnp.min(small)) < 1e-10 * (float(fnp.max(small)) + 1e-300):",
+                "if not math.isfinite(total) or total <= 0.0:",
+                "if not fnp.all(fnp.isfinite(out)):"),
+        data_sites=("while residual_share(op, q, rng, total) > RESID_TOL and 2 * r <= ceiling:",
+                    "keep = int(fnp.searchsorted(cum, ENERGY * cum[-1])) + 1"),
+    ),
+    "precision_zoo": Entry(
+        points=(
+            (8, 2, 6_000, "guarded"),      # float64 diagonal field (nothing else fits)
+            (8, 2, 30_000, "guarded"),     # float32 covariance: einsum("ji,jk,kl->il") of float32 operands
+            (16, 4, 300_000, "guarded"),   #   with float64 means, round trips through float64 every 2 layers
+            (8, 2, 10**6, "guarded"),      # float32 Welford chunks (budget // (w * w) clamped) into float64
+            (16, 4, 3 * 10**6, "guarded"),
+        ),
+        # a GPU person: an abc.ABC with ClassVar names and error scales, three strategies ranked by
+        # min(key=Strategy.score) over (error, flops) tuples of Python floats, a float32 overflow guard
+        # redoing the layer in float64, .astype(float32) of the returned means
+        guards=("if not fnp.all(fnp.isfinite(pre)):", "if not fnp.all(fnp.isfinite(out)):"),
+    ),
+    "kit_models": Entry(
+        points=(
+            (8, 2, 30_000, "interval"),    # head-corrected mean field: a nonzero active set of the hot units
+            (16, 4, 50_000, "guarded"),    # the Gauss model: argsort top-k block, cholesky -> eigh
+            (16, 4, 10**6, "interval"),    # the sampler: rounds of chunks while the standard error is large
+        ),
+        # a folder package (estimator.py + util.py + models/ with __init__ re-exports, absolute imports as
+        # whestbench puts the folder on sys.path); setup() reads head.npz (make_head.py) by fnp.load: the
+        # head's weights, its sample count, threshold and the order the planner tries the models in
+        # (a for/else over the REGISTRY by number), a frozen Share dataclass and a chunks() generator
+        guards=("return fnp.linalg.cholesky(block)", "if not fnp.all(fnp.isfinite(out)):"),
+        data_sites=("hot = fnp.nonzero(fnp.abs(corr) > h.threshold)[0]",
+                    "if util.std_error(float(fnp.max(m2)), total) <= self.head.threshold:"),
+    ),
+    "adaptive_simpson": Entry(
+        points=(
+            (8, 2, 10_000, "exact"),       # closed-form moments (stats.norm) only
+            (8, 2, 100_000, "interval"),   # vectorised adaptive Simpson: the units over the tolerance
+                                           #   recurse (nonzero subsets, both halves, bincount scatter back)
+            (16, 3, 300_000, "interval"),  # + Lanczos with full reorthogonalisation and a breakdown break
+        ),
+        # an applied mathematician: a recursion whose operand sizes are nonzero counts at every level,
+        # a Lanczos loop whose iterations cost more each step, a list comprehension over float() norms
+        # choosing the layers to damp. 4-6 CPU s to analyse at the interval points (about 35 paths of a
+        # recursion of 7 calls; session 46, /work/notes/s46/corpus46/)
+        data_sites=("bad = fnp.nonzero(err > 15.0 * TOL)[0]", "if beta < BREAKDOWN or j == steps - 1:",
+                    "flagged = [i for i, n in enumerate(norms) if n > DAMP_RATIO * typical]",
+                    "if total > 0.0 and top > total / mlp.width:"),
+    ),
 }
 
 

@@ -74,15 +74,16 @@ def make_plan(width: int, depth: int, budget: int) -> Plan:
     if left <= 0:
         return Plan(0, 0, 0, False, False)
     per_layer = left / depth
+    # the first pass gets a sixth of the layer's share, the refinement the rest
     m = MIN_PROBES
-    while m < MAX_PROBES and hutch_cost(width, 2 * m) < 0.5 * per_layer:
+    while 2 * m <= MAX_PROBES and hutch_cost(width, 2 * m) < per_layer / 6.0:
         m *= 2
     if hutch_cost(width, m) > 0.8 * per_layer:
         return Plan(0, 0, 0, False, False)
-    top = max(m, min(MAX_PROBES, m * 4))
-    # the refinement spends m + 2m + ... + top: about twice its last step
-    while top > m and hutch_cost(width, m) + 2.0 * hutch_cost(width, top) > per_layer:
-        top //= 2
+    # the refinement spends 2m + 4m + ... + top: about twice its last step
+    top = m
+    while 2 * top <= MAX_PROBES and hutch_cost(width, m) + 2.0 * hutch_cost(width, 2 * top) <= per_layer:
+        top *= 2
     k = max(1, int(TOPK_SHARE * width))
     if k * k * width * 2 > 0.2 * per_layer:
         k = 0

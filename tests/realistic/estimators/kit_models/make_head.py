@@ -15,7 +15,7 @@ def main(path: str = "head.npz") -> None:
     b1 = 0.05 * rng.standard_normal(HIDDEN)
     w2 = 0.1 * rng.standard_normal((HIDDEN, 1))
     np.savez(path, w1=w1, b1=b1, w2=w2, b2=np.float64(0.01), n_samples=np.int64(48),
-             threshold=np.float64(0.04), order=np.array([0, 1, 2], dtype=np.int64),
+             threshold=np.float64(0.01), order=np.array([0, 1, 2], dtype=np.int64),
              feature_scale=np.array([1.0, 0.5, 2.0, 1.0]))
 
 
