@@ -195,3 +195,16 @@ def test_a_while_loop_tested_by_allclose_has_no_nominal_number(tmp_path):
     report = analyze(path, POINTS[0])
     assert report.nominal is None
     assert report.total.contains(measure(path, POINTS[0]).total)
+
+
+@pytest.mark.parametrize("point", POINTS, ids=str)
+def test_a_loop_ended_by_the_size_of_a_threshold_filtered_active_set_has_no_nominal_number(point):
+    """`idx = idx[fnp.abs(step) > TOL]` then `while idx.shape[0] > 0` (or `if len(idx) == 0: break`):
+    the filter's presumption (every unit stays active) decided the loop's exit through the size, so
+    the nominal number was the cap's count while the run's active set empties earlier."""
+    path = FIXTURES / "shrinking_active_set.py"
+    report = analyze(path, point)
+    assert report.nominal is None
+    assert [span.line for span, _ in report.nominal_missing] == [
+        line_of(path, "while idx.shape[0] > 0 and it < MAX_IT:"), line_of(path, "if len(idx) == 0:")]
+    assert report.total.contains(measure(path, point).total)

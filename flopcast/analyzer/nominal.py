@@ -85,13 +85,16 @@ def _replays(decisions: Decisions, result: RunResult) -> bool:
 def nominal(run: Callable[[Decisions], RunResult]) -> Nominal:
     decisions = NominalDecisions()
     result = run(decisions)
-    if decisions.uncovered and not result.unpriced:
+    if decisions.uncovered and not result.unpriced and not result.filter_exits:
         neutral = _neutral(run, decisions, result)
         if neutral is not None:
             return Nominal(result.total, decisions.presumes + neutral, [])
     why_not: list[tuple[Optional[Span], str]] = [
         (site.span, f"{site.reason}; no presumption covers it (pin it with `# flopcast: assume ...`)")
         for site in decisions.uncovered]
+    for span in dict.fromkeys(result.filter_exits):
+        why_not.append((span, "a loop's exit tests the size of a selection by a threshold filter: a convergence "
+                              "test, not a safety net (pin the selection's count with `# flopcast: assume ...`)"))
     for u in result.unpriced:
         why_not.append((u.span, f"{u.what} is not priced on the nominal path ({u.reason})"))
     return Nominal(None if why_not else result.total, decisions.presumes, why_not)

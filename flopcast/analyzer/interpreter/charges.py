@@ -265,6 +265,8 @@ class Charges:
                 self._nonzero_counts[nonzero_of.ident] = assumed
             return assumed
         presumed, presumption = presumptions.selection(nonzero_of, lo, hi)
+        if presumed is not None and not presumptions.of(nonzero_of).guard:
+            self.filter_selections.add(self.span)
         key = ("size", self.span, reason)
         choices, reason = sizetests.analysed_at(key, self.enumerated.get(key, (hi, lo)), self.count_values, lo, hi)
         site = Site(key, choices, self.span, "shape", reason, presumed=presumed, presumption=presumption)

@@ -187,6 +187,10 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         # handler marks the axis it sizes (Array.counted)
         self.last_count: Optional[tuple] = None
         self._count_sites: dict = {}  # array identity -> the key of the site that chose its count
+        # spans of the selections whose presumed count rests on a threshold filter (not a guard):
+        # a loop's exit on their size is a convergence test, which the nominal path does not presume
+        self.filter_selections: set = set()
+        self.filter_tested = False  # whether the condition being evaluated tested such a selection's size
         self._size_ranges: dict = {}  # size site key -> the range it was first met over (_at_this_execution)
         self._size_ranges_moved: set = set()  # size site keys met over another range since (calls._own_count)
         self._data_int_uses: dict = {}  # site key -> (direction, value) of its first use (dataints.opposite)

@@ -203,6 +203,7 @@ class LaterCalls:
             self.eval = traced_eval
         first.later.append(fresh.total)
         first.covered |= fresh.covered
+        first.filter_exits.extend(fresh.filter_exits)
         # Tagged with their call: joins.py compares a flipped run's calls with the nominal path's.
         first.joins.extend(replace(j, predict_call=len(first.later)) for j in fresh.joins)
         seen = {s.key: s.span for s in self.decisions.seen}

@@ -82,6 +82,9 @@ class RunResult:
     # The tests of the conditional expressions this path took the covering body of without asking
     # their site (covered_arms.py): a calibration's replay asks them, so its small run watches them.
     covered: set = field(default_factory=set)
+    # The loop exits (spans) that tested the size of a selection on its presumed count by a threshold
+    # filter (`while idx.size:` of `idx = idx[abs(step) > tol]`): the nominal number takes none.
+    filter_exits: list = field(default_factory=list)
     # Where the budget ran out into a handler of the program's (BudgetExhaustedError caught).
     exhausted: Optional[Span] = None
     # The FLOPs charged when the path met its first site: every path costs at least that.

@@ -34,10 +34,14 @@ class Truth:
             preset = self.forced_exit(stmt)
         saved, self._condition = self._condition, (stmt, "loop" if loop else "branch", preset)
         operands, self._loop_operands = self._loop_operands, 0
+        filter_tested, self.filter_tested = self.filter_tested, False
         try:
             value = self.size_truth(self.eval(test), test)
         finally:
             self._condition = saved
+            if self.filter_tested and (loop or self.exits_loop(stmt)):
+                self.result.filter_exits.append(self.node_span(test))
+            self.filter_tested = filter_tested
             decided, self._loop_operands = self._loop_operands, operands
         self.check_array_truth(value, test)
         if value.__class__ is Unknown and value.kind == "int" and preset is None and not loop \
@@ -297,6 +301,8 @@ class Truth:
         answer changes are recorded, so the site is analysed on both sides of them
         (sizetests.py); a plain value-dependent site when those cannot be worked out."""
         count = left if isinstance(left, CountKnown) else right
+        if self.on_filter(count):
+            self.filter_tested = True  # truth() files it when the test exits a loop
         result = self.compare(op, Known(left.value) if isinstance(left, CountKnown) else left,
                               Known(right.value) if isinstance(right, CountKnown) else right, node)
         truth = self.known_truth(result)
@@ -327,6 +333,10 @@ class Truth:
             return dunders.instance_truth(self, value, self.node_span(node))
         return value
 
+    def on_filter(self, count: CountKnown) -> bool:
+        """Whether ``count`` is the presumed count of a selection by a threshold filter."""
+        return bool(count.on_presumed) and count.origin in self.filter_selections
+
     def count_test(self, count: CountKnown, result: Value, node) -> Value:
         """A test of a size a value-dependent site chose, where the counts at which it answers
         differently are not worked out: this path took one end of the size's range, but the
@@ -337,8 +347,9 @@ class Truth:
         if truth is None:
             return result
         line = f" at line {count.origin.line}" if count.origin is not None else ""
-        presumed = presumptions.Presumed(truth, f"the selection{line} keeps its presumed count") \
-            if count.on_presumed else None
+        # (not a guard when the count is a threshold filter's: no loop exit presumes it)
+        presumed = presumptions.Presumed(truth, f"the selection{line} keeps its presumed count",
+                                         guard=not self.on_filter(count)) if count.on_presumed else None
         return Unknown("bool", self.node_span(node), f"tests the size of the selection{line}", presumed=presumed)
 
     @staticmethod
