@@ -308,13 +308,15 @@ def _run_point(program: Program, cls: str, point: Point, include_scorer_cast: bo
     enumerated: dict = {}
     count_values: dict = {}
 
-    def new_shared() -> Optional[SharedCalls]:
-        made_shared = SharedCalls(program.lasting) if share_calls else None
+    def new_shared(earlier: Optional[SharedCalls] = None) -> Optional[SharedCalls]:
+        made_shared = SharedCalls(program.lasting, earlier) if share_calls else None
         if made_shared is not None and shares is not None:
             shares.append(made_shared)
         return made_shared
 
-    shared = new_shared()  # per set of values analysed at: they steer calls
+    # One per set of values analysed at: they steer the calls that consult their sites (a new
+    # set's starts with the earlier set's calls that consulted none: SharedCalls).
+    shared = new_shared()
     if sharing is not None and shared is not None:
         sharing.append(shared)
     first = explored = exploring()
@@ -323,11 +325,11 @@ def _run_point(program: Program, cls: str, point: Point, include_scorer_cast: bo
         if wanted == count_values:
             break
         count_values = wanted
-        shared = new_shared()
+        shared = new_shared(shared)
         first = explored = exploring()
     else:
         count_values = {key: sizetests.OPEN for key in count_values}
-        shared = new_shared()
+        shared = new_shared(shared)
         first = explored = exploring()
     for _ in range(3):
         wanted = dataints.enumeration(explored.results, enumerated)
@@ -336,7 +338,7 @@ def _run_point(program: Program, cls: str, point: Point, include_scorer_cast: bo
         if wanted == enumerated:
             return paired(explored)
         enumerated = wanted
-        shared = new_shared()
+        shared = new_shared(shared)
         explored = exploring()
     return paired(first)
 

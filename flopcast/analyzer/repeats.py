@@ -2733,8 +2733,16 @@ class SharedCalls:
     #: The most recordings kept for one call state (each for other options at its sites).
     PER_KEY = 8
 
-    def __init__(self, lasting: Optional[lasting.LastingCalls] = None) -> None:
-        self.entries: dict = {}
+    def __init__(self, lasting: Optional[lasting.LastingCalls] = None,
+                 earlier: Optional["SharedCalls"] = None) -> None:
+        # ``earlier``: the calls of the same analysis made with other values analysed at (the
+        # counts of a selection, integers read from data: api.run_point explores again with each
+        # set). Those values are read only at the sites they are for, so a call that consulted no
+        # site is the same call with any of them: it starts this set's records. (riccati_filter's
+        # planner, 40,000 memoised calls at 1024x16 made before any site, was interpreted again
+        # in full by the first run of every set.)
+        self.entries: dict = {} if earlier is None else {
+            key: kept for key, found in earlier.entries.items() if (kept := [e for e in found if not e.consults])}
         self._classes: tuple = (None, frozenset())  # (the modules they were read from, the statements)
         # The calls kept across the analyses of the command (lasting.py), when it keeps them.
         self.lasting = lasting
