@@ -21,6 +21,7 @@ from oracle import measure
 
 from flopcast.analyzer import analyze
 from flopcast.analyzer.api import run_point
+from flopcast.analyzer.interpreter import Interpreter
 from flopcast.analyzer.program import estimator_class, load_program
 from flopcast.analyzer.trace import ChargeLoops
 from flopcast.model import Point
@@ -733,3 +734,92 @@ def test_a_layer_reuses_a_product_whose_key_reads_a_memo_an_earlier_layer_filled
     report = analyze(path, point)
     assert report.total.lo <= measure(path, point).total <= report.total.hi
     assert _paths(path, share_calls=True) == _paths(path, share_calls=False)
+
+
+# A planner made before every site, then a test of a selection's size: its counts make a second
+# exploration (sizetests.py), whose runs have calls shared of their own (api.run_point). The
+# planner's memoised method files its entries under an object made on each path, so no calls
+# kept across analyses (lasting.py) stand for it.
+_PLANNER_THEN_SIZE_TEST = """
+import functools
+
+
+class Costs:
+    def __init__(self, width):
+        self.width = width
+
+    def unit(self, kind):
+        return (kind + 1) * self.width
+
+    def best(self, layers, room):
+        return self._best(layers, room // self.width)
+
+    @functools.lru_cache(maxsize=None)
+    def _best(self, layers, units):
+        if layers == 0:
+            return (0, ())
+        found = (10**9, ())
+        for kind in range(3):
+            cost = self.unit(kind) // self.width
+            if cost <= units:
+                err, rest = self._best(layers - 1, units - cost)
+                if err + 2 - kind < found[0]:
+                    found = (err + 2 - kind, (kind,) + rest)
+        return found
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        _, kinds = Costs(mlp.width).best(mlp.depth + 8, (2 * mlp.depth + 12) * mlp.width)
+        w = mlp.weights[0]
+        idx = fnp.flatnonzero(w[0] > 0.2)
+        if len(idx) < 3:
+            x = fnp.ones((mlp.width,))
+        else:
+            x = fnp.mean(w[:, idx], axis=1)
+        for v, kind in zip(mlp.weights, kinds):
+            x = fnp.tanh(x @ v) if kind else fnp.maximum(x @ v, 0.0)
+            if float(fnp.max(x)) > 1e30:
+                x = x / 2.0
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + x
+"""
+
+
+def _works_of_every_run(monkeypatch: pytest.MonkeyPatch, path: Path, point: Point) -> list:
+    """What each run made by an analysis's exploring interpreted, in the order made (also the
+    runs of explorations the results do not list)."""
+    works: list = []
+    real = Interpreter.run
+
+    def counted(self, class_name):
+        try:
+            return real(self, class_name)
+        finally:
+            works.append(self.work)
+
+    with monkeypatch.context() as m:
+        m.setattr(Interpreter, "run", counted)
+        program = load_program(path)
+        run_point(program, estimator_class(program, None), point, True, traces=[], memory=True, share_calls=True)
+    return works
+
+
+@pytest.mark.parametrize("point", [Point(8, 2, 10**9), Point(16, 3, 10**9)], ids=str)
+def test_a_planner_made_before_every_site_is_interpreted_once_across_explorations(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, point: Point) -> None:
+    # The first run of the size test's exploration interpreted the whole planner again.
+    path = tmp_path / "estimator.py"
+    path.write_text(_HEAD + _PLANNER_THEN_SIZE_TEST)
+    first, *later = _works_of_every_run(monkeypatch, path, point)
+    assert later and all(work < first / 4 for work in later)
+    report = analyze(path, point)
+    assert report.total.lo <= measure(path, point).total <= report.total.hi
+
+
+def test_the_paths_of_explorations_sharing_a_planner_are_as_when_every_call_runs(tmp_path: Path) -> None:
+    path = tmp_path / "estimator.py"
+    path.write_text(_HEAD + _PLANNER_THEN_SIZE_TEST)
+    shared = _paths(path, share_calls=True)
+    assert len(shared) >= 4
+    assert shared == _paths(path, share_calls=False)
+    assert _paths(path, share_calls=True, traced=True) == _paths(path, share_calls=False, traced=True)
