@@ -5,8 +5,12 @@ once, at every execution after the first, not only alike at every execution (ons
 Each program's test answers False for its first few executions and True after, in every run
 (``(res >= 0.0) == (step >= k)``, a norm is never negative: unknown to flopcast). The gate then
 fires at a late iteration, and the work it does grows with the iteration: the two alike paths
-fire it at the first iteration or never, and the run's count lay above their interval. Checked
-against the real flopscope at two sizes.
+fire it at the first iteration or never, and the run's count lay above their interval. The arms
+may keep the count or flag otherwise (a cap by min(), a dict item, a list's length, a method or a
+helper function changing an object) and a ``match`` guard may read it. A site whose state can
+open a gate at any set of iterations (a toggle, a count read modulo 2, a restart allowed twice)
+leaves the high end open instead: one change of answer does not cover its runs. Checked against
+the real flopscope at two sizes.
 """
 
 from __future__ import annotations
@@ -74,14 +78,117 @@ class Estimator(BaseEstimator):
         return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(v)
 """
 
+#: a test answering False before iteration 3 and True from it; its arm changes the state another
+#: way, and a gate reading it does work that grows with the iteration, once
+STEERED = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Stall:
+    def __init__(self):
+        self.n = 0
+
+    def step(self):
+        self.n += 1
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        v = fnp.sum(w, axis=0)
+        acc = 0.0
+        {state}
+        for step in range(6):
+            v = w @ v
+            if (float(fnp.linalg.norm(v)) >= 0.0) == (step >= 3):  # the test
+                {arm}
+            if {gate}:
+                basis = fnp.stack([v] * (step + 1), axis=1)
+                acc = acc + fnp.sum(basis @ basis.T)
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(v) + acc
+"""
+
+#: a stall counter a ``match`` statement's case guard reads
+MATCH_GUARD = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        v = fnp.sum(w, axis=0)
+        acc = 0.0
+        stalled = 0
+        for step in range(6):
+            v = w @ v
+            if (float(fnp.linalg.norm(v)) >= 0.0) == (step >= 3):  # the test
+                stalled += 1
+            match step:
+                case _ if stalled == 2:
+                    basis = fnp.stack([v] * (step + 1), axis=1)
+                    acc = acc + fnp.sum(basis @ basis.T)
+                case _:
+                    pass
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(v) + acc
+"""
+
+#: a helper function sets the flag on an object
+HELPER_FLAG = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Run:
+    def __init__(self):
+        self.drifted = False
+        self.refit_at = -1
+
+
+def mark(run):
+    run.drifted = True
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        v = fnp.sum(w, axis=0)
+        acc = 0.0
+        run = Run()
+        for step in range(5):
+            v = w @ v
+            if (float(fnp.linalg.norm(v)) >= 0.0) == (step >= 2):  # the test
+                mark(run)
+            if run.drifted and run.refit_at < 0:
+                run.refit_at = step
+                basis = fnp.stack([v] * (step + 1), axis=1)
+                acc = acc + fnp.sum(basis @ basis.T)
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(v) + acc
+"""
+
+
+def _steered(state: str, arm: str, gate: str) -> str:
+    return STEERED.format(state=state, arm=arm, gate=gate)
+
+
 PROGRAMS = {"a stall counter gating a one-shot restart": STALL_COUNTER,
-            "a flag set for good gating a refit through a plain assignment": STICKY_FLAG}
+            "a flag set for good gating a refit through a plain assignment": STICKY_FLAG,
+            "a cap kept by min(), one step after it is set": _steered("cap = 99", "cap = min(cap, step)",
+                                                                       "step - cap == 1"),
+            "a count kept in a dict": _steered('counts = {"stall": 0}', 'counts["stall"] += 1',
+                                               'counts["stall"] == 2'),
+            "a count kept as a list's length": _steered("hits = []", "hits.append(step)", "len(hits) == 2"),
+            "a count a method steps": _steered("stall = Stall()", "stall.step()", "stall.n == 2"),
+            "a count a match statement's case guard reads": MATCH_GUARD,
+            "a flag a helper function sets on an object": HELPER_FLAG}
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
 @pytest.mark.parametrize("name", PROGRAMS)
 def test_the_run_whose_test_first_answers_otherwise_at_a_late_iteration_is_inside_the_interval(tmp_path, name, point):
-    path = write_program(tmp_path, PROGRAMS[name])
+    path = tmp_path / "estimator.py"
+    path.write_text(PROGRAMS[name])
     report = analyze(path, point)
     counted = measure(path, point).total
     assert report.total.lo <= counted <= report.total.hi, (report.total, counted)
@@ -147,3 +254,78 @@ def test_a_site_steering_only_a_stop_or_this_iterations_label_keeps_its_alike_an
     assert not report.lower_bound
     test_line = next(i for i, text in enumerate(program.splitlines(), 1) if "# the test" in text)
     assert report.switching == [] and test_line in [s.line for s in report.alike]
+
+
+#: a test answering True at iteration 3 alone; its arm toggles a flag or steps a count read modulo 2,
+#: and the work is dear where the flag is up from iteration 3 on and down before: only a run whose
+#: answers change twice (False, True, False) is dear at every iteration
+FLIPPED = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        v = fnp.sum(w, axis=0)
+        acc = 0.0
+        {state}
+        for step in range(6):
+            v = w @ v
+            if (float(fnp.linalg.norm(v)) >= 0.0) == (step == 3):  # the test
+                {arm}
+            size = 7 if ({up}) == (step >= 3) else 1
+            basis = fnp.stack([v] * size, axis=1)
+            acc = acc + fnp.sum(basis @ basis.T)
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(v) + acc
+"""
+
+#: a restart allowed twice, each time the test answers True twice running; it resets the stall
+#: counter, and its work grows with the iterations since the last restart, up to 4: two restarts
+#: 4 iterations apart (answers changing 3 times) cost more than any pair one change makes
+TWO_RESTARTS = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        v = fnp.sum(w, axis=0)
+        acc = 0.0
+        stalled = 0
+        restarts = 0
+        last = -1
+        for step in range(8):
+            v = w @ v
+            if (float(fnp.linalg.norm(v)) >= 0.0) == (step in (2, 3, 6, 7)):  # the test
+                stalled += 1
+            else:
+                stalled = 0
+            if stalled >= 2 and restarts < 2:
+                basis = fnp.stack([v] * min(step - last, 4), axis=1)
+                acc = acc + fnp.sum(basis @ basis.T)
+                restarts += 1
+                stalled = 0
+                last = step
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(v) + acc
+"""
+
+REPEATING = {"a flag toggled": FLIPPED.format(state="up = False", arm="up = not up", up="up"),
+             "a count read modulo 2": FLIPPED.format(state="flips = 0", arm="flips += 1", up="flips % 2 == 1"),
+             "a stall counter a restart allowed twice resets": TWO_RESTARTS}
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("name", REPEATING)
+def test_a_site_whose_state_may_open_a_gate_at_any_set_of_iterations_leaves_the_high_end_open(tmp_path, name,
+                                                                                             point):
+    path = tmp_path / "estimator.py"
+    path.write_text(REPEATING[name])
+    report = analyze(path, point)
+    counted = measure(path, point).total
+    # the run's answers change more than once: it costs more than every path explored
+    assert counted > report.total.hi, (report.total, counted)
+    assert report.total.lo <= counted
+    test_line = next(i for i, text in enumerate(REPEATING[name].splitlines(), 1) if "# the test" in text)
+    assert [(u.what, u.span.line) for u in report.unpriced] == [("switches", test_line)]

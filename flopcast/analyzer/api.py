@@ -648,6 +648,7 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
                                   _runner(program, cls, point, include_scorer_cast, shared=shared))
     switched = {site.span for r in results for site in r.sites if r.executions.get(site.key, 0) > 1}
     report.switching = [span for span in report.alike if span in switched]
+    _open_at_repeating_sites(report, results)
     repeated = {s for r in results for s in r.repeated_sites}
     if repeated:
         # A path takes one option at a site for every call: as if each MLP answered alike.
@@ -655,6 +656,29 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
     if isinstance(widest.returned, Array):
         report.returned = (widest.returned.shape, widest.returned.dtype)
     return report
+
+
+def _open_at_repeating_sites(report: Report, results: list[RunResult]) -> None:
+    """A steering site one switch does not cover (onsets.py: a toggle, a count read modulo, a gate
+    that resets what it reads), met more than once on a path and not proven to answer on its own at
+    each execution: a run answering it otherwise at any set of executions may escape every path
+    explored, so the high end is open. Such a run repeats a path up to the site's first execution
+    there and answers otherwise than it at a later one, so it costs at least what that path had spent
+    at its second: the low end."""
+    assumed = set(report.alike)
+    floor = None
+    for r in results:
+        for site in r.sites:
+            if not site.repeats or site.span not in assumed or r.executions.get(site.key, 0) < 2:
+                continue
+            spent = r.spent_at[site.key][1]
+            floor = spent if floor is None else min(floor, spent)
+            if not any(u.span == site.span and u.what == "switches" for u in report.unpriced):
+                report.unpriced.append(Unpriced(site.span, "switches", f"the test may answer otherwise at any "
+                                                f"set of its executions ({site.repeats}); the paths explore "
+                                                "one change of answer, so the upper end is open"))
+    if floor is not None:
+        report.total = Interval(min(report.total.lo, floor), report.total.hi)
 
 
 #: The most interpretation work (RunResult.work) an exploration's runs may have done for its paths

@@ -35,6 +35,9 @@ class Site:
     # A branch in a loop whose arms write state the loop's other tests read (onsets.py): a path may
     # switch its answer at any execution.
     steers: bool = False
+    # Why one switch does not cover every run of a steering site ("": it does; onsets.py): a path that
+    # meets it twice leaves the high end open.
+    repeats: str = ""
 
 
 class Decisions:

@@ -15,13 +15,23 @@ assumes answer alike (alike.py). A loop that meets the site more times than the 
 allows leaves the high end open (paths.py's floor), as any tree past the cap does.
 
 Only an ``if`` in a loop of its own function is read so: its arms set a count or a flag (a
-constant, or a step by a constant: a name or attribute the loop does not assign afresh before the
-``if`` at each iteration) that another test in the loop reads (a nested ``if`` or ``while``, a
-conditional expression), or that an assignment in the loop reads to compute such a name (``done =
-hits >= 2``). Two kinds of state keep the alike answers: one a test reads only to stop the loop
-(``if stable >= 2: break``, the ``while`` loop's own test: a later switch stops it between the two
-alike ends), and a label every arm sets to a constant that the loop reads only after the ``if``
-(``kind = "gauss"`` / ``kind = "moment"``: a function of this execution's answer alone).
+constant, a step by a constant, a toggle ``flag = not flag``, a cap ``cap = min(cap, i)``: a name,
+attribute or container item the loop does not assign afresh before the ``if`` at each iteration),
+grow a container (``hits.append(i)``), or call a function for its effect on an object
+(``stall.step()``, ``mark(run)``), that another test in the loop reads (a nested ``if`` or
+``while``, a conditional expression, a ``match`` subject or case guard; an object's attribute,
+for a call), or that an assignment in the loop reads to compute such a name (``done = hits >= 2``).
+Two kinds of state keep the alike answers: one a test reads only to stop the loop (``if stable >=
+2: break``, the ``while`` loop's own test: a later switch stops it between the two alike ends),
+and a label every arm sets to a constant that the loop reads only after the ``if`` (``kind =
+"gauss"`` / ``kind = "moment"``: a function of this execution's answer alone).
+
+One switch covers every run only where the steered state can open a gate once: the runs then
+differ only in the iteration it opens at. A site that toggles its state (``flag = not flag``), whose
+count a test reads modulo (``k % 2``), or whose state a gate resets when it fires (``stalled = 0``
+in a restart allowed twice) can open it at any set of iterations: the site is *repeating*, and
+once a path meets it twice the analysis leaves the high end open (api.py) rather than claim an
+interval such runs escape.
 """
 
 from __future__ import annotations
@@ -47,41 +57,98 @@ class Onset:
         return self.first if execution < self.at else not self.first
 
 
-def steers(stmt: ast.stmt, loop: ast.stmt) -> bool:
-    """Whether the ``if`` ``stmt`` in ``loop``'s body steers state the loop carries into another
-    of its tests."""
+@dataclass(frozen=True)
+class Steering:
+    """What an ``if`` in a loop does to the state the loop's other tests read: whether it steers it
+    (its switches are explored), and why one switch does not cover every run ("": it does)."""
+
+    steers: bool = False
+    repeats: str = ""
+
+    def site_fields(self) -> dict:
+        """The fields of a decisions.Site that say so."""
+        return {"steers": self.steers, "repeats": self.repeats}
+
+
+NONE = Steering()
+
+
+def steering(stmt: ast.stmt, loop: ast.stmt) -> Steering:
+    """How the ``if`` ``stmt`` in ``loop``'s body steers state the loop carries into another of
+    its tests."""
     if stmt.__class__ is not ast.If:
-        return False
+        return NONE
     per_loop = _STEERING.get(loop)
     if per_loop is None:
         per_loop = _STEERING[loop] = {}
     found = per_loop.get(stmt)
     if found is None:
-        found = per_loop[stmt] = _steers(stmt, loop)
+        found = per_loop[stmt] = _steering(stmt, loop)
     return found
 
 
-def _steers(stmt: ast.If, loop: ast.stmt) -> bool:
-    written = {dotted(t) for n in _walk(stmt.body + stmt.orelse) if _counts(n) for t in _targets(n)} - {None}
-    if not written:
-        return False
+def _steering(stmt: ast.If, loop: ast.stmt) -> Steering:
+    arms = stmt.body + stmt.orelse
+    written = {t for n in _walk(arms) if _counts(n) for t in _written_targets(n)} | _grown(arms)
+    objects = _affected(arms)
+    if not written and not objects:
+        return NONE
     # A test that only stops the loop (``if stable >= 2: break``, the ``while`` loop's own test) is
     # left to the alike answers: a switch there stops the loop at a later iteration, which costs
     # less than the never-stopping path's work, a bootstrap's early stop as well as a solver's
     # tolerance, and each such loop's switches would fill the path cap (an interval becomes a
     # lower bound whose high end is open). Switches are for gates that do work once they open.
-    tests = []
-    for n in _walk(loop.body):
-        if n.__class__ in (ast.If, ast.While, ast.IfExp) and n is not stmt and not _stops(n):
-            tests.append(n.test)
+    gates = [n for n in _walk(loop.body) if n.__class__ in (ast.If, ast.While, ast.IfExp, ast.Match)
+             and n is not stmt and not _stops(n)]
+    tests = [t for n in gates for t in _tests(n)]
     read = _read_by(tests, loop.body)
-    return bool((written & read) - _reset_before(stmt, loop) - _labels(stmt, loop))
+    reset = _reset_before(stmt, loop) | _labels(stmt, loop)
+    steered = (written & read) - reset
+    # an object a call in an arm was given or called on steers through the attributes of it a test
+    # reads; what the call changes is not known, so only what the arms write can be repeating
+    if not steered and not {r for r in read for o in objects if r.startswith(o + ".")} - reset:
+        return NONE
+    return Steering(True, _repeats(stmt, loop, steered, gates, tests, read))
+
+
+def _tests(n: ast.AST) -> list:
+    """The expressions ``n`` (an ``if``, ``while``, conditional expression or ``match``) tests."""
+    if n.__class__ is ast.Match:
+        return [n.subject, *(c.guard for c in n.cases if c.guard is not None)]
+    return [n.test]
+
+
+def _repeats(stmt: ast.If, loop: ast.stmt, steered: set, gates: list, tests: list, read: set) -> str:
+    """Why the state ``stmt`` steers can open a gate at more than one iteration, each run at its
+    own (a toggle, a count read modulo, a gate that resets it); "" when it opens one once. ``tests``:
+    what the ``gates`` test; ``read``: what they read (_read_by)."""
+    if any(_toggles(n) and dotted(n.targets[0]) in steered for n in _walk(stmt.body + stmt.orelse)):
+        return "its arm toggles a flag a later test reads"
+    # a test's own expression, or a plain assignment computing what a test reads (``odd = k % 2``)
+    feeding = tests + [n.value for n in _walk(loop.body) if _plain(n) and {dotted(t) for t in _targets(n)} & read]
+    for n in _walk(feeding):
+        if n.__class__ is ast.BinOp and n.op.__class__ is ast.Mod \
+                and any(dotted(e) in steered for e in ast.walk(n.left)):
+            return "a later test reads its count modulo a number"
+    own = {id(n) for n in _walk([stmt])}
+    for gate in gates:
+        # (a gate in the site's own arms, an ``elif`` of it, is one of its answers; one around it
+        # decides whether it is asked at all)
+        if gate.__class__ is ast.If and id(gate) not in own and id(stmt) not in {id(n) for n in _walk([gate])} \
+                and _read_by([gate.test], loop.body) & steered \
+                and any(_written_targets(n) & steered for n in _walk(gate.body)
+                        if n.__class__ in (ast.Assign, ast.AugAssign) and id(n) not in own):
+            return f"the gate at line {gate.lineno} resets what it reads, and may open again"
+    return ""
 
 
 def _read_by(tests: list, body: list) -> set:
     """The names and attributes the ``tests`` read, and those read to compute them in ``body``
-    (``done = hits >= 2`` before ``while not done``), to a fixed point."""
-    read = {dotted(n) for test in tests for n in ast.walk(test) if n.__class__ in (ast.Name, ast.Attribute)}
+    (``done = hits >= 2`` before ``while not done``), to a fixed point. A called function's name
+    (``fnp.max`` in ``fnp.max(x)``) is no state read."""
+    called = {id(n.func) for test in tests for n in ast.walk(test) if n.__class__ is ast.Call}
+    read = {dotted(n) for test in tests for n in ast.walk(test)
+            if n.__class__ in (ast.Name, ast.Attribute) and id(n) not in called}
     assigns = [n for n in _walk(body) if _plain(n)]
     grown = True
     while grown:
@@ -101,18 +168,64 @@ _PLAIN = (ast.Name, ast.Attribute, ast.Constant, ast.BinOp, ast.UnaryOp, ast.Boo
 
 
 def _counts(n: ast.AST) -> bool:
-    """Whether ``n`` sets a count or a flag: a constant (``stalled = 0``, ``restarted = True``) or a
-    step by a constant (``stalled += 1``, ``left = left - 1``). A value of other names (a bisection's
+    """Whether ``n`` sets a count or a flag: a constant (``stalled = 0``, ``restarted = True``), a
+    step by a constant (``stalled += 1``, ``left = left - 1``, ``counts[key] += 1``), a toggle
+    (``flag = not flag``) or a cap (``cap = min(cap, i)``). A value of other names (a bisection's
     ``hi = mid``) moves alike whichever way the test answers, as far as the loop's known tests see."""
     if n.__class__ is ast.AugAssign:
         return n.value.__class__ is ast.Constant
     if n.__class__ is not ast.Assign:
         return False
     value = n.value
-    if value.__class__ is ast.Constant:
+    if value.__class__ is ast.Constant or _toggles(n):
         return True
-    return value.__class__ is ast.BinOp and value.right.__class__ is ast.Constant and len(n.targets) == 1 \
-        and dotted(value.left) is not None and dotted(value.left) == dotted(n.targets[0])
+    own = dotted(n.targets[0]) if len(n.targets) == 1 else None
+    if own is None:
+        return False
+    if value.__class__ is ast.Call and value.func.__class__ is ast.Name and value.func.id in ("min", "max"):
+        return any(dotted(a) == own for a in value.args)
+    return value.__class__ is ast.BinOp and value.right.__class__ is ast.Constant and dotted(value.left) == own
+
+
+def _toggles(n: ast.AST) -> bool:
+    """Whether ``n`` is ``flag = not flag``."""
+    return n.__class__ is ast.Assign and len(n.targets) == 1 and n.value.__class__ is ast.UnaryOp \
+        and n.value.op.__class__ is ast.Not and dotted(n.targets[0]) is not None \
+        and dotted(n.value.operand) == dotted(n.targets[0])
+
+
+#: the methods that grow a container in place: its length is a count they step. One emptied
+#: (``history.clear()``) is not read so, by choice: a history's restarts in a convergence loop
+#: would fill the path cap (anderson_moments), as a loop's stop tests would.
+_GROWERS = frozenset({"append", "appendleft", "extend", "insert", "add"})
+
+
+def _effects(arms: list):
+    """The calls in ``arms`` made for their effect alone (a statement of its own: ``hits.append(i)``,
+    ``stall.step()``, ``mark(run)``)."""
+    return [n.value for n in _walk(arms) if n.__class__ is ast.Expr and n.value.__class__ is ast.Call]
+
+
+def _grown(arms: list) -> set:
+    """The containers a call in ``arms`` grows (``hits.append(i)``: ``hits``)."""
+    return {dotted(c.func.value) for c in _effects(arms)
+            if c.func.__class__ is ast.Attribute and c.func.attr in _GROWERS} - {None}
+
+
+def _affected(arms: list) -> set:
+    """The objects a call in ``arms`` may change the attributes of: the one a method is called on
+    (``stall.step()`` stepping ``self.n``) and those a function is given (``mark(run)`` setting
+    ``run.drifted``)."""
+    found = set()
+    for c in _effects(arms):
+        if c.func.__class__ is ast.Attribute and c.func.attr in _GROWERS:
+            continue  # a container grown (_grown): what it is given is not changed
+        if c.func.__class__ is ast.Name and c.func.id == "print":
+            continue  # prints what it is given, changes none of it
+        if c.func.__class__ is ast.Attribute:
+            found.add(dotted(c.func.value))
+        found |= {dotted(a) for a in c.args}
+    return found - {None}
 
 
 def _plain(n: ast.AST) -> bool:
@@ -213,6 +326,14 @@ def _blocks(st: ast.stmt) -> list:
     found += [h.body for h in getattr(st, "handlers", ())]
     found += [c.body for c in getattr(st, "cases", ())]
     return found
+
+
+def _written_targets(st: ast.stmt) -> set:
+    """The names and attributes the assignment ``st`` sets, and the containers whose items it sets
+    (``counts[key] += 1``: ``counts``)."""
+    targets = st.targets if st.__class__ is ast.Assign else [st.target]
+    items = {dotted(t.value) for t in targets if t.__class__ is ast.Subscript}
+    return ({dotted(t) for t in _targets(st)} | items) - {None}
 
 
 def _targets(st: ast.stmt) -> list:

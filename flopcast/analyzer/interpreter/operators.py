@@ -112,7 +112,7 @@ class Operators:
         span = self.node_span(operand)
         reason = value.reason if isinstance(value, Unknown) else "depends on array values"
         site = Site((kind, span), (True, False), span, kind, f"`{_source(operand)}` depends on values ({reason})",
-                    machine=machine_of(value), steers=kind == "branch" and self.steers_loop(stmt),
+                    machine=machine_of(value), **self.steering(stmt if kind == "branch" else None).site_fields(),
                     **self.presumed_truth(operand, value, kind == "loop" or self.exits_loop(stmt), kind == "loop"))
         return self.decisions.choose(site, self.kept_used())
 

@@ -83,22 +83,24 @@ class Truth:
                 self.result.covered.add(span)
                 return True
         site = Site((kind, span), (True, False), span, kind, f"`{_source(test)}` depends on values ({reason})",
-                    machine=machine_of(value), steers=not loop and self.steers_loop(stmt), **presumed)
+                    machine=machine_of(value), **self.steering(None if loop else stmt).site_fields(), **presumed)
         taken = self.decisions.choose(site, self.kept_used())
         if not loop:
             self.narrow_tested_name(test, site, taken)
             self.floor_compared(test, taken)
         return taken
 
-    def steers_loop(self, stmt) -> bool:
-        """Whether ``stmt`` is an ``if`` whose arms write state the innermost loop of this frame
-        carries into another of its tests (onsets.py)."""
+    def steering(self, stmt) -> onsets.Steering:
+        """How ``stmt``, an ``if``, writes state the innermost loop of this frame carries into
+        another of its tests (onsets.py); nothing for any other statement (None: none)."""
         if stmt.__class__ is not ast.If:
-            return False
+            return onsets.NONE
         for ctx in reversed(self.loops):
             if ctx.frame is self.frame:
-                return ctx.node.__class__ in (ast.For, ast.AsyncFor, ast.While) and onsets.steers(stmt, ctx.node)
-        return False
+                if ctx.node.__class__ in (ast.For, ast.AsyncFor, ast.While):
+                    return onsets.steering(stmt, ctx.node)
+                return onsets.NONE
+        return onsets.NONE
 
     def counted_stop(self, stmt) -> bool:
         """Whether ``stmt`` is the test that stops the counted run this frame is in (first_break.py):
