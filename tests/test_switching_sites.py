@@ -15,6 +15,8 @@ the real flopscope at two sizes.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from oracle import measure, write_program
 
@@ -329,3 +331,14 @@ def test_a_site_whose_state_may_open_a_gate_at_any_set_of_iterations_leaves_the_
     assert report.total.lo <= counted
     test_line = next(i for i, text in enumerate(REPEATING[name].splitlines(), 1) if "# the test" in text)
     assert [(u.what, u.span.line) for u in report.unpriced] == [("switches", test_line)]
+
+
+def test_a_repeating_site_whose_later_answers_were_replayed_is_floored_at_a_recorded_execution():
+    # ritz_deflation's stall restart (allowed MAX_RESTARTS times, the counter reset when it fires)
+    # is met again in replayed answers (a reused call's), which record no spending: the low end comes
+    # from the executions recorded, and the analysis does not fail on the ones that were not
+    path = Path(__file__).parent / "realistic" / "estimators" / "ritz_deflation.py"
+    report = analyze(path, Point(16, 2, 2**41))
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1)
+                if "res > STALL_RATIO * run.history[-2]" in text)
+    assert ("switches", line) in [(u.what, u.span.line) for u in report.unpriced]

@@ -671,7 +671,10 @@ def _open_at_repeating_sites(report: Report, results: list[RunResult]) -> None:
         for site in r.sites:
             if not site.repeats or site.span not in assumed or r.executions.get(site.key, 0) < 2:
                 continue
-            spent = r.spent_at[site.key][1]
+            spent = r.spent_at.get(site.key) or [0]
+            # (an answer a reused call replayed counts an execution but records no spending: the
+            # second recorded may then be a later one, and only the first is sure to come before it)
+            spent = spent[1] if len(spent) == r.executions[site.key] else spent[0]
             floor = spent if floor is None else min(floor, spent)
             if not any(u.span == site.span and u.what == "switches" for u in report.unpriced):
                 report.unpriced.append(Unpriced(site.span, "switches", f"the test may answer otherwise at any "
