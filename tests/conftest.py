@@ -1,3 +1,4 @@
+import gc
 import os
 import sys
 from pathlib import Path
@@ -11,6 +12,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # ahead (analyzer/ahead.py) would only add their forks and copied pages to the same cores (the
 # suite took 15.3 min with them, over its 15). tests/test_paths_ahead.py sets its own value.
 os.environ.setdefault("FLOPCAST_PATH_JOBS", "1")
+
+
+def pytest_collection_finish(session):
+    """The worker's cyclic collector set as the command line sets it while it runs
+    (cli._one_shot_gc): what collection loaded (the modules, pytest's thousands of items) is
+    frozen out of every later walk, and a young collection waits for a million new objects.
+    Analyses build millions of objects that live to their end, which the default thresholds
+    walk again and again (about a tenth of the CPU of the analysing tests); only when cyclic
+    garbage is freed changes, never what a test computes. A test that measures memory sets
+    the collector back as a grader's process has it (advice/test_memory.py)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(1_000_000, 50, 100)
 
 
 def pytest_terminal_summary(terminalreporter):
