@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from flopcast.analyzer.late_stops import ALWAYS, StopWatch
 from flopcast.analyzer.onsets import Onset
 from flopcast.model import Span
 
@@ -79,6 +80,9 @@ class Decisions:
         # this one up to it, so it costs at least that (paths.py's floor)
         self.spent_at: dict = {}
         self.steered = 0
+        # Stop site key -> its executions while the state the work after its loop reads stays as at
+        # the first (late_stops.StopWatch); from the first that differs it steers, counted from 1
+        self.stops: dict = {}
         if any(v.__class__ is Onset for v in self.fixed.values()):
             # answers differ from one execution of a site to the next (see the class attribute)
             self.per_execution = True
@@ -93,11 +97,17 @@ class Decisions:
             self.spent[site.key] = spent
         return self.chosen[site.key]
 
-    def choose(self, site: Site, spent: int = 0):
+    def choose(self, site: Site, spent: int = 0, stop=None):
+        """The answer at ``site``; ``stop``: the signature of the state the work after the loop it
+        stops reads (late_stops.py), or ALWAYS, or None for a site that stops no loop."""
         if self.watch:
             self.log.append(site.key)
         answer = self.take(site, spent)
-        if site.steers or site.key in self.executions:
+        if site.key not in self.executions and stop is not None and answer.__class__ is not Onset \
+                and not site.steers and not self.late(site.key, stop, spent):
+            self.answers.append((site.key, answer))
+            return answer
+        if site.steers or site.key in self.executions or stop is not None:
             n = self.executions[site.key] = self.executions.get(site.key, 0) + 1
             self.spent_at.setdefault(site.key, []).append(spent)
             self.steered += 1
@@ -106,6 +116,28 @@ class Decisions:
         self.answers.append((site.key, answer))
         return answer
 
+    def late(self, key: tuple, stop, spent: int) -> bool:
+        """Whether the stop site ``key`` steers from this execution on: its later work's state
+        ``stop`` differs from its first execution's (its executions so far become the steering
+        site's), or is ALWAYS; else this execution is counted in its watch."""
+        watch = self.stops.get(key)
+        if stop is not ALWAYS and (watch is None or watch.sign == stop):
+            if watch is None:
+                self.stops[key] = StopWatch(stop, 1, [spent])
+            else:
+                watch.count += 1
+                watch.spent.append(spent)
+            return False
+        self.moved(key)
+        return True
+
+    def moved(self, key: tuple) -> None:
+        """The stop site ``key`` steers from here on: its watched executions are its first ones."""
+        watch = self.stops.pop(key, None)
+        if watch is not None and key not in self.executions:
+            self.executions[key] = watch.count
+            self.spent_at[key] = watch.spent
+
     def replayed(self, answers) -> None:
         """The (site key, answer) pairs a reused call gave again, recorded as given now."""
         for key, answer in answers:
@@ -113,6 +145,11 @@ class Decisions:
             if key in self.executions:
                 self.executions[key] += 1
                 self.steered += 1
+            elif key in self.stops:
+                # (a floor no higher than the execution's own spend: the last one counted)
+                watch = self.stops[key]
+                watch.count += 1
+                watch.spent.append(watch.spent[-1])
 
     def consult_again(self, site: Site, answer) -> None:
         """A test of a value an earlier answer at ``site`` decided (interpreter.narrow_tested_name):

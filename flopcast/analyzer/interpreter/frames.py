@@ -42,6 +42,9 @@ class LoopContext:
     # (first_break.py), and what the path had recorded when this iteration began
     counted: Optional[CountedRun] = None
     marks: Optional[Marks] = None
+    # the value-dependent tests that stopped no pass of it yet, watched (late_stops.py): site key ->
+    # the names the work after the loop reads
+    stops: Optional[dict] = None
 
 
 @dataclass

@@ -247,6 +247,7 @@ class Loops:
         elif lazy is not None:
             lazy.consumed = len(items)
         if not broke and not truncated:
+            self.stops_unmet(ctx)
             if deferred:
                 raise deferred[0]  # the next item asked for: the generator's body raised past its last
             self.exec_block(node.orelse)
@@ -493,6 +494,7 @@ class Loops:
             if steady is not None:
                 steady.close()
         if not broke:
+            self.stops_unmet(ctx)
             self.exec_block(node.orelse)
 
     def _steady_while(self, node: ast.While) -> Optional[SteadyLoop]:

@@ -114,7 +114,7 @@ class Operators:
         site = Site((kind, span), (True, False), span, kind, f"`{_source(operand)}` depends on values ({reason})",
                     machine=machine_of(value), **self.steering(stmt if kind == "branch" else None).site_fields(),
                     **self.presumed_truth(operand, value, kind == "loop" or self.exits_loop(stmt), kind == "loop"))
-        return self.decisions.choose(site, self.kept_used())
+        return self.decisions.choose(site, self.kept_used(), self.stop_state(stmt, site.key))
 
     def expr_Compare(self, node: ast.Compare) -> Value:
         left = self.eval(node.left)

@@ -7,7 +7,8 @@ import ast
 import dataclasses
 from typing import Optional
 
-from flopcast.analyzer import chain_maps, covered_arms, dataints, dunders, first_break, onsets, presumptions, sizetests
+from flopcast.analyzer import (chain_maps, covered_arms, dataints, dunders, first_break, late_stops, onsets, presumptions,
+                               sizetests)
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (machine_of, Array, BoundMethod, ChainMapVal, ClassVal, CountKnown, DictVal,
                                       equal_only_to_itself, FunctionVal, Generator, GeneratorView, InstanceVal,
@@ -84,7 +85,7 @@ class Truth:
                 return True
         site = Site((kind, span), (True, False), span, kind, f"`{_source(test)}` depends on values ({reason})",
                     machine=machine_of(value), **self.steering(None if loop else stmt).site_fields(), **presumed)
-        taken = self.decisions.choose(site, self.kept_used())
+        taken = self.decisions.choose(site, self.kept_used(), self.stop_state(stmt, site.key))
         if not loop:
             self.narrow_tested_name(test, site, taken)
             self.floor_compared(test, taken)
@@ -101,6 +102,32 @@ class Truth:
                     return onsets.steering(stmt, ctx.node)
                 return onsets.NONE
         return onsets.NONE
+
+    def stop_state(self, stmt, key: tuple):
+        """The signature of the state the work after the loop that ``stmt`` stops reads (an exit
+        ``if`` of the innermost loop of this frame, or that loop, a ``while``, for its test), or
+        late_stops.ALWAYS; None for a site that stops no loop, or after which nothing the loop
+        changes is read (late_stops.py)."""
+        ctx = next((c for c in reversed(self.loops) if c.frame is self.frame), None)
+        function = self.frame.function
+        if ctx is None or function is None or function.node.__class__ is ast.Lambda \
+                or not (stmt is ctx.node and stmt.__class__ is ast.While or id(stmt) in ctx.exit_ifs):
+            return None
+        reads = late_stops.later_reads(stmt, ctx.node, function.node, bool(self.handlers.depth))
+        if reads is late_stops.ALWAYS or not reads:
+            return reads or None
+        if ctx.stops is None:
+            ctx.stops = {}
+        ctx.stops[key] = names = sorted(reads)
+        return late_stops.signature([self.peek_name(n) for n in names])
+
+    def stops_unmet(self, ctx) -> None:
+        """``ctx``'s loop ended by its own course: a watched stop site whose later work would read
+        other state now than at the site's first execution steers (late_stops.py)."""
+        for key, names in (ctx.stops or {}).items():
+            watch = self.decisions.stops.get(key)
+            if watch is not None and watch.sign != late_stops.signature([self.peek_name(n) for n in names]):
+                self.decisions.moved(key)
 
     def counted_stop(self, stmt) -> bool:
         """Whether ``stmt`` is the test that stops the counted run this frame is in (first_break.py):

@@ -1,0 +1,213 @@
+"""Tests that stop a loop, and the state the work after the loop reads: where alike answers miss.
+
+A path answers a value-dependent site alike at every execution (decisions.py): a test that stops a
+loop (``if drift > tol: break``, a ``while`` test) is explored stopping at its first execution and
+never stopping. A run stopping at execution k in between pays the loop's work up to k, at most what
+the never-stopping path pays for it, and then the work after the loop. When that later work reads
+nothing the loop changes from one execution to the next, it costs the same wherever the loop
+stopped, and every such run lies between the two alike ends. When it reads something that changes
+(``used`` layers sizing a matrix after the loop, a list of rows grown, a counter of sweeps), a run
+stopping mid-way may cost more than both: ``used * (d - used)`` is largest in the middle.
+
+So each execution of such a test signs the state the later work may read (``later_reads``: what the
+loop writes that is read after it, or that outlives the function) by what prices it (shapes,
+dtypes, known numbers, lengths; not the values of arrays or numbers read from data, which the later
+sites answer for), and so does the loop's normal exit. While every signature equals the first, the
+site answers alike as before. From the first that differs the site steers (onsets.py): the path
+counts its executions and the exploration also runs it answering the other way from each of them,
+so a run stopping at any execution is a path (or the cap leaves the high end open).
+
+Signed on every path, never re-running anything: a path that stops at its first execution signs
+once and changes nothing. Some stops are switched without watching (``ALWAYS``): an arm that leaves
+by ``return`` (the caller's later work is not read here) or by a raise something may catch, and an
+arm or a loop ``else`` that writes what is read after the loop (``found = True`` before the break:
+the stopping runs take another way after the loop than the never-stopping one).
+"""
+
+from __future__ import annotations
+
+import ast
+import weakref
+from dataclasses import dataclass, field
+from typing import Union
+
+from flopcast.analyzer.values import Array, DictVal, InstanceVal, Known, ListVal, NumpyScalar, TupleVal, Unknown
+
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+
+
+class _Always:
+    """A stop whose later work is not compared: it steers from its first execution."""
+
+    def __repr__(self) -> str:
+        return "ALWAYS"
+
+
+ALWAYS = _Always()
+
+Reads = Union[frozenset, _Always]
+
+
+@dataclass
+class StopWatch:
+    """A stop site's executions on a path while their signatures equal the first one's."""
+
+    sign: tuple
+    count: int = 1
+    spent: list = field(default_factory=list)
+
+
+def later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_caught: bool) -> Reads:
+    """The names whose state the work after ``loop`` stopped by ``stop`` (an exit ``if`` of its
+    body, or the ``while`` loop itself for its test) may read, or ALWAYS. ``arm_raises_caught``:
+    whether a raise there may be caught (a handler around the running code)."""
+    per_loop = _READS.get(loop)
+    if per_loop is None:
+        per_loop = _READS[loop] = {}
+    key = (id(stop), id(function), arm_raises_caught)
+    found = per_loop.get(key)
+    if found is None:
+        found = per_loop[key] = _later_reads(stop, loop, function, arm_raises_caught)
+    return found
+
+
+def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_caught: bool) -> Reads:
+    after = _reads_after(loop, function)
+    arm: list = []
+    if stop is not loop:
+        arm = _exit_arm(stop)
+        last = arm[-1] if arm else None
+        if last.__class__ is ast.Return or last.__class__ is ast.Raise and arm_raises_caught:
+            return ALWAYS  # the caller's, or a handler's, later work
+        if last.__class__ is ast.Raise:
+            return frozenset()  # the run ends there: what it charged up to k grows with k
+        if last.__class__ is not ast.Break or any(n.__class__ in (ast.Return, ast.Raise) for n in _walk(arm)):
+            return ALWAYS
+        arm_reads = _loads(arm)
+        # a flag the break sets, or one the loop's `else` sets, read after the loop
+        if (_writes(arm) | _writes(loop.orelse)) & (after | arm_reads):
+            return ALWAYS
+        after = after | arm_reads
+    written = _writes(loop.body) | _writes(loop.orelse)
+    if loop.__class__ is not ast.While:
+        written |= _writes([loop.target])
+    return frozenset((written & after) | (_mutated(loop.body) - _locals(function)))
+
+
+def _exit_arm(stop: ast.If) -> list:
+    """The arm of ``stop`` that leaves the loop (the body, or the else for ``if ok: ... else: break``)."""
+    from flopcast.analyzer.loop_syntax import arm_exits
+
+    return stop.body if arm_exits(stop.body) else stop.orelse
+
+
+def _reads_after(loop: ast.stmt, function: ast.AST) -> frozenset:
+    """The names read in ``function`` after ``loop`` ends: after it, in its ``else``, and anywhere in
+    a loop around it (the next pass)."""
+    start = (loop.lineno, loop.col_offset)
+    end = (loop.end_lineno, loop.end_col_offset)
+    body = [((s.lineno, s.col_offset), (s.end_lineno, s.end_col_offset)) for s in loop.body]
+    if loop.__class__ is ast.While:
+        body.append(((loop.test.lineno, loop.test.col_offset), (loop.test.end_lineno, loop.test.end_col_offset)))
+    around = [((n.lineno, n.col_offset), (n.end_lineno, n.end_col_offset)) for n in _walk(function.body)
+              if n.__class__ in _LOOPS and n is not loop
+              and (n.lineno, n.col_offset) <= start and end <= (n.end_lineno, n.end_col_offset)]
+    found = set()
+    for n in _walk(function.body):
+        if n.__class__ is ast.Name and n.ctx.__class__ is ast.Load:
+            at = (n.lineno, n.col_offset)
+            if any(a <= at < b for a, b in body):
+                continue
+            if at >= end or any(a <= at < b for a, b in around):
+                found.add(n.id)
+    return frozenset(found)
+
+
+def _writes(stmts: list) -> set:
+    """The names ``stmts`` bind, and the roots of what they store into or call a method of."""
+    found = set()
+    for n in _walk(stmts):
+        if n.__class__ is ast.Name and n.ctx.__class__ is not ast.Load:
+            found.add(n.id)
+        elif n.__class__ in (ast.Attribute, ast.Subscript) and n.ctx.__class__ is not ast.Load:
+            found.add(_root(n))
+        elif n.__class__ is ast.Call and n.func.__class__ is ast.Attribute:
+            found.add(_root(n.func.value))
+    found.discard(None)
+    return found
+
+
+def _mutated(stmts: list) -> set:
+    """The roots of what ``stmts`` store into or call a method of (``self.log.append``)."""
+    found = {_root(n) for n in _walk(stmts) if n.__class__ in (ast.Attribute, ast.Subscript)
+             and n.ctx.__class__ is not ast.Load}
+    found |= {_root(n.func.value) for n in _walk(stmts) if n.__class__ is ast.Call and n.func.__class__ is ast.Attribute}
+    found.discard(None)
+    return found
+
+
+def _locals(function: ast.AST) -> set:
+    """The names ``function`` binds in its body (not its parameters: their objects are the caller's)."""
+    return {n.id for n in _walk(function.body) if n.__class__ is ast.Name and n.ctx.__class__ is not ast.Load}
+
+
+def _loads(stmts: list) -> set:
+    return {n.id for n in _walk(stmts) if n.__class__ is ast.Name and n.ctx.__class__ is ast.Load}
+
+
+def _root(n: ast.AST):
+    while n.__class__ in (ast.Attribute, ast.Subscript):
+        n = n.value
+    return n.id if n.__class__ is ast.Name else None
+
+
+def _walk(stmts: list):
+    """The nodes of ``stmts``, not those of the functions, lambdas and classes they define."""
+    todo = list(stmts)
+    while todo:
+        n = todo.pop()
+        yield n
+        todo.extend(c for c in ast.iter_child_nodes(n) if c.__class__ not in _SCOPES)
+
+
+def signature(values: list) -> tuple:
+    """What prices the later work of ``values`` (in ``later_reads``' sorted order)."""
+    return tuple(_sign(v, 0) for v in values)
+
+
+#: how deep into lists, dicts and objects a signature looks, and how many items of each
+_DEPTH = 3
+_ITEMS = 64
+
+
+def _sign(value, depth: int):
+    cls = value.__class__
+    if cls is Array:
+        return ("A", value.shape, value.dtype, value.sym, value.plain)
+    if cls is Unknown:
+        return ("U", value.kind)
+    if cls is NumpyScalar:
+        return ("N", value.dtype)
+    if isinstance(value, Known):
+        v = value.__dict__["value"]
+        try:
+            hash(v)
+        except TypeError:
+            return ("K", type(v).__name__, id(v))
+        return ("K", type(v).__name__, v)
+    if depth >= _DEPTH:
+        return ("deep", cls.__name__, id(value))
+    if cls is ListVal or cls is TupleVal:
+        items = value.items
+        return (cls.__name__, len(items), tuple(_sign(i, depth + 1) for i in list(items)[:_ITEMS]))
+    if cls is DictVal:
+        return ("D", len(value.items), tuple((repr(k), _sign(v, depth + 1)) for k, v in list(value.items.items())[:_ITEMS]))
+    if cls is InstanceVal:
+        return ("I", id(value), tuple((k, _sign(v, depth + 1)) for k, v in sorted(value.attrs.items())[:_ITEMS]),
+                None if value.payload is None else _sign(value.payload, depth + 1))
+    # a function, a class, a library reference, an iterator: the same object, or another one
+    return (cls.__name__, id(value))
+
+
+_READS: "weakref.WeakKeyDictionary[ast.AST, dict]" = weakref.WeakKeyDictionary()
