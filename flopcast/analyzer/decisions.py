@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from flopcast.analyzer.late_stops import ALWAYS, StopWatch
+from flopcast.analyzer.late_stops import StopWatch
 from flopcast.analyzer.onsets import Onset
 from flopcast.model import Span
 
@@ -80,8 +80,8 @@ class Decisions:
         # this one up to it, so it costs at least that (paths.py's floor)
         self.spent_at: dict = {}
         self.steered = 0
-        # Stop site key -> its executions while the state the work after its loop reads stays as at
-        # the first (late_stops.StopWatch); from the first that differs it steers, counted from 1
+        # Stop site key -> its executions and where the state the work after its loop reads changed
+        # (late_stops.StopWatch): from the first change it steers, its executions counted from 1
         self.stops: dict = {}
         if any(v.__class__ is Onset for v in self.fixed.values()):
             # answers differ from one execution of a site to the next (see the class attribute)
@@ -103,11 +103,9 @@ class Decisions:
         if self.watch:
             self.log.append(site.key)
         answer = self.take(site, spent)
-        if site.key not in self.executions and stop is not None and answer.__class__ is not Onset \
-                and not site.steers and not self.late(site.key, stop, spent):
-            self.answers.append((site.key, answer))
-            return answer
-        if site.steers or site.key in self.executions or stop is not None:
+        if stop is not None and answer.__class__ is not Onset and not site.steers:
+            self.watch_stop(site.key, stop, spent)
+        elif site.steers or site.key in self.executions or answer.__class__ is Onset:
             n = self.executions[site.key] = self.executions.get(site.key, 0) + 1
             self.spent_at.setdefault(site.key, []).append(spent)
             self.steered += 1
@@ -116,40 +114,42 @@ class Decisions:
         self.answers.append((site.key, answer))
         return answer
 
-    def late(self, key: tuple, stop, spent: int) -> bool:
-        """Whether the stop site ``key`` steers from this execution on: its later work's state
-        ``stop`` differs from its first execution's (its executions so far become the steering
-        site's), or is ALWAYS; else this execution is counted in its watch."""
+    def watch_stop(self, key: tuple, stop, spent: int) -> None:
+        """An execution of the stop site ``key`` whose later work's state is ``stop``: once that has
+        changed, the site steers (late_stops.py), its executions counted from the first."""
         watch = self.stops.get(key)
-        if stop is not ALWAYS and (watch is None or watch.sign == stop):
-            if watch is None:
-                self.stops[key] = StopWatch(stop, 1, [spent])
-            else:
-                watch.count += 1
-                watch.spent.append(spent)
-            return False
-        self.moved(key)
-        return True
+        if watch is None:
+            watch = self.stops[key] = StopWatch(stop)
+        watch.met(stop, spent)
+        self._steers_from(key, watch)
 
-    def moved(self, key: tuple) -> None:
-        """The stop site ``key`` steers from here on: its watched executions are its first ones."""
-        watch = self.stops.pop(key, None)
-        if watch is not None and key not in self.executions:
-            self.executions[key] = watch.count
-            self.spent_at[key] = watch.spent
+    def stop_ended(self, key: tuple, stop) -> None:
+        """The loop of the watched stop site ``key`` ended by its own course, leaving ``stop``."""
+        watch = self.stops.get(key)
+        if watch is not None:
+            watch.ended(stop)
+            if watch.points and key not in self.executions:
+                self.executions[key], self.spent_at[key] = watch.count, watch.spent
+
+    def _steers_from(self, key: tuple, watch: StopWatch) -> None:
+        if watch.points:
+            # (and an answer that changes no longer lets a loop's iterations pass as repeats)
+            self.executions[key], self.spent_at[key] = watch.count, watch.spent
+            self.steered += 1
 
     def replayed(self, answers) -> None:
         """The (site key, answer) pairs a reused call gave again, recorded as given now."""
         for key, answer in answers:
             self.answers.append((key, answer))
-            if key in self.executions:
+            watch = self.stops.get(key)
+            if watch is not None:
+                # the state the call left is the one it met (a floor no higher than the execution's
+                # own spend: the last one counted)
+                watch.met(watch.sign, watch.spent[-1])
+                self._steers_from(key, watch)
+            elif key in self.executions:
                 self.executions[key] += 1
                 self.steered += 1
-            elif key in self.stops:
-                # (a floor no higher than the execution's own spend: the last one counted)
-                watch = self.stops[key]
-                watch.count += 1
-                watch.spent.append(watch.spent[-1])
 
     def consult_again(self, site: Site, answer) -> None:
         """A test of a value an earlier answer at ``site`` decided (interpreter.narrow_tested_name):

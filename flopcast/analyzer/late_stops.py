@@ -11,11 +11,20 @@ stopping mid-way may cost more than both: ``used * (d - used)`` is largest in th
 
 So each execution of such a test signs the state the later work may read (``later_reads``: what the
 loop writes that is read after it, or that outlives the function) by what prices it (shapes,
-dtypes, known numbers, lengths; not the values of arrays or numbers read from data, which the later
-sites answer for), and so does the loop's normal exit. While every signature equals the first, the
-site answers alike as before. From the first that differs the site steers (onsets.py): the path
-counts its executions and the exploration also runs it answering the other way from each of them,
-so a run stopping at any execution is a path (or the cap leaves the high end open).
+dtypes, lengths, flags, and the known numbers the function reads after the loop; not the values of
+arrays or numbers read from data, which the later sites answer for), and so does the loop's normal
+exit. Runs stopping at executions of one signature cost the loop's work up to there plus the same
+later work: the least at the first of them, the most at the last. So the site steers (onsets.py)
+only where the signature changes: the exploration also runs it answering the other way from the
+execution before each change and the one after (``StopWatch.points``), the last one's change being
+to the state at the loop's normal exit. A loop whose state changes at every execution (a count of
+the passes made, sizing the later work) is switched at each; one whose state changes once (a
+number known before the first pass, read from data after it) at one more execution.
+
+Known numbers the function reads after the loop only to return them (``return x, it``) are signed
+by their type alone: a count of iterations handed back is mostly logged, and switching at every
+execution of every convergence loop would fill the cap on paths. What the caller does with such a
+count is still assumed alike (named in ``total.assumes_alike`` with the site).
 
 Signed on every path, never re-running anything: a path that stops at its first execution signs
 once and changes nothing. Some stops are switched without watching (``ALWAYS``): an arm that leaves
@@ -46,16 +55,51 @@ class _Always:
 
 ALWAYS = _Always()
 
-Reads = Union[frozenset, _Always]
+@dataclass(frozen=True)
+class Later:
+    """What the work after a stopped loop reads: ``names`` (sorted), and among them ``numbers``, those
+    whose known numbers it reads in the function (not only returns)."""
+
+    names: tuple
+    numbers: frozenset
+
+    def signature(self, values: list) -> tuple:
+        """What prices the later work of ``values``, the names' values in order."""
+        return tuple(_sign(v, 0, name in self.numbers) for name, v in zip(self.names, values))
+
+
+Reads = Union[Later, _Always, None]
 
 
 @dataclass
 class StopWatch:
-    """A stop site's executions on a path while their signatures equal the first one's."""
+    """A stop site's executions on a path: how many, what the path had spent at each, the signature
+    of the last, and the executions (after the first) from which a switch is explored."""
 
-    sign: tuple
-    count: int = 1
+    sign: object
+    count: int = 0
     spent: list = field(default_factory=list)
+    points: list = field(default_factory=list)
+
+    def met(self, sign, spent: int) -> None:
+        """One more execution, whose later work's state is ``sign`` (or ALWAYS)."""
+        self.count += 1
+        if self.count > 1 and (sign is ALWAYS or sign != self.sign):
+            self._change(self.count)
+        self.sign = sign
+        self.spent.append(spent)
+
+    def ended(self, sign) -> None:
+        """The loop ended by its own course, leaving state of signature ``sign``."""
+        if sign != self.sign:
+            self._change(self.count + 1)
+
+    def _change(self, n: int) -> None:
+        # the last execution of the signature before, and the first of this one (the first
+        # execution is the alike stopping path's own; past the last is the never-stopping path)
+        for k in (n - 1, n):
+            if 1 < k <= self.count and k not in self.points:
+                self.points.append(k)
 
 
 def later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_caught: bool) -> Reads:
@@ -73,7 +117,7 @@ def later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_cau
 
 
 def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_caught: bool) -> Reads:
-    after = _reads_after(loop, function)
+    after, returned = _reads_after(loop, function)
     arm: list = []
     if stop is not loop:
         arm = _exit_arm(stop)
@@ -81,18 +125,21 @@ def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_ca
         if last.__class__ is ast.Return or last.__class__ is ast.Raise and arm_raises_caught:
             return ALWAYS  # the caller's, or a handler's, later work
         if last.__class__ is ast.Raise:
-            return frozenset()  # the run ends there: what it charged up to k grows with k
+            return None  # the run ends there: what it charged up to k grows with k
         if last.__class__ is not ast.Break or any(n.__class__ in (ast.Return, ast.Raise) for n in _walk(arm)):
             return ALWAYS
         arm_reads = _loads(arm)
         # a flag the break sets, or one the loop's `else` sets, read after the loop
-        if (_writes(arm) | _writes(loop.orelse)) & (after | arm_reads):
+        if (_writes(arm) | _writes(loop.orelse)) & (after | arm_reads | returned):
             return ALWAYS
         after = after | arm_reads
     written = _writes(loop.body) | _writes(loop.orelse)
     if loop.__class__ is not ast.While:
         written |= _writes([loop.target])
-    return frozenset((written & after) | (_mutated(loop.body) - _locals(function)))
+    # what outlives the function: the objects the loop changes that are not its own locals
+    numbers = (written & after) | (_mutated(loop.body) - _locals(function))
+    names = numbers | (written & returned)
+    return Later(tuple(sorted(names)), frozenset(numbers)) if names else None
 
 
 def _exit_arm(stop: ast.If) -> list:
@@ -102,9 +149,9 @@ def _exit_arm(stop: ast.If) -> list:
     return stop.body if arm_exits(stop.body) else stop.orelse
 
 
-def _reads_after(loop: ast.stmt, function: ast.AST) -> frozenset:
-    """The names read in ``function`` after ``loop`` ends: after it, in its ``else``, and anywhere in
-    a loop around it (the next pass)."""
+def _reads_after(loop: ast.stmt, function: ast.AST) -> tuple[frozenset, frozenset]:
+    """The names read in ``function`` after ``loop`` ends (after it, in its ``else``, and anywhere in
+    a loop around it: the next pass), other than in a ``return``; and those read in a ``return``."""
     start = (loop.lineno, loop.col_offset)
     end = (loop.end_lineno, loop.end_col_offset)
     body = [((s.lineno, s.col_offset), (s.end_lineno, s.end_col_offset)) for s in loop.body]
@@ -113,15 +160,17 @@ def _reads_after(loop: ast.stmt, function: ast.AST) -> frozenset:
     around = [((n.lineno, n.col_offset), (n.end_lineno, n.end_col_offset)) for n in _walk(function.body)
               if n.__class__ in _LOOPS and n is not loop
               and (n.lineno, n.col_offset) <= start and end <= (n.end_lineno, n.end_col_offset)]
-    found = set()
+    returns = [((n.lineno, n.col_offset), (n.end_lineno, n.end_col_offset)) for n in _walk(function.body)
+               if n.__class__ is ast.Return]
+    found, returned = set(), set()
     for n in _walk(function.body):
         if n.__class__ is ast.Name and n.ctx.__class__ is ast.Load:
             at = (n.lineno, n.col_offset)
             if any(a <= at < b for a, b in body):
                 continue
             if at >= end or any(a <= at < b for a, b in around):
-                found.add(n.id)
-    return frozenset(found)
+                (returned if any(a <= at < b for a, b in returns) else found).add(n.id)
+    return frozenset(found), frozenset(returned)
 
 
 def _writes(stmts: list) -> set:
@@ -171,17 +220,13 @@ def _walk(stmts: list):
         todo.extend(c for c in ast.iter_child_nodes(n) if c.__class__ not in _SCOPES)
 
 
-def signature(values: list) -> tuple:
-    """What prices the later work of ``values`` (in ``later_reads``' sorted order)."""
-    return tuple(_sign(v, 0) for v in values)
-
-
 #: how deep into lists, dicts and objects a signature looks, and how many items of each
 _DEPTH = 3
 _ITEMS = 64
 
 
-def _sign(value, depth: int):
+def _sign(value, depth: int, numbers: bool = True):
+    """``numbers``: whether a known int or float is signed by its value (a bool always is)."""
     cls = value.__class__
     if cls is Array:
         return ("A", value.shape, value.dtype, value.sym, value.plain)
@@ -191,6 +236,8 @@ def _sign(value, depth: int):
         return ("N", value.dtype)
     if isinstance(value, Known):
         v = value.__dict__["value"]
+        if not numbers and v.__class__ in (int, float):
+            return ("K", v.__class__.__name__)
         try:
             hash(v)
         except TypeError:

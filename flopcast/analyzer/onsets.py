@@ -351,12 +351,13 @@ def _walk(stmts: list):
         todo.extend(c for c in ast.iter_child_nodes(n) if c.__class__ not in _SCOPES)
 
 
-def switches(taken, executions: int) -> list:
+def switches(taken, executions: int, points=None) -> list:
     """The plans one switch away from an alike answer ``taken`` at a site met ``executions``
-    times on the path: the other answer from execution 2, 3, ... on."""
+    times on the path: the other answer from execution 2, 3, ... on (from each of ``points``
+    alone, where given: a stop site's, late_stops.py)."""
     if taken.__class__ is not bool:
         return []
-    return [Onset(taken, k) for k in range(2, executions + 1)]
+    return [Onset(taken, k) for k in (range(2, executions + 1) if points is None else sorted(points))]
 
 
 _STEERING: "weakref.WeakKeyDictionary[ast.AST, dict]" = weakref.WeakKeyDictionary()

@@ -189,7 +189,8 @@ def _children(result: RunResult, taken_at: dict, fixed: dict, seen: set, within:
     option are children of this path. Yields (site, fixed)."""
     if flipped is not None:
         site = next((s for s in result.sites if s.key == flipped), None)
-        for option in switches(fixed[flipped], result.executions.get(flipped, 0)) if site is not None else ():
+        for option in switches(fixed[flipped], result.executions.get(flipped, 0), result.switch_points.get(flipped)) \
+                if site is not None else ():
             child = {**fixed, flipped: option}
             key = frozenset(child.items())
             if key not in seen:
@@ -201,7 +202,8 @@ def _children(result: RunResult, taken_at: dict, fixed: dict, seen: set, within:
             continue
         taken = taken_at[site.key]
         # a steering site's switches (onsets.py): the other answer from each later execution it met
-        for option in (*site.options, *switches(taken, result.executions.get(site.key, 0))):
+        for option in (*site.options, *switches(taken, result.executions.get(site.key, 0),
+                                                 result.switch_points.get(site.key))):
             if option == taken:
                 continue
             child = {**prefix, site.key: option}

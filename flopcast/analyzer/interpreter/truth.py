@@ -114,20 +114,18 @@ class Truth:
                 or not (stmt is ctx.node and stmt.__class__ is ast.While or id(stmt) in ctx.exit_ifs):
             return None
         reads = late_stops.later_reads(stmt, ctx.node, function.node, bool(self.handlers.depth))
-        if reads is late_stops.ALWAYS or not reads:
-            return reads or None
+        if reads is None or reads is late_stops.ALWAYS:
+            return reads
         if ctx.stops is None:
             ctx.stops = {}
-        ctx.stops[key] = names = sorted(reads)
-        return late_stops.signature([self.peek_name(n) for n in names])
+        ctx.stops[key] = reads
+        return reads.signature([self.peek_name(n) for n in reads.names])
 
     def stops_unmet(self, ctx) -> None:
-        """``ctx``'s loop ended by its own course: a watched stop site whose later work would read
-        other state now than at the site's first execution steers (late_stops.py)."""
-        for key, names in (ctx.stops or {}).items():
-            watch = self.decisions.stops.get(key)
-            if watch is not None and watch.sign != late_stops.signature([self.peek_name(n) for n in names]):
-                self.decisions.moved(key)
+        """``ctx``'s loop ended by its own course: the state its watched stop sites' later work
+        reads now, the never-stopping path's (late_stops.py)."""
+        for key, reads in (ctx.stops or {}).items():
+            self.decisions.stop_ended(key, reads.signature([self.peek_name(n) for n in reads.names]))
 
     def counted_stop(self, stmt) -> bool:
         """Whether ``stmt`` is the test that stops the counted run this frame is in (first_break.py):
