@@ -119,9 +119,15 @@ class Decisions:
         changed, the site steers (late_stops.py), its executions counted from the first."""
         watch = self.stops.get(key)
         if watch is None:
-            watch = self.stops[key] = StopWatch(stop)
+            watch = self.stops[key] = StopWatch()
         watch.met(stop, spent)
         self._steers_from(key, watch)
+
+    def stop_began(self, key: tuple) -> None:
+        """The loop of the stop site ``key`` runs again: its state is compared afresh."""
+        watch = self.stops.get(key)
+        if watch is not None:
+            watch.began()
 
     def stop_ended(self, key: tuple, stop) -> None:
         """The loop of the watched stop site ``key`` ended by its own course, leaving ``stop``."""

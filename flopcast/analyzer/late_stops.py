@@ -76,22 +76,28 @@ class StopWatch:
     """A stop site's executions on a path: how many, what the path had spent at each, the signature
     of the last, and the executions (after the first) from which a switch is explored."""
 
-    sign: object
+    sign: object = None  # (None: the loop's first execution this run)
     count: int = 0
     spent: list = field(default_factory=list)
     points: list = field(default_factory=list)
 
+    def began(self) -> None:
+        """The site's loop begins again (a later call, the next pass of a loop around it): its first
+        execution there is compared with nothing before it. Which of the loop's runs stop where
+        stays a mix the alike answers leave out (alike.py), as for any site met again."""
+        self.sign = None
+
     def met(self, sign, spent: int) -> None:
         """One more execution, whose later work's state is ``sign`` (or ALWAYS)."""
         self.count += 1
-        if self.count > 1 and (sign is ALWAYS or sign != self.sign):
+        if self.sign is not None and (sign is ALWAYS or not _covers(sign, self.sign)):
             self._change(self.count)
         self.sign = sign
         self.spent.append(spent)
 
     def ended(self, sign) -> None:
         """The loop ended by its own course, leaving state of signature ``sign``."""
-        if sign != self.sign:
+        if not _covers(sign, self.sign):
             self._change(self.count + 1)
 
     def _change(self, n: int) -> None:
@@ -126,7 +132,9 @@ def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_ca
             return ALWAYS  # the caller's, or a handler's, later work
         if last.__class__ is ast.Raise:
             return None  # the run ends there: what it charged up to k grows with k
-        if last.__class__ is not ast.Break or any(n.__class__ in (ast.Return, ast.Raise) for n in _walk(arm)):
+        if last.__class__ is not ast.Break:
+            return None  # an arm that may go on (a stability count stepped): onsets.py's to read
+        if any(n.__class__ in (ast.Return, ast.Raise) for n in _walk(arm)):
             return ALWAYS
         arm_reads = _loads(arm)
         # a flag the break sets, or one the loop's `else` sets, read after the loop
@@ -256,5 +264,28 @@ def _sign(value, depth: int, numbers: bool = True):
     # a function, a class, a library reference, an iterator: the same object, or another one
     return (cls.__name__, id(value))
 
+
+def _covers(sign: tuple, before) -> bool:
+    """Whether later work from state ``sign`` costs no less than from ``before`` where they differ
+    only as a number read from data differs from a known one of its kind (the later sites answer
+    for every value it may hold, the known one's too) or an array that lost its symmetry tag
+    differs from the tagged one (a tag only discounts)."""
+    if sign == before:
+        return True
+    if before is ALWAYS or len(sign) != len(before):
+        return False
+    for now, was in zip(sign, before):
+        if now == was:
+            continue
+        if now[0] == "U" and was[0] == "K" and was[1] in _KINDS.get(now[1], ()):
+            continue
+        if now[0] == "A" and was[0] == "A" and now[1:3] == was[1:3] and now[3] is None and now[4] == was[4]:
+            continue
+        return False
+    return True
+
+
+#: the known types a number read from data of each kind may hold
+_KINDS = {"float": ("float", "int"), "int": ("int",), "bool": ("bool",), "": ("float", "int", "bool")}
 
 _READS: "weakref.WeakKeyDictionary[ast.AST, dict]" = weakref.WeakKeyDictionary()

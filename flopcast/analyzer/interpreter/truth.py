@@ -118,6 +118,8 @@ class Truth:
             return reads
         if ctx.stops is None:
             ctx.stops = {}
+        if key not in ctx.stops:
+            self.decisions.stop_began(key)
         ctx.stops[key] = reads
         return reads.signature([self.peek_name(n) for n in reads.names])
 
