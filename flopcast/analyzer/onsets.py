@@ -22,8 +22,9 @@ grow a container (``hits.append(i)``), or call a function for its effect on an o
 ``while``, a conditional expression, a ``match`` subject or case guard; an object's attribute,
 for a call), or that an assignment in the loop reads to compute such a name (``done = hits >= 2``).
 Two kinds of state keep the alike answers: one a test reads only to stop the loop (``if stable >=
-2: break``, the ``while`` loop's own test: a later switch stops it between the two alike ends),
-and a label every arm sets to a constant that the loop reads only after the ``if`` (``kind =
+2: break``, the ``while`` loop's own test: a later switch stops it between the two alike ends
+where the work after the loop does not depend on where it stopped; a stop test whose later work
+reads state the loop changed is switched where that state changes, late_stops.py), and a label every arm sets to a constant that the loop reads only after the ``if`` (``kind =
 "gauss"`` / ``kind = "moment"``: a function of this execution's answer alone).
 
 One switch covers every run only where the steered state can open a gate once: the runs then
