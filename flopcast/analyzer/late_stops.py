@@ -62,10 +62,12 @@ class Later:
 
     names: tuple
     numbers: frozenset
+    # those whose length the function reads (``len(rows)``): a list's length is signed only then
+    sized: frozenset = frozenset()
 
     def signature(self, values: list) -> tuple:
         """What prices the later work of ``values``, the names' values in order."""
-        return tuple(_sign(v, 0, name in self.numbers) for name, v in zip(self.names, values))
+        return tuple(_sign(v, 0, name in self.numbers, name in self.sized) for name, v in zip(self.names, values))
 
 
 Reads = Union[Later, _Always, None]
@@ -136,18 +138,20 @@ def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_ca
             return None  # an arm that may go on (a stability count stepped): onsets.py's to read
         if any(n.__class__ in (ast.Return, ast.Raise) for n in _walk(arm)):
             return ALWAYS
-        arm_reads = _loads(arm)
         # a flag the break sets, or one the loop's `else` sets, read after the loop
-        if (_writes(arm) | _writes(loop.orelse)) & (after | arm_reads | returned):
+        if (_stores(arm) | _stores(loop.orelse)) & after:
             return ALWAYS
-        after = after | arm_reads
+        after = after | _loads(arm)
     written = _writes(loop.body) | _writes(loop.orelse)
     if loop.__class__ is not ast.While:
         written |= _writes([loop.target])
-    # what outlives the function: the objects the loop changes that are not its own locals
-    numbers = (written & after) | (_mutated(loop.body) - _locals(function))
-    names = numbers | (written & returned)
-    return Later(tuple(sorted(names)), frozenset(numbers)) if names else None
+    # and what outlives the function, read by its caller as a returned count is: the objects the
+    # loop changes that are not its own locals (their numbers signed by type, as a returned count)
+    numbers = written & after
+    names = numbers | (written & returned) | (_mutated(loop.body) - _locals(function))
+    sized = {n.args[0].id for n in _walk(function.body) if n.__class__ is ast.Call and n.func.__class__ is ast.Name
+             and n.func.id == "len" and len(n.args) == 1 and n.args[0].__class__ is ast.Name}
+    return Later(tuple(sorted(names)), frozenset(numbers), frozenset(names & sized)) if names else None
 
 
 def _exit_arm(stop: ast.If) -> list:
@@ -195,6 +199,16 @@ def _writes(stmts: list) -> set:
     return found
 
 
+def _stores(stmts: list) -> set:
+    """The names ``stmts`` bind, and the roots of what they store into (not of the methods they
+    call: ``log.info(...)`` before a break sets nothing)."""
+    found = {n.id for n in _walk(stmts) if n.__class__ is ast.Name and n.ctx.__class__ is not ast.Load}
+    found |= {_root(n) for n in _walk(stmts) if n.__class__ in (ast.Attribute, ast.Subscript)
+              and n.ctx.__class__ is not ast.Load}
+    found.discard(None)
+    return found
+
+
 def _mutated(stmts: list) -> set:
     """The roots of what ``stmts`` store into or call a method of (``self.log.append``)."""
     found = {_root(n) for n in _walk(stmts) if n.__class__ in (ast.Attribute, ast.Subscript)
@@ -233,8 +247,9 @@ _DEPTH = 3
 _ITEMS = 64
 
 
-def _sign(value, depth: int, numbers: bool = True):
-    """``numbers``: whether a known int or float is signed by its value (a bool always is)."""
+def _sign(value, depth: int, numbers: bool = True, lengths: bool = True):
+    """``numbers``: whether a known int or float is signed by its value (a bool always is);
+    ``lengths``: whether a list's length is (else its items' signatures, each once)."""
     cls = value.__class__
     if cls is Array:
         return ("A", value.shape, value.dtype, value.sym, value.plain)
@@ -255,12 +270,18 @@ def _sign(value, depth: int, numbers: bool = True):
         return ("deep", cls.__name__, id(value))
     if cls is ListVal or cls is TupleVal:
         items = value.items
-        return (cls.__name__, len(items), tuple(_sign(i, depth + 1) for i in list(items)[:_ITEMS]))
+        signs = [_sign(i, depth + 1, numbers, lengths) for i in list(items)[:_ITEMS]]
+        if cls is ListVal and not lengths:
+            # a list grown by the loop and read after it only whole (stacked, iterated): its length
+            # only sizes arrays, whose prices grow with it, and the loop's work up to k as well
+            return (cls.__name__, frozenset(signs))
+        return (cls.__name__, len(items), tuple(signs))
     if cls is DictVal:
-        return ("D", len(value.items), tuple((repr(k), _sign(v, depth + 1)) for k, v in list(value.items.items())[:_ITEMS]))
+        return ("D", len(value.items),
+                tuple((repr(k), _sign(v, depth + 1, numbers, lengths)) for k, v in list(value.items.items())[:_ITEMS]))
     if cls is InstanceVal:
-        return ("I", id(value), tuple((k, _sign(v, depth + 1)) for k, v in sorted(value.attrs.items())[:_ITEMS]),
-                None if value.payload is None else _sign(value.payload, depth + 1))
+        return ("I", id(value), tuple((k, _sign(v, depth + 1, numbers, False)) for k, v in sorted(value.attrs.items())[:_ITEMS]),
+                None if value.payload is None else _sign(value.payload, depth + 1, numbers, False))
     # a function, a class, a library reference, an iterator: the same object, or another one
     return (cls.__name__, id(value))
 
