@@ -76,7 +76,9 @@ class ReplayDecisions(Decisions):
         self.replays: dict[tuple, SiteReplay] = {}
         self._loop_entry: dict[tuple, list] = defaultdict(lambda: [0, 0])  # key -> [entry, iteration]
 
-    def choose(self, site: Site, spent: int = 0):
+    def choose(self, site: Site, spent: int = 0, stop=None):
+        # (``stop``, the later work's state at a stop site, is not read: every execution here is
+        # answered as observed, so no stop is assumed alike to watch for a change)
         if site.key not in self.chosen:
             self.seen.append(site)
             self.chosen[site.key] = site.options[0]
