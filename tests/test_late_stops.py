@@ -38,28 +38,6 @@ class Estimator(BaseEstimator):
         return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(a @ a.T) + fnp.sum(v)
 """
 
-#: rows appended at each pass: a stack after the loop, then as many padding rows as were not made
-ROWS_GROWN = """\
-import flopscope.numpy as fnp
-from whestbench import BaseEstimator
-
-
-class Estimator(BaseEstimator):
-    def predict(self, mlp, budget):
-        w = mlp.weights[0]
-        v = fnp.sum(w, axis=0)
-        rows = []
-        step = 0
-        while (float(fnp.linalg.norm(v)) >= 0.0) != (step >= 3):  # the test
-            v = w @ v
-            rows.append(v)
-            step += 1
-        made = fnp.stack(rows + [v], axis=0)
-        gram = made @ made.T
-        pad = fnp.ones((6 - len(rows), mlp.width)) * fnp.sum(gram)
-        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(pad @ pad.T)
-"""
-
 #: a flag set before the break chooses the dear way after the loop; the pass it broke at, how dear
 FLAG_BEFORE_BREAK = """\
 import flopscope.numpy as fnp
@@ -82,7 +60,6 @@ class Estimator(BaseEstimator):
 """
 
 PROGRAMS = {"a count of passes sizing the work after a break": PASSES_SIZE_LATER_WORK,
-            "rows grown by a while loop, stacked and padded after it": ROWS_GROWN,
             "a flag set before the break choosing the dear way after the loop": FLAG_BEFORE_BREAK}
 
 
