@@ -182,7 +182,58 @@ def _reads_after(loop: ast.stmt, function: ast.AST) -> tuple[frozenset, frozense
                 continue
             if at >= end or any(a <= at < b for a, b in around):
                 (returned if any(a <= at < b for a, b in returns) else found).add(n.id)
-    return frozenset(found), frozenset(returned)
+    rebound = _rebound_first(loop, function)
+    return frozenset(found - rebound), frozenset(returned - rebound)
+
+
+def _rebound_first(loop: ast.stmt, function: ast.AST) -> set:
+    """The names the statements after ``loop`` in its block bind before anything reads them there
+    (lanczos' ``q_mat = fnp.stack(basis, axis=1)`` after the loop that also sets it): every read
+    after the loop, and in the next pass of a loop around it, sees the new value. Only a plain
+    assignment binds so (one in an ``if`` may not run); none where a ``try`` or ``with`` around the
+    loop may go on past a raise before the binding, and the scan stops at a ``break`` or
+    ``continue`` (a next pass that skips it)."""
+    found = _block_after(function.body, loop)
+    if found is None:
+        return set()
+    read, rebound = set(), set()
+    for st in found:
+        if any(n.__class__ in (ast.Break, ast.Continue) for n in ast.walk(st)):
+            break
+        read |= {n.id for n in ast.walk(st) if n.__class__ is ast.Name and n.ctx.__class__ is ast.Load}
+        if st.__class__ in (ast.Assign, ast.AnnAssign) and getattr(st, "value", None) is not None:
+            targets = st.targets if st.__class__ is ast.Assign else [st.target]
+            rebound |= {n.id for t in targets for n in ast.walk(t) if n.__class__ is ast.Name} - read
+    return rebound
+
+
+def _block_after(stmts: list, loop: ast.stmt):
+    """The statements after ``loop`` in the block of ``stmts`` (or of a statement nested in them)
+    that holds it; None where it is not found or a ``try`` or ``with`` holds it."""
+    for i, st in enumerate(stmts):
+        if st is loop:
+            return stmts[i + 1:]
+        if st.__class__ in _SCOPES:
+            continue
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            for block in _blocks_of(getattr(st, name, None)):
+                found = _block_after(block, loop)
+                if found is not None:
+                    return None if st.__class__ in _GUARDS else found
+    return None
+
+
+def _blocks_of(field) -> list:
+    """The statement lists of a statement's field (a block, or handlers' and match cases' bodies)."""
+    if not field:
+        return []
+    if field[0].__class__ in (ast.ExceptHandler, ast.match_case):
+        return [f.body for f in field]
+    return [field] if isinstance(field[0], ast.stmt) else []
+
+
+#: statements that may go on past a raise inside them (a handler, a context manager that suppresses it)
+_GUARDS = (ast.Try, ast.With, ast.AsyncWith) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
 
 
 def _writes(stmts: list) -> set:
