@@ -21,10 +21,12 @@ to the state at the loop's normal exit. A loop whose state changes at every exec
 the passes made, sizing the later work) is switched at each; one whose state changes once (a
 number known before the first pass, read from data after it) at one more execution.
 
-Known numbers the function reads after the loop only to return them (``return x, it``) are signed
-by their type alone: a count of iterations handed back is mostly logged, and switching at every
-execution of every convergence loop would fill the cap on paths. What the caller does with such a
-count is still assumed alike (named in ``total.assumes_alike`` with the site).
+Known numbers the function reads after the loop only to return them (``return x, it``) or to format
+them into text (``f"sharpen it={it}"``, a log line) are signed by their type alone: a count of
+iterations handed back is mostly logged, and switching at every execution of every convergence
+loop would fill the cap on paths. So are those and the texts of objects that outlive the function
+(``self.timings`` of ``("chunk 3", t)``: a label per pass). What the caller does with such a count
+is still assumed alike (named in ``total.assumes_alike`` with the site).
 
 Signed on every path, never re-running anything: a path that stops at its first execution signs
 once and changes nothing. Some stops are switched without watching (``ALWAYS``): an arm that leaves
@@ -163,7 +165,8 @@ def _exit_arm(stop: ast.If) -> list:
 
 def _reads_after(loop: ast.stmt, function: ast.AST) -> tuple[frozenset, frozenset]:
     """The names read in ``function`` after ``loop`` ends (after it, in its ``else``, and anywhere in
-    a loop around it: the next pass), other than in a ``return``; and those read in a ``return``."""
+    a loop around it: the next pass), other than in a ``return`` or formatted whole by an f-string;
+    and those read so."""
     start = (loop.lineno, loop.col_offset)
     end = (loop.end_lineno, loop.end_col_offset)
     body = [((s.lineno, s.col_offset), (s.end_lineno, s.end_col_offset)) for s in loop.body]
@@ -174,6 +177,9 @@ def _reads_after(loop: ast.stmt, function: ast.AST) -> tuple[frozenset, frozense
               and (n.lineno, n.col_offset) <= start and end <= (n.end_lineno, n.end_col_offset)]
     returns = [((n.lineno, n.col_offset), (n.end_lineno, n.end_col_offset)) for n in _walk(function.body)
                if n.__class__ is ast.Return]
+    # a name an f-string formats whole (``f"it={it}"``) is read only as text, priced by no value of it
+    texted = {id(n.value) for n in _walk(function.body)
+              if n.__class__ is ast.FormattedValue and n.value.__class__ is ast.Name}
     found, returned = set(), set()
     for n in _walk(function.body):
         if n.__class__ is ast.Name and n.ctx.__class__ is ast.Load:
@@ -181,7 +187,7 @@ def _reads_after(loop: ast.stmt, function: ast.AST) -> tuple[frozenset, frozense
             if any(a <= at < b for a, b in body):
                 continue
             if at >= end or any(a <= at < b for a, b in around):
-                (returned if any(a <= at < b for a, b in returns) else found).add(n.id)
+                (returned if id(n) in texted or any(a <= at < b for a, b in returns) else found).add(n.id)
     rebound = _rebound_first(loop, function)
     return frozenset(found - rebound), frozenset(returned - rebound)
 
@@ -299,7 +305,7 @@ _ITEMS = 64
 
 
 def _sign(value, depth: int, numbers: bool = True, lengths: bool = True):
-    """``numbers``: whether a known int or float is signed by its value (a bool always is);
+    """``numbers``: whether a known int, float or str is signed by its value (a bool always is);
     ``lengths``: whether a list's length is (else its items' signatures, each once)."""
     cls = value.__class__
     if cls is Array:
@@ -310,7 +316,7 @@ def _sign(value, depth: int, numbers: bool = True, lengths: bool = True):
         return ("N", value.dtype)
     if isinstance(value, Known):
         v = value.__dict__["value"]
-        if not numbers and v.__class__ in (int, float):
+        if not numbers and v.__class__ in (int, float, str):
             return ("K", v.__class__.__name__)
         try:
             hash(v)
