@@ -180,9 +180,10 @@ def _reads_after(loop: ast.stmt, function: ast.AST) -> tuple[frozenset, frozense
     # a name an f-string formats whole (``f"it={it}"``) is read only as text, priced by no value of it
     texted = {id(n.value) for n in _walk(function.body)
               if n.__class__ is ast.FormattedValue and n.value.__class__ is ast.Name}
+    set_on = _set_on(function.body)
     found, returned = set(), set()
     for n in _walk(function.body):
-        if n.__class__ is ast.Name and n.ctx.__class__ is ast.Load:
+        if n.__class__ is ast.Name and n.ctx.__class__ is ast.Load and id(n) not in set_on:
             at = (n.lineno, n.col_offset)
             if any(a <= at < b for a, b in body):
                 continue
@@ -281,7 +282,17 @@ def _locals(function: ast.AST) -> set:
 
 
 def _loads(stmts: list) -> set:
-    return {n.id for n in _walk(stmts) if n.__class__ is ast.Name and n.ctx.__class__ is ast.Load}
+    """The names ``stmts`` read, other than to set an attribute on (_set_on)."""
+    set_on = _set_on(stmts)
+    return {n.id for n in _walk(stmts) if n.__class__ is ast.Name and n.ctx.__class__ is ast.Load
+            and id(n) not in set_on}
+
+
+def _set_on(stmts: list) -> set:
+    """The Name nodes in ``stmts`` read only to set an attribute on (``self`` in ``self.stopped =
+    True``): what the object holds prices nothing there."""
+    return {id(n.value) for n in _walk(stmts)
+            if n.__class__ is ast.Attribute and n.ctx.__class__ is ast.Store and n.value.__class__ is ast.Name}
 
 
 def _root(n: ast.AST):
