@@ -129,6 +129,7 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         # `a and b` with a value-dependent `a` can decide its operands consistently.
         self._condition: Optional[tuple] = None
         self._loop_operands = 0  # operands of a while test's `and` decided by a site (truth, open_loops.py)
+        self.verdict_by_site = False  # the last `and`/`or` took its value from an operand a site decided
         self._cache_results: dict = {}  # @lru_cache results by (function, arguments)
         self._cache_sizes: dict = {}  # how many entries each cached function's table holds
         # Each change of the tables (an entry added, evicted or moved by a hit on a bounded table):

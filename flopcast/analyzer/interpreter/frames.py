@@ -31,6 +31,12 @@ class LoopContext:
     # (open_loops.py), and no other exit test came out known, this iteration
     exit_by_sites: bool = False
     exit_known_otherwise: bool = False
+    # a site answered an exit test (the while test, or an `if` that leaves the loop) this iteration,
+    # and whether one came out known otherwise (Loops.held_by_exits)
+    exit_answered: bool = False
+    exit_settled: bool = False
+    # iterations in a row that went on only because sites answered so (limits.MAX_HELD_ITERATIONS)
+    held: int = 0
     items: Optional[list] = None  # a `for` loop's items (those after `index` are still to come)
     signed: Optional[GrownLists] = None  # the lists a while loop's exit reads, as signed last (loop_state)
     renamed: Optional[RenamedStates] = None  # the last state alike but for its objects (renamed_state.py)
@@ -45,6 +51,11 @@ class LoopContext:
     # the value-dependent tests that stopped no pass of it yet, watched (late_stops.py): site key ->
     # the names the work after the loop reads
     stops: Optional[dict] = None
+
+    def new_iteration(self) -> None:
+        """At the loop head: no exit test has come out yet this iteration."""
+        self.known_exit_test = self.exit_by_sites = self.exit_known_otherwise = False
+        self.exit_answered = self.exit_settled = False
 
 
 @dataclass

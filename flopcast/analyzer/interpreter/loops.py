@@ -168,6 +168,8 @@ class Loops:
         run = first_break.counted_run(node) if limit is None and lazy is None and not sources \
             and not self.decisions.per_execution else None
         ctx.counted = run if run is not None and first_break.counters_known(self, run) else None
+        # the items the loop started with: those after them the body appended (count_held)
+        started = len(items)
         try:
             index = 0
             while True:
@@ -223,6 +225,7 @@ class Loops:
                     self.assign(node.target, items[index])
                 if ctx.counted is not None:
                     ctx.marks = first_break.Marks.of(self)
+                answered = len(self.decisions.answers)
                 try:
                     if self.run_loop_body(node.body):
                         broke = True
@@ -231,6 +234,8 @@ class Loops:
                     first_break.stop(self, node, ctx.counted, items, index)
                     broke = True
                     break
+                if live is not None and index >= started:
+                    self._over_appended(ctx, node, index - started, len(self.decisions.answers) > answered)
                 index += 1
         except BaseException:
             # a raise or a return out of the body: the loop asked for no further item
@@ -324,7 +329,7 @@ class Loops:
                 self.tick()
                 if ctx.index >= limits.MAX_LOOP_ITERATIONS:
                     raise self._past_the_cap(node, span, "the loop over an endless iterator")
-                ctx.known_exit_test = False
+                ctx.new_iteration()
                 self.assign(node.target, source.take(1)[0])
                 if self.run_loop_body(node.body):
                     return
@@ -336,6 +341,7 @@ class Loops:
                     if self.repeats(ctx, previous, state):
                         raise self._never_ends(node, span, "the loop over an endless iterator")
                     previous = state
+                    self.count_held(ctx, node, span, "the loop over an endless iterator", self.held_by_exits(ctx))
         finally:
             self.loops.pop()
 
@@ -387,14 +393,53 @@ class Loops:
         return PathEnd(f"{span}: on this path only the budget ends the while loop, and {why}; analysis stopped",
                        span, unbounded=True)
 
-    def _past_the_cap(self, node, span: Span, loop: str) -> PathEnd:
-        """What ends a path whose loop ran limits.MAX_LOOP_ITERATIONS iterations."""
+    def _past_the_cap(self, node, span: Span, loop: str, held: bool = False) -> PathEnd:
+        """What ends a path whose loop ran limits.MAX_LOOP_ITERATIONS iterations, or (``held``)
+        limits.MAX_HELD_ITERATIONS in a row that only sites' answers kept going (count_held)."""
         if self._yields_for_next(node):
             return self._endless_generator(span)
+        if held:
+            n = limits.MAX_HELD_ITERATIONS
+            why = (f"went on for {n:,} iterations in a row only because value-dependent tests answered "
+                   "\"go on\" (alike at every iteration on this path), its state changing at each, so it is not "
+                   "known to end")
+            self.record_uncertain(node, "unbounded", f"on some value-dependent paths this loop {why}; add "
+                                  "`# flopcast: iterations=N` or a known cap")
+            return PathEnd(f"{span}: {loop} {why}; analysis stopped", span)
         self.record_uncertain(node, "unbounded", f"the loop did not end within {limits.MAX_LOOP_ITERATIONS:,} iterations; "
                               "add `# flopcast: iterations=N`")
         return PathEnd(f"{span}: {loop} did not end within {limits.MAX_LOOP_ITERATIONS:,} iterations; analysis stopped",
                        span)
+
+    def _over_appended(self, ctx: LoopContext, node: ast.For, appended: int, answered: bool) -> None:
+        """After an iteration of a `for` over an item its body appended (``appended`` of them before
+        it) to the list it runs over: Python's iterator goes on while the body appends, so the loop
+        stops the path past the iteration cap, or past limits.MAX_HELD_ITERATIONS such iterations in
+        a row that each ``answered`` a site (an append a site's alike answer keeps making)."""
+        span = self.node_span(node)
+        if appended + 1 >= limits.MAX_LOOP_ITERATIONS:
+            raise self._past_the_cap(node, span, "the loop over a list it appends to")
+        self.count_held(ctx, node, span, "the loop over a list it appends to", answered)
+
+    @staticmethod
+    def held_by_exits(ctx: LoopContext) -> bool:
+        """Whether the iteration just run went on only because sites answered its exit tests so:
+        one was answered (or the while test's `and` came out known only by sites) and none came
+        out known otherwise."""
+        return (ctx.exit_answered or ctx.exit_by_sites) and not ctx.exit_settled
+
+    def count_held(self, ctx: LoopContext, node, span: Span, loop: str, held: bool) -> None:
+        """Count the iterations in a row that went on only by sites' answers (``held``), and end
+        the path past limits.MAX_HELD_ITERATIONS of them. Called after the checks that prove a loop
+        never ends (its state repeats, or differs only in counters no test can settle): this one
+        proves nothing, it bounds the work where the state changes at every iteration (`step += 1`
+        read by the test, a list the loop grows and measures) and the path's alike answer keeps
+        the loop going, which ran to MAX_LOOP_ITERATIONS in minutes. A path stopped here reports
+        what it charged up to here as a lower bound, as one stopped at the iteration cap does;
+        no run the path stands for ends sooner."""
+        ctx.held = ctx.held + 1 if held else 0
+        if ctx.held >= limits.MAX_HELD_ITERATIONS:
+            raise self._past_the_cap(node, span, loop, held=True)
 
     def directive_int(self, directive, node) -> int:
         try:
@@ -441,7 +486,7 @@ class Loops:
                     opened = None
                 elif steady is not None and steady.beyond is not None:
                     raise self._beyond_unrolling(node, span, steady.beyond)
-                ctx.known_exit_test = ctx.exit_by_sites = ctx.exit_known_otherwise = False
+                ctx.new_iteration()
                 if limit is not None:
                     if ctx.index >= limit:
                         break
@@ -489,6 +534,7 @@ class Loops:
                             endless = EndlessWatch.watch(self, node) or False
                         if endless:
                             ctx.index += endless.skip(ctx.index, limits.MAX_LOOP_ITERATIONS, limits.MAX_STEPS)
+                    self.count_held(ctx, node, span, "the while loop", self.held_by_exits(ctx))
         finally:
             self.loops.pop()
             if steady is not None:

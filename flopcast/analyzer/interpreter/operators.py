@@ -41,10 +41,12 @@ class Operators:
         evaluated, and charged, only on the paths where Python evaluates them."""
         is_and = isinstance(node.op, ast.And)
         condition, self._condition = self._condition, None  # operands' own sub-expressions are not it
+        by_site = False  # the operand the value came from was decided by a site (Truth.truth reads it)
         try:
             last: Value = Known(is_and)
             for i, v in enumerate(node.values):
                 last = self.eval(v)
+                by_site = False
                 if i < len(node.values) - 1:
                     self.check_array_truth(last, v)
                 tested = last
@@ -78,6 +80,7 @@ class Operators:
                     else:
                         t = self.decide_operand(v, last, condition[1] if condition else "branch",
                                                condition[0] if condition else None)
+                        by_site = True
                     # (an array operand before the last, `fnp.any(bad) or ...`: Python asks its truth
                     # here, and evaluates the operands after it on the paths that do not short-circuit)
                     if isinstance(last, Unknown) and (last.kind == "bool" or condition is not None) \
@@ -92,6 +95,7 @@ class Operators:
             return last
         finally:
             self._condition = condition
+            self.verdict_by_site = by_site
 
     def _tested_data_int(self, name: str, left: Value, right: Value, node) -> Optional[Known]:
         """`if n == 0:` (`n > 2`, ...) of an integer read from data against a known number: answered

@@ -36,6 +36,7 @@ class Truth:
         saved, self._condition = self._condition, (stmt, "loop" if loop else "branch", preset)
         operands, self._loop_operands = self._loop_operands, 0
         filter_tested, self.filter_tested = self.filter_tested, False
+        self.verdict_by_site = False
         try:
             value = self.size_truth(self.eval(test), test)
         finally:
@@ -60,6 +61,9 @@ class Truth:
                 # known verdict says nothing of the state (open_loops.py)
                 by_sites = loop and known and test.__class__ is ast.BoolOp and test.op.__class__ is ast.And \
                     and decided == len(test.values)
+                # an exit `if` whose `and`/`or` took its verdict from an operand a site decided
+                # (`if len(seen) >= 3 and err < tol: break`): the loop goes on by that answer
+                by_answer = not loop and test.__class__ is ast.BoolOp and self.verdict_by_site
                 for ctx in self.loops:
                     if ctx.frame is self.frame and (stmt is ctx.node or id(stmt) in ctx.exit_ifs):
                         ctx.known_exit_test = True
@@ -67,6 +71,10 @@ class Truth:
                             ctx.exit_by_sites = True
                         else:
                             ctx.exit_known_otherwise = True
+                            if by_answer:
+                                ctx.exit_answered = True
+                            else:
+                                ctx.exit_settled = True
             return known
         if preset is not None:
             return preset
@@ -86,6 +94,9 @@ class Truth:
         site = Site((kind, span), (True, False), span, kind, f"`{_source(test)}` depends on values ({reason})",
                     machine=machine_of(value), **self.steering(None if loop else stmt).site_fields(), **presumed)
         taken = self.decisions.choose(site, self.kept_used(), self.stop_state(stmt, site.key))
+        for ctx in self.loops:
+            if ctx.frame is self.frame and (stmt is ctx.node or id(stmt) in ctx.exit_ifs):
+                ctx.exit_answered = True  # (the loop may go on only by this answer: Loops.count_held)
         if not loop:
             self.narrow_tested_name(test, site, taken)
             self.floor_compared(test, taken)
