@@ -26,5 +26,5 @@ MAX_LOOP_ITERATIONS = open_loops.MAX_LOOP_ITERATIONS
 #: Iterations in a row a loop may go on only because value-dependent tests answered "go on" (a
 #: path answers a site alike at every execution) while its state changes at each of them (a count
 #: or a list it grows), so that it is not known to repeat: past them the path stops as past
-#: MAX_LOOP_ITERATIONS, which such a loop took minutes to reach (held_loops.py).
+#: MAX_LOOP_ITERATIONS, which such a loop took minutes to reach (Loops.count_held).
 MAX_HELD_ITERATIONS = 100

@@ -435,8 +435,8 @@ class Loops:
         proves nothing, it bounds the work where the state changes at every iteration (`step += 1`
         read by the test, a list the loop grows and measures) and the path's alike answer keeps
         the loop going, which ran to MAX_LOOP_ITERATIONS in minutes. A path stopped here reports
-        what it charged up to here as a lower bound, as one stopped at the iteration cap does;
-        no run the path stands for ends sooner."""
+        what it charged up to here as a lower bound, as one stopped at the iteration cap does
+        (running further only adds charges)."""
         ctx.held = ctx.held + 1 if held else 0
         if ctx.held >= limits.MAX_HELD_ITERATIONS:
             raise self._past_the_cap(node, span, loop, held=True)
