@@ -170,8 +170,35 @@ class Estimator(BaseEstimator):
 """
 
 
-def _steered(state: str, arm: str, gate: str) -> str:
-    return STEERED.format(state=state, arm=arm, gate=gate)
+def _steered(state: str, arm: str, gate: str, defs: str = "") -> str:
+    return STEERED.format(state=state, arm=arm, gate=gate).replace("class Estimator", defs + "class Estimator")
+
+
+#: a module-level list a helper grows, directly or through another helper
+NOTE = """\
+FLAGS = []
+
+
+def note(flag):
+    FLAGS.append(flag)
+
+
+def keep(flag):
+    note(flag)
+
+
+"""
+
+#: a module-level dict whose count a helper steps
+BUMP = """\
+COUNTS = {"stall": 0}
+
+
+def bump():
+    COUNTS["stall"] += 1
+
+
+"""
 
 
 PROGRAMS = {"a stall counter gating a one-shot restart": STALL_COUNTER,
@@ -183,7 +210,13 @@ PROGRAMS = {"a stall counter gating a one-shot restart": STALL_COUNTER,
             "a count kept as a list's length": _steered("hits = []", "hits.append(step)", "len(hits) == 2"),
             "a count a method steps": _steered("stall = Stall()", "stall.step()", "stall.n == 2"),
             "a count a match statement's case guard reads": MATCH_GUARD,
-            "a flag a helper function sets on an object": HELPER_FLAG}
+            "a flag a helper function sets on an object": HELPER_FLAG,
+            "a count kept as the length of a module's list a helper grows":
+                _steered("FLAGS.clear()", "note(step)", "len(FLAGS) == 2", NOTE),
+            "a count kept as the length of a module's list a helper's helper grows":
+                _steered("FLAGS.clear()", "keep(step)", "len(FLAGS) == 2", NOTE),
+            "a count a helper steps in a module's dict":
+                _steered('COUNTS["stall"] = 0', "bump()", 'COUNTS["stall"] == 2', BUMP)}
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
@@ -313,7 +346,25 @@ class Estimator(BaseEstimator):
         return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(v) + acc
 """
 
+#: a flag a method of its object toggles
+STATE = """\
+class State:
+    def __init__(self):
+        self.up = False
+
+    def flip(self):
+        self.up = not self.up
+
+
+"""
+
 REPEATING = {"a flag toggled": FLIPPED.format(state="up = False", arm="up = not up", up="up"),
+             "a flag a method toggles": FLIPPED.format(state="state = State()", arm="state.flip()", up="state.up")
+             .replace("class Estimator", STATE + "class Estimator"),
+             # each arm notes its answer: the sum counts the True answers, at whichever executions
+             "every answer noted in a module's list, summed":
+                 FLIPPED.format(state="FLAGS.clear()", arm="note(1)\n            else:\n                note(0)",
+                                up="sum(FLAGS) == 1").replace("class Estimator", NOTE + "class Estimator"),
              "a count read modulo 2": FLIPPED.format(state="flips = 0", arm="flips += 1", up="flips % 2 == 1"),
              "a stall counter a restart allowed twice resets": TWO_RESTARTS}
 

@@ -18,7 +18,9 @@ Only an ``if`` in a loop of its own function is read so: its arms set a count or
 constant, a step by a constant, a toggle ``flag = not flag``, a cap ``cap = min(cap, i)``: a name,
 attribute or container item the loop does not assign afresh before the ``if`` at each iteration),
 grow a container (``hits.append(i)``), or call a function for its effect on an object
-(``stall.step()``, ``mark(run)``), that another test in the loop reads (a nested ``if`` or
+(``stall.step()``, ``mark(run)``; what a function or method the module defines under the name
+called does is the arm's own: ``state.flip()`` toggling ``self.up``, ``note(f)`` growing a
+module's ``FLAGS``), that another test in the loop reads (a nested ``if`` or
 ``while``, a conditional expression, a ``match`` subject or case guard; an object's attribute,
 for a call), or that an assignment in the loop reads to compute such a name (``done = hits >= 2``).
 Two kinds of state keep the alike answers: one a test reads only to stop the loop (``if stable >=
@@ -29,8 +31,9 @@ reads state the loop changed is switched where that state changes, late_stops.py
 
 One switch covers every run only where the steered state can open a gate once: the runs then
 differ only in the iteration it opens at. A site that toggles its state (``flag = not flag``), whose
-count a test reads modulo (``k % 2``), or whose state a gate resets when it fires (``stalled = 0``
-in a restart allowed twice) can open it at any set of iterations: the site is *repeating*, and
+count a test reads modulo (``k % 2``), whose state a gate resets when it fires (``stalled = 0``
+in a restart allowed twice), or whose arms each record their answer in a container a test reads
+(``note(1)`` / ``note(0)``) can open it at any set of iterations: the site is *repeating*, and
 once a path meets it twice the analysis leaves the high end open (api.py) rather than claim an
 interval such runs escape.
 """
@@ -39,7 +42,8 @@ from __future__ import annotations
 
 import ast
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Optional
 
 from flopcast.syntax import dotted
 
@@ -74,9 +78,9 @@ class Steering:
 NONE = Steering()
 
 
-def steering(stmt: ast.stmt, loop: ast.stmt) -> Steering:
+def steering(stmt: ast.stmt, loop: ast.stmt, tree: Optional[ast.Module] = None) -> Steering:
     """How the ``if`` ``stmt`` in ``loop``'s body steers state the loop carries into another of
-    its tests."""
+    its tests. ``tree``: the module holding them, where the functions its arms call are looked up."""
     if stmt.__class__ is not ast.If:
         return NONE
     per_loop = _STEERING.get(loop)
@@ -84,14 +88,16 @@ def steering(stmt: ast.stmt, loop: ast.stmt) -> Steering:
         per_loop = _STEERING[loop] = {}
     found = per_loop.get(stmt)
     if found is None:
-        found = per_loop[stmt] = _steering(stmt, loop)
+        found = per_loop[stmt] = _steering(stmt, loop, _Defs.of(tree))
     return found
 
 
-def _steering(stmt: ast.If, loop: ast.stmt) -> Steering:
+def _steering(stmt: ast.If, loop: ast.stmt, defs: "_Defs") -> Steering:
     arms = stmt.body + stmt.orelse
-    written = {t for n in _walk(arms) if _counts(n) for t in _written_targets(n)} | _grown(arms)
-    objects = _affected(arms)
+    called = _called(_effects(arms), defs)
+    written = {t for n in _walk(arms) if _counts(n) for t in _written_targets(n)} | _grown(arms) \
+        | called.written | called.grown
+    objects = _affected(arms, defs)
     if not written and not objects:
         return NONE
     # A test that only stops the loop (``if stable >= 2: break``, the ``while`` loop's own test) is
@@ -109,7 +115,7 @@ def _steering(stmt: ast.If, loop: ast.stmt) -> Steering:
     # reads; what the call changes is not known, so only what the arms write can be repeating
     if not steered and not {r for r in read for o in objects if r.startswith(o + ".")} - reset:
         return NONE
-    return Steering(True, _repeats(stmt, loop, steered, gates, tests, read))
+    return Steering(True, _repeats(stmt, loop, steered, gates, tests, read, defs))
 
 
 def _tests(n: ast.AST) -> list:
@@ -119,12 +125,19 @@ def _tests(n: ast.AST) -> list:
     return [n.test]
 
 
-def _repeats(stmt: ast.If, loop: ast.stmt, steered: set, gates: list, tests: list, read: set) -> str:
+def _repeats(stmt: ast.If, loop: ast.stmt, steered: set, gates: list, tests: list, read: set,
+             defs: "_Defs") -> str:
     """Why the state ``stmt`` steers can open a gate at more than one iteration, each run at its
-    own (a toggle, a count read modulo, a gate that resets it); "" when it opens one once. ``tests``:
-    what the ``gates`` test; ``read``: what they read (_read_by)."""
-    if any(_toggles(n) and dotted(n.targets[0]) in steered for n in _walk(stmt.body + stmt.orelse)):
+    own (a toggle, a count read modulo, a gate that resets it, a record of every answer); "" when
+    it opens one once. ``tests``: what the ``gates`` test; ``read``: what they read (_read_by)."""
+    arms = stmt.body + stmt.orelse
+    if any(_toggles(n) and dotted(n.targets[0]) in steered for n in _walk(arms)) \
+            or _called(_effects(arms), defs).toggled & steered:
         return "its arm toggles a flag a later test reads"
+    if _recorded(stmt, defs) & steered:
+        # the container holds the sequence of answers, so what a test reads of it (a sum, an item)
+        # may be any function of that sequence, not of the iteration it first changed at
+        return "each arm records its answer in a container a later test reads"
     # a test's own expression, or a plain assignment computing what a test reads (``odd = k % 2``)
     feeding = tests + [n.value for n in _walk(loop.body) if _plain(n) and {dotted(t) for t in _targets(n)} & read]
     for n in _walk(feeding):
@@ -209,11 +222,36 @@ def _effects(arms: list):
 
 def _grown(arms: list) -> set:
     """The containers a call in ``arms`` grows (``hits.append(i)``: ``hits``)."""
-    return {dotted(c.func.value) for c in _effects(arms)
-            if c.func.__class__ is ast.Attribute and c.func.attr in _GROWERS} - {None}
+    return {name for c in _effects(arms) for name in _grown_by(c)}
 
 
-def _affected(arms: list) -> set:
+def _grown_by(call: ast.Call) -> set:
+    """The container ``call`` grows in place, if it is one of its growing methods."""
+    if call.func.__class__ is ast.Attribute and call.func.attr in _GROWERS:
+        return {dotted(call.func.value)} - {None}
+    return set()
+
+
+def _recorded(stmt: ast.If, defs: "_Defs") -> set:
+    """The containers both arms of ``stmt`` grow, each by calls of its own (``note(1)`` / ``note(0)``
+    appending to a module's ``FLAGS``): the items record which way each execution answered."""
+    if not stmt.orelse:
+        return set()
+    arms: list = [{}, {}]
+    for held, arm in zip(arms, (stmt.body, stmt.orelse)):
+        for c in _effects(arm):
+            for name in _grown_by(c) | _called([c], defs).grown:
+                held.setdefault(name, set()).add(ast.dump(c))
+    return {name for name in arms[0].keys() & arms[1].keys() if arms[0][name] != arms[1][name]}
+
+
+#: builtins that change none of what they are given (a statement ``print(x)``), unless the module
+#: defines a function of the same name
+_LOOKERS = frozenset({"print", "len", "repr", "str", "format", "isinstance", "id", "hash", "sorted", "sum", "min",
+                      "max", "any", "all", "abs"})
+
+
+def _affected(arms: list, defs: "_Defs") -> set:
     """The objects a call in ``arms`` may change the attributes of: the one a method is called on
     (``stall.step()`` stepping ``self.n``) and those a function is given (``mark(run)`` setting
     ``run.drifted``)."""
@@ -221,8 +259,8 @@ def _affected(arms: list) -> set:
     for c in _effects(arms):
         if c.func.__class__ is ast.Attribute and c.func.attr in _GROWERS:
             continue  # a container grown (_grown): what it is given is not changed
-        if c.func.__class__ is ast.Name and c.func.id == "print":
-            continue  # prints what it is given, changes none of it
+        if c.func.__class__ is ast.Name and c.func.id in _LOOKERS and c.func.id not in defs.functions:
+            continue
         if c.func.__class__ is ast.Attribute:
             found.add(dotted(c.func.value))
         found |= {dotted(a) for a in c.args}
@@ -350,6 +388,134 @@ def _walk(stmts: list):
         n = todo.pop()
         yield n
         todo.extend(c for c in ast.iter_child_nodes(n) if c.__class__ not in _SCOPES)
+
+
+@dataclass(frozen=True)
+class _Defs:
+    """A module's defs by name, where a call made for its effect is looked up: its functions
+    (module-level or nested, called by name) and its classes' methods (called on an object)."""
+
+    functions: dict = field(default_factory=dict)
+    methods: dict = field(default_factory=dict)
+
+    @staticmethod
+    def of(tree: Optional[ast.Module]) -> "_Defs":
+        if tree is None:
+            return _NO_DEFS
+        found = _DEFS.get(tree)
+        if found is None:
+            methods: dict = {}
+            for n in ast.walk(tree):
+                if n.__class__ is ast.ClassDef:
+                    for st in n.body:
+                        if st.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef):
+                            methods.setdefault(st.name, []).append(st)
+            own = {id(fn) for fns in methods.values() for fn in fns}
+            functions: dict = {}
+            for n in ast.walk(tree):
+                if n.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef) and id(n) not in own:
+                    functions.setdefault(n.name, []).append(n)
+            found = _DEFS[tree] = _Defs(functions, methods)
+        return found
+
+    def callees(self, call: ast.Call) -> list:
+        """The defs ``call`` may run, each with whether the object it is called on is its first
+        parameter (a method not static): every method of that name when the object is not known."""
+        f = call.func
+        if f.__class__ is ast.Name:
+            return [(fn, False) for fn in self.functions.get(f.id, ())]
+        if f.__class__ is ast.Attribute:
+            return [(fn, not any(dotted(d) == "staticmethod" for d in fn.decorator_list))
+                    for fn in self.methods.get(f.attr, ())]
+        return []
+
+
+_NO_DEFS = _Defs()
+
+
+@dataclass(frozen=True)
+class _Called:
+    """What the functions some calls run (and those they call in turn) do to state the caller
+    names: counts and flags set as _counts reads them, flags toggled, containers grown."""
+
+    written: frozenset = frozenset()
+    toggled: frozenset = frozenset()
+    grown: frozenset = frozenset()
+
+
+def _called(calls: list, defs: _Defs, seen: frozenset = frozenset()) -> _Called:
+    """What the defs ``calls`` run (looked up in ``defs``) change of the caller's state: an attribute
+    or item of an object it gave them (``state.flip()`` toggling ``self.up``: ``state.up``), or of a
+    name the module holds (``FLAGS.append(f)``: ``FLAGS``), and the globals they rebind."""
+    written, toggled, grown = set(), set(), set()
+    for call in calls:
+        for fn, bound in defs.callees(call):
+            if fn in seen:
+                continue
+            in_caller = _Binding.of(fn, call, bound).in_caller
+            for n in _walk(fn.body):
+                if _counts(n):
+                    written |= {in_caller(name, rebinds) for name, rebinds in _mutated(n)}
+                    if _toggles(n):
+                        toggled |= {in_caller(name, rebinds) for name, rebinds in _mutated(n)}
+            grown |= {in_caller(name, False) for name in _grown(fn.body)}
+            inner = _called(_effects(fn.body), defs, seen | {fn})
+            written |= {in_caller(name, False) for name in inner.written}
+            toggled |= {in_caller(name, False) for name in inner.toggled}
+            grown |= {in_caller(name, False) for name in inner.grown}
+    return _Called(frozenset(written - {None}), frozenset(toggled - {None}), frozenset(grown - {None}))
+
+
+def _mutated(n: ast.stmt) -> list:
+    """What the assignment ``n`` sets: (a name rebound, True) or (an object whose attribute or item it
+    sets, dotted, False)."""
+    found = []
+    for target in n.targets if n.__class__ is ast.Assign else [n.target]:
+        for e in ast.walk(target):
+            if e.__class__ is ast.Name and e.ctx.__class__ is ast.Store:
+                found.append((e.id, True))
+            elif e.__class__ is ast.Attribute and e.ctx.__class__ is ast.Store:
+                found.append((dotted(e), False))
+            elif e.__class__ is ast.Subscript and e.ctx.__class__ is ast.Store:
+                found.append((dotted(e.value), False))
+    return [(name, rebinds) for name, rebinds in found if name is not None]
+
+
+@dataclass(frozen=True)
+class _Binding:
+    """A def's parameters as one call gives them: what the caller names each (None: nothing it
+    names), and the def's own locals, which the caller never sees."""
+
+    given: dict
+    local: frozenset
+    declared: frozenset
+
+    @staticmethod
+    def of(fn: ast.AST, call: ast.Call, bound: bool) -> "_Binding":
+        a = fn.args
+        params = [p.arg for p in a.posonlyargs + a.args]
+        given: dict = {p.arg: None for p in a.posonlyargs + a.args + a.kwonlyargs + [a.vararg, a.kwarg] if p}
+        passed = ([call.func.value] if bound else []) + list(call.args)
+        if not any(e.__class__ is ast.Starred for e in passed):
+            given.update(zip(params, (dotted(e) for e in passed)))
+        given.update({k.arg: dotted(k.value) for k in call.keywords if k.arg in given})
+        declared = frozenset(name for n in _walk(fn.body) if n.__class__ in (ast.Global, ast.Nonlocal)
+                             for name in n.names)
+        local = frozenset(n.id for n in _walk(fn.body) if n.__class__ is ast.Name and n.ctx.__class__ is ast.Store)
+        return _Binding(given, local - declared, declared)
+
+    def in_caller(self, name: str, rebinds: bool) -> Optional[str]:
+        """What the caller calls ``name`` (set by the def: rebound, or an attribute or item of it
+        set), None where the caller cannot see the change."""
+        root, dot, rest = name.partition(".")
+        if rebinds:
+            return name if root in self.declared else None
+        if root in self.given:
+            return None if self.given[root] is None else self.given[root] + dot + rest
+        return None if root in self.local else name
+
+
+_DEFS: "weakref.WeakKeyDictionary[ast.Module, _Defs]" = weakref.WeakKeyDictionary()
 
 
 def switches(taken, executions: int, points=None) -> list:

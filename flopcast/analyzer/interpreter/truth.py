@@ -110,7 +110,8 @@ class Truth:
         for ctx in reversed(self.loops):
             if ctx.frame is self.frame:
                 if ctx.node.__class__ in (ast.For, ast.AsyncFor, ast.While):
-                    return onsets.steering(stmt, ctx.node)
+                    module = self.frame.module
+                    return onsets.steering(stmt, ctx.node, module.tree if module is not None else None)
                 return onsets.NONE
         return onsets.NONE
 
