@@ -170,7 +170,7 @@ def _float_literal(interp, node: ast.expr) -> bool:
     if node.__class__ is ast.Constant:
         return type(node.value) is float
     if node.__class__ is ast.Attribute and node.attr in _MATH_FLOATS and node.value.__class__ is ast.Name:
-        module = interp._peek(node.value)
+        module = interp.peek(node.value)
         return module.__class__ is LibRef and module.path == "py:math"
     return False
 
@@ -182,7 +182,7 @@ def _plain_arithmetic(interp, node: ast.expr, leaves: list) -> bool:
     if cls is ast.Constant:
         return type(node.value) in (int, float)
     if cls is ast.Name:
-        value = interp._peek(node)
+        value = interp.peek(node)
         leaves.append(value)
         return _plain_number(interp, value)
     if cls is ast.UnaryOp:
@@ -194,13 +194,13 @@ def _plain_arithmetic(interp, node: ast.expr, leaves: list) -> bool:
         # `mlp.seed if mlp.seed else 7`: a field of the MLP, read without running any code (an
         # attribute of the program's objects may be a property that does)
         if node.value.__class__ is not ast.Name or node.attr not in _MLP_NUMBERS \
-                or interp._peek(node.value).__class__ is not MLPVal:
+                or interp.peek(node.value).__class__ is not MLPVal:
             return False
-        value = interp.get_attr(interp._peek(node.value), node.attr, interp.node_span(node))
+        value = interp.get_attr(interp.peek(node.value), node.attr, interp.node_span(node))
         leaves.append(value)
         return _plain_number(interp, value)
     if cls is ast.Call:
-        return node.func.__class__ is ast.Name and node.func.id == "float" and interp._peek(node.func) is None \
+        return node.func.__class__ is ast.Name and node.func.id == "float" and interp.peek(node.func) is None \
             and len(node.args) == 1 and not node.keywords and _float_argument(interp, node.args[0], leaves)
     return False
 
@@ -209,13 +209,13 @@ def _float_argument(interp, node: ast.expr, leaves: list) -> bool:
     """``x`` in ``float(x)``: a plain number, a float array of one element, or ``a[k]`` of a 1-D
     float array by a known index in range (numpy's element, which float() reads for free)."""
     if node.__class__ is ast.Name:
-        value = interp._peek(node)
+        value = interp.peek(node)
         leaves.append(value)
         return _plain_number(interp, value) or value.__class__ in (Array, NumpyScalar) \
             and str(value.dtype).startswith("float") and value.value is None \
             and (value.__class__ is NumpyScalar or value.size == 1)
     if node.__class__ is ast.Subscript and node.value.__class__ is ast.Name:
-        array = interp._peek(node.value)
+        array = interp.peek(node.value)
         index = _literal_int(node.slice)
         leaves.append(array)
         return array.__class__ is Array and len(array.shape) == 1 and str(array.dtype).startswith("float") \

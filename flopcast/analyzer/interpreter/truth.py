@@ -174,7 +174,7 @@ class Truth:
         least 0, read without evaluating anything again."""
         if test.__class__ is not ast.Compare or len(test.ops) != 1:
             return
-        op, left, right = test.ops[0].__class__, self._peek(test.left), self._peek(test.comparators[0])
+        op, left, right = test.ops[0].__class__, self.peek(test.left), self.peek(test.comparators[0])
         if left.__class__ is Known and right.__class__ is Unknown:
             op, left, right = _MIRRORED.get(op), right, left
         if left.__class__ is not Unknown or left.kind not in ("float", "") or right.__class__ is not Known \
@@ -190,7 +190,7 @@ class Truth:
         if held is None or held[1] < floor[1]:
             self.result.floors[id(left)] = floor
 
-    def _peek(self, node: ast.expr) -> Optional[Value]:
+    def peek(self, node: ast.expr) -> Optional[Value]:
         """What a name or a number in a test just evaluated holds, without evaluating it again."""
         if node.__class__ is ast.NamedExpr:
             node = node.target
