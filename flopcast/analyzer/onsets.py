@@ -397,6 +397,8 @@ class _Defs:
 
     functions: dict = field(default_factory=dict)
     methods: dict = field(default_factory=dict)
+    #: def -> what it changes (_own), made once
+    changes: dict = field(default_factory=dict)
 
     @staticmethod
     def of(tree: Optional[ast.Module]) -> "_Defs":
@@ -435,35 +437,53 @@ _NO_DEFS = _Defs()
 
 @dataclass(frozen=True)
 class _Called:
-    """What the functions some calls run (and those they call in turn) do to state the caller
-    names: counts and flags set as _counts reads them, flags toggled, containers grown."""
+    """What some calls change of state their caller names (or a def of state it does not make
+    itself, in its own names): counts and flags set as _counts reads them, flags toggled,
+    containers grown."""
 
     written: frozenset = frozenset()
     toggled: frozenset = frozenset()
     grown: frozenset = frozenset()
 
 
-def _called(calls: list, defs: _Defs, seen: frozenset = frozenset()) -> _Called:
+def _called(calls: list, defs: _Defs) -> _Called:
     """What the defs ``calls`` run (looked up in ``defs``) change of the caller's state: an attribute
     or item of an object it gave them (``state.flip()`` toggling ``self.up``: ``state.up``), or of a
-    name the module holds (``FLAGS.append(f)``: ``FLAGS``), and the globals they rebind."""
+    name the module holds (``FLAGS.append(f)``: ``FLAGS``)."""
     written, toggled, grown = set(), set(), set()
     for call in calls:
         for fn, bound in defs.callees(call):
-            if fn in seen:
-                continue
-            in_caller = _Binding.of(fn, call, bound).in_caller
-            for n in _walk(fn.body):
-                if _counts(n):
-                    written |= {in_caller(name, rebinds) for name, rebinds in _mutated(n)}
-                    if _toggles(n):
-                        toggled |= {in_caller(name, rebinds) for name, rebinds in _mutated(n)}
-            grown |= {in_caller(name, False) for name in _grown(fn.body)}
-            inner = _called(_effects(fn.body), defs, seen | {fn})
-            written |= {in_caller(name, False) for name in inner.written}
-            toggled |= {in_caller(name, False) for name in inner.toggled}
-            grown |= {in_caller(name, False) for name in inner.grown}
+            changed = _own(fn, defs)
+            given = _given(fn, call, bound)
+            written |= {_in_caller(name, given) for name in changed.written}
+            toggled |= {_in_caller(name, given) for name in changed.toggled}
+            grown |= {_in_caller(name, given) for name in changed.grown}
     return _Called(frozenset(written - {None}), frozenset(toggled - {None}), frozenset(grown - {None}))
+
+
+def _own(fn: ast.AST, defs: _Defs) -> _Called:
+    """What ``fn`` (and the defs it calls in turn) changes of state it does not make itself: an
+    attribute or item of a parameter or of a name it does not assign, a name it declares global."""
+    found = defs.changes.get(fn)
+    if found is not None:
+        return found
+    defs.changes[fn] = _Called()  # (a def that calls itself: what it changes is its own body's)
+    declared = {name for n in _walk(fn.body) if n.__class__ in (ast.Global, ast.Nonlocal) for name in n.names}
+    # (a parameter assigned afresh is still read as the object given: more state changed, not less)
+    local = {n.id for n in _walk(fn.body) if n.__class__ is ast.Name and n.ctx.__class__ is ast.Store} - declared \
+        - set(_given(fn, None, False))
+
+    def outside(name: str, rebinds: bool) -> bool:
+        return name in declared if rebinds else name.partition(".")[0] not in local
+
+    writes = [n for n in _walk(fn.body) if _counts(n)]
+    inner = _called(_effects(fn.body), defs)
+    found = defs.changes[fn] = _Called(
+        frozenset({name for n in writes for name, rebinds in _mutated(n) if outside(name, rebinds)} | inner.written),
+        frozenset({name for n in writes if _toggles(n) for name, rebinds in _mutated(n) if outside(name, rebinds)}
+                  | inner.toggled),
+        frozenset({name for name in _grown(fn.body) if outside(name, False)} | inner.grown))
+    return found
 
 
 def _mutated(n: ast.stmt) -> list:
@@ -481,38 +501,28 @@ def _mutated(n: ast.stmt) -> list:
     return [(name, rebinds) for name, rebinds in found if name is not None]
 
 
-@dataclass(frozen=True)
-class _Binding:
-    """A def's parameters as one call gives them: what the caller names each (None: nothing it
-    names), and the def's own locals, which the caller never sees."""
+def _given(fn: ast.AST, call: Optional[ast.Call], bound: bool) -> dict:
+    """What ``call`` gives each parameter of ``fn``, as the caller names it (None: nothing it names,
+    or no call; ``bound``: the object it is called on is the first)."""
+    a = fn.args
+    params = [p.arg for p in a.posonlyargs + a.args]
+    given: dict = {p.arg: None for p in a.posonlyargs + a.args + a.kwonlyargs + [a.vararg, a.kwarg] if p}
+    if call is None:
+        return given
+    passed = ([call.func.value] if bound else []) + list(call.args)
+    if not any(e.__class__ is ast.Starred for e in passed):
+        given.update(zip(params, (dotted(e) for e in passed)))
+    given.update({k.arg: dotted(k.value) for k in call.keywords if k.arg in given})
+    return given
 
-    given: dict
-    local: frozenset
-    declared: frozenset
 
-    @staticmethod
-    def of(fn: ast.AST, call: ast.Call, bound: bool) -> "_Binding":
-        a = fn.args
-        params = [p.arg for p in a.posonlyargs + a.args]
-        given: dict = {p.arg: None for p in a.posonlyargs + a.args + a.kwonlyargs + [a.vararg, a.kwarg] if p}
-        passed = ([call.func.value] if bound else []) + list(call.args)
-        if not any(e.__class__ is ast.Starred for e in passed):
-            given.update(zip(params, (dotted(e) for e in passed)))
-        given.update({k.arg: dotted(k.value) for k in call.keywords if k.arg in given})
-        declared = frozenset(name for n in _walk(fn.body) if n.__class__ in (ast.Global, ast.Nonlocal)
-                             for name in n.names)
-        local = frozenset(n.id for n in _walk(fn.body) if n.__class__ is ast.Name and n.ctx.__class__ is ast.Store)
-        return _Binding(given, local - declared, declared)
-
-    def in_caller(self, name: str, rebinds: bool) -> Optional[str]:
-        """What the caller calls ``name`` (set by the def: rebound, or an attribute or item of it
-        set), None where the caller cannot see the change."""
-        root, dot, rest = name.partition(".")
-        if rebinds:
-            return name if root in self.declared else None
-        if root in self.given:
-            return None if self.given[root] is None else self.given[root] + dot + rest
-        return None if root in self.local else name
+def _in_caller(name: str, given: dict) -> Optional[str]:
+    """What the caller calls ``name`` (a def's own name for state it does not make), None where the
+    caller names nothing it reaches (a parameter given no name)."""
+    root, dot, rest = name.partition(".")
+    if root not in given:
+        return name
+    return None if given[root] is None else given[root] + dot + rest
 
 
 _DEFS: "weakref.WeakKeyDictionary[ast.Module, _Defs]" = weakref.WeakKeyDictionary()
