@@ -941,6 +941,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         if gen.consumed and interp._generator_reads:
             interp._check_generator_reads(gen, span)
         items = interp.run_generator(gen)
+        interp.note_taken(gen)
         if fresh:
             gen.past_last = False  # suspended at its first yield, until asked further
             if interp._first_item_state:
@@ -1148,6 +1149,7 @@ def _pulled_generator(gen: PyGenerator, interp, node):
         item = gen.items[gen.consumed]
         gen.consumed += 1
         gen.past_last = False  # suspended at the yield of this item until asked for another
+        interp.note_taken(gen)
         yield item
     if gen.paused:
         interp.run_generator(gen, gen.consumed + 1)  # asked past where its body stopped: ends the path

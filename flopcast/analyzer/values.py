@@ -764,6 +764,14 @@ class PyGenerator(Value):
     # that generator, and per item made the position of the generator's item it came from. Python takes the generator's items as the expression's are taken, so it is left
     # where the last one taken came from (Interpreter.settle_fed).
     fed_by: Any = None
+    # Of a generator function's body whose `for` loops take items from other generators: per item
+    # yielded inside such a loop, each of those generators with the items it had handed over then.
+    # Python's body stops at each yield, so a consumer left short of the end leaves them there too
+    # (Interpreter.settle_fed); flopcast's body ran them on with its loops.
+    feeds: dict = field(default_factory=dict)
+    # The generators its body took items from one at a time (next(), a lazy enumerate or zip over
+    # one): at each yield, ``feeds`` keeps how many items each had handed over then
+    takes: list = field(default_factory=list)
     # Whether list() or tuple() took every item at its first consumption: nothing charged between
     # its items, so its body's charges are in the run's order, and the charge where the budget
     # runs out is the run's (Interpreter._budget_overrun).

@@ -324,6 +324,7 @@ class Expressions:
             return self.unpriced(node, "yield", "`yield` outside a generator function flopcast recognised")
         gen.items.append(self.eval(node.value) if node.value is not None else Known(None))
         gen.marks.append(self.ledger())
+        self.note_feeds(gen, len(gen.items) - 1)
         if len(gen.items) == 1 and gen.taken_by_next and gen.function is not None:
             self._first_item_state[id(gen)] = (gen, self._generator_parts(gen))
         if gen.need is not None and len(gen.items) >= gen.need:
@@ -340,6 +341,9 @@ class Expressions:
         # a generator first consumed here (or a generator expression made here) is taken whole
         whole = source.__class__ is PyGenerator and source.consumed == 0 \
             and (source.items is None or source.comprehension is node.value)
+        # (a generator it hands on the items of, from the one it had handed over before)
+        delegates = source.__class__ is PyGenerator
+        before = source.consumed if delegates else 0
         # (SEND, placed at the `yield from`, asks for the items)
         items = self.consuming(self.node_span(node), lambda: self.iterate(source, node.value)) \
             if gen is not None else None
@@ -350,6 +354,7 @@ class Expressions:
         for k, item in enumerate(items):
             gen.items.append(item)
             gen.marks.append(sub[k] if sub is not None and k < len(sub) else self.ledger())
+            self.note_feeds(gen, len(gen.items) - 1, delegate=((source, before + k + 1),) if delegates else ())
             if len(gen.items) == 1 and gen.taken_by_next and gen.function is not None:
                 # (the state when the subgenerator's body ended, at the latest: a lower bound of the change)
                 self._first_item_state[id(gen)] = (gen, self._generator_parts(gen))

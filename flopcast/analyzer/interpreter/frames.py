@@ -51,6 +51,9 @@ class LoopContext:
     # the value-dependent tests that stopped no pass of it yet, watched (late_stops.py): site key ->
     # the names the work after the loop reads
     stops: Optional[dict] = None
+    # in a generator's body: the generators this loop takes items from, with the items each had
+    # handed over before it (Interpreter.note_feeds)
+    feeding: tuple = ()
 
     def new_iteration(self) -> None:
         """At the loop head: no exit test has come out yet this iteration."""

@@ -469,8 +469,8 @@ class Generators:
         elif gen.end is not None:
             # (a generator expression's, with the generators it reads: their regions may nest)
             closed = [gen]
-            while closed[-1].fed_by is not None:
-                closed.append(closed[-1].fed_by[0])
+            for g in closed:  # (and those they read, in turn)
+                closed += [source for source, _ in self._fed_back(g, closing=True)]
             self.retract_unconsumed(only=closed)
             for g in closed:
                 if g.items is not None and g.end is not None:
@@ -510,21 +510,74 @@ class Generators:
             elif gen.consumed < len(gen.items) or not gen.past_last or gen.paused:
                 mark = gen.marks[gen.consumed - 1] if gen.consumed else gen.start
                 kept -= gen.end[1] - mark[1]
+                kept -= self._fed_unkept(gen)
         return max(kept, 0)
 
+    def _fed_unkept(self, gen: PyGenerator) -> int:
+        """What the generators a generator left short took items from charged past where they are
+        left (settle_fed), beyond what their own entries in kept_used take back."""
+        unkept = 0
+        for source, taken in self._fed_back(gen):
+            if source.end is None:
+                continue
+            own = source.marks[source.consumed - 1] if self._left_short(source) and source.consumed \
+                else source.start if self._left_short(source) else source.end
+            mark = source.marks[taken - 1] if taken else source.start
+            unkept += max(own[1] - mark[1], 0)
+        return unkept
+
+    def note_feeds(self, gen: PyGenerator, first: int, skipped_from: Optional[int] = None,
+                   delegate: tuple = ()) -> None:
+        """Record where the generators that ``gen``'s own `for` loops take items from stood when
+        its body yielded items ``first`` on (``feeds``). ``skipped_from``: those items were yielded by
+        the innermost loop's iterations from that one on, skipped one item each (SteadyLoop).
+        ``delegate``: the item came through a `yield from` of a generator, which had then handed
+        over as many items as the tuple's second value. A generator the body took items from one at
+        a time (``takes``: next(), enumerate or zip over it) stands where it is now, unless it has ended."""
+        loops = [ctx for ctx in self.loops if ctx.frame is self.frame and ctx.feeding]
+        looped = {id(source) for ctx in loops for source, _ in ctx.feeding}
+        nexted = tuple((source, source.consumed) for source in gen.takes
+                       if id(source) not in looped and not source.past_last)
+        for k in range(first, len(gen.items)) if loops or delegate or nexted else ():
+            step = k - first if skipped_from is not None else 0
+            gen.feeds[k] = tuple((source, before + (skipped_from + step if skipped_from is not None
+                                                    and ctx is loops[-1] else ctx.index) + 1)
+                                 for ctx in loops for source, before in ctx.feeding) + delegate + nexted
+
+    def note_taken(self, gen: PyGenerator) -> None:
+        """An item of ``gen`` taken one at a time (next(), or a lazy iterator's pull) by the body of
+        the generator running now: it stands where that leaves it at each later yield (note_feeds)."""
+        taker = self.frame.generator
+        if taker is not None and taker is not gen and not any(g is gen for g in taker.takes):
+            taker.takes.append(gen)
+
+    def _fed_back(self, gen: PyGenerator, closing: bool = False) -> list:
+        """The generators ``gen``'s body took items from that a consumer leaving ``gen`` short of its
+        end leaves short as well, with the items each had handed over at the last item taken (the
+        body's loop over it stopped there, with Python's body). Only those no other code can take
+        items from later: made in the call that made ``gen`` (`squares(layers(mlp))`) or in its
+        body; one the caller holds by a name (`it = layers(mlp); squares(it)`) is not followed.
+        ``closing``: ``gen.close()`` is leaving it (past_last is set after)."""
+        if gen.items is None or not gen.consumed or not (closing or self._left_short(gen)):
+            return []
+        if gen.fed_by is not None:
+            source, came_from = gen.fed_by
+            return [(source, came_from[gen.consumed - 1] + 1)]
+        return [(source, taken) for source, taken in gen.feeds.get(gen.consumed - 1, ())
+                if source.items is not None and (taken < source.consumed or source.past_last)
+                and _made_for(gen, source)]
+
     def settle_fed(self, gen: PyGenerator) -> None:
-        """A generator expression made whole over a generator (``fed_by``) took all of that
-        generator's items; Python's took them one at a time as its own were taken. Left short of
-        its end, the generator it reads is left at the item its last item taken came from, so that
-        generator's items past it are taken back too. (With none taken, the expression's own region
-        holds that generator's whole run, taken back with it; a second region inside it would be
-        taken back twice.)"""
-        if gen.fed_by is None or gen.items is None or not gen.consumed or not self._left_short(gen):
-            return
-        source, came_from = gen.fed_by
-        source.consumed = came_from[gen.consumed - 1] + 1
-        source.past_last = False
-        self.settle_fed(source)  # (an expression over one over a generator)
+        """A generator expression made whole over a generator (``fed_by``), or a generator body whose
+        loop ran over one (``feeds``), took all of that generator's items; Python's took them one at
+        a time as its own were taken. Left short of its end, the generator it reads is left at the
+        item its last item taken came from, so that generator's items past it are taken back too.
+        (With none taken, the expression's own region holds that generator's whole run, taken back
+        with it; a second region inside it would be taken back twice.)"""
+        for source, taken in self._fed_back(gen):
+            source.consumed = min(source.consumed, taken)
+            source.past_last = False
+            self.settle_fed(source)  # (an expression over one over a generator)
 
     @staticmethod
     def _left_short(gen: PyGenerator) -> bool:
@@ -583,6 +636,22 @@ class Generators:
             r.charges = ChargeList(c for i, c in enumerate(r.charges) if i not in drop_charges)
         if drop_unpriced:
             r.unpriced = [u for i, u in enumerate(r.unpriced) if i not in drop_unpriced]
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return inner.path == outer.path and (outer.line, outer.col) <= (inner.line, inner.col) \
+        and (inner.end_line, inner.end_col) <= (outer.end_line, outer.end_col)
+
+
+def _made_for(gen: PyGenerator, source: PyGenerator) -> bool:
+    """Whether ``source`` was made where no code but ``gen``'s body holds it: in the call that
+    made ``gen`` (an argument's own call), or in ``gen``'s function body."""
+    node = getattr(gen.function, "node", None)
+    module = getattr(gen.function, "module", None)
+    if node is None or module is None or source.span is None or gen.span is None:
+        return False
+    body = Span(module.path, node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)
+    return _within(source.span, gen.span) or _within(source.span, body)
 
 
 def _walked(node: ast.AST) -> tuple:

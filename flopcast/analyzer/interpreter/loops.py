@@ -145,6 +145,8 @@ class Loops:
         looped = [gen for gen, _ in sources if gen.__class__ is PyGenerator]
         for gen in looped:
             gen.looping += 1
+        if self.frame.generator is not None:
+            ctx.feeding = tuple((gen, before) for gen, before in sources if gen.__class__ is PyGenerator)
         if self.decisions.per_execution or lazy is not None:
             steady = None
         elif self.frame.generator is not None and _yields_in(node):  # a generator's loop handing out items
@@ -214,7 +216,11 @@ class Loops:
                 if lazy is not None:
                     lazy.consumed = index + 1
                 self.assign(node.target, items[index])
+                made = len(self.frame.generator.items) if ctx.feeding else 0
                 skipped = steady.skip_from(index) if steady is not None else 0
+                if skipped and ctx.feeding:
+                    # (the items the skipped iterations yielded, one each: SteadyLoop.watch_yielding)
+                    self.note_feeds(self.frame.generator, made, index)
                 skipped_any = skipped_any or bool(skipped)
                 if skipped:
                     # The iterations from `index` on repeat the last one: accounted for; run the next one.
