@@ -940,6 +940,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             interp._check_genexp_reads(gen, node, keep=True)
         if gen.consumed and interp._generator_reads:
             interp._check_generator_reads(gen, span)
+        if gen.read_by:
+            interp.refuse_taken_ahead(gen, span)
         items = interp.run_generator(gen)
         interp.note_taken(gen)
         if fresh:
@@ -1144,6 +1146,8 @@ def _pulled_generator(gen: PyGenerator, interp, node):
         interp._presumed_ahead(gen)
     while gen.consumed < len(gen.items):
         interp._check_genexp_reads(gen, node, keep=True)
+        if gen.read_by:
+            interp.refuse_taken_ahead(gen, interp.node_span(node) if node is not None else gen.span)
         if gen.consumed and interp._generator_reads:  # the state its body reads, changed since
             interp._check_generator_reads(gen, interp.node_span(node) if node is not None else gen.span)
         item = gen.items[gen.consumed]

@@ -772,6 +772,9 @@ class PyGenerator(Value):
     # The generators its body took items from one at a time (next(), a lazy enumerate or zip over
     # one): at each yield, ``feeds`` keeps how many items each had handed over then
     takes: list = field(default_factory=list)
+    # The generators whose bodies took items from this one (``feeds``): one left short of its end
+    # left this one short in the run, where flopcast's body took more (refuse_taken_ahead)
+    read_by: list = field(default_factory=list)
     # Whether list() or tuple() took every item at its first consumption: nothing charged between
     # its items, so its body's charges are in the run's order, and the charge where the budget
     # runs out is the run's (Interpreter._budget_overrun).

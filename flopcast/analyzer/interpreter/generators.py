@@ -450,6 +450,8 @@ class Generators:
         """Everything a generator has left, as iterating it to the end hands it over; the error
         its body raised after its last item is raised here (a `for` loop's, after its body ran
         for those items: ``_deferred_errors``)."""
+        if gen.read_by:
+            self.refuse_taken_ahead(gen, self.span or gen.span)
         items = self.run_generator(gen)
         rest = items[gen.consumed:]
         gen.consumed = len(items)
@@ -543,6 +545,22 @@ class Generators:
             gen.feeds[k] = tuple((source, before + (skipped_from + step if skipped_from is not None
                                                     and ctx is loops[-1] else ctx.index) + 1)
                                  for ctx in loops for source, before in ctx.feeding) + delegate + nexted
+            for source, _ in gen.feeds[k]:
+                if not any(r is gen for r in source.read_by):
+                    source.read_by.append(gen)
+
+    def refuse_taken_ahead(self, gen: PyGenerator, span: Span) -> None:
+        """Before an item of ``gen`` is taken: a generator whose body took items from it and is left
+        short of its end left it at an earlier item in the run, where flopcast's body, run whole,
+        took more; this consumer then gets items flopcast's ``gen`` no longer holds (the path ends)."""
+        for reader in gen.read_by:
+            if reader.items is None or not reader.consumed or not self._left_short(reader):
+                continue
+            if any(source is gen and taken < gen.consumed for source, taken in reader.feeds.get(reader.consumed - 1, ())):
+                self.stop_path(f"{span}: a generator whose body took items from this one stopped short of its end, "
+                               "where the run leaves this one too; flopcast ran that body whole, so the items taken "
+                               "here are not modelled and the cost after it is not counted", span,
+                               "generator taken ahead")
 
     def note_taken(self, gen: PyGenerator) -> None:
         """An item of ``gen`` taken one at a time (next(), or a lazy iterator's pull) by the body of
