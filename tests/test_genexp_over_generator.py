@@ -143,14 +143,15 @@ def test_a_stage_left_short_leaves_the_generator_it_reads_where_its_body_stopped
     assert_exact_at(path, [Point(8, 4, 2**41), Point(8, 14, 2**41)])
 
 
-def test_a_generator_the_caller_holds_and_takes_after_a_stage_left_short_is_not_priced(tmp_path):
+@pytest.mark.parametrize("left", ["first = next(g)", "first = next(g); g.close()"], ids=["next", "next_then_close"])
+def test_a_generator_the_caller_holds_and_takes_after_a_stage_left_short_is_not_priced(tmp_path, left):
     """`it = layers(mlp); g = squares(it); next(g); rest = list(it)`: in the run `rest` holds the
     layers after the first, made there; flopcast's stage body took them all, so `rest` came out
     empty and a test of its length took the other arm, a false exact (1,760 claimed at 8x6, the run
     2,000). The path ends where the caller takes them (refuse_taken_ahead): a lower bound. Such a
     generator is not left where the stage stopped (only one made for the stage is, _made_for)."""
     path = write_program(tmp_path, STAGES.replace("g = {made}", "it = layers(mlp)\n            g = squares(it)"),
-                         taken="first = next(g)\n        if len(list(it)) > 2:\n"
+                         taken=left + "\n        if len(list(it)) > 2:\n"
                                "            first = first @ mlp.weights[0]")
     for point in (Point(8, 6, 2**41), Point(16, 3, 2**41)):
         assert_first_call_below_run(path, point)

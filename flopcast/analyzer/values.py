@@ -775,6 +775,8 @@ class PyGenerator(Value):
     # The generators whose bodies took items from this one (``feeds``): one left short of its end
     # left this one short in the run, where flopcast's body took more (refuse_taken_ahead)
     read_by: list = field(default_factory=list)
+    # Whether close() left it (its body stopped at the last item taken, as one left short)
+    closed: bool = False
     # Whether list() or tuple() took every item at its first consumption: nothing charged between
     # its items, so its body's charges are in the run's order, and the charge where the budget
     # runs out is the run's (Interpreter._budget_overrun).

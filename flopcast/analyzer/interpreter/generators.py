@@ -477,7 +477,7 @@ class Generators:
             for g in closed:
                 if g.items is not None and g.end is not None:
                     g.items, g.end = g.items[:g.consumed], g.marks[g.consumed - 1] if g.consumed else g.start
-        gen.past_last, gen.paused, gen.error = True, False, None
+        gen.past_last, gen.paused, gen.error, gen.closed = True, False, None, True
 
     @staticmethod
     def spent(gen: PyGenerator) -> bool:
@@ -554,7 +554,7 @@ class Generators:
         short of its end left it at an earlier item in the run, where flopcast's body, run whole,
         took more; this consumer then gets items flopcast's ``gen`` no longer holds (the path ends)."""
         for reader in gen.read_by:
-            if reader.items is None or not reader.consumed or not self._left_short(reader):
+            if reader.items is None or not reader.consumed or not (reader.closed or self._left_short(reader)):
                 continue
             if any(source is gen and taken < gen.consumed for source, taken in reader.feeds.get(reader.consumed - 1, ())):
                 self.stop_path(f"{span}: a generator whose body took items from this one stopped short of its end, "
