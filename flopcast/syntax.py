@@ -41,6 +41,19 @@ def dotted(node: ast.AST) -> Optional[str]:
     return ".".join([node.id, *reversed(parts)])
 
 
+#: the nodes that open a scope of their own: what a function's statements define, not what they run
+DEF_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def own_nodes(stmts: list):
+    """The nodes of ``stmts``, not those of the functions, lambdas and classes they define."""
+    todo = list(stmts)
+    while todo:
+        n = todo.pop()
+        yield n
+        todo.extend(c for c in ast.iter_child_nodes(n) if c.__class__ not in DEF_SCOPES)
+
+
 def ast_walk(node: ast.AST) -> list:
     """``ast.walk(node)`` as a list, in the same (breadth-first) order, made without its nested
     generators (ast.walk → iter_child_nodes → iter_fields, a resumption per field): about 2.3×

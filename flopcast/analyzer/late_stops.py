@@ -43,8 +43,8 @@ from dataclasses import dataclass, field
 from typing import Union
 
 from flopcast.analyzer.values import Array, DictVal, InstanceVal, Known, ListVal, NumpyScalar, TupleVal, Unknown
+from flopcast.syntax import DEF_SCOPES, own_nodes
 
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 _LOOPS = (ast.For, ast.AsyncFor, ast.While)
 
 
@@ -138,7 +138,7 @@ def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_ca
             return None  # the run ends there: what it charged up to k grows with k
         if last.__class__ is not ast.Break:
             return None  # an arm that may go on (a stability count stepped): onsets.py's to read
-        if any(n.__class__ in (ast.Return, ast.Raise) for n in _walk(arm)):
+        if any(n.__class__ in (ast.Return, ast.Raise) for n in own_nodes(arm)):
             return ALWAYS
         # a flag the break sets, or one the loop's `else` sets, read after the loop
         if (_stores(arm) | _stores(loop.orelse)) & after:
@@ -151,7 +151,7 @@ def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_ca
     # loop changes that are not its own locals (their numbers signed by type, as a returned count)
     numbers = written & after
     names = numbers | (written & returned) | (_mutated(loop.body) - _locals(function))
-    sized = {n.args[0].id for n in _walk(function.body) if n.__class__ is ast.Call and n.func.__class__ is ast.Name
+    sized = {n.args[0].id for n in own_nodes(function.body) if n.__class__ is ast.Call and n.func.__class__ is ast.Name
              and n.func.id == "len" and len(n.args) == 1 and n.args[0].__class__ is ast.Name}
     return Later(tuple(sorted(names)), frozenset(numbers), frozenset(names & sized)) if names else None
 
@@ -172,17 +172,17 @@ def _reads_after(loop: ast.stmt, function: ast.AST) -> tuple[frozenset, frozense
     body = [((s.lineno, s.col_offset), (s.end_lineno, s.end_col_offset)) for s in loop.body]
     if loop.__class__ is ast.While:
         body.append(((loop.test.lineno, loop.test.col_offset), (loop.test.end_lineno, loop.test.end_col_offset)))
-    around = [((n.lineno, n.col_offset), (n.end_lineno, n.end_col_offset)) for n in _walk(function.body)
+    around = [((n.lineno, n.col_offset), (n.end_lineno, n.end_col_offset)) for n in own_nodes(function.body)
               if n.__class__ in _LOOPS and n is not loop
               and (n.lineno, n.col_offset) <= start and end <= (n.end_lineno, n.end_col_offset)]
-    returns = [((n.lineno, n.col_offset), (n.end_lineno, n.end_col_offset)) for n in _walk(function.body)
+    returns = [((n.lineno, n.col_offset), (n.end_lineno, n.end_col_offset)) for n in own_nodes(function.body)
                if n.__class__ is ast.Return]
     # a name an f-string formats whole (``f"it={it}"``) is read only as text, priced by no value of it
-    texted = {id(n.value) for n in _walk(function.body)
+    texted = {id(n.value) for n in own_nodes(function.body)
               if n.__class__ is ast.FormattedValue and n.value.__class__ is ast.Name}
     set_on = _set_on(function.body)
     found, returned = set(), set()
-    for n in _walk(function.body):
+    for n in own_nodes(function.body):
         if n.__class__ is ast.Name and n.ctx.__class__ is ast.Load and id(n) not in set_on:
             at = (n.lineno, n.col_offset)
             if any(a <= at < b for a, b in body):
@@ -220,7 +220,7 @@ def _block_after(stmts: list, loop: ast.stmt):
     for i, st in enumerate(stmts):
         if st is loop:
             return stmts[i + 1:]
-        if st.__class__ in _SCOPES:
+        if st.__class__ in DEF_SCOPES:
             continue
         for name in ("body", "orelse", "finalbody", "handlers", "cases"):
             for block in _blocks_of(getattr(st, name, None)):
@@ -246,7 +246,7 @@ _GUARDS = (ast.Try, ast.With, ast.AsyncWith) + ((ast.TryStar,) if hasattr(ast, "
 def _writes(stmts: list) -> set:
     """The names ``stmts`` bind, and the roots of what they store into or call a method of."""
     found = set()
-    for n in _walk(stmts):
+    for n in own_nodes(stmts):
         if n.__class__ is ast.Name and n.ctx.__class__ is not ast.Load:
             found.add(n.id)
         elif n.__class__ in (ast.Attribute, ast.Subscript) and n.ctx.__class__ is not ast.Load:
@@ -260,8 +260,8 @@ def _writes(stmts: list) -> set:
 def _stores(stmts: list) -> set:
     """The names ``stmts`` bind, and the roots of what they store into (not of the methods they
     call: ``log.info(...)`` before a break sets nothing)."""
-    found = {n.id for n in _walk(stmts) if n.__class__ is ast.Name and n.ctx.__class__ is not ast.Load}
-    found |= {_root(n) for n in _walk(stmts) if n.__class__ in (ast.Attribute, ast.Subscript)
+    found = {n.id for n in own_nodes(stmts) if n.__class__ is ast.Name and n.ctx.__class__ is not ast.Load}
+    found |= {_root(n) for n in own_nodes(stmts) if n.__class__ in (ast.Attribute, ast.Subscript)
               and n.ctx.__class__ is not ast.Load}
     found.discard(None)
     return found
@@ -269,29 +269,29 @@ def _stores(stmts: list) -> set:
 
 def _mutated(stmts: list) -> set:
     """The roots of what ``stmts`` store into or call a method of (``self.log.append``)."""
-    found = {_root(n) for n in _walk(stmts) if n.__class__ in (ast.Attribute, ast.Subscript)
+    found = {_root(n) for n in own_nodes(stmts) if n.__class__ in (ast.Attribute, ast.Subscript)
              and n.ctx.__class__ is not ast.Load}
-    found |= {_root(n.func.value) for n in _walk(stmts) if n.__class__ is ast.Call and n.func.__class__ is ast.Attribute}
+    found |= {_root(n.func.value) for n in own_nodes(stmts) if n.__class__ is ast.Call and n.func.__class__ is ast.Attribute}
     found.discard(None)
     return found
 
 
 def _locals(function: ast.AST) -> set:
     """The names ``function`` binds in its body (not its parameters: their objects are the caller's)."""
-    return {n.id for n in _walk(function.body) if n.__class__ is ast.Name and n.ctx.__class__ is not ast.Load}
+    return {n.id for n in own_nodes(function.body) if n.__class__ is ast.Name and n.ctx.__class__ is not ast.Load}
 
 
 def _loads(stmts: list) -> set:
     """The names ``stmts`` read, other than to set an attribute on (_set_on)."""
     set_on = _set_on(stmts)
-    return {n.id for n in _walk(stmts) if n.__class__ is ast.Name and n.ctx.__class__ is ast.Load
+    return {n.id for n in own_nodes(stmts) if n.__class__ is ast.Name and n.ctx.__class__ is ast.Load
             and id(n) not in set_on}
 
 
 def _set_on(stmts: list) -> set:
     """The Name nodes in ``stmts`` read only to set an attribute on (``self`` in ``self.stopped =
     True``): what the object holds prices nothing there."""
-    return {id(n.value) for n in _walk(stmts)
+    return {id(n.value) for n in own_nodes(stmts)
             if n.__class__ is ast.Attribute and n.ctx.__class__ is ast.Store and n.value.__class__ is ast.Name}
 
 
@@ -299,15 +299,6 @@ def _root(n: ast.AST):
     while n.__class__ in (ast.Attribute, ast.Subscript):
         n = n.value
     return n.id if n.__class__ is ast.Name else None
-
-
-def _walk(stmts: list):
-    """The nodes of ``stmts``, not those of the functions, lambdas and classes they define."""
-    todo = list(stmts)
-    while todo:
-        n = todo.pop()
-        yield n
-        todo.extend(c for c in ast.iter_child_nodes(n) if c.__class__ not in _SCOPES)
 
 
 #: how deep into lists, dicts and objects a signature looks, and how many items of each

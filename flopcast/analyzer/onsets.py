@@ -45,9 +45,8 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Optional
 
-from flopcast.syntax import dotted
+from flopcast.syntax import dotted, own_nodes
 
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 
 
 @dataclass(frozen=True)
@@ -95,7 +94,7 @@ def steering(stmt: ast.stmt, loop: ast.stmt, tree: Optional[ast.Module] = None) 
 def _steering(stmt: ast.If, loop: ast.stmt, defs: "_Defs") -> Steering:
     arms = stmt.body + stmt.orelse
     called = _called(_effects(arms), defs)
-    written = {t for n in _walk(arms) if _counts(n) for t in _written_targets(n)} | _grown(arms) \
+    written = {t for n in own_nodes(arms) if _counts(n) for t in _written_targets(n)} | _grown(arms) \
         | called.written | called.grown
     objects = _affected(arms, defs)
     if not written and not objects:
@@ -105,7 +104,7 @@ def _steering(stmt: ast.If, loop: ast.stmt, defs: "_Defs") -> Steering:
     # less than the never-stopping path's work, a bootstrap's early stop as well as a solver's
     # tolerance, and each such loop's switches would fill the path cap (an interval becomes a
     # lower bound whose high end is open). Switches are for gates that do work once they open.
-    gates = [n for n in _walk(loop.body) if n.__class__ in (ast.If, ast.While, ast.IfExp, ast.Match)
+    gates = [n for n in own_nodes(loop.body) if n.__class__ in (ast.If, ast.While, ast.IfExp, ast.Match)
              and n is not stmt and not _stops(n)]
     tests = [t for n in gates for t in _tests(n)]
     read = _read_by(tests, loop.body)
@@ -131,7 +130,7 @@ def _repeats(stmt: ast.If, loop: ast.stmt, steered: set, gates: list, tests: lis
     own (a toggle, a count read modulo, a gate that resets it, a record of every answer); "" when
     it opens one once. ``tests``: what the ``gates`` test; ``read``: what they read (_read_by)."""
     arms = stmt.body + stmt.orelse
-    if any(_toggles(n) and dotted(n.targets[0]) in steered for n in _walk(arms)) \
+    if any(_toggles(n) and dotted(n.targets[0]) in steered for n in own_nodes(arms)) \
             or _called(_effects(arms), defs).toggled & steered:
         return "its arm toggles a flag a later test reads"
     if _recorded(stmt, defs) & steered:
@@ -139,18 +138,18 @@ def _repeats(stmt: ast.If, loop: ast.stmt, steered: set, gates: list, tests: lis
         # may be any function of that sequence, not of the iteration it first changed at
         return "each arm records its answer in a container a later test reads"
     # a test's own expression, or a plain assignment computing what a test reads (``odd = k % 2``)
-    feeding = tests + [n.value for n in _walk(loop.body) if _plain(n) and {dotted(t) for t in _targets(n)} & read]
-    for n in _walk(feeding):
+    feeding = tests + [n.value for n in own_nodes(loop.body) if _plain(n) and {dotted(t) for t in _targets(n)} & read]
+    for n in own_nodes(feeding):
         if n.__class__ is ast.BinOp and n.op.__class__ is ast.Mod \
                 and any(dotted(e) in steered for e in ast.walk(n.left)):
             return "a later test reads its count modulo a number"
-    own = {id(n) for n in _walk([stmt])}
+    own = {id(n) for n in own_nodes([stmt])}
     for gate in gates:
         # (a gate in the site's own arms, an ``elif`` of it, is one of its answers; one around it
         # decides whether it is asked at all)
-        if gate.__class__ is ast.If and id(gate) not in own and id(stmt) not in {id(n) for n in _walk([gate])} \
+        if gate.__class__ is ast.If and id(gate) not in own and id(stmt) not in {id(n) for n in own_nodes([gate])} \
                 and _read_by([gate.test], loop.body) & steered \
-                and any(_written_targets(n) & steered for n in _walk(gate.body)
+                and any(_written_targets(n) & steered for n in own_nodes(gate.body)
                         if n.__class__ in (ast.Assign, ast.AugAssign) and id(n) not in own):
             return f"the gate at line {gate.lineno} resets what it reads, and may open again"
     return ""
@@ -163,7 +162,7 @@ def _read_by(tests: list, body: list) -> set:
     called = {id(n.func) for test in tests for n in ast.walk(test) if n.__class__ is ast.Call}
     read = {dotted(n) for test in tests for n in ast.walk(test)
             if n.__class__ in (ast.Name, ast.Attribute) and id(n) not in called}
-    assigns = [n for n in _walk(body) if _plain(n)]
+    assigns = [n for n in own_nodes(body) if _plain(n)]
     grown = True
     while grown:
         grown = False
@@ -217,7 +216,7 @@ _GROWERS = frozenset({"append", "appendleft", "extend", "insert", "add"})
 def _effects(arms: list):
     """The calls in ``arms`` made for their effect alone (a statement of its own: ``hits.append(i)``,
     ``stall.step()``, ``mark(run)``)."""
-    return [n.value for n in _walk(arms) if n.__class__ is ast.Expr and n.value.__class__ is ast.Call]
+    return [n.value for n in own_nodes(arms) if n.__class__ is ast.Expr and n.value.__class__ is ast.Call]
 
 
 def _grown(arms: list) -> set:
@@ -313,9 +312,9 @@ def _labels(stmt: ast.If, loop: ast.stmt) -> set:
     if not labels:
         return set()
     end = (stmt.end_lineno, stmt.end_col_offset)
-    loads = [n for n in _walk([loop.test] if loop.__class__ is ast.While else []) if _loaded(n)]
-    loads += [n for n in _walk(loop.body) if _loaded(n)]
-    assigns = [n for n in _walk(loop.body) if _plain(n)]
+    loads = [n for n in own_nodes([loop.test] if loop.__class__ is ast.While else []) if _loaded(n)]
+    loads += [n for n in own_nodes(loop.body) if _loaded(n)]
+    assigns = [n for n in own_nodes(loop.body) if _plain(n)]
     kept = set()
     for label in labels:
         # the label and what plain assignments compute from it, each read only after it is set
@@ -379,15 +378,6 @@ def _targets(st: ast.stmt) -> list:
     """The Name and Attribute targets the assignment ``st`` assigns."""
     targets = st.targets if st.__class__ is ast.Assign else [st.target]
     return [e for t in targets for e in ast.walk(t) if e.__class__ in (ast.Name, ast.Attribute) and e.ctx.__class__ is ast.Store]
-
-
-def _walk(stmts: list):
-    """The nodes of ``stmts``, not those of the functions, lambdas and classes they define."""
-    todo = list(stmts)
-    while todo:
-        n = todo.pop()
-        yield n
-        todo.extend(c for c in ast.iter_child_nodes(n) if c.__class__ not in _SCOPES)
 
 
 @dataclass(frozen=True)
@@ -468,15 +458,15 @@ def _own(fn: ast.AST, defs: _Defs) -> _Called:
     if found is not None:
         return found
     defs.changes[fn] = _Called()  # (a def that calls itself: what it changes is its own body's)
-    declared = {name for n in _walk(fn.body) if n.__class__ in (ast.Global, ast.Nonlocal) for name in n.names}
+    declared = {name for n in own_nodes(fn.body) if n.__class__ in (ast.Global, ast.Nonlocal) for name in n.names}
     # (a parameter assigned afresh is still read as the object given: more state changed, not less)
-    local = {n.id for n in _walk(fn.body) if n.__class__ is ast.Name and n.ctx.__class__ is ast.Store} - declared \
+    local = {n.id for n in own_nodes(fn.body) if n.__class__ is ast.Name and n.ctx.__class__ is ast.Store} - declared \
         - set(_given(fn, None, False))
 
     def outside(name: str, rebinds: bool) -> bool:
         return name in declared if rebinds else name.partition(".")[0] not in local
 
-    writes = [n for n in _walk(fn.body) if _counts(n)]
+    writes = [n for n in own_nodes(fn.body) if _counts(n)]
     inner = _called(_effects(fn.body), defs)
     found = defs.changes[fn] = _Called(
         frozenset({name for n in writes for name, rebinds in _mutated(n) if outside(name, rebinds)} | inner.written),
