@@ -18,7 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from oracle import measure, write_program
+from oracle import measure, measure_calls, write_program
 
 from flopcast.analyzer import analyze
 from flopcast.model import Point
@@ -393,3 +393,45 @@ def test_a_repeating_site_whose_later_answers_were_replayed_is_floored_at_a_reco
     line = next(i for i, text in enumerate(path.read_text().splitlines(), 1)
                 if "res > STALL_RATIO * run.history[-2]" in text)
     assert ("switches", line) in [(u.what, u.span.line) for u in report.unpriced]
+
+
+#: a gate a module's list opens once per call of predict, cleared at each call: every MLP's run
+#: switches the test anew at the same iteration, and the gate's work grows with the iteration
+EVERY_CALL = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+FLAGS = []
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        v = fnp.sum(w, axis=0)
+        FLAGS.clear()
+        acc = 0.0
+        for step in range(6):
+            v = w @ v
+            if (float(fnp.linalg.norm(v)) >= 0.0) == (step >= 4):  # the test: True from step 4 on
+                FLAGS.append(step)
+            size = 1 + 6 * step if len(FLAGS) == 1 else 1
+            basis = fnp.stack([v] * size, axis=1)
+            acc = acc + fnp.sum(basis @ basis.T)
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(v) + acc
+"""
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
+def test_every_call_of_predict_may_switch_the_test_again(tmp_path, point):
+    # A plan switches within each call of predict (decisions.Decisions.next_call): counted over the
+    # whole run, it switched once, in the first or second call, and the third call on was priced
+    # from alike answers alone, 1,727 exact at 8x2 where each run counts 4,991.
+    path = tmp_path / "estimator.py"
+    path.write_text(EVERY_CALL)
+    report = analyze(path, point)
+    counted = [m.total for m in measure_calls(path, point, 5)]
+    calls = report.per_call or [report.total]
+    assert report.per_call_settled and not report.lower_bound
+    for i, total in enumerate(counted):
+        predicted = calls[min(i, len(calls) - 1)]
+        assert predicted.lo <= total <= predicted.hi, (i + 1, predicted, total)

@@ -79,6 +79,14 @@ class Decisions:
         # and what the path had spent at each of its executions: a path switching there agrees with
         # this one up to it, so it costs at least that (paths.py's floor)
         self.spent_at: dict = {}
+        # Steering site key -> its executions in the current call of predict, and the most in any one
+        # call: a plan (onsets.Onset) switches within each call, as each real call may switch anew
+        # (whestbench calls predict once per MLP on one instance), counted from 1 in every call.
+        self.in_call: dict = {}
+        self.most_in_call: dict = {}
+        # ``in_call`` as the first call left it (None: still in the first call): a path switching at
+        # execution k agrees with this one up to the first call's k-th (paths.py's floor).
+        self.first_call: Optional[dict] = None
         self.steered = 0
         # Stop site key -> its executions and where the state the work after its loop reads changed
         # (late_stops.StopWatch): from the first change it steers, its executions counted from 1
@@ -109,10 +117,28 @@ class Decisions:
             n = self.executions[site.key] = self.executions.get(site.key, 0) + 1
             self.spent_at.setdefault(site.key, []).append(spent)
             self.steered += 1
+            if site.steers:
+                n = self._count_in_call(site.key)
             if answer.__class__ is Onset:
                 answer = answer.answer(n)
         self.answers.append((site.key, answer))
         return answer
+
+    def _count_in_call(self, key: tuple) -> int:
+        """One more execution of the steering site ``key`` in this call of predict: its number."""
+        n = self.in_call[key] = self.in_call.get(key, 0) + 1
+        self.most_in_call[key] = max(n, self.most_in_call.get(key, 0))
+        return n
+
+    def next_call(self) -> None:
+        """Another call of predict begins: the steering sites' executions count from 1 again."""
+        if self.first_call is None:
+            self.first_call = self.in_call
+        self.in_call = {}
+
+    def first_call_executions(self, key: tuple) -> int:
+        """How many times the first call of predict answered the steering site ``key``."""
+        return (self.in_call if self.first_call is None else self.first_call).get(key, 0)
 
     def watch_stop(self, key: tuple, stop, spent: int) -> None:
         """An execution of the stop site ``key`` whose later work's state is ``stop``: once that has
@@ -156,6 +182,8 @@ class Decisions:
             elif key in self.executions:
                 self.executions[key] += 1
                 self.steered += 1
+                if key in self.most_in_call:  # a steering site's (choose)
+                    self._count_in_call(key)
 
     def consult_again(self, site: Site, answer) -> None:
         """A test of a value an earlier answer at ``site`` decided (interpreter.narrow_tested_name):

@@ -139,9 +139,16 @@ def _floor(result: RunResult, decisions: Decisions, key: tuple, option) -> int:
     spent where they part, at the site's first execution, or at the one a switch (onsets.py)
     begins at."""
     spent = result.spent_at.get(key, ())
-    if option.__class__ is Onset and option.at <= len(spent):
+    # (a steering site's plan switches in each call of predict: its first call's executions agree)
+    if option.__class__ is Onset and option.at <= result.first_call.get(key, len(spent)):
         return spent[option.at - 1]
     return decisions.spent.get(key, 0)
+
+
+def _met(result: RunResult, key: tuple) -> int:
+    """The executions of the site ``key`` a plan may switch at: a steering site's most in one call
+    of predict (each call switches anew: decisions.py), a stop site's on the whole path."""
+    return result.most_in_call.get(key) or result.executions.get(key, 0)
 
 
 def _decisions(branch: _Branch, made: int) -> Decisions:
@@ -189,7 +196,7 @@ def _children(result: RunResult, taken_at: dict, fixed: dict, seen: set, within:
     option are children of this path. Yields (site, fixed)."""
     if flipped is not None:
         site = next((s for s in result.sites if s.key == flipped), None)
-        for option in switches(fixed[flipped], result.executions.get(flipped, 0), result.switch_points.get(flipped)) \
+        for option in switches(fixed[flipped], _met(result, flipped), result.switch_points.get(flipped)) \
                 if site is not None else ():
             child = {**fixed, flipped: option}
             key = frozenset(child.items())
@@ -202,8 +209,7 @@ def _children(result: RunResult, taken_at: dict, fixed: dict, seen: set, within:
             continue
         taken = taken_at[site.key]
         # a steering site's switches (onsets.py): the other answer from each later execution it met
-        for option in (*site.options, *switches(taken, result.executions.get(site.key, 0),
-                                                 result.switch_points.get(site.key))):
+        for option in (*site.options, *switches(taken, _met(result, site.key), result.switch_points.get(site.key))):
             if option == taken:
                 continue
             child = {**prefix, site.key: option}

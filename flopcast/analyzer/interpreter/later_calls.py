@@ -146,6 +146,7 @@ class LaterCalls:
             seen = {s.key: s.span for s in self.decisions.seen}
             first.repeated_sites.update(seen[k] for k, _ in again if k in seen)
             self._later_answers = True
+            self.decisions.next_call()
             self.decisions.replayed(again)
         self.steps += took
         self.work += self.work - work
@@ -156,6 +157,7 @@ class LaterCalls:
         per-function roll-ups and the trace stay the first call's. Why the calls after it cannot
         be followed, or None."""
         first = self.result
+        self.decisions.next_call()
         answers = self.decisions.answers
         seen_before = {key for key, _ in answers}
         answers_start = len(answers)

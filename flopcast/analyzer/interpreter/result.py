@@ -109,6 +109,10 @@ class RunResult:
     executions: dict = field(default_factory=dict, repr=False)
     # and what the path had spent at each of those executions (paths.py's floor of a switch)
     spent_at: dict = field(default_factory=dict, repr=False)
+    # Steering site key -> the most times one call of predict answered it (a plan switches within
+    # each call: decisions.py), and how many times the first call did (the floor's executions)
+    most_in_call: dict = field(default_factory=dict, repr=False)
+    first_call: dict = field(default_factory=dict, repr=False)
     # Stop site key -> the executions from which a switch is explored, where the state the work
     # after its loop reads changed (late_stops.py); a steering site not here switches at each
     switch_points: dict = field(default_factory=dict, repr=False)
