@@ -98,7 +98,7 @@ def alike_assumption(report: Report) -> str:
     lines = ", ".join(named[:6]) + (", ..." if len(named) > 6 else "")
     switching = [n for n, s in zip(named, report.alike) if s in report.switching]
     once = f"; line{'s' if len(switching) > 1 else ''} {', '.join(switching)} may also change its answer once, at " \
-           "any execution" if switching else ""
+           "any execution, in each call of predict" if switching else ""
     return (f"assumes each site answers the same at every execution (line{'s' if len(report.alike) > 1 else ''} "
             f"{lines}{once}; a run that mixes answers {'otherwise ' if switching else ''}may fall outside)")
 
