@@ -395,9 +395,12 @@ def test_a_repeating_site_whose_later_answers_were_replayed_is_floored_at_a_reco
     assert ("switches", line) in [(u.what, u.span.line) for u in report.unpriced]
 
 
-#: a gate a module's list opens once per call of predict, cleared at each call: every MLP's run
-#: switches the test anew at the same iteration, and the gate's work grows with the iteration
-EVERY_CALL = """\
+
+#: a module's list cleared at each call of predict, that the test's state opens a gate with once per
+#: call, or that the work after a loop the test stops reads: every MLP's run switches the test anew
+#: at the same iteration, and the work grows with the iteration it switches at
+EVERY_CALL = {
+    "a gate a module's list opens": """\
 import flopscope.numpy as fnp
 from whestbench import BaseEstimator
 
@@ -418,16 +421,38 @@ class Estimator(BaseEstimator):
             basis = fnp.stack([v] * size, axis=1)
             acc = acc + fnp.sum(basis @ basis.T)
         return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(v) + acc
-"""
+""",
+    "a stop whose later work reads a module's list": """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+FLAGS = []
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        v = fnp.sum(w, axis=0)
+        FLAGS.clear()
+        for step in range(6):
+            v = w @ v
+            FLAGS.append(step)
+            if (float(fnp.linalg.norm(v)) >= 0.0) == (step >= 4):  # the test: True from step 4 on
+                break
+        size = 1 + 6 * len(FLAGS) if len(FLAGS) < 6 else 1
+        basis = fnp.stack([v] * size, axis=1)
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(basis @ basis.T)
+"""}
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
-def test_every_call_of_predict_may_switch_the_test_again(tmp_path, point):
+@pytest.mark.parametrize("name", EVERY_CALL)
+def test_every_call_of_predict_may_switch_the_test_again(tmp_path, name, point):
     # A plan switches within each call of predict (decisions.Decisions.next_call): counted over the
     # whole run, it switched once, in the first or second call, and the third call on was priced
-    # from alike answers alone, 1,727 exact at 8x2 where each run counts 4,991.
+    # from alike answers alone (the gate's: 1,727 exact at 8x2, where each run counts 4,991).
     path = tmp_path / "estimator.py"
-    path.write_text(EVERY_CALL)
+    path.write_text(EVERY_CALL[name])
     report = analyze(path, point)
     counted = [m.total for m in measure_calls(path, point, 5)]
     calls = report.per_call or [report.total]

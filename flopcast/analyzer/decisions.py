@@ -117,7 +117,7 @@ class Decisions:
             n = self.executions[site.key] = self.executions.get(site.key, 0) + 1
             self.spent_at.setdefault(site.key, []).append(spent)
             self.steered += 1
-            if site.steers:
+            if site.steers or answer.__class__ is Onset:
                 n = self._count_in_call(site.key)
             if answer.__class__ is Onset:
                 answer = answer.answer(n)
@@ -135,9 +135,14 @@ class Decisions:
         if self.first_call is None:
             self.first_call = self.in_call
         self.in_call = {}
+        for watch in self.stops.values():
+            watch.next_call()
 
     def first_call_executions(self, key: tuple) -> int:
-        """How many times the first call of predict answered the steering site ``key``."""
+        """How many times the first call of predict answered the steering or stop site ``key``."""
+        watch = self.stops.get(key)
+        if watch is not None and key not in self.most_in_call:
+            return watch.count if self.first_call is None else watch.first or 0
         return (self.in_call if self.first_call is None else self.first_call).get(key, 0)
 
     def watch_stop(self, key: tuple, stop, spent: int) -> None:
@@ -145,7 +150,8 @@ class Decisions:
         changed, the site steers (late_stops.py), its executions counted from the first."""
         watch = self.stops.get(key)
         if watch is None:
-            watch = self.stops[key] = StopWatch()
+            # (one first met in a later call met none of its executions in the first)
+            watch = self.stops[key] = StopWatch(first=None if self.first_call is None else 0)
         watch.met(stop, spent)
         self._steers_from(key, watch)
 

@@ -40,7 +40,7 @@ from __future__ import annotations
 import ast
 import weakref
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Optional, Union
 
 from flopcast.analyzer.values import Array, DictVal, InstanceVal, Known, ListVal, NumpyScalar, TupleVal, Unknown
 from flopcast.syntax import DEF_SCOPES, own_nodes
@@ -83,7 +83,18 @@ class StopWatch:
     sign: object = None  # (None: the loop's first execution this run)
     count: int = 0
     spent: list = field(default_factory=list)
+    # (numbered from 1 in each call of predict, as a plan counts them: decisions.Decisions.next_call)
     points: list = field(default_factory=list)
+    # ``count`` when the current call of predict began, and when the first one ended (None: in it)
+    start: int = 0
+    first: Optional[int] = None
+
+    def next_call(self) -> None:
+        """Another call of predict begins: its executions are numbered from 1 again."""
+        if self.first is None:
+            self.first = self.count
+        self.start = self.count
+        self.sign = None
 
     def began(self) -> None:
         """The site's loop begins again (a later call, the next pass of a loop around it): its first
@@ -108,8 +119,8 @@ class StopWatch:
         # the last execution of the signature before, and the first of this one (the first
         # execution is the alike stopping path's own; past the last is the never-stopping path)
         for k in (n - 1, n):
-            if 1 < k <= self.count and k not in self.points:
-                self.points.append(k)
+            if 1 < k - self.start and k <= self.count and k - self.start not in self.points:
+                self.points.append(k - self.start)
 
 
 def later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_caught: bool) -> Reads:

@@ -245,7 +245,8 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         result.work = self.work
         result.executions, result.spent_at = self.decisions.executions, self.decisions.spent_at
         result.most_in_call = self.decisions.most_in_call
-        result.first_call = {key: self.decisions.first_call_executions(key) for key in result.most_in_call}
+        result.first_call = {key: self.decisions.first_call_executions(key)
+                             for key in (*result.most_in_call, *self.decisions.stops)}
         result.switch_points = {key: watch.points for key, watch in self.decisions.stops.items() if watch.points}
         if not self.enumerated and not self.count_values:
             result.chosen, result.spent = dict(self.decisions.chosen), dict(self.decisions.spent)
