@@ -125,13 +125,15 @@ class Decisions:
         return answer
 
     def _count_in_call(self, key: tuple) -> int:
-        """One more execution of the steering site ``key`` in this call of predict: its number."""
+        """One more execution in this call of predict of ``key``, a steering site or one a plan
+        switches (a stop site's): its number."""
         n = self.in_call[key] = self.in_call.get(key, 0) + 1
         self.most_in_call[key] = max(n, self.most_in_call.get(key, 0))
         return n
 
     def next_call(self) -> None:
-        """Another call of predict begins: the steering sites' executions count from 1 again."""
+        """Another call of predict begins: the executions plans count (steering and stop sites')
+        count from 1 again."""
         if self.first_call is None:
             self.first_call = self.in_call
         self.in_call = {}

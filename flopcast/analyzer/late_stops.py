@@ -94,7 +94,6 @@ class StopWatch:
         if self.first is None:
             self.first = self.count
         self.start = self.count
-        self.sign = None
 
     def began(self) -> None:
         """The site's loop begins again (a later call, the next pass of a loop around it): its first
