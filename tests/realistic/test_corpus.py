@@ -1180,9 +1180,6 @@ CORPUS = {
         # fnp.errstate blocks, nan_to_num/clip/where masks, isfinite nets raising into the ladder
         guards=("if not bool(fnp.all(fnp.isfinite(arr))):", "if peak == 0.0:", "if peak > RESCALE_AT:",
                 "if not bool(fnp.all(fnp.isfinite(out))):", "if not bool(fnp.all(fnp.isfinite(ratio))):"),
-        xfail='stops that return, raise into a handler or set a flag read after the loop switch at every '
-              'execution (late_stops.py): more than 64 paths, a lower bound',
-        xfail_at=((8, 2, 100_000), (16, 3, 1_000_000), (32, 4, 1_000_000)),
     ),
     "active_threshold": Entry(
         points=(
