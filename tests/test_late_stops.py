@@ -163,3 +163,92 @@ def test_state_no_later_price_reads_does_not_switch_the_stop(tmp_path, name):
     report = analyze(path, POINTS[0])
     assert not report.lower_bound
     assert report.total.lo <= measure(path, POINTS[0]).total <= report.total.hi
+
+
+# A known count the loop steps, read after it only as a divisor of array values (``t / drawn``, the
+# mean of what was drawn), prices nothing later: wherever the loop stopped, the later work is the
+# same. Signed by its value, each of three such stops switched at every pass and filled the path cap.
+
+COUNT_ONLY_DIVIDES_VALUES = """\
+
+    def settle{n}(self, w, v):
+        drawn = 0
+        for step in range(10):
+            v = w @ v
+            drawn += 1
+            if (float(fnp.linalg.norm(v)) >= 0.0) == (step >= 5):  # the test
+                break
+        means = [t / drawn for t in (v, v * 2.0)]
+        return fnp.sqrt(fnp.abs(means[0] + means[1])) - 1.0 / drawn
+"""
+
+
+def test_a_count_reaching_array_values_only_does_not_switch_the_stop(tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(HEAD + "".join(COUNT_ONLY_DIVIDES_VALUES.format(n=n) for n in (1, 2, 3)))
+    report = analyze(path, POINTS[0])
+    assert not report.lower_bound
+    assert report.total.lo <= measure(path, POINTS[0]).total <= report.total.hi
+
+
+#: the same count also sizes an array, through a helper the call hands it to
+COUNT_SIZES_THROUGH_A_HELPER = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        v = fnp.sum(w, axis=0)
+        drawn = 0
+        for step in range(6):
+            v = w @ v
+            drawn += 1
+            if (float(fnp.linalg.norm(v)) >= 0.0) == (step >= 3):  # the test
+                break
+        v = v / drawn
+        a = self.pad(drawn)
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(a @ a.T) + fnp.sum(v)
+
+    def pad(self, k):
+        return fnp.ones((k * (6 - k) + 1, 4))
+"""
+
+
+#: a float made from the count (1.0 / drawn) turned back into a size
+COUNT_SIZES_THROUGH_A_FLOAT = COUNT_SIZES_THROUGH_A_HELPER.replace(
+    "a = self.pad(drawn)", "frac = 1.0 / drawn\n        a = self.pad(round(1.0 / frac))")
+
+#: the stop's own arm sizes an array by the count, before the break
+COUNT_SIZES_IN_THE_EXIT_ARM = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        v = fnp.sum(w, axis=0)
+        drawn = 0
+        for step in range(6):
+            v = w @ v
+            drawn += 1
+            if (float(fnp.linalg.norm(v)) >= 0.0) == (step >= 3):  # the test
+                a = fnp.ones((drawn * (6 - drawn) + 1, 4))
+                v = v + fnp.sum(a @ a.T)
+                break
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(v / drawn)
+"""
+
+SIZED = {"through a helper": COUNT_SIZES_THROUGH_A_HELPER, "through a float": COUNT_SIZES_THROUGH_A_FLOAT,
+         "in the exit arm": COUNT_SIZES_IN_THE_EXIT_ARM}
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("name", SIZED)
+def test_a_count_that_also_sizes_an_array_still_switches(tmp_path, name, point):
+    path = write_program(tmp_path, SIZED[name])
+    report = analyze(path, point)
+    counted = measure(path, point).total
+    assert report.total.lo <= counted <= report.total.hi, (report.total, counted)

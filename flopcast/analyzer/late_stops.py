@@ -26,7 +26,9 @@ them into text (``f"sharpen it={it}"``, a log line) are signed by their type alo
 iterations handed back is mostly logged, and switching at every execution of every convergence
 loop would fill the cap on paths. So are those and the texts of objects that outlive the function
 (``self.timings`` of ``("chunk 3", t)``: a label per pass). What the caller does with such a count
-is still assumed alike (named in ``total.assumes_alike`` with the site).
+is still assumed alike (named in ``total.assumes_alike`` with the site). So is a known number whose
+every read after the loop reaches array values or floats only (``t / drawn``, ``_values_only``):
+the later work costs the same whatever it holds.
 
 Signed on every path, never re-running anything: a path that stops at its first execution signs
 once and changes nothing. Some stops are switched without watching (``ALWAYS``): an arm that leaves
@@ -159,11 +161,109 @@ def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_ca
         written |= _writes([loop.target])
     # and what outlives the function, read by its caller as a returned count is: the objects the
     # loop changes that are not its own locals (their numbers signed by type, as a returned count)
-    numbers = written & after
-    names = numbers | (written & returned) | (_mutated(loop.body) - _locals(function))
+    # a known number every read of which reaches array values or floats only (``t / drawn``) prices
+    # nothing later: signed by its type, as a returned count is
+    numbers = {n for n in written & after if not _values_only(n, loop, function, arm)}
+    names = (written & after) | (written & returned) | (_mutated(loop.body) - _locals(function))
     sized = {n.args[0].id for n in own_nodes(function.body) if n.__class__ is ast.Call and n.func.__class__ is ast.Name
              and n.func.id == "len" and len(n.args) == 1 and n.args[0].__class__ is ast.Name}
     return Later(tuple(sorted(names)), frozenset(numbers), frozenset(names & sized)) if names else None
+
+
+def _values_only(name: str, loop: ast.stmt, function: ast.AST, arm: list) -> bool:
+    """Whether every value ``name`` holds after ``loop`` flows only into arithmetic whose result is
+    an array's values or a float, returned or bound to a name whose reads flow so too: never into a
+    shape, a size, an index, a slice or loop bound, a test, an attribute, a call other than a numpy
+    elementwise one, or anything that outlives the function. Any other read, or a nested scope
+    reading it, keeps it signed (False). Its reads in the loop's body are the loop's own work, priced
+    up to each stop, but for those in ``arm``, the stop's exit arm, which runs after the last pass;
+    names bound from it after the loop are followed through every read. Lengths never take the number: it joins sequences only by
+    ``+``, ``-`` or ``/`` while it may be an int (``[0] * n`` is a length), and whatever may still
+    be an int only ever leaves a call other than the numpy ones, which end the flow, as a number."""
+    parents = {id(c): n for n in ast.walk(function) for c in ast.iter_child_nodes(n)}
+    if any(n.__class__ in (ast.Global, ast.Nonlocal) for n in ast.walk(function)) or any(
+            n.__class__ is ast.Call and n.func.__class__ is ast.Name and n.func.id in _INTROSPECT
+            for n in ast.walk(function)):
+        return False
+    after = _after(loop, function)
+    in_arm = {id(n) for n in own_nodes(arm)}
+    todo, seen = [(name, True)], {}
+    while todo:
+        current, may_int = todo.pop()
+        if current in seen and seen[current] >= may_int:
+            continue
+        seen[current] = may_int
+        for n in ast.walk(function):
+            if n.__class__ is not ast.Name or n.id != current or n.ctx.__class__ is ast.Store:
+                continue
+            if current == name and not _nested(n, function, parents) and not after(n) and id(n) not in in_arm:
+                continue  # the loop's own work, or work before it
+            if n.ctx.__class__ is ast.Del or _nested(n, function, parents):
+                return False
+            bound = _flow(n, may_int, parents)
+            if bound is None:
+                return False
+            todo.extend(bound)
+    return True
+
+
+def _flow(node: ast.AST, may_int: bool, parents: dict):
+    """Where the value read at ``node`` goes: the (name, may be an int) pairs it is bound to, or None
+    where it may reach a price (a sink). ``may_int``: whether it may still be an int (or a
+    sequence holding ints), whose products are lengths."""
+    while True:
+        up = parents.get(id(node))
+        cls = up.__class__
+        if cls is ast.BinOp:
+            if may_int and up.op.__class__ not in (ast.Add, ast.Sub, ast.Div):
+                return None
+            if not may_int and up.op.__class__ not in (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult):
+                return None
+            may_int = may_int and up.op.__class__ is not ast.Div
+        elif cls is ast.UnaryOp and up.op.__class__ in (ast.USub, ast.UAdd):
+            pass
+        elif cls is ast.Subscript and up.value is node and up.ctx.__class__ is ast.Load:
+            pass  # an item of what it made (its index is another read, checked as such)
+        elif cls is ast.Call and up.func.__class__ is ast.Attribute and up.func.value.__class__ is ast.Name \
+                and up.func.value.id in ("fnp", "np", "numpy") and up.func.attr in _ELEMENTWISE \
+                and node in up.args[:_ELEMENTWISE[up.func.attr]]:
+            pass  # an elementwise op or a sum: its cost is its operand's shape, never its values
+        elif cls in (ast.ListComp, ast.GeneratorExp) and up.elt is node:
+            pass
+        elif cls is ast.comprehension and up.iter is node or cls in (ast.For, ast.AsyncFor) and up.iter is node:
+            # its items, one by one: how many is the sequence's length, which it never sets once it
+            # can be no int nor text (what may still be a str, ``for ch in tag``, has a length of its own)
+            if may_int or up.target.__class__ is not ast.Name:
+                return None
+            return [(up.target.id, may_int)]
+        elif cls is ast.Assign and up.value is node:
+            if not all(t.__class__ is ast.Name for t in up.targets):
+                return None
+            return [(t.id, may_int) for t in up.targets]
+        elif cls is ast.Return and not may_int or cls is ast.FormattedValue and up.value is node:
+            # values handed back (never what may be a count: the caller may size by it), or text
+            return []
+        else:
+            return None
+        node = up
+
+
+def _nested(node: ast.AST, function: ast.AST, parents: dict) -> bool:
+    """Whether ``node`` lies in a function, lambda or class defined inside ``function``."""
+    up = parents.get(id(node))
+    while up is not None and up is not function:
+        if up.__class__ in _SCOPES:
+            return True
+        up = parents.get(id(up))
+    return False
+
+
+#: numpy functions whose cost is their operands' shapes, and how many leading positional operands
+#: are data (``roll``'s shift is not: it is checked as a sink)
+_ELEMENTWISE = {"abs": 1, "sqrt": 1, "exp": 1, "log": 1, "square": 1, "tanh": 1, "sum": 1, "mean": 1,
+                "roll": 1, "maximum": 2, "minimum": 2}
+#: calls that may read any local by name
+_INTROSPECT = frozenset({"locals", "vars", "eval", "exec"})
 
 
 def _exit_arm(stop: ast.If) -> list:
@@ -177,14 +277,7 @@ def _reads_after(loop: ast.stmt, function: ast.AST) -> tuple[frozenset, frozense
     """The names read in ``function`` after ``loop`` ends (after it, in its ``else``, and anywhere in
     a loop around it: the next pass), other than in a ``return`` or formatted whole by an f-string;
     and those read so."""
-    start = (loop.lineno, loop.col_offset)
-    end = (loop.end_lineno, loop.end_col_offset)
-    body = [((s.lineno, s.col_offset), (s.end_lineno, s.end_col_offset)) for s in loop.body]
-    if loop.__class__ is ast.While:
-        body.append(((loop.test.lineno, loop.test.col_offset), (loop.test.end_lineno, loop.test.end_col_offset)))
-    around = [((n.lineno, n.col_offset), (n.end_lineno, n.end_col_offset)) for n in own_nodes(function.body)
-              if n.__class__ in _LOOPS and n is not loop
-              and (n.lineno, n.col_offset) <= start and end <= (n.end_lineno, n.end_col_offset)]
+    later = _after(loop, function)
     returns = [((n.lineno, n.col_offset), (n.end_lineno, n.end_col_offset)) for n in own_nodes(function.body)
                if n.__class__ is ast.Return]
     # a name an f-string formats whole (``f"it={it}"``) is read only as text, priced by no value of it
@@ -195,12 +288,31 @@ def _reads_after(loop: ast.stmt, function: ast.AST) -> tuple[frozenset, frozense
     for n in own_nodes(function.body):
         if n.__class__ is ast.Name and n.ctx.__class__ is ast.Load and id(n) not in set_on:
             at = (n.lineno, n.col_offset)
-            if any(a <= at < b for a, b in body):
-                continue
-            if at >= end or any(a <= at < b for a, b in around):
+            if later(n):
                 (returned if id(n) in texted or any(a <= at < b for a, b in returns) else found).add(n.id)
     rebound = _rebound_first(loop, function)
     return frozenset(found - rebound), frozenset(returned - rebound)
+
+
+def _after(loop: ast.stmt, function: ast.AST):
+    """Whether a node of ``function`` runs after ``loop`` ends: after it, in its ``else``, or
+    anywhere in a loop around it (the next pass), other than in the loop's body or ``while`` test."""
+    start = (loop.lineno, loop.col_offset)
+    end = (loop.end_lineno, loop.end_col_offset)
+    body = [((s.lineno, s.col_offset), (s.end_lineno, s.end_col_offset)) for s in loop.body]
+    if loop.__class__ is ast.While:
+        body.append(((loop.test.lineno, loop.test.col_offset), (loop.test.end_lineno, loop.test.end_col_offset)))
+    around = [((n.lineno, n.col_offset), (n.end_lineno, n.end_col_offset)) for n in own_nodes(function.body)
+              if n.__class__ in _LOOPS and n is not loop
+              and (n.lineno, n.col_offset) <= start and end <= (n.end_lineno, n.end_col_offset)]
+
+    def later(n: ast.AST) -> bool:
+        at = (n.lineno, n.col_offset)
+        if any(a <= at < b for a, b in body):
+            return False
+        return at >= end or any(a <= at < b for a, b in around)
+
+    return later
 
 
 def _rebound_first(loop: ast.stmt, function: ast.AST) -> set:
