@@ -252,7 +252,7 @@ def _nested(node: ast.AST, function: ast.AST, parents: dict) -> bool:
     """Whether ``node`` lies in a function, lambda or class defined inside ``function``."""
     up = parents.get(id(node))
     while up is not None and up is not function:
-        if up.__class__ in _SCOPES:
+        if up.__class__ in DEF_SCOPES:
             return True
         up = parents.get(id(up))
     return False
