@@ -678,7 +678,9 @@ def check_program(width: int, depth: int, budget: int, source: str, folder: Path
     assert_exact_match(report, measured, where)
 
 
-_EXAMPLES = int(os.environ.get("FLOPCAST_FUZZ_EXAMPLES", "250"))
+#: 125 programs (session 48 halved the 250: 66 s, 3% of the suite's test time); both outcomes, compared
+#: and rejected, still come up (test_print_fuzz_statistics under `pytest -s`).
+_EXAMPLES = int(os.environ.get("FLOPCAST_FUZZ_EXAMPLES", "125"))
 _SEED = os.environ.get("FLOPCAST_FUZZ_SEED")
 #: The programs are drawn in shards, each its own test, so xdist's workers share them: one test of
 #: 250 programs was the suite's longest (40-64 s), carried by one worker at the end. Hypothesis
