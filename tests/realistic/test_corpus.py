@@ -60,7 +60,6 @@ CORPUS = {
             (8, 1, 10**6, "guarded"),      # cov path, plain products (no leaf below the width)
             (16, 2, 10**4, "exact"),       # diag fallback
             (16, 2, 10**3, "exact"),       # closed-form last resort
-            (32, 2, 10**6, "guarded"),     # Winograd, leaf 16: one level
             (64, 2, 10**8, "guarded"),     # Winograd, leaf 16: two levels
         ),
         guards=("if peak > RESCALE_AT:", "if not fnp.all(fnp.isfinite(out)):"),
@@ -90,7 +89,6 @@ CORPUS = {
             (8, 2, 3_000, "exact"),        # diag then the closed-form first layer
             (8, 2, 20_000, "exact"),       # cov then diag (eigh PSD projection at the switch)
             (16, 3, 10_000, "exact"),      # diag, diag, first
-            (32, 3, 10**6, "exact"),       # cov then two diag layers
             (32, 4, 3 * 10**6, "exact"),   # three cov segments then diag
         ),
     ),
@@ -107,7 +105,6 @@ CORPUS = {
         points=(
             (8, 2, 3_000, "exact"),        # K = 8, no cross term
             (16, 2, 10_000, "exact"),      # K = 16
-            (32, 3, 30_000, "exact"),      # K = 8 at a bigger width
             (16, 2, 10**5, "exact"),       # K = 24 with the cross-layer term
             (32, 3, 10**6, "exact"),
         ),
@@ -129,7 +126,6 @@ CORPUS = {
             (8, 2, 5_000, "exact"),        # mean-field
             (8, 2, 10_000, "exact"),       # cross-2 (argpartition + take_along_axis)
             (16, 2, 10**5, "exact"),       # full-cov (three-operand einsum)
-            (32, 3, 10**5, "exact"),       # cross-2
         ),
     ),
     "strassen_mc": Entry(
@@ -231,7 +227,6 @@ CORPUS = {
         points=(
             (16, 3, 20_000, "exact"),       # mean field: no engine fits
             (8, 2, 10**5, "guarded"),     # DIRECT
-            (20, 2, 10**6, "guarded"),      # STRASSEN, leaf 12: one level
             (26, 2, 10**6, "guarded"),      # BLOCKED, panels of 5 (the last one ragged)
             (54, 2, 10**7, "guarded"),      # STRASSEN two levels: 54 -> 27, padded to 28 -> 14
         ),
@@ -254,7 +249,6 @@ CORPUS = {
             (8, 2, 10**4, "guarded"),     # no low-rank layer fits (bisect over accumulated costs)
             (8, 2, 10**5, "interval"),      # two low-rank layers, seeded by the fused W0 @ W1 (reduce)
             (16, 3, 10**6, "interval"),     # QR/eigh, SVD, QR layers; refinement by spectrum bucket
-            (32, 2, 10**6, "guarded"),      # diagonal only
             (32, 3, 3 * 10**6, "guarded"),  # two low-rank layers, then diagonal
         ),
         guards=("fnp.linalg.cholesky(gram + JITTER * fnp.eye(gram.shape[0], dtype=gram.dtype))",
@@ -275,7 +269,6 @@ CORPUS = {
         points=(
             (8, 2, 9_000, "exact"),         # kron shrinkage, chunked moments, pair correction; no check
             (8, 2, 10**4, "interval"),      # + importance rows: their distinct set (unique) sizes a gather
-            (16, 3, 10**6, "interval"),
             (18, 2, 10**6, "interval"),     # a ragged last group: the kron matrix is padded
             (32, 2, 10**6, "interval"),
         ),
@@ -400,7 +393,6 @@ CORPUS = {
             (8, 2, 10**5, "guarded"),        # low-pass every layer, rotated pairs (complex64, Python complex)
             (8, 2, 3_500, "guarded"),        # low-pass every other layer, no rotation
             (8, 2, 2_000, "guarded"),        # quadrature means only: basis.npy unused
-            (16, 3, 10**6, "guarded"),
             (16, 3, 11_000, "guarded"),
         ),
         guards=("chol = fnp.linalg.cholesky(cov + jitter * eye)", "if not fnp.all(fnp.isfinite(out)):"),
@@ -408,7 +400,6 @@ CORPUS = {
     "block_planner": Entry(
         points=(
             (8, 1, 10**5, "guarded"),        # one layer: no accumulated product, no projection
-            (8, 2, 2 * 10**4, "guarded"),    # blocks of 4: float16 drafts, half refined in float32
             (16, 3, 10**5, "guarded"),     # blocks of 4, eigh projection at layer 3
             (16, 3, 10**6, "guarded"),     # one block of 16
             (16, 4, 10**5, "guarded"),     # no block fits the planner's share: plain matmuls
@@ -428,7 +419,6 @@ CORPUS = {
         points=(
             (16, 2, 10**7, "guarded"),     # plain products (no block below the width); 1 warm-up sample
             (48, 2, 10**7, "guarded"),     # row blocks of 32 (ties with plain, fewer live bytes)
-            (128, 2, 2**41, "guarded"),      # one Strassen level; 64 warm-up samples
             (256, 1, 10**12, "guarded"),     # two levels
             (130, 2, 10**10, "guarded"),     # 65 is odd: one level, then plain products
         ),
@@ -441,7 +431,6 @@ CORPUS = {
             (16, 3, 20_000, "exact"),        # diagonal on every layer
             (8, 2, 10_000, "exact"),         # low rank (QR basis carried between layers)
             (16, 3, 10**5, "exact"),         # full covariance first, then low rank
-            (32, 3, 3 * 10**5, "exact"),     # low rank, rank 4
         ),
     ),
     "mask_cascade": Entry(
@@ -483,7 +472,6 @@ CORPUS = {
             (8, 1, 1_000, "guarded"),        # "mean" fits; the others do not
             (8, 2, 400, "guarded"),          # nothing fits: PlanError caught (str(err) logged), "mean"
             (16, 3, 50_000, "guarded"),      # "diag": a Moments class (__matmul__, __rmul__, __bool__, __iter__)
-            (8, 2, 10**5, "interval"),       # "full": damping while loop on float tests, Cholesky or eigh
             (16, 3, 10**7, "interval"),
         ),
         guards=("c = fnp.linalg.cholesky(a)", "if not fnp.all(fnp.isfinite(out)):"),
@@ -523,7 +511,6 @@ CORPUS = {
         points=(
             (8, 2, 1_000, "guarded"),        # nothing but "mean" fits (abc registry ranked by operator.itemgetter)
             (8, 2, 3_000, "guarded"),        # "diag": relu moments with norm.cdf
-            (8, 2, 30_000, "guarded"),     # "sampled": seeded draws kept in float16, partition median
             (16, 3, 200_000, "guarded"),     # "sampled" with the rfft/irfft smoother (complex)
             (32, 4, 10**7, "guarded"),     # "cov": float64 ellipsis einsum, eigh(UPLO="L") every 2nd layer
         ),
@@ -536,7 +523,6 @@ CORPUS = {
             (16, 3, 10**5, "exact"),         # diagonal moments + the random-Fourier phase check (complex64, angle)
             (32, 4, 10**6, "exact"),         # diagonal, no samples left; bincount(codes % 8) buckets
             (8, 2, 20_000, "interval"),      # float32 covariance: the fused einsum passes flopscope's symmetry check
-            (16, 3, 10**6, "interval"),
             (32, 4, 10**7, "interval"),      # SymmetryError on the fused einsum: the split rung takes over
         ),
         guards=("if not fnp.all(fnp.isfinite(out)):",),
@@ -559,7 +545,6 @@ CORPUS = {
             (8, 2, 10**5, "guarded"),        # head (plain-numpy arrays from np.load) + refit: QR -> SVD -> eigh ladder
             (16, 3, 10**5, "guarded"),     # no refit fits: head only
             (16, 3, 10**7, "guarded"),     # refit + polishing rounds (a BudgetExhaustedError handler, unused)
-            (8, 2, 10**7, "guarded"),
             (32, 4, 10**7, "guarded"),     # the polishing rounds run the budget out into their handler
         ),
         # every rung of the ladder is a safety net; svd/eigh raise on a non-finite matrix (FINDINGS corpus8 K1)
@@ -572,7 +557,6 @@ CORPUS = {
         points=(
             (16, 3, 5_000, "exact"),         # PlanError caught: mean-only arm
             (8, 2, 10**5, "guarded"),        # full covariance (Strassen at the leaf), metered by a contextmanager
-            (16, 3, 10**7, "guarded"),     # Strassen one level; Cholesky -> eigh; argsort top-k + FFT mixer
             (33, 4, 10**7, "guarded"),     # odd width: padded Strassen
             (32, 4, 10**5, "interval"),      # diagonal arm: the walrus damping loop on a float test
         ),
@@ -583,7 +567,6 @@ CORPUS = {
         points=(
             (8, 2, 30_000, "guarded"),     # diag then full covariance: einsum(optimize=) + Cholesky jitter ladder
             (16, 3, 30_000, "interval"),     # lowrank (power iteration to a float tolerance) then diag
-            (16, 3, 3 * 10**5, "guarded"),   # full covariance on every layer
             (32, 4, 3 * 10**5, "guarded"),   # lowrank plan cut short: the plan's stages built from a set
             (32, 4, 3 * 10**6, "guarded"),
         ),
@@ -600,7 +583,6 @@ CORPUS = {
             (8, 2, 10**4, "interval"),       # mean field; the drift test decides the ridge correction (solve + inv)
             (8, 2, 3 * 10**5, "interval"),   # covariance + Newton-Schulz whitening (walrus while on a norm)
             (16, 3, 3 * 10**5, "interval"),  # sparsified covariance: quantile of a boolean selection
-            (16, 3, 10**7, "interval"),
             (32, 4, 10**6, "interval"),      # too little for the covariance: mean field + float64 ramp
         ),
         guards=("if sign <= 0 or logdet < COLLAPSE_LOGDET * width:",),
@@ -616,7 +598,6 @@ CORPUS = {
             (8, 2, 10**4, "exact"),          # mean field only
             (8, 2, 10**5, "guarded"),        # + sampled (float16 storage); members from a frozenset of enum members
             (16, 3, 10**5, "exact"),         # + quantized: bincount of clipped int64 codes
-            (16, 3, 10**6, "exact"),
             (32, 4, 10**7, "exact"),         # the live meter (current_budget().flops_used) admits every member
         ),
         # a frozenset of enum members iterates in the order of their addresses
@@ -626,8 +607,6 @@ CORPUS = {
         points=(
             (8, 2, 10_000, "guarded"),     # mean field only (no refinement fits)
             (8, 2, 30_000, "guarded"),     # refinement with fewer samples
-            (16, 3, 30_000, "guarded"),
-            (32, 4, 100_000, "guarded"),   # mean field only at the larger width
             (16, 3, 300_000, "guarded"),   # a heap-scheduled subset of layers refined
             (32, 4, 10**6, "guarded"),
         ),
@@ -637,12 +616,9 @@ CORPUS = {
     "solver_hierarchy": Entry(
         points=(
             (8, 2, 20_000, "exact"),       # DiagCov: the budget-derived choice falls to the base case
-            (16, 3, 100_000, "exact"),
-            (32, 4, 100_000, "exact"),
             (8, 2, 100_000, "guarded"),    # FullCov (three-operand einsum) and the final sqrt ladder
             (16, 3, 300_000, "guarded"),   # LowRankCov (float64, super().step, ridge solve, rank 2)
             (16, 3, 400_000, "guarded"),   # FullCov
-            (32, 4, 3 * 10**6, "guarded"),
         ),
         # the stored dtype tested by identity and fnp.dtype(...).name: FINDINGS-s14 corpus10 S3
         guards=("r = fnp.linalg.cholesky(cov + JITTER * eye)", "vals, vecs = fnp.linalg.eigh(cov)",
@@ -652,7 +628,6 @@ CORPUS = {
         points=(
             (8, 2, 10_000, "guarded"),     # one small chunk, plain products
             (16, 3, 100_000, "guarded"),   # the perfect-square sample count blends the mean field
-            (32, 4, 10**6, "guarded"),     # several chunks from the budget-driven while loop
             (34, 2, 10**7, "guarded"),     # Winograd with odd halves: padded
             (64, 5, 10**7, "guarded"),     # Winograd two levels; the last layer left out of the set
         ),
@@ -662,7 +637,6 @@ CORPUS = {
     "lanczos_gram": Entry(
         points=(
             (16, 2, 20_000, "exact"),      # no Krylov step fits: mean field (float64 from norm.cdf)
-            (32, 4, 10**5, "exact"),
             (8, 2, 10**5, "interval"),     # Lanczos rank 8 (bit_length), tolerance stop; sampled refresh
             (16, 3, 10**6, "interval"),    # rank 8, tiled tensordot Gram (itertools.product), einsum built
             (32, 4, 10**7, "interval"),    # rank 16, refresh every 2 layers (ceil(log2)), isqrt samples
@@ -674,7 +648,6 @@ CORPUS = {
         points=(
             (8, 2, 3_000, "exact"),        # IntFlag caps; the heap admits "mean" only: "best"
             (16, 3, 3_000, "exact"),       # nothing fits: zeros
-            (8, 2, 30_000, "exact"),       # mean, diag, pairs and float16 sampled, softmax blend
             (16, 3, 300_000, "exact"),     # total_ordering candidates from a heap, logaddexp weights
             (32, 4, 3 * 10**6, "exact"),   # every member; match on the capability flags
         ),
@@ -695,15 +668,12 @@ CORPUS = {
             (8, 2, 2_000, "exact"),        # MEAN | SMOOTH (IntFlag plan by total_ordering max)
             (16, 3, 5_000, "exact"),       # MEAN only: the default= of max()
             (16, 3, 20_000, "exact"),      # MEAN | VAR | SMOOTH: int8 gate, clip with array bounds
-            (32, 4, 60_000, "exact"),      # MEAN | SMOOTH at a larger width
             (32, 4, 200_000, "exact"),     # every stage: CROSS on the last layer (tensordot, einsum ...)
-            (8, 2, 10**6, "exact"),
         ),
     ),
     "slot_solvers": Entry(
         points=(
             (8, 2, 12_000, "guarded"),     # one full layer (Enum ladder on it), then the diagonal
-            (16, 3, 80_000, "guarded"),    # one full layer of three, no refresh (bit_length)
             (16, 3, 150_000, "guarded"),   # two full layers, the second refreshed by the ladder
             (32, 4, 1_500_000, "guarded"),  # sketch size clamped by the slots Meter's setter
             (32, 4, 3_000_000, "guarded"),
@@ -715,11 +685,8 @@ CORPUS = {
     "dispatch_plans": Entry(
         points=(
             (8, 2, 1_000, "exact"),        # mean field: the only plan that fits (singledispatch costs)
-            (8, 2, 5_000, "exact"),        # diagonal on one layer, then the diagonal fallback
-            (8, 2, 10_000, "exact"),       # sampled (antithetic float32, float64 means) beats the rest
             (32, 4, 100_000, "exact"),     # sampled covers 2 of 4 layers (accumulate), diagonal after
             (16, 3, 300_000, "exact"),     # low rank (QR basis, einsum optimize=), no sweeps
-            (16, 3, 10**6, "exact"),       # low rank, two subspace sweeps (log2 of the budget, clamped)
             (32, 4, 3 * 10**6, "exact"),   # low rank, rank 8 (isqrt + bit_length), three sweeps
         ),
     ),
@@ -727,7 +694,6 @@ CORPUS = {
         points=(
             (8, 2, 10**4, "interval"),     # rank 2 features (cached_property: the first MLP pays), no pairs
             (8, 2, 10**5, "interval"),     # rank 4, pair corrections on both layers (nonlocal planner)
-            (16, 3, 10**5, "interval"),    # rank 3, no pairs
             (16, 3, 10**6, "interval"),    # rank 5, pairs on two of three layers (combinations of 4 units)
             (32, 4, 10**7, "interval"),    # rank 6, pairs of 5 units every layer; refresh every 2 (yield from)
         ),
@@ -742,8 +708,6 @@ CORPUS = {
             (8, 2, 10**5, "interval"),     # full covariance on both layers: ladder (__init_subclass__ rungs),
                                            # antithetic samples on the active units (where, put)
             (16, 4, 3 * 10**5, "interval"),  # full on 2 of 4 layers, refresh every 2 (bit_length)
-            (16, 3, 10**6, "interval"),
-            (32, 4, 10**6, "interval"),    # no full covariance at the larger width
             (32, 4, 10**7, "interval"),    # full on every layer, 14 samples (isqrt)
         ),
         guards=("return fnp.linalg.cholesky(cov + JITTER * fnp.eye(n, dtype=cov.dtype))",
@@ -824,10 +788,8 @@ CORPUS = {
         points=(
             (8, 2, 3000, "guarded"),       # mean field (np.maximum on a flopscope array: flopscope's ufunc)
             (8, 2, 10_000, "guarded"),     # diagonal Gaussian (super() chains, a decorated method)
-            (8, 2, 20_000, "guarded"),     # the learned head (np.load's plain arrays in setup), no samples
             (8, 2, 200_000, "guarded"),    # head + 64 samples fitting the correction's scale
-            (16, 3, 100_000, "guarded"),   # low-rank factor, rank 2
-            (16, 3, 10**6, "guarded"),     # rank 4 + 64 samples
+            (16, 3, 10**6, "guarded"),     # low-rank factor, rank 4, + 64 samples
         ),
         # a getattr/setattr by a computed name (the once_per memo) leaves no attribute write-only:
         # the log on self keeps the state from settling, 4 calls followed (FINDINGS-s20 corpusA)
@@ -848,7 +810,6 @@ CORPUS = {
     "switch_planner": Entry(
         points=(
             (8, 2, 6000, "interval"),      # diag, diag; the spread of the means may replan layer 2 with samples
-            (8, 2, 100_000, "interval"),   # cov, cov (memoised recursive plan over log2 budget buckets)
             (16, 3, 10**5, "interval"),    # cov, cov, diag: a switch of representation
             (16, 3, 10**6, "interval"),    # cov x3; the heavy-tailed replan draws samples through the ladder
             (8, 2, 2000, "exact"),         # nothing fits, not even all-diagonal (the ladder's last rung): the prior
@@ -908,8 +869,6 @@ CORPUS = {
             (8, 2, 5_000, "guarded"),      # MeanOnly + DiagMoments
             (8, 2, 10**4, "guarded"),      # MeanOnly + Sampler, one chunk of 16 (perfect-square count)
             (8, 2, 10**5, "guarded"),      # Sketch rank 2 (qr, eigh) + Sampler 196: chunks of 64, the last ragged
-            (16, 3, 10**6, "guarded"),     # Sketch rank 4 + Sampler 361
-            (32, 2, 3 * 10**6, "guarded"),
         ),
         # a memo keyed by tuples of IntEnum members in a mutable default argument; Fraction shares
         guards=("vals, vecs = fnp.linalg.eigh(gram)", "if not fnp.all(fnp.isfinite(out)):"),
@@ -935,6 +894,7 @@ CORPUS = {
     ),
     "lazy_engines": Entry(
         points=(
+            # five: each engine (prior, diag, lowrank, cov) and head file (none, float32, float64) is an arm of its own
             (8, 2, 500, "guarded"),         # nothing fits: the prior rows; later calls blend the previous answer
             (8, 4, 3000, "guarded"),        # no head_8.npz: np.random basis in setup; diag engine, factor cached per width
             (16, 3, 10**5, "guarded"),      # lowrank via importlib lookup, float32 head_16.npz, eigh cached by
@@ -957,9 +917,7 @@ CORPUS = {
             (8, 1, 1000, "guarded"),        # nothing fits: the closed-form first layer, repeated
             (8, 2, 4000, "guarded"),        # Polya diagonal moments, fnp.select between the tails
             (8, 2, 20_000, "guarded"),      # trapezoid quadrature on 9 geomspace nodes (meshgrid), argmax refinement
-            (16, 2, 60_000, "guarded"),     # 17 nodes
             (16, 2, 200_000, "guarded"),    # arc-cosine kernel covariance; in-place *= raises TypeError -> functional
-            (32, 3, 3 * 10**6, "guarded"),
         ),
         # rules from a metaclass registry (`tag in Rule` asks RuleMeta.__contains__), for-else pick
         guards=("if peak > RESCALE_AT:", "if fnp.any(fnp.isnan(cov)):"),
@@ -967,9 +925,7 @@ CORPUS = {
     "lhs_coroutine": Entry(
         points=(
             (8, 1, 3000, "exact"),          # 16 rows do not fit: mean field (stats.norm cdf/pdf)
-            (8, 1, 10_000, "guarded"),      # 24 antithetic float32 rows, no Latin hypercube
             (8, 1, 10**5, "guarded"),       # an 8-row LHS block (double argsort, ppf), then antithetic pairs
-            (16, 2, 10**5, "guarded"),      # a source stopped inside its `yield from` (the last -z never made)
             (16, 2, 10**6, "interval"),     # three chunks or more: the iterator's standard-error stop
             (32, 4, 10**6, "guarded"),
         ),
@@ -980,12 +936,12 @@ CORPUS = {
     ),
     "eig_head": Entry(
         points=(
+            # five: features, eigvals, norms and eig with vectors are four arms apart, beside the exact one
             (8, 1, 2000, "exact"),          # no room for features: plain mean field, logistic cdf
             (8, 2, 40_000, "guarded"),      # fft2/fftshift features, float32 recursion, head via '...f,fh->...h'
             (8, 2, 10**5, "guarded"),       # complex eigvals, angle, slogdet (float64 recursion)
             (16, 2, 30_000, "guarded"),     # norms only (ord fro / 1 / inf)
             (16, 2, 10**6, "guarded"),      # eig with vectors: argmax of |eigenvalue| picks a column
-            (32, 3, 5 * 10**6, "guarded"),
         ),
         # head.npz layout by `match` on shapes, slots dataclass head, functools.partial extractors
         guards=("if not fnp.all(fnp.isfinite(feats)):", "vals, vecs = fnp.linalg.eig(w)",
@@ -995,10 +951,10 @@ CORPUS = {
         points=(
             (8, 1, 1000, "exact"),          # trace mode: a float() of each layer's scale feeds only arithmetic
             (16, 2, 30_000, "guarded"),     # diag Gauss objects: `(g @ w).relu()`, einsum '...i,...ij->...j'
-            (8, 2, 30_000, "guarded"),      # block: batched einsum Grams, trace(axis1=1, axis2=2), slogdet,
-            (32, 2, 10**6, "guarded"),      #   convolve(mode="same"), lexsort top-k, ix_ sub-blocks, triu
-            (8, 2, 2 * 10**5, "guarded"),   # full: functools.reduce over the layers, `g | h` fusion by a
-            (16, 3, 2 * 10**6, "guarded"),  #   batched inv (LinAlgError ladder), multi_dot, matrix_power tail
+            (32, 2, 10**6, "guarded"),      # block: batched einsum Grams, trace(axis1=1, axis2=2), slogdet,
+                                            #   convolve(mode="same"), lexsort top-k, ix_ sub-blocks, triu
+            (16, 3, 2 * 10**6, "guarded"),  # full: functools.reduce over the layers, `g | h` fusion by a
+                                            #   batched inv (LinAlgError ladder), multi_dot, matrix_power tail
         ),
         guards=("if not fnp.all(fnp.isfinite(out)):", "prec = fnp.linalg.inv(both)",
                 "fused_cov = fnp.linalg.inv(prec[0] + prec[1])"),
@@ -1008,8 +964,8 @@ CORPUS = {
             (8, 1, 20_000, "exact"),        # 32 samples do not fit: the closed-form first layer
             (8, 1, 40_000, "exact"),        # n by recursive bisection on the cost model; trimmed means
             (8, 2, 2 * 10**5, "guarded"),   # (quantile along axis 0, 3-arg where); Poisson-bootstrap
-            (16, 2, 10**6, "guarded"),      # binomial counts, then Dirichlet (exponential) weights by
-            (16, 2, 3 * 10**6, "guarded"),  # einsum 'bn,nw->bw'; median of array_split group means
+            (16, 2, 3 * 10**6, "guarded"),  # binomial counts, then Dirichlet (exponential) weights by
+                                            #   einsum 'bn,nw->bw'; median of array_split group means
         ),
         # IntFlag options, a NamedTuple plan, bisect over chunk sizes, itertools.product grid
         guards=("if fnp.isnan(reps).any():",),
@@ -1031,8 +987,6 @@ CORPUS = {
         points=(
             (8, 1, 6000, "guarded"),        # mc: RandomState normals via fnp.asarray(float32), choice subset
             (8, 2, 8000, "guarded"),        # diag, diag (both demotion loops ran)
-            (8, 2, 11_200, "guarded"),      # mc then diag
-            (8, 2, 20_000, "guarded"),      # sigma then mc: the covariance is formed for the mc layer
             (16, 2, 100_000, "guarded"),    # sigma -> mc with the cholesky jitter-doubling ladder (for-else)
             (32, 3, 1_200_000, "guarded"),  # sigma x3, float32 points at width 32
         ),
@@ -1045,7 +999,6 @@ CORPUS = {
         points=(
             (8, 2, 10_000, "guarded"),       # no samples: mean field + the int8/float16 head
             (8, 2, 10**5, "guarded"),        # top-k active set, chunks of 32 with a remainder
-            (16, 3, 10**5, "guarded"),
             (32, 2, 10**6, "guarded"),
             (16, 2, 10**7, "interval"),      # adaptive covering set (argsort, cumsum, searchsorted)
         ),
@@ -1058,7 +1011,6 @@ CORPUS = {
             (8, 2, 10_000, "guarded"),       # no samples, no rank: the symmetric sandwich only
             (8, 2, 10**5, "guarded"),        # rank 2, smoothed spectrum (rFFT), 67 samples in 32 + 32 + 3
             (16, 2, 3 * 10**5, "guarded"),   # 29 samples in one short chunk, rank 4 unsmoothed
-            (16, 3, 10**6, "guarded"),
             (32, 2, 10**7, "guarded"),       # rank 8, chunks of 256 with a remainder of 132
         ),
         guards=("vals, vecs = fnp.linalg.eigh(cov)", "if not math.isfinite(spread):"),
@@ -1069,7 +1021,6 @@ CORPUS = {
             (16, 2, 60_000, "guarded"),      # 16 samples in two chunks of 8, plain draws
             (8, 2, 10**5, "guarded"),        # 89 antithetic samples: 5 x 16 + a plain remainder of 9
             (16, 3, 10**6, "guarded"),       # 5 x 32 + an antithetic remainder of 19 (odd: one more row)
-            (32, 2, 10**7, "guarded"),
         ),
         guards=("if not bool(fnp.all(fnp.isfinite(out))):",),
     ),
@@ -1078,7 +1029,6 @@ CORPUS = {
             (8, 2, 10_000, "interval"),      # no samples: masks, where-updates, the rFFT oscillation flag
             (8, 2, 20_000, "interval"),      # 16 samples, k = 2 (argpartition of a where-masked score)
             (8, 2, 3 * 10**5, "interval"),   # 408 samples in chunks of 64 and a remainder of 24
-            (16, 3, 10**6, "interval"),
             (32, 2, 3 * 10**6, "interval"),  # k = 8
         ),
         guards=("if not fnp.all(fnp.isfinite(out)):",),
@@ -1086,13 +1036,9 @@ CORPUS = {
     ),
     "lowrank_ledger": Entry(
         points=(
-            (8, 1, 10_000, "exact"),          # full covariance
-            (8, 2, 3300, "exact"),            # diag, diag
             (8, 2, 8000, "exact"),            # full then diag
-            (16, 2, 100_000, "exact"),        # full, full
             (8, 1, 4000, "interval"),         # low rank from the white input: qr, svd(R), float(s[k]) truncation
             (8, 2, 12_000, "interval"),       # full then low rank: a sketched Cholesky inside the ledger's stage
-            (16, 2, 70_000, "interval"),
             (32, 3, 2_000_000, "interval"),   # low rank x3, float32-stored factors; the ledger is charged at the
         ),                                    # kept rank, so later layers' methods depend on the truncation
         # a Ledger whose Stage.__exit__ swallows LinAlgError (the caller's diag fallback stays),
@@ -1104,7 +1050,6 @@ CORPUS = {
     "peel_winograd": Entry(
         points=(
             (8, 2, 10**4, "exact"),         # diagonal only: no covariance layer fits
-            (8, 2, 10**5, "guarded"),       # cov, cov: 8 is at the leaf, plain products
             (16, 3, 10**6, "guarded"),      # cov (Winograd, leaf 12 -> 8), mc, cov
             (27, 2, 10**6, "guarded"),      # 27 peeled to 26, Winograd to 13; then samples
             (43, 2, 3 * 10**6, "guarded"),  # 43 padded to 44 (fnp.pad of the eye-started covariance)
@@ -1131,10 +1076,9 @@ CORPUS = {
         points=(
             (8, 2, 10**4, "exact"),         # no covariance layer: the diagonal pass
             (16, 3, 10**5, "exact"),        # one covariance layer, no samples
-            (32, 4, 10**6, "exact"),        # two covariance layers, no samples
             (8, 2, 10**5, "guarded"),       # one sampled refresh through the factoriser ladder
             (16, 2, 10**6, "guarded"),      #   (cholesky jitter for-else -> eigh -> svd -> diagonal,
-            (8, 3, 10**5, "guarded"),       #   each rung's isfinite raise, the 1e30 rescale)
+                                            #   each rung's isfinite raise, the 1e30 rescale)
         ),
         # not a point: 16x4 at 1e6 (two refreshes + the solve -> QR -> lstsq ladder) passes the
         # path limit (FINDINGS #42): a lower bound [162,006, 987,774] around the run's 366,735
@@ -1155,8 +1099,6 @@ CORPUS = {
     "plan_registry": Entry(
         points=(
             (8, 2, 30_000, "exact"),         # diagonal only: no full layer fits the sqrt cap
-            (16, 3, 10**5, "exact"),
-            (32, 2, 10**6, "exact"),
             (8, 2, 10**5, "guarded"),        # full, full + bisected samples through the kernel ladder
             (16, 2, 10**6, "guarded"),       #   (chol -> eigh -> diag registry, slogdet-checked whitening)
             (16, 4, 3 * 10**6, "guarded"),
@@ -1173,7 +1115,6 @@ CORPUS = {
             (8, 2, 1000, "guarded"),         # the clipped rung only
             (8, 2, 3000, "guarded"),         # paths rung (frexp/ldexp mantissas, hand-written logsumexp)
             (8, 2, 10**5, "guarded"),        # logmom rung + log-space calibration (running logaddexp)
-            (16, 3, 10**6, "guarded"),
             (32, 4, 10**6, "guarded"),
         ),
         # np.seterr quieted for the call and restored from what it handed back (finally),
@@ -1184,7 +1125,6 @@ CORPUS = {
     "active_threshold": Entry(
         points=(
             (8, 2, 10_000, "interval"),      # active blocks from the energy cut, Newton-Schulz roots
-            (8, 3, 15_000, "interval"),
             (16, 2, 30_000, "interval"),     # + unique-pooled variances between layers
             (16, 2, 60_000, "interval"),     # + the sampled refresh of the largest means (cumsum share)
             (32, 2, 60_000, "exact"),        # no block fits: diagonal steps only
@@ -1209,9 +1149,7 @@ CORPUS = {
     "block_head": Entry(
         points=(
             (8, 2, 10_000, "exact"),         # no block fits: the diagonal pass
-            (16, 2, 10**5, "exact"),
             (8, 2, 10**5, "guarded"),        # blocks of 4 (max_block, a 0-d member of head.npz), refit
-            (16, 3, 10**6, "guarded"),       # blocks of 8
             (32, 2, 10**6, "guarded"),       # blocks of 16
             (32, 3, 3 * 10**6, "guarded"),
         ),
@@ -1225,13 +1163,12 @@ CORPUS = {
     ),
     "qmc_sobol": Entry(
         points=(
+            # five: Sobol with a scalar and with a per-neuron control, the lattice and Halton are arms apart
             (8, 2, 10_000, "exact"),       # too few pairs: closed-form mean field
-            (8, 2, 3_000, "exact"),        # not even mean field fits: the zero prior
             (8, 2, 30_000, "interval"),    # Sobol (uint32 Gray code, xor/shift), 8 antithetic pairs, scalar control
             (8, 2, 10**5, "guarded"),      # Sobol, 16 pairs, per-neuron control (fnp.cov, solve -> lstsq)
             (8, 2, 3 * 10**5, "interval"),  # the Korobov lattice (modf of an outer product), 64 pairs
             (32, 4, 3 * 10**5, "interval"),  # Halton in 10 coordinates (primes from itertools.count), 4 pairs
-            (16, 3, 10**8, "guarded"),     # Sobol, 512 pairs, per-neuron control on two layers
         ),
         guards=("if not fnp.all(fnp.isfinite(z)):", "if peak > RESCALE_AT:",
                 "beta = fnp.linalg.solve(s_cc, s_cy)", "if not fnp.all(fnp.isfinite(out)):"),
@@ -1241,7 +1178,6 @@ CORPUS = {
     "mixture_prune": Entry(
         points=(
             (8, 2, 10_000, "guarded"),     # one component: the mean-field pass
-            (8, 2, 10**5, "interval"),     # cap 12, four splits a layer (frozen dataclass, replace, zip strict)
             (8, 4, 160_000, "interval"),   # cap 3: merges of the lightest pair (argpartition), top-cap pruning
             (32, 4, 700_000, "interval"),  # cap 3, one split a layer
             (16, 3, 10**6, "interval"),    # cap 12: merges at the third layer
@@ -1258,12 +1194,11 @@ CORPUS = {
     ),
     "lowrank_tracker": Entry(
         points=(
+            # five: zeros, the diagonal push, the eigh refactor, the head and the metered sketch are arms apart
             (8, 2, 8_000, "guarded"),      # no rank fits: the diagonal push (LowRankDiag.__matmul__ of rank 1)
             (8, 2, 5_000, "exact"),        # not even the diagonal fits: zeros
             (8, 2, 30_000, "guarded"),     # rank 2, refactor every other layer (eigh, flip), QR re-orthonormalising
             (8, 2, 10**5, "guarded"),      # refactor every layer + the head from head.npz (np.load in setup)
-            (16, 3, 200_000, "guarded"),   # rank 4 by the randomised sketch (recursive cost), every other layer
-            (16, 3, 432_995, "guarded"),   # every layer: the live meter (current_budget) skips the last refactor
             (32, 4, 1_056_783, "guarded"),  # rank 5, period 2, the meter skips the second refactor
         ),
         guards=("if peak > RESCALE_AT:", "vals, vecs = fnp.linalg.eigh(full)", "vals, vecs = fnp.linalg.eigh(small)",
@@ -1275,8 +1210,6 @@ CORPUS = {
             (8, 2, 10_000, "guarded"),     # diagonal moments only
             (8, 2, 20_000, "guarded"),     # full covariance on both layers, no refresh fits
             (8, 2, 200_000, "interval"),   # Lanczos sqrt (DGKS re-orthogonalisation, early exits), 16 samples
-            (8, 2, 10**6, "interval"),     # a refresh every layer, 64 samples
-            (16, 3, 500_000, "interval"),  # refresh every other layer
             (32, 4, 2 * 10**6, "interval"),  # every third layer
         ),
         guards=("if tr > HUGE:", "vals, vecs = fnp.linalg.eigh(t)", "if not fnp.all(fnp.isfinite(vals)):",
@@ -1288,12 +1221,9 @@ CORPUS = {
     ),
     "anderson_moments": Entry(
         points=(
-            (16, 2, 3_000, "exact"),        # zeros: not even the mean-field pass fits
             (16, 2, 10_000, "exact"),       # the mean-field pass (match on the Schedule dataclass)
             (8, 1, 30_000, "interval"),     # plain damped iteration, a float() max-norm test per step
             (8, 1, 100_000, "interval"),    # Anderson(3): deque history, lstsq mixing, walrus while, restarts
-            (16, 2, 10**6, "interval"),     # Anderson(3), 24 iterations at most
-            (16, 2, 3 * 10**6, "interval"),  # Anderson(5)
             (32, 3, 3 * 10**6, "interval"),  # Anderson(3), a cap of 15: Richardson at the cap
         ),
         guards=("if shrunk:  # down before the closure", "if shrunk:  # and back up after it",
@@ -1310,8 +1240,6 @@ CORPUS = {
         points=(
             (16, 2, 30_000, "exact"),        # no subspace fits: the diagonal closure
             (8, 1, 30_000, "interval"),      # k = 2, 6 sweeps
-            (8, 2, 300_000, "interval"),     # k = 6, 4 sweeps over two layers
-            (16, 2, 10**6, "interval"),      # k = 8, 4 sweeps
             (16, 2, 3 * 10**6, "interval"),  # k = 8, 12 sweeps: columns lock part by part
             (32, 3, 3 * 10**6, "interval"),  # k = 6, 4 sweeps, argpartition active set of 8
         ),
@@ -1331,9 +1259,6 @@ CORPUS = {
         points=(
             (16, 2, 10_000, "exact"),         # no block plan fits: the diagonal pass
             (8, 1, 10_000, "guarded"),        # one block of 8, plain products
-            (8, 2, 10_000, "guarded"),        # two interleaved blocks of 4
-            (16, 2, 30_000, "guarded"),       # four blocks of 4
-            (32, 3, 300_000, "guarded"),      # four blocks of 8
             (32, 3, 1_048_576, "guarded"),    # one block of 32: Strassen down to 16 (match on the Choice)
             (64, 2, 1_048_576, "guarded"),    # eight blocks of 8
         ),
@@ -1347,7 +1272,6 @@ CORPUS = {
         points=(
             (16, 2, 10**5, "guarded"),        # no sketch fits: the diagonal closure (peak rescale guard)
             (8, 2, 10**5, "interval"),        # rank 2, sketch 4 (+1: popcount of 8 is odd)
-            (16, 2, 10**6, "interval"),       # rank 4 on both layers: lazy operators, Nystrom
             (32, 3, 10**6, "interval"),       # two sketched layers, then the diagonal
             (32, 3, 10**7, "interval"),       # three sketched layers, dense closure via singledispatch
         ),
@@ -1364,7 +1288,6 @@ CORPUS = {
         points=(
             (8, 3, 30_000, "guarded"),        # covariance then moments; later MLPs reuse the projection
             (16, 2, 20_000, "guarded"),       # moments only: no rank fits
-            (32, 3, 200_000, "guarded"),      # one covariance layer, two moment layers
             (16, 4, 10**5, "interval"),       # + a float32 sampled stage; later MLPs warm-started
             (32, 6, 10**6, "interval"),
         ),
@@ -1381,6 +1304,7 @@ CORPUS = {
     ),
     "circulant_refine": Entry(
         points=(
+            # five: the four interval points are xfail_at
             (16, 2, 20_000, "guarded"),       # diagonal moments only (the circulant does not fit)
             (8, 2, 10**5, "interval"),        # circulant layer, range finder, 6 chunks of 16 samples
             (16, 2, 10**6, "interval"),
@@ -1407,8 +1331,6 @@ CORPUS = {
             (16, 2, 20_000, "exact"),         # no block fits: the diagonal plan (squared weights by fnp.power)
             (8, 2, 10_000, "guarded"),        # blocks of 2
             (16, 3, 60_000, "guarded"),       # blocks of 4: the kron leakage mask, 4-D tiles
-            (16, 2, 10**5, "guarded"),        # blocks of 8
-            (32, 3, 10**6, "guarded"),        # blocks of 16, two of them
             (64, 2, 3 * 10**6, "guarded"),    # blocks of 16, four of them
         ),
         # (nb, g, g) block covariances: reshape/transpose tiles, a 4-D diagonal + moveaxis, tensordot
@@ -1425,9 +1347,6 @@ CORPUS = {
             (8, 2, 3_000, "exact"),           # no plan fits: the constant fallback
             (8, 2, 10_000, "interval"),       # topk 4 (nonzero-sized candidates, argpartition, ix_-free block)
             (8, 2, 30_000, "interval"),       # sketch 4: accumulate'd fused products, Cholesky-QR ladder
-            (16, 2, 50_000, "interval"),      # topk 8
-            (16, 2, 300_000, "interval"),     # sketch 8
-            (32, 3, 200_000, "interval"),     # topk 8 at a bigger width
             (32, 3, 10**6, "interval"),       # sketch 8 over three layers
         ),
         # ChainMap settings on a default_factory dict, NamedTuple plans from generators with yield
@@ -1462,7 +1381,6 @@ CORPUS = {
             (16, 2, 20000, "guarded"),     # the mean field alone
             (8, 2, 10**5, "guarded"),      # coarse histogram arm (16 bins), subsample, smoothing
             (16, 2, 10**6, "guarded"),     # fine histogram arm (32 bins)
-            (32, 5, 10**8, "guarded"),
         ),
         guards=("if peak > RESCALE_AT:", "if not fnp.all(fnp.isfinite(out)):"),
     ),
@@ -1483,9 +1401,7 @@ CORPUS = {
         points=(
             (8, 2, 2_000, "exact"),           # the rule does not fit: zeros
             (8, 1, 4_000, "exact"),           # the rule alone, one layer
-            (16, 2, 50_000, "exact"),         # the rule alone: no chunk of samples fits
             (16, 2, 200_000, "exact"),        # the rule and one chunk, blended by the 0-d temper
-            (32, 3, 10**6, "exact"),          # one chunk
             (32, 3, 3 * 10**6, "exact"),      # three chunks (the chunks knob caps it)
         ),
         # a folder (rule.py, sampler.py, make_tables.py), tables.npz read whole by dict() of numpy's
@@ -1499,9 +1415,7 @@ CORPUS = {
         points=(
             (8, 1, 200_000, "guarded"),       # diag
             (16, 2, 5_000, "exact"),          # not even the mean field fits: zeros
-            (16, 2, 200_000, "guarded"),      # diag, full
             (24, 3, 200_000, "guarded"),      # diag, full, band (argpartition + isin mask, ix_ block)
-            (64, 4, 200_000, "guarded"),      # diag only; the meter's ratio scales the later shares
             (64, 4, 3 * 10**6, "guarded"),    # band, full, band, diag
         ),
         # a Fraction cost model rounded with math.ceil, a while loop over a ledger synced with
@@ -1512,7 +1426,7 @@ CORPUS = {
     ),
     "tee_pipeline": Entry(
         points=(
-            (8, 2, 10**5, "interval"),        # one sampled layer (chunks of 49), then moments
+            # five: each kind, the calibration miss and calibration's target
             (8, 1, 10**5, "interval"),        # one layer: sampled, the spread test still asked
             (16, 2, 5_000, "exact"),          # the moment plan does not fit: zeros
             (16, 2, 6_000, "guarded"),        # moments only (matvec, log1p logistic gate)
@@ -1532,11 +1446,8 @@ CORPUS = {
         points=(
             (16, 2, 200_000, "guarded"),      # Carry k=12 on every layer (the low-rank factor kept)
             (16, 2, 5_000, "exact"),          # not even the mean field fits: zeros
-            (16, 3, 15_422, "guarded"),       # mean field only
             (16, 3, 23_455, "guarded"),       # mean field x2, then Carry k=4
             (16, 3, 26_973, "guarded"),       # mean field, then TopKEigh k=4 (super().step chain)
-            (32, 4, 290_272, "guarded"),      # mean field, then TopKEigh k=12
-            (64, 4, 10**6, "guarded"),        # Carry k=12
         ),
         # a folder: engines registered by __init_subclass__(key=, rank=) with super() chains, a
         # frozen kw_only Plan swept by dataclasses.replace, match with class patterns, or-patterns,
@@ -1550,9 +1461,7 @@ CORPUS = {
             (8, 2, 10_000, "guarded"),        # a block of 2, no chunk fits the samples' share
             (8, 2, 5_000, "exact"),           # the mean field does not fit: zeros
             (8, 2, 30_000, "guarded"),        # a block of 4, one chunk of 16 of three, then the meter stops
-            (16, 2, 100_000, "guarded"),      # a block of 8, one chunk of 16 of three
             (16, 3, 10**6, "guarded"),        # a block of 12, 7 chunks of 32 of 11
-            (32, 3, 3 * 10**6, "guarded"),    # a block of 12, 6 chunks of 32 of 9
         ),
         # Decimal shares quantized with ROUND_FLOOR and a Decimal blend weight, contextlib.closing
         # of a stage meter entered by an ExitStack whose sampling exit is handed on by pop_all(),
@@ -1565,13 +1474,11 @@ CORPUS = {
     ),
     "seeded_strassen": Entry(
         points=(
-            (8, 2, 10**5, "guarded"),         # plain products (no leaf pays at 8), 16 rows on both layers
+            # five: the meter's two stops, the seed's layer checks and MAX_LEVELS are arms apart
             (8, 2, 10_000, "exact"),          # the covariance plan does not fit: mean field
-            (16, 2, 50_000, "exact"),
             (16, 2, 140_000, "guarded"),      # Strassen, leaf 8; the meter keeps back the next layer: no rows
             (16, 2, 200_000, "guarded"),      # one chunk of the four the seed asked for, then the meter stops
             (16, 3, 10**6, "guarded"),        # the seed checks layers 1 and 2, 80 rows each
-            (32, 2, 3 * 10**6, "guarded"),    # two Strassen levels, 96 rows
             (64, 2, 10**7, "guarded"),        # two levels down to a leaf of 16 (MAX_LEVELS)
         ),
         # a seed hashed from the shape (struct.pack, hashlib.blake2b, struct.unpack) into
@@ -1585,12 +1492,9 @@ CORPUS = {
     ),
     "cached_heads": Entry(
         points=(
-            (8, 2, 20_000, "guarded"),        # the topk head at rank 4 (half the width)
             (8, 2, 5_000, "exact"),           # not even the mean field fits: zeros
             (8, 2, 7_000, "guarded"),         # the mean field alone: no head fits
             (16, 2, 20_000, "guarded"),       # the linear fallback
-            (16, 2, 10**5, "guarded"),        # the topk head at rank 6
-            (16, 3, 10**5, "guarded"),        # the linear fallback over three layers
             (32, 3, 10**6, "guarded"),        # the topk head; its QR basis paid by the first MLP only
         ),
         # a folder: heads.py's hierarchy registered by __init_subclass__(kind=, w3=, w2=) with a
@@ -1607,7 +1511,6 @@ CORPUS = {
             (16, 2, 2_500, "guarded"),        # not even the diagonal fits: mean-only
             (16, 2, 20_000, "guarded"),       # diagonal moments
             (32, 2, 3 * 10**6, "guarded"),    # covariance with plain products (the call overhead beats Winograd)
-            (96, 2, 10**8, "guarded"),        # Winograd, leaf 48: one level
             (97, 2, 10**8, "guarded"),        # Winograd, leaf 64, the odd size padded to 98 (fnp.pad)
         ),
         # Winograd's 15-addition variant reassembled with fnp.block, a memoised recursive cost
@@ -1652,7 +1555,6 @@ CORPUS = {
     "portfolio_planner": Entry(
         points=(
             (16, 2, 3_000, "exact"),          # nothing fits: the mean pushed through (the seed's `or` joins)
-            (16, 2, 15_000, "interval"),      # mean field, top-6 active set (argpartition -> argsort)
             (32, 2, 50_000, "interval"),      # mean field, top-8 active set, cholesky -> lstsq ladder
             (16, 3, 1_000_000, "interval"),   # deep: Monte Carlo, 258 antithetic samples in chunks of 32
             (32, 3, 10**7, "interval"),       # deep: Monte Carlo, the 512 cap
@@ -1681,13 +1583,11 @@ CORPUS = {
     ),
     "segment_portfolio": Entry(
         points=(
+            # five: mean field, sampled, unscented, sandwich -> lowrank and Strassen are arms apart
             (8, 2, 10_000, "guarded"),        # mean field on both layers
             (16, 2, 100_000, "interval"),     # sampled: sigma-free Monte Carlo from a matrix root
             (16, 2, 300_000, "interval"),     # unscented on both layers (2w+1 sigma points)
-            (32, 2, 10**6, "guarded"),        # sandwich (plain products: no Strassen leaf below 32)
             (32, 2, 3 * 10**6, "interval"),   # sandwich then lowrank (k from the spectrum), active-set polish
-            (32, 3, 6 * 10**6, "interval"),   # lowrank on every layer
-            (64, 2, 6 * 10**6, "guarded"),    # sandwich through Strassen, leaf 32 (fnp.block reassembly)
             (64, 2, 3 * 10**7, "interval"),   # lowrank through Strassen
         ),
         # a folder (estimator.py + kernels.py, 771 lines): a frozen Config with derived
@@ -1718,9 +1618,7 @@ CORPUS = {
             (16, 2, 30_000, "guarded"),     # diag, diag without particles: the moment filter alone
             (16, 2, 100_000, "interval"),   # diag, diag with 11 particles: the per-unit Riccati loop
             (8, 3, 10_000, "guarded"),      # diag, mean, mean
-            (8, 3, 30_000, "interval"),     # three diag layers, 8 particles
-            (32, 2, 100_000, "guarded"),
-            (32, 2, 300_000, "interval"),
+            (32, 2, 300_000, "interval"),   # diag, diag with particles at the larger width
         ),
         # 610 lines: a frozen FilterConfig with __post_init__, a damping-schedule property and
         # with_overrides, a memoised recursive planner over (layers, room units, previous mode),
@@ -1738,7 +1636,6 @@ CORPUS = {
         points=(
             (8, 2, 3_000, "guarded"),          # nothing fits: DriftWarning raised under setup()'s filter, point fallback
             (16, 2, 20_000, "guarded"),        # diag, no refit
-            (16, 3, 100_000, "guarded"),       # lowrank (argsort top-r factor) + head
             (8, 2, 100_000, "interval"),       # cov + head + Monte Carlo refit of the top k
             (64, 4, 1_000_000, "guarded"),     # lowrank + head at the widest point
         ),
@@ -1758,7 +1655,6 @@ CORPUS = {
         points=(
             (16, 2, 30_000, "guarded"),     # only the mean-field expert is affordable
             (8, 3, 8_000, "guarded"),
-            (16, 3, 40_000, "guarded"),
             (32, 2, 300_000, "guarded"),
             (16, 4, 3_000, "exact"),        # nothing affordable: the closed-form fallback
         ),
@@ -2057,7 +1953,6 @@ CORPUS = {
             (8, 2, 30_000, "guarded"),     # float32 covariance: einsum("ji,jk,kl->il") of float32 operands
             (16, 4, 300_000, "guarded"),   #   with float64 means, round trips through float64 every 2 layers
             (8, 2, 10**6, "guarded"),      # float32 Welford chunks (budget // (w * w) clamped) into float64
-            (16, 4, 3 * 10**6, "guarded"),
         ),
         # a GPU person: an abc.ABC with ClassVar names and error scales, three strategies ranked by
         # min(key=Strategy.score) over (error, flops) tuples of Python floats, a float32 overflow guard
