@@ -62,11 +62,11 @@ def test_calibration_is_exact_where_decisions_do_not_change_with_size(path, targ
 #: file where two cover the same kind: isfinite nets on arrays (winograd_cov, bootstrap_quantiles'
 #: isnan().any()) and on Python floats (shrunk_gram, batched_blocks' all(map(math.isfinite, ...)));
 #: cholesky/solve ladders (mc_ladder), cholesky jitter in try/except (unscented_ladder), the
-#: cholesky -> eigh -> svd rescue (rescue_ladder), pinv/lstsq rungs (slot_solvers, block_head), a
-#: LinAlgError ladder around inv (gauss_algebra); rescales past a peak (winograd_cov, chain_planner,
-#: block_strassen's walrus); pruning's nonzero active sets (active_block, memo_ensemble); slogdet
-#: and eig's sign or dtype (plan_registry, winograd_padded, eig_head); a read of the environment
-#: (traced_kit).
+#: cholesky -> eigh -> svd rescue (rescue_ladder), pinv/lstsq rungs (slot_solvers, block_head), the
+#: nets of operator-overloaded Gauss objects (gauss_algebra); rescales past a peak (winograd_cov,
+#: chain_planner, block_strassen's walrus); pruning's nonzero active sets (active_block,
+#: memo_ensemble); slogdet and eig's sign or dtype (plan_registry, winograd_padded, eig_head); a read
+#: of the environment (traced_kit).
 GUARDED_CALIBRATED = frozenset({
     "winograd_cov", "bootstrap_quantiles", "shrunk_gram", "batched_blocks", "mc_ladder", "unscented_ladder",
     "rescue_ladder", "slot_solvers", "block_head", "gauss_algebra", "chain_planner", "block_strassen",
