@@ -133,6 +133,7 @@ def ufunc_outputs(name: str, *operands: Operand) -> list[str]:
     return _asked(_key("ufunc_outputs", name, operands), compute)
 
 
+@lru_cache(maxsize=None)
 def itemsize(dtype: str) -> int:
     return _asked(_key("itemsize", dtype), lambda: np.dtype(dtype).itemsize)
 
@@ -159,8 +160,11 @@ def normalize(dtype) -> str:
     return np.dtype(dtype).name
 
 
+@lru_cache(maxsize=None)
 def kind(dtype: str) -> str:
-    """numpy's kind letter of a dtype ('f', 'c', 'i', 'u', 'b', ...)."""
+    """numpy's kind letter of a dtype ('f', 'c', 'i', 'u', 'b', ...). Kept per process too: every
+    elementwise op asks it (an integer result's bounds), and the question's text cost more than
+    the answer's look-up (a tenth of the pricing of adaptive_simpson's 120,000 ops)."""
     return _asked(_key("kind", dtype), lambda: np.dtype(dtype).kind)
 
 

@@ -110,20 +110,22 @@ def _signed(name: str, args: list, result: Value) -> bool:
     square; a tagged Gram has a positive diagonal), or one made from a pre-activation by a shift, a
     copy, a negation, or a scaling by a known number or a never-negative array. A mark wrongly given only
     loses a nominal number; one wrongly missed keeps the presumption every threshold test makes."""
-    from flopcast.analyzer import signs
-
+    marked = [of(a) is _SIGNED for a in args[:2]]
+    if True not in marked:
+        return False  # (every mark is made from a marked operand: most ops end here, first)
     if not (isinstance(result, Array) and result.dtype.startswith("float") and result.ndim >= 1) \
             or any(result is a for a in args):
         return False
-    marked = [of(a) is _SIGNED for a in args[:2]]
     if name in _PRODUCTS:
         return len(args) == 2 and all(isinstance(a, Array) for a in args) and not result.sym \
-            and args[0].ident != args[1].ident and any(marked)
+            and args[0].ident != args[1].ident
     if name in _COPIES:
         return marked[0]
     if name in _SHIFTS:
-        return len(args) == 2 and any(marked)
-    if name in _SCALINGS and len(args) == 2 and any(marked):
+        return len(args) == 2
+    if name in _SCALINGS and len(args) == 2:
+        from flopcast.analyzer import signs
+
         other = args[1] if marked[0] else args[0]
         if name != "multiply" and not marked[0]:
             return False  # (a number divided by a pre-activation is no pre-activation)

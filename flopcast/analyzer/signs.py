@@ -32,6 +32,8 @@ _KEEP = frozenset({"sum", "nansum", "mean", "nanmean", "max", "amax", "min", "am
 _BOTH = frozenset({"add", "multiply", "divide", "true_divide", "maximum", "fmax", "minimum", "fmin"})
 #: one real vector times itself: the sum of its squares
 _SELF_PRODUCTS = frozenset({"matmul", "dot", "inner", "vdot"})
+#: every op after_op may mark
+_MARKING = _ALWAYS | _KEEP | _BOTH | _SELF_PRODUCTS | {"power", "clip"}
 
 
 def nonnegative(v: Value, watch=None) -> bool:
@@ -56,6 +58,8 @@ def after_op(name: str, args: list, kwargs: dict, result: Value, watch=None) -> 
     """``result`` of ``fnp.<name>(*args, **kwargs)``, marked non-negative where that is proven: a
     fresh float array (not an out= buffer nor an operand handed back) in place, a numpy scalar
     (immutable, maybe shared by a memoised call) as a copy. ``watch`` as for ``nonnegative``."""
+    if name not in _MARKING:
+        return result  # (every op is priced through here: most mark nothing whatever their operands)
     if result.__class__ not in (Array, NumpyScalar) or not result.dtype.startswith("float") or result.fbounds is not None \
             or "out" in kwargs or "where" in kwargs or any(result is a for a in args):
         return result
