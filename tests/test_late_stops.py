@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from oracle import measure, write_program
 
-from flopcast.analyzer import analyze
+from flopcast.analyzer import analyze, late_stops
 from flopcast.model import Point
 
 POINTS = (Point(8, 2, 2**41), Point(16, 2, 2**41))
@@ -252,3 +252,36 @@ def test_a_count_that_also_sizes_an_array_still_switches(tmp_path, name, point):
     report = analyze(path, point)
     counted = measure(path, point).total
     assert report.total.lo <= counted <= report.total.hi, (report.total, counted)
+
+
+#: a guard that raises out of the loop, caught nowhere: the run ends there, so the stop signs no
+#: state (later_reads answers None)
+RAISES_OUT = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        v = fnp.sum(w, axis=0)
+        for step in range(6):
+            v = w @ v
+            v = v / fnp.linalg.norm(v)
+            if not fnp.all(fnp.isfinite(v)):
+                raise FloatingPointError(f"step {step} diverged")
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(v)
+"""
+
+
+def test_a_stop_that_ends_the_run_is_read_once(tmp_path, monkeypatch):
+    """What the work after the loop reads is a fact of the code: the function's body is walked for it
+    once, however often the test runs (each execution walked it again when the answer was None)."""
+    path = tmp_path / "estimator.py"
+    path.write_text(RAISES_OUT)
+    walks = []
+    reads = late_stops._later_reads
+    monkeypatch.setattr(late_stops, "_later_reads", lambda *args: walks.append(args) or reads(*args))
+    report = analyze(path, POINTS[0])
+    assert len(walks) == 1 and reads(*walks[0]) is None
+    assert report.total.lo <= measure(path, POINTS[0]).total <= report.total.hi
