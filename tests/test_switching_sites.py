@@ -216,7 +216,11 @@ PROGRAMS = {"a stall counter gating a one-shot restart": STALL_COUNTER,
             "a count kept as the length of a module's list a helper's helper grows":
                 _steered("FLAGS.clear()", "keep(step)", "len(FLAGS) == 2", NOTE),
             "a count a helper steps in a module's dict":
-                _steered('COUNTS["stall"] = 0', "bump()", 'COUNTS["stall"] == 2', BUMP)}
+                _steered('COUNTS["stall"] = 0', "bump()", 'COUNTS["stall"] == 2', BUMP),
+            "a count kept as the length of a module's list grown by its append held in a name":
+                _steered("FLAGS.clear()", "note(step)", "len(FLAGS) == 2", "FLAGS = []\nnote = FLAGS.append\n\n\n"),
+            "a count kept as the length of a list grown by its append held in a local name":
+                _steered("hits = []\n        grow = hits.append", "grow(step)", "len(hits) == 2")}
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
@@ -345,6 +349,36 @@ class Estimator(BaseEstimator):
                 last = step
         return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(v) + acc
 """
+
+#: a sibling module of the estimator's folder: a list its helpers grow (one through its bound
+#: append held in a name)
+HELPERS = NOTE + "grow = FLAGS.append\n"
+
+#: the estimator's import of the sibling module, and how its state, the test's arm and the gate name
+#: what the module's helpers change
+FROM_SIBLING = {"a helper imported by name": ("from helpers import FLAGS, note", "FLAGS.clear()", "note(step)",
+                                              "len(FLAGS) == 2"),
+                "a helper's helper imported under other names": ("from helpers import FLAGS as F, keep as k",
+                                                                 "F.clear()", "k(step)", "len(F) == 2"),
+                "a bound append the module holds in a name": ("from helpers import FLAGS, grow", "FLAGS.clear()",
+                                                             "grow(step)", "len(FLAGS) == 2")}
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("name", FROM_SIBLING)
+def test_a_test_whose_arm_calls_a_sibling_modules_helper_is_inside_the_interval(tmp_path, name, point):
+    # the helper's module is read as the interpreter reads it: what it changes steers the gate
+    # as a helper of the estimator's own file does (before, the run counted past the interval's
+    # high end: the alike paths fire the gate at the first iteration or never)
+    imports, state, arm, gate = FROM_SIBLING[name]
+    (tmp_path / "helpers.py").write_text(HELPERS)
+    path = tmp_path / "estimator.py"
+    path.write_text(imports + "\n" + _steered(state, arm, gate))
+    report = analyze(path, point)
+    counted = measure(path, point).total
+    assert report.total.lo <= counted <= report.total.hi, (report.total, counted)
+    assert not report.total.exact and not report.lower_bound
+
 
 #: a flag a method of its object toggles
 STATE = """\

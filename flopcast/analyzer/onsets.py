@@ -19,8 +19,9 @@ constant, a step by a constant, a toggle ``flag = not flag``, a cap ``cap = min(
 attribute or container item the loop does not assign afresh before the ``if`` at each iteration),
 grow a container (``hits.append(i)``), or call a function for its effect on an object
 (``stall.step()``, ``mark(run)``; what a function or method the module defines under the name
-called does is the arm's own: ``state.flip()`` toggling ``self.up``, ``note(f)`` growing a
-module's ``FLAGS``), that another test in the loop reads (a nested ``if`` or
+called does is the arm's own, as is one a sibling module of the submission defines that it imports:
+``state.flip()`` toggling ``self.up``, ``note(f)`` growing a module's ``FLAGS``; a name holding a
+bound method, ``note = FLAGS.append``, is called as that method), that another test in the loop reads (a nested ``if`` or
 ``while``, a conditional expression, a ``match`` subject or case guard; an object's attribute,
 for a call), or that an assignment in the loop reads to compute such a name (``done = hits >= 2``).
 Two kinds of state keep the alike answers: one a test reads only to stop the loop (``if stable >=
@@ -77,9 +78,10 @@ class Steering:
 NONE = Steering()
 
 
-def steering(stmt: ast.stmt, loop: ast.stmt, tree: Optional[ast.Module] = None) -> Steering:
+def steering(stmt: ast.stmt, loop: ast.stmt, module=None, program=None) -> Steering:
     """How the ``if`` ``stmt`` in ``loop``'s body steers state the loop carries into another of
-    its tests. ``tree``: the module holding them, where the functions its arms call are looked up."""
+    its tests. ``module`` (program.Module): the module holding them, where the functions its arms
+    call are looked up, and in the sibling modules of ``program`` it imports them from."""
     if stmt.__class__ is not ast.If:
         return NONE
     per_loop = _STEERING.get(loop)
@@ -87,14 +89,14 @@ def steering(stmt: ast.stmt, loop: ast.stmt, tree: Optional[ast.Module] = None) 
         per_loop = _STEERING[loop] = {}
     found = per_loop.get(stmt)
     if found is None:
-        found = per_loop[stmt] = _steering(stmt, loop, _Defs.of(tree))
+        found = per_loop[stmt] = _steering(stmt, loop, _Defs.of(module, program))
     return found
 
 
 def _steering(stmt: ast.If, loop: ast.stmt, defs: "_Defs") -> Steering:
     arms = stmt.body + stmt.orelse
-    called = _called(_effects(arms), defs)
-    written = {t for n in own_nodes(arms) if _counts(n) for t in _written_targets(n)} | _grown(arms) \
+    called = _called(_effects(arms, defs), defs)
+    written = {t for n in own_nodes(arms) if _counts(n) for t in _written_targets(n)} | _grown(arms, defs) \
         | called.written | called.grown
     objects = _affected(arms, defs)
     if not written and not objects:
@@ -131,7 +133,7 @@ def _repeats(stmt: ast.If, loop: ast.stmt, steered: set, gates: list, tests: lis
     it opens one once. ``tests``: what the ``gates`` test; ``read``: what they read (_read_by)."""
     arms = stmt.body + stmt.orelse
     if any(_toggles(n) and dotted(n.targets[0]) in steered for n in own_nodes(arms)) \
-            or _called(_effects(arms), defs).toggled & steered:
+            or _called(_effects(arms, defs), defs).toggled & steered:
         return "its arm toggles a flag a later test reads"
     if _recorded(stmt, defs) & steered:
         # the container holds the sequence of answers, so what a test reads of it (a sum, an item)
@@ -213,15 +215,17 @@ def _toggles(n: ast.AST) -> bool:
 _GROWERS = frozenset({"append", "appendleft", "extend", "insert", "add"})
 
 
-def _effects(arms: list):
+def _effects(arms: list, defs: "_Defs") -> list:
     """The calls in ``arms`` made for their effect alone (a statement of its own: ``hits.append(i)``,
-    ``stall.step()``, ``mark(run)``)."""
-    return [n.value for n in own_nodes(arms) if n.__class__ is ast.Expr and n.value.__class__ is ast.Call]
+    ``stall.step()``, ``mark(run)``). A call of a name that holds a bound method (``note =
+    FLAGS.append``; ``note(f)``) is read as that method's call (``FLAGS.append(f)``)."""
+    calls = [n.value for n in own_nodes(arms) if n.__class__ is ast.Expr and n.value.__class__ is ast.Call]
+    return [bound for c in calls for bound in defs.unbind(c)]
 
 
-def _grown(arms: list) -> set:
+def _grown(arms: list, defs: "_Defs") -> set:
     """The containers a call in ``arms`` grows (``hits.append(i)``: ``hits``)."""
-    return {name for c in _effects(arms) for name in _grown_by(c)}
+    return {name for c in _effects(arms, defs) for name in _grown_by(c)}
 
 
 def _grown_by(call: ast.Call) -> set:
@@ -238,7 +242,7 @@ def _recorded(stmt: ast.If, defs: "_Defs") -> set:
         return set()
     arms: list = [{}, {}]
     for held, arm in zip(arms, (stmt.body, stmt.orelse)):
-        for c in _effects(arm):
+        for c in _effects(arm, defs):
             for name in _grown_by(c) | _called([c], defs).grown:
                 held.setdefault(name, set()).add(ast.dump(c))
     return {name for name in arms[0].keys() & arms[1].keys() if arms[0][name] != arms[1][name]}
@@ -255,7 +259,7 @@ def _affected(arms: list, defs: "_Defs") -> set:
     (``stall.step()`` stepping ``self.n``) and those a function is given (``mark(run)`` setting
     ``run.drifted``)."""
     found = set()
-    for c in _effects(arms):
+    for c in _effects(arms, defs):
         if c.func.__class__ is ast.Attribute and c.func.attr in _GROWERS:
             continue  # a container grown (_grown): what it is given is not changed
         if c.func.__class__ is ast.Name and c.func.id in _LOOKERS and c.func.id not in defs.functions:
@@ -383,43 +387,140 @@ def _targets(st: ast.stmt) -> list:
 @dataclass(frozen=True)
 class _Defs:
     """A module's defs by name, where a call made for its effect is looked up: its functions
-    (module-level or nested, called by name) and its classes' methods (called on an object)."""
+    (module-level or nested, called by name) and its classes' methods (called on an object), those
+    it imports from the submission's sibling modules (``from helpers import note``; ``import
+    helpers`` for ``helpers.note(f)``; the methods of each such module's classes), each with the
+    _Defs of its own module, and the bound methods its names hold (``note = FLAGS.append``)."""
 
+    #: id of the module's tree (not the tree: _DEFS holds the _Defs weakly keyed by it)
+    key: int = 0
+    #: name -> [(def, the _Defs of the module that defines it)]
     functions: dict = field(default_factory=dict)
     methods: dict = field(default_factory=dict)
+    #: a sibling module as this one names it (``import helpers as h``: ``h``) -> its _Defs
+    modules: dict = field(default_factory=dict)
+    #: name -> the methods it may hold, dotted as this module names them (``note``: ``FLAGS.append``)
+    bound: dict = field(default_factory=dict)
+    #: id of a sibling module's tree -> (its global -> this module's name of it, the prefix that
+    #: reaches the others or None): ``from helpers import FLAGS as F`` ({"FLAGS": "F"}), ``import
+    #: helpers`` ("helpers")
+    names: dict = field(default_factory=dict)
     #: def -> what it changes (_own), made once
     changes: dict = field(default_factory=dict)
 
     @staticmethod
-    def of(tree: Optional[ast.Module]) -> "_Defs":
-        if tree is None:
+    def of(module, program=None) -> "_Defs":
+        """``module``'s (a program.Module) defs; ``program``: where the modules it imports are read."""
+        if module is None:
             return _NO_DEFS
-        found = _DEFS.get(tree)
+        found = _DEFS.get(module.tree)
         if found is None:
-            methods: dict = {}
-            for n in ast.walk(tree):
-                if n.__class__ is ast.ClassDef:
-                    for st in n.body:
-                        if st.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef):
-                            methods.setdefault(st.name, []).append(st)
-            own = {id(fn) for fns in methods.values() for fn in fns}
-            functions: dict = {}
-            for n in ast.walk(tree):
-                if n.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef) and id(n) not in own:
-                    functions.setdefault(n.name, []).append(n)
-            found = _DEFS[tree] = _Defs(functions, methods)
+            # (cached before its imports are read: two modules that import each other end)
+            found = _DEFS[module.tree] = _Defs(id(module.tree))
+            found._read_own(module.tree)
+            if program is not None:
+                found._read_imports(module, program)
         return found
+
+    def _read_own(self, tree: ast.Module) -> None:
+        for n in ast.walk(tree):
+            if n.__class__ is ast.ClassDef:
+                for st in n.body:
+                    if st.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef):
+                        self.methods.setdefault(st.name, []).append((st, self))
+        own = {id(fn) for fns in self.methods.values() for fn, _ in fns}
+        for n in ast.walk(tree):
+            if n.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef) and id(n) not in own:
+                self.functions.setdefault(n.name, []).append((n, self))
+            elif n.__class__ is ast.Assign and len(n.targets) == 1 and n.targets[0].__class__ is ast.Name \
+                    and n.value.__class__ is ast.Attribute and dotted(n.value) is not None:
+                self.bound.setdefault(n.targets[0].id, []).append(dotted(n.value))
+
+    def _read_imports(self, module, program) -> None:
+        """Read the defs this module imports from the submission's folder (never outside it)."""
+        from flopcast.analyzer.program import absolute_import
+
+        linked: dict = {}  # id(tree) -> the _Defs of each sibling module imported
+        bound: list = []  # (a name here, its module, a method it holds as that module names it)
+
+        def link(name: str, prefix: Optional[str]) -> Optional["_Defs"]:
+            other = program.peek_module(name) if name else None
+            if other is None or id(other.tree) == self.key:
+                return None
+            defs = linked[id(other.tree)] = _Defs.of(other, program)
+            renamed, had = self.names.get(defs.key, ({}, None))
+            self.names[defs.key] = (renamed, had if prefix is None else prefix)
+            return defs
+
+        for n in ast.walk(module.tree):
+            if n.__class__ is ast.Import:
+                for alias in n.names:
+                    local = alias.asname or alias.name
+                    other = link(alias.name, local)
+                    if other is not None:
+                        self.modules[local] = other
+            elif n.__class__ is ast.ImportFrom:
+                name = absolute_import(module, n.level, n.module)
+                for alias in n.names:
+                    local = alias.asname or alias.name
+                    sub = link(f"{name}.{alias.name}", local) if name and alias.name != "*" else None
+                    if sub is not None:  # ``from kit import stages``
+                        self.modules[local] = sub
+                    other = link(name, "" if alias.name == "*" else None)
+                    if other is None:
+                        continue
+                    if alias.name == "*":
+                        for fname, fns in other.functions.items():
+                            self.functions.setdefault(fname, []).extend(fns)
+                        bound += [(fname, other, d) for fname, ds in other.bound.items() for d in ds]
+                        continue
+                    self.names[other.key][0][alias.name] = local
+                    self.functions.setdefault(local, []).extend(other.functions.get(alias.name, ()))
+                    bound += [(local, other, d) for d in other.bound.get(alias.name, ())]
+        for other in linked.values():
+            # an object of a sibling module's class may reach this module by any route
+            for name, fns in other.methods.items():
+                self.methods.setdefault(name, []).extend(fns)
+        for local, other, d in bound:
+            mine = self.rename(d, other)
+            if mine is not None:
+                self.bound.setdefault(local, []).append(mine)
+
+    def rename(self, name: str, home: "_Defs") -> Optional[str]:
+        """What this module calls ``name``, a global (dotted) of the module ``home`` (None: nothing
+        it names)."""
+        if home is self:
+            return name
+        renamed, prefix = self.names.get(home.key, ({}, None))
+        root, dot, rest = name.partition(".")
+        if root in renamed:
+            return renamed[root] + dot + rest
+        if prefix is None:
+            return None
+        return f"{prefix}.{name}" if prefix else name
 
     def callees(self, call: ast.Call) -> list:
         """The defs ``call`` may run, each with whether the object it is called on is its first
-        parameter (a method not static): every method of that name when the object is not known."""
+        parameter (a method not static) and the _Defs of its module: every method of that name
+        when the object is not known."""
         f = call.func
         if f.__class__ is ast.Name:
-            return [(fn, False) for fn in self.functions.get(f.id, ())]
+            return [(fn, False, home) for fn, home in self.functions.get(f.id, ())]
         if f.__class__ is ast.Attribute:
-            return [(fn, not any(dotted(d) == "staticmethod" for d in fn.decorator_list))
-                    for fn in self.methods.get(f.attr, ())]
+            other = self.modules.get(dotted(f.value))
+            if other is not None:
+                return [(fn, False, home) for fn, home in other.functions.get(f.attr, ())]
+            return [(fn, not any(dotted(d) == "staticmethod" for d in fn.decorator_list), home)
+                    for fn, home in self.methods.get(f.attr, ())]
         return []
+
+    def unbind(self, call: ast.Call) -> list:
+        """``call``, and the calls of the methods the name it calls may hold (``note(f)`` with ``note =
+        FLAGS.append``: ``FLAGS.append(f)``)."""
+        if call.func.__class__ is not ast.Name or call.func.id not in self.bound:
+            return [call]
+        return [call] + [ast.Call(ast.parse(d, mode="eval").body, call.args, call.keywords)
+                         for d in self.bound[call.func.id]]
 
 
 _NO_DEFS = _Defs()
@@ -439,15 +540,16 @@ class _Called:
 def _called(calls: list, defs: _Defs) -> _Called:
     """What the defs ``calls`` run (looked up in ``defs``) change of the caller's state: an attribute
     or item of an object it gave them (``state.flip()`` toggling ``self.up``: ``state.up``), or of a
-    name the module holds (``FLAGS.append(f)``: ``FLAGS``)."""
+    name the module holds (``FLAGS.append(f)``: ``FLAGS``, as the caller names it where a sibling
+    module's def changes it: ``helpers.FLAGS``)."""
     written, toggled, grown = set(), set(), set()
     for call in calls:
-        for fn, bound in defs.callees(call):
-            changed = _own(fn, defs)
+        for fn, bound, home in defs.callees(call):
+            changed = _own(fn, home)
             given = _given(fn, call, bound)
-            written |= {_in_caller(name, given) for name in changed.written}
-            toggled |= {_in_caller(name, given) for name in changed.toggled}
-            grown |= {_in_caller(name, given) for name in changed.grown}
+            written |= {_in_caller(name, given, defs, home) for name in changed.written}
+            toggled |= {_in_caller(name, given, defs, home) for name in changed.toggled}
+            grown |= {_in_caller(name, given, defs, home) for name in changed.grown}
     return _Called(frozenset(written - {None}), frozenset(toggled - {None}), frozenset(grown - {None}))
 
 
@@ -467,12 +569,12 @@ def _own(fn: ast.AST, defs: _Defs) -> _Called:
         return name in declared if rebinds else name.partition(".")[0] not in local
 
     writes = [n for n in own_nodes(fn.body) if _counts(n)]
-    inner = _called(_effects(fn.body), defs)
+    inner = _called(_effects(fn.body, defs), defs)
     found = defs.changes[fn] = _Called(
         frozenset({name for n in writes for name, rebinds in _mutated(n) if outside(name, rebinds)} | inner.written),
         frozenset({name for n in writes if _toggles(n) for name, rebinds in _mutated(n) if outside(name, rebinds)}
                   | inner.toggled),
-        frozenset({name for name in _grown(fn.body) if outside(name, False)} | inner.grown))
+        frozenset({name for name in _grown(fn.body, defs) if outside(name, False)} | inner.grown))
     return found
 
 
@@ -506,12 +608,13 @@ def _given(fn: ast.AST, call: Optional[ast.Call], bound: bool) -> dict:
     return given
 
 
-def _in_caller(name: str, given: dict) -> Optional[str]:
-    """What the caller calls ``name`` (a def's own name for state it does not make), None where the
-    caller names nothing it reaches (a parameter given no name)."""
+def _in_caller(name: str, given: dict, caller: _Defs, home: _Defs) -> Optional[str]:
+    """What the caller (in the module ``caller``) calls ``name`` (a def's own name for state it does
+    not make; the def in the module ``home``), None where the caller names nothing it reaches (a
+    parameter given no name, a sibling module's global it does not import)."""
     root, dot, rest = name.partition(".")
     if root not in given:
-        return name
+        return caller.rename(name, home)
     return None if given[root] is None else given[root] + dot + rest
 
 

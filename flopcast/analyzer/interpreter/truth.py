@@ -110,8 +110,7 @@ class Truth:
         for ctx in reversed(self.loops):
             if ctx.frame is self.frame:
                 if ctx.node.__class__ in (ast.For, ast.AsyncFor, ast.While):
-                    module = self.frame.module
-                    return onsets.steering(stmt, ctx.node, module.tree if module is not None else None)
+                    return onsets.steering(stmt, ctx.node, self.frame.module, self.program)
                 return onsets.NONE
         return onsets.NONE
 
