@@ -258,3 +258,44 @@ def test_a_method_generator_that_reads_self_is_still_refused_when_the_loop_chang
     assert report.lower_bound and any(u.what == "generator over changed state" for u in report.unpriced)
     assert report.total.lo <= measure(path, point).total
 
+
+
+STAGE = """
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    def layers(mlp):
+        x = fnp.ones(mlp.width)
+        for w in mlp.weights:
+            x = fnp.maximum(w.T @ x, 0.0)
+            yield x
+
+
+    def stage(xs):
+        {body}
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            {take}
+            return fnp.zeros((mlp.depth, mlp.width)) + first
+"""
+
+#: a stage's body taking the items of the generator it is handed one at a time
+STAGES = {"enumerate": "for i, x in enumerate(xs):\n        yield x + float(i)",
+          "zip": "for i, x in zip(range(99), xs):\n        yield x + float(i)",
+          "next": "while True:\n        try:\n            x = next(xs)\n        except StopIteration:\n"
+                  "            return\n        yield x * 2.0"}
+
+
+@pytest.mark.parametrize("point", [Point(8, 4, 2**41), Point(16, 3, 2**41)], ids=lambda p: p.label())
+@pytest.mark.parametrize("body", STAGES.values(), ids=STAGES.keys())
+def test_next_of_a_stage_taking_items_one_at_a_time_is_exact(tmp_path, body, point):
+    """`next(stage(layers(mlp)))`: how far the stage's body took ``layers`` is no state the code
+    after next() reads (nothing else holds ``layers``'s generator); the path was ended as
+    "generator over changed state", a lower bound of 0."""
+    path = write_program(tmp_path, STAGE, body=body.replace("\n", "\n    "),
+                         take="first = next(stage(layers(mlp)))")
+    assert_exact_at(path, [point])
+

@@ -56,6 +56,14 @@ def _finds_yield_under_cleanup(fn: ast.AST) -> bool:
     return False
 
 
+def _only_taken_from(now: tuple, then: tuple, gen: PyGenerator) -> bool:
+    """Whether two signatures of one part of ``gen`` (Generators._generator_parts) differ only in how
+    far a generator ``gen``'s body takes items from has gone."""
+    what = now[0]
+    return what[0] == "object" and what[1].__class__ is PyGenerator and what[1] is then[0][1] \
+        and any(r is gen for r in what[1].read_by)
+
+
 class Generators:
     """The Interpreter's methods for generator functions run ahead of their consumer, and what is taken back when it stops."""
 
@@ -389,7 +397,10 @@ class Generators:
         first = self._first_item_state.pop(id(gen), None)
         if first is None or first[0] is not gen or len(gen.items or ()) < 2:
             return
-        if self._generator_parts(gen) != first[1]:
+        # (how far a generator the body took items from has gone is no state this reads: another
+        # consumer of it is checked against where the run leaves it, refuse_taken_ahead)
+        now = self._generator_parts(gen)
+        if len(now) != len(first[1]) or any(a != b and not _only_taken_from(a, b, gen) for a, b in zip(now, first[1])):
             self.stop_path(f"{span}: the generator's body changes state after its first item, and flopcast ran it "
                            "whole at the first next(); the code between the next() calls would read that state as "
                            "the body leaves it at its end, so the cost after it is not counted", span,
