@@ -345,3 +345,12 @@ class Report:
     def lower_bound(self) -> bool:
         """True when some op was not priced, so the real count may be higher."""
         return bool(self.unpriced)
+
+    @property
+    def budget_stops_elsewhere(self) -> bool:
+        """True when a run may pass the budget at an op no Raise names: the Raises are the explored
+        paths' own, and a run answering the value-dependent sites in a combination no path takes
+        (joins.py sums single flips; alike.py assumes a site answers alike at each execution)
+        spends otherwise before the budget runs out."""
+        return any(r.budget and not r.every_path for r in self.raises) \
+            or bool(self.alike) and any(r.budget for r in self.raises)

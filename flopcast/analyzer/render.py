@@ -359,6 +359,10 @@ def render_text(report: Report, top: int = 10) -> str:
                            f"passes the budget there; {when}): {r.what.split(': ', 1)[1]}")
                 continue
             out.append(f"  {_text_place(r.span)}{where} raises {r.what} ({when})")
+        if report.budget_stops_elsewhere:
+            out.append("  (where the budget runs out is listed for the value-dependent paths explored: a run "
+                       "answering their sites in another combination spends otherwise first, and may stop at "
+                       "another op)")
         out.append("")
     if report.notes:
         out.append("Notes:")

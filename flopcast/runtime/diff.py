@@ -254,8 +254,12 @@ def _overrun_unplaced(report: Optional[Report], run: RunResult, point: Point) ->
     but no charge is the one flopscope refuses -- where generator bodies ran their charges are
     filed ahead of their consumer's, not in the run's order (interpreter._budget_overrun), and
     combinations summed from single flips (joins.py) are not run. The run must stop somewhere;
-    what it charged before is compared as for an overrun on some paths (_join_overrun)."""
-    if report is None or run.status != BUDGET_EXHAUSTED or report.unpriced or any(r.budget for r in report.raises):
+    what it charged before is compared as for an overrun on some paths (_join_overrun). So is an
+    overrun at an op no listed Raise names where the listing is the explored paths' alone
+    (Report.budget_stops_elsewhere)."""
+    if report is None or run.status != BUDGET_EXHAUSTED or report.unpriced:
+        return False
+    if any(r.budget for r in report.raises) and not report.budget_stops_elsewhere:
         return False
     first = report.per_call[0] if report.per_call else report.total
     return first.hi > point.budget

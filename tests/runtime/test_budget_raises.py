@@ -169,3 +169,17 @@ def test_a_generator_expression_a_listed_generator_yields_from_keeps_the_run_ord
     path.write_text(textwrap.dedent(LISTED_GENERATOR).format(
         body="yield fnp.sum(w, axis=0)\n    yield from (fnp.sum(w * float(k), axis=0) for k in range(2, 4))"))
     _stops_where_the_report_says(path, width, depth)
+
+
+def test_a_run_answering_the_sites_in_a_combination_no_path_takes_may_stop_at_an_op_no_raise_names():
+    # the Raises are the explored paths' own: the run, True at the first layer's site only, spends
+    # otherwise and stops at the exp at line 18, which no path stops at (verify said OVER BUDGET,
+    # a failure, though the report's interval holds the run: kept_features at 11x3, budget 7,000)
+    path = fixture("budget_stops_elsewhere")
+    point = Point(8, 3, 1100)
+    report = analyze(path, point)
+    assert report.total.lo > point.budget and not report.unpriced
+    assert 18 not in [r.span.line for r in report.raises] and report.budget_stops_elsewhere
+    result = verify_point(path, point, timeout=120)
+    assert result.run.status == BUDGET_EXHAUSTED and result.run.error.span.line == 18
+    assert result.verdict == RAISES and result.matched
