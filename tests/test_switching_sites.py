@@ -220,7 +220,11 @@ PROGRAMS = {"a stall counter gating a one-shot restart": STALL_COUNTER,
             "a count kept as the length of a module's list grown by its append held in a name":
                 _steered("FLAGS.clear()", "note(step)", "len(FLAGS) == 2", "FLAGS = []\nnote = FLAGS.append\n\n\n"),
             "a count kept as the length of a list grown by its append held in a local name":
-                _steered("hits = []\n        grow = hits.append", "grow(step)", "len(hits) == 2")}
+                _steered("hits = []\n        grow = hits.append", "grow(step)", "len(hits) == 2"),
+            "a count kept as the length of a list grown by adding a list to it":
+                _steered("hits = []", "hits += [step]", "len(hits) == 2"),
+            "a count kept as the length of a list made anew as itself and a list":
+                _steered("hits = []", "hits = hits + [step]", "len(hits) == 2")}
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
@@ -399,6 +403,9 @@ REPEATING = {"a flag toggled": FLIPPED.format(state="up = False", arm="up = not 
              "every answer noted in a module's list, summed":
                  FLIPPED.format(state="FLAGS.clear()", arm="note(1)\n            else:\n                note(0)",
                                 up="sum(FLAGS) == 1").replace("class Estimator", NOTE + "class Estimator"),
+             "every answer added to a list, summed":
+                 FLIPPED.format(state="hits = []", arm="hits += [1]\n            else:\n                hits += [0]",
+                                up="sum(hits) == 1"),
              "a count read modulo 2": FLIPPED.format(state="flips = 0", arm="flips += 1", up="flips % 2 == 1"),
              "a stall counter a restart allowed twice resets": TWO_RESTARTS}
 

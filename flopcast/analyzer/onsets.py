@@ -17,7 +17,7 @@ allows leaves the high end open (paths.py's floor), as any tree past the cap doe
 Only an ``if`` in a loop of its own function is read so: its arms set a count or a flag (a
 constant, a step by a constant, a toggle ``flag = not flag``, a cap ``cap = min(cap, i)``: a name,
 attribute or container item the loop does not assign afresh before the ``if`` at each iteration),
-grow a container (``hits.append(i)``), or call a function for its effect on an object
+grow a container (``hits.append(i)``, ``hits += [i]``), or call a function for its effect on an object
 (``stall.step()``, ``mark(run)``; what a function or method the module defines under the name
 called does is the arm's own, as is one a sibling module of the submission defines that it imports:
 ``state.flip()`` toggling ``self.up``, ``note(f)`` growing a module's ``FLAGS``; a name holding a
@@ -224,8 +224,26 @@ def _effects(arms: list, defs: "_Defs") -> list:
 
 
 def _grown(arms: list, defs: "_Defs") -> set:
-    """The containers a call in ``arms`` grows (``hits.append(i)``: ``hits``)."""
-    return {name for c in _effects(arms, defs) for name in _grown_by(c)}
+    """The containers a call in ``arms`` grows (``hits.append(i)``: ``hits``), or an assignment
+    adding a display to them (``hits += [i]``)."""
+    return {name for c in _effects(arms, defs) for name in _grown_by(c)} \
+        | {name for n in own_nodes(arms) if (name := _added_to(n)) is not None}
+
+
+#: what a container is grown by when added to it: a list, tuple or list comprehension written out
+_DISPLAYS = (ast.List, ast.Tuple, ast.ListComp)
+
+
+def _added_to(n: ast.AST) -> Optional[str]:
+    """The container the statement ``n`` grows by adding a display to it (``hits += [i]``, ``hits =
+    hits + [i]``), dotted; None for any other statement."""
+    if n.__class__ is ast.AugAssign and n.op.__class__ is ast.Add and n.value.__class__ in _DISPLAYS:
+        return dotted(n.target)
+    if n.__class__ is ast.Assign and len(n.targets) == 1 and n.value.__class__ is ast.BinOp \
+            and n.value.op.__class__ is ast.Add and n.value.right.__class__ in _DISPLAYS \
+            and dotted(n.value.left) is not None and dotted(n.value.left) == dotted(n.targets[0]):
+        return dotted(n.targets[0])
+    return None
 
 
 def _grown_by(call: ast.Call) -> set:
@@ -236,8 +254,9 @@ def _grown_by(call: ast.Call) -> set:
 
 
 def _recorded(stmt: ast.If, defs: "_Defs") -> set:
-    """The containers both arms of ``stmt`` grow, each by calls of its own (``note(1)`` / ``note(0)``
-    appending to a module's ``FLAGS``): the items record which way each execution answered."""
+    """The containers both arms of ``stmt`` grow, each by calls or additions of its own (``note(1)`` /
+    ``note(0)`` appending to a module's ``FLAGS``, ``hits += [1]`` / ``hits += [0]``): the items
+    record which way each execution answered."""
     if not stmt.orelse:
         return set()
     arms: list = [{}, {}]
@@ -245,6 +264,9 @@ def _recorded(stmt: ast.If, defs: "_Defs") -> set:
         for c in _effects(arm, defs):
             for name in _grown_by(c) | _called([c], defs).grown:
                 held.setdefault(name, set()).add(ast.dump(c))
+        for n in own_nodes(arm):
+            if (name := _added_to(n)) is not None:
+                held.setdefault(name, set()).add(ast.dump(n))
     return {name for name in arms[0].keys() & arms[1].keys() if arms[0][name] != arms[1][name]}
 
 
