@@ -224,7 +224,14 @@ PROGRAMS = {"a stall counter gating a one-shot restart": STALL_COUNTER,
             "a count kept as the length of a list grown by adding a list to it":
                 _steered("hits = []", "hits += [step]", "len(hits) == 2"),
             "a count kept as the length of a list made anew as itself and a list":
-                _steered("hits = []", "hits = hits + [step]", "len(hits) == 2")}
+                _steered("hits = []", "hits = hits + [step]", "len(hits) == 2"),
+            "a count kept as the length of a module's list a helper the gate calls reads":
+                _steered("FLAGS.clear()", "FLAGS.append(step)", "seen() == 2",
+                         "FLAGS = []\n\n\ndef seen():\n    return len(FLAGS)\n\n\n"),
+            "a count a method the gate calls reads":
+                _steered("count = Count()", "count.n += 1", "count.seen() == 2",
+                         "class Count:\n    def __init__(self):\n        self.n = 0\n\n"
+                         "    def seen(self):\n        return self.n\n\n\n")}
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")

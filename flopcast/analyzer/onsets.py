@@ -23,7 +23,8 @@ called does is the arm's own, as is one a sibling module of the submission defin
 ``state.flip()`` toggling ``self.up``, ``note(f)`` growing a module's ``FLAGS``; a name holding a
 bound method, ``note = FLAGS.append``, is called as that method), that another test in the loop reads (a nested ``if`` or
 ``while``, a conditional expression, a ``match`` subject or case guard; an object's attribute,
-for a call), or that an assignment in the loop reads to compute such a name (``done = hits >= 2``).
+for a call; what a function the test calls reads of state it does not make, ``seen()`` reading
+``len(FLAGS)``), or that an assignment in the loop reads to compute such a name (``done = hits >= 2``).
 Two kinds of state keep the alike answers: one a test reads only to stop the loop (``if stable >=
 2: break``, the ``while`` loop's own test: a later switch stops it between the two alike ends
 where the work after the loop does not depend on where it stopped; a stop test whose later work
@@ -110,6 +111,7 @@ def _steering(stmt: ast.If, loop: ast.stmt, defs: "_Defs") -> Steering:
              and n is not stmt and not _stops(n)]
     tests = [t for n in gates for t in _tests(n)]
     read = _read_by(tests, loop.body)
+    read |= _read_through_calls(tests, loop.body, read, defs)
     reset = _reset_before(stmt, loop) | _labels(stmt, loop)
     steered = (written & read) - reset
     # an object a call in an arm was given or called on steers through the attributes of it a test
@@ -175,6 +177,41 @@ def _read_by(tests: list, body: list) -> set:
                     read |= more
                     grown = True
     return read
+
+
+def _read_through_calls(tests: list, body: list, read: set, defs: "_Defs") -> set:
+    """What the functions and methods called in the ``tests`` (or in an assignment in ``body`` to
+    what they ``read``: ``n = seen()``) read of state they do not make, as the caller names it
+    (``seen()`` returning ``len(FLAGS)``: ``FLAGS``)."""
+    feeding = [n.value for n in own_nodes(body) if n.__class__ in (ast.Assign, ast.AugAssign, ast.AnnAssign)
+               and n.value is not None and {dotted(t) for t in _targets(n)} & read]
+    return {name for expr in tests + feeding for c in ast.walk(expr) if c.__class__ is ast.Call
+            for name in _reads_of_call(c, defs)}
+
+
+def _reads_of_call(call: ast.Call, defs: "_Defs") -> set:
+    """What the defs ``call`` may run read of state they do not make, as the caller names it."""
+    found = set()
+    for fn, bound, home in defs.callees(call):
+        given = _given(fn, call, bound)
+        found |= {_in_caller(name, given, defs, home) for name in _reads(fn, home)}
+    return found - {None}
+
+
+def _reads(fn: ast.AST, defs: "_Defs") -> frozenset:
+    """The names and attributes ``fn`` (and the defs it calls in turn) reads of state it does not
+    make: a name it does not assign (or declares global), an attribute or item of a parameter."""
+    found = defs.reads.get(fn)
+    if found is not None:
+        return found
+    defs.reads[fn] = frozenset()  # (a def that calls itself: what it reads is its own body's)
+    declared = {name for n in own_nodes(fn.body) if n.__class__ in (ast.Global, ast.Nonlocal) for name in n.names}
+    local = {n.id for n in own_nodes(fn.body) if n.__class__ is ast.Name and n.ctx.__class__ is ast.Store} - declared \
+        - set(_given(fn, None, False))
+    names = {dotted(n) for n in own_nodes(fn.body) if _loaded(n)} - {None}
+    inner = {name for c in own_nodes(fn.body) if c.__class__ is ast.Call for name in _reads_of_call(c, defs)}
+    found = defs.reads[fn] = frozenset({name for name in names | inner if name.partition(".")[0] not in local})
+    return found
 
 
 #: what a plain value is made of: names, numbers and their arithmetic, no call, item or array op
@@ -429,6 +466,8 @@ class _Defs:
     names: dict = field(default_factory=dict)
     #: def -> what it changes (_own), made once
     changes: dict = field(default_factory=dict)
+    #: def -> what it reads (_reads), made once
+    reads: dict = field(default_factory=dict)
 
     @staticmethod
     def of(module, program=None) -> "_Defs":
