@@ -362,8 +362,8 @@ class Estimator(BaseEstimator):
 """
 
 #: a sibling module of the estimator's folder: a list its helpers grow (one through its bound
-#: append held in a name)
-HELPERS = NOTE + "grow = FLAGS.append\n"
+#: append held in a name), empty and count
+HELPERS = NOTE + "grow = FLAGS.append\n\n\ndef reset():\n    FLAGS.clear()\n\n\ndef seen():\n    return len(FLAGS)\n"
 
 #: the estimator's import of the sibling module, and how its state, the test's arm and the gate name
 #: what the module's helpers change
@@ -372,7 +372,9 @@ FROM_SIBLING = {"a helper imported by name": ("from helpers import FLAGS, note",
                 "a helper's helper imported under other names": ("from helpers import FLAGS as F, keep as k",
                                                                  "F.clear()", "k(step)", "len(F) == 2"),
                 "a bound append the module holds in a name": ("from helpers import FLAGS, grow", "FLAGS.clear()",
-                                                             "grow(step)", "len(FLAGS) == 2")}
+                                                             "grow(step)", "len(FLAGS) == 2"),
+                "helpers changing and reading a list the estimator never names":
+                    ("from helpers import note, reset, seen", "reset()", "note(step)", "seen() == 2")}
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")

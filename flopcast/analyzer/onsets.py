@@ -543,13 +543,12 @@ class _Defs:
             for name, fns in other.methods.items():
                 self.methods.setdefault(name, []).extend(fns)
         for local, other, d in bound:
-            mine = self.rename(d, other)
-            if mine is not None:
-                self.bound.setdefault(local, []).append(mine)
+            self.bound.setdefault(local, []).append(self.rename(d, other))
 
-    def rename(self, name: str, home: "_Defs") -> Optional[str]:
-        """What this module calls ``name``, a global (dotted) of the module ``home`` (None: nothing
-        it names)."""
+    def rename(self, name: str, home: "_Defs") -> str:
+        """What this module calls ``name``, a global (dotted) of the module ``home``: one it imports
+        by no name still has one, the same wherever it is met, so a helper changing it and another
+        reading it meet there (``note(f)`` and ``seen()`` of a ``FLAGS`` this module never names)."""
         if home is self:
             return name
         renamed, prefix = self.names.get(home.key, ({}, None))
@@ -557,7 +556,7 @@ class _Defs:
         if root in renamed:
             return renamed[root] + dot + rest
         if prefix is None:
-            return None
+            return f"_module{home.key}.{name}"
         return f"{prefix}.{name}" if prefix else name
 
     def callees(self, call: ast.Call) -> list:
