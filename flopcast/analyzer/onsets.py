@@ -17,14 +17,15 @@ allows leaves the high end open (paths.py's floor), as any tree past the cap doe
 Only an ``if`` in a loop of its own function is read so: its arms set a count or a flag (a
 constant, a step by a constant, a toggle ``flag = not flag``, a cap ``cap = min(cap, i)``: a name,
 attribute or container item the loop does not assign afresh before the ``if`` at each iteration),
-grow a container (``hits.append(i)``, ``hits += [i]``), or call a function for its effect on an object
-(``stall.step()``, ``mark(run)``; what a function or method the module defines under the name
-called does is the arm's own, as is one a sibling module of the submission defines that it imports:
-``state.flip()`` toggling ``self.up``, ``note(f)`` growing a module's ``FLAGS``; a name holding a
-bound method, ``note = FLAGS.append``, is called as that method), that another test in the loop reads (a nested ``if`` or
-``while``, a conditional expression, a ``match`` subject or case guard; an object's attribute,
-for a call; what a function the test calls reads of state it does not make, ``seen()`` reading
-``len(FLAGS)``), or that an assignment in the loop reads to compute such a name (``done = hits >= 2``).
+grow a container (``hits.append(i)``, ``hits += [i]``), or call a function for its effect on an
+object (``stall.step()``, ``mark(run)``; what a function or method the module defines under the
+name called does is the arm's own, as is one a sibling module of the submission defines that it
+imports: ``state.flip()`` toggling ``self.up``, ``note(f)`` growing a module's ``FLAGS``; a name
+holding a bound method, ``note = FLAGS.append``, is called as that method), that another test in
+the loop reads (a nested ``if`` or ``while``, a conditional expression, a ``match`` subject or
+case guard; an object's attribute, for a call; what a function the test calls reads of state it
+does not make, ``seen()`` reading ``len(FLAGS)``), or that an assignment in the loop reads to
+compute such a name (``done = hits >= 2``).
 Two kinds of state keep the alike answers: one a test reads only to stop the loop (``if stable >=
 2: break``, the ``while`` loop's own test: a later switch stops it between the two alike ends
 where the work after the loop does not depend on where it stopped; a stop test whose later work
