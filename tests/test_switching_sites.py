@@ -510,3 +510,18 @@ def test_every_call_of_predict_may_switch_the_test_again(tmp_path, name, point):
     for i, total in enumerate(counted):
         predicted = calls[min(i, len(calls) - 1)]
         assert predicted.lo <= total <= predicted.hi, (i + 1, predicted, total)
+
+
+def test_a_sibling_module_python_cannot_parse_is_no_internal_error(tmp_path):
+    # the estimator tries to import it and goes on without it: the arm's helper is still followed,
+    # and the module that does not parse was an internal error (a lower bound) where onsets read it
+    (tmp_path / "helpers.py").write_text(HELPERS)
+    (tmp_path / "bad.py").write_text("def f(:\n")
+    imports = "from helpers import FLAGS, note\ntry:\n    import bad\nexcept SyntaxError:\n    bad = None\n"
+    path = tmp_path / "estimator.py"
+    path.write_text(imports + _steered("FLAGS.clear()", "note(step)", "len(FLAGS) == 2"))
+    point = POINTS[0]
+    report = analyze(path, point)
+    counted = measure(path, point).total
+    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+    assert report.total.lo <= counted <= report.total.hi, (report.total, counted)

@@ -501,12 +501,16 @@ class _Defs:
     def _read_imports(self, module, program) -> None:
         """Read the defs this module imports from the submission's folder (never outside it)."""
         from flopcast.analyzer.program import absolute_import
+        from flopcast.analyzer.source import SourceError
 
         linked: dict = {}  # id(tree) -> the _Defs of each sibling module imported
         bound: list = []  # (a name here, its module, a method it holds as that module names it)
 
         def link(name: str, prefix: Optional[str]) -> Optional["_Defs"]:
-            other = program.peek_module(name) if name else None
+            try:
+                other = program.peek_module(name) if name else None
+            except SourceError:
+                other = None  # (a module Python cannot import either: no def of it ever runs)
             if other is None or id(other.tree) == self.key:
                 return None
             defs = linked[id(other.tree)] = _Defs.of(other, program)
