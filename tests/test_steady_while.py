@@ -44,10 +44,13 @@ def test_a_counter_read_as_a_shape_keeps_every_iteration(runs):
 @pytest.mark.parametrize("path,point", [
     (COUNTED, Point(8, 9, 2**41)),
     (CORPUS / "anderson_moments.py", Point(16, 3, 2**41)),
-    (CORPUS / "active_threshold.py", Point(16, 3, 2**41)),
     (CORPUS / "tolerance_loops.py", Point(16, 3, 2**41)),
 ], ids=lambda v: v.stem if isinstance(v, Path) else v.label())
 def test_skipping_while_iterations_changes_no_report(path: Path, point: Point, monkeypatch) -> None:
+    """The files are those on which a `while` loop is watched and iterations are skipped at
+    this point (session 48, counted by wrapping watch_while): anderson_moments (45 of 57
+    watches skip) and tolerance_loops (14 of 22). active_threshold was dropped: no `while`
+    loop of it is ever watched, so the comparison could not fail there."""
     skipping = to_json(analyze(path, point))
     with monkeypatch.context() as m:
         m.setattr(repeats.SteadyLoop, "watch_while", classmethod(lambda cls, *args: None))
