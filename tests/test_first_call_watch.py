@@ -43,13 +43,18 @@ def _analyzed(path: Path, point: Point, monkeypatch, watched: bool) -> tuple:
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
 @pytest.mark.parametrize("path", [FIXTURES / "first_call_watched.py", FIXTURES / "first_call_steers.py",
-                                  CORPUS / "whitened_moments.py", CORPUS / "ridge_head" / "estimator.py",
-                                  # per-key counters in a dict (test_counted_dicts.py); in solver_hierarchy
-                                  # one a memoised call's key reaches
-                                  CORPUS / "fourier_power.py", CORPUS / "mask_cascade.py",
-                                  CORPUS / "solver_hierarchy.py"],
+                                  CORPUS / "ridge_head" / "estimator.py",
+                                  # per-key counters in a dict (test_counted_dicts.py), beside a
+                                  # counter on an object held by self
+                                  CORPUS / "fourier_power.py", CORPUS / "mask_cascade.py"],
                          ids=lambda p: p.parent.name if p.name == "estimator.py" else p.stem)
 def test_watching_the_first_call_changes_no_report(path: Path, point: Point, monkeypatch) -> None:
+    """The corpus files are those where a watched first call proves the later calls at both
+    points (session 48, counted by the spy below): ridge_head (3 of 4 watches prove, 1 not),
+    fourier_power and mask_cascade (every watch proves). Dropped: solver_hierarchy, whose
+    watches never prove (the comparison could not fail there), and whitened_moments, whose only
+    carried counter (`self.relu.calls`, a counter on an object held by self) fourier_power
+    carries too, at 14 s of the module's 27."""
     with_watch, tries, _ = _analyzed(path, point, monkeypatch, True)
     without, untried, _ = _analyzed(path, point, monkeypatch, False)
     assert tries and not untried  # the first calls of later runs were watched, and only then
