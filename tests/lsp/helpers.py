@@ -24,6 +24,7 @@ class Doc:
         self.uri = path.as_uri()
         self.text = path.read_text() if text is None else text
         self.version = 1
+        client.open_uris.append(self.uri)  # (conftest's shared_client closes them after the test)
         client.text_document_did_open(types.DidOpenTextDocumentParams(
             text_document=types.TextDocumentItem(uri=self.uri, language_id="python",
                                                  version=self.version, text=self.text)))

@@ -1,4 +1,7 @@
-"""The language server end to end: a real client over stdio, one server per test."""
+"""The language server end to end: a real client over stdio. Tests that leave the server's
+settings as they are share one server per module (``shared_client``), each in its own folder
+with its documents closed after it; those that set options or configuration, or try to crash
+it, start their own (``client``)."""
 
 from __future__ import annotations
 
@@ -8,9 +11,12 @@ import pytest
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
+from .conftest import server_per_test
 from .helpers import FIXTURES, SAMPLES, Doc, codes
 
-pytestmark = pytest.mark.asyncio
+pytestmark = pytest.mark.asyncio(loop_scope="module")  # (the module's server lives in the module's loop)
+
+client = server_per_test(loop_scope="module")
 
 FIGURE_SPACE = "\u2007"
 
@@ -19,8 +25,8 @@ def clean(text: str) -> str:
     return text.replace(FIGURE_SPACE, " ")
 
 
-async def test_hints_on_charging_lines_only(client: LanguageClient, tmp_path):
-    doc = Doc.copy_of(client, SAMPLES / "mean_propagation.py", tmp_path)
+async def test_hints_on_charging_lines_only(shared_client: LanguageClient, tmp_path):
+    doc = Doc.copy_of(shared_client, SAMPLES / "mean_propagation.py", tmp_path)
     hints = await doc.hints()
     matmul = doc.line_of("mu_pre = w.T @ mu")
     # 4,192,256 FLOPs per layer x 16 layers at 1024x16, billed as float64.
@@ -33,15 +39,15 @@ async def test_hints_on_charging_lines_only(client: LanguageClient, tmp_path):
     assert widths == {7}
 
 
-async def test_hints_only_for_the_requested_range(client: LanguageClient, tmp_path):
-    doc = Doc.copy_of(client, SAMPLES / "mean_propagation.py", tmp_path)
+async def test_hints_only_for_the_requested_range(shared_client: LanguageClient, tmp_path):
+    doc = Doc.copy_of(shared_client, SAMPLES / "mean_propagation.py", tmp_path)
     first = doc.line_of("mu_pre = w.T @ mu")
     hints = await doc.hints(first, first + 1)
     assert set(hints) == {first, first + 1}
 
 
-async def test_hints_update_after_an_unsaved_edit(client: LanguageClient, tmp_path):
-    doc = Doc.copy_of(client, SAMPLES / "mean_propagation.py", tmp_path)
+async def test_hints_update_after_an_unsaved_edit(shared_client: LanguageClient, tmp_path):
+    doc = Doc.copy_of(shared_client, SAMPLES / "mean_propagation.py", tmp_path)
     line = doc.line_of("mu_pre = w.T @ mu")
     before = await doc.hints()
     # A float32 mean halves the matmul's rate (float64 bills 2x); the file on disk is untouched.
@@ -52,8 +58,8 @@ async def test_hints_update_after_an_unsaved_edit(client: LanguageClient, tmp_pa
     assert "dtype=fnp.float32" not in doc.path.read_text()
 
 
-async def test_hover_shows_op_dtype_weight_and_cost(client: LanguageClient, tmp_path):
-    doc = Doc.copy_of(client, SAMPLES / "mean_propagation.py", tmp_path)
+async def test_hover_shows_op_dtype_weight_and_cost(shared_client: LanguageClient, tmp_path):
+    doc = Doc.copy_of(shared_client, SAMPLES / "mean_propagation.py", tmp_path)
     text = await doc.hover("mu_pre = w.T @ mu", 13)
     assert "`matmul`" in text
     assert "billed as **float64**" in text
@@ -65,8 +71,8 @@ async def test_hover_shows_op_dtype_weight_and_cost(client: LanguageClient, tmp_
     assert "`rows`: list of 0" in await doc.hover("rows = []")
 
 
-async def test_hover_on_a_name_shows_the_abstract_values_it_held(client: LanguageClient, tmp_path):
-    doc = Doc.copy_of(client, SAMPLES / "covariance_propagation.py", tmp_path)
+async def test_hover_on_a_name_shows_the_abstract_values_it_held(shared_client: LanguageClient, tmp_path):
+    doc = Doc.copy_of(shared_client, SAMPLES / "covariance_propagation.py", tmp_path)
     text = await doc.hover("cov = fnp.eye(width)", 1)
     assert "`cov`: array float64 1024×1024, symmetric in axes (0, 1)" in text
     text = await doc.hover("cov = fnp.multiply(fnp.outer(gain, gain), cov_pre)", 1)
@@ -75,8 +81,8 @@ async def test_hover_on_a_name_shows_the_abstract_values_it_held(client: Languag
     assert "`cov` (assigned on line" in text
 
 
-async def test_hover_shows_the_formula_once_fitted(client: LanguageClient, tmp_path):
-    doc = Doc.copy_of(client, SAMPLES / "mean_propagation.py", tmp_path)
+async def test_hover_shows_the_formula_once_fitted(shared_client: LanguageClient, tmp_path):
+    doc = Doc.copy_of(shared_client, SAMPLES / "mean_propagation.py", tmp_path)
     await doc.hints()
     for _ in range(100):  # the fits run in the background after a quiet second
         text = await doc.hover("mu_pre = w.T @ mu", 13)
@@ -86,8 +92,8 @@ async def test_hover_shows_the_formula_once_fitted(client: LanguageClient, tmp_p
     assert "formula: `4·d·w² − 2·d·w`" in text
 
 
-async def test_code_lens_on_predict_and_helpers(client: LanguageClient, tmp_path):
-    doc = Doc.copy_of(client, SAMPLES / "mean_propagation_f32.py", tmp_path)
+async def test_code_lens_on_predict_and_helpers(shared_client: LanguageClient, tmp_path):
+    doc = Doc.copy_of(shared_client, SAMPLES / "mean_propagation_f32.py", tmp_path)
     lenses = await doc.lenses()
     predict = lenses[doc.line_of("def predict")]
     assert "FLOPs ·" in predict and "within budget" in predict and "1024×16" in predict
@@ -99,16 +105,16 @@ async def test_code_lens_on_predict_and_helpers(client: LanguageClient, tmp_path
     assert total not in lenses[doc.line_of("def predict")]
 
 
-async def test_code_lens_says_over_budget(client: LanguageClient, tmp_path):
+async def test_code_lens_says_over_budget(shared_client: LanguageClient, tmp_path):
     (tmp_path / "pyproject.toml").write_text("[tool.flopcast]\nbudget = 1000\n")
-    doc = Doc.copy_of(client, SAMPLES / "covariance_propagation.py", tmp_path)
+    doc = Doc.copy_of(shared_client, SAMPLES / "covariance_propagation.py", tmp_path)
     lenses = await doc.lenses()
     assert "over budget" in lenses[doc.line_of("def predict")]
     assert "of 1,000" in lenses[doc.line_of("def predict")]
 
 
-async def test_diagnostics_publish_update_and_clear(client: LanguageClient, tmp_path):
-    doc = Doc.copy_of(client, SAMPLES / "mean_propagation_f32.py", tmp_path)
+async def test_diagnostics_publish_update_and_clear(shared_client: LanguageClient, tmp_path):
+    doc = Doc.copy_of(shared_client, SAMPLES / "mean_propagation_f32.py", tmp_path)
     await doc.wait_diagnostics(lambda d: len(d) == 0)
     doc.replace("mu = fnp.zeros(width, dtype=fnp.float32)", "mu = fnp.zeros(width)")
     found = await doc.wait_diagnostics(lambda d: len(d) > 0)
@@ -120,17 +126,17 @@ async def test_diagnostics_publish_update_and_clear(client: LanguageClient, tmp_
     await doc.wait_diagnostics(lambda d: len(d) == 0)
 
 
-async def test_diagnostics_report_a_budget_overrun(client: LanguageClient, tmp_path):
+async def test_diagnostics_report_a_budget_overrun(shared_client: LanguageClient, tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.flopcast]\nbudget = "2**20"\n')
-    doc = Doc.copy_of(client, SAMPLES / "mean_propagation_f32.py", tmp_path)
+    doc = Doc.copy_of(shared_client, SAMPLES / "mean_propagation_f32.py", tmp_path)
     found = await doc.wait_diagnostics(lambda d: "FC001" in codes(d))
     overrun = next(d for d in found if d.code == "FC001")
     assert overrun.severity == types.DiagnosticSeverity.Error
     assert overrun.range.start.line == doc.line_of("def predict")
 
 
-async def test_syntax_error_keeps_last_good_hints(client: LanguageClient, tmp_path):
-    doc = Doc.copy_of(client, SAMPLES / "mean_propagation.py", tmp_path)
+async def test_syntax_error_keeps_last_good_hints(shared_client: LanguageClient, tmp_path):
+    doc = Doc.copy_of(shared_client, SAMPLES / "mean_propagation.py", tmp_path)
     good = await doc.hints()
     doc.replace("rows.append(mu)", "rows.append(mu")
     broken = await doc.hints()
@@ -164,10 +170,10 @@ async def test_burst_of_broken_edits_leaves_the_server_alive(client: LanguageCli
     await doc.wait_diagnostics(lambda d: "syntax" not in codes(d))
 
 
-async def test_a_non_estimator_file_gets_a_diagnostic_not_a_crash(client: LanguageClient, tmp_path):
+async def test_a_non_estimator_file_gets_a_diagnostic_not_a_crash(shared_client: LanguageClient, tmp_path):
     path = tmp_path / "helpers.py"
     path.write_text("def f(x):\n    return x + 1\n")
-    doc = Doc(client, path)
+    doc = Doc(shared_client, path)
     assert await doc.hints() == {}
     found = await doc.wait_diagnostics(lambda d: len(d) > 0)
     assert codes(found) == ["analysis"]
@@ -203,19 +209,19 @@ async def test_did_change_configuration_changes_the_point(client: LanguageClient
     assert "32×4" in lenses[doc.line_of("def predict")]
 
 
-async def test_pyproject_sets_the_point(client: LanguageClient, tmp_path):
+async def test_pyproject_sets_the_point(shared_client: LanguageClient, tmp_path):
     (tmp_path / "pyproject.toml").write_text("[tool.flopcast]\nwidth = 16\ndepth = 3\n")
-    doc = Doc.copy_of(client, SAMPLES / "mean_propagation.py", tmp_path)
+    doc = Doc.copy_of(shared_client, SAMPLES / "mean_propagation.py", tmp_path)
     assert "16×3" in (await doc.lenses())[doc.line_of("def predict")]
 
 
-async def test_sibling_modules_come_from_disk(client: LanguageClient, tmp_path):
+async def test_sibling_modules_come_from_disk(shared_client: LanguageClient, tmp_path):
     (tmp_path / "helpers.py").write_text(
         "import flopscope.numpy as fnp\n\n\ndef square(x):\n    return x * x\n")
     text = (SAMPLES / "mean_propagation_f32.py").read_text()
     path = tmp_path / "estimator.py"
     path.write_text(text)
-    doc = Doc(client, path)
+    doc = Doc(shared_client, path)
     before = (await doc.lenses())[doc.line_of("def predict")]
     # Unsaved: the buffer imports the sibling and calls it once per layer.
     doc.set_text(text.replace("import flopscope.numpy as fnp",
@@ -226,14 +232,14 @@ async def test_sibling_modules_come_from_disk(client: LanguageClient, tmp_path):
     assert "square" not in before
 
 
-async def test_an_unsaved_sibling_buffer_changes_the_estimator_cost(client: LanguageClient, tmp_path):
+async def test_an_unsaved_sibling_buffer_changes_the_estimator_cost(shared_client: LanguageClient, tmp_path):
     (tmp_path / "helpers.py").write_text("import flopscope.numpy as fnp\n\n\ndef square(x):\n    return x * x\n")
     text = (SAMPLES / "mean_propagation_f32.py").read_text()
     path = tmp_path / "estimator.py"
     path.write_text(text.replace("import flopscope.numpy as fnp", "import flopscope.numpy as fnp\nfrom helpers import square", 1)
                     .replace("rows.append(mu)", "rows.append(square(mu))", 1))
-    doc = Doc(client, path)
-    helper = Doc(client, tmp_path / "helpers.py")
+    doc = Doc(shared_client, path)
+    helper = Doc(shared_client, tmp_path / "helpers.py")
     before = (await doc.lenses())[doc.line_of("def predict")]
     # Edit the helper without saving it: x * x becomes fnp.exp(x) (16x weight).
     helper.replace("return x * x", "return fnp.exp(x)")
@@ -242,27 +248,27 @@ async def test_an_unsaved_sibling_buffer_changes_the_estimator_cost(client: Lang
     assert (tmp_path / "helpers.py").read_text().endswith("return x * x\n"), "nothing was saved"
 
 
-async def test_a_helper_module_shows_the_costs_the_estimator_makes_it_charge(client: LanguageClient, tmp_path):
+async def test_a_helper_module_shows_the_costs_the_estimator_makes_it_charge(shared_client: LanguageClient, tmp_path):
     (tmp_path / "helpers.py").write_text("import flopscope.numpy as fnp\n\n\ndef square(x):\n    return x * x\n")
     text = (SAMPLES / "mean_propagation_f32.py").read_text()
     (tmp_path / "estimator.py").write_text(
         text.replace("import flopscope.numpy as fnp", "import flopscope.numpy as fnp\nfrom helpers import square", 1)
         .replace("rows.append(mu)", "rows.append(square(mu))", 1))
-    helper = Doc(client, tmp_path / "helpers.py")
+    helper = Doc(shared_client, tmp_path / "helpers.py")
     hints = await helper.hints()
     assert "×16 iters" in hints[helper.line_of("return x * x")]
 
 
-async def test_big_estimator_hints(client: LanguageClient, tmp_path):
-    doc = Doc.copy_of(client, FIXTURES / "big_estimator.py", tmp_path)
+async def test_big_estimator_hints(shared_client: LanguageClient, tmp_path):
+    doc = Doc.copy_of(shared_client, FIXTURES / "big_estimator.py", tmp_path)
     hints = await doc.hints()
     assert len(hints) > 150
     lenses = await doc.lenses()
     assert len(lenses) == 13  # twelve helpers and predict
 
 
-async def test_hover_tells_mixed_billed_dtypes_apart(client: LanguageClient, tmp_path):
-    doc = Doc.copy_of(client, SAMPLES / "mean_propagation.py", tmp_path)
+async def test_hover_tells_mixed_billed_dtypes_apart(shared_client: LanguageClient, tmp_path):
+    doc = Doc.copy_of(shared_client, SAMPLES / "mean_propagation.py", tmp_path)
     doc.replace("mu = fnp.zeros(mlp.width)", "mu = fnp.zeros(mlp.width, dtype=fnp.float32)")
     text = await doc.hover("mu_pre = w.T @ mu", 13)
     # The first layer's mean is float32; from the second on it comes from norm.cdf (float64).
@@ -270,8 +276,8 @@ async def test_hover_tells_mixed_billed_dtypes_apart(client: LanguageClient, tmp
     assert "float64 because of line 25" in text
 
 
-async def test_hover_on_a_def_name_shows_the_function_total(client: LanguageClient, tmp_path):
-    doc = Doc.copy_of(client, SAMPLES / "mean_propagation_f32.py", tmp_path)
+async def test_hover_on_a_def_name_shows_the_function_total(shared_client: LanguageClient, tmp_path):
+    doc = Doc.copy_of(shared_client, SAMPLES / "mean_propagation_f32.py", tmp_path)
     text = await doc.hover("def predict", 5)
     assert "**Estimator.predict**" in text and "callees included" in text
     text = await doc.hover("def relu_moments", 5)
