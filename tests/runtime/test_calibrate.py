@@ -73,18 +73,20 @@ GUARDED_CALIBRATED = frozenset({
     "active_block", "memo_ensemble", "plan_registry", "winograd_padded", "eig_head", "traced_kit",
 })
 
-#: The corpus files with "interval" points that are NOT calibrated (session 48: 26 of 67, ~51 s of
+#: The corpus files with "interval" points that are NOT calibrated (session 48: 26 of 67, ~48 s of
 #: session 47's run). The 67 were grouped by the kinds of their data_sites lines (convergence
 #: `while` loops; active sets: nonzero, argsort, argpartition, masks, where; data branches: `if`
 #: and conditional expressions; `for` loops over data; other reads, e.g. a walrus or a
 #: generator's send), and of each group the cheaper half (by session 47's per-test seconds) is
 #: calibrated, with every group of one and every file with calibration_misses: each combination
-#: of kinds of data site is still calibrated from its small point in at least one file.
+#: of kinds of data site is still calibrated from its small point in at least one file. A file
+#: whose small run exhausts its budget (the test skips: topk_split, mask_cascade, fourier_power)
+#: proves nothing here, so the next cheapest of its group stands in for it.
 INTERVAL_UNCALIBRATED = frozenset({
-    "bazaar_sweep", "block_arnoldi", "cached_sampler", "gain_pipeline", "hashed_spectrum", "kept_features",
-    "lanczos_gram", "lowrank_ledger", "mask_ledger", "mc_welford", "moment_algebra", "nystrom_operators",
-    "pair_sampler", "phase_sketch", "plugin_stages", "poly_surrogate", "quant_head", "quantile_gram",
-    "rsvd_rank", "sketch_reduce", "solve_ladder", "strassen_levels", "switch_planner", "tolerance_loops",
+    "block_arnoldi", "cached_sampler", "fourier_power", "gain_pipeline", "hashed_spectrum", "kept_features",
+    "lanczos_gram", "lowrank_ledger", "mask_cascade", "mask_ledger", "mc_welford", "moment_algebra",
+    "nystrom_operators", "pair_sampler", "phase_sketch", "plugin_stages", "quant_head", "quantile_gram",
+    "sketch_reduce", "solve_ladder", "strassen_levels", "switch_planner", "tolerance_loops", "topk_split",
     "twin_gram", "twin_ledger",
 })
 
