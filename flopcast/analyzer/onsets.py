@@ -199,6 +199,16 @@ def _reads_of_call(call: ast.Call, defs: "_Defs") -> set:
     return found - {None}
 
 
+def _scope(fn: ast.AST) -> tuple:
+    """The names ``fn`` declares global or nonlocal, and those it makes its own: assigned, not
+    declared, not a parameter (a parameter assigned afresh is still read as the object given:
+    more state outside, not less)."""
+    declared = {name for n in own_nodes(fn.body) if n.__class__ in (ast.Global, ast.Nonlocal) for name in n.names}
+    local = {n.id for n in own_nodes(fn.body) if n.__class__ is ast.Name and n.ctx.__class__ is ast.Store} - declared \
+        - set(_given(fn, None, False))
+    return declared, local
+
+
 def _reads(fn: ast.AST, defs: "_Defs") -> frozenset:
     """The names and attributes ``fn`` (and the defs it calls in turn) reads of state it does not
     make: a name it does not assign (or declares global), an attribute or item of a parameter."""
@@ -206,9 +216,7 @@ def _reads(fn: ast.AST, defs: "_Defs") -> frozenset:
     if found is not None:
         return found
     defs.reads[fn] = frozenset()  # (a def that calls itself: what it reads is its own body's)
-    declared = {name for n in own_nodes(fn.body) if n.__class__ in (ast.Global, ast.Nonlocal) for name in n.names}
-    local = {n.id for n in own_nodes(fn.body) if n.__class__ is ast.Name and n.ctx.__class__ is ast.Store} - declared \
-        - set(_given(fn, None, False))
+    local = _scope(fn)[1]
     names = {dotted(n) for n in own_nodes(fn.body) if _loaded(n)} - {None}
     inner = {name for c in own_nodes(fn.body) if c.__class__ is ast.Call for name in _reads_of_call(c, defs)}
     found = defs.reads[fn] = frozenset({name for name in names | inner if name.partition(".")[0] not in local})
@@ -625,10 +633,7 @@ def _own(fn: ast.AST, defs: _Defs) -> _Called:
     if found is not None:
         return found
     defs.changes[fn] = _Called()  # (a def that calls itself: what it changes is its own body's)
-    declared = {name for n in own_nodes(fn.body) if n.__class__ in (ast.Global, ast.Nonlocal) for name in n.names}
-    # (a parameter assigned afresh is still read as the object given: more state changed, not less)
-    local = {n.id for n in own_nodes(fn.body) if n.__class__ is ast.Name and n.ctx.__class__ is ast.Store} - declared \
-        - set(_given(fn, None, False))
+    declared, local = _scope(fn)
 
     def outside(name: str, rebinds: bool) -> bool:
         return name in declared if rebinds else name.partition(".")[0] not in local
