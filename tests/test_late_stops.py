@@ -285,3 +285,33 @@ def test_a_stop_that_ends_the_run_is_read_once(tmp_path, monkeypatch):
     report = analyze(path, POINTS[0])
     assert len(walks) == 1 and reads(*walks[0]) is None
     assert report.total.lo <= measure(path, POINTS[0]).total <= report.total.hi
+
+
+#: the items the loop appends are read after it as ``r`` in a generator expression, and a lambda
+#: has a parameter ``r`` too: following ``r`` meets a name inside a nested function
+ITEM_NAME_REUSED_IN_A_LAMBDA = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        mu = fnp.ones((mlp.width,))
+        rows = []
+        for step, w in enumerate(mlp.weights):
+            mu = fnp.maximum(mu @ w, 0.0)
+            rows.append(mu)
+            if (float(fnp.max(mu)) >= 0.0) == (step >= 1):  # the test
+                break
+        total = sum(float(fnp.sum(r)) for r in rows)
+        best = min(rows, key=lambda r: float(fnp.sum(r * r)))
+        return fnp.zeros((mlp.depth, mlp.width)) + best + total
+"""
+
+
+def test_a_name_read_again_inside_a_lambda_is_followed_without_error(tmp_path):
+    path = write_program(tmp_path, ITEM_NAME_REUSED_IN_A_LAMBDA)
+    point = Point(8, 3, 2**41)
+    report = analyze(path, point)
+    assert not report.lower_bound, [u.reason for u in report.unpriced]
+    assert report.total.lo <= measure(path, point).total <= report.total.hi
