@@ -25,6 +25,19 @@ from flopcast.analyzer.interpreter.control import PathEnd
 _RAISING_OPERATORS = frozenset({"Div", "FloorDiv", "Mod", "Pow"})
 
 
+def _plain_scalar(v: Value) -> bool:
+    """A Python number or constant: comparing two of them charges nothing and runs no user code."""
+    return _python_number(v) or v.__class__ is Known and type(v.value) in (str, type(None))
+
+
+def _chain_false(step: Value, condition) -> Value:
+    """A chained comparison's value where a step is false: that step's value (an array step is
+    returned as is), False where only its truth is asked or it is a Python bool."""
+    if condition is not None or step.__class__ is Unknown and step.kind == "bool":
+        return Known(False)
+    return step
+
+
 def _python_number(v: Value) -> bool:
     """A Python int, float or bool, known or read from data (not a numpy scalar, not an array)."""
     if v.__class__ is Known:
@@ -152,8 +165,22 @@ class Operators:
             return self.compare(node.ops[0], left, right, node)
         result: Value = Known(True)
         condition = self._condition
+        # `lo < s < hi` is `(lo < s) and (s < hi)`: Python runs the next comparison, and its
+        # operand, only when the steps before hold. Undecided steps (``pending``: the first, with its
+        # link's right operand) are left to the statement's one test while what follows them is free
+        # (a name or constant compared as plain numbers); before anything that may charge, one site
+        # decides whether they all hold.
+        pending = None
         for i, (op, comp) in enumerate(zip(node.ops, node.comparators)):
-            right = self.eval(comp)
+            free = comp.__class__ in (ast.Name, ast.Constant)
+            for ready in (False, True):
+                if ready:
+                    right = self.eval(comp)
+                    free = _plain_scalar(left) and _plain_scalar(right)
+                if pending is not None and not free:
+                    if not self._chain_step_holds(*pending, condition):
+                        return _chain_false(pending[0], condition)
+                    result, pending = Known(True), None  # this path takes them as true: the later steps decide
             if self.counted_compares and node in self.counted_compares:  # one operator: see SteadyLoop
                 self.effects += 1
                 self.loop_effects += 1
@@ -162,19 +189,11 @@ class Operators:
             if isinstance(step, Array):
                 if i == len(node.ops) - 1:
                     return step
-                # `lo < s < hi` is `(lo < s) and (s < hi)`: Python asks the array step's truth
-                # (numpy refuses unless it holds one element) and runs the next comparison, and
-                # charges it, only when the step is true
+                # Python asks the array step's truth (numpy refuses unless it holds one element)
                 self.check_array_truth(step, node)
                 t = self.known_truth(step)
-                if t is None:
-                    if condition is not None and condition[2] is not None:
-                        t = condition[2]  # a directive decides the whole condition (as for `and`)
-                    else:
-                        t = self.decide_operand(comp, step, condition[1] if condition else "branch",
-                                                condition[0] if condition else None)
-                if not t:
-                    return Known(False) if condition is not None else step
+                if not (self._chain_step_holds(step, comp, condition) if t is None else t):
+                    return _chain_false(step, condition)
                 left = right
                 continue
             t = self.known_truth(step)
@@ -182,8 +201,16 @@ class Operators:
                 return Known(False)
             if t is None:
                 result = step
+                pending = pending or (step, comp)
             left = right
         return result
+
+    def _chain_step_holds(self, step: Value, operand: ast.expr, condition) -> bool:
+        """Whether this path takes the value-dependent step of a chained comparison as true."""
+        if condition is not None and condition[2] is not None:
+            return condition[2]  # a directive decides the whole condition (as for `and`)
+        return self.decide_operand(operand, step, condition[1] if condition else "branch",
+                                   condition[0] if condition else None)
 
     def _lexicographic(self, op: ast.cmpop, left: list, right: list, node) -> Optional[Value]:
         """``(score, -cost) > best`` of tuples (or lists) holding numbers read from data: Python
