@@ -1992,6 +1992,31 @@ CORPUS = {
               'paths, a lower bound',
         xfail_at=((8, 2, 100_000), (16, 3, 300_000)),
     ),
+    "strassen_ladder": Entry(
+        points=(
+            (32, 2, 2_000, "exact"),         # under 10 w^2: the constant answer
+            (8, 1, 10**5, "interval"),       # plain products (the width is the leaf), factor ladder, power loop
+            (16, 1, 10**6, "interval"),      # Strassen one level below the width (lru_cache'd cost model)
+        ),
+        # session 47's hunt (/work/notes/s47/hunt47/e1): recursive Strassen chosen by an lru_cache'd
+        # cost model through a mixin's super(), a closure gate over the budget, cholesky -> eigh -> svd
+        # in try ladders, `match i % 3`, argsort / nonzero active sets, a while loop on a tolerance
+        guards=("l = fnp.linalg.cholesky(cov)", "vals, vecs = fnp.linalg.eigh(cov)", "if big > 1e30:",
+                "if not fnp.all(fnp.isfinite(cov)):", "if float(scale) > 1e30:"),
+        data_sites=("while abs(lam - prev) > TOL * abs(lam) and it < MAX_IT:", "if lam == 0.0:"),
+    ),
+    "prior_folder": Entry(
+        points=(
+            (32, 3, 5_000, "exact"),         # under the layer cost: zeros
+            (16, 2, 10_000, "guarded"),      # Rectified moments (no rank to read), each layer afforded
+            (8, 2, 8_000, "interval"),       # Pruned: the rank read from prior.npz's ranks by a std test
+        ),
+        # session 47's hunt (/work/notes/s47/hunt47/e2): a folder with a relative import and its
+        # fallback, a dataclass config filled from prior.npz in setup(), a three-level class hierarchy
+        # stepping through super(), a generator of (i, w, gain), argpartition masks
+        guards=("if peak > 1e30:", "if not fnp.all(fnp.isfinite(mu)):"),
+        data_sites=("if spread < self.cfg.thresh * r:",),
+    ),
 }
 
 
