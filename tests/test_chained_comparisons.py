@@ -26,7 +26,7 @@ class Estimator(BaseEstimator):
     def predict(self, mlp, budget):
         h = fnp.maximum(mlp.weights[0], 0.0)
         out = fnp.zeros((mlp.depth, mlp.width))
-        if {chain}:
+        if {chain}:{directive}
             out = out + 1.0
         return out
 """
@@ -41,7 +41,17 @@ CHAINS = {
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
 @pytest.mark.parametrize("name", CHAINS)
 def test_the_operand_after_a_false_step_is_not_charged(tmp_path, name, point):
-    path = write_program(tmp_path, TEMPLATE, chain=CHAINS[name])
+    path = write_program(tmp_path, TEMPLATE, chain=CHAINS[name], directive="")
     report = analyze(path, point)
     counted = measure(path, point).total
     assert report.total.lo <= counted <= report.total.hi, (report.total, counted)
+
+
+def test_assume_false_on_a_chain_leaves_what_follows_the_false_step_uncharged(tmp_path):
+    """`# flopcast: assume False` on the chain: the first value-dependent step is false, as for
+    `and` (docs/directives.md), so the exact total leaves out the matmul after it."""
+    path = write_program(tmp_path, TEMPLATE, chain=CHAINS["the first step false"],
+                         directive="  # flopcast: assume False")
+    point = POINTS[0]
+    report = analyze(path, point)
+    assert report.total.exact and report.total.lo == measure(path, point).total, report.total
