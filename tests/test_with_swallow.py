@@ -88,3 +88,18 @@ def test_the_swallowed_path_is_priced(tmp_path, manager):
     counted = measure(path, POINT).total
     assert not report.lower_bound, report.unpriced
     assert report.total.contains(counted) and report.total.lo == counted, (report.total, counted)
+
+
+@pytest.mark.parametrize("names", ["np.linalg.LinAlgError", "LinAlgError"])
+def test_an_exit_naming_the_class_by_identity_swallows_it(tmp_path, names):
+    """``return exc_type is np.linalg.LinAlgError`` (or the class imported from numpy.linalg) is
+    true for the class an op raised: the same class. Taken as false, the LinAlgError left
+    predict on the analysis' path while the run went on (the interval below the run)."""
+    head = HEAD.replace("return issubclass(exc_type, np.linalg.LinAlgError)", f"return exc_type is {names}")
+    head = head.replace("import numpy as np", "import numpy as np\n    from numpy.linalg import LinAlgError")
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(head).format(manager="Stage()", enter=""))
+    report = analyze(path, POINT)
+    counted = measure(path, POINT).total
+    assert not report.raises and not report.lower_bound, (report.raises, report.unpriced)
+    assert report.total.contains(counted) and report.total.lo == counted, (report.total, counted)

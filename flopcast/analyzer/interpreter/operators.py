@@ -779,7 +779,10 @@ class Operators:
 
 
 #: LibRef paths that name one library class (`fnp.ndarray` is flopscope's FlopscopeArray)
-_CLASS_ALIASES = {"flopscope.numpy.ndarray": "flopscope.FlopscopeArray", "rawnumpy.ndarray": "numpy.ndarray"}
+_CLASS_ALIASES = {"flopscope.numpy.ndarray": "flopscope.FlopscopeArray", "rawnumpy.ndarray": "numpy.ndarray",
+                  # the class of a LinAlgError an op raised, handed to a user `__exit__` (contexts.py),
+                  # is numpy's own: `et is np.linalg.LinAlgError` holds
+                  "rawnumpy.linalg.LinAlgError": "numpy.linalg.LinAlgError"}
 
 
 #: the array classes type() of an array gives
