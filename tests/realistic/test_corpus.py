@@ -2017,6 +2017,21 @@ CORPUS = {
         guards=("if peak > 1e30:", "if not fnp.all(fnp.isfinite(mu)):"),
         data_sites=("if spread < self.cfg.thresh * r:",),
     ),
+    "guarded_whiten": Entry(
+        points=(
+            (8, 2, 1_000, "exact"),          # under one mean pass per layer: a constant answer
+            (16, 2, 30_000, "interval"),     # means only, the settling refinement
+            (8, 2, 20_000, "interval"),      # two covariance layers, whitened inside the Guard
+        ),
+        # session 48's hunt: a user __exit__ swallowing LinAlgError by identity (`exc_type is
+        # np.linalg.LinAlgError`) with a fallback after the `with`, a chained comparison whose dear
+        # right end runs only when its first step holds, a lambda key after a loop that may break,
+        # an lru_cache'd cost model matched on names, a dataclass plan with init=False fields
+        guards=("chol = fnp.linalg.cholesky(cov + RIDGE * fnp.eye(n))", "return fnp.linalg.solve(chol, mean)"),
+        data_sites=("if float(fnp.max(fnp.abs(nxt - last))) < SETTLE:",
+                    "steady = min(range(len(rows)), key=lambda r: float(fnp.sum(rows[r] * rows[r])))",
+                    "if 0.0 < float(fnp.min(fnp.diagonal(cov))) < float(fnp.sum(cov @ cov)) / SPREAD_CAP:"),
+    ),
 }
 
 
