@@ -72,6 +72,36 @@ def test_a_solve_inside_a_try_is_a_value_dependent_site_not_a_presumption(tmp_pa
     assert report.total.contains(measure(path, POINT).total)
 
 
+#: a `finally` that leaves the function or the loop drops the exception in flight (Python's rule)
+FINALLY_LEAVES = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            rows = [fnp.ones(mlp.width)] * mlp.depth
+            for w in mlp.weights:
+                try:
+                    x = fnp.linalg.solve({matrix}, fnp.ones(mlp.width))
+                    rows = [x * 2.0] * mlp.depth
+                finally:
+                    {leave}
+            return fnp.stack(rows)
+    """
+
+
+@pytest.mark.parametrize("leave", ["break", "return fnp.stack(rows)"])
+def test_a_solve_under_a_finally_that_leaves_is_a_site_not_a_presumption(tmp_path, leave):
+    """The singular solve raises, the `finally` leaves and drops the LinAlgError, and the run goes
+    on past the line after the solve: presuming the solve does not raise counted that line (a
+    false exact)."""
+    path = write_program(tmp_path, FINALLY_LEAVES, matrix=SINGULAR, leave=leave)
+    report = analyze(path, POINT)
+    assert report.presumes_no_raise == []
+    assert report.total.contains(measure(path, POINT).total), report.total
+
+
 def test_a_program_with_no_such_op_is_plain_exact(tmp_path):
     path = write_program(tmp_path, PROGRAM.replace("fnp.linalg.solve(a, fnp.ones(mlp.width))",
                                                    "a @ fnp.ones(mlp.width)"), matrix=REGULAR)

@@ -11,8 +11,11 @@ library whose raising depends on the values (a Cholesky) asks only whether any h
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from typing import Iterable
+
+from flopcast.syntax import DEF_SCOPES
 
 #: The exceptions asked about by class, each with the names of the classes that catch it: itself
 #: and its bases (ArithmeticError, Exception, BaseException).
@@ -52,3 +55,18 @@ class Handlers:
 
 
 NONE = Handlers()
+
+def finally_swallows(finalbody: list) -> bool:
+    """Whether a `finally` may leave by `return`, or by a `break`/`continue` of a loop around the
+    `try`: Python then drops the exception in flight, as an except clause catching every one would."""
+    todo = [(stmt, False) for stmt in finalbody]
+    while todo:
+        node, in_loop = todo.pop()
+        if node.__class__ is ast.Return or node.__class__ in (ast.Break, ast.Continue) and not in_loop:
+            return True
+        if node.__class__ in DEF_SCOPES:
+            continue
+        # (a `break` in a loop's body leaves that loop; one in its `else` leaves the loop around it)
+        loop_body = node.body if node.__class__ in (ast.For, ast.AsyncFor, ast.While) else ()
+        todo.extend((child, in_loop or child in loop_body) for child in ast.iter_child_nodes(node))
+    return False
