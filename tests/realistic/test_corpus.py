@@ -1232,9 +1232,6 @@ CORPUS = {
         data_sites=("while (res := float(fnp.linalg.norm(fx))) > TOL * scale and it < cap:",
                     "if res > 4.0 * best:  # diverging: forget the history",
                     "if float(fnp.max(fnp.abs(gx - x))) <= TOL:"),
-        xfail='a stop that returns or raises into a handler switches at every execution (late_stops.py): '
-              'more than 64 paths at 8x1, a lower bound',
-        xfail_at=((8, 1, 30_000),),
     ),
     "locked_subspace": Entry(
         points=(
@@ -1371,8 +1368,8 @@ CORPUS = {
         data_sites=("if float(sign) <= 0.0:", "ridge = 0.0 if int(fnp.linalg.matrix_rank(gram)) == rank else 1e-6",
                     "if prev is not None and fnp.allclose(prev, cur, rtol=TOL, atol=TOL):",
                     "if float(off) > 0.5:"),
-        xfail='every layer spot-checked: the allclose stops of five layers, each switched where the state '
-              'the later work reads changes (late_stops.py), make more than 64 paths, a lower bound',
+        xfail='every layer spot-checked: the stops switched where the state the later work reads changes '
+              '(late_stops.py; the cap is met at line 185, sketch_gains) make more than 64 paths, a lower bound',
         xfail_at=((32, 5, 100_000_000),),
     ),
     "hist_bins": Entry(
@@ -1573,13 +1570,15 @@ CORPUS = {
                 "chol = fnp.linalg.cholesky(block + self.cfg.jitter * fnp.eye(k))",
                 "y = fnp.linalg.solve(chol, rhs)", "return fnp.linalg.solve(chol.T, y)",
                 "return fnp.linalg.lstsq(block, rhs, rcond=None)[0]",
-                "if not math.isfinite(scale) or scale > 1e6:"),
+                "if not math.isfinite(scale) or scale > 1e6:",
+                # `mlp.seed or 7`: the seed's truth steers nothing the run counts
+                "rng = fnp.random.default_rng(mlp.seed or 7)"),
         data_sites=("if n_dead:",
                     "if c + 1 >= self.cfg.min_chunks and layers[-1].stderr < self.cfg.target_se:"),
         xfail='a known count growing at each pass is read after the loop, so the stop switches where it '
               'changes (late_stops.py; it reaches values only, which the stop state cannot yet tell): '
               'more than 64 paths, a lower bound',
-        xfail_at=((16, 3, 1_000_000), (32, 3, 10_000_000)),
+        xfail_at=((32, 3, 10_000_000),),
     ),
     "segment_portfolio": Entry(
         points=(
