@@ -59,8 +59,42 @@ class Estimator(BaseEstimator):
         return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(v)
 """
 
+#: the count lives in an object the loop changes through another name for it (the loop's target)
+COUNT_CHANGED_THROUGH_AN_ALIAS = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Tally:
+    def __init__(self):
+        self.n = 0
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        v = fnp.sum(w, axis=0)
+        tallies = [Tally()]
+        for step in range(6):
+            v = w @ v
+            for t in tallies:
+                t.n += 1
+            if (float(fnp.linalg.norm(v)) >= 0.0) == (step >= 3):  # the test
+                break
+        used = tallies[0].n
+        a = fnp.ones((used * (6 - used) + 1, mlp.width))
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(a @ a.T) + fnp.sum(v)
+"""
+
+#: the same count changed by a function the loop hands the list to
+COUNT_CHANGED_BY_A_CALL = COUNT_CHANGED_THROUGH_AN_ALIAS.replace(
+    "            for t in tallies:\n                t.n += 1\n", "            bump(tallies)\n").replace(
+    "class Estimator", "def bump(ts):\n    ts[0].n += 1\n\n\nclass Estimator")
+
 PROGRAMS = {"a count of passes sizing the work after a break": PASSES_SIZE_LATER_WORK,
-            "a flag set before the break choosing the dear way after the loop": FLAG_BEFORE_BREAK}
+            "a flag set before the break choosing the dear way after the loop": FLAG_BEFORE_BREAK,
+            "a count changed through another name for its object": COUNT_CHANGED_THROUGH_AN_ALIAS,
+            "a count changed by a call handed its object": COUNT_CHANGED_BY_A_CALL}
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")

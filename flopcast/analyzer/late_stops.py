@@ -10,7 +10,9 @@ stopped, and every such run lies between the two alike ends. When it reads somet
 stopping mid-way may cost more than both: ``used * (d - used)`` is largest in the middle.
 
 So each execution of such a test signs the state the later work may read (``later_reads``: what the
-loop writes that is read after it, or that outlives the function) by what prices it (shapes,
+loop writes that is read after it, or that outlives the function, and the other locals it reads
+that are read after it, whose objects it may change through another name or a call) by what
+prices it (shapes,
 dtypes, lengths, flags, and the known numbers the function reads after the loop; not the values of
 arrays or numbers read from data, which the later sites answer for), and so does the loop's normal
 exit. Runs stopping at executions of one signature cost the loop's work up to there plus the same
@@ -165,7 +167,14 @@ def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_ca
     # a known number every read of which reaches array values or floats only (``t / drawn``) prices
     # nothing later: signed by its type, as a returned count is
     numbers = {n for n in written & after if not _values_only(n, loop, function, arm)}
-    names = (written & after) | (written & returned) | (_mutated(loop.body) - _locals(function))
+    # the loop may change what a local it reads holds without naming it: through another name for
+    # the same object (``for t in tallies: t.n += 1``) or a call handed it (``bump(tallies)``). It
+    # cannot rebind such a name, so signing its numbers by value switches only where the contents
+    # it reaches change. (What parameters and globals hold outlives the function: signed as above)
+    reached = _loads(loop.body) | _loads([loop.test if loop.__class__ is ast.While else loop.iter])
+    shared = (after & reached & _locals(function)) - written
+    names = (written & after) | (written & returned) | (_mutated(loop.body) - _locals(function)) | shared
+    numbers |= shared
     sized = {n.args[0].id for n in own_nodes(function.body) if n.__class__ is ast.Call and n.func.__class__ is ast.Name
              and n.func.id == "len" and len(n.args) == 1 and n.args[0].__class__ is ast.Name}
     return Later(tuple(sorted(names)), frozenset(numbers), frozenset(names & sized)) if names else None
