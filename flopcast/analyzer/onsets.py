@@ -112,6 +112,12 @@ def _steering(stmt: ast.If, loop: ast.stmt, defs: "_Defs") -> Steering:
              and n is not stmt and not _stops(n)]
     tests = [t for n in gates for t in _tests(n)]
     read = _read_by(tests, loop.body)
+    if _goes_on(stmt.body) or _goes_on(stmt.orelse):
+        # its own test at a later iteration reads what an arm changed, through an array made of it
+        # too (``jitter *= 4.0; continue`` after a failed check of ``m = ... - (2.0 - jitter) *
+        # eye``): the values it tests change with it, so may its answer
+        tests.append(stmt.test)
+        read |= _read_by([stmt.test], loop.body, every=True)
     read |= _read_through_calls(tests, loop.body, read, defs)
     reset = _reset_before(stmt, loop) | _labels(stmt, loop)
     steered = (written & read) - reset
@@ -120,6 +126,51 @@ def _steering(stmt: ast.If, loop: ast.stmt, defs: "_Defs") -> Steering:
     if not steered and not {r for r in read for o in objects if r.startswith(o + ".")} - reset:
         return NONE
     return Steering(True, _repeats(stmt, loop, steered, gates, tests, read, defs))
+
+
+def retrying(stmt: ast.Try, loop: ast.stmt, module=None, program=None) -> Steering:
+    """How the ``try`` ``stmt`` in ``loop``'s body steers what its own body reads: an except clause
+    that lets the loop go on and changes a name, attribute or object the body reads (``jitter *=
+    4.0; continue`` before a Cholesky of ``... - (2.0 - jitter) * eye``) makes a raise there answer
+    otherwise at a later execution (fail up to the k-th try, succeed from it), as no alike path
+    does. ``module``, ``program``: as for ``steering``."""
+    per_loop = _STEERING.get(loop)
+    if per_loop is None:
+        per_loop = _STEERING[loop] = {}
+    found = per_loop.get(stmt)
+    if found is None:
+        found = per_loop[stmt] = _retrying(stmt, loop, _Defs.of(module, program))
+    return found
+
+
+def _retrying(stmt: ast.Try, loop: ast.stmt, defs: "_Defs") -> Steering:
+    if not any(n is stmt for n in own_nodes(loop.body)):
+        return NONE  # (a try around the loop: its clause runs once, after the loop)
+    # a clause that leaves the loop (break, return, raise) ends the retries: what it changes is
+    # read by no later try
+    arms = [st for h in stmt.handlers if _goes_on(h.body) for st in h.body]
+    called = _called(_effects(arms, defs), defs)
+    # any value assigned counts here, not only _counts' counts and flags: the body's op reads it
+    written = {t for n in own_nodes(arms) if n.__class__ in (ast.Assign, ast.AugAssign, ast.AnnAssign)
+               for t in _written_targets(n)} | _grown(arms, defs) | called.written | called.grown
+    objects = _affected(arms, defs)
+    if not written and not objects:
+        return NONE
+    functions = {id(n.func) for n in own_nodes(stmt.body) if n.__class__ is ast.Call}
+    read = _read_by([n for n in own_nodes(stmt.body) if _loaded(n) and id(n) not in functions], loop.body, every=True)
+    read |= _read_through_calls(stmt.body, loop.body, read, defs)
+    reset = _reset_before(stmt, loop)
+    steered = (written & read) - reset
+    if not steered and not {r for r in read for o in objects if r.startswith(o + ".")} - reset:
+        return NONE
+    if any(_toggles(n) and dotted(n.targets[0]) in steered for n in own_nodes(arms)) or called.toggled & steered:
+        return Steering(True, "its except clause toggles a flag its try body reads")
+    return Steering(True)
+
+
+def _goes_on(arm: list) -> bool:
+    """Whether the loop may go on after the block ``arm`` runs: it ends in no break, return or raise."""
+    return bool(arm) and arm[-1].__class__ not in (ast.Break, ast.Return, ast.Raise)
 
 
 def _tests(n: ast.AST) -> list:
@@ -160,14 +211,16 @@ def _repeats(stmt: ast.If, loop: ast.stmt, steered: set, gates: list, tests: lis
     return ""
 
 
-def _read_by(tests: list, body: list) -> set:
+def _read_by(tests: list, body: list, every: bool = False) -> set:
     """The names and attributes the ``tests`` read, and those read to compute them in ``body``
-    (``done = hits >= 2`` before ``while not done``), to a fixed point. A called function's name
-    (``fnp.max`` in ``fnp.max(x)``) is no state read."""
+    (``done = hits >= 2`` before ``while not done``), to a fixed point; by every assignment where
+    ``every``, not only plain ones (an array made of them, ``m = w - jitter * eye``). A called
+    function's name (``fnp.max`` in ``fnp.max(x)``) is no state read."""
     called = {id(n.func) for test in tests for n in ast.walk(test) if n.__class__ is ast.Call}
     read = {dotted(n) for test in tests for n in ast.walk(test)
             if n.__class__ in (ast.Name, ast.Attribute) and id(n) not in called}
-    assigns = [n for n in own_nodes(body) if _plain(n)]
+    assigns = [n for n in own_nodes(body) if _plain(n) or every and n.__class__ in (ast.Assign, ast.AugAssign)
+               or every and n.__class__ is ast.AnnAssign and n.value is not None]
     grown = True
     while grown:
         grown = False

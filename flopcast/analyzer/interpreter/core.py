@@ -153,6 +153,8 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         self.cache_handed: list = []
         self._reentered: set = set()  # function nodes called while already executing (recursion)
         self._handling: list = []  # the exceptions whose except clauses are running (for a bare `raise`)
+        # the try statements with except clauses whose body is running, with their frames (onsets.retrying)
+        self._trying: list = []
         self._starting_generator: Optional[PyGenerator] = None  # handed to the next frame made
         self._ran_generators: list[PyGenerator] = []  # generators whose bodies ran inside predict
         # The generators whose items are being made ahead of their consumer, innermost last:

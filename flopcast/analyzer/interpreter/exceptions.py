@@ -107,6 +107,8 @@ class Exceptions:
             self._replacing_exhaustion += replacing
             self.handlers = outer.inside(True, [exc for exc, catchers in handlers.CATCHERS.items()
                                                 if memory_limit.catches(self, node.handlers, catchers)])
+        if node.handlers:
+            self._trying.append((node, self.frame))
         try:
             try:
                 self.exec_block(node.body)
@@ -116,6 +118,7 @@ class Exceptions:
                 caught = exc
             finally:
                 if node.handlers:
+                    self._trying.pop()
                     self._catching_exhaustion -= catching
                     self._replacing_exhaustion -= replacing
                     self.handlers = outer
