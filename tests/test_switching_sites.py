@@ -525,3 +525,61 @@ def test_a_sibling_module_python_cannot_parse_is_no_internal_error(tmp_path):
     counted = measure(path, point).total
     assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
     assert report.total.lo <= counted <= report.total.hi, (report.total, counted)
+
+
+#: a retry loop: each failed try makes the matrix more positive and goes on without progress, so a
+#: run fails a few tries, then succeeds from one on; the check is a raise caught by an except clause
+#: or an ``if`` on the matrix's eigenvalues
+_RETRY = """\
+import numpy as np
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        n = mlp.width
+        rows = []
+        jitter = 1e-3
+        mu = fnp.ones((n,))
+        tries = 0
+        while len(rows) < mlp.depth:
+            w = mlp.weights[len(rows)]
+            tries += 1
+            m = w.T @ w - (2.0 - jitter) * fnp.eye(n)
+{check}
+            mu = fnp.maximum(mu @ l, 0.0)
+            rows.append(mu)
+        return fnp.stack(rows)
+"""
+RETRY = {
+    "an except clause": _RETRY.format(check="""\
+            try:
+                l = fnp.linalg.cholesky(m)  # the test
+            except np.linalg.LinAlgError:
+                jitter *= 4.0
+                if tries > 6:
+                    rows.append(mu)
+                continue"""),
+    "an if on the values": _RETRY.format(check="""\
+            if float(fnp.min(fnp.linalg.eigvalsh(m))) <= 0.0:  # the test
+                jitter *= 4.0
+                if tries > 6:
+                    rows.append(mu)
+                continue
+            l = fnp.linalg.cholesky(m)"""),
+}
+
+
+@pytest.mark.parametrize("point", (Point(8, 2, 2**41), Point(16, 3, 2**41)), ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("name", RETRY)
+def test_a_retry_that_changes_what_its_own_check_reads_may_fail_then_succeed(tmp_path, name, point):
+    # alike answers fail every try or none: the run's few failures before a success lay above both
+    # (8x2: [3,624, 12,208], run 12,720 for the except clause)
+    path = tmp_path / "estimator.py"
+    path.write_text(RETRY[name])
+    report = analyze(path, point)
+    counted = measure(path, point).total
+    assert report.total.lo <= counted <= report.total.hi, (report.total, counted)
+    test_line = next(i for i, text in enumerate(RETRY[name].splitlines(), 1) if "# the test" in text)
+    assert [s.line for s in report.switching] == [test_line]
