@@ -230,7 +230,7 @@ def _read_by(tests: list, body: list, every: bool = False) -> set:
                 if more:
                     read |= more
                     grown = True
-    return read
+    return read - {None}  # (an attribute of a value made, ``f(x).shape``: no state named)
 
 
 def _read_through_calls(tests: list, body: list, read: set, defs: "_Defs") -> set:
