@@ -143,6 +143,9 @@ def retrying(stmt: ast.Try, loop: ast.stmt, module=None, program=None) -> Steeri
     return found
 
 
+_ASSIGNS = (ast.Assign, ast.AugAssign, ast.AnnAssign)
+
+
 def _retrying(stmt: ast.Try, loop: ast.stmt, defs: "_Defs") -> Steering:
     if not any(n is stmt for n in own_nodes(loop.body)):
         return NONE  # (a try around the loop: its clause runs once, after the loop)
@@ -151,15 +154,17 @@ def _retrying(stmt: ast.Try, loop: ast.stmt, defs: "_Defs") -> Steering:
     arms = [st for h in stmt.handlers if _goes_on(h.body) for st in h.body]
     called = _called(_effects(arms, defs), defs)
     # any value assigned counts here, not only _counts' counts and flags: the body's op reads it
-    written = {t for n in own_nodes(arms) if n.__class__ in (ast.Assign, ast.AugAssign, ast.AnnAssign)
-               for t in _written_targets(n)} | _grown(arms, defs) | called.written | called.grown
+    written = {t for n in own_nodes(arms) if n.__class__ in _ASSIGNS for t in _written_targets(n)} | _grown(arms, defs) | called.written | called.grown
     objects = _affected(arms, defs)
     if not written and not objects:
         return NONE
     functions = {id(n.func) for n in own_nodes(stmt.body) if n.__class__ is ast.Call}
     read = _read_by([n for n in own_nodes(stmt.body) if _loaded(n) and id(n) not in functions], loop.body, every=True)
     read |= _read_through_calls(stmt.body, loop.body, read, defs)
-    reset = _reset_before(stmt, loop)
+    # a name the body sets too is the clause's stand-in for the body's result (``gamma =
+    # zeros(...)`` for a failed lstsq's ``gamma``): each try's own answer, as a label's is
+    reset = _reset_before(stmt, loop) | {t for n in own_nodes(stmt.body) if n.__class__ in _ASSIGNS
+                                         for t in _written_targets(n)}
     steered = (written & read) - reset
     if not steered and not {r for r in read for o in objects if r.startswith(o + ".")} - reset:
         return NONE

@@ -140,7 +140,9 @@ def _floor(result: RunResult, decisions: Decisions, key: tuple, option) -> int:
     begins at."""
     spent = result.spent_at.get(key, ())
     # (a steering site's plan switches in each call of predict: its first call's executions agree)
-    if option.__class__ is Onset and option.at <= result.first_call.get(key, len(spent)):
+    # (a call reused from another run replays its answers without their spend, Decisions.replayed:
+    # past those recorded, the first execution's spend is still what the path had spent at least)
+    if option.__class__ is Onset and option.at <= min(result.first_call.get(key, len(spent)), len(spent)):
         return spent[option.at - 1]
     return decisions.spent.get(key, 0)
 
