@@ -445,6 +445,18 @@ def test_a_repeating_site_whose_later_answers_were_replayed_is_floored_at_a_reco
     assert ("switches", line) in [(u.what, u.span.line) for u in report.unpriced]
 
 
+def test_a_retry_met_again_in_a_reused_call_is_floored_at_a_recorded_execution():
+    # expert_gate at 16x2: a retry's plan (onsets.retrying) switches at an execution a reused call
+    # replayed without its spend: the analysis must not index past the spends it recorded (an
+    # IndexError, an internal error) and the run stays inside
+    path = Path(__file__).parent / "realistic" / "estimators" / "expert_gate" / "estimator.py"
+    point = Point(16, 2, 2**41)
+    report = analyze(path, point)
+    assert not [u for u in report.unpriced if u.what == "internal error"], report.unpriced
+    counted = measure(path, point).total
+    assert report.total.lo <= counted <= report.total.hi, (report.total, counted)
+
+
 
 #: a module's list cleared at each call of predict, that the test's state opens a gate with once per
 #: call, or that the work after a loop the test stops reads: every MLP's run switches the test anew
