@@ -541,7 +541,7 @@ def test_a_sibling_module_python_cannot_parse_is_no_internal_error(tmp_path):
 
 #: a retry loop: each failed try makes the matrix more positive and goes on without progress, so a
 #: run fails a few tries, then succeeds from one on; the check is a raise caught by an except clause
-#: or an ``if`` on the matrix's eigenvalues
+#: (in the loop, or in a helper its try body calls) or an ``if`` on the matrix's eigenvalues
 _RETRY = """\
 import numpy as np
 import flopscope.numpy as fnp
@@ -564,6 +564,11 @@ class Estimator(BaseEstimator):
             rows.append(mu)
         return fnp.stack(rows)
 """
+_HELPER = """
+
+def _factor({params}):
+    return fnp.linalg.cholesky({made})  # the test
+"""
 RETRY = {
     "an except clause": _RETRY.format(check="""\
             try:
@@ -580,6 +585,23 @@ RETRY = {
                     rows.append(mu)
                 continue
             l = fnp.linalg.cholesky(m)"""),
+    # the failing op in a helper the try body calls: the try it reaches is the retrying one
+    "a helper of the try body": _RETRY.format(check="""\
+            try:
+                l = _factor(m)
+            except np.linalg.LinAlgError:
+                jitter *= 4.0
+                if tries > 6:
+                    rows.append(mu)
+                continue""") + _HELPER.format(params="m", made="m"),
+    "a helper handed the jitter": _RETRY.format(check="""\
+            try:
+                l = _factor(w, jitter, n)
+            except np.linalg.LinAlgError:
+                jitter *= 4.0
+                if tries > 6:
+                    rows.append(mu)
+                continue""") + _HELPER.format(params="w, jitter, n", made="w.T @ w - (2.0 - jitter) * fnp.eye(n)"),
 }
 
 

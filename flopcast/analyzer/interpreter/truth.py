@@ -115,16 +115,17 @@ class Truth:
         return onsets.NONE
 
     def retry_steering(self) -> onsets.Steering:
-        """How the innermost ``try`` of this frame, running its body in the innermost loop of this
-        frame, changes in an except clause what that body reads (onsets.retrying): a raise site in
-        it steers then. Nothing where the raise is in a function the try's body called."""
-        if not self._trying or self._trying[-1][1] is not self.frame:
+        """How the innermost running ``try`` with except clauses, running its body in the innermost
+        loop of its frame, changes in an except clause what that body reads (onsets.retrying): a
+        raise site in it steers then, in a function its body called too (``l = factor(w, jitter)``
+        with the Cholesky in ``factor``): that try is the one the raise reaches first."""
+        if not self._trying:
             return onsets.NONE
-        node = self._trying[-1][0]
-        ctx = next((c for c in reversed(self.loops) if c.frame is self.frame), None)
+        node, frame = self._trying[-1]
+        ctx = next((c for c in reversed(self.loops) if c.frame is frame), None)
         if ctx is None or ctx.node.__class__ not in (ast.For, ast.AsyncFor, ast.While):
             return onsets.NONE
-        return onsets.retrying(node, ctx.node, self.frame.module, self.program)
+        return onsets.retrying(node, ctx.node, frame.module, self.program)
 
     def stop_state(self, stmt, key: tuple):
         """The signature of the state the work after the loop that ``stmt`` stops reads (an exit
