@@ -86,12 +86,17 @@ def steering(stmt: ast.stmt, loop: ast.stmt, module=None, program=None) -> Steer
     call are looked up, and in the sibling modules of ``program`` it imports them from."""
     if stmt.__class__ is not ast.If:
         return NONE
+    return _memo(_steering, stmt, loop, module, program)
+
+
+def _memo(read, stmt: ast.stmt, loop: ast.stmt, module, program) -> Steering:
+    """``read(stmt, loop, defs)``, worked out once per loop and statement (kept while the loop's tree lives)."""
     per_loop = _STEERING.get(loop)
     if per_loop is None:
         per_loop = _STEERING[loop] = {}
     found = per_loop.get(stmt)
     if found is None:
-        found = per_loop[stmt] = _steering(stmt, loop, _Defs.of(module, program))
+        found = per_loop[stmt] = read(stmt, loop, _Defs.of(module, program))
     return found
 
 
@@ -134,13 +139,7 @@ def retrying(stmt: ast.Try, loop: ast.stmt, module=None, program=None) -> Steeri
     4.0; continue`` before a Cholesky of ``... - (2.0 - jitter) * eye``) makes a raise there answer
     otherwise at a later execution (fail up to the k-th try, succeed from it), as no alike path
     does. ``module``, ``program``: as for ``steering``."""
-    per_loop = _STEERING.get(loop)
-    if per_loop is None:
-        per_loop = _STEERING[loop] = {}
-    found = per_loop.get(stmt)
-    if found is None:
-        found = per_loop[stmt] = _retrying(stmt, loop, _Defs.of(module, program))
-    return found
+    return _memo(_retrying, stmt, loop, module, program)
 
 
 _ASSIGNS = (ast.Assign, ast.AugAssign, ast.AnnAssign)
