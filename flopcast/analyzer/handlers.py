@@ -56,6 +56,7 @@ class Handlers:
 
 NONE = Handlers()
 
+
 def finally_swallows(finalbody: list) -> bool:
     """Whether a `finally` may leave by `return`, or by a `break`/`continue` of a loop around the
     `try`: Python then drops the exception in flight, as an except clause catching every one would."""
