@@ -172,15 +172,16 @@ class Operators:
         # decides whether they all hold.
         pending = None
         for i, (op, comp) in enumerate(zip(node.ops, node.comparators)):
-            free = comp.__class__ in (ast.Name, ast.Constant)
-            for ready in (False, True):
-                if ready:
-                    right = self.eval(comp)
-                    free = _plain_scalar(left) and _plain_scalar(right)
-                if pending is not None and not free:
-                    if not self._chain_step_holds(*pending, condition):
-                        return _chain_false(pending[0], condition)
-                    result, pending = Known(True), None  # this path takes them as true: the later steps decide
+            # decided before the operand's evaluation or the comparison, whichever may charge
+            if pending is not None and comp.__class__ not in (ast.Name, ast.Constant):
+                if not self._chain_step_holds(*pending, condition):
+                    return _chain_false(pending[0], condition)
+                result, pending = Known(True), None  # this path takes them as true: the later steps decide
+            right = self.eval(comp)
+            if pending is not None and not (_plain_scalar(left) and _plain_scalar(right)):
+                if not self._chain_step_holds(*pending, condition):
+                    return _chain_false(pending[0], condition)
+                result, pending = Known(True), None
             if self.counted_compares and node in self.counted_compares:  # one operator: see SteadyLoop
                 self.effects += 1
                 self.loop_effects += 1
