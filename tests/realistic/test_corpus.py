@@ -2031,6 +2031,20 @@ CORPUS = {
                     "steady = min(range(len(rows)), key=lambda r: float(fnp.sum(rows[r] * rows[r])))",
                     "if 0.0 < float(fnp.min(fnp.diagonal(cov))) < float(fnp.sum(cov @ cov)) / SPREAD_CAP:"),
     ),
+    "hasty_sketch": Entry(
+        points=(
+            (8, 2, 500, "exact"),            # nothing fits half the budget: zeros
+            (8, 3, 25_000, "interval"),      # full covariance, the skew test read but moot
+            (8, 4, 30_000, "interval"),      # full covariance over four layers
+        ),
+        # session 49's hunt: a "hacky" single file -- a dict-memoised recursive cost table, a
+        # probe read by float(), a mode string sliced to a rank, eigh retried with a growing
+        # jitter then svd then an argmax one-column factor, a rank from argmax of a cumsum
+        # ratio, flops_remaining read to stop a doubling sampler, try/except Exception/else/
+        # finally around a refinement, functools.reduce of default-argument lambdas
+        guards=("if big > 1e30:", "if not fnp.all(fnp.isfinite(M)):"),
+        data_sites=('if skew > 50 and mode.startswith("rank"):', "if float(top.sum()) == 0.0:"),
+    ),
 }
 
 
