@@ -74,6 +74,7 @@ from flopcast.analyzer.values import (
     dict_key,
     key_value,
     ObjKey,
+    machine_of,
     make_tuple,
     plain_member,
     surely_missing,
@@ -2899,26 +2900,48 @@ def hash_seeded(v) -> bool:
     return False
 
 
-def _bisect_by_data(name: str, args, kwargs, span) -> Optional[Unknown]:
-    """``bisect.bisect(levels, float(x))``: a search of a known list of numbers for a Python number
-    read from data is an integer read from data within ``[lo, hi]`` (each of bisect's comparisons
-    is Python's, of two numbers: nothing is charged, nothing of the user's runs, and a NaN only
-    moves the answer within the range). None where anything else is asked (a key, which calls
-    code of the program, or an array as the number, whose comparisons flopscope charges)."""
+def _bisect_by_data(name: str, args, kwargs, span) -> Optional[Value]:
+    """``bisect.bisect(levels, float(x))``, ``bisect.bisect_left(cum, 0.9 * cum[-1])`` over
+    ``cum = list(np.cumsum(vals))``: a search among plain numbers (Python's, numpy's scalars, numbers
+    read from data) where some are read from data is an integer read from data within ``[lo, hi]``
+    (each of bisect's comparisons is of two numbers: nothing is charged, nothing of the user's runs,
+    and whatever the items hold, sorted or not, the answer lies there); numpy's scalars of known
+    numbers give Python's answer. None where anything else is asked (a key, which calls code of the
+    program, or an array among the numbers, whose comparisons flopscope charges)."""
     bound = dict(zip(("a", "x", "lo", "hi"), args))
     if len(args) > 4 or set(kwargs) - {"lo", "hi"} or any(k in bound for k in kwargs):
         return None
     bound.update(kwargs)
-    items, x = _py(bound.get("a", Known(None))), bound.get("x")
-    if not isinstance(items, (list, tuple)) or not all(type(i) in (int, float) for i in items) \
-            or not (x.__class__ is Unknown and x.kind in ("int", "float")):
+    seq, x = bound.get("a"), bound.get("x")
+    if seq.__class__ not in (ListVal, TupleVal) or x is None:
+        return None
+    numbers = [_plain_number(v) for v in (*seq.items, x)]
+    if _NOT_PLAIN in numbers:
         return None
     lo, hi = _py(bound.get("lo", Known(0))), _py(bound.get("hi", Known(None)))
-    hi = len(items) if hi is None else hi
-    if type(lo) is not int or type(hi) is not int or lo < 0 or hi > len(items):
+    hi = len(seq.items) if hi is None else hi
+    if type(lo) is not int or type(hi) is not int or lo < 0 or hi > len(seq.items):
         return None  # (bisect's ValueError, TypeError and IndexError past the end: not modelled)
-    return Unknown("int", span, f"bisect.{name}() of a number read from data ({x.reason})", lo, max(lo, hi),
-                   machine=x.machine)
+    if None not in numbers:
+        import bisect
+
+        return Known(getattr(bisect, name)(numbers[:-1], numbers[-1], lo, hi))
+    searched = f"of a number read from data ({x.reason})" if None not in numbers[:-1] and x.__class__ is Unknown \
+        else "among numbers read from data"
+    return Unknown("int", span, f"bisect.{name}() {searched}", lo, max(lo, hi), machine=machine_of(x, *seq.items))
+
+
+def _plain_number(value: Value):
+    """The number a value compared by bisect holds: a Python number or a numpy scalar of known
+    numbers; None for one read from data (an unknown number, a numpy scalar of unknown value);
+    _NOT_PLAIN for anything whose ``<`` charges or runs code (an array, an object)."""
+    if isinstance(value, Known):
+        return value.value if type(value.value) in (int, float, bool) else _NOT_PLAIN
+    if value.__class__ is NumpyScalar and value.dtype.startswith(("int", "uint", "float", "bool")):
+        return value.value
+    if value.__class__ is Unknown and value.kind in ("int", "float", "bool"):
+        return None
+    return _NOT_PLAIN
 
 
 def _py(value: Value):
