@@ -1,7 +1,7 @@
 """A search for the first item whose test depends on values stops at any item, not only at the
 first or at none (first_index.stop_answer): ``next(<genexp with one if>, default)`` whose test
-charges or that finds an item, and ``itertools.takewhile``/``dropwhile`` over a sequence, a generator
-or a map.
+charges or that finds an item, ``itertools.takewhile``/``dropwhile`` over a sequence, a generator
+or a map, and ``filter`` (``next(filter(...), default)``, ``list(filter(...))``).
 
 Presumed alike at every item, the search stopped at the first item or ran through all of them:
 a run stopping at a middle item (its tests charged up to there, its index or item sizing what
@@ -56,6 +56,17 @@ SEARCHES = {
         FLAGS + "n = len(list(itertools.takewhile(lambda f: bool(f), conv)))\n" + SPLIT),
     "dropwhile_over_flags": (
         FLAGS + "n = mlp.width - len(list(itertools.dropwhile(lambda f: bool(f), conv)))\n" + SPLIT),
+    # filter() is the search for the first item passing: next() of it stops at the third item
+    "next_of_a_filter": (
+        "xs = [fnp.ones(mlp.width * (i + 1)) * (i + 1.0) for i in range(mlp.depth)]\n"
+        "found = next(filter(lambda v: float(fnp.max(v)) > 2.5, xs), xs[0])\n"
+        "return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(fnp.outer(found, found))\n"),
+    # every item's test charges; how many pass (all but the first) sizes what follows
+    "list_of_a_filter": (
+        "xs = [fnp.ones(mlp.width) * (i + 1.0) for i in range(mlp.depth)]\n"
+        "n = len(list(filter(lambda v: float(fnp.mean(v)) > 1.5, xs)))\n"
+        "split = fnp.ones((n * (len(xs) - n + 1), 64 * mlp.width))\n"
+        "return fnp.stack(xs) + fnp.sum(split)\n"),
 }
 
 

@@ -807,8 +807,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             one = _unrun_made_here(args, 1, node) if len(args) == 2 else None
             return _reading(LazyIterator(pulled_at(interp, _mapped(interp, fn, pulled, gens, span, node)), one),
                             args[1:])
-        return _reading(LazyIterator(pulled_at(interp, _filtered(
-            interp, fn, _checked_first(interp, fn, pulled[0], gens, node), span, node))), args[1:])
+        return _reading(LazyIterator(pulled_at(interp, _while_lazy(
+            interp, "filter", fn, _checked_first(interp, fn, pulled[0], gens, node), args[1], span, node))), args[1:])
     if name in ("map", "filter"):
         before = [(a, a.consumed) for a in args[1:] if isinstance(a, PyGenerator)]
         fn, sources = args[0], [interp.iterate(a, node) for a in args[1:]]
@@ -821,7 +821,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return _reading(LazyIterator(pulled_at(interp, (interp.call(fn, list(group), {}, span, node)
                                                             for group in zip(*sources)))),
                             args[1:])
-        return _reading(LazyIterator(pulled_at(interp, _filtered(interp, fn, sources[0], span, node))), args[1:])
+        return _reading(LazyIterator(pulled_at(interp, _while_lazy(interp, "filter", fn, sources[0], None, span, node))),
+                        args[1:])
     if name == "callable":
         x = args[0]
         if isinstance(x, Unknown):
@@ -1441,13 +1442,14 @@ def _calls_program_per_item(name: str, args, kwargs) -> bool:
         and not any(isinstance(a, PyGenerator) for a in (*args, *kwargs.values()))
 
 
-def _while_lazy(interp, name: str, fn: Value, items, source: Value, span: Span, node):
-    """takewhile/dropwhile over an iterator that makes its items when asked (or a sequence):
-    each item made and tested when the result is asked for the next (takewhile takes the
-    first failing item too, and makes none after it; dropwhile tests none after it). Where the
-    test depends on values the call is a search for the first item answering False: each item
-    from there on is a stop of its own (first_index.stop_answer), as the run may stop at any,
-    over a generator's items as over a sequence's."""
+def _while_lazy(interp, name: str, fn: Value, items, source: Optional[Value], span: Span, node):
+    """takewhile/dropwhile/filter over an iterator that makes its items when asked (or a
+    sequence; ``source`` None: ``items`` are a sequence's, made already): each item made and
+    tested when the result is asked for the next (takewhile takes the first failing item too,
+    and makes none after it; dropwhile tests none after it). Where the test depends on values
+    the call is a search for the first item answering False (filter: True, the item it hands
+    over): each item from there on is a stop of its own (first_index.stop_answer), as the run
+    may stop at any, over a generator's items as over a sequence's."""
     dropping = True
     left = None
     if source.__class__ is PyGenerator and source.function is not None:
@@ -1471,9 +1473,12 @@ def _while_lazy(interp, name: str, fn: Value, items, source: Value, span: Span, 
                 if left is None:
                     left = _counted_ahead(source, position)
             test = f"`{name}()`'s test" + (f" `{_ast.unparse(node.args[0])}`" if getattr(node, "args", None) else "")
-            truth = first_index.stop_answer(interp, node, test, False, position, first,
+            truth = first_index.stop_answer(interp, node, test, name == "filter", position, first,
                                             None if left is None else left - first)
-        if name == "takewhile":
+        if name == "filter":
+            if truth:
+                yield item
+        elif name == "takewhile":
             if not truth:
                 return
             yield item
@@ -1608,18 +1613,6 @@ def _lazy(items: list, args: list, before: list) -> Value:
     """enumerate/zip items; over a generator, a view that remembers where it started."""
     sources = [(a, n) for a, n in zip(args, before) if isinstance(a, (PyGenerator, EndlessIter))]
     return GeneratorView(items, sources) if sources else SeqIterator(items)
-
-
-def _filtered(interp, fn: Value, items: list, span: Span, node):
-    """filter(fn, items)'s items, each tested when it is asked for."""
-    for item in items:
-        r = item if isinstance(fn, Known) and fn.value is None else interp.call(fn, [item], {}, span, node)
-        truth = interp.known_truth(interp.size_truth(r, node))
-        if truth is None:
-            interp.stop_path(f"{span}: which items filter() passes depends on values; the cost after it is not "
-                             "counted", span, "filter()")
-        if truth:
-            yield item
 
 
 #: builtin classes ``isinstance`` can answer for a known Python value by asking Python
