@@ -90,16 +90,20 @@ def test_the_swallowed_path_is_priced(tmp_path, manager):
     assert report.total.contains(counted) and report.total.lo == counted, (report.total, counted)
 
 
+@pytest.mark.parametrize("point", [POINT, Point(8, 2, 2**41), Point(16, 3, 2**41)],
+                         ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("compare", ["is", "=="])
 @pytest.mark.parametrize("names", ["np.linalg.LinAlgError", "LinAlgError"])
-def test_an_exit_naming_the_class_by_identity_swallows_it(tmp_path, names):
-    """``return exc_type is np.linalg.LinAlgError`` (or the class imported from numpy.linalg) is
-    true for the class an op raised: the same class. Taken as false, the LinAlgError left
-    predict on the analysis' path while the run went on (the interval below the run)."""
-    head = HEAD.replace("return issubclass(exc_type, np.linalg.LinAlgError)", f"return exc_type is {names}")
+def test_an_exit_naming_the_class_by_identity_swallows_it(tmp_path, names, compare, point):
+    """``return exc_type is np.linalg.LinAlgError`` (or ``==``: a class equals only itself; or
+    the class imported from numpy.linalg) is true for the class an op raised: the same class.
+    Taken as false, the LinAlgError left predict on the analysis' path while the run went on (the
+    interval below the run); ``==`` left unanswered, the total was a lower bound."""
+    head = HEAD.replace("return issubclass(exc_type, np.linalg.LinAlgError)", f"return exc_type {compare} {names}")
     head = head.replace("import numpy as np", "import numpy as np\n    from numpy.linalg import LinAlgError")
     path = tmp_path / "estimator.py"
     path.write_text(textwrap.dedent(head).format(manager="Stage()", enter=""))
-    report = analyze(path, POINT)
-    counted = measure(path, POINT).total
+    report = analyze(path, point)
+    counted = measure(path, point).total
     assert not report.raises and not report.lower_bound, (report.raises, report.unpriced)
     assert report.total.contains(counted) and report.total.lo == counted, (report.total, counted)

@@ -1742,6 +1742,22 @@ def _library_object(path: str):
     return _NO_OBJECT
 
 
+def same_library_object(first: str, second: str) -> Optional[bool]:
+    """``==`` of two objects of the installed flopscope / numpy named by LibRef paths
+    (``exc_type == np.linalg.LinAlgError``, ``g == np.sum``): whether they are one object, where
+    both compare by identity (classes, functions, ufuncs: no ``__eq__`` of their own); None
+    where either is not found there or compares otherwise (a number)."""
+    def ask() -> Optional[bool]:
+        objects = [_library_object(path) for path in (first, second)]
+        if any(o is _NO_OBJECT or type(o).__eq__ is not object.__eq__ for o in objects):
+            return None
+        return objects[0] is objects[1]
+
+    if not all(path.split(".", 1)[0] in ("flopscope", "rawnumpy", "numpy") for path in (first, second)):
+        return None
+    return LIBRARY_ANSWERS.ask(f"same|{first}|{second}", ask)
+
+
 def _python_pick(name: str, items, key, span):
     """Python's own min()/max() over known values; values it cannot order (1 and 'a') raise
     the program's TypeError."""

@@ -334,6 +334,14 @@ class Operators:
             # classes compare by identity (`type(x) == fnp.ndarray`)
             same = _class_identity(left.path) == _class_identity(right.path)
             return Known(same == isinstance(op, ast.Eq))
+        if isinstance(op, (ast.Eq, ast.NotEq)) and left.__class__ is LibRef and right.__class__ is LibRef:
+            # other classes and functions compare by identity too (`exc_type == np.linalg.LinAlgError`)
+            from flopcast.analyzer.builtins import same_library_object
+
+            same = _class_identity(left.path) == _class_identity(right.path) \
+                or same_library_object(left.path, right.path)
+            if same is not None:
+                return Known(same == isinstance(op, ast.Eq))
         if isinstance(op, (ast.Is, ast.IsNot)):
             same = left is right or (isinstance(left, Known) and isinstance(right, Known) and left.value is right.value) \
                 or (left.__class__ is LibRef and right.__class__ is LibRef
