@@ -160,13 +160,17 @@ def _seterr(ctx, args, kwargs):
 
 @handler("issubdtype")
 def _issubdtype(ctx, args, kwargs):
-    """``fnp.issubdtype(x.dtype, fnp.floating)``: numpy's answer (free, no flopscope record)."""
+    """``fnp.issubdtype(x.dtype, fnp.floating)`` (or numpy's own, against ``np.floating``):
+    numpy's answer (free, no flopscope record)."""
     import numpy
 
     first = numpy.dtype(_dtype_of(arg(args, kwargs, 0, "arg1")))
     second = arg(args, kwargs, 1, "arg2")
-    if isinstance(second, LibRef) and second.path.startswith("flopscope.numpy."):
-        abstract = getattr(numpy, second.path.rsplit(".", 1)[-1], None)
+    name = second.path.removeprefix("flopscope.numpy.").removeprefix("rawnumpy.") \
+        if isinstance(second, LibRef) else ""
+    if name and name != second.path:
+        # (a name of the module itself, not of a submodule's: `np.floating`, not `np.ma.x`)
+        abstract = getattr(numpy, name, None) if "." not in name else None
         if not (isinstance(abstract, type) and issubclass(abstract, numpy.generic)):
             raise OpError(f"issubdtype against {second.path} is not modelled")
         return Known(bool(numpy.issubdtype(first, abstract)))
