@@ -357,3 +357,33 @@ class Gain:
     assert [u.what for u in report.unpriced][:1] == ["multiply"], report.unpriced
     with pytest.raises(Exception, match="not billable"):
         measure(path, point)
+
+
+@pytest.mark.parametrize("point", [Point(8, 2, 2**41), Point(16, 3, 2**41)], ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("product", ["h @ Op(w)", "Op(w) @ h", "w @ Op(w)"])
+def test_matmul_of_a_flopscope_array_and_an_instance_raises_value_error(tmp_path, product, point):
+    """flopscope's matmul takes the instance as a 0-d object array and einsum refuses it with a
+    ValueError (charging nothing), never returning NotImplemented: Op's __rmatmul__ is not asked.
+    Caught, the fallback's work is the run's: exact (it was unpriced, a lower bound)."""
+    path = tmp_path / "estimator.py"
+    path.write_text(_program("""
+class Op:
+    def __init__(self, w):
+        self.w = w
+
+    def __matmul__(self, v):
+        return NotImplemented
+
+    def __rmatmul__(self, v):
+        return fnp.maximum(v @ self.w, 0.0)
+""", f"""
+        for w in mlp.weights:
+            try:
+                h = {product}
+            except ValueError:
+                STEP
+        """))
+    report = analyze(path, point)
+    runtime = measure(path, point).total
+    assert not report.unpriced and not report.raises, (report.unpriced, report.raises)
+    assert report.total.exact and report.total.lo == runtime, (report.total, runtime)

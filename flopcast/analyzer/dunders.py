@@ -161,8 +161,11 @@ def _reflected_first(left: Value, right: Value) -> bool:
 def _step(obj: Value, meth: str, other: Value, op: str):
     """What Python's try of ``obj.<meth>(other)`` is: ("call", the user's method), "skip" (the
     method is absent or a builtin number's or text's, which returns NotImplemented for an
-    instance of a plain class), or "stop" (an array's, a library class's or a builtin's own
-    method that may answer: not told here)."""
+    instance of a plain class), ("raise", what) (a flopscope array's ``@`` of such an instance),
+    or "stop" (an array's, a library class's or a builtin's own method that may answer: not
+    told here)."""
+    if op == "MatMult" and isinstance(obj, Array) and not obj.plain and _zero_d_object(other):
+        return "raise", _matmul_refusal(obj.ndim, meth == "__matmul__")
     if obj.__class__ is InstanceVal:
         found = user_method(obj, meth)
         if found is not None:
@@ -174,6 +177,28 @@ def _step(obj: Value, meth: str, other: Value, op: str):
             return "stop", None  # `"%s" % x` formats, `"ab" * x` repeats by x.__index__
         return "skip", None
     return "stop", None
+
+
+#: what makes numpy read an object as an array or a sequence rather than one opaque element
+_ARRAY_LIKE = ("__array__", "__array_interface__", "__array_struct__", "__array_function__", "__buffer__",
+               "__getitem__", "__len__", "__iter__")
+
+
+def _zero_d_object(v: Value) -> bool:
+    """An instance of a plain class of the user's that numpy's asarray makes a 0-d object array of."""
+    return v.__class__ is InstanceVal and _plain_operand(v) \
+        and not any(name in c.attrs for c in v.cls.mro() for name in _ARRAY_LIKE)
+
+
+def _matmul_refusal(ndim: int, array_first: bool) -> str:
+    """flopscope's matmul of an ``ndim``-d array and a 0-d object array (``array_first``: the
+    array on the left): it never returns NotImplemented (a user ``__rmatmul__`` is not asked),
+    and einsum refuses the 0-d operand its subscripts give axes to, charging nothing."""
+    a, b = (ndim, 0) if array_first else (0, ndim)
+    subscripts = ("k", "kn") if a == 1 else ("mk", "k") if b == 1 else ("ij", "jk")
+    failing = 0 if a == 0 else 1
+    return (f"ValueError: Einstein sum subscript '{subscripts[failing]}' does not contain the correct number of "
+            f"indices for operand {failing}.")
 
 
 def _unknown_number(v: Value) -> bool:
@@ -205,6 +230,10 @@ def binary(interp, name: str, left: Value, right: Value, span, inplace: bool = F
             result = call_method(interp, obj, found, [other], span)
             if not _not_implemented(result):
                 return result
+        if kind == "raise":
+            if inplace:
+                return None  # (the array's own __imatmul__ is asked first)
+            raise UserRaise(span, found)
     if all(_plain_operand(v, name) or _unknown_number(v) for v in (left, right)):
         symbol = _SYMBOL[name] + ("=" if inplace and name != "Pow" else "")
         raise UserRaise(span, f"TypeError: unsupported operand type(s) for {symbol}: "
