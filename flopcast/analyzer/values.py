@@ -777,6 +777,9 @@ class PyGenerator(Value):
     read_by: list = field(default_factory=list)
     # Whether close() left it (its body stopped at the last item taken, as one left short)
     closed: bool = False
+    # Whether the finally its body was left in, run when it was closed, is priced there
+    # (Interpreter.price_cleanup): no "generator cleanup" is left unpriced for it
+    cleanup_priced: bool = False
     # Whether list() or tuple() took every item at its first consumption: nothing charged between
     # its items, so its body's charges are in the run's order, and the charge where the budget
     # runs out is the run's (Interpreter._budget_overrun).

@@ -8,7 +8,7 @@ import builtins
 import itertools
 from typing import Optional
 
-from flopcast.analyzer import write_only
+from flopcast.analyzer import handlers, write_only
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (BoundMethod, ClassVal, DictVal, FunctionVal, InstanceVal, Known, ListVal,
@@ -54,6 +54,55 @@ def _finds_yield_under_cleanup(fn: ast.AST) -> bool:
             if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for b in body for n in ast.walk(b)):
                 return True
     return False
+
+
+def _hides_state(parts) -> bool:
+    """Whether a generator's parts (Generators._generator_parts) hold what their signature does not
+    show changing: a random.Random of a known seed (its draws), or objects past the depth it follows."""
+    todo = [parts]
+    while todo:
+        item = todo.pop()
+        if item.__class__ is tuple:
+            if item[:2] == ("O", "RandomVal") or item[:1] == ("deep",):
+                return True
+            todo.extend(item)
+    return False
+
+
+def _made_calls(iter_node: ast.expr, bound) -> list:
+    """The calls in a loop's iter expression whose result only the loop's iterator holds: the
+    expression itself, or the first argument of ``enumerate(...)`` (the builtin: ``bound(name)``
+    tells a name the program binds)."""
+    if iter_node.__class__ is not ast.Call:
+        return []
+    func = iter_node.func
+    if func.__class__ is ast.Name and func.id == "enumerate" and not bound("enumerate") and iter_node.args \
+            and iter_node.args[0].__class__ is ast.Call and not iter_node.keywords:
+        return [iter_node, iter_node.args[0]]
+    return [iter_node]
+
+
+def _closes_by_finally(fn) -> bool:
+    """Whether GeneratorExit raised at any yield of a generator function runs only ``finally``
+    clauses on its way out: no `with` around a yield, no except clause that may catch it (bare,
+    BaseException, GeneratorExit, or a class not named plainly), and no finally that yields or
+    leaves (return, break, continue: it would swallow it)."""
+    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or isinstance(fn, ast.AsyncFunctionDef):
+        return False
+    for node in ast.walk(fn):
+        if isinstance(node, (ast.With, ast.AsyncWith)) \
+                and any(isinstance(n, (ast.Yield, ast.YieldFrom)) for b in node.body for n in ast.walk(b)):
+            return False
+        if isinstance(node, ast.ExceptHandler):
+            names = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
+            if not all(isinstance(n, (ast.Name, ast.Attribute)) for n in names) \
+                    or any((n.id if isinstance(n, ast.Name) else n.attr) in ("BaseException", "GeneratorExit")
+                           for n in names):
+                return False
+        if isinstance(node, ast.Try) and (handlers.finally_swallows(node.finalbody) or any(
+                isinstance(n, (ast.Yield, ast.YieldFrom)) for b in node.finalbody for n in ast.walk(b))):
+            return False
+    return True
 
 
 def _only_taken_from(now: tuple, then: tuple, gen: PyGenerator) -> bool:
@@ -474,8 +523,12 @@ class Generators:
         return rest
 
     def close_generator(self, gen: PyGenerator) -> None:
-        """``gen.close()``: the body past the last item taken never runs (its charges are taken
-        back now), and a consumer after it finds no item left."""
+        """``gen.close()`` (or the break of a loop that held it alone): the body past the last item
+        taken never runs (its charges are taken back now), but for the ``finally`` clauses around
+        the yield it was left at, which GeneratorExit runs now (_run_cleanup); a consumer after it
+        finds no item left."""
+        cleanup = self._cleanup_state(gen)
+        gen.cleanup_priced = cleanup is not None
         if gen.items is None:
             gen.items, gen.start = [], self.ledger()
             gen.end = gen.start
@@ -489,6 +542,67 @@ class Generators:
                 if g.items is not None and g.end is not None:
                     g.items, g.end = g.items[:g.consumed], g.marks[g.consumed - 1] if g.consumed else g.start
         gen.past_last, gen.paused, gen.error, gen.closed = True, False, None, True
+        if cleanup is not None:
+            self._run_cleanup(gen, cleanup)
+
+    def _cleanup_state(self, gen: PyGenerator) -> Optional[tuple]:
+        """What ``gen``'s body reads now (Generators._generator_parts), where the ``finally`` clauses
+        around the yield it was left at can be priced by running the body again to that yield: it
+        was left at an item (not before the first, nor past the last), its body changed nothing
+        it reads, nothing else changed that since it ran, and GeneratorExit runs only those
+        clauses on its way out (_closes_by_finally). None otherwise: its cleanup stays unpriced
+        ("generator cleanup")."""
+        if not gen.consumed or gen.items is None or gen.end is None or not self._left_short(gen) \
+                or gen.error is not None or not _closes_by_finally(getattr(gen.function, "node", None)):
+            return None
+        recorded = self._generator_reads.get(id(gen))
+        if id(gen) in self._generator_changes or recorded is None or recorded[0] is not gen:
+            return None
+        now = tuple(self._generator_parts(gen))
+        if recorded[1] != now or _hides_state(now):
+            return None
+        # (a cached function keeps what the first run put in its cache: run again, it would not charge)
+        reached, opaque = self._functions_reached([gen.function.node], self.frame, within=gen.function)
+        return None if opaque or any(f.cached for f in (gen.function, *reached)) else now
+
+    def _run_cleanup(self, gen: PyGenerator, state: tuple) -> None:
+        """Python raises GeneratorExit at the yield ``gen`` was left at, so the ``finally`` clauses
+        around it run now, in the state of that moment. flopcast's body ran whole, its finally in
+        the state after the last item (taken back by close_generator): the body is run again up to
+        that yield (PyGenerator.need), whose pause runs the finally clauses as it leaves them, and
+        the charges up to the yield, the run's once already, are taken back. Running it again must
+        change nothing the body reads (``state``), else the path ends."""
+        k = gen.consumed
+        again = PyGenerator(gen.function, list(gen.args), dict(gen.kwargs), gen.span)
+        start = self.ledger()
+        try:
+            self.run_generator(again, need=k)
+        finally:
+            if again in self._ran_generators:
+                self._ran_generators.remove(again)
+            for table in (self._generator_reads, self._generator_changes, self._first_item_state):
+                table.pop(id(again), None)
+        if len(again.items) != k or not again.paused or tuple(self._generator_parts(gen)) != state:
+            span = self.span or gen.span
+            self.stop_path(f"{span}: the generator closed here runs its finally in a state flopcast could not "
+                           "make again; the cost after it is not counted", span, "generator cleanup")
+        self._take_back([(start, again.marks[k - 1])])
+
+    def close_dropped(self, loop: ast.For, sources: list) -> None:
+        """A loop broke out of generators that nothing else holds (made in its iter expression:
+        ``for h in stages(mlp)``, ``enumerate(stages(mlp))``): CPython closes each at the break,
+        when its last reference dies, and its finally's charges come there (before the statement
+        after the loop, as measured with flopscope). Closed here where their cleanup can be
+        priced (_cleanup_state); the others are left as before (their cleanup unpriced)."""
+        if self.frame.generator is not None:
+            return  # (a loop in a generator's body, itself run ahead of its consumer)
+        made = _made_calls(loop.iter, lambda name: name in self.frame.vars or name in self.module_envs.get(
+            self.frame.module.key, {}))
+        for gen, before in sources:
+            if gen.__class__ is PyGenerator and not before and gen.function is not None \
+                    and any(self.node_span(call) == gen.span for call in made) \
+                    and self._cleanup_state(gen) is not None:
+                self.close_generator(gen)
 
     @staticmethod
     def spent(gen: PyGenerator) -> bool:
@@ -631,12 +745,16 @@ class Generators:
             if self._left_short(gen):
                 mark = gen.marks[gen.consumed - 1] if gen.consumed else gen.start
                 regions.append((mark, gen.end if gen.end is not None else self.ledger()))
-                if gen.consumed and _yields_under_cleanup(getattr(gen.function, "node", None)):
+                if gen.consumed and not gen.cleanup_priced and _yields_under_cleanup(getattr(gen.function, "node", None)):
                     # left at a yield inside try/finally or with: Python runs that cleanup when the
                     # generator is closed (close(), or when it is collected), and its cost is the run's
                     self._unpriced_at(gen.span, "generator cleanup", "a generator left at a yield inside "
                                       "try/finally or with runs that code when it is closed or collected; "
                                       "its cost is not counted")
+        self._take_back(regions)
+
+    def _take_back(self, regions: list) -> None:
+        """Drop the charges, calls and unpriced entries between each (start, end) pair of ledgers."""
         if not regions:
             return
         regions.sort(key=lambda r: (r[0][0], -r[1][0]))

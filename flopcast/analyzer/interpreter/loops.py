@@ -255,6 +255,9 @@ class Loops:
                 gen.looping -= 1
         if broke or truncated:
             self._suspend_sources(sources if lazy is None else [], ctx.index)
+        if broke:
+            # (an enumerate over a generator made here takes its items one by one: that generator)
+            self.close_dropped(node, sources if lazy is None else [(lazy.pulls_from, 0)])
         elif lazy is not None:
             lazy.consumed = len(items)
         if not broke and not truncated:
