@@ -53,6 +53,24 @@ def layers(mlp, h):
         fnp.sum(fnp.outer(seen, seen))
 """
 
+#: a stage over a generator its own body makes (run whole at its first item, run again with it)
+STAGE = """
+def squares(mlp, h):
+    for w in mlp.weights:
+        h = fnp.tanh(h @ w)
+        yield h
+
+
+def layers(mlp, h):
+    seen = []
+    try:
+        for x in squares(mlp, h):
+            seen.append(x)
+            yield x * x
+    finally:
+        fnp.sum(fnp.stack(seen) @ mlp.weights[0])
+"""
+
 WITH = """
 class Stage:
     def __init__(self, h):
@@ -101,6 +119,15 @@ EXACT = {
             if len(taken) == 2:
                 break
         h = taken[-1]
+        STEP
+        """),
+    "a_break_and_a_close_of_a_stage_over_its_own_generator": (STAGE, """
+        for i, x in enumerate(layers(mlp, h)):
+            if i == 1:
+                break
+        g = layers(mlp, h)
+        h = next(g) + x
+        g.close()
         STEP
         """),
     "a_break_closes_a_generator_only_enumerate_held": (GROWN, """

@@ -86,10 +86,12 @@ def _closes_by_finally(fn) -> bool:
     """Whether GeneratorExit raised at any yield of a generator function runs only ``finally``
     clauses on its way out: no `with` around a yield, no except clause that may catch it (bare,
     BaseException, GeneratorExit, or a class not named plainly), and no finally that yields or
-    leaves (return, break, continue: it would swallow it)."""
-    if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)) or isinstance(fn, ast.AsyncFunctionDef):
+    leaves (return, break, continue: it would swallow it); and no `yield from`."""
+    if fn.__class__ is not ast.FunctionDef:
         return False
     for node in ast.walk(fn):
+        if isinstance(node, ast.YieldFrom):
+            return False  # (its subgenerator runs whole at the first item: the marks are not in time order)
         if isinstance(node, (ast.With, ast.AsyncWith)) \
                 and any(isinstance(n, (ast.Yield, ast.YieldFrom)) for b in node.body for n in ast.walk(b)):
             return False
@@ -552,8 +554,9 @@ class Generators:
         it reads, nothing else changed that since it ran, and GeneratorExit runs only those
         clauses on its way out (_closes_by_finally). None otherwise: its cleanup stays unpriced
         ("generator cleanup")."""
+        fn = getattr(gen.function, "node", None)
         if not gen.consumed or gen.items is None or gen.end is None or not self._left_short(gen) \
-                or gen.error is not None or not _closes_by_finally(getattr(gen.function, "node", None)):
+                or gen.error is not None or not _yields_under_cleanup(fn) or not _closes_by_finally(fn):
             return None
         recorded = self._generator_reads.get(id(gen))
         if id(gen) in self._generator_changes or recorded is None or recorded[0] is not gen:
@@ -575,18 +578,19 @@ class Generators:
         k = gen.consumed
         again = PyGenerator(gen.function, list(gen.args), dict(gen.kwargs), gen.span)
         start = self.ledger()
-        try:
-            self.run_generator(again, need=k)
-        finally:
-            if again in self._ran_generators:
-                self._ran_generators.remove(again)
-            for table in (self._generator_reads, self._generator_changes, self._first_item_state):
-                table.pop(id(again), None)
-        if len(again.items) != k or not again.paused or tuple(self._generator_parts(gen)) != state:
+        ran_before = len(self._ran_generators)
+        self.run_generator(again, need=k)
+        made = self._ran_generators[ran_before:]  # (it, and the generators its body made and used)
+        if len(again.items) != k or not again.paused or tuple(self._generator_parts(gen)) != state \
+                or any(g is not again and (g.end is None or g.end[0] > again.marks[k - 1][0]) for g in made):
             span = self.span or gen.span
             self.stop_path(f"{span}: the generator closed here runs its finally in a state flopcast could not "
                            "make again; the cost after it is not counted", span, "generator cleanup")
         self._take_back([(start, again.marks[k - 1])])
+        # what they charged up to that yield is taken back, and what the finally charged is the run's:
+        # nothing of them is left to take back at the path's end (they stay listed: call keys count them)
+        for g in made:
+            g.consumed, g.past_last, g.paused = len(g.items), True, False
 
     def close_dropped(self, loop: ast.For, sources: list) -> None:
         """A loop broke out of generators that nothing else holds (made in its iter expression:
