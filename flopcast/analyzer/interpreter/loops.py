@@ -255,11 +255,11 @@ class Loops:
                 gen.looping -= 1
         if broke or truncated:
             self._suspend_sources(sources if lazy is None else [], ctx.index)
+        elif lazy is not None:
+            lazy.consumed = len(items)
         if broke:
             # (an enumerate over a generator made here takes its items one by one: that generator)
             self.close_dropped(node, sources if lazy is None else [(lazy.pulls_from, 0)])
-        elif lazy is not None:
-            lazy.consumed = len(items)
         if not broke and not truncated:
             self.stops_unmet(ctx)
             if deferred:
