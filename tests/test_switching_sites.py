@@ -569,6 +569,25 @@ _HELPER = """
 def _factor({params}):
     return fnp.linalg.cholesky({made})  # the test
 """
+_GUARDED = """
+
+CACHE = {{}}
+
+
+def _factor(m):
+    try:
+        return fnp.linalg.cholesky(m)  # the test
+    except {clause}:
+        {arm}
+"""
+_CALL_FACTOR = """\
+            try:
+                l = _factor(m)
+            except np.linalg.LinAlgError:
+                jitter *= 4.0
+                if tries > 6:
+                    rows.append(mu)
+                continue"""
 RETRY = {
     "an except clause": _RETRY.format(check="""\
             try:
@@ -602,6 +621,25 @@ RETRY = {
                 if tries > 6:
                     rows.append(mu)
                 continue""") + _HELPER.format(params="w, jitter, n", made="w.T @ w - (2.0 - jitter) * fnp.eye(n)"),
+    # a nearer try the failure passes: its clauses catch something else, or the one that catches
+    # it raises it on (numpy's LinAlgError is a ValueError); the retrying try is the one it reaches
+    **{f"a helper's own try: except {clause}: {arm}": _RETRY.format(check=_CALL_FACTOR)
+       + _GUARDED.format(clause=clause, arm=arm)
+       for clause, arm in (("KeyError", "return CACHE[len(m)]"), ("(ValueError, TypeError)", "raise"),
+                           ("np.linalg.LinAlgError", "raise"), ("Exception", "raise"))},
+    "a helper's own try: bare except: raise": _RETRY.format(check=_CALL_FACTOR)
+    + _GUARDED.format(clause="", arm="raise").replace("except :", "except:"),
+    **{f"a nested try: except {clause}: {arm}": _RETRY.format(check=f"""\
+            try:
+                try:
+                    l = fnp.linalg.cholesky(m)  # the test
+                except {clause}:
+                    {arm}
+            except np.linalg.LinAlgError:
+                jitter *= 4.0
+                if tries > 6:
+                    rows.append(mu)
+                continue""") for clause, arm in (("KeyError", "l = fnp.eye(n)"), ("ValueError", "raise"))},
 }
 
 

@@ -12,7 +12,10 @@ library whose raising depends on the values (a Cholesky) asks only whether any h
 from __future__ import annotations
 
 import ast
+import builtins
+import importlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 from flopcast.syntax import DEF_SCOPES
@@ -23,6 +26,18 @@ CATCHERS = {exc.__name__: frozenset(c.__name__ for c in exc.__mro__ if c is not 
             for exc in (MemoryError, ZeroDivisionError, OverflowError, ValueError, AssertionError)}
 EVERY = frozenset(CATCHERS)
 _INDEX = {name: i for i, name in enumerate(CATCHERS)}
+#: The module holding each class a library op raises on its values (calls._raises_on_values) that
+#: is no builtin one
+_RAISED_FROM = {"LinAlgError": "numpy.linalg", "SymmetryError": "flopscope.errors"}
+
+
+@lru_cache(maxsize=None)
+def catchers_of(exc: str) -> frozenset:
+    """The names of the classes whose except clause catches ``exc``, a class a library op raises
+    on its values: itself and its bases, read from the installed numpy and flopscope (numpy's
+    LinAlgError is a ValueError, so ``except ValueError`` catches a failed Cholesky)."""
+    owner = importlib.import_module(_RAISED_FROM[exc]) if exc in _RAISED_FROM else builtins
+    return frozenset(c.__name__ for c in getattr(owner, exc).__mro__ if c is not object)
 
 
 @dataclass(frozen=True)

@@ -142,6 +142,16 @@ def retrying(stmt: ast.Try, loop: ast.stmt, module=None, program=None) -> Steeri
     return _memo(_retrying, stmt, loop, module, program)
 
 
+def joined(found: list) -> Steering:
+    """How a site steers whose raise may reach the except clauses of each try whose steering is
+    in ``found`` (retrying): where one steers, with the first reason one switch does not cover
+    its runs: each try's options are explored, never fewer."""
+    steer = [s for s in found if s.steers]
+    if not steer:
+        return NONE
+    return Steering(True, next((s.repeats for s in steer if s.repeats), ""))
+
+
 _ASSIGNS = (ast.Assign, ast.AugAssign, ast.AnnAssign)
 
 

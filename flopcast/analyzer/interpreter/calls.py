@@ -55,7 +55,7 @@ class Calls:
                     f"whether fnp.{name} raises {exc} depends on the values "
                     f"({why}); the except clause runs if it does",
                     presumed=presumed, presumption=f"fnp.{name} does not raise {exc}" if presumed is not None else "",
-                    rounding=exc == "SymmetryError", **self.retry_steering().site_fields())
+                    rounding=exc == "SymmetryError", **self.retry_steering(exc).site_fields())
         if self.decisions.choose(site, self.kept_used()):
             raise UserRaise(self.span, f"{exc}: {why}")
 

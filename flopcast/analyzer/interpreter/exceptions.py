@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import builtins
 from typing import Optional
 
 from flopcast.analyzer import handlers, memory_limit, undefined
@@ -11,9 +12,12 @@ from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (Builtin, ClassVal, InstanceVal, Known, LibRef, ModuleVal, TupleVal, Unknown,
                                       UserRaise)
 from flopcast.analyzer.interpreter.classes import _class_name
-from flopcast.analyzer.interpreter.common import _BUILTINS, _clause_fails, _lacks_exception, _source
+from flopcast.analyzer.interpreter.common import (_BUILTINS, _MISSING, _clause_fails, _lacks_exception, _library_module,
+                                                  _source)
 from flopcast.analyzer.interpreter.control import PathEnd
+from flopcast.analyzer.interpreter.frames import Frame
 from flopcast.analyzer.interpreter.exception_names import _EXCEPTION_BASES, _catches_exhaustion, _exception_matches
+from flopcast.syntax import own_nodes
 
 
 class Exceptions:
@@ -197,6 +201,30 @@ class Exceptions:
                           self.node_span(t))
         return names
 
+    def try_catches(self, node: ast.Try, frame: Frame, exc: str) -> tuple[Optional[bool], bool]:
+        """Whether the except clauses of ``node``, a try whose body runs in ``frame``, catch an
+        ``exc`` raised in it (a class of calls._raises_on_values; None: not known without
+        evaluating them), and whether it may still reach a try around: uncaught, replaced by a
+        clause that fails to evaluate (NameError, AttributeError), or raised on by a clause that
+        catches it (``except LinAlgError: raise``). Nothing is evaluated: names as bound now."""
+        def lookup(name: str):
+            return self.peek_name(name, frame)
+
+        if _clause_fails(node.handlers, lookup, lambda name: undefined.never_defined(self.program, frame.module, name)):
+            return None, True
+        catchers = handlers.catchers_of(exc)
+        catches = False
+        raises = False
+        for handler in node.handlers:
+            answer = _clause_catches(handler.type, lookup, catchers)
+            if answer is False:
+                continue
+            raises = raises or any(n.__class__ is ast.Raise for n in own_nodes(handler.body))
+            if answer:
+                return True, raises
+            catches = None
+        return catches, True
+
     def clause_fails(self, handlers: list) -> bool:
         """Whether evaluating one of these except clauses raises: a class flopscope's module does
         not provide (``fnp.linalg.LinAlgError``, its module read from the frame's names), or a name
@@ -230,6 +258,50 @@ class Exceptions:
             self.handlers = outer
         self.exec_block(node.orelse)
         self.exec_block(node.finalbody)
+
+
+def _clause_catches(types: Optional[ast.expr], lookup, catchers: frozenset) -> Optional[bool]:
+    """Whether an except clause naming ``types`` (None: a bare ``except:``) catches an exception
+    whose class and bases are named ``catchers`` (None: not known); ``lookup`` reads a name."""
+    if types is None:
+        return True
+    answers = set()
+    for t in types.elts if isinstance(types, ast.Tuple) else [types]:
+        if isinstance(t, ast.Name):
+            answers.add(_class_catches(lookup(t.id), t.id, catchers))
+        elif isinstance(t, ast.Attribute):
+            # a library's class (``np.linalg.LinAlgError``); an attribute of the program's
+            # objects is not read here
+            owner = _library_module(t, lookup)
+            answers.add(None if owner is None else _class_catches(owner, "", catchers))
+        else:
+            answers.add(None)
+    return _any_catches(answers)
+
+
+def _any_catches(answers: set) -> Optional[bool]:
+    """Whether one of several classes catches, from whether each does (None: not known)."""
+    return True if True in answers else None if None in answers else False
+
+
+def _class_catches(value, name: str, catchers: frozenset) -> Optional[bool]:
+    """Whether ``value``, bound to ``name`` in an except clause, catches an exception whose class
+    and bases are named ``catchers`` (None: not known)."""
+    if isinstance(value, TupleVal):
+        return _any_catches({_class_catches(v, "", catchers) for v in value.items})
+    if isinstance(value, ClassVal):
+        return False  # the program's own class: no base of a library's exception
+    if isinstance(value, (Builtin, LibRef)):
+        name = _class_name(value)
+    elif not (isinstance(value, Known) and value.value is _MISSING):
+        return None  # a value not known as a class
+    if name in catchers:
+        return True
+    if isinstance(value, LibRef):
+        # a library's exception class is one by its name; what else it holds is not known here
+        return False if name.endswith(("Error", "Warning", "Exception", "Exit", "Interrupt")) else None
+    cls = getattr(builtins, name, None)
+    return False if isinstance(cls, type) and issubclass(cls, BaseException) else None
 
 
 def _user_exception_family(cls: ClassVal) -> tuple:

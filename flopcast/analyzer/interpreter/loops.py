@@ -23,7 +23,7 @@ from flopcast.syntax import ast_children, ast_walk
 from flopcast.analyzer.interpreter import limits
 from flopcast.analyzer.interpreter.common import _MISSING, _has_yield
 from flopcast.analyzer.interpreter.control import PathEnd, _Break, _Continue, _StopsAtUnknown
-from flopcast.analyzer.interpreter.frames import LoopContext
+from flopcast.analyzer.interpreter.frames import Frame, LoopContext
 
 
 class Loops:
@@ -652,9 +652,10 @@ class Loops:
         """The values of the names a loop's state signs, in loop_state's order."""
         return [self.peek_name(n) for n in sorted(self._state_names(ctx)[0])]
 
-    def peek_name(self, name: str) -> Value:
-        """A name's value without any side effect (no unpriced entry when it is missing)."""
-        frame = self.frame
+    def peek_name(self, name: str, frame: Optional[Frame] = None) -> Value:
+        """A name's value without any side effect (no unpriced entry when it is missing), in
+        ``frame`` (by default the running one)."""
+        frame = self.frame if frame is None else frame
         if name in frame.vars:
             return frame.vars[name]
         fn = frame.function

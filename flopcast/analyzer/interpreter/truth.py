@@ -114,18 +114,24 @@ class Truth:
                 return onsets.NONE
         return onsets.NONE
 
-    def retry_steering(self) -> onsets.Steering:
-        """How the innermost running ``try`` with except clauses, running its body in the innermost
-        loop of its frame, changes in an except clause what that body reads (onsets.retrying): a
-        raise site in it steers then, in a function its body called too (``l = factor(w, jitter)``
-        with the Cholesky in ``factor``): that try is the one the raise reaches first."""
-        if not self._trying:
-            return onsets.NONE
-        node, frame = self._trying[-1]
-        ctx = next((c for c in reversed(self.loops) if c.frame is frame), None)
-        if ctx is None or ctx.node.__class__ not in (ast.For, ast.AsyncFor, ast.While):
-            return onsets.NONE
-        return onsets.retrying(node, ctx.node, frame.module, self.program)
+    def retry_steering(self, exc: str) -> onsets.Steering:
+        """How the running ``try`` statements with except clauses that an ``exc`` raised here may
+        reach change in an except clause what their body reads, each running its body in the
+        innermost loop of its frame (onsets.retrying): a raise site steers then, in a function a
+        try's body called too (``l = factor(w, jitter)`` with the Cholesky in ``factor``). The
+        raise passes a try none of whose clauses catches it (``except KeyError`` in ``factor``)
+        and one whose catching clause may raise (``except LinAlgError: raise``); where whether a
+        clause catches is not known, that try and those around it are all taken."""
+        found = []
+        for node, frame in reversed(self._trying):
+            catches, onward = self.try_catches(node, frame, exc)
+            if catches is not False:
+                ctx = next((c for c in reversed(self.loops) if c.frame is frame), None)
+                if ctx is not None and ctx.node.__class__ in (ast.For, ast.AsyncFor, ast.While):
+                    found.append(onsets.retrying(node, ctx.node, frame.module, self.program))
+            if not onward:
+                break
+        return onsets.joined(found)
 
     def stop_state(self, stmt, key: tuple):
         """The signature of the state the work after the loop that ``stmt`` stops reads (an exit
