@@ -6,7 +6,8 @@ past every handler, a raise ends the run, so the count presumes it away and the 
 the presumption (presumptions.py). Only a few exceptions are asked about by class: MemoryError
 (memory_limit.py), those Python's own arithmetic, math functions and int() of a float raise on
 numbers read from data (builtins.py), and an `assert` of data's AssertionError; an op of a
-library whose raising depends on the values (a Cholesky) asks only whether any handler is around.
+library whose raising depends on the values (a Cholesky) asks only whether any handler is around,
+and which running `try` its class reaches only to find the retry it may steer (catchers_of).
 """
 
 from __future__ import annotations
