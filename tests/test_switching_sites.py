@@ -629,6 +629,9 @@ RETRY = {
                            ("np.linalg.LinAlgError", "raise"), ("Exception", "raise"))},
     "a helper's own try: bare except: raise": _RETRY.format(check=_CALL_FACTOR)
     + _GUARDED.format(clause="", arm="raise").replace("except :", "except:"),
+    # a clause whose classes are not read without evaluating it: the tries around it count too
+    "a helper's own try: except Cfg.errors": _RETRY.format(check=_CALL_FACTOR)
+    + _GUARDED.format(clause="Cfg.errors", arm="return CACHE[len(m)]") + "\n\nclass Cfg:\n    errors = (KeyError,)\n",
     **{f"a nested try: except {clause}: {arm}": _RETRY.format(check=f"""\
             try:
                 try:
