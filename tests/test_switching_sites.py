@@ -604,6 +604,15 @@ RETRY = {
                     rows.append(mu)
                 continue
             l = fnp.linalg.cholesky(m)"""),
+    "an assert": _RETRY.format(check="""\
+            try:
+                assert float(fnp.min(fnp.linalg.eigvalsh(m))) > 0.0  # the test
+                l = fnp.linalg.cholesky(m)
+            except AssertionError:
+                jitter *= 4.0
+                if tries > 6:
+                    rows.append(mu)
+                continue"""),
     # the failing op in a helper the try body calls: the try it reaches is the retrying one
     "a helper of the try body": _RETRY.format(check="""\
             try:

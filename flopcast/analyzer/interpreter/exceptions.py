@@ -42,7 +42,8 @@ class Exceptions:
             # (the nominal path takes it to hold), as a LinAlgError of fnp.linalg is
             site = Site(("raise", span), (False, True), span, "exception",
                         f"whether `assert {_source(node.test)}` fails depends on the values; the except "
-                        f"clause runs if it does", presumed=False, presumption="the assertion holds")
+                        f"clause runs if it does", presumed=False, presumption="the assertion holds",
+                        **self.retry_steering("AssertionError").site_fields())
             fails = self.decisions.choose(site, self.kept_used())
         if fails:
             if node.msg is not None:
