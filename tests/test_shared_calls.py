@@ -22,6 +22,7 @@ from oracle import measure
 from flopcast.analyzer import analyze
 from flopcast.analyzer.api import run_point
 from flopcast.analyzer.interpreter import Interpreter
+from flopcast.analyzer.onsets import Onset
 from flopcast.analyzer.program import estimator_class, load_program
 from flopcast.analyzer.trace import ChargeLoops
 from flopcast.model import Point
@@ -629,6 +630,96 @@ def test_a_planner_filling_tables_it_began_empty_is_not_interpreted_again_on_lat
     assert later and all(work < first / 4 for work in later)
     report = analyze(path, point)
     assert report.total.lo <= measure(path, point).total <= report.total.hi
+
+
+# A loop's stop whose later work reads the passes made: the runs stopping at each of its executions
+# (late_stops.py) answer it per execution (onsets.Onset), and reuse only the other runs' calls that
+# consulted no site (the planner), recording none of their own.
+_PLANNER_THEN_LATE_STOP = _HEAD + """
+import functools
+
+class Costs:
+    def __init__(self, width):
+        self.width = width
+
+    def layer(self, kind):
+        return (kind + 1) * self.width
+
+    @functools.lru_cache(maxsize=None)
+    def best(self, layers, units):
+        if layers == 0:
+            return (0, ())
+        found = (10**9, ())
+        for kind in range(3):
+            cost = self.layer(kind)
+            if cost <= units:
+                err, rest = self.best(layers - 1, units - cost)
+                if err + 2 - kind < found[0]:
+                    found = (err + 2 - kind, (kind,) + rest)
+        return found
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        _, kinds = Costs(mlp.width).best(mlp.depth, 5 * mlp.width)
+        w = mlp.weights[0]
+        v = fnp.sum(w, axis=0)
+        used = 0
+        for step in range(6):
+            v = w @ v
+            used += 1
+            if float(fnp.linalg.norm(v)) > 1e3:
+                break
+        a = fnp.ones((used * (6 - used) + len(kinds), mlp.width))
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(a @ a.T) + fnp.sum(v)
+"""
+
+
+# A helper whose guard is a covered arm (covered_arms.py): other runs settle the guard without a
+# site, a run answering per execution asks it, so it does not reuse their call (it did not see the
+# site, Interpreter.unasked).
+_COVERED_ARM_THEN_LATE_STOP = _HEAD + """
+def inverse_peak(x):
+    s = float(fnp.max(x))
+    return 1.0 / s if s > 0 else 0.0
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        c = inverse_peak(w)
+        v = fnp.sum(w, axis=0)
+        used = 0
+        for step in range(6):
+            v = w @ v
+            used += 1
+            if float(fnp.linalg.norm(v)) > 1e3:
+                break
+        a = fnp.ones((used * (6 - used) + 1, mlp.width))
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(a @ a.T) + fnp.sum(v) * c
+"""
+
+
+@pytest.mark.parametrize("source", [_PLANNER_THEN_LATE_STOP, _COVERED_ARM_THEN_LATE_STOP],
+                         ids=["planner", "covered arm"])
+def test_runs_answering_per_execution_are_as_when_every_call_runs(tmp_path: Path, source: str) -> None:
+    path = tmp_path / "estimator.py"
+    path.write_text(source)
+    shared = _paths(path, share_calls=True)
+    assert any(any(v.__class__ is Onset for v in chosen.values()) for chosen, *_ in shared)
+    assert shared == _paths(path, share_calls=False)
+    assert _paths(path, share_calls=True, traced=True) == _paths(path, share_calls=False, traced=True)
+
+
+def test_a_run_answering_per_execution_reuses_the_planner_another_run_recorded(tmp_path: Path) -> None:
+    # Such a run reused no call, so each interpreted the whole planner again.
+    path = tmp_path / "estimator.py"
+    path.write_text(_PLANNER_THEN_LATE_STOP)
+    program = load_program(path)
+    first, *later = run_point(program, estimator_class(program, None), POINT, True, share_calls=True).results
+    per_execution = [r.work for r in later if any(v.__class__ is Onset for v in r.chosen.values())]
+    assert per_execution and all(work < first.work / 4 for work in per_execution)
+    report = analyze(path, POINT)
+    assert report.total.lo <= measure(path, POINT).total <= report.total.hi
 
 
 # A block recursion handed an object (its leaf size on an instance): the recursion keys of its

@@ -99,6 +99,7 @@ def joined_or(interp, node: ast.BoolOp, first: Value) -> Optional[Value]:
         return None
     value = joined(first, _evaluated(interp, node.values[-1], []))
     if value is not None:
+        interp.unasked += 1
         interp.result.covered.add(interp.node_span(node.values[-2]))
     return value
 

@@ -50,7 +50,8 @@ class Decisions:
 
     #: Whether a site may answer differently at each execution (a replay of observed
     #: outcomes): then a repeated state does not repeat its decisions, and neither steady
-    #: loops nor reused calls may stand in for running the code.
+    #: loops nor reused calls may stand in for running the code (but for calls other runs
+    #: recorded that consulted no site: repeats.CallMemo.per_execution_reuses).
     per_execution = False
     #: Whether the path may reuse, from another run, a call that met sites first (repeats.SharedCalls):
     #: set by the exploration past the runs api's per-execution proof reads (a reused call's answers

@@ -1958,6 +1958,9 @@ class _Recorded:
     # How much more the tables' version moved in the call than the entries added (uses that moved
     # an entry, evictions), moved again by a reuse so that the version goes as a run's does.
     cache_moves: int = 0
+    # The tests it settled without a site that a run answering per execution asks at one
+    # (Interpreter.unasked): such a run reuses it only when none (CallMemo.per_execution_reuses).
+    unasked: int = 0
     _charges: Optional[list] = field(default=None, compare=False, repr=False)
     _tally: Optional[Tally] = field(default=None, compare=False, repr=False)  # made at its first reuse
     _cache_parts: Optional[tuple] = field(default=None, compare=False, repr=False)  # made at its first reuse
@@ -2065,6 +2068,9 @@ class CallMemo:
         if _cheaper_to_run(fn.node) and id(fn.node) not in interp._reentered \
                 or is_generated(fn.node):
             return None  # (generated code's charges are filed at the call into it: not replayable)
+        per_execution = interp.decisions.per_execution
+        if per_execution and self.shared is None:
+            return None  # it reuses only other runs' calls (per_execution_reuses): there are none
         first = id(fn) not in self.called
         if first:
             self.called.add(id(fn))
@@ -2090,7 +2096,7 @@ class CallMemo:
                 try:
                     form = self.form(canon, fn, args, kwargs)
                 except _Unshared:
-                    if first:
+                    if first or per_execution:
                         return None
                     canon = Canon(interp._nonzero_counts)  # reused within this run only
                     form = self.form(canon, fn, args, kwargs)
@@ -2188,7 +2194,7 @@ class CallMemo:
         return value
 
     def _replay(self, key: tuple, canon: Canon) -> Optional[Value]:
-        slot = None if canon.shared_only else self.entries.get(key)
+        slot = None if canon.shared_only or self.interp.decisions.per_execution else self.entries.get(key)
         if slot is None:
             return self.replay_shared(key, canon) if type(canon) is _SharedWalk else None
         interp = self.interp
@@ -2314,6 +2320,7 @@ class CallMemo:
             else:
                 interp.cache_store_all((id(canon.fn.node), id(canon.fn)), added)
         interp.cache_version += entry.cache_moves
+        interp.unasked += entry.unasked  # (a call recorded around this one settled them too)
         interp._cache_kept.extend(o for plain, parts, _, _, _ in entry.cache_parts() if not plain
                                   for o in _key_objects(parts, canon))
         if self._open and entry.inner_keys:  # (a call recorded around this one keeps them)
@@ -2332,6 +2339,7 @@ class CallMemo:
             # counted fewer sites than any later call's): the shared one stands for it here too.
             if entry.first_met and not interp.decisions.share_first_met \
                     or entry.run == self.run and not entry.first_met or watched and entry.consults \
+                    or not self.per_execution_reuses(entry) \
                     or not _answers_alike(interp.decisions, entry) \
                     or interp.call_depth > recorded.depth or interp.steps + recorded.steps > self.max_steps \
                     or recorded.budget_used is not None and (recorded.budget_used != interp.used
@@ -2402,7 +2410,8 @@ class CallMemo:
         store = self.shared.lasting
         for entry, program, heads, budget_read in store.found(found):
             recorded = entry.recorded
-            if entry.run == self.run or interp.call_depth > recorded.depth or interp.steps + recorded.steps > self.max_steps \
+            if entry.run == self.run or not self.per_execution_reuses(entry) \
+                    or interp.call_depth > recorded.depth or interp.steps + recorded.steps > self.max_steps \
                     or budget_read is not None and budget_read != (interp.budget, interp.used):
                 continue
             moved = store.moved(entry, program, interp.program)
@@ -2419,6 +2428,15 @@ class CallMemo:
             store.reused(canon.call[0])
             return value
         return None
+
+    def per_execution_reuses(self, entry: "_SharedEntry") -> bool:
+        """Whether this run may reuse a call another run recorded as ``entry``, as far as answering
+        per execution goes. Such a run (Decisions.per_execution) may answer a site differently at
+        each execution, so it reuses no call of its own and records none; but a call that consulted
+        no site and settled no test without one (``_Recorded.unasked``) runs alike on every path: run
+        here it would make the same moves, charges and value, whatever the sites answer elsewhere.
+        (riccati_filter's planner, interpreted whole by each of its per-execution runs before.)"""
+        return not self.interp.decisions.per_execution or not entry.consults and not entry.recorded.unasked
 
     def memory_allows(self, entry: "_SharedEntry", canon: Canon) -> bool:
         """With memory traced, whether a call shared from another run can be handed to the
@@ -2452,7 +2470,8 @@ class CallMemo:
                 len(interp.history_log), self._largest(), interp.loop_effects,
                 interp.counter_watch is None and not interp.counted_compares, len(interp.decisions.seen),
                 len(interp.cache_handed),
-                (interp.cache_owner_lookups.get(owner, 0), interp._cache_sizes.get(owner, 0), len(interp._cache_results)))
+                (interp.cache_owner_lookups.get(owner, 0), interp._cache_sizes.get(owner, 0), len(interp._cache_results)),
+                interp.unasked)
 
     def _largest(self) -> Optional[int]:
         """The largest allocation so far on the side the call runs on (None: memory is not traced)."""
@@ -2505,7 +2524,7 @@ class CallMemo:
         charges, used, steps, calls, inclusive, reentered, keys_seen, started, cache_size, lookups, \
             by_identity, loops, budget_reads = marks[:13]
         effects, answers, entered, compares, history, largest, loop_effects, outside_loops, seen, handed, \
-            (own_lookups, own_entries, length) = marks[13:]
+            (own_lookups, own_entries, length), unasked = marks[13:]
         allocated = peaks = None
         if started is not None:
             allocated = self.memory().allocated - started[0]
@@ -2581,7 +2600,7 @@ class CallMemo:
             self._held_keys(interp.active_keys_seen[keys_seen:], canon), allocated, peaks, loops, sizes, read_cache, read_budget,
             cache_template, interp.cache_identity_lookups != by_identity, view_bases,
             tuple(interp.decisions.answers[answers:]), tuple(interp.compare_log[compares:]), ran, own_table,
-            cache_moves=interp.cache_version - cache_size - len(added or ()))
+            cache_moves=interp.cache_version - cache_size - len(added or ()), unasked=interp.unasked - unasked)
         if not canon.shared_only and not met_sites:
             self.entries.setdefault(key, {})[(read_cache, read_budget)] = recorded
             self._recordings += 1

@@ -210,6 +210,7 @@ class Comprehensions:
                 # (the iterator is the call's own fresh range or enumerate: no one else reads it)
                 if running.counted is not None and lazy is None and source.__class__ is not PyGenerator \
                         and not self.decisions.per_execution:
+                    self.unasked += 1
                     running.marks = Marks.of(self)
                     try:
                         passes = self.truth(gen.ifs[0], gen.ifs[0])

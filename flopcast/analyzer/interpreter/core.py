@@ -221,6 +221,10 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         # and the logs of what a reused call must do again (functions entered, first comparisons,
         # loop watches).
         self.effects = 0
+        # Tests that depend on values settled without a site in ways a run answering per execution
+        # does not take (covered arms, first-break counts): it asks those sites, so a call that
+        # settled any is not the call such a run makes (CallMemo reuses it there only when none).
+        self.unasked = 0
         self.unpriced_marks = 0  # calls left unpriced so far (each time, not each site)
         # Those of ``effects`` made by a loop's watch of its numbers (counters.py) or its comparisons
         # of its counter (SteadyLoop.observe): a call that began outside every such loop and made

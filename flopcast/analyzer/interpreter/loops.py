@@ -170,6 +170,8 @@ class Loops:
         run = first_break.counted_run(node) if limit is None and lazy is None and not sources \
             and not self.decisions.per_execution else None
         ctx.counted = run if run is not None and first_break.counters_known(self, run) else None
+        if ctx.counted is not None:
+            self.unasked += 1
         # the items the loop started with: those after them the body appended (count_held)
         started = len(items)
         try:
@@ -482,6 +484,8 @@ class Loops:
         # `while i < k and test: i += 1` stops at its first value-dependent test (first_break.py)
         run = first_break.counted_run(node) if limit is None and not self.decisions.per_execution else None
         ctx.counted = run if run is not None and first_break.counters_known(self, run) else None
+        if ctx.counted is not None:
+            self.unasked += 1
         if node.test.__class__ is ast.Constant and node.test.value is True:
             self._bound_endless_body(node)
         try:

@@ -88,6 +88,7 @@ class Truth:
         if cover is not None and not presumed:
             body = covered_arms.covering_body(self, stmt)
             if body is not None:
+                self.unasked += 1
                 cover.append(body)
                 self.result.covered.add(span)
                 return True

@@ -206,12 +206,15 @@ class UserCalls:
             self.call_stack.append(fn.qualname)
         try:
             # (a recorded call's charges replayed would pass the np.seterr check in emit)
-            memo = None if self.decisions.per_execution or self.float_raise is not None or self.warning_filters.inside_ops \
+            memo = None if self.float_raise is not None or self.warning_filters.inside_ops \
                 else self.memo.key(fn, args, kwargs)
             if memo is None:
                 return self._call_user(fn, args, kwargs, span)
             memo_key, canon = memo
             value = self.memo.replay(memo_key, canon)
+            if value is None and self.decisions.per_execution:
+                # (its sites may answer apart at each execution: its calls are not recorded)
+                return self._call_user(fn, args, kwargs, span)
             if value is None:
                 marks = self.memo.start(fn)
                 try:
