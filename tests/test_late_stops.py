@@ -349,3 +349,96 @@ def test_a_name_read_again_inside_a_lambda_is_followed_without_error(tmp_path):
     report = analyze(path, point)
     assert not report.lower_bound, [u.reason for u in report.unpriced]
     assert report.total.lo <= measure(path, point).total <= report.total.hi
+
+
+# A stop whose arm returns (``return name, root``, a ladder's first rung that works): the work
+# after it is the caller's, which reads the returned value only through the names its call
+# statement binds. What it never reads again (a rung's label) prices nothing; what it reads is
+# signed by value, and the loop ending by its own course goes on to other work (``return None``).
+
+#: two ladders in each layer, each returning the label of the rung that worked beside the vector;
+#: the callers drop the labels. Switched at each pass, they made 110 paths at 8x2 (a lower bound)
+LABEL_DROPPED = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+def settle(w, v):
+    for name in ("a", "b", "c", "d", "e", "f"):
+        v = w @ v
+        if (float(fnp.linalg.norm(v)) >= 0.0) == (name >= "d"):  # the test
+            return name, v
+    return "none", v
+
+
+def rescale(v):
+    for name in ("x", "y", "z"):
+        v = v * 0.5
+        if (float(fnp.max(v)) >= 0.0) == (name >= "y"):  # the test
+            return name, v
+    return "none", v
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        v = fnp.sum(mlp.weights[0], axis=0)
+        for w in mlp.weights:
+            how, v = settle(w, v)
+            _, v = rescale(v)
+            v = fnp.maximum(v, 0.0)
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(v)
+"""
+
+
+def test_a_return_arm_whose_label_the_caller_drops_does_not_switch_the_stop(tmp_path):
+    path = write_program(tmp_path, LABEL_DROPPED)
+    report = analyze(path, POINTS[0])
+    assert not report.lower_bound, [u.reason for u in report.unpriced]
+    assert report.total.lo <= measure(path, POINTS[0]).total <= report.total.hi
+
+
+#: the loop returns at its last pass in the run; ending by its own course, the caller does the
+#: cheap thing. The returned vector is alike at every pass: only the last pass is switched, and must be
+RETURNS_AT_THE_LAST_PASS = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+def settle(w, v):
+    for step in range(6):
+        v = w @ v
+        if (float(fnp.linalg.norm(v)) >= 0.0) == (step >= 5):  # the test
+            return v
+    return None
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        w = mlp.weights[0]
+        v = fnp.sum(w, axis=0)
+        r = settle(w, v)
+        if r is not None:
+            v = ((w @ w) @ (w @ w)) @ r
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.sum(v)
+"""
+
+#: the caller reads the returned label: the rung that worked chooses the dear way after the call
+LABEL_READ = RETURNS_AT_THE_LAST_PASS.replace(
+    "    for step in range(6):", "    for step, name in enumerate(\"abcdef\"):").replace(
+    "            return v\n    return None", "            return name, v\n    return \"none\", v").replace(
+    "        r = settle(w, v)\n        if r is not None:\n            v = ((w @ w) @ (w @ w)) @ r",
+    "        label, v = settle(w, v)\n        if label == \"e\":\n            v = ((w @ w) @ (w @ w)) @ v").replace(
+    "(step >= 5)", "(step >= 4)")
+
+RETURNING = {"a return at the last pass, the normal exit doing the cheap thing": RETURNS_AT_THE_LAST_PASS,
+             "a returned label the caller reads": LABEL_READ}
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
+@pytest.mark.parametrize("name", RETURNING)
+def test_a_run_returning_mid_way_is_inside_the_interval(tmp_path, name, point):
+    path = write_program(tmp_path, RETURNING[name])
+    report = analyze(path, point)
+    counted = measure(path, point).total
+    assert report.total.lo <= counted <= report.total.hi, (report.total, counted)
+    assert not report.lower_bound

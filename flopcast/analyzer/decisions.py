@@ -158,6 +158,13 @@ class Decisions:
         watch.met(stop, spent)
         self._steers_from(key, watch)
 
+    def returning_stop(self) -> None:
+        """A stop whose arm returns was met (late_stops.Returning): ending by its own course, its loop
+        goes on to other work, a change the stopping runs are switched at, counted then as a steering
+        site's execution is now: its iterations never pass as repeats (repeats.py), which would hide
+        the executions the switch is numbered by."""
+        self.steered += 1
+
     def stop_began(self, key: tuple) -> None:
         """The loop of the stop site ``key`` runs again: its state is compared afresh."""
         watch = self.stops.get(key)

@@ -403,7 +403,7 @@ def _state(interp, walk: _Walk, pending: list, node: ast.stmt) -> tuple:
             continue
         if f.generator is not None:
             raise Incomparable("generator frame")
-        live = _live_after(f.function.node, p.statement, walk.unread) \
+        live = live_after(f.function.node, p.statement, walk.unread) \
             if f.function is not None and p.statement is not None else None
         if live is not None:
             live |= p.reads
@@ -432,7 +432,7 @@ def _state(interp, walk: _Walk, pending: list, node: ast.stmt) -> tuple:
 _LIVE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def _live_after(function: ast.AST, stmt: ast.stmt, dead: frozenset = frozenset()) -> Optional[frozenset]:
+def live_after(function: ast.AST, stmt: ast.stmt, dead: frozenset = frozenset()) -> Optional[frozenset]:
     """The names of ``function``'s frame that code after ``stmt`` may read (None: any of them):
     what the rest of its block and of every enclosing block loads, whole loops around it
     (their next iterations), the handlers and `finally` of a `try` around it, and whatever

@@ -32,11 +32,16 @@ is still assumed alike (named in ``total.assumes_alike`` with the site). So is a
 every read after the loop reaches array values or floats only (``t / drawn``, ``_values_only``):
 the later work costs the same whatever it holds.
 
+An arm that only returns names and constants (``return name, root``: Returning) leaves the later
+work to the caller, which reads the value through the names its call statement binds (``method,
+root = square_root(cov)``): the names it reads again are signed, by value, those it never reads are
+not; the loop ending by its own course goes on to other work, so its last execution is switched.
+
 Signed on every path, never re-running anything: a path that stops at its first execution signs
-once and changes nothing. Some stops are switched without watching (``ALWAYS``): an arm that leaves
-by ``return`` (the caller's later work is not read here) or by a raise something may catch, and an
-arm or a loop ``else`` that writes what is read after the loop (``found = True`` before the break:
-the stopping runs take another way after the loop than the never-stopping one).
+once and changes nothing. Some stops are switched without watching (``ALWAYS``): any other arm that
+leaves by ``return`` or by a raise something may catch, and an arm or a loop ``else`` that writes
+what is read after the loop (``found = True`` before the break: the stopping runs take another way
+after the loop than the never-stopping one).
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from flopcast.analyzer.joins import live_after
 from flopcast.analyzer.values import Array, DictVal, InstanceVal, Known, ListVal, NumpyScalar, TupleVal, Unknown
 from flopcast.syntax import DEF_SCOPES, own_nodes
 
@@ -70,13 +76,37 @@ class Later:
     numbers: frozenset
     # those whose length the function reads (``len(rows)``): a list's length is signed only then
     sized: frozenset = frozenset()
+    # the stop's arm returns (Returning): the normal exit goes on to other work, never priced alike
+    returns: bool = False
 
     def signature(self, values: list) -> tuple:
         """What prices the later work of ``values``, the names' values in order."""
         return tuple(_sign(v, 0, name in self.numbers, name in self.sized) for name, v in zip(self.names, values))
 
 
-Reads = Union[Later, _Always, None]
+@dataclass(frozen=True)
+class Returning:
+    """A stop whose exit arm is only ``return VALUE``, VALUE names and constants (``return name,
+    root``): the work after it is the caller's, which reads the value only through the names the
+    call statement binds it to (``method, root = square_root(cov)``), and what outlives the function.
+    ``items``: per position of VALUE's tuple (one position for any other VALUE), the name returned
+    there (None: a constant); ``outliving``: what the loop changes that is not the function's own."""
+
+    items: tuple
+    outliving: frozenset
+    sized: frozenset
+
+    def later(self, read: Optional[tuple]) -> Later:
+        """What the work after a stop in a call whose caller reads the positions ``read`` (a bool per
+        position; None: any) reads. The returned names are signed by value, lengths too (the caller
+        may read anything of them); the outliving objects' numbers by type, as a break's are."""
+        returned = {n for i, n in enumerate(self.items) if n is not None and (read is None or read[i])}
+        names = returned | self.outliving
+        return Later(tuple(sorted(names)), frozenset(returned), frozenset(returned | (self.outliving & self.sized)),
+                     returns=True)
+
+
+Reads = Union[Later, Returning, _Always, None]
 
 
 @dataclass
@@ -114,8 +144,9 @@ class StopWatch:
         self.spent.append(spent)
 
     def ended(self, sign) -> None:
-        """The loop ended by its own course, leaving state of signature ``sign``."""
-        if not _covers(sign, self.sign):
+        """The loop ended by its own course, leaving state of signature ``sign`` (ALWAYS: the work
+        after it is other than the stopping runs', a returning arm's)."""
+        if sign is ALWAYS or not _covers(sign, self.sign):
             self._change(self.count + 1)
 
     def _change(self, n: int) -> None:
@@ -147,8 +178,10 @@ def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_ca
     if stop is not loop:
         arm = _exit_arm(stop)
         last = arm[-1] if arm else None
-        if last.__class__ is ast.Return or last.__class__ is ast.Raise and arm_raises_caught:
-            return ALWAYS  # the caller's, or a handler's, later work
+        if last.__class__ is ast.Return:
+            return _returning(arm, stop, loop, function)
+        if last.__class__ is ast.Raise and arm_raises_caught:
+            return ALWAYS  # a handler's later work
         if last.__class__ is ast.Raise:
             return None  # the run ends there: what it charged up to k grows with k
         if last.__class__ is not ast.Break:
@@ -175,9 +208,58 @@ def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_ca
     shared = (after & reached & _locals(function)) - written
     names = (written & after) | (written & returned) | (_mutated(loop.body) - _locals(function)) | shared
     numbers |= shared
-    sized = {n.args[0].id for n in own_nodes(function.body) if n.__class__ is ast.Call and n.func.__class__ is ast.Name
-             and n.func.id == "len" and len(n.args) == 1 and n.args[0].__class__ is ast.Name}
+    sized = _sized(function)
     return Later(tuple(sorted(names)), frozenset(numbers), frozenset(names & sized)) if names else None
+
+
+def _returning(arm: list, stop: ast.AST, loop: ast.stmt, function: ast.AST) -> Union[Returning, _Always]:
+    """A stop whose arm only returns names and constants, read by the caller (Returning); ALWAYS
+    for any other return arm (one whose work or value may raise, or charge by what it reads) or one
+    a ``finally`` or ``with`` around it runs more work after."""
+    value = arm[0].value if len(arm) == 1 else None
+    elements = value.elts if value.__class__ is ast.Tuple else [value]
+    if value is None or any(e.__class__ not in (ast.Name, ast.Constant) for e in elements):
+        return ALWAYS
+    if any(n.__class__ in _GUARDS and (n.__class__ is not ast.Try or n.finalbody) and _holds_node(n, stop)
+           for n in own_nodes(function.body)):
+        return ALWAYS
+    outliving = _mutated(loop.body) - _locals(function)
+    return Returning(tuple(e.id if e.__class__ is ast.Name else None for e in elements), frozenset(outliving),
+                     frozenset(_sized(function) & outliving))
+
+
+def _holds_node(outer: ast.AST, node: ast.AST) -> bool:
+    return any(n is node for n in ast.walk(outer))
+
+
+def caller_reads(stmt: ast.stmt, caller: ast.AST, callee: str, positions: int) -> Optional[tuple]:
+    """Per position of a returned tuple of ``positions`` items, whether ``caller`` may read it after
+    ``stmt``, the statement whose whole value is the call of the function named ``callee`` (the
+    Returning stop's): a target it never reads again is not (``method`` in ``method, root =
+    square_root(cov)``). None where any may be read: a call of another name (a callback, an alias),
+    a target other than plain names, a ``global`` or ``nonlocal`` in the caller, a ``return``."""
+    func = stmt.value.func
+    if (func.id if func.__class__ is ast.Name else getattr(func, "attr", None)) != callee:
+        return None
+    if stmt.__class__ is ast.Expr:
+        return (False,) * positions  # the value is dropped
+    if stmt.__class__ is ast.Assign and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+    elif stmt.__class__ is ast.AnnAssign:
+        target = stmt.target
+    else:
+        return None
+    if any(n.__class__ in (ast.Global, ast.Nonlocal) for n in ast.walk(caller)):
+        return None
+    live = live_after(caller, stmt)
+    if live is None:
+        return None
+    if target.__class__ is ast.Name:
+        return (target.id in live,) * positions  # the whole value under one name
+    if target.__class__ in (ast.Tuple, ast.List) and len(target.elts) == positions \
+            and all(e.__class__ is ast.Name for e in target.elts):
+        return tuple(e.id in live for e in target.elts)
+    return None
 
 
 def _values_only(name: str, loop: ast.stmt, function: ast.AST, arm: list) -> bool:
@@ -274,6 +356,12 @@ _ELEMENTWISE = {"abs": 1, "sqrt": 1, "exp": 1, "log": 1, "square": 1, "tanh": 1,
                 "roll": 1, "maximum": 2, "minimum": 2}
 #: calls that may read any local by name
 _INTROSPECT = frozenset({"locals", "vars", "eval", "exec"})
+
+
+def _sized(function: ast.AST) -> set:
+    """The names whose length ``function`` reads (``len(rows)``)."""
+    return {n.args[0].id for n in own_nodes(function.body) if n.__class__ is ast.Call and n.func.__class__ is ast.Name
+            and n.func.id == "len" and len(n.args) == 1 and n.args[0].__class__ is ast.Name}
 
 
 def _exit_arm(stop: ast.If) -> list:

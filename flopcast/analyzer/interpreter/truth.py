@@ -7,8 +7,8 @@ import ast
 import dataclasses
 from typing import Optional
 
-from flopcast.analyzer import (chain_maps, covered_arms, dataints, dunders, first_break, late_stops, onsets, presumptions,
-                               sizetests)
+from flopcast.analyzer import (chain_maps, covered_arms, dataints, dunders, first_break, joins, late_stops, onsets,
+                               presumptions, sizetests)
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (machine_of, Array, BoundMethod, ChainMapVal, ClassVal, CountKnown, DictVal,
                                       equal_only_to_itself, FunctionVal, Generator, GeneratorView, InstanceVal,
@@ -145,8 +145,12 @@ class Truth:
                 or not (stmt is ctx.node and stmt.__class__ is ast.While or id(stmt) in ctx.exit_ifs):
             return None
         reads = late_stops.later_reads(stmt, ctx.node, function.node, bool(self.handlers.depth))
+        if reads.__class__ is late_stops.Returning:
+            reads = self._returned(reads)
         if reads is None or reads is late_stops.ALWAYS:
             return reads
+        if reads.returns:
+            self.decisions.returning_stop()
         if ctx.stops is None:
             ctx.stops = {}
         if key not in ctx.stops:
@@ -154,11 +158,26 @@ class Truth:
         ctx.stops[key] = reads
         return reads.signature([self.peek_name(n) for n in reads.names])
 
+    def _returned(self, reads: late_stops.Returning):
+        """What the caller of this frame's function reads after a return from a stop (a Later), or
+        late_stops.ALWAYS where the call is not found: the frame is a generator's or a context
+        manager's, or the call is not the whole value of a statement of a calling function."""
+        if self.frame.generator is not None or self._opaque_depth or self._comprehensions \
+                or len(self._outer_frames) != len(self._call_spans) or not self._call_spans:
+            return late_stops.ALWAYS
+        caller = self._outer_frames[-1]
+        stmt = joins.statement_of(self.program, self._call_spans[-1])
+        if caller is None or caller.function is None or stmt is None:
+            return late_stops.ALWAYS
+        name = self.frame.function.node.name
+        return reads.later(late_stops.caller_reads(stmt, caller.function.node, name, len(reads.items)))
+
     def stops_unmet(self, ctx) -> None:
         """``ctx``'s loop ended by its own course: the state its watched stop sites' later work
-        reads now, the never-stopping path's (late_stops.py)."""
+        reads now, the never-stopping path's (late_stops.py); a returning stop's is other work."""
         for key, reads in (ctx.stops or {}).items():
-            self.decisions.stop_ended(key, reads.signature([self.peek_name(n) for n in reads.names]))
+            self.decisions.stop_ended(key, late_stops.ALWAYS if reads.returns
+                                      else reads.signature([self.peek_name(n) for n in reads.names]))
 
     def counted_stop(self, stmt) -> bool:
         """Whether ``stmt`` is the test that stops the counted run this frame is in (first_break.py):
