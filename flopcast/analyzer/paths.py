@@ -17,7 +17,8 @@ branch's *floor*. Branches are run fewest flips first (every site is flipped onc
 before any two are), cheapest floor first among equals. When MAX_PATHS runs do not
 exhaust the tree, the lowest floor of the branches left is a sound lower bound for
 every path not run, so the interval's low end stays a lower bound; its high end is
-then open.
+then open. A run that repeats one made before (a switch its path never reached: _repeated) is
+not counted against the cap; its children are explored as any run's.
 
 Once a tree proves larger than SEPARABLE_AFTER paths, the nominal path and each of its k
 sites flipped alone are run recording the joins of the sites' `if` statements, and asked
@@ -104,8 +105,12 @@ def _explore(run: Callable[[Decisions], RunResult], ahead: Optional[Callable[[Op
     order = 0
     spare: list[RunResult] = []  # the runs of a separability check that did not prove out
     batch: dict = {}  # branch order -> the decisions made for it ahead (_batch)
+    made: dict = {}  # a branch's choices -> what its run ended with (_repeated)
+    repeated = 0  # runs that repeated one made before, not counted (at most max_paths of them)
+    checked = False  # whether the separability check ran
     while pending:
-        if separable and len(results) == SEPARABLE_AFTER:
+        if separable and len(results) == SEPARABLE_AFTER and not checked:
+            checked = True
             base, chosen = _nominal(run, spare)
             separated = _separately(run, results, spare, base, chosen)
             if separated is None:
@@ -124,14 +129,38 @@ def _explore(run: Callable[[Decisions], RunResult], ahead: Optional[Callable[[Op
         branch = heapq.heappop(pending)
         decisions = batch.pop(branch.order, None) or _decisions(branch, len(results))
         result = run(decisions)
-        results.append(result)
-        if exact_only and branch.flips == 1 and _settled_apart(results[0], result, max_paths):
-            raise NotExact()
+        made[frozenset(branch.fixed.items())] = _ending(result)
+        if repeated < max_paths and _repeated(branch.fixed, result, made):
+            repeated += 1
+        else:
+            results.append(result)
+            if exact_only and branch.flips == 1 and _settled_apart(results[0], result, max_paths):
+                raise NotExact()
         for site, child in _children(result, decisions.chosen, branch.fixed, seen, flipped=branch.flipped):
             order += 1
             heapq.heappush(pending, _Branch(branch.flips + 1, _floor(result, decisions, site.key, child[site.key]), order,
                                             child, site.key))
     return Exploration(results)
+
+
+def _ending(result: RunResult) -> tuple:
+    """What a run ended with that the report reads of it: its total, and whether it ended unbounded
+    or bounding."""
+    return result.total, result.unbounded is None, result.bounding is None
+
+
+def _repeated(fixed: dict, result: RunResult, made: dict) -> bool:
+    """Whether ``result``, the run of the choices ``fixed``, repeats a run already made: a switch
+    (an Onset at a site) it never reached, its path ending or leaving the loop before that execution
+    (a flip before it raised out: whitened_moments' eigh rung), where the run choosing the switch's
+    first answer there was made and ended alike. Its own children are still explored (they may reach
+    the switch); only the cap does not count it."""
+    for key, option in fixed.items():
+        if option.__class__ is Onset and result.most_in_call.get(key, 0) < option.at:
+            first = made.get(frozenset({**fixed, key: option.first}.items()))
+            if first is not None and first == _ending(result):
+                return True
+    return False
 
 
 def _floor(result: RunResult, decisions: Decisions, key: tuple, option) -> int:
