@@ -505,3 +505,68 @@ def test_a_switch_its_run_never_reaches_is_not_counted_against_the_path_cap(tmp_
     report = analyze(path, point)
     assert not report.lower_bound, [u.reason for u in report.unpriced]
     assert report.total.lo <= measure(path, point).total <= report.total.hi
+
+
+# A count handed by keyword to a method whose result is dropped (``self.diag.note("samples",
+# used=done)``), where every def of that name keeps it only in a log the program never reads
+# (write_only.py), prices nothing later either: signed by its type (portfolio_planner 32x3). The
+# program's Tally defines ``add``, as portfolio_planner's Welford does: ``x.name.add(v)`` may run it,
+# which makes that a read, not every attribute of the program one.
+
+NOTED_HEAD = HEAD.replace("LOG = []\n", '''\
+class Diagnostics:
+    def __init__(self):
+        self.events = []
+
+    def note(self, kind, **info):
+        self.events.append((kind, info))
+
+
+class Tally:
+    def __init__(self):
+        self.n = 0
+
+    def add(self, k):
+        self.n += k
+''').replace("        self.log = []\n", "        self.diag = Diagnostics()\n        self.tally = Tally()\n")
+
+#: the count of passes made is handed to the log's method only
+COUNT_ONLY_NOTED = """\
+
+    def settle{n}(self, w, v):
+        drawn = 0
+        for step in range(6):
+            v = w @ v
+            drawn += 1
+            if (float(fnp.linalg.norm(v)) >= 0.0) == (step >= 3):  # the test
+                break
+        self.diag.note("settled", passes=drawn)
+        return v
+"""
+
+
+def test_a_count_only_noted_in_an_unread_log_does_not_switch_the_stop(tmp_path):
+    path = tmp_path / "estimator.py"
+    path.write_text(NOTED_HEAD + "".join(COUNT_ONLY_NOTED.format(n=n) for n in (1, 2, 3)))
+    report = analyze(path, POINTS[0])
+    assert not report.lower_bound, [u.reason for u in report.unpriced]
+    assert report.total.lo <= measure(path, POINTS[0]).total <= report.total.hi
+
+
+#: the same count handed to a method that keeps it where the later work reads it (a size)
+COUNT_NOTED_AND_READ = NOTED_HEAD.replace("        self.events.append((kind, info))\n",
+                                          "        self.events.append((kind, info))\n        self.last = info\n") \
+    + COUNT_ONLY_NOTED.format(n=1).replace(
+        "        return v\n",
+        "        used = self.diag.last['passes']\n        a = fnp.ones((used * (6 - used) + 1, v.shape[0]))\n"
+        "        return v + fnp.sum(a @ a.T)\n") \
+    + "".join(f"\n    def settle{n}(self, w, v):\n        return v\n" for n in (2, 3))
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
+def test_a_count_a_noted_method_keeps_where_it_is_read_still_switches(tmp_path, point):
+    path = write_program(tmp_path, COUNT_NOTED_AND_READ)
+    report = analyze(path, point)
+    counted = measure(path, point).total
+    assert report.total.lo <= counted <= report.total.hi, (report.total, counted)
+    assert not report.lower_bound

@@ -47,10 +47,15 @@ after the loop than the never-stopping one).
 from __future__ import annotations
 
 import ast
+import collections
+import logging
 import weakref
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+import numpy
+
+from flopcast.analyzer import write_only
 from flopcast.analyzer.joins import live_after
 from flopcast.analyzer.values import Array, DictVal, InstanceVal, Known, ListVal, NumpyScalar, TupleVal, Unknown
 from flopcast.syntax import DEF_SCOPES, own_nodes
@@ -157,10 +162,11 @@ class StopWatch:
                 self.points.append(k - self.start)
 
 
-def later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_caught: bool) -> Reads:
+def later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_caught: bool, program=None) -> Reads:
     """The names whose state the work after ``loop`` stopped by ``stop`` (an exit ``if`` of its
     body, or the ``while`` loop itself for its test) may read, or ALWAYS. ``arm_raises_caught``:
-    whether a raise there may be caught (a handler around the running code)."""
+    whether a raise there may be caught (a handler around the running code); ``program``: where
+    the methods a count is handed to are looked up (_dropped_by)."""
     per_loop = _READS.get(loop)
     if per_loop is None:
         per_loop = _READS[loop] = {}
@@ -168,11 +174,11 @@ def later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_cau
     if key not in per_loop:
         # (None is an answer too, kept: sketch_dispatch's stop whose arm goes on was read anew at
         # each of its 273 executions, a walk of predict's body each, 40% of the analysis)
-        per_loop[key] = _later_reads(stop, loop, function, arm_raises_caught)
+        per_loop[key] = _later_reads(stop, loop, function, arm_raises_caught, program)
     return per_loop[key]
 
 
-def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_caught: bool) -> Reads:
+def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_caught: bool, program=None) -> Reads:
     after, returned = _reads_after(loop, function)
     arm: list = []
     if stop is not loop:
@@ -199,7 +205,7 @@ def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_ca
     # loop changes that are not its own locals (their numbers signed by type, as a returned count)
     # a known number every read of which reaches array values or floats only (``t / drawn``) prices
     # nothing later: signed by its type, as a returned count is
-    numbers = {n for n in written & after if not _values_only(n, loop, function, arm)}
+    numbers = {n for n in written & after if not _values_only(n, loop, function, arm, program)}
     # the loop may change what a local it reads holds without naming it: through another name for
     # the same object (``for t in tallies: t.n += 1``) or a call handed it (``bump(tallies)``). It
     # cannot rebind such a name, so signing its numbers by value switches only where the contents
@@ -262,23 +268,31 @@ def caller_reads(stmt: ast.stmt, caller: ast.AST, callee: str, positions: int) -
     return None
 
 
-def _values_only(name: str, loop: ast.stmt, function: ast.AST, arm: list) -> bool:
+def _values_only(name: str, loop: ast.stmt, function: ast.AST, arm: list, program=None) -> bool:
     """Whether every value ``name`` holds after ``loop`` flows only into arithmetic whose result is
-    an array's values or a float, returned or bound to a name whose reads flow so too: never into a
-    shape, a size, an index, a slice or loop bound, a test, an attribute, a call other than a numpy
-    elementwise one, or anything that outlives the function. Any other read, or a nested scope
-    reading it, keeps it signed (False). Its reads in the loop's body are the loop's own work, priced
-    up to each stop, but for those in ``arm``, the stop's exit arm, which runs after the last pass;
-    names bound from it after the loop are followed through every read. Lengths never take the number: it joins sequences only by
+    an array's values or a float, returned or bound to a name whose reads flow so too, or into what
+    nothing reads (_flow): never into a shape, a size, an index, a slice or loop bound, a test, an
+    attribute, a call other than a numpy elementwise one or a method that drops it, or anything
+    that outlives the function. Any other read, or a nested scope reading it, keeps it signed
+    (False). Its reads in the loop's body are the loop's own work, priced up to each stop, but for
+    those in ``arm``, the stop's exit arm, which runs after the last pass; names bound from it
+    after the loop are followed through every read. Lengths never take the number: it joins sequences only by
     ``+``, ``-`` or ``/`` while it may be an int (``[0] * n`` is a length), and whatever may still
     be an int only ever leaves a call other than the numpy ones, which end the flow, as a number."""
+    after = _after(loop, function)
+    in_arm = {id(n) for n in own_nodes(arm)}
+    return _reaches_values(name, function, lambda n: not after(n) and id(n) not in in_arm, program, 0)
+
+
+def _reaches_values(name: str, function: ast.AST, own_work, program, depth: int) -> bool:
+    """Whether every read of ``name`` in ``function`` (but those ``own_work`` says are not the
+    later work's, outside nested scopes), and of the names bound from it, flows only into values
+    (_values_only); ``depth``: how many method calls it was handed through (one at most)."""
     parents = {id(c): n for n in ast.walk(function) for c in ast.iter_child_nodes(n)}
     if any(n.__class__ in (ast.Global, ast.Nonlocal) for n in ast.walk(function)) or any(
             n.__class__ is ast.Call and n.func.__class__ is ast.Name and n.func.id in _INTROSPECT
             for n in ast.walk(function)):
         return False
-    after = _after(loop, function)
-    in_arm = {id(n) for n in own_nodes(arm)}
     todo, seen = [(name, True)], {}
     while todo:
         current, may_int = todo.pop()
@@ -288,21 +302,23 @@ def _values_only(name: str, loop: ast.stmt, function: ast.AST, arm: list) -> boo
         for n in ast.walk(function):
             if n.__class__ is not ast.Name or n.id != current or n.ctx.__class__ is ast.Store:
                 continue
-            if current == name and not _nested(n, function, parents) and not after(n) and id(n) not in in_arm:
+            if current == name and own_work is not None and not _nested(n, function, parents) and own_work(n):
                 continue  # the loop's own work, or work before it
             if n.ctx.__class__ is ast.Del or _nested(n, function, parents):
                 return False
-            bound = _flow(n, may_int, parents)
+            bound = _flow(n, may_int, parents, program, depth)
             if bound is None:
                 return False
             todo.extend(bound)
     return True
 
 
-def _flow(node: ast.AST, may_int: bool, parents: dict):
+def _flow(node: ast.AST, may_int: bool, parents: dict, program=None, depth: int = 0):
     """Where the value read at ``node`` goes: the (name, may be an int) pairs it is bound to, or None
     where it may reach a price (a sink). ``may_int``: whether it may still be an int (or a
-    sequence holding ints), whose products are lengths."""
+    sequence holding ints), whose products are lengths. A statement that only hands it on to what
+    nothing reads ends it: an append to a write-only attribute (write_only.py), a keyword argument
+    of a method call whose result is dropped where every def of that name does so (_dropped_by)."""
     while True:
         up = parents.get(id(node))
         cls = up.__class__
@@ -316,10 +332,18 @@ def _flow(node: ast.AST, may_int: bool, parents: dict):
             pass
         elif cls is ast.Subscript and up.value is node and up.ctx.__class__ is ast.Load:
             pass  # an item of what it made (its index is another read, checked as such)
+        elif cls is ast.Tuple and up.ctx.__class__ is ast.Load:
+            pass  # a tuple holding it, followed where it goes as it would be
         elif cls is ast.Call and up.func.__class__ is ast.Attribute and up.func.value.__class__ is ast.Name \
                 and up.func.value.id in ("fnp", "np", "numpy") and up.func.attr in _ELEMENTWISE \
                 and node in up.args[:_ELEMENTWISE[up.func.attr]]:
             pass  # an elementwise op or a sum: its cost is its operand's shape, never its values
+        elif cls is ast.Call and node in up.args and parents.get(id(up)).__class__ is ast.Expr \
+                and _into_write_only(up, program):
+            return []  # kept where nothing reads it
+        elif cls is ast.keyword and up.value is node and up.arg is not None and depth == 0 \
+                and parents.get(id(parents.get(id(up)))).__class__ is ast.Expr:
+            return [] if _dropped_by(parents.get(id(up)), up.arg, program, depth) else None
         elif cls in (ast.ListComp, ast.GeneratorExp) and up.elt is node:
             pass
         elif cls is ast.comprehension and up.iter is node or cls in (ast.For, ast.AsyncFor) and up.iter is node:
@@ -338,6 +362,43 @@ def _flow(node: ast.AST, may_int: bool, parents: dict):
         else:
             return None
         node = up
+
+
+def _into_write_only(call: ast.Call, program) -> bool:
+    """``x.name.append(v)`` (or ``appendleft``, ``add``) where ``name`` is an attribute the program
+    only writes (write_only.by_name): what it is handed nothing reads."""
+    func = call.func
+    return program is not None and func.__class__ is ast.Attribute and func.attr in ("append", "appendleft", "add") \
+        and func.value.__class__ is ast.Attribute and func.value.attr in write_only.by_name(program)
+
+
+def _dropped_by(call: ast.Call, keyword: str, program, depth: int) -> bool:
+    """Whether every def named as the method or function ``call`` calls (``self.diag.note("samples",
+    used=done)``), in every module of the program, takes the argument ``keyword`` into a parameter
+    (its own, or its ``**`` dict) whose reads reach only values or what nothing reads. Looked up by
+    name, as onsets.py looks up a call's effects: none when the name is also a method of the
+    library's containers, arrays, generators or loggers (a call on one of those), when no def has
+    it, or when a def is decorated (its wrapper may read the argument)."""
+    func = call.func
+    name = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else None
+    if program is None or name is None or name in _LIBRARY_METHODS:
+        return False
+    defs = [n for m in program.modules.values() for n in ast.walk(m.tree)
+            if n.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef) and n.name == name]
+    if not defs:
+        return False
+    for d in defs:
+        named = {a.arg for a in d.args.args + d.args.kwonlyargs}
+        param = keyword if keyword in named else d.args.kwarg.arg if d.args.kwarg is not None else None
+        if d.decorator_list or param is None or not _reaches_values(param, d, None, program, depth + 1):
+            return False
+    return True
+
+
+#: the methods of what a receiver may be other than the program's own objects
+_LIBRARY_METHODS = frozenset(n for t in (list, dict, set, frozenset, str, bytes, tuple, collections.deque,
+                                         collections.Counter, logging.Logger, numpy.ndarray, numpy.random.Generator,
+                                         numpy.random.RandomState) for n in dir(t))
 
 
 def _nested(node: ast.AST, function: ast.AST, parents: dict) -> bool:

@@ -62,6 +62,16 @@ def attributes(program) -> dict:
     return program.write_only
 
 
+def by_name(program) -> dict:
+    """``attributes``, where a class of the program defining a mutating method (``Welford.add``)
+    makes each use of that method's name a read (``x.name.add(v)`` may run it) rather than leaving
+    no attribute write-only (made once per program): ``x.events.append(v)`` still writes only."""
+    if program.write_only_by_name is None:
+        walked = _walked(program)
+        program.write_only_by_name = {} if walked is None else _write_only(walked, by_name=True)
+    return program.write_only_by_name
+
+
 def unread(program) -> frozenset:
     """The attribute names ``program`` never reads from an instance (made once per program), for
     the state a steady loop compares (repeats.py, through Canon.unread): ``attributes`` with
@@ -227,9 +237,12 @@ def _walked(program) -> Optional[_Walked]:
     return program.write_only_walk[0]
 
 
-def _write_only(walked: _Walked, lenient: bool = False) -> dict:
-    """``lenient``: the names ``unread`` tells apart (see there)."""
+def _write_only(walked: _Walked, lenient: bool = False, by_name: bool = False) -> dict:
+    """``lenient``: the names ``unread`` tells apart (see there); ``by_name``: ``by_name``'s."""
     writes = _WRITES if lenient else frozenset()
+    # the mutating methods the program's classes define: a use of one may run the user's code
+    user = {m for nodes, _, _ in walked.trees for n in nodes if isinstance(n, ast.ClassDef)
+            for m in _class_body_names(n) & _USER_WRITES} if by_name else set()
     dynamic = _DYNAMIC - writes
     written: set = set()
     read: set = set()
@@ -253,6 +266,10 @@ def _write_only(walked: _Walked, lenient: bool = False) -> dict:
             elif isinstance(node, ast.Attribute):
                 if node.attr in _DYNAMIC and node not in named.calls:
                     return {}
+                if user and (_method_of(node, parents) in user
+                             or "__setitem__" in user and _stores_an_item(node, parents)):
+                    read.add(node.attr)
+                    continue
                 fill = _fill_kind(node, parents)
                 if fill is not None:
                     fills.setdefault(node.attr, set()).add(fill)
@@ -271,7 +288,7 @@ def _write_only(walked: _Walked, lenient: bool = False) -> dict:
                         item_stored.add(node.attr)
             elif isinstance(node, ast.ClassDef):
                 defined = _class_body_names(node)
-                if defined & _USER_WRITES:  # `x.log.append(v)`, `x.iters[k] = v` may run the user's own code
+                if defined & _USER_WRITES and not by_name:  # `x.log.append(v)`, `x.iters[k] = v` may run the user's own code
                     return {}
                 read |= defined
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):

@@ -1572,10 +1572,6 @@ CORPUS = {
                 "rng = fnp.random.default_rng(mlp.seed or 7)"),
         data_sites=("if n_dead:",
                     "if c + 1 >= self.cfg.min_chunks and layers[-1].stderr < self.cfg.target_se:"),
-        xfail='a known count growing at each pass is read after the loop, so the stop switches where it '
-              'changes (late_stops.py; it reaches values only, which the stop state cannot yet tell): '
-              'more than 64 paths, a lower bound',
-        xfail_at=((32, 3, 10_000_000),),
     ),
     "segment_portfolio": Entry(
         points=(

@@ -144,7 +144,7 @@ class Truth:
         if ctx is None or function is None or function.node.__class__ is ast.Lambda \
                 or not (stmt is ctx.node and stmt.__class__ is ast.While or id(stmt) in ctx.exit_ifs):
             return None
-        reads = late_stops.later_reads(stmt, ctx.node, function.node, bool(self.handlers.depth))
+        reads = late_stops.later_reads(stmt, ctx.node, function.node, bool(self.handlers.depth), self.program)
         if reads.__class__ is late_stops.Returning:
             reads = self._returned(reads)
         if reads is None or reads is late_stops.ALWAYS:
