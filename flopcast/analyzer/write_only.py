@@ -288,7 +288,8 @@ def _write_only(walked: _Walked, lenient: bool = False, by_name: bool = False) -
                         item_stored.add(node.attr)
             elif isinstance(node, ast.ClassDef):
                 defined = _class_body_names(node)
-                if defined & _USER_WRITES and not by_name:  # `x.log.append(v)`, `x.iters[k] = v` may run the user's own code
+                # `x.log.append(v)`, `x.iters[k] = v` may run the user's own code (by_name: a read of `log`)
+                if defined & _USER_WRITES and not by_name:
                     return {}
                 read |= defined
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
