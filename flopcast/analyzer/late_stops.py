@@ -234,6 +234,30 @@ def _returning(arm: list, stop: ast.AST, loop: ast.stmt, function: ast.AST) -> U
                      frozenset(_sized(function) & outliving))
 
 
+def may_return_from_loop(function: ast.AST) -> bool:
+    """Whether a stop in a loop of ``function`` may be Returning (an ``if`` whose exit arm ends in
+    ``return`` of names and constants). A call of it is not reused from an equal earlier one
+    (repeats.CallMemo): the replay would skip the loop's ending by its own course, which such a stop
+    is always switched at (StopWatch.ended), and a later run of the loop would stop nowhere new."""
+    if function.__class__ is ast.Lambda:
+        return False
+    found = _RETURNING_LOOPS.get(function)
+    if found is None:
+        found = _RETURNING_LOOPS[function] = any(
+            n.__class__ is ast.If and _returning_arm(_exit_arm(n))
+            for loop in own_nodes(function.body) if loop.__class__ in _LOOPS for n in own_nodes(loop.body))
+    return found
+
+
+def _returning_arm(arm: list) -> bool:
+    value = arm[-1].value if arm and arm[-1].__class__ is ast.Return else None
+    return value is not None and all(e.__class__ in (ast.Name, ast.Constant)
+                                     for e in (value.elts if value.__class__ is ast.Tuple else [value]))
+
+
+_RETURNING_LOOPS: "weakref.WeakKeyDictionary[ast.AST, bool]" = weakref.WeakKeyDictionary()
+
+
 def _holds_node(outer: ast.AST, node: ast.AST) -> bool:
     return any(n is node for n in ast.walk(outer))
 

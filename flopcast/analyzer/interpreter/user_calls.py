@@ -7,7 +7,7 @@ import ast
 from dataclasses import astuple, replace
 from typing import Optional
 
-from flopcast.analyzer import dispatch, lru
+from flopcast.analyzer import dispatch, late_stops, lru
 from flopcast.analyzer.counters import suspended
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (Array, BoundLib, DictVal, FunctionVal, Known, ListVal, make_tuple, NumpyScalar,
@@ -207,7 +207,7 @@ class UserCalls:
         try:
             # (a recorded call's charges replayed would pass the np.seterr check in emit)
             memo = None if self.float_raise is not None or self.warning_filters.inside_ops \
-                else self.memo.key(fn, args, kwargs)
+                or late_stops.may_return_from_loop(fn.node) else self.memo.key(fn, args, kwargs)
             if memo is None:
                 return self._call_user(fn, args, kwargs, span)
             memo_key, canon = memo
