@@ -742,6 +742,11 @@ class PyGenerator(Value):
     # Whether a consumer asked past the last item, so the code after the last yield ran: a lone
     # `next()` that took the last item, or a loop that broke at it, leaves it suspended there.
     past_last: bool = True
+    # Whether its body, run whole ahead, changed what its consumer may read (its arguments'
+    # contents, the names it mentions) or may have drawn from a seeded random.Random: a consumer
+    # that leaves it early reads the state the run's body had at the last item taken
+    # (Interpreter.refuse_left_ahead)
+    changed_ahead: bool = False
     # Whether its first consumer is next(): its body then runs with no bound on the items taken
     # (an endless body is reported as such, not as a loop that never ends: Interpreter._yields_for_next)
     taken_by_next: bool = False

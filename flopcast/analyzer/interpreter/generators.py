@@ -201,8 +201,11 @@ class Generators:
             if self.metered:
                 self.effects += 1
                 self._ran_generators.append(gen)
-            if gen.function is not None and len(gen.items) > 1:
+            if gen.function is not None:
                 after = self._generator_parts(gen)
+                # (a random.Random's draws do not show in its signature: _hides_state)
+                gen.changed_ahead = after != before or _hides_state(tuple(after))
+            if gen.function is not None and len(gen.items) > 1:
                 self._generator_reads[id(gen)] = (gen, tuple(after))
                 if after != before:
                     # the body changed what its consumer may read: the consumer sees it all at once
@@ -456,6 +459,20 @@ class Generators:
                            "whole at the first next(); the code between the next() calls would read that state as "
                            "the body leaves it at its end, so the cost after it is not counted", span,
                            "generator over changed state")
+
+    def refuse_left_ahead(self, sources: list, span: Span) -> None:
+        """A loop left before its generator's end (a break, a return, a raise): Python's body
+        stopped at the yield of the last item taken, flopcast's ran on to its end. When that ran
+        on changed what the consumer may read (a list it appends to, `self.calls += 1`, a seeded
+        random.Random's draws), the code after the loop would read the state of the body's end,
+        not the run's (the path ends)."""
+        for gen, _ in sources:
+            if gen.__class__ is PyGenerator and gen.changed_ahead:
+                self.stop_path(f"{span}: the loop leaves the generator before its end, and its body changes "
+                               "state (what it was handed, the names it mentions, or a random.Random's draws); "
+                               "flopcast ran the body whole before the loop, so what the code after the loop "
+                               "reads of that state, and the cost after it, is not counted", span,
+                               "generator left with changed state")
 
     def _refuse_reads_of_ahead(self, gen: PyGenerator, parts: list) -> None:
         """A generator starting while another, run whole ahead of their consumer, still holds

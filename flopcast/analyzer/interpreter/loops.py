@@ -22,7 +22,7 @@ from flopcast.model import Span
 from flopcast.syntax import ast_children, ast_walk
 from flopcast.analyzer.interpreter import limits
 from flopcast.analyzer.interpreter.common import _MISSING, _has_yield
-from flopcast.analyzer.interpreter.control import PathEnd, _Break, _Continue, _StopsAtUnknown
+from flopcast.analyzer.interpreter.control import PathEnd, _Break, _Continue, _Return, _StopsAtUnknown
 from flopcast.analyzer.interpreter.frames import Frame, LoopContext
 
 
@@ -245,9 +245,11 @@ class Loops:
                 if live is not None and index >= started:
                     self._over_appended(ctx, node, index - started, len(self.decisions.answers) > answered)
                 index += 1
-        except BaseException:
+        except BaseException as exc:
             # a raise or a return out of the body: the loop asked for no further item
             self._suspend_sources(sources if lazy is None else [], ctx.index)  # (a lazy one's count is kept)
+            if isinstance(exc, (UserRaise, _Return)):
+                self.refuse_left_ahead(sources, self.node_span(node.iter))
             raise
         finally:
             self.loops.pop()
@@ -257,6 +259,7 @@ class Loops:
                 gen.looping -= 1
         if broke or truncated:
             self._suspend_sources(sources if lazy is None else [], ctx.index)
+            self.refuse_left_ahead(sources, self.node_span(node.iter))
         elif lazy is not None:
             lazy.consumed = len(items)
         if broke:
