@@ -1,7 +1,8 @@
 """A generator whose body changes state its consumer reads, left by its loop before its end.
 
 flopcast runs a generator's body whole when the loop first asks for an item; Python's body stops
-at the yield of the last item the loop takes (a break, a return out of the loop). What the body
+at the yield of the last item the loop takes (a break, a return out of the loop, any() at its first
+true item). What the body
 does for the items never taken (a seeded random.Random's draws, a list it appends to, a counter
 it bumps) the run never does, so the code after the loop reads another state: flopcast claimed
 an exact count the run does not make (the draws: 1,150 at 8x2, run 1,502). Now the path ends at
@@ -32,8 +33,7 @@ ESTIMATOR = """\
                 yield h
 
         def first(self, mlp, rng, log):
-            for h in self.stages(mlp, rng, log):
-                {leave}
+            {leave}
 
         def predict(self, mlp, budget):
             rng = random.Random(3)
@@ -49,7 +49,9 @@ CHANGES = {
     "list_append": ("log.append(1)", "7 * len(log) + 1"),
     "counter_attribute": ("self.calls += 1", "7 * self.calls + 1"),
 }
-LEAVES = {"break": "break\n        return h", "return": "return h"}
+LOOP = "for h in self.stages(mlp, rng, log):\n            "
+LEAVES = {"break": LOOP + "break\n        return h", "return": LOOP + "return h",
+          "any": "return fnp.ones(mlp.width) * any(True for h in self.stages(mlp, rng, log))"}
 
 
 @pytest.mark.parametrize("leave", LEAVES.values(), ids=LEAVES.keys())
@@ -66,7 +68,7 @@ def test_state_the_body_changes_past_the_last_item_taken_is_not_claimed(tmp_path
 
 def test_a_body_that_changes_nothing_stays_exact(tmp_path):
     """The check ends only paths whose generator changed what its consumer may read."""
-    path = write_program(tmp_path, ESTIMATOR, change="pass", size="3", leave="break\n        return h")
+    path = write_program(tmp_path, ESTIMATOR, change="pass", size="3", leave=LEAVES["break"])
     for point in (Point(8, 2, 10**8), Point(8, 4, 10**8)):
         report = analyze(path, point)
         assert report.total.exact and not report.unpriced

@@ -241,6 +241,7 @@ class Comprehensions:
                 source.consumed = before + position + 1
                 if source.__class__ is PyGenerator:
                     source.past_last = False
+                    self.refuse_left_ahead([(source, before)], self.node_span(gen.iter))
             raise
         finally:
             if watcher is not None:
