@@ -16,8 +16,10 @@ from oracle import measure
 from test_paths import run_counting
 
 from flopcast.analyzer import analyze, endless
+from flopcast.analyzer.api import WorkMeter, run_point
 from flopcast.analyzer.interpreter import limits
 from flopcast.analyzer.render import render_text, to_json
+from flopcast.analyzer.program import estimator_class, load_program
 from flopcast.model import Point
 
 #: `worst` is always the first kernel, already a "moment" one: the test stays true for ever.
@@ -120,3 +122,42 @@ def test_the_report_is_the_one_running_every_iteration_gives(planner, monkeypatc
         m.setattr(endless.EndlessWatch, "watch", classmethod(lambda cls, *args: None))
         running = to_json(analyze(planner, point))
     assert watched == running
+
+
+#: PLANNER with costs read from data: `total > 1` and `max`'s pick are sites. The run picks the
+#: dearer "sample" kernel and stops after one pass; the path that picks the first kernel at every
+#: pass (a path answers a site alike) replaces a "moment" kernel with another for ever.
+DATA_PLANNER = PLANNER.replace('''        ks = [K("moment", 10), K("sample", 5)]''', '''        unit = float(fnp.max(fnp.abs(h)))
+        ks = [K("moment", unit), K("sample", 2 * unit + 1)]''').replace('K("moment", 10)', 'K("moment", unit)')
+DATA_WHILE_LINE = WHILE_LINE + 1
+
+
+@pytest.fixture
+def data_planner(tmp_path) -> Path:
+    path = tmp_path / "estimator.py"
+    path.write_text(DATA_PLANNER)
+    assert path.read_text().splitlines()[DATA_WHILE_LINE - 1].lstrip().startswith("while ")
+    return path
+
+
+def test_a_loop_only_alike_answers_keep_repeating_costs_a_few_iterations_of_work(data_planner, monkeypatch):
+    """Every path explored, run together, executes a few hundred steps (a mutant of calib_mix whose
+    kernel costs were unknown ran 100,000 iterations on each of two paths, minutes at 16x2). The
+    cap is lowered so that running to it fails in a second."""
+    monkeypatch.setattr(limits, "MAX_LOOP_ITERATIONS", 2000)
+    program = load_program(data_planner)
+    meter = WorkMeter(10**9)
+    run_point(program, estimator_class(program, None), Point(8, 2, 2**41), True, meter=meter)
+    assert meter.spent < 1000, meter.spent
+
+
+@pytest.mark.parametrize("width,depth", [(8, 2), (16, 3)])
+def test_a_loop_only_alike_answers_keep_repeating_never_ends_on_that_path(data_planner, monkeypatch, width, depth):
+    """The path ends at the loop's line, never ending, its total a lower bound the run lies above."""
+    monkeypatch.setattr(limits, "MAX_LOOP_ITERATIONS", 2000)
+    point = Point(width, depth, 2**41)
+    report = analyze(data_planner, point)
+    assert [u.reason for u in report.unpriced] == [
+        f"{data_planner}:{DATA_WHILE_LINE}:9: on this path the while loop never ends (nothing its exits depend on "
+        "changes); at run time it runs until the budget is exhausted"]
+    assert report.total.lo <= measure(data_planner, point).total

@@ -17,6 +17,15 @@ reaches the iteration cap, or the step limit before it. The iterations up to the
 cap (or before the one that passes the step limit) are then accounted for at once (their steps
 and calls, as a steady loop's skipped iterations are), and the rest run, so the path ends with
 the same finding as before, after a few iterations.
+
+Where sites were answered between the two heads and nothing else differs (nothing charged, no
+record grown but the answers), the path's choices are fixed per site, so the next iteration
+answers them as the last did, from the same state, and so does every later one: on this path the
+loop never ends, and the path ends there, as Loops.loop_state's repeat ends a loop whose exits only
+sites decide. Running it to the cap took minutes: a planner's `while total > room and any(...)`
+whose costs are unknown (a `-property` typo making `cost` a method plus a number), its `max` over
+them picking a kernel already replaced, ran 100,000 iterations on each of two paths, a late stop's
+signature compared at each of them (tests/test_endless_while.py).
 """
 
 from __future__ import annotations
@@ -41,7 +50,8 @@ class _Head:
     """What the loop's head saw after ``index`` iterations."""
 
     index: int
-    records: tuple  # what a repeated iteration leaves alike: FLOPs, charges, answers, records' sizes, numbers
+    records: tuple  # what a repeated iteration leaves alike: FLOPs, charges, records' sizes, numbers
+    answered: tuple  # the answers given, and of them those to steering sites (a skip repeats neither)
     form: Optional[tuple]  # the state's canonical form (None: not walked, or not comparable)
     steps: int
     calls: Optional[dict]  # (kept with the form: a skip reads the calls of two walked heads)
@@ -69,6 +79,9 @@ class EndlessWatch:
         self.entered_at = len(interp.entered_log)
         self.unread = write_only.unread(interp.program)
         self.last: Optional[_Head] = None
+        # Set where two heads in a row repeat but for the answers of sites between them (answered
+        # alike at every execution on this path): the loop never ends on this path.
+        self.never_ends = False
 
     def skip(self, index: int, cap: int, max_steps: int) -> int:
         """Called at the loop's head after ``index`` iterations whose exit tests came out known:
@@ -83,6 +96,9 @@ class EndlessWatch:
         if last is None or last.index != index - 1 or last.records != head.records:
             return 0
         if head.form is None or last.form is None or head.form != last.form:
+            return 0
+        if head.answered != last.answered:
+            self.never_ends = True
             return 0
         # Up to the last iteration before the cap, or before the iteration that passes the step
         # limit (each skipped one makes the steps the last one made): those run, and end the path.
@@ -101,14 +117,17 @@ class EndlessWatch:
     def head(self, index: int) -> _Head:
         interp = self.interp
         result, decisions = interp.result, interp.decisions
-        records = (interp.used, len(result.charges), len(decisions.answers), decisions.steered, len(result.unpriced),
-                   len(result.notes), len(result.uncertain), len(decisions.seen), interp.cache_version,
-                   len(interp._reentered), _unfinished(interp._ran_generators), self.numbers())
+        records = (interp.used, len(result.charges), len(result.unpriced), len(result.notes), len(result.uncertain),
+                   len(decisions.seen), interp.cache_version, len(interp._reentered),
+                   _unfinished(interp._ran_generators), self.numbers())
+        answered = (len(decisions.answers), decisions.steered)
         last = self.last
         # (walked only where the iteration before this head left the records alike: a loop that
-        # charges at every iteration is never walked)
-        walk = last is not None and last.index == index - 1 and last.records == records
-        return _Head(index, records, self.form() if walk else None, interp.steps,
+        # charges at every iteration is never walked; nor one that answered sites on a path whose
+        # answers may differ from one execution to the next, a plan switching at one of them)
+        walk = last is not None and last.index == index - 1 and last.records == records \
+            and (last.answered == answered or not decisions.per_execution)
+        return _Head(index, records, answered, self.form() if walk else None, interp.steps,
                      dict(result.calls) if walk else None)
 
     def numbers(self) -> tuple:

@@ -550,6 +550,8 @@ class Loops:
                             endless = EndlessWatch.watch(self, node) or False
                         if endless:
                             ctx.index += endless.skip(ctx.index, limits.MAX_LOOP_ITERATIONS, limits.MAX_STEPS)
+                            if endless.never_ends:
+                                raise self._never_ends(node, span, "the while loop")
                     self.count_held(ctx, node, span, "the while loop", self.held_by_exits(ctx))
         finally:
             self.loops.pop()
