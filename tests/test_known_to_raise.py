@@ -102,6 +102,16 @@ RAISING = {
     # dispatch_plans.py)
     "reduce_of_a_function_alone": "functools.reduce(max)",
     "reduce_with_four_arguments": "functools.reduce(max, [1], 0, 3)",
+    # TypeError: bad operand type for unary -/+/~ (flopcast gave the operand back: a mutant of
+    # calib_mix whose `@property` was typed `-property` loaded and was priced)
+    "unary_minus_of_a_builtin_type": "-property",
+    "unary_plus_of_a_builtin_function": "+len",
+    "unary_minus_of_a_class": "-Plain",
+    "unary_minus_of_a_lambda": "-(lambda: 1)",
+    "invert_of_a_list": "~[1, 2]",
+    "unary_minus_of_a_tuple": "-(1, 2)",
+    "unary_plus_of_a_dict": "+{'a': 1}",
+    "unary_minus_of_a_text": "-'a'",
 }
 
 NOT_RAISING = {
@@ -131,6 +141,19 @@ def _check(tmp_path, expr: str) -> None:
 @pytest.mark.parametrize("expr", RAISING.values(), ids=RAISING.keys())
 def test_a_call_known_to_raise_goes_to_the_handler(tmp_path, expr):
     _check(tmp_path, expr)
+
+
+def test_a_decorator_typed_as_a_unary_minus_stops_the_module_loading(tmp_path):
+    """`-property` above a method is an expression statement of the class body: Python raises
+    there, so whestbench cannot load the file (flopcast priced predict, exact)."""
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent(PROGRAM.format(expr="1.0")).replace(
+        "class Plain:\n    pass", "class Plain:\n    -property\n\n    def cost(self):\n        return 1"))
+    report = analyze(path, POINTS[0])
+    assert [(r.what, r.at_load, r.span.line) for r in report.raises] == [
+        ("TypeError: bad operand type for unary -: 'type'", True, 10)]
+    with pytest.raises(TypeError, match="bad operand type for unary -"):
+        measure(path, POINTS[0])
 
 
 @pytest.mark.parametrize("expr", NOT_RAISING.values(), ids=NOT_RAISING.keys())

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import builtins
 import decimal
 import operator
 from typing import Any, Optional
@@ -12,8 +13,8 @@ from flopcast.analyzer import (chain_maps, covered_arms, dataints, dunders, flag
                                scalar_values, signs, sizetests, stdlib_containers)
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (Array, Builtin, ChainMapVal, ClassVal, CountKnown, DequeVal, dict_key, DictVal,
-                                      DTypeRef, equal_only_to_itself, InstanceVal, is_number, key_value, Known,
-                                      LibRef, ListVal, make_tuple, may_hold_known_key, not_iterable, NpzFile,
+                                      DTypeRef, equal_only_to_itself, FunctionVal, InstanceVal, is_number, key_value,
+                                      Known, LibRef, ListVal, make_tuple, may_hold_known_key, not_iterable, NpzFile,
                                       NumpyScalar, plain_member, python_raise, SeqIterator, surely_missing, TupleVal,
                                       Unknown, UserRaise, Value, machine_of)
 from flopcast.model import Machine
@@ -585,12 +586,18 @@ class Operators:
             try:
                 return Known({"USub": operator.neg, "UAdd": operator.pos, "Invert": operator.invert}[
                     type(node.op).__name__](v.value))
-            except TypeError:
-                return Unknown("", None, "unary op")
+            except TypeError as exc:  # (`-"text"`, `-(1, 2)`: the values are Python's own)
+                raise UserRaise(self.node_span(node), f"TypeError: {exc}") from None
         if isinstance(v, NumpyScalar):
             return v
         if dataints.is_data_int(v) and isinstance(node.op, ast.USub):
             return dataints.derive(v, "mul", -1)
+        refused = _unary_refused(v)
+        if refused is not None:
+            # `-property` (a decorator's `@` mistyped) raises when the class body runs: the module
+            # does not load, where going on as `property` priced a program that never runs
+            symbol = {"USub": "-", "UAdd": "+", "Invert": "~"}[type(node.op).__name__]
+            raise UserRaise(self.node_span(node), f"TypeError: bad operand type for unary {symbol}: '{refused}'")
         return v
 
     def expr_BinOp(self, node: ast.BinOp) -> Value:
@@ -962,3 +969,17 @@ def _complement(mask: Array, op: ast.AST, made: Value) -> Value:
             and isinstance(made, Array) and made.dtype == "bool" and made.shape == mask.shape:
         made.true_count = mask.size - mask.true_count
     return made
+
+
+def _unary_refused(v: Value) -> Optional[str]:
+    """The type name Python's TypeError gives for `-v`, `+v`, `~v` of a value no unary operator
+    applies to (a builtin, a function, a class with no metaclass of the user's, a list, a tuple,
+    a dict); None for any other value (numbers, instances, unknowns are answered elsewhere)."""
+    if v.__class__ is Builtin:
+        found = getattr(builtins, v.name, None)
+        return None if found is None else type(found).__name__
+    if v.__class__ is FunctionVal and v.kind == "function":
+        return "function"
+    if v.__class__ is ClassVal and v.metaclass is None:
+        return "type"
+    return {ListVal: "list", TupleVal: "tuple", DictVal: "dict"}.get(v.__class__)
