@@ -145,7 +145,9 @@ _CAPPED = {"ridge_sweep": "past the 64-path cap at 16x2 (95 s to enumerate, sess
            "locked_subspace": "5.1 s to enumerate (session 47's CI)",
            "portfolio_planner": "4.8 s to enumerate (session 47's CI)",
            "krylov_sampler": "4.6 s to enumerate (session 47's CI)",
-           "anderson_moments": "4.1 s to enumerate (session 47's CI)"}
+           "anderson_moments": "4.1 s to enumerate (session 47's CI)",
+           # session 49: every combination of its switched stops and sites
+           "hasty_sketch": "513 s to enumerate (session 49's CI)"}
 
 
 @pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.skip(reason=_CAPPED[p.stem])) if p.stem in _CAPPED
