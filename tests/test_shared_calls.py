@@ -38,6 +38,32 @@ from whestbench import BaseEstimator
 
 """
 
+# A cost model whose table's keys name it (``self``) by identity: a planner's calls made with the
+# table empty are reused with another object in its place.
+_COSTS = """
+import functools
+
+class Costs:
+    def __init__(self, width):
+        self.width = width
+
+    def layer(self, kind):
+        return (kind + 1) * self.width
+
+    @functools.lru_cache(maxsize=None)
+    def best(self, layers, units):
+        if layers == 0:
+            return (0, ())
+        found = (10**9, ())
+        for kind in range(3):
+            cost = self.layer(kind)
+            if cost <= units:
+                err, rest = self.best(layers - 1, units - cost)
+                if err + 2 - kind < found[0]:
+                    found = (err + 2 - kind, (kind,) + rest)
+        return found
+"""
+
 # Each program has a pure planner called before its sites, and a helper that does one thing
 # a shared call must carry over (or must not be shared for).
 PROGRAMS = {
@@ -250,29 +276,7 @@ class Estimator(BaseEstimator):
 """,
     # The table's keys name the cost model (``self``) by identity, and each path makes its own:
     # the planner's first call, made with the table empty, is reused with that path's object.
-    "a memoised method of an object made on each path": """
-import functools
-
-class Costs:
-    def __init__(self, width):
-        self.width = width
-
-    def layer(self, kind):
-        return (kind + 1) * self.width
-
-    @functools.lru_cache(maxsize=None)
-    def best(self, layers, units):
-        if layers == 0:
-            return (0, ())
-        found = (10**9, ())
-        for kind in range(3):
-            cost = self.layer(kind)
-            if cost <= units:
-                err, rest = self.best(layers - 1, units - cost)
-                if err + 2 - kind < found[0]:
-                    found = (err + 2 - kind, (kind,) + rest)
-        return found
-
+    "a memoised method of an object made on each path": _COSTS + """
 class Estimator(BaseEstimator):
     def predict(self, mlp, budget):
         _, kinds = Costs(mlp.width).best(mlp.depth, 5 * mlp.width)
@@ -635,29 +639,7 @@ def test_a_planner_filling_tables_it_began_empty_is_not_interpreted_again_on_lat
 # A loop's stop whose later work reads the passes made: the runs stopping at each of its executions
 # (late_stops.py) answer it per execution (onsets.Onset), and reuse only the other runs' calls that
 # consulted no site (the planner), recording none of their own.
-_PLANNER_THEN_LATE_STOP = _HEAD + """
-import functools
-
-class Costs:
-    def __init__(self, width):
-        self.width = width
-
-    def layer(self, kind):
-        return (kind + 1) * self.width
-
-    @functools.lru_cache(maxsize=None)
-    def best(self, layers, units):
-        if layers == 0:
-            return (0, ())
-        found = (10**9, ())
-        for kind in range(3):
-            cost = self.layer(kind)
-            if cost <= units:
-                err, rest = self.best(layers - 1, units - cost)
-                if err + 2 - kind < found[0]:
-                    found = (err + 2 - kind, (kind,) + rest)
-        return found
-
+_PLANNER_THEN_LATE_STOP = _HEAD + _COSTS + """
 class Estimator(BaseEstimator):
     def predict(self, mlp, budget):
         _, kinds = Costs(mlp.width).best(mlp.depth, 5 * mlp.width)
