@@ -26,7 +26,7 @@ from typing import Any, Optional
 
 from flopcast import installed
 from flopcast.analyzer import chain_maps, dataints, enum_functional, dtypes, dunders, first_index, flags, import_hooks, key_orders, loggers, namespaces, plain_numpy, presumptions, scalar_values, stdlib_containers, stdlib_random, submission_files, warning_filters, write_only
-from flopcast.analyzer.disk_answers import DiskAnswers
+from flopcast.analyzer.disk_answers import LIBRARY_ANSWERS
 from flopcast.analyzer.counters import append_item
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.open_loops import MAX_LOOP_ITERATIONS
@@ -1716,9 +1716,6 @@ def library_lacks(path: str, name: str) -> Optional[str]:
 
 
 _NO_OBJECT = object()
-#: the installed flopscope's and numpy's answers (``hasattr``), kept on disk per their versions
-LIBRARY_ANSWERS = DiskAnswers(lambda: installed.cache_dir() / (
-    f"library-flopscope-{installed.flopscope_version()}-numpy-{installed.version_of('numpy')}.json"))
 
 
 def _library_object(path: str):

@@ -14,6 +14,8 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from flopcast import installed
+
 _ALL: list["DiskAnswers"] = []
 
 
@@ -74,3 +76,9 @@ class DiskAnswers:
             tmp.replace(path)
         except OSError:
             pass  # an unwritable cache only costs the next run the libraries' import
+
+
+#: the installed flopscope's and numpy's answers (``hasattr``, whether two paths name one object,
+#: an exception class's bases), kept on disk per their versions
+LIBRARY_ANSWERS = DiskAnswers(lambda: installed.cache_dir() / (
+    f"library-flopscope-{installed.flopscope_version()}-numpy-{installed.version_of('numpy')}.json"))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
+from flopcast.analyzer.disk_answers import LIBRARY_ANSWERS
 from flopcast.syntax import DEF_SCOPES
 
 #: The exceptions asked about by class, each with the names of the classes that catch it: itself
@@ -36,9 +37,12 @@ _RAISED_FROM = {"LinAlgError": "numpy.linalg", "SymmetryError": "flopscope.error
 def catchers_of(exc: str) -> frozenset:
     """The names of the classes whose except clause catches ``exc``, a class a library op raises
     on its values: itself and its bases, read from the installed numpy and flopscope (numpy's
-    LinAlgError is a ValueError, so ``except ValueError`` catches a failed Cholesky)."""
-    owner = importlib.import_module(_RAISED_FROM[exc]) if exc in _RAISED_FROM else builtins
-    return frozenset(c.__name__ for c in getattr(owner, exc).__mro__ if c is not object)
+    LinAlgError is a ValueError, so ``except ValueError`` catches a failed Cholesky), kept on disk."""
+    def bases() -> list:
+        owner = importlib.import_module(_RAISED_FROM[exc]) if exc in _RAISED_FROM else builtins
+        return [c.__name__ for c in getattr(owner, exc).__mro__ if c is not object]
+
+    return frozenset(LIBRARY_ANSWERS.ask(f"catchers|{exc}", bases))
 
 
 @dataclass(frozen=True)

@@ -48,15 +48,14 @@ from __future__ import annotations
 
 import ast
 import collections
+import functools
 import logging
 import weakref
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-import numpy
-
-from flopcast.analyzer import write_only
-from flopcast.analyzer.joins import live_after
+from flopcast.analyzer import dtypes, write_only
+from flopcast.analyzer.liveness import live_after
 from flopcast.analyzer.values import Array, DictVal, InstanceVal, Known, ListVal, NumpyScalar, TupleVal, Unknown
 from flopcast.syntax import DEF_SCOPES, own_nodes
 
@@ -405,7 +404,7 @@ def _dropped_by(call: ast.Call, keyword: str, program, depth: int) -> bool:
     it, or when a def is decorated (its wrapper may read the argument)."""
     func = call.func
     name = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else None
-    if program is None or name is None or name in _LIBRARY_METHODS:
+    if program is None or name is None or name in _library_methods():
         return False
     defs = [n for m in program.modules.values() for n in ast.walk(m.tree)
             if n.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef) and n.name == name]
@@ -419,10 +418,17 @@ def _dropped_by(call: ast.Call, keyword: str, program, depth: int) -> bool:
     return True
 
 
-#: the methods of what a receiver may be other than the program's own objects
-_LIBRARY_METHODS = frozenset(n for t in (list, dict, set, frozenset, str, bytes, tuple, collections.deque,
-                                         collections.Counter, logging.Logger, numpy.ndarray, numpy.random.Generator,
-                                         numpy.random.RandomState) for n in dir(t))
+@functools.lru_cache(maxsize=None)
+def _library_methods() -> frozenset:
+    """The methods of what a receiver may be other than the program's own objects; numpy's read
+    from the installed numpy once and kept on disk (a later analysis need not import it)."""
+    def numpy_methods() -> list:
+        import numpy
+        return sorted({n for t in (numpy.ndarray, numpy.random.Generator, numpy.random.RandomState) for n in dir(t)})
+
+    python = {n for t in (list, dict, set, frozenset, str, bytes, tuple, collections.deque, collections.Counter,
+                          logging.Logger) for n in dir(t)}
+    return frozenset(python | set(dtypes.ANSWERS.ask("late_stops|numpy methods", numpy_methods)))
 
 
 def _nested(node: ast.AST, function: ast.AST, parents: dict) -> bool:
