@@ -658,27 +658,40 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
     return report
 
 
+#: Why a stop whose exit arm returns what its loop wrote is not covered by one switch (late_stops.handed_back)
+_RERUN_RETURN = ("it returns from its loop what the loop wrote, and the loop runs again: each run may stop "
+                 "elsewhere and hand back another count, which the caller may compare or size work by")
+
+
 def _open_at_repeating_sites(report: Report, results: list[RunResult]) -> None:
     """A steering site one switch does not cover (onsets.py: a toggle, a count read modulo, a gate
-    that resets what it reads), met more than once on a path and not proven to answer on its own at
+    that resets what it reads; a stop returning its loop's count from a loop run again, truth.py),
+    met more than once on a path and not proven to answer on its own at
     each execution: a run answering it otherwise at any set of executions may escape every path
     explored, so the high end is open. Such a run repeats a path up to the site's first execution
     there and answers otherwise than it at a later one, so it costs at least what that path had spent
-    at its second: the low end."""
+    at its second (a returning stop's: where its loop first ran again): the low end."""
     assumed = set(report.alike)
     floor = None
     for r in results:
         for site in r.sites:
-            if not site.repeats or site.span not in assumed or r.executions.get(site.key, 0) < 2:
+            if site.span not in assumed:
                 continue
-            spent = r.spent_at.get(site.key) or [0]
-            # (an answer a reused call replayed counts an execution but records no spending: the
-            # second recorded may then be a later one, and only the first is sure to come before it)
-            spent = spent[1] if len(spent) == r.executions[site.key] else spent[0]
+            if site.key in r.rerun_returns:
+                # a run stops its loop's first run where some path does (every stop is switched
+                # there): it agrees with that path up to the loop's next run
+                why, spent = _RERUN_RETURN, r.rerun_returns[site.key]
+            elif site.repeats and r.executions.get(site.key, 0) >= 2:
+                why, spent = site.repeats, r.spent_at.get(site.key) or [0]
+                # (an answer a reused call replayed counts an execution but records no spending: the
+                # second recorded may then be a later one, and only the first is sure to come before it)
+                spent = spent[1] if len(spent) == r.executions[site.key] else spent[0]
+            else:
+                continue
             floor = spent if floor is None else min(floor, spent)
             if not any(u.span == site.span and u.what == "switches" for u in report.unpriced):
                 report.unpriced.append(Unpriced(site.span, "switches", f"the test may answer otherwise at any "
-                                                f"set of its executions ({site.repeats}); the paths explore "
+                                                f"set of its executions ({why}); the paths explore "
                                                 "one change of answer, so the upper end is open"))
     if floor is not None:
         report.total = Interval(min(report.total.lo, floor), report.total.hi)

@@ -92,6 +92,11 @@ class Decisions:
         # Stop site key -> its executions and where the state the work after its loop reads changed
         # (late_stops.StopWatch): from the first change it steers, its executions counted from 1
         self.stops: dict = {}
+        # Returning stop site key (late_stops.handed_back) -> the runs of its loop met in this call of
+        # predict; and those met in a second run of one call: each run may stop elsewhere, and what it
+        # hands back differ, mixes no plan covers (api._open_at_repeating_sites)
+        self.returning_runs: dict = {}
+        self.rerun_returns: dict = {}  # (-> what the path had spent when the loop first ran again)
         if any(v.__class__ is Onset for v in self.fixed.values()):
             # answers differ from one execution of a site to the next (see the class attribute)
             self.per_execution = True
@@ -138,6 +143,7 @@ class Decisions:
         if self.first_call is None:
             self.first_call = self.in_call
         self.in_call = {}
+        self.returning_runs = {}
         for watch in self.stops.values():
             watch.next_call()
 
@@ -171,6 +177,13 @@ class Decisions:
         if watch is not None:
             watch.began()
 
+    def stop_returning(self, key: tuple, spent: int) -> None:
+        """The loop of the returning stop site ``key`` runs (again, where it ran before in this call),
+        the path having spent ``spent``."""
+        runs = self.returning_runs[key] = self.returning_runs.get(key, 0) + 1
+        if runs > 1:
+            self.rerun_returns.setdefault(key, spent)
+
     def stop_ended(self, key: tuple, stop) -> None:
         """The loop of the watched stop site ``key`` ended by its own course, leaving ``stop``."""
         watch = self.stops.get(key)
@@ -189,6 +202,9 @@ class Decisions:
         """The (site key, answer) pairs a reused call gave again, recorded as given now."""
         for key, answer in answers:
             self.answers.append((key, answer))
+            if key in self.returning_runs:
+                # (a reused call ran the loop again; what was spent before it is sure to come first)
+                self.stop_returning(key, self.spent.get(key, 0))
             watch = self.stops.get(key)
             if watch is not None:
                 # the state the call left is the one it met (a floor no higher than the execution's

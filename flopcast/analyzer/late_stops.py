@@ -177,6 +177,26 @@ def later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_cau
     return per_loop[key]
 
 
+def handed_back(stop: ast.AST, loop: ast.stmt) -> tuple:
+    """The names the loop writes that ``stop``'s exit arm, ending by ``return``, reads: what it hands
+    back (``it`` in ``return v, it``) or leaves on an object (``self.last_it = it``), sorted; () for
+    any other stop. What they hold depends on where the loop stopped, and the caller may read it
+    (``if it > prev:``): in one run of the loop every stop is switched (ALWAYS), but runs of the loop
+    met again, each stopping elsewhere, are not."""
+    per_loop = _READS.get(loop)
+    if per_loop is None:
+        per_loop = _READS[loop] = {}
+    key = ("handed back", id(stop))
+    if key not in per_loop:
+        arm = _exit_arm(stop) if stop is not loop else []
+        names = ()
+        if arm and arm[-1].__class__ is ast.Return:
+            written = _writes(loop.body) | (_writes([loop.target]) if loop.__class__ is not ast.While else set())
+            names = tuple(sorted(_loads(arm) & written))
+        per_loop[key] = names
+    return per_loop[key]
+
+
 def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_caught: bool, program=None) -> Reads:
     after, returned = _reads_after(loop, function)
     arm: list = []

@@ -12,7 +12,8 @@ from flopcast.analyzer import (chain_maps, covered_arms, dataints, dunders, firs
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (machine_of, Array, BoundMethod, ChainMapVal, ClassVal, CountKnown, DictVal,
                                       equal_only_to_itself, FunctionVal, Generator, GeneratorView, InstanceVal,
-                                      Known, LibRef, ListVal, MLPVal, OPAQUE, PartialVal, plain_member, PyGenerator,
+                                      Known, LibRef, ListVal, MLPVal, NumpyScalar, OPAQUE, PartialVal, plain_member,
+                                      PyGenerator,
                                       SeqIterator, TupleVal, Unknown, UserRaise, Value)
 from flopcast.syntax import read_only_as_if_test, tested_name
 from flopcast.analyzer.interpreter.classes import _is_enum_member
@@ -145,8 +146,12 @@ class Truth:
                 or not (stmt is ctx.node and stmt.__class__ is ast.While or id(stmt) in ctx.exit_ifs):
             return None
         reads = late_stops.later_reads(stmt, ctx.node, function.node, bool(self.handlers.depth), self.program)
-        if reads.__class__ is late_stops.Returning:
+        returning = reads.__class__ is late_stops.Returning
+        if returning:
             reads = self._returned(reads)
+        if returning or reads is late_stops.ALWAYS:
+            # (of what a Returning arm hands back, only what the caller reads again prices its work)
+            self._returning_stop(stmt, ctx, key, None if reads is late_stops.ALWAYS else reads.numbers)
         if reads is None or reads is late_stops.ALWAYS:
             return reads
         if reads.returns:
@@ -171,6 +176,20 @@ class Truth:
             return late_stops.ALWAYS
         name = self.frame.function.node.name
         return reads.later(late_stops.caller_reads(stmt, caller.function.node, name, len(reads.items)))
+
+    def _returning_stop(self, stmt, ctx, key: tuple, read: Optional[frozenset]) -> None:
+        """A stop whose exit arm returns what its loop wrote (``return v, it``): a first execution in
+        this run of its loop is recorded (Decisions.stop_returning) where what it hands back may price
+        the caller's work (a number, a container: not array values, which later sites answer for).
+        ``read``: the returned names the caller reads again (None: any)."""
+        names = [n for n in late_stops.handed_back(stmt, ctx.node) if read is None or n in read]
+        if not names or (ctx.returning is not None and key in ctx.returning):
+            return
+        if any(not isinstance(self.peek_name(n), (Array, Unknown, NumpyScalar)) for n in names):
+            if ctx.returning is None:
+                ctx.returning = set()
+            ctx.returning.add(key)
+            self.decisions.stop_returning(key, self.kept_used())
 
     def stops_unmet(self, ctx) -> None:
         """``ctx``'s loop ended by its own course: the state its watched stop sites' later work
