@@ -603,3 +603,75 @@ def test_a_count_a_noted_method_keeps_where_it_is_read_still_switches(tmp_path, 
     counted = measure(path, point).total
     assert report.total.lo <= counted <= report.total.hi, (report.total, counted)
     assert not report.lower_bound
+
+
+#: a power iteration hands back the pass it stopped at (``{back}``), and the caller compares each
+#: layer's count with the last one's (``{dear}``): counts rising layer after layer pay the dear arm
+#: at every layer, which neither alike answer nor a plan switching once in the call does
+RETURNED_COUNT = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+def power(owner, c, iters=9, tol=1e-3):
+    v = fnp.ones(c.shape[0])
+    lam = 0.0
+    for it in range(iters):
+        u = c @ v
+        nu = float(fnp.linalg.norm(u))
+        v = u / nu
+        if abs(nu - lam) < tol * nu:  # the test
+            {back}
+        lam = nu
+    it = iters
+    {back}
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        m = fnp.ones(mlp.width)
+        rows = []
+        prev = 0
+        for w in mlp.weights:
+            g = w.T @ w
+            {call}
+            if {dear}:
+                m = m @ g @ g @ g
+            prev = {carry}
+            m = fnp.maximum(m @ w, 0.0) + 0.0 * v
+            rows.append(m)
+        return fnp.stack(rows)
+"""
+
+HANDED_BACK = {
+    "with the vector": dict(back="return v, it", call="v, it = power(self, g)", dear="it > prev", carry="it"),
+    "alone": dict(back="return it", call="it = power(self, g)\n            v = m", dear="it > prev", carry="it"),
+    "on the estimator": dict(back="owner.last_it = it\n            return v", call="v = power(self, g)",
+                             dear="self.last_it > prev", carry="self.last_it"),
+    "to a running max": dict(back="return v, it", call="v, it = power(self, g)", dear="prev > it",
+                             carry="max(prev, it)"),
+}
+
+
+def _returned_count(back: str, call: str, dear: str, carry: str) -> str:
+    # (the loop's arm is indented one level deeper than the return after it)
+    after_loop = back.replace("\n            ", "\n    ")
+    program = RETURNED_COUNT.replace("            {back}", "            " + back, 1)
+    return program.replace("    {back}", "    " + after_loop).format(call=call, dear=dear, carry=carry)
+
+
+@pytest.mark.parametrize("point, seed", [(Point(16, 4, 10**5), 0), (Point(16, 4, 10**5), 1),
+                                         (Point(16, 4, 10**5), 2), (Point(8, 5, 10**5), 0)],
+                         ids=["16x4-s0", "16x4-s1", "16x4-s2", "8x5-s0"])
+@pytest.mark.parametrize("name", HANDED_BACK)
+def test_a_count_returned_from_a_loop_run_again_leaves_the_high_end_open(tmp_path, name, point, seed):
+    # Each layer's power iteration may stop at another pass, so the counts the caller compares can
+    # rise (or fall) layer after layer: runs of 16x4 seeds 0 and 1 cost more than every path, where
+    # each run of the loop stops alike (late_stops.handed_back, api._open_at_repeating_sites).
+    program = _returned_count(**HANDED_BACK[name])
+    path = tmp_path / "estimator.py"
+    path.write_text(program)
+    report = analyze(path, point)
+    test_line = next(i for i, text in enumerate(program.splitlines(), 1) if "# the test" in text)
+    assert [(u.what, u.span.line) for u in report.unpriced] == [("switches", test_line)]
+    assert report.total.lo <= measure(path, point, seed=seed).total
