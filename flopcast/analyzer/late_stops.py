@@ -28,7 +28,8 @@ them into text (``f"sharpen it={it}"``, a log line) are signed by their type alo
 iterations handed back is mostly logged, and switching at every execution of every convergence
 loop would fill the cap on paths. So are those and the texts of objects that outlive the function
 (``self.timings`` of ``("chunk 3", t)``: a label per pass). What the caller does with such a count
-is still assumed alike (named in ``total.assumes_alike`` with the site). So is a known number whose
+is still assumed alike (named in ``total.assumes_alike`` with the site), but for a count an arm
+returns from inside a loop that runs again (``handed_back``: the high end is then open). So is a known number whose
 every read after the loop reaches array values or floats only (``t / drawn``, ``_values_only``):
 the later work costs the same whatever it holds.
 
