@@ -92,11 +92,13 @@ class Decisions:
         # Stop site key -> its executions and where the state the work after its loop reads changed
         # (late_stops.StopWatch): from the first change it steers, its executions counted from 1
         self.stops: dict = {}
-        # Returning stop site key (late_stops.handed_back) -> the runs of its loop met in this call of
-        # predict; and those met in a second run of one call: each run may stop elsewhere, and what it
-        # hands back differ, mixes no plan covers (api._open_at_repeating_sites)
+        # Returning stop site key (late_stops.handed_back) -> the calls of its function whose loop met it
+        # in this call of predict, and the frame of the last; and those met in a second call: each
+        # may stop elsewhere, and what they hand back differ, mixes no plan covers
+        # (api._open_at_repeating_sites). (Runs of the loop in one call are not counted: a return
+        # ends the call, so the runs before the last never stopped, a mix the plans cover.)
         self.returning_runs: dict = {}
-        self.rerun_returns: dict = {}  # (-> what the path had spent when the loop first ran again)
+        self.rerun_returns: dict = {}  # (-> what the path had spent when the loop first ran in another)
         if any(v.__class__ is Onset for v in self.fixed.values()):
             # answers differ from one execution of a site to the next (see the class attribute)
             self.per_execution = True
@@ -177,11 +179,14 @@ class Decisions:
         if watch is not None:
             watch.began()
 
-    def stop_returning(self, key: tuple, spent: int) -> None:
-        """The loop of the returning stop site ``key`` runs (again, where it ran before in this call),
-        the path having spent ``spent``."""
-        runs = self.returning_runs[key] = self.returning_runs.get(key, 0) + 1
-        if runs > 1:
+    def stop_returning(self, key: tuple, spent: int, frame=None) -> None:
+        """The loop of the returning stop site ``key`` runs in ``frame`` (None: a reused call's, one
+        more call), the path having spent ``spent``."""
+        runs, last = self.returning_runs.get(key, (0, None))
+        if frame is not None and frame is last:
+            return
+        self.returning_runs[key] = (runs + 1, frame)
+        if runs:
             self.rerun_returns.setdefault(key, spent)
 
     def stop_ended(self, key: tuple, stop) -> None:
@@ -203,7 +208,8 @@ class Decisions:
         for key, answer in answers:
             self.answers.append((key, answer))
             if key in self.returning_runs:
-                # (a reused call ran the loop again; what was spent before it is sure to come first)
+                # (a reused call ran the loop in another call; what was spent before it is sure to
+                # come first)
                 self.stop_returning(key, self.spent.get(key, 0))
             watch = self.stops.get(key)
             if watch is not None:

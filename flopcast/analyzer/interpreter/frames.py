@@ -51,8 +51,6 @@ class LoopContext:
     # the value-dependent tests that stopped no pass of it yet, watched (late_stops.py): site key ->
     # the names the work after the loop reads
     stops: Optional[dict] = None
-    # the stop sites met in this run of the loop whose exit arm returns what the loop wrote (truth.py)
-    returning: Optional[set] = None
     # in a generator's body: the generators this loop takes items from, with the items each had
     # handed over before it (Interpreter.note_feeds)
     feeding: tuple = ()

@@ -178,18 +178,13 @@ class Truth:
         return reads.later(late_stops.caller_reads(stmt, caller.function.node, name, len(reads.items)))
 
     def _returning_stop(self, stmt, ctx, key: tuple, read: Optional[frozenset]) -> None:
-        """A stop whose exit arm returns what its loop wrote (``return v, it``): a first execution in
-        this run of its loop is recorded (Decisions.stop_returning) where what it hands back may price
+        """A stop whose exit arm returns what its loop wrote (``return v, it``): an execution in this
+        call of its function is recorded (Decisions.stop_returning) where what it hands back may price
         the caller's work (a number, a container: not array values, which later sites answer for).
         ``read``: the returned names the caller reads again (None: any)."""
         names = [n for n in late_stops.handed_back(stmt, ctx.node) if read is None or n in read]
-        if not names or (ctx.returning is not None and key in ctx.returning):
-            return
         if any(not isinstance(self.peek_name(n), (Array, Unknown, NumpyScalar)) for n in names):
-            if ctx.returning is None:
-                ctx.returning = set()
-            ctx.returning.add(key)
-            self.decisions.stop_returning(key, self.kept_used())
+            self.decisions.stop_returning(key, self.kept_used(), self.frame)
 
     def stops_unmet(self, ctx) -> None:
         """``ctx``'s loop ended by its own course: the state its watched stop sites' later work
