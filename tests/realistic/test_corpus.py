@@ -2012,6 +2012,10 @@ CORPUS = {
         # stepping through super(), a generator of (i, w, gain), argpartition masks
         guards=("if peak > 1e30:", "if not fnp.all(fnp.isfinite(mu)):"),
         data_sites=("if spread < self.cfg.thresh * r:",),
+        xfail="Pruned.rank_for returns its loop's rank from a stop, once per layer, and the caller sizes "
+              "topk_mask by it: which pass each layer's loop stops at is no longer taken alike across "
+              "layers (late_stops, session 49), so the high end is open: a lower bound",
+        xfail_at=((8, 2, 8_000),),
     ),
     "guarded_whiten": Entry(
         points=(
