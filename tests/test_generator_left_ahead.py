@@ -2,7 +2,7 @@
 
 flopcast runs a generator's body whole when the loop first asks for an item; Python's body stops
 at the yield of the last item the loop takes (a break, a return out of the loop, any() at its first
-true item). What the body
+true item, islice's stop, zip beside a shorter list). What the body
 does for the items never taken (a seeded random.Random's draws, a list it appends to, a counter
 it bumps) the run never does, so the code after the loop reads another state: flopcast claimed
 an exact count the run does not make (the draws: 1,150 at 8x2, run 1,502). Now the path ends at
@@ -18,6 +18,7 @@ from flopcast.analyzer import analyze
 from flopcast.model import Point
 
 ESTIMATOR = """\
+    import itertools
     import random
 
     import flopscope.numpy as fnp
@@ -52,6 +53,11 @@ CHANGES = {
 LOOP = "for h in self.stages(mlp, rng, log):\n            "
 LEAVES = {"break": LOOP + "break\n        return h", "return": LOOP + "return h",
           "any": "return fnp.ones(mlp.width) * any(True for h in self.stages(mlp, rng, log))"}
+# Held by a name, the generator's body runs whole; islice's stop and zip beside a shorter list
+# leave it at its first item all the same (the run's body stops at that yield).
+HELD = "g = self.stages(mlp, rng, log)\n        "
+LEAVES |= {"islice": HELD + "return list(itertools.islice(g, 1))[0]",
+           "zip_shorter": HELD + "for _, h in zip([0], g):\n            pass\n        return h"}
 
 
 @pytest.mark.parametrize("leave", LEAVES.values(), ids=LEAVES.keys())

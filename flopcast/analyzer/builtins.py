@@ -529,7 +529,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         # a strict zip raises nothing and reads them as a plain one does
         strict = Known(False)
     if name == "zip" and isinstance(strict, Known) and _lazy_source(args, unrun=True):
-        _run_zipped_generators(interp, args, node)
+        _run_zipped_generators(interp, args, span, node)
         return _zip_lazy(interp, args, bool(strict.value), span, node)
     if name == "zip" and not (isinstance(strict, Known) and not strict.value) \
             and any(isinstance(a, (SeqIterator, PyGenerator, EndlessIter)) for a in args):
@@ -1164,7 +1164,7 @@ def _pulled_generator(gen: PyGenerator, interp, node):
         raise gen.error
 
 
-def _run_zipped_generators(interp, args: list, node) -> None:
+def _run_zipped_generators(interp, args: list, span: Span, node) -> None:
     """Run the bodies of the generators zip is handed that have not run, each up to the items zip
     can take of it beside its shortest sequence (one more when it comes before that sequence:
     zip asks it first), so an endless body beside `range(n)` stops there (_zip_generators)."""
@@ -1185,17 +1185,22 @@ def _run_zipped_generators(interp, args: list, node) -> None:
     for i, a in enumerate(args):
         gen = unrun(a)
         if gen is not None:
+            taken = None if bound is None else gen.consumed + _zip_pulls(fixed, bound, i, node, anywhere=True)
             pulls = _zip_pulls(fixed, bound, i, node)
             interp.run_generator(gen, None if pulls is None else gen.consumed + pulls)
+            if len(args) > 1:
+                # (held by a name its body ran whole; beside other generators where zip stops is not known)
+                interp.refuse_taken_short(gen, taken, span)
 
 
-def _zip_pulls(lengths: list, bound: Optional[int], i: int, node) -> Optional[int]:
+def _zip_pulls(lengths: list, bound: Optional[int], i: int, node, anywhere: bool = False) -> Optional[int]:
     """How many items zip pulls from its argument ``i`` (a generator made in the call), beside
     sequences of ``lengths`` (None for the generators) whose shortest holds ``bound``: the row
     that finds that sequence exhausted pulled one more from the arguments before it and none
     from those after it, so the code after a later generator's last item taken never runs at run
-    time (a `log.append` there is not made). None: no bound (the body runs whole)."""
-    if bound is None or not stdlib_containers.made_here(node, i):
+    time (a `log.append` there is not made). None: no bound (the body runs whole).
+    ``anywhere``: the same of a generator held by a name (its body still runs whole)."""
+    if bound is None or not (anywhere or stdlib_containers.made_here(node, i)):
         return None
     short = next((j for j, n in enumerate(lengths) if n is not None and n == bound), len(lengths))
     return bound + 1 if i < short else bound
@@ -1569,6 +1574,8 @@ def _zip_generators(interp, args: list, span: Span, node) -> Value:
     for i, a in enumerate(args):
         if isinstance(a, (PyGenerator, SeqIterator, EndlessIter)):
             a.consumed += rows + 1 if i < first_short else rows
+            if i != first_short:  # (the first one found exhausted was asked past its last item)
+                interp.refuse_taken_short(a, a.consumed, span)
     return _lazy([make_tuple(list(t)) for t in zip(*avail)], args, before)
 
 
@@ -2396,6 +2403,8 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
             need = gen.consumed + max(stop, 0) if isinstance(stop, int) else None
             if need is not None and not stdlib_containers.made_here(node, 0):
                 interp.run_generator(gen, endless_need=need)
+                # (its body ran whole: islice leaves it at item `need`)
+                interp.refuse_taken_short(gen, need, span)
             elif need is not None or gen is source:
                 interp.run_generator(gen, need)
         return LazyIterator(itertools.islice(_pulled(args[0], interp, node), *bounds))  # each item made when asked for

@@ -320,9 +320,9 @@ def check_islice_bounds(bounds: list, span) -> None:
 def islice(interp, source: Value, bounds: list, span, node) -> Value:
     """itertools.islice of an iterator or a generator takes from it only what islice consumes."""
     check_islice_bounds(bounds, span)
+    stop = bounds[0] if len(bounds) == 1 else bounds[1] if len(bounds) > 1 else None
     if isinstance(source, LazyIterator):
         # map()/filter(): islice pulls at most `stop` items, each made when pulled
-        stop = bounds[0] if len(bounds) == 1 else bounds[1] if len(bounds) > 1 else None
         if isinstance(stop, int):
             source.ready(source.consumed + max(stop, 0))
             rest = source._made[source.consumed:source.consumed + max(stop, 0)]
@@ -331,12 +331,10 @@ def islice(interp, source: Value, bounds: list, span, node) -> Value:
     elif isinstance(source, SeqIterator):
         rest = source.items[source.consumed:]
     elif isinstance(source, EndlessIter):
-        stop = bounds[0] if len(bounds) == 1 else bounds[1] if len(bounds) > 1 else None
         if not isinstance(stop, int):
             return interp.unpriced(node, "itertools.islice()", "islice of an endless iterator without a stop")
         rest = [source.item(source.consumed + k) for k in range(max(stop, 0))]
     else:
-        stop = bounds[0] if len(bounds) == 1 else bounds[1] if len(bounds) > 1 else None
         # islice pulls at most `stop` items: an endless generator stops there
         need = stop if isinstance(stop, int) and stop >= 0 and source.items is None and made_here(node, 0) else None
         rest = interp.run_generator(source, need)[source.consumed:]
@@ -345,6 +343,8 @@ def islice(interp, source: Value, bounds: list, span, node) -> Value:
     # islice stops pulling from its source at `stop` (or when it runs out): count the pulls
     used = next(counter)
     source.consumed += min(used, len(rest))
+    if isinstance(stop, int) and stop <= len(rest):  # (islice stops at `stop`, never asking past it)
+        interp.refuse_taken_short(source, source.consumed, span)
     return SeqIterator([item for item, _ in taken])  # an iterator, used up once
 
 

@@ -474,6 +474,16 @@ class Generators:
                                "reads of that state, and the cost after it, is not counted", span,
                                "generator left with changed state")
 
+    def refuse_taken_short(self, gen: Value, taken: Optional[int], span: Span) -> None:
+        """A consumer that takes at most ``taken`` items of ``gen`` in all and never asks past them
+        (islice's stop, zip beside a shorter iterable; None: where it stops is not known here):
+        when flopcast ran the body past them (held by a name, it ran whole), the run's body stops at
+        the yield of item ``taken``, and what it does after that is not the run's (refuse_left_ahead)."""
+        if gen.__class__ is not PyGenerator or gen.items is None:
+            return
+        if taken is None or taken < len(gen.items) or taken == len(gen.items) and not gen.paused:
+            self.refuse_left_ahead([(gen, None)], span)
+
     def _refuse_reads_of_ahead(self, gen: PyGenerator, parts: list) -> None:
         """A generator starting while another, run whole ahead of their consumer, still holds
         items not handed over and changed what this one reads (``zip(producer(log),
