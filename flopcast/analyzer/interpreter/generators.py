@@ -203,8 +203,10 @@ class Generators:
                 self._ran_generators.append(gen)
             if gen.function is not None:
                 after = self._generator_parts(gen)
-                # (a random.Random's draws do not show in its signature: _hides_state)
-                gen.changed_ahead = after != before or _hides_state(tuple(after))
+                # (a random.Random's draws do not show in its signature: _hides_state; how far a
+                # generator its body takes items from has gone is settled where it is left, settle_fed)
+                gen.changed_ahead = len(after) != len(before) or _hides_state(tuple(after)) \
+                    or any(a != b and not _only_taken_from(a, b, gen) for a, b in zip(after, before))
             if gen.function is not None and len(gen.items) > 1:
                 self._generator_reads[id(gen)] = (gen, tuple(after))
                 if after != before:
