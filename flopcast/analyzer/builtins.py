@@ -511,7 +511,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             # over a map/accumulate (or an endless count()): each item made when enumerate is asked for it
             return LazyIterator((make_tuple([Known(i), v])
                                  for i, v in enumerate(_source_items(interp, args[0], node), start_v.value)),
-                                _unrun_made_here(args, 0, node))
+                                _unrun_made_here(args, 0, node), tuple(a for a in args[:1] if a.__class__ is PyGenerator))
     if name == "enumerate":
         before = [args[0].consumed if isinstance(args[0], PyGenerator) else 0]
         items = interp.iterate(args[0], node)

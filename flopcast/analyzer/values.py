@@ -303,13 +303,16 @@ class LazyIterator(SeqIterator):
     it (``next(m)`` calls it once; a map never consumed charges nothing). ``produce`` is a Python
     iterator making the items; ``items`` runs it to its end."""
 
-    def __init__(self, produce, pulls_from: "Optional[PyGenerator]" = None) -> None:
+    def __init__(self, produce, pulls_from: "Optional[PyGenerator]" = None, takes_from: tuple = ()) -> None:
         self._made: list = []
         self._produce = produce
         self.consumed = 0
         # a generator made in the call and not yet run, of which it takes at most one item per item
         # it makes (enumerate, map, takewhile): a zip that takes n of these needs at most n of those
         self.pulls_from = pulls_from
+        # the generators whose items it hands on one by one (enumerate(g)): a loop leaving it early
+        # leaves them early too (Interpreter.refuse_left_ahead)
+        self.takes_from = takes_from
 
     @property
     def items(self) -> list:

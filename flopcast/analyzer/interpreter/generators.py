@@ -468,7 +468,7 @@ class Generators:
         on changed what the consumer may read (a list it appends to, `self.calls += 1`, a seeded
         random.Random's draws), the code after the loop would read the state of the body's end,
         not the run's (the path ends)."""
-        for gen, _ in sources:
+        for gen in (g for source, _ in sources for g in getattr(source, "takes_from", ()) or (source,)):
             if gen.__class__ is PyGenerator and gen.changed_ahead:
                 self.stop_path(f"{span}: the loop leaves the generator before its end, and its body changes "
                                "state (what it was handed, the names it mentions, or a random.Random's draws); "
