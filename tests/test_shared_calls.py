@@ -289,29 +289,7 @@ class Estimator(BaseEstimator):
 """,
     # The cost model comes from a cached factory of the estimator, whose entry is in the tables
     # when the planner's first call begins: that call read only its own table, then empty.
-    "a memoised method of an object a cached factory makes": """
-import functools
-
-class Costs:
-    def __init__(self, width):
-        self.width = width
-
-    def layer(self, kind):
-        return (kind + 1) * self.width
-
-    @functools.lru_cache(maxsize=None)
-    def best(self, layers, units):
-        if layers == 0:
-            return (0, ())
-        found = (10**9, ())
-        for kind in range(3):
-            cost = self.layer(kind)
-            if cost <= units:
-                err, rest = self.best(layers - 1, units - cost)
-                if err + 2 - kind < found[0]:
-                    found = (err + 2 - kind, (kind,) + rest)
-        return found
-
+    "a memoised method of an object a cached factory makes": _COSTS + """
 class Estimator(BaseEstimator):
     @functools.lru_cache(maxsize=None)
     def costs(self, width):
