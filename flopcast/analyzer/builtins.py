@@ -805,10 +805,11 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
         gens = [a for a in args[1:] if isinstance(a, PyGenerator)]
         if name == "map":
             one = _unrun_made_here(args, 1, node) if len(args) == 2 else None
-            return _reading(LazyIterator(pulled_at(interp, _mapped(interp, fn, pulled, gens, span, node)), one),
-                            args[1:])
+            return _reading(LazyIterator(pulled_at(interp, _mapped(interp, fn, pulled, gens, span, node)), one,
+                                         tuple(gens)), args[1:])
         return _reading(LazyIterator(pulled_at(interp, _while_lazy(
-            interp, "filter", fn, _checked_first(interp, fn, pulled[0], gens, node), args[1], span, node))), args[1:])
+            interp, "filter", fn, _checked_first(interp, fn, pulled[0], gens, node), args[1], span, node)),
+            takes_from=tuple(gens)), args[1:])
     if name in ("map", "filter"):
         before = [(a, a.consumed) for a in args[1:] if isinstance(a, PyGenerator)]
         fn, sources = args[0], [interp.iterate(a, node) for a in args[1:]]
@@ -819,10 +820,10 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             interp.refuse_reads_by(fn, before, node)
         if name == "map":  # map(f, a, b) calls f(x, y) pairwise, up to the shortest
             return _reading(LazyIterator(pulled_at(interp, (interp.call(fn, list(group), {}, span, node)
-                                                            for group in zip(*sources)))),
-                            args[1:])
-        return _reading(LazyIterator(pulled_at(interp, _while_lazy(interp, "filter", fn, sources[0], None, span, node))),
-                        args[1:])
+                                                            for group in zip(*sources))),
+                                         takes_from=tuple(gen for gen, _ in before)), args[1:])
+        return _reading(LazyIterator(pulled_at(interp, _while_lazy(interp, "filter", fn, sources[0], None, span, node)),
+                                     takes_from=tuple(gen for gen, _ in before)), args[1:])
     if name == "callable":
         x = args[0]
         if isinstance(x, Unknown):
@@ -1341,7 +1342,8 @@ def _itertools_lazy(interp, name: str, args, kwargs, span: Span, node) -> Option
     try:
         if name in ("takewhile", "dropwhile") and len(args) == 2 and not kwargs:
             made = _while_lazy(interp, name, args[0], src(args[1]), args[1], span, node)
-            return LazyIterator(pulled_at(interp, made), _unrun_made_here(args, 1, node) if name == "takewhile" else None)
+            return LazyIterator(pulled_at(interp, made), _unrun_made_here(args, 1, node) if name == "takewhile" else None,
+                                tuple(a for a in args[1:] if a.__class__ is PyGenerator))
         if name == "pairwise" and len(args) == 1 and not kwargs:
             return LazyIterator(make_tuple(list(pair)) for pair in itertools.pairwise(src(args[0])))
         if name == "chain" and not kwargs:

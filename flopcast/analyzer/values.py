@@ -310,8 +310,8 @@ class LazyIterator(SeqIterator):
         # a generator made in the call and not yet run, of which it takes at most one item per item
         # it makes (enumerate, map, takewhile): a zip that takes n of these needs at most n of those
         self.pulls_from = pulls_from
-        # the generators whose items it hands on one by one (enumerate(g)): a loop leaving it early
-        # leaves them early too (Interpreter.refuse_left_ahead)
+        # the generators whose items it hands on one by one (enumerate, map, filter, takewhile,
+        # dropwhile of g): a loop leaving it early leaves them early too (Interpreter.refuse_left_ahead)
         self.takes_from = takes_from
 
     @property
