@@ -63,6 +63,7 @@ LEAVES |= {"enumerate_held": HELD + "for i, h in enumerate(g):\n            brea
            "enumerate_made_here": "for i, h in enumerate(self.stages(mlp, rng, log)):\n            break\n"
                                   "        return h",
            "map_held": HELD + "for h in map(fnp.abs, g):\n            break\n        return h",
+           "filter_held": HELD + "for h in filter(lambda x: True, g):\n            break\n        return h",
            "takewhile_held": HELD + "for h in itertools.takewhile(lambda x: True, g):\n            break\n"
                             "        return h"}
 
