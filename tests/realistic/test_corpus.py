@@ -2046,6 +2046,21 @@ CORPUS = {
         guards=("if big > 1e30:", "if not fnp.all(fnp.isfinite(M)):"),
         data_sites=('if skew > 50 and mode.startswith("rank"):', "if float(top.sum()) == 0.0:"),
     ),
+    "carried_sketch": Entry(
+        points=(
+            (8, 1, 5_000, "guarded"),        # the warm-up does not fit: the diagonal model, no samples fit
+            (32, 2, 100_000, "guarded"),     # the same at a wider MLP
+            (8, 2, 40_000, "interval"),      # the level climbs per MLP: 0, 16, then 32 samples blended in
+        ),
+        # session 50's hunt: a folder whose state lives across MLPs -- setup() reading calib.npz with
+        # plain numpy (``with np.load``, searchsorted over its width table), a random basis cached
+        # per (width, rank) on self, a warm-up verdict per shape, a level counter climbing to the
+        # npz's max_level that sizes a Monte-Carlo blend read back from flops_remaining, a failure
+        # count that disables the sketch for good, a call counter only incremented, numpy's max
+        # of np.asarray(an fnp array) beside fnp's, timings appended to a list
+        guards=("if not helpers.all_finite(out):",),
+        data_sites=("if moved / scale < 50 * self.tol:",),
+    ),
 }
 
 
