@@ -94,9 +94,11 @@ def _memo(read, stmt: ast.stmt, loop: ast.stmt, module, program) -> Steering:
     per_loop = _STEERING.get(loop)
     if per_loop is None:
         per_loop = _STEERING[loop] = {}
-    found = per_loop.get(stmt)
+    # (the entry file's twin runs the same statements, its imports reaching other modules)
+    key = (stmt, module is not None and bool(module.twin_of))
+    found = per_loop.get(key)
     if found is None:
-        found = per_loop[stmt] = read(stmt, loop, _Defs.of(module, program))
+        found = per_loop[key] = read(stmt, loop, _Defs.of(module, program))
     return found
 
 
@@ -527,7 +529,7 @@ class _Defs:
     helpers`` for ``helpers.note(f)``; the methods of each such module's classes), each with the
     _Defs of its own module, and the bound methods its names hold (``note = FLAGS.append``)."""
 
-    #: id of the module's tree (not the tree: _DEFS holds the _Defs weakly keyed by it)
+    #: _key of the module (not the tree: _DEFS holds the _Defs weakly keyed by it)
     key: int = 0
     #: name -> [(def, the _Defs of the module that defines it)]
     functions: dict = field(default_factory=dict)
@@ -550,10 +552,11 @@ class _Defs:
         """``module``'s (a program.Module) defs; ``program``: where the modules it imports are read."""
         if module is None:
             return _NO_DEFS
-        found = _DEFS.get(module.tree)
+        cache = _TWIN_DEFS if module.twin_of else _DEFS
+        found = cache.get(module.tree)
         if found is None:
             # (cached before its imports are read: two modules that import each other end)
-            found = _DEFS[module.tree] = _Defs(id(module.tree))
+            found = cache[module.tree] = _Defs(_key(module))
             found._read_own(module.tree)
             if program is not None:
                 found._read_imports(module, program)
@@ -578,17 +581,21 @@ class _Defs:
         from flopcast.analyzer.program import absolute_import
         from flopcast.analyzer.source import SourceError
 
-        linked: dict = {}  # id(tree) -> the _Defs of each sibling module imported
+        linked: dict = {}  # _key -> the _Defs of each sibling module imported
         bound: list = []  # (a name here, its module, a method it holds as that module names it)
 
         def link(name: str, prefix: Optional[str]) -> Optional["_Defs"]:
             try:
-                other = program.peek_module(name) if name else None
+                # `import estimator` of the entry file's own name is its twin, whose globals are
+                # not the entry's (program.Program.find_module): changing them is another name's
+                other = None if not name else program.find_module(name) if name == program.main.name \
+                    else program.peek_module(name)
             except SourceError:
                 other = None  # (a module Python cannot import either: no def of it ever runs)
-            if other is None or id(other.tree) == self.key:
+            if other is None or _key(other) == self.key:
                 return None
-            defs = linked[id(other.tree)] = _Defs.of(other, program)
+            defs = _Defs.of(other, program)
+            linked[defs.key] = defs
             renamed, had = self.names.get(defs.key, ({}, None))
             self.names[defs.key] = (renamed, had if prefix is None else prefix)
             return defs
@@ -756,6 +763,14 @@ def _in_caller(name: str, given: dict, caller: _Defs, home: _Defs) -> Optional[s
 
 
 _DEFS: "weakref.WeakKeyDictionary[ast.Module, _Defs]" = weakref.WeakKeyDictionary()
+#: the entry file's twins' (the same tree, other globals)
+_TWIN_DEFS: "weakref.WeakKeyDictionary[ast.Module, _Defs]" = weakref.WeakKeyDictionary()
+
+
+def _key(module) -> int:
+    """What tells ``module``'s globals from another module's: its tree's id, one more for the
+    entry file's twin, which shares the tree (ids are aligned addresses: never another's)."""
+    return id(module.tree) + (1 if module.twin_of else 0)
 
 
 def switches(taken, executions: int, points=None) -> list:
