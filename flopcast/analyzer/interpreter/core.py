@@ -313,9 +313,11 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
             self._prefix = armed
             marks = (len(self.decisions.answers), self.steps, self.work)
             self.metered = True
+            ran_before = len(self._ran_generators)
             try:
                 try:
                     value = self.call(predict, [mlp, Known(self.budget)], {}, self.program.main_span)
+                    self.close_held(predict, ran_before)
                 except UserRaise as exc:
                     self.result.failed = f"{exc.span}: {exc.what}"
                     self.result.raised = (exc.span, exc.what, False)

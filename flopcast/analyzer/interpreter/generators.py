@@ -14,7 +14,7 @@ from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (BoundMethod, ClassVal, DictVal, FunctionVal, InstanceVal, Known, ListVal,
                                       ModuleVal, PartialVal, PyGenerator, signature, TupleVal, UserRaise, Value)
 from flopcast.model import Span
-from flopcast.syntax import ast_walk
+from flopcast.syntax import ast_walk, own_nodes
 from flopcast.analyzer.interpreter.common import _MISSING
 from flopcast.analyzer.interpreter.control import PathEnd, _GeneratorPause
 from flopcast.analyzer.interpreter.frames import Frame
@@ -80,6 +80,59 @@ def _made_calls(iter_node: ast.expr, bound) -> list:
             and iter_node.args[0].__class__ is ast.Call and not iter_node.keywords:
         return [iter_node, iter_node.args[0]]
     return [iter_node]
+
+
+def _held_till_return(fn: ast.AST) -> list:
+    """The calls in ``fn``'s body whose value a local name alone holds until ``fn`` returns, and
+    no longer: ``g = stages(mlp)``, the one binding of ``g``, in no loop, ``g`` read only as
+    ``next(g)``, ``g.send(...)``, ``g.close()`` or ``for ... in g`` (none hands the object on),
+    and named in no nested scope. When ``fn`` returns, its frame's reference is the last one:
+    CPython closes such a generator then. Kept on the node."""
+    found = fn.__dict__.get("_flopcast_held")
+    if found is None:
+        found = fn._flopcast_held = _finds_held(fn)
+    return found
+
+
+def _finds_held(fn: ast.AST) -> list:
+    if fn.__class__ is not ast.FunctionDef:
+        return []
+    parents = {id(c): n for n in ast.walk(fn) for c in ast.iter_child_nodes(n)}
+    # (not in nested defs, lambdas or generator expressions: a closure may outlive the call)
+    lazy = {id(n) for g in ast.walk(fn) if g.__class__ is ast.GeneratorExp for n in ast.walk(g)}
+    own = {id(n) for n in own_nodes(fn.body) if id(n) not in lazy}
+    found = []
+    for node in own_nodes(fn.body):
+        if node.__class__ is not ast.Assign or len(node.targets) != 1 or node.targets[0].__class__ is not ast.Name \
+                or node.value.__class__ is not ast.Call:
+            continue
+        name = node.targets[0].id
+        uses = [n for n in ast.walk(fn) if n.__class__ is ast.Name and n.id == name]
+        if any(id(n) not in own for n in uses) \
+                or any(n.__class__ in (ast.Global, ast.Nonlocal) and name in n.names for n in ast.walk(fn)) \
+                or sum(n.ctx.__class__ is not ast.Load for n in uses) != 1 \
+                or not all(_hands_nothing_on(n, parents) for n in uses if n.ctx.__class__ is ast.Load):
+            continue
+        up = parents.get(id(node))
+        while up is not None and up is not fn:
+            if up.__class__ in (ast.For, ast.AsyncFor, ast.While):
+                break
+            up = parents.get(id(up))
+        if up is fn:
+            found.append(node.value)
+    return found
+
+
+def _hands_nothing_on(name: ast.Name, parents: dict) -> bool:
+    """Whether this read of a name only takes from the object it holds (_held_till_return)."""
+    up = parents.get(id(name))
+    if up.__class__ is ast.Call and up.func.__class__ is ast.Name and up.func.id == "next" \
+            and up.args and up.args[0] is name and not up.keywords:
+        return True
+    if up.__class__ is ast.Attribute and up.attr in ("send", "close") and parents.get(id(up)).__class__ is ast.Call \
+            and parents[id(up)].func is up:
+        return True
+    return up.__class__ is ast.For and up.iter is name
 
 
 def _closes_by_finally(fn) -> bool:
@@ -621,6 +674,25 @@ class Generators:
         for g in made:
             g.consumed, g.past_last, g.paused = len(g.items), True, False
 
+    def close_held(self, predict: Value, ran_before: int) -> None:
+        """predict returned: the generators its body made and holds by a name alone
+        (_held_till_return) lose their last reference, and CPython closes each then; their
+        finally's charges are in predict's count (measured with flopscope). Closed here where
+        their cleanup can be priced (_cleanup_state); ``ran_before``: how many generators had run
+        before this call of predict (those since are its own)."""
+        fn = predict.function if predict.__class__ is BoundMethod else None
+        if fn.__class__ is not FunctionVal or fn.module is None:
+            return
+        held = {(call.lineno, call.col_offset) for call in _held_till_return(fn.node)}
+        if not held:
+            return
+        mine = [g for g in self._ran_generators[ran_before:] if g.__class__ is PyGenerator
+                and g.span.path == fn.module.path and (g.span.line, g.span.col) in held]
+        for gen in mine:
+            # (one made at each of two calls of a helper at that line would be another's)
+            if not gen.closed and sum(g.span == gen.span for g in mine) == 1 and self._cleanup_state(gen) is not None:
+                self.close_generator(gen)
+
     def close_dropped(self, loop: ast.For, sources: list) -> None:
         """A loop broke out of generators that nothing else holds (made in its iter expression:
         ``for h in stages(mlp)``, ``enumerate(stages(mlp))``): CPython closes each at the break,
@@ -816,6 +888,47 @@ class Generators:
             r.charges = ChargeList(c for i, c in enumerate(r.charges) if i not in drop_charges)
         if drop_unpriced:
             r.unpriced = [u for i, u in enumerate(r.unpriced) if i not in drop_unpriced]
+        if drop_charges or drop_unpriced:
+            # the ledgers other generators hold past a region are positions in the lists and running
+            # totals: taken back later (one closed, then another left short), theirs would drop
+            # others' charges (a generator closed before one made after it: false exact)
+            for gen in self._ran_generators:
+                gen.start, gen.end = _shifted(gen.start, outer), _shifted(gen.end, outer)
+                gen.marks = [_shifted(m, outer) for m in gen.marks]
+
+
+def _shifted(mark: Optional[tuple], regions: list) -> Optional[tuple]:
+    """A ledger (Generators.ledger) after the charges, calls and unpriced entries of ``regions``
+    (sorted, apart) were dropped: less what each region before it held, and one inside a region
+    lands where that region began (its charges are gone with it)."""
+    if mark is None:
+        return None
+    gone = None
+    for start, end in regions:
+        if end[0] <= mark[0] and end[4] <= mark[4]:
+            upto = end
+        elif start[0] < mark[0] or start[4] < mark[4]:
+            upto = mark
+        else:
+            break
+        gone = _delta(start, upto) if gone is None else _sum(gone, _delta(start, upto))
+    if gone is None:
+        return mark
+    return (mark[0] - gone[0], mark[1] - gone[1], _minus(mark[2], gone[2]), _minus(mark[3], gone[3]), mark[4] - gone[4])
+
+
+def _delta(a: tuple, b: tuple) -> tuple:
+    return (b[0] - a[0], b[1] - a[1], {k: v - a[2].get(k, 0) for k, v in b[2].items()},
+            {k: v - a[3].get(k, 0) for k, v in b[3].items()}, b[4] - a[4])
+
+
+def _sum(a: tuple, b: tuple) -> tuple:
+    return (a[0] + b[0], a[1] + b[1], {k: a[2].get(k, 0) + b[2].get(k, 0) for k in a[2].keys() | b[2].keys()},
+            {k: a[3].get(k, 0) + b[3].get(k, 0) for k in a[3].keys() | b[3].keys()}, a[4] + b[4])
+
+
+def _minus(table: dict, gone: dict) -> dict:
+    return {k: v - gone.get(k, 0) for k, v in table.items() if v - gone.get(k, 0)}
 
 
 def _within(inner: Span, outer: Span) -> bool:

@@ -175,6 +175,11 @@ class LaterCalls:
         try:
             try:
                 value = self.call(predict, [self.make_mlp(), Known(self.budget)], {}, self.program.main_span)
+                self._ran_generators = generators[before_generators:]  # (this call's, as below)
+                try:
+                    self.close_held(predict, 0)
+                finally:
+                    self._ran_generators = generators
             except UserRaise as exc:
                 stopped, value = f"call {len(first.later) + 2} raises {exc.what}", None
             except PathEnd:
