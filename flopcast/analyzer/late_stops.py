@@ -162,11 +162,13 @@ class StopWatch:
                 self.points.append(k - self.start)
 
 
-def later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_caught: bool, program=None) -> Reads:
+def later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_caught: bool, program=None,
+                module=None) -> Reads:
     """The names whose state the work after ``loop`` stopped by ``stop`` (an exit ``if`` of its
     body, or the ``while`` loop itself for its test) may read, or ALWAYS. ``arm_raises_caught``:
     whether a raise there may be caught (a handler around the running code); ``program``: where
-    the methods a count is handed to are looked up (_dropped_by)."""
+    the methods a count is handed to are looked up (_dropped_by); ``module`` (program.Module): the
+    function's, whose imports of library modules (``fnp``) are no state a call of theirs changes."""
     per_loop = _READS.get(loop)
     if per_loop is None:
         per_loop = _READS[loop] = {}
@@ -174,11 +176,11 @@ def later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_cau
     if key not in per_loop:
         # (None is an answer too, kept: sketch_dispatch's stop whose arm goes on was read anew at
         # each of its 273 executions, a walk of predict's body each, 40% of the analysis)
-        per_loop[key] = _later_reads(stop, loop, function, arm_raises_caught, program)
+        per_loop[key] = _later_reads(stop, loop, function, arm_raises_caught, program, module)
     return per_loop[key]
 
 
-def handed_back(stop: ast.AST, loop: ast.stmt) -> tuple:
+def handed_back(stop: ast.AST, loop: ast.stmt, program=None, module=None) -> tuple:
     """The names the loop writes that ``stop``'s exit arm, ending by ``return``, reads: what it hands
     back (``it`` in ``return v, it``) or leaves on an object (``self.last_it = it``), sorted; () for
     any other stop. What they hold depends on where the loop stopped, and the caller may read it
@@ -192,20 +194,23 @@ def handed_back(stop: ast.AST, loop: ast.stmt) -> tuple:
         arm = _exit_arm(stop) if stop is not loop else []
         names = ()
         if arm and arm[-1].__class__ is ast.Return:
-            written = _writes(loop.body) | (_writes([loop.target]) if loop.__class__ is not ast.While else set())
+            written = _writes(loop.body, _libraries(module, program)) \
+                | (_writes([loop.target]) if loop.__class__ is not ast.While else set())
             names = tuple(sorted(_loads(arm) & written))
         per_loop[key] = names
     return per_loop[key]
 
 
-def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_caught: bool, program=None) -> Reads:
+def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_caught: bool, program=None,
+                 module=None) -> Reads:
     after, returned = _reads_after(loop, function)
+    libraries = _libraries(module, program)
     arm: list = []
     if stop is not loop:
         arm = _exit_arm(stop)
         last = arm[-1] if arm else None
         if last.__class__ is ast.Return:
-            return _returning(arm, stop, loop, function)
+            return _returning(arm, stop, loop, function, libraries)
         if last.__class__ is ast.Raise and arm_raises_caught:
             return ALWAYS  # a handler's later work
         if last.__class__ is ast.Raise:
@@ -218,7 +223,7 @@ def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_ca
         if (_stores(arm) | _stores(loop.orelse)) & after:
             return ALWAYS
         after = after | _loads(arm)
-    written = _writes(loop.body) | _writes(loop.orelse)
+    written = _writes(loop.body, libraries) | _writes(loop.orelse, libraries)
     if loop.__class__ is not ast.While:
         written |= _writes([loop.target])
     # and what outlives the function, read by its caller as a returned count is: the objects the
@@ -232,13 +237,14 @@ def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_ca
     # it reaches change. (What parameters and globals hold outlives the function: signed as above)
     reached = _loads(loop.body) | _loads([loop.test if loop.__class__ is ast.While else loop.iter])
     shared = (after & reached & _locals(function)) - written
-    names = (written & after) | (written & returned) | (_mutated(loop.body) - _locals(function)) | shared
+    names = (written & after) | (written & returned) | (_mutated(loop.body, libraries) - _locals(function)) | shared
     numbers |= shared
     sized = _sized(function)
     return Later(tuple(sorted(names)), frozenset(numbers), frozenset(names & sized)) if names else None
 
 
-def _returning(arm: list, stop: ast.AST, loop: ast.stmt, function: ast.AST) -> Union[Returning, _Always]:
+def _returning(arm: list, stop: ast.AST, loop: ast.stmt, function: ast.AST,
+               libraries: frozenset) -> Union[Returning, _Always]:
     """A stop whose arm only returns names and constants, read by the caller (Returning); ALWAYS
     for any other return arm (one whose work or value may raise, or charge by what it reads) or one
     a ``finally`` or ``with`` around it runs more work after."""
@@ -249,7 +255,7 @@ def _returning(arm: list, stop: ast.AST, loop: ast.stmt, function: ast.AST) -> U
     if any(n.__class__ in _GUARDS and (n.__class__ is not ast.Try or n.finalbody) and _holds_node(n, stop)
            for n in own_nodes(function.body)):
         return ALWAYS
-    outliving = _mutated(loop.body) - _locals(function)
+    outliving = _mutated(loop.body, libraries) - _locals(function)
     return Returning(tuple(e.id if e.__class__ is ast.Name else None for e in elements), frozenset(outliving),
                      frozenset(_sized(function) & outliving))
 
@@ -575,18 +581,10 @@ def _blocks_of(field) -> list:
 _GUARDS = (ast.Try, ast.With, ast.AsyncWith) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
 
 
-def _writes(stmts: list) -> set:
-    """The names ``stmts`` bind, and the roots of what they store into or call a method of."""
-    found = set()
-    for n in own_nodes(stmts):
-        if n.__class__ is ast.Name and n.ctx.__class__ is not ast.Load:
-            found.add(n.id)
-        elif n.__class__ in (ast.Attribute, ast.Subscript) and n.ctx.__class__ is not ast.Load:
-            found.add(_root(n))
-        elif n.__class__ is ast.Call and n.func.__class__ is ast.Attribute:
-            found.add(_root(n.func.value))
-    found.discard(None)
-    return found
+def _writes(stmts: list, libraries: frozenset = frozenset()) -> set:
+    """The names ``stmts`` bind, and the roots of what they store into or call a method of (_mutated)."""
+    return {n.id for n in own_nodes(stmts) if n.__class__ is ast.Name and n.ctx.__class__ is not ast.Load} \
+        | _mutated(stmts, libraries)
 
 
 def _stores(stmts: list) -> set:
@@ -599,12 +597,28 @@ def _stores(stmts: list) -> set:
     return found
 
 
-def _mutated(stmts: list) -> set:
-    """The roots of what ``stmts`` store into or call a method of (``self.log.append``)."""
+def _mutated(stmts: list, libraries: frozenset = frozenset()) -> set:
+    """The roots of what ``stmts`` store into or call a method of (``self.log.append``); not the
+    names of ``libraries`` only called (``fnp.sum(x)``): a library module is signed by its
+    identity alone, the same at every execution, so watching it only adds paths."""
     found = {_root(n) for n in own_nodes(stmts) if n.__class__ in (ast.Attribute, ast.Subscript)
              and n.ctx.__class__ is not ast.Load}
-    found |= {_root(n.func.value) for n in own_nodes(stmts) if n.__class__ is ast.Call and n.func.__class__ is ast.Attribute}
+    found |= {_root(n.func.value) for n in own_nodes(stmts) if n.__class__ is ast.Call
+              and n.func.__class__ is ast.Attribute} - libraries
     found.discard(None)
+    return found
+
+
+def _libraries(module, program) -> frozenset:
+    """The names ``module`` binds by ``import`` to a module outside the submission's folder
+    (``fnp``, ``np``, ``math``); a module of the folder keeps its globals, which its functions change."""
+    if module is None or program is None:
+        return frozenset()
+    found = _LIBRARIES.get(module.tree)
+    if found is None:
+        found = _LIBRARIES[module.tree] = frozenset(
+            alias.asname or alias.name.partition(".")[0] for n in ast.walk(module.tree) if n.__class__ is ast.Import
+            for alias in n.names if program.peek_module(alias.name) is None and alias.name != program.main.name)
     return found
 
 
@@ -701,3 +715,4 @@ def _covers(sign: tuple, before) -> bool:
 _KINDS = {"float": ("float", "int"), "int": ("int",), "bool": ("bool",), "": ("float", "int", "bool")}
 
 _READS: "weakref.WeakKeyDictionary[ast.AST, dict]" = weakref.WeakKeyDictionary()
+_LIBRARIES: "weakref.WeakKeyDictionary[ast.Module, frozenset]" = weakref.WeakKeyDictionary()

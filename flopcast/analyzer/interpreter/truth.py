@@ -145,7 +145,8 @@ class Truth:
         if ctx is None or function is None or function.node.__class__ is ast.Lambda \
                 or not (stmt is ctx.node and stmt.__class__ is ast.While or id(stmt) in ctx.exit_ifs):
             return None
-        reads = late_stops.later_reads(stmt, ctx.node, function.node, bool(self.handlers.depth), self.program)
+        reads = late_stops.later_reads(stmt, ctx.node, function.node, bool(self.handlers.depth), self.program,
+                                       self.frame.module)
         returning = reads.__class__ is late_stops.Returning
         if returning:
             reads = self._returned(reads)
@@ -182,7 +183,7 @@ class Truth:
         call of its function is recorded (Decisions.stop_returning) where what it hands back may price
         the caller's work (a number, a container: not array values, which later sites answer for).
         ``read``: the returned names the caller reads again (None: any)."""
-        names = [n for n in late_stops.handed_back(stmt, ctx.node) if read is None or n in read]
+        names = [n for n in late_stops.handed_back(stmt, ctx.node, self.program, self.frame.module) if read is None or n in read]
         if any(not isinstance(self.peek_name(n), (Array, Unknown, NumpyScalar)) for n in names):
             self.decisions.stop_returning(key, self.kept_used(), self.frame)
 
