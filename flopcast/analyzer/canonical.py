@@ -21,7 +21,7 @@ from fractions import Fraction
 from pathlib import PurePath
 from typing import Any, Optional
 
-from flopcast.analyzer import presumptions, scalar_values, signs
+from flopcast.analyzer import compared_floats, presumptions, scalar_values, signs
 from flopcast.analyzer.values import (
     Array,
     BoundLib,
@@ -211,7 +211,8 @@ class Canon:
         return ("U", value.kind, value.origin, value.reason, value.lo, value.hi, value.chain,
                 self.counted(value.counts),
                 value.presumed if self.knowledge or not presumptions.is_mark(value.presumed) else None,
-                value.machine, value.text_or_none)
+                value.machine, value.text_or_none,
+                compared_floats.form(value.compared, self.knowledge) if value.compared else ())
 
     def _scalar(self, value: NumpyScalar) -> tuple:
         if value.value is not None:

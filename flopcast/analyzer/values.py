@@ -91,6 +91,9 @@ class Unknown(Value):
     # os.environ.get() with no default: text, or None where the variable is unset; a truthy test
     # of it narrows it to text (truth.narrow_tested_name)
     text_or_none: bool = False
+    # A float some sites compared with known numbers: ((c, regions, ((site, answer), ...)), ...),
+    # where it lies relative to each c by those answers (compared_floats.py)
+    compared: tuple = ()
 
 
 def carrying(value: Value, machine: Any) -> Value:

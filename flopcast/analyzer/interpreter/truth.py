@@ -7,7 +7,7 @@ import ast
 import dataclasses
 from typing import Optional
 
-from flopcast.analyzer import (chain_maps, covered_arms, dataints, dunders, first_break, joins, late_stops, onsets,
+from flopcast.analyzer import (chain_maps, compared_floats, covered_arms, dataints, dunders, first_break, joins, late_stops, onsets,
                                presumptions, sizetests)
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (machine_of, Array, BoundMethod, ChainMapVal, ClassVal, CountKnown, DictVal,
@@ -79,6 +79,14 @@ class Truth:
             return known
         if preset is not None:
             return preset
+        # `if spread <= 0.3:` after a site answered `spread > 0.3` of the same value
+        compared = None if loop or self.exits_loop(stmt) else compared_floats.of_test(test, self.peek)
+        if compared is not None:
+            followed = compared_floats.answer(compared)
+            if followed is not None:
+                for site, answer in followed[1]:
+                    self.decisions.consult_again(site, answer)
+                return followed[0]
         if problem:
             self.note(self.node_span(stmt), problem)
         self.stops_counted_run(stmt)
@@ -101,8 +109,26 @@ class Truth:
                 ctx.exit_answered = True  # (the loop may go on only by this answer: Loops.count_held)
         if not loop:
             self.narrow_tested_name(test, site, taken)
+            if compared is not None:
+                self.narrow_compared(compared, site, taken)
             self.floor_compared(test, taken)
         return taken
+
+    def narrow_compared(self, compared: compared_floats.Comparison, site: Site, taken: bool) -> None:
+        """`if spread > 0.3:` of a local holding a float read from data, answered on this path: the
+        local now holds a copy that knows the answer, so a later test of it against 0.3 follows
+        it (compared_floats.py). Only a local of a function's own frame, which nothing but this
+        frame's statements rebinds; a number a counter watch follows keeps its identity."""
+        name, frame = compared.name, self.frame
+        if name is None or frame.function is None or frame.vars.get(name.id) is not compared.value \
+                or self._comprehensions and self._comprehensions[-1].frame is frame \
+                or name.id in (frame.globals_ or ()) or name.id in (frame.nonlocals_ or ()) \
+                or self.counter_watch is not None and self.counter_watch.follows(compared.value):
+            return
+        made = frame.vars[name.id] = compared_floats.narrowed(compared, site, taken)
+        floor = self.result.floors.get(id(compared.value))
+        if floor is not None:  # (floors are keyed by the number's object: the copy is that number)
+            self.result.floors[id(made)] = (made, *floor[1:])
 
     def steering(self, stmt) -> onsets.Steering:
         """How ``stmt``, an ``if``, writes state the innermost loop of this frame carries into
