@@ -7,7 +7,7 @@ import ast
 import io
 from typing import Optional
 
-from flopcast.analyzer import chain_maps, descriptors, dunders, fixed_attrs, flags, loggers, plain_numpy, write_only
+from flopcast.analyzer import bool_keys, chain_maps, descriptors, dunders, fixed_attrs, flags, loggers, plain_numpy, write_only
 from flopcast.analyzer.values import (Array, BoundMethod, ChainMapVal, ClassVal, describe_value, dict_key, DictVal,
                                       equal_only_to_itself, FieldsKey, FlatIter, FunctionVal, GeneratorView,
                                       hashes_without_code, InstanceVal, key_value, Known, LibRef, ListVal, ModuleVal,
@@ -97,7 +97,7 @@ class Assignment:
                 raise UserRaise(self.node_span(target), "TypeError: flopscope arrays are immutable "
                                                         "(`x[i] = v` on an array; build rows in a list and "
                                                         "fnp.stack them)")
-            key = self.eval(target.slice)
+            key = bool_keys.settled(self, obj, self.eval(target.slice), target.slice, self.node_span(target))
             immutable = _immutable_type_name(obj)
             if immutable:
                 raise UserRaise(self.node_span(target), f"TypeError: '{immutable}' object does not support item assignment")

@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from typing import Any, Optional
 
 from flopcast import installed
-from flopcast.analyzer import (buffer_views, chain_maps, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, loggers, ops,
+from flopcast.analyzer import (bool_keys, buffer_views, chain_maps, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, loggers, ops,
                                plain_numpy, presumptions, stdlib_random, submission_files)
 from flopcast.analyzer.ops import OpError
 from flopcast.analyzer.values import (carrying, Array, BoundLib, BoundMethod, Builtin, ChainMapVal, ClassVal, counted_extent,
@@ -189,6 +189,8 @@ class Lookups:
                 # numpy's integers hash and compare as Python's ints: `experts[fnp.argsort(s)[-1]]` looks
                 # its key up as `experts[int(...)]` does (an index array's element: every value of its range)
                 key = dataints.dict_key(key, self.node_span(node))
+            key = bool_keys.settled(self, obj, key, node.slice if node.__class__ is ast.Subscript else None,
+                                    self.node_span(node))
             if isinstance(key, Known) and key.value in obj.items:
                 return obj.items[key.value]
             if isinstance(key, Known) and may_hold_known_key(obj):

@@ -9,7 +9,7 @@ import decimal
 import operator
 from typing import Any, Optional
 
-from flopcast.analyzer import (chain_maps, covered_arms, dataints, dunders, flags, ops, plain_numpy, presumptions,
+from flopcast.analyzer import (bool_keys, chain_maps, covered_arms, dataints, dunders, flags, ops, plain_numpy, presumptions,
                                scalar_values, signs, sizetests, stdlib_containers)
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (Array, Builtin, ChainMapVal, ClassVal, CountKnown, DequeVal, dict_key, DictVal,
@@ -414,6 +414,8 @@ class Operators:
                 plain = _py(left)
                 if plain is not _NOT_PLAIN:
                     left = Known(plain)
+            left = bool_keys.settled(self, right, left, node.left if node.__class__ is ast.Compare else None,
+                                     self.node_span(node))
             if isinstance(right, DictVal) and not may_hold_known_key(right) \
                     and (left.__class__ is NumpyScalar or dataints.is_data_int(left)):
                 left = self._data_int_key(left, node)  # `k in experts` as `experts[k]` looks k up

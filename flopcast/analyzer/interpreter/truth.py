@@ -119,16 +119,22 @@ class Truth:
         local now holds a copy that knows the answer, so a later test of it against 0.3 follows
         it (compared_floats.py). Only a local of a function's own frame, which nothing but this
         frame's statements rebinds; a number a counter watch follows keeps its identity."""
-        name, frame = compared.name, self.frame
-        if name is None or frame.function is None or frame.vars.get(name.id) is not compared.value \
-                or self._comprehensions and self._comprehensions[-1].frame is frame \
-                or name.id in (frame.globals_ or ()) or name.id in (frame.nonlocals_ or ()) \
+        if compared.name is None or not self.own_local(compared.name, compared.value) \
                 or self.counter_watch is not None and self.counter_watch.follows(compared.value):
             return
-        made = frame.vars[name.id] = compared_floats.narrowed(compared, site, taken)
+        made = self.frame.vars[compared.name.id] = compared_floats.narrowed(compared, site, taken)
         floor = self.result.floors.get(id(compared.value))
         if floor is not None:  # (floors are keyed by the number's object: the copy is that number)
             self.result.floors[id(made)] = (made, *floor[1:])
+
+    def own_local(self, name: ast.Name, value: Value) -> bool:
+        """Whether ``name`` is a local of this function's frame holding ``value``, which only this
+        frame's statements rebind (no global, nonlocal or comprehension variable): a narrowed copy
+        of the value can take its place."""
+        frame = self.frame
+        return frame.function is not None and frame.vars.get(name.id) is value \
+            and not (self._comprehensions and self._comprehensions[-1].frame is frame) \
+            and name.id not in (frame.globals_ or ()) and name.id not in (frame.nonlocals_ or ())
 
     def steering(self, stmt) -> onsets.Steering:
         """How ``stmt``, an ``if``, writes state the innermost loop of this frame carries into
