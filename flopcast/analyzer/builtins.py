@@ -2250,6 +2250,11 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
                     and i.dtype is not None and dtypes.kind(i.dtype) in "biuf" for i in items):
                 # a float sum of numbers read from data: a Python float of unknown value
                 return _unknown_from(items, "float", span, f"{module}.{name}() of numbers read from data")
+        if (module, name) in _FLOAT_STATISTICS and plain is _NOT_PLAIN and args[0].__class__ in (ListVal, TupleVal):
+            items = args[0].items  # (a list's, not an iterator's: nothing is used up where this declines)
+            if items and all(i.__class__ is Known and type(i.value) is float
+                             or i.__class__ is Unknown and i.kind == "float" for i in items):
+                return _unknown_from(items, "float", span, f"{module}.{name}() of numbers read from data")
     if module == "math" and name in _MATH and name not in _MATH_INTEGER_ARGS and any(
             isinstance(a, Array) for a in args) and all(
             not isinstance(a, Array) or a.__class__ is Array and a.dtype is not None
@@ -3224,9 +3229,19 @@ def _from_json(data: Any) -> Value:
 
 # ------------------------------------------------------------------- itertools & collections
 
+#: statistics functions whose result for a non-empty list of Python floats is a Python float,
+#: whatever their values (mean sums exact fractions: no overflow; a NaN or an infinity gives a NaN
+#: or an infinity, as the installed CPython does), and which raise then only for an empty one. Items
+#: of other types are not followed: mean and median return the items' own type (np.float64 items give
+#: an np.float64, a strong scalar under NEP 50), and median of ints and floats may return an int.
+#: stdev and pstdev raise AttributeError at a NaN or an infinity, variance OverflowError past the
+#: largest float: not here.
+_FLOAT_STATISTICS = frozenset({("statistics", "mean"), ("statistics", "median"), ("statistics", "median_low"),
+                               ("statistics", "median_high")})
 #: math/statistics functions of one iterable of numbers, evaluated when it is known
 _PURE_ITERABLE_MATH = {("math", "fsum"), ("math", "prod"), ("statistics", "mean"), ("statistics", "fmean"),
-                       ("statistics", "median"), ("statistics", "pstdev"), ("statistics", "stdev"),
+                       ("statistics", "median"), ("statistics", "median_low"),
+                       ("statistics", "median_high"), ("statistics", "pstdev"), ("statistics", "stdev"),
                        ("statistics", "pvariance"), ("statistics", "variance")}
 #: operator-module functions that are Python's binary operators
 _OPERATOR_BINOPS = {"add": _ast.Add, "sub": _ast.Sub, "mul": _ast.Mult, "matmul": _ast.MatMult, "truediv": _ast.Div,

@@ -1,0 +1,23 @@
+"""statistics.mean, median, median_low and median_high of a list of Python floats read from data
+are a Python float whatever the values (the installed CPython's: no raise for a non-empty list, a
+NaN or an infinity passed on), as fmean's is: the count goes on past them. Before, each was an
+unmodelled call and the total a lower bound."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "float_statistics"
+
+
+@pytest.mark.parametrize("point", [Point(8, 2, 2**41), Point(16, 3, 2**41)], ids=lambda p: f"{p.width}x{p.depth}")
+def test_the_statistics_of_python_floats_are_python_floats(point):
+    report = analyze(FIXTURES / "of_floats.py", point)
+    assert report.exact and not report.unpriced
+    assert report.total.lo == measure(FIXTURES / "of_floats.py", point).total
