@@ -26,10 +26,10 @@ def settled(interp, d: Value, key: Value, node: Optional[ast.expr], span) -> Val
     """``key`` as this path has it for a lookup in ``d``: its unknown bools answered, where that
     makes it a known key of a dict whose keys are all known; else ``key`` itself. ``node``: the
     key's expression (None: not at hand), ``span``: where the lookup is."""
-    if d.__class__ is not DictVal or may_hold_known_key(d):
-        return key
     items = (key,) if _is_bool(key) else key.items if key.__class__ is TupleVal else ()
-    if not any(_is_bool(i) for i in items) or not all(_is_bool(i) or i.__class__ is Known for i in items):
+    # (the key first: reading a dict's keys is a read a counter watch follows, counters.py)
+    if not any(_is_bool(i) for i in items) or not all(_is_bool(i) or i.__class__ is Known for i in items) \
+            or d.__class__ is not DictVal or may_hold_known_key(d):
         return key
     at = interp.node_span(node) if node is not None else span
     source = ast.unparse(node) if node is not None else "the key"
