@@ -360,11 +360,13 @@ class Gain:
 
 
 @pytest.mark.parametrize("point", [Point(8, 2, 2**41), Point(16, 3, 2**41)], ids=lambda p: f"{p.width}x{p.depth}")
-@pytest.mark.parametrize("product", ["h @ Op(w)", "Op(w) @ h", "w @ Op(w)"])
+@pytest.mark.parametrize("product", ["h @ Op(w)", "Op(w) @ h", "w @ Op(w)",
+                                     "fnp.matmul(h, Op(w))", "fnp.matmul(Op(w), h)", "fnp.matmul(w, Op(w))"])
 def test_matmul_of_a_flopscope_array_and_an_instance_raises_value_error(tmp_path, product, point):
     """flopscope's matmul takes the instance as a 0-d object array and einsum refuses it with a
     ValueError (charging nothing), never returning NotImplemented: Op's __rmatmul__ is not asked.
-    Caught, the fallback's work is the run's: exact (it was unpriced, a lower bound)."""
+    Caught, the fallback's work is the run's: exact (it was unpriced, a lower bound). The call
+    form `fnp.matmul(h, Op(w))` raises the same."""
     path = tmp_path / "estimator.py"
     path.write_text(_program("""
 class Op:

@@ -190,6 +190,18 @@ def _zero_d_object(v: Value) -> bool:
         and not any(name in c.attrs for c in v.cls.mro() for name in _ARRAY_LIKE)
 
 
+def refused_matmul(a: Value, b: Value) -> Optional[str]:
+    """``fnp.matmul(a, b)`` of an array of at least one axis (a flopscope one or numpy's: the call
+    converts both) and an instance numpy makes a 0-d object array of, either way round: the
+    ValueError flopscope raises, charging nothing (measured against the installed flopscope, as
+    the ``@`` operator's in ``_step``); None for any other operands."""
+    if isinstance(a, Array) and a.ndim >= 1 and _zero_d_object(b):
+        return _matmul_refusal(a.ndim, True)
+    if isinstance(b, Array) and b.ndim >= 1 and _zero_d_object(a):
+        return _matmul_refusal(b.ndim, False)
+    return None
+
+
 def _matmul_refusal(ndim: int, array_first: bool) -> str:
     """flopscope's matmul of an ``ndim``-d array and a 0-d object array (``array_first``: the
     array on the left): it never returns NotImplemented (a user ``__rmatmul__`` is not asked),

@@ -8,7 +8,7 @@ passed twice (``outer(g, g)``) or operands are symmetric; billed at ``result_typ
 from __future__ import annotations
 
 from flopcast import installed
-from flopcast.analyzer import dtypes, pricing
+from flopcast.analyzer import dtypes, dunders, pricing
 from flopcast.analyzer.dtypes import Operand
 from flopcast.analyzer.ops.operands import _none, arg, as_numpy_scalar, broadcast, origin_of, refused_first, to_array
 from flopcast.analyzer.ops.registry import OpError, OpRaises, handler
@@ -140,6 +140,10 @@ def _no_keywords(op: str, kwargs) -> None:
 def _matmul(ctx, args, kwargs, op="matmul"):
     out = arg(args, kwargs, 2, "out") if op == "matmul" else None
     _no_keywords(op, {k: v for k, v in kwargs.items() if k != "out" or op != "matmul"})
+    refused = dunders.refused_matmul(args[0], args[1]) if len(args) == 2 and not kwargs else None
+    if refused is not None:  # `fnp.matmul(h, Op(w))`: flopscope never asks the instance's __rmatmul__
+        exc, _, message = refused.partition(": ")
+        raise OpRaises(exc, message)
     a, b = to_array(ctx, args[0]), to_array(ctx, args[1])
     operands_ = [args[0] if isinstance(args[0], Array) else a, args[1] if isinstance(args[1], Array) else b]
     subscripts = _matmul_subscripts(a, b)
