@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import math
 from typing import Optional
 
 from flopcast.analyzer.values import Known, Unknown
@@ -63,7 +62,7 @@ def of_test(test: ast.expr, peek) -> Optional[Comparison]:
     if lv.__class__ is Known and rv.__class__ is Unknown:
         left, right, lv, rv, op = right, left, rv, lv, _MIRRORED[op]
     if lv.__class__ is not Unknown or lv.kind != "float" or rv.__class__ is not Known \
-            or type(rv.value) not in (int, float) or math.isnan(rv.value):
+            or type(rv.value) not in (int, float) or rv.value != rv.value:
         return None  # (a NaN bound: every region compares False with it)
     return Comparison(lv, left if left.__class__ is ast.Name else None, op, rv.value, negated)
 
