@@ -1,7 +1,9 @@
 """statistics.mean, median, median_low and median_high of a list of Python floats read from data
 are a Python float whatever the values (the installed CPython's: no raise for a non-empty list, a
 NaN or an infinity passed on), as fmean's is: the count goes on past them. Before, each was an
-unmodelled call and the total a lower bound."""
+unmodelled call and the total a lower bound. math.fsum and statistics.fmean raise at an infinity
+and its negative (ValueError) and past the largest float (OverflowError): inside a try that may
+catch that, whether they do is a site (it was presumed away, a false exact)."""
 
 from __future__ import annotations
 
@@ -21,3 +23,10 @@ def test_the_statistics_of_python_floats_are_python_floats(point):
     report = analyze(FIXTURES / "of_floats.py", point)
     assert report.exact and not report.unpriced
     assert report.total.lo == measure(FIXTURES / "of_floats.py", point).total
+
+
+@pytest.mark.parametrize("point", [Point(8, 2, 2**41), Point(16, 3, 2**41)], ids=lambda p: f"{p.width}x{p.depth}")
+def test_fmean_of_floats_in_a_try_may_raise(point):
+    report = analyze(FIXTURES / "fmean_in_try.py", point)
+    runtime = measure(FIXTURES / "fmean_in_try.py", point).total
+    assert report.total.contains(runtime) and not report.total.exact, (report.total, runtime)

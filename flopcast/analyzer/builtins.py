@@ -2249,6 +2249,7 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
                     or isinstance(i, (Array, NumpyScalar)) and (not isinstance(i, Array) or i.ndim == 0)
                     and i.dtype is not None and dtypes.kind(i.dtype) in "biuf" for i in items):
                 # a float sum of numbers read from data: a Python float of unknown value
+                _fsum_may_raise(interp, f"{module}.{name}()", items, span)
                 return _unknown_from(items, "float", span, f"{module}.{name}() of numbers read from data")
         if (module, name) in _FLOAT_STATISTICS and plain is _NOT_PLAIN and args[0].__class__ in (ListVal, TupleVal):
             items = args[0].items  # (a list's, not an iterator's: nothing is used up where this declines)
@@ -3612,6 +3613,25 @@ def _math_may_raise(interp, name: str, args, span) -> None:
         if name == "log" and len(args) == 2 and len(_math_probes(args[1], interp.result.floors)) > 1 and exc == "ValueError":
             why = "the argument or the base is zero or negative"
         may_raise(interp, span, f"math.{name}()", exc, why, message)
+
+
+#: what math.fsum (and statistics.fmean, which sums with it) raises at float values, read from
+#: the installed CPython: at [inf, -inf] and at [1e308, 1e308]
+_FSUM_RAISES = (("ValueError", "an infinity and its negative are among the numbers", "-inf + inf in fsum"),
+                ("OverflowError", "their sum passes the largest float", "intermediate overflow in fsum"))
+
+
+def _fsum_may_raise(interp, op: str, items: list, span) -> None:
+    """``math.fsum``/``statistics.fmean`` of two or more numbers, a float read from data among
+    them: inside a `try` whose handlers may catch what it raises at an infinity or past the largest
+    float, whether it does is a site (a run with such numbers runs the handler). Outside one the
+    count goes on as before, naming nothing (the raise would end the run)."""
+    if len(items) < 2 or not any(i.__class__ is Unknown and i.kind == "float" or isinstance(i, (Array, NumpyScalar))
+                                 and dtypes.kind(i.dtype) in "fc" for i in items):
+        return
+    for exc, why, message in _FSUM_RAISES:
+        if interp.handlers.catches(exc):
+            may_raise(interp, span, op, exc, why, message)
 
 
 def may_raise(interp, span, op: str, exc: str, why: str, message: str) -> None:
