@@ -301,6 +301,7 @@ def _capped_child(path: str, width: int, depth: int, budget: int, seed: int, lim
     from whestbench.scoring import materialise_predictions
 
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    sys.dont_write_bytecode = True  # as measure_calls: no stale .pyc of a rewritten estimator
     target = Path(path).resolve()
     sys.path.insert(0, str(target.parent))
     spec = importlib.util.spec_from_file_location("_capped_estimator", target)
