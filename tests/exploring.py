@@ -34,7 +34,7 @@ def interval(explored: Exploration) -> tuple[int, int]:
     """The (lowest, highest) total an exploration gives."""
     if explored.combined is not None:
         return explored.combined
-    totals = [r.total for r in explored.results]
+    totals = [r.total for r in explored.results] + list(explored.priced or ())
     return min(totals), max(totals)
 
 

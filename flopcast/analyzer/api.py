@@ -515,6 +515,9 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
         # The sites' costs add up (joins.py): every combination's total lies in this range,
         # and both ends are totals of combinations.
         totals.extend(explored.combined)
+    if explored.priced is not None:
+        # paths priced from a run that ended its choices where they part from one run (ending_guards.py)
+        totals.extend(explored.priced)
     per_call = _per_call(results, path_totals, explored.per_call or ())
     if per_call:
         # The total is over every MLP's call: its upper end is the costliest call.

@@ -97,7 +97,7 @@ class _Runs:
 
     def seed(self, point: Point, explored: "Exploration") -> None:
         results = explored.results
-        totals = {r.total for r in results}
+        totals = {r.total for r in results} | set(explored.priced or ())
         # A run whose later calls cost otherwise (carried.py: one instance for every MLP) has no
         # one total either.
         exact = not explored.capped and len(totals) == 1 and not any(r.unpriced for r in results) \

@@ -84,7 +84,7 @@ from flopcast.analyzer import write_only
 from flopcast.analyzer.canonical import Canon, Incomparable
 from flopcast.analyzer.counters import suspended
 from flopcast.analyzer.liveness import live_after, loads
-from flopcast.analyzer.values import ClassVal
+from flopcast.analyzer.values import ClassVal, Unknown
 from flopcast.syntax import ast_walk
 
 
@@ -139,7 +139,25 @@ class _NarrowedWalk(_Walk):
         entry = self.narrowed.get(id(value))
         if entry is not None and entry[0] is value:
             return ("narrowed", entry[1].key)
-        return Canon.form(self, value)
+        return super().form(value)
+
+
+class _FlooredWalk(_NarrowedWalk):
+    """The walk of the state just after a test (state_after_test): a float a test put a bound on
+    (RunResult.floors: a later math function asks no raise of it) is written with that bound."""
+
+    def __init__(self, nonzero_counts: Optional[dict], write_only: Optional[dict], narrowed: dict,
+                 floors: dict) -> None:
+        super().__init__(nonzero_counts, write_only, narrowed)
+        self.floors = floors
+
+    def form(self, value):
+        out = super().form(value)
+        if value.__class__ is Unknown:
+            held = self.floors.get(id(value))
+            if held is not None and held[0] is value:
+                return out, held[1:]
+        return out
 
 
 @dataclass(frozen=True)
@@ -181,14 +199,34 @@ def record(interp, node: ast.stmt, test: tuple, used_before: int, call: bool = F
     if pending is not None:
         try:
             with suspended(interp.counter_watch):  # the analysis' own reads (counters.py)
-                dead = write_only.attributes(interp.program)
-                walk = _NarrowedWalk(interp._nonzero_counts, dead, interp.narrowed) if interp.narrowed \
-                    else _Walk(interp._nonzero_counts, dead)
-                form = _state(interp, walk, pending, node)
+                form = _state(interp, _walk(interp), pending, node)
         except (Incomparable, RecursionError):
             form = None
     interp.result.joins.append(Join(id(node), test, tuple(test_sites), tuple(body_sites), form, call,
                                     interp.used - used_before))
+
+
+def _walk(interp) -> _Walk:
+    dead = write_only.attributes(interp.program)
+    return _NarrowedWalk(interp._nonzero_counts, dead, interp.narrowed) if interp.narrowed \
+        else _Walk(interp._nonzero_counts, dead)
+
+
+def state_after_test(interp, node: ast.If) -> Optional[tuple]:
+    """The state the rest of the program can see just after the test of ``node`` was answered, as
+    a join's form (its names: those read after the statement and those either arm reads; its
+    floats with the bounds tests put on them); None where it cannot be compared. Either arm's run
+    goes on from this state alone (ending_guards.py)."""
+    pending = _pending_free(interp)
+    if pending is None:
+        return None
+    try:
+        with suspended(interp.counter_watch):  # the analysis' own reads (counters.py)
+            walk = _FlooredWalk(interp._nonzero_counts, write_only.attributes(interp.program), interp.narrowed,
+                                interp.result.floors)
+            return _state(interp, walk, pending, node, frozenset(loads(node)))
+    except (Incomparable, RecursionError):
+        return None
 
 
 def comparable_stack(interp) -> bool:
@@ -396,9 +434,9 @@ def _plain(node: ast.expr) -> bool:
     return isinstance(node, (ast.Name, ast.Constant))
 
 
-def _state(interp, walk: _Walk, pending: list, node: ast.stmt) -> tuple:
+def _state(interp, walk: _Walk, pending: list, node: ast.stmt, reads: frozenset = frozenset()) -> tuple:
     parts: list = []
-    for p in [*pending, _Pending(interp.frame, frozenset(), node)]:
+    for p in [*pending, _Pending(interp.frame, frozenset(), node, reads)]:
         f = p.frame
         if f is None:
             continue

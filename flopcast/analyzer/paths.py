@@ -33,6 +33,7 @@ import heapq
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+from flopcast.analyzer import ending_guards
 from flopcast.analyzer.decisions import Decisions
 from flopcast.analyzer.interpreter import RunResult
 from flopcast.analyzer.joins import (
@@ -67,6 +68,9 @@ class Exploration:
     # Each call of predict's (lowest, highest) per kind of combination within ``combined`` (joins.
     # Separation.calls); None when ``combined`` prices the first call alone (stages).
     per_call: Optional[tuple] = None
+    # (lowest, highest) total of the paths priced from a run that ended its choices at a test
+    # (ending_guards.py) instead of run; None where none was.
+    priced: Optional[tuple[int, int]] = None
 
     @property
     def capped(self) -> bool:
@@ -81,13 +85,16 @@ class _Branch:
     fixed: dict
     # the site whose option this branch changed from its parent's path (None: the first path)
     flipped: Optional[tuple] = field(default=None, compare=False)
+    # the run of that parent path (ending_guards.priced)
+    parent: Optional[RunResult] = field(default=None, compare=False)
 
 
 def explore(run: Callable[[Decisions], RunResult], max_paths: int = MAX_PATHS,
             separable: bool = True, exact_only: bool = False) -> Exploration:
     """Run the paths, fewest flipped sites first, at most ``max_paths`` of them; once the tree
     proves larger than SEPARABLE_AFTER paths, first ask whether the sites' costs add up
-    (unless ``separable`` is False: every path then runs, up to the cap). ``exact_only``: raise
+    (unless ``separable`` is False: every path then runs, up to the cap; nor is any priced from a run
+    that ended its choices where it parts from it, ending_guards.py). ``exact_only``: raise
     NotExact as soon as a path of one flip costs otherwise than the first path (_settled_apart)."""
     ahead = getattr(run, "ahead", None)
     try:
@@ -108,6 +115,8 @@ def _explore(run: Callable[[Decisions], RunResult], ahead: Optional[Callable[[Op
     made: dict = {}  # a branch's choices -> what its run ended with (_repeated)
     repeated = 0  # runs that repeated one made before, not counted (at most max_paths of them)
     checked = False  # whether the separability check ran
+    endings: dict = {}  # what runs that ended their choices at a test charged after it (ending_guards.py)
+    priced: list = []  # the totals of the paths those price, not run
     while pending:
         if separable and len(results) == SEPARABLE_AFTER and not checked:
             checked = True
@@ -122,14 +131,23 @@ def _explore(run: Callable[[Decisions], RunResult], ahead: Optional[Callable[[Op
             run = reusing(run, spare, once=True)
             ahead = run.ahead if ahead is not None else None
         if len(results) >= max_paths:
-            return Exploration(results, min(b.floor for b in pending))
+            return _explored(results, priced, min(b.floor for b in pending))
         if ahead is not None and pending[0].order not in batch:
             batch = _batch(pending, len(results), max_paths, separable)
             ahead(list(batch.values()))
         branch = heapq.heappop(pending)
-        decisions = batch.pop(branch.order, None) or _decisions(branch, len(results))
+        if branch.parent is not None and endings:
+            total = ending_guards.priced(branch.parent, branch.flipped, branch.fixed[branch.flipped], endings)
+            if total is not None:
+                batch.pop(branch.order, None)
+                priced.append(total)
+                continue
+        decisions = batch.pop(branch.order, None) or _decisions(branch, len(results), separable)
         result = run(decisions)
         made[frozenset(branch.fixed.items())] = _ending(result)
+        found = ending_guards.ending(result) if decisions.note_tests else None
+        if found is not None:
+            endings.setdefault(*found)
         if repeated < max_paths and _repeated(branch.fixed, result, made):
             repeated += 1
         else:
@@ -139,8 +157,14 @@ def _explore(run: Callable[[Decisions], RunResult], ahead: Optional[Callable[[Op
         for site, child in _children(result, decisions.chosen, branch.fixed, seen, flipped=branch.flipped):
             order += 1
             heapq.heappush(pending, _Branch(branch.flips + 1, _floor(result, decisions, site.key, child[site.key]), order,
-                                            child, site.key))
-    return Exploration(results)
+                                            child, site.key, result))
+    return _explored(results, priced)
+
+
+def _explored(results: list[RunResult], priced: list, floor: Optional[int] = None) -> Exploration:
+    """The exploration's outcome: the runs made, and the range of the totals of the paths priced
+    from an ending run (ending_guards.py)."""
+    return Exploration(results, floor, priced=(min(priced), max(priced)) if priced else None)
 
 
 def _ending(result: RunResult) -> tuple:
@@ -182,9 +206,10 @@ def _met(result: RunResult, key: tuple) -> int:
     return result.most_in_call.get(key) or result.executions.get(key, 0)
 
 
-def _decisions(branch: _Branch, made: int) -> Decisions:
-    """The decisions of ``branch``'s run, the ``made``-th of the exploration."""
-    decisions = Decisions(branch.fixed)
+def _decisions(branch: _Branch, made: int, separable: bool) -> Decisions:
+    """The decisions of ``branch``'s run, the ``made``-th of the exploration; noting its tests
+    (ending_guards.py) unless every path is to run (not ``separable``)."""
+    decisions = Decisions(branch.fixed, note_tests=separable)
     decisions.share_first_met = made >= SEPARABLE_AFTER
     return decisions
 
@@ -199,7 +224,7 @@ def _batch(pending: list[_Branch], made: int, max_paths: int, separable: bool) -
     if separable and made < SEPARABLE_AFTER:
         room = min(room, SEPARABLE_AFTER - made)
     level = heapq.nsmallest(room, (b for b in pending if b.flips == depth))
-    return {b.order: _decisions(b, made + i) for i, b in enumerate(level)}
+    return {b.order: _decisions(b, made + i, separable) for i, b in enumerate(level)}
 
 
 #: Sites that read no value analysed at (sizetests' counts, dataints' values): a run that met only
@@ -258,7 +283,7 @@ SEPARABLE_AFTER = 8
 def _nominal(run: Callable[[Decisions], RunResult], spare: list[RunResult]) -> tuple[RunResult, dict]:
     """The nominal path (every site at its presumed option, else its first), watched: the
     joins of the statements that consult sites are recorded (joins.py); and its choices."""
-    decisions = Decisions(watch=True, presume=True, stages=True)
+    decisions = Decisions(watch=True, presume=True, stages=True, note_tests=True)
     base = run(decisions)
     spare.append(base)
     return base, decisions.chosen
@@ -299,7 +324,7 @@ class _SingleFlips:
 
     def get(self, key) -> Optional[RunResult]:
         if key not in self.made and key in self.fixed:
-            self.made[key] = self.run(Decisions(self.fixed[key], watch=True, presume=True))
+            self.made[key] = self.run(Decisions(self.fixed[key], watch=True, presume=True, note_tests=True))
             self.spare.append(self.made[key])
         return self.made.get(key)
 
@@ -339,7 +364,7 @@ def _by_stages(run: Callable[[Decisions], RunResult], earlier: list[RunResult], 
                                          flipped=flipped):
                 if len(made) >= MAX_STAGE_RUNS:
                     return None
-                decisions = Decisions({**others, **child}, watch=True, presume=True, stages=True)
+                decisions = Decisions({**others, **child}, watch=True, presume=True, stages=True, note_tests=True)
                 child_run = run(decisions)
                 spare.append(child_run)
                 made.append(child_run)

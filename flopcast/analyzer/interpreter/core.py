@@ -246,6 +246,7 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
             if limit < limits._RECURSION_LIMIT:
                 sys.setrecursionlimit(limit)
         result.consults = self.decisions.log
+        result.answer_count = len(self.decisions.answers)
         result.joinable = self._joinable_answers == len(self.decisions.answers) and not self._later_answers
         result.generators_moved = any(not g.quiet() for g in self._ran_generators)
         result.work = self.work

@@ -827,6 +827,28 @@ class Generators:
             source.past_last = False
             self.settle_fed(source)  # (an expression over one over a generator)
 
+    def taken_back_now(self) -> Optional[int]:
+        """The FLOPs retract_unconsumed would take back were the run to end now, with no generator
+        taken from again (ending_guards.py); None where that is not plain to see: a body running
+        ahead, one left short that fed on another generator, regions that nest."""
+        if self._ahead_since:
+            return None
+        regions = []
+        for gen in self._ran_generators:
+            if gen.items is None:
+                continue
+            if gen.end is None or self._fed_back(gen):
+                return None
+            if self._left_short(gen):
+                regions.append((gen.marks[gen.consumed - 1] if gen.consumed else gen.start, gen.end))
+        regions.sort(key=lambda r: r[0][0])
+        taken, last = 0, -1
+        for mark, end in regions:
+            if mark[0] < last:
+                return None
+            taken, last = taken + end[1] - mark[1], end[0]
+        return taken
+
     @staticmethod
     def _left_short(gen: PyGenerator) -> bool:
         """Whether the program left ``gen`` before its end: its body past the last item taken never ran."""

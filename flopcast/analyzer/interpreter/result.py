@@ -134,6 +134,10 @@ class RunResult:
     # The spans of the sites a later call met that an earlier call had met: the path takes one
     # option at each for every call, as if each MLP answered alike (report.alike).
     repeated_sites: set = field(default_factory=set)
+    # Branch site key -> the state after its first test (ending_guards.Tested; None: not comparable),
+    # noted where the decisions ask it; and how many answers the run gave in all.
+    tested: dict = field(default_factory=dict, repr=False)
+    answer_count: int = 0
 
     @property
     def total(self) -> int:

@@ -7,7 +7,7 @@ import ast
 import operator
 import weakref
 
-from flopcast.analyzer import dunders, first_writes, flags, joins, plain_numpy, stdlib_containers
+from flopcast.analyzer import dunders, ending_guards, first_writes, flags, joins, plain_numpy, stdlib_containers
 from flopcast.analyzer.values import (Array, ClassVal, DequeVal, DictVal, hold_ends, holds_ends, InstanceVal, Known,
                                       ListVal, UserRaise)
 from flopcast.analyzer.interpreter import limits
@@ -231,6 +231,8 @@ class Statements:
         decisions = self.decisions
         first, used, asked = len(decisions.log), self.used, len(decisions.answers)
         taken = self.truth(node.test, node)
+        if decisions.note_tests:
+            ending_guards.note(self, node, asked)
         end = len(decisions.log)
         if len(decisions.answers) > asked and joins.comparable_stack(self):
             self._joinable_answers += len(decisions.answers) - asked
