@@ -830,7 +830,8 @@ class Generators:
     def taken_back_now(self) -> Optional[int]:
         """The FLOPs retract_unconsumed would take back were the run to end now, with no generator
         taken from again (ending_guards.py); None where that is not plain to see: a body running
-        ahead, one left short that fed on another generator, regions that nest."""
+        ahead, one left short that fed on another generator or that runs cleanup code when closed,
+        regions that nest."""
         if self._ahead_since:
             return None
         regions = []
@@ -840,6 +841,8 @@ class Generators:
             if gen.end is None or self._fed_back(gen):
                 return None
             if self._left_short(gen):
+                if gen.consumed and _yields_under_cleanup(getattr(gen.function, "node", None)):
+                    return None  # (closing it runs code of its own: its cost is its state's)
                 regions.append((gen.marks[gen.consumed - 1] if gen.consumed else gen.start, gen.end))
         regions.sort(key=lambda r: r[0][0])
         taken, last = 0, -1
