@@ -29,7 +29,8 @@ from flopcast.analyzer import joins
 @dataclass(frozen=True)
 class Tested:
     """A run's first consultation of a branch site: the answer, the state just after it
-    (joins.state_after_test), the FLOPs spent and the answers given by then (this one's too)."""
+    (joins.state_after_test), the FLOPs spent by then that the run keeps (Generators.taken_back_now)
+    and the answers given by then (this one's too)."""
 
     answer: object
     state: tuple
@@ -53,7 +54,7 @@ def note(interp, node: ast.If, asked: int) -> None:
     # taken: no code takes from it again, as none in the state compared holds it)
     taken_back = interp.taken_back_now()
     state = joins.state_after_test(interp, node) if taken_back is not None else None
-    if state is not None:
+    if state is not None and _hashable(state):
         tested[key] = Tested(answer, state, interp.used - taken_back, len(decisions.answers), interp.budget)
 
 
@@ -99,3 +100,12 @@ def _whole(result) -> bool:
     """Whether ``result`` priced its one call whole."""
     return not result.unpriced and result.unbounded is None and result.bounding is None \
         and result.first_raising is None and not result.later
+
+
+def _hashable(state: tuple) -> bool:
+    """Whether ``state`` can key the endings found (a form holding a list cannot)."""
+    try:
+        hash(state)
+    except TypeError:
+        return False
+    return True
