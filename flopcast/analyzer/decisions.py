@@ -57,14 +57,14 @@ class Decisions:
     #: set by the exploration past the runs api's per-execution proof reads (a reused call's answers
     #: make a run unjoinable) and a first call's watch may fail on; every other path runs such calls.
     share_first_met = False
-    note_tests = False  # (set by __init__: ending_guards.py)
+    note_sites: frozenset = frozenset()  # (set by __init__: ending_guards.py)
 
     def __init__(self, fixed: Optional[dict] = None, watch: bool = False, presume: bool = False,
-                 stages: bool = False, note_tests: bool = False):
+                 stages: bool = False, note_sites: frozenset = frozenset()):
         self.fixed = dict(fixed or {})
-        # Whether the run notes the state after each branch site's first test (ending_guards.py):
-        # the exploration's runs, whose children may then be priced without a run of their own.
-        self.note_tests = note_tests
+        # The branch sites at whose first test the run notes the state after it (ending_guards.py):
+        # the last sites of the exploration's runs so far, where a run may end its choices.
+        self.note_sites = note_sites
         # Watched, whether to record the ends of call statements too (joins.stage_groups).
         self.stages = watch and stages
         self.presume = presume  # sites not fixed take their presumed option (the nominal path's)

@@ -5,8 +5,8 @@ caught by a fallback that consults nothing) doubles every path before it: each p
 runs has a child taking the net's other answer, and the cap of 64 paths is met at half the paths
 the rest of the program has (circulant_refine: 118 paths, 56 of them such children).
 
-Past the separability check (paths.py), each run notes, at the first consultation of each `if`
-test, the state the rest of the program can see just after the answer (``Tested``: a join's form,
+Each run of the exploration notes, at the first consultation of each `if` test that was the
+last site of a run made before (paths.py), the state the rest of the program can see just after the answer (``Tested``: a join's form,
 joins.state_after_test), what it had spent there and how many answers it had given. A run that
 gave no answer after that one, and met no site after it, *ends* there: what it charged from there
 on depends only on that state, since the arm it took and all that follows reads nothing else and
@@ -41,13 +41,14 @@ class Tested:
 
 def note(interp, node: ast.If, asked: int) -> None:
     """After the test of ``node`` gave the path's answers from ``asked`` on: where it gave one, at
-    a branch site first met now, what the run goes on from (RunResult.tested)."""
+    a site of ``note_sites`` first met now, what the run goes on from (RunResult.tested). Only
+    those: each note walks the whole state, and a run ends its choices at its last site."""
     decisions = interp.decisions
-    if not decisions.note_tests or len(decisions.answers) != asked + 1:
+    if len(decisions.answers) != asked + 1:
         return
     key, answer = decisions.answers[asked]
     tested = interp.result.tested
-    if key[0] != "branch" or key in tested or answer.__class__ is not bool:
+    if key not in decisions.note_sites or key in tested or answer.__class__ is not bool:
         return
     tested[key] = None  # (the first consultation only, noted or not)
     # (a generator left short gives back at the run's end what its body charged past the last item

@@ -116,14 +116,16 @@ def _explore(run: Callable[[Decisions], RunResult], ahead: Optional[Callable[[Op
     repeated = 0  # runs that repeated one made before, not counted (at most max_paths of them)
     checked = False  # whether the separability check ran
     endings: dict = {}  # what runs that ended their choices at a test charged after it (ending_guards.py)
+    lasts: set = set()  # the branch sites runs met last, where a run may end its choices (noted)
     priced: list = []  # the totals of the paths those price, not run
     while pending:
         if separable and len(results) == SEPARABLE_AFTER and not checked:
             checked = True
-            base, chosen = _nominal(run, spare)
-            separated = _separately(run, results, spare, base, chosen)
+            noted = frozenset(lasts)
+            base, chosen = _nominal(run, spare, noted)
+            separated = _separately(run, results, spare, base, chosen, noted)
             if separated is None:
-                separated = _by_stages(run, results, spare, base, chosen)
+                separated = _by_stages(run, results, spare, base, chosen, noted)
             if separated is not None:
                 return separated
             # A path those runs took is not run again (the runs watched by the check differ
@@ -133,7 +135,7 @@ def _explore(run: Callable[[Decisions], RunResult], ahead: Optional[Callable[[Op
         if len(results) >= max_paths:
             return _explored(results, priced, min(b.floor for b in pending))
         if ahead is not None and pending[0].order not in batch:
-            batch = _batch(pending, len(results), max_paths, separable)
+            batch = _batch(pending, len(results), max_paths, separable, lasts)
             ahead(list(batch.values()))
         branch = heapq.heappop(pending)
         if branch.parent is not None and endings:
@@ -142,12 +144,14 @@ def _explore(run: Callable[[Decisions], RunResult], ahead: Optional[Callable[[Op
                 batch.pop(branch.order, None)
                 priced.append(total)
                 continue
-        decisions = batch.pop(branch.order, None) or _decisions(branch, len(results), separable)
+        decisions = batch.pop(branch.order, None) or _decisions(branch, len(results), lasts)
         result = run(decisions)
         made[frozenset(branch.fixed.items())] = _ending(result)
-        found = ending_guards.ending(result) if decisions.note_tests else None
+        found = ending_guards.ending(result)
         if found is not None:
             endings.setdefault(*found)
+        if separable and result.sites and result.sites[-1].key[0] == "branch":
+            lasts.add(result.sites[-1].key)
         if repeated < max_paths and _repeated(branch.fixed, result, made):
             repeated += 1
         else:
@@ -206,15 +210,15 @@ def _met(result: RunResult, key: tuple) -> int:
     return result.most_in_call.get(key) or result.executions.get(key, 0)
 
 
-def _decisions(branch: _Branch, made: int, separable: bool) -> Decisions:
-    """The decisions of ``branch``'s run, the ``made``-th of the exploration; noting its tests
-    (ending_guards.py) unless every path is to run (not ``separable``)."""
-    decisions = Decisions(branch.fixed, note_tests=separable)
+def _decisions(branch: _Branch, made: int, lasts: set) -> Decisions:
+    """The decisions of ``branch``'s run, the ``made``-th of the exploration, noting the state after
+    the tests of ``lasts`` (ending_guards.py)."""
+    decisions = Decisions(branch.fixed, note_sites=frozenset(lasts))
     decisions.share_first_met = made >= SEPARABLE_AFTER
     return decisions
 
 
-def _batch(pending: list[_Branch], made: int, max_paths: int, separable: bool) -> dict:
+def _batch(pending: list[_Branch], made: int, max_paths: int, separable: bool, lasts: set) -> dict:
     """Branch order -> decisions, for the branches run next, in the order they will run: those of
     the next branch's depth (a run's children are one flip deeper, so they sort after every one of
     them), as many as the cap leaves, and none past the separability check, which may end the
@@ -224,7 +228,7 @@ def _batch(pending: list[_Branch], made: int, max_paths: int, separable: bool) -
     if separable and made < SEPARABLE_AFTER:
         room = min(room, SEPARABLE_AFTER - made)
     level = heapq.nsmallest(room, (b for b in pending if b.flips == depth))
-    return {b.order: _decisions(b, made + i, separable) for i, b in enumerate(level)}
+    return {b.order: _decisions(b, made + i, lasts) for i, b in enumerate(level)}
 
 
 #: Sites that read no value analysed at (sizetests' counts, dataints' values): a run that met only
@@ -280,20 +284,22 @@ def _children(result: RunResult, taken_at: dict, fixed: dict, seen: set, within:
 SEPARABLE_AFTER = 8
 
 
-def _nominal(run: Callable[[Decisions], RunResult], spare: list[RunResult]) -> tuple[RunResult, dict]:
+def _nominal(run: Callable[[Decisions], RunResult], spare: list[RunResult],
+             noted: frozenset) -> tuple[RunResult, dict]:
     """The nominal path (every site at its presumed option, else its first), watched: the
     joins of the statements that consult sites are recorded (joins.py); and its choices."""
-    decisions = Decisions(watch=True, presume=True, stages=True, note_tests=True)
+    decisions = Decisions(watch=True, presume=True, stages=True, note_sites=noted)
     base = run(decisions)
     spare.append(base)
     return base, decisions.chosen
 
 
 def _separately(run: Callable[[Decisions], RunResult], earlier: list[RunResult], spare: list[RunResult],
-                base: RunResult, chosen: dict) -> Optional[Exploration]:
+                base: RunResult, chosen: dict, noted: frozenset) -> Optional[Exploration]:
     """Each of the nominal path's sites flipped alone; an Exploration when the runs prove the
-    sites' costs add up (joins.py), else None (the runs made are then added to ``spare``)."""
-    singles = _SingleFlips(run, spare, base, chosen)  # made only as separable_interval asks for them
+    sites' costs add up (joins.py), else None (the runs made are then added to ``spare``, noting
+    the tests of ``noted``: ending_guards.py)."""
+    singles = _SingleFlips(run, spare, base, chosen, noted)  # made only as separable_interval asks for them
     separation = separable_interval(base, singles)
     if separation is None or any(n > 1 and key not in separation.each_execution
                                  for r in (*earlier, base, *singles.made.values()) for key, n in r.executions.items()):
@@ -311,8 +317,8 @@ class _SingleFlips:
     and the flips after it are never run. Each run made goes to ``spare`` too."""
 
     def __init__(self, run: Callable[[Decisions], RunResult], spare: list[RunResult], base: RunResult,
-                 chosen: dict) -> None:
-        self.run, self.spare = run, spare
+                 chosen: dict, noted: frozenset = frozenset()) -> None:
+        self.run, self.spare, self.noted = run, spare, noted
         self.made: dict = {}
         self.fixed: dict = {}
         prefix: dict = {}
@@ -324,7 +330,7 @@ class _SingleFlips:
 
     def get(self, key) -> Optional[RunResult]:
         if key not in self.made and key in self.fixed:
-            self.made[key] = self.run(Decisions(self.fixed[key], watch=True, presume=True, note_tests=True))
+            self.made[key] = self.run(Decisions(self.fixed[key], watch=True, presume=True, note_sites=self.noted))
             self.spare.append(self.made[key])
         return self.made.get(key)
 
@@ -343,7 +349,7 @@ MAX_STAGE_RUNS = 2 * MAX_PATHS
 
 
 def _by_stages(run: Callable[[Decisions], RunResult], earlier: list[RunResult], spare: list[RunResult],
-               base: RunResult, chosen: dict) -> Optional[Exploration]:
+               base: RunResult, chosen: dict, noted: frozenset) -> Optional[Exploration]:
     """Every path of each stage's own sites (joins.stage_groups), the other stages' sites at
     their nominal options; an Exploration when each run rejoins the nominal path at the end of
     its stage or ends the program (joins.stage_outcome), else None as soon as one does not
@@ -364,7 +370,7 @@ def _by_stages(run: Callable[[Decisions], RunResult], earlier: list[RunResult], 
                                          flipped=flipped):
                 if len(made) >= MAX_STAGE_RUNS:
                     return None
-                decisions = Decisions({**others, **child}, watch=True, presume=True, stages=True, note_tests=True)
+                decisions = Decisions({**others, **child}, watch=True, presume=True, stages=True, note_sites=noted)
                 child_run = run(decisions)
                 spare.append(child_run)
                 made.append(child_run)

@@ -231,7 +231,7 @@ class Statements:
         decisions = self.decisions
         first, used, asked = len(decisions.log), self.used, len(decisions.answers)
         taken = self.truth(node.test, node)
-        if decisions.note_tests:
+        if decisions.note_sites:
             ending_guards.note(self, node, asked)
         end = len(decisions.log)
         if len(decisions.answers) > asked and joins.comparable_stack(self):
