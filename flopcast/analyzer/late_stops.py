@@ -124,6 +124,9 @@ class StopWatch:
     spent: list = field(default_factory=list)
     # (numbered from 1 in each call of predict, as a plan counts them: decisions.Decisions.next_call)
     points: list = field(default_factory=list)
+    # the same points, asked at every change: a loop whose state changes at every execution would
+    # make a look-up in the list quadratic in its executions
+    _pointed: set = field(default_factory=set, init=False, repr=False, compare=False)
     # ``count`` when the current call of predict began, and when the first one ended (None: in it)
     start: int = 0
     first: Optional[int] = None
@@ -158,7 +161,8 @@ class StopWatch:
         # the last execution of the signature before, and the first of this one (the first
         # execution is the alike stopping path's own; past the last is the never-stopping path)
         for k in (n - 1, n):
-            if 1 < k - self.start and k <= self.count and k - self.start not in self.points:
+            if 1 < k - self.start and k <= self.count and k - self.start not in self._pointed:
+                self._pointed.add(k - self.start)
                 self.points.append(k - self.start)
 
 
