@@ -682,6 +682,63 @@ def test_a_run_answering_per_execution_reuses_the_planner_another_run_recorded(t
     assert report.total.lo <= measure(path, POINT).total <= report.total.hi
 
 
+
+# A planner made anew at each call of predict, its recursion an lru_cache'd closure (oo_folder's),
+# and a count of calls the later calls of predict read: the second call plans again. The first call
+# of a function on a path is kept for the other runs only; the second call ran the whole planner
+# again, as when calls are not shared.
+_PLANNER_EACH_CALL = _HEAD + """
+import functools
+
+
+class Planner:
+    def __init__(self, width, depth):
+        self.width = width
+        self.depth = depth
+
+    def plan(self, units):
+        @functools.lru_cache(maxsize=None)
+        def best(layer, left):
+            if layer == self.depth:
+                return (0, ())
+            found = (10**9, ())
+            for kind in range(3):
+                cost = (kind + 1) * self.width
+                if cost <= left:
+                    err, rest = best(layer + 1, left - cost)
+                    if err + 2 - kind < found[0]:
+                        found = (err + 2 - kind, (kind,) + rest)
+            return found
+
+        return best(0, units)[1]
+
+
+class Estimator(BaseEstimator):
+    def __init__(self):
+        self.calls = 0
+
+    def predict(self, mlp, budget):
+        self.calls += 1
+        kinds = Planner(mlp.width, mlp.depth).plan(5 * mlp.width if self.calls < 100 else mlp.width)
+        x = fnp.ones((4, mlp.width))
+        for w, kind in zip(mlp.weights, kinds):
+            x = fnp.maximum(x @ w, 0.0) if kind else fnp.tanh(x @ w)
+        return fnp.stack([fnp.mean(x, axis=0)] * mlp.depth)
+"""
+
+
+def test_a_later_call_of_predict_reuses_the_planner_its_first_call_ran(tmp_path: Path) -> None:
+    path = tmp_path / "estimator.py"
+    path.write_text(_PLANNER_EACH_CALL)
+    program = load_program(path)
+    runs = {share: run_point(program, estimator_class(program, None), POINT, True, share_calls=share).results
+            for share in (True, False)}
+    assert all(r.later for r in runs[False])  # predict is called again on the path
+    assert runs[True][0].work < runs[False][0].work * 3 / 4
+    assert _paths(path, share_calls=True) == _paths(path, share_calls=False)
+    report = analyze(path, POINT)
+    assert report.total.lo == measure(path, POINT).total == report.total.hi
+
 # A block recursion handed an object (its leaf size on an instance): the recursion keys of its
 # calls name that object by id, and a reuse under a frame of the function checks the keys it
 # would make with its own state's object (held_keys.py).

@@ -2113,7 +2113,8 @@ class CallMemo:
         # the watches a reuse of the call fails (counters.keying.counted)
         canon.counted_watches = reading.counted
         # A function's first call on the path is only shared (as when calls are not: it is not
-        # recorded for this run, whose later calls then run it again).
+        # recorded among this run's own; a later equal call of the run reuses the shared entry,
+        # replay_shared).
         canon.shared_only = first
         if type(canon) is _SharedWalk:
             canon.tracked = _tracked(self.memory(), canon)
@@ -2336,9 +2337,12 @@ class CallMemo:
         for entry in self.shared.entries.get(SharedCalls.key(key), ()):
             recorded = entry.recorded
             # A call of this run that met sites first has no entry of its own in the run (its key
-            # counted fewer sites than any later call's): the shared one stands for it here too.
+            # counted fewer sites than any later call's), nor has a function's first call (kept
+            # only here): the shared one stands for it here too. (oo_folder's second call of
+            # predict interpreted its planner's memoised programme again, as its first had.)
             if entry.first_met and not interp.decisions.share_first_met \
-                    or entry.run == self.run and not entry.first_met or watched and entry.consults \
+                    or entry.run == self.run and not entry.first_met and not entry.only_shared \
+                    or watched and entry.consults \
                     or not self.per_execution_reuses(entry) \
                     or not _answers_alike(interp.decisions, entry) \
                     or interp.call_depth > recorded.depth or interp.steps + recorded.steps > self.max_steps \
@@ -2633,7 +2637,8 @@ class CallMemo:
                 recorded, tuple(dict(decisions.answers[answers:]).items()), tuple(interp.entered_log[entered:]),
                 _first_per_span(interp.compare_log[compares:]), tuple(interp.history_log[history:]), largest, self.run,
                 frozenset(credited), interp.budget,
-                {site.key: (site, decisions.spent[site.key] - used) for site in decisions.seen[seen:]})
+                {site.key: (site, decisions.spent[site.key] - used) for site in decisions.seen[seen:]},
+                canon.shared_only)
             self.shared.add(key, entry)
             self._recordings += 1
             # Kept for the command's other analyses only when it consulted no site: a site's
@@ -2732,6 +2737,9 @@ class _SharedEntry:
     # path met first inside the call: a path that has not met them yet may reuse the call when it
     # would answer them as the recording did (_answers_alike)
     first_met: dict
+    # a function's first call on its run's path, kept for the other runs only (CallMemo.key): its
+    # run has no entry of its own for it, so this one stands for it there too
+    only_shared: bool = False
 
 
 class SharedCalls:
