@@ -55,6 +55,9 @@ class LastingCalls:
         self._numbers: dict = {}  # those texts -> their number
         self._counts: dict = {}  # a function's place -> [keys made, calls kept or reused]
         self.futility = None  # futile.Futility of the command's analyses (futile.futility)
+        # the places of the functions with a kept call a run answering per execution may reuse
+        # (repeats.SharedCalls.site_free)
+        self.site_free: set = set()
 
     #: Keys made for a function's calls beyond this many and four per reuse are not made: its
     #: calls are rarely made again with equal inputs (a layer's, a point's), or never kept (a
@@ -67,10 +70,18 @@ class LastingCalls:
         counts[0] += 1
         return counts[0] <= self.FUTILE + 4 * counts[1]
 
+    def site_free_for(self, fn) -> bool:
+        """Whether a kept call of ``fn`` may be reused by a run answering per execution."""
+        return bool(self.site_free) and fn.module is not None and _place(fn) in self.site_free
+
     def reused(self, fn) -> None:
         self._counts.setdefault(_place(fn), [0, 0])[1] += 1
 
-    def add(self, key: tuple, entry, program, heads: tuple, budget_read: Optional[tuple]) -> None:
+    def add(self, key: tuple, entry, program, heads: tuple, budget_read: Optional[tuple], fn,
+            site_free: bool) -> None:
+        """``site_free``: a run answering per execution may reuse it (repeats.reusable_per_execution)."""
+        if site_free:
+            self.site_free.add(_place(fn))
         found = self.entries.setdefault(key, [])
         if len(found) < self.PER_KEY and all(e[3] != budget_read for e in found):
             found.append((entry, program, heads, budget_read))

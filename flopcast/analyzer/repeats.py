@@ -2069,8 +2069,10 @@ class CallMemo:
                 or is_generated(fn.node):
             return None  # (generated code's charges are filed at the call into it: not replayable)
         per_execution = interp.decisions.per_execution
-        if per_execution and self.shared is None:
-            return None  # it reuses only other runs' calls (per_execution_reuses): there are none
+        if per_execution and (self.shared is None or not self.shared.site_free_for(fn)):
+            # it reuses only other runs' calls that consulted no site (per_execution_reuses): there
+            # are none of this function, and its key is a walk of what the call can read
+            return None
         first = id(fn) not in self.called
         if first:
             self.called.add(id(fn))
@@ -2440,7 +2442,7 @@ class CallMemo:
         no site and settled no test without one (``_Recorded.unasked``) runs alike on every path: run
         here it would make the same moves, charges and value, whatever the sites answer elsewhere.
         (riccati_filter's planner, interpreted whole by each of its per-execution runs before.)"""
-        return not self.interp.decisions.per_execution or not entry.consults and not entry.recorded.unasked
+        return not self.interp.decisions.per_execution or reusable_per_execution(entry)
 
     def memory_allows(self, entry: "_SharedEntry", canon: Canon) -> bool:
         """With memory traced, whether a call shared from another run can be handed to the
@@ -2639,7 +2641,7 @@ class CallMemo:
                 frozenset(credited), interp.budget,
                 {site.key: (site, decisions.spent[site.key] - used) for site in decisions.seen[seen:]},
                 canon.shared_only)
-            self.shared.add(key, entry)
+            self.shared.add(key, entry, fn)
             self._recordings += 1
             # Kept for the command's other analyses only when it consulted no site: a site's
             # options there may stand for other values; and ran no generator, whose spans are
@@ -2650,7 +2652,14 @@ class CallMemo:
                             for link in chain) \
                     and all(_refers_within(t, canon.heads) and _key_within(parts, canon.heads)
                             and owner is None for parts, _, t, owner in cache_template or ()):
-                self.shared.lasting.add(found, entry, interp.program, canon.heads, _budget_read(entry))
+                self.shared.lasting.add(found, entry, interp.program, canon.heads, _budget_read(entry), fn,
+                                         reusable_per_execution(entry))
+
+
+def reusable_per_execution(entry: "_SharedEntry") -> bool:
+    """Whether a run answering per execution may reuse the recorded call ``entry``: it consulted no
+    site and settled no test without one (CallMemo.per_execution_reuses)."""
+    return not entry.consults and not entry.recorded.unasked
 
 
 def _answers_alike(decisions, entry: _SharedEntry) -> bool:
@@ -2770,6 +2779,10 @@ class SharedCalls:
         # in full by the first run of every set.)
         self.entries: dict = {} if earlier is None else {
             key: kept for key, found in earlier.entries.items() if (kept := [e for e in found if not e.consults])}
+        # The function nodes with a recorded call a run answering per execution may reuse
+        # (CallMemo.per_execution_reuses): such a run keys no other function's calls. (Those of
+        # ``earlier`` consulted no site: all kept above.)
+        self.site_free: set = set() if earlier is None else set(earlier.site_free)
         self._classes: tuple = (None, frozenset())  # (the modules they were read from, the statements)
         # The calls kept across the analyses of the command (lasting.py), when it keeps them.
         self.lasting = lasting
@@ -2803,6 +2816,11 @@ class SharedCalls:
         a try, in one that may catch MemoryError and each exception of Python's arithmetic)."""
         return memo_key[0], memo_key[1], memo_key[2], memo_key[3]
 
+    def site_free_for(self, fn) -> bool:
+        """Whether a call of ``fn`` recorded here, or by another analysis of the command, may be
+        reused by a run answering per execution."""
+        return fn.node in self.site_free or self.lasting is not None and self.lasting.site_free_for(fn)
+
     def release(self) -> None:
         """The analysis is over: no run reuses these calls any more (those kept for the command's
         other analyses are in ``lasting``, which holds the entries themselves). Their keys are freed
@@ -2811,7 +2829,9 @@ class SharedCalls:
         where each is walked and freed again and again (a fifth of flag_portfolio's `analyze`)."""
         self.entries.clear()
 
-    def add(self, memo_key: tuple, entry: _SharedEntry) -> None:
+    def add(self, memo_key: tuple, entry: _SharedEntry, fn) -> None:
+        if reusable_per_execution(entry):
+            self.site_free.add(fn.node)
         found = self.entries.setdefault(self.key(memo_key), [])
         # The entries of calls that met sites first are kept apart: only some paths may reuse them
         # (Decisions.share_first_met), and the others find what they found without them.
