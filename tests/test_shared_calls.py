@@ -237,10 +237,13 @@ def sample(x, w, seed):
 class Estimator(BaseEstimator):
     def predict(self, mlp, budget):
         m = sample(fnp.ones((4, mlp.width)), mlp.weights[0], mlp.seed)
-        if float(fnp.min(m)) < 0.0:
-            m = fnp.exp(m)
-        if float(fnp.max(m)) > 2.0:
-            m = m @ mlp.weights[1]
+        # (tested twice: a run ending its choices at the first test would price the other answer
+        # without a run, ending_guards.py, and leave no run to share the helper's call)
+        for _ in range(2):
+            if float(fnp.min(m)) < 0.0:
+                m = fnp.exp(m)
+            if float(fnp.max(m)) > 2.0:
+                m = m @ mlp.weights[1]
         return m
 """,
     # Both helpers take every item of a generator that charges nothing: one to its end, one
