@@ -3,7 +3,8 @@ are a Python float whatever the values (the installed CPython's: no raise for a 
 NaN or an infinity passed on), as fmean's is: the count goes on past them. Before, each was an
 unmodelled call and the total a lower bound. math.fsum and statistics.fmean raise at an infinity
 and its negative (ValueError) and past the largest float (OverflowError): inside a try that may
-catch that, whether they do is a site (it was presumed away, a false exact)."""
+catch that, whether they do is a site (it was presumed away, a false exact); outside one the
+count presumes they do not, and says so."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 from oracle import measure
 
 from flopcast.analyzer import analyze
+from flopcast.analyzer.render import to_json
 from flopcast.model import Point
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "float_statistics"
@@ -30,3 +32,12 @@ def test_fmean_of_floats_in_a_try_may_raise(point):
     report = analyze(FIXTURES / "fmean_in_try.py", point)
     runtime = measure(FIXTURES / "fmean_in_try.py", point).total
     assert report.total.contains(runtime) and not report.total.exact, (report.total, runtime)
+
+
+def test_fsum_of_floats_outside_a_try_is_exact_only_presuming_it_does_not_raise():
+    point = Point(8, 2, 2**41)
+    report = analyze(FIXTURES / "fsum_outside_try.py", point)
+    assert report.exact and report.total.lo == measure(FIXTURES / "fsum_outside_try.py", point).total
+    listed = to_json(report)["total"]["presumes_no_raise"]
+    assert [(p["line"], p["op"], p["exception"]) for p in listed] == [
+        (12, "math.fsum()", "ValueError"), (12, "math.fsum()", "OverflowError")]

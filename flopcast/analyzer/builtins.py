@@ -3623,15 +3623,15 @@ _FSUM_RAISES = (("ValueError", "an infinity and its negative are among the numbe
 
 def _fsum_may_raise(interp, op: str, items: list, span) -> None:
     """``math.fsum``/``statistics.fmean`` of two or more numbers, a float read from data among
-    them: inside a `try` whose handlers may catch what it raises at an infinity or past the largest
-    float, whether it does is a site (a run with such numbers runs the handler). Outside one the
-    count goes on as before, naming nothing (the raise would end the run)."""
+    them, raises at an infinity or past the largest float (may_raise): inside a `try` whose
+    handlers may catch it, whether it does is a site (a run with such numbers runs the handler);
+    outside one the count presumes it does not, and the report names the presumption, as it does
+    for `math.sqrt`."""
     if len(items) < 2 or not any(i.__class__ is Unknown and i.kind == "float" or isinstance(i, (Array, NumpyScalar))
                                  and dtypes.kind(i.dtype) in "fc" for i in items):
         return
     for exc, why, message in _FSUM_RAISES:
-        if interp.handlers.catches(exc):
-            may_raise(interp, span, op, exc, why, message)
+        may_raise(interp, span, op, exc, why, message)
 
 
 def may_raise(interp, span, op: str, exc: str, why: str, message: str) -> None:
