@@ -20,25 +20,27 @@ from flopcast.analyzer.paths import MAX_PATHS
 from flopcast.model import Point
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ending_guards"
-POINT = Point(8, 2, 10**6)
+POINTS = [Point(8, 2, 10**6), Point(16, 3, 10**6)]
 PROGRAMS = ["net_after_a_search", "fallback_reads_a_choice"]
 
 
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
 @pytest.mark.parametrize("name", PROGRAMS)
-def test_the_nets_other_answer_is_priced_from_an_ending_run_in_an_equal_state(name):
+def test_the_nets_other_answer_is_priced_from_an_ending_run_in_an_equal_state(name, point):
     """fallback_reads_a_choice: the state at the net differs by ``rows``, so each of its two
     values needs an ending run of its own, and each prices only the paths that share it."""
-    priced, every = both_ways(FIXTURES / f"{name}.py", POINT)
+    priced, every = both_ways(FIXTURES / f"{name}.py", point)
     assert not every.capped and len(every.results) > MAX_PATHS
     assert priced.priced is not None and not priced.capped and len(priced.results) < MAX_PATHS
     assert interval(priced) == interval(every)
 
 
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
 @pytest.mark.parametrize("name", PROGRAMS)
-def test_past_the_path_cap_the_report_is_an_interval_holding_the_real_count(name):
+def test_past_the_path_cap_the_report_is_an_interval_holding_the_real_count(name, point):
     path = FIXTURES / f"{name}.py"
-    report = analyze(path, POINT)
+    report = analyze(path, point)
     assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
-    real = measure(path, POINT).total
+    real = measure(path, point).total
     assert report.total.lo < report.total.hi
     assert report.total.contains(real), f"{report.total} vs the run's {real:,}"
