@@ -34,8 +34,8 @@ def test_fmean_of_floats_in_a_try_may_raise(point):
     assert report.total.contains(runtime) and not report.total.exact, (report.total, runtime)
 
 
-def test_fsum_of_floats_outside_a_try_is_exact_only_presuming_it_does_not_raise():
-    point = Point(8, 2, 2**41)
+@pytest.mark.parametrize("point", [Point(8, 2, 2**41), Point(16, 3, 2**41)], ids=lambda p: f"{p.width}x{p.depth}")
+def test_fsum_of_floats_outside_a_try_is_exact_only_presuming_it_does_not_raise(point):
     report = analyze(FIXTURES / "fsum_outside_try.py", point)
     assert report.exact and report.total.lo == measure(FIXTURES / "fsum_outside_try.py", point).total
     listed = to_json(report)["total"]["presumes_no_raise"]
