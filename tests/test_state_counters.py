@@ -24,6 +24,10 @@ def test_loops_with_numbers_that_change_each_iteration_are_counted_exactly(width
     assert_counted_exactly(COUNTERS, Point(width, depth, 2**41))
 
 
+#: One worker runs this module (make test: --dist loadgroup), so the module's `runs` are made once, not once per worker.
+pytestmark = pytest.mark.xdist_group("state-counters")
+
+
 @pytest.fixture(scope="module")
 def runs():
     """How many times each line ran at depth 8 and at depth 400 (width 16), by its text."""

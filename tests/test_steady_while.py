@@ -24,6 +24,10 @@ def test_counted_while_loops_are_counted_exactly(width, depth):
     assert_counted_exactly(COUNTED, Point(width, depth, 2**41))
 
 
+#: One worker runs this module (make test: --dist loadgroup), so the module's `runs` are made once, not once per worker.
+pytestmark = pytest.mark.xdist_group("steady-while")
+
+
 @pytest.fixture(scope="module")
 def runs():
     """How many times each line ran at depth 8 and at depth 200 (width 8), by its text."""

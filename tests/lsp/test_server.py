@@ -14,7 +14,9 @@ from pytest_lsp import LanguageClient
 from .conftest import server_per_test
 from .helpers import FIXTURES, SAMPLES, Doc, codes
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")  # (the module's server lives in the module's loop)
+pytestmark = [pytest.mark.asyncio(loop_scope="module"),  # (the module's server lives in the module's loop)
+              # one worker runs the module, so its shared server (conftest.module_server) starts once, not once per worker
+              pytest.mark.xdist_group("lsp-server")]
 
 client = server_per_test(loop_scope="module")
 

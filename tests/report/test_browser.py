@@ -12,6 +12,9 @@ from flopcast.report.render import render_html
 from .browser import launch, require_chromium
 from .pages import SAMPLES, gathered, line_of, page
 
+#: One worker runs this module (make test: --dist loadgroup), so `opened` starts Chromium once, not once per worker.
+pytestmark = pytest.mark.xdist_group("browser")
+
 sync_api = pytest.importorskip("playwright.sync_api", reason="BROWSER TESTS DID NOT RUN: playwright is not installed")
 
 
