@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import functools
 import io
 import itertools
 import math
@@ -175,9 +176,20 @@ OP_NAMES = _called_names(FILES)
 MUTANTS = int(os.environ.get("FLOPCAST_MUTANTS", str(len(FILES))))
 
 
+#: One worker runs this module (make test: --dist loadgroup), so each file's mutants are drawn once
+#: (drawn_mutants) for the count test and the file's own: the draw shuffles the index of every mutant
+#: of the file (the corpus has millions), 7 of the module's 136 s in session 50's CI, and as much again.
+pytestmark = pytest.mark.xdist_group("mutations")
+
+
+@functools.cache
+def drawn_mutants(path: Path) -> list[Mutant]:
+    """The committed run's valid mutants of ``path``: MUTANTS spread evenly over the files."""
+    return sample_mutants(path, math.ceil(MUTANTS / len(FILES)), SEED, OP_NAMES)
+
+
 def test_the_corpus_gives_the_valid_mutants_asked_for_per_run():
-    per_file = math.ceil(MUTANTS / len(FILES))
-    total = sum(len(sample_mutants(f, per_file, SEED, OP_NAMES)) for f in FILES)
+    total = sum(len(drawn_mutants(f)) for f in FILES)
     assert total >= MUTANTS
 
 
@@ -201,11 +213,10 @@ SLOW_MUTANTS = {
                                   if str(f.relative_to(ROOT)) in SLOW_MUTANTS else f for f in FILES],
                          ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_mutant_makes_an_internal_error(path: Path):
-    per_file = math.ceil(MUTANTS / len(FILES))
     failures = []
     previous = signal.signal(signal.SIGVTALRM, _on_alarm)
     try:
-        for i, m in enumerate(sample_mutants(path, per_file, SEED, OP_NAMES)):
+        for i, m in enumerate(drawn_mutants(path)):
             point = POINTS[i % len(POINTS)]
             target, texts = analysed_as(path, m.text)
             signal.setitimer(signal.ITIMER_VIRTUAL, HANG_SECONDS)
