@@ -2435,6 +2435,14 @@ class CallMemo:
             return value
         return None
 
+    def records(self, canon: Canon) -> bool:
+        """Whether a keyed call that was not reused is recorded when it ends. A run answering per
+        execution may answer a site apart at each execution: it records only for the other runs
+        and its own later calls, and only calls that consulted no site (``_finish``), which run
+        alike on every path. (oo_folder's per-execution runs interpreted its planner's memoised
+        programme at each call of predict, and each run again.)"""
+        return not self.interp.decisions.per_execution or type(canon) is _SharedWalk
+
     def per_execution_reuses(self, entry: "_SharedEntry") -> bool:
         """Whether this run may reuse a call another run recorded as ``entry``, as far as answering
         per execution goes. Such a run (Decisions.per_execution) may answer a site differently at
@@ -2523,7 +2531,11 @@ class CallMemo:
             self._finish(key, canon, marks, fn, args, kwargs, value)
         finally:
             self._closed()
-        self.futility().ended(fn, self.interp.trace is not None, self._recordings != before)
+        recorded = self._recordings != before
+        if recorded or not self.interp.decisions.per_execution:
+            # (a run answering per execution records only calls that consulted no site: its others
+            # tell nothing of whether the function's calls can be recorded on the other paths)
+            self.futility().ended(fn, self.interp.trace is not None, recorded)
 
     def _finish(self, key: tuple, canon: Canon, marks: tuple, fn, args: list, kwargs: dict, value) -> None:
         interp, result = self.interp, self.interp.result
@@ -2607,7 +2619,8 @@ class CallMemo:
             cache_template, interp.cache_identity_lookups != by_identity, view_bases,
             tuple(interp.decisions.answers[answers:]), tuple(interp.compare_log[compares:]), ran, own_table,
             cache_moves=interp.cache_version - cache_size - len(added or ()), unasked=interp.unasked - unasked)
-        if not canon.shared_only and not met_sites:
+        per_execution = interp.decisions.per_execution
+        if not canon.shared_only and not met_sites and not per_execution:
             self.entries.setdefault(key, {})[(read_cache, read_budget)] = recorded
             self._recordings += 1
         # Effects a call's own loops made on themselves only (a watch of their numbers, comparisons of
@@ -2640,7 +2653,9 @@ class CallMemo:
                 _first_per_span(interp.compare_log[compares:]), tuple(interp.history_log[history:]), largest, self.run,
                 frozenset(credited), interp.budget,
                 {site.key: (site, decisions.spent[site.key] - used) for site in decisions.seen[seen:]},
-                canon.shared_only)
+                canon.shared_only or per_execution)  # (such a run has no entries of its own: records)
+            if per_execution and not reusable_per_execution(entry):
+                return
             self.shared.add(key, entry, fn)
             self._recordings += 1
             # Kept for the command's other analyses only when it consulted no site: a site's

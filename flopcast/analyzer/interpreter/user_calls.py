@@ -212,8 +212,7 @@ class UserCalls:
                 return self._call_user(fn, args, kwargs, span)
             memo_key, canon = memo
             value = self.memo.replay(memo_key, canon)
-            if value is None and self.decisions.per_execution:
-                # (its sites may answer apart at each execution: its calls are not recorded)
+            if value is None and not self.memo.records(canon):
                 return self._call_user(fn, args, kwargs, span)
             if value is None:
                 marks = self.memo.start(fn)
