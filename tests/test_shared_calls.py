@@ -15,6 +15,7 @@ flopscope count, which must lie inside the interval).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import pytest
 from oracle import measure
@@ -399,13 +400,19 @@ def _paths(path: Path, share_calls: bool, traced: bool = False) -> list:
     traces: list = []
     explored = run_point(program, estimator_class(program, None), POINT, True, traces=traces if traced else None,
                          memory=traced, share_calls=share_calls)
+    return _summary(explored.results, traces if traced else None)
+
+
+def _summary(results: list, traces: Optional[list] = None) -> list:
+    """What each run left of its path (``traces``: with the loop runs of its charges and its memory)."""
+    traced = traces is not None
     return [(r.chosen, [(c.span, c.op, c.flops, c.dtype, c.function) for c in r.charges],
              [s.key for s in r.sites], r.spent, r.inclusive, r.calls, r.compares,
              sorted((n.lineno, n.col_offset) for n in r.entered), r.raised,
              r.unpriced, r.notes, r.uncertain) + ((
                  ChargeLoops(t, len(r.charges)).at(range(len(r.charges))), None if t.memory is None else t.memory.result())
                  if traced and t is not None else ())
-            for r, t in zip(explored.results, traces if traced else explored.results)]
+            for r, t in zip(results, traces if traced else results)]
 
 
 def _work(path: Path, share_calls: bool) -> int:
@@ -741,6 +748,47 @@ def test_a_later_call_of_predict_reuses_the_planner_its_first_call_ran(tmp_path:
     assert _paths(path, share_calls=True) == _paths(path, share_calls=False)
     report = analyze(path, POINT)
     assert report.total.lo == measure(path, POINT).total == report.total.hi
+
+# The same planner, its units sized by the passes of a loop whose stop the work after it reads
+# (late_stops.py): each run stopping at another pass answers per execution (onsets.Onset) and plans
+# with units no other run planned with. Such a run recorded no call, so the second call of predict
+# interpreted the whole planner again, as its first had.
+_PLANNER_AFTER_LATE_STOP_EACH_CALL = _PLANNER_EACH_CALL.split("class Estimator")[0] + """
+class Estimator(BaseEstimator):
+    def __init__(self):
+        self.calls = 0
+
+    def predict(self, mlp, budget):
+        self.calls += 1
+        w = mlp.weights[0]
+        v = fnp.sum(w, axis=0)
+        used = 0
+        for step in range(6):
+            v = w @ v
+            used += 1
+            if float(fnp.linalg.norm(v)) > 1e3:
+                break
+        kinds = Planner(mlp.width, mlp.depth).plan((used + 3) * mlp.width if self.calls < 100 else mlp.width)
+        x = fnp.ones((4, mlp.width))
+        for w, kind in zip(mlp.weights, kinds):
+            x = fnp.maximum(x @ w, 0.0) if kind else fnp.tanh(x @ w)
+        return fnp.stack([fnp.mean(x, axis=0)] * mlp.depth) + fnp.sum(v)
+"""
+
+
+def test_a_run_answering_per_execution_reuses_the_planner_its_first_call_of_predict_ran(tmp_path: Path) -> None:
+    path = tmp_path / "estimator.py"
+    path.write_text(_PLANNER_AFTER_LATE_STOP_EACH_CALL)
+    program = load_program(path)
+    runs = {share: run_point(program, estimator_class(program, None), POINT, True, share_calls=share).results
+            for share in (True, False)}
+    per_execution = [(shared.work, alone.work) for shared, alone in zip(runs[True], runs[False])
+                     if any(v.__class__ is Onset for v in shared.chosen.values())]
+    assert per_execution and all(shared < alone * 3 / 4 for shared, alone in per_execution)
+    assert _summary(runs[True]) == _summary(runs[False])
+    report = analyze(path, POINT)
+    assert report.total.lo <= measure(path, POINT).total <= report.total.hi
+
 
 # A block recursion handed an object (its leaf size on an instance): the recursion keys of its
 # calls name that object by id, and a reuse under a frame of the function checks the keys it
