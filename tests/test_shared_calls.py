@@ -626,7 +626,7 @@ def test_a_planner_filling_tables_it_began_empty_is_not_interpreted_again_on_lat
 
 # A loop's stop whose later work reads the passes made: the runs stopping at each of its executions
 # (late_stops.py) answer it per execution (onsets.Onset), and reuse only the other runs' calls that
-# consulted no site (the planner), recording none of their own.
+# consulted no site (the planner), recording only such calls.
 _PLANNER_THEN_LATE_STOP = _HEAD + _COSTS + """
 class Estimator(BaseEstimator):
     def predict(self, mlp, budget):

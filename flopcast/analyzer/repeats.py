@@ -2444,12 +2444,13 @@ class CallMemo:
         return not self.interp.decisions.per_execution or type(canon) is _SharedWalk
 
     def per_execution_reuses(self, entry: "_SharedEntry") -> bool:
-        """Whether this run may reuse a call another run recorded as ``entry``, as far as answering
-        per execution goes. Such a run (Decisions.per_execution) may answer a site differently at
-        each execution, so it reuses no call of its own and records none; but a call that consulted
-        no site and settled no test without one (``_Recorded.unasked``) runs alike on every path: run
-        here it would make the same moves, charges and value, whatever the sites answer elsewhere.
-        (riccati_filter's planner, interpreted whole by each of its per-execution runs before.)"""
+        """Whether this run may reuse a call recorded as ``entry`` (by another run, or by this one
+        when it answers per execution: ``records``), as far as answering per execution goes. Such a
+        run (Decisions.per_execution) may answer a site differently at each execution, so it reuses
+        no other call of its own path; but a call that consulted no site and settled no test without
+        one (``_Recorded.unasked``) runs alike on every path: run here it would make the same moves,
+        charges and value, whatever the sites answer elsewhere. (riccati_filter's planner,
+        interpreted whole by each of its per-execution runs before.)"""
         return not self.interp.decisions.per_execution or reusable_per_execution(entry)
 
     def memory_allows(self, entry: "_SharedEntry", canon: Canon) -> bool:
