@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import builtins
 import itertools
-from typing import Optional
+from typing import Iterator, Optional
 
 from flopcast.analyzer import handlers, write_only
 from flopcast.analyzer.chargelist import ChargeList
@@ -43,6 +43,12 @@ def _yields_under_cleanup(fn) -> bool:
     if found is None:
         found = fn._flopcast_cleanup = _finds_yield_under_cleanup(fn)
     return found
+
+
+def _closing_runs_code(gen: PyGenerator) -> bool:
+    """Whether ``gen``, left short, was left at a yield inside try/finally or with (an item was
+    taken): closing it runs that code."""
+    return bool(gen.consumed) and _yields_under_cleanup(getattr(gen.function, "node", None))
 
 
 def _finds_yield_under_cleanup(fn: ast.AST) -> bool:
@@ -830,20 +836,17 @@ class Generators:
     def taken_back_now(self) -> Optional[int]:
         """The FLOPs retract_unconsumed would take back were the run to end now, with no generator
         taken from again (ending_guards.py); None where that is not plain to see: a body running
-        ahead, one left short that fed on another generator or that runs cleanup code when closed,
-        regions that nest."""
+        ahead or still running, one left short that fed on another generator (settle_fed would
+        move it) or whose closing runs code, regions that nest."""
         if self._ahead_since:
             return None
+        if any(gen.items is not None and (gen.end is None or self._fed_back(gen)) for gen in self._ran_generators):
+            return None
         regions = []
-        for gen in self._ran_generators:
-            if gen.items is None:
-                continue
-            if gen.end is None or self._fed_back(gen):
-                return None
-            if self._left_short(gen):
-                if gen.consumed and _yields_under_cleanup(getattr(gen.function, "node", None)):
-                    return None  # (closing it runs code of its own: its cost is its state's)
-                regions.append((gen.marks[gen.consumed - 1] if gen.consumed else gen.start, gen.end))
+        for gen, region in self._left_short_regions(self._ran_generators):
+            if _closing_runs_code(gen):
+                return None  # (its cost is its state's, which the state compared does not hold)
+            regions.append(region)
         regions.sort(key=lambda r: r[0][0])
         taken, last = 0, -1
         for mark, end in regions:
@@ -851,6 +854,21 @@ class Generators:
                 return None
             taken, last = taken + end[1] - mark[1], end[0]
         return taken
+
+    def _left_short_regions(self, gens: list, ending: bool = False) -> Iterator[tuple]:
+        """(generator, (mark, end)) for each of ``gens`` whose body ran and that the program left
+        short of its end: the ledgers its body stood at when it handed the last item taken (its
+        start, with none taken) and where it stopped, whose charges never ran at run time. A body
+        still running is passed over, or at a path's end (``ending``) runs to now. Lazy: a region
+        running to now ends after what retract_unconsumed noted for the generators before it."""
+        for gen in gens:
+            if gen.items is None or gen.end is None and not ending:
+                continue
+            # (paused: its body stopped at the last item its consumer takes; a `yield from` it
+            # ran there ran its subgenerator whole, past that item)
+            if self._left_short(gen):
+                mark = gen.marks[gen.consumed - 1] if gen.consumed else gen.start
+                yield gen, (mark, gen.end if gen.end is not None else self.ledger())
 
     @staticmethod
     def _left_short(gen: PyGenerator) -> bool:
@@ -867,20 +885,14 @@ class Generators:
         gens = self._ran_generators if only is None else only
         for gen in gens:
             self.settle_fed(gen)
-        for gen in gens:
-            if gen.items is None or gen.end is None and not ending:
-                continue
-            # (paused: its body stopped at the last item its consumer takes; a `yield from` it
-            # ran there ran its subgenerator whole, past that item)
-            if self._left_short(gen):
-                mark = gen.marks[gen.consumed - 1] if gen.consumed else gen.start
-                regions.append((mark, gen.end if gen.end is not None else self.ledger()))
-                if gen.consumed and not gen.cleanup_priced and _yields_under_cleanup(getattr(gen.function, "node", None)):
-                    # left at a yield inside try/finally or with: Python runs that cleanup when the
-                    # generator is closed (close(), or when it is collected), and its cost is the run's
-                    self._unpriced_at(gen.span, "generator cleanup", "a generator left at a yield inside "
-                                      "try/finally or with runs that code when it is closed or collected; "
-                                      "its cost is not counted")
+        for gen, region in self._left_short_regions(gens, ending):
+            regions.append(region)
+            if not gen.cleanup_priced and _closing_runs_code(gen):
+                # Python runs that cleanup when the generator is closed (close(), or when it is
+                # collected), and its cost is the run's
+                self._unpriced_at(gen.span, "generator cleanup", "a generator left at a yield inside "
+                                  "try/finally or with runs that code when it is closed or collected; "
+                                  "its cost is not counted")
         self._take_back(regions)
 
     def _take_back(self, regions: list) -> None:
