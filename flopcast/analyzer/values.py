@@ -805,6 +805,11 @@ class PyGenerator(Value):
         whose `yield from` took it whole)."""
         return self.in_order or self.yielded_into is not None and self.yielded_into.ordered()
 
+    def stood_at(self, taken: int) -> Any:
+        """The ledger its body stood at when it had handed over ``taken`` items (just after that
+        yield; its start with none): where a consumer that stopped there left it."""
+        return self.marks[taken - 1] if taken else self.start
+
     def quiet(self) -> bool:
         """Whether running its body ahead of its consumer moved nothing the consumer would see
         at run time: no charge, nothing unpriced, no site consulted, no raise held back."""

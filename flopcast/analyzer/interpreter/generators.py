@@ -630,7 +630,7 @@ class Generators:
             self.retract_unconsumed(only=closed)
             for g in closed:
                 if g.items is not None and g.end is not None:
-                    g.items, g.end = g.items[:g.consumed], g.marks[g.consumed - 1] if g.consumed else g.start
+                    g.items, g.end = g.items[:g.consumed], g.stood_at(g.consumed)
         gen.past_last, gen.paused, gen.error, gen.closed = True, False, None, True
         if cleanup is not None:
             self._run_cleanup(gen, cleanup)
@@ -728,7 +728,7 @@ class Generators:
             return False
         if gen.past_last:
             return True
-        mark = gen.marks[gen.consumed - 1] if gen.consumed else gen.start
+        mark = gen.stood_at(gen.consumed)
         return mark[2] == gen.end[2] and mark[3] == gen.end[3] \
             and not _yields_under_cleanup(getattr(gen.function, "node", None))
 
@@ -746,8 +746,7 @@ class Generators:
                 # its charges may still go
                 kept -= gen.end[1] - gen.start[1]
             elif gen.consumed < len(gen.items) or not gen.past_last or gen.paused:
-                mark = gen.marks[gen.consumed - 1] if gen.consumed else gen.start
-                kept -= gen.end[1] - mark[1]
+                kept -= gen.end[1] - gen.stood_at(gen.consumed)[1]
                 kept -= self._fed_unkept(gen)
         return max(kept, 0)
 
@@ -758,10 +757,8 @@ class Generators:
         for source, taken in self._fed_back(gen):
             if source.end is None:
                 continue
-            own = source.marks[source.consumed - 1] if self._left_short(source) and source.consumed \
-                else source.start if self._left_short(source) else source.end
-            mark = source.marks[taken - 1] if taken else source.start
-            unkept += max(own[1] - mark[1], 0)
+            own = source.stood_at(source.consumed) if self._left_short(source) else source.end
+            unkept += max(own[1] - source.stood_at(taken)[1], 0)
         return unkept
 
     def note_feeds(self, gen: PyGenerator, first: int, skipped_from: Optional[int] = None,
@@ -867,8 +864,7 @@ class Generators:
             # (paused: its body stopped at the last item its consumer takes; a `yield from` it
             # ran there ran its subgenerator whole, past that item)
             if self._left_short(gen):
-                mark = gen.marks[gen.consumed - 1] if gen.consumed else gen.start
-                yield gen, (mark, gen.end if gen.end is not None else self.ledger())
+                yield gen, (gen.stood_at(gen.consumed), gen.end if gen.end is not None else self.ledger())
 
     @staticmethod
     def _left_short(gen: PyGenerator) -> bool:
