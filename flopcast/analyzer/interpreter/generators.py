@@ -745,7 +745,7 @@ class Generators:
                 # a `for` taking its items counts them all as taken until it breaks: any of
                 # its charges may still go
                 kept -= gen.end[1] - gen.start[1]
-            elif gen.consumed < len(gen.items) or not gen.past_last or gen.paused:
+            elif self._left_short(gen):
                 kept -= gen.end[1] - gen.stood_at(gen.consumed)[1]
                 kept -= self._fed_unkept(gen)
         return max(kept, 0)
