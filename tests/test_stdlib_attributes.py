@@ -43,6 +43,9 @@ CALLS = {
     "a_math_function_that_does_not_exist": "m.step(4)",
     "an_itertools_name_that_does_not_exist": "len(list(itertools.sliding(range(3), 2)))",
     "a_math_function_that_exists": "m.isqrt(10)",
+    # session 51's hunt: a Jackson kernel's cot(pi / (N + 1)) = 1 / tan(...) ended the path, a lower bound
+    "math_tan": "m.floor(4 * m.tan(m.pi / 5))",
+    "math_inverse_hyperbolics_cbrt_and_exp2": "m.floor(m.asinh(1.0) + m.acosh(2.0) + m.atanh(0.5) + m.cbrt(8.0) / m.exp2(1))",
     # the mutation hunt's `with contextlib.sample_check(ZeroDivisionError):` (seed 414, 'suppress')
     "a_contextlib_name_that_does_not_exist": "3 if contextlib.sample_check(ZeroDivisionError) else 1",
 }

@@ -2038,6 +2038,8 @@ _MATH = {
     "erfc": math.erfc, "gamma": math.gamma, "lgamma": math.lgamma, "atan2": math.atan2, "asin": math.asin,
     "acos": math.acos, "cosh": math.cosh, "sinh": math.sinh, "degrees": math.degrees, "radians": math.radians,
     "ldexp": math.ldexp, "frexp": math.frexp, "modf": math.modf, "isclose": math.isclose, "dist": math.dist,
+    "tan": math.tan, "asinh": math.asinh, "acosh": math.acosh, "atanh": math.atanh, "cbrt": math.cbrt,
+    "exp2": math.exp2,
 }
 #: math functions whose run time grows fast with the size of an int argument, and the size
 #: past which flopcast does not evaluate them (math.factorial(10**6) takes a minute and more).
@@ -3535,6 +3537,10 @@ _MATH_RAISE_REASONS = {
     ("sinh", "OverflowError"): "the argument is beyond ±710.47, the result past the largest float",
     ("sin", "ValueError"): "the argument is infinite",
     ("cos", "ValueError"): "the argument is infinite",
+    ("tan", "ValueError"): "the argument is infinite",
+    ("acosh", "ValueError"): "the argument is below 1",
+    ("atanh", "ValueError"): "the argument is -1 or less, or 1 or more",
+    ("exp2", "OverflowError"): "the argument is 1024 or more, the result past the largest float",
     ("asin", "ValueError"): "the argument is outside [-1, 1]",
     ("acos", "ValueError"): "the argument is outside [-1, 1]",
     ("gamma", "ValueError"): "the argument is zero, a negative integer or -inf",
