@@ -2050,6 +2050,19 @@ CORPUS = {
         guards=("if big > 1e30:", "if not fnp.all(fnp.isfinite(M)):"),
         data_sites=('if skew > 50 and mode.startswith("rank"):', "if float(top.sum()) == 0.0:"),
     ),
+    "bit_blocks": Entry(
+        points=(
+            (8, 2, 1_000, "exact"),          # not even the diagonal fits: relu of the mean alone
+            (16, 2, 100_000, "interval"),    # DP picks blocks of 16 (one block), the dead-relu exit read
+            (16, 3, 400_000, "interval"),    # three block layers and the last layer's MC nudge
+        ),
+        # session 51's hunt: a "competitive programmer" single file -- one-line lambdas (next power
+        # of two, n & (n - 1), ceil_div, compose by reduce), a memo-dict DP over (layer, prev block,
+        # budget bucket) tuple keys with a greedy cut, divmod in the cost model, a bit-reversal
+        # permutation by int(bin(i)[2:].zfill(k)[::-1], 2), functools.reduce(operator.add) of block
+        # congruences, 1 << int(log2(...)) sample counts, an early return of rows + [row] * (d - 1)
+        data_sites=("if li == 0 and float(fnp.max(row)) <= 0.0:",),
+    ),
     "carried_sketch": Entry(
         points=(
             (8, 1, 5_000, "guarded"),        # the warm-up does not fit: the diagonal model, no samples fit
