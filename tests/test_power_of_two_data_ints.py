@@ -63,3 +63,47 @@ def test_a_size_made_of_the_set_bits_of_a_count_is_priced_within_its_bit_length(
         most = (point.width + 1).bit_length()
         assert (report.total.lo, report.total.hi) == (_pinned(tmp_path, 1, point), _pinned(tmp_path, most, point))
         assert report.total.contains(measure(path, point).total)
+
+
+#: session 51's hunt (a competitive programmer's block sizes): a shift of a count by a known amount
+#: is monotone in it, ``k >> c`` is ``k // 2**c`` and ``k << c`` is ``k * 2**c``; both left the size
+#: "depends on values and has no upper bound", unpriced, a lower bound
+SHIFTS = {
+    "right": ("max(k >> 1, 1)", lambda n: 1, lambda n: (n + 1) >> 1),
+    "left": ("min(k << 1, mlp.width)", lambda n: 2, lambda n: n),
+}
+
+
+@pytest.mark.parametrize("shift", SHIFTS)
+@pytest.mark.parametrize("point", (Point(8, 2, 10**7), Point(16, 3, 10**7)), ids=lambda p: f"{p.width}x{p.depth}")
+def test_a_size_made_by_shifting_a_count_is_priced_at_the_ends_of_the_count(tmp_path, shift, point):
+    size, low, high = SHIFTS[shift]
+    path = tmp_path / "estimator.py"
+    path.write_text(PROGRAM.replace("{m}", size))
+    report = analyze(path, point)
+    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+    n = point.width
+    assert (report.total.lo, report.total.hi) == (_pinned(tmp_path, low(n), point), _pinned(tmp_path, high(n), point))
+    assert report.total.contains(measure(path, point).total)
+
+
+#: ``k & c`` and ``k & (k - 1)`` keep only the bits of their side that is at least 0: in 0..that side's
+#: largest value, whatever the other side is (not monotone in ``k``: an integer of its own, as a
+#: remainder is); they were unpriced too
+MASKS = {
+    "a_known_mask": ("max(k & 6, 1)", 6),
+    "the_count_less_one": ("max(k & (k - 1), 1)", None),  # k = n + 1 = 9 or 17 gives 8 or 16: the width
+}
+
+
+@pytest.mark.parametrize("mask", MASKS)
+@pytest.mark.parametrize("point", (Point(8, 2, 10**7), Point(16, 3, 10**7)), ids=lambda p: f"{p.width}x{p.depth}")
+def test_a_size_masked_by_a_bitwise_and_is_priced_within_the_mask(tmp_path, mask, point):
+    size, top = MASKS[mask]
+    path = tmp_path / "estimator.py"
+    path.write_text(PROGRAM.replace("{m}", size))
+    report = analyze(path, point)
+    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+    high = point.width if top is None else top
+    assert (report.total.lo, report.total.hi) == (_pinned(tmp_path, 1, point), _pinned(tmp_path, high, point))
+    assert report.total.contains(measure(path, point).total)

@@ -53,6 +53,7 @@ _STEPS = {
     "floordiv": operator.floordiv, "min": min, "max": max,
     # rounding to powers of two (`1 << (k - 1).bit_length()`): monotone where derive allows them
     "bit_length": lambda a, c: a.bit_length(), "shl": lambda a, c: c << a,
+    "shr": lambda a, c: a >> c, "lshift": lambda a, c: a << c,
 }
 #: the largest shift a chain may apply (`1 << k` past it is a number no size is made of)
 MAX_SHIFT = 4096
@@ -213,8 +214,8 @@ def derive(u: Unknown, step: str, c) -> Optional[Unknown]:
     ``u``'s origin, or None when the step is not monotone (then it is a fresh unknown)."""
     if not (isinstance(c, int) and not isinstance(c, bool)):
         return None
-    if step == "floordiv" and c <= 0:
-        return None
+    if step == "floordiv" and c <= 0 or step in ("shr", "lshift") and not 0 <= c <= MAX_SHIFT:
+        return None  # (`k >> c`, `k << c`: `k // 2**c`, `k * 2**c`, monotone; a negative shift raises)
     if step in ("bit_length", "shl"):
         # bit_length is monotone on k >= 0 only (|k| is measured); `c << k` raises for k < 0
         low, high = ends(u)

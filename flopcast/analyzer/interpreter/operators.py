@@ -693,6 +693,10 @@ class Operators:
             remainder = _data_int_remainder(left, right, self.node_span(node))
             if remainder is not None:
                 return remainder
+        if name == "BitAnd":
+            masked = _data_int_mask(left, right, self.node_span(node))
+            if masked is not None:
+                return masked
         free = ops.free_scalar_arithmetic([left, right]) if all(
             isinstance(v, (Known, Unknown, NumpyScalar)) for v in (left, right)) else None
         if free is not None:
@@ -898,7 +902,7 @@ def _same_kind(like: Value, items: list) -> Value:
 
 
 _DATA_INT_STEPS = {"Add": ("add", "add"), "Sub": ("sub", "rsub"), "Mult": ("mul", "mul"), "FloorDiv": ("floordiv", None),
-                   "LShift": (None, "shl")}
+                   "LShift": ("lshift", "shl"), "RShift": ("shr", None)}
 
 
 def _data_int_arithmetic(name: str, left: Value, right: Value) -> Optional[Value]:
@@ -927,6 +931,28 @@ def _data_int_remainder(left: Value, right: Value, span) -> Optional[Unknown]:
     c = right.value
     lo, hi = (0, c - 1) if c > 0 else (c + 1, 0)
     return Unknown("int", span, f"a remainder modulo {c} of {left.reason}", lo=lo, hi=hi, machine=left.machine)
+
+
+def _data_int_mask(left: Value, right: Value, span) -> Optional[Unknown]:
+    """``k & c``, ``k & (k - 1)``: an and with a side that is at least 0 keeps only that side's
+    bits, so it lies in 0..that side's largest value whatever the other is (a negative int has
+    infinitely many leading ones in Python). Not monotone in ``k``, so, as a remainder is
+    (_data_int_remainder), an integer read from data of its own with that range."""
+    if not (dataints.is_data_int(left) or dataints.is_data_int(right)):
+        return None
+    tops = []
+    for v in (left, right):
+        if v.__class__ is Known and type(v.value) is int and v.value >= 0:
+            tops.append(v.value)
+        elif dataints.is_data_int(v):
+            low, high = dataints.ends(v)
+            if low >= 0 and not dataints.unbounded(high):
+                tops.append(high)
+    if not tops or not all(v.__class__ is Known and type(v.value) is int or dataints.is_data_int(v)
+                           for v in (left, right)):
+        return None
+    data = left if dataints.is_data_int(left) else right
+    return Unknown("int", span, f"a bitwise and of {data.reason}", lo=0, hi=min(tops), machine=data.machine)
 
 
 def _settled_by_range(name: str, left: Value, right: Value) -> Optional[Known]:
