@@ -91,8 +91,10 @@ def test_a_size_made_by_shifting_a_count_is_priced_at_the_ends_of_the_count(tmp_
 #: largest value, whatever the other side is (not monotone in ``k``: an integer of its own, as a
 #: remainder is); they were unpriced too
 MASKS = {
-    "a_known_mask": ("max(k & 6, 1)", 6),
-    "the_count_less_one": ("max(k & (k - 1), 1)", None),  # k = n + 1 = 9 or 17 gives 8 or 16: the width
+    "a_known_mask": ("max(k & 6, 1)", lambda n: 6),
+    # k = n + 1 = 9 or 17 clears its lowest bit to 8 or 16: n // 2 + 1 (below the width, which
+    # min(..., mlp.width) alone would give)
+    "the_count_less_one": ("(k & (k - 1)) // 2 + 1", lambda n: n // 2 + 1),
 }
 
 
@@ -104,6 +106,6 @@ def test_a_size_masked_by_a_bitwise_and_is_priced_within_the_mask(tmp_path, mask
     path.write_text(PROGRAM.replace("{m}", size))
     report = analyze(path, point)
     assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
-    high = point.width if top is None else top
+    high = top(point.width)
     assert (report.total.lo, report.total.hi) == (_pinned(tmp_path, 1, point), _pinned(tmp_path, high, point))
     assert report.total.contains(measure(path, point).total)
