@@ -134,6 +134,11 @@ class RunResult:
     # The spans of the sites a later call met that an earlier call had met: the path takes one
     # option at each for every call, as if each MLP answered alike (report.alike).
     repeated_sites: set = field(default_factory=set)
+    # The state each call of predict left (carried.state; None: not comparable), from the first
+    # on, as far as the path followed the calls: paths whose calls leave other states answered
+    # some site otherwise, and a run whose MLPs mix those answers starts a later call from a
+    # state no path has (api._open_at_sites_steering_later_calls).
+    call_states: list = field(default_factory=list, repr=False)
     # Branch site key -> the state after its first test (ending_guards.Tested; None: not comparable),
     # noted where the decisions ask it; and how many answers the run gave in all.
     tested: dict = field(default_factory=dict, repr=False)
