@@ -333,3 +333,20 @@ def test_attributes_added_late_that_asdict_cannot_read_make_no_second_call(point
     call adds after them are read by nothing, so it leaves the state it found (flag_portfolio made
     a second call on every path)."""
     _assert_every_call_costs_the_first_without_a_second(FIXTURES / "asdict_history.py", point)
+
+
+def test_a_data_test_whose_arms_leave_other_state_opens_the_high_end() -> None:
+    """`if not slow: self.fast = min(self.fast + 1, 2)` on a test of the MLP's weights, and
+    `if self.fast >= 2:` one op more: each path replays its first call's answer at every later
+    call, but seeds 15, 16, 17 sample MLPs fast, fast, slow, whose third call (a slow MLP after
+    two fast ones) no path makes. The report must hold every MLP's count: not an interval whose
+    high end that call passes, but a lower bound naming the site."""
+    path = FIXTURES / "data_steers_next_call.py"
+    point = Point(8, 2, 100_000)
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, 3, seed=15)]
+    assert measured == [655, 687, 1167]  # the mix this test is about
+    test_line = 15
+    assert ("switches", test_line) in [(u.what, u.span.line) for u in report.unpriced]
+    assert report.lower_bound and not report.exact
+    assert all(report.total.lo <= m for m in measured)
