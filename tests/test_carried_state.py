@@ -350,3 +350,17 @@ def test_a_data_test_whose_arms_leave_other_state_opens_the_high_end() -> None:
     assert ("switches", test_line) in [(u.what, u.span.line) for u in report.unpriced]
     assert report.lower_bound and not report.exact
     assert all(report.total.lo <= m for m in measured)
+
+
+def test_a_count_one_answer_bumps_and_the_other_reads_opens_the_high_end() -> None:
+    """`if not slow: self.n += 1` and `if slow and self.n > 0:` one op more: the fast path's
+    calls all cost its first, the slow path leaves no state, so every path explored costs 655;
+    seeds 15, 16, 17 sample fast, fast, slow, and the slow MLP after fast ones counts 687."""
+    path = FIXTURES / "data_count_read_later.py"
+    point = Point(8, 2, 100_000)
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, 3, seed=15)]
+    assert measured == [655, 655, 687]
+    assert ("switches", 14) in [(u.what, u.span.line) for u in report.unpriced]
+    assert report.lower_bound and not report.exact
+    assert all(report.total.lo <= m for m in measured)
