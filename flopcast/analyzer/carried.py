@@ -55,6 +55,18 @@ def state(interp, instance) -> Optional[tuple]:
     return _walked(interp, instance, _StateWalk(interp._nonzero_counts, write_only.attributes(interp.program)))
 
 
+class _PathStateWalk(_StateWalk):
+    """``state``'s walk naming classes by their definition (joins._Walk): each path runs in an
+    interpreter of its own, whose classes are other objects."""
+
+    definition = _Walk.definition
+
+
+def path_state(interp, instance) -> Optional[tuple]:
+    """``state``, comparable with another path's (api._open_at_sites_steering_later_calls)."""
+    return _walked(interp, instance, _PathStateWalk(interp._nonzero_counts, write_only.attributes(interp.program)))
+
+
 def _walked(interp, instance, walk) -> Optional[tuple]:
     """``walk``'s form of the instance, every module's globals and the lru_cache tables; None
     when they cannot be compared."""

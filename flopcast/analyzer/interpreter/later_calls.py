@@ -24,7 +24,7 @@ class LaterCalls:
         the first left state they can read (carried.py). Only after a first call that ended
         normally: one that raised or ran out of budget leaves a state the path does not follow."""
         after = carried.state(self, instance)
-        self.result.call_states.append(after)
+        self.result.call_states.append(carried.path_state(self, instance))
         if after is not None and after == before:
             return  # every call starts where the first did
         # What the first call added that no later call can tell from its absence (first_writes.py)
@@ -77,7 +77,7 @@ class LaterCalls:
                         self.program.first_call_hint = carried.merged(self.program.first_call_hint, hint)
                 return  # only numbers no call steers by changed: every later call moves as this one
             now = carried.state(self, instance)
-            r.call_states.append(now)
+            r.call_states.append(carried.path_state(self, instance))
             if now is not None and now == after:
                 return  # this call left the state it found: every later call costs what it did
             after = now
