@@ -13,7 +13,7 @@ from typing import Callable, Mapping, NamedTuple, Optional, Union
 
 from flopcast.syntax import ast_walk
 from flopcast import installed
-from flopcast.analyzer import alike, chargelist, dataints, disk_answers, rollup, sizetests
+from flopcast.analyzer import alike, chargelist, dataints, disk_answers, mixed_calls, rollup, sizetests
 from flopcast.analyzer.ahead import Ahead, jobs as path_jobs
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.decisions import nominal_option
@@ -656,26 +656,22 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
     if repeated:
         # A path takes one option at a site for every call: as if each MLP answered alike.
         report.alike = sorted(set(report.alike) | repeated, key=lambda s: (s.path, s.line, s.col))
-        _open_at_sites_steering_later_calls(report, results, repeated)
+        _open_at_sites_steering_later_calls(program, cls, report, results, repeated)
     if isinstance(widest.returned, Array):
         report.returned = (widest.returned.shape, widest.returned.dtype)
     return report
 
 
-def _open_at_sites_steering_later_calls(report: Report, results: list[RunResult], repeated: set) -> None:
+def _open_at_sites_steering_later_calls(program: Program, cls: str, report: Report, results: list[RunResult],
+                                        repeated: set) -> None:
     """A path replays its first call's answers at every later call (interpreter/later_calls.py),
     but each MLP answers a value-dependent site on its own data. Where the paths leave other states
-    for the next call (``call_states`` differ at some call, or cannot be compared), an answer
-    decided what a later call starts from, and a run whose MLPs mix the answers (fast, fast, slow)
-    starts a call from a state no path had: its count may lie above every path's, so the high end
-    is open at each site met again by a later call. (Paths that all leave one state cover every
-    mix: each call then starts alike whatever the MLPs before it answered.)"""
-    for k in range(max(len(r.call_states) for r in results)):
-        states = {r.call_states[k] for r in results if k < len(r.call_states)}
-        if None in states or len(states) > 1:
-            break
-    else:
-        return  # every path left one state after each call
+    for the next call (``call_states`` differ at some call, or cannot be compared) in parts a later
+    call may read (mixed_calls.py), an answer decided what a later call starts from, and a run
+    whose MLPs mix the answers (fast, fast, slow) starts a call from a state no path had: its count
+    may lie above every path's, so the high end is open at each site met again by a later call."""
+    if not mixed_calls.steer_later_calls(program, cls, [r.call_states for r in results]):
+        return
     for span in sorted(repeated, key=lambda s: (s.path, s.line, s.col)):
         if not any(u.span == span and u.what == "switches" for u in report.unpriced):
             report.unpriced.append(Unpriced(span, "switches", "a later MLP may answer it otherwise: the paths "

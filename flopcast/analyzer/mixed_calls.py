@@ -1,0 +1,416 @@
+"""Whether the states the paths leave after a call of ``predict`` can steer a later call.
+
+A path replays its first call's answers at every later call (interpreter/later_calls.py), but
+whestbench hands each call another MLP, which answers a value-dependent site on its own weights.
+Where every path leaves one state after each call, each call starts alike whatever the MLPs
+before it answered, and the paths cover every mix. Where they leave different states, a run whose
+MLPs mix the answers (fast, fast, slow) starts a call from a state no path had, and may cost more
+than any path (api._open_at_sites_steering_later_calls opens the high end then).
+
+Often the parts that differ steer nothing: a count only ever stepped (``self.blown += 1``,
+``STATS["qr"] += 1``), or a module's list each call clears before it reads it. The states'
+forms (carried.path_state: the instance, each module's globals, the lru_cache tables) are
+compared part by part, each part an instance attribute or a module global (a *root*); a call
+started from a mix then makes the moves of the path whose answers it gives when each root that
+differs is
+
+* **stepped only**: the paths' forms of it differ only in numbers, each of one class on every
+  path, and every mention of its name in the program (read statically, never run; functions
+  nothing calls left out, write_only._Walked) stores it, or steps it or an item of it by ``+=``
+  or ``-=`` (which never raise on an int or a float and hand the number on to nowhere else), or
+  stores an item of it: its numbers reach only themselves, so no test, size or index reads
+  them, and the structure the paths leave follows the moves alone; or
+* **cleared first**: a module global, or an attribute of the instance, holding a list, dict, set or
+  deque of one kind on every path, that ``predict`` (the estimator class's own, undecorated)
+  clears (``FLAGS.clear()``, ``self.log.clear()``) at its top level after statements that
+  cannot reach it (plain assignments of expressions of the MLP, the budget, locals and flopscope,
+  numpy and math: no code of the program runs before the clear): what it held is read by no call.
+
+and no object inside a root that differs is reachable from another root (an alias would read
+it). Anything else, or a part that cannot be told apart (the lru_cache tables, a state that
+cannot be compared), leaves the high end open, as before.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Optional
+
+from flopcast.analyzer import write_only
+
+#: Tags of the forms that name an object (canonical.py): ``(tag, number, ...)`` where it is first
+#: met, ``(tag, number)`` (a list's ``(tag, number, None)``) where it is met again.
+_OBJECT_TAGS = frozenset({"L", "D", "I", "KS", "SI", "M", "F"})
+#: The kinds of container ``.clear()`` empties without running the program's code.
+_CLEARABLE = frozenset({"L", "D", "KS", "Q"})
+#: Steps that raise at no value of an int or float held, and hand it on only to the place stepped.
+_STEPS = (ast.Add, ast.Sub)
+#: Names through which code may reach a global or an attribute by a computed name.
+_COMPUTED = frozenset({"globals", "locals", "vars", "eval", "exec", "__dict__", "getattr", "setattr",
+                       "__getattr__", "__getattribute__", "__setattr__", "attrgetter", "__import__",
+                       "import_module", "__class__"})
+#: Modules whose functions run none of the program's code on values of the MLP or the budget.
+_LIBRARIES = frozenset({"flopscope", "numpy", "math"})
+#: Builtins that run none of the program's code on such values.
+_PLAIN_BUILTINS = frozenset({"len", "int", "float", "min", "max", "abs", "round", "range", "bool", "tuple",
+                             "list", "sum"})
+
+
+@dataclass(frozen=True)
+class Root:
+    """An attribute of the instance (``module`` None) or a global of a module (its key)."""
+
+    name: str
+    module: Optional[str] = None
+
+
+def steer_later_calls(program, cls: str, call_states: list[list]) -> bool:
+    """Whether the states the paths left (``call_states``: per path, its ``path_state`` after each
+    call it followed) may steer a later call: some call's states differ where a later call may
+    read them, or cannot be compared."""
+    steered = _Steered(program, cls)
+    for k in range(max(map(len, call_states))):
+        states = [s[k] for s in call_states if k < len(s)]
+        if len(set(states)) == 1 and states[0] is not None:
+            continue
+        split = [None if s is None else _roots(s) for s in states]
+        if any(s is None for s in split) or len({s[0] for s in split}) > 1:
+            return True  # (not comparable, or other attributes, globals or lru_cache tables)
+        paths = [roots for _, roots in split]
+        differing = [root for root in paths[0] if len({roots[root] for roots in paths}) > 1]
+        if not all(steered.not_read(root, paths) for root in differing):
+            return True
+    return False
+
+
+# ---------------------------------------------------------------------------- the roots that differ
+
+
+def _roots(state: tuple) -> Optional[tuple[tuple, dict]]:
+    """The state's form without its roots' forms (what must be equal), and root -> form; None
+    when it is not of carried._walked's shape."""
+    instance, *modules, cache = state
+    if not (isinstance(instance, tuple) and len(instance) in (4, 5) and instance[0] == "I"):
+        return None
+    roots = {Root(name): form for name, form in instance[3]}
+    skeleton = [instance[:3] + ((tuple(name for name, _ in instance[3]),),) + instance[4:]]
+    for key, names in modules:
+        roots.update((Root(name, key), form) for name, form in names)
+        skeleton.append((key, tuple(name for name, _ in names)))
+    skeleton.append(cache)
+    return tuple(skeleton), roots
+
+
+def _aliased(root: Root, paths: list[dict], top_too: bool) -> bool:
+    """Whether on some path another root reaches an object first met inside ``root`` (but its
+    own object, unless ``top_too``): code could read what ``root`` holds through that."""
+    for roots in paths:
+        inside = _defined(roots[root])
+        if not top_too:
+            inside.discard(_top(roots[root]))
+        if any(_referred(form) & inside for other, form in roots.items() if other != root):
+            return True
+    return False
+
+
+def _top(form) -> Optional[int]:
+    """The number of the object a root holds (a list, a dict, ...), or None."""
+    if form.__class__ is tuple and len(form) > 2 and form[0] == "Q":
+        return _top(form[2])
+    if form.__class__ is tuple and len(form) > 1 and form[0] in _OBJECT_TAGS and form[1].__class__ is int:
+        return form[1]
+    return None
+
+
+def _bare_reference(form) -> Optional[int]:
+    """The number of the object ``form`` names when it is met again there (another name of it)."""
+    if form.__class__ is tuple and form[0] in _OBJECT_TAGS and form[1].__class__ is int \
+            and (len(form) == 2 or len(form) == 3 and form[2] is None):
+        return form[1]
+    return None
+
+
+def _defined(form) -> set:
+    """The numbers of the objects first met inside ``form``."""
+    found: set = set()
+    todo = [form]
+    while todo:
+        f = todo.pop()
+        if f.__class__ is tuple:
+            if len(f) > 1 and f[0] in _OBJECT_TAGS and f[1].__class__ is int:
+                found.add(f[1])
+            todo.extend(f)
+    return found
+
+
+def _referred(form) -> set:
+    """The numbers of the objects ``form`` names (where first met or again): a superset."""
+    found: set = set()
+    todo = [form]
+    while todo:
+        f = todo.pop()
+        if f.__class__ is tuple:
+            if len(f) > 1 and f[0].__class__ is str and f[1].__class__ is int:
+                found.add(f[1])
+            todo.extend(f)
+    return found
+
+
+def _numbers_only(forms: list) -> bool:
+    """Whether ``forms`` differ only in numbers, each of one class on every form."""
+    first = forms[0]
+    return all(_alike_but_numbers(first, f) for f in forms[1:])
+
+
+def _alike_but_numbers(a, b) -> bool:
+    if a == b:
+        return True
+    if a.__class__ is not tuple or b.__class__ is not tuple or len(a) != len(b):
+        return False
+    if len(a) == 2 and a[0] == "K" and b[0] == "K" and a[1].__class__ is tuple and b[1].__class__ is tuple:
+        return a[1][0] == b[1][0] and a[1][0] in ("int", "float")
+    return all(_alike_but_numbers(x, y) for x, y in zip(a, b))
+
+
+def _emptied(form):
+    """A container's form with its items left out (what `.clear()` leaves, its kind kept)."""
+    if form[0] == "Q":
+        return form[:2] + (_emptied(form[2]),)
+    return form[:2] + ((),) + form[3:]
+
+
+def _without(form: tuple, keys: set) -> tuple:
+    """A dict's form with the items at ``keys`` left out (each present on every path: a key
+    stored anew keeps its place in the dict's order)."""
+    return form[:2] + (tuple((k, None if k in keys else v) for k, v in form[2]),) + form[3:]
+
+
+# ---------------------------------------------------------------------------- what the program reads
+
+
+class _Steered:
+    """The program's code, read for whether it reads the roots that differ."""
+
+    def __init__(self, program, cls: str) -> None:
+        self.program = program
+        self.cls = cls
+        self._walked = write_only._walked(program)
+        self._cleared: Optional[tuple] = None
+
+    def not_read(self, root: Root, paths: list[dict]) -> bool:
+        forms = [roots[root] for roots in paths]
+        return self._stepped_only(root, forms) and not _aliased(root, paths, True) \
+            or self._cleared_first(root, paths)
+
+    def _nodes(self) -> Optional[list]:
+        """Every node of the code that can run, with its parent; None when a module cannot be
+        read, some code calls introspection or reaches globals or attributes by a computed name."""
+        if self._walked is None or any(introspects for _, _, introspects in self._walked.trees):
+            return None
+        nodes = [(node, parents) for nodes, parents, _ in self._walked.trees for node in nodes]
+        if any(isinstance(n, ast.Name) and n.id in _COMPUTED or isinstance(n, ast.Attribute) and n.attr in _COMPUTED
+               or isinstance(n, ast.Constant) and n.value in _COMPUTED for n, _ in nodes):
+            return None
+        return nodes
+
+    def _stepped_only(self, root: Root, forms: list) -> bool:
+        if not _numbers_only(forms):
+            return False
+        nodes = self._nodes()
+        if nodes is None:
+            return False
+        name = root.name
+        for node, parents in nodes:
+            if isinstance(node, ast.ClassDef) and name in _class_names(node):
+                return False  # a method, a property, a field: its code or __eq__ reads it
+            if isinstance(node, ast.alias) and (node.asname or node.name).split(".")[-1] == name:
+                return False  # an import of the global reads it
+            if isinstance(node, ast.Attribute) and node.attr == name \
+                    or isinstance(node, ast.Name) and node.id == name and root.module is not None:
+                if not _steps_or_stores(node, parents):
+                    return False
+        return True
+
+    def _cleared_first(self, root: Root, paths: list[dict]) -> bool:
+        forms = [roots[root] for roots in paths]
+        if any(f.__class__ is not tuple or not f or f[0] not in _CLEARABLE for f in forms) \
+                or len({_emptied(f) for f in forms}) > 1 or _aliased(root, paths, False):
+            return False
+        clears, stores = self._clears()
+        for cleared in clears:
+            # the root itself, or a name of the main module that holds its object (imported)
+            if cleared == root or all(_bare_reference(roots.get(cleared)) == _top(roots[root]) is not None
+                                      for roots in paths):
+                return True
+        keys = {key for stored, key in stores if stored == root}
+        return forms[0][0] == "D" and bool(keys) and len({_without(f, keys) for f in forms}) == 1
+
+    def _clears(self) -> tuple:
+        """The roots predict clears (``FLAGS.clear()``, ``self.log.clear()``) and the (root, key)
+        items it stores (``COUNTS["stall"] = 0``) before any code of the program can run: at
+        its top level, after plain assignments of expressions of the MLP, the budget, locals and
+        libraries only (made once)."""
+        if self._cleared is None:
+            self._cleared = self._made_clears()
+        return self._cleared
+
+    def _made_clears(self) -> tuple:
+        clears: list = []
+        stores: list = []
+        nodes = self._nodes()
+        predict = None if nodes is None else self._predict(nodes)
+        if predict is None:
+            return clears, stores
+        args = [a.arg for a in predict.args.posonlyargs + predict.args.args]
+        if len(args) != 3 or predict.args.vararg or predict.args.kwarg or predict.args.kwonlyargs:
+            return clears, stores  # (a default could be an object of the program's)
+        me, plain = args[0], set(args[1:])
+        properties = {name for n, _ in nodes if isinstance(n, ast.ClassDef) for name in _class_names(n)}
+        imported, bound = _module_names(self.program.main.tree, self.program.root)
+        local = {n.id for n in ast.walk(predict) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+        if me in local:
+            return clears, stores
+        main = self.program.main.key
+        for stmt in predict.body:
+            held = _cleared_or_stored(stmt)
+            if held is not None and (not isinstance(stmt, ast.Assign) or _inert(stmt.value, plain, imported, bound)):
+                named = _named_root(held[0], me, main, local, properties)
+                if named is None:
+                    break
+                if held[1] is None:
+                    clears.append(named)
+                else:
+                    stores.append((named, held[1]))
+                continue
+            targets = _plain_targets(stmt)
+            if targets is None or not _inert(stmt.value, plain, imported, bound):
+                break
+            plain |= targets
+        return clears, stores
+
+    def _predict(self, nodes: list) -> Optional[ast.FunctionDef]:
+        """The estimator class's own undecorated predict, in the main module, that nothing replaces
+        (no class decorator or metaclass, no other binding in the class, no `X.predict = f`)."""
+        if any(isinstance(n, ast.Attribute) and n.attr == "predict" and not isinstance(n.ctx, ast.Load)
+               for n, _ in nodes):
+            return None
+        classes = [n for n in self.program.main.tree.body if isinstance(n, ast.ClassDef) and n.name == self.cls]
+        if len(classes) != 1 or classes[0].decorator_list or classes[0].keywords:
+            return None
+        found = [n for stmt in classes[0].body for n in ast.walk(stmt)
+                 if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == "predict"
+                 or isinstance(n, ast.Name) and n.id == "predict" and not isinstance(n.ctx, ast.Load)]
+        if len(found) == 1 and found[0] in classes[0].body and isinstance(found[0], ast.FunctionDef) \
+                and not found[0].decorator_list:
+            return found[0]
+        return None
+
+
+def _cleared_or_stored(stmt: ast.stmt) -> Optional[tuple]:
+    """(what is cleared, None) for ``HELD.clear()``; (what is stored into, the key's form) for
+    ``HELD[KEY] = value`` with a constant key; else None."""
+    if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and not stmt.value.args \
+            and not stmt.value.keywords and isinstance(stmt.value.func, ast.Attribute) \
+            and stmt.value.func.attr == "clear":
+        return stmt.value.func.value, None
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Subscript) \
+            and isinstance(stmt.targets[0].slice, ast.Constant) \
+            and stmt.targets[0].slice.value.__class__ in (str, int, bool):
+        key = stmt.targets[0].slice.value
+        return stmt.targets[0].value, (key.__class__.__name__, key)
+    return None
+
+
+def _named_root(held: ast.AST, me: str, main: str, local: set, properties: set) -> Optional[Root]:
+    """The root ``held`` names: a global of the main module predict does not bind, or an
+    attribute of the instance no class defines (a property's code could run); else None."""
+    if isinstance(held, ast.Name) and held.id not in local:
+        return Root(held.id, main)
+    if isinstance(held, ast.Attribute) and isinstance(held.value, ast.Name) and held.value.id == me \
+            and held.attr not in properties:
+        return Root(held.attr)
+    return None
+
+
+def _class_names(node: ast.ClassDef) -> set:
+    """The names a class body binds (its methods, attributes, fields)."""
+    return write_only._class_body_names(node)
+
+
+
+def _steps_or_stores(node: ast.AST, parents: dict) -> bool:
+    """Whether ``node`` (a mention of a root's name) stores it, steps it by += or -=, or stores or
+    steps an item of it: its value reaches only itself."""
+    parent = parents.get(node)
+    if isinstance(node.ctx, ast.Del):
+        return True
+    if isinstance(node.ctx, ast.Store):
+        return not isinstance(parent, ast.AugAssign) or isinstance(parent.op, _STEPS)
+    if isinstance(parent, ast.Subscript) and parent.value is node:
+        grand = parents.get(parent)
+        if isinstance(parent.ctx, ast.Store):
+            return not isinstance(grand, ast.AugAssign) or isinstance(grand.op, _STEPS)
+    return False
+
+
+def _module_names(tree: ast.Module, folder) -> tuple[set, set]:
+    """The names the module binds only by importing flopscope, numpy or math (or their parts; not
+    where the submission's folder holds a module of that name), and every name it binds."""
+    libraries = {lib for lib in _LIBRARIES if not (folder / f"{lib}.py").exists() and not (folder / lib).exists()}
+    imported: set = set()
+    bound: dict = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            library = isinstance(node, ast.ImportFrom) and not node.level and \
+                (node.module or "").split(".")[0] in libraries
+            for alias in node.names:
+                name = alias.asname or alias.name.split(".")[0]
+                bound[name] = bound.get(name, 0) + 1
+                if library or isinstance(node, ast.Import) and alias.name.split(".")[0] in libraries:
+                    imported.add(name)
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            bound[node.id] = bound.get(node.id, 0) + 1
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound[node.name] = bound.get(node.name, 0) + 1
+        elif isinstance(node, ast.arg):
+            bound[node.arg] = bound.get(node.arg, 0) + 1
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            bound.update((n, 2) for n in node.names)
+    return {name for name in imported if bound.get(name) == 1}, set(bound)
+
+
+def _plain_targets(stmt: ast.stmt) -> Optional[set]:
+    """The local names a plain assignment binds (``w = ...``, ``width, depth = ...``); None for
+    any other statement."""
+    if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+        return {stmt.target.id}
+    if not isinstance(stmt, ast.Assign):
+        return None
+    names: set = set()
+    for target in stmt.targets:
+        parts = target.elts if isinstance(target, ast.Tuple) else [target]
+        if not all(isinstance(p, ast.Name) for p in parts):
+            return None
+        names.update(p.id for p in parts)
+    return names
+
+
+#: Expressions whose evaluation on values of libraries runs none of the program's code.
+_INERT_NODES = (ast.Constant, ast.Attribute, ast.Subscript, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare,
+                ast.IfExp, ast.Tuple, ast.List, ast.Call, ast.Name, ast.Slice, ast.keyword,
+                ast.operator, ast.unaryop, ast.boolop, ast.cmpop, ast.expr_context)
+
+
+def _inert(expr: ast.AST, plain: set, imported: set, bound: set) -> bool:
+    """Whether evaluating ``expr`` runs none of the program's code: names only of ``plain`` locals
+    (the MLP, the budget, what such expressions made) and of libraries, builtins of
+    _PLAIN_BUILTINS the module does not bind called, no lambda, comprehension or starred argument."""
+    called = {id(c.func) for c in ast.walk(expr) if isinstance(c, ast.Call)}
+    for node in ast.walk(expr):
+        if not isinstance(node, _INERT_NODES):
+            return False
+        if isinstance(node, ast.Name) and node.id not in plain and node.id not in imported \
+                and not (id(node) in called and node.id in _PLAIN_BUILTINS and node.id not in bound):
+            return False
+    return True
