@@ -204,15 +204,17 @@ class _Steered:
             or self._cleared_first(root, paths)
 
     def _nodes(self) -> Optional[list]:
-        """Every node of the code that can run, with its parent; None when a module cannot be
-        read, some code calls introspection or reaches globals or attributes by a computed name."""
+        """Every node of the code that can run (functions nothing calls left out), with its parent;
+        None when a module cannot be read, some code calls introspection or reaches globals or
+        attributes by a computed name."""
         if self._walked is None or any(introspects for _, _, introspects in self._walked.trees):
             return None
-        nodes = [(node, parents) for nodes, parents, _ in self._walked.trees for node in nodes]
-        if any(isinstance(n, ast.Name) and n.id in _COMPUTED or isinstance(n, ast.Attribute) and n.attr in _COMPUTED
-               or isinstance(n, ast.Constant) and n.value in _COMPUTED for n, _ in nodes):
-            return None
-        return nodes
+        return _plain([(node, parents) for nodes, parents, _ in self._walked.trees for node in nodes])
+
+    def _loaded_nodes(self) -> Optional[list]:
+        """Every node of the modules the program can import (of those the runs loaded, when one
+        cannot be read: one Python cannot parse never runs), with no parents; None as ``_nodes``."""
+        return _plain([(node, None) for tree in write_only.program_trees(self.program) for node in ast.walk(tree)])
 
     def _stepped_only(self, root: Root, forms: list) -> bool:
         if not _numbers_only(forms):
@@ -258,7 +260,7 @@ class _Steered:
     def _made_clears(self) -> tuple:
         clears: list = []
         stores: list = []
-        nodes = self._nodes()
+        nodes = self._loaded_nodes()
         predict = None if nodes is None else self._predict(nodes)
         if predict is None:
             return clears, stores
@@ -305,6 +307,14 @@ class _Steered:
                 and not found[0].decorator_list:
             return found[0]
         return None
+
+
+def _plain(nodes: list) -> Optional[list]:
+    """``nodes``, or None when one reaches globals or attributes by a computed name."""
+    if any(isinstance(n, ast.Name) and n.id in _COMPUTED or isinstance(n, ast.Attribute) and n.attr in _COMPUTED
+           or isinstance(n, ast.Constant) and n.value in _COMPUTED for n, _ in nodes):
+        return None
+    return nodes
 
 
 def _cleared_or_stored(stmt: ast.stmt) -> Optional[tuple]:
