@@ -19,6 +19,7 @@ unfollowed, and the report says so (a lower bound on the costliest call).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import NamedTuple, Optional
 
 from flopcast.analyzer import carried_bounds, flags, lru, write_only
@@ -62,9 +63,68 @@ class _PathStateWalk(_StateWalk):
     definition = _Walk.definition
 
 
-def path_state(interp, instance) -> Optional[tuple]:
-    """``state``, comparable with another path's (api._open_at_sites_steering_later_calls)."""
-    return _walked(interp, instance, _PathStateWalk(interp._nonzero_counts, write_only.attributes(interp.program)))
+@dataclass(frozen=True)
+class Root:
+    """A part of the state a call leaves: an attribute of the instance (``module`` None) or a
+    global of a module (its key)."""
+
+    name: str
+    module: Optional[str] = None
+
+
+class PathState(NamedTuple):
+    """The state a call of predict left on a path, comparable with another path's
+    (mixed_calls.py): ``whole``, ``state``'s form (equal: the states are alike); and, to tell
+    where they differ, each root's form made by a walk of its own (an attribute of the instance,
+    a module's global: so one root holding more objects does not renumber the next), and the
+    objects met under more than one root, each as the (root, number) pairs naming it."""
+
+    whole: tuple
+    roots: dict
+    shared: frozenset
+
+
+#: The root of the instance's own payload (a subclass of a builtin's items): a Root's
+#: name where no attribute can have it.
+PAYLOAD = "<payload>"
+
+
+def path_state(interp, instance) -> Optional[PathState]:
+    """The state a later call of predict can read, comparable with another path's; None when it
+    cannot be compared."""
+    dead = write_only.attributes(interp.program)
+    whole = _walked(interp, instance, _PathStateWalk(interp._nonzero_counts, dead))
+    if whole is None or not isinstance(instance, InstanceVal):
+        return None if whole is None else PathState(whole, {}, frozenset())
+    roots: dict = {}
+    tables: dict = {}
+
+    def walked(root, form) -> None:
+        walk = _PathStateWalk(interp._nonzero_counts, dead)
+        # the instance is named, never walked again, from each root that holds it
+        walk.objects[id(instance)] = 0
+        walk.by_object.append(instance)
+        made = form(walk)  # ((name, its form),), or () where the walk leaves it out
+        roots[root] = made[0][1] if made else None
+        tables[root] = walk.objects
+
+    try:
+        for name, value in instance.attrs.items():
+            walked(Root(name), lambda w: w.attributes({name: value}))
+        if instance.payload is not None:
+            walked(Root(PAYLOAD), lambda w: ((PAYLOAD, w.form(instance.payload)),))
+        envs = interp.module_envs
+        for path in sorted(envs):
+            for name, value in envs[path].items():
+                walked(Root(name, path), lambda w: w.names({name: value}))
+    except (Incomparable, RecursionError):
+        return None
+    met: dict = {}
+    for root, table in tables.items():
+        for ident, number in table.items():
+            if ident != id(instance):
+                met.setdefault(ident, []).append((root, number))
+    return PathState(whole, roots, frozenset(frozenset(names) for names in met.values() if len(names) > 1))
 
 
 def _walked(interp, instance, walk) -> Optional[tuple]:

@@ -34,10 +34,10 @@ cannot be compared), leaves the high end open, as before.
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
 from typing import Optional
 
 from flopcast.analyzer import write_only
+from flopcast.analyzer.carried import Root
 
 #: Tags of the forms that name an object (canonical.py): ``(tag, number, ...)`` where it is first
 #: met, ``(tag, number)`` (a list's ``(tag, number, None)``) where it is met again.
@@ -57,29 +57,26 @@ _PLAIN_BUILTINS = frozenset({"len", "int", "float", "min", "max", "abs", "round"
                              "list", "sum"})
 
 
-@dataclass(frozen=True)
-class Root:
-    """An attribute of the instance (``module`` None) or a global of a module (its key)."""
-
-    name: str
-    module: Optional[str] = None
-
-
 def steer_later_calls(program, cls: str, call_states: list[list]) -> bool:
-    """Whether the states the paths left (``call_states``: per path, its ``path_state`` after each
-    call it followed) may steer a later call: some call's states differ where a later call may
-    read them, or cannot be compared."""
+    """Whether the states the paths left (``call_states``: per path, its carried.path_state after
+    each call it followed) may steer a later call: some call's states differ where a later call
+    may read them, or cannot be compared."""
     steered = _Steered(program, cls)
     for k in range(max(map(len, call_states))):
         states = [s[k] for s in call_states if k < len(s)]
-        if len(set(states)) == 1 and states[0] is not None:
+        if None in states:
+            return True
+        if len({s.whole for s in states}) == 1:
             continue
-        split = [None if s is None else _roots(s) for s in states]
-        if any(s is None for s in split) or len({s[0] for s in split}) > 1:
-            return True  # (not comparable, or other attributes, globals or lru_cache tables)
-        paths = [roots for _, roots in split]
-        differing = [root for root in paths[0] if len({roots[root] for roots in paths}) > 1]
-        if not all(steered.not_read(root, paths) for root in differing):
+        if len({s.whole[-1] for s in states}) > 1 or len({tuple(s.roots) for s in states}) > 1 \
+                or len({s.shared for s in states}) > 1:
+            return True  # (the lru_cache tables, other roots, objects shared otherwise)
+        paths = [s.roots for s in states]
+        differing = {root for root in paths[0] if len({roots[root] for roots in paths}) > 1}
+        if not differing:
+            return True  # (they differ where no root tells: not proven alike)
+        steered._shared = shared = states[0].shared
+        if not all(steered.not_read(root, paths, _shares(root, shared)) for root in differing):
             return True
     return False
 
@@ -87,31 +84,10 @@ def steer_later_calls(program, cls: str, call_states: list[list]) -> bool:
 # ---------------------------------------------------------------------------- the roots that differ
 
 
-def _roots(state: tuple) -> Optional[tuple[tuple, dict]]:
-    """The state's form without its roots' forms (what must be equal), and root -> form; None
-    when it is not of carried._walked's shape."""
-    instance, *modules, cache = state
-    if not (isinstance(instance, tuple) and len(instance) in (4, 5) and instance[0] == "I"):
-        return None
-    roots = {Root(name): form for name, form in instance[3]}
-    skeleton = [instance[:3] + ((tuple(name for name, _ in instance[3]),),) + instance[4:]]
-    for key, names in modules:
-        roots.update((Root(name, key), form) for name, form in names)
-        skeleton.append((key, tuple(name for name, _ in names)))
-    skeleton.append(cache)
-    return tuple(skeleton), roots
-
-
-def _aliased(root: Root, paths: list[dict], top_too: bool) -> bool:
-    """Whether on some path another root reaches an object first met inside ``root`` (but its
-    own object, unless ``top_too``): code could read what ``root`` holds through that."""
-    for roots in paths:
-        inside = _defined(roots[root])
-        if not top_too:
-            inside.discard(_top(roots[root]))
-        if any(_referred(form) & inside for other, form in roots.items() if other != root):
-            return True
-    return False
+def _shares(root: Root, shared: frozenset) -> set:
+    """The numbers of ``root``'s objects another root holds too (mixed_calls reads what they hold
+    only where no code can have reached them through the other)."""
+    return {number for names in shared for r, number in names if r == root}
 
 
 def _top(form) -> Optional[int]:
@@ -121,40 +97,6 @@ def _top(form) -> Optional[int]:
     if form.__class__ is tuple and len(form) > 1 and form[0] in _OBJECT_TAGS and form[1].__class__ is int:
         return form[1]
     return None
-
-
-def _bare_reference(form) -> Optional[int]:
-    """The number of the object ``form`` names when it is met again there (another name of it)."""
-    if form.__class__ is tuple and form[0] in _OBJECT_TAGS and form[1].__class__ is int \
-            and (len(form) == 2 or len(form) == 3 and form[2] is None):
-        return form[1]
-    return None
-
-
-def _defined(form) -> set:
-    """The numbers of the objects first met inside ``form``."""
-    found: set = set()
-    todo = [form]
-    while todo:
-        f = todo.pop()
-        if f.__class__ is tuple:
-            if len(f) > 1 and f[0] in _OBJECT_TAGS and f[1].__class__ is int:
-                found.add(f[1])
-            todo.extend(f)
-    return found
-
-
-def _referred(form) -> set:
-    """The numbers of the objects ``form`` names (where first met or again): a superset."""
-    found: set = set()
-    todo = [form]
-    while todo:
-        f = todo.pop()
-        if f.__class__ is tuple:
-            if len(f) > 1 and f[0].__class__ is str and f[1].__class__ is int:
-                found.add(f[1])
-            todo.extend(f)
-    return found
 
 
 def _numbers_only(forms: list) -> bool:
@@ -197,11 +139,13 @@ class _Steered:
         self.cls = cls
         self._walked = write_only._walked(program)
         self._cleared: Optional[tuple] = None
+        self._shared: frozenset = frozenset()  # (the states' objects met under two roots or more)
 
-    def not_read(self, root: Root, paths: list[dict]) -> bool:
+    def not_read(self, root: Root, paths: list[dict], shares: set) -> bool:
+        """Whether no later call reads what ``root`` holds, on any path (``paths``: each one's
+        roots' forms), ``shares`` the numbers of its objects other roots hold too."""
         forms = [roots[root] for roots in paths]
-        return self._stepped_only(root, forms) and not _aliased(root, paths, True) \
-            or self._cleared_first(root, paths)
+        return not shares and self._stepped_only(root, forms) or self._cleared_first(root, paths, shares)
 
     def _nodes(self) -> Optional[list]:
         """Every node of the code that can run (functions nothing calls left out), with its parent;
@@ -234,16 +178,17 @@ class _Steered:
                     return False
         return True
 
-    def _cleared_first(self, root: Root, paths: list[dict]) -> bool:
+    def _cleared_first(self, root: Root, paths: list[dict], shares: set) -> bool:
         forms = [roots[root] for roots in paths]
+        top = _top(forms[0])
         if any(f.__class__ is not tuple or not f or f[0] not in _CLEARABLE for f in forms) \
-                or len({_emptied(f) for f in forms}) > 1 or _aliased(root, paths, False):
-            return False
+                or len({_emptied(f) for f in forms}) > 1 or not shares <= {top}:
+            return False  # (what it holds is reached from another root too)
         clears, stores = self._clears()
         for cleared in clears:
-            # the root itself, or a name of the main module that holds its object (imported)
-            if cleared == root or all(_bare_reference(roots.get(cleared)) == _top(roots[root]) is not None
-                                      for roots in paths):
+            # the root itself, or a name of its object (imported into the main module)
+            if cleared == root or any((root, top) in names and any(r == cleared for r, _ in names)
+                                      for names in self._shared):
                 return True
         keys = {key for stored, key in stores if stored == root}
         return forms[0][0] == "D" and bool(keys) and len({_without(f, keys) for f in forms}) == 1
