@@ -364,3 +364,44 @@ def test_a_count_one_answer_bumps_and_the_other_reads_opens_the_high_end() -> No
     assert ("switches", 14) in [(u.what, u.span.line) for u in report.unpriced]
     assert report.lower_bound and not report.exact
     assert all(report.total.lo <= m for m in measured)
+
+
+def test_a_count_only_stepped_on_one_arm_steers_no_later_call() -> None:
+    """`if not slow: self.fast += 1`, read by nothing: the paths leave different counts, but a
+    count only stepped reaches no test, size or index of a later call, so every mix of MLPs
+    (seeds 17, 18, 19: slow, fast, slow) costs what some path's call does: an interval, not a
+    lower bound (mixed_calls.py)."""
+    path = FIXTURES / "stepped_count_unread.py"
+    point = Point(8, 2, 100_000)
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, 3, seed=17)]
+    assert measured == [1135, 655, 1135]
+    assert not report.lower_bound and "switches" not in [u.what for u in report.unpriced]
+    assert all(report.total.lo <= m <= report.total.hi for m in measured)
+
+
+def test_a_module_list_predict_clears_first_steers_no_later_call() -> None:
+    """`FLAGS.clear()` at the top of predict, `FLAGS.append(1)` on a slow MLP, `if FLAGS:` one
+    op more: the paths leave different lists, but each call clears it before any code reads it:
+    an interval holding every mix (seeds 17, 18, 19: slow, fast, slow)."""
+    path = FIXTURES / "cleared_list.py"
+    point = Point(8, 2, 100_000)
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, 3, seed=17)]
+    assert measured == [687, 655, 687]
+    assert not report.lower_bound and "switches" not in [u.what for u in report.unpriced]
+    assert all(report.total.lo <= m <= report.total.hi for m in measured)
+
+
+def test_a_module_list_a_helper_reads_before_the_clear_opens_the_high_end() -> None:
+    """As above, but `before = pending()` (a helper returning len(FLAGS)) runs before the clear and
+    a fast MLP after a slow one does more work: every path costs 655, but of seeds 1, 2, 3 the
+    second MLP, a fast one after a slow one, counts 1,615. Code of the program runs before the
+    clear, so the list is not proven unread: a lower bound naming the test (`if slow:`)."""
+    path = FIXTURES / "read_before_clear.py"
+    point = Point(8, 2, 100_000)
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, 3, seed=1)]
+    assert measured == [655, 1615, 655]
+    assert ("switches", 19) in [(u.what, u.span.line) for u in report.unpriced]
+    assert report.lower_bound and all(report.total.lo <= m for m in measured)
