@@ -98,15 +98,18 @@ def path_state(interp, instance) -> Optional[PathState]:
         return None if whole is None else PathState(whole, {}, frozenset())
     roots: dict = {}
     tables: dict = {}
+    # the objects met under an earlier root (and the instance), each by a number naming that root
+    # and its place there: met again, the walk writes that number
+    seen: dict = {id(instance): -1}
 
     def walked(root, form) -> None:
         walk = _PathStateWalk(interp._nonzero_counts, dead)
-        # the instance is named, never walked again, from each root that holds it
-        walk.objects[id(instance)] = 0
-        walk.by_object.append(instance)
+        walk.objects = _Numbering(seen)
         made = form(walk)  # ((name, its form),), or () where the walk leaves it out
         roots[root] = made[0][1] if made else None
-        tables[root] = walk.objects
+        tables[root] = walk.objects.met
+        place = len(roots)
+        seen.update((ident, -2 - place * _PLACES - n) for ident, n in walk.objects.met.items() if n >= 0)
 
     try:
         for name, value in instance.attrs.items():
@@ -125,6 +128,47 @@ def path_state(interp, instance) -> Optional[PathState]:
             if ident != id(instance):
                 met.setdefault(ident, []).append((root, number))
     return PathState(whole, roots, frozenset(frozenset(names) for names in met.values() if len(names) > 1))
+
+
+#: How many objects one root's walk may number apart from the next's (path_state's names).
+_PLACES = 1 << 32
+
+
+class _Numbering(dict):
+    """A walk's table of objects that starts with those of the roots walked before (named by
+    negative numbers) and numbers the ones it meets first from 0 (Canon numbers a new object by
+    the table's length): one root holding more objects does not renumber the next."""
+
+    def __init__(self, seen: dict) -> None:
+        super().__init__(seen)
+        self.made = 0
+        self.met: dict = {}  # the objects this walk met: each id with its number
+
+    def __setitem__(self, key, value) -> None:
+        if not dict.__contains__(self, key):
+            self.made += 1
+        self.met[key] = value
+        super().__setitem__(key, value)
+
+    def get(self, key, default=None):
+        found = super().get(key, default)
+        if found is not default:
+            self.met[key] = found
+        return found
+
+    def __contains__(self, key) -> bool:
+        found = super().__contains__(key)
+        if found:
+            self.met[key] = super().__getitem__(key)
+        return found
+
+    def __getitem__(self, key):
+        found = super().__getitem__(key)
+        self.met[key] = found
+        return found
+
+    def __len__(self) -> int:
+        return self.made
 
 
 def _walked(interp, instance, walk) -> Optional[tuple]:
