@@ -372,9 +372,7 @@ FROM_SIBLING = {"a helper imported by name": ("from helpers import FLAGS, note",
                 "a helper's helper imported under other names": ("from helpers import FLAGS as F, keep as k",
                                                                  "F.clear()", "k(step)", "len(F) == 2"),
                 "a bound append the module holds in a name": ("from helpers import FLAGS, grow", "FLAGS.clear()",
-                                                             "grow(step)", "len(FLAGS) == 2"),
-                "helpers changing and reading a list the estimator never names":
-                    ("from helpers import note, reset, seen", "reset()", "note(step)", "seen() == 2")}
+                                                             "grow(step)", "len(FLAGS) == 2")}
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
@@ -391,6 +389,21 @@ def test_a_test_whose_arm_calls_a_sibling_modules_helper_is_inside_the_interval(
     counted = measure(path, point).total
     assert report.total.lo <= counted <= report.total.hi, (report.total, counted)
     assert not report.total.exact and not report.lower_bound
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
+def test_helpers_changing_and_reading_a_list_the_estimator_never_names_are_followed(tmp_path, point):
+    # as above, with `reset()`, `note(step)` and `seen() == 2` from the sibling module. Precision
+    # lost (session 51): the paths leave FLAGS holding other steps, and mixed_calls.py proves a
+    # list no later call reads only where predict itself clears it at its top, not inside a helper:
+    # the high end is open at the test ("switches"), the run above the low end
+    (tmp_path / "helpers.py").write_text(HELPERS)
+    path = tmp_path / "estimator.py"
+    path.write_text("from helpers import note, reset, seen\n" + _steered("reset()", "note(step)", "seen() == 2"))
+    report = analyze(path, point)
+    counted = measure(path, point).total
+    assert report.total.lo <= counted, (report.total, counted)
+    assert report.lower_bound and {u.what for u in report.unpriced} == {"switches"}
 
 
 #: the estimator importing itself by its file's name: whestbench loaded it under another, so
