@@ -38,7 +38,9 @@ from oracle import static_per_op
 
 @dataclass(frozen=True)
 class Entry:
-    #: (width, depth, budget, "exact" | "guarded" | "interval"), chosen so that every arm of the cost model runs
+    #: (width, depth, budget, "exact" | "guarded" | "interval" | "lower"), chosen so that every arm of the cost
+    #: model runs; "lower": a lower bound whose high end only a later MLP answering a site otherwise opens
+    #: (the comment names what the paths leave that flopcast cannot prove no later call reads)
     points: tuple
     #: the source lines (stripped) of the safety nets: the only sites allowed to read values
     guards: tuple = ()
@@ -139,9 +141,9 @@ CORPUS = {
     "sparse_fanin": Entry(
         points=(
             (8, 1, 20_000, "exact"),       # one layer: no correlation model, fan 2
-            (8, 2, 20_000, "interval"),    # the pair term depends on the correlation energy
-            (16, 3, 50_000, "interval"),
-            (32, 2, 300_000, "interval"),  # fan 12
+            (8, 2, 20_000, "lower"),  # the pair term depends on the correlation energy  # interval before session 51: self.last_log (a text naming the branch taken) differs by path (mixed_calls.py)
+            (16, 3, 50_000, "lower"),  # interval before session 51: self.last_log (a text naming the branch taken) differs by path (mixed_calls.py)
+            (32, 2, 300_000, "lower"),  # fan 12  # interval before session 51: self.last_log (a text naming the branch taken) differs by path (mixed_calls.py)
         ),
         data_sites=("if corr is not None and corr.energy > CORR_MIN:",),
     ),
@@ -258,9 +260,9 @@ CORPUS = {
     "mc_welford": Entry(
         points=(
             (8, 2, 20_000, "guarded"),      # one chunk of 4: no early stop possible
-            (8, 2, 10**5, "interval"),      # five antithetic chunks of 6, early stop after two
-            (16, 3, 10**6, "interval"),     # five chunks of 18
-            (32, 2, 10**6, "interval"),     # chunks of 11: odd, no antithetic pairs
+            (8, 2, 10**5, "lower"),  # five antithetic chunks of 6, early stop after two  # interval before session 51: self.timings (a list of timing rows) differs by path and is read back (mixed_calls.py)
+            (16, 3, 10**6, "lower"),  # five chunks of 18  # interval before session 51: self.timings (a list of timing rows) differs by path and is read back (mixed_calls.py)
+            (32, 2, 10**6, "lower"),  # chunks of 11: odd, no antithetic pairs  # interval before session 51: self.timings (a list of timing rows) differs by path and is read back (mixed_calls.py)
         ),
         guards=("if not fnp.all(fnp.isfinite(out)):",),
         data_sites=("if c + 1 >= MIN_CHUNKS and stats.stderr() < TARGET_SE:",),
@@ -436,10 +438,10 @@ CORPUS = {
     ),
     "mask_cascade": Entry(
         points=(
-            (8, 1, 10**4, "interval"),       # hot set by masks + flatnonzero, Cholesky ladder, quadrature
-            (8, 2, 10**5, "interval"),       # + the variance fixed point (walrus while loop) at mid depth
-            (16, 3, 10**6, "interval"),
-            (32, 2, 10**5, "interval"),
+            (8, 1, 10**4, "lower"),  # hot set by masks + flatnonzero, Cholesky ladder, quadrature  # interval before session 51: _CALLS, _LOG and self.stats differ by path and are read back (mixed_calls.py)
+            (8, 2, 10**5, "lower"),  # + the variance fixed point (walrus while loop) at mid depth  # interval before session 51: _CALLS, _LOG and self.stats differ by path and are read back (mixed_calls.py)
+            (16, 3, 10**6, "lower"),  # interval before session 51: _CALLS, _LOG and self.stats differ by path and are read back (mixed_calls.py)
+            (32, 2, 10**5, "lower"),  # interval before session 51: _CALLS, _LOG and self.stats differ by path and are read back (mixed_calls.py)
         ),
         guards=('return fnp.linalg.cholesky(c + scale * eye), f"chol@{scale:g}"',
                 "vals, vecs = fnp.linalg.eigh(c)",  # LinAlgError on a non-finite matrix (corpus8 K1)
@@ -460,9 +462,9 @@ CORPUS = {
     "ridge_head": Entry(
         points=(
             (8, 1, 10**4, "guarded"),        # head from head.npz (fnp.load's dict), no refit at depth 1
-            (8, 2, 10**5, "interval"),       # refit layer 2: ridge ladder (cholesky, QR, SVD), lambda search
-            (16, 3, 10**6, "interval"),
-            (32, 2, 10**6, "interval"),
+            (8, 2, 10**5, "lower"),  # refit layer 2: ridge ladder (cholesky, QR, SVD), lambda search  # interval before session 51: TRIED (a dict of counts two modules share) differs by path (mixed_calls.py)
+            (16, 3, 10**6, "lower"),  # interval before session 51: TRIED (a dict of counts two modules share) differs by path (mixed_calls.py)
+            (32, 2, 10**6, "lower"),  # interval before session 51: TRIED (a dict of counts two modules share) differs by path (mixed_calls.py)
         ),
         guards=("if not fnp.isfinite(out).all():", "c = fnp.linalg.cholesky(gram + lam * eye)",
                 "return fnp.linalg.solve(r, q.T @ yy)"),
@@ -524,7 +526,7 @@ CORPUS = {
             (16, 3, 10**5, "exact"),         # diagonal moments + the random-Fourier phase check (complex64, angle)
             (32, 4, 10**6, "exact"),         # diagonal, no samples left; bincount(codes % 8) buckets
             (8, 2, 20_000, "interval"),      # float32 covariance: the fused einsum passes flopscope's symmetry check
-            (32, 4, 10**7, "interval"),      # SymmetryError on the fused einsum: the split rung takes over
+            (32, 4, 10**7, "lower"),  # SymmetryError on the fused einsum: the split rung takes over  # interval before session 51: self.rung (the rung chosen) differs by path and a later call reads it (mixed_calls.py)
         ),
         guards=("if not fnp.all(fnp.isfinite(out)):",),
         # whether float32 rounding passes flopscope's symmetry check (FINDINGS corpus7 C1)
@@ -543,10 +545,10 @@ CORPUS = {
     ),
     "qr_active": Entry(
         points=(
-            (8, 2, 10**5, "guarded"),        # head (plain-numpy arrays from np.load) + refit: QR -> SVD -> eigh ladder
+            (8, 2, 10**5, "lower"),  # head (plain-numpy arrays from np.load) + refit: QR -> SVD -> eigh ladder  # guarded before session 51: self.stats['rungs'] counts other rungs by path; another key of the dict is compared (mixed_calls.py)
             (16, 3, 10**5, "guarded"),     # no refit fits: head only
-            (16, 3, 10**7, "guarded"),     # refit + polishing rounds (a BudgetExhaustedError handler, unused)
-            (32, 4, 10**7, "guarded"),     # the polishing rounds run the budget out into their handler
+            (16, 3, 10**7, "lower"),  # refit + polishing rounds (a BudgetExhaustedError handler, unused)  # guarded before session 51: self.stats['rungs'] counts other rungs by path; another key of the dict is compared (mixed_calls.py)
+            (32, 4, 10**7, "lower"),  # the polishing rounds run the budget out into their handler  # guarded before session 51: self.stats['rungs'] counts other rungs by path; another key of the dict is compared (mixed_calls.py)
         ),
         # every rung of the ladder is a safety net; svd/eigh raise on a non-finite matrix (FINDINGS corpus8 K1)
         guards=("return fnp.linalg.solve(r + self.ridge * fnp.eye(r.shape[0], dtype=r.dtype), rhs)",
@@ -557,8 +559,8 @@ CORPUS = {
     "strassen_meter": Entry(
         points=(
             (16, 3, 5_000, "exact"),         # PlanError caught: mean-only arm
-            (8, 2, 10**5, "guarded"),        # full covariance (Strassen at the leaf), metered by a contextmanager
-            (33, 4, 10**7, "guarded"),     # odd width: padded Strassen
+            (8, 2, 10**5, "lower"),  # full covariance (Strassen at the leaf), metered by a contextmanager  # guarded before session 51: self.log (a dict of lists) differs by path and is read back (mixed_calls.py)
+            (33, 4, 10**7, "lower"),  # odd width: padded Strassen  # guarded before session 51: self.log (a dict of lists) differs by path and is read back (mixed_calls.py)
             (32, 4, 10**5, "interval"),      # diagonal arm: the walrus damping loop on a float test
         ),
         guards=('return fnp.linalg.cholesky(cov), "chol"',),
@@ -566,10 +568,10 @@ CORPUS = {
     ),
     "plugin_stages": Entry(
         points=(
-            (8, 2, 30_000, "guarded"),     # diag then full covariance: einsum(optimize=) + Cholesky jitter ladder
-            (16, 3, 30_000, "interval"),     # lowrank (power iteration to a float tolerance) then diag
-            (32, 4, 3 * 10**5, "guarded"),   # lowrank plan cut short: the plan's stages built from a set
-            (32, 4, 3 * 10**6, "guarded"),
+            (8, 2, 30_000, "lower"),  # diag then full covariance: einsum(optimize=) + Cholesky jitter ladder  # guarded before session 51: self.log's stage list differs by path and is read back (mixed_calls.py)
+            (16, 3, 30_000, "lower"),  # lowrank (power iteration to a float tolerance) then diag  # interval before session 51: self.log's stage list differs by path and is read back (mixed_calls.py)
+            (32, 4, 3 * 10**5, "lower"),  # lowrank plan cut short: the plan's stages built from a set  # guarded before session 51: self.log's stage list differs by path and is read back (mixed_calls.py)
+            (32, 4, 3 * 10**6, "lower"),  # guarded before session 51: self.log's stage list differs by path and is read back (mixed_calls.py)
         ),
         # planners registered by `import plugins`' decorators, stages by __init_subclass__ in a
         # package imported with relative imports (FINDINGS-s13 corpus9 K1, K2)
@@ -617,9 +619,9 @@ CORPUS = {
     "solver_hierarchy": Entry(
         points=(
             (8, 2, 20_000, "exact"),       # DiagCov: the budget-derived choice falls to the base case
-            (8, 2, 100_000, "guarded"),    # FullCov (three-operand einsum) and the final sqrt ladder
+            (8, 2, 100_000, "lower"),  # FullCov (three-operand einsum) and the final sqrt ladder  # guarded before session 51: self.ledger's rung counts differ by path and the ledger is read back (mixed_calls.py)
             (16, 3, 300_000, "guarded"),   # LowRankCov (float64, super().step, ridge solve, rank 2)
-            (16, 3, 400_000, "guarded"),   # FullCov
+            (16, 3, 400_000, "lower"),  # FullCov  # guarded before session 51: self.ledger's rung counts differ by path and the ledger is read back (mixed_calls.py)
         ),
         # the stored dtype tested by identity and fnp.dtype(...).name: FINDINGS-s14 corpus10 S3
         guards=("r = fnp.linalg.cholesky(cov + JITTER * eye)", "vals, vecs = fnp.linalg.eigh(cov)",
@@ -627,10 +629,10 @@ CORPUS = {
     ),
     "chunked_strassen": Entry(
         points=(
-            (8, 2, 10_000, "guarded"),     # one small chunk, plain products
-            (16, 3, 100_000, "guarded"),   # the perfect-square sample count blends the mean field
-            (34, 2, 10**7, "guarded"),     # Winograd with odd halves: padded
-            (64, 5, 10**7, "guarded"),     # Winograd two levels; the last layer left out of the set
+            (8, 2, 10_000, "lower"),  # one small chunk, plain products  # guarded before session 51: the state a call leaves holds values flopcast cannot compare across paths (mixed_calls.py)
+            (16, 3, 100_000, "lower"),  # the perfect-square sample count blends the mean field  # guarded before session 51: the state a call leaves holds values flopcast cannot compare across paths (mixed_calls.py)
+            (34, 2, 10**7, "lower"),  # Winograd with odd halves: padded  # guarded before session 51: the state a call leaves holds values flopcast cannot compare across paths (mixed_calls.py)
+            (64, 5, 10**7, "lower"),  # Winograd two levels; the last layer left out of the set  # guarded before session 51: the state a call leaves holds values flopcast cannot compare across paths (mixed_calls.py)
         ),
         # the fallback is free (zeros_like): every path costs the same, but the site is reported
         guards=("if not fnp.all(fnp.isfinite(out)):",),
@@ -789,8 +791,8 @@ CORPUS = {
         points=(
             (8, 2, 3000, "guarded"),       # mean field (np.maximum on a flopscope array: flopscope's ufunc)
             (8, 2, 10_000, "guarded"),     # diagonal Gaussian (super() chains, a decorated method)
-            (8, 2, 200_000, "guarded"),    # head + 64 samples fitting the correction's scale
-            (16, 3, 10**6, "guarded"),     # low-rank factor, rank 4, + 64 samples
+            (8, 2, 200_000, "lower"),  # head + 64 samples fitting the correction's scale  # guarded before session 51: self.log (formatted texts) differs by path and is read back (mixed_calls.py)
+            (16, 3, 10**6, "lower"),  # low-rank factor, rank 4, + 64 samples  # guarded before session 51: self.log (formatted texts) differs by path and is read back (mixed_calls.py)
         ),
         # a getattr/setattr by a computed name (the once_per memo) leaves no attribute write-only:
         # the log on self keeps the state from settling, 4 calls followed (FINDINGS-s20 corpusA)
@@ -810,9 +812,9 @@ CORPUS = {
     ),
     "switch_planner": Entry(
         points=(
-            (8, 2, 6000, "interval"),      # diag, diag; the spread of the means may replan layer 2 with samples
-            (16, 3, 10**5, "interval"),    # cov, cov, diag: a switch of representation
-            (16, 3, 10**6, "interval"),    # cov x3; the heavy-tailed replan draws samples through the ladder
+            (8, 2, 6000, "lower"),  # diag, diag; the spread of the means may replan layer 2 with samples  # interval before session 51: self.log differs by path and is handed to convert() (mixed_calls.py)
+            (16, 3, 10**5, "lower"),  # cov, cov, diag: a switch of representation  # interval before session 51: self.log differs by path and is handed to convert() (mixed_calls.py)
+            (16, 3, 10**6, "lower"),  # cov x3; the heavy-tailed replan draws samples through the ladder  # interval before session 51: self.log differs by path and is handed to convert() (mixed_calls.py)
             (8, 2, 2000, "exact"),         # nothing fits, not even all-diagonal (the ladder's last rung): the prior
         ),
         guards=("return fnp.linalg.cholesky(cov + JITTER * fnp.eye(n, dtype=cov.dtype))",
@@ -866,20 +868,20 @@ CORPUS = {
     ),
     "tiered_search": Entry(
         points=(
-            (8, 2, 1_000, "guarded"),      # MeanOnly (abc strategies, Fraction-scored recursive pair search)
-            (8, 2, 5_000, "guarded"),      # MeanOnly + DiagMoments
-            (8, 2, 10**4, "guarded"),      # MeanOnly + Sampler, one chunk of 16 (perfect-square count)
-            (8, 2, 10**5, "guarded"),      # Sketch rank 2 (qr, eigh) + Sampler 196: chunks of 64, the last ragged
+            (8, 2, 1_000, "lower"),  # MeanOnly (abc strategies, Fraction-scored recursive pair search)  # guarded before session 51: the state a call leaves holds values flopcast cannot compare across paths (mixed_calls.py)
+            (8, 2, 5_000, "lower"),  # MeanOnly + DiagMoments  # guarded before session 51: the state a call leaves holds values flopcast cannot compare across paths (mixed_calls.py)
+            (8, 2, 10**4, "lower"),  # MeanOnly + Sampler, one chunk of 16 (perfect-square count)  # guarded before session 51: the state a call leaves holds values flopcast cannot compare across paths (mixed_calls.py)
+            (8, 2, 10**5, "lower"),  # Sketch rank 2 (qr, eigh) + Sampler 196: chunks of 64, the last ragged  # guarded before session 51: the state a call leaves holds values flopcast cannot compare across paths (mixed_calls.py)
         ),
         # a memo keyed by tuples of IntEnum members in a mutable default argument; Fraction shares
         guards=("vals, vecs = fnp.linalg.eigh(gram)", "if not fnp.all(fnp.isfinite(out)):"),
     ),
     "ridge_sweep": Entry(
         points=(
-            (8, 2, 4 * 10**4, "interval"),   # 32 antithetic draws, control variate by a ridge sweep, power check
-            (16, 3, 10**6, "interval"),      # 152 draws in chunks of 128 and 24
-            (32, 2, 10**6, "interval"),
-            (16, 4, 10**6, "interval"),
+            (8, 2, 4 * 10**4, "lower"),  # 32 antithetic draws, control variate by a ridge sweep, power check  # interval before session 51: the state a call leaves holds values flopcast cannot compare across paths (mixed_calls.py)
+            (16, 3, 10**6, "lower"),  # 152 draws in chunks of 128 and 24  # interval before session 51: the state a call leaves holds values flopcast cannot compare across paths (mixed_calls.py)
+            (32, 2, 10**6, "lower"),  # interval before session 51: the state a call leaves holds values flopcast cannot compare across paths (mixed_calls.py)
+            (16, 4, 10**6, "lower"),  # interval before session 51: the state a call leaves holds values flopcast cannot compare across paths (mixed_calls.py)
         ),
         guards=("c = fnp.linalg.cholesky(gram + lam * eye)", "z = fnp.linalg.solve(c, rhs)",
                 'return fnp.linalg.solve(c.T, z), "chol"', "if nrm == 0.0:",
@@ -907,9 +909,9 @@ CORPUS = {
     "twin_ledger": Entry(
         points=(
             (8, 2, 1000, "exact"),          # the prior (head dtype float32)
-            (8, 5, 10**5, "interval"),      # odd calls smooth through tools.solvers: `from estimator import
-            (16, 3, 10**6, "interval"),     # band_basis` is a second module object with its own memo, so
-            (32, 4, 10**8, "interval"),     # calls 1 and 2 each build a basis and calls 3, 4 do not
+            (8, 5, 10**5, "lower"),  # odd calls smooth through tools.solvers: `from estimator import  # interval before session 51: the state a call leaves holds values flopcast cannot compare across paths (mixed_calls.py)
+            (16, 3, 10**6, "lower"),  # band_basis` is a second module object with its own memo, so  # interval before session 51: the state a call leaves holds values flopcast cannot compare across paths (mixed_calls.py)
+            (32, 4, 10**8, "lower"),  # calls 1 and 2 each build a basis and calls 3, 4 do not  # interval before session 51: the state a call leaves holds values flopcast cannot compare across paths (mixed_calls.py)
         ),
         data_sites=("if float(tail) > 0.5 * float(fnp.sum(coef * coef)) + 1e-12:",),
     ),
@@ -2102,7 +2104,7 @@ def _each_call_inside(report, name, width, depth, budget) -> None:
                 f"{where}: call {call + 1}: {predicted} does not contain the run's {run.total:,}")
 
 
-def _cases(kinds=("exact", "guarded", "interval"), strict_xfail=True):
+def _cases(kinds=("exact", "guarded", "interval", "lower"), strict_xfail=True):
     out = []
     for name, entry in CORPUS.items():
         for w, d, b, kind in entry.points:
@@ -2181,6 +2183,17 @@ def test_interval_point_reads_values_only_at_its_data_sites(name, width, depth, 
     _each_call_inside(report, name, width, depth, budget)
 
 
+@pytest.mark.parametrize("name,width,depth,budget", _cases(kinds=("lower",)))
+def test_lower_point_is_open_only_where_a_later_mlp_may_answer_otherwise(name, width, depth, budget):
+    """A "lower" point's report is a lower bound, and what leaves its high end open is only a site a
+    later MLP may answer otherwise (api._open_at_sites_steering_later_calls): nothing else unpriced."""
+    report = _static(name, width, depth, budget)
+    where = _where(name, width, depth, budget)
+    assert report.lower_bound, f"{where}: expected a lower bound, got {report.total}"
+    whats = {what for _, what, _ in _unpriced(report)}
+    assert whats == {"switches"}, f"{where}: unpriced {_unpriced(report)}"
+
+
 _NO_NOMINAL = object()
 
 
@@ -2214,7 +2227,7 @@ def test_nominal_number_is_the_runtime_count_or_absent(name, width, depth, budge
     if report.per_call:
         # One call's nominal count is no MLP's count once the MLPs cost otherwise: none is given.
         assert nominal is None, f"{where}: a nominal number {nominal:,} for calls that cost otherwise"
-    elif kind == "interval":
+    elif kind in ("interval", "lower"):
         assert nominal is None or nominal == runtime, f"{where}: nominal {nominal:,} but the run counts {runtime:,}"
     else:
         assert nominal == runtime, f"{where}: expected nominal {runtime:,}, got {nominal}"
