@@ -31,7 +31,10 @@ def _runs(tmp_path: Path, fixture: str, value: str, point: Point) -> list[int]:
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
 def test_a_key_holding_a_comparison_is_priced_at_each_answer(tmp_path, point, fixture):
     report = analyze(FIXTURES / f"{fixture}.py", point)
-    assert not report.lower_bound and not report.unpriced
+    # the key's answer leaves `self.plans` with other keys for the next MLP, which a later call
+    # reads (mixed_calls.py cannot prove the plan it finds is the one it would store): the high
+    # end is open there, and there alone
+    assert {u.what for u in report.unpriced} <= {"switches"}
     hot, cold = _runs(tmp_path, fixture, "2.0", point), _runs(tmp_path, fixture, "0.1", point)
     # (no per-call totals: every call costs what the first does)
     per_call = [(c.lo, c.hi) for c in report.per_call] or [(report.total.lo, report.total.hi)] * 2

@@ -357,6 +357,19 @@ def test_a_data_test_whose_arms_leave_other_state_opens_the_high_end() -> None:
     assert all(report.total.lo <= m for m in measured)
 
 
+def test_each_calls_total_is_a_lower_bound_where_the_high_end_is_open() -> None:
+    """The same MLPs fast, fast, slow: the third counts 1,167, past what the paths give a later
+    call (687..1,135). With the whole a lower bound, no call's total may read as an interval."""
+    path = FIXTURES / "data_steers_next_call.py"
+    point = Point(8, 2, 100_000)
+    report = analyze(path, point)
+    third = measure_calls(path, point, 3, seed=15)[2].total
+    assert third > max(t.hi for t in report.per_call)  # what an interval per call would exclude
+    per_mlp = next(line for line in render_text(report).splitlines() if line.startswith("Per MLP:"))
+    assert "[" not in per_mlp and "at least" in per_mlp, per_mlp
+    assert all(c["lower_bound"] and not c["exact"] for c in to_json(report)["total"]["per_call"])
+
+
 def test_a_count_one_answer_bumps_and_the_other_reads_opens_the_high_end() -> None:
     """`if not slow: self.n += 1` and `if slow and self.n > 0:` one op more: the fast path's
     calls all cost its first, the slow path leaves no state, so every path explored costs 655;

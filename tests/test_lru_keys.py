@@ -194,12 +194,15 @@ def test_cache_info_logged_keeps_every_mlp_exact(tmp_path, point):
 
 @pytest.mark.parametrize("point", TWO_POINTS, ids=lambda p: f"{p.width}x{p.depth}")
 def test_a_branch_on_cache_info_is_a_site_whose_interval_holds_the_run(tmp_path, point):
-    """Its counts are not followed: a test of them is a value-dependent site."""
+    """Its counts are not followed: a test of them is a value-dependent site. Its answers leave
+    the cache with or without heavy(2) for the next MLP, which reads it: the high end is open at
+    the site (a later MLP may answer it otherwise), and the low end holds every call."""
     body = "heavy(1)\nheavy(1)\nif heavy.cache_info().hits > 3:\n    heavy(2)"
     path = _estimator(tmp_path, HEAVY.format(args="(maxsize=None)"), body)
     report = analyze(path, point, formula=False)
-    assert not report.lower_bound and not report.exact
-    assert all(report.total.contains(m.total) for m in measure_calls(path, point, CALLS))
+    assert report.lower_bound and not report.exact
+    assert {u.what for u in report.unpriced} == {"switches"}
+    assert all(report.total.lo <= m.total for m in measure_calls(path, point, CALLS))
 
 
 def test_a_cache_made_by_calling_lru_cache_or_cache_is_a_table_of_its_own(tmp_path):

@@ -60,14 +60,17 @@ def presumes_no_raise(report: Report, most: int = 6) -> str:
 
 
 def per_call_text(report: Report) -> str:
-    """Each call's total in order, the last one's for every later call when the state settled."""
+    """Each call's total in order, the last one's for every later call when the state settled;
+    with anything unpriced, each is a lower bound like the whole ("at least 687"): what is not
+    priced (a switch a later MLP may take, an op) may lie in any call."""
     parts = []
     n = len(report.per_call)
     for i, total in enumerate(report.per_call, 1):
+        shown = f"at least {total.lo:,}" if report.unpriced else str(total)
         if i == n and report.per_call_settled:
-            parts.append(f"call {i} and every later call {total}" if i > 1 else f"every call {total}")
+            parts.append(f"call {i} and every later call {shown}" if i > 1 else f"every call {shown}")
         else:
-            parts.append(f"call {i} {total}")
+            parts.append(f"call {i} {shown}")
     if not report.per_call_settled:
         parts.append("later calls not followed")
     return "; ".join(parts)
@@ -201,7 +204,9 @@ def _report_json(report: Report) -> dict[str, Any]:
                   # whestbench calls predict on one instance for every MLP: when the first call leaves
                   # state a later one reads, each call's total in order (the last one's holds for every
                   # later call when per_call_settled); total.hi is then the costliest call's
-                  "per_call": [{"call": i, "lo": t.lo, "hi": t.hi, "exact": t.exact}
+                  # (with anything unpriced each is a lower bound, as the total is)
+                  "per_call": [{"call": i, "lo": t.lo, "hi": t.hi, "exact": t.exact and not report.unpriced,
+                                "lower_bound": bool(report.unpriced)}
                                for i, t in enumerate(report.per_call, 1)],
                   "per_call_settled": report.per_call_settled,
                   # the count on the path where no safety net fires, and what it presumes
