@@ -2,7 +2,7 @@
 
 flopcast runs a generator's body whole when the loop first asks for an item; Python's body stops
 at the yield of the last item the loop takes (a break, a return out of the loop, any() at its first
-true item, islice's stop, zip beside a shorter list, a break out of enumerate(g), map or takewhile over it). What the body
+true item, islice's stop, zip beside a shorter list, a break out of enumerate(g), map, filter, takewhile or dropwhile over it). What the body
 does for the items never taken (a seeded random.Random's draws, a list it appends to, a counter
 it bumps) the run never does, so the code after the loop reads another state: flopcast claimed
 an exact count the run does not make (the draws: 1,150 at 8x2, run 1,502). Now the path ends at
@@ -65,6 +65,8 @@ LEAVES |= {"enumerate_held": HELD + "for i, h in enumerate(g):\n            brea
            "map_held": HELD + "for h in map(fnp.abs, g):\n            break\n        return h",
            "filter_held": HELD + "for h in filter(lambda x: True, g):\n            break\n        return h",
            "takewhile_held": HELD + "for h in itertools.takewhile(lambda x: True, g):\n            break\n"
+                            "        return h",
+           "dropwhile_held": HELD + "for h in itertools.dropwhile(lambda x: False, g):\n            break\n"
                             "        return h"}
 
 
