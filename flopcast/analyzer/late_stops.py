@@ -28,8 +28,10 @@ them into text (``f"sharpen it={it}"``, a log line) are signed by their type alo
 iterations handed back is mostly logged, and switching at every execution of every convergence
 loop would fill the cap on paths. So are those and the texts of objects that outlive the function
 (``self.timings`` of ``("chunk 3", t)``: a label per pass). What the caller does with such a count
-is still assumed alike (named in ``total.assumes_alike`` with the site), but for a count an arm
-returns from inside a loop that runs again (``handed_back``: the high end is then open). So is a known number whose
+is still assumed alike (named in ``total.assumes_alike`` with the site), but for a count handed back
+(returned from inside the loop, or after it is left by a ``break`` or its ``while`` test, or left on
+an object) by a loop that runs again in another call (``handed_back``: the high end is then open).
+So is a known number whose
 every read after the loop reaches array values or floats only (``t / drawn``, ``_values_only``):
 the later work costs the same whatever it holds.
 
@@ -178,24 +180,46 @@ def later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_cau
     return per_loop[key]
 
 
-def handed_back(stop: ast.AST, loop: ast.stmt) -> tuple:
-    """The names the loop writes that ``stop``'s exit arm, ending by ``return``, reads: what it hands
-    back (``it`` in ``return v, it``) or leaves on an object (``self.last_it = it``), sorted; () for
-    any other stop. What they hold depends on where the loop stopped, and the caller may read it
-    (``if it > prev:``): in one run of the loop every stop is switched (ALWAYS), but runs of the loop
-    met again, each stopping elsewhere, are not."""
+def handed_back(stop: ast.AST, loop: ast.stmt, function: ast.AST) -> tuple:
+    """The names the loop writes that leave ``function`` once ``stop`` ended the loop, sorted: read
+    by its exit arm ending by ``return`` (``it`` in ``return v, it``, or left on an object,
+    ``self.last_it = it``), or else, the loop left by a ``break`` or its ``while`` test, read by a
+    ``return`` after the loop or stored after it on what outlives the function (``self.last_it =
+    it``); () for any other stop. What they hold depends on where the loop stopped, and the caller
+    may read it (``if it > prev:``): in one run of the loop every stop is switched (ALWAYS) or
+    signed, but runs of the loop in other calls, each stopping elsewhere, are not."""
     per_loop = _READS.get(loop)
     if per_loop is None:
         per_loop = _READS[loop] = {}
-    key = ("handed back", id(stop))
+    key = ("handed back", id(stop), id(function))
     if key not in per_loop:
         arm = _exit_arm(stop) if stop is not loop else []
-        names = ()
+        written = _writes(loop.body) | (_writes([loop.target]) if loop.__class__ is not ast.While else set())
+        names = set()
         if arm and arm[-1].__class__ is ast.Return:
-            written = _writes(loop.body) | (_writes([loop.target]) if loop.__class__ is not ast.While else set())
-            names = tuple(sorted(_loads(arm) & written))
-        per_loop[key] = names
+            names = _loads(arm) & written
+        elif stop is loop or arm and arm[-1].__class__ is ast.Break:
+            names = (_reads_after(loop, function)[1] | _kept_after(loop, function)) & written
+        per_loop[key] = tuple(sorted(names))
     return per_loop[key]
+
+
+def _kept_after(loop: ast.stmt, function: ast.AST) -> set:
+    """The names ``function`` reads, after ``loop``, into what outlives it: the value of an
+    assignment to an attribute or item of an object not its own (``self.last_it = it``), or an
+    argument of a method call on one (``self.history.append(it)``)."""
+    after, own = _after(loop, function), _locals(function)
+    found = set()
+    for n in own_nodes(function.body):
+        if n.__class__ not in (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Call) or not after(n):
+            continue
+        if n.__class__ is not ast.Call and n.value is not None:
+            targets = n.targets if n.__class__ is ast.Assign else [n.target]
+            if any(t.__class__ in (ast.Attribute, ast.Subscript) and _root(t) not in own for t in targets):
+                found |= _loads([n.value])
+        elif n.__class__ is ast.Call and n.func.__class__ is ast.Attribute and _root(n.func.value) not in own:
+            found |= _loads(n.args + [k.value for k in n.keywords])
+    return found
 
 
 def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_caught: bool, program=None) -> Reads:

@@ -149,9 +149,10 @@ class Truth:
         returning = reads.__class__ is late_stops.Returning
         if returning:
             reads = self._returned(reads)
-        if returning or reads is late_stops.ALWAYS:
+        if reads is not None:
             # (of what a Returning arm hands back, only what the caller reads again prices its work)
-            self._returning_stop(stmt, ctx, key, None if reads is late_stops.ALWAYS else reads.numbers)
+            self._returning_stop(stmt, ctx, key, reads.numbers if returning and reads is not late_stops.ALWAYS
+                                 else None)
         if reads is None or reads is late_stops.ALWAYS:
             return reads
         if reads.returns:
@@ -178,11 +179,13 @@ class Truth:
         return reads.later(late_stops.caller_reads(stmt, caller.function.node, name, len(reads.items)))
 
     def _returning_stop(self, stmt, ctx, key: tuple, read: Optional[frozenset]) -> None:
-        """A stop whose exit arm returns what its loop wrote (``return v, it``): an execution in this
-        call of its function is recorded (Decisions.stop_returning) where what it hands back may price
-        the caller's work (a number, a container: not array values, which later sites answer for).
-        ``read``: the returned names the caller reads again (None: any)."""
-        names = [n for n in late_stops.handed_back(stmt, ctx.node) if read is None or n in read]
+        """A stop after which the function hands back what its loop wrote (``return v, it`` in its
+        arm, or after the loop it left by a break or its while test; ``self.last_it = it``): an
+        execution in this call of its function is recorded (Decisions.stop_returning) where what it
+        hands back may price the caller's work (a number, a container: not array values, which later
+        sites answer for). ``read``: the returned names the caller reads again (None: any)."""
+        names = [n for n in late_stops.handed_back(stmt, ctx.node, self.frame.function.node)
+                 if read is None or n in read]
         if any(not isinstance(self.peek_name(n), (Array, Unknown, NumpyScalar)) for n in names):
             self.decisions.stop_returning(key, self.kept_used(), self.frame)
 
