@@ -675,3 +675,64 @@ def test_a_count_returned_from_a_loop_run_again_leaves_the_high_end_open(tmp_pat
     test_line = next(i for i, text in enumerate(program.splitlines(), 1) if "# the test" in text)
     assert [(u.what, u.span.line) for u in report.unpriced] == [("switches", test_line)]
     assert report.total.lo <= measure(path, point, seed=seed).total
+
+
+def _left_by_break(back: str, call: str, dear: str, carry: str) -> str:
+    # the loop is left by a break, and the count handed back after it
+    program = RETURNED_COUNT.replace("            {back}", "            break", 1).replace("    it = iters\n", "")
+    return program.replace("    {back}", "    " + back.replace("\n            ", "\n    ")).format(
+        call=call, dear=dear, carry=carry)
+
+
+#: the same power iteration stopped by its ``while`` test, the count handed back after the loop
+WHILE_TEST = RETURNED_COUNT.replace("""\
+    lam = 0.0
+    for it in range(iters):
+        u = c @ v
+        nu = float(fnp.linalg.norm(u))
+        v = u / nu
+        if abs(nu - lam) < tol * nu:  # the test
+            {back}
+        lam = nu
+    it = iters
+""", """\
+    lam, nu, it = 0.0, 1.0, 0
+    while it < iters and abs(nu - lam) >= tol * nu:  # the test
+        lam = nu
+        u = c @ v
+        nu = float(fnp.linalg.norm(u))
+        v = u / nu
+        it += 1
+""").replace("    {back}", "    return v, it").format(**HANDED_BACK["with the vector"])
+
+LEFT_AFTER_THE_LOOP = {f"{name} after a break": _left_by_break(**parts) for name, parts in HANDED_BACK.items()}
+LEFT_AFTER_THE_LOOP["after the while test"] = WHILE_TEST
+
+
+@pytest.mark.parametrize("name", LEFT_AFTER_THE_LOOP)
+def test_a_count_handed_back_after_its_loop_run_again_leaves_the_high_end_open(tmp_path, name):
+    # As above, but the function hands the count back after its loop (``break`` then ``return v,
+    # it``, or ``owner.last_it = it``): run 80,256 at 16x4 seed 0, above [43,840, 78,656] before
+    program = LEFT_AFTER_THE_LOOP[name]
+    path = tmp_path / "estimator.py"
+    path.write_text(program)
+    point = Point(16, 4, 10**5)
+    report = analyze(path, point)
+    test_line = next(i for i, text in enumerate(program.splitlines(), 1) if "# the test" in text)
+    assert [(u.what, u.span.line) for u in report.unpriced] == [("switches", test_line)]
+    assert report.total.lo <= measure(path, point, seed=0).total
+
+
+def test_a_count_sizing_only_its_own_layers_work_leaves_the_high_end_open(tmp_path):
+    # The caller never compares the counts, but prices each layer's work by its own count at its
+    # dearest in the middle (it * (9 - it)): layers stopping mid-way each pay that, a mix no path
+    # makes (8x5 seed 0: run 27,926 above [7,946, 25,846] before)
+    program = _left_by_break(**HANDED_BACK["with the vector"] | dict(dear="False", carry="prev")).replace(
+        "            if False:", "            fnp.sum(fnp.ones(it * (9 - it) * 40))\n            if False:")
+    path = tmp_path / "estimator.py"
+    path.write_text(program)
+    point = Point(8, 5, 10**5)
+    report = analyze(path, point)
+    test_line = next(i for i, text in enumerate(program.splitlines(), 1) if "# the test" in text)
+    assert [(u.what, u.span.line) for u in report.unpriced] == [("switches", test_line)]
+    assert report.total.lo <= measure(path, point, seed=0).total
