@@ -722,17 +722,3 @@ def test_a_count_handed_back_after_its_loop_run_again_leaves_the_high_end_open(t
     assert [(u.what, u.span.line) for u in report.unpriced] == [("switches", test_line)]
     assert report.total.lo <= measure(path, point, seed=0).total
 
-
-def test_a_count_sizing_only_its_own_layers_work_leaves_the_high_end_open(tmp_path):
-    # The caller never compares the counts, but prices each layer's work by its own count at its
-    # dearest in the middle (it * (9 - it)): layers stopping mid-way each pay that, a mix no path
-    # makes (8x5 seed 0: run 27,926 above [7,946, 25,846] before)
-    program = _left_by_break(**HANDED_BACK["with the vector"] | dict(dear="False", carry="prev")).replace(
-        "            if False:", "            fnp.sum(fnp.ones(it * (9 - it) * 40))\n            if False:")
-    path = tmp_path / "estimator.py"
-    path.write_text(program)
-    point = Point(8, 5, 10**5)
-    report = analyze(path, point)
-    test_line = next(i for i, text in enumerate(program.splitlines(), 1) if "# the test" in text)
-    assert [(u.what, u.span.line) for u in report.unpriced] == [("switches", test_line)]
-    assert report.total.lo <= measure(path, point, seed=0).total

@@ -180,38 +180,76 @@ def later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_cau
     return per_loop[key]
 
 
-def handed_back(stop: ast.AST, loop: ast.stmt, function: ast.AST) -> tuple:
-    """The names the loop writes that leave ``function`` once ``stop`` ended the loop, sorted: read
-    by its exit arm ending by ``return`` (``it`` in ``return v, it``, or left on an object,
-    ``self.last_it = it``), or else, the loop left by a ``break`` or its ``while`` test, read by a
-    ``return`` after the loop or stored after it on what outlives the function (``self.last_it =
-    it``); () for any other stop. What they hold depends on where the loop stopped, and the caller
-    may read it (``if it > prev:``): in one run of the loop every stop is switched (ALWAYS) or
-    signed, but runs of the loop in other calls, each stopping elsewhere, are not."""
+@dataclass(frozen=True)
+class HandedBack:
+    """What a function hands back of where its loop stopped (handed_back): ``names`` the loop wrote
+    (sorted); whether it ``kept`` one on what outlives the function (``self.last_it = it``); per
+    position of the tuple it returns, those that position reads (None: the whole value); and
+    whether they leave by a ``return`` in an exit ``if``'s arm (``in_arm``)."""
+
+    names: tuple
+    kept: bool = False
+    positions: Optional[tuple] = None
+    in_arm: bool = False
+
+
+def handed_back(stop: ast.AST, loop: ast.stmt, function: ast.AST) -> HandedBack:
+    """The names the loop writes that leave ``function`` once ``stop`` (an exit ``if``, the ``while``
+    loop for its test, or a ``try`` whose body ends the loop unless an op in it raises) ended the
+    loop: read by its exit arm (the try's body) ending by ``return`` (``it`` in ``return v, it``,
+    ``j`` in ``return chol, j``, or left on an object, ``self.last_it = it``), or else, the loop left
+    by a ``break`` or its ``while`` test, read by a ``return`` after the loop or stored after it on
+    what outlives the function (``self.last_it = it``); none for any other stop. What they hold
+    depends on where the loop stopped, and the caller may read it (``if it > prev:``): in one run
+    of the loop every stop is switched (ALWAYS) or signed, but runs of the loop in other calls,
+    each stopping elsewhere, are not."""
     per_loop = _READS.get(loop)
     if per_loop is None:
         per_loop = _READS[loop] = {}
     key = ("handed back", id(stop), id(function))
     if key not in per_loop:
-        arm = _exit_arm(stop) if stop is not loop else []
+        if stop.__class__ is ast.Try:
+            # a retry's try: its body's end is where the loop stops (``return chol, j``, the rung
+            # that worked), an op in it raising into a clause that lets the loop go on
+            arm = stop.body if any(n is stop for n in own_nodes(loop.body)) else []
+        else:
+            arm = _exit_arm(stop) if stop is not loop else []
         written = _writes(loop.body) | (_writes([loop.target]) if loop.__class__ is not ast.While else set())
-        names = set()
+        found = HandedBack(())
         if arm and arm[-1].__class__ is ast.Return:
             names = _loads(arm) & written
+            found = HandedBack(tuple(sorted(names)), bool(_kept(arm, lambda n: True, function) & names),
+                               _positions([arm[-1]], names), stop.__class__ is ast.If)
         elif stop is loop or arm and arm[-1].__class__ is ast.Break:
-            names = (_reads_after(loop, function)[1] | _kept_after(loop, function)) & written
-        per_loop[key] = tuple(sorted(names))
+            after = _after(loop, function)
+            kept = _kept(function.body, after, function) & written
+            names = (_reads_after(loop, function)[1] | kept) & written
+            returns = [n for n in own_nodes(function.body) if n.__class__ is ast.Return and after(n)]
+            found = HandedBack(tuple(sorted(names)), bool(kept), _positions(returns, names))
+        per_loop[key] = found
     return per_loop[key]
 
 
-def _kept_after(loop: ast.stmt, function: ast.AST) -> set:
-    """The names ``function`` reads, after ``loop``, into what outlives it: the value of an
-    assignment to an attribute or item of an object not its own (``self.last_it = it``), or an
-    argument of a method call on one (``self.history.append(it)``)."""
-    after, own = _after(loop, function), _locals(function)
+def _positions(returns: list, names: set) -> Optional[tuple]:
+    """Per position of the tuple every one of ``returns`` hands back, those of ``names`` it reads;
+    None where one returns no tuple display, or they differ in length."""
+    found = None
+    for r in returns:
+        if r.value.__class__ is not ast.Tuple or found is not None and len(found) != len(r.value.elts):
+            return None
+        here = tuple(frozenset(_loads([e]) & names) for e in r.value.elts)
+        found = here if found is None else tuple(a | b for a, b in zip(found, here))
+    return found
+
+
+def _kept(stmts: list, where, function: ast.AST) -> set:
+    """The names ``stmts`` read, at nodes ``where`` says, into what outlives ``function``: the value
+    of an assignment to an attribute or item of an object not its own (``self.last_it = it``), or
+    an argument of a method call on one (``self.history.append(it)``)."""
+    own = _locals(function)
     found = set()
-    for n in own_nodes(function.body):
-        if n.__class__ not in (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Call) or not after(n):
+    for n in own_nodes(stmts):
+        if n.__class__ not in (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Call) or not where(n):
             continue
         if n.__class__ is not ast.Call and n.value is not None:
             targets = n.targets if n.__class__ is ast.Assign else [n.target]
@@ -449,7 +487,7 @@ def _dropped_by(call: ast.Call, keyword: str, program, depth: int) -> bool:
     it, or when a def is decorated (its wrapper may read the argument)."""
     func = call.func
     name = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else None
-    if program is None or name is None or name in _library_methods():
+    if program is None or name is None or name in library_methods():
         return False
     defs = [n for m in program.modules.values() for n in ast.walk(m.tree)
             if n.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef) and n.name == name]
@@ -464,7 +502,7 @@ def _dropped_by(call: ast.Call, keyword: str, program, depth: int) -> bool:
 
 
 @functools.lru_cache(maxsize=None)
-def _library_methods() -> frozenset:
+def library_methods() -> frozenset:
     """The methods of what a receiver may be other than the program's own objects; numpy's read
     from the installed numpy once and kept on disk (a later analysis need not import it)."""
     def numpy_methods() -> list:
