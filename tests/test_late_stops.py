@@ -722,3 +722,54 @@ def test_a_count_handed_back_after_its_loop_run_again_leaves_the_high_end_open(t
     assert [(u.what, u.span.line) for u in report.unpriced] == [("switches", test_line)]
     assert report.total.lo <= measure(path, point, seed=0).total
 
+
+#: a Cholesky jitter ladder hands back the rung that worked, once per layer; the caller compares
+#: each layer's rung with the last one's (rising rungs pay the dear arm at every layer)
+RETURNED_RUNG = """\
+import flopscope.numpy as fnp
+import numpy as np
+from whestbench import BaseEstimator
+
+JITTERS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
+
+
+def factor(w):
+    d = fnp.abs(w[:, 0])
+    mean = float(fnp.mean(d))
+    c = fnp.diag(d) - 0.3 * mean * fnp.eye(w.shape[0])
+    for j in JITTERS:
+        try:
+            return fnp.linalg.cholesky(c + (j * mean) * fnp.eye(w.shape[0])), j  # the test
+        except np.linalg.LinAlgError:
+            continue
+    return fnp.eye(w.shape[0]), -1.0
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        m = fnp.ones(mlp.width)
+        rows = []
+        prev = -1.0
+        for w in mlp.weights:
+            g = w.T @ w
+            chol, j = factor(w)
+            if j > prev:
+                m = m @ (g @ g @ g @ g)
+            prev = j
+            m = fnp.maximum(m @ w, 0.0) + 0.0 * chol[0]
+            rows.append(m)
+        return fnp.stack(rows)
+"""
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_a_rung_a_retry_returns_from_a_loop_run_again_leaves_the_high_end_open(tmp_path, seed):
+    # Each layer's ladder may succeed at another rung: 16x4 seeds 0 and 2 run 147,988 and 192,624,
+    # above [76,904, 131,576] before (each run of the ladder taken to succeed alike)
+    path = tmp_path / "estimator.py"
+    path.write_text(RETURNED_RUNG)
+    point = Point(16, 4, 10**7)
+    report = analyze(path, point)
+    test_line = next(i for i, text in enumerate(RETURNED_RUNG.splitlines(), 1) if "# the test" in text)
+    assert [(u.what, u.span.line) for u in report.unpriced] == [("switches", test_line)]
+    assert report.total.lo <= measure(path, point, seed=seed).total
