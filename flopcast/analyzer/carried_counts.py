@@ -15,7 +15,7 @@ containers of the caller's own, the builtins that make numbers of it, and the pr
 functions it is handed to (by parameter, one level deep). It is carried where it may be read
 across a later call of a user function (a name live there), or where it leaves the caller's
 frame (returned, yielded, stored on an object, read by a nested scope, handed to a call it
-cannot follow). A numpy call's result is taken to carry it, but where the count only sets the
+cannot follow), but into an attribute the program only writes (write_only.py). A numpy call's result is taken to carry it, but where the count only sets the
 values of the result and not its shape (``fnp.isin(elements, idx)``: the shape is the
 elements'): array values are answered by the sites that read them, as in late_stops.
 """
@@ -26,7 +26,7 @@ import ast
 import weakref
 from typing import Optional
 
-from flopcast.analyzer import late_stops
+from flopcast.analyzer import late_stops, write_only
 from flopcast.analyzer.liveness import live_after
 from flopcast.syntax import calls_introspection, DEF_SCOPES, own_nodes
 
@@ -198,6 +198,9 @@ def _call_result(call: ast.Call, arg: ast.AST, function: ast.AST, program, depth
     if func.__class__ is ast.Attribute and not defs and func.value.__class__ is ast.Name \
             and func.value.id in _bound_in(function):
         return True, {func.value.id}  # ``rows.append(it)``: a container of its own holds it now
+    if func.__class__ is ast.Attribute and func.value.__class__ is ast.Attribute \
+            and func.value.attr in write_only.by_name(program):
+        return False, set()  # ``self.cg_iters.append(its)``: an attribute nothing reads
     return None
 
 

@@ -216,7 +216,14 @@ def handed_back(stop: ast.AST, loop: ast.stmt, function: ast.AST) -> HandedBack:
             arm = _exit_arm(stop) if stop is not loop else []
         written = _writes(loop.body) | (_writes([loop.target]) if loop.__class__ is not ast.While else set())
         found = HandedBack(())
-        if arm and arm[-1].__class__ is ast.Return:
+        if arm and arm[-1].__class__ is ast.Return and stop.__class__ is ast.Try:
+            # (only what it returns itself: ``j`` in ``return cholesky(c + j * eye), j``, not the
+            # jitter an op's operand reads)
+            value = arm[-1].value
+            names = {e.id for e in (value.elts if value.__class__ is ast.Tuple else [value])
+                     if e.__class__ is ast.Name} & written
+            found = HandedBack(tuple(sorted(names)), False, _positions([arm[-1]], names))
+        elif arm and arm[-1].__class__ is ast.Return:
             names = _loads(arm) & written
             found = HandedBack(tuple(sorted(names)), bool(_kept(arm, lambda n: True, function) & names),
                                _positions([arm[-1]], names), stop.__class__ is ast.If)
@@ -255,9 +262,14 @@ def _kept(stmts: list, where, function: ast.AST) -> set:
             targets = n.targets if n.__class__ is ast.Assign else [n.target]
             if any(t.__class__ in (ast.Attribute, ast.Subscript) and _root(t) not in own for t in targets):
                 found |= _loads([n.value])
-        elif n.__class__ is ast.Call and n.func.__class__ is ast.Attribute and _root(n.func.value) not in own:
+        elif n.__class__ is ast.Call and n.func.__class__ is ast.Attribute and n.func.attr in _KEEPING \
+                and _root(n.func.value) not in own:
             found |= _loads(n.args + [k.value for k in n.keywords])
     return found
+
+
+#: the methods by which a container keeps what it is handed (``self.history.append(it)``)
+_KEEPING = frozenset({"append", "appendleft", "extend", "insert", "add", "update", "setdefault"})
 
 
 def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_caught: bool, program=None) -> Reads:

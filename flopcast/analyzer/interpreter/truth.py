@@ -200,8 +200,11 @@ class Truth:
         (``self.last_it = it``) or one the caller may read after a later call (carried_counts.py).
         ``read``: the returned names the caller reads again (None: any)."""
         handed = late_stops.handed_back(stmt, ctx.node, self.frame.function.node)
-        counts = {n for n in handed.names if (read is None or n in read)
-                  and not isinstance(self.peek_name(n), (Array, Unknown, NumpyScalar))}
+        # (past an exit arm's return, as session 49 took it: any but array values; else numbers and
+        # containers only, not the module or function a loop's calls are rooted at: ``fnp``)
+        counts = {n for n in handed.names if (read is None or n in read) and (
+            not isinstance(self.peek_name(n), (Array, Unknown, NumpyScalar)) if handed.in_arm
+            else isinstance(self.peek_name(n), (Known, ListVal, TupleVal, DictVal)))}
         if counts and (handed.in_arm or handed.kept or self._caller_carries(
                 None if handed.positions is None else tuple(bool(p & counts) for p in handed.positions))):
             self.decisions.stop_returning(key, self.kept_used(), self.frame)
