@@ -29,8 +29,9 @@ iterations handed back is mostly logged, and switching at every execution of eve
 loop would fill the cap on paths. So are those and the texts of objects that outlive the function
 (``self.timings`` of ``("chunk 3", t)``: a label per pass). What the caller does with such a count
 is still assumed alike (named in ``total.assumes_alike`` with the site), but for a count handed back
-(returned from inside the loop, or after it is left by a ``break`` or its ``while`` test, or left on
-an object) by a loop that runs again in another call (``handed_back``: the high end is then open).
+(returned from inside the loop; or after it is left by a ``break`` or its ``while`` test, kept on an
+object, or a retry's rung, where it may meet a later call's: carried_counts.py) by a loop that runs
+again in another call (``handed_back``: the high end is then open).
 So is a known number whose
 every read after the loop reaches array values or floats only (``t / drawn``, ``_values_only``):
 the later work costs the same whatever it holds.
