@@ -216,6 +216,10 @@ def handed_back(stop: ast.AST, loop: ast.stmt, function: ast.AST) -> HandedBack:
         else:
             arm = _exit_arm(stop) if stop is not loop else []
         written = _writes(loop.body) | (_writes([loop.target]) if loop.__class__ is not ast.While else set())
+        if stop.__class__ is ast.Try:
+            # (what the try's body binds, ``factor = cholesky(...)``, is its op's result, not yet
+            # bound where the op's site is met, and an array: not a count)
+            written -= _writes(stop.body)
         found = HandedBack(())
         if arm and arm[-1].__class__ is ast.Return and stop.__class__ is ast.Try:
             # (only what it returns itself: ``j`` in ``return cholesky(c + j * eye), j``, not the
