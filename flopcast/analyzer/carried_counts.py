@@ -118,7 +118,16 @@ def _follow(node: ast.AST, function: ast.AST, parents: dict, program, depth: int
         cls = up.__class__
         if cls is ast.Call:
             if node is up.func:
-                return None
+                # a method of what holds it (``ends.append(used)`` on the list that took it): one of
+                # the library's containers only keeps or hands back what it holds; a def of the
+                # program's may put it anywhere
+                name = node.attr if node.__class__ is ast.Attribute else None
+                if name is None or name not in late_stops.library_methods() or _defs_named(program, name):
+                    return None
+                if name in late_stops.KEEPING:
+                    return set(), False
+                node = up
+                continue
             made = _call_result(up, node, function, program, depth)
             if made is None:
                 return None

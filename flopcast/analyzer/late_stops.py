@@ -267,14 +267,14 @@ def _kept(stmts: list, where, function: ast.AST) -> set:
             targets = n.targets if n.__class__ is ast.Assign else [n.target]
             if any(t.__class__ in (ast.Attribute, ast.Subscript) and _root(t) not in own for t in targets):
                 found |= _loads([n.value])
-        elif n.__class__ is ast.Call and n.func.__class__ is ast.Attribute and n.func.attr in _KEEPING \
+        elif n.__class__ is ast.Call and n.func.__class__ is ast.Attribute and n.func.attr in KEEPING \
                 and _root(n.func.value) not in own:
             found |= _loads(n.args + [k.value for k in n.keywords])
     return found
 
 
 #: the methods by which a container keeps what it is handed (``self.history.append(it)``)
-_KEEPING = frozenset({"append", "appendleft", "extend", "insert", "add", "update", "setdefault"})
+KEEPING = frozenset({"append", "appendleft", "extend", "insert", "add", "update", "setdefault"})
 
 
 def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_caught: bool, program=None) -> Reads:
