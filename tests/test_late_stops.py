@@ -773,3 +773,27 @@ def test_a_rung_a_retry_returns_from_a_loop_run_again_leaves_the_high_end_open(t
     test_line = next(i for i, text in enumerate(RETURNED_RUNG.splitlines(), 1) if "# the test" in text)
     assert [(u.what, u.span.line) for u in report.unpriced] == [("switches", test_line)]
     assert report.total.lo <= measure(path, point, seed=seed).total
+
+
+#: the count handed back after a break only logged, on its own or in a tuple, on an attribute
+#: nothing reads (write_only.py), while the layer goes on to call another function of the program:
+#: each layer's stop prices that layer's loop alone
+ONLY_LOGGED = {
+    name: _left_by_break(**HANDED_BACK["with the vector"] | dict(
+        call=f"v, it = power(self, g)\n            self.log.append({entry})\n            m = half(m)",
+        dear="False", carry="prev")
+    ).replace("        rows = []\n", "        rows = []\n        self.log = []\n").replace(
+        "class Estimator", "def half(x):\n    return 0.5 * x\n\n\nclass Estimator")
+    for name, entry in {"as is": "it", "in a tuple": '("power", it)'}.items()}
+
+
+@pytest.mark.parametrize("name", ONLY_LOGGED)
+def test_a_count_only_logged_after_its_loop_does_not_switch_the_stop(tmp_path, name):
+    # ``self.log.append(("power", it))`` reads the count, but nothing reads the log: the stop is
+    # taken as each layer's own, an interval (it was 'switches', a lower bound, before)
+    path = tmp_path / "estimator.py"
+    path.write_text(ONLY_LOGGED[name])
+    point = Point(16, 4, 10**5)
+    report = analyze(path, point)
+    assert report.unpriced == []
+    assert report.total.lo <= measure(path, point, seed=0).total <= report.total.hi

@@ -74,7 +74,8 @@ def _carried(program, caller: ast.AST, where: tuple, positions: Optional[tuple])
     spread = _spread(caller, first, parents, program, 0)
     if spread is None or spread[1]:
         return True  # (returned: the caller's caller may keep it)
-    tainted = spread[0]
+    # (a name only ever logged, ``self.trace.append(("power", it))``, is read by no later work)
+    tainted = {n for n in spread[0] if not _only_logged(caller, n, parents, program)}
     if not tainted:
         return False
     for stmt in own_nodes(caller.body):
@@ -211,6 +212,29 @@ def _call_result(call: ast.Call, arg: ast.AST, function: ast.AST, program, depth
             and func.value.attr in write_only.by_name(program):
         return False, set()  # ``self.cg_iters.append(its)``: an attribute nothing reads
     return None
+
+
+def _only_logged(function: ast.AST, name: str, parents: dict, program) -> bool:
+    """Whether every read of ``name`` in ``function`` only stores its value, as is or in a display
+    (``("power", it)``), into an attribute the program never reads, by a statement that does nothing
+    else with it (``self.cg_iters.append(its)``: write_only.py): what it holds then reaches no work."""
+    written_only = write_only.by_name(program)
+    for n in own_nodes(function.body):
+        if n.__class__ is not ast.Name or n.id != name or n.ctx.__class__ is not ast.Load:
+            continue
+        node, up = n, parents.get(id(n))
+        while up.__class__ in _DISPLAYS:
+            node, up = up, parents.get(id(up))
+        func = up.func if up.__class__ is ast.Call else None
+        if func is None or node not in up.args or func.__class__ is not ast.Attribute \
+                or func.attr not in write_only.SAFE_MUTATORS or func.value.__class__ is not ast.Attribute \
+                or func.value.attr not in written_only or parents.get(id(up)).__class__ is not ast.Expr:
+            return False
+    return True
+
+
+#: expressions that only gather what they read (building them calls no code of the program's)
+_DISPLAYS = (ast.Tuple, ast.List)
 
 
 def _parameter(d: ast.AST, call: ast.Call, arg: ast.AST, method: bool) -> Optional[str]:
