@@ -775,16 +775,17 @@ def test_a_rung_a_retry_returns_from_a_loop_run_again_leaves_the_high_end_open(t
     assert report.total.lo <= measure(path, point, seed=seed).total
 
 
-#: the count handed back after a break only logged, on its own or in a tuple, on an attribute
-#: nothing reads (write_only.py), while the layer goes on to call another function of the program:
-#: each layer's stop prices that layer's loop alone
+#: the count handed back after a break only logged, on its own, in a tuple or as an item, on an
+#: attribute nothing reads (write_only.py), while the layer goes on to call another function of the
+#: program: each layer's stop prices that layer's loop alone
 ONLY_LOGGED = {
     name: _left_by_break(**HANDED_BACK["with the vector"] | dict(
-        call=f"v, it = power(self, g)\n            self.log.append({entry})\n            m = half(m)",
-        dear="False", carry="prev")
-    ).replace("        rows = []\n", "        rows = []\n        self.log = []\n").replace(
+        call=f"v, it = power(self, g)\n            {log}\n            m = half(m)", dear="False", carry="prev")
+    ).replace("        rows = []\n", f"        rows = []\n        self.log = {empty}\n").replace(
         "class Estimator", "def half(x):\n    return 0.5 * x\n\n\nclass Estimator")
-    for name, entry in {"as is": "it", "in a tuple": '("power", it)'}.items()}
+    for name, (empty, log) in {"as is": ("[]", "self.log.append(it)"),
+                               "in a tuple": ("[]", 'self.log.append(("power", it))'),
+                               "as an item": ("{}", "self.log[len(rows)] = it")}.items()}
 
 
 @pytest.mark.parametrize("name", ONLY_LOGGED)

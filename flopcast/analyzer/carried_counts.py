@@ -147,6 +147,8 @@ def _follow(node: ast.AST, function: ast.AST, parents: dict, program, depth: int
         elif cls in (ast.Assign, ast.AnnAssign, ast.AugAssign):
             if node is not up.value:
                 return None
+            if _item_of_log(up, program):
+                return set(), False  # ``self.iters[layer] = its``: an attribute nothing reads
             targets = up.targets if cls is ast.Assign else [up.target]
             names = set()
             for t in targets:
@@ -217,7 +219,8 @@ def _call_result(call: ast.Call, arg: ast.AST, function: ast.AST, program, depth
 def _only_logged(function: ast.AST, name: str, parents: dict, program) -> bool:
     """Whether every read of ``name`` in ``function`` only stores its value, as is or in a display
     (``("power", it)``), into an attribute the program never reads, by a statement that does nothing
-    else with it (``self.cg_iters.append(its)``: write_only.py): what it holds then reaches no work."""
+    else with it (``self.cg_iters.append(its)``, ``self.iters[layer] = its``: write_only.py): what it
+    holds then reaches no work."""
     written_only = write_only.by_name(program)
     for n in own_nodes(function.body):
         if n.__class__ is not ast.Name or n.id != name or n.ctx.__class__ is not ast.Load:
@@ -225,12 +228,22 @@ def _only_logged(function: ast.AST, name: str, parents: dict, program) -> bool:
         node, up = n, parents.get(id(n))
         while up.__class__ in _DISPLAYS:
             node, up = up, parents.get(id(up))
+        if up.__class__ is ast.Assign and node is up.value and _item_of_log(up, program):
+            continue
         func = up.func if up.__class__ is ast.Call else None
         if func is None or node not in up.args or func.__class__ is not ast.Attribute \
                 or func.attr not in write_only.SAFE_MUTATORS or func.value.__class__ is not ast.Attribute \
                 or func.value.attr not in written_only or parents.get(id(up)).__class__ is not ast.Expr:
             return False
     return True
+
+
+def _item_of_log(stmt: ast.stmt, program) -> bool:
+    """Whether ``stmt`` stores its value only into items of attributes the program never reads
+    (``self.iters[layer] = its``, write_only.py); its index is not its value."""
+    return stmt.__class__ is ast.Assign and all(
+        t.__class__ is ast.Subscript and t.value.__class__ is ast.Attribute
+        and t.value.attr in write_only.by_name(program) for t in stmt.targets)
 
 
 #: expressions that only gather what they read (building them calls no code of the program's)
