@@ -798,3 +798,37 @@ def test_a_count_only_logged_after_its_loop_does_not_switch_the_stop(tmp_path, n
     report = analyze(path, point)
     assert report.unpriced == []
     assert report.total.lo <= measure(path, point, seed=0).total <= report.total.hi
+
+
+def _own_layer(call: str, dear: str, header: str = "") -> str:
+    # the count handed back after a break prices only its own layer's work (``if it > 4``), and the
+    # layer goes on to call another function of the program, ``half(m)``
+    program = _left_by_break(**HANDED_BACK["with the vector"] | dict(call=call, dear=dear, carry="prev"))
+    program = program.replace("class Estimator", "def half(x):\n    return 0.5 * x\n\n\nclass Estimator").replace(
+        "            rows.append(m)\n", "            m = half(m)\n            rows.append(m)\n")
+    return "import math\n" + program.replace("        m = fnp.ones(mlp.width)\n",
+                                             header + "        m = fnp.ones(mlp.width)\n")
+
+
+#: ways the count stays each layer's own that the syntax alone took as carried
+OWN_LAYER = {
+    # ``it`` is read in the loop, but bound anew at the top of every pass before that read
+    "rebound before its next read": _own_layer("v, it = power(self, g)", "it > 4"),
+    # ``math.log2`` makes a number of it, kept nowhere
+    "through math": _own_layer("v, it = power(self, g)\n            r = math.log2(it + 1)", "r > 2.0"),
+    # ``global CALLS`` opens that name alone to other code, not the count's
+    "beside a global": _own_layer("v, it = power(self, g)", "it > 4", "        global CALLS\n        CALLS += 1\n")
+    .replace("class Estimator", "CALLS = 0\n\n\nclass Estimator"),
+}
+
+
+@pytest.mark.parametrize("name", OWN_LAYER)
+def test_a_count_each_layer_prices_its_own_work_by_does_not_switch_the_stop(tmp_path, name):
+    # Each layer's stop prices that layer's work alone, as the plans explore it: an interval holding
+    # the run (a lower bound, 'switches', before: carried_counts took the count as carried)
+    path = tmp_path / "estimator.py"
+    path.write_text(OWN_LAYER[name])
+    point = Point(16, 4, 10**5)
+    report = analyze(path, point)
+    assert report.unpriced == []
+    assert report.total.lo <= measure(path, point, seed=0).total <= report.total.hi

@@ -11,11 +11,12 @@ every layer, a mix no plan covers (api._open_at_repeating_sites opens the high e
 
 :func:`carried` follows the count through the caller syntactically, by name, never running
 anything: into what the statements it is read in bind, through arithmetic, comparisons, items,
-containers of the caller's own, the builtins that make numbers of it, and the program's own
-functions it is handed to (by parameter, one level deep). It is carried where it may be read
-across a later call of a user function (a name live there), or where it leaves the caller's
-frame (returned, yielded, stored on an object, read by a nested scope, handed to a call it
-cannot follow), but into an attribute the program only writes (write_only.py). A numpy call's result is taken to carry it, but where the count only sets the
+containers of the caller's own, the builtins and ``math`` functions that make numbers of it, and
+the program's own functions it is handed to (by parameter, one level deep). It is carried where
+it may be read across a later call of a user function (a path from that call reaches a read of a
+name holding it before the name is bound anew: liveness.read_again), or where it leaves the
+caller's frame (returned, yielded, stored on an object or in a name declared ``global``, read by a
+nested scope, handed to a call it cannot follow), but into an attribute the program only writes (write_only.py). A numpy call's result is taken to carry it, but where the count only sets the
 values of the result and not its shape (``fnp.isin(elements, idx)``: the shape is the
 elements'): array values are answered by the sites that read them, as in late_stops.
 """
@@ -27,7 +28,7 @@ import weakref
 from typing import Optional
 
 from flopcast.analyzer import late_stops, write_only
-from flopcast.analyzer.liveness import live_after
+from flopcast.analyzer.liveness import loads, loop_reads, READ, read_again, sequence_fate
 from flopcast.syntax import calls_introspection, DEF_SCOPES, own_nodes
 
 #: numpy functions whose result's shape is set by their leading positional arguments alone: a
@@ -56,7 +57,7 @@ def carried(program, caller: ast.AST, where: tuple, positions: Optional[tuple]) 
 
 
 def _carried(program, caller: ast.AST, where: tuple, positions: Optional[tuple]) -> bool:
-    if caller.__class__ is ast.Lambda or _opaque(caller):
+    if caller.__class__ is ast.Lambda or _introspects(caller):
         return True
     call = next((n for n in own_nodes(caller.body) if n.__class__ is ast.Call
                  and (n.lineno, n.col_offset, n.end_lineno, n.end_col_offset) == where), None)
@@ -72,18 +73,36 @@ def _carried(program, caller: ast.AST, where: tuple, positions: Optional[tuple])
     else:
         first = _follow(call, caller, parents, program, 0)
     spread = _spread(caller, first, parents, program, 0)
-    if spread is None or spread[1]:
-        return True  # (returned: the caller's caller may keep it)
+    if spread is None or spread[1] or spread[0] & _declared(caller):
+        return True  # (returned: the caller's caller may keep it; a global one, any code may read)
     # (a name only ever logged, ``self.trace.append(("power", it))``, is read by no later work)
     tainted = {n for n in spread[0] if not _only_logged(caller, n, parents, program)}
     if not tainted:
         return False
-    for stmt in own_nodes(caller.body):
-        if isinstance(stmt, ast.stmt) and stmt.__class__ not in DEF_SCOPES and _calls_user_code(stmt, program):
-            live = live_after(caller, stmt)
-            if live is None or tainted & (live - _bound(stmt)):
-                return True
-    return False
+    return any(isinstance(stmt, ast.stmt) and stmt.__class__ not in DEF_SCOPES and _calls_user_code(stmt, program)
+               and any(_read_across(caller, stmt, name) for name in tainted) for stmt in own_nodes(caller.body))
+
+
+def _read_across(function: ast.AST, stmt: ast.stmt, name: str) -> bool:
+    """Whether what ``name`` holds when ``stmt`` calls user code may be read after that call: by
+    ``stmt`` itself (any read in its own expressions, as it may come after the call, or be handed to
+    it), by the statements it holds (a loop's body runs after its test's or iteration's call, an
+    ``if``'s arms after its test's), or by code after it (liveness.read_again), but where ``stmt``
+    binds it anew whole."""
+    own = {n.id for n in _own_expressions(stmt) if n.__class__ is ast.Name and n.ctx.__class__ is ast.Load}
+    if stmt.__class__ is ast.AugAssign and stmt.target.__class__ is ast.Name:
+        own.add(stmt.target.id)
+    if name in own:
+        return True
+    if stmt.__class__ is ast.If:
+        if READ in (sequence_fate(stmt.body, name), sequence_fate(stmt.orelse, name)):
+            return True
+    elif stmt.__class__ in (ast.For, ast.AsyncFor, ast.While):
+        if loop_reads(stmt, name):
+            return True
+    elif any(isinstance(c, ast.stmt) for c in ast.iter_child_nodes(stmt)) and name in loads(stmt):
+        return True  # (a with, a try, a match: any read of it within)
+    return name not in _bound(stmt) and read_again(function, stmt, name)
 
 
 def _spread(function: ast.AST, first: Optional[tuple], parents: dict, program, depth: int) -> Optional[tuple]:
@@ -194,8 +213,8 @@ def _call_result(call: ast.Call, arg: ast.AST, function: ast.AST, program, depth
     # (a method name the library's containers or arrays also have may be one of theirs: not looked up)
     defs = _defs_named(program, name) if func.__class__ is ast.Name or name not in late_stops.library_methods() \
         else []
-    if func.__class__ is ast.Name and name in _BUILTINS and not defs:
-        return True, set()
+    if func.__class__ is ast.Name and name in _BUILTINS and not defs or _math_name(func):
+        return True, set()  # (a number, or numbers, made of it)
     if defs and depth < _DEPTH:
         returned = False
         for d in defs:
@@ -203,7 +222,7 @@ def _call_result(call: ast.Call, arg: ast.AST, function: ast.AST, program, depth
             if param is None:
                 return None
             spread = _spread(d, ({param}, False), _parents(d), program, depth + 1)
-            if spread is None or _opaque(d):
+            if spread is None or _introspects(d) or spread[0] & _declared(d):
                 return None
             returned = returned or spread[1]
         return returned, set()
@@ -273,12 +292,18 @@ def _numpy_name(func: ast.AST) -> Optional[str]:
     return func.attr if root.__class__ is ast.Name and root.id in ("fnp", "np", "numpy") else None
 
 
+def _math_name(func: ast.AST) -> bool:
+    """Whether ``func`` is a function of the ``math`` module (``math.sqrt``): each makes a number or
+    a tuple of numbers of what it is handed, keeping nothing."""
+    return func.__class__ is ast.Attribute and func.value.__class__ is ast.Name and func.value.id == "math"
+
+
 def _calls_user_code(stmt: ast.stmt, program) -> bool:
-    """Whether ``stmt`` (not the statements it holds) calls something other than numpy, a builtin of
+    """Whether ``stmt`` (not the statements it holds) calls something other than numpy, math, a builtin of
     _BUILTINS or a method of the library's containers and arrays (``rows.append(m)``) no def of the
     program is named as: a user function, which may call the count's function again."""
     for n in _own_expressions(stmt):
-        if n.__class__ is not ast.Call or _numpy_name(n.func) is not None:
+        if n.__class__ is not ast.Call or _numpy_name(n.func) is not None or _math_name(n.func):
             continue
         func = n.func
         name = func.id if func.__class__ is ast.Name else func.attr if func.__class__ is ast.Attribute else None
@@ -311,10 +336,15 @@ def _bound_in(function: ast.AST) -> set:
     return {n.id for n in own_nodes(function.body) if n.__class__ is ast.Name and n.ctx.__class__ is ast.Store}
 
 
-def _opaque(function: ast.AST) -> bool:
-    """A function whose names may be read or written behind the syntax (global, nonlocal, locals())."""
-    return any(n.__class__ in (ast.Global, ast.Nonlocal) for n in ast.walk(function)) \
-        or calls_introspection(ast.walk(function))
+def _introspects(function: ast.AST) -> bool:
+    """A function whose names may all be read or written behind the syntax (locals(), vars())."""
+    return calls_introspection(ast.walk(function))
+
+
+def _declared(function: ast.AST) -> set:
+    """The names ``function`` (or a scope in it) declares ``global`` or ``nonlocal``: code
+    elsewhere may read them at any time (the others stay its frame's own)."""
+    return {name for n in ast.walk(function) if n.__class__ in (ast.Global, ast.Nonlocal) for name in n.names}
 
 
 def _defs_named(program, name: Optional[str]) -> list:
