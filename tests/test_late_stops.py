@@ -832,3 +832,36 @@ def test_a_count_each_layer_prices_its_own_work_by_does_not_switch_the_stop(tmp_
     report = analyze(path, point)
     assert report.unpriced == []
     assert report.total.lo <= measure(path, point, seed=0).total <= report.total.hi
+
+
+#: the first layer's count handed to a function of the program that runs the loop again and compares
+#: its own count with it: the two runs' counts meet in one price, though the second's goes no further
+HANDED_INTO_THE_NEXT_CALL = _left_by_break(**HANDED_BACK["with the vector"] | dict(
+    call="", dear="False", carry="prev")).split("class Estimator")[0] + '''\
+def again(owner, g, m, before):
+    v, it = power(owner, g)
+    if it > before:
+        m = m @ g @ g @ g
+    return m + 0.0 * v
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        m = fnp.ones(mlp.width)
+        w0, w1 = mlp.weights[0], mlp.weights[1]
+        v, it = power(self, w0.T @ w0)
+        m = again(self, w1.T @ w1, m, it)
+        return fnp.stack([m + 0.0 * v] * mlp.depth)
+'''
+
+
+def test_a_count_handed_to_a_call_that_runs_the_loop_again_leaves_the_high_end_open(tmp_path):
+    # 16x2 seed 1 runs 37,696, above [18,400, 35,808] before: the two runs were taken to stop alike,
+    # so ``it > before`` never held on a path
+    path = tmp_path / "estimator.py"
+    path.write_text(HANDED_INTO_THE_NEXT_CALL)
+    point = Point(16, 2, 10**5)
+    report = analyze(path, point)
+    test_line = next(i for i, text in enumerate(HANDED_INTO_THE_NEXT_CALL.splitlines(), 1) if "# the test" in text)
+    assert [(u.what, u.span.line) for u in report.unpriced] == [("switches", test_line)]
+    assert report.total.lo <= measure(path, point, seed=1).total

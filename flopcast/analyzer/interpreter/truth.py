@@ -205,7 +205,9 @@ class Truth:
         counts = {n for n in handed.names if (read is None or n in read) and (
             not isinstance(self.peek_name(n), (Array, Unknown, NumpyScalar)) if handed.in_arm
             else isinstance(self.peek_name(n), (Known, ListVal, TupleVal, DictVal)))}
-        if counts and (handed.in_arm or handed.kept or self._caller_carries(
+        # (a run after one whose count was carried is recorded whatever its own count does: that
+        # count may meet this run's, ``again(g, it)`` comparing it with its own run's)
+        if counts and (handed.in_arm or handed.kept or key in self.decisions.returning_runs or self._caller_carries(
                 None if handed.positions is None else tuple(bool(p & counts) for p in handed.positions))):
             self.decisions.stop_returning(key, self.kept_used(), self.frame)
 
