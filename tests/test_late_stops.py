@@ -729,3 +729,193 @@ def test_a_library_module_the_loop_calls_is_no_count_it_hands_back(tmp_path, poi
     report = analyze(path, point)
     assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
     assert report.total.lo <= measure(path, point).total <= report.total.hi
+
+
+def _left_by_break(back: str, call: str, dear: str, carry: str) -> str:
+    # the loop is left by a break, and the count handed back after it
+    program = RETURNED_COUNT.replace("            {back}", "            break", 1).replace("    it = iters\n", "")
+    return program.replace("    {back}", "    " + back.replace("\n            ", "\n    ")).format(
+        call=call, dear=dear, carry=carry)
+
+
+#: the same power iteration stopped by its ``while`` test, the count handed back after the loop
+WHILE_TEST = RETURNED_COUNT.replace("""\
+    lam = 0.0
+    for it in range(iters):
+        u = c @ v
+        nu = float(fnp.linalg.norm(u))
+        v = u / nu
+        if abs(nu - lam) < tol * nu:  # the test
+            {back}
+        lam = nu
+    it = iters
+""", """\
+    lam, nu, it = 0.0, 1.0, 0
+    while it < iters and abs(nu - lam) >= tol * nu:  # the test
+        lam = nu
+        u = c @ v
+        nu = float(fnp.linalg.norm(u))
+        v = u / nu
+        it += 1
+""").replace("    {back}", "    return v, it").format(**HANDED_BACK["with the vector"])
+
+LEFT_AFTER_THE_LOOP = {f"{name} after a break": _left_by_break(**parts) for name, parts in HANDED_BACK.items()}
+LEFT_AFTER_THE_LOOP["after the while test"] = WHILE_TEST
+
+
+@pytest.mark.parametrize("name", LEFT_AFTER_THE_LOOP)
+def test_a_count_handed_back_after_its_loop_run_again_leaves_the_high_end_open(tmp_path, name):
+    # As above, but the function hands the count back after its loop (``break`` then ``return v,
+    # it``, or ``owner.last_it = it``): run 80,256 at 16x4 seed 0, above [43,840, 78,656] before
+    program = LEFT_AFTER_THE_LOOP[name]
+    path = tmp_path / "estimator.py"
+    path.write_text(program)
+    point = Point(16, 4, 10**5)
+    report = analyze(path, point)
+    test_line = next(i for i, text in enumerate(program.splitlines(), 1) if "# the test" in text)
+    assert [(u.what, u.span.line) for u in report.unpriced] == [("switches", test_line)]
+    assert report.total.lo <= measure(path, point, seed=0).total
+
+
+#: a Cholesky jitter ladder hands back the rung that worked, once per layer; the caller compares
+#: each layer's rung with the last one's (rising rungs pay the dear arm at every layer)
+RETURNED_RUNG = """\
+import flopscope.numpy as fnp
+import numpy as np
+from whestbench import BaseEstimator
+
+JITTERS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
+
+
+def factor(w):
+    d = fnp.abs(w[:, 0])
+    mean = float(fnp.mean(d))
+    c = fnp.diag(d) - 0.3 * mean * fnp.eye(w.shape[0])
+    for j in JITTERS:
+        try:
+            return fnp.linalg.cholesky(c + (j * mean) * fnp.eye(w.shape[0])), j  # the test
+        except np.linalg.LinAlgError:
+            continue
+    return fnp.eye(w.shape[0]), -1.0
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        m = fnp.ones(mlp.width)
+        rows = []
+        prev = -1.0
+        for w in mlp.weights:
+            g = w.T @ w
+            chol, j = factor(w)
+            if j > prev:
+                m = m @ (g @ g @ g @ g)
+            prev = j
+            m = fnp.maximum(m @ w, 0.0) + 0.0 * chol[0]
+            rows.append(m)
+        return fnp.stack(rows)
+"""
+
+
+@pytest.mark.parametrize("seed", [0, 2])
+def test_a_rung_a_retry_returns_from_a_loop_run_again_leaves_the_high_end_open(tmp_path, seed):
+    # Each layer's ladder may succeed at another rung: 16x4 seeds 0 and 2 run 147,988 and 192,624,
+    # above [76,904, 131,576] before (each run of the ladder taken to succeed alike)
+    path = tmp_path / "estimator.py"
+    path.write_text(RETURNED_RUNG)
+    point = Point(16, 4, 10**7)
+    report = analyze(path, point)
+    test_line = next(i for i, text in enumerate(RETURNED_RUNG.splitlines(), 1) if "# the test" in text)
+    assert [(u.what, u.span.line) for u in report.unpriced] == [("switches", test_line)]
+    assert report.total.lo <= measure(path, point, seed=seed).total
+
+
+#: the count handed back after a break only logged, on its own, in a tuple or as an item, on an
+#: attribute nothing reads (write_only.py), while the layer goes on to call another function of the
+#: program: each layer's stop prices that layer's loop alone
+ONLY_LOGGED = {
+    name: _left_by_break(**HANDED_BACK["with the vector"] | dict(
+        call=f"v, it = power(self, g)\n            {log}\n            m = half(m)", dear="False", carry="prev")
+    ).replace("        rows = []\n", f"        rows = []\n        self.log = {empty}\n").replace(
+        "class Estimator", "def half(x):\n    return 0.5 * x\n\n\nclass Estimator")
+    for name, (empty, log) in {"as is": ("[]", "self.log.append(it)"),
+                               "in a tuple": ("[]", 'self.log.append(("power", it))'),
+                               "as an item": ("{}", "self.log[len(rows)] = it")}.items()}
+
+
+@pytest.mark.parametrize("name", ONLY_LOGGED)
+def test_a_count_only_logged_after_its_loop_does_not_switch_the_stop(tmp_path, name):
+    # ``self.log.append(("power", it))`` reads the count, but nothing reads the log: the stop is
+    # taken as each layer's own, an interval (it was 'switches', a lower bound, before)
+    path = tmp_path / "estimator.py"
+    path.write_text(ONLY_LOGGED[name])
+    point = Point(16, 4, 10**5)
+    report = analyze(path, point)
+    assert report.unpriced == []
+    assert report.total.lo <= measure(path, point, seed=0).total <= report.total.hi
+
+
+def _own_layer(call: str, dear: str, header: str = "") -> str:
+    # the count handed back after a break prices only its own layer's work (``if it > 4``), and the
+    # layer goes on to call another function of the program, ``half(m)``
+    program = _left_by_break(**HANDED_BACK["with the vector"] | dict(call=call, dear=dear, carry="prev"))
+    program = program.replace("class Estimator", "def half(x):\n    return 0.5 * x\n\n\nclass Estimator").replace(
+        "            rows.append(m)\n", "            m = half(m)\n            rows.append(m)\n")
+    return "import math\n" + program.replace("        m = fnp.ones(mlp.width)\n",
+                                             header + "        m = fnp.ones(mlp.width)\n")
+
+
+#: ways the count stays each layer's own that the syntax alone took as carried
+OWN_LAYER = {
+    # ``it`` is read in the loop, but bound anew at the top of every pass before that read
+    "rebound before its next read": _own_layer("v, it = power(self, g)", "it > 4"),
+    # ``math.log2`` makes a number of it, kept nowhere
+    "through math": _own_layer("v, it = power(self, g)\n            r = math.log2(it + 1)", "r > 2.0"),
+    # ``global CALLS`` opens that name alone to other code, not the count's
+    "beside a global": _own_layer("v, it = power(self, g)", "it > 4", "        global CALLS\n        CALLS += 1\n")
+    .replace("class Estimator", "CALLS = 0\n\n\nclass Estimator"),
+}
+
+
+@pytest.mark.parametrize("name", OWN_LAYER)
+def test_a_count_each_layer_prices_its_own_work_by_does_not_switch_the_stop(tmp_path, name):
+    # Each layer's stop prices that layer's work alone, as the plans explore it: an interval holding
+    # the run (a lower bound, 'switches', before: carried_counts took the count as carried)
+    path = tmp_path / "estimator.py"
+    path.write_text(OWN_LAYER[name])
+    point = Point(16, 4, 10**5)
+    report = analyze(path, point)
+    assert report.unpriced == []
+    assert report.total.lo <= measure(path, point, seed=0).total <= report.total.hi
+
+
+#: the first layer's count handed to a function of the program that runs the loop again and compares
+#: its own count with it: the two runs' counts meet in one price, though the second's goes no further
+HANDED_INTO_THE_NEXT_CALL = _left_by_break(**HANDED_BACK["with the vector"] | dict(
+    call="", dear="False", carry="prev")).split("class Estimator")[0] + '''\
+def again(owner, g, m, before):
+    v, it = power(owner, g)
+    if it > before:
+        m = m @ g @ g @ g
+    return m + 0.0 * v
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        m = fnp.ones(mlp.width)
+        w0, w1 = mlp.weights[0], mlp.weights[1]
+        v, it = power(self, w0.T @ w0)
+        m = again(self, w1.T @ w1, m, it)
+        return fnp.stack([m + 0.0 * v] * mlp.depth)
+'''
+
+
+def test_a_count_handed_to_a_call_that_runs_the_loop_again_leaves_the_high_end_open(tmp_path):
+    # 16x2 seed 1 runs 37,696, above [18,400, 35,808] before: the two runs were taken to stop alike,
+    # so ``it > before`` never held on a path
+    path = tmp_path / "estimator.py"
+    path.write_text(HANDED_INTO_THE_NEXT_CALL)
+    point = Point(16, 2, 10**5)
+    report = analyze(path, point)
+    test_line = next(i for i, text in enumerate(HANDED_INTO_THE_NEXT_CALL.splitlines(), 1) if "# the test" in text)
+    assert [(u.what, u.span.line) for u in report.unpriced] == [("switches", test_line)]
+    assert report.total.lo <= measure(path, point, seed=1).total

@@ -679,9 +679,10 @@ def _open_at_sites_steering_later_calls(program: Program, cls: str, report: Repo
                                             "different state for the next call, so the upper end is open"))
 
 
-#: Why a stop whose exit arm returns what its loop wrote is not covered by one switch (late_stops.handed_back)
-_RERUN_RETURN = ("it returns from its loop what the loop wrote, and the loop runs again: each run may stop "
-                 "elsewhere and hand back another count, which the caller may compare or size work by")
+#: Why a stop after which its function hands back what its loop wrote is not covered by one switch
+#: (late_stops.handed_back)
+_RERUN_RETURN = ("its function hands back what the loop wrote, and the loop runs again in another call: each "
+                 "run may stop elsewhere and hand back another count, which the caller may compare or size work by")
 
 
 def _open_at_repeating_sites(report: Report, results: list[RunResult]) -> None:

@@ -28,8 +28,11 @@ them into text (``f"sharpen it={it}"``, a log line) are signed by their type alo
 iterations handed back is mostly logged, and switching at every execution of every convergence
 loop would fill the cap on paths. So are those and the texts of objects that outlive the function
 (``self.timings`` of ``("chunk 3", t)``: a label per pass). What the caller does with such a count
-is still assumed alike (named in ``total.assumes_alike`` with the site), but for a count an arm
-returns from inside a loop that runs again (``handed_back``: the high end is then open). So is a known number whose
+is still assumed alike (named in ``total.assumes_alike`` with the site), but for a count handed back
+(returned from inside the loop; or after it is left by a ``break`` or its ``while`` test, kept on an
+object, or a retry's rung, where it may meet a later call's: carried_counts.py) by a loop that runs
+again in another call (``handed_back``: the high end is then open).
+So is a known number whose
 every read after the loop reaches array values or floats only (``t / drawn``, ``_values_only``):
 the later work costs the same whatever it holds.
 
@@ -184,25 +187,101 @@ def later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_cau
     return per_loop[key]
 
 
-def handed_back(stop: ast.AST, loop: ast.stmt, program=None, module=None) -> tuple:
-    """The names the loop writes that ``stop``'s exit arm, ending by ``return``, reads: what it hands
-    back (``it`` in ``return v, it``) or leaves on an object (``self.last_it = it``), sorted; () for
-    any other stop. What they hold depends on where the loop stopped, and the caller may read it
-    (``if it > prev:``): in one run of the loop every stop is switched (ALWAYS), but runs of the loop
-    met again, each stopping elsewhere, are not."""
+@dataclass(frozen=True)
+class HandedBack:
+    """What a function hands back of where its loop stopped (handed_back): ``names`` the loop wrote
+    (sorted); whether it ``kept`` one on what outlives the function (``self.last_it = it``); per
+    position of the tuple it returns, those that position reads (None: the whole value); and
+    whether they leave by a ``return`` in an exit ``if``'s arm (``in_arm``)."""
+
+    names: tuple
+    kept: bool = False
+    positions: Optional[tuple] = None
+    in_arm: bool = False
+
+
+def handed_back(stop: ast.AST, loop: ast.stmt, function: ast.AST, program=None, module=None) -> HandedBack:
+    """The names the loop writes that leave ``function`` once ``stop`` (an exit ``if``, the ``while``
+    loop for its test, or a ``try`` whose body ends the loop unless an op in it raises) ended the
+    loop: read by its exit arm (the try's body) ending by ``return`` (``it`` in ``return v, it``,
+    ``j`` in ``return chol, j``, or left on an object, ``self.last_it = it``), or else, the loop left
+    by a ``break`` or its ``while`` test, read by a ``return`` after the loop or stored after it on
+    what outlives the function (``self.last_it = it``); none for any other stop. What they hold
+    depends on where the loop stopped, and the caller may read it (``if it > prev:``): in one run
+    of the loop every stop is switched (ALWAYS) or signed, but runs of the loop in other calls,
+    each stopping elsewhere, are not."""
     per_loop = _READS.get(loop)
     if per_loop is None:
         per_loop = _READS[loop] = {}
-    key = ("handed back", id(stop))
+    key = ("handed back", id(stop), id(function))
     if key not in per_loop:
-        arm = _exit_arm(stop) if stop is not loop else []
-        names = ()
-        if arm and arm[-1].__class__ is ast.Return:
-            written = _writes(loop.body, _libraries(module, program)) \
-                | (_writes([loop.target]) if loop.__class__ is not ast.While else set())
-            names = tuple(sorted(_loads(arm) & written))
-        per_loop[key] = names
+        if stop.__class__ is ast.Try:
+            # a retry's try: its body's end is where the loop stops (``return chol, j``, the rung
+            # that worked), an op in it raising into a clause that lets the loop go on
+            arm = stop.body if any(n is stop for n in own_nodes(loop.body)) else []
+        else:
+            arm = _exit_arm(stop) if stop is not loop else []
+        written = _writes(loop.body, _libraries(module, program)) \
+            | (_writes([loop.target]) if loop.__class__ is not ast.While else set())
+        if stop.__class__ is ast.Try:
+            # (what the try's body binds, ``factor = cholesky(...)``, is its op's result, not yet
+            # bound where the op's site is met, and an array: not a count)
+            written -= _writes(stop.body)
+        found = HandedBack(())
+        if arm and arm[-1].__class__ is ast.Return and stop.__class__ is ast.Try:
+            # (only what it returns itself: ``j`` in ``return cholesky(c + j * eye), j``, not the
+            # jitter an op's operand reads)
+            value = arm[-1].value
+            names = {e.id for e in (value.elts if value.__class__ is ast.Tuple else [value])
+                     if e.__class__ is ast.Name} & written
+            found = HandedBack(tuple(sorted(names)), False, _positions([arm[-1]], names))
+        elif arm and arm[-1].__class__ is ast.Return:
+            names = _loads(arm) & written
+            found = HandedBack(tuple(sorted(names)), bool(_kept(arm, lambda n: True, function) & names),
+                               _positions([arm[-1]], names), stop.__class__ is ast.If)
+        elif stop is loop or arm and arm[-1].__class__ is ast.Break:
+            after = _after(loop, function)
+            kept = _kept(function.body, after, function) & written
+            names = (_reads_after(loop, function)[1] | kept) & written
+            returns = [n for n in own_nodes(function.body) if n.__class__ is ast.Return and after(n)]
+            found = HandedBack(tuple(sorted(names)), bool(kept), _positions(returns, names))
+        per_loop[key] = found
     return per_loop[key]
+
+
+def _positions(returns: list, names: set) -> Optional[tuple]:
+    """Per position of the tuple every one of ``returns`` hands back, those of ``names`` it reads;
+    None where one returns no tuple display, or they differ in length."""
+    found = None
+    for r in returns:
+        if r.value.__class__ is not ast.Tuple or found is not None and len(found) != len(r.value.elts):
+            return None
+        here = tuple(frozenset(_loads([e]) & names) for e in r.value.elts)
+        found = here if found is None else tuple(a | b for a, b in zip(found, here))
+    return found
+
+
+def _kept(stmts: list, where, function: ast.AST) -> set:
+    """The names ``stmts`` read, at nodes ``where`` says, into what outlives ``function``: the value
+    of an assignment to an attribute or item of an object not its own (``self.last_it = it``), or
+    an argument of a method call on one (``self.history.append(it)``)."""
+    own = _locals(function)
+    found = set()
+    for n in own_nodes(stmts):
+        if n.__class__ not in (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Call) or not where(n):
+            continue
+        if n.__class__ is not ast.Call and n.value is not None:
+            targets = n.targets if n.__class__ is ast.Assign else [n.target]
+            if any(t.__class__ in (ast.Attribute, ast.Subscript) and _root(t) not in own for t in targets):
+                found |= _loads([n.value])
+        elif n.__class__ is ast.Call and n.func.__class__ is ast.Attribute and n.func.attr in KEEPING \
+                and _root(n.func.value) not in own:
+            found |= _loads(n.args + [k.value for k in n.keywords])
+    return found
+
+
+#: the methods by which a container keeps what it is handed (``self.history.append(it)``)
+KEEPING = frozenset({"append", "appendleft", "extend", "insert", "add", "update", "setdefault"})
 
 
 def _later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_caught: bool, program=None,
@@ -435,7 +514,7 @@ def _dropped_by(call: ast.Call, keyword: str, program, depth: int) -> bool:
     it, or when a def is decorated (its wrapper may read the argument)."""
     func = call.func
     name = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else None
-    if program is None or name is None or name in _library_methods():
+    if program is None or name is None or name in library_methods():
         return False
     defs = [n for m in program.modules.values() for n in ast.walk(m.tree)
             if n.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef) and n.name == name]
@@ -450,7 +529,7 @@ def _dropped_by(call: ast.Call, keyword: str, program, depth: int) -> bool:
 
 
 @functools.lru_cache(maxsize=None)
-def _library_methods() -> frozenset:
+def library_methods() -> frozenset:
     """The methods of what a receiver may be other than the program's own objects; numpy's read
     from the installed numpy once and kept on disk (a later analysis need not import it)."""
     def numpy_methods() -> list:

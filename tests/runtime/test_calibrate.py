@@ -109,7 +109,7 @@ def _corpus_targets() -> list:
         larger = [p for p in entry.points if p[3] not in ("exact", "lower") and size(p)[0] > smallest[0] ** 2 * smallest[1]]
         if entry.xfail or not larger:
             continue
-        guarded_only = all(p[3] != "interval" for p in entry.points)
+        guarded_only = all(p[3] not in ("interval", "lower") for p in entry.points)
         if guarded_only and not entry.calibration_misses and name not in GUARDED_CALIBRATED:
             continue
         if not guarded_only and name in INTERVAL_UNCALIBRATED:

@@ -56,6 +56,7 @@ class Calls:
                     f"({why}); the except clause runs if it does",
                     presumed=presumed, presumption=f"fnp.{name} does not raise {exc}" if presumed is not None else "",
                     rounding=exc == "SymmetryError", **self.retry_steering(exc).site_fields())
+        self.retry_returning(site.key)
         if self.decisions.choose(site, self.kept_used()):
             raise UserRaise(self.span, f"{exc}: {why}")
 

@@ -7,8 +7,8 @@ import ast
 import dataclasses
 from typing import Optional
 
-from flopcast.analyzer import (chain_maps, compared_floats, covered_arms, dataints, dunders, first_break, joins, late_stops, onsets,
-                               presumptions, sizetests)
+from flopcast.analyzer import (carried_counts, chain_maps, compared_floats, covered_arms, dataints, dunders, first_break,
+                               joins, late_stops, onsets, presumptions, sizetests)
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (machine_of, Array, BoundMethod, ChainMapVal, ClassVal, CountKnown, DictVal,
                                       equal_only_to_itself, FunctionVal, Generator, GeneratorView, InstanceVal,
@@ -167,6 +167,19 @@ class Truth:
                 break
         return onsets.joined(found)
 
+    def retry_returning(self, key: tuple) -> None:
+        """The raise site ``key`` runs in the innermost ``try`` of this frame, in a loop of it: where
+        the try's body hands back what the loop wrote (``return chol, j``, the rung that worked), a
+        loop run again in another call may succeed at another try and hand back another rung, as a
+        stop's (_returning_stop). (A raise in a function the body calls is not followed.)"""
+        if not self._trying or self._trying[-1][1] is not self.frame:
+            return
+        ctx = next((c for c in reversed(self.loops) if c.frame is self.frame), None)
+        function = self.frame.function
+        if ctx is not None and function is not None and function.node.__class__ is not ast.Lambda \
+                and ctx.node.__class__ in (ast.For, ast.AsyncFor, ast.While):
+            self._returning_stop(self._trying[-1][0], ctx, key, None)
+
     def stop_state(self, stmt, key: tuple):
         """The signature of the state the work after the loop that ``stmt`` stops reads (an exit
         ``if`` of the innermost loop of this frame, or that loop, a ``while``, for its test), or
@@ -182,9 +195,10 @@ class Truth:
         returning = reads.__class__ is late_stops.Returning
         if returning:
             reads = self._returned(reads)
-        if returning or reads is late_stops.ALWAYS:
+        if reads is not None:
             # (of what a Returning arm hands back, only what the caller reads again prices its work)
-            self._returning_stop(stmt, ctx, key, None if reads is late_stops.ALWAYS else reads.numbers)
+            self._returning_stop(stmt, ctx, key, reads.numbers if returning and reads is not late_stops.ALWAYS
+                                 else None)
         if reads is None or reads is late_stops.ALWAYS:
             return reads
         if reads.returns:
@@ -211,13 +225,37 @@ class Truth:
         return reads.later(late_stops.caller_reads(stmt, caller.function.node, name, len(reads.items)))
 
     def _returning_stop(self, stmt, ctx, key: tuple, read: Optional[frozenset]) -> None:
-        """A stop whose exit arm returns what its loop wrote (``return v, it``): an execution in this
-        call of its function is recorded (Decisions.stop_returning) where what it hands back may price
-        the caller's work (a number, a container: not array values, which later sites answer for).
+        """A stop after which the function hands back what its loop wrote (``return v, it`` in its
+        arm, or after the loop it left by a break or its while test; ``return chol, j`` in a retry's
+        try): an execution in this call of its function is recorded (Decisions.stop_returning) where
+        what it hands back may price the caller's work (a number, a container: not array values,
+        which later sites answer for). Past a return in an exit arm, any; else one kept on an object
+        (``self.last_it = it``) or one the caller may read after a later call (carried_counts.py).
         ``read``: the returned names the caller reads again (None: any)."""
-        names = [n for n in late_stops.handed_back(stmt, ctx.node, self.program, self.frame.module) if read is None or n in read]
-        if any(not isinstance(self.peek_name(n), (Array, Unknown, NumpyScalar)) for n in names):
+        handed = late_stops.handed_back(stmt, ctx.node, self.frame.function.node, self.program, self.frame.module)
+        # (past an exit arm's return, as session 49 took it: any but array values; else numbers and
+        # containers only, not the module or function a loop's calls are rooted at: ``fnp``)
+        counts = {n for n in handed.names if (read is None or n in read) and (
+            not isinstance(self.peek_name(n), (Array, Unknown, NumpyScalar)) if handed.in_arm
+            else isinstance(self.peek_name(n), (Known, ListVal, TupleVal, DictVal)))}
+        # (a run after one whose count was carried is recorded whatever its own count does: that
+        # count may meet this run's, ``again(g, it)`` comparing it with its own run's)
+        if counts and (handed.in_arm or handed.kept or key in self.decisions.returning_runs or self._caller_carries(
+                None if handed.positions is None else tuple(bool(p & counts) for p in handed.positions))):
             self.decisions.stop_returning(key, self.kept_used(), self.frame)
+
+    def _caller_carries(self, positions: Optional[tuple]) -> bool:
+        """Whether the caller of this frame's function may read what it returns (``positions``: of
+        a tuple, whether each holds a count; None: the whole value) after a later call, or hand it
+        on (carried_counts.py); True where the call is not found (as _returned)."""
+        if self.frame.generator is not None or self._opaque_depth or self._comprehensions \
+                or len(self._outer_frames) != len(self._call_spans) or not self._call_spans:
+            return True
+        caller, span = self._outer_frames[-1], self._call_spans[-1]
+        if caller is None or caller.function is None:
+            return True
+        return carried_counts.carried(self.program, caller.function.node,
+                                      (span.line, span.col, span.end_line, span.end_col), positions)
 
     def stops_unmet(self, ctx) -> None:
         """``ctx``'s loop ended by its own course: the state its watched stop sites' later work
