@@ -61,3 +61,14 @@ def test_another_layers_number_from_the_same_helper_is_tested_on_its_own(tmp_pat
                           f"_LAYERS = iter([{layers}])\n")
         count = measure(program, point).total
         assert report.total.contains(count), (layers, count, report.total)
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
+def test_an_operand_of_and_or_records_and_follows_the_answer(tmp_path, point):
+    report = analyze(FIXTURES / "and_or.py", point)
+    # `spread > 0.3 and n > 2` is the site; `n < 2 or spread <= 0.3` stays open only at a NaN,
+    # and the lone `spread > 0.3` follows the first answer
+    assert sorted(u.span.line for u in report.uncertain) == [12, 14]
+    runs = [measure(_forced(tmp_path, "and_or", {"float(fnp.std(ws[0]))": v}), point).total for v in FORCED]
+    # before: each operand was a site of its own, and a path ran both matmul arms
+    assert (report.total.lo, report.total.hi) == (min(runs), max(runs))

@@ -124,6 +124,15 @@ class Operators:
         return None if answered is None else Known(answered)
 
     def decide_operand(self, operand: ast.expr, value: Value, kind: str, stmt=None) -> bool:
+        """Whether this path takes a value-dependent operand of `and`/`or` (or a chained
+        comparison's step) as true: a site, unless it compares a float read from data that earlier
+        sites answered about (`spread > 0.3 and n > 2` after `if spread <= 0.3:`); a site's answer
+        about such a float is recorded as a lone condition's is (compared_floats.py)."""
+        compared = self.compared_test(operand, kind == "loop", stmt)
+        if compared is not None:
+            followed = self.followed_compared(compared)
+            if followed is not None:
+                return followed
         if kind == "loop" and stmt is not None:
             self.stops_counted_run(stmt, operand)
             self._loop_operands += 1
@@ -132,7 +141,10 @@ class Operators:
         site = Site((kind, span), (True, False), span, kind, f"`{_source(operand)}` depends on values ({reason})",
                     machine=machine_of(value), **self.steering(stmt if kind == "branch" else None).site_fields(),
                     **self.presumed_truth(operand, value, kind == "loop" or self.exits_loop(stmt), kind == "loop"))
-        return self.decisions.choose(site, self.kept_used(), self.stop_state(stmt, site.key))
+        taken = self.decisions.choose(site, self.kept_used(), self.stop_state(stmt, site.key))
+        if compared is not None:
+            self.narrow_compared(compared, site, taken)
+        return taken
 
     def expr_Compare(self, node: ast.Compare) -> Value:
         left = self.eval(node.left)

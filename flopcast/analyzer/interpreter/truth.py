@@ -80,13 +80,11 @@ class Truth:
         if preset is not None:
             return preset
         # `if spread <= 0.3:` after a site answered `spread > 0.3` of the same value
-        compared = None if loop or self.exits_loop(stmt) else compared_floats.of_test(test, self.peek)
+        compared = self.compared_test(test, loop, stmt)
         if compared is not None:
-            followed = compared_floats.answer(compared)
+            followed = self.followed_compared(compared)
             if followed is not None:
-                for site, answer in followed[1]:
-                    self.decisions.consult_again(site, answer)
-                return followed[0]
+                return followed
         if problem:
             self.note(self.node_span(stmt), problem)
         self.stops_counted_run(stmt)
@@ -113,6 +111,22 @@ class Truth:
                 self.narrow_compared(compared, site, taken)
             self.floor_compared(test, taken)
         return taken
+
+    def compared_test(self, test: ast.expr, loop: bool, stmt) -> Optional[compared_floats.Comparison]:
+        """The comparison of a float read from data that ``test`` (a condition, or an operand of
+        its `and`/`or`) is, where an earlier answer may decide it and its answer is recorded: not
+        in a loop's test or an `if` leaving a loop (those repeat with the data the loop changes)."""
+        return None if loop or self.exits_loop(stmt) else compared_floats.of_test(test, self.peek)
+
+    def followed_compared(self, compared: compared_floats.Comparison) -> Optional[bool]:
+        """The answer earlier sites about the same float and number leave, consulted again; None
+        where the test is still open."""
+        followed = compared_floats.answer(compared)
+        if followed is None:
+            return None
+        for site, answer in followed[1]:
+            self.decisions.consult_again(site, answer)
+        return followed[0]
 
     def narrow_compared(self, compared: compared_floats.Comparison, site: Site, taken: bool) -> None:
         """`if spread > 0.3:` of a local holding a float read from data, answered on this path: the
