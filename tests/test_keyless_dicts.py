@@ -278,3 +278,41 @@ def test_a_diagnostic_merged_in_by_or_assign_is_priced_exactly(tmp_path, point):
     source = KEYED_BY_NAME.replace("self.seen[{key}] = budget", "self.seen |= {mlp.name: budget}")
     path = _write(tmp_path, source)
     assert_exact_over_calls(path, point, 3)
+
+
+PICKED_COUNTER = """\
+    from collections import Counter
+
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def __init__(self):
+            self.picked = Counter()
+
+        def predict(self, mlp, budget):
+            x = fnp.ones(mlp.width)
+            rows = []
+            for w in mlp.weights:
+                x = fnp.maximum(x @ w, 0.0)
+                idx = fnp.argpartition(-x, 1)[:2]
+                self.picked.update(int(i) for i in idx.tolist())   # which units led: never read back
+                rows.append(x * 0.5)
+            return fnp.stack(rows)
+"""
+
+
+@pytest.mark.parametrize("point", [Point(8, 2, 10**6), Point(16, 3, 10**6)], ids=lambda p: p.label())
+def test_a_counter_updated_with_indices_read_at_run_time_is_priced_exactly(tmp_path, point):
+    # hunt50's counter_update_unpriced.py: the path ended at the update (a lower bound)
+    path = _write(tmp_path, PICKED_COUNTER)
+    assert_exact_over_calls(path, point, 2)
+
+
+def test_a_counter_only_updated_is_keyless_and_one_whose_counts_are_read_is_not(tmp_path):
+    found = _keyless(tmp_path, PICKED_COUNTER.replace("self.picked = Counter()", "self.picked = Counter()\n"
+                                                      "        self.read = Counter()")
+                     .replace("rows.append(x * 0.5)", "self.read.update(idx.tolist())\n"
+                              "                rows.append(x * len(self.read))"))
+    assert found == {"picked"}

@@ -3,7 +3,8 @@
 
 A Counter is a dict whose missing keys read as 0 without being added (its ``factory`` is the
 known value ``0``, where a defaultdict's is the callable it calls and stores); counting,
-``update``/``subtract``, ``most_common`` and ``total`` run on known items and counts, and
+``update``/``subtract``, ``most_common`` and ``total`` run on known items and counts (and
+``update`` on items read at run time into a Counter nothing reads: write_only.keyless_dicts), and
 leave the call unpriced otherwise.
 
 A deque is a list with a ``maxlen``; heapq's functions run the real heapq on the items,
@@ -22,9 +23,11 @@ import heapq
 import itertools
 from typing import Optional
 
+from flopcast.analyzer import write_only
 from flopcast.analyzer.iterator_sources import reading
 from flopcast.analyzer.one_of import one_of
-from flopcast.analyzer.values import (Array, DequeVal, DictVal, EndlessIter, InstanceVal, Known, LazyIterator, ListVal,
+from flopcast.analyzer.values import (Array, DequeVal, dict_key, DictVal, EndlessIter, hashes_without_code, InstanceVal,
+                                      Known, LazyIterator, ListVal,
                                       PyGenerator, SeqIterator, TupleVal, Unknown, UserRaise, Value, make_tuple,
                                       plain_member)
 from flopcast.model import Span
@@ -381,8 +384,18 @@ def _count(interp, counter: DictVal, args: list, kwargs: dict, sign: int, node):
             sources = [(k, Known(v)) for k, v in src.value.items()]
         else:
             items = interp.iterate(src, node)
-            if items is None or not all(isinstance(i, Known) for i in items):
+            if items is None:
                 return "the items counted are not known"
+            if not all(isinstance(i, Known) for i in items):
+                if kwargs or not _counts_unread(interp, counter, items, node):
+                    return "the items counted are not known"
+                # ``self.picked.update(int(i) for i in idx.tolist())``: a count of unknown value
+                # under a key of its own per item, as an item stored there would be
+                # (write_only.keyless_dicts); only its kind, an int, can matter
+                for i in items:
+                    counter.items[dict_key(i)] = Unknown("int", interp.node_span(node),
+                                                         "a count of a Counter nothing reads")
+                return None
             sources = [(i.value, Known(1)) for i in items]
         if sign == 1 and not counter.items and (isinstance(src, DictVal) or isinstance(src, Known)
                                                 and isinstance(src.value, dict)):
@@ -400,6 +413,20 @@ def _count(interp, counter: DictVal, args: list, kwargs: dict, sign: int, node):
         except TypeError:
             return "a count is not a number"
     return None
+
+
+def _counts_unread(interp, counter: DictVal, items: list, node) -> bool:
+    """``x.name.update(items)`` on a Counter of a keyless name (write_only.keyless_dicts: made
+    right there wherever it is stored, nothing reads what it holds), by items Python hashes
+    without the program's code, where every count already there is a number (the counts Python
+    adds to then raise on none). Whatever it holds after is then never read."""
+    func = getattr(node, "func", None)
+    return (isinstance(func, ast.Attribute) and func.value.__class__ is ast.Attribute
+            and func.value.attr in write_only.keyless_dicts(interp.program)
+            and all(isinstance(i, Known) or isinstance(i, Unknown) and i.kind in ("int", "float", "bool", "str")
+                    for i in items) and all(hashes_without_code(i) for i in items)
+            and all(n.__class__ is Known and type(n.value) in (int, float, bool)
+                    or n.__class__ is Unknown and n.kind in ("int", "float", "bool") for n in counter.items.values()))
 
 
 def counter_method(interp, counter: DictVal, name: str, args: list, kwargs: dict, span, node):

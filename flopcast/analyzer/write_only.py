@@ -88,14 +88,15 @@ def unread(program) -> frozenset:
 
 
 def keyless_dicts(program) -> frozenset:
-    """The write-only names (``attributes``) with items stored into them whose every store is a
-    dict made right there (``self.seen = {}``, ``= dict()``, ``= collections.defaultdict(list)``,
-    one target), made once per program. No code reaches such a dict but through the name, and
+    """The write-only names (``attributes``) whose every store is a dict made right there
+    (``self.seen = {}``, ``= dict()``, ``= collections.defaultdict(list)``, ``= Counter()``, one
+    target), made once per program. No code reaches such a dict but through the name, and
     through the name nothing reads what it holds: an item stored under a key flopcast does not
-    know (``self.seen[mlp.name] = plan``) changes nothing the run can read."""
+    know (``self.seen[mlp.name] = plan``, ``self.picked.update(int(i) for i in idx)``) changes
+    nothing the run can read."""
     if program.keyless_dicts is None:
         trees = _importable_trees(program)
-        names = {n for n, how in attributes(program).items() if how == ITEM}
+        names = {n for n, how in attributes(program).items() if how}  # (one only assigned holds no items)
         program.keyless_dicts = frozenset() if trees is None or not names else _only_fresh_dicts(trees, names)
     return program.keyless_dicts
 
