@@ -353,3 +353,60 @@ def test_the_unread_table_walks_no_tree_once_the_write_only_one_is_made(tmp_path
     monkeypatch.setattr(write_only, "ast_walk", lambda node: walks.append(node) or [])
     assert write_only.unread(program) == alone == {"log", "seen"}
     assert walks == []
+
+
+def test_a_number_only_counted_up_is_write_only_and_one_stored_otherwise_is_not(tmp_path):
+    found = _write_only(tmp_path, """
+        class Estimator:
+            def __init__(self):
+                self.calls = 0
+                self.seen = 0.0
+                self.total = 0
+                self.born = 0
+
+            def predict(self, mlp, budget):
+                self.calls += 1
+                self.seen -= 2.5
+                self.total += mlp.width     # a number read from data: may be anything added
+                self.born = mlp.width
+                self.born += 1
+                self.orphan += 1            # no number stored: may read a class's attribute
+    """)
+    assert found == {"calls": True, "seen": True}
+
+
+LEVEL_AND_CALLS = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def __init__(self):
+            self.level = 0
+            self.calls = 0
+
+        def predict(self, mlp, budget):
+            self.calls += 1
+            x = fnp.ones(mlp.width)
+            rows = []
+            for w in mlp.weights:
+                x = fnp.maximum(x @ w, 0.0)
+                for _ in range(self.level):
+                    x = fnp.tanh(x)
+                rows.append(x)
+            self.level = min(self.level + 1, 3)
+            return fnp.stack(rows)
+    """
+
+
+@pytest.mark.parametrize("point", ITEM_POINTS, ids=lambda p: p.label())
+def test_a_call_counter_beside_a_level_settling_at_the_last_watched_call_leaves_later_calls_priced(tmp_path, point):
+    # hunt50's level_and_counter_later_calls.py: the counter still changed after 4 calls, so the
+    # calls after them were not priced (a lower bound)
+    from oracle import measure_calls, write_program
+
+    report = analyze(write_program(tmp_path, LEVEL_AND_CALLS), point)
+    measured = [m.total for m in measure_calls(write_program(tmp_path, LEVEL_AND_CALLS), point, 5)]
+    assert not report.unpriced, [(u.what, u.reason) for u in report.unpriced]
+    assert [(c.lo, c.hi) for c in report.per_call] == [(m, m) for m in measured[:4]]
+    assert measured[4] == measured[3]

@@ -29,7 +29,9 @@ import hooks; ``asdict`` and ``astuple`` read a dataclass's fields only, names i
 declares, which are read already; ``getattr(x, "name")`` and ``object.__setattr__(x, "name", v)``,
 a frozen dataclass's ``__post_init__`` setting a field, name theirs and count as its read), and no class of the program defines a method named like one of those mutating
 methods or ``__setitem__`` (``x.log.append(v)`` could then run the user's code on ``v``). An augmented assignment ``x.name += v`` reads it (the sum depends on it, and on
-what it is: an array's add is charged).
+what it is: an array's add is charged), except ``x.name += 1`` (or ``-=`` a number) where every
+store of the name is such a step or a number, one at least (``self.calls = 0``): the sum is then
+a number, free, and raises on none.
 """
 
 from __future__ import annotations
@@ -250,6 +252,9 @@ def _write_only(walked: _Walked, lenient: bool = False, by_name: bool = False) -
     kind_matters: set = set()
     item_stored: set = set()
     fills: dict = {}  # name -> the kinds of the defaults ``x.name.setdefault(k, []).append(v)`` fills
+    counted: set = set()  # names a ``counts`` statement adds to
+    numbers: set = set()  # names a number is stored into (``x.name = 0``)
+    not_numbers: set = set()  # names stored otherwise than a number or by ``counts``
     other_uses: set = set()  # names used otherwise than so, or than by storing a new empty dict
     for nodes, parents, introspects in walked.trees:
         if introspects:
@@ -271,6 +276,13 @@ def _write_only(walked: _Walked, lenient: bool = False, by_name: bool = False) -
                              or "__setitem__" in user and _stores_an_item(node, parents)):
                     read.add(node.attr)
                     continue
+                if isinstance(node.ctx, ast.Store):
+                    if not _stores_a_number(node, parents):
+                        not_numbers.add(node.attr)
+                    elif isinstance(parents.get(node), ast.AugAssign):
+                        counted.add(node.attr)
+                    else:
+                        numbers.add(node.attr)
                 fill = _fill_kind(node, parents)
                 if fill is not None:
                     fills.setdefault(node.attr, set()).add(fill)
@@ -301,6 +313,9 @@ def _write_only(walked: _Walked, lenient: bool = False, by_name: bool = False) -
     # a dict filled by ``setdefault(k, []).append(v)`` holds items of the default's kind only when
     # nothing else puts items there (a join compares its kind, not its items')
     read |= {name for name, kinds in fills.items() if len(kinds) > 1 or name in other_uses}
+    # ``x.name += 1`` reads what it adds to: nothing else only where that is always a number (one
+    # the program stored: never added to, it may be a class's attribute, or missing)
+    read |= {name for name in counted if name in not_numbers or name not in numbers}
     return {name: ITEM if name in item_stored else name in kind_matters for name in written - read}
 
 
@@ -365,7 +380,7 @@ def footprint(statements: list, counted: frozenset) -> tuple:
     editor carries an analysis over an edit only then: lsp/incremental.py). ``counted``: the
     names whose mentions count, ``names_that_count`` of the program's trees and of both texts
     of the statements. Per function (and for the code outside them): the names it mentions and
-    how often (``_uncalled``), its attribute occurrences and whether each only writes, its
+    how often (``_uncalled``), its attribute occurrences and whether each only writes (a store: a number), its
     lookups by a constant name, its dynamic names, whether it calls introspection, its classes'
     body names; per function, its name, whether it can be uncalled, and all it mentions, nested
     functions included."""
@@ -383,7 +398,8 @@ def footprint(statements: list, counted: frozenset) -> tuple:
         named = _named_lookups(nodes)
         parts.append((
             _mentions(nodes, counted),
-            sorted((n.attr, _writes(n, parents), _stores_an_item(n, parents), type(n.ctx).__name__)
+            sorted((n.attr, _writes(n, parents), _stores_an_item(n, parents),
+                    isinstance(n.ctx, ast.Store) and _stores_a_number(n, parents), type(n.ctx).__name__)
                    for n in nodes if isinstance(n, ast.Attribute)),
             None if named is None else (sorted(named), sum(1 for n in nodes if isinstance(n, ast.Name)
                                                            and n.id in _DYNAMIC and n not in named.calls)),
@@ -462,11 +478,30 @@ def _writes(node: ast.Attribute, parents: dict) -> bool:
     """Whether this occurrence of ``x.name`` only writes it."""
     parent = parents.get(node)
     if isinstance(node.ctx, (ast.Store, ast.Del)):
-        return not isinstance(parent, ast.AugAssign) or merges_a_dict(parent)
+        return not isinstance(parent, ast.AugAssign) or merges_a_dict(parent) or counts(parent)
     method = parent
     call = parents.get(method)
     return (isinstance(method, ast.Attribute) and method.value is node and method.attr in SAFE_MUTATORS
             and isinstance(call, ast.Call) and call.func is method and isinstance(parents.get(call), ast.Expr))
+
+
+def counts(stmt: ast.AugAssign) -> bool:
+    """``x.name += 1`` (or ``-= 2.5``): a number added to what the name holds, a number where every
+    store of it is one or such a step (``_stores_a_number``, ``_write_only``): the sum then charges
+    nothing, raises on no number, and reaches nothing but the name."""
+    return isinstance(stmt.op, (ast.Add, ast.Sub)) and _number(stmt.value)
+
+
+def _stores_a_number(node: ast.Attribute, parents: dict) -> bool:
+    """Whether this store of ``x.name`` is ``x.name = <number>`` (``= 0``, ``= -1.0``) or ``counts``."""
+    stmt = parents.get(node)
+    if isinstance(stmt, ast.AugAssign):
+        return counts(stmt)
+    value = stmt.value if isinstance(stmt, ast.Assign) and node in stmt.targets \
+        or isinstance(stmt, ast.AnnAssign) and stmt.target is node else None
+    if isinstance(value, ast.UnaryOp) and isinstance(value.op, (ast.USub, ast.UAdd)):
+        value = value.operand
+    return value is not None and _number(value)
 
 
 def merges_a_dict(stmt: ast.AugAssign) -> bool:
