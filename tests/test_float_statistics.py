@@ -4,7 +4,9 @@ NaN or an infinity passed on), as fmean's is: the count goes on past them. Befor
 unmodelled call and the total a lower bound. math.fsum and statistics.fmean raise at an infinity
 and its negative (ValueError) and past the largest float (OverflowError): inside a try that may
 catch that, whether they do is a site (it was presumed away, a false exact); outside one the
-count presumes they do not, and says so."""
+count presumes they do not, and says so. So do stdev/pstdev (AttributeError at a NaN or an
+infinity) and stdev/variance/pvariance (OverflowError past the largest float), as the installed
+CPython says."""
 
 from __future__ import annotations
 
@@ -41,3 +43,22 @@ def test_fsum_of_floats_outside_a_try_is_exact_only_presuming_it_does_not_raise(
     listed = to_json(report)["total"]["presumes_no_raise"]
     assert [(p["line"], p["op"], p["exception"]) for p in listed] == [
         (12, "math.fsum()", "ValueError"), (12, "math.fsum()", "OverflowError")]
+
+
+@pytest.mark.parametrize("point", [Point(8, 2, 2**41), Point(16, 3, 2**41)], ids=lambda p: f"{p.width}x{p.depth}")
+def test_the_spread_statistics_of_python_floats_are_exact_presuming_they_do_not_raise(point):
+    # before: each was an unmodelled call and the total a lower bound
+    report = analyze(FIXTURES / "spread_of_floats.py", point)
+    assert report.exact and report.total.lo == measure(FIXTURES / "spread_of_floats.py", point).total
+    listed = to_json(report)["total"]["presumes_no_raise"]
+    assert [(p["line"], p["op"], p["exception"]) for p in listed] == [
+        (12, "statistics.stdev()", "AttributeError"), (12, "statistics.stdev()", "OverflowError"),
+        (13, "statistics.pstdev()", "AttributeError"), (14, "statistics.variance()", "OverflowError"),
+        (15, "statistics.pvariance()", "OverflowError")]
+
+
+@pytest.mark.parametrize("point", [Point(8, 2, 2**41), Point(16, 3, 2**41)], ids=lambda p: f"{p.width}x{p.depth}")
+def test_stdev_of_an_infinity_in_a_try_catching_attribute_error_may_raise(point):
+    report = analyze(FIXTURES / "stdev_inf_in_try.py", point)
+    runtime = measure(FIXTURES / "stdev_inf_in_try.py", point).total
+    assert not report.unpriced and report.total.contains(runtime) and not report.total.exact, (report.total, runtime)

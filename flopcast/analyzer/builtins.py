@@ -14,6 +14,7 @@ import copy
 import dataclasses
 import decimal
 import fractions
+import functools
 import hashlib
 import importlib
 import io
@@ -2258,6 +2259,16 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
             if items and all(i.__class__ is Known and type(i.value) is float
                              or i.__class__ is Unknown and i.kind == "float" for i in items):
                 return _unknown_from(items, "float", span, f"{module}.{name}() of numbers read from data")
+        if (module, name) in _SPREAD_STATISTICS and plain is _NOT_PLAIN and args[0].__class__ in (ListVal, TupleVal):
+            items = args[0].items
+            if len(items) <= _SPREAD_MOST and all(i.__class__ is Known and type(i.value) is float
+                                                  or i.__class__ is Unknown and i.kind == "float" for i in items):
+                always, raising = _spread_raises(name, len(items))
+                if always is not None:  # too few items (StatisticsError): whatever their values
+                    raise UserRaise(span, always)
+                for exc, message in raising.items():
+                    may_raise(interp, span, f"{module}.{name}()", exc, _SPREAD_RAISE_REASONS.get(exc, message), message)
+                return _unknown_from(items, "float", span, f"{module}.{name}() of numbers read from data")
     if module == "math" and name in _MATH and name not in _MATH_INTEGER_ARGS and any(
             isinstance(a, Array) for a in args) and all(
             not isinstance(a, Array) or a.__class__ is Array and a.dtype is not None
@@ -3237,10 +3248,22 @@ def _from_json(data: Any) -> Value:
 #: or an infinity, as the installed CPython does), and which raise then only for an empty one. Items
 #: of other types are not followed: mean and median return the items' own type (np.float64 items give
 #: an np.float64, a strong scalar under NEP 50), and median of ints and floats may return an int.
-#: stdev and pstdev raise AttributeError at a NaN or an infinity, variance OverflowError past the
-#: largest float: not here.
+#: (stdev, pstdev, variance and pvariance raise for some values: _SPREAD_STATISTICS.)
 _FLOAT_STATISTICS = frozenset({("statistics", "mean"), ("statistics", "median"), ("statistics", "median_low"),
                                ("statistics", "median_high")})
+#: statistics functions of a list of Python floats that raise for some values: which exceptions,
+#: and at what length always, is asked of the installed CPython (_spread_raises). 3.11's stdev and
+#: pstdev raise AttributeError at a NaN or an infinity; variance, pvariance and stdev OverflowError
+#: where the spread passes the largest float.
+_SPREAD_STATISTICS = frozenset({("statistics", "stdev"), ("statistics", "pstdev"), ("statistics", "variance"),
+                                ("statistics", "pvariance")})
+_SPREAD_RAISE_REASONS = {"AttributeError": "a NaN or an infinity is among the numbers",
+                         "OverflowError": "their spread passes the largest float"}
+#: the values _spread_raises makes its lists of
+_SPREAD_PROBES = (0.0, 1.0, -1.0, 5e-324, 1e154, -1e154, _sys.float_info.max, -_sys.float_info.max,
+                  math.inf, -math.inf, math.nan)
+#: the longest list _spread_raises asks about (each probe's time grows with it); longer: not modelled
+_SPREAD_MOST = 256
 #: math/statistics functions of one iterable of numbers, evaluated when it is known
 _PURE_ITERABLE_MATH = {("math", "fsum"), ("math", "prod"), ("statistics", "mean"), ("statistics", "fmean"),
                        ("statistics", "median"), ("statistics", "median_low"),
@@ -3638,6 +3661,31 @@ def _fsum_may_raise(interp, op: str, items: list, span) -> None:
         return
     for exc, why, message in _FSUM_RAISES:
         may_raise(interp, span, op, exc, why, message)
+
+
+@functools.lru_cache(maxsize=None)
+def _spread_raises(name: str, length: int) -> tuple:
+    """(the StatisticsError text statistics.``name`` raises for any ``length`` floats, or None;
+    {exception: its first message} it raises for some values), asked of the installed CPython at
+    that length: every list repeating one or two values of _SPREAD_PROBES (a NaN or an infinity
+    among ordinary numbers; the widest spreads, ``[max, -max, max, ...]``, which overflow where
+    one large number among zeros does not)."""
+    import statistics
+
+    function = getattr(statistics, name)
+    try:
+        function([0.0] * length)
+    except statistics.StatisticsError as exc:
+        return f"StatisticsError: {exc}", {}
+    raising: dict = {}
+    for k in (1, 2):
+        for chosen in itertools.combinations_with_replacement(_SPREAD_PROBES, k):
+            for values in {chosen, tuple(reversed(chosen))}:
+                try:
+                    function([values[i % k] for i in range(length)])
+                except (ValueError, OverflowError, ZeroDivisionError, AttributeError) as exc:
+                    raising.setdefault(type(exc).__name__, str(exc))
+    return None, raising
 
 
 def may_raise(interp, span, op: str, exc: str, why: str, message: str) -> None:
