@@ -454,7 +454,7 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                     return counted
             if isinstance(x, Array) and len(args) == 1 and name != "bool":
                 return dataclasses.replace(dataints.from_array(x, kind, span, f"`{name}(...)` of an array value"),
-                                           presumed=presumed)
+                                           presumed=presumed, python_float=name == "float")
             if x.__class__ is NumpyScalar and kind == "int" and len(args) == 1 and x.vrange is not None:
                 # read where the element was taken: `int(k)` and `d[k]` of one element ask one site
                 made = dataints.from_scalar(x, x.origin or span, f"`{name}(...)` of "
@@ -462,9 +462,10 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 if made is not x:
                     return made
             if x.__class__ is NumpyScalar and kind == "float" and x.fbounds is not None and len(args) == 1:
-                return dataints.from_array(x, kind, span, f"`{name}(...)` of an array value")  # a norm's sign
+                return dataclasses.replace(dataints.from_array(x, kind, span, f"`{name}(...)` of an array value"),
+                                           python_float=name == "float")  # a norm's sign
             what = x.what if x.__class__ is NumpyScalar and x.what else "an array value"
-            return Unknown(kind, span, f"`{name}(...)` of {what}", presumed=presumed)
+            return Unknown(kind, span, f"`{name}(...)` of {what}", presumed=presumed, python_float=name == "float")
         if dataints.is_data_int(x) and name in ("int", "round") and len(args) == 1:
             return x
         if isinstance(x, Unknown) and x.kind == "float" and x.lo is not None and x.hi is not None \
@@ -477,7 +478,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return dataints.counted_bool(x, span)
         if isinstance(x, Unknown):
             return Unknown({"int": "int", "float": "float", "bool": "bool", "round": "int"}.get(name, x.kind), x.origin, x.reason,
-                           presumed=x.presumed if name == "bool" else None, machine=x.machine)
+                           presumed=x.presumed if name == "bool" else None, machine=x.machine,
+                           python_float=name == "float" and x.kind in ("int", "float", "bool"))
         return Unknown("", span, f"{name}() of an unknown value")
     if name == "compile":
         compiled = import_hooks.compile_call(args, kwargs)
@@ -1943,6 +1945,8 @@ def _instance_of(obj: Value, t: Value) -> Optional[bool]:
     if isinstance(t, Builtin) and t.name == "object":
         return True
     if isinstance(obj, Unknown):
+        if obj.python_float and isinstance(t, Builtin) and t.name in _BUILTIN_TYPES:
+            return issubclass(float, _BUILTIN_TYPES[t.name])
         return None
     if isinstance(t, ClassVal):
         if isinstance(obj, InstanceVal) and t in obj.cls.mro():

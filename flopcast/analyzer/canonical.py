@@ -212,7 +212,7 @@ class Canon:
                 self.counted(value.counts),
                 value.presumed if self.knowledge or not presumptions.is_mark(value.presumed) else None,
                 value.machine, value.text_or_none,
-                compared_floats.form(value.compared, self.knowledge) if value.compared else ())
+                compared_floats.form(value.compared, self.knowledge) if value.compared else (), value.python_float)
 
     def _scalar(self, value: NumpyScalar) -> tuple:
         if value.value is not None:

@@ -94,6 +94,9 @@ class Unknown(Value):
     # A float some sites compared with known numbers: ((c, regions, ((site, answer), ...)), ...),
     # where it lies relative to each c by those answers (compared_floats.py)
     compared: tuple = ()
+    # Made by float(): a Python float, no subclass of it (numpy's float64 is one; float() converts
+    # what a __float__ returns), so a class test of it has an answer (builtins._instance_of)
+    python_float: bool = False
 
 
 def carrying(value: Value, machine: Any) -> Value:
