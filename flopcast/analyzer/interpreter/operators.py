@@ -123,12 +123,13 @@ class Operators:
         answered = dataints.tested(self, u, holds, f"`{_source(node)}`")
         return None if answered is None else Known(answered)
 
-    def decide_operand(self, operand: ast.expr, value: Value, kind: str, stmt=None) -> bool:
-        """Whether this path takes a value-dependent operand of `and`/`or` (or a chained
-        comparison's step) as true: a site, unless it compares a float read from data that earlier
-        sites answered about (`spread > 0.3 and n > 2` after `if spread <= 0.3:`); a site's answer
-        about such a float is recorded as a lone condition's is (compared_floats.py)."""
-        compared = self.compared_test(operand, kind == "loop", stmt)
+    def decide_operand(self, operand: ast.expr, value: Value, kind: str, stmt=None, step: bool = False) -> bool:
+        """Whether this path takes a value-dependent operand of `and`/`or` (``step``: a chained
+        comparison's step, `lo < x` in `lo < x < hi`, ``operand`` its right side) as true: a site,
+        unless the operand compares a float read from data that earlier sites answered about
+        (`spread > 0.3 and n > 2` after `if spread <= 0.3:`); a site's answer about such a float is
+        recorded as a lone condition's is (compared_floats.py)."""
+        compared = None if step else self.compared_test(operand, kind == "loop", stmt)
         if compared is not None:
             followed = self.followed_compared(compared)
             if followed is not None:
@@ -224,7 +225,7 @@ class Operators:
         if condition is not None and condition[2] is not None:
             return condition[2]  # a directive decides the whole condition (as for `and`)
         return self.decide_operand(operand, step, condition[1] if condition else "branch",
-                                   condition[0] if condition else None)
+                                   condition[0] if condition else None, step=True)
 
     def _lexicographic(self, op: ast.cmpop, left: list, right: list, node) -> Optional[Value]:
         """``(score, -cost) > best`` of tuples (or lists) holding numbers read from data: Python
