@@ -190,13 +190,21 @@ UNREAD = {"a name rebound after the loop before any read": REBOUND_BEFORE_READ,
           "an attribute set on the instance before the break": ATTRIBUTE_SET_BEFORE_BREAK}
 
 
+def _open_but_by_later_mlps(report) -> list:
+    """What leaves the high end open other than a site a later MLP may answer otherwise: a log
+    (``LOG``, ``self.diag``) differs by path after a call and a later call touches it, which
+    mixed_calls.py cannot prove harmless (session 51) -- the stop itself must not be switched."""
+    return [u for u in report.unpriced if not u.reason.startswith("a later MLP may answer it otherwise")]
+
+
 @pytest.mark.parametrize("name", UNREAD)
 def test_state_no_later_price_reads_does_not_switch_the_stop(tmp_path, name):
     path = tmp_path / "estimator.py"
     path.write_text(HEAD + "".join(UNREAD[name].format(n=n) for n in (1, 2, 3)))
     report = analyze(path, POINTS[0])
-    assert not report.lower_bound
-    assert report.total.lo <= measure(path, POINTS[0]).total <= report.total.hi
+    assert not _open_but_by_later_mlps(report), [u.reason for u in report.unpriced]
+    counted = measure(path, POINTS[0]).total
+    assert report.total.lo <= counted and (report.lower_bound or counted <= report.total.hi)
 
 
 # A known count the loop steps, read after it only as a divisor of array values (``t / drawn``, the
@@ -576,13 +584,6 @@ COUNT_ONLY_NOTED = """\
         self.diag.note("settled", passes=drawn)
         return v
 """
-
-
-def _open_but_by_later_mlps(report) -> list:
-    """What leaves the high end open other than a site a later MLP may answer otherwise: the log
-    object (``self.diag``) differs by path after a call and a later call reads it, which
-    mixed_calls.py cannot prove harmless (session 51) -- the stop itself must not be switched."""
-    return [u for u in report.unpriced if not u.reason.startswith("a later MLP may answer it otherwise")]
 
 
 def test_a_count_only_noted_in_an_unread_log_does_not_switch_the_stop(tmp_path):
