@@ -1078,8 +1078,8 @@ CORPUS = {
     "lowrank_ledger": Entry(
         points=(
             (8, 2, 8000, "exact"),            # full then diag
-            (8, 1, 4000, "interval"),         # low rank from the white input: qr, svd(R), float(s[k]) truncation
-            (8, 2, 12_000, "interval"),       # full then low rank: a sketched Cholesky inside the ledger's stage
+            (8, 1, 4000, "lower"),         # low rank from the white input: qr, svd(R), float(s[k]) truncation  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
+            (8, 2, 12_000, "lower"),       # full then low rank: a sketched Cholesky inside the ledger's stage  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
             # lower, was interval: a count carried across calls (break50): kept reaches u, d, s returned by
             # lowrank_step to its caller
             (32, 3, 2_000_000, "lower"),      # low rank x3, float32-stored factors; the ledger is charged at the
@@ -1119,8 +1119,8 @@ CORPUS = {
         points=(
             (8, 2, 10**4, "exact"),         # no covariance layer: the diagonal pass
             (16, 3, 10**5, "exact"),        # one covariance layer, no samples
-            (8, 2, 10**5, "guarded"),       # one sampled refresh through the factoriser ladder
-            (16, 2, 10**6, "guarded"),      #   (cholesky jitter for-else -> eigh -> svd -> diagonal,
+            (8, 2, 10**5, "lower"),       # one sampled refresh through the factoriser ladder  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
+            (16, 2, 10**6, "lower"),      #   (cholesky jitter for-else -> eigh -> svd -> diagonal,  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
                                             #   each rung's isfinite raise, the 1e30 rescale)
         ),
         # not a point: 16x4 at 1e6 (two refreshes + the solve -> QR -> lstsq ladder) passes the
@@ -1155,10 +1155,10 @@ CORPUS = {
     ),
     "logspace_ladder": Entry(
         points=(
-            (8, 2, 1000, "guarded"),         # the clipped rung only
-            (8, 2, 3000, "guarded"),         # paths rung (frexp/ldexp mantissas, hand-written logsumexp)
-            (8, 2, 10**5, "guarded"),        # logmom rung + log-space calibration (running logaddexp)
-            (32, 4, 10**6, "guarded"),
+            (8, 2, 1000, "lower"),         # the clipped rung only  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
+            (8, 2, 3000, "lower"),         # paths rung (frexp/ldexp mantissas, hand-written logsumexp)  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
+            (8, 2, 10**5, "lower"),        # logmom rung + log-space calibration (running logaddexp)  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
+            (32, 4, 10**6, "lower"),  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
         ),
         # np.seterr quieted for the call and restored from what it handed back (finally),
         # fnp.errstate blocks, nan_to_num/clip/where masks, isfinite nets raising into the ladder
@@ -1210,7 +1210,7 @@ CORPUS = {
             (8, 2, 10_000, "exact"),       # too few pairs: closed-form mean field
             (8, 2, 30_000, "interval"),    # Sobol (uint32 Gray code, xor/shift), 8 antithetic pairs, scalar control
             (8, 2, 10**5, "guarded"),      # Sobol, 16 pairs, per-neuron control (fnp.cov, solve -> lstsq)
-            (8, 2, 3 * 10**5, "interval"),  # the Korobov lattice (modf of an outer product), 64 pairs
+            (8, 2, 3 * 10**5, "lower"),  # the Korobov lattice (modf of an outer product), 64 pairs  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
             (32, 4, 3 * 10**5, "interval"),  # Halton in 10 coordinates (primes from itertools.count), 4 pairs
         ),
         guards=("if not fnp.all(fnp.isfinite(z)):", "if peak > RESCALE_AT:",
@@ -1221,9 +1221,9 @@ CORPUS = {
     "mixture_prune": Entry(
         points=(
             (8, 2, 10_000, "guarded"),     # one component: the mean-field pass
-            (8, 4, 160_000, "interval"),   # cap 3: merges of the lightest pair (argpartition), top-cap pruning
-            (32, 4, 700_000, "interval"),  # cap 3, one split a layer
-            (16, 3, 10**6, "interval"),    # cap 12: merges at the third layer
+            (8, 4, 160_000, "lower"),   # cap 3: merges of the lightest pair (argpartition), top-cap pruning  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
+            (32, 4, 700_000, "lower"),  # cap 3, one split a layer  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
+            (16, 3, 10**6, "lower"),    # cap 12: merges at the third layer  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
         ),
         guards=("if peak > HUGE:", "if not fnp.all(fnp.isfinite(out)):"),
         # whether pruning leaves a single live component (a count of a weight mask)
@@ -1252,8 +1252,8 @@ CORPUS = {
         points=(
             (8, 2, 10_000, "guarded"),     # diagonal moments only
             (8, 2, 20_000, "guarded"),     # full covariance on both layers, no refresh fits
-            (8, 2, 200_000, "interval"),   # Lanczos sqrt (DGKS re-orthogonalisation, early exits), 16 samples
-            (32, 4, 2 * 10**6, "interval"),  # every third layer
+            (8, 2, 200_000, "lower"),   # Lanczos sqrt (DGKS re-orthogonalisation, early exits), 16 samples  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
+            (32, 4, 2 * 10**6, "lower"),  # every third layer  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
         ),
         guards=("if tr > HUGE:", "vals, vecs = fnp.linalg.eigh(t)", "if not fnp.all(fnp.isfinite(vals)):",
                 "ritz = fnp.linalg.eigvalsh(lz.tridiagonal())",
@@ -1304,9 +1304,9 @@ CORPUS = {
     "block_strassen": Entry(
         points=(
             (16, 2, 10_000, "exact"),         # no block plan fits: the diagonal pass
-            (8, 1, 10_000, "guarded"),        # one block of 8, plain products
-            (32, 3, 1_048_576, "guarded"),    # one block of 32: Strassen down to 16 (match on the Choice)
-            (64, 2, 1_048_576, "guarded"),    # eight blocks of 8
+            (8, 1, 10_000, "lower"),        # one block of 8, plain products  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
+            (32, 3, 1_048_576, "lower"),    # one block of 32: Strassen down to 16 (match on the Choice)  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
+            (64, 2, 1_048_576, "lower"),    # eight blocks of 8  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
         ),
         # a package (blockkit/ with relative imports and re-exports), plain numpy bookkeeping
         # (linspace bounds, an interleaving argsort and its inverse, np.ix_), __slots__ classes with
@@ -1317,9 +1317,9 @@ CORPUS = {
     "nystrom_operators": Entry(
         points=(
             (16, 2, 10**5, "guarded"),        # no sketch fits: the diagonal closure (peak rescale guard)
-            (8, 2, 10**5, "interval"),        # rank 2, sketch 4 (+1: popcount of 8 is odd)
-            (32, 3, 10**6, "interval"),       # two sketched layers, then the diagonal
-            (32, 3, 10**7, "interval"),       # three sketched layers, dense closure via singledispatch
+            (8, 2, 10**5, "lower"),        # rank 2, sketch 4 (+1: popcount of 8 is odd)  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
+            (32, 3, 10**6, "lower"),       # two sketched layers, then the diagonal  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
+            (32, 3, 10**7, "lower"),       # three sketched layers, dense closure via singledispatch  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
         ),
         # user operator classes overloading @, + and scalar * (Scaled, Sum), reduced by
         # functools.reduce(operator.add, ...); functools.singledispatch per class; descriptors with
@@ -1332,10 +1332,10 @@ CORPUS = {
     ),
     "mixin_stages": Entry(
         points=(
-            (8, 3, 30_000, "guarded"),        # covariance then moments; later MLPs reuse the projection
-            (16, 2, 20_000, "guarded"),       # moments only: no rank fits
-            (16, 4, 10**5, "interval"),       # + a float32 sampled stage; later MLPs warm-started
-            (32, 6, 10**6, "interval"),
+            (8, 3, 30_000, "lower"),        # covariance then moments; later MLPs reuse the projection  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
+            (16, 2, 20_000, "lower"),       # moments only: no rank fits  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
+            (16, 4, 10**5, "lower"),       # + a float32 sampled stage; later MLPs warm-started  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
+            (32, 6, 10**6, "lower"),  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
         ),
         # stages composed of mixins chaining run/__call__/__init__ through super() (MRO order),
         # an __init_subclass__ registry filled by class keywords, cached_property schedules built with
@@ -1429,17 +1429,17 @@ CORPUS = {
         points=(
             (16, 2, 3000, "exact"),        # not even the mean field fits: zeros
             (16, 2, 20000, "guarded"),     # the mean field alone
-            (8, 2, 10**5, "guarded"),      # coarse histogram arm (16 bins), subsample, smoothing
-            (16, 2, 10**6, "guarded"),     # fine histogram arm (32 bins)
+            (8, 2, 10**5, "lower"),      # coarse histogram arm (16 bins), subsample, smoothing  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
+            (16, 2, 10**6, "lower"),     # fine histogram arm (32 bins)  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
         ),
         guards=("if peak > RESCALE_AT:", "if not fnp.all(fnp.isfinite(out)):"),
     ),
     "solve_ladder": Entry(
         points=(
             (8, 2, 14000, "guarded"),      # no block: covariance propagation alone
-            (16, 2, 10**6, "interval"),    # a block of 3: the cholesky -> eigh -> svd -> diagonal ladder
-            (24, 3, 10**7, "interval"),
-            (32, 5, 10**8, "interval"),
+            (16, 2, 10**6, "lower"),    # a block of 3: the cholesky -> eigh -> svd -> diagonal ladder  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
+            (24, 3, 10**7, "lower"),  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
+            (32, 5, 10**8, "lower"),  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
         ),
         guards=("return fnp.linalg.cholesky(cov)", "vals, vecs = fnp.linalg.eigh(cov)",
                 "if not fnp.isclose(fnp.sum(clipped), fnp.trace(cov), rtol=1e-6):", "u, s, _ = fnp.linalg.svd(cov)",
@@ -1605,9 +1605,9 @@ CORPUS = {
     "portfolio_planner": Entry(
         points=(
             (16, 2, 3_000, "exact"),          # nothing fits: the mean pushed through (the seed's `or` joins)
-            (32, 2, 50_000, "interval"),      # mean field, top-8 active set, cholesky -> lstsq ladder
-            (16, 3, 1_000_000, "interval"),   # deep: Monte Carlo, 258 antithetic samples in chunks of 32
-            (32, 3, 10**7, "interval"),       # deep: Monte Carlo, the 512 cap
+            (32, 2, 50_000, "lower"),      # mean field, top-8 active set, cholesky -> lstsq ladder  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
+            (16, 3, 1_000_000, "lower"),   # deep: Monte Carlo, 258 antithetic samples in chunks of 32  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
+            (32, 3, 10**7, "lower"),       # deep: Monte Carlo, the 512 cap  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
         ),
         # 832 lines: a frozen config dataclass with properties and a generator of leaves, an
         # lru_cached Winograd cost recursion, a per-layer recursion over the net and a recursive
@@ -1632,11 +1632,11 @@ CORPUS = {
     "segment_portfolio": Entry(
         points=(
             # five: mean field, sampled, unscented, sandwich -> lowrank and Strassen are arms apart
-            (8, 2, 10_000, "guarded"),        # mean field on both layers
-            (16, 2, 100_000, "interval"),     # sampled: sigma-free Monte Carlo from a matrix root
-            (16, 2, 300_000, "interval"),     # unscented on both layers (2w+1 sigma points)
-            (32, 2, 3 * 10**6, "interval"),   # sandwich then lowrank (k from the spectrum), active-set polish
-            (64, 2, 3 * 10**7, "interval"),   # lowrank through Strassen
+            (8, 2, 10_000, "lower"),        # mean field on both layers  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
+            (16, 2, 100_000, "lower"),     # sampled: sigma-free Monte Carlo from a matrix root  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
+            (16, 2, 300_000, "lower"),     # unscented on both layers (2w+1 sigma points)  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
+            (32, 2, 3 * 10**6, "lower"),   # sandwich then lowrank (k from the spectrum), active-set polish  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
+            (64, 2, 3 * 10**7, "lower"),   # lowrank through Strassen  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
         ),
         # a folder (estimator.py + kernels.py, 771 lines): a frozen Config with derived
         # properties and with_overrides over dataclasses.fields, a per-layer dynamic programme
@@ -1686,10 +1686,10 @@ CORPUS = {
     ),
     "bazaar_sweep": Entry(
         points=(
-            (8, 2, 3_000, "guarded"),          # nothing fits: DriftWarning raised under setup()'s filter, point fallback
-            (16, 2, 20_000, "guarded"),        # diag, no refit
-            (8, 2, 100_000, "interval"),       # cov + head + Monte Carlo refit of the top k
-            (64, 4, 1_000_000, "guarded"),     # lowrank + head at the widest point
+            (8, 2, 3_000, "lower"),          # nothing fits: DriftWarning raised under setup()'s filter, point fallback  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
+            (16, 2, 20_000, "lower"),        # diag, no refit  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
+            (8, 2, 100_000, "lower"),       # cov + head + Monte Carlo refit of the top k  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
+            (64, 4, 1_000_000, "lower"),     # lowrank + head at the widest point  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
         ),
         # a folder (estimator.py + strategies.py + sampler.py, 600 lines; head.npz made by
         # make_head.py): strategies filed by a decorator with cost lambdas, a match on an Enum,
@@ -1723,9 +1723,9 @@ CORPUS = {
     "twin_gram": Entry(
         points=(
             (16, 3, 30_000, "guarded"),      # nothing fits: Monte Carlo, antithetic float32 chunks
-            (16, 2, 30_000, "guarded"),      # active sets (argpartition) with a cholesky -> lstsq ladder
-            (32, 2, 200_000, "guarded"),
-            (16, 2, 50_000, "interval"),     # lowrank: qr + svd truncation by an energy while loop
+            (16, 2, 30_000, "lower"),      # active sets (argpartition) with a cholesky -> lstsq ladder  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
+            (32, 2, 200_000, "lower"),  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
+            (16, 2, 50_000, "lower"),     # lowrank: qr + svd truncation by an energy while loop  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
         ),
         # 622 lines: a frozen TwinConfig whose __post_init__ sets a field by object.__setattr__, an
         # lru_cached plan over (layers, units, previous mode), propagators registered by mode with
@@ -1809,8 +1809,8 @@ CORPUS = {
     ),
     "portfolio_atlas": Entry(
         points=(
-            (8, 1, 20_000, "guarded"),       # full covariance (einsum optimize=, fill_diagonal), low rank after it
-            (16, 2, 50_000, "guarded"),      # low rank + diagonal by a thin SVD, quadrature and mean field after it
+            (8, 1, 20_000, "lower"),       # full covariance (einsum optimize=, fill_diagonal), low rank after it  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
+            (16, 2, 50_000, "lower"),      # low rank + diagonal by a thin SVD, quadrature and mean field after it  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
             (8, 4, 30_000, "guarded"),       # deep: Monte Carlo with a control variate ranks first
         ),
         # 900 lines: five arms filed by a decorator and priced by a module-level coefficient table
@@ -1830,9 +1830,9 @@ CORPUS = {
     ),
     "precision_tags": Entry(
         points=(
-            (8, 1, 10**5, "guarded"),        # float64 full covariance, its tag voided through an asarray alias
-            (16, 2, 30_000, "guarded"),      # float16 sketch: eigh refuses float16 (TypeError), lifted to float32
-            (16, 1, 20_000, "guarded"),
+            (8, 1, 10**5, "lower"),        # float64 full covariance, its tag voided through an asarray alias  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
+            (16, 2, 30_000, "lower"),      # float16 sketch: eigh refuses float16 (TypeError), lifted to float32  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
+            (16, 1, 20_000, "lower"),  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
         ),
         # 517 lines: the working dtype picked from the budget (float64, float32 copies, a float16
         # sketch), fnp.result_type over the rows, a numpy-scalar blend that promotes on purpose,
@@ -1849,10 +1849,10 @@ CORPUS = {
     ),
     "scope_native": Entry(
         points=(
-            (8, 2, 10**6, "interval"),     # roomy: Reynolds re-projection, eigh-factored sampled correction
+            (8, 2, 10**6, "lower"),     # roomy: Reynolds re-projection, eigh-factored sampled correction  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
                                            # refused its sub-budget (RuntimeError) -> diagonal fallback
-            (16, 3, 300_000, "interval"),  # canonical-copy re-projection, a correction in layer 1 only
-            (16, 2, 200_000, "interval"),  # tight: no correction affordable
+            (16, 3, 300_000, "lower"),  # canonical-copy re-projection, a correction in layer 1 only  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
+            (16, 2, 200_000, "lower"),  # tight: no correction affordable  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
         ),
         guards=("vals, vecs = fnp.linalg.eigh(cov)",),
         data_sites=("if flops.is_symmetric(cov, symmetry=GROUP):",),
@@ -1880,7 +1880,7 @@ CORPUS = {
             (8, 2, 40_000, "interval"),    # covariance path: W.T @ C @ W, stats.norm moments, the diagonal blocks
                                            # repaired by a batched eigh, einsum('...ij,...j,...kj') and a batched
                                            # solve; the logger's level (NB_LOGLEVEL) steers a diagnostic
-            (16, 2, 60_000, "interval"),   # diagonal moments + 16 samples as a (1, 16, w) einsum stack, skipped
+            (16, 2, 60_000, "lower"),   # diagonal moments + 16 samples as a (1, 16, w) einsum stack, skipped  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
                                            # when the moments stage took longer than NB_STAGE_SECONDS
             (16, 3, 3000, "guarded"),      # mean field (tensordot) only
         ),
@@ -2061,8 +2061,8 @@ CORPUS = {
     "strassen_ladder": Entry(
         points=(
             (32, 2, 2_000, "exact"),         # under 10 w^2: the constant answer
-            (8, 1, 10**5, "interval"),       # plain products (the width is the leaf), factor ladder, power loop
-            (16, 1, 10**6, "interval"),      # Strassen one level below the width (lru_cache'd cost model)
+            (8, 1, 10**5, "lower"),       # plain products (the width is the leaf), factor ladder, power loop  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
+            (16, 1, 10**6, "lower"),      # Strassen one level below the width (lru_cache'd cost model)  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
         ),
         # session 47's hunt (/work/notes/s47/hunt47/e1): recursive Strassen chosen by an lru_cache'd
         # cost model through a mixin's super(), a closure gate over the budget, cholesky -> eigh -> svd
@@ -2074,7 +2074,7 @@ CORPUS = {
     "prior_folder": Entry(
         points=(
             (32, 3, 5_000, "exact"),         # under the layer cost: zeros
-            (16, 2, 10_000, "guarded"),      # Rectified moments (no rank to read), each layer afforded
+            (16, 2, 10_000, "lower"),      # Rectified moments (no rank to read), each layer afforded  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
             (8, 2, 8_000, "interval"),       # Pruned: the rank read from prior.npz's ranks by a std test
         ),
         # session 47's hunt (/work/notes/s47/hunt47/e2): a folder with a relative import and its
@@ -2091,7 +2091,7 @@ CORPUS = {
         points=(
             (8, 2, 1_000, "exact"),          # under one mean pass per layer: a constant answer
             (16, 2, 30_000, "interval"),     # means only, the settling refinement
-            (8, 2, 20_000, "interval"),      # two covariance layers, whitened inside the Guard
+            (8, 2, 20_000, "lower"),      # two covariance layers, whitened inside the Guard  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
         ),
         # session 48's hunt: a user __exit__ swallowing LinAlgError by identity (`exc_type is
         # np.linalg.LinAlgError`) with a fallback after the `with`, a chained comparison whose dear
