@@ -850,16 +850,21 @@ ONLY_LOGGED = {
                                "as an item": ("{}", "self.log[len(rows)] = it")}.items()}
 
 
-@pytest.mark.parametrize("name", ONLY_LOGGED)
-def test_a_count_only_logged_after_its_loop_does_not_switch_the_stop(tmp_path, name):
-    # ``self.log.append(("power", it))`` reads the count, but nothing reads the log: the stop is
-    # taken as each layer's own, an interval (it was 'switches', a lower bound, before)
+def _an_interval_holding_the_run(tmp_path, program: str) -> None:
+    """At 16x4: nothing unpriced (no stop switched), and seed 0's run inside the interval."""
     path = tmp_path / "estimator.py"
-    path.write_text(ONLY_LOGGED[name])
+    path.write_text(program)
     point = Point(16, 4, 10**5)
     report = analyze(path, point)
     assert report.unpriced == []
     assert report.total.lo <= measure(path, point, seed=0).total <= report.total.hi
+
+
+@pytest.mark.parametrize("name", ONLY_LOGGED)
+def test_a_count_only_logged_after_its_loop_does_not_switch_the_stop(tmp_path, name):
+    # ``self.log.append(("power", it))`` reads the count, but nothing reads the log: the stop is
+    # taken as each layer's own, an interval (it was 'switches', a lower bound, before)
+    _an_interval_holding_the_run(tmp_path, ONLY_LOGGED[name])
 
 
 def _own_layer(call: str, dear: str, header: str = "") -> str:
@@ -888,12 +893,7 @@ OWN_LAYER = {
 def test_a_count_each_layer_prices_its_own_work_by_does_not_switch_the_stop(tmp_path, name):
     # Each layer's stop prices that layer's work alone, as the plans explore it: an interval holding
     # the run (a lower bound, 'switches', before: carried_counts took the count as carried)
-    path = tmp_path / "estimator.py"
-    path.write_text(OWN_LAYER[name])
-    point = Point(16, 4, 10**5)
-    report = analyze(path, point)
-    assert report.unpriced == []
-    assert report.total.lo <= measure(path, point, seed=0).total <= report.total.hi
+    _an_interval_holding_the_run(tmp_path, OWN_LAYER[name])
 
 
 #: the first layer's count handed to a function of the program that runs the loop again and compares
