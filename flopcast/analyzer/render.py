@@ -66,7 +66,7 @@ def per_call_text(report: Report) -> str:
     parts = []
     n = len(report.per_call)
     for i, total in enumerate(report.per_call, 1):
-        shown = f"at least {total.lo:,}" if report.unpriced else str(total)
+        shown = f"at least {total.lo:,}" if report.lower_bound else str(total)
         if i == n and report.per_call_settled:
             parts.append(f"call {i} and every later call {shown}" if i > 1 else f"every call {shown}")
         else:
@@ -205,8 +205,8 @@ def _report_json(report: Report) -> dict[str, Any]:
                   # state a later one reads, each call's total in order (the last one's holds for every
                   # later call when per_call_settled); total.hi is then the costliest call's
                   # (with anything unpriced each is a lower bound, as the total is)
-                  "per_call": [{"call": i, "lo": t.lo, "hi": t.hi, "exact": t.exact and not report.unpriced,
-                                "lower_bound": bool(report.unpriced)}
+                  "per_call": [{"call": i, "lo": t.lo, "hi": t.hi, "exact": t.exact and not report.lower_bound,
+                                "lower_bound": report.lower_bound}
                                for i, t in enumerate(report.per_call, 1)],
                   "per_call_settled": report.per_call_settled,
                   # the count on the path where no safety net fires, and what it presumes
