@@ -1279,14 +1279,14 @@ def test_a_method_a_number_lacks_raises_attribute_error_at_once(tmp_path):
         measure(path, Point(6, 2, 2**41))
 
 
-def test_isinstance_of_float_of_a_number_read_from_data_is_answered(tmp_path):
+@pytest.mark.parametrize("point", [Point(6, 2, 2**41), Point(16, 3, 2**41)], ids=["6x2", "16x3"])
+def test_isinstance_of_float_of_a_number_read_from_data_is_answered(tmp_path, point):
     path = tmp_path / "estimator.py"
     path.write_text(_program("", """
         s = float(fnp.sum(mlp.weights[0]))
         if isinstance(s, float):
             STEP
         """))
-    point = Point(6, 2, 2**41)
     report = analyze(path, point)
     assert report.exact and report.total.lo == measure(path, point).total
     assert not report.uncertain
