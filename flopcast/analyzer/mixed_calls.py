@@ -44,8 +44,6 @@ from flopcast.analyzer.carried import Root
 _OBJECT_TAGS = frozenset({"L", "D", "I", "KS", "SI", "M", "F"})
 #: The kinds of container ``.clear()`` empties without running the program's code.
 _CLEARABLE = frozenset({"L", "D", "KS", "Q"})
-#: Steps that raise at no value of an int or float held, and hand it on only to the place stepped.
-_STEPS = (ast.Add, ast.Sub)
 #: Names through which code may reach a global or an attribute by a computed name.
 _COMPUTED = frozenset({"globals", "locals", "vars", "eval", "exec", "__dict__", "getattr", "setattr",
                        "__getattr__", "__getattribute__", "__setattr__", "attrgetter", "__import__",
@@ -164,19 +162,7 @@ class _Steered:
         if not _numbers_only(forms):
             return False
         nodes = self._nodes()
-        if nodes is None:
-            return False
-        name = root.name
-        for node, parents in nodes:
-            if isinstance(node, ast.ClassDef) and name in _class_names(node):
-                return False  # a method, a property, a field: its code or __eq__ reads it
-            if isinstance(node, ast.alias) and (node.asname or node.name).split(".")[-1] == name:
-                return False  # an import of the global reads it
-            if isinstance(node, ast.Attribute) and node.attr == name \
-                    or isinstance(node, ast.Name) and node.id == name and root.module is not None:
-                if not _steps_or_stores(node, parents):
-                    return False
-        return True
+        return nodes is not None and write_only.stepped_only(nodes, root.name, root.module is not None)
 
     def _cleared_first(self, root: Root, paths: list[dict], shares: set) -> bool:
         forms = [roots[root] for roots in paths]
@@ -213,7 +199,8 @@ class _Steered:
         if len(args) != 3 or predict.args.vararg or predict.args.kwarg or predict.args.kwonlyargs:
             return clears, stores  # (a default could be an object of the program's)
         me, plain = args[0], set(args[1:])
-        properties = {name for n, _ in nodes if isinstance(n, ast.ClassDef) for name in _class_names(n)}
+        properties = {name for n, _ in nodes if isinstance(n, ast.ClassDef)
+                      for name in write_only.class_body_names(n)}
         imported, bound = _module_names(self.program.main.tree, self.program.root)
         local = {n.id for n in ast.walk(predict) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
         if me in local:
@@ -286,27 +273,6 @@ def _named_root(held: ast.AST, me: str, main: str, local: set, properties: set) 
             and held.attr not in properties:
         return Root(held.attr)
     return None
-
-
-def _class_names(node: ast.ClassDef) -> set:
-    """The names a class body binds (its methods, attributes, fields)."""
-    return write_only._class_body_names(node)
-
-
-
-def _steps_or_stores(node: ast.AST, parents: dict) -> bool:
-    """Whether ``node`` (a mention of a root's name) stores it, steps it by += or -=, or stores or
-    steps an item of it: its value reaches only itself."""
-    parent = parents.get(node)
-    if isinstance(node.ctx, ast.Del):
-        return True
-    if isinstance(node.ctx, ast.Store):
-        return not isinstance(parent, ast.AugAssign) or isinstance(parent.op, _STEPS)
-    if isinstance(parent, ast.Subscript) and parent.value is node:
-        grand = parents.get(parent)
-        if isinstance(parent.ctx, ast.Store):
-            return not isinstance(grand, ast.AugAssign) or isinstance(grand.op, _STEPS)
-    return False
 
 
 def _module_names(tree: ast.Module, folder) -> tuple[set, set]:

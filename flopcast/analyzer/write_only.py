@@ -245,7 +245,7 @@ def _write_only(walked: _Walked, lenient: bool = False, by_name: bool = False) -
     writes = _WRITES if lenient else frozenset()
     # the mutating methods the program's classes define: a use of one may run the user's code
     user = {m for nodes, _, _ in walked.trees for n in nodes if isinstance(n, ast.ClassDef)
-            for m in _class_body_names(n) & _USER_WRITES} if by_name else set()
+            for m in class_body_names(n) & _USER_WRITES} if by_name else set()
     dynamic = _DYNAMIC - writes
     written: set = set()
     read: set = set()
@@ -300,7 +300,7 @@ def _write_only(walked: _Walked, lenient: bool = False, by_name: bool = False) -
                     if _method_of(node, parents) == "insert":  # a full bounded deque's raises IndexError
                         item_stored.add(node.attr)
             elif isinstance(node, ast.ClassDef):
-                defined = _class_body_names(node)
+                defined = class_body_names(node)
                 # `x.log.append(v)`, `x.iters[k] = v` may run the user's own code (by_name: a read of `log`)
                 if defined & _USER_WRITES and not by_name:
                     return {}
@@ -404,7 +404,7 @@ def footprint(statements: list, counted: frozenset) -> tuple:
             None if named is None else (sorted(named), sum(1 for n in nodes if isinstance(n, ast.Name)
                                                            and n.id in _DYNAMIC and n not in named.calls)),
             calls_introspection(nodes),
-            [sorted(_class_body_names(n)) for n in nodes if isinstance(n, ast.ClassDef)],
+            [sorted(class_body_names(n)) for n in nodes if isinstance(n, ast.ClassDef)],
         ))
     calls = [(d.name, bool(d.decorator_list), _mentions(list(ast_walk(d)), counted)) for d in defs]
     return tuple(map(repr, parts)), repr(calls)
@@ -489,7 +489,45 @@ def counts(stmt: ast.AugAssign) -> bool:
     """``x.name += 1`` (or ``-= 2.5``): a number added to what the name holds, a number where every
     store of it is one or such a step (``_stores_a_number``, ``_write_only``): the sum then charges
     nothing, raises on no number, and reaches nothing but the name."""
-    return isinstance(stmt.op, (ast.Add, ast.Sub)) and _number(stmt.value)
+    return steps(stmt) and _number(stmt.value)
+
+
+def steps(stmt: ast.AST) -> bool:
+    """``target += v`` or ``target -= v``: on a number held (an int or a float), a step that raises
+    at no value of it and hands the sum on only to the target."""
+    return isinstance(stmt, ast.AugAssign) and isinstance(stmt.op, (ast.Add, ast.Sub))
+
+
+def stepped_only(nodes: list, name: str, plain_names: bool) -> bool:
+    """Whether every mention of ``name`` among ``nodes`` (each with its parents table) stores it,
+    steps it (``steps``: by any value, unlike ``counts``), deletes it, or stores or steps an item
+    of it, and no class body binds it nor an import names it: where it holds a number of one
+    class whatever the paths did (the caller's proof: mixed_calls), that number reaches only
+    itself. ``plain_names``: a module's global, mentioned as a plain name too; else an attribute."""
+    for node, parents in nodes:
+        if isinstance(node, ast.ClassDef) and name in class_body_names(node):
+            return False  # a method, a property, a field: its code or __eq__ reads it
+        if isinstance(node, ast.alias) and (node.asname or node.name).split(".")[-1] == name:
+            return False  # an import of the global reads it
+        if isinstance(node, ast.Attribute) and node.attr == name \
+                or plain_names and isinstance(node, ast.Name) and node.id == name:
+            if not _steps_or_stores(node, parents):
+                return False
+    return True
+
+
+def _steps_or_stores(node: ast.AST, parents: dict) -> bool:
+    """Whether ``node`` (a mention of the name) deletes or stores it, steps it, or stores or steps
+    an item of it."""
+    parent = parents.get(node)
+    if isinstance(node.ctx, ast.Del):
+        return True
+    if isinstance(node.ctx, ast.Store):
+        return not isinstance(parent, ast.AugAssign) or steps(parent)
+    if isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Store):
+        grand = parents.get(parent)
+        return not isinstance(grand, ast.AugAssign) or steps(grand)
+    return False
 
 
 def _stores_a_number(node: ast.Attribute, parents: dict) -> bool:
@@ -587,7 +625,8 @@ def _empty_container(node: ast.AST) -> bool:
     return isinstance(node, ast.List) and not node.elts or isinstance(node, ast.Dict) and not node.keys
 
 
-def _class_body_names(node: ast.ClassDef) -> set:
+def class_body_names(node: ast.ClassDef) -> set:
+    """The names a class body binds (its methods, attributes, fields)."""
     names = set()
     for stmt in node.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
