@@ -423,3 +423,51 @@ def test_a_module_list_a_helper_reads_before_the_clear_opens_the_high_end() -> N
     assert measured == [655, 1615, 655]
     assert ("switches", 19) in [(u.what, u.span.line) for u in report.unpriced]
     assert report.lower_bound and all(report.total.lo <= m for m in measured)
+
+
+def _assert_mixes_inside_an_interval(name: str, seed: int, counts: list) -> None:
+    """The paths leave different state where no later call reads it: every mix of MLPs (seeds
+    ``seed``..+2: slow, fast, slow) costs what some path's calls do, so the report is an interval
+    holding each MLP's count, not a lower bound (mixed_calls.py)."""
+    path = FIXTURES / f"{name}.py"
+    point = Point(8, 2, 100_000)
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, 3, seed=seed)]
+    assert measured == counts  # the mix this test is about
+    assert not report.lower_bound and "switches" not in [u.what for u in report.unpriced]
+    assert all(report.total.lo <= m <= report.total.hi for m in measured)
+
+
+def _assert_mix_outside_stays_open(name: str, line: int) -> None:
+    """Every path costs 655, but of seeds 17, 18, 19 (slow, fast, slow) the fast MLP after a slow
+    one counts 1,135: the state the slow arm left is read, so the high end stays open at the test."""
+    path = FIXTURES / f"{name}.py"
+    point = Point(8, 2, 100_000)
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, 3, seed=17)]
+    assert measured == [655, 1135, 655]
+    assert ("switches", line) in [(u.what, u.span.line) for u in report.unpriced]
+    assert report.lower_bound and all(report.total.lo <= m for m in measured)
+
+
+def test_a_choice_stored_on_self_and_read_by_nothing_steers_no_later_call() -> None:
+    """`self.last = "slow" if slow else "fast"`, only ever assigned (write_only.by_name: a class
+    of the program defining `add` leaves write_only.attributes empty)."""
+    _assert_mixes_inside_an_interval("choice_written_unread", 17, [1135, 655, 1135])
+
+
+def test_a_choice_stored_on_self_and_read_by_the_next_call_opens_the_high_end() -> None:
+    """`after_slow = self.last == "slow"` reads it: not written only."""
+    _assert_mix_outside_stays_open("choice_read_later", 26)
+
+
+def test_a_dict_entry_only_counted_steers_no_later_call_while_another_is_read() -> None:
+    """`self.stats["arms"][arm] = self.stats["arms"].get(arm, 0) + 1` differs by path and is
+    written only; `self.stats["scale"]`, alike on every path, is read (so is `flops.stats`, a
+    library's attribute of the same name): the dict is compared per key."""
+    _assert_mixes_inside_an_interval("stats_key_counted", 17, [1135, 655, 1135])
+
+
+def test_a_dict_entry_the_next_call_reads_opens_the_high_end() -> None:
+    """`self.stats["arms"].get("slow", 0)` reads the entry that differs by path."""
+    _assert_mix_outside_stays_open("stats_key_read_later", 15)

@@ -20,6 +20,16 @@ differs is
   or ``-=`` (which never raise on an int or a float and hand the number on to nowhere else), or
   stores an item of it: its numbers reach only themselves, so no test, size or index reads
   them, and the structure the paths leave follows the moves alone; or
+* **written only**: an attribute the program only writes (write_only.by_name: assigned, or
+  appended to, or items stored into it), whose kind, where a write needs one, is alike on every
+  path; or
+* **written only at the keys that differ**: a dict (on every path, with the same keys) whose
+  items differ only under constant keys each mention of which (``self.stats["rungs"]``) writes
+  only (write_only.use: a store, a step, an item stored, a counter ``d[k] = d.get(k, 0) + 1``, a
+  mutating method as a statement), needing of the item no more than the paths share; the dict
+  is mentioned otherwise only at other constant keys (read freely), stored anew as a display of
+  new objects, or as a library module's attribute (``flops.stats``: never one of the dict's
+  objects, each made by a display where it is stored); or
 * **cleared first**: a module global, or an attribute of the instance, holding a list, dict, set or
   deque of one kind on every path, that ``predict`` (the estimator class's own, undecorated)
   clears (``FLAGS.clear()``, ``self.log.clear()``) at its top level after statements that
@@ -27,7 +37,8 @@ differs is
   numpy and math: no code of the program runs before the clear): what it held is read by no call.
 
 and no object inside a root that differs is reachable from another root (an alias would read
-it). Anything else, or a part that cannot be told apart (the lru_cache tables, a state that
+it), nor, but for the dicts' new objects, from a live lru_cache entry (no root tells: a cached
+value a root holds is read through the cache). Anything else, or a part that cannot be told apart (the lru_cache tables, a state that
 cannot be compared), leaves the high end open, as before.
 """
 
@@ -74,6 +85,7 @@ def steer_later_calls(program, cls: str, call_states: list[list]) -> bool:
         if not differing:
             return True  # (they differ where no root tells: not proven alike)
         steered._shared = shared = states[0].shared
+        steered._cached = states[0].whole[-1][0] > 0
         if not all(steered.not_read(root, paths, _shares(root, shared)) for root in differing):
             return True
     return False
@@ -113,6 +125,62 @@ def _alike_but_numbers(a, b) -> bool:
     return all(_alike_but_numbers(x, y) for x, y in zip(a, b))
 
 
+def _meets(how: str, forms: list) -> bool:
+    """Whether ``forms`` (a value's on each path) are alike in all a write of ``how``
+    (write_only.use) needs of them not to raise or charge otherwise."""
+    if how == write_only.NUMBER:
+        return _numbers_only(forms)
+    if any(f.__class__ is not tuple or not f for f in forms):
+        return False
+    if how == write_only.KIND:
+        return all(f[0] in ("L", "D", "KS") for f in forms) and len({(f[0],) + _emptied(f)[2:] for f in forms}) == 1
+    if how in (write_only.ITEMS, write_only.COUNTER):
+        if any(f[0] != "D" or len(f) < 4 for f in forms) or len({f[3:] for f in forms}) > 1:
+            return False
+        # a counter's ``get(k, 0) + 1`` raises on no number held
+        return how == write_only.ITEMS or all(v[0] == "K" and v[1][0] in ("int", "float")
+                                              for f in forms for _, v in f[2])
+    return how == write_only.STORE
+
+
+def _objects(form) -> set:
+    """The numbers of the objects ``form`` names (where first met or met again)."""
+    found: set = set()
+    todo = [form]
+    while todo:
+        f = todo.pop()
+        if f.__class__ is tuple:
+            if len(f) > 1 and f[0] in _OBJECT_TAGS and f[1].__class__ is int:
+                found.add(f[1])
+            todo.extend(f)
+    return found
+
+
+def _constant_key(node: ast.AST, parent: ast.AST) -> Optional[tuple]:
+    """The form of the key (``("str", "rungs")``) ``parent`` indexes ``node`` by, where that is a
+    constant str, int or bool; else None."""
+    if isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.slice, ast.Constant) \
+            and parent.slice.value.__class__ in (str, int, bool):
+        return (parent.slice.value.__class__.__name__, parent.slice.value)
+    return None
+
+
+def _stored_new(target: ast.AST, parents: dict) -> bool:
+    """Whether ``target`` is an assignment's one target, given a new object: a constant or a
+    display (``{"rungs": {}, "refits": 0}``) of such, so no object held elsewhere (a library's,
+    a cached value) is stored there."""
+    stmt = parents.get(target)
+    return isinstance(stmt, ast.Assign) and stmt.targets == [target] and _new(stmt.value)
+
+
+def _new(expr: ast.AST) -> bool:
+    if isinstance(expr, ast.Constant):
+        return True
+    if isinstance(expr, ast.Dict):
+        return all(k is not None and _new(k) for k in expr.keys) and all(map(_new, expr.values))
+    return isinstance(expr, (ast.List, ast.Tuple, ast.Set)) and all(map(_new, expr.elts))
+
+
 def _emptied(form):
     """A container's form with its items left out (what `.clear()` leaves, its kind kept)."""
     if form[0] == "Q":
@@ -138,12 +206,18 @@ class _Steered:
         self._walked = write_only._walked(program)
         self._cleared: Optional[tuple] = None
         self._shared: frozenset = frozenset()  # (the states' objects met under two roots or more)
+        # whether the lru_cache tables hold entries a later call can hit: an object a root holds
+        # may be a cached value too (no root tells), which a later call reads through the cache
+        self._cached = False
 
     def not_read(self, root: Root, paths: list[dict], shares: set) -> bool:
         """Whether no later call reads what ``root`` holds, on any path (``paths``: each one's
         roots' forms), ``shares`` the numbers of its objects other roots hold too."""
         forms = [roots[root] for roots in paths]
-        return not shares and self._stepped_only(root, forms) or self._cleared_first(root, paths, shares)
+        # (the objects _items_written_only writes into are each made by a display: no cached value)
+        alone = not shares and (not self._cached or not any(map(_objects, forms)))
+        return alone and (self._stepped_only(root, forms) or self._written_only(root, forms)) \
+            or not shares and self._items_written_only(root, forms) or self._cleared_first(root, paths, shares)
 
     def _nodes(self) -> Optional[list]:
         """Every node of the code that can run (functions nothing calls left out), with its parent;
@@ -163,6 +237,69 @@ class _Steered:
             return False
         nodes = self._nodes()
         return nodes is not None and write_only.stepped_only(nodes, root.name, root.module is not None)
+
+    def _written_only(self, root: Root, forms: list) -> bool:
+        """An attribute the program only writes (write_only.by_name): what it holds matters not
+        at all, or only by its kind, alike on every path."""
+        how = write_only.by_name(self.program).get(root.name) if root.module is None else None
+        if how is None:
+            return False
+        return not how or _meets(write_only.ITEMS if how == write_only.ITEM else write_only.KIND, forms)
+
+    def _items_written_only(self, root: Root, forms: list) -> bool:
+        """A dict whose items differ by path only under constant keys whose every mention
+        (``self.stats["rungs"]``) writes only (write_only.use), each needing of the item's forms
+        no more than they share; the dict itself mentioned only as so indexed or stored anew."""
+        if any(f.__class__ is not tuple or len(f) < 4 or f[0] != "D" for f in forms) \
+                or len({(tuple(k for k, _ in f[2]),) + f[3:] for f in forms}) > 1:
+            return False  # (not a dict on every path, or other keys, or another default)
+        keys = [k for k, _ in forms[0][2]]
+        differing = [i for i in range(len(keys)) if len({f[2][i][1] for f in forms}) > 1]
+        for f in forms:
+            inside = set().union(*(_objects(f[2][i][1]) for i in differing))
+            if inside & set().union(*(_objects(v) for i, (_, v) in enumerate(f[2]) if i not in differing)):
+                return False  # (another item holds an object of one that differs: reading it reads that)
+        needs: dict = {keys[i]: set() for i in differing}
+        stored_new: dict = {}  # per key: whether every store of it stores a new object (_stored_new)
+        nodes = self._nodes()
+        found = None if nodes is None else write_only.mentions(nodes, root.name, root.module is not None)
+        if found is None:
+            return False
+        libraries = self._library_attributes()
+        for node, parents in found:
+            parent = parents.get(node)
+            if id(node) in libraries or isinstance(node.ctx, ast.Del):
+                continue
+            if isinstance(node.ctx, ast.Store):
+                if _stored_new(node, parents) and isinstance(parent.value, ast.Dict):
+                    continue  # a new dict of new objects, held by nothing else
+                return False  # (an object held elsewhere may be stored: a library's, a cached value)
+            key = _constant_key(node, parent)
+            if key is None:
+                return False  # the dict read whole, or at a key not known here
+            if key in needs:
+                how = write_only.use(parent, parents)
+                if how is None:
+                    return False
+                needs[key].add(how)
+                fresh = how != write_only.STORE or _stored_new(parent, parents)
+                stored_new[key] = stored_new.get(key, True) and fresh
+        # an item written into (not only stored anew) was made where it is stored, as the dict was
+        mutated = {write_only.KIND, write_only.ITEMS, write_only.COUNTER}
+        return all(_meets(how, [f[2][i][1] for f in forms]) for i in differing for how in needs[keys[i]]) \
+            and all(stored_new.get(keys[i], True) for i in differing if needs[keys[i]] & mutated)
+
+    def _library_attributes(self) -> set:
+        """The ids of the nodes that read an attribute of a library module (``flops.stats``: a
+        name its module binds only by importing flopscope, numpy or math). Such an attribute is no
+        object of the state a root holds where every store of the root's name is a new dict."""
+        found: set = set()
+        for nodes, _, _ in self._walked.trees:
+            if nodes and isinstance(nodes[0], ast.Module):
+                imported, _ = _module_names(nodes[0], self.program.root)
+                found.update(id(n) for n in nodes if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load)
+                             and isinstance(n.value, ast.Name) and n.value.id in imported)
+        return found
 
     def _cleared_first(self, root: Root, paths: list[dict], shares: set) -> bool:
         forms = [roots[root] for roots in paths]

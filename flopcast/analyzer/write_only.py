@@ -499,21 +499,51 @@ def steps(stmt: ast.AST) -> bool:
 
 
 def stepped_only(nodes: list, name: str, plain_names: bool) -> bool:
-    """Whether every mention of ``name`` among ``nodes`` (each with its parents table) stores it,
-    steps it (``steps``: by any value, unlike ``counts``), deletes it, or stores or steps an item
-    of it, and no class body binds it nor an import names it: where it holds a number of one
-    class whatever the paths did (the caller's proof: mixed_calls), that number reaches only
-    itself. ``plain_names``: a module's global, mentioned as a plain name too; else an attribute."""
+    """Whether every mention of ``name`` among ``nodes`` (``mentions``) stores it, steps it
+    (``steps``: by any value, unlike ``counts``), deletes it, or stores or steps an item of it:
+    where it holds a number of one class whatever the paths did (the caller's proof: mixed_calls),
+    that number reaches only itself."""
+    found = mentions(nodes, name, plain_names)
+    return found is not None and all(_steps_or_stores(node, parents) for node, parents in found)
+
+
+def mentions(nodes: list, name: str, plain_names: bool) -> Optional[list]:
+    """The mentions of ``name`` among ``nodes`` (each with its parents table), each with its parents
+    table: attributes of that name and, ``plain_names`` (a module's global), plain names too. None
+    where a class body binds it or an import names it."""
+    found = []
     for node, parents in nodes:
         if isinstance(node, ast.ClassDef) and name in class_body_names(node):
-            return False  # a method, a property, a field: its code or __eq__ reads it
+            return None  # a method, a property, a field: its code or __eq__ reads it
         if isinstance(node, ast.alias) and (node.asname or node.name).split(".")[-1] == name:
-            return False  # an import of the global reads it
+            return None  # an import of the global reads it
         if isinstance(node, ast.Attribute) and node.attr == name \
                 or plain_names and isinstance(node, ast.Name) and node.id == name:
-            if not _steps_or_stores(node, parents):
-                return False
-    return True
+            found.append((node, parents))
+    return found
+
+
+#: What a write (``use``) needs of the value it writes to, to raise and charge alike whatever the
+#: value holds: nothing (a store or a delete); a number of one class (a step); a dict (an item
+#: stored into it); a dict of numbers (a counter statement's); one kind of list, dict or set (a
+#: mutating method called as a statement, which raises on none of its own kind).
+STORE, NUMBER, ITEMS, COUNTER, KIND = "store", "number", "items", "counter", "kind"
+
+
+def use(node: ast.AST, parents: dict) -> Optional[str]:
+    """How this occurrence of an expression (``x.name``, ``NAME``, ``x.name["key"]``) only writes
+    what it holds (one of STORE .. KIND), or None where it may read it."""
+    parent = parents.get(node)
+    if isinstance(node.ctx, (ast.Store, ast.Del)):
+        if isinstance(parent, ast.AugAssign):
+            return NUMBER if steps(parent) else None
+        return STORE
+    if counted_item(node, parents):
+        return COUNTER
+    if isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Store) \
+            and isinstance(parents.get(parent), ast.Assign):
+        return ITEMS
+    return KIND if _writes(node, parents) else None
 
 
 def _steps_or_stores(node: ast.AST, parents: dict) -> bool:
