@@ -471,3 +471,14 @@ def test_a_dict_entry_only_counted_steers_no_later_call_while_another_is_read() 
 def test_a_dict_entry_the_next_call_reads_opens_the_high_end() -> None:
     """`self.stats["arms"].get("slow", 0)` reads the entry that differs by path."""
     _assert_mix_outside_stays_open("stats_key_read_later", 15)
+
+
+def test_a_log_predict_stores_anew_after_a_helper_steers_no_later_call() -> None:
+    """`self.log = [f"chunk {chunk}"]` after `plan(mlp.width)`, a function of the program that
+    does not mention the log: what the last call left is read by no call."""
+    _assert_mixes_inside_an_interval("log_stored_anew", 17, [1135, 655, 1135])
+
+
+def test_a_log_a_method_reads_before_predict_stores_it_anew_opens_the_high_end() -> None:
+    """`before = self.lines()` (`len(self.log)`) runs before the store: the log is read."""
+    _assert_mix_outside_stays_open("log_read_before_stored_anew", 19)

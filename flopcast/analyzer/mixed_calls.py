@@ -36,10 +36,17 @@ differs is
   cannot reach it (plain assignments of expressions of the MLP, the budget, locals and flopscope,
   numpy and math: no code of the program runs before the clear): what it held is read by no call.
 
+* **stored anew first**: an attribute of the instance predict stores at its top level
+  (``self.sizes = []``, ``rows, self.sizes = [], []``) where no code that may run before the
+  store reads its name (the statements before it, the functions they name, every function
+  named as a value, every dunder and lambda, read by name to a fixed point; predict not among
+  them); or
+
 and no object inside a root that differs is reachable from another root (an alias would read
 it), nor, but for the dicts' new objects, from a live lru_cache entry (no root tells: a cached
-value a root holds is read through the cache). Anything else, or a part that cannot be told apart (the lru_cache tables, a state that
-cannot be compared), leaves the high end open, as before.
+value a root holds is read through the cache). Anything else, or a part that cannot be told
+apart (the lru_cache tables, a state that cannot be compared), leaves the high end open, as
+before.
 """
 
 from __future__ import annotations
@@ -85,7 +92,7 @@ def steer_later_calls(program, cls: str, call_states: list[list]) -> bool:
         if not differing:
             return True  # (they differ where no root tells: not proven alike)
         steered._shared = shared = states[0].shared
-        steered._cached = states[0].whole[-1][0] > 0
+        steered._cached = any(map(_objects, states[0].whole[-1][1]))
         if not all(steered.not_read(root, paths, _shares(root, shared)) for root in differing):
             return True
     return False
@@ -156,6 +163,26 @@ def _objects(form) -> set:
     return found
 
 
+def _names_attribute(target: ast.AST, me: str, name: str) -> bool:
+    """Whether an assignment's target stores ``me.name``, whole or as a part of a tuple or list."""
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return any(_names_attribute(t, me, name) for t in target.elts)
+    return isinstance(target, ast.Attribute) and target.attr == name and isinstance(target.value, ast.Name) \
+        and target.value.id == me
+
+
+def _mention(node: ast.AST) -> Optional[str]:
+    """The name a node mentions: a plain name's, an attribute's, a text's (``getattr(x, "name")``
+    -like; the program reaches none by a computed name: _plain)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
 def _constant_key(node: ast.AST, parent: ast.AST) -> Optional[tuple]:
     """The form of the key (``("str", "rungs")``) ``parent`` indexes ``node`` by, where that is a
     constant str, int or bool; else None."""
@@ -206,8 +233,9 @@ class _Steered:
         self._walked = write_only._walked(program)
         self._cleared: Optional[tuple] = None
         self._shared: frozenset = frozenset()  # (the states' objects met under two roots or more)
-        # whether the lru_cache tables hold entries a later call can hit: an object a root holds
-        # may be a cached value too (no root tells), which a later call reads through the cache
+        # whether the lru_cache entries a later call can hit hold objects (a list, a dict, an
+        # instance): one a root holds may be a cached value too (no root tells), which a later
+        # call reads through the cache
         self._cached = False
 
     def not_read(self, root: Root, paths: list[dict], shares: set) -> bool:
@@ -216,7 +244,8 @@ class _Steered:
         forms = [roots[root] for roots in paths]
         # (the objects _items_written_only writes into are each made by a display: no cached value)
         alone = not shares and (not self._cached or not any(map(_objects, forms)))
-        return alone and (self._stepped_only(root, forms) or self._written_only(root, forms)) \
+        return alone and (self._stepped_only(root, forms) or self._written_only(root, forms)
+                          or self._stored_anew_first(root)) \
             or not shares and self._items_written_only(root, forms) or self._cleared_first(root, paths, shares)
 
     def _nodes(self) -> Optional[list]:
@@ -300,6 +329,57 @@ class _Steered:
                 found.update(id(n) for n in nodes if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Load)
                              and isinstance(n.value, ast.Name) and n.value.id in imported)
         return found
+
+    def _stored_anew_first(self, root: Root) -> bool:
+        """An attribute of the instance predict (the class's own, undecorated) stores anew at its
+        top level (``self.sizes = []``, ``rows, self.sizes = [], []``) where no code that can run
+        before the store mentions its name (``_reached``): what it held before is read by no call."""
+        nodes = self._loaded_nodes()
+        predict = None if nodes is None or root.module is not None else self._predict(nodes)
+        if predict is None or not predict.args.args:
+            return False
+        me = predict.args.args[0].arg
+        if any(isinstance(n, ast.Name) and n.id == me and not isinstance(n.ctx, ast.Load) for n in ast.walk(predict)):
+            return False  # (self rebound: another object's attribute may be stored)
+        for i, stmt in enumerate(predict.body):
+            if isinstance(stmt, ast.Assign) and any(_names_attribute(t, me, root.name) for t in stmt.targets):
+                reads = self._reads_before(predict.body[:i] + [stmt.value], nodes)
+                return reads is not None and root.name not in reads
+        return False
+
+    def _reads_before(self, prefix: list, nodes: list) -> Optional[set]:
+        """Every name (a plain name's, an attribute's) the code ``prefix`` (statements, expressions)
+        may run mentions otherwise than as a store's target (``x.name = v`` reads nothing), read
+        by name: the functions named in it, every function whose name is mentioned otherwise than
+        called (a value: a callback, a partial's, a dict's), every dunder (Python calls them) and
+        every lambda, with those each names, to a fixed point. None where predict may run again."""
+        defs: dict = {}
+        for node, _ in nodes:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                defs.setdefault(node.name, []).append(node)
+        called = {id(n.func) for n, _ in nodes if isinstance(n, ast.Call)}
+        todo = list(prefix) + [n for n, _ in nodes if isinstance(n, ast.Lambda)]
+        todo += [d for name, found in defs.items() if name.startswith("__") for d in found]
+        todo += [d for n, _ in nodes if _mention(n) in defs and id(n) not in called for d in defs[_mention(n)]]
+        reached: set = set()
+        reads: set = set()
+        seen: set = set()
+        while todo:
+            code = todo.pop()
+            if id(code) in seen:
+                continue
+            seen.add(id(code))
+            stepped = {id(n.target) for n in ast.walk(code) if isinstance(n, ast.AugAssign)}
+            for node in ast.walk(code):
+                mentioned = _mention(node)
+                if mentioned is None:
+                    continue
+                if not isinstance(getattr(node, "ctx", None), ast.Store) or id(node) in stepped:
+                    reads.add(mentioned)
+                if mentioned not in reached:
+                    reached.add(mentioned)
+                    todo.extend(defs.get(mentioned, ()))
+        return None if "predict" in reached else reads
 
     def _cleared_first(self, root: Root, paths: list[dict], shares: set) -> bool:
         forms = [roots[root] for roots in paths]
