@@ -34,13 +34,13 @@ differs is
   deque of one kind on every path, that ``predict`` (the estimator class's own, undecorated)
   clears (``FLAGS.clear()``, ``self.log.clear()``) at its top level after statements that
   cannot reach it (plain assignments of expressions of the MLP, the budget, locals and flopscope,
-  numpy and math: no code of the program runs before the clear): what it held is read by no call.
-
+  numpy and math: no code of the program runs before the clear): what it held is read by no call;
+  or
 * **stored anew first**: an attribute of the instance predict stores at its top level
   (``self.sizes = []``, ``rows, self.sizes = [], []``) where no code that may run before the
   store reads its name (the statements before it, the functions they name, every function
-  named as a value, every dunder and lambda, read by name to a fixed point; predict not among
-  them); or
+  named as a value, every generator, dunder and lambda, read by name to a fixed point; predict
+  not among them);
 
 and no object inside a root that differs is reachable from another root (an alias would read
 it), nor, but for the dicts' new objects, from a live lru_cache entry (no root tells: a cached
@@ -181,6 +181,20 @@ def _mention(node: ast.AST) -> Optional[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     return None
+
+
+def _resumable(function: ast.AST) -> bool:
+    """A coroutine, or a generator (a yield of its own, not of a function or lambda inside it)."""
+    if isinstance(function, ast.AsyncFunctionDef):
+        return True
+    todo = list(ast.iter_child_nodes(function))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            todo.extend(ast.iter_child_nodes(node))
+    return False
 
 
 def _constant_key(node: ast.AST, parent: ast.AST) -> Optional[tuple]:
@@ -333,7 +347,7 @@ class _Steered:
     def _stored_anew_first(self, root: Root) -> bool:
         """An attribute of the instance predict (the class's own, undecorated) stores anew at its
         top level (``self.sizes = []``, ``rows, self.sizes = [], []``) where no code that can run
-        before the store mentions its name (``_reached``): what it held before is read by no call."""
+        before the store reads its name (``_reads_before``): what it held before is read by no call."""
         nodes = self._loaded_nodes()
         predict = None if nodes is None or root.module is not None else self._predict(nodes)
         if predict is None or not predict.args.args:
@@ -351,15 +365,16 @@ class _Steered:
         """Every name (a plain name's, an attribute's) the code ``prefix`` (statements, expressions)
         may run mentions otherwise than as a store's target (``x.name = v`` reads nothing), read
         by name: the functions named in it, every function whose name is mentioned otherwise than
-        called (a value: a callback, a partial's, a dict's), every dunder (Python calls them) and
-        every lambda, with those each names, to a fixed point. None where predict may run again."""
+        called (a value: a callback, a partial's, a dict's), every generator and coroutine (one
+        made earlier runs on at ``next``), every dunder (Python calls them) and every lambda, with
+        those each names, to a fixed point. None where predict may run again."""
         defs: dict = {}
         for node, _ in nodes:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 defs.setdefault(node.name, []).append(node)
         called = {id(n.func) for n, _ in nodes if isinstance(n, ast.Call)}
         todo = list(prefix) + [n for n, _ in nodes if isinstance(n, ast.Lambda)]
-        todo += [d for name, found in defs.items() if name.startswith("__") for d in found]
+        todo += [d for name, found in defs.items() for d in found if name.startswith("__") or _resumable(d)]
         todo += [d for n, _ in nodes if _mention(n) in defs and id(n) not in called for d in defs[_mention(n)]]
         reached: set = set()
         reads: set = set()
