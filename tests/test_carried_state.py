@@ -482,3 +482,14 @@ def test_a_log_predict_stores_anew_after_a_helper_steers_no_later_call() -> None
 def test_a_log_a_method_reads_before_predict_stores_it_anew_opens_the_high_end() -> None:
     """`before = self.lines()` (`len(self.log)`) runs before the store: the log is read."""
     _assert_mix_outside_stays_open("log_read_before_stored_anew", 19)
+
+
+def test_a_dict_only_a_helper_stores_items_into_steers_no_later_call() -> None:
+    """`mark(self.marks, "slow")`, whose parameter only has an item stored into it: the dict is
+    written only, through the helper."""
+    _assert_mixes_inside_an_interval("marks_through_helper", 17, [1135, 655, 1135])
+
+
+def test_a_dict_a_helper_reads_before_storing_into_opens_the_high_end() -> None:
+    """`seen = "slow" in marks` in the helper reads what the last call left."""
+    _assert_mix_outside_stays_open("marks_read_by_helper", 20)

@@ -183,6 +183,15 @@ def _mention(node: ast.AST) -> Optional[str]:
     return None
 
 
+def _binds(node: ast.AST, name: str) -> bool:
+    """Whether ``node`` binds ``name``: an assignment, a parameter, an import (a module's, or one
+    of its names under its own name or another), a def or a class."""
+    return isinstance(node, ast.Name) and node.id == name and not isinstance(node.ctx, ast.Load) \
+        or isinstance(node, ast.arg) and node.arg == name \
+        or isinstance(node, ast.alias) and (node.asname or node.name.split(".")[0]) == name \
+        or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name == name
+
+
 def _resumable(function: ast.AST) -> bool:
     """A coroutine, or a generator (a yield of its own, not of a function or lambda inside it)."""
     if isinstance(function, ast.AsyncFunctionDef):
@@ -211,7 +220,9 @@ def _stored_new(target: ast.AST, parents: dict) -> bool:
     display (``{"rungs": {}, "refits": 0}``) of such, so no object held elsewhere (a library's,
     a cached value) is stored there."""
     stmt = parents.get(target)
-    return isinstance(stmt, ast.Assign) and stmt.targets == [target] and _new(stmt.value)
+    return (isinstance(stmt, ast.Assign) and stmt.targets == [target]
+            or isinstance(stmt, ast.AnnAssign) and stmt.target is target and stmt.value is not None) \
+        and _new(stmt.value)
 
 
 def _new(expr: ast.AST) -> bool:
@@ -260,7 +271,8 @@ class _Steered:
         alone = not shares and (not self._cached or not any(map(_objects, forms)))
         return alone and (self._stepped_only(root, forms) or self._written_only(root, forms)
                           or self._stored_anew_first(root)) \
-            or not shares and self._items_written_only(root, forms) or self._cleared_first(root, paths, shares)
+            or not shares and (self._items_written_only(root, forms) or self._written_through_helpers(root, forms)) \
+            or self._cleared_first(root, paths, shares)
 
     def _nodes(self) -> Optional[list]:
         """Every node of the code that can run (functions nothing calls left out), with its parent;
@@ -331,6 +343,84 @@ class _Steered:
         mutated = {write_only.KIND, write_only.ITEMS, write_only.COUNTER}
         return all(_meets(how, [f[2][i][1] for f in forms]) for i in differing for how in needs[keys[i]]) \
             and all(stored_new.get(keys[i], True) for i in differing if needs[keys[i]] & mutated)
+
+    def _written_through_helpers(self, root: Root, forms: list) -> bool:
+        """A list, dict or set each mention of whose name writes only (write_only.use), or hands
+        it to a function of the program whose parameter then writes only or hands it on
+        (``_helper_needs``: ``stopwatch(self.timings, label)`` appending to ``log``), each write
+        needing of its forms no more than they share; stored only as a display of new objects
+        (or read as a library module's attribute: ``fnp.log``)."""
+        nodes = self._nodes()
+        found = None if nodes is None else write_only.mentions(nodes, root.name, root.module is not None)
+        if found is None:
+            return False
+        libraries = self._library_attributes()
+        needs: set = set()
+        for node, parents in found:
+            if id(node) in libraries or isinstance(node.ctx, ast.Del):
+                continue
+            if isinstance(node.ctx, ast.Store):
+                if not _stored_new(node, parents):
+                    return False  # (an object held elsewhere may be stored: a library's, a cached value)
+                continue
+            how = write_only.use(node, parents)
+            handed = None if how is not None else self._helper_needs(node, parents, set())
+            if how is None and handed is None:
+                return False
+            needs |= {how} if how is not None else handed
+        return all(_meets(how, forms) for how in needs)
+
+    def _helper_needs(self, node: ast.AST, parents: dict, seen: set) -> Optional[set]:
+        """Where ``node`` is a positional argument of a call of a function of the program by a
+        name nothing else binds (undecorated, or a contextmanager), whose parameter there is
+        never rebound and each of whose mentions writes only or is handed on so: what those
+        writes need (write_only.use); else None."""
+        call = parents.get(node)
+        if not isinstance(call, ast.Call) or not isinstance(call.func, ast.Name) or node not in call.args \
+                or any(isinstance(a, ast.Starred) for a in call.args):
+            return None
+        function = self._helper(call.func.id)
+        index = call.args.index(node)
+        params = function.args.posonlyargs + function.args.args if function is not None else []
+        if index >= len(params):
+            return None
+        name = params[index].arg
+        if (id(function), index) in seen:
+            return set()
+        seen.add((id(function), index))
+        inner = {child: n for n in ast.walk(function) for child in ast.iter_child_nodes(n)}
+        needs: set = set()
+        for n in ast.walk(function):
+            if isinstance(n, ast.arg) and n.arg == name and n is not params[index] \
+                    or isinstance(n, (ast.Global, ast.Nonlocal)) and name in n.names:
+                return None  # (another binding of the name)
+            if isinstance(n, ast.Name) and n.id == name:
+                if not isinstance(n.ctx, ast.Load):
+                    return None
+                how = write_only.use(n, inner)
+                handed = None if how is not None else self._helper_needs(n, inner, seen)
+                if how is None and handed is None:
+                    return None
+                needs |= {how} if how is not None else handed
+        return needs
+
+    def _helper(self, name: str) -> Optional[ast.FunctionDef]:
+        """The one function of the program ``name`` binds: one def, undecorated or a
+        contextmanager (which calls it with the same arguments), and no other binding of the name
+        anywhere (an assignment, a parameter, an import, a class)."""
+        nodes = self._loaded_nodes() or []
+        defs = [n for n, _ in nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                and n.name == name]
+        if len(defs) != 1 or not isinstance(defs[0], ast.FunctionDef) \
+                or sum(_binds(n, name) for n, _ in nodes) > 1:
+            return None
+        decorators = defs[0].decorator_list
+        # contextlib's contextmanager, bound by nothing but its import
+        if decorators and (len(decorators) > 1 or _mention(decorators[0]) != "contextmanager" or any(
+                _binds(n, bound) and not (isinstance(n, ast.alias) and n.name == bound and n.asname is None)
+                for n, _ in nodes for bound in ("contextmanager", "contextlib"))):
+            return None
+        return defs[0]
 
     def _library_attributes(self) -> set:
         """The ids of the nodes that read an attribute of a library module (``flops.stats``: a
