@@ -493,3 +493,10 @@ def test_a_dict_only_a_helper_stores_items_into_steers_no_later_call() -> None:
 def test_a_dict_a_helper_reads_before_storing_into_opens_the_high_end() -> None:
     """`seen = "slow" in marks` in the helper reads what the last call left."""
     _assert_mix_outside_stays_open("marks_read_by_helper", 20)
+
+
+def test_a_count_stepped_in_a_dict_a_cached_function_hands_back_opens_the_high_end() -> None:
+    """`self.stats = table()` (an lru_cache'd `{"n": 0}`), `self.stats["n"] += 1` on the slow arm
+    and `table()["n"] > 0` read by the next call: the dict is a cached value too, which no root
+    tells (session 51 took it for a count only stepped: an interval of 655 the mix passes)."""
+    _assert_mix_outside_stays_open("stepped_in_a_cached_dict", 23)
