@@ -445,6 +445,8 @@ class _Steered:
         me = predict.args.args[0].arg
         if any(isinstance(n, ast.Name) and n.id == me and not isinstance(n.ctx, ast.Load) for n in ast.walk(predict)):
             return False  # (self rebound: another object's attribute may be stored)
+        if any(isinstance(n, ast.ClassDef) and root.name in write_only.class_body_names(n) for n, _ in nodes):
+            return False  # (a property's or descriptor's setter runs at the store, and may read)
         for i, stmt in enumerate(predict.body):
             if isinstance(stmt, ast.Assign) and any(_names_attribute(t, me, root.name) for t in stmt.targets):
                 reads = self._reads_before(predict.body[:i] + [stmt.value], nodes)
