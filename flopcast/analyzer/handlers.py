@@ -25,7 +25,8 @@ from flopcast.syntax import DEF_SCOPES
 #: The exceptions asked about by class, each with the names of the classes that catch it: itself
 #: and its bases (ArithmeticError, Exception, BaseException).
 CATCHERS = {exc.__name__: frozenset(c.__name__ for c in exc.__mro__ if c is not object)
-            for exc in (MemoryError, ZeroDivisionError, OverflowError, ValueError, AssertionError, AttributeError)}
+            for exc in (MemoryError, ZeroDivisionError, OverflowError, ValueError, AssertionError, AttributeError,
+                        IndexError)}
 EVERY = frozenset(CATCHERS)
 _INDEX = {name: i for i, name in enumerate(CATCHERS)}
 #: The module holding each class a library op raises on its values (calls._raises_on_values) that

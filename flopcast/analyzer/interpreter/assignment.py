@@ -7,7 +7,7 @@ import ast
 import io
 from typing import Optional
 
-from flopcast.analyzer import bool_keys, chain_maps, descriptors, dunders, fixed_attrs, flags, loggers, plain_numpy, write_only
+from flopcast.analyzer import bool_keys, chain_maps, descriptors, dunders, fixed_attrs, flags, loggers, plain_numpy, weak_stores, write_only
 from flopcast.analyzer.values import (Array, BoundMethod, ChainMapVal, ClassVal, describe_value, dict_key, DictVal,
                                       equal_only_to_itself, FieldsKey, FlatIter, FunctionVal, GeneratorView,
                                       hashes_without_code, InstanceVal, key_value, Known, LibRef, ListVal, ModuleVal,
@@ -143,6 +143,9 @@ class Assignment:
                 # a diagnostic keyed by a value read at run time (``self.seen[mlp.name] = plan``) that
                 # nothing reads (write_only.keyless_dicts): kept under a key of its own, for memory
                 obj.items[dict_key(key)] = value
+            elif obj.__class__ is ListVal and not obj.is_set and obj.view_of is None \
+                    and weak_stores.store_anywhere(self, obj, key, value, self.node_span(target)):
+                return  # an integer read from data: each item is the old or the new (weak_stores.py)
             elif isinstance(obj, (ListVal, DictVal)):
                 self.unfollowed_change(self.node_span(target), "item assignment", "the index or key is not known")
         elif isinstance(target, ast.Starred):
