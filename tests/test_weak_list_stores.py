@@ -42,6 +42,11 @@ def test_a_cost_that_does_not_read_the_stored_items_is_exact(tmp_path):
 USES = {
     # the item read is 0 or a later position: the branch is a value-dependent site
     "an_item_tested": INVERSE + "out = fnp.sum(w @ w) if inv[3] > 2 else fnp.sum(w)",
+    # the run's inv[1] is 6 and inv[2] is 3: two items are tested apart, not as one value
+    "two_items_tested": INVERSE + "out = fnp.sum(w)\n"
+                                  "        if inv[1] > 3:\n"
+                                  "            if inv[2] <= 3:\n"
+                                  "                out = out + fnp.sum(w @ w @ w)",
     # the argmax of 8 numbers may pick past the 4 slots: Python's IndexError is caught
     "an_index_maybe_out_of_range": "slots = [0] * 4\n"
                                    "        try:\n"
