@@ -7,7 +7,8 @@ import ast
 import io
 from typing import Optional
 
-from flopcast.analyzer import bool_keys, chain_maps, descriptors, dunders, fixed_attrs, flags, loggers, plain_numpy, weak_stores, write_only
+from flopcast.analyzer import (bool_keys, chain_maps, descriptors, dunders, fixed_attrs, flags, loggers, plain_numpy,
+                               weak_stores, write_only)
 from flopcast.analyzer.values import (Array, BoundMethod, ChainMapVal, ClassVal, describe_value, dict_key, DictVal,
                                       equal_only_to_itself, FieldsKey, FlatIter, FunctionVal, GeneratorView,
                                       hashes_without_code, InstanceVal, key_value, Known, LibRef, ListVal, ModuleVal,
