@@ -2120,6 +2120,7 @@ CORPUS = {
         points=(
             (8, 2, 1_000, "exact"),          # not even the diagonal fits: relu of the mean alone
             (16, 2, 100_000, "interval"),    # DP picks blocks of 16 (one block), the dead-relu exit read
+            (12, 3, 300_000, "interval"),    # no power of two: `inv[p] = i` of a numpy permutation (weak_stores.py)
             (16, 3, 400_000, "interval"),    # three block layers and the last layer's MC nudge
         ),
         # session 51's hunt: a "competitive programmer" single file -- one-line lambdas (next power
