@@ -423,3 +423,23 @@ def test_a_module_list_a_helper_reads_before_the_clear_opens_the_high_end() -> N
     assert measured == [655, 1615, 655]
     assert ("switches", 19) in [(u.what, u.span.line) for u in report.unpriced]
     assert report.lower_bound and all(report.total.lo <= m for m in measured)
+
+
+@pytest.mark.parametrize("name, seed, measured, test_line", [
+    ("settled_arm_flag", 1, [143, 383, 1135], 15),
+    ("settled_arm_warm_start", 0, [383, 143, 431, 911], 16)])
+def test_a_path_settled_early_is_compared_with_a_longer_ones_later_state(name: str, seed: int, measured: list,
+                                                                         test_line: int) -> None:
+    """Every call steps a count; one arm of a test of the MLP's weights reads it and, from the
+    second call on, sets a flag (or sizes a warm start by it) the other arm pays for. The other
+    arm's path settles at its second call (the count steers nothing there) and records no later
+    state, while the first arm's path goes on to a third: their states after the second call must
+    still be compared (mixed_calls.py). A run of MLPs mixing the answers pays the other arm with
+    the flag set, past every call of every path: a lower bound naming the test, not an interval."""
+    path = FIXTURES / f"{name}.py"
+    point = Point(8, 2, 100_000)
+    report = analyze(path, point)
+    assert [m.total for m in measure_calls(path, point, len(measured), seed=seed)] == measured
+    assert max(measured) > max(t.hi for t in [report.total, *report.per_call])  # the mix this is about
+    assert ("switches", test_line) in [(u.what, u.span.line) for u in report.unpriced]
+    assert report.lower_bound and all(report.total.lo <= m for m in measured)

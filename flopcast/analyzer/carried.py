@@ -31,6 +31,12 @@ from flopcast.analyzer.values import ClassVal, InstanceVal, Known
 
 #: The most calls of ``predict`` followed on one instance (the first included).
 MAX_CALLS = 4
+#: How a path's record of the states its calls leave ends (RunResult.calls_end), where it ends
+#: before another path's: every later call leaves the last state recorded (REPEATS), or makes the
+#: moves of the one that left it, changing only the numbers and logs that call changed (MOVES:
+#: numbers_steer_nothing, steers_nothing_unbounded). "" where the calls after it are not followed.
+REPEATS = "repeats"
+MOVES = "moves"
 
 
 class _StateWalk(_Walk):
