@@ -459,3 +459,19 @@ def test_a_call_that_raises_after_changing_state_leaves_the_later_calls_unpriced
     assert 1135 > report.total.hi  # the run this is about
     assert "later calls" in [u.what for u in report.unpriced]
     assert report.lower_bound and report.total.lo <= 79
+
+
+def test_paths_settling_alike_but_moving_a_number_otherwise_open_the_high_end() -> None:
+    """One arm sets `self.t = 1 - 5 * self.t`, the other `self.t = self.t + 1` and pays when
+    `self.t < 1`: both paths leave t = 1 after the first call and settle at the second (the
+    second arm's test answers alike for every t its own steps reach), but a run mixing them
+    reaches t = -4 and the second arm pays (seed 1: 143, 383, 1,135). The paths' moves of the
+    number differ and one's proof holds over its own steps only: a lower bound naming the test."""
+    path = FIXTURES / "settled_moves_mixed.py"
+    point = Point(8, 2, 100_000)
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, 3, seed=1)]
+    assert measured == [143, 383, 1135]
+    assert max(measured) > max(t.hi for t in [report.total, *report.per_call])  # the mix this is about
+    assert ("switches", 13) in [(u.what, u.span.line) for u in report.unpriced]
+    assert report.lower_bound and all(report.total.lo <= m for m in measured)

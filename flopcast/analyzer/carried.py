@@ -485,10 +485,12 @@ def numbers_steer_nothing(interp, instance, watch: CounterWatch) -> bool:
     now = [raw_value(v) for v in end[1].slot_objects]
     if not all(a.__class__ is b.__class__ for a, b in zip(now, watch.start_values)):
         return False
-    if not bounded:
-        return True
     old = {id(new): value for _, _, value, new in places}
     recipes = [tainted[id(old[id(v)])][1] for v in end[1].slot_objects]
+    # (what a later call does to the numbers: mixed_calls compares it across paths)
+    watch.moves = (bounded, tuple(recipes), tuple(watch.events))
+    if not bounded:
+        return True
     return carried_bounds.alike_for_every_later_call(watch.events, watch.start_values, recipes, _ONE_ARG)
 
 

@@ -64,9 +64,11 @@ def steer_later_calls(program, cls: str, runs: list) -> bool:
     steered = _Steered(program, cls)
     followed = [r for r in runs if r.call_states]
     lengths = {len(r.call_states) for r in followed}
-    # (past the longest path's calls too, where they differ: a path that settled then moves on)
-    for k in range(max(lengths, default=0) + (len(lengths) > 1)):
-        states, moved = _at_call(followed, k)
+    # past the longest path's calls too, where a path that settled moves on past a shorter one's or
+    # the numbers may move otherwise in a run mixing the paths' moves
+    past = len(lengths) > 1 or _mixed_moves(followed)
+    for k in range(max(lengths, default=0) + past):
+        states, moved = _at_call(followed, k, past)
         if None in states or moved is None:
             return True
         if len({s.whole for s in states}) == 1 and not moved:
@@ -87,24 +89,32 @@ def steer_later_calls(program, cls: str, runs: list) -> bool:
     return False
 
 
-def _at_call(runs: list, k: int) -> tuple:
+def _mixed_moves(runs: list) -> bool:
+    """Whether a run mixing the paths' answers may move the numbers of the state otherwise than
+    every path: paths that settled moving them (carried.MOVES) move them otherwise (other
+    recipes, other events), and one's proof holds its comparisons over the values its own moves
+    reach only (carried_bounds: `t + 1` stays at 1 and above, `1 - 5 * t` another path makes does not)."""
+    moves = [r.calls_moves for r in runs if r.calls_end == carried.MOVES]
+    return any(m is None or m[0] for m in moves) and len({m and m[1:] for m in moves}) > 1
+
+
+def _at_call(runs: list, k: int, past: bool) -> tuple:
     """The states the paths leave after call ``k + 1`` (None where one cannot be compared), and the
     roots that may hold other numbers or logs there than a state stands for, each with the form
     it had before the call whose moves its path repeats (None when that is unknown).
 
-    Where the paths followed calls as far (the common case) those are their own states. Past the
-    calls a path followed (a shorter path, against a longer one's), a path that settled leaves
+    Those are the paths' own states as far as each followed the calls. Past them (``past``: a
+    shorter path against a longer one's, or each past its last), a path that settled leaves
     its last state (carried.REPEATS) or that state with the numbers and logs its last call changed
     changed again (carried.MOVES: numbers_steer_nothing proves only those change); a path whose
     later calls are not followed (a lower bound already) is left out."""
-    uneven = len({len(r.call_states) for r in runs}) > 1
     states: list = []
     moved: Optional[dict] = {}
     for r in runs:
         if k < len(r.call_states):
             states.append(r.call_states[k])
             continue
-        if not uneven or not r.calls_end:
+        if not past or not r.calls_end:
             continue
         last = r.call_states[-1]
         states.append(last)

@@ -36,7 +36,7 @@ class LaterCalls:
             settled = self._settled_as_first(instance, first_watch, marks, found)
             self.program.first_call_tries[0 if settled else 1] += 1
             if settled:
-                self.result.calls_end = carried.MOVES
+                self.result.calls_end, self.result.calls_moves = carried.MOVES, first_watch.moves
                 return  # every call makes the moves the first made
         if (armed is not None or found is not None) and self._second_call_fits(marks) \
                 and first_writes.added_unread(self, instance, before, found):
@@ -78,7 +78,7 @@ class LaterCalls:
                         node for node, (_, skipped) in self.steady_history.items() if skipped))
                     if hint is not None:
                         self.program.first_call_hint = carried.merged(self.program.first_call_hint, hint)
-                r.calls_end = carried.MOVES
+                r.calls_end, r.calls_moves = carried.MOVES, watch.moves
                 return  # only numbers no call steers by changed: every later call moves as this one
             now = carried.state(self, instance)
             r.call_states.append(carried.path_state(self, instance))

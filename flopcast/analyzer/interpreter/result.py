@@ -144,6 +144,8 @@ class RunResult:
     # records no later state, and mixed_calls compares what it stands for with a longer path's.
     call_start: Optional[object] = field(default=None, repr=False)
     calls_end: str = ""
+    # Where carried.MOVES: what each later call does to the numbers (CounterWatch.moves).
+    calls_moves: Optional[tuple] = field(default=None, repr=False)
     # Branch site key -> the state after its first test (ending_guards.Tested; None: not comparable),
     # noted where the decisions ask it; and how many answers the run gave in all.
     tested: dict = field(default_factory=dict, repr=False)
