@@ -71,6 +71,8 @@ def steer_later_calls(program, cls: str, runs: list) -> bool:
         states, moved = _at_call(followed, k, past)
         if None in states or moved is None:
             return True
+        if not states:
+            continue  # (past every record, no path's later calls followed: a lower bound already)
         if len({s.whole for s in states}) == 1 and not moved:
             continue
         if len({s.whole[-1] for s in states}) > 1 or len({tuple(s.roots) for s in states}) > 1 \

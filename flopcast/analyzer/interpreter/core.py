@@ -482,4 +482,3 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
 
 
 tables.fill(Interpreter)
-

@@ -261,4 +261,3 @@ class LaterCalls:
         if overrun is not None:
             return f"call {len(first.later) + 1} runs out of budget"
         return stopped
-
