@@ -92,17 +92,20 @@ class LaterCalls:
                        f"{carried.MAX_CALLS} calls" if after is not None else
                        "the state a call can read holds values flopcast cannot compare")
 
-    def _after_raising_call(self, instance: Value, predict: Value, before: tuple, *args) -> None:
+    def _after_raising_call(self, instance: Value, before: tuple) -> None:
         """After a first call that raised (or returned what whestbench rejects): whestbench records
         the MLP as failed and calls predict on the same instance for the next one, from the state
-        the raise left (scoring.evaluate_estimator: ``except Exception``, the prediction zeroed).
-        The later calls are followed as any path's (``_later_calls``, ``args`` its), each ending
-        where it raises as the first did."""
-        self._raised_first = True
-        try:
-            self._later_calls(instance, predict, before, *args)
-        finally:
-            self._raised_first = False
+        the raise left (scoring.evaluate_estimator: ``except Exception``, predictions set to zeros).
+        Where that is the state the call started from, every later call on this path raises alike
+        (carried.REPEATS), and mixed_calls compares it with the other paths'; where it is not (an
+        attribute set before the raise), the calls after it are not followed."""
+        self.result.call_states.append(carried.path_state(self, instance))
+        if carried.state(self, instance) == before:
+            self.result.calls_end = carried.REPEATS
+        else:
+            self.result.settled = False
+            self.result.unsettled = ("call 1 raises after changing the state a later call can read (whestbench "
+                                     "goes on to the next MLP on the same instance)")
 
     def _watch_first(self, instance: Value):
         """A watch of the first call of predict on the numbers and logs an earlier run's first call
@@ -200,9 +203,7 @@ class LaterCalls:
                 finally:
                     self._ran_generators = generators
             except UserRaise as exc:
-                # (on a path whose first call raised, a raise ends the call as the first's did)
-                stopped = None if self._raised_first else f"call {len(first.later) + 2} raises {exc.what}"
-                value = None
+                stopped, value = f"call {len(first.later) + 2} raises {exc.what}", None
             except PathEnd:
                 self._ran_generators = generators[before_generators:]
                 try:
