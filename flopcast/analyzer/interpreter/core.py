@@ -344,8 +344,6 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
                     first_watch.stop()
             if self.result.raised is None and not self.result.unpriced and self._budget_overrun() is None:
                 self._later_calls(instance, predict, before, before_numbers, first_watch, marks, armed, cache_before)
-            elif self.result.raised is not None and not self.result.unpriced and before is not None:
-                self._after_raising_call(instance, before)
         except Exception as exc:  # noqa: BLE001 - the last boundary: a flopcast bug never fakes a total
             self._end_path_at(exc)
         self.result.sites = list(self.decisions.seen)

@@ -92,21 +92,6 @@ class LaterCalls:
                        f"{carried.MAX_CALLS} calls" if after is not None else
                        "the state a call can read holds values flopcast cannot compare")
 
-    def _after_raising_call(self, instance: Value, before: tuple) -> None:
-        """After a first call that raised (or returned what whestbench rejects): whestbench records
-        the MLP as failed and calls predict on the same instance for the next one, from the state
-        the raise left (scoring.evaluate_estimator: ``except Exception``, predictions set to zeros).
-        Where that is the state the call started from, every later call on this path raises alike
-        (carried.REPEATS), and mixed_calls compares it with the other paths'; where it is not (an
-        attribute set before the raise), the calls after it are not followed."""
-        self.result.call_states.append(carried.path_state(self, instance))
-        if carried.state(self, instance) == before:
-            self.result.calls_end = carried.REPEATS
-        else:
-            self.result.settled = False
-            self.result.unsettled = ("call 1 raises after changing the state a later call can read (whestbench "
-                                     "goes on to the next MLP on the same instance)")
-
     def _watch_first(self, instance: Value):
         """A watch of the first call of predict on the numbers and logs an earlier run's first call
         changed (carried.watch_first), for a run whose later calls are followed as a plain path's
