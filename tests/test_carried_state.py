@@ -500,3 +500,39 @@ def test_a_count_stepped_in_a_dict_a_cached_function_hands_back_opens_the_high_e
     and `table()["n"] > 0` read by the next call: the dict is a cached value too, which no root
     tells (session 51 took it for a count only stepped: an interval of 655 the mix passes)."""
     _assert_mix_outside_stays_open("stepped_in_a_cached_dict", 23)
+
+
+@pytest.mark.parametrize("name, seed, measured, test_line", [
+    ("settled_arm_flag", 1, [143, 383, 1135], 15),
+    ("settled_arm_warm_start", 0, [383, 143, 431, 911], 16)])
+def test_a_path_settled_early_is_compared_with_a_longer_ones_later_state(name: str, seed: int, measured: list,
+                                                                         test_line: int) -> None:
+    """Every call steps a count; one arm of a test of the MLP's weights reads it and, from the
+    second call on, sets a flag (or sizes a warm start by it) the other arm pays for. The other
+    arm's path settles at its second call (the count steers nothing there) and records no later
+    state, while the first arm's path goes on to a third: their states after the second call must
+    still be compared (mixed_calls.py). A run of MLPs mixing the answers pays the other arm with
+    the flag set, past every call of every path: a lower bound naming the test, not an interval."""
+    path = FIXTURES / f"{name}.py"
+    point = Point(8, 2, 100_000)
+    report = analyze(path, point)
+    assert [m.total for m in measure_calls(path, point, len(measured), seed=seed)] == measured
+    assert max(measured) > max(t.hi for t in [report.total, *report.per_call])  # the mix this is about
+    assert ("switches", test_line) in [(u.what, u.span.line) for u in report.unpriced]
+    assert report.lower_bound and all(report.total.lo <= m for m in measured)
+
+
+def test_paths_settling_alike_but_moving_a_number_otherwise_open_the_high_end() -> None:
+    """One arm sets `self.t = 1 - 5 * self.t`, the other `self.t = self.t + 1` and pays when
+    `self.t < 1`: both paths leave t = 1 after the first call and settle at the second (the
+    second arm's test answers alike for every t its own steps reach), but a run mixing them
+    reaches t = -4 and the second arm pays (seed 1: 143, 383, 1,135). The paths' moves of the
+    number differ and one's proof holds over its own steps only: a lower bound naming the test."""
+    path = FIXTURES / "settled_moves_mixed.py"
+    point = Point(8, 2, 100_000)
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, 3, seed=1)]
+    assert measured == [143, 383, 1135]
+    assert max(measured) > max(t.hi for t in [report.total, *report.per_call])  # the mix this is about
+    assert ("switches", 13) in [(u.what, u.span.line) for u in report.unpriced]
+    assert report.lower_bound and all(report.total.lo <= m for m in measured)

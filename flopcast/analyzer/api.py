@@ -670,7 +670,7 @@ def _open_at_sites_steering_later_calls(program: Program, cls: str, report: Repo
     call may read (mixed_calls.py), an answer decided what a later call starts from, and a run
     whose MLPs mix the answers (fast, fast, slow) starts a call from a state no path had: its count
     may lie above every path's, so the high end is open at each site met again by a later call."""
-    if not mixed_calls.steer_later_calls(program, cls, [r.call_states for r in results]):
+    if not mixed_calls.steer_later_calls(program, cls, results):
         return
     for span in sorted(repeated, key=lambda s: (s.path, s.line, s.col)):
         if not any(u.span == span and u.what == "switches" for u in report.unpriced):

@@ -31,6 +31,12 @@ from flopcast.analyzer.values import ClassVal, InstanceVal, Known
 
 #: The most calls of ``predict`` followed on one instance (the first included).
 MAX_CALLS = 4
+#: How a path's record of the states its calls leave ends (RunResult.calls_end), where it ends
+#: before another path's: every later call leaves the last state recorded (REPEATS), or makes the
+#: moves of the one that left it, changing only the numbers and logs that call changed (MOVES:
+#: numbers_steer_nothing, steers_nothing_unbounded). "" where the calls after it are not followed.
+REPEATS = "repeats"
+MOVES = "moves"
 
 
 class _StateWalk(_Walk):
@@ -479,10 +485,12 @@ def numbers_steer_nothing(interp, instance, watch: CounterWatch) -> bool:
     now = [raw_value(v) for v in end[1].slot_objects]
     if not all(a.__class__ is b.__class__ for a, b in zip(now, watch.start_values)):
         return False
-    if not bounded:
-        return True
     old = {id(new): value for _, _, value, new in places}
     recipes = [tainted[id(old[id(v)])][1] for v in end[1].slot_objects]
+    # (what a later call does to the numbers: mixed_calls compares it across paths)
+    watch.moves = (bounded, tuple(recipes), tuple(watch.events))
+    if not bounded:
+        return True
     return carried_bounds.alike_for_every_later_call(watch.events, watch.start_values, recipes, _ONE_ARG)
 
 

@@ -248,6 +248,9 @@ class CounterWatch:
         self.inner: Optional["CounterWatch"] = None
         self.call_depth = interp.call_depth  # the user calls active where the watched loop runs
         self.carried = False  # a watch of a whole call of predict (carried.watch_numbers)
+        # a carried watch's call proven to repeat its moves: (whether its comparisons were bounded,
+        # the numbers' recipes, the events), carried.numbers_steer_nothing
+        self.moves: Optional[tuple] = None
         self.first_call = False  # of the first call (carried.watch_first), whose charges are the report's
         # Of a first call's (carried.watch_first): the loop statements an earlier run skipped
         # iterations of, whose watches may run within it (repeats.SteadyLoop.start_watch).

@@ -54,7 +54,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from flopcast.analyzer import write_only
+from flopcast.analyzer import carried, write_only
 from flopcast.analyzer.carried import Root
 
 #: Tags of the forms that name an object (canonical.py): ``(tag, number, ...)`` where it is first
@@ -73,29 +73,81 @@ _PLAIN_BUILTINS = frozenset({"len", "int", "float", "min", "max", "abs", "round"
                              "list", "sum"})
 
 
-def steer_later_calls(program, cls: str, call_states: list[list]) -> bool:
-    """Whether the states the paths left (``call_states``: per path, its carried.path_state after
-    each call it followed) may steer a later call: some call's states differ where a later call
-    may read them, or cannot be compared."""
+def steer_later_calls(program, cls: str, runs: list) -> bool:
+    """Whether the states the paths left (each of ``runs``, a path's RunResult: its
+    carried.path_state after each call it followed, ``call_states``) may steer a later call: some
+    call's states differ where a later call may read them, or cannot be compared."""
     steered = _Steered(program, cls)
-    for k in range(max(map(len, call_states))):
-        states = [s[k] for s in call_states if k < len(s)]
-        if None in states:
+    followed = [r for r in runs if r.call_states]
+    lengths = {len(r.call_states) for r in followed}
+    # past the longest path's calls too, where a path that settled moves on past a shorter one's or
+    # the numbers may move otherwise in a run mixing the paths' moves
+    past = len(lengths) > 1 or _mixed_moves(followed)
+    for k in range(max(lengths, default=0) + past):
+        states, moved = _at_call(followed, k, past)
+        if None in states or moved is None:
             return True
-        if len({s.whole for s in states}) == 1:
+        if not states:
+            continue  # (past every record, no path's later calls followed: a lower bound already)
+        if len({s.whole for s in states}) == 1 and not moved:
             continue
         if len({s.whole[-1] for s in states}) > 1 or len({tuple(s.roots) for s in states}) > 1 \
                 or len({s.shared for s in states}) > 1:
             return True  # (the lru_cache tables, other roots, objects shared otherwise)
         paths = [s.roots for s in states]
         differing = {root for root in paths[0] if len({roots[root] for roots in paths}) > 1}
-        if not differing:
+        if not differing and not moved:
             return True  # (they differ where no root tells: not proven alike)
         steered._shared = shared = states[0].shared
         steered._cached = any(map(_objects, states[0].whole[-1][1]))
-        if not all(steered.not_read(root, paths, _shares(root, shared)) for root in differing):
-            return True
+        for root in differing | set(moved):
+            # a root a settled path still moves: read with the form it had before the call whose
+            # moves every later call makes too (only numbers moved: still of one class)
+            if not steered.not_read(root, paths + moved.get(root, []), _shares(root, shared)):
+                return True
     return False
+
+
+def _mixed_moves(runs: list) -> bool:
+    """Whether a run mixing the paths' answers may move the numbers of the state otherwise than
+    every path: paths that settled moving them (carried.MOVES) move them otherwise (other
+    recipes, other events), and one's proof holds its comparisons over the values its own moves
+    reach only (carried_bounds: `t + 1` stays at 1 and above, `1 - 5 * t` another path makes does not)."""
+    moves = [r.calls_moves for r in runs if r.calls_end == carried.MOVES]
+    return any(m is None or m[0] for m in moves) and len({m and m[1:] for m in moves}) > 1
+
+
+def _at_call(runs: list, k: int, past: bool) -> tuple:
+    """The states the paths leave after call ``k + 1`` (None where one cannot be compared), and the
+    roots that may hold other numbers or logs there than a state stands for, each with the form
+    it had before the call whose moves its path repeats (None when that is unknown).
+
+    Those are the paths' own states as far as each followed the calls. Past them (``past``: a
+    shorter path against a longer one's, or each past its last), a path that settled leaves
+    its last state (carried.REPEATS) or that state with the numbers and logs its last call changed
+    changed again (carried.MOVES: numbers_steer_nothing proves only those change); a path whose
+    later calls are not followed (a lower bound already) is left out."""
+    states: list = []
+    moved: Optional[dict] = {}
+    for r in runs:
+        if k < len(r.call_states):
+            states.append(r.call_states[k])
+            continue
+        if not past or not r.calls_end:
+            continue
+        last = r.call_states[-1]
+        states.append(last)
+        if r.calls_end != carried.MOVES:
+            continue
+        before = r.call_states[-2] if len(r.call_states) > 1 else r.call_start
+        if before is None or last is None:
+            moved = None
+            continue
+        if moved is not None:
+            for root in before.roots.keys() & last.roots.keys():
+                if before.roots[root] != last.roots[root]:
+                    moved.setdefault(root, []).append({root: before.roots[root]})
+    return states, moved
 
 
 # ---------------------------------------------------------------------------- the roots that differ

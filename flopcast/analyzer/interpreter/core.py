@@ -301,6 +301,8 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
                 return self.result
             predict = self.get_attr(instance, "predict", self.program.main_span)
             before = carried.state(self, instance)
+            # (what a path whose calls settle after the first stands for: mixed_calls.py)
+            self.result.call_start = carried.path_state(self, instance) if before is not None else None
             # The numbers of the state the first call starts from: a second call is watched
             # against them (_later_calls), so a counter that steers nothing settles at call 2.
             before_numbers = carried.numbers(self, instance) if before is not None else None

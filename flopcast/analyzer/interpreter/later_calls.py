@@ -26,6 +26,7 @@ class LaterCalls:
         after = carried.state(self, instance)
         self.result.call_states.append(carried.path_state(self, instance))
         if after is not None and after == before:
+            self.result.calls_end = carried.REPEATS
             return  # every call starts where the first did
         # What the first call added that no later call can tell from its absence (first_writes.py)
         found = first_writes.added(self, instance, armed, cache_before) if cache_before is not None else None
@@ -35,10 +36,12 @@ class LaterCalls:
             settled = self._settled_as_first(instance, first_watch, marks, found)
             self.program.first_call_tries[0 if settled else 1] += 1
             if settled:
+                self.result.calls_end, self.result.calls_moves = carried.MOVES, first_watch.moves
                 return  # every call makes the moves the first made
         if (armed is not None or found is not None) and self._second_call_fits(marks) \
                 and first_writes.added_unread(self, instance, before, found):
             self._add_second_call(marks)
+            self.result.calls_end = carried.REPEATS
             return  # it only added what no later call can tell from its absence: every call moves alike
         r = self.result
         # The numbers of the state the last call started from. The first call's too: the second
@@ -75,10 +78,12 @@ class LaterCalls:
                         node for node, (_, skipped) in self.steady_history.items() if skipped))
                     if hint is not None:
                         self.program.first_call_hint = carried.merged(self.program.first_call_hint, hint)
+                r.calls_end, r.calls_moves = carried.MOVES, watch.moves
                 return  # only numbers no call steers by changed: every later call moves as this one
             now = carried.state(self, instance)
             r.call_states.append(carried.path_state(self, instance))
             if now is not None and now == after:
+                r.calls_end = carried.REPEATS
                 return  # this call left the state it found: every later call costs what it did
             after = now
             previous = numbers

@@ -139,6 +139,13 @@ class RunResult:
     # some site otherwise, and a run whose MLPs mix those answers starts a later call from a
     # state no path has (api._open_at_sites_steering_later_calls).
     call_states: list = field(default_factory=list, repr=False)
+    # The state the first call started from (carried.path_state), and how the calls go on past
+    # ``call_states`` (carried.REPEATS, carried.MOVES, "": not followed): a path that settled
+    # records no later state, and mixed_calls compares what it stands for with a longer path's.
+    call_start: Optional[object] = field(default=None, repr=False)
+    calls_end: str = ""
+    # Where carried.MOVES: what each later call does to the numbers (CounterWatch.moves).
+    calls_moves: Optional[tuple] = field(default=None, repr=False)
     # Branch site key -> the state after its first test (ending_guards.Tested; None: not comparable),
     # noted where the decisions ask it; and how many answers the run gave in all.
     tested: dict = field(default_factory=dict, repr=False)
