@@ -293,12 +293,11 @@ def test_qr_active_per_call_matches_the_runtime() -> None:
     assert len(report.per_call) == 2 and report.per_call_settled
     for k, total in enumerate(measured):
         assert _predicted(report, k).contains(total), f"{[str(i) for i in report.per_call]} vs {measured}"
-    # Precision lost (session 51): the paths leave `self.stats["rungs"]` counting other rungs
-    # (`stats["rungs"][rung] = stats["rungs"].get(rung, 0) + 1`, keys differing by path), and
-    # mixed_calls.py proves a whole attribute unread, not one key of a dict another key of which
-    # a later call compares (`self.stats["refits"] == depth`): the high end is open ("switches").
-    assert report.lower_bound and not report.exact
-    assert {u.what for u in report.unpriced} == {"switches"}
+    # The paths leave `self.stats["rungs"]` counting other rungs (`stats["rungs"][rung] =
+    # stats["rungs"].get(rung, 0) + 1`, keys differing by path) while a later call compares another
+    # key (`self.stats["refits"] == depth`): mixed_calls.py compares that dict per key (session 52;
+    # session 51 opened the high end here), so the report stays an interval.
+    assert not report.lower_bound and not report.unpriced
 
 
 def _assert_every_call_costs_the_first_without_a_second(path: Path, point: Point) -> None:
