@@ -373,6 +373,7 @@ def materialise(ctx, u: Unknown, what: str, grows: int = 1) -> int:
     else:
         base = (BIG if u.hi is None else u.hi) if end == "high" else (-BIG if u.lo is None else u.lo)
     first_use(ctx, site.key, grows, base, (u.lo, u.hi), u.chain)
+    ended(ctx, key, span)
     if u.counts is not None and not unbounded(base):
         ctx._nonzero_counts[u.counts] = base
         ctx._count_sites[u.counts] = site.key
@@ -447,7 +448,16 @@ def tested(ctx, u: Unknown, holds: Callable[[int], bool], what: str) -> Optional
     end = ctx.decisions.choose(Site(key, options, span, "shape", reason, (u.lo, u.hi), machine=u.machine),
                                ctx.kept_used())
     ctx.result.data_ints.setdefault(key, ((u.lo, u.hi), set()))[1].add(u.chain)
+    ended(ctx, key, span)
     return holds(_apply(u.chain, _base(u, end)))
+
+
+def ended(ctx, key, span) -> None:
+    """Note that this path took site ``key`` at an end of its range or of a stretch of it, not
+    at one of every value (``enumeration``): a read of the FLOPs spent is then no run's."""
+    if key not in ctx.enumerated:
+        ctx.effects += 1  # it writes the path's records (repeats.SharedCalls)
+        ctx.ended_sizes.setdefault(key, span.line if span is not None else 0)
 
 
 def _base(u: Unknown, end) -> int:

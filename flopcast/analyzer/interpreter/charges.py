@@ -272,6 +272,8 @@ class Charges:
         site = Site(key, choices, self.span, "shape", reason, presumed=presumed, presumption=presumption)
         count = self._at_this_execution(key, self.decisions.choose(site, self.kept_used()), lo, hi)
         dataints.first_use(self, site.key, 1, count, (lo, hi))
+        if lo != hi:
+            dataints.ended(self, key, self.span)
         if nonzero_of is not None:
             self.effects += 1
             self._nonzero_counts[nonzero_of.ident] = count

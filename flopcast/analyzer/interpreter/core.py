@@ -198,6 +198,9 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         self._size_ranges_moved: set = set()  # size site keys met over another range since (calls._own_count)
         self._data_int_uses: dict = {}  # site key -> (direction, value) of its first use (dataints.opposite)
         self._tested_ends: dict = {}  # value site key a test made -> the stretch ends inside its range (dataints.tested)
+        # sites of sizes read from data this path took at an end of a range (or of a stretch), not
+        # at every value: the FLOPs spent after them are not any one run's (spent_unfollowed)
+        self.ended_sizes: dict = {}
         self.logger_levels = loggers.Levels()  # the levels the program set on its loggers (loggers.py)
         self.key_orders: dict = {}  # ids of keys read from data -> what this path chose of their order (key_orders.py)
         self.import_hooks = ImportHooks()  # finders the program put on sys.meta_path

@@ -212,6 +212,15 @@ class LibraryCalls:
         run interleaves with them; an unpriced op's charge is missing."""
         if self._first_unpriced is not None:
             return "an op before it is not priced"
+        if self.ended_sizes:
+            # the cost is taken at the ends of a size's range, where it bounds the runs between;
+            # what a budget read steers is not monotone in it (a loop that spends what is left
+            # stops dearest just before a middle size), so the site is analysed at every value
+            # next round (dataints.enumeration) and, where it cannot be, the read is not known
+            self.result.picks |= set(self.ended_sizes)
+            key, line = next(iter(self.ended_sizes.items()))
+            return (f"the FLOPs spent depend on a size read from data at line {line}, analysed at the ends "
+                    "of its range")
         if self._starting_generator is not None or any(
                 (g.end is None or g.end[1] != g.start[1]) and not self._used_up(g) for g in self._ran_generators):
             return "a generator's body ran ahead of its consumer (its charges are not interleaved as at run time)"
