@@ -1526,19 +1526,42 @@ CORPUS = {
         points=(
             # five: the meter's two stops, the seed's layer checks and MAX_LEVELS are arms apart
             (8, 2, 10_000, "exact"),          # the covariance plan does not fit: mean field
-            (16, 2, 140_000, "guarded"),      # Strassen, leaf 8; the meter keeps back the next layer: no rows
-            (16, 2, 200_000, "guarded"),      # one chunk of the four the seed asked for, then the meter stops
-            (16, 3, 10**6, "guarded"),        # the seed checks layers 1 and 2, 80 rows each
-            (64, 2, 10**7, "guarded"),        # two levels down to a leaf of 16 (MAX_LEVELS)
+            # the meter is read after the loud mask's count sized the repair: what it answers is not
+            # monotone in that count, whose range holds more values than are analysed one by one,
+            # so the count is a data site, no safety net (test_budget_after_data_sizes.py)
+            (16, 2, 140_000, "interval"),     # Strassen, leaf 8; the meter keeps back the next layer: no rows
+            (16, 2, 200_000, "interval"),     # one chunk of the four the seed asked for, then the meter stops
+            (16, 3, 10**6, "interval"),       # the seed checks layers 1 and 2, 80 rows each
+            (64, 2, 10**7, "interval"),       # two levels down to a leaf of 16 (MAX_LEVELS)
         ),
         # a seed hashed from the shape (struct.pack, hashlib.blake2b, struct.unpack) into
         # random.Random: randint rows and a sample() of the layers to check; an lru_cache'd
         # recursive Strassen cost model picking the leaf, fnp.block reassembly, argpartition + a
         # nonzero mask among the picked neurons feeding a selector-sandwiched eigh, a Cholesky
         # caught with except (np.linalg.LinAlgError, FloatingPointError), a while loop on the meter
-        guards=("loud = top[fnp.nonzero(fnp.take(var, top) > VAR_FLOOR)[0]]",
-                "root = fnp.linalg.cholesky(cov + 1e-9 * fnp.eye(cov.shape[0]))",
+        guards=("root = fnp.linalg.cholesky(cov + 1e-9 * fnp.eye(cov.shape[0]))",
                 "if not bool(fnp.all(fnp.isfinite(root))):", "if not fnp.all(fnp.isfinite(result)):"),
+        data_sites=("loud = top[fnp.nonzero(fnp.take(var, top) > VAR_FLOOR)[0]]",),
+    ),
+    "pad_strassen_zoo": Entry(
+        points=(
+            (8, 2, 10**5, "exact"),           # every strategy costs the plain product's: plain
+            (12, 3, 10**6, "exact"),          # padding to 16 makes Strassen dearer: plain
+            (32, 1, 10**6, "exact"),          # Winograd (a Strassen subclass, super().rec at the leaf)
+        ),
+        # strategy classes registered in a dict by a decorator, lru_cached recursive cost models,
+        # zero padding to a power of two, fnp.block reassembly, a dataclass holding the moments,
+        # an identity cached on the instance by shape and a scale carried to the next MLP
+    ),
+    "mro_stages": Entry(
+        points=(
+            (8, 2, 6_000, "exact"),           # full: Relu -> Damped -> Clipped -> Linear by the MRO
+            (16, 3, 17_000, "exact"),         # light: Relu -> Clipped -> Linear
+            (16, 3, 15_000, "exact"),         # bare
+        ),
+        # cooperative super() chains with keyword arguments over a diamond, an ABC whose
+        # __init_subclass__(key=) fills the registry, a NamedTuple of arrays with _replace, a
+        # contextmanager metering each layer through flops_used, a walrus over the meter's log
     ),
     "cached_heads": Entry(
         points=(
