@@ -452,6 +452,17 @@ def tested(ctx, u: Unknown, holds: Callable[[int], bool], what: str) -> Optional
     return holds(_apply(u.chain, _base(u, end)))
 
 
+def enumerable(result, keys) -> set:
+    """Those of ``keys`` whose range holds at most MAX_ENUMERATED values: asking ``enumeration``
+    for a wider one would refuse it, and the sites asked with it, every value."""
+    found = set()
+    for key in keys:
+        lo, hi = result.data_ints.get(key, ((None, None), None))[0]
+        if lo is not None and hi is not None and hi - lo + 1 <= MAX_ENUMERATED:
+            found.add(key)
+    return found
+
+
 def ended(ctx, key, span) -> None:
     """Note that this path took site ``key`` at an end of its range or of a stretch of it, not
     at one of every value (``enumeration``): a read of the FLOPs spent is then no run's."""

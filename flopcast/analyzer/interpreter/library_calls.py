@@ -217,7 +217,7 @@ class LibraryCalls:
             # what a budget read steers is not monotone in it (a loop that spends what is left
             # stops dearest just before a middle size), so the site is analysed at every value
             # next round (dataints.enumeration) and, where it cannot be, the read is not known
-            self.result.picks |= set(self.ended_sizes)
+            self.result.picks |= dataints.enumerable(self.result, self.ended_sizes)
             key, line = next(iter(self.ended_sizes.items()))
             return (f"the FLOPs spent depend on a size read from data at line {line}, analysed at the ends "
                     "of its range")
