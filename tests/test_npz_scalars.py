@@ -2,7 +2,7 @@
 
 A learned head often ships its hyperparameters with its weights: a sample count, a threshold,
 a switch. flopcast reads a 0-d numeric member's few data bytes with ``struct`` (never numpy's
-pickle path, nothing executed), so ``int(data["k"])``, ``data["k"].item()``, ``range(data["k"])``
+pickle path, nothing executed), so ``int(data["k"])``, ``data["k"].item()``, ``data["k"][()]``, ``range(data["k"])``
 and comparisons of them steer the work exactly. Each case is checked against the real flopscope.
 """
 
@@ -57,6 +57,8 @@ READS = {
     "a_threshold_and_a_switch": "d = np.load(HERE / 'head.npz')\n"
                                 "        self.steps = 2 if d['thr'] < 0.3 and d['on'] else 7",
     "a_0d_npy_file": "self.steps = int(np.load(HERE / 'count.npy'))",
+    "indexed_by_an_empty_tuple": "self.steps = int(np.load(HERE / 'head.npz')['k'][()])",
+    "indexed_by_an_ellipsis": "self.steps = np.load(HERE / 'head.npz')['k'][...]",
 }
 
 

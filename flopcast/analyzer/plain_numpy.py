@@ -547,18 +547,21 @@ def _attach(result: Value, out) -> Optional[Value]:
 
 def element_of(part: Value, source: Array, key: Value) -> Value:
     """``source[key]`` of a plain ndarray whose elements are known: ``part`` (flopcast's
-    result) with numpy's value of it."""
-    if source.value is None or not source.shape:
+    result) with numpy's value of it (``k[()]`` of a 0-d member too: numpy's scalar)."""
+    if source.value is None:
         return part
     try:
         index = _basic_index(key)
     except LookupError:
         return part
+    import numpy
+
     try:
-        out = source.value[index]
+        # (a 0-d array holds its value as a Python number: numpy's 0-d array of it is indexed)
+        elements = source.value if source.shape else numpy.array(source.value, dtype=source.dtype)
+        out = elements[index]
     except Exception:  # noqa: BLE001 - flopcast's model of the index decides
         return part
-    import numpy
 
     if isinstance(out, numpy.ndarray) and part.__class__ is Array:
         # (a flopscope array's part too: a row of an fnp.load member, `coef[1]`, keeps its elements)
