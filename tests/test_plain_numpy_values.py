@@ -103,3 +103,44 @@ def test_a_plain_numpy_scalar_of_known_ints_keeps_numpys_integer_dtype(tmp_path)
     report = analyze(path, POINT)
     assert not report.raises and not report.unpriced, (report.raises, report.unpriced)
     assert report.total.exact and report.total.lo == measure(path, POINT).total
+
+
+def _of_a_value_read_from_data(tmp_path, lines: str):
+    path = tmp_path / "estimator.py"
+    path.write_text(textwrap.dedent("""\
+        import numpy as np
+        import flopscope.numpy as fnp
+        from whestbench import BaseEstimator
+
+
+        class Estimator(BaseEstimator):
+            def predict(self, mlp, budget):
+                x = fnp.maximum(fnp.ones(mlp.width, dtype=fnp.float32) @ mlp.weights[0].astype(fnp.float32), 0.0)
+        """) + textwrap.indent(textwrap.dedent(lines), " " * 8))
+    return path
+
+
+def test_a_plain_numpy_function_of_a_float32_of_unknown_value_is_a_float32(tmp_path):
+    # np.sqrt of a float32 scalar is a float32 whatever its value: the float32 product after it
+    # stays float32 (taken for a float64 it made every later op a float64 one, a false exact)
+    path = _of_a_value_read_from_data(tmp_path, """\
+        g = np.sqrt(np.float32(float(fnp.sum(x))))
+        y = fnp.tanh((x * g) @ mlp.weights[1].astype(fnp.float32))
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + y
+        """)
+    report = analyze(path, POINT)
+    assert not report.unpriced, report.unpriced
+    assert report.total.exact and report.total.lo == measure(path, POINT).total
+
+
+def test_np_floor_of_an_integer_read_from_data_is_an_integer(tmp_path):
+    # numpy 2 keeps an integer's dtype through floor/ceil/trunc: np.floor(k) is an int64, so a
+    # bitwise and on an int32 array times it works (on a float64 it would raise TypeError)
+    path = _of_a_value_read_from_data(tmp_path, """\
+        k = int(fnp.count_nonzero(x > 0.2))
+        odd = (fnp.arange(mlp.width, dtype=fnp.int32) * np.floor(k)) & 1
+        return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + odd
+        """)
+    report = analyze(path, POINT)
+    assert not report.raises and not report.unpriced, (report.raises, report.unpriced)
+    assert report.total.exact and report.total.lo == measure(path, POINT).total

@@ -333,6 +333,39 @@ def computed(name: str, args, kwargs):
     return out if isinstance(out, numpy.generic) else None
 
 
+#: a value of each kind of number read from data that stands for it where only its type matters
+_KIND_STANDS_FOR = {"int": (1,), "float": (1.0,), "bool": (True,), "": (1, 1.0, True)}
+
+
+def scalar_dtype(name: str, args, kwargs) -> Optional[str]:
+    """numpy's dtype of ``np.<name>`` on scalars, some of unknown value: numpy 2 types the result
+    by its operands' types alone (NEP 50), so a value of each type stands in (``np.floor(k)`` of an
+    int read from data is an int64, ``np.sqrt(s)`` of a float32 scalar a float32). None when numpy
+    refuses them, or an argument of unknown type (an Unknown of no kind) gives several dtypes."""
+    import itertools
+
+    import numpy
+
+    def stand_ins(a) -> tuple:
+        if isinstance(a, Known):
+            return (a.value,)
+        if isinstance(a, NumpyScalar):
+            return (numpy.dtype(a.dtype).type(1 if a.value is None else a.value),)
+        return _KIND_STANDS_FOR.get(a.kind, ())
+
+    names = list(kwargs)
+    choices = [stand_ins(a) for a in list(args) + [kwargs[k] for k in names]]
+    dtypes = set()
+    for values in itertools.product(*choices):
+        keywords = dict(zip(names, values[len(args):]))
+        try:
+            out = _quietly(getattr(numpy, name), *values[:len(args)], **keywords)
+        except Exception:  # noqa: BLE001 - numpy refusing the stand-ins: the type is not known
+            return None
+        dtypes.add(numpy.asarray(out).dtype.name)
+    return dtypes.pop() if len(dtypes) == 1 else None
+
+
 def refusal(name: str, args, kwargs) -> Optional[str]:
     """numpy's exception, as 'Class: message', when it refuses to make the scalar type ``name``
     of known Python values (``np.int32(2**40)``: OverflowError, ``np.uint8(-1)`` too); None when

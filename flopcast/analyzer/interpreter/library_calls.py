@@ -139,13 +139,15 @@ class LibraryCalls:
             a.value, (int, float, bool))) for a in list(args) + list(kwargs.values()))
         if scalars and name in _RAW_NUMPY_SCALAR_FUNCS:
             # numpy's own dtype and value where every argument is known (np.maximum(3, 4) is an
-            # int64 4); else a float64 of unknown value
+            # int64 4); else numpy's dtype of the arguments' types, of unknown value
             out = plain_numpy.computed(name, args, kwargs)
             if out is not None and out.dtype.kind in "biuf":
                 return NumpyScalar(str(out.dtype), span, out.item())
+            dtype = plain_numpy.scalar_dtype(name, args, kwargs)
+            if dtype is None:
+                return Unknown("", span, f"np.{name}() of a number whose type is not known")
             # np.maximum(k, 2) of an integer read from data: numpy's default integer, bounded
-            clamped = dataints.clamped_scalar(NumpyScalar("int64", span), name, args, kwargs, span)
-            return clamped if clamped.vrange is not None else NumpyScalar("float64", span)
+            return dataints.clamped_scalar(NumpyScalar(dtype, span), name, args, kwargs, span)
         # a plain numpy function with no fnp model (np.polynomial...): its result is not
         # tracked; never guess a scalar for it. It may write into an array it is handed
         # (`np.add.at(a, idx, 1)`): what was known of their values is gone
