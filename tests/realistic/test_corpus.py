@@ -2168,6 +2168,38 @@ CORPUS = {
         guards=("if not helpers.all_finite(out):",),
         data_sites=("if moved / scale < 50 * self.tol:",),
     ),
+    "ladder_head": Entry(
+        points=(
+            (8, 2, 1_000, "exact"),          # not even the mean pass fits: constant rows
+            (16, 2, 48_000, "guarded"),      # one covariance layer, no refinement sweep
+            (16, 3, 1_000_000, "interval"),  # every layer carries a covariance; whitened sweeps
+            (32, 2, 5_000_000, "interval"),
+        ),
+        # session 52's hunt: a folder (estimator.py + helpers.py + utils.py + head.npz read by plain
+        # np.load, shapes and hyperparameters from the file), a cholesky -> eigh -> pinv ladder
+        # caught by LinAlgError, a rescale past 1e30, a finite net that raises, an argsort active
+        # set lifted back by fnp.eye(width)[:, act], a sweep loop stopped on a float tolerance, and
+        # a learned head scaled by np.clip(np.linspace(...)) flowing into fnp
+        guards=("if float(fnp.max(fnp.abs(cov))) > BLOWUP:", "if not fnp.all(fnp.isfinite(mu)):",
+                "chol = fnp.linalg.cholesky(cov + ridge * fnp.eye(n))", "return fnp.linalg.solve(chol, vec)",
+                "vals, vecs = fnp.linalg.eigh(cov)"),
+        data_sites=("while delta > self.tol and it < min(sweeps, self.max_iter):",),
+    ),
+    "mc_batches": Entry(
+        points=(
+            (8, 2, 20_000, "exact"),         # below the minimum sample: mean field
+            (8, 2, 100_000, "guarded"),      # one batch of 64 float32 rows
+            (16, 3, 1_000_000, "guarded"),   # one batch of 256
+            (16, 3, 4_000_000, "interval"),  # two batches: the standard-error stop is read
+        ),
+        # session 52's hunt: a sample count from the budget (1 << floor(log2), clamped), antithetic
+        # plain-numpy draws fed to fnp.asarray(..., dtype=float32), float32 weights, a finite net
+        # that re-draws (continue) up to a cap, a standard-error break, an argpartition of
+        # np.asarray(se) picking units, and np.sqrt(np.float32(...)) of a value read from data
+        # (a float32 numpy scalar: land took it for a float64 and put 8x2 1e5 outside its interval)
+        guards=("if not fnp.all(fnp.isfinite(layers[-1])):",),
+        data_sites=("if done >= 2 and float(fnp.max(acc.stderr())) < SE_TOL:",),
+    ),
 }
 
 
