@@ -144,3 +144,15 @@ def test_np_floor_of_an_integer_read_from_data_is_an_integer(tmp_path):
     report = analyze(path, POINT)
     assert not report.raises and not report.unpriced, (report.raises, report.unpriced)
     assert report.total.exact and report.total.lo == measure(path, POINT).total
+
+
+def test_rounding_and_integer_numpy_functions_of_known_numbers_are_known(tmp_path):
+    # np.round / np.trunc / np.exp2 / np.cbrt / np.mod / np.gcd of known numbers: numpy's own value
+    for size in ("int(np.round(np.cbrt(budget / 1000.0)))",
+                 "int(np.mod(budget, 97)) + int(np.trunc(np.exp2(3.5)))",
+                 "int(np.gcd(budget, 360)) + int(np.rint(np.float32(2.5)))"):
+        path = _sized_by(tmp_path, size)
+        report = analyze(path, POINT)
+        runtime = measure(path, POINT).total
+        assert not report.unpriced and not report.uncertain, (size, report.unpriced, report.uncertain)
+        assert report.total.exact and report.total.lo == runtime, (size, report.total, runtime)

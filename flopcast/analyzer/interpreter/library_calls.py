@@ -540,11 +540,13 @@ class LibraryCalls:
         return self._unpriced_at(span, f"Module.{name}", "this flops.Module method is not modelled")
 
 
-#: plain numpy functions that give a numpy float64 scalar for Python-number arguments
+#: plain numpy functions of scalars followed: their value where every argument is known, else
+#: numpy's dtype for the arguments' types (plain_numpy.scalar_dtype)
 _RAW_NUMPY_SCALAR_FUNCS = frozenset({
     "sqrt", "exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "tan", "tanh", "sinh", "cosh",
     "arcsin", "arccos", "arctan", "arctan2", "hypot", "power", "abs", "absolute", "fabs", "floor", "ceil",
-    "maximum", "minimum", "fmax", "fmin", "square", "reciprocal", "sign", "erf", "float64"})
+    "maximum", "minimum", "fmax", "fmin", "square", "reciprocal", "sign", "erf", "float64",
+    "exp2", "cbrt", "rint", "round", "around", "trunc", "mod", "remainder", "fmod", "floor_divide", "gcd", "lcm"})
 
 
 def _named_places(function) -> int:
