@@ -354,7 +354,10 @@ def scalar_dtype(name: str, args, kwargs) -> Optional[str]:
         return _KIND_STANDS_FOR.get(a.kind, ())
 
     names = list(kwargs)
-    choices = [stand_ins(a) for a in list(args) + [kwargs[k] for k in names]]
+    try:
+        choices = [stand_ins(a) for a in list(args) + [kwargs[k] for k in names]]
+    except TypeError:  # a dtype numpy does not know by that name
+        return None
     dtypes = set()
     for values in itertools.product(*choices):
         keywords = dict(zip(names, values[len(args):]))
