@@ -731,7 +731,14 @@ def plainly_missing(obj, name: str) -> bool:
     metaclass, no __getattr__/__getattribute__), the instance no container."""
     if name.startswith("__") and name.endswith("__") or obj.payload is not None:
         return False
-    for c in obj.cls.mro():
+    return plain_lookup(obj.cls)
+
+
+def plain_lookup(cls) -> bool:
+    """Whether an attribute read of an instance of ``cls`` is the plain lookup (its own
+    attributes, then its classes'): every class in its order the user's own, with no base but
+    those and ``object``, no metaclass, no __getattr__/__getattribute__."""
+    for c in cls.mro():
         if c.node is None or c.metaclass is not None or "__getattr__" in c.attrs or "__getattribute__" in c.attrs:
             return False
         if any(not isinstance(b, ClassVal) and not (isinstance(b, Builtin) and b.name == "object") for b in c.bases):

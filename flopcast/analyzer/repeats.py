@@ -42,6 +42,7 @@ from flopcast.analyzer.futile import Futility, futility
 from flopcast.analyzer.held_keys import HeldKey, Replayed, held, renumbered, stack_forms
 from flopcast.analyzer.loop_syntax import bounds_read_as_width, written_first
 from flopcast.analyzer.reach import reached
+from flopcast.analyzer.receiver_reads import receiver_reads
 from flopcast.analyzer.values import (
     Array,
     Builtin,
@@ -2142,10 +2143,17 @@ class CallMemo:
         head = (canon.form(fn), tuple(canon.form(a) for a in args),
                 tuple((k, canon.form(kwargs[k])) for k in sorted(kwargs)))
         canon.heads = (len(canon.objects), len(canon.idents))  # what the function and arguments hold
-        reads = _reads(fn, args, kwargs, envs)
+        # A method that reads a few plain attributes of its receiver by name: those, not its
+        # class's every attribute and what they reach (receiver_reads.py).
+        receiver = receiver_reads(fn, args, _plain) if args and not _plain(args[0]) else None
+        reads = _reads(fn, args if receiver is None else args[1:], kwargs, envs)
         if reads is not None:
-            return head + (("reads", tuple((path, name, canon.form(envs[path][name]) if name in envs[path]
-                                            else _MISSING_NAME) for path, name in reads)),)
+            head += (("reads", tuple((path, name, canon.form(envs[path][name]) if name in envs[path]
+                                      else _MISSING_NAME) for path, name in reads)),)
+            if receiver is None:
+                return head
+            return head + (("receiver", tuple((name, "own" if found is None else canon.form(found))
+                                              for name, found in receiver)),)
         # Not closed over plain data: the globals its code and the code its state holds can
         # read (reach.py), or, when that code reaches a namespace by name or a module object
         # was met, every module's.
