@@ -982,3 +982,60 @@ def test_the_paths_of_explorations_sharing_a_planner_are_as_when_every_call_runs
     assert len(shared) >= 4
     assert shared == _paths(path, share_calls=False)
     assert _paths(path, share_calls=True, traced=True) == _paths(path, share_calls=False, traced=True)
+
+
+# A method reading its instance's attributes by name (receiver_reads.py), called again after a
+# statement between the calls changes one of its class's attributes ({change}).
+_RECEIVER_READS = """
+class Model:
+    POWER = 2
+    label = "first"
+
+    def __init__(self, width):
+        self.width = width
+
+    def products(self, n):
+        count = 0
+        for k in range(n * self.width):
+            if k % self.width == 0:
+                count = count + self.POWER - 1
+        return count
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        model = Model(mlp.width)
+        w = mlp.weights[0]
+        y = w
+        for _ in range(model.products(2)):
+            y = y @ w
+        {change}
+        for _ in range(model.products(2)):
+            y = y @ w
+        Model.POWER, Model.label = 2, "first"  # (whestbench's later calls begin as the first)
+        return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(y)
+"""
+
+
+def _receiver_program(tmp_path: Path, change: str) -> Path:
+    path = tmp_path / "estimator.py"
+    path.write_text(_HEAD + _RECEIVER_READS.format(change=change))
+    return path
+
+
+def test_a_method_reading_a_class_attribute_that_changed_between_calls_is_run_again(tmp_path: Path) -> None:
+    # The key holds the class attribute the method reads: the second call counts 4 products, not 2.
+    path = _receiver_program(tmp_path, "Model.POWER = 3")
+    report = analyze(path, POINT)
+    assert report.total.exact and report.total.lo == measure(path, POINT).total
+
+
+def test_a_method_is_reused_after_a_change_to_a_class_attribute_it_does_not_read(tmp_path: Path) -> None:
+    # Its key holds what it reads of its instance by name, not every attribute of its class: the
+    # second call is reused whether `label` changed or not.
+    changed = _receiver_program(tmp_path, 'Model.label = "second"')
+    unread = _work(changed, share_calls=True)
+    same = _work(_receiver_program(tmp_path, 'Model.label = "first"'), share_calls=True)
+    assert unread == same
+    report = analyze(changed, POINT)
+    assert report.total.exact and report.total.lo == measure(changed, POINT).total
