@@ -32,14 +32,12 @@ from flopcast.analyzer.dunders import plain_lookup
 from flopcast.analyzer.values import ClassVal, InstanceVal
 from flopcast.syntax import INTROSPECTION, ast_walk
 
-#: One attribute read: (name, None) for the instance's own, (name, value) for the class's.
-Read = tuple
-
 
 def receiver_reads(fn, args: list, plain) -> Optional[list]:
     """What the call ``fn(*args)`` reads of ``args[0]`` (see the module), each name once in the
-    order the code names them; None when that is not a few plain attributes by name. ``plain``
-    is the key's test of plain data (repeats._plain)."""
+    order the code names them: (name, None) for the instance's own attribute, (name, value) for
+    its class's; None when that is not a few plain attributes by name. ``plain`` is the key's
+    test of plain data (repeats._plain)."""
     if not args:
         return None
     receiver = args[0]
@@ -65,9 +63,10 @@ def receiver_reads(fn, args: list, plain) -> Optional[list]:
 
 
 def attribute_loads(node) -> Optional[tuple]:
-    """The names ``p.NAME`` the code loads of its first parameter ``p``; None when it has none or
-    uses ``p`` otherwise (passes it on, returns it, stores to or through it, rebinds it, a dunder
-    NAME, ``super()`` or a nested scope that may). Kept on the node: asked at every key."""
+    """The names ``p.NAME`` the code loads of its first parameter ``p`` (none when it never names
+    ``p``); None when it has no such parameter or uses ``p`` otherwise (passes it on, returns it,
+    stores to or deletes its attributes, rebinds it, a dunder NAME, ``super()`` or a nested scope
+    that may). Kept on the node: asked at every key."""
     cached = node.__dict__.get("_flopcast_receiver", _UNSEEN)
     if cached is not _UNSEEN:
         return cached
