@@ -156,3 +156,71 @@ def test_once_settled_a_function_whose_recorded_calls_are_never_reused_is_keyed_
     assert any(formula for *_, formula in found)
     assert keyed["layer_rows", "analysis"] == keyed_always["layer_rows", "analysis"] > 0
     assert 0 < keyed["layer_rows", "savings"] * 3 < keyed_always["layer_rows", "savings"]
+
+
+# A module function holding a lambda (functools.reduce's step) that reads a module global,
+# called again after a statement between the calls ({change}).
+_LAMBDA_READS = """
+import functools
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+FACTOR = 1
+LABEL = "first"
+
+
+def products(n):
+    total = 0
+    for _ in range(n):
+        total = total + functools.reduce(lambda acc, c: acc * FACTOR + c, (1, 1), 0)
+    return total
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        global FACTOR, LABEL
+        w = mlp.weights[0]
+        y = w
+        for _ in range(products(2)):
+            y = y @ w
+        {change}
+        for _ in range(products(2)):
+            y = y @ w
+        FACTOR, LABEL = 1, "first"  # (whestbench's later calls begin as the first)
+        return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(y)
+"""
+
+
+def _lambda_program(tmp_path: Path, change: str) -> Path:
+    path = tmp_path / "estimator.py"
+    path.write_text(_LAMBDA_READS.format(change=change))
+    return path
+
+
+def test_a_function_whose_lambda_reads_a_global_that_changed_between_calls_is_run_again(tmp_path):
+    # The lambda's global is in the key: the second call counts 3 products a step, not 2.
+    path = _lambda_program(tmp_path, "FACTOR = 2")
+    assert_counted_exactly(path, Point(8, 2, 10**9))
+
+
+def test_a_function_holding_a_lambda_over_its_own_parameters_is_keyed_by_the_globals_it_names(
+        monkeypatch, tmp_path):
+    # The lambda opens no scope that reads more than the function's code names: the key holds
+    # those names (not the globals of everything the module reaches), and the second call is
+    # reused after a change to a global nothing in it names.
+    path = _lambda_program(tmp_path, 'LABEL = "second"')
+    kinds: dict = {}
+    form = repeats.CallMemo.form
+
+    def spied(self, canon, fn, args, kwargs):
+        found = form(self, canon, fn, args, kwargs)
+        kind, parts = found[3][:2]
+        kinds.setdefault(fn.qualname, set()).add((kind, tuple(sorted(p[1] for p in parts)) if kind == "reads" else ()))
+        return found
+
+    monkeypatch.setattr(repeats.CallMemo, "form", spied)
+    report, _, reused = keys_and_reuses(monkeypatch, path, Point(8, 2, 10**9))
+    (kind, names), = kinds["products"]
+    assert kind == "reads" and "FACTOR" in names and "LABEL" not in names
+    assert reused["products"] > 0
+    assert first_call(report).exact and first_call(report).lo == measure(path, Point(8, 2, 10**9)).total

@@ -2887,8 +2887,9 @@ _PURE_BUILTINS = frozenset({
 _PURE_LIBRARIES = frozenset({"flopscope", "py:math", "py:cmath", "py:itertools", "py:operator", "py:functools",
                              "py:statistics"})
 #: Statements and expressions that open a scope or reach state beyond a function's arguments and globals.
+#: (A lambda is not one: its body is walked as a comprehension's, below.)
 _OPEN_NODES = (ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef,
-               ast.ClassDef, ast.Lambda, ast.Yield, ast.YieldFrom, ast.Await)
+               ast.ClassDef, ast.Yield, ast.YieldFrom, ast.Await)
 _BUILTIN_NAMES = frozenset(dir(builtins))
 
 
@@ -2952,19 +2953,23 @@ def _plain(value, depth: int = 0) -> bool:
 def _closed_code(node) -> Optional[tuple]:
     """For a function's code: the names it loads other than its parameters, and which of them
     may resolve to no module global (a local it assigns, a pure builtin, an exception class);
-    None when the code opens a scope, imports, declares a global or yields."""
+    None when the code opens a scope, imports, declares a global or yields. A lambda in it is
+    read as a comprehension is: its body's loads are the function's, and its parameters, like a
+    comprehension's targets, are names that may resolve to no global (kept in the loads, so that
+    a global of the same name the function also reads stays in the key)."""
     # Kept on the node (names only): asked for every function a call key reaches, at every key.
     cached = node.__dict__.get("_flopcast_closed", _UNSEEN)
     if cached is not _UNSEEN:
         return cached
     body = [node.body] if isinstance(node, ast.Lambda) else list(node.body)
-    a = node.args
-    params = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs} | {p.arg for p in (a.vararg, a.kwarg) if p}
+    params = _parameters(node.args)
     loads, stores, found = set(), set(), None
     for n in (n for part in body for n in ast_walk(part)):
         if isinstance(n, _OPEN_NODES):
             break
-        if isinstance(n, ast.Name):
+        if isinstance(n, ast.Lambda):
+            stores |= _parameters(n.args)
+        elif isinstance(n, ast.Name):
             (loads if isinstance(n.ctx, ast.Load) else stores).add(n.id)
         elif isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name):
             loads.add(n.target.id)
@@ -2977,6 +2982,10 @@ def _closed_code(node) -> Optional[tuple]:
         found = (tuple(sorted(loads)), ok)
     node._flopcast_closed = found
     return found
+
+
+def _parameters(a: ast.arguments) -> set:
+    return {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs} | {p.arg for p in (a.vararg, a.kwarg) if p}
 
 
 def _exception_name(name: str) -> bool:
