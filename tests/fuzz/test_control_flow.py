@@ -26,7 +26,8 @@ or caught); the real run is the arbiter anyway: a program flopscope cannot run (
 exception escaping predict, an exhausted budget) is rejected, not compared. Otherwise the
 static total and per-op totals must equal flopscope's exactly, with nothing unpriced.
 
-The committed run is derandomized and modest. To hunt, run e.g.::
+The committed run is derandomized and modest (CI draws fewer programs than
+``FLOPCAST_FUZZ_FULL=1``: tests/fuzz_counts.py). To hunt, run e.g.::
 
     FLOPCAST_FUZZ_EXAMPLES=3000 FLOPCAST_FUZZ_SEED=7 .venv/bin/pytest tests/fuzz/test_control_flow.py -q
 """
@@ -40,6 +41,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, reject, seed, settings
 from hypothesis import strategies as st
+from fuzz_counts import fuzz_examples
 from oracle import measure
 
 from flopcast.analyzer import analyze
@@ -678,9 +680,10 @@ def check_program(width: int, depth: int, budget: int, source: str, folder: Path
     assert_exact_match(report, measured, where)
 
 
-#: 125 programs (session 48 halved the 250: 66 s, 3% of the suite's test time); both outcomes, compared
-#: and rejected, still come up (test_print_fuzz_statistics under `pytest -s`).
-_EXAMPLES = int(os.environ.get("FLOPCAST_FUZZ_EXAMPLES", "125"))
+#: 75 programs in CI (session 48 halved the 250 to 125, session 52 cut to 75: the suite's time); the
+#: 125 under FLOPCAST_FUZZ_FULL=1. How many were compared and rejected: test_print_fuzz_statistics
+#: under `pytest -s`.
+_EXAMPLES = fuzz_examples(committed=75, full=125)
 _SEED = os.environ.get("FLOPCAST_FUZZ_SEED")
 #: The programs are drawn in shards, each its own test, so xdist's workers share them: one test of
 #: 250 programs was the suite's longest (40-64 s), carried by one worker at the end. Hypothesis

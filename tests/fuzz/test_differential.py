@@ -20,7 +20,8 @@ be unpriced except ops documented as unpriced in docs/cost-model.md (then flopsc
 really charge at least the static lower bound). On failure hypothesis shrinks the
 program; the source is in the message.
 
-The committed run is derandomized and modest. To hunt, run e.g.::
+The committed run is derandomized and modest (CI draws fewer programs than
+``FLOPCAST_FUZZ_FULL=1``: tests/fuzz_counts.py). To hunt, run e.g.::
 
     FLOPCAST_FUZZ_EXAMPLES=2000 FLOPCAST_FUZZ_SEED=7 .venv/bin/pytest tests/fuzz -q
 """
@@ -35,6 +36,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
+from fuzz_counts import fuzz_examples
 from oracle import assert_exact_match, measure
 
 from flopcast.analyzer import analyze
@@ -613,7 +615,8 @@ def check_program(width: int, depth: int, source: str, folder: Path) -> None:
     assert_exact_match(report, measured, where)
 
 
-_EXAMPLES = int(os.environ.get("FLOPCAST_FUZZ_EXAMPLES", "600"))
+#: 300 programs in CI, the 600 of sessions before 52 under FLOPCAST_FUZZ_FULL=1 (docs/testing.md).
+_EXAMPLES = fuzz_examples(committed=300, full=600)
 _SEED = os.environ.get("FLOPCAST_FUZZ_SEED")
 
 
