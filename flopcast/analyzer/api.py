@@ -684,6 +684,11 @@ def _open_at_sites_steering_later_calls(program: Program, cls: str, report: Repo
 _RERUN_RETURN = ("its function hands back what the loop wrote, and the loop runs again in another call: each "
                  "run may stop elsewhere and hand back another count, which the caller may compare or size work by")
 
+#: Why a stop after whose loop its function returns a count that prices later work is not covered by
+#: the paths, which take it stopping at its first execution or never (Truth._priced_after)
+_PRICED_COUNT = ("the work after the loop is priced by how many passes ran, returned to the caller or priced in the "
+                 "return, and may cost most when the loop stops mid-way")
+
 
 def _open_at_repeating_sites(report: Report, results: list[RunResult]) -> None:
     """A steering site one switch does not cover (onsets.py: a toggle, a count read modulo, a gate
@@ -692,14 +697,22 @@ def _open_at_repeating_sites(report: Report, results: list[RunResult]) -> None:
     each execution: a run answering it otherwise at any set of executions may escape every path
     explored, so the high end is open. Such a run repeats a path up to the site's first execution
     there and answers otherwise than it at a later one, so it costs at least what that path had spent
-    at its second (a returning stop's: where its loop first ran again): the low end."""
+    at its second (a returning stop's: where its loop first ran again): the low end. A stop whose
+    returned count prices later work (Truth._priced_after) is opened even met once: the paths sign
+    the count by type, so a run stopping its loop mid-way escapes them; it agrees with a path up to
+    the stop's first execution (the low end)."""
     assumed = set(report.alike)
     floor = None
     for r in results:
         for site in r.sites:
-            if site.span not in assumed:
+            explored = "one change of answer"
+            if site.key in r.priced_stops:
+                # (whether or not it runs more than once: its one run may stop at any pass)
+                why, spent = _PRICED_COUNT, r.priced_stops[site.key]
+                explored = "it stopping the loop at its first execution or never"
+            elif site.span not in assumed:
                 continue
-            if site.key in r.rerun_returns:
+            elif site.key in r.rerun_returns:
                 # a run stops its loop's first run where some path does (every stop is switched
                 # there): it agrees with that path up to the loop's next run
                 why, spent = _RERUN_RETURN, r.rerun_returns[site.key]
@@ -714,7 +727,7 @@ def _open_at_repeating_sites(report: Report, results: list[RunResult]) -> None:
             if not any(u.span == site.span and u.what == "switches" for u in report.unpriced):
                 report.unpriced.append(Unpriced(site.span, "switches", f"the test may answer otherwise at any "
                                                 f"set of its executions ({why}); the paths explore "
-                                                "one change of answer, so the upper end is open"))
+                                                f"{explored}, so the upper end is open"))
     if floor is not None:
         report.total = Interval(min(report.total.lo, floor), report.total.hi)
 

@@ -103,6 +103,9 @@ class Decisions:
         # ends the call, so the runs before the last never stopped, a mix the plans cover.)
         self.returning_runs: dict = {}
         self.rerun_returns: dict = {}  # (-> what the path had spent when the loop first ran in another)
+        # Stop site key after whose loop its function returns a count the loop wrote that prices later
+        # work (Truth._priced_after) -> what the path had spent at its first execution
+        self.priced_stops: dict = {}
         if any(v.__class__ is Onset for v in self.fixed.values()):
             # answers differ from one execution of a site to the next (see the class attribute)
             self.per_execution = True
@@ -192,6 +195,12 @@ class Decisions:
         self.returning_runs[key] = (runs + 1, frame)
         if runs:
             self.rerun_returns.setdefault(key, spent)
+
+    def priced_stop(self, key: tuple, spent: int) -> None:
+        """The stop site ``key`` returns a priced count (Truth._priced_after), the path having spent
+        ``spent``: a run agrees with some path up to its first execution (every stop is explored
+        there), so costs at least the least such spend."""
+        self.priced_stops.setdefault(key, spent)
 
     def stop_ended(self, key: tuple, stop) -> None:
         """The loop of the watched stop site ``key`` ended by its own course, leaving ``stop``."""

@@ -249,6 +249,67 @@ def handed_back(stop: ast.AST, loop: ast.stmt, function: ast.AST, program=None, 
     return per_loop[key]
 
 
+@dataclass(frozen=True)
+class ReturnedAfter:
+    """What ``function`` returns after a loop left by a ``break`` or its ``while`` test of what the
+    loop wrote (returned_after): ``names``; per position of the tuple every such ``return`` hands
+    back, those it reads there (None: the whole value); and ``inside``, those a return reads other
+    than as a whole item (``return fnp.sum(fnp.ones(it * (9 - it)))``): the function's own last
+    work may price them, whatever the caller does with the value."""
+
+    names: frozenset
+    positions: Optional[tuple]
+    inside: frozenset
+
+
+def returned_after(stop: ast.AST, loop: ast.stmt, function: ast.AST, program=None) -> ReturnedAfter:
+    """What ``function``'s returns after ``loop``, which ``stop`` left (a ``break`` arm, or the
+    ``while`` loop for its test), hand back of what the loop wrote (``it`` in ``return v, it``
+    after it), but numbers every read of which after the loop reaches array values or floats only
+    (``return v - 1.0 / drawn``: _values_only). Where the loop stopped sets them, and the caller
+    (or the return expression itself) may price work by them, dearest mid-way (``fnp.ones(it * (9 -
+    it))``): the path signs them by type, so a run stopping mid-way may cost more than every path
+    (Truth._priced_after opens the high end there)."""
+    per_loop = _READS.get(loop)
+    if per_loop is None:
+        per_loop = _READS[loop] = {}
+    key = ("returned after", id(stop), id(function))
+    if key not in per_loop:
+        found = ReturnedAfter(frozenset(), None, frozenset())
+        arm = _exit_arm(stop) if stop is not loop else []
+        if stop is loop or arm and arm[-1].__class__ is ast.Break:
+            written = _writes(loop.body) | (_writes([loop.target]) if loop.__class__ is not ast.While else set())
+            after = _after(loop, function)
+            returns = [n for n in own_nodes(function.body) if n.__class__ is ast.Return and n.value is not None
+                       and after(n)]
+            names = {n for n in _loads(returns) & written if not _values_only(n, loop, function, arm, program)}
+            items = [e for r in returns for e in (r.value.elts if r.value.__class__ is ast.Tuple else [r.value])]
+            inside = {n for e in items if e.__class__ is not ast.Name for n in _loads([e])}
+            found = ReturnedAfter(frozenset(names), _positions(returns, names), frozenset(inside & names))
+        per_loop[key] = found
+    return per_loop[key]
+
+
+def caller_prices(stmt: ast.stmt, caller: ast.AST, callee: str, positions: int, program=None) -> Optional[tuple]:
+    """Per position of a returned tuple of ``positions`` items (one: the whole value), whether
+    ``caller`` may price work by it after ``stmt``, the statement whose whole value is the call of
+    ``callee`` (caller_reads): a target read again other than only into array values or floats
+    (_reaches_values: ``rows.append(0.0 * it)`` prices nothing). None where any may."""
+    per_stmt = _PRICES.setdefault(stmt, {})
+    key = (id(caller), callee, positions)
+    if key not in per_stmt:
+        read = caller_reads(stmt, caller, callee, positions)
+        if read is not None and any(read) and stmt.__class__ is not ast.Expr:
+            target = stmt.targets[0] if stmt.__class__ is ast.Assign else stmt.target
+            names = [target.id] * positions if target.__class__ is ast.Name else [e.id for e in target.elts]
+            read = tuple(r and not _reaches_values(n, caller, None, program, 0) for r, n in zip(read, names))
+        per_stmt[key] = read
+    return per_stmt[key]
+
+
+_PRICES: "weakref.WeakKeyDictionary[ast.stmt, dict]" = weakref.WeakKeyDictionary()
+
+
 def _positions(returns: list, names: set) -> Optional[tuple]:
     """Per position of the tuple every one of ``returns`` hands back, those of ``names`` it reads;
     None where one returns no tuple display, or they differ in length."""

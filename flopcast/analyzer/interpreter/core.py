@@ -258,6 +258,7 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         result.first_call = {key: self.decisions.first_call_executions(key)
                              for key in (*result.most_in_call, *self.decisions.stops)}
         result.rerun_returns = dict(self.decisions.rerun_returns)
+        result.priced_stops = dict(self.decisions.priced_stops)
         result.switch_points = {key: watch.points for key, watch in self.decisions.stops.items() if watch.points}
         if not self.enumerated and not self.count_values:
             result.chosen, result.spent = dict(self.decisions.chosen), dict(self.decisions.spent)

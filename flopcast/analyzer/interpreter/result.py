@@ -119,6 +119,9 @@ class RunResult:
     # Stop site key whose exit arm returns what the loop wrote, met in a second run of its loop in one
     # call of predict -> what the path had spent there (decisions.Decisions.rerun_returns)
     rerun_returns: dict = field(default_factory=dict, repr=False)
+    # Stop site key after whose loop its function returns a count that prices later work -> what the
+    # path had spent at its first execution (decisions.Decisions.priced_stops)
+    priced_stops: dict = field(default_factory=dict, repr=False)
     # whestbench calls predict on one instance for every MLP of a run (carried.py): the totals of
     # the calls after the first, made because the first left state a later call can read (empty
     # when it left none: every call costs ``total``). ``settled``: the last of them repeats for

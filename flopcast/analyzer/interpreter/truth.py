@@ -217,6 +217,8 @@ class Truth:
             return reads
         if reads.returns:
             self.decisions.returning_stop()
+        else:
+            self._priced_after(stmt, ctx, key)
         if ctx.stops is None:
             ctx.stops = {}
         if key not in ctx.stops:
@@ -226,17 +228,53 @@ class Truth:
 
     def _returned(self, reads: late_stops.Returning):
         """What the caller of this frame's function reads after a return from a stop (a Later), or
-        late_stops.ALWAYS where the call is not found: the frame is a generator's or a context
-        manager's, or the call is not the whole value of a statement of a calling function."""
+        late_stops.ALWAYS where the call is not found (_calling_statement)."""
+        found = self._calling_statement()
+        if found is None:
+            return late_stops.ALWAYS
+        caller, stmt = found
+        return reads.later(late_stops.caller_reads(stmt, caller, self.frame.function.node.name, len(reads.items)))
+
+    def _calling_statement(self) -> Optional[tuple]:
+        """The calling function's node and the statement whose whole value is the call of this
+        frame's function; None where not found: the frame is a generator's or a context manager's,
+        or the call is not the whole value of a statement of a calling function."""
         if self.frame.generator is not None or self._opaque_depth or self._comprehensions \
                 or len(self._outer_frames) != len(self._call_spans) or not self._call_spans:
-            return late_stops.ALWAYS
+            return None
         caller = self._outer_frames[-1]
         stmt = joins.statement_of(self.program, self._call_spans[-1])
         if caller is None or caller.function is None or stmt is None:
-            return late_stops.ALWAYS
-        name = self.frame.function.node.name
-        return reads.later(late_stops.caller_reads(stmt, caller.function.node, name, len(reads.items)))
+            return None
+        return caller.function.node, stmt
+
+    def _priced_after(self, stmt, ctx, key: tuple) -> None:
+        """A stop left by a break or its while test, after which the function returns a count its
+        loop wrote (late_stops.returned_after): the path signs it by type, stopping at the first
+        execution or never, but the caller may price its work by it (late_stops.caller_prices; or
+        the call is not found), or the return expression itself does (``return fnp.sum(fnp.ones(it *
+        (9 - it)))``), dearest mid-way: a run stopping there costs more than every path. Signing it
+        by value instead switches every pass, which sent corpus files past the cap on paths
+        (session 51): the high end is opened (Decisions.priced_stop, api._open_at_repeating_sites)."""
+        if key in self.decisions.priced_stops:
+            return
+        returned = late_stops.returned_after(stmt, ctx.node, self.frame.function.node, self.program)
+        # (numbers and containers: not array values, which later sites answer for, nor the module a
+        # loop's calls are rooted at, ``fnp``)
+        counts = {n for n in returned.names if isinstance(self.peek_name(n), (Known, ListVal, TupleVal, DictVal))}
+        if not counts:
+            return
+        priced = counts & returned.inside
+        # (but what predict returns to whestbench, which prices only the array's cast)
+        if self._outer_frames != [None]:
+            positions = returned.positions or (frozenset(returned.names),)
+            found = self._calling_statement()
+            by_caller = None if found is None else late_stops.caller_prices(
+                found[1], found[0], self.frame.function.node.name, len(positions), self.program)
+            priced |= counts if by_caller is None else counts & {n for p, at in zip(by_caller, positions) if p
+                                                                 for n in at}
+        if priced:
+            self.decisions.priced_stop(key, self.kept_used())
 
     def _returning_stop(self, stmt, ctx, key: tuple, read: Optional[frozenset]) -> None:
         """A stop after which the function hands back what its loop wrote (``return v, it`` in its
