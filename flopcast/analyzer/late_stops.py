@@ -86,10 +86,16 @@ class Later:
     sized: frozenset = frozenset()
     # the stop's arm returns (Returning): the normal exit goes on to other work, never priced alike
     returns: bool = False
+    # (name, its Thresholds) of the counts the caller prices only through compares (caller_thresholds)
+    thresholds: tuple = ()
 
     def signature(self, values: list) -> tuple:
         """What prices the later work of ``values``, the names' values in order."""
-        return tuple(_sign(v, 0, name in self.numbers, name in self.sized) for name, v in zip(self.names, values))
+        signed = tuple(_sign(v, 0, name in self.numbers, name in self.sized) for name, v in zip(self.names, values))
+        if not self.thresholds:
+            return signed
+        held = dict(zip(self.names, values))
+        return signed + tuple(t.answers(held.get(name)) for name, t in self.thresholds)
 
 
 @dataclass(frozen=True)
@@ -282,7 +288,8 @@ def returned_after(stop: ast.AST, loop: ast.stmt, function: ast.AST, program=Non
             after = _after(loop, function)
             returns = [n for n in own_nodes(function.body) if n.__class__ is ast.Return and n.value is not None
                        and after(n)]
-            names = {n for n in _loads(returns) & written if not _values_only(n, loop, function, arm, program)}
+            names = {n for n in _loads(returns) & written
+                     if not _values_only(n, loop, function, arm, program, joins=True)}
             items = [e for r in returns for e in (r.value.elts if r.value.__class__ is ast.Tuple else [r.value])]
             inside = {n for e in items if e.__class__ is not ast.Name for n in _loads([e])}
             found = ReturnedAfter(frozenset(names), _positions(returns, names), frozenset(inside & names))
@@ -302,12 +309,87 @@ def caller_prices(stmt: ast.stmt, caller: ast.AST, callee: str, positions: int, 
         if read is not None and any(read) and stmt.__class__ is not ast.Expr:
             target = stmt.targets[0] if stmt.__class__ is ast.Assign else stmt.target
             names = [target.id] * positions if target.__class__ is ast.Name else [e.id for e in target.elts]
-            read = tuple(r and not _reaches_values(n, caller, None, program, 0) for r, n in zip(read, names))
+            read = tuple(r and not _reaches_values(n, caller, None, program, 0, joins=True) for r, n in zip(read, names))
         per_stmt[key] = read
     return per_stmt[key]
 
 
 _PRICES: "weakref.WeakKeyDictionary[ast.stmt, dict]" = weakref.WeakKeyDictionary()
+
+
+_COMPARED = {ast.Lt: lambda a, b: a < b, ast.LtE: lambda a, b: a <= b, ast.Gt: lambda a, b: a > b,
+             ast.GtE: lambda a, b: a >= b, ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The compares of a returned count with number constants that are all the caller reads of it
+    (``if it > 4:``): its later work depends on where the loop stopped only through their answers."""
+
+    tests: tuple  # ((op class, constant, whether the count is on the left), ...)
+
+    def answers(self, value) -> tuple:
+        """The answers of the compares for ``value`` (a known number); its signature for any other."""
+        if value.__class__ is not Known or value.value.__class__ not in (int, float, bool):
+            return ("?", _sign(value, 0))
+        n = value.value
+        return tuple(_COMPARED[op](n, c) if left else _COMPARED[op](c, n) for op, c, left in self.tests)
+
+
+def caller_thresholds(stmt: ast.stmt, caller: ast.AST, positions: int) -> tuple:
+    """Per position of a returned tuple of ``positions`` items (one: the whole value), the
+    Thresholds of the name ``stmt`` (the caller's statement whose whole value is the call) binds it
+    to, where every read of that name in ``caller`` is one compare with a number constant, read as
+    an ``if`` or ``while`` test or a whole operand of ``and``/``or``/``not`` in one (``if it > 4:``);
+    None for any other (a name read otherwise, bound elsewhere too, declared global or nonlocal,
+    read by a nested scope; a target that is no plain name)."""
+    if stmt.__class__ is ast.Assign and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+    elif stmt.__class__ is ast.AnnAssign:
+        target = stmt.target
+    else:
+        return (None,) * positions
+    if target.__class__ is ast.Name:
+        names = [target.id] * positions
+    elif target.__class__ in (ast.Tuple, ast.List) and len(target.elts) == positions \
+            and all(e.__class__ is ast.Name for e in target.elts):
+        names = [e.id for e in target.elts]
+    else:
+        return (None,) * positions
+    return tuple(_thresholds(name, caller, target) for name in names)
+
+
+def _thresholds(name: str, caller: ast.AST, target: ast.expr) -> Optional[Thresholds]:
+    parents = {id(c): n for n in ast.walk(caller) for c in ast.iter_child_nodes(n)}
+    tests = []
+    for n in ast.walk(caller):
+        if n.__class__ in (ast.Global, ast.Nonlocal) and name in n.names:
+            return None
+        if n.__class__ is not ast.Name or n.id != name:
+            continue
+        if _nested(n, caller, parents):
+            return None
+        if n.ctx.__class__ is ast.Store:
+            if not any(n is t for t in ast.walk(target)):
+                return None  # bound elsewhere too: what it holds there is no count of this loop
+            continue
+        if n.ctx.__class__ is not ast.Load:
+            return None
+        up = parents.get(id(n))
+        if up.__class__ is not ast.Compare or len(up.ops) != 1 or up.ops[0].__class__ not in _COMPARED:
+            return None
+        other = up.comparators[0] if up.left is n else up.left
+        if other.__class__ is not ast.Constant or other.value.__class__ not in (int, float):
+            return None
+        test = up
+        while parents.get(id(test)).__class__ is ast.BoolOp \
+                or parents.get(id(test)).__class__ is ast.UnaryOp and parents[id(test)].op.__class__ is ast.Not:
+            test = parents[id(test)]
+        holder = parents.get(id(test))
+        if holder.__class__ not in (ast.If, ast.While) or holder.test is not test:
+            return None
+        tests.append((up.ops[0].__class__, other.value, up.left is n))
+    return Thresholds(tuple(sorted(set(tests), key=repr)))
 
 
 def _positions(returns: list, names: set) -> Optional[tuple]:
@@ -462,7 +544,7 @@ def caller_reads(stmt: ast.stmt, caller: ast.AST, callee: str, positions: int) -
     return None
 
 
-def _values_only(name: str, loop: ast.stmt, function: ast.AST, arm: list, program=None) -> bool:
+def _values_only(name: str, loop: ast.stmt, function: ast.AST, arm: list, program=None, joins: bool = False) -> bool:
     """Whether every value ``name`` holds after ``loop`` flows only into arithmetic whose result is
     an array's values or a float, returned or bound to a name whose reads flow so too, or into what
     nothing reads (_flow): never into a shape, a size, an index, a slice or loop bound, a test, an
@@ -475,10 +557,10 @@ def _values_only(name: str, loop: ast.stmt, function: ast.AST, arm: list, progra
     be an int only ever leaves a call other than the numpy ones, which end the flow, as a number."""
     after = _after(loop, function)
     in_arm = {id(n) for n in own_nodes(arm)}
-    return _reaches_values(name, function, lambda n: not after(n) and id(n) not in in_arm, program, 0)
+    return _reaches_values(name, function, lambda n: not after(n) and id(n) not in in_arm, program, 0, joins)
 
 
-def _reaches_values(name: str, function: ast.AST, own_work, program, depth: int) -> bool:
+def _reaches_values(name: str, function: ast.AST, own_work, program, depth: int, joins: bool = False) -> bool:
     """Whether every read of ``name`` in ``function`` (but those ``own_work`` says are not the
     later work's, outside nested scopes), and of the names bound from it, flows only into values
     (_values_only); ``depth``: how many method calls it was handed through (one at most)."""
@@ -500,19 +582,23 @@ def _reaches_values(name: str, function: ast.AST, own_work, program, depth: int)
                 continue  # the loop's own work, or work before it
             if n.ctx.__class__ is ast.Del or _nested(n, function, parents):
                 return False
-            bound = _flow(n, may_int, parents, program, depth)
+            bound = _flow(n, may_int, parents, program, depth, joins)
             if bound is None:
                 return False
             todo.extend(bound)
     return True
 
 
-def _flow(node: ast.AST, may_int: bool, parents: dict, program=None, depth: int = 0):
+def _flow(node: ast.AST, may_int: bool, parents: dict, program=None, depth: int = 0, joins: bool = False):
     """Where the value read at ``node`` goes: the (name, may be an int) pairs it is bound to, or None
     where it may reach a price (a sink). ``may_int``: whether it may still be an int (or a
     sequence holding ints), whose products are lengths. A statement that only hands it on to what
-    nothing reads ends it: an append to a write-only attribute (write_only.py), a keyword argument
-    of a method call whose result is dropped where every def of that name does so (_dropped_by)."""
+    nothing reads ends it: an append to a write-only attribute (write_only.py) or an item of one
+    stored, a keyword argument of a method call whose result is dropped where every def of that
+    name does so (_dropped_by). ``joins``: a float or array values also flow through a list of
+    them and an array built of one (``fnp.stack([s / total for s in sums])``: its shape is how
+    many, never what they hold); read so where a stop's count is returned (returned_after,
+    caller_prices), session 52's, leaving the older callers' answers as they were."""
     while True:
         up = parents.get(id(node))
         cls = up.__class__
@@ -528,6 +614,11 @@ def _flow(node: ast.AST, may_int: bool, parents: dict, program=None, depth: int 
             pass  # an item of what it made (its index is another read, checked as such)
         elif cls is ast.Tuple and up.ctx.__class__ is ast.Load:
             pass  # a tuple holding it, followed where it goes as it would be
+        elif joins and not may_int and (cls is ast.List and up.ctx.__class__ is ast.Load or cls is ast.Call
+                                        and up.func.__class__ is ast.Attribute and up.func.value.__class__ is ast.Name
+                                        and up.func.value.id in ("fnp", "np", "numpy") and up.func.attr in _JOINS
+                                        and node in up.args):
+            pass
         elif cls is ast.Call and up.func.__class__ is ast.Attribute and up.func.value.__class__ is ast.Name \
                 and up.func.value.id in ("fnp", "np", "numpy") and up.func.attr in _ELEMENTWISE \
                 and node in up.args[:_ELEMENTWISE[up.func.attr]]:
@@ -546,6 +637,8 @@ def _flow(node: ast.AST, may_int: bool, parents: dict, program=None, depth: int 
             if may_int or up.target.__class__ is not ast.Name:
                 return None
             return [(up.target.id, may_int)]
+        elif cls is ast.Assign and up.value is node and _items_write_only(up.targets, program):
+            return []  # an item of what nothing reads: ``self.log[len(rows)] = it``
         elif cls is ast.Assign and up.value is node:
             if not all(t.__class__ is ast.Name for t in up.targets):
                 return None
@@ -564,6 +657,14 @@ def _into_write_only(call: ast.Call, program) -> bool:
     func = call.func
     return program is not None and func.__class__ is ast.Attribute and func.attr in ("append", "appendleft", "add") \
         and func.value.__class__ is ast.Attribute and func.value.attr in write_only.by_name(program)
+
+
+def _items_write_only(targets: list, program) -> bool:
+    """Whether every target is an item of an attribute the program only writes (``x.name[k]``,
+    write_only.by_name): what it is set to nothing reads."""
+    return program is not None and all(
+        t.__class__ is ast.Subscript and t.value.__class__ is ast.Attribute
+        and t.value.attr in write_only.by_name(program) for t in targets)
 
 
 def _dropped_by(call: ast.Call, keyword: str, program, depth: int) -> bool:
@@ -616,6 +717,8 @@ def _nested(node: ast.AST, function: ast.AST, parents: dict) -> bool:
 #: are data (``roll``'s shift is not: it is checked as a sink)
 _ELEMENTWISE = {"abs": 1, "sqrt": 1, "exp": 1, "log": 1, "square": 1, "tanh": 1, "sum": 1, "mean": 1,
                 "roll": 1, "maximum": 2, "minimum": 2}
+#: numpy calls building one array of the items of their first arguments
+_JOINS = frozenset({"stack", "vstack", "hstack", "concatenate", "array", "asarray"})
 #: calls that may read any local by name
 _INTROSPECT = frozenset({"locals", "vars", "eval", "exec"})
 
@@ -833,6 +936,11 @@ def _sign(value, depth: int, numbers: bool = True, lengths: bool = True):
                 None if value.payload is None else _sign(value.payload, depth + 1, numbers, False))
     # a function, a class, a library reference, an iterator: the same object, or another one
     return (cls.__name__, id(value))
+
+
+def sign_by_value(value) -> tuple:
+    """``value``'s signature with its numbers and lengths (_sign)."""
+    return _sign(value, 0)
 
 
 def _covers(sign: tuple, before) -> bool:

@@ -218,7 +218,7 @@ class Truth:
         if reads.returns:
             self.decisions.returning_stop()
         else:
-            self._priced_after(stmt, ctx, key)
+            reads = self._priced_after(stmt, ctx, key, reads)
         if ctx.stops is None:
             ctx.stops = {}
         if key not in ctx.stops:
@@ -248,33 +248,63 @@ class Truth:
             return None
         return caller.function.node, stmt
 
-    def _priced_after(self, stmt, ctx, key: tuple) -> None:
+    def _priced_after(self, stmt, ctx, key: tuple, reads: late_stops.Later) -> late_stops.Later:
         """A stop left by a break or its while test, after which the function returns a count its
         loop wrote (late_stops.returned_after): the path signs it by type, stopping at the first
         execution or never, but the caller may price its work by it (late_stops.caller_prices; or
         the call is not found), or the return expression itself does (``return fnp.sum(fnp.ones(it *
-        (9 - it)))``), dearest mid-way: a run stopping there costs more than every path. Signing it
-        by value instead switches every pass, which sent corpus files past the cap on paths
-        (session 51): the high end is opened (Decisions.priced_stop, api._open_at_repeating_sites)."""
+        (9 - it)))``), dearest mid-way: a run stopping there costs more than every path. Where the
+        caller reads it only in compares with constants (``if it > 4:``, late_stops.caller_thresholds),
+        their answers are signed (``reads`` with them: the stop switches where one changes); else
+        the count is watched (_priced_changed): signing it by value switches every pass, which sent
+        corpus files past the cap on paths (session 51)."""
         if key in self.decisions.priced_stops:
-            return
+            return reads
+        if ctx.priced is not None and key in ctx.priced:
+            self._priced_changed(ctx, key)
+            return reads
         returned = late_stops.returned_after(stmt, ctx.node, self.frame.function.node, self.program)
         # (numbers and containers: not array values, which later sites answer for, nor the module a
         # loop's calls are rooted at, ``fnp``)
         counts = {n for n in returned.names if isinstance(self.peek_name(n), (Known, ListVal, TupleVal, DictVal))}
-        if not counts:
-            return
-        priced = counts & returned.inside
+        # (a number the function reads after the loop besides is signed by value already; a list
+        # read inside, ``fnp.stack(rows)``, sizes arrays whose prices grow with its length, as one
+        # read whole after the loop: late_stops._sign)
+        priced = {n for n in counts & returned.inside - reads.numbers if self.peek_name(n).__class__ is Known}
+        thresholds = []
         # (but what predict returns to whestbench, which prices only the array's cast)
-        if self._outer_frames != [None]:
+        if counts and self._outer_frames != [None]:
             positions = returned.positions or (frozenset(returned.names),)
             found = self._calling_statement()
             by_caller = None if found is None else late_stops.caller_prices(
                 found[1], found[0], self.frame.function.node.name, len(positions), self.program)
-            priced |= counts if by_caller is None else counts & {n for p, at in zip(by_caller, positions) if p
-                                                                 for n in at}
+            compared = (None,) * len(positions) if found is None \
+                else late_stops.caller_thresholds(found[1], found[0], len(positions))
+            for i, at in enumerate(positions):
+                if (by_caller is None or by_caller[i]) and at & counts:
+                    if compared[i] is None:
+                        priced |= at & counts
+                    else:
+                        thresholds.extend((n, compared[i]) for n in sorted(at & counts))
         if priced:
-            self.decisions.priced_stop(key, self.kept_used())
+            names = tuple(sorted(priced))
+            if ctx.priced is None:
+                ctx.priced = {}
+            ctx.priced[key] = (names, self._priced_sign(names), self.kept_used())
+        return dataclasses.replace(reads, thresholds=tuple(thresholds)) if thresholds else reads
+
+    def _priced_sign(self, names: tuple) -> tuple:
+        return tuple(late_stops.sign_by_value(self.peek_name(n)) for n in names)
+
+    def _priced_changed(self, ctx, key: tuple) -> None:
+        """A later execution of a stop whose returned count prices later work (_priced_after), or
+        its loop's normal exit: where the count differs from what it held at the stop's first
+        execution in this run, a run stopping in between hands back a count no path does, and the
+        high end is opened (Decisions.priced_stop, api._open_at_repeating_sites); a count that never
+        changes (a list of the same arrays rebound) prices alike wherever the loop stopped."""
+        names, first, spent = ctx.priced[key]
+        if self._priced_sign(names) != first:
+            self.decisions.priced_stop(key, spent)
 
     def _returning_stop(self, stmt, ctx, key: tuple, read: Optional[frozenset]) -> None:
         """A stop after which the function hands back what its loop wrote (``return v, it`` in its
@@ -312,6 +342,9 @@ class Truth:
     def stops_unmet(self, ctx) -> None:
         """``ctx``'s loop ended by its own course: the state its watched stop sites' later work
         reads now, the never-stopping path's (late_stops.py); a returning stop's is other work."""
+        for key in ctx.priced or ():
+            if key not in self.decisions.priced_stops:
+                self._priced_changed(ctx, key)
         for key, reads in (ctx.stops or {}).items():
             self.decisions.stop_ended(key, late_stops.ALWAYS if reads.returns
                                       else reads.signature([self.peek_name(n) for n in reads.names]))
