@@ -597,17 +597,21 @@ def _flow(node: ast.AST, may_int: bool, parents: dict, program=None, depth: int 
     stored, a keyword argument of a method call whose result is dropped where every def of that
     name does so (_dropped_by). ``joins``: a float or array values also flow through a list of
     them and an array built of one (``fnp.stack([s / total for s in sums])``: its shape is how
-    many, never what they hold); read so where a stop's count is returned (returned_after,
-    caller_prices), session 52's, leaving the older callers' answers as they were."""
+    many, never what they hold), and arithmetic with a float constant makes a float of an int;
+    read so where a stop's count is returned (returned_after, caller_prices), session 52's,
+    leaving the older callers' answers as they were."""
     while True:
         up = parents.get(id(node))
         cls = up.__class__
         if cls is ast.BinOp:
-            if may_int and up.op.__class__ not in (ast.Add, ast.Sub, ast.Div):
+            other = up.right if up.left is node else up.left
+            # (with a float constant, a number, even an int, makes a float: ``1e-9 * (steady + passes)``)
+            floated = joins and other.__class__ is ast.Constant and other.value.__class__ is float
+            if may_int and not floated and up.op.__class__ not in (ast.Add, ast.Sub, ast.Div):
                 return None
-            if not may_int and up.op.__class__ not in (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult):
+            if up.op.__class__ not in (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult):
                 return None
-            may_int = may_int and up.op.__class__ is not ast.Div
+            may_int = may_int and not floated and up.op.__class__ is not ast.Div
         elif cls is ast.UnaryOp and up.op.__class__ in (ast.USub, ast.UAdd):
             pass
         elif cls is ast.Subscript and up.value is node and up.ctx.__class__ is ast.Load:
