@@ -343,6 +343,17 @@ def caller_thresholds(stmt: ast.stmt, caller: ast.AST, positions: int) -> tuple:
     an ``if`` or ``while`` test or a whole operand of ``and``/``or``/``not`` in one (``if it > 4:``);
     None for any other (a name read otherwise, bound elsewhere too, declared global or nonlocal,
     read by a nested scope; a target that is no plain name)."""
+    per_stmt = _COMPARES.setdefault(stmt, {})
+    key = (id(caller), positions)
+    if key not in per_stmt:
+        per_stmt[key] = _caller_thresholds(stmt, caller, positions)
+    return per_stmt[key]
+
+
+_COMPARES: "weakref.WeakKeyDictionary[ast.stmt, dict]" = weakref.WeakKeyDictionary()
+
+
+def _caller_thresholds(stmt: ast.stmt, caller: ast.AST, positions: int) -> tuple:
     if stmt.__class__ is ast.Assign and len(stmt.targets) == 1:
         target = stmt.targets[0]
     elif stmt.__class__ is ast.AnnAssign:

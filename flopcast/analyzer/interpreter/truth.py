@@ -258,14 +258,22 @@ class Truth:
         their answers are signed (``reads`` with them: the stop switches where one changes); else
         the count is watched (_priced_changed): signing it by value switches every pass, which sent
         corpus files past the cap on paths (session 51)."""
-        if key in self.decisions.priced_stops:
-            return reads
-        if ctx.priced is not None and key in ctx.priced:
+        if ctx.priced is None:
+            ctx.priced = {}
+        if key not in ctx.priced:
+            ctx.priced[key] = self._priced_names(stmt, ctx, reads)
+        names, _, _, thresholds = ctx.priced[key]
+        if names and key not in self.decisions.priced_stops:
             self._priced_changed(ctx, key)
-            return reads
+        return dataclasses.replace(reads, thresholds=thresholds) if thresholds else reads
+
+    def _priced_names(self, stmt, ctx, reads: late_stops.Later) -> tuple:
+        """For _priced_after, at the stop's first execution in this run of its loop: the names it
+        watches, their signature and what the path had spent then, and the Thresholds it signs."""
         returned = late_stops.returned_after(stmt, ctx.node, self.frame.function.node, self.program)
         # (numbers and containers: not array values, which later sites answer for, nor the module a
-        # loop's calls are rooted at, ``fnp``)
+        # loop's calls are rooted at, ``fnp``; a name the loop binds after the stop is still a Known
+        # missing value here, and watched)
         counts = {n for n in returned.names if isinstance(self.peek_name(n), (Known, ListVal, TupleVal, DictVal))}
         # (a number the function reads after the loop besides is signed by value already; a list
         # read inside, ``fnp.stack(rows)``, sizes arrays whose prices grow with its length, as one
@@ -286,12 +294,8 @@ class Truth:
                         priced |= at & counts
                     else:
                         thresholds.extend((n, compared[i]) for n in sorted(at & counts))
-        if priced:
-            names = tuple(sorted(priced))
-            if ctx.priced is None:
-                ctx.priced = {}
-            ctx.priced[key] = (names, self._priced_sign(names), self.kept_used())
-        return dataclasses.replace(reads, thresholds=tuple(thresholds)) if thresholds else reads
+        names = tuple(sorted(priced))
+        return names, self._priced_sign(names), self.kept_used(), tuple(thresholds)
 
     def _priced_sign(self, names: tuple) -> tuple:
         return tuple(late_stops.sign_by_value(self.peek_name(n)) for n in names)
@@ -302,7 +306,7 @@ class Truth:
         execution in this run, a run stopping in between hands back a count no path does, and the
         high end is opened (Decisions.priced_stop, api._open_at_repeating_sites); a count that never
         changes (a list of the same arrays rebound) prices alike wherever the loop stopped."""
-        names, first, spent = ctx.priced[key]
+        names, first, spent, _ = ctx.priced[key]
         if self._priced_sign(names) != first:
             self.decisions.priced_stop(key, spent)
 
@@ -342,8 +346,8 @@ class Truth:
     def stops_unmet(self, ctx) -> None:
         """``ctx``'s loop ended by its own course: the state its watched stop sites' later work
         reads now, the never-stopping path's (late_stops.py); a returning stop's is other work."""
-        for key in ctx.priced or ():
-            if key not in self.decisions.priced_stops:
+        for key, (names, *_) in (ctx.priced or {}).items():
+            if names and key not in self.decisions.priced_stops:
                 self._priced_changed(ctx, key)
         for key, reads in (ctx.stops or {}).items():
             self.decisions.stop_ended(key, late_stops.ALWAYS if reads.returns
