@@ -305,9 +305,12 @@ class Truth:
         its loop's normal exit: where the count differs from what it held at the stop's first
         execution in this run, a run stopping in between hands back a count no path does, and the
         high end is opened (Decisions.priced_stop, api._open_at_repeating_sites); a count that never
-        changes (a list of the same arrays rebound) prices alike wherever the loop stopped."""
+        changes (a list of the same arrays rebound) prices alike wherever the loop stopped, and one
+        that became a value read from data (``s -= step``) is the later sites' to answer for."""
         names, first, spent, _ = ctx.priced[key]
-        if self._priced_sign(names) != first:
+        now = self._priced_sign(names)
+        if any(a != b and isinstance(self.peek_name(n), (Known, ListVal, TupleVal, DictVal))
+               for n, a, b in zip(names, now, first)):
             self.decisions.priced_stop(key, spent)
 
     def _returning_stop(self, stmt, ctx, key: tuple, read: Optional[frozenset]) -> None:
