@@ -194,9 +194,11 @@ CORPUS = {
     ),
     "spectral_stages": Entry(
         points=(
-            (16, 2, 20_000, "interval"),      # little room: mean/diag stages whatever the power loop did
-            (16, 2, 10**7, "interval"),       # low-rank stages on both halves
-            (32, 3, 10**8, "interval"),
+            # lower, was interval (stops52: power_rank returns `steps`, which the caller spends from the room
+            # the plan is chosen by: priced by how many passes ran), at each point
+            (16, 2, 20_000, "lower"),         # little room: mean/diag stages whatever the power loop did
+            (16, 2, 10**7, "lower"),          # low-rank stages on both halves
+            (32, 3, 10**8, "lower"),
         ),
         # the rank loop stops at its first False: a rank of 1..MAX_RANK read from data (first_break.py),
         # and plans of equal score are then ordered by costs that hold it (`-total` in the key)
@@ -205,7 +207,8 @@ CORPUS = {
                     "if best_key is None or key > best_key:"),
         notes={"16x2 at 1e5": "the power loop's trip count steers the plan (budget left): a run of 9 "
                               "steps (18,895) is below the interval [22,015, 99,407] that takes the loop "
-                              "as 0 or 12 steps (the 'answers alike' caveat); not a corpus point"},
+                              "as 0 or 12 steps (the 'answers alike' caveat); not a corpus point. Since "
+                              "stops52 a lower bound (at least 1,072): the returned steps open the stop"},
     ),
     "calib_mix": Entry(
         points=(
@@ -892,9 +895,11 @@ CORPUS = {
     ),
     "strassen_levels": Entry(
         points=(
-            (16, 2, 10**6, "interval"),     # no Strassen level pays at 16: plain chunks, low-rank summary
-            (32, 3, 10**7, "interval"),     # one Strassen level per square chunk
-            (64, 4, 10**8, "interval"),     # two levels (the head's cap, a 0-d member of head.npz)
+            # lower, was interval (stops52: energy_rank returns `max(r, 1)`, the rank its while loop counted,
+            # which sizes the summary: priced by how many passes ran), at each point
+            (16, 2, 10**6, "lower"),        # no Strassen level pays at 16: plain chunks, low-rank summary
+            (32, 3, 10**7, "lower"),        # one Strassen level per square chunk
+            (64, 4, 10**8, "lower"),        # two levels (the head's cap, a 0-d member of head.npz)
         ),
         guards=("if peak > HUGE:", "vals, vecs = fnp.linalg.eigh(gram)",
                 "_, s, vt = fnp.linalg.svd(chunk, full_matrices=False)",
