@@ -223,18 +223,6 @@ def _names_attribute(target: ast.AST, me: str, name: str) -> bool:
         and target.value.id == me
 
 
-def _mention(node: ast.AST) -> Optional[str]:
-    """The name a node mentions: a plain name's, an attribute's, a text's (``getattr(x, "name")``
-    -like; the program reaches none by a computed name: _plain)."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return None
-
-
 def _binds(node: ast.AST, name: str) -> bool:
     """Whether ``node`` binds ``name``: an assignment, a parameter, an import (a module's, or one
     of its names under its own name or another), a def or a class."""
@@ -468,7 +456,7 @@ class _Steered:
             return None
         decorators = defs[0].decorator_list
         # contextlib's contextmanager, bound by nothing but its import
-        if decorators and (len(decorators) > 1 or _mention(decorators[0]) != "contextmanager" or any(
+        if decorators and (len(decorators) > 1 or write_only.mention(decorators[0]) != "contextmanager" or any(
                 _binds(n, bound) and not (isinstance(n, ast.alias) and n.name == bound and n.asname is None)
                 for n, _ in nodes for bound in ("contextmanager", "contextlib"))):
             return None
@@ -519,7 +507,8 @@ class _Steered:
         called = {id(n.func) for n, _ in nodes if isinstance(n, ast.Call)}
         todo = list(prefix) + [n for n, _ in nodes if isinstance(n, ast.Lambda)]
         todo += [d for name, found in defs.items() for d in found if name.startswith("__") or _resumable(d)]
-        todo += [d for n, _ in nodes if _mention(n) in defs and id(n) not in called for d in defs[_mention(n)]]
+        todo += [d for n, _ in nodes if write_only.mention(n) in defs and id(n) not in called
+                 for d in defs[write_only.mention(n)]]
         reached: set = set()
         reads: set = set()
         seen: set = set()
@@ -530,7 +519,7 @@ class _Steered:
             seen.add(id(code))
             stepped = {id(n.target) for n in ast.walk(code) if isinstance(n, ast.AugAssign)}
             for node in ast.walk(code):
-                mentioned = _mention(node)
+                mentioned = write_only.mention(node)
                 if mentioned is None:
                     continue
                 if not isinstance(getattr(node, "ctx", None), ast.Store) or id(node) in stepped:

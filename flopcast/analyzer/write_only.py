@@ -334,13 +334,13 @@ def _uncalled(trees: list) -> set:
     defs: list = []
     for tree in trees:
         for node in ast_walk(tree):
-            name = _mention(node)
+            name = mention(node)
             if name is not None:
                 mentions[name] = mentions.get(name, 0) + 1
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.decorator_list \
                     and node.name not in _ENTRY_POINTS and not node.name.startswith("__"):
                 defs.append(node)
-    inner = {id(d): [m for n in ast_walk(d) if (m := _mention(n)) is not None] for d in defs}
+    inner = {id(d): [m for n in ast_walk(d) if (m := mention(n)) is not None] for d in defs}
     dead: list = []
     changed = True
     while changed:
@@ -413,13 +413,15 @@ def footprint(statements: list, counted: frozenset) -> tuple:
 def _mentions(nodes: list, counted: frozenset) -> list:
     found: dict = {}
     for node in nodes:
-        name = _mention(node)
+        name = mention(node)
         if name is not None and name in counted:
             found[name] = found.get(name, 0) + 1
     return sorted(found.items())
 
 
-def _mention(node: ast.AST) -> Optional[str]:
+def mention(node: ast.AST) -> Optional[str]:
+    """The name a node mentions: a plain name's, an attribute's, a text's (``getattr(x, "name")``
+    -like)."""
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
