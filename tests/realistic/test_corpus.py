@@ -824,8 +824,8 @@ CORPUS = {
     ),
     "traced_kit": Entry(
         points=(
-            (8, 2, 3000, "guarded"),       # mean field (np.maximum on a flopscope array: flopscope's ufunc)
-            (8, 2, 10_000, "guarded"),     # diagonal Gaussian (super() chains, a decorated method)
+            (8, 2, 3000, "lower"),         # mean field (np.maximum on a flopscope array: flopscope's ufunc)  # guarded before session 52: a path settled early is compared past its record, and self.log differs (settle52)
+            (8, 2, 10_000, "lower"),       # diagonal Gaussian (super() chains, a decorated method)  # guarded before session 52: a path settled early is compared past its record, and self.log differs (settle52)
             (8, 2, 200_000, "lower"),  # head + 64 samples fitting the correction's scale  # guarded before session 51: self.log (formatted texts) differs by path and is read back (mixed_calls.py)
             (16, 3, 10**6, "lower"),  # low-rank factor, rank 4, + 64 samples  # guarded before session 51: self.log (formatted texts) differs by path and is read back (mixed_calls.py)
         ),
@@ -1288,7 +1288,7 @@ CORPUS = {
     "locked_subspace": Entry(
         points=(
             (16, 2, 30_000, "exact"),        # no subspace fits: the diagonal closure
-            (8, 1, 30_000, "interval"),      # k = 2, 6 sweeps
+            (8, 1, 30_000, "lower"),         # k = 2, 6 sweeps  # interval before session 52: the exponent rescale() returns after its while test (line 133) prices the caller's work (stops52)
             # lower, was interval: a count carried across calls (break50): exp reaches pre_var * 2.0 ** -exp, array
             # values the syntax does not tell from a number, handed to block_power
             (16, 2, 3 * 10**6, "lower"),      # k = 8, 12 sweeps: columns lock part by part
@@ -1784,7 +1784,7 @@ CORPUS = {
     ),
     "enum_tactics": Entry(
         points=(
-            (8, 1, 20_000, "interval"),      # full covariance (one layer: no re-rooting) + mean-field cross-check
+            (8, 1, 20_000, "lower"),         # full covariance (one layer: no re-rooting) + mean-field cross-check  # interval before session 52: the count returned after the stop at line 380 prices the caller's work (stops52)
             # lower, was interval: a count carried across calls (break50): history[-1][1], the scale a layer's loop
             # stopped at, seeds the next layer's loop
             (16, 2, 100_000, "lower"),        # float32 low-rank root + float64 diagonal, SMOOTH polish
