@@ -75,14 +75,21 @@ def _sized_by(tmp_path, size: str):
 def test_a_sample_count_clamped_with_np_clip_of_known_numbers_is_known(tmp_path):
     # numpy computes np.clip / np.ceil / np.sqrt of known Python numbers; int() of the numpy
     # scalar is the known count, so the sizes it makes are exact
-    for size in ("int(np.clip(budget // 5000, 8, 400))",
-                 "int(np.ceil(np.sqrt(budget / 1000.0)))",
-                 "int(np.maximum(3, np.floor(np.log2(budget))))"):
-        path = _sized_by(tmp_path, size)
-        report = analyze(path, POINT)
-        runtime = measure(path, POINT).total
-        assert not report.unpriced and not report.uncertain, (size, report.unpriced, report.uncertain)
-        assert report.total.exact and report.total.lo == runtime, (size, report.total, runtime)
+    _assert_sized_exactly(tmp_path, ("int(np.clip(budget // 5000, 8, 400))",
+                                     "int(np.ceil(np.sqrt(budget / 1000.0)))",
+                                     "int(np.maximum(3, np.floor(np.log2(budget))))"))
+
+
+def _assert_sized_exactly(tmp_path, sizes) -> None:
+    """Each size, an expression of the budget, makes the estimator's arrays: exact and equal to the
+    real count, at two (width, depth)."""
+    for size in sizes:
+        for point in (POINT, Point(16, 3, POINT.budget)):
+            path = _sized_by(tmp_path, size)
+            report = analyze(path, point)
+            runtime = measure(path, point).total
+            assert not report.unpriced and not report.uncertain, (size, point, report.unpriced, report.uncertain)
+            assert report.total.exact and report.total.lo == runtime, (size, point, report.total, runtime)
 
 
 def test_a_plain_numpy_scalar_of_known_ints_keeps_numpys_integer_dtype(tmp_path):
@@ -148,11 +155,6 @@ def test_np_floor_of_an_integer_read_from_data_is_an_integer(tmp_path):
 
 def test_rounding_and_integer_numpy_functions_of_known_numbers_are_known(tmp_path):
     # np.round / np.trunc / np.exp2 / np.cbrt / np.mod / np.gcd of known numbers: numpy's own value
-    for size in ("int(np.round(np.cbrt(budget / 1000.0)))",
-                 "int(np.mod(budget, 97)) + int(np.trunc(np.exp2(3.5)))",
-                 "int(np.gcd(budget, 360)) + int(np.rint(np.float32(2.5)))"):
-        path = _sized_by(tmp_path, size)
-        report = analyze(path, POINT)
-        runtime = measure(path, POINT).total
-        assert not report.unpriced and not report.uncertain, (size, report.unpriced, report.uncertain)
-        assert report.total.exact and report.total.lo == runtime, (size, report.total, runtime)
+    _assert_sized_exactly(tmp_path, ("int(np.round(np.cbrt(budget / 1000.0)))",
+                                     "int(np.mod(budget, 97)) + int(np.trunc(np.exp2(3.5)))",
+                                     "int(np.gcd(budget, 360)) + int(np.rint(np.float32(2.5)))"))
