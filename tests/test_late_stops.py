@@ -690,6 +690,12 @@ _RETURNED_COUNT_CASES = [pytest.param(name, marks=pytest.mark.xdist_group(f"retu
                          for name in HANDED_BACK]
 
 
+def _assert_open_only_at_the_test(program: str, report) -> None:
+    """The report's one unpriced entry: "switches" at the line marked ``# the test``."""
+    test_line = next(i for i, text in enumerate(program.splitlines(), 1) if "# the test" in text)
+    assert [(u.what, u.span.line) for u in report.unpriced] == [("switches", test_line)]
+
+
 @pytest.mark.parametrize("point, seed", [(Point(16, 4, 10**5), 0), (Point(16, 4, 10**5), 1),
                                          (Point(16, 4, 10**5), 2), (Point(8, 5, 10**5), 0)],
                          ids=["16x4-s0", "16x4-s1", "16x4-s2", "8x5-s0"])
@@ -699,8 +705,7 @@ def test_a_count_returned_from_a_loop_run_again_leaves_the_high_end_open(returne
     # rise (or fall) layer after layer: runs of 16x4 seeds 0 and 1 cost more than every path, where
     # each run of the loop stops alike (late_stops.handed_back, api._open_at_repeating_sites).
     program, path, report = returned_count_analysed(name, point)
-    test_line = next(i for i, text in enumerate(program.splitlines(), 1) if "# the test" in text)
-    assert [(u.what, u.span.line) for u in report.unpriced] == [("switches", test_line)]
+    _assert_open_only_at_the_test(program, report)
     assert report.total.lo <= measure(path, point, seed=seed).total
 
 
@@ -780,8 +785,7 @@ def test_a_count_handed_back_after_its_loop_run_again_leaves_the_high_end_open(t
     path.write_text(program)
     point = Point(16, 4, 10**5)
     report = analyze(path, point)
-    test_line = next(i for i, text in enumerate(program.splitlines(), 1) if "# the test" in text)
-    assert [(u.what, u.span.line) for u in report.unpriced] == [("switches", test_line)]
+    _assert_open_only_at_the_test(program, report)
     assert report.total.lo <= measure(path, point, seed=0).total
 
 
@@ -981,18 +985,17 @@ PRICED_AFTER_THE_LOOP = {
 }
 
 
+@pytest.mark.parametrize("point", [Point(8, 2, 2**41), Point(4, 3, 2**41)], ids=["8x2", "4x3"])
 @pytest.mark.parametrize("name", PRICED_AFTER_THE_LOOP)
-def test_a_count_returned_after_its_loop_priced_dearest_mid_way_leaves_the_high_end_open(tmp_path, name):
+def test_a_count_returned_after_its_loop_priced_dearest_mid_way_leaves_the_high_end_open(tmp_path, name, point):
     # The paths take the stop at its first execution or never (the count signed by its type), both
     # pricing nothing after the loop; the run stops at the fifth and pays 1,200 ones and their sum
     # (8x2 by the caller once: [370, 2,274] before, run 6,254): the stop opens the high end
     program = PRICED_AFTER_THE_LOOP[name]
     path = tmp_path / "estimator.py"
     path.write_text(program)
-    point = Point(8, 2, 2**41)
     report = analyze(path, point)
-    test_line = next(i for i, text in enumerate(program.splitlines(), 1) if "# the test" in text)
-    assert [(u.what, u.span.line) for u in report.unpriced] == [("switches", test_line)]
+    _assert_open_only_at_the_test(program, report)
     assert report.total.lo <= measure(path, point).total
 
 
