@@ -54,7 +54,7 @@ from __future__ import annotations
 import ast
 from typing import Optional
 
-from flopcast.analyzer import carried, write_only
+from flopcast.analyzer import past_record, write_only
 from flopcast.analyzer.carried import Root
 
 #: Tags of the forms that name an object (canonical.py): ``(tag, number, ...)`` where it is first
@@ -82,9 +82,9 @@ def steer_later_calls(program, cls: str, runs: list) -> bool:
     lengths = {len(r.call_states) for r in followed}
     # past the longest path's calls too, where a path that settled moves on past a shorter one's or
     # the numbers may move otherwise in a run mixing the paths' moves
-    past = len(lengths) > 1 or _mixed_moves(followed)
+    past = len(lengths) > 1 or past_record.mixed_moves(followed)
     for k in range(max(lengths, default=0) + past):
-        states, moved = _at_call(followed, k, past)
+        states, moved = past_record.states_at_call(followed, k, past)
         if None in states or moved is None:
             return True
         if not states:
@@ -106,48 +106,6 @@ def steer_later_calls(program, cls: str, runs: list) -> bool:
             if not steered.not_read(root, paths + moved.get(root, []), _shares(root, shared)):
                 return True
     return False
-
-
-def _mixed_moves(runs: list) -> bool:
-    """Whether a run mixing the paths' answers may move the numbers of the state otherwise than
-    every path: paths that settled moving them (carried.MOVES) move them otherwise (other
-    recipes, other events), and one's proof holds its comparisons over the values its own moves
-    reach only (carried_bounds: `t + 1` stays at 1 and above, `1 - 5 * t` another path makes does not)."""
-    moves = [r.calls_moves for r in runs if r.calls_end == carried.MOVES]
-    return any(m is None or m[0] for m in moves) and len({m and m[1:] for m in moves}) > 1
-
-
-def _at_call(runs: list, k: int, past: bool) -> tuple:
-    """The states the paths leave after call ``k + 1`` (None where one cannot be compared), and the
-    roots that may hold other numbers or logs there than a state stands for, each with the form
-    it had before the call whose moves its path repeats (None when that is unknown).
-
-    Those are the paths' own states as far as each followed the calls. Past them (``past``: a
-    shorter path against a longer one's, or each past its last), a path that settled leaves
-    its last state (carried.REPEATS) or that state with the numbers and logs its last call changed
-    changed again (carried.MOVES: numbers_steer_nothing proves only those change); a path whose
-    later calls are not followed (a lower bound already) is left out."""
-    states: list = []
-    moved: Optional[dict] = {}
-    for r in runs:
-        if k < len(r.call_states):
-            states.append(r.call_states[k])
-            continue
-        if not past or not r.calls_end:
-            continue
-        last = r.call_states[-1]
-        states.append(last)
-        if r.calls_end != carried.MOVES:
-            continue
-        before = r.call_states[-2] if len(r.call_states) > 1 else r.call_start
-        if before is None or last is None:
-            moved = None
-            continue
-        if moved is not None:
-            for root in before.roots.keys() & last.roots.keys():
-                if before.roots[root] != last.roots[root]:
-                    moved.setdefault(root, []).append({root: before.roots[root]})
-    return states, moved
 
 
 # ---------------------------------------------------------------------------- the roots that differ
