@@ -535,3 +535,18 @@ def test_paths_settling_alike_but_moving_a_number_otherwise_open_the_high_end() 
     assert max(measured) > max(t.hi for t in [report.total, *report.per_call])  # the mix this is about
     assert ("switches", 13) in [(u.what, u.span.line) for u in report.unpriced]
     assert report.lower_bound and all(report.total.lo <= m for m in measured)
+
+
+def test_a_memo_filled_by_the_first_call_is_no_move_of_a_path_settled_at_its_second() -> None:
+    """`self.plans[key]` is filled by the first call under a key of the width, then only read; one
+    arm of a test of the MLP's values steps a count nothing reads. That arm's path settles at its
+    second call (only the count moves) and records one state, the other arm's two: past the
+    first's record, the roots its later calls move are those its second call changed (the count),
+    not the memo its first call filled (portfolio_planner's self.plans). Every run costs one arm or
+    the other, whatever the mix: an interval holding each call of every seed."""
+    path = FIXTURES / "memo_filled_once.py"
+    point = Point(8, 2, 100_000)
+    report = analyze(path, point)
+    assert not report.unpriced and not report.exact and (report.total.lo, report.total.hi) == (598, 838)
+    measured = [m.total for seed in (0, 4) for m in measure_calls(path, point, 4, seed=seed)]
+    assert measured == [838, 838, 598, 838, 838, 838, 598, 598]

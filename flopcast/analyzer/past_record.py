@@ -25,8 +25,8 @@ def mixed_moves(runs: list) -> bool:
 
 def states_at_call(runs: list, k: int, past: bool) -> tuple:
     """The states the paths leave after call ``k + 1`` (None where one cannot be compared), and the
-    roots that may hold other numbers or logs there than a state stands for, each with the form
-    it had before the call whose moves its path repeats (None when that is unknown).
+    roots that may hold other numbers or logs there than a state stands for, each with its form in
+    the state next to the path's last (``_next_to_last``; None when that is unknown).
 
     Those are the paths' own states as far as each followed the calls. Past them (``past``: a
     shorter path against a longer one's, or each past its last), a path that settled leaves
@@ -45,12 +45,25 @@ def states_at_call(runs: list, k: int, past: bool) -> tuple:
         states.append(last)
         if r.calls_end != carried.MOVES:
             continue
-        before = r.call_states[-2] if len(r.call_states) > 1 else r.call_start
-        if before is None or last is None:
+        other = _next_to_last(r)
+        if other is None or last is None:
             moved = None
             continue
         if moved is not None:
-            for root in before.roots.keys() & last.roots.keys():
-                if before.roots[root] != last.roots[root]:
-                    moved.setdefault(root, []).append({root: before.roots[root]})
+            for root in other.roots.keys() & last.roots.keys():
+                if other.roots[root] != last.roots[root]:
+                    moved.setdefault(root, []).append({root: other.roots[root]})
     return states, moved
+
+
+def _next_to_last(run):
+    """The state next to a MOVES path's last recorded one whose differences from it are the roots
+    every later call may move: the state the call proven to repeat its moves left, where that call
+    moved all a later call moves (RunResult.calls_after: a memo the call before it filled once is
+    no move); else the state before the last recorded call (that call's changes, every number
+    the proof watches among them, and what it did once too)."""
+    last = run.call_states[-1]
+    after = run.calls_after
+    if after is not None and last is not None and after.roots.keys() == last.roots.keys():
+        return after
+    return run.call_states[-2] if len(run.call_states) > 1 else run.call_start

@@ -1635,9 +1635,9 @@ CORPUS = {
     "portfolio_planner": Entry(
         points=(
             (16, 2, 3_000, "exact"),          # nothing fits: the mean pushed through (the seed's `or` joins)
-            (32, 2, 50_000, "lower"),         # mean field, top-8 active set, cholesky -> lstsq ladder  # lower: self.diagnostics is stored anew first (calls52), but a path settled at its first call still moves self.plans there, read by `key not in self.plans` (settle52, past_record.states_at_call)
-            (16, 3, 1_000_000, "lower"),      # deep: Monte Carlo, 258 antithetic samples in chunks of 32  # lower: self.diagnostics is stored anew first (calls52), but a path settled at its first call still moves self.plans there, read by `key not in self.plans` (settle52, past_record.states_at_call)
-            (32, 3, 10**7, "lower"),          # deep: Monte Carlo, the 512 cap  # lower: self.diagnostics is stored anew first (calls52), but a path settled at its first call still moves self.plans there, read by `key not in self.plans` (settle52, past_record.states_at_call)
+            (32, 2, 50_000, "interval"),      # mean field, top-8 active set, cholesky -> lstsq ladder  # lower in session 52 (a path settled at its second call was taken to still move self.plans, which its first call filled); interval again in session 53: its later calls move only what its second call changed (past_record.states_at_call)
+            (16, 3, 1_000_000, "interval"),   # deep: Monte Carlo, 258 antithetic samples in chunks of 32  # lower in session 52 (a path settled at its second call was taken to still move self.plans, which its first call filled); interval again in session 53: its later calls move only what its second call changed (past_record.states_at_call)
+            (32, 3, 10**7, "interval"),       # deep: Monte Carlo, the 512 cap  # lower in session 52 (a path settled at its second call was taken to still move self.plans, which its first call filled); interval again in session 53: its later calls move only what its second call changed (past_record.states_at_call)
         ),
         # 832 lines: a frozen config dataclass with properties and a generator of leaves, an
         # lru_cached Winograd cost recursion, a per-layer recursion over the net and a recursive
