@@ -6,6 +6,7 @@ second call still runs and shows it."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -21,11 +22,15 @@ FIXTURES = HERE / "fixtures" / "carried"
 CORPUS = HERE / "realistic" / "estimators"
 POINTS = [Point(8, 2, 2**41), Point(16, 3, 2**41)]
 
+pytestmark = pytest.mark.xdist_group("first-writes")
 
-def _analyzed(path: Path, point: Point, monkeypatch, proving: bool) -> tuple:
+
+@cache
+def _analyzed(path: Path, point: Point, proving: bool) -> tuple:
     """The report's JSON, how many first calls proved (True) or did not prove (False) their
     later calls alike by the attributes they added, and the report; with ``proving`` False no
-    first call is armed (every path makes its second call)."""
+    first call is armed (every path makes its second call). Made once per worker (the module is
+    one xdist group): two or three tests read the same analysis, quantile_gram's 2-3 s at 16x3."""
     tries: list = []
     added_unread = first_writes.added_unread
 
@@ -34,12 +39,12 @@ def _analyzed(path: Path, point: Point, monkeypatch, proving: bool) -> tuple:
         tries.append(proven)
         return proven
 
-    with monkeypatch.context() as m:
+    with pytest.MonkeyPatch.context() as m:
         m.setattr(first_writes, "added_unread", spy)
         if not proving:
             m.setattr(first_writes, "arm", lambda instance, predict: None)
         report = analyze(path, point)
-    return to_json(report), tries, report
+    return to_json(report), tuple(tries), report
 
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
@@ -48,9 +53,9 @@ def _analyzed(path: Path, point: Point, monkeypatch, proving: bool) -> tuple:
                                   FIXTURES / "prefix_overwrites.py", FIXTURES / "prefix_overwrites_reached.py",
                                   FIXTURES / "prefix_guards.py", CORPUS / "quantile_gram.py",
                                   CORPUS / "rescue_ladder.py"], ids=lambda p: p.stem)
-def test_skipping_the_second_call_changes_no_report(path: Path, point: Point, monkeypatch) -> None:
-    proving, tries, _ = _analyzed(path, point, monkeypatch, True)
-    plain, untried, _ = _analyzed(path, point, monkeypatch, False)
+def test_skipping_the_second_call_changes_no_report(path: Path, point: Point) -> None:
+    proving, tries, _ = _analyzed(path, point, True)
+    plain, untried, _ = _analyzed(path, point, False)
     assert tries and not untried  # the first calls were armed, and only then
     assert proving == plain
 
@@ -58,8 +63,8 @@ def test_skipping_the_second_call_changes_no_report(path: Path, point: Point, mo
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
 @pytest.mark.parametrize("path", [FIXTURES / "prefix_adds.py", FIXTURES / "prefix_overwrites.py",
                                   FIXTURES / "prefix_guards.py", CORPUS / "quantile_gram.py"], ids=lambda p: p.stem)
-def test_attributes_written_before_read_prove_the_later_calls(path: Path, point: Point, monkeypatch) -> None:
-    _, tries, report = _analyzed(path, point, monkeypatch, True)
+def test_attributes_written_before_read_prove_the_later_calls(path: Path, point: Point) -> None:
+    _, tries, report = _analyzed(path, point, True)
     assert tries and any(tries)  # some path's second call was not made
     measured = [m.total for m in measure_calls(path, point, 3)]
     assert measured == [measured[0]] * 3  # every MLP costs what the first does
@@ -71,11 +76,11 @@ def test_attributes_written_before_read_prove_the_later_calls(path: Path, point:
 @pytest.mark.parametrize("path", [FIXTURES / "prefix_registry.py", FIXTURES / "prefix_helper.py",
                                   FIXTURES / "prefix_then_hasattr.py", FIXTURES / "prefix_overwrites_reached.py"],
                          ids=lambda p: p.stem)
-def test_an_attribute_a_later_call_can_read_keeps_the_second_call(path: Path, point: Point, monkeypatch) -> None:
+def test_an_attribute_a_later_call_can_read_keeps_the_second_call(path: Path, point: Point) -> None:
     """The instance reached through a registry, a helper run before the attributes are written,
     an attribute added after the first assignments: the later calls cost otherwise than the
     first, which only the second call shows."""
-    _, tries, report = _analyzed(path, point, monkeypatch, True)
+    _, tries, report = _analyzed(path, point, True)
     assert tries and not any(tries)
     measured = [m.total for m in measure_calls(path, point, 3)]
     assert measured[1] == measured[2] != measured[0]
