@@ -982,6 +982,19 @@ PRICED_AFTER_THE_LOOP = {
         v = w @ v
         it += 1
 """).format(back="return v, it", calls=f"v, it = settle(mlp.weights[0], v)\n        {_DEAREST_MID_WAY}"),
+    # a float is no count of itself, but the caller's ``int`` makes one of it again
+    "as a float the caller ints": PRICED_BY_PASSES.format(
+        back="return v, 0.5 * it", calls=f"v, c = settle(mlp.weights[0], v)\n        it = int(2 * c)\n"
+                                         f"        {_DEAREST_MID_WAY}"),
+    "as a float a helper hands on": PRICED_BY_PASSES.replace("\n\nclass Estimator", """
+
+def halved(w, v):
+    v, it = settle(w, v)
+    return v, 0.5 * it
+
+
+class Estimator""").format(back="return v, it", calls=f"v, c = halved(mlp.weights[0], v)\n        it = int(2 * c)\n"
+                                                        f"        {_DEAREST_MID_WAY}"),
 }
 
 

@@ -268,14 +268,16 @@ class ReturnedAfter:
     inside: frozenset
 
 
-def returned_after(stop: ast.AST, loop: ast.stmt, function: ast.AST, program=None) -> ReturnedAfter:
+def returned_after(stop: ast.AST, loop: ast.stmt, function: ast.AST, program=None, module=None) -> ReturnedAfter:
     """What ``function``'s returns after ``loop``, which ``stop`` left (a ``break`` arm, or the
     ``while`` loop for its test), hand back of what the loop wrote (``it`` in ``return v, it``
     after it), but numbers every read of which after the loop reaches array values or floats only
     (``return v - 1.0 / drawn``: _values_only). Where the loop stopped sets them, and the caller
     (or the return expression itself) may price work by them, dearest mid-way (``fnp.ones(it * (9 -
     it))``): the path signs them by type, so a run stopping mid-way may cost more than every path
-    (Truth._priced_after opens the high end there)."""
+    (Truth._priced_after opens the high end there). What a return hands back may be priced by the
+    caller however it was made, a float too (``return v, 0.5 * it``, then ``int(2 * c)``): only one
+    made an array by a flopscope call of ``module`` (``fnp.sqrt(...) - 1.0 / drawn``) prices nothing."""
     per_loop = _READS.get(loop)
     if per_loop is None:
         per_loop = _READS[loop] = {}
@@ -289,7 +291,7 @@ def returned_after(stop: ast.AST, loop: ast.stmt, function: ast.AST, program=Non
             returns = [n for n in own_nodes(function.body) if n.__class__ is ast.Return and n.value is not None
                        and after(n)]
             names = {n for n in _loads(returns) & written
-                     if not _values_only(n, loop, function, arm, program, joins=True)}
+                     if not _values_only(n, loop, function, arm, program, joins=True, handed=flopscope_aliases(module))}
             items = [e for r in returns for e in (r.value.elts if r.value.__class__ is ast.Tuple else [r.value])]
             inside = {n for e in items if e.__class__ is not ast.Name for n in _loads([e])}
             found = ReturnedAfter(frozenset(names), _positions(returns, names), frozenset(inside & names))
@@ -297,19 +299,23 @@ def returned_after(stop: ast.AST, loop: ast.stmt, function: ast.AST, program=Non
     return per_loop[key]
 
 
-def caller_prices(stmt: ast.stmt, caller: ast.AST, callee: str, positions: int, program=None) -> Optional[tuple]:
+def caller_prices(stmt: ast.stmt, caller: ast.AST, callee: str, positions: int, program=None,
+                  handed: Optional[frozenset] = frozenset()) -> Optional[tuple]:
     """Per position of a returned tuple of ``positions`` items (one: the whole value), whether
     ``caller`` may price work by it after ``stmt``, the statement whose whole value is the call of
     ``callee`` (caller_reads): a target read again other than only into array values or floats
-    (_reaches_values: ``rows.append(0.0 * it)`` prices nothing). None where any may."""
+    (_reaches_values: ``rows.append(0.0 * it)`` prices nothing). None where any may. ``handed``:
+    as _flow's, None for ``predict``, whose value whestbench prices only by its shape; else what
+    ``caller`` returns goes on to a caller of its own, which may price work by it."""
     per_stmt = _PRICES.setdefault(stmt, {})
-    key = (id(caller), callee, positions)
+    key = (id(caller), callee, positions, handed)
     if key not in per_stmt:
         read = caller_reads(stmt, caller, callee, positions)
         if read is not None and any(read) and stmt.__class__ is not ast.Expr:
             target = stmt.targets[0] if stmt.__class__ is ast.Assign else stmt.target
             names = [target.id] * positions if target.__class__ is ast.Name else [e.id for e in target.elts]
-            read = tuple(r and not _reaches_values(n, caller, None, program, 0, joins=True) for r, n in zip(read, names))
+            read = tuple(r and not _reaches_values(n, caller, None, program, 0, joins=True, handed=handed)
+                         for r, n in zip(read, names))
         per_stmt[key] = read
     return per_stmt[key]
 
@@ -555,7 +561,8 @@ def caller_reads(stmt: ast.stmt, caller: ast.AST, callee: str, positions: int) -
     return None
 
 
-def _values_only(name: str, loop: ast.stmt, function: ast.AST, arm: list, program=None, joins: bool = False) -> bool:
+def _values_only(name: str, loop: ast.stmt, function: ast.AST, arm: list, program=None, joins: bool = False,
+                 handed: Optional[frozenset] = None) -> bool:
     """Whether every value ``name`` holds after ``loop`` flows only into arithmetic whose result is
     an array's values or a float, returned or bound to a name whose reads flow so too, or into what
     nothing reads (_flow): never into a shape, a size, an index, a slice or loop bound, a test, an
@@ -568,10 +575,11 @@ def _values_only(name: str, loop: ast.stmt, function: ast.AST, arm: list, progra
     be an int only ever leaves a call other than the numpy ones, which end the flow, as a number."""
     after = _after(loop, function)
     in_arm = {id(n) for n in own_nodes(arm)}
-    return _reaches_values(name, function, lambda n: not after(n) and id(n) not in in_arm, program, 0, joins)
+    return _reaches_values(name, function, lambda n: not after(n) and id(n) not in in_arm, program, 0, joins, handed)
 
 
-def _reaches_values(name: str, function: ast.AST, own_work, program, depth: int, joins: bool = False) -> bool:
+def _reaches_values(name: str, function: ast.AST, own_work, program, depth: int, joins: bool = False,
+                    handed: Optional[frozenset] = None) -> bool:
     """Whether every read of ``name`` in ``function`` (but those ``own_work`` says are not the
     later work's, outside nested scopes), and of the names bound from it, flows only into values
     (_values_only); ``depth``: how many method calls it was handed through (one at most)."""
@@ -593,14 +601,15 @@ def _reaches_values(name: str, function: ast.AST, own_work, program, depth: int,
                 continue  # the loop's own work, or work before it
             if n.ctx.__class__ is ast.Del or _nested(n, function, parents):
                 return False
-            bound = _flow(n, may_int, parents, program, depth, joins)
+            bound = _flow(n, may_int, parents, program, depth, joins, handed)
             if bound is None:
                 return False
             todo.extend(bound)
     return True
 
 
-def _flow(node: ast.AST, may_int: bool, parents: dict, program=None, depth: int = 0, joins: bool = False):
+def _flow(node: ast.AST, may_int: bool, parents: dict, program=None, depth: int = 0, joins: bool = False,
+          handed: Optional[frozenset] = None):
     """Where the value read at ``node`` goes: the (name, may be an int) pairs it is bound to, or None
     where it may reach a price (a sink). ``may_int``: whether it may still be an int (or a
     sequence holding ints), whose products are lengths. A statement that only hands it on to what
@@ -610,7 +619,11 @@ def _flow(node: ast.AST, may_int: bool, parents: dict, program=None, depth: int 
     them and an array built of one (``fnp.stack([s / total for s in sums])``: its shape is how
     many, never what they hold), and arithmetic with a float constant makes a float of an int;
     read so where a stop's count is returned (returned_after, caller_prices), session 52's,
-    leaving the older callers' answers as they were."""
+    leaving the older callers' answers as they were. ``handed``: where not None, a return hands the
+    value to a caller that may price work by it, a float too (``int(2 * c)`` sizing an array), so
+    it is a sink but for an array made by a call of one of these names of flopscope's numpy
+    (``fnp.sqrt(s) - 1.0 / drawn``), whose values the analyzer never knows (later sites answer)."""
+    arrayed = False
     while True:
         up = parents.get(id(node))
         cls = up.__class__
@@ -623,6 +636,7 @@ def _flow(node: ast.AST, may_int: bool, parents: dict, program=None, depth: int 
             if up.op.__class__ not in (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult):
                 return None
             may_int = may_int and not floated and up.op.__class__ is not ast.Div
+            arrayed = arrayed or _flopscope_call(other, handed)
         elif cls is ast.UnaryOp and up.op.__class__ in (ast.USub, ast.UAdd):
             pass
         elif cls is ast.Subscript and up.value is node and up.ctx.__class__ is ast.Load:
@@ -633,11 +647,12 @@ def _flow(node: ast.AST, may_int: bool, parents: dict, program=None, depth: int 
                                         and up.func.__class__ is ast.Attribute and up.func.value.__class__ is ast.Name
                                         and up.func.value.id in ("fnp", "np", "numpy") and up.func.attr in _JOINS
                                         and node in up.args):
-            pass
+            arrayed = arrayed or _flopscope_call(up, handed)
         elif cls is ast.Call and up.func.__class__ is ast.Attribute and up.func.value.__class__ is ast.Name \
                 and up.func.value.id in ("fnp", "np", "numpy") and up.func.attr in _ELEMENTWISE \
                 and node in up.args[:_ELEMENTWISE[up.func.attr]]:
-            pass  # an elementwise op or a sum: its cost is its operand's shape, never its values
+            # an elementwise op or a sum: its cost is its operand's shape, never its values
+            arrayed = arrayed or _flopscope_call(up, handed)
         elif cls is ast.Call and node in up.args and parents.get(id(up)).__class__ is ast.Expr \
                 and _into_write_only(up, program):
             return []  # kept where nothing reads it
@@ -658,12 +673,38 @@ def _flow(node: ast.AST, may_int: bool, parents: dict, program=None, depth: int 
             if not all(t.__class__ is ast.Name for t in up.targets):
                 return None
             return [(t.id, may_int) for t in up.targets]
-        elif cls is ast.Return and not may_int or cls is ast.FormattedValue and up.value is node:
+        elif cls is ast.Return and not may_int and (handed is None or arrayed) \
+                or cls is ast.FormattedValue and up.value is node:
             # values handed back (never what may be a count: the caller may size by it), or text
             return []
         else:
             return None
         node = up
+
+
+def _flopscope_call(node: ast.AST, aliases: Optional[frozenset]) -> bool:
+    """Whether ``node`` is a call of a function of flopscope's numpy bound as one of ``aliases``
+    (``fnp.sqrt(x)``): an array or numpy scalar whose value the analyzer never knows."""
+    return aliases is not None and node.__class__ is ast.Call and node.func.__class__ is ast.Attribute \
+        and node.func.value.__class__ is ast.Name and node.func.value.id in aliases
+
+
+def flopscope_aliases(module) -> frozenset:
+    """The names ``module`` binds to flopscope's numpy (``import flopscope.numpy as fnp``, ``from
+    flopscope import numpy as fnp``); none without a module."""
+    if module is None:
+        return frozenset()
+    found = _FLOPSCOPE.get(module.tree)
+    if found is None:
+        found = _FLOPSCOPE[module.tree] = frozenset(
+            a.asname for n in ast.walk(module.tree) if n.__class__ is ast.Import for a in n.names
+            if a.name == "flopscope.numpy" and a.asname) | frozenset(
+            a.asname or a.name for n in ast.walk(module.tree) if n.__class__ is ast.ImportFrom
+            and n.module == "flopscope" and n.level == 0 for a in n.names if a.name == "numpy")
+    return found
+
+
+_FLOPSCOPE: "weakref.WeakKeyDictionary[ast.AST, frozenset]" = weakref.WeakKeyDictionary()
 
 
 def _into_write_only(call: ast.Call, program) -> bool:

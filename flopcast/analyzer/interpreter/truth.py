@@ -270,7 +270,8 @@ class Truth:
     def _priced_names(self, stmt, ctx, reads: late_stops.Later) -> tuple:
         """For _priced_after, at the stop's first execution in this run of its loop: the names it
         watches, their signature and what the path had spent then, and the Thresholds it signs."""
-        returned = late_stops.returned_after(stmt, ctx.node, self.frame.function.node, self.program)
+        returned = late_stops.returned_after(stmt, ctx.node, self.frame.function.node, self.program,
+                                             self.frame.module)
         # (numbers and containers: not array values, which later sites answer for, nor the module a
         # loop's calls are rooted at, ``fnp``; a name the loop binds after the stop is still a Known
         # missing value here, and watched)
@@ -284,8 +285,11 @@ class Truth:
         if counts and self._outer_frames != [None]:
             positions = returned.positions or (frozenset(returned.names),)
             found = self._calling_statement()
+            # (a caller other than predict hands what it returns on to its own caller)
             by_caller = None if found is None else late_stops.caller_prices(
-                found[1], found[0], self.frame.function.node.name, len(positions), self.program)
+                found[1], found[0], self.frame.function.node.name, len(positions), self.program,
+                handed=None if self._outer_frames[:-1] == [None] else late_stops.flopscope_aliases(
+                    self._outer_frames[-1].module))
             compared = (None,) * len(positions) if found is None \
                 else late_stops.caller_thresholds(found[1], found[0], len(positions))
             for i, at in enumerate(positions):
