@@ -27,7 +27,7 @@ import ast
 import weakref
 from typing import Optional
 
-from flopcast.analyzer import late_stops, write_only
+from flopcast.analyzer import late_stops, value_flow, write_only
 from flopcast.analyzer.liveness import loads, loop_reads, READ, read_again, sequence_fate
 from flopcast.syntax import calls_introspection, DEF_SCOPES, own_nodes
 
@@ -142,7 +142,7 @@ def _follow(node: ast.AST, function: ast.AST, parents: dict, program, depth: int
                 # the library's containers only keeps or hands back what it holds; a def of the
                 # program's may put it anywhere
                 name = node.attr if node.__class__ is ast.Attribute else None
-                if name is None or name not in late_stops.library_methods() or _defs_named(program, name):
+                if name is None or name not in value_flow.library_methods() or _defs_named(program, name):
                     return None
                 if name in late_stops.KEEPING:
                     return set(), False
@@ -211,7 +211,7 @@ def _call_result(call: ast.Call, arg: ast.AST, function: ast.AST, program, depth
         return not values_only, set()
     name = func.id if func.__class__ is ast.Name else func.attr if func.__class__ is ast.Attribute else None
     # (a method name the library's containers or arrays also have may be one of theirs: not looked up)
-    defs = _defs_named(program, name) if func.__class__ is ast.Name or name not in late_stops.library_methods() \
+    defs = _defs_named(program, name) if func.__class__ is ast.Name or name not in value_flow.library_methods() \
         else []
     if func.__class__ is ast.Name and name in _BUILTINS and not defs or _math_name(func):
         return True, set()  # (a number, or numbers, made of it)
@@ -307,7 +307,7 @@ def _calls_user_code(stmt: ast.stmt, program) -> bool:
             continue
         func = n.func
         name = func.id if func.__class__ is ast.Name else func.attr if func.__class__ is ast.Attribute else None
-        library = name in _BUILTINS if func.__class__ is ast.Name else name in late_stops.library_methods()
+        library = name in _BUILTINS if func.__class__ is ast.Name else name in value_flow.library_methods()
         if not library or _defs_named(program, name):
             return True
     return False

@@ -51,14 +51,11 @@ after the loop than the never-stopping one).
 from __future__ import annotations
 
 import ast
-import collections
-import functools
-import logging
 import weakref
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-from flopcast.analyzer import dtypes, write_only
+from flopcast.analyzer import value_flow
 from flopcast.analyzer.liveness import live_after
 from flopcast.analyzer.values import Array, DictVal, InstanceVal, Known, ListVal, NumpyScalar, TupleVal, Unknown
 from flopcast.syntax import DEF_SCOPES, own_nodes
@@ -86,7 +83,7 @@ class Later:
     sized: frozenset = frozenset()
     # the stop's arm returns (Returning): the normal exit goes on to other work, never priced alike
     returns: bool = False
-    # (name, its Thresholds) of the counts the caller prices only through compares (caller_thresholds)
+    # (name, its Thresholds) of the counts the caller prices only through compares (count_compares.py)
     thresholds: tuple = ()
 
     def signature(self, values: list) -> tuple:
@@ -180,7 +177,7 @@ def later_reads(stop: ast.AST, loop: ast.stmt, function: ast.AST, arm_raises_cau
     """The names whose state the work after ``loop`` stopped by ``stop`` (an exit ``if`` of its
     body, or the ``while`` loop itself for its test) may read, or ALWAYS. ``arm_raises_caught``:
     whether a raise there may be caught (a handler around the running code); ``program``: where
-    the methods a count is handed to are looked up (_dropped_by); ``module`` (program.Module): the
+    the methods a count is handed to are looked up (value_flow._dropped_by); ``module`` (program.Module): the
     function's, whose imports of library modules (``fnp``) are no state a call of theirs changes."""
     per_loop = _READS.get(loop)
     if per_loop is None:
@@ -268,6 +265,17 @@ class ReturnedAfter:
     inside: frozenset
 
 
+@dataclass(frozen=True)
+class PricedStop:
+    """A stop whose returned count prices later work, at its first execution in one run of its loop
+    (Truth._priced_after): the count is watched from there on."""
+
+    names: tuple  # the names watched (sorted)
+    signature: tuple  # their sign_by_value then
+    spent: int  # what the path had spent then: the low end where the count changes later
+    thresholds: tuple  # (name, count_compares.Thresholds) of the counts the caller only compares
+
+
 def returned_after(stop: ast.AST, loop: ast.stmt, function: ast.AST, program=None, module=None) -> ReturnedAfter:
     """What ``function``'s returns after ``loop``, which ``stop`` left (a ``break`` arm, or the
     ``while`` loop for its test), hand back of what the loop wrote (``it`` in ``return v, it``
@@ -291,7 +299,7 @@ def returned_after(stop: ast.AST, loop: ast.stmt, function: ast.AST, program=Non
             returns = [n for n in own_nodes(function.body) if n.__class__ is ast.Return and n.value is not None
                        and after(n)]
             names = {n for n in _loads(returns) & written
-                     if not _values_only(n, loop, function, arm, program, joins=True, handed=flopscope_aliases(module))}
+                     if not _values_only(n, loop, function, arm, program, joins=True, handed=value_flow.flopscope_aliases(module))}
             items = [e for r in returns for e in (r.value.elts if r.value.__class__ is ast.Tuple else [r.value])]
             inside = {n for e in items if e.__class__ is not ast.Name for n in _loads([e])}
             found = ReturnedAfter(frozenset(names), _positions(returns, names), frozenset(inside & names))
@@ -305,7 +313,7 @@ def caller_prices(stmt: ast.stmt, caller: ast.AST, callee: str, positions: int, 
     ``caller`` may price work by it after ``stmt``, the statement whose whole value is the call of
     ``callee`` (caller_reads): a target read again other than only into array values or floats
     (_reaches_values: ``rows.append(0.0 * it)`` prices nothing). None where any may. ``handed``:
-    as _flow's, None for ``predict``, whose value whestbench prices only by its shape; else what
+    as value_flow._flow's, None for ``predict``, whose value whestbench prices only by its shape; else what
     ``caller`` returns goes on to a caller of its own, which may price work by it."""
     per_stmt = _PRICES.setdefault(stmt, {})
     key = (id(caller), callee, positions, handed)
@@ -314,99 +322,13 @@ def caller_prices(stmt: ast.stmt, caller: ast.AST, callee: str, positions: int, 
         if read is not None and any(read) and stmt.__class__ is not ast.Expr:
             target = stmt.targets[0] if stmt.__class__ is ast.Assign else stmt.target
             names = [target.id] * positions if target.__class__ is ast.Name else [e.id for e in target.elts]
-            read = tuple(r and not _reaches_values(n, caller, None, program, 0, joins=True, handed=handed)
+            read = tuple(r and not value_flow.reaches_values(n, caller, None, program, 0, joins=True, handed=handed)
                          for r, n in zip(read, names))
         per_stmt[key] = read
     return per_stmt[key]
 
 
 _PRICES: "weakref.WeakKeyDictionary[ast.stmt, dict]" = weakref.WeakKeyDictionary()
-
-
-_COMPARED = {ast.Lt: lambda a, b: a < b, ast.LtE: lambda a, b: a <= b, ast.Gt: lambda a, b: a > b,
-             ast.GtE: lambda a, b: a >= b, ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b}
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """The compares of a returned count with number constants that are all the caller reads of it
-    (``if it > 4:``): its later work depends on where the loop stopped only through their answers."""
-
-    tests: tuple  # ((op class, constant, whether the count is on the left), ...)
-
-    def answers(self, value) -> tuple:
-        """The answers of the compares for ``value`` (a known number); its signature for any other."""
-        if value.__class__ is not Known or value.value.__class__ not in (int, float, bool):
-            return ("?", _sign(value, 0))
-        n = value.value
-        return tuple(_COMPARED[op](n, c) if left else _COMPARED[op](c, n) for op, c, left in self.tests)
-
-
-def caller_thresholds(stmt: ast.stmt, caller: ast.AST, positions: int) -> tuple:
-    """Per position of a returned tuple of ``positions`` items (one: the whole value), the
-    Thresholds of the name ``stmt`` (the caller's statement whose whole value is the call) binds it
-    to, where every read of that name in ``caller`` is one compare with a number constant, read as
-    an ``if`` or ``while`` test or a whole operand of ``and``/``or``/``not`` in one (``if it > 4:``);
-    None for any other (a name read otherwise, bound elsewhere too, declared global or nonlocal,
-    read by a nested scope; a target that is no plain name)."""
-    per_stmt = _COMPARES.setdefault(stmt, {})
-    key = (id(caller), positions)
-    if key not in per_stmt:
-        per_stmt[key] = _caller_thresholds(stmt, caller, positions)
-    return per_stmt[key]
-
-
-_COMPARES: "weakref.WeakKeyDictionary[ast.stmt, dict]" = weakref.WeakKeyDictionary()
-
-
-def _caller_thresholds(stmt: ast.stmt, caller: ast.AST, positions: int) -> tuple:
-    if stmt.__class__ is ast.Assign and len(stmt.targets) == 1:
-        target = stmt.targets[0]
-    elif stmt.__class__ is ast.AnnAssign:
-        target = stmt.target
-    else:
-        return (None,) * positions
-    if target.__class__ is ast.Name:
-        names = [target.id] * positions
-    elif target.__class__ in (ast.Tuple, ast.List) and len(target.elts) == positions \
-            and all(e.__class__ is ast.Name for e in target.elts):
-        names = [e.id for e in target.elts]
-    else:
-        return (None,) * positions
-    return tuple(_thresholds(name, caller, target) for name in names)
-
-
-def _thresholds(name: str, caller: ast.AST, target: ast.expr) -> Optional[Thresholds]:
-    parents = {id(c): n for n in ast.walk(caller) for c in ast.iter_child_nodes(n)}
-    tests = []
-    for n in ast.walk(caller):
-        if n.__class__ in (ast.Global, ast.Nonlocal) and name in n.names:
-            return None
-        if n.__class__ is not ast.Name or n.id != name:
-            continue
-        if _nested(n, caller, parents):
-            return None
-        if n.ctx.__class__ is ast.Store:
-            if not any(n is t for t in ast.walk(target)):
-                return None  # bound elsewhere too: what it holds there is no count of this loop
-            continue
-        if n.ctx.__class__ is not ast.Load:
-            return None
-        up = parents.get(id(n))
-        if up.__class__ is not ast.Compare or len(up.ops) != 1 or up.ops[0].__class__ not in _COMPARED:
-            return None
-        other = up.comparators[0] if up.left is n else up.left
-        if other.__class__ is not ast.Constant or other.value.__class__ not in (int, float):
-            return None
-        test = up
-        while parents.get(id(test)).__class__ is ast.BoolOp \
-                or parents.get(id(test)).__class__ is ast.UnaryOp and parents[id(test)].op.__class__ is ast.Not:
-            test = parents[id(test)]
-        holder = parents.get(id(test))
-        if holder.__class__ not in (ast.If, ast.While) or holder.test is not test:
-            return None
-        tests.append((up.ops[0].__class__, other.value, up.left is n))
-    return Thresholds(tuple(sorted(set(tests), key=repr)))
 
 
 def _positions(returns: list, names: set) -> Optional[tuple]:
@@ -565,7 +487,7 @@ def _values_only(name: str, loop: ast.stmt, function: ast.AST, arm: list, progra
                  handed: Optional[frozenset] = None) -> bool:
     """Whether every value ``name`` holds after ``loop`` flows only into arithmetic whose result is
     an array's values or a float, returned or bound to a name whose reads flow so too, or into what
-    nothing reads (_flow): never into a shape, a size, an index, a slice or loop bound, a test, an
+    nothing reads (value_flow._flow): never into a shape, a size, an index, a slice or loop bound, a test, an
     attribute, a call other than a numpy elementwise one or a method that drops it, or anything
     that outlives the function. Any other read, or a nested scope reading it, keeps it signed
     (False). Its reads in the loop's body are the loop's own work, priced up to each stop, but for
@@ -575,208 +497,9 @@ def _values_only(name: str, loop: ast.stmt, function: ast.AST, arm: list, progra
     be an int only ever leaves a call other than the numpy ones, which end the flow, as a number."""
     after = _after(loop, function)
     in_arm = {id(n) for n in own_nodes(arm)}
-    return _reaches_values(name, function, lambda n: not after(n) and id(n) not in in_arm, program, 0, joins, handed)
+    return value_flow.reaches_values(name, function, lambda n: not after(n) and id(n) not in in_arm, program, 0, joins, handed)
 
 
-def _reaches_values(name: str, function: ast.AST, own_work, program, depth: int, joins: bool = False,
-                    handed: Optional[frozenset] = None) -> bool:
-    """Whether every read of ``name`` in ``function`` (but those ``own_work`` says are not the
-    later work's, outside nested scopes), and of the names bound from it, flows only into values
-    (_values_only); ``depth``: how many method calls it was handed through (one at most)."""
-    parents = {id(c): n for n in ast.walk(function) for c in ast.iter_child_nodes(n)}
-    if any(n.__class__ in (ast.Global, ast.Nonlocal) for n in ast.walk(function)) or any(
-            n.__class__ is ast.Call and n.func.__class__ is ast.Name and n.func.id in _INTROSPECT
-            for n in ast.walk(function)):
-        return False
-    todo, seen = [(name, True)], {}
-    while todo:
-        current, may_int = todo.pop()
-        if current in seen and seen[current] >= may_int:
-            continue
-        seen[current] = may_int
-        for n in ast.walk(function):
-            if n.__class__ is not ast.Name or n.id != current or n.ctx.__class__ is ast.Store:
-                continue
-            if current == name and own_work is not None and not _nested(n, function, parents) and own_work(n):
-                continue  # the loop's own work, or work before it
-            if n.ctx.__class__ is ast.Del or _nested(n, function, parents):
-                return False
-            bound = _flow(n, may_int, parents, program, depth, joins, handed)
-            if bound is None:
-                return False
-            todo.extend(bound)
-    return True
-
-
-def _flow(node: ast.AST, may_int: bool, parents: dict, program=None, depth: int = 0, joins: bool = False,
-          handed: Optional[frozenset] = None):
-    """Where the value read at ``node`` goes: the (name, may be an int) pairs it is bound to, or None
-    where it may reach a price (a sink). ``may_int``: whether it may still be an int (or a
-    sequence holding ints), whose products are lengths. A statement that only hands it on to what
-    nothing reads ends it: an append to a write-only attribute (write_only.py) or an item of one
-    stored, a keyword argument of a method call whose result is dropped where every def of that
-    name does so (_dropped_by). ``joins``: a float or array values also flow through a list of
-    them and an array built of one (``fnp.stack([s / total for s in sums])``: its shape is how
-    many, never what they hold), and arithmetic with a float constant makes a float of an int;
-    read so where a stop's count is returned (returned_after, caller_prices), session 52's,
-    leaving the older callers' answers as they were. ``handed``: where not None, a return hands the
-    value to a caller that may price work by it, a float too (``int(2 * c)`` sizing an array), so
-    it is a sink but for an array made by a call of one of these names of flopscope's numpy
-    (``fnp.sqrt(s) - 1.0 / drawn``), whose values the analyzer never knows (later sites answer)."""
-    arrayed = False
-    while True:
-        up = parents.get(id(node))
-        cls = up.__class__
-        if cls is ast.BinOp:
-            other = up.right if up.left is node else up.left
-            # (with a float constant, a number, even an int, makes a float: ``1e-9 * (steady + passes)``)
-            floated = joins and other.__class__ is ast.Constant and other.value.__class__ is float
-            if may_int and not floated and up.op.__class__ not in (ast.Add, ast.Sub, ast.Div):
-                return None
-            if up.op.__class__ not in (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow, ast.MatMult):
-                return None
-            may_int = may_int and not floated and up.op.__class__ is not ast.Div
-            arrayed = arrayed or _flopscope_call(other, handed)
-        elif cls is ast.UnaryOp and up.op.__class__ in (ast.USub, ast.UAdd):
-            pass
-        elif cls is ast.Subscript and up.value is node and up.ctx.__class__ is ast.Load:
-            pass  # an item of what it made (its index is another read, checked as such)
-        elif cls is ast.Tuple and up.ctx.__class__ is ast.Load:
-            pass  # a tuple holding it, followed where it goes as it would be
-        elif joins and not may_int and (cls is ast.List and up.ctx.__class__ is ast.Load or cls is ast.Call
-                                        and up.func.__class__ is ast.Attribute and up.func.value.__class__ is ast.Name
-                                        and up.func.value.id in ("fnp", "np", "numpy") and up.func.attr in _JOINS
-                                        and node in up.args):
-            arrayed = arrayed or _flopscope_call(up, handed)
-        elif cls is ast.Call and up.func.__class__ is ast.Attribute and up.func.value.__class__ is ast.Name \
-                and up.func.value.id in ("fnp", "np", "numpy") and up.func.attr in _ELEMENTWISE \
-                and node in up.args[:_ELEMENTWISE[up.func.attr]]:
-            # an elementwise op or a sum: its cost is its operand's shape, never its values
-            arrayed = arrayed or _flopscope_call(up, handed)
-        elif cls is ast.Call and node in up.args and parents.get(id(up)).__class__ is ast.Expr \
-                and _into_write_only(up, program):
-            return []  # kept where nothing reads it
-        elif cls is ast.keyword and up.value is node and up.arg is not None and depth == 0 \
-                and parents.get(id(parents.get(id(up)))).__class__ is ast.Expr:
-            return [] if _dropped_by(parents.get(id(up)), up.arg, program, depth) else None
-        elif cls in (ast.ListComp, ast.GeneratorExp) and up.elt is node:
-            pass
-        elif cls is ast.comprehension and up.iter is node or cls in (ast.For, ast.AsyncFor) and up.iter is node:
-            # its items, one by one: how many is the sequence's length, which it never sets once it
-            # can be no int nor text (what may still be a str, ``for ch in tag``, has a length of its own)
-            if may_int or up.target.__class__ is not ast.Name:
-                return None
-            return [(up.target.id, may_int)]
-        elif cls is ast.Assign and up.value is node and _items_write_only(up.targets, program):
-            return []  # an item of what nothing reads: ``self.log[len(rows)] = it``
-        elif cls is ast.Assign and up.value is node:
-            if not all(t.__class__ is ast.Name for t in up.targets):
-                return None
-            return [(t.id, may_int) for t in up.targets]
-        elif cls is ast.Return and not may_int and (handed is None or arrayed) \
-                or cls is ast.FormattedValue and up.value is node:
-            # values handed back (never what may be a count: the caller may size by it), or text
-            return []
-        else:
-            return None
-        node = up
-
-
-def _flopscope_call(node: ast.AST, aliases: Optional[frozenset]) -> bool:
-    """Whether ``node`` is a call of a function of flopscope's numpy bound as one of ``aliases``
-    (``fnp.sqrt(x)``): an array or numpy scalar whose value the analyzer never knows."""
-    return aliases is not None and node.__class__ is ast.Call and node.func.__class__ is ast.Attribute \
-        and node.func.value.__class__ is ast.Name and node.func.value.id in aliases
-
-
-def flopscope_aliases(module) -> frozenset:
-    """The names ``module`` binds to flopscope's numpy (``import flopscope.numpy as fnp``, ``from
-    flopscope import numpy as fnp``); none without a module."""
-    if module is None:
-        return frozenset()
-    found = _FLOPSCOPE.get(module.tree)
-    if found is None:
-        found = _FLOPSCOPE[module.tree] = frozenset(
-            a.asname for n in ast.walk(module.tree) if n.__class__ is ast.Import for a in n.names
-            if a.name == "flopscope.numpy" and a.asname) | frozenset(
-            a.asname or a.name for n in ast.walk(module.tree) if n.__class__ is ast.ImportFrom
-            and n.module == "flopscope" and n.level == 0 for a in n.names if a.name == "numpy")
-    return found
-
-
-_FLOPSCOPE: "weakref.WeakKeyDictionary[ast.AST, frozenset]" = weakref.WeakKeyDictionary()
-
-
-def _into_write_only(call: ast.Call, program) -> bool:
-    """``x.name.append(v)`` (or ``appendleft``, ``add``) where ``name`` is an attribute the program
-    only writes (write_only.by_name): what it is handed nothing reads."""
-    func = call.func
-    return program is not None and func.__class__ is ast.Attribute and func.attr in ("append", "appendleft", "add") \
-        and func.value.__class__ is ast.Attribute and func.value.attr in write_only.by_name(program)
-
-
-def _items_write_only(targets: list, program) -> bool:
-    """Whether every target is an item of an attribute the program only writes (``x.name[k]``,
-    write_only.by_name): what it is set to nothing reads."""
-    return program is not None and all(
-        t.__class__ is ast.Subscript and t.value.__class__ is ast.Attribute
-        and t.value.attr in write_only.by_name(program) for t in targets)
-
-
-def _dropped_by(call: ast.Call, keyword: str, program, depth: int) -> bool:
-    """Whether every def named as the method or function ``call`` calls (``self.diag.note("samples",
-    used=done)``), in every module of the program, takes the argument ``keyword`` into a parameter
-    (its own, or its ``**`` dict) whose reads reach only values or what nothing reads. Looked up by
-    name, as onsets.py looks up a call's effects: none when the name is also a method of the
-    library's containers, arrays, generators or loggers (a call on one of those), when no def has
-    it, or when a def is decorated (its wrapper may read the argument)."""
-    func = call.func
-    name = func.attr if func.__class__ is ast.Attribute else func.id if func.__class__ is ast.Name else None
-    if program is None or name is None or name in library_methods():
-        return False
-    defs = [n for m in program.modules.values() for n in ast.walk(m.tree)
-            if n.__class__ in (ast.FunctionDef, ast.AsyncFunctionDef) and n.name == name]
-    if not defs:
-        return False
-    for d in defs:
-        named = {a.arg for a in d.args.args + d.args.kwonlyargs}
-        param = keyword if keyword in named else d.args.kwarg.arg if d.args.kwarg is not None else None
-        if d.decorator_list or param is None or not _reaches_values(param, d, None, program, depth + 1):
-            return False
-    return True
-
-
-@functools.lru_cache(maxsize=None)
-def library_methods() -> frozenset:
-    """The methods of what a receiver may be other than the program's own objects; numpy's read
-    from the installed numpy once and kept on disk (a later analysis need not import it)."""
-    def numpy_methods() -> list:
-        import numpy
-        return sorted({n for t in (numpy.ndarray, numpy.random.Generator, numpy.random.RandomState) for n in dir(t)})
-
-    python = {n for t in (list, dict, set, frozenset, str, bytes, tuple, collections.deque, collections.Counter,
-                          logging.Logger) for n in dir(t)}
-    return frozenset(python | set(dtypes.ANSWERS.ask("late_stops|numpy methods", numpy_methods)))
-
-
-def _nested(node: ast.AST, function: ast.AST, parents: dict) -> bool:
-    """Whether ``node`` lies in a function, lambda or class defined inside ``function``."""
-    up = parents.get(id(node))
-    while up is not None and up is not function:
-        if up.__class__ in DEF_SCOPES:
-            return True
-        up = parents.get(id(up))
-    return False
-
-
-#: numpy functions whose cost is their operands' shapes, and how many leading positional operands
-#: are data (``roll``'s shift is not: it is checked as a sink)
-_ELEMENTWISE = {"abs": 1, "sqrt": 1, "exp": 1, "log": 1, "square": 1, "tanh": 1, "sum": 1, "mean": 1,
-                "roll": 1, "maximum": 2, "minimum": 2}
-#: numpy calls building one array of the items of their first arguments
-_JOINS = frozenset({"stack", "vstack", "hstack", "concatenate", "array", "asarray"})
-#: calls that may read any local by name
-_INTROSPECT = frozenset({"locals", "vars", "eval", "exec"})
 
 
 def _sized(function: ast.AST) -> set:

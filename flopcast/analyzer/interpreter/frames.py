@@ -52,8 +52,7 @@ class LoopContext:
     # the names the work after the loop reads
     stops: Optional[dict] = None
     # the stops whose loop writes a count its function returns that prices later work (Truth._priced_after):
-    # site key -> (the names watched, their signature at its first execution in this run of the
-    # loop, what the path had spent there, the Thresholds signed for the names only compared)
+    # site key -> late_stops.PricedStop, taken at its first execution in this run of the loop
     priced: Optional[dict] = None
     # in a generator's body: the generators this loop takes items from, with the items each had
     # handed over before it (Interpreter.note_feeds)

@@ -7,8 +7,8 @@ import ast
 import dataclasses
 from typing import Optional
 
-from flopcast.analyzer import (carried_counts, chain_maps, compared_floats, covered_arms, dataints, dunders, first_break,
-                               joins, late_stops, onsets, presumptions, sizetests)
+from flopcast.analyzer import (carried_counts, chain_maps, compared_floats, count_compares, covered_arms, dataints,
+                               dunders, first_break, joins, late_stops, onsets, presumptions, sizetests, value_flow)
 from flopcast.analyzer.decisions import Site
 from flopcast.analyzer.values import (machine_of, Array, BoundMethod, ChainMapVal, ClassVal, CountKnown, DictVal,
                                       equal_only_to_itself, FunctionVal, Generator, GeneratorView, InstanceVal,
@@ -254,7 +254,7 @@ class Truth:
         execution or never, but the caller may price its work by it (late_stops.caller_prices; or
         the call is not found), or the return expression itself does (``return fnp.sum(fnp.ones(it *
         (9 - it)))``), dearest mid-way: a run stopping there costs more than every path. Where the
-        caller reads it only in compares with constants (``if it > 4:``, late_stops.caller_thresholds),
+        caller reads it only in compares with constants (``if it > 4:``, count_compares.caller_thresholds),
         their answers are signed (``reads`` with them: the stop switches where one changes); else
         the count is watched (_priced_changed): signing it by value switches every pass, which sent
         corpus files past the cap on paths (session 51)."""
@@ -262,12 +262,12 @@ class Truth:
             ctx.priced = {}
         if key not in ctx.priced:
             ctx.priced[key] = self._priced_names(stmt, ctx, reads)
-        names, _, _, thresholds = ctx.priced[key]
-        if names and key not in self.decisions.priced_stops:
+        priced = ctx.priced[key]
+        if priced.names and key not in self.decisions.priced_stops:
             self._priced_changed(ctx, key)
-        return dataclasses.replace(reads, thresholds=thresholds) if thresholds else reads
+        return dataclasses.replace(reads, thresholds=priced.thresholds) if priced.thresholds else reads
 
-    def _priced_names(self, stmt, ctx, reads: late_stops.Later) -> tuple:
+    def _priced_names(self, stmt, ctx, reads: late_stops.Later) -> late_stops.PricedStop:
         """For _priced_after, at the stop's first execution in this run of its loop: the names it
         watches, their signature and what the path had spent then, and the Thresholds it signs."""
         returned = late_stops.returned_after(stmt, ctx.node, self.frame.function.node, self.program,
@@ -288,10 +288,10 @@ class Truth:
             # (a caller other than predict hands what it returns on to its own caller)
             by_caller = None if found is None else late_stops.caller_prices(
                 found[1], found[0], self.frame.function.node.name, len(positions), self.program,
-                handed=None if self._outer_frames[:-1] == [None] else late_stops.flopscope_aliases(
+                handed=None if self._outer_frames[:-1] == [None] else value_flow.flopscope_aliases(
                     self._outer_frames[-1].module))
             compared = (None,) * len(positions) if found is None \
-                else late_stops.caller_thresholds(found[1], found[0], len(positions))
+                else count_compares.caller_thresholds(found[1], found[0], len(positions))
             for i, at in enumerate(positions):
                 if (by_caller is None or by_caller[i]) and at & counts:
                     if compared[i] is None:
@@ -299,7 +299,7 @@ class Truth:
                     else:
                         thresholds.extend((n, compared[i]) for n in sorted(at & counts))
         names = tuple(sorted(priced))
-        return names, self._priced_sign(names), self.kept_used(), tuple(thresholds)
+        return late_stops.PricedStop(names, self._priced_sign(names), self.kept_used(), tuple(thresholds))
 
     def _priced_sign(self, names: tuple) -> tuple:
         return tuple(late_stops.sign_by_value(self.peek_name(n)) for n in names)
@@ -311,11 +311,11 @@ class Truth:
         high end is opened (Decisions.priced_stop, api._open_at_repeating_sites); a count that never
         changes (a list of the same arrays rebound) prices alike wherever the loop stopped, and one
         that became a value read from data (``s -= step``) is the later sites' to answer for."""
-        names, first, spent, _ = ctx.priced[key]
-        now = self._priced_sign(names)
+        priced = ctx.priced[key]
+        now = self._priced_sign(priced.names)
         if any(a != b and isinstance(self.peek_name(n), (Known, ListVal, TupleVal, DictVal))
-               for n, a, b in zip(names, now, first)):
-            self.decisions.priced_stop(key, spent)
+               for n, a, b in zip(priced.names, now, priced.signature)):
+            self.decisions.priced_stop(key, priced.spent)
 
     def _returning_stop(self, stmt, ctx, key: tuple, read: Optional[frozenset]) -> None:
         """A stop after which the function hands back what its loop wrote (``return v, it`` in its
@@ -353,8 +353,8 @@ class Truth:
     def stops_unmet(self, ctx) -> None:
         """``ctx``'s loop ended by its own course: the state its watched stop sites' later work
         reads now, the never-stopping path's (late_stops.py); a returning stop's is other work."""
-        for key, (names, *_) in (ctx.priced or {}).items():
-            if names and key not in self.decisions.priced_stops:
+        for key, priced in (ctx.priced or {}).items():
+            if priced.names and key not in self.decisions.priced_stops:
                 self._priced_changed(ctx, key)
         for key, reads in (ctx.stops or {}).items():
             self.decisions.stop_ended(key, late_stops.ALWAYS if reads.returns
