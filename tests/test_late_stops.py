@@ -893,16 +893,11 @@ OWN_LAYER = {
 }
 
 
-#: read by no compare itself, the count is taken as priced by how many passes ran and the high end
-#: opened (Truth._priced_after): only the compares of the count itself are signed by their answers
-_OPEN_SINCE_STOPS52 = pytest.mark.xfail(strict=True, reason="a lower bound since stops52: priced through math.log2")
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=_OPEN_SINCE_STOPS52) if n == "through math" else n
-                                  for n in OWN_LAYER])
+@pytest.mark.parametrize("name", OWN_LAYER)
 def test_a_count_each_layer_prices_its_own_work_by_does_not_switch_the_stop(tmp_path, name):
     # Each layer's stop prices that layer's work alone, as the plans explore it: an interval holding
-    # the run (a lower bound, 'switches', before: carried_counts took the count as carried)
+    # the run (a lower bound, 'switches', before: carried_counts took the count as carried; "through
+    # math" a lower bound from stops52 to stops53, which follows ``math.log2(it + 1)`` into ``r > 2.0``)
     _an_interval_holding_the_run(tmp_path, OWN_LAYER[name])
 
 
@@ -1018,6 +1013,19 @@ def test_a_count_the_caller_only_compares_is_switched_where_the_answer_changes(t
     # 8,366] before, run 9,454). Signed by the compare's answer, the stop switches where it changes.
     program = PRICED_BY_PASSES.format(back="return v, it", calls="v, it = settle(mlp.weights[0], v)\n"
                                       "        if it < 5:\n            fnp.sum(fnp.ones(2000))")
+    path = tmp_path / "estimator.py"
+    path.write_text(program)
+    assert_interval_holds_run(path, Point(8, 2, 2**41))
+
+
+def test_a_count_the_caller_compares_through_math_is_switched_where_the_answer_changes(tmp_path):
+    # ``r = math.sqrt(3 * it + 1)`` holds 3.0 < r < 4.5 at counts 3 to 6 only: the run stopping at
+    # the fifth pass pays the dear arm, the first pass's path and the never-stopping one do not.
+    # Followed through the math into the compares' answers, the stop switches where one changes
+    # (a lower bound, 'switches', before: the count was taken as priced by how many passes ran)
+    program = "import math\n" + PRICED_BY_PASSES.format(
+        back="return v, it", calls="v, it = settle(mlp.weights[0], v)\n        r = math.sqrt(3 * it + 1)\n"
+                                   "        if r > 3.0 and r < 4.5:\n            fnp.sum(fnp.ones(2000))")
     path = tmp_path / "estimator.py"
     path.write_text(program)
     assert_interval_holds_run(path, Point(8, 2, 2**41))

@@ -291,7 +291,8 @@ class Truth:
                 handed=None if self._outer_frames[:-1] == [None] else value_flow.flopscope_aliases(
                     self._outer_frames[-1].module))
             compared = (None,) * len(positions) if found is None \
-                else count_compares.caller_thresholds(found[1], found[0], len(positions))
+                else count_compares.caller_thresholds(found[1], found[0], len(positions),
+                                                      self._outer_frames[-1].module)
             for i, at in enumerate(positions):
                 if (by_caller is None or by_caller[i]) and at & counts:
                     if compared[i] is None:
