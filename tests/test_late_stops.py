@@ -1029,3 +1029,17 @@ def test_a_count_the_caller_compares_through_math_is_switched_where_the_answer_c
     path = tmp_path / "estimator.py"
     path.write_text(program)
     assert_interval_holds_run(path, Point(8, 2, 2**41))
+
+
+def test_a_count_predict_returns_as_a_float_prices_nothing(tmp_path):
+    # whestbench prices predict's value by its shape alone: the count of passes added to it as a
+    # float (``+ 1e-9 * it``, as guarded_whiten's ``steady + passes``) leaves the stop an interval
+    program = PRICED_BY_PASSES.replace("    {back}\n", "").replace("        {calls}\n", """\
+        for it in range(8):
+            v = mlp.weights[0] @ v
+            if (float(fnp.linalg.norm(v)) >= 0.0) == (it >= 4):  # the test
+                break
+""").replace("+ 0.0 * v\n", "+ 0.0 * v + 1e-9 * it\n")
+    path = tmp_path / "estimator.py"
+    path.write_text(program)
+    assert_interval_holds_run(path, Point(8, 2, 2**41))

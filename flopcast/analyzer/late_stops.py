@@ -276,7 +276,8 @@ class PricedStop:
     thresholds: tuple  # (name, count_compares.Thresholds) of the counts the caller only compares
 
 
-def returned_after(stop: ast.AST, loop: ast.stmt, function: ast.AST, program=None, module=None) -> ReturnedAfter:
+def returned_after(stop: ast.AST, loop: ast.stmt, function: ast.AST, program=None,
+                   handed: Optional[frozenset] = frozenset()) -> ReturnedAfter:
     """What ``function``'s returns after ``loop``, which ``stop`` left (a ``break`` arm, or the
     ``while`` loop for its test), hand back of what the loop wrote (``it`` in ``return v, it``
     after it), but numbers every read of which after the loop reaches array values or floats only
@@ -285,11 +286,12 @@ def returned_after(stop: ast.AST, loop: ast.stmt, function: ast.AST, program=Non
     it))``): the path signs them by type, so a run stopping mid-way may cost more than every path
     (Truth._priced_after opens the high end there). What a return hands back may be priced by the
     caller however it was made, a float too (``return v, 0.5 * it``, then ``int(2 * c)``): only one
-    made an array by a flopscope call of ``module`` (``fnp.sqrt(...) - 1.0 / drawn``) prices nothing."""
+    made an array by a flopscope call (``fnp.sqrt(...) - 1.0 / drawn``) prices nothing, or any value
+    ``predict`` returns to whestbench, which prices only its shape (``handed``: as value_flow._flow's)."""
     per_loop = _READS.get(loop)
     if per_loop is None:
         per_loop = _READS[loop] = {}
-    key = ("returned after", id(stop), id(function))
+    key = ("returned after", id(stop), id(function), handed)
     if key not in per_loop:
         found = ReturnedAfter(frozenset(), None, frozenset())
         arm = _exit_arm(stop) if stop is not loop else []
@@ -299,7 +301,7 @@ def returned_after(stop: ast.AST, loop: ast.stmt, function: ast.AST, program=Non
             returns = [n for n in own_nodes(function.body) if n.__class__ is ast.Return and n.value is not None
                        and after(n)]
             names = {n for n in _loads(returns) & written
-                     if not _values_only(n, loop, function, arm, program, joins=True, handed=value_flow.flopscope_aliases(module))}
+                     if not _values_only(n, loop, function, arm, program, joins=True, handed=handed)}
             items = [e for r in returns for e in (r.value.elts if r.value.__class__ is ast.Tuple else [r.value])]
             inside = {n for e in items if e.__class__ is not ast.Name for n in _loads([e])}
             found = ReturnedAfter(frozenset(names), _positions(returns, names), frozenset(inside & names))
@@ -497,7 +499,8 @@ def _values_only(name: str, loop: ast.stmt, function: ast.AST, arm: list, progra
     be an int only ever leaves a call other than the numpy ones, which end the flow, as a number."""
     after = _after(loop, function)
     in_arm = {id(n) for n in own_nodes(arm)}
-    return value_flow.reaches_values(name, function, lambda n: not after(n) and id(n) not in in_arm, program, 0, joins, handed)
+    return value_flow.reaches_values(name, function, lambda n: not after(n) and id(n) not in in_arm, program, 0, joins,
+                                     handed)
 
 
 

@@ -270,8 +270,10 @@ class Truth:
     def _priced_names(self, stmt, ctx, reads: late_stops.Later) -> late_stops.PricedStop:
         """For _priced_after, at the stop's first execution in this run of its loop: the names it
         watches, their signature and what the path had spent then, and the Thresholds it signs."""
-        returned = late_stops.returned_after(stmt, ctx.node, self.frame.function.node, self.program,
-                                             self.frame.module)
+        # (what predict returns goes to whestbench, which prices only its shape)
+        returned = late_stops.returned_after(stmt, ctx.node, self.frame.function.node, self.program, None
+                                             if self._outer_frames == [None] else
+                                             value_flow.flopscope_aliases(self.frame.module))
         # (numbers and containers: not array values, which later sites answer for, nor the module a
         # loop's calls are rooted at, ``fnp``; a name the loop binds after the stop is still a Known
         # missing value here, and watched)
