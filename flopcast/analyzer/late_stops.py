@@ -286,7 +286,8 @@ def returned_after(stop: ast.AST, loop: ast.stmt, function: ast.AST, program=Non
     it))``): the path signs them by type, so a run stopping mid-way may cost more than every path
     (Truth._priced_after opens the high end there). What a return hands back may be priced by the
     caller however it was made, a float too (``return v, 0.5 * it``, then ``int(2 * c)``): only one
-    made an array by a flopscope call (``fnp.sqrt(...) - 1.0 / drawn``) prices nothing, or any value
+    made an array by a flopscope call whose value the analyzer never knows (``fnp.sum(s) - 1.0 / drawn``,
+    value_flow._flopscope_call) prices nothing, or any value
     ``predict`` returns to whestbench, which prices only its shape (``handed``: as value_flow._flow's)."""
     per_loop = _READS.get(loop)
     if per_loop is None:
