@@ -270,10 +270,8 @@ class Truth:
     def _priced_names(self, stmt, ctx, reads: late_stops.Later) -> late_stops.PricedStop:
         """For _priced_after, at the stop's first execution in this run of its loop: the names it
         watches, their signature and what the path had spent then, and the Thresholds it signs."""
-        # (what predict returns goes to whestbench, which prices only its shape)
-        returned = late_stops.returned_after(stmt, ctx.node, self.frame.function.node, self.program, None
-                                             if self._outer_frames == [None] else
-                                             value_flow.flopscope_aliases(self.frame.module))
+        returned = late_stops.returned_after(stmt, ctx.node, self.frame.function.node, self.program,
+                                             _handed(self._outer_frames, self.frame.module))
         # (numbers and containers: not array values, which later sites answer for, nor the module a
         # loop's calls are rooted at, ``fnp``; a name the loop binds after the stop is still a Known
         # missing value here, and watched)
@@ -287,11 +285,9 @@ class Truth:
         if counts and self._outer_frames != [None]:
             positions = returned.positions or (frozenset(returned.names),)
             found = self._calling_statement()
-            # (a caller other than predict hands what it returns on to its own caller)
             by_caller = None if found is None else late_stops.caller_prices(
                 found[1], found[0], self.frame.function.node.name, len(positions), self.program,
-                handed=None if self._outer_frames[:-1] == [None] else value_flow.flopscope_aliases(
-                    self._outer_frames[-1].module))
+                _handed(self._outer_frames[:-1], self._outer_frames[-1].module))
             compared = (None,) * len(positions) if found is None \
                 else count_compares.caller_thresholds(found[1], found[0], len(positions),
                                                       self._outer_frames[-1].module)
@@ -656,3 +652,10 @@ class Truth:
 
 #: `c < x` read as `x > c`
 _MIRRORED = {ast.Lt: ast.Gt, ast.LtE: ast.GtE, ast.Gt: ast.Lt, ast.GtE: ast.LtE}
+
+
+def _handed(outer: list, module) -> Optional[frozenset]:
+    """value_flow._flow's ``handed`` for the returns of a frame below ``outer`` on the stack, of
+    ``module``: None for predict's, whose value whestbench prices only by its shape; else its
+    caller may price work by what it returns, but by flopscope's arrays of unknown values."""
+    return None if outer == [None] else value_flow.flopscope_aliases(module)
