@@ -338,8 +338,9 @@ class Report:
     @property
     def exact(self) -> bool:
         """True when the total is one number that holds whatever the values: every path costs the
-        same and no site that may run more than once is merely assumed to answer alike."""
-        return self.total.exact and not self.alike
+        same, no site that may run more than once is merely assumed to answer alike, and every op
+        was priced (an unpriced op makes even a one-number total a lower bound)."""
+        return self.total.exact and not self.alike and not self.unpriced
 
     @property
     def lower_bound(self) -> bool:
