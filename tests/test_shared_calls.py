@@ -991,8 +991,12 @@ def test_the_paths_of_explorations_sharing_a_planner_are_as_when_every_call_runs
 
 
 # A method reading its instance's attributes by name (receiver_reads.py), called again after a
-# statement between the calls changes one of its class's attributes ({change}).
+# statement between the calls changes one of its class's attributes ({change}). Its count, made
+# in a loop, by a lambda or by a comprehension (the nested scope reads ``self`` by name too).
 _RECEIVER_READS = """
+import functools
+
+
 class Model:
     POWER = 2
     label = "first"
@@ -1000,13 +1004,7 @@ class Model:
     def __init__(self, width):
         self.width = width
 
-    def products(self, n):
-        count = 0
-        for k in range(n * self.width):
-            if k % self.width == 0:
-                count = count + self.POWER - 1
-        return count
-
+{products}
 
 class Estimator(BaseEstimator):
     def predict(self, mlp, budget):
@@ -1021,27 +1019,50 @@ class Estimator(BaseEstimator):
         Model.POWER, Model.label = 2, "first"  # (whestbench's later calls begin as the first)
         return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(y)
 """
+_PRODUCTS = {
+    "loop": """
+    def products(self, n):
+        count = 0
+        for k in range(n * self.width):
+            if k % self.width == 0:
+                count = count + self.POWER - 1
+        return count
+""",
+    "lambda": """
+    def products(self, n):
+        return functools.reduce(lambda count, k: count + (self.POWER - 1 if k % self.width == 0 else 0),
+                                range(n * self.width), 0)
+""",
+    "comprehension": """
+    def products(self, n):
+        return sum([self.POWER - 1 for k in range(n * self.width) if k % self.width == 0])
+""",
+}
 
 
-def _receiver_program(tmp_path: Path, change: str) -> Path:
+def _receiver_program(tmp_path: Path, change: str, products: str) -> Path:
     path = tmp_path / "estimator.py"
-    path.write_text(_HEAD + _RECEIVER_READS.format(change=change))
+    path.write_text(_HEAD + _RECEIVER_READS.format(change=change, products=_PRODUCTS[products]))
     return path
 
 
-def test_a_method_reading_a_class_attribute_that_changed_between_calls_is_run_again(tmp_path: Path) -> None:
+@pytest.mark.parametrize("products", sorted(_PRODUCTS))
+def test_a_method_reading_a_class_attribute_that_changed_between_calls_is_run_again(
+        tmp_path: Path, products: str) -> None:
     # The key holds the class attribute the method reads: the second call counts 4 products, not 2.
-    path = _receiver_program(tmp_path, "Model.POWER = 3")
+    path = _receiver_program(tmp_path, "Model.POWER = 3", products)
     report = analyze(path, POINT)
     assert report.total.exact and report.total.lo == measure(path, POINT).total
 
 
-def test_a_method_is_reused_after_a_change_to_a_class_attribute_it_does_not_read(tmp_path: Path) -> None:
+@pytest.mark.parametrize("products", sorted(_PRODUCTS))
+def test_a_method_is_reused_after_a_change_to_a_class_attribute_it_does_not_read(
+        tmp_path: Path, products: str) -> None:
     # Its key holds what it reads of its instance by name, not every attribute of its class: the
     # second call is reused whether `label` changed or not.
-    changed = _receiver_program(tmp_path, 'Model.label = "second"')
+    changed = _receiver_program(tmp_path, 'Model.label = "second"', products)
     unread = _work(changed, share_calls=True)
-    same = _work(_receiver_program(tmp_path, 'Model.label = "first"'), share_calls=True)
+    same = _work(_receiver_program(tmp_path, 'Model.label = "first"', products), share_calls=True)
     assert unread == same
     report = analyze(changed, POINT)
     assert report.total.exact and report.total.lo == measure(changed, POINT).total

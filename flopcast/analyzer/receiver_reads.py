@@ -65,8 +65,12 @@ def receiver_reads(fn, args: list, plain) -> Optional[list]:
 def attribute_loads(node) -> Optional[tuple]:
     """The names ``p.NAME`` the code loads of its first parameter ``p`` (none when it never names
     ``p``); None when it has no such parameter or uses ``p`` otherwise (passes it on, returns it,
-    stores to or deletes its attributes, rebinds it, a dunder NAME, ``super()`` or a nested scope
-    that may). Kept on the node: asked at every key."""
+    stores to or deletes its attributes, rebinds it, a dunder NAME, ``super()`` or a nested
+    function or class that may). A lambda's or a comprehension's code is walked as the method's
+    (as repeats._closed_code reads it): what it does with ``p`` while the call runs is a use of
+    the call's; one made in the call and run after it reads the receiver of that later moment,
+    which the call's key need not hold. A lambda parameter or a comprehension target named ``p``
+    is a bare use (None). Kept on the node: asked at every key."""
     cached = node.__dict__.get("_flopcast_receiver", _UNSEEN)
     if cached is not _UNSEEN:
         return cached
@@ -85,9 +89,10 @@ def _attribute_loads(node) -> Optional[tuple]:
     attribute_of_param: set = set()  # the Name nodes that are the ``p`` of a ``p.NAME`` load
     for statement in node.body:
         for n in ast_walk(statement):
-            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
-                              ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Global, ast.Nonlocal)):
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Global, ast.Nonlocal)):
                 return None  # a scope of its own may see ``p`` through a closure
+            if isinstance(n, ast.Lambda) and param in {a.arg for a in ast_walk(n.args) if isinstance(a, ast.arg)}:
+                return None  # its ``p`` is another value
             if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == param:
                 if not isinstance(n.ctx, ast.Load) or n.attr.startswith("__") and n.attr.endswith("__"):
                     return None
