@@ -992,12 +992,31 @@ def test_the_paths_of_explorations_sharing_a_planner_are_as_when_every_call_runs
 
 # A method reading its instance's attributes by name (receiver_reads.py), called again after a
 # statement between the calls changes one of its class's attributes ({change}). Its count, made
-# in a loop, by a lambda or by a comprehension (the nested scope reads ``self`` by name too).
+# in a loop, by a lambda or by a comprehension (the nested scope reads ``self`` by name too), or
+# by its base's method, reached by ``super()`` (which reads ``self`` without naming it).
 _RECEIVER_READS = """
 import functools
 
 
-class Model:
+class Counter:
+    def counted(self, n):
+        count = 0
+        for k in range(n * self.width):
+            if k % self.width == 0:
+                count = count + self.POWER - 1
+        return count
+
+    def doubled(self, n):  # (it names what ``counted`` names: only the function tells them apart)
+        count = 0
+        for k in range(n * self.width):
+            if k % self.width == 0:
+                count = count + 2 * (self.POWER - 1)
+        return count
+
+    products = counted
+
+
+class Model(Counter):
     POWER = 2
     label = "first"
 
@@ -1016,7 +1035,8 @@ class Estimator(BaseEstimator):
         {change}
         for _ in range(model.products(2)):
             y = y @ w
-        Model.POWER, Model.label = 2, "first"  # (whestbench's later calls begin as the first)
+        # (whestbench's later calls begin as the first)
+        Model.POWER, Model.label, Counter.products = 2, "first", Counter.counted
         return fnp.zeros((mlp.depth, mlp.width)) + fnp.sum(y)
 """
 _PRODUCTS = {
@@ -1036,6 +1056,10 @@ _PRODUCTS = {
     "comprehension": """
     def products(self, n):
         return sum([self.POWER - 1 for k in range(n * self.width) if k % self.width == 0])
+""",
+    "super": """
+    def products(self, n):
+        return super().products(n)
 """,
 }
 
@@ -1066,3 +1090,10 @@ def test_a_method_is_reused_after_a_change_to_a_class_attribute_it_does_not_read
     assert unread == same
     report = analyze(changed, POINT)
     assert report.total.exact and report.total.lo == measure(changed, POINT).total
+
+
+def test_a_method_whose_super_method_changed_between_calls_is_run_again(tmp_path: Path) -> None:
+    # The key holds what ``super().products`` found: the second call counts 4 products, not 2.
+    path = _receiver_program(tmp_path, "Counter.products = Counter.doubled", "super")
+    report = analyze(path, POINT)
+    assert report.total.exact and report.total.lo == measure(path, POINT).total

@@ -17,6 +17,14 @@ user's own classes (no container, no library base, no metaclass, no ``__getattr_
   qualities, a constant: no descriptor, no method that would run with ``self``) — written here
   into the key.
 
+A zero-argument ``super().NAME`` load reads the receiver without naming it: it gives the
+attribute NAME of the first class after the method's own (its ``__class__``) in the receiver's
+order that defines it. When that order is plain too, the load is written into the key as where
+it was found (the place in the order, which the class in the key fixes) and what: plain data,
+or a method (or classmethod) that then runs with the same receiver, whose own reads of it are
+written the same way (and whose code repeats._reads walks as it walks a function the code
+names): oo_folder's ``LowRank.cost`` adds ``super().cost(width, rank)`` to its own count.
+
 Anything else (NAME a method, a property, missing, a receiver used otherwise: passed on,
 returned, stored to) leaves the key as it was. Two states with equal such keys have the same
 function, arguments and instance attributes, the same answer to every load the code makes of
@@ -26,51 +34,111 @@ its receiver, and neither has a hook on attribute reads: the code cannot tell th
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass, field
 from typing import Optional
 
 from flopcast.analyzer.dunders import plain_lookup
-from flopcast.analyzer.values import ClassVal, InstanceVal
+from flopcast.analyzer.values import ClassVal, FunctionVal, InstanceVal
 from flopcast.syntax import INTROSPECTION, ast_walk
 
 
-def receiver_reads(fn, args: list, plain) -> Optional[list]:
-    """What the call ``fn(*args)`` reads of ``args[0]`` (see the module), each name once in the
-    order the code names them: (name, None) for the instance's own attribute, (name, value) for
-    its class's; None when that is not a few plain attributes by name. ``plain`` is the key's
-    test of plain data (repeats._plain)."""
+@dataclass(frozen=True)
+class Uses:
+    """How a function's code uses its first parameter ``p``: only to load ``p.NAME`` (``names``)
+    and ``super().NAME`` (``supers``), each name once in the order the code names them."""
+
+    names: tuple
+    supers: tuple
+
+
+@dataclass
+class ReceiverReads:
+    """What a call reads of its receiver (see the module): (name, None) for the instance's own
+    attribute, (name, value) for its class's, ("super", name, place in the order, value) for a
+    ``super()`` load; and the methods those loads found, which run too (their code is the call's)."""
+
+    reads: list = field(default_factory=list)
+    callees: list = field(default_factory=list)
+
+    def form(self, canon) -> tuple:
+        """The reads as the call key writes them, values by ``canon``."""
+        return tuple(r[:-1] + ("own" if r[-1] is None else canon.form(r[-1]),) for r in self.reads)
+
+
+def receiver_reads(fn, args: list, plain) -> Optional[ReceiverReads]:
+    """What the call ``fn(*args)`` reads of ``args[0]`` (see the module); None when that is not
+    a few plain attributes by name and ``super()`` loads. ``plain`` is the key's test of plain
+    data (repeats._plain)."""
     if not args:
         return None
-    receiver = args[0]
-    names = attribute_loads(fn.node)
-    if names is None:
-        return None
-    if not names:
-        # (never read: a classmethod's ``cls`` that its code does not name)
-        return [] if receiver.__class__ is InstanceVal or receiver.__class__ is ClassVal else None
-    if receiver.__class__ is not InstanceVal or receiver.payload is not None or not plain_lookup(receiver.cls):
-        return None
-    out: list = []
-    for name in names:
+    out = ReceiverReads()
+    return out if _read(fn, args[0], plain, out, 0) else None
+
+
+#: How many methods deep ``super()`` loads are followed (a chain of overrides each adding to its base's).
+_DEPTH = 8
+
+
+def _read(fn, receiver, plain, out: ReceiverReads, depth: int) -> bool:
+    uses = attribute_loads(fn.node)
+    if uses is None or depth > _DEPTH:
+        return False
+    if not uses.names:
+        # (never read by name: a classmethod's ``cls`` that its code does not name)
+        if receiver.__class__ is not InstanceVal and receiver.__class__ is not ClassVal:
+            return False
+    elif receiver.__class__ is not InstanceVal or receiver.payload is not None or not plain_lookup(receiver.cls):
+        return False
+    for name in uses.names:
         own = name in receiver.attrs
         _, found = receiver.cls.lookup(name)
         if own and found is None and plain(receiver.attrs[name]):
-            out.append((name, None))
+            out.reads.append((name, None))
         elif not own and found is not None and plain(found):
-            out.append((name, found))
+            out.reads.append((name, found))
         else:
-            return None
-    return out
+            return False
+    return all(_read_super(fn, receiver, name, plain, out, depth) for name in uses.supers)
 
 
-def attribute_loads(node) -> Optional[tuple]:
-    """The names ``p.NAME`` the code loads of its first parameter ``p`` (none when it never names
-    ``p``); None when it has no such parameter or uses ``p`` otherwise (passes it on, returns it,
-    stores to or deletes its attributes, rebinds it, a dunder NAME, ``super()`` or a nested
-    function or class that may). A lambda's or a comprehension's code is walked as the method's
-    (as repeats._closed_code reads it): what it does with ``p`` while the call runs is a use of
-    the call's; one made in the call and run after it reads the receiver of that later moment,
-    which the call's key need not hold. A lambda parameter or a comprehension target named ``p``
-    is a bare use (None). Kept on the node: asked at every key."""
+def _read_super(fn, receiver, name: str, plain, out: ReceiverReads, depth: int) -> bool:
+    """``super().NAME`` in ``fn`` called on ``receiver``, as lookups.get_attr answers it: the
+    attribute of the first class after ``fn``'s own in the receiver's order that defines NAME."""
+    cls = receiver.cls if receiver.__class__ is InstanceVal else receiver
+    if fn.owner.__class__ is not ClassVal or fn.node.args.posonlyargs or not plain_lookup(cls):
+        return False  # (with positional-only parameters the interpreter's super() takes another)
+    order = cls.mro()
+    if fn.owner not in order:
+        return False
+    at = next((i for i in range(order.index(fn.owner) + 1, len(order)) if name in order[i].attrs), None)
+    if at is None:
+        return False
+    found = order[at].attrs[name]
+    out.reads.append(("super", name, at, found))
+    if plain(found):
+        return True
+    if found.__class__ is not FunctionVal:
+        return False
+    if found.kind == "classmethod":
+        runs_with = cls
+    elif found.kind == "function" and receiver.__class__ is InstanceVal:
+        runs_with = receiver
+    else:
+        return False  # a property runs at the load, a staticmethod's first parameter is another value
+    out.callees.append(found)
+    return _read(found, runs_with, plain, out, depth + 1)
+
+
+def attribute_loads(node) -> Optional[Uses]:
+    """The names ``p.NAME`` and ``super().NAME`` the code loads of its first parameter ``p``
+    (none when it never names ``p``); None when it has no such parameter or uses ``p``
+    otherwise (passes it on, returns it, stores to or deletes its attributes, rebinds it, a
+    dunder NAME, ``super()`` otherwise or in a nested scope, a nested function or class that
+    may). A lambda's or a comprehension's code is walked as the method's (as repeats._closed_code
+    reads it): what it does with ``p`` while the call runs is a use of the call's; one made in
+    the call and run after it reads the receiver of that later moment, which the call's key
+    need not hold. A lambda parameter or a comprehension target named ``p`` is a bare use
+    (None). Kept on the node: asked at every key."""
     cached = node.__dict__.get("_flopcast_receiver", _UNSEEN)
     if cached is not _UNSEEN:
         return cached
@@ -78,7 +146,7 @@ def attribute_loads(node) -> Optional[tuple]:
     return found
 
 
-def _attribute_loads(node) -> Optional[tuple]:
+def _attribute_loads(node) -> Optional[Uses]:
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
     positional = node.args.posonlyargs + node.args.args
@@ -86,24 +154,44 @@ def _attribute_loads(node) -> Optional[tuple]:
         return None
     param = positional[0].arg
     names: list = []
-    attribute_of_param: set = set()  # the Name nodes that are the ``p`` of a ``p.NAME`` load
+    supers: list = []
+    accounted: set = set()  # the Name nodes that are the ``p`` of a ``p.NAME`` load, or a ``super`` of a ``super().NAME``
+    nested: set = set()  # the nodes inside a lambda or comprehension (its own scope: ``super()`` there is another's)
     for statement in node.body:
         for n in ast_walk(statement):
             if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Global, ast.Nonlocal)):
                 return None  # a scope of its own may see ``p`` through a closure
-            if isinstance(n, ast.Lambda) and param in {a.arg for a in ast_walk(n.args) if isinstance(a, ast.arg)}:
-                return None  # its ``p`` is another value
-            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == param:
-                if not isinstance(n.ctx, ast.Load) or n.attr.startswith("__") and n.attr.endswith("__"):
+            if isinstance(n, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)):
+                nested.update(id(m) for m in ast_walk(n))
+                if isinstance(n, ast.Lambda) and param in {a.arg for a in ast_walk(n.args) if isinstance(a, ast.arg)}:
+                    return None  # its ``p`` is another value
+            if not isinstance(n, ast.Attribute):
+                continue
+            if isinstance(n.value, ast.Name) and n.value.id == param:
+                if not isinstance(n.ctx, ast.Load) or _dunder(n.attr):
                     return None
-                attribute_of_param.add(id(n.value))
+                accounted.add(id(n.value))
                 if n.attr not in names:
                     names.append(n.attr)
+            elif _bare_super(n.value) and id(n) not in nested and isinstance(n.ctx, ast.Load) and not _dunder(n.attr):
+                accounted.add(id(n.value.func))
+                if n.attr not in supers:
+                    supers.append(n.attr)
     for statement in node.body:
         for n in ast_walk(statement):
-            if isinstance(n, ast.Name) and (n.id == param and id(n) not in attribute_of_param or n.id in _IMPLICIT):
+            if isinstance(n, ast.Name) and (n.id == param or n.id in _IMPLICIT) and id(n) not in accounted:
                 return None
-    return tuple(names)
+    return Uses(tuple(names), tuple(supers))
+
+
+def _bare_super(n: ast.expr) -> bool:
+    """Whether ``n`` is ``super()``, with no arguments."""
+    return isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id == "super" \
+        and not n.args and not n.keywords
+
+
+def _dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")
 
 
 #: Names that read the receiver without naming it: zero-argument ``super()`` (and ``__class__``)

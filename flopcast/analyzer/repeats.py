@@ -42,7 +42,7 @@ from flopcast.analyzer.futile import Futility, futility
 from flopcast.analyzer.held_keys import HeldKey, Replayed, held, renumbered, stack_forms
 from flopcast.analyzer.loop_syntax import bounds_read_as_width, written_first
 from flopcast.analyzer.reach import reached
-from flopcast.analyzer.receiver_reads import receiver_reads
+from flopcast.analyzer.receiver_reads import ReceiverReads, receiver_reads
 from flopcast.analyzer.values import (
     Array,
     Builtin,
@@ -2146,14 +2146,13 @@ class CallMemo:
         # A method that reads a few plain attributes of its receiver by name: those, not its
         # class's every attribute and what they reach (receiver_reads.py).
         receiver = receiver_reads(fn, args, _plain) if args and not _plain(args[0]) else None
-        reads = _reads(fn, args if receiver is None else args[1:], kwargs, envs)
+        reads = _reads(fn, args if receiver is None else args[1:], kwargs, envs, receiver)
         if reads is not None:
             head += (("reads", tuple((path, name, canon.form(envs[path][name]) if name in envs[path]
                                       else _MISSING_NAME) for path, name in reads)),)
             if receiver is None:
                 return head
-            return head + (("receiver", tuple((name, "own" if found is None else canon.form(found))
-                                              for name, found in receiver)),)
+            return head + (("receiver", receiver.form(canon)),)
         # Not closed over plain data: the globals its code and the code its state holds can
         # read (reach.py), or, when that code reaches a namespace by name or a module object
         # was met, every module's.
@@ -2893,7 +2892,7 @@ _OPEN_NODES = (ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom, ast.Functio
 _BUILTIN_NAMES = frozenset(dir(builtins))
 
 
-def _reads(fn, args: list, kwargs: dict, envs: dict) -> Optional[list]:
+def _reads(fn, args: list, kwargs: dict, envs: dict, receiver: Optional[ReceiverReads] = None) -> Optional[list]:
     """The module globals (path, name) a call can read, when the function is closed over plain
     data: its code (and that of every module function it names, transitively) opens no scope,
     imports nothing, declares no global, names no builtin that reads or runs more than its
@@ -2901,11 +2900,17 @@ def _reads(fn, args: list, kwargs: dict, envs: dict) -> Optional[list]:
     containers of them, pure library functions) or such a function; the arguments and the
     defaults are plain data too. Then no user code runs but those functions (no method, no
     dunder of an instance), and a global the code does not name cannot be reached. None when
-    the function is not closed: the key then holds every module's globals."""
+    the function is not closed: the key then holds every module's globals.
+
+    ``receiver``: what a method reads of its receiver (receiver_reads.py), whose ``super()``
+    loads found methods that run too (``callees``, walked here as functions the code names);
+    there, and in the method, each ``super`` the code names was resolved by the key, so it must
+    be the builtin (no global of that name)."""
     if not all(_plain(a) for a in args) or not all(_plain(v) for v in kwargs.values()):
         return None
     reads: set = set()
-    todo, seen = [fn], set()
+    todo, seen = [fn] if receiver is None else [fn, *receiver.callees], set()
+    resolved = () if receiver is None else {id(f) for f in todo}
     while todo:
         f = todo.pop()
         if id(f) in seen:
@@ -2919,6 +2924,10 @@ def _reads(fn, args: list, kwargs: dict, envs: dict) -> Optional[list]:
         loads, unresolved_ok = code
         for name in loads:
             reads.add((f.module.key, name))  # absent now, it is in the key as absent
+            if name == "super" and id(f) in resolved:
+                if name in env:
+                    return None
+                continue
             if name not in env:
                 if name not in unresolved_ok:
                     return None
