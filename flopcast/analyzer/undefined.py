@@ -2,12 +2,18 @@
 
 A global the interpreter does not find is the program's NameError only when nothing could
 have made it: it is no Python builtin and no module dunder; no module of the program loaded so
-far binds that name anywhere (an assignment, a ``def``/``class``, an import, a parameter, an
-``except ... as``, ``global``, a match capture, or an attribute set by that name on any
-object, which may be a module), but as a parameter or assigned name of a function that holds
-no other scope and does not declare it global (a local of its own, that no closure reads); the reading module star-imports only modules of the submission
-(whose names flopcast binds); and no loaded module reaches namespaces by other ways
-(``globals()``, ``vars``, ``exec``, ``setattr``, ``sys``, ``importlib``, ``__dict__``, ...).
+far sets an attribute by that name on any object (which may be the reading module); the reading
+module binds it nowhere (an assignment, a ``def``/``class``, an import, a parameter, an
+``except ... as``, ``global``, a match capture), but as a parameter or assigned name of a
+function that holds no other scope and does not declare it global (a local of its own, that no
+closure reads); no other loaded module binds it where a star import could hand it on (a name
+its literal ``__all__`` lists, or any name not starting with ``_`` where it has no ``__all__``,
+any name at all where ``__all__`` is built otherwise): what another module binds is that
+module's global, and reaches the reading one only by an import the reading module makes (its own
+binding), a star import, or an attribute set on it; the reading module star-imports only modules
+of the submission (whose names flopcast binds); and no loaded module reaches namespaces by other
+ways (``globals()``, ``vars``, ``exec``, ``setattr``, ``sys``, ``importlib``, ``__dict__``,
+``__globals__``, ...).
 Anything less certain stays an unpriced name (a lower bound), never a claimed raise.
 """
 
@@ -21,7 +27,7 @@ import builtins
 _BUILTIN_NAMES = frozenset(dir(builtins))
 #: Names through which code can define globals without binding them by name.
 _DYNAMIC = frozenset({"globals", "vars", "locals", "exec", "eval", "compile", "__import__", "setattr", "delattr",
-                      "__dict__", "__builtins__", "builtins", "sys", "importlib", "modules", "runpy", "inspect"})
+                      "__dict__", "__globals__", "__builtins__", "builtins", "sys", "importlib", "modules", "runpy", "inspect"})
 _SCANS: dict = {}
 
 
@@ -48,13 +54,39 @@ def _plain_locals(tree: ast.Module) -> set:
     return skipped
 
 
+_NAMING_FIELDS = ("id", "attr", "name", "asname", "arg", "value", "rest")
+
+
+def _star_exports(tree: ast.Module):
+    """The names ``from module import *`` may bind: the literal ``__all__`` assigned once at the
+    top of the module and mentioned nowhere else; ``None`` (any name) when ``__all__`` is built
+    otherwise; "public" (names not starting with ``_``) when there is none."""
+    # any node naming it (a store, an import, a `def`, `except ... as`, a string for getattr)
+    mentions = [n for n in ast_walk(tree) if any(getattr(n, f, None) == "__all__" for f in _NAMING_FIELDS)]
+    if not mentions:
+        return "public"
+    literal = [s.value for s in tree.body if isinstance(s, ast.Assign) and len(s.targets) == 1
+               and isinstance(s.targets[0], ast.Name) and s.targets[0].id == "__all__"
+               and isinstance(s.value, (ast.List, ast.Tuple))
+               and all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in s.value.elts)]
+    if len(mentions) == 1 and len(literal) == 1:
+        return frozenset(e.value for e in literal[0].elts)
+    return None
+
+
+def _exports(exports, name: str) -> bool:
+    return exports is None or (not name.startswith("_") if exports == "public" else name in exports)
+
+
 def _scan(tree: ast.Module) -> tuple:
-    """(names bound anywhere in the module but as a plain function's own locals, whether it
-    reaches namespaces dynamically, its star imports)."""
+    """(names bound anywhere in the module but as a plain function's own locals, names set as
+    attributes, whether it reaches namespaces dynamically, its star imports, what a star import
+    of it may bind, whether it reaches a module's ``__all__`` as an attribute)."""
     hit = _SCANS.get(id(tree))
     if hit is not None and hit[0] is tree:
         return hit[1]
     bound: set = set()
+    attrs: set = set()
     dynamic = False
     stars = []
     local = _plain_locals(tree)
@@ -67,7 +99,7 @@ def _scan(tree: ast.Module) -> tuple:
             dynamic = dynamic or n.id in _DYNAMIC
         elif isinstance(n, ast.Attribute):
             if not isinstance(n.ctx, ast.Load):
-                bound.add(n.attr)
+                attrs.add(n.attr)
             dynamic = dynamic or n.attr in _DYNAMIC
         elif isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bound.add(n.name)
@@ -90,7 +122,9 @@ def _scan(tree: ast.Module) -> tuple:
             bound.add(n.name)
         elif isinstance(n, ast.MatchMapping) and n.rest:
             bound.add(n.rest)
-    found = (frozenset(bound), dynamic, tuple(stars))
+    # `other.__all__` read or set here may change what a star import of another module binds
+    reaches_all = any(isinstance(n, ast.Attribute) and n.attr == "__all__" for n in ast_walk(tree))
+    found = (frozenset(bound), frozenset(attrs), dynamic, tuple(stars), _star_exports(tree), reaches_all)
     if len(_SCANS) > 256:
         _SCANS.clear()
     _SCANS[id(tree)] = (tree, found)
@@ -102,9 +136,11 @@ def never_defined(program, module, name: str) -> bool:
     if name in _BUILTIN_NAMES or name.startswith("__") and name.endswith("__"):
         return False
     loaded = {id(m): m for m in [program.main, *program.modules.values()]}
-    for m in loaded.values():
-        bound, dynamic, stars = _scan(m.tree)
-        if name in bound or dynamic:
+    scans = {key: _scan(m.tree) for key, m in loaded.items()}
+    any_all = any(scan[5] for scan in scans.values())
+    for key, m in loaded.items():
+        bound, attrs, dynamic, stars, exports, _ = scans[key]
+        if dynamic or name in attrs or name in bound and (m is module or any_all or _exports(exports, name)):
             return False
         if m is module and any(level or mod not in program.modules for mod, level in stars):
             return False
