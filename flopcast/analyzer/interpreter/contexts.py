@@ -112,10 +112,13 @@ class Contexts:
             raise
         except UserRaise as exc:
             name = _exception_name(exc.what)
-            kind = Builtin(name) if name in _BUILTINS else LibRef("numpy.linalg.LinAlgError") \
-                if name == "LinAlgError" else Unknown("", exc.span, "exception class")
-            swallowed = self.known_truth(self.call(BoundMethod(exit_, manager), [
-                kind, Unknown("", exc.span, "exception object"), Known(None)], {}, span))
+            # a user class's instance (`raise Soft("x")`) is known, and so is its class: an
+            # __exit__ testing it answers for that exception, not alike for every one it sees
+            kind = exc.value.cls if isinstance(exc.value, InstanceVal) else Builtin(name) if name in _BUILTINS \
+                else LibRef("numpy.linalg.LinAlgError") if name == "LinAlgError" \
+                else Unknown("", exc.span, "exception class")
+            raised = exc.value if exc.value is not None else Unknown("", exc.span, "exception object")
+            swallowed = self.known_truth(self.call(BoundMethod(exit_, manager), [kind, raised, Known(None)], {}, span))
             if swallowed is None:
                 self._unpriced_at(span, "__exit__", "whether it suppresses the exception depends on values; "
                                                      "the analysis follows the exception")
