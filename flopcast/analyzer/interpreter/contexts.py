@@ -16,7 +16,7 @@ from flopcast.model import Span
 from flopcast.analyzer.interpreter.classes import _bases_are_plain, _class_name
 from flopcast.analyzer.interpreter.common import _BUILTINS, _has_yield
 from flopcast.analyzer.interpreter.control import PathEnd, _LEAVES, _Return
-from flopcast.analyzer.interpreter.exception_names import _exception_matches, _exception_name
+from flopcast.analyzer.interpreter.exception_names import _catches_exhaustion, _exception_matches, _exception_name
 from flopcast.analyzer.interpreter.frames import Frame
 
 
@@ -233,36 +233,44 @@ class Contexts:
 
     def _with_generator(self, gen: PyGenerator, item: ast.withitem, rest: list, body: list, span: Span) -> None:
         """`with cm():` where ``cm`` is a ``@contextmanager`` generator whose ``yield`` is a
-        statement of its body, or of a ``try``/``finally`` there (``enter_generator``). Any other
-        shape: the whole generator runs at the `with` (see ``_with_whole_generator``)."""
-        entered = self.enter_generator(gen, span)
+        statement of its body, or of a ``try``/``finally`` there, or the last statement of a
+        ``try`` with except clauses (``enter_generator``). Any other shape: the whole generator
+        runs at the `with` (see ``_with_whole_generator``)."""
+        entered = self.enter_generator(gen, span, catching=True)
         if entered is None:
             return self._with_whole_generator(gen, item, rest, body, span)
         yielded, finish, abort = entered
         if item.optional_vars is not None:
             self.assign(item.optional_vars, yielded)
+        catching = memory_limit.has_handlers(gen.function)  # (of which classes: not read)
         try:
-            self.enter_contexts(rest, body)
+            self.enter_catching(handlers.EVERY if catching else (), rest, body, swallows=catching)
         except _LEAVES:
             finish()
             raise
-        except UserRaise:
-            abort()
-            raise
+        except UserRaise as exc:
+            if not abort(exc):
+                raise
+            self.note(exc.span, f"raises {exc.what}; caught in {gen.function.qualname} at its `yield` "
+                                f"(the `with` at line {span.line})")
+            return
         finish()
 
-    def enter_generator(self, gen: PyGenerator, span: Span):
+    def enter_generator(self, gen: PyGenerator, span: Span, catching: bool = False):
         """Enter a ``@contextmanager`` generator whose ``yield`` is a statement of its body, or of
-        a ``try``/``finally`` there: the code before the ``yield`` runs now, in the generator's own
-        frame, as at run time. (the yielded value, what runs when the body ends: the code after
-        the yield, what runs when it raises: only the ``finally``); None for any other shape."""
+        a ``try``/``finally`` there, or (``catching``) the last statement of a ``try`` with except
+        clauses none of which catches flopscope's BudgetExhaustedError: the code before the
+        ``yield`` runs now, in the generator's own frame, as at run time. (the yielded value, what
+        runs when the body ends: the code after the yield, what runs when it raises ``exc``: the
+        except clause that catches it, the ``finally``, and the code after the ``try`` when it was
+        caught, returning whether it was); None for any other shape."""
         fn = gen.function
         if not _is_contextmanager(fn):
             return None
-        split = _split_at_yield(fn.node.body)
+        split = _split_at_yield(fn.node.body, catching)
         if split is None:
             return None
-        before, value_expr, after_in_try, finally_body, after_try = split
+        before, value_expr, after_in_try, clauses, finally_body, after_try = split
         frame = Frame(self.bind_arguments(fn, gen.args, gen.kwargs, span), fn.module, fn.qualname, fn, fn.owner,
                       gen.args[0] if gen.args and fn.owner is not None else None)
         if self.metered:
@@ -283,8 +291,32 @@ class Contexts:
             except _Return:
                 pass  # a `return` after the yield ends the generator, as StopIteration does
 
-        def abort() -> None:
-            self._in_frame(frame, span, lambda: self.exec_block(finally_body))
+        def thrown(exc: Optional[UserRaise]) -> bool:
+            # Python throws the exception into the generator at its `yield`
+            try:
+                handler = self.matching_handler(clauses, exc) if clauses and exc is not None else None
+                if handler is None:
+                    return False
+                if handler.name:
+                    self.frame.vars[handler.name] = exc.value if exc.value is not None else \
+                        Unknown("", exc.span, "exception object")
+                self._handling.append(exc)
+                try:
+                    self.exec_block(handler.body)
+                finally:
+                    self._handling.pop()
+                    if handler.name:
+                        self.frame.vars.pop(handler.name, None)
+            finally:
+                self.exec_block(finally_body)
+            self.exec_block(after_try)  # caught: the generator goes on to its end, and the `with` swallows it
+            return True
+
+        def abort(exc: Optional[UserRaise] = None) -> bool:
+            try:
+                return self._in_frame(frame, span, lambda: thrown(exc))
+            except _Return:
+                return True  # the generator returned after catching it: swallowed
 
         return yielded, finish, abort
 
@@ -355,20 +387,27 @@ def _is_contextmanager(fn: FunctionVal) -> bool:
                == "contextmanager" for d in getattr(fn.node, "decorator_list", ()))
 
 
-def _split_at_yield(body: list) -> Optional[tuple[list, Optional[ast.expr], list, list, list]]:
+def _split_at_yield(body: list, catching: bool = False) -> Optional[tuple[list, Optional[ast.expr], list, list, list,
+                                                                          list]]:
     """A ``@contextmanager`` body around its one ``yield``: (code before it, the yielded
-    expression, code after it in its ``try``, that ``try``'s ``finally``, code after the
-    ``try``); only the ``finally`` runs when the body of the `with` raises. The
-    ``yield`` must be a statement of the body or of a handler-less ``try``/``finally`` in it;
-    None for any other shape."""
+    expression, code after it in its ``try`` (its ``else``), that ``try``'s except clauses and
+    its ``finally``, code after the ``try``). The ``yield`` must be a statement of the body or of
+    a handler-less ``try``/``finally`` in it, or with ``catching`` the last statement of a
+    ``try`` whose except clauses catch no BudgetExhaustedError (flopcast follows that one only
+    where the `try` statement itself runs); None for any other shape."""
     for i, stmt in enumerate(body):
         if _is_yield_statement(stmt) and not _has_yield(body[i + 1:]):
-            return body[:i], stmt.value.value, [], [], body[i + 1:]
-        if isinstance(stmt, ast.Try) and not stmt.handlers and not stmt.orelse and not _has_yield(body[i + 1:]):
+            return body[:i], stmt.value.value, [], [], [], body[i + 1:]
+        if isinstance(stmt, ast.Try) and not _has_yield(body[i + 1:]) and (
+                not stmt.handlers and not stmt.orelse
+                or catching and stmt.handlers and _is_yield_statement(stmt.body[-1])
+                and not _catches_exhaustion(stmt.handlers)):
             inner = stmt.body
             k = next((j for j, s in enumerate(inner) if _is_yield_statement(s)), None)
-            if k is not None and not _has_yield(inner[:k] + inner[k + 1:] + stmt.finalbody):
-                return body[:i] + inner[:k], inner[k].value.value, inner[k + 1:], stmt.finalbody, body[i + 1:]
+            if k is not None and not _has_yield(inner[:k] + inner[k + 1:] + stmt.finalbody + stmt.orelse
+                                                + [s for h in stmt.handlers for s in h.body]):
+                return (body[:i] + inner[:k], inner[k].value.value, inner[k + 1:] + stmt.orelse, stmt.handlers,
+                        stmt.finalbody, body[i + 1:])
         if _has_yield([stmt]):
             return None
     return None
