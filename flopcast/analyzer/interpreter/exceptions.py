@@ -66,8 +66,11 @@ class Exceptions:
                 what = repr(instance.value)
             elif isinstance(raised, Known):
                 raise UserRaise(self.node_span(node), "TypeError: exceptions must derive from BaseException")
-            if isinstance(raised, ClassVal) and isinstance(node.exc, ast.Call):
-                made = self.eval(node.exc)  # `raise TooBig(k, cap)`: the instance, its __init__ run
+            if isinstance(raised, ClassVal):
+                # `raise TooBig(k, cap)`: the instance, its __init__ run; `raise TooBig`: Python
+                # calls the class with no arguments
+                made = self.eval(node.exc) if isinstance(node.exc, ast.Call) else \
+                    self.call(raised, [], {}, self.node_span(node))
                 instance = made if isinstance(made, InstanceVal) else None
             elif isinstance(node.exc, ast.Call):
                 # `raise ValueError(f"{fnp.sum(h)}")`: Python evaluates the arguments (and
