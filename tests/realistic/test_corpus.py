@@ -2211,6 +2211,20 @@ CORPUS = {
         guards=("if not fnp.all(fnp.isfinite(layers[-1])):",),
         data_sites=("if done >= 2 and float(fnp.max(acc.stderr())) < SE_TOL:",),
     ),
+    "swallow_stages": Entry(
+        points=(
+            (8, 2, 1_000, "exact"),          # moments and touch-up overspend (swallowed), no sample rows
+            (8, 2, 100_000, "exact"),        # every stage, then the legacy fallback's NameError
+            (9, 2, 100_000, "exact"),        # the touch-up raises Degenerate (a width divisible by 3)
+            (16, 3, 2_000_000, "exact"),
+        ),
+        # session 53's hunt: a folder (estimator.py + utils.py star-imported, whose __all__ leaves
+        # out the `_legacy_moments` a NameError fallback reads), stages of a class hierarchy with
+        # super() and a dataclass plan with a @property and a @staticmethod cost, each run under a
+        # user `__exit__` swallowing Overspend and a @contextmanager whose `yield` is in a `try`
+        # catching Degenerate: land took the exception class for an unknown (one site alike for
+        # both), threw nothing into the generator and left the NameError unpriced
+    ),
 }
 
 
