@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
 from oracle import assert_exact_match, measure
 
 from flopcast.analyzer import analyze
+from flopcast.analyzer.render import render_text
 from flopcast.model import Point
 
 PROGRAM = """\
@@ -67,3 +69,39 @@ def test_meter_read_before_the_first_item_is_the_runs(tmp_path):
         report = analyze(path, point)
         assert report.total.exact and not report.unpriced, report.unpriced
         assert_exact_match(report, measure(path, point))
+
+
+GENERATOR_OVER_BUDGET = """\
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator
+
+
+def batches(width, n):
+    for _ in range(n):
+        yield fnp.ones((64, width)) * 0.5
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp, budget):
+        rows = []
+        for x in batches(mlp.width, 2):
+            for w in mlp.weights:
+                x = fnp.maximum(x @ w, 0.0)
+            rows.append(fnp.mean(x, axis=0))
+        return fnp.stack([rows[0] + rows[1]] * mlp.depth)
+"""
+
+
+def test_a_total_past_the_budget_with_a_generators_charges_says_the_run_raises(tmp_path):
+    """A generator's charges are filed where its body runs, not in the run's order, so flopcast
+    places no op for the overrun; the text report named no raise at all beside a total past the
+    budget (hunt52b's log_of_call_counter). It now says flopscope stops the run before the end."""
+    path = tmp_path / "estimator.py"
+    path.write_text(GENERATOR_OVER_BUDGET)
+    point = Point(8, 2, 10_000)
+    report = analyze(path, point)
+    assert report.total.lo > point.budget and not report.raises
+    assert "flopscope raises BudgetExhaustedError before predict ends" in render_text(report)
+    with pytest.raises(Exception) as raised:
+        measure(path, point)
+    assert type(raised.value).__name__ == "BudgetExhaustedError"

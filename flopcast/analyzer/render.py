@@ -348,8 +348,13 @@ def render_text(report: Report, top: int = 10) -> str:
         for u in report.uncertain:
             out.append(f"  {_text_place(u.span)}{u.kind}: {u.reason}")
         out.append("")
-    if report.raises:
+    unplaced = overrun_unplaced(report)
+    if report.raises or unplaced:
         out.append("Raises (whestbench would record an error and zero the prediction):")
+        if unplaced:
+            out.append("  flopscope raises BudgetExhaustedError before predict ends (every count passes the budget; "
+                       "the op where the run stops is not placed: a generator's charges are filed where its body "
+                       "runs, not in the run's order), so the run counts less than the total")
         for r in report.raises:
             where = r.stage
             when = "always" if r.every_path else "on some value-dependent paths"
@@ -376,6 +381,14 @@ def render_text(report: Report, top: int = 10) -> str:
             out.append(f"  {where}{n.message}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def overrun_unplaced(report: Report) -> bool:
+    """Every count of the first call passes the budget (a lower bound's low end counts only what
+    is charged before the first op not priced) and no Raise names where flopscope stops the run
+    (Interpreter._budget_overrun places none past a generator's charges)."""
+    first = report.per_call[0] if report.per_call else report.total
+    return first.lo > report.point.budget and not any(r.budget for r in report.raises)
 
 
 def _load_failure(report: Report) -> list[str]:
