@@ -111,14 +111,7 @@ class Contexts:
             self.call(BoundMethod(exit_, manager), [Known(None), Known(None), Known(None)], {}, span)
             raise
         except UserRaise as exc:
-            name = _exception_name(exc.what)
-            # a user class's instance (`raise Soft("x")`) is known, and so is its class: an
-            # __exit__ testing it answers for that exception, not alike for every one it sees
-            kind = exc.value.cls if isinstance(exc.value, InstanceVal) else Builtin(name) if name in _BUILTINS \
-                else LibRef("numpy.linalg.LinAlgError") if name == "LinAlgError" \
-                else Unknown("", exc.span, "exception class")
-            raised = exc.value if exc.value is not None else Unknown("", exc.span, "exception object")
-            swallowed = self.known_truth(self.call(BoundMethod(exit_, manager), [kind, raised, Known(None)], {}, span))
+            swallowed = self.known_truth(self.call(BoundMethod(exit_, manager), self.exit_arguments(exc), {}, span))
             if swallowed is None:
                 self._unpriced_at(span, "__exit__", "whether it suppresses the exception depends on values; "
                                                      "the analysis follows the exception")
@@ -128,6 +121,17 @@ class Contexts:
                                 f"(the `with` at line {span.line})")
             return
         self.call(BoundMethod(exit_, manager), [Known(None), Known(None), Known(None)], {}, span)
+
+    def exit_arguments(self, exc: UserRaise) -> list:
+        """What ``__exit__`` is handed for ``exc``: its class, the exception, the traceback. A
+        user class's instance (`raise Soft("x")`) is known, and so is its class: an ``__exit__``
+        testing it answers for that exception, not alike for every one it sees."""
+        name = _exception_name(exc.what)
+        kind = exc.value.cls if isinstance(exc.value, InstanceVal) else Builtin(name) if name in _BUILTINS \
+            else LibRef("numpy.linalg.LinAlgError") if name == "LinAlgError" \
+            else Unknown("", exc.span, "exception class")
+        raised = exc.value if exc.value is not None else Unknown("", exc.span, "exception object")
+        return [kind, raised, Known(None)]
 
     def enter_catching(self, catching, items: list, body: list, swallows: bool = False) -> None:
         """enter_contexts(items, body) inside a `with` whose manager may swallow the exceptions of
