@@ -383,6 +383,19 @@ def test_a_count_one_answer_bumps_and_the_other_reads_opens_the_high_end() -> No
     assert all(report.total.lo <= m for m in measured)
 
 
+
+def test_a_class_count_one_answer_bumps_and_the_other_reads_through_self_opens_the_high_end() -> None:
+    """As above with the count on the class: `type(self).n += 1` and `self.n > 0` mention no
+    class by name, yet read and write its attribute, so the class's differing count is read
+    (mixed_calls: an interval [655, 655] before, which seed 15's third call, 687, falls outside)."""
+    path = FIXTURES / "class_count_read_later.py"
+    point = Point(8, 2, 100_000)
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, 3, seed=15)]
+    assert measured == [655, 655, 687]
+    assert ("switches", 14) in [(u.what, u.span.line) for u in report.unpriced]
+    assert report.lower_bound and all(report.total.lo <= m for m in measured)
+
 def test_a_count_only_stepped_on_one_arm_steers_no_later_call() -> None:
     """`if not slow: self.fast += 1`, read by nothing: the paths leave different counts, but a
     count only stepped reaches no test, size or index of a later call, so every mix of MLPs

@@ -173,6 +173,21 @@ def _objects(form) -> set:
     return found
 
 
+def _classes(form) -> frozenset:
+    """The forms of the classes ``form`` holds, with their attributes (canonical's class form,
+    where first met): ``self.count`` and ``type(self).count`` reach a class's attribute through
+    an instance, so whether code mentions the root's name tells nothing of their reads."""
+    found: set = set()
+    todo = [form]
+    while todo:
+        f = todo.pop()
+        if f.__class__ is tuple:
+            if len(f) == 4 and f[0] == "C" and f[1].__class__ is int and f[3].__class__ is tuple:
+                found.add(f)
+            todo.extend(f)
+    return frozenset(found)
+
+
 def _names_attribute(target: ast.AST, me: str, name: str) -> bool:
     """Whether an assignment's target stores ``me.name``, whole or as a part of a tuple or list."""
     if isinstance(target, (ast.Tuple, ast.List)):
@@ -265,6 +280,8 @@ class _Steered:
         """Whether no later call reads what ``root`` holds, on any path (``paths``: each one's
         roots' forms), ``shares`` the numbers of its objects other roots hold too."""
         forms = [roots[root] for roots in paths]
+        if len({_classes(f) for f in forms}) > 1:
+            return False  # (a class's attributes differ: read through every instance of it, by no name)
         # (the objects _items_written_only writes into are each made by a display: no cached value)
         alone = not shares and (not self._cached or not any(map(_objects, forms)))
         return alone and (self._stepped_only(root, forms) or self._written_only(root, forms)
