@@ -563,3 +563,18 @@ def test_a_memo_filled_by_the_first_call_is_no_move_of_a_path_settled_at_its_sec
     assert not report.unpriced and not report.exact and (report.total.lo, report.total.hi) == (598, 838)
     measured = [m.total for seed in (0, 4) for m in measure_calls(path, point, 4, seed=seed)]
     assert measured == [838, 838, 598, 838, 838, 838, 598, 598]
+
+
+def test_a_memo_whose_key_moves_with_the_count_is_refilled_later_and_opens_the_high_end() -> None:
+    """As memo_filled_once.py, but the key holds `FALLBACKS // 2`: the second call leaves the memo
+    as the first filled it, the third fills it again, and the other arm reads the fills. The
+    second call's changes (past_record: the count only) are not all a later call moves here:
+    seed 0's third MLP costs 1334, past every path's call, so the high end stays open."""
+    path = FIXTURES / "memo_refilled_later.py"
+    point = Point(8, 2, 100_000)
+    report = analyze(path, point)
+    measured = [m.total for m in measure_calls(path, point, 3, seed=0)]
+    assert measured == [838, 838, 1334]
+    assert report.lower_bound and all(report.total.lo <= m for m in measured)
+    assert max(measured) > report.total.hi  # (the mix this is about)
+
