@@ -384,11 +384,13 @@ def test_a_count_one_answer_bumps_and_the_other_reads_opens_the_high_end() -> No
 
 
 
-def test_a_class_count_one_answer_bumps_and_the_other_reads_through_self_opens_the_high_end() -> None:
-    """As above with the count on the class: `type(self).n += 1` and `self.n > 0` mention no
-    class by name, yet read and write its attribute, so the class's differing count is read
-    (mixed_calls: an interval [655, 655] before, which seed 15's third call, 687, falls outside)."""
-    path = FIXTURES / "class_count_read_later.py"
+@pytest.mark.parametrize("name", ["class_count_read_later.py", "class_list_read_later.py"])
+def test_a_class_attribute_one_answer_changes_and_the_other_reads_through_self_opens_the_high_end(name: str) -> None:
+    """As above with the count on the class (`type(self).n += 1`, `self.n > 0`) or a list its body
+    holds (`self.seen.append(1)`, `len(self.seen)`): no code names the class, yet these reach its
+    attribute through the instance, so the class's differing attribute is read (mixed_calls: an
+    interval [655, 655] before, which seed 15's third call, 687, falls outside)."""
+    path = FIXTURES / name
     point = Point(8, 2, 100_000)
     report = analyze(path, point)
     measured = [m.total for m in measure_calls(path, point, 3, seed=15)]
