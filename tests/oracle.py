@@ -29,6 +29,8 @@ class Measured:
     output: tuple = ()
     # A later MLP's call (measure_calls) that ran out of budget: ``total`` is what it spent first.
     exhausted: bool = False
+    # A call that raised (measure_calls' ``go_on``): the exception; ``total`` is what it spent first.
+    raised: str = ""
 
 
 #: An estimator that evaluates one expression ``{expr}`` (``w`` is the first layer's weights)
@@ -88,10 +90,12 @@ def measure(path, point: Point, *, seed: int = 0, scorer_cast: bool = True, clas
 
 
 def measure_calls(path, point: Point, calls: int, *, seed: int = 0, scorer_cast: bool = True,
-                  class_name: str = "Estimator", mlp_name: str = "") -> list[Measured]:
+                  class_name: str = "Estimator", mlp_name: str = "", go_on: bool = False) -> list[Measured]:
     """What each of ``calls`` MLPs costs on one instance, as whestbench's evaluate_estimator runs
     them: one estimator, ``setup()`` once, then ``predict`` for each MLP (sampled with seeds
-    ``seed``, ``seed + 1``, ...) inside its own ``BudgetContext`` with the same budget."""
+    ``seed``, ``seed + 1``, ...) inside its own ``BudgetContext`` with the same budget.
+    ``go_on``: a call that raises is recorded (``raised``) and the next MLP goes on on the same
+    instance, as whestbench does (else the exception propagates)."""
     warnings.filterwarnings("ignore")
     import flopscope as flops
     import flopscope.numpy as fnp
@@ -148,6 +152,11 @@ def measure_calls(path, point: Point, calls: int, *, seed: int = 0, scorer_cast:
                 # whestbench records the MLP as over budget and goes on; so far is enough here
                 runs.append((budget, None))
                 break
+            except Exception as exc:  # noqa: BLE001 - whestbench's `except Exception`
+                if not go_on:
+                    raise
+                runs.append((budget, exc))
+                continue
             runs.append((budget, prediction))
     finally:
         sys.dont_write_bytecode = writes_bytecode
@@ -162,6 +171,9 @@ def measure_calls(path, point: Point, calls: int, *, seed: int = 0, scorer_cast:
         per_op: Counter = Counter()
         for record in budget.op_log:
             per_op[record.op_name] += record.flop_cost
+        if isinstance(prediction, Exception):
+            out.append(Measured(budget.flops_used, dict(per_op), list(budget.op_log), raised=repr(prediction)))
+            continue
         array = np.asarray(prediction) if prediction is not None else None
         out.append(Measured(budget.flops_used, dict(per_op), list(budget.op_log),
                             (array.dtype.str, array.shape, array.tobytes()) if array is not None else (),

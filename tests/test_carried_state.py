@@ -536,6 +536,26 @@ def test_a_path_settled_early_is_compared_with_a_longer_ones_later_state(name: s
     assert report.lower_bound and all(report.total.lo <= m for m in measured)
 
 
+@pytest.mark.parametrize("point, seed, measured", [(Point(8, 2, 100_000), 0, [(79, True), (1135, False)]),
+                                                   (Point(4, 3, 100_000), 1, [(23, True), (431, False)])],
+                         ids=["8x2", "4x3"])
+def test_a_call_that_raises_after_changing_state_is_followed_to_the_next_mlp(point: Point, seed: int,
+                                                                             measured: list) -> None:
+    """whestbench records a call that raises and calls predict for the next MLP on the same
+    instance. `self.big = True; raise ValueError` on a test of the MLP's weights, and `if
+    self.big:` the dear work: a path that never raises costs the same every call, but after a
+    refused MLP the next pays the dear work. The raising path's later calls are followed from
+    the state its raise left (later_calls._after_raising_call), and leave another state than the
+    other path's: a lower bound naming the test, not an interval the MLP after the raise passes."""
+    path = FIXTURES / "raised_call_leaves_state.py"
+    report = analyze(path, point)
+    runs = measure_calls(path, point, 2, seed=seed, go_on=True)
+    assert [(m.total, bool(m.raised)) for m in runs] == measured
+    assert measured[1][0] > max(t.hi for t in [report.total, *report.per_call])  # the run this is about
+    assert ("switches", 16) in [(u.what, u.span.line) for u in report.unpriced]
+    assert report.lower_bound and report.total.lo <= measured[0][0]
+
+
 def test_paths_settling_alike_but_moving_a_number_otherwise_open_the_high_end() -> None:
     """One arm sets `self.t = 1 - 5 * self.t`, the other `self.t = self.t + 1` and pays when
     `self.t < 1`: both paths leave t = 1 after the first call and settle at the second (the

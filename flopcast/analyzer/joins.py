@@ -69,8 +69,11 @@ adds its whole difference). An ending site ends in the call it is first met in: 
 the combination costs the flipped run's plus what the rejoining sites before it add there,
 and the calls after it are the flipped run's own (nothing but the ending site is consulted
 from there); the calls before it are the base path's, within the combinations that end
-nowhere. A flipped run that raises out of a call follows no call after it, as whestbench's
-run of that path is reported, so the combination's list of calls is the flipped run's.
+nowhere. whestbench calls predict again after a call that raised, so a flipped run whose first
+call raised at its site follows the later calls too, each raising there again: where each
+consults the base path's sites up to it and leaves the base path's state, every call of a
+combination starts from the base path's state and may end there, and each of the flipped run's
+later calls costs its own plus what the rejoining sites add in it (``_ends_each_call``).
 """
 
 from __future__ import annotations
@@ -542,8 +545,7 @@ def separable_interval(base, flips) -> Optional[Separation]:
             rejoined.append(per_call)
             if alone:
                 each.add(key)
-        elif met == order[:i + 1] and key in run.consults \
-                and set(run.consults[run.consults.index(key):]) == {key}:
+        elif met == order[:i + 1] and key in run.consults and _ends_each_call(base, run, key):
             # Ends: no other site is consulted after it, so the cost from here, in its call and
             # every call after, depends only on the state at the site, which the rejoining sites
             # before it leave as the base path has it: their executions before it add what they
@@ -556,8 +558,14 @@ def separable_interval(base, flips) -> Optional[Separation]:
             if len(calls) <= at:
                 return None
             lo, hi = _spread(rejoined, at, position)
+            # (a run whose first call raised ends each call alike, from the base path's state:
+            # the rejoining sites before the raise add to each as to the base path's call)
+            starts = [0, *base.later_consults]
+            after = [(t + d[0], t + d[1]) for t, d in ((calls[c], _spread(rejoined, c, base.consults.index(key, starts[c])))
+                                                       for c in range(at + 1, len(calls)))] \
+                if run.raised is not None else [(t, t) for t in calls[at + 1:]]
             ends.append([(t + d[0], t + d[1]) for t, d in ((base_calls[c], _spread(rejoined, c)) for c in range(at))]
-                        + [(calls[at] + lo, calls[at] + hi)] + [(t, t) for t in calls[at + 1:]])
+                        + [(calls[at] + lo, calls[at] + hi)] + after)
             if base.consults.count(key) == 1:
                 each.add(key)
         else:
@@ -566,6 +574,30 @@ def separable_interval(base, flips) -> Optional[Separation]:
     paths = [[(t + d[0], t + d[1]) for t, d in ((t, _spread(rejoined, c)) for c, t in enumerate(base_calls))], *ends]
     return Separation(min(p[0][0] for p in paths), max(p[0][1] for p in paths), frozenset(each),
                       tuple(tuple(p) for p in paths))
+
+
+def _ends_each_call(base, run, key) -> bool:
+    """Whether the flipped run ends at ``key``: no other site is consulted after it. whestbench
+    calls predict again after a call that raised (scoring.evaluate_estimator), so a run whose
+    first call raised at ``key`` follows the later calls, each ending there again
+    (later_calls._after_raising_call): then each call consults the base path's sites up to
+    ``key`` and nothing after it, and the state each call leaves is the base path's (a raise that
+    changed the state another way is left to mixed_calls: no proof here; one that left the start
+    state where the base path's calls go on from another is no later call of the base path's)."""
+    if run.raised is None:
+        return set(run.consults[run.consults.index(key):]) == {key}
+    if len(run.later) != len(base.later) or run.calls_end != base.calls_end or run.call_states != base.call_states:
+        return False
+    bounds = [0, *run.later_consults, len(run.consults)]
+    base_bounds = [0, *base.later_consults, len(base.consults)]
+    for c in range(len(bounds) - 1):
+        mine = run.consults[bounds[c]:bounds[c + 1]]
+        if key not in mine:
+            return False
+        stop = mine.index(key)
+        if set(mine[stop:]) != {key} or mine[:stop] != base.consults[base_bounds[c]:base_bounds[c + 1]][:stop]:
+            return False
+    return True
 
 
 def _spread(rejoined: list, call: int, before: Optional[int] = None) -> tuple[int, int]:

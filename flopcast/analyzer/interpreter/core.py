@@ -94,6 +94,7 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         # of a try that consulted one raise point (_joined_try), for its caller's statement to join.
         self._returned_try: Optional[tuple] = None
         self._later_answers = False  # a call of predict after the first consulted a site (_call_again)
+        self._raised_first = False  # the first call of predict raised: a later call's raise ends it (_call_again)
         self.module_envs: dict[str, dict] = {}
         self.namespaces: dict[str, DictVal] = {}  # what globals() returned, per module (namespaces.py)
         # numpy's float error handling as np.seterr last set it (None: numpy's defaults), and,
@@ -348,6 +349,9 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
                     first_watch.stop()
             if self.result.raised is None and not self.result.unpriced and self._budget_overrun() is None:
                 self._later_calls(instance, predict, before, before_numbers, first_watch, marks, armed, cache_before)
+            elif self.result.raised is not None and not self.result.unpriced:
+                self._after_raising_call(instance, predict, before, before_numbers, first_watch, marks, armed,
+                                         cache_before)
         except Exception as exc:  # noqa: BLE001 - the last boundary: a flopcast bug never fakes a total
             self._end_path_at(exc)
         self.result.sites = list(self.decisions.seen)
@@ -482,3 +486,4 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
 
 
 tables.fill(Interpreter)
+

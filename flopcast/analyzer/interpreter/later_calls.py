@@ -94,6 +94,18 @@ class LaterCalls:
                        f"{carried.MAX_CALLS} calls" if after is not None else
                        "the state a call can read holds values flopcast cannot compare")
 
+    def _after_raising_call(self, instance: Value, predict: Value, before: tuple, *args) -> None:
+        """After a first call that raised (or returned what whestbench rejects): whestbench records
+        the MLP as failed and calls predict on the same instance for the next one, from the state
+        the raise left (scoring.evaluate_estimator: ``except Exception``, the prediction zeroed).
+        The later calls are followed as any path's (``_later_calls``, ``args`` its), each ending
+        where it raises as the first did."""
+        self._raised_first = True
+        try:
+            self._later_calls(instance, predict, before, *args)
+        finally:
+            self._raised_first = False
+
     def _watch_first(self, instance: Value):
         """A watch of the first call of predict on the numbers and logs an earlier run's first call
         changed (carried.watch_first), for a run whose later calls are followed as a plain path's
@@ -190,7 +202,9 @@ class LaterCalls:
                 finally:
                     self._ran_generators = generators
             except UserRaise as exc:
-                stopped, value = f"call {len(first.later) + 2} raises {exc.what}", None
+                # (on a path whose first call raised, a raise ends the call as the first's did)
+                stopped = None if self._raised_first else f"call {len(first.later) + 2} raises {exc.what}"
+                value = None
             except PathEnd:
                 self._ran_generators = generators[before_generators:]
                 try:
@@ -249,3 +263,4 @@ class LaterCalls:
         if overrun is not None:
             return f"call {len(first.later) + 1} runs out of budget"
         return stopped
+
