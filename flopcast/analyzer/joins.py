@@ -561,8 +561,9 @@ def separable_interval(base, flips) -> Optional[Separation]:
             # (a run whose first call raised ends each call alike, from the base path's state:
             # the rejoining sites before the raise add to each as to the base path's call)
             starts = [0, *base.later_consults]
-            after = [(t + d[0], t + d[1]) for t, d in ((calls[c], _spread(rejoined, c, base.consults.index(key, starts[c])))
-                                                       for c in range(at + 1, len(calls)))] \
+            after = [(calls[c] + d[0], calls[c] + d[1])
+                     for c, d in ((c, _spread(rejoined, c, base.consults.index(key, starts[c])))
+                                  for c in range(at + 1, len(calls)))] \
                 if run.raised is not None else [(t, t) for t in calls[at + 1:]]
             ends.append([(t + d[0], t + d[1]) for t, d in ((base_calls[c], _spread(rejoined, c)) for c in range(at))]
                         + [(calls[at] + lo, calls[at] + hi)] + after)

@@ -486,4 +486,3 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
 
 
 tables.fill(Interpreter)
-

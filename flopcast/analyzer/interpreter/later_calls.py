@@ -94,7 +94,7 @@ class LaterCalls:
                        f"{carried.MAX_CALLS} calls" if after is not None else
                        "the state a call can read holds values flopcast cannot compare")
 
-    def _after_raising_call(self, instance: Value, predict: Value, before: tuple, *args) -> None:
+    def _after_raising_call(self, instance: Value, predict: Value, before: Optional[tuple], *args) -> None:
         """After a first call that raised (or returned what whestbench rejects): whestbench records
         the MLP as failed and calls predict on the same instance for the next one, from the state
         the raise left (scoring.evaluate_estimator: ``except Exception``, the prediction zeroed).
@@ -263,4 +263,3 @@ class LaterCalls:
         if overrun is not None:
             return f"call {len(first.later) + 1} runs out of budget"
         return stopped
-
