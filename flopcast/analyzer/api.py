@@ -652,6 +652,7 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
     switched = {site.span for r in results for site in r.sites if r.executions.get(site.key, 0) > 1}
     report.switching = [span for span in report.alike if span in switched]
     _open_at_repeating_sites(report, results)
+    _open_at_budget_reads(report, results)
     repeated = {s for r in results for s in r.repeated_sites}
     if repeated:
         # A path takes one option at a site for every call: as if each MLP answered alike.
@@ -728,6 +729,30 @@ def _open_at_repeating_sites(report: Report, results: list[RunResult]) -> None:
                 report.unpriced.append(Unpriced(site.span, "switches", f"the test may answer otherwise at any "
                                                 f"set of its executions ({why}); the paths explore "
                                                 f"{explored}, so the upper end is open"))
+    if floor is not None:
+        report.total = Interval(min(report.total.lo, floor), report.total.hi)
+
+
+def _open_at_budget_reads(report: Report, results: list[RunResult]) -> None:
+    """A site assumed alike (report.alike) met before the program is told the FLOPs spent (a budget
+    snapshot, a BudgetExhaustedError caught: Interpreter.told_spent): a run answering it otherwise at
+    some executions only has spent, at that read, what no path has, and what it does next follows
+    (a loop that spends what is left runs another number of passes): its count may lie on either
+    side of every path's. The high end is open, and the low end is what the paths had spent where
+    they first met such a site: a run answers alike with some path up to there."""
+    assumed = set(report.alike)
+    floor = None
+    for r in results:
+        for site in r.sites:
+            if site.span not in assumed or site.key not in r.read_after:
+                continue
+            spent = r.spent.get(site.key, 0) if r.spent is not None else r.prefix or 0
+            floor = spent if floor is None else min(floor, spent)
+            if not any(u.span == site.span and u.what == "budget read" for u in report.unpriced):
+                report.unpriced.append(Unpriced(site.span, "budget read", "a run may answer it otherwise at some of "
+                                                "its executions only (the paths answer it alike), and the program "
+                                                "reads the FLOPs spent after it: what that run spends next is not "
+                                                "bounded by the paths, so the upper end is open"))
     if floor is not None:
         report.total = Interval(min(report.total.lo, floor), report.total.hi)
 

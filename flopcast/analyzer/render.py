@@ -22,10 +22,11 @@ def _status(report: Report) -> str:
         where = f" at line {dies.span.line}" if dies.span is not None else ""
         return (f"not the run's count: {dies.stage} raises MemoryError{where} "
                 "(arrays past whestbench's memory limit); counted as if memory were unlimited")
+    # (a low end rests on the sites assumed alike as an interval's ends do: a mix may cost less)
     if any(u.what == "unbounded" for u in report.unpriced):
-        return "lower bound (a loop or recursion may never end; its cost is unbounded)"
+        return "lower bound (a loop or recursion may never end; its cost is unbounded)" + alike_caveat(report)
     if report.unpriced:
-        return "lower bound (some ops are not priced)" + presumes_no_raise(report)
+        return "lower bound (some ops are not priced)" + alike_caveat(report) + presumes_no_raise(report)
     if report.per_call and all(i.exact for i in report.per_call) and not report.alike:
         return ("exact for each call; the MLPs of a run cost otherwise (predict keeps state on the instance, "
                 "and whestbench calls it on one instance for every MLP)") + presumes_no_raise(report)

@@ -350,9 +350,9 @@ def _item(span: Optional[Span], files: _Files, text: str) -> Item:
 
 def _status(report: Report) -> tuple[str, str]:
     if any(u.what == "unbounded" for u in report.unpriced):
-        return "lower", "lower bound: a loop or recursion may never end, its cost is unbounded"
+        return "lower", "lower bound: a loop or recursion may never end, its cost is unbounded" + alike_caveat(report)
     if report.unpriced:
-        return "lower", "lower bound: some ops are not priced" + presumes_no_raise(report)
+        return "lower", "lower bound: some ops are not priced" + alike_caveat(report) + presumes_no_raise(report)
     if not report.exact:
         head, why = value_dependence(report)
         return "interval", f"{head}: {why}" + alike_caveat(report) + presumes_no_raise(report)

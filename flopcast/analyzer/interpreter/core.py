@@ -106,6 +106,15 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         self.span: Optional[Span] = None
         self.used = 0  # FLOPs charged so far on this path: what flops.current_budget() reports
         self.budget_reads = 0  # how many times the program was told ``used`` (repeats.py)
+        # The keys of the sites met before the program was told ``used`` at a read a run mixing
+        # their answers may reach having spent otherwise (told_spent), and the sites met before the
+        # last read that it could not: a stop of a loop still running, answered only in this run of it
+        self.read_after: dict = {}
+        self._exempt_at_read: list = []
+        self._read_checked = 0
+        # Site key -> the run of the loop (LoopContext) whose `while` test each of its answers was
+        # part of, or None where some answer was not or was in another run of it (stop_answered)
+        self.stop_runs: dict = {}
         self.loops: list[LoopContext] = []
         self.steady_history: dict = {}  # loop statement -> its executions watched, skipped (repeats.py)
         self.own_code_loops: dict = {}  # loop statement -> its last watched execution ran only its own code
@@ -238,6 +247,38 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         self.compare_log: list = []
         self.history_log: list = []
 
+    def told_spent(self) -> None:
+        """The program is told the FLOPs spent so far (a budget snapshot, a BudgetExhaustedError
+        caught, a reused call that was either): what it does next may read every answer the path
+        gave before, which a run mixing answers the path gives alike leaves elsewhere
+        (api._open_at_budget_reads)."""
+        self.budget_reads += 1
+        seen = self.decisions.seen
+        pending = self._exempt_at_read + seen[self._read_checked:]
+        self._read_checked, self._exempt_at_read = len(seen), []
+        for site in pending:
+            ctx = self.stop_runs.get(site.key)
+            if ctx is not None and any(c is ctx for c in self.loops):
+                # a run answering "stop" at some execution left the loop then, before this read; up
+                # to there it answered as the path going on does, which makes this read
+                self._exempt_at_read.append(site)
+            else:
+                self.read_after[site.key] = None
+
+    def stop_answered(self, key: tuple, stmt, test) -> None:
+        """The site ``key`` answered the truth of ``test`` in ``stmt``: noted with the run of the
+        innermost loop of this frame when ``test`` is that loop's ``while`` test or an operand of its
+        top-level ``and``, whose answer False ends the run whatever else holds."""
+        ctx = next((c for c in reversed(self.loops) if c.frame is self.frame), None)
+        stops = ctx is not None and stmt is ctx.node and stmt.__class__ is ast.While and (
+            test is stmt.test or stmt.test.__class__ is ast.BoolOp and stmt.test.op.__class__ is ast.And
+            and any(v is test for v in stmt.test.values))
+        run = ctx if stops else None
+        if key not in self.stop_runs:
+            self.stop_runs[key] = run
+        elif self.stop_runs[key] is not run:
+            self.stop_runs[key] = None
+
     def run(self, class_name: str) -> RunResult:
         # The interpreter recurses with the program (about ten Python frames per user call):
         # leave room for MAX_CALL_DEPTH user calls; deeper nesting ends the path (see eval).
@@ -250,6 +291,7 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
             if limit < limits._RECURSION_LIMIT:
                 sys.setrecursionlimit(limit)
         result.consults = self.decisions.log
+        result.read_after = set(self.read_after)
         result.answer_count = len(self.decisions.answers)
         result.joinable = self._joinable_answers == len(self.decisions.answers) and not self._later_answers
         result.generators_moved = any(not g.quiet() for g in self._ran_generators)

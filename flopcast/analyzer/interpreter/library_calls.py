@@ -239,7 +239,7 @@ class LibraryCalls:
             and not gen.looping
 
     def budget_snapshot(self, at: Optional[Span] = None) -> Value:
-        self.budget_reads += 1
+        self.told_spent()
         used = self.used
         snap = ClassVal("BudgetSnapshot", "BudgetSnapshot", [], {})
         why = self.spent_unfollowed()

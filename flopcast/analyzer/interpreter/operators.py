@@ -143,6 +143,7 @@ class Operators:
                     machine=machine_of(value), **self.steering(stmt if kind == "branch" else None).site_fields(),
                     **self.presumed_truth(operand, value, kind == "loop" or self.exits_loop(stmt), kind == "loop"))
         taken = self.decisions.choose(site, self.kept_used(), self.stop_state(stmt, site.key))
+        self.stop_answered(site.key, stmt, operand)
         if compared is not None:
             self.narrow_compared(compared, site, taken)
         return taken

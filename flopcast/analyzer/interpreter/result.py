@@ -87,6 +87,9 @@ class RunResult:
     filter_exits: list = field(default_factory=list)
     # Where the budget ran out into a handler of the program's (BudgetExhaustedError caught).
     exhausted: Optional[Span] = None
+    # The keys of the sites the path had met when the program was told the FLOPs spent at a read
+    # a run mixing their answers reaches having spent otherwise (Interpreter.told_spent).
+    read_after: set = field(default_factory=set)
     # The FLOPs charged when the path met its first site: every path costs at least that.
     prefix: Optional[int] = None
     # Whether a generator body run ahead of its consumer charged, left an op unpriced, consulted a

@@ -102,6 +102,7 @@ class Truth:
         site = Site((kind, span), (True, False), span, kind, f"`{_source(test)}` depends on values ({reason})",
                     machine=machine_of(value), **self.steering(None if loop else stmt).site_fields(), **presumed)
         taken = self.decisions.choose(site, self.kept_used(), self.stop_state(stmt, site.key))
+        self.stop_answered(site.key, stmt, test)
         for ctx in self.loops:
             if ctx.frame is self.frame and (stmt is ctx.node or id(stmt) in ctx.exit_ifs):
                 ctx.exit_answered = True  # (the loop may go on only by this answer: Loops.count_held)

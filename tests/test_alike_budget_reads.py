@@ -1,0 +1,32 @@
+"""A site a path answers alike at every execution (alike.py), met before the program reads the FLOPs
+spent: a run answering it otherwise at some executions only has spent, at the read, what no path
+has, and what it does next follows it. A loop that spends what is left after a guard in a loop
+whose answers mix (tests/fixtures/alike/guards_then_meter.py) runs another number of passes than
+every path: its count lies below every path's at one point and above at another. The report opens
+the high end there, the low end what the paths had spent where they met the guard
+(api._open_at_budget_reads)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from oracle import measure
+
+from flopcast.analyzer import analyze
+from flopcast.model import Point
+
+GUARDS_THEN_METER = Path(__file__).resolve().parent / "fixtures" / "alike" / "guards_then_meter.py"  # guard: line 12
+
+#: The paths' interval was [17,352, 18,134] at 8x2 (the runs 15,482 to 16,764 at seeds 0-7) and
+#: [17,608, 18,278] at 16x2 with 22,000 (the runs 18,508 to 20,148): every run outside it.
+POINTS = [Point(8, 2, 20_000), Point(16, 2, 22_000)]
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
+def test_a_meter_after_guards_whose_answers_mix_holds_every_run(point):
+    report = analyze(GUARDS_THEN_METER, point)
+    for seed in range(4):
+        run = measure(GUARDS_THEN_METER, point, seed=seed).total
+        assert report.total.lo <= run and (report.lower_bound or run <= report.total.hi), (seed, run, report.total)
+    assert [(u.span.line, u.what) for u in report.unpriced] == [(12, "budget read")]
