@@ -13,7 +13,7 @@ import pytest
 from oracle import measure
 
 from flopcast.analyzer import analyze
-from flopcast.analyzer.render import to_json
+from flopcast.analyzer.render import render_text, to_json
 from flopcast.model import Point
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "alike"
@@ -156,3 +156,17 @@ def test_a_site_on_an_integer_read_without_a_place_is_named_where_it_is_used(poi
     report = analyze(path, point)
     assert [(s.line, s.col) for s in report.alike] == [(9, 17)]
     assert report.unpriced and report.total.lo <= measure(path, point).total
+
+
+#: A guard in a loop counted into a list whose length sizes later work, dearest at the alike ends
+#: (none or all picked) and cheapest when half are; an op flopcast does not price makes it a lower bound.
+PICKED_COUNT = FIXTURES / "picked_count_unpriced.py"  # site at line 11
+
+
+def test_a_lower_bound_names_the_sites_it_assumes_alike_as_a_run_mixing_them_falls_below():
+    point = Point(8, 2, 100_000)
+    report = analyze(PICKED_COUNT, point)
+    assert report.lower_bound and [s.line for s in report.alike] == [11]
+    assert measure(PICKED_COUNT, point).total < report.total.lo  # seed 0 picks 4 of 8
+    assert "lower bound (some ops are not priced); it assumes each site answers the same at every execution " \
+           "(line 11; a run that mixes answers may fall outside)" in render_text(report)
