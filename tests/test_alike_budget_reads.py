@@ -4,7 +4,8 @@ has, and what it does next follows it. A loop that spends what is left after a g
 whose answers mix (tests/fixtures/alike/guards_then_meter.py) runs another number of passes than
 every path: its count lies below every path's at one point and above at another. The report opens
 the high end there, the low end what the paths had spent where they met the guard
-(api._open_at_budget_reads)."""
+(api._open_at_budget_reads). So with a value that stops a loop mid-way before the meter; one that
+stops the meter's own loop inside its `while` test is not opened (test_budget_bounded_counts.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from oracle import measure
 from flopcast.analyzer import analyze
 from flopcast.model import Point
 
-GUARDS_THEN_METER = Path(__file__).resolve().parent / "fixtures" / "alike" / "guards_then_meter.py"  # guard: line 12
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "alike"
+GUARDS_THEN_METER = FIXTURES / "guards_then_meter.py"  # guard: line 12
+STOP_THEN_METER = FIXTURES / "stop_then_meter.py"  # the first loop's `while` test: line 12
 
 #: The paths' interval was [17,352, 18,134] at 8x2 (the runs 15,482 to 16,764 at seeds 0-7) and
 #: [17,608, 18,278] at 16x2 with 22,000 (the runs 18,508 to 20,148): every run outside it.
@@ -25,8 +28,18 @@ POINTS = [Point(8, 2, 20_000), Point(16, 2, 22_000)]
 
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: f"{p.width}x{p.depth}")
 def test_a_meter_after_guards_whose_answers_mix_holds_every_run(point):
-    report = analyze(GUARDS_THEN_METER, point)
+    _holds_every_run(GUARDS_THEN_METER, point)
+
+
+def test_a_meter_after_a_loop_a_value_stops_mid_way_holds_every_run():
+    # a run stopping the loop at its k-th test has spent what neither path (stopping at the first
+    # test or never) has when the meter reads: [17,352, 18,134] at 8x2, the runs 15,282 to 18,348
+    _holds_every_run(STOP_THEN_METER, Point(8, 2, 20_000))
+
+
+def _holds_every_run(path: Path, point: Point) -> None:
+    report = analyze(path, point)
     for seed in range(4):
-        run = measure(GUARDS_THEN_METER, point, seed=seed).total
+        run = measure(path, point, seed=seed).total
         assert report.total.lo <= run and (report.lower_bound or run <= report.total.hi), (seed, run, report.total)
     assert [(u.span.line, u.what) for u in report.unpriced] == [(12, "budget read")]

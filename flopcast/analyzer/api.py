@@ -739,7 +739,9 @@ def _open_at_budget_reads(report: Report, results: list[RunResult]) -> None:
     some executions only has spent, at that read, what no path has, and what it does next follows
     (a loop that spends what is left runs another number of passes): its count may lie on either
     side of every path's. The high end is open, and the low end is what the paths had spent where
-    they first met such a site: a run answers alike with some path up to there."""
+    they first met such a site: a run answers alike with some path up to there. (A read inside the
+    run of a loop whose `while` test the site is part of does not count: until the answer that
+    stops it, a run answers as the path going on does.)"""
     assumed = set(report.alike)
     floor = None
     for r in results:
