@@ -2307,7 +2307,8 @@ class CallMemo:
                     memory.bases[ident] = base
                     ident = base
         if entry.budget_used is not None:
-            interp.told_spent()  # what reuses this call asked the budget too
+            interp.budget_reads += 1  # what reuses this call asked the budget too
+            interp.told_spent()
         if entry.cache_size is not None:
             interp.cache_lookups += 1  # what reuses this call read the table too
             if entry.own_table:  # (its own function's only)

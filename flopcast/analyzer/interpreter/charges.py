@@ -44,7 +44,8 @@ class Charges:
             if self._catching_exhaustion:
                 self.result.exhausted = self.result.exhausted or span
             self.effects += 1  # what the call around it did depends on the FLOPs spent (repeats.SharedCalls)
-            self.told_spent()  # and a call around it is reused only where as much was spent (CallMemo)
+            self.budget_reads += 1  # and a call around it is reused only where as much was spent (CallMemo)
+            self.told_spent()
             raise UserRaise(span, f"BudgetExhaustedError: {op} would cost {flops:,} FLOPs but only "
                                   f"{self.budget - self.used:,} remain", exhausted=span)
         if self._catching_exhaustion and flops > self.budget - self.used:

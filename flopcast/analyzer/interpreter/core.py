@@ -248,11 +248,11 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         self.history_log: list = []
 
     def told_spent(self) -> None:
-        """The program is told the FLOPs spent so far (a budget snapshot, a BudgetExhaustedError
-        caught, a reused call that was either): what it does next may read every answer the path
-        gave before, which a run mixing answers the path gives alike leaves elsewhere
-        (api._open_at_budget_reads)."""
-        self.budget_reads += 1
+        """The program is told the FLOPs spent so far as a number this path claims (a budget
+        snapshot, a BudgetExhaustedError caught, a reused call that was either): what it does next
+        may read every answer the path gave before, which a run mixing answers the path gives
+        alike leaves elsewhere (api._open_at_budget_reads). (A read whose numbers are not known
+        makes each test of them a site of its own.)"""
         seen = self.decisions.seen
         pending = self._exempt_at_read + seen[self._read_checked:]
         self._read_checked, self._exempt_at_read = len(seen), []

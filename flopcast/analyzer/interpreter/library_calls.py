@@ -239,7 +239,7 @@ class LibraryCalls:
             and not gen.looping
 
     def budget_snapshot(self, at: Optional[Span] = None) -> Value:
-        self.told_spent()
+        self.budget_reads += 1
         used = self.used
         snap = ClassVal("BudgetSnapshot", "BudgetSnapshot", [], {})
         why = self.spent_unfollowed()
@@ -251,6 +251,7 @@ class LibraryCalls:
                 "flops_used": Unknown("int", span, f"current_budget().flops_used: {why}"),
                 "flops_remaining": Unknown("int", span, f"current_budget().flops_remaining: {why}"),
             })
+        self.told_spent()
         watch = self.counter_watch
         followed = watch.budget_read(used) if watch is not None else None
         if followed is not None:
