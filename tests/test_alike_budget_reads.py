@@ -20,6 +20,7 @@ from flopcast.model import Point
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "alike"
 GUARDS_THEN_METER = FIXTURES / "guards_then_meter.py"  # guard: line 12
 STOP_THEN_METER = FIXTURES / "stop_then_meter.py"  # the first loop's `while` test: line 12
+GUARDS_THEN_EXHAUST = FIXTURES / "guards_then_exhaust.py"  # guard: line 12
 
 #: The paths' interval was [17,352, 18,134] at 8x2 (the runs 15,482 to 16,764 at seeds 0-7) and
 #: [17,608, 18,278] at 16x2 with 22,000 (the runs 18,508 to 20,148): every run outside it.
@@ -35,6 +36,12 @@ def test_a_meter_after_a_loop_a_value_stops_mid_way_holds_every_run():
     # a run stopping the loop at its k-th test has spent what neither path (stopping at the first
     # test or never) has when the meter reads: [17,352, 18,134] at 8x2, the runs 15,282 to 18,348
     _holds_every_run(STOP_THEN_METER, Point(8, 2, 20_000))
+
+
+def test_a_budget_run_out_into_a_handler_after_guards_whose_answers_mix_holds_every_run():
+    # the BudgetExhaustedError caught tells the program the FLOPs spent as a read does: the run
+    # whose guards mix runs out at another pass ([19,168, 19,950] at 8x2, the runs 18,380 to 19,860)
+    _holds_every_run(GUARDS_THEN_EXHAUST, Point(8, 2, 20_000))
 
 
 def _holds_every_run(path: Path, point: Point) -> None:
