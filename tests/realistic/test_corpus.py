@@ -1561,7 +1561,8 @@ CORPUS = {
             (16, 2, 200_000, "lower"),     # one chunk of the four the seed asked for, then the meter stops
             # lower, was interval: a "budget read" (alike53): a site assumed alike met before the FLOPs spent are read
             (16, 3, 10**6, "lower"),       # the seed checks layers 1 and 2, 80 rows each
-            (64, 2, 10**7, "interval"),       # two levels down to a leaf of 16 (MAX_LEVELS)
+            # lower, was interval: a "budget read" (alike53): a site assumed alike met before the FLOPs spent are read
+            (64, 2, 10**7, "lower"),       # two levels down to a leaf of 16 (MAX_LEVELS)
         ),
         # a seed hashed from the shape (struct.pack, hashlib.blake2b, struct.unpack) into
         # random.Random: randint rows and a sample() of the layers to check; an lru_cache'd
@@ -2160,8 +2161,10 @@ CORPUS = {
     "hasty_sketch": Entry(
         points=(
             (8, 2, 500, "exact"),            # nothing fits half the budget: zeros
-            (8, 3, 25_000, "interval"),      # full covariance, the skew test read but moot
-            (8, 4, 30_000, "interval"),      # full covariance over four layers
+            # lower, was interval: a "budget read" (alike53): a site assumed alike met before the FLOPs spent are read
+            (8, 3, 25_000, "lower"),      # full covariance, the skew test read but moot
+            # lower, was interval: a "budget read" (alike53): a site assumed alike met before the FLOPs spent are read
+            (8, 4, 30_000, "lower"),      # full covariance over four layers
         ),
         # session 49's hunt: a "hacky" single file -- a dict-memoised recursive cost table, a
         # probe read by float(), a mode string sliced to a rank, eigh retried with a growing
