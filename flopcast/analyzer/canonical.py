@@ -23,6 +23,7 @@ from typing import Any, Optional
 
 from flopcast.analyzer import compared_floats, presumptions, scalar_values, signs
 from flopcast.analyzer.values import (
+    POWER_CAP,
     Array,
     BoundLib,
     BoundMethod,
@@ -133,7 +134,10 @@ class Canon:
                 value.presumed if self.knowledge or not presumptions.is_mark(value.presumed) else None,
                 None if value.value is None else scalar_values.form(value.value),
                 value.fbounds if self.knowledge or value.fbounds is not signs.NONNEGATIVE else None,
-                None if value.elements is None else value.elements.key)
+                None if value.elements is None else value.elements.key,
+                # (a squaring's depth grows from iteration to iteration: a loop repeats only once
+                # it no longer changes whether a symmetric product may overflow)
+                min(value.power, POWER_CAP))
 
     def _known_value(self, value: Known) -> tuple:
         v = value.value

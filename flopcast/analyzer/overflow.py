@@ -11,6 +11,9 @@ presumption ("presuming no overflow"). Arrays of the data's own scale (the MLP's
 and what is made of them) are taken to stay finite, as the rest of the pricing takes them, but
 in float16, whose largest value (65504) a sum of K products of such data reaches (a Gram of
 weights times 300 at width 8): every symmetric float16 product checked there names the presumption.
+Nor do they stay finite when an array is multiplied by itself again and again (``C = C @ C`` in a
+loop, a squaring: |x|**(2**k)): each array carries how many data factors deep it is
+(``Array.power``), and a symmetric product checked past ``POWER_LIMIT`` factors names it too.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import math
 
 from flopcast.analyzer.counters import raw_value
-from flopcast.analyzer.values import Array, Known, ListVal, NumpyScalar, TupleVal, Value
+from flopcast.analyzer.values import POWER_LIMIT, Array, Known, ListVal, NumpyScalar, TupleVal, Value
 from flopcast.model import NoRaise
 
 #: A known factor, term or fill this large in magnitude takes values of the data's scale past it.
@@ -71,6 +74,29 @@ def _any_unbounded(values) -> bool:
     return False
 
 
+def _operands(values) -> list:
+    arrays = []
+    for v in values:
+        cls = v.__class__
+        if cls is Array:
+            arrays.append(v)
+        elif cls is ListVal or cls is TupleVal:
+            arrays.extend(i for i in v.items if i.__class__ is Array)
+    return arrays
+
+
+def _power(name: str, arrays: list) -> int:
+    """Data factors deep of an op's result: its deepest operand's, or for a contraction of an
+    array with itself (the same object twice, ``C @ C``) the sum over the repeated ones. A
+    product with other data (``W.T @ C @ W``, weights of their own scale) keeps its depth: a
+    propagation layer after layer does not grow as a squaring does."""
+    top = max((a.power for a in arrays), default=1)
+    if name in CHECKED:
+        repeated = [a for a in arrays if sum(b is a for b in arrays) > 1]
+        top = max(top, sum(a.power for a in repeated))
+    return top
+
+
 def after_op(interp, name: str, args: list, kwargs: dict, result: Value) -> None:
     """Mark ``result`` of ``fnp.<name>(*args, **kwargs)`` unbounded from its operands, and name the
     presumption when a checked contraction tags one symmetric."""
@@ -79,18 +105,24 @@ def after_op(interp, name: str, args: list, kwargs: dict, result: Value) -> None
         return
     wild = _any_unbounded(args) or bool(kwargs) and _any_unbounded(kwargs.values())
     made = (result,) if cls is Array else [i for i in result.items if i.__class__ is Array]
+    power = _power(name, _operands([*args, *kwargs.values()]))
+    if power > 1 and name not in _BOUNDING:
+        for a in made:
+            a.power = power
+    grown = name in CHECKED and any(a.sym and power > POWER_LIMIT.get(a.dtype, power) for a in made)
     narrow = name in CHECKED and any(a.sym and a.dtype in _NARROW for a in made)
-    if not wild and not narrow and name not in _SCALING and not any(a.unbounded for a in made):
+    if not wild and not narrow and not grown and name not in _SCALING and not any(a.unbounded for a in made):
         return  # (every op of data of its own scale: the common case)
-    if (wild or narrow) and name in CHECKED and any(a.sym for a in made):
+    if (wild or narrow or grown) and name in CHECKED and any(a.sym for a in made):
         # not presume_no_raise: nothing raises, so a consumer's `try` changes nothing
         span = interp.span
         cause = (f"an operand holds data scaled past {SCALE:.0e} by a known number".replace("e+0", "e") if wild
+                 else f"an array multiplied by itself reaches {power} data factors deep" if grown
                  else "a float16 result overflows past 65504, which a sum of products of data of its own scale reaches")
         interp.result.no_raise.setdefault((span, "overflow"), NoRaise(
             span, f"fnp.{name}", "overflow",
             f"{cause}: flopscope tags a product holding an inf or a NaN unsymmetric, and later ops on it pay for that"))
-    wild = wild or name in _SCALING and _huge(name, [*args, *kwargs.values()])
+    wild = wild or grown or name in _SCALING and _huge(name, [*args, *kwargs.values()])
     if name in _BOUNDING or name == "clip" and len(args) >= 3 and all(
             c is not None and abs(c) < SCALE for c in map(_number, args[1:3])):
         wild = False

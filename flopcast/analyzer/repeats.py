@@ -1751,7 +1751,8 @@ def _renamed(v: Array, ident: int) -> Array:
     out = object.__new__(Array)
     out.__dict__.update(shape=v.shape, dtype=v.dtype, sym=v.sym, ident=ident, dtype_origin=v.dtype_origin,
                         vrange=v.vrange, counts=None, plain=v.plain, presumed=v.presumed, counted=(), value=None,
-                        fbounds=v.fbounds, sym_inferred=v.sym_inferred, was_tagged=v.was_tagged, view_of=v.view_of)
+                        fbounds=v.fbounds, sym_inferred=v.sym_inferred, was_tagged=v.was_tagged, view_of=v.view_of,
+                        power=v.power)
     return out
 
 

@@ -118,6 +118,14 @@ def machine_of(*values: Value) -> Any:
 Symmetry = Optional[tuple[tuple[int, ...], ...]]
 
 
+#: Data factors deep (``Array.power``) past which a product of data of its own scale (up to 6e4 in
+#: magnitude) may overflow its dtype: 6e4**64 < 1.8e308 (float64), 6e4**8 < 3.4e38 (float32).
+#: Ten squarings of a matrix whose eigenvalues are 4 reach float64's largest value (1,024 factors).
+POWER_LIMIT = {"float64": 64, "complex128": 64, "float32": 8, "complex64": 8}
+#: Past every limit all depths behave alike: a steady loop of squarings repeats from there.
+POWER_CAP = max(POWER_LIMIT.values()) + 1
+
+
 @dataclass(eq=False)
 class Array(Value):
     shape: tuple[int, ...]
@@ -156,6 +164,9 @@ class Array(Value):
     # Made from data scaled past the data's own magnitude by a known number (``w * 1e12``): a
     # symmetric product of it may overflow, and flopscope then drops the tag (overflow.py)
     unbounded = False
+    # How many data factors deep its values are (overflow._power): a squaring in a loop doubles
+    # it, and a symmetric product of one past the dtype's limit may overflow as above
+    power = 1
     # A basic index's view of a symmetric-tagged flopscope array: that array's ident (found in
     # Interpreter.view_roots), whose tag flopscope drops when anything writes through the view
     view_of = None
