@@ -2220,6 +2220,25 @@ CORPUS = {
                 "vals, vecs = fnp.linalg.eigh(cov)"),
         data_sites=("while delta > self.tol and it < min(sweeps, self.max_iter):",),
     ),
+    "spectral_sandwich": Entry(
+        points=(
+            (8, 2, 500, "exact"),             # not even a mean pass fits: constant rows
+            (16, 3, 20_000, "guarded"),       # float32 mean field, numpy-scalar rescale net
+            (8, 2, 1_000_000, "interval"),    # covariance sandwiches, a refresh layer, whitening
+            (12, 4, 1_000_000, "interval"),   # three refresh layers
+        ),
+        # session 53's hunt: a folder (estimator.py + linalg_kit.py + head.npz read by plain np.load:
+        # a float32 head, a numpy float32 bias, the rank and the Neumann power), a Gram of one array
+        # passed twice and a W^T C W einsum with the same outer operand (tagged), a rescale past
+        # 1e30 by a 0-d divisor (keeps the tag), eigh -> PSD projection re-tagged by flops.symmetrize,
+        # norm(C, 2) read by float() choosing a matrix_power Neumann series, C * outer(cdf, cdf),
+        # a cholesky jitter ladder caught by LinAlgError falling back to eigh, qr of the top
+        # eigenvectors, pinv, lstsq, an rFFT feature and a finite net that raises
+        guards=("if top > BLOWUP:", "if peak > BLOWUP:", "if not fnp.all(fnp.isfinite(out)):",
+                "return fnp.linalg.cholesky(shifted), rung"),
+        data_sites=("if scale > EXPANDING * width:",
+                    "fit, *_ = fnp.linalg.lstsq(fnp.stack([mu, white], axis=1), resid, rcond=None)"),
+    ),
     "mc_batches": Entry(
         points=(
             (8, 2, 20_000, "exact"),         # below the minimum sample: mean field
