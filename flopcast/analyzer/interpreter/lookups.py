@@ -145,8 +145,10 @@ class Lookups:
                     picked = presumptions.tagged(picked, obj.presumed)
                 elif picked.__class__ is Array:
                     picked = presumptions.pre_activation(picked, obj)  # a part of a pre-activation is one
-                if obj.unbounded and picked.__class__ is Array:
-                    picked.unbounded = True
+                if picked.__class__ is Array:
+                    # a part of a scaled or squared array is as deep in the data (overflow.py)
+                    picked.unbounded = picked.unbounded or obj.unbounded
+                    picked.power = max(picked.power, obj.power)
                 return picked
             except OpError as exc:
                 return carrying(self.unpriced(node, "indexing", str(exc)), exc.machine)
