@@ -27,7 +27,7 @@ def safe_cholesky(mat):
         try:
             shifted = mat if jit == 0.0 else mat + jit * fnp.eye(n)
             return fnp.linalg.cholesky(shifted), rung
-        except fnp.linalg.LinAlgError:
+        except np.linalg.LinAlgError:
             continue
     vals, vecs = fnp.linalg.eigh(mat)
     vals = fnp.maximum(vals, 1e-6)
