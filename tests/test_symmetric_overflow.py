@@ -105,6 +105,7 @@ SQUARINGS = """\
     (Point(12, 3, 10**7), "s @ s"),
     (Point(8, 2, 10**7), "fnp.einsum('ij,jk->ik', s, s)"),
     (Point(8, 2, 10**7), "(s @ s)[:, :]"),  # a full slice keeps the tag, and the depth
+    (Point(8, 2, 10**7), "(s @ s).T"),  # so does numpy's .T
 ], ids=lambda v: f"{v.width}x{v.depth}" if isinstance(v, Point) else v)
 def test_a_matrix_squared_in_a_loop_is_exact_only_presuming_no_overflow(tmp_path, point, square):
     """Data of its own scale multiplied by itself again and again: the eigenvalues of s are past 1,

@@ -97,6 +97,13 @@ def _power(name: str, arrays: list) -> int:
     return top
 
 
+def carry(part: Array, whole: Array) -> None:
+    """A part or a view of ``whole`` made without an op (``x[:, :]``, ``x.T``): as scaled and as
+    many data factors deep as ``whole``."""
+    part.unbounded = part.unbounded or whole.unbounded
+    part.power = max(part.power, whole.power)
+
+
 def after_op(interp, name: str, args: list, kwargs: dict, result: Value) -> None:
     """Mark ``result`` of ``fnp.<name>(*args, **kwargs)`` unbounded from its operands, and name the
     presumption when a checked contraction tags one symmetric."""

@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 from flopcast import installed
 from flopcast.analyzer import (bool_keys, buffer_views, chain_maps, dataints, descriptors, dispatch, dtypes, dunders, exit_stack, loggers, ops,
-                               plain_numpy, presumptions, stdlib_random, submission_files)
+                               overflow, plain_numpy, presumptions, stdlib_random, submission_files)
 from flopcast.analyzer.ops import OpError
 from flopcast.analyzer.values import (carrying, Array, BoundLib, BoundMethod, Builtin, ChainMapVal, ClassVal, counted_extent,
                                       DequeVal, dict_key, DictVal, DTypeRef, EndlessIter, ExitStackVal, FlatIter,
@@ -146,9 +146,7 @@ class Lookups:
                 elif picked.__class__ is Array:
                     picked = presumptions.pre_activation(picked, obj)  # a part of a pre-activation is one
                 if picked.__class__ is Array:
-                    # a part of a scaled or squared array is as deep in the data (overflow.py)
-                    picked.unbounded = picked.unbounded or obj.unbounded
-                    picked.power = max(picked.power, obj.power)
+                    overflow.carry(picked, obj)
                 return picked
             except OpError as exc:
                 return carrying(self.unpriced(node, "indexing", str(exc)), exc.machine)
@@ -295,6 +293,7 @@ class Lookups:
             if name == "T":
                 # numpy's own .T is a view: a write through it changes what is known of `obj`
                 made = presumptions.pre_activation(ops.transpose_attr(obj), obj)
+                overflow.carry(made, obj)
                 buffer_views.link(self, obj, made)  # (a write through either voids the other's tag)
                 return plain_numpy.same_buffer(made, obj) if obj.plain and made is not obj else made
             if name == "shape":
