@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from oracle import SAMPLES, measure
+from oracle import SAMPLES, measure, write_program
 
 from flopcast.analyzer import analyze
 from flopcast.analyzer.formula import evaluate, is_formula, render_polynomial
@@ -337,3 +337,25 @@ def test_each_small_grid_s_points_are_the_next_one_s():
 
     for first, then in zip(SMALL_GRIDS, SMALL_GRIDS[1:]):
         assert set(first.points) <= set(then.points) and set(first.fresh) <= set(then.fresh)
+
+
+_SUM_PER_LAYER = '''
+import flopscope.numpy as fnp
+from whestbench import BaseEstimator, MLP
+
+
+class Estimator(BaseEstimator):
+    def predict(self, mlp: MLP, budget: int) -> fnp.ndarray:
+        z = fnp.ones(mlp.width)
+        return fnp.stack([fnp.ones(mlp.width) + fnp.sum(z) for w in mlp.weights])
+'''
+
+
+def test_a_formula_printed_at_width_one_gives_that_point_s_count(tmp_path):
+    # The grids start at width 2; a sum of one element costs 1, not w - 1 = 0, so the polynomial
+    # through widths 2, 3, ... missed the count at width 1 (mro_stages 1x1: 158 printed, 160 run).
+    path = write_program(tmp_path, _SUM_PER_LAYER)
+    point = Point(1, 1, 2**41)
+    report = analyze(path, point, formula=True)
+    if is_formula(report.formula):
+        assert evaluate(report.formula, 1, 1) == measure(path, point).total, report.formula

@@ -452,7 +452,15 @@ def _fit(value: Callable[[int, int], Optional[Fraction]], point: Point) -> Optio
         return None if v is None else {"total": v}
 
     grids = [Grid.around(point, deg_w, deg_d) for deg_w, deg_d in _DEGREES]
-    return fit_keyed(grids, sample, ["total"]).get("total")
+    # Widths start at 2 on every grid, so width 1 is never fitted on: a cost that differs there
+    # (a reduction over one element) was printed as a formula that misses the point's own total.
+    known = ()
+    if all(point.width not in grid.widths for grid in grids):
+        here = sample(point.width, point.depth)
+        if here is None:
+            return None
+        known = (((point.width, point.depth), here),)
+    return fit_keyed(grids, sample, ["total"], known).get("total")
 
 
 # ------------------------------------------------------------------ budget thresholds
