@@ -136,8 +136,9 @@ class Canon:
                 value.fbounds if self.knowledge or value.fbounds is not signs.NONNEGATIVE else None,
                 None if value.elements is None else value.elements.key,
                 # (a squaring's depth grows from iteration to iteration: a loop repeats only once
-                # it no longer changes whether a symmetric product may overflow)
-                min(value.power, POWER_CAP))
+                # it no longer changes whether a symmetric product may overflow; a join's walk
+                # leaves it out: it changes no count, only which products presume no overflow)
+                min(value.power, POWER_CAP) if self.knowledge else None)
 
     def _known_value(self, value: Known) -> tuple:
         v = value.value
