@@ -244,10 +244,10 @@ CORPUS = {
     ),
     "poly_surrogate": Entry(
         points=(
-            (8, 2, 10**4, "interval"),      # Newton variance scale on layer 2, quadrature on 2 neurons
-            (16, 2, 10**5, "interval"),     # quadrature on every neuron
+            (8, 2, 10**4, "lower"),      # Newton variance scale on layer 2, quadrature on 2 neurons  # interval before session 53: a budget read after a site assumed alike (alike53: a run mixing the site's answers has spent, at the read, what no path has)
+            (16, 2, 10**5, "lower"),     # quadrature on every neuron  # interval before session 53: a budget read after a site assumed alike (alike53: a run mixing the site's answers has spent, at the read, what no path has)
             (32, 3, 10**6, "interval"),
-            (32, 2, 30_000, "interval"),    # no Newton: only the refit check reads values
+            (32, 2, 30_000, "lower"),    # no Newton: only the refit check reads values  # interval before session 53: a budget read after a site assumed alike (alike53: a run mixing the site's answers has spent, at the read, what no path has)
         ),
         guards=("coef = fnp.linalg.solve(gram, rhs)", "coef = fnp.linalg.lstsq(a, y, rcond=None)[0]",
                 "if not fnp.all(fnp.isfinite(out)):"),
@@ -288,7 +288,7 @@ CORPUS = {
         points=(
             (8, 2, 10**6, "interval"),      # full covariance on both layers: power iteration, ladder
             (16, 3, 10**6, "interval"),     # full, full, then diagonal
-            (16, 2, 10**5, "interval"),     # one full layer
+            (16, 2, 10**5, "lower"),     # one full layer  # interval before session 53: a budget read after a site assumed alike (alike53: a run mixing the site's answers has spent, at the read, what no path has)
             (32, 2, 3 * 10**5, "guarded"),  # diagonal only; fnp.eye(..., dtype=bool) mask unused
         ),
         guards=("if lam > 1e30:",
@@ -567,7 +567,7 @@ CORPUS = {
             (8, 2, 10**5, "guarded"),  # head (plain-numpy arrays from np.load) + refit: QR -> SVD -> eigh ladder  # lower in session 51; guarded again in session 52: self.stats['rungs'] differs by path but is only counted into (per-key) (mixed_calls.py)
             (16, 3, 10**5, "guarded"),     # no refit fits: head only
             (16, 3, 10**7, "guarded"),  # refit + polishing rounds (a BudgetExhaustedError handler, unused)  # lower in session 51; guarded again in session 52: self.stats['rungs'] differs by path but is only counted into (per-key) (mixed_calls.py)
-            (32, 4, 10**7, "guarded"),  # the polishing rounds run the budget out into their handler  # lower in session 51; guarded again in session 52: self.stats['rungs'] differs by path but is only counted into (per-key) (mixed_calls.py)
+            (32, 4, 10**7, "lower"),  # the polishing rounds run the budget out into their handler  # lower in session 51; guarded again in session 52: self.stats['rungs'] differs by path but is only counted into (per-key) (mixed_calls.py)  # guarded before session 53: a budget read after a site assumed alike (alike53: a run mixing the site's answers has spent, at the read, what no path has)
         ),
         # every rung of the ladder is a safety net; svd/eigh raise on a non-finite matrix (FINDINGS corpus8 K1)
         guards=("return fnp.linalg.solve(r + self.ridge * fnp.eye(r.shape[0], dtype=r.dtype), rhs)",
@@ -1658,7 +1658,7 @@ CORPUS = {
     "portfolio_planner": Entry(
         points=(
             (16, 2, 3_000, "exact"),          # nothing fits: the mean pushed through (the seed's `or` joins)
-            (32, 2, 50_000, "interval"),      # mean field, top-8 active set, cholesky -> lstsq ladder  # lower in session 52 (a path settled at its second call was taken to still move self.plans, which its first call filled); interval again in session 53: its later calls move only what its second call changed (past_record.states_at_call)
+            (32, 2, 50_000, "lower"),      # mean field, top-8 active set, cholesky -> lstsq ladder  # lower in session 52 (a path settled at its second call was taken to still move self.plans, which its first call filled); interval again in session 53: its later calls move only what its second call changed (past_record.states_at_call)  # then a budget read after a site assumed alike opens it again (alike53)
             (16, 3, 1_000_000, "interval"),   # deep: Monte Carlo, 258 antithetic samples in chunks of 32  # lower in session 52 (a path settled at its second call was taken to still move self.plans, which its first call filled); interval again in session 53: its later calls move only what its second call changed (past_record.states_at_call)
             (32, 3, 10**7, "interval"),       # deep: Monte Carlo, the 512 cap  # lower in session 52 (a path settled at its second call was taken to still move self.plans, which its first call filled); interval again in session 53: its later calls move only what its second call changed (past_record.states_at_call)
         ),
@@ -1866,7 +1866,7 @@ CORPUS = {
         points=(
             (8, 1, 20_000, "lower"),       # full covariance (einsum optimize=, fill_diagonal), low rank after it  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
             (16, 2, 50_000, "lower"),      # low rank + diagonal by a thin SVD, quadrature and mean field after it  # guarded before session 51: state differing by path a later call reads (mixed_calls.py)
-            (8, 4, 30_000, "guarded"),       # deep: Monte Carlo with a control variate ranks first
+            (8, 4, 30_000, "lower"),       # deep: Monte Carlo with a control variate ranks first  # guarded before session 53: its first call may raise, and whestbench calls predict again; the raising path's later calls are followed now (raise53) and leave state mixed_calls cannot prove unread
         ),
         # 900 lines: five arms filed by a decorator and priced by a module-level coefficient table
         # (Horner by functools.reduce, a recursive memo on tuple keys, bisect ladders, a doubling
@@ -1932,7 +1932,7 @@ CORPUS = {
     ),
     "notebook_moments": Entry(
         points=(
-            (8, 2, 40_000, "interval"),    # covariance path: W.T @ C @ W, stats.norm moments, the diagonal blocks
+            (8, 2, 40_000, "lower"),    # covariance path: W.T @ C @ W, stats.norm moments, the diagonal blocks  # interval before session 53: its first call may raise, and whestbench calls predict again; the raising path's later calls are followed now (raise53) and leave state mixed_calls cannot prove unread
                                            # repaired by a batched eigh, einsum('...ij,...j,...kj') and a batched
                                            # solve; the logger's level (NB_LOGLEVEL) steers a diagnostic
             (16, 2, 60_000, "lower"),   # diagonal moments + 16 samples as a (1, 16, w) einsum stack, skipped  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
