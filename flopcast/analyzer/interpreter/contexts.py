@@ -301,16 +301,7 @@ class Contexts:
                 handler = self.matching_handler(clauses, exc) if clauses and exc is not None else None
                 if handler is None:
                     return False
-                if handler.name:
-                    self.frame.vars[handler.name] = exc.value if exc.value is not None else \
-                        Unknown("", exc.span, "exception object")
-                self._handling.append(exc)
-                try:
-                    self.exec_block(handler.body)
-                finally:
-                    self._handling.pop()
-                    if handler.name:
-                        self.frame.vars.pop(handler.name, None)
+                self.run_handler(handler, exc)
             finally:
                 self.exec_block(finally_body)
             self.exec_block(after_try)  # caught: the generator goes on to its end, and the `with` swallows it

@@ -138,16 +138,7 @@ class Exceptions:
                     self.result.exhausted = self.result.exhausted or caught.exhausted
                 self.note(caught.span, f"raises {caught.what}; handled by the except clause "
                                        f"at line {handler.lineno}")
-                if handler.name:
-                    self.frame.vars[handler.name] = caught.value if caught.value is not None else \
-                        Unknown("", caught.span, "exception object")
-                self._handling.append(caught)
-                try:
-                    self.exec_block(handler.body)
-                finally:
-                    self._handling.pop()
-                    if handler.name:
-                        self.frame.vars.pop(handler.name, None)  # Python deletes it after the handler
+                self.run_handler(handler, caught)
             else:
                 self.exec_block(node.orelse)
         finally:
@@ -159,6 +150,23 @@ class Exceptions:
             caught = None
             self.handlers = around
             self.exec_block(node.finalbody)
+
+    def run_handler(self, handler: ast.ExceptHandler, caught: UserRaise) -> None:
+        """The body of the except clause that caught ``caught``, its name bound to the exception
+        object while it runs (a `try` statement's, or a @contextmanager's around its yield)."""
+        if handler.name:
+            self.frame.vars[handler.name] = caught.value if caught.value is not None else \
+                Unknown("", caught.span, "exception object")
+        self._handling.append(caught)
+        try:
+            self.exec_block(handler.body)
+        finally:
+            self._handling.pop()
+            if handler.name:
+                self.frame.vars.pop(handler.name, None)  # Python deletes it after the handler
+            # a re-raise of `caught` unwinds through this frame: holding it here would make a cycle
+            # (exception -> traceback -> this frame -> exception) only the cyclic collector frees
+            caught = None  # noqa: F841
 
     def matching_handler(self, handlers: list, exc: UserRaise) -> Optional[ast.ExceptHandler]:
         try:
