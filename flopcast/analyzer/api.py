@@ -724,13 +724,10 @@ def _open_at_repeating_sites(report: Report, results: list[RunResult]) -> None:
                 spent = spent[1] if len(spent) == r.executions[site.key] else spent[0]
             else:
                 continue
-            floor = spent if floor is None else min(floor, spent)
-            if not any(u.span == site.span and u.what == "switches" for u in report.unpriced):
-                report.unpriced.append(Unpriced(site.span, "switches", f"the test may answer otherwise at any "
-                                                f"set of its executions ({why}); the paths explore "
-                                                f"{explored}, so the upper end is open"))
-    if floor is not None:
-        report.total = Interval(min(report.total.lo, floor), report.total.hi)
+            floor = _opened(report, site.span, "switches", f"the test may answer otherwise at any set of its "
+                            f"executions ({why}); the paths explore {explored}, so the upper end is open",
+                            spent, floor)
+    _lower_to(report, floor)
 
 
 def _open_at_budget_reads(report: Report, results: list[RunResult]) -> None:
@@ -749,12 +746,22 @@ def _open_at_budget_reads(report: Report, results: list[RunResult]) -> None:
             if site.span not in assumed or site.key not in r.read_after:
                 continue
             spent = r.spent.get(site.key, 0) if r.spent is not None else r.prefix or 0
-            floor = spent if floor is None else min(floor, spent)
-            if not any(u.span == site.span and u.what == "budget read" for u in report.unpriced):
-                report.unpriced.append(Unpriced(site.span, "budget read", "a run may answer it otherwise at some of "
-                                                "its executions only (the paths answer it alike), and the program "
-                                                "reads the FLOPs spent after it: what that run spends next is not "
-                                                "bounded by the paths, so the upper end is open"))
+            floor = _opened(report, site.span, "budget read", "a run may answer it otherwise at some of its "
+                            "executions only (the paths answer it alike), and the program reads the FLOPs spent "
+                            "after it: what that run spends next is not bounded by the paths, so the upper end is open",
+                            spent, floor)
+    _lower_to(report, floor)
+
+
+def _opened(report: Report, span, what: str, reason: str, spent: int, floor: Optional[int]) -> int:
+    """Open the high end at ``span`` (one Unpriced of each kind there) and return the low end so far:
+    the least of ``floor`` and what a path had spent where a run may leave it (``spent``)."""
+    if not any(u.span == span and u.what == what for u in report.unpriced):
+        report.unpriced.append(Unpriced(span, what, reason))
+    return spent if floor is None else min(floor, spent)
+
+
+def _lower_to(report: Report, floor: Optional[int]) -> None:
     if floor is not None:
         report.total = Interval(min(report.total.lo, floor), report.total.hi)
 
