@@ -12,6 +12,7 @@ matrix, float32 (W, W)), ``v`` (its first row, float32 (W,)), ``u`` (its second 
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
@@ -24,6 +25,17 @@ BUDGET = 2**41
 #: Small points: (W, W) and (D, D) fills are square at all; at (6, 3) a (D, W, 3) buffer has two
 #: equal extents; at (4, 4) width equals depth, so every (D, W) fill is square.
 POINTS = [(8, 2), (6, 3), (4, 4)]
+#: Read by a snippet that can tell the depth: D, or the MLP beyond its first weight matrix.
+_READS_DEPTH = re.compile(r"\bD\b|\bmlp\b")
+
+
+def points_for(body: str) -> list[tuple[int, int]]:
+    """The POINTS that can tell ``body`` something: (4, 4) only where it reads the depth. A snippet
+    that never does is the same program at (4, 4) as at width 4 alone, where width == depth squares
+    no fill of its (session 54: 817 of the 864 op snippets, ~13 CPU s of the suite); (8, 2) and (6, 3)
+    still run it at a power-of-two width and at one that is not."""
+    return POINTS if _READS_DEPTH.search(body) else POINTS[:2]
+
 
 TEMPLATE = '''\
 import math
