@@ -402,7 +402,8 @@ def _per_call(results: list[RunResult], path_totals: list[int], combined: tuple 
     """Each call's total over the paths (carried.py), when some path's calls cost otherwise than
     its first; a path that settled sooner than another costs its last call's total from then on.
     ``combined``: each call's (lowest, highest) of the combinations added up (joins.Separation)."""
-    if not any(r.later for r in results) and not any(len(c) > 1 for c in combined):
+    if not any(r.later for r in results) and not any(len(c) > 1 for c in combined) \
+            and all(r.settled for r in results):
         return []
     kept = [(r, t) for r, t in zip(results, path_totals) if r.unbounded is None]
     # a call may raise at an op not priced, having charged only what came before it

@@ -53,6 +53,8 @@ class Program:
     _twin: Optional[Module] = field(default=None, repr=False, compare=False)
     #: write_only.attributes(self), made once
     write_only: Optional[dict] = field(default=None, repr=False, compare=False)
+    #: may_carry.may_carry_state(self), made once
+    may_carry: Optional[bool] = field(default=None, repr=False, compare=False)
     #: write_only.by_name(self), made once
     write_only_by_name: Optional[dict] = field(default=None, repr=False, compare=False)
     #: write_only.unread(self), made once

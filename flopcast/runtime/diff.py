@@ -177,10 +177,11 @@ def compare(
                  if report.per_call else report.exact) and not report.unpriced \
             and all(r.static.exact for r in result.expressions)  # a lower bound is never exact
         result.verdict = EXACT if exact else INSIDE
-    elif report.lower_bound and first.lo <= total and all(static is not None and static.lo <= counted
+    elif report.lower_bound and first.lo <= total and all(static is None or static.lo <= counted
                                                           for _, static, counted in result.calls):
         # a lower bound claims only its low end (what is charged before the first unpriced op):
-        # a run past the priced range is the unpriced work, a run below the low end a false claim
+        # a run past the priced range is the unpriced work, a run below the low end a false claim;
+        # of a call it did not follow it claims nothing (its "later calls" entry says so)
         result.verdict = ABOVE_LOWER_BOUND
     else:
         result.verdict = MISMATCH
@@ -190,8 +191,7 @@ def compare(
 def _later_calls(report: Report, run: RunResult, include_scorer: bool) -> list:
     """(call number, predicted total, counted total) for each call after the first the run made.
     Without per-call totals the report says every call costs its total; past the calls the
-    analyzer followed it says nothing (None, which no count matches: the verdict is then not a
-    match, as the report itself is a lower bound)."""
+    analyzer followed it says nothing (None: the report, a lower bound, claims nothing of it)."""
     out = []
     for i, (with_cast, without) in enumerate(run.later, 2):
         counted = with_cast if include_scorer else without

@@ -250,7 +250,8 @@ def _calls_text(r: PointResult) -> list[str]:
     out = []
     for i, static, counted in r.calls:
         predicted = "not predicted (the analyzer did not follow this call)" if static is None else f"predicted {static}"
-        kept = static is not None and (static.contains(counted) or r.verdict == ABOVE_LOWER_BOUND and static.lo <= counted)
+        kept = static.contains(counted) if static is not None else r.verdict == ABOVE_LOWER_BOUND
+        kept = kept or r.verdict == ABOVE_LOWER_BOUND and static is not None and static.lo <= counted
         mark = "" if kept else "  MISMATCH"
         out.append(f"  MLP {i} on the same instance: counted {counted:,}, {predicted}{mark}")
     if r.run.later_error:

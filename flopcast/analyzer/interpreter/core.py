@@ -15,6 +15,7 @@ from flopcast.analyzer import carried, dtypes, first_writes, handlers, loggers, 
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.decisions import Decisions
 from flopcast.analyzer.import_hooks import ImportHooks
+from flopcast.analyzer.may_carry import may_carry_state
 from flopcast.analyzer.program import Program
 from flopcast.analyzer.repeats import CallMemo
 from flopcast.analyzer.values import (Array, BoundMethod, ClassVal, DictVal, FunctionVal, InstanceVal, is_number,
@@ -376,6 +377,9 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
                     # items made ahead of their consumer (a generator expression made where it is
                     # written, a body run whole at the first next()) are not a lower bound's
                     self.retract_unconsumed(ending=True)
+                    if before is None or may_carry_state(self.program) or carried.state(self, instance) != before:
+                        self._later_calls_unfollowed("the first call is not followed past where it stops, and "
+                                                     "it may change the state a later call reads")
                     raise
                 self.retract_unconsumed()
                 self.result.returned = value
@@ -394,6 +398,12 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
             elif self.result.raised is not None and not self.result.unpriced:
                 self._after_raising_call(instance, predict, before, before_numbers, first_watch, marks, armed,
                                          cache_before)
+            elif self.result.unpriced and (before is None or carried.state(self, instance) != before
+                                           or self._first_raising is not None and may_carry_state(self.program)):
+                # (one that left the state it found, and wrote none on the way if an unpriced op
+                # may raise part way: every later call runs as it did, its lower bound the first's)
+                self._later_calls_unfollowed("the first call changes the state a later call reads and "
+                                             "makes calls flopcast does not price")
         except Exception as exc:  # noqa: BLE001 - the last boundary: a flopcast bug never fakes a total
             self._end_path_at(exc)
         self.result.sites = list(self.decisions.seen)

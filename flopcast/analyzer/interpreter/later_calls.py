@@ -94,6 +94,13 @@ class LaterCalls:
                        f"{carried.MAX_CALLS} calls" if after is not None else
                        "the state a call can read holds values flopcast cannot compare")
 
+    def _later_calls_unfollowed(self, why: str) -> None:
+        """A first call not priced to its end leaves a state flopcast does not know: what it
+        filled before the unpriced op (an ``lru_cache`` table, a matrix kept on ``self``) or after
+        it may make every later call cheaper than the first's lower bound, so the later calls
+        claim nothing."""
+        self.result.settled, self.result.unsettled = False, why
+
     def _after_raising_call(self, instance: Value, predict: Value, before: Optional[tuple], *args) -> None:
         """After a first call that raised (or returned what whestbench rejects): whestbench records
         the MLP as failed and calls predict on the same instance for the next one, from the state

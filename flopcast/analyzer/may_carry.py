@@ -1,0 +1,170 @@
+"""Whether a program's code may leave state for a later call of ``predict``, read from its trees.
+
+A first call that flopcast stops following part way (an op it cannot price, a loop it cannot
+bound) leaves a state it never sees: what the rest of the call writes (``self.warm = mu`` at its
+end, a memo filled after the stop) may make every later MLP cheaper than the first call's lower
+bound. Only a program with no code that can write such state lets the later calls keep that
+bound. The test is syntactic and errs towards "may": any of
+
+* a ``global`` or ``nonlocal`` statement;
+* a store, augmented store or delete into an attribute or item of something the function did not
+  make itself: ``self.x = v``, ``self.log[k] = v``, ``CACHE[k] = v``, ``memo[n] = v`` through a
+  closure, ``param.x += 1`` (a parameter may be a persistent object);
+* a call of a mutating method (``append``, ``update``, ``setdefault``, ...) or ``next()`` on such
+  a thing, or of ``setattr``/``delattr``/``exec``, or an ``out=`` into one;
+* a decorator other than the plain descriptors (``lru_cache``, ``cache``, ``cached_property``
+  and any user-written one may keep a table);
+* an import inside a function (a module first imported there runs its code once, in the first
+  call only).
+
+``__init__`` is exempt for stores on ``self``: it runs on an object just made.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Optional
+
+from flopcast.analyzer.program import Program
+
+#: decorators that keep nothing between calls
+_PLAIN_DECORATORS = frozenset({"staticmethod", "classmethod", "property", "setter", "getter", "deleter",
+                               "dataclass", "abstractmethod", "contextmanager", "wraps", "total_ordering",
+                               "unique", "overload", "final", "override", "dataclasses.dataclass"})
+_MUTATORS = frozenset({"append", "appendleft", "extend", "extendleft", "insert", "pop", "popleft", "popitem",
+                       "remove", "clear", "update", "setdefault", "add", "discard", "sort", "reverse",
+                       "rotate", "move_to_end", "send", "__setitem__", "__delitem__", "__setattr__",
+                       "difference_update", "intersection_update", "symmetric_difference_update"})
+_WRITERS = frozenset({"setattr", "delattr", "exec", "next"})
+#: calls whose result is an object of their own
+_FRESH_CALLS = frozenset({"dict", "list", "set", "tuple", "frozenset", "deque", "defaultdict", "Counter",
+                          "OrderedDict", "bytearray", "sorted", "range", "zip", "enumerate", "len", "int",
+                          "float", "str", "bool", "abs", "min", "max", "sum", "round"})
+_FRESH_MODULES = frozenset({"fnp", "np", "numpy", "flops", "flopscope", "math"})
+
+
+def may_carry_state(program: Program) -> bool:
+    """Whether any module the program has read holds code that may write state a later call of
+    ``predict`` can read (module docstring); cached on the program."""
+    if program.may_carry is None:
+        program.may_carry = any(_module_may_carry(m.tree) for m in list(program.modules.values()) + [program.main])
+    return program.may_carry
+
+
+def _module_may_carry(tree: ast.Module) -> bool:
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _function_may_carry(node):
+            return True
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            return True
+    return False
+
+
+def _function_may_carry(fn: ast.FunctionDef) -> bool:
+    if any(_decorator_name(d) not in _PLAIN_DECORATORS for d in fn.decorator_list):
+        return True
+    made = _made_locally(fn)
+    in_init = fn.name == "__init__"
+    for node in _own_nodes(fn):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            return True
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+            if any(_stores_outside(t, made, in_init) for t in targets):
+                return True
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Name) and func.id in _WRITERS:
+                if func.id != "next" or any(_outside(a, made) for a in node.args[:1]):
+                    return True
+            if isinstance(func, ast.Attribute) and func.attr in _MUTATORS and _outside(func.value, made):
+                return True
+            if any(k.arg == "out" and _outside(k.value, made) for k in node.keywords):
+                return True
+    return False
+
+
+def _own_nodes(fn: ast.FunctionDef):
+    """The nodes of ``fn``'s body, lambdas and comprehensions included, nested defs and classes
+    not (they are walked as functions of their own)."""
+    stack = list(fn.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for child in ast.iter_child_nodes(node):
+            if not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                stack.append(child)
+
+
+def _made_locally(fn: ast.FunctionDef) -> frozenset:
+    """Names the function binds by plain assignment (its own objects, unless bound to something
+    reached from outside: ``c = self.cache`` makes ``c`` outside)."""
+    params = {a.arg for a in fn.args.args + fn.args.kwonlyargs + fn.args.posonlyargs}
+    params |= {a.arg for a in (fn.args.vararg, fn.args.kwarg) if a is not None}
+    bound: set = set()
+    aliased: set = set(params)
+    for node in _own_nodes(fn):
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            value = node.value
+            names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+            if value is not None and _reads_state(value):
+                aliased |= names
+            else:
+                bound |= names
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+            aliased |= {n.id for n in ast.walk(node.target) if isinstance(n, ast.Name)}
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            aliased |= {n.id for i in node.items if i.optional_vars is not None
+                        for n in ast.walk(i.optional_vars) if isinstance(n, ast.Name)}
+    return frozenset(bound - aliased)
+
+
+def _reads_state(value: ast.AST) -> bool:
+    """Whether an assigned value may be (part of) an object from outside: anything but a literal,
+    a display of fresh items, or a call (a call's result is taken as fresh unless it is a plain
+    attribute or item read)."""
+    if isinstance(value, (ast.Constant, ast.List, ast.Dict, ast.Set, ast.ListComp, ast.DictComp, ast.SetComp,
+                          ast.GeneratorExp, ast.BinOp, ast.Compare, ast.BoolOp, ast.UnaryOp, ast.JoinedStr)):
+        return False
+    if isinstance(value, ast.Call):
+        # dict(x), list(x), fnp.zeros(n): fresh; a method's or a helper's result may be shared
+        # (self.cache.get(k), get_cache())
+        func = value.func
+        if isinstance(func, ast.Name):
+            return func.id not in _FRESH_CALLS
+        root = _root(func)
+        return not (isinstance(root, ast.Name) and root.id in _FRESH_MODULES)
+    return True
+
+
+def _root(node: ast.AST) -> Optional[ast.AST]:
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Starred)):
+        node = node.value
+    return node
+
+
+def _outside(node: ast.AST, made: frozenset) -> bool:
+    root = _root(node)
+    return not (isinstance(root, ast.Name) and root.id in made)
+
+
+def _stores_outside(target: ast.AST, made: frozenset, in_init: bool) -> bool:
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return any(_stores_outside(t, made, in_init) for t in target.elts)
+    if isinstance(target, ast.Starred):
+        return _stores_outside(target.value, made, in_init)
+    if not isinstance(target, (ast.Attribute, ast.Subscript)):
+        return False
+    root = _root(target)
+    if in_init and isinstance(root, ast.Name) and root.id == "self":
+        return False
+    return _outside(target, made)
+
+
+def _decorator_name(node: ast.AST) -> str:
+    if isinstance(node, ast.Call):
+        node = node.func
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else ""

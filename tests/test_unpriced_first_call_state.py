@@ -1,0 +1,84 @@
+"""A first call of ``predict`` that flopcast does not price to its end leaves a state it does not
+know: an ``lru_cache`` table, a matrix kept on ``self``, filled before (or after) the op it cannot
+price, makes every later MLP cheaper than the first call's lower bound. The report then claims
+nothing of the later calls ("later calls" unpriced), where it used to claim the first call's
+lower bound for each (interpreter core / later_calls._later_calls_unfollowed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flopcast.analyzer.api import analyze
+from flopcast.model import Point
+from oracle import first_call, measure_calls, write_program
+
+#: the cached basis is the first call's bulk; the endless generator taken by next() is not priced
+CACHED_THEN_UNPRICED = """\
+    import functools
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    @functools.lru_cache(maxsize=None)
+    def basis(n):
+        q = fnp.ones((n, n)) / n
+        return q @ q
+
+
+    def running():
+        total = None
+        while True:
+            x = yield total
+            total = x if total is None else total + x
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            basis(mlp.width)
+            acc = running()
+            next(acc)
+            return fnp.stack([acc.send(fnp.ones(mlp.width))] * mlp.depth)
+    """
+
+
+#: the basis is kept on self after the stop: the state at the stop is the one the call found
+KEPT_AFTER_THE_STOP = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    def running():
+        total = None
+        while True:
+            x = yield total
+            total = x if total is None else total + x
+
+
+    class Estimator(BaseEstimator):
+        kept = None
+
+        def predict(self, mlp, budget):
+            if self.kept is None:
+                q = fnp.ones((mlp.width, mlp.width)) / mlp.width
+                basis = q @ q
+            else:
+                basis = self.kept
+            acc = running()
+            next(acc)
+            self.kept = basis
+            return fnp.stack([acc.send(fnp.ones(mlp.width))] * mlp.depth)
+    """
+
+
+@pytest.mark.parametrize("program", [CACHED_THEN_UNPRICED, KEPT_AFTER_THE_STOP], ids=["cached", "kept_after"])
+def test_later_calls_after_an_unpriced_first_call_claim_nothing(tmp_path: Path, program: str) -> None:
+    point = Point(4, 2, 10**5)
+    path = write_program(tmp_path, program)
+    report = analyze(path, point)
+    first, second = (m.total for m in measure_calls(path, point, 2))
+    assert report.lower_bound and first_call(report).lo <= first
+    assert second < first_call(report).lo, "the fixture no longer shows a later call below the first's bound"
+    assert not report.per_call_settled
+    assert any(u.what == "later calls" for u in report.unpriced)
