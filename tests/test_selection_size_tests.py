@@ -169,3 +169,18 @@ def test_a_selection_from_a_growing_array_keeps_its_policy_at_every_layer(tmp_pa
     for point in (Point(8, 3, 10**6), Point(16, 4, 10**6)):
         total = analyze(str(path), point).total
         assert total.lo <= measure(path, point).total <= total.hi, point
+
+
+def test_the_counts_where_a_size_test_turns_are_kept_apart_for_equal_numbers_of_other_types():
+    """The breakpoints are remembered per question (a recursion asks the same thousands of
+    times); ``2 ** k`` and ``2.0 ** k`` are equal keys that turn at other counts (the float one
+    overflows at 1024), so each is worked out for its own type, whichever is asked first."""
+    from flopcast.analyzer.sizetests import breakpoints
+    from flopcast.analyzer.values import CountKnown, Known
+
+    def size(base):
+        return CountKnown(base ** 1000, None, None, "site", 1000, 1100, (("Pow", (base,), ()),))
+
+    for order in ((2, 2.0), (2.0, 2)):
+        found = {type(base): breakpoints("Gt", size(base), Known(0)) for base in order}
+        assert found == {int: (), float: (1024,)}

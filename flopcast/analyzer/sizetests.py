@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import operator
+from functools import lru_cache
 from typing import Any, Optional
 
 from flopcast.analyzer.values import CountKnown, Known, Value
@@ -99,25 +100,66 @@ def breakpoints(op: str, left: Value, right: Value) -> Optional[tuple]:
     if isinstance(other, CountKnown):
         if other.key != sized.key:
             return None
-        chains = (left.chain, right.chain)
-        test = lambda c: fn(_apply(chains[0], c), _apply(chains[1], c))  # noqa: E731
-        monotone = False
-    elif isinstance(other, Known) and _is_number(other.value):
-        v, on_left = other.value, sized is left
-        test = (lambda c: fn(_apply(sized.chain, c), v)) if on_left else (lambda c: fn(v, _apply(sized.chain, c)))
-        monotone = all(step[0] in _MONOTONE or step[0] in ("Div", "FloorDiv") and not step[1] for step in sized.chain)
-    else:
-        return None
-    lo, hi = sized.lo, sized.hi
+        return _counted_breaks(op, _typed_chain(left.chain), _typed_chain(right.chain), sized.lo, sized.hi)
+    if isinstance(other, Known) and _is_number(other.value):
+        return _constant_breaks(op, _typed_chain(sized.chain), _typed(other.value), sized is left, sized.lo, sized.hi)
+    return None
+
+
+# The breakpoints are a pure function of the comparison, the steps and the range, and a
+# recursion testing the size of its selection at every level (adaptive_simpson's
+# ``bad.shape[0] == 0``) asks for the same ones thousands of times, each a loop over up to
+# _BRUTE + 1 counts. They are kept per question; each number in it is keyed with its type
+# (and a float by its bits), since 1, 1.0 and True are equal keys that step differently
+# (``2 ** 2000`` against ``2.0 ** 2000``).
+
+def _typed(number) -> tuple:
+    return (type(number), number.hex() if type(number) is float else number)
+
+
+def _typed_chain(chain: tuple) -> tuple:
+    return tuple((name, tuple(map(_typed, before)), tuple(map(_typed, after))) for name, before, after in chain)
+
+
+def _untyped_chain(chain: tuple) -> tuple:
+    return tuple((name, tuple(map(_untyped, before)), tuple(map(_untyped, after))) for name, before, after in chain)
+
+
+def _untyped(typed: tuple):
+    kind, number = typed
+    return float.fromhex(number) if kind is float else number
+
+
+@lru_cache(maxsize=4096)
+def _counted_breaks(op: str, left_chain: tuple, right_chain: tuple, lo: int, hi: int) -> Optional[tuple]:
+    """breakpoints of a comparison of two steps of the same size (typed chains)."""
+    fn, chains = _COMPARE[op], (_untyped_chain(left_chain), _untyped_chain(right_chain))
+    test = lambda c: fn(_apply(chains[0], c), _apply(chains[1], c))  # noqa: E731
+    return _breaks(test, lo, hi, None)
+
+
+@lru_cache(maxsize=4096)
+def _constant_breaks(op: str, typed_chain: tuple, typed_value: tuple, on_left: bool, lo: int, hi: int) -> Optional[tuple]:
+    """breakpoints of a comparison of a step of a size with a number (typed)."""
+    fn, chain, v = _COMPARE[op], _untyped_chain(typed_chain), _untyped(typed_value)
+    test = (lambda c: fn(_apply(chain, c), v)) if on_left else (lambda c: fn(v, _apply(chain, c)))
+    monotone = all(step[0] in _MONOTONE or step[0] in ("Div", "FloorDiv") and not step[1] for step in chain)
+    return _breaks(test, lo, hi, (chain, v) if monotone else None)
+
+
+def _breaks(test, lo: int, hi: int, monotone: Optional[tuple]) -> Optional[tuple]:
+    """Where ``test`` of the count changes its answer in ``(lo, hi]``: one by one over a short
+    range, else by bisection when ``monotone`` (the chain and the constant) says how."""
     if hi - lo <= _BRUTE:
         answers = [_outcome(test, c) for c in range(lo, hi + 1)]
         return tuple(lo + j for j in range(1, len(answers)) if answers[j] != answers[j - 1])
-    if not monotone:
+    if monotone is None:
         return None
+    chain, v = monotone
     # A monotone function of the count against a constant: its sign against the constant
     # changes at most twice; find where by bisection, then keep the changes of the answer.
     try:
-        sign = lambda c: (lambda d: (d > 0) - (d < 0))(_apply(sized.chain, c) - v)  # noqa: E731
+        sign = lambda c: (lambda d: (d > 0) - (d < 0))(_apply(chain, c) - v)  # noqa: E731
         changes = []
         start = lo
         while start < hi and len(changes) < 3:
