@@ -20,6 +20,7 @@ unfollowed, and the report says so (a lower bound on the costliest call).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple, Optional
 
 from flopcast.analyzer import carried_bounds, flags, lru, write_only
@@ -216,16 +217,19 @@ def _live_entries(interp, walk) -> Optional[dict]:
     if all(key[1] in reached and not _names_objects(key[2]) for key in cache):
         return cache
     held = list(walk.by_object)
+    # One probe walks every cached value: an object two values hold is numbered once, and the
+    # objects reached are the same (riccati_filter's planner memo holds ~1,400 entries at 256x8,
+    # each given a walk of its own at every state compared before).
+    probe = Canon(interp._nonzero_counts)
     for value in cache.values():
-        probe = Canon(interp._nonzero_counts)
         probe.form(value)
-        reached.update(probe.objects)
-        held.extend(probe.by_object)
+    reached.update(probe.objects)
+    held.extend(probe.by_object)
     _reach_classes(interp, held, reached)
     live: dict = {}
     seen_live: set = set()
     for key, value in cache.items():
-        if key[1] not in reached or _names_objects(key[2]) - reached:
+        if key[1] not in reached or not _names_objects(key[2]) <= reached:
             if key[:2] in seen_live and key[:2] in interp.cache_bounded:
                 return None
             continue
@@ -269,15 +273,18 @@ def _renamed(parts: tuple, numbers: dict) -> tuple:
     return tuple(out)
 
 
-def _names_objects(parts: tuple) -> set:
-    """The identities of the objects a cache key names (lru.make_key's ("id", ...) parts)."""
-    found = set()
+@lru_cache(maxsize=1 << 16)
+def _names_objects(parts: tuple) -> frozenset:
+    """The identities of the objects a cache key names (lru.make_key's ("id", ...) parts). Kept
+    per parts: the same keys are asked at every state compared (the ids are in the parts, so
+    equal parts name the same ones)."""
+    found: set = set()
     for p in parts:
         if p[0] == "id":
             found.add(p[1])
         elif p[0] == "tuple":
             found |= _names_objects(p[1])
-    return found
+    return frozenset(found)
 
 
 # ---------------------------------------------------------------------------- numbers that steer nothing
