@@ -1061,6 +1061,17 @@ _PRODUCTS = {
     def products(self, n):
         return super().products(n)
 """,
+    # (the width read is the instance's own, over its class's default)
+    "shadowed": """
+    width = 0
+
+    def products(self, n):
+        count = 0
+        for k in range(n * self.width):
+            if k % self.width == 0:
+                count = count + self.POWER - 1
+        return count
+""",
 }
 
 

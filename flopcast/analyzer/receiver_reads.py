@@ -12,7 +12,8 @@ user's own classes (no container, no library base, no metaclass, no ``__getattr_
 ``__getattribute__`` anywhere in its order, lookups.get_attr's first branches then pass it by):
 
 * the instance's own attribute, when no class in its order defines NAME (so no descriptor
-  takes it first) — the key holds the instance's attributes already (its head);
+  takes it first) — the key holds the instance's attributes already (its head) — or when the
+  class's NAME is plain data (a default the instance's value shadows), written here too;
 * else, when the instance lacks it, the class's attribute, when it is plain data (a table of
   qualities, a constant: no descriptor, no method that would run with ``self``) — written here
   into the key.
@@ -94,6 +95,11 @@ def _read(fn, receiver, plain, out: ReceiverReads, depth: int) -> bool:
         _, found = receiver.cls.lookup(name)
         if own and found is None and plain(receiver.attrs[name]):
             out.reads.append((name, None))
+        elif own and found is not None and plain(found) and plain(receiver.attrs[name]):
+            # the instance's own attribute over its class's plain default (a dataclass field's,
+            # ``log_scale: float = 0.0``): plain data is no descriptor, so the load gives the
+            # instance's. The default is written too (a finer key than needed, never a coarser).
+            out.reads.append((name, found))
         elif not own and found is not None and plain(found):
             out.reads.append((name, found))
         else:
