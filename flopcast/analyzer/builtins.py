@@ -2458,7 +2458,11 @@ def call_stdlib(interp, path: str, args, kwargs, span: Span, node) -> Value:
         factory = args[0] if args else None
         if factory is not None and isinstance(factory, Known) and factory.value is None:
             factory = None
-        return DictVal({}, factory)
+        # defaultdict(factory, mapping_or_pairs, **kw) starts with what dict(...) of the rest holds
+        made = call_builtin(interp, "dict", args[1:], kwargs, span, node)
+        if made.__class__ is not DictVal:
+            return made
+        return DictVal(made.items, factory)
     if module == "collections" and name in ("OrderedDict",):
         made = call_builtin(interp, "dict", args, kwargs, span, node)
         if made.__class__ is DictVal:
