@@ -369,8 +369,11 @@ class Lookups:
         if obj.__class__ is loggers.LoggerRef and name in loggers.METHODS:
             return BoundLib("py:logger." + name, obj)  # `log.isEnabledFor`: of this logger
         if isinstance(obj, LibRef):
-            if not quiet and obj.path.startswith("py:") and _missing_stdlib_attr(obj.path[3:], name):
-                # `math.step(...)`: the standard library module is the one the run imports
+            if obj.path.startswith("py:") and _missing_stdlib_attr(obj.path[3:], name):
+                # `math.step(...)`: the standard library module is the one the run imports; a quiet
+                # read (hasattr, getattr with a default) is told it is missing, as Python's are
+                if quiet:
+                    return Unknown("", span, f"no attribute {name}")
                 raise UserRaise(span, f"AttributeError: module '{obj.path[3:]}' has no attribute '{name}'")
             if not quiet:
                 from flopcast.analyzer.builtins import library_lacks
