@@ -374,6 +374,16 @@ CORPUS = {
         guards=("if not math.isfinite(total):",),
         data_sites=("if lowest >= -tol:",),
     ),
+    "idiom_planner": Entry(
+        # hunt54a: Python idioms deciding sizes (defaultdict seeded with a mapping, hasattr(itertools,
+        # "batched"), lru_cache(maxsize=2) eviction, a queue grown while iterated, finally/break, a
+        # history in a mutable default growing across MLPs, a meter-calibrated sample count): exact per call
+        points=(
+            (3, 1, 3_000, "exact"),         # 3 samples (the meter's reserve leaves little)
+            (4, 2, 20_000, "exact"),        # batched chunks of 2 layers, tiles of 13
+            (6, 3, 10**5, "exact"),         # the "wide" registry entry, odd last chunk
+        ),
+    ),
     "plain_prior": Entry(
         points=(
             (8, 1, 2 * 10**4, "exact"),     # one layer: no block step, no control variate (the prior's
