@@ -188,6 +188,23 @@ def _zero_d_pick(interp, name: str, items: list, keys: list, span: Span, node) -
     return items[_picked(interp, len(items), span, f"{name}() of 0-d arrays")]
 
 
+def _numpy_scalar_pick(interp, name: str, items: list, span: Span) -> Value:
+    """``max(x)`` / ``min(a[0], a[1])`` over numpy scalars of unknown values (what iterating or
+    indexing a flopscope array gives): numpy compares them free, and the winner is one of the items,
+    its dtype kept (a float32 scalar, not a Python float). Items of one dtype: a scalar of that
+    dtype. Items that differ (a float32 scalar and a Python float): which one wins is a
+    value-dependent pick, each analysed; too many of those to pick among: an unknown of no kind
+    (what uses it is unpriced)."""
+    scalars = [i for i in items if i.__class__ is NumpyScalar]
+    if len(scalars) == len(items) and len({i.dtype for i in scalars}) == 1:
+        bounded = all(i.vrange is not None for i in scalars)  # (elements of argsorts: the winner's within them all)
+        vrange = (min(i.vrange[0] for i in scalars), max(i.vrange[1] for i in scalars)) if bounded else None
+        return NumpyScalar(scalars[0].dtype, scalars[0].dtype_origin, vrange=vrange)
+    if len(items) <= MAX_PICKED_ITEMS:
+        return items[_picked(interp, len(items), span, f"{name}() of numpy scalars and numbers")]
+    return Unknown("", span, f"{name}() of numpy scalars of different types: which one wins depends on data")
+
+
 def _picked(interp, count: int, span: Span, what: str, pinned: Optional[tuple] = None) -> int:
     """Which of ``count`` outcomes of a comparison of numbers read from data this path takes:
     a value-dependent site with one option per outcome (the same on every execution of a path,
@@ -389,6 +406,8 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return picked
         if any(isinstance(i, Array) for i in items):
             return interp.unpriced(node, f"builtin {name}() over arrays", "compares array values in Python")
+        if any(i.__class__ is NumpyScalar for i in items):
+            return _numpy_scalar_pick(interp, name, items, span)
         made = _unknown_from(items, "float", span, f"{name}() of values that depend on data")
         if name == "max" and len(items) > 1 and len(floats) == 1 and items[0] is floats[0] and all(
                 isinstance(i, Known) and type(i.value) in (int, float) for i in items[1:]):
