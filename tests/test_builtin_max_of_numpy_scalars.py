@@ -3,7 +3,8 @@ gives numpy scalars (``numpy.float32`` for float32 weights), which numpy compare
 winner is one of them, its dtype kept. hunt54a: flopcast made the winner a Python float, so what
 used it was billed at float64: ``fnp.exp(max(x))`` a false "exact" 76 at 4x2 where the run counts
 60. Where the items differ in type (a float32 scalar and a Python float) which one wins, and so
-the dtype billed after it, depends on values: an interval."""
+the dtype billed after it, depends on values: an interval. ``abs(v)`` and ``round(v, 2)`` of such
+an element are numpy scalars of its dtype too (were Python floats: 76 vs 60)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,12 @@ PROGRAM = """\
 
 @pytest.mark.parametrize("expr", ["max(x)", "min(x[0], x[1])"])
 def test_the_winner_among_a_float32_arrays_elements_stays_float32(tmp_path, expr):
+    assert_exact_at(write_program(tmp_path, PROGRAM, expr=expr), [POINT])
+
+
+@pytest.mark.parametrize("expr", ["abs(x[0])", "round(x[0], 2)"])
+def test_abs_and_round_to_digits_of_a_float32_element_stay_float32(tmp_path, expr):
+    # (numpy's scalar __abs__ / __round__(ndigits); round(v) alone is a Python int)
     assert_exact_at(write_program(tmp_path, PROGRAM, expr=expr), [POINT])
 
 

@@ -188,6 +188,10 @@ def _zero_d_pick(interp, name: str, items: list, keys: list, span: Span, node) -
     return items[_picked(interp, len(items), span, f"{name}() of 0-d arrays")]
 
 
+#: the real dtype of a complex one (``abs`` of a numpy complex scalar)
+_REAL_OF_COMPLEX = {"complex64": "float32", "complex128": "float64", "clongdouble": "longdouble"}
+
+
 def _numpy_scalar_pick(interp, name: str, items: list, span: Span) -> Value:
     """``max(x)`` / ``min(a[0], a[1])`` over numpy scalars of unknown values (what iterating or
     indexing a flopscope array gives): numpy compares them free, and the winner is one of the items,
@@ -462,6 +466,11 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             _integer_conversion_may_raise(interp, name, x, span)
         if name == "str" and len(args) == 1 and isinstance(x, (Array, NumpyScalar)):
             return Unknown("str", span, "str() of an array value")  # numpy prints any array, billing nothing
+        if x.__class__ is NumpyScalar and (name == "abs" or name == "round" and len(args) == 2
+                                            and not (isinstance(args[1], Known) and args[1].value is None)):
+            # numpy's own scalar methods, free: `abs(v)` / `round(v, 2)` of a float32 element stay
+            # float32 (a Python float would bill what uses it at float64); abs of a complex is real
+            return NumpyScalar(_REAL_OF_COMPLEX.get(x.dtype, x.dtype) if name == "abs" else x.dtype, x.dtype_origin)
         if isinstance(x, (Array, NumpyScalar)):
             kind = {"int": "int", "float": "float", "bool": "bool", "round": "int", "abs": "float"}.get(name, "")
             if isinstance(x, Array) and x.size != 1:
