@@ -9,8 +9,9 @@ an element are numpy scalars of its dtype too (were Python floats: 76 vs 60)."""
 from __future__ import annotations
 
 import pytest
-from oracle import assert_exact_at, assert_interval_holds_run, write_program
+from oracle import assert_exact_at, assert_interval_holds_run, measure, write_program
 
+from flopcast.analyzer import analyze
 from flopcast.model import Point
 
 POINT = Point(4, 2, 10**5)
@@ -43,3 +44,12 @@ def test_abs_and_round_to_digits_of_a_float32_element_stay_float32(tmp_path, exp
 def test_a_float32_element_against_a_python_float_is_a_value_dependent_pick(tmp_path):
     # (the run takes the float32 element: the interval's low end)
     assert_interval_holds_run(write_program(tmp_path, PROGRAM, expr="max(x[0], -1e30)"), POINT)
+
+
+def test_max_of_values_flopcast_does_not_follow_is_no_python_float(tmp_path):
+    # `c.real` of a numpy complex scalar is not followed; max() of such values was taken for a
+    # Python float (exp billed at float64: exact 96 where the run counts 80): now unpriced
+    source = PROGRAM.replace("x = fnp.sum(mlp.weights[0], axis=0)", "x = fnp.fft.rfft(fnp.sum(mlp.weights[0], axis=0))")
+    path = write_program(tmp_path, source, expr="max(c.real for c in x)")
+    report = analyze(path, POINT)
+    assert report.unpriced and report.total.lo <= measure(path, POINT).total

@@ -412,6 +412,11 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
             return interp.unpriced(node, f"builtin {name}() over arrays", "compares array values in Python")
         if any(i.__class__ is NumpyScalar for i in items):
             return _numpy_scalar_pick(interp, name, items, span)
+        if not all(i.__class__ is Known and type(i.value) in (int, float, bool)
+                   or isinstance(i, Unknown) and i.kind in ("int", "float", "bool") for i in items):
+            # an item flopcast does not follow as a number (`c.real` of a numpy complex scalar) may
+            # win as itself, of its own type: no Python float, so what uses it is unpriced
+            return _unknown_from(items, "", span, f"{name}() of values of unknown type")
         made = _unknown_from(items, "float", span, f"{name}() of values that depend on data")
         if name == "max" and len(items) > 1 and len(floats) == 1 and items[0] is floats[0] and all(
                 isinstance(i, Known) and type(i.value) in (int, float) for i in items[1:]):
