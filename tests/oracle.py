@@ -94,8 +94,9 @@ def measure_calls(path, point: Point, calls: int, *, seed: int = 0, scorer_cast:
     """What each of ``calls`` MLPs costs on one instance, as whestbench's evaluate_estimator runs
     them: one estimator, ``setup()`` once, then ``predict`` for each MLP (sampled with seeds
     ``seed``, ``seed + 1``, ...) inside its own ``BudgetContext`` with the same budget.
-    ``go_on``: a call that raises is recorded (``raised``) and the next MLP goes on on the same
-    instance, as whestbench does (else the exception propagates)."""
+    ``go_on``: a call that raises or runs out of budget is recorded (``raised``, ``exhausted``) and
+    the next MLP goes on on the same instance, as whestbench does (else the exception propagates,
+    and a later call's exhaustion ends the list)."""
     warnings.filterwarnings("ignore")
     import flopscope as flops
     import flopscope.numpy as fnp
@@ -147,6 +148,9 @@ def measure_calls(path, point: Point, calls: int, *, seed: int = 0, scorer_cast:
                     if scorer_cast:
                         materialise_predictions(prediction, depth=point.depth, width=point.width)
             except flops.BudgetExhaustedError:
+                if go_on:
+                    runs.append((budget, None))
+                    continue
                 if not i:
                     raise  # the first MLP's, as measure() always raised it
                 # whestbench records the MLP as over budget and goes on; so far is enough here

@@ -401,6 +401,7 @@ class SteadyLoop:
         repeats = self.counters_agree(index, records)
         if repeats:
             repeats = min(repeats, self.items_alike_for(index, probe.canon, frozenset()))
+            repeats = self.interp.fitting_repeats(probe.used - previous.used, repeats)
         steps = stood_for(probe.steps - previous.steps, probe.charges - previous.charges, repeats)
         if not repeats or self.interp.steps + steps > self.max_steps \
                 or self.interp.may_exhaust_inside((probe.used - previous.used) * repeats) \
@@ -863,6 +864,9 @@ class SteadyLoop:
             if interp.steps + steps > self.max_steps:
                 self.beyond = f"the budget leaves room for {repeats:,} more iterations, past the analysis' step limit"
                 return 0
+        if repeats:
+            repeats = interp.fitting_repeats(after.used - before.used, repeats)
+            steps = stood_for(after.steps - before.steps, after.charges - before.charges, repeats)
         if not repeats or interp.steps + steps > self.max_steps \
                 or interp.may_exhaust_inside((after.used - before.used) * repeats) \
                 or not self.appends_repeatable(before, after) or not self.yielded_once(before, after) \

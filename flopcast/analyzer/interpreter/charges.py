@@ -57,6 +57,8 @@ class Charges:
             raise PathEnd(f"the budget may run out here into an except clause that catches "
                           f"BudgetExhaustedError, and flopcast cannot follow the FLOPs spent ({why})",
                           span, what="budget exhaustion")
+        if self._crossing_watch is not None and flops > self.budget - self.used:
+            self.cross(span)  # flopscope refuses this op: whestbench's next call starts from the state now
         self.used += flops
         # Charge(span, op, flops, dtype, function, True, detail, origin), its fields written as the
         # frozen dataclass's __init__ writes them (in order), without its eight object.__setattr__.
@@ -86,6 +88,8 @@ class Charges:
         has, which the code that would have run may enter. Then that code runs instead."""
         if cost <= self.budget - self.used:
             return False
+        if self._crossing_watch is not None:
+            return True  # the code runs: the state where the budget runs out is taken there (cross)
         # also where the FLOPs spent are not followed (something unpriced, a generator ran): the
         # code then runs, and emit stops the path where the budget may run out into a handler
         return self._catching_exhaustion > 0 or self._replacing_exhaustion > 0 or self.program_catches_exhaustion()

@@ -68,6 +68,16 @@ class Contexts:
         manager = self.eval(item.context_expr)
         if is_held_budget(manager):
             return self.enter_held_budget(manager, item, rest, body, span)
+        # (its exit runs the program's code as an exception leaves: ExhaustedCalls.cross)
+        unwinds = isinstance(manager, (ExitStackVal, PyGenerator, ClosingVal, InstanceVal))
+        self._unwinding += unwinds
+        try:
+            self._enter_manager(manager, item, rest, body, span)
+        finally:
+            self._unwinding -= unwinds
+
+    def _enter_manager(self, manager: Value, item: ast.withitem, rest: list, body: list, span: Span) -> None:
+        """``enter_contexts`` for a manager that is not a library's (``manager``: ``item``'s)."""
         if isinstance(manager, ExitStackVal):
             # (what it enters may swallow any exception)
             outer, self.handlers = self.handlers, self.handlers.inside(True, handlers.EVERY)

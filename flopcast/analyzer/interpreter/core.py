@@ -33,6 +33,7 @@ from flopcast.analyzer.interpreter.contexts import Contexts
 from flopcast.analyzer.interpreter.control import PathEnd, _model_failure, _too_deep
 from flopcast.analyzer.interpreter.definitions import Definitions
 from flopcast.analyzer.interpreter.exceptions import Exceptions
+from flopcast.analyzer.interpreter.exhausted_calls import ExhaustedCalls
 from flopcast.analyzer.interpreter.expressions import Expressions
 from flopcast.analyzer.interpreter.frames import Frame, LoopContext, Overrun
 from flopcast.analyzer.interpreter.generators import Generators
@@ -51,7 +52,7 @@ from flopcast.analyzer.interpreter.truth import Truth
 from flopcast.analyzer.interpreter.user_calls import UserCalls
 
 
-class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matching, Contexts, Exceptions, Loops,
+class Interpreter(LaterCalls, ExhaustedCalls, Charges, Statements, Definitions, Imports, Matching, Contexts, Exceptions, Loops,
                   Truth, Assignment, Expressions, Generators, Operators, Lookups, Comprehensions, Calls,
                   LibraryCalls, Instances, UserCalls):
     #: Sites of integers read from data analysed at each of these values (dataints.enumeration).
@@ -136,6 +137,9 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
         # try statements around with a clause naming a class flopscope lacks (fnp.linalg.LinAlgError):
         # BudgetExhaustedError becomes AttributeError there (stmt_Try), caught or not
         self._replacing_exhaustion = 0
+        # try statements with a finally and with statements around whose exits run the program's
+        # code as an exception leaves (ExhaustedCalls.cross)
+        self._unwinding = 0
         # The statement whose condition is being evaluated and the site kind it would use, so
         # `a and b` with a value-dependent `a` can decide its operands consistently.
         self._condition: Optional[tuple] = None
@@ -365,6 +369,7 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
             marks = (len(self.decisions.answers), self.steps, self.work)
             self.metered = True
             ran_before = len(self._ran_generators)
+            self.watch_crossing(instance)
             try:
                 try:
                     value = self.call(predict, [mlp, Known(self.budget)], {}, self.program.main_span)
@@ -391,9 +396,15 @@ class Interpreter(LaterCalls, Charges, Statements, Definitions, Imports, Matchin
                     self.scorer_cast(value)
             finally:
                 self._prefix = None
+                self.watch_crossing(None)
                 if first_watch is not None:
                     first_watch.stop()
-            if self.result.raised is None and not self.result.unpriced and self._budget_overrun() is None:
+            overrun = self._budget_overrun() if not self.result.unpriced else None
+            if overrun is not None:
+                # (flopscope refuses the op before a raise further on: the run stops there)
+                self._after_exhausted_call(overrun, instance, predict, before, before_numbers, first_watch, marks,
+                                           armed, cache_before)
+            elif self.result.raised is None and not self.result.unpriced:
                 self._later_calls(instance, predict, before, before_numbers, first_watch, marks, armed, cache_before)
             elif self.result.raised is not None and not self.result.unpriced:
                 self._after_raising_call(instance, predict, before, before_numbers, first_watch, marks, armed,

@@ -117,6 +117,9 @@ class Exceptions:
                                                 if memory_limit.catches(self, node.handlers, catchers)])
         if node.handlers:
             self._trying.append((node, self.frame))
+        # (the finally runs as an exception leaves: ExhaustedCalls.cross)
+        unwinding = bool(node.finalbody)
+        self._unwinding += unwinding
         try:
             try:
                 self.exec_block(node.body)
@@ -149,6 +152,7 @@ class Exceptions:
             # as soon as nothing else holds it (a `raise caught` in flight is held by Python).
             caught = None
             self.handlers = around
+            self._unwinding -= unwinding
             self.exec_block(node.finalbody)
 
     def run_handler(self, handler: ast.ExceptHandler, caught: UserRaise) -> None:
@@ -261,6 +265,8 @@ class Exceptions:
         outer = self.handlers
         if memory_limit.catches(self, node.handlers):  # `except* MemoryError` catches it too
             self.handlers = outer.inside(False, {"MemoryError"})
+        unwinding = bool(node.finalbody)
+        self._unwinding += unwinding
         try:
             self.exec_block(node.body)
         except UserRaise as exc:
@@ -268,6 +274,7 @@ class Exceptions:
                           "not model; the cost after it is not counted", self.node_span(node))
         finally:
             self.handlers = outer
+            self._unwinding -= unwinding
         self.exec_block(node.orelse)
         self.exec_block(node.finalbody)
 

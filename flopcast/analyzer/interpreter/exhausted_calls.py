@@ -1,0 +1,96 @@
+"""The calls of ``predict`` after a first one that runs out of budget.
+
+flopscope refuses the op that would take the running total past the budget (BudgetExhaustedError,
+before charging it); whestbench zeroes that MLP's prediction and calls ``predict`` on the same
+instance for the next MLP (scoring.evaluate_estimator), from the state the instance had at the
+refused op. The path itself goes on past that op, as if unbounded, to price the whole call (how far
+over budget it is: Interpreter._budget_overrun); what the later calls start from is taken at the op
+where the budget runs out (``Crossing``), and they are followed only where that state is known.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from flopcast.analyzer import carried
+from flopcast.analyzer.values import Value
+from flopcast.model import Span
+
+
+@dataclass(frozen=True)
+class Crossing:
+    """The op at which the first call runs out of budget, and the state a later call can read
+    there (carried.state), or None with ``why`` it is not known."""
+
+    span: Span
+    state: Optional[tuple]
+    why: str = ""
+
+
+class ExhaustedCalls:
+    """The Interpreter's methods for the state a first call that runs out of budget leaves."""
+
+    #: The instance whose state is taken where the first call runs out of budget (None: not
+    #: watched, or taken), and what was taken there.
+    _crossing_watch: Optional[Value] = None
+    _crossing: Optional[Crossing] = None
+
+    def watch_crossing(self, instance: Optional[Value]) -> None:
+        """Take ``instance``'s state at the op that runs the budget out (None: stop watching)."""
+        self._crossing_watch = instance
+        if instance is not None:
+            self._crossing = None
+
+    def cross(self, span: Span) -> None:
+        """The op at ``span`` costs more than is left: flopscope refuses it, and whestbench's next
+        call starts from the state now. Known only where the running total is the run's and no code
+        runs as the exception leaves (a ``finally``, a context manager's exit: they may change the
+        state after the refused op)."""
+        instance, self._crossing_watch = self._crossing_watch, None
+        why = self.spent_unfollowed()
+        if why is None and self.used > self.budget:
+            why = "the budget ran out inside FLOPs added at once"
+        if why is None and self._unwinding:
+            why = "a `finally` or a context manager's exit runs as the exception leaves"
+        state = carried.state(self, instance) if why is None else None
+        if why is None and state is None:
+            why = "the state holds values flopcast cannot compare"
+        self._crossing = Crossing(span, state, why)
+
+    def fitting_repeats(self, per_repeat: int, repeats: int) -> int:
+        """How many of ``repeats`` repeats costing ``per_repeat`` each may be added at once (a
+        skipped loop's iterations): while the op the budget runs out at is watched, only those that
+        fit, so the loop runs the one that crosses (``cross`` takes the state there)."""
+        if self._crossing_watch is None or per_repeat <= 0 or per_repeat * repeats <= self.budget - self.used:
+            return repeats
+        return max(0, (self.budget - self.used) // per_repeat)
+
+    def _after_exhausted_call(self, overrun, instance: Value, predict: Value, before: Optional[tuple],
+                              *args) -> None:
+        """After a first call that runs out of budget: the later calls start from the state at the
+        refused op. That state is the one the call started from: every call is the first again.
+        It is the one the call ends with: the later calls are followed from here (``_later_calls``,
+        ``args`` its). Else they are not known: the path is not settled, and a later call may cost
+        anything from nothing up (its low end 0, the high end open)."""
+        r = self.result
+        crossing = self._crossing
+        if crossing is not None and r.memory_raise is not None:
+            crossing = Crossing(crossing.span, None, "a MemoryError may stop the call before it")
+        if crossing is not None and crossing.state is not None:
+            if before is not None and crossing.state == before:
+                r.call_states.append(r.call_start)
+                r.calls_end = carried.REPEATS
+                return
+            if crossing.state == carried.state(self, instance):
+                self._later_calls(instance, predict, before, *args)
+                return
+        where = crossing.span if crossing is not None else overrun.span
+        why = crossing.why if crossing is not None and crossing.why else \
+            "the state changed again after it" if crossing is not None else \
+            "the FLOPs spent there are not followed"
+        r.settled = False
+        r.unsettled = (f"call 1 runs out of budget at line {where.line}, and the next call starts from the "
+                       f"state at that op, which is not known ({why})")
+        r.later.append(r.total)
+        r.later_floors[0] = 0
