@@ -18,7 +18,7 @@ from oracle import measure_calls
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "exhausted"
 # (the smallest points whose first call runs out of budget: a 200-step chain of w @ w)
 POINTS = [Point(8, 2, 100_000), Point(4, 3, 10_000)]
-CALLS = 3
+CALLS = 4  # the third follows a second call that runs out of budget
 
 
 def _charged_before_refusal(report, budget: int) -> int:
@@ -76,3 +76,24 @@ def test_a_state_at_the_refused_op_not_known_leaves_a_lower_bound_from_zero(name
     assert report.lower_bound and all(report.total.lo <= m.total for m in runs[1:])
     assert [(u.what, u.span.line) for u in report.unpriced if f"runs out of budget at line {refused_line}" in u.reason] \
         == [("later calls", predict_line)]
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+def test_a_later_call_that_runs_out_of_budget_hands_on_the_state_at_the_refused_op(point: Point) -> None:
+    """The second call sets the mode, then runs the budget out; the third and later do the least
+    (8x2: 2,079, 99,840 exhausted, 64, 64). flopcast stopped at the second call with a lower bound
+    of 2,079, above the third MLP's 64; the third call is now followed from the state at the op
+    refused, and every call is exact."""
+    report, runs = _runs("second_call_exhausts", point)
+    assert runs[1].exhausted and report.per_call[1].lo > point.budget
+    assert not report.lower_bound and not report.unpriced
+    assert [(i.lo, i.hi) for i in report.per_call[::2]] == [(m.total, m.total) for m in runs[::2]]
+
+
+@pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
+def test_a_later_call_whose_state_at_the_refused_op_is_not_known_leaves_a_lower_bound_from_zero(point: Point) -> None:
+    """As above, but the mode is set again after the loop: the third call's start is not known."""
+    report, runs = _runs("second_call_changed_after", point)
+    assert runs[1].exhausted
+    assert report.lower_bound and all(report.total.lo <= m.total for m in runs)
+    assert [u.span.line for u in report.unpriced if "call 2 runs out of budget at line 22" in u.reason] == [12]

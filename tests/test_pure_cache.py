@@ -30,9 +30,9 @@ def _analyzed(path: Path, point: Point, monkeypatch, standing_in: bool) -> tuple
     second_calls: list = []
     call_again = interpreter.Interpreter._call_again
 
-    def spy(self, predict):
+    def spy(self, predict, instance):
         second_calls.append(predict)
-        return call_again(self, predict)
+        return call_again(self, predict, instance)
 
     with monkeypatch.context() as m:
         m.setattr(interpreter.Interpreter, "_call_again", spy)
@@ -135,9 +135,9 @@ def test_the_nominal_path_makes_no_second_call_either(point: Point, monkeypatch)
     skipped: list = []
     call_again, add_second_call = interpreter.Interpreter._call_again, interpreter.Interpreter._add_second_call
 
-    def spy_made(self, predict):
+    def spy_made(self, predict, instance):
         made.append(type(self.decisions).__name__)
-        return call_again(self, predict)
+        return call_again(self, predict, instance)
 
     def spy_skipped(self, marks):
         skipped.append(type(self.decisions).__name__)

@@ -281,9 +281,9 @@ def _second_calls(path: Path, point: Point, monkeypatch) -> tuple:
     made = []
     call_again = Interpreter._call_again
 
-    def spy(interp, predict):
+    def spy(interp, predict, instance):
         made.append(predict)
-        return call_again(interp, predict)
+        return call_again(interp, predict, instance)
 
     monkeypatch.setattr(Interpreter, "_call_again", spy)
     return analyze(path, point), len(made)

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from flopcast.analyzer import carried
-from flopcast.analyzer.values import Value
+from flopcast.analyzer import carried, mixed_calls
+from flopcast.analyzer.values import InstanceVal, Value
 from flopcast.model import Span
 
 
@@ -26,6 +26,19 @@ class Crossing:
     span: Span
     state: Optional[tuple]
     why: str = ""
+    # the same state, part by part (carried.path_state), to tell where it differs from another
+    parts: Optional[object] = None
+
+
+@dataclass(frozen=True)
+class _Left:
+    """A state a call left, as mixed_calls reads a path's record of them (RunResult's fields)."""
+
+    call_states: list
+    calls_end: str = carried.REPEATS
+    calls_moves: Optional[tuple] = None
+    calls_after: Optional[object] = None
+    call_start: Optional[object] = None
 
 
 class ExhaustedCalls:
@@ -56,7 +69,22 @@ class ExhaustedCalls:
         state = carried.state(self, instance) if why is None else None
         if why is None and state is None:
             why = "the state holds values flopcast cannot compare"
-        self._crossing = Crossing(span, state, why)
+        parts = carried.path_state(self, instance) if state is not None else None
+        self._crossing = Crossing(span, state, why, parts)
+
+    def starts_as_from_now(self, crossing: Crossing, instance: Value) -> bool:
+        """Whether a call started from the state at ``crossing`` costs what one started from the
+        state now does: the states are equal, or they differ only in parts no call reads (a count
+        only stepped, a log only written: mixed_calls.steer_later_calls, as between two paths)."""
+        if crossing.state is None:
+            return False
+        if crossing.state == carried.state(self, instance):
+            return True
+        now = carried.path_state(self, instance)
+        if crossing.parts is None or now is None or not isinstance(instance, InstanceVal):
+            return False
+        return not mixed_calls.steer_later_calls(self.program, instance.cls.name,
+                                                 [_Left([crossing.parts]), _Left([now])])
 
     def fitting_repeats(self, per_repeat: int, repeats: int) -> int:
         """How many of ``repeats`` repeats costing ``per_repeat`` each may be added at once (a
@@ -70,7 +98,8 @@ class ExhaustedCalls:
                               *args) -> None:
         """After a first call that runs out of budget: the later calls start from the state at the
         refused op. That state is the one the call started from: every call is the first again.
-        It is the one the call ends with: the later calls are followed from here (``_later_calls``,
+        It is the one the call ends with (or differs from it only where no call reads:
+        ``starts_as_from_now``): the later calls are followed from here (``_later_calls``,
         ``args`` its). Else they are not known: the path is not settled, and a later call may cost
         anything from nothing up (its low end 0, the high end open)."""
         r = self.result
@@ -82,15 +111,18 @@ class ExhaustedCalls:
                 r.call_states.append(r.call_start)
                 r.calls_end = carried.REPEATS
                 return
-            if crossing.state == carried.state(self, instance):
+            if self.starts_as_from_now(crossing, instance):
                 self._later_calls(instance, predict, before, *args)
                 return
-        where = crossing.span if crossing is not None else overrun.span
-        why = crossing.why if crossing is not None and crossing.why else \
-            "the state changed again after it" if crossing is not None else \
-            "the FLOPs spent there are not followed"
         r.settled = False
-        r.unsettled = (f"call 1 runs out of budget at line {where.line}, and the next call starts from the "
-                       f"state at that op, which is not known ({why})")
+        r.unsettled = self.unknown_after_exhaustion(crossing or Crossing(overrun.span, None,
+                                                                         "the FLOPs spent there are not followed"), 1)
         r.later.append(r.total)
         r.later_floors[0] = 0
+
+    @staticmethod
+    def unknown_after_exhaustion(crossing: Crossing, call: int) -> str:
+        """Why the calls after call ``call``, which ran out of budget at ``crossing``, are not followed."""
+        why = crossing.why or "the state changed again after it"
+        return (f"call {call} runs out of budget at line {crossing.span.line}, and the next call starts from "
+                f"the state at that op, which is not known ({why})")

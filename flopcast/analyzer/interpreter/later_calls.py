@@ -11,6 +11,7 @@ from flopcast.analyzer import carried, first_writes
 from flopcast.analyzer.values import Known, UserRaise, Value
 from flopcast.analyzer.interpreter import limits
 from flopcast.analyzer.interpreter.control import PathEnd
+from flopcast.analyzer.interpreter.exhausted_calls import Crossing
 from flopcast.analyzer.interpreter.result import RunResult
 
 
@@ -61,11 +62,23 @@ class LaterCalls:
                 hinted = numbers
             watch = carried.watch_numbers(self, instance, previous) if previous is not None else None
             try:
-                stopped = self._call_again(predict)
+                stopped = self._call_again(predict, instance)
             finally:
                 if watch is not None:
                     watch.stop()
             calls += 1
+            if stopped is None and self._crossing is not None:
+                # this call ran out of budget: the next starts from the state at the refused op
+                crossing, self._crossing = self._crossing, None
+                if crossing.state is not None and crossing.state == after:
+                    r.call_states.append(r.call_states[-1] if r.call_states else None)
+                    r.calls_end = carried.REPEATS
+                    return  # it left the state it found: every later call is this one again
+                if not self.starts_as_from_now(crossing, instance):
+                    r.settled, r.unsettled = False, self.unknown_after_exhaustion(crossing, calls)
+                    r.later.append(r.later[-1])
+                    r.later_floors[len(r.later) - 1] = 0
+                    return
             if stopped is not None:
                 r.settled, r.unsettled = False, stopped
                 return
@@ -179,11 +192,12 @@ class LaterCalls:
         self.steps += took
         self.work += self.work - work
 
-    def _call_again(self, predict: Value) -> Optional[str]:
+    def _call_again(self, predict: Value, instance: Value) -> Optional[str]:
         """One more call of ``predict`` with a fresh MLP, inside a fresh budget: its total is
         appended to ``result.later``, its findings merged into the path's; the charges, the
         per-function roll-ups and the trace stay the first call's. Why the calls after it cannot
-        be followed, or None."""
+        be followed, or None; where it runs out of budget, None with ``_crossing`` set (the op
+        refused and ``instance``'s state there: exhausted_calls.py)."""
         first = self.result
         self.decisions.next_call()
         answers = self.decisions.answers
@@ -200,6 +214,7 @@ class LaterCalls:
         self._unpriced_keys = set()
         traced_eval = self.__dict__.pop("eval", None)  # the memory tracker's (the trace is off)
         stopped = None
+        self.watch_crossing(instance)
         try:
             try:
                 value = self.call(predict, [self.make_mlp(), Known(self.budget)], {}, self.program.main_span)
@@ -231,7 +246,13 @@ class LaterCalls:
                 self.scorer_cast(value)
         except Exception as exc:  # noqa: BLE001 - a flopcast bug never fakes a total
             self._end_path_at(exc)
+        finally:
+            self.watch_crossing(None)
         overrun = self._budget_overrun()
+        if overrun is not None and self._crossing is None:
+            self._crossing = Crossing(overrun.span, None, "the FLOPs spent there are not followed")
+        if overrun is not None and fresh.memory_raise is not None:
+            self._crossing = Crossing(overrun.span, None, "a MemoryError may stop the call before it")
         if self._first_raising is not None:
             first.later_floors[len(first.later)] = sum(c.flops for c in fresh.charges[:self._first_raising])
         self.result = first
@@ -266,7 +287,8 @@ class LaterCalls:
         first.isolating |= fresh.isolating
         first.exhausted = first.exhausted or fresh.exhausted
         if fresh.unpriced:
+            self._crossing = None
             return stopped or f"call {len(first.later) + 1} is not priced whole"
-        if overrun is not None:
-            return f"call {len(first.later) + 1} runs out of budget"
-        return stopped
+        if overrun is None:
+            self._crossing = None
+        return stopped if overrun is None else None
