@@ -36,12 +36,14 @@ def _runs(name: str, point: Point) -> tuple:
     return analyze(path, point), measure_calls(path, point, CALLS, go_on=True)
 
 
+@pytest.mark.parametrize("name", ["flag_then_exhaust", "flag_then_exhaust_in_empty_finally"])
 @pytest.mark.parametrize("point", POINTS, ids=lambda p: p.label())
-def test_the_next_call_starts_from_the_state_at_the_refused_op(point: Point) -> None:
+def test_the_next_call_starts_from_the_state_at_the_refused_op(name: str, point: Point) -> None:
     """`self.warm = True`, then a loop past the budget; `if not self.warm:` the dear work. The
     first MLP runs out of budget with the flag set, every later one skips the dear work (8x2:
-    99,840 exhausted then 64; before, flopcast said an exact 192,159 for every MLP)."""
-    report, runs = _runs("flag_then_exhaust", point)
+    99,840 exhausted then 64; before, flopcast said an exact 192,159 for every MLP). A `finally`
+    that does nothing (`pass`) changes nothing as the exception leaves."""
+    report, runs = _runs(name, point)
     assert runs[0].exhausted and report.total.hi > point.budget
     assert runs[0].total == _charged_before_refusal(report, point.budget)
     assert not report.lower_bound and not report.unpriced

@@ -118,7 +118,7 @@ class Exceptions:
         if node.handlers:
             self._trying.append((node, self.frame))
         # (the finally runs as an exception leaves: ExhaustedCalls.cross)
-        unwinding = bool(node.finalbody)
+        unwinding = not _inert(node.finalbody)
         self._unwinding += unwinding
         try:
             try:
@@ -265,7 +265,7 @@ class Exceptions:
         outer = self.handlers
         if memory_limit.catches(self, node.handlers):  # `except* MemoryError` catches it too
             self.handlers = outer.inside(False, {"MemoryError"})
-        unwinding = bool(node.finalbody)
+        unwinding = not _inert(node.finalbody)
         self._unwinding += unwinding
         try:
             self.exec_block(node.body)
@@ -333,3 +333,9 @@ def _user_exception_family(cls: ClassVal) -> tuple:
                 name = base.name if isinstance(base, Builtin) else base.path.rsplit(".", 1)[-1]
                 names += [name, *_EXCEPTION_BASES.get(name, ())]
     return tuple(names) + ("Exception", "BaseException")
+
+
+def _inert(block: list) -> bool:
+    """Whether running ``block`` changes nothing: no statements, or only ``pass`` and constants."""
+    return all(stmt.__class__ is ast.Pass or stmt.__class__ is ast.Expr and stmt.value.__class__ is ast.Constant
+               for stmt in block)
