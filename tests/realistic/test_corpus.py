@@ -470,6 +470,9 @@ CORPUS = {
                 "if not bool(fnp.isfinite(out).all()):"),
         data_sites=("idx = fnp.flatnonzero(mask)",
                     "while (delta := abs(s - prev)) > cfg.fixed_point_tol and it < cfg.fixed_point_it:"),
+        xfail="the paths that run out of budget follow their later calls since session 54 (exhausted_calls.py), "
+              "whose sites take 8x1 past the 64-path cap: a lower bound open at 'paths' too",
+        xfail_at=((8, 1, 10**4),),
     ),
     "pair_sampler": Entry(
         points=(
@@ -549,7 +552,7 @@ CORPUS = {
         points=(
             (16, 3, 10**5, "exact"),         # diagonal moments + the random-Fourier phase check (complex64, angle)
             (32, 4, 10**6, "exact"),         # diagonal, no samples left; bincount(codes % 8) buckets
-            (8, 2, 20_000, "interval"),      # float32 covariance: the fused einsum passes flopscope's symmetry check
+            (8, 2, 20_000, "lower"),      # float32 covariance: the fused einsum passes flopscope's symmetry check  # interval before session 54: the path that runs out of budget now follows its later calls (exhausted_calls.py), and its states differ from the others' where a later call reads (mixed_calls.py)
             (32, 4, 10**7, "lower"),  # SymmetryError on the fused einsum: the split rung takes over  # interval before session 51: self.rung (the rung chosen) differs by path and a later call reads it (mixed_calls.py)
         ),
         guards=("if not fnp.all(fnp.isfinite(out)):",),
@@ -618,7 +621,7 @@ CORPUS = {
         points=(
             (8, 2, 10**4, "interval"),       # mean field; the drift test decides the ridge correction (solve + inv)
             (8, 2, 3 * 10**5, "interval"),   # covariance + Newton-Schulz whitening (walrus while on a norm)
-            (16, 3, 3 * 10**5, "interval"),  # sparsified covariance: quantile of a boolean selection
+            (16, 3, 3 * 10**5, "lower"),  # sparsified covariance: quantile of a boolean selection  # interval before session 54: a path runs out of budget where the FLOPs spent depend on a size taken at the ends of its range, so the state the next MLP starts from is not known (exhausted_calls.py)
             (32, 4, 10**6, "interval"),      # too little for the covariance: mean field + float64 ramp
         ),
         guards=("if sign <= 0 or logdet < COLLAPSE_LOGDET * width:",),
@@ -654,7 +657,7 @@ CORPUS = {
         points=(
             (8, 2, 20_000, "exact"),       # DiagCov: the budget-derived choice falls to the base case
             (8, 2, 100_000, "lower"),  # FullCov (three-operand einsum) and the final sqrt ladder  # guarded before session 51: self.ledger's rung counts differ by path and the ledger is read back (mixed_calls.py)
-            (16, 3, 300_000, "guarded"),   # LowRankCov (float64, super().step, ridge solve, rank 2)
+            (16, 3, 300_000, "lower"),   # LowRankCov (float64, super().step, ridge solve, rank 2)  # guarded before session 54: the lstsq path runs out of budget after self.ledger's counts moved, which differ from the call's end where a later call may read them (exhausted_calls.py)
             (16, 3, 400_000, "lower"),  # FullCov  # guarded before session 51: self.ledger's rung counts differ by path and the ledger is read back (mixed_calls.py)
         ),
         # the stored dtype tested by identity and fnp.dtype(...).name: FINDINGS-s14 corpus10 S3
@@ -722,10 +725,10 @@ CORPUS = {
     ),
     "slot_solvers": Entry(
         points=(
-            (8, 2, 12_000, "guarded"),     # one full layer (Enum ladder on it), then the diagonal
-            (16, 3, 150_000, "guarded"),   # two full layers, the second refreshed by the ladder
-            (32, 4, 1_500_000, "guarded"),  # sketch size clamped by the slots Meter's setter
-            (32, 4, 3_000_000, "guarded"),
+            (8, 2, 12_000, "lower"),     # one full layer (Enum ladder on it), then the diagonal  # guarded before session 54: the ladder's path runs out of budget with relu_moments.calls (the metering decorator's count) behind the call's end, and no count on a function is proven unread (exhausted_calls.py)
+            (16, 3, 150_000, "lower"),   # two full layers, the second refreshed by the ladder  # guarded before session 54: the ladder's path runs out of budget with relu_moments.calls (the metering decorator's count) behind the call's end, and no count on a function is proven unread (exhausted_calls.py)
+            (32, 4, 1_500_000, "lower"),  # sketch size clamped by the slots Meter's setter  # guarded before session 54: the ladder's path runs out of budget with relu_moments.calls (the metering decorator's count) behind the call's end, and no count on a function is proven unread (exhausted_calls.py)
+            (32, 4, 3_000_000, "lower"),  # guarded before session 54: the ladder's path runs out of budget with relu_moments.calls (the metering decorator's count) behind the call's end, and no count on a function is proven unread (exhausted_calls.py)
         ),
         guards=("return fnp.linalg.cholesky(cov + JITTER * fnp.eye(n))", "vals, vecs = fnp.linalg.eigh(cov)",
                 "return fnp.linalg.pinv(cov + JITTER * fnp.eye(n))",
@@ -873,7 +876,7 @@ CORPUS = {
     "switch_planner": Entry(
         points=(
             (8, 2, 6000, "interval"),  # diag, diag; the spread of the means may replan layer 2 with samples  # lower in session 51; interval again in session 52: self.log is only appended to, here and by the helpers it is handed to (mixed_calls.py)
-            (16, 3, 10**5, "interval"),  # cov, cov, diag: a switch of representation  # lower in session 51; interval again in session 52: self.log is only appended to, here and by the helpers it is handed to (mixed_calls.py)
+            (16, 3, 10**5, "lower"),  # cov, cov, diag: a switch of representation  # lower in session 51; interval again in session 52: self.log is only appended to, here and by the helpers it is handed to (mixed_calls.py); lower again in session 54: the path that runs out of budget follows its later calls, which do not settle in 4 (exhausted_calls.py)
             (16, 3, 10**6, "interval"),  # cov x3; the heavy-tailed replan draws samples through the ladder  # lower in session 51; interval again in session 52: self.log is only appended to, here and by the helpers it is handed to (mixed_calls.py)
             (8, 2, 2000, "exact"),         # nothing fits, not even all-diagonal (the ladder's last rung): the prior
         ),
@@ -884,7 +887,7 @@ CORPUS = {
     "sketch_dispatch": Entry(
         points=(
             (16, 2, 10**6, "interval"),     # row blocks (ties plain), head from head.npz (0-d members)
-            (32, 3, 3 * 10**6, "interval"), # Strassen, leaf 8 from head.npz: two levels
+            (32, 3, 3 * 10**6, "lower"), # Strassen, leaf 8 from head.npz: two levels  # interval before session 54: a path runs out of budget where the FLOPs spent depend on a size taken at the ends of its range, so the state the next MLP starts from is not known (exhausted_calls.py)
             (64, 2, 10**8, "interval"),     # Strassen: three levels (64x4 until session 53: the same sites, raises,
                                             #   notes and charged lines; its run twice as dear)
         ),
@@ -1197,7 +1200,7 @@ CORPUS = {
     "active_threshold": Entry(
         points=(
             (8, 2, 10_000, "interval"),      # active blocks from the energy cut, Newton-Schulz roots
-            (16, 2, 30_000, "interval"),     # + unique-pooled variances between layers
+            (16, 2, 30_000, "lower"),     # + unique-pooled variances between layers  # interval before session 54: a path runs out of budget where the FLOPs spent depend on a size taken at the ends of its range, so the state the next MLP starts from is not known (exhausted_calls.py)
             (16, 2, 60_000, "interval"),     # + the sampled refresh of the largest means (cumsum share)
             (32, 2, 60_000, "exact"),        # no block fits: diagonal steps only
         ),
@@ -1967,7 +1970,7 @@ CORPUS = {
                                            # solve; the logger's level (NB_LOGLEVEL) steers a diagnostic
             (16, 2, 60_000, "lower"),   # diagonal moments + 16 samples as a (1, 16, w) einsum stack, skipped  # interval before session 51: state differing by path a later call reads (mixed_calls.py)
                                            # when the moments stage took longer than NB_STAGE_SECONDS
-            (16, 3, 3000, "guarded"),      # mean field (tensordot) only
+            (16, 3, 3000, "lower"),      # mean field (tensordot) only  # guarded before session 54: a path runs out of budget before WALL (a timing log read by the log line) takes its entry, so the state the next MLP starts from is not known (exhausted_calls.py)
         ),
         # a notebook turned into a folder: a StrEnum strategy in a frozen slotted config (asdict, replace),
         # plan and fan-in caches in module globals, a call counter noted into each call's asdict log, the
@@ -2113,7 +2116,7 @@ CORPUS = {
     "kit_models": Entry(
         points=(
             (8, 2, 30_000, "interval"),    # head-corrected mean field: a nonzero active set of the hot units
-            (16, 4, 50_000, "guarded"),    # the Gauss model: argsort top-k block, cholesky -> eigh
+            (16, 4, 50_000, "lower"),    # the Gauss model: argsort top-k block, cholesky -> eigh  # guarded before session 54: the path that runs out of budget now follows its later calls, which do not settle in 4 and leave states other paths' differ from (exhausted_calls.py, mixed_calls.py)
             (16, 4, 10**6, "interval"),    # the sampler: rounds of chunks while the standard error is large
         ),
         # a folder package (estimator.py + util.py + models/ with __init__ re-exports, absolute imports as

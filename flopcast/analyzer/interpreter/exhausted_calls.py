@@ -1,4 +1,4 @@
-"""The calls of ``predict`` after a first one that runs out of budget.
+"""The calls of ``predict`` after one that runs out of budget.
 
 flopscope refuses the op that would take the running total past the budget (BudgetExhaustedError,
 before charging it); whestbench zeroes that MLP's prediction and calls ``predict`` on the same
@@ -20,8 +20,8 @@ from flopcast.model import Span
 
 @dataclass(frozen=True)
 class Crossing:
-    """The op at which the first call runs out of budget, and the state a later call can read
-    there (carried.state), or None with ``why`` it is not known."""
+    """The op at which a call runs out of budget, and the state the next call can read there
+    (carried.state), or None with ``why`` it is not known."""
 
     span: Span
     state: Optional[tuple]
@@ -42,9 +42,9 @@ class _Left:
 
 
 class ExhaustedCalls:
-    """The Interpreter's methods for the state a first call that runs out of budget leaves."""
+    """The Interpreter's methods for the state a call that runs out of budget leaves."""
 
-    #: The instance whose state is taken where the first call runs out of budget (None: not
+    #: The instance whose state is taken where the call being run runs out of budget (None: not
     #: watched, or taken), and what was taken there.
     _crossing_watch: Optional[Value] = None
     _crossing: Optional[Crossing] = None
