@@ -496,24 +496,9 @@ def numbers_steer_nothing(interp, instance, watch: CounterWatch) -> bool:
     recipes = [tainted[id(old[id(v)])][1] for v in end[1].slot_objects]
     # (what a later call does to the numbers: mixed_calls compares it across paths)
     watch.moves = (bounded, tuple(recipes), tuple(watch.events))
-    watch.all_moved = _all_moved(watch, recipes, now)
     if not bounded:
         return True
     return carried_bounds.alike_for_every_later_call(watch.events, watch.start_values, recipes, _ONE_ARG)
-
-
-def _all_moved(watch: CounterWatch, recipes: list, now: list) -> bool:
-    """Whether the watched call changed every number a later call changes (each whose recipe is
-    not itself: a number it left as it was, NaN or a signed zero included, may move at a later
-    call, from numbers that did move) and grew every log (each later call appends as it did),
-    and no dict's keys or list's indexed items were watched: then the state after it differs from
-    the state before it wherever a later call's moves reach."""
-    if watch.keyed or watch.grown or watch.indexed:
-        return False
-    if any(len(lst.items) <= n for lst, n in watch.logs.values()):
-        return False
-    return all(recipe == ("leaf", slot) or a == a and b == b and a != b
-               for slot, (recipe, a, b) in enumerate(zip(recipes, now, watch.start_values)))
 
 
 def _safe(event: tuple) -> bool:

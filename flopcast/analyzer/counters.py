@@ -251,10 +251,6 @@ class CounterWatch:
         # a carried watch's call proven to repeat its moves: (whether its comparisons were bounded,
         # the numbers' recipes, the events), carried.numbers_steer_nothing
         self.moves: Optional[tuple] = None
-        # and whether that call moved every number whose recipe is not itself and grew every log,
-        # and watched no dict's keys or indexed list: then the roots it changed are the only ones
-        # any later call changes (past_record.states_at_call)
-        self.all_moved = False
         self.first_call = False  # of the first call (carried.watch_first), whose charges are the report's
         # Of a first call's (carried.watch_first): the loop statements an earlier run skipped
         # iterations of, whose watches may run within it (repeats.SteadyLoop.start_watch).

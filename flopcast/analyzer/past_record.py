@@ -58,10 +58,16 @@ def states_at_call(runs: list, k: int, past: bool) -> tuple:
 
 def _next_to_last(run):
     """The state next to a MOVES path's last recorded one whose differences from it are the roots
-    every later call may move: the state the call proven to repeat its moves left, where that call
-    moved all a later call moves (RunResult.calls_after: a memo the call before it filled once is
-    no move); else the state before the last recorded call (that call's changes, every number
-    the proof watches among them, and what it did once too)."""
+    every later call may move: the state the call proven to repeat its moves left
+    (RunResult.calls_after: a memo the call before it filled once is no move); else the state
+    before the last recorded call (that call's changes, every number the proof watches among them,
+    and what it did once too).
+
+    A root a later call moves that the proven call left as it was is missed here, but never read
+    unchecked: a number it left that moves later is no fixed point of its own recipe, so that
+    recipe reads a number the call did move; where it sits under another root, that root is among
+    these and its read is found (mixed_calls._Steered.not_read), and where under the same root,
+    the root moved."""
     last = run.call_states[-1]
     after = run.calls_after
     if after is not None and last is not None and after.roots.keys() == last.roots.keys():

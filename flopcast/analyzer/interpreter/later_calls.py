@@ -93,7 +93,7 @@ class LaterCalls:
                         self.program.first_call_hint = carried.merged(self.program.first_call_hint, hint)
                 r.calls_end, r.calls_moves = carried.MOVES, watch.moves
                 # (the state this call left shows which roots every later call moves: past_record.py)
-                r.calls_after = carried.path_state(self, instance) if watch.all_moved else None
+                r.calls_after = carried.path_state(self, instance)
                 return  # only numbers no call steers by changed: every later call moves as this one
             now = carried.state(self, instance)
             r.call_states.append(carried.path_state(self, instance))

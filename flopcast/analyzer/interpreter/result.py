@@ -152,8 +152,8 @@ class RunResult:
     calls_end: str = ""
     # Where carried.MOVES: what each later call does to the numbers (CounterWatch.moves).
     calls_moves: Optional[tuple] = field(default=None, repr=False)
-    # And the state the call proven to repeat its moves left (carried.path_state), where it moved
-    # all a later call moves (CounterWatch.all_moved); None otherwise or for a first call's proof.
+    # And the state the call proven to repeat its moves left (carried.path_state); None otherwise
+    # or for a first call's proof.
     calls_after: Optional[object] = field(default=None, repr=False)
     # Branch site key -> the state after its first test (ending_guards.Tested; None: not comparable),
     # noted where the decisions ask it; and how many answers the run gave in all.
