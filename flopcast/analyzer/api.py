@@ -867,7 +867,8 @@ def _raises(results: list[RunResult], single: bool) -> list[Raise]:
             span, what, in_setup = r.raised
             # Across paths the charges before a raise differ: the raise is one and the same.
             counted_before = single and r.first_unpriced is None and r.unbounded is None
-            raised.append((span, what, in_setup, False, len(r.charges) if counted_before else None, False, False))
+            raised.append((span, what, in_setup, r.raised_by_budget, len(r.charges) if counted_before else None, False,
+                           False))
     out = []
     for span, what, in_setup, budget, before, memory, at_load in dict.fromkeys(raised):
         every = sum(1 for x in raised if x[0] == span and x[3] == budget and x[5] == memory

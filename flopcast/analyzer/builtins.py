@@ -1945,13 +1945,8 @@ def _subclass_of(cls: Value, t: Value) -> Optional[bool]:
             return True if t in cls.mro() else _virtual_answer(t, lambda r: _subclass_of(cls, r))
         if isinstance(t, Builtin):
             return _user_class_subclasses(cls, t)
-    if isinstance(cls, LibRef) and cls.path == "numpy.linalg.LinAlgError":
-        # the class of a LinAlgError an op raised, handed to a user `__exit__`: numpy's, a ValueError
-        if isinstance(t, ClassVal):
-            return False
-        name = t.name if isinstance(t, Builtin) else t.path.rsplit(".", 1)[-1] if isinstance(t, LibRef) else None
-        if name is not None:
-            return name in ("LinAlgError", "ValueError", "Exception", "BaseException")
+    if isinstance(cls, LibRef):
+        return _library_subclass(cls, t)
     if isinstance(cls, Builtin) and isinstance(t, (Builtin, ClassVal)):
         mine, theirs = _builtin_class(cls.name), _builtin_class(t.name) if isinstance(t, Builtin) else None
         if mine is not None and isinstance(t, ClassVal):
@@ -1959,6 +1954,30 @@ def _subclass_of(cls: Value, t: Value) -> Optional[bool]:
         if mine is not None and theirs is not None:
             return issubclass(mine, theirs)
     return None
+
+
+def _library_subclass(cls: LibRef, t: Value) -> Optional[bool]:
+    """``issubclass`` of a class of the installed numpy or flopscope (the class of an exception an
+    op raised, or of flopscope's BudgetExhaustedError, handed to a user ``__exit__``): asked of
+    the classes themselves, so ``flops.FlopscopeError`` and ``Exception`` match as in the run; None
+    where either is no class found there."""
+    if isinstance(t, ClassVal):  # a library class derives from no class of the program
+        return _virtual_answer(t, lambda r: _subclass_of(cls, r))
+    if isinstance(t, Builtin):
+        target = f"builtins.{t.name}"
+    elif isinstance(t, LibRef) and t.path.split(".", 1)[0] in ("flopscope", "rawnumpy", "numpy"):
+        target = t.path
+    else:
+        return None
+    if cls.path.split(".", 1)[0] not in ("flopscope", "rawnumpy", "numpy"):
+        return None
+
+    def ask() -> Optional[bool]:
+        mine = _library_object(cls.path)
+        theirs = _builtin_class(t.name) if isinstance(t, Builtin) else _library_object(target)
+        return issubclass(mine, theirs) if isinstance(mine, type) and isinstance(theirs, type) else None
+
+    return LIBRARY_ANSWERS.ask(f"subclass|{cls.path}|{target}", ask)
 
 
 def _virtual_answer(t: ClassVal, ask) -> Optional[bool]:

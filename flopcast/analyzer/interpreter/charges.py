@@ -101,7 +101,9 @@ class Charges:
         if cached is None or cached[0] != key:
             # a clause naming a class flopscope lacks stops the run there too (stmt_Try); its
             # module is read from the module's own names (an import inside a function is missed)
-            found = any(isinstance(n, ast.Try) and (_catches_exhaustion(n.handlers) or _clause_fails(
+            # (a `with` too whose manager may swallow flopscope's refusal: contexts.enter_contexts)
+            found = any(_may_swallow_exhaustion(n) or isinstance(n, ast.Try) and (
+                            _catches_exhaustion(n.handlers) or _clause_fails(
                             n.handlers, self.module_envs.get(m.key, {}).get,
                             lambda name, m=m: undefined.never_defined(self.program, m, name)))
                         for m in self.program.modules.values() for n in ast_walk(m.tree))
@@ -365,6 +367,19 @@ class Charges:
         self.effects += 1
         if all(u.span != span or u.kind != kind for u in self.result.uncertain):
             self.result.uncertain.append(Uncertainty(span, kind, reason))
+
+
+def _may_swallow_exhaustion(node: ast.AST) -> bool:
+    """Whether ``node`` may make a manager that swallows flopscope's BudgetExhaustedError: a user
+    ``__exit__`` that may return true (memory_limit.exit_may_swallow's test, on the code), a
+    ``suppress(...)`` call, an ExitStack (what it enters may swallow)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "__exit__":
+        return any(isinstance(n, ast.Return) and n.value is not None and not (
+            isinstance(n.value, ast.Constant) and n.value.value in (None, False)) for n in ast.walk(node))
+    if isinstance(node, ast.Call):
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+        return name in ("suppress", "ExitStack")
+    return False
 
 
 #: main module tree -> (the modules loaded when asked, whether an except clause of theirs catches

@@ -16,7 +16,8 @@ from flopcast.model import Span
 from flopcast.analyzer.interpreter.classes import _bases_are_plain, _class_name
 from flopcast.analyzer.interpreter.common import _BUILTINS, _has_yield
 from flopcast.analyzer.interpreter.control import PathEnd, _LEAVES, _Return
-from flopcast.analyzer.interpreter.exception_names import _catches_exhaustion, _exception_matches, _exception_name
+from flopcast.analyzer.interpreter.exception_names import (_EXHAUSTION, _FLOPSCOPE_ONLY, _catches_exhaustion,
+                                                            _exception_matches, _exception_name)
 from flopcast.analyzer.interpreter.frames import Frame
 
 
@@ -55,11 +56,18 @@ class Contexts:
             kind, values = library
             if item.optional_vars is not None:
                 self.assign(item.optional_vars, values[0] if kind == "nullcontext" and values else Known(None))
+            # (a suppress of BudgetExhaustedError or a base of it: flopscope's refusal ends the
+            # body, and the code after the with runs on what was spent)
+            exhaustion = kind == "suppress" and any(_exception_matches(_EXHAUSTION, _class_name(v)) for v in values)
+            self._catching_exhaustion += exhaustion
             try:
                 suppress = kind == "suppress"
-                self.enter_catching([exc for exc, catchers in handlers.CATCHERS.items()
-                                     if suppress and memory_limit.suppresses(values, catchers)], rest, body,
-                                    swallows=suppress and bool(values))
+                try:
+                    self.enter_catching([exc for exc, catchers in handlers.CATCHERS.items()
+                                         if suppress and memory_limit.suppresses(values, catchers)], rest, body,
+                                        swallows=suppress and bool(values))
+                finally:
+                    self._catching_exhaustion -= exhaustion
             except UserRaise as exc:
                 if kind != "suppress" or not any(_exception_matches(exc, _class_name(v)) for v in values):
                     raise
@@ -79,12 +87,14 @@ class Contexts:
     def _enter_manager(self, manager: Value, item: ast.withitem, rest: list, body: list, span: Span) -> None:
         """``enter_contexts`` for a manager that is not a library's (``manager``: ``item``'s)."""
         if isinstance(manager, ExitStackVal):
-            # (what it enters may swallow any exception)
+            # (what it enters may swallow any exception, flopscope's refusal too)
             outer, self.handlers = self.handlers, self.handlers.inside(True, handlers.EVERY)
+            self._catching_exhaustion += 1
             try:
                 return exit_stack.run_with(self, manager, item, rest, body, span, _LEAVES)
             finally:
                 self.handlers = outer
+                self._catching_exhaustion -= 1
         if isinstance(manager, PyGenerator) and _is_contextmanager(manager.function):
             return self._with_generator(manager, item, rest, body, span)
         if isinstance(manager, ClosingVal):
@@ -113,10 +123,15 @@ class Contexts:
         entered = manager if enter is None else self.call(BoundMethod(enter, manager), [], {}, span)
         if item.optional_vars is not None:
             self.assign(item.optional_vars, entered)
+        swallows = memory_limit.exit_may_swallow(exit_)
+        # (what it may swallow is not known: taken as any exception, flopscope's refusal of a charge
+        # past the budget too, which the __exit__ is handed as the run hands it)
+        self._catching_exhaustion += swallows
         try:
-            swallows = memory_limit.exit_may_swallow(exit_)
-            # (what it may swallow is not known: taken as any exception)
-            self.enter_catching(handlers.EVERY if swallows else (), rest, body, swallows=swallows)
+            try:
+                self.enter_catching(handlers.EVERY if swallows else (), rest, body, swallows=swallows)
+            finally:
+                self._catching_exhaustion -= swallows
         except _LEAVES:
             self.call(BoundMethod(exit_, manager), [Known(None), Known(None), Known(None)], {}, span)
             raise
@@ -135,10 +150,12 @@ class Contexts:
     def exit_arguments(self, exc: UserRaise) -> list:
         """What ``__exit__`` is handed for ``exc``: its class, the exception, the traceback. A
         user class's instance (`raise Soft("x")`) is known, and so is its class: an ``__exit__``
-        testing it answers for that exception, not alike for every one it sees."""
+        testing it answers for that exception, not alike for every one it sees. So is the class of
+        a builtin exception, numpy's LinAlgError and flopscope's own (BudgetExhaustedError)."""
         name = _exception_name(exc.what)
         kind = exc.value.cls if isinstance(exc.value, InstanceVal) else Builtin(name) if name in _BUILTINS \
             else LibRef("numpy.linalg.LinAlgError") if name == "LinAlgError" \
+            else LibRef(f"flopscope.errors.{name}") if name in _FLOPSCOPE_ONLY \
             else Unknown("", exc.span, "exception class")
         raised = exc.value if exc.value is not None else Unknown("", exc.span, "exception object")
         return [kind, raised, Known(None)]

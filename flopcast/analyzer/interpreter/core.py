@@ -377,6 +377,7 @@ class Interpreter(LaterCalls, ExhaustedCalls, Charges, Statements, Definitions, 
                 except UserRaise as exc:
                     self.result.failed = f"{exc.span}: {exc.what}"
                     self.result.raised = (exc.span, exc.what, False)
+                    self.result.raised_by_budget = exc.exhausted is not None
                     value = None
                 except PathEnd:
                     # items made ahead of their consumer (a generator expression made where it is

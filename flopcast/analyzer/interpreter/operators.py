@@ -357,6 +357,16 @@ class Operators:
                 or same_library_object(left.path, right.path)
             if same is not None:
                 return Known(same == isinstance(op, ast.Eq))
+        if isinstance(op, (ast.Is, ast.IsNot)) and left.__class__ is LibRef and right.__class__ is LibRef \
+                and _class_identity(left.path) != _class_identity(right.path):
+            # two names of one library object (`exc_type is flops.BudgetExhaustedError`, handed the
+            # class as flopscope.errors holds it): asked of the objects themselves
+            from flopcast.analyzer.builtins import same_library_object
+
+            same = same_library_object(left.path, right.path)
+            if same is None:
+                return Unknown("bool", self.node_span(node), "`is` of library objects flopcast cannot find")
+            return Known(same == isinstance(op, ast.Is))
         if isinstance(op, (ast.Is, ast.IsNot)):
             same = left is right or (isinstance(left, Known) and isinstance(right, Known) and left.value is right.value) \
                 or (left.__class__ is LibRef and right.__class__ is LibRef

@@ -29,6 +29,9 @@ class RunResult:
     sites: list[Site] = field(default_factory=list)
     failed: Optional[str] = None  # the path ended in an exception from the estimator
     raised: Optional[tuple] = None  # (span, what, in_setup) of that exception
+    # that exception is flopscope's refusal of a charge past the budget, which a `with` whose
+    # manager may swallow it handed on (contexts.enter_contexts)
+    raised_by_budget: bool = False
     # (span, what) of the first exception the entry file's top level raises: whestbench cannot
     # load it. The path still runs predict (what it would cost once the load is fixed).
     load_raised: Optional[tuple] = None
