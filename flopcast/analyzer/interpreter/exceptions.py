@@ -168,6 +168,8 @@ class Exceptions:
             self._handling.pop()
             if handler.name:
                 self.frame.vars.pop(handler.name, None)  # Python deletes it after the handler
+                if self.frame.function is not None:
+                    self.frame.handler_deleted = (self.frame.handler_deleted or set()) | {handler.name}
             # a re-raise of `caught` unwinds through this frame: holding it here would make a cycle
             # (exception -> traceback -> this frame -> exception) only the cyclic collector frees
             caught = None  # noqa: F841

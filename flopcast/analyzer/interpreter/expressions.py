@@ -177,6 +177,10 @@ class Expressions:
             # A name the function binds somewhere is local to it everywhere: read before it is
             # bound on this path, Python raises UnboundLocalError (never the module's name)
             span = self.node_span(node)
+            if frame.handler_deleted and name in frame.handler_deleted:
+                # (an except clause's `as` name after the clause: Python deleted it there)
+                raise UserRaise(span, f"UnboundLocalError: cannot access local variable {name!r} where it is not "
+                                      "associated with a value")
             raise PathEnd(f"{span}: local variable {name!r} is read before it is assigned on this path (Python "
                           "raises UnboundLocalError); the cost after it is not counted", span,
                           what=f"unbound local {name!r}")

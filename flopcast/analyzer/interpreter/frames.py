@@ -76,6 +76,9 @@ class Frame:
     nonlocals_: Optional[set] = None
     generator: Optional[PyGenerator] = None  # set while a generator function's body runs
     enclosing: Optional["Frame"] = None  # a class body's: the frame its class statement runs in
+    # the names an except clause's `as` bound and Python deleted when the clause ended
+    # (Exceptions.run_handler): read while unbound, each raises UnboundLocalError for certain
+    handler_deleted: Optional[set] = None
 
 
 @dataclass(frozen=True)
