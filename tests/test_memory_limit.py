@@ -154,6 +154,38 @@ def test_an_array_past_the_limit_outside_any_try_is_a_raise(tmp_path):
     assert "not the run's count: predict() raises MemoryError at line 11" in text, text
 
 
+def test_an_array_as_large_as_the_limit_outside_any_try_is_a_raise(tmp_path):
+    """8 GiB exactly: with it the process's address space, never empty, passes the limit. Only
+    arrays past the limit were raises, so the report said nothing of the run's MemoryError there
+    (ritz_deflation 14x2 at 2**41, line 416's draw of 8 GiB; the verify child died there)."""
+    path = _write(tmp_path, """\
+        s = fnp.sum(x)
+        big = fnp.zeros(budget // 2**11)
+        s = s + fnp.sum(x)
+        """)
+    report = analyze(path, POINT)
+    run = measure_capped(path, POINT)
+    assert (run.error, run.line) == ("MemoryError", 11), run
+    assert [(r.span.line, r.every_path) for r in report.raises if r.memory] == [(11, True)], report.raises
+
+
+def test_an_array_within_the_margin_outside_any_try_is_a_named_presumption(tmp_path):
+    """7.9 GiB fits only in a process holding less than 128 MiB besides (none with flopscope
+    imported does): whether it fits on the grader is not known here, so the count presumes it
+    does and the report names the allocation; this run dies there."""
+    path = _write(tmp_path, """\
+        s = fnp.sum(x)
+        big = fnp.zeros(budget // 2**11 - 2**24)
+        s = s + fnp.sum(x)
+        """)
+    report = analyze(path, POINT)
+    run = measure_capped(path, POINT)
+    assert (run.error, run.line) == ("MemoryError", 11), run
+    assert not [r for r in report.raises if r.memory], report.raises
+    assert [(p.span.line, p.exception) for p in report.presumes_no_raise] == [(11, "MemoryError")]
+    assert "presuming no MemoryError: line 11 fnp.zeros" in render_text(report)
+
+
 def test_a_handler_that_cannot_catch_it_leaves_the_raise(tmp_path):
     """`except ValueError:` does not catch MemoryError: the allocation is outside any handler of
     it, so the path is not cut short; the run dies there."""
