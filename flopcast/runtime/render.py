@@ -67,6 +67,7 @@ def _point_text(r: PointResult) -> list[str]:
         delta = _signed(Row(first, r.dynamic_total or 0).diff) if first else ""  # type: ignore[arg-type]
         which = " for the first MLP" if r.report.per_call else ""
         lines.append(f"{head}  predicted {first}{which}, counted {r.dynamic_total:,} ({delta})")
+        lines += _presumed_finite(r)
         if r.report.lower_bound:
             lines.append(f"  the prediction is a lower bound: {_plural(len(r.report.unpriced), 'call')} could not be priced")
         if r.report.alike:
@@ -166,6 +167,17 @@ def _presumed_no_raise(r: PointResult) -> Optional[NoRaise]:
         return None
     return next((p for p in r.report.presumes_no_raise if p.exception == error.type
                  and (p.span.path, p.span.line) == (error.span.path, error.span.line)), None)
+
+
+def _presumed_finite(r: PointResult) -> list[str]:
+    """The products the report's count presumes stay finite ("presuming no overflow"): a run in
+    which one overflows prices what follows it otherwise (flopscope drops the symmetric tag), as
+    one whose presumed op raises stops there (_failure_text names that presumption alike)."""
+    assert r.report is not None
+    said = [f"  the report presumed {p.op} at {_span_text(p.span, with_col=False)} does not overflow ({p.reason}): "
+            "its count is of a run in which it stays finite" for p in r.report.presumes_no_raise
+            if p.exception == "overflow"]
+    return list(dict.fromkeys(said))
 
 
 def _where(error: RunError) -> str:

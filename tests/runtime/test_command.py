@@ -144,6 +144,20 @@ def test_a_run_raising_where_the_report_presumed_no_raise_is_named_as_that_presu
     assert "the report presumed fnp.linalg.cholesky here does not raise LinAlgError " \
            "(the matrix is not positive definite): its count is of a run past it" in out
 
+
+def test_a_run_past_a_presumption_of_no_overflow_is_named_as_that_presumption(capsys):
+    """The report's count is "exact, presuming no overflow" at a squaring in a loop; the run's
+    product overflows, flopscope drops its symmetric tag and what follows costs more. verify
+    fails it and names the presumption it broke, as for a presumed LinAlgError (above)."""
+    path = fixture("squared_overflow")
+    line = line_of(path, "s = s @ s")
+    code, out, _ = verify(capsys, path, "--width", "8", "--depth", "2", "--budget", "10**7")
+    assert code == 1 and "MISMATCH  predicted 14,876, counted 18,348" in out, out
+    assert "the report presumed fnp.matmul at " in out and f"squared_overflow/estimator.py:{line} does not overflow " \
+           "(an array multiplied by itself reaches 128 data factors deep" in out, out
+    assert "its count is of a run in which it stays finite" in out
+
+
 def _unmodelled_span(path):
     """The ast span of the `fnp.gradient(...)` call (not the enclosing `fnp.abs(...)`)."""
     tree = ast.parse(path.read_text())
