@@ -5,8 +5,8 @@ returning true for it, or ``contextlib.suppress(flops.BudgetExhaustedError)``, s
 predict goes on after the `with` on what was spent. flopcast counted the body on as if the budget
 were unbounded and said "exact" (496,592 at 8x2 b=2e4 where the run spent 19,936): the with is
 now a handler of the refusal, as a `try` whose clause catches it is, and the ``__exit__`` is
-handed flopscope's class, so ``issubclass``/``is`` on it answer as in the run. Each case runs the
-real flopscope on the same code.
+handed flopscope's class, so ``issubclass``/``is``/``isinstance`` on it answer as in the run.
+Each case runs the real flopscope on the same code.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ SWALLOWING = {
     "exit_issubclass": ("Guard()", "exc_type is not None and issubclass(exc_type, flops.BudgetExhaustedError)"),
     "exit_issubclass_base": ("Guard()", "exc_type is not None and issubclass(exc_type, flops.FlopscopeError)"),
     "exit_is_class": ("Guard()", "exc_type is flops.BudgetExhaustedError"),
+    "exit_isinstance": ("Guard()", "isinstance(exc, (KeyError, flops.BudgetExhaustedError))"),
     "suppress": ("contextlib.suppress(flops.BudgetExhaustedError)", "False"),
 }
 

@@ -2008,6 +2008,8 @@ def _instance_of(obj: Value, t: Value) -> Optional[bool]:
     if isinstance(t, Builtin) and t.name == "object":
         return True
     if isinstance(obj, Unknown):
+        if obj.exception_class is not None:
+            return _subclass_of(obj.exception_class, t)
         if obj.python_float and isinstance(t, Builtin) and t.name in _BUILTIN_TYPES:
             return issubclass(float, _BUILTIN_TYPES[t.name])
         return None

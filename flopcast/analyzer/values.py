@@ -73,6 +73,9 @@ class Unknown(Value):
 
     # ``float()`` of a NumpyScalar's bound (NumpyScalar.bound_of): not a field, as its ``what``
     bound_of = None
+    # An exception object handed to a user ``__exit__`` whose class is known (a builtin's,
+    # numpy's LinAlgError, flopscope's): isinstance() of it is issubclass() of that class
+    exception_class = None
     kind: str
     origin: Optional[Span]
     reason: str

@@ -157,7 +157,11 @@ class Contexts:
             else LibRef("numpy.linalg.LinAlgError") if name == "LinAlgError" \
             else LibRef(f"flopscope.errors.{name}") if name in _FLOPSCOPE_ONLY \
             else Unknown("", exc.span, "exception class")
-        raised = exc.value if exc.value is not None else Unknown("", exc.span, "exception object")
+        raised = exc.value
+        if raised is None:
+            raised = Unknown("", exc.span, "exception object")
+            if not isinstance(kind, Unknown):  # (its class known: isinstance() of it answers)
+                object.__setattr__(raised, "exception_class", kind)
         return [kind, raised, Known(None)]
 
     def enter_catching(self, catching, items: list, body: list, swallows: bool = False) -> None:
