@@ -21,6 +21,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "alike"
 GUARDS_THEN_METER = FIXTURES / "guards_then_meter.py"  # guard: line 12
 STOP_THEN_METER = FIXTURES / "stop_then_meter.py"  # the first loop's `while` test: line 12
 GUARDS_THEN_EXHAUST = FIXTURES / "guards_then_exhaust.py"  # guard: line 12
+SIGN_CHANGE_GATE = FIXTURES / "sign_change_gate.py"  # guard: line 12; `if <remaining> > 18000:` after the loop
 
 #: The paths' interval was [17,352, 18,134] at 8x2 (the runs 15,482 to 16,764 at seeds 0-7) and
 #: [17,608, 18,278] at 16x2 with 22,000 (the runs 18,508 to 20,148): every run outside it.
@@ -42,6 +43,17 @@ def test_a_budget_run_out_into_a_handler_after_guards_whose_answers_mix_holds_ev
     # the BudgetExhaustedError caught tells the program the FLOPs spent as a read does: the run
     # whose guards mix runs out at another pass ([19,168, 19,950] at 8x2, the runs 18,380 to 19,860)
     _holds_every_run(GUARDS_THEN_EXHAUST, Point(8, 2, 20_000))
+
+
+def test_a_gate_after_guards_whose_mixes_spend_outside_every_path_stays_open():
+    # the guard's arms cost 100 then 400 in one layer and 400 then 100 in the other: both alike
+    # paths spend the same before the gate (which stays shut: 2,092), but a mix spends 800 less and
+    # opens it (seed 5: 3,292). A range of the spends at the read taken from the paths alone would
+    # call the gate moot and the total 2,092 (branch alike54-draft): the high end must stay open.
+    point = Point(8, 2, 20_000)
+    report = analyze(SIGN_CHANGE_GATE, point)
+    run = measure(SIGN_CHANGE_GATE, point, seed=5).total
+    assert report.lower_bound and report.total.lo <= run and run > report.total.hi, (run, report.total)
 
 
 def _holds_every_run(path: Path, point: Point) -> None:
