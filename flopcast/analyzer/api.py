@@ -13,12 +13,12 @@ from typing import Callable, Mapping, NamedTuple, Optional, Union
 
 from flopcast.syntax import ast_walk
 from flopcast import installed
-from flopcast.analyzer import alike, chargelist, dataints, disk_answers, mixed_calls, rollup, sizetests
+from flopcast.analyzer import alike, chargelist, dataints, disk_answers, mixed_calls, rollup, sizetests, spent_ranges
 from flopcast.analyzer.ahead import Ahead, jobs as path_jobs
 from flopcast.analyzer.chargelist import ChargeList
 from flopcast.analyzer.decisions import nominal_option
-from flopcast.analyzer.futile import settle
-from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult, WorkMeter
+from flopcast.analyzer.futile import futility, settle
+from flopcast.analyzer.interpreter import Decisions, Interpreter, RunResult, WorkMeter, WorkOut
 from flopcast.analyzer.lasting import LastingCalls
 from flopcast.analyzer.nominal import Nominal, nominal, reusing
 from flopcast.analyzer.paths import SEPARABLE_AFTER, Exploration, explore, prove_separately
@@ -653,7 +653,7 @@ def _analyze_program(program: Program, cls: str, point: Point, include_scorer_ca
     switched = {site.span for r in results for site in r.sites if r.executions.get(site.key, 0) > 1}
     report.switching = [span for span in report.alike if span in switched]
     _open_at_repeating_sites(report, results)
-    _open_at_budget_reads(report, results)
+    _open_at_budget_reads(report, results, _MootReads(program, cls, point, include_scorer_cast, explored, reruns))
     repeated = {s for r in results for s in r.repeated_sites}
     if repeated:
         # A path takes one option at a site for every call: as if each MLP answered alike.
@@ -731,7 +731,7 @@ def _open_at_repeating_sites(report: Report, results: list[RunResult]) -> None:
     _lower_to(report, floor)
 
 
-def _open_at_budget_reads(report: Report, results: list[RunResult]) -> None:
+def _open_at_budget_reads(report: Report, results: list[RunResult], moot: "_MootReads") -> None:
     """A site assumed alike (report.alike) met before the program is told the FLOPs spent (a budget
     snapshot, a BudgetExhaustedError caught: Interpreter.told_spent): a run answering it otherwise at
     some executions only has spent, at that read, what no path has, and what it does next follows
@@ -739,12 +739,13 @@ def _open_at_budget_reads(report: Report, results: list[RunResult]) -> None:
     side of every path's. The high end is open, and the low end is what the paths had spent where
     they first met such a site: a run answers alike with some path up to there. (A read inside the
     run of a loop whose `while` test the site is part of does not count: until the answer that
-    stops it, a run answers as the path going on does.)"""
+    stops it, a run answers as the path going on does.) A path whose every read after such a site
+    is moot over the spends a mixed run may have there (_MootReads) opens nothing."""
     assumed = set(report.alike)
     floor = None
-    for r in results:
+    for i, r in enumerate(results):
         for site in r.sites:
-            if site.span not in assumed or site.key not in r.read_after:
+            if site.span not in assumed or site.key not in r.read_after or moot.proven(i, report, assumed):
                 continue
             spent = r.spent.get(site.key, 0) if r.spent is not None else r.prefix or 0
             floor = _opened(report, site.span, "budget read", "a run may answer it otherwise at some of its "
@@ -752,6 +753,84 @@ def _open_at_budget_reads(report: Report, results: list[RunResult]) -> None:
                             "after it: what that run spends next is not bounded by the paths, so the upper end is open",
                             spent, floor)
     _lower_to(report, floor)
+
+
+#: A run checking a path's budget reads (_MootReads) stops past this many times the path's work, plus
+#: MOOT_WORK_EXTRA: it runs every iteration the path's run skipped as a repeat.
+MOOT_WORK_FACTOR = 4
+MOOT_WORK_EXTRA = 20_000
+
+
+class _MootReads:
+    """Whether a path's reads of the budget are moot for the runs that mix the answers of the sites
+    assumed alike (spent_ranges.py): each path is run again with every read handed over as the range
+    the paths agreeing with it at every other site read there, and proven where no use of a read
+    turns on where in its range the spend lies. Not tried where the paths are not all run (a cap,
+    costs proven to add up, paths priced from another's run) or some bound an integer read from data."""
+
+    def __init__(self, program: Program, cls: str, point: Point, include_scorer_cast: bool,
+                 explored: Exploration, reruns: list) -> None:
+        self.program, self.cls, self.point, self.include_scorer_cast = program, cls, point, include_scorer_cast
+        self.results, self.reruns = explored.results, reruns
+        self.tried = not explored.capped and explored.combined is None and explored.priced is None \
+            and len(reruns) == len(self.results) and not any(r.bounding for r in self.results)
+        self.verdicts: dict = {}
+        self.collected: dict = {}
+
+    def proven(self, index: int, report: Report, assumed: set) -> bool:
+        if not self.tried or report.unpriced:  # (a lower bound already: the check would win nothing)
+            return False
+        if index not in self.verdicts:
+            self.verdicts[index] = self._verify(index, assumed)
+            # one path not proven leaves the high end open: the others are not run again
+            self.tried = self.verdicts[index]
+        return self.verdicts[index]
+
+    def _group(self, index: int, assumed: set) -> tuple:
+        """The options a path took at the sites not assumed alike: a mixed run takes those of one path."""
+        spans = {s.key: s.span for r in self.results for s in r.sites}
+        return tuple(sorted(((repr(k), repr(v)) for k, v in self.reruns[index].chosen.items()
+                             if spans.get(k) not in assumed)))
+
+    def _verify(self, index: int, assumed: set) -> bool:
+        group = self._group(index, assumed)
+        grouped = [self._collected(i) for i in range(len(self.results)) if self._group(i, assumed) == group]
+        if any(r is None for r in grouped):
+            return False
+        spans = {s.key: s.span for r in self.results for s in r.sites}
+        checking = spent_ranges.SpentRanges(spent_ranges.ranges_of(grouped, lambda k: spans.get(k) in assumed),
+                                            max(r.total for r in grouped))
+        return self._run(index, checking) is not None and not checking.steered
+
+    def _collected(self, index: int) -> Optional[RunResult]:
+        """The path run again with every iteration and every read of the budget made (its own
+        run may have skipped repeats, whose reads and answers it then has no spends for)."""
+        if index not in self.collected:
+            self.collected[index] = self._run(index, spent_ranges.SpentRanges(None))
+        return self.collected[index]
+
+    def _run(self, index: int, checking: "spent_ranges.SpentRanges") -> Optional[RunResult]:
+        rerun = self.reruns[index]
+        decisions = Decisions(rerun.chosen)
+        decisions.per_execution = True  # every iteration run, none worked out from another's reads
+        interp = Interpreter(self.program, self.point.width, self.point.depth, self.point.budget, decisions,
+                             self.include_scorer_cast)
+        interp.enumerated, interp.count_values = rerun.enumerated, rerun.count_values
+        interp.spent_ranges = checking
+        if rerun.shared is not None:  # (but for calls that read the budget: their reads are made here)
+            rerun.shared.attach(interp.memo)
+        # (at most a few times the path's own work: every iteration runs, none is skipped)
+        interp.work_stop = MOOT_WORK_FACTOR * self.results[index].work + MOOT_WORK_EXTRA
+        table = futility(self.program)
+        counts = table.snapshot()
+        try:
+            again = interp.run(self.cls)
+        except WorkOut:  # a use of a read not proven moot (Interpreter.spend_steers), or the work cap
+            return None
+        finally:
+            interp.memo.release()
+            table.restore(counts)  # (the run leaves the futile keys as it found them)
+        return again if again.total == self.results[index].total else None
 
 
 def _opened(report: Report, span, what: str, reason: str, spent: int, floor: Optional[int]) -> int:

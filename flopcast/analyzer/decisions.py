@@ -78,6 +78,8 @@ class Decisions:
         # Every answer given, in order (site key, option): what a call reused across runs
         # (repeats.SharedCalls) consulted.
         self.answers: list = []
+        # (site key, FLOPs spent) of each answer ``choose`` gave, in order (spent_ranges.py)
+        self.met: list = []
         # Steering site key -> how many times the path answered it (onsets.py), and those answers
         # in all: a loop iteration that answers one is never the same as the last (repeats.py).
         self.executions: dict = {}
@@ -137,6 +139,7 @@ class Decisions:
             if answer.__class__ is Onset:
                 answer = answer.answer(n)
         self.answers.append((site.key, answer))
+        self.met.append((site.key, spent))
         return answer
 
     def _count_in_call(self, key: tuple) -> int:

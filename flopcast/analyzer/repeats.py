@@ -34,7 +34,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from flopcast.analyzer import lasting, write_only
+from flopcast.analyzer import lasting, spent_ranges, write_only
 from flopcast.analyzer.canonical import Canon, Incomparable, without_knowledge
 from flopcast.analyzer.chargelist import ChargeList, Tally, tallied
 from flopcast.analyzer.counters import CounterWatch, Indexed, LeafCanon, keying, raw_value, rewrite, suspended, undo
@@ -1967,6 +1967,8 @@ class _Recorded:
     # The tests it settled without a site that a run answering per execution asks at one
     # (Interpreter.unasked): such a run reuses it only when none (CallMemo.per_execution_reuses).
     unasked: int = 0
+    # (span, FLOPs spent) of each budget snapshot it read (RunResult.read_log): a reuse reads them again
+    reads: tuple = ()
     _charges: Optional[list] = field(default=None, compare=False, repr=False)
     _tally: Optional[Tally] = field(default=None, compare=False, repr=False)  # made at its first reuse
     _cache_parts: Optional[tuple] = field(default=None, compare=False, repr=False)  # made at its first reuse
@@ -2314,6 +2316,9 @@ class CallMemo:
         if entry.budget_used is not None:
             interp.budget_reads += 1  # what reuses this call asked the budget too
             interp.told_spent()
+            for span, spent in entry.reads:  # (at the spends it read them at: it began where this one does)
+                interp.result.read_log.append((spent_ranges.read_id(interp._read_counts, span), spent,
+                                               len(interp.decisions.met)))
         if entry.cache_size is not None:
             interp.cache_lookups += 1  # what reuses this call read the table too
             if entry.own_table:  # (its own function's only)
@@ -2362,7 +2367,8 @@ class CallMemo:
                     or not _answers_alike(interp.decisions, entry) \
                     or interp.call_depth > recorded.depth or interp.steps + recorded.steps > self.max_steps \
                     or recorded.budget_used is not None and (recorded.budget_used != interp.used
-                                                             or entry.budget != interp.budget) \
+                                                             or entry.budget != interp.budget
+                                                             or interp.spent_ranges is not None) \
                     or interp.trace is not None and recorded.loops is None or not self.memory_allows(entry, canon):
                 continue
             began = interp.used
@@ -2431,7 +2437,8 @@ class CallMemo:
             recorded = entry.recorded
             if entry.run == self.run or not self.per_execution_reuses(entry) \
                     or interp.call_depth > recorded.depth or interp.steps + recorded.steps > self.max_steps \
-                    or budget_read is not None and budget_read != (interp.budget, interp.used):
+                    or budget_read is not None and (budget_read != (interp.budget, interp.used)
+                                                    or interp.spent_ranges is not None):
                 continue
             moved = store.moved(entry, program, interp.program)
             if moved is None:
@@ -2499,7 +2506,7 @@ class CallMemo:
                 interp.counter_watch is None and not interp.counted_compares, len(interp.decisions.seen),
                 len(interp.cache_handed),
                 (interp.cache_owner_lookups.get(owner, 0), interp._cache_sizes.get(owner, 0), len(interp._cache_results)),
-                interp.unasked)
+                interp.unasked, len(result.read_log))
 
     def _largest(self) -> Optional[int]:
         """The largest allocation so far on the side the call runs on (None: memory is not traced)."""
@@ -2556,7 +2563,7 @@ class CallMemo:
         charges, used, steps, calls, inclusive, reentered, keys_seen, started, cache_size, lookups, \
             by_identity, loops, budget_reads = marks[:13]
         effects, answers, entered, compares, history, largest, loop_effects, outside_loops, seen, handed, \
-            (own_lookups, own_entries, length), unasked = marks[13:]
+            (own_lookups, own_entries, length), unasked, reads_from = marks[13:]
         allocated = peaks = None
         if started is not None:
             allocated = self.memory().allocated - started[0]
@@ -2632,7 +2639,8 @@ class CallMemo:
             self._held_keys(interp.active_keys_seen[keys_seen:], canon), allocated, peaks, loops, sizes, read_cache, read_budget,
             cache_template, interp.cache_identity_lookups != by_identity, view_bases,
             tuple(interp.decisions.answers[answers:]), tuple(interp.compare_log[compares:]), ran, own_table,
-            cache_moves=interp.cache_version - cache_size - len(added or ()), unasked=interp.unasked - unasked)
+            cache_moves=interp.cache_version - cache_size - len(added or ()), unasked=interp.unasked - unasked,
+            reads=tuple((rid[0], spent) for rid, spent, _ in result.read_log[reads_from:]))
         per_execution = interp.decisions.per_execution
         if not canon.shared_only and not met_sites and not per_execution:
             self.entries.setdefault(key, {})[(read_cache, read_budget)] = recorded

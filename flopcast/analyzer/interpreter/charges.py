@@ -40,6 +40,11 @@ class Charges:
         if not self.metered or self.free:
             return
         flops = int(flops)
+        if self.spent_ranges is not None and (self._catching_exhaustion or self._replacing_exhaustion) \
+                and self.spent_ranges.most > self.budget:
+            # a mixed run spends at most what the dearest path does (the presumption spent_ranges.py
+            # rests on): only past the budget may flopscope refuse this charge into a handler
+            self.spend_steers(span, "a charge a handler of BudgetExhaustedError may see refused")
         if (self._catching_exhaustion or self._replacing_exhaustion) and self.exhaustion_caught(flops):
             if self._catching_exhaustion:
                 self.result.exhausted = self.result.exhausted or span

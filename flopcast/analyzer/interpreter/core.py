@@ -30,7 +30,7 @@ from flopcast.analyzer.interpreter.charges import Charges
 from flopcast.analyzer.interpreter.classes import _bases_are_plain
 from flopcast.analyzer.interpreter.comprehensions import Comprehensions
 from flopcast.analyzer.interpreter.contexts import Contexts
-from flopcast.analyzer.interpreter.control import PathEnd, _model_failure, _too_deep
+from flopcast.analyzer.interpreter.control import PathEnd, WorkOut, _model_failure, _too_deep
 from flopcast.analyzer.interpreter.definitions import Definitions
 from flopcast.analyzer.interpreter.exceptions import Exceptions
 from flopcast.analyzer.interpreter.exhausted_calls import ExhaustedCalls
@@ -112,6 +112,10 @@ class Interpreter(LaterCalls, ExhaustedCalls, Charges, Statements, Definitions, 
         # their answers may reach having spent otherwise (told_spent), and the sites met before the
         # last read that it could not: a stop of a loop still running, answered only in this run of it
         self.read_after: dict = {}
+        # Set on a run checking that its reads of the budget are moot (spent_ranges.verify): the
+        # spend a mixed run may have at each read; and this path's reads so far, by span
+        self.spent_ranges = None
+        self._read_counts: dict = {}
         self._exempt_at_read: list = []
         self._read_checked = 0
         # Site key -> the run of the loop (LoopContext) whose `while` test each of its answers was
@@ -252,12 +256,22 @@ class Interpreter(LaterCalls, ExhaustedCalls, Charges, Statements, Definitions, 
         self.compare_log: list = []
         self.history_log: list = []
 
-    def told_spent(self) -> None:
+    def spend_steers(self, span, why: str) -> None:
+        """A run checking its budget reads (spent_ranges.verify) met a use of the FLOPs spent that a
+        mixed run may answer otherwise: the read is not moot, and the run stops there."""
+        if self.spent_ranges is not None:
+            self.spent_ranges.steered.append((span, why))
+            raise WorkOut()
+
+    def told_spent(self, snapshot: bool = False) -> None:
         """The program is told the FLOPs spent so far as a number this path claims (a budget
         snapshot, a BudgetExhaustedError caught, a reused call that was either): what it does next
         may read every answer the path gave before, which a run mixing answers the path gives
         alike leaves elsewhere (api._open_at_budget_reads). (A read whose numbers are not known
         makes each test of them a site of its own.)"""
+        if not snapshot:
+            # (a BudgetExhaustedError caught, a reused call's read: not handed over as a range)
+            self.spend_steers(self.span, "the FLOPs spent are told otherwise than by a budget snapshot")
         seen = self.decisions.seen
         pending = self._exempt_at_read + seen[self._read_checked:]
         self._read_checked, self._exempt_at_read = len(seen), []
@@ -297,6 +311,7 @@ class Interpreter(LaterCalls, ExhaustedCalls, Charges, Statements, Definitions, 
                 sys.setrecursionlimit(limit)
         result.consults = self.decisions.log
         result.read_after = set(self.read_after)
+        result.met = self.decisions.met
         result.answer_count = len(self.decisions.answers)
         result.joinable = self._joinable_answers == len(self.decisions.answers) and not self._later_answers
         result.generators_moved = any(not g.quiet() for g in self._ran_generators)

@@ -200,6 +200,9 @@ class LaterCalls:
         refused and ``instance``'s state there: exhausted_calls.py)."""
         first = self.result
         self.decisions.next_call()
+        # reads of the budget are told apart within a call (spent_ranges.read_id): its own budget
+        # starts from nothing, and a call taken as the same as the last one reads as that one did
+        self._read_counts = {}
         answers = self.decisions.answers
         seen_before = {key for key, _ in answers}
         answers_start = len(answers)

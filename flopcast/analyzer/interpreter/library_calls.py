@@ -9,6 +9,7 @@ from typing import Callable, Optional
 from flopcast import installed
 from flopcast.analyzer import (dataints, dispatch, exit_stack, loggers, lru, memory_limit, ops, plain_numpy, pricing,
                                scalar_values, stdlib_random, submission_files)
+from flopcast.analyzer import spent_ranges
 from flopcast.analyzer.ops import OpError, OpRaises
 from flopcast.analyzer.ops.methods import IN_PLACE_METHODS
 from flopcast.analyzer.values import (Array, BoundLib, Builtin, ClassVal, DictVal, DTypeRef, FunctionVal, Generator,
@@ -251,16 +252,36 @@ class LibraryCalls:
                 "flops_used": Unknown("int", span, f"current_budget().flops_used: {why}"),
                 "flops_remaining": Unknown("int", span, f"current_budget().flops_remaining: {why}"),
             })
-        self.told_spent()
+        self.told_spent(snapshot=True)
+        rid = spent_ranges.read_id(self._read_counts, at or self.span)
+        self.result.read_log.append((rid, used, len(self.decisions.met)))
         watch = self.counter_watch
         followed = watch.budget_read(used) if watch is not None else None
         if followed is not None:
             # a steady loop's watched iteration: the answers of the skipped ones are worked out
             # from the FLOPs charged when each begins (counters.CounterWatch.budget_read)
             so_far, left = followed
+            self.spend_steers(at or self.span, "a watch works out the reads of iterations it does not run")
+        elif self.spent_ranges is not None:
+            so_far, left = self._ranged_read(rid, used, at or self.span)
         else:
             so_far, left = Known(used), Known(self.budget - used)
         return InstanceVal(snap, {"flop_budget": Known(self.budget), "flops_used": so_far, "flops_remaining": left})
+
+    def _ranged_read(self, rid: tuple, used: int, span) -> tuple:
+        """(flops_used, flops_remaining) of a read on a run checking its reads are moot: each the
+        range a mixed run may have there (spent_ranges.py), a plain number where that is one value."""
+        if self.spent_ranges.ranges is None:  # (a run collecting what the paths spend: api._MootReads)
+            return Known(used), Known(self.budget - used)
+        lo, hi = self.spent_ranges.ranges.get(rid, (None, None))
+        if lo is None or not lo <= used <= hi:
+            self.spend_steers(span, "no path read the budget here as this one does")
+            return Known(used), Known(self.budget - used)
+        if lo == hi:
+            return Known(used), Known(self.budget - used)
+        steered = lambda: self.spend_steers(span, "the FLOPs spent are used otherwise than in order tests")  # noqa: E731
+        return (spent_ranges.SpentKnown(used, lo, hi, steered),
+                spent_ranges.SpentKnown(self.budget - used, self.budget - hi, self.budget - lo, steered))
 
     def _legacy_draw(self, path: str, args: list, kwargs: dict, span: Span) -> Value:
         """A method of a RandomState (``fnp.random.RandomState(seed).randn(n, w)``), priced by the

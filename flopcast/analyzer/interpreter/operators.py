@@ -12,6 +12,8 @@ from typing import Any, Optional
 from flopcast.analyzer import (bool_keys, chain_maps, covered_arms, dataints, dunders, flags, ops, plain_numpy, presumptions,
                                scalar_values, signs, sizetests, stdlib_containers)
 from flopcast.analyzer.decisions import Site
+from flopcast.analyzer import spent_ranges
+from flopcast.analyzer.spent_ranges import SpentKnown
 from flopcast.analyzer.values import (Array, Builtin, ChainMapVal, ClassVal, CountKnown, DequeVal, dict_key, DictVal,
                                       DTypeRef, equal_only_to_itself, FunctionVal, InstanceVal, is_number, key_value,
                                       Known, LibRef, ListVal, make_tuple, may_hold_known_key, not_iterable, NpzFile,
@@ -152,6 +154,8 @@ class Operators:
         left = self.eval(node.left)
         if len(node.ops) == 1 and self.metered:
             right = self.eval(node.comparators[0])
+            if self.spent_ranges is not None and (left.__class__ is SpentKnown or right.__class__ is SpentKnown):
+                return self.compare(node.ops[0], left, right, node)  # (checked there, before any watch)
             if self.counter_watch is not None and not (self.counted_compares and node in self.counted_compares):
                 watched = self.counter_watch.compare(type(node.ops[0]).__name__, left, right)
                 if watched is not None:
@@ -277,6 +281,10 @@ class Operators:
 
     def compare(self, op: ast.cmpop, left: Value, right: Value, node) -> Value:
         name = type(op).__name__
+        if self.spent_ranges is not None and (left.__class__ is SpentKnown or right.__class__ is SpentKnown):
+            checked = spent_ranges.compare(self, name, left, right, node)
+            if checked is not None:
+                return checked
         if self.counter_watch is not None and not (self.counted_compares and node in self.counted_compares):
             watched = self.counter_watch.compare(name, left, right)
             if watched is not None:
@@ -631,6 +639,10 @@ class Operators:
 
     def binop(self, op: ast.operator, left: Value, right: Value, node) -> Value:
         name = type(op).__name__
+        if self.spent_ranges is not None and (left.__class__ is SpentKnown or right.__class__ is SpentKnown):
+            ranged = spent_ranges.binop(name, left, right)
+            if ranged is not None:
+                return ranged
         if self.counter_watch is not None:
             watched = self.counter_watch.binop(name, left, right)
             if watched is not None:

@@ -93,6 +93,11 @@ class RunResult:
     # The keys of the sites the path had met when the program was told the FLOPs spent at a read
     # a run mixing their answers reaches having spent otherwise (Interpreter.told_spent).
     read_after: set = field(default_factory=set)
+    # (read id, FLOPs spent) of each budget snapshot whose numbers the path knows (spent_ranges.py)
+    read_log: list = field(default_factory=list)
+    # (site key, FLOPs spent) of each answer given, in order (Decisions.met): where the read_log's
+    # third items count into
+    met: list = field(default_factory=list)
     # The FLOPs charged when the path met its first site: every path costs at least that.
     prefix: Optional[int] = None
     # Whether a generator body run ahead of its consumer charged, left an op unpriced, consulted a
