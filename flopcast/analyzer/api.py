@@ -817,7 +817,9 @@ class _MootReads:
                              self.include_scorer_cast)
         interp.enumerated, interp.count_values = rerun.enumerated, rerun.count_values
         interp.spent_ranges = checking
-        if rerun.shared is not None:  # (but for calls that read the budget: their reads are made here)
+        if rerun.shared is not None and checking.ranges is None:
+            # (but for calls that read the budget: their reads are made here; a checking run shares
+            # none, so that no call it records holds a SpentKnown another run would read)
             rerun.shared.attach(interp.memo)
         # (at most a few times the path's own work: every iteration runs, none is skipped)
         interp.work_stop = MOOT_WORK_FACTOR * self.results[index].work + MOOT_WORK_EXTRA
