@@ -8,20 +8,22 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test bench clean
 
-# --no-compile: pip would byte-compile, one file after another, every module of the ~770 MB it
-# installs (whestbench brings pandas, matplotlib, pyarrow, ...), most of which no test imports:
-# 42 -> 18 CPU s, all of it before the first test. What the suite imports is compiled on its first
-# import (`make test` clears PYTHONDONTWRITEBYTECODE), except what a run imports with
-# sys.dont_write_bytecode set (the verify child, tests/oracle.py): numpy's and flopscope's lazily
-# imported modules (fft, linalg, polynomial, stats), compiled here on both cores (4 CPU s) so no
-# run compiles them again (docs/testing.md, Session 52). The pip upgrade stays: the venv's own
-# pip 23.2 spends 33 CPU s on the same install.
+# uv (from PyPI, into the venv by the venv's own pip) installs flopcast and its ~70 dependencies:
+# it fetches and unpacks them in parallel and byte-compiles nothing unless asked. pip (even with
+# --no-compile and upgraded first) spent 13-15 user CPU s and 24-51 s of wall here; uv, its own
+# install included, 8-10 and 12-28 s (12.5 s less wall, paired), the same versions (docs/testing.md,
+# Session 54). Byte-compiling every module of the ~770 MB installed (whestbench brings pandas,
+# matplotlib, pyarrow, ...) would cost 24 CPU s, most of it for modules no test imports. What the
+# suite imports is compiled on its first import (`make test` clears PYTHONDONTWRITEBYTECODE), except
+# what a run imports with sys.dont_write_bytecode set (the verify child, tests/oracle.py): numpy's and
+# flopscope's lazily imported modules (fft, linalg, polynomial, stats), compiled here on both cores (4
+# CPU s) so no run compiles them again (docs/testing.md, Session 52).
 RUN_PACKAGES := numpy flopscope whestbench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --no-compile -e ".[test]"
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -e ".[test]"
 	$(BIN)/python -m compileall -q -j 0 $$($(BIN)/python -c "import importlib.util as u, sys; \
 		print(*(u.find_spec(n).submodule_search_locations[0] for n in sys.argv[1:]))" $(RUN_PACKAGES))
 	touch $(STAMP)
