@@ -13,7 +13,7 @@ import pytest
 
 from flopcast.analyzer.api import analyze
 from flopcast.model import Point
-from oracle import measure_calls
+from oracle import measure_calls, measure_capped
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "exhausted"
 # (the smallest points whose first call runs out of budget: a 200-step chain of w @ w)
@@ -99,3 +99,19 @@ def test_a_later_call_whose_state_at_the_refused_op_is_not_known_leaves_a_lower_
     assert runs[1].exhausted
     assert report.lower_bound and all(report.total.lo <= m.total for m in runs)
     assert [u.span.line for u in report.unpriced if "call 2 runs out of budget at line 22" in u.reason] == [12]
+
+
+@pytest.mark.parametrize("point", [Point(4, 2, 10_000)], ids=lambda p: p.label())
+def test_a_call_that_dies_of_memory_error_hands_on_the_state_at_the_allocation(point: Point) -> None:
+    """`self.warm = True` after an array past whestbench's memory limit: numpy refuses it, so the
+    flag is never set and every MLP dies there alike (whestbench records the error and calls
+    predict again on the same instance). Call 2 is a fresh instance's call 1 under the cap. Before,
+    flopcast followed call 2 from the state the path ends with (warm) and said an exact 318 for it
+    at 4x2; the run counts 15 (a lower bound from 0 now: that state is not followed)."""
+    path = FIXTURES / "flag_after_memory_error.py"
+    report = analyze(path, point)
+    second = measure_capped(path, point, seed=1)
+    assert second.error == "MemoryError" and second.line == 12
+    later = report.per_call[1]
+    assert later.lo <= second.total <= later.hi
+    assert report.lower_bound

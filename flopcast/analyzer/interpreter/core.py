@@ -420,6 +420,9 @@ class Interpreter(LaterCalls, ExhaustedCalls, Charges, Statements, Definitions, 
                 # (flopscope refuses the op before a raise further on: the run stops there)
                 self._after_exhausted_call(overrun, instance, predict, before, before_numbers, first_watch, marks,
                                            armed, cache_before)
+            elif self.result.memory_raise is not None and not self.result.memory_raise[2] \
+                    and not self.result.unpriced:
+                self._after_memory_raise()
             elif self.result.raised is None and not self.result.unpriced:
                 self._later_calls(instance, predict, before, before_numbers, first_watch, marks, armed, cache_before)
             elif self.result.raised is not None and not self.result.unpriced:

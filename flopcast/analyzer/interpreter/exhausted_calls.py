@@ -120,6 +120,19 @@ class ExhaustedCalls:
         r.later.append(r.total)
         r.later_floors[0] = 0
 
+    def _after_memory_raise(self) -> None:
+        """After a first call that dies of MemoryError (an array past whestbench's memory limit,
+        RunResult.memory_raise): whestbench records the error and calls ``predict`` again on the
+        same instance, from the state at the failed allocation, while the path goes on past it.
+        That state is not taken: the later calls are not followed (their low end 0, the high end
+        open), not followed from the state the path ends with."""
+        r = self.result
+        r.settled = False
+        r.unsettled = (f"call 1 dies of MemoryError at line {r.memory_raise[0].line}, and the next call starts "
+                       "from the state at that allocation, which is not followed")
+        r.later.append(r.total)
+        r.later_floors[0] = 0
+
     @staticmethod
     def unknown_after_exhaustion(crossing: Crossing, call: int) -> str:
         """Why the calls after call ``call``, which ran out of budget at ``crossing``, are not followed."""
