@@ -115,3 +115,16 @@ def test_a_call_that_dies_of_memory_error_hands_on_the_state_at_the_allocation(p
     later = report.per_call[1]
     assert later.lo <= second.total <= later.hi
     assert report.lower_bound
+
+
+@pytest.mark.parametrize("point", [Point(4, 2, 10_000)], ids=lambda p: p.label())
+def test_a_later_call_that_dies_of_memory_error_leaves_the_calls_after_it_unknown(point: Point) -> None:
+    """Call 1 steps `self.calls` to 1; call 2 makes an array past whestbench's memory limit before
+    it steps it to 2, so it and every later call die there after 15 FLOPs at 4x2 (the first
+    fixture's call 1, under the cap: the same ops up to the allocation). Before, flopcast said
+    "exact for each call; call 2 63; call 3 and every later call 318", naming no MemoryError."""
+    report = analyze(FIXTURES / "second_call_memory_error.py", point)
+    dying = measure_capped(FIXTURES / "flag_after_memory_error.py", point, seed=1)
+    assert dying.error == "MemoryError"
+    assert report.lower_bound
+    assert all(later.lo <= dying.total for later in report.per_call[1:])

@@ -256,13 +256,27 @@ class LaterCalls:
             self._crossing = Crossing(overrun.span, None, "the FLOPs spent there are not followed")
         if overrun is not None and fresh.memory_raise is not None:
             self._crossing = Crossing(overrun.span, None, "a MemoryError may stop the call before it")
+        # a MemoryError on the call: whestbench's next call starts from the state at the failed
+        # allocation, not the path's end (the path goes on past it as if memory were unlimited)
+        dies = overrun is None and fresh.memory_raise is not None and not fresh.memory_raise[2]
+        if dies and stopped is None:
+            stopped = (f"call {len(first.later) + 2} dies of MemoryError at line {fresh.memory_raise[0].line}, and "
+                       "the next call starts from the state at that allocation, which is not followed")
         if self._first_raising is not None:
             first.later_floors[len(first.later)] = sum(c.flops for c in fresh.charges[:self._first_raising])
+        if dies:
+            # the run counts only the charges before the allocation that fails
+            floor = sum(c.flops for c in fresh.charges[:fresh.memory_raise[3]])
+            first.later_floors[len(first.later)] = min(first.later_floors.get(len(first.later), floor), floor)
         self.result = first
         self.used, self._first_unpriced, self._first_raising, self.trace, self._unpriced_keys = saved
         if traced_eval is not None:
             self.eval = traced_eval
         first.later.append(fresh.total)
+        if dies:
+            # the call after it starts from a state not followed: it may cost anything from nothing up
+            first.later.append(fresh.total)
+            first.later_floors[len(first.later) - 1] = 0
         first.covered |= fresh.covered
         first.filter_exits.extend(fresh.filter_exits)
         # Tagged with their call: joins.py compares a flipped run's calls with the nominal path's.
