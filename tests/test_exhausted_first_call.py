@@ -102,7 +102,7 @@ def test_a_later_call_whose_state_at_the_refused_op_is_not_known_leaves_a_lower_
 
 
 @pytest.mark.parametrize("point", [Point(4, 2, 10_000)], ids=lambda p: p.label())
-def test_a_call_that_dies_of_memory_error_hands_on_the_state_at_the_allocation(point: Point) -> None:
+def test_a_call_that_dies_of_memory_error_leaves_the_later_calls_a_lower_bound(point: Point) -> None:
     """`self.warm = True` after an array past whestbench's memory limit: numpy refuses it, so the
     flag is never set and every MLP dies there alike (whestbench records the error and calls
     predict again on the same instance). Call 2 is a fresh instance's call 1 under the cap. Before,
