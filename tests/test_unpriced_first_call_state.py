@@ -82,3 +82,53 @@ def test_later_calls_after_an_unpriced_first_call_claim_nothing(tmp_path: Path, 
     assert second < first_call(report).lo, "the fixture no longer shows a later call below the first's bound"
     assert not report.per_call_settled
     assert any(u.what == "later calls" for u in report.unpriced)
+
+
+#: the state is written after a loop flopcast cannot bound (the path ends there), by a write that
+#: names no attribute or item of its own: the scan (analyzer/may_carry.py) must see it
+WRITTEN_SIDEWAYS_AFTER_THE_STOP = """\
+    import operator
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    def ticks():
+        while True:
+            yield 1
+
+
+    class Estimator(BaseEstimator):
+        def __init__(self, kept=None):
+            self.kept = kept
+            self.log = []
+
+        def predict(self, mlp, budget):
+            log = self.log
+            if {unset}:
+                q = fnp.ones((mlp.width, mlp.width)) / mlp.width
+                q = q @ q @ q
+            mu = fnp.abs(mlp.weights[0][0]) + 1.0
+            for _ in ticks():
+                mu = mu * 0.5
+                if float(fnp.max(mu)) < 1e-3:
+                    break
+            out = fnp.stack([mu] * mlp.depth)
+            {write}
+            return out
+    """
+
+
+@pytest.mark.parametrize("unset, write", [
+    ("not log", "log += [1]"),
+    ("not log", "operator.setitem(self.log, slice(0, 0), [1])"),
+    ("self.kept is None", "self.__init__(1)"),
+], ids=["augmented_alias", "operator_setitem", "init_again"])
+def test_a_write_by_another_route_after_the_stop_leaves_later_calls_unfollowed(
+        tmp_path: Path, unset: str, write: str) -> None:
+    point = Point(4, 2, 10**5)
+    path = write_program(tmp_path, WRITTEN_SIDEWAYS_AFTER_THE_STOP, unset=unset, write=write)
+    report = analyze(path, point)
+    first, second = (m.total for m in measure_calls(path, point, 2))
+    assert report.lower_bound and first_call(report).lo <= first
+    assert second < first_call(report).lo, "the fixture no longer shows a later call below the first's bound"
+    assert any(u.what == "later calls" for u in report.unpriced)

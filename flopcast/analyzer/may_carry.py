@@ -10,8 +10,13 @@ bound. The test is syntactic and errs towards "may": any of
 * a store, augmented store or delete into an attribute or item of something the function did not
   make itself: ``self.x = v``, ``self.log[k] = v``, ``CACHE[k] = v``, ``memo[n] = v`` through a
   closure, ``param.x += 1`` (a parameter may be a persistent object);
+* an augmented store into a name the function did not make itself: ``kept = self.kept; kept += [v]``
+  and ``s |= {k: v}`` change the list, dict, set or array in place;
 * a call of a mutating method (``append``, ``update``, ``setdefault``, ...) or ``next()`` on such
-  a thing, or of ``setattr``/``delattr``/``exec``, or an ``out=`` into one;
+  a thing, or of ``setattr``/``delattr``/``exec`` or ``operator``'s in-place functions
+  (``setitem``, ``iadd``, ...), or an ``out=`` into one;
+* a call of ``__init__`` outside an ``__init__`` (``self.__init__(basis)`` from ``predict`` stores
+  on an object that lives on);
 * a decorator other than the plain descriptors (``lru_cache``, ``cache``, ``cached_property``
   and any user-written one may keep a table);
 * an import inside a function (a module first imported there runs its code once, in the first
@@ -35,7 +40,11 @@ _MUTATORS = frozenset({"append", "appendleft", "extend", "extendleft", "insert",
                        "remove", "clear", "update", "setdefault", "add", "discard", "sort", "reverse",
                        "rotate", "move_to_end", "send", "__setitem__", "__delitem__", "__setattr__",
                        "difference_update", "intersection_update", "symmetric_difference_update"})
-_WRITERS = frozenset({"setattr", "delattr", "exec", "next"})
+#: operator's functions that write into their first argument (``operator.setitem(CACHE, k, v)``)
+_OPERATOR_WRITERS = frozenset({"setitem", "delitem", "iadd", "iand", "iconcat", "ifloordiv", "ilshift",
+                               "imatmul", "imod", "imul", "ior", "ipow", "irshift", "isub", "itruediv",
+                               "ixor"})
+_WRITERS = frozenset({"setattr", "delattr", "exec", "next"}) | _OPERATOR_WRITERS
 #: calls whose result is an object of their own
 _FRESH_CALLS = frozenset({"dict", "list", "set", "tuple", "frozenset", "deque", "defaultdict", "Counter",
                           "OrderedDict", "bytearray", "sorted", "range", "zip", "enumerate", "len", "int",
@@ -52,18 +61,33 @@ def may_carry_state(program: Program) -> bool:
 
 
 def _module_may_carry(tree: ast.Module) -> bool:
+    constants = _module_constants(tree)
     for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _function_may_carry(node):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _function_may_carry(node, constants):
             return True
         if isinstance(node, (ast.Global, ast.Nonlocal)):
             return True
     return False
 
 
-def _function_may_carry(fn: ast.FunctionDef) -> bool:
+def _module_constants(tree: ast.Module) -> frozenset:
+    """Module-level names bound once, to a number or a string: a copy of one (``n = MIN_SAMPLES``)
+    is the function's own, ``n *= 2`` rebinds it."""
+    bound: dict = {}
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            constant = not isinstance(stmt, ast.AugAssign) and isinstance(stmt.value, ast.Constant)
+            for target in targets:
+                for name in (n.id for n in ast.walk(target) if isinstance(n, ast.Name)):
+                    bound[name] = constant and name not in bound and isinstance(target, ast.Name)
+    return frozenset(name for name, constant in bound.items() if constant)
+
+
+def _function_may_carry(fn: ast.FunctionDef, constants: frozenset) -> bool:
     if any(_decorator_name(d) not in _PLAIN_DECORATORS for d in fn.decorator_list):
         return True
-    made = _made_locally(fn)
+    made = _made_locally(fn, constants)
     in_init = fn.name == "__init__"
     for node in _own_nodes(fn):
         if isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -72,12 +96,17 @@ def _function_may_carry(fn: ast.FunctionDef) -> bool:
             targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
             if any(_stores_outside(t, made, in_init) for t in targets):
                 return True
+            if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name) and node.target.id not in made:
+                return True
         if isinstance(node, ast.Call):
             func = node.func
             if isinstance(func, ast.Name) and func.id in _WRITERS:
                 if func.id != "next" or any(_outside(a, made) for a in node.args[:1]):
                     return True
-            if isinstance(func, ast.Attribute) and func.attr in _MUTATORS and _outside(func.value, made):
+            if isinstance(func, ast.Attribute) and func.attr in _MUTATORS | _OPERATOR_WRITERS \
+                    and _outside(func.value, made):
+                return True
+            if isinstance(func, ast.Attribute) and func.attr == "__init__" and not in_init:
                 return True
             if any(k.arg == "out" and _outside(k.value, made) for k in node.keywords):
                 return True
@@ -96,9 +125,10 @@ def _own_nodes(fn: ast.FunctionDef):
                 stack.append(child)
 
 
-def _made_locally(fn: ast.FunctionDef) -> frozenset:
+def _made_locally(fn: ast.FunctionDef, constants: frozenset) -> frozenset:
     """Names the function binds by plain assignment (its own objects, unless bound to something
-    reached from outside: ``c = self.cache`` makes ``c`` outside)."""
+    reached from outside: ``c = self.cache`` makes ``c`` outside; a copy of a module's number or
+    string, ``constants``, is its own)."""
     params = {a.arg for a in fn.args.args + fn.args.kwonlyargs + fn.args.posonlyargs}
     params |= {a.arg for a in (fn.args.vararg, fn.args.kwarg) if a is not None}
     bound: set = set()
@@ -108,7 +138,8 @@ def _made_locally(fn: ast.FunctionDef) -> frozenset:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             value = node.value
             names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-            if value is not None and _reads_state(value):
+            copies_constant = isinstance(value, ast.Name) and value.id in constants
+            if value is not None and _reads_state(value) and not copies_constant:
                 aliased |= names
             else:
                 bound |= names
