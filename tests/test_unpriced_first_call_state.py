@@ -87,6 +87,7 @@ def test_later_calls_after_an_unpriced_first_call_claim_nothing(tmp_path: Path, 
 #: the state is written after a loop flopcast cannot bound (the path ends there), by a write that
 #: names no attribute or item of its own: the scan (analyzer/may_carry.py) must see it
 WRITTEN_SIDEWAYS_AFTER_THE_STOP = """\
+    import heapq
     import operator
     import flopscope.numpy as fnp
     from whestbench import BaseEstimator
@@ -122,7 +123,8 @@ WRITTEN_SIDEWAYS_AFTER_THE_STOP = """\
     ("not log", "log += [1]"),
     ("not log", "operator.setitem(self.log, slice(0, 0), [1])"),
     ("self.kept is None", "self.__init__(1)"),
-], ids=["augmented_alias", "operator_setitem", "init_again"])
+    ("not log", "heapq.heappush(self.log, 1)"),
+], ids=["augmented_alias", "operator_setitem", "init_again", "heappush"])
 def test_a_write_by_another_route_after_the_stop_leaves_later_calls_unfollowed(
         tmp_path: Path, unset: str, write: str) -> None:
     point = Point(4, 2, 10**5)

@@ -15,6 +15,8 @@ bound. The test is syntactic and errs towards "may": any of
 * a call of a mutating method (``append``, ``update``, ``setdefault``, ...) or ``next()`` on such
   a thing, or of ``setattr``/``delattr``/``exec`` or ``operator``'s in-place functions
   (``setitem``, ``iadd``, ...), or an ``out=`` into one;
+* a call of a function that writes into its first argument (``heapq.heappush``, ``bisect.insort``,
+  ``rng.shuffle``, ``np.copyto``, a ufunc's ``.at``, ...) with such a thing;
 * a call of ``__init__`` outside an ``__init__`` (``self.__init__(basis)`` from ``predict`` stores
   on an object that lives on);
 * a decorator other than the plain descriptors (``lru_cache``, ``cache``, ``cached_property``
@@ -45,6 +47,10 @@ _OPERATOR_WRITERS = frozenset({"setitem", "delitem", "iadd", "iand", "iconcat", 
                                "imatmul", "imod", "imul", "ior", "ipow", "irshift", "isub", "itruediv",
                                "ixor"})
 _WRITERS = frozenset({"setattr", "delattr", "exec", "next"}) | _OPERATOR_WRITERS
+#: functions (or methods of a helper object, ``rng.shuffle(x)``) that write into their first argument
+_FIRST_ARGUMENT_WRITERS = frozenset({"heappush", "heappop", "heapify", "heapreplace", "heappushpop", "insort",
+                                     "insort_left", "insort_right", "shuffle", "copyto", "put", "place",
+                                     "putmask", "fill_diagonal", "at"})
 #: calls whose result is an object of their own
 _FRESH_CALLS = frozenset({"dict", "list", "set", "tuple", "frozenset", "deque", "defaultdict", "Counter",
                           "OrderedDict", "bytearray", "sorted", "range", "zip", "enumerate", "len", "int",
@@ -107,6 +113,9 @@ def _function_may_carry(fn: ast.FunctionDef, constants: frozenset) -> bool:
                     and _outside(func.value, made):
                 return True
             if isinstance(func, ast.Attribute) and func.attr == "__init__" and not in_init:
+                return True
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if called in _FIRST_ARGUMENT_WRITERS and any(_outside(a, made) for a in node.args[:1]):
                 return True
             if any(k.arg == "out" and _outside(k.value, made) for k in node.keywords):
                 return True
