@@ -89,8 +89,11 @@ def test_later_calls_after_an_unpriced_first_call_claim_nothing(tmp_path: Path, 
 WRITTEN_SIDEWAYS_AFTER_THE_STOP = """\
     import heapq
     import operator
+    import os
     import flopscope.numpy as fnp
     from whestbench import BaseEstimator
+
+    MARK = os.path.join(os.path.dirname(os.path.abspath(__file__)), "marker")
 
 
     def ticks():
@@ -124,7 +127,8 @@ WRITTEN_SIDEWAYS_AFTER_THE_STOP = """\
     ("not log", "operator.setitem(self.log, slice(0, 0), [1])"),
     ("self.kept is None", "self.__init__(1)"),
     ("not log", "heapq.heappush(self.log, 1)"),
-], ids=["augmented_alias", "operator_setitem", "init_again", "heappush"])
+    ("not os.path.exists(MARK)", "open(MARK, 'w').close()"),
+], ids=["augmented_alias", "operator_setitem", "init_again", "heappush", "file"])
 def test_a_write_by_another_route_after_the_stop_leaves_later_calls_unfollowed(
         tmp_path: Path, unset: str, write: str) -> None:
     point = Point(4, 2, 10**5)

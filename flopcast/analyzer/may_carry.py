@@ -17,6 +17,9 @@ bound. The test is syntactic and errs towards "may": any of
   (``setitem``, ``iadd``, ...), or an ``out=`` into one;
 * a call of a function that writes into its first argument (``heapq.heappush``, ``bisect.insort``,
   ``rng.shuffle``, ``np.copyto``, a ufunc's ``.at``, ...) with such a thing;
+* a write outside the process's objects: ``open`` in a mode that writes (or a mode not written
+  out), a call named like a file system write (``np.save``, ``pickle.dump``, ``Path.write_text``,
+  ``os.remove``, ...), ``os.putenv``/``os.chdir``: a later call may read the file or the place;
 * a call of ``__init__`` outside an ``__init__`` (``self.__init__(basis)`` from ``predict`` stores
   on an object that lives on);
 * a decorator other than the plain descriptors (``lru_cache``, ``cache``, ``cached_property``
@@ -51,6 +54,14 @@ _WRITERS = frozenset({"setattr", "delattr", "exec", "next"}) | _OPERATOR_WRITERS
 _FIRST_ARGUMENT_WRITERS = frozenset({"heappush", "heappop", "heapify", "heapreplace", "heappushpop", "insort",
                                      "insort_left", "insort_right", "shuffle", "copyto", "put", "place",
                                      "putmask", "fill_diagonal", "at"})
+#: calls that write a file, the environment or the working folder, which a later call may read
+_OUTSIDE_WRITERS = frozenset({"save", "savez", "savez_compressed", "savetxt", "tofile", "dump", "write",
+                              "writelines", "write_text", "write_bytes", "touch", "mkdir", "makedirs",
+                              "unlink", "rmdir", "rmtree", "rename", "copyfile", "putenv", "chdir",
+                              "symlink_to"})
+#: names of such writes that also name common calls of objects (``s.replace(a, b)``, ``np.copy(a)``):
+#: writes only when called on ``os`` or ``shutil``
+_OS_WRITERS = frozenset({"replace", "remove", "copy", "copy2", "move", "link", "symlink"})
 #: calls whose result is an object of their own
 _FRESH_CALLS = frozenset({"dict", "list", "set", "tuple", "frozenset", "deque", "defaultdict", "Counter",
                           "OrderedDict", "bytearray", "sorted", "range", "zip", "enumerate", "len", "int",
@@ -115,11 +126,29 @@ def _function_may_carry(fn: ast.FunctionDef, constants: frozenset) -> bool:
             if isinstance(func, ast.Attribute) and func.attr == "__init__" and not in_init:
                 return True
             called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if called in _OUTSIDE_WRITERS or called == "open" and _may_open_to_write(node):
+                return True
+            if called in _OS_WRITERS and isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                    and func.value.id in ("os", "shutil"):
+                return True
             if called in _FIRST_ARGUMENT_WRITERS and any(_outside(a, made) for a in node.args[:1]):
                 return True
             if any(k.arg == "out" and _outside(k.value, made) for k in node.keywords):
                 return True
     return False
+
+
+def _may_open_to_write(call: ast.Call) -> bool:
+    """Whether an ``open(path, mode)`` (or ``path.open(mode)``) call may write: its mode is not a
+    constant read mode."""
+    modes = [k.value for k in call.keywords if k.arg == "mode"]
+    positional = call.args[1:2] if isinstance(call.func, ast.Name) else call.args[:1]
+    modes += positional
+    if not modes:
+        return False
+    mode = modes[0]
+    return not (isinstance(mode, ast.Constant) and isinstance(mode.value, str)
+                and not set(mode.value) & set("wax+"))
 
 
 def _own_nodes(fn: ast.FunctionDef):
