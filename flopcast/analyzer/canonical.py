@@ -141,7 +141,7 @@ class Canon:
                 min(value.power, POWER_CAP) if self.knowledge else None,
                 # (and how many times one matrix is multiplied into it so far: the next product
                 # with it grows the depth, overflow._times)
-                _repeats(value) if self.knowledge else None)
+                min(max((n for _, n in value.chain), default=0), POWER_CAP) if self.knowledge else None)
 
     def _known_value(self, value: Known) -> tuple:
         v = value.value
@@ -616,10 +616,3 @@ def _is_value(p: Any) -> bool:
     from flopcast.analyzer.values import Value
 
     return isinstance(p, Value)
-
-
-def _repeats(value: Array) -> Optional[int]:
-    """How many times one matrix went into ``value`` (overflow._times), where that is more than
-    once: one product with a matrix is no repeat (a layer's product, compared alike)."""
-    most = max((n for _, n in value.chain), default=0)
-    return min(most, POWER_CAP) if most > 1 else None
