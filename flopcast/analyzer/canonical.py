@@ -138,10 +138,7 @@ class Canon:
                 # (a squaring's depth grows from iteration to iteration: a loop repeats only once
                 # it no longer changes whether a symmetric product may overflow; a join's walk
                 # leaves it out: it changes no count, only which products presume no overflow)
-                min(value.power, POWER_CAP) if self.knowledge else None,
-                # (and how many times one matrix is multiplied into it so far: the next product
-                # with it grows the depth, overflow._times)
-                min(max((n for _, n in value.chain), default=0), POWER_CAP) if self.knowledge else None)
+                min(value.power, POWER_CAP) if self.knowledge else None)
 
     def _known_value(self, value: Known) -> tuple:
         v = value.value
