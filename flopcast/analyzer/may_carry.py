@@ -172,7 +172,9 @@ def _made_locally(fn: ast.FunctionDef, constants: frozenset) -> frozenset:
     bound: set = set()
     aliased: set = set(params)
     for node in _own_nodes(fn):
-        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+        # (an augmented store keeps its name's object or makes a new one: never an alias of its
+        # operand, so ``score += helper(...)`` leaves ``score`` the function's own)
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             value = node.value
             names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
