@@ -125,3 +125,45 @@ def test_a_matrix_squared_a_few_times_is_plain_exact(tmp_path):
     report = analyze(path, Point(8, 2, 10**7))
     assert_exact_match(report, measure(path, Point(8, 2, 10**7)))
     assert _status(report) == "exact"
+
+
+@pytest.mark.parametrize("scale", ["fnp.max(fnp.abs(s))", "fnp.linalg.norm(s)"])
+def test_a_squaring_renormalised_at_each_step_is_plain_exact(tmp_path, scale):
+    """``s = s @ s; s = s / fnp.max(fnp.abs(s))``: every element is at most 1 after the division,
+    so each squaring is of data of its own scale, and nothing may overflow. The depth doubled
+    through the division, and twelve such squarings were named "presuming no overflow"."""
+    path = write_program(tmp_path, SQUARINGS, times=12, square=f"s @ s\n            s = s / {scale}")
+    report = analyze(path, Point(8, 2, 10**7))
+    assert_exact_match(report, measure(path, Point(8, 2, 10**7)))
+    assert _status(report) == "exact"
+
+
+REPEATED = """\
+    import flopscope.numpy as fnp
+    from whestbench import BaseEstimator
+
+
+    class Estimator(BaseEstimator):
+        def predict(self, mlp, budget):
+            w = mlp.weights[0]
+            m = fnp.einsum("ij,ik->jk", w, w) + fnp.eye(mlp.width)
+            v = fnp.eye(mlp.width)
+            for _ in range(1200):
+                v = {product}
+            s = fnp.einsum("ji,jk->ik", v, v)
+            u = fnp.exp(-s)
+            return fnp.zeros((mlp.depth, mlp.width), dtype=fnp.float32) + fnp.diagonal(u)
+    """
+
+
+@pytest.mark.parametrize("product", ["m @ v", "fnp.maximum(m.T @ v, 0.0)"])
+def test_an_array_multiplied_by_one_matrix_again_and_again_is_exact_only_presuming_no_overflow(tmp_path, product):
+    """``v = m @ v`` 1,200 times: |m|**1200 passes float64's largest value, flopscope then tags
+    the Gram of v unsymmetric, and the exp after it costs the full price (8x2: 2,307,964 where the
+    tagged count is 2,307,012, once called plain exact). A product with the same matrix again
+    adds its depth, as a squaring does (through a view of it and an op that keeps values too)."""
+    path = write_program(tmp_path, REPEATED, product=product)
+    report = analyze(path, Point(8, 2, 10**8))
+    assert report.total.lo < measure(path, Point(8, 2, 10**8)).total
+    assert [p.span.line for p in report.presumes_no_raise if p.exception == "overflow"] == [12]
+    assert _status(report).startswith("exact, presuming no overflow: line 12 fnp.einsum")

@@ -495,10 +495,12 @@ def call_builtin(interp, name: str, args: list[Value], kwargs: dict, span: Span,
                 if made is not x:
                     return made
             if x.__class__ is NumpyScalar and kind == "float" and x.fbounds is not None and len(args) == 1:
-                return dataclasses.replace(dataints.from_array(x, kind, span, f"`{name}(...)` of an array value"),
-                                           python_float=name == "float")  # a norm's sign
+                return _keeps_bound(x, dataclasses.replace(
+                    dataints.from_array(x, kind, span, f"`{name}(...)` of an array value"),
+                    python_float=name == "float"))  # a norm's sign
             what = x.what if x.__class__ is NumpyScalar and x.what else "an array value"
-            return Unknown(kind, span, f"`{name}(...)` of {what}", presumed=presumed, python_float=name == "float")
+            return _keeps_bound(x, Unknown(kind, span, f"`{name}(...)` of {what}", presumed=presumed,
+                                           python_float=name == "float"))
         if dataints.is_data_int(x) and name in ("int", "round") and len(args) == 1:
             return x
         if isinstance(x, Unknown) and x.kind == "float" and x.lo is not None and x.hi is not None \
@@ -1954,6 +1956,15 @@ def _subclass_of(cls: Value, t: Value) -> Optional[bool]:
         if mine is not None and theirs is not None:
             return issubclass(mine, theirs)
     return None
+
+
+def _keeps_bound(x: Value, made: Value) -> Value:
+    """``float(fnp.linalg.norm(z))`` still bounds every |element| of z (overflow._renormalised:
+    ``z / beta`` of a Lanczos step is of the data's own scale)."""
+    bound = getattr(x, "bound_of", None)
+    if bound is not None and made.__class__ is Unknown and made.kind == "float":
+        object.__setattr__(made, "bound_of", bound)
+    return made
 
 
 def _library_subclass(cls: LibRef, t: Value) -> Optional[bool]:

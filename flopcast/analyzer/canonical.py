@@ -138,7 +138,10 @@ class Canon:
                 # (a squaring's depth grows from iteration to iteration: a loop repeats only once
                 # it no longer changes whether a symmetric product may overflow; a join's walk
                 # leaves it out: it changes no count, only which products presume no overflow)
-                min(value.power, POWER_CAP) if self.knowledge else None)
+                min(value.power, POWER_CAP) if self.knowledge else None,
+                # (and how many times one matrix is multiplied into it so far: the next product
+                # with it grows the depth, overflow._times)
+                _repeats(value) if self.knowledge else None)
 
     def _known_value(self, value: Known) -> tuple:
         v = value.value
@@ -613,3 +616,10 @@ def _is_value(p: Any) -> bool:
     from flopcast.analyzer.values import Value
 
     return isinstance(p, Value)
+
+
+def _repeats(value: Array) -> Optional[int]:
+    """How many times one matrix went into ``value`` (overflow._times), where that is more than
+    once: one product with a matrix is no repeat (a layer's product, compared alike)."""
+    most = max((n for _, n in value.chain), default=0)
+    return 2 if most > 1 else None  # (the next product with it is past every limit: overflow._power)

@@ -12,8 +12,12 @@ and what is made of them) are taken to stay finite, as the rest of the pricing t
 in float16, whose largest value (65504) a sum of K products of such data reaches (a Gram of
 weights times 300 at width 8): every symmetric float16 product checked there names the presumption.
 Nor do they stay finite when an array is multiplied by itself again and again (``C = C @ C`` in a
-loop, a squaring: |x|**(2**k)): each array carries how many data factors deep it is
-(``Array.power``), and a symmetric product checked past ``POWER_LIMIT`` factors names it too.
+loop, a squaring: |x|**(2**k)), nor when one matrix multiplies an array again and again
+(``v = m @ v`` in a loop: |m|**k; each product remembers its factors, ``Array.chain``): each
+array carries how many data factors deep it is (``Array.power``), and a symmetric product checked
+past ``POWER_LIMIT`` factors names it too. A division by a full max of its absolute values or by
+its norm (``s / fnp.max(fnp.abs(s))``, ``v / fnp.linalg.norm(v)``) brings an array back to the
+data's own scale (depth 1): a renormalised squaring or power iteration names nothing.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from __future__ import annotations
 import math
 
 from flopcast.analyzer.counters import raw_value
-from flopcast.analyzer.values import POWER_LIMIT, Array, Known, ListVal, NumpyScalar, TupleVal, Value
+from flopcast.analyzer.values import (POWER_CAP, POWER_LIMIT, Array, Known, ListVal, NumpyScalar, TupleVal, Unknown,
+                                      Value)
 from flopcast.model import NoRaise
 
 #: A known factor, term or fill this large in magnitude takes values of the data's scale past it.
@@ -87,14 +92,84 @@ def _operands(values) -> list:
 
 def _power(name: str, arrays: list) -> int:
     """Data factors deep of an op's result: its deepest operand's, or for a contraction of an
-    array with itself (the same object twice, ``C @ C``) the sum over the repeated ones. A
+    array with itself (the same object twice, ``C @ C``) the sum over the repeated ones, and at
+    least k - 1 times a matrix's own depth where the result holds it k times as a factor (``v = m
+    @ v`` again and again, the same ``m``: |m|**k grows as a squaring does, only slower;
+    Array.chain). A
     product with other data (``W.T @ C @ W``, weights of their own scale) keeps its depth: a
-    propagation layer after layer does not grow as a squaring does."""
+    propagation layer after layer through other matrices does not grow so."""
     top = max((a.power for a in arrays), default=1)
     if name in CHECKED:
         repeated = [a for a in arrays if sum(b is a for b in arrays) > 1]
         top = max(top, sum(a.power for a in repeated))
+        for a in arrays:
+            # (one more than once: a sandwich W.T @ C @ W, weights of their own scale, keeps its
+            # depth as a propagation does; a third product with W grows it)
+            # (from there on it is taken as past every dtype's limit at once: a depth that grew
+            # by one a product would keep a loop's state changing until POWER_CAP, and a loop
+            # repeats, or a call is reused, only once its state stops changing)
+            if _times(_factor(a), arrays) - 1 > 1:
+                top = POWER_CAP
     return top
+
+
+def _factor(a: Array) -> int:
+    """The array as a factor of a product: a view of a matrix (``m.T``) is that matrix."""
+    return a.ident if a.factor_of is None else a.factor_of
+
+
+def _times(factor: int, arrays: list) -> int:
+    """How many times a checked contraction of ``arrays`` holds ``factor``: once for each operand
+    it is, and as many times as the operand holding it most does (Array.chain)."""
+    own = sum(_factor(a) == factor for a in arrays)
+    held = max((n for a in arrays for f, n in a.chain if f == factor), default=0)
+    return min(own + held, POWER_CAP)
+
+
+#: How many factors a chain carries through ops that merge several operands' (the most repeated
+#: kept: whether any is repeated is in the canonical form, canonical._repeats).
+_CHAIN_MOST = 8
+
+
+def _chain(name: str, arrays: list) -> tuple:
+    """The factors the result of ``name`` holds, each with how many times (Array.chain): a
+    checked contraction's own operands (_times); an op that keeps its operands' values (not a
+    bounding one) the factors they hold, each as many times as the operand holding it most."""
+    if name in CHECKED:
+        factors = dict.fromkeys(_factor(a) for a in arrays)
+        return tuple((f, _times(f, arrays)) for f in factors)
+    if name in _BOUNDING:
+        return ()
+    held: dict = {}
+    for a in arrays:
+        for f, n in a.chain:
+            if n > held.get(f, 0):
+                held[f] = n
+    return tuple(sorted(held.items(), key=lambda factor: -factor[1])[:_CHAIN_MOST])
+
+
+def _renormalised(name: str, args: list) -> bool:
+    """``x / fnp.max(fnp.abs(x))`` or ``x / fnp.linalg.norm(x)``: every element at most 1 in
+    magnitude, whatever x held (an inf apart, which the pricing takes away for data of its own
+    scale), so the result is of the data's own scale again."""
+    return name in ("true_divide", "divide") and len(args) == 2 and args[0].__class__ is Array \
+        and args[1].__class__ in (Array, NumpyScalar, Unknown) and args[1].bound_of is not None \
+        and args[1].bound_of == _factor(args[0])
+
+
+def _mark_magnitudes(name: str, args: list, kwargs: dict, made) -> None:
+    """Note on ``made`` what it bounds (Array.abs_of, Array.bound_of): a full reduction only (a
+    max along an axis divides the wrong elements once broadcast)."""
+    if len(args) != 1 or kwargs or args[0].__class__ is not Array or len(made) != 1 \
+            or name != "abs" and name != "absolute" and made[0].__class__ is Array and made[0].shape != ():
+        return  # (a reduction along an axis, which the kwargs or its shape tell)
+    x = args[0]
+    if name in ("abs", "absolute"):
+        made[0].abs_of = _factor(x)
+    elif name in ("max", "amax") and x.abs_of is not None:
+        made[0].bound_of = x.abs_of
+    elif name == "linalg.norm":
+        made[0].bound_of = _factor(x)
 
 
 def carry(part: Array, whole: Array) -> None:
@@ -102,20 +177,37 @@ def carry(part: Array, whole: Array) -> None:
     many data factors deep as ``whole``."""
     part.unbounded = part.unbounded or whole.unbounded
     part.power = max(part.power, whole.power)
+    part.chain = whole.chain
+    if math.prod(part.shape) == math.prod(whole.shape):
+        # (a transpose or a full view is the same matrix as a factor; a part is not: the layers
+        # of a stack, ``weights[i]``, are different matrices, and taking them for one would
+        # count a propagation through them as one matrix multiplied in again and again)
+        part.factor_of = _factor(whole)
 
 
 def after_op(interp, name: str, args: list, kwargs: dict, result: Value) -> None:
     """Mark ``result`` of ``fnp.<name>(*args, **kwargs)`` unbounded from its operands, and name the
     presumption when a checked contraction tags one symmetric."""
     cls = result.__class__
+    if cls is NumpyScalar and name in ("max", "amax", "linalg.norm"):
+        _mark_magnitudes(name, args, kwargs, [result])
     if cls is not Array and cls is not TupleVal:
         return
     wild = _any_unbounded(args) or bool(kwargs) and _any_unbounded(kwargs.values())
     made = (result,) if cls is Array else [i for i in result.items if i.__class__ is Array]
-    power = _power(name, _operands([*args, *kwargs.values()]))
-    if power > 1 and name not in _BOUNDING:
+    operands = _operands([*args, *kwargs.values()])
+    power = _power(name, operands)
+    if _renormalised(name, args):
+        power = 1
+    elif power > 1 and name not in _BOUNDING:
         for a in made:
             a.power = power
+    chain = () if power == 1 and _renormalised(name, args) else _chain(name, operands)
+    if chain:
+        for a in made:
+            a.chain = chain
+    if name in ("abs", "absolute", "max", "amax", "linalg.norm"):
+        _mark_magnitudes(name, args, kwargs, made)
     grown = name in CHECKED and any(a.sym and power > POWER_LIMIT.get(a.dtype, power) for a in made)
     narrow = name in CHECKED and any(a.sym and a.dtype in _NARROW for a in made)
     if not wild and not narrow and not grown and name not in _SCALING and not any(a.unbounded for a in made):

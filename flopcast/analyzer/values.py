@@ -74,6 +74,8 @@ class Unknown(Value):
     # An exception object handed to a user ``__exit__`` whose class is known (a builtin's,
     # numpy's LinAlgError, flopscope's): isinstance() of it is issubclass() of that class
     exception_class = None
+    # ``float()`` of a NumpyScalar's bound (NumpyScalar.bound_of): not a field, as its ``what``
+    bound_of = None
     kind: str
     origin: Optional[Span]
     reason: str
@@ -170,6 +172,17 @@ class Array(Value):
     # How many data factors deep its values are (overflow._power): a squaring in a loop doubles
     # it, and a symmetric product of one past the dtype's limit may overflow as above
     power = 1
+    # The arrays multiplied into it by its last checked contraction, each (its _factor ident, how
+    # many times), carried through the ops after it: a product with one of them again is a
+    # multiplication by the same matrix again (``v = m @ v`` in a loop), whose depth adds up
+    # (overflow._power)
+    chain = ()
+    # A view's (``m.T``) source array's ident: the same matrix as a factor (overflow._factor)
+    factor_of = None
+    # ``fnp.abs(x)``'s x, and a full max of that or ``fnp.linalg.norm(x)``'s x (a number at least
+    # every |element|): dividing x by the latter bounds it (overflow: a renormalised squaring)
+    abs_of = None
+    bound_of = None
     # A basic index's view of a symmetric-tagged flopscope array: that array's ident (found in
     # Interpreter.view_roots), whose tag flopscope drops when anything writes through the view
     view_of = None
@@ -246,6 +259,8 @@ class NumpyScalar(Value):
     # What it is, for messages, where more is known than "an array value": a random draw
     # ("the integer rng.integers(2, 6) draws"). Says nothing of its value: no key reads it.
     what: Optional[str] = field(default=None, compare=False)
+    # ``fnp.linalg.norm(x)``'s or a full max of ``fnp.abs(x)``'s x (Array.bound_of)
+    bound_of = None
 
 
 @dataclass(eq=False)
