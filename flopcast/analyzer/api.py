@@ -776,6 +776,7 @@ class _MootReads:
             and len(reruns) == len(self.results) and not any(r.bounding for r in self.results)
         self.verdicts: dict = {}
         self.collected: dict = {}
+        self.spans = {s.key: s.span for r in self.results for s in r.sites}
 
     def proven(self, index: int, report: Report, assumed: set) -> bool:
         if not self.tried or report.unpriced:  # (a lower bound already: the check would win nothing)
@@ -788,17 +789,15 @@ class _MootReads:
 
     def _group(self, index: int, assumed: set) -> tuple:
         """The options a path took at the sites not assumed alike: a mixed run takes those of one path."""
-        spans = {s.key: s.span for r in self.results for s in r.sites}
         return tuple(sorted(((repr(k), repr(v)) for k, v in self.reruns[index].chosen.items()
-                             if spans.get(k) not in assumed)))
+                             if self.spans.get(k) not in assumed)))
 
     def _verify(self, index: int, assumed: set) -> bool:
         group = self._group(index, assumed)
         grouped = [self._collected(i) for i in range(len(self.results)) if self._group(i, assumed) == group]
         if any(r is None for r in grouped):
             return False
-        spans = {s.key: s.span for r in self.results for s in r.sites}
-        checking = spent_ranges.SpentRanges(spent_ranges.ranges_of(grouped, lambda k: spans.get(k) in assumed),
+        checking = spent_ranges.SpentRanges(spent_ranges.ranges_of(grouped, lambda k: self.spans.get(k) in assumed),
                                             max(r.total for r in grouped))
         return self._run(index, checking) is not None and not checking.steered
 
